@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// The `loyals` command. Each subcommand lives in commands/ and registers itself here.
+import { Command } from 'commander'
+import { fail } from './output.ts'
+import { VERSION } from '../index.ts'
+
+const program = new Command()
+program
+  .name('loyals')
+  .description('Find your most valuable customers, explain why, and keep them.')
+  .version(VERSION)
+  .showHelpAfterError()
+
+// Subcommands register themselves: one import + one call per command.
+// (keep this list sorted)
+
+program.exitOverride((err) => {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)
+  process.exit(err.exitCode === 0 ? 0 : 2)
+})
+
+program.parseAsync(process.argv).catch(fail)

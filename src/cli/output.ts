@@ -1,0 +1,53 @@
+// Everything the CLI prints goes through here: tables on a TTY, JSON when asked, and one fail()
+// that turns any error into a message and an exit code (1 = bad input/data, 2 = usage, 70 = bug).
+import { formatProblem, ImportError, LoyalsError, UsageError } from '../errors.ts'
+
+export const isTty = (): boolean => Boolean(process.stdout.isTTY)
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+export function println(s = ''): void {
+  process.stdout.write(`${s}\n`)
+}
+
+export function eprintln(s = ''): void {
+  process.stderr.write(`${s}\n`)
+}
+
+/** Render rows as an aligned text table (numbers right-aligned). */
+export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)))
+  const numeric = headers.map((_, i) => rows.every((r) => r[i] === null || typeof r[i] === 'number'))
+  const fmt = (vals: readonly string[]) =>
+    vals
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()
+  return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...cells.map(fmt)].join('\n')
+}
+
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof UsageError) return 2
+  if (e instanceof LoyalsError) return 1
+  return 70
+}
+
+/** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */
+export function fail(e: unknown): never {
+  if (e instanceof ImportError) {
+    eprintln(`error: ${e.message}`)
+    for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
+    const total = Number(e.details.total ?? e.problems.length)
+    if (total > e.problems.length) eprintln(`  ... and ${total - e.problems.length} more`)
+  } else if (e instanceof LoyalsError) {
+    eprintln(`error: ${e.message}`)
+  } else {
+    const msg = e instanceof Error ? e.message : String(e)
+    eprintln(`error: ${msg}`)
+    if (process.env.DEBUG && e instanceof Error && e.stack) eprintln(e.stack)
+  }
+  process.exit(exitCodeFor(e))
+}

@@ -1,0 +1,70 @@
+// Typed errors carry their context; each edge (CLI, HTTP) translates them once.
+
+/** Base class: `code` is stable and machine-readable, `message` is for people. */
+export class LoyalsError extends Error {
+  readonly code: string
+  readonly details: Record<string, unknown>
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message)
+    this.name = new.target.name
+    this.code = code
+    this.details = details
+  }
+}
+
+/** One problem with one place in an input file. `line` is 1-based as an editor shows it. */
+export interface RowProblem {
+  readonly file: string
+  readonly line: number | null
+  readonly column: string | null
+  readonly reason: string
+}
+
+export function formatProblem(p: RowProblem): string {
+  const where = p.line === null ? p.file : `${p.file}:${p.line}`
+  return p.column ? `${where} ${p.column}: ${p.reason}` : `${where}: ${p.reason}`
+}
+
+/** Input that cannot be imported. `problems` lists every bad row found (capped by the importer). */
+export class ImportError extends LoyalsError {
+  readonly problems: readonly RowProblem[]
+  constructor(message: string, problems: readonly RowProblem[] = [], total = problems.length) {
+    super('import_error', message, { problems, total })
+    this.problems = problems
+  }
+}
+
+/** Bad arguments or configuration given by the user. */
+export class UsageError extends LoyalsError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('usage_error', message, details)
+  }
+}
+
+/** The data cannot support the requested computation (e.g. nobody repeat-purchased). */
+export class DataError extends LoyalsError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('data_error', message, details)
+  }
+}
+
+/** A SQL statement failed; keeps the statement for diagnosis. */
+export class QueryError extends LoyalsError {
+  constructor(sql: string, cause: unknown) {
+    const msg = cause instanceof Error ? cause.message : String(cause)
+    super('query_error', `query failed: ${msg}`, { sql })
+    this.cause = cause
+  }
+}
+
+/** An optimizer did not reach a stationary point; never return its parameters silently. */
+export class ConvergenceError extends LoyalsError {
+  constructor(
+    message: string,
+    iterations: number,
+    lastParams: readonly number[],
+    extra: Record<string, unknown> = {},
+  ) {
+    super('convergence_error', message, { iterations, lastParams, ...extra })
+  }
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config'
+
+// LOYALS_TEST_JSON (set by .ci/run) adds a JSON report so CI can print "N passed, N failed".
+const jsonOut = process.env.LOYALS_TEST_JSON
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    env: { TZ: 'UTC' },
+    reporters: jsonOut ? ['default', 'json'] : ['default'],
+    outputFile: jsonOut ? { json: jsonOut } : undefined,
+  },
+})
