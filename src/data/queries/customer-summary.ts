@@ -1,0 +1,147 @@
+// One statement builds the per-customer summary from `orders`: every per-row step (refund linking,
+// day grouping, calibration/holdout split) is a set operation in the engine, never a JS loop.
+// Values are inlined after validation because DDL (CREATE TABLE AS) cannot take parameters.
+import { UsageError } from '../../errors.ts'
+import type { Dialect, Query } from '../engine.ts'
+
+export type TimeUnit = 'day' | 'week' | 'month'
+
+/** Days per unit. A month is the mean Gregorian month, 365.25 / 12 = 30.4375 days. */
+export const UNIT_DAYS: Readonly<Record<TimeUnit, number>> = { day: 1, week: 7, month: 30.4375 }
+
+export interface CustomerSummaryArgs {
+  /** Name of the table to create (replaced if it exists). */
+  readonly table: string
+  /** Calibration end, inclusive, as YYYY-MM-DD. */
+  readonly asOf: string
+  readonly unit: TimeUnit
+  /** Source table of orders (default `orders`). */
+  readonly source?: string
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Check a table name before it is spliced into SQL. Throws UsageError. */
+export function sqlIdent(name: string): string {
+  if (!IDENT.test(name)) throw new UsageError(`invalid table name: ${JSON.stringify(name)}`)
+  return name
+}
+
+/** Check a YYYY-MM-DD date (and that it exists on the calendar). Throws UsageError. */
+export function sqlDate(d: string): string {
+  const t = Date.parse(`${d}T00:00:00Z`)
+  if (!ISO_DATE.test(d) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+    throw new UsageError(`invalid date ${JSON.stringify(d)}: expected YYYY-MM-DD`)
+  }
+  return d
+}
+
+/**
+ * CREATE OR REPLACE TEMP TABLE <table>: one row per customer whose first purchase day is on or
+ * before `asOf`. Rules (docs/summary.md):
+ * - a purchase day is a calendar day (order_date) with at least one order row (amount >= 0);
+ *   several orders on one day are one transaction with their spend summed;
+ * - a refund row (amount < 0) whose (customer_id, order_id) matches an order is netted into that
+ *   order's day; it counts for the calibration only once it has happened (its own date <= asOf);
+ *   an unlinked refund lowers revenue on no day;
+ * - a day whose net spend is <= 0 because of refunds (everything returned) is not a purchase day;
+ * - x = purchase days - 1; t_x = (last - first) / unit when x > 0; T = (asOf - first) / unit;
+ *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
+ * - x_star / holdout_revenue: purchase days and net spend after asOf.
+ */
+export function customerSummary(_dialect: Dialect, args: CustomerSummaryArgs): Query {
+  const table = sqlIdent(args.table)
+  const source = sqlIdent(args.source ?? 'orders')
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const unitDays = UNIT_DAYS[args.unit]
+  if (unitDays === undefined) throw new UsageError(`invalid unit: ${String(args.unit)}`)
+  const u = unitDays.toString()
+  return {
+    sql: `
+CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH refunds AS (
+  SELECT customer_id, order_id, order_date, amount, margin
+  FROM ${source} WHERE amount < 0
+),
+refunded_orders AS (
+  -- the day of each order that has refunds: a small join, refunds are few
+  SELECT o.customer_id, o.order_id, min(o.order_date) AS day
+  FROM ${source} o
+  SEMI JOIN (SELECT DISTINCT customer_id, order_id FROM refunds WHERE order_id IS NOT NULL) r
+    ON o.customer_id = r.customer_id AND o.order_id = r.order_id
+  WHERE o.amount >= 0
+  GROUP BY o.customer_id, o.order_id
+),
+lines AS (
+  SELECT customer_id, order_date AS day, order_date AS dated, amount, margin,
+         1 AS is_order, 0 AS is_refund
+  FROM ${source} WHERE amount >= 0
+  UNION ALL
+  SELECT r.customer_id, ro.day, r.order_date, r.amount, r.margin, 0, 1
+  FROM refunds r LEFT JOIN refunded_orders ro
+    ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
+),
+days AS (
+  SELECT customer_id, day,
+         coalesce(day, dated) <= ${asOf} AS cal,
+         sum(amount) AS spend,
+         sum(margin) AS margin,
+         sum(is_order) AS orders,
+         sum(is_refund) AS refunds
+  FROM lines
+  -- a refund dated after asOf of a calibration-period order is not yet known at asOf
+  WHERE NOT (is_refund = 1 AND day <= ${asOf} AND dated > ${asOf})
+  GROUP BY customer_id, day, coalesce(day, dated) <= ${asOf}
+),
+flagged AS (
+  SELECT *, (day IS NOT NULL AND orders > 0 AND (spend > 0 OR refunds = 0)) AS purchase
+  FROM days
+),
+per_customer AS (
+  SELECT customer_id,
+    min(day) FILTER (WHERE cal AND purchase) AS first_purchase,
+    max(day) FILTER (WHERE cal AND purchase) AS last_purchase,
+    count(*) FILTER (WHERE cal AND purchase) AS purchase_days,
+    sum(spend) FILTER (WHERE cal AND purchase) AS purchase_spend,
+    arg_min(spend, day) FILTER (WHERE cal AND purchase) AS first_spend,
+    coalesce(sum(orders) FILTER (WHERE cal AND purchase), 0) AS orders,
+    coalesce(sum(spend) FILTER (WHERE cal), 0) AS revenue,
+    sum(margin) FILTER (WHERE cal) AS margin,
+    count(*) FILTER (WHERE NOT cal AND purchase) AS x_star,
+    coalesce(sum(spend) FILTER (WHERE NOT cal), 0) AS holdout_revenue
+  FROM flagged
+  GROUP BY customer_id
+)
+SELECT
+  customer_id,
+  CAST(purchase_days - 1 AS INTEGER) AS x,
+  CASE WHEN purchase_days > 1
+    THEN date_diff('day', first_purchase, last_purchase) / ${u} ELSE 0 END AS t_x,
+  date_diff('day', first_purchase, ${asOf}) / ${u} AS T,
+  CASE WHEN purchase_days > 1
+    THEN (purchase_spend - first_spend) / (purchase_days - 1) ELSE 0 END AS monetary,
+  first_purchase,
+  last_purchase,
+  CAST(purchase_days AS INTEGER) AS purchase_days,
+  CAST(purchase_days - 1 AS INTEGER) AS repeat_purchase_days,
+  CAST(orders AS INTEGER) AS orders,
+  CAST(revenue AS DOUBLE) AS revenue,
+  CAST(margin AS DOUBLE) AS margin,
+  revenue / orders AS aov,
+  CAST(date_diff('day', last_purchase, ${asOf}) AS INTEGER) AS days_since_last,
+  CAST(date_diff('day', first_purchase, ${asOf}) AS INTEGER) AS tenure_days,
+  CAST(x_star AS INTEGER) AS x_star,
+  CAST(holdout_revenue AS DOUBLE) AS holdout_revenue
+FROM per_customer
+WHERE first_purchase IS NOT NULL
+`,
+  }
+}
+
+/**
+ * Natural customer order: numeric ids by value, then the others as text. Used by every listing
+ * so that exports line up with the source files.
+ */
+export const NATURAL_CUSTOMER_ORDER =
+  'TRY_CAST(customer_id AS HUGEINT) NULLS LAST, length(customer_id), customer_id'

@@ -1,0 +1,10 @@
+// The default as-of date of a summary: the last day anybody ordered.
+import type { Dialect, Query } from '../engine.ts'
+import { sqlIdent } from './customer-summary.ts'
+
+/** The latest order day in `source` as YYYY-MM-DD in column `d` (NULL when there are no orders). */
+export function lastOrderDate(_dialect: Dialect, source = 'orders'): Query {
+  return {
+    sql: `SELECT strftime(max(order_date), '%Y-%m-%d') AS d FROM ${sqlIdent(source)} WHERE amount >= 0`,
+  }
+}

@@ -1,0 +1,157 @@
+// Per-customer summary use case: build the table in the engine, then read it back in pages or
+// let the engine write it out (COPY) so a million customers never become JS objects.
+import type { Engine, Row } from '../data/engine.ts'
+import {
+  customerSummary,
+  NATURAL_CUSTOMER_ORDER,
+  sqlDate,
+  sqlIdent,
+  type TimeUnit,
+  UNIT_DAYS,
+} from '../data/queries/customer-summary.ts'
+import { lastOrderDate } from '../data/queries/last-order-date.ts'
+import { DataError, UsageError } from '../errors.ts'
+
+export type { TimeUnit }
+export { UNIT_DAYS }
+
+export const DEFAULT_SUMMARY_TABLE = 'customer_summary'
+
+/** Column order of every summary export; the first five are what model fitting reads. */
+export const SUMMARY_COLUMNS = [
+  'customer_id',
+  'x',
+  't_x',
+  'T',
+  'monetary',
+  'first_purchase',
+  'last_purchase',
+  'purchase_days',
+  'repeat_purchase_days',
+  'orders',
+  'revenue',
+  'margin',
+  'aov',
+  'days_since_last',
+  'tenure_days',
+  'x_star',
+  'holdout_revenue',
+] as const
+
+/** One customer's summary row as read back by `customerSummaryRows`. */
+export interface CustomerSummaryRow {
+  readonly customer_id: string
+  /** Repeat purchase days up to asOf. */
+  readonly x: number
+  /** First to last purchase day, in units. */
+  readonly t_x: number
+  /** First purchase day to asOf, in units. */
+  readonly T: number
+  /** Mean net spend of the repeat purchase days; 0 when x = 0. */
+  readonly monetary: number
+  readonly first_purchase: string
+  readonly last_purchase: string
+  readonly purchase_days: number
+  readonly repeat_purchase_days: number
+  readonly orders: number
+  /** Net of refunds, up to asOf. */
+  readonly revenue: number
+  /** NULL when no order of this customer has a known margin. */
+  readonly margin: number | null
+  readonly aov: number
+  readonly days_since_last: number
+  readonly tenure_days: number
+  /** Repeat purchase days after asOf (the holdout). */
+  readonly x_star: number
+  readonly holdout_revenue: number
+}
+
+export interface CustomerSummaryInfo {
+  readonly table: string
+  readonly asOf: string
+  readonly unit: TimeUnit
+  readonly customers: number
+}
+
+/**
+ * Build the per-customer summary table (CREATE OR REPLACE TEMP TABLE) from `orders`.
+ * Conventions are those of the CDNOW literature (Fader, Hardie & Lee 2005): days are
+ * transactions, x counts repeat days, T runs from the first purchase to asOf; see docs/summary.md.
+ *
+ * @example
+ *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+ *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357 }
+ * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
+ *   or nobody purchased on or before asOf.
+ */
+export async function buildCustomerSummary(
+  engine: Engine,
+  opts: { asOf?: string; unit: TimeUnit; table?: string; source?: string },
+): Promise<CustomerSummaryInfo> {
+  const table = sqlIdent(opts.table ?? DEFAULT_SUMMARY_TABLE)
+  if (!(opts.unit in UNIT_DAYS)) {
+    throw new UsageError(`invalid unit ${JSON.stringify(opts.unit)}: expected day, week or month`)
+  }
+  let asOf = opts.asOf
+  if (asOf === undefined) {
+    const [row] = await engine.query<{ d: string | null }>(
+      lastOrderDate(engine.dialect, opts.source),
+    )
+    if (!row?.d) throw new DataError('there are no orders in the workspace: import some first')
+    asOf = row.d
+  }
+  sqlDate(asOf)
+  await engine.exec(
+    customerSummary(engine.dialect, { table, asOf, unit: opts.unit, source: opts.source }),
+  )
+  const [count] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)
+  const customers = count?.n ?? 0
+  if (customers === 0) {
+    throw new DataError(`nobody purchased on or before ${asOf}: choose a later --as-of`, { asOf })
+  }
+  return { table, asOf, unit: opts.unit, customers }
+}
+
+function selectSummary(table: string): string {
+  return `SELECT ${SUMMARY_COLUMNS.map((c) => (c === 'T' ? '"T"' : c)).join(', ')}
+FROM ${sqlIdent(table)} ORDER BY ${NATURAL_CUSTOMER_ORDER}`
+}
+
+/**
+ * Read summary rows back in natural customer order (numeric ids numerically). Pages with
+ * `limit`/`offset`; meant for tests, the API and small outputs, not for a million rows at once.
+ */
+export async function customerSummaryRows(
+  engine: Engine,
+  opts: { table?: string; limit?: number; offset?: number } = {},
+): Promise<CustomerSummaryRow[]> {
+  const table = opts.table ?? DEFAULT_SUMMARY_TABLE
+  let sql = selectSummary(table)
+  if (opts.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.trunc(opts.limit))}`
+  if (opts.offset !== undefined) sql += ` OFFSET ${Math.max(0, Math.trunc(opts.offset))}`
+  const rows = await engine.query<Row>(sql)
+  return rows as unknown as CustomerSummaryRow[]
+}
+
+export type SummaryFormat = 'csv' | 'json'
+
+/**
+ * Let the engine write the whole summary to `path` (a file, or '/dev/stdout') in natural
+ * customer order: CSV with a header, or one JSON array. Doubles keep full precision.
+ * @throws UsageError on an engine without COPY TO a local file.
+ */
+export async function writeCustomerSummary(
+  engine: Engine,
+  opts: { table?: string; format: SummaryFormat; path: string },
+): Promise<void> {
+  if (engine.dialect !== 'duckdb') {
+    throw new UsageError('writing a summary file needs the embedded DuckDB store')
+  }
+  const table = opts.table ?? DEFAULT_SUMMARY_TABLE
+  const target = `'${opts.path.replaceAll("'", "''")}'`
+  const options =
+    opts.format === 'json'
+      ? "FORMAT json, ARRAY true, DATEFORMAT '%Y-%m-%d'"
+      : "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
+  await engine.exec(`COPY (${selectSummary(table)}) TO ${target} (${options})`)
+}
