@@ -1,0 +1,197 @@
+// Suite `import-analyze`: time DuckDB's bare scan of a seeded orders file against `loyals import`,
+// `loyals analyze WORKSPACE` and `loyals analyze FILE` (end to end), each a fresh child process,
+// and append the table to bench/RESULTS.md. Targets (issue 2): end to end <= 5x bare scan on
+// 10M orders, peak RSS < 3 GB.
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { hasGnuTime, measureNode } from './measure.js'
+import { ensureOrdersFile, OUT_DIR } from './orders.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const CLI = join(ROOT, 'dist/cli/main.js')
+const BARE = join(import.meta.dirname, 'bare-scan.js')
+const RESULTS = join(import.meta.dirname, 'RESULTS.md')
+
+export const SIZES = {
+  '100k': { orders: 100_000, customers: 10_000 },
+  '1m': { orders: 1_000_000, customers: 100_000 },
+  '10m': { orders: 10_000_000, customers: 1_000_000 },
+}
+const TARGET_RATIO = 5
+const TARGET_RSS_MB = 3 * 1024
+
+function usage() {
+  return `usage: npm run bench -- import-analyze [--sizes 1m,10m] [--seed 42] [--no-write]
+  sizes: ${Object.entries(SIZES)
+    .map(([k, v]) => `${k} (${v.orders} orders / ${v.customers} customers)`)
+    .join(', ')}`
+}
+
+function parseArgs(args) {
+  const o = { sizes: ['1m', '10m'], seed: 42, write: true }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--sizes') o.sizes = String(args[++i] ?? '').split(',')
+    else if (a === '--seed') o.seed = Number(args[++i])
+    else if (a === '--no-write') o.write = false
+    else if (a === '--help' || a === '-h') {
+      console.log(usage())
+      process.exit(0)
+    } else {
+      console.error(`error: unknown option ${a}\n${usage()}`)
+      process.exit(2)
+    }
+  }
+  for (const s of o.sizes) {
+    if (!SIZES[s]) {
+      console.error(`error: unknown size '${s}'\n${usage()}`)
+      process.exit(2)
+    }
+  }
+  if (!Number.isInteger(o.seed)) {
+    console.error('error: --seed must be an integer')
+    process.exit(2)
+  }
+  return o
+}
+
+/** Which subcommands the built CLI has (the harness runs before all of them exist). */
+function cliCommands() {
+  if (!existsSync(CLI)) return new Set()
+  const r = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' })
+  const names = new Set()
+  for (const m of (r.stdout ?? '').matchAll(/^\s{2}([a-z][a-z-]*)\b/gm)) names.add(m[1])
+  return names
+}
+
+function machine() {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const gb = (totalmem() / 1024 ** 3).toFixed(1)
+  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length)
+  return `${nproc} CPUs (${cpu}), ${gb} GB RAM, Node ${process.version}, ${process.platform}`
+}
+
+const sec = (ms) => (ms / 1000).toFixed(2)
+const mb = (x) => (x === null ? 'n/a' : x.toFixed(0))
+
+function step(name, script, args, bareMs) {
+  process.stdout.write(`  ${name} ... `)
+  const m = measureNode(script, args, { cwd: ROOT })
+  const ok = m.code === 0
+  console.log(ok ? `${sec(m.ms)} s, ${mb(m.rssMb)} MB` : `FAILED (exit ${m.code})`)
+  if (!ok) console.log(m.stderr.split('\n').slice(-15).join('\n'))
+  return {
+    name,
+    ok,
+    code: m.code,
+    ms: m.ms,
+    rssMb: m.rssMb,
+    ratio: bareMs ? m.ms / bareMs : null,
+    stdout: m.stdout,
+  }
+}
+
+export async function run(args) {
+  const opts = parseArgs(args)
+  const cmds = cliCommands()
+  const missing = ['import', 'analyze'].filter((c) => !cmds.has(c))
+  if (missing.length > 0) {
+    console.log(
+      `note: the built CLI has no '${missing.join("', '")}' command yet; those steps are skipped`,
+    )
+  }
+  if (!hasGnuTime())
+    console.log('note: /usr/bin/time -v not available; peak RSS via in-process wrapper')
+  mkdirSync(OUT_DIR, { recursive: true })
+  const sections = []
+  for (const size of opts.sizes) {
+    const { orders, customers } = SIZES[size]
+    console.log(`\n${orders} orders / ${customers} customers (seed ${opts.seed})`)
+    const gen = await ensureOrdersFile({ orders, customers, seed: opts.seed })
+    const fileMb = statSync(gen.file).size / 1024 ** 2
+    console.log(
+      `  file ${gen.file} (${fileMb.toFixed(0)} MB, ${gen.reused ? 'reused' : `generated in ${sec(gen.generatedMs)} s`})`,
+    )
+    // One unmeasured pass so every measured step reads the file from the page cache alike.
+    measureNode(BARE, [gen.file])
+    const bare = step('bare DuckDB scan + group by', BARE, [gen.file], null)
+    if (!bare.ok) throw new Error('the bare scan failed; see above')
+    const rows = [bare]
+    const ws = join(OUT_DIR, `ws-${size}.duckdb`)
+    const outWs = join(OUT_DIR, `analyze-ws-${size}`)
+    const outFile = join(OUT_DIR, `analyze-file-${size}`)
+    for (const p of [ws, `${ws}.wal`, outWs, outFile]) rmSync(p, { recursive: true, force: true })
+    if (cmds.has('import')) {
+      rows.push(
+        step('loyals import', CLI, ['import', gen.file, '--kind', 'orders', '--db', ws], bare.ms),
+      )
+    }
+    if (cmds.has('analyze') && rows.at(-1)?.ok && cmds.has('import')) {
+      rows.push(step('loyals analyze WORKSPACE', CLI, ['analyze', ws, '--out', outWs], bare.ms))
+    }
+    if (cmds.has('analyze')) {
+      rows.push(
+        step(
+          'loyals analyze FILE (end to end)',
+          CLI,
+          ['analyze', gen.file, '--out', outFile],
+          bare.ms,
+        ),
+      )
+    }
+    sections.push({ size, orders, customers, fileMb, rows })
+  }
+  const md = render(opts, sections)
+  console.log(`\n${md}`)
+  const measuredCli = sections.some((s) => s.rows.length > 1)
+  if (opts.write && measuredCli) {
+    if (!existsSync(RESULTS))
+      appendFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench`; newest last.\n')
+    appendFileSync(RESULTS, `\n${md}`)
+    console.log(`appended to ${RESULTS}`)
+  } else if (opts.write) {
+    console.log('nothing appended to RESULTS.md: no loyals command was measured')
+  }
+}
+
+function render(opts, sections) {
+  const lines = [
+    `## import-analyze, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Command: \`npm run bench -- import-analyze --sizes ${opts.sizes.join(',')} --seed ${opts.seed}\`  `,
+    `Machine: ${machine()}  `,
+    `Peak RSS: ${hasGnuTime() ? '`/usr/bin/time -v`' : 'process.resourceUsage().maxRSS'}; each step is a fresh process; the file is in the page cache.`,
+    '',
+    '| orders | customers | file MB | step | wall s | peak RSS MB | × bare scan |',
+    '|---:|---:|---:|---|---:|---:|---:|',
+  ]
+  const verdicts = []
+  for (const s of sections) {
+    for (const r of s.rows) {
+      const wall = r.ok ? sec(r.ms) : `failed (exit ${r.code})`
+      const ratio = r.ratio === null ? '1.0' : r.ok ? r.ratio.toFixed(1) : ''
+      lines.push(
+        `| ${s.orders.toLocaleString('en-US')} | ${s.customers.toLocaleString('en-US')} | ${s.fileMb.toFixed(0)} | ${r.name} | ${wall} | ${r.ok ? mb(r.rssMb) : ''} | ${ratio} |`,
+      )
+    }
+    const e2e = s.rows.find((r) => r.name.startsWith('loyals analyze FILE'))
+    const imp = s.rows.find((r) => r.name === 'loyals import')
+    const ana = s.rows.find((r) => r.name === 'loyals analyze WORKSPACE')
+    const parts = []
+    if (e2e?.ok) {
+      const pass = e2e.ratio <= TARGET_RATIO && (e2e.rssMb ?? 0) < TARGET_RSS_MB
+      parts.push(
+        `end to end ${e2e.ratio.toFixed(1)}× bare scan, peak ${mb(e2e.rssMb)} MB (${pass ? 'meets' : 'MISSES'} ≤ ${TARGET_RATIO}× and < 3 GB)`,
+      )
+    }
+    if (imp?.ok && ana?.ok) {
+      parts.push(`import + analyze ${((imp.ms + ana.ms) / s.rows[0].ms).toFixed(1)}× bare scan`)
+    }
+    if (parts.length > 0)
+      verdicts.push(`- ${s.orders.toLocaleString('en-US')} orders: ${parts.join('; ')}`)
+  }
+  if (verdicts.length > 0) lines.push('', ...verdicts)
+  return `${lines.join('\n')}\n`
+}
