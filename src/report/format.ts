@@ -1,0 +1,87 @@
+// Formatting and escaping for the HTML report. Locale is fixed (en-US) so a report reads the same
+// on every machine and tests can assert exact strings. Every user string goes through escapeHtml.
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/**
+ * Escape text for HTML element content and quoted attribute values (also valid inside SVG).
+ * Customer ids and segment names come from user files, so everything printed goes through here.
+ * @example escapeHtml('<b>"x"</b>') // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
+ */
+export function escapeHtml(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value)
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+}
+
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/** 1234567 -> '1,234,567'; non-finite -> '–'. */
+export function formatInt(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  return intFmt.format(Math.round(n))
+}
+
+/**
+ * A number with thousands separators and a fixed number of decimals.
+ * @example formatNumber(1234.5, 1) // '1,234.5'
+ */
+export function formatNumber(n: number | null | undefined, decimals = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  return new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(n)
+}
+
+/**
+ * Money: with the ISO currency symbol when the data names one, else plain with 2 decimals.
+ * An unknown currency is shown without a symbol rather than guessed.
+ * @example formatMoney(1234.5, 'USD') // '$1,234.50'
+ */
+export function formatMoney(n: number | null | undefined, currency: string | null = null): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  if (currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n)
+    } catch {
+      // not an ISO 4217 code: fall through and print the code after the number
+      return `${formatNumber(n, 2)} ${currency}`
+    }
+  }
+  return formatNumber(n, 2)
+}
+
+/**
+ * Compact money for chart labels: 1.2M, 34.5k.
+ * @example formatMoneyCompact(1234567) // '1.23M'
+ */
+export function formatMoneyCompact(
+  n: number | null | undefined,
+  currency: string | null = null,
+): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  const opts: Intl.NumberFormatOptions = { notation: 'compact', maximumSignificantDigits: 3 }
+  if (currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { ...opts, style: 'currency', currency }).format(n)
+    } catch {
+      // unknown code: plain compact number
+    }
+  }
+  return new Intl.NumberFormat('en-US', opts).format(n)
+}
+
+/**
+ * A share (0..1) as a percentage.
+ * @example formatPct(0.4567) // '45.7%'
+ */
+export function formatPct(share: number | null | undefined, decimals = 1): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '–'
+  return `${formatNumber(share * 100, decimals)}%`
+}

@@ -1,0 +1,45 @@
+// Small HTML builders shared by the report sections. Cells return HTML, so callers escape text
+// with escapeHtml (or a format* helper, whose output has no markup characters).
+import { escapeHtml, formatPct } from './format.ts'
+
+export interface Column<T> {
+  readonly header: string
+  /** Right-aligned, tabular digits. */
+  readonly num?: boolean
+  readonly className?: string
+  /** Cell HTML for one row. */
+  readonly cell: (row: T) => string
+}
+
+/** A table with escaped headers; `footer` is an optional last row of cell HTML, one per column. */
+export function htmlTable<T>(
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+  footer?: readonly string[],
+): string {
+  const cls = (c: Column<T>) => {
+    const names = [c.num ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ')
+    return names ? ` class="${names}"` : ''
+  }
+  const head = columns.map((c) => `<th${cls(c)}>${escapeHtml(c.header)}</th>`).join('')
+  const body = rows
+    .map((r) => `<tr>${columns.map((c) => `<td${cls(c)}>${c.cell(r)}</td>`).join('')}</tr>`)
+    .join('\n')
+  const foot = footer
+    ? `<tfoot><tr>${columns.map((c, i) => `<td${cls(c)}>${footer[i] ?? ''}</td>`).join('')}</tr></tfoot>`
+    : ''
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody>${foot}</table></div>`
+}
+
+/** A share as text followed by a fixed-width track with a bar scaled so `max` fills it. */
+export function shareWithBar(share: number, max: number): string {
+  const pct =
+    max > 0 && Number.isFinite(share) ? Math.min(100, Math.max(0, (share / max) * 100)) : 0
+  return `${formatPct(share)}<span class="track"><span class="bar" style="width:${pct.toFixed(1)}%"></span></span>`
+}
+
+/** A headline figure card. All arguments are text and are escaped here. */
+export function kpi(label: string, value: string, note = ''): string {
+  const n = note ? `<div class="note">${escapeHtml(note)}</div>` : ''
+  return `<div class="kpi"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div>${n}</div>`
+}

@@ -1,0 +1,71 @@
+// Concentration: the curve of revenue held by the top customers, with the equality diagonal,
+// beside the top-share table. The Lorenz curve is drawn from the top (the "top x % hold y %"
+// view merchants read), the same curve rotated; the Gini is identical either way.
+import type { AnalysisSummary, ConcentrationSummary } from '../../service/analysis-summary.ts'
+import { formatInt, formatNumber, formatPct } from '../format.ts'
+import { htmlTable } from '../html.ts'
+import type { ReportSection } from '../render.ts'
+import { type CurvePoint, concentrationChart } from '../svg.ts'
+
+/**
+ * Turn Lorenz points (bottom p of customers hold L(p)) into the top-down concentration curve
+ * C(q) = 1 - L(1 - q), ascending in q.
+ * @example fromTop([{customers:0,value:0},{customers:0.9,value:0.5},{customers:1,value:1}])
+ *   // [{x:0,y:0},{x:0.1,y:0.5},{x:1,y:1}]
+ */
+export function fromTop(lorenz: ConcentrationSummary['lorenz']): CurvePoint[] {
+  const pts = lorenz.map((p) => ({ x: 1 - p.customers, y: 1 - p.value }))
+  pts.sort((a, b) => a.x - b.x)
+  return pts
+}
+
+function chartFor(c: ConcentrationSummary, label: string): string {
+  const markers = c.topShares
+    .filter((t) => t.percent === 10 || t.percent === 20)
+    .map((t) => ({
+      x: t.percent / 100,
+      y: t.share,
+      label: `Top ${t.percent}%: ${formatPct(t.share)}`,
+    }))
+  return concentrationChart(fromTop(c.lorenz), {
+    title: `Share of ${label} held by the top customers`,
+    xLabel: 'Share of customers, most valuable first',
+    yLabel: `Share of ${label}`,
+    markers,
+  })
+}
+
+export const concentrationSection: ReportSection = {
+  id: 'concentration',
+  title: 'Revenue concentration',
+  lead: 'How much of the revenue the most valuable customers bring. The dashed diagonal is what equal spending would look like; the further the curve bows above it, the more revenue depends on a few customers.',
+  render(s: AnalysisSummary): string {
+    const rev = s.concentration.revenue
+    if (s.counts.customers === 0) return '<p>No customers to rank.</p>'
+    const mar = s.concentration.margin
+    const marginByPct = new Map(mar?.topShares.map((t) => [t.percent, t.share]) ?? [])
+    const cols = [
+      { header: 'Top customers', cell: (t: (typeof rev.topShares)[number]) => `Top ${t.percent}%` },
+      {
+        header: 'Customers',
+        num: true,
+        cell: (t: (typeof rev.topShares)[number]) => formatInt(t.customers),
+      },
+      {
+        header: 'Revenue share',
+        num: true,
+        cell: (t: (typeof rev.topShares)[number]) => formatPct(t.share),
+      },
+    ]
+    if (mar) {
+      cols.push({
+        header: 'Margin share',
+        num: true,
+        cell: (t) => formatPct(marginByPct.get(t.percent) ?? null),
+      })
+    }
+    const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; 1 means one customer brings everything.</p>`
+    const marginChart = mar ? `<h3>Margin</h3>${chartFor(mar, 'margin')}` : ''
+    return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div>${htmlTable(cols, rev.topShares)}${gini}</div></div>`
+  },
+}

@@ -1,0 +1,57 @@
+// The first thing a reader sees: one sentence on concentration and the headline figures.
+import type { AnalysisSummary, ConcentrationSummary } from '../../service/analysis-summary.ts'
+import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import { kpi } from '../html.ts'
+import type { ReportSection } from '../render.ts'
+
+/** The share held by the top `percent` % of customers, or null when not computed. */
+export function topShareOf(c: ConcentrationSummary, percent: number): number | null {
+  return c.topShares.find((t) => t.percent === percent)?.share ?? null
+}
+
+export const headlineSection: ReportSection = {
+  id: 'headline',
+  title: '',
+  render(s: AnalysisSummary): string {
+    const rev = s.concentration.revenue
+    const top10 = topShareOf(rev, 10)
+    const top20 = topShareOf(rev, 20)
+    const sentence =
+      s.counts.customers === 0
+        ? 'No customers purchased on or before the as-of date.'
+        : top10 === null
+          ? `${formatInt(s.counts.customers)} customers spent ${formatMoney(s.revenue.total, s.currency)}.`
+          : `The top 10% of customers hold <strong>${formatPct(top10)}</strong> of revenue` +
+            (top20 === null ? '.' : `; the top 20% hold <strong>${formatPct(top20)}</strong>.`)
+    const repeatShare = s.counts.customers > 0 ? s.counts.repeatCustomers / s.counts.customers : 0
+    const cards = [
+      kpi('Customers', formatInt(s.counts.customers), `${formatPct(repeatShare)} bought again`),
+      kpi(
+        'Revenue',
+        formatMoney(s.revenue.total, s.currency),
+        `${formatMoney(s.revenue.perCustomer, s.currency)} per customer`,
+      ),
+      kpi(
+        'Orders',
+        formatInt(s.counts.orders),
+        `${formatMoney(s.revenue.averageOrderValue, s.currency)} average order`,
+      ),
+    ]
+    if (s.revenue.margin !== null) {
+      const ms = s.revenue.total !== 0 ? s.revenue.margin / s.revenue.total : null
+      cards.push(
+        kpi('Margin', formatMoney(s.revenue.margin, s.currency), `${formatPct(ms)} of revenue`),
+      )
+    }
+    cards.push(kpi('Gini', formatNumber(rev.gini, 2), '0 = equal, 1 = one customer'))
+    const period =
+      s.period.firstPurchase && s.period.lastPurchase
+        ? `Purchases from ${escapeHtml(s.period.firstPurchase)} to ${escapeHtml(s.period.lastPurchase)}, analyzed as of ${escapeHtml(s.asOf)}.`
+        : `Analyzed as of ${escapeHtml(s.asOf)}.`
+    const holdout =
+      s.counts.ordersAfterAsOf > 0
+        ? ` ${formatInt(s.counts.ordersAfterAsOf)} later orders (${formatMoney(s.revenue.holdout, s.currency)}) are left out of these figures.`
+        : ''
+    return `<p class="headline">${sentence}</p><div class="kpis">${cards.join('')}</div><p class="meta" style="margin-top:12px">${period}${holdout}</p>`
+  },
+}

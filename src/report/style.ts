@@ -1,0 +1,78 @@
+// The report's only stylesheet, inlined into the page: system fonts, no web fonts, no images,
+// so the file renders identically offline. Print rules keep sections from splitting.
+
+export const REPORT_CSS = `
+:root {
+  --ink: #1d2433; --muted: #5b6475; --line: #e3e7ee; --bg: #f6f7f9; --card: #ffffff;
+  --accent: #0f766e; --accent-soft: #d5efec; --warn: #a15c07; --warn-soft: #fdf3e1;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--bg); color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+main { max-width: 1120px; margin: 0 auto; padding: 32px 24px 64px; }
+header.report-head { margin-bottom: 8px; }
+h1 { font-size: 28px; margin: 0 0 4px; letter-spacing: -0.01em; }
+h2 { font-size: 19px; margin: 0 0 4px; }
+h3 { font-size: 15px; margin: 20px 0 8px; color: var(--muted); font-weight: 600; }
+p { margin: 6px 0; }
+.meta { color: var(--muted); font-size: 13px; }
+nav.toc { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 14px 0 22px; font-size: 13px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
+nav.toc a:hover { text-decoration: underline; }
+section {
+  background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 22px 24px; margin: 0 0 20px; break-inside: avoid;
+}
+section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
+.headline {
+  font-size: 22px; line-height: 1.35; margin: 4px 0 18px; max-width: 820px;
+}
+.headline strong { color: var(--accent); }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; }
+.kpi { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: #fbfcfd; }
+.kpi .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
+.kpi .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.kpi .note { color: var(--muted); font-size: 12px; }
+.split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; align-items: start; }
+@media (max-width: 860px) { .split { grid-template-columns: 1fr; } }
+.chart { max-width: 100%; height: auto; display: block; }
+.chart .grid { stroke: #edf0f4; stroke-width: 1; }
+.chart .tick { fill: var(--muted); font-size: 12px; }
+.chart .axis-label { fill: var(--ink); font-size: 13px; }
+.chart .diagonal { stroke: #9aa3b2; stroke-width: 1.5; stroke-dasharray: 5 4; }
+.chart .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; }
+.chart .area { fill: var(--accent-soft); opacity: 0.7; }
+.chart .marker { fill: #fff; stroke: var(--accent); stroke-width: 2.5; }
+.chart .marker-guide { stroke: var(--accent); stroke-width: 1; stroke-dasharray: 2 3; opacity: 0.6; }
+.chart .marker-label { fill: var(--ink); font-size: 12.5px; font-weight: 600; }
+.heatmap .cell { stroke: #fff; }
+.heatmap .cell-text { fill: var(--ink); }
+.heatmap .cell-text.dark { fill: #fff; }
+.heatmap .cell-main { font-size: 15px; font-weight: 650; }
+.heatmap .cell-sub { font-size: 11.5px; }
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
+th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:hover { background: #f9fafb; }
+tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: none; }
+.track { display: inline-block; width: 80px; height: 8px; margin-left: 10px; vertical-align: middle; background: #eef1f5; border-radius: 4px; overflow: hidden; }
+.bar { display: block; height: 100%; border-radius: 4px; background: var(--accent); opacity: 0.85; }
+.bar-cell { white-space: nowrap; }
+.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
+.scroll { overflow-x: auto; }
+.gini { font-size: 14px; margin-top: 12px; }
+.notes { margin: 0; padding-left: 18px; }
+.notes li { margin: 4px 0; }
+.notes li.warning { color: var(--warn); }
+footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 28px; }
+@media print {
+  body { background: #fff; }
+  section { border: none; padding: 8px 0; }
+  nav.toc { display: none; }
+}
+`

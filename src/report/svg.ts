@@ -1,0 +1,207 @@
+// Hand-rolled SVG charts for the report. Why not a chart library: the report must be one offline
+// file, and Plot/D3 need a DOM (jsdom) at render time to emit SVG: a heavy dependency for two
+// chart types. Strings are enough; every label passes through escapeHtml.
+import { escapeHtml, formatPct } from './format.ts'
+
+/** Round for SVG coordinates: two decimals keep files small and output deterministic. */
+export function r2(n: number): string {
+  if (!Number.isFinite(n)) return '0'
+  return String(Math.round(n * 100) / 100)
+}
+
+/**
+ * Linear interpolation between two `#rrggbb` colours, t in [0, 1] (clamped).
+ * @example mixColor('#000000', '#ffffff', 0.5) // '#808080'
+ */
+export function mixColor(from: string, to: string, t: number): string {
+  const k = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0))
+  const a = parseHex(from)
+  const b = parseHex(to)
+  const c = a.map((v, i) => Math.round(v + ((b[i] ?? 0) - v) * k))
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`
+}
+
+function parseHex(hex: string): number[] {
+  const h = hex.replace('#', '')
+  return [0, 2, 4].map((i) => Number.parseInt(h.slice(i, i + 2), 16) || 0)
+}
+
+/** Keep at most `max` points, evenly spaced, always keeping the first and last. */
+export function downsample<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points]
+  const out: T[] = []
+  const step = (points.length - 1) / (max - 1)
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)] as T)
+  return out
+}
+
+export interface CurvePoint {
+  readonly x: number
+  readonly y: number
+}
+
+export interface CurveMarker {
+  readonly x: number
+  readonly y: number
+  readonly label: string
+}
+
+export interface ConcentrationChartOptions {
+  readonly width?: number
+  readonly height?: number
+  readonly xLabel: string
+  readonly yLabel: string
+  /** Accessible title of the chart. */
+  readonly title: string
+  readonly markers?: readonly CurveMarker[]
+}
+
+/**
+ * A cumulative-share chart on the unit square: the curve, the equality diagonal, the area between
+ * them shaded, 20 % grid lines and labelled markers. Points are shares in [0, 1], x ascending.
+ * @example concentrationChart([{x:0,y:0},{x:0.1,y:0.5},{x:1,y:1}], {title:'t', xLabel:'x', yLabel:'y'})
+ */
+export function concentrationChart(
+  points: readonly CurvePoint[],
+  opts: ConcentrationChartOptions,
+): string {
+  const width = opts.width ?? 560
+  const height = opts.height ?? 420
+  const m = { top: 16, right: 20, bottom: 52, left: 60 }
+  const w = width - m.left - m.right
+  const h = height - m.top - m.bottom
+  const sx = (x: number) => m.left + x * w
+  const sy = (y: number) => m.top + (1 - y) * h
+
+  const pts = downsample(points, 400)
+  const path = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(sx(p.x))},${r2(sy(p.y))}`).join('')
+  // area between the curve and the diagonal: along the curve, then back down the diagonal
+  const area = `${path}L${r2(sx(1))},${r2(sy(1))}L${r2(sx(0))},${r2(sy(0))}Z`
+
+  const grid: string[] = []
+  for (let i = 0; i <= 5; i++) {
+    const v = i / 5
+    grid.push(
+      `<line class="grid" x1="${r2(sx(v))}" y1="${r2(sy(0))}" x2="${r2(sx(v))}" y2="${r2(sy(1))}"/>`,
+      `<line class="grid" x1="${r2(sx(0))}" y1="${r2(sy(v))}" x2="${r2(sx(1))}" y2="${r2(sy(v))}"/>`,
+      `<text class="tick" x="${r2(sx(v))}" y="${r2(sy(0) + 18)}" text-anchor="middle">${formatPct(v, 0)}</text>`,
+      `<text class="tick" x="${r2(sx(0) - 8)}" y="${r2(sy(v) + 4)}" text-anchor="end">${formatPct(v, 0)}</text>`,
+    )
+  }
+
+  const markers = (opts.markers ?? []).map((mk) => {
+    const cx = sx(mk.x)
+    const cy = sy(mk.y)
+    // labels sit right of the point; near the right edge they flip to the left
+    const right = mk.x < 0.6
+    const tx = right ? cx + 10 : cx - 10
+    return (
+      `<line class="marker-guide" x1="${r2(cx)}" y1="${r2(cy)}" x2="${r2(cx)}" y2="${r2(sy(0))}"/>` +
+      `<circle class="marker" cx="${r2(cx)}" cy="${r2(cy)}" r="5"/>` +
+      `<text class="marker-label" x="${r2(tx)}" y="${r2(cy + 16)}" text-anchor="${right ? 'start' : 'end'}">${escapeHtml(mk.label)}</text>`
+    )
+  })
+
+  return [
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    ...grid,
+    `<path class="area" d="${area}"/>`,
+    `<line class="diagonal" x1="${r2(sx(0))}" y1="${r2(sy(0))}" x2="${r2(sx(1))}" y2="${r2(sy(1))}"/>`,
+    `<path class="curve" d="${path}"/>`,
+    ...markers,
+    `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${r2(height - 8)}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
+    `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
+    '</svg>',
+  ].join('')
+}
+
+export interface HeatCell {
+  /** Row key (drawn top to bottom in `rows` order). */
+  readonly row: number
+  readonly col: number
+  readonly value: number
+  /** Main text of the cell (e.g. the count). */
+  readonly label: string
+  /** Second line (e.g. revenue). */
+  readonly sublabel?: string
+  /** Tooltip. */
+  readonly title?: string
+}
+
+export interface HeatmapOptions {
+  readonly rows: readonly number[]
+  readonly cols: readonly number[]
+  readonly rowLabel: string
+  readonly colLabel: string
+  readonly title: string
+  readonly cellWidth?: number
+  readonly cellHeight?: number
+  readonly low?: string
+  readonly high?: string
+}
+
+/**
+ * A grid heatmap: colour intensity by `value` relative to the largest cell, text inside each cell.
+ * Missing cells are drawn empty. Used for the RFM recency-by-frequency grid.
+ */
+export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): string {
+  const cw = opts.cellWidth ?? 104
+  const ch = opts.cellHeight ?? 60
+  const left = 64
+  const top = 8
+  const bottom = 48
+  const width = left + cw * opts.cols.length + 8
+  const height = top + ch * opts.rows.length + bottom
+  const low = opts.low ?? '#eef6f5'
+  const high = opts.high ?? '#0f5c55'
+  const max = Math.max(0, ...cells.map((c) => c.value))
+  const byKey = new Map(cells.map((c) => [`${c.row}:${c.col}`, c]))
+
+  const parts: string[] = []
+  opts.rows.forEach((row, ri) => {
+    const y = top + ri * ch
+    parts.push(
+      `<text class="tick" x="${left - 12}" y="${r2(y + ch / 2 + 4)}" text-anchor="end">${escapeHtml(row)}</text>`,
+    )
+    opts.cols.forEach((col, ci) => {
+      const x = left + ci * cw
+      const cell = byKey.get(`${row}:${col}`)
+      const t = cell && max > 0 ? cell.value / max : 0
+      // sqrt keeps small cells visible next to one very large cell
+      const k = Math.sqrt(t)
+      const fill = cell && cell.value > 0 ? mixColor(low, high, k) : '#fafafa'
+      const textClass = k > 0.55 ? 'cell-text dark' : 'cell-text'
+      parts.push(
+        `<g><rect class="cell" x="${x + 1}" y="${y + 1}" width="${cw - 2}" height="${ch - 2}" rx="4" fill="${fill}"/>`,
+      )
+      if (cell) {
+        if (cell.title) parts.push(`<title>${escapeHtml(cell.title)}</title>`)
+        parts.push(
+          `<text class="${textClass} cell-main" x="${r2(x + cw / 2)}" y="${r2(y + ch / 2 - 2)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
+        )
+        if (cell.sublabel) {
+          parts.push(
+            `<text class="${textClass} cell-sub" x="${r2(x + cw / 2)}" y="${r2(y + ch / 2 + 15)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
+          )
+        }
+      }
+      parts.push('</g>')
+    })
+  })
+  opts.cols.forEach((col, ci) => {
+    parts.push(
+      `<text class="tick" x="${r2(left + ci * cw + cw / 2)}" y="${top + ch * opts.rows.length + 18}" text-anchor="middle">${escapeHtml(col)}</text>`,
+    )
+  })
+  parts.push(
+    `<text class="axis-label" x="${r2(left + (cw * opts.cols.length) / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.colLabel)}</text>`,
+    `<text class="axis-label" transform="translate(16 ${r2(top + (ch * opts.rows.length) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.rowLabel)}</text>`,
+  )
+  return [
+    `<svg class="chart heatmap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    ...parts,
+    '</svg>',
+  ].join('')
+}

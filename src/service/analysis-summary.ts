@@ -1,0 +1,124 @@
+// The shape of `summary.json`: every aggregate `loyals analyze` computes, as plain JSON values.
+// Types only, so the report renderer can depend on it without depending on the analysis code.
+// Later issues extend it (predictions, value): add optional fields, never change existing ones.
+
+import type { TimeUnit } from '../data/queries/customer-summary.ts'
+
+export type { TimeUnit }
+
+/** Share of the value held by the top `percent` % of customers (ranked by that value). */
+export interface TopShare {
+  readonly percent: number
+  readonly customers: number
+  readonly share: number
+}
+
+/** One tenth of the customers, decile 1 = the most valuable tenth. */
+export interface DecileRow {
+  readonly decile: number
+  readonly customers: number
+  readonly revenue: number
+  readonly share: number
+  readonly cumulativeShare: number
+  readonly orders: number
+  readonly ordersPerCustomer: number
+  readonly averageOrderValue: number
+}
+
+/** A point of the Lorenz curve: the bottom `customers` share of customers holds `value` share. */
+export interface LorenzPoint {
+  readonly customers: number
+  readonly value: number
+}
+
+export interface ConcentrationSummary {
+  readonly value: 'revenue' | 'margin'
+  readonly total: number
+  readonly topShares: readonly TopShare[]
+  readonly deciles: readonly DecileRow[]
+  readonly lorenz: readonly LorenzPoint[]
+  readonly gini: number
+}
+
+export interface SegmentRow {
+  readonly segment: string
+  readonly customers: number
+  readonly share: number
+  readonly revenue: number
+  readonly revenueShare: number
+  /** Mean days since the last purchase, as of the as-of date. */
+  readonly avgRecencyDays: number
+  /** Mean number of orders. */
+  readonly avgFrequency: number
+  /** Mean revenue per customer. */
+  readonly avgMonetary: number
+}
+
+/** One cell of the 5x5 recency-by-frequency grid (scores 1-5, 5 = best). */
+export interface RfmCell {
+  readonly r: number
+  readonly f: number
+  readonly customers: number
+  readonly revenue: number
+}
+
+export interface TopCustomer {
+  readonly rank: number
+  readonly customerId: string
+  readonly revenue: number
+  readonly share: number
+  readonly cumulativeShare: number
+  readonly margin: number | null
+  readonly orders: number
+  readonly repeatPurchases: number
+  readonly averageOrderValue: number
+  readonly firstPurchase: string
+  readonly lastPurchase: string
+  readonly daysSinceLast: number
+  readonly segment: string
+  readonly r: number
+  readonly f: number
+  readonly m: number
+}
+
+export interface QualityNote {
+  readonly level: 'info' | 'warning'
+  readonly message: string
+}
+
+export interface AnalysisSummary {
+  readonly schemaVersion: 1
+  readonly generatedAt: string
+  /** The file or workspace analyzed, as the user named it. */
+  readonly source: string
+  readonly asOf: string
+  readonly unit: TimeUnit
+  /** The single currency of the orders, when the data names exactly one. */
+  readonly currency: string | null
+  readonly period: { readonly firstPurchase: string | null; readonly lastPurchase: string | null }
+  readonly counts: {
+    readonly customers: number
+    readonly orders: number
+    readonly repeatCustomers: number
+    readonly oneTimeCustomers: number
+    /** Orders dated after the as-of date: ignored here, kept as holdout for models. */
+    readonly ordersAfterAsOf: number
+  }
+  readonly revenue: {
+    readonly total: number
+    readonly margin: number | null
+    readonly perCustomer: number
+    readonly averageOrderValue: number
+    readonly holdout: number
+  }
+  readonly concentration: {
+    readonly revenue: ConcentrationSummary
+    readonly margin: ConcentrationSummary | null
+  }
+  readonly rfm: {
+    readonly segments: readonly SegmentRow[]
+    readonly grid: readonly RfmCell[]
+  }
+  readonly topCustomers: readonly TopCustomer[]
+  readonly quality: readonly QualityNote[]
+}

@@ -1,0 +1,119 @@
+// A hand-made AnalysisSummary for renderer tests: small, internally consistent, and with hostile
+// strings where user data appears (customer ids and segment names come from files).
+import type { AnalysisSummary, TopCustomer } from '../../src/service/analysis-summary.ts'
+
+export const HOSTILE_ID = '<script>alert("x")</script>&\'id'
+
+function top(rank: number, id: string, revenue: number, total: number, cum: number): TopCustomer {
+  return {
+    rank,
+    customerId: id,
+    revenue,
+    share: revenue / total,
+    cumulativeShare: cum / total,
+    margin: null,
+    orders: 3,
+    repeatPurchases: 2,
+    averageOrderValue: revenue / 3,
+    firstPurchase: '2024-01-02',
+    lastPurchase: '2024-06-01',
+    daysSinceLast: 29,
+    segment: 'Champions',
+    r: 5,
+    f: 5,
+    m: 5,
+  }
+}
+
+/** Ten customers with revenue 100, 90, ..., 10 (total 550). */
+export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): AnalysisSummary {
+  const revenues = [100, 90, 80, 70, 60, 50, 40, 30, 20, 10]
+  const total = 550
+  let cum = 0
+  const tops = revenues.slice(0, 3).map((r, i) => {
+    cum += r
+    return top(i + 1, i === 0 ? HOSTILE_ID : `c${i + 1}`, r, total, cum)
+  })
+  const asc = [...revenues].reverse()
+  let acc = 0
+  const lorenz = [{ customers: 0, value: 0 }]
+  asc.forEach((r, i) => {
+    acc += r
+    lorenz.push({ customers: (i + 1) / 10, value: acc / total })
+  })
+  let dc = 0
+  const deciles = revenues.map((r, i) => {
+    dc += r
+    return {
+      decile: i + 1,
+      customers: 1,
+      revenue: r,
+      share: r / total,
+      cumulativeShare: dc / total,
+      orders: 2,
+      ordersPerCustomer: 2,
+      averageOrderValue: r / 2,
+    }
+  })
+  const topShares = [1, 2, 5, 10, 20, 50].map((p) => {
+    const n = Math.max(1, Math.ceil((p / 100) * 10))
+    return {
+      percent: p,
+      customers: n,
+      share: revenues.slice(0, n).reduce((a, b) => a + b, 0) / total,
+    }
+  })
+  const base: AnalysisSummary = {
+    schemaVersion: 1,
+    generatedAt: '2024-07-01T12:00:00.000Z',
+    source: 'orders<&>.csv',
+    asOf: '2024-06-30',
+    unit: 'week',
+    currency: 'USD',
+    period: { firstPurchase: '2024-01-01', lastPurchase: '2024-06-30' },
+    counts: {
+      customers: 10,
+      orders: 20,
+      repeatCustomers: 6,
+      oneTimeCustomers: 4,
+      ordersAfterAsOf: 2,
+    },
+    revenue: { total, margin: null, perCustomer: 55, averageOrderValue: 27.5, holdout: 12.5 },
+    concentration: {
+      revenue: { value: 'revenue', total, topShares, deciles, lorenz, gini: 0.3 },
+      margin: null,
+    },
+    rfm: {
+      segments: [
+        {
+          segment: 'Champions',
+          customers: 3,
+          share: 0.3,
+          revenue: 270,
+          revenueShare: 270 / total,
+          avgRecencyDays: 10,
+          avgFrequency: 3,
+          avgMonetary: 90,
+        },
+        {
+          segment: '<b>Lost</b>',
+          customers: 7,
+          share: 0.7,
+          revenue: 280,
+          revenueShare: 280 / total,
+          avgRecencyDays: 120,
+          avgFrequency: 1.57,
+          avgMonetary: 40,
+        },
+      ],
+      grid: [
+        { r: 5, f: 5, customers: 3, revenue: 270 },
+        { r: 1, f: 1, customers: 5, revenue: 150 },
+        { r: 2, f: 1, customers: 2, revenue: 130 },
+      ],
+    },
+    topCustomers: tops,
+    quality: [{ level: 'warning', message: '2 orders after the as-of date <ignored>' }],
+  }
+  return { ...base, ...overrides }
+}
