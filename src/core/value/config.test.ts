@@ -1,0 +1,104 @@
+import { describe, expect, test } from 'vitest'
+import { UsageError } from '../../errors.ts'
+import { DEFAULT_VALUE_CONFIG, parseValueConfig } from './config.ts'
+
+describe('parseValueConfig', () => {
+  test('an empty file gives the documented defaults', () => {
+    const c = parseValueConfig({})
+    expect(c.referrals).toEqual({ decay: 0.5, maxDepth: 5 })
+    expect(c.engagement.weights).toEqual({
+      email_open: 1,
+      email_click: 2,
+      site_visit: 1,
+      review: 5,
+      social_share: 4,
+      promo_redemption: 2,
+    })
+    expect(c.engagement.halfLifeDays).toBe(90)
+    expect(c.tiers.basis).toBe('rank')
+    expect(c.tiers.levels.map((l) => [l.name, l.share, l.outreach])).toEqual([
+      ['Platinum', 0.02, 'personal'],
+      ['Gold', 0.08, 'personal'],
+      ['Silver', 0.2, 'automated'],
+      ['Bronze', null, 'automated'],
+    ])
+    expect(c.tiers.grace).toEqual({ unit: 'days', length: 30 })
+    expect(c.costs.discountAsCost).toBe(false)
+    expect(DEFAULT_VALUE_CONFIG).toEqual(c)
+  })
+
+  test('a partial file keeps the other defaults', () => {
+    const c = parseValueConfig({
+      referrals: { decay: 0.25 },
+      engagement: { weights: { review: 10 } },
+    })
+    expect(c.referrals).toEqual({ decay: 0.25, maxDepth: 5 })
+    expect(c.engagement.weights.review).toBe(10)
+    expect(c.engagement.weights.email_click).toBe(2)
+  })
+
+  test('threshold tiers are accepted when minValue decreases', () => {
+    const sl = { priority: 1, responseTargetMinutes: 60 }
+    const c = parseValueConfig({
+      tiers: {
+        basis: 'threshold',
+        grace: { unit: 'runs', length: 2 },
+        levels: [
+          { name: 'VIP', minValue: 5000, serviceLevel: sl, outreach: 'personal' },
+          { name: 'Member', serviceLevel: { ...sl, priority: 2 } },
+        ],
+      },
+    })
+    expect(c.tiers.levels[0]?.minValue).toBe(5000)
+    expect(c.tiers.levels[1]?.serviceLevel.dedicatedOwner).toBe(false)
+    expect(c.tiers.grace.unit).toBe('runs')
+  })
+
+  test('every problem is reported with its path and reason', () => {
+    const sl = { priority: 1, responseTargetMinutes: 5 }
+    let err: unknown
+    try {
+      parseValueConfig({
+        costs: { perReturn: -1, perTicketMinuet: 1 },
+        tiers: {
+          basis: 'threshold',
+          levels: [
+            { name: 'A', serviceLevel: sl },
+            { name: 'A', serviceLevel: sl },
+          ],
+        },
+      })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(UsageError)
+    const issues = (err as UsageError).details.issues as { path: string; reason: string }[]
+    const paths = issues.map((i) => i.path)
+    expect(paths).toContain('costs.perReturn')
+    expect(paths).toContain('costs')
+    expect(paths).toContain('tiers.levels[0].minValue')
+    expect(paths).toContain('tiers.levels[1].name')
+    expect((err as Error).message).toMatch(/costs: Unrecognized key: "perTicketMinuet"/)
+    expect((err as Error).message).toMatch(/tiers\.levels\[1\]\.name: duplicate tier name "A"/)
+  })
+
+  test('rank tiers whose shares exceed 100 % are rejected', () => {
+    const sl = { priority: 1, responseTargetMinutes: 5 }
+    expect(() =>
+      parseValueConfig({
+        tiers: {
+          levels: [
+            { name: 'A', share: 0.7, serviceLevel: sl },
+            { name: 'B', share: 0.5, serviceLevel: sl },
+            { name: 'C', serviceLevel: sl },
+          ],
+        },
+      }),
+    ).toThrow(/tiers\.levels: tier shares add up to 1\.2/)
+  })
+
+  test('a non-object file is a usage error, not a crash', () => {
+    expect(() => parseValueConfig([1, 2])).toThrow(UsageError)
+    expect(() => parseValueConfig('x')).toThrow(/\(root\)/)
+  })
+})
