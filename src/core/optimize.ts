@@ -1,0 +1,383 @@
+// Optimizers for smooth, low-dimensional likelihoods on log-parameters: BFGS with a backtracking
+// Armijo line search, Nelder-Mead as a derivative-free fallback, and Hessian-based standard errors.
+import { ConvergenceError } from '../errors.ts'
+import { SpecialFunctionError } from './special.ts'
+
+export interface OptimResult {
+  readonly x: readonly number[]
+  readonly value: number
+  readonly iterations: number
+  readonly converged: boolean
+  readonly gradientNorm: number
+  readonly method: 'bfgs' | 'nelder-mead'
+}
+export type Fn = (x: readonly number[]) => number
+export type Grad = (x: readonly number[]) => number[]
+
+const infNorm = (g: readonly number[]): number => {
+  let m = 0
+  for (const v of g) m = Math.max(m, Math.abs(v))
+  return Number.isFinite(m) ? m : Number.POSITIVE_INFINITY
+}
+
+/** f that maps exceptions and non-finite values to +Infinity, so line searches step back instead. */
+function guarded(f: Fn): Fn {
+  return (x) => {
+    try {
+      const v = f(x)
+      return Number.isFinite(v) ? v : Number.POSITIVE_INFINITY
+    } catch (e) {
+      if (e instanceof SpecialFunctionError) return Number.POSITIVE_INFINITY
+      throw e
+    }
+  }
+}
+
+/**
+ * BFGS on the inverse Hessian with a backtracking Armijo line search (quadratic interpolation).
+ * Converged when the largest absolute gradient component is below `gradientTolerance`
+ * (default 1e-6), so scale objectives to O(1) (e.g. a mean negative log-likelihood).
+ * Never throws for non-convergence: check `converged`.
+ */
+export function bfgs(
+  f: Fn,
+  grad: Grad,
+  x0: readonly number[],
+  opts: { maxIterations?: number; gradientTolerance?: number } = {},
+): OptimResult {
+  const maxIt = opts.maxIterations ?? 200
+  const gtol = opts.gradientTolerance ?? 1e-6
+  const fg = guarded(f)
+  const n = x0.length
+  let x = [...x0]
+  let fx = fg(x)
+  if (!Number.isFinite(fx)) {
+    return { x, value: fx, iterations: 0, converged: false, gradientNorm: Infinity, method: 'bfgs' }
+  }
+  let g = grad(x)
+  const eye = (): number[][] =>
+    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
+  let H = eye()
+  let fresh = true
+  let it = 0
+  for (; it < maxIt; it++) {
+    if (infNorm(g) < gtol) break
+    const d = new Array<number>(n).fill(0)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i]! -= H[i]![j]! * g[j]!
+    let slope = 0
+    for (let i = 0; i < n; i++) slope += g[i]! * d[i]!
+    if (!(slope < 0)) {
+      H = eye()
+      fresh = true
+      for (let i = 0; i < n; i++) d[i] = -g[i]!
+      slope = -g.reduce((s, v) => s + v * v, 0)
+    }
+    // Cap the first step of a fresh (identity) metric so log-parameters do not jump by e^10.
+    let step = 1
+    if (fresh) {
+      const dn = infNorm(d)
+      if (dn > 1) step = 1 / dn
+    }
+    let xn: number[] = x
+    let fn = Number.POSITIVE_INFINITY
+    let ok = false
+    for (let k = 0; k < 60; k++) {
+      xn = x.map((v, i) => v + step * d[i]!)
+      fn = fg(xn)
+      if (fn <= fx + 1e-4 * step * slope) {
+        ok = true
+        break
+      }
+      const q = Number.isFinite(fn) ? (-slope * step * step) / (2 * (fn - fx - slope * step)) : 0
+      step = q > 0.1 * step && q < 0.5 * step ? q : 0.5 * step
+    }
+    if (!ok) {
+      if (fresh) break
+      H = eye()
+      fresh = true
+      continue
+    }
+    const gn = grad(xn)
+    const s = xn.map((v, i) => v - x[i]!)
+    const y = gn.map((v, i) => v - g[i]!)
+    let sy = 0
+    let yy = 0
+    let ss = 0
+    for (let i = 0; i < n; i++) {
+      sy += s[i]! * y[i]!
+      yy += y[i]! * y[i]!
+      ss += s[i]! * s[i]!
+    }
+    if (sy > 1e-12 * Math.sqrt(ss * yy)) {
+      if (fresh) {
+        // Shanno-Phua scaling of the initial metric.
+        const sc = sy / yy
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i]![j]! *= sc
+        fresh = false
+      }
+      const rho = 1 / sy
+      const Hy = new Array<number>(n).fill(0)
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Hy[i]! += H[i]![j]! * y[j]!
+      let yHy = 0
+      for (let i = 0; i < n; i++) yHy += y[i]! * Hy[i]!
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          H[i]![j]! +=
+            -rho * (Hy[i]! * s[j]! + s[i]! * Hy[j]!) + (rho * rho * yHy + rho) * s[i]! * s[j]!
+        }
+      }
+    }
+    x = xn
+    fx = fn
+    g = gn
+  }
+  const gnorm = infNorm(g)
+  return {
+    x,
+    value: fx,
+    iterations: it,
+    converged: gnorm < gtol,
+    gradientNorm: gnorm,
+    method: 'bfgs',
+  }
+}
+
+/**
+ * Nelder-Mead simplex (adaptive coefficients of Gao & Han 2012). Converged when both the spread of
+ * function values and the simplex diameter fall below `tolerance` (default 1e-10).
+ */
+export function nelderMead(
+  f: Fn,
+  x0: readonly number[],
+  opts: { maxIterations?: number; tolerance?: number; initialStep?: number } = {},
+): OptimResult {
+  const n = x0.length
+  const maxIt = opts.maxIterations ?? 2000 * n
+  const tol = opts.tolerance ?? 1e-10
+  const fg = guarded(f)
+  const alpha = 1
+  const beta = 1 + 2 / n
+  const gamma = 0.75 - 1 / (2 * n)
+  const delta = 1 - 1 / n
+  const h = opts.initialStep ?? 0.25
+  const pts: number[][] = [[...x0]]
+  for (let i = 0; i < n; i++) {
+    const p = [...x0]
+    p[i] = p[i]! + h
+    pts.push(p)
+  }
+  let vals = pts.map(fg)
+  let it = 0
+  for (; it < maxIt; it++) {
+    const order = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!)
+    const sp = order.map((i) => pts[i]!)
+    vals = order.map((i) => vals[i]!)
+    pts.splice(0, pts.length, ...sp)
+    let diam = 0
+    for (let i = 1; i <= n; i++) {
+      for (let j = 0; j < n; j++) diam = Math.max(diam, Math.abs(pts[i]![j]! - pts[0]![j]!))
+    }
+    if (Math.abs(vals[n]! - vals[0]!) < tol * (1 + Math.abs(vals[0]!)) && diam < Math.sqrt(tol))
+      break
+    const c = new Array<number>(n).fill(0)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j]! += pts[i]![j]! / n
+    const worst = pts[n]!
+    const at = (t: number): number[] => c.map((v, j) => v + t * (v - worst[j]!))
+    const xr = at(alpha)
+    const fr = fg(xr)
+    if (fr < vals[0]!) {
+      const xe = at(alpha * beta)
+      const fe = fg(xe)
+      if (fe < fr) {
+        pts[n] = xe
+        vals[n] = fe
+      } else {
+        pts[n] = xr
+        vals[n] = fr
+      }
+    } else if (fr < vals[n - 1]!) {
+      pts[n] = xr
+      vals[n] = fr
+    } else {
+      const outside = fr < vals[n]!
+      const xc = outside ? at(alpha * gamma) : at(-gamma)
+      const fc = fg(xc)
+      if (fc < (outside ? fr : vals[n]!)) {
+        pts[n] = xc
+        vals[n] = fc
+      } else {
+        for (let i = 1; i <= n; i++) {
+          pts[i] = pts[i]!.map((v, j) => pts[0]![j]! + delta * (v - pts[0]![j]!))
+          vals[i] = fg(pts[i]!)
+        }
+      }
+    }
+  }
+  let best = 0
+  for (let i = 1; i <= n; i++) if (vals[i]! < vals[best]!) best = i
+  const xb = pts[best]!
+  return {
+    x: xb,
+    value: vals[best]!,
+    iterations: it,
+    converged: it < maxIt && Number.isFinite(vals[best]!),
+    gradientNorm: Number.NaN,
+    method: 'nelder-mead',
+  }
+}
+
+/** Central-difference gradient; step h * max(1, |x_i|) (default h = 1e-6). */
+export function numericGradient(f: Fn, x: readonly number[], h = 1e-6): number[] {
+  const g: number[] = []
+  for (let i = 0; i < x.length; i++) {
+    const hi = h * Math.max(1, Math.abs(x[i]!))
+    const xp = [...x]
+    const xm = [...x]
+    xp[i] = x[i]! + hi
+    xm[i] = x[i]! - hi
+    g.push((f(xp) - f(xm)) / (2 * hi))
+  }
+  return g
+}
+
+/** Central-difference Hessian from function values; step h * max(1, |x_i|) (default 1e-4). */
+export function numericHessian(f: Fn, x: readonly number[], h = 1e-4): number[][] {
+  const n = x.length
+  const hs = x.map((v) => h * Math.max(1, Math.abs(v)))
+  const at = (i: number, si: number, j: number, sj: number): number => {
+    const p = [...x]
+    p[i] = p[i]! + si * hs[i]!
+    p[j] = p[j]! + sj * hs[j]!
+    return f(p)
+  }
+  const f0 = f(x)
+  const H = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  for (let i = 0; i < n; i++) {
+    const hi = hs[i]!
+    H[i]![i] = (at(i, 1, i, 1) - 2 * f0 + at(i, -1, i, -1)) / (4 * hi * hi)
+    for (let j = i + 1; j < n; j++) {
+      const v =
+        (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * hi * hs[j]!)
+      H[i]![j] = v
+      H[j]![i] = v
+    }
+  }
+  return H
+}
+
+/** Hessian as the symmetrized central difference of an analytic gradient (more accurate). */
+export function hessianFromGradient(grad: Grad, x: readonly number[], h = 1e-5): number[][] {
+  const n = x.length
+  const H = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  for (let i = 0; i < n; i++) {
+    const hi = h * Math.max(1, Math.abs(x[i]!))
+    const xp = [...x]
+    const xm = [...x]
+    xp[i] = x[i]! + hi
+    xm[i] = x[i]! - hi
+    const gp = grad(xp)
+    const gm = grad(xm)
+    for (let j = 0; j < n; j++) H[i]![j] = (gp[j]! - gm[j]!) / (2 * hi)
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = (H[i]![j]! + H[j]![i]!) / 2
+      H[i]![j] = v
+      H[j]![i] = v
+    }
+  }
+  return H
+}
+
+/**
+ * Inverse of a symmetric positive-definite matrix via Cholesky. Throws SpecialFunctionError
+ * (code numeric_error) when the matrix is not positive definite (e.g. a flat likelihood direction).
+ */
+export function invertSymmetric(m: readonly (readonly number[])[]): number[][] {
+  const n = m.length
+  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = m[i]![j]!
+      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!
+      if (i === j) {
+        if (!(s > 0) || !Number.isFinite(s)) {
+          throw new SpecialFunctionError(
+            'invertSymmetric',
+            [i, s],
+            'matrix is not positive definite',
+          )
+        }
+        L[i]![i] = Math.sqrt(s)
+      } else {
+        L[i]![j] = s / L[j]![j]!
+      }
+    }
+  }
+  // inv(L) by forward substitution, then inv(M) = inv(L)^T inv(L).
+  const Li = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  for (let j = 0; j < n; j++) {
+    Li[j]![j] = 1 / L[j]![j]!
+    for (let i = j + 1; i < n; i++) {
+      let s = 0
+      for (let k = j; k < i; k++) s -= L[i]![k]! * Li[k]![j]!
+      Li[i]![j] = s / L[i]![i]!
+    }
+  }
+  const inv = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0
+      for (let k = Math.max(i, j); k < n; k++) s += Li[k]![i]! * Li[k]![j]!
+      inv[i]![j] = s
+    }
+  }
+  return inv
+}
+
+/**
+ * Standard errors of natural-scale parameters from the Hessian of the NEGATIVE log-likelihood (total,
+ * not mean) on log-parameters θ: cov_θ = H⁻¹, se_i = exp(θ_i)·sqrt(cov_θ,ii) (delta method).
+ * `covariance` is on the natural scale: J cov_θ J with J = diag(exp θ).
+ */
+export function standardErrorsFromLogHessian(
+  logParams: readonly number[],
+  hessianNegLL: readonly (readonly number[])[],
+): { standardErrors: number[]; covariance: number[][]; logCovariance: number[][] } {
+  const cov = invertSymmetric(hessianNegLL)
+  const e = logParams.map(Math.exp)
+  const covariance = cov.map((row, i) => row.map((v, j) => v * e[i]! * e[j]!))
+  const standardErrors = e.map((v, i) => v * Math.sqrt(cov[i]![i]!))
+  return { standardErrors, covariance, logCovariance: cov }
+}
+
+/**
+ * BFGS (central-difference gradient when `grad` is omitted); if it fails, Nelder-Mead from the best
+ * point, then a BFGS polish. Throws ConvergenceError (with iterations, last parameters, gradient
+ * norm and value) when no stage reaches the gradient tolerance.
+ */
+export function minimize(
+  f: Fn,
+  x0: readonly number[],
+  opts: { grad?: Grad; maxIterations?: number; gradientTolerance?: number } = {},
+): OptimResult {
+  const fg = guarded(f)
+  const grad = opts.grad ?? ((x: readonly number[]) => numericGradient(fg, x))
+  const bopts = {
+    maxIterations: opts.maxIterations ?? 200,
+    gradientTolerance: opts.gradientTolerance ?? (opts.grad ? 1e-6 : 1e-5),
+  }
+  const r1 = bfgs(f, grad, x0, bopts)
+  if (r1.converged) return r1
+  const start = Number.isFinite(r1.value) ? r1.x : x0
+  const nm = nelderMead(f, start, { maxIterations: 4000 })
+  const r2 = bfgs(f, grad, nm.x, bopts)
+  const iterations = r1.iterations + nm.iterations + r2.iterations
+  if (r2.converged) return { ...r2, iterations }
+  throw new ConvergenceError(
+    `optimizer did not converge (gradient norm ${r2.gradientNorm.toPrecision(3)} > ${bopts.gradientTolerance})`,
+    iterations,
+    r2.x,
+    { gradientNorm: r2.gradientNorm, value: r2.value, start: x0 },
+  )
+}
