@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `loyals` command. Each subcommand lives in commands/ and registers itself here.
 import { Command } from 'commander'
+import { registerSummary } from './commands/summary.ts'
 import { fail } from './output.ts'
 import { VERSION } from '../index.ts'
 
@@ -13,6 +14,7 @@ program
 
 // Subcommands register themselves: one import + one call per command.
 // (keep this list sorted)
+registerSummary(program)
 
 program.exitOverride((err) => {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)

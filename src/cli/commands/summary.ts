@@ -1,0 +1,64 @@
+// `loyals summary`: the per-customer summary, written by the engine straight to stdout (COPY), so
+// a million customers stream out without passing through JS objects.
+import type { Command } from 'commander'
+import type { Engine } from '../../data/engine.ts'
+import { openWorkspace } from '../../data/workspace.ts'
+import { UsageError } from '../../errors.ts'
+import {
+  buildCustomerSummary,
+  type SummaryFormat,
+  type TimeUnit,
+  writeCustomerSummary,
+} from '../../service/summary.ts'
+import { resolveDb, withDb } from '../common.ts'
+
+interface SummaryOptions {
+  asOf?: string
+  unit: string
+  format: string
+  out?: string
+  db?: string
+}
+
+const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
+const FORMATS: readonly SummaryFormat[] = ['csv', 'json']
+
+/** Open what the user named: a workspace file (or, by default, --db / $LOYALS_DB). */
+async function openInput(
+  input: string | undefined,
+  opts: SummaryOptions,
+): Promise<{ engine: Engine; temporary: boolean }> {
+  return { engine: await openWorkspace(input ?? resolveDb(opts)), temporary: false }
+}
+
+export function registerSummary(program: Command): void {
+  withDb(
+    program
+      .command('summary')
+      .description(
+        'Print one row per customer: customer_id,x,t_x,T,monetary, then dates, revenue, RFM inputs',
+      )
+      .argument('[file-or-workspace]', 'orders file or workspace (default: --db)')
+      .option('--as-of <date>', 'calibration end YYYY-MM-DD (default: the last order day)')
+      .option('--unit <unit>', 'unit of t_x and T: day, week or month (30.4375 days)', 'week')
+      .option('--format <format>', 'csv or json', 'csv')
+      .option('--out <path>', 'write to this file instead of stdout'),
+  ).action(async (input: string | undefined, opts: SummaryOptions) => {
+    if (!UNITS.includes(opts.unit as TimeUnit)) {
+      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    if (!FORMATS.includes(opts.format as SummaryFormat)) {
+      throw new UsageError(`--format must be csv or json, got ${JSON.stringify(opts.format)}`)
+    }
+    const { engine } = await openInput(input, opts)
+    try {
+      await buildCustomerSummary(engine, { asOf: opts.asOf, unit: opts.unit as TimeUnit })
+      await writeCustomerSummary(engine, {
+        format: opts.format as SummaryFormat,
+        path: opts.out ?? '/dev/stdout',
+      })
+    } finally {
+      await engine.close()
+    }
+  })
+}
