@@ -1,0 +1,107 @@
+// RFM use case: scores and segments are computed by the engine from the summary table; the
+// segment rules come from core (defaults or a user's JSON file) and are compiled to SQL once.
+import { readFile } from 'node:fs/promises'
+import {
+  DEFAULT_RFM_RULES,
+  type RfmRules,
+  RfmRulesSchema,
+  rfmSegmentCaseSql,
+} from '../core/rfm-segments.ts'
+import type { Engine } from '../data/engine.ts'
+import { rfmGrid } from '../data/queries/rfm-grid.ts'
+import { rfmScores } from '../data/queries/rfm-scores.ts'
+import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
+import { UsageError } from '../errors.ts'
+
+export const DEFAULT_RFM_TABLE = 'customer_rfm'
+
+export interface RfmResult {
+  /** Table created: customer_id, days_since_last, purchase_days, revenue, r_score, f_score,
+   * m_score, fm_score, rfm ('545'), rfm_segment. */
+  readonly table: string
+  readonly customers: number
+  /** One row per segment that has customers, largest revenue first. */
+  readonly segments: readonly RfmSegmentCount[]
+  /** One row per occupied (R, FM) cell. */
+  readonly grid: readonly RfmGridCell[]
+  readonly rules: RfmRules
+}
+
+export interface RfmSegmentCount {
+  readonly segment: string
+  readonly customers: number
+  readonly revenue: number
+  readonly share_customers: number
+  /** NULL when total revenue is 0. */
+  readonly share_revenue: number | null
+}
+
+export interface RfmGridCell {
+  readonly r_score: number
+  readonly fm_score: number
+  readonly rfm_segment: string
+  readonly customers: number
+  readonly revenue: number
+}
+
+/**
+ * Score every customer of the summary table 1-5 on recency (days_since_last, fewer is better),
+ * frequency (purchase_days) and monetary (revenue) by quintile, and name their segment.
+ * Tie rule: score = 1 + floor(5 (rank - 1) / n) with rank() (ties share the lowest rank), so
+ * equal values always get equal scores; see docs/rfm.md for what heavy ties do.
+ *
+ * @example
+ *   await buildCustomerSummary(engine, { unit: 'week' })
+ *   const rfm = await buildRfm(engine, { table: 'customer_summary' })
+ *   // rfm.table === 'customer_rfm'; rfm.segments[0] = { segment: 'Champions', ... }
+ * @throws UsageError for invalid rules or table names; QueryError if the summary table is missing.
+ */
+export async function buildRfm(
+  engine: Engine,
+  opts: { table?: string; out?: string; rules?: RfmRules } = {},
+): Promise<RfmResult> {
+  const rules = parseRfmRules(opts.rules ?? DEFAULT_RFM_RULES)
+  const out = opts.out ?? DEFAULT_RFM_TABLE
+  await engine.exec(
+    rfmScores(engine.dialect, {
+      summary: opts.table ?? 'customer_summary',
+      table: out,
+      segmentCase: rfmSegmentCaseSql(rules),
+    }),
+  )
+  const segments = await engine.query<RfmSegmentCount & Record<string, unknown>>(
+    rfmSegmentCounts(engine.dialect, { rfm: out }),
+  )
+  const grid = await engine.query<RfmGridCell & Record<string, unknown>>(
+    rfmGrid(engine.dialect, { rfm: out }),
+  )
+  const customers = segments.reduce((s, x) => s + x.customers, 0)
+  return { table: out, customers, segments, grid, rules }
+}
+
+/** Validate rules given as an object (e.g. parsed JSON). Throws UsageError listing the problems. */
+export function parseRfmRules(value: unknown): RfmRules {
+  const parsed = RfmRulesSchema.safeParse(value)
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    throw new UsageError(`invalid RFM rules: ${why.join('; ')}`, { issues: why })
+  }
+  return parsed.data
+}
+
+/** Read and validate a rules file (JSON, schema `RfmRulesSchema`). Throws UsageError. */
+export async function loadRfmRules(path: string): Promise<RfmRules> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    throw new UsageError(`cannot read the RFM rules file ${path}`, { path })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new UsageError(`the RFM rules file ${path} is not valid JSON: ${(e as Error).message}`)
+  }
+  return parseRfmRules(json)
+}
