@@ -1,0 +1,32 @@
+// Customers ready to upsert: one row per customer id (identical repeats collapsed; conflicting
+// repeats were rejected by validation). Signup instants are stored in UTC.
+import type { Dialect, Query } from '../engine.ts'
+import { LINE, lit } from './import-stage.ts'
+
+export const CUSTOMER_COLUMNS = [
+  'customer_id',
+  'email',
+  'name',
+  'signup_at',
+  'country',
+  'region',
+  'city',
+  'industry',
+  'channel',
+  'campaign',
+  'source',
+  'source_line',
+] as const
+
+/** TEMP table `import_customer_rows` in the column order of `customers`. */
+export function importCustomerRows(_d: Dialect, args: { source: string }): Query {
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE import_customer_rows AS
+SELECT customer_id, email, name, timezone('UTC', signup_at) AS signup_at, country, region, city,
+  industry, channel, campaign, ${lit(args.source)} AS source, ${LINE} AS source_line
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ${LINE}) AS occ
+  FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})
+) WHERE occ = 1`,
+  }
+}

@@ -1,0 +1,65 @@
+// Order lines ready to store. line_key = order id + content hash + occurrence, so a re-import
+// matches the same lines even if the file's rows were reordered.
+import type { Dialect, Query } from '../engine.ts'
+import { ident, LINE, lit } from './import-stage.ts'
+
+export const LINE_COLUMNS = [
+  'line_key',
+  'order_id',
+  'product_id',
+  'product_name',
+  'category',
+  'quantity',
+  'amount',
+  'source',
+  'source_line',
+] as const
+
+const keyed = (source: string, from: string): string => `
+SELECT order_id || ':' || ch || ':' || row_number() OVER (PARTITION BY order_id, ch ORDER BY ${LINE}) AS line_key,
+  order_id, product_id, product_name, category, quantity, amount,
+  ${lit(source)} AS source, ${LINE} AS source_line
+FROM (
+  SELECT *, left(md5(concat_ws('|', coalesce(product_id, ''), coalesce(product_name, ''),
+      coalesce(category, ''), coalesce(CAST(quantity AS VARCHAR), ''),
+      coalesce(CAST(amount AS VARCHAR), ''))), 12) AS ch
+  FROM (${from})
+)`
+
+/** TEMP table `import_line_rows` from validated `import_typed` (kind order-lines). */
+export function importLineRows(_d: Dialect, args: { source: string }): Query {
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(
+      args.source,
+      `SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})`,
+    )}`,
+  }
+}
+
+/**
+ * TEMP table `import_line_rows` from a Shopify orders export: every row with a line item, for the
+ * orders accepted into `import_rows`. Line amount = Lineitem price x Lineitem quantity.
+ */
+export function importShopifyLineRows(
+  _d: Dialect,
+  args: {
+    source: string
+    name: string
+    sku?: string
+    title?: string
+    qty?: string
+    price?: string
+  },
+): Query {
+  const t = (c: string | undefined) =>
+    c ? `nullif(trim(${ident(c)}), '')` : 'CAST(NULL AS VARCHAR)'
+  const n = (c: string | undefined) =>
+    c ? `try_cast(replace(${t(c)}, ',', '') AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
+  const from = `SELECT ${LINE}, ${t(args.name)} AS order_id, ${t(args.sku)} AS product_id,
+    ${t(args.title)} AS product_name, CAST(NULL AS VARCHAR) AS category, ${n(args.qty)} AS quantity,
+    ${n(args.price)} * coalesce(${n(args.qty)}, 1) AS amount
+  FROM import_raw
+  WHERE (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
+    AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)`
+  return { sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(args.source, from)}` }
+}

@@ -1,0 +1,58 @@
+// Orders ready to store, from the validated rows: keys, UTC instants, local calendar days, netted
+// refunds and collapsed identical duplicates. The key rules make re-importing a file a no-op.
+import type { Dialect, Query } from '../engine.ts'
+import { LINE, lit } from './import-stage.ts'
+
+export const ORDER_COLUMNS = [
+  'order_key',
+  'order_id',
+  'customer_id',
+  'ordered_at',
+  'order_date',
+  'amount',
+  'currency',
+  'quantity',
+  'cost',
+  'margin',
+  'discount',
+  'channel',
+  'campaign',
+  'source',
+  'source_line',
+] as const
+
+/**
+ * TEMP table `import_rows` in the column order of `orders`.
+ * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
+ * refunds (amount < 0): `<order id or content hash>:refund:<n>`.
+ */
+export function importOrderRows(_d: Dialect, args: { tz: string; source: string }): Query {
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
+WITH good AS (
+  SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})
+), k AS (
+  SELECT *, amount - coalesce(refunded, 0) AS net,
+    timezone('UTC', ordered_at) AS at_utc,
+    CAST(timezone(${lit(args.tz)}, ordered_at) AS DATE) AS day
+  FROM good
+), h AS (
+  SELECT *, net < 0 AS is_refund,
+    md5(concat_ws('|', customer_id, CAST(at_utc AS VARCHAR), CAST(net AS VARCHAR),
+                  coalesce(CAST(quantity AS VARCHAR), ''))) AS ch
+  FROM k
+), n AS (
+  SELECT *, row_number() OVER (PARTITION BY coalesce(order_id, ch), is_refund ORDER BY ${LINE}) AS occ
+  FROM h
+)
+SELECT
+  CASE WHEN is_refund THEN coalesce(order_id, ch) || ':refund:' || occ
+       WHEN order_id IS NOT NULL THEN order_id
+       ELSE md5(ch || '|' || occ) END AS order_key,
+  order_id, customer_id, at_utc AS ordered_at, day AS order_date, net AS amount, currency,
+  quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
+  ${lit(args.source)} AS source, ${LINE} AS source_line
+FROM n
+WHERE is_refund OR order_id IS NULL OR occ = 1`,
+  }
+}

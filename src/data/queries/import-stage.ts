@@ -1,0 +1,83 @@
+// Load an input file into the TEMP table `import_raw` (every column VARCHAR) with the file line of
+// each row in `__line`. DuckDB's readers do the parsing; CSV rows of the wrong width go to a
+// rejects table instead of failing the whole read, so they can be reported like any other bad row.
+import type { Dialect, Query } from '../engine.ts'
+
+export type StageFormat = 'csv' | 'parquet' | 'jsonl'
+
+export const LINE = '__line'
+
+/** SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`
+}
+
+/** SQL identifier. */
+export function ident(s: string): string {
+  return `"${s.replaceAll('"', '""')}"`
+}
+
+/** The source relation (a table function call) for a file. */
+export function sourceOf(file: string, format: StageFormat, gzip: boolean): string {
+  const comp = gzip ? ", compression='gzip'" : ''
+  switch (format) {
+    case 'parquet':
+      return `read_parquet(${lit(file)})`
+    case 'jsonl':
+      return `read_json(${lit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
+    case 'csv':
+      return (
+        `read_csv(${lit(file)}, all_varchar=true, header=true${comp}, ` +
+        "store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans')"
+      )
+  }
+}
+
+/**
+ * Materialise `source` into the TEMP table `import_src` (all VARCHAR). `columns` are the source's
+ * column names (from DESCRIBE); non-CSV columns are cast so validation has one path for every format.
+ */
+export function importStage(
+  _dialect: Dialect,
+  args: { source: string; format: StageFormat; columns: readonly string[] },
+): Query {
+  const cols =
+    args.format === 'csv'
+      ? '*'
+      : args.columns.map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`).join(', ')
+  return { sql: `CREATE OR REPLACE TEMP TABLE import_src AS SELECT ${cols} FROM ${args.source}` }
+}
+
+/**
+ * The view `import_raw` = `import_src` plus the file line of each row in `__line` (no copy).
+ * CSV data row i is line i+1 (header) plus the rejected lines before it; JSON lines: line i;
+ * Parquet: row i.
+ */
+export function importRawView(
+  _dialect: Dialect,
+  args: { format: StageFormat; rejectedLines: number },
+): Query {
+  if (args.format !== 'csv') {
+    return {
+      sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 1 AS ${LINE}, * FROM import_src`,
+    }
+  }
+  if (args.rejectedLines === 0) {
+    return {
+      sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 2 AS ${LINE}, * FROM import_src`,
+    }
+  }
+  // A good row k (0-based) sits after every rejected line whose slot (good rows before it) <= k.
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE import_rej_slots AS
+SELECT slot, max(i) + 1 AS shift FROM (
+  SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS slot,
+         row_number() OVER (ORDER BY line) - 1 AS i
+  FROM (SELECT DISTINCT CAST(line AS BIGINT) AS line FROM import_csv_errors)
+) GROUP BY slot;
+CREATE OR REPLACE TEMP VIEW import_raw AS
+SELECT s.rid + 2 + coalesce(r.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)
+FROM (SELECT rowid AS rid, * FROM import_src) s
+ASOF LEFT JOIN import_rej_slots r ON s.rid >= r.slot;`,
+  }
+}

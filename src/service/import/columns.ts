@@ -1,0 +1,373 @@
+// Column recognition: each target field has synonyms compared after folding case, spaces,
+// underscores and punctuation; `--map field=Column` always wins. Shopify exports are recognised by
+// their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
+import { ImportError, UsageError } from '../../errors.ts'
+
+export type ImportKind = 'orders' | 'order-lines' | 'customers'
+export const KINDS: readonly ImportKind[] = ['orders', 'order-lines', 'customers']
+
+/** Which special layout the file has. */
+export type Layout = 'plain' | 'shopify-orders' | 'shopify-customers'
+
+interface FieldSpec {
+  readonly field: string
+  readonly required: boolean
+  /** Folded synonyms, most specific first. */
+  readonly synonyms: readonly string[]
+}
+
+/** Lower-case and drop everything that is not a letter or digit: "Customer ID" -> "customerid". */
+export function fold(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
+}
+
+const f = (field: string, required: boolean, synonyms: readonly string[]): FieldSpec => ({
+  field,
+  required,
+  synonyms: [field, ...synonyms].map(fold),
+})
+
+const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
+  orders: [
+    f('customer_id', true, [
+      'customer id',
+      'customer',
+      'customer number',
+      'customer no',
+      'cust id',
+      'cust',
+      'client id',
+      'client',
+      'user id',
+      'user',
+      'buyer id',
+      'member id',
+      'account id',
+      'sample id',
+      'email',
+      'customer email',
+      'email address',
+    ]),
+    f('ordered_at', true, [
+      'order date',
+      'order time',
+      'ordered on',
+      'order datetime',
+      'created at',
+      'created',
+      'purchased at',
+      'purchase date',
+      'purchase time',
+      'transaction date',
+      'transaction time',
+      'invoice date',
+      'timestamp',
+      'datetime',
+      'date',
+      'time',
+    ]),
+    f('amount', true, [
+      'order amount',
+      'order total',
+      'total',
+      'total amount',
+      'total price',
+      'revenue',
+      'sales',
+      'price',
+      'value',
+      'order value',
+      'dollars',
+      'spend',
+      'net',
+      'net sales',
+      'gross',
+      'subtotal',
+    ]),
+    f('order_id', false, [
+      'order id',
+      'order',
+      'order number',
+      'order no',
+      'order ref',
+      'transaction id',
+      'transaction',
+      'invoice',
+      'invoice id',
+      'invoice no',
+      'invoice number',
+      'receipt id',
+    ]),
+    f('currency', false, ['currency code', 'curr', 'ccy']),
+    f('quantity', false, ['qty', 'units', 'items', 'item count', 'quantity ordered', 'cds']),
+    f('cost', false, ['cogs', 'cost of goods', 'unit cost', 'total cost']),
+    f('margin', false, ['gross margin', 'profit', 'gross profit']),
+    f('discount', false, ['discount amount', 'discounts', 'total discount', 'total discounts']),
+    f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
+    f('campaign', false, ['utm campaign', 'campaign name']),
+  ],
+  'order-lines': [
+    f('order_id', true, [
+      'order id',
+      'order',
+      'order number',
+      'order no',
+      'transaction id',
+      'invoice',
+      'invoice id',
+      'invoice no',
+      'name',
+    ]),
+    f('product_id', false, ['product', 'sku', 'item id', 'stock code', 'variant id', 'item']),
+    f('product_name', false, ['product title', 'title', 'item name', 'description']),
+    f('category', false, ['product category', 'product type', 'type', 'department']),
+    f('quantity', false, ['qty', 'units', 'count']),
+    f('amount', false, [
+      'line total',
+      'line amount',
+      'total',
+      'revenue',
+      'sales',
+      'value',
+      'price',
+    ]),
+  ],
+  customers: [
+    f('customer_id', true, [
+      'customer id',
+      'customer',
+      'cust id',
+      'cust',
+      'client id',
+      'client',
+      'user id',
+      'user',
+      'member id',
+      'account id',
+      'id',
+      'email',
+      'email address',
+    ]),
+    f('email', false, ['email address', 'e mail', 'mail']),
+    f('name', false, ['full name', 'customer name', 'client name']),
+    f('signup_at', false, [
+      'signup date',
+      'signed up',
+      'sign up date',
+      'registered at',
+      'registration date',
+      'created at',
+      'created',
+      'joined',
+      'join date',
+      'first seen',
+    ]),
+    f('country', false, ['country code', 'default address country code', 'nation']),
+    f('region', false, ['state', 'province', 'province code', 'region code', 'county']),
+    f('city', false, ['town', 'default address city']),
+    f('industry', false, ['sector', 'vertical']),
+    f('channel', false, [
+      'acquisition channel',
+      'source',
+      'acquisition source',
+      'utm source',
+      'utm medium',
+    ]),
+    f('campaign', false, ['acquisition campaign', 'utm campaign']),
+  ],
+}
+
+/** Target fields of a kind, required first. */
+export function fieldsOf(kind: ImportKind): readonly string[] {
+  return FIELDS[kind].map((s) => s.field)
+}
+
+export function parseKind(kind: string | undefined): ImportKind {
+  if (kind && (KINDS as readonly string[]).includes(kind)) return kind as ImportKind
+  throw new UsageError(
+    kind === undefined
+      ? `--kind is required: one of ${KINDS.join(', ')}`
+      : `unknown --kind '${kind}': use one of ${KINDS.join(', ')}`,
+    { kind },
+  )
+}
+
+/**
+ * Parse `--map` values: `field=Column`, repeatable and/or comma-separated.
+ * @example parseMap(['customer_id=Email,amount=Net']) // { customer_id: 'Email', amount: 'Net' }
+ * @throws UsageError on an entry without '='.
+ */
+export function parseMap(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const v of values ?? []) {
+    for (const part of v.split(',')) {
+      if (part.trim() === '') continue
+      const eq = part.indexOf('=')
+      if (eq <= 0) throw new UsageError(`--map expects field=Column, got '${part}'`)
+      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+    }
+  }
+  return out
+}
+
+const SHOPIFY_ORDER_MARKERS = ['financialstatus', 'lineitemquantity', 'lineitemname', 'paidat']
+const SHOPIFY_CUSTOMER_MARKERS = ['customerid', 'firstname', 'lastname', 'totalspent']
+
+/** Recognise a Shopify export from its headers (needs most of its distinctive columns). */
+export function detectLayout(headers: readonly string[], kind: ImportKind): Layout {
+  const folded = new Set(headers.map(fold))
+  const hits = (markers: readonly string[]) => markers.filter((m) => folded.has(m)).length
+  if (kind !== 'customers' && folded.has('name') && hits(SHOPIFY_ORDER_MARKERS) >= 3) {
+    return 'shopify-orders'
+  }
+  if (kind === 'customers' && hits(SHOPIFY_CUSTOMER_MARKERS) >= 3) return 'shopify-customers'
+  return 'plain'
+}
+
+/** Result of column recognition: target field -> source column (exact header text). */
+export interface ColumnMapping {
+  readonly layout: Layout
+  readonly columns: Readonly<Record<string, string>>
+}
+
+function findHeader(headers: readonly string[], folded: string): string | undefined {
+  return headers.find((h) => fold(h) === folded)
+}
+
+/**
+ * Map file headers to target fields: `--map` first, then synonyms in priority order; a header is
+ * used for one field only.
+ * @throws UsageError for a --map naming an unknown field or a column the file lacks;
+ *   ImportError when required fields are missing (lists them and the columns found).
+ */
+export function resolveColumns(
+  file: string,
+  headers: readonly string[],
+  kind: ImportKind,
+  map: Readonly<Record<string, string>> = {},
+): ColumnMapping {
+  const layout = detectLayout(headers, kind)
+  const specs = FIELDS[kind]
+  const columns: Record<string, string> = {}
+  const used = new Set<string>()
+  const valid = specs.map((s) => s.field)
+  const shopifyFields = layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : []
+  for (const [field, col] of Object.entries(map)) {
+    if (!valid.includes(field) && !shopifyFields.includes(field)) {
+      throw new UsageError(`--map: unknown field '${field}' for --kind ${kind}`, {
+        fields: valid,
+      })
+    }
+    const header = headers.includes(col) ? col : findHeader(headers, fold(col))
+    if (header === undefined) {
+      throw new UsageError(
+        `--map ${field}=${col}: no column '${col}' in ${file} (columns: ${headers.join(', ')})`,
+      )
+    }
+    columns[field] = header
+    used.add(header)
+  }
+  if (layout === 'shopify-orders') return { layout, columns: shopifyOrders(headers, columns) }
+  if (layout === 'shopify-customers') {
+    return { layout, columns: shopifyCustomers(headers, columns) }
+  }
+  for (const spec of specs) {
+    if (columns[spec.field] !== undefined) continue
+    for (const syn of spec.synonyms) {
+      const h = headers.find((x) => fold(x) === syn && !used.has(x))
+      if (h !== undefined) {
+        columns[spec.field] = h
+        used.add(h)
+        break
+      }
+    }
+  }
+  const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
+  if (missing.length > 0) {
+    const names = missing.map((s) => s.field)
+    throw new ImportError(
+      `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
+        `(found: ${headers.join(', ')}). Name them with --map, e.g. --map ${names[0]}=<Column>`,
+      [{ file, line: 1, column: null, reason: `missing required columns: ${names.join(', ')}` }],
+    )
+  }
+  return { layout, columns }
+}
+
+/** Shopify orders fields beyond the generic ones. */
+const SHOPIFY_ORDER_FIELDS = [
+  'shopify_id',
+  'order_id',
+  'ordered_at',
+  'total',
+  'refunded',
+  'currency',
+  'discount',
+  'channel',
+  'line_quantity',
+  'line_name',
+  'line_price',
+  'line_sku',
+  'email',
+  'billing_name',
+  'billing_country',
+  'billing_province',
+  'billing_city',
+]
+
+function pick(
+  headers: readonly string[],
+  columns: Record<string, string>,
+  field: string,
+  ...names: string[]
+): void {
+  if (columns[field] !== undefined) return
+  for (const n of names) {
+    const h = findHeader(headers, fold(n))
+    if (h !== undefined) {
+      columns[field] = h
+      return
+    }
+  }
+}
+
+function shopifyOrders(
+  headers: readonly string[],
+  columns: Record<string, string>,
+): Record<string, string> {
+  const c = { ...columns }
+  pick(headers, c, 'order_id', 'Name')
+  pick(headers, c, 'email', 'Email')
+  pick(headers, c, 'shopify_id', 'Customer ID')
+  pick(headers, c, 'ordered_at', 'Created at', 'Paid at')
+  pick(headers, c, 'total', 'Total')
+  pick(headers, c, 'refunded', 'Refunded Amount')
+  pick(headers, c, 'currency', 'Currency')
+  pick(headers, c, 'discount', 'Discount Amount')
+  pick(headers, c, 'channel', 'Source')
+  pick(headers, c, 'line_quantity', 'Lineitem quantity')
+  pick(headers, c, 'line_name', 'Lineitem name')
+  pick(headers, c, 'line_price', 'Lineitem price')
+  pick(headers, c, 'line_sku', 'Lineitem sku')
+  pick(headers, c, 'billing_name', 'Billing Name')
+  pick(headers, c, 'billing_country', 'Billing Country')
+  pick(headers, c, 'billing_province', 'Billing Province')
+  pick(headers, c, 'billing_city', 'Billing City')
+  return c
+}
+
+function shopifyCustomers(
+  headers: readonly string[],
+  columns: Record<string, string>,
+): Record<string, string> {
+  const c = { ...columns }
+  pick(headers, c, 'shopify_id', 'Customer ID')
+  pick(headers, c, 'email', 'Email')
+  pick(headers, c, 'first_name', 'First Name')
+  pick(headers, c, 'last_name', 'Last Name')
+  pick(headers, c, 'country', 'Default Address Country Code', 'Country Code', 'Country')
+  pick(headers, c, 'region', 'Default Address Province Code', 'Province Code', 'Province')
+  pick(headers, c, 'city', 'Default Address City', 'City')
+  pick(headers, c, 'signup_at', 'Created At', 'Created at')
+  return c
+}

@@ -1,0 +1,131 @@
+// Input format detection from the first bytes (magic numbers) with the extension as a tie-breaker,
+// and early rejection of files that are not text (images, UTF-16, invalid UTF-8) so the user gets
+// one clear sentence instead of a parser error from deep inside DuckDB.
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { ImportError } from '../../errors.ts'
+
+export type Format = 'csv' | 'parquet' | 'jsonl'
+
+export interface DetectedFormat {
+  readonly format: Format
+  readonly gzip: boolean
+}
+
+const SNIFF_BYTES = 64 * 1024
+
+function readHead(file: string, n: number): Buffer {
+  const fd = openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(n)
+    const got = readSync(fd, buf, 0, n, 0)
+    return buf.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function problem(file: string, reason: string): ImportError {
+  return new ImportError(`${file}: ${reason}`, [{ file, line: null, column: null, reason }])
+}
+
+const BINARY_MAGIC: readonly [string, readonly number[]][] = [
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a JPEG image', [0xff, 0xd8, 0xff]],
+  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
+  ['a ZIP archive (an .xlsx workbook?)', [0x50, 0x4b, 0x03, 0x04]],
+  ['an executable', [0x7f, 0x45, 0x4c, 0x46]],
+]
+
+function startsWith(buf: Buffer, magic: readonly number[], at = 0): boolean {
+  return magic.every((b, i) => buf[at + i] === b)
+}
+
+/** Check a text sample: reject UTF-16 and other binary content, and invalid UTF-8. */
+function checkText(file: string, head: Buffer, truncated: boolean): void {
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
+    throw problem(file, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and retry')
+  }
+  for (const [what, magic] of BINARY_MAGIC) {
+    if (startsWith(head, magic)) throw problem(file, `not a data file: it looks like ${what}`)
+  }
+  if (head.includes(0)) {
+    throw problem(file, 'binary content (NUL bytes): not a CSV, JSON lines or Parquet file')
+  }
+  // A multi-byte character may be cut at the end of the sample; only decode whole lines.
+  let sample = head
+  if (truncated) {
+    const nl = head.lastIndexOf(0x0a)
+    sample = nl > 0 ? head.subarray(0, nl) : head.subarray(0, Math.max(0, head.length - 4))
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample)
+  } catch {
+    const line = firstBadLine(sample)
+    throw new ImportError(
+      `${file}: the file is not valid UTF-8 (line ${line}); save it as UTF-8 and retry`,
+      [{ file, line, column: null, reason: 'invalid UTF-8: save the file as UTF-8' }],
+    )
+  }
+}
+
+function firstBadLine(buf: Buffer): number {
+  const dec = new TextDecoder('utf-8', { fatal: true })
+  let line = 1
+  let start = 0
+  for (let i = 0; i <= buf.length; i++) {
+    if (i === buf.length || buf[i] === 0x0a) {
+      try {
+        dec.decode(buf.subarray(start, i))
+      } catch {
+        return line
+      }
+      line++
+      start = i + 1
+    }
+  }
+  return line
+}
+
+/**
+ * Detect the format of `file` and reject unreadable input early.
+ * Parquet: `PAR1` magic; gzip: 1f 8b (content sniffed after inflating the head); JSON lines: first
+ * non-blank byte `{`, or a .jsonl/.ndjson/.json extension; anything else textual is CSV.
+ * @throws ImportError for a missing, empty, binary or non-UTF-8 file.
+ */
+export function detectFormat(file: string): DetectedFormat {
+  let size: number
+  try {
+    const st = statSync(file)
+    if (st.isDirectory()) throw problem(file, 'is a directory, not a file')
+    size = st.size
+  } catch (e) {
+    if (e instanceof ImportError) throw e
+    throw problem(file, 'file not found')
+  }
+  if (size === 0) throw problem(file, 'the file is empty (0 bytes)')
+  const head = readHead(file, SNIFF_BYTES)
+  if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', gzip: false }
+  const lower = file.toLowerCase()
+  let gzip = false
+  let text = head
+  let truncated = size > head.length
+  if (startsWith(head, [0x1f, 0x8b])) {
+    gzip = true
+    try {
+      // The head of a gzip stream inflates on its own; finishFlush avoids "unexpected end".
+      text = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ }).subarray(0, SNIFF_BYTES)
+      truncated = truncated || text.length >= SNIFF_BYTES
+    } catch {
+      throw problem(file, 'the gzip data is corrupt')
+    }
+    if (text.length === 0) throw problem(file, 'the file is empty (0 bytes after gunzip)')
+  }
+  checkText(file, text, truncated)
+  const base = lower.replace(/\.gz$/, '')
+  const firstChar = text.toString('utf8').trimStart()[0]
+  if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') return { format: 'jsonl', gzip }
+  if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
+  return { format: 'csv', gzip }
+}
