@@ -170,12 +170,13 @@ export function computeReferralValue(
     let a = parent[d] as number
     if (a < 0) continue
     const v = ownValue[d] as number
-    directCount[a]++
-    directValue[a] += v
+    directCount[a] = (directCount[a] as number) + 1
+    directValue[a] = (directValue[a] as number) + v
     let w = 1
     for (let level = 0; level < maxDepth && a >= 0; level++) {
-      value[a] += v * w
-      countsByLevel[a * maxDepth + level]++
+      value[a] = (value[a] as number) + v * w
+      const c = a * maxDepth + level
+      countsByLevel[c] = (countsByLevel[c] as number) + 1
       w *= decay
       a = parent[a] as number
     }
@@ -245,14 +246,18 @@ export function referralTrees(
   const start = new Int32Array(n + 1)
   for (let i = 0; i < n; i++) {
     const p = parent[i] as number
-    if (p >= 0) start[p + 1]++
+    if (p >= 0) start[p + 1] = (start[p + 1] as number) + 1
   }
   for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number)
   const fill = start.slice(0, n)
   const kids = new Int32Array(start[n] as number)
   for (let i = 0; i < n; i++) {
     const p = parent[i] as number
-    if (p >= 0) kids[fill[p]++] = i
+    if (p >= 0) {
+      const at = fill[p] as number
+      kids[at] = i
+      fill[p] = at + 1
+    }
   }
 
   return top.map((root) => {
