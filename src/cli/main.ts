@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `loyals` command. Each subcommand lives in commands/ and registers itself here.
 import { Command } from 'commander'
+import { registerImport } from './commands/import.ts'
 import { registerSummary } from './commands/summary.ts'
 import { fail } from './output.ts'
 import { VERSION } from '../index.ts'
@@ -14,6 +15,7 @@ program
 
 // Subcommands register themselves: one import + one call per command.
 // (keep this list sorted)
+registerImport(program)
 registerSummary(program)
 
 program.exitOverride((err) => {

@@ -1,0 +1,92 @@
+// `loyals import`: one file into the workspace. All work is in service/import; this file parses
+// flags and prints a short summary (or JSON).
+import { type Command, Option } from 'commander'
+import { env } from '../../config.ts'
+import { openWorkspace } from '../../data/workspace.ts'
+import { KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
+import {
+  type ImportResult,
+  type ImportStage,
+  importFile,
+} from '../../service/import/import-file.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { eprintln, printJson, println } from '../output.ts'
+
+interface ImportCliOptions {
+  kind?: string
+  db?: string
+  map?: string[]
+  dateFormat?: string
+  tz?: string
+  skipBadRows?: boolean
+  rejects?: string
+  asOf?: string
+  json?: boolean
+  pauseAt?: string
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
+
+function describe(r: ImportResult): string {
+  const what =
+    r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers'
+  const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
+  const out = [
+    `imported ${r.file}${layout}: ${r.rowsRead} rows read, ${r.rowsStored} ${what} ` +
+      `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
+  ]
+  if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  if (r.kind === 'orders') {
+    out.push(`  ${r.customers} customers, orders from ${r.firstDate} to ${r.lastDate}`)
+    if (r.afterAsOf !== null) out.push(`  ${r.afterAsOf} orders after --as-of (kept for holdout)`)
+  }
+  if (r.rejected > 0) out.push(`  ${r.rejected} bad rows skipped, written to ${r.rejectsFile}`)
+  return out.join('\n')
+}
+
+export function registerImport(program: Command): void {
+  withDb(
+    program
+      .command('import')
+      .description('Import orders, order lines or customers (CSV, Parquet, JSON lines, gzip)')
+      .argument('<file>', 'the file to import')
+      .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
+      .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
+      .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
+      .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
+      .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
+      .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
+      .option('--as-of <date>', 'report how many orders fall after this date (they are kept)')
+      .option('--json', 'print the summary as JSON')
+      .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),
+  ).action(async (file: string, opts: ImportCliOptions) => {
+    const kind = parseKind(opts.kind)
+    const map = parseMap(opts.map)
+    const engine = await openWorkspace(resolveDb(opts))
+    try {
+      const tz = opts.tz ?? env().LOYALS_TZ
+      const result = await importFile(engine, file, {
+        kind,
+        map,
+        ...(tz ? { tz } : {}),
+        ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+        ...(opts.skipBadRows ? { skipBadRows: true } : {}),
+        ...(opts.rejects ? { rejects: opts.rejects } : {}),
+        ...(opts.asOf ? { asOf: opts.asOf } : {}),
+        ...(opts.pauseAt
+          ? {
+              onStage: async (stage: ImportStage) => {
+                if (stage !== opts.pauseAt) return
+                eprintln(`paused at ${stage}`)
+                await new Promise(() => setInterval(() => undefined, 1 << 30))
+              },
+            }
+          : {}),
+      })
+      if (opts.json) printJson(result)
+      else println(describe(result))
+    } finally {
+      await engine.close()
+    }
+  })
+}

@@ -1,0 +1,51 @@
+// What `summary` and `analyze` read: a workspace file as is, or any orders file imported into a
+// scratch in-memory workspace. A DuckDB file is recognised by its magic bytes, not its extension.
+import { closeSync, openSync, readSync } from 'node:fs'
+import type { Engine } from '../data/engine.ts'
+import { openWorkspace } from '../data/workspace.ts'
+import { importFile } from './import/import-file.ts'
+
+/** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
+export function isDuckDbFile(path: string): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return false
+  }
+  try {
+    const buf = Buffer.alloc(12)
+    const n = readSync(fd, buf, 0, 12, 0)
+    return n === 12 && buf.toString('latin1', 8, 12) === 'DUCK'
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Open a workspace file, or import an orders file into a temporary in-memory workspace.
+ * `temporary` tells the caller the store disappears on close.
+ * @example const { engine } = await openSource('orders.csv', { tz: 'UTC' })
+ * @throws ImportError / UsageError from the import when the file is not a valid orders file.
+ */
+export async function openSource(
+  pathOrWorkspace: string,
+  opts: { db?: string; tz?: string; dateFormat?: string; map?: Record<string, string> },
+): Promise<{ engine: Engine; temporary: boolean }> {
+  if (isDuckDbFile(pathOrWorkspace)) {
+    return { engine: await openWorkspace(pathOrWorkspace), temporary: false }
+  }
+  const engine = await openWorkspace(':memory:')
+  try {
+    await importFile(engine, pathOrWorkspace, {
+      kind: 'orders',
+      ...(opts.tz ? { tz: opts.tz } : {}),
+      ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+      ...(opts.map ? { map: opts.map } : {}),
+    })
+  } catch (e) {
+    await engine.close()
+    throw e
+  }
+  return { engine, temporary: true }
+}
