@@ -1,5 +1,10 @@
 // Per-customer summary use case: build the table in the engine, then read it back in pages or
 // let the engine write it out (COPY) so a million customers never become JS objects.
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import type { Engine, Row } from '../data/engine.ts'
 import {
   customerSummary,
@@ -154,4 +159,27 @@ export async function writeCustomerSummary(
       ? "FORMAT json, ARRAY true, DATEFORMAT '%Y-%m-%d'"
       : "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
   await engine.exec(`COPY (${selectSummary(table)}) TO ${target} (${options})`)
+}
+
+/**
+ * Write the whole summary to a stream (e.g. process.stdout) without materialising rows in JS:
+ * the engine COPYs it to a private temporary file, which is then piped to `sink` and removed.
+ * (COPY straight to /dev/stdout fails when stdout is a socket, as with child processes.)
+ * A closed pipe on the reader's side (EPIPE, e.g. `| head`) ends the write quietly.
+ */
+export async function streamCustomerSummary(
+  engine: Engine,
+  opts: { table?: string; format: SummaryFormat },
+  sink: NodeJS.WritableStream,
+): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'loyals-summary-'))
+  try {
+    const file = join(dir, `summary.${opts.format}`)
+    await writeCustomerSummary(engine, { ...opts, path: file })
+    await pipeline(createReadStream(file), sink, { end: false })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

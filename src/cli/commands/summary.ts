@@ -1,5 +1,5 @@
-// `loyals summary`: the per-customer summary, written by the engine straight to stdout (COPY), so
-// a million customers stream out without passing through JS objects.
+// `loyals summary`: the per-customer summary, written by the engine (COPY) and streamed to stdout,
+// so a million customers never pass through JS objects.
 import type { Command } from 'commander'
 import type { Engine } from '../../data/engine.ts'
 import { openWorkspace } from '../../data/workspace.ts'
@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.ts'
 import {
   buildCustomerSummary,
   type SummaryFormat,
+  streamCustomerSummary,
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
@@ -53,10 +54,9 @@ export function registerSummary(program: Command): void {
     const { engine } = await openInput(input, opts)
     try {
       await buildCustomerSummary(engine, { asOf: opts.asOf, unit: opts.unit as TimeUnit })
-      await writeCustomerSummary(engine, {
-        format: opts.format as SummaryFormat,
-        path: opts.out ?? '/dev/stdout',
-      })
+      const format = opts.format as SummaryFormat
+      if (opts.out) await writeCustomerSummary(engine, { format, path: opts.out })
+      else await streamCustomerSummary(engine, { format }, process.stdout)
     } finally {
       await engine.close()
     }

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { insertOrders, type OrderRow } from '../../test/summary/load-orders.ts'
+import type { Engine } from '../data/engine.ts'
+import { openWorkspace } from '../data/workspace.ts'
+import { DataError, UsageError } from '../errors.ts'
+import { buildCustomerSummary, customerSummaryRows } from './summary.ts'
+
+// Customer a, as of 2024-01-31 (hand-computed in the comments):
+//   01-01: two orders 10 + 5          -> one purchase day, spend 15
+//   01-08: order 20, refund -5 on 01-10 (linked by order id) -> spend 15
+//   01-15: order 30, refunded -30 on 01-16 -> net 0: not a purchase day
+//   01-20: unlinked refund -2         -> lowers revenue, no purchase day
+//   01-20: order 12, refunded on 02-05 (after asOf: not yet known) -> spend 12
+//   02-10: order 40                   -> holdout
+// purchase days 01-01, 01-08, 01-20: x = 2, t_x = 19 d, T = 30 d, monetary = (15 + 12) / 2
+// revenue = 15 + 15 + 0 - 2 + 12 = 40 over 4 orders; margin known only on A1 (4).
+const ROWS: OrderRow[] = [
+  ['A1', 'A1', 'a', '2024-01-01', 10, 4],
+  ['A2', 'A2', 'a', '2024-01-01', 5, null],
+  ['A3', 'A3', 'a', '2024-01-08', 20, null],
+  ['A3:refund:1', 'A3', 'a', '2024-01-10', -5, null],
+  ['A4', 'A4', 'a', '2024-01-15', 30, null],
+  ['A4:refund:1', 'A4', 'a', '2024-01-16', -30, null],
+  ['u1', null, 'a', '2024-01-20', -2, null],
+  ['A6', 'A6', 'a', '2024-01-20', 12, null],
+  ['A6:refund:1', 'A6', 'a', '2024-02-05', -12, null],
+  ['A5', 'A5', 'a', '2024-02-10', 40, null],
+  ['B1', 'B1', 'b', '2024-01-31', 7, null],
+  ['C1', 'C1', 'c', '2024-02-01', 9, null],
+  ['D1', 'D9', 'd', '2024-01-05', -3, null],
+  ['N10', null, '10', '2024-01-02', 1, null],
+  ['N9', null, '9', '2024-01-03', 2, null],
+]
+
+describe('buildCustomerSummary', () => {
+  let engine: Engine
+  beforeEach(async () => {
+    engine = await openWorkspace(':memory:')
+    await insertOrders(engine, ROWS)
+  })
+  afterEach(async () => engine.close())
+
+  it('nets refunds, merges same-day orders and splits calibration from holdout', async () => {
+    const info = await buildCustomerSummary(engine, { asOf: '2024-01-31', unit: 'day' })
+    expect(info.customers).toBe(4) // c buys after asOf, d only has a refund
+    const rows = await customerSummaryRows(engine)
+    expect(rows.map((r) => r.customer_id)).toEqual(['9', '10', 'a', 'b'])
+    const a = rows.find((r) => r.customer_id === 'a')
+    expect(a).toMatchObject({
+      x: 2,
+      t_x: 19,
+      T: 30,
+      first_purchase: '2024-01-01',
+      last_purchase: '2024-01-20',
+      purchase_days: 3,
+      repeat_purchase_days: 2,
+      orders: 4,
+      margin: 4,
+      days_since_last: 11,
+      tenure_days: 30,
+      x_star: 1,
+      holdout_revenue: 40,
+    })
+    expect(a?.monetary).toBeCloseTo(13.5, 12)
+    expect(a?.revenue).toBeCloseTo(40, 12)
+    expect(a?.aov).toBeCloseTo(10, 12)
+    const b = rows.find((r) => r.customer_id === 'b')
+    expect(b).toMatchObject({ x: 0, t_x: 0, T: 0, monetary: 0, margin: null, x_star: 0 })
+  })
+
+  it('expresses t_x and T in weeks (days / 7) and months (days / 30.4375)', async () => {
+    await buildCustomerSummary(engine, { asOf: '2024-01-31', unit: 'week' })
+    const [w] = await customerSummaryRows(engine, { limit: 1, offset: 2 })
+    expect(w?.customer_id).toBe('a')
+    expect(w?.t_x).toBeCloseTo(19 / 7, 12)
+    expect(w?.T).toBeCloseTo(30 / 7, 12)
+    await buildCustomerSummary(engine, { asOf: '2024-01-31', unit: 'month', table: 'm' })
+    const [m] = await customerSummaryRows(engine, { table: 'm', limit: 1, offset: 2 })
+    expect(m?.T).toBeCloseTo(30 / 30.4375, 12)
+  })
+
+  it('defaults asOf to the last order day, leaving no holdout', async () => {
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    expect(info.asOf).toBe('2024-02-10')
+    expect(info.customers).toBe(5)
+    const rows = await customerSummaryRows(engine)
+    expect(rows.every((r) => r.x_star === 0)).toBe(true)
+    // the refund of A6 is now known: 01-20 nets to 0 and is no purchase day any more
+    const a = rows.find((r) => r.customer_id === 'a')
+    expect(a).toMatchObject({ x: 2, last_purchase: '2024-02-10', orders: 4, days_since_last: 0 })
+    expect(a?.revenue).toBeCloseTo(15 + 15 - 2 + 40, 12)
+    expect(rows.find((r) => r.customer_id === 'c')).toMatchObject({ x: 0, T: 9 })
+  })
+
+  it('rejects bad input with typed errors', async () => {
+    await expect(buildCustomerSummary(engine, { asOf: '2024-13-01', unit: 'day' })).rejects.toThrow(
+      UsageError,
+    )
+    await expect(
+      buildCustomerSummary(engine, { asOf: '2024-01-01', unit: 'day', table: 'x; drop' }),
+    ).rejects.toThrow(UsageError)
+    await expect(buildCustomerSummary(engine, { asOf: '2023-01-01', unit: 'day' })).rejects.toThrow(
+      DataError,
+    )
+    const empty = await openWorkspace(':memory:')
+    await expect(buildCustomerSummary(empty, { unit: 'week' })).rejects.toThrow(/no orders/)
+    await empty.close()
+  })
+})

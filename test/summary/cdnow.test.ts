@@ -1,0 +1,93 @@
+// The CDNOW calibration summary of the BTYD literature, reproduced for all 2,357 customers, by
+// the service and by the built CLI.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { buildCustomerSummary, customerSummaryRows } from '../../src/service/summary.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { CDNOW_SUMMARY, loadCdnow, parseCsv } from './load-orders.ts'
+
+const expected = parseCsv(readFileSync(CDNOW_SUMMARY, 'utf8'))
+const PAIRS = [
+  ['x', 'x'],
+  ['t.x', 't_x'],
+  ['T.cal', 'T'],
+  ['m.x', 'monetary'],
+  ['x.star', 'x_star'],
+] as const
+
+function compare(got: readonly object[]): void {
+  expect(got.length).toBe(2357)
+  expect(expected.length).toBe(2357)
+  const byId = new Map(
+    got.map((r) => [
+      String((r as Record<string, unknown>).customer_id),
+      r as Record<string, unknown>,
+    ]),
+  )
+  let mismatches = 0
+  for (const e of expected) {
+    const g = byId.get(e.cust ?? '')
+    if (!g) throw new Error(`customer ${e.cust} missing`)
+    for (const [ek, gk] of PAIRS) {
+      if (Math.abs(Number(e[ek]) - Number(g[gk])) > 1e-6) mismatches++
+    }
+  }
+  expect(mismatches).toBe(0)
+}
+
+describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
+  let engine: Engine
+  beforeAll(async () => {
+    engine = await openWorkspace(':memory:')
+    await loadCdnow(engine)
+  })
+  afterAll(async () => engine.close())
+
+  it('the service reproduces x, t.x, T.cal, m.x and x.star for every customer', async () => {
+    const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+    expect(info).toEqual({
+      table: 'customer_summary',
+      asOf: '1997-09-30',
+      unit: 'week',
+      customers: 2357,
+    })
+    const rows = await customerSummaryRows(engine)
+    compare(rows)
+    expect(rows.reduce((s, r) => s + r.x_star, 0)).toBe(1882)
+    expect(rows.filter((r) => r.x > 0).length).toBe(946)
+    // natural order: numeric ids by value
+    expect(rows.slice(0, 3).map((r) => r.customer_id)).toEqual(['1', '2', '3'])
+    expect(rows.at(-1)?.customer_id).toBe('2357')
+  })
+
+  it('the CLI prints the same summary as CSV and JSON', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'cdnow.duckdb')
+    const ws = await openWorkspace(db)
+    await loadCdnow(ws)
+    await ws.close()
+    const csv = runCli(['summary', db, '--as-of', '1997-09-30', '--unit', 'week'])
+    expect(csv.stderr).toBe('')
+    expect(csv.code).toBe(0)
+    expect(csv.stdout.split('\n')[0]?.startsWith('customer_id,x,t_x,T,monetary,')).toBe(true)
+    const rows = parseCsv(csv.stdout)
+    compare(rows)
+    expect(rows.map((r) => r.customer_id).slice(8, 11)).toEqual(['9', '10', '11'])
+
+    const json = runCli(['summary', '--db', db, '--as-of', '1997-09-30', '--format', 'json'])
+    expect(json.code).toBe(0)
+    compare(JSON.parse(json.stdout) as Record<string, unknown>[])
+  })
+
+  it('the CLI rejects a bad unit and a bad date with a usage error', () => {
+    const bad = runCli(['summary', ':memory:', '--unit', 'year'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--unit must be day, week or month/)
+    const date = runCli(['summary', ':memory:', '--as-of', '1997-02-30'])
+    expect(date.code).toBe(2)
+    expect(date.stderr).toMatch(/invalid date "1997-02-30"/)
+  })
+})
