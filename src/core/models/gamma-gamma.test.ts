@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { csvColumns, fixtureJson } from '../../../test/models/fixtures.ts'
+import { DataError } from '../../errors.ts'
+import {
+  expectedSpend,
+  expectedSpendAll,
+  fitGammaGamma,
+  gammaGammaGradient,
+  gammaGammaLogLikelihood,
+  simulateGammaGamma,
+  spendFrequencyCorrelation,
+} from './gamma-gamma.ts'
+
+interface Fx {
+  customers: number
+  mle: { p: number; q: number; gamma: number }
+  logLikelihood: number
+  fixed: { params: number[]; logLikelihood: number; gradient: number[] }
+  conditionalSpend: { x: number; mx: number; params: number[]; value: number }[]
+  populationMean: number
+  correlation: number
+}
+const fx = fixtureJson<Fx>('gamma_gamma.json')
+const cd = csvColumns('cdnow/cdnow_calibration_summary.csv')
+const data = { x: cd.x!, mx: cd['m.x']! }
+
+describe('Gamma-Gamma on the CDNOW repeaters', () => {
+  it('reproduces the published estimates (Fader & Hardie 2013) and the scipy fit', () => {
+    const f = fitGammaGamma(data)
+    expect(f.customers).toBe(946)
+    expect(Math.abs(f.params.p / 6.2488 - 1)).toBeLessThan(1e-3)
+    expect(Math.abs(f.params.q / 3.7446 - 1)).toBeLessThan(1e-3)
+    expect(Math.abs(f.params.gamma / 15.4477 - 1)).toBeLessThan(1e-3)
+    expect(Math.abs(f.logLikelihood - -4055.92)).toBeLessThan(0.01)
+    expect(Math.abs(f.logLikelihood - fx.logLikelihood)).toBeLessThan(1e-6)
+    expect(f.standardErrors.p).toBeGreaterThan(0)
+    expect(f.confidenceIntervals.q[0]).toBeLessThan(f.params.q)
+    expect(f.confidenceIntervals.q[1]).toBeGreaterThan(f.params.q)
+    expect(f.correlation).toBeCloseTo(fx.correlation, 10)
+    expect(f.warnings).toEqual([])
+    expect(f.aic).toBeCloseTo(6 - 2 * f.logLikelihood, 8)
+  })
+
+  it('log-likelihood and analytic gradient agree with mpmath', () => {
+    const [p, q, gamma] = fx.fixed.params as [number, number, number]
+    expect(gammaGammaLogLikelihood({ p, q, gamma }, data)).toBeCloseTo(fx.fixed.logLikelihood, 8)
+    const g = gammaGammaGradient({ p, q, gamma }, data)
+    g.forEach((v, i) => {
+      expect(Math.abs(v - fx.fixed.gradient[i]!)).toBeLessThan(
+        1e-7 * Math.abs(fx.fixed.gradient[i]!),
+      )
+    })
+  })
+
+  it('gradient matches central differences', () => {
+    const P = { p: 3.1, q: 2.2, gamma: 9 }
+    const g = gammaGammaGradient(P, data)
+    const h = 1e-5
+    const keys = ['p', 'q', 'gamma'] as const
+    keys.forEach((k, i) => {
+      const up = gammaGammaLogLikelihood({ ...P, [k]: P[k] + h }, data)
+      const dn = gammaGammaLogLikelihood({ ...P, [k]: P[k] - h }, data)
+      expect(Math.abs((up - dn) / (2 * h) - g[i]!)).toBeLessThan(
+        1e-5 * Math.max(1, Math.abs(g[i]!)),
+      )
+    })
+  })
+
+  it('conditional expected spend matches the closed form', () => {
+    for (const c of fx.conditionalSpend) {
+      const [p, q, gamma] = c.params as [number, number, number]
+      expect(expectedSpend({ p, q, gamma }, c.x, c.mx)).toBeCloseTo(c.value, 10)
+    }
+    const [p, q, gamma] = fx.conditionalSpend[0]!.params as [number, number, number]
+    const all = expectedSpendAll({ p, q, gamma }, [0, 2], [0, 22.345])
+    expect(all[0]).toBeCloseTo(fx.populationMean, 9)
+    expect(all[1]).toBeCloseTo(fx.conditionalSpend[1]!.value, 10)
+  })
+})
+
+describe('Gamma-Gamma bad and degenerate data', () => {
+  it('names the count of repeaters with zero or negative spend', () => {
+    const bad = { x: [1, 2, 3, 0], mx: [10, 0, -5, 0] }
+    expect(() => fitGammaGamma(bad)).toThrow(DataError)
+    expect(() => fitGammaGamma(bad)).toThrow(/^2 customers/)
+  })
+  it('can exclude them with a note', () => {
+    const sim = simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, new Float64Array(500).fill(3), 5)
+    const x = Float64Array.from([...new Float64Array(500).fill(3), 2])
+    const mx = Float64Array.from([...sim, -1])
+    const f = fitGammaGamma({ x, mx }, { excludeNonPositive: true })
+    expect(f.excluded).toBe(1)
+    expect(f.customers).toBe(500)
+    expect(f.warnings.join(' ')).toMatch(/1 repeat customer/)
+  })
+  it('refuses data with nobody repeating', () => {
+    expect(() => fitGammaGamma({ x: [0, 0], mx: [0, 0] })).toThrow(/no customer with repeat/)
+  })
+  it('warns when frequency and spend are strongly correlated', () => {
+    const x = Float64Array.from({ length: 400 }, (_, i) => 1 + (i % 10))
+    const base = simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, x, 9)
+    const mx = Float64Array.from(base, (v, i) => v * x[i]!)
+    expect(spendFrequencyCorrelation({ x, mx })).toBeGreaterThan(0.5)
+    const f = fitGammaGamma({ x, mx })
+    expect(f.warnings[0]).toMatch(/correlated/)
+  })
+})
+
+describe('Gamma-Gamma simulation recovery', () => {
+  it('recovers known parameters within 3 standard errors', () => {
+    const truth = { p: 6, q: 4, gamma: 15 }
+    const n = 20000
+    const x = Float64Array.from({ length: n }, (_, i) => 1 + (i % 6))
+    const mx = simulateGammaGamma(truth, x, 2024)
+    const f = fitGammaGamma({ x, mx })
+    for (const k of ['p', 'q', 'gamma'] as const) {
+      expect(Math.abs(f.params[k] - truth[k])).toBeLessThan(3 * f.standardErrors[k])
+    }
+  })
+})

@@ -1,0 +1,297 @@
+// Gamma-Gamma spend model (Fader & Hardie 2013 note; Fader, Hardie & Lee 2005 "RFM and CLV").
+// The likelihood is split into per-x sums (lgamma/digamma once per distinct x) and two per-customer
+// sums of log(x m_x + γ) and 1/(x m_x + γ), so a fit on a million customers costs a few logs each.
+import { DataError } from '../../errors.ts'
+import type { Rng } from '../random.ts'
+import { createRng } from '../random.ts'
+import { digamma, lgamma } from '../special.ts'
+import { fitOnLogScale } from './mle-result.ts'
+import type { FitResult } from './types.ts'
+
+/** p: shape of each transaction's spend; q, γ: shape and rate of the spend-rate heterogeneity. */
+export interface GammaGammaParams extends Record<string, number> {
+  readonly p: number
+  readonly q: number
+  readonly gamma: number
+}
+
+/** Spend histories: repeat transactions x and their mean value m_x, optionally weighted. */
+export interface SpendData {
+  readonly x: ArrayLike<number>
+  readonly mx: ArrayLike<number>
+  readonly weight?: ArrayLike<number>
+}
+
+export interface GammaGammaFit extends FitResult<GammaGammaParams> {
+  /** Weighted Pearson correlation of x and m_x among repeaters (the model assumes 0). */
+  readonly correlation: number
+  /** Customers with x > 0 left out because m_x <= 0 (only with `excludeNonPositive`). */
+  readonly excluded: number
+  /** Plain-words caveats (e.g. a strong frequency-spend correlation). */
+  readonly warnings: readonly string[]
+}
+
+/** |corr(x, m_x)| above this gets a warning: the independence assumption is doubtful. */
+export const CORRELATION_WARNING = 0.3
+
+interface Prepared {
+  readonly xs: Float64Array // distinct x
+  readonly wx: Float64Array // weight per distinct x
+  readonly x: Float64Array
+  readonly xm: Float64Array
+  readonly w: Float64Array
+  readonly n: number
+  readonly sumWLogM: number
+  readonly sumWXLogM: number
+  readonly excluded: number
+  readonly correlation: number
+}
+
+function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
+  const len = data.x.length
+  if (data.mx.length !== len || (data.weight && data.weight.length !== len)) {
+    throw new DataError('x, m_x (and weight) must have the same length', {
+      x: len,
+      mx: data.mx.length,
+    })
+  }
+  let bad = 0
+  let kept = 0
+  for (let i = 0; i < len; i++) {
+    const xi = +data.x[i]!
+    const mi = +data.mx[i]!
+    const wi = data.weight ? +data.weight[i]! : 1
+    if (!(xi >= 0) || !Number.isFinite(xi) || !(wi >= 0) || !Number.isFinite(wi)) {
+      throw new DataError(`customer ${i + 1}: x and weight must be finite and non-negative`, {
+        row: i + 1,
+        x: xi,
+        weight: wi,
+      })
+    }
+    if (xi === 0 || wi === 0) continue
+    if (!(mi > 0) || !Number.isFinite(mi)) bad++
+    else kept++
+  }
+  if (bad > 0 && !excludeNonPositive) {
+    throw new DataError(
+      `${bad} customer${bad === 1 ? '' : 's'} with repeat purchases ha${bad === 1 ? 's' : 've'} a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`,
+      { nonPositive: bad },
+    )
+  }
+  const x = new Float64Array(kept)
+  const xm = new Float64Array(kept)
+  const w = new Float64Array(kept)
+  const byX = new Map<number, number>()
+  let k = 0
+  let n = 0
+  let sumWLogM = 0
+  let sumWXLogM = 0
+  let sx = 0
+  let sm = 0
+  for (let i = 0; i < len; i++) {
+    const xi = +data.x[i]!
+    const mi = +data.mx[i]!
+    const wi = data.weight ? +data.weight[i]! : 1
+    if (xi === 0 || wi === 0 || !(mi > 0) || !Number.isFinite(mi)) continue
+    x[k] = xi
+    xm[k] = xi * mi
+    w[k] = wi
+    k++
+    n += wi
+    const lm = Math.log(mi)
+    sumWLogM += wi * lm
+    sumWXLogM += wi * xi * lm
+    sx += wi * xi
+    sm += wi * mi
+    byX.set(xi, (byX.get(xi) ?? 0) + wi)
+  }
+  if (n === 0) {
+    throw new DataError(
+      'no customer with repeat purchases and positive spend: the Gamma-Gamma model has nothing to fit',
+    )
+  }
+  const mxBar = sm / n
+  const xBar = sx / n
+  let cxx = 0
+  let cmm = 0
+  let cxm = 0
+  for (let i = 0; i < kept; i++) {
+    const dx = x[i]! - xBar
+    const dm = xm[i]! / x[i]! - mxBar
+    cxx += w[i]! * dx * dx
+    cmm += w[i]! * dm * dm
+    cxm += w[i]! * dx * dm
+  }
+  const correlation = cxx > 0 && cmm > 0 ? cxm / Math.sqrt(cxx * cmm) : 0
+  const xs = Float64Array.from(byX.keys())
+  const wx = Float64Array.from(byX.values())
+  return { xs, wx, x, xm, w, n, sumWLogM, sumWXLogM, excluded: bad, correlation }
+}
+
+/** LL and d LL / d(p, q, γ) in one pass (the optimizer asks for both at the same point). */
+function llAndGrad(d: Prepared, p: number, q: number, g: number): [number, number, number, number] {
+  let s0 = 0 // Σ w log(x m + γ)
+  let s1 = 0 // Σ w x log(x m + γ)
+  let i0 = 0 // Σ w / (x m + γ)
+  let i1 = 0 // Σ w x / (x m + γ)
+  const { x, xm, w } = d
+  for (let i = 0; i < x.length; i++) {
+    const v = xm[i]! + g
+    const wi = w[i]!
+    const l = Math.log(v)
+    const inv = wi / v
+    s0 += wi * l
+    s1 += wi * x[i]! * l
+    i0 += inv
+    i1 += inv * x[i]!
+  }
+  let ll = -d.n * lgamma(q) + d.n * q * Math.log(g) + p * d.sumWXLogM - d.sumWLogM - p * s1 - q * s0
+  let dp = d.sumWXLogM - s1
+  let dq = -d.n * digamma(q) + d.n * Math.log(g) - s0
+  const dg = (d.n * q) / g - (p * i1 + q * i0)
+  for (let j = 0; j < d.xs.length; j++) {
+    const xj = d.xs[j]!
+    const wj = d.wx[j]!
+    const px = p * xj
+    const lx = Math.log(xj)
+    ll += wj * (lgamma(px + q) - lgamma(px) + px * lx)
+    const dpq = digamma(px + q)
+    dp += wj * xj * (dpq - digamma(px) + lx)
+    dq += wj * dpq
+  }
+  return [ll, dp, dq, dg]
+}
+
+/**
+ * Gamma-Gamma log-likelihood of mean repeat spend (Fader & Hardie 2013, eq. 4):
+ * Σ_i w_i log[ Γ(px+q)/(Γ(px)Γ(q)) γ^q m_x^(px-1) x^(px) / (γ + x m_x)^(px+q) ], over x > 0.
+ * Throws DataError on non-positive spend among repeaters.
+ */
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData): number {
+  return llAndGrad(prepare(data, false), params.p, params.q, params.gamma)[0]
+}
+
+/** Gradient of {@link gammaGammaLogLikelihood} in (p, q, γ); exported for tests. */
+export function gammaGammaGradient(params: GammaGammaParams, data: SpendData): number[] {
+  return llAndGrad(prepare(data, false), params.p, params.q, params.gamma).slice(1)
+}
+
+/**
+ * Weighted Pearson correlation of x and m_x among customers with x > 0 and m_x > 0. The
+ * Gamma-Gamma model assumes spend is independent of frequency; |corr| > 0.3 deserves a look.
+ */
+export function spendFrequencyCorrelation(data: SpendData): number {
+  return prepare(data, true).correlation
+}
+
+/**
+ * Fit the Gamma-Gamma model by maximum likelihood on log-parameters with the analytic gradient.
+ * Only customers with x > 0 enter. Reproduces p 6.2488, q 3.7446, γ 15.4477, LL -4055.92 on the
+ * 946 CDNOW repeaters.
+ * @example fitGammaGamma({ x: [1, 3], mx: [20, 35] })
+ * @throws DataError when a repeater has m_x <= 0 (unless `excludeNonPositive`), or nobody repeated.
+ * @throws ConvergenceError when the optimizer does not converge.
+ */
+export function fitGammaGamma(
+  data: SpendData,
+  opts: { excludeNonPositive?: boolean } = {},
+): GammaGammaFit {
+  const d = prepare(data, opts.excludeNonPositive ?? false)
+  if (d.xs.length < 1 || d.n < 3) {
+    throw new DataError(
+      `only ${d.n} customer(s) with repeat purchases: too few to fit the Gamma-Gamma spend model`,
+    )
+  }
+  let cache: { key: string; v: [number, number, number, number] } | null = null
+  const at = (t: readonly number[]): [number, number, number, number] => {
+    const key = t.join(',')
+    if (cache?.key !== key) cache = { key, v: llAndGrad(d, t[0]!, t[1]!, t[2]!) }
+    return cache.v
+  }
+  // Start: p = 2, q = 3, γ from the mean spend E[m] = pγ/(q-1).
+  let meanM = 0
+  for (let i = 0; i < d.x.length; i++) meanM += (d.w[i]! * d.xm[i]!) / d.x[i]!
+  meanM /= d.n
+  const fit = fitOnLogScale<GammaGammaParams>({
+    model: 'gg',
+    names: ['p', 'q', 'gamma'],
+    logLikelihood: (t) => at(t)[0],
+    gradientLog: (th) => {
+      const t = th.map(Math.exp)
+      const v = at(t)
+      return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
+    },
+    start: [2, 3, Math.max(meanM, 1e-6)],
+    customers: d.n,
+  })
+  const warnings: string[] = []
+  if (Math.abs(d.correlation) > CORRELATION_WARNING) {
+    warnings.push(
+      `frequency and mean spend are correlated (r = ${d.correlation.toFixed(2)}); the Gamma-Gamma model assumes they are independent, so predicted spend may be biased`,
+    )
+  }
+  if (d.excluded > 0) {
+    warnings.push(`${d.excluded} repeat customer(s) with zero or negative mean spend were left out`)
+  }
+  if (fit.params.q <= 1) {
+    warnings.push('q <= 1: the population mean spend is infinite; expected spend uses m_x only')
+  }
+  return { ...fit, correlation: d.correlation, excluded: d.excluded, warnings }
+}
+
+/**
+ * Conditional expected average spend E[M | x, m_x] = (q-1)/(px+q-1) · pγ/(q-1) + px/(px+q-1) · m_x
+ * = p(γ + x m_x)/(px + q - 1) (Fader & Hardie 2013, eq. 5). For x = 0 it is the population mean
+ * pγ/(q-1). Throws DataError when that mean is infinite (q <= 1 and x = 0).
+ */
+export function expectedSpend(params: GammaGammaParams, x: number, mx: number): number {
+  const { p, q, gamma } = params
+  if (x > 0 && mx > 0) return (p * (gamma + x * mx)) / (p * x + q - 1)
+  if (q <= 1) {
+    throw new DataError(
+      'Gamma-Gamma q <= 1: the mean spend of a customer without repeats is infinite',
+    )
+  }
+  return (p * gamma) / (q - 1)
+}
+
+/** {@link expectedSpend} for every customer into `out` (typed arrays; no allocation per row). */
+export function expectedSpendAll(
+  params: GammaGammaParams,
+  x: ArrayLike<number>,
+  mx: ArrayLike<number>,
+  out: Float64Array = new Float64Array(x.length),
+): Float64Array {
+  const { p, q, gamma } = params
+  const pop = q > 1 ? (p * gamma) / (q - 1) : Number.NaN
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!
+    const mi = mx[i]!
+    if (xi > 0 && mi > 0) out[i] = (p * (gamma + xi * mi)) / (p * xi + q - 1)
+    else if (q > 1) out[i] = pop
+    else
+      throw new DataError('Gamma-Gamma q <= 1: mean spend of customers without repeats is infinite')
+  }
+  return out
+}
+
+/**
+ * Simulate mean spend m_x for customers with the given repeat counts: ν ~ Gamma(q, 1/γ), each
+ * transaction ~ Gamma(p, 1/ν); m_x is their mean (0 when x = 0). Seeded and reproducible.
+ */
+export function simulateGammaGamma(
+  params: GammaGammaParams,
+  x: ArrayLike<number>,
+  seed: number | Rng,
+): Float64Array {
+  const rng = typeof seed === 'number' ? createRng(seed) : seed
+  const out = new Float64Array(x.length)
+  for (let i = 0; i < x.length; i++) {
+    const xi = Math.round(x[i]!)
+    if (xi <= 0) continue
+    const nu = rng.gamma(params.q, 1 / params.gamma)
+    // The sum of x Gamma(p, 1/ν) draws is Gamma(px, 1/ν).
+    out[i] = rng.gamma(params.p * xi, 1 / nu) / xi
+  }
+  return out
+}

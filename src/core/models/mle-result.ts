@@ -1,0 +1,80 @@
+// Turns an optimum on log-parameters into a FitResult: Hessian of the total negative log-likelihood
+// (from the analytic gradient when there is one), delta-method standard errors, log-scale 95 % CIs.
+import { ConvergenceError } from '../../errors.ts'
+import {
+  type Grad,
+  hessianFromGradient,
+  minimize,
+  numericHessian,
+  standardErrorsFromLogHessian,
+} from '../optimize.ts'
+import type { FitResult } from './types.ts'
+
+/** What a model supplies to {@link fitOnLogScale}: objective in log-parameters, names, counts. */
+export interface LogScaleProblem {
+  readonly model: string
+  readonly names: readonly string[]
+  /** Log-likelihood (total, weighted) at natural-scale parameters. */
+  readonly logLikelihood: (params: readonly number[]) => number
+  /** d LL / d log θ_i (total); omit to use central differences. */
+  readonly gradientLog?: (logParams: readonly number[]) => number[]
+  readonly start: readonly number[]
+  /** Number of customers (weights summed): scales the objective and enters BIC. */
+  readonly customers: number
+}
+
+/**
+ * Maximize the log-likelihood over log-parameters (objective scaled to a mean per customer so the
+ * gradient tolerance means the same at any data size) and build the FitResult.
+ * Throws ConvergenceError when the optimizer stalls or the Hessian is not positive definite.
+ */
+export function fitOnLogScale<P extends Record<string, number>>(
+  prob: LogScaleProblem,
+): FitResult<P> {
+  const n = prob.customers
+  const f = (th: readonly number[]): number => -prob.logLikelihood(th.map(Math.exp)) / n
+  const g: Grad | undefined = prob.gradientLog
+    ? (th) => prob.gradientLog!(th).map((v) => -v / n)
+    : undefined
+  const opt = minimize(f, prob.start.map(Math.log), g ? { grad: g } : {})
+  const th = opt.x
+  const H = g
+    ? hessianFromGradient((t) => g(t).map((v) => v * n), th)
+    : numericHessian((t) => f(t) * n, th)
+  let se: number[]
+  try {
+    se = standardErrorsFromLogHessian(th, H).standardErrors
+  } catch (e) {
+    throw new ConvergenceError(
+      `${prob.model}: the likelihood is flat in some direction at the optimum (Hessian not positive definite); the data cannot identify all parameters`,
+      opt.iterations,
+      th.map(Math.exp),
+      { hessian: H, cause: e instanceof Error ? e.message : String(e) },
+    )
+  }
+  const params: Record<string, number> = {}
+  const standardErrors: Record<string, number> = {}
+  const confidenceIntervals: Record<string, readonly [number, number]> = {}
+  prob.names.forEach((name, i) => {
+    const v = Math.exp(th[i]!)
+    const s = se[i]!
+    params[name] = v
+    standardErrors[name] = s
+    const seLog = s / v
+    confidenceIntervals[name] = [v * Math.exp(-1.96 * seLog), v * Math.exp(1.96 * seLog)]
+  })
+  const ll = -opt.value * n
+  const k = prob.names.length
+  return {
+    model: prob.model,
+    params: params as P,
+    standardErrors: standardErrors as FitResult<P>['standardErrors'],
+    confidenceIntervals: confidenceIntervals as FitResult<P>['confidenceIntervals'],
+    logLikelihood: ll,
+    customers: n,
+    iterations: opt.iterations,
+    aic: 2 * k - 2 * ll,
+    bic: k * Math.log(n) - 2 * ll,
+    converged: true,
+  }
+}
