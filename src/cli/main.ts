@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `loyals` command. Each subcommand lives in commands/ and registers itself here.
 import { Command } from 'commander'
+import { registerAnalyze } from './commands/analyze.ts'
+import { registerDemo } from './commands/demo.ts'
 import { registerImport } from './commands/import.ts'
 import { registerSummary } from './commands/summary.ts'
 import { fail } from './output.ts'
@@ -15,6 +17,8 @@ program
 
 // Subcommands register themselves: one import + one call per command.
 // (keep this list sorted)
+registerAnalyze(program)
+registerDemo(program)
 registerImport(program)
 registerSummary(program)
 

@@ -32,9 +32,11 @@ export function htmlTable<T>(
 }
 
 /** A share as text followed by a fixed-width track with a bar scaled so `max` fills it. */
-export function shareWithBar(share: number, max: number): string {
+export function shareWithBar(share: number | null, max: number): string {
   const pct =
-    max > 0 && Number.isFinite(share) ? Math.min(100, Math.max(0, (share / max) * 100)) : 0
+    share !== null && max > 0 && Number.isFinite(share)
+      ? Math.min(100, Math.max(0, (share / max) * 100))
+      : 0
   return `${formatPct(share)}<span class="track"><span class="bar" style="width:${pct.toFixed(1)}%"></span></span>`
 }
 

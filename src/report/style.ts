@@ -53,6 +53,8 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .heatmap .cell-text.dark { fill: #fff; }
 .heatmap .cell-main { font-size: 15px; font-weight: 650; }
 .heatmap .cell-sub { font-size: 11.5px; }
+.heatmap .cell-caption { font-size: 10.5px; opacity: 0.85; }
+td.desc { color: var(--muted); font-size: 12.5px; min-width: 220px; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }

@@ -121,6 +121,8 @@ export interface HeatCell {
   readonly row: number
   readonly col: number
   readonly value: number
+  /** Small first line (e.g. the segment name). */
+  readonly caption?: string
   /** Main text of the cell (e.g. the count). */
   readonly label: string
   /** Second line (e.g. revenue). */
@@ -146,8 +148,8 @@ export interface HeatmapOptions {
  * Missing cells are drawn empty. Used for the RFM recency-by-frequency grid.
  */
 export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): string {
-  const cw = opts.cellWidth ?? 104
-  const ch = opts.cellHeight ?? 60
+  const cw = opts.cellWidth ?? 124
+  const ch = opts.cellHeight ?? 70
   const left = 64
   const top = 8
   const bottom = 48
@@ -177,12 +179,18 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
       )
       if (cell) {
         if (cell.title) parts.push(`<title>${escapeHtml(cell.title)}</title>`)
+        const cx = r2(x + cw / 2)
+        if (cell.caption) {
+          parts.push(
+            `<text class="${textClass} cell-caption" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(cell.caption)}</text>`,
+          )
+        }
         parts.push(
-          `<text class="${textClass} cell-main" x="${r2(x + cw / 2)}" y="${r2(y + ch / 2 - 2)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
+          `<text class="${textClass} cell-main" x="${cx}" y="${r2(y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
         )
         if (cell.sublabel) {
           parts.push(
-            `<text class="${textClass} cell-sub" x="${r2(x + cw / 2)}" y="${r2(y + ch / 2 + 15)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
+            `<text class="${textClass} cell-sub" x="${cx}" y="${r2(y + ch - 10)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
           )
         }
       }

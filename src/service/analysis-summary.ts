@@ -10,42 +10,54 @@ export type { TimeUnit }
 export interface TopShare {
   readonly percent: number
   readonly customers: number
-  readonly share: number
+  readonly value: number
+  /** null when the total is 0; above 1 when some customers have negative values. */
+  readonly share: number | null
 }
 
 /** One tenth of the customers, decile 1 = the most valuable tenth. */
 export interface DecileRow {
   readonly decile: number
   readonly customers: number
+  /** Sum of the ranked value (revenue or margin) in the decile. */
+  readonly value: number
+  readonly share: number | null
+  readonly cumulativeShare: number | null
   readonly revenue: number
-  readonly share: number
-  readonly cumulativeShare: number
   readonly orders: number
   readonly ordersPerCustomer: number
-  readonly averageOrderValue: number
+  readonly averageOrderValue: number | null
+  readonly minValue: number
+  readonly maxValue: number
 }
 
 /** A point of the Lorenz curve: the bottom `customers` share of customers holds `value` share. */
 export interface LorenzPoint {
   readonly customers: number
-  readonly value: number
+  /** null when the total (negative values counted as 0) is 0. */
+  readonly value: number | null
 }
 
 export interface ConcentrationSummary {
   readonly value: 'revenue' | 'margin'
+  /** Customers with a known value. */
+  readonly customers: number
   readonly total: number
+  readonly negativeCustomers: number
   readonly topShares: readonly TopShare[]
   readonly deciles: readonly DecileRow[]
   readonly lorenz: readonly LorenzPoint[]
-  readonly gini: number
+  /** Gini of values clamped at 0 (0 equal .. 1 one customer); null when that total is 0. */
+  readonly gini: number | null
 }
 
 export interface SegmentRow {
   readonly segment: string
+  readonly description: string | null
   readonly customers: number
   readonly share: number
   readonly revenue: number
-  readonly revenueShare: number
+  readonly revenueShare: number | null
   /** Mean days since the last purchase, as of the as-of date. */
   readonly avgRecencyDays: number
   /** Mean number of orders. */
@@ -54,10 +66,14 @@ export interface SegmentRow {
   readonly avgMonetary: number
 }
 
-/** One cell of the 5x5 recency-by-frequency grid (scores 1-5, 5 = best). */
+/**
+ * Customers of one segment in one cell of the 5x5 grid of recency score by combined
+ * frequency-monetary score (1-5, 5 = best), the grid the segment rules are drawn on.
+ */
 export interface RfmCell {
   readonly r: number
-  readonly f: number
+  readonly fm: number
+  readonly segment: string
   readonly customers: number
   readonly revenue: number
 }
@@ -66,12 +82,12 @@ export interface TopCustomer {
   readonly rank: number
   readonly customerId: string
   readonly revenue: number
-  readonly share: number
-  readonly cumulativeShare: number
+  readonly share: number | null
+  readonly cumulativeShare: number | null
   readonly margin: number | null
   readonly orders: number
   readonly repeatPurchases: number
-  readonly averageOrderValue: number
+  readonly averageOrderValue: number | null
   readonly firstPurchase: string
   readonly lastPurchase: string
   readonly daysSinceLast: number

@@ -47,20 +47,25 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
     return {
       decile: i + 1,
       customers: 1,
-      revenue: r,
+      value: r,
       share: r / total,
       cumulativeShare: dc / total,
+      revenue: r,
       orders: 2,
       ordersPerCustomer: 2,
       averageOrderValue: r / 2,
+      minValue: r,
+      maxValue: r,
     }
   })
   const topShares = [1, 2, 5, 10, 20, 50].map((p) => {
     const n = Math.max(1, Math.ceil((p / 100) * 10))
+    const value = revenues.slice(0, n).reduce((a, b) => a + b, 0)
     return {
       percent: p,
       customers: n,
-      share: revenues.slice(0, n).reduce((a, b) => a + b, 0) / total,
+      value,
+      share: value / total,
     }
   })
   const base: AnalysisSummary = {
@@ -80,13 +85,23 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
     },
     revenue: { total, margin: null, perCustomer: 55, averageOrderValue: 27.5, holdout: 12.5 },
     concentration: {
-      revenue: { value: 'revenue', total, topShares, deciles, lorenz, gini: 0.3 },
+      revenue: {
+        value: 'revenue',
+        customers: 10,
+        total,
+        negativeCustomers: 0,
+        topShares,
+        deciles,
+        lorenz,
+        gini: 0.3,
+      },
       margin: null,
     },
     rfm: {
       segments: [
         {
           segment: 'Champions',
+          description: 'Bought recently, buy often and spend the most.',
           customers: 3,
           share: 0.3,
           revenue: 270,
@@ -97,6 +112,7 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
         },
         {
           segment: '<b>Lost</b>',
+          description: null,
           customers: 7,
           share: 0.7,
           revenue: 280,
@@ -107,9 +123,9 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
         },
       ],
       grid: [
-        { r: 5, f: 5, customers: 3, revenue: 270 },
-        { r: 1, f: 1, customers: 5, revenue: 150 },
-        { r: 2, f: 1, customers: 2, revenue: 130 },
+        { r: 5, fm: 5, segment: 'Champions', customers: 3, revenue: 270 },
+        { r: 1, fm: 1, segment: '<b>Lost</b>', customers: 5, revenue: 150 },
+        { r: 1, fm: 2, segment: '<b>Lost</b>', customers: 2, revenue: 130 },
       ],
     },
     topCustomers: tops,

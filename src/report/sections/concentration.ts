@@ -14,20 +14,28 @@ import { type CurvePoint, concentrationChart } from '../svg.ts'
  *   // [{x:0,y:0},{x:0.1,y:0.5},{x:1,y:1}]
  */
 export function fromTop(lorenz: ConcentrationSummary['lorenz']): CurvePoint[] {
-  const pts = lorenz.map((p) => ({ x: 1 - p.customers, y: 1 - p.value }))
+  const pts: CurvePoint[] = []
+  for (const p of lorenz) if (p.value !== null) pts.push({ x: 1 - p.customers, y: 1 - p.value })
   pts.sort((a, b) => a.x - b.x)
   return pts
 }
 
 function chartFor(c: ConcentrationSummary, label: string): string {
-  const markers = c.topShares
-    .filter((t) => t.percent === 10 || t.percent === 20)
-    .map((t) => ({
-      x: t.percent / 100,
-      y: t.share,
-      label: `Top ${t.percent}%: ${formatPct(t.share)}`,
-    }))
-  return concentrationChart(fromTop(c.lorenz), {
+  const points = fromTop(c.lorenz)
+  if (points.length < 2) return `<p>The ${label} total is zero: there is no curve to draw.</p>`
+  const markers = c.topShares.flatMap((t) =>
+    (t.percent === 10 || t.percent === 20) && t.share !== null
+      ? [
+          {
+            x: t.percent / 100,
+            // the curve clamps negative values at 0; keep the marker on the chart
+            y: Math.min(1, Math.max(0, t.share)),
+            label: `Top ${t.percent}%: ${formatPct(t.share)}`,
+          },
+        ]
+      : [],
+  )
+  return concentrationChart(points, {
     title: `Share of ${label} held by the top customers`,
     xLabel: 'Share of customers, most valuable first',
     yLabel: `Share of ${label}`,

@@ -12,11 +12,11 @@ export const decilesSection: ReportSection = {
     const rows = s.concentration.revenue.deciles
     if (rows.length === 0) return ''
     const cur = s.currency
-    const max = Math.max(...rows.map((r) => r.share))
+    const max = Math.max(0, ...rows.map((r) => r.share ?? 0))
     const cols: Column<DecileRow>[] = [
       { header: 'Decile', cell: (r) => String(r.decile) },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
-      { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, cur) },
+      { header: 'Revenue', num: true, cell: (r) => formatMoney(r.value, cur) },
       {
         header: 'Share',
         num: true,
@@ -29,7 +29,7 @@ export const decilesSection: ReportSection = {
     ]
     const totalOrders = rows.reduce((a, r) => a + r.orders, 0)
     const totalCustomers = rows.reduce((a, r) => a + r.customers, 0)
-    const totalRevenue = rows.reduce((a, r) => a + r.revenue, 0)
+    const totalRevenue = rows.reduce((a, r) => a + r.value, 0)
     const footer = [
       'All',
       formatInt(totalCustomers),

@@ -1,5 +1,6 @@
-// RFM: the 5x5 recency-by-frequency grid (the picture merchants know) and the segment table.
-import type { AnalysisSummary, SegmentRow } from '../../service/analysis-summary.ts'
+// RFM: the 5x5 grid of recency by combined frequency-monetary score, which is the grid the
+// segment rules are drawn on, so each cell shows its segment; then the segment table.
+import type { AnalysisSummary, RfmCell, SegmentRow } from '../../service/analysis-summary.ts'
 import {
   escapeHtml,
   formatInt,
@@ -10,38 +11,63 @@ import {
 } from '../format.ts'
 import { type Column, htmlTable, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
-import { heatmap } from '../svg.ts'
+import { type HeatCell, heatmap } from '../svg.ts'
 
 const SCORES = [1, 2, 3, 4, 5]
+
+/**
+ * Merge the grid rows into one heat cell per (R, FM): with custom rules that also test F or M
+ * alone, one cell can hold several segments; it is then labelled 'mixed'.
+ */
+export function gridCells(grid: readonly RfmCell[], currency: string | null): HeatCell[] {
+  const cells = new Map<
+    string,
+    { r: number; fm: number; n: number; rev: number; segs: Set<string> }
+  >()
+  for (const g of grid) {
+    const key = `${g.r}:${g.fm}`
+    const c = cells.get(key) ?? { r: g.r, fm: g.fm, n: 0, rev: 0, segs: new Set<string>() }
+    c.n += g.customers
+    c.rev += g.revenue
+    c.segs.add(g.segment)
+    cells.set(key, c)
+  }
+  return [...cells.values()].map((c) => {
+    const segment = c.segs.size === 1 ? ([...c.segs][0] ?? '') : 'mixed'
+    return {
+      row: c.r,
+      col: c.fm,
+      value: c.n,
+      caption: segment,
+      label: formatInt(c.n),
+      sublabel: formatMoneyCompact(c.rev, currency),
+      title: `R ${c.r}, FM ${c.fm} (${[...c.segs].join(', ')}): ${formatInt(c.n)} customers, ${formatMoney(c.rev, currency)}`,
+    }
+  })
+}
 
 export const rfmSection: ReportSection = {
   id: 'rfm',
   title: 'RFM segments',
-  lead: 'Recency (R) and frequency (F) scores from 1 to 5 by quintile, 5 being the most recent or most frequent buyers. Each cell shows its customers and their revenue; the named segments below group the cells.',
+  lead: 'Customers scored 1 to 5 by quintile on recency (R) and on frequency and spend (FM, the rounded mean of the F and M scores); 5 is best. Each cell shows its segment, its customers and their revenue; darker cells hold more customers.',
   render(s: AnalysisSummary): string {
     if (s.counts.customers === 0) return ''
     const cur = s.currency
-    const grid = heatmap(
-      s.rfm.grid.map((c) => ({
-        row: c.r,
-        col: c.f,
-        value: c.customers,
-        label: formatInt(c.customers),
-        sublabel: formatMoneyCompact(c.revenue, cur),
-        title: `R ${c.r}, F ${c.f}: ${formatInt(c.customers)} customers, ${formatMoney(c.revenue, cur)}`,
-      })),
-      {
-        rows: [...SCORES].reverse(),
-        cols: SCORES,
-        rowLabel: 'Recency score (5 = most recent)',
-        colLabel: 'Frequency score (5 = most frequent)',
-        title: 'Customers by recency and frequency score',
-      },
-    )
+    const grid = heatmap(gridCells(s.rfm.grid, cur), {
+      rows: [...SCORES].reverse(),
+      cols: SCORES,
+      rowLabel: 'Recency score (5 = most recent)',
+      colLabel: 'Frequency and spend score (5 = most)',
+      title: 'Customers by recency and frequency-spend score',
+    })
     const segs = [...s.rfm.segments].sort((a, b) => b.revenue - a.revenue)
-    const maxShare = Math.max(0, ...segs.map((r) => r.revenueShare))
+    const maxShare = Math.max(0, ...segs.map((r) => r.revenueShare ?? 0))
     const cols: Column<SegmentRow>[] = [
-      { header: 'Segment', cell: (r) => `<span class="pill">${escapeHtml(r.segment)}</span>` },
+      {
+        header: 'Segment',
+        cell: (r) =>
+          `<span class="pill" title="${escapeHtml(r.description ?? '')}">${escapeHtml(r.segment)}</span>`,
+      },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'Share', num: true, cell: (r) => formatPct(r.share) },
       { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, cur) },
@@ -54,6 +80,7 @@ export const rfmSection: ReportSection = {
       { header: 'Days since last', num: true, cell: (r) => formatInt(r.avgRecencyDays) },
       { header: 'Orders', num: true, cell: (r) => formatNumber(r.avgFrequency, 1) },
       { header: 'Revenue / customer', num: true, cell: (r) => formatMoney(r.avgMonetary, cur) },
+      { header: 'Who they are', className: 'desc', cell: (r) => escapeHtml(r.description ?? '') },
     ]
     return `${grid}<h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
   },

@@ -1,0 +1,174 @@
+// `loyals analyze`: open the input (workspace, or an orders file imported into memory), run the
+// analysis, write the four files, and print a short summary (or summary.json with --json).
+import type { Command } from 'commander'
+import { env } from '../../config.ts'
+import type { RfmRules } from '../../core/rfm-segments.ts'
+import { UsageError } from '../../errors.ts'
+import { formatInt, formatMoney, formatPct } from '../../report/format.ts'
+import type { AnalysisSummary } from '../../service/analysis-summary.ts'
+import {
+  ANALYZE_STEPS,
+  type AnalysisFiles,
+  analyze,
+  DEFAULT_OUT_DIR,
+} from '../../service/analyze.ts'
+import { parseMap } from '../../service/import/columns.ts'
+import { loadRfmRules } from '../../service/rfm.ts'
+import { openSource } from '../../service/source.ts'
+import type { TimeUnit } from '../../service/summary.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { printJson, println, table } from '../output.ts'
+import { createProgress } from '../progress.ts'
+
+interface AnalyzeCliOptions {
+  asOf?: string
+  unit: string
+  out: string
+  json?: boolean
+  db?: string
+  rfmRules?: string
+  tz?: string
+  dateFormat?: string
+  map?: string[]
+}
+
+const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
+
+export interface RunAnalysisArgs {
+  /** Orders file or workspace file. */
+  readonly input: string
+  /** Shown in the report instead of `input` (the demo names its sample). */
+  readonly label?: string
+  readonly asOf?: string
+  readonly unit?: TimeUnit
+  readonly out: string
+  readonly json?: boolean
+  readonly rules?: RfmRules
+  readonly tz?: string
+  readonly dateFormat?: string
+  readonly map?: Record<string, string>
+}
+
+/** Open, analyze, write and print: shared by `analyze` and `demo`. */
+export async function runAnalysis(
+  args: RunAnalysisArgs,
+): Promise<{ summary: AnalysisSummary; files: AnalysisFiles }> {
+  const progress = createProgress({ total: ANALYZE_STEPS.length + 1 })
+  try {
+    const { engine } = await progress.step('reading the orders', () =>
+      openSource(args.input, {
+        ...(args.tz ? { tz: args.tz } : {}),
+        ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
+        ...(args.map ? { map: args.map } : {}),
+      }),
+    )
+    try {
+      const result = await analyze(engine, args.out, {
+        source: args.label ?? args.input,
+        ...(args.asOf ? { asOf: args.asOf } : {}),
+        unit: args.unit ?? 'week',
+        ...(args.rules ? { rules: args.rules } : {}),
+        progress,
+      })
+      progress.stop()
+      if (args.json) printJson(result.summary)
+      else println(formatAnalysisSummary(result.summary, result.files))
+      return result
+    } finally {
+      await engine.close()
+    }
+  } finally {
+    progress.stop()
+  }
+}
+
+/** Right-align formatted numbers under their header (output.table aligns only raw numbers). */
+function alignRight(values: string[], header: string): string[] {
+  const w = Math.max(header.length, ...values.map((v) => v.length))
+  return values.map((v) => v.padStart(w))
+}
+
+/**
+ * The short terminal summary: concentration in one sentence, the segment table, where the
+ * files are. Plain text, no colour: it reads the same in a pipe.
+ */
+export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles): string {
+  const cur = s.currency
+  const rev = s.concentration.revenue
+  const share = (p: number) => rev.topShares.find((t) => t.percent === p)?.share ?? null
+  const lines: string[] = []
+  lines.push(
+    `${formatInt(s.counts.customers)} customers, ${formatInt(s.counts.orders)} orders, ` +
+      `revenue ${formatMoney(s.revenue.total, cur)} (as of ${s.asOf}).`,
+  )
+  lines.push(
+    `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
+      `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
+  )
+  lines.push('')
+  const segs = [...s.rfm.segments].sort((a, b) => b.revenue - a.revenue)
+  const headers = ['Segment', 'Customers', 'Share', 'Revenue', 'Revenue share']
+  const cols = [
+    segs.map((g) => g.segment),
+    alignRight(
+      segs.map((g) => formatInt(g.customers)),
+      headers[1] ?? '',
+    ),
+    alignRight(
+      segs.map((g) => formatPct(g.share)),
+      headers[2] ?? '',
+    ),
+    alignRight(
+      segs.map((g) => formatMoney(g.revenue, cur)),
+      headers[3] ?? '',
+    ),
+    alignRight(
+      segs.map((g) => formatPct(g.revenueShare)),
+      headers[4] ?? '',
+    ),
+  ]
+  const rows = segs.map((_, i) => cols.map((c) => c[i] ?? ''))
+  lines.push(table(headers, rows))
+  lines.push('')
+  lines.push(`Report:  ${files.html}`)
+  lines.push(`Files:   ${files.csv}, customers.parquet, summary.json (in ${files.dir})`)
+  return lines.join('\n')
+}
+
+export function registerAnalyze(program: Command): void {
+  withDb(
+    program
+      .command('analyze')
+      .description(
+        'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
+      )
+      .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+      .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
+      .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+      .option('--json', 'print summary.json to stdout (and nothing else)')
+      .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
+      .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
+      .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
+      .option('--tz <zone>', 'for an orders file: time zone of times without an offset'),
+  ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
+    if (!UNITS.includes(opts.unit as TimeUnit)) {
+      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
+    const map = opts.map ? parseMap(opts.map) : undefined
+    const tz = opts.tz ?? env().LOYALS_TZ
+    await runAnalysis({
+      input: input ?? resolveDb(opts),
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      unit: opts.unit as TimeUnit,
+      out: opts.out,
+      ...(opts.json ? { json: true } : {}),
+      ...(rules ? { rules } : {}),
+      ...(tz ? { tz } : {}),
+      ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+      ...(map && Object.keys(map).length > 0 ? { map } : {}),
+    })
+  })
+}

@@ -1,0 +1,70 @@
+// Progress for long commands: a bar on stderr that appears only on a terminal and only once a
+// step has run for more than a second, so fast runs, pipes and CI logs stay clean.
+import { SingleBar } from 'cli-progress'
+import type { StepRunner } from '../service/analyze.ts'
+
+export interface Progress extends StepRunner {
+  /** Remove the bar (if shown). Call once when the command ends, also on errors. */
+  stop(): void
+}
+
+export interface ProgressOptions {
+  /** Number of steps the command will run. */
+  readonly total: number
+  /** Where to draw; default process.stderr. Nothing is drawn unless it is a TTY. */
+  readonly stream?: NodeJS.WriteStream
+  /** How long a step runs before the bar appears; default 1000 ms. */
+  readonly delayMs?: number
+}
+
+/**
+ * A step runner that draws `[=====-----] 3/7 ranking customers 2s` for steps slower than
+ * `delayMs`, on a TTY only. Off a TTY it only runs the steps.
+ * @example
+ *   const p = createProgress({ total: 2 })
+ *   try { await p.step('reading', read); await p.step('writing', write) } finally { p.stop() }
+ */
+export function createProgress(opts: ProgressOptions): Progress {
+  const stream = opts.stream ?? process.stderr
+  if (!stream.isTTY) {
+    return { step: (_label, fn) => fn(), stop: () => {} }
+  }
+  const delay = opts.delayMs ?? 1000
+  let done = 0
+  let bar: SingleBar | null = null
+  const show = (label: string) => {
+    if (!bar) {
+      bar = new SingleBar({
+        stream,
+        format: '{bar} {value}/{total} {step} {duration}s',
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        fps: 5,
+      })
+      bar.start(opts.total, done, { step: label })
+    } else {
+      bar.update(done, { step: label })
+    }
+  }
+  return {
+    async step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+      // once the bar is up it follows every step; before that, only a slow step brings it up
+      if (bar) show(label)
+      const timer = bar ? null : setTimeout(() => show(label), delay)
+      try {
+        return await fn()
+      } finally {
+        if (timer) clearTimeout(timer)
+        done++
+        ;(bar as SingleBar | null)?.update(done)
+      }
+    },
+    stop() {
+      if (bar) {
+        bar.stop()
+        bar = null
+      }
+    },
+  }
+}

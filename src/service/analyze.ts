@@ -1,0 +1,416 @@
+// The analyze use case: summary -> RFM -> concentration -> one ranked per-customer table, all in
+// the engine; only aggregates (a few hundred rows) come back to JS. The per-customer files are
+// written by the engine (COPY), so a million customers never become JS objects.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
+import type { Engine } from '../data/engine.ts'
+import { analysisTotals, orderFacts } from '../data/queries/analysis-totals.ts'
+import {
+  customerAnalysis,
+  customerAnalysisExport,
+  topCustomers,
+} from '../data/queries/customer-analysis.ts'
+import { segmentProfile } from '../data/queries/segment-profile.ts'
+import { UsageError } from '../errors.ts'
+import { renderReport } from '../report/render.ts'
+import { defaultSections } from '../report/sections/index.ts'
+import type {
+  AnalysisSummary,
+  ConcentrationSummary,
+  QualityNote,
+  SegmentRow,
+  TopCustomer,
+} from './analysis-summary.ts'
+import { type Concentration, concentration, marginKnown } from './concentration.ts'
+import { buildRfm } from './rfm.ts'
+import { buildCustomerSummary, type TimeUnit } from './summary.ts'
+
+export const ANALYSIS_TABLE = 'customer_analysis'
+export const DEFAULT_OUT_DIR = './loyals-out'
+export const TOP_CUSTOMERS = 20
+
+/** Runs one named step; the CLI passes one that draws a progress bar when a step is slow. */
+export interface StepRunner {
+  step<T>(label: string, fn: () => Promise<T>): Promise<T>
+}
+
+const direct: StepRunner = { step: (_label, fn) => fn() }
+
+/** The steps `analyze` runs, in order (for a progress bar's total). */
+export const ANALYZE_STEPS = [
+  'summarizing customers',
+  'scoring RFM segments',
+  'measuring concentration',
+  'ranking customers',
+  'writing customers.csv',
+  'writing customers.parquet',
+  'writing summary.json and report.html',
+] as const
+
+export interface AnalyzeOptions {
+  /** Calibration end (YYYY-MM-DD); default the last order day. */
+  readonly asOf?: string
+  readonly unit?: TimeUnit
+  readonly rules?: RfmRules
+  /** What was analyzed, as the user named it (shown in the report). */
+  readonly source: string
+  readonly topCustomers?: number
+  readonly progress?: StepRunner
+  /** Clock for `generatedAt` (tests pin it). */
+  readonly now?: () => Date
+}
+
+export interface AnalysisFiles {
+  readonly dir: string
+  readonly csv: string
+  readonly parquet: string
+  readonly json: string
+  readonly html: string
+}
+
+export interface AnalyzeResult {
+  readonly summary: AnalysisSummary
+  readonly files: AnalysisFiles
+}
+
+/**
+ * Compute every aggregate of the analysis and leave the per-customer table `customer_analysis`
+ * in the engine (TEMP) for `writeAnalysisFiles`. Definitions: summary statistics after Fader,
+ * Hardie & Lee (2005) (docs/summary.md), RFM quintiles and segments (docs/rfm.md),
+ * concentration (top shares, deciles, Lorenz, Gini; docs/summary.md).
+ *
+ * @example
+ *   const summary = await computeAnalysis(engine, { source: 'orders.csv', unit: 'week' })
+ *   summary.concentration.revenue.topShares.find((t) => t.percent === 10)?.share
+ * @throws DataError when there are no orders or nobody purchased by asOf; UsageError for a bad
+ *   date, unit or rules.
+ */
+export async function computeAnalysis(
+  engine: Engine,
+  opts: AnalyzeOptions,
+): Promise<AnalysisSummary> {
+  const progress = opts.progress ?? direct
+  const rules = opts.rules ?? DEFAULT_RFM_RULES
+  const unit = opts.unit ?? 'week'
+  const info = await progress.step(ANALYZE_STEPS[0], () =>
+    buildCustomerSummary(engine, { asOf: opts.asOf, unit }),
+  )
+  const rfm = await progress.step(ANALYZE_STEPS[1], () =>
+    buildRfm(engine, { table: info.table, rules }),
+  )
+  const { revenueConc, marginConc } = await progress.step(ANALYZE_STEPS[2], async () => {
+    const revenueConc = await concentration(engine, { table: info.table, value: 'revenue' })
+    const marginConc = (await marginKnown(engine, info.table))
+      ? await concentration(engine, { table: info.table, value: 'margin' })
+      : null
+    return { revenueConc, marginConc }
+  })
+  return progress.step(ANALYZE_STEPS[3], async () => {
+    const d = engine.dialect
+    await engine.exec(
+      customerAnalysis(d, { summary: info.table, rfm: rfm.table, table: ANALYSIS_TABLE }),
+    )
+    const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))
+    const [f] = await engine.query<FactsRow>(orderFacts(d, { asOf: info.asOf }))
+    const segs = await engine.query<SegmentProfileRow>(segmentProfile(d, { table: ANALYSIS_TABLE }))
+    const tops = await engine.query<TopRow>(
+      topCustomers(d, { table: ANALYSIS_TABLE, limit: opts.topCustomers ?? TOP_CUSTOMERS }),
+    )
+    if (!t || !f) throw new Error('analysis totals returned no row')
+    const descriptions = new Map(rules.rules.map((r) => [r.name, r.description ?? null]))
+    const currency = f.currencies === 1 ? f.currency : null
+    return {
+      schemaVersion: 1,
+      generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
+      source: opts.source,
+      asOf: info.asOf,
+      unit,
+      currency,
+      period: { firstPurchase: t.first_purchase, lastPurchase: t.last_purchase },
+      counts: {
+        customers: t.customers,
+        orders: t.orders,
+        repeatCustomers: t.repeat_customers,
+        oneTimeCustomers: t.customers - t.repeat_customers,
+        ordersAfterAsOf: f.orders_after,
+      },
+      revenue: {
+        total: t.revenue,
+        margin: t.margin_customers > 0 ? t.margin : null,
+        perCustomer: t.customers > 0 ? t.revenue / t.customers : 0,
+        averageOrderValue: t.orders > 0 ? t.revenue / t.orders : 0,
+        holdout: t.holdout_revenue,
+      },
+      concentration: {
+        revenue: toConcentrationSummary(revenueConc),
+        margin: marginConc ? toConcentrationSummary(marginConc) : null,
+      },
+      rfm: {
+        segments: segs.map(
+          (s): SegmentRow => ({
+            segment: s.segment,
+            description: descriptions.get(s.segment) ?? null,
+            customers: s.customers,
+            share: s.share,
+            revenue: s.revenue,
+            revenueShare: s.revenue_share,
+            avgRecencyDays: s.avg_recency_days,
+            avgFrequency: s.avg_orders,
+            avgMonetary: s.avg_revenue,
+          }),
+        ),
+        grid: rfm.grid.map((g) => ({
+          r: g.r_score,
+          fm: g.fm_score,
+          segment: g.rfm_segment,
+          customers: g.customers,
+          revenue: g.revenue,
+        })),
+      },
+      topCustomers: tops.map(toTopCustomer),
+      quality: qualityNotes(t, f, info.asOf, revenueConc, currency),
+    }
+  })
+}
+
+/**
+ * Write customers.csv, customers.parquet (by the engine, from `customer_analysis`), summary.json
+ * and report.html into `dir` (created if missing). Each file is written under a temporary name
+ * and renamed, so a crash never leaves a half-written file under the final name.
+ * @throws UsageError when the directory cannot be created or written; QueryError from COPY.
+ */
+export async function writeAnalysisFiles(
+  engine: Engine,
+  summary: AnalysisSummary,
+  dir: string,
+  progress: StepRunner = direct,
+): Promise<AnalysisFiles> {
+  if (engine.dialect !== 'duckdb') {
+    throw new UsageError('writing analysis files needs the embedded DuckDB store')
+  }
+  const out = resolve(dir)
+  try {
+    await mkdir(out, { recursive: true })
+  } catch (e) {
+    throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
+  }
+  const files: AnalysisFiles = {
+    dir: out,
+    csv: join(out, 'customers.csv'),
+    parquet: join(out, 'customers.parquet'),
+    json: join(out, 'summary.json'),
+    html: join(out, 'report.html'),
+  }
+  const select = customerAnalysisExport(engine.dialect, { table: ANALYSIS_TABLE }).sql
+  await progress.step(ANALYZE_STEPS[4], () =>
+    atomically(files.csv, (tmp) =>
+      engine.exec(
+        `COPY (${select}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
+      ),
+    ),
+  )
+  await progress.step(ANALYZE_STEPS[5], () =>
+    atomically(files.parquet, (tmp) =>
+      engine.exec(`COPY (${select}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION zstd)`),
+    ),
+  )
+  await progress.step(ANALYZE_STEPS[6], async () => {
+    await atomically(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
+    await atomically(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
+  })
+  return files
+}
+
+/** The analysis report as one self-contained HTML page (default sections). */
+export function renderAnalysisReport(summary: AnalysisSummary): string {
+  return renderReport(summary, defaultSections(), { footer: 'Generated by Loyals' })
+}
+
+/**
+ * Analyze the orders in `engine` and write the four output files to `outDir`.
+ * @example const { summary, files } = await analyze(engine, './loyals-out', { source: 'orders.csv' })
+ * @throws as `computeAnalysis` and `writeAnalysisFiles`.
+ */
+export async function analyze(
+  engine: Engine,
+  outDir: string,
+  opts: AnalyzeOptions,
+): Promise<AnalyzeResult> {
+  const summary = await computeAnalysis(engine, opts)
+  const files = await writeAnalysisFiles(engine, summary, outDir, opts.progress)
+  return { summary, files }
+}
+
+async function atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`
+  try {
+    await write(tmp)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
+      throw new UsageError(`cannot write ${path}: ${err.message}`, { path })
+    }
+    throw e
+  }
+}
+
+const sqlPath = (p: string): string => `'${p.replaceAll("'", "''")}'`
+
+function toConcentrationSummary(c: Concentration): ConcentrationSummary {
+  return {
+    value: c.value,
+    customers: c.customers,
+    total: c.total,
+    negativeCustomers: c.negativeCustomers,
+    topShares: c.top.map((t) => ({
+      percent: t.pct,
+      customers: t.customers,
+      value: t.value,
+      share: t.share,
+    })),
+    deciles: c.deciles.map((d) => ({
+      decile: d.decile,
+      customers: d.customers,
+      value: d.value,
+      share: d.share,
+      cumulativeShare: d.cumulative_share,
+      revenue: d.revenue,
+      orders: d.orders,
+      ordersPerCustomer: d.orders_per_customer,
+      averageOrderValue: d.aov,
+      minValue: d.min_value,
+      maxValue: d.max_value,
+    })),
+    lorenz: c.lorenz.map((p) => ({ customers: p.customer_share, value: p.value_share })),
+    gini: c.gini,
+  }
+}
+
+function toTopCustomer(r: TopRow): TopCustomer {
+  return {
+    rank: r.revenue_rank,
+    customerId: r.customer_id,
+    revenue: r.revenue,
+    share: r.revenue_share,
+    cumulativeShare: r.cumulative_revenue_share,
+    margin: r.margin,
+    orders: r.orders,
+    repeatPurchases: r.repeat_purchase_days,
+    averageOrderValue: r.aov,
+    firstPurchase: r.first_purchase,
+    lastPurchase: r.last_purchase,
+    daysSinceLast: r.days_since_last,
+    segment: r.rfm_segment,
+    r: r.r_score,
+    f: r.f_score,
+    m: r.m_score,
+  }
+}
+
+function qualityNotes(
+  t: TotalsRow,
+  f: FactsRow,
+  asOf: string,
+  revenue: Concentration,
+  currency: string | null,
+): QualityNote[] {
+  const notes: QualityNote[] = []
+  if (f.orders_after > 0) {
+    notes.push({
+      level: 'info',
+      message: `${f.orders_after} orders dated after the as-of date ${asOf} are not counted here; they are kept as the holdout period for models.`,
+    })
+  }
+  if (f.refunds > 0) {
+    notes.push({
+      level: 'info',
+      message: `${f.refunds} refund rows (negative amounts) are netted into revenue.`,
+    })
+  }
+  if (t.nonpositive_customers > 0) {
+    notes.push({
+      level: 'warning',
+      message: `${t.nonpositive_customers} customers have zero or negative net revenue (refunds equal to or above their purchases).`,
+    })
+  }
+  if (revenue.negativeCustomers > 0) {
+    notes.push({
+      level: 'warning',
+      message:
+        'Negative revenues count as 0 in the Lorenz curve and Gini; top-customer shares use net revenue and can exceed 100 %.',
+    })
+  }
+  if (f.currencies > 1) {
+    notes.push({
+      level: 'warning',
+      message: `The orders mix ${f.currencies} currencies; amounts are added without conversion.`,
+    })
+  } else if (currency === null) {
+    notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
+  }
+  if (t.margin_customers === 0) {
+    notes.push({
+      level: 'info',
+      message: 'Margin is unknown (no cost or margin column): value is measured by revenue only.',
+    })
+  } else if (t.margin_customers < t.customers) {
+    notes.push({
+      level: 'warning',
+      message: `Margin is known for ${t.margin_customers} of ${t.customers} customers; margin figures cover those only.`,
+    })
+  }
+  return notes
+}
+
+interface TotalsRow extends Record<string, unknown> {
+  customers: number
+  orders: number
+  repeat_customers: number
+  revenue: number
+  margin: number | null
+  margin_customers: number
+  holdout_revenue: number
+  first_purchase: string | null
+  last_purchase: string | null
+  nonpositive_customers: number
+}
+
+interface FactsRow extends Record<string, unknown> {
+  orders_after: number
+  refunds: number
+  currencies: number
+  currency: string | null
+}
+
+interface SegmentProfileRow extends Record<string, unknown> {
+  segment: string
+  customers: number
+  share: number
+  revenue: number
+  revenue_share: number | null
+  avg_recency_days: number
+  avg_orders: number
+  avg_revenue: number
+}
+
+interface TopRow extends Record<string, unknown> {
+  revenue_rank: number
+  customer_id: string
+  revenue: number
+  revenue_share: number | null
+  cumulative_revenue_share: number | null
+  margin: number | null
+  orders: number
+  repeat_purchase_days: number
+  aov: number | null
+  first_purchase: string
+  last_purchase: string
+  days_since_last: number
+  rfm_segment: string
+  r_score: number
+  f_score: number
+  m_score: number
+}
