@@ -1,0 +1,311 @@
+// BG/BB model for discrete transaction opportunities (Fader, Hardie & Shang 2010). Works on
+// compressed (x, t_x, n) rows; each row's likelihood is a log-sum-exp of beta-function terms, so its
+// analytic gradient is the softmax-weighted sum of digamma differences.
+import { DataError } from '../../errors.ts'
+import type { Rng } from '../random.ts'
+import { createRng } from '../random.ts'
+import { digamma, lbeta, lgamma } from '../special.ts'
+import { fitOnLogScale } from './mle-result.ts'
+import type { FitResult, Histories } from './types.ts'
+
+/** Beta(α, β) transaction probability, Beta(γ, δ) dropout probability per opportunity. */
+export interface BgbbParams extends Record<string, number> {
+  readonly alpha: number
+  readonly beta: number
+  readonly gamma: number
+  readonly delta: number
+}
+
+/**
+ * Check BG/BB histories: in `Histories`, T holds n, the number of opportunities. x, t_x, n must be
+ * integers with 0 <= x <= t_x <= n, x = 0 exactly when t_x = 0, and x >= 1 implies t_x >= x.
+ */
+export function validateBgbb(h: Histories): void {
+  for (let i = 0; i < h.x.length; i++) {
+    const x = h.x[i]!
+    const tx = h.tx[i]!
+    const n = h.T[i]!
+    const ok =
+      Number.isInteger(x) &&
+      Number.isInteger(tx) &&
+      Number.isInteger(n) &&
+      x >= 0 &&
+      tx >= x &&
+      n >= tx &&
+      (x === 0) === (tx === 0)
+    if (!ok) {
+      throw new DataError(
+        `row ${i + 1}: BG/BB needs whole numbers with 0 <= frequency <= recency <= periods and recency 0 exactly when frequency is 0 (got frequency ${x}, recency ${tx}, periods ${n})`,
+        { row: i + 1, x, tx, n },
+      )
+    }
+  }
+}
+
+/** log L and d log L / d(α, β, γ, δ) for one row (FHS 2010 eq. 5). */
+function rowLL(
+  a: number,
+  b: number,
+  g: number,
+  d: number,
+  x: number,
+  tx: number,
+  n: number,
+  grad: Float64Array | null,
+  terms: Float64Array,
+): number {
+  const lab = lbeta(a, b)
+  const lgd = lbeta(g, d)
+  const m = n - tx
+  // term 0: still alive after n opportunities
+  terms[0] = lbeta(a + x, b + n - x) - lab + lbeta(g, d + n) - lgd
+  for (let i = 0; i < m; i++) {
+    terms[i + 1] = lbeta(a + x, b + tx - x + i) - lab + lbeta(g + 1, d + tx + i) - lgd
+  }
+  let mx = Number.NEGATIVE_INFINITY
+  for (let k = 0; k <= m; k++) if (terms[k]! > mx) mx = terms[k]!
+  let s = 0
+  for (let k = 0; k <= m; k++) s += Math.exp(terms[k]! - mx)
+  const ll = mx + Math.log(s)
+  if (grad) {
+    const dab = digamma(a + b)
+    const dgd = digamma(g + d)
+    const base0 = -(digamma(a) - dab)
+    const base1 = -(digamma(b) - dab)
+    const base2 = -(digamma(g) - dgd)
+    const base3 = -(digamma(d) - dgd)
+    let ga = 0
+    let gb = 0
+    let gg = 0
+    let gd = 0
+    for (let k = 0; k <= m; k++) {
+      const wk = Math.exp(terms[k]! - ll)
+      const y = k === 0 ? n - x : tx - x + (k - 1)
+      const c = k === 0 ? 0 : 1
+      const z = k === 0 ? n : tx + k - 1
+      const dabk = digamma(a + b + x + y)
+      const dgdk = digamma(g + d + c + z)
+      ga += wk * (digamma(a + x) - dabk)
+      gb += wk * (digamma(b + y) - dabk)
+      gg += wk * (digamma(g + c) - dgdk)
+      gd += wk * (digamma(d + z) - dgdk)
+    }
+    grad[0] = ga + base0
+    grad[1] = gb + base1
+    grad[2] = gg + base2
+    grad[3] = gd + base3
+  }
+  return ll
+}
+
+function maxGap(h: Histories): number {
+  let m = 0
+  for (let i = 0; i < h.x.length; i++) m = Math.max(m, h.T[i]! - h.tx[i]!)
+  return m
+}
+
+function total(p: readonly number[], h: Histories, grad: number[] | null): number {
+  const [a, b, g, d] = p as [number, number, number, number]
+  const terms = new Float64Array(maxGap(h) + 1)
+  const gr = grad ? new Float64Array(4) : null
+  let ll = 0
+  if (grad) grad.fill(0)
+  for (let i = 0; i < h.x.length; i++) {
+    const w = h.weight[i]!
+    ll += w * rowLL(a, b, g, d, h.x[i]!, h.tx[i]!, h.T[i]!, gr, terms)
+    if (grad && gr) for (let j = 0; j < 4; j++) grad[j]! += w * gr[j]!
+  }
+  return ll
+}
+
+/** Weighted BG/BB log-likelihood (FHS 2010 eq. 5); `h.T` holds the opportunities n. */
+export function bgbbLogLikelihood(params: BgbbParams, h: Histories): number {
+  validateBgbb(h)
+  return total([params.alpha, params.beta, params.gamma, params.delta], h, null)
+}
+
+/** Gradient of {@link bgbbLogLikelihood} in (α, β, γ, δ); exported for tests. */
+export function bgbbGradient(params: BgbbParams, h: Histories): number[] {
+  validateBgbb(h)
+  const g = [0, 0, 0, 0]
+  total([params.alpha, params.beta, params.gamma, params.delta], h, g)
+  return g
+}
+
+/**
+ * Fit BG/BB by maximum likelihood on log-parameters with the analytic gradient. On the donations
+ * data (11,104 donors, 6 opportunities) this gives α 1.2035, β 0.7497, γ 0.6567, δ 2.7834,
+ * LL -33225.58.
+ * @throws DataError on invalid rows or when nobody transacted; ConvergenceError if the fit stalls.
+ */
+export function fitBgbb(h: Histories): FitResult<BgbbParams> {
+  validateBgbb(h)
+  let repeaters = 0
+  for (let i = 0; i < h.x.length; i++) if (h.x[i]! > 0) repeaters += h.weight[i]!
+  if (repeaters === 0) {
+    throw new DataError('nobody transacted in any opportunity: BG/BB cannot be fitted')
+  }
+  return fitOnLogScale<BgbbParams>({
+    model: 'bgbb',
+    names: ['alpha', 'beta', 'gamma', 'delta'],
+    logLikelihood: (p) => total(p, h, null),
+    gradientLog: (th) => {
+      const p = th.map(Math.exp)
+      const g = [0, 0, 0, 0]
+      total(p, h, g)
+      return g.map((v, i) => v * p[i]!)
+    },
+    start: [1, 1, 1, 1],
+    customers: h.customers,
+  })
+}
+
+function logL(p: BgbbParams, x: number, tx: number, n: number): number {
+  const terms = new Float64Array(n - tx + 1)
+  return rowLL(p.alpha, p.beta, p.gamma, p.delta, x, tx, n, null, terms)
+}
+
+/**
+ * P(alive at opportunity n+1 | x, t_x, n) (FHS 2010 eq. 11):
+ * B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L.
+ */
+export function bgbbProbabilityAlive(p: BgbbParams, x: number, tx: number, n: number): number {
+  const l =
+    lbeta(p.alpha + x, p.beta + n - x) -
+    lbeta(p.alpha, p.beta) +
+    lbeta(p.gamma, p.delta + n + 1) -
+    lbeta(p.gamma, p.delta)
+  return Math.min(1, Math.exp(l - logL(p, x, tx, n)))
+}
+
+/**
+ * Σ_{t=n+1}^{n+k} B(γ, δ+t)/B(γ, δ) — the expected number of opportunities alive — in closed form
+ * δ/(γ-1) Γ(γ+δ)/Γ(1+δ) [Γ(1+δ+n)/Γ(γ+δ+n) - Γ(1+δ+n+k)/Γ(γ+δ+n+k)] (FHS 2010 eq. 8/13), summed
+ * directly near γ = 1 where the closed form is 0/0.
+ */
+function aliveOpportunities(g: number, d: number, n: number, k: number): number {
+  if (k <= 0) return 0
+  if (Math.abs(g - 1) < 1e-6 || k <= 64) {
+    let s = 0
+    const lgd = lbeta(g, d)
+    for (let t = n + 1; t <= n + k; t++) s += Math.exp(lbeta(g, d + t) - lgd)
+    return s
+  }
+  const c = lgamma(g + d) - lgamma(1 + d)
+  const a1 = lgamma(1 + d + n) - lgamma(g + d + n)
+  const a2 = lgamma(1 + d + n + k) - lgamma(g + d + n + k)
+  return (d / (g - 1)) * (Math.exp(c + a1) - Math.exp(c + a2))
+}
+
+/**
+ * Expected transactions in the next `nStar` opportunities for a customer with history (x, t_x, n)
+ * (FHS 2010 eq. 13): B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ, δ).
+ */
+export function bgbbExpectedPurchases(
+  p: BgbbParams,
+  nStar: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
+  return Math.exp(head) * aliveOpportunities(p.gamma, p.delta, n, nStar)
+}
+
+/** E[X(n)] for a customer just acquired (FHS 2010 eq. 8): α/(α+β) · Σ_{t=1}^{n} B(γ,δ+t)/B(γ,δ). */
+export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
+  return (p.alpha / (p.alpha + p.beta)) * aliveOpportunities(p.gamma, p.delta, 0, n)
+}
+
+/**
+ * P(X(n) = x) for a new customer (FHS 2010 eq. 7):
+ * C(n,x) B(α+x,β+n-x)/B(α,β) B(γ,δ+n)/B(γ,δ) + Σ_{i=x}^{n-1} C(i,x) B(α+x,β+i-x)/B(α,β) B(γ+1,δ+i)/B(γ,δ).
+ */
+export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): number {
+  if (!Number.isInteger(x) || x < 0 || x > n) return 0
+  const lab = lbeta(p.alpha, p.beta)
+  const lgd = lbeta(p.gamma, p.delta)
+  const lchoose = (a: number, k: number): number =>
+    lgamma(a + 1) - lgamma(k + 1) - lgamma(a - k + 1)
+  let s = Math.exp(
+    lchoose(n, x) + lbeta(p.alpha + x, p.beta + n - x) - lab + lbeta(p.gamma, p.delta + n) - lgd,
+  )
+  for (let i = x; i < n; i++) {
+    s += Math.exp(
+      lchoose(i, x) +
+        lbeta(p.alpha + x, p.beta + i - x) -
+        lab +
+        lbeta(p.gamma + 1, p.delta + i) -
+        lgd,
+    )
+  }
+  return s
+}
+
+/**
+ * Discounted expected residual transactions with per-opportunity discount rate d (FHS 2010 eq. 14):
+ * B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t>n} B(γ, δ+t)/B(γ,δ) / (1+d)^(t-n). The series is summed until
+ * its terms (which fall faster than 1/(1+d)^k) are below 1e-16 of the total.
+ * @throws DataError when d <= 0 (the sum may diverge).
+ */
+export function bgbbDiscountedResidualTransactions(
+  p: BgbbParams,
+  d: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  if (!(d > 0)) throw new DataError(`discount rate per opportunity must be positive (got ${d})`)
+  const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
+  // B(γ, δ+t)/B(γ,δ) by its ratio (δ+t-1)/(γ+δ+t-1) from one opportunity to the next
+  let term = Math.exp(lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)) / (1 + d)
+  let s = 0
+  for (let t = n + 1; t < n + 1e6; t++) {
+    s += term
+    term *= (p.delta + t) / (p.gamma + p.delta + t) / (1 + d)
+    if (term < 1e-17 * s) break
+  }
+  return Math.exp(head) * s
+}
+
+/** Simulated BG/BB customers: calibration (x, t_x, n) and holdout transactions in `holdout` more. */
+export interface BgbbSimulation {
+  readonly x: Float64Array
+  readonly tx: Float64Array
+  readonly n: Float64Array
+  readonly holdout: Float64Array
+}
+
+/**
+ * Simulate `customers` customers over `n` opportunities (plus `holdout` more): p ~ Beta(α, β),
+ * θ ~ Beta(γ, δ); at each opportunity an alive customer transacts w.p. p, then dies w.p. θ (a
+ * customer alive at the start of opportunity 1 can transact there: FHS 2010 §2).
+ */
+export function simulateBgbb(
+  p: BgbbParams,
+  customers: number,
+  n: number,
+  seed: number | Rng,
+  holdout = 0,
+): BgbbSimulation {
+  const rng = typeof seed === 'number' ? createRng(seed) : seed
+  const x = new Float64Array(customers)
+  const tx = new Float64Array(customers)
+  const nn = new Float64Array(customers).fill(n)
+  const ho = new Float64Array(customers)
+  for (let i = 0; i < customers; i++) {
+    const pi = rng.beta(p.alpha, p.beta)
+    const th = rng.beta(p.gamma, p.delta)
+    for (let t = 1; t <= n + holdout; t++) {
+      // alive at t with probability (1-θ) from t-1 (dropout happens between opportunities)
+      if (rng.uniform() < th) break
+      if (rng.uniform() < pi) {
+        if (t <= n) {
+          x[i]!++
+          tx[i] = t
+        } else ho[i]!++
+      }
+    }
+  }
+  return { x, tx, n: nn, holdout: ho }
+}
