@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { assignSegment, DEFAULT_RFM_RULES, rfmSegmentCaseSql } from '../core/rfm-segments.ts'
+import type { Engine } from '../data/engine.ts'
+import { openWorkspace } from '../data/workspace.ts'
+import { UsageError } from '../errors.ts'
+import { buildRfm, loadRfmRules } from './rfm.ts'
+
+// Ten customers with hand-computed quintile scores. score = 1 + floor(5 (rank - 1) / 10), rank()
+// gives ties the lowest rank of their group.
+//   recency days 1..10 -> ranks (descending days) 10..1 -> scores 5,5,4,4,3,3,2,2,1,1
+//   purchase days 1,1,1,1,1,1,2,2,3,5 -> ranks 1x6, 7, 7, 9, 10 -> scores 1x6, 4, 4, 5, 5
+//   revenue 10,20,20,30,40,50,60,70,80,90 -> ranks 1,2,2,4,5,...,10 -> 1,1,1,2,3,3,4,4,5,5
+const DAYS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+const FREQ = [5, 3, 2, 1, 1, 2, 1, 1, 1, 1]
+const REV = [90, 80, 70, 60, 50, 40, 30, 20, 20, 10]
+const R = [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+const F = [5, 5, 4, 1, 1, 4, 1, 1, 1, 1]
+const M = [5, 5, 4, 4, 3, 3, 2, 1, 1, 1]
+
+describe('buildRfm', () => {
+  let engine: Engine
+  beforeEach(async () => {
+    engine = await openWorkspace(':memory:')
+    const values = DAYS.map(
+      (d, i) => `('c${i + 1}', ${d}, ${FREQ[i]}, CAST(${REV[i]} AS DOUBLE))`,
+    ).join(', ')
+    await engine.exec(`CREATE TEMP TABLE customer_summary AS SELECT * FROM (VALUES ${values})
+      t(customer_id, days_since_last, purchase_days, revenue)`)
+  })
+  afterEach(async () => engine.close())
+
+  it('scores by quintile with ties in the lower bucket', async () => {
+    const res = await buildRfm(engine, { table: 'customer_summary' })
+    expect(res.table).toBe('customer_rfm')
+    expect(res.customers).toBe(10)
+    const rows = await engine.query<{
+      customer_id: string
+      r_score: number
+      f_score: number
+      m_score: number
+      rfm: string
+      rfm_segment: string
+    }>('SELECT * FROM customer_rfm ORDER BY CAST(substr(customer_id, 2) AS INTEGER)')
+    expect(rows.map((r) => r.r_score)).toEqual(R)
+    expect(rows.map((r) => r.f_score)).toEqual(F)
+    expect(rows.map((r) => r.m_score)).toEqual(M)
+    expect(rows[0]?.rfm).toBe('555')
+    expect(rows.map((r) => r.rfm_segment)).toEqual(R.map((r, i) => assignSegment(r, F[i]!, M[i]!)))
+    expect(rows[0]?.rfm_segment).toBe('Champions')
+    expect(rows[9]?.rfm_segment).toBe('Lost')
+    // segment totals add up
+    expect(res.segments.reduce((s, x) => s + x.revenue, 0)).toBeCloseTo(470, 9)
+    expect(res.grid.reduce((s, x) => s + x.customers, 0)).toBe(10)
+  })
+
+  it('gives every customer the same score when all values tie', async () => {
+    await engine.exec('UPDATE customer_summary SET purchase_days = 1')
+    await buildRfm(engine, {})
+    const [row] = await engine.query<{ lo: number; hi: number }>(
+      'SELECT min(f_score) AS lo, max(f_score) AS hi FROM customer_rfm',
+    )
+    expect(row).toEqual({ lo: 1, hi: 1 })
+  })
+
+  it('the SQL CASE agrees with assignSegment on all 125 score triples', async () => {
+    const rows = await engine.query<{ r: number; f: number; m: number; seg: string }>(`
+      SELECT r, f, m, ${rfmSegmentCaseSql(DEFAULT_RFM_RULES, { r: 'r', f: 'f', m: 'm' })} AS seg
+      FROM range(1, 6) a(r), range(1, 6) b(f), range(1, 6) c(m)`)
+    expect(rows.length).toBe(125)
+    for (const x of rows) expect(x.seg).toBe(assignSegment(x.r, x.f, x.m))
+  })
+
+  it('uses custom rules from a JSON file and rejects bad ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyals-rfm-'))
+    const good = join(dir, 'good.json')
+    writeFileSync(good, JSON.stringify({ rules: [{ name: 'Top', m: [5, 5] }], fallback: 'Rest' }))
+    const res = await buildRfm(engine, { rules: await loadRfmRules(good) })
+    expect(Object.fromEntries(res.segments.map((s) => [s.segment, s.customers]))).toEqual({
+      Top: 2,
+      Rest: 8,
+    })
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify({ rules: [{ name: 'x', r: [6, 7] }] }))
+    await expect(loadRfmRules(bad)).rejects.toThrow(UsageError)
+    await expect(loadRfmRules(bad)).rejects.toThrow(/rules\.0\.r/)
+    await expect(loadRfmRules(join(dir, 'missing.json'))).rejects.toThrow(/cannot read/)
+  })
+})
