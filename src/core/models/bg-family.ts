@@ -1,0 +1,430 @@
+// BG/NBD and MBG/NBD share one implementation: they differ only in whether a customer can drop out
+// right after the first purchase (k = 1 for MBG/NBD, which shifts b by one and keeps the second
+// likelihood term for x = 0). Hot loops work on unique x and unique time values.
+import { DataError } from '../../errors.ts'
+import { createRng } from '../random.ts'
+import { digamma, lbeta, lgamma } from '../special.ts'
+import {
+  bgExpectedAlive,
+  checkHistory,
+  checkParams,
+  fitWithRestarts,
+  type Indexed,
+  indexHistories,
+  logNbdCoef,
+  memoized,
+  type NextPurchase,
+  requireIdentifiable,
+  summarizeFit,
+} from './common.ts'
+import type { FitResult, Histories } from './types.ts'
+
+export interface BgParams extends Record<string, number> {
+  readonly r: number
+  readonly alpha: number
+  readonly a: number
+  readonly b: number
+}
+
+export const BG_PARAM_NAMES = ['r', 'alpha', 'a', 'b'] as const
+
+/** Work buffers reused across likelihood evaluations (no allocation in the loop). */
+interface Work {
+  readonly ix: Indexed
+  readonly lgx: Float64Array // per x: lgamma(r+x) - lgamma(r) + r log α + A2(x)
+  readonly la4: Float64Array // per x: log a - log(b+x+k-1), or -Infinity
+  readonly drx: Float64Array // per x: ψ(r+x) - ψ(r) + log α
+  readonly dax: Float64Array // per x: ψ(a+b) - ψ(a+b+x+k)
+  readonly dbx: Float64Array // per x: ψ(a+b) + ψ(b+x+k) - ψ(b) - ψ(a+b+x+k)
+  readonly ibx: Float64Array // per x: 1/(b+x+k-1)
+  readonly lt: Float64Array // per t: log(α+t)
+  readonly it: Float64Array // per t: 1/(α+t)
+}
+
+function makeWork(ix: Indexed): Work {
+  const nx = ix.xs.length
+  const nt = ix.ts.length
+  return {
+    ix,
+    lgx: new Float64Array(nx),
+    la4: new Float64Array(nx),
+    drx: new Float64Array(nx),
+    dax: new Float64Array(nx),
+    dbx: new Float64Array(nx),
+    ibx: new Float64Array(nx),
+    lt: new Float64Array(nt),
+    it: new Float64Array(nt),
+  }
+}
+
+/**
+ * Weighted log-likelihood and (if g is given) its gradient w.r.t. log-parameters, in one pass.
+ * LL_i = log Γ(r+x) - log Γ(r) + r log α + log B(a, b+x+k) - log B(a, b)
+ *        + logSumExp(-(r+x) log(α+T), [x+k > 0] (log a - log(b+x+k-1) - (r+x) log(α+t_x)))
+ * (Fader, Hardie & Lee 2005 eq. 6; Batislam et al. 2007 for k = 1).
+ */
+function evalLL(
+  w: Work,
+  k: number,
+  p: BgParams,
+  g: number[] | null,
+  perRow?: Float64Array,
+): number {
+  const { r, alpha, a, b } = p
+  const { ix } = w
+  const { xs, ts } = ix
+  const la = Math.log(alpha)
+  const lgr = lgamma(r)
+  const lab = lgamma(a + b)
+  const lgb = lgamma(b)
+  const la_ = Math.log(a)
+  const need = g !== null
+  const psr = need ? digamma(r) : 0
+  const psab = need ? digamma(a + b) : 0
+  const psb = need ? digamma(b) : 0
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j]!
+    const xk = x + k
+    w.lgx[j] = lgamma(r + x) - lgr + r * la + lab + lgamma(b + xk) - lgb - lgamma(a + b + xk)
+    w.la4[j] = xk > 0 ? la_ - Math.log(b + xk - 1) : Number.NEGATIVE_INFINITY
+    w.ibx[j] = xk > 0 ? 1 / (b + xk - 1) : 0
+    if (need) {
+      const psabx = digamma(a + b + xk)
+      w.drx[j] = digamma(r + x) - psr + la
+      w.dax[j] = psab - psabx
+      w.dbx[j] = psab + digamma(b + xk) - psb - psabx
+    }
+  }
+  for (let j = 0; j < ts.length; j++) {
+    w.lt[j] = Math.log(alpha + ts[j]!)
+    w.it[j] = 1 / (alpha + ts[j]!)
+  }
+  const { h, ix: xi, iT, iTx } = ix
+  const X = h.x
+  const W = h.weight
+  const lt = w.lt
+  const it = w.it
+  let ll = 0
+  let gr = 0
+  let gal = 0
+  let ga = 0
+  let gb = 0
+  const n = X.length
+  for (let i = 0; i < n; i++) {
+    const j = xi[i]!
+    const rx = r + X[i]!
+    const tT = iT[i]!
+    const tX = iTx[i]!
+    const A3 = -rx * lt[tT]!
+    const A4 = w.la4[j]! - rx * lt[tX]!
+    // logSumExp with the weight of the second term (w4) from the same exponential.
+    let lse: number
+    let w4: number
+    if (A4 === Number.NEGATIVE_INFINITY) {
+      lse = A3
+      w4 = 0
+    } else if (A3 >= A4) {
+      const e = Math.exp(A4 - A3)
+      lse = A3 + Math.log1p(e)
+      w4 = e / (1 + e)
+    } else {
+      const e = Math.exp(A3 - A4)
+      lse = A4 + Math.log1p(e)
+      w4 = 1 / (1 + e)
+    }
+    const li = w.lgx[j]! + lse
+    if (perRow) perRow[i] = li
+    const wi = W[i]!
+    ll += wi * li
+    if (need) {
+      const w3 = 1 - w4
+      gr += wi * (w.drx[j]! - w3 * lt[tT]! - w4 * lt[tX]!)
+      gal += wi * (r / alpha - rx * (w3 * it[tT]! + w4 * it[tX]!))
+      ga += wi * (w.dax[j]! + w4 / a)
+      gb += wi * (w.dbx[j]! - w4 * w.ibx[j]!)
+    }
+  }
+  if (g) {
+    g[0] = gr * r
+    g[1] = gal * alpha
+    g[2] = ga * a
+    g[3] = gb * b
+  }
+  return ll
+}
+
+const toParams = (t: readonly number[]): BgParams => ({
+  r: Math.exp(t[0]!),
+  alpha: Math.exp(t[1]!),
+  a: Math.exp(t[2]!),
+  b: Math.exp(t[3]!),
+})
+
+export function bgLogLikelihood(k: number, p: BgParams, h: Histories): number {
+  checkParams('model', p)
+  return evalLL(makeWork(indexHistories(h)), k, p, null)
+}
+
+export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories): Float64Array {
+  checkParams('model', p)
+  const out = new Float64Array(h.x.length)
+  evalLL(makeWork(indexHistories(h)), k, p, null, out)
+  return out
+}
+
+export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
+  checkParams('model', p)
+  const g = [0, 0, 0, 0]
+  evalLL(makeWork(indexHistories(h)), k, p, g)
+  return g
+}
+
+export interface BgFitOptions {
+  readonly start?: Partial<BgParams>
+  readonly maxIterations?: number
+}
+
+export function bgFit(
+  k: number,
+  model: string,
+  h: Histories,
+  opts: BgFitOptions = {},
+): FitResult<BgParams> {
+  requireIdentifiable(h, model)
+  const ix = indexHistories(h)
+  const w = makeWork(ix)
+  const tw = ix.totalWeight
+  const obj = memoized((theta, g) => {
+    const ll = evalLL(w, k, toParams(theta), g)
+    for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
+    return -ll / tw
+  })
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  const alpha0 = Math.max(sT / Math.max(sx, 1e-9), 1e-3)
+  const s = opts.start
+  const starts = [
+    [s?.r ?? 1, s?.alpha ?? alpha0, s?.a ?? 1, s?.b ?? 1],
+    [0.5, alpha0 / 2, 0.5, 2],
+    [2, alpha0 * 2, 2, 5],
+    [0.2, alpha0 / 5, 0.8, 0.5],
+  ].map((v) => v.map(Math.log))
+  const opt = fitWithRestarts(obj.f, obj.grad, starts, {
+    maxIterations: opts.maxIterations ?? 300,
+    gradientTolerance: 1e-7,
+  })
+  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers)
+}
+
+/** P(alive | x, t_x, T) = 1 / (1 + [x+k>0] a/(b+x+k-1) ((α+T)/(α+t_x))^(r+x)). */
+export function bgProbabilityAlive(
+  k: number,
+  p: BgParams,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  checkParams('model', p)
+  checkHistory(x, tx, T)
+  return pAliveFast(k, p, x, tx, T)
+}
+
+function pAliveFast(k: number, p: BgParams, x: number, tx: number, T: number): number {
+  if (x + k <= 0) return 1
+  const l =
+    Math.log(p.a) - Math.log(p.b + x + k - 1) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx))
+  return l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
+}
+
+/**
+ * E[Y(t) | x, t_x, T] = P(alive) · E[(1 - e^{-λpt})/p] under the posterior of an alive customer,
+ * λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x+k) (FHL 2005 eq. 10).
+ */
+export function bgExpectedPurchases(
+  k: number,
+  p: BgParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  checkParams('model', p)
+  checkHistory(x, tx, T)
+  if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
+  return pAliveFast(k, p, x, tx, T) * bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
+}
+
+/** E[X(t)] for a new customer: BG k=0 eq. 7 of FHL 2005; MBG: b/(a+b) · (same with b+1). */
+export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): number {
+  checkParams('model', p)
+  if (k === 0) return bgExpectedAlive(p.r, p.alpha, p.a, p.b, t)
+  return (p.b / (p.a + p.b)) * bgExpectedAlive(p.r, p.alpha, p.a, p.b + 1, t)
+}
+
+/**
+ * P(X(t) = n) for a new customer: alive through n purchases, E[(1-p)^(n+k)] · NBD(n), plus dropout
+ * right after the n-th purchase (needs n + k >= 1), E[p (1-p)^(n+k-1)] · P(NBD >= n) (FHL eq. 8).
+ */
+export function bgProbabilityOfPurchases(k: number, p: BgParams, n: number, t: number): number {
+  checkParams('model', p)
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new DataError(`n must be a non-negative integer (got ${n})`)
+  const { r, alpha, a, b } = p
+  const lb = lbeta(a, b)
+  const lq = Math.log(alpha / (alpha + t))
+  const lpq = t > 0 ? Math.log(t / (alpha + t)) : Number.NEGATIVE_INFINITY
+  const nbd = (j: number): number =>
+    j === 0 ? Math.exp(r * lq) : Math.exp(logNbdCoef(r, j) + r * lq + j * lpq)
+  let v = Math.exp(lbeta(a, b + n + k) - lb) * nbd(n)
+  if (n + k >= 1) {
+    let cdf = 0
+    for (let j = 0; j < n; j++) cdf += nbd(j)
+    const tail = Math.max(0, 1 - cdf)
+    v += Math.exp(lbeta(a + 1, b + n + k - 1) - lb) * tail
+  }
+  return Math.min(1, Math.max(0, v))
+}
+
+/**
+ * P(at least one purchase in (T, T+w] | history) = P(alive) · (1 - ((α+T)/(α+T+w))^(r+x)):
+ * an alive customer cannot drop out before the next purchase, so only the first arrival of the
+ * posterior Poisson-gamma mixture matters.
+ */
+export function bgProbabilityAnyPurchase(
+  k: number,
+  p: BgParams,
+  window: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  checkParams('model', p)
+  checkHistory(x, tx, T)
+  if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
+  const q = -Math.expm1((p.r + x) * Math.log((p.alpha + T) / (p.alpha + T + window)))
+  return pAliveFast(k, p, x, tx, T) * q
+}
+
+/**
+ * Waiting time from T to the next purchase, given it happens (i.e. the customer is alive): Lomax
+ * with shape r+x and scale α+T. median = (α+T)(2^(1/(r+x)) - 1); mean = (α+T)/(r+x-1) if r+x > 1.
+ */
+export function bgExpectedNextPurchaseTime(
+  k: number,
+  p: BgParams,
+  x: number,
+  tx: number,
+  T: number,
+): NextPurchase {
+  checkParams('model', p)
+  checkHistory(x, tx, T)
+  const shape = p.r + x
+  const scale = p.alpha + T
+  const median = scale * Math.expm1(Math.LN2 / shape)
+  const mean = shape > 1 ? scale / (shape - 1) : null
+  return {
+    median,
+    mean,
+    probability: pAliveFast(k, p, x, tx, T),
+    reason: mean === null ? 'mean waiting time is infinite when r + x <= 1; use the median' : null,
+  }
+}
+
+export interface SimulatedHistories {
+  readonly x: Float64Array
+  readonly tx: Float64Array
+  readonly T: Float64Array
+}
+
+/**
+ * Simulates n customers observed for T (number or per-customer array) from the model.
+ * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks).
+ */
+export function bgSimulate(
+  k: number,
+  p: BgParams,
+  n: number,
+  T: number | ArrayLike<number>,
+  seed: number,
+  resolution = 0,
+): SimulatedHistories {
+  checkParams('model', p)
+  const rng = createRng(seed)
+  const X = new Float64Array(n)
+  const TX = new Float64Array(n)
+  const TT = new Float64Array(n)
+  const snap = (v: number): number => (resolution > 0 ? Math.floor(v / resolution) * resolution : v)
+  for (let i = 0; i < n; i++) {
+    const Ti = snap(typeof T === 'number' ? T : T[i]!)
+    const lambda = rng.gamma(p.r, 1 / p.alpha)
+    const drop = rng.beta(p.a, p.b)
+    let x = 0
+    let tx = 0
+    let t = 0
+    let alive = !(k === 1 && rng.uniform() < drop)
+    while (alive) {
+      t += rng.exponential(lambda)
+      if (!(t <= Ti)) break
+      x++
+      tx = t
+      if (rng.uniform() < drop) alive = false
+    }
+    X[i] = x
+    TX[i] = Math.min(snap(tx), Ti)
+    TT[i] = Ti
+  }
+  return { x: X, tx: TX, T: TT }
+}
+
+/**
+ * P(alive) and expected purchases over `horizon` for every customer. The expectation given alive
+ * depends only on (x, T), so it is computed once per distinct pair.
+ */
+export function bgScoreAll(
+  k: number,
+  p: BgParams,
+  h: {
+    readonly x: ArrayLike<number>
+    readonly tx: ArrayLike<number>
+    readonly T: ArrayLike<number>
+  },
+  horizon: number,
+): { pAlive: Float64Array; expected: Float64Array } {
+  checkParams('model', p)
+  const n = h.x.length
+  const pAlive = new Float64Array(n)
+  const expected = new Float64Array(n)
+  const { r, alpha, a, b } = p
+  const la = Math.log(a)
+  const cache = new Map<number, number>()
+  const tIndex = new Map<number, number>()
+  for (let i = 0; i < n; i++) {
+    const x = h.x[i]!
+    const tx = h.tx[i]!
+    const T = h.T[i]!
+    if (!(x >= 0 && tx >= 0 && T >= tx)) checkHistory(x, tx, T)
+    let pa = 1
+    if (x + k > 0) {
+      const l = la - Math.log(b + x + k - 1) + (r + x) * Math.log((alpha + T) / (alpha + tx))
+      pa = l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
+    }
+    pAlive[i] = pa
+    let ti = tIndex.get(T)
+    if (ti === undefined) {
+      ti = tIndex.size
+      tIndex.set(T, ti)
+    }
+    const key = Number.isInteger(x) && x < 1e7 ? ti * 1e7 + x : -1
+    let e = key >= 0 ? cache.get(key) : undefined
+    if (e === undefined) {
+      e = bgExpectedAlive(r + x, alpha + T, a, b + x + k, horizon)
+      if (key >= 0) cache.set(key, e)
+    }
+    expected[i] = pa * e
+  }
+  return { pAlive, expected }
+}

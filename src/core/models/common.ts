@@ -1,0 +1,307 @@
+// Shared machinery for the repeat-purchase models: history indexing for fast likelihoods, fitting
+// with restarts, the fit summary (SE, CI, AIC/BIC) and closed-form pieces several models reuse.
+import { ConvergenceError, DataError, LoyalsError } from '../../errors.ts'
+import {
+  hessianFromGradient,
+  minimize,
+  type OptimResult,
+  standardErrorsFromLogHessian,
+} from '../optimize.ts'
+import { lgamma, logHyp2f1 } from '../special.ts'
+import type { FitResult, Histories } from './types.ts'
+
+/** Histories plus indexes into their unique x and unique time values (t_x and T together). */
+export interface Indexed {
+  readonly h: Histories
+  readonly xs: Float64Array
+  readonly ix: Int32Array
+  readonly ts: Float64Array
+  readonly iT: Int32Array
+  readonly iTx: Int32Array
+  readonly totalWeight: number
+}
+
+function uniqueIndex(values: readonly Float64Array[]): { keys: Float64Array; index: Int32Array[] } {
+  const map = new Map<number, number>()
+  const keys: number[] = []
+  const index = values.map((v) => {
+    const out = new Int32Array(v.length)
+    for (let i = 0; i < v.length; i++) {
+      const key = v[i]! + 0
+      let k = map.get(key)
+      if (k === undefined) {
+        k = keys.length
+        map.set(key, k)
+        keys.push(key)
+      }
+      out[i] = k
+    }
+    return out
+  })
+  return { keys: Float64Array.from(keys), index }
+}
+
+/** Builds the unique-value indexes once per fit. */
+export function indexHistories(h: Histories): Indexed {
+  const ux = uniqueIndex([h.x])
+  const ut = uniqueIndex([h.T, h.tx])
+  let tw = 0
+  for (let i = 0; i < h.weight.length; i++) tw += h.weight[i]!
+  return {
+    h,
+    xs: ux.keys,
+    ix: ux.index[0]!,
+    ts: ut.keys,
+    iT: ut.index[0]!,
+    iTx: ut.index[1]!,
+    totalWeight: tw,
+  }
+}
+
+/** DataError unless some customer repeat-purchased and histories have positive length. */
+export function requireIdentifiable(h: Histories, model: string): void {
+  let repeat = 0
+  let maxT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    if (h.x[i]! > 0) repeat += h.weight[i]!
+    if (h.T[i]! > maxT) maxT = h.T[i]!
+  }
+  if (h.customers <= 0) throw new DataError(`${model}: no customers to fit`)
+  if (repeat === 0) {
+    throw new DataError(
+      `no repeat purchases: cannot identify the purchase and dropout rates of ${model} (every customer bought once)`,
+      { model, customers: h.customers },
+    )
+  }
+  if (!(maxT > 0)) {
+    throw new DataError(`${model}: every customer has T = 0, nothing to observe`, { model })
+  }
+}
+
+/**
+ * Objective with value and gradient computed in one pass and memoized on the last point, so the
+ * optimizer's f(x) then grad(x) costs one sweep over the data.
+ */
+export function memoized(evalFG: (theta: readonly number[], g: number[]) => number): {
+  f: (x: readonly number[]) => number
+  grad: (x: readonly number[]) => number[]
+} {
+  let lastX: number[] | null = null
+  let lastF = 0
+  let lastG: number[] = []
+  const run = (x: readonly number[]): void => {
+    if (lastX && lastX.length === x.length && lastX.every((v, i) => v === x[i])) return
+    const g = new Array<number>(x.length).fill(0)
+    lastF = evalFG(x, g)
+    lastG = g
+    lastX = [...x]
+  }
+  return {
+    f: (x) => {
+      run(x)
+      return lastF
+    },
+    grad: (x) => {
+      run(x)
+      return [...lastG]
+    },
+  }
+}
+
+/**
+ * Minimizes a MEAN negative log-likelihood from each start until one converges; returns the best
+ * converged result. Throws the last ConvergenceError with all attempts when none converges.
+ */
+export function fitWithRestarts(
+  f: (x: readonly number[]) => number,
+  grad: ((x: readonly number[]) => number[]) | undefined,
+  starts: readonly (readonly number[])[],
+  opts: { maxIterations?: number; gradientTolerance?: number } = {},
+): OptimResult {
+  let best: OptimResult | null = null
+  const attempts: unknown[] = []
+  let totalIt = 0
+  for (const s of starts) {
+    try {
+      const r = minimize(f, s, { ...opts, ...(grad ? { grad } : {}) })
+      totalIt += r.iterations
+      if (!best || r.value < best.value) best = r
+      // One converged start is enough unless it sits on an implausible boundary.
+      if (r.x.every((v) => Math.abs(v) < 15)) break
+    } catch (e) {
+      if (!(e instanceof LoyalsError)) throw e
+      attempts.push({ start: s, error: e.message, details: e.details })
+    }
+  }
+  if (!best) {
+    throw new ConvergenceError('no start value converged', totalIt, starts[0] ?? [], { attempts })
+  }
+  return { ...best, iterations: totalIt }
+}
+
+/** Summary of a fit from the optimum of the mean NLL on log-parameters. */
+export function summarizeFit<P extends Record<string, number>>(
+  model: string,
+  names: readonly (keyof P & string)[],
+  opt: OptimResult,
+  meanNegLL: { grad?: (x: readonly number[]) => number[]; f: (x: readonly number[]) => number },
+  totalWeight: number,
+  customers: number,
+): FitResult<P> {
+  const theta = opt.x
+  const g =
+    meanNegLL.grad ??
+    ((x: readonly number[]) => {
+      const out: number[] = []
+      for (let i = 0; i < x.length; i++) {
+        const hi = 1e-5
+        const xp = [...x]
+        const xm = [...x]
+        xp[i] = x[i]! + hi
+        xm[i] = x[i]! - hi
+        out.push((meanNegLL.f(xp) - meanNegLL.f(xm)) / (2 * hi))
+      }
+      return out
+    })
+  const Hm = hessianFromGradient(g, theta, meanNegLL.grad ? 1e-5 : 1e-3)
+  const H = Hm.map((row) => row.map((v) => v * totalWeight))
+  let se: ReturnType<typeof standardErrorsFromLogHessian>
+  try {
+    se = standardErrorsFromLogHessian(theta, H)
+  } catch (e) {
+    throw new ConvergenceError(
+      `${model}: the likelihood is flat at the optimum (Hessian not positive definite); the data cannot identify every parameter`,
+      opt.iterations,
+      theta.map(Math.exp),
+      { hessian: H, cause: e instanceof Error ? e.message : String(e) },
+    )
+  }
+  const params = {} as Record<string, number>
+  const standardErrors = {} as Record<string, number>
+  const confidenceIntervals = {} as Record<string, readonly [number, number]>
+  names.forEach((n, i) => {
+    const p = Math.exp(theta[i]!)
+    const sl = Math.sqrt(se.logCovariance[i]![i]!)
+    params[n] = p
+    standardErrors[n] = se.standardErrors[i]!
+    confidenceIntervals[n] = [
+      p * Math.exp(-1.959963984540054 * sl),
+      p * Math.exp(1.959963984540054 * sl),
+    ]
+  })
+  const ll = -opt.value * totalWeight
+  const k = names.length
+  return {
+    model,
+    params: params as P,
+    standardErrors: standardErrors as FitResult<P>['standardErrors'],
+    confidenceIntervals: confidenceIntervals as FitResult<P>['confidenceIntervals'],
+    logLikelihood: ll,
+    customers,
+    iterations: opt.iterations,
+    aic: 2 * k - 2 * ll,
+    bic: k * Math.log(customers) - 2 * ll,
+    converged: true,
+  }
+}
+
+/** Throws DataError unless every value is finite and positive. */
+export function checkParams(model: string, p: Record<string, number>): void {
+  for (const [k, v] of Object.entries(p)) {
+    if (!(v > 0 && Number.isFinite(v))) {
+      throw new DataError(`${model}: parameter ${k} must be finite and > 0 (got ${v})`, { model })
+    }
+  }
+}
+
+/** Throws DataError unless 0 <= tx <= T, x >= 0, all finite. */
+export function checkHistory(x: number, tx: number, T: number): void {
+  if (!(x >= 0 && tx >= 0 && T >= tx && Number.isFinite(x + tx + T))) {
+    throw new DataError(`invalid history x=${x}, t_x=${tx}, T=${T}: need x >= 0 and 0 <= t_x <= T`)
+  }
+}
+
+/**
+ * E over p ~ Beta(a, b), λ ~ Gamma(r, rate α) of (1 - e^{-λ p t}) / p: expected purchases in t of a
+ * BG-type customer alive now. Closed form (Fader, Hardie & Lee 2005, eq. 10):
+ * (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))], with the removable singularity at
+ * a = 1 handled by symmetric averaging.
+ */
+export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, t: number): number {
+  if (t <= 0) return 0
+  if (Math.abs(a - 1) < 1e-6) {
+    return (
+      (bgExpectedAlive(r, alpha, 1 + 1e-6, b, t) + bgExpectedAlive(r, alpha, 1 - 1e-6, b, t)) / 2
+    )
+  }
+  const z = t / (alpha + t)
+  const L = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b, a + b - 1, z)
+  const v = ((a + b - 1) / (a - 1)) * -Math.expm1(L)
+  return v > 0 ? v : 0
+}
+
+/**
+ * log ∫_t^∞ (A+τ)^-p (B+τ)^-q dτ for A, B > 0, p, q > 0, p + q > 1 (the Pareto/NBD integral).
+ * With A >= B: (A+t)^-p (B+t)^-(q-1) / (p+q-1) · 2F1(1, p; p+q; (A-B)/(A+t)); symmetric otherwise.
+ * The 2F1 lies in [1, (p+q-1)/(q-1)) so no overflow; a direct positive series is used when it
+ * converges fast (z <= 0.9), the general log-space evaluator otherwise.
+ */
+export function logTailIntegral(p: number, q: number, A: number, B: number, t: number): number {
+  if (A < B) return logTailIntegral(q, p, B, A, t)
+  const z = (A - B) / (A + t)
+  return (
+    -p * Math.log(A + t) -
+    (q - 1) * Math.log(B + t) -
+    Math.log(p + q - 1) +
+    logHyp2f1One(p, p + q, z)
+  )
+}
+
+/** log 2F1(1, b; c; z) for c > b > 0, 0 <= z < 1 (all series terms positive, ratio < z). */
+export function logHyp2f1One(b: number, c: number, z: number): number {
+  if (z === 0) return 0
+  if (z <= 0.9) {
+    let term = 1
+    let sum = 1
+    for (let n = 0; n < 1000; n++) {
+      term *= ((b + n) / (c + n)) * z
+      sum += term
+      if (term < 1e-17 * sum) break
+    }
+    return Math.log(sum)
+  }
+  return logHyp2f1(1, b, c, z)
+}
+
+/** log Γ(r + n) - log Γ(r) - log n!: log of the NBD coefficient. */
+export function logNbdCoef(r: number, n: number): number {
+  return lgamma(r + n) - lgamma(r) - lgamma(n + 1)
+}
+
+/** Smallest w with cdf(w) >= target by bisection in log scale; cdf non-decreasing. */
+export function solveMonotone(cdf: (w: number) => number, target: number, hint: number): number {
+  let lo = 0
+  let hi = Math.max(hint, 1e-9)
+  let guard = 0
+  while (cdf(hi) < target && guard++ < 200) {
+    lo = hi
+    hi *= 2
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-10 * hi; i++) {
+    const m = (lo + hi) / 2
+    if (cdf(m) < target) lo = m
+    else hi = m
+  }
+  return (lo + hi) / 2
+}
+
+/** Result of expectedNextPurchaseTime. */
+export interface NextPurchase {
+  /** Median time (model units) from T until the next purchase, among futures where one occurs. */
+  readonly median: number | null
+  /** Mean of the same waiting time when finite; null otherwise (see reason). */
+  readonly mean: number | null
+  /** Probability that another purchase ever occurs. */
+  readonly probability: number
+  readonly reason: string | null
+}
