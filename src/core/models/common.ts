@@ -237,7 +237,7 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
   const z = t / (alpha + t)
   const L = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b, a + b - 1, z)
   const v = ((a + b - 1) / (a - 1)) * -Math.expm1(L)
-  return v > 0 ? v : 0
+  return Math.max(v, 0)
 }
 
 /**
