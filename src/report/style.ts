@@ -54,7 +54,12 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .heatmap .cell-main { font-size: 15px; font-weight: 650; }
 .heatmap .cell-sub { font-size: 11.5px; }
 .heatmap .cell-caption { font-size: 10.5px; opacity: 0.85; }
-td.desc { color: var(--muted); font-size: 12.5px; min-width: 220px; }
+.split-wide { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 28px; align-items: start; }
+@media (max-width: 980px) { .split-wide { grid-template-columns: 1fr; } }
+.split-wide h3 { margin-top: 0; }
+dl.defs { margin: 0; font-size: 13px; }
+dl.defs dt { font-weight: 600; margin-top: 6px; }
+dl.defs dd { margin: 0; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }

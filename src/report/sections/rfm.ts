@@ -80,8 +80,12 @@ export const rfmSection: ReportSection = {
       { header: 'Days since last', num: true, cell: (r) => formatInt(r.avgRecencyDays) },
       { header: 'Orders', num: true, cell: (r) => formatNumber(r.avgFrequency, 1) },
       { header: 'Revenue / customer', num: true, cell: (r) => formatMoney(r.avgMonetary, cur) },
-      { header: 'Who they are', className: 'desc', cell: (r) => escapeHtml(r.description ?? '') },
     ]
-    return `${grid}<h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
+    const defs = segs
+      .filter((g) => g.description)
+      .map((g) => `<dt>${escapeHtml(g.segment)}</dt><dd>${escapeHtml(g.description ?? '')}</dd>`)
+      .join('')
+    const side = defs ? `<div><h3>The segments</h3><dl class="defs">${defs}</dl></div>` : ''
+    return `<div class="split-wide">${grid}${side}</div><h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
   },
 }

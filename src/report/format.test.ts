@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import {
+  escapeHtml,
+  formatInt,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatPct,
+} from './format.ts'
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    )
+  })
+  it('leaves no raw markup from a hostile id', () => {
+    const out = escapeHtml('<script>alert(1)</script>')
+    expect(out).not.toMatch(/[<>]/)
+    expect(out).toBe('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+  it('does not double-escape and handles null / numbers', () => {
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;')
+    expect(escapeHtml(null)).toBe('')
+    expect(escapeHtml(undefined)).toBe('')
+    expect(escapeHtml(42)).toBe('42')
+  })
+})
+
+describe('number formats', () => {
+  it('formats integers with thousands separators', () => {
+    expect(formatInt(1234567)).toBe('1,234,567')
+    expect(formatInt(2356.6)).toBe('2,357')
+    expect(formatInt(Number.NaN)).toBe('–')
+    expect(formatInt(null)).toBe('–')
+  })
+  it('formats fixed decimals', () => {
+    expect(formatNumber(1234.5, 1)).toBe('1,234.5')
+    expect(formatNumber(-0.126, 2)).toBe('-0.13')
+    expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('–')
+  })
+  it('formats money with a known currency, plainly without one', () => {
+    expect(formatMoney(1234.5, 'USD')).toBe('$1,234.50')
+    expect(formatMoney(1234.5, 'EUR')).toBe('€1,234.50')
+    expect(formatMoney(1234.5)).toBe('1,234.50')
+    expect(formatMoney(1234.5, 'not-a-code')).toBe('1,234.50 not-a-code')
+    expect(formatMoney(null, 'USD')).toBe('–')
+  })
+  it('formats compact money', () => {
+    expect(formatMoneyCompact(1234567)).toBe('1.23M')
+    expect(formatMoneyCompact(11234)).toBe('11.2K')
+    expect(formatMoneyCompact(12, 'USD')).toBe('$12')
+  })
+  it('formats shares as percentages', () => {
+    expect(formatPct(0.4567)).toBe('45.7%')
+    expect(formatPct(1)).toBe('100.0%')
+    expect(formatPct(0.12345, 2)).toBe('12.35%')
+    expect(formatPct(null)).toBe('–')
+  })
+})

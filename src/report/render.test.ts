@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { HOSTILE_ID, sampleSummary } from '../../test/analyze/sample-summary.ts'
+import type { AnalysisSummary } from '../service/analysis-summary.ts'
+import { type ReportSection, renderReport } from './render.ts'
+import { defaultSections } from './sections/index.ts'
+
+describe('renderReport', () => {
+  const html = renderReport(sampleSummary(), defaultSections())
+
+  it('is one self-contained page: no scripts, no external resources', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).not.toMatch(/<script/i)
+    expect(html).not.toMatch(/<link/i)
+    expect(html).not.toMatch(/https?:\/\//)
+    expect(html).not.toMatch(/url\(/)
+    expect(html).toContain('<style>')
+  })
+
+  it('escapes customer ids, segment names, notes and the source', () => {
+    expect(html).not.toContain(HOSTILE_ID)
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;id')
+    expect(html).not.toContain('<b>Lost</b>')
+    expect(html).toContain('&lt;b&gt;Lost&lt;/b&gt;')
+    expect(html).toContain('orders&lt;&amp;&gt;.csv')
+    expect(html).toContain('&lt;ignored&gt;')
+  })
+
+  it('shows the headline, the sections and formatted numbers', () => {
+    for (const id of ['headline', 'concentration', 'deciles', 'rfm', 'top-customers']) {
+      expect(html).toContain(`<section id="${id}">`)
+    }
+    expect(html).toContain('The top 10% of customers hold <strong>18.2%</strong> of revenue')
+    expect(html).toContain('$550.00')
+    expect(html).toContain('class="diagonal"')
+    expect(html).toContain('0.300')
+  })
+
+  it('composes: extra sections render, empty ones are left out of page and contents', () => {
+    interface Extended extends AnalysisSummary {
+      readonly extra: string
+    }
+    const extra: ReportSection<Extended> = {
+      id: 'extra',
+      title: 'Extra <part>',
+      render: (s) => `<p>${s.extra}</p>`,
+    }
+    const empty: ReportSection<Extended> = { id: 'empty', title: 'Empty', render: () => '' }
+    const out = renderReport({ ...sampleSummary(), extra: 'hello' }, [
+      ...defaultSections(),
+      extra,
+      empty,
+    ])
+    expect(out).toContain('<section id="extra"><h2>Extra &lt;part&gt;</h2><p>hello</p></section>')
+    expect(out).toContain('href="#extra"')
+    expect(out).not.toContain('id="empty"')
+    expect(out).not.toContain('href="#empty"')
+  })
+
+  it('renders a summary with zero customers without NaN', () => {
+    const base = sampleSummary()
+    const out = renderReport(
+      sampleSummary({
+        counts: { ...base.counts, customers: 0, orders: 0, repeatCustomers: 0 },
+        topCustomers: [],
+        concentration: {
+          revenue: { ...base.concentration.revenue, lorenz: [], deciles: [], gini: null },
+          margin: null,
+        },
+      }),
+      defaultSections(),
+    )
+    expect(out).not.toMatch(/NaN|undefined|Infinity/)
+    expect(out).toContain('No customers purchased')
+  })
+})

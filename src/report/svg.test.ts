@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { concentrationChart, downsample, heatmap, mixColor, r2 } from './svg.ts'
+
+describe('svg helpers', () => {
+  it('rounds coordinates and never prints NaN', () => {
+    expect(r2(1.23456)).toBe('1.23')
+    expect(r2(Number.NaN)).toBe('0')
+  })
+  it('mixes colours linearly and clamps t', () => {
+    expect(mixColor('#000000', '#ffffff', 0.5)).toBe('#808080')
+    expect(mixColor('#102030', '#ffffff', 0)).toBe('#102030')
+    expect(mixColor('#102030', '#ffffff', 2)).toBe('#ffffff')
+  })
+  it('downsamples keeping both ends', () => {
+    const pts = Array.from({ length: 1001 }, (_, i) => i)
+    const d = downsample(pts, 11)
+    expect(d).toHaveLength(11)
+    expect(d[0]).toBe(0)
+    expect(d.at(-1)).toBe(1000)
+    expect(downsample([1, 2], 10)).toEqual([1, 2])
+  })
+})
+
+describe('concentrationChart', () => {
+  const pts = [
+    { x: 0, y: 0 },
+    { x: 0.1, y: 0.5 },
+    { x: 1, y: 1 },
+  ]
+  it('draws the curve, the diagonal and escaped labels', () => {
+    const svg = concentrationChart(pts, {
+      title: 'T <x>',
+      xLabel: 'a & b',
+      yLabel: 'y',
+      markers: [{ x: 0.1, y: 0.5, label: '<Top 10%>' }],
+    })
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('class="diagonal"')
+    expect(svg).toContain('class="curve"')
+    expect(svg).toContain('&lt;Top 10%&gt;')
+    expect(svg).toContain('a &amp; b')
+    expect(svg).not.toContain('<x>')
+    expect(svg).not.toMatch(/NaN|Infinity/)
+    // default plot area: x 60..540, y 16..368; point (0.1, 0.5) -> (108, 192)
+    expect(svg).toContain('L108,192')
+  })
+})
+
+describe('heatmap', () => {
+  it('draws one rect per grid cell and escapes cell text', () => {
+    const svg = heatmap(
+      [
+        { row: 5, col: 1, value: 10, label: '10', caption: '<seg>' },
+        { row: 1, col: 5, value: 0, label: '0' },
+      ],
+      { rows: [5, 4, 3, 2, 1], cols: [1, 2, 3, 4, 5], rowLabel: 'R', colLabel: 'F', title: 't' },
+    )
+    expect(svg.match(/<rect /g)).toHaveLength(25)
+    expect(svg).toContain('&lt;seg&gt;')
+    expect(svg).not.toContain('<seg>')
+    // the largest cell gets the full 'high' colour
+    expect(svg).toContain('fill="#0f5c55"')
+  })
+})
