@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '../../../test/helpers/cli.ts'
+import { fixtureJson } from '../../../test/models/fixtures.ts'
+import { DataError } from '../../errors.ts'
+import {
+  fitSbg,
+  sbgChurnProbability,
+  sbgDiscountedExpectedLifetime,
+  sbgDiscountedResidualLifetime,
+  sbgGradient,
+  sbgLogLikelihood,
+  sbgRetentionRate,
+  sbgSurvival,
+  simulateSbg,
+  survivalToCounts,
+} from './sbg.ts'
+
+interface Cohort {
+  alpha: number
+  beta: number
+  logLikelihood: number
+  pChurn: number[]
+  survival: number[]
+  retention: number[]
+  del10: number
+  derl10: number[]
+}
+const fx = fixtureJson<{ cohorts: Record<string, Cohort> }>('sbg.json')
+const lines = readFileSync(
+  join(ROOT, 'test/fixtures/retention/fader_hardie_2007_survival.csv'),
+  'utf8',
+)
+  .trim()
+  .split('\n')
+const col = (j: number) => lines.slice(1).map((l) => Number(l.split(',')[j]))
+const published = {
+  regular_pct_alive: { alpha: 0.704, beta: 1.182, curve: col(1) },
+  highend_pct_alive: { alpha: 0.668, beta: 3.806, curve: col(2) },
+}
+
+describe('sBG on the Fader & Hardie (2007) retention table', () => {
+  for (const [name, pub] of Object.entries(published)) {
+    it(`${name}: reproduces the published estimates and the scipy fit`, () => {
+      const f = fitSbg(survivalToCounts(pub.curve))
+      const ref = fx.cohorts[name]!
+      // published to 3 decimals: within rounding (0.0005) and 0.1 %
+      expect(Math.abs(f.params.alpha - pub.alpha)).toBeLessThan(Math.max(5e-4, 1e-3 * pub.alpha))
+      expect(Math.abs(f.params.beta - pub.beta)).toBeLessThan(Math.max(5e-4, 1e-3 * pub.beta))
+      expect(Math.abs(f.params.alpha / ref.alpha - 1)).toBeLessThan(1e-5)
+      expect(Math.abs(f.logLikelihood - ref.logLikelihood)).toBeLessThan(1e-6)
+      expect(f.customers).toBeCloseTo(1000, 9)
+    })
+    it(`${name}: churn, survival, retention, DEL and DERL match mpmath`, () => {
+      const ref = fx.cohorts[name]!
+      const p = { alpha: ref.alpha, beta: ref.beta }
+      ref.pChurn.forEach((v, i) => expect(sbgChurnProbability(p, i + 1)).toBeCloseTo(v, 13))
+      ref.survival.forEach((v, t) => expect(sbgSurvival(p, t)).toBeCloseTo(v, 13))
+      ref.retention.forEach((v, i) => expect(sbgRetentionRate(p, i + 1)).toBeCloseTo(v, 13))
+      expect(sbgDiscountedExpectedLifetime(p, 0.1)).toBeCloseTo(ref.del10, 10)
+      ref.derl10.forEach((v, n) =>
+        expect(sbgDiscountedResidualLifetime(p, 0.1, n)).toBeCloseTo(v, 10),
+      )
+      const del = sbgDiscountedExpectedLifetime(p, 0.1)
+      expect(del).toBeCloseTo(1 + sbgDiscountedResidualLifetime(p, 0.1, 0) / 1.1, 12)
+    })
+  }
+
+  it('log-likelihood gradient matches central differences', () => {
+    const c = survivalToCounts(published.regular_pct_alive.curve)
+    const p = { alpha: 0.9, beta: 1.7 }
+    const g = sbgGradient(p, c)
+    const h = 1e-6
+    const da =
+      (sbgLogLikelihood({ ...p, alpha: p.alpha + h }, c) -
+        sbgLogLikelihood({ ...p, alpha: p.alpha - h }, c)) /
+      (2 * h)
+    const db =
+      (sbgLogLikelihood({ ...p, beta: p.beta + h }, c) -
+        sbgLogLikelihood({ ...p, beta: p.beta - h }, c)) /
+      (2 * h)
+    expect(Math.abs(da - g[0]!)).toBeLessThan(1e-5 * Math.abs(g[0]!))
+    expect(Math.abs(db - g[1]!)).toBeLessThan(1e-5 * Math.abs(g[1]!))
+  })
+
+  it('accepts shares as fractions and a different cohort size', () => {
+    const frac = published.regular_pct_alive.curve.map((v) => v / 100)
+    const f1 = fitSbg(survivalToCounts(frac, 5000))
+    expect(f1.params.alpha).toBeCloseTo(fx.cohorts.regular_pct_alive!.alpha, 5)
+    // 5x the cohort: same estimates, standard errors shrink by sqrt(5)
+    const f0 = fitSbg(survivalToCounts(published.regular_pct_alive.curve))
+    expect(f1.standardErrors.alpha * Math.sqrt(5)).toBeCloseTo(f0.standardErrors.alpha, 4)
+  })
+
+  it('rejects curves that rise or do not start at 100 %', () => {
+    expect(() => survivalToCounts([100, 60, 70])).toThrow(DataError)
+    expect(() => survivalToCounts([90, 60])).toThrow(/start at 100/)
+    expect(() => fitSbg({ lost: [0, 0], alive: 100 })).toThrow(/nobody churned/)
+    expect(() => sbgDiscountedExpectedLifetime({ alpha: 1, beta: 1 }, 0)).toThrow(DataError)
+  })
+
+  it('recovers known parameters from a simulated cohort within 3 standard errors', () => {
+    const truth = { alpha: 0.7, beta: 1.2 }
+    const c = simulateSbg(truth, 20000, 7, 3)
+    const f = fitSbg(c)
+    expect(Math.abs(f.params.alpha - truth.alpha)).toBeLessThan(3 * f.standardErrors.alpha)
+    expect(Math.abs(f.params.beta - truth.beta)).toBeLessThan(3 * f.standardErrors.beta)
+  })
+})

@@ -1,0 +1,201 @@
+// Shifted-beta-geometric model of contractual retention (Fader & Hardie 2007), fitted from a
+// survival curve (share of a cohort still active per period) turned into counts lost per period.
+import { DataError } from '../../errors.ts'
+import type { Rng } from '../random.ts'
+import { createRng } from '../random.ts'
+import { digamma, lbeta } from '../special.ts'
+import { fitOnLogScale } from './mle-result.ts'
+import type { FitResult } from './types.ts'
+
+/** Beta(α, β) heterogeneity of the per-period churn probability θ. */
+export interface SbgParams extends Record<string, number> {
+  readonly alpha: number
+  readonly beta: number
+}
+
+/** Cohort counts: lost[t-1] customers churned in period t (t = 1..T), `alive` still active at T. */
+export interface SbgCounts {
+  readonly lost: readonly number[]
+  readonly alive: number
+}
+
+/** Cohort size assumed when the survival curve is given only as shares (as in FH 2007). */
+export const DEFAULT_COHORT = 1000
+
+/**
+ * Turn a survival curve into counts. `survival[0]` is the start (100 % or 1); values above 1.5 are
+ * read as percentages. Counts are cohort × share (not rounded: the likelihood accepts fractions).
+ * @throws DataError when the curve does not start at 100 %, rises, or has fewer than 2 points.
+ */
+export function survivalToCounts(
+  survival: readonly number[],
+  cohort: number = DEFAULT_COHORT,
+): SbgCounts {
+  if (survival.length < 2) {
+    throw new DataError('the survival curve needs the start and at least one later period')
+  }
+  const pct = survival.some((v) => v > 1.5)
+  const s = survival.map((v) => (pct ? v / 100 : v))
+  if (Math.abs(s[0]! - 1) > 1e-9) {
+    throw new DataError(
+      `the survival curve must start at 100 % of the cohort (got ${survival[0]}); give the share still active at the start of each period`,
+    )
+  }
+  if (!(cohort > 0)) throw new DataError(`cohort size must be positive (got ${cohort})`)
+  const lost: number[] = []
+  for (let t = 1; t < s.length; t++) {
+    const a = s[t - 1]!
+    const b = s[t]!
+    if (!Number.isFinite(b) || b < 0 || b > a + 1e-12) {
+      throw new DataError(
+        `period ${t}: share still active (${survival[t]}) must be between 0 and the previous period's (${survival[t - 1]})`,
+        { period: t },
+      )
+    }
+    lost.push(cohort * (a - b))
+  }
+  return { lost, alive: cohort * s[s.length - 1]! }
+}
+
+function llAndGrad(c: SbgCounts, a: number, b: number): [number, number, number] {
+  const lab = lbeta(a, b)
+  const dab = digamma(a + b)
+  const da0 = digamma(a) - dab
+  const db0 = digamma(b) - dab
+  let ll = 0
+  let ga = 0
+  let gb = 0
+  c.lost.forEach((n, i) => {
+    if (n === 0) return
+    const t = i + 1
+    // P(T = t) = B(α+1, β+t-1)/B(α,β)
+    ll += n * (lbeta(a + 1, b + t - 1) - lab)
+    const dk = digamma(a + b + t)
+    ga += n * (digamma(a + 1) - dk - da0)
+    gb += n * (digamma(b + t - 1) - dk - db0)
+  })
+  const T = c.lost.length
+  if (c.alive > 0) {
+    // S(T) = B(α, β+T)/B(α,β)
+    ll += c.alive * (lbeta(a, b + T) - lab)
+    const dk = digamma(a + b + T)
+    ga += c.alive * (digamma(a) - dk - da0)
+    gb += c.alive * (digamma(b + T) - dk - db0)
+  }
+  return [ll, ga, gb]
+}
+
+/** sBG log-likelihood Σ_t n_t log P(T=t) + n_alive log S(T) (FH 2007, eq. 5). */
+export function sbgLogLikelihood(p: SbgParams, c: SbgCounts): number {
+  return llAndGrad(c, p.alpha, p.beta)[0]
+}
+
+/** Gradient of {@link sbgLogLikelihood} in (α, β); exported for tests. */
+export function sbgGradient(p: SbgParams, c: SbgCounts): number[] {
+  return llAndGrad(c, p.alpha, p.beta).slice(1)
+}
+
+/**
+ * Fit the sBG model by maximum likelihood (analytic gradient, log-parameters). On the FH 2007
+ * retention table (years 1-7, cohort 1000): regular α 0.704 β 1.182; high end α 0.668 β 3.806.
+ * @example fitSbg(survivalToCounts([100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1]))
+ * @throws DataError when nobody churned or nobody stayed (the MLE is at the boundary).
+ */
+export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
+  const churned = c.lost.reduce((a, b) => a + b, 0)
+  if (!(churned > 0)) {
+    throw new DataError('nobody churned: the sBG churn probability is not identified (it is 0)')
+  }
+  if (c.alive <= 0 && c.lost.length < 2) {
+    throw new DataError('everyone churned in the first period: the sBG model is not identified')
+  }
+  return fitOnLogScale<SbgParams>({
+    model: 'sbg',
+    names: ['alpha', 'beta'],
+    logLikelihood: (p) => llAndGrad(c, p[0]!, p[1]!)[0],
+    gradientLog: (th) => {
+      const [a, b] = [Math.exp(th[0]!), Math.exp(th[1]!)]
+      const v = llAndGrad(c, a, b)
+      return [v[1] * a, v[2] * b]
+    },
+    start: [1, 1],
+    customers: churned + c.alive,
+  })
+}
+
+/** P(T = t): churn in period t (t >= 1) = B(α+1, β+t-1)/B(α,β) (FH 2007, eq. 3). */
+export function sbgChurnProbability(p: SbgParams, t: number): number {
+  if (t < 1) return 0
+  return Math.exp(lbeta(p.alpha + 1, p.beta + t - 1) - lbeta(p.alpha, p.beta))
+}
+
+/** S(t) = P(T > t) = B(α, β+t)/B(α,β) (FH 2007, eq. 4); S(0) = 1. */
+export function sbgSurvival(p: SbgParams, t: number): number {
+  if (t <= 0) return 1
+  return Math.exp(lbeta(p.alpha, p.beta + t) - lbeta(p.alpha, p.beta))
+}
+
+/** Retention rate r(t) = S(t)/S(t-1) = (β+t-1)/(α+β+t-1) (FH 2007, eq. 6), t >= 1. */
+export function sbgRetentionRate(p: SbgParams, t: number): number {
+  return (p.beta + t - 1) / (p.alpha + p.beta + t - 1)
+}
+
+/** Σ_{k>=0} c_k z^k with c_0 = 1, c_{k+1} = c_k (b+k)/(c+k): 2F1(1, b; c; z) for 0 <= z < 1. */
+function hyp2f1One(b: number, c: number, z: number): number {
+  let term = 1
+  let s = 1
+  for (let k = 0; k < 1e7; k++) {
+    term *= ((b + k) / (c + k)) * z
+    s += term
+    if (term < 1e-17 * s) break
+  }
+  return s
+}
+
+/**
+ * Discounted expected lifetime in payments, DEL(d) = Σ_{t>=0} S(t)/(1+d)^t = 2F1(1, β; α+β; 1/(1+d))
+ * (Fader & Hardie 2010, Marketing Science 29(1), eq. 3). The first payment (t = 0) is undiscounted,
+ * so expected CLV = margin per period × DEL.
+ * @throws DataError when d <= 0 (the sum diverges when α <= 1).
+ */
+export function sbgDiscountedExpectedLifetime(p: SbgParams, d: number): number {
+  if (!(d > 0)) throw new DataError(`discount rate per period must be positive (got ${d})`)
+  return hyp2f1One(p.beta, p.alpha + p.beta, 1 / (1 + d))
+}
+
+/**
+ * Discounted expected residual lifetime of a customer who has made `renewals` renewals, evaluated
+ * just before her next renewal decision (so that payment, if made, is undiscounted):
+ * DERL = (β+n)/(α+β+n) · 2F1(1, β+n+1; α+β+n+1; 1/(1+d)) with n = renewals (Fader & Hardie 2010,
+ * eq. 6 with n-1 renewals there). Note DEL = 1 + DERL(0)/(1+d).
+ * @throws DataError when d <= 0.
+ */
+export function sbgDiscountedResidualLifetime(p: SbgParams, d: number, renewals: number): number {
+  if (!(d > 0)) throw new DataError(`discount rate per period must be positive (got ${d})`)
+  const n = renewals
+  return (
+    ((p.beta + n) / (p.alpha + p.beta + n)) *
+    hyp2f1One(p.beta + n + 1, p.alpha + p.beta + n + 1, 1 / (1 + d))
+  )
+}
+
+/**
+ * Simulate a cohort: θ ~ Beta(α, β) per customer, lifetime T ~ Geometric(θ) periods. Returns counts
+ * lost in periods 1..periods and still alive after them.
+ */
+export function simulateSbg(
+  p: SbgParams,
+  customers: number,
+  periods: number,
+  seed: number | Rng,
+): SbgCounts {
+  const rng = typeof seed === 'number' ? createRng(seed) : seed
+  const lost = new Array<number>(periods).fill(0)
+  let alive = 0
+  for (let i = 0; i < customers; i++) {
+    const t = rng.geometric(rng.beta(p.alpha, p.beta))
+    if (t <= periods) lost[t - 1]!++
+    else alive++
+  }
+  return { lost, alive }
+}
