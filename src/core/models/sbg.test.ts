@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT } from '../../../test/helpers/cli.ts'
-import { fixtureJson } from '../../../test/models/fixtures.ts'
+import { csvColumns, fixtureJson } from '../../../test/models/fixtures.ts'
 import { DataError } from '../../errors.ts'
 import {
   fitSbg,
@@ -28,16 +25,11 @@ interface Cohort {
   derl10: number[]
 }
 const fx = fixtureJson<{ cohorts: Record<string, Cohort> }>('sbg.json')
-const lines = readFileSync(
-  join(ROOT, 'test/fixtures/retention/fader_hardie_2007_survival.csv'),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-const col = (j: number) => lines.slice(1).map((l) => Number(l.split(',')[j]))
+const table = csvColumns('retention/fader_hardie_2007_survival.csv')
+const col = (name: string) => Array.from(table[name]!)
 const published = {
-  regular_pct_alive: { alpha: 0.704, beta: 1.182, curve: col(1) },
-  highend_pct_alive: { alpha: 0.668, beta: 3.806, curve: col(2) },
+  regular_pct_alive: { alpha: 0.704, beta: 1.182, curve: col('regular_pct_alive') },
+  highend_pct_alive: { alpha: 0.668, beta: 3.806, curve: col('highend_pct_alive') },
 }
 
 describe('sBG on the Fader & Hardie (2007) retention table', () => {
@@ -55,13 +47,19 @@ describe('sBG on the Fader & Hardie (2007) retention table', () => {
     it(`${name}: churn, survival, retention, DEL and DERL match mpmath`, () => {
       const ref = fx.cohorts[name]!
       const p = { alpha: ref.alpha, beta: ref.beta }
-      ref.pChurn.forEach((v, i) => expect(sbgChurnProbability(p, i + 1)).toBeCloseTo(v, 13))
-      ref.survival.forEach((v, t) => expect(sbgSurvival(p, t)).toBeCloseTo(v, 13))
-      ref.retention.forEach((v, i) => expect(sbgRetentionRate(p, i + 1)).toBeCloseTo(v, 13))
+      ref.pChurn.forEach((v, i) => {
+        expect(sbgChurnProbability(p, i + 1)).toBeCloseTo(v, 13)
+      })
+      ref.survival.forEach((v, t) => {
+        expect(sbgSurvival(p, t)).toBeCloseTo(v, 13)
+      })
+      ref.retention.forEach((v, i) => {
+        expect(sbgRetentionRate(p, i + 1)).toBeCloseTo(v, 13)
+      })
       expect(sbgDiscountedExpectedLifetime(p, 0.1)).toBeCloseTo(ref.del10, 10)
-      ref.derl10.forEach((v, n) =>
-        expect(sbgDiscountedResidualLifetime(p, 0.1, n)).toBeCloseTo(v, 10),
-      )
+      ref.derl10.forEach((v, n) => {
+        expect(sbgDiscountedResidualLifetime(p, 0.1, n)).toBeCloseTo(v, 10)
+      })
       const del = sbgDiscountedExpectedLifetime(p, 0.1)
       expect(del).toBeCloseTo(1 + sbgDiscountedResidualLifetime(p, 0.1, 0) / 1.1, 12)
     })
