@@ -1,7 +1,8 @@
 // Hypergeometric tails for Fisher's exact test: one log-pmf from lgamma, then term ratios walking
 // away from the mode until terms are negligible, so cost is O(sd) per tail, not O(support).
-import gammaln from '@stdlib/math-base-special-gammaln'
+
 import { UsageError } from '../../errors.ts'
+import { lgamma as gammaln } from '../special.ts'
 
 /**
  * Margins of a 2×2 table [[a, b], [c, d]]: X = a ~ Hypergeometric(N, K = a + c, n = a + b).

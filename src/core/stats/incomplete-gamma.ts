@@ -1,8 +1,9 @@
 // Regularized incomplete gamma P(a, x) and Q(a, x): power series below x = a + 1, Lentz continued
 // fraction above (Numerical Recipes 3rd ed. §6.2), with the prefactor x^a e^-x / Γ(a) computed in a
 // cancellation-free form for large a so chi-square p-values stay accurate for big tables.
-import gammaln from '@stdlib/math-base-special-gammaln'
+
 import { ConvergenceError, UsageError } from '../../errors.ts'
+import { lgamma as gammaln } from '../special.ts'
 
 const EPS = 1e-16
 const TINY = 1e-300

@@ -1,0 +1,471 @@
+// Pareto/NBD (Schmittlein, Morrison & Colombo 1987; likelihood as in Fader, Hardie & Lee 2005):
+// Poisson purchases at λ ~ Gamma(r, α), exponential lifetime at μ ~ Gamma(s, β). The likelihood's
+// 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
+import { DataError } from '../../errors.ts'
+import { numericGradient } from '../optimize.ts'
+import { integrate } from '../quadrature.ts'
+import { createRng } from '../random.ts'
+import { lgamma, logDiffExp, logSumExp } from '../special.ts'
+import {
+  checkHistory,
+  checkParams,
+  fitWithRestarts,
+  indexHistories,
+  logHyp2f1One,
+  logNbdCoef,
+  logTailIntegral,
+  memoized,
+  type NextPurchase,
+  requireIdentifiable,
+  solveMonotone,
+  summarizeFit,
+} from './common.ts'
+import type { FitResult, Histories } from './types.ts'
+
+export interface ParetoParams extends Record<string, number> {
+  readonly r: number
+  readonly alpha: number
+  readonly s: number
+  readonly beta: number
+}
+
+export interface SimulatedHistories {
+  readonly x: Float64Array
+  readonly tx: Float64Array
+  readonly T: Float64Array
+}
+
+/** Distinct (x, t) pairs the likelihood needs, with per-row indexes for t = T and t = t_x. */
+interface Prepared {
+  readonly h: Histories
+  readonly xs: Float64Array
+  readonly ix: Int32Array
+  readonly ts: Float64Array
+  readonly pairX: Int32Array
+  readonly pairT: Int32Array
+  readonly pT: Int32Array
+  readonly pTx: Int32Array
+  readonly totalWeight: number
+  // work buffers
+  readonly cx: Float64Array
+  readonly la: Float64Array
+  readonly lb: Float64Array
+  readonly lG: Float64Array
+  readonly lA: Float64Array
+}
+
+function prepare(h: Histories): Prepared {
+  const ix = indexHistories(h)
+  const nt = ix.ts.length
+  const map = new Map<number, number>()
+  const px: number[] = []
+  const pt: number[] = []
+  const pairOf = (xi: number, ti: number): number => {
+    const key = xi * nt + ti
+    let k = map.get(key)
+    if (k === undefined) {
+      k = px.length
+      map.set(key, k)
+      px.push(xi)
+      pt.push(ti)
+    }
+    return k
+  }
+  const n = h.x.length
+  const pT = new Int32Array(n)
+  const pTx = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    pT[i] = pairOf(ix.ix[i]!, ix.iT[i]!)
+    pTx[i] = pairOf(ix.ix[i]!, ix.iTx[i]!)
+  }
+  const np = px.length
+  return {
+    h,
+    xs: ix.xs,
+    ix: ix.ix,
+    ts: ix.ts,
+    pairX: Int32Array.from(px),
+    pairT: Int32Array.from(pt),
+    pT,
+    pTx,
+    totalWeight: ix.totalWeight,
+    cx: new Float64Array(ix.xs.length),
+    la: new Float64Array(nt),
+    lb: new Float64Array(nt),
+    lG: new Float64Array(np),
+    lA: new Float64Array(np),
+  }
+}
+
+/**
+ * LL_i = log Γ(r+x) - log Γ(r) + r log α + s log β
+ *        + logSumExp(-(r+x) log(α+T) - s log(β+T), log s + log ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ)
+ * The integral is G(t_x) - G(T) with G the tail integral (a 2F1, see logTailIntegral).
+ */
+function evalLL(w: Prepared, p: ParetoParams, perRow?: Float64Array): number {
+  const { r, alpha, s, beta } = p
+  const { xs, ts } = w
+  const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta)
+  for (let j = 0; j < xs.length; j++) w.cx[j] = lgamma(r + xs[j]!) + base
+  for (let j = 0; j < ts.length; j++) {
+    w.la[j] = Math.log(alpha + ts[j]!)
+    w.lb[j] = Math.log(beta + ts[j]!)
+  }
+  const np = w.pairX.length
+  const aGe = alpha >= beta
+  const d = Math.abs(alpha - beta)
+  const big = aGe ? alpha : beta
+  for (let k = 0; k < np; k++) {
+    const x = xs[w.pairX[k]!]!
+    const ti = w.pairT[k]!
+    const t = ts[ti]!
+    const rx = r + x
+    const la = w.la[ti]!
+    const lb = w.lb[ti]!
+    const z = d / (big + t)
+    const lc = Math.log(rx + s)
+    w.lA[k] = -rx * la - s * lb
+    w.lG[k] = aGe
+      ? -rx * la - s * lb - lc + logHyp2f1One(rx, rx + s + 1, z)
+      : -(s + 1) * lb - (rx - 1) * la - lc + logHyp2f1One(s + 1, rx + s + 1, z)
+  }
+  const ls = Math.log(s)
+  const { h, ix, pT, pTx } = w
+  const W = h.weight
+  let ll = 0
+  for (let i = 0; i < W.length; i++) {
+    const a = w.lA[pT[i]!]!
+    const gtx = w.lG[pTx[i]!]!
+    const gT = w.lG[pT[i]!]!
+    let li: number
+    if (gtx > gT) {
+      const lI = ls + logDiffExp(gtx, gT)
+      li = w.cx[ix[i]!]! + logSumExp(a, lI)
+    } else {
+      li = w.cx[ix[i]!]! + a
+    }
+    if (perRow) perRow[i] = li
+    ll += W[i]! * li
+  }
+  return ll
+}
+
+const toParams = (t: readonly number[]): ParetoParams => ({
+  r: Math.exp(t[0]!),
+  alpha: Math.exp(t[1]!),
+  s: Math.exp(t[2]!),
+  beta: Math.exp(t[3]!),
+})
+const NAMES = ['r', 'alpha', 's', 'beta'] as const
+
+/** Total weighted log-likelihood. */
+export function logLikelihood(p: ParetoParams, h: Histories): number {
+  checkParams('pareto', p)
+  return evalLL(prepare(h), p)
+}
+
+/** Log-likelihood of each (x, t_x, T) row (unweighted). */
+export function logLikelihoodPerHistory(p: ParetoParams, h: Histories): Float64Array {
+  checkParams('pareto', p)
+  const out = new Float64Array(h.x.length)
+  evalLL(prepare(h), p, out)
+  return out
+}
+
+/** Gradient of the total log-likelihood w.r.t. [log r, log alpha, log s, log beta] (central differences). */
+export function gradient(p: ParetoParams, h: Histories): number[] {
+  checkParams('pareto', p)
+  const w = prepare(h)
+  return numericGradient(
+    (t) => evalLL(w, toParams(t)),
+    NAMES.map((n) => Math.log(p[n])),
+    1e-6,
+  )
+}
+
+export interface ParetoFitOptions {
+  readonly start?: Partial<ParetoParams>
+  readonly maxIterations?: number
+}
+
+/**
+ * Maximum-likelihood fit on log-parameters (BFGS with a central-difference gradient, restarts,
+ * Nelder-Mead fallback). Throws DataError when nobody repeat-purchased, ConvergenceError otherwise.
+ * @example fit(compressHistories(x, tx, T)).params // { r, alpha, s, beta }
+ */
+export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
+  requireIdentifiable(h, 'pareto')
+  const w = prepare(h)
+  const tw = w.totalWeight
+  const f = (theta: readonly number[]): number => -evalLL(w, toParams(theta)) / tw
+  const obj = memoized((theta, g) => {
+    const v = f(theta)
+    const ng = numericGradient(f, theta, 1e-6)
+    for (let i = 0; i < g.length; i++) g[i] = ng[i]!
+    return v
+  })
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  const a0 = Math.max(sT / Math.max(sx, 1e-9), 1e-3)
+  const st = opts.start
+  const starts = [
+    [st?.r ?? 1, st?.alpha ?? a0, st?.s ?? 1, st?.beta ?? a0],
+    [0.5, a0 / 2, 0.5, a0 * 2],
+    [2, a0 * 2, 1, a0 * 5],
+    [0.3, a0 / 5, 0.3, a0 / 2],
+  ].map((v) => v.map(Math.log))
+  const opt = fitWithRestarts(obj.f, obj.grad, starts, {
+    maxIterations: opts.maxIterations ?? 300,
+    gradientTolerance: 1e-6,
+  })
+  return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers)
+}
+
+/** log of s · ∫_{t_x}^T ... minus the "alive" term: P(alive) = 1 / (1 + exp(this)). */
+function logOddsDead(p: ParetoParams, x: number, tx: number, T: number): number {
+  const { r, alpha, s, beta } = p
+  if (!(T > tx)) return Number.NEGATIVE_INFINITY
+  const rx = r + x
+  const gtx = logTailIntegral(rx, s + 1, alpha, beta, tx)
+  const gT = logTailIntegral(rx, s + 1, alpha, beta, T)
+  if (!(gtx > gT)) return Number.NEGATIVE_INFINITY
+  const lA = -rx * Math.log(alpha + T) - s * Math.log(beta + T)
+  return Math.log(s) + logDiffExp(gtx, gT) - lA
+}
+
+function sigmoidNeg(l: number): number {
+  return l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
+}
+
+/**
+ * P(alive | x, t_x, T) = (α+T)^-(r+x) (β+T)^-s / [(α+T)^-(r+x) (β+T)^-s + s ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ].
+ */
+export function probabilityAlive(p: ParetoParams, x: number, tx: number, T: number): number {
+  checkParams('pareto', p)
+  checkHistory(x, tx, T)
+  return sigmoidNeg(logOddsDead(p, x, tx, T))
+}
+
+/** E[(1 - e^{-μ t}) / μ] for μ ~ Gamma(s, rate B): B · (1 - (B/(B+t))^(s-1)) / (s-1), = B log(1+t/B) at s = 1. */
+function meanLifetimeWithin(s: number, B: number, t: number): number {
+  const L = Math.log1p(t / B)
+  const sm1 = s - 1
+  if (Math.abs(sm1 * L) < 1e-10) return B * L
+  return (B * -Math.expm1(-sm1 * L)) / sm1
+}
+
+/**
+ * E[Y(t) | history] = P(alive) · (r+x)/(α+T) · E[(1 - e^{-μt})/μ], μ ~ Gamma(s, β+T)
+ * = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)] (SMC 1987).
+ */
+export function expectedPurchases(
+  p: ParetoParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  checkParams('pareto', p)
+  checkHistory(x, tx, T)
+  if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
+  const pa = sigmoidNeg(logOddsDead(p, x, tx, T))
+  return ((pa * (p.r + x)) / (p.alpha + T)) * meanLifetimeWithin(p.s, p.beta + T, t)
+}
+
+/** E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)] for a new customer. */
+export function expectedPurchasesNew(p: ParetoParams, t: number): number {
+  checkParams('pareto', p)
+  return (p.r / p.alpha) * meanLifetimeWithin(p.s, p.beta, t)
+}
+
+/**
+ * P(X(t) = n) for a new customer: alive at t, (β/(β+t))^s · NBD(n; t), plus death at τ < t,
+ * ∫_0^t s β^s (β+τ)^-(s+1) NBD(n; τ) dτ (adaptive Gauss-Kronrod).
+ */
+export function probabilityOfPurchases(p: ParetoParams, n: number, t: number): number {
+  checkParams('pareto', p)
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new DataError(`n must be a non-negative integer (got ${n})`)
+  const { r, alpha, s, beta } = p
+  const c = logNbdCoef(r, n)
+  const nbd = (tau: number): number =>
+    tau <= 0
+      ? n === 0
+        ? 1
+        : 0
+      : Math.exp(c + r * Math.log(alpha / (alpha + tau)) + n * Math.log(tau / (alpha + tau)))
+  const alive = Math.exp(s * Math.log(beta / (beta + t))) * nbd(t)
+  const dead =
+    t > 0
+      ? integrate(
+          (tau) =>
+            Math.exp(Math.log(s) + s * Math.log(beta) - (s + 1) * Math.log(beta + tau)) * nbd(tau),
+          0,
+          t,
+        )
+      : 0
+  return Math.min(1, Math.max(0, alive + dead))
+}
+
+/** log of C · ∫_w^∞ (A+τ)^-(r+x+1) (B+τ)^-s dτ where C makes it P(first purchase after w, before death | alive). */
+function logFirstPurchaseTail(p: ParetoParams, x: number, T: number, w: number): number {
+  const rx = p.r + x
+  const A = p.alpha + T
+  const B = p.beta + T
+  const lc = Math.log(rx) + rx * Math.log(A) + p.s * Math.log(B)
+  return lc + logTailIntegral(rx + 1, p.s, A, B, w)
+}
+
+/**
+ * P(at least one purchase in (T, T+window] | history) = P(alive) · E[λ/(λ+μ) (1 - e^{-(λ+μ) window})]
+ * under the alive posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T); the expectation is
+ * (r+x)(α+T)^(r+x)(β+T)^s ∫_0^window (α+T+τ)^-(r+x+1) (β+T+τ)^-s dτ.
+ */
+export function probabilityAnyPurchase(
+  p: ParetoParams,
+  window: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  checkParams('pareto', p)
+  checkHistory(x, tx, T)
+  if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
+  if (window === 0) return 0
+  const l0 = logFirstPurchaseTail(p, x, T, 0)
+  const lw = logFirstPurchaseTail(p, x, T, window)
+  const q = l0 > lw ? Math.exp(logDiffExp(l0, lw)) : 0
+  return sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, q)
+}
+
+/**
+ * Waiting time W from T to the next purchase among futures where one happens (alive and buys
+ * before dying). median solves P(W > w | purchase) = 1/2; mean = ∫ P(W > w | purchase) dw, finite
+ * when r + x + s > 1. `probability` = P(alive) · P(purchase before death | alive).
+ */
+export function expectedNextPurchaseTime(
+  p: ParetoParams,
+  x: number,
+  tx: number,
+  T: number,
+): NextPurchase {
+  checkParams('pareto', p)
+  checkHistory(x, tx, T)
+  const l0 = logFirstPurchaseTail(p, x, T, 0)
+  const prob = sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, Math.exp(l0))
+  const scale = (p.alpha + T) / (p.r + x)
+  const median = solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
+  const rx = p.r + x
+  let mean: number | null = null
+  let reason: string | null = null
+  if (rx + p.s > 1) {
+    // ∫_0^∞ τ f(τ) dτ / ∫ f = G_{p-1}(0)/G_p(0) - A with f = (A+τ)^-p (B+τ)^-s, p = r+x+1.
+    const A = p.alpha + T
+    const B = p.beta + T
+    const m =
+      Math.exp(logTailIntegral(rx, p.s, A, B, 0) - logTailIntegral(rx + 1, p.s, A, B, 0)) - A
+    if (m > 0 && Number.isFinite(m)) mean = m
+    else reason = 'mean waiting time lost to rounding; use the median'
+  } else {
+    reason = 'mean waiting time is infinite when r + x + s <= 1; use the median'
+  }
+  return { median: Number.isFinite(median) ? median : null, mean, probability: prob, reason }
+}
+
+/**
+ * Simulates n customers observed for T (number or per-customer array) from the model.
+ * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks).
+ */
+export function simulate(
+  p: ParetoParams,
+  n: number,
+  T: number | ArrayLike<number>,
+  seed: number,
+  resolution = 0,
+): SimulatedHistories {
+  checkParams('pareto', p)
+  const rng = createRng(seed)
+  const X = new Float64Array(n)
+  const TX = new Float64Array(n)
+  const TT = new Float64Array(n)
+  const snap = (v: number): number => (resolution > 0 ? Math.floor(v / resolution) * resolution : v)
+  for (let i = 0; i < n; i++) {
+    const Ti = snap(typeof T === 'number' ? T : T[i]!)
+    const lambda = rng.gamma(p.r, 1 / p.alpha)
+    const mu = rng.gamma(p.s, 1 / p.beta)
+    const end = Math.min(Ti, rng.exponential(mu))
+    let x = 0
+    let tx = 0
+    let t = rng.exponential(lambda)
+    while (t <= end) {
+      x++
+      tx = t
+      t += rng.exponential(lambda)
+    }
+    X[i] = x
+    TX[i] = Math.min(snap(tx), Ti)
+    TT[i] = Ti
+  }
+  return { x: X, tx: TX, T: TT }
+}
+
+/**
+ * P(alive) and expected purchases over `horizon` for every customer; the 2F1 terms are computed once
+ * per distinct (x, t) pair.
+ */
+export function scoreAll(
+  p: ParetoParams,
+  h: {
+    readonly x: ArrayLike<number>
+    readonly tx: ArrayLike<number>
+    readonly T: ArrayLike<number>
+  },
+  horizon: number,
+): { pAlive: Float64Array; expected: Float64Array } {
+  checkParams('pareto', p)
+  const n = h.x.length
+  const X = Float64Array.from(h.x)
+  const TX = Float64Array.from(h.tx)
+  const TT = Float64Array.from(h.T)
+  for (let i = 0; i < n; i++) {
+    if (!(X[i]! >= 0 && TX[i]! >= 0 && TT[i]! >= TX[i]!)) checkHistory(X[i]!, TX[i]!, TT[i]!)
+  }
+  const w = prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
+  evalLL(w, p)
+  const pAlive = new Float64Array(n)
+  const expected = new Float64Array(n)
+  const ls = Math.log(p.s)
+  for (let i = 0; i < n; i++) {
+    const gtx = w.lG[w.pTx[i]!]!
+    const gT = w.lG[w.pT[i]!]!
+    const lodd = gtx > gT ? ls + logDiffExp(gtx, gT) - w.lA[w.pT[i]!]! : Number.NEGATIVE_INFINITY
+    const pa = sigmoidNeg(lodd)
+    pAlive[i] = pa
+    expected[i] =
+      ((pa * (p.r + X[i]!)) / (p.alpha + TT[i]!)) *
+      meanLifetimeWithin(p.s, p.beta + TT[i]!, horizon)
+  }
+  return { pAlive, expected }
+}
+
+/** The model as one object, for callers that pick a model at run time. */
+export const paretoNbd = {
+  name: 'pareto',
+  paramNames: NAMES,
+  fit,
+  logLikelihood,
+  logLikelihoodPerHistory,
+  gradient,
+  probabilityAlive,
+  expectedPurchases,
+  expectedPurchasesNew,
+  probabilityOfPurchases,
+  probabilityAnyPurchase,
+  expectedNextPurchaseTime,
+  simulate,
+  scoreAll,
+} as const
