@@ -32,7 +32,9 @@ export function importOrderRows(_d: Dialect, args: { tz: string; source: string 
 WITH good AS (
   SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})
 ), k AS (
-  SELECT *, amount - coalesce(refunded, 0) AS net,
+  SELECT *,
+    -- round away float noise of Total - Refunded (25.880000000000003)
+    CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END AS net,
     timezone('UTC', ordered_at) AS at_utc,
     CAST(timezone(${lit(args.tz)}, ordered_at) AS DATE) AS day
   FROM good

@@ -288,7 +288,6 @@ export function resolveColumns(
     throw new ImportError(
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
         `(found: ${headers.join(', ')}). Name them with --map, e.g. --map ${names[0]}=<Column>`,
-      [{ file, line: 1, column: null, reason: `missing required columns: ${names.join(', ')}` }],
     )
   }
   return { layout, columns }

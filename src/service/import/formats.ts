@@ -25,8 +25,9 @@ function readHead(file: string, n: number): Buffer {
   }
 }
 
+/** A problem with the whole file: the message says it all, no per-row list. */
 function problem(file: string, reason: string): ImportError {
-  return new ImportError(`${file}: ${reason}`, [{ file, line: null, column: null, reason }])
+  return new ImportError(`${file}: ${reason}`)
 }
 
 const BINARY_MAGIC: readonly [string, readonly number[]][] = [

@@ -96,13 +96,13 @@ function readError(file: string, format: Format, e: unknown): ImportError {
     const reason =
       lines.find((l, i) => i > 0 && l !== '' && !l.startsWith('Original Line')) ?? 'unreadable row'
     const line = Number(csvLine[1])
-    return new ImportError(`${file}:${line}: ${reason}`, [{ file, line, column: null, reason }])
+    return new ImportError(`cannot read ${file}`, [{ file, line, column: null, reason }])
   }
   const json = /Malformed JSON.*? in line (\d+): (.*)/.exec(msg)
   if (json) {
     const line = Number(json[1])
     const reason = `malformed JSON: ${json[2]?.trim()}`
-    return new ImportError(`${file}:${line}: ${reason}`, [{ file, line, column: null, reason }])
+    return new ImportError(`cannot read ${file}`, [{ file, line, column: null, reason }])
   }
   const first = (lines[0] ?? msg).replace(/^[\w ]+Error: /, '')
   const reason =
@@ -111,7 +111,7 @@ function readError(file: string, format: Format, e: unknown): ImportError {
       : /sniff|dialect/i.test(msg)
         ? 'cannot make out the CSV layout (delimiter/quotes); is this a CSV file?'
         : `cannot read the file (${first})`
-  return new ImportError(`${file}: ${reason}`, [{ file, line: null, column: null, reason }])
+  return new ImportError(`${file}: ${reason}`)
 }
 
 async function count(engine: Engine, sql: string): Promise<number> {
@@ -203,7 +203,7 @@ export async function importFile(
     const rowsRead = staged + csvRejected
     if (rowsRead === 0) {
       const reason = format === 'csv' ? 'no data rows (only a header)' : 'no data rows'
-      throw new ImportError(`${file}: ${reason}`, [{ file, line: null, column: null, reason }])
+      throw new ImportError(`${file}: ${reason}`)
     }
     await opts.onStage?.('staged')
 

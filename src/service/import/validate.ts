@@ -88,7 +88,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     const name = ident(c.order_id ?? 'Name')
     const total = c.total ? textOf(c.total) : 'NULL'
     const email = c.email ? `lower(${textOf(c.email)})` : 'NULL'
-    const sid = c.shopify_id ? textOf(c.shopify_id) : 'NULL'
+    // Shopify prefixes ids with ' so spreadsheets keep them as text.
+    const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const customer = c.customer_id ? textOf(c.customer_id) : `coalesce(${email}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     return {
@@ -166,7 +167,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   }
   if (m.layout === 'shopify-customers') {
     const email = c.email ? `lower(${textOf(c.email)})` : 'NULL'
-    const sid = c.shopify_id ? textOf(c.shopify_id) : 'NULL'
+    // Shopify prefixes ids with ' so spreadsheets keep them as text.
+    const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const first = c.first_name ? `trim(${ident(c.first_name)})` : 'NULL'
     const last = c.last_name ? `trim(${ident(c.last_name)})` : 'NULL'
     return {
@@ -289,7 +291,11 @@ FROM (
             || ', found ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ')'
        WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8: save the file as UTF-8'
        ELSE lower(error_type) || ': ' || error_message END
-FROM (SELECT DISTINCT line, error_type, error_message FROM import_csv_errors)`)
+FROM (
+  -- one entry per missing column: the first one carries the true count
+  SELECT line, arg_min(error_type, column_idx) AS error_type,
+    arg_min(error_message, column_idx) AS error_message
+  FROM import_csv_errors GROUP BY line)`)
   }
   return `CREATE OR REPLACE TEMP TABLE import_problems AS
 SELECT * FROM (

@@ -1,0 +1,633 @@
+// importFile against real DuckDB workspace files: happy paths, formats, recognition, and every
+// bad-input case with its exact message shape and an unchanged store.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { formatProblem, UsageError } from '../../src/errors.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+let engine: Engine
+let dir: string
+
+beforeEach(async () => {
+  ;({ engine, dir } = await freshWorkspace())
+})
+afterEach(async () => {
+  await engine.close()
+})
+
+const orders = (file: string, extra: Record<string, unknown> = {}) =>
+  importFile(engine, file, { kind: 'orders', now: NOW, ...extra })
+
+async function one<T>(sql: string): Promise<T> {
+  const rows = await engine.query(sql)
+  return rows[0] as T
+}
+
+describe('CDNOW sample', () => {
+  test('imports 6,919 orders for 2,357 customers without order ids', async () => {
+    const r = await orders(CDNOW)
+    expect(r).toMatchObject({ rowsRead: 6919, rowsStored: 6919, inserted: 6919, customers: 2357 })
+    expect(r.firstDate).toBe('1997-01-01')
+    expect(r.lastDate).toBe('1998-06-30')
+    const s = await one<{ n: number; c: number; total: number }>(
+      'SELECT count(*) AS n, count(DISTINCT customer_id) AS c, round(sum(amount), 2) AS total FROM orders',
+    )
+    expect(s.n).toBe(6919)
+    expect(s.c).toBe(2357)
+    // The file's own total, summed independently of the import.
+    const text = readFileSync(CDNOW, 'utf8').trim().split('\n').slice(1)
+    const fileTotal = text.reduce((acc, l) => acc + Number(l.split(',')[3]), 0)
+    expect(s.total).toBeCloseTo(fileTotal, 6)
+  })
+
+  test('importing the same file twice does not double anything', async () => {
+    await orders(CDNOW)
+    const before = await fingerprint(engine)
+    const r = await orders(CDNOW)
+    expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 6919 })
+    const after = await fingerprint(engine)
+    expect(after.orders).toBe(before.orders)
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM imports')).n).toBe(2)
+  })
+
+  test('--as-of counts later orders but stores them', async () => {
+    const r = await orders(CDNOW, { asOf: '1997-09-30' })
+    expect(r.rowsStored).toBe(6919)
+    const later = await one<{ n: number }>(
+      "SELECT count(*) AS n FROM orders WHERE order_date > DATE '1997-09-30'",
+    )
+    expect(r.afterAsOf).toBe(later.n)
+    expect(later.n).toBeGreaterThan(0)
+  })
+})
+
+describe('keys, duplicates and refunds', () => {
+  test('identical rows without an order id are distinct orders, stable across re-imports', async () => {
+    const f = write(dir, 'o.csv', 'customer,date,total\nc1,2024-01-02,10\nc1,2024-01-02,10\n')
+    expect((await orders(f)).inserted).toBe(2)
+    expect((await orders(f)).inserted).toBe(0)
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM orders')).n).toBe(2)
+  })
+
+  test('identical repeats of an order id collapse to one order', async () => {
+    const f = write(
+      dir,
+      'o.csv',
+      'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,10\nA-1,c1,2024-01-02,10\n',
+    )
+    const r = await orders(f)
+    expect(r).toMatchObject({ rowsRead: 2, rowsStored: 1 })
+  })
+
+  test('the same order id with different content names both lines', async () => {
+    const rows = ['order_id,customer_id,ordered_at,amount', 'A-0,c0,2024-01-01,5']
+    for (let i = 0; i < 3; i++) rows.push(`B-${i},c1,2024-01-02,1`)
+    rows.push('A-1,c1,2024-01-02,10') // line 6
+    for (let i = 0; i < 5; i++) rows.push(`C-${i},c2,2024-01-03,2`)
+    rows.push('A-1,c1,2024-01-02,12') // line 12
+    const f = write(dir, 'dup.csv', `${rows.join('\n')}\n`)
+    await orders(CDNOW)
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:12 order_id: order A-1 also on line 6 with different content`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
+  test('refunds are stored as negative rows keyed to their order and net against it', async () => {
+    const f = write(
+      dir,
+      'r.csv',
+      'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,100\nA-1,c1,2024-01-05,-30\nA-1,c1,2024-01-06,-20\n',
+    )
+    const r = await orders(f)
+    expect(r.rowsStored).toBe(3)
+    const keys = await engine.query<{ order_key: string; amount: number }>(
+      'SELECT order_key, amount FROM orders ORDER BY order_key',
+    )
+    expect(keys).toEqual([
+      { order_key: 'A-1', amount: 100 },
+      { order_key: 'A-1:refund:1', amount: -30 },
+      { order_key: 'A-1:refund:2', amount: -20 },
+    ])
+    const net = await one<{ s: number }>(
+      "SELECT sum(amount) AS s FROM orders WHERE order_id = 'A-1'",
+    )
+    expect(net.s).toBe(50)
+    expect((await orders(f)).inserted).toBe(0)
+  })
+
+  test('a changed amount on re-import updates the order in place', async () => {
+    write(dir, 'a.csv', 'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,10\n')
+    await orders(join(dir, 'a.csv'))
+    write(dir, 'a.csv', 'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,11\n')
+    const r = await orders(join(dir, 'a.csv'))
+    expect(r).toMatchObject({ inserted: 0, updated: 1 })
+    expect((await one<{ amount: number }>('SELECT amount FROM orders')).amount).toBe(11)
+  })
+
+  test('margin is amount - cost, or the margin column', async () => {
+    const f = write(
+      dir,
+      'm.csv',
+      'id,cust,date,revenue,cogs\n1,c1,2024-01-02,100,60\n2,c1,2024-01-03,50,\n',
+    )
+    await orders(f, { map: { order_id: 'id' } })
+    const rows = await engine.query<{ margin: number | null }>(
+      'SELECT margin FROM orders ORDER BY order_id',
+    )
+    expect(rows.map((r) => r.margin)).toEqual([40, null])
+  })
+})
+
+describe('dates, time zones and amounts', () => {
+  test('--tz: 2024-03-10T23:30 in New York is order_date 2024-03-10 at 03:30Z next day', async () => {
+    const f = write(dir, 't.csv', 'customer_id,ordered_at,amount\nc1,2024-03-10T23:30,10\n')
+    await orders(f, { tz: 'America/New_York' })
+    const r = await one<{ at: string; d: string }>(
+      'SELECT CAST(ordered_at AS VARCHAR) AS at, CAST(order_date AS VARCHAR) AS d FROM orders',
+    )
+    expect(r).toEqual({ at: '2024-03-11 03:30:00', d: '2024-03-10' })
+  })
+
+  test('offsets and Z are honoured; naive times are UTC by default', async () => {
+    const f = write(
+      dir,
+      't.csv',
+      [
+        'order_id,customer_id,ordered_at,amount',
+        '1,c1,2024-03-10T23:30:00Z,1',
+        '2,c1,2024-03-10T23:30:00+02:00,1',
+        '3,c1,2024-03-10 14:22:10 -0500,1',
+        '4,c1,2024-03-10 08:00,1',
+        '5,c1,2024-03-10,1',
+      ].join('\n'),
+    )
+    await orders(f)
+    const rows = await engine.query<{ at: string }>(
+      'SELECT CAST(ordered_at AS VARCHAR) AS at FROM orders ORDER BY order_id',
+    )
+    expect(rows.map((r) => r.at)).toEqual([
+      '2024-03-10 23:30:00',
+      '2024-03-10 21:30:00',
+      '2024-03-10 19:22:10',
+      '2024-03-10 08:00:00',
+      '2024-03-10 00:00:00',
+    ])
+  })
+
+  test('--date-format reads day-first and compact dates', async () => {
+    const a = write(
+      dir,
+      'a.csv',
+      'customer_id,ordered_at,amount\nc1,05/03/2024,1\nc2,31/12/2023,2\n',
+    )
+    await orders(a, { dateFormat: '%d/%m/%Y' })
+    const b = write(dir, 'b.csv', 'customer_id,ordered_at,amount\nc3,19970101,1\n')
+    await orders(b, { dateFormat: '%Y%m%d' })
+    const rows = await engine.query<{ d: string }>(
+      'SELECT CAST(order_date AS VARCHAR) AS d FROM orders ORDER BY customer_id',
+    )
+    expect(rows.map((r) => r.d)).toEqual(['2024-03-05', '2023-12-31', '1997-01-01'])
+  })
+
+  test('currency symbols, thousands separators and accounting negatives', async () => {
+    const f = write(
+      dir,
+      'c.csv',
+      'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,"$1,234.50"\n2,c1,2024-01-02,€ 12\n3,c1,2024-01-02,(5.25)\n4,c1,2024-01-02,"1,000,000"\n',
+    )
+    await orders(f)
+    const rows = await engine.query<{ amount: number }>(
+      'SELECT amount FROM orders ORDER BY order_key',
+    )
+    expect(rows.map((r) => r.amount)).toEqual([1234.5, 12, -5.25, 1_000_000])
+  })
+})
+
+describe('column recognition', () => {
+  test('synonyms are case, space and underscore insensitive; extra columns are fine', async () => {
+    const f = write(
+      dir,
+      's.csv',
+      'Client ID;Purchase Date;Total Amount;Order Number;Notes\nc1;2024-01-02;10;X1;hello\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({
+      customer_id: 'Client ID',
+      ordered_at: 'Purchase Date',
+      amount: 'Total Amount',
+      order_id: 'Order Number',
+    })
+    expect((await one<{ order_key: string }>('SELECT order_key FROM orders')).order_key).toBe('X1')
+  })
+
+  test('--map overrides recognition', async () => {
+    const f = write(dir, 'm.csv', 'who,when,net,gross\nc1,2024-01-02,8,10\n')
+    await orders(f, { map: { customer_id: 'who', ordered_at: 'when', amount: 'net' } })
+    expect((await one<{ amount: number }>('SELECT amount FROM orders')).amount).toBe(8)
+  })
+
+  test('--map with an unknown field or column is a usage error', async () => {
+    const f = write(dir, 'm.csv', 'who,when,net\nc1,2024-01-02,8\n')
+    await expect(orders(f, { map: { shoe_size: 'who' } })).rejects.toBeInstanceOf(UsageError)
+    await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
+  })
+
+  test('Shopify orders export: one order per Name, Total - Refunded, line items', async () => {
+    const r = await orders(join(FIXTURES, 'shopify_orders_export.csv'))
+    expect(r.layout).toBe('shopify-orders')
+    expect(r).toMatchObject({ rowsRead: 7, rowsStored: 4, lines: 7, customers: 3 })
+    const rows = await engine.query(
+      `SELECT order_key, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount, currency, quantity,
+         discount, channel FROM orders ORDER BY order_key`,
+    )
+    expect(rows).toEqual([
+      {
+        order_key: '#1001',
+        customer_id: 'ana.silva@example.com',
+        at: '2024-03-05 19:22:10',
+        amount: 63.32,
+        currency: 'USD',
+        quantity: 3,
+        discount: 0,
+        channel: 'web',
+      },
+      {
+        order_key: '#1002',
+        customer_id: 'ben@example.org',
+        at: '2024-03-06 14:58:31',
+        amount: 1200,
+        currency: 'USD',
+        quantity: 1,
+        discount: 120,
+        channel: 'web',
+      },
+      {
+        order_key: '#1003',
+        customer_id: 'ana.silva@example.com',
+        at: '2024-04-01 22:29:12',
+        amount: 25.88,
+        currency: 'USD',
+        quantity: 2,
+        discount: 0,
+        channel: 'pos',
+      },
+      {
+        order_key: '#1004',
+        customer_id: 'chloe@example.net',
+        at: '2024-04-02 04:59:59',
+        amount: 29,
+        currency: 'EUR',
+        quantity: 5,
+        discount: 0,
+        channel: 'web',
+      },
+    ])
+    const lines = await engine.query<{ order_id: string; product_id: string; amount: number }>(
+      'SELECT order_id, product_id, quantity, amount FROM order_lines ORDER BY source_line',
+    )
+    expect(lines.map((l) => `${l.order_id}/${l.product_id}/${l.amount}`)).toEqual([
+      '#1001/COF-1KG/36',
+      '#1001/DRIP-01/18',
+      '#1002/ESP-PRO/1200',
+      '#1003/COF-1KG/36',
+      '#1004/GIFT-25/25',
+      '#1004/SAMPLE/0',
+      '#1004/TOTE/0',
+    ])
+    const again = await orders(join(FIXTURES, 'shopify_orders_export.csv'))
+    expect(again).toMatchObject({ inserted: 0, updated: 0 })
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM order_lines')).n).toBe(7)
+  })
+
+  test('Shopify customers export: keyed by email (as the orders export), else Customer ID', async () => {
+    const r = await importFile(engine, join(FIXTURES, 'shopify_customers_export.csv'), {
+      kind: 'customers',
+      now: NOW,
+    })
+    expect(r.layout).toBe('shopify-customers')
+    const rows = await engine.query(
+      'SELECT customer_id, email, name, country, region, city FROM customers ORDER BY source_line',
+    )
+    expect(rows).toEqual([
+      {
+        customer_id: 'ana.silva@example.com',
+        email: 'ana.silva@example.com',
+        name: 'Ana Silva',
+        country: 'US',
+        region: 'MA',
+        city: 'Boston',
+      },
+      {
+        customer_id: 'ben@example.org',
+        email: 'ben@example.org',
+        name: 'Ben Okafor',
+        country: 'GB',
+        region: null,
+        city: 'London',
+      },
+      {
+        customer_id: 'chloe@example.net',
+        email: 'chloe@example.net',
+        name: 'Chloé Martin',
+        country: 'FR',
+        region: null,
+        city: 'Paris',
+      },
+      {
+        customer_id: '7012345678904',
+        email: null,
+        name: 'Dev',
+        country: null,
+        region: null,
+        city: null,
+      },
+    ])
+  })
+
+  test('generic customers and order lines', async () => {
+    const c = write(
+      dir,
+      'c.csv',
+      'customer_id,signup_date,country,state,city,industry,acquisition_channel,utm_campaign\nc1,2023-05-01,US,CA,SF,retail,ads,spring\nc1,2023-05-01,US,CA,SF,retail,ads,spring\n',
+    )
+    const rc = await importFile(engine, c, { kind: 'customers', now: NOW })
+    expect(rc).toMatchObject({ rowsRead: 2, rowsStored: 1, inserted: 1 })
+    expect(
+      await engine.query('SELECT customer_id, region, channel, campaign FROM customers'),
+    ).toEqual([{ customer_id: 'c1', region: 'CA', channel: 'ads', campaign: 'spring' }])
+    const l = write(
+      dir,
+      'l.csv',
+      'order_id,sku,title,category,qty,line_total\nA-1,S1,Shirt,apparel,2,40\nA-1,S2,Hat,apparel,1,15\n',
+    )
+    const rl = await importFile(engine, l, { kind: 'order-lines', now: NOW })
+    expect(rl.inserted).toBe(2)
+    expect((await importFile(engine, l, { kind: 'order-lines', now: NOW })).inserted).toBe(0)
+    const s = await one<{ n: number; a: number }>(
+      'SELECT count(*) AS n, sum(amount) AS a FROM order_lines',
+    )
+    expect(s).toEqual({ n: 2, a: 55 })
+  })
+})
+
+describe('formats', () => {
+  const CSV = 'customer_id,ordered_at,amount\nc1,2024-01-02,10.5\nc2,2024-01-03T10:00:00Z,20\n'
+
+  async function sumOf(): Promise<{ n: number; s: number }> {
+    return one('SELECT count(*) AS n, sum(amount) AS s FROM orders')
+  }
+
+  test('gzip CSV', async () => {
+    const r = await orders(write(dir, 'o.csv.gz', gzipSync(CSV)))
+    expect(r).toMatchObject({ format: 'csv', gzip: true, rowsStored: 2 })
+    expect(await sumOf()).toEqual({ n: 2, s: 30.5 })
+  })
+
+  test('JSON lines and gzip JSON lines, with line numbers in problems', async () => {
+    const jl =
+      '{"customer_id":"c1","ordered_at":"2024-01-02","amount":10.5}\n{"customer_id":"c2","ordered_at":"2024-01-03T10:00:00Z","amount":20}\n'
+    const r = await orders(write(dir, 'o.jsonl', jl))
+    expect(r).toMatchObject({ format: 'jsonl', rowsStored: 2 })
+    const r2 = await orders(write(dir, 'o.ndjson.gz', gzipSync(jl)))
+    expect(r2).toMatchObject({ format: 'jsonl', gzip: true, unchanged: 2 })
+    expect(await sumOf()).toEqual({ n: 2, s: 30.5 })
+    const bad = write(
+      dir,
+      'bad.jsonl',
+      `${jl}{"customer_id":"c3","ordered_at":"soon","amount":1}\n`,
+    )
+    const e = await importError(() => orders(bad))
+    expect(e.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(new RegExp(`^${bad}:3 ordered_at: cannot read 'soon' as a date`)),
+    ])
+  })
+
+  test('Parquet written by DuckDB, with typed columns', async () => {
+    const pq = join(dir, 'o.parquet')
+    await engine.exec(
+      `COPY (SELECT 'c' || (i % 3) AS customer_id, TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR AS ordered_at,
+         CAST(i AS DECIMAL(10,2)) AS amount, i AS order_id FROM range(1, 11) t(i)) TO '${pq}' (FORMAT parquet)`,
+    )
+    const r = await orders(pq)
+    expect(r).toMatchObject({ format: 'parquet', rowsStored: 10, customers: 3 })
+    expect(await sumOf()).toEqual({ n: 10, s: 55 })
+    const last = await one<{ at: string }>(
+      "SELECT CAST(ordered_at AS VARCHAR) AS at FROM orders WHERE order_id = '10'",
+    )
+    expect(last.at).toBe('2024-01-01 10:00:00')
+  })
+})
+
+describe('bad input: clear message, store unchanged', () => {
+  let before: Record<string, string>
+  beforeEach(async () => {
+    await orders(CDNOW)
+    before = await fingerprint(engine)
+  })
+  afterEach(async () => {
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
+  const cases: [string, (dir: string) => string, RegExp][] = [
+    ['missing file', (d) => join(d, 'nope.csv'), /nope\.csv: file not found$/],
+    ['empty file', (d) => write(d, 'e.csv', ''), /e\.csv: the file is empty \(0 bytes\)$/],
+    [
+      'header only',
+      (d) => write(d, 'h.csv', 'customer_id,ordered_at,amount\n'),
+      /h\.csv: no data rows \(only a header\)$/,
+    ],
+    [
+      'missing required columns',
+      (d) => write(d, 'm.csv', 'customer_id,color\nc1,red\n'),
+      /m\.csv: missing required columns ordered_at, amount \(found: customer_id, color\)\. Name them with --map/,
+    ],
+    [
+      'PNG image',
+      (d) =>
+        write(
+          d,
+          'p.csv',
+          Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+        ),
+      /p\.csv: not a data file: it looks like a PNG image$/,
+    ],
+    [
+      'UTF-16 file',
+      (d) =>
+        write(
+          d,
+          'u.csv',
+          Buffer.from(`\ufeffcustomer_id,ordered_at,amount\nc1,2024-01-01,1\n`, 'utf16le'),
+        ),
+      /u\.csv: the file is UTF-16 encoded; save it as UTF-8/,
+    ],
+    ['directory', (d) => d, /is a directory, not a file$/],
+  ]
+  for (const [name, make, message] of cases) {
+    test(name, async () => {
+      const e = await importError(() => orders(make(dir)))
+      expect(e.message).toMatch(message)
+      expect(e.message).not.toMatch(/\n|at .*\.ts:\d+/)
+    })
+  }
+
+  test('invalid UTF-8 names the line', async () => {
+    const f = write(
+      dir,
+      'latin1.csv',
+      Buffer.concat([
+        Buffer.from('customer_id,ordered_at,amount\nc1,2024-01-01,1\nJos'),
+        Buffer.from([0xe9]),
+        Buffer.from(',2024-01-01,2\n'),
+      ]),
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([`${f}:3: invalid UTF-8: save the file as UTF-8`])
+  })
+
+  test('unparseable dates and amounts, missing values: one problem per bad value', async () => {
+    const f = write(
+      dir,
+      'bad.csv',
+      [
+        'customer_id,ordered_at,amount',
+        'c1,2024-01-01,10',
+        'c2,01/02/2024,10',
+        'c3,2024-01-01,ten',
+        ',2024-01-01,5',
+        'c5,2024-02-30,abc',
+      ].join('\n'),
+    )
+    const e = await importError(() => orders(f))
+    expect(e.message).toMatch(/4 bad rows; nothing was imported/)
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 ordered_at: cannot read '01/02/2024' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)`,
+      `${f}:4 amount: cannot read 'ten' as an amount`,
+      `${f}:5 customer_id: empty value: customer_id is required`,
+      `${f}:6 amount: cannot read 'abc' as an amount`,
+      `${f}:6 ordered_at: cannot read '2024-02-30' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)`,
+    ])
+  })
+
+  test('dates in the future (now + 1 day slack)', async () => {
+    const f = write(
+      dir,
+      'future.csv',
+      'customer_id,ordered_at,amount\nc1,2025-01-01T23:00:00Z,1\nc2,2025-01-03,1\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 ordered_at: date is in the future: 2025-01-03`,
+    ])
+  })
+
+  test('rows with the wrong number of columns', async () => {
+    const f = write(
+      dir,
+      'w.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,1\nc2,2024-01-01\nc3,2024-01-01,1,x\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3: wrong number of columns (expected 3, found 2)`,
+      `${f}:4: wrong number of columns (expected 3, found 4)`,
+    ])
+  })
+
+  test('malformed JSON lines', async () => {
+    const f = write(
+      dir,
+      'm.jsonl',
+      '{"customer_id":"c1","ordered_at":"2024-01-01","amount":1}\n{"customer_id":\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.message).toBe(`cannot read ${f}`)
+    expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:\\d+: malformed JSON`))
+  })
+
+  test('unknown kind and time zone are usage errors', async () => {
+    const f = write(dir, 'k.csv', 'customer_id,ordered_at,amount\nc1,2024-01-01,1\n')
+    await expect(importFile(engine, f, { kind: 'invoices' })).rejects.toThrow(
+      "unknown --kind 'invoices': use one of orders, order-lines, customers",
+    )
+    await expect(orders(f, { tz: 'Mars/Olympus' })).rejects.toThrow(
+      /unknown time zone 'Mars\/Olympus'/,
+    )
+  })
+
+  test('the printed list is capped at 20 problems, with the total kept', async () => {
+    const rows = ['customer_id,ordered_at,amount']
+    for (let i = 0; i < 25; i++) rows.push(`c${i},2024-01-01,x${i}`)
+    const e = await importError(() => orders(write(dir, 'many.csv', rows.join('\n'))))
+    expect(e.problems).toHaveLength(20)
+    expect(e.details.total).toBe(25)
+    expect(e.problems[0]?.line).toBe(2)
+  })
+
+  test('a failure after partial writes rolls back the whole import', async () => {
+    const f = write(dir, 'ok.csv', 'order_id,customer_id,ordered_at,amount\nZ-1,c1,2024-01-01,1\n')
+    await expect(
+      orders(f, {
+        onStage: (s: string) => {
+          if (s === 'orders-written') throw new Error('injected crash')
+        },
+      }),
+    ).rejects.toThrow('injected crash')
+    // the written order is gone once the transaction rolls back
+    expect(
+      (await one<{ n: number }>("SELECT count(*) AS n FROM orders WHERE order_id = 'Z-1'")).n,
+    ).toBe(0)
+  })
+})
+
+describe('--skip-bad-rows', () => {
+  test('imports the good rows and writes rejects with line and reason', async () => {
+    const f = write(
+      dir,
+      's.csv',
+      'customer_id,ordered_at,amount,note\nc1,2024-01-01,10,a\nc2,yesterday,10,b\nc3,2024-01-02,20,c\nc4,2024-01-03\nc5,2024-01-04,$5,e\n',
+    )
+    const r = await orders(f, { skipBadRows: true })
+    expect(r).toMatchObject({
+      rowsRead: 5,
+      rowsStored: 3,
+      rejected: 2,
+      rejectsFile: `${f}.rejects.csv`,
+    })
+    const rows = await engine.query<{ customer_id: string; source_line: number }>(
+      'SELECT customer_id, source_line FROM orders ORDER BY source_line',
+    )
+    // line numbers stay right after a row the CSV reader rejected
+    expect(rows).toEqual([
+      { customer_id: 'c1', source_line: 2 },
+      { customer_id: 'c3', source_line: 4 },
+      { customer_id: 'c5', source_line: 6 },
+    ])
+    const rejects = readFileSync(`${f}.rejects.csv`, 'utf8').trim().split('\n')
+    expect(rejects[0]).toBe('customer_id,ordered_at,amount,note,line,reason,raw_line')
+    expect(rejects[1]).toMatch(/^c2,yesterday,10,b,3,ordered_at: cannot read 'yesterday' as a date/)
+    expect(rejects[2]).toBe(',,,,5,"wrong number of columns (expected 4, found 2)","c4,2024-01-03"')
+  })
+
+  test('--rejects names the file', async () => {
+    const f = write(
+      dir,
+      's.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,x\nc2,2024-01-01,1\n',
+    )
+    const out = join(dir, 'bad-rows.csv')
+    const r = await orders(f, { skipBadRows: true, rejects: out })
+    expect(r.rejectsFile).toBe(out)
+    expect(readFileSync(out, 'utf8')).toContain(
+      "c1,2024-01-01,x,2,amount: cannot read 'x' as an amount",
+    )
+  })
+})
