@@ -1,0 +1,305 @@
+// Customer lifetime value: discounted expected transactions (DET) × expected spend × margin.
+// One discount function D(t) = (1 + annual rate)^(-t / unitsPerYear) = e^(-δt) for every method;
+// the methods differ only in when purchases are counted. Work is cached per distinct (x, T).
+import { DataError } from '../errors.ts'
+import type { BgParams } from './models/bg-family.ts'
+import * as bgFamily from './models/bg-family.ts'
+import { bgExpectedAlive } from './models/common.ts'
+import type { ParetoParams } from './models/pareto-nbd.ts'
+import * as pareto from './models/pareto-nbd.ts'
+import { lgamma } from './special.ts'
+
+/** Days per model unit → units per year (365.25-day year). */
+export function unitsPerYear(unitDays: number): number {
+  return 365.25 / unitDays
+}
+
+/** Continuous rate per model unit δ = ln(1 + annual rate) / unitsPerYear, so D(t) = e^(-δt). */
+export function discountRatePerUnit(annualRate: number, perYear: number): number {
+  if (!(annualRate >= 0) || !Number.isFinite(annualRate)) {
+    throw new DataError(`annual discount rate must be a finite number >= 0 (got ${annualRate})`)
+  }
+  if (!(perYear > 0)) throw new DataError(`units per year must be positive (got ${perYear})`)
+  return Math.log1p(annualRate) / perYear
+}
+
+// 10-point Gauss-Legendre on [-1, 1]
+const GL_X = [
+  -0.9739065285171717, -0.8650633666889845, -0.6794095682990244, -0.4333953941292472,
+  -0.1488743389816312, 0.1488743389816312, 0.4333953941292472, 0.6794095682990244,
+  0.8650633666889845, 0.9739065285171717,
+]
+const GL_W = [
+  0.0666713443086881, 0.1494513491505806, 0.219086362515982, 0.2692667193099963, 0.2955242247147529,
+  0.2955242247147529, 0.2692667193099963, 0.219086362515982, 0.1494513491505806, 0.0666713443086881,
+]
+
+/** ∫_a^b f with 10-point Gauss-Legendre on each of `panels` equal panels. */
+function gaussLegendre(f: (t: number) => number, a: number, b: number, panels: number): number {
+  const h = (b - a) / panels
+  let s = 0
+  for (let p = 0; p < panels; p++) {
+    const mid = a + (p + 0.5) * h
+    for (let i = 0; i < 10; i++) s += GL_W[i]! * f(mid + 0.5 * h * GL_X[i]!)
+  }
+  return 0.5 * h * s
+}
+
+/** ∫_0^∞ exp((1-s)w - z(e^w - 1)) dw: log-concave integrand, integrated on [0, W] by panels. */
+function expIntegralQuadrature(s: number, z: number): number {
+  const g = (w: number): number => (1 - s) * w - z * Math.expm1(w)
+  const wStar = s < 1 ? Math.max(0, Math.log((1 - s) / z)) : 0
+  const gMax = g(wStar)
+  let W = wStar + 1
+  while (g(W) > gMax - 45) W = W * 1.5 + 1
+  const f = (w: number): number => Math.exp(g(w) - gMax)
+  return Math.exp(gMax) * gaussLegendre(f, 0, W, Math.ceil(W * 4) + 8)
+}
+
+/**
+ * h(s, z) = ∫_0^∞ e^{-zv} (1+v)^{-s} dv = e^z E_s(z) = U(1, 2-s, z), for s > 0, z > 0: the
+ * Pareto/NBD discounting term (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2, where
+ * δ^(s-1) U(s, s; δ(β+T)) = (β+T)^(1-s) h(s, δ(β+T)) by Kummer's transformation).
+ * z >= 1: continued fraction (modified Lentz); z < 1: the series
+ * E_s(z) = Γ(1-s) z^(s-1) - Σ_k (-z)^k / (k! (k+1-s)); s within 1e-3 of an integer (where that series
+ * cancels): quadrature. Accurate to ~1e-12 relative against mpmath.
+ * @throws DataError for s <= 0 or z <= 0 (z = 0 is the undiscounted case, infinite when s <= 1).
+ */
+export function expIntegralScaled(s: number, z: number): number {
+  if (!(s > 0) || !(z > 0) || !Number.isFinite(s) || !Number.isFinite(z)) {
+    throw new DataError(`discounting term needs s > 0 and z > 0 (got s ${s}, z ${z})`)
+  }
+  if (z >= 1) {
+    const tiny = 1e-300
+    let b = z + s
+    let c = 1 / tiny
+    let d = 1 / b
+    let h = d
+    for (let i = 1; i < 10000; i++) {
+      const an = -i * (s - 1 + i)
+      b += 2
+      d = 1 / (an * d + b)
+      c = b + an / c
+      const del = c * d
+      h *= del
+      if (Math.abs(del - 1) < 1e-16) break
+    }
+    return h
+  }
+  const m = Math.round(s)
+  if (m >= 1 && Math.abs(s - m) < 1e-3) return expIntegralQuadrature(s, z)
+  // Γ(1-s) = π / (sin(πs) Γ(s)) by reflection; signs tracked explicitly
+  const sinPs = Math.sin(Math.PI * s)
+  const lead = (Math.PI / sinPs) * Math.exp((s - 1) * Math.log(z) - lgamma(s))
+  let sum = 0
+  let term = 1 // (-z)^k / k!
+  for (let k = 0; k < 200; k++) {
+    const add = term / (k + 1 - s)
+    sum += add
+    if (Math.abs(add) < 1e-17 * Math.abs(sum) && k > 2) break
+    term *= -z / (k + 1)
+  }
+  return Math.exp(z) * (lead - sum)
+}
+
+/** Which transaction model supplies the expected purchases. */
+export type ClvModel =
+  | { readonly model: 'bgnbd' | 'mbgnbd'; readonly params: BgParams }
+  | { readonly model: 'pareto'; readonly params: ParetoParams }
+
+export interface ClvOptions {
+  /** Horizon in model units; `Infinity` for lifetime. Default: one year (12 months) of units. */
+  readonly horizon?: number
+  /** Annual discount rate (0.1 = 10 % a year). Default 0.1. */
+  readonly annualDiscountRate?: number
+  /** Model units per year: 365.25/7 for weeks (default), 12 for months, 365.25 for days. */
+  readonly unitsPerYear?: number
+  /** Profit share of spend (scalar or per customer). Default 1: value in spend. */
+  readonly margin?: number | ArrayLike<number>
+  /**
+   * 'steps': purchases of each step (default 1 unit) discounted at the step's end, Σ D(t_j) ΔE(t_j);
+   * 'continuous': ∫ D(t) dE(t). Default: steps for BG/NBD and MBG/NBD, continuous (closed form) for
+   * Pareto/NBD. An infinite horizon is always continuous.
+   */
+  readonly method?: 'steps' | 'continuous'
+  /** Step length in units for 'steps'. Default 1. */
+  readonly step?: number
+}
+
+export interface ClvResult {
+  readonly pAlive: Float64Array
+  /** Undiscounted expected purchases over the horizon (NaN-free; Infinity only if horizon is). */
+  readonly expectedPurchases: Float64Array
+  /** Discounted expected transactions over the horizon. */
+  readonly discountedPurchases: Float64Array
+  /** DET × expected spend × margin. */
+  readonly value: Float64Array
+  /** The conventions used, for reports. */
+  readonly horizon: number
+  readonly deltaPerUnit: number
+  readonly method: 'steps' | 'continuous'
+}
+
+/** Σ_j D(t_j)[f(t_j) - f(t_{j-1})], t_j = min(j·step, H): purchases discounted at each step's end. */
+export function discountedSteps(
+  f: (t: number) => number,
+  horizon: number,
+  step: number,
+  delta: number,
+): number {
+  let prev = 0
+  let s = 0
+  const K = Math.ceil(horizon / step - 1e-12)
+  for (let j = 1; j <= K; j++) {
+    const t = Math.min(j * step, horizon)
+    const v = f(t)
+    s += Math.exp(-delta * t) * (v - prev)
+    prev = v
+  }
+  return s
+}
+
+/**
+ * ∫_0^H e^{-δt} dE(t) = e^{-δH}E(H) + δ ∫_0^H e^{-δt}E(t) dt (E(0) = 0). For H = ∞ the integral is
+ * taken in u = δt over [0, 40] (the neglected tail is below e^-40 of the total when E grows at most
+ * linearly), with Gauss-Legendre panels refined near 0.
+ */
+export function discountedContinuous(
+  f: (t: number) => number,
+  horizon: number,
+  delta: number,
+): number {
+  if (delta === 0) {
+    if (!Number.isFinite(horizon))
+      throw new DataError('an infinite horizon needs a discount rate > 0')
+    return f(horizon)
+  }
+  const U = Math.min(delta * horizon, 40)
+  const g = (u: number): number => Math.exp(-u) * f(u / delta)
+  let integral = 0
+  const cuts = [0, 0.25, 1, 3, 8, 16, 28, 40].filter((c) => c < U)
+  cuts.push(U)
+  for (let i = 0; i + 1 < cuts.length; i++) integral += gaussLegendre(g, cuts[i]!, cuts[i + 1]!, 2)
+  const end = Number.isFinite(horizon) && delta * horizon <= 40 ? Math.exp(-U) * f(horizon) : 0
+  return end + integral
+}
+
+/**
+ * Pareto/NBD discounted expected transactions of an ALIVE customer per unit of (r+x)/(α+T), over
+ * (T, T+H] under D(t) = e^{-δt}: E_μ[(1 - e^{-(μ+δ)H})/(μ+δ)], μ ~ Gamma(s, β+T)
+ * = B h(s, δB) - e^{-δH} (B/(B+H))^s (B+H) h(s, δ(B+H)), B = β+T (H = ∞ drops the second term).
+ * Multiplied by P(alive)(r+x)/(α+T) this is FHL 2005 "RFM and CLV" eq. 2 (H = ∞).
+ */
+export function paretoDiscountedAlive(
+  s: number,
+  B: number,
+  delta: number,
+  horizon: number,
+): number {
+  if (delta === 0) {
+    if (!Number.isFinite(horizon)) {
+      throw new DataError('an infinite horizon needs a discount rate > 0')
+    }
+    const L = Math.log1p(horizon / B)
+    return Math.abs((s - 1) * L) < 1e-10 ? B * L : (B * -Math.expm1(-(s - 1) * L)) / (s - 1)
+  }
+  const first = B * expIntegralScaled(s, delta * B)
+  if (!Number.isFinite(horizon)) return first
+  const BH = B + horizon
+  const second =
+    Math.exp(-delta * horizon + s * Math.log(B / BH)) * BH * expIntegralScaled(s, delta * BH)
+  return Math.max(first - second, 0)
+}
+
+/**
+ * Discounted expected profit per customer: CLV_i = margin_i × E[M]_i × DET_i, with DET from the
+ * transaction model (BG/NBD and MBG/NBD: discrete steps of `step` units by default; Pareto/NBD: the
+ * closed form). Vectorized over typed arrays; the model-specific part is computed once per distinct
+ * (x, T). See docs/models.md for the conventions and a worked example.
+ * @example scoreClv({ model: 'bgnbd', params }, { x, tx, T }, spend, { margin: 0.3 })
+ * @throws DataError on invalid options (negative rate, infinite horizon without discounting).
+ */
+export function scoreClv(
+  m: ClvModel,
+  h: {
+    readonly x: ArrayLike<number>
+    readonly tx: ArrayLike<number>
+    readonly T: ArrayLike<number>
+  },
+  spend: ArrayLike<number> | number,
+  opts: ClvOptions = {},
+): ClvResult {
+  const perYear = opts.unitsPerYear ?? 365.25 / 7
+  const horizon = opts.horizon ?? perYear
+  if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
+  const delta = discountRatePerUnit(opts.annualDiscountRate ?? 0.1, perYear)
+  const step = opts.step ?? 1
+  if (!(step > 0)) throw new DataError(`step must be positive (got ${step})`)
+  const infinite = !Number.isFinite(horizon)
+  const method: 'steps' | 'continuous' = infinite
+    ? 'continuous'
+    : (opts.method ?? (m.model === 'pareto' ? 'continuous' : 'steps'))
+  const n = h.x.length
+  const scoreHorizon = infinite ? 1 : horizon
+  const scored =
+    m.model === 'pareto'
+      ? pareto.scoreAll(m.params, h, scoreHorizon)
+      : bgFamily.bgScoreAll(m.model === 'mbgnbd' ? 1 : 0, m.params, h, scoreHorizon)
+  const { pAlive } = scored
+  const expected = infinite ? new Float64Array(n).fill(Number.POSITIVE_INFINITY) : scored.expected
+  const det = new Float64Array(n)
+  const cache = new Map<number, Map<number, number>>()
+  for (let i = 0; i < n; i++) {
+    const x = h.x[i]!
+    const T = h.T[i]!
+    let byX = cache.get(T)
+    if (byX === undefined) {
+      byX = new Map()
+      cache.set(T, byX)
+    }
+    let v = byX.get(x)
+    if (v === undefined) {
+      if (m.model === 'pareto') {
+        const p = m.params
+        const B = p.beta + T
+        const rate = (p.r + x) / (p.alpha + T)
+        if (method === 'continuous') v = rate * paretoDiscountedAlive(p.s, B, delta, horizon)
+        else
+          v =
+            rate * discountedSteps((t) => paretoDiscountedAlive(p.s, B, 0, t), horizon, step, delta)
+      } else {
+        const p = m.params
+        const k = m.model === 'mbgnbd' ? 1 : 0
+        const f = (t: number): number => bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
+        v =
+          method === 'steps'
+            ? discountedSteps(f, horizon, step, delta)
+            : discountedContinuous(f, horizon, delta)
+      }
+      byX.set(x, v)
+    }
+    det[i] = pAlive[i]! * v
+  }
+  const value = new Float64Array(n)
+  const margin = opts.margin ?? 1
+  for (let i = 0; i < n; i++) {
+    const mi = typeof margin === 'number' ? margin : margin[i]!
+    const si = typeof spend === 'number' ? spend : spend[i]!
+    const v = det[i]! * si * mi
+    if (!Number.isFinite(v)) {
+      throw new DataError(`customer ${i + 1}: value is not finite (spend ${si}, margin ${mi})`, {
+        row: i + 1,
+      })
+    }
+    value[i] = v
+  }
+  return {
+    pAlive,
+    expectedPurchases: expected,
+    discountedPurchases: det,
+    value,
+    horizon,
+    deltaPerUnit: delta,
+    method,
+  }
+}
