@@ -1,0 +1,117 @@
+// `loyals generate`: write a seeded synthetic company (orders, lines, customers, referrals,
+// engagement, tickets, returns, surveys, costs) that `loyals import --kind ...` reads.
+import type { Command } from 'commander'
+import { UsageError } from '../../errors.ts'
+import { DEFAULT_OPTIONS, type GenerateOptions } from '../../service/generate/company.ts'
+import { PLANTS, type Plant } from '../../service/generate/params.ts'
+import { type GenerateFormat, writeCompany } from '../../service/generate/write.ts'
+import { printJson, println, table } from '../output.ts'
+
+interface GenerateFlags {
+  out: string
+  customers: string
+  seed: string
+  start: string
+  end: string
+  plant?: string | false
+  format: string
+  json?: boolean
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Turn the flags into generator options; every bad value is a UsageError naming the flag. */
+export function parseGenerateFlags(f: GenerateFlags): {
+  opts: GenerateOptions
+  format: GenerateFormat
+} {
+  const customers = Number(f.customers)
+  if (!Number.isInteger(customers) || customers < 1 || customers > 10_000_000) {
+    throw new UsageError(
+      `--customers must be a whole number from 1 to 10000000, got '${f.customers}'`,
+    )
+  }
+  const seed = Number(f.seed)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${f.seed}'`)
+  for (const [flag, v] of [
+    ['--start', f.start],
+    ['--end', f.end],
+  ] as const) {
+    if (!DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+      throw new UsageError(`${flag} must be a date YYYY-MM-DD, got '${v}'`)
+    }
+  }
+  if (Date.parse(`${f.end}T00:00:00Z`) - Date.parse(`${f.start}T00:00:00Z`) < 30 * 86_400_000) {
+    throw new UsageError('--end must be at least 30 days after --start')
+  }
+  if (Date.parse(`${f.end}T23:59:59Z`) > Date.now()) {
+    throw new UsageError(`--end ${f.end} is in the future: import would reject those orders`)
+  }
+  let plants: Plant[]
+  if (f.plant === false) plants = []
+  else if (f.plant === undefined) plants = [...PLANTS]
+  else {
+    plants = []
+    for (const p of f.plant
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      if (!(PLANTS as readonly string[]).includes(p)) {
+        throw new UsageError(`unknown --plant '${p}' (choose from ${PLANTS.join(', ')})`)
+      }
+      plants.push(p as Plant)
+    }
+  }
+  if (f.format !== 'csv' && f.format !== 'csv.gz') {
+    throw new UsageError(`--format must be csv or csv.gz, got '${f.format}'`)
+  }
+  return {
+    opts: { customers, seed, start: f.start, end: f.end, plants },
+    format: f.format,
+  }
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('Write a seeded synthetic company (orders, customers, referrals, tickets ...)')
+    .requiredOption('--out <dir>', 'directory for the files')
+    .option('--customers <n>', 'number of customers', String(DEFAULT_OPTIONS.customers))
+    .option('--seed <n>', 'random seed (same seed, same files)', String(DEFAULT_OPTIONS.seed))
+    .option('--start <date>', 'first day of history', DEFAULT_OPTIONS.start)
+    .option('--end <date>', 'last day of history', DEFAULT_OPTIONS.end)
+    .option('--plant <list>', `planted effects (default all: ${PLANTS.join(',')})`)
+    .option('--no-plant', 'a company without planted effects')
+    .option('--format <fmt>', 'csv or csv.gz', 'csv')
+    .option('--json', 'print what was written as JSON')
+    .action(async (flags: GenerateFlags) => {
+      const { opts, format } = parseGenerateFlags(flags)
+      const t0 = performance.now()
+      const { truth, files } = await writeCompany(opts, flags.out, format)
+      const seconds = (performance.now() - t0) / 1000
+      if (flags.json) {
+        printJson({
+          out: flags.out,
+          seconds,
+          files,
+          options: truth.options,
+          pathPairCustomers: truth.pathPairCustomers,
+          lapsedBest: truth.lapsedBestIds.length,
+        })
+        return
+      }
+      println(
+        table(
+          ['file', 'rows'],
+          files.map((f) => [f.name, f.rows]),
+        ),
+      )
+      println('')
+      println(
+        `${opts.customers} customers, seed ${opts.seed}, ${opts.start} to ${opts.end}, planted: ${
+          truth.options.plants.join(', ') || 'none'
+        } (${seconds.toFixed(1)} s)`,
+      )
+      println(`Files, costs.json and truth.json (what was planted) are in ${flags.out}`)
+    })
+}
