@@ -1,0 +1,165 @@
+import { describe, expect, test } from 'vitest'
+import { DEFAULT_VALUE_CONFIG } from './config.ts'
+import { buildReasons, formatDuration, moneyFormatter } from './reasons.ts'
+
+const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
+
+describe('buildReasons', () => {
+  test('the tier, referral and profit reasons with figures, ranked by money', () => {
+    const reasons = buildReasons(
+      {
+        tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
+        referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 },
+        profit: { past: 5200, predicted: 1970, orders: 23 },
+      },
+      { currency, limit: 5 },
+    )
+    // amounts: tier 8,410 > past profit 5,200 > predicted 1,970 > referrals 1,240
+    expect(reasons).toEqual([
+      { code: 'tier_rank', text: 'top 2 % by total value ($8,410)', amount: 8410 },
+      { code: 'past_profit', text: 'earned $5,200 profit from 23 orders', amount: 5200 },
+      { code: 'predicted_profit', text: 'expected to bring $1,970 more profit', amount: 1970 },
+      { code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 },
+    ])
+    // top N
+    expect(
+      buildReasons(
+        {
+          tier: { name: 'P', basis: 'rank', totalValue: 1, topPercent: 2 },
+          profit: { past: 5, orders: 1 },
+        },
+        { currency, limit: 1 },
+      ).map((r) => r.code),
+    ).toEqual(['past_profit'])
+  })
+
+  test('a customer served at a loss names tickets, hours and returns', () => {
+    // 14 tickets, 360 min = 6 h at $0.50/min = $180; 3 returns at $8 + 10 % of $80 = $32
+    // service cost 180 + 32 = 212
+    const [loss] = buildReasons(
+      {
+        profit: {
+          past: -143.8,
+          orders: 4,
+          tickets: 14,
+          ticketMinutes: 360,
+          ticketCost: 180,
+          returns: 3,
+          returnCost: 32,
+        },
+      },
+      { currency },
+    )
+    expect(loss).toEqual({
+      code: 'served_at_loss',
+      text: 'served at a loss: 14 support tickets (6 h) and 3 returns cost $212',
+      amount: -212,
+    })
+  })
+
+  test('a loss without tickets or returns blames shipping and fees', () => {
+    const [loss] = buildReasons(
+      { profit: { past: -8.2, orders: 1, otherCost: 38.2 } },
+      { currency },
+    )
+    expect(loss?.text).toBe(
+      'served at a loss: shipping, fees and discounts of $38 exceed the margin (profit -$8)',
+    )
+  })
+
+  test('cadence, overdue and a lapsed type', () => {
+    // usual gap 35 days = 5 weeks; 730 days = 2 years; 133 days since last = 19 weeks
+    const cadence = { orders: 21, usualGapDays: 35, tenureDays: 730, daysSinceLast: 133 }
+    const r = buildReasons({ cadence }, { currency, limit: 5 })
+    expect(r.map((x) => x.text)).toEqual([
+      'buys every 5 weeks for 2 years',
+      'no order in 19 weeks against a usual 5',
+    ])
+    // when the type already says it, "overdue" is not repeated
+    const lapsed = buildReasons(
+      { cadence, loyalty: { type: 'lapsed', rule: 'overdue' } },
+      { currency, limit: 5 },
+    )
+    expect(lapsed.map((x) => x.text)).toEqual([
+      'lapsed: no order in 19 weeks against a usual 5',
+      'buys every 5 weeks for 2 years',
+    ])
+  })
+
+  test('loyalty type texts cite the rule that fired', () => {
+    const type = (facts: Parameters<typeof buildReasons>[0]) =>
+      buildReasons(facts, { currency }).find((r) => r.code === 'loyalty_type')?.text
+    expect(
+      type({
+        loyalty: { type: 'lucrative_loyal', rule: 'high_value_connected' },
+        valuePercentile: 95,
+        referrals: { direct: 2, directValue: 300, indirect: 0, value: 300 },
+        engagement: { percentile: 88, reviews: 1 },
+        nps: 10,
+      }),
+    ).toBe(
+      'lucrative loyal: top 5 % by value with 2 referrals, 1 review, promoter (NPS 10), engagement in the top 12 %',
+    )
+    expect(
+      type({ loyalty: { type: 'lazy_loyal', rule: 'price_driven' }, priceDrivenShare: 0.7 }),
+    ).toBe('lazy loyal: 70 % of orders used a discount or promotion')
+    expect(type({ loyalty: { type: 'limited_loyal', rule: 'detractor' }, nps: 3 })).toBe(
+      'limited loyal: detractor (NPS answer 3)',
+    )
+    expect(type({ loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.18 })).toBe(
+      'lapsed: 18 % chance of still being active',
+    )
+    expect(
+      type({
+        loyalty: { type: 'one_time_buyer', rule: 'single_purchase' },
+        cadence: { orders: 1, usualGapDays: Number.NaN, tenureDays: 0, daysSinceLast: 210 },
+      }),
+    ).toBe('one-time buyer: a single order, 7 months ago')
+  })
+
+  test('tier held by grace, threshold tiers, segment and engagement', () => {
+    const r = buildReasons(
+      {
+        tier: {
+          name: 'Gold',
+          basis: 'threshold',
+          totalValue: 2800,
+          boundary: 3000,
+          heldByGrace: true,
+          graceLeft: 10,
+        },
+        segment: { name: 'Champions', daysSinceLast: 12, orders: 23, revenue: 4900 },
+        engagement: { percentile: 92 },
+      },
+      { currency, limit: 5 },
+    )
+    expect(r.map((x) => x.text)).toEqual([
+      'kept in Gold for 10 more days (grace period): total value $2,800 is below its $3,000 minimum',
+      'Champions: last order 12 days ago, 23 orders, $4,900 spent',
+      'more engaged than 92 % of customers',
+    ])
+    const t = buildReasons(
+      { tier: { name: 'Gold', basis: 'threshold', totalValue: 3100, boundary: 3000 } },
+      { currency },
+    )
+    expect(t[0]?.text).toBe('total value $3,100 reaches the Gold minimum of $3,000')
+  })
+})
+
+describe('formatting', () => {
+  test('currency is configurable', () => {
+    expect(moneyFormatter({ code: 'EUR', locale: 'de-DE', decimals: 2 })(1240.5)).toBe(
+      '1.240,50\u00a0€',
+    ) // de-DE puts a no-break space before €
+    expect(moneyFormatter({ code: null, locale: 'en-US', decimals: 0 })(1240.4)).toBe('1,240')
+    expect(moneyFormatter({ code: 'XYZ1', locale: 'en-US', decimals: 0 })(5)).toBe('5 XYZ1')
+  })
+
+  test('durations in the unit people use', () => {
+    expect(formatDuration(1)).toBe('1 day')
+    expect(formatDuration(35)).toBe('5 weeks')
+    expect(formatDuration(210)).toBe('7 months')
+    expect(formatDuration(730)).toBe('2 years')
+    expect(formatDuration(913)).toBe('2.5 years')
+  })
+})

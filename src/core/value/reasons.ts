@@ -1,0 +1,335 @@
+// Plain-language reasons with figures for a customer's tier, segment and loyalty type. The service
+// gathers the facts; this file only words them, ranks them by money impact and keeps the top N, so
+// texts are testable without a database. Formatting (currency, locale) comes from the configuration.
+import type { CurrencyConfig } from './config.ts'
+import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
+
+export const REASON_CODES = [
+  'tier_rank',
+  'tier_threshold',
+  'tier_grace',
+  'referrals',
+  'served_at_loss',
+  'past_profit',
+  'predicted_profit',
+  'loyalty_type',
+  'segment',
+  'cadence',
+  'overdue',
+  'engagement',
+] as const
+export type ReasonCode = (typeof REASON_CODES)[number]
+
+/** One reason. `amount` is its money impact (signed) when it has one; ranking uses |amount|. */
+export interface Reason {
+  readonly code: ReasonCode
+  readonly text: string
+  readonly amount?: number
+}
+
+/** Everything a reason may cite, for one customer. Leave out what is unknown. */
+export interface ReasonFacts {
+  readonly tier?: {
+    readonly name: string
+    readonly basis: 'rank' | 'threshold'
+    readonly totalValue: number
+    /** basis 'rank': the tier's cumulative top share in percent (2 for "top 2 %"). */
+    readonly topPercent?: number
+    /** The tier's minimum total value (its boundary). */
+    readonly boundary?: number
+    readonly heldByGrace?: boolean
+    readonly graceLeft?: number
+    readonly graceUnit?: 'days' | 'runs'
+  }
+  readonly segment?: {
+    readonly name: string
+    readonly daysSinceLast: number
+    readonly orders: number
+    readonly revenue: number
+  }
+  readonly loyalty?: { readonly type: LoyaltyType; readonly rule: LoyaltyRule }
+  readonly referrals?: {
+    readonly direct: number
+    readonly directValue: number
+    /** Customers referred by the customers they referred (within the counted depth). */
+    readonly indirect: number
+    readonly value: number
+  }
+  readonly profit?: {
+    readonly past: number
+    readonly predicted?: number
+    readonly orders: number
+    readonly tickets?: number
+    readonly ticketMinutes?: number
+    readonly ticketCost?: number
+    readonly returns?: number
+    readonly returnCost?: number
+    /** Shipping, payment fees and discounts counted as cost. */
+    readonly otherCost?: number
+  }
+  readonly cadence?: {
+    readonly orders: number
+    readonly usualGapDays: number
+    readonly tenureDays: number
+    readonly daysSinceLast: number
+  }
+  readonly engagement?: { readonly percentile: number; readonly reviews?: number }
+  readonly nps?: number
+  readonly pAlive?: number
+  readonly priceDrivenShare?: number
+  readonly valuePercentile?: number
+}
+
+export interface ReasonOptions {
+  readonly currency: CurrencyConfig
+  /** How many reasons to return (default 3). */
+  readonly limit?: number
+  /** "no order in ..." is stated when days since last >= this multiple of the usual gap (default 2). */
+  readonly overdueMultiple?: number
+  /** Engagement is cited from this percentile up (default 75). */
+  readonly engagementMinPercentile?: number
+  /** NPS answers from this value up are cited as "promoter" (default 9). */
+  readonly promoterMin?: number
+}
+
+const formatters = new Map<string, { readonly f: Intl.NumberFormat; readonly suffix: string }>()
+
+/**
+ * A money formatter for the configured currency and locale, whole units by default. An unknown
+ * currency code or locale prints a plain en-US number followed by the code rather than failing.
+ * @example moneyFormatter({ code: 'USD', locale: 'en-US', decimals: 0 })(1240) // '$1,240'
+ */
+export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
+  const key = `${c.locale}|${c.code ?? ''}|${c.decimals}`
+  let entry = formatters.get(key)
+  if (!entry) {
+    const digits = { minimumFractionDigits: c.decimals, maximumFractionDigits: c.decimals }
+    try {
+      const opts: Intl.NumberFormatOptions = c.code
+        ? { style: 'currency', currency: c.code, ...digits }
+        : digits
+      entry = { f: new Intl.NumberFormat(c.locale, opts), suffix: '' }
+    } catch {
+      entry = { f: new Intl.NumberFormat('en-US', digits), suffix: c.code ? ` ${c.code}` : '' }
+    }
+    formatters.set(key, entry)
+  }
+  const { f, suffix } = entry
+  return (n: number) => `${f.format(n)}${suffix}`
+}
+
+type Unit = 'day' | 'week' | 'month' | 'year'
+const UNIT_DAYS: Record<Unit, number> = { day: 1, week: 7, month: 30.4375, year: 365.25 }
+
+/** The unit people use for a span of this many days. */
+export function durationUnit(days: number): Unit {
+  if (days < 14) return 'day'
+  if (days < 120) return 'week'
+  if (days < 730) return 'month'
+  return 'year'
+}
+
+function count(days: number, unit: Unit): number {
+  const v = days / UNIT_DAYS[unit]
+  // years to the half ("1.5 years"), others whole
+  return unit === 'year' ? Math.round(v * 2) / 2 : Math.max(1, Math.round(v))
+}
+
+/**
+ * A span in words, in the given or the natural unit.
+ * @example formatDuration(730) // '2 years';  formatDuration(35) // '5 weeks'
+ */
+export function formatDuration(days: number, unit: Unit = durationUnit(days)): string {
+  const v = count(days, unit)
+  return `${v} ${unit}${v === 1 ? '' : 's'}`
+}
+
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+
+function hours(minutes: number): string {
+  if (minutes < 60) return `${Math.round(minutes)} min`
+  return `${Math.round((minutes / 60) * 10) / 10} h`
+}
+
+const pct = (p: number) => `${Math.round(p)} %`
+
+const TYPE_NAME: Record<LoyaltyType, string> = {
+  lucrative_loyal: 'lucrative loyal',
+  limited_loyal: 'limited loyal',
+  lazy_loyal: 'lazy loyal',
+  one_time_buyer: 'one-time buyer',
+  lapsed: 'lapsed',
+}
+
+function overdueText(daysSinceLast: number, usualGapDays: number): string {
+  const unit = durationUnit(usualGapDays)
+  const since = count(daysSinceLast, unit)
+  return `no order in ${plural(since, unit)} against a usual ${count(usualGapDays, unit)}`
+}
+
+function loyaltyText(f: ReasonFacts, promoterMin: number): string {
+  const l = f.loyalty as NonNullable<ReasonFacts['loyalty']>
+  const name = TYPE_NAME[l.type]
+  const c = f.cadence
+  switch (l.rule) {
+    case 'single_purchase':
+      return c
+        ? `${name}: a single order, ${formatDuration(c.daysSinceLast)} ago`
+        : `${name}: a single order`
+    case 'p_alive_low':
+      return f.pAlive === undefined
+        ? `${name}: unlikely to still be active`
+        : `${name}: ${pct(f.pAlive * 100)} chance of still being active`
+    case 'overdue':
+      return c ? `${name}: ${overdueText(c.daysSinceLast, c.usualGapDays)}` : `${name}: overdue`
+    case 'detractor':
+      return f.nps === undefined ? `${name}: detractor` : `${name}: detractor (NPS answer ${f.nps})`
+    case 'high_value_connected': {
+      const signs: string[] = []
+      const r = f.referrals
+      if (r && r.direct > 0) signs.push(plural(r.direct, 'referral'))
+      const reviews = f.engagement?.reviews ?? 0
+      if (reviews > 0) signs.push(plural(reviews, 'review'))
+      if (f.nps !== undefined && f.nps >= promoterMin) signs.push(`promoter (NPS ${f.nps})`)
+      if (f.engagement && f.engagement.percentile > 0) {
+        signs.push(`engagement in the top ${pct(Math.max(1, 100 - f.engagement.percentile))}`)
+      }
+      const top =
+        f.valuePercentile === undefined
+          ? 'high value'
+          : `top ${pct(Math.max(1, 100 - f.valuePercentile))} by value`
+      return signs.length ? `${name}: ${top} with ${signs.join(', ')}` : `${name}: ${top}`
+    }
+    case 'price_driven':
+      return f.priceDrivenShare === undefined
+        ? `${name}: buys mostly on discount`
+        : `${name}: ${pct(f.priceDrivenShare * 100)} of orders used a discount or promotion`
+    case 'switching_cost':
+      return `${name}: stays because leaving has a cost (contract, subscription or balance)`
+    case 'disengaged':
+      return `${name}: buys again but shows no engagement, referral or review`
+    case 'repeat_transactional':
+      return `${name}: buys again without the value or signs of connection of a lucrative loyal`
+  }
+  return name
+}
+
+/**
+ * The top reasons for a customer's tier, segment and type, in plain words with figures, ranked by
+ * money impact (|amount|, largest first), then reasons without an amount in this order: loyalty
+ * type, segment, cadence, overdue, engagement.
+ * @example buildReasons({ referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 } },
+ *   { currency }) // [{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }]
+ */
+export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
+  const money = moneyFormatter(opts.currency)
+  const out: Reason[] = []
+  const t = f.tier
+  if (t) {
+    if (t.heldByGrace && t.boundary !== undefined) {
+      const left = t.graceLeft ?? 0
+      const unit =
+        t.graceUnit === 'runs' ? plural(left, 'more scoring run') : plural(left, 'more day')
+      out.push({
+        code: 'tier_grace',
+        text: `kept in ${t.name} for ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(t.boundary)} minimum`,
+        amount: t.totalValue,
+      })
+    } else if (t.basis === 'rank' && t.topPercent !== undefined) {
+      out.push({
+        code: 'tier_rank',
+        text: `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
+        amount: t.totalValue,
+      })
+    } else if (t.boundary !== undefined && Number.isFinite(t.boundary)) {
+      out.push({
+        code: 'tier_threshold',
+        text: `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(t.boundary)}`,
+        amount: t.totalValue,
+      })
+    }
+  }
+  const r = f.referrals
+  if (r && r.direct > 0) {
+    let text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+    if (r.indirect > 0) {
+      text += ` (and ${r.indirect.toLocaleString('en-US')} more through them; referral value ${money(r.value)})`
+    }
+    out.push({ code: 'referrals', text, amount: r.value })
+  }
+  const p = f.profit
+  if (p) {
+    const serviceCost = (p.ticketCost ?? 0) + (p.returnCost ?? 0)
+    if (p.past < 0) {
+      const parts: string[] = []
+      if ((p.tickets ?? 0) > 0) {
+        const mins = p.ticketMinutes ?? 0
+        parts.push(
+          `${plural(p.tickets ?? 0, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`,
+        )
+      }
+      if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
+      if (parts.length > 0) {
+        out.push({
+          code: 'served_at_loss',
+          text: `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`,
+          amount: -serviceCost,
+        })
+      } else {
+        out.push({
+          code: 'served_at_loss',
+          text: `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
+          amount: p.past,
+        })
+      }
+    } else if (p.past > 0) {
+      out.push({
+        code: 'past_profit',
+        text: `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
+        amount: p.past,
+      })
+    }
+    if (p.predicted !== undefined && p.predicted !== 0) {
+      out.push({
+        code: 'predicted_profit',
+        text:
+          p.predicted > 0
+            ? `expected to bring ${money(p.predicted)} more profit`
+            : `expected to cost ${money(-p.predicted)} more than they bring`,
+        amount: p.predicted,
+      })
+    }
+  }
+  const ranked = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
+
+  if (f.loyalty) ranked.push({ code: 'loyalty_type', text: loyaltyText(f, opts.promoterMin ?? 9) })
+  const s = f.segment
+  if (s) {
+    ranked.push({
+      code: 'segment',
+      text: `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
+    })
+  }
+  const c = f.cadence
+  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
+    const unit = durationUnit(c.usualGapDays)
+    const every = count(c.usualGapDays, unit)
+    ranked.push({
+      code: 'cadence',
+      text: `buys every ${every === 1 ? unit : `${every} ${unit}s`} for ${formatDuration(c.tenureDays)}`,
+    })
+    const already = f.loyalty?.rule === 'overdue'
+    if (!already && c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays) {
+      ranked.push({ code: 'overdue', text: overdueText(c.daysSinceLast, c.usualGapDays) })
+    }
+  }
+  const e = f.engagement
+  if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
+    ranked.push({
+      code: 'engagement',
+      text: `more engaged than ${pct(e.percentile)} of customers`,
+    })
+  }
+  return ranked.slice(0, opts.limit ?? 3)
+}
