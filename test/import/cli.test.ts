@@ -1,0 +1,190 @@
+// `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { CLI, runCli, tempDir } from '../helpers/cli.ts'
+import { CDNOW, FIXTURES, fingerprint, write } from './helpers.ts'
+
+async function storeOf(db: string): Promise<Record<string, string>> {
+  const e = await openWorkspace(db)
+  try {
+    return await fingerprint(e)
+  } finally {
+    await e.close()
+  }
+}
+
+describe('loyals import', () => {
+  let dir: string
+  let db: string
+  beforeAll(() => {
+    dir = tempDir('loyals-import-cli-')
+    db = join(dir, 'w.duckdb')
+  })
+
+  test('imports CDNOW and prints a summary; --json prints the same as JSON', () => {
+    const r = runCli(['import', CDNOW, '--db', db])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('6919 rows read, 6919 orders (6919 new, 0 updated, 0 unchanged)')
+    expect(r.stdout).toContain('2357 customers, orders from 1997-01-01 to 1998-06-30')
+    const j = runCli(['import', CDNOW, '--db', db, '--json'])
+    expect(j.code).toBe(0)
+    const out = JSON.parse(j.stdout)
+    expect(out).toMatchObject({ rowsRead: 6919, inserted: 0, unchanged: 6919, customers: 2357 })
+  })
+
+  test('LOYALS_DB selects the workspace; --map is repeatable and comma-separated', async () => {
+    const other = join(dir, 'env.duckdb')
+    const f = write(dir, 'm.csv', 'who,when,net,ref\nc1,2024-01-02,8,R1\nc2,2024-01-03,9,R2\n')
+    const r = runCli(
+      ['import', f, '--map', 'customer_id=who,ordered_at=when', '--map', 'amount=net', '--json'],
+      { env: { LOYALS_DB: other } },
+    )
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).columns).toMatchObject({
+      customer_id: 'who',
+      ordered_at: 'when',
+      amount: 'net',
+    })
+    expect((await storeOf(other)).orders).toMatch(/^2:/)
+  })
+
+  test('bad rows: exit 1, file:line column: reason, no stack trace, store unchanged', async () => {
+    const before = await storeOf(db)
+    const f = write(
+      dir,
+      'bad.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,1\nc2,2024-01-01,abc\n',
+    )
+    const r = runCli(['import', f, '--db', db])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.split('\n')).toEqual([
+      `error: ${f}: 1 bad row; nothing was imported. Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.`,
+      `  ${f}:3 amount: cannot read 'abc' as an amount`,
+      '',
+    ])
+    expect(await storeOf(db)).toEqual(before)
+  })
+
+  test('more than 20 problems print 20 and "... and N more"', () => {
+    const rows = ['customer_id,ordered_at,amount']
+    for (let i = 0; i < 23; i++) rows.push(`c${i},someday,1`)
+    const r = runCli(['import', write(dir, 'many.csv', rows.join('\n')), '--db', db])
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(22)
+    expect(lines[21]).toBe('  ... and 3 more')
+  })
+
+  test.each([
+    [
+      'missing file',
+      ['import', '/nonexistent/orders.csv'],
+      1,
+      /^error: \/nonexistent\/orders\.csv: file not found\n$/,
+    ],
+    [
+      'unknown kind',
+      ['import', CDNOW, '--kind', 'invoices'],
+      2,
+      /^error: unknown --kind 'invoices'/,
+    ],
+    [
+      'bad time zone',
+      ['import', CDNOW, '--tz', 'Nowhere'],
+      2,
+      /^error: unknown time zone 'Nowhere'/,
+    ],
+  ])('%s: one line, exit code', async (_name, args, code, message) => {
+    const before = await storeOf(db)
+    const r = runCli([...args, '--db', db])
+    expect(r.code).toBe(code)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(await storeOf(db)).toEqual(before)
+  })
+
+  test('--skip-bad-rows imports the rest and writes rejects; --tz and --date-format apply', () => {
+    const f = write(
+      dir,
+      'skip.csv',
+      'order,customer,date,total\nS1,c1,10/03/2024 23:30,5\nS2,c2,31/02/2024 10:00,6\n',
+    )
+    const rej = join(dir, 'rej.csv')
+    const r = runCli([
+      'import',
+      f,
+      '--db',
+      join(dir, 'skip.duckdb'),
+      '--skip-bad-rows',
+      '--rejects',
+      rej,
+      '--tz',
+      'America/New_York',
+      '--date-format',
+      '%d/%m/%Y %H:%M',
+      '--json',
+    ])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out).toMatchObject({ rowsStored: 1, rejected: 1, rejectsFile: rej })
+    expect(out.firstDate).toBe('2024-03-10')
+  })
+
+  test('Shopify orders export is recognised from the command line', () => {
+    const r = runCli([
+      'import',
+      join(FIXTURES, 'shopify_orders_export.csv'),
+      '--db',
+      join(dir, 'shop.duckdb'),
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('(shopify orders export): 7 rows read, 4 orders')
+    expect(r.stdout).toContain('7 order lines')
+  })
+})
+
+describe('atomicity under SIGKILL', () => {
+  test('killing the process after orders were written (before commit) leaves the store as it was', async () => {
+    const dir = tempDir('loyals-kill-')
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', CDNOW, '--db', db]).code).toBe(0)
+    const big = join(dir, 'big.csv')
+    const e = await openWorkspace(join(dir, 'gen.duckdb'))
+    await e.exec(`COPY (SELECT 'K-' || i AS order_id, 'c' || (i % 50000) AS customer_id,
+        DATE '2020-01-01' + CAST(i % 1500 AS INTEGER) AS ordered_at, (i % 997) / 10.0 AS amount
+      FROM range(400000) t(i)) TO '${big}' (HEADER)`)
+    await e.close()
+    const before = await storeOf(db)
+
+    const child = spawn(
+      process.execPath,
+      [CLI, 'import', big, '--db', db, '--pause-at', 'orders-written'],
+      {
+        env: { ...process.env, TZ: 'UTC' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stderr = ''
+    const paused = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        if (stderr.includes('paused at orders-written')) resolve()
+      })
+      child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
+    })
+    await paused
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+
+    expect(await storeOf(db)).toEqual(before)
+    // and the workspace still works: the same import now lands in full
+    const r = runCli(['import', big, '--db', db, '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).inserted).toBe(400000)
+  }, 120_000)
+})
