@@ -34,3 +34,68 @@ export type { BgParams } from './core/models/bgnbd.ts'
 export { mbgnbd } from './core/models/mbgnbd.ts'
 export { paretoNbd } from './core/models/pareto-nbd.ts'
 export type { ParetoParams } from './core/models/pareto-nbd.ts'
+export {
+  ENGAGEMENT_EVENT_TYPES,
+  ValueConfigSchema,
+  parseValueConfig,
+  DEFAULT_VALUE_CONFIG,
+} from './core/value/config.ts'
+export type {
+  EngagementEventType,
+  ValueConfig,
+  ValueConfigInput,
+  CurrencyConfig,
+  CostRates,
+  ReferralConfig,
+  EngagementConfig,
+  LoyaltyRules,
+  TiersConfig,
+  TierLevel,
+} from './core/value/config.ts'
+export { computeReferralValue, referralTrees } from './core/value/referrals.ts'
+export type {
+  ReferralEdges,
+  ReferralOptions,
+  ReferralResult,
+  ReferralTree,
+  ReferralTreeNode,
+} from './core/value/referrals.ts'
+export { engagementScores, percentileRank } from './core/value/engagement.ts'
+export type { EngagementEvents, EngagementResult } from './core/value/engagement.ts'
+export {
+  computeProfit,
+  totalValue,
+  lossCustomers,
+  profitConcentration,
+} from './core/value/profit.ts'
+export type {
+  ProfitInputs,
+  ProfitPrediction,
+  ProfitResult,
+  ValueBreakdown,
+  ProfitConcentration,
+} from './core/value/profit.ts'
+export {
+  LOYALTY_TYPES,
+  LOYALTY_RULES,
+  classifyLoyalty,
+  classifyLoyaltyBatch,
+  connectionSignals,
+} from './core/value/loyalty-type.ts'
+export type {
+  LoyaltyType,
+  LoyaltyRule,
+  LoyaltyFeatures,
+  LoyaltyFeatureColumns,
+  LoyaltyResult,
+} from './core/value/loyalty-type.ts'
+export { tierBoundaries, qualifyingTier, assignTiers } from './core/value/tiers.ts'
+export type { TierState, TierAssignment, AssignTiersOptions } from './core/value/tiers.ts'
+export {
+  REASON_CODES,
+  buildReasons,
+  moneyFormatter,
+  formatDuration,
+  durationUnit,
+} from './core/value/reasons.ts'
+export type { Reason, ReasonCode, ReasonFacts, ReasonOptions } from './core/value/reasons.ts'
