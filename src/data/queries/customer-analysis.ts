@@ -14,7 +14,7 @@ export interface CustomerAnalysisArgs {
 
 /**
  * CREATE OR REPLACE TEMP TABLE <table>: every summary column, r_score, f_score, m_score,
- * fm_score, rfm, rfm_segment, then revenue_rank (1 = most revenue; ties by customer_id),
+ * fm_score, rfm, rfm_segment, then revenue_rank (1 = most revenue; ties (to 1e-6) by customer_id),
  * revenue_decile = 1 + floor(10 (rank - 1) / n) (the definition of the concentration deciles),
  * revenue_share = revenue / total and cumulative_revenue_share = share of the top `rank`
  * customers (both NULL when total revenue is 0).
@@ -35,7 +35,9 @@ SELECT s.*,
   CASE WHEN sum(s.revenue) OVER () = 0 THEN NULL
     ELSE sum(s.revenue) OVER w / sum(s.revenue) OVER () END AS cumulative_revenue_share
 FROM ${summary} s JOIN ${rfm} r ON r.customer_id = s.customer_id
-WINDOW w AS (ORDER BY s.revenue DESC, s.customer_id
+-- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
+-- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
+WINDOW w AS (ORDER BY round(s.revenue, 6) DESC, s.customer_id
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 `,
   }

@@ -1,0 +1,300 @@
+// End to end: `loyals analyze` and `loyals demo` as a user runs them, on the bundled CDNOW sample.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
+
+const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+const CUSTOMERS = 2357
+
+async function sql<T = Record<string, unknown>>(q: string): Promise<T[]> {
+  const db = await DuckDBInstance.create(':memory:')
+  const conn = await db.connect()
+  try {
+    const r = await conn.runAndReadAll(q)
+    return r.getRowObjectsJson() as T[]
+  } finally {
+    conn.closeSync()
+    db.closeSync()
+  }
+}
+
+const readSummary = (dir: string): AnalysisSummary =>
+  JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as AnalysisSummary
+
+/**
+ * Deep equality with numbers compared to a relative 1e-9: the engine's parallel sums may differ
+ * in the last bit between runs. Returns the first differing path, or null.
+ */
+function diff(a: unknown, b: unknown, path = '$'): string | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? null : path
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}.length`
+    for (let i = 0; i < a.length; i++) {
+      const d = diff(a[i], b[i], `${path}[${i}]`)
+      if (d) return d
+    }
+    return null
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort()
+    const kb = Object.keys(b).sort()
+    if (ka.join() !== kb.join()) return `${path} keys`
+    for (const k of ka) {
+      const d = diff(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+      )
+      if (d) return d
+    }
+    return null
+  }
+  return Object.is(a, b) ? null : path
+}
+
+/** The summary without the fields that name the run rather than the data. */
+function stable(s: AnalysisSummary): Omit<AnalysisSummary, 'generatedAt' | 'source'> {
+  const { generatedAt: _g, source: _s, ...rest } = s
+  return rest
+}
+
+describe('loyals analyze on the CDNOW sample', () => {
+  let out: string
+  let run: ReturnType<typeof runCli>
+  let summary: AnalysisSummary
+
+  beforeAll(() => {
+    out = join(tempDir(), 'out')
+    run = runCli(['analyze', SAMPLE, '--out', out])
+    summary = readSummary(out)
+  })
+
+  it('exits 0 and prints the short summary and where the files are', () => {
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('2,357 customers')
+    expect(run.stdout).toMatch(/The top 10% of customers hold \d+\.\d% of revenue/)
+    expect(run.stdout).toContain('Champions')
+    expect(run.stdout).toContain(join(out, 'report.html'))
+    // stderr is not a TTY here: no progress bar
+    expect(run.stderr).toBe('')
+  })
+
+  it('writes the four files', () => {
+    expect(readdirSync(out).sort()).toEqual([
+      'customers.csv',
+      'customers.parquet',
+      'report.html',
+      'summary.json',
+    ])
+  })
+
+  it('writes customers.csv with one row per customer and every figure', () => {
+    const lines = readFileSync(join(out, 'customers.csv'), 'utf8').trimEnd().split('\n')
+    expect(lines).toHaveLength(CUSTOMERS + 1)
+    const header = lines[0]?.split(',') ?? []
+    expect(header.slice(0, 5)).toEqual(['customer_id', 'x', 't_x', 'T', 'monetary'])
+    for (const col of [
+      'revenue',
+      'orders',
+      'days_since_last',
+      'r_score',
+      'f_score',
+      'm_score',
+      'rfm_segment',
+      'revenue_rank',
+      'revenue_decile',
+      'revenue_share',
+      'cumulative_revenue_share',
+    ]) {
+      expect(header).toContain(col)
+    }
+  })
+
+  it('writes a Parquet file DuckDB reads with the same rows and revenue', async () => {
+    const [p] = await sql<{ n: string; rev: number; ranks: string }>(
+      `SELECT count(*) AS n, sum(revenue) AS rev, count(DISTINCT revenue_rank) AS ranks
+       FROM read_parquet('${join(out, 'customers.parquet')}')`,
+    )
+    expect(Number(p?.n)).toBe(CUSTOMERS)
+    expect(Number(p?.ranks)).toBe(CUSTOMERS)
+    expect(p?.rev).toBeCloseTo(summary.revenue.total, 6)
+    const [c] = await sql<{ rev: number; last: number }>(
+      `SELECT sum(revenue) AS rev, max(cumulative_revenue_share) AS last
+       FROM read_csv('${join(out, 'customers.csv')}')`,
+    )
+    expect(c?.rev).toBeCloseTo(summary.revenue.total, 6)
+    expect(c?.last).toBeCloseTo(1, 12)
+  })
+
+  it('has consistent aggregates in summary.json', () => {
+    expect(summary.counts.customers).toBe(CUSTOMERS)
+    expect(summary.asOf).toBe('1998-06-30')
+    const segCustomers = summary.rfm.segments.reduce((a, s) => a + s.customers, 0)
+    expect(segCustomers).toBe(CUSTOMERS)
+    expect(summary.rfm.grid.reduce((a, c) => a + c.customers, 0)).toBe(CUSTOMERS)
+    const segRevenue = summary.rfm.segments.reduce((a, s) => a + s.revenue, 0)
+    expect(segRevenue).toBeCloseTo(summary.revenue.total, 6)
+    const rev = summary.concentration.revenue
+    expect(rev.total).toBeCloseTo(summary.revenue.total, 6)
+    expect(rev.topShares.map((t) => t.percent)).toEqual([1, 2, 5, 10, 20, 50])
+    for (let i = 1; i < rev.topShares.length; i++) {
+      expect(rev.topShares[i]?.share ?? 0).toBeGreaterThanOrEqual(rev.topShares[i - 1]?.share ?? 1)
+    }
+    expect(rev.deciles).toHaveLength(10)
+    expect(rev.deciles.reduce((a, d) => a + d.customers, 0)).toBe(CUSTOMERS)
+    expect(rev.deciles.at(-1)?.cumulativeShare).toBeCloseTo(1, 12)
+    expect(rev.gini).toBeGreaterThan(0)
+    expect(rev.gini).toBeLessThan(1)
+    expect(summary.concentration.margin).toBeNull()
+    expect(summary.topCustomers).toHaveLength(20)
+    summary.topCustomers.forEach((c, i) => {
+      expect(c.rank).toBe(i + 1)
+      if (i > 0) expect(c.revenue).toBeLessThanOrEqual(summary.topCustomers[i - 1]?.revenue ?? 0)
+    })
+    // the top 1 % (24 customers) hold what the top-customer list says the first 24 hold
+    const top20 = summary.topCustomers.at(-1)?.cumulativeShare ?? 0
+    expect(rev.topShares[0]?.share ?? 0).toBeGreaterThan(top20)
+  })
+
+  it('writes a self-contained report with every section', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).not.toMatch(/<script/i)
+    expect(html).not.toMatch(/<link/i)
+    expect(html).not.toMatch(/https?:\/\//)
+    for (const id of ['concentration', 'deciles', 'rfm', 'top-customers']) {
+      expect(html).toContain(`<section id="${id}">`)
+    }
+    expect(html).toContain('class="diagonal"')
+    expect(html).toContain('2,357')
+  })
+
+  it('--json prints summary.json and nothing else on stdout', () => {
+    const dir = join(tempDir(), 'json')
+    const r = runCli(['analyze', SAMPLE, '--out', dir, '--json'])
+    expect(r.code).toBe(0)
+    const printed = JSON.parse(r.stdout) as AnalysisSummary
+    expect(stable(printed)).toEqual(stable(readSummary(dir)))
+    expect(diff(stable(printed), stable(summary))).toBeNull()
+  })
+
+  it('gives the same results on a workspace after `loyals import`', () => {
+    const dir = tempDir()
+    const db = join(dir, 'ws.duckdb')
+    const imp = runCli(['import', SAMPLE, '--db', db])
+    expect({ code: imp.code, stderr: imp.stderr }).toEqual({ code: 0, stderr: '' })
+    const wsOut = join(dir, 'out')
+    const r = runCli(['analyze', db, '--out', wsOut])
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
+    expect(diff(stable(readSummary(wsOut)), stable(summary))).toBeNull()
+    // and through --db with no argument
+    const viaDb = join(dir, 'out2')
+    expect(runCli(['analyze', '--db', db, '--out', viaDb]).code).toBe(0)
+    expect(diff(stable(readSummary(viaDb)), stable(summary))).toBeNull()
+  })
+
+  it('writes the same customers.csv from a workspace as from the file', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'ws.duckdb')
+    expect(runCli(['import', SAMPLE, '--db', db]).code).toBe(0)
+    const wsOut = join(dir, 'out')
+    expect(runCli(['analyze', db, '--out', wsOut]).code).toBe(0)
+    const [d] = await sql<{ n: string; same: string; dmax: number }>(
+      `SELECT count(*) AS n,
+         count(*) FILTER (WHERE a.revenue_rank = b.revenue_rank AND a.rfm = b.rfm
+           AND a.rfm_segment = b.rfm_segment AND a.revenue_decile = b.revenue_decile
+           AND a.x = b.x AND a.orders = b.orders) AS same,
+         max(abs(a.revenue - b.revenue)) AS dmax
+       FROM read_csv('${join(wsOut, 'customers.csv')}') a
+       JOIN read_csv('${join(out, 'customers.csv')}') b USING (customer_id)`,
+    )
+    expect(Number(d?.n)).toBe(CUSTOMERS)
+    expect(Number(d?.same)).toBe(CUSTOMERS)
+    expect(d?.dmax).toBeLessThan(1e-9)
+  })
+
+  it('honours --as-of: later orders are held out', () => {
+    const dir = join(tempDir(), 'asof')
+    const r = runCli(['analyze', SAMPLE, '--out', dir, '--as-of', '1997-09-30', '--json'])
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.asOf).toBe('1997-09-30')
+    expect(s.counts.customers).toBe(CUSTOMERS)
+    expect(s.counts.ordersAfterAsOf).toBeGreaterThan(0)
+    expect(s.revenue.total).toBeLessThan(summary.revenue.total)
+    expect(s.revenue.total + s.revenue.holdout).toBeCloseTo(summary.revenue.total, 6)
+  })
+})
+
+describe('loyals analyze with bad input', () => {
+  it('a missing file: one clean error line, exit 1, no stack trace, no output dir', () => {
+    const dir = tempDir()
+    const r = runCli(['analyze', join(dir, 'nope.csv'), '--out', join(dir, 'out')])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^error: /)
+    expect(r.stderr).toContain('nope.csv')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+    expect(r.stdout).toBe('')
+    expect(existsSync(join(dir, 'out'))).toBe(false)
+  })
+
+  it('a bad --unit or --as-of is a usage error (exit 2)', () => {
+    const u = runCli(['analyze', SAMPLE, '--unit', 'year', '--out', tempDir()])
+    expect(u.code).toBe(2)
+    expect(u.stderr).toContain('--unit')
+    const a = runCli(['analyze', SAMPLE, '--as-of', '1997-02-30', '--out', tempDir()])
+    expect(a.code).toBe(2)
+    expect(a.stderr).toContain('1997-02-30')
+  })
+
+  it('an invalid RFM rules file is a usage error naming the problem', () => {
+    const dir = tempDir()
+    const rules = join(dir, 'rules.json')
+    writeFileSync(rules, JSON.stringify({ rules: [{ name: 'X', r: [6, 1] }] }))
+    const r = runCli(['analyze', SAMPLE, '--rfm-rules', rules, '--out', join(dir, 'out')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('invalid RFM rules')
+  })
+
+  it('escapes hostile customer ids in the report', () => {
+    const dir = tempDir()
+    const file = join(dir, 'orders.csv')
+    writeFileSync(
+      file,
+      'customer_id,ordered_at,amount\n' +
+        '"<script>alert(1)</script>",2024-01-01,100\n' +
+        '"<img src=x onerror=alert(2)>",2024-01-02,50\n' +
+        'plain,2024-01-03,10\n',
+    )
+    const r = runCli(['analyze', file, '--out', join(dir, 'out')])
+    expect(r.code).toBe(0)
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8')
+    expect(html).not.toContain('<script>')
+    expect(html).not.toContain('<img')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+})
+
+describe('loyals demo', () => {
+  it('analyzes the bundled sample from any directory without touching ./loyals.duckdb', () => {
+    const cwd = tempDir()
+    const r = runCli(['demo'], { cwd })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('CDNOW')
+    expect(r.stdout).toContain(join(cwd, 'loyals-out', 'report.html'))
+    expect(existsSync(join(cwd, 'loyals-out', 'report.html'))).toBe(true)
+    expect(existsSync(join(cwd, 'loyals.duckdb'))).toBe(false)
+    expect(readSummary(join(cwd, 'loyals-out')).counts.customers).toBe(CUSTOMERS)
+  })
+
+  it('--out and --json work like analyze', () => {
+    const dir = join(tempDir(), 'demo')
+    const r = runCli(['demo', '--out', dir, '--json'])
+    expect(r.code).toBe(0)
+    expect((JSON.parse(r.stdout) as AnalysisSummary).counts.customers).toBe(CUSTOMERS)
+  })
+})
