@@ -34,6 +34,10 @@ export interface GammaGammaFit extends FitResult<GammaGammaParams> {
 /** |corr(x, m_x)| above this gets a warning: the independence assumption is doubtful. */
 export const CORRELATION_WARNING = 0.3
 
+// Integer counts below this are tallied in an array instead of a Map (a million Map updates cost more
+// than the whole likelihood pass).
+const SMALL_X = 4096
+
 interface Prepared {
   readonly xs: Float64Array // distinct x
   readonly wx: Float64Array // weight per distinct x
@@ -55,33 +59,15 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
       mx: data.mx.length,
     })
   }
-  let bad = 0
-  let kept = 0
-  for (let i = 0; i < len; i++) {
-    const xi = +data.x[i]!
-    const mi = +data.mx[i]!
-    const wi = data.weight ? +data.weight[i]! : 1
-    if (!(xi >= 0) || !Number.isFinite(xi) || !(wi >= 0) || !Number.isFinite(wi)) {
-      throw new DataError(`customer ${i + 1}: x and weight must be finite and non-negative`, {
-        row: i + 1,
-        x: xi,
-        weight: wi,
-      })
-    }
-    if (xi === 0 || wi === 0) continue
-    if (!(mi > 0) || !Number.isFinite(mi)) bad++
-    else kept++
-  }
-  if (bad > 0 && !excludeNonPositive) {
-    throw new DataError(
-      `${bad} customer${bad === 1 ? '' : 's'} with repeat purchases ha${bad === 1 ? 's' : 've'} a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`,
-      { nonPositive: bad },
-    )
-  }
-  const x = new Float64Array(kept)
-  const xm = new Float64Array(kept)
-  const w = new Float64Array(kept)
+  const X = data.x
+  const M = data.mx
+  const Wt = data.weight
+  const x = new Float64Array(len)
+  const xm = new Float64Array(len)
+  const w = new Float64Array(len)
   const byX = new Map<number, number>()
+  const smallX = new Float64Array(SMALL_X)
+  let bad = 0
   let k = 0
   let n = 0
   let sumWLogM = 0
@@ -89,10 +75,21 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
   let sx = 0
   let sm = 0
   for (let i = 0; i < len; i++) {
-    const xi = +data.x[i]!
-    const mi = +data.mx[i]!
-    const wi = data.weight ? +data.weight[i]! : 1
-    if (xi === 0 || wi === 0 || !(mi > 0) || !Number.isFinite(mi)) continue
+    const xi = +X[i]!
+    const mi = +M[i]!
+    const wi = Wt ? +Wt[i]! : 1
+    if (!(xi >= 0 && wi >= 0 && xi < Number.POSITIVE_INFINITY && wi < Number.POSITIVE_INFINITY)) {
+      throw new DataError(`customer ${i + 1}: x and weight must be finite and non-negative`, {
+        row: i + 1,
+        x: xi,
+        weight: wi,
+      })
+    }
+    if (xi === 0 || wi === 0) continue
+    if (!(mi > 0 && mi < Number.POSITIVE_INFINITY)) {
+      bad++
+      continue
+    }
     x[k] = xi
     xm[k] = xi * mi
     w[k] = wi
@@ -103,8 +100,16 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
     sumWXLogM += wi * xi * lm
     sx += wi * xi
     sm += wi * mi
-    byX.set(xi, (byX.get(xi) ?? 0) + wi)
+    if (xi < SMALL_X && Number.isInteger(xi)) smallX[xi]! += wi
+    else byX.set(xi, (byX.get(xi) ?? 0) + wi)
   }
+  if (bad > 0 && !excludeNonPositive) {
+    throw new DataError(
+      `${bad} customer${bad === 1 ? '' : 's'} with repeat purchases ha${bad === 1 ? 's' : 've'} a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`,
+      { nonPositive: bad },
+    )
+  }
+  for (let v = 1; v < SMALL_X; v++) if (smallX[v]! > 0) byX.set(v, smallX[v]!)
   if (n === 0) {
     throw new DataError(
       'no customer with repeat purchases and positive spend: the Gamma-Gamma model has nothing to fit',
@@ -115,7 +120,7 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
   let cxx = 0
   let cmm = 0
   let cxm = 0
-  for (let i = 0; i < kept; i++) {
+  for (let i = 0; i < k; i++) {
     const dx = x[i]! - xBar
     const dm = xm[i]! / x[i]! - mxBar
     cxx += w[i]! * dx * dx
@@ -125,7 +130,18 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
   const correlation = cxx > 0 && cmm > 0 ? cxm / Math.sqrt(cxx * cmm) : 0
   const xs = Float64Array.from(byX.keys())
   const wx = Float64Array.from(byX.values())
-  return { xs, wx, x, xm, w, n, sumWLogM, sumWXLogM, excluded: bad, correlation }
+  return {
+    xs,
+    wx,
+    x: x.subarray(0, k),
+    xm: xm.subarray(0, k),
+    w: w.subarray(0, k),
+    n,
+    sumWLogM,
+    sumWXLogM,
+    excluded: bad,
+    correlation,
+  }
 }
 
 /** LL and d LL / d(p, q, γ) in one pass (the optimizer asks for both at the same point). */
@@ -212,6 +228,20 @@ export function fitGammaGamma(
   let meanM = 0
   for (let i = 0; i < d.x.length; i++) meanM += (d.w[i]! * d.xm[i]!) / d.x[i]!
   meanM /= d.n
+  let start = [2, 3, Math.max(meanM, 1e-6)]
+  // Large inputs: fit a strided subsample first, so the full-data BFGS starts next to the optimum and
+  // needs a handful of passes over the million rows instead of dozens.
+  if (d.x.length > 100_000) {
+    const stride = Math.floor(d.x.length / 20_000)
+    const take = (a: Float64Array) => a.filter((_, i) => i % stride === 0)
+    const sx = take(d.x)
+    const sub = fitGammaGamma({
+      x: sx,
+      mx: take(d.xm).map((v, i) => v / sx[i]!),
+      weight: take(d.w),
+    })
+    start = [sub.params.p, sub.params.q, sub.params.gamma]
+  }
   const fit = fitOnLogScale<GammaGammaParams>({
     model: 'gg',
     names: ['p', 'q', 'gamma'],
@@ -221,7 +251,7 @@ export function fitGammaGamma(
       const v = at(t)
       return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
     },
-    start: [2, 3, Math.max(meanM, 1e-6)],
+    start,
     customers: d.n,
   })
   const warnings: string[] = []
