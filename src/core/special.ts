@@ -107,12 +107,14 @@ function logHyp2f1Pos(a: number, b: number, c: number, z: number): number {
     // Euler: the transformed function is finite at z = 1; the singular factor is explicit.
     return cab * Math.log1p(-z) + logHyp2f1Pos(c - a, c - b, c, z)
   } else {
-    const v = stdHyp2f1(a, b, c, z)
-    if (Number.isFinite(v) && v > 0 && v < 1e300) return Math.log(v)
+    // Near z = 1 stdlib can return finite but wrong values for large c (seen at c = 501.6), so a
+    // short positive series (fast when c is large) and the 1-z transform come first.
+    const s = logSeries(a, b, c, z, 20_000)
+    if (s !== null) return s
     const t = logOneMinusZ(a, b, c, z)
     if (t !== null) return t
-    const s = logSeries(a, b, c, z)
-    if (s !== null) return s
+    const v = stdHyp2f1(a, b, c, z)
+    if (Number.isFinite(v) && v > 0 && v < 1e300) return Math.log(v)
   }
   throw new SpecialFunctionError('logHyp2f1', [a, b, c, z], 'no convergent evaluation')
 }
@@ -155,12 +157,12 @@ function logOneMinusZ(a: number, b: number, c: number, z: number): number | null
 }
 
 /** Power series summed in log space; positive-term case only. Returns null if it cannot. */
-function logSeries(a: number, b: number, c: number, z: number): number | null {
+function logSeries(a: number, b: number, c: number, z: number, maxTerms = 200_000): number | null {
   if (!(a > 0 && b > 0 && c > 0 && z >= 0 && z < 1)) return null
   let logTerm = 0
   let logSum = 0
   const lz = Math.log(z)
-  for (let n = 0; n < 200_000; n++) {
+  for (let n = 0; n < maxTerms; n++) {
     logTerm += Math.log(((a + n) * (b + n)) / ((c + n) * (n + 1))) + lz
     logSum = logSumExp(logSum, logTerm)
     // Later ratios tend to z from either side; max(current, z) bounds them closely enough for a

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import { ConvergenceError } from '../errors.ts'
+import {
+  bfgs,
+  invertSymmetric,
+  minimize,
+  nelderMead,
+  numericGradient,
+  numericHessian,
+  standardErrorsFromLogHessian,
+} from './optimize.ts'
+import { SpecialFunctionError } from './special.ts'
+
+const rosen = (x: readonly number[]): number => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2
+const rosenGrad = (x: readonly number[]): number[] => [
+  -400 * x[0]! * (x[1]! - x[0]! ** 2) - 2 * (1 - x[0]!),
+  200 * (x[1]! - x[0]! ** 2),
+]
+
+describe('optimizers', () => {
+  it('BFGS finds the Rosenbrock minimum with an analytic gradient', () => {
+    const r = bfgs(rosen, rosenGrad, [-1.2, 1], { gradientTolerance: 1e-8 })
+    expect(r.converged).toBe(true)
+    expect(r.x[0]).toBeCloseTo(1, 6)
+    expect(r.x[1]).toBeCloseTo(1, 6)
+  })
+  it('Nelder-Mead finds it without derivatives', () => {
+    const r = nelderMead(rosen, [-1.2, 1])
+    expect(r.converged).toBe(true)
+    expect(r.x[0]).toBeCloseTo(1, 3)
+  })
+  it('minimize uses a numeric gradient and throws ConvergenceError with diagnostics', () => {
+    const r = minimize(rosen, [-1.2, 1])
+    expect(r.x[0]).toBeCloseTo(1, 4)
+    let err: unknown
+    try {
+      minimize((x) => -x[0]! - x[1]!, [0, 0], { maxIterations: 20 })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect((err as ConvergenceError).details).toHaveProperty('gradientNorm')
+  })
+  it('numeric derivatives match analytic ones', () => {
+    const g = numericGradient(rosen, [0.3, -0.7])
+    const ga = rosenGrad([0.3, -0.7])
+    for (let i = 0; i < 2; i++) expect(g[i]).toBeCloseTo(ga[i]!, 5)
+    const H = numericHessian(rosen, [0.3, -0.7])
+    expect(H[0]![0]).toBeCloseTo(1200 * 0.09 - 400 * -0.7 + 2, 3)
+    expect(H[0]![1]).toBeCloseTo(-120, 3)
+    expect(H[1]![1]).toBeCloseTo(200, 3)
+  })
+  it('inverts SPD matrices and rejects indefinite ones', () => {
+    const m = [
+      [4, 1, 0.5],
+      [1, 3, 0.2],
+      [0.5, 0.2, 2],
+    ]
+    const inv = invertSymmetric(m)
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const v = m[i]!.reduce((s, mik, k) => s + mik * inv[k]![j]!, 0)
+        expect(v).toBeCloseTo(i === j ? 1 : 0, 12)
+      }
+    }
+    expect(() =>
+      invertSymmetric([
+        [1, 2],
+        [2, 1],
+      ]),
+    ).toThrow(SpecialFunctionError)
+  })
+  it('delta-method standard errors: exponential rate MLE has se = lambda / sqrt(n)', () => {
+    // NLL(theta) = -n theta + e^theta S for n observations summing to S; MLE lambda = n / S.
+    const n = 400
+    const S = 123
+    const nll = (t: readonly number[]): number => -n * t[0]! + Math.exp(t[0]!) * S
+    const r = minimize(nll, [0])
+    const H = numericHessian(nll, r.x)
+    const { standardErrors } = standardErrorsFromLogHessian(r.x, H)
+    expect(Math.exp(r.x[0]!)).toBeCloseTo(n / S, 6)
+    expect(standardErrors[0]).toBeCloseTo(n / S / Math.sqrt(n), 5)
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { createRng } from './random.ts'
+
+const moments = (f: () => number, n = 100_000): [number, number] => {
+  let s = 0
+  let s2 = 0
+  for (let i = 0; i < n; i++) {
+    const v = f()
+    s += v
+    s2 += v * v
+  }
+  const m = s / n
+  return [m, s2 / n - m * m]
+}
+
+describe('createRng', () => {
+  it('is reproducible from its seed', () => {
+    const a = createRng(7)
+    const b = createRng(7)
+    const c = createRng(8)
+    const xa = [a.uniform(), a.gamma(0.5, 2), a.poisson(40)]
+    expect([b.uniform(), b.gamma(0.5, 2), b.poisson(40)]).toEqual(xa)
+    expect(c.uniform()).not.toBe(xa[0])
+  })
+  it('samplers have the right mean and variance', () => {
+    const r = createRng(11)
+    const cases: [() => number, number, number][] = [
+      [() => r.uniform(), 0.5, 1 / 12],
+      [() => r.normal(), 0, 1],
+      [() => r.gamma(0.3, 2), 0.6, 1.2],
+      [() => r.gamma(4, 0.5), 2, 1],
+      [() => r.beta(2, 3), 0.4, 0.04],
+      [() => r.exponential(2), 0.5, 0.25],
+      [() => r.poisson(3), 3, 3],
+      [() => r.poisson(250), 250, 250],
+      [() => r.geometric(0.25), 4, 12],
+    ]
+    for (const [f, m, v] of cases) {
+      const [em, ev] = moments(f)
+      expect(Math.abs(em - m)).toBeLessThan(5 * Math.sqrt(v / 100_000) + 1e-9)
+      expect(Math.abs(ev - v) / v).toBeLessThan(0.05)
+    }
+  })
+})

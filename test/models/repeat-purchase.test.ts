@@ -1,0 +1,224 @@
+// BG/NBD, MBG/NBD and Pareto/NBD: published CDNOW estimates, mpmath reference values, analytic
+// gradients, simulation recovery and extreme histories.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { compressHistories } from '../../src/core/compress.ts'
+import { bgnbd } from '../../src/core/models/bgnbd.ts'
+import { mbgnbd } from '../../src/core/models/mbgnbd.ts'
+import { paretoNbd } from '../../src/core/models/pareto-nbd.ts'
+import type { Histories } from '../../src/core/models/types.ts'
+import { numericGradient } from '../../src/core/optimize.ts'
+import { DataError } from '../../src/errors.ts'
+import { ROOT } from '../helpers/cli.ts'
+import { csvColumns } from './fixtures.ts'
+
+const cal = csvColumns('cdnow/cdnow_calibration_summary.csv')
+const X = cal.x!
+const TX = cal['t.x']!
+const TT = cal['T.cal']!
+const XSTAR = cal['x.star']!
+const cdnow = compressHistories(X, TX, TT)
+const weekly = csvColumns('cdnow/cdnow_weekly_cumulative_repeat.csv')
+const special = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/special.json'), 'utf8'))
+
+// biome-ignore lint/suspicious/noExplicitAny: the three model objects share a duck-typed surface
+type AnyModel = any
+const models: [string, AnyModel, Record<string, number>, number, number | null][] = [
+  // name, model, published params (Fader, Hardie & Lee 2005; Batislam et al. 2007), LL, holdout
+  ['bgnbd', bgnbd, { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }, -9582.43, 1650],
+  ['mbgnbd', mbgnbd, { r: 0.5248, alpha: 6.183, a: 0.8914, b: 1.614 }, -9582.13, null],
+  ['pareto', paretoNbd, { r: 0.5532, alpha: 10.576, s: 0.6062, beta: 11.67 }, -9594.98, 1670],
+]
+const fits = new Map<string, AnyModel>()
+const fitted = (name: string, m: AnyModel) => {
+  if (!fits.has(name)) fits.set(name, m.fit(cdnow))
+  return fits.get(name)
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b))
+
+describe.each(models)('%s on CDNOW', (name, m, published, ll, holdout) => {
+  it('reproduces the published maximum-likelihood estimates', () => {
+    const f = fitted(name, m)
+    expect(f.converged).toBe(true)
+    expect(Math.abs(f.logLikelihood - ll)).toBeLessThan(0.01)
+    for (const [k, v] of Object.entries(published)) {
+      // Pareto/NBD beta is weakly identified: a looser bound; the LL above is the real check.
+      expect(rel(f.params[k], v)).toBeLessThan(k === 'beta' ? 5e-3 : 1e-3)
+      expect(f.standardErrors[k]).toBeGreaterThan(0)
+      expect(f.confidenceIntervals[k][0]).toBeLessThan(f.params[k])
+      expect(f.confidenceIntervals[k][1]).toBeGreaterThan(f.params[k])
+    }
+    expect(f.customers).toBe(2357)
+    expect(f.aic).toBeCloseTo(8 - 2 * f.logLikelihood, 8)
+    expect(m.logLikelihood(f.params, cdnow)).toBeCloseTo(f.logLikelihood, 8)
+  })
+
+  it('forecasts the 39-week holdout like the literature (actual 1,882)', () => {
+    const f = fitted(name, m)
+    let sum = 0
+    for (let i = 0; i < X.length; i++) sum += m.expectedPurchases(f.params, 39, X[i], TX[i], TT[i])
+    const actual = XSTAR.reduce((a, b) => a + b, 0)
+    expect(actual).toBe(1882)
+    if (holdout !== null) expect(Math.abs(sum - holdout) / holdout).toBeLessThan(0.01)
+    expect(sum).toBeGreaterThan(0.8 * actual)
+    expect(sum).toBeLessThan(actual)
+    const s = m.scoreAll(f.params, { x: X, tx: TX, T: TT }, 39)
+    expect(s.expected.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(sum, 6)
+    for (let i = 0; i < X.length; i += 97) {
+      expect(s.pAlive[i]).toBeCloseTo(m.probabilityAlive(f.params, X[i], TX[i], TT[i]), 12)
+    }
+  })
+
+  it('tracks cumulative cohort repeat purchases week by week', () => {
+    const f = fitted(name, m)
+    // Customer i made the first purchase 38.857 - T_i weeks into 1997.
+    const end = 273 / 7
+    const cum = (week: number) => {
+      let s = 0
+      for (let i = 0; i < TT.length; i++) {
+        const age = week - (end - TT[i]!)
+        if (age > 0) s += m.expectedPurchasesNew(f.params, age)
+      }
+      return s
+    }
+    const wk = weekly.week!
+    const actual = weekly.cum_repeat_transactions!
+    for (const w of [20, 39]) {
+      const a = actual[Array.from(wk).indexOf(w)]!
+      expect(rel(cum(w), a)).toBeLessThan(0.06)
+    }
+    const a78 = actual[Array.from(wk).indexOf(78)]!
+    expect(cum(78)).toBeGreaterThan(0.85 * a78)
+    expect(cum(78)).toBeLessThan(a78)
+  })
+
+  it('matches mpmath references for P(alive), expectations and P(X(t) = n)', () => {
+    const ref = special.models[name]
+    for (const [x, tx, T, pa, e, any] of ref.histories) {
+      expect(rel(m.probabilityAlive(ref.params, x, tx, T), pa)).toBeLessThan(1e-8)
+      expect(rel(m.expectedPurchases(ref.params, ref.horizon, x, tx, T), e)).toBeLessThan(1e-7)
+      expect(rel(m.probabilityAnyPurchase(ref.params, ref.anyWindow, x, tx, T), any)).toBeLessThan(
+        1e-7,
+      )
+    }
+    for (const [t, e] of ref.expectedNew)
+      expect(rel(m.expectedPurchasesNew(ref.params, t), e)).toBeLessThan(1e-8)
+    for (const [n, t, p] of ref.pmf)
+      expect(rel(m.probabilityOfPurchases(ref.params, n, t), p)).toBeLessThan(1e-7)
+  })
+
+  it('P(X(t) = n) sums to 1 with mean E[X(t)]; next-purchase median agrees with P(any purchase)', () => {
+    const p = special.models[name].params
+    let s = 0
+    let mean = 0
+    for (let n = 0; n <= 400; n++) {
+      const q = m.probabilityOfPurchases(p, n, 39)
+      s += q
+      mean += n * q
+    }
+    expect(s).toBeCloseTo(1, 6)
+    expect(mean).toBeCloseTo(m.expectedPurchasesNew(p, 39), 3)
+    for (const [x, tx, T] of [
+      [2, 30, 38.86],
+      [0, 0, 20],
+      [12, 50, 52],
+    ]) {
+      const np = m.expectedNextPurchaseTime(p, x, tx, T)
+      expect(np.median).toBeGreaterThan(0)
+      const atMedian = m.probabilityAnyPurchase(p, np.median, x, tx, T)
+      expect(atMedian).toBeCloseTo(np.probability / 2, 6)
+      expect(m.probabilityAnyPurchase(p, 1e80, x, tx, T)).toBeCloseTo(np.probability, 4)
+    }
+  })
+
+  it('stays finite on extreme histories and rejects data with no repeat purchases', () => {
+    const p = special.models[name].params
+    const extremes = [
+      [0, 0, 1e-6],
+      [500, 519, 520],
+      [500, 10, 520],
+      [3, 1, 520],
+      [0, 0, 520],
+      [1, 1e-6, 1e-6],
+    ]
+    for (const [x, tx, T] of extremes) {
+      const vals = [
+        m.probabilityAlive(p, x, tx, T),
+        m.expectedPurchases(p, 52, x, tx, T),
+        m.expectedPurchases(p, 520, x, tx, T),
+        m.probabilityAnyPurchase(p, 10, x, tx, T),
+        m.expectedNextPurchaseTime(p, x, tx, T).median,
+      ]
+      for (const v of vals) expect(Number.isFinite(v)).toBe(true)
+      expect(vals[0]).toBeGreaterThanOrEqual(0)
+      expect(vals[0]).toBeLessThanOrEqual(1)
+    }
+    const lls = m.logLikelihoodPerHistory(
+      p,
+      compressHistories(
+        extremes.map((e) => e[0]!),
+        extremes.map((e) => e[1]!),
+        extremes.map((e) => e[2]!),
+      ),
+    )
+    for (const v of lls) expect(Number.isFinite(v)).toBe(true)
+    const oneTimers = compressHistories([0, 0, 0], [0, 0, 0], [10, 20, 30])
+    expect(() => m.fit(oneTimers)).toThrow(DataError)
+    expect(() => m.fit(oneTimers)).toThrow(/no repeat purchases/)
+  })
+
+  it('fits a ten-year history set with heavy buyers without NaN', () => {
+    const sim = m.simulate(special.models[name].params, 3000, 520, 99, 1 / 7)
+    const f = m.fit(compressHistories(sim.x, sim.tx, sim.T))
+    expect(Number.isFinite(f.logLikelihood)).toBe(true)
+    for (const v of Object.values(f.standardErrors)) expect(Number.isFinite(v)).toBe(true)
+  })
+})
+
+describe('gradients', () => {
+  const point = { r: 0.4, alpha: 6, a: 0.6, b: 2 }
+  it.each([
+    ['bgnbd', bgnbd],
+    ['mbgnbd', mbgnbd],
+  ])('%s analytic gradient matches central differences', (_n, m: AnyModel) => {
+    const names = ['r', 'alpha', 'a', 'b']
+    const g = m.gradient(point, cdnow)
+    const f = (t: readonly number[]) =>
+      m.logLikelihood(Object.fromEntries(names.map((k, i) => [k, Math.exp(t[i]!)])), cdnow)
+    const ng = numericGradient(
+      f,
+      names.map((k) => Math.log(point[k as keyof typeof point])),
+      1e-5,
+    )
+    for (let i = 0; i < 4; i++)
+      expect(Math.abs(g[i] - ng[i]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(ng[i]!)))
+  })
+  it('pareto gradient vanishes at the fitted optimum and not elsewhere', () => {
+    const f = fitted('pareto', paretoNbd)
+    const g0 = paretoNbd.gradient(f.params, cdnow)
+    for (const v of g0) expect(Math.abs(v)).toBeLessThan(1e-2)
+    const g1 = paretoNbd.gradient({ ...f.params, r: f.params.r * 1.2 }, cdnow)
+    expect(Math.abs(g1[0]!)).toBeGreaterThan(10)
+  })
+})
+
+describe('simulation recovery', () => {
+  const cases: [string, AnyModel, Record<string, number>][] = [
+    ['bgnbd', bgnbd, { r: 0.8, alpha: 5, a: 0.6, b: 2.5 }],
+    ['mbgnbd', mbgnbd, { r: 0.8, alpha: 5, a: 0.6, b: 2.5 }],
+    ['pareto', paretoNbd, { r: 0.8, alpha: 5, s: 0.7, beta: 12 }],
+  ]
+  it.each(cases)('%s recovers known parameters within 3 standard errors', (_n, m, truth) => {
+    const n = 20_000
+    const T = Float64Array.from({ length: n }, (_, i) => 30 + (i % 50))
+    const sim = m.simulate(truth, n, T, 2024, 1 / 7)
+    const h: Histories = compressHistories(sim.x, sim.tx, sim.T)
+    expect(h.x.length).toBeLessThan(n)
+    const f = m.fit(h)
+    for (const [k, v] of Object.entries(truth)) {
+      expect(Math.abs(f.params[k] - v)).toBeLessThan(3 * f.standardErrors[k])
+    }
+  })
+})
