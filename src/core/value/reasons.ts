@@ -144,8 +144,10 @@ export function formatDuration(days: number, unit: Unit = durationUnit(days)): s
   return `${v} ${unit}${v === 1 ? '' : 's'}`
 }
 
+// Built once: Number#toLocaleString creates a formatter per call, too slow for 1M customers.
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
 const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+  `${intFmt.format(n)} ${n === 1 ? one : many}`
 
 function hours(minutes: number): string {
   if (minutes < 60) return `${Math.round(minutes)} min`
@@ -254,7 +256,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   if (r && r.direct > 0) {
     let text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
     if (r.indirect > 0) {
-      text += ` (and ${r.indirect.toLocaleString('en-US')} more through them; referral value ${money(r.value)})`
+      text += ` (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
     }
     out.push({ code: 'referrals', text, amount: r.value })
   }
