@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest'
+import { csvColumns } from '../../test/models/fixtures.ts'
+import { compressHistories } from './compress.ts'
+import * as bgnbd from './models/bgnbd.ts'
+import {
+  assessHistories,
+  baselinePredictions,
+  chooseModel,
+  holdoutMetrics,
+  informationCriteria,
+  trackingCurve,
+} from './validation.ts'
+
+describe('holdoutMetrics', () => {
+  it('computes MAE, RMSE, totals and frequency buckets', () => {
+    const m = holdoutMetrics([0.5, 1, 3, 9], [0, 2, 3, 5], [0, 1, 1, 12])
+    expect(m.mae).toBeCloseTo((0.5 + 1 + 0 + 4) / 4, 12)
+    expect(m.rmse).toBeCloseTo(Math.sqrt((0.25 + 1 + 0 + 16) / 4), 12)
+    expect(m.totalPredicted).toBe(13.5)
+    expect(m.totalActual).toBe(10)
+    expect(m.relativeError).toBeCloseTo(0.35, 12)
+    expect(m.byFrequency).toHaveLength(8)
+    expect(m.byFrequency[1]).toEqual({ frequency: '1', customers: 2, predicted: 2, actual: 2.5 })
+    expect(m.byFrequency[7]!.frequency).toBe('7+')
+    expect(m.byFrequency[7]!.customers).toBe(1)
+    expect(m.byFrequency[3]).toEqual({ frequency: '3', customers: 0, predicted: 0, actual: 0 })
+  })
+  it('never returns NaN on empty or all-zero input', () => {
+    const m = holdoutMetrics([], [], [])
+    expect([m.mae, m.rmse, m.relativeError]).toEqual([0, 0, 0])
+  })
+})
+
+describe('CDNOW holdout with the published BG/NBD', () => {
+  const cd = csvColumns('cdnow/cdnow_calibration_summary.csv')
+  const p = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }
+  const scored = bgnbd.scoreAll(p, { x: cd.x!, tx: cd['t.x']!, T: cd['T.cal']! }, 39)
+  const m = holdoutMetrics(scored.expected, cd['x.star']!, cd.x!)
+  it('under-forecasts the 1,882 holdout purchases by about 12 % (FHL 2005)', () => {
+    expect(m.totalActual).toBe(1882)
+    expect(m.totalPredicted).toBeGreaterThan(1600)
+    expect(m.totalPredicted).toBeLessThan(1700)
+    expect(m.mae).toBeGreaterThan(0)
+    // the 0-buyers are predicted close to their actual mean
+    expect(Math.abs(m.byFrequency[0]!.predicted - m.byFrequency[0]!.actual)).toBeLessThan(0.1)
+  })
+  it('tracking curve reaches the published cohort cumulative at week 78', () => {
+    const births = Float64Array.from(cd['T.cal']!, (T) => 272 / 7 - T)
+    const weekly = csvColumns('cdnow/cdnow_weekly_cumulative_repeat.csv')
+    const actual = weekly.cum_repeat_transactions!
+    const curve = trackingCurve((t) => bgnbd.expectedPurchasesNew(p, t), births, 78, actual)
+    expect(curve).toHaveLength(78)
+    expect(curve[77]!.actual).toBe(4339)
+    expect(Math.abs(curve[77]!.predicted / 4339 - 1)).toBeLessThan(0.1)
+    expect(Math.abs(curve[38]!.predicted / 2457 - 1)).toBeLessThan(0.1)
+    for (let i = 1; i < 78; i++)
+      expect(curve[i]!.predicted).toBeGreaterThanOrEqual(curve[i - 1]!.predicted)
+  })
+})
+
+describe('chooseModel', () => {
+  const mk = (pred: number[], actual: number[]) => holdoutMetrics(pred, actual, [0, 1, 2])
+  it('picks the lowest MAE and says why', () => {
+    const c = chooseModel([
+      { name: 'BG/NBD', metrics: mk([1, 1, 1], [0, 1, 3]), bic: 100 },
+      { name: 'Pareto/NBD', metrics: mk([0, 1, 2], [0, 1, 3]), bic: 110 },
+    ])
+    expect(c.best).toBe('Pareto/NBD')
+    expect(c.ranking).toEqual(['Pareto/NBD', 'BG/NBD'])
+    expect(c.reason).toMatch(/Pareto\/NBD predicts the holdout best: mean absolute error 0\.333/)
+    expect(c.reason).toMatch(/1\.000 for BG\/NBD/)
+  })
+  it('breaks an MAE tie with BIC', () => {
+    const same = mk([1, 1, 2], [0, 1, 3])
+    const c = chooseModel([
+      { name: 'A', metrics: same, bic: 120 },
+      { name: 'B', metrics: same, bic: 100 },
+    ])
+    expect(c.best).toBe('B')
+    expect(c.reason).toMatch(/equally well.*lower BIC \(100\.0 vs 120\.0\)/)
+  })
+  it('information criteria', () => {
+    expect(informationCriteria(-100, 4, 1000)).toEqual({ aic: 208, bic: 4 * Math.log(1000) + 200 })
+  })
+})
+
+describe('degenerate data', () => {
+  it('all one-time buyers: a clear message and zero, finite predictions', () => {
+    const a = assessHistories([0, 0, 0])
+    expect(a.adequate).toBe(false)
+    expect(a.message).toMatch(/none of the 3 customers has bought twice/)
+    const b = baselinePredictions([0, 0, 0], [0, 5, 10], 39)
+    expect(Array.from(b)).toEqual([0, 0, 0])
+    // and the model itself refuses with a typed error rather than NaN
+    expect(() => bgnbd.fit(compressHistories([0, 0, 0], [0, 0, 0], [1, 5, 10]))).toThrow()
+  })
+  it('few repeaters: message and a shrunk historical rate', () => {
+    const x = [0, 0, 3, 0, 1]
+    const T = [10, 0, 20, 5, 5]
+    const a = assessHistories(x)
+    expect(a.repeaters).toBe(2)
+    expect(a.message).toMatch(/only 2 of 5/)
+    const b = baselinePredictions(x, T, 10)
+    const k = 8
+    const rho = 4 / 40
+    expect(b[2]).toBeCloseTo((10 * (3 + k * rho)) / (20 + k), 12)
+    expect(b[1]).toBeCloseTo((10 * k * rho) / k, 12) // T = 0: the pooled rate
+    for (const v of b) expect(Number.isFinite(v)).toBe(true)
+  })
+  it('adequate data has no message', () => {
+    const a = assessHistories(Array.from({ length: 50 }, (_, i) => i % 2))
+    expect(a).toEqual({ customers: 50, repeaters: 25, adequate: true, message: null })
+  })
+})

@@ -1,0 +1,244 @@
+// Holdout validation and model choice, pure: predictions and actuals in, metrics and a verdict in
+// plain words out. Degenerate data gets a message and a historical-rate baseline, never NaN.
+
+/** Calibration frequencies are bucketed 0, 1, ..., 6 and "7+" (the FHL 2005 figure). */
+export const FREQUENCY_BUCKETS = 8
+
+export interface FrequencyBucket {
+  /** '0' .. '6', '7+' */
+  readonly frequency: string
+  readonly customers: number
+  /** Mean predicted / actual holdout purchases per customer in the bucket (0 when empty). */
+  readonly predicted: number
+  readonly actual: number
+}
+
+export interface HoldoutMetrics {
+  readonly customers: number
+  /** Mean absolute error per customer. */
+  readonly mae: number
+  /** Root mean squared error per customer. */
+  readonly rmse: number
+  readonly totalPredicted: number
+  readonly totalActual: number
+  /** (predicted - actual) / actual; 0 when both are 0. */
+  readonly relativeError: number
+  readonly byFrequency: readonly FrequencyBucket[]
+}
+
+/**
+ * Per-customer holdout errors, totals and predicted vs actual by calibration frequency.
+ * @example holdoutMetrics([0.2, 1.5], [0, 2], [0, 3]).mae // 0.35
+ */
+export function holdoutMetrics(
+  predicted: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  calibrationX: ArrayLike<number>,
+): HoldoutMetrics {
+  const n = predicted.length
+  if (actual.length !== n || calibrationX.length !== n) {
+    throw new RangeError('predicted, actual and calibration x must have the same length')
+  }
+  let ae = 0
+  let se = 0
+  let tp = 0
+  let ta = 0
+  const cnt = new Float64Array(FREQUENCY_BUCKETS)
+  const sp = new Float64Array(FREQUENCY_BUCKETS)
+  const sa = new Float64Array(FREQUENCY_BUCKETS)
+  for (let i = 0; i < n; i++) {
+    const p = predicted[i]!
+    const a = actual[i]!
+    const d = p - a
+    ae += Math.abs(d)
+    se += d * d
+    tp += p
+    ta += a
+    const b = Math.min(Math.max(Math.floor(calibrationX[i]!), 0), FREQUENCY_BUCKETS - 1)
+    cnt[b]!++
+    sp[b]! += p
+    sa[b]! += a
+  }
+  const byFrequency: FrequencyBucket[] = []
+  for (let b = 0; b < FREQUENCY_BUCKETS; b++) {
+    const c = cnt[b]!
+    byFrequency.push({
+      frequency: b === FREQUENCY_BUCKETS - 1 ? `${b}+` : String(b),
+      customers: c,
+      predicted: c > 0 ? sp[b]! / c : 0,
+      actual: c > 0 ? sa[b]! / c : 0,
+    })
+  }
+  return {
+    customers: n,
+    mae: n > 0 ? ae / n : 0,
+    rmse: n > 0 ? Math.sqrt(se / n) : 0,
+    totalPredicted: tp,
+    totalActual: ta,
+    relativeError: ta > 0 ? (tp - ta) / ta : tp > 0 ? Number.POSITIVE_INFINITY : 0,
+    byFrequency,
+  }
+}
+
+export interface TrackingPoint {
+  /** Period index 1..periods from the cohort start (e.g. week). */
+  readonly period: number
+  readonly predicted: number
+  readonly actual: number | null
+}
+
+/**
+ * Cohort cumulative repeat-purchase tracking curve: predicted at period w is
+ * Σ_i E[X(w - birth_i)] over customers born before w, from a model's E[X(t)] for a new customer;
+ * births (in periods from the cohort start) are grouped, so the cost is periods × distinct births.
+ * `actualCumulative[w-1]` is the observed cumulative count at the end of period w (may be shorter).
+ * @example trackingCurve((t) => 0.1 * t, [0, 0, 1], 3, [0, 1, 1])
+ */
+export function trackingCurve(
+  expectedNew: (t: number) => number,
+  births: ArrayLike<number>,
+  periods: number,
+  actualCumulative: ArrayLike<number> = [],
+): TrackingPoint[] {
+  const groups = new Map<number, number>()
+  for (let i = 0; i < births.length; i++) {
+    const b = births[i]!
+    groups.set(b, (groups.get(b) ?? 0) + 1)
+  }
+  const bs = [...groups.keys()]
+  const ws = bs.map((b) => groups.get(b)!)
+  const out: TrackingPoint[] = []
+  for (let w = 1; w <= periods; w++) {
+    let s = 0
+    for (let j = 0; j < bs.length; j++) {
+      const t = w - bs[j]!
+      if (t > 0) s += ws[j]! * expectedNew(t)
+    }
+    out.push({
+      period: w,
+      predicted: s,
+      actual: w - 1 < actualCumulative.length ? actualCumulative[w - 1]! : null,
+    })
+  }
+  return out
+}
+
+/** AIC = 2k - 2 LL, BIC = k ln n - 2 LL. */
+export function informationCriteria(
+  logLikelihood: number,
+  parameters: number,
+  customers: number,
+): { aic: number; bic: number } {
+  return {
+    aic: 2 * parameters - 2 * logLikelihood,
+    bic: parameters * Math.log(Math.max(customers, 1)) - 2 * logLikelihood,
+  }
+}
+
+export interface Candidate {
+  /** Display name, e.g. 'BG/NBD'. */
+  readonly name: string
+  readonly metrics: HoldoutMetrics
+  readonly bic?: number
+}
+
+export interface ModelChoice {
+  readonly best: string
+  /** One or two sentences a merchant can read. */
+  readonly reason: string
+  /** Candidates ordered best first. */
+  readonly ranking: readonly string[]
+}
+
+/** MAEs within this relative distance count as a tie, decided by BIC. */
+export const MAE_TIE = 0.005
+
+const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
+const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`
+
+/**
+ * Pick the candidate that predicts the holdout best: lowest per-customer MAE; MAEs within 0.5 % of
+ * each other are a tie, broken by the lower BIC. Returns the reason in plain words.
+ * @throws RangeError when there are no candidates.
+ */
+export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
+  if (candidates.length === 0) throw new RangeError('chooseModel needs at least one candidate')
+  const bic = (c: Candidate) => c.bic ?? Number.POSITIVE_INFINITY
+  const sorted = [...candidates].sort((a, b) => {
+    const ma = a.metrics.mae
+    const mb = b.metrics.mae
+    const tie = Math.abs(ma - mb) <= MAE_TIE * Math.max(ma, mb, 1e-12)
+    return tie ? bic(a) - bic(b) : ma - mb
+  })
+  const best = sorted[0]!
+  const m = best.metrics
+  const totals = `it predicts ${fmt(m.totalPredicted, 0)} holdout purchases against ${fmt(m.totalActual, 0)} actual (${pct(m.relativeError)})`
+  if (sorted.length === 1) {
+    return {
+      best: best.name,
+      reason: `${best.name} is the only model fitted: mean absolute error ${fmt(m.mae)} purchases per customer; ${totals}.`,
+      ranking: [best.name],
+    }
+  }
+  const second = sorted[1]!
+  const tie =
+    Math.abs(m.mae - second.metrics.mae) <= MAE_TIE * Math.max(m.mae, second.metrics.mae, 1e-12)
+  const reason = tie
+    ? `${best.name} and ${second.name} predict the holdout equally well (mean absolute error ${fmt(m.mae)} vs ${fmt(second.metrics.mae)} purchases per customer), and ${best.name} has the lower BIC (${fmt(bic(best), 1)} vs ${fmt(bic(second), 1)}), so it explains the calibration data with less complexity; ${totals}.`
+    : `${best.name} predicts the holdout best: mean absolute error ${fmt(m.mae)} purchases per customer vs ${fmt(second.metrics.mae)} for ${second.name}; ${totals}.`
+  return { best: best.name, reason, ranking: sorted.map((c) => c.name) }
+}
+
+/** Fewer repeat buyers than this: the models are not trusted and the baseline is used. */
+export const MIN_REPEATERS = 20
+
+export interface DataAdequacy {
+  readonly customers: number
+  readonly repeaters: number
+  readonly adequate: boolean
+  /** Why the data cannot support the models (null when adequate). */
+  readonly message: string | null
+}
+
+/** Is there enough repeat behaviour to fit a buy-till-you-die model? */
+export function assessHistories(x: ArrayLike<number>, weight?: ArrayLike<number>): DataAdequacy {
+  let customers = 0
+  let repeaters = 0
+  for (let i = 0; i < x.length; i++) {
+    const w = weight ? weight[i]! : 1
+    customers += w
+    if (x[i]! > 0) repeaters += w
+  }
+  let message: string | null = null
+  if (customers === 0) message = 'there are no customers to model'
+  else if (repeaters === 0) {
+    message = `none of the ${customers} customers has bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
+  } else if (repeaters < MIN_REPEATERS) {
+    message = `only ${repeaters} of ${customers} customers bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`
+  }
+  return { customers, repeaters, adequate: message === null, message }
+}
+
+/**
+ * Historical-rate baseline: each customer's repeat rate (x_i + k ρ)/(T_i + k), with ρ = Σx/ΣT the
+ * pooled rate and k = mean T the shrinkage weight (one average history), times the horizon.
+ * Finite for T = 0 and all-zero data (then 0).
+ */
+export function baselinePredictions(
+  x: ArrayLike<number>,
+  T: ArrayLike<number>,
+  horizon: number,
+): Float64Array {
+  const n = x.length
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < n; i++) {
+    sx += x[i]!
+    sT += T[i]!
+  }
+  const k = n > 0 && sT > 0 ? sT / n : 1
+  const rho = sT > 0 ? sx / sT : 0
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = (horizon * (x[i]! + k * rho)) / (T[i]! + k)
+  return out
+}
