@@ -3,6 +3,7 @@
 import { Command } from 'commander'
 import { registerAnalyze } from './commands/analyze.ts'
 import { registerDemo } from './commands/demo.ts'
+import { registerFit } from './commands/fit.ts'
 import { registerGenerate } from './commands/generate.ts'
 import { registerImport } from './commands/import.ts'
 import { registerSummary } from './commands/summary.ts'
@@ -20,6 +21,7 @@ program
 // (keep this list sorted)
 registerAnalyze(program)
 registerDemo(program)
+registerFit(program)
 registerGenerate(program)
 registerImport(program)
 registerSummary(program)

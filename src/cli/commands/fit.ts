@@ -1,0 +1,136 @@
+// `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
+import type { Command } from 'commander'
+import { UsageError } from '../../errors.ts'
+import { FIT_MODELS, type FitModelName, type FitReport, fitFile } from '../../service/fit.ts'
+import type { TimeUnit } from '../../service/summary.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { eprintln, printJson, println, table } from '../output.ts'
+
+interface FitCliOptions {
+  model: string
+  asOf?: string
+  unit: string
+  json?: boolean
+  db?: string
+  column?: string
+  cohort?: string
+  excludeNonpositive?: boolean
+}
+
+const NAMES: Record<FitModelName, string> = {
+  bgnbd: 'BG/NBD',
+  mbgnbd: 'MBG/NBD',
+  pareto: 'Pareto/NBD',
+  bgbb: 'BG/BB',
+  gg: 'Gamma-Gamma',
+  sbg: 'shifted-beta-geometric',
+}
+
+const sig = (v: number): string =>
+  Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toPrecision(6)
+
+/** The JSON shape: model, params, standardErrors, logLikelihood, customers, then the rest. */
+export function reportJson(r: FitReport): Record<string, unknown> {
+  return {
+    model: r.model,
+    params: r.params,
+    standardErrors: r.standardErrors,
+    logLikelihood: r.logLikelihood,
+    customers: r.customers,
+    confidenceIntervals: r.confidenceIntervals,
+    aic: r.aic,
+    bic: r.bic,
+    iterations: r.iterations,
+    ...r.extra,
+  }
+}
+
+function printReport(r: FitReport): void {
+  const col = r.extra.column ? ` (${String(r.extra.column)})` : ''
+  println(`${NAMES[r.model]}${col}: ${r.customers.toLocaleString('en-US')} customers`)
+  println(
+    table(
+      ['parameter', 'estimate', 'std. error', '95% CI low', '95% CI high'],
+      Object.keys(r.params).map((k) => [
+        k,
+        sig(r.params[k]!),
+        sig(r.standardErrors[k]!),
+        sig(r.confidenceIntervals[k]![0]),
+        sig(r.confidenceIntervals[k]![1]),
+      ]),
+    ),
+  )
+  println(
+    `log-likelihood ${r.logLikelihood.toFixed(2)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}   iterations ${r.iterations}`,
+  )
+  if (typeof r.extra.correlation === 'number') {
+    println(
+      `correlation of frequency and mean spend among repeaters: ${r.extra.correlation.toFixed(3)}`,
+    )
+  }
+  if (r.extra.cohortAssumed)
+    println(`shares read against an assumed cohort of ${String(r.extra.cohort)}`)
+  for (const w of (r.extra.warnings as string[] | undefined) ?? []) eprintln(`warning: ${w}`)
+  println(
+    `read ${r.input.rows.toLocaleString('en-US')} rows (${r.input.kind}) in ${r.input.readMs.toFixed(0)} ms`,
+  )
+}
+
+export function registerFit(program: Command): void {
+  withDb(
+    program
+      .command('fit')
+      .description(
+        'Fit a customer-base model and print its parameters, standard errors and log-likelihood',
+      )
+      .argument(
+        '[file]',
+        'orders file, workspace, summary CSV (x,t_x,T[,monetary][,weight]), BG/BB table or survival table (default: --db)',
+      )
+      .requiredOption('--model <model>', `one of ${FIT_MODELS.join(', ')}`)
+      .option(
+        '--as-of <date>',
+        'calibration end for orders/workspaces (default: the last order day)',
+      )
+      .option(
+        '--unit <unit>',
+        'unit of t_x and T when built from orders: day, week or month',
+        'week',
+      )
+      .option('--column <name>', 'sbg: the survival column to fit (default: each one)')
+      .option('--cohort <n>', 'sbg: cohort size behind percentage shares (default 1000)')
+      .option('--exclude-nonpositive', 'gg: leave out repeaters with zero or negative spend')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (file: string | undefined, opts: FitCliOptions) => {
+    if (!FIT_MODELS.includes(opts.model as FitModelName)) {
+      throw new UsageError(
+        `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
+      )
+    }
+    if (!['day', 'week', 'month'].includes(opts.unit)) {
+      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    let cohort: number | undefined
+    if (opts.cohort !== undefined) {
+      cohort = Number(opts.cohort)
+      if (!(cohort > 0))
+        throw new UsageError(`--cohort must be a positive number, got ${opts.cohort}`)
+    }
+    const reports = await fitFile(file ?? resolveDb(opts), {
+      model: opts.model as FitModelName,
+      unit: opts.unit as TimeUnit,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      ...(opts.column ? { column: opts.column } : {}),
+      ...(cohort !== undefined ? { cohort } : {}),
+      ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
+    })
+    if (opts.json) {
+      printJson(reports.length === 1 ? reportJson(reports[0]!) : reports.map(reportJson))
+      return
+    }
+    reports.forEach((r, i) => {
+      if (i > 0) println()
+      printReport(r)
+    })
+  })
+}
