@@ -4,7 +4,7 @@
 // 10M orders, peak RSS < 3 GB.
 import { spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { hasGnuTime, measureNode } from './measure.js'
 import { ensureOrdersFile, OUT_DIR } from './orders.js'
@@ -70,7 +70,11 @@ function machine() {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const gb = (totalmem() / 1024 ** 3).toFixed(1)
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length)
-  return `${nproc} CPUs (${cpu}), ${gb} GB RAM, Node ${process.version}, ${process.platform}`
+  // Other work on the machine skews wall times; say how busy it was.
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')
+  return `${nproc} CPUs (${cpu}), ${gb} GB RAM, Node ${process.version}, ${process.platform}, load average at the end ${load}`
 }
 
 const sec = (ms) => (ms / 1000).toFixed(2)
