@@ -163,3 +163,20 @@ describe('crossValidateLambda', () => {
     expect(r.lambda).toBeGreaterThanOrEqual(0.1)
   })
 })
+
+describe('crossValidateLambda on a sample', () => {
+  it('samples large inputs down to maxRows, reproducibly', () => {
+    const rng = createRng(12)
+    const n = 6000
+    const Xs = Float64Array.from({ length: n * 2 }, () => rng.normal())
+    const ys = Uint8Array.from({ length: n }, (_, i) =>
+      rng.uniform() < 1 / (1 + Math.exp(-2 * Xs[2 * i]!)) ? 1 : 0,
+    )
+    const a = crossValidateLambda(Xs, ys, { maxRows: 1500, seed: 2 })
+    const b = crossValidateLambda(Xs, ys, { maxRows: 1500, seed: 2 })
+    const full = crossValidateLambda(Xs, ys, { seed: 2 })
+    expect(Array.from(a.meanLogLoss)).toEqual(Array.from(b.meanLogLoss))
+    expect(Array.from(a.meanLogLoss)).not.toEqual(Array.from(full.meanLogLoss))
+    expect(a.lambda).toBeLessThanOrEqual(0.03)
+  })
+})

@@ -82,6 +82,78 @@ function pointLoss(eta: number, y: number): number {
   return soft - y * eta
 }
 
+/** Σ wᵢ [log(1 + e^ηᵢ) - yᵢηᵢ] at θ. */
+function lossSum(
+  X: Float64Array,
+  y: Uint8Array,
+  w: Float64Array,
+  means: Float64Array,
+  inv: Float64Array,
+  theta: Float64Array,
+  n: number,
+  p: number,
+): number {
+  let s = 0
+  const b0 = theta[0]!
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!
+    if (wi === 0) continue
+    const o = i * p
+    let e = b0
+    for (let j = 0; j < p; j++) e += theta[j + 1]! * (X[o + j]! - means[j]!) * inv[j]!
+    s += wi * pointLoss(e, y[i]!)
+  }
+  return s
+}
+
+/** Unscaled gradient Σ wᵢ(μᵢ - yᵢ)z̃ᵢ into g and lower triangle of Σ wᵢμᵢ(1-μᵢ)z̃ᵢz̃ᵢᵀ into H. */
+function accumulate(
+  X: Float64Array,
+  y: Uint8Array,
+  w: Float64Array,
+  means: Float64Array,
+  inv: Float64Array,
+  theta: Float64Array,
+  n: number,
+  p: number,
+  z: Float64Array,
+  g: Float64Array,
+  H: Float64Array,
+): void {
+  const q = p + 1
+  g.fill(0)
+  H.fill(0)
+  const packed = new Float64Array((q * (q + 1)) / 2)
+  const b0 = theta[0]!
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!
+    if (wi === 0) continue
+    const o = i * p
+    let e = b0
+    for (let j = 0; j < p; j++) {
+      const zj = (X[o + j]! - means[j]!) * inv[j]!
+      z[j] = zj
+      e += theta[j + 1]! * zj
+    }
+    const mu = 1 / (1 + Math.exp(-e))
+    const r = wi * (mu - y[i]!)
+    const h = wi * mu * (1 - mu)
+    g[0]! += r
+    packed[0]! += h
+    // Packed lower triangle walked sequentially: no index arithmetic in the innermost loop.
+    let k = 1
+    for (let a = 0; a < p; a++) {
+      const za = z[a]!
+      const hz = h * za
+      g[a + 1]! += r * za
+      packed[k++]! += hz
+      for (let b = 0; b <= a; b++) packed[k++]! += hz * z[b]!
+    }
+  }
+  let k = 0
+  for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) H[a * q + b] = packed[k++]!
+}
+
 /** Solve H d = -g for symmetric positive (semi)definite H (q×q, full storage); jitter if needed. */
 function newtonDirection(H: Float64Array, g: Float64Array, q: number): Float64Array {
   let trace = 0
@@ -179,57 +251,23 @@ export function fitLogistic(
   } else {
     theta[0] = Math.log(ybar / (1 - ybar))
   }
+  // Materialized unit weights keep the hot loops monomorphic (one array type, no branches).
+  const wt = w ?? new Float64Array(n).fill(1)
   const z = new Float64Array(p)
-  const rowZ = (i: number): void => {
-    const o = i * p
-    for (let j = 0; j < p; j++) z[j] = (X[o + j]! - means[j]!) * inv[j]!
-  }
-  const eta = (t: Float64Array): number => {
-    let e = t[0]!
-    for (let j = 0; j < p; j++) e += t[j + 1]! * z[j]!
-    return e
-  }
   const penalty = (t: Float64Array): number => {
     let s = 0
     for (let j = 1; j < q; j++) s += t[j]! ** 2
     return 0.5 * lambda * s
   }
-  const objective = (t: Float64Array): number => {
-    let s = 0
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i]! : 1
-      if (wi === 0) continue
-      rowZ(i)
-      s += wi * pointLoss(eta(t), y[i]!)
-    }
-    return s / W + penalty(t)
-  }
+  const objective = (t: Float64Array): number =>
+    lossSum(X, y, wt, means, inv, t, n, p) / W + penalty(t)
   const g = new Float64Array(q)
   const H = new Float64Array(q * q)
   const maxIterations = options.maxIterations ?? 100
   const tol = options.tolerance ?? 1e-9
   let f = objective(theta)
   for (let iter = 0; iter < maxIterations; iter++) {
-    g.fill(0)
-    H.fill(0)
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i]! : 1
-      if (wi === 0) continue
-      rowZ(i)
-      const mu = 1 / (1 + Math.exp(-eta(theta)))
-      const r = wi * (mu - y[i]!)
-      const h = wi * mu * (1 - mu)
-      g[0]! += r
-      H[0]! += h
-      for (let a = 0; a < p; a++) {
-        const za = z[a]!
-        const hz = h * za
-        g[a + 1]! += r * za
-        H[(a + 1) * q]! += hz
-        const row = (a + 1) * q + 1
-        for (let b = 0; b <= a; b++) H[row + b]! += hz * z[b]!
-      }
-    }
+    accumulate(X, y, wt, means, inv, theta, n, p, z, g, H)
     for (let a = 0; a < q; a++) {
       g[a]! /= W
       for (let b = 0; b <= a; b++) H[a * q + b]! /= W
@@ -391,7 +429,8 @@ export const DEFAULT_LAMBDAS: readonly number[] = [
 /**
  * Choose λ by k-fold cross-validation on held-out log-loss (ESL §7.10). Folds are stratified by y
  * and drawn from a seeded generator, so the choice is reproducible; each fold fits the λ path from
- * the largest penalty down, warm-starting each fit from the previous one.
+ * the largest penalty down, warm-starting each fit from the previous one. Inputs larger than
+ * `maxRows` are sampled down first (seeded), which keeps the cost bounded for 1M+ rows.
  * @example crossValidateLambda(X, y, { folds: 5, seed: 1 }).lambda
  * @throws UsageError for bad shapes or fewer rows of a class than folds; errors of {@link fitLogistic}.
  */
@@ -403,10 +442,41 @@ export function crossValidateLambda(
     readonly folds?: number
     readonly seed?: number
     readonly weights?: Float64Array
+    /** Cross-validate on a seeded random sample of about this many rows (default 200 000). */
+    readonly maxRows?: number
   } = {},
 ): LambdaCvResult {
+  const p = dims(X, y.length)
+  const maxRows = options.maxRows ?? 200_000
+  if (y.length > maxRows) {
+    // λ's scale does not depend on n (mean loss), so a sample chooses it as well as all rows would,
+    // at a fraction of the k × |λ| fits.
+    const rng = createRng((options.seed ?? 1) ^ 0x5bd1e995)
+    const keep = new Uint8Array(y.length)
+    let m = 0
+    for (let i = 0; i < y.length; i++) {
+      if (rng.uniform() * y.length < maxRows) {
+        keep[i] = 1
+        m++
+      }
+    }
+    const Xs = new Float64Array(m * p)
+    const ys = new Uint8Array(m)
+    const ws = options.weights ? new Float64Array(m) : undefined
+    for (let i = 0, r = 0; i < y.length; i++) {
+      if (!keep[i]) continue
+      Xs.set(X.subarray(i * p, i * p + p), r * p)
+      ys[r] = y[i]!
+      if (ws) ws[r] = options.weights![i]!
+      r++
+    }
+    return crossValidateLambda(Xs, ys, {
+      ...options,
+      weights: ws,
+      maxRows: Number.POSITIVE_INFINITY,
+    })
+  }
   const n = y.length
-  dims(X, n)
   const k = options.folds ?? 5
   if (!Number.isInteger(k) || k < 2 || k > 100) {
     throw new UsageError('folds must be an integer from 2 to 100', { folds: k })
