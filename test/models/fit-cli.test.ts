@@ -1,0 +1,124 @@
+// `loyals fit` end to end on the fixture files: the published estimates come out of --json.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli, tempDir } from '../helpers/cli.ts'
+
+const fx = (p: string) => join('test/fixtures', p)
+const rel = (a: number, b: number) => Math.abs(a / b - 1)
+
+interface Json {
+  model: string
+  params: Record<string, number>
+  standardErrors: Record<string, number>
+  logLikelihood: number
+  customers: number
+  [k: string]: unknown
+}
+function fitJson(args: string[]): Json {
+  const r = runCli(['fit', ...args, '--json'])
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as Json
+}
+
+describe('loyals fit reproduces the published estimates', () => {
+  it('BG/BB on donations.csv (Fader, Hardie & Shang 2010)', () => {
+    const j = fitJson([fx('donations/donations.csv'), '--model', 'bgbb'])
+    expect(Object.keys(j).slice(0, 5)).toEqual([
+      'model',
+      'params',
+      'standardErrors',
+      'logLikelihood',
+      'customers',
+    ])
+    expect(j.model).toBe('bgbb')
+    expect(j.customers).toBe(11104)
+    const pub = { alpha: 1.2035, beta: 0.7497, gamma: 0.6567, delta: 2.7834 }
+    for (const [k, v] of Object.entries(pub)) expect(rel(j.params[k]!, v)).toBeLessThan(1e-3)
+    expect(Math.abs(j.logLikelihood - -33225.58)).toBeLessThan(0.01)
+    expect(Object.keys(j.standardErrors)).toEqual(['alpha', 'beta', 'gamma', 'delta'])
+  })
+
+  it('Gamma-Gamma on the CDNOW summary with BTYD column names (m.x)', () => {
+    const j = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'gg'])
+    expect(j.customers).toBe(946)
+    const pub = { p: 6.2488, q: 3.7446, gamma: 15.4477 }
+    for (const [k, v] of Object.entries(pub)) expect(rel(j.params[k]!, v)).toBeLessThan(1e-3)
+    expect(Math.abs(j.logLikelihood - -4055.92)).toBeLessThan(0.01)
+    expect(typeof j.correlation).toBe('number')
+  })
+
+  it('BG/NBD on the CDNOW summary (x, t.x, T.cal)', () => {
+    const j = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'bgnbd'])
+    const pub = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }
+    for (const [k, v] of Object.entries(pub)) expect(rel(j.params[k]!, v)).toBeLessThan(1e-3)
+    expect(Math.abs(j.logLikelihood - -9582.43)).toBeLessThan(0.01)
+    expect(j.customers).toBe(2357)
+  })
+
+  it('sBG on each cohort of the retention table (Fader & Hardie 2007)', () => {
+    const file = fx('retention/fader_hardie_2007_survival.csv')
+    const reg = fitJson([file, '--model', 'sbg', '--column', 'regular_pct_alive'])
+    expect(Math.abs(reg.params.alpha! - 0.704)).toBeLessThan(5e-4)
+    expect(Math.abs(reg.params.beta! - 1.182)).toBeLessThan(5e-4)
+    expect(reg.cohort).toBe(1000)
+    const r = runCli(['fit', file, '--model', 'sbg', '--json'])
+    expect(r.code).toBe(0)
+    const both = JSON.parse(r.stdout) as Json[]
+    expect(both.map((b) => b.column)).toEqual(['regular_pct_alive', 'highend_pct_alive'])
+    expect(Math.abs(both[1]!.params.alpha! - 0.668)).toBeLessThan(5e-4)
+    expect(Math.abs(both[1]!.params.beta! - 3.806)).toBeLessThan(5e-4)
+  })
+
+  it('prints a readable table without --json', () => {
+    const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'bgbb'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^BG\/BB: 11,104 customers/)
+    expect(r.stdout).toMatch(/alpha\s+1\.203/)
+    expect(r.stdout).toMatch(/log-likelihood -33225\.58/)
+  })
+})
+
+describe('loyals fit on bad input', () => {
+  const dir = tempDir('loyals-fit-')
+  const write = (name: string, text: string) => {
+    const p = join(dir, name)
+    writeFileSync(p, text)
+    return p
+  }
+  it('names file:line column for a non-numeric value', () => {
+    const p = write('bad.csv', 'customer_id,x,t_x,T\na,1,2,3\nb,2,x7,9\n')
+    const r = runCli(['fit', p, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/bad\.csv:3 t_x: "x7" is not a number/)
+  })
+  it('names file:line column for a negative x', () => {
+    const p = write('neg.csv', 'x,t_x,T\n1,2,3\n-1,0,9\n')
+    const r = runCli(['fit', p, '--model', 'pareto'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/neg\.csv:3 x: must be >= 0 \(got -1\)/)
+  })
+  it('says which column is missing', () => {
+    const p = write('nocol.csv', 'x,t_x\n1,2\n')
+    const r = runCli(['fit', p, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/missing column for T/)
+    expect(r.stderr).toMatch(/found: x, t_x/)
+  })
+  it('gg without a spend column, and zero spend among repeaters', () => {
+    const p = write('nospend.csv', 'x,t_x,T\n1,2,3\n')
+    expect(runCli(['fit', p, '--model', 'gg']).stderr).toMatch(/monetary/)
+    const q = write('zero.csv', 'x,t_x,T,monetary\n1,2,3,0\n2,2,3,10\n3,3,4,12\n')
+    const r = runCli(['fit', q, '--model', 'gg'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /1 customer with repeat purchases has a zero, negative or missing mean spend/,
+    )
+  })
+  it('rejects an unknown model as a usage error', () => {
+    const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--model must be one of/)
+  })
+})
