@@ -8,8 +8,15 @@ const u32 = new Uint32Array(f64.buffer)
 
 function mixBits(v: number, h: number): number {
   f64[0] = v === 0 ? 0 : v // folds -0 into +0
-  h = Math.imul(h ^ u32[0]!, 0x85ebca6b)
-  h = Math.imul(h ^ (h >>> 13) ^ u32[1]!, 0xc2b2ae35)
+  // murmur3-style mixing of both words: grid values such as k/7 differ mostly in high mantissa bits.
+  h = Math.imul(h ^ u32[0]!, 0xcc9e2d51)
+  h = Math.imul((h << 15) | (h >>> 17), 0x1b873593)
+  h = Math.imul(h ^ u32[1]!, 0xcc9e2d51)
+  h = Math.imul((h << 13) | (h >>> 19), 0x1b873593)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
   return h ^ (h >>> 16)
 }
 

@@ -3,7 +3,7 @@
 // likelihood term for x = 0). Hot loops work on unique x and unique time values.
 import { DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
-import { digamma, lbeta, lgamma } from '../special.ts'
+import { digamma, lbeta, lgamma, logSumExp } from '../special.ts'
 import {
   bgExpectedAlive,
   checkHistory,
@@ -11,9 +11,11 @@ import {
   fitWithRestarts,
   type Indexed,
   indexHistories,
+  indexPairs,
   logNbdCoef,
   memoized,
   type NextPurchase,
+  type Pairs,
   requireIdentifiable,
   summarizeFit,
 } from './common.ts'
@@ -28,32 +30,55 @@ export interface BgParams extends Record<string, number> {
 
 export const BG_PARAM_NAMES = ['r', 'alpha', 'a', 'b'] as const
 
-/** Work buffers reused across likelihood evaluations (no allocation in the loop). */
+/** Indexes and work buffers reused across likelihood evaluations (no allocation in the loop). */
 interface Work {
   readonly ix: Indexed
-  readonly lgx: Float64Array // per x: lgamma(r+x) - lgamma(r) + r log α + A2(x)
+  readonly pairs: Pairs
+  readonly k: number
+  /** Rows with a second likelihood term (x + k > 0); the others are handled per pair. */
+  readonly active: Int32Array
+  readonly wx: Float64Array // weight per unique x
+  readonly wpT: Float64Array // weight per (x, T) pair
+  readonly lgx: Float64Array // per x: lgamma(r+x) - lgamma(r) + r log α + log B(a, b+x+k) - log B(a, b)
   readonly la4: Float64Array // per x: log a - log(b+x+k-1), or -Infinity
   readonly drx: Float64Array // per x: ψ(r+x) - ψ(r) + log α
   readonly dax: Float64Array // per x: ψ(a+b) - ψ(a+b+x+k)
   readonly dbx: Float64Array // per x: ψ(a+b) + ψ(b+x+k) - ψ(b) - ψ(a+b+x+k)
   readonly ibx: Float64Array // per x: 1/(b+x+k-1)
-  readonly lt: Float64Array // per t: log(α+t)
-  readonly it: Float64Array // per t: 1/(α+t)
+  readonly p1: Float64Array // per pair: -(r+x) log(α+t)
+  readonly plt: Float64Array // per pair: log(α+t)
+  readonly pri: Float64Array // per pair: (r+x)/(α+t)
 }
 
-function makeWork(ix: Indexed): Work {
+function makeWork(ix: Indexed, k: number): Work {
   const nx = ix.xs.length
-  const nt = ix.ts.length
+  const pairs = indexPairs(ix)
+  const np = pairs.pairX.length
+  const { h } = ix
+  const wx = new Float64Array(nx)
+  const wpT = new Float64Array(np)
+  const act: number[] = []
+  for (let i = 0; i < h.x.length; i++) {
+    wx[ix.ix[i]!]! += h.weight[i]!
+    wpT[pairs.pT[i]!]! += h.weight[i]!
+    if (h.x[i]! + k > 0) act.push(i)
+  }
   return {
     ix,
+    pairs,
+    k,
+    active: Int32Array.from(act),
+    wx,
+    wpT,
     lgx: new Float64Array(nx),
     la4: new Float64Array(nx),
     drx: new Float64Array(nx),
     dax: new Float64Array(nx),
     dbx: new Float64Array(nx),
     ibx: new Float64Array(nx),
-    lt: new Float64Array(nt),
-    it: new Float64Array(nt),
+    p1: new Float64Array(np),
+    plt: new Float64Array(np),
+    pri: new Float64Array(np),
   }
 }
 
@@ -61,17 +86,13 @@ function makeWork(ix: Indexed): Work {
  * Weighted log-likelihood and (if g is given) its gradient w.r.t. log-parameters, in one pass.
  * LL_i = log Γ(r+x) - log Γ(r) + r log α + log B(a, b+x+k) - log B(a, b)
  *        + logSumExp(-(r+x) log(α+T), [x+k > 0] (log a - log(b+x+k-1) - (r+x) log(α+t_x)))
- * (Fader, Hardie & Lee 2005 eq. 6; Batislam et al. 2007 for k = 1).
+ * (Fader, Hardie & Lee 2005 eq. 6; Batislam et al. 2007 for k = 1). Everything but the
+ * logSumExp is summed per unique x or per (x, T) pair; the row loop only visits rows with a second
+ * term and evaluates one softplus.
  */
-function evalLL(
-  w: Work,
-  k: number,
-  p: BgParams,
-  g: number[] | null,
-  perRow?: Float64Array,
-): number {
+function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array): number {
   const { r, alpha, a, b } = p
-  const { ix } = w
+  const { ix, pairs, k } = w
   const { xs, ts } = ix
   const la = Math.log(alpha)
   const lgr = lgamma(r)
@@ -82,73 +103,92 @@ function evalLL(
   const psr = need ? digamma(r) : 0
   const psab = need ? digamma(a + b) : 0
   const psb = need ? digamma(b) : 0
+  let ll = 0
+  let gr = 0
+  let gal = ix.totalWeight * (r / alpha)
+  let ga = 0
+  let gb = 0
   for (let j = 0; j < xs.length; j++) {
     const x = xs[j]!
     const xk = x + k
     w.lgx[j] = lgamma(r + x) - lgr + r * la + lab + lgamma(b + xk) - lgb - lgamma(a + b + xk)
     w.la4[j] = xk > 0 ? la_ - Math.log(b + xk - 1) : Number.NEGATIVE_INFINITY
     w.ibx[j] = xk > 0 ? 1 / (b + xk - 1) : 0
+    ll += w.wx[j]! * w.lgx[j]!
     if (need) {
       const psabx = digamma(a + b + xk)
       w.drx[j] = digamma(r + x) - psr + la
       w.dax[j] = psab - psabx
       w.dbx[j] = psab + digamma(b + xk) - psb - psabx
+      gr += w.wx[j]! * w.drx[j]!
+      ga += w.wx[j]! * w.dax[j]!
+      gb += w.wx[j]! * w.dbx[j]!
     }
   }
-  for (let j = 0; j < ts.length; j++) {
-    w.lt[j] = Math.log(alpha + ts[j]!)
-    w.it[j] = 1 / (alpha + ts[j]!)
+  const { pairX, pairT } = pairs
+  for (let q = 0; q < pairX.length; q++) {
+    const rx = r + xs[pairX[q]!]!
+    const t = ts[pairT[q]!]!
+    const lt = Math.log(alpha + t)
+    w.p1[q] = -rx * lt
+    w.plt[q] = lt
+    w.pri[q] = rx / (alpha + t)
+    const wq = w.wpT[q]!
+    ll += wq * w.p1[q]!
+    gr -= wq * lt
+    gal -= wq * w.pri[q]!
   }
-  const { h, ix: xi, iT, iTx } = ix
-  const X = h.x
-  const W = h.weight
-  const lt = w.lt
-  const it = w.it
-  let ll = 0
-  let gr = 0
-  let gal = 0
-  let ga = 0
-  let gb = 0
-  const n = X.length
-  for (let i = 0; i < n; i++) {
-    const j = xi[i]!
-    const rx = r + X[i]!
-    const tT = iT[i]!
-    const tX = iTx[i]!
-    const A3 = -rx * lt[tT]!
-    const A4 = w.la4[j]! - rx * lt[tX]!
-    // logSumExp with the weight of the second term (w4) from the same exponential.
-    let lse: number
+  const { pT, pTx } = pairs
+  const { p1, plt, pri, la4, ibx, active } = w
+  const ixs = ix.ix
+  const W = ix.h.weight
+  let sll = 0
+  let sLT = 0
+  let sRI = 0
+  let sW4 = 0
+  let sIb = 0
+  for (let m = 0; m < active.length; m++) {
+    const i = active[m]!
+    const j = ixs[i]!
+    const qT = pT[i]!
+    const qX = pTx[i]!
+    // d = A4 - A3; LL adds softplus(d), the second term's weight is sigmoid(d).
+    const d = la4[j]! + p1[qX]! - p1[qT]!
+    let sp: number
     let w4: number
-    if (A4 === Number.NEGATIVE_INFINITY) {
-      lse = A3
-      w4 = 0
-    } else if (A3 >= A4) {
-      const e = Math.exp(A4 - A3)
-      lse = A3 + Math.log1p(e)
-      w4 = e / (1 + e)
-    } else {
-      const e = Math.exp(A3 - A4)
-      lse = A4 + Math.log1p(e)
+    if (d > 0) {
+      const e = Math.exp(-d)
+      sp = d + Math.log1p(e)
       w4 = 1 / (1 + e)
+    } else {
+      const e = Math.exp(d)
+      sp = Math.log1p(e)
+      w4 = e / (1 + e)
     }
-    const li = w.lgx[j]! + lse
-    if (perRow) perRow[i] = li
     const wi = W[i]!
-    ll += wi * li
+    sll += wi * sp
     if (need) {
-      const w3 = 1 - w4
-      gr += wi * (w.drx[j]! - w3 * lt[tT]! - w4 * lt[tX]!)
-      gal += wi * (r / alpha - rx * (w3 * it[tT]! + w4 * it[tX]!))
-      ga += wi * (w.dax[j]! + w4 / a)
-      gb += wi * (w.dbx[j]! - w4 * w.ibx[j]!)
+      const ww = wi * w4
+      sLT += ww * (plt[qX]! - plt[qT]!)
+      sRI += ww * (pri[qX]! - pri[qT]!)
+      sW4 += ww
+      sIb += ww * ibx[j]!
     }
   }
+  ll += sll
   if (g) {
-    g[0] = gr * r
-    g[1] = gal * alpha
-    g[2] = ga * a
-    g[3] = gb * b
+    g[0] = (gr - sLT) * r
+    g[1] = (gal - sRI) * alpha
+    g[2] = (ga + sW4 / a) * a
+    g[3] = (gb - sIb) * b
+  }
+  if (perRow) {
+    for (let i = 0; i < W.length; i++) {
+      const j = ixs[i]!
+      const A3 = p1[pT[i]!]!
+      const A4 = la4[j]! + p1[pTx[i]!]!
+      perRow[i] = w.lgx[j]! + logSumExp(A3, A4)
+    }
   }
   return ll
 }
@@ -162,20 +202,20 @@ const toParams = (t: readonly number[]): BgParams => ({
 
 export function bgLogLikelihood(k: number, p: BgParams, h: Histories): number {
   checkParams('model', p)
-  return evalLL(makeWork(indexHistories(h)), k, p, null)
+  return evalLL(makeWork(indexHistories(h), k), p, null)
 }
 
 export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories): Float64Array {
   checkParams('model', p)
   const out = new Float64Array(h.x.length)
-  evalLL(makeWork(indexHistories(h)), k, p, null, out)
+  evalLL(makeWork(indexHistories(h), k), p, null, out)
   return out
 }
 
 export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
   checkParams('model', p)
   const g = [0, 0, 0, 0]
-  evalLL(makeWork(indexHistories(h)), k, p, g)
+  evalLL(makeWork(indexHistories(h), k), p, g)
   return g
 }
 
@@ -192,10 +232,10 @@ export function bgFit(
 ): FitResult<BgParams> {
   requireIdentifiable(h, model)
   const ix = indexHistories(h)
-  const w = makeWork(ix)
+  const w = makeWork(ix, k)
   const tw = ix.totalWeight
   const obj = memoized((theta, g) => {
-    const ll = evalLL(w, k, toParams(theta), g)
+    const ll = evalLL(w, toParams(theta), g)
     for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
     return -ll / tw
   })

@@ -305,3 +305,76 @@ export interface NextPurchase {
   readonly probability: number
   readonly reason: string | null
 }
+
+/**
+ * log 2F1(1, b; c; z) and its partial derivatives in b, c, z, written to out[0..3]. Series with
+ * running derivative sums for z <= 0.9; central differences of the general evaluator otherwise.
+ */
+export function logHyp2f1OneDerivs(b: number, c: number, z: number, out: Float64Array): void {
+  if (z <= 0.9) {
+    let term = 1
+    let sum = 1
+    let sb = 0
+    let sc = 0
+    let db = 0
+    let dc = 0
+    let dz = 0
+    for (let n = 0; n < 1000; n++) {
+      sb += 1 / (b + n)
+      sc += 1 / (c + n)
+      term *= ((b + n) / (c + n)) * z
+      sum += term
+      db += term * sb
+      dc -= term * sc
+      dz += (n + 1) * term
+      if (term * (1 + sb + (n + 1)) < 1e-17 * sum) break
+    }
+    out[0] = Math.log(sum)
+    out[1] = db / sum
+    out[2] = dc / sum
+    out[3] = z > 0 ? dz / (z * sum) : b / c
+    return
+  }
+  const f0 = logHyp2f1(1, b, c, z)
+  const hb = 1e-6 * b
+  const hc = 1e-6 * c
+  const hz = Math.min(1e-7, (1 - z) / 10)
+  out[0] = f0
+  out[1] = (logHyp2f1(1, b + hb, c, z) - logHyp2f1(1, b - hb, c, z)) / (2 * hb)
+  out[2] = (logHyp2f1(1, b, c + hc, z) - logHyp2f1(1, b, c - hc, z)) / (2 * hc)
+  out[3] = (logHyp2f1(1, b, c, z + hz) - logHyp2f1(1, b, c, z - hz)) / (2 * hz)
+}
+
+/** Distinct (x, t) pairs used by the likelihoods, with per-row indexes for t = T and t = t_x. */
+export interface Pairs {
+  readonly pairX: Int32Array
+  readonly pairT: Int32Array
+  readonly pT: Int32Array
+  readonly pTx: Int32Array
+}
+
+export function indexPairs(ix: Indexed): Pairs {
+  const nt = ix.ts.length
+  const map = new Map<number, number>()
+  const px: number[] = []
+  const pt: number[] = []
+  const pairOf = (xi: number, ti: number): number => {
+    const key = xi * nt + ti
+    let k = map.get(key)
+    if (k === undefined) {
+      k = px.length
+      map.set(key, k)
+      px.push(xi)
+      pt.push(ti)
+    }
+    return k
+  }
+  const n = ix.h.x.length
+  const pT = new Int32Array(n)
+  const pTx = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    pT[i] = pairOf(ix.ix[i]!, ix.iT[i]!)
+    pTx[i] = pairOf(ix.ix[i]!, ix.iTx[i]!)
+  }
+  return { pairX: Int32Array.from(px), pairT: Int32Array.from(pt), pT, pTx }
+}

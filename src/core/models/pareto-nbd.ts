@@ -2,16 +2,17 @@
 // Poisson purchases at λ ~ Gamma(r, α), exponential lifetime at μ ~ Gamma(s, β). The likelihood's
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
 import { DataError } from '../../errors.ts'
-import { numericGradient } from '../optimize.ts'
 import { integrate } from '../quadrature.ts'
 import { createRng } from '../random.ts'
-import { lgamma, logDiffExp, logSumExp } from '../special.ts'
+import { digamma, lgamma, logDiffExp, logSumExp } from '../special.ts'
 import {
   checkHistory,
   checkParams,
   fitWithRestarts,
   indexHistories,
+  indexPairs,
   logHyp2f1One,
+  logHyp2f1OneDerivs,
   logNbdCoef,
   logTailIntegral,
   memoized,
@@ -46,67 +47,75 @@ interface Prepared {
   readonly pT: Int32Array
   readonly pTx: Int32Array
   readonly totalWeight: number
-  // work buffers
+  readonly wx: Float64Array
+  // work buffers: per x, per t, per pair (value and d/dr, dα, ds, dβ on the natural scale)
   readonly cx: Float64Array
+  readonly dcx: Float64Array
   readonly la: Float64Array
   readonly lb: Float64Array
   readonly lG: Float64Array
   readonly lA: Float64Array
+  readonly dG: Float64Array
+  readonly dA: Float64Array
 }
 
 function prepare(h: Histories): Prepared {
   const ix = indexHistories(h)
+  const pairs = indexPairs(ix)
+  const np = pairs.pairX.length
   const nt = ix.ts.length
-  const map = new Map<number, number>()
-  const px: number[] = []
-  const pt: number[] = []
-  const pairOf = (xi: number, ti: number): number => {
-    const key = xi * nt + ti
-    let k = map.get(key)
-    if (k === undefined) {
-      k = px.length
-      map.set(key, k)
-      px.push(xi)
-      pt.push(ti)
-    }
-    return k
-  }
-  const n = h.x.length
-  const pT = new Int32Array(n)
-  const pTx = new Int32Array(n)
-  for (let i = 0; i < n; i++) {
-    pT[i] = pairOf(ix.ix[i]!, ix.iT[i]!)
-    pTx[i] = pairOf(ix.ix[i]!, ix.iTx[i]!)
-  }
-  const np = px.length
+  const wx = new Float64Array(ix.xs.length)
+  for (let i = 0; i < h.x.length; i++) wx[ix.ix[i]!]! += h.weight[i]!
   return {
     h,
     xs: ix.xs,
     ix: ix.ix,
     ts: ix.ts,
-    pairX: Int32Array.from(px),
-    pairT: Int32Array.from(pt),
-    pT,
-    pTx,
+    ...pairs,
     totalWeight: ix.totalWeight,
+    wx,
     cx: new Float64Array(ix.xs.length),
+    dcx: new Float64Array(ix.xs.length),
     la: new Float64Array(nt),
     lb: new Float64Array(nt),
     lG: new Float64Array(np),
     lA: new Float64Array(np),
+    dG: new Float64Array(np * 4),
+    dA: new Float64Array(np * 4),
   }
 }
+
+const F = new Float64Array(4)
 
 /**
  * LL_i = log Γ(r+x) - log Γ(r) + r log α + s log β
  *        + logSumExp(-(r+x) log(α+T) - s log(β+T), log s + log ∫_{t_x}^T (α+τ)^-(r+x) (β+τ)^-(s+1) dτ)
- * The integral is G(t_x) - G(T) with G the tail integral (a 2F1, see logTailIntegral).
+ * The integral is G(t_x) - G(T) with G the tail integral (a 2F1, see logTailIntegral), computed with
+ * its parameter derivatives once per distinct (x, t) pair; `g` receives the gradient w.r.t. log-params.
  */
-function evalLL(w: Prepared, p: ParetoParams, perRow?: Float64Array): number {
+function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float64Array): number {
   const { r, alpha, s, beta } = p
   const { xs, ts } = w
-  const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta)
-  for (let j = 0; j < xs.length; j++) w.cx[j] = lgamma(r + xs[j]!) + base
+  const need = g !== null
+  const lal = Math.log(alpha)
+  const lbe = Math.log(beta)
+  const base = -lgamma(r) + r * lal + s * lbe
+  const psr = need ? digamma(r) : 0
+  let ll = 0
+  const gs = [0, 0, 0, 0]
+  for (let j = 0; j < xs.length; j++) {
+    w.cx[j] = lgamma(r + xs[j]!) + base
+    ll += w.wx[j]! * w.cx[j]!
+    if (need) {
+      const wj = w.wx[j]!
+      gs[0]! += wj * (digamma(r + xs[j]!) - psr + lal)
+    }
+  }
+  if (need) {
+    gs[1]! += w.totalWeight * (r / alpha)
+    gs[2]! += w.totalWeight * lbe
+    gs[3]! += w.totalWeight * (s / beta)
+  }
   for (let j = 0; j < ts.length; j++) {
     w.la[j] = Math.log(alpha + ts[j]!)
     w.lb[j] = Math.log(beta + ts[j]!)
@@ -115,6 +124,7 @@ function evalLL(w: Prepared, p: ParetoParams, perRow?: Float64Array): number {
   const aGe = alpha >= beta
   const d = Math.abs(alpha - beta)
   const big = aGe ? alpha : beta
+  const { dG, dA } = w
   for (let k = 0; k < np; k++) {
     const x = xs[w.pairX[k]!]!
     const ti = w.pairT[k]!
@@ -123,29 +133,100 @@ function evalLL(w: Prepared, p: ParetoParams, perRow?: Float64Array): number {
     const la = w.la[ti]!
     const lb = w.lb[ti]!
     const z = d / (big + t)
-    const lc = Math.log(rx + s)
+    const ic = 1 / (rx + s)
     w.lA[k] = -rx * la - s * lb
-    w.lG[k] = aGe
-      ? -rx * la - s * lb - lc + logHyp2f1One(rx, rx + s + 1, z)
-      : -(s + 1) * lb - (rx - 1) * la - lc + logHyp2f1One(s + 1, rx + s + 1, z)
+    const k4 = 4 * k
+    if (need) {
+      dA[k4] = -la
+      dA[k4 + 1] = -rx / (alpha + t)
+      dA[k4 + 2] = -lb
+      dA[k4 + 3] = -s / (beta + t)
+    }
+    if (aGe) {
+      if (need) logHyp2f1OneDerivs(rx, rx + s + 1, z, F)
+      else F[0] = logHyp2f1One(rx, rx + s + 1, z)
+      w.lG[k] = -rx * la - s * lb - Math.log(rx + s) + F[0]!
+      if (need) {
+        const at = alpha + t
+        dG[k4] = -la - ic + F[1]! + F[2]!
+        dG[k4 + 1] = -rx / at + (F[3]! * (beta + t)) / (at * at)
+        dG[k4 + 2] = -lb - ic + F[2]!
+        dG[k4 + 3] = -s / (beta + t) - F[3]! / at
+      }
+    } else {
+      if (need) logHyp2f1OneDerivs(s + 1, rx + s + 1, z, F)
+      else F[0] = logHyp2f1One(s + 1, rx + s + 1, z)
+      w.lG[k] = -(s + 1) * lb - (rx - 1) * la - Math.log(rx + s) + F[0]!
+      if (need) {
+        const bt = beta + t
+        dG[k4] = -la - ic + F[2]!
+        dG[k4 + 1] = -(rx - 1) / (alpha + t) - F[3]! / bt
+        dG[k4 + 2] = -lb - ic + F[1]! + F[2]!
+        dG[k4 + 3] = -(s + 1) / bt + (F[3]! * (alpha + t)) / (bt * bt)
+      }
+    }
   }
   const ls = Math.log(s)
   const { h, ix, pT, pTx } = w
   const W = h.weight
-  let ll = 0
+  let g0 = 0
+  let g1 = 0
+  let g2 = 0
+  let g3 = 0
   for (let i = 0; i < W.length; i++) {
-    const a = w.lA[pT[i]!]!
-    const gtx = w.lG[pTx[i]!]!
-    const gT = w.lG[pT[i]!]!
-    let li: number
+    const qT = pT[i]!
+    const qX = pTx[i]!
+    const a = w.lA[qT]!
+    const gtx = w.lG[qX]!
+    const gT = w.lG[qT]!
+    const wi = W[i]!
     if (gtx > gT) {
-      const lI = ls + logDiffExp(gtx, gT)
-      li = w.cx[ix[i]!]! + logSumExp(a, lI)
+      // lI = log(G(t_x) - G(T)); u = log s + lI; LL adds logSumExp(a, u).
+      const rho = Math.exp(gT - gtx)
+      const lI = gtx + Math.log1p(-rho)
+      const u = ls + lI
+      const dd = u - a
+      let sp: number
+      let wu: number
+      if (dd > 0) {
+        const e = Math.exp(-dd)
+        sp = dd + Math.log1p(e)
+        wu = 1 / (1 + e)
+      } else {
+        const e = Math.exp(dd)
+        sp = Math.log1p(e)
+        wu = e / (1 + e)
+      }
+      const li = a + sp
+      if (perRow) perRow[i] = w.cx[ix[i]!]! + li
+      ll += wi * li
+      if (need) {
+        const wa = wi * (1 - wu)
+        const wb = (wi * wu) / (1 - rho)
+        const q4 = 4 * qT
+        const x4 = 4 * qX
+        g0 += wa * dA[q4]! + wb * (dG[x4]! - rho * dG[q4]!)
+        g1 += wa * dA[q4 + 1]! + wb * (dG[x4 + 1]! - rho * dG[q4 + 1]!)
+        g2 += wa * dA[q4 + 2]! + wb * (dG[x4 + 2]! - rho * dG[q4 + 2]!) + (wi * wu) / s
+        g3 += wa * dA[q4 + 3]! + wb * (dG[x4 + 3]! - rho * dG[q4 + 3]!)
+      }
     } else {
-      li = w.cx[ix[i]!]! + a
+      if (perRow) perRow[i] = w.cx[ix[i]!]! + a
+      ll += wi * a
+      if (need) {
+        const q4 = 4 * qT
+        g0 += wi * dA[q4]!
+        g1 += wi * dA[q4 + 1]!
+        g2 += wi * dA[q4 + 2]!
+        g3 += wi * dA[q4 + 3]!
+      }
     }
-    if (perRow) perRow[i] = li
-    ll += W[i]! * li
+  }
+  if (g) {
+    g[0] = (gs[0]! + g0) * r
+    g[1] = (gs[1]! + g1) * alpha
+    g[2] = (gs[2]! + g2) * s
+    g[3] = (gs[3]! + g3) * beta
   }
   return ll
 }
@@ -161,26 +242,23 @@ const NAMES = ['r', 'alpha', 's', 'beta'] as const
 /** Total weighted log-likelihood. */
 export function logLikelihood(p: ParetoParams, h: Histories): number {
   checkParams('pareto', p)
-  return evalLL(prepare(h), p)
+  return evalLL(prepare(h), p, null)
 }
 
 /** Log-likelihood of each (x, t_x, T) row (unweighted). */
 export function logLikelihoodPerHistory(p: ParetoParams, h: Histories): Float64Array {
   checkParams('pareto', p)
   const out = new Float64Array(h.x.length)
-  evalLL(prepare(h), p, out)
+  evalLL(prepare(h), p, null, out)
   return out
 }
 
-/** Gradient of the total log-likelihood w.r.t. [log r, log alpha, log s, log beta] (central differences). */
+/** Analytic gradient of the total log-likelihood w.r.t. [log r, log alpha, log s, log beta]. */
 export function gradient(p: ParetoParams, h: Histories): number[] {
   checkParams('pareto', p)
-  const w = prepare(h)
-  return numericGradient(
-    (t) => evalLL(w, toParams(t)),
-    NAMES.map((n) => Math.log(p[n])),
-    1e-6,
-  )
+  const g = [0, 0, 0, 0]
+  evalLL(prepare(h), p, g)
+  return g
 }
 
 export interface ParetoFitOptions {
@@ -197,12 +275,10 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
   requireIdentifiable(h, 'pareto')
   const w = prepare(h)
   const tw = w.totalWeight
-  const f = (theta: readonly number[]): number => -evalLL(w, toParams(theta)) / tw
   const obj = memoized((theta, g) => {
-    const v = f(theta)
-    const ng = numericGradient(f, theta, 1e-6)
-    for (let i = 0; i < g.length; i++) g[i] = ng[i]!
-    return v
+    const ll = evalLL(w, toParams(theta), g)
+    for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
+    return -ll / tw
   })
   let sx = 0
   let sT = 0
@@ -435,7 +511,7 @@ export function scoreAll(
     if (!(X[i]! >= 0 && TX[i]! >= 0 && TT[i]! >= TX[i]!)) checkHistory(X[i]!, TX[i]!, TT[i]!)
   }
   const w = prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
-  evalLL(w, p)
+  evalLL(w, p, null)
   const pAlive = new Float64Array(n)
   const expected = new Float64Array(n)
   const ls = Math.log(p.s)
