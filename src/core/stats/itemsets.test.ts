@@ -94,6 +94,23 @@ describe('findItemsets', () => {
     }
   })
 
+  it('counts through the hash table when the item space is too large for flat arrays', () => {
+    // 2100 frequent items: 2100² pair keys exceed the flat-array limit
+    const rng = createRng(8)
+    const arrays: number[][] = []
+    for (let b = 0; b < 4200; b++)
+      arrays.push([b % 2100, (b * 7 + 1) % 2100, Math.floor(rng.uniform() * 3)])
+    const outcome = Uint8Array.from(arrays, (a) => (a.includes(0) ? 1 : 0))
+    const r = findItemsets(basketsFromArrays(arrays), outcome, { minCount: 2, minSupport: 0 })
+    const sets = arrays.map((a) => new Set(a))
+    const brute = (items: readonly number[]) =>
+      sets.filter((set) => items.every((i) => set.has(i))).length
+    expect(r.itemsets.filter((s) => s.items.length === 1).length).toBe(2100)
+    const multi = r.itemsets.filter((s) => s.items.length > 1)
+    expect(multi.some((s) => s.items.length === 3)).toBe(true)
+    for (const s of multi) expect(s.count).toBe(brute(s.items))
+  })
+
   it('respects maxSize and rejects bad input', () => {
     const { baskets, outcome } = simulate(2000, 10, 0.2, 1, 5)
     const r = findItemsets(baskets, outcome, { maxSize: 1, minCount: 5 })

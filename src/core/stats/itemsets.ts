@@ -87,9 +87,39 @@ export interface ItemsetAnalysis {
 }
 
 const EMPTY = -1
+/** Key spaces up to this size are counted in flat arrays (2 × 16 MB at most). */
+const DENSE_LIMIT = 1 << 22
+
+interface Counter {
+  add(key: number, positive: number): void
+  /** Every key counted at least once. */
+  forEach(fn: (key: number, count: number, positives: number) => void): void
+}
+
+class DenseCounter implements Counter {
+  readonly counts: Int32Array
+  readonly positives: Int32Array
+  constructor(size: number) {
+    this.counts = new Int32Array(size)
+    this.positives = new Int32Array(size)
+  }
+  add(key: number, positive: number): void {
+    this.counts[key]!++
+    this.positives[key]! += positive
+  }
+  forEach(fn: (key: number, count: number, positives: number) => void): void {
+    for (let k = 0; k < this.counts.length; k++) {
+      if (this.counts[k]! > 0) fn(k, this.counts[k]!, this.positives[k]!)
+    }
+  }
+}
+
+function makeCounter(keySpace: number): Counter {
+  return keySpace <= DENSE_LIMIT ? new DenseCounter(keySpace) : new CountTable()
+}
 
 /** Open-addressing (linear probing) counter keyed by integers < 2^53. */
-class CountTable {
+class CountTable implements Counter {
   keys: Float64Array
   counts: Int32Array
   positives: Int32Array
@@ -135,10 +165,11 @@ class CountTable {
     this.positives[i]! += positive
   }
 
-  /** Count for key, 0 if absent. */
-  count(key: number): number {
-    const i = this.slot(key)
-    return this.keys[i] === EMPTY ? 0 : this.counts[i]!
+  forEach(fn: (key: number, count: number, positives: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!
+      if (k !== EMPTY) fn(k, this.counts[i]!, this.positives[i]!)
+    }
   }
 
   private grow(): void {
@@ -240,11 +271,6 @@ export function findItemsets(
     }
   }
   const F = itemOf.length
-  if (maxSize >= 3 && F > 131_072) {
-    throw new UsageError('too many frequent items for triples (max 131072): raise minSupport', {
-      frequentItems: F,
-    })
-  }
 
   const found: { items: number[]; count: number; positives: number }[] = []
   for (let f = 0; f < F; f++) {
@@ -274,9 +300,10 @@ export function findItemsets(
     return m
   }
 
-  let pairs: CountTable | undefined
+  // Pair key a·F + b (a < b, dense ids); triple key pairIndex(a, b)·F + c (c > b). Key spaces small
+  // enough for a flat array are counted by direct indexing, larger ones in the hash table.
   if (maxSize >= 2 && F >= 2) {
-    pairs = new CountTable(F * 4)
+    const pairs = makeCounter(F * F)
     for (let b = 0; b < N; b++) {
       const m = loadBasket(b)
       const y = outcome[b]!
@@ -285,51 +312,57 @@ export function findItemsets(
         for (let j = i + 1; j < m; j++) pairs.add(base + local[j]!, y)
       }
     }
-    for (let s = 0; s < pairs.keys.length; s++) {
-      const key = pairs.keys[s]!
-      if (key === EMPTY || pairs.counts[s]! < minCount) continue
+    const pairA: number[] = []
+    const pairB: number[] = []
+    const denseIndex = F * F <= DENSE_LIMIT ? new Int32Array(F * F).fill(-1) : undefined
+    const sparseIndex = denseIndex ? undefined : new Map<number, number>()
+    pairs.forEach((key, count, positives) => {
+      if (count < minCount) return
       const a = Math.floor(key / F)
-      found.push({
-        items: [itemOf[a]!, itemOf[key - a * F]!],
-        count: pairs.counts[s]!,
-        positives: pairs.positives[s]!,
-      })
-    }
-  }
+      const idx = pairA.length
+      pairA.push(a)
+      pairB.push(key - a * F)
+      if (denseIndex) denseIndex[key] = idx
+      else sparseIndex!.set(key, idx)
+      found.push({ items: [itemOf[a]!, itemOf[key - a * F]!], count, positives })
+    })
+    const P = pairA.length
 
-  if (maxSize >= 3 && pairs && F >= 3) {
-    const triples = new CountTable(pairs.size)
-    const frequentPair = new Uint8Array(longest * longest)
-    seen.fill(-1)
-    for (let b = 0; b < N; b++) {
-      const m = loadBasket(b)
-      if (m < 3) continue
-      const y = outcome[b]!
-      for (let i = 0; i < m; i++) {
-        for (let j = i + 1; j < m; j++) {
-          frequentPair[i * m + j] = pairs.count(local[i]! * F + local[j]!) >= minCount ? 1 : 0
+    if (maxSize >= 3 && F >= 3 && P >= 3) {
+      const triples = makeCounter(P * F)
+      const pairAt = new Int32Array(longest * longest)
+      seen.fill(-1)
+      for (let b = 0; b < N; b++) {
+        const m = loadBasket(b)
+        if (m < 3) continue
+        const y = outcome[b]!
+        for (let i = 0; i < m; i++) {
+          for (let j = i + 1; j < m; j++) {
+            const key = local[i]! * F + local[j]!
+            pairAt[i * m + j] = denseIndex ? denseIndex[key]! : (sparseIndex!.get(key) ?? -1)
+          }
         }
-      }
-      for (let i = 0; i < m; i++) {
-        for (let j = i + 1; j < m; j++) {
-          if (!frequentPair[i * m + j]) continue
-          const base = (local[i]! * F + local[j]!) * F
-          for (let k = j + 1; k < m; k++) {
-            if (frequentPair[i * m + k] && frequentPair[j * m + k]) triples.add(base + local[k]!, y)
+        for (let i = 0; i < m; i++) {
+          for (let j = i + 1; j < m; j++) {
+            const ij = pairAt[i * m + j]!
+            if (ij < 0) continue
+            const base = ij * F
+            for (let k = j + 1; k < m; k++) {
+              if (pairAt[i * m + k]! >= 0 && pairAt[j * m + k]! >= 0)
+                triples.add(base + local[k]!, y)
+            }
           }
         }
       }
-    }
-    for (let s = 0; s < triples.keys.length; s++) {
-      const key = triples.keys[s]!
-      if (key === EMPTY || triples.counts[s]! < minCount) continue
-      const c = key % F
-      const ab = (key - c) / F
-      const a = Math.floor(ab / F)
-      found.push({
-        items: [itemOf[a]!, itemOf[ab - a * F]!, itemOf[c]!],
-        count: triples.counts[s]!,
-        positives: triples.positives[s]!,
+      triples.forEach((key, count, positives) => {
+        if (count < minCount) return
+        const c = key % F
+        const ab = (key - c) / F
+        found.push({
+          items: [itemOf[pairA[ab]!]!, itemOf[pairB[ab]!]!, itemOf[c]!],
+          count,
+          positives,
+        })
       })
     }
   }
