@@ -1,7 +1,7 @@
 // `fit` use case: read a summary / BG-BB / survival table (a hand-written byte-level CSV number parser,
 // so a million rows load in ~0.1 s without per-row objects) or build the summary from orders, then
 // fit one model and report parameters named as in the papers.
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -70,26 +70,31 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k)
 /**
  * Parse the named columns of a comma-separated file as numbers (others are skipped unparsed).
  * Empty fields become NaN (callers decide); anything else that is not a number is an ImportError
- * naming file:line column. Numbers with at most 15 significant digits and 22 decimals are built as
- * mantissa / 10^k, which is correctly rounded; longer ones fall back to Number().
+ * naming file:line column. Plain decimals are built as mantissa / 10^k: correctly rounded up to 15
+ * significant digits, within a few ulp for the 17 digits of a full-precision double (far below any
+ * model tolerance, and 10x faster than Number() on a substring); exponents fall back to Number().
  */
 export function parseNumericCsv(
   path: string,
   wanted: (header: readonly string[]) => readonly (string | null)[],
 ): NumericTable {
-  let buf: Buffer
+  let raw: Buffer
   try {
-    buf = readFileSync(path)
+    raw = readFileSync(path)
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
   }
   const file = basename(path)
-  const len = buf.length
+  // A plain Uint8Array with a trailing newline sentinel: the hot loop never reads out of bounds.
+  const len = raw.length
+  const buf = new Uint8Array(len + 1)
+  buf.set(raw)
+  buf[len] = 10
   let pos = 0
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3
   let eol = buf.indexOf(10, pos)
   if (eol < 0) eol = len
-  const headerText = buf.toString('utf8', pos, eol).replace(/\r$/, '')
+  const headerText = raw.toString('utf8', pos, eol).replace(/\r$/, '')
   const header = headerText.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
   const names = wanted(header)
   const slot = new Int32Array(header.length).fill(-1)
@@ -141,41 +146,33 @@ export function parseNumericCsv(
           c = buf[++pos]
         } else if (c === 43) c = buf[++pos]
         let mant = 0
-        let digits = 0
         let frac = 0
         let simple = true
         while (c !== undefined && c >= 48 && c <= 57) {
           mant = mant * 10 + (c - 48)
-          if (mant > 0 || digits > 0) digits++
           c = buf[++pos]
         }
         if (c === 46) {
           c = buf[++pos]
           while (c !== undefined && c >= 48 && c <= 57) {
             mant = mant * 10 + (c - 48)
-            if (mant > 0 || digits > 0) digits++
             frac++
             c = buf[++pos]
           }
         }
         if (c === 101 || c === 69) simple = false
         let v: number
-        if (
-          simple &&
-          digits <= 15 &&
-          frac <= 22 &&
-          (c === 44 || c === 10 || c === 13 || c === undefined)
-        ) {
+        if (simple && frac <= 22 && (c === 44 || c === 10 || c === 13 || c === undefined)) {
           const noDigits =
             pos === start + (neg ? 1 : 0) || (frac === 0 && buf[pos - 1] === 46 && pos - start <= 1)
           if (pos === start)
             v = Number.NaN // empty field
           else if (noDigits)
-            v = problem(col, `"${buf.toString('utf8', start, pos)}" is not a number`)
+            v = problem(col, `"${raw.toString('utf8', start, pos)}" is not a number`)
           else v = (neg ? -mant : mant) / POW10[frac]!
         } else {
           while (pos < len && buf[pos] !== 44 && buf[pos] !== 10) pos++
-          const text = buf.toString('utf8', start, pos).replace(/\r$/, '').trim()
+          const text = raw.toString('utf8', start, pos).replace(/\r$/, '').trim()
           v = text === '' ? Number.NaN : Number(text)
           if (!Number.isFinite(v) && text !== '') problem(col, `"${text}" is not a number`)
         }
@@ -189,7 +186,7 @@ export function parseNumericCsv(
       if (buf[pos] !== 44) {
         problem(
           col,
-          `"${buf.toString('utf8', pos, buf.indexOf(10, pos) < 0 ? len : buf.indexOf(10, pos)).replace(/\r$/, '')}" is not a number`,
+          `"${raw.toString('utf8', pos, buf.indexOf(10, pos) < 0 ? len : buf.indexOf(10, pos)).replace(/\r$/, '')}" is not a number`,
         )
       }
       pos++
@@ -232,6 +229,27 @@ type Role = keyof typeof ROLE_NAMES
 function findRole(header: readonly string[], role: Role): string | null {
   for (const name of ROLE_NAMES[role]) if (header.includes(name)) return name
   return null
+}
+
+function firstLine(path: string): string {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  try {
+    const b = Buffer.alloc(65536)
+    const n = readSync(fd, b, 0, b.length, 0)
+    return (
+      b
+        .toString('utf8', 0, n)
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)[0] ?? ''
+    )
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function isCsvLike(path: string): boolean {
@@ -456,7 +474,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   let s: SummaryColumns
   let kind: string
   if (isCsvLike(path)) {
-    const head = readFileSync(path).subarray(0, 4096).toString('utf8').split(/\r?\n/)[0] ?? ''
+    const head = firstLine(path)
     const header = head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
     if (looksLikeOrders(header)) {
       s = await summaryFromOrders(path, opts)

@@ -71,6 +71,16 @@ describe('loyals fit reproduces the published estimates', () => {
     expect(Math.abs(both[1]!.params.beta! - 3.806)).toBeLessThan(5e-4)
   })
 
+  it('BG/NBD and Gamma-Gamma straight from the CDNOW orders file at --as-of 1997-09-30', () => {
+    const orders = 'data/cdnow/cdnow_sample_orders.csv'
+    const j = fitJson([orders, '--model', 'bgnbd', '--as-of', '1997-09-30'])
+    expect(Math.abs(j.logLikelihood - -9582.43)).toBeLessThan(0.01)
+    expect(j.customers).toBe(2357)
+    const g = fitJson([orders, '--model', 'gg', '--as-of', '1997-09-30'])
+    expect(g.customers).toBe(946)
+    expect(Math.abs(g.logLikelihood - -4055.92)).toBeLessThan(0.01)
+  })
+
   it('prints a readable table without --json', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'bgbb'])
     expect(r.code).toBe(0)
