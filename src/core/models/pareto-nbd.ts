@@ -4,7 +4,7 @@
 import { DataError } from '../../errors.ts'
 import { integrate } from '../quadrature.ts'
 import { createRng } from '../random.ts'
-import { digamma, lgamma, logDiffExp, logSumExp } from '../special.ts'
+import { digamma, lgamma, logDiffExp } from '../special.ts'
 import {
   checkHistory,
   checkParams,
