@@ -99,3 +99,70 @@ export {
   durationUnit,
 } from './core/value/reasons.ts'
 export type { Reason, ReasonCode, ReasonFacts, ReasonOptions } from './core/value/reasons.ts'
+export { gammaincLower, gammaincUpper, chiSquareSf } from './core/stats/incomplete-gamma.ts'
+export { normalCdf, normalSf, normalQuantile } from './core/stats/normal.ts'
+export {
+  wilsonInterval,
+  twoProportionZTest,
+  fisherExact,
+  chiSquareIndependence,
+} from './core/stats/proportion.ts'
+export type {
+  Alternative,
+  ProportionInterval,
+  TwoProportionResult,
+  FisherResult,
+  ChiSquareResult,
+} from './core/stats/proportion.ts'
+export { holm, benjaminiHochberg } from './core/stats/multiple-testing.ts'
+export {
+  fitLogistic,
+  predictLogistic,
+  logisticContributions,
+  logLoss,
+  crossValidateLambda,
+  DEFAULT_LAMBDAS,
+} from './core/stats/logistic.ts'
+export type { LogisticModel, LogisticOptions, LambdaCvResult } from './core/stats/logistic.ts'
+export {
+  auc,
+  topK,
+  precisionAtK,
+  recallAtK,
+  liftAtK,
+  calibrationTable,
+} from './core/stats/ranking.ts'
+export type { TopKMetrics, CalibrationBin } from './core/stats/ranking.ts'
+export { findItemsets, basketsFromArrays } from './core/stats/itemsets.ts'
+export type {
+  Baskets,
+  ItemsetOptions,
+  ItemsetResult,
+  ItemsetAnalysis,
+} from './core/stats/itemsets.ts'
+export { overIndex } from './core/stats/overindex.ts'
+export type {
+  CategoricalAttribute,
+  OverIndexRow,
+  OverIndexOptions,
+} from './core/stats/overindex.ts'
+export {
+  nps,
+  meanInterval,
+  ces,
+  customerRetentionRate,
+  repeatPurchaseRate,
+  retentionMatrix,
+  kaplanMeier,
+  survivalAt,
+  survivalQuantile,
+  timeToEventSummary,
+} from './core/stats/kpis.ts'
+export type {
+  NpsResult,
+  MeanInterval,
+  RepeatRate,
+  RetentionMatrix,
+  KaplanMeier,
+  TimeToEventSummary,
+} from './core/stats/kpis.ts'
