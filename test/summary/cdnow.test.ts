@@ -7,7 +7,7 @@ import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { buildCustomerSummary, customerSummaryRows } from '../../src/service/summary.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
-import { CDNOW_SUMMARY, loadCdnow, parseCsv } from './load-orders.ts'
+import { CDNOW_ORDERS, CDNOW_SUMMARY, loadCdnow, parseCsv } from './load-orders.ts'
 
 const expected = parseCsv(readFileSync(CDNOW_SUMMARY, 'utf8'))
 const PAIRS = [
@@ -63,13 +63,13 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     expect(rows.at(-1)?.customer_id).toBe('2357')
   })
 
-  it('the CLI prints the same summary as CSV and JSON', async () => {
+  it('the CLI prints the same summary from the orders CSV and, as JSON, from a workspace', async () => {
     const dir = tempDir()
     const db = join(dir, 'cdnow.duckdb')
     const ws = await openWorkspace(db)
     await loadCdnow(ws)
     await ws.close()
-    const csv = runCli(['summary', db, '--as-of', '1997-09-30', '--unit', 'week'])
+    const csv = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-09-30', '--unit', 'week'])
     expect(csv.stderr).toBe('')
     expect(csv.code).toBe(0)
     expect(csv.stdout.split('\n')[0]?.startsWith('customer_id,x,t_x,T,monetary,')).toBe(true)
@@ -83,10 +83,10 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
   })
 
   it('the CLI rejects a bad unit and a bad date with a usage error', () => {
-    const bad = runCli(['summary', ':memory:', '--unit', 'year'])
+    const bad = runCli(['summary', CDNOW_ORDERS, '--unit', 'year'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--unit must be day, week or month/)
-    const date = runCli(['summary', ':memory:', '--as-of', '1997-02-30'])
+    const date = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-02-30'])
     expect(date.code).toBe(2)
     expect(date.stderr).toMatch(/invalid date "1997-02-30"/)
   })

@@ -4,7 +4,9 @@ import type { Command } from 'commander'
 import type { Engine } from '../../data/engine.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
+import { openSource } from '../../service/source.ts'
 import {
+  assertDate,
   buildCustomerSummary,
   type SummaryFormat,
   streamCustomerSummary,
@@ -24,12 +26,13 @@ interface SummaryOptions {
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
 const FORMATS: readonly SummaryFormat[] = ['csv', 'json']
 
-/** Open what the user named: a workspace file (or, by default, --db / $LOYALS_DB). */
+/** Open what the user named: an orders file or workspace file, else --db / $LOYALS_DB. */
 async function openInput(
   input: string | undefined,
   opts: SummaryOptions,
 ): Promise<{ engine: Engine; temporary: boolean }> {
-  return { engine: await openWorkspace(input ?? resolveDb(opts)), temporary: false }
+  if (input !== undefined) return openSource(input, { db: opts.db })
+  return { engine: await openWorkspace(resolveDb(opts)), temporary: false }
 }
 
 export function registerSummary(program: Command): void {
@@ -51,6 +54,7 @@ export function registerSummary(program: Command): void {
     if (!FORMATS.includes(opts.format as SummaryFormat)) {
       throw new UsageError(`--format must be csv or json, got ${JSON.stringify(opts.format)}`)
     }
+    if (opts.asOf !== undefined) assertDate(opts.asOf)
     const { engine } = await openInput(input, opts)
     try {
       await buildCustomerSummary(engine, { asOf: opts.asOf, unit: opts.unit as TimeUnit })
