@@ -1,0 +1,327 @@
+// The operations configuration file `loyals.ops.json`: service ranking, playbooks, the contact
+// budget, holdout groups and team goals. Every section has defaults so `{}` is valid; unknown keys
+// are errors so a typo never silently falls back to a default. See docs/operations.md.
+import { z } from 'zod'
+import { UsageError } from '../../errors.ts'
+
+export const DEPARTMENTS = ['service', 'recognition', 'marketing'] as const
+/** Who sends: service before recognition before marketing when they compete for the budget. */
+export type Department = (typeof DEPARTMENTS)[number]
+export const CHANNELS = ['email', 'sms', 'push', 'in_app'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use 1-64 of a-z, 0-9, "_" and "-", starting alphanumeric')
+const share01 = z.number().finite().min(0).max(1)
+const days = z.number().finite().min(0)
+const DepartmentSchema = z.enum(DEPARTMENTS)
+const ChannelSchema = z.enum(CHANNELS)
+
+// ---- serviceRank ----------------------------------------------------------------------------
+
+const ServiceRankSchema = z
+  .object({
+    /**
+     * Anyone who has waited this long is overdue whatever their tier's target; null: tier targets
+     * only. This is the starvation bound for tiers with long targets.
+     */
+    maxWaitMinutes: z.number().finite().positive().nullable().default(null),
+    /** Per tier name: override the weight, the value config's response target, or the queue. */
+    tiers: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            weight: z.number().finite().positive().optional(),
+            responseTargetMinutes: z.number().finite().positive().optional(),
+            queue: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    /** Per channel name (phone, chat, email ...): the tier's target is multiplied by this. */
+    channels: z
+      .record(
+        z.string().min(1),
+        z.object({ targetFactor: z.number().finite().positive() }).strict(),
+      )
+      .default({}),
+  })
+  .strict()
+
+// ---- playbooks ------------------------------------------------------------------------------
+
+const WebhookActionSchema = z
+  .object({
+    type: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    channel: ChannelSchema,
+    template: z.string().min(1),
+  })
+  .strict()
+
+const TaskActionSchema = z
+  .object({
+    type: z.literal('task'),
+    /** Who does it: a role (any member may claim) or one named person. */
+    role: z.string().min(1).optional(),
+    assignee: z.string().min(1).optional(),
+    title: z.string().min(1),
+    dueInDays: days.default(7),
+    /** The id of a team goal (section `goals`) this task counts towards. */
+    goal: id.optional(),
+  })
+  .strict()
+  .refine((t) => (t.role === undefined) !== (t.assignee === undefined), {
+    message: 'give exactly one of role or assignee',
+  })
+
+const ActionSchema = z.discriminatedUnion('type', [WebhookActionSchema, TaskActionSchema])
+
+const tierNames = z.array(z.string().min(1)).min(1).optional()
+
+const TriggerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('first_order') }).strict(),
+  z
+    .object({
+      type: z.literal('onboarding'),
+      start: z.enum(['first_order', 'signup']).default('first_order'),
+      /** Step k is sent delayDays after the start; its template overrides the action's. */
+      steps: z
+        .array(z.object({ delayDays: days, template: z.string().min(1).optional() }).strict())
+        .min(1)
+        .max(50),
+    })
+    .strict()
+    .refine((t) => t.steps.every((s, i) => i === 0 || s.delayDays >= t.steps[i - 1]!.delayDays), {
+      message: 'step delays must not decrease',
+      path: ['steps'],
+    }),
+  z.object({ type: z.literal('next_purchase_due'), toleranceDays: days.default(7) }).strict(),
+  z
+    .object({ type: z.literal('anniversary'), windowDays: z.number().positive().default(7) })
+    .strict(),
+  z.object({ type: z.literal('tier_up'), from: tierNames, to: tierNames }).strict(),
+  z.object({ type: z.literal('tier_down'), from: tierNames, to: tierNames }).strict(),
+  z.object({ type: z.literal('referral_made') }).strict(),
+  z.object({ type: z.literal('review_posted') }).strict(),
+  z
+    .object({
+      type: z.literal('best_at_risk'),
+      /** Tier names watched; default: the best tier only. */
+      tiers: tierNames,
+      pAliveBelow: share01.default(0.5),
+      /** Or no order for more than this many usual gaps (mean days between orders). */
+      gapMultiple: z.number().finite().min(1).default(2),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('milestone'),
+      orderCounts: z.array(z.number().int().min(1)).default([]),
+      spendThresholds: z.array(z.number().finite().positive()).default([]),
+    })
+    .strict()
+    .refine((t) => t.orderCounts.length + t.spendThresholds.length > 0, {
+      message: 'give orderCounts or spendThresholds',
+    }),
+])
+
+const PlaybookSchema = z
+  .object({
+    id,
+    name: z.string().min(1).optional(),
+    enabled: z.boolean().default(true),
+    department: DepartmentSchema,
+    /** 1 = most important within its department. */
+    priority: z.number().int().min(1).max(9).default(5),
+    trigger: TriggerSchema,
+    actions: z.array(ActionSchema).min(1).max(10),
+    /** Events (and first orders, tier changes, sequence starts) older than this never fire. */
+    staleAfterDays: days.default(7),
+  })
+  .strict()
+
+// ---- contactBudget --------------------------------------------------------------------------
+
+const CapSchema = z
+  .object({ days: z.number().finite().positive(), max: z.number().int().min(0) })
+  .strict()
+const caps = z.array(CapSchema).max(10)
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const ContactBudgetSchema = z
+  .object({
+    /** Messages on any channel, per customer, within each rolling window. */
+    overall: caps.default([{ days: 7, max: 3 }]),
+    /** Per channel caps, on top of the overall ones. */
+    channels: z.partialRecord(ChannelSchema, caps).default({ sms: [{ days: 7, max: 1 }] }),
+    quietHours: z
+      .object({
+        /** Local hours [startHour, endHour), wrapping midnight when start > end; equal = none. */
+        startHour: z.number().int().min(0).max(23).default(21),
+        endHour: z.number().int().min(0).max(23).default(8),
+        channels: z.array(ChannelSchema).default(['sms', 'push']),
+      })
+      .strict()
+      .nullable()
+      .prefault({}),
+    /** Used when the customer's time zone is unknown. */
+    defaultTimeZone: z
+      .string()
+      .default('UTC')
+      .refine(validTimeZone, { message: 'not an IANA time zone' }),
+    /** Count staff tasks (calls, visits) against the overall caps. */
+    countStaffTasks: z.boolean().default(false),
+  })
+  .strict()
+
+// ---- holdout, goals -------------------------------------------------------------------------
+
+const HoldoutSchema = z
+  .object({
+    /** Change the salt to draw new control groups. */
+    salt: z.string().min(1).default('loyals'),
+    defaultShare: share01.max(0.9).default(0.1),
+    /** Per playbook id: its control share (0 = no control group). */
+    playbooks: z.record(id, share01.max(0.9)).default({}),
+  })
+  .strict()
+
+const GoalSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    team: z.string().min(1).optional(),
+    /** A task counts as done on time when completed within this many days of creation. */
+    withinDays: z.number().finite().positive(),
+    /** Target on-time completion rate. */
+    targetRate: share01.default(0.9),
+  })
+  .strict()
+
+/** The schema of `loyals.ops.json`. Parse with {@link parseOpsConfig}. */
+export const OpsConfigSchema = z
+  .object({
+    serviceRank: ServiceRankSchema.prefault({}),
+    playbooks: z.array(PlaybookSchema).max(500).default([]),
+    contactBudget: ContactBudgetSchema.prefault({}),
+    holdout: HoldoutSchema.prefault({}),
+    goals: z.array(GoalSchema).max(200).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const playbookIds = new Set<string>()
+    c.playbooks.forEach((p, i) => {
+      if (playbookIds.has(p.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['playbooks', i, 'id'],
+          message: `duplicate "${p.id}"`,
+        })
+      }
+      playbookIds.add(p.id)
+    })
+    const goalIds = new Set<string>()
+    c.goals.forEach((g, i) => {
+      if (goalIds.has(g.id)) {
+        ctx.addIssue({ code: 'custom', path: ['goals', i, 'id'], message: `duplicate "${g.id}"` })
+      }
+      goalIds.add(g.id)
+    })
+    c.playbooks.forEach((p, i) => {
+      p.actions.forEach((a, j) => {
+        if (a.type === 'task' && a.goal !== undefined && !goalIds.has(a.goal)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['playbooks', i, 'actions', j, 'goal'],
+            message: `no goal "${a.goal}" in goals`,
+          })
+        }
+      })
+    })
+    for (const k of Object.keys(c.holdout.playbooks)) {
+      if (!playbookIds.has(k)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holdout', 'playbooks', k],
+          message: `no playbook "${k}"`,
+        })
+      }
+    }
+  })
+
+export type OpsConfig = z.output<typeof OpsConfigSchema>
+export type OpsConfigInput = z.input<typeof OpsConfigSchema>
+export type ServiceRankConfig = OpsConfig['serviceRank']
+export type Playbook = OpsConfig['playbooks'][number]
+export type PlaybookTrigger = Playbook['trigger']
+export type TriggerType = PlaybookTrigger['type']
+export type PlaybookAction = Playbook['actions'][number]
+export type WebhookAction = Extract<PlaybookAction, { type: 'webhook' }>
+export type TaskAction = Extract<PlaybookAction, { type: 'task' }>
+export type ContactBudgetConfig = OpsConfig['contactBudget']
+export type HoldoutConfig = OpsConfig['holdout']
+export type TeamGoal = OpsConfig['goals'][number]
+
+function pathText(path: readonly PropertyKey[]): string {
+  let s = ''
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p)
+  return s || '(root)'
+}
+
+/**
+ * Validate a parsed `loyals.ops.json` and fill in every default.
+ * @example parseOpsConfig({}).contactBudget.overall // [{ days: 7, max: 3 }]
+ * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data).
+ */
+export function parseOpsConfig(json: unknown): OpsConfig {
+  const r = OpsConfigSchema.safeParse(json ?? {})
+  if (r.success) return r.data
+  const issues = r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message }))
+  const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
+  throw new UsageError(`invalid operations configuration:\n${lines}`, { issues })
+}
+
+/**
+ * Check the tier names an ops configuration mentions (serviceRank.tiers, tier_up/tier_down
+ * from/to, best_at_risk tiers) against the value configuration's tier list.
+ * @throws UsageError listing every unknown name with its path.
+ */
+export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]): void {
+  const known = new Set(tierNames)
+  const issues: { path: string; reason: string }[] = []
+  const check = (path: string, name: string): void => {
+    if (!known.has(name)) issues.push({ path, reason: `unknown tier "${name}"` })
+  }
+  for (const name of Object.keys(ops.serviceRank.tiers)) check(`serviceRank.tiers.${name}`, name)
+  ops.playbooks.forEach((p, i) => {
+    const t = p.trigger
+    const base = `playbooks[${i}].trigger`
+    if (t.type === 'tier_up' || t.type === 'tier_down') {
+      for (const n of t.from ?? []) check(`${base}.from`, n)
+      for (const n of t.to ?? []) check(`${base}.to`, n)
+    } else if (t.type === 'best_at_risk') {
+      for (const n of t.tiers ?? []) check(`${base}.tiers`, n)
+    }
+  })
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
+    throw new UsageError(`operations configuration names unknown tiers:\n${lines}`, {
+      issues,
+      tiers: [...tierNames],
+    })
+  }
+}
+
+/** Every default, as `parseOpsConfig({})` returns it. */
+export const DEFAULT_OPS_CONFIG: OpsConfig = parseOpsConfig({})

@@ -1,0 +1,311 @@
+// One contact budget per customer across departments. Candidates are decided in priority order
+// (service, recognition, marketing; then playbook priority), so when they compete the more important
+// one takes what is left of each rolling-window cap. Quiet hours defer rather than drop a message.
+import { UsageError } from '../../errors.ts'
+import type { Channel, ContactBudgetConfig, Department } from './config.ts'
+import { DEPARTMENTS } from './config.ts'
+
+const DAY = 86_400_000
+const MINUTE = 60_000
+
+/** A contact already made: a message on a channel, or a staff task (channel null). */
+export interface ContactLogEntry {
+  readonly atMs: number
+  readonly channel: Channel | null
+  readonly department: Department
+  readonly kind?: 'webhook' | 'task'
+}
+
+/** What the budget needs of a planned action (a {@link PlannedAction} fits). */
+export interface BudgetCandidate {
+  readonly idempotencyKey: string
+  readonly kind: 'webhook' | 'task'
+  readonly channel: Channel | null
+  readonly department: Department
+  /** 1 = most important within the department. */
+  readonly priority: number
+  readonly scheduledAtMs?: number
+  /** In the holdout control group. */
+  readonly control?: boolean
+}
+
+export type SuppressReason =
+  | 'holdout'
+  | 'cap_overall'
+  | 'cap_channel'
+  | 'lower_priority'
+  | 'quiet_hours'
+  | 'not_due'
+
+export interface BudgetDecision {
+  readonly idempotencyKey: string
+  /** allowed: send now · suppressed: log and drop · deferred: try again at untilMs. */
+  readonly outcome: 'allowed' | 'suppressed' | 'deferred'
+  readonly reason: SuppressReason | null
+  /** Deferred: the earliest time to try again (end of quiet hours, or the scheduled time). */
+  readonly untilMs: number | null
+  /** lower_priority: the keys of the higher-priority actions that took the budget. */
+  readonly blockedBy: readonly string[]
+  /** Plain-words explanation for the audit log. */
+  readonly detail: string
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      })
+    } catch {
+      throw new UsageError(`unknown time zone "${timeZone}"`, { timeZone })
+    }
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+/**
+ * Local wall-clock time of an instant in an IANA time zone, in minutes since local midnight
+ * (fraction for seconds and ms).
+ * @example localMinuteOfDay(Date.UTC(2024, 0, 1, 12), 'Europe/Berlin') // 780 (13:00)
+ * @throws UsageError for an unknown time zone.
+ */
+export function localMinuteOfDay(ms: number, timeZone: string): number {
+  let h = 0
+  let m = 0
+  let s = 0
+  for (const p of formatter(timeZone).formatToParts(ms)) {
+    if (p.type === 'hour') h = Number(p.value)
+    else if (p.type === 'minute') m = Number(p.value)
+    else if (p.type === 'second') s = Number(p.value)
+  }
+  const msPart = ((ms % 1000) + 1000) % 1000
+  return h * 60 + m + (s + msPart / 1000) / 60
+}
+
+function inQuiet(minute: number, startHour: number, endHour: number): boolean {
+  const a = startHour * 60
+  const b = endHour * 60
+  if (a === b) return false
+  return a < b ? minute >= a && minute < b : minute >= a || minute < b
+}
+
+/**
+ * The first instant at or after `ms` outside quiet hours [startHour, endHour) local time, or `ms`
+ * itself when it is not quiet. Correct across daylight-saving changes: the estimate from the local
+ * clock is re-checked in the zone and shifted by the offset change.
+ * @example // New York, quiet 21-8, at 22:00 EST on 2024-03-09: 08:00 EDT on 2024-03-10 (12:00Z)
+ * @throws UsageError for an unknown time zone.
+ */
+export function quietHoursEnd(
+  ms: number,
+  timeZone: string,
+  startHour: number,
+  endHour: number,
+): number {
+  const now = localMinuteOfDay(ms, timeZone)
+  if (!inQuiet(now, startHour, endHour)) return ms
+  const end = endHour * 60
+  let t = ms + ((((end - now) % 1440) + 1440) % 1440) * MINUTE
+  for (let i = 0; i < 3; i++) {
+    // An offset change between now and the estimate moves the local clock by the difference.
+    const diff = localMinuteOfDay(t, timeZone) - end
+    const wrapped = ((((diff + 720) % 1440) + 1440) % 1440) - 720
+    if (Math.abs(wrapped) < 1e-6) break
+    t -= wrapped * MINUTE
+  }
+  // A wall time skipped by a spring-forward gap: step to the first quiet-free minute.
+  for (let i = 0; i < 180 && inQuiet(localMinuteOfDay(t, timeZone), startHour, endHour); i++) {
+    t += MINUTE
+  }
+  return Math.max(t, ms)
+}
+
+interface CapVerdict {
+  readonly reason: 'cap_overall' | 'cap_channel' | 'lower_priority'
+  readonly blockedBy: readonly string[]
+  readonly detail: string
+}
+
+function checkCaps(
+  caps: readonly { readonly days: number; readonly max: number }[],
+  fromLog: readonly number[],
+  taken: readonly string[],
+  capReason: 'cap_overall' | 'cap_channel',
+  what: string,
+): CapVerdict | null {
+  for (let k = 0; k < caps.length; k++) {
+    const cap = caps[k]!
+    const logged = fromLog[k] ?? 0
+    if (logged >= cap.max) {
+      return {
+        reason: capReason,
+        blockedBy: [],
+        detail: `${logged} ${what} in the last ${cap.days} days; the cap is ${cap.max}`,
+      }
+    }
+    if (logged + taken.length >= cap.max) {
+      return {
+        reason: 'lower_priority',
+        blockedBy: [...taken],
+        detail: `the last of ${cap.max} ${what} per ${cap.days} days went to higher-priority actions`,
+      }
+    }
+  }
+  return null
+}
+
+function departmentRank(d: Department): number {
+  return DEPARTMENTS.indexOf(d)
+}
+
+/**
+ * Decide which candidate actions may contact the customer now.
+ *
+ * Order: department (service > recognition > marketing), then priority (1 first), then scheduled
+ * time, then key. For each candidate: holdout control → suppressed `holdout`; scheduled later →
+ * deferred `not_due`; staff task → allowed (and counted against the overall caps only when
+ * countStaffTasks); message in quiet hours on a quiet channel → deferred `quiet_hours` until they
+ * end (it still reserves budget, so a marketing message cannot use the slot a deferred service
+ * message needs); over an overall or channel cap counting the log alone → suppressed `cap_overall`
+ * / `cap_channel`; over it only because of higher-priority candidates in this batch → suppressed
+ * `lower_priority` with their keys. Windows are rolling: a log entry counts when
+ * now − days × 24 h < atMs ≤ now.
+ * @returns one decision per candidate, in the input order.
+ * @throws UsageError for an unknown time zone or a non-finite time.
+ */
+export function applyContactBudget(
+  candidates: readonly BudgetCandidate[],
+  log: readonly ContactLogEntry[],
+  nowMs: number,
+  config: ContactBudgetConfig,
+  timeZone?: string | null,
+): BudgetDecision[] {
+  if (!Number.isFinite(nowMs)) throw new UsageError('nowMs must be a finite epoch time', { nowMs })
+  const tz = timeZone || config.defaultTimeZone
+  const counts = (entry: { kind?: 'webhook' | 'task'; channel: Channel | null }): boolean =>
+    (entry.kind ?? (entry.channel === null ? 'task' : 'webhook')) === 'webhook' ||
+    config.countStaffTasks
+  // Log counts per cap, so each candidate check is O(caps).
+  const overallLog = config.overall.map(
+    (c) => log.filter((e) => counts(e) && e.atMs <= nowMs && e.atMs > nowMs - c.days * DAY).length,
+  )
+  const channelLog = new Map<Channel, number[]>()
+  for (const [ch, list] of Object.entries(config.channels) as [Channel, typeof config.overall][]) {
+    channelLog.set(
+      ch,
+      list.map(
+        (c) =>
+          log.filter(
+            (e) =>
+              e.channel === ch && counts(e) && e.atMs <= nowMs && e.atMs > nowMs - c.days * DAY,
+          ).length,
+      ),
+    )
+  }
+  // Budget taken in this batch, by the keys that took it (all within every window: they are now).
+  const takenOverall: string[] = []
+  const takenChannel = new Map<Channel, string[]>()
+
+  const order = candidates
+    .map((c, i) => ({ c, i }))
+    .sort(
+      (a, b) =>
+        departmentRank(a.c.department) - departmentRank(b.c.department) ||
+        a.c.priority - b.c.priority ||
+        (a.c.scheduledAtMs ?? nowMs) - (b.c.scheduledAtMs ?? nowMs) ||
+        (a.c.idempotencyKey < b.c.idempotencyKey
+          ? -1
+          : a.c.idempotencyKey > b.c.idempotencyKey
+            ? 1
+            : 0) ||
+        a.i - b.i,
+    )
+  const out: BudgetDecision[] = new Array(candidates.length)
+  const decide = (i: number, d: Omit<BudgetDecision, 'idempotencyKey'>): void => {
+    out[i] = { idempotencyKey: candidates[i]!.idempotencyKey, ...d }
+  }
+  const none: readonly string[] = []
+  for (const { c, i } of order) {
+    if (c.control) {
+      decide(i, {
+        outcome: 'suppressed',
+        reason: 'holdout',
+        untilMs: null,
+        blockedBy: none,
+        detail: 'customer is in the playbook’s control group',
+      })
+      continue
+    }
+    if (c.scheduledAtMs !== undefined && c.scheduledAtMs > nowMs) {
+      decide(i, {
+        outcome: 'deferred',
+        reason: 'not_due',
+        untilMs: c.scheduledAtMs,
+        blockedBy: none,
+        detail: `scheduled for ${new Date(c.scheduledAtMs).toISOString()}`,
+      })
+      continue
+    }
+    const isTask = c.kind === 'task'
+    if (isTask && !config.countStaffTasks) {
+      decide(i, {
+        outcome: 'allowed',
+        reason: null,
+        untilMs: null,
+        blockedBy: none,
+        detail: 'staff tasks do not count against the message budget',
+      })
+      continue
+    }
+    // Caps: the log alone, then the log plus what higher-priority candidates took.
+    const ch = isTask ? null : c.channel
+    const verdict =
+      checkCaps(config.overall, overallLog, takenOverall, 'cap_overall', 'contacts') ??
+      (ch === null
+        ? null
+        : checkCaps(
+            config.channels[ch] ?? [],
+            channelLog.get(ch) ?? [],
+            takenChannel.get(ch) ?? [],
+            'cap_channel',
+            `${ch} messages`,
+          ))
+    if (verdict !== null) {
+      decide(i, { outcome: 'suppressed', untilMs: null, ...verdict })
+      continue
+    }
+    takenOverall.push(c.idempotencyKey)
+    if (ch !== null) takenChannel.set(ch, [...(takenChannel.get(ch) ?? []), c.idempotencyKey])
+    const q = config.quietHours
+    const quietEnd =
+      ch !== null && q?.channels.includes(ch)
+        ? quietHoursEnd(nowMs, tz, q.startHour, q.endHour)
+        : nowMs
+    if (q !== null && quietEnd > nowMs) {
+      decide(i, {
+        outcome: 'deferred',
+        reason: 'quiet_hours',
+        untilMs: quietEnd,
+        blockedBy: none,
+        detail: `quiet hours ${q.startHour}:00-${q.endHour}:00 in ${tz}; send from ${new Date(quietEnd).toISOString()}`,
+      })
+    } else {
+      decide(i, {
+        outcome: 'allowed',
+        reason: null,
+        untilMs: null,
+        blockedBy: none,
+        detail: 'within budget',
+      })
+    }
+  }
+  return out
+}
