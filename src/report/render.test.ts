@@ -45,11 +45,8 @@ describe('renderReport', () => {
       render: (s) => `<p>${s.extra}</p>`,
     }
     const empty: ReportSection<Extended> = { id: 'empty', title: 'Empty', render: () => '' }
-    const out = renderReport({ ...sampleSummary(), extra: 'hello' }, [
-      ...defaultSections(),
-      extra,
-      empty,
-    ])
+    const summary: Extended = { ...sampleSummary(), extra: 'hello' }
+    const out = renderReport(summary, [...defaultSections(), extra, empty])
     expect(out).toContain('<section id="extra"><h2>Extra &lt;part&gt;</h2><p>hello</p></section>')
     expect(out).toContain('href="#extra"')
     expect(out).not.toContain('id="empty"')
