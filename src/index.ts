@@ -35,6 +35,63 @@ export { mbgnbd } from './core/models/mbgnbd.ts'
 export { paretoNbd } from './core/models/pareto-nbd.ts'
 export type { ParetoParams } from './core/models/pareto-nbd.ts'
 export {
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  expectedSpend,
+  expectedSpendAll,
+  spendFrequencyCorrelation,
+  simulateGammaGamma,
+} from './core/models/gamma-gamma.ts'
+export type { GammaGammaParams, GammaGammaFit, SpendData } from './core/models/gamma-gamma.ts'
+export {
+  fitBgbb,
+  bgbbLogLikelihood,
+  bgbbProbabilityAlive,
+  bgbbExpectedPurchases,
+  bgbbExpectedPurchasesNew,
+  bgbbProbabilityPurchases,
+  bgbbDiscountedResidualTransactions,
+  simulateBgbb,
+} from './core/models/bgbb.ts'
+export type { BgbbParams, BgbbSimulation } from './core/models/bgbb.ts'
+export {
+  fitSbg,
+  survivalToCounts,
+  sbgLogLikelihood,
+  sbgChurnProbability,
+  sbgSurvival,
+  sbgRetentionRate,
+  sbgDiscountedExpectedLifetime,
+  sbgDiscountedResidualLifetime,
+  simulateSbg,
+} from './core/models/sbg.ts'
+export type { SbgParams, SbgCounts } from './core/models/sbg.ts'
+export {
+  scoreClv,
+  discountRatePerUnit,
+  unitsPerYear,
+  expIntegralScaled,
+  discountedSteps,
+  discountedContinuous,
+} from './core/clv.ts'
+export type { ClvModel, ClvOptions, ClvResult } from './core/clv.ts'
+export {
+  holdoutMetrics,
+  trackingCurve,
+  informationCriteria,
+  chooseModel,
+  assessHistories,
+  baselinePredictions,
+} from './core/validation.ts'
+export type {
+  HoldoutMetrics,
+  FrequencyBucket,
+  TrackingPoint,
+  Candidate,
+  ModelChoice,
+  DataAdequacy,
+} from './core/validation.ts'
+export {
   ENGAGEMENT_EVENT_TYPES,
   ValueConfigSchema,
   parseValueConfig,
