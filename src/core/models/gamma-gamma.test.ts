@@ -117,4 +117,22 @@ describe('Gamma-Gamma simulation recovery', () => {
       expect(Math.abs(f.params[k] - truth[k])).toBeLessThan(3 * f.standardErrors[k])
     }
   })
+
+  it('large inputs (subsample warm start) reach the same optimum as a cold start', () => {
+    const truth = { p: 4, q: 3, gamma: 10 }
+    const n = 120_000
+    const x = Float64Array.from({ length: n }, (_, i) => 1 + (i % 9))
+    const mx = simulateGammaGamma(truth, x, 77)
+    const big = fitGammaGamma({ x, mx })
+    // the same data as 2 weighted halves stays under the warm-start threshold
+    const half = n / 2
+    const w = new Float64Array(half).fill(1)
+    const a = fitGammaGamma({ x: x.subarray(0, half), mx: mx.subarray(0, half), weight: w })
+    expect(a.customers).toBe(half)
+    for (const k of ['p', 'q', 'gamma'] as const) {
+      expect(Math.abs(big.params[k] - truth[k])).toBeLessThan(3 * big.standardErrors[k])
+      expect(Math.abs(a.params[k] - truth[k])).toBeLessThan(3 * a.standardErrors[k])
+    }
+    expect(big.standardErrors.p).toBeLessThan(a.standardErrors.p)
+  })
 })
