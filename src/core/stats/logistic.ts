@@ -106,7 +106,10 @@ function lossSum(
   return s
 }
 
-/** Unscaled gradient Σ wᵢ(μᵢ - yᵢ)z̃ᵢ into g and lower triangle of Σ wᵢμᵢ(1-μᵢ)z̃ᵢz̃ᵢᵀ into H. */
+/**
+ * Unscaled gradient Σ wᵢ(μᵢ - yᵢ)z̃ᵢ into g and lower triangle of Σ wᵢμᵢ(1-μᵢ)z̃ᵢz̃ᵢᵀ into H;
+ * returns the loss Σ wᵢ[log(1 + e^ηᵢ) - yᵢηᵢ].
+ */
 function accumulate(
   X: Float64Array,
   y: Uint8Array,
@@ -119,8 +122,9 @@ function accumulate(
   z: Float64Array,
   g: Float64Array,
   H: Float64Array,
-): void {
+): number {
   const q = p + 1
+  let loss = 0
   g.fill(0)
   H.fill(0)
   const packed = new Float64Array((q * (q + 1)) / 2)
@@ -135,8 +139,11 @@ function accumulate(
       z[j] = zj
       e += theta[j + 1]! * zj
     }
-    const mu = 1 / (1 + Math.exp(-e))
-    const r = wi * (mu - y[i]!)
+    const ex = Math.exp(-e)
+    const mu = 1 / (1 + ex)
+    const yi = y[i]!
+    loss += wi * ((e >= 0 ? e + Math.log1p(ex) : Math.log1p(Math.exp(e))) - yi * e)
+    const r = wi * (mu - yi)
     const h = wi * mu * (1 - mu)
     g[0]! += r
     packed[0]! += h
@@ -152,6 +159,7 @@ function accumulate(
   }
   let k = 0
   for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) H[a * q + b] = packed[k++]!
+  return loss
 }
 
 /** Solve H d = -g for symmetric positive (semi)definite H (q×q, full storage); jitter if needed. */
@@ -265,9 +273,32 @@ export function fitLogistic(
   const H = new Float64Array(q * q)
   const maxIterations = options.maxIterations ?? 100
   const tol = options.tolerance ?? 1e-9
-  let f = objective(theta)
+  // Each iteration is one pass: the loss at θ comes with its gradient and Hessian, and doubles as
+  // the Armijo check of the step that led to θ; only a rejected step costs extra (loss-only) passes.
+  const prevTheta = new Float64Array(q)
+  let prevF = Number.POSITIVE_INFINITY
+  let prevSlope = 0
+  let checkStep = false
+  let d: Float64Array = new Float64Array(q)
   for (let iter = 0; iter < maxIterations; iter++) {
-    accumulate(X, y, wt, means, inv, theta, n, p, z, g, H)
+    const f = accumulate(X, y, wt, means, inv, theta, n, p, z, g, H) / W + penalty(theta)
+    if (checkStep && !(f <= prevF + 1e-4 * prevSlope)) {
+      let step = 0.5
+      let accepted = false
+      for (let k = 0; k < 40; k++, step /= 2) {
+        for (let a = 0; a < q; a++) theta[a] = prevTheta[a]! + step * d[a]!
+        if (objective(theta) <= prevF + 1e-4 * step * prevSlope) {
+          accepted = true
+          break
+        }
+      }
+      if (!accepted) {
+        theta.set(prevTheta)
+        return done(iter + 1, false)
+      }
+      checkStep = false
+      continue // gradient and Hessian at the accepted point on the next pass
+    }
     for (let a = 0; a < q; a++) {
       g[a]! /= W
       for (let b = 0; b <= a; b++) H[a * q + b]! /= W
@@ -280,33 +311,19 @@ export function fitLogistic(
     let gmax = 0
     for (let a = 0; a < q; a++) gmax = Math.max(gmax, Math.abs(g[a]!))
     if (gmax <= tol) return done(iter, true)
-    const d = newtonDirection(H, g, q)
+    d = newtonDirection(H, g, q)
     let slope = 0
     for (let a = 0; a < q; a++) slope += g[a]! * d[a]!
     // -slope is the squared Newton decrement, twice the predicted decrease (Boyd & Vandenberghe
     // §9.5.1). Below 1e-20 no representable improvement remains.
     if (-slope <= 1e-20) return done(iter, true)
-    const trial = new Float64Array(q)
-    if (-slope < 1e-12) {
-      // Quadratic regime: the decrease is below what f can resolve, so take the full step unchecked.
-      for (let a = 0; a < q; a++) theta[a]! += d[a]!
-      f = objective(theta)
-      continue
-    }
-    let step = 1
-    let accepted = false
-    for (let k = 0; k < 40; k++) {
-      for (let a = 0; a < q; a++) trial[a] = theta[a]! + step * d[a]!
-      const ft = objective(trial)
-      if (ft <= f + 1e-4 * step * slope) {
-        theta.set(trial)
-        f = ft
-        accepted = true
-        break
-      }
-      step /= 2
-    }
-    if (!accepted) return done(iter + 1, false)
+    prevTheta.set(theta)
+    prevF = f
+    prevSlope = slope
+    // In the quadratic regime (-slope < 1e-12) the decrease is below what f can resolve: take the
+    // full step unchecked.
+    checkStep = -slope >= 1e-12
+    for (let a = 0; a < q; a++) theta[a]! += d[a]!
   }
   return done(maxIterations, false)
 
@@ -442,12 +459,12 @@ export function crossValidateLambda(
     readonly folds?: number
     readonly seed?: number
     readonly weights?: Float64Array
-    /** Cross-validate on a seeded random sample of about this many rows (default 200 000). */
+    /** Cross-validate on a seeded random sample of about this many rows (default 100 000). */
     readonly maxRows?: number
   } = {},
 ): LambdaCvResult {
   const p = dims(X, y.length)
-  const maxRows = options.maxRows ?? 200_000
+  const maxRows = options.maxRows ?? 100_000
   if (y.length > maxRows) {
     // λ's scale does not depend on n (mean loss), so a sample chooses it as well as all rows would,
     // at a fraction of the k × |λ| fits.
