@@ -1,6 +1,7 @@
 // Order lines ready to store. line_key = order id + content hash + occurrence, so a re-import
 // matches the same lines even if the file's rows were reordered.
 import type { Dialect, Query } from '../engine.ts'
+import { goodRows } from './import-order-rows.ts'
 import { ident, LINE, lit } from './import-stage.ts'
 
 export const LINE_COLUMNS = [
@@ -27,11 +28,11 @@ FROM (
 )`
 
 /** TEMP table `import_line_rows` from validated `import_typed` (kind order-lines). */
-export function importLineRows(_d: Dialect, args: { source: string }): Query {
+export function importLineRows(_d: Dialect, args: { source: string; hasProblems: boolean }): Query {
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(
       args.source,
-      `SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})`,
+      goodRows(args.hasProblems),
     )}`,
   }
 }

@@ -26,35 +26,50 @@ export const ORDER_COLUMNS = [
  * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
  * refunds (amount < 0): `<order id or content hash>:refund:<n>`.
  */
-export function importOrderRows(_d: Dialect, args: { tz: string; source: string }): Query {
+export function importOrderRows(
+  _d: Dialect,
+  args: { tz: string; source: string; hasProblems: boolean },
+): Query {
+  const day =
+    args.tz === 'UTC'
+      ? 'CAST(ordered_at AS DATE)'
+      : `CAST(timezone(${lit(args.tz)}, timezone('UTC', ordered_at)) AS DATE)`
+  // Plain orders (an id seen once, not a refund) need no window; only the rest are numbered.
+  const simple = `order_id IS NOT NULL AND NOT is_refund AND order_id NOT IN (SELECT k FROM import_dupkeys)`
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
 WITH good AS (
-  SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})
-), k AS (
-  SELECT *,
-    -- round away float noise of Total - Refunded (25.880000000000003)
-    CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END AS net,
-    timezone('UTC', ordered_at) AS at_utc,
-    CAST(timezone(${lit(args.tz)}, ordered_at) AS DATE) AS day
-  FROM good
+  ${goodRows(args.hasProblems)}
 ), h AS (
   SELECT *, net < 0 AS is_refund,
-    md5(concat_ws('|', customer_id, CAST(at_utc AS VARCHAR), CAST(net AS VARCHAR),
-                  coalesce(CAST(quantity AS VARCHAR), ''))) AS ch
-  FROM k
+    CASE WHEN order_id IS NULL OR net < 0 THEN
+      md5(concat_ws('|', customer_id, CAST(ordered_at AS VARCHAR), CAST(net AS VARCHAR),
+                    coalesce(CAST(quantity AS VARCHAR), ''))) END AS ch
+  FROM (SELECT *,
+    -- round away float noise of Total - Refunded (25.880000000000003)
+    CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END AS net
+    FROM good)
 ), n AS (
+  SELECT *, 1 AS occ FROM h WHERE ${simple}
+  UNION ALL
   SELECT *, row_number() OVER (PARTITION BY coalesce(order_id, ch), is_refund ORDER BY ${LINE}) AS occ
-  FROM h
+  FROM h WHERE NOT (${simple})
 )
 SELECT
   CASE WHEN is_refund THEN coalesce(order_id, ch) || ':refund:' || occ
        WHEN order_id IS NOT NULL THEN order_id
        ELSE md5(ch || '|' || occ) END AS order_key,
-  order_id, customer_id, at_utc AS ordered_at, day AS order_date, net AS amount, currency,
+  order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, currency,
   quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
   ${lit(args.source)} AS source, ${LINE} AS source_line
 FROM n
 WHERE is_refund OR order_id IS NULL OR occ = 1`,
   }
+}
+
+/** The validated rows without a problem; the anti-join is skipped when there are none. */
+export function goodRows(hasProblems: boolean): string {
+  return hasProblems
+    ? `SELECT * FROM import_typed t WHERE NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = t.${LINE})`
+    : 'SELECT * FROM import_typed'
 }

@@ -136,6 +136,11 @@ const TEMP_OBJECTS = [
   'TABLE import_rows',
   'TABLE import_line_rows',
   'TABLE import_customer_rows',
+  'TABLE import_write',
+  'VIEW import_write',
+  'TABLE import_line_write',
+  'VIEW import_line_write',
+  'TABLE import_dupkeys',
   'TABLE import_csv_errors',
   'TABLE import_csv_scans',
 ]
@@ -143,7 +148,8 @@ const TEMP_OBJECTS = [
 async function dropTemp(engine: Engine): Promise<void> {
   for (const o of TEMP_OBJECTS) {
     try {
-      await engine.exec(`DROP ${o} IF EXISTS`)
+      const [what, name] = o.split(' ')
+      await engine.exec(`DROP ${what} IF EXISTS ${name}`)
     } catch {
       // a leftover of the other type (view vs table) is harmless here
     }
@@ -265,7 +271,9 @@ export async function importFile(
               columns: CUSTOMER_COLUMNS,
             }
     if (kind === 'orders') {
-      await engine.exec(importOrderRows(engine.dialect, { tz, source: file }))
+      await engine.exec(
+        importOrderRows(engine.dialect, { tz, source: file, hasProblems: badLines > 0 }),
+      )
       if (mapping.layout === 'shopify-orders') {
         const c = mapping.columns
         await engine.exec(
@@ -280,15 +288,36 @@ export async function importFile(
         )
       }
     } else if (kind === 'order-lines') {
-      await engine.exec(importLineRows(engine.dialect, { source: file }))
+      await engine.exec(importLineRows(engine.dialect, { source: file, hasProblems: badLines > 0 }))
     } else {
-      await engine.exec(importCustomerRows(engine.dialect, { source: file }))
+      await engine.exec(
+        importCustomerRows(engine.dialect, { source: file, hasProblems: badLines > 0 }),
+      )
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
-    const changes = (
-      await engine.query<{ inserted: number; updated: number }>(importChanges(engine.dialect, main))
-    )[0] ?? { inserted: 0, updated: 0 }
     const hasLines = kind === 'orders' && mapping.layout === 'shopify-orders'
+    const writeSet = async (m: typeof main, into: string) => {
+      const tableEmpty =
+        (await count(engine, `SELECT count(*) AS n FROM (SELECT 1 FROM ${m.table} LIMIT 1)`)) === 0
+      await engine.exec(importChanges(engine.dialect, { ...m, into, tableEmpty }))
+    }
+    await writeSet(main, 'import_write')
+    if (hasLines) {
+      await writeSet(
+        {
+          staged: 'import_line_rows',
+          table: 'order_lines',
+          key: 'line_key',
+          columns: LINE_COLUMNS,
+        },
+        'import_line_write',
+      )
+    }
+    const changes = (
+      await engine.query<{ inserted: number; updated: number }>(
+        'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
+      )
+    )[0] ?? { inserted: 0, updated: 0 }
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     const stats =
       kind === 'orders'
@@ -312,7 +341,7 @@ export async function importFile(
     const importId = randomUUID()
     const digest = await sha
     await engine.transaction(async (tx) => {
-      await tx.exec(importUpsert(tx.dialect, main))
+      await tx.exec(importUpsert(tx.dialect, { ...main, writeSet: 'import_write' }))
       await opts.onStage?.(
         kind === 'orders'
           ? 'orders-written'
@@ -323,7 +352,7 @@ export async function importFile(
       if (hasLines) {
         await tx.exec(
           importUpsert(tx.dialect, {
-            staged: 'import_line_rows',
+            writeSet: 'import_line_write',
             table: 'order_lines',
             key: 'line_key',
             columns: LINE_COLUMNS,
