@@ -16,14 +16,15 @@ const H0 = [
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ] as const
 
-/**
- * UTF-8 bytes of a string. Lone surrogates become U+FFFD, as TextEncoder does.
- * @example utf8Bytes('é') // Uint8Array [0xc3, 0xa9]
- */
-export function utf8Bytes(text: string): Uint8Array {
-  const out: number[] = []
+/** Write the UTF-8 bytes of `text` into `out` from 0; returns the byte count (out must be big enough). */
+function encodeUtf8Into(text: string, out: Uint8Array): number {
+  let n = 0
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i)
+    if (c < 0x80) {
+      out[n++] = c
+      continue
+    }
     if (c >= 0xd800 && c <= 0xdbff) {
       const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0
       if (d >= 0xdc00 && d <= 0xdfff) {
@@ -31,31 +32,61 @@ export function utf8Bytes(text: string): Uint8Array {
         i++
       } else c = 0xfffd
     } else if (c >= 0xdc00 && c <= 0xdfff) c = 0xfffd
-    if (c < 0x80) out.push(c)
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63))
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
-    else {
-      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63))
+    if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6)
+      out[n++] = 0x80 | (c & 63)
+    } else if (c < 0x10000) {
+      out[n++] = 0xe0 | (c >> 12)
+      out[n++] = 0x80 | ((c >> 6) & 63)
+      out[n++] = 0x80 | (c & 63)
+    } else {
+      out[n++] = 0xf0 | (c >> 18)
+      out[n++] = 0x80 | ((c >> 12) & 63)
+      out[n++] = 0x80 | ((c >> 6) & 63)
+      out[n++] = 0x80 | (c & 63)
     }
   }
-  return Uint8Array.from(out)
+  return n
 }
+
+/**
+ * UTF-8 bytes of a string. Lone surrogates become U+FFFD, as TextEncoder does.
+ * @example utf8Bytes('é') // Uint8Array [0xc3, 0xa9]
+ */
+export function utf8Bytes(text: string): Uint8Array {
+  const buf = new Uint8Array(text.length * 3)
+  return buf.slice(0, encodeUtf8Into(text, buf))
+}
+
+// Scratch buffers reused across calls: hashing millions of short ids must not allocate per call.
+let scratch = new Uint8Array(256)
+const W = new Int32Array(64)
+const H = new Int32Array(8)
 
 /**
  * SHA-256 digest of bytes, or of a string's UTF-8 encoding (FIPS 180-4 §6.2).
  * @example sha256Hex(sha256('abc')) // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
  */
 export function sha256(input: Uint8Array | string): Uint8Array {
-  const msg = typeof input === 'string' ? utf8Bytes(input) : input
-  const len = msg.length
+  // Room for the message (3 bytes per UTF-16 unit at most), the 0x80 byte and the length.
+  const maxLen = typeof input === 'string' ? input.length * 3 : input.length
+  const blocksMax = Math.ceil((maxLen + 9) / 64)
+  const need = blocksMax * 64
+  if (need <= 4096 && scratch.length < need) scratch = new Uint8Array(4096)
+  const padded = need <= scratch.length ? scratch : new Uint8Array(need)
+  let len: number
+  if (typeof input === 'string') len = encodeUtf8Into(input, padded)
+  else {
+    padded.set(input)
+    len = input.length
+  }
   const blocks = Math.ceil((len + 9) / 64)
-  const padded = new Uint8Array(blocks * 64)
-  padded.set(msg)
+  const end = blocks * 64
+  padded.fill(0, len, end)
   padded[len] = 0x80
   // Message length in bits as a 64-bit big-endian integer.
   const bitsHi = Math.floor(len / 0x20000000)
   const bitsLo = (len << 3) >>> 0
-  const end = padded.length
   padded[end - 8] = bitsHi >>> 24
   padded[end - 7] = (bitsHi >>> 16) & 255
   padded[end - 6] = (bitsHi >>> 8) & 255
@@ -65,8 +96,9 @@ export function sha256(input: Uint8Array | string): Uint8Array {
   padded[end - 2] = (bitsLo >>> 8) & 255
   padded[end - 1] = bitsLo & 255
 
-  const h = Int32Array.from(H0)
-  const w = new Int32Array(64)
+  const h = H
+  h.set(H0)
+  const w = W
   for (let b = 0; b < blocks; b++) {
     const off = b * 64
     for (let t = 0; t < 16; t++) {

@@ -62,7 +62,11 @@ export function createTask(t: NewTask, nowMs: number): StaffTask {
     throw new UsageError('a task needs exactly one of role or assignee', { id: t.id })
   }
   if (!(t.dueInDays >= 0) || !Number.isFinite(nowMs)) {
-    throw new UsageError('dueInDays must be >= 0 and nowMs finite', { id: t.id, ...t })
+    throw new UsageError('dueInDays must be >= 0 and nowMs finite', {
+      id: t.id,
+      dueInDays: t.dueInDays,
+      nowMs,
+    })
   }
   return {
     id: t.id,
