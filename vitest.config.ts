@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // a real PostgreSQL server for the cross-engine suites (test/helpers/postgres.ts)
+    globalSetup: ['test/helpers/postgres-global.ts'],
     env: { TZ: 'UTC' },
     reporters: jsonOut ? ['default', 'json'] : ['default'],
     outputFile: jsonOut ? { json: jsonOut } : undefined,

@@ -1,6 +1,6 @@
 // DuckDB adapter: the embedded default store. Values are converted to plain JS here, once:
 // BIGINT/HUGEINT -> number (counts and ids that fit), DECIMAL -> number, DATE/TIMESTAMP -> ISO string.
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { DOUBLE, type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 
@@ -24,6 +24,17 @@ function normalizeParams(params: readonly unknown[] | undefined): unknown[] | un
   return params.map((p) => (p === undefined ? null : p))
 }
 
+// The driver binds whole numbers as BIGINT: one beyond 2^53 (say -1e300) must go as the DOUBLE it is.
+const unsafeWhole = (p: unknown): boolean =>
+  typeof p === 'number' && Number.isInteger(p) && !Number.isSafeInteger(p)
+
+function paramTypes(
+  params: readonly unknown[] | undefined,
+): (DuckDBType | undefined)[] | undefined {
+  if (!params?.some(unsafeWhole)) return undefined
+  return params.map((p) => (unsafeWhole(p) ? DOUBLE : undefined))
+}
+
 class DuckDbEngine implements Engine {
   readonly dialect = 'duckdb' as const
   readonly location: string
@@ -40,7 +51,11 @@ class DuckDbEngine implements Engine {
   async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     try {
-      const reader = await this.#conn.runAndReadAll(sql, normalizeParams(params) as never)
+      const reader = await this.#conn.runAndReadAll(
+        sql,
+        normalizeParams(params) as never,
+        paramTypes(params) as never,
+      )
       const rows = reader.getRowObjectsJson() as Record<string, unknown>[]
       // getRowObjectsJson renders BIGINT as string; restore numbers for numeric column types.
       const types = reader.columnTypes().map((t) => String(t))
@@ -60,7 +75,7 @@ class DuckDbEngine implements Engine {
   async exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     try {
-      await this.#conn.run(sql, normalizeParams(params) as never)
+      await this.#conn.run(sql, normalizeParams(params) as never, paramTypes(params) as never)
     } catch (e) {
       throw new QueryError(sql, e)
     }

@@ -1,0 +1,152 @@
+// PostgreSQL adapter: the server store. One session, like DuckDB's one connection, so TEMP tables
+// and "everything joins the open transaction" behave the same on both engines. Values become the
+// same plain JS as duckdb.ts returns: int8/numeric -> number, DATE/TIMESTAMP -> the server's text.
+import postgres, { type Sql } from 'postgres'
+import { QueryError } from '../errors.ts'
+import type { Engine, Query, Row } from './engine.ts'
+
+// OIDs: int8, numeric; date, timestamp, timestamptz. The session runs with DateStyle ISO and
+// TimeZone UTC, so PostgreSQL's text is exactly DuckDB's ('2024-01-02', '2024-01-02 03:04:05.12',
+// '2024-01-02 03:04:05+00'); a JS Date would shift days and lose microseconds.
+const PG_TYPES = {
+  loyalsNumber: {
+    to: 1700,
+    from: [20, 1700],
+    serialize: (x: unknown) => String(x),
+    parse: (x: string) => Number(x),
+  },
+  loyalsDateText: {
+    to: 1114,
+    from: [1082, 1114, 1184],
+    serialize: (x: unknown) => (x instanceof Date ? x.toISOString() : String(x)),
+    parse: (x: string) => x,
+  },
+}
+
+type PgSql = Sql<Record<string, never>>
+
+function normalizeParams(params: readonly unknown[] | undefined): unknown[] {
+  if (!params) return []
+  return params.map((p) => (p === undefined ? null : p))
+}
+
+/** Drop the password so a location can be printed and logged. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://(unparsable url)'
+  }
+}
+
+class PostgresEngine implements Engine {
+  readonly dialect = 'postgres' as const
+  readonly location: string
+  #sql: PgSql
+  #isTx: boolean
+  // While a transaction is open on the root engine, its statements run inside it (DuckDB
+  // semantics; also avoids a deadlock on the single connection).
+  #active: PostgresEngine | null = null
+
+  constructor(location: string, sql: PgSql, isTx: boolean) {
+    this.location = location
+    this.#sql = sql
+    this.#isTx = isTx
+  }
+
+  async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
+    if (this.#active) return this.#active.query<T>(q)
+    const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    try {
+      const res = await this.#sql.unsafe(sql, normalizeParams(params) as never[])
+      // several statements in one string (simple protocol) give one result per statement
+      const last = res.length > 0 && Array.isArray(res[0]) ? (res.at(-1) as unknown as Row[]) : res
+      return Array.from(last) as T[]
+    } catch (e) {
+      throw new QueryError(sql, e)
+    }
+  }
+
+  async exec(q: Query | string): Promise<void> {
+    if (this.#active) return this.#active.exec(q)
+    const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    try {
+      await this.#sql.unsafe(sql, normalizeParams(params) as never[])
+    } catch (e) {
+      throw new QueryError(sql, e)
+    }
+  }
+
+  async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    if (this.#isTx) return fn(this)
+    if (this.#active) return fn(this.#active)
+    let failed: { error: unknown } | null = null
+    try {
+      return (await this.#sql.begin(async (txSql) => {
+        const tx = new PostgresEngine(this.location, txSql as unknown as PgSql, true)
+        this.#active = tx
+        try {
+          return (await fn(tx)) as never
+        } catch (e) {
+          failed = { error: e }
+          throw e
+        }
+      })) as T
+    } catch (e) {
+      // the caller's own error passes through unchanged; a failed BEGIN/COMMIT is wrapped
+      if (failed) throw (failed as { error: unknown }).error
+      throw new QueryError('BEGIN ... COMMIT', e)
+    } finally {
+      this.#active = null
+    }
+  }
+
+  /** The driver handle, for adapter-specific bulk paths (COPY FROM STDIN). */
+  get sql(): PgSql {
+    return this.#active ? this.#active.sql : this.#sql
+  }
+
+  async close(): Promise<void> {
+    // a transaction's engine is borrowed: its owner closes the connection
+    if (this.#isTx) return
+    await this.#sql.end({ timeout: 5 })
+  }
+}
+
+export type { PostgresEngine }
+
+export interface PostgresOptions {
+  /** Seconds to wait for the server when connecting (default 10). */
+  readonly connectTimeout?: number
+}
+
+/**
+ * Connect to a PostgreSQL database (`postgres://user:pass@host:port/db`) and check it answers.
+ * One connection (a session): TEMP tables live as long as the engine, as with DuckDB.
+ * @example const pg = await openPostgres('postgres://loyals@127.0.0.1:5432/loyals')
+ * @throws QueryError (sql `connect <url without password>`) when the server cannot be reached.
+ */
+export async function openPostgres(
+  url: string,
+  opts: PostgresOptions = {},
+): Promise<PostgresEngine> {
+  const location = redactUrl(url)
+  const sql = postgres(url, {
+    max: 1,
+    connect_timeout: opts.connectTimeout ?? 10,
+    idle_timeout: 0,
+    onnotice: () => {},
+    prepare: false,
+    types: PG_TYPES,
+    connection: { application_name: 'loyals', TimeZone: 'UTC', DateStyle: 'ISO, YMD' },
+  }) as unknown as PgSql
+  try {
+    await sql.unsafe('SELECT 1')
+  } catch (e) {
+    await sql.end({ timeout: 1 }).catch(() => {})
+    throw new QueryError(`connect ${location}`, e)
+  }
+  return new PostgresEngine(location, sql, false)
+}
