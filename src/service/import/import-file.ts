@@ -296,9 +296,11 @@ export async function importFile(
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
     const hasLines = kind === 'orders' && mapping.layout === 'shopify-orders'
+    const empty: Record<string, boolean> = {}
     const writeSet = async (m: typeof main, into: string) => {
       const tableEmpty =
         (await count(engine, `SELECT count(*) AS n FROM (SELECT 1 FROM ${m.table} LIMIT 1)`)) === 0
+      empty[m.table] = tableEmpty
       await engine.exec(importChanges(engine.dialect, { ...m, into, tableEmpty }))
     }
     await writeSet(main, 'import_write')
@@ -341,7 +343,13 @@ export async function importFile(
     const importId = randomUUID()
     const digest = await sha
     await engine.transaction(async (tx) => {
-      await tx.exec(importUpsert(tx.dialect, { ...main, writeSet: 'import_write' }))
+      await tx.exec(
+        importUpsert(tx.dialect, {
+          ...main,
+          writeSet: 'import_write',
+          tableEmpty: empty[main.table] === true,
+        }),
+      )
       await opts.onStage?.(
         kind === 'orders'
           ? 'orders-written'
@@ -353,6 +361,7 @@ export async function importFile(
         await tx.exec(
           importUpsert(tx.dialect, {
             writeSet: 'import_line_write',
+            tableEmpty: empty.order_lines === true,
             table: 'order_lines',
             key: 'line_key',
             columns: LINE_COLUMNS,
