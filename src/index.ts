@@ -223,3 +223,74 @@ export type {
   KaplanMeier,
   TimeToEventSummary,
 } from './core/stats/kpis.ts'
+export {
+  DEPARTMENTS,
+  CHANNELS,
+  OpsConfigSchema,
+  parseOpsConfig,
+  checkOpsTierNames,
+  DEFAULT_OPS_CONFIG,
+} from './core/ops/config.ts'
+export type {
+  Department,
+  Channel,
+  OpsConfig,
+  OpsConfigInput,
+  ServiceRankConfig,
+  Playbook,
+  PlaybookTrigger,
+  TriggerType,
+  PlaybookAction,
+  WebhookAction,
+  TaskAction,
+  ContactBudgetConfig,
+  HoldoutConfig,
+  TeamGoal,
+} from './core/ops/config.ts'
+export {
+  resolveServicePolicy,
+  serviceLevel,
+  rankQueue,
+  formatMinutes,
+} from './core/ops/service-rank.ts'
+export type {
+  ServiceLevel,
+  ServicePolicy,
+  QueueEntry,
+  RankedEntry,
+} from './core/ops/service-rank.ts'
+export { evaluateTriggers, lastAnniversary } from './core/ops/playbooks.ts'
+export type {
+  OpsProfile,
+  OpsEvent,
+  PlannedAction,
+  TriggerContext,
+} from './core/ops/playbooks.ts'
+export {
+  applyContactBudget,
+  localMinuteOfDay,
+  quietHoursEnd,
+} from './core/ops/contact-budget.ts'
+export type {
+  ContactLogEntry,
+  BudgetCandidate,
+  BudgetDecision,
+  SuppressReason,
+} from './core/ops/contact-budget.ts'
+export { holdoutDraw, holdoutShare, isHoldout, measureEffect } from './core/ops/holdout.ts'
+export type { GroupOutcome, GroupRate, EffectEstimate } from './core/ops/holdout.ts'
+export {
+  TASK_STATUSES,
+  TaskStateError,
+  createTask,
+  claimTask,
+  releaseTask,
+  completeTask,
+  cancelTask,
+  isTaskOverdue,
+  goalProgress,
+} from './core/ops/tasks.ts'
+export type { TaskStatus, StaffTask, NewTask, GoalProgress } from './core/ops/tasks.ts'
+export { normalizeEmail, hashEmail } from './core/ops/audiences.ts'
+export type { EmailNormalization } from './core/ops/audiences.ts'
+export { sha256, sha256Hex, utf8Bytes } from './core/ops/sha256.ts'
