@@ -7,6 +7,109 @@ import type { Dialect, Query } from '../engine.ts'
 
 export const SCHEMA_VERSION = 1
 
+// The `loyals serve` tables (src/service/ops). Small, keyed tables written one event at a time, so
+// here a PRIMARY KEY is what makes an event, an action or a task idempotent (ON CONFLICT).
+const OPS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id     VARCHAR PRIMARY KEY,
+  name       VARCHAR NOT NULL,
+  role       VARCHAR NOT NULL,
+  salt       VARCHAR NOT NULL,
+  hash       VARCHAR NOT NULL,        -- hex SHA-256(salt || secret): the secret is never stored
+  created_at TIMESTAMP NOT NULL,
+  revoked_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS events (
+  event_id    VARCHAR PRIMARY KEY,    -- Segment messageId: a retried event is stored once
+  kind        VARCHAR NOT NULL,       -- identify | track | marker
+  name        VARCHAR,
+  customer_id VARCHAR,
+  occurred_at TIMESTAMP NOT NULL,
+  received_at TIMESTAMP NOT NULL,
+  payload     VARCHAR
+);
+CREATE TABLE IF NOT EXISTS customer_profile (
+  customer_id     VARCHAR PRIMARY KEY,
+  email           VARCHAR,
+  name            VARCHAR,
+  time_zone       VARCHAR,
+  signup_at       TIMESTAMP,
+  orders_count    BIGINT NOT NULL,
+  purchase_days   BIGINT NOT NULL,
+  revenue         DOUBLE PRECISION NOT NULL,
+  first_order_at  TIMESTAMP,
+  last_order_at   TIMESTAMP,
+  referrals       BIGINT NOT NULL,
+  reviews         BIGINT NOT NULL,
+  nps             INTEGER,
+  ces             DOUBLE PRECISION,
+  p_alive         DOUBLE PRECISION,
+  expected_purchases DOUBLE PRECISION,
+  predicted_value DOUBLE PRECISION,
+  value           DOUBLE PRECISION,
+  tier            INTEGER,
+  tier_name       VARCHAR,
+  segment         VARCHAR,
+  loyalty_type    VARCHAR,
+  reasons         VARCHAR,            -- JSON array of {code, text, amount}
+  scored_at       TIMESTAMP,
+  updated_at      TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_params (
+  name      VARCHAR PRIMARY KEY,
+  params    VARCHAR NOT NULL,         -- JSON
+  fitted_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actions_log (
+  action_key   VARCHAR PRIMARY KEY,   -- the playbook's idempotency key
+  playbook_id  VARCHAR NOT NULL,
+  customer_id  VARCHAR NOT NULL,
+  event_id     VARCHAR,
+  trigger_type VARCHAR NOT NULL,
+  department   VARCHAR NOT NULL,
+  kind         VARCHAR NOT NULL,      -- webhook | task
+  channel      VARCHAR,
+  status       VARCHAR NOT NULL,      -- queued | sent | failed | deferred | suppressed | task_created
+  reason       VARCHAR,               -- suppression or deferral reason
+  detail       VARCHAR,
+  control      BOOLEAN NOT NULL,
+  attempts     INTEGER NOT NULL,
+  created_at   TIMESTAMP NOT NULL,
+  scheduled_at TIMESTAMP NOT NULL,
+  sent_at      TIMESTAMP,
+  payload      VARCHAR
+);
+CREATE TABLE IF NOT EXISTS tasks (
+  task_id      VARCHAR PRIMARY KEY,
+  customer_id  VARCHAR NOT NULL,
+  title        VARCHAR NOT NULL,
+  role         VARCHAR,
+  assignee     VARCHAR,
+  playbook_id  VARCHAR,
+  goal_id      VARCHAR,
+  status       VARCHAR NOT NULL,
+  created_at   TIMESTAMP NOT NULL,
+  due_at       TIMESTAMP NOT NULL,
+  claimed_by   VARCHAR,
+  claimed_at   TIMESTAMP,
+  completed_at TIMESTAMP,
+  outcome      VARCHAR,
+  cancelled_at TIMESTAMP,
+  cancel_reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  job_id      VARCHAR PRIMARY KEY,
+  kind        VARCHAR NOT NULL,
+  status      VARCHAR NOT NULL,       -- queued | running | succeeded | failed
+  progress    DOUBLE PRECISION NOT NULL,
+  message     VARCHAR,
+  created_at  TIMESTAMP NOT NULL,
+  started_at  TIMESTAMP,
+  finished_at TIMESTAMP,
+  result      VARCHAR
+);
+`
+
 export function createSchema(_dialect: Dialect): Query {
   return {
     sql: `
@@ -66,6 +169,6 @@ CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-`,
+${OPS_SCHEMA}`,
   }
 }
