@@ -1,0 +1,136 @@
+// Per-history scores (computed once per distinct history in JS) joined back onto every customer in
+// the engine; spend and value are closed forms evaluated in SQL, so no per-customer JS loop.
+import { UsageError } from '../../errors.ts'
+import type { Dialect, Query } from '../engine.ts'
+import { sqlDate, sqlIdent } from './customer-summary.ts'
+
+/** How expected spend per purchase is computed per customer. */
+export type SpendRule =
+  | {
+      readonly kind: 'gamma-gamma'
+      readonly p: number
+      readonly q: number
+      readonly gamma: number
+      /** Spend of customers without (positive) repeat spend. */
+      readonly fallback: number
+    }
+  | { readonly kind: 'mean'; readonly value: number }
+
+const num = (v: number, what: string): string => {
+  if (!Number.isFinite(v)) throw new UsageError(`${what} must be a finite number (got ${v})`)
+  return `CAST(${v.toString()} AS DOUBLE)`
+}
+
+/**
+ * Gamma-Gamma conditional mean spend E[M | x, m_x] = p(γ + x m_x)/(px + q - 1) (Fader & Hardie
+ * 2013, eq. 5) for repeaters with positive spend; the fallback (population mean) otherwise.
+ */
+export function spendExpression(rule: SpendRule, alias = 's'): string {
+  if (rule.kind === 'mean') return num(rule.value, 'mean spend')
+  const p = num(rule.p, 'p')
+  const q = num(rule.q, 'q')
+  const g = num(rule.gamma, 'gamma')
+  return `CASE WHEN ${alias}.x > 0 AND ${alias}.monetary > 0
+  THEN ${p} * (${g} + ${alias}.x * ${alias}.monetary) / (${p} * ${alias}.x + ${q} - 1)
+  ELSE ${num(rule.fallback, 'fallback spend')} END`
+}
+
+export interface PredictionJoinArgs {
+  /** Per-customer summary (customer_summary). */
+  readonly summary: string
+  /** Per-history scores: x, t_x, T, p_alive, expected, det, p_any, next_days (NaN = none). */
+  readonly scores: string
+  /** Table to create. */
+  readonly table: string
+  readonly asOf: string
+  /** Days per unit, to turn the waiting time into a date. */
+  readonly unitDays: number
+  readonly spend: SpendRule
+  readonly margin: number
+}
+
+/**
+ * CREATE OR REPLACE TEMP TABLE <table> (customer_id, p_alive, expected_purchases, expected_spend,
+ * predicted_value, expected_next_purchase, p_next_purchase_horizon). predicted_value = discounted
+ * expected purchases × expected spend × margin; expected_next_purchase = asOf + median waiting
+ * time (NULL when a purchase is unlikely). NaN scores become NULL.
+ */
+export function predictionJoin(_dialect: Dialect, args: PredictionJoinArgs): Query {
+  const summary = sqlIdent(args.summary)
+  const scores = sqlIdent(args.scores)
+  const table = sqlIdent(args.table)
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const spend = spendExpression(args.spend)
+  const margin = num(args.margin, 'margin')
+  const days = num(args.unitDays, 'unit days')
+  return {
+    sql: `
+CREATE OR REPLACE TEMP TABLE ${table} AS
+SELECT s.customer_id,
+  CASE WHEN isnan(p.p_alive) THEN NULL ELSE p.p_alive END AS p_alive,
+  p.expected AS expected_purchases,
+  ${spend} AS expected_spend,
+  p.det * (${spend}) * ${margin} AS predicted_value,
+  CASE WHEN isnan(p.next_units) THEN NULL
+    ELSE ${asOf} + CAST(greatest(1, round(p.next_units * ${days})) AS INTEGER) END
+    AS expected_next_purchase,
+  p.p_any AS p_next_purchase_horizon
+FROM ${summary} s
+JOIN ${scores} p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
+`,
+  }
+}
+
+/** Replace the analysis table by itself with the prediction columns appended (LEFT JOIN). */
+export function appendPredictions(
+  _dialect: Dialect,
+  args: { analysis: string; predictions: string },
+): Query {
+  const a = sqlIdent(args.analysis)
+  const p = sqlIdent(args.predictions)
+  return {
+    sql: `
+CREATE OR REPLACE TEMP TABLE ${a} AS
+SELECT a.*, p.p_alive, p.expected_purchases, p.expected_spend, p.predicted_value,
+  p.expected_next_purchase, p.p_next_purchase_horizon
+FROM ${a} a LEFT JOIN ${p} p ON p.customer_id = a.customer_id
+`,
+  }
+}
+
+/** P(alive) in ten bins (bin 0 = [0, 0.1) .. bin 9 = [0.9, 1]), with counts. */
+export function pAliveHistogram(_dialect: Dialect, args: { table: string }): Query {
+  return {
+    sql: `SELECT CAST(least(floor(p_alive * 10), 9) AS INTEGER) AS bin, count(*) AS customers
+FROM ${sqlIdent(args.table)} WHERE p_alive IS NOT NULL GROUP BY 1 ORDER BY 1`,
+  }
+}
+
+/** Totals over the prediction table. */
+export function predictionTotals(_dialect: Dialect, args: { table: string }): Query {
+  return {
+    sql: `SELECT count(*) AS customers,
+  coalesce(sum(expected_purchases), 0) AS expected_purchases,
+  coalesce(sum(predicted_value), 0) AS predicted_value,
+  avg(p_alive) AS mean_p_alive,
+  coalesce(sum(p_next_purchase_horizon), 0) AS expected_active,
+  count(expected_next_purchase) AS with_next
+FROM ${sqlIdent(args.table)}`,
+  }
+}
+
+/** The `limit` customers with the highest predicted value (ties by id), with their history. */
+export function topPredicted(
+  _dialect: Dialect,
+  args: { table: string; summary: string; limit: number },
+): Query {
+  const limit = Math.max(0, Math.trunc(args.limit))
+  return {
+    sql: `SELECT p.customer_id, s.revenue, s.orders, p.p_alive, p.expected_purchases,
+  p.expected_spend, p.predicted_value,
+  strftime(p.expected_next_purchase, '%Y-%m-%d') AS expected_next_purchase
+FROM ${sqlIdent(args.table)} p JOIN ${sqlIdent(args.summary)} s ON s.customer_id = p.customer_id
+ORDER BY round(p.predicted_value, 6) DESC, p.customer_id
+LIMIT ${limit}`,
+  }
+}

@@ -1,0 +1,757 @@
+// Predictions inside `analyze`: the engine compresses customers to distinct histories, JS fits the
+// models and scores each distinct history once (typed arrays), and the scores go back to the engine
+// (appender) to be joined onto every customer there. Model choice: holdout accuracy when orders
+// after the as-of date exist, else BIC; degenerate data gets the historical-rate baseline.
+import {
+  type ClvModel,
+  discountedSteps,
+  discountRatePerUnit,
+  scoreClv,
+  unitsPerYear,
+} from '../core/clv.ts'
+import * as bgnbd from '../core/models/bgnbd.ts'
+import { fitGammaGamma, type GammaGammaFit } from '../core/models/gamma-gamma.ts'
+import * as mbgnbd from '../core/models/mbgnbd.ts'
+import * as pareto from '../core/models/pareto-nbd.ts'
+import type { FitResult, Histories } from '../core/models/types.ts'
+import {
+  assessHistories,
+  type Candidate,
+  chooseModel,
+  FREQUENCY_BUCKETS,
+  type HoldoutMetrics,
+  MIN_REPEATERS,
+} from '../core/validation.ts'
+import type { Engine } from '../data/engine.ts'
+import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
+import { lastOrderDate } from '../data/queries/last-order-date.ts'
+import {
+  predictionHistories,
+  spendFacts,
+  spendHistories,
+} from '../data/queries/prediction-inputs.ts'
+import {
+  pAliveHistogram,
+  predictionJoin,
+  predictionTotals,
+  type SpendRule,
+  topPredicted,
+} from '../data/queries/prediction-join.ts'
+import { trackingActual, trackingBirths } from '../data/queries/prediction-tracking.ts'
+import { DataError, LoyalsError, UsageError } from '../errors.ts'
+import type {
+  PredictionCandidate,
+  PredictionModelKey,
+  PredictionSummary,
+  SpendPrediction,
+  TrackingPointSummary,
+} from './prediction-summary.ts'
+import { type CustomerSummaryInfo, UNIT_DAYS } from './summary.ts'
+
+export const PREDICTION_TABLE = 'customer_predictions'
+const SCORES_TABLE = 'prediction_scores'
+
+/** Default horizon: one year in the model's unit. */
+export const DEFAULT_HORIZON: Readonly<Record<'day' | 'week' | 'month', number>> = {
+  day: 365,
+  week: 52,
+  month: 12,
+}
+export const DEFAULT_DISCOUNT_RATE = 0.1
+/** A next-purchase date is given only when a purchase within this many years is plausible. */
+export const NEXT_PURCHASE_YEARS = 5
+/** ... i.e. when P(a purchase within NEXT_PURCHASE_YEARS) is at least this. */
+export const MIN_NEXT_PURCHASE_PROBABILITY = 0.01
+
+export interface PredictOptions {
+  /** Horizon of expected purchases and value, in the summary's unit (default one year). */
+  readonly horizon?: number
+  /** Annual discount rate (default 0.10). */
+  readonly annualDiscountRate?: number
+  /** Share of spend that is profit; default: margin / revenue when the data has margin, else 1. */
+  readonly margin?: number
+  /** Orders table (default `orders`). */
+  readonly source?: string
+  /** How many top customers by predicted value to list (default 20). */
+  readonly topCustomers?: number
+}
+
+type ModelKey = Exclude<PredictionModelKey, 'baseline'>
+
+interface ModelDef {
+  readonly key: ModelKey
+  readonly name: string
+  fit(h: Histories): FitResult<Record<string, number>>
+}
+
+const MODELS: readonly ModelDef[] = [
+  { key: 'bgnbd', name: 'BG/NBD', fit: (h) => bgnbd.fit(h) },
+  { key: 'mbgnbd', name: 'MBG/NBD', fit: (h) => mbgnbd.fit(h) },
+  { key: 'pareto', name: 'Pareto/NBD', fit: (h) => pareto.fit(h) },
+]
+
+const BASELINE_NAME = 'Historical rate'
+
+/** Distinct histories plus the (history, x_star) rows they came from, all typed arrays. */
+interface HistoryRows {
+  readonly h: Histories
+  /** Row → distinct history index. */
+  readonly rowHist: Int32Array
+  readonly rowX: Float64Array
+  readonly rowXStar: Float64Array
+  readonly rowW: Float64Array
+}
+
+/** Rows arrive sorted by (x, t_x, T, x_star): equal histories are adjacent, one linear pass. */
+function compressSorted(
+  x: Float64Array,
+  tx: Float64Array,
+  T: Float64Array,
+  xs: Float64Array,
+  w: Float64Array,
+): HistoryRows {
+  const n = x.length
+  const rowHist = new Int32Array(n)
+  const hx = new Float64Array(n)
+  const htx = new Float64Array(n)
+  const hT = new Float64Array(n)
+  const hw = new Float64Array(n)
+  let m = -1
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    if (m < 0 || x[i] !== hx[m] || tx[i] !== htx[m] || T[i] !== hT[m]) {
+      m++
+      hx[m] = x[i]!
+      htx[m] = tx[i]!
+      hT[m] = T[i]!
+    }
+    hw[m]! += w[i]!
+    total += w[i]!
+    rowHist[i] = m
+  }
+  m++
+  return {
+    h: {
+      x: hx.slice(0, m),
+      tx: htx.slice(0, m),
+      T: hT.slice(0, m),
+      weight: hw.slice(0, m),
+      customers: total,
+    },
+    rowHist,
+    rowX: x,
+    rowXStar: xs,
+    rowW: w,
+  }
+}
+
+/**
+ * Weighted per-customer holdout errors from per-history predictions: the same figures as
+ * validation.holdoutMetrics over the expanded customers, without expanding them.
+ */
+export function weightedHoldoutMetrics(rows: HistoryRows, predicted: Float64Array): HoldoutMetrics {
+  const { rowHist, rowX, rowXStar, rowW } = rows
+  let ae = 0
+  let se = 0
+  let tp = 0
+  let ta = 0
+  let n = 0
+  const cnt = new Float64Array(FREQUENCY_BUCKETS)
+  const sp = new Float64Array(FREQUENCY_BUCKETS)
+  const sa = new Float64Array(FREQUENCY_BUCKETS)
+  for (let i = 0; i < rowHist.length; i++) {
+    const p = predicted[rowHist[i]!]!
+    const a = rowXStar[i]!
+    const w = rowW[i]!
+    const d = p - a
+    ae += w * Math.abs(d)
+    se += w * d * d
+    tp += w * p
+    ta += w * a
+    n += w
+    const b = Math.min(Math.max(Math.floor(rowX[i]!), 0), FREQUENCY_BUCKETS - 1)
+    cnt[b]! += w
+    sp[b]! += w * p
+    sa[b]! += w * a
+  }
+  const byFrequency = Array.from({ length: FREQUENCY_BUCKETS }, (_, b) => ({
+    frequency: b === FREQUENCY_BUCKETS - 1 ? `${b}+` : String(b),
+    customers: cnt[b]!,
+    predicted: cnt[b]! > 0 ? sp[b]! / cnt[b]! : 0,
+    actual: cnt[b]! > 0 ? sa[b]! / cnt[b]! : 0,
+  }))
+  return {
+    customers: n,
+    mae: n > 0 ? ae / n : 0,
+    rmse: n > 0 ? Math.sqrt(se / n) : 0,
+    totalPredicted: tp,
+    totalActual: ta,
+    relativeError: ta > 0 ? (tp - ta) / ta : 0,
+    byFrequency,
+  }
+}
+
+interface Fitted {
+  readonly def: ModelDef
+  readonly fit: FitResult<Record<string, number>>
+}
+
+const clvModel = (f: Fitted): ClvModel =>
+  f.def.key === 'pareto'
+    ? { model: 'pareto', params: f.fit.params as pareto.ParetoParams }
+    : { model: f.def.key, params: f.fit.params as bgnbd.BgParams }
+
+/** Expected holdout purchases per distinct history over `t` units. */
+function expectedOver(f: Fitted, h: Histories, t: number): Float64Array {
+  if (f.def.key === 'pareto')
+    return pareto.scoreAll(f.fit.params as pareto.ParetoParams, h, t).expected
+  const mod = f.def.key === 'bgnbd' ? bgnbd : mbgnbd
+  return mod.scoreAll(f.fit.params as bgnbd.BgParams, h, t).expected
+}
+
+function expectedNewFn(f: Fitted): (t: number) => number {
+  if (f.def.key === 'pareto') {
+    const p = f.fit.params as pareto.ParetoParams
+    return (t) => pareto.expectedPurchasesNew(p, t)
+  }
+  const mod = f.def.key === 'bgnbd' ? bgnbd : mbgnbd
+  const p = f.fit.params as bgnbd.BgParams
+  return (t) => mod.expectedPurchasesNew(p, t)
+}
+
+/** Per-history forward scores of the chosen model (or baseline). NaN next_units = no date. */
+interface Scores {
+  readonly pAlive: Float64Array
+  readonly expected: Float64Array
+  readonly det: Float64Array
+  readonly pAny: Float64Array
+  readonly nextUnits: Float64Array
+}
+
+function modelScores(
+  f: Fitted,
+  h: Histories,
+  horizon: number,
+  rate: number,
+  perYear: number,
+  step: number,
+): Scores {
+  const clv = scoreClv(clvModel(f), h, 1, {
+    horizon,
+    annualDiscountRate: rate,
+    unitsPerYear: perYear,
+    step,
+  })
+  const n = h.x.length
+  const pAny = new Float64Array(n)
+  const nextUnits = new Float64Array(n)
+  const far = NEXT_PURCHASE_YEARS * perYear
+  if (f.def.key === 'pareto') {
+    // Everything but P(alive) depends on (x, T) only: evaluate the alive-conditional parts once per
+    // pair by passing t_x = T (P(alive) = 1 there), then scale by each history's P(alive).
+    const p = f.fit.params as pareto.ParetoParams
+    const cache = new Map<number, Map<number, readonly [number, number, number]>>()
+    for (let i = 0; i < n; i++) {
+      const x = h.x[i]!
+      const T = h.T[i]!
+      let byX = cache.get(T)
+      if (!byX) {
+        byX = new Map()
+        cache.set(T, byX)
+      }
+      let v = byX.get(x)
+      if (!v) {
+        const any = pareto.probabilityAnyPurchase(p, horizon, x, T, T)
+        const any5 = pareto.probabilityAnyPurchase(p, far, x, T, T)
+        const med = pareto.expectedNextPurchaseTime(p, x, T, T).median
+        v = [any, any5, med ?? Number.NaN]
+        byX.set(x, v)
+      }
+      const pa = clv.pAlive[i]!
+      pAny[i] = pa * v[0]
+      nextUnits[i] = nextOrNone(v[2], pa * v[1], far)
+    }
+  } else {
+    const mod = f.def.key === 'bgnbd' ? bgnbd : mbgnbd
+    const p = f.fit.params as bgnbd.BgParams
+    for (let i = 0; i < n; i++) {
+      const x = h.x[i]!
+      const tx = h.tx[i]!
+      const T = h.T[i]!
+      pAny[i] = mod.probabilityAnyPurchase(p, horizon, x, tx, T)
+      const med = mod.expectedNextPurchaseTime(p, x, tx, T).median
+      nextUnits[i] = nextOrNone(
+        med ?? Number.NaN,
+        mod.probabilityAnyPurchase(p, far, x, tx, T),
+        far,
+      )
+    }
+  }
+  return {
+    pAlive: clv.pAlive,
+    expected: clv.expectedPurchases,
+    det: clv.discountedPurchases,
+    pAny,
+    nextUnits,
+  }
+}
+
+const nextOrNone = (median: number, pFar: number, far: number): number =>
+  Number.isFinite(median) && median <= far && pFar >= MIN_NEXT_PURCHASE_PROBABILITY
+    ? median
+    : Number.NaN
+
+/**
+ * Historical-rate baseline: rate_i = (x_i + kρ)/(T_i + k) (validation.baselinePredictions), purchases
+ * as a Poisson process at that rate; no P(alive).
+ */
+function baselineScores(
+  h: Histories,
+  horizon: number,
+  rate: number,
+  perYear: number,
+  step: number,
+): { scores: Scores; rho: number } {
+  const n = h.x.length
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < n; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  const k = h.customers > 0 && sT > 0 ? sT / h.customers : 1
+  const rho = sT > 0 ? sx / sT : 0
+  const delta = discountRatePerUnit(rate, perYear)
+  const detPerRate = discountedSteps((t) => t, horizon, step, delta)
+  const far = NEXT_PURCHASE_YEARS * perYear
+  const s: Scores = {
+    pAlive: new Float64Array(n).fill(Number.NaN),
+    expected: new Float64Array(n),
+    det: new Float64Array(n),
+    pAny: new Float64Array(n),
+    nextUnits: new Float64Array(n),
+  }
+  for (let i = 0; i < n; i++) {
+    const r = (h.x[i]! + k * rho) / (h.T[i]! + k)
+    s.expected[i] = r * horizon
+    s.det[i] = r * detPerRate
+    s.pAny[i] = -Math.expm1(-r * horizon)
+    s.nextUnits[i] = r > 0 ? nextOrNone(Math.LN2 / r, -Math.expm1(-r * far), far) : Number.NaN
+  }
+  return { scores: s, rho }
+}
+
+const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
+}
+
+function addDays(d: string, days: number): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/**
+ * Fit the repeat-purchase models on the calibration summary, pick one, and create the TEMP table
+ * `customer_predictions` (customer_id, p_alive, expected_purchases, expected_spend, predicted_value,
+ * expected_next_purchase, p_next_purchase_horizon) for every customer of `info.table`.
+ *
+ * Choice: with orders after asOf (a holdout), BG/NBD, MBG/NBD and Pareto/NBD fitted on the
+ * calibration period predict each customer's holdout repeat purchases and the lowest MAE wins
+ * (ties within 0.5 % by BIC; validation.chooseModel). Without a holdout the lowest BIC wins.
+ * Predictions are made as of asOf from that calibration fit: what a user asks for with --as-of
+ * (no refit on the holdout, so forward figures for a past as-of can be checked against what
+ * happened). Spend: Gamma-Gamma conditional mean (Fader & Hardie 2013) with at least
+ * MIN_REPEATERS repeat buyers, else the mean repeat spend. Value: discounted expected purchases
+ * (core/clv.ts) × expected spend × margin. Too few repeat buyers: the historical-rate baseline
+ * and a note; never NaN.
+ *
+ * @example const p = await buildPredictions(engine, info, { horizon: 52 })
+ * @throws UsageError for a non-positive horizon, a negative discount rate or a non-finite margin;
+ *   QueryError from the engine.
+ */
+export async function buildPredictions(
+  engine: Engine,
+  info: CustomerSummaryInfo,
+  opts: PredictOptions = {},
+): Promise<PredictionSummary> {
+  const d = engine.dialect
+  const unit = info.unit
+  const unitDays = UNIT_DAYS[unit]
+  const perYear = unitsPerYear(unitDays)
+  const horizon = opts.horizon ?? DEFAULT_HORIZON[unit]
+  if (!(horizon > 0) || !Number.isFinite(horizon)) {
+    throw new UsageError(`--horizon must be a positive number of ${unit}s (got ${horizon})`)
+  }
+  const rate = opts.annualDiscountRate ?? DEFAULT_DISCOUNT_RATE
+  if (!(rate >= 0) || !Number.isFinite(rate)) {
+    throw new UsageError(`--discount-rate must be a number >= 0, e.g. 0.1 (got ${rate})`)
+  }
+  if (opts.margin !== undefined && !Number.isFinite(opts.margin)) {
+    throw new UsageError(`--margin must be a number, e.g. 0.3 (got ${opts.margin})`)
+  }
+  // discount in weekly steps whatever the unit (daily steps only add work)
+  const step = Math.max(1, Math.round(7 / unitDays))
+  const notes: { level: 'info' | 'warning'; message: string }[] = []
+
+  // 1. Histories, compressed by the engine.
+  const [hx, htx, hT, hxs, hw] = await readNumericColumns(
+    engine,
+    predictionHistories(d, { summary: info.table }).sql,
+    5,
+  )
+  const rows = compressSorted(hx!, htx!, hT!, hxs!, hw!)
+  const { h } = rows
+  const [lastRow] = await engine.query<{ d: string | null }>(lastOrderDate(d, opts.source))
+  const lastOrder = lastRow?.d && lastRow.d > info.asOf ? lastRow.d : info.asOf
+  const holdoutDays = daysBetween(info.asOf, lastOrder)
+  const holdoutPeriods = holdoutDays / unitDays
+  const hasHoldout = holdoutDays > 0
+
+  // 2. Fit the candidates on the calibration period.
+  const adequacy = assessHistories(h.x, h.weight)
+  const fitted: Fitted[] = []
+  const candidates: PredictionCandidate[] = []
+  for (const def of MODELS) {
+    if (!adequacy.adequate) {
+      candidates.push(failed(def, adequacy.message ?? 'too little repeat behaviour'))
+      continue
+    }
+    try {
+      const fit = def.fit(h)
+      const f = { def, fit }
+      const holdout = hasHoldout
+        ? weightedHoldoutMetrics(rows, expectedOver(f, h, holdoutPeriods))
+        : null
+      fitted.push(f)
+      candidates.push({
+        key: def.key,
+        name: def.name,
+        params: fit.params,
+        standardErrors: fit.standardErrors,
+        logLikelihood: fit.logLikelihood,
+        aic: fit.aic,
+        bic: fit.bic,
+        holdout,
+        error: null,
+      })
+    } catch (e) {
+      if (!(e instanceof LoyalsError)) throw e
+      candidates.push(failed(def, errorMessage(e)))
+      notes.push({
+        level: 'warning',
+        message: `${def.name} could not be fitted: ${errorMessage(e)}`,
+      })
+    }
+  }
+
+  // 3. Choose.
+  let chosen: Fitted | null = null
+  let basis: PredictionSummary['basis'] = 'baseline'
+  let reason: string
+  if (fitted.length > 0 && hasHoldout) {
+    const byName = new Map(fitted.map((f) => [f.def.name, f]))
+    const list: Candidate[] = candidates
+      .filter((c) => c.holdout && byName.has(c.name))
+      .map((c) => ({ name: c.name, metrics: c.holdout as HoldoutMetrics, bic: c.bic ?? undefined }))
+    const choice = chooseModel(list)
+    chosen = byName.get(choice.best) ?? null
+    basis = 'holdout'
+    reason = `Chosen on the holdout: the models were fitted on orders up to ${info.asOf} and asked to predict each customer's repeat purchases from then to ${lastOrder}. ${choice.reason}`
+  } else if (fitted.length > 0) {
+    const sorted = [...fitted].sort((a, b) => a.fit.bic - b.fit.bic)
+    chosen = sorted[0]!
+    basis = 'bic'
+    const others = sorted
+      .slice(1)
+      .map((f) => `${f.def.name} ${fmt(f.fit.bic)}`)
+      .join(', ')
+    reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${chosen.def.name} fits the purchase histories best by BIC (${fmt(chosen.fit.bic)}${others ? `; ${others}` : ''}). Re-run with an earlier --as-of to choose by predictive accuracy.`
+  } else {
+    reason = `${adequacy.message ?? 'No model could be fitted'}. Expected purchases use each customer's historical repeat rate, shrunk toward the average; there is no probability alive.`
+    notes.push({ level: 'warning', message: reason })
+  }
+
+  // 4. Forward scores per distinct history, written back for the join.
+  let scores: Scores
+  let expectedNew: (t: number) => number
+  if (chosen) {
+    scores = modelScores(chosen, h, horizon, rate, perYear, step)
+    expectedNew = expectedNewFn(chosen)
+  } else {
+    const b = baselineScores(h, horizon, rate, perYear, step)
+    scores = b.scores
+    expectedNew = (t) => b.rho * t
+  }
+  await writeNumericTable(engine, SCORES_TABLE, {
+    x: h.x,
+    t_x: h.tx,
+    T: h.T,
+    p_alive: scores.pAlive,
+    expected: scores.expected,
+    det: scores.det,
+    p_any: scores.pAny,
+    next_units: scores.nextUnits,
+  })
+
+  // 5. Spend and margin.
+  const [facts] = await engine.query<FactsRow>(spendFacts(d, { summary: info.table }))
+  const { spend, rule } = await spendModel(engine, info, facts, notes)
+  let margin: PredictionSummary['margin']
+  if (opts.margin !== undefined) margin = { value: opts.margin, source: 'option' }
+  else if (facts?.margin_share != null && facts.margin_share > 0 && facts.margin_share <= 1) {
+    margin = { value: facts.margin_share, source: 'data' }
+    notes.push({
+      level: 'info',
+      message: `Predicted value is profit: spend × ${fmt(100 * facts.margin_share)} %, the margin share of revenue in the data (set --margin to override).`,
+    })
+  } else margin = { value: 1, source: 'default' }
+
+  await engine.exec(
+    predictionJoin(d, {
+      summary: info.table,
+      scores: SCORES_TABLE,
+      table: PREDICTION_TABLE,
+      asOf: info.asOf,
+      unitDays,
+      spend: rule,
+      margin: margin.value,
+    }),
+  )
+  await engine.exec(`DROP TABLE IF EXISTS ${SCORES_TABLE}`)
+
+  // 6. Aggregates for summary.json and the report.
+  const hist = await engine.query<{ bin: number; customers: number }>(
+    pAliveHistogram(d, { table: PREDICTION_TABLE }),
+  )
+  const pAliveBins = chosen
+    ? Array.from({ length: 10 }, (_, b) => ({
+        from: b / 10,
+        to: (b + 1) / 10,
+        customers: hist.find((r) => r.bin === b)?.customers ?? 0,
+      }))
+    : []
+  const [tot] = await engine.query<TotalsRow>(predictionTotals(d, { table: PREDICTION_TABLE }))
+  const tops = await engine.query<TopRow>(
+    topPredicted(d, {
+      table: PREDICTION_TABLE,
+      summary: info.table,
+      limit: opts.topCustomers ?? 20,
+    }),
+  )
+  const start = facts?.cohort_start ?? info.asOf
+  const tracking = await trackingCurveOf(engine, info, {
+    start,
+    end: lastOrder,
+    unitDays,
+    expectedNew,
+    ...(opts.source ? { source: opts.source } : {}),
+  })
+
+  const chosenCandidate = chosen ? candidates.find((c) => c.key === chosen.def.key) : undefined
+  return {
+    model: chosen ? chosen.def.key : 'baseline',
+    modelName: chosen ? chosen.def.name : BASELINE_NAME,
+    basis,
+    reason,
+    asOf: info.asOf,
+    unit,
+    horizon,
+    annualDiscountRate: rate,
+    margin,
+    holdout: hasHoldout
+      ? { from: addDays(info.asOf, 1), to: lastOrder, periods: holdoutPeriods }
+      : null,
+    candidates,
+    spend,
+    tracking: {
+      start,
+      calibrationPeriods: (daysBetween(start, info.asOf) + 1) / unitDays,
+      points: tracking,
+    },
+    byFrequency: chosenCandidate?.holdout?.byFrequency ?? null,
+    pAliveHistogram: pAliveBins,
+    totals: {
+      customers: tot?.customers ?? 0,
+      expectedPurchases: tot?.expected_purchases ?? 0,
+      predictedValue: tot?.predicted_value ?? 0,
+      meanPAlive: tot?.mean_p_alive ?? null,
+      expectedActiveCustomers: tot?.expected_active ?? 0,
+      withNextPurchase: tot?.with_next ?? 0,
+    },
+    topCustomers: tops.map((t) => ({
+      customerId: t.customer_id,
+      revenue: t.revenue,
+      orders: t.orders,
+      pAlive: t.p_alive,
+      expectedPurchases: t.expected_purchases,
+      expectedSpend: t.expected_spend,
+      predictedValue: t.predicted_value,
+      expectedNextPurchase: t.expected_next_purchase,
+    })),
+    notes,
+  }
+}
+
+function failed(def: ModelDef, error: string): PredictionCandidate {
+  return {
+    key: def.key,
+    name: def.name,
+    params: null,
+    standardErrors: null,
+    logLikelihood: null,
+    aic: null,
+    bic: null,
+    holdout: null,
+    error,
+  }
+}
+
+/** Gamma-Gamma with enough repeat buyers, else the mean repeat spend (or mean spend per day). */
+async function spendModel(
+  engine: Engine,
+  info: CustomerSummaryInfo,
+  facts: FactsRow | undefined,
+  notes: { level: 'info' | 'warning'; message: string }[],
+): Promise<{ spend: SpendPrediction; rule: SpendRule }> {
+  const meanRepeat = facts?.mean_repeat_spend
+  const meanDay = facts?.mean_day_spend
+  const mean =
+    meanRepeat != null && Number.isFinite(meanRepeat) && meanRepeat > 0
+      ? meanRepeat
+      : meanDay != null && Number.isFinite(meanDay)
+        ? meanDay
+        : 0
+  const [x, mx, w] = await readNumericColumns(
+    engine,
+    spendHistories(engine.dialect, { summary: info.table }).sql,
+    3,
+  )
+  let positive = 0
+  for (let i = 0; i < x!.length; i++) if (mx![i]! > 0) positive += w![i]!
+  const fallback = (why: string): { spend: SpendPrediction; rule: SpendRule } => {
+    notes.push({ level: 'info', message: why })
+    return {
+      spend: {
+        model: 'mean',
+        params: null,
+        standardErrors: null,
+        logLikelihood: null,
+        customers: positive,
+        correlation: null,
+        populationMean: mean,
+      },
+      rule: { kind: 'mean', value: mean },
+    }
+  }
+  if (positive < MIN_REPEATERS) {
+    return fallback(
+      `Only ${positive} customers have repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is the mean spend per purchase, ${fmt(mean, 2)}.`,
+    )
+  }
+  let fit: GammaGammaFit
+  try {
+    fit = fitGammaGamma({ x: x!, mx: mx!, weight: w! }, { excludeNonPositive: true })
+  } catch (e) {
+    if (!(e instanceof LoyalsError)) throw e
+    return fallback(
+      `The Gamma-Gamma spend model could not be fitted (${errorMessage(e)}): expected spend is the mean spend per purchase, ${fmt(mean, 2)}.`,
+    )
+  }
+  for (const wmsg of fit.warnings) notes.push({ level: 'warning', message: `Spend model: ${wmsg}` })
+  const { p, q, gamma } = fit.params
+  const pop = q > 1 ? (p * gamma) / (q - 1) : mean
+  if (!Number.isFinite(pop))
+    throw new DataError('the fitted spend model gives no finite mean spend')
+  return {
+    spend: {
+      model: 'gamma-gamma',
+      params: fit.params,
+      standardErrors: fit.standardErrors,
+      logLikelihood: fit.logLikelihood,
+      customers: fit.customers,
+      correlation: Number.isFinite(fit.correlation) ? fit.correlation : null,
+      populationMean: pop,
+    },
+    rule: { kind: 'gamma-gamma', p, q, gamma, fallback: pop },
+  }
+}
+
+/**
+ * Cohort tracking: actual cumulative repeat purchases per period from the engine; predicted
+ * Σ_births n_b E[X(w - b)] with E[X(t)] of a new customer (memoized per elapsed time).
+ */
+async function trackingCurveOf(
+  engine: Engine,
+  info: CustomerSummaryInfo,
+  args: {
+    start: string
+    end: string
+    unitDays: number
+    expectedNew: (t: number) => number
+    source?: string
+  },
+): Promise<TrackingPointSummary[]> {
+  const q = { summary: info.table, ...args }
+  const periods = Math.max(1, Math.ceil((daysBetween(args.start, args.end) + 1) / args.unitDays))
+  const actualRows = await engine.query<{ period: number; purchases: number }>(
+    trackingActual(engine.dialect, q),
+  )
+  const perPeriod = new Float64Array(periods)
+  for (const r of actualRows)
+    if (r.period >= 1 && r.period <= periods) perPeriod[r.period - 1] = r.purchases
+  const [b, nb] = await readNumericColumns(engine, trackingBirths(engine.dialect, q).sql, 2)
+  const memo = new Map<number, number>()
+  const e = (t: number): number => {
+    let v = memo.get(t)
+    if (v === undefined) {
+      v = args.expectedNew(t)
+      if (!Number.isFinite(v)) v = 0
+      memo.set(t, v)
+    }
+    return v
+  }
+  const out: TrackingPointSummary[] = []
+  let cum = 0
+  for (let w = 1; w <= periods; w++) {
+    let s = 0
+    for (let j = 0; j < b!.length; j++) {
+      const t = w - b![j]!
+      if (t > 0) s += nb![j]! * e(t)
+    }
+    cum += perPeriod[w - 1]!
+    out.push({ period: w, predicted: s, actual: cum })
+  }
+  return out
+}
+
+interface FactsRow extends Record<string, unknown> {
+  mean_repeat_spend: number | null
+  mean_day_spend: number | null
+  margin_share: number | null
+  cohort_start: string | null
+}
+
+interface TotalsRow extends Record<string, unknown> {
+  customers: number
+  expected_purchases: number
+  predicted_value: number
+  mean_p_alive: number | null
+  expected_active: number
+  with_next: number
+}
+
+interface TopRow extends Record<string, unknown> {
+  customer_id: string
+  revenue: number
+  orders: number
+  p_alive: number | null
+  expected_purchases: number
+  expected_spend: number
+  predicted_value: number
+  expected_next_purchase: string | null
+}

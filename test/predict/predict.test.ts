@@ -1,0 +1,158 @@
+// buildPredictions on the CDNOW sample (39-week holdout) and on degenerate data, in-process.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { buildPredictions, PREDICTION_TABLE } from '../../src/service/predict.ts'
+import type { PredictionSummary } from '../../src/service/prediction-summary.ts'
+import { openSource } from '../../src/service/source.ts'
+import { buildCustomerSummary } from '../../src/service/summary.ts'
+import { ROOT } from '../helpers/cli.ts'
+
+const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+
+function weeklyFixture(): number[] {
+  const text = readFileSync(
+    join(ROOT, 'test/fixtures/cdnow/cdnow_weekly_cumulative_repeat.csv'),
+    'utf8',
+  )
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[1]))
+}
+
+describe('predictions on CDNOW with a 39-week holdout', () => {
+  let engine: Engine
+  let p: PredictionSummary
+  beforeAll(async () => {
+    engine = (await openSource(SAMPLE, {})).engine
+    const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+    p = await buildPredictions(engine, info)
+  }, 60_000)
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  it('fits the three models to the published log-likelihoods', () => {
+    const ll = Object.fromEntries(p.candidates.map((c) => [c.key, c.logLikelihood]))
+    expect(ll.bgnbd).toBeCloseTo(-9582.43, 1)
+    expect(ll.mbgnbd).toBeCloseTo(-9582.13, 1)
+    expect(ll.pareto).toBeCloseTo(-9594.98, 1)
+  })
+
+  it('chooses on the holdout and reproduces the literature holdout totals', () => {
+    expect(p.basis).toBe('holdout')
+    expect(p.holdout).toEqual({ from: '1997-10-01', to: '1998-06-30', periods: 39 })
+    const bg = p.candidates.find((c) => c.key === 'bgnbd')!.holdout!
+    const pa = p.candidates.find((c) => c.key === 'pareto')!.holdout!
+    expect(bg.totalActual).toBe(1882)
+    expect(Math.abs(bg.totalPredicted / 1650 - 1)).toBeLessThan(0.03)
+    expect(Math.abs(pa.totalPredicted / 1670 - 1)).toBeLessThan(0.03)
+    const chosen = p.candidates.find((c) => c.key === p.model)!.holdout!
+    const best = Math.min(...p.candidates.map((c) => c.holdout!.mae))
+    expect(chosen.mae).toBeLessThanOrEqual(best * 1.005 + 1e-12)
+    expect(p.reason).toContain(p.modelName)
+    expect(p.byFrequency).toHaveLength(8)
+  })
+
+  it('tracks 78 weeks; the actual side matches the published cumulative repeat purchases', () => {
+    const fixture = weeklyFixture()
+    expect(p.tracking.points).toHaveLength(78)
+    expect(p.tracking.start).toBe('1997-01-01')
+    expect(p.tracking.calibrationPeriods).toBe(39)
+    expect(p.tracking.points.map((t) => t.actual)).toEqual(fixture)
+    expect(p.tracking.points[38]!.actual).toBe(2457)
+    expect(p.tracking.points[77]!.actual).toBe(4339)
+    const pred78 = p.tracking.points[77]!.predicted
+    expect(Math.abs(pred78 / 4339 - 1)).toBeLessThan(0.1)
+  })
+
+  it('gives every customer finite predictions and P(alive) in [0, 1]', async () => {
+    const [r] = await engine.query<Record<string, number>>(`
+      SELECT count(*) AS n,
+        count(*) FILTER (WHERE p_alive BETWEEN 0 AND 1) AS alive_ok,
+        count(*) FILTER (WHERE isfinite(expected_purchases) AND expected_purchases >= 0) AS exp_ok,
+        count(*) FILTER (WHERE isfinite(predicted_value) AND isfinite(expected_spend)) AS val_ok,
+        count(*) FILTER (WHERE p_next_purchase_horizon BETWEEN 0 AND 1) AS any_ok,
+        count(*) FILTER (WHERE expected_next_purchase > DATE '1997-09-30') AS next_after,
+        count(expected_next_purchase) AS next_n
+      FROM ${PREDICTION_TABLE}`)
+    expect(r!.n).toBe(2357)
+    for (const k of ['alive_ok', 'exp_ok', 'val_ok', 'any_ok']) expect(r![k]).toBe(2357)
+    expect(r!.next_after).toBe(r!.next_n)
+    expect(r!.next_n).toBeGreaterThan(0)
+    expect(p.pAliveHistogram.reduce((s, b) => s + b.customers, 0)).toBe(2357)
+    expect(p.totals.predictedValue).toBeGreaterThan(0)
+  })
+
+  it('uses Gamma-Gamma for spend with the published estimates', () => {
+    expect(p.spend.model).toBe('gamma-gamma')
+    expect(p.spend.params!.p).toBeCloseTo(6.2488, 2)
+    expect(p.spend.params!.q).toBeCloseTo(3.7446, 2)
+    expect(p.spend.params!.gamma).toBeCloseTo(15.4477, 1)
+  })
+})
+
+describe('predictions without a holdout and on degenerate data', () => {
+  it('chooses by BIC when the as-of date is the last order day', async () => {
+    const { engine } = await openSource(SAMPLE, {})
+    try {
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      expect(p.basis).toBe('bic')
+      expect(p.holdout).toBeNull()
+      const bics = p.candidates.map((c) => c.bic!)
+      expect(p.candidates.find((c) => c.key === p.model)!.bic).toBe(Math.min(...bics))
+      expect(p.reason).toMatch(/no holdout/)
+      expect(p.tracking.points.at(-1)!.actual).toBe(4339)
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
+
+  it('everyone with one order: baseline, a note, no NaN', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+        SELECT 'k' || i, 'c' || i, TIMESTAMP '2024-01-01' + INTERVAL (i % 300) DAY,
+          DATE '2024-01-01' + CAST(i % 300 AS INTEGER), 10 + i % 7
+        FROM range(500) t(i)`)
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      expect(p.model).toBe('baseline')
+      expect(p.notes.some((n) => /bought twice|repeat/.test(n.message))).toBe(true)
+      expect(p.candidates.every((c) => c.error !== null)).toBe(true)
+      expect(p.totals.expectedPurchases).toBe(0)
+      const [r] = await engine.query<Record<string, number>>(`
+        SELECT count(*) AS n, count(*) FILTER (WHERE isfinite(expected_purchases)
+          AND isfinite(predicted_value) AND isfinite(expected_spend)) AS ok,
+          count(p_alive) AS alive, count(expected_next_purchase) AS next
+        FROM ${PREDICTION_TABLE}`)
+      expect(r).toEqual({ n: 500, ok: 500, alive: 0, next: 0 })
+      expect(p.spend.model).toBe('mean')
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('a few repeat buyers: baseline with positive rates for them', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+        SELECT 'k' || i, 'c' || (i % 200), TIMESTAMP '2024-01-01' + INTERVAL (i) DAY,
+          DATE '2024-01-01' + CAST(i AS INTEGER), 20
+        FROM range(205) t(i)`)
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const p = await buildPredictions(engine, info, { horizon: 26 })
+      expect(p.model).toBe('baseline')
+      expect(p.horizon).toBe(26)
+      expect(p.totals.expectedPurchases).toBeGreaterThan(0)
+      expect(Number.isFinite(p.totals.predictedValue)).toBe(true)
+    } finally {
+      await engine.close()
+    }
+  })
+})
