@@ -110,6 +110,70 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 `
 
+// Whole-customer value inputs (import --kind referrals|engagement|tickets|returns|surveys) and the
+// tier state kept between analyze runs for the grace period. Keys are enforced by the importer,
+// as for orders (no ART index).
+const VALUE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS referrals (
+  referral_key VARCHAR NOT NULL,    -- referrer > referred: one referral per pair
+  referrer_id  VARCHAR NOT NULL,
+  referred_id  VARCHAR NOT NULL,
+  referred_at  TIMESTAMP,
+  code         VARCHAR,
+  source       VARCHAR,
+  source_line  BIGINT
+);
+CREATE TABLE IF NOT EXISTS engagement_events (
+  event_key   VARCHAR NOT NULL,     -- hash of content and occurrence
+  customer_id VARCHAR NOT NULL,
+  occurred_at TIMESTAMP NOT NULL,
+  event       VARCHAR NOT NULL,     -- email_open, email_click, site_visit, review, social_share, promo_redemption
+  source      VARCHAR,
+  source_line BIGINT
+);
+CREATE TABLE IF NOT EXISTS tickets (
+  ticket_id        VARCHAR NOT NULL,
+  customer_id      VARCHAR NOT NULL,
+  opened_at        TIMESTAMP NOT NULL,
+  resolved_at      TIMESTAMP,
+  channel          VARCHAR,
+  handling_minutes DOUBLE PRECISION,
+  satisfaction     DOUBLE PRECISION, -- 1-5
+  source           VARCHAR,
+  source_line      BIGINT
+);
+CREATE TABLE IF NOT EXISTS returns (
+  return_key  VARCHAR NOT NULL,     -- the return id, else a hash of content and occurrence
+  return_id   VARCHAR,
+  order_id    VARCHAR NOT NULL,
+  customer_id VARCHAR,              -- NULL: found through the order
+  returned_at TIMESTAMP NOT NULL,
+  amount      DOUBLE PRECISION NOT NULL,
+  reason      VARCHAR,
+  source      VARCHAR,
+  source_line BIGINT
+);
+CREATE TABLE IF NOT EXISTS survey_responses (
+  response_key VARCHAR NOT NULL,
+  response_id  VARCHAR,
+  customer_id  VARCHAR NOT NULL,
+  responded_at TIMESTAMP NOT NULL,
+  nps          INTEGER,             -- 0-10
+  ces          INTEGER,             -- 1-7
+  csat         DOUBLE PRECISION,    -- 1-5
+  comment      VARCHAR,
+  source       VARCHAR,
+  source_line  BIGINT
+);
+CREATE TABLE IF NOT EXISTS tier_state (
+  customer_id VARCHAR NOT NULL,
+  tier        VARCHAR NOT NULL,     -- tier name held after the run
+  below_since DATE,                 -- first run date found below the held tier's boundary
+  runs_below  INTEGER NOT NULL,
+  as_of       DATE NOT NULL
+);
+`
+
 export function createSchema(_dialect: Dialect): Query {
   return {
     sql: `
@@ -169,6 +233,6 @@ CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-${OPS_SCHEMA}`,
+${OPS_SCHEMA}${VALUE_SCHEMA}`,
   }
 }
