@@ -1,0 +1,299 @@
+// A customer's live profile: counters updated by each event (no refit), and the scores computed
+// from them with the last fitted model (BG/NBD parameters, tier boundaries, RFM quintiles and value
+// percentiles stored by the refit job). Pure functions: the ingest path and the refit share them.
+import { probabilityAlive, expectedPurchases } from '../../core/models/bgnbd.ts'
+import type { BgParams } from '../../core/models/bg-family.ts'
+import type { OpsProfile } from '../../core/ops/playbooks.ts'
+import { assignSegment } from '../../core/rfm-segments.ts'
+import type { ValueConfig } from '../../core/value/config.ts'
+import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
+import { buildReasons, type Reason } from '../../core/value/reasons.ts'
+import { qualifyingTier, tierBoundaries } from '../../core/value/tiers.ts'
+
+export const DAY_MS = 86_400_000
+/** Model time unit: weeks, as `loyals analyze` uses by default. */
+export const UNIT_DAYS = 7
+/** Prediction horizon in units (52 weeks = one year). */
+export const HORIZON_UNITS = 52
+
+/** What the refit job leaves for incremental scoring (stored as JSON in model_params 'current'). */
+export interface ScoringModel {
+  /** BG/NBD parameters in weekly units; null when the data could not support a fit. */
+  readonly bgnbd: BgParams | null
+  /** Minimum total value of each tier, best first (the last is -Infinity, sent as null). */
+  readonly boundaries: readonly (number | null)[]
+  /** Sorted ascending: the 1st..99th percentile of total value, for the value percentile. */
+  readonly valuePercentiles: readonly number[]
+  /** RFM quintile cut points (4 each): recency days (lower is better), orders, revenue. */
+  readonly rfm: { readonly r: number[]; readonly f: number[]; readonly m: number[] } | null
+  readonly fittedAtMs: number
+  readonly customers: number
+}
+
+/** One row of customer_profile, in JS types (times as epoch ms). */
+export interface Profile {
+  customerId: string
+  email: string | null
+  name: string | null
+  timeZone: string | null
+  signupAtMs: number | null
+  ordersCount: number
+  purchaseDays: number
+  revenue: number
+  firstOrderMs: number | null
+  lastOrderMs: number | null
+  referrals: number
+  reviews: number
+  nps: number | null
+  ces: number | null
+  pAlive: number | null
+  expectedPurchases: number | null
+  predictedValue: number | null
+  value: number | null
+  tier: number | null
+  tierName: string | null
+  segment: string | null
+  loyaltyType: string | null
+  reasons: Reason[]
+  scoredAtMs: number | null
+  updatedAtMs: number
+}
+
+export function emptyProfile(customerId: string, nowMs: number): Profile {
+  return {
+    customerId,
+    email: null,
+    name: null,
+    timeZone: null,
+    signupAtMs: null,
+    ordersCount: 0,
+    purchaseDays: 0,
+    revenue: 0,
+    firstOrderMs: null,
+    lastOrderMs: null,
+    referrals: 0,
+    reviews: 0,
+    nps: null,
+    ces: null,
+    pAlive: null,
+    expectedPurchases: null,
+    predictedValue: null,
+    value: null,
+    tier: null,
+    tierName: null,
+    segment: null,
+    loyaltyType: null,
+    reasons: [],
+    scoredAtMs: null,
+    updatedAtMs: nowMs,
+  }
+}
+
+const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
+
+/**
+ * Add one order (amount >= 0) or refund (amount < 0) to the counters. A purchase day is a UTC
+ * calendar day with an order, as in docs/summary.md; an order on the day of the first or last
+ * order is the same purchase day (orders arriving out of order on other days count as new days).
+ */
+export function addOrder(p: Profile, amount: number, atMs: number): Profile {
+  if (amount < 0) return { ...p, revenue: p.revenue + amount }
+  const day = utcDay(atMs)
+  const sameDay =
+    (p.firstOrderMs !== null && utcDay(p.firstOrderMs) === day) ||
+    (p.lastOrderMs !== null && utcDay(p.lastOrderMs) === day)
+  return {
+    ...p,
+    ordersCount: p.ordersCount + 1,
+    purchaseDays: p.purchaseDays + (sameDay ? 0 : 1),
+    revenue: p.revenue + amount,
+    firstOrderMs: p.firstOrderMs === null ? atMs : Math.min(p.firstOrderMs, atMs),
+    lastOrderMs: p.lastOrderMs === null ? atMs : Math.max(p.lastOrderMs, atMs),
+  }
+}
+
+/** x, t_x, T in model units as of nowMs (x = purchase days − 1). */
+export function histories(p: Profile, nowMs: number): { x: number; tx: number; T: number } | null {
+  if (p.firstOrderMs === null || p.lastOrderMs === null || p.purchaseDays < 1) return null
+  const unit = UNIT_DAYS * DAY_MS
+  const x = p.purchaseDays - 1
+  const T = Math.max(0, nowMs - p.firstOrderMs) / unit
+  const tx = x > 0 ? Math.min(T, (p.lastOrderMs - p.firstOrderMs) / unit) : 0
+  return { x, tx, T }
+}
+
+function percentileOf(value: number, cuts: readonly number[]): number {
+  if (cuts.length === 0) return Number.NaN
+  let lo = 0
+  let hi = cuts.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (cuts[mid]! <= value) lo = mid + 1
+    else hi = mid
+  }
+  return (lo / cuts.length) * 100
+}
+
+/** Score 1-5 from 4 ascending quintile cut points (higher value, higher score). */
+export function quintileScore(value: number, cuts: readonly number[]): number {
+  let s = 1
+  for (const c of cuts) if (value > c) s++
+  return s
+}
+
+function boundariesOf(model: ScoringModel | null, cfg: ValueConfig): Float64Array | null {
+  if (model && model.boundaries.length === cfg.tiers.levels.length) {
+    return Float64Array.from(model.boundaries, (b) => (b === null ? Number.NEGATIVE_INFINITY : b))
+  }
+  // Threshold tiers need no data; rank tiers wait for the first refit.
+  return cfg.tiers.basis === 'threshold' ? tierBoundaries(new Float64Array(0), cfg.tiers) : null
+}
+
+/**
+ * Re-score a profile with the stored model: P(alive) and expected purchases over a year (BG/NBD,
+ * Fader, Hardie & Lee 2005, eq. 13 and 10), predicted value = expected purchases × average order
+ * value, total value = revenue + predicted value, the tier it qualifies for (a promotion applies at
+ * once; a demotion waits for the refit, which applies the grace period), the RFM segment, the
+ * loyalty type and the reasons.
+ */
+export function scoreProfile(
+  p: Profile,
+  model: ScoringModel | null,
+  cfg: ValueConfig,
+  nowMs: number,
+): Profile {
+  const h = histories(p, nowMs)
+  let pAlive: number | null = null
+  let expected: number | null = null
+  if (h && model?.bgnbd) {
+    pAlive = probabilityAlive(model.bgnbd, h.x, h.tx, h.T)
+    expected = expectedPurchases(model.bgnbd, HORIZON_UNITS, h.x, h.tx, h.T)
+  }
+  const aov = p.ordersCount > 0 ? p.revenue / p.ordersCount : 0
+  const predicted = expected === null ? null : expected * aov
+  const value = p.ordersCount > 0 || p.revenue !== 0 ? p.revenue + (predicted ?? 0) : null
+  const levels = cfg.tiers.levels
+  const b = boundariesOf(model, cfg)
+  let tier = p.tier
+  if (b && value !== null) {
+    const q = qualifyingTier(value, b)
+    tier = tier === null ? q : Math.min(tier, q)
+  }
+  const daysSince = p.lastOrderMs === null ? Number.NaN : (nowMs - p.lastOrderMs) / DAY_MS
+  let segment = p.segment
+  if (model?.rfm && p.lastOrderMs !== null) {
+    const r = 6 - quintileScore(daysSince, model.rfm.r)
+    segment = assignSegment(
+      r,
+      quintileScore(p.ordersCount, model.rfm.f),
+      quintileScore(p.revenue, model.rfm.m),
+    )
+  }
+  const valuePct = value === null || !model ? Number.NaN : percentileOf(value, model.valuePercentiles)
+  const usualGap =
+    h && h.x > 0 && p.firstOrderMs !== null && p.lastOrderMs !== null
+      ? (p.lastOrderMs - p.firstOrderMs) / DAY_MS / h.x
+      : Number.NaN
+  let loyaltyType: string | null = null
+  let loyalty: ReturnType<typeof classifyLoyalty> | null = null
+  if (h) {
+    loyalty = classifyLoyalty(
+      {
+        valuePercentile: valuePct,
+        repeatCount: h.x,
+        referrals: p.referrals,
+        reviews: p.reviews,
+        engagementPercentile: Number.NaN,
+        nps: p.nps ?? Number.NaN,
+        priceDrivenShare: Number.NaN,
+        pAlive: pAlive ?? Number.NaN,
+        daysSinceLast: daysSince,
+        usualGapDays: usualGap,
+        switchingCost: false,
+      },
+      cfg.loyalty,
+    )
+    loyaltyType = loyalty.type
+  }
+  const tierName = tier === null ? null : (levels[tier]?.name ?? null)
+  const reasons =
+    value === null
+      ? []
+      : buildReasons(
+          {
+            ...(tier !== null && tierName !== null
+              ? {
+                  tier: {
+                    name: tierName,
+                    basis: cfg.tiers.basis,
+                    totalValue: value,
+                    ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
+                  },
+                }
+              : {}),
+            ...(segment !== null && p.lastOrderMs !== null
+              ? {
+                  segment: {
+                    name: segment,
+                    daysSinceLast: daysSince,
+                    orders: p.ordersCount,
+                    revenue: p.revenue,
+                  },
+                }
+              : {}),
+            ...(loyalty ? { loyalty: { type: loyalty.type, rule: loyalty.rule } } : {}),
+            profit: {
+              past: p.revenue,
+              ...(predicted !== null ? { predicted } : {}),
+              orders: p.ordersCount,
+            },
+            ...(h && h.x > 0 && p.firstOrderMs !== null
+              ? {
+                  cadence: {
+                    orders: p.ordersCount,
+                    usualGapDays: usualGap,
+                    tenureDays: (nowMs - p.firstOrderMs) / DAY_MS,
+                    daysSinceLast: daysSince,
+                  },
+                }
+              : {}),
+            ...(p.nps !== null ? { nps: p.nps } : {}),
+            ...(pAlive !== null ? { pAlive } : {}),
+            ...(Number.isFinite(valuePct) ? { valuePercentile: valuePct } : {}),
+          },
+          { currency: cfg.currency },
+        )
+  return {
+    ...p,
+    pAlive,
+    expectedPurchases: expected,
+    predictedValue: predicted,
+    value,
+    tier,
+    tierName,
+    segment,
+    loyaltyType,
+    reasons,
+    scoredAtMs: nowMs,
+  }
+}
+
+/** The view of a profile the playbook triggers need. */
+export function opsProfile(p: Profile): OpsProfile {
+  const x = p.purchaseDays - 1
+  const gap =
+    x > 0 && p.firstOrderMs !== null && p.lastOrderMs !== null
+      ? (p.lastOrderMs - p.firstOrderMs) / DAY_MS / x
+      : null
+  return {
+    customerId: p.customerId,
+    orderCount: p.ordersCount,
+    lifetimeSpend: p.revenue,
+    firstOrderMs: p.firstOrderMs,
+    lastOrderMs: p.lastOrderMs,
+    usualGapDays: gap,
+    expectedNextPurchaseMs: gap !== null && p.lastOrderMs !== null ? p.lastOrderMs + gap * DAY_MS : null,
+    pAlive: p.pAlive,
+    tier: p.tier,
+  }
+}
