@@ -66,6 +66,13 @@ class DuckDbEngine implements Engine {
       if (numeric.length > 0) {
         for (const r of rows) for (const n of numeric) if (r[n] !== null) r[n] = Number(r[n])
       }
+      // ... and DOUBLE NaN/Infinity as 'NaN'/'Infinity': numbers, as PostgreSQL's adapter gives
+      const floats = names.filter((_, i) => /^(DOUBLE|FLOAT)$/.test(types[i] ?? ''))
+      if (floats.length > 0) {
+        for (const r of rows) {
+          for (const n of floats) if (typeof r[n] === 'string') r[n] = Number(r[n])
+        }
+      }
       return rows.map((r) => toPlain(r) as T)
     } catch (e) {
       throw new QueryError(sql, e)

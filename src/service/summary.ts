@@ -5,10 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { Engine, Row } from '../data/engine.ts'
+import type { Dialect, Engine, Row } from '../data/engine.ts'
 import {
   customerSummary,
-  NATURAL_CUSTOMER_ORDER,
+  naturalCustomerOrder,
   sqlDate,
   sqlIdent,
   type TimeUnit,
@@ -120,9 +120,9 @@ export async function buildCustomerSummary(
   return { table, asOf, unit: opts.unit, customers }
 }
 
-function selectSummary(table: string): string {
+function selectSummary(table: string, dialect: Dialect): string {
   return `SELECT ${SUMMARY_COLUMNS.map((c) => (c === 'T' ? '"T"' : c)).join(', ')}
-FROM ${sqlIdent(table)} ORDER BY ${NATURAL_CUSTOMER_ORDER}`
+FROM ${sqlIdent(table)} ORDER BY ${naturalCustomerOrder(dialect)}`
 }
 
 /**
@@ -134,7 +134,7 @@ export async function customerSummaryRows(
   opts: { table?: string; limit?: number; offset?: number } = {},
 ): Promise<CustomerSummaryRow[]> {
   const table = opts.table ?? DEFAULT_SUMMARY_TABLE
-  let sql = selectSummary(table)
+  let sql = selectSummary(table, engine.dialect)
   if (opts.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.trunc(opts.limit))}`
   if (opts.offset !== undefined) sql += ` OFFSET ${Math.max(0, Math.trunc(opts.offset))}`
   const rows = await engine.query<Row>(sql)
@@ -161,7 +161,7 @@ export async function writeCustomerSummary(
     opts.format === 'json'
       ? "FORMAT json, ARRAY true, DATEFORMAT '%Y-%m-%d'"
       : "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
-  await engine.exec(`COPY (${selectSummary(table)}) TO ${target} (${options})`)
+  await engine.exec(`COPY (${selectSummary(table, engine.dialect)}) TO ${target} (${options})`)
 }
 
 /**

@@ -124,6 +124,12 @@ describe.each(STORES)('the $name store', (kind) => {
     })
   })
 
+  it('returns NaN and the infinities of a double as numbers', async () => {
+    const got = await engine.query(`SELECT CAST('NaN' AS DOUBLE PRECISION) AS nan,
+      CAST('Infinity' AS DOUBLE PRECISION) AS inf, CAST('-Infinity' AS DOUBLE PRECISION) AS ninf`)
+    expect(got).toEqual([{ nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ninf: -Infinity }])
+  })
+
   it('binds positional parameters, reusing one and passing NULL', async () => {
     const got = await engine.query({
       sql: `SELECT CAST($1 AS VARCHAR) AS a, CAST($2 AS BIGINT) + CAST($2 AS BIGINT) AS b,

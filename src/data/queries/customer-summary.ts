@@ -50,16 +50,26 @@ export function sqlDate(d: string): string {
  *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
  * - x_star / holdout_revenue: purchase days and net spend after asOf.
  */
-export function customerSummary(_dialect: Dialect, args: CustomerSummaryArgs): Query {
+export function customerSummary(dialect: Dialect, args: CustomerSummaryArgs): Query {
   const table = sqlIdent(args.table)
   const source = sqlIdent(args.source ?? 'orders')
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const unitDays = UNIT_DAYS[args.unit]
   if (unitDays === undefined) throw new UsageError(`invalid unit: ${String(args.unit)}`)
   const u = unitDays.toString()
+  // PostgreSQL has neither CREATE OR REPLACE TABLE nor arg_min; the rest is portable SQL
+  const pg = dialect === 'postgres'
+  const create = pg
+    ? `DROP TABLE IF EXISTS ${table.includes('.') ? table : `pg_temp.${table}`};
+CREATE TEMP TABLE ${table} AS`
+    : `CREATE OR REPLACE TEMP TABLE ${table} AS`
+  const firstSpend = pg
+    ? '(array_agg(spend ORDER BY day) FILTER (WHERE cal AND purchase))[1]'
+    : 'arg_min(spend, day) FILTER (WHERE cal AND purchase)'
+  const days = (from: string, to: string): string => `CAST(${to} - ${from} AS DOUBLE PRECISION)`
   return {
     sql: `
-CREATE OR REPLACE TEMP TABLE ${table} AS
+${create}
 WITH refunds AS (
   SELECT customer_id, order_id, order_date, amount, margin
   FROM ${source} WHERE amount < 0
@@ -68,7 +78,8 @@ refunded_orders AS (
   -- the day of each order that has refunds: a small join, refunds are few
   SELECT o.customer_id, o.order_id, min(o.order_date) AS day
   FROM ${source} o
-  SEMI JOIN (SELECT DISTINCT customer_id, order_id FROM refunds WHERE order_id IS NOT NULL) r
+  -- DISTINCT keys make this join a semi join
+  JOIN (SELECT DISTINCT customer_id, order_id FROM refunds WHERE order_id IS NOT NULL) r
     ON o.customer_id = r.customer_id AND o.order_id = r.order_id
   WHERE o.amount >= 0
   GROUP BY o.customer_id, o.order_id
@@ -104,7 +115,7 @@ per_customer AS (
     max(day) FILTER (WHERE cal AND purchase) AS last_purchase,
     count(*) FILTER (WHERE cal AND purchase) AS purchase_days,
     sum(spend) FILTER (WHERE cal AND purchase) AS purchase_spend,
-    arg_min(spend, day) FILTER (WHERE cal AND purchase) AS first_spend,
+    ${firstSpend} AS first_spend,
     coalesce(sum(orders) FILTER (WHERE cal AND purchase), 0) AS orders,
     coalesce(sum(spend) FILTER (WHERE cal), 0) AS revenue,
     sum(margin) FILTER (WHERE cal) AS margin,
@@ -117,8 +128,8 @@ SELECT
   customer_id,
   CAST(purchase_days - 1 AS INTEGER) AS x,
   CASE WHEN purchase_days > 1
-    THEN date_diff('day', first_purchase, last_purchase) / ${u} ELSE 0 END AS t_x,
-  date_diff('day', first_purchase, ${asOf}) / ${u} AS T,
+    THEN ${days('first_purchase', 'last_purchase')} / ${u} ELSE 0 END AS t_x,
+  ${days('first_purchase', asOf)} / ${u} AS "T",
   CASE WHEN purchase_days > 1
     THEN (purchase_spend - first_spend) / (purchase_days - 1) ELSE 0 END AS monetary,
   first_purchase,
@@ -126,13 +137,13 @@ SELECT
   CAST(purchase_days AS INTEGER) AS purchase_days,
   CAST(purchase_days - 1 AS INTEGER) AS repeat_purchase_days,
   CAST(orders AS INTEGER) AS orders,
-  CAST(revenue AS DOUBLE) AS revenue,
-  CAST(margin AS DOUBLE) AS margin,
+  CAST(revenue AS DOUBLE PRECISION) AS revenue,
+  CAST(margin AS DOUBLE PRECISION) AS margin,
   revenue / orders AS aov,
-  CAST(date_diff('day', last_purchase, ${asOf}) AS INTEGER) AS days_since_last,
-  CAST(date_diff('day', first_purchase, ${asOf}) AS INTEGER) AS tenure_days,
+  CAST(${asOf} - last_purchase AS INTEGER) AS days_since_last,
+  CAST(${asOf} - first_purchase AS INTEGER) AS tenure_days,
   CAST(x_star AS INTEGER) AS x_star,
-  CAST(holdout_revenue AS DOUBLE) AS holdout_revenue
+  CAST(holdout_revenue AS DOUBLE PRECISION) AS holdout_revenue
 FROM per_customer
 WHERE first_purchase IS NOT NULL
 `,
@@ -145,3 +156,13 @@ WHERE first_purchase IS NOT NULL
  */
 export const NATURAL_CUSTOMER_ORDER =
   'TRY_CAST(customer_id AS HUGEINT) NULLS LAST, length(customer_id), customer_id'
+
+/**
+ * NATURAL_CUSTOMER_ORDER for a dialect. PostgreSQL has no TRY_CAST, and its text order follows
+ * the database's locale: COLLATE "C" gives DuckDB's byte order.
+ */
+export function naturalCustomerOrder(dialect: Dialect): string {
+  if (dialect !== 'postgres') return NATURAL_CUSTOMER_ORDER
+  return `CASE WHEN customer_id ~ '^[+-]?[0-9]{1,38}$' THEN CAST(customer_id AS NUMERIC) END
+    NULLS LAST, length(customer_id), customer_id COLLATE "C"`
+}
