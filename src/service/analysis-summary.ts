@@ -3,6 +3,7 @@
 // Later issues extend it (predictions, value): add optional fields, never change existing ones.
 
 import type { TimeUnit } from '../data/queries/customer-summary.ts'
+import type { PredictionSummary } from './prediction-summary.ts'
 
 export type { TimeUnit }
 
@@ -137,4 +138,6 @@ export interface AnalysisSummary {
   }
   readonly topCustomers: readonly TopCustomer[]
   readonly quality: readonly QualityNote[]
+  /** Purchase, spend and value predictions (absent when turned off). */
+  readonly predictions?: PredictionSummary
 }

@@ -11,6 +11,7 @@ import {
   customerAnalysisExport,
   topCustomers,
 } from '../data/queries/customer-analysis.ts'
+import { appendPredictions } from '../data/queries/prediction-join.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { UsageError } from '../errors.ts'
 import { renderReport } from '../report/render.ts'
@@ -23,6 +24,7 @@ import type {
   TopCustomer,
 } from './analysis-summary.ts'
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
+import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
 import { buildCustomerSummary, type TimeUnit } from './summary.ts'
 
@@ -42,6 +44,7 @@ export const ANALYZE_STEPS = [
   'summarizing customers',
   'scoring RFM segments',
   'measuring concentration',
+  'predicting purchases and value',
   'ranking customers',
   'writing customers.csv',
   'writing customers.parquet',
@@ -59,6 +62,8 @@ export interface AnalyzeOptions {
   readonly progress?: StepRunner
   /** Clock for `generatedAt` (tests pin it). */
   readonly now?: () => Date
+  /** Purchase and value predictions (src/service/predict.ts); false leaves them out. */
+  readonly predictions?: PredictOptions | false
 }
 
 export interface AnalysisFiles {
@@ -106,11 +111,25 @@ export async function computeAnalysis(
       : null
     return { revenueConc, marginConc }
   })
-  return progress.step(ANALYZE_STEPS[3], async () => {
+  const predictions =
+    opts.predictions === false
+      ? null
+      : await progress.step(ANALYZE_STEPS[3], () =>
+          buildPredictions(engine, info, {
+            ...(opts.predictions || {}),
+            topCustomers: opts.topCustomers ?? TOP_CUSTOMERS,
+          }),
+        )
+  return progress.step(ANALYZE_STEPS[4], async () => {
     const d = engine.dialect
     await engine.exec(
       customerAnalysis(d, { summary: info.table, rfm: rfm.table, table: ANALYSIS_TABLE }),
     )
+    if (predictions) {
+      await engine.exec(
+        appendPredictions(d, { analysis: ANALYSIS_TABLE, predictions: PREDICTION_TABLE }),
+      )
+    }
     const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))
     const [f] = await engine.query<FactsRow>(orderFacts(d, { asOf: info.asOf }))
     const segs = await engine.query<SegmentProfileRow>(segmentProfile(d, { table: ANALYSIS_TABLE }))
@@ -170,6 +189,7 @@ export async function computeAnalysis(
       },
       topCustomers: tops.map(toTopCustomer),
       quality: qualityNotes(t, f, info.asOf, revenueConc, currency),
+      ...(predictions ? { predictions } : {}),
     }
   })
 }
@@ -203,19 +223,19 @@ export async function writeAnalysisFiles(
     html: join(out, 'report.html'),
   }
   const select = customerAnalysisExport(engine.dialect, { table: ANALYSIS_TABLE }).sql
-  await progress.step(ANALYZE_STEPS[4], () =>
+  await progress.step(ANALYZE_STEPS[5], () =>
     atomically(files.csv, (tmp) =>
       engine.exec(
         `COPY (${select}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
       ),
     ),
   )
-  await progress.step(ANALYZE_STEPS[5], () =>
+  await progress.step(ANALYZE_STEPS[6], () =>
     atomically(files.parquet, (tmp) =>
       engine.exec(`COPY (${select}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION zstd)`),
     ),
   )
-  await progress.step(ANALYZE_STEPS[6], async () => {
+  await progress.step(ANALYZE_STEPS[7], async () => {
     await atomically(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
     await atomically(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
   })
