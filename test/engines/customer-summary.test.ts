@@ -218,6 +218,13 @@ describe('the customer summary is identical on every engine', () => {
     }
   })
 
+  it('defaults asOf to the last order day on both', async () => {
+    for (const l of loaded) {
+      const info = await buildCustomerSummary(l.engine, { unit: 'week', table: 'summary_default' })
+      expect({ engine: l.name, asOf: info.asOf }).toEqual({ engine: l.name, asOf: '1998-06-30' })
+    }
+  })
+
   it('loads in reasonable time', () => {
     // informative bound: 6,933 rows in 7 batched statements
     for (const l of loaded) expect(l.loadMs).toBeLessThan(30_000)
