@@ -9,6 +9,7 @@ import {
   type ImportStage,
   importFile,
 } from '../../service/import/import-file.ts'
+import { extraKind } from '../../service/import/kinds/index.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { eprintln, printJson, println } from '../output.ts'
 
@@ -29,7 +30,8 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
 function describe(r: ImportResult): string {
   const what =
-    r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers'
+    extraKind(r.kind)?.noun ??
+    (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
   const out = [
     `imported ${r.file}${layout}: ${r.rowsRead} rows read, ${r.rowsStored} ${what} ` +
@@ -48,7 +50,9 @@ export function registerImport(program: Command): void {
   withDb(
     program
       .command('import')
-      .description('Import orders, order lines or customers (CSV, Parquet, JSON lines, gzip)')
+      .description(
+        'Import orders, order lines, customers, referrals, engagement, tickets, returns or surveys (CSV, Parquet, JSON lines, gzip)',
+      )
       .argument('<file>', 'the file to import')
       .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
       .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)

@@ -2,9 +2,15 @@
 // underscores and punctuation; `--map field=Column` always wins. Shopify exports are recognised by
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
 import { ImportError, UsageError } from '../../errors.ts'
+import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 
-export type ImportKind = 'orders' | 'order-lines' | 'customers'
-export const KINDS: readonly ImportKind[] = ['orders', 'order-lines', 'customers']
+export type ImportKind = 'orders' | 'order-lines' | 'customers' | KindName
+export const KINDS: readonly ImportKind[] = [
+  'orders',
+  'order-lines',
+  'customers',
+  ...EXTRA_KIND_NAMES,
+]
 
 /** Which special layout the file has. */
 export type Layout = 'plain' | 'shopify-orders' | 'shopify-customers'
@@ -28,6 +34,12 @@ const f = (field: string, required: boolean, synonyms: readonly string[]): Field
 })
 
 const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
+  ...(Object.fromEntries(
+    EXTRA_KIND_NAMES.map((k) => [
+      k,
+      EXTRA_KINDS[k].fields.map((s) => f(s.field, s.required, s.synonyms)),
+    ]),
+  ) as unknown as Record<KindName, readonly FieldSpec[]>),
   orders: [
     f('customer_id', true, [
       'customer id',
@@ -217,7 +229,8 @@ const SHOPIFY_CUSTOMER_MARKERS = ['customerid', 'firstname', 'lastname', 'totals
 export function detectLayout(headers: readonly string[], kind: ImportKind): Layout {
   const folded = new Set(headers.map(fold))
   const hits = (markers: readonly string[]) => markers.filter((m) => folded.has(m)).length
-  if (kind !== 'customers' && folded.has('name') && hits(SHOPIFY_ORDER_MARKERS) >= 3) {
+  const orderKind = kind === 'orders' || kind === 'order-lines'
+  if (orderKind && folded.has('name') && hits(SHOPIFY_ORDER_MARKERS) >= 3) {
     return 'shopify-orders'
   }
   if (kind === 'customers' && hits(SHOPIFY_CUSTOMER_MARKERS) >= 3) return 'shopify-customers'

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs'
 import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
+import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import {
   importLineRows,
   importShopifyLineRows,
@@ -19,6 +20,7 @@ import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { type ImportKind, type Layout, parseKind, resolveColumns } from './columns.ts'
 import { detectFormat, type Format } from './formats.ts'
+import { extraKind } from './kinds/index.ts'
 import { type ParseOptions, problemsSql, typedSpec, typedTableSql } from './validate.ts'
 
 /** Where a running import is; `onStage` is awaited, so a test can fail or stall it there. */
@@ -28,6 +30,7 @@ export type ImportStage =
   | 'orders-written'
   | 'lines-written'
   | 'customers-written'
+  | 'rows-written'
 
 export interface ImportOptions {
   readonly kind: ImportKind | string
@@ -136,6 +139,7 @@ const TEMP_OBJECTS = [
   'TABLE import_rows',
   'TABLE import_line_rows',
   'TABLE import_customer_rows',
+  'TABLE import_kind_rows',
   'TABLE import_write',
   'VIEW import_write',
   'TABLE import_line_write',
@@ -254,8 +258,10 @@ export async function importFile(
       )
     }
 
-    const main =
-      kind === 'orders'
+    const extra = extraKind(kind)
+    const main = extra
+      ? { staged: 'import_kind_rows', table: extra.table, key: extra.key, columns: extra.columns }
+      : kind === 'orders'
         ? { staged: 'import_rows', table: 'orders', key: 'order_key', columns: ORDER_COLUMNS }
         : kind === 'order-lines'
           ? {
@@ -289,6 +295,14 @@ export async function importFile(
       }
     } else if (kind === 'order-lines') {
       await engine.exec(importLineRows(engine.dialect, { source: file, hasProblems: badLines > 0 }))
+    } else if (extra) {
+      await engine.exec(
+        importKindRows(engine.dialect, {
+          ...extra.rows(),
+          source: file,
+          hasProblems: badLines > 0,
+        }),
+      )
     } else {
       await engine.exec(
         importCustomerRows(engine.dialect, { source: file, hasProblems: badLines > 0 }),
@@ -351,11 +365,13 @@ export async function importFile(
         }),
       )
       await opts.onStage?.(
-        kind === 'orders'
-          ? 'orders-written'
-          : kind === 'order-lines'
-            ? 'lines-written'
-            : 'customers-written',
+        extra
+          ? 'rows-written'
+          : kind === 'orders'
+            ? 'orders-written'
+            : kind === 'order-lines'
+              ? 'lines-written'
+              : 'customers-written',
       )
       if (hasLines) {
         await tx.exec(

@@ -3,6 +3,7 @@
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 import { ident, LINE, lit } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
+import { extraKind } from './kinds/index.ts'
 
 export type FieldType = 'text' | 'number' | 'date'
 
@@ -36,6 +37,8 @@ export interface TypedSpec {
   readonly where?: string
   /** Field whose repeats must carry identical content (order id, customer id). */
   readonly uniqueBy?: { field: string; noun: string; when?: string }
+  /** Extra rules: rows of `import_typed` where `bad` holds get `reason` (a SQL text expression). */
+  readonly checks?: readonly { field: string; bad: string; reason: string }[]
 }
 
 const textOf = (header: string): string => `nullif(trim(${ident(header)}), '')`
@@ -94,6 +97,8 @@ export function dateSql(r: string, o: ParseOptions): string {
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
+  const extra = extraKind(kind)
+  if (extra) return extra.typed(c)
   if (kind === 'orders' && m.layout === 'shopify-orders') {
     // One order per Name: the first row of an order carries Total and the order fields.
     const name = ident(c.order_id ?? 'Name')
@@ -286,6 +291,11 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
       )
     }
+  }
+  for (const c of spec.checks ?? []) {
+    const header = spec.fields.find((f) => f.field === c.field)?.header ?? null
+    const h = header === null ? 'CAST(NULL AS VARCHAR)' : lit(header)
+    parts.push(`SELECT ${LINE}, ${h}, ${c.reason} FROM import_typed WHERE ${c.bad}`)
   }
   const u = spec.uniqueBy
   let pre = ''

@@ -1,0 +1,82 @@
+// The shape of a secondary import kind. Each kind (referrals, engagement, tickets, returns,
+// surveys) is one file that declares its fields, extra checks, store table and key; the orders
+// pipeline (stage -> validate in SQL -> one transaction) runs them unchanged.
+import type { KindRowsArgs } from '../../../data/queries/import-kind-rows.ts'
+import { ident, lit } from '../../../data/queries/import-stage.ts'
+import type { FieldDef, FieldType, TypedSpec } from '../validate.ts'
+
+/** A target field and its header synonyms (compared after folding case and punctuation). */
+export interface KindField {
+  readonly field: string
+  readonly required: boolean
+  readonly synonyms: readonly string[]
+}
+
+export type KindName = 'referrals' | 'engagement' | 'tickets' | 'returns' | 'surveys'
+
+export interface ExtraKindSpec {
+  readonly kind: KindName
+  /** Plural noun for messages ("3 tickets"). */
+  readonly noun: string
+  readonly table: string
+  readonly key: string
+  /** Store columns in table order (key first, source and source_line last). */
+  readonly columns: readonly string[]
+  readonly fields: readonly KindField[]
+  /** Field definitions and checks over the recognised columns. */
+  typed(columns: Readonly<Record<string, string>>): TypedSpec
+  /** How validated rows become store rows (see import-kind-rows.ts). */
+  rows(): Omit<KindRowsArgs, 'source' | 'hasProblems'>
+}
+
+export const kf = (field: string, required: boolean, synonyms: readonly string[]): KindField => ({
+  field,
+  required,
+  synonyms,
+})
+
+/** A field read from its recognised column (trimmed, '' as NULL), or NULL when absent. */
+export function column(
+  columns: Readonly<Record<string, string>>,
+  field: string,
+  type: FieldType,
+  required: boolean,
+  noun?: string,
+): FieldDef {
+  const header = columns[field] ?? null
+  return {
+    field,
+    header,
+    raw: header === null ? 'CAST(NULL AS VARCHAR)' : `nullif(trim(${ident(header)}), '')`,
+    type,
+    required,
+    ...(noun ? { noun } : {}),
+  }
+}
+
+/** A check: rows where `bad` holds get `reason` (SQL text) against `field`'s column. */
+export const check = (field: string, bad: string, reason: string) => ({
+  field,
+  bad,
+  reason: lit(reason),
+})
+
+/** Customer id synonyms shared by every kind that names a customer. */
+export const CUSTOMER_SYNONYMS = [
+  'customer id',
+  'customer',
+  'customer number',
+  'cust id',
+  'client id',
+  'client',
+  'user id',
+  'user',
+  'member id',
+  'account id',
+  'email',
+  'customer email',
+]
+
+/** Hashable text of typed columns, for content keys. */
+export const contentOf = (...cols: string[]): string =>
+  `concat_ws('|', ${cols.map((c) => `coalesce(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')})`

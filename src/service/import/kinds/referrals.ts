@@ -1,0 +1,91 @@
+// Referrals: who brought whom. One row per (referrer, referred) pair; the referral date decides
+// which referral wins when a customer was referred twice (docs/value.md), so it is kept.
+import { ident } from '../../../data/queries/import-stage.ts'
+import { column, contentOf, type ExtraKindSpec, kf } from './common.ts'
+
+export const REFERRALS: ExtraKindSpec = {
+  kind: 'referrals',
+  noun: 'referrals',
+  table: 'referrals',
+  key: 'referral_key',
+  columns: [
+    'referral_key',
+    'referrer_id',
+    'referred_id',
+    'referred_at',
+    'code',
+    'source',
+    'source_line',
+  ],
+  fields: [
+    kf('referrer_id', true, [
+      'referrer',
+      'referrer id',
+      'referrer customer id',
+      'referred by',
+      'referring customer',
+      'advocate',
+      'advocate id',
+      'ambassador',
+      'sender',
+    ]),
+    kf('referred_id', true, [
+      'referred',
+      'referred id',
+      'referred customer',
+      'referred customer id',
+      'referee',
+      'referee id',
+      'invitee',
+      'friend',
+      'new customer',
+      'customer id',
+      'customer',
+    ]),
+    kf('referred_at', false, [
+      'referral date',
+      'referred on',
+      'date',
+      'created at',
+      'created',
+      'time',
+      'timestamp',
+    ]),
+    kf('code', false, ['referral code', 'code used', 'invite code', 'coupon', 'voucher']),
+  ],
+  typed(c) {
+    const pair = (f: string) => {
+      const h = c[f]
+      return h ? `nullif(trim(${ident(h)}), '')` : 'NULL'
+    }
+    return {
+      fields: [
+        column(c, 'referrer_id', 'text', true),
+        column(c, 'referred_id', 'text', true),
+        column(c, 'referred_at', 'date', false),
+        column(c, 'code', 'text', false),
+        {
+          // one referral per pair: a repeat with other content is a conflict
+          field: 'referral_pair',
+          header: c.referred_id ?? null,
+          raw: `${pair('referrer_id')} || ' > ' || ${pair('referred_id')}`,
+          type: 'text',
+          required: false,
+        },
+      ],
+      from: 'import_raw x',
+      uniqueBy: { field: 'referral_pair', noun: 'referral' },
+    }
+  },
+  rows: () => ({
+    key: 'referral_key',
+    id: 'referral_pair',
+    content: contentOf('referral_pair'),
+    columns: [
+      ['referrer_id', 'referrer_id'],
+      ['referred_id', 'referred_id'],
+      ['referred_at', 'referred_at'],
+      ['code', 'code'],
+    ],
+  }),
+}

@@ -1,0 +1,90 @@
+// Survey responses: NPS (0-10, whole), CES (1-7, whole: agreement with "the company made it
+// easy"), CSAT (1-5) and free text. An answer outside its scale is a bad row, never clamped:
+// a 1-10 scale imported as NPS would otherwise shift every promoter count silently.
+import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
+
+const whole = (f: string, lo: number, hi: number) =>
+  `${f} IS NOT NULL AND (${f} <> round(${f}) OR ${f} < ${lo} OR ${f} > ${hi})`
+
+export const SURVEYS: ExtraKindSpec = {
+  kind: 'surveys',
+  noun: 'survey responses',
+  table: 'survey_responses',
+  key: 'response_key',
+  columns: [
+    'response_key',
+    'response_id',
+    'customer_id',
+    'responded_at',
+    'nps',
+    'ces',
+    'csat',
+    'comment',
+    'source',
+    'source_line',
+  ],
+  fields: [
+    kf('customer_id', true, CUSTOMER_SYNONYMS),
+    kf('responded_at', true, [
+      'responded',
+      'response date',
+      'submitted at',
+      'answered at',
+      'completed at',
+      'date',
+      'created at',
+      'time',
+      'timestamp',
+    ]),
+    kf('response_id', false, ['response', 'survey response id', 'survey id', 'id']),
+    kf('nps', false, [
+      'nps score',
+      'net promoter score',
+      'likelihood to recommend',
+      'recommend',
+      'ltr',
+    ]),
+    kf('ces', false, ['ces score', 'customer effort', 'customer effort score', 'effort']),
+    kf('csat', false, ['csat score', 'satisfaction', 'satisfaction score']),
+    kf('comment', false, ['comments', 'free text', 'feedback', 'text', 'verbatim', 'answer']),
+  ],
+  typed(c) {
+    return {
+      fields: [
+        column(c, 'customer_id', 'text', true),
+        column(c, 'responded_at', 'date', true),
+        column(c, 'response_id', 'text', false),
+        column(c, 'nps', 'number', false, 'an NPS answer'),
+        column(c, 'ces', 'number', false, 'a CES answer'),
+        column(c, 'csat', 'number', false, 'a CSAT answer'),
+        column(c, 'comment', 'text', false),
+      ],
+      from: 'import_raw x',
+      uniqueBy: { field: 'response_id', noun: 'response' },
+      checks: [
+        check('nps', whole('nps', 0, 10), 'NPS must be a whole number from 0 to 10'),
+        check('ces', whole('ces', 1, 7), 'CES must be a whole number from 1 to 7'),
+        check('csat', 'csat < 1 OR csat > 5', 'CSAT must be from 1 to 5'),
+        {
+          field: '',
+          bad: 'nps__raw IS NULL AND ces__raw IS NULL AND csat__raw IS NULL AND comment IS NULL',
+          reason: "'no answer: nps, ces, csat and comment are all empty'",
+        },
+      ],
+    }
+  },
+  rows: () => ({
+    key: 'response_key',
+    id: 'response_id',
+    content: contentOf('customer_id', 'responded_at', 'nps', 'ces', 'csat', 'comment'),
+    columns: [
+      ['response_id', 'response_id'],
+      ['customer_id', 'customer_id'],
+      ['responded_at', 'responded_at'],
+      ['nps', 'CAST(nps AS INTEGER)'],
+      ['ces', 'CAST(ces AS INTEGER)'],
+      ['csat', 'csat'],
+      ['comment', 'comment'],
+    ],
+  }),
+}

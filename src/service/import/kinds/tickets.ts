@@ -1,0 +1,92 @@
+// Support tickets: the handling minutes price a customer's cost to serve; satisfaction (CSAT 1-5)
+// is kept for the profile. A ticket id is required: support desks always have one.
+import { CUSTOMER_SYNONYMS, check, column, type ExtraKindSpec, kf } from './common.ts'
+
+export const TICKETS: ExtraKindSpec = {
+  kind: 'tickets',
+  noun: 'tickets',
+  table: 'tickets',
+  key: 'ticket_id',
+  columns: [
+    'ticket_id',
+    'customer_id',
+    'opened_at',
+    'resolved_at',
+    'channel',
+    'handling_minutes',
+    'satisfaction',
+    'source',
+    'source_line',
+  ],
+  fields: [
+    kf('ticket_id', true, [
+      'ticket',
+      'ticket number',
+      'ticket no',
+      'case id',
+      'case',
+      'case number',
+      'issue id',
+      'id',
+    ]),
+    kf('customer_id', true, CUSTOMER_SYNONYMS),
+    kf('opened_at', true, [
+      'opened',
+      'opened on',
+      'created at',
+      'created',
+      'submitted at',
+      'date',
+      'time',
+    ]),
+    kf('resolved_at', false, ['resolved', 'resolved on', 'closed at', 'closed', 'solved at']),
+    kf('channel', false, ['via', 'contact channel', 'source', 'medium']),
+    kf('handling_minutes', false, [
+      'handling time',
+      'handling time minutes',
+      'handle time',
+      'minutes',
+      'time spent',
+      'agent minutes',
+      'duration minutes',
+    ]),
+    kf('satisfaction', false, ['csat', 'satisfaction score', 'rating', 'score']),
+  ],
+  typed(c) {
+    return {
+      fields: [
+        column(c, 'ticket_id', 'text', true),
+        column(c, 'customer_id', 'text', true),
+        column(c, 'opened_at', 'date', true),
+        column(c, 'resolved_at', 'date', false),
+        column(c, 'channel', 'text', false),
+        column(c, 'handling_minutes', 'number', false, 'a number of minutes'),
+        column(c, 'satisfaction', 'number', false),
+      ],
+      from: 'import_raw x',
+      uniqueBy: { field: 'ticket_id', noun: 'ticket' },
+      checks: [
+        check('handling_minutes', 'handling_minutes < 0', 'handling minutes cannot be negative'),
+        check(
+          'satisfaction',
+          'satisfaction < 1 OR satisfaction > 5',
+          'satisfaction must be from 1 to 5',
+        ),
+        check('resolved_at', 'resolved_at < opened_at', 'resolved before it was opened'),
+      ],
+    }
+  },
+  rows: () => ({
+    key: 'ticket_id',
+    id: 'ticket_id',
+    content: 'ticket_id',
+    columns: [
+      ['customer_id', 'customer_id'],
+      ['opened_at', 'opened_at'],
+      ['resolved_at', 'resolved_at'],
+      ['channel', 'channel'],
+      ['handling_minutes', 'handling_minutes'],
+      ['satisfaction', 'satisfaction'],
+    ],
+  }),
+}

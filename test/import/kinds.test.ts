@@ -1,0 +1,264 @@
+// The value input kinds (referrals, engagement, tickets, returns, surveys) through importFile on
+// real DuckDB workspace files: stored rows, idempotent re-imports, and every bad input with its
+// file:line column: reason message and an unchanged store.
+import { existsSync, readFileSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { formatProblem } from '../../src/errors.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { freshWorkspace, importError, write } from './helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+const TABLES = ['referrals', 'engagement_events', 'tickets', 'returns', 'survey_responses', 'imports']
+let engine: Engine
+let dir: string
+
+beforeEach(async () => {
+  ;({ engine, dir } = await freshWorkspace())
+})
+afterEach(async () => {
+  await engine.close()
+})
+
+const load = (kind: string, file: string, extra: Record<string, unknown> = {}) =>
+  importFile(engine, file, { kind, now: NOW, ...extra })
+
+async function store(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const t of TABLES) {
+    const [r] = await engine.query<{ n: number; h: string }>(
+      `SELECT count(*) AS n, CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) AS h FROM ${t} t`,
+    )
+    out[t] = `${r?.n}:${r?.h}`
+  }
+  return out
+}
+
+/** Import `good` first, then expect `bad` to fail with exactly `messages` and change nothing. */
+async function rejects(kind: string, good: string, bad: string, messages: string[]) {
+  await load(kind, write(dir, `good-${kind}.csv`, good))
+  const before = await store()
+  const f = write(dir, `bad-${kind}.csv`, bad)
+  const e = await importError(() => load(kind, f))
+  expect(e.problems.map(formatProblem)).toEqual(messages.map((m) => `${f}:${m}`))
+  expect(e.message).toContain('nothing was imported')
+  expect(await store()).toEqual(before)
+}
+
+describe('referrals', () => {
+  const good = 'referrer,referred,date,code\nA,B,2024-01-05,REF-A\nB,C,2024-02-01,\n'
+
+  test('stores one row per pair; a re-import changes nothing', async () => {
+    const r = await load('referrals', write(dir, 'r.csv', good))
+    expect(r).toMatchObject({ kind: 'referrals', rowsStored: 2, inserted: 2 })
+    expect(r.columns).toMatchObject({ referrer_id: 'referrer', referred_id: 'referred' })
+    const rows = await engine.query(
+      "SELECT referrer_id, referred_id, strftime(referred_at, '%Y-%m-%d') AS d, code FROM referrals ORDER BY 1",
+    )
+    expect(rows).toEqual([
+      { referrer_id: 'A', referred_id: 'B', d: '2024-01-05', code: 'REF-A' },
+      { referrer_id: 'B', referred_id: 'C', d: '2024-02-01', code: null },
+    ])
+    expect(await load('referrals', write(dir, 'r.csv', good))).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: 2,
+    })
+  })
+
+  test('bad rows: empty referrer, unreadable date, the same pair with other content', async () => {
+    await rejects(
+      'referrals',
+      good,
+      'referrer,referred,date,code\n,B,2024-01-05,\nA,D,yesterday,\nA,E,2024-01-01,X\nA,E,2024-01-02,X\n',
+      [
+        '2 referrer: empty value: referrer_id is required',
+        "3 date: cannot read 'yesterday' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)",
+        '5 referred: referral A > E also on line 4 with different content',
+      ],
+    )
+  })
+
+  test('a file without a referred column names what is missing', async () => {
+    const e = await importError(() =>
+      load('referrals', write(dir, 'm.csv', 'referrer,when\nA,2024-01-01\n')),
+    )
+    expect(e.message).toContain('missing required column referred_id')
+  })
+})
+
+describe('engagement', () => {
+  test('event names are folded to the six types; identical events stay two events', async () => {
+    const f = write(
+      dir,
+      'e.csv',
+      'customer_id,occurred_at,event\nc1,2024-01-01T10:00:00Z,Email Open\nc1,2024-01-01T10:00:00Z,email-open\nc2,2024-01-02,REVIEW\n',
+    )
+    expect(await load('engagement', f)).toMatchObject({ rowsStored: 3, inserted: 3 })
+    const rows = await engine.query(
+      'SELECT event, count(*) AS n FROM engagement_events GROUP BY event ORDER BY event',
+    )
+    expect(rows).toEqual([
+      { event: 'email_open', n: 2 },
+      { event: 'review', n: 1 },
+    ])
+    expect(await load('engagement', f)).toMatchObject({ inserted: 0, unchanged: 3 })
+  })
+
+  test('bad rows: unknown event, future time, empty customer', async () => {
+    await rejects(
+      'engagement',
+      'customer,time,type\nc1,2024-01-01,site_visit\n',
+      'customer,time,type\nc1,2024-01-01,purchase\nc1,2031-01-01,review\n,2024-01-01,review\n',
+      [
+        "2 type: unknown event 'purchase': use one of email_open, email_click, site_visit, review, social_share, promo_redemption",
+        '3 time: date is in the future: 2031-01-01',
+        '4 customer: empty value: customer_id is required',
+      ],
+    )
+  })
+})
+
+describe('tickets', () => {
+  const good =
+    'ticket_id,customer_id,opened_at,resolved_at,channel,handling_minutes,satisfaction\nT1,c1,2024-01-01T09:00:00Z,2024-01-01T10:00:00Z,email,30,4\nT2,c1,2024-02-01,,phone,,\n'
+
+  test('stores tickets keyed by id; an open ticket has no resolution', async () => {
+    expect(await load('tickets', write(dir, 't.csv', good))).toMatchObject({ inserted: 2 })
+    const rows = await engine.query(
+      'SELECT ticket_id, channel, handling_minutes, satisfaction, resolved_at IS NULL AS open FROM tickets ORDER BY 1',
+    )
+    expect(rows).toEqual([
+      { ticket_id: 'T1', channel: 'email', handling_minutes: 30, satisfaction: 4, open: false },
+      { ticket_id: 'T2', channel: 'phone', handling_minutes: null, satisfaction: null, open: true },
+    ])
+    // a corrected ticket replaces the stored one
+    const fixed = good.replace(',30,4', ',45,4')
+    expect(await load('tickets', write(dir, 't2.csv', fixed))).toMatchObject({
+      inserted: 0,
+      updated: 1,
+      unchanged: 1,
+    })
+  })
+
+  test('bad rows: negative minutes, satisfaction off the 1-5 scale, resolved before opened, repeated id', async () => {
+    await rejects(
+      'tickets',
+      good,
+      [
+        'ticket_id,customer_id,opened_at,resolved_at,channel,handling_minutes,satisfaction',
+        'T3,c1,2024-01-01,,email,-5,',
+        'T4,c1,2024-01-01,,email,10,6',
+        'T5,c1,2024-01-05,2024-01-04,email,10,3',
+        'T6,c1,2024-01-01,,email,ten,3',
+        'T7,c1,2024-01-01,,email,1,3',
+        'T7,c1,2024-01-01,,chat,1,3',
+      ].join('\n'),
+      [
+        '2 handling_minutes: handling minutes cannot be negative',
+        '3 satisfaction: satisfaction must be from 1 to 5',
+        '4 resolved_at: resolved before it was opened',
+        "5 handling_minutes: cannot read 'ten' as a number of minutes",
+        '7 ticket_id: ticket T7 also on line 6 with different content',
+      ],
+    )
+  })
+})
+
+describe('returns', () => {
+  const good =
+    'return_id,order_id,customer_id,returned_at,amount,reason\nR1,O1,c1,2024-01-10,40.5,damaged\n,O2,,2024-01-11,10,\n'
+
+  test('stores returns; the customer may be left out; rows without an id get content keys', async () => {
+    expect(await load('returns', write(dir, 'r.csv', good))).toMatchObject({ inserted: 2 })
+    const rows = await engine.query(
+      'SELECT return_id, order_id, customer_id, amount, length(return_key) AS k FROM returns ORDER BY order_id',
+    )
+    expect(rows).toEqual([
+      { return_id: 'R1', order_id: 'O1', customer_id: 'c1', amount: 40.5, k: 2 },
+      { return_id: null, order_id: 'O2', customer_id: null, amount: 10, k: 32 },
+    ])
+    expect(await load('returns', write(dir, 'r.csv', good))).toMatchObject({ inserted: 0 })
+  })
+
+  test('bad rows: negative amount, unreadable amount, no order', async () => {
+    await rejects(
+      'returns',
+      good,
+      'order,date,refund\nO3,2024-01-10,-4\nO4,2024-01-10,lots\n,2024-01-10,5\n',
+      [
+        '2 refund: a returned amount cannot be negative',
+        "3 refund: cannot read 'lots' as an amount",
+        '4 order: empty value: order_id is required',
+      ],
+    )
+  })
+})
+
+describe('surveys', () => {
+  const good =
+    'response_id,customer_id,responded_at,nps,ces,csat,comment\nS1,c1,2024-03-01,9,6,5,"Great, fast"\nS2,c2,2024-03-02,,,,just text\n'
+
+  test('stores answers; NPS and CES are whole numbers', async () => {
+    expect(await load('surveys', write(dir, 's.csv', good))).toMatchObject({ inserted: 2 })
+    const rows = await engine.query(
+      'SELECT response_id, nps, ces, csat, comment FROM survey_responses ORDER BY 1',
+    )
+    expect(rows).toEqual([
+      { response_id: 'S1', nps: 9, ces: 6, csat: 5, comment: 'Great, fast' },
+      { response_id: 'S2', nps: null, ces: null, csat: null, comment: 'just text' },
+    ])
+  })
+
+  test('bad rows: NPS and CES off their scales or not whole, CSAT above 5, no answer at all', async () => {
+    await rejects(
+      'surveys',
+      good,
+      [
+        'customer,date,nps,ces,csat,comment',
+        'c1,2024-03-01,11,,,',
+        'c1,2024-03-01,7.5,,,',
+        'c1,2024-03-01,-1,,,',
+        'c1,2024-03-01,,0,,',
+        'c1,2024-03-01,,8,,',
+        'c1,2024-03-01,,,6,',
+        'c1,2024-03-01,,,,',
+        'c1,2024-03-01,ten,,,',
+      ].join('\n'),
+      [
+        '2 nps: NPS must be a whole number from 0 to 10',
+        '3 nps: NPS must be a whole number from 0 to 10',
+        '4 nps: NPS must be a whole number from 0 to 10',
+        '5 ces: CES must be a whole number from 1 to 7',
+        '6 ces: CES must be a whole number from 1 to 7',
+        '7 csat: CSAT must be from 1 to 5',
+        '8: no answer: nps, ces, csat and comment are all empty',
+        "9 nps: cannot read 'ten' as an NPS answer",
+      ],
+    )
+  })
+
+  test('--skip-bad-rows imports the good answers and writes the bad ones to the rejects file', async () => {
+    const f = write(
+      dir,
+      'mixed.csv',
+      'customer,date,nps\nc1,2024-03-01,10\nc2,2024-03-01,12\nc3,2024-03-02,0\n',
+    )
+    const r = await load('surveys', f, { skipBadRows: true })
+    expect(r).toMatchObject({ rowsRead: 3, rowsStored: 2, rejected: 1 })
+    const rows = await engine.query('SELECT customer_id, nps FROM survey_responses ORDER BY 1')
+    expect(rows).toEqual([
+      { customer_id: 'c1', nps: 10 },
+      { customer_id: 'c3', nps: 0 },
+    ])
+    expect(r.rejectsFile && existsSync(r.rejectsFile)).toBe(true)
+    const rejected = readFileSync(r.rejectsFile as string, 'utf8')
+    expect(rejected).toContain('c2,2024-03-01,12,3,nps: NPS must be a whole number from 0 to 10')
+  })
+})
+
+test('an unknown kind lists every kind', async () => {
+  await expect(load('complaints', write(dir, 'x.csv', 'a\n1\n'))).rejects.toThrow(
+    /use one of orders, order-lines, customers, referrals, engagement, tickets, returns, surveys/,
+  )
+})
