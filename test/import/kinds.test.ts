@@ -9,7 +9,14 @@ import { importFile } from '../../src/service/import/import-file.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
-const TABLES = ['referrals', 'engagement_events', 'tickets', 'returns', 'survey_responses', 'imports']
+const TABLES = [
+  'referrals',
+  'engagement_events',
+  'tickets',
+  'returns',
+  'survey_responses',
+  'imports',
+]
 let engine: Engine
 let dir: string
 
