@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import type { RfmRules } from '../../core/rfm-segments.ts'
 import { UsageError } from '../../errors.ts'
-import { formatInt, formatMoney, formatPct } from '../../report/format.ts'
+import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import {
   ANALYZE_STEPS,
@@ -13,6 +13,7 @@ import {
   DEFAULT_OUT_DIR,
 } from '../../service/analyze.ts'
 import { parseMap } from '../../service/import/columns.ts'
+import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
@@ -30,6 +31,10 @@ interface AnalyzeCliOptions {
   tz?: string
   dateFormat?: string
   map?: string[]
+  horizon?: string
+  discountRate?: string
+  margin?: string
+  predictions?: boolean
 }
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
@@ -48,6 +53,8 @@ export interface RunAnalysisArgs {
   readonly tz?: string
   readonly dateFormat?: string
   readonly map?: Record<string, string>
+  /** Prediction options; false leaves predictions out. */
+  readonly predictions?: PredictOptions | false
 }
 
 /** Open, analyze, write and print: shared by `analyze` and `demo`. */
@@ -69,6 +76,7 @@ export async function runAnalysis(
         ...(args.asOf ? { asOf: args.asOf } : {}),
         unit: args.unit ?? 'week',
         ...(args.rules ? { rules: args.rules } : {}),
+        ...(args.predictions !== undefined ? { predictions: args.predictions } : {}),
         progress,
       })
       progress.stop()
@@ -130,6 +138,16 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
   ]
   const rows = segs.map((_, i) => cols.map((c) => c[i] ?? ''))
   lines.push(table(headers, rows))
+  const p = s.predictions
+  if (p) {
+    lines.push('')
+    lines.push(
+      `Next ${p.horizon} ${p.unit}s (${p.modelName}): ${formatNumber(p.totals.expectedPurchases, 0)} expected purchases, ` +
+        `predicted value ${formatMoney(p.totals.predictedValue, cur)}` +
+        (p.totals.meanPAlive === null ? '.' : `; mean P(alive) ${formatPct(p.totals.meanPAlive)}.`),
+    )
+    lines.push(p.reason)
+  }
   lines.push('')
   lines.push(`Report:  ${files.html}`)
   lines.push(`Files:   ${files.csv}, customers.parquet, summary.json (in ${files.dir})`)
@@ -151,7 +169,11 @@ export function registerAnalyze(program: Command): void {
       .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
       .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
       .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
-      .option('--tz <zone>', 'for an orders file: time zone of times without an offset'),
+      .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
+      .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
+      .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
+      .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
+      .option('--no-predictions', 'skip the purchase and value predictions'),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
@@ -159,6 +181,7 @@ export function registerAnalyze(program: Command): void {
     const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
     const map = opts.map ? parseMap(opts.map) : undefined
     const tz = opts.tz ?? env().LOYALS_TZ
+    const predictions = opts.predictions === false ? false : predictOptions(opts)
     await runAnalysis({
       input: input ?? resolveDb(opts),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -169,6 +192,29 @@ export function registerAnalyze(program: Command): void {
       ...(tz ? { tz } : {}),
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(map && Object.keys(map).length > 0 ? { map } : {}),
+      predictions,
     })
   })
+}
+
+/** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
+function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
+  const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
+      throw new UsageError(
+        `${flag} must be ${flag === '--horizon' ? 'a positive number' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
+      )
+    }
+    return n
+  }
+  const horizon = number('--horizon', opts.horizon, (n) => n > 0)
+  const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
+  const margin = number('--margin', opts.margin, (n) => n >= 0)
+  return {
+    ...(horizon !== undefined ? { horizon } : {}),
+    ...(rate !== undefined ? { annualDiscountRate: rate } : {}),
+    ...(margin !== undefined ? { margin } : {}),
+  }
 }

@@ -4,6 +4,7 @@ import { concentrationSection } from './concentration.ts'
 import { dataQualitySection } from './data-quality.ts'
 import { decilesSection } from './deciles.ts'
 import { headlineSection } from './headline.ts'
+import { predictionsSection } from './predictions.ts'
 import { rfmSection } from './rfm.ts'
 import { topCustomersSection } from './top-customers.ts'
 
@@ -15,6 +16,7 @@ export function defaultSections(): ReportSection[] {
     decilesSection,
     rfmSection,
     topCustomersSection,
+    predictionsSection,
     dataQualitySection,
   ]
 }
@@ -24,6 +26,7 @@ export {
   dataQualitySection,
   decilesSection,
   headlineSection,
+  predictionsSection,
   rfmSection,
   topCustomersSection,
 }

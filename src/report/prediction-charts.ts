@@ -1,0 +1,173 @@
+// Line and grouped-bar SVG charts for the predictions section, in the same hand-rolled style as
+// svg.ts (one offline file, no DOM). Colours are presentation attributes, so the shared stylesheet
+// needs no new rules.
+import { escapeHtml, formatNumber } from './format.ts'
+import { downsample, r2 } from './svg.ts'
+
+export const ACTUAL_COLOR = '#1d2433'
+export const PREDICTED_COLOR = '#0f766e'
+
+export interface Series {
+  readonly label: string
+  readonly color: string
+  readonly dashed?: boolean
+  readonly points: readonly { readonly x: number; readonly y: number }[]
+}
+
+export interface LineChartOptions {
+  readonly title: string
+  readonly xLabel: string
+  readonly yLabel: string
+  readonly width?: number
+  readonly height?: number
+  /** A vertical divider at this x with labels left and right of it (e.g. calibration | holdout). */
+  readonly divider?: { readonly x: number; readonly left: string; readonly right: string }
+}
+
+/** Round numbers for axis ticks: 1, 2, 2.5, 5 × 10^k, about `count` of them from 0 to max. */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1]
+  const raw = max / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
+  const ticks: number[] = []
+  for (let v = 0; v < max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)))
+  return ticks
+}
+
+function legend(series: readonly { label: string; color: string; dashed?: boolean }[], x: number) {
+  return series
+    .map((s, i) => {
+      const y = 14 + i * 18
+      const dash = s.dashed ? ' stroke-dasharray="6 4"' : ''
+      return (
+        `<line x1="${x}" y1="${y}" x2="${x + 22}" y2="${y}" stroke="${s.color}" stroke-width="2.5"${dash}/>` +
+        `<text class="tick" x="${x + 28}" y="${y + 4}">${escapeHtml(s.label)}</text>`
+      )
+    })
+    .join('')
+}
+
+/**
+ * Lines on linear axes from 0 (x from the smallest x); a legend at the top left.
+ * @example lineChart([{ label: 'Actual', color: '#000', points: [{x:1,y:0},{x:2,y:3}] }], opts)
+ */
+export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
+  const width = opts.width ?? 640
+  const height = opts.height ?? 360
+  const m = { top: 16, right: 20, bottom: 52, left: 64 }
+  const w = width - m.left - m.right
+  const h = height - m.top - m.bottom
+  const all = series.flatMap((s) => s.points)
+  const x0 = Math.min(...all.map((p) => p.x), 0)
+  const x1 = Math.max(...all.map((p) => p.x), x0 + 1)
+  const yTicks = niceTicks(Math.max(...all.map((p) => (Number.isFinite(p.y) ? p.y : 0)), 0))
+  const yMax = yTicks[yTicks.length - 1] ?? 1
+  const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * w
+  const sy = (y: number) => m.top + (1 - y / yMax) * h
+  const parts: string[] = []
+  for (const t of yTicks) {
+    parts.push(
+      `<line class="grid" x1="${m.left}" y1="${r2(sy(t))}" x2="${m.left + w}" y2="${r2(sy(t))}"/>`,
+      `<text class="tick" x="${m.left - 8}" y="${r2(sy(t) + 4)}" text-anchor="end">${formatNumber(t, 0)}</text>`,
+    )
+  }
+  for (const t of niceTicks(x1 - x0, 6)) {
+    const x = x0 + t
+    if (x > x1) continue
+    parts.push(
+      `<text class="tick" x="${r2(sx(x))}" y="${r2(m.top + h + 18)}" text-anchor="middle">${formatNumber(x, 0)}</text>`,
+    )
+  }
+  if (opts.divider && opts.divider.x > x0 && opts.divider.x < x1) {
+    const dx = sx(opts.divider.x)
+    parts.push(
+      `<line x1="${r2(dx)}" y1="${m.top}" x2="${r2(dx)}" y2="${m.top + h}" stroke="#9aa3b2" stroke-width="1.5" stroke-dasharray="4 4"/>`,
+      `<text class="tick" x="${r2(dx - 6)}" y="${r2(m.top + h - 8)}" text-anchor="end">${escapeHtml(opts.divider.left)}</text>`,
+      `<text class="tick" x="${r2(dx + 6)}" y="${r2(m.top + h - 8)}" text-anchor="start">${escapeHtml(opts.divider.right)}</text>`,
+    )
+  }
+  for (const s of series) {
+    const pts = downsample(s.points, 600)
+    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(sx(p.x))},${r2(sy(p.y))}`).join('')
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : ''
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.5"${dash}><title>${escapeHtml(s.label)}</title></path>`,
+    )
+  }
+  parts.push(`<g transform="translate(${m.left + 12} ${m.top})">${legend(series, 0)}</g>`)
+  return [
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    ...parts,
+    `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
+    `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
+    '</svg>',
+  ].join('')
+}
+
+export interface BarGroup {
+  readonly label: string
+  /** One value per series, in series order. */
+  readonly values: readonly number[]
+}
+
+/**
+ * Grouped vertical bars: one group per category, one bar per series (legend at the top left).
+ * @example barChart([{ label: '0', values: [0.2, 0.25] }], [{label:'Predicted', color:'#0f766e'}], opts)
+ */
+export function barChart(
+  groups: readonly BarGroup[],
+  series: readonly { readonly label: string; readonly color: string }[],
+  opts: Omit<LineChartOptions, 'divider'> & { readonly format?: (v: number) => string },
+): string {
+  const width = opts.width ?? 480
+  const height = opts.height ?? 320
+  const m = {
+    top: series.length > 1 ? 16 + 18 * series.length : 16,
+    right: 16,
+    bottom: 52,
+    left: 60,
+  }
+  const w = width - m.left - m.right
+  const h = height - m.top - m.bottom
+  const max = Math.max(0, ...groups.flatMap((g) => g.values.filter(Number.isFinite)))
+  const yTicks = niceTicks(max)
+  const yMax = yTicks[yTicks.length - 1] ?? 1
+  const sy = (y: number) => m.top + (1 - Math.max(0, y) / yMax) * h
+  const gw = w / Math.max(groups.length, 1)
+  const bw = (gw * 0.8) / Math.max(series.length, 1)
+  const fmt = opts.format ?? ((v: number) => formatNumber(v, 2))
+  const parts: string[] = []
+  for (const t of yTicks) {
+    parts.push(
+      `<line class="grid" x1="${m.left}" y1="${r2(sy(t))}" x2="${m.left + w}" y2="${r2(sy(t))}"/>`,
+      `<text class="tick" x="${m.left - 8}" y="${r2(sy(t) + 4)}" text-anchor="end">${escapeHtml(fmt(t))}</text>`,
+    )
+  }
+  groups.forEach((g, gi) => {
+    const gx = m.left + gi * gw + gw * 0.1
+    g.values.forEach((v, si) => {
+      const s = series[si]
+      if (!s) return
+      const y = sy(Number.isFinite(v) ? v : 0)
+      parts.push(
+        `<rect x="${r2(gx + si * bw)}" y="${r2(y)}" width="${r2(bw - 2)}" height="${r2(m.top + h - y)}" fill="${s.color}" rx="2"><title>${escapeHtml(`${g.label} · ${s.label}: ${fmt(v)}`)}</title></rect>`,
+      )
+    })
+    parts.push(
+      `<text class="tick" x="${r2(m.left + gi * gw + gw / 2)}" y="${r2(m.top + h + 18)}" text-anchor="middle">${escapeHtml(g.label)}</text>`,
+    )
+  })
+  if (series.length > 1) {
+    parts.push(`<g transform="translate(${m.left} 0)">${legend(series, 0)}</g>`)
+  }
+  return [
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    ...parts,
+    `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
+    `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
+    '</svg>',
+  ].join('')
+}

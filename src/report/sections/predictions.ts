@@ -1,0 +1,198 @@
+// Predictions: what the chosen model expects over the horizon, why that model, and how well it
+// predicted the holdout (tracking curve, frequency chart), plus the P(alive) distribution.
+import type { AnalysisSummary } from '../../service/analysis-summary.ts'
+import type { PredictionCandidate, PredictionSummary } from '../../service/prediction-summary.ts'
+import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import { type Column, htmlTable, kpi } from '../html.ts'
+import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
+import type { ReportSection } from '../render.ts'
+
+type Top = PredictionSummary['topCustomers'][number]
+
+const plural = (unit: string, n: number) => `${unit}${n === 1 ? '' : 's'}`
+
+function params(c: PredictionCandidate): string {
+  if (!c.params) return `<span class="muted">${escapeHtml(c.error ?? 'not fitted')}</span>`
+  return Object.entries(c.params)
+    .map(([k, v]) => {
+      const se = c.standardErrors?.[k]
+      const s = se !== undefined && Number.isFinite(se) ? ` ± ${formatNumber(se, 3)}` : ''
+      return `${escapeHtml(k)} ${formatNumber(v, 4)}${escapeHtml(s)}`
+    })
+    .join('<br>')
+}
+
+function modelTable(p: PredictionSummary): string {
+  const chosen = (c: PredictionCandidate) => c.key === p.model
+  const cols: Column<PredictionCandidate>[] = [
+    {
+      header: 'Model',
+      cell: (c) => `${escapeHtml(c.name)}${chosen(c) ? ' <span class="pill">chosen</span>' : ''}`,
+    },
+    { header: 'Parameters (± SE)', cell: params },
+    { header: 'Log-likelihood', num: true, cell: (c) => formatNumber(c.logLikelihood, 2) },
+    { header: 'AIC', num: true, cell: (c) => formatNumber(c.aic, 1) },
+    { header: 'BIC', num: true, cell: (c) => formatNumber(c.bic, 1) },
+  ]
+  if (p.holdout) {
+    cols.push(
+      { header: 'Holdout MAE', num: true, cell: (c) => formatNumber(c.holdout?.mae, 3) },
+      { header: 'RMSE', num: true, cell: (c) => formatNumber(c.holdout?.rmse, 3) },
+      {
+        header: 'Predicted / actual',
+        num: true,
+        cell: (c) =>
+          c.holdout
+            ? `${formatNumber(c.holdout.totalPredicted, 0)} / ${formatInt(c.holdout.totalActual)} (${c.holdout.relativeError >= 0 ? '+' : ''}${formatPct(c.holdout.relativeError)})`
+            : '–',
+      },
+    )
+  }
+  return htmlTable(cols, p.candidates)
+}
+
+function topTable(p: PredictionSummary, currency: string | null): string {
+  if (p.topCustomers.length === 0) return ''
+  const cols: Column<Top>[] = [
+    {
+      header: 'Customer',
+      className: 'id',
+      cell: (c) => `<span title="${escapeHtml(c.customerId)}">${escapeHtml(c.customerId)}</span>`,
+    },
+    { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
+    { header: 'Revenue so far', num: true, cell: (c) => formatMoney(c.revenue, currency) },
+    { header: 'P(alive)', num: true, cell: (c) => formatPct(c.pAlive) },
+    { header: 'Expected purchases', num: true, cell: (c) => formatNumber(c.expectedPurchases, 2) },
+    { header: 'Expected spend', num: true, cell: (c) => formatMoney(c.expectedSpend, currency) },
+    { header: 'Predicted value', num: true, cell: (c) => formatMoney(c.predictedValue, currency) },
+    { header: 'Next purchase', cell: (c) => escapeHtml(c.expectedNextPurchase ?? '–') },
+  ]
+  return `<h3>Highest predicted value</h3>${htmlTable(cols, p.topCustomers)}`
+}
+
+function trackingChart(p: PredictionSummary): string {
+  const pts = p.tracking.points
+  if (pts.length < 2) return ''
+  const unit = p.unit
+  return lineChart(
+    [
+      {
+        label: 'Actual',
+        color: ACTUAL_COLOR,
+        points: pts.map((t) => ({ x: t.period, y: t.actual })),
+      },
+      {
+        label: `Predicted (${p.modelName})`,
+        color: PREDICTED_COLOR,
+        dashed: true,
+        points: pts.map((t) => ({ x: t.period, y: t.predicted })),
+      },
+    ],
+    {
+      title: 'Cumulative repeat purchases, actual vs predicted',
+      width: 1000,
+      height: 380,
+      xLabel: `${unit[0]?.toUpperCase()}${unit.slice(1)} since ${p.tracking.start}`,
+      yLabel: 'Cumulative repeat purchases',
+      ...(p.holdout
+        ? {
+            divider: {
+              x: p.tracking.calibrationPeriods,
+              left: 'calibration',
+              right: 'holdout',
+            },
+          }
+        : {}),
+    },
+  )
+}
+
+function frequencyChart(p: PredictionSummary): string {
+  if (!p.byFrequency) return ''
+  return barChart(
+    p.byFrequency.map((b) => ({ label: b.frequency, values: [b.actual, b.predicted] })),
+    [
+      { label: 'Actual', color: ACTUAL_COLOR },
+      { label: `Predicted (${p.modelName})`, color: PREDICTED_COLOR },
+    ],
+    {
+      title: 'Holdout purchases per customer by calibration repeat purchases',
+      xLabel: 'Repeat purchases before the as-of date',
+      yLabel: 'Holdout purchases per customer',
+    },
+  )
+}
+
+function aliveChart(p: PredictionSummary): string {
+  if (p.pAliveHistogram.length === 0) return ''
+  return barChart(
+    p.pAliveHistogram.map((b) => ({
+      label: `${Math.round(b.from * 100)}`,
+      values: [b.customers],
+    })),
+    [{ label: 'Customers', color: PREDICTED_COLOR }],
+    {
+      title: 'Customers by probability alive',
+      xLabel: 'P(alive), % (bin start)',
+      yLabel: 'Customers',
+      format: (v) => formatNumber(v, 0),
+    },
+  )
+}
+
+export const predictionsSection: ReportSection = {
+  id: 'predictions',
+  title: 'Predictions',
+  lead: 'What each customer is expected to buy next, from a repeat-purchase model fitted on the history up to the as-of date; the charts show how well that model predicted what happened after it.',
+  render(s: AnalysisSummary): string {
+    const p = s.predictions
+    if (!p) return ''
+    const cur = s.currency
+    const unit = plural(p.unit, p.horizon)
+    const kpis = [
+      kpi(
+        'Expected purchases',
+        formatNumber(p.totals.expectedPurchases, 0),
+        `next ${formatNumber(p.horizon, 0)} ${unit}`,
+      ),
+      kpi(
+        'Predicted value',
+        formatMoney(p.totals.predictedValue, cur),
+        `discounted at ${formatPct(p.annualDiscountRate, 0)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, 0)}` : ''}`,
+      ),
+      kpi(
+        'Likely to buy again',
+        formatNumber(p.totals.expectedActiveCustomers, 0),
+        `expected customers with a purchase in the next ${formatNumber(p.horizon, 0)} ${unit}`,
+      ),
+    ]
+    if (p.totals.meanPAlive !== null) {
+      kpis.push(kpi('Mean P(alive)', formatPct(p.totals.meanPAlive), 'share still active'))
+    }
+    const notes = p.notes.length
+      ? `<ul class="notes">${p.notes.map((n) => `<li class="${n.level}">${escapeHtml(n.message)}</li>`).join('')}</ul>`
+      : ''
+    const track = trackingChart(p)
+    const freq = frequencyChart(p)
+    const alive = aliveChart(p)
+    const spend =
+      p.spend.model === 'gamma-gamma' && p.spend.params
+        ? `Spend per purchase: Gamma-Gamma model (p ${formatNumber(p.spend.params.p, 3)}, q ${formatNumber(p.spend.params.q, 3)}, γ ${formatNumber(p.spend.params.gamma, 3)}) on ${formatInt(p.spend.customers)} repeat buyers; a customer without repeat purchases is expected to spend ${formatMoney(p.spend.populationMean, cur)}.${p.spend.correlation !== null ? ` Correlation of frequency and spend: ${formatNumber(p.spend.correlation, 2)} (the model assumes none).` : ''}`
+        : `Spend per purchase: the mean, ${formatMoney(p.spend.populationMean, cur)}.`
+    return [
+      `<p class="headline">Model: <strong>${escapeHtml(p.modelName)}</strong></p>`,
+      `<p>${escapeHtml(p.reason)}</p>`,
+      `<div class="kpis">${kpis.join('')}</div>`,
+      track
+        ? `<h3>Tracking: cumulative repeat purchases of the customers analysed</h3>${track}`
+        : '',
+      freq || alive
+        ? `<div class="split">${freq ? `<div><h3>Holdout purchases by past frequency</h3>${freq}</div>` : ''}${alive ? `<div><h3>Probability alive</h3>${alive}</div>` : ''}</div>`
+        : '',
+      `<h3>Models compared</h3>${modelTable(p)}`,
+      `<p class="meta">${escapeHtml(spend)} Predictions are as of ${escapeHtml(p.asOf)}; expected purchases and value cover the next ${formatNumber(p.horizon, 0)} ${escapeHtml(unit)}.</p>`,
+      topTable(p, cur),
+      notes,
+    ].join('\n')
+  },
+}
