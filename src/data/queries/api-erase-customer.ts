@@ -3,7 +3,12 @@
 // wherever rows must stay for the aggregates (orders, events, actions, tasks).
 import type { Dialect, Query } from '../engine.ts'
 
-export function eraseCustomer(_dialect: Dialect, customerId: string, pseudonym: string, nowTs: string): Query[] {
+export function eraseCustomer(
+  _dialect: Dialect,
+  customerId: string,
+  pseudonym: string,
+  nowTs: string,
+): Query[] {
   const p = [customerId, pseudonym]
   return [
     { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },

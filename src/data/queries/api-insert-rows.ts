@@ -15,9 +15,11 @@ export interface InsertRowsArgs {
   readonly columns: readonly string[]
   readonly rows: readonly (readonly unknown[])[]
   /** Columns whose parameter is cast (e.g. { created_at: 'TIMESTAMP' }). */
-  readonly casts?: Readonly<Record<string, 'TIMESTAMP' | 'DOUBLE PRECISION' | 'BIGINT'>>
+  readonly casts?: Readonly<Record<string, 'TIMESTAMP' | 'DATE' | 'DOUBLE PRECISION' | 'BIGINT'>>
   /** 'nothing': skip rows whose key exists; { keys, update }: overwrite `update` columns. */
-  readonly conflict?: 'nothing' | { readonly keys: readonly string[]; readonly update: readonly string[] }
+  readonly conflict?:
+    | 'nothing'
+    | { readonly keys: readonly string[]; readonly update: readonly string[] }
   readonly returning?: readonly string[]
 }
 

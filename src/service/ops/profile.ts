@@ -1,8 +1,9 @@
 // A customer's live profile: counters updated by each event (no refit), and the scores computed
 // from them with the last fitted model (BG/NBD parameters, tier boundaries, RFM quintiles and value
 // percentiles stored by the refit job). Pure functions: the ingest path and the refit share them.
-import { probabilityAlive, expectedPurchases } from '../../core/models/bgnbd.ts'
+
 import type { BgParams } from '../../core/models/bg-family.ts'
+import { expectedPurchases, probabilityAlive } from '../../core/models/bgnbd.ts'
 import type { OpsProfile } from '../../core/ops/playbooks.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
@@ -189,7 +190,8 @@ export function scoreProfile(
       quintileScore(p.revenue, model.rfm.m),
     )
   }
-  const valuePct = value === null || !model ? Number.NaN : percentileOf(value, model.valuePercentiles)
+  const valuePct =
+    value === null || !model ? Number.NaN : percentileOf(value, model.valuePercentiles)
   const usualGap =
     h && h.x > 0 && p.firstOrderMs !== null && p.lastOrderMs !== null
       ? (p.lastOrderMs - p.firstOrderMs) / DAY_MS / h.x
@@ -292,7 +294,8 @@ export function opsProfile(p: Profile): OpsProfile {
     firstOrderMs: p.firstOrderMs,
     lastOrderMs: p.lastOrderMs,
     usualGapDays: gap,
-    expectedNextPurchaseMs: gap !== null && p.lastOrderMs !== null ? p.lastOrderMs + gap * DAY_MS : null,
+    expectedNextPurchaseMs:
+      gap !== null && p.lastOrderMs !== null ? p.lastOrderMs + gap * DAY_MS : null,
     pAlive: p.pAlive,
     tier: p.tier,
   }

@@ -1,0 +1,64 @@
+// Erasure on request: personal data goes, anonymous aggregates stay. The customer's id becomes a
+// pseudonym, HMAC-SHA-256 under a per-workspace secret (meta 'erase_salt'), so orders still count
+// in revenue totals and models, but nobody can recover the id from the pseudonym.
+import { createHmac, randomBytes } from 'node:crypto'
+import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
+import { insertRows } from '../../data/queries/api-insert-rows.ts'
+import { insertAll } from './ingest.ts'
+import { emptyProfile } from './profile.ts'
+import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { NotFoundError } from './tasks.ts'
+import { sqlTs } from './time.ts'
+
+/**
+ * Erase a customer. Returns the pseudonym their anonymous rows now carry.
+ * @throws NotFoundError when the customer has no profile.
+ */
+export async function eraseCustomerData(
+  store: OpsStore,
+  customerId: string,
+): Promise<{ pseudonym: string }> {
+  const out = await store.use((e) =>
+    e.transaction(async (tx) => {
+      const [salt] = await tx.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
+      let secret = salt ? String(salt.value) : null
+      if (secret === null) {
+        secret = randomBytes(32).toString('hex')
+        await tx.exec(
+          insertRows(tx.dialect, {
+            table: 'meta',
+            columns: ['key', 'value'],
+            rows: [['erase_salt', secret]],
+          }),
+        )
+      }
+      const pseudonym = `erased_${createHmac('sha256', secret).update(customerId).digest('hex').slice(0, 32)}`
+      const profile = (await store.getProfiles([customerId], tx)).get(customerId)
+      if (!profile) throw new NotFoundError('customer', customerId)
+      const now = store.now()
+      for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now))) await tx.exec(q)
+      // the counters stay under the pseudonym; nothing that identifies the person does
+      const anon = {
+        ...emptyProfile(pseudonym, now),
+        ordersCount: profile.ordersCount,
+        purchaseDays: profile.purchaseDays,
+        revenue: profile.revenue,
+        firstOrderMs: profile.firstOrderMs,
+        lastOrderMs: profile.lastOrderMs,
+        referrals: profile.referrals,
+        reviews: profile.reviews,
+      }
+      await insertAll(tx, {
+        table: 'customer_profile',
+        columns: PROFILE_COLUMNS,
+        casts: PROFILE_CASTS,
+        rows: [profileRow(anon)],
+        conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
+      })
+      return { pseudonym, anon }
+    }),
+  )
+  store.profiles.set(customerId, null)
+  store.profiles.set(out.pseudonym, out.anon)
+  return { pseudonym: out.pseudonym }
+}

@@ -1,0 +1,268 @@
+// Incoming events: the Segment spec's identify and track calls (plus direct orders and customers),
+// validated with zod and normalized to one shape the ingest path applies. The schemas are exported
+// so the HTTP layer validates with them and documents them in the OpenAPI description.
+import { z } from 'zod'
+
+const id = z.union([z.string().min(1).max(256), z.number().finite()]).transform(String)
+const when = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+const money = z.number().finite()
+
+const common = {
+  /** Segment's unique id of the message: the idempotency key. */
+  messageId: z.string().min(1).max(256),
+  userId: id,
+  anonymousId: z.string().max(256).optional(),
+  timestamp: when.optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+  integrations: z.record(z.string(), z.unknown()).optional(),
+  sentAt: z.string().optional(),
+  receivedAt: z.string().optional(),
+  originalTimestamp: z.string().optional(),
+  version: z.number().optional(),
+  channel: z.string().optional(),
+}
+
+const Traits = z
+  .object({
+    email: z.string().max(320).optional(),
+    name: z.string().max(500).optional(),
+    firstName: z.string().max(250).optional(),
+    lastName: z.string().max(250).optional(),
+    createdAt: when.optional(),
+    timezone: z.string().max(64).optional(),
+  })
+  .catchall(z.unknown())
+
+export const IdentifySchema = z.object({
+  type: z.literal('identify'),
+  ...common,
+  traits: Traits.default({}),
+})
+
+const Product = z
+  .object({
+    product_id: id.optional(),
+    sku: z.string().optional(),
+    name: z.string().optional(),
+    category: z.string().optional(),
+    price: money.optional(),
+    quantity: z.number().finite().optional(),
+  })
+  .catchall(z.unknown())
+
+/** "Order Completed" properties (Segment e-commerce spec v2). */
+export const OrderCompletedProps = z
+  .object({
+    order_id: id,
+    total: money.min(0).optional(),
+    revenue: money.min(0).optional(),
+    currency: z.string().min(3).max(3).optional(),
+    discount: money.optional(),
+    products: z.array(Product).max(1000).optional(),
+  })
+  .catchall(z.unknown())
+  .refine((p) => p.total !== undefined || p.revenue !== undefined, {
+    message: 'give total or revenue',
+    path: ['total'],
+  })
+
+export const OrderRefundedProps = z
+  .object({ order_id: id, total: money.min(0).optional(), revenue: money.min(0).optional() })
+  .catchall(z.unknown())
+  .refine((p) => p.total !== undefined || p.revenue !== undefined, {
+    message: 'give total or revenue (the refunded amount)',
+    path: ['total'],
+  })
+
+export const SurveyProps = z
+  .object({
+    nps: z.number().int().min(0).max(10).optional(),
+    ces: z.number().finite().min(1).max(7).optional(),
+  })
+  .catchall(z.unknown())
+
+export const TrackSchema = z
+  .object({
+    type: z.literal('track'),
+    ...common,
+    event: z.string().min(1).max(200),
+    properties: z.record(z.string(), z.unknown()).default({}),
+  })
+  .superRefine((t, ctx) => {
+    const schema =
+      t.event === 'Order Completed'
+        ? OrderCompletedProps
+        : t.event === 'Order Refunded'
+          ? OrderRefundedProps
+          : t.event === 'Survey Responded'
+            ? SurveyProps
+            : null
+    if (!schema) return
+    const r = schema.safeParse(t.properties)
+    if (!r.success) {
+      for (const i of r.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['properties', ...i.path], message: i.message })
+      }
+    }
+  })
+
+/** One Segment call: identify or track. */
+export const EventSchema = z.discriminatedUnion('type', [IdentifySchema, TrackSchema])
+export type SegmentEvent = z.output<typeof EventSchema>
+
+export const MAX_BATCH = 1000
+/** POST /v1/events/batch: Segment's batch envelope. */
+export const BatchSchema = z.object({ batch: z.array(EventSchema).min(1).max(MAX_BATCH) })
+
+/** POST /v1/orders: one order without the Segment envelope (idempotent by order_id). */
+export const DirectOrderSchema = z.object({
+  order_id: id,
+  customer_id: id,
+  ordered_at: when,
+  amount: money.min(0),
+  currency: z.string().min(3).max(3).optional(),
+  products: z.array(Product).max(1000).optional(),
+})
+
+/** POST /v1/customers: one customer's traits (idempotent per content). */
+export const DirectCustomerSchema = z.object({
+  customer_id: id,
+  email: z.string().max(320).optional(),
+  name: z.string().max(500).optional(),
+  signup_at: when.optional(),
+  timezone: z.string().max(64).optional(),
+})
+
+/** An event reduced to what the store applies. Times are epoch ms. */
+export interface IngestEvent {
+  readonly eventId: string
+  readonly kind: 'identify' | 'track'
+  readonly name: string | null
+  readonly customerId: string
+  readonly atMs: number
+  readonly order: {
+    readonly orderId: string
+    readonly amount: number
+    readonly currency: string | null
+    readonly discount: number | null
+    readonly products: readonly {
+      productId: string | null
+      name: string | null
+      category: string | null
+      quantity: number | null
+      amount: number | null
+    }[]
+  } | null
+  readonly refund: { readonly orderId: string; readonly amount: number } | null
+  readonly traits: {
+    readonly email?: string
+    readonly name?: string
+    readonly signupAtMs?: number
+    readonly timeZone?: string
+  } | null
+  readonly survey: { readonly nps?: number; readonly ces?: number } | null
+  /** The event as received, for the events table. */
+  readonly payload: string
+}
+
+/** Turn a validated Segment call into an IngestEvent (receipt time when it carries none). */
+export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
+  const atMs = e.timestamp ? Date.parse(e.timestamp) : nowMs
+  const base = {
+    eventId: e.messageId,
+    customerId: e.userId,
+    atMs,
+    payload: JSON.stringify(e),
+    order: null,
+    refund: null,
+    traits: null,
+    survey: null,
+  }
+  if (e.type === 'identify') {
+    const t = e.traits
+    const name =
+      t.name ?? ([t.firstName, t.lastName].filter((x) => x !== undefined).join(' ') || undefined)
+    return {
+      ...base,
+      kind: 'identify',
+      name: null,
+      traits: {
+        ...(t.email !== undefined ? { email: t.email } : {}),
+        ...(name !== undefined ? { name } : {}),
+        ...(t.createdAt !== undefined ? { signupAtMs: Date.parse(t.createdAt) } : {}),
+        ...(t.timezone !== undefined ? { timeZone: t.timezone } : {}),
+      },
+    }
+  }
+  const ev = { ...base, kind: 'track' as const, name: e.event }
+  if (e.event === 'Order Completed') {
+    const p = OrderCompletedProps.parse(e.properties)
+    return {
+      ...ev,
+      order: {
+        orderId: p.order_id,
+        amount: p.total ?? p.revenue ?? 0,
+        currency: p.currency ?? null,
+        discount: p.discount ?? null,
+        products: (p.products ?? []).map((x) => ({
+          productId: x.product_id ?? x.sku ?? null,
+          name: x.name ?? null,
+          category: x.category ?? null,
+          quantity: x.quantity ?? null,
+          amount: x.price === undefined ? null : x.price * (x.quantity ?? 1),
+        })),
+      },
+    }
+  }
+  if (e.event === 'Order Refunded') {
+    const p = OrderRefundedProps.parse(e.properties)
+    return { ...ev, refund: { orderId: p.order_id, amount: p.total ?? p.revenue ?? 0 } }
+  }
+  if (e.event === 'Survey Responded') {
+    const p = SurveyProps.parse(e.properties)
+    return {
+      ...ev,
+      survey: {
+        ...(p.nps !== undefined ? { nps: p.nps } : {}),
+        ...(p.ces !== undefined ? { ces: p.ces } : {}),
+      },
+    }
+  }
+  return ev
+}
+
+/** A direct order as the equivalent "Order Completed" call (messageId `order:<order_id>`). */
+export function orderAsEvent(o: z.output<typeof DirectOrderSchema>): SegmentEvent {
+  return {
+    type: 'track',
+    messageId: `order:${o.order_id}`,
+    userId: o.customer_id,
+    timestamp: o.ordered_at,
+    event: 'Order Completed',
+    properties: {
+      order_id: o.order_id,
+      total: o.amount,
+      ...(o.currency ? { currency: o.currency } : {}),
+      ...(o.products ? { products: o.products } : {}),
+    },
+  }
+}
+
+/** A direct customer as the equivalent identify call (messageId from the traits' content). */
+export function customerAsEvent(
+  c: z.output<typeof DirectCustomerSchema>,
+  contentHash: (s: string) => string,
+): SegmentEvent {
+  const traits = {
+    ...(c.email !== undefined ? { email: c.email } : {}),
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    ...(c.signup_at !== undefined ? { createdAt: c.signup_at } : {}),
+    ...(c.timezone !== undefined ? { timezone: c.timezone } : {}),
+  }
+  return {
+    type: 'identify',
+    messageId: `customer:${c.customer_id}:${contentHash(JSON.stringify(traits))}`,
+    userId: c.customer_id,
+    traits,
+  }
+}

@@ -1,0 +1,532 @@
+// Event ingestion with group commit: events submitted while a transaction runs wait for the next
+// one, and each transaction stores a whole group with a handful of multi-row statements. An event
+// is acknowledged only after its transaction commits, and its effects (order, profile, playbook
+// actions, tasks) commit with it, so a crash loses no acknowledged event and a retry (same
+// messageId, caught by the events primary key) is stored once.
+import { createHash } from 'node:crypto'
+import type { Channel, Department } from '../../core/ops/config.ts'
+import { applyContactBudget, type ContactLogEntry } from '../../core/ops/contact-budget.ts'
+import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
+import type { Engine, Row } from '../../data/engine.ts'
+import { contactLog } from '../../data/queries/api-contact-log.ts'
+import { customersDelete } from '../../data/queries/api-customers-delete.ts'
+import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
+import type { IngestEvent } from './events.ts'
+import {
+  addOrder,
+  DAY_MS,
+  emptyProfile,
+  opsProfile,
+  type Profile,
+  scoreProfile,
+} from './profile.ts'
+import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { sqlTs, tsMs } from './time.ts'
+
+export interface IngestResult {
+  readonly eventId: string
+  /** stored: new; duplicate: this messageId was stored before (nothing applied again). */
+  readonly status: 'stored' | 'duplicate'
+}
+
+interface Submission {
+  readonly events: readonly IngestEvent[]
+  resolve(r: IngestResult[]): void
+  reject(e: unknown): void
+}
+
+/** Insert rows in as many statements as the parameter limit needs; returns RETURNING rows. */
+export async function insertAll(
+  tx: Engine,
+  a: Omit<Parameters<typeof insertRows>[1], 'rows'> & { rows: readonly (readonly unknown[])[] },
+): Promise<Row[]> {
+  const out: Row[] = []
+  const per = rowsPerStatement(a.columns.length)
+  for (let i = 0; i < a.rows.length; i += per) {
+    const q = insertRows(tx.dialect, { ...a, rows: a.rows.slice(i, i + per) })
+    if (a.returning) out.push(...(await tx.query(q)))
+    else await tx.exec(q)
+  }
+  return out
+}
+
+const ACTION_COLUMNS = [
+  'action_key',
+  'playbook_id',
+  'customer_id',
+  'event_id',
+  'trigger_type',
+  'department',
+  'kind',
+  'channel',
+  'status',
+  'reason',
+  'detail',
+  'control',
+  'attempts',
+  'created_at',
+  'scheduled_at',
+  'sent_at',
+  'payload',
+] as const
+
+export const TASK_COLUMNS = [
+  'task_id',
+  'customer_id',
+  'title',
+  'role',
+  'assignee',
+  'playbook_id',
+  'goal_id',
+  'status',
+  'created_at',
+  'due_at',
+] as const
+
+/** A task's id from its action's idempotency key: the same action always makes the same task. */
+export function taskIdFor(actionKey: string): string {
+  return `task_${createHash('sha256').update(actionKey).digest('hex').slice(0, 24)}`
+}
+
+const COUNTED = new Set(['queued', 'sent', 'deferred', 'task_created'])
+
+/** What one group's playbook evaluation adds: action rows, task rows, how many to dispatch. */
+export interface PlanOutput {
+  readonly actions: unknown[][]
+  readonly tasks: unknown[][]
+  queued: number
+}
+
+/**
+ * Playbooks for one event: triggers → holdout (in the triggers) → contact budget → rows for the
+ * audit log (every action, with the suppression or deferral reason) and the task table.
+ */
+export function planActions(
+  store: OpsStore,
+  event: OpsEvent,
+  eventId: string | null,
+  before: Profile | null,
+  after: Profile,
+  nowMs: number,
+  fired: Set<string>,
+  log: ContactLogEntry[],
+  out: PlanOutput,
+): void {
+  const planned = evaluateTriggers(
+    event,
+    before ? opsProfile(before) : null,
+    opsProfile(after),
+    nowMs,
+    store.ops,
+    { tierNames: store.tierNames, firedKeys: fired },
+  )
+  if (planned.length === 0) return
+  const decisions = applyContactBudget(planned, log, nowMs, store.ops.contactBudget, after.timeZone)
+  planned.forEach((a: PlannedAction, i) => {
+    const d = decisions[i]!
+    fired.add(a.idempotencyKey)
+    let status: string
+    if (d.outcome === 'suppressed') status = 'suppressed'
+    else if (d.outcome === 'deferred') status = 'deferred'
+    else status = a.kind === 'task' ? 'task_created' : 'queued'
+    const at = d.outcome === 'deferred' && d.untilMs !== null ? d.untilMs : a.scheduledAtMs
+    if (COUNTED.has(status)) {
+      log.push({ atMs: at, channel: a.channel, department: a.department, kind: a.kind })
+    }
+    if (status === 'queued') out.queued++
+    const act = a.action
+    out.actions.push([
+      a.idempotencyKey,
+      a.playbookId,
+      a.customerId,
+      eventId,
+      a.trigger,
+      a.department,
+      a.kind,
+      a.channel,
+      status,
+      d.reason,
+      d.detail,
+      a.control,
+      0,
+      sqlTs(nowMs),
+      sqlTs(at),
+      null,
+      JSON.stringify({
+        template: a.template,
+        variables: a.variables,
+        reason: a.reason,
+        ...(act.type === 'webhook' ? { url: act.url } : {}),
+        ...(act.type === 'task'
+          ? {
+              title: act.title,
+              role: act.role ?? null,
+              assignee: act.assignee ?? null,
+              goal: act.goal ?? null,
+              dueInDays: act.dueInDays,
+            }
+          : {}),
+      }),
+    ])
+    if (status === 'task_created' && act.type === 'task') {
+      out.tasks.push([
+        taskIdFor(a.idempotencyKey),
+        a.customerId,
+        act.title,
+        act.role ?? null,
+        act.assignee ?? null,
+        a.playbookId,
+        act.goal ?? null,
+        'open',
+        sqlTs(nowMs),
+        sqlTs(a.dueAtMs ?? nowMs + act.dueInDays * DAY_MS),
+      ])
+    }
+  })
+}
+
+/** Longest contact-budget window in days (how far back the log must reach). */
+function budgetDays(store: OpsStore): number {
+  let d = 1
+  const b = store.ops.contactBudget
+  for (const c of b.overall) d = Math.max(d, c.days)
+  for (const list of Object.values(b.channels)) for (const c of list ?? []) d = Math.max(d, c.days)
+  return d
+}
+
+/** Fired keys and recent contacts of the customers, from the audit log. */
+export async function loadContacts(
+  store: OpsStore,
+  tx: Engine,
+  ids: readonly string[],
+  nowMs: number,
+): Promise<{ fired: Set<string>; logs: Map<string, ContactLogEntry[]> }> {
+  const fired = new Set<string>()
+  const logs = new Map<string, ContactLogEntry[]>()
+  if (store.ops.playbooks.length === 0) return { fired, logs }
+  const since = sqlTs(nowMs - budgetDays(store) * DAY_MS)
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx.query(contactLog(tx.dialect, ids.slice(i, i + 500), since))
+    for (const r of rows) {
+      fired.add(String(r.action_key))
+      if (!r.recent || !COUNTED.has(String(r.status))) continue
+      const id = String(r.customer_id)
+      const list = logs.get(id) ?? []
+      list.push({
+        atMs: tsMs(r.scheduled_at) ?? 0,
+        channel: (r.channel as Channel | null) ?? null,
+        department: r.department as Department,
+        kind: r.kind === 'task' ? 'task' : 'webhook',
+      })
+      logs.set(id, list)
+    }
+  }
+  return { fired, logs }
+}
+
+function opsEventOf(e: IngestEvent, isNewCustomer: boolean): OpsEvent | null {
+  if (e.order) return { type: 'order', id: e.eventId, atMs: e.atMs }
+  if (e.kind === 'identify') {
+    return isNewCustomer || e.traits?.signupAtMs !== undefined
+      ? { type: 'signup', id: e.eventId, atMs: e.traits?.signupAtMs ?? e.atMs }
+      : null
+  }
+  if (e.name === 'Referral Completed') return { type: 'referral', id: e.eventId, atMs: e.atMs }
+  if (e.name === 'Product Reviewed') return { type: 'review', id: e.eventId, atMs: e.atMs }
+  if (e.refund || e.survey) return { type: 'profile_change', id: e.eventId, atMs: e.atMs }
+  return null
+}
+
+/** Apply one event to a profile's counters and traits (not the scores). */
+function applyEvent(p: Profile, e: IngestEvent, applyOrder: boolean): Profile {
+  let q = p
+  if (e.order && applyOrder) q = addOrder(q, e.order.amount, e.atMs)
+  if (e.refund && applyOrder) q = addOrder(q, -Math.abs(e.refund.amount), e.atMs)
+  if (e.traits) {
+    const t = e.traits
+    q = {
+      ...q,
+      email: t.email ?? q.email,
+      name: t.name ?? q.name,
+      signupAtMs: t.signupAtMs ?? q.signupAtMs,
+      timeZone: t.timeZone ?? q.timeZone,
+    }
+  }
+  if (e.name === 'Referral Completed') q = { ...q, referrals: q.referrals + 1 }
+  if (e.name === 'Product Reviewed') q = { ...q, reviews: q.reviews + 1 }
+  if (e.survey) q = { ...q, nps: e.survey.nps ?? q.nps, ces: e.survey.ces ?? q.ces }
+  return q
+}
+
+/**
+ * Store a group of events in one transaction and apply their effects. Returns one result per
+ * event, in order. Exported for tests and the CLI; the server goes through {@link Ingestor}.
+ * @throws QueryError when a statement fails (nothing of the group is stored then).
+ */
+export async function ingestGroup(
+  store: OpsStore,
+  events: readonly IngestEvent[],
+): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
+  const nowMs = store.now()
+  const first = new Map<string, number>()
+  events.forEach((e, i) => {
+    if (!first.has(e.eventId)) first.set(e.eventId, i)
+  })
+  const unique = [...first.values()].map((i) => events[i]!)
+  const touched = new Map<string, Profile>()
+  let queued = 0
+  const stored = await store.engine.transaction(async (tx) => {
+    const fresh = new Set(
+      (
+        await insertAll(tx, {
+          table: 'events',
+          columns: [
+            'event_id',
+            'kind',
+            'name',
+            'customer_id',
+            'occurred_at',
+            'received_at',
+            'payload',
+          ],
+          casts: { occurred_at: 'TIMESTAMP', received_at: 'TIMESTAMP' },
+          rows: unique.map((e) => [
+            e.eventId,
+            e.kind,
+            e.name,
+            e.customerId,
+            sqlTs(e.atMs),
+            sqlTs(nowMs),
+            e.payload,
+          ]),
+          conflict: 'nothing',
+          returning: ['event_id'],
+        })
+      ).map((r) => String(r.event_id)),
+    )
+    const applied = unique.filter((e) => fresh.has(e.eventId))
+    if (applied.length === 0) return fresh
+    // The same order under a new messageId (a client that regenerates ids) is applied once too.
+    const markerOf = (e: IngestEvent): string | null =>
+      e.order ? `order:${e.order.orderId}` : e.refund ? `refund:${e.eventId}` : null
+    const markers = applied.map(markerOf).filter((m): m is string => m !== null)
+    const newMarkers = new Set<string>()
+    if (markers.length > 0) {
+      const rows = await insertAll(tx, {
+        table: 'events',
+        columns: ['event_id', 'kind', 'customer_id', 'occurred_at', 'received_at'],
+        casts: { occurred_at: 'TIMESTAMP', received_at: 'TIMESTAMP' },
+        rows: [...new Set(markers)].map((m) => [m, 'marker', null, sqlTs(nowMs), sqlTs(nowMs)]),
+        conflict: 'nothing',
+        returning: ['event_id'],
+      })
+      for (const r of rows) newMarkers.add(String(r.event_id))
+    }
+    const ids = [...new Set(applied.map((e) => e.customerId))]
+    const known = await store.getProfiles(ids, tx)
+    const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
+    const orders: unknown[][] = []
+    const lines: unknown[][] = []
+    const identified = new Set<string>()
+    const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+    for (const e of applied) {
+      const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
+      const base = prev ?? emptyProfile(e.customerId, nowMs)
+      const m = markerOf(e)
+      const applyOrder = m !== null && newMarkers.delete(m)
+      let next = applyEvent(base, e, applyOrder)
+      next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
+      touched.set(e.customerId, next)
+      if (e.traits) identified.add(e.customerId)
+      if (applyOrder && (e.order || e.refund)) {
+        const o = e.order
+        const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
+        const orderId = o ? o.orderId : (e.refund?.orderId ?? null)
+        orders.push([
+          o ? orderId : `refund:${e.eventId}`,
+          orderId,
+          e.customerId,
+          sqlTs(e.atMs),
+          new Date(e.atMs).toISOString().slice(0, 10),
+          amount,
+          o?.currency ?? null,
+          o?.discount ?? null,
+          'api',
+        ])
+        for (const [k, l] of (o?.products ?? []).entries()) {
+          lines.push([
+            `${orderId}:${k}`,
+            orderId,
+            l.productId,
+            l.name,
+            l.category,
+            l.quantity,
+            l.amount,
+            'api',
+          ])
+        }
+      }
+      const oe = opsEventOf(e, prev === null)
+      if (oe && store.ops.playbooks.length > 0) {
+        const log = logs.get(e.customerId) ?? []
+        logs.set(e.customerId, log)
+        planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan)
+      }
+    }
+    if (orders.length > 0) {
+      await insertAll(tx, {
+        table: 'orders',
+        columns: [
+          'order_key',
+          'order_id',
+          'customer_id',
+          'ordered_at',
+          'order_date',
+          'amount',
+          'currency',
+          'discount',
+          'source',
+        ],
+        casts: { ordered_at: 'TIMESTAMP', order_date: 'DATE' },
+        rows: orders,
+      })
+    }
+    if (lines.length > 0) {
+      await insertAll(tx, {
+        table: 'order_lines',
+        columns: [
+          'line_key',
+          'order_id',
+          'product_id',
+          'product_name',
+          'category',
+          'quantity',
+          'amount',
+          'source',
+        ],
+        rows: lines,
+      })
+    }
+    if (identified.size > 0) {
+      const list = [...identified]
+      for (let i = 0; i < list.length; i += 500) {
+        await tx.exec(customersDelete(tx.dialect, list.slice(i, i + 500)))
+      }
+      await insertAll(tx, {
+        table: 'customers',
+        columns: ['customer_id', 'email', 'name', 'signup_at', 'source'],
+        casts: { signup_at: 'TIMESTAMP' },
+        rows: list.map((id) => {
+          const p = touched.get(id)!
+          return [id, p.email, p.name, p.signupAtMs === null ? null : sqlTs(p.signupAtMs), 'api']
+        }),
+      })
+    }
+    await insertAll(tx, {
+      table: 'customer_profile',
+      columns: PROFILE_COLUMNS,
+      casts: PROFILE_CASTS,
+      rows: [...touched.values()].map(profileRow),
+      conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
+    })
+    if (plan.actions.length > 0) {
+      await insertAll(tx, {
+        table: 'actions_log',
+        columns: ACTION_COLUMNS,
+        casts: { created_at: 'TIMESTAMP', scheduled_at: 'TIMESTAMP', sent_at: 'TIMESTAMP' },
+        rows: plan.actions,
+        conflict: 'nothing',
+      })
+    }
+    if (plan.tasks.length > 0) {
+      await insertAll(tx, {
+        table: 'tasks',
+        columns: TASK_COLUMNS,
+        casts: { created_at: 'TIMESTAMP', due_at: 'TIMESTAMP' },
+        rows: plan.tasks,
+        conflict: 'nothing',
+      })
+    }
+    queued = plan.queued
+    return fresh
+  })
+  // committed: the cache may now show it
+  for (const [id, p] of touched) store.profiles.set(id, p)
+  const results = events.map(
+    (e, i): IngestResult => ({
+      eventId: e.eventId,
+      status: first.get(e.eventId) === i && stored.has(e.eventId) ? 'stored' : 'duplicate',
+    }),
+  )
+  return { results, queued, profiles: touched }
+}
+
+/** Group commit in front of {@link ingestGroup}, on the store's serial queue. */
+export class Ingestor {
+  readonly #store: OpsStore
+  #pending: Submission[] = []
+  #scheduled = false
+  /** Called after a commit that queued webhook actions. */
+  onQueued: (() => void) | null = null
+  /** Events per transaction at most. */
+  maxGroup = 5000
+
+  constructor(store: OpsStore) {
+    this.#store = store
+  }
+
+  /** Store `events` (one submission, all or nothing); resolves after the commit. */
+  submit(events: readonly IngestEvent[]): Promise<IngestResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ events, resolve, reject })
+      this.#schedule()
+    })
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    void this.#store.serial.run(() => this.#flush())
+  }
+
+  async #flush(): Promise<void> {
+    this.#scheduled = false
+    const group: Submission[] = []
+    let n = 0
+    while (
+      this.#pending.length > 0 &&
+      (n === 0 || n + this.#pending[0]!.events.length <= this.maxGroup)
+    ) {
+      const s = this.#pending.shift()!
+      group.push(s)
+      n += s.events.length
+    }
+    if (this.#pending.length > 0) this.#schedule()
+    if (group.length === 0) return
+    try {
+      const all = group.flatMap((s) => s.events)
+      const { results, queued } = await ingestGroup(this.#store, all)
+      let k = 0
+      for (const s of group) {
+        s.resolve(results.slice(k, k + s.events.length))
+        k += s.events.length
+      }
+      if (queued > 0) this.onQueued?.()
+    } catch (e) {
+      if (group.length === 1) {
+        group[0]!.reject(e)
+        return
+      }
+      // one bad submission must not fail the others: retry each alone
+      for (const s of group) {
+        try {
+          const { results, queued } = await ingestGroup(this.#store, s.events)
+          s.resolve(results)
+          if (queued > 0) this.onQueued?.()
+        } catch (err) {
+          s.reject(err)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Background jobs (the refit) with progress in the jobs table, so any client can poll
+// GET /v1/jobs/:id. One refit at a time: asking again while one runs returns the running job.
+import { randomUUID } from 'node:crypto'
+import { insertRows } from '../../data/queries/api-insert-rows.ts'
+import { jobUpdate } from '../../data/queries/api-job-update.ts'
+import { jobById } from '../../data/queries/api-jobs.ts'
+import { refit } from './refit.ts'
+import type { OpsStore } from './store.ts'
+import { NotFoundError } from './tasks.ts'
+import { isoOrNull, sqlTs, tsMs } from './time.ts'
+
+export interface JobView {
+  readonly id: string
+  readonly kind: string
+  readonly status: 'queued' | 'running' | 'succeeded' | 'failed'
+  readonly progress: number
+  readonly message: string | null
+  readonly createdAt: string | null
+  readonly startedAt: string | null
+  readonly finishedAt: string | null
+  readonly result: unknown
+}
+
+export class JobRunner {
+  readonly #store: OpsStore
+  #running: { id: string; done: Promise<void> } | null = null
+
+  constructor(store: OpsStore) {
+    this.#store = store
+  }
+
+  /** Start a refit (or return the one running). Resolves once the job row exists. */
+  async startRefit(): Promise<{ id: string; started: boolean }> {
+    if (this.#running) return { id: this.#running.id, started: false }
+    const id = `job_${randomUUID()}`
+    const store = this.#store
+    const now = sqlTs(store.now())
+    await store.use((e) =>
+      e.exec(
+        insertRows(e.dialect, {
+          table: 'jobs',
+          columns: ['job_id', 'kind', 'status', 'progress', 'created_at'],
+          casts: { created_at: 'TIMESTAMP' },
+          rows: [[id, 'refit', 'queued', 0, now]],
+        }),
+      ),
+    )
+    const update = (
+      status: string,
+      progress: number,
+      message: string | null,
+      extra: { started?: string; finished?: string; result?: string } = {},
+    ) =>
+      store.use((e) =>
+        e.exec(
+          jobUpdate(e.dialect, {
+            jobId: id,
+            status,
+            progress,
+            message,
+            startedAtTs: extra.started ?? now,
+            finishedAtTs: extra.finished ?? null,
+            result: extra.result ?? null,
+          }),
+        ),
+      )
+    const done = (async () => {
+      try {
+        await update('running', 0, 'starting')
+        const r = await refit(store, (p, m) => update('running', p, m))
+        await update('succeeded', 1, r.note ?? 'done', {
+          finished: sqlTs(store.now()),
+          result: JSON.stringify(r),
+        })
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e)
+        await update('failed', 1, msg, { finished: sqlTs(store.now()) }).catch(() => {})
+      } finally {
+        this.#running = null
+      }
+    })()
+    this.#running = { id, done }
+    return { id, started: true }
+  }
+
+  /** Wait for the running job, if any (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.#running?.done
+  }
+
+  /** @throws NotFoundError for an unknown job id. */
+  async get(id: string): Promise<JobView> {
+    const [r] = await this.#store.use((e) => e.query(jobById(e.dialect, id)))
+    if (!r) throw new NotFoundError('job', id)
+    return {
+      id: String(r.job_id),
+      kind: String(r.kind),
+      status: String(r.status) as JobView['status'],
+      progress: Number(r.progress),
+      message: r.message === null ? null : String(r.message),
+      createdAt: isoOrNull(tsMs(r.created_at)),
+      startedAt: isoOrNull(tsMs(r.started_at)),
+      finishedAt: isoOrNull(tsMs(r.finished_at)),
+      result: r.result === null ? null : JSON.parse(String(r.result)),
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// The full refit: fit BG/NBD on every customer's history, recompute tier boundaries, RFM quintiles
+// and value percentiles, and re-score every profile. It runs in chunks on the serial queue so
+// ingestion keeps flowing; a profile an event changed during the refit keeps its live counters.
+import { compressHistories } from '../../core/compress.ts'
+import type { BgParams } from '../../core/models/bg-family.ts'
+import { fit } from '../../core/models/bgnbd.ts'
+import { tierBoundaries } from '../../core/value/tiers.ts'
+import { insertRows } from '../../data/queries/api-insert-rows.ts'
+import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
+import { insertAll } from './ingest.ts'
+import {
+  DAY_MS,
+  emptyProfile,
+  histories,
+  type Profile,
+  type ScoringModel,
+  scoreProfile,
+} from './profile.ts'
+import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { sqlTs, tsMs } from './time.ts'
+
+export interface RefitResult {
+  readonly customers: number
+  readonly model: 'bgnbd' | null
+  readonly params: BgParams | null
+  readonly note: string | null
+}
+
+function quantiles(sorted: Float64Array, qs: readonly number[]): number[] {
+  const n = sorted.length
+  return qs.map((q) => (n === 0 ? 0 : sorted[Math.min(n - 1, Math.floor(q * n))]!))
+}
+
+const CHUNK = 2000
+
+/**
+ * Refit and re-score every customer with orders. `progress(share, message)` is called as it goes.
+ * @throws QueryError from the store.
+ */
+export async function refit(
+  store: OpsStore,
+  progress: (share: number, message: string) => Promise<void> = async () => {},
+): Promise<RefitResult> {
+  const startMs = store.now()
+  await progress(0.02, 'reading order aggregates')
+  const rows = await store.use((e) => e.query(refitAggregates(e.dialect)))
+  const n = rows.length
+  const base: Profile[] = rows.map((r) => ({
+    ...emptyProfile(String(r.customer_id), startMs),
+    ordersCount: Number(r.orders_count),
+    purchaseDays: Number(r.purchase_days),
+    revenue: Number(r.revenue),
+    firstOrderMs: tsMs(r.first_order_at),
+    lastOrderMs: tsMs(r.last_order_at),
+  }))
+  await progress(0.2, `fitting BG/NBD on ${n} customers`)
+  const x = new Float64Array(n)
+  const tx = new Float64Array(n)
+  const T = new Float64Array(n)
+  let m = 0
+  for (const p of base) {
+    const h = histories(p, startMs)
+    if (!h) continue
+    x[m] = h.x
+    tx[m] = h.tx
+    T[m] = h.T
+    m++
+  }
+  let params: BgParams | null = null
+  let note: string | null = null
+  try {
+    params = fit(compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m))).params
+  } catch (e) {
+    note = `no BG/NBD model: ${e instanceof Error ? e.message : String(e)}`
+  }
+  // Values first with the new model (no tiers yet), then boundaries from their distribution.
+  const prelim: ScoringModel = {
+    bgnbd: params,
+    boundaries: [],
+    valuePercentiles: [],
+    rfm: null,
+    fittedAtMs: startMs,
+    customers: n,
+  }
+  const values = new Float64Array(n)
+  const recency = new Float64Array(n)
+  const freq = new Float64Array(n)
+  const money = new Float64Array(n)
+  base.forEach((p, i) => {
+    const s = scoreProfile(p, prelim, store.value, startMs)
+    values[i] = s.value ?? 0
+    recency[i] = p.lastOrderMs === null ? 1e9 : (startMs - p.lastOrderMs) / DAY_MS
+    freq[i] = p.ordersCount
+    money[i] = p.revenue
+  })
+  const b = tierBoundaries(values, store.value.tiers)
+  const sorted = (a: Float64Array) => Float64Array.from(a).sort()
+  const cuts = [0.2, 0.4, 0.6, 0.8]
+  const model: ScoringModel = {
+    bgnbd: params,
+    boundaries: Array.from(b, (v) => (Number.isFinite(v) ? v : null)),
+    valuePercentiles: quantiles(
+      sorted(values),
+      Array.from({ length: 99 }, (_, i) => (i + 1) / 100),
+    ),
+    // ascending cut points on days since the last order; scoreProfile scores r = 6 − quintile
+    rfm: {
+      r: quantiles(sorted(recency), cuts),
+      f: quantiles(sorted(freq), cuts),
+      m: quantiles(sorted(money), cuts),
+    },
+    fittedAtMs: startMs,
+    customers: n,
+  }
+  for (let i = 0; i < n; i += CHUNK) {
+    const chunk = base.slice(i, i + CHUNK)
+    await store.use((e) =>
+      e.transaction(async (tx) => {
+        const live = await store.getProfiles(
+          chunk.map((p) => p.customerId),
+          tx,
+        )
+        const now = store.now()
+        const out = chunk.map((p) => {
+          const cur = live.get(p.customerId)
+          // an event after the refit started has newer counters than the aggregates read
+          const counters = cur && cur.updatedAtMs >= startMs ? cur : p
+          const merged: Profile = {
+            ...(cur ?? p),
+            ordersCount: counters.ordersCount,
+            purchaseDays: counters.purchaseDays,
+            revenue: counters.revenue,
+            firstOrderMs: counters.firstOrderMs,
+            lastOrderMs: counters.lastOrderMs,
+            tier: null,
+            updatedAtMs: cur?.updatedAtMs ?? now,
+          }
+          return scoreProfile(merged, model, store.value, now)
+        })
+        await insertAll(tx, {
+          table: 'customer_profile',
+          columns: PROFILE_COLUMNS,
+          casts: PROFILE_CASTS,
+          rows: out.map(profileRow),
+          conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
+        })
+        for (const p of out) store.profiles.set(p.customerId, p)
+      }),
+    )
+    await progress(
+      0.3 + (0.65 * Math.min(n, i + CHUNK)) / Math.max(1, n),
+      `scored ${Math.min(n, i + CHUNK)} of ${n}`,
+    )
+  }
+  await store.use((e) =>
+    e.exec(
+      insertRows(e.dialect, {
+        table: 'model_params',
+        columns: ['name', 'params', 'fitted_at'],
+        casts: { fitted_at: 'TIMESTAMP' },
+        rows: [['current', JSON.stringify(model), sqlTs(startMs)]],
+        conflict: { keys: ['name'], update: ['params', 'fitted_at'] },
+      }),
+    ),
+  )
+  store.model = model
+  return { customers: n, model: params ? 'bgnbd' : null, params, note }
+}

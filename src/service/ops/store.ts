@@ -1,0 +1,227 @@
+// The server's handle on its workspace: the one engine behind a serial queue, the configurations,
+// the current scoring model and a write-through cache of profiles. The server is the only process
+// using the workspace (see src/data/workspace.ts), so the cache is never stale.
+import type { OpsConfig } from '../../core/ops/config.ts'
+import { resolveServicePolicy, type ServicePolicy } from '../../core/ops/service-rank.ts'
+import type { ValueConfig } from '../../core/value/config.ts'
+import type { Engine, Row } from '../../data/engine.ts'
+import { modelParams } from '../../data/queries/api-model-params.ts'
+import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
+import type { Profile, ScoringModel } from './profile.ts'
+import { Serial } from './serial.ts'
+import { sqlTs, tsMs } from './time.ts'
+
+export const PROFILE_COLUMNS = [
+  'customer_id',
+  'email',
+  'name',
+  'time_zone',
+  'signup_at',
+  'orders_count',
+  'purchase_days',
+  'revenue',
+  'first_order_at',
+  'last_order_at',
+  'referrals',
+  'reviews',
+  'nps',
+  'ces',
+  'p_alive',
+  'expected_purchases',
+  'predicted_value',
+  'value',
+  'tier',
+  'tier_name',
+  'segment',
+  'loyalty_type',
+  'reasons',
+  'scored_at',
+  'updated_at',
+] as const
+
+export const PROFILE_CASTS = {
+  signup_at: 'TIMESTAMP',
+  first_order_at: 'TIMESTAMP',
+  last_order_at: 'TIMESTAMP',
+  scored_at: 'TIMESTAMP',
+  updated_at: 'TIMESTAMP',
+} as const
+
+const ts = (ms: number | null): string | null => (ms === null ? null : sqlTs(ms))
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+
+/** A profile as the values of PROFILE_COLUMNS, in order. */
+export function profileRow(p: Profile): unknown[] {
+  return [
+    p.customerId,
+    p.email,
+    p.name,
+    p.timeZone,
+    ts(p.signupAtMs),
+    p.ordersCount,
+    p.purchaseDays,
+    p.revenue,
+    ts(p.firstOrderMs),
+    ts(p.lastOrderMs),
+    p.referrals,
+    p.reviews,
+    p.nps,
+    p.ces,
+    p.pAlive,
+    p.expectedPurchases,
+    p.predictedValue,
+    p.value,
+    p.tier,
+    p.tierName,
+    p.segment,
+    p.loyaltyType,
+    JSON.stringify(p.reasons),
+    ts(p.scoredAtMs),
+    ts(p.updatedAtMs),
+  ]
+}
+
+/** A customer_profile row as a Profile. */
+export function rowProfile(r: Row): Profile {
+  return {
+    customerId: String(r.customer_id),
+    email: str(r.email),
+    name: str(r.name),
+    timeZone: str(r.time_zone),
+    signupAtMs: tsMs(r.signup_at),
+    ordersCount: Number(r.orders_count ?? 0),
+    purchaseDays: Number(r.purchase_days ?? 0),
+    revenue: Number(r.revenue ?? 0),
+    firstOrderMs: tsMs(r.first_order_at),
+    lastOrderMs: tsMs(r.last_order_at),
+    referrals: Number(r.referrals ?? 0),
+    reviews: Number(r.reviews ?? 0),
+    nps: num(r.nps),
+    ces: num(r.ces),
+    pAlive: num(r.p_alive),
+    expectedPurchases: num(r.expected_purchases),
+    predictedValue: num(r.predicted_value),
+    value: num(r.value),
+    tier: num(r.tier),
+    tierName: str(r.tier_name),
+    segment: str(r.segment),
+    loyaltyType: str(r.loyalty_type),
+    reasons: r.reasons ? (JSON.parse(String(r.reasons)) as Profile['reasons']) : [],
+    scoredAtMs: tsMs(r.scored_at),
+    updatedAtMs: tsMs(r.updated_at) ?? 0,
+  }
+}
+
+/** Bounded map with least-recently-used eviction. */
+export class LruCache<V> {
+  readonly #max: number
+  readonly #map = new Map<string, V>()
+  constructor(max: number) {
+    this.#max = max
+  }
+  get(key: string): V | undefined {
+    const v = this.#map.get(key)
+    if (v !== undefined) {
+      this.#map.delete(key)
+      this.#map.set(key, v)
+    }
+    return v
+  }
+  has(key: string): boolean {
+    return this.#map.has(key)
+  }
+  set(key: string, v: V): void {
+    this.#map.delete(key)
+    this.#map.set(key, v)
+    if (this.#map.size > this.#max) {
+      const first = this.#map.keys().next()
+      if (!first.done) this.#map.delete(first.value)
+    }
+  }
+  delete(key: string): void {
+    this.#map.delete(key)
+  }
+  clear(): void {
+    this.#map.clear()
+  }
+}
+
+export interface OpsStoreOptions {
+  readonly ops: OpsConfig
+  readonly value: ValueConfig
+  readonly now?: () => number
+  /** Profiles kept in memory (default 200,000). */
+  readonly cacheSize?: number
+}
+
+export class OpsStore {
+  readonly engine: Engine
+  readonly serial = new Serial()
+  readonly ops: OpsConfig
+  readonly value: ValueConfig
+  readonly policy: ServicePolicy
+  readonly now: () => number
+  /** customer id -> profile, or null for "no such customer" (both verified against the store). */
+  readonly profiles: LruCache<Profile | null>
+  model: ScoringModel | null = null
+
+  constructor(engine: Engine, o: OpsStoreOptions) {
+    this.engine = engine
+    this.ops = o.ops
+    this.value = o.value
+    this.now = o.now ?? Date.now
+    this.policy = resolveServicePolicy(o.value.tiers, o.ops.serviceRank)
+    this.profiles = new LruCache(o.cacheSize ?? 200_000)
+  }
+
+  /** Run `fn` with the engine when every earlier use of it has finished. */
+  use<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+    return this.serial.run(() => fn(this.engine))
+  }
+
+  get tierNames(): string[] {
+    return this.value.tiers.levels.map((l) => l.name)
+  }
+
+  /** Load the stored scoring model (call once at start). */
+  async loadModel(): Promise<void> {
+    const rows = await this.use((e) => e.query(modelParams(e.dialect, 'current')))
+    const r = rows[0]
+    this.model = r ? (JSON.parse(String(r.params)) as ScoringModel) : null
+  }
+
+  /** Profiles for `ids`, from the cache or one query; absent customers are left out. */
+  async getProfiles(ids: readonly string[], engine?: Engine): Promise<Map<string, Profile>> {
+    const out = new Map<string, Profile>()
+    const missing: string[] = []
+    for (const id of new Set(ids)) {
+      const c = this.profiles.get(id)
+      if (c === undefined) missing.push(id)
+      else if (c !== null) out.set(id, c)
+    }
+    const load = async (e: Engine): Promise<void> => {
+      for (let i = 0; i < missing.length; i += 500) {
+        const chunk = missing.slice(i, i + 500)
+        const found = new Set<string>()
+        for (const r of await e.query(profilesById(e.dialect, chunk))) {
+          const p = rowProfile(r)
+          out.set(p.customerId, p)
+          found.add(p.customerId)
+        }
+        // inside a transaction the rows may still roll back: cache only committed reads
+        if (!engine) for (const id of chunk) this.profiles.set(id, out.get(id) ?? null)
+      }
+    }
+    if (missing.length > 0) {
+      if (engine) await load(engine)
+      else await this.use(load)
+    }
+    return out
+  }
+
+  /** One profile, or null when the customer is unknown. */
+  async getProfile(id: string): Promise<Profile | null> {
+    return (await this.getProfiles([id])).get(id) ?? null
+  }
+}
