@@ -1,7 +1,7 @@
 // Start a real, throw-away PostgreSQL server for the tests: initdb in a temp dir, pg_ctl on a free
 // loopback port, one database. PostgreSQL refuses to run as root, so as root the server runs as the
 // `postgres` user (created if missing). Any failure throws with the server's own log: never a skip.
-import { execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import {
   chmodSync,
   chownSync,
@@ -9,11 +9,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
 } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import postgres from 'postgres'
 
 export interface TestPostgres {
@@ -103,6 +104,49 @@ function run(cmd: readonly string[], cwd: string, timeoutMs: number): Promise<st
   })
 }
 
+const INITDB_ARGS = ['-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']
+
+/**
+ * initdb costs seconds (most of a start), so one initialised cluster per PostgreSQL version is
+ * kept in the temp dir and copied: built aside, then renamed into place, so a concurrent run
+ * sees either no template or a whole one.
+ */
+async function copyTemplateCluster(
+  bin: string,
+  as: RunAs | null,
+  cmd: (name: string, ...args: string[]) => string[],
+  data: string,
+  dir: string,
+): Promise<void> {
+  const version = basename(dirname(bin)).replace(/[^0-9A-Za-z.]/g, '_')
+  const template = join(tmpdir(), `loyals-pg-template-${version}-${process.getuid?.() ?? 0}`)
+  if (!existsSync(join(template, 'PG_VERSION'))) {
+    const building = join(dir, 'template')
+    await run(cmd('initdb', '-D', building, ...INITDB_ARGS, '--no-instructions'), dir, 60_000)
+    try {
+      renameSync(building, template)
+    } catch {
+      // another run put its template in place first: use that one
+      rmSync(building, { recursive: true, force: true })
+    }
+  }
+  await run([...(as?.prefix ?? []), 'cp', '-R', template, data], dir, 60_000)
+}
+
+const shellQuote = (a: string): string => `'${a.replaceAll("'", `'\\''`)}'`
+
+/**
+ * A detached shell that stops the server and removes its directory once this process is gone:
+ * teardown does not run when the test runner is killed, and a stray postmaster would outlive it.
+ */
+function startWatchdog(stopCmd: readonly string[], dir: string): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done
+${stopCmd.map(shellQuote).join(' ')} >/dev/null 2>&1; rm -rf ${shellQuote(dir)}`
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' })
+  child.unref()
+  return child
+}
+
 /**
  * Start a private PostgreSQL server and create database `loyals_test`; `stop()` shuts it down
  * (immediate mode: the data is thrown away) and removes its directory.
@@ -123,7 +167,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     ...args,
   ]
   let started = false
+  let watchdog: ChildProcess | null = null
   const stop = async (): Promise<void> => {
+    if (watchdog?.pid !== undefined && watchdog.exitCode === null) watchdog.kill()
     try {
       if (started)
         await run(cmd('pg_ctl', '-D', data, '-m', 'immediate', '-w', 'stop'), dir, 30_000)
@@ -132,24 +178,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     }
   }
   try {
-    await run(
-      cmd(
-        'initdb',
-        '-D',
-        data,
-        '-A',
-        'trust',
-        '-U',
-        'postgres',
-        '-E',
-        'UTF8',
-        '--locale=C',
-        '--no-sync',
-        '--no-instructions',
-      ),
-      dir,
-      60_000,
-    )
+    await copyTemplateCluster(bin, as, cmd, data, dir)
     let port = 0
     // a free port can be taken between probing and binding: retry with another one
     for (let attempt = 1; ; attempt++) {
@@ -171,6 +200,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
           90_000,
         )
         started = true
+        watchdog = startWatchdog(cmd('pg_ctl', '-D', data, '-m', 'immediate', 'stop'), dir)
         break
       } catch (e) {
         if (attempt >= 3) throw e
