@@ -32,7 +32,9 @@ function compare(got: readonly object[]): void {
     const g = byId.get(e.cust ?? '')
     if (!g) throw new Error(`customer ${e.cust} missing`)
     for (const [ek, gk] of PAIRS) {
-      if (Math.abs(Number(e[ek]) - Number(g[gk])) > 1e-6) mismatches++
+      // `!(d <= tol)` also counts NaN (a missing or non-numeric column) as a mismatch
+      const d = Math.abs(Number(e[ek]) - Number(g[gk]))
+      if (!(d <= 1e-6)) mismatches++
     }
   }
   expect(mismatches).toBe(0)
