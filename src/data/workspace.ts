@@ -1,5 +1,7 @@
 // Opening a workspace: resolve where it is (flag, LOYALS_DB, default file), open the right
 // adapter, make sure the schema exists. The only place that chooses an engine.
+import { existsSync, readFileSync } from 'node:fs'
+import { UsageError } from '../errors.ts'
 import { openDuckDb } from './duckdb.ts'
 import type { Engine } from './engine.ts'
 import { openPostgres } from './postgres.ts'
@@ -10,12 +12,62 @@ export const DEFAULT_DB = './loyals.duckdb'
 /** True for a PostgreSQL connection string (`postgres://` or `postgresql://`). */
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//.test(location)
 
+/** What `loyals serve` writes next to a DuckDB workspace it holds: `<db>.serve.json`. */
+export interface ServeLock {
+  readonly pid: number
+  readonly port: number
+  readonly url: string
+  readonly startedAt: string
+}
+
+export const serveLockPath = (db: string): string => `${db}.serve.json`
+
+/** The lock of a live server holding `db`, or null (none, unreadable, or its process is gone). */
+export function readServeLock(db: string): ServeLock | null {
+  const path = serveLockPath(db)
+  if (db === ':memory:' || !existsSync(path)) return null
+  let lock: ServeLock
+  try {
+    lock = JSON.parse(readFileSync(path, 'utf8')) as ServeLock
+  } catch {
+    return null
+  }
+  if (!Number.isInteger(lock.pid) || lock.pid <= 0) return null
+  try {
+    process.kill(lock.pid, 0)
+  } catch (e) {
+    // EPERM: alive but another user's; ESRCH: a stale lock from a killed server
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null
+  }
+  return lock
+}
+
+/**
+ * A DuckDB file is locked by the process that opens it, so the CLI must not open a served
+ * workspace. @throws UsageError naming the server and what to do.
+ */
+export function assertNotServed(db: string): void {
+  const lock = readServeLock(db)
+  if (lock) {
+    throw new UsageError(
+      `the workspace ${db} is served by loyals serve (pid ${lock.pid}) at ${lock.url}; ` +
+        'use the API or stop the server',
+      { db, pid: lock.pid, url: lock.url },
+    )
+  }
+}
+
 /**
  * Open the workspace at `location` (a DuckDB path, ':memory:', or a `postgres://` URL) and
  * ensure its schema.
- * @throws UsageError when the DuckDB file is locked; QueryError when PostgreSQL is unreachable.
+ * `serving`: the caller is `loyals serve` itself (skips the served-workspace check).
+ * @throws UsageError when the DuckDB file is locked or served; QueryError when PostgreSQL is
+ *   unreachable.
  */
-export async function openWorkspace(location: string): Promise<Engine> {
+export async function openWorkspace(
+  location: string,
+  options: { readonly serving?: boolean } = {},
+): Promise<Engine> {
   if (isPostgresUrl(location)) {
     const pg = await openPostgres(location)
     try {
@@ -30,6 +82,7 @@ export async function openWorkspace(location: string): Promise<Engine> {
     }
     return pg
   }
+  if (!options.serving) assertNotServed(location)
   const engine = await openDuckDb(location)
   await engine.exec(createSchema(engine.dialect))
   return engine
