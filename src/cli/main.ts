@@ -6,6 +6,8 @@ import { registerDemo } from './commands/demo.ts'
 import { registerFit } from './commands/fit.ts'
 import { registerGenerate } from './commands/generate.ts'
 import { registerImport } from './commands/import.ts'
+import { registerKeys } from './commands/keys.ts'
+import { registerServe } from './commands/serve.ts'
 import { registerSummary } from './commands/summary.ts'
 import { fail } from './output.ts'
 import { VERSION } from '../index.ts'
@@ -24,6 +26,8 @@ registerDemo(program)
 registerFit(program)
 registerGenerate(program)
 registerImport(program)
+registerKeys(program)
+registerServe(program)
 registerSummary(program)
 
 program.exitOverride((err) => {

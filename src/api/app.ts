@@ -1,0 +1,97 @@
+// createApp(deps) -> Hono app: registers the route table with one pipeline per request (auth,
+// validation, handler) and one error translation (errors.ts). No I/O of its own.
+import { Hono } from 'hono'
+import { authorize } from './auth.ts'
+import { RequestError, toHttpError, zodDetails } from './errors.ts'
+import { openApiDocument } from './openapi.ts'
+import type { ApiDeps, Route } from './route.ts'
+import { customerRoutes } from './routes/customers.ts'
+import { eventRoutes } from './routes/events.ts'
+import { operationRoutes } from './routes/operations.ts'
+import { serviceRoutes } from './routes/service.ts'
+
+/** Every route of the API, in documentation order. */
+export const ROUTES: readonly Route[] = [
+  ...eventRoutes,
+  ...customerRoutes,
+  ...serviceRoutes,
+  ...operationRoutes,
+]
+
+/** Bodies above this size are refused before parsing (1,000 events fit easily). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024
+
+export function createApp(deps: ApiDeps): Hono {
+  const app = new Hono()
+  const doc = openApiDocument(ROUTES, deps.version)
+  app.get('/openapi.json', (c) => c.json(doc))
+  app.get('/health', async (c) => {
+    await deps.store.use((e) => e.query('SELECT 1 AS ok'))
+    return c.json({ status: 'ok', store: deps.store.engine.dialect, version: deps.version })
+  })
+  for (const r of ROUTES) {
+    app.on(r.method.toUpperCase(), r.path, async (c) => {
+      const principal = await authorize(deps.keys, c.req.header('authorization'), r.permission)
+      let body: unknown
+      if (r.body) {
+        const text = await c.req.text()
+        if (text.length > MAX_BODY_BYTES) {
+          throw new RequestError('body too large', [
+            { path: '', reason: `over ${MAX_BODY_BYTES} bytes` },
+          ])
+        }
+        let raw: unknown
+        if (text.trim() === '') raw = undefined
+        else {
+          try {
+            raw = JSON.parse(text)
+          } catch {
+            throw new RequestError('the body is not valid JSON', [
+              { path: '', reason: 'invalid JSON' },
+            ])
+          }
+        }
+        const parsed = r.body.safeParse(raw)
+        if (!parsed.success) {
+          throw new RequestError('invalid request body', zodDetails(parsed.error))
+        }
+        body = parsed.data
+      }
+      let query: unknown
+      if (r.query) {
+        const parsed = r.query.safeParse(c.req.query())
+        if (!parsed.success) throw new RequestError('invalid query', zodDetails(parsed.error))
+        query = parsed.data
+      }
+      const out = await r.handler({
+        body,
+        query,
+        params: c.req.param() as Record<string, string>,
+        principal,
+        deps,
+      })
+      if ('text' in out) {
+        return c.body(out.text, out.status ?? 200, { 'content-type': out.contentType })
+      }
+      return c.json(out.json as object, out.status ?? 200)
+    })
+  }
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route ${c.req.method} ${c.req.path}`,
+          details: {},
+        },
+      },
+      404,
+    ),
+  )
+  app.onError((e, c) => {
+    const h = toHttpError(e)
+    if (h.status === 500) console.error(e)
+    return c.json(h.body, h.status)
+  })
+  return app
+}

@@ -1,0 +1,82 @@
+// API keys with roles. Each route names one permission; a role is a set of permissions. The matrix
+// is data (ROLE_PERMISSIONS) so docs/api.md and the tests read the same table.
+import type { Role } from '../service/ops/keys.ts'
+import { verifyApiKey } from '../service/ops/keys.ts'
+import type { OpsStore } from '../service/ops/store.ts'
+import { AuthError } from './errors.ts'
+
+export const PERMISSIONS = [
+  'read',
+  'rank',
+  'ingest',
+  'tasks',
+  'export',
+  'refit',
+  'erase',
+  'keys',
+] as const
+export type Permission = (typeof PERMISSIONS)[number]
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  analyst: ['read', 'rank', 'export', 'refit'],
+  service: ['read', 'rank', 'ingest', 'tasks'],
+  'read-only': ['read'],
+}
+
+export interface Principal {
+  readonly keyId: string
+  readonly name: string
+  readonly role: Role
+}
+
+/** Verified keys for a minute, so a lookup costs no store round trip. */
+export class KeyCache {
+  readonly #store: OpsStore
+  readonly #ttlMs: number
+  readonly #map = new Map<string, { p: Principal | null; until: number }>()
+
+  constructor(store: OpsStore, ttlMs = 60_000) {
+    this.#store = store
+    this.#ttlMs = ttlMs
+  }
+
+  async verify(token: string): Promise<Principal | null> {
+    const now = Date.now()
+    const hit = this.#map.get(token)
+    if (hit && hit.until > now) return hit.p
+    const p = await this.#store.use((e) => verifyApiKey(e, token))
+    if (this.#map.size > 10_000) this.#map.clear()
+    this.#map.set(token, { p, until: now + this.#ttlMs })
+    return p
+  }
+
+  /** Forget every verified key (after a revocation). */
+  clear(): void {
+    this.#map.clear()
+  }
+}
+
+/**
+ * The caller of a request, or an AuthError: 401 without a valid `Authorization: Bearer` key,
+ * 403 when the key's role lacks `permission`.
+ */
+export async function authorize(
+  keys: KeyCache,
+  header: string | undefined,
+  permission: Permission,
+): Promise<Principal> {
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+  if (!m) {
+    throw new AuthError(401, 'send an API key: Authorization: Bearer <key>')
+  }
+  const p = await keys.verify(m[1]!)
+  if (!p) throw new AuthError(401, 'the API key is not valid or was revoked')
+  if (!ROLE_PERMISSIONS[p.role].includes(permission)) {
+    throw new AuthError(403, `the ${p.role} role may not ${permission}`, {
+      role: p.role,
+      permission,
+    })
+  }
+  return p
+}

@@ -1,0 +1,73 @@
+// The one translation of errors to HTTP: `{error: {code, message, details}}` with a status per
+// error class. Store errors never leak their SQL to the client.
+import type { z } from 'zod'
+import { DataError, ImportError, LoyalsError, QueryError, UsageError } from '../errors.ts'
+
+/** A request that fails validation: HTTP 400 `invalid_request` with one detail per problem. */
+export class RequestError extends LoyalsError {
+  constructor(message: string, details: readonly { path: string; reason: string }[]) {
+    super('invalid_request', message, { issues: details })
+  }
+}
+
+/** 401 / 403, raised by the auth middleware. */
+export class AuthError extends LoyalsError {
+  readonly status: 401 | 403
+  constructor(status: 401 | 403, message: string, details: Record<string, unknown> = {}) {
+    super(status === 401 ? 'unauthorized' : 'forbidden', message, details)
+    this.status = status
+  }
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[')
+}
+
+/** zod issues as `{path, reason}` ('' for the whole body). */
+export function zodDetails(error: z.ZodError, prefix = ''): { path: string; reason: string }[] {
+  return error.issues.map((i) => {
+    const p = pathText(i.path)
+    return { path: prefix && p ? `${prefix}.${p}` : prefix || p, reason: i.message }
+  })
+}
+
+export interface HttpError {
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500
+  readonly body: { error: { code: string; message: string; details: unknown } }
+}
+
+/** Map any thrown value to a status and body. */
+export function toHttpError(e: unknown): HttpError {
+  const body = (code: string, message: string, details: unknown) => ({
+    error: { code, message, details },
+  })
+  if (e instanceof RequestError) {
+    return { status: 400, body: body(e.code, e.message, e.details.issues) }
+  }
+  if (e instanceof AuthError) return { status: e.status, body: body(e.code, e.message, e.details) }
+  if (e instanceof QueryError) {
+    return {
+      status: 500,
+      body: body('store_error', 'the store failed to answer; see the server log', {}),
+    }
+  }
+  if (e instanceof LoyalsError) {
+    if (e.code === 'not_found') return { status: 404, body: body(e.code, e.message, e.details) }
+    if (e.code === 'task_state_error')
+      return { status: 409, body: body(e.code, e.message, e.details) }
+    if (e instanceof UsageError) {
+      const issues = Array.isArray(e.details.issues)
+        ? e.details.issues
+        : [{ path: '', reason: e.message }]
+      return { status: 400, body: body('invalid_request', e.message, issues) }
+    }
+    if (e instanceof DataError || e instanceof ImportError) {
+      return { status: 422, body: body(e.code, e.message, e.details) }
+    }
+    return { status: 500, body: body(e.code, e.message, e.details) }
+  }
+  return { status: 500, body: body('internal', 'internal error; see the server log', {}) }
+}

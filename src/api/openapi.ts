@@ -1,0 +1,100 @@
+// OpenAPI 3.1 generated from the route table and its zod schemas (z.toJSONSchema), so the
+// description can never drift from what the server validates.
+import { z } from 'zod'
+import { ROLE_PERMISSIONS } from './auth.ts'
+import type { Route } from './route.ts'
+
+function schemaOf(s: z.ZodType): unknown {
+  return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' })
+}
+
+const ERROR = {
+  description: 'Error',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              details: {},
+            },
+            required: ['code', 'message'],
+          },
+        },
+      },
+    },
+  },
+}
+
+/** The OpenAPI 3.1 document for `routes`. */
+export function openApiDocument(
+  routes: readonly Route[],
+  version: string,
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const r of routes) {
+    const path = r.openapiPath ?? r.path
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }))
+    const query: unknown[] = []
+    if (r.query) {
+      const js = schemaOf(r.query) as { properties?: Record<string, unknown>; required?: string[] }
+      for (const [name, schema] of Object.entries(js.properties ?? {})) {
+        query.push({ name, in: 'query', required: js.required?.includes(name) ?? false, schema })
+      }
+    }
+    const roles = Object.entries(ROLE_PERMISSIONS)
+      .filter(([, ps]) => ps.includes(r.permission))
+      .map(([role]) => role)
+    const op: Record<string, unknown> = {
+      summary: r.summary,
+      tags: [r.tag],
+      description: `Permission \`${r.permission}\`: roles ${roles.join(', ')}.`,
+      'x-permission': r.permission,
+      'x-roles': roles,
+      parameters: [...params, ...query],
+      security: [{ bearer: [] }],
+      responses: {
+        '200': { description: 'OK' },
+        '400': ERROR,
+        '401': ERROR,
+        '403': ERROR,
+        '404': ERROR,
+      },
+    }
+    if (r.body) {
+      op.requestBody = {
+        required: !r.body.safeParse(undefined).success,
+        content: { 'application/json': { schema: schemaOf(r.body) } },
+      }
+    }
+    paths[path] = { ...(paths[path] ?? {}), [r.method]: op }
+  }
+  paths['/health'] = {
+    get: {
+      summary: 'Liveness and store check (no key needed).',
+      responses: { '200': { description: 'OK' } },
+    },
+  }
+  paths['/openapi.json'] = {
+    get: { summary: 'This document (no key needed).', responses: { '200': { description: 'OK' } } },
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Loyals operations API', version },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'lk_<id>_<secret>' },
+      },
+    },
+    paths,
+  }
+}

@@ -1,0 +1,49 @@
+// A route is data: method, path, permission, schemas and a handler. The app registers the table,
+// the OpenAPI description is generated from it, and the auth tests iterate over it.
+import type { z } from 'zod'
+import type { Ingestor } from '../service/ops/ingest.ts'
+import type { JobRunner } from '../service/ops/jobs.ts'
+import type { OpsStore } from '../service/ops/store.ts'
+import type { KeyCache, Permission, Principal } from './auth.ts'
+
+export interface ApiDeps {
+  readonly store: OpsStore
+  readonly ingestor: Ingestor
+  readonly jobs: JobRunner
+  readonly keys: KeyCache
+  readonly version: string
+}
+
+export interface RouteInput<B, Q> {
+  readonly body: B
+  readonly query: Q
+  readonly params: Record<string, string>
+  readonly principal: Principal
+  readonly deps: ApiDeps
+}
+
+/** What a handler returns: JSON with a status, or a raw body with a content type. */
+export type RouteResult =
+  | { readonly status?: 200 | 201 | 202; readonly json: unknown }
+  | { readonly status?: 200; readonly text: string; readonly contentType: string }
+
+export interface Route<B = unknown, Q = unknown> {
+  readonly method: 'get' | 'post' | 'delete'
+  /** Hono path, `:name` for parameters. */
+  readonly path: string
+  /** OpenAPI path when it differs (e.g. `/v1/audiences/{tier}.csv`). */
+  readonly openapiPath?: string
+  readonly permission: Permission
+  readonly summary: string
+  readonly tag: string
+  readonly body?: z.ZodType<B>
+  readonly query?: z.ZodType<Q>
+  /** Example path for tests (parameters filled). */
+  readonly example: string
+  readonly handler: (input: RouteInput<B, Q>) => Promise<RouteResult>
+}
+
+/** Keep the handler's input types tied to the schemas. */
+export function route<B = undefined, Q = undefined>(r: Route<B, Q>): Route {
+  return r as unknown as Route
+}

@@ -1,0 +1,111 @@
+// Profiles out: one customer, lists by tier or segment with keyset paging, hashed-email audiences,
+// and erasure.
+import { hashEmail } from '../../core/ops/audiences.ts'
+import { audienceEmails } from '../../data/queries/api-audience-emails.ts'
+import { profilesList } from '../../data/queries/api-profiles-list.ts'
+import { eraseCustomerData } from '../../service/ops/erase.ts'
+import { rowProfile } from '../../service/ops/store.ts'
+import { NotFoundError } from '../../service/ops/tasks.ts'
+import { RequestError } from '../errors.ts'
+import { route } from '../route.ts'
+import { CustomersQuery, Empty } from '../schemas.ts'
+import { profileView } from './views.ts'
+
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url')
+function decodeCursor(c: string): string {
+  const s = Buffer.from(c, 'base64url').toString('utf8')
+  if (s === '' || encodeCursor(s) !== c) {
+    throw new RequestError('invalid cursor', [
+      { path: 'cursor', reason: 'not a cursor from a previous page' },
+    ])
+  }
+  return s
+}
+
+export const customerRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/customers/:id',
+    openapiPath: '/v1/customers/{id}',
+    permission: 'read',
+    tag: 'profiles',
+    summary: "A customer's value, prediction, tier, segment, loyalty type and reasons.",
+    example: '/v1/customers/c1',
+    handler: async ({ params, deps }) => {
+      const p = await deps.store.getProfile(params.id!)
+      if (!p) throw new NotFoundError('customer', params.id!)
+      return { json: profileView(p) }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/customers',
+    permission: 'read',
+    tag: 'profiles',
+    summary: 'Customers by tier and/or segment, in customer id order; `nextCursor` pages on.',
+    query: CustomersQuery,
+    example: '/v1/customers?limit=2',
+    handler: async ({ query, deps }) => {
+      const rows = await deps.store.use((e) =>
+        e.query(
+          profilesList(e.dialect, {
+            ...(query.tier !== undefined ? { tierName: query.tier } : {}),
+            ...(query.segment !== undefined ? { segment: query.segment } : {}),
+            ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}),
+            limit: query.limit,
+          }),
+        ),
+      )
+      const more = rows.length > query.limit
+      const page = rows.slice(0, query.limit).map(rowProfile)
+      const last = page.at(-1)
+      return {
+        json: {
+          customers: page.map(profileView),
+          nextCursor: more && last ? encodeCursor(last.customerId) : null,
+        },
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/audiences/:file',
+    openapiPath: '/v1/audiences/{tier}.csv',
+    permission: 'export',
+    tag: 'profiles',
+    summary:
+      "A tier's audience as CSV of SHA-256 hashed emails (trimmed, lowercased), for ad platforms.",
+    example: '/v1/audiences/Gold.csv',
+    handler: async ({ params, deps }) => {
+      const file = params.file ?? ''
+      if (!file.endsWith('.csv')) throw new NotFoundError('audience', file)
+      const tier = file.slice(0, -4)
+      if (!deps.store.tierNames.includes(tier)) throw new NotFoundError('tier', tier)
+      const rows = await deps.store.use((e) => e.query(audienceEmails(e.dialect, tier)))
+      const hashes = new Set<string>()
+      for (const r of rows) {
+        const h = hashEmail(r.email === null ? null : String(r.email))
+        if (h) hashes.add(h)
+      }
+      return {
+        text: `email_sha256\n${[...hashes].map((h) => `${h}\n`).join('')}`,
+        contentType: 'text/csv; charset=utf-8',
+      }
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/v1/customers/:id',
+    openapiPath: '/v1/customers/{id}',
+    permission: 'erase',
+    tag: 'privacy',
+    summary:
+      'Erase a customer: personal data removed; orders kept under a salted-hash pseudonym so aggregates stay.',
+    body: Empty.optional(),
+    example: '/v1/customers/c1',
+    handler: async ({ params, deps }) => {
+      const r = await eraseCustomerData(deps.store, params.id!)
+      return { json: { erased: true, pseudonym: r.pseudonym } }
+    },
+  }),
+]

@@ -1,0 +1,202 @@
+// Playbooks, tasks, goals, jobs and keys: the audit log of actions, the staff task workflow, team
+// goal progress, each playbook's effect against its holdout, the refit job, key management.
+import { actionsList } from '../../data/queries/api-actions-list.ts'
+import { playbookEffect } from '../../service/ops/effect.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../../service/ops/keys.ts'
+import {
+  claim,
+  complete,
+  goalsProgress,
+  listTasks,
+  NotFoundError,
+} from '../../service/ops/tasks.ts'
+import { isoOrNull, tsMs } from '../../service/ops/time.ts'
+import { route } from '../route.ts'
+import {
+  ActionsQuery,
+  ClaimBody,
+  CompleteBody,
+  EffectQuery,
+  Empty,
+  KeyBody,
+  TasksQuery,
+} from '../schemas.ts'
+import { taskView } from './views.ts'
+
+export const operationRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/actions',
+    permission: 'read',
+    tag: 'playbooks',
+    summary: 'The audit log of playbook actions, newest first, with suppression reasons.',
+    query: ActionsQuery,
+    example: '/v1/actions',
+    handler: async ({ query, deps }) => {
+      const rows = await deps.store.use((e) =>
+        e.query(
+          actionsList(e.dialect, {
+            ...(query.playbook !== undefined ? { playbookId: query.playbook } : {}),
+            ...(query.customer !== undefined ? { customerId: query.customer } : {}),
+            ...(query.status !== undefined ? { status: query.status } : {}),
+            limit: query.limit,
+          }),
+        ),
+      )
+      return {
+        json: {
+          actions: rows.map((r) => ({
+            actionKey: r.action_key,
+            playbookId: r.playbook_id,
+            customerId: r.customer_id,
+            eventId: r.event_id,
+            trigger: r.trigger_type,
+            department: r.department,
+            kind: r.kind,
+            channel: r.channel,
+            status: r.status,
+            reason: r.reason,
+            detail: r.detail,
+            control: Boolean(r.control),
+            attempts: r.attempts,
+            createdAt: isoOrNull(tsMs(r.created_at)),
+            scheduledAt: isoOrNull(tsMs(r.scheduled_at)),
+            sentAt: isoOrNull(tsMs(r.sent_at)),
+          })),
+        },
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/playbooks/:id/effect',
+    openapiPath: '/v1/playbooks/{id}/effect',
+    permission: 'read',
+    tag: 'playbooks',
+    summary:
+      "A playbook's reach, action statuses, task outcomes and repeat purchase vs its holdout group.",
+    query: EffectQuery,
+    example: '/v1/playbooks/welcome/effect',
+    handler: async ({ params, query, deps }) => ({
+      json: await playbookEffect(deps.store, params.id!, query.windowDays),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/tasks',
+    permission: 'read',
+    tag: 'tasks',
+    summary: 'Staff tasks, earliest due first.',
+    query: TasksQuery,
+    example: '/v1/tasks',
+    handler: async ({ query, deps }) => {
+      const tasks = await listTasks(deps.store, {
+        ...(query.status !== undefined ? { status: query.status } : {}),
+        ...(query.role !== undefined ? { role: query.role } : {}),
+        ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
+        ...(query.goal !== undefined ? { goalId: query.goal } : {}),
+        ...(query.customer !== undefined ? { customerId: query.customer } : {}),
+        limit: query.limit,
+      })
+      return { json: { tasks: tasks.map(taskView) } }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/tasks/:id/claim',
+    openapiPath: '/v1/tasks/{id}/claim',
+    permission: 'tasks',
+    tag: 'tasks',
+    summary: 'Claim an open task (as `by`, default the API key name). 409 when not open.',
+    body: ClaimBody,
+    example: '/v1/tasks/task_x/claim',
+    handler: async ({ params, body, principal, deps }) => ({
+      json: taskView(await claim(deps.store, params.id!, body.by ?? principal.name)),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/tasks/:id/complete',
+    openapiPath: '/v1/tasks/{id}/complete',
+    permission: 'tasks',
+    tag: 'tasks',
+    summary: 'Complete a claimed task with an outcome. 409 when not claimed by `by`.',
+    body: CompleteBody,
+    example: '/v1/tasks/task_x/complete',
+    handler: async ({ params, body, principal, deps }) => ({
+      json: taskView(
+        await complete(deps.store, params.id!, body.by ?? principal.name, body.outcome),
+      ),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/goals',
+    permission: 'read',
+    tag: 'tasks',
+    summary: 'Each team goal: on-time completion rate against its target, time to action.',
+    example: '/v1/goals',
+    handler: async ({ deps }) => ({ json: { goals: await goalsProgress(deps.store) } }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/jobs/refit',
+    permission: 'refit',
+    tag: 'jobs',
+    summary: 'Start the full refit and re-score (202 with the job id; the running one if any).',
+    body: Empty.optional(),
+    example: '/v1/jobs/refit',
+    handler: async ({ deps }) => {
+      const j = await deps.jobs.startRefit()
+      return { status: 202, json: { jobId: j.id, started: j.started } }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/jobs/:id',
+    openapiPath: '/v1/jobs/{id}',
+    permission: 'read',
+    tag: 'jobs',
+    summary: "A job's status and progress (0-1).",
+    example: '/v1/jobs/job_x',
+    handler: async ({ params, deps }) => ({ json: await deps.jobs.get(params.id!) }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/keys',
+    permission: 'keys',
+    tag: 'keys',
+    summary: 'API keys (never their secrets).',
+    example: '/v1/keys',
+    handler: async ({ deps }) => ({ json: { keys: await deps.store.use((e) => listApiKeys(e)) } }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/keys',
+    permission: 'keys',
+    tag: 'keys',
+    summary: 'Create a key; the answer is the only time the key is shown.',
+    body: KeyBody,
+    example: '/v1/keys',
+    handler: async ({ body, deps }) => {
+      const r = await deps.store.use((e) => createApiKey(e, body.role, body.name))
+      return { status: 201, json: { key: r.key, ...r.info } }
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/v1/keys/:id',
+    openapiPath: '/v1/keys/{id}',
+    permission: 'keys',
+    tag: 'keys',
+    summary: 'Revoke a key.',
+    body: Empty.optional(),
+    example: '/v1/keys/000000000000',
+    handler: async ({ params, deps }) => {
+      const ok = await deps.store.use((e) => revokeApiKey(e, params.id!))
+      if (!ok) throw new NotFoundError('key', params.id!)
+      deps.keys.clear()
+      return { json: { revoked: params.id } }
+    },
+  }),
+]

@@ -1,0 +1,48 @@
+// Service priority: rank a queue of waiting customers by tier and waiting time (no one starves),
+// and one customer's service level for a help-desk router.
+import { rankQueue, serviceLevel } from '../../core/ops/service-rank.ts'
+import { route } from '../route.ts'
+import { RankBody } from '../schemas.ts'
+
+export const serviceRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/service/rank',
+    permission: 'rank',
+    tag: 'service',
+    summary:
+      'Order waiting customers: overdue first (longest waiting), then tier weight × (1 + waited / target).',
+    body: RankBody,
+    example: '/v1/service/rank',
+    handler: async ({ body, deps }) => {
+      const now = body.now ? Date.parse(body.now) : deps.store.now()
+      const profiles = await deps.store.getProfiles(body.queue.map((q) => q.customerId))
+      const ranked = rankQueue(
+        body.queue.map((q) => ({
+          customerId: q.customerId,
+          tier: profiles.get(q.customerId)?.tier ?? null,
+          waitingSinceMs: Date.parse(q.waitingSince),
+          channel: q.channel ?? null,
+        })),
+        now,
+        deps.store.policy,
+      )
+      return { json: { now: new Date(now).toISOString(), queue: ranked } }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/service/level/:customerId',
+    openapiPath: '/v1/service/level/{customerId}',
+    permission: 'read',
+    tag: 'service',
+    summary:
+      "A customer's service level (priority, response target, queue); unknown customers get the last tier's.",
+    example: '/v1/service/level/c1',
+    handler: async ({ params, deps }) => {
+      const p = await deps.store.getProfile(params.customerId!)
+      const level = serviceLevel(deps.store.policy, p?.tier ?? null)
+      return { json: { customerId: params.customerId, known: p !== null, ...level } }
+    },
+  }),
+]

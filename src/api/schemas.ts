@@ -1,0 +1,72 @@
+// Request schemas of the routes that are not events (those live in service/ops/events.ts).
+import { z } from 'zod'
+import { ROLES } from '../service/ops/keys.ts'
+
+const limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def)
+
+export const CustomersQuery = z
+  .object({
+    tier: z.string().min(1).optional(),
+    segment: z.string().min(1).optional(),
+    limit: limit(100, 1000),
+    cursor: z.string().min(1).max(400).optional(),
+  })
+  .strict()
+
+export const RankBody = z
+  .object({
+    /** Evaluation time (default: now). */
+    now: z.iso.datetime({ offset: true }).optional(),
+    queue: z
+      .array(
+        z
+          .object({
+            customerId: z.string().min(1).max(256),
+            waitingSince: z.iso.datetime({ offset: true }),
+            channel: z.string().min(1).max(64).optional(),
+          })
+          .strict(),
+      )
+      .max(10_000),
+  })
+  .strict()
+
+export const ActionsQuery = z
+  .object({
+    playbook: z.string().min(1).optional(),
+    customer: z.string().min(1).optional(),
+    status: z
+      .enum(['queued', 'sent', 'failed', 'deferred', 'suppressed', 'task_created'])
+      .optional(),
+    limit: limit(100, 1000),
+  })
+  .strict()
+
+export const TasksQuery = z
+  .object({
+    status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
+    role: z.string().min(1).optional(),
+    assignee: z.string().min(1).optional(),
+    goal: z.string().min(1).optional(),
+    customer: z.string().min(1).optional(),
+    limit: limit(100, 1000),
+  })
+  .strict()
+
+export const ClaimBody = z.object({ by: z.string().min(1).max(200).optional() }).strict()
+export const CompleteBody = z
+  .object({
+    outcome: z.string().trim().min(1).max(2000),
+    by: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+
+export const EffectQuery = z
+  .object({ windowDays: z.coerce.number().int().min(1).max(3650).default(30) })
+  .strict()
+
+export const KeyBody = z
+  .object({ role: z.enum(ROLES), name: z.string().min(1).max(200).default('api') })
+  .strict()
+
+export const Empty = z.object({}).strict()

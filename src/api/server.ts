@@ -1,0 +1,110 @@
+// `loyals serve`: open the workspace, start the HTTP server, write the lock file the CLI checks
+// (<db>.serve.json with pid, port, url), run the webhook dispatcher and the scheduled refit, and
+// shut down cleanly (finish in-flight transactions, close the store, remove the lock).
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
+import { parseValueConfig } from '../core/value/config.ts'
+import type { Engine } from '../data/engine.ts'
+import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
+import { UsageError } from '../errors.ts'
+import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
+import { Ingestor } from '../service/ops/ingest.ts'
+import { JobRunner } from '../service/ops/jobs.ts'
+import { OpsStore } from '../service/ops/store.ts'
+import { createApp } from './app.ts'
+import { KeyCache } from './auth.ts'
+
+export interface ServerOptions {
+  /** DuckDB path or postgres:// URL. */
+  readonly db: string
+  readonly port: number
+  readonly host: string
+  /** loyals.ops.json path; none = defaults (no playbooks). */
+  readonly opsConfigPath?: string
+  readonly valueConfigPath?: string
+  /** Run the refit this often (ms); null = only on request. */
+  readonly refitEveryMs?: number | null
+  readonly version: string
+  readonly fetch?: Fetch
+}
+
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly store: OpsStore
+  close(): Promise<void>
+}
+
+async function readJson(path: string | undefined, what: string): Promise<unknown> {
+  if (path === undefined) return {}
+  try {
+    return JSON.parse(await readFile(path, 'utf8'))
+  } catch (e) {
+    throw new UsageError(`cannot read the ${what} ${path}: ${e instanceof Error ? e.message : e}`, {
+      path,
+    })
+  }
+}
+
+/**
+ * Start serving. Resolves once the port listens and the lock file is written.
+ * @throws UsageError for bad configuration or a workspace already served; QueryError from the store.
+ */
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const ops = parseOpsConfig(await readJson(o.opsConfigPath, 'operations configuration'))
+  const value = parseValueConfig(await readJson(o.valueConfigPath, 'value configuration'))
+  checkOpsTierNames(
+    ops,
+    value.tiers.levels.map((l) => l.name),
+  )
+  const duck = !isPostgresUrl(o.db)
+  if (duck) assertNotServed(o.db)
+  const engine: Engine = await openWorkspace(o.db, { serving: true })
+  const store = new OpsStore(engine, { ops, value })
+  await store.loadModel()
+  const ingestor = new Ingestor(store)
+  const jobs = new JobRunner(store)
+  const dispatcher = new Dispatcher(store, o.fetch)
+  ingestor.onQueued = () => dispatcher.kick()
+  const app = createApp({ store, ingestor, jobs, keys: new KeyCache(store), version: o.version })
+  const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host })
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve())
+    server.once('error', reject)
+  }).catch(async (e) => {
+    await engine.close()
+    throw new UsageError(
+      `cannot listen on ${o.host}:${o.port}: ${e instanceof Error ? e.message : e}`,
+    )
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`
+  if (duck && o.db !== ':memory:') {
+    await writeFile(
+      serveLockPath(o.db),
+      `${JSON.stringify({ pid: process.pid, port, url, startedAt: new Date().toISOString() })}\n`,
+    )
+  }
+  dispatcher.start()
+  const refitTimer =
+    o.refitEveryMs && o.refitEveryMs > 0
+      ? setInterval(() => void jobs.startRefit().catch(() => {}), o.refitEveryMs)
+      : null
+  refitTimer?.unref()
+  let closing: Promise<void> | null = null
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (refitTimer) clearInterval(refitTimer)
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await dispatcher.stop()
+      await jobs.idle().catch(() => {})
+      await store.serial.run(async () => {})
+      await engine.close()
+      if (duck && o.db !== ':memory:') await rm(serveLockPath(o.db), { force: true })
+    })()
+    return closing
+  }
+  return { url, port, store, close }
+}

@@ -1,0 +1,70 @@
+// `loyals serve`: the operations HTTP API on a workspace (src/api/server.ts). Prints one line with
+// the URL when it listens (tests and scripts read it), stops cleanly on SIGINT/SIGTERM.
+import type { Command } from 'commander'
+import { startServer } from '../../api/server.ts'
+import { UsageError } from '../../errors.ts'
+import { VERSION } from '../../index.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { eprintln, println } from '../output.ts'
+
+interface ServeOptions {
+  db?: string
+  port: string
+  host: string
+  config?: string
+  valueConfig?: string
+  refitEvery?: string
+}
+
+/** '90s', '15m', '1h', '1d' -> milliseconds. @throws UsageError otherwise. */
+export function parseEvery(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim())
+  if (!m) throw new UsageError(`invalid --refit-every ${JSON.stringify(s)}: use e.g. 30m, 1h, 1d`)
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd']
+  const ms = Number(m[1]) * unit
+  if (ms < 60_000) throw new UsageError('--refit-every must be at least 1m')
+  return ms
+}
+
+export function registerServe(program: Command): void {
+  withDb(
+    program
+      .command('serve')
+      .description(
+        'Serve the operations HTTP API (profiles, events, service priority, playbooks).',
+      ),
+  )
+    .option('--port <n>', 'TCP port (0 = any free port)', '8787')
+    .option('--host <addr>', 'interface to listen on', '127.0.0.1')
+    .option('--config <file>', 'operations configuration (loyals.ops.json)')
+    .option('--value-config <file>', 'value configuration (tiers, costs)')
+    .option('--refit-every <interval>', 'refit and re-score on a schedule, e.g. 1h')
+    .action(async (opts: ServeOptions) => {
+      const port = Number(opts.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError(`invalid --port ${JSON.stringify(opts.port)}`)
+      }
+      const db = resolveDb(opts)
+      const server = await startServer({
+        db,
+        port,
+        host: opts.host,
+        ...(opts.config ? { opsConfigPath: opts.config } : {}),
+        ...(opts.valueConfig ? { valueConfigPath: opts.valueConfig } : {}),
+        refitEveryMs: opts.refitEvery ? parseEvery(opts.refitEvery) : null,
+        version: VERSION,
+      })
+      println(
+        `loyals serve: listening on ${server.url} (workspace ${server.store.engine.location})`,
+      )
+      const stop = (signal: string) => {
+        eprintln(`loyals serve: ${signal}, stopping`)
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        )
+      }
+      process.once('SIGINT', () => stop('SIGINT'))
+      process.once('SIGTERM', () => stop('SIGTERM'))
+    })
+}
