@@ -1,0 +1,97 @@
+// An API instance in the test process (createApp + app.request, no socket) on a fresh store of
+// either kind, with one key per role.
+import type { Hono } from 'hono'
+import { createApp } from '../../src/api/app.ts'
+import { KeyCache } from '../../src/api/auth.ts'
+import { type OpsConfigInput, parseOpsConfig } from '../../src/core/ops/config.ts'
+import { parseValueConfig, type ValueConfigInput } from '../../src/core/value/config.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { Dispatcher, type Fetch } from '../../src/service/ops/dispatch.ts'
+import { Ingestor } from '../../src/service/ops/ingest.ts'
+import { JobRunner } from '../../src/service/ops/jobs.ts'
+import { createApiKey, ROLES, type Role } from '../../src/service/ops/keys.ts'
+import { OpsStore } from '../../src/service/ops/store.ts'
+import type { StoreKind, TestStore } from '../engines/stores.ts'
+
+export interface Harness {
+  readonly app: Hono
+  readonly engine: Engine
+  readonly store: OpsStore
+  readonly ingestor: Ingestor
+  readonly jobs: JobRunner
+  readonly dispatcher: Dispatcher
+  readonly keys: Record<Role, string>
+  /** Clock the store sees (ms); tests move it. */
+  clock: { now: number }
+  call(method: string, path: string, opts?: { role?: Role | null; body?: unknown; raw?: string; token?: string }): Promise<{ status: number; json: any; text: string }>
+  close(): Promise<void>
+}
+
+export async function harness(
+  kind: StoreKind,
+  o: { ops?: OpsConfigInput; value?: ValueConfigInput; fetch?: Fetch; now?: number } = {},
+): Promise<Harness> {
+  const ts: TestStore = await kind.create()
+  const engine = await openWorkspace(ts.location)
+  const clock = { now: o.now ?? Date.parse('2025-03-01T12:00:00Z') }
+  const store = new OpsStore(engine, {
+    ops: parseOpsConfig(o.ops ?? {}),
+    value: parseValueConfig(o.value ?? {}),
+    now: () => clock.now,
+  })
+  await store.loadModel()
+  const ingestor = new Ingestor(store)
+  const jobs = new JobRunner(store)
+  const dispatcher = new Dispatcher(store, o.fetch)
+  const keyCache = new KeyCache(store)
+  const app = createApp({ store, ingestor, jobs, keys: keyCache, version: 'test' })
+  const keys = {} as Record<Role, string>
+  for (const r of ROLES) keys[r] = (await createApiKey(engine, r, `${r}-user`)).key
+  return {
+    app,
+    engine,
+    store,
+    ingestor,
+    jobs,
+    dispatcher,
+    keys,
+    clock,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' }
+      const role = opts.role === undefined ? 'admin' : opts.role
+      if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`
+      else if (role !== null) headers.authorization = `Bearer ${keys[role]}`
+      const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body))
+      const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) })
+      const text = await res.text()
+      let json: unknown = null
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = null
+      }
+      return { status: res.status, json, text }
+    },
+    async close() {
+      await dispatcher.stop()
+      await jobs.idle()
+      await store.serial.run(async () => {})
+      await engine.close()
+      await ts.cleanup()
+    },
+  }
+}
+
+let seq = 0
+/** A Segment "Order Completed" call. */
+export function orderEvent(customer: string, orderId: string, total: number, at: string, messageId = `m-${orderId}-${seq++}`) {
+  return {
+    type: 'track',
+    messageId,
+    userId: customer,
+    event: 'Order Completed',
+    timestamp: at,
+    properties: { order_id: orderId, total, products: [{ product_id: 'p1', name: 'Tea', price: total, quantity: 1 }] },
+  }
+}
