@@ -4,6 +4,7 @@
 
 import type { TimeUnit } from '../data/queries/customer-summary.ts'
 import type { PredictionSummary } from './prediction-summary.ts'
+import type { ValueSummary } from './value-summary.ts'
 
 export type { TimeUnit }
 
@@ -140,4 +141,6 @@ export interface AnalysisSummary {
   readonly quality: readonly QualityNote[]
   /** Purchase, spend and value predictions (absent when turned off). */
   readonly predictions?: PredictionSummary
+  /** Whole-customer value: profit, cost to serve, referrals, loyalty types, tiers. */
+  readonly value?: ValueSummary
 }

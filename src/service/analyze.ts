@@ -4,6 +4,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
+import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
 import { analysisTotals, orderFacts } from '../data/queries/analysis-totals.ts'
 import {
@@ -26,7 +27,8 @@ import type {
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
-import { buildCustomerSummary, type TimeUnit } from './summary.ts'
+import { buildCustomerSummary, type TimeUnit, UNIT_DAYS } from './summary.ts'
+import { buildValue, type ValueRun } from './value.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
@@ -46,6 +48,7 @@ export const ANALYZE_STEPS = [
   'measuring concentration',
   'predicting purchases and value',
   'ranking customers',
+  'valuing customers',
   'writing customers.csv',
   'writing customers.parquet',
   'writing summary.json and report.html',
@@ -64,6 +67,19 @@ export interface AnalyzeOptions {
   readonly now?: () => Date
   /** Purchase and value predictions (src/service/predict.ts); false leaves them out. */
   readonly predictions?: PredictOptions | false
+  /** Whole-customer value (src/service/value.ts); false leaves it out. Default: default config. */
+  readonly value?: AnalyzeValueOptions | false
+}
+
+export interface AnalyzeValueOptions {
+  /** Parsed value configuration (cost rates, referrals, engagement, loyalty, tiers). */
+  readonly config?: ValueConfig
+  /** The configuration named a currency (else the orders' currency is used). */
+  readonly currencyExplicit?: boolean
+  /** Keep this run's tiers for the next run's grace period (default true). */
+  readonly persistTiers?: boolean
+  /** Receives the value run (per-customer reasons and referral trees, for `loyals customer`). */
+  readonly onValue?: (run: ValueRun) => void
 }
 
 export interface AnalysisFiles {
@@ -120,7 +136,7 @@ export async function computeAnalysis(
             topCustomers: opts.topCustomers ?? TOP_CUSTOMERS,
           }),
         )
-  return progress.step(ANALYZE_STEPS[4], async () => {
+  const summary = await progress.step<AnalysisSummary>(ANALYZE_STEPS[4], async () => {
     const d = engine.dialect
     await engine.exec(
       customerAnalysis(d, { summary: info.table, rfm: rfm.table, table: ANALYSIS_TABLE }),
@@ -192,6 +208,21 @@ export async function computeAnalysis(
       ...(predictions ? { predictions } : {}),
     }
   })
+  if (opts.value === false) return summary
+  const v = opts.value ?? {}
+  const run = await progress.step(ANALYZE_STEPS[5], () =>
+    buildValue(engine, ANALYSIS_TABLE, {
+      config: v.config ?? DEFAULT_VALUE_CONFIG,
+      asOf: info.asOf,
+      unitDays: UNIT_DAYS[unit],
+      predictionMargin: predictions ? predictions.margin.value : null,
+      dataCurrency: summary.currency,
+      ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
+      ...(v.persistTiers === false ? { persistTiers: false } : {}),
+    }),
+  )
+  v.onValue?.(run)
+  return { ...summary, value: run.summary }
 }
 
 /**
@@ -223,19 +254,19 @@ export async function writeAnalysisFiles(
     html: join(out, 'report.html'),
   }
   const select = customerAnalysisExport(engine.dialect, { table: ANALYSIS_TABLE }).sql
-  await progress.step(ANALYZE_STEPS[5], () =>
+  await progress.step(ANALYZE_STEPS[6], () =>
     atomically(files.csv, (tmp) =>
       engine.exec(
         `COPY (${select}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
       ),
     ),
   )
-  await progress.step(ANALYZE_STEPS[6], () =>
+  await progress.step(ANALYZE_STEPS[7], () =>
     atomically(files.parquet, (tmp) =>
       engine.exec(`COPY (${select}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION zstd)`),
     ),
   )
-  await progress.step(ANALYZE_STEPS[7], async () => {
+  await progress.step(ANALYZE_STEPS[8], async () => {
     await atomically(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
     await atomically(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
   })

@@ -1,0 +1,59 @@
+// Put the value results (numbers from `value_numbers`, words from `value_texts`, both keyed by idx)
+// onto the analysis table, naming codes in SQL so no per-customer strings are built in JS for them.
+import { LOYALTY_RULES, LOYALTY_TYPES } from '../../core/value/loyalty-type.ts'
+import type { Dialect, Query } from '../engine.ts'
+import { sqlIdent } from './customer-summary.ts'
+import { lit } from './import-stage.ts'
+
+const named = (names: readonly string[], col: string): string =>
+  `CASE CAST(${col} AS INTEGER) ${names.map((n, i) => `WHEN ${i} THEN ${lit(n)}`).join(' ')} END`
+
+/** NaN (unknown) as NULL; NaN = NaN holds in DuckDB and PostgreSQL alike. */
+export const nan = (col: string): string => `nullif(${col}, CAST('NaN' AS DOUBLE PRECISION))`
+
+/** Money columns of value_numbers, in the order they are appended to the analysis table. */
+export const VALUE_MONEY_COLUMNS = [
+  'gross_margin',
+  'ticket_cost',
+  'return_cost',
+  'shipping_cost',
+  'fee_cost',
+  'discount_cost',
+  'cost_to_serve',
+  'historical_profit',
+  'predicted_profit',
+  'referral_value',
+  'total_value',
+] as const
+
+/** CREATE OR REPLACE TEMP TABLE <analysis> AS the analysis plus every value column. */
+export function valueJoin(
+  _d: Dialect,
+  args: { analysis: string; tiers: readonly string[] },
+): Query {
+  const a = sqlIdent(args.analysis)
+  const money = VALUE_MONEY_COLUMNS.map((c) => `n.${c}`).join(', ')
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE ${a} AS
+SELECT a.*,
+  CAST(n.tickets AS INTEGER) AS tickets, n.ticket_minutes, CAST(n.returns AS INTEGER) AS returns,
+  CAST(${nan('n.nps')} AS INTEGER) AS nps,
+  CAST(n.referrals_direct AS INTEGER) AS referrals_direct,
+  CAST(n.referred_customers AS INTEGER) AS referred_customers,
+  ${nan('n.engagement_score')} AS engagement_score,
+  ${nan('n.engagement_percentile')} AS engagement_percentile,
+  ${money},
+  n.value_percentile,
+  ${named(LOYALTY_TYPES, 'n.loyalty_type')} AS loyalty_type,
+  ${named(LOYALTY_RULES, 'n.loyalty_rule')} AS loyalty_rule,
+  ${named(args.tiers, 'n.tier')} AS tier,
+  ${named(args.tiers, 'n.qualified_tier')} AS qualified_tier,
+  n.held_by_grace = 1 AS held_by_grace,
+  ${nan('n.grace_left')} AS grace_left,
+  t.reason_1, t.reason_2, t.reason_3
+FROM ${a} a
+JOIN value_nodes v ON v.customer_id = a.customer_id
+JOIN value_numbers n ON CAST(n.idx AS INTEGER) = v.idx
+LEFT JOIN value_texts t ON t.idx = v.idx`,
+  }
+}

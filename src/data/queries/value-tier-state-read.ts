@@ -1,0 +1,18 @@
+// The tier each customer held after the last analyze run, for the grace period. Tiers are stored
+// by name and read back as indices of the current tier list: a renamed or removed tier reads as
+// "no previous tier", which is the reset the grace rule needs when the tier list changes.
+import type { Dialect, Query } from '../engine.ts'
+import { lit } from './import-stage.ts'
+
+const tierCase = (names: readonly string[], col: string): string =>
+  `CASE ${col} ${names.map((n, i) => `WHEN ${lit(n)} THEN ${i}`).join(' ')} ELSE -1 END`
+
+/** Rows (idx, tier, below_since, runs_below) of analysed customers with a stored state. */
+export function readTierState(_d: Dialect, args: { tiers: readonly string[] }): Query {
+  return {
+    sql: `SELECT v.idx, ${tierCase(args.tiers, 't.tier')} AS tier,
+  CAST(t.below_since - DATE '1970-01-01' AS DOUBLE) AS below_since, t.runs_below
+FROM tier_state t JOIN value_nodes v ON v.customer_id = t.customer_id
+WHERE v.buyer`,
+  }
+}

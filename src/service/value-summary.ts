@@ -1,0 +1,133 @@
+// The `value` block of summary.json: whole-customer value (profit, cost to serve, referrals,
+// engagement, loyalty types, tiers). Types only, so the report can depend on them.
+import type { EngagementEventType } from '../core/value/config.ts'
+import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
+
+/** One customer in a referral tree, with what they add to the root's referral value. */
+export interface ReferralTreeNodeSummary {
+  readonly customerId: string
+  /** 1 = referred directly by the root. */
+  readonly level: number
+  /** Their own value: past profit + predicted profit. */
+  readonly ownValue: number
+  /** ownValue × decay^(level - 1). */
+  readonly contribution: number
+  readonly children: readonly ReferralTreeNodeSummary[]
+}
+
+export interface TopReferrer {
+  readonly customerId: string
+  readonly referralValue: number
+  readonly direct: number
+  /** Everyone they brought within maxDepth levels. */
+  readonly descendants: number
+  readonly children: readonly ReferralTreeNodeSummary[]
+  /** Descendants left out of `children` (the tree is cut at a node limit). */
+  readonly omitted: number
+}
+
+export interface LossCustomer {
+  readonly customerId: string
+  readonly pastProfit: number
+  readonly revenue: number
+  readonly grossMargin: number
+  readonly costToServe: number
+  readonly orders: number
+  readonly tickets: number
+  readonly ticketMinutes: number
+  readonly returns: number
+}
+
+export interface TierSummary {
+  readonly name: string
+  readonly customers: number
+  readonly share: number
+  readonly totalValue: number
+  /** Minimum total value of the tier in this run; null for the last tier (everyone else). */
+  readonly minValue: number | null
+  /** Customers kept in this tier by the grace period. */
+  readonly heldByGrace: number
+  readonly serviceLevel: {
+    readonly priority: number
+    readonly responseTargetMinutes: number
+    readonly dedicatedOwner: boolean
+  }
+  readonly perks: readonly string[]
+  readonly outreach: 'personal' | 'automated'
+}
+
+export interface ValueSummary {
+  /** Currency of the money figures (from the value configuration, else the data). */
+  readonly currency: string | null
+  /** 'model': predicted profit from the predictions; 'none': no predictions, predicted profit 0. */
+  readonly predictions: 'model' | 'none'
+  /** Rows in each value input table (0 = not imported). */
+  readonly inputs: {
+    readonly referrals: number
+    readonly engagementEvents: number
+    readonly tickets: number
+    readonly returns: number
+    readonly surveyResponses: number
+  }
+  readonly breakdown: {
+    readonly customers: number
+    readonly revenue: number
+    readonly grossMargin: number
+    readonly costs: {
+      readonly tickets: number
+      readonly returns: number
+      readonly shipping: number
+      readonly fees: number
+      readonly discounts: number
+    }
+    readonly costToServe: number
+    readonly pastProfit: number
+    readonly predictedProfit: number
+    readonly referralValue: number
+    /** pastProfit + predictedProfit + referralValue. */
+    readonly totalValue: number
+  }
+  readonly unprofitable: {
+    readonly customers: number
+    /** Sum of their (negative) past profit. */
+    readonly loss: number
+    /** The worst first, at most 20. */
+    readonly worst: readonly LossCustomer[]
+  }
+  /** Past profit held by the top 20 % of customers by past profit; share > 1 is possible. */
+  readonly profitConcentration: {
+    readonly percent: number
+    readonly customers: number
+    readonly topProfit: number
+    readonly totalProfit: number
+    readonly share: number | null
+  }
+  readonly referrals: {
+    readonly decay: number
+    readonly maxDepth: number
+    readonly referrers: number
+    readonly referred: number
+    readonly duplicates: number
+    readonly selfReferrals: number
+    readonly cyclesBroken: number
+    readonly top: readonly TopReferrer[]
+  }
+  readonly engagement: {
+    readonly halfLifeDays: number
+    readonly customersEngaged: number
+    readonly events: Readonly<Record<EngagementEventType, number>>
+  }
+  readonly tiers: {
+    readonly basis: 'rank' | 'threshold'
+    readonly grace: { readonly unit: 'days' | 'runs'; readonly length: number }
+    readonly levels: readonly TierSummary[]
+  }
+  readonly loyalty: {
+    readonly types: readonly {
+      readonly type: LoyaltyType
+      readonly customers: number
+      readonly totalValue: number
+    }[]
+    readonly rules: Readonly<Partial<Record<LoyaltyRule, number>>>
+  }
+}

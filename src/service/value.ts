@@ -1,0 +1,666 @@
+// The value step of `analyze`: per-customer aggregates come from the engine as typed columns, the
+// pure core (src/core/value) turns them into profit, referral value, engagement, loyalty types,
+// tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
+// analysis table. Only the summary's few hundred figures become JS objects.
+import {
+  ENGAGEMENT_EVENT_TYPES,
+  type EngagementEventType,
+  type ValueConfig,
+} from '../core/value/config.ts'
+import {
+  type EngagementResult,
+  engagementScores,
+  percentileRank,
+} from '../core/value/engagement.ts'
+import {
+  classifyLoyaltyBatch,
+  LOYALTY_RULES,
+  LOYALTY_TYPES,
+  type LoyaltyRule,
+} from '../core/value/loyalty-type.ts'
+import {
+  computeProfit,
+  lossCustomers,
+  type ProfitResult,
+  profitConcentration,
+  totalValue,
+} from '../core/value/profit.ts'
+import { buildReasons, type Reason, type ReasonFacts } from '../core/value/reasons.ts'
+import {
+  computeReferralValue,
+  type ReferralResult,
+  type ReferralTree,
+  type ReferralTreeNode,
+  referralTrees,
+} from '../core/value/referrals.ts'
+import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
+import type { Engine } from '../data/engine.ts'
+import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
+import { valueEngagementEvents } from '../data/queries/value-engagement-events.ts'
+import { VALUE_FACT_COLUMNS, valueFacts } from '../data/queries/value-facts.ts'
+import { valueIds } from '../data/queries/value-ids.ts'
+import { valueInputCounts } from '../data/queries/value-input-counts.ts'
+import { valueJoin } from '../data/queries/value-join.ts'
+import { valueNodes } from '../data/queries/value-nodes.ts'
+import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
+import { valueSegments } from '../data/queries/value-segments.ts'
+import { readTierState } from '../data/queries/value-tier-state-read.ts'
+import { writeTierState } from '../data/queries/value-tier-state-write.ts'
+import { writeTextTable } from '../data/text-columns.ts'
+import type {
+  LossCustomer,
+  ReferralTreeNodeSummary,
+  TopReferrer,
+  ValueSummary,
+} from './value-summary.ts'
+
+export interface ValueOptions {
+  readonly config: ValueConfig
+  /** Calibration end (YYYY-MM-DD): the as-of date of the analysis. */
+  readonly asOf: string
+  /** Days per unit of the summary's t_x (7 for weeks). */
+  readonly unitDays: number
+  /**
+   * The margin the predictions used (predicted_value = discounted purchases × spend × margin), to
+   * turn predicted value back into predicted revenue; null when the analysis has no predictions.
+   */
+  readonly predictionMargin: number | null
+  /** Currency of the orders when they name exactly one; used unless `currencyExplicit`. */
+  readonly dataCurrency?: string | null
+  /** The configuration file named a currency: it wins over the data's. */
+  readonly currencyExplicit?: boolean
+  /** Store this run's tiers in `tier_state` for the next run's grace period (default true). */
+  readonly persistTiers?: boolean
+  /** Referrers listed with their trees in the summary (default 10). */
+  readonly topReferrers?: number
+  /** Nodes per tree in the summary (default 50). */
+  readonly treeNodes?: number
+  /** Customers served at a loss listed in the summary (default 20). */
+  readonly lossList?: number
+}
+
+/** The value step's results: the summary block plus per-customer lookups for `loyals customer`. */
+export interface ValueRun {
+  readonly summary: ValueSummary
+  /** Reasons of one customer (analysis customers only), top `limit` by money impact. */
+  reasonsOf(customerId: string, limit?: number): Promise<Reason[] | null>
+  /** The referral tree below one customer (null when they referred nobody). */
+  treeOf(customerId: string, maxNodes?: number): Promise<TopReferrer | null>
+  /** Who referred this customer (the referral that counted), if anyone. */
+  referrerOf(customerId: string): Promise<string | null>
+}
+
+type Facts = Record<(typeof VALUE_FACT_COLUMNS)[number], Float64Array>
+
+const DAY_MS = 86_400_000
+const dayNumber = (d: string): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS
+const num = (v: number): number => (Number.isFinite(v) ? v : 0)
+
+async function ids(engine: Engine, idx: readonly number[]): Promise<Map<number, string>> {
+  if (idx.length === 0) return new Map()
+  const rows = await engine.query<{ idx: number; customer_id: string }>(
+    valueIds(engine.dialect, { idx }),
+  )
+  return new Map(rows.map((r) => [Number(r.idx), r.customer_id]))
+}
+
+async function idxOf(engine: Engine, customerId: string): Promise<number | null> {
+  const [row] = await engine.query<{ idx: number }>({
+    sql: 'SELECT idx FROM value_nodes WHERE customer_id = $1',
+    params: [customerId],
+  })
+  return row ? Number(row.idx) : null
+}
+
+function treeIds(t: ReferralTree, names: Map<number, string>): TopReferrer {
+  const node = (n: ReferralTreeNode): ReferralTreeNodeSummary => ({
+    customerId: names.get(n.customer) ?? String(n.customer),
+    level: n.level,
+    ownValue: n.ownValue,
+    contribution: n.contribution,
+    children: n.children.map(node),
+  })
+  return {
+    customerId: names.get(t.customer) ?? String(t.customer),
+    referralValue: t.referralValue,
+    direct: t.directCount,
+    descendants: t.descendants,
+    children: t.children.map(node),
+    omitted: t.omitted,
+  }
+}
+
+function treeMembers(t: ReferralTree): number[] {
+  const out = [t.customer]
+  const stack = [...t.children]
+  while (stack.length > 0) {
+    const n = stack.pop() as ReferralTreeNode
+    out.push(n.customer)
+    stack.push(...n.children)
+  }
+  return out
+}
+
+/**
+ * Value every analysed customer and add the value columns to `analysis` (see docs/value.md):
+ * cost to serve and past/predicted profit (`computeProfit`), referral value with decay
+ * (`computeReferralValue`), engagement percentile (`engagementScores`), total value, loyalty type
+ * (`classifyLoyaltyBatch`), tier with grace (`assignTiers`, state kept in `tier_state`) and the top
+ * three reasons (`buildReasons`).
+ *
+ * Without predictions predicted profit is 0 (total value = past profit + referral value) and the
+ * lapsed rule uses the overdue test instead of P(alive). Inputs that were never imported are
+ * unknown, not zero: without engagement events nobody is "disengaged".
+ * @example const run = await buildValue(engine, 'customer_analysis', { config, asOf, unitDays: 7,
+ *   predictionMargin: null }); run.summary.breakdown.totalValue
+ * @throws DataError from the core on inconsistent inputs; QueryError when a query fails.
+ */
+export async function buildValue(
+  engine: Engine,
+  analysis: string,
+  opts: ValueOptions,
+): Promise<ValueRun> {
+  const d = engine.dialect
+  const cfg = opts.config
+  const levels = cfg.tiers.levels
+  const tierNames = levels.map((l) => l.name)
+  await engine.exec(valueNodes(d, { analysis, asOf: opts.asOf }))
+  const [counts] = await engine.query<Record<string, number>>(valueInputCounts(d))
+  const inputs = {
+    referrals: Number(counts?.referrals ?? 0),
+    engagementEvents: Number(counts?.engagement_events ?? 0),
+    tickets: Number(counts?.tickets ?? 0),
+    returns: Number(counts?.returns ?? 0),
+    surveyResponses: Number(counts?.survey_responses ?? 0),
+  }
+  const cols = await readNumericColumns(
+    engine,
+    valueFacts(d, { analysis, asOf: opts.asOf, predictionMargin: opts.predictionMargin }).sql,
+    VALUE_FACT_COLUMNS.length,
+  )
+  const f = Object.fromEntries(VALUE_FACT_COLUMNS.map((c, i) => [c, cols[i]])) as Facts
+  const n = f.idx.length
+  const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
+  const nodes = Number(nodeCount?.n ?? n)
+  const segments = (await engine.query<{ name: string }>(valueSegments(d, { analysis }))).map(
+    (r) => r.name,
+  )
+
+  // profit
+  const hasPrediction = opts.predictionMargin !== null
+  const profit = computeProfit(
+    {
+      revenue: f.revenue,
+      margin: f.margin,
+      orders: f.orders,
+      ticketMinutes: f.ticket_minutes,
+      returns: f.returns,
+      returnAmount: f.return_amount,
+      discount: f.discount,
+    },
+    cfg.costs,
+    hasPrediction
+      ? { revenue: f.predicted_revenue.map(num), orders: f.expected_purchases.map(num) }
+      : undefined,
+  )
+
+  // referrals: every node's own value flows up; nodes beyond the buyers are worth 0 themselves
+  const own = new Float64Array(nodes)
+  for (let i = 0; i < n; i++) {
+    own[i] = (profit.historicalProfit[i] as number) + (profit.predictedProfit[i] as number)
+  }
+  const [referrer, referred, day] = await readNumericColumns(
+    engine,
+    valueReferralEdges(d, { asOf: opts.asOf }).sql,
+    3,
+  )
+  const referral = computeReferralValue(
+    nodes,
+    {
+      referrer: Int32Array.from(referrer as Float64Array),
+      referred: Int32Array.from(referred as Float64Array),
+      day: day as Float64Array,
+    },
+    own,
+    cfg.referrals,
+  )
+  const referralValue = referral.value.slice(0, n)
+  const value = totalValue(profit.historicalProfit, profit.predictedProfit, referralValue)
+  const valuePercentile = percentileRank(value.total)
+
+  // engagement
+  const engagement = await scoreEngagement(engine, n, opts.asOf, cfg, inputs.engagementEvents)
+  const reviewCode = ENGAGEMENT_EVENT_TYPES.indexOf('review')
+  const reviews = new Int32Array(n)
+  if (engagement) {
+    for (let i = 0; i < n; i++) {
+      reviews[i] = engagement.countsByType[i * engagement.types + reviewCode] as number
+    }
+  }
+
+  // loyalty types
+  const usualGap = new Float64Array(n)
+  const priceShare = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const x = f.x[i] as number
+    usualGap[i] = x > 0 ? ((f.t_x[i] as number) * opts.unitDays) / x : Number.NaN
+    const rows = f.order_rows[i] as number
+    priceShare[i] = rows > 0 ? (f.discounted_orders[i] as number) / rows : Number.NaN
+  }
+  const loyalty = classifyLoyaltyBatch(
+    {
+      valuePercentile,
+      repeatCount: f.x,
+      referrals: referral.directCount.subarray(0, n),
+      reviews,
+      ...(engagement ? { engagementPercentile: engagement.percentile } : {}),
+      nps: f.nps,
+      priceDrivenShare: priceShare,
+      ...(hasPrediction ? { pAlive: f.p_alive } : {}),
+      daysSinceLast: f.days_since_last,
+      usualGapDays: usualGap,
+    },
+    cfg.loyalty,
+  )
+
+  // tiers with the previous run's state
+  const [sIdx, sTier, sBelow, sRuns] = await readNumericColumns(
+    engine,
+    readTierState(d, { tiers: tierNames }).sql,
+    4,
+  )
+  const prevTier = new Int8Array(n).fill(-1)
+  const prevBelow = new Float64Array(n).fill(Number.NaN)
+  const prevRuns = new Int32Array(n)
+  const stateRows = sIdx?.length ?? 0
+  for (let k = 0; k < stateRows; k++) {
+    const i = (sIdx as Float64Array)[k] as number
+    prevTier[i] = (sTier as Float64Array)[k] as number
+    prevBelow[i] = (sBelow as Float64Array)[k] as number
+    prevRuns[i] = num((sRuns as Float64Array)[k] as number)
+  }
+  const asOfDay = dayNumber(opts.asOf)
+  const tiers = assignTiers(value.total, cfg.tiers, {
+    ...(stateRows > 0
+      ? { previous: { tier: prevTier, belowSinceDay: prevBelow, runsBelow: prevRuns } }
+      : {}),
+    asOfDay,
+  })
+  if (opts.persistTiers !== false) {
+    await writeNumericTable(engine, 'value_tier_new', {
+      idx: f.idx,
+      tier: Float64Array.from(tiers.state.tier),
+      below_since: tiers.state.belowSinceDay,
+      runs_below: Float64Array.from(tiers.state.runsBelow),
+    })
+    await engine.transaction((tx) =>
+      tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
+    )
+  }
+
+  // reasons
+  const currencyCode =
+    opts.currencyExplicit || !opts.dataCurrency ? cfg.currency.code : opts.dataCurrency
+  const currency = { ...cfg.currency, code: currencyCode }
+  const cumulativeTop: number[] = []
+  let cum = 0
+  for (const l of levels) {
+    cum += l.share ?? 0
+    cumulativeTop.push(Math.round(cum * 1000) / 10)
+  }
+  const descendants = (i: number): number => {
+    let s = 0
+    for (let l = 0; l < referral.maxDepth; l++) {
+      s += referral.countsByLevel[i * referral.maxDepth + l] as number
+    }
+    return s
+  }
+  const factsOf = (i: number): ReasonFacts => {
+    const t = tiers.tier[i] as number
+    const x = f.x[i] as number
+    const direct = referral.directCount[i] as number
+    const nps = f.nps[i] as number
+    const pAlive = f.p_alive[i] as number
+    const share = priceShare[i] as number
+    const seg = segments[f.segment[i] as number]
+    return {
+      tier: {
+        name: tierNames[t] as string,
+        basis: cfg.tiers.basis,
+        totalValue: value.total[i] as number,
+        ...(cfg.tiers.basis === 'rank' && t < levels.length - 1
+          ? { topPercent: cumulativeTop[t] as number }
+          : {}),
+        boundary: tiers.boundaries[t] as number,
+        heldByGrace: tiers.heldByGrace[i] === 1,
+        graceLeft: tiers.graceLeft[i] as number,
+        graceUnit: cfg.tiers.grace.unit,
+      },
+      ...(seg
+        ? {
+            segment: {
+              name: seg,
+              daysSinceLast: f.days_since_last[i] as number,
+              orders: f.orders[i] as number,
+              revenue: f.revenue[i] as number,
+            },
+          }
+        : {}),
+      loyalty: {
+        type: LOYALTY_TYPES[loyalty.type[i] as number] as (typeof LOYALTY_TYPES)[number],
+        rule: LOYALTY_RULES[loyalty.rule[i] as number] as LoyaltyRule,
+      },
+      ...(direct > 0
+        ? {
+            referrals: {
+              direct,
+              directValue: referral.directValue[i] as number,
+              indirect: descendants(i) - direct,
+              value: referral.value[i] as number,
+            },
+          }
+        : {}),
+      profit: {
+        past: profit.historicalProfit[i] as number,
+        ...(hasPrediction ? { predicted: profit.predictedProfit[i] as number } : {}),
+        orders: f.orders[i] as number,
+        tickets: f.tickets[i] as number,
+        ticketMinutes: f.ticket_minutes[i] as number,
+        ticketCost: profit.ticketCost[i] as number,
+        returns: f.returns[i] as number,
+        returnCost: profit.returnCost[i] as number,
+        otherCost:
+          (profit.shippingCost[i] as number) +
+          (profit.feeCost[i] as number) +
+          (profit.discountCost[i] as number),
+      },
+      cadence: {
+        orders: x + 1,
+        usualGapDays: usualGap[i] as number,
+        tenureDays: f.tenure_days[i] as number,
+        daysSinceLast: f.days_since_last[i] as number,
+      },
+      ...(engagement
+        ? {
+            engagement: {
+              percentile: engagement.percentile[i] as number,
+              reviews: reviews[i] as number,
+            },
+          }
+        : {}),
+      ...(Number.isFinite(nps) ? { nps } : {}),
+      ...(Number.isFinite(pAlive) ? { pAlive } : {}),
+      ...(Number.isFinite(share) ? { priceDrivenShare: share } : {}),
+      valuePercentile: valuePercentile[i] as number,
+    }
+  }
+  const reasonOpts = { currency, promoterMin: cfg.loyalty.nps.promoterMin }
+  const r1: (string | null)[] = new Array(n)
+  const r2: (string | null)[] = new Array(n)
+  const r3: (string | null)[] = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const rs = buildReasons(factsOf(i), { ...reasonOpts, limit: 3 })
+    r1[i] = rs[0]?.text ?? null
+    r2[i] = rs[1]?.text ?? null
+    r3[i] = rs[2]?.text ?? null
+  }
+
+  // results back to the engine
+  await writeNumericTable(engine, 'value_numbers', {
+    idx: f.idx,
+    tickets: f.tickets,
+    ticket_minutes: f.ticket_minutes,
+    returns: f.returns,
+    nps: f.nps,
+    referrals_direct: Float64Array.from(referral.directCount.subarray(0, n)),
+    referred_customers: Float64Array.from({ length: n }, (_, i) => descendants(i)),
+    engagement_score: engagement ? engagement.score : new Float64Array(n).fill(Number.NaN),
+    engagement_percentile: engagement
+      ? engagement.percentile
+      : new Float64Array(n).fill(Number.NaN),
+    gross_margin: profit.grossMargin,
+    ticket_cost: profit.ticketCost,
+    return_cost: profit.returnCost,
+    shipping_cost: profit.shippingCost,
+    fee_cost: profit.feeCost,
+    discount_cost: profit.discountCost,
+    cost_to_serve: profit.costToServe,
+    historical_profit: profit.historicalProfit,
+    predicted_profit: profit.predictedProfit,
+    referral_value: referralValue,
+    total_value: value.total,
+    value_percentile: valuePercentile,
+    loyalty_type: Float64Array.from(loyalty.type),
+    loyalty_rule: Float64Array.from(loyalty.rule),
+    tier: Float64Array.from(tiers.tier),
+    qualified_tier: Float64Array.from(tiers.qualifiedTier),
+    held_by_grace: Float64Array.from(tiers.heldByGrace),
+    grace_left: tiers.graceLeft,
+  })
+  await writeTextTable(engine, 'value_texts', Int32Array.from(f.idx), {
+    reason_1: r1,
+    reason_2: r2,
+    reason_3: r3,
+  })
+  await engine.exec(valueJoin(d, { analysis, tiers: tierNames }))
+
+  const summary = await summarize(engine, {
+    opts,
+    inputs,
+    currency: currencyCode,
+    f,
+    profit,
+    referral,
+    own,
+    total: value.total,
+    engagement,
+    loyalty,
+    tiers,
+  })
+
+  return {
+    summary,
+    async reasonsOf(customerId, limit = 5) {
+      const i = await idxOf(engine, customerId)
+      if (i === null || i >= n) return null
+      return buildReasons(factsOf(i), { ...reasonOpts, limit })
+    },
+    async treeOf(customerId, maxNodes = 200) {
+      const i = await idxOf(engine, customerId)
+      if (i === null || (referral.directCount[i] as number) === 0) return null
+      // referralTrees picks the top referrers: let this customer be the only one
+      const only = new Int32Array(nodes)
+      only[i] = referral.directCount[i] as number
+      const [t] = referralTrees({ ...referral, directCount: only }, own, 1, maxNodes)
+      if (!t) return null
+      return treeIds(t, await ids(engine, treeMembers(t)))
+    },
+    async referrerOf(customerId) {
+      const i = await idxOf(engine, customerId)
+      if (i === null) return null
+      const p = referral.parent[i] as number
+      return p < 0 ? null : ((await ids(engine, [p])).get(p) ?? null)
+    },
+  }
+}
+
+async function scoreEngagement(
+  engine: Engine,
+  n: number,
+  asOf: string,
+  cfg: ValueConfig,
+  events: number,
+): Promise<EngagementResult | null> {
+  if (events === 0) return null
+  const [c, t, age] = await readNumericColumns(
+    engine,
+    valueEngagementEvents(engine.dialect, { asOf }).sql,
+    3,
+  )
+  return engagementScores(
+    n,
+    {
+      customer: Int32Array.from(c as Float64Array),
+      type: Uint8Array.from(t as Float64Array),
+      ageDays: age as Float64Array,
+    },
+    cfg.engagement,
+  )
+}
+
+interface SummaryInputs {
+  readonly opts: ValueOptions
+  readonly inputs: ValueSummary['inputs']
+  readonly currency: string | null
+  readonly f: Facts
+  readonly profit: ProfitResult
+  readonly referral: ReferralResult
+  readonly own: Float64Array
+  readonly total: Float64Array
+  readonly engagement: EngagementResult | null
+  readonly loyalty: ReturnType<typeof classifyLoyaltyBatch>
+  readonly tiers: TierAssignment
+}
+
+const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
+  let s = 0
+  for (let i = from; i < to; i++) s += a[i] as number
+  return s
+}
+
+async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary> {
+  const { opts, f, profit, referral, total, tiers, loyalty } = s
+  const cfg = opts.config
+  const n = f.idx.length
+  const levels = cfg.tiers.levels
+
+  const losses = Array.from(lossCustomers(profit.historicalProfit).subarray(0, opts.lossList ?? 20))
+  const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50)
+  const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers)])
+  const conc = profitConcentration(profit.historicalProfit, 20)
+
+  const tierValue = new Float64Array(levels.length)
+  const tierHeld = new Int32Array(levels.length)
+  const typeValue = new Float64Array(LOYALTY_TYPES.length)
+  const ruleCounts = new Int32Array(LOYALTY_RULES.length)
+  for (let i = 0; i < n; i++) {
+    const t = tiers.tier[i] as number
+    tierValue[t] = (tierValue[t] as number) + (total[i] as number)
+    tierHeld[t] = (tierHeld[t] as number) + (tiers.heldByGrace[i] as number)
+    const ty = loyalty.type[i] as number
+    typeValue[ty] = (typeValue[ty] as number) + (total[i] as number)
+    const r = loyalty.rule[i] as number
+    ruleCounts[r] = (ruleCounts[r] as number) + 1
+  }
+  const rules: Partial<Record<LoyaltyRule, number>> = {}
+  LOYALTY_RULES.forEach((r, k) => {
+    if ((ruleCounts[k] as number) > 0) rules[r] = ruleCounts[k] as number
+  })
+
+  let referrers = 0
+  let referred = 0
+  for (let i = 0; i < referral.parent.length; i++) {
+    if ((referral.directCount[i] as number) > 0) referrers++
+    if ((referral.parent[i] as number) >= 0) referred++
+  }
+  const e = s.engagement
+  const events = Object.fromEntries(ENGAGEMENT_EVENT_TYPES.map((t) => [t, 0])) as Record<
+    EngagementEventType,
+    number
+  >
+  let engaged = 0
+  if (e) {
+    for (let i = 0; i < n; i++) {
+      if ((e.score[i] as number) > 0) engaged++
+      for (let k = 0; k < e.types; k++) {
+        const t = ENGAGEMENT_EVENT_TYPES[k] as EngagementEventType
+        events[t] += e.countsByType[i * e.types + k] as number
+      }
+    }
+  }
+
+  const lossRows: LossCustomer[] = losses.map((i) => ({
+    customerId: names.get(i) ?? String(i),
+    pastProfit: profit.historicalProfit[i] as number,
+    revenue: f.revenue[i] as number,
+    grossMargin: profit.grossMargin[i] as number,
+    costToServe: profit.costToServe[i] as number,
+    orders: f.orders[i] as number,
+    tickets: f.tickets[i] as number,
+    ticketMinutes: f.ticket_minutes[i] as number,
+    returns: f.returns[i] as number,
+  }))
+  const pastProfit = sum(profit.historicalProfit)
+  const predictedProfit = sum(profit.predictedProfit)
+  const referralValue = sum(referral.value, 0, n)
+  return {
+    currency: s.currency,
+    predictions: opts.predictionMargin === null ? 'none' : 'model',
+    inputs: s.inputs,
+    breakdown: {
+      customers: n,
+      revenue: sum(f.revenue),
+      grossMargin: sum(profit.grossMargin),
+      costs: {
+        tickets: sum(profit.ticketCost),
+        returns: sum(profit.returnCost),
+        shipping: sum(profit.shippingCost),
+        fees: sum(profit.feeCost),
+        discounts: sum(profit.discountCost),
+      },
+      costToServe: sum(profit.costToServe),
+      pastProfit,
+      predictedProfit,
+      referralValue,
+      totalValue: pastProfit + predictedProfit + referralValue,
+    },
+    unprofitable: { customers: conc.lossCustomers, loss: conc.lossTotal, worst: lossRows },
+    profitConcentration: {
+      percent: conc.percent,
+      customers: conc.customers,
+      topProfit: conc.topProfit,
+      totalProfit: conc.totalProfit,
+      share: conc.share,
+    },
+    referrals: {
+      decay: referral.decay,
+      maxDepth: referral.maxDepth,
+      referrers,
+      referred,
+      duplicates: referral.duplicates,
+      selfReferrals: referral.selfReferrals,
+      cyclesBroken: referral.cyclesBroken,
+      top: trees.map((t) => treeIds(t, names)),
+    },
+    engagement: {
+      halfLifeDays: cfg.engagement.halfLifeDays,
+      customersEngaged: engaged,
+      events,
+    },
+    tiers: {
+      basis: cfg.tiers.basis,
+      grace: { unit: cfg.tiers.grace.unit, length: cfg.tiers.grace.length },
+      levels: levels.map((l, t) => ({
+        name: l.name,
+        customers: tiers.counts[t] as number,
+        share: n > 0 ? (tiers.counts[t] as number) / n : 0,
+        totalValue: tierValue[t] as number,
+        minValue: Number.isFinite(tiers.boundaries[t] as number)
+          ? (tiers.boundaries[t] as number)
+          : null,
+        heldByGrace: tierHeld[t] as number,
+        serviceLevel: l.serviceLevel,
+        perks: l.perks,
+        outreach: l.outreach,
+      })),
+    },
+    loyalty: {
+      types: LOYALTY_TYPES.map((type, k) => ({
+        type,
+        customers: loyalty.counts[k] as number,
+        totalValue: typeValue[k] as number,
+      })),
+      rules,
+    },
+  }
+}
