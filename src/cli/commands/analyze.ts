@@ -9,6 +9,7 @@ import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import {
   ANALYZE_STEPS,
   type AnalysisFiles,
+  type AnalyzeValueOptions,
   analyze,
   DEFAULT_OUT_DIR,
 } from '../../service/analyze.ts'
@@ -17,6 +18,7 @@ import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
+import { loadValueConfig } from '../../service/value-config.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
@@ -35,6 +37,7 @@ interface AnalyzeCliOptions {
   discountRate?: string
   margin?: string
   predictions?: boolean
+  config?: string
 }
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
@@ -55,6 +58,8 @@ export interface RunAnalysisArgs {
   readonly map?: Record<string, string>
   /** Prediction options; false leaves predictions out. */
   readonly predictions?: PredictOptions | false
+  /** Value options (configuration file); false leaves the value step out. */
+  readonly value?: AnalyzeValueOptions | false
 }
 
 /** Open, analyze, write and print: shared by `analyze` and `demo`. */
@@ -77,6 +82,7 @@ export async function runAnalysis(
         unit: args.unit ?? 'week',
         ...(args.rules ? { rules: args.rules } : {}),
         ...(args.predictions !== undefined ? { predictions: args.predictions } : {}),
+        ...(args.value !== undefined ? { value: args.value } : {}),
         progress,
       })
       progress.stop()
@@ -148,6 +154,23 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     )
     lines.push(p.reason)
   }
+  const v = s.value
+  if (v) {
+    const vc = v.currency
+    const b = v.breakdown
+    const held = v.profitConcentration.share
+    lines.push('')
+    lines.push(
+      `Total value ${formatMoney(b.totalValue, vc)} = past profit ${formatMoney(b.pastProfit, vc)} + ` +
+        `predicted profit ${formatMoney(b.predictedProfit, vc)} + referrals ${formatMoney(b.referralValue, vc)}.`,
+    )
+    lines.push(
+      `${formatInt(v.unprofitable.customers)} customers are served at a loss (${formatMoney(v.unprofitable.loss, vc)}); ` +
+        `the top 20% by profit hold ${formatPct(held)} of it. Tiers: ` +
+        v.tiers.levels.map((l) => `${l.name} ${formatInt(l.customers)}`).join(', ') +
+        '.',
+    )
+  }
   lines.push('')
   lines.push(`Report:  ${files.html}`)
   lines.push(`Files:   ${files.csv}, customers.parquet, summary.json (in ${files.dir})`)
@@ -173,7 +196,8 @@ export function registerAnalyze(program: Command): void {
       .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
       .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
       .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
-      .option('--no-predictions', 'skip the purchase and value predictions'),
+      .option('--no-predictions', 'skip the purchase and value predictions')
+      .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
@@ -182,6 +206,7 @@ export function registerAnalyze(program: Command): void {
     const map = opts.map ? parseMap(opts.map) : undefined
     const tz = opts.tz ?? env().LOYALS_TZ
     const predictions = opts.predictions === false ? false : predictOptions(opts)
+    const value = opts.config ? await loadValueConfig(opts.config) : undefined
     await runAnalysis({
       input: input ?? resolveDb(opts),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -193,6 +218,7 @@ export function registerAnalyze(program: Command): void {
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(map && Object.keys(map).length > 0 ? { map } : {}),
       predictions,
+      ...(value ? { value } : {}),
     })
   })
 }

@@ -1,0 +1,68 @@
+// Reading the value configuration file (`--config loyals.value.json`) and turning the generator's
+// costs.json into one, so the demo company is valued with the cost rates it was generated with.
+import { readFile } from 'node:fs/promises'
+import { parseValueConfig, type ValueConfig, type ValueConfigInput } from '../core/value/config.ts'
+import { UsageError } from '../errors.ts'
+
+export interface LoadedValueConfig {
+  readonly config: ValueConfig
+  /** The file named a currency code (it then wins over the orders' currency). */
+  readonly currencyExplicit: boolean
+}
+
+/**
+ * Read and validate a value configuration file (JSON; every key optional, docs/value.md).
+ * @example const { config } = await loadValueConfig('loyals.value.json')
+ * @throws UsageError naming the file: missing, not JSON, or every `path: reason` problem.
+ */
+export async function loadValueConfig(file: string): Promise<LoadedValueConfig> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    throw new UsageError(`cannot read the value configuration ${file}: ${(e as Error).message}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`)
+  }
+  try {
+    const config = parseValueConfig(json)
+    const code = (json as { currency?: { code?: unknown } } | null)?.currency?.code
+    return { config, currencyExplicit: code !== undefined }
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`, e.details)
+    throw e
+  }
+}
+
+/** The generator's costs.json (docs/generator.md). */
+export interface GeneratorCosts {
+  readonly currency?: string
+  readonly ticket_minute?: number
+  readonly per_return?: number
+  readonly shipping_per_order?: number
+  readonly payment_fee_rate?: number
+  readonly payment_fee_fixed?: number
+  readonly discounts_are_cost?: boolean
+}
+
+/**
+ * A value configuration input from the generator's cost rates; other keys keep their defaults.
+ * @example valueConfigFromCosts({ ticket_minute: 0.8 }).costs // { perTicketMinute: 0.8 }
+ */
+export function valueConfigFromCosts(c: GeneratorCosts): ValueConfigInput {
+  return {
+    ...(c.currency ? { currency: { code: c.currency } } : {}),
+    costs: {
+      ...(c.ticket_minute !== undefined ? { perTicketMinute: c.ticket_minute } : {}),
+      ...(c.per_return !== undefined ? { perReturn: c.per_return } : {}),
+      ...(c.shipping_per_order !== undefined ? { shippingPerOrder: c.shipping_per_order } : {}),
+      ...(c.payment_fee_rate !== undefined ? { paymentFeeRate: c.payment_fee_rate } : {}),
+      ...(c.payment_fee_fixed !== undefined ? { paymentFeeFixed: c.payment_fee_fixed } : {}),
+      ...(c.discounts_are_cost !== undefined ? { discountAsCost: c.discounts_are_cost } : {}),
+    },
+  }
+}
