@@ -43,7 +43,10 @@ describe('auth matrix', () => {
           expect([401, 403]).not.toContain(res.status)
         } else {
           expect(res.status).toBe(403)
-          expect(res.json.error).toMatchObject({ code: 'forbidden', details: { role, permission: r.permission } })
+          expect(res.json.error).toMatchObject({
+            code: 'forbidden',
+            details: { role, permission: r.permission },
+          })
         }
       })
     }

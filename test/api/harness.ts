@@ -24,7 +24,11 @@ export interface Harness {
   readonly keys: Record<Role, string>
   /** Clock the store sees (ms); tests move it. */
   clock: { now: number }
-  call(method: string, path: string, opts?: { role?: Role | null; body?: unknown; raw?: string; token?: string }): Promise<{ status: number; json: any; text: string }>
+  call(
+    method: string,
+    path: string,
+    opts?: { role?: Role | null; body?: unknown; raw?: string; token?: string },
+  ): Promise<{ status: number; json: any; text: string }>
   close(): Promise<void>
 }
 
@@ -63,7 +67,11 @@ export async function harness(
       if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`
       else if (role !== null) headers.authorization = `Bearer ${keys[role]}`
       const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body))
-      const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) })
+      const res = await app.request(path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      })
       const text = await res.text()
       let json: unknown = null
       try {
@@ -85,13 +93,23 @@ export async function harness(
 
 let seq = 0
 /** A Segment "Order Completed" call. */
-export function orderEvent(customer: string, orderId: string, total: number, at: string, messageId = `m-${orderId}-${seq++}`) {
+export function orderEvent(
+  customer: string,
+  orderId: string,
+  total: number,
+  at: string,
+  messageId = `m-${orderId}-${seq++}`,
+) {
   return {
     type: 'track',
     messageId,
     userId: customer,
     event: 'Order Completed',
     timestamp: at,
-    properties: { order_id: orderId, total, products: [{ product_id: 'p1', name: 'Tea', price: total, quantity: 1 }] },
+    properties: {
+      order_id: orderId,
+      total,
+      products: [{ product_id: 'p1', name: 'Tea', price: total, quantity: 1 }],
+    },
   }
 }

@@ -18,8 +18,10 @@ export function eraseCustomer(
       params: p,
     },
     {
-      sql: 'UPDATE actions_log SET customer_id = $2, payload = NULL WHERE customer_id = $1',
-      params: p,
+      // the playbook idempotency key embeds the (URI-encoded) id: replace that part too
+      sql: `UPDATE actions_log SET customer_id = $2, payload = NULL,
+  action_key = replace(action_key, $3, $4) WHERE customer_id = $1`,
+      params: [customerId, pseudonym, `:${encodeURIComponent(customerId)}:`, `:${pseudonym}:`],
     },
     {
       sql: `UPDATE tasks SET status = 'cancelled', cancelled_at = CAST($2 AS TIMESTAMP),

@@ -308,7 +308,7 @@ export async function ingestGroup(
     if (applied.length === 0) return fresh
     // The same order under a new messageId (a client that regenerates ids) is applied once too.
     const markerOf = (e: IngestEvent): string | null =>
-      e.order ? `order:${e.order.orderId}` : e.refund ? `refund:${e.eventId}` : null
+      e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
     const markers = applied.map(markerOf).filter((m): m is string => m !== null)
     const newMarkers = new Set<string>()
     if (markers.length > 0) {

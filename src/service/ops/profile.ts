@@ -21,8 +21,8 @@ export const HORIZON_UNITS = 52
 export interface ScoringModel {
   /** BG/NBD parameters in weekly units; null when the data could not support a fit. */
   readonly bgnbd: BgParams | null
-  /** Minimum total value of each tier, best first (the last is -Infinity, sent as null). */
-  readonly boundaries: readonly (number | null)[]
+  /** Minimum total value of each tier, best first; ±Infinity as the strings JSON cannot hold. */
+  readonly boundaries: readonly (number | 'Infinity' | '-Infinity')[]
   /** Sorted ascending: the 1st..99th percentile of total value, for the value percentile. */
   readonly valuePercentiles: readonly number[]
   /** RFM quintile cut points (4 each): recency days (lower is better), orders, revenue. */
@@ -144,7 +144,7 @@ export function quintileScore(value: number, cuts: readonly number[]): number {
 
 function boundariesOf(model: ScoringModel | null, cfg: ValueConfig): Float64Array | null {
   if (model && model.boundaries.length === cfg.tiers.levels.length) {
-    return Float64Array.from(model.boundaries, (b) => (b === null ? Number.NEGATIVE_INFINITY : b))
+    return Float64Array.from(model.boundaries, (b) => Number(b))
   }
   // Threshold tiers need no data; rank tiers wait for the first refit.
   return cfg.tiers.basis === 'threshold' ? tierBoundaries(new Float64Array(0), cfg.tiers) : null
@@ -278,6 +278,13 @@ export function scoreProfile(
     reasons,
     scoredAtMs: nowMs,
   }
+}
+
+/** Tier boundaries as JSON can store them (±Infinity as strings). */
+export function encodeBoundaries(b: Float64Array): ScoringModel['boundaries'] {
+  return Array.from(b, (v) =>
+    v === Number.POSITIVE_INFINITY ? 'Infinity' : v === Number.NEGATIVE_INFINITY ? '-Infinity' : v,
+  )
 }
 
 /** The view of a profile the playbook triggers need. */

@@ -3,7 +3,7 @@
 // ingestion keeps flowing; a profile an event changed during the refit keeps its live counters.
 import { compressHistories } from '../../core/compress.ts'
 import type { BgParams } from '../../core/models/bg-family.ts'
-import { fit } from '../../core/models/bgnbd.ts'
+import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
@@ -11,6 +11,7 @@ import { insertAll } from './ingest.ts'
 import {
   DAY_MS,
   emptyProfile,
+  encodeBoundaries,
   histories,
   type Profile,
   type ScoringModel,
@@ -69,7 +70,9 @@ export async function refit(
   let params: BgParams | null = null
   let note: string | null = null
   try {
-    params = fit(compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m))).params
+    params = fitBgnbd(
+      compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m)),
+    ).params
   } catch (e) {
     note = `no BG/NBD model: ${e instanceof Error ? e.message : String(e)}`
   }
@@ -98,7 +101,7 @@ export async function refit(
   const cuts = [0.2, 0.4, 0.6, 0.8]
   const model: ScoringModel = {
     bgnbd: params,
-    boundaries: Array.from(b, (v) => (Number.isFinite(v) ? v : null)),
+    boundaries: encodeBoundaries(b),
     valuePercentiles: quantiles(
       sorted(values),
       Array.from({ length: 99 }, (_, i) => (i + 1) / 100),

@@ -1,0 +1,562 @@
+// The API against both stores: validation, idempotent ingestion, profiles after a refit, paging,
+// audiences, service ranking, playbooks with a real webhook receiver, tasks and goals, erasure.
+import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { type Harness, harness, orderEvent } from './harness.ts'
+
+const DAY = 86_400_000
+const iso = (ms: number) => new Date(ms).toISOString()
+const sha = (s: string) => createHash('sha256').update(s).digest('hex')
+
+async function count(h: Harness, sql: string, params: unknown[] = []): Promise<number> {
+  const [r] = await h.store.use((e) => e.query({ sql, params }))
+  return Number(Object.values(r ?? {})[0])
+}
+
+async function waitJob(h: Harness, id: string) {
+  for (let i = 0; i < 600; i++) {
+    const j = await h.call('GET', `/v1/jobs/${id}`)
+    if (j.json.status === 'succeeded' || j.json.status === 'failed') return j.json
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('job did not finish')
+}
+
+describe.each(STORES)('API on $name', (kind) => {
+  describe('validation and idempotency', () => {
+    let h: Harness
+    beforeAll(async () => {
+      h = await harness(kind)
+    })
+    afterAll(async () => {
+      await h.close()
+    })
+
+    it.each([
+      ['invalid JSON', '/v1/events', '{"type":', ''],
+      [
+        'no messageId',
+        '/v1/events',
+        JSON.stringify({ type: 'track', userId: 'c', event: 'X' }),
+        'messageId',
+      ],
+      [
+        'an order without a total',
+        '/v1/events',
+        JSON.stringify({
+          ...orderEvent('c', 'o', 1, '2025-01-01T00:00:00Z'),
+          properties: { order_id: 'o' },
+        }),
+        'properties.total',
+      ],
+      [
+        'a bad timestamp',
+        '/v1/events',
+        JSON.stringify({
+          ...orderEvent('c', 'o', 1, '2025-01-01T00:00:00Z'),
+          timestamp: 'yesterday',
+        }),
+        'timestamp',
+      ],
+      [
+        'an NPS of 11',
+        '/v1/events',
+        JSON.stringify({
+          type: 'track',
+          messageId: 'n',
+          userId: 'c',
+          event: 'Survey Responded',
+          properties: { nps: 11 },
+        }),
+        'properties.nps',
+      ],
+      [
+        'an unknown type',
+        '/v1/events',
+        JSON.stringify({ type: 'page', messageId: 'p', userId: 'c' }),
+        'type',
+      ],
+      ['an empty batch', '/v1/events/batch', JSON.stringify({ batch: [] }), 'batch'],
+      [
+        'a batch over 1000',
+        '/v1/events/batch',
+        JSON.stringify({
+          batch: Array.from({ length: 1001 }, (_, i) =>
+            orderEvent('c', `o${i}`, 1, '2025-01-01T00:00:00Z'),
+          ),
+        }),
+        'batch',
+      ],
+      [
+        'a negative order amount',
+        '/v1/orders',
+        JSON.stringify({
+          order_id: 'x',
+          customer_id: 'c',
+          ordered_at: '2025-01-01T00:00:00Z',
+          amount: -1,
+        }),
+        'amount',
+      ],
+      [
+        'a rank entry without waitingSince',
+        '/v1/service/rank',
+        JSON.stringify({ queue: [{ customerId: 'c' }] }),
+        'queue[0].waitingSince',
+      ],
+      ['a task completion without outcome', '/v1/tasks/t/complete', JSON.stringify({}), 'outcome'],
+    ])('400 for %s', async (_name, path, raw, field) => {
+      const res = await h.call('POST', path, { raw })
+      expect(res.status).toBe(400)
+      expect(res.json.error.code).toBe('invalid_request')
+      expect(res.json.error.details.length).toBeGreaterThan(0)
+      if (field)
+        expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(field)
+      expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(0)
+    })
+
+    it.each([
+      ['/v1/customers?limit=0', 'limit'],
+      ['/v1/customers?limit=abc', 'limit'],
+      ['/v1/customers?cursor=%25%25', 'cursor'],
+      ['/v1/customers?color=red', ''],
+      ['/v1/actions?status=lost', 'status'],
+    ])('400 for GET %s', async (path, field) => {
+      const res = await h.call('GET', path)
+      expect(res.status).toBe(400)
+      expect(res.json.error.code).toBe('invalid_request')
+      if (field)
+        expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(field)
+    })
+
+    it('404 with the error shape for an unknown customer, task, job and route', async () => {
+      for (const [m, p] of [
+        ['GET', '/v1/customers/nobody'],
+        ['POST', '/v1/tasks/none/claim'],
+        ['GET', '/v1/jobs/none'],
+        ['GET', '/v1/nothing'],
+        ['GET', '/v1/audiences/NoSuchTier.csv'],
+      ] as const) {
+        const res = await h.call(m, p, m === 'POST' ? { body: {} } : {})
+        expect(res.status, p).toBe(404)
+        expect(res.json.error.code).toBe('not_found')
+      }
+    })
+
+    it('stores a retried event once, and a re-sent order once', async () => {
+      const e = orderEvent('c1', 'o1', 40, '2025-02-01T10:00:00Z', 'msg-1')
+      const a = await h.call('POST', '/v1/events', { body: e })
+      const b = await h.call('POST', '/v1/events', { body: e })
+      expect(a.json).toEqual({ eventId: 'msg-1', status: 'stored' })
+      expect(b.json).toEqual({ eventId: 'msg-1', status: 'duplicate' })
+      // same order under another messageId (a client that regenerates ids)
+      const c = await h.call('POST', '/v1/events', { body: { ...e, messageId: 'msg-2' } })
+      expect(c.json.status).toBe('stored')
+      // a batch with a duplicate inside it and one already stored
+      const batch = [
+        orderEvent('c1', 'o2', 10, '2025-02-03T10:00:00Z', 'msg-3'),
+        orderEvent('c1', 'o2', 10, '2025-02-03T10:00:00Z', 'msg-3'),
+        e,
+      ]
+      const d = await h.call('POST', '/v1/events/batch', { body: { batch } })
+      expect(d.json.results.map((r: { status: string }) => r.status)).toEqual([
+        'stored',
+        'duplicate',
+        'duplicate',
+      ])
+      expect(await count(h, "SELECT count(*) AS n FROM events WHERE kind <> 'marker'")).toBe(3)
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE customer_id = 'c1'")).toBe(2)
+      expect(await count(h, 'SELECT count(*) AS n FROM order_lines')).toBe(2)
+      const p = await h.call('GET', '/v1/customers/c1')
+      expect(p.json).toMatchObject({
+        orders: 2,
+        revenue: 50,
+        firstOrderAt: '2025-02-01T10:00:00.000Z',
+      })
+      // direct orders are idempotent by order_id
+      const o = {
+        order_id: 'd1',
+        customer_id: 'c2',
+        ordered_at: '2025-02-04T00:00:00Z',
+        amount: 12.5,
+      }
+      expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('stored')
+      expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('duplicate')
+      expect((await h.call('GET', '/v1/customers/c2')).json.revenue).toBe(12.5)
+    })
+
+    it('applies refunds, reviews, referrals and surveys to the profile', async () => {
+      const ev = (name: string, properties: Record<string, unknown>, id: string) => ({
+        type: 'track',
+        messageId: id,
+        userId: 'c1',
+        event: name,
+        timestamp: '2025-02-05T00:00:00Z',
+        properties,
+      })
+      const batch = [
+        ev('Order Refunded', { order_id: 'o1', total: 15 }, 'r1'),
+        ev('Product Reviewed', { product_id: 'p1', rating: 5 }, 'v1'),
+        ev('Referral Completed', { referred_user_id: 'c9' }, 'f1'),
+        ev('Survey Responded', { nps: 9, ces: 2 }, 's1'),
+      ]
+      expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).json.stored).toBe(4)
+      const p = (await h.call('GET', '/v1/customers/c1')).json
+      expect(p.revenue).toBe(35)
+      expect(p.orders).toBe(2)
+      expect(p.engagement).toEqual({ referrals: 1, reviews: 1, nps: 9, ces: 2 })
+    })
+  })
+
+  describe('profiles, refit, paging, audiences, service', () => {
+    let h: Harness
+    const now = Date.parse('2025-03-01T12:00:00Z')
+    beforeAll(async () => {
+      h = await harness(kind, { now })
+      // 60 customers: customer k orders k % 7 + 1 times, bigger k spend more
+      const batch: unknown[] = []
+      for (let k = 0; k < 60; k++) {
+        const id = `cust-${String(k).padStart(2, '0')}`
+        batch.push({
+          type: 'identify',
+          messageId: `id-${k}`,
+          userId: id,
+          traits: { email: ` User${k}@Example.com `, name: `User ${k}` },
+        })
+        const n = (k % 7) + 1
+        for (let j = 0; j < n; j++) {
+          batch.push(
+            orderEvent(id, `${id}-o${j}`, 10 + k * 5, iso(now - (200 - j * 25 - (k % 5)) * DAY)),
+          )
+        }
+      }
+      const res = await h.call('POST', '/v1/events/batch', { body: { batch } })
+      expect(res.status).toBe(200)
+    })
+    afterAll(async () => {
+      await h.close()
+    })
+
+    let best = ''
+    let worst = ''
+    it('a refit job reports progress and scores every profile', async () => {
+      const start = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+      expect(start.status).toBe(202)
+      const job = await waitJob(h, start.json.jobId)
+      expect(job).toMatchObject({ status: 'succeeded', progress: 1, kind: 'refit' })
+      expect(job.result.customers).toBe(60)
+      expect(job.result.model).toBe('bgnbd')
+      const all = (await h.call('GET', '/v1/customers?limit=1000')).json.customers
+      expect(all).toHaveLength(60)
+      for (const p of all) {
+        expect(p.prediction.pAlive).toBeGreaterThan(0)
+        expect(p.prediction.pAlive).toBeLessThanOrEqual(1)
+        expect(p.value.total).toBeCloseTo(p.revenue + p.value.predicted, 6)
+        expect(typeof p.segment).toBe('string')
+        expect(p.reasons.length).toBeGreaterThan(0)
+      }
+      const byValue = [...all].sort((a, b) => b.value.total - a.value.total)
+      best = byValue[0].customerId
+      worst = byValue[59].customerId
+      // rank tiers, cumulative shares 2 / 10 / 30 % of 60: floor 1, 6, 18 -> 1, 5, 12 and the rest
+      const counts = ['Platinum', 'Gold', 'Silver', 'Bronze'].map(
+        (t) => all.filter((p: { tier: { name: string } }) => p.tier.name === t).length,
+      )
+      expect(counts).toEqual([1, 5, 12, 42])
+      expect(byValue[0].tier.name).toBe('Platinum')
+      expect(
+        byValue.slice(1, 6).every((p: { tier: { name: string } }) => p.tier.name === 'Gold'),
+      ).toBe(true)
+      expect(byValue[59].tier.name).toBe('Bronze')
+    })
+
+    it('lists by tier with keyset paging: every customer exactly once', async () => {
+      const seen: string[] = []
+      let cursor: string | null = null
+      let pages = 0
+      do {
+        const q: string = cursor ? `&cursor=${cursor}` : ''
+        const res = await h.call('GET', `/v1/customers?limit=7${q}`, { role: 'read-only' })
+        expect(res.status).toBe(200)
+        seen.push(...res.json.customers.map((c: { customerId: string }) => c.customerId))
+        cursor = res.json.nextCursor
+        pages++
+      } while (cursor)
+      expect(pages).toBe(9)
+      expect(seen).toEqual([...seen].sort())
+      expect(new Set(seen).size).toBe(60)
+      const gold = await h.call('GET', '/v1/customers?tier=Gold&limit=100')
+      expect(gold.json.customers.length).toBeGreaterThan(0)
+      expect(
+        gold.json.customers.every((c: { tier: { name: string } }) => c.tier.name === 'Gold'),
+      ).toBe(true)
+    })
+
+    it('exports a tier audience as SHA-256 of normalized emails, nothing in clear', async () => {
+      const res = await h.call('GET', '/v1/audiences/Platinum.csv', { role: 'analyst' })
+      expect(res.status).toBe(200)
+      const lines = res.text.trim().split('\n')
+      expect(lines).toEqual(['email_sha256', sha(`user${Number(best.slice(5))}@example.com`)])
+      const bronze = await h.call('GET', '/v1/audiences/Bronze.csv', { role: 'admin' })
+      expect(bronze.text.trim().split('\n')).toHaveLength(43)
+      expect(res.text).not.toMatch(/@/)
+    })
+
+    it('ranks a queue by tier and waiting time, and an overdue customer first', async () => {
+      const body = {
+        now: iso(now),
+        queue: [
+          { customerId: worst, waitingSince: iso(now - 10 * 60_000) },
+          { customerId: best, waitingSince: iso(now - 60_000) },
+          { customerId: 'unknown', waitingSince: iso(now - 3 * DAY) },
+        ],
+      }
+      const res = await h.call('POST', '/v1/service/rank', { body, role: 'service' })
+      expect(res.status).toBe(200)
+      const ids = res.json.queue.map((q: { customerId: string }) => q.customerId)
+      expect(ids).toEqual(['unknown', best, worst])
+      expect(res.json.queue[0].overdue).toBe(true)
+      const level = await h.call('GET', `/v1/service/level/${best}`, { role: 'read-only' })
+      expect(level.json).toMatchObject({
+        known: true,
+        tierName: 'Platinum',
+        priority: 1,
+        queue: 'platinum',
+      })
+      const unknown = await h.call('GET', '/v1/service/level/nobody')
+      expect(unknown.json).toMatchObject({ known: false, tierName: 'Bronze' })
+    })
+
+    it('an event after the refit updates the profile without a refit', async () => {
+      const before = (await h.call('GET', '/v1/customers/cust-01')).json
+      await h.call('POST', '/v1/events', {
+        body: orderEvent('cust-01', 'late-1', 500, iso(now - DAY)),
+      })
+      const after = (await h.call('GET', '/v1/customers/cust-01')).json
+      expect(after.orders).toBe(before.orders + 1)
+      expect(after.revenue).toBe(before.revenue + 500)
+      expect(after.prediction.pAlive).toBeGreaterThanOrEqual(before.prediction.pAlive)
+      expect(after.value.total).toBeGreaterThan(before.value.total)
+      expect(after.tier.index).toBeLessThanOrEqual(before.tier.index)
+    })
+  })
+
+  describe('playbooks, tasks, goals, erasure', () => {
+    let h: Harness
+    let receiver: Server
+    const received: { headers: Record<string, unknown>; body: any }[] = []
+    const now = Date.parse('2025-03-03T12:00:00Z') // 12:00 UTC: outside quiet hours
+    beforeAll(async () => {
+      receiver = createServer((req, res) => {
+        let data = ''
+        req.on('data', (c) => (data += c))
+        req.on('end', () => {
+          received.push({ headers: req.headers, body: JSON.parse(data) })
+          res.writeHead(204).end()
+        })
+      })
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+      h = await harness(kind, {
+        now,
+        ops: {
+          goals: [
+            { id: 'call-new', title: 'Call every new customer within 7 days', withinDays: 7 },
+          ],
+          playbooks: [
+            {
+              id: 'welcome',
+              department: 'marketing',
+              trigger: { type: 'first_order' },
+              actions: [{ type: 'webhook', url, channel: 'email', template: 'welcome' }],
+            },
+            {
+              id: 'call-first',
+              department: 'service',
+              trigger: { type: 'first_order' },
+              actions: [
+                { type: 'task', role: 'am', title: 'Call the new customer', goal: 'call-new' },
+              ],
+            },
+            {
+              id: 'thanks-review',
+              department: 'recognition',
+              trigger: { type: 'review_posted' },
+              actions: [{ type: 'webhook', url, channel: 'email', template: 'thanks' }],
+            },
+          ],
+          holdout: { defaultShare: 0, playbooks: { welcome: 0.5 } },
+          contactBudget: { overall: [{ days: 7, max: 1 }] },
+        },
+      })
+    })
+    afterAll(async () => {
+      await h.close()
+      await new Promise<void>((r) => receiver.close(() => r()))
+    })
+
+    it('first orders fire the welcome (with a holdout) and a staff task; webhooks arrive once', async () => {
+      const batch = []
+      for (let k = 0; k < 30; k++)
+        batch.push(orderEvent(`p${k}`, `po${k}`, 20, iso(now - 3_600_000)))
+      await h.call('POST', '/v1/events/batch', { body: { batch } })
+      await h.dispatcher.kick()
+      await h.dispatcher.idle()
+      const actions = (await h.call('GET', '/v1/actions?playbook=welcome&limit=1000')).json.actions
+      expect(actions).toHaveLength(30)
+      const control = actions.filter((a: { control: boolean }) => a.control)
+      const sent = actions.filter((a: { status: string }) => a.status === 'sent')
+      expect(control.length).toBeGreaterThan(3)
+      expect(control.length).toBeLessThan(27)
+      expect(
+        control.every(
+          (a: { status: string; reason: string }) =>
+            a.status === 'suppressed' && a.reason === 'holdout',
+        ),
+      ).toBe(true)
+      expect(sent.length).toBe(30 - control.length)
+      expect(received.length).toBe(sent.length)
+      expect(new Set(received.map((r) => r.headers['idempotency-key'])).size).toBe(received.length)
+      expect(received[0]!.body).toMatchObject({
+        playbookId: 'welcome',
+        channel: 'email',
+        template: 'welcome',
+      })
+      const tasks = (await h.call('GET', '/v1/tasks?goal=call-new&limit=100')).json.tasks
+      expect(tasks).toHaveLength(30)
+      // a retried event fires nothing again
+      await h.call('POST', '/v1/events/batch', { body: { batch } })
+      await h.dispatcher.kick()
+      await h.dispatcher.idle()
+      expect(
+        (await h.call('GET', '/v1/actions?playbook=welcome&limit=1000')).json.actions,
+      ).toHaveLength(30)
+    })
+
+    it('the contact budget suppresses a second message in the window, with the reason', async () => {
+      const review = {
+        type: 'track',
+        messageId: 'rev-1',
+        userId: 'p0',
+        event: 'Product Reviewed',
+        timestamp: iso(now),
+        properties: {},
+      }
+      await h.call('POST', '/v1/events', { body: review })
+      const a = (await h.call('GET', '/v1/actions?playbook=thanks-review')).json.actions
+      expect(a).toHaveLength(1)
+      const welcome = (await h.call('GET', '/v1/actions?playbook=welcome&customer=p0')).json
+        .actions[0]
+      if (welcome.control) expect(a[0].status).toBe('queued')
+      else expect(a[0]).toMatchObject({ status: 'suppressed', reason: 'cap_overall' })
+    })
+
+    it('tasks: claim, complete with an outcome; illegal moves are 409; goals report progress', async () => {
+      const [t1, t2] = (await h.call('GET', '/v1/tasks?status=open&limit=2')).json.tasks
+      const claimed = await h.call('POST', `/v1/tasks/${t1.id}/claim`, {
+        role: 'service',
+        body: { by: 'ann' },
+      })
+      expect(claimed.json).toMatchObject({ status: 'claimed', claimedBy: 'ann' })
+      expect(
+        (await h.call('POST', `/v1/tasks/${t1.id}/claim`, { body: { by: 'bob' } })).status,
+      ).toBe(409)
+      expect(
+        (await h.call('POST', `/v1/tasks/${t1.id}/complete`, { body: { by: 'bob', outcome: 'x' } }))
+          .status,
+      ).toBe(409)
+      expect(
+        (await h.call('POST', `/v1/tasks/${t2.id}/complete`, { body: { outcome: 'x' } })).status,
+      ).toBe(409)
+      h.clock.now += 2 * 3_600_000
+      const done = await h.call('POST', `/v1/tasks/${t1.id}/complete`, {
+        role: 'service',
+        body: { by: 'ann', outcome: 'reached, ordered again' },
+      })
+      expect(done.json).toMatchObject({ status: 'completed', outcome: 'reached, ordered again' })
+      const goals = (await h.call('GET', '/v1/goals')).json.goals
+      expect(goals[0]).toMatchObject({
+        goalId: 'call-new',
+        eligible: 30,
+        completed: 1,
+        completedOnTime: 1,
+        pending: 29,
+      })
+      expect(goals[0].medianHoursToAction).toBeCloseTo(2 + (1 / 60 / 60) * 0, 1)
+      const eff = (await h.call('GET', '/v1/playbooks/call-first/effect')).json
+      expect(eff.reach.customers).toBe(30)
+      expect(eff.outcomes).toEqual([{ outcome: 'reached, ordered again', count: 1 }])
+    })
+
+    it('measures the welcome effect against its holdout group', async () => {
+      // the treated customers buy again, the control group does not
+      const actions = (await h.call('GET', '/v1/actions?playbook=welcome&limit=1000')).json.actions
+      const batch = actions
+        .filter((a: { control: boolean }) => !a.control)
+        .map((a: { customerId: string }) =>
+          orderEvent(a.customerId, `again-${a.customerId}`, 30, iso(h.clock.now + DAY)),
+        )
+      h.clock.now += 2 * DAY
+      await h.call('POST', '/v1/events/batch', { body: { batch } })
+      const eff = (await h.call('GET', '/v1/playbooks/welcome/effect?windowDays=30')).json
+      expect(eff.reach.treated + eff.reach.control).toBe(30)
+      expect(eff.effect.treated.converted).toBe(eff.reach.treated)
+      expect(eff.effect.control.converted).toBe(0)
+      expect(eff.effect.absoluteLift).toBe(1)
+      expect(eff.effect.pValue).toBeLessThan(0.001)
+      expect((await h.call('GET', '/v1/playbooks/nope/effect')).status).toBe(404)
+    })
+
+    it('erasure removes every personal field and keeps the anonymous aggregates', async () => {
+      const email = 'Erin.Secret@Example.org'
+      await h.call('POST', '/v1/events', {
+        body: {
+          type: 'identify',
+          messageId: 'e-id',
+          userId: 'erin-77',
+          traits: { email, name: 'Erin Secret', timezone: 'Europe/Oslo' },
+        },
+      })
+      await h.call('POST', '/v1/events', {
+        body: orderEvent('erin-77', 'o-e1', 99, iso(h.clock.now - DAY), 'x-2'),
+      })
+      await h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          messageId: 'e-rev',
+          userId: 'erin-77',
+          event: 'Product Reviewed',
+          properties: { text: 'Erin Secret loved it' },
+        },
+      })
+      const revenueBefore = await count(h, 'SELECT sum(amount) AS s FROM orders')
+      const del = await h.call('DELETE', '/v1/customers/erin-77')
+      expect(del.status).toBe(200)
+      expect(del.json.pseudonym).toMatch(/^erased_[0-9a-f]{32}$/)
+      expect(del.json.pseudonym).not.toContain('erin')
+      expect((await h.call('GET', '/v1/customers/erin-77')).status).toBe(404)
+      expect(await count(h, 'SELECT sum(amount) AS s FROM orders')).toBe(revenueBefore)
+      const anon = (await h.call('GET', `/v1/customers/${del.json.pseudonym}`)).json
+      expect(anon).toMatchObject({ orders: 1, revenue: 99, email: null, name: null })
+      for (const table of [
+        'orders',
+        'order_lines',
+        'customers',
+        'events',
+        'customer_profile',
+        'actions_log',
+        'tasks',
+      ]) {
+        const rows = await h.store.use((e) => e.query(`SELECT * FROM ${table}`))
+        const text = JSON.stringify(rows).toLowerCase()
+        for (const needle of ['erin-77', 'erin.secret', 'erin secret', 'europe/oslo']) {
+          expect(text, `${table} still holds ${needle}`).not.toContain(needle)
+        }
+      }
+      expect((await h.call('DELETE', '/v1/customers/erin-77')).status).toBe(404)
+    })
+  })
+})
