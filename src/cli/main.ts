@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The `loyals` command. Each subcommand lives in commands/ and registers itself here.
 import { Command } from 'commander'
+import { VERSION } from '../index.ts'
 import { registerAnalyze } from './commands/analyze.ts'
+import { registerCustomer } from './commands/customer.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerFit } from './commands/fit.ts'
 import { registerGenerate } from './commands/generate.ts'
@@ -10,7 +12,6 @@ import { registerKeys } from './commands/keys.ts'
 import { registerServe } from './commands/serve.ts'
 import { registerSummary } from './commands/summary.ts'
 import { fail } from './output.ts'
-import { VERSION } from '../index.ts'
 
 const program = new Command()
 program
@@ -22,6 +23,7 @@ program
 // Subcommands register themselves: one import + one call per command.
 // (keep this list sorted)
 registerAnalyze(program)
+registerCustomer(program)
 registerDemo(program)
 registerFit(program)
 registerGenerate(program)

@@ -1,0 +1,200 @@
+// `loyals customer ID`: one customer's profile on the terminal (or as JSON). The work is in
+// service/customer-profile.ts; this file parses flags and lays the profile out as text.
+import { existsSync } from 'node:fs'
+import type { Command } from 'commander'
+import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
+import { UsageError } from '../../errors.ts'
+import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import { type CustomerProfile, customerProfile } from '../../service/customer-profile.ts'
+import type { TimeUnit } from '../../service/summary.ts'
+import { loadValueConfig } from '../../service/value-config.ts'
+import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { printJson, println, table } from '../output.ts'
+
+interface CustomerCliOptions {
+  db?: string
+  config?: string
+  json?: boolean
+  asOf?: string
+  unit: string
+  predictions?: boolean
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  lucrative_loyal: 'lucrative loyal',
+  limited_loyal: 'limited loyal',
+  lazy_loyal: 'lazy loyal',
+  one_time_buyer: 'one-time buyer',
+  lapsed: 'lapsed',
+}
+
+const plural = (k: number, one: string): string => `${formatInt(k)} ${one}${k === 1 ? '' : 's'}`
+
+function minutes(m: number): string {
+  if (m < 60) return `${formatInt(m)} min`
+  if (m < 1440) return `${formatNumber(m / 60, m % 60 === 0 ? 0 : 1)} h`
+  return `${formatNumber(m / 1440, 0)} days`
+}
+
+function treeLines(
+  nodes: readonly ReferralTreeNodeSummary[],
+  cur: string | null,
+  depth = 1,
+): string[] {
+  const out: string[] = []
+  for (const node of nodes) {
+    const part =
+      node.level === 1
+        ? formatMoney(node.contribution, cur)
+        : `${formatMoney(node.contribution, cur)} of ${formatMoney(node.ownValue, cur)}`
+    out.push(`${'  '.repeat(depth)}- ${node.customerId} (level ${node.level}): ${part}`)
+    out.push(...treeLines(node.children, cur, depth + 1))
+  }
+  return out
+}
+
+/** The profile as plain text: who, why, value breakdown, behaviour, service, orders, referrals. */
+export function formatProfile(p: CustomerProfile): string {
+  const cur = p.currency
+  const money = (v: number | null) => formatMoney(v, cur)
+  const t = p.tier
+  const sl = t.serviceLevel
+  const lines: string[] = []
+  const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
+  lines.push(
+    `Customer ${p.customerId}${name}: ${t.name}, ${TYPE_NAMES[p.loyalty.type] ?? p.loyalty.type}, ` +
+      `${p.rfm.segment} (as of ${p.asOf})`,
+  )
+  if (t.heldByGrace) {
+    lines.push(
+      `  held in ${t.name} by the grace period (qualifies for ${t.qualifiedTier}; ` +
+        `${formatNumber(t.graceLeft, 0)} ${t.graceUnit} left)`,
+    )
+  }
+  lines.push('')
+  lines.push('Why:')
+  for (const r of p.reasons) lines.push(`  - ${r.text}`)
+  lines.push('')
+  const v = p.value
+  const c = v.costs
+  lines.push(
+    `Total value ${money(v.totalValue)}: value percentile ${formatNumber(v.valuePercentile, 0)} ` +
+      `(the share of customers worth as much or less)`,
+  )
+  lines.push(
+    table(
+      ['Part', 'Amount'],
+      [
+        ['Revenue', money(v.revenue)],
+        ['Gross margin', money(v.grossMargin)],
+        ['- support tickets', money(-c.tickets)],
+        ['- returns', money(-c.returns)],
+        ['- shipping', money(-c.shipping)],
+        ['- payment fees', money(-c.fees)],
+        ['- discounts', money(-c.discounts)],
+        ['= Past profit', money(v.pastProfit)],
+        ['+ Predicted profit', money(v.predictedProfit)],
+        ['+ Referral value', money(v.referralValue)],
+        ['= Total value', money(v.totalValue)],
+      ],
+    ),
+  )
+  lines.push('')
+  const sm = p.summary
+  lines.push(
+    `Purchases: ${plural(sm.orders, 'order')} on ${plural(sm.purchaseDays, 'day')}, ${money(sm.revenue)} revenue; ` +
+      `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${formatInt(sm.daysSinceLast)} days ago). ` +
+      `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m}.`,
+  )
+  const pr = p.predictions
+  if (pr) {
+    const pa = pr.pAlive === null ? '' : `P(alive) ${formatPct(pr.pAlive)}, `
+    const next = pr.expectedNextPurchase ? `; next purchase around ${pr.expectedNextPurchase}` : ''
+    lines.push(
+      `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatNumber(pr.expectedPurchases, 1)} expected purchases ` +
+        `of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}${next}.`,
+    )
+  }
+  const sv = p.service
+  const parts = [
+    `${plural(sv.tickets, 'support ticket')} (${minutes(sv.ticketMinutes)})`,
+    plural(sv.returns, 'return'),
+  ]
+  if (sv.nps !== null) parts.push(`latest NPS answer ${sv.nps}`)
+  if (sv.engagementPercentile !== null) {
+    parts.push(`engagement percentile ${formatNumber(sv.engagementPercentile, 0)}`)
+  }
+  lines.push(`Service: ${parts.join(', ')}.`)
+  lines.push(
+    `${t.name} service: priority ${sl.priority}, response within ${minutes(sl.responseTargetMinutes)}` +
+      `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${t.outreach}` +
+      `${t.perks.length > 0 ? `; perks: ${t.perks.join(', ')}` : ''}.`,
+  )
+  if (p.referrals.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
+  if (p.recentOrders.length > 0) {
+    lines.push('')
+    lines.push('Recent orders:')
+    lines.push(
+      table(
+        ['Date', 'Order', 'Amount', 'Discount', 'Channel'],
+        p.recentOrders.map((o) => [
+          o.date,
+          o.orderId ?? '',
+          money(o.amount),
+          o.discount ? money(o.discount) : '',
+          o.channel ?? '',
+        ]),
+      ),
+    )
+  }
+  const tree = p.referrals.tree
+  if (tree) {
+    lines.push('')
+    lines.push(
+      `Referred ${plural(tree.direct, 'customer')} directly, ${formatInt(tree.descendants)} in all, ` +
+        `worth ${money(tree.referralValue)}:`,
+    )
+    lines.push(...treeLines(tree.children, cur))
+    if (tree.omitted > 0) lines.push(`  ... and ${formatInt(tree.omitted)} more`)
+  }
+  return lines.join('\n')
+}
+
+export function registerCustomer(program: Command): void {
+  withDb(
+    program
+      .command('customer')
+      .description(
+        "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
+      )
+      .argument('<id>', 'customer id')
+      .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
+      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+      .option('--unit <unit>', 'time unit of the model: day, week or month', 'week')
+      .option('--no-predictions', 'skip the purchase predictions')
+      .option('--json', 'print the profile as JSON'),
+  ).action(async (id: string, opts: CustomerCliOptions) => {
+    if (!['day', 'week', 'month'].includes(opts.unit)) {
+      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    const db = resolveDb(opts)
+    if (!isPostgresUrl(db) && !existsSync(db)) {
+      throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
+    }
+    const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
+    const engine = await openWorkspace(db)
+    try {
+      const profile = await customerProfile(engine, id, {
+        ...(opts.asOf ? { asOf: opts.asOf } : {}),
+        unit: opts.unit as TimeUnit,
+        ...(cfg ? { config: cfg.config, currencyExplicit: cfg.currencyExplicit } : {}),
+        ...(opts.predictions === false ? { predictions: false } : {}),
+      })
+      if (opts.json) printJson(profile)
+      else println(formatProfile(profile))
+    } finally {
+      await engine.close()
+    }
+  })
+}

@@ -1,0 +1,271 @@
+// `loyals customer ID`: one customer's full profile. Percentiles, tiers and referral values only
+// mean something against every customer, so the whole analysis runs (without writing files or
+// touching the stored tier state) and this customer's row is read from it.
+import type { RfmRules } from '../core/rfm-segments.ts'
+import type { ValueConfig } from '../core/value/config.ts'
+import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
+import type { Reason } from '../core/value/reasons.ts'
+import type { Engine, Row } from '../data/engine.ts'
+import { customerAttributes } from '../data/queries/customer-attributes.ts'
+import { customerKnown } from '../data/queries/customer-known.ts'
+import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
+import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
+import { DataError } from '../errors.ts'
+import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
+import type { PredictOptions } from './predict.ts'
+import type { TimeUnit } from './summary.ts'
+import type { ValueRun } from './value.ts'
+import type { TierSummary, TopReferrer } from './value-summary.ts'
+
+export interface CustomerProfileOptions {
+  readonly asOf?: string
+  readonly unit?: TimeUnit
+  readonly rules?: RfmRules
+  readonly config?: ValueConfig
+  readonly currencyExplicit?: boolean
+  readonly predictions?: PredictOptions | false
+  /** Recent orders listed (default 10). */
+  readonly recentOrders?: number
+  /** Reasons listed (default 5). */
+  readonly reasons?: number
+}
+
+export interface CustomerProfile {
+  readonly customerId: string
+  readonly asOf: string
+  readonly currency: string | null
+  readonly attributes: Readonly<Record<string, string | null>> | null
+  readonly summary: {
+    readonly firstPurchase: string
+    readonly lastPurchase: string
+    readonly orders: number
+    readonly purchaseDays: number
+    readonly revenue: number
+    readonly margin: number | null
+    readonly averageOrderValue: number | null
+    readonly daysSinceLast: number
+    readonly tenureDays: number
+    readonly x: number
+    readonly t_x: number
+    readonly T: number
+  }
+  readonly rfm: {
+    readonly r: number
+    readonly f: number
+    readonly m: number
+    readonly segment: string
+  }
+  readonly predictions: {
+    readonly pAlive: number | null
+    readonly expectedPurchases: number | null
+    readonly expectedSpend: number | null
+    readonly predictedValue: number | null
+    readonly expectedNextPurchase: string | null
+    readonly horizon: number
+    readonly unit: TimeUnit
+  } | null
+  readonly value: {
+    readonly revenue: number
+    readonly grossMargin: number
+    readonly costs: {
+      readonly tickets: number
+      readonly returns: number
+      readonly shipping: number
+      readonly fees: number
+      readonly discounts: number
+    }
+    readonly costToServe: number
+    readonly pastProfit: number
+    readonly predictedProfit: number
+    readonly referralValue: number
+    readonly totalValue: number
+    /** 0-100: share of customers with a total value at or below this one. */
+    readonly valuePercentile: number
+  }
+  readonly service: {
+    readonly tickets: number
+    readonly ticketMinutes: number
+    readonly returns: number
+    readonly nps: number | null
+    readonly engagementScore: number | null
+    readonly engagementPercentile: number | null
+  }
+  readonly tier: {
+    readonly name: string
+    readonly qualifiedTier: string
+    readonly heldByGrace: boolean
+    readonly graceLeft: number | null
+    readonly graceUnit: 'days' | 'runs'
+    readonly serviceLevel: TierSummary['serviceLevel']
+    readonly perks: readonly string[]
+    readonly outreach: 'personal' | 'automated'
+  }
+  readonly loyalty: { readonly type: LoyaltyType; readonly rule: LoyaltyRule }
+  readonly reasons: readonly Reason[]
+  readonly referrals: {
+    readonly referredBy: string | null
+    readonly direct: number
+    readonly customers: number
+    readonly tree: TopReferrer | null
+  }
+  readonly recentOrders: readonly {
+    readonly orderId: string | null
+    readonly date: string
+    readonly amount: number
+    readonly margin: number | null
+    readonly discount: number | null
+    readonly channel: string | null
+    readonly campaign: string | null
+  }[]
+}
+
+const n = (v: unknown): number => Number(v)
+const nn = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+const s = (v: unknown): string => String(v)
+const day = (v: unknown): string => String(v).slice(0, 10)
+
+/**
+ * The full profile of one customer: summary figures, RFM, predictions, value breakdown in money,
+ * tier with its service level and perks, loyalty type, reasons, recent orders and referral tree.
+ * @example const p = await customerProfile(engine, 'C000265', {}); p.tier.name // 'Platinum'
+ * @throws DataError when the workspace does not know the customer, or they have no purchase on
+ *   or before the as-of date; as `computeAnalysis` otherwise.
+ */
+export async function customerProfile(
+  engine: Engine,
+  customerId: string,
+  opts: CustomerProfileOptions = {},
+): Promise<CustomerProfile> {
+  const d = engine.dialect
+  const [known] = await engine.query<{ orders: number; records: number }>(
+    customerKnown(d, { customerId }),
+  )
+  if (!known || (n(known.orders) === 0 && n(known.records) === 0)) {
+    throw new DataError(`no customer '${customerId}' in the workspace ${engine.location}`, {
+      customerId,
+    })
+  }
+  let run: ValueRun | null = null
+  const summary = await computeAnalysis(engine, {
+    source: engine.location,
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    ...(opts.unit ? { unit: opts.unit } : {}),
+    ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.predictions !== undefined ? { predictions: opts.predictions } : {}),
+    value: {
+      ...(opts.config ? { config: opts.config } : {}),
+      ...(opts.currencyExplicit ? { currencyExplicit: true } : {}),
+      persistTiers: false,
+      onValue: (r) => {
+        run = r
+      },
+    },
+  })
+  const [row] = await engine.query<Row>(
+    customerProfileRow(d, { analysis: ANALYSIS_TABLE, customerId }),
+  )
+  if (!row) {
+    throw new DataError(
+      `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet`,
+      { customerId, asOf: summary.asOf },
+    )
+  }
+  const value = run as ValueRun | null
+  const vs = summary.value
+  if (!value || !vs) throw new DataError('the value step did not run')
+  const level = vs.tiers.levels.find((l) => l.name === row.tier)
+  const [attrs] = await engine.query<Row>(customerAttributes(d, { customerId }))
+  const orders = await engine.query<Row>(
+    customerRecentOrders(d, { customerId, limit: opts.recentOrders ?? 10 }),
+  )
+  const p = summary.predictions
+  return {
+    customerId,
+    asOf: summary.asOf,
+    currency: vs.currency,
+    attributes: attrs ? (attrs as Record<string, string | null>) : null,
+    summary: {
+      firstPurchase: day(row.first_purchase),
+      lastPurchase: day(row.last_purchase),
+      orders: n(row.orders),
+      purchaseDays: n(row.purchase_days),
+      revenue: n(row.revenue),
+      margin: nn(row.margin),
+      averageOrderValue: nn(row.aov),
+      daysSinceLast: n(row.days_since_last),
+      tenureDays: n(row.tenure_days),
+      x: n(row.x),
+      t_x: n(row.t_x),
+      T: n(row.T),
+    },
+    rfm: { r: n(row.r_score), f: n(row.f_score), m: n(row.m_score), segment: s(row.rfm_segment) },
+    predictions: p
+      ? {
+          pAlive: nn(row.p_alive),
+          expectedPurchases: nn(row.expected_purchases),
+          expectedSpend: nn(row.expected_spend),
+          predictedValue: nn(row.predicted_value),
+          expectedNextPurchase:
+            row.expected_next_purchase === null ? null : day(row.expected_next_purchase),
+          horizon: p.horizon,
+          unit: p.unit,
+        }
+      : null,
+    value: {
+      revenue: n(row.revenue),
+      grossMargin: n(row.gross_margin),
+      costs: {
+        tickets: n(row.ticket_cost),
+        returns: n(row.return_cost),
+        shipping: n(row.shipping_cost),
+        fees: n(row.fee_cost),
+        discounts: n(row.discount_cost),
+      },
+      costToServe: n(row.cost_to_serve),
+      pastProfit: n(row.historical_profit),
+      predictedProfit: n(row.predicted_profit),
+      referralValue: n(row.referral_value),
+      totalValue: n(row.total_value),
+      valuePercentile: n(row.value_percentile),
+    },
+    service: {
+      tickets: n(row.tickets),
+      ticketMinutes: n(row.ticket_minutes),
+      returns: n(row.returns),
+      nps: nn(row.nps),
+      engagementScore: nn(row.engagement_score),
+      engagementPercentile: nn(row.engagement_percentile),
+    },
+    tier: {
+      name: s(row.tier),
+      qualifiedTier: s(row.qualified_tier),
+      heldByGrace: row.held_by_grace === true,
+      graceLeft: nn(row.grace_left),
+      graceUnit: vs.tiers.grace.unit,
+      serviceLevel: level?.serviceLevel ?? {
+        priority: 0,
+        responseTargetMinutes: 0,
+        dedicatedOwner: false,
+      },
+      perks: level?.perks ?? [],
+      outreach: level?.outreach ?? 'automated',
+    },
+    loyalty: { type: row.loyalty_type as LoyaltyType, rule: row.loyalty_rule as LoyaltyRule },
+    reasons: (await value.reasonsOf(customerId, opts.reasons ?? 5)) ?? [],
+    referrals: {
+      referredBy: await value.referrerOf(customerId),
+      direct: n(row.referrals_direct),
+      customers: n(row.referred_customers),
+      tree: await value.treeOf(customerId),
+    },
+    recentOrders: orders.map((o) => ({
+      orderId: o.order_id === null ? null : s(o.order_id),
+      date: day(o.order_date),
+      amount: n(o.amount),
+      margin: nn(o.margin),
+      discount: nn(o.discount),
+      channel: (o.channel as string | null) ?? null,
+      campaign: (o.campaign as string | null) ?? null,
+    })),
+  }
+}
