@@ -1,6 +1,8 @@
-// Decile table: customers sorted by value, decile 1 = the top 10 %.
+// Decile table: customers sorted by value, decile 1 = the top 10 %. Portable SQL except the
+// integer division and the tie order (dialect-sql.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { type ConcentrationArgs, valueSource } from './concentration-source.ts'
+import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { intDiv } from './dialect-sql.ts'
 
 /**
  * Rows (decile, customers, value, share, cumulative_share, revenue, orders,
@@ -9,17 +11,17 @@ import { type ConcentrationArgs, valueSource } from './concentration-source.ts'
  * exactly the top ceil(d n / 10) customers, matching the top-share definition. With fewer than
  * ten customers some deciles are empty and absent. aov = revenue / orders of the decile.
  */
-export function concentrationDeciles(_dialect: Dialect, args: ConcentrationArgs): Query {
+export function concentrationDeciles(dialect: Dialect, args: ConcentrationArgs): Query {
   return {
     sql: `
 WITH ranked AS (
   SELECT value, revenue, orders,
-    row_number() OVER (ORDER BY value DESC, customer_id) AS rn,
+    row_number() OVER (ORDER BY ${valueOrder(dialect, 'DESC')}) AS rn,
     count(*) OVER () AS n
   FROM ${valueSource(args)} s
 ),
 d AS (
-  SELECT 1 + (10 * (rn - 1)) // n AS decile,
+  SELECT 1 + ${intDiv(dialect, '10 * (rn - 1)', 'n')} AS decile,
     count(*) AS customers, sum(value) AS value, sum(revenue) AS revenue, sum(orders) AS orders,
     min(value) AS min_value, max(value) AS max_value
   FROM ranked GROUP BY 1
@@ -29,7 +31,8 @@ SELECT decile, customers, value,
   CASE WHEN sum(value) OVER () = 0 THEN NULL
     ELSE sum(value) OVER (ORDER BY decile) / sum(value) OVER () END AS cumulative_share,
   revenue, orders,
-  orders / customers AS orders_per_customer,
+  -- DOUBLE: PostgreSQL would truncate the integer quotient
+  CAST(orders AS DOUBLE PRECISION) / customers AS orders_per_customer,
   CASE WHEN orders = 0 THEN NULL ELSE revenue / orders END AS aov,
   min_value, max_value
 FROM d ORDER BY decile

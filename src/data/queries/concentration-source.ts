@@ -1,6 +1,9 @@
 // Shared guard for the concentration queries: which value column, and from which table.
+// Portable SQL: DOUBLE PRECISION is DuckDB's DOUBLE and PostgreSQL's float8.
 import { UsageError } from '../../errors.ts'
+import type { Dialect } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
+import { byteOrder } from './dialect-sql.ts'
 
 export type ConcentrationValue = 'revenue' | 'margin'
 
@@ -15,6 +18,14 @@ export function valueSource(args: ConcentrationArgs): string {
   if (args.value !== 'revenue' && args.value !== 'margin') {
     throw new UsageError(`invalid concentration value ${JSON.stringify(args.value)}`)
   }
-  return `(SELECT customer_id, CAST(${args.value} AS DOUBLE) AS value, revenue, orders
+  return `(SELECT customer_id, CAST(${args.value} AS DOUBLE PRECISION) AS value, revenue, orders
     FROM ${sqlIdent(args.table)} WHERE ${args.value} IS NOT NULL)`
+}
+
+/**
+ * ORDER BY for ranking customers by value, ties by customer_id in byte order on every engine, so
+ * the same customer lands in the same decile on DuckDB and PostgreSQL.
+ */
+export function valueOrder(dialect: Dialect, direction: 'ASC' | 'DESC'): string {
+  return `value ${direction}, ${byteOrder(dialect, 'customer_id')}`
 }

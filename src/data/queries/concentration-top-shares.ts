@@ -1,7 +1,9 @@
-// Share of the total held by the top k % of customers, all k in one sort.
+// Share of the total held by the top k % of customers, all k in one sort. Portable SQL except
+// the integer division (dialect-sql.ts).
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { type ConcentrationArgs, valueSource } from './concentration-source.ts'
+import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { intDiv } from './dialect-sql.ts'
 
 /**
  * Rows (pct, customers, value, share) for each integer percent in `percents`: the top k % are
@@ -10,7 +12,7 @@ import { type ConcentrationArgs, valueSource } from './concentration-source.ts'
  * with negative values the total is net, so a share can exceed 1.
  */
 export function concentrationTopShares(
-  _dialect: Dialect,
+  dialect: Dialect,
   args: ConcentrationArgs & { percents: readonly number[] },
 ): Query {
   for (const p of args.percents) {
@@ -18,20 +20,25 @@ export function concentrationTopShares(
       throw new UsageError(`top-share percent must be an integer 1-100, got ${p}`)
     }
   }
-  const pcts = args.percents.join(', ')
+  // VALUES is the portable list (DuckDB's unnest([..]) is not PostgreSQL's); none: no rows
+  const pcts =
+    args.percents.length === 0
+      ? 'SELECT CAST(NULL AS INTEGER) AS pct WHERE FALSE'
+      : `SELECT pct FROM (VALUES ${args.percents.map((p) => `(${p})`).join(', ')}) AS v(pct)`
   return {
     sql: `
 WITH ranked AS (
   SELECT row_number() OVER w AS rn, sum(value) OVER w AS cum
   FROM ${valueSource(args)} s
-  WINDOW w AS (ORDER BY value DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
+    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 tot AS (SELECT count(*) AS n, sum(value) AS total FROM ${valueSource(args)} s2),
-p AS (SELECT unnest([${pcts}]) AS pct)
+p AS (${pcts})
 SELECT p.pct, r.rn AS customers, r.cum AS value,
   CASE WHEN tot.total = 0 THEN NULL ELSE r.cum / tot.total END AS share
 FROM p CROSS JOIN tot
-JOIN ranked r ON r.rn = (p.pct * tot.n + 99) // 100
+JOIN ranked r ON r.rn = ${intDiv(dialect, 'p.pct * tot.n + 99', '100')}
 ORDER BY p.pct
 `,
   }

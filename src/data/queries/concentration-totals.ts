@@ -1,4 +1,4 @@
-// How many customers carry a value, its total, and how much of it is negative.
+// How many customers carry a value, its total, and how much of it is negative. Portable SQL.
 import type { Dialect, Query } from '../engine.ts'
 import { type ConcentrationArgs, valueSource } from './concentration-source.ts'
 
