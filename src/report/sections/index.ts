@@ -7,6 +7,7 @@ import { headlineSection } from './headline.ts'
 import { predictionsSection } from './predictions.ts'
 import { rfmSection } from './rfm.ts'
 import { topCustomersSection } from './top-customers.ts'
+import { valueSection } from './value.ts'
 
 /** The sections of the `loyals analyze` report, in order. Returns a new array to extend freely. */
 export function defaultSections(): ReportSection[] {
@@ -17,6 +18,7 @@ export function defaultSections(): ReportSection[] {
     rfmSection,
     topCustomersSection,
     predictionsSection,
+    valueSection,
     dataQualitySection,
   ]
 }
@@ -29,4 +31,5 @@ export {
   predictionsSection,
   rfmSection,
   topCustomersSection,
+  valueSection,
 }

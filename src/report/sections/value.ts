@@ -1,0 +1,233 @@
+// Customer value: what customers are worth after the cost of serving them, who is served at a
+// loss, who brings other customers, and the tiers with their service levels. Reads summary.value.
+import type { AnalysisSummary } from '../../service/analysis-summary.ts'
+import type {
+  LossCustomer,
+  ReferralTreeNodeSummary,
+  TierSummary,
+  TopReferrer,
+  ValueSummary,
+} from '../../service/value-summary.ts'
+import { escapeHtml, formatInt, formatMoney, formatMoneyCompact, formatPct } from '../format.ts'
+import { type Column, htmlTable, kpi } from '../html.ts'
+import type { ReportSection } from '../render.ts'
+import { waterfallChart } from '../waterfall.ts'
+
+const TYPE_NAMES: Record<string, string> = {
+  lucrative_loyal: 'Lucrative loyal',
+  limited_loyal: 'Limited loyal',
+  lazy_loyal: 'Lazy loyal',
+  one_time_buyer: 'One-time buyer',
+  lapsed: 'Lapsed',
+}
+
+const TYPE_NOTES: Record<string, string> = {
+  lucrative_loyal:
+    'high value, repeat buying and connected (referrals, reviews, engagement, promoter)',
+  limited_loyal: 'buys again but the bond is thin: a detractor, a switching cost, or no engagement',
+  lazy_loyal: 'buys again out of habit or for the price',
+  one_time_buyer: 'one purchase day so far',
+  lapsed: 'a repeat buyer who has most likely stopped',
+}
+
+function minutes(m: number): string {
+  return m < 60
+    ? `${formatInt(m)} min`
+    : m < 1440
+      ? `${formatInt(m / 60)} h`
+      : `${formatInt(m / 1440)} d`
+}
+
+const id = (c: string) => `<span title="${escapeHtml(c)}">${escapeHtml(c)}</span>`
+
+function breakdown(v: ValueSummary): string {
+  const b = v.breakdown
+  const c = b.costs
+  const steps = [
+    { label: 'Gross margin', value: b.grossMargin, total: true },
+    { label: 'Support tickets', value: -c.tickets },
+    { label: 'Returns', value: -c.returns },
+    { label: 'Shipping', value: -c.shipping },
+    { label: 'Payment fees', value: -c.fees },
+    { label: 'Discounts', value: -c.discounts },
+    { label: 'Past profit', value: b.pastProfit, total: true },
+    { label: 'Predicted profit', value: b.predictedProfit },
+    { label: 'Referral value', value: b.referralValue },
+    { label: 'Total value', value: b.totalValue, total: true },
+  ].filter((s) => s.total || s.value !== 0)
+  return waterfallChart(steps, {
+    title: 'Total value: margin minus the cost to serve, plus predicted profit and referrals',
+    format: (x) => formatMoneyCompact(x, v.currency),
+  })
+}
+
+function tiersTable(v: ValueSummary): string {
+  const cur = v.currency
+  const cols: Column<TierSummary>[] = [
+    { header: 'Tier', cell: (t) => `<span class="pill">${escapeHtml(t.name)}</span>` },
+    { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
+    { header: 'Share', num: true, cell: (t) => formatPct(t.share) },
+    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur) },
+    {
+      header: 'Value share',
+      num: true,
+      cell: (t) =>
+        formatPct(v.breakdown.totalValue > 0 ? t.totalValue / v.breakdown.totalValue : null),
+    },
+    {
+      header: 'From',
+      num: true,
+      cell: (t) => (t.minValue === null ? 'rest' : formatMoney(t.minValue, cur)),
+    },
+    { header: 'Held by grace', num: true, cell: (t) => formatInt(t.heldByGrace) },
+    {
+      header: 'Service',
+      cell: (t) =>
+        escapeHtml(
+          `priority ${t.serviceLevel.priority}, reply within ${minutes(t.serviceLevel.responseTargetMinutes)}` +
+            (t.serviceLevel.dedicatedOwner ? ', dedicated owner' : ''),
+        ),
+    },
+    { header: 'Outreach', cell: (t) => escapeHtml(t.outreach) },
+    { header: 'Perks', cell: (t) => escapeHtml(t.perks.join(', ') || '–') },
+  ]
+  return htmlTable(cols, v.tiers.levels)
+}
+
+function loyaltyTable(v: ValueSummary): string {
+  const n = v.breakdown.customers
+  const cur = v.currency
+  type T = ValueSummary['loyalty']['types'][number]
+  const cols: Column<T>[] = [
+    {
+      header: 'Loyalty type',
+      cell: (t) =>
+        `<strong>${escapeHtml(TYPE_NAMES[t.type] ?? t.type)}</strong><br><span class="meta">${escapeHtml(TYPE_NOTES[t.type] ?? '')}</span>`,
+    },
+    { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
+    { header: 'Share', num: true, cell: (t) => formatPct(n > 0 ? t.customers / n : null) },
+    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur) },
+    {
+      header: 'Per customer',
+      num: true,
+      cell: (t) => formatMoney(t.customers > 0 ? t.totalValue / t.customers : null, cur),
+    },
+  ]
+  return htmlTable(cols, v.loyalty.types)
+}
+
+function lossTable(v: ValueSummary): string {
+  if (v.unprofitable.worst.length === 0) return '<p>No customer is served at a loss.</p>'
+  const cur = v.currency
+  const cols: Column<LossCustomer>[] = [
+    { header: 'Customer', className: 'id', cell: (c) => id(c.customerId) },
+    { header: 'Profit', num: true, cell: (c) => formatMoney(c.pastProfit, cur) },
+    { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur) },
+    { header: 'Margin', num: true, cell: (c) => formatMoney(c.grossMargin, cur) },
+    { header: 'Cost to serve', num: true, cell: (c) => formatMoney(c.costToServe, cur) },
+    { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
+    {
+      header: 'Tickets',
+      num: true,
+      cell: (c) =>
+        `${formatInt(c.tickets)}${c.tickets > 0 ? ` (${minutes(c.ticketMinutes)})` : ''}`,
+    },
+    { header: 'Returns', num: true, cell: (c) => formatInt(c.returns) },
+  ]
+  return htmlTable(cols, v.unprofitable.worst)
+}
+
+function treeList(nodes: readonly ReferralTreeNodeSummary[], cur: string | null): string {
+  if (nodes.length === 0) return ''
+  const items = nodes
+    .map(
+      (n) =>
+        `<li>${escapeHtml(n.customerId)} <span class="meta">level ${n.level}: ${escapeHtml(formatMoney(n.contribution, cur))}</span>${treeList(n.children, cur)}</li>`,
+    )
+    .join('')
+  return `<ul>${items}</ul>`
+}
+
+function referrersTable(v: ValueSummary): string {
+  const r = v.referrals
+  if (r.top.length === 0) return '<p>No referrals were imported, or nobody referred a customer.</p>'
+  const cur = v.currency
+  const cols: Column<TopReferrer>[] = [
+    { header: 'Referrer', className: 'id', cell: (t) => id(t.customerId) },
+    { header: 'Referral value', num: true, cell: (t) => formatMoney(t.referralValue, cur) },
+    { header: 'Direct', num: true, cell: (t) => formatInt(t.direct) },
+    { header: 'In all', num: true, cell: (t) => formatInt(t.descendants) },
+    {
+      header: 'Referral tree',
+      cell: (t) =>
+        `<details><summary>${formatInt(t.descendants)} customers</summary>${treeList(t.children, cur)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
+    },
+  ]
+  const notes: string[] = []
+  if (r.duplicates > 0)
+    notes.push(`${formatInt(r.duplicates)} repeat referrals (the first counted)`)
+  if (r.selfReferrals > 0) notes.push(`${formatInt(r.selfReferrals)} self-referrals ignored`)
+  if (r.cyclesBroken > 0) notes.push(`${formatInt(r.cyclesBroken)} referral cycles broken`)
+  const head = `<p>${formatInt(r.referrers)} customers referred ${formatInt(r.referred)} others. A referrer is credited with the value of the customers they brought: direct referrals in full, each level further down times ${r.decay} (up to ${r.maxDepth} levels).${notes.length > 0 ? ` ${escapeHtml(notes.join('; '))}.` : ''}</p>`
+  return head + htmlTable(cols, r.top)
+}
+
+export const valueSection: ReportSection = {
+  id: 'customer-value',
+  title: 'Customer value',
+  lead: 'What each customer is worth after the cost of serving them: past profit (margin minus support, returns, shipping, payment fees and discounts), plus predicted profit, plus the value of the customers they referred.',
+  render(s: AnalysisSummary): string {
+    const v = s.value
+    if (!v) return ''
+    const cur = v.currency
+    const b = v.breakdown
+    const conc = v.profitConcentration
+    const kpis = `<div class="kpis">${[
+      kpi('Total value', formatMoneyCompact(b.totalValue, cur), `${formatInt(b.customers)} customers`),
+      kpi(
+        'Past profit',
+        formatMoney(b.pastProfit, cur),
+        `after ${formatMoneyCompact(b.costToServe, cur)} cost to serve`,
+      ),
+      kpi(
+        'Predicted profit',
+        formatMoneyCompact(b.predictedProfit, cur),
+        v.predictions === 'model' ? 'from the predictions' : 'no predictions',
+      ),
+      kpi('Referral value', formatMoneyCompact(b.referralValue, cur)),
+      kpi(
+        'Served at a loss',
+        formatInt(v.unprofitable.customers),
+        `losing ${formatMoneyCompact(-v.unprofitable.loss, cur)}`,
+      ),
+      kpi('Top 20% hold', formatPct(conc.share), 'of all past profit'),
+    ].join('')}</div>`
+    const missing = Object.entries({
+      referrals: v.inputs.referrals,
+      'engagement events': v.inputs.engagementEvents,
+      'support tickets': v.inputs.tickets,
+      returns: v.inputs.returns,
+      'survey responses': v.inputs.surveyResponses,
+    })
+      .filter(([, k]) => k === 0)
+      .map(([name]) => name)
+    const note =
+      missing.length > 0
+        ? `<p class="meta">Not imported: ${escapeHtml(missing.join(', '))} (import them with <code>loyals import --kind</code>); values leave those parts out.</p>`
+        : ''
+    const over =
+      conc.share !== null && conc.share > 1
+        ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatInt(v.unprofitable.customers)} customers served at a loss take ${formatMoney(-v.unprofitable.loss, cur)} back.</p>`
+        : ''
+    return [
+      kpis,
+      note,
+      `<h3>Value breakdown</h3>${breakdown(v)}`,
+      over,
+      `<h3>Tiers</h3>${tiersTable(v)}`,
+      `<h3>Loyalty types</h3>${loyaltyTable(v)}`,
+      `<h3>Customers served at a loss</h3><p>${formatInt(v.unprofitable.customers)} customers cost more to serve than their margin, ${formatMoney(-v.unprofitable.loss, cur)} in all. The worst:</p>${lossTable(v)}`,
+      `<h3>Top referrers</h3>${referrersTable(v)}`,
+    ].join('\n')
+  },
+}

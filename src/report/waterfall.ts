@@ -1,0 +1,83 @@
+// A horizontal waterfall chart for money breakdowns (margin minus costs = profit, plus predicted
+// and referral value = total): each step is a bar from the running total before it to after it,
+// totals are full bars from zero. Hand-rolled SVG like svg.ts, so the report stays one file.
+import { escapeHtml } from './format.ts'
+import { niceTicks } from './prediction-charts.ts'
+import { r2 } from './svg.ts'
+
+export interface WaterfallStep {
+  readonly label: string
+  /** Signed change; for a total, the total itself. */
+  readonly value: number
+  /** A subtotal or total: drawn from zero to `value`, and the running total becomes `value`. */
+  readonly total?: boolean
+}
+
+export interface WaterfallOptions {
+  readonly title: string
+  readonly format: (v: number) => string
+  readonly width?: number
+}
+
+const POS = '#0f766e'
+const NEG = '#b42318'
+const TOTAL = '#1d2433'
+
+/**
+ * The waterfall as an SVG string; every label is escaped.
+ * @example waterfallChart([{ label: 'Margin', value: 90, total: true }, { label: 'Fees', value: -9 }],
+ *   { title: 'Breakdown', format: String })
+ */
+export function waterfallChart(steps: readonly WaterfallStep[], opts: WaterfallOptions): string {
+  const width = opts.width ?? 720
+  const row = 30
+  const m = { top: 10, right: 110, bottom: 34, left: 170 }
+  const height = m.top + m.bottom + row * steps.length
+  const spans: { from: number; to: number }[] = []
+  let run = 0
+  for (const s of steps) {
+    if (s.total) {
+      spans.push({ from: 0, to: s.value })
+      run = s.value
+    } else {
+      spans.push({ from: run, to: run + s.value })
+      run += s.value
+    }
+  }
+  const lo = Math.min(0, ...spans.map((s) => Math.min(s.from, s.to)))
+  const hi = Math.max(0, ...spans.map((s) => Math.max(s.from, s.to)))
+  const ticksPos = niceTicks(hi)
+  const ticksNeg = lo < 0 ? niceTicks(-lo).map((t) => -t) : [0]
+  const x0 = Math.min(lo, ...ticksNeg)
+  const x1 = Math.max(hi, ...ticksPos, x0 + 1)
+  const w = width - m.left - m.right
+  const sx = (v: number) => m.left + ((v - x0) / (x1 - x0)) * w
+  const parts: string[] = []
+  for (const t of [...new Set([...ticksNeg, ...ticksPos])]) {
+    parts.push(
+      `<line class="grid" x1="${r2(sx(t))}" y1="${m.top}" x2="${r2(sx(t))}" y2="${height - m.bottom}"/>`,
+      `<text class="tick" x="${r2(sx(t))}" y="${height - m.bottom + 18}" text-anchor="middle">${escapeHtml(opts.format(t))}</text>`,
+    )
+  }
+  steps.forEach((s, i) => {
+    const span = spans[i] as { from: number; to: number }
+    const y = m.top + i * row
+    const a = sx(Math.min(span.from, span.to))
+    const b = sx(Math.max(span.from, span.to))
+    const fill = s.total ? TOTAL : s.value < 0 ? NEG : POS
+    parts.push(
+      `<text class="tick" x="${m.left - 10}" y="${r2(y + row / 2 + 4)}" text-anchor="end">${escapeHtml(s.label)}</text>`,
+      `<rect x="${r2(a)}" y="${r2(y + 5)}" width="${r2(Math.max(1, b - a))}" height="${row - 10}" rx="3" fill="${fill}"><title>${escapeHtml(`${s.label}: ${opts.format(s.value)}`)}</title></rect>`,
+      `<text class="tick" x="${r2(b + 6)}" y="${r2(y + row / 2 + 4)}">${escapeHtml(opts.format(s.value))}</text>`,
+    )
+  })
+  parts.push(
+    `<line class="diagonal" x1="${r2(sx(0))}" y1="${m.top}" x2="${r2(sx(0))}" y2="${height - m.bottom}"/>`,
+  )
+  return [
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
+    `<title>${escapeHtml(opts.title)}</title>`,
+    ...parts,
+    '</svg>',
+  ].join('')
+}
