@@ -85,11 +85,15 @@ refunded_orders AS (
   GROUP BY o.customer_id, o.order_id
 ),
 lines AS (
-  SELECT customer_id, order_date AS day, order_date AS dated, amount, margin,
+  -- money is summed as DECIMAL(18,6): exact, so the result does not depend on the order in
+  -- which parallel threads add it (floating sums differ in the last bit from run to run)
+  SELECT customer_id, order_date AS day, order_date AS dated,
+         CAST(amount AS DECIMAL(18,6)) AS amount, CAST(margin AS DECIMAL(18,6)) AS margin,
          1 AS is_order, 0 AS is_refund
   FROM ${source} WHERE amount >= 0
   UNION ALL
-  SELECT r.customer_id, ro.day, r.order_date, r.amount, r.margin, 0, 1
+  SELECT r.customer_id, ro.day, r.order_date,
+         CAST(r.amount AS DECIMAL(18,6)), CAST(r.margin AS DECIMAL(18,6)), 0, 1
   FROM refunds r LEFT JOIN refunded_orders ro
     ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
 ),
@@ -131,7 +135,8 @@ SELECT
     THEN ${days('first_purchase', 'last_purchase')} / ${u} ELSE 0 END AS t_x,
   ${days('first_purchase', asOf)} / ${u} AS "T",
   CASE WHEN purchase_days > 1
-    THEN (purchase_spend - first_spend) / (purchase_days - 1) ELSE 0 END AS monetary,
+    THEN CAST(purchase_spend - first_spend AS DOUBLE PRECISION) / (purchase_days - 1)
+    ELSE 0 END AS monetary,
   first_purchase,
   last_purchase,
   CAST(purchase_days AS INTEGER) AS purchase_days,
@@ -139,7 +144,7 @@ SELECT
   CAST(orders AS INTEGER) AS orders,
   CAST(revenue AS DOUBLE PRECISION) AS revenue,
   CAST(margin AS DOUBLE PRECISION) AS margin,
-  revenue / orders AS aov,
+  CAST(revenue AS DOUBLE PRECISION) / orders AS aov,
   CAST(${asOf} - last_purchase AS INTEGER) AS days_since_last,
   CAST(${asOf} - first_purchase AS INTEGER) AS tenure_days,
   CAST(x_star AS INTEGER) AS x_star,
