@@ -19,7 +19,8 @@ SELECT rfm_segment AS segment,
     ELSE sum(revenue) / sum(sum(revenue)) OVER () END AS share_revenue
 FROM ${sqlIdent(args.rfm)}
 GROUP BY rfm_segment
-ORDER BY revenue DESC, ${byteOrder(dialect, 'segment')}
+-- the grouped column, not the alias: PostgreSQL takes an alias only bare, not under COLLATE
+ORDER BY revenue DESC, ${byteOrder(dialect, 'rfm_segment')}
 `,
   }
 }
