@@ -1,0 +1,118 @@
+// Benchmark of the model library at 1M customers: `npm run bench -- models [--customers N]`.
+// Data are simulated from the CDNOW estimates with daily resolution (times in weeks snapped to
+// 1/7), the way real order data look; each step is timed separately, then `loyals fit` is timed
+// as a whole process on a 1M-row summary file (reading included).
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { scoreClv } from '../dist/core/clv.js'
+import { compressHistories } from '../dist/core/compress.js'
+import { bgnbd } from '../dist/core/models/bgnbd.js'
+import {
+  expectedSpendAll,
+  fitGammaGamma,
+  simulateGammaGamma,
+} from '../dist/core/models/gamma-gamma.js'
+import { paretoNbd } from '../dist/core/models/pareto-nbd.js'
+import { createRng } from '../dist/core/random.js'
+
+const BG = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }
+const PARETO = { r: 0.5532, alpha: 10.576, s: 0.6062, beta: 11.67 }
+const GG = { p: 6.2488, q: 3.7446, gamma: 15.4477 }
+
+function timed(label, fn, rows) {
+  const t = performance.now()
+  const out = fn()
+  const s = (performance.now() - t) / 1000
+  rows.push([label, s])
+  console.log(`${label}: ${s.toFixed(3)} s`)
+  return out
+}
+
+function ages(n, seed) {
+  // customers born uniformly over 12 weeks, observed to week 39 (the CDNOW design), in days
+  const rng = createRng(seed)
+  const T = new Float64Array(n)
+  for (let i = 0; i < n; i++) T[i] = Math.floor((39 - 12 * rng.uniform()) * 7) / 7
+  return T
+}
+
+export async function run(args) {
+  const i = args.indexOf('--customers')
+  const n = i >= 0 ? Number(args[i + 1]) : 1_000_000
+  const rows = []
+  const T = ages(n, 7)
+  const simBg = bgnbd.simulate(BG, n, T, 11, 1 / 7)
+  const simPa = paretoNbd.simulate(PARETO, n, T, 12, 1 / 7)
+  const spend = simulateGammaGamma(GG, simBg.x, 13)
+
+  const hBg = timed(
+    'compress 1M histories (BG/NBD data)',
+    () => compressHistories(simBg.x, simBg.tx, simBg.T),
+    rows,
+  )
+  console.log(`  distinct histories: ${hBg.x.length}`)
+  const fitBg = timed('BG/NBD fit (compressed)', () => bgnbd.fit(hBg), rows)
+  const hPa = compressHistories(simPa.x, simPa.tx, simPa.T)
+  const fitPa = timed('Pareto/NBD fit (compressed)', () => paretoNbd.fit(hPa), rows)
+  const rep = []
+  for (let k = 0; k < n; k++) if (simBg.x[k] > 0) rep.push(k)
+  const gx = Float64Array.from(rep, (k) => simBg.x[k])
+  const gm = Float64Array.from(rep, (k) => spend[k])
+  const fitGg = timed('Gamma-Gamma fit', () => fitGammaGamma({ x: gx, mx: gm }), rows)
+  const horizon = 52
+  timed(
+    'BG/NBD score 1M (P(alive), expected purchases 52 wk)',
+    () => bgnbd.scoreAll(fitBg.params, simBg, horizon),
+    rows,
+  )
+  timed(
+    'Pareto/NBD score 1M (P(alive), expected purchases 52 wk)',
+    () => paretoNbd.scoreAll(fitPa.params, simPa, horizon),
+    rows,
+  )
+  timed('Gamma-Gamma expected spend 1M', () => expectedSpendAll(fitGg.params, simBg.x, spend), rows)
+  timed(
+    'CLV 1M, BG/NBD, 52 weekly steps',
+    () => scoreClv({ model: 'bgnbd', params: fitBg.params }, simBg, 50, { horizon }),
+    rows,
+  )
+  timed(
+    'CLV 1M, Pareto/NBD closed form, 52 weeks',
+    () => scoreClv({ model: 'pareto', params: fitPa.params }, simPa, 50, { horizon }),
+    rows,
+  )
+
+  // `loyals fit` on a 1M-row summary file, reading included (a fresh process)
+  const dir = join(import.meta.dirname, 'out')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `summary-${n}.csv`)
+  const lines = ['customer_id,x,t_x,T,monetary']
+  for (let k = 0; k < n; k++)
+    lines.push(`${k + 1},${simBg.x[k]},${simBg.tx[k]},${simBg.T[k]},${spend[k]}`)
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  for (const model of ['bgnbd', 'pareto', 'gg']) {
+    const t = performance.now()
+    const r = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '../dist/cli/main.js'), 'fit', file, '--model', model, '--json'],
+      { encoding: 'utf8' },
+    )
+    const s = (performance.now() - t) / 1000
+    if (r.status !== 0) throw new Error(`loyals fit failed: ${r.stderr}`)
+    rows.push([`loyals fit ${model} on a ${n}-row summary file (whole process)`, s])
+    console.log(`loyals fit ${model}: ${s.toFixed(3)} s`)
+  }
+  console.log(
+    '\nfitted:',
+    JSON.stringify({ bg: fitBg.params, pareto: fitPa.params, gg: fitGg.params }),
+  )
+  console.log(
+    `\nmachine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  )
+  console.log('\n| step | seconds |\n| --- | ---: |')
+  for (const [l, s] of rows) console.log(`| ${l} | ${s.toFixed(3)} |`)
+}
