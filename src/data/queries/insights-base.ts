@@ -1,0 +1,77 @@
+// The insights' per-customer base: value (a pluggable SQL expression), eligibility by history,
+// the top-cohort flag, customer attributes and optional model columns, in one TEMP table that every
+// later insights query joins instead of recomputing.
+import type { Dialect, Query } from '../engine.ts'
+import { sqlIdent } from './customer-summary.ts'
+
+export const INSIGHTS_BASE = 'insights_base'
+
+export interface InsightsBaseArgs {
+  /** Per-customer table with the summary and RFM columns (customer_analysis). */
+  readonly table: string
+  /** SQL expression over that table's columns (validated by the caller). */
+  readonly value: string
+  readonly topShare: number
+  readonly minHistoryDays: number
+  /** Optional columns of `table`, NULL when absent. */
+  readonly pAlive: boolean
+  readonly tier: boolean
+  readonly predictedValue: boolean
+  /** Whether the workspace has a customers table with rows (attributes). */
+  readonly customers: boolean
+}
+
+/**
+ * CREATE OR REPLACE TEMP TABLE insights_base: customer_id, cidx (dense 0-based index in customer
+ * order), value, eligible (tenure_days >= minHistoryDays), value_rank among the eligible, top
+ * (value_rank <= max(1, floor(topShare × eligible))), and the attributes country, region (as
+ * "country / region"), city, industry, channel, campaign; p_alive, tier, predicted_value or NULL.
+ */
+export function insightsBase(_dialect: Dialect, args: InsightsBaseArgs): Query {
+  const t = sqlIdent(args.table)
+  const share = Number(args.topShare)
+  const minDays = Math.trunc(args.minHistoryDays)
+  const attrs = args.customers
+    ? `c.country, CASE WHEN c.region IS NULL THEN NULL
+         ELSE coalesce(c.country || ' / ', '') || c.region END AS region,
+       c.city, c.industry, c.channel, c.campaign`
+    : `NULL::VARCHAR AS country, NULL::VARCHAR AS region, NULL::VARCHAR AS city,
+       NULL::VARCHAR AS industry, NULL::VARCHAR AS channel, NULL::VARCHAR AS campaign`
+  const join = args.customers ? 'LEFT JOIN customers c ON c.customer_id = a.customer_id' : ''
+  return {
+    sql: `
+CREATE OR REPLACE TEMP TABLE ${INSIGHTS_BASE} AS
+WITH v AS (
+  SELECT a.customer_id, a.first_purchase, a.last_purchase, a.purchase_days, a.revenue,
+    a.tenure_days, a.days_since_last, a.rfm_segment,
+    CAST((${args.value}) AS DOUBLE) AS value,
+    ${args.pAlive ? 'CAST(a.p_alive AS DOUBLE)' : 'NULL::DOUBLE'} AS p_alive,
+    ${args.tier ? 'CAST(a.tier AS VARCHAR)' : 'NULL::VARCHAR'} AS tier,
+    ${args.predictedValue ? 'CAST(a.predicted_value AS DOUBLE)' : 'NULL::DOUBLE'} AS predicted_value,
+    a.tenure_days >= ${minDays} AS eligible,
+    ${attrs}
+  FROM ${t} a ${join}
+),
+ranked AS (
+  SELECT *,
+    CASE WHEN eligible THEN row_number() OVER (
+      PARTITION BY eligible ORDER BY round(coalesce(value, 0), 6) DESC, customer_id) END AS value_rank,
+    count(*) FILTER (WHERE eligible) OVER () AS n_eligible
+  FROM v
+)
+SELECT CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS cidx, *,
+  coalesce(eligible AND value_rank <= greatest(1, floor(${share} * n_eligible)), false) AS top
+FROM ranked
+`,
+  }
+}
+
+/** Counts and the value threshold of the top cohort (smallest value in it). */
+export function insightsCohortFacts(_dialect: Dialect): Query {
+  return {
+    sql: `SELECT count(*) AS customers, count(*) FILTER (WHERE eligible) AS eligible,
+  count(*) FILTER (WHERE top) AS top, min(value) FILTER (WHERE top) AS threshold,
+  sum(value) FILTER (WHERE top) AS top_value, sum(value) FILTER (WHERE eligible) AS eligible_value
+FROM ${INSIGHTS_BASE}`,
+  }
+}

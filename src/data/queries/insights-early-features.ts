@@ -1,0 +1,101 @@
+// Rising-stars features as SQL expressions over insights_first/insights_base, materialised once so
+// the model trains on a sample pulled as lists and scores every customer inside the engine.
+import type { Dialect, Query } from '../engine.ts'
+import { INSIGHTS_BASE } from './insights-base.ts'
+import { INSIGHTS_FIRST } from './insights-first-orders.ts'
+
+export const INSIGHTS_FEATURES = 'insights_features'
+
+/** A feature: SQL over columns of insights_first (f), insights_base (b) and engagement (e). */
+export interface FeatureSql {
+  readonly sql: string
+}
+
+/**
+ * CREATE OR REPLACE TEMP TABLE insights_features: cidx, customer_id, split ('train' for eligible
+ * customers acquired before the median first day of the eligible, 'validate' for later ones,
+ * 'candidate' for customers not yet eligible with at least earlyDays of history), top, value,
+ * then x0..x{p-1} as DOUBLE. `engagementSql`, when given, is a subquery (customer_id, events)
+ * joined as e.
+ */
+export function insightsEarlyFeatures(
+  _dialect: Dialect,
+  args: { features: readonly FeatureSql[]; earlyDays: number; engagementSql?: string },
+): Query {
+  const early = Math.trunc(args.earlyDays)
+  const xs = args.features.map((f, j) => `CAST(coalesce(${f.sql}, 0) AS DOUBLE) AS x${j}`)
+  const eng = args.engagementSql
+    ? `LEFT JOIN (${args.engagementSql}) e ON e.customer_id = b.customer_id`
+    : ''
+  return {
+    sql: `
+CREATE OR REPLACE TEMP TABLE ${INSIGHTS_FEATURES} AS
+WITH cut AS (
+  SELECT quantile_disc(f.first_day, 0.5) AS mid
+  FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx WHERE b.eligible
+)
+SELECT b.cidx, b.customer_id, b.top, b.value,
+  CASE WHEN b.eligible AND f.first_day < (SELECT mid FROM cut) THEN 'train'
+    WHEN b.eligible THEN 'validate'
+    WHEN b.tenure_days >= ${early} THEN 'candidate' END AS split,
+  ${xs.join(',\n  ')}
+FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx ${eng}
+WHERE b.tenure_days >= ${early}
+`,
+  }
+}
+
+/**
+ * One row of lists x0..x{p-1} and top for the rows of `split`, at most `limit` rows sampled with a
+ * fixed seed (reservoir), in cidx order.
+ */
+export function insightsFeatureSample(
+  _dialect: Dialect,
+  args: { split: string; p: number; limit: number; seed: number },
+): Query {
+  const cols = Array.from({ length: args.p }, (_, j) => `list(x${j} ORDER BY cidx) AS x${j}`)
+  const limit = Math.max(1, Math.trunc(args.limit))
+  const seed = Math.trunc(args.seed) >>> 0
+  return {
+    sql: `
+WITH s AS (
+  SELECT * FROM ${INSIGHTS_FEATURES} WHERE split = $1
+  USING SAMPLE reservoir(${limit} ROWS) REPEATABLE (${seed})
+)
+SELECT ${cols.join(', ')}, list(CAST(top AS INTEGER) ORDER BY cidx) AS top, count(*) AS n FROM s
+`,
+    params: [args.split],
+  }
+}
+
+/**
+ * The `limit` candidates with the highest score `scoreSql` (an expression over x0..), with their
+ * features, whose value is below `threshold` (the top cohort's smallest value; null: no limit).
+ */
+export function insightsTopCandidates(
+  _dialect: Dialect,
+  args: { scoreSql: string; p: number; limit: number; threshold: number | null },
+): Query {
+  const below = args.threshold === null ? '' : `AND value < ${Number(args.threshold)}`
+  const cols = Array.from({ length: args.p }, (_, j) => `x${j}`).join(', ')
+  return {
+    sql: `
+SELECT customer_id, value, ${cols}, (${args.scoreSql}) AS score
+FROM ${INSIGHTS_FEATURES} WHERE split = 'candidate' AND NOT top ${below}
+ORDER BY score DESC, customer_id LIMIT ${Math.max(0, Math.trunc(args.limit))}
+`,
+  }
+}
+
+/** How many candidates there are and how many score at least `minScore`. */
+export function insightsCandidateCounts(
+  _dialect: Dialect,
+  args: { scoreSql: string; minScore: number; threshold: number | null },
+): Query {
+  const below = args.threshold === null ? '' : `AND value < ${Number(args.threshold)}`
+  return {
+    sql: `SELECT count(*) AS candidates, count(*) FILTER (WHERE (${args.scoreSql}) >= $1) AS high
+FROM ${INSIGHTS_FEATURES} WHERE split = 'candidate' AND NOT top ${below}`,
+    params: [args.minScore],
+  }
+}

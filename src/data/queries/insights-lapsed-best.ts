@@ -1,0 +1,82 @@
+// Lapsed best customers, selected in one pass: top now or top at the cutoff (N months ago), and
+// silent for longer than k × their own median gap (or a low p_alive when a model supplied it).
+import type { Dialect, Query } from '../engine.ts'
+import { sqlDate } from './customer-summary.ts'
+import { INSIGHTS_BASE } from './insights-base.ts'
+
+export interface LapsedBestArgs {
+  readonly asOf: string
+  /** Top cohort "within the last N months": top now, or top by revenue up to asOf − months. */
+  readonly months: number
+  readonly topShare: number
+  /** Silence longer than factor × usual gap counts as lapsed. */
+  readonly gapFactor: number
+  /** ...and at least this many days (customers who buy daily are not lapsed after 4 days). */
+  readonly minSilenceDays: number
+  readonly pAliveThreshold: number
+}
+
+/**
+ * SELECT of every lapsed best customer, most value at stake first: customer_id, value, revenue,
+ * past_revenue (up to the cutoff), top_now, top_then, last_purchase, days_since_last, usual_gap
+ * (median days between purchase days), gap_ratio, p_alive, predicted_value, annual_value
+ * (revenue × 365.25 / max(tenure_days, 365)), value_at_stake (= annual_value), reason
+ * ('p_alive' / 'gap' / 'both').
+ */
+export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Query {
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const months = Math.max(0, Math.trunc(args.months))
+  const k = Number(args.gapFactor)
+  const minDays = Math.max(0, Math.trunc(args.minSilenceDays))
+  const pa = Number(args.pAliveThreshold)
+  const share = Number(args.topShare)
+  return {
+    sql: `
+WITH days AS (
+  SELECT customer_id, order_date AS day, sum(amount) AS spend
+  FROM orders WHERE order_date <= ${asOf} GROUP BY 1, 2 HAVING sum(amount) > 0
+),
+gaps AS (
+  SELECT customer_id,
+    date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
+  FROM days
+),
+g AS (SELECT customer_id, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
+past AS (
+  SELECT customer_id, sum(spend) AS past_revenue FROM days
+  WHERE day <= ${asOf} - INTERVAL ${months} MONTH GROUP BY 1
+),
+past_ranked AS (
+  SELECT customer_id, past_revenue,
+    row_number() OVER (ORDER BY round(past_revenue, 6) DESC, customer_id) AS r,
+    count(*) OVER () AS n
+  FROM past
+),
+was_top AS (
+  SELECT customer_id, past_revenue FROM past_ranked WHERE r <= greatest(1, floor(${share} * n))
+),
+c AS (
+  SELECT b.customer_id, b.value, b.revenue, coalesce(w.past_revenue, 0) AS past_revenue,
+    b.top AS top_now, w.customer_id IS NOT NULL AS top_then,
+    b.last_purchase, b.days_since_last, g.usual_gap,
+    b.days_since_last / nullif(g.usual_gap, 0) AS gap_ratio,
+    b.p_alive, b.predicted_value,
+    b.revenue * 365.25 / greatest(b.tenure_days, 365) AS annual_value,
+    b.p_alive IS NOT NULL AND b.p_alive < ${pa} AS low_alive,
+    g.usual_gap IS NOT NULL AND b.days_since_last > greatest(${k} * g.usual_gap, ${minDays})
+      AS long_gap
+  FROM ${INSIGHTS_BASE} b
+  LEFT JOIN was_top w ON w.customer_id = b.customer_id
+  LEFT JOIN g ON g.customer_id = b.customer_id
+  WHERE b.top OR w.customer_id IS NOT NULL
+)
+SELECT customer_id, value, revenue, past_revenue, top_now, top_then,
+  strftime(last_purchase, '%Y-%m-%d') AS last_purchase, days_since_last, usual_gap, gap_ratio,
+  p_alive, predicted_value, annual_value, annual_value AS value_at_stake,
+  CASE WHEN low_alive AND long_gap THEN 'both' WHEN low_alive THEN 'p_alive' ELSE 'gap' END
+    AS reason
+FROM c WHERE low_alive OR long_gap
+ORDER BY value_at_stake DESC, customer_id
+`,
+  }
+}

@@ -1,0 +1,41 @@
+// Cohort retention by acquisition month: active customers and revenue per month since acquisition,
+// grouped in the engine (cohorts × periods cells come back, never orders).
+import type { Dialect, Query } from '../engine.ts'
+import { sqlDate } from './customer-summary.ts'
+import { INSIGHTS_BASE } from './insights-base.ts'
+
+/**
+ * Rows (cohort 'YYYY-MM', period (months since the cohort month), customers (with a purchase that
+ * month), revenue, cohort_size, observed (months of the cohort seen up to asOf)), period < maxPeriods.
+ */
+export function insightsRetentionMatrix(
+  _dialect: Dialect,
+  args: { asOf: string; maxPeriods: number },
+): Query {
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  return {
+    sql: `
+WITH base AS (
+  SELECT customer_id, date_trunc('month', first_purchase) AS cohort FROM ${INSIGHTS_BASE}
+),
+sizes AS (SELECT cohort, count(*) AS cohort_size FROM base GROUP BY 1),
+months AS (
+  SELECT o.customer_id, date_trunc('month', o.order_date) AS m, sum(o.amount) AS spend
+  FROM orders o WHERE o.order_date <= ${asOf} GROUP BY 1, 2
+),
+cells AS (
+  SELECT b.cohort, CAST(date_diff('month', b.cohort, m.m) AS INTEGER) AS period,
+    CAST(count(*) FILTER (WHERE m.spend > 0) AS INTEGER) AS customers, sum(m.spend) AS revenue
+  FROM months m JOIN base b ON b.customer_id = m.customer_id
+  WHERE m.m >= b.cohort GROUP BY 1, 2
+)
+SELECT strftime(c.cohort, '%Y-%m') AS cohort, c.period, c.customers, c.revenue,
+  CAST(s.cohort_size AS INTEGER) AS cohort_size,
+  CAST(date_diff('month', c.cohort, date_trunc('month', ${asOf})) + 1 AS INTEGER) AS observed
+FROM cells c JOIN sizes s ON s.cohort = c.cohort
+WHERE c.period < $1
+ORDER BY c.cohort, c.period
+`,
+    params: [Math.max(1, Math.trunc(args.maxPeriods))],
+  }
+}

@@ -1,0 +1,55 @@
+// Service and satisfaction KPIs by RFM segment and tier, from the optional tables (surveys,
+// tickets, returns). Scores come back as grouped counts (group, score, n), never per response.
+import type { Dialect, Query } from '../engine.ts'
+import { sqlDate } from './customer-summary.ts'
+import { INSIGHTS_BASE } from './insights-base.ts'
+
+const groups = (inner: string) => `
+SELECT 'segment' AS kind, b.rfm_segment AS grp, x.* EXCLUDE (customer_id)
+FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
+UNION ALL
+SELECT 'tier', b.tier, x.* EXCLUDE (customer_id)
+FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
+WHERE b.tier IS NOT NULL`
+
+/** Rows (kind, grp, score, n) of integer survey scores in `column` (nps or ces) up to asOf. */
+export function insightsSurveyScores(
+  _dialect: Dialect,
+  args: { column: 'nps' | 'ces'; dated: string | null; asOf: string },
+): Query {
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const when = args.dated ? `AND CAST(${args.dated} AS DATE) <= ${asOf}` : ''
+  const inner = `SELECT customer_id, CAST(round(${args.column}) AS INTEGER) AS score FROM surveys
+    WHERE ${args.column} IS NOT NULL ${when}`
+  return {
+    sql: `SELECT kind, grp, score, CAST(count(*) AS INTEGER) AS n FROM (${groups(inner)})
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  }
+}
+
+/** Rows (kind, grp, tickets, resolved) of support tickets opened up to asOf. */
+export function insightsTicketResolution(
+  _dialect: Dialect,
+  args: { opened: string | null; asOf: string },
+): Query {
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const when = args.opened ? `WHERE CAST(${args.opened} AS DATE) <= ${asOf}` : ''
+  const inner = `SELECT customer_id, CAST(resolved_at IS NOT NULL AS INTEGER) AS resolved
+    FROM tickets ${when}`
+  return {
+    sql: `SELECT kind, grp, CAST(count(*) AS INTEGER) AS tickets,
+  CAST(sum(resolved) AS INTEGER) AS resolved FROM (${groups(inner)}) GROUP BY 1, 2 ORDER BY 1, 2`,
+  }
+}
+
+/** Rows (kind, grp, orders, returned) of orders up to asOf and those with a return row. */
+export function insightsReturnRate(_dialect: Dialect, args: { asOf: string }): Query {
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const inner = `SELECT o.customer_id,
+      CAST(o.order_id IN (SELECT order_id FROM returns) AS INTEGER) AS returned
+    FROM orders o WHERE o.amount >= 0 AND o.order_date <= ${asOf}`
+  return {
+    sql: `SELECT kind, grp, CAST(count(*) AS INTEGER) AS orders,
+  CAST(sum(returned) AS INTEGER) AS returned FROM (${groups(inner)}) GROUP BY 1, 2 ORDER BY 1, 2`,
+  }
+}

@@ -1,0 +1,244 @@
+// The insights sections: one per analysis, each a table (and bars or a shaded matrix) read from the
+// `insights` block. A summary without that block renders nothing, so these can join any report.
+import type { AnalysisSummary } from '../../service/analysis-summary.ts'
+import type { InsightsSummary } from '../../service/insights/types.ts'
+import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import { type Column, htmlTable, kpi, shareWithBar } from '../html.ts'
+import type { ReportSection } from '../render.ts'
+import { mixColor } from '../svg.ts'
+
+export type WithInsights = AnalysisSummary & { readonly insights?: InsightsSummary }
+type Section = ReportSection<WithInsights>
+
+const p = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))
+const ci = (lo: number, hi: number) => `${formatPct(lo)}–${formatPct(hi)}`
+const para = (s: string) => `<p>${escapeHtml(s)}</p>`
+
+export const icpSection: Section = {
+  id: 'icp',
+  title: 'Ideal customer profile',
+  lead: 'What the top cohort has in common, written from the analyses below; each sentence rests on a significant figure.',
+  render(s) {
+    const i = s.insights
+    if (!i) return ''
+    const c = i.cohort
+    const cards = [
+      kpi('Top cohort', formatInt(c.top), `top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} customers with ${c.minHistoryDays}+ days`),
+      kpi('Their share of value', formatPct(c.topValueShare), `value = ${c.valueExpression}`),
+      kpi('Entry threshold', formatMoney(c.threshold, s.currency), 'smallest value in the cohort'),
+    ]
+    const notes = i.notes.length
+      ? `<ul class="notes">${i.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+      : ''
+    return `<div class="kpis">${cards.join('')}</div>${i.icp.map(para).join('')}${notes}`
+  },
+}
+
+export const pathToBestSection: Section = {
+  id: 'path-to-best',
+  title: 'Path to best',
+  lead: 'First-order combinations and their chance of reaching the top cohort; productive combinations beat each of their parts (q = Benjamini-Hochberg adjusted).',
+  render(s) {
+    const pb = s.insights?.pathToBest
+    if (!pb) return ''
+    const max = Math.max(0, ...pb.itemsets.map((r) => r.rate))
+    type R = (typeof pb.itemsets)[number]
+    const cols: Column<R>[] = [
+      { header: 'First order held', cell: (r) => escapeHtml(r.items.join(' + ')) },
+      { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
+      { header: 'Support', num: true, cell: (r) => formatPct(r.support, 2) },
+      { header: 'P(top)', num: true, className: 'bar-cell', cell: (r) => shareWithBar(r.rate, max) },
+      { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
+      { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
+      { header: 'q', num: true, cell: (r) => p(r.qValue) },
+      { header: 'Productive', cell: (r) => (r.productive ? 'yes' : 'no') },
+    ]
+    type P = (typeof pb.paths)[number]
+    const pcols: Column<P>[] = [
+      { header: 'First order', cell: (r) => escapeHtml(r.first) },
+      { header: 'Then', cell: (r) => escapeHtml(r.second ?? '(no second order yet)') },
+      { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
+      { header: 'P(top)', num: true, cell: (r) => formatPct(r.rate) },
+      { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
+      { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
+    ]
+    return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
+${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${htmlTable(pcols, pb.paths)}`
+  },
+}
+
+export const risingStarsSection: Section = {
+  id: 'rising-stars',
+  title: 'Rising stars',
+  lead: 'New customers whose first weeks look like those of the top cohort, but who have not spent like them yet.',
+  render(s) {
+    const rs = s.insights?.risingStars
+    if (!rs) return ''
+    const v = rs.validation
+    const cards = [
+      kpi('AUC (later cohort)', formatNumber(v.auc, 3), `${formatInt(v.customers)} customers, trained on ${formatInt(rs.train.customers)} earlier ones`),
+      kpi(`Precision at top ${formatInt(v.k)}`, formatPct(v.precisionAtK), `${formatNumber(v.liftAtK, 1)}× the base rate`),
+      kpi('High-propensity candidates', formatInt(rs.highPropensity), `of ${formatInt(rs.candidates)} new customers below the top`),
+    ]
+    type C = (typeof v.calibration)[number]
+    const cal: Column<C>[] = [
+      { header: 'Customers', num: true, cell: (r) => formatInt(r.n) },
+      { header: 'Predicted', num: true, cell: (r) => formatPct(r.meanPredicted) },
+      { header: 'Observed', num: true, cell: (r) => formatPct(r.observedRate) },
+      { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
+    ]
+    type L = (typeof rs.list)[number]
+    const list: Column<L>[] = [
+      { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
+      { header: 'Propensity', num: true, cell: (r) => formatPct(r.propensity) },
+      { header: 'Value so far', num: true, cell: (r) => formatMoney(r.value, s.currency) },
+      { header: 'Why', cell: (r) => escapeHtml(r.reasons.map((x) => x.text).join('; ')) },
+    ]
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${htmlTable(cal, v.calibration)}<h3>Highest propensity</h3>${htmlTable(list, rs.list)}`
+  },
+}
+
+export const lapsedBestSection: Section = {
+  id: 'lapsed-best',
+  title: 'Lapsed best customers',
+  lead: 'Best customers (now or within the last months) who have gone quiet for much longer than usual for them, most value at stake first.',
+  render(s) {
+    const lb = s.insights?.lapsedBest
+    if (!lb) return ''
+    type L = (typeof lb.list)[number]
+    const cols: Column<L>[] = [
+      { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
+      { header: 'Value at stake / year', num: true, cell: (r) => formatMoney(r.valueAtStake, s.currency) },
+      { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, s.currency) },
+      { header: 'Last order', cell: (r) => escapeHtml(r.lastPurchase) },
+      { header: 'Days silent', num: true, cell: (r) => formatInt(r.daysSinceLast) },
+      { header: 'Usual gap', num: true, cell: (r) => (r.usualGap === null ? '–' : formatInt(Math.round(r.usualGap))) },
+      { header: 'P(alive)', num: true, cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)) },
+    ]
+    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${formatMoney(lb.valueAtStake, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${htmlTable(cols, lb.list)}`
+  },
+}
+
+export const overIndexSection: Section = {
+  id: 'over-index',
+  title: 'Where the best over-index',
+  lead: 'Attribute levels far more (or less) common among the top cohort than among all customers; index 100 = as common; Holm-adjusted p < 0.05.',
+  render(s) {
+    const oi = s.insights?.overIndex
+    if (!oi) return ''
+    type L = (typeof oi.significant)[number]
+    const max = Math.max(0, ...oi.significant.map((l) => l.index))
+    const cols: Column<L>[] = [
+      { header: 'Attribute', cell: (r) => escapeHtml(r.attribute) },
+      { header: 'Level', cell: (r) => escapeHtml(r.level) },
+      { header: 'Share of top', num: true, cell: (r) => formatPct(r.shareTop) },
+      { header: 'Share of all', num: true, cell: (r) => formatPct(r.shareAll) },
+      {
+        header: 'Index',
+        num: true,
+        className: 'bar-cell',
+        cell: (r) =>
+          `${formatInt(Math.round(r.index))}<span class="track"><span class="bar" style="width:${Math.min(100, (r.index / Math.max(max, 1)) * 100).toFixed(1)}%"></span></span>`,
+      },
+      { header: 'Holm p', num: true, cell: (r) => p(r.pHolm) },
+    ]
+    type C = (typeof oi.categories)[number]
+    const ccols: Column<C>[] = [
+      { header: 'Category', cell: (r) => escapeHtml(r.category) },
+      { header: 'Orders', num: true, cell: (r) => formatInt(r.orders) },
+      { header: 'Return rate', num: true, cell: (r) => formatPct(r.returnRate) },
+      { header: 'First buyers', num: true, cell: (r) => formatInt(r.firstCustomers) },
+      { header: 'Repeat rate', num: true, cell: (r) => formatPct(r.repeatRate) },
+      { header: 'Toxic', cell: (r) => (r.toxic === null ? '–' : r.toxic ? 'yes' : 'no') },
+    ]
+    const sig = oi.significant.length
+      ? htmlTable(cols, oi.significant)
+      : para('No attribute level differs significantly between the top cohort and the rest.')
+    return `${sig}<h3>Categories: returns and repeat</h3>${htmlTable(ccols, oi.categories)}`
+  },
+}
+
+export const cohortsSection: Section = {
+  id: 'cohorts-kpis',
+  title: 'Cohorts and KPIs',
+  lead: 'Share of each acquisition month still buying in each later month, and the retention KPIs.',
+  render(s) {
+    const k = s.insights?.kpis
+    if (!k) return ''
+    const r = k.retention
+    const shown = Math.min(r.periods, 13)
+    const cell = (v: number | null | undefined) => {
+      if (v === null || v === undefined) return '<td></td>'
+      const t = Math.sqrt(Math.min(1, v))
+      const dark = t > 0.55 ? ';color:#fff' : ''
+      return `<td class="num" style="background:${mixColor('#eef6f5', '#0f5c55', t)}${dark}">${formatPct(v, 0)}</td>`
+    }
+    const head = `<tr><th>Cohort</th><th class="num">Customers</th>${Array.from({ length: shown }, (_, j) => `<th class="num">${j}</th>`).join('')}</tr>`
+    const rows = r.cohorts
+      .map(
+        (c, i) =>
+          `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(r.sizes[i] ?? 0)}</td>${Array.from({ length: shown }, (_, j) => cell(r.customers[i * r.periods + j])).join('')}</tr>`,
+      )
+      .join('\n')
+    const matrix = `<div class="scroll"><table class="retention"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`
+    const sp = k.secondPurchase
+    const cards = [
+      kpi('Repeat purchase rate', formatPct(k.repeatRate.estimate), `95 % CI ${ci(k.repeatRate.lower, k.repeatRate.upper)}`),
+      kpi('Median days to 2nd purchase', sp.medianDays === null ? 'not reached' : formatInt(sp.medianDays), `Kaplan-Meier, ${formatInt(sp.events)} of ${formatInt(sp.customers)} came back`),
+      kpi('Retention rate (last month)', formatPct(k.retentionRate.at(-1)?.rate ?? null), '(E − N) / S, active = bought in the last 365 days'),
+    ]
+    type St = (typeof k.stickiness)[number]
+    const st: Column<St>[] = [
+      { header: 'By', cell: (x) => escapeHtml(x.attribute) },
+      { header: 'Level', cell: (x) => escapeHtml(x.level) },
+      { header: 'Customers', num: true, cell: (x) => formatInt(x.customers) },
+      { header: '2nd purchase ≤ 90 days', num: true, cell: (x) => formatPct(x.rate) },
+      { header: '95 % CI', num: true, cell: (x) => ci(x.lower, x.upper) },
+    ]
+    type G = NonNullable<typeof k.nps>[number]
+    const g = (title: string, rows: readonly G[] | null, fmt: (v: number) => string) =>
+      rows
+        ? `<h3>${escapeHtml(title)}</h3>${htmlTable<G>(
+            [
+              { header: 'Group', cell: (x) => escapeHtml(`${x.kind}: ${x.group}`) },
+              { header: 'n', num: true, cell: (x) => formatInt(x.n) },
+              { header: title, num: true, cell: (x) => fmt(x.value) },
+              { header: '95 % CI', num: true, cell: (x) => `${fmt(x.lower)}–${fmt(x.upper)}` },
+            ],
+            rows,
+          )}`
+        : ''
+    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${matrix}<h3>New-customer stickiness</h3>${htmlTable(st, k.stickiness)}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
+  },
+}
+
+export const surveySection: Section = {
+  id: 'survey-lists',
+  title: 'Survey lists',
+  lead: 'A seeded random sample per segment (and tier) to interview; the list is survey_samples.csv.',
+  render(s) {
+    const sv = s.insights?.surveys
+    if (!sv || sv.groups.length === 0) return ''
+    type G = (typeof sv.groups)[number]
+    return htmlTable<G>(
+      [
+        { header: 'Group', cell: (x) => escapeHtml(`${x.kind}: ${x.group}`) },
+        { header: 'Sampled', num: true, cell: (x) => formatInt(x.sampled) },
+      ],
+      sv.groups,
+    )
+  },
+}
+
+/** The insights sections in reading order. */
+export function insightsSections(): Section[] {
+  return [
+    icpSection,
+    pathToBestSection,
+    risingStarsSection,
+    lapsedBestSection,
+    overIndexSection,
+    cohortsSection,
+    surveySection,
+  ]
+}

@@ -1,0 +1,231 @@
+// Cohorts and KPIs: every count is grouped in SQL (cohort × month cells, (days, event) pairs,
+// group × score) and handed to the KPI core as typed arrays.
+import {
+  ces as cesOf,
+  customerRetentionRate,
+  kaplanMeier,
+  nps as npsOf,
+  retentionMatrix,
+  survivalAt,
+  survivalQuantile,
+} from '../../core/stats/kpis.ts'
+import { wilsonInterval } from '../../core/stats/proportion.ts'
+import type { Row } from '../../data/engine.ts'
+import { insightsRetentionMatrix } from '../../data/queries/insights-retention-matrix.ts'
+import { insightsRetentionRate } from '../../data/queries/insights-retention-rate.ts'
+import {
+  insightsSecondPurchase,
+  insightsStickiness,
+} from '../../data/queries/insights-second-purchase.ts'
+import {
+  insightsReturnRate,
+  insightsSurveyScores,
+  insightsTicketResolution,
+} from '../../data/queries/insights-segment-kpis.ts'
+import { INSIGHTS_BASE } from '../../data/queries/insights-base.ts'
+import { expandCounts, has, type InsightsContext } from './context.ts'
+import type { CohortsKpis, GroupKpi } from './types.ts'
+
+export const MAX_PERIODS = 24
+export const RETENTION_MONTHS = 12
+/** A customer "is a customer" on a day when they bought in the year up to it. */
+export const ACTIVE_WINDOW_DAYS = 365
+export const STICKY_DAYS = 90
+
+interface CellRow extends Row {
+  cohort: string
+  period: number
+  customers: number
+  revenue: number
+  cohort_size: number
+  observed: number
+}
+
+/** Retention matrices (customers, revenue) from grouped cells. */
+export function retentionFromCells(cells: readonly CellRow[], periods: number) {
+  const cohorts = [...new Set(cells.map((c) => c.cohort))].sort()
+  const idx = new Map(cohorts.map((c, i) => [c, i]))
+  const C = cohorts.length
+  const cust = new Float64Array(C * periods)
+  const rev = new Float64Array(C * periods)
+  const sizes = new Float64Array(C)
+  const observed = new Int32Array(C)
+  for (const c of cells) {
+    const i = idx.get(c.cohort)!
+    cust[i * periods + c.period] = c.customers
+    rev[i * periods + c.period] = c.revenue
+    sizes[i] = c.cohort_size
+    observed[i] = Math.min(periods, c.observed)
+  }
+  const rc = retentionMatrix(cust, C, periods, { base: sizes, observedPeriods: observed })
+  // revenue relative to the cohort's first month; cohorts with no first-month revenue are left out
+  const revBase = new Float64Array(C)
+  const revObserved = new Int32Array(C)
+  for (let i = 0; i < C; i++) {
+    revBase[i] = rev[i * periods]! > 0 ? rev[i * periods]! : 1
+    revObserved[i] = rev[i * periods]! > 0 ? observed[i]! : 0
+  }
+  const rr = retentionMatrix(rev, C, periods, { base: revBase, observedPeriods: revObserved })
+  const cell = (m: typeof rc, i: number) => (m.observed[i] ? m.rates[i]! : null)
+  return {
+    cohorts,
+    periods,
+    sizes: Array.from(sizes),
+    customers: Array.from({ length: C * periods }, (_, i) => cell(rc, i)),
+    revenue: Array.from({ length: C * periods }, (_, i) => cell(rr, i)),
+    averageCustomers: Array.from(rc.average),
+    averageRevenue: Array.from(rr.average),
+  }
+}
+
+function groupKpis(
+  rows: readonly Row[],
+  measure: (r: readonly Row[]) => { n: number; value: number; lower: number; upper: number },
+): GroupKpi[] {
+  const keys = [...new Set(rows.map((r) => `${r.kind}\u0000${r.grp}`))]
+  return keys.map((k) => {
+    const [kind, group] = k.split('\u0000') as ['segment' | 'tier', string]
+    const m = measure(rows.filter((r) => r.kind === kind && r.grp === group))
+    return { kind, group, ...m }
+  })
+}
+
+/**
+ * Retention matrix by acquisition month (customers and revenue, Fader & Hardie's cohort view),
+ * repeat purchase rate (Wilson), customer retention rate (E − N)/S per month (Farris et al.
+ * §5.3) with "customer" = bought in the last 365 days, Kaplan-Meier time to second purchase,
+ * stickiness (second purchase within 90 days among customers observed 90+ days) by acquisition
+ * channel and campaign, and NPS / CES / ticket resolution / return rate by segment and tier when
+ * those tables exist (a note otherwise).
+ */
+export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
+  const { engine, opts } = ctx
+  const d = engine.dialect
+  const cells = await engine.query<CellRow>(
+    insightsRetentionMatrix(d, { asOf: opts.asOf, maxPeriods: MAX_PERIODS }),
+  )
+  const retention = retentionFromCells(cells, MAX_PERIODS)
+
+  const [rep] = await engine.query<{ n: number; r: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE purchase_days >= 2) AS r FROM ${INSIGHTS_BASE}`,
+  )
+  const n = rep?.n ?? 0
+  const repeaters = rep?.r ?? 0
+  const ri = n > 0 ? wilsonInterval(repeaters, n) : { estimate: 0, lower: 0, upper: 0 }
+  const repeatRate = { ...ri, customers: n, repeaters }
+
+  const rr = await engine.query<{
+    month: string
+    start_customers: number
+    end_customers: number
+    new_customers: number
+  }>(
+    insightsRetentionRate(d, {
+      asOf: opts.asOf,
+      months: RETENTION_MONTHS,
+      window: ACTIVE_WINDOW_DAYS,
+    }),
+  )
+  const retentionRate = rr.map((r) => ({
+    month: r.month,
+    start: r.start_customers,
+    end: r.end_customers,
+    acquired: r.new_customers,
+    rate:
+      r.start_customers > 0 && r.new_customers <= r.end_customers
+        ? customerRetentionRate(r.start_customers, r.end_customers, r.new_customers)
+        : null,
+  }))
+
+  const sp = await engine.query(insightsSecondPurchase(d))
+  const { values: times } = expandCounts(sp, 'days', 'n')
+  const events = new Uint8Array(times.length)
+  let o = 0
+  let nEvents = 0
+  for (const r of sp) {
+    const k = Number(r.n)
+    if (Number(r.event) === 1) {
+      events.fill(1, o, o + k)
+      nEvents += k
+    }
+    o += k
+  }
+  const km = times.length > 0 ? kaplanMeier(times, events) : null
+  const secondPurchase = {
+    customers: times.length,
+    events: nEvents,
+    medianDays: km ? survivalQuantile(km, 0.5) : null,
+    quartileDays: km ? [0.25, 0.5, 0.75].map((q) => survivalQuantile(km, q)) : [null, null, null],
+    within: [30, 90, 180, 365].map((h) => ({ days: h, share: km ? 1 - survivalAt(km, h) : 0 })),
+  }
+
+  const st = await engine.query<{
+    attribute: string
+    level: string
+    customers: number
+    sticky: number
+  }>(insightsStickiness(d, { days: STICKY_DAYS }))
+  const stickiness = st.map((s) => {
+    const ci = wilsonInterval(s.sticky, s.customers)
+    return { ...s, rate: ci.estimate, lower: ci.lower, upper: ci.upper }
+  })
+
+  const surveyDate = has(ctx, 'surveys', 'responded_at') ? 'responded_at' : null
+  let nps: GroupKpi[] | null = null
+  let ces: GroupKpi[] | null = null
+  if (has(ctx, 'surveys', 'customer_id', 'nps')) {
+    const rows = await engine.query(
+      insightsSurveyScores(d, { column: 'nps', dated: surveyDate, asOf: opts.asOf }),
+    )
+    nps = groupKpis(rows, (g) => {
+      const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 0 && s <= 10)
+      const r = npsOf(scores)
+      return { n: r.n, value: r.nps, lower: r.lower, upper: r.upper }
+    })
+  }
+  if (has(ctx, 'surveys', 'customer_id', 'ces')) {
+    const rows = await engine.query(
+      insightsSurveyScores(d, { column: 'ces', dated: surveyDate, asOf: opts.asOf }),
+    )
+    ces = groupKpis(rows, (g) => {
+      const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 1 && s <= 7)
+      const r = cesOf(scores)
+      return { n: r.n, value: r.mean, lower: r.lower, upper: r.upper }
+    })
+  }
+  if (!nps && !ces) {
+    ctx.notes.push('No surveys table: NPS and CES by segment are skipped (import surveys).')
+  }
+  const rate = (k: number, m: number) => {
+    const ci = wilsonInterval(k, m)
+    return { n: m, value: ci.estimate, lower: ci.lower, upper: ci.upper }
+  }
+  let ticketResolution: GroupKpi[] | null = null
+  if (has(ctx, 'tickets', 'customer_id', 'resolved_at')) {
+    const opened = has(ctx, 'tickets', 'opened_at') ? 'opened_at' : null
+    const rows = await engine.query(insightsTicketResolution(d, { opened, asOf: opts.asOf }))
+    ticketResolution = groupKpis(rows, (g) =>
+      rate(Number(g[0]?.resolved ?? 0), Number(g[0]?.tickets ?? 0)),
+    )
+  } else {
+    ctx.notes.push('No tickets table: ticket resolution rate is skipped (import tickets).')
+  }
+  let returnRate: GroupKpi[] | null = null
+  if (has(ctx, 'returns', 'order_id')) {
+    const rows = await engine.query(insightsReturnRate(d, { asOf: opts.asOf }))
+    returnRate = groupKpis(rows, (g) =>
+      rate(Number(g[0]?.returned ?? 0), Number(g[0]?.orders ?? 0)),
+    )
+  }
+  return {
+    retention,
+    repeatRate,
+    retentionRate,
+    secondPurchase,
+    stickiness,
+    nps,
+    ces,
+    ticketResolution,
+    returnRate,
+  }
+}

@@ -1,0 +1,126 @@
+// What every insights analysis shares: the engine, resolved options, which optional tables and
+// columns exist, and the notes collected for the reader. Plus the two conversions from engine
+// results to typed arrays (lists and grouped counts), so no analysis reads per-customer rows.
+import type { Engine, Row } from '../../data/engine.ts'
+import { UsageError } from '../../errors.ts'
+
+export interface InsightsOptions {
+  /** Per-customer table with summary and RFM columns (default customer_analysis). */
+  readonly table?: string
+  readonly asOf: string
+  /** Share of eligible customers in the top cohort (default 0.10). */
+  readonly topShare?: number
+  /** Customers with less history (days since first purchase) are not ranked (default 365). */
+  readonly minHistoryDays?: number
+  /** The "first N days" window of early behaviour (default 30). */
+  readonly earlyDays?: number
+  /** Customers drawn per survey group (default 50). */
+  readonly surveySize?: number
+  readonly seed?: number
+  /** SQL expression over the table's columns; default see {@link defaultValueExpression}. */
+  readonly value?: string
+  /** Lapsed best: top cohort "within the last N months" (default 6). */
+  readonly lapsedMonths?: number
+  /** Lapsed best: silence longer than k × own usual gap (default 3). */
+  readonly lapsedGapFactor?: number
+  /** Lapsed best: p_alive below this counts as lapsed when the column exists (default 0.3). */
+  readonly pAliveThreshold?: number
+  /** Minimum support of a path-to-best itemset, share of eligible customers (default 0.002). */
+  readonly minSupport?: number
+  /** Minimum customers behind an itemset, path or attribute level (default 20). */
+  readonly minCount?: number
+  /** Rising stars listed in insights.json (default 25; the CSV holds up to 1000). */
+  readonly listSize?: number
+}
+
+export type ResolvedOptions = Required<Omit<InsightsOptions, 'value'>> & { readonly value: string }
+
+export interface InsightsContext {
+  readonly engine: Engine
+  readonly opts: ResolvedOptions
+  /** Lower-cased column names per table, for the tables probed. */
+  readonly columns: ReadonlyMap<string, ReadonlySet<string>>
+  readonly notes: string[]
+}
+
+export const DEFAULTS = {
+  table: 'customer_analysis',
+  topShare: 0.1,
+  minHistoryDays: 365,
+  earlyDays: 30,
+  surveySize: 50,
+  seed: 1,
+  lapsedMonths: 6,
+  lapsedGapFactor: 3,
+  pAliveThreshold: 0.3,
+  minSupport: 0.002,
+  minCount: 20,
+  listSize: 25,
+} as const
+
+/**
+ * The value that ranks customers: `total_value` when the table has it (whole customer value),
+ * else `revenue + coalesce(predicted_value, 0)` when a model added predictions, else `revenue`.
+ */
+export function defaultValueExpression(columns: ReadonlySet<string>): string {
+  if (columns.has('total_value')) return 'total_value'
+  if (columns.has('predicted_value')) return 'revenue + coalesce(predicted_value, 0)'
+  return 'revenue'
+}
+
+const VALUE_SQL = /^[A-Za-z0-9_+\-*/().,\s]+$/
+
+/** Check a user's value expression: column names, numbers, arithmetic and function calls only. */
+export function checkValueExpression(sql: string): string {
+  if (!VALUE_SQL.test(sql) || sql.trim() === '') {
+    throw new UsageError(
+      `invalid value expression ${JSON.stringify(sql)}: use column names, numbers, + - * / ( ) and functions`,
+    )
+  }
+  return sql
+}
+
+/** Numbers of a list column (the adapter may hand BIGINTs as strings). */
+export function ints(v: unknown): Int32Array {
+  const a = (v ?? []) as ArrayLike<unknown>
+  const out = new Int32Array(a.length)
+  for (let i = 0; i < a.length; i++) out[i] = Number(a[i])
+  return out
+}
+
+export function doubles(v: unknown): Float64Array {
+  const a = (v ?? []) as ArrayLike<unknown>
+  const out = new Float64Array(a.length)
+  for (let i = 0; i < a.length; i++) out[i] = Number(a[i])
+  return out
+}
+
+/** Expand grouped (value, n) rows into one typed array holding each value n times. */
+export function expandCounts(
+  rows: readonly Row[],
+  value: string,
+  count: string,
+): { values: Float64Array; total: number } {
+  let total = 0
+  for (const r of rows) total += Number(r[count])
+  const values = new Float64Array(total)
+  let o = 0
+  for (const r of rows) {
+    const n = Number(r[count])
+    values.fill(Number(r[value]), o, o + n)
+    o += n
+  }
+  return { values, total }
+}
+
+/** A finite number or null (JSON has no NaN/Infinity). */
+export const num = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null
+  const n = Number(v)
+  return Number.isFinite(n) ? n : null
+}
+
+export const has = (ctx: InsightsContext, table: string, ...cols: string[]): boolean => {
+  const c = ctx.columns.get(table)
+  return c !== undefined && cols.every((x) => c.has(x))
+}

@@ -1,0 +1,93 @@
+// The ideal customer profile: a few generated sentences from the other analyses' results, each one
+// backed by a significant figure (nothing is said about an effect that was not found).
+import { formatMoney, formatPct } from '../../report/format.ts'
+import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
+
+export interface TopProfileRow {
+  readonly top: boolean
+  readonly customers: number
+  readonly purchases_per_year: number | null
+  readonly median_gap_days: number | null
+  readonly first_order_value: number | null
+  readonly back_within: number | null
+  readonly discount_first: number | null
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a !== null && a !== undefined && b !== null && b !== undefined && b > 0 ? a / b : null
+
+/**
+ * Sentences on who the best customers are (significant over-indexed levels, Holm p < 0.05), when
+ * they buy (purchase rhythm against the rest), what they buy (productive first baskets with
+ * q < 0.05), and what keeps them (coming back early; the model's strongest early signal).
+ * @example icpText(overIndex, path, stars, profile, { topShare: 0.1, stickyDays: 90, currency: 'EUR' })
+ */
+export function icpText(
+  over: OverIndexSummary,
+  path: PathToBest | null,
+  stars: RisingStars | null,
+  profile: readonly TopProfileRow[],
+  ctx: { topShare: number; stickyDays: number; currency: string | null },
+): string[] {
+  const out: string[] = []
+  const who = over.significant.filter((l) => l.index >= 120).slice(0, 3)
+  const rare = over.significant.filter((l) => l.index <= 80).slice(-2)
+  const label = `the top ${Math.round(ctx.topShare * 100)} %`
+  if (who.length > 0) {
+    out.push(
+      `Who: ${label} are concentrated in ${who
+        .map(
+          (l) =>
+            `${l.attribute} ${l.level} (${formatPct(l.shareTop)} of them vs ${formatPct(l.shareAll)} of all, ${(l.index / 100).toFixed(1)}×)`,
+        )
+        .join('; ')}.` +
+        (rare.length > 0
+          ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
+          : ''),
+    )
+  } else {
+    out.push(`Who: no customer attribute is significantly more common among ${label}.`)
+  }
+  const top = profile.find((p) => p.top)
+  const rest = profile.find((p) => !p.top)
+  if (top && rest) {
+    const f = ratio(top.purchases_per_year, rest.purchases_per_year)
+    out.push(
+      `When they buy: about ${(top.purchases_per_year ?? 0).toFixed(1)} purchases a year` +
+        (f !== null ? ` (${f.toFixed(1)}× the others)` : '') +
+        (top.median_gap_days !== null
+          ? `, typically every ${Math.round(top.median_gap_days)} days`
+          : '') +
+        '.',
+    )
+  }
+  const baskets = (path?.itemsets ?? []).filter(
+    (s) => s.productive && s.qValue < 0.05 && s.lift > 1.2,
+  )
+  if (baskets.length > 0) {
+    out.push(
+      `What they buy: ${baskets
+        .slice(0, 2)
+        .map(
+          (s) =>
+            `first orders with ${s.items.join(' + ')} reach the top ${formatPct(s.rate)} of the time (${s.lift.toFixed(1)}× the base rate, ${s.customers} customers)`,
+        )
+        .join('; ')}.` +
+        (top && top.first_order_value !== null
+          ? ` Their median first order is ${formatMoney(top.first_order_value, ctx.currency)}` +
+            (rest?.first_order_value ? ` vs ${formatMoney(rest.first_order_value, ctx.currency)}.` : '.')
+          : ''),
+    )
+  } else {
+    out.push('What they buy: no first basket raises the chance of reaching the top significantly.')
+  }
+  if (top && rest && top.back_within !== null && rest.back_within !== null) {
+    let s = `What keeps them: ${formatPct(top.back_within)} of them bought again within ${ctx.stickyDays} days of their first order, against ${formatPct(rest.back_within)} of the others.`
+    const strongest = stars?.features
+      .filter((f) => f.coefficient > 0)
+      .sort((a, b) => b.coefficient - a.coefficient)[0]
+    if (strongest) s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
+    out.push(s)
+  }
+  return out
+}

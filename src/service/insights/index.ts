@@ -1,0 +1,359 @@
+// The insights use case: one TEMP base table (value, cohort, attributes) and one first-order table,
+// then each analysis in its own file reads them. Files are written by the engine (COPY) where the
+// rows are per customer, from JS where they are a few hundred aggregates.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { Engine } from '../../data/engine.ts'
+import {
+  INSIGHTS_BASE,
+  insightsBase,
+  insightsCohortFacts,
+} from '../../data/queries/insights-base.ts'
+import { insightsColumns } from '../../data/queries/insights-columns.ts'
+import { insightsFirstOrders } from '../../data/queries/insights-first-orders.ts'
+import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
+import { UsageError } from '../../errors.ts'
+import { renderReport } from '../../report/render.ts'
+import { insightsSections } from '../../report/sections/insights.ts'
+import type { AnalysisSummary } from '../analysis-summary.ts'
+import type { StepRunner } from '../analyze.ts'
+import { STICKY_DAYS, cohortsKpis } from './cohorts-kpis.ts'
+import {
+  checkValueExpression,
+  DEFAULTS,
+  defaultValueExpression,
+  type InsightsContext,
+  type InsightsOptions,
+  type ResolvedOptions,
+} from './context.ts'
+import { icpText, type TopProfileRow } from './icp.ts'
+import { lapsedBest, lapsedQuery } from './lapsed-best.ts'
+import { whereBestOverIndex } from './over-index.ts'
+import { pathToBest } from './path-to-best.ts'
+import { buildFeatures, risingStars } from './rising-stars.ts'
+import { surveyLists, surveyQuery } from './survey-lists.ts'
+import type { InsightsSummary, ItemsetRow, OverIndexLevel, RisingStar } from './types.ts'
+
+export type { InsightsOptions } from './context.ts'
+export { defaultValueExpression } from './context.ts'
+export type * from './types.ts'
+
+/** The steps of `computeInsights`, in order (for a progress bar's total). */
+export const INSIGHTS_STEPS = [
+  'ranking the top cohort',
+  'reading first orders',
+  'path to best',
+  'where the best over-index',
+  'rising stars',
+  'lapsed best',
+  'cohorts and KPIs',
+  'survey lists',
+] as const
+
+const OPTIONAL_TABLES = ['customers', 'returns', 'surveys', 'tickets', 'engagement']
+
+/** Everything computed, plus the per-customer lists kept for the CSV files. */
+export interface InsightsResult {
+  readonly summary: InsightsSummary
+  readonly context: InsightsContext
+  readonly itemsets: readonly ItemsetRow[]
+  readonly risingStars: readonly RisingStar[]
+  readonly overIndex: readonly OverIndexLevel[]
+}
+
+const direct: StepRunner = { step: (_label, fn) => fn() }
+
+function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
+  const o = { ...DEFAULTS, ...stripUndefined(opts), value } as ResolvedOptions
+  const bad = (cond: boolean, msg: string) => {
+    if (cond) throw new UsageError(msg)
+  }
+  bad(!(o.topShare > 0 && o.topShare < 1), `--top-share must be between 0 and 1, got ${o.topShare}`)
+  bad(
+    !(Number.isInteger(o.minHistoryDays) && o.minHistoryDays >= 0),
+    '--min-history-days must be a whole number >= 0',
+  )
+  bad(!(Number.isInteger(o.earlyDays) && o.earlyDays >= 1), '--early-days must be a whole number >= 1')
+  bad(!(Number.isInteger(o.surveySize) && o.surveySize >= 1), '--survey-size must be a whole number >= 1')
+  bad(!(o.lapsedGapFactor > 0), 'the lapsed gap factor must be > 0')
+  return o
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/**
+ * Run every insight on the per-customer table `opts.table` (default customer_analysis, as left
+ * by `computeAnalysis`) and the workspace's orders, lines and customers. The top cohort is the
+ * top `topShare` of customers with at least `minHistoryDays` of history, ranked by a value
+ * expression (docs/insights.md): `total_value` if present, else revenue + predicted_value if
+ * present, else revenue.
+ * @example const r = await computeInsights(engine, { asOf: '2025-12-31' }); r.summary.icp
+ * @throws UsageError for bad options, a bad value expression or a non-DuckDB store; QueryError
+ *   when the table is missing.
+ */
+export async function computeInsights(
+  engine: Engine,
+  opts: InsightsOptions,
+  progress: StepRunner = direct,
+  currency: string | null = null,
+): Promise<InsightsResult> {
+  if (engine.dialect !== 'duckdb') {
+    throw new UsageError('insights need the embedded DuckDB store')
+  }
+  const table = opts.table ?? DEFAULTS.table
+  const colRows = await engine.query<{ table_name: string; column_name: string }>(
+    insightsColumns(engine.dialect, { tables: [table, ...OPTIONAL_TABLES] }),
+  )
+  const columns = new Map<string, Set<string>>()
+  for (const r of colRows) {
+    const s = columns.get(r.table_name) ?? new Set<string>()
+    s.add(r.column_name.toLowerCase())
+    columns.set(r.table_name, s)
+  }
+  const tableCols = columns.get(table)
+  if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
+  const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
+  const o = resolveOptions({ ...opts, table }, value)
+  const [cust] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM customers')
+  if ((cust?.n ?? 0) === 0) columns.delete('customers')
+  const ctx: InsightsContext = { engine, opts: o, columns, notes: [] }
+  const timings: Record<string, number> = {}
+  const timed = async <T>(i: number, fn: () => Promise<T>): Promise<T> => {
+    const label = INSIGHTS_STEPS[i]!
+    const t0 = performance.now()
+    const r = await progress.step(label, fn)
+    timings[label] = Math.round(performance.now() - t0) / 1000
+    return r
+  }
+  const d = engine.dialect
+  const facts = await timed(0, async () => {
+    await engine.exec(
+      insightsBase(d, {
+        table,
+        value,
+        topShare: o.topShare,
+        minHistoryDays: o.minHistoryDays,
+        pAlive: tableCols.has('p_alive'),
+        tier: tableCols.has('tier'),
+        predictedValue: tableCols.has('predicted_value'),
+        customers: columns.has('customers'),
+      }),
+    )
+    const [f] = await engine.query<{
+      customers: number
+      eligible: number
+      top: number
+      threshold: number | null
+      top_value: number | null
+      eligible_value: number | null
+    }>(insightsCohortFacts(d))
+    return f!
+  })
+  if (facts.eligible === 0) {
+    ctx.notes.push(
+      `No customer has ${o.minHistoryDays} days of history by ${o.asOf}: lower --min-history-days to rank a top cohort.`,
+    )
+  }
+  await timed(1, () => engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays })))
+  const path = await timed(2, () => pathToBest(ctx))
+  const over = await timed(3, () => whereBestOverIndex(ctx))
+  const stars = await timed(4, () =>
+    risingStars(ctx, buildFeatures(ctx, over.levels, path?.all ?? []), currency, facts.threshold),
+  )
+  const lapsed = await timed(5, () => lapsedBest(ctx))
+  const kpis = await timed(6, () => cohortsKpis(ctx))
+  const surveys = await timed(7, () => surveyLists(ctx))
+  const profile = await engine.query<TopProfileRow & Record<string, unknown>>(
+    insightsTopProfile(d, { days: STICKY_DAYS }),
+  )
+  const icp = icpText(over, path?.summary ?? null, stars?.summary ?? null, profile, {
+    topShare: o.topShare,
+    stickyDays: STICKY_DAYS,
+    currency,
+  })
+  const summary: InsightsSummary = {
+    schemaVersion: 1,
+    asOf: o.asOf,
+    cohort: {
+      valueExpression: value,
+      customers: facts.customers,
+      eligible: facts.eligible,
+      top: facts.top,
+      topShare: o.topShare,
+      minHistoryDays: o.minHistoryDays,
+      threshold: facts.threshold,
+      topValueShare:
+        facts.eligible_value && facts.top_value !== null
+          ? facts.top_value / facts.eligible_value
+          : null,
+    },
+    pathToBest: path?.summary ?? null,
+    risingStars: stars?.summary ?? null,
+    lapsedBest: lapsed,
+    overIndex: over,
+    icp,
+    kpis,
+    surveys: { size: o.surveySize, seed: o.seed, groups: surveys },
+    notes: ctx.notes,
+    timings,
+  }
+  return {
+    summary,
+    context: ctx,
+    itemsets: path?.all ?? [],
+    risingStars: stars?.csv ?? [],
+    overIndex: over.levels,
+  }
+}
+
+export interface InsightsFiles {
+  readonly dir: string
+  readonly json: string
+  readonly html: string
+  readonly csv: readonly string[]
+}
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return ''
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v)
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string =>
+  `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`
+
+const sqlPath = (p: string): string => `'${p.replaceAll("'", "''")}'`
+
+async function atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`
+  try {
+    await write(tmp)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
+      throw new UsageError(`cannot write ${path}: ${err.message}`, { path })
+    }
+    throw e
+  }
+}
+
+/**
+ * Write insights.json, insights.html and the CSV files (path_to_best, rising_stars, lapsed_best,
+ * over_index, cohorts, survey_samples) into `dir`. Per-customer lists are COPYed by the engine.
+ * @throws UsageError when the directory cannot be created or written.
+ */
+export async function writeInsightsFiles(
+  result: InsightsResult,
+  analysis: AnalysisSummary,
+  dir: string,
+): Promise<InsightsFiles> {
+  const { summary, context: ctx } = result
+  const out = resolve(dir)
+  try {
+    await mkdir(out, { recursive: true })
+  } catch (e) {
+    throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
+  }
+  const p = (f: string) => join(out, f)
+  const files: string[] = []
+  const text = async (name: string, body: string) => {
+    await atomically(p(name), (tmp) => writeFile(tmp, body))
+    files.push(p(name))
+  }
+  const copy = async (name: string, q: { sql: string; params?: readonly unknown[] }) => {
+    await atomically(p(name), (tmp) =>
+      ctx.engine.exec({
+        sql: `COPY (${q.sql}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true)`,
+        params: q.params,
+      }),
+    )
+    files.push(p(name))
+  }
+  await text(
+    'path_to_best.csv',
+    csv(
+      ['items', 'size', 'customers', 'support', 'top_customers', 'p_top', 'lift', 'lower95', 'upper95', 'p_value', 'q_value', 'productive'],
+      result.itemsets.map((s) => [
+        s.items.join(' + '),
+        s.items.length,
+        s.customers,
+        s.support,
+        s.topCustomers,
+        s.rate,
+        s.lift,
+        s.lower,
+        s.upper,
+        s.pValue,
+        s.qValue,
+        s.productive,
+      ]),
+    ),
+  )
+  await text(
+    'rising_stars.csv',
+    csv(
+      ['customer_id', 'propensity', 'value', 'reason_1', 'reason_2', 'reason_3'],
+      result.risingStars.map((r) => [
+        r.customerId,
+        r.propensity,
+        r.value,
+        r.reasons[0]?.text,
+        r.reasons[1]?.text,
+        r.reasons[2]?.text,
+      ]),
+    ),
+  )
+  await copy('lapsed_best.csv', lapsedQuery(ctx))
+  await text(
+    'over_index.csv',
+    csv(
+      ['attribute', 'level', 'customers', 'top_customers', 'share_all', 'share_top', 'index', 'index_lower', 'index_upper', 'p_value', 'p_holm', 'q_value'],
+      result.overIndex.map((l) => [
+        l.attribute,
+        l.level,
+        l.customers,
+        l.topCustomers,
+        l.shareAll,
+        l.shareTop,
+        l.index,
+        l.indexLower,
+        l.indexUpper,
+        l.pValue,
+        l.pHolm,
+        l.qValue,
+      ]),
+    ),
+  )
+  const r = summary.kpis.retention
+  const cohortRows: unknown[][] = []
+  r.cohorts.forEach((c, i) => {
+    for (let k = 0; k < r.periods; k++) {
+      const cust = r.customers[i * r.periods + k]
+      if (cust === null || cust === undefined) continue
+      cohortRows.push([c, k, r.sizes[i], cust, r.revenue[i * r.periods + k]])
+    }
+  })
+  await text(
+    'cohorts.csv',
+    csv(['cohort', 'months_since', 'cohort_size', 'customer_retention', 'revenue_vs_first_month'], cohortRows),
+  )
+  await copy('survey_samples.csv', surveyQuery(ctx))
+  const json = p('insights.json')
+  await atomically(json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
+  const html = p('insights.html')
+  await atomically(html, (tmp) => writeFile(tmp, renderInsightsReport(analysis, summary)))
+  return { dir: out, json, html, csv: files }
+}
+
+/** insights.html: the report page with only the insights sections. */
+export function renderInsightsReport(analysis: AnalysisSummary, insights: InsightsSummary): string {
+  return renderReport({ ...analysis, insights }, insightsSections(), {
+    title: 'What the best customers have in common',
+    footer: 'Generated by Loyals',
+  })
+}
+
+export { INSIGHTS_BASE }

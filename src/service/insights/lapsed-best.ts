@@ -1,0 +1,66 @@
+// Lapsed best: the query selects and ranks in the engine; JS keeps the head of the list and the
+// totals. The whole list goes to lapsed_best.csv by COPY from the same query.
+import type { Query } from '../../data/engine.ts'
+import { insightsLapsedBest } from '../../data/queries/insights-lapsed-best.ts'
+import { has, type InsightsContext, num } from './context.ts'
+import type { LapsedBest, LapsedCustomer } from './types.ts'
+
+/** Days of silence below which nobody is called lapsed, whatever their usual gap. */
+export const MIN_SILENCE_DAYS = 60
+
+/** The lapsed-best selection for this context (also used by the CSV export). */
+export function lapsedQuery(ctx: InsightsContext): Query {
+  const { opts } = ctx
+  return insightsLapsedBest(ctx.engine.dialect, {
+    asOf: opts.asOf,
+    months: opts.lapsedMonths,
+    topShare: opts.topShare,
+    gapFactor: opts.lapsedGapFactor,
+    minSilenceDays: MIN_SILENCE_DAYS,
+    pAliveThreshold: opts.pAliveThreshold,
+  })
+}
+
+/**
+ * Customers in the top cohort now, or in the top share by revenue up to `lapsedMonths` ago, whose
+ * P(alive) (when a model provided it) is below the threshold, or whose days since the last order
+ * exceed lapsedGapFactor × their own median gap between purchase days (and at least 60 days);
+ * ranked by value at stake = historical annual value, revenue × 365.25 / max(tenure, 365).
+ */
+export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
+  const { engine, opts } = ctx
+  const q = lapsedQuery(ctx)
+  const [tot] = await engine.query<{ n: number; stake: number | null }>({
+    sql: `SELECT count(*) AS n, sum(value_at_stake) AS stake FROM (${q.sql})`,
+    params: q.params,
+  })
+  const rows = await engine.query({
+    sql: `SELECT * FROM (${q.sql}) LIMIT ${Math.max(1, opts.listSize * 2)}`,
+    params: q.params,
+  })
+  const pAlive = has(ctx, opts.table, 'p_alive')
+  if (!pAlive) {
+    ctx.notes.push(
+      'No p_alive column: lapsed best customers are found by their silence against their own usual gap only.',
+    )
+  }
+  const list: LapsedCustomer[] = rows.map((r) => ({
+    customerId: String(r.customer_id),
+    value: Number(r.value),
+    revenue: Number(r.revenue),
+    lastPurchase: String(r.last_purchase),
+    daysSinceLast: Number(r.days_since_last),
+    usualGap: num(r.usual_gap),
+    pAlive: num(r.p_alive),
+    valueAtStake: Number(r.value_at_stake),
+    reason: r.reason as LapsedCustomer['reason'],
+  }))
+  return {
+    months: opts.lapsedMonths,
+    gapFactor: opts.lapsedGapFactor,
+    pAliveThreshold: pAlive ? opts.pAliveThreshold : null,
+    customers: tot?.n ?? 0,
+    valueAtStake: tot?.stake ?? 0,
+    list,
+  }
+}

@@ -1,0 +1,141 @@
+// Where the best over-index: attribute counts come from SQL; exact per-customer codes are rebuilt
+// from them in typed arrays (best customers first), so the stats core runs unchanged on 1M rows.
+import { type CategoricalAttribute, overIndex } from '../../core/stats/overindex.ts'
+import { wilsonInterval } from '../../core/stats/proportion.ts'
+import {
+  insightsAttributeCounts,
+  OVER_INDEX_ATTRIBUTES,
+} from '../../data/queries/insights-attribute-counts.ts'
+import { insightsCategoryQuality } from '../../data/queries/insights-category-quality.ts'
+import { has, type InsightsContext } from './context.ts'
+import type { CategoryQuality, OverIndexLevel, OverIndexSummary } from './types.ts'
+
+interface CountRow extends Record<string, unknown> {
+  attr: number
+  level: string | null
+  customers: number
+  top: number
+}
+
+/**
+ * Rebuild one code array per attribute from (level, customers, top) counts: positions
+ * 0..nBest-1 are the top customers, the rest the others; each level fills its share of both.
+ * The 2×2 tables of every level are exactly those of the real customers.
+ */
+export function attributesFromCounts(
+  rows: readonly CountRow[],
+  names: readonly string[],
+): { attributes: CategoricalAttribute[]; best: Uint8Array } {
+  const byAttr = names.map((_, i) => rows.filter((r) => r.attr === i))
+  const first = byAttr[0] ?? []
+  const n = first.reduce((s, r) => s + r.customers, 0)
+  const nBest = first.reduce((s, r) => s + r.top, 0)
+  const best = new Uint8Array(n)
+  best.fill(1, 0, nBest)
+  const attributes = names.map((name, a) => {
+    const codes = new Int32Array(n).fill(-1)
+    const labels: string[] = []
+    let pb = 0
+    let pr = nBest
+    for (const r of byAttr[a] ?? []) {
+      if (r.level === null) {
+        pb += r.top
+        pr += r.customers - r.top
+        continue
+      }
+      const code = labels.length
+      labels.push(r.level)
+      codes.fill(code, pb, pb + r.top)
+      codes.fill(code, pr, pr + r.customers - r.top)
+      pb += r.top
+      pr += r.customers - r.top
+    }
+    return { name, codes, labels }
+  })
+  return { attributes, best }
+}
+
+/**
+ * Share of each attribute level among the top cohort vs all eligible customers, the index
+ * (100 = as common), Fisher exact p with Holm and BH across every level of every attribute
+ * (core/stats/overindex.ts); and per category the return rate (when a returns table exists) and
+ * the repeat rate of customers whose first order held it, flagging "toxic" categories: return
+ * rate significantly above the overall one and repeat rate significantly below.
+ */
+export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverIndexSummary> {
+  const { engine, opts } = ctx
+  const d = engine.dialect
+  const rows = await engine.query<CountRow>(insightsAttributeCounts(d))
+  const names = OVER_INDEX_ATTRIBUTES.map((a) => a.name)
+  const { attributes, best } = attributesFromCounts(rows, names)
+  const used = attributes.filter((a) => a.labels.length > 0)
+  const res = used.length > 0 ? overIndex(used, best, { minCount: opts.minCount }) : []
+  const levels: OverIndexLevel[] = res.map((r) => ({
+    attribute: r.attribute,
+    level: r.label,
+    customers: r.countAll,
+    topCustomers: r.countBest,
+    shareAll: r.shareAll,
+    shareTop: r.shareBest,
+    index: r.index,
+    indexLower: r.indexLower,
+    indexUpper: r.indexUpper,
+    pValue: r.pValue,
+    pHolm: r.pHolm,
+    qValue: r.qValue,
+  }))
+  const significant = levels.filter((l) => l.pHolm < 0.05).sort((a, b) => b.index - a.index)
+  if (used.length < attributes.length) {
+    ctx.notes.push(
+      `No data for: ${attributes
+        .filter((a) => a.labels.length === 0)
+        .map((a) => a.name)
+        .join(', ')} (import customers with these columns to compare them).`,
+    )
+  }
+
+  const returns = has(ctx, 'returns', 'order_id')
+  if (!returns) {
+    ctx.notes.push(
+      'No returns table: return rates and "toxic" categories are skipped (import returns to see them).',
+    )
+  }
+  const cats = await engine.query<{
+    category: string
+    orders: number
+    returned_orders: number | null
+    first_customers: number
+    first_repeaters: number
+  }>(insightsCategoryQuality(d, { asOf: opts.asOf, returns }))
+  const totOrders = cats.reduce((s, c) => s + c.orders, 0)
+  const totReturned = returns ? cats.reduce((s, c) => s + (c.returned_orders ?? 0), 0) : null
+  const totFirst = cats.reduce((s, c) => s + c.first_customers, 0)
+  const totRepeat = cats.reduce((s, c) => s + c.first_repeaters, 0)
+  const overallReturnRate = totReturned !== null && totOrders > 0 ? totReturned / totOrders : null
+  const overallRepeatRate = totFirst > 0 ? totRepeat / totFirst : null
+  const categories: CategoryQuality[] = cats.map((c) => {
+    const rep = c.first_customers > 0 ? wilsonInterval(c.first_repeaters, c.first_customers) : null
+    const ret =
+      c.returned_orders !== null && c.orders > 0
+        ? wilsonInterval(c.returned_orders, c.orders)
+        : null
+    const toxic =
+      ret === null || overallReturnRate === null
+        ? null
+        : ret.lower > overallReturnRate &&
+          rep !== null &&
+          overallRepeatRate !== null &&
+          rep.upper < overallRepeatRate
+    return {
+      category: c.category,
+      orders: c.orders,
+      returnRate: ret ? ret.estimate : null,
+      firstCustomers: c.first_customers,
+      repeatRate: rep ? rep.estimate : null,
+      repeatLower: rep ? rep.lower : null,
+      repeatUpper: rep ? rep.upper : null,
+      toxic,
+    }
+  })
+  return { significant, levels, categories, overallReturnRate, overallRepeatRate }
+}

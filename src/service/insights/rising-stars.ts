@@ -1,0 +1,301 @@
+// Rising stars: a regularized logistic model of "reaches the top cohort" from early behaviour,
+// trained on the earlier half of the eligible customers and validated on the later half (a test
+// of whether it carries forward in time). Training pulls a sample as lists; scoring runs in SQL.
+import {
+  crossValidateLambda,
+  fitLogistic,
+  type LogisticModel,
+  logisticContributions,
+  predictLogistic,
+} from '../../core/stats/logistic.ts'
+import { auc, calibrationTable, topK } from '../../core/stats/ranking.ts'
+import {
+  insightsCandidateCounts,
+  insightsEarlyFeatures,
+  insightsFeatureSample,
+  insightsTopCandidates,
+} from '../../data/queries/insights-early-features.ts'
+import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
+import { formatMoney } from '../../report/format.ts'
+import { doubles, has, type InsightsContext, ints } from './context.ts'
+import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
+
+const SAMPLE_ROWS = 200_000
+const CSV_ROWS = 1000
+
+/** One model input: SQL, a name, and how to say a value of it in words. */
+export interface Feature {
+  readonly name: string
+  readonly sql: string
+  readonly kind: 'binary' | 'count' | 'money-log' | 'days'
+  /** Phrase for the feature (for a binary one: when present). */
+  readonly words: string
+  /** Phrase for a binary feature that is absent (default "not: " + words). */
+  readonly absent?: string
+}
+
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`
+
+/** The feature set: fixed early-behaviour features plus one-hot levels and category pairs. */
+export function buildFeatures(
+  ctx: InsightsContext,
+  levels: readonly OverIndexLevel[],
+  itemsets: readonly ItemsetRow[],
+): Feature[] {
+  const e = ctx.opts.earlyDays
+  const f: Feature[] = [
+    {
+      name: 'first_order_value',
+      sql: 'ln(1 + greatest(f.first_amount, 0))',
+      kind: 'money-log',
+      words: 'first order value',
+    },
+    {
+      name: 'first_order_items',
+      sql: 'least(f.first_quantity, 20)',
+      kind: 'count',
+      words: 'items in the first order',
+    },
+    {
+      name: 'first_order_categories',
+      sql: 'len(f.first_categories)',
+      kind: 'count',
+      words: 'categories in the first order',
+    },
+    {
+      name: 'first_order_discount',
+      sql: 'CASE WHEN f.first_discount > 0 THEN 1 ELSE 0 END',
+      kind: 'binary',
+      words: 'used a discount on the first order',
+      absent: 'paid full price on the first order',
+    },
+    {
+      name: 'second_purchase_early',
+      sql: `CASE WHEN f.days_to_second < ${e} THEN 1 ELSE 0 END`,
+      kind: 'binary',
+      words: `bought again within ${e} days`,
+      absent: `no second purchase within ${e} days`,
+    },
+    {
+      name: 'days_to_second_purchase',
+      sql: `least(coalesce(f.days_to_second, ${e}), ${e})`,
+      kind: 'days',
+      words: 'days to the second purchase',
+    },
+    {
+      name: 'early_purchase_days',
+      sql: 'f.early_days',
+      kind: 'count',
+      words: `purchase days in the first ${e} days`,
+    },
+    {
+      name: 'early_spend',
+      sql: 'ln(1 + greatest(f.early_revenue, 0))',
+      kind: 'money-log',
+      words: `spend in the first ${e} days`,
+    },
+  ]
+  if (has(ctx, 'engagement', 'customer_id', 'occurred_at')) {
+    f.push({
+      name: 'early_engagement',
+      sql: 'ln(1 + coalesce(e.events, 0))',
+      kind: 'count',
+      words: `engagement events in the first ${e} days`,
+    })
+  }
+  // one-hot levels: the most common few of each attribute (L2 keeps collinear sets stable)
+  const pick = (attribute: string, column: string, k: number, prefix: string) => {
+    const ls = levels
+      .filter((l) => l.attribute === attribute)
+      .sort((a, b) => b.customers - a.customers)
+      .slice(0, k)
+    for (const l of ls) {
+      f.push({
+        name: `${prefix}=${l.level}`,
+        sql: `CASE WHEN ${column} = ${sqlString(l.level)} THEN 1 ELSE 0 END`,
+        kind: 'binary',
+        words: `${prefix} ${l.level}`,
+      })
+    }
+  }
+  pick('acquisition channel', 'b.channel', 6, 'acquired via')
+  pick('acquisition campaign', 'b.campaign', 6, 'campaign')
+  const cats = levels
+    .filter((l) => l.attribute === 'first-purchase category')
+    .sort((a, b) => b.customers - a.customers)
+    .slice(0, 12)
+  for (const c of cats) {
+    f.push({
+      name: `first_order_has=${c.level}`,
+      sql: `CASE WHEN list_contains(f.first_categories, ${sqlString(c.level)}) THEN 1 ELSE 0 END`,
+      kind: 'binary',
+      words: `first order included ${c.level}`,
+    })
+  }
+  // the strongest productive category combinations found by path to best
+  const combos = itemsets
+    .filter(
+      (s) =>
+        s.productive &&
+        s.qValue < 0.05 &&
+        s.items.length >= 2 &&
+        s.items.every((i) => i.startsWith('category: ')),
+    )
+    .slice(0, 5)
+  for (const s of combos) {
+    const names = s.items.map((i) => i.slice('category: '.length))
+    f.push({
+      name: `first_order_combo=${names.join('+')}`,
+      sql: `CASE WHEN list_has_all(f.first_categories, [${names.map(sqlString).join(', ')}]) THEN 1 ELSE 0 END`,
+      kind: 'binary',
+      words: `first order combined ${names.join(' and ')}`,
+    })
+  }
+  return f
+}
+
+function sampleMatrix(row: Record<string, unknown> | undefined, p: number) {
+  const y = Uint8Array.from(ints(row?.top))
+  const n = y.length
+  const X = new Float64Array(n * p)
+  for (let j = 0; j < p; j++) {
+    const col = doubles(row?.[`x${j}`])
+    for (let i = 0; i < n; i++) X[i * p + j] = col[i]!
+  }
+  return { X, y, n }
+}
+
+/** σ(b₀ + Σ βⱼ xⱼ) on the raw scale as SQL over columns x0..x{p-1}. */
+export function scoreSql(model: LogisticModel): string {
+  const p = model.coefficients.length
+  let b0 = model.intercept
+  const terms: string[] = []
+  for (let j = 0; j < p; j++) {
+    const beta = model.coefficients[j]! / model.scales[j]!
+    if (!Number.isFinite(beta) || beta === 0) continue
+    b0 -= beta * model.means[j]!
+    terms.push(`(${beta.toPrecision(17)}) * x${j}`)
+  }
+  return `1 / (1 + exp(-((${b0.toPrecision(17)})${terms.map((t) => ` + ${t}`).join('')})))`
+}
+
+function describe(f: Feature, x: number, mean: number, cur: string | null): string {
+  switch (f.kind) {
+    case 'binary':
+      return x >= 0.5 ? f.words : (f.absent ?? `not: ${f.words}`)
+    case 'money-log':
+      return `${f.words} ${formatMoney(Math.expm1(x), cur)} (typical ${formatMoney(Math.expm1(mean), cur)})`
+    case 'days':
+      return `${f.words}: ${Math.round(x)} (typical ${Math.round(mean)})`
+    default:
+      return `${f.words}: ${Number(x.toFixed(1))} (typical ${Number(mean.toFixed(1))})`
+  }
+}
+
+/**
+ * Fit, validate and apply the rising-stars model. L2 logistic regression with λ chosen by 5-fold
+ * CV on log-loss (core/stats/logistic.ts, ESL §4.4); validation on the later acquisition half:
+ * AUC, precision and lift at k = topShare × n, a 10-bin calibration table. Candidates are
+ * customers not yet eligible (less than minHistoryDays, at least earlyDays of history) whose
+ * value is below the top cohort; the list holds the highest scores with their largest positive
+ * contributions in words. Returns null with a note when a split lacks both outcomes.
+ */
+export async function risingStars(
+  ctx: InsightsContext,
+  features: readonly Feature[],
+  currency: string | null,
+  threshold: number | null,
+): Promise<{ summary: RisingStars; csv: RisingStar[] } | null> {
+  const { engine, opts } = ctx
+  const d = engine.dialect
+  const p = features.length
+  const engagementSql = has(ctx, 'engagement', 'customer_id', 'occurred_at')
+    ? `SELECT g.customer_id, count(*) AS events FROM engagement g
+       JOIN ${INSIGHTS_FIRST} f0 ON f0.customer_id = g.customer_id
+       WHERE CAST(g.occurred_at AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
+       GROUP BY g.customer_id`
+    : undefined
+  await engine.exec(
+    insightsEarlyFeatures(d, {
+      features,
+      earlyDays: opts.earlyDays,
+      ...(engagementSql ? { engagementSql } : {}),
+    }),
+  )
+  const [trainRow] = await engine.query(
+    insightsFeatureSample(d, { split: 'train', p, limit: SAMPLE_ROWS, seed: opts.seed }),
+  )
+  const [valRow] = await engine.query(
+    insightsFeatureSample(d, { split: 'validate', p, limit: SAMPLE_ROWS, seed: opts.seed + 1 }),
+  )
+  const train = sampleMatrix(trainRow, p)
+  const val = sampleMatrix(valRow, p)
+  const pos = (y: Uint8Array) => y.reduce((s, v) => s + v, 0)
+  const trainPos = pos(train.y)
+  const valPos = pos(val.y)
+  if (trainPos < 10 || train.n - trainPos < 10 || valPos < 1 || val.n - valPos < 1) {
+    ctx.notes.push(
+      `Rising stars skipped: too few top customers to train and validate (train ${trainPos} of ${train.n}, validation ${valPos} of ${val.n}).`,
+    )
+    return null
+  }
+  const cv = crossValidateLambda(train.X, train.y, { folds: 5, seed: opts.seed })
+  const model = fitLogistic(train.X, train.y, { lambda: cv.lambda, allowNonConvergence: true })
+  const scores = predictLogistic(model, val.X)
+  const k = Math.max(1, Math.min(val.n, Math.round(opts.topShare * val.n)))
+  const tk = topK(scores, val.y, k)
+  const calibration = calibrationTable(scores, val.y, 10).map((b) => ({
+    n: b.n,
+    meanPredicted: b.meanPredicted,
+    observedRate: b.observedRate,
+    lower: b.lower,
+    upper: b.upper,
+  }))
+  const score = scoreSql(model)
+  const [counts] = await engine.query<{ candidates: number; high: number }>(
+    insightsCandidateCounts(d, { scoreSql: score, minScore: tk.threshold, threshold }),
+  )
+  const top = await engine.query(insightsTopCandidates(d, { scoreSql: score, p, limit: CSV_ROWS, threshold }))
+  const X = new Float64Array(top.length * p)
+  top.forEach((r, i) => {
+    for (let j = 0; j < p; j++) X[i * p + j] = Number(r[`x${j}`])
+  })
+  const stars: RisingStar[] = top.map((r, i) => {
+    const c = logisticContributions(model, X, i)
+    const order = Array.from(c.keys())
+      .filter((j) => c[j]! > 0)
+      .sort((a, b) => c[b]! - c[a]!)
+      .slice(0, 3)
+    return {
+      customerId: String(r.customer_id),
+      value: Number(r.value),
+      propensity: Number(r.score),
+      reasons: order.map((j) => ({
+        feature: features[j]!.name,
+        text: describe(features[j]!, X[i * p + j]!, model.means[j]!, currency),
+        contribution: c[j]!,
+      })),
+    }
+  })
+  return {
+    summary: {
+      features: features.map((f, j) => ({ name: f.name, coefficient: model.coefficients[j]! })),
+      lambda: cv.lambda,
+      train: { customers: train.n, positives: trainPos },
+      validation: {
+        customers: val.n,
+        positives: valPos,
+        auc: auc(scores, val.y),
+        k,
+        precisionAtK: tk.precision,
+        liftAtK: tk.lift,
+        calibration,
+      },
+      candidates: counts?.candidates ?? 0,
+      highPropensity: counts?.high ?? 0,
+      threshold: tk.threshold,
+      list: stars.slice(0, opts.listSize),
+    },
+    csv: stars,
+  }
+}

@@ -1,0 +1,229 @@
+// The shape of insights.json (and of the `insights` block of summary.json): plain JSON values, so
+// the report renderer can depend on it without depending on the analysis code.
+
+export interface CohortInfo {
+  /** SQL expression ranking customers, and in words. */
+  readonly valueExpression: string
+  readonly customers: number
+  /** Customers with at least minHistoryDays of history. */
+  readonly eligible: number
+  readonly top: number
+  readonly topShare: number
+  readonly minHistoryDays: number
+  /** Smallest value in the top cohort. */
+  readonly threshold: number | null
+  /** Share of the eligible customers' value held by the top cohort. */
+  readonly topValueShare: number | null
+}
+
+export interface ItemsetRow {
+  readonly items: readonly string[]
+  readonly customers: number
+  readonly support: number
+  readonly topCustomers: number
+  readonly rate: number
+  readonly lift: number
+  readonly lower: number
+  readonly upper: number
+  readonly pValue: number
+  readonly qValue: number
+  readonly productive: boolean
+}
+
+export interface PathRow {
+  readonly first: string
+  /** null: no second purchase yet. */
+  readonly second: string | null
+  readonly customers: number
+  readonly topCustomers: number
+  readonly rate: number
+  readonly lift: number
+  readonly lower: number
+  readonly upper: number
+}
+
+export interface PathToBest {
+  readonly baskets: number
+  readonly baseRate: number
+  readonly minCount: number
+  /** Productive itemsets first, by the lower Wilson bound; at most 25. */
+  readonly itemsets: readonly ItemsetRow[]
+  /** Itemsets tested (all, for the q-values). */
+  readonly tested: number
+  readonly paths: readonly PathRow[]
+}
+
+export interface RisingStarReason {
+  readonly feature: string
+  readonly text: string
+  /** Contribution to the log-odds. */
+  readonly contribution: number
+}
+
+export interface RisingStar {
+  readonly customerId: string
+  readonly value: number
+  readonly propensity: number
+  readonly reasons: readonly RisingStarReason[]
+}
+
+export interface RisingStars {
+  readonly features: readonly { readonly name: string; readonly coefficient: number }[]
+  readonly lambda: number
+  readonly train: { readonly customers: number; readonly positives: number }
+  readonly validation: {
+    readonly customers: number
+    readonly positives: number
+    readonly auc: number
+    readonly k: number
+    readonly precisionAtK: number
+    readonly liftAtK: number
+    readonly calibration: readonly {
+      readonly n: number
+      readonly meanPredicted: number
+      readonly observedRate: number
+      readonly lower: number
+      readonly upper: number
+    }[]
+  }
+  readonly candidates: number
+  /** Candidates scoring at least the validation top-k threshold. */
+  readonly highPropensity: number
+  readonly threshold: number
+  readonly list: readonly RisingStar[]
+}
+
+export interface LapsedCustomer {
+  readonly customerId: string
+  readonly value: number
+  readonly revenue: number
+  readonly lastPurchase: string
+  readonly daysSinceLast: number
+  readonly usualGap: number | null
+  readonly pAlive: number | null
+  readonly valueAtStake: number
+  readonly reason: 'gap' | 'p_alive' | 'both'
+}
+
+export interface LapsedBest {
+  readonly months: number
+  readonly gapFactor: number
+  readonly pAliveThreshold: number | null
+  readonly customers: number
+  readonly valueAtStake: number
+  readonly list: readonly LapsedCustomer[]
+}
+
+export interface OverIndexLevel {
+  readonly attribute: string
+  readonly level: string
+  readonly customers: number
+  readonly topCustomers: number
+  readonly shareAll: number
+  readonly shareTop: number
+  readonly index: number
+  readonly indexLower: number
+  readonly indexUpper: number
+  readonly pValue: number
+  readonly pHolm: number
+  readonly qValue: number
+}
+
+export interface CategoryQuality {
+  readonly category: string
+  readonly orders: number
+  readonly returnRate: number | null
+  readonly firstCustomers: number
+  readonly repeatRate: number | null
+  readonly repeatLower: number | null
+  readonly repeatUpper: number | null
+  readonly toxic: boolean | null
+}
+
+export interface OverIndexSummary {
+  /** Levels with Holm-adjusted p < 0.05, highest index first. */
+  readonly significant: readonly OverIndexLevel[]
+  readonly levels: readonly OverIndexLevel[]
+  readonly categories: readonly CategoryQuality[]
+  readonly overallReturnRate: number | null
+  readonly overallRepeatRate: number | null
+}
+
+export interface RateWithInterval {
+  readonly estimate: number
+  readonly lower: number
+  readonly upper: number
+}
+
+export interface GroupKpi {
+  readonly kind: 'segment' | 'tier'
+  readonly group: string
+  readonly n: number
+  readonly value: number
+  readonly lower: number
+  readonly upper: number
+}
+
+export interface CohortsKpis {
+  readonly retention: {
+    readonly cohorts: readonly string[]
+    readonly periods: number
+    readonly sizes: readonly number[]
+    /** cohorts × periods, row-major; null where not observed. */
+    readonly customers: readonly (number | null)[]
+    readonly revenue: readonly (number | null)[]
+    readonly averageCustomers: readonly number[]
+    readonly averageRevenue: readonly number[]
+  }
+  readonly repeatRate: RateWithInterval & { readonly customers: number; readonly repeaters: number }
+  readonly retentionRate: readonly {
+    readonly month: string
+    readonly start: number
+    readonly end: number
+    readonly acquired: number
+    readonly rate: number | null
+  }[]
+  readonly secondPurchase: {
+    readonly customers: number
+    readonly events: number
+    readonly medianDays: number | null
+    readonly quartileDays: readonly (number | null)[]
+    readonly within: readonly { readonly days: number; readonly share: number }[]
+  }
+  readonly stickiness: readonly {
+    readonly attribute: string
+    readonly level: string
+    readonly customers: number
+    readonly sticky: number
+    readonly rate: number
+    readonly lower: number
+    readonly upper: number
+  }[]
+  readonly nps: readonly GroupKpi[] | null
+  readonly ces: readonly GroupKpi[] | null
+  readonly ticketResolution: readonly GroupKpi[] | null
+  readonly returnRate: readonly GroupKpi[] | null
+}
+
+export interface SurveyGroup {
+  readonly kind: 'segment' | 'tier'
+  readonly group: string
+  readonly sampled: number
+}
+
+export interface InsightsSummary {
+  readonly schemaVersion: 1
+  readonly asOf: string
+  readonly cohort: CohortInfo
+  readonly pathToBest: PathToBest | null
+  readonly risingStars: RisingStars | null
+  readonly lapsedBest: LapsedBest
+  readonly overIndex: OverIndexSummary
+  readonly icp: readonly string[]
+  readonly kpis: CohortsKpis
+  readonly surveys: { readonly size: number; readonly seed: number; readonly groups: readonly SurveyGroup[] }
+  /** What was skipped or approximated, in words. */
+  readonly notes: readonly string[]
+  /** Seconds per analysis (measured). */
+  readonly timings: Readonly<Record<string, number>>
+}
