@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
+import { buildDemoCompany } from '../../service/demo-company.ts'
 import { println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
 
@@ -20,13 +21,48 @@ export function demoSamplePath(): string {
   return join(packageRoot(), 'data', 'cdnow', 'cdnow_sample_orders.csv')
 }
 
+/**
+ * `loyals demo --company`: generate a seeded company of 5,000 customers with every input kind,
+ * import it into a workspace in a temporary directory, and analyze it with its cost rates.
+ */
+async function companyDemo(opts: { out: string; json?: boolean; seed: string }): Promise<void> {
+  const seed = Number(opts.seed)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${opts.seed}'`)
+  if (!opts.json) {
+    println(`Generating a company (5,000 customers, 2023-2025, seed ${seed}): orders, customers,`)
+    println('referrals, engagement, support tickets, returns and surveys; then analyzing it.')
+    println('')
+  }
+  const co = await buildDemoCompany({ seed })
+  const { summary, files } = await runAnalysis({
+    input: co.db,
+    label: `generated company (loyals generate --customers ${co.customers} --seed ${co.seed})`,
+    out: opts.out,
+    value: co.value,
+    ...(opts.json ? { json: true } : {}),
+  })
+  if (!opts.json) {
+    const top = summary.value?.referrals.top[0]?.customerId ?? summary.topCustomers[0]?.customerId
+    println('')
+    println(`Open the report in a browser: file://${files.html}`)
+    println(`The company's files and workspace are in ${co.dir}; look at one customer with`)
+    println(`  loyals customer ${top ?? '<id>'} --db ${co.db}`)
+  }
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Analyze the bundled CDNOW sample (2,357 customers) and write a report')
     .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
     .option('--json', 'print summary.json to stdout (and nothing else)')
-    .action(async (opts: { out: string; json?: boolean }) => {
+    .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
+    .option('--seed <n>', 'with --company: random seed of the generated company', '1')
+    .action(async (opts: { out: string; json?: boolean; company?: boolean; seed: string }) => {
+      if (opts.company) {
+        await companyDemo(opts)
+        return
+      }
       const sample = demoSamplePath()
       if (!existsSync(sample)) {
         throw new UsageError(`the bundled sample is missing: ${sample} (is the package complete?)`)

@@ -1,0 +1,348 @@
+// Whole-customer value through the service on real DuckDB workspace files, on small cases whose
+// figures are worked out by hand in the comments: a three-level referral chain, a customer served
+// at a loss, a tier boundary crossed under a grace period across analyze runs, and loyalty types.
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { parseValueConfig, type ValueConfigInput } from '../../src/core/value/config.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { computeAnalysis } from '../../src/service/analyze.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+/** Cost rates that leave profit = margin, so own values are easy to read. */
+const FREE: ValueConfigInput['costs'] = {
+  perTicketMinute: 0,
+  perReturn: 0,
+  paymentFeeRate: 0,
+  paymentFeeFixed: 0,
+}
+
+const open: Engine[] = []
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.close()
+})
+
+async function workspace(
+  files: Record<string, string>,
+): Promise<{ db: string; dir: string; engine: Engine }> {
+  const dir = tempDir('loyals-value-')
+  const db = join(dir, 'w.duckdb')
+  const engine = await openWorkspace(db)
+  open.push(engine)
+  for (const [kind, content] of Object.entries(files)) {
+    await importFile(engine, write(dir, `${kind}.csv`, content), { kind, now: NOW })
+  }
+  return { db, dir, engine }
+}
+
+async function analyzeValue(
+  engine: Engine,
+  config: ValueConfigInput,
+  asOf?: string,
+): Promise<AnalysisSummary> {
+  return computeAnalysis(engine, {
+    source: 'test',
+    ...(asOf ? { asOf } : {}),
+    predictions: false,
+    value: { config: parseValueConfig(config) },
+  })
+}
+
+type Row = Record<string, unknown>
+async function rows(engine: Engine, cols: string): Promise<Record<string, Row>> {
+  const out: Record<string, Row> = {}
+  for (const r of await engine.query(`SELECT customer_id, ${cols} FROM customer_analysis`)) {
+    out[r.customer_id as string] = r
+  }
+  return out
+}
+
+describe('referral value', () => {
+  // Own value = past profit = amount - cost (every cost rate 0, no predictions):
+  //   A 100-90 = 10, B 200-100 = 100, C 100-60 = 40, D 50-30 = 20, E 10-5 = 5.
+  // A -> B -> C -> D, and E -> D later (a second referral of D: the first one wins).
+  // Decay 0.5: A = 100 + 0.5 * 40 + 0.25 * 20 = 125; B = 40 + 0.5 * 20 = 50; C = 20; D = E = 0.
+  const files = {
+    orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-02-01,200,100
+3,C,2024-03-01,100,60
+4,D,2024-04-01,50,30
+5,E,2024-04-02,10,5
+`,
+    referrals: `referrer,referred,date
+A,B,2024-01-15
+B,C,2024-02-15
+C,D,2024-03-15
+E,D,2024-03-20
+`,
+  }
+
+  test('a three-level chain: values flow up with decay 0.5, never counted twice', async () => {
+    const { engine } = await workspace(files)
+    const s = await analyzeValue(engine, { costs: FREE })
+    const r = await rows(
+      engine,
+      'historical_profit, referral_value, referrals_direct, referred_customers, total_value',
+    )
+    const want = {
+      A: [10, 125, 1, 3, 135],
+      B: [100, 50, 1, 2, 150],
+      C: [40, 20, 1, 1, 60],
+      D: [20, 0, 0, 0, 20],
+      E: [5, 0, 0, 0, 5],
+    }
+    for (const [id, [past, ref, direct, all, total]] of Object.entries(want)) {
+      const x = r[id] as Row
+      expect(x.historical_profit).toBeCloseTo(past as number, 9)
+      expect(x.referral_value).toBeCloseTo(ref as number, 9)
+      expect(x.referrals_direct).toBe(direct)
+      expect(x.referred_customers).toBe(all)
+      expect(x.total_value).toBeCloseTo(total as number, 9)
+    }
+    const v = s.value
+    expect(v?.referrals).toMatchObject({
+      referrers: 3,
+      referred: 3,
+      duplicates: 1,
+      cyclesBroken: 0,
+    })
+    // 125 + 50 + 20: each customer's value counted once per ancestor level, with its weight
+    expect(v?.breakdown.referralValue).toBeCloseTo(195, 9)
+    const top = v?.referrals.top[0]
+    expect(top).toMatchObject({ customerId: 'A', direct: 1, descendants: 3 })
+    expect(top?.referralValue).toBeCloseTo(125, 9)
+    const b = top?.children[0]
+    const c = b?.children[0]
+    const d = c?.children[0]
+    expect([b?.customerId, c?.customerId, d?.customerId]).toEqual(['B', 'C', 'D'])
+    expect([b?.contribution, c?.contribution, d?.contribution]).toEqual([100, 20, 5])
+    const reasons = await engine.query<{ t: string }>(
+      "SELECT concat_ws(' | ', reason_1, reason_2, reason_3) AS t FROM customer_analysis WHERE customer_id = 'A'",
+    )
+    expect(reasons[0]?.t).toContain(
+      'referred 1 customer worth $100 (and 2 more through them; referral value $125)',
+    )
+  })
+
+  test('maxDepth 2 stops the flow after two levels', async () => {
+    const { engine } = await workspace(files)
+    await analyzeValue(engine, { costs: FREE, referrals: { decay: 0.5, maxDepth: 2 } })
+    const r = await rows(engine, 'referral_value')
+    // A = 100 + 0.5 * 40 (D is three levels down)
+    expect(r.A?.referral_value).toBeCloseTo(120, 9)
+    expect(r.B?.referral_value).toBeCloseTo(50, 9)
+  })
+})
+
+describe('cost to serve', () => {
+  // Defaults: 30 % margin when no cost is known, $1 per ticket minute, $10 per return,
+  // fees 2.9 % + $0.30 per order, no shipping.
+  // L: 3 orders of 100 (margin unknown) = 90 margin; 3 tickets of 120 min = $360; 3 returns = $30;
+  //    fees 300 * 0.029 + 3 * 0.3 = 9.60; cost to serve 399.60; profit 90 - 399.60 = -309.60.
+  // P: 1000 - 600 = 400 margin, fees 29 + 0.30: profit 370.70.  Q: 50 - 2.90 - 0.30 = 46.80.
+  // R: 20 - 2.90 - 0.30 = 16.80.  S: 5 - 1.45 - 0.30 = 3.25.
+  // Total 127.95; the top 20 % (1 customer, P) hold 370.70 / 127.95 = 289.7 % of it.
+  const files = {
+    orders: `order_id,customer_id,ordered_at,amount,cost
+L1,L,2024-01-05,100,
+L2,L,2024-02-05,100,
+L3,L,2024-03-05,100,
+P1,P,2024-03-01,1000,600
+Q1,Q,2024-03-02,100,50
+R1,R,2024-03-03,100,80
+S1,S,2024-03-04,50,45
+`,
+    tickets: `ticket_id,customer_id,opened_at,handling_minutes
+T1,L,2024-01-06,120
+T2,L,2024-02-06,120
+T3,L,2024-03-06,120
+`,
+    returns:
+      'order_id,returned_at,amount\nL1,2024-01-10,100\nL2,2024-02-10,100\nL3,2024-03-10,100\n',
+  }
+
+  test('a customer served at a loss, with the costs that make the loss', async () => {
+    const { engine } = await workspace(files)
+    // after the last ticket and return: tickets and returns after the as-of date are not counted
+    const s = await analyzeValue(engine, {}, '2024-03-31')
+    const l = (
+      await rows(
+        engine,
+        'gross_margin, ticket_cost, return_cost, fee_cost, cost_to_serve, historical_profit, tickets, ticket_minutes, returns, reason_1, reason_2, reason_3',
+      )
+    ).L as Row
+    expect(l.gross_margin).toBeCloseTo(90, 9)
+    expect(l.ticket_cost).toBeCloseTo(360, 9)
+    expect(l.return_cost).toBeCloseTo(30, 9)
+    expect(l.fee_cost).toBeCloseTo(9.6, 9)
+    expect(l.cost_to_serve).toBeCloseTo(399.6, 9)
+    expect(l.historical_profit).toBeCloseTo(-309.6, 9)
+    expect([l.tickets, l.ticket_minutes, l.returns]).toEqual([3, 360, 3])
+    expect([l.reason_1, l.reason_2, l.reason_3]).toContain(
+      'served at a loss: 3 support tickets (6 h) and 3 returns cost $390',
+    )
+    const v = s.value
+    expect(v?.unprofitable.customers).toBe(1)
+    expect(v?.unprofitable.loss).toBeCloseTo(-309.6, 9)
+    expect(v?.unprofitable.worst[0]).toMatchObject({ customerId: 'L', tickets: 3, returns: 3 })
+    expect(v?.profitConcentration.customers).toBe(1)
+    expect(v?.profitConcentration.totalProfit).toBeCloseTo(127.95, 9)
+    expect(v?.profitConcentration.share).toBeCloseTo(370.7 / 127.95, 9)
+    expect(v?.breakdown.costs.tickets).toBeCloseTo(360, 9)
+  })
+})
+
+describe('tiers with a grace period', () => {
+  // Threshold tiers: Gold from 100, Member below; 30-day grace. Profit = amount - cost.
+  // G: 200 - 50 = 150 -> Gold on 2024-03-31. A 60-minute ticket on 2024-04-10 ($1/min) brings it
+  //    to 90 from the 2024-04-15 run: below Gold, held (30 days left), still held on 2024-05-15
+  //    (the last day: 30 days after the first run that found it below), Member on 2024-05-16.
+  // H: 60 -> Member; an order of 100 - 20 on 2024-04-10 lifts it to 140: promoted at once.
+  const files = {
+    orders: `order_id,customer_id,ordered_at,amount,cost
+G1,G,2024-03-01,200,50
+H1,H,2024-03-02,100,40
+H2,H,2024-04-10,100,20
+`,
+    tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT1,G,2024-04-10,60\n',
+  }
+  const config: ValueConfigInput = {
+    costs: { ...FREE, perTicketMinute: 1 },
+    tiers: {
+      basis: 'threshold',
+      grace: { unit: 'days', length: 30 },
+      levels: [
+        { name: 'Gold', minValue: 100, serviceLevel: { priority: 1, responseTargetMinutes: 60 } },
+        { name: 'Member', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+      ],
+    },
+  }
+
+  async function run(db: string, asOf: string) {
+    const engine = await openWorkspace(db) // reopened each time: the state lives in the file
+    try {
+      const s = await analyzeValue(engine, config, asOf)
+      const r = await rows(
+        engine,
+        'total_value, tier, qualified_tier, held_by_grace, grace_left, reason_1, reason_2, reason_3',
+      )
+      const state = await engine.query(
+        'SELECT customer_id, tier, CAST(below_since AS VARCHAR) AS below_since FROM tier_state ORDER BY 1',
+      )
+      return { s, r, state }
+    } finally {
+      await engine.close()
+    }
+  }
+
+  test('held below the boundary for 30 days, then dropped; promotions are immediate', async () => {
+    const { db, engine } = await workspace(files)
+    await engine.close()
+    open.length = 0
+
+    const r1 = await run(db, '2024-03-31')
+    expect(r1.r.G).toMatchObject({ total_value: 150, tier: 'Gold', held_by_grace: false })
+    expect(r1.r.H).toMatchObject({ total_value: 60, tier: 'Member' })
+
+    const r2 = await run(db, '2024-04-15')
+    expect(r2.r.G).toMatchObject({
+      total_value: 90,
+      tier: 'Gold',
+      qualified_tier: 'Member',
+      held_by_grace: true,
+      grace_left: 30,
+    })
+    expect(Object.values(r2.r.G as Row)).toContain(
+      'kept in Gold for 30 more days (grace period): total value $90 is below its $100 minimum',
+    )
+    expect(r2.r.H).toMatchObject({ total_value: 140, tier: 'Gold', held_by_grace: false })
+    expect(r2.state).toEqual([
+      { customer_id: 'G', tier: 'Gold', below_since: '2024-04-15' },
+      { customer_id: 'H', tier: 'Gold', below_since: null },
+    ])
+    expect(r2.s.value?.tiers.levels.map((l) => [l.name, l.customers, l.heldByGrace])).toEqual([
+      ['Gold', 2, 1],
+      ['Member', 0, 0],
+    ])
+
+    const r3 = await run(db, '2024-05-15')
+    expect(r3.r.G).toMatchObject({ tier: 'Gold', held_by_grace: true, grace_left: 0 })
+
+    const r4 = await run(db, '2024-05-16')
+    expect(r4.r.G).toMatchObject({ tier: 'Member', held_by_grace: false, grace_left: null })
+    expect(r4.state[0]).toEqual({ customer_id: 'G', tier: 'Member', below_since: null })
+  })
+})
+
+describe('loyalty types', () => {
+  // As of 2024-06-30, no predictions (so "lapsed" is the overdue test). Profit = amount - cost.
+  // LUC  repeat, value 1000 (top), wrote a review               -> lucrative loyal / high_value_connected
+  // DET  repeat, value 500, NPS 3                                -> limited loyal / detractor
+  // PRICE repeat, both orders discounted, no signal              -> lazy loyal / price_driven
+  // DIS  repeat, no signal, engagement percentile 0 (< 25)        -> limited loyal / disengaged
+  // TRANS repeat, a site visit (percentile 6/7 = 86: one signal), value percentile 1/7 = 14
+  //                                                              -> lazy loyal / repeat_transactional
+  // ONE  a single order                                          -> one-time buyer / single_purchase
+  // LAPSED orders 10 days apart ending 2023-10-21: 253 days > max(3 x 10, 90) -> lapsed / overdue
+  const orders = ['order_id,customer_id,ordered_at,amount,cost,discount']
+  const repeat = (id: string, value: number, discount = '') => {
+    orders.push(`${id}1,${id},2024-06-01,${value},0,${discount}`)
+    orders.push(`${id}2,${id},2024-06-20,${value},${value},${discount}`)
+  }
+  repeat('LUC', 1000)
+  repeat('DET', 500)
+  repeat('PRICE', 20, '5')
+  repeat('DIS', 30)
+  repeat('TRANS', 10)
+  orders.push('ONE1,ONE,2024-06-10,50,0,')
+  orders.push('LAP1,LAPSED,2023-10-01,40,0,', 'LAP2,LAPSED,2023-10-11,10,10,')
+  orders.push('LAP3,LAPSED,2023-10-21,10,10,')
+  const files = {
+    orders: `${orders.join('\n')}\n`,
+    engagement: 'customer,time,event\nLUC,2024-06-29,review\nTRANS,2024-06-29,site_visit\n',
+    surveys: 'customer,date,nps\nDET,2024-06-25,3\n',
+  }
+
+  test('each rule fires for the customer built for it', async () => {
+    const { engine } = await workspace(files)
+    const s = await analyzeValue(engine, { costs: FREE }, '2024-06-30')
+    const r = await rows(engine, 'loyalty_type, loyalty_rule')
+    const got = Object.fromEntries(
+      Object.entries(r).map(([id, x]) => [id, `${x.loyalty_type}/${x.loyalty_rule}`]),
+    )
+    expect(got).toEqual({
+      LUC: 'lucrative_loyal/high_value_connected',
+      DET: 'limited_loyal/detractor',
+      PRICE: 'lazy_loyal/price_driven',
+      DIS: 'limited_loyal/disengaged',
+      TRANS: 'lazy_loyal/repeat_transactional',
+      ONE: 'one_time_buyer/single_purchase',
+      LAPSED: 'lapsed/overdue',
+    })
+    const counts = Object.fromEntries(
+      s.value?.loyalty.types.map((t) => [t.type, t.customers]) ?? [],
+    )
+    expect(counts).toEqual({
+      lucrative_loyal: 1,
+      limited_loyal: 2,
+      lazy_loyal: 2,
+      one_time_buyer: 1,
+      lapsed: 1,
+    })
+  })
+
+  test('without engagement data nobody is called disengaged', async () => {
+    const { engine } = await workspace({ orders: files.orders })
+    await analyzeValue(engine, { costs: FREE }, '2024-06-30')
+    const r = await rows(engine, 'loyalty_rule, engagement_percentile')
+    expect(r.DIS).toMatchObject({
+      loyalty_rule: 'repeat_transactional',
+      engagement_percentile: null,
+    })
+  })
+})
