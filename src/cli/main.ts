@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.ts'
 import { registerFit } from './commands/fit.ts'
 import { registerGenerate } from './commands/generate.ts'
 import { registerImport } from './commands/import.ts'
+import { registerInsights } from './commands/insights.ts'
 import { registerKeys } from './commands/keys.ts'
 import { registerServe } from './commands/serve.ts'
 import { registerSummary } from './commands/summary.ts'
@@ -28,6 +29,7 @@ registerDemo(program)
 registerFit(program)
 registerGenerate(program)
 registerImport(program)
+registerInsights(program)
 registerKeys(program)
 registerServe(program)
 registerSummary(program)

@@ -11,10 +11,11 @@ export const INSIGHTS_ITEMS = 'insights_items'
  * CREATE OR REPLACE TEMP TABLE insights_items (bidx, item): one row per (eligible customer, item)
  * where bidx is the basket index (0-based, eligible customers in cidx order). Items: each
  * first-order category and product, its value band (quartiles of first order value among the
- * eligible), "discount used", the order channel and campaign, and "came back within N days".
+ * eligible), "discount used", the order channel and campaign. Only the first order: what happens
+ * after it (coming back early) is an outcome of the same customer and would swamp the basket
+ * effects; it is measured by the paths and the rising-stars model instead.
  */
-export function insightsBasketItems(_dialect: Dialect, args: { earlyDays: number }): Query {
-  const early = Math.trunc(args.earlyDays)
+export function insightsBasketItems(_dialect: Dialect): Query {
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_ITEMS} AS
@@ -33,8 +34,6 @@ items AS (
   UNION ALL SELECT bidx, 'discount used' FROM e WHERE first_discount > 0
   UNION ALL SELECT bidx, 'ordered via ' || first_channel FROM e WHERE first_channel IS NOT NULL
   UNION ALL SELECT bidx, 'campaign: ' || first_campaign FROM e WHERE first_campaign IS NOT NULL
-  UNION ALL SELECT bidx, 'came back within ${early} days' FROM e
-    WHERE days_to_second IS NOT NULL AND days_to_second < ${early}
 )
 SELECT DISTINCT bidx, item FROM items
 `,
@@ -71,7 +70,7 @@ per AS (
   GROUP BY e.bidx, e.top
 )
 SELECT flatten(list(coalesce(ids, []) ORDER BY bidx)) AS items,
-  list(len(coalesce(ids, [])) ORDER BY bidx) AS lengths,
+  list(CAST(len(coalesce(ids, [])) AS INTEGER) ORDER BY bidx) AS lengths,
   list(CAST(top AS INTEGER) ORDER BY bidx) AS top
 FROM per
 `,

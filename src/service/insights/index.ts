@@ -116,8 +116,12 @@ export async function computeInsights(
   if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
   const o = resolveOptions({ ...opts, table }, value)
-  const [cust] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM customers')
-  if ((cust?.n ?? 0) === 0) columns.delete('customers')
+  // an optional table that exists but is empty (the schema creates some up front) is absent
+  for (const t of OPTIONAL_TABLES) {
+    if (!columns.has(t)) continue
+    const [c] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)
+    if ((c?.n ?? 0) === 0) columns.delete(t)
+  }
   const ctx: InsightsContext = { engine, opts: o, columns, notes: [] }
   const timings: Record<string, number> = {}
   const timed = async <T>(i: number, fn: () => Promise<T>): Promise<T> => {

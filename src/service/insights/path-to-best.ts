@@ -25,7 +25,7 @@ export async function pathToBest(
 ): Promise<{ summary: PathToBest; all: ItemsetRow[] } | null> {
   const { engine, opts } = ctx
   const d = engine.dialect
-  await engine.exec(insightsBasketItems(d, { earlyDays: opts.earlyDays }))
+  await engine.exec(insightsBasketItems(d))
   const labels = (await engine.query<{ id: number; item: string }>(insightsItemLabels(d))).map(
     (r) => r.item,
   )

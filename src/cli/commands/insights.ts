@@ -1,0 +1,144 @@
+// `loyals insights`: analyze (summary, RFM, predictions and value when available), then learn from
+// the best customers; prints a digest, writes insights.json, insights.html and the CSV lists.
+import type { Command } from 'commander'
+import { UsageError } from '../../errors.ts'
+import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
+import {
+  computeInsights,
+  INSIGHTS_STEPS,
+  type InsightsFiles,
+  type InsightsSummary,
+  writeInsightsFiles,
+} from '../../service/insights/index.ts'
+import { openSource } from '../../service/source.ts'
+import { assertDate } from '../../service/summary.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { printJson, println } from '../output.ts'
+import { createProgress } from '../progress.ts'
+
+interface InsightsCliOptions {
+  asOf?: string
+  out: string
+  json?: boolean
+  db?: string
+  topShare: string
+  minHistoryDays: string
+  earlyDays: string
+  surveySize: string
+  seed: string
+  value?: string
+  predictions: boolean
+}
+
+function number(name: string, v: string, integer: boolean): number {
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name} must be ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(v)}`)
+  }
+  return n
+}
+
+/** The terminal digest: one or two lines per analysis and where the files are. */
+export function formatInsightsDigest(
+  s: InsightsSummary,
+  files: InsightsFiles,
+  currency: string | null,
+): string {
+  const L: string[] = []
+  const c = s.cohort
+  L.push(
+    `Top cohort: ${formatInt(c.top)} customers (top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression}) hold ${formatPct(c.topValueShare)} of their value.`,
+  )
+  L.push('')
+  for (const line of s.icp) L.push(line)
+  L.push('')
+  const best = s.pathToBest?.itemsets.find((i) => i.productive)
+  if (best) {
+    L.push(
+      `Path to best: first orders with ${best.items.join(' + ')}: ${formatPct(best.rate)} reach the top (95 % CI ${formatPct(best.lower)}-${formatPct(best.upper)}, lift ${formatNumber(best.lift, 1)}, q ${best.qValue.toExponential(1)}, ${best.customers} customers).`,
+    )
+  }
+  const o = s.overIndex.significant[0]
+  if (o) {
+    L.push(
+      `Over-index: ${o.attribute} ${o.level} is ${formatNumber(o.index / 100, 1)}× as common among the best (Holm p ${o.pHolm.toExponential(1)}); ${s.overIndex.significant.length} significant levels.`,
+    )
+  }
+  const rs = s.risingStars
+  if (rs) {
+    L.push(
+      `Rising stars: AUC ${formatNumber(rs.validation.auc, 2)} on the later cohort, precision ${formatPct(rs.validation.precisionAtK)} at the top ${rs.validation.k}; ${formatInt(rs.highPropensity)} new customers look like future best customers.`,
+    )
+  }
+  L.push(
+    `Lapsed best: ${formatInt(s.lapsedBest.customers)} customers, ${formatMoney(s.lapsedBest.valueAtStake, currency)} a year at stake.`,
+  )
+  const k = s.kpis
+  L.push(
+    `KPIs: repeat rate ${formatPct(k.repeatRate.estimate)}, median ${k.secondPurchase.medianDays ?? '–'} days to a second purchase, retention rate ${formatPct(k.retentionRate.at(-1)?.rate ?? null)} last month.`,
+  )
+  for (const n of s.notes) L.push(`note: ${n}`)
+  L.push('')
+  L.push(`Report:  ${files.html}`)
+  L.push(`Files:   insights.json and ${files.csv.length} CSV files in ${files.dir}`)
+  return L.join('\n')
+}
+
+export function registerInsights(program: Command): void {
+  withDb(
+    program
+      .command('insights')
+      .description(
+        'Learn from the best customers: path to best, rising stars, lapsed best, over-index, ICP, cohorts and KPIs, survey lists',
+      )
+      .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+      .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+      .option('--json', 'print insights.json to stdout (and nothing else)')
+      .option('--top-share <share>', 'share of customers in the top cohort', '0.10')
+      .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')
+      .option('--early-days <n>', 'the "first N days" window of early behaviour', '30')
+      .option('--survey-size <n>', 'customers sampled per segment or tier', '50')
+      .option('--seed <n>', 'seed of the survey sample and the model folds', '1')
+      .option('--value <sql>', 'value expression ranking customers (default: see docs/insights.md)')
+      .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
+  ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
+    if (opts.asOf) assertDate(opts.asOf)
+    const args = {
+      topShare: number('--top-share', opts.topShare, false),
+      minHistoryDays: number('--min-history-days', opts.minHistoryDays, true),
+      earlyDays: number('--early-days', opts.earlyDays, true),
+      surveySize: number('--survey-size', opts.surveySize, true),
+      seed: number('--seed', opts.seed, true),
+    }
+    const source = input ?? resolveDb(opts)
+    const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
+    try {
+      const { engine } = await progress.step('reading the orders', () => openSource(source, {}))
+      try {
+        const analysis = await progress.step('analyzing customers', () =>
+          computeAnalysis(engine, {
+            source,
+            ...(opts.asOf ? { asOf: opts.asOf } : {}),
+            ...(opts.predictions ? {} : { predictions: false, value: false }),
+          }),
+        )
+        const result = await computeInsights(
+          engine,
+          { asOf: analysis.asOf, ...args, ...(opts.value ? { value: opts.value } : {}) },
+          progress,
+          analysis.currency,
+        )
+        const files = await writeInsightsFiles(result, analysis, opts.out)
+        progress.stop()
+        if (opts.json) printJson(result.summary)
+        else println(formatInsightsDigest(result.summary, files, analysis.currency))
+      } finally {
+        await engine.close()
+      }
+    } finally {
+      progress.stop()
+    }
+  })
+}
