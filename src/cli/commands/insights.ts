@@ -34,7 +34,9 @@ interface InsightsCliOptions {
 function number(name: string, v: string, integer: boolean): number {
   const n = Number(v)
   if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${name} must be ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(v)}`)
+    throw new UsageError(
+      `${name} must be ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(v)}`,
+    )
   }
   return n
 }

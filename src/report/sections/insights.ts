@@ -23,7 +23,11 @@ export const icpSection: Section = {
     if (!i) return ''
     const c = i.cohort
     const cards = [
-      kpi('Top cohort', formatInt(c.top), `top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} customers with ${c.minHistoryDays}+ days`),
+      kpi(
+        'Top cohort',
+        formatInt(c.top),
+        `top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} customers with ${c.minHistoryDays}+ days`,
+      ),
       kpi('Their share of value', formatPct(c.topValueShare), `value = ${c.valueExpression}`),
       kpi('Entry threshold', formatMoney(c.threshold, s.currency), 'smallest value in the cohort'),
     ]
@@ -47,7 +51,12 @@ export const pathToBestSection: Section = {
       { header: 'First order held', cell: (r) => escapeHtml(r.items.join(' + ')) },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'Support', num: true, cell: (r) => formatPct(r.support, 2) },
-      { header: 'P(top)', num: true, className: 'bar-cell', cell: (r) => shareWithBar(r.rate, max) },
+      {
+        header: 'P(top)',
+        num: true,
+        className: 'bar-cell',
+        cell: (r) => shareWithBar(r.rate, max),
+      },
       { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
       { header: 'q', num: true, cell: (r) => p(r.qValue) },
@@ -76,9 +85,21 @@ export const risingStarsSection: Section = {
     if (!rs) return ''
     const v = rs.validation
     const cards = [
-      kpi('AUC (later cohort)', formatNumber(v.auc, 3), `${formatInt(v.customers)} customers, trained on ${formatInt(rs.train.customers)} earlier ones`),
-      kpi(`Precision at top ${formatInt(v.k)}`, formatPct(v.precisionAtK), `${formatNumber(v.liftAtK, 1)}× the base rate`),
-      kpi('High-propensity candidates', formatInt(rs.highPropensity), `of ${formatInt(rs.candidates)} new customers below the top`),
+      kpi(
+        'AUC (later cohort)',
+        formatNumber(v.auc, 3),
+        `${formatInt(v.customers)} customers, trained on ${formatInt(rs.train.customers)} earlier ones`,
+      ),
+      kpi(
+        `Precision at top ${formatInt(v.k)}`,
+        formatPct(v.precisionAtK),
+        `${formatNumber(v.liftAtK, 1)}× the base rate`,
+      ),
+      kpi(
+        'High-propensity candidates',
+        formatInt(rs.highPropensity),
+        `of ${formatInt(rs.candidates)} new customers below the top`,
+      ),
     ]
     type C = (typeof v.calibration)[number]
     const cal: Column<C>[] = [
@@ -108,12 +129,24 @@ export const lapsedBestSection: Section = {
     type L = (typeof lb.list)[number]
     const cols: Column<L>[] = [
       { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
-      { header: 'Value at stake / year', num: true, cell: (r) => formatMoney(r.valueAtStake, s.currency) },
+      {
+        header: 'Value at stake / year',
+        num: true,
+        cell: (r) => formatMoney(r.valueAtStake, s.currency),
+      },
       { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, s.currency) },
       { header: 'Last order', cell: (r) => escapeHtml(r.lastPurchase) },
       { header: 'Days silent', num: true, cell: (r) => formatInt(r.daysSinceLast) },
-      { header: 'Usual gap', num: true, cell: (r) => (r.usualGap === null ? '–' : formatInt(Math.round(r.usualGap))) },
-      { header: 'P(alive)', num: true, cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)) },
+      {
+        header: 'Usual gap',
+        num: true,
+        cell: (r) => (r.usualGap === null ? '–' : formatInt(Math.round(r.usualGap))),
+      },
+      {
+        header: 'P(alive)',
+        num: true,
+        cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
+      },
     ]
     return `${para(`${formatInt(lb.customers)} lapsed best customers, ${formatMoney(lb.valueAtStake, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${htmlTable(cols, lb.list)}`
   },
@@ -183,9 +216,21 @@ export const cohortsSection: Section = {
     const matrix = `<div class="scroll"><table class="retention"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`
     const sp = k.secondPurchase
     const cards = [
-      kpi('Repeat purchase rate', formatPct(k.repeatRate.estimate), `95 % CI ${ci(k.repeatRate.lower, k.repeatRate.upper)}`),
-      kpi('Median days to 2nd purchase', sp.medianDays === null ? 'not reached' : formatInt(sp.medianDays), `Kaplan-Meier, ${formatInt(sp.events)} of ${formatInt(sp.customers)} came back`),
-      kpi('Retention rate (last month)', formatPct(k.retentionRate.at(-1)?.rate ?? null), '(E − N) / S, active = bought in the last 365 days'),
+      kpi(
+        'Repeat purchase rate',
+        formatPct(k.repeatRate.estimate),
+        `95 % CI ${ci(k.repeatRate.lower, k.repeatRate.upper)}`,
+      ),
+      kpi(
+        'Median days to 2nd purchase',
+        sp.medianDays === null ? 'not reached' : formatInt(sp.medianDays),
+        `Kaplan-Meier, ${formatInt(sp.events)} of ${formatInt(sp.customers)} came back`,
+      ),
+      kpi(
+        'Retention rate (last month)',
+        formatPct(k.retentionRate.at(-1)?.rate ?? null),
+        '(E − N) / S, active = bought in the last 365 days',
+      ),
     ]
     type St = (typeof k.stickiness)[number]
     const st: Column<St>[] = [

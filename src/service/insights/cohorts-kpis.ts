@@ -11,6 +11,7 @@ import {
 } from '../../core/stats/kpis.ts'
 import { wilsonInterval } from '../../core/stats/proportion.ts'
 import type { Row } from '../../data/engine.ts'
+import { INSIGHTS_BASE } from '../../data/queries/insights-base.ts'
 import { insightsRetentionMatrix } from '../../data/queries/insights-retention-matrix.ts'
 import { insightsRetentionRate } from '../../data/queries/insights-retention-rate.ts'
 import {
@@ -22,7 +23,6 @@ import {
   insightsSurveyScores,
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
-import { INSIGHTS_BASE } from '../../data/queries/insights-base.ts'
 import { expandCounts, has, type InsightsContext } from './context.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 

@@ -75,7 +75,9 @@ export function icpText(
         .join('; ')}.` +
         (top && top.first_order_value !== null
           ? ` Their median first order is ${formatMoney(top.first_order_value, ctx.currency)}` +
-            (rest?.first_order_value ? ` vs ${formatMoney(rest.first_order_value, ctx.currency)}.` : '.')
+            (rest?.first_order_value
+              ? ` vs ${formatMoney(rest.first_order_value, ctx.currency)}.`
+              : '.')
           : ''),
     )
   } else {
@@ -86,7 +88,8 @@ export function icpText(
     const strongest = stars?.features
       .filter((f) => f.coefficient > 0)
       .sort((a, b) => b.coefficient - a.coefficient)[0]
-    if (strongest) s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
+    if (strongest)
+      s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
     out.push(s)
   }
   return out

@@ -17,7 +17,7 @@ import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
 import type { StepRunner } from '../analyze.ts'
-import { STICKY_DAYS, cohortsKpis } from './cohorts-kpis.ts'
+import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
   checkValueExpression,
   DEFAULTS,
@@ -73,8 +73,14 @@ function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
     !(Number.isInteger(o.minHistoryDays) && o.minHistoryDays >= 0),
     '--min-history-days must be a whole number >= 0',
   )
-  bad(!(Number.isInteger(o.earlyDays) && o.earlyDays >= 1), '--early-days must be a whole number >= 1')
-  bad(!(Number.isInteger(o.surveySize) && o.surveySize >= 1), '--survey-size must be a whole number >= 1')
+  bad(
+    !(Number.isInteger(o.earlyDays) && o.earlyDays >= 1),
+    '--early-days must be a whole number >= 1',
+  )
+  bad(
+    !(Number.isInteger(o.surveySize) && o.surveySize >= 1),
+    '--survey-size must be a whole number >= 1',
+  )
   bad(!(o.lapsedGapFactor > 0), 'the lapsed gap factor must be > 0')
   return o
 }
@@ -160,7 +166,9 @@ export async function computeInsights(
       `No customer has ${o.minHistoryDays} days of history by ${o.asOf}: lower --min-history-days to rank a top cohort.`,
     )
   }
-  await timed(1, () => engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays })))
+  await timed(1, () =>
+    engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays })),
+  )
   const path = await timed(2, () => pathToBest(ctx))
   const over = await timed(3, () => whereBestOverIndex(ctx))
   const stars = await timed(4, () =>
@@ -279,7 +287,20 @@ export async function writeInsightsFiles(
   await text(
     'path_to_best.csv',
     csv(
-      ['items', 'size', 'customers', 'support', 'top_customers', 'p_top', 'lift', 'lower95', 'upper95', 'p_value', 'q_value', 'productive'],
+      [
+        'items',
+        'size',
+        'customers',
+        'support',
+        'top_customers',
+        'p_top',
+        'lift',
+        'lower95',
+        'upper95',
+        'p_value',
+        'q_value',
+        'productive',
+      ],
       result.itemsets.map((s) => [
         s.items.join(' + '),
         s.items.length,
@@ -314,7 +335,20 @@ export async function writeInsightsFiles(
   await text(
     'over_index.csv',
     csv(
-      ['attribute', 'level', 'customers', 'top_customers', 'share_all', 'share_top', 'index', 'index_lower', 'index_upper', 'p_value', 'p_holm', 'q_value'],
+      [
+        'attribute',
+        'level',
+        'customers',
+        'top_customers',
+        'share_all',
+        'share_top',
+        'index',
+        'index_lower',
+        'index_upper',
+        'p_value',
+        'p_holm',
+        'q_value',
+      ],
       result.overIndex.map((l) => [
         l.attribute,
         l.level,
@@ -342,7 +376,10 @@ export async function writeInsightsFiles(
   })
   await text(
     'cohorts.csv',
-    csv(['cohort', 'months_since', 'cohort_size', 'customer_retention', 'revenue_vs_first_month'], cohortRows),
+    csv(
+      ['cohort', 'months_since', 'cohort_size', 'customer_retention', 'revenue_vs_first_month'],
+      cohortRows,
+    ),
   )
   await copy('survey_samples.csv', surveyQuery(ctx))
   const json = p('insights.json')

@@ -255,7 +255,9 @@ export async function risingStars(
   const [counts] = await engine.query<{ candidates: number; high: number }>(
     insightsCandidateCounts(d, { scoreSql: score, minScore: tk.threshold, threshold }),
   )
-  const top = await engine.query(insightsTopCandidates(d, { scoreSql: score, p, limit: CSV_ROWS, threshold }))
+  const top = await engine.query(
+    insightsTopCandidates(d, { scoreSql: score, p, limit: CSV_ROWS, threshold }),
+  )
   const X = new Float64Array(top.length * p)
   top.forEach((r, i) => {
     for (let j = 0; j < p; j++) X[i * p + j] = Number(r[`x${j}`])

@@ -221,7 +221,11 @@ export interface InsightsSummary {
   readonly overIndex: OverIndexSummary
   readonly icp: readonly string[]
   readonly kpis: CohortsKpis
-  readonly surveys: { readonly size: number; readonly seed: number; readonly groups: readonly SurveyGroup[] }
+  readonly surveys: {
+    readonly size: number
+    readonly seed: number
+    readonly groups: readonly SurveyGroup[]
+  }
   /** What was skipped or approximated, in words. */
   readonly notes: readonly string[]
   /** Seconds per analysis (measured). */

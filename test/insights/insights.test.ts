@@ -1,0 +1,198 @@
+// Insights on generated companies: each planted effect (docs/generator.md) must be found, and
+// nothing must be reported on the same company generated without plants. KPIs are checked by hand
+// on a four-customer dataset.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { computeAnalysis } from '../../src/service/analyze.ts'
+import { computeInsights, type InsightsResult } from '../../src/service/insights/index.ts'
+import { lapsedQuery } from '../../src/service/insights/lapsed-best.ts'
+import { companyWorkspace, type TestCompany } from './company.ts'
+
+const N = 6000
+const SEED = 3
+
+async function run(c: TestCompany): Promise<InsightsResult> {
+  const a = await computeAnalysis(c.engine, { source: 'test', predictions: false, value: false })
+  return computeInsights(c.engine, { asOf: a.asOf })
+}
+
+const hasPair = (items: readonly string[]) =>
+  items.includes('category: Sunglasses') && items.includes('category: Lenses')
+
+async function lapsedIds(r: InsightsResult): Promise<Set<string>> {
+  const q = lapsedQuery(r.context)
+  const rows = await r.context.engine.query<{ customer_id: string }>({
+    sql: `SELECT customer_id FROM (${q.sql})`,
+    params: q.params,
+  })
+  return new Set(rows.map((x) => x.customer_id))
+}
+
+describe('insights on a planted company', () => {
+  let c: TestCompany
+  let r: InsightsResult
+  beforeAll(async () => {
+    c = await companyWorkspace({ customers: N, seed: SEED })
+    r = await run(c)
+  })
+  afterAll(() => c?.close())
+
+  it('ranks the planted Sunglasses + Lenses first basket as the top productive itemset', () => {
+    const first = r.summary.pathToBest?.itemsets.find((s) => s.productive)
+    expect(first).toBeDefined()
+    expect(hasPair(first!.items)).toBe(true)
+    expect(first!.qValue).toBeLessThan(0.01)
+    expect(first!.lift).toBeGreaterThan(2)
+    expect(first!.lower).toBeLessThanOrEqual(first!.rate)
+    expect(first!.upper).toBeGreaterThanOrEqual(first!.rate)
+  })
+
+  it('finds region North in DE about 3x over-represented among the best (Holm p < 0.01)', () => {
+    const north = r.summary.overIndex.significant.find(
+      (l) => l.attribute === 'region' && l.level === 'DE / North',
+    )
+    expect(north).toBeDefined()
+    expect(north!.index).toBeGreaterThan(220)
+    expect(north!.index).toBeLessThan(420)
+    expect(north!.pHolm).toBeLessThan(0.01)
+  })
+
+  it('lists most of the planted lapsed best customers', async () => {
+    const planted = c.truth.lapsedBestIds
+    expect(planted.length).toBeGreaterThan(10)
+    const found = await lapsedIds(r)
+    const hits = planted.filter((id) => found.has(id)).length
+    expect(hits / planted.length).toBeGreaterThan(0.6)
+    // ranked by value at stake, descending
+    const v = r.summary.lapsedBest.list.map((l) => l.valueAtStake)
+    expect(v).toEqual([...v].sort((a, b) => b - a))
+  })
+
+  it('validates rising stars on the later cohort with AUC > 0.6 and lists reasons', () => {
+    const rs = r.summary.risingStars
+    expect(rs).not.toBeNull()
+    expect(rs!.validation.auc).toBeGreaterThan(0.6)
+    expect(rs!.validation.precisionAtK).toBeGreaterThan(
+      rs!.validation.positives / rs!.validation.customers,
+    )
+    expect(rs!.list.length).toBeGreaterThan(0)
+    const threshold = r.summary.cohort.threshold!
+    for (const s of rs!.list) {
+      expect(s.value).toBeLessThan(threshold)
+      expect(s.reasons.length).toBeGreaterThan(0)
+      expect(s.reasons[0]!.contribution).toBeGreaterThan(0)
+    }
+    const p = rs!.list.map((s) => s.propensity)
+    expect(p).toEqual([...p].sort((a, b) => b - a))
+  })
+
+  it('writes an ICP naming the planted region and basket', () => {
+    const text = r.summary.icp.join(' ')
+    expect(text).toContain('DE / North')
+    expect(text).toMatch(/Lenses \+ category: Sunglasses|Sunglasses \+ category: Lenses/)
+  })
+
+  it('draws survey samples of at most the configured size per segment', () => {
+    expect(r.summary.surveys.groups.length).toBeGreaterThan(3)
+    for (const g of r.summary.surveys.groups) expect(g.sampled).toBeLessThanOrEqual(50)
+  })
+})
+
+describe('insights on the same company without plants', () => {
+  let c: TestCompany
+  let r: InsightsResult
+  let planted: TestCompany
+  let rp: InsightsResult
+  beforeAll(async () => {
+    c = await companyWorkspace({ customers: N, seed: SEED, plants: [] })
+    r = await run(c)
+    planted = await companyWorkspace({ customers: N, seed: SEED })
+    rp = await run(planted)
+  })
+  afterAll(async () => {
+    await c?.close()
+    await planted?.close()
+  })
+
+  it('reports no significant Sunglasses + Lenses basket', () => {
+    const pair = r.summary.pathToBest?.itemsets.find(
+      (s) => s.items.length === 2 && hasPair(s.items),
+    )
+    if (pair) expect(pair.qValue).toBeGreaterThan(0.01)
+    expect(r.summary.icp.join(' ')).not.toMatch(/Lenses \+ category: Sunglasses/)
+  })
+
+  it('reports no over-indexed region North', () => {
+    const north = r.summary.overIndex.significant.find((l) => l.level === 'DE / North')
+    expect(north).toBeUndefined()
+  })
+
+  it('finds far fewer lapsed best customers than with the planted cohort', async () => {
+    const without = r.summary.lapsedBest.customers
+    const withPlant = rp.summary.lapsedBest.customers
+    expect(withPlant - without).toBeGreaterThan(0.5 * planted.truth.lapsedBestIds.length)
+    expect(c.truth.lapsedBestIds.length).toBe(0)
+  })
+})
+
+describe('KPIs on a hand-checked dataset', () => {
+  it('computes repeat rate, time to second purchase, retention matrix, rate and stickiness', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      const orders: [string, string, number][] = [
+        ['A', '2024-01-05', 100],
+        ['A', '2024-01-20', 50],
+        ['A', '2024-03-10', 30],
+        ['B', '2024-01-10', 200],
+        ['C', '2024-02-01', 80],
+        ['C', '2024-06-01', 40],
+        ['D', '2024-02-15', 60],
+      ]
+      for (const [i, [c, d, a]] of orders.entries()) {
+        await engine.exec({
+          sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+                VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
+          params: [`o${i}`, c, d, a],
+        })
+      }
+      const a = await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2024-06-30',
+        predictions: false,
+        value: false,
+      })
+      const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+      const k = r.summary.kpis
+      expect(k.repeatRate.customers).toBe(4)
+      expect(k.repeatRate.repeaters).toBe(2)
+      expect(k.repeatRate.estimate).toBe(0.5)
+      // second purchase: A after 15 days, C after 121; B (172 days) and D (136) censored
+      expect(k.secondPurchase.events).toBe(2)
+      expect(k.secondPurchase.medianDays).toBe(121)
+      // retention matrix: 2024-01 = {A, B}: months 0, 1, 2 -> 2, 0, 1; 2024-02 = {C, D}: month 4 -> 1
+      const m = k.retention
+      expect(m.cohorts).toEqual(['2024-01', '2024-02'])
+      expect(m.sizes).toEqual([2, 2])
+      const at = (c: number, p: number) => m.customers[c * m.periods + p]
+      expect([at(0, 0), at(0, 1), at(0, 2)]).toEqual([1, 0, 0.5])
+      expect([at(1, 0), at(1, 3), at(1, 4)]).toEqual([1, 0, 0.5])
+      expect(at(0, 6)).toBeNull() // July 2024 is after asOf
+      expect(at(1, 5)).toBeNull()
+      // (E - N) / S: February: S = 2 (A, B), E = 4, N = 2 -> 1; June: S = E = 4, N = 0 -> 1
+      const feb = k.retentionRate.find((x) => x.month === '2024-02')!
+      expect([feb.start, feb.end, feb.acquired, feb.rate]).toEqual([2, 4, 2, 1])
+      const jun = k.retentionRate.find((x) => x.month === '2024-06')!
+      expect([jun.start, jun.end, jun.acquired, jun.rate]).toEqual([4, 4, 0, 1])
+      const jan = k.retentionRate.find((x) => x.month === '2024-01')!
+      expect(jan.rate).toBeNull() // nobody was a customer before January
+      // stickiness: all four observed >= 90 days, only A came back within 90
+      const none = k.stickiness.find((s) => s.attribute === 'channel')!
+      expect([none.customers, none.sticky]).toEqual([4, 1])
+      expect(none.lower).toBeLessThan(0.25)
+      expect(none.upper).toBeGreaterThan(0.25)
+      expect(r.summary.notes.join(' ')).toMatch(/No surveys table/)
+    } finally {
+      await engine.close()
+    }
+  })
+})
