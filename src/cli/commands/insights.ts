@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../../errors.ts'
 import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
 import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
+import { checkValueExpression } from '../../service/insights/context.ts'
 import {
   computeInsights,
   INSIGHTS_STEPS,
@@ -107,6 +108,7 @@ export function registerInsights(program: Command): void {
       .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
   ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
     if (opts.asOf) assertDate(opts.asOf)
+    if (opts.value) checkValueExpression(opts.value)
     const args = {
       topShare: number('--top-share', opts.topShare, false),
       minHistoryDays: number('--min-history-days', opts.minHistoryDays, true),

@@ -1,0 +1,73 @@
+// `loyals insights` as a user runs it: a workspace file of a generated company, the digest on
+// stdout, insights.json on --json, and every output file written.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { companyWorkspace } from './company.ts'
+
+describe('loyals insights (CLI)', () => {
+  const dir = tempDir('loyals-insights-cli-')
+  const db = join(dir, 'work.duckdb')
+  beforeAll(async () => {
+    const c = await companyWorkspace({ customers: 3000, seed: 5, db })
+    await c.close()
+  })
+  afterAll(() => {})
+
+  it('prints a digest and writes insights.json, insights.html and the CSV lists', () => {
+    const out = join(dir, 'out')
+    const r = runCli(['insights', db, '--out', out, '--no-predictions', '--survey-size', '7'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Top cohort: [\d,]+ customers/)
+    expect(r.stdout).toContain('Lapsed best:')
+    for (const f of [
+      'insights.json',
+      'insights.html',
+      'path_to_best.csv',
+      'rising_stars.csv',
+      'lapsed_best.csv',
+      'over_index.csv',
+      'cohorts.csv',
+      'survey_samples.csv',
+    ]) {
+      expect(existsSync(join(out, f)), f).toBe(true)
+    }
+    const json = JSON.parse(readFileSync(join(out, 'insights.json'), 'utf8'))
+    expect(json.schemaVersion).toBe(1)
+    expect(json.cohort.valueExpression).toBe('revenue')
+    const html = readFileSync(join(out, 'insights.html'), 'utf8')
+    for (const id of ['icp', 'path-to-best', 'lapsed-best', 'over-index', 'cohorts-kpis']) {
+      expect(html).toContain(`id="${id}"`)
+    }
+    const survey = readFileSync(join(out, 'survey_samples.csv'), 'utf8').trim().split('\n')
+    expect(survey[0]).toMatch(/^group_kind,group,customer_id/)
+    const perGroup = new Map<string, number>()
+    for (const line of survey.slice(1)) {
+      const g = line.split(',').slice(0, 2).join(',')
+      perGroup.set(g, (perGroup.get(g) ?? 0) + 1)
+    }
+    expect(Math.max(...perGroup.values())).toBeLessThanOrEqual(7)
+    const lapsed = readFileSync(join(out, 'lapsed_best.csv'), 'utf8').split('\n')[0]
+    expect(lapsed).toContain('value_at_stake')
+  })
+
+  it('prints only insights.json with --json', () => {
+    const r = runCli(['insights', db, '--out', join(dir, 'o2'), '--no-predictions', '--json'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.cohort.top).toBeGreaterThan(0)
+    expect(Array.isArray(json.icp)).toBe(true)
+  })
+
+  it('rejects a bad option with exit code 2', () => {
+    const r = runCli(['insights', db, '--top-share', '2', '--no-predictions'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/top-share/)
+    const r2 = runCli(['insights', db, '--value', 'revenue; DROP TABLE orders', '--no-predictions'])
+    expect(r2.code).toBe(2)
+    expect(r2.stderr).toMatch(/invalid value expression/)
+  })
+})
