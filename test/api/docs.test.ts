@@ -13,7 +13,12 @@ describe('docs/api.md', () => {
   const rows = text
     .split('\n')
     .filter((l) => /^\| (GET|POST|DELETE) \|/.test(l))
-    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
 
   it('documents every route once, with its permission and role matrix', () => {
     expect(rows).toHaveLength(ROUTES.length)

@@ -44,7 +44,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 })
 
 function createKey(db: string, role: string): string {
@@ -69,7 +70,10 @@ describe('loyals serve process', () => {
     const s = await serve(db)
     const lock = JSON.parse(readFileSync(`${db}.serve.json`, 'utf8'))
     expect(lock).toMatchObject({ pid: s.child.pid, url: s.url })
-    for (const args of [['keys', 'list', '--db', db], ['summary', '--db', db]]) {
+    for (const args of [
+      ['keys', 'list', '--db', db],
+      ['summary', '--db', db],
+    ]) {
       const r = runCli(args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toContain(

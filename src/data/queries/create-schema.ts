@@ -7,8 +7,9 @@ import type { Dialect, Query } from '../engine.ts'
 
 export const SCHEMA_VERSION = 1
 
-// The `loyals serve` tables (src/service/ops). Small, keyed tables written one event at a time, so
-// here a PRIMARY KEY is what makes an event, an action or a task idempotent (ON CONFLICT).
+// The `loyals serve` tables (src/service/ops). A PRIMARY KEY makes an event, an action or a task
+// idempotent (INSERT ... ON CONFLICT DO NOTHING). customer_profile has none: on DuckDB an upsert on
+// a key is 4x slower than delete + insert, and only the server's serialized writers touch it.
 const OPS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS api_keys (
   key_id     VARCHAR PRIMARY KEY,
@@ -29,7 +30,7 @@ CREATE TABLE IF NOT EXISTS events (
   payload     VARCHAR
 );
 CREATE TABLE IF NOT EXISTS customer_profile (
-  customer_id     VARCHAR PRIMARY KEY,
+  customer_id     VARCHAR NOT NULL,   -- unique: rewritten by delete + insert (api-delete-keys.ts)
   email           VARCHAR,
   name            VARCHAR,
   time_zone       VARCHAR,
@@ -113,6 +114,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 // Whole-customer value inputs (import --kind referrals|engagement|tickets|returns|surveys) and the
 // tier state kept between analyze runs for the grace period. Keys are enforced by the importer,
 // as for orders (no ART index).
+// PostgreSQL finds a profile by id through an index; DuckDB scans (and saves the index cost).
+const PG_OPS_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS customer_profile_id ON customer_profile (customer_id);
+`
+
 const VALUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS referrals (
   referral_key VARCHAR NOT NULL,    -- referrer > referred: one referral per pair
@@ -174,7 +180,7 @@ CREATE TABLE IF NOT EXISTS tier_state (
 );
 `
 
-export function createSchema(_dialect: Dialect): Query {
+export function createSchema(dialect: Dialect): Query {
   return {
     sql: `
 CREATE TABLE IF NOT EXISTS orders (
@@ -233,6 +239,6 @@ CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-${OPS_SCHEMA}${VALUE_SCHEMA}`,
+${OPS_SCHEMA}${VALUE_SCHEMA}${dialect === 'postgres' ? PG_OPS_INDEXES : ''}`,
   }
 }

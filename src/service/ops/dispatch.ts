@@ -40,7 +40,6 @@ async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void>
           insertRows(tx.dialect, {
             table: 'tasks',
             columns: TASK_COLUMNS,
-            casts: { created_at: 'TIMESTAMP', due_at: 'TIMESTAMP' },
             rows: [
               [
                 taskIdFor(key),

@@ -4,9 +4,9 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
-import { insertAll } from './ingest.ts'
+import { writeProfiles } from './ingest.ts'
 import { emptyProfile } from './profile.ts'
-import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
 import { sqlTs } from './time.ts'
 
@@ -48,13 +48,7 @@ export async function eraseCustomerData(
         referrals: profile.referrals,
         reviews: profile.reviews,
       }
-      await insertAll(tx, {
-        table: 'customer_profile',
-        columns: PROFILE_COLUMNS,
-        casts: PROFILE_CASTS,
-        rows: [profileRow(anon)],
-        conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
-      })
+      await writeProfiles(tx, [anon])
       return { pseudonym, anon }
     }),
   )

@@ -9,7 +9,7 @@ import { applyContactBudget, type ContactLogEntry } from '../../core/ops/contact
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
-import { customersDelete } from '../../data/queries/api-customers-delete.ts'
+import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -20,7 +20,7 @@ import {
   type Profile,
   scoreProfile,
 } from './profile.ts'
-import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
 export interface IngestResult {
@@ -48,6 +48,23 @@ export async function insertAll(
     else await tx.exec(q)
   }
   return out
+}
+
+/** Replace the profiles' rows (delete + insert: see api-delete-keys.ts). */
+export async function writeProfiles(tx: Engine, profiles: readonly Profile[]): Promise<void> {
+  if (profiles.length === 0) return
+  await tx.exec(
+    deleteKeys(
+      tx.dialect,
+      'customer_profile',
+      profiles.map((p) => p.customerId),
+    ),
+  )
+  await insertAll(tx, {
+    table: 'customer_profile',
+    columns: PROFILE_COLUMNS,
+    rows: profiles.map(profileRow),
+  })
 }
 
 const ACTION_COLUMNS = [
@@ -276,7 +293,12 @@ export async function ingestGroup(
   const touched = new Map<string, Profile>()
   let queued = 0
   const stored = await store.engine.transaction(async (tx) => {
-    const fresh = new Set(
+    // The same order under a new messageId (a client that regenerates ids) is applied once too:
+    // a marker row per order id goes into the events table in the same statement.
+    const markerOf = (e: IngestEvent): string | null =>
+      e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
+    const markers = [...new Set(unique.map(markerOf).filter((m): m is string => m !== null))]
+    const inserted = new Set(
       (
         await insertAll(tx, {
           table: 'events',
@@ -289,39 +311,27 @@ export async function ingestGroup(
             'received_at',
             'payload',
           ],
-          casts: { occurred_at: 'TIMESTAMP', received_at: 'TIMESTAMP' },
-          rows: unique.map((e) => [
-            e.eventId,
-            e.kind,
-            e.name,
-            e.customerId,
-            sqlTs(e.atMs),
-            sqlTs(nowMs),
-            e.payload,
-          ]),
+          rows: [
+            ...unique.map((e) => [
+              e.eventId,
+              e.kind,
+              e.name,
+              e.customerId,
+              sqlTs(e.atMs),
+              sqlTs(nowMs),
+              e.payload,
+            ]),
+            ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
+          ],
           conflict: 'nothing',
           returning: ['event_id'],
         })
       ).map((r) => String(r.event_id)),
     )
+    const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
+    const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
     const applied = unique.filter((e) => fresh.has(e.eventId))
     if (applied.length === 0) return fresh
-    // The same order under a new messageId (a client that regenerates ids) is applied once too.
-    const markerOf = (e: IngestEvent): string | null =>
-      e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
-    const markers = applied.map(markerOf).filter((m): m is string => m !== null)
-    const newMarkers = new Set<string>()
-    if (markers.length > 0) {
-      const rows = await insertAll(tx, {
-        table: 'events',
-        columns: ['event_id', 'kind', 'customer_id', 'occurred_at', 'received_at'],
-        casts: { occurred_at: 'TIMESTAMP', received_at: 'TIMESTAMP' },
-        rows: [...new Set(markers)].map((m) => [m, 'marker', null, sqlTs(nowMs), sqlTs(nowMs)]),
-        conflict: 'nothing',
-        returning: ['event_id'],
-      })
-      for (const r of rows) newMarkers.add(String(r.event_id))
-    }
     const ids = [...new Set(applied.map((e) => e.customerId))]
     const known = await store.getProfiles(ids, tx)
     const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
@@ -387,7 +397,6 @@ export async function ingestGroup(
           'discount',
           'source',
         ],
-        casts: { ordered_at: 'TIMESTAMP', order_date: 'DATE' },
         rows: orders,
       })
     }
@@ -409,31 +418,21 @@ export async function ingestGroup(
     }
     if (identified.size > 0) {
       const list = [...identified]
-      for (let i = 0; i < list.length; i += 500) {
-        await tx.exec(customersDelete(tx.dialect, list.slice(i, i + 500)))
-      }
+      await tx.exec(deleteKeys(tx.dialect, 'customers', list))
       await insertAll(tx, {
         table: 'customers',
         columns: ['customer_id', 'email', 'name', 'signup_at', 'source'],
-        casts: { signup_at: 'TIMESTAMP' },
         rows: list.map((id) => {
           const p = touched.get(id)!
           return [id, p.email, p.name, p.signupAtMs === null ? null : sqlTs(p.signupAtMs), 'api']
         }),
       })
     }
-    await insertAll(tx, {
-      table: 'customer_profile',
-      columns: PROFILE_COLUMNS,
-      casts: PROFILE_CASTS,
-      rows: [...touched.values()].map(profileRow),
-      conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
-    })
+    await writeProfiles(tx, [...touched.values()])
     if (plan.actions.length > 0) {
       await insertAll(tx, {
         table: 'actions_log',
         columns: ACTION_COLUMNS,
-        casts: { created_at: 'TIMESTAMP', scheduled_at: 'TIMESTAMP', sent_at: 'TIMESTAMP' },
         rows: plan.actions,
         conflict: 'nothing',
       })
@@ -442,7 +441,6 @@ export async function ingestGroup(
       await insertAll(tx, {
         table: 'tasks',
         columns: TASK_COLUMNS,
-        casts: { created_at: 'TIMESTAMP', due_at: 'TIMESTAMP' },
         rows: plan.tasks,
         conflict: 'nothing',
       })

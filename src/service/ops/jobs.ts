@@ -40,7 +40,6 @@ export class JobRunner {
         insertRows(e.dialect, {
           table: 'jobs',
           columns: ['job_id', 'kind', 'status', 'progress', 'created_at'],
-          casts: { created_at: 'TIMESTAMP' },
           rows: [[id, 'refit', 'queued', 0, now]],
         }),
       ),

@@ -50,7 +50,6 @@ export async function createApiKey(
     insertRows(engine.dialect, {
       table: 'api_keys',
       columns: ['key_id', 'name', 'role', 'salt', 'hash', 'created_at'],
-      casts: { created_at: 'TIMESTAMP' },
       rows: [[keyId, name, role, salt, hashSecret(salt, secret), sqlTs(nowMs)]],
     }),
   )

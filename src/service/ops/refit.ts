@@ -7,7 +7,7 @@ import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
-import { insertAll } from './ingest.ts'
+import { writeProfiles } from './ingest.ts'
 import {
   DAY_MS,
   emptyProfile,
@@ -17,7 +17,7 @@ import {
   type ScoringModel,
   scoreProfile,
 } from './profile.ts'
-import { type OpsStore, PROFILE_CASTS, PROFILE_COLUMNS, profileRow } from './store.ts'
+import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
 export interface RefitResult {
@@ -140,13 +140,7 @@ export async function refit(
           }
           return scoreProfile(merged, model, store.value, now)
         })
-        await insertAll(tx, {
-          table: 'customer_profile',
-          columns: PROFILE_COLUMNS,
-          casts: PROFILE_CASTS,
-          rows: out.map(profileRow),
-          conflict: { keys: ['customer_id'], update: PROFILE_COLUMNS.slice(1) },
-        })
+        await writeProfiles(tx, out)
         for (const p of out) store.profiles.set(p.customerId, p)
       }),
     )
@@ -160,7 +154,6 @@ export async function refit(
       insertRows(e.dialect, {
         table: 'model_params',
         columns: ['name', 'params', 'fitted_at'],
-        casts: { fitted_at: 'TIMESTAMP' },
         rows: [['current', JSON.stringify(model), sqlTs(startMs)]],
         conflict: { keys: ['name'], update: ['params', 'fitted_at'] },
       }),

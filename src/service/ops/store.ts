@@ -39,14 +39,6 @@ export const PROFILE_COLUMNS = [
   'updated_at',
 ] as const
 
-export const PROFILE_CASTS = {
-  signup_at: 'TIMESTAMP',
-  first_order_at: 'TIMESTAMP',
-  last_order_at: 'TIMESTAMP',
-  scored_at: 'TIMESTAMP',
-  updated_at: 'TIMESTAMP',
-} as const
-
 const ts = (ms: number | null): string | null => (ms === null ? null : sqlTs(ms))
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))

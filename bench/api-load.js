@@ -1,0 +1,239 @@
+// Load test of `loyals serve` on loopback (bounded in count and time). Starts the built server as a
+// child process on a fresh DuckDB workspace, then measures:
+//   1. ingestion: single events from C concurrent clients, and batches of 100 (events/s, latency)
+//   2. lookups: open-loop GET /v1/customers/:id and /v1/service/level/:id at a fixed rate
+//      (default 1,000 req/s for 10 s) after a refit, latency percentiles.
+// Usage: npm run build && node bench/api-load.js [--customers 5000] [--events 20000]
+//        [--rate 1000] [--seconds 10] [--concurrency 32] [--db PATH|postgres://...]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const CLI = join(ROOT, 'dist/cli/main.js')
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => {
+    if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]])
+    return acc
+  }, []),
+)
+const CUSTOMERS = Number(args.customers ?? 5000)
+const EVENTS = Math.min(Number(args.events ?? 20000), 200_000)
+const RATE = Math.min(Number(args.rate ?? 1000), 5000)
+const SECONDS = Math.min(Number(args.seconds ?? 10), 60)
+const CONC = Math.min(Number(args.concurrency ?? 32), 256)
+const DEADLINE = Date.now() + 10 * 60_000 // hard cap: ten minutes in all
+
+const dir = mkdtempSync(join(tmpdir(), 'loyals-bench-'))
+const db = args.db ?? join(dir, 'bench.duckdb')
+const agent = new Agent({ keepAlive: true, maxSockets: 256 })
+
+function run(cmd) {
+  return new Promise((res, rej) => {
+    const c = spawn(process.execPath, [CLI, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    c.stdout.on('data', (d) => (out += d))
+    c.on('exit', (code) =>
+      code === 0 ? res(out) : rej(new Error(`${cmd.join(' ')}: exit ${code}`)),
+    )
+  })
+}
+
+function startServer() {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  return new Promise((res, rej) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/\S+)/.exec(out)
+      if (m) res({ child, url: new URL(m[1]) })
+    })
+    child.on('exit', (c) => rej(new Error(`serve exited ${c}`)))
+  })
+}
+
+let base
+let auth
+// An idle keep-alive socket the server closed meanwhile fails with ECONNRESET: retry once.
+async function call(method, path, body) {
+  try {
+    return await call1(method, path, body)
+  } catch (e) {
+    if (e.code !== 'ECONNRESET') throw e
+    return call1(method, path, body)
+  }
+}
+
+function call1(method, path, body) {
+  const data = body === undefined ? undefined : JSON.stringify(body)
+  const t0 = process.hrtime.bigint()
+  return new Promise((res, rej) => {
+    const req = request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        headers: {
+          authorization: auth,
+          ...(data
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+            : {}),
+        },
+      },
+      (r) => {
+        let text = ''
+        r.setEncoding('utf8')
+        r.on('data', (c) => (text += c))
+        r.on('end', () =>
+          res({ status: r.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6, text }),
+        )
+      },
+    )
+    req.on('error', rej)
+    if (data) req.write(data)
+    req.end()
+  })
+}
+
+function pct(xs) {
+  const s = Float64Array.from(xs).sort()
+  const q = (p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : Number.NaN)
+  return { n: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1] ?? Number.NaN }
+}
+
+const T0 = Date.UTC(2023, 0, 1)
+let seq = 0
+function orderEvent(i) {
+  const c = i % CUSTOMERS
+  return {
+    type: 'track',
+    messageId: `b-${seq++}`,
+    userId: `c${c}`,
+    event: 'Order Completed',
+    timestamp: new Date(T0 + ((i * 7919) % (700 * 86400)) * 1000).toISOString(),
+    properties: { order_id: `o${i}`, total: 5 + ((i * 31) % 200) },
+  }
+}
+
+async function pool(n, conc, fn) {
+  let next = 0
+  const lat = []
+  let failed = 0
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      while (next < n && Date.now() < DEADLINE) {
+        const i = next++
+        const r = await fn(i)
+        if (r.status >= 300) failed++
+        lat.push(r.ms)
+      }
+    }),
+  )
+  return { seconds: (performance.now() - t0) / 1000, lat, failed }
+}
+
+async function main() {
+  const key = (await run(['keys', 'create', '--role', 'admin', '--db', db])).split('\n')[0].trim()
+  auth = `Bearer ${key}`
+  const { child, url } = await startServer()
+  base = url
+  const out = { store: db.startsWith('postgres') ? 'postgres' : 'duckdb', customers: CUSTOMERS }
+  try {
+    // 1a. batches of 100: the bulk of the data
+    const batches = Math.ceil(EVENTS / 100)
+    let k = 0
+    const b = await pool(batches, 8, () =>
+      call('POST', '/v1/events/batch', {
+        batch: Array.from({ length: 100 }, () => orderEvent(k++)),
+      }),
+    )
+    console.error(`batches: ${k} events in ${b.seconds.toFixed(1)} s`)
+    out.ingestBatch = {
+      events: k,
+      seconds: b.seconds,
+      eventsPerSecond: Math.round(k / b.seconds),
+      failed: b.failed,
+      latencyMs: pct(b.lat),
+    }
+    // 1b. single events from concurrent clients (group commit at work)
+    const singles = Math.min(10_000, EVENTS)
+    const s = await pool(singles, CONC, () => call('POST', '/v1/events', orderEvent(k++)))
+    console.error(`singles: ${singles} events in ${s.seconds.toFixed(1)} s`)
+    out.ingestSingle = {
+      events: singles,
+      concurrency: CONC,
+      seconds: s.seconds,
+      eventsPerSecond: Math.round(singles / s.seconds),
+      failed: s.failed,
+      latencyMs: pct(s.lat),
+    }
+    // 2. refit, then open-loop lookups at RATE req/s
+    const job = JSON.parse((await call('POST', '/v1/jobs/refit')).text)
+    const tRefit = performance.now()
+    for (;;) {
+      const st = JSON.parse((await call('GET', `/v1/jobs/${job.jobId}`)).text)
+      if (st.status === 'succeeded' || st.status === 'failed' || Date.now() > DEADLINE) {
+        out.refit = {
+          status: st.status,
+          seconds: (performance.now() - tRefit) / 1000,
+          message: st.message,
+        }
+        break
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    console.error(`refit ${out.refit.status} in ${out.refit.seconds.toFixed(1)} s`)
+    const total = RATE * SECONDS
+    const lat = { profile: [], level: [] }
+    let failed = 0
+    let sent = 0
+    const inflight = new Set()
+    const t0 = performance.now()
+    while (sent < total && Date.now() < DEADLINE) {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE))
+      while (sent < due) {
+        const c = (sent * 7907) % CUSTOMERS
+        const kind = sent % 2 === 0 ? 'profile' : 'level'
+        const p = call(
+          'GET',
+          kind === 'profile' ? `/v1/customers/c${c}` : `/v1/service/level/c${c}`,
+        ).then((r) => {
+          if (r.status !== 200) failed++
+          lat[kind].push(r.ms)
+          inflight.delete(p)
+        })
+        inflight.add(p)
+        sent++
+      }
+      await new Promise((r) => setImmediate(r))
+    }
+    await Promise.all(inflight)
+    const seconds = (performance.now() - t0) / 1000
+    out.lookups = {
+      targetRate: RATE,
+      achievedRate: Math.round(sent / seconds),
+      requests: sent,
+      failed,
+      profileMs: pct(lat.profile),
+      serviceLevelMs: pct(lat.level),
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((r) => child.once('exit', r))
+    agent.destroy()
+    if (!args.db) rmSync(dir, { recursive: true, force: true })
+  }
+  console.log(JSON.stringify(out, null, 2))
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
