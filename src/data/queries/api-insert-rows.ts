@@ -1,7 +1,7 @@
 // Multi-row INSERT for the serve tables: a whole group of rows travels as ONE JSON parameter and is
 // unnested by the engine (DuckDB from_json, PostgreSQL json_to_recordset), so a group of events
-// costs a handful of short statements to prepare instead of thousands of bound parameters
-// (100 rows × 25 columns as $n placeholders took 140 ms to prepare on DuckDB; as JSON, 2 ms).
+// costs a handful of short statements instead of thousands of bound parameters (measured on DuckDB,
+// 100 profiles × 25 columns per upsert: 143 ms as $n placeholders, 64 ms as one JSON parameter).
 // ON CONFLICT gives idempotency. The column types mirror create-schema.ts.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
