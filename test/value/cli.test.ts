@@ -1,0 +1,185 @@
+// The value features as a user runs them: `loyals import --kind referrals|tickets|surveys ...`,
+// `loyals analyze --config` and `loyals customer ID`, through the built CLI in real processes.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+
+// A -> B -> C referral chain; every cost rate 0 but tickets at $1 a minute, so own values are
+// A 10, B 100, C 40 (amount - cost) and A's referral value is 100 + 0.5 * 40 = 120.
+// B has a 30-minute ticket: B's past profit is 100 - 30 = 70 and A's referral value 70 + 20 = 90.
+const ORDERS = `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-02-01,200,100
+3,C,2024-03-01,100,60
+4,A,2024-03-10,50,50
+`
+const REFERRALS = 'referrer,referred,date,code\nA,B,2024-01-15,REF-A\nB,C,2024-02-15,REF-B\n'
+const TICKETS =
+  'ticket_id,customer_id,opened_at,handling_minutes,satisfaction\nT1,B,2024-02-02,30,4\n'
+const SURVEYS = 'customer,date,nps\nA,2024-03-05,10\n'
+const CONFIG = {
+  costs: { perTicketMinute: 1, perReturn: 0, paymentFeeRate: 0, paymentFeeFixed: 0 },
+}
+
+async function count(db: string, table: string): Promise<number> {
+  const e = await openWorkspace(db)
+  try {
+    const [r] = await e.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)
+    return Number(r?.n)
+  } finally {
+    await e.close()
+  }
+}
+
+describe('value inputs and loyals customer', () => {
+  let dir: string
+  let db: string
+  let config: string
+  beforeAll(() => {
+    dir = tempDir('loyals-value-cli-')
+    db = join(dir, 'w.duckdb')
+    config = write(dir, 'loyals.value.json', JSON.stringify(CONFIG))
+    for (const [kind, name, content] of [
+      ['orders', 'orders.csv', ORDERS],
+      ['referrals', 'referrals.csv', REFERRALS],
+      ['tickets', 'tickets.csv', TICKETS],
+      ['surveys', 'surveys.csv', SURVEYS],
+    ] as const) {
+      const r = runCli(['import', write(dir, name, content), '--kind', kind, '--db', db])
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
+    }
+  })
+
+  test('import --kind prints what it stored; --json names the kind', () => {
+    const r = runCli(['import', join(dir, 'referrals.csv'), '--kind', 'referrals', '--db', db])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('2 rows read, 2 referrals (0 new, 0 updated, 2 unchanged)')
+    const j = runCli([
+      'import',
+      join(dir, 'tickets.csv'),
+      '--kind',
+      'tickets',
+      '--db',
+      db,
+      '--json',
+    ])
+    expect(JSON.parse(j.stdout)).toMatchObject({ kind: 'tickets', rowsStored: 1, unchanged: 1 })
+  })
+
+  test('a bad survey file: exit 1, file:line column: reason, nothing stored', async () => {
+    const before = await count(db, 'survey_responses')
+    const f = write(
+      dir,
+      'bad-surveys.csv',
+      'customer,date,nps,ces\nB,2024-03-01,12,\nC,2024-03-01,,9\n',
+    )
+    const r = runCli(['import', f, '--kind', 'surveys', '--db', db])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`${f}:2 nps: NPS must be a whole number from 0 to 10`)
+    expect(r.stderr).toContain(`${f}:3 ces: CES must be a whole number from 1 to 7`)
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/)
+    expect(await count(db, 'survey_responses')).toBe(before)
+  })
+
+  test('customer ID --json: the value breakdown, tier, reasons and referral tree', () => {
+    const r = runCli([
+      'customer',
+      'A',
+      '--db',
+      db,
+      '--config',
+      config,
+      '--json',
+      '--no-predictions',
+    ])
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
+    const p = JSON.parse(r.stdout)
+    expect(p).toMatchObject({ customerId: 'A', asOf: '2024-03-10' })
+    expect(p.summary).toMatchObject({ orders: 2, revenue: 150, firstPurchase: '2024-01-01' })
+    expect(p.value.pastProfit).toBeCloseTo(10, 9)
+    expect(p.value.referralValue).toBeCloseTo(90, 9)
+    expect(p.value.totalValue).toBeCloseTo(100, 9)
+    expect(p.service).toMatchObject({ tickets: 0, nps: 10 })
+    expect(p.referrals).toMatchObject({ referredBy: null, direct: 1, customers: 2 })
+    expect(p.referrals.tree.children[0]).toMatchObject({ customerId: 'B', contribution: 70 })
+    expect(p.referrals.tree.children[0].children[0]).toMatchObject({
+      customerId: 'C',
+      level: 2,
+      ownValue: 40,
+      contribution: 20,
+    })
+    expect(p.reasons.map((x: { text: string }) => x.text)).toContain(
+      'referred 1 customer worth $70 (and 1 more through them; referral value $90)',
+    )
+    expect(p.tier.serviceLevel).toHaveProperty('priority')
+    expect(p.recentOrders.map((o: { date: string }) => o.date)).toEqual([
+      '2024-03-10',
+      '2024-01-01',
+    ])
+    const b = JSON.parse(
+      runCli(['customer', 'B', '--db', db, '--config', config, '--json', '--no-predictions'])
+        .stdout,
+    )
+    expect(b.value.costs.tickets).toBeCloseTo(30, 9)
+    expect(b.referrals.referredBy).toBe('A')
+  })
+
+  test('customer ID as text names the tier, the reasons and the tree', () => {
+    const r = runCli(['customer', 'A', '--db', db, '--config', config, '--no-predictions'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Customer A: \w+, /)
+    expect(r.stdout).toContain('Why:')
+    expect(r.stdout).toContain('= Past profit')
+    expect(r.stdout).toContain('Referred 1 customer directly, 2 in all, worth $90.00:')
+    expect(r.stdout).toContain('- B (level 1): $70.00')
+    expect(r.stdout).toContain('- C (level 2): $20.00 of $40.00')
+  })
+
+  test('an unknown customer id: exit 1 and one clear line', () => {
+    const r = runCli(['customer', 'ZZZ', '--db', db])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim()).toBe(`error: no customer 'ZZZ' in the workspace ${db}`)
+  })
+
+  test('a missing workspace or a bad configuration is a usage error (exit 2)', () => {
+    const missing = runCli(['customer', 'A', '--db', join(dir, 'nope.duckdb')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('no workspace at')
+    const bad = write(dir, 'bad.json', '{"referrals":{"decay":2}}')
+    const r = runCli(['customer', 'A', '--db', db, '--config', bad])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('referrals.decay')
+  })
+
+  test('analyze --config writes the value columns and the report section', () => {
+    const out = join(dir, 'out')
+    const r = runCli(['analyze', '--db', db, '--config', config, '--out', out, '--no-predictions'])
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
+    expect(r.stdout).toContain('Total value $')
+    const csv = readFileSync(join(out, 'customers.csv'), 'utf8').split('\n')
+    const header = (csv[0] ?? '').split(',')
+    for (const c of [
+      'referral_value',
+      'engagement_score',
+      'cost_to_serve',
+      'historical_profit',
+      'predicted_profit',
+      'total_value',
+      'loyalty_type',
+      'tier',
+      'held_by_grace',
+      'reason_1',
+    ]) {
+      expect(header).toContain(c)
+    }
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+    expect(summary.value.referrals.top[0]).toMatchObject({ customerId: 'A', direct: 1 })
+    expect(summary.value.inputs).toMatchObject({ referrals: 2, tickets: 1, surveyResponses: 1 })
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).toContain('id="customer-value"')
+    expect(html).toContain('Customers served at a loss')
+  })
+})
