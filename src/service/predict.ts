@@ -74,6 +74,8 @@ export interface PredictOptions {
   readonly source?: string
   /** How many top customers by predicted value to list (default 20). */
   readonly topCustomers?: number
+  /** Called after each internal stage with its wall time (benchmarks). */
+  readonly onStage?: (stage: string, ms: number) => void
 }
 
 type ModelKey = Exclude<PredictionModelKey, 'baseline'>
@@ -397,6 +399,12 @@ export async function buildPredictions(
   // discount in weekly steps whatever the unit (daily steps only add work)
   const step = Math.max(1, Math.round(7 / unitDays))
   const notes: { level: 'info' | 'warning'; message: string }[] = []
+  let clock = performance.now()
+  const stage = (name: string): void => {
+    const now = performance.now()
+    opts.onStage?.(name, now - clock)
+    clock = now
+  }
 
   // 1. Histories, compressed by the engine.
   const [hx, htx, hT, hxs, hw] = await readNumericColumns(
@@ -411,6 +419,7 @@ export async function buildPredictions(
   const holdoutDays = daysBetween(info.asOf, lastOrder)
   const holdoutPeriods = holdoutDays / unitDays
   const hasHoldout = holdoutDays > 0
+  stage(`read ${h.x.length} histories`)
 
   // 2. Fit the candidates on the calibration period.
   const adequacy = assessHistories(h.x, h.weight)
@@ -449,6 +458,7 @@ export async function buildPredictions(
     }
   }
 
+  stage('fit models')
   // 3. Choose.
   let chosen: Fitted | null = null
   let basis: PredictionSummary['basis'] = 'baseline'
@@ -487,6 +497,7 @@ export async function buildPredictions(
     scores = b.scores
     expectedNew = (t) => b.rho * t
   }
+  stage('score histories')
   await writeNumericTable(engine, SCORES_TABLE, {
     x: h.x,
     t_x: h.tx,
@@ -523,6 +534,7 @@ export async function buildPredictions(
     }),
   )
   await engine.exec(`DROP TABLE IF EXISTS ${SCORES_TABLE}`)
+  stage('write scores, spend model, join')
 
   // 6. Aggregates for summary.json and the report.
   const hist = await engine.query<{ bin: number; customers: number }>(
@@ -552,6 +564,7 @@ export async function buildPredictions(
     ...(opts.source ? { source: opts.source } : {}),
   })
 
+  stage('aggregates and tracking')
   const chosenCandidate = chosen ? candidates.find((c) => c.key === chosen.def.key) : undefined
   return {
     model: chosen ? chosen.def.key : 'baseline',
