@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { HOSTILE_ID, sampleSummary } from '../../../test/analyze/sample-summary.ts'
+import { DEFAULT_VALUE_CONFIG } from '../../core/value/config.ts'
+import type { ValueSummary } from '../../service/value-summary.ts'
+import { waterfallChart } from '../waterfall.ts'
+import { valueSection } from './value.ts'
+
+// Past profit 300 = margin 400 - tickets 60 - returns 20 - fees 20; total 300 + 90 + 30 = 420.
+// The top 20 % hold 360 of 300 (120 %): the customer served at a loss takes 60 back.
+const levels = DEFAULT_VALUE_CONFIG.tiers.levels
+const value: ValueSummary = {
+  currency: 'USD',
+  predictions: 'model',
+  inputs: { referrals: 2, engagementEvents: 0, tickets: 3, returns: 1, surveyResponses: 0 },
+  breakdown: {
+    customers: 5,
+    revenue: 1000,
+    grossMargin: 400,
+    costs: { tickets: 60, returns: 20, shipping: 0, fees: 20, discounts: 0 },
+    costToServe: 100,
+    pastProfit: 300,
+    predictedProfit: 90,
+    referralValue: 30,
+    totalValue: 420,
+  },
+  unprofitable: {
+    customers: 1,
+    loss: -60,
+    worst: [
+      {
+        customerId: HOSTILE_ID,
+        pastProfit: -60,
+        revenue: 40,
+        grossMargin: 12,
+        costToServe: 72,
+        orders: 2,
+        tickets: 3,
+        ticketMinutes: 60,
+        returns: 1,
+      },
+    ],
+  },
+  profitConcentration: { percent: 20, customers: 1, topProfit: 360, totalProfit: 300, share: 1.2 },
+  referrals: {
+    decay: 0.5,
+    maxDepth: 5,
+    referrers: 1,
+    referred: 2,
+    duplicates: 0,
+    selfReferrals: 0,
+    cyclesBroken: 0,
+    top: [
+      {
+        customerId: 'R1',
+        referralValue: 30,
+        direct: 1,
+        descendants: 2,
+        omitted: 0,
+        children: [
+          {
+            customerId: 'K1',
+            level: 1,
+            ownValue: 20,
+            contribution: 20,
+            children: [
+              { customerId: 'K2', level: 2, ownValue: 20, contribution: 10, children: [] },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  engagement: {
+    halfLifeDays: 90,
+    customersEngaged: 0,
+    events: {
+      email_open: 0,
+      email_click: 0,
+      site_visit: 0,
+      review: 0,
+      social_share: 0,
+      promo_redemption: 0,
+    },
+  },
+  tiers: {
+    basis: 'rank',
+    grace: { unit: 'days', length: 30 },
+    levels: levels.map((l, i) => ({
+      name: l.name,
+      customers: i === 3 ? 4 : i === 2 ? 1 : 0,
+      share: i === 3 ? 0.8 : i === 2 ? 0.2 : 0,
+      totalValue: i === 3 ? 60 : i === 2 ? 360 : 0,
+      minValue: i === 3 ? null : 360,
+      heldByGrace: 0,
+      serviceLevel: l.serviceLevel,
+      perks: l.perks,
+      outreach: l.outreach,
+    })),
+  },
+  loyalty: {
+    types: [
+      { type: 'lucrative_loyal', customers: 1, totalValue: 360 },
+      { type: 'limited_loyal', customers: 0, totalValue: 0 },
+      { type: 'lazy_loyal', customers: 2, totalValue: 90 },
+      { type: 'one_time_buyer', customers: 1, totalValue: 30 },
+      { type: 'lapsed', customers: 1, totalValue: -60 },
+    ],
+    rules: { high_value_connected: 1 },
+  },
+}
+
+describe('value section', () => {
+  const html = valueSection.render(sampleSummary({ value }))
+
+  it('is left out without a value block', () => {
+    expect(valueSection.render(sampleSummary())).toBe('')
+  })
+
+  it('shows the figures, the over-100 % profit share and the tables, escaping ids', () => {
+    expect(html).toContain('The top 20% of customers hold <strong>120.0%</strong> of the profit')
+    expect(html).toContain('Not imported: engagement events, survey responses')
+    for (const h of ['Value breakdown', 'Tiers', 'Loyalty types', 'Customers served at a loss']) {
+      expect(html).toContain(`<h3>${h}</h3>`)
+    }
+    expect(html).not.toContain(HOSTILE_ID)
+    expect(html).toContain('&lt;script&gt;')
+    expect(html).toContain('-$60.00')
+    expect(html).toContain('priority 1, reply within 1 h, dedicated owner')
+    expect(html).toMatch(/K1 <span class="meta">level 1: \$20\.00<\/span><ul><li>K2/)
+  })
+})
+
+describe('waterfallChart', () => {
+  it('draws steps from the running total and totals from zero', () => {
+    const svg = waterfallChart(
+      [
+        { label: 'Margin', value: 100, total: true },
+        { label: 'Costs', value: -40 },
+        { label: 'Profit', value: 60, total: true },
+      ],
+      { title: 't', format: String, width: 400 },
+    )
+    // x scale: left 170, width 400 - 170 - 110 = 120 over 0..100 (ticks 0, 20 ... 100)
+    const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ])
+    expect(rects).toEqual([
+      [170, 120],
+      [170 + 72, 48],
+      [170, 72],
+    ])
+    expect(svg).toContain('fill="#b42318"')
+  })
+})
