@@ -347,7 +347,7 @@ describe.each(STORES)('API on $name', (kind) => {
   describe('playbooks, tasks, goals, erasure', () => {
     let h: Harness
     let receiver: Server
-    const received: { headers: Record<string, unknown>; body: any }[] = []
+    const received: { headers: Record<string, unknown>; body: Record<string, unknown> }[] = []
     const now = Date.parse('2025-03-03T12:00:00Z') // 12:00 UTC: outside quiet hours
     beforeAll(async () => {
       receiver = createServer((req, res) => {
