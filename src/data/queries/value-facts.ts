@@ -50,7 +50,7 @@ export function valueFacts(_d: Dialect, args: ValueFactsArgs): Query {
   const m = args.predictionMargin
   const pred =
     m === null
-      ? 'CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_purchases, CAST(NULL AS DOUBLE) AS predicted_revenue'
+      ? 'CAST(NULL AS DOUBLE PRECISION) AS p_alive, CAST(NULL AS DOUBLE PRECISION) AS expected_purchases, CAST(NULL AS DOUBLE PRECISION) AS predicted_revenue'
       : `a.p_alive, a.expected_purchases,
   ${m > 0 ? `a.predicted_value / ${m}` : 'a.expected_purchases * a.expected_spend'} AS predicted_revenue`
   return {

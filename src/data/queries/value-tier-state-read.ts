@@ -11,7 +11,7 @@ const tierCase = (names: readonly string[], col: string): string =>
 export function readTierState(_d: Dialect, args: { tiers: readonly string[] }): Query {
   return {
     sql: `SELECT v.idx, ${tierCase(args.tiers, 't.tier')} AS tier,
-  CAST(t.below_since - DATE '1970-01-01' AS DOUBLE) AS below_since, t.runs_below
+  CAST(t.below_since - DATE '1970-01-01' AS DOUBLE PRECISION) AS below_since, t.runs_below
 FROM tier_state t JOIN value_nodes v ON v.customer_id = t.customer_id
 WHERE v.buyer`,
   }
