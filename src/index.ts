@@ -1,5 +1,5 @@
 // Public library surface: explicit named exports only.
-export const VERSION = '0.1.0'
+export { VERSION } from './version.ts'
 export { importFile } from './service/import/import-file.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
 export {

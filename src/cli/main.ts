@@ -1,42 +1,44 @@
 #!/usr/bin/env node
-// The `loyals` command. Each subcommand lives in commands/ and registers itself here.
+// The `loyals` command. Each subcommand lives in commands/ and is loaded only when it is the one
+// being run (all of them for help): start-up then costs what that command needs, not the whole
+// library (DuckDB's native module, the HTTP server, every model).
 import { Command } from 'commander'
-import { VERSION } from '../index.ts'
-import { registerAnalyze } from './commands/analyze.ts'
-import { registerCustomer } from './commands/customer.ts'
-import { registerDemo } from './commands/demo.ts'
-import { registerFit } from './commands/fit.ts'
-import { registerGenerate } from './commands/generate.ts'
-import { registerImport } from './commands/import.ts'
-import { registerInsights } from './commands/insights.ts'
-import { registerKeys } from './commands/keys.ts'
-import { registerServe } from './commands/serve.ts'
-import { registerSummary } from './commands/summary.ts'
+import { VERSION } from '../version.ts'
 import { fail } from './output.ts'
 
-const program = new Command()
-program
-  .name('loyals')
-  .description('Find your most valuable customers, explain why, and keep them.')
-  .version(VERSION)
-  .showHelpAfterError()
+type Register = (program: Command) => unknown
 
-// Subcommands register themselves: one import + one call per command.
 // (keep this list sorted)
-registerAnalyze(program)
-registerCustomer(program)
-registerDemo(program)
-registerFit(program)
-registerGenerate(program)
-registerImport(program)
-registerInsights(program)
-registerKeys(program)
-registerServe(program)
-registerSummary(program)
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  analyze: async () => (await import('./commands/analyze.ts')).registerAnalyze,
+  customer: async () => (await import('./commands/customer.ts')).registerCustomer,
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  fit: async () => (await import('./commands/fit.ts')).registerFit,
+  generate: async () => (await import('./commands/generate.ts')).registerGenerate,
+  import: async () => (await import('./commands/import.ts')).registerImport,
+  insights: async () => (await import('./commands/insights.ts')).registerInsights,
+  keys: async () => (await import('./commands/keys.ts')).registerKeys,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  summary: async () => (await import('./commands/summary.ts')).registerSummary,
+}
 
-program.exitOverride((err) => {
-  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)
-  process.exit(err.exitCode === 0 ? 0 : 2)
-})
+async function main(): Promise<void> {
+  const program = new Command()
+  program
+    .name('loyals')
+    .description('Find your most valuable customers, explain why, and keep them.')
+    .version(VERSION)
+    .showHelpAfterError()
 
-program.parseAsync(process.argv).catch(fail)
+  const first = process.argv[2]
+  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
+  for (const name of names) (await COMMANDS[name]!())(program)
+
+  program.exitOverride((err) => {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)
+    process.exit(err.exitCode === 0 ? 0 : 2)
+  })
+  await program.parseAsync(process.argv)
+}
+
+main().catch(fail)

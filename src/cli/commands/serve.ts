@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 import { startServer } from '../../api/server.ts'
 import { UsageError } from '../../errors.ts'
-import { VERSION } from '../../index.ts'
+import { VERSION } from '../../version.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { eprintln, println } from '../output.ts'
 
