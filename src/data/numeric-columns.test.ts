@@ -1,0 +1,24 @@
+import { describe, expect, test } from 'vitest'
+import { openDuckDb } from './duckdb.ts'
+import { readNumericColumns } from './numeric-columns.ts'
+
+describe('readNumericColumns', () => {
+  test('NULLs become NaN at every position, across validity words and chunks', async () => {
+    const e = await openDuckDb(':memory:')
+    try {
+      // 5000 rows (three chunks of up to 2048): NULL where i % 7 == 3 or i in {63, 64, 2047, 2048}
+      const sql = `SELECT CASE WHEN i % 7 = 3 OR i IN (63, 64, 2047, 2048) THEN NULL ELSE i * 0.5 END AS a,
+        CAST(i AS DOUBLE) AS b FROM range(5000) t(i) ORDER BY i`
+      const [a, b] = await readNumericColumns(e, sql, 2)
+      expect(a?.length).toBe(5000)
+      for (let i = 0; i < 5000; i++) {
+        const isNull = i % 7 === 3 || [63, 64, 2047, 2048].includes(i)
+        if (isNull) expect(a?.[i]).toBeNaN()
+        else expect(a?.[i]).toBe(i * 0.5)
+        expect(b?.[i]).toBe(i)
+      }
+    } finally {
+      await e.close()
+    }
+  })
+})
