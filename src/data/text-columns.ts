@@ -2,7 +2,7 @@
 // texts): DuckDB appends data chunks; other engines fall back to batched INSERTs with parameters.
 // Numbers go through numeric-columns.ts; this is its counterpart for words.
 import { DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api'
-import { DataError, QueryError } from '../errors.ts'
+import { QueryError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { sqlIdent } from './queries/customer-summary.ts'
 
@@ -17,29 +17,25 @@ function duckConnection(engine: Engine) {
 }
 
 /**
- * CREATE OR REPLACE TEMP TABLE `table` (idx INTEGER, <name> VARCHAR ...) and fill it: row i is
- * (idx[i], columns[name][i] ...); null is NULL.
- * @example await writeTextTable(engine, 'value_texts', idx, { reason_1: texts })
- * @throws DataError when a column's length differs from idx's; QueryError when the write fails.
+ * CREATE OR REPLACE TEMP TABLE `table` (idx INTEGER, <name> VARCHAR ...) with rows idx = 0..n-1 in
+ * that order, asking `fill(i, out)` for row i's texts (null = NULL). Rows are produced and appended
+ * one chunk at a time, so a million rows of text never sit in the JS heap together.
+ * @example await writeTextTable(engine, 'value_texts', ['reason_1'], n, (i, out) => { out[0] = t(i) })
+ * @throws QueryError when the write fails.
  */
 export async function writeTextTable(
   engine: Engine,
   table: string,
-  idx: Int32Array,
-  columns: Readonly<Record<string, readonly (string | null)[]>>,
+  names: readonly string[],
+  n: number,
+  fill: (i: number, out: (string | null)[]) => void,
 ): Promise<void> {
   const name = sqlIdent(table)
-  const names = Object.keys(columns).map(sqlIdent)
-  const arrays = names.map((k) => columns[k] as readonly (string | null)[])
-  const n = idx.length
-  for (const [i, a] of arrays.entries()) {
-    if (a.length !== n) {
-      throw new DataError(`text column ${names[i]} has ${a.length} values for ${n} rows`)
-    }
-  }
+  for (const c of names) sqlIdent(c)
   await engine.exec(
     `CREATE OR REPLACE TEMP TABLE ${name} (idx INTEGER, ${names.map((c) => `${c} VARCHAR`).join(', ')})`,
   )
+  const row: (string | null)[] = new Array(names.length).fill(null)
   const conn = duckConnection(engine)
   if (!conn) {
     const per = names.length + 1
@@ -49,8 +45,9 @@ export async function writeTextTable(
       const params: unknown[] = []
       const tuples: string[] = []
       for (let i = off; i < off + m; i++) {
+        fill(i, row)
         const at = params.length
-        params.push(idx[i], ...arrays.map((a) => a[i] ?? null))
+        params.push(i, ...row)
         tuples.push(`(${Array.from({ length: per }, (_, k) => `$${at + k + 1}`).join(', ')})`)
       }
       await engine.exec({ sql: `INSERT INTO ${name} VALUES ${tuples.join(', ')}`, params })
@@ -64,15 +61,16 @@ export async function writeTextTable(
       const m = Math.min(CHUNK, n - off)
       const chunk = DuckDBDataChunk.create(types, m)
       chunk.rowCount = m
-      const iv = chunk.getColumnVector(0)
-      for (let i = 0; i < m; i++) iv.setItem(i, idx[off + i] as number)
-      iv.flush()
-      for (let c = 0; c < arrays.length; c++) {
-        const v = chunk.getColumnVector(c + 1)
-        const a = arrays[c] as readonly (string | null)[]
-        for (let i = 0; i < m; i++) v.setItem(i, a[off + i] ?? null)
-        v.flush()
+      const vectors = types.map((_, c) => chunk.getColumnVector(c))
+      const iv = vectors[0] as (typeof vectors)[number]
+      for (let k = 0; k < m; k++) {
+        iv.setItem(k, off + k)
+        fill(off + k, row)
+        for (let c = 0; c < names.length; c++) {
+          ;(vectors[c + 1] as (typeof vectors)[number]).setItem(k, row[c] ?? null)
+        }
       }
+      for (const v of vectors) v.flush()
       appender.appendDataChunk(chunk)
     }
     appender.flushSync()

@@ -173,12 +173,10 @@ export async function buildValue(
     returns: Number(counts?.returns ?? 0),
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
-  const cols = await readNumericColumns(
-    engine,
-    valueFacts(d, { analysis, asOf: opts.asOf, predictionMargin: opts.predictionMargin }).sql,
-    VALUE_FACT_COLUMNS.length,
+  await engine.exec(
+    valueFacts(d, { analysis, asOf: opts.asOf, predictionMargin: opts.predictionMargin }),
   )
-  const f = Object.fromEntries(VALUE_FACT_COLUMNS.map((c, i) => [c, cols[i]])) as Facts
+  const f = await readFacts(engine)
   const n = f.idx.length
   const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
   const nodes = Number(nodeCount?.n ?? n)
@@ -315,6 +313,7 @@ export async function buildValue(
     }
     return s
   }
+  // one fixed-shape object per customer (no conditional spreads): this runs a million times
   const factsOf = (i: number): ReasonFacts => {
     const t = tiers.tier[i] as number
     const x = f.x[i] as number
@@ -328,41 +327,38 @@ export async function buildValue(
         name: tierNames[t] as string,
         basis: cfg.tiers.basis,
         totalValue: value.total[i] as number,
-        ...(cfg.tiers.basis === 'rank' && t < levels.length - 1
-          ? { topPercent: cumulativeTop[t] as number }
-          : {}),
+        topPercent:
+          cfg.tiers.basis === 'rank' && t < levels.length - 1 ? cumulativeTop[t] : undefined,
         boundary: tiers.boundaries[t] as number,
         heldByGrace: tiers.heldByGrace[i] === 1,
         graceLeft: tiers.graceLeft[i] as number,
         graceUnit: cfg.tiers.grace.unit,
       },
-      ...(seg
-        ? {
-            segment: {
+      segment:
+        seg === undefined
+          ? undefined
+          : {
               name: seg,
               daysSinceLast: f.days_since_last[i] as number,
               orders: f.orders[i] as number,
               revenue: f.revenue[i] as number,
             },
-          }
-        : {}),
       loyalty: {
         type: LOYALTY_TYPES[loyalty.type[i] as number] as (typeof LOYALTY_TYPES)[number],
         rule: LOYALTY_RULES[loyalty.rule[i] as number] as LoyaltyRule,
       },
-      ...(direct > 0
-        ? {
-            referrals: {
+      referrals:
+        direct > 0
+          ? {
               direct,
               directValue: referral.directValue[i] as number,
               indirect: descendants(i) - direct,
               value: referral.value[i] as number,
-            },
-          }
-        : {}),
+            }
+          : undefined,
       profit: {
         past: profit.historicalProfit[i] as number,
-        ...(hasPrediction ? { predicted: profit.predictedProfit[i] as number } : {}),
+        predicted: hasPrediction ? (profit.predictedProfit[i] as number) : undefined,
         orders: f.orders[i] as number,
         tickets: f.tickets[i] as number,
         ticketMinutes: f.ticket_minutes[i] as number,
@@ -380,30 +376,17 @@ export async function buildValue(
         tenureDays: f.tenure_days[i] as number,
         daysSinceLast: f.days_since_last[i] as number,
       },
-      ...(engagement
-        ? {
-            engagement: {
-              percentile: engagement.percentile[i] as number,
-              reviews: reviews[i] as number,
-            },
-          }
-        : {}),
-      ...(Number.isFinite(nps) ? { nps } : {}),
-      ...(Number.isFinite(pAlive) ? { pAlive } : {}),
-      ...(Number.isFinite(share) ? { priceDrivenShare: share } : {}),
+      engagement: engagement
+        ? { percentile: engagement.percentile[i] as number, reviews: reviews[i] as number }
+        : undefined,
+      nps: Number.isFinite(nps) ? nps : undefined,
+      pAlive: Number.isFinite(pAlive) ? pAlive : undefined,
+      priceDrivenShare: Number.isFinite(share) ? share : undefined,
       valuePercentile: valuePercentile[i] as number,
     }
   }
   const reasonOpts = { currency, promoterMin: cfg.loyalty.nps.promoterMin }
-  const r1: (string | null)[] = new Array(n)
-  const r2: (string | null)[] = new Array(n)
-  const r3: (string | null)[] = new Array(n)
-  for (let i = 0; i < n; i++) {
-    const rs = buildReasons(factsOf(i), { ...reasonOpts, limit: 3 })
-    r1[i] = rs[0]?.text ?? null
-    r2[i] = rs[1]?.text ?? null
-    r3[i] = rs[2]?.text ?? null
-  }
+  const top3 = { ...reasonOpts, limit: 3 }
 
   // results back to the engine
   await writeNumericTable(engine, 'value_numbers', {
@@ -437,10 +420,13 @@ export async function buildValue(
     held_by_grace: Float64Array.from(tiers.heldByGrace),
     grace_left: tiers.graceLeft,
   })
-  await writeTextTable(engine, 'value_texts', Int32Array.from(f.idx), {
-    reason_1: r1,
-    reason_2: r2,
-    reason_3: r3,
+  // reasons are worded chunk by chunk as they are appended: a million customers' texts never
+  // sit in the heap together
+  await writeTextTable(engine, 'value_texts', ['reason_1', 'reason_2', 'reason_3'], n, (i, out) => {
+    const rs = buildReasons(factsOf(i), top3)
+    out[0] = rs[0]?.text ?? null
+    out[1] = rs[1]?.text ?? null
+    out[2] = rs[2]?.text ?? null
   })
   await engine.exec(valueJoin(d, { analysis, tiers: tierNames }))
 
@@ -482,6 +468,25 @@ export async function buildValue(
       return p < 0 ? null : ((await ids(engine, [p])).get(p) ?? null)
     },
   }
+}
+
+/** value_facts as columns in idx order (rows come in any order and are placed by idx). */
+async function readFacts(engine: Engine): Promise<Facts> {
+  const cols = await readNumericColumns(
+    engine,
+    `SELECT ${VALUE_FACT_COLUMNS.join(', ')} FROM value_facts`,
+    VALUE_FACT_COLUMNS.length,
+  )
+  const idx = cols[0] as Float64Array
+  const n = idx.length
+  const out = {} as Record<string, Float64Array>
+  VALUE_FACT_COLUMNS.forEach((c, k) => {
+    const src = cols[k] as Float64Array
+    const dst = new Float64Array(n)
+    for (let r = 0; r < n; r++) dst[idx[r] as number] = src[r] as number
+    out[c] = dst
+  })
+  return out as Facts
 }
 
 async function scoreEngagement(

@@ -9,7 +9,8 @@ export function valueEngagementEvents(_d: Dialect, args: { asOf: string }): Quer
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const code = ENGAGEMENT_EVENT_TYPES.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')
   return {
-    sql: `SELECT v.idx, CASE e.event ${code} END AS type,
+    sql: `SELECT CAST(v.idx AS DOUBLE PRECISION) AS idx,
+  CAST(CASE e.event ${code} END AS DOUBLE PRECISION) AS type,
   CAST(${asOf} - CAST(e.occurred_at AS DATE) AS DOUBLE PRECISION) AS age_days
 FROM engagement_events e JOIN value_nodes v ON v.customer_id = e.customer_id
 WHERE v.buyer AND CAST(e.occurred_at AS DATE) <= ${asOf}`,

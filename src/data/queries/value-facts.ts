@@ -40,7 +40,10 @@ export interface ValueFactsArgs {
 }
 
 /**
- * Rows (idx order) with {@link VALUE_FACT_COLUMNS}: unknown values are NULL (NaN in JS). Tickets
+ * CREATE TEMP TABLE value_facts with {@link VALUE_FACT_COLUMNS}, all DOUBLE PRECISION (so they
+ * move to JS as raw double vectors), in no particular order: the reader places rows by idx.
+ * Unknown values are NULL (NaN in JS). `segment` is the 0-based position of the customer's RFM
+ * segment among the distinct names in name order (see value-segments.ts). Tickets
  * opened, returns made and answers given after the as-of date are not yet known and left out.
  * A return without a customer is attributed through its order.
  */
@@ -54,8 +57,11 @@ export function valueFacts(_d: Dialect, args: ValueFactsArgs): Query {
       : `a.p_alive, a.expected_purchases,
   ${m > 0 ? `a.predicted_value / ${m}` : 'a.expected_purchases * a.expected_spend'} AS predicted_revenue`
   return {
-    sql: `SELECT v.idx, a.orders, a.revenue, a.margin, a.x, a.t_x, a.days_since_last, a.tenure_days,
-  dense_rank() OVER (ORDER BY a.rfm_segment) - 1 AS segment,
+    sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
+SELECT ${VALUE_FACT_COLUMNS.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')}
+FROM (
+SELECT v.idx, a.orders, a.revenue, a.margin, a.x, a.t_x, a.days_since_last, a.tenure_days,
+  g.code AS segment,
   ${pred},
   coalesce(d.discount, 0) AS discount, coalesce(d.discounted, 0) AS discounted_orders,
   coalesce(d.order_rows, 0) AS order_rows,
@@ -64,6 +70,10 @@ export function valueFacts(_d: Dialect, args: ValueFactsArgs): Query {
   s.nps
 FROM value_nodes v
 JOIN ${a} a ON a.customer_id = v.customer_id
+JOIN (
+  SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
+  FROM (SELECT DISTINCT rfm_segment FROM ${a}) s
+) g ON g.rfm_segment = a.rfm_segment
 LEFT JOIN (
   SELECT customer_id, sum(coalesce(discount, 0)) AS discount,
     count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows
@@ -91,6 +101,6 @@ LEFT JOIN (
   ORDER BY customer_id, responded_at DESC
 ) s ON s.customer_id = v.customer_id
 WHERE v.buyer
-ORDER BY v.idx`,
+) f`,
   }
 }

@@ -9,13 +9,15 @@ export const knownReferrals = (asOf: string): string =>
   `(SELECT * FROM referrals WHERE referred_at IS NULL OR CAST(referred_at AS DATE) <= DATE '${sqlDate(asOf)}')`
 
 /** CREATE TEMP TABLE value_nodes (idx INTEGER, customer_id, buyer BOOLEAN). */
-export function valueNodes(_d: Dialect, args: { analysis: string; asOf: string }): Query {
+export function valueNodes(d: Dialect, args: { analysis: string; asOf: string }): Query {
   const a = sqlIdent(args.analysis)
   const refs = knownReferrals(args.asOf)
+  // DuckDB: idx = rowid, so results written in idx order line up with the table (positional join)
+  const idx = d === 'duckdb' ? 'rowid' : 'row_number() OVER () - 1'
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_nodes AS
 WITH buyers AS (
-  SELECT CAST(row_number() OVER () - 1 AS INTEGER) AS idx, customer_id FROM ${a}
+  SELECT CAST(${idx} AS INTEGER) AS idx, customer_id FROM ${a}
 ), others AS (
   SELECT id AS customer_id FROM (
     SELECT referrer_id AS id FROM ${refs} r1 UNION SELECT referred_id FROM ${refs} r2

@@ -6,7 +6,7 @@ import { knownReferrals } from './value-nodes.ts'
 /** Rows (referrer, referred, day): day = days since 1970-01-01 of the referral, NULL undated. */
 export function valueReferralEdges(_d: Dialect, args: { asOf: string }): Query {
   return {
-    sql: `SELECT a.idx AS referrer, b.idx AS referred,
+    sql: `SELECT CAST(a.idx AS DOUBLE PRECISION) AS referrer, CAST(b.idx AS DOUBLE PRECISION) AS referred,
   CAST(CAST(r.referred_at AS DATE) - DATE '1970-01-01' AS DOUBLE PRECISION) AS day
 FROM ${knownReferrals(args.asOf)} r
 JOIN value_nodes a ON a.customer_id = r.referrer_id

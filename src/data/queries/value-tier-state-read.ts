@@ -10,8 +10,10 @@ const tierCase = (names: readonly string[], col: string): string =>
 /** Rows (idx, tier, below_since, runs_below) of analysed customers with a stored state. */
 export function readTierState(_d: Dialect, args: { tiers: readonly string[] }): Query {
   return {
-    sql: `SELECT v.idx, ${tierCase(args.tiers, 't.tier')} AS tier,
-  CAST(t.below_since - DATE '1970-01-01' AS DOUBLE PRECISION) AS below_since, t.runs_below
+    sql: `SELECT CAST(v.idx AS DOUBLE PRECISION) AS idx,
+  CAST(${tierCase(args.tiers, 't.tier')} AS DOUBLE PRECISION) AS tier,
+  CAST(t.below_since - DATE '1970-01-01' AS DOUBLE PRECISION) AS below_since,
+  CAST(t.runs_below AS DOUBLE PRECISION) AS runs_below
 FROM tier_state t JOIN value_nodes v ON v.customer_id = t.customer_id
 WHERE v.buyer`,
   }
