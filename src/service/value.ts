@@ -7,11 +7,7 @@ import {
   type EngagementEventType,
   type ValueConfig,
 } from '../core/value/config.ts'
-import {
-  type EngagementResult,
-  engagementScores,
-  percentileRank,
-} from '../core/value/engagement.ts'
+import { type EngagementResult, percentileRank } from '../core/value/engagement.ts'
 import {
   classifyLoyaltyBatch,
   LOYALTY_RULES,
@@ -36,7 +32,6 @@ import {
 import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
-import { valueEngagementEvents } from '../data/queries/value-engagement-events.ts'
 import { VALUE_FACT_COLUMNS, valueFacts } from '../data/queries/value-facts.ts'
 import { valueIds } from '../data/queries/value-ids.ts'
 import { valueInputCounts } from '../data/queries/value-input-counts.ts'
@@ -46,7 +41,7 @@ import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeTierState } from '../data/queries/value-tier-state-write.ts'
-import { writeTextTable } from '../data/text-columns.ts'
+import { writeResultTable } from '../data/result-table.ts'
 import type {
   LossCustomer,
   ReferralTreeNodeSummary,
@@ -144,7 +139,8 @@ function treeMembers(t: ReferralTree): number[] {
 /**
  * Value every analysed customer and add the value columns to `analysis` (see docs/value.md):
  * cost to serve and past/predicted profit (`computeProfit`), referral value with decay
- * (`computeReferralValue`), engagement percentile (`engagementScores`), total value, loyalty type
+ * (`computeReferralValue`), engagement percentile (the `engagementScores` formula, aggregated in
+ * SQL, ranked by `percentileRank`), total value, loyalty type
  * (`classifyLoyaltyBatch`), tier with grace (`assignTiers`, state kept in `tier_state`) and the top
  * three reasons (`buildReasons`).
  *
@@ -174,7 +170,12 @@ export async function buildValue(
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
   await engine.exec(
-    valueFacts(d, { analysis, asOf: opts.asOf, predictionMargin: opts.predictionMargin }),
+    valueFacts(d, {
+      analysis,
+      asOf: opts.asOf,
+      predictionMargin: opts.predictionMargin,
+      engagement: cfg.engagement,
+    }),
   )
   const f = await readFacts(engine)
   const n = f.idx.length
@@ -227,14 +228,8 @@ export async function buildValue(
   const valuePercentile = percentileRank(value.total)
 
   // engagement
-  const engagement = await scoreEngagement(engine, n, opts.asOf, cfg, inputs.engagementEvents)
-  const reviewCode = ENGAGEMENT_EVENT_TYPES.indexOf('review')
-  const reviews = new Int32Array(n)
-  if (engagement) {
-    for (let i = 0; i < n; i++) {
-      reviews[i] = engagement.countsByType[i * engagement.types + reviewCode] as number
-    }
-  }
+  const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
+  const reviews = f.ev_review
 
   // loyalty types
   const usualGap = new Float64Array(n)
@@ -389,44 +384,47 @@ export async function buildValue(
   const top3 = { ...reasonOpts, limit: 3 }
 
   // results back to the engine
-  await writeNumericTable(engine, 'value_numbers', {
-    idx: f.idx,
-    tickets: f.tickets,
-    ticket_minutes: f.ticket_minutes,
-    returns: f.returns,
-    nps: f.nps,
-    referrals_direct: Float64Array.from(referral.directCount.subarray(0, n)),
-    referred_customers: Float64Array.from({ length: n }, (_, i) => descendants(i)),
-    engagement_score: engagement ? engagement.score : new Float64Array(n).fill(Number.NaN),
-    engagement_percentile: engagement
-      ? engagement.percentile
-      : new Float64Array(n).fill(Number.NaN),
-    gross_margin: profit.grossMargin,
-    ticket_cost: profit.ticketCost,
-    return_cost: profit.returnCost,
-    shipping_cost: profit.shippingCost,
-    fee_cost: profit.feeCost,
-    discount_cost: profit.discountCost,
-    cost_to_serve: profit.costToServe,
-    historical_profit: profit.historicalProfit,
-    predicted_profit: profit.predictedProfit,
-    referral_value: referralValue,
-    total_value: value.total,
-    value_percentile: valuePercentile,
-    loyalty_type: Float64Array.from(loyalty.type),
-    loyalty_rule: Float64Array.from(loyalty.rule),
-    tier: Float64Array.from(tiers.tier),
-    qualified_tier: Float64Array.from(tiers.qualifiedTier),
-    held_by_grace: Float64Array.from(tiers.heldByGrace),
-    grace_left: tiers.graceLeft,
-  })
-  // reasons are worded chunk by chunk as they are appended: a million customers' texts never
-  // sit in the heap together
-  await writeTextTable(engine, 'value_texts', ['reason_1', 'reason_2', 'reason_3'], n, (i, out) => {
-    const rs = buildReasons(factsOf(i), top3)
-    out[0] = rs[0]?.text ?? null
-    out[1] = rs[1]?.text ?? null
-    out[2] = rs[2]?.text ?? null
+  // one appender pass: numbers from the arrays, reasons worded chunk by chunk as they are
+  // appended (a million customers' texts never sit in the heap together)
+  await writeResultTable(engine, 'value_results', {
+    n,
+    numbers: {
+      tickets: f.tickets,
+      ticket_minutes: f.ticket_minutes,
+      returns: f.returns,
+      nps: f.nps,
+      referrals_direct: Float64Array.from(referral.directCount.subarray(0, n)),
+      referred_customers: Float64Array.from({ length: n }, (_, i) => descendants(i)),
+      engagement_score: engagement ? engagement.score : new Float64Array(n).fill(Number.NaN),
+      engagement_percentile: engagement
+        ? engagement.percentile
+        : new Float64Array(n).fill(Number.NaN),
+      gross_margin: profit.grossMargin,
+      ticket_cost: profit.ticketCost,
+      return_cost: profit.returnCost,
+      shipping_cost: profit.shippingCost,
+      fee_cost: profit.feeCost,
+      discount_cost: profit.discountCost,
+      cost_to_serve: profit.costToServe,
+      historical_profit: profit.historicalProfit,
+      predicted_profit: profit.predictedProfit,
+      referral_value: referralValue,
+      total_value: value.total,
+      value_percentile: valuePercentile,
+      loyalty_type: Float64Array.from(loyalty.type),
+      loyalty_rule: Float64Array.from(loyalty.rule),
+      tier: Float64Array.from(tiers.tier),
+      qualified_tier: Float64Array.from(tiers.qualifiedTier),
+      held_by_grace: Float64Array.from(tiers.heldByGrace),
+      grace_left: tiers.graceLeft,
+    },
+    texts: ['reason_1', 'reason_2', 'reason_3'],
+    fill(i, out) {
+      const rs = buildReasons(factsOf(i), top3)
+      out[0] = rs[0]?.text ?? null
+      out[1] = rs[1]?.text ?? null
+      out[2] = rs[2]?.text ?? null
+    },
   })
   await engine.exec(valueJoin(d, { analysis, tiers: tierNames }))
 
@@ -489,28 +487,24 @@ async function readFacts(engine: Engine): Promise<Facts> {
   return out as Facts
 }
 
-async function scoreEngagement(
-  engine: Engine,
-  n: number,
-  asOf: string,
-  cfg: ValueConfig,
-  events: number,
-): Promise<EngagementResult | null> {
-  if (events === 0) return null
-  const [c, t, age] = await readNumericColumns(
-    engine,
-    valueEngagementEvents(engine.dialect, { asOf }).sql,
-    3,
-  )
-  return engagementScores(
-    n,
-    {
-      customer: Int32Array.from(c as Float64Array),
-      type: Uint8Array.from(t as Float64Array),
-      ageDays: age as Float64Array,
-    },
-    cfg.engagement,
-  )
+/**
+ * The engagement result from the per-customer aggregates of value-facts.ts (score = sum of
+ * weight x exp(-ln 2 / half-life x age), the formula of `engagementScores`), ranked with the core's
+ * `percentileRank`. Events after the as-of date were left out in SQL.
+ */
+function engagementOf(f: Facts, n: number): EngagementResult {
+  const types = ENGAGEMENT_EVENT_TYPES.length
+  const score = new Float64Array(n)
+  const countsByType = new Int32Array(n * types)
+  for (let i = 0; i < n; i++) {
+    const v = f.engagement_score[i] as number
+    score[i] = Number.isFinite(v) ? v : 0
+  }
+  ENGAGEMENT_EVENT_TYPES.forEach((t, k) => {
+    const c = f[`ev_${t}`]
+    for (let i = 0; i < n; i++) countsByType[i * types + k] = c[i] as number
+  })
+  return { score, percentile: percentileRank(score), countsByType, types, skipped: 0 }
 }
 
 interface SummaryInputs {

@@ -3,7 +3,13 @@
 // at a loss, a tier boundary crossed under a grace period across analyze runs, and loyalty types.
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { parseValueConfig, type ValueConfigInput } from '../../src/core/value/config.ts'
+import {
+  DEFAULT_VALUE_CONFIG,
+  ENGAGEMENT_EVENT_TYPES,
+  parseValueConfig,
+  type ValueConfigInput,
+} from '../../src/core/value/config.ts'
+import { engagementScores } from '../../src/core/value/engagement.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
@@ -343,6 +349,50 @@ describe('loyalty types', () => {
     expect(r.DIS).toMatchObject({
       loyalty_rule: 'repeat_transactional',
       engagement_percentile: null,
+    })
+  })
+})
+
+describe('engagement', () => {
+  test('the score aggregated in SQL equals the core engagementScores on the same events', async () => {
+    // as of 2024-06-30: X review today (5) + click 90 days ago (2 * 0.5 = 1) = 6;
+    // Y share 180 days ago (4 * 0.25 = 1) + 3 opens on 2024-06-20 (3 * 0.5^(10/90)); Z: an event
+    // after the as-of date only (not counted); W: no events
+    const events: [string, string, string][] = [
+      ['X', '2024-06-30T12:00:00Z', 'review'],
+      ['X', '2024-04-01', 'email_click'],
+      ['Y', '2024-01-02', 'social_share'],
+      ['Y', '2024-06-20', 'email_open'],
+      ['Y', '2024-06-20', 'email_open'],
+      ['Y', '2024-06-20T08:00:00Z', 'email_open'],
+      ['Z', '2024-07-02', 'review'],
+    ]
+    const orders = ['order_id,customer_id,ordered_at,amount']
+    for (const id of ['X', 'Y', 'Z', 'W']) orders.push(`${id},${id},2024-06-30,10`)
+    const { engine } = await workspace({
+      orders: `${orders.join('\n')}\n`,
+      engagement: `customer,time,event\n${events.map((e) => e.join(',')).join('\n')}\n`,
+    })
+    await analyzeValue(engine, {}, '2024-06-30')
+    const r = await rows(engine, 'engagement_score, engagement_percentile')
+    const ids = ['X', 'Y', 'Z', 'W']
+    const asOf = Date.parse('2024-06-30T00:00:00Z')
+    const core = engagementScores(
+      4,
+      {
+        customer: Int32Array.from(events, (e) => ids.indexOf(e[0])),
+        type: Uint8Array.from(events, (e) =>
+          ENGAGEMENT_EVENT_TYPES.indexOf(e[2] as (typeof ENGAGEMENT_EVENT_TYPES)[number]),
+        ),
+        // whole days between the event's day and the as-of date
+        ageDays: Float64Array.from(events, (e) => (asOf - Date.parse(e[1].slice(0, 10))) / 864e5),
+      },
+      DEFAULT_VALUE_CONFIG.engagement,
+    )
+    expect(core.score[0]).toBeCloseTo(6, 12)
+    ids.forEach((id, i) => {
+      expect(r[id]?.engagement_score).toBeCloseTo(core.score[i] as number, 12)
+      expect(r[id]?.engagement_percentile).toBe(core.percentile[i])
     })
   })
 })

@@ -1,5 +1,5 @@
-// Put the value results (numbers from `value_numbers`, words from `value_texts`, both keyed by idx)
-// onto the analysis table, naming codes in SQL so no per-customer strings are built in JS for them.
+// Put the value results (`value_results`: numbers and words, one row per idx) onto the analysis
+// table, naming codes in SQL so no per-customer strings are built in JS for them.
 import { LOYALTY_RULES, LOYALTY_TYPES } from '../../core/value/loyalty-type.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
@@ -11,7 +11,7 @@ const named = (names: readonly string[], col: string): string =>
 /** NaN (unknown) as NULL; NaN = NaN holds in DuckDB and PostgreSQL alike. */
 export const nan = (col: string): string => `nullif(${col}, CAST('NaN' AS DOUBLE PRECISION))`
 
-/** Money columns of value_numbers, in the order they are appended to the analysis table. */
+/** Money columns of value_results, in the order they are appended to the analysis table. */
 export const VALUE_MONEY_COLUMNS = [
   'gross_margin',
   'ticket_cost',
@@ -27,21 +27,20 @@ export const VALUE_MONEY_COLUMNS = [
 ] as const
 
 /**
- * CREATE OR REPLACE TEMP TABLE <analysis> AS the analysis plus every value column. Both value
- * tables must hold exactly one row per analysis row, written in idx order.
+ * CREATE OR REPLACE TEMP TABLE <analysis> AS the analysis plus every value column.
+ * `value_results` must hold exactly one row per analysis row, written in idx order.
  */
 export function valueJoin(d: Dialect, args: { analysis: string; tiers: readonly string[] }): Query {
   const a = sqlIdent(args.analysis)
   const money = VALUE_MONEY_COLUMNS.map((c) => `n.${c}`).join(', ')
-  // DuckDB: value_numbers and value_texts hold row k for idx k = the table's rowid k (value-nodes.ts),
+  // DuckDB: value_results holds row k for idx k = the table's rowid k (value-nodes.ts),
   // so rows line up by position and no hash join of a million rows is needed
   const from =
     d === 'duckdb'
-      ? `${a} a POSITIONAL JOIN value_numbers n POSITIONAL JOIN value_texts t`
+      ? `${a} a POSITIONAL JOIN value_results n`
       : `${a} a
 JOIN value_nodes v ON v.customer_id = a.customer_id
-JOIN value_numbers n ON CAST(n.idx AS INTEGER) = v.idx
-LEFT JOIN value_texts t ON t.idx = v.idx`
+JOIN value_results n ON n.idx = v.idx`
   return {
     sql: `CREATE OR REPLACE TEMP TABLE ${a} AS
 SELECT a.*,
@@ -59,7 +58,7 @@ SELECT a.*,
   ${named(args.tiers, 'n.qualified_tier')} AS qualified_tier,
   n.held_by_grace = 1 AS held_by_grace,
   ${nan('n.grace_left')} AS grace_left,
-  t.reason_1, t.reason_2, t.reason_3
+  n.reason_1, n.reason_2, n.reason_3
 FROM ${from}`,
   }
 }
