@@ -1,5 +1,10 @@
 // DuckDB adapter: the embedded default store. Values are converted to plain JS here, once:
 // BIGINT/HUGEINT -> number (counts and ids that fit), DECIMAL -> number, DATE/TIMESTAMP -> ISO string.
+// Memory is capped at open (DuckDB's default is 80 % of RAM): 10M-order imports then spill to a
+// temp directory instead of growing the process past a few GB.
+import { rmSync } from 'node:fs'
+import { tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { DOUBLE, type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
@@ -41,11 +46,18 @@ class DuckDbEngine implements Engine {
   #conn: DuckDBConnection
   #instance: DuckDBInstance | null
   #inTx = false
+  #tempDir: string | null
 
-  constructor(location: string, conn: DuckDBConnection, instance: DuckDBInstance | null) {
+  constructor(
+    location: string,
+    conn: DuckDBConnection,
+    instance: DuckDBInstance | null,
+    tempDir: string | null = null,
+  ) {
     this.location = location
     this.#conn = conn
     this.#instance = instance
+    this.#tempDir = tempDir
   }
 
   async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
@@ -117,16 +129,36 @@ class DuckDbEngine implements Engine {
     this.#conn.closeSync()
     this.#instance?.closeSync()
     this.#instance = null
+    if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true })
+    this.#tempDir = null
   }
 }
 
 export type { DuckDbEngine }
 
-/** Open (or create) a DuckDB workspace file; ':memory:' for a scratch store. */
+/** DuckDB's buffer pool cap: 2 GiB, less on a small machine (half the RAM, at least 256 MiB). */
+export function memoryLimitMb(total = totalmem()): number {
+  const mb = Math.floor(total / 1024 ** 2)
+  return Math.max(256, Math.min(2048, Math.floor(mb / 2)))
+}
+
+/**
+ * Open (or create) a DuckDB workspace file; ':memory:' for a scratch store.
+ * The buffer pool is capped by `memoryLimitMb` so big imports spill to disk rather than use most
+ * of the RAM: next to the file (`<path>.tmp`, DuckDB's default) or, for ':memory:', a private
+ * directory under the OS temp dir that is removed on close.
+ * @throws UsageError when another process holds the file; QueryError when it cannot be opened.
+ */
 export async function openDuckDb(path: string): Promise<DuckDbEngine> {
   let instance: DuckDBInstance
+  const tempDir =
+    path === ':memory:' || path === ''
+      ? join(tmpdir(), `loyals-duckdb-${process.pid}-${Math.random().toString(36).slice(2, 10)}`)
+      : null
+  const options: Record<string, string> = { memory_limit: `${memoryLimitMb()}MB` }
+  if (tempDir) options.temp_directory = tempDir
   try {
-    instance = await DuckDBInstance.create(path)
+    instance = await DuckDBInstance.create(path, options)
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e)
     if (/lock/i.test(msg)) {
@@ -140,5 +172,5 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
     throw new QueryError(`open ${path}`, e)
   }
   const conn = await instance.connect()
-  return new DuckDbEngine(path, conn, instance)
+  return new DuckDbEngine(path, conn, instance, tempDir)
 }

@@ -21,14 +21,22 @@ export const ORDER_COLUMNS = [
   'source_line',
 ] as const
 
+/** `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). */
+export const NET_AMOUNT =
+  // round away float noise of Total - Refunded (25.880000000000003)
+  'CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END'
+
 /**
  * TEMP table `import_rows` in the column order of `orders`.
  * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
  * refunds (amount < 0): `<order id or content hash>:refund:<n>`.
+ * `plain`: the caller knows every row has an order id seen once and is no refund, so the key is
+ * the id and no row needs numbering: a projection, made a view with `asView` (a first import into
+ * an empty table then reads the rows once, straight into `orders`, instead of copying them twice).
  */
 export function importOrderRows(
   _d: Dialect,
-  args: { tz: string; source: string; hasProblems: boolean },
+  args: { tz: string; source: string; hasProblems: boolean; plain?: boolean; asView?: boolean },
 ): Query {
   const day =
     args.tz === 'UTC'
@@ -36,6 +44,16 @@ export function importOrderRows(
       : `CAST(timezone(${lit(args.tz)}, timezone('UTC', ordered_at)) AS DATE)`
   // Plain orders (an id seen once, not a refund) need no window; only the rest are numbered.
   const simple = `order_id IS NOT NULL AND NOT is_refund AND order_id NOT IN (SELECT k FROM import_dupkeys)`
+  const columns = `order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, currency,
+  quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
+  ${lit(args.source)} AS source, ${LINE} AS source_line`
+  if (args.plain) {
+    return {
+      sql: `CREATE OR REPLACE TEMP ${args.asView ? 'VIEW' : 'TABLE'} import_rows AS
+SELECT order_id AS order_key, ${columns}
+FROM (SELECT *, ${NET_AMOUNT} AS net FROM (${goodRows(args.hasProblems)}))`,
+    }
+  }
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
 WITH good AS (
@@ -45,10 +63,7 @@ WITH good AS (
     CASE WHEN order_id IS NULL OR net < 0 THEN
       md5(concat_ws('|', customer_id, CAST(ordered_at AS VARCHAR), CAST(net AS VARCHAR),
                     coalesce(CAST(quantity AS VARCHAR), ''))) END AS ch
-  FROM (SELECT *,
-    -- round away float noise of Total - Refunded (25.880000000000003)
-    CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END AS net
-    FROM good)
+  FROM (SELECT *, ${NET_AMOUNT} AS net FROM good)
 ), n AS (
   SELECT *, 1 AS occ FROM h WHERE ${simple}
   UNION ALL
@@ -59,9 +74,7 @@ SELECT
   CASE WHEN is_refund THEN coalesce(order_id, ch) || ':refund:' || occ
        WHEN order_id IS NOT NULL THEN order_id
        ELSE md5(ch || '|' || occ) END AS order_key,
-  order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, currency,
-  quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
-  ${lit(args.source)} AS source, ${LINE} AS source_line
+  ${columns}
 FROM n
 WHERE is_refund OR order_id IS NULL OR occ = 1`,
   }

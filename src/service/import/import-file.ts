@@ -12,13 +12,20 @@ import {
   importShopifyLineRows,
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
-import { importOrderRows, ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
+import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importRawView, importStage, sourceOf } from '../../data/queries/import-stage.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { type ImportKind, type Layout, parseKind, resolveColumns } from './columns.ts'
+import {
+  type ColumnMapping,
+  type ImportKind,
+  type Layout,
+  parseKind,
+  resolveColumns,
+} from './columns.ts'
+import { fastSource, tryFastStage } from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import { type ParseOptions, problemsSql, typedSpec, typedTableSql } from './validate.ts'
@@ -117,6 +124,20 @@ function readError(file: string, format: Format, e: unknown): ImportError {
   return new ImportError(`${file}: ${reason}`)
 }
 
+/** The column mapping, or null when it fails (the validating path then reports why, in order). */
+function tryResolveColumns(
+  file: string,
+  columns: readonly string[],
+  kind: ImportKind,
+  map: Readonly<Record<string, string>> | undefined,
+): ColumnMapping | null {
+  try {
+    return resolveColumns(file, columns, kind, map)
+  } catch {
+    return null
+  }
+}
+
 async function count(engine: Engine, sql: string): Promise<number> {
   const rows = await engine.query<{ n: number }>(sql)
   return Number(rows[0]?.n ?? 0)
@@ -135,8 +156,11 @@ const TEMP_OBJECTS = [
   'TABLE import_src',
   'TABLE import_rej_slots',
   'TABLE import_typed',
+  'VIEW import_typed',
+  'TABLE import_fast',
   'TABLE import_problems',
   'TABLE import_rows',
+  'VIEW import_rows',
   'TABLE import_line_rows',
   'TABLE import_customer_rows',
   'TABLE import_kind_rows',
@@ -200,53 +224,76 @@ export async function importFile(
     try {
       const desc = await engine.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`)
       columns = desc.map((d) => d.column_name)
-      await engine.exec(importStage(engine.dialect, { source, format, columns }))
     } catch (e) {
       throw readError(file, format, e)
     }
-    const csvRejected =
-      format === 'csv'
-        ? await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_csv_errors')
-        : 0
-    await engine.exec(importRawView(engine.dialect, { format, rejectedLines: csvRejected }))
-    const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
-    const rowsRead = staged + csvRejected
+    // Most files are clean: read them once into typed columns. Only a file with a problem pays
+    // for the validating path, which stages every value as text and names each bad row.
+    const fastMapping = tryResolveColumns(file, columns, kind, opts.map)
+    const fast = fastMapping
+      ? await tryFastStage(engine, {
+          source: fastSource(source),
+          spec: typedSpec(kind, fastMapping),
+          parse,
+          firstLine: format === 'csv' ? 2 : 1,
+        })
+      : null
+    let csvRejected = 0
+    let rowsRead = fast?.rows ?? 0
+    if (!fast) {
+      await dropTemp(engine)
+      try {
+        await engine.exec(importStage(engine.dialect, { source, format, columns }))
+      } catch (e) {
+        throw readError(file, format, e)
+      }
+      csvRejected =
+        format === 'csv'
+          ? await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_csv_errors')
+          : 0
+      await engine.exec(importRawView(engine.dialect, { format, rejectedLines: csvRejected }))
+      const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
+      rowsRead = staged + csvRejected
+    }
     if (rowsRead === 0) {
       const reason = format === 'csv' ? 'no data rows (only a header)' : 'no data rows'
       throw new ImportError(`${file}: ${reason}`)
     }
     await opts.onStage?.('staged')
 
-    const mapping = resolveColumns(file, columns, kind, opts.map)
+    const mapping = fastMapping ?? resolveColumns(file, columns, kind, opts.map)
     const spec = typedSpec(kind, mapping)
-    const prevTz = (
-      await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
-    )[0]?.tz
-    await engine.exec(`SET TimeZone = '${tz.replaceAll("'", "''")}'`)
-    try {
-      await engine.exec(typedTableSql(spec, parse))
-    } finally {
-      await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
-    }
-    await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
-    const badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
-    if (badLines > 0 && !opts.skipBadRows) {
-      const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
-      const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
-        `SELECT line, col, reason FROM import_problems ORDER BY line, col NULLS FIRST LIMIT ${PRINT_CAP}`,
-      )
-      const problems: RowProblem[] = rows.map((r) => ({
-        file,
-        line: Number(r.line),
-        column: r.col,
-        reason: r.reason,
-      }))
-      throw new ImportError(
-        `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported. ` +
-          'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
-        problems,
-        total,
-      )
+    let badLines = 0
+    if (!fast) {
+      const prevTz = (
+        await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
+      )[0]?.tz
+      await engine.exec(`SET TimeZone = '${tz.replaceAll("'", "''")}'`)
+      try {
+        await engine.exec(typedTableSql(spec, parse))
+      } finally {
+        await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
+      }
+      await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
+      badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
+      if (badLines > 0 && !opts.skipBadRows) {
+        const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
+        const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
+          `SELECT line, col, reason FROM import_problems ORDER BY line, col NULLS FIRST LIMIT ${PRINT_CAP}`,
+        )
+        const problems: RowProblem[] = rows.map((r) => ({
+          file,
+          line: Number(r.line),
+          column: r.col,
+          reason: r.reason,
+        }))
+        throw new ImportError(
+          `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported. ` +
+            'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
+          problems,
+          total,
+        )
+      }
     }
     await opts.onStage?.('validated')
 
@@ -277,8 +324,26 @@ export async function importFile(
               columns: CUSTOMER_COLUMNS,
             }
     if (kind === 'orders') {
+      // Orders that are all plain (an id seen once, no refund) need no numbering window; a first
+      // import of them into an empty store reads them once, straight into `orders`, via a view.
+      const plain =
+        mapping.layout !== 'shopify-orders' &&
+        (await count(
+          engine,
+          `SELECT count(*) FILTER (WHERE order_id IS NULL OR ${NET_AMOUNT} < 0)
+             + (SELECT count(*) FROM import_dupkeys) AS n FROM import_typed`,
+        )) === 0
+      const asView =
+        plain &&
+        (await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1)')) === 0
       await engine.exec(
-        importOrderRows(engine.dialect, { tz, source: file, hasProblems: badLines > 0 }),
+        importOrderRows(engine.dialect, {
+          tz,
+          source: file,
+          hasProblems: badLines > 0,
+          plain,
+          asView,
+        }),
       )
       if (mapping.layout === 'shopify-orders') {
         const c = mapping.columns
@@ -329,11 +394,14 @@ export async function importFile(
         'import_line_write',
       )
     }
-    const changes = (
-      await engine.query<{ inserted: number; updated: number }>(
-        'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
-      )
-    )[0] ?? { inserted: 0, updated: 0 }
+    // Into an empty table every staged row is new: no need to read the write set once more.
+    const changes = empty[main.table]
+      ? { inserted: rowsStored, updated: 0 }
+      : ((
+          await engine.query<{ inserted: number; updated: number }>(
+            'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
+          )
+        )[0] ?? { inserted: 0, updated: 0 })
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     const stats =
       kind === 'orders'
@@ -356,47 +424,56 @@ export async function importFile(
 
     const importId = randomUUID()
     const digest = await sha
-    await engine.transaction(async (tx) => {
-      await tx.exec(
-        importUpsert(tx.dialect, {
-          ...main,
-          writeSet: 'import_write',
-          tableEmpty: empty[main.table] === true,
-        }),
-      )
-      await opts.onStage?.(
-        extra
-          ? 'rows-written'
-          : kind === 'orders'
-            ? 'orders-written'
-            : kind === 'order-lines'
-              ? 'lines-written'
-              : 'customers-written',
-      )
-      if (hasLines) {
+    // Stored rows carry their line (source_line), so the write need not keep the file's order; an
+    // order-preserving insert of millions of rows is written to disk twice (at insert, and again
+    // when its batches are merged at checkpoint).
+    const unordered = engine.dialect === 'duckdb'
+    if (unordered) await engine.exec('SET preserve_insertion_order = false')
+    try {
+      await engine.transaction(async (tx) => {
         await tx.exec(
           importUpsert(tx.dialect, {
-            writeSet: 'import_line_write',
-            tableEmpty: empty.order_lines === true,
-            table: 'order_lines',
-            key: 'line_key',
-            columns: LINE_COLUMNS,
+            ...main,
+            writeSet: 'import_write',
+            tableEmpty: empty[main.table] === true,
           }),
         )
-        await opts.onStage?.('lines-written')
-      }
-      await tx.exec(
-        importRecord(tx.dialect, {
-          importId,
-          kind,
-          file,
-          sha256: digest,
-          rowsIn: rowsRead,
-          rowsStored,
-          rowsRejected: badLines,
-        }),
-      )
-    })
+        await opts.onStage?.(
+          extra
+            ? 'rows-written'
+            : kind === 'orders'
+              ? 'orders-written'
+              : kind === 'order-lines'
+                ? 'lines-written'
+                : 'customers-written',
+        )
+        if (hasLines) {
+          await tx.exec(
+            importUpsert(tx.dialect, {
+              writeSet: 'import_line_write',
+              tableEmpty: empty.order_lines === true,
+              table: 'order_lines',
+              key: 'line_key',
+              columns: LINE_COLUMNS,
+            }),
+          )
+          await opts.onStage?.('lines-written')
+        }
+        await tx.exec(
+          importRecord(tx.dialect, {
+            importId,
+            kind,
+            file,
+            sha256: digest,
+            rowsIn: rowsRead,
+            rowsStored,
+            rowsRejected: badLines,
+          }),
+        )
+      })
+    } finally {
+      if (unordered) await engine.exec('RESET preserve_insertion_order')
+    }
     return {
       importId,
       file,
