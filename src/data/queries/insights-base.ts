@@ -52,12 +52,15 @@ WITH v AS (
     ${attrs}
   FROM ${t} a ${join}
 ),
+-- a separate count, not count(*) FILTER (...) OVER (): DuckDB evaluated that window per row
+-- (1,105 s for 750k customers against 0.1 s here)
+n AS (SELECT count(*) AS n_eligible FROM v WHERE eligible),
 ranked AS (
-  SELECT *,
+  SELECT v.*,
     CASE WHEN eligible THEN row_number() OVER (
       PARTITION BY eligible ORDER BY round(coalesce(value, 0), 6) DESC, customer_id) END AS value_rank,
-    count(*) FILTER (WHERE eligible) OVER () AS n_eligible
-  FROM v
+    n.n_eligible
+  FROM v CROSS JOIN n
 )
 SELECT CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS cidx, *,
   coalesce(eligible AND value_rank <= greatest(1, floor(${share} * n_eligible)), false) AS top
