@@ -28,7 +28,7 @@ import { type Concentration, concentration, marginKnown } from './concentration.
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
 import { buildCustomerSummary, type TimeUnit, UNIT_DAYS } from './summary.ts'
-import { buildValue, type ValueRun } from './value.ts'
+import { buildValue, dropValueView, type ValueRun } from './value.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
@@ -138,6 +138,7 @@ export async function computeAnalysis(
         )
   const summary = await progress.step<AnalysisSummary>(ANALYZE_STEPS[4], async () => {
     const d = engine.dialect
+    await dropValueView(engine, ANALYSIS_TABLE)
     await engine.exec(
       customerAnalysis(d, { summary: info.table, rfm: rfm.table, table: ANALYSIS_TABLE }),
     )

@@ -32,6 +32,7 @@ import {
 import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
+import { sqlIdent } from '../data/queries/customer-summary.ts'
 import { VALUE_FACT_COLUMNS, valueFacts } from '../data/queries/value-facts.ts'
 import { valueIds } from '../data/queries/value-ids.ts'
 import { valueInputCounts } from '../data/queries/value-input-counts.ts'
@@ -41,6 +42,7 @@ import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeTierState } from '../data/queries/value-tier-state-write.ts'
+import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
 import type {
   LossCustomer,
@@ -466,6 +468,15 @@ export async function buildValue(
       return p < 0 ? null : ((await ids(engine, [p])).get(p) ?? null)
     },
   }
+}
+
+/**
+ * Drop the value view a previous run left under the analysis table's name (value-join.ts), so the
+ * analysis table can be created again. A no-op when there is none.
+ */
+export async function dropValueView(engine: Engine, analysis: string): Promise<void> {
+  const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
+  if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
 }
 
 /** value_facts as columns in idx order (rows come in any order and are placed by idx). */

@@ -135,8 +135,9 @@ E,D,2024-03-20
     )
   })
 
-  test('maxDepth 2 stops the flow after two levels', async () => {
+  test('maxDepth 2 stops the flow after two levels (a second analysis on the same connection)', async () => {
     const { engine } = await workspace(files)
+    await analyzeValue(engine, { costs: FREE })
     await analyzeValue(engine, { costs: FREE, referrals: { decay: 0.5, maxDepth: 2 } })
     const r = await rows(engine, 'referral_value')
     // A = 100 + 0.5 * 40 (D is three levels down)

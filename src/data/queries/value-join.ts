@@ -27,22 +27,28 @@ export const VALUE_MONEY_COLUMNS = [
 ] as const
 
 /**
- * CREATE OR REPLACE TEMP TABLE <analysis> AS the analysis plus every value column.
- * `value_results` must hold exactly one row per analysis row, written in idx order.
+ * Rename the analysis table to `<analysis>_base` and put a TEMP VIEW `<analysis>` in its place: the
+ * base columns plus every value column. A view, not a copy: copying a million wide rows under
+ * DuckDB's 2 GiB cap spilled to disk and took longer than the whole value computation.
+ * `value_results` must hold exactly one row per analysis row, written in idx order. Drop the view
+ * (analysisView) before the analysis table is created again.
  */
 export function valueJoin(d: Dialect, args: { analysis: string; tiers: readonly string[] }): Query {
   const a = sqlIdent(args.analysis)
+  const base = sqlIdent(`${args.analysis}_base`)
   const money = VALUE_MONEY_COLUMNS.map((c) => `n.${c}`).join(', ')
   // DuckDB: value_results holds row k for idx k = the table's rowid k (value-nodes.ts),
   // so rows line up by position and no hash join of a million rows is needed
   const from =
     d === 'duckdb'
-      ? `${a} a POSITIONAL JOIN value_results n`
-      : `${a} a
+      ? `${base} a POSITIONAL JOIN value_results n`
+      : `${base} a
 JOIN value_nodes v ON v.customer_id = a.customer_id
 JOIN value_results n ON n.idx = v.idx`
   return {
-    sql: `CREATE OR REPLACE TEMP TABLE ${a} AS
+    sql: `DROP TABLE IF EXISTS ${base};
+ALTER TABLE ${a} RENAME TO ${base};
+CREATE TEMP VIEW ${a} AS
 SELECT a.*,
   CAST(n.tickets AS INTEGER) AS tickets, n.ticket_minutes, CAST(n.returns AS INTEGER) AS returns,
   CAST(${nan('n.nps')} AS INTEGER) AS nps,
