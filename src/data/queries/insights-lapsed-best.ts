@@ -3,6 +3,7 @@
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
+import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
 export interface LapsedBestArgs {
   readonly asOf: string
@@ -32,10 +33,7 @@ export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Que
   const share = Number(args.topShare)
   return {
     sql: `
-WITH days AS (
-  SELECT customer_id, order_date AS day, sum(amount) AS spend
-  FROM orders WHERE order_date <= ${asOf} GROUP BY 1, 2 HAVING sum(amount) > 0
-),
+WITH days AS (SELECT customer_id, day, spend FROM ${INSIGHTS_DAYS} WHERE spend > 0),
 gaps AS (
   SELECT customer_id,
     date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap

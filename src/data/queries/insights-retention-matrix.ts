@@ -3,6 +3,7 @@
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
+import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
 /**
  * Rows (cohort 'YYYY-MM', period (months since the cohort month), customers (with a purchase that
@@ -20,8 +21,8 @@ WITH base AS (
 ),
 sizes AS (SELECT cohort, count(*) AS cohort_size FROM base GROUP BY 1),
 months AS (
-  SELECT o.customer_id, date_trunc('month', o.order_date) AS m, sum(o.amount) AS spend
-  FROM orders o WHERE o.order_date <= ${asOf} GROUP BY 1, 2
+  SELECT customer_id, date_trunc('month', day) AS m, sum(spend) AS spend
+  FROM ${INSIGHTS_DAYS} GROUP BY 1, 2
 ),
 cells AS (
   SELECT b.cohort, CAST(date_diff('month', b.cohort, m.m) AS INTEGER) AS period,

@@ -4,11 +4,12 @@
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
+import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
 /**
  * Rows (month 'YYYY-MM', start_customers S (active on the day before the month), end_customers E
  * (active on its last day), new_customers N (first purchase in the month)) for the last `months`
- * calendar months that end on or before asOf.
+ * calendar months that end on or before asOf. Reads insights_days (purchase days: spend > 0).
  */
 export function insightsRetentionRate(
   _dialect: Dialect,
@@ -19,10 +20,7 @@ export function insightsRetentionRate(
   const months = Math.max(1, Math.trunc(args.months))
   return {
     sql: `
-WITH days AS (
-  SELECT DISTINCT customer_id, order_date AS day FROM orders
-  WHERE amount > 0 AND order_date <= ${asOf}
-),
+WITH days AS (SELECT customer_id, day FROM ${INSIGHTS_DAYS} WHERE spend > 0),
 flagged AS (
   SELECT customer_id, day,
     CASE WHEN date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) < ${w}

@@ -11,6 +11,7 @@ import {
 } from '../../data/queries/insights-base.ts'
 import { insightsColumns } from '../../data/queries/insights-columns.ts'
 import { insightsFirstOrders } from '../../data/queries/insights-first-orders.ts'
+import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
 import { UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
@@ -41,7 +42,7 @@ export type * from './types.ts'
 /** The steps of `computeInsights`, in order (for a progress bar's total). */
 export const INSIGHTS_STEPS = [
   'ranking the top cohort',
-  'reading first orders',
+  'reading first orders and purchase days',
   'path to best',
   'where the best over-index',
   'rising stars',
@@ -166,9 +167,10 @@ export async function computeInsights(
       `No customer has ${o.minHistoryDays} days of history by ${o.asOf}: lower --min-history-days to rank a top cohort.`,
     )
   }
-  await timed(1, () =>
-    engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays })),
-  )
+  await timed(1, async () => {
+    await engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays }))
+    await engine.exec(insightsPurchaseDays(d, { asOf: o.asOf }))
+  })
   const path = await timed(2, () => pathToBest(ctx))
   const over = await timed(3, () => whereBestOverIndex(ctx))
   const stars = await timed(4, () =>

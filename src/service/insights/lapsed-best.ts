@@ -8,17 +8,11 @@ import type { LapsedBest, LapsedCustomer } from './types.ts'
 /** Days of silence below which nobody is called lapsed, whatever their usual gap. */
 export const MIN_SILENCE_DAYS = 60
 
-/** The lapsed-best selection for this context (also used by the CSV export). */
-export function lapsedQuery(ctx: InsightsContext): Query {
-  const { opts } = ctx
-  return insightsLapsedBest(ctx.engine.dialect, {
-    asOf: opts.asOf,
-    months: opts.lapsedMonths,
-    topShare: opts.topShare,
-    gapFactor: opts.lapsedGapFactor,
-    minSilenceDays: MIN_SILENCE_DAYS,
-    pAliveThreshold: opts.pAliveThreshold,
-  })
+export const INSIGHTS_LAPSED = 'insights_lapsed'
+
+/** The lapsed-best list, once {@link lapsedBest} has materialised it (for the CSV and tests). */
+export function lapsedQuery(_ctx: InsightsContext): Query {
+  return { sql: `SELECT * FROM ${INSIGHTS_LAPSED} ORDER BY value_at_stake DESC, customer_id` }
 }
 
 /**
@@ -29,6 +23,16 @@ export function lapsedQuery(ctx: InsightsContext): Query {
  */
 export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
   const { engine, opts } = ctx
+  // materialised once: the count, the head of the list and the CSV all read it
+  const sel = insightsLapsedBest(engine.dialect, {
+    asOf: opts.asOf,
+    months: opts.lapsedMonths,
+    topShare: opts.topShare,
+    gapFactor: opts.lapsedGapFactor,
+    minSilenceDays: MIN_SILENCE_DAYS,
+    pAliveThreshold: opts.pAliveThreshold,
+  })
+  await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_LAPSED} AS ${sel.sql}`)
   const q = lapsedQuery(ctx)
   const [tot] = await engine.query<{ n: number; stake: number | null }>({
     sql: `SELECT count(*) AS n, sum(value_at_stake) AS stake FROM (${q.sql})`,
