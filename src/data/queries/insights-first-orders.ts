@@ -25,62 +25,55 @@ export function insightsFirstOrders(
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_FIRST} AS
-WITH o AS (
-  SELECT customer_id, order_key, order_id, ordered_at, order_date, amount, quantity, discount,
-    channel, campaign
+WITH per_customer AS (
+  -- one hash-aggregate pass: each customer's orders as a list sorted by (time, key); no window
+  SELECT customer_id, min(order_date) AS first_day,
+    list_sort(list({'t': ordered_at, 'k': order_key, 'id': order_id, 'd': order_date,
+      'a': amount, 'q': quantity, 'disc': discount, 'ch': channel, 'camp': campaign})) AS ords
   FROM orders WHERE amount >= 0 AND order_date <= ${asOf}
+  GROUP BY customer_id
 ),
-ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at, order_key) AS k,
-    min(order_date) OVER (PARTITION BY customer_id) AS first_day
-  FROM o
+p AS (
+  SELECT customer_id, first_day, ords[1] AS f,
+    list_filter(ords, x -> x.d > first_day)[1] AS s,
+    len(list_distinct(list_transform(list_filter(ords, x -> x.d < first_day + ${early}), x -> x.d)))
+      AS early_days,
+    list_sum(list_transform(list_filter(ords, x -> x.d < first_day + ${early}), x -> x.a))
+      AS early_revenue
+  FROM per_customer
 ),
-per_customer AS (
-  SELECT customer_id, min(first_day) AS first_day,
-    min(order_date) FILTER (WHERE order_date > first_day) AS second_day,
-    count(DISTINCT order_date) FILTER (WHERE order_date < first_day + ${early}) AS early_days,
-    sum(amount) FILTER (WHERE order_date < first_day + ${early}) AS early_revenue
-  FROM ranked GROUP BY customer_id
+ids AS (
+  SELECT customer_id, f.id AS order_id, 1 AS which FROM p WHERE f.id IS NOT NULL
+  UNION ALL
+  SELECT customer_id, s.id, 2 FROM p WHERE s.id IS NOT NULL
 ),
-firsts AS (
-  SELECT customer_id, order_id, amount, quantity, discount, channel, campaign
-  FROM ranked WHERE k = 1
-),
-seconds AS (
-  SELECT r.customer_id, arg_min(r.order_id, (r.ordered_at, r.order_key)) AS order_id
-  FROM ranked r JOIN per_customer p ON p.customer_id = r.customer_id
-  WHERE r.order_date = p.second_day GROUP BY r.customer_id
-),
-first_lines AS (
-  SELECT f.customer_id,
-    list_sort(list(DISTINCT l.category) FILTER (WHERE l.category IS NOT NULL)) AS categories,
+lines AS (
+  -- one join of the lines against both the first and the second orders
+  SELECT i.customer_id,
+    list_sort(list(DISTINCT l.category) FILTER (WHERE i.which = 1 AND l.category IS NOT NULL))
+      AS categories,
     list_sort(list(DISTINCT coalesce(l.product_name, l.product_id))
-      FILTER (WHERE coalesce(l.product_name, l.product_id) IS NOT NULL)) AS products,
-    arg_max(l.category, l.amount) FILTER (WHERE l.category IS NOT NULL) AS main_category
-  FROM firsts f JOIN order_lines l ON l.order_id = f.order_id
-  GROUP BY f.customer_id
-),
-second_lines AS (
-  SELECT s.customer_id,
-    list_sort(list(DISTINCT l.category) FILTER (WHERE l.category IS NOT NULL)) AS categories
-  FROM seconds s JOIN order_lines l ON l.order_id = s.order_id
-  GROUP BY s.customer_id
+      FILTER (WHERE i.which = 1 AND coalesce(l.product_name, l.product_id) IS NOT NULL))
+      AS products,
+    arg_max(l.category, l.amount) FILTER (WHERE i.which = 1 AND l.category IS NOT NULL)
+      AS main_category,
+    list_sort(list(DISTINCT l.category) FILTER (WHERE i.which = 2 AND l.category IS NOT NULL))
+      AS second_categories,
+    bool_or(i.which = 2) AS has_second
+  FROM ids i JOIN order_lines l ON l.order_id = i.order_id
+  GROUP BY i.customer_id
 )
 SELECT b.cidx, b.customer_id, p.first_day,
-  f.amount AS first_amount, coalesce(f.quantity, 1) AS first_quantity,
-  coalesce(f.discount, 0) AS first_discount, f.channel AS first_channel,
-  f.campaign AS first_campaign,
-  coalesce(fl.categories, []) AS first_categories, coalesce(fl.products, []) AS first_products,
-  fl.main_category,
-  CASE WHEN p.second_day IS NULL THEN NULL
-    ELSE CAST(date_diff('day', p.first_day, p.second_day) AS INTEGER) END AS days_to_second,
+  p.f.a AS first_amount, coalesce(p.f.q, 1) AS first_quantity,
+  coalesce(p.f.disc, 0) AS first_discount, p.f.ch AS first_channel, p.f.camp AS first_campaign,
+  coalesce(l.categories, []) AS first_categories, coalesce(l.products, []) AS first_products,
+  l.main_category,
+  CAST(date_diff('day', p.first_day, p.s.d) AS INTEGER) AS days_to_second,
   CAST(p.early_days AS INTEGER) AS early_days, coalesce(p.early_revenue, 0) AS early_revenue,
-  sl.categories AS second_categories
+  CASE WHEN l.has_second THEN l.second_categories END AS second_categories
 FROM ${INSIGHTS_BASE} b
-JOIN per_customer p ON p.customer_id = b.customer_id
-JOIN firsts f ON f.customer_id = b.customer_id
-LEFT JOIN first_lines fl ON fl.customer_id = b.customer_id
-LEFT JOIN second_lines sl ON sl.customer_id = b.customer_id
+JOIN p ON p.customer_id = b.customer_id
+LEFT JOIN lines l ON l.customer_id = b.customer_id
 `,
   }
 }
