@@ -180,6 +180,7 @@ export async function buildValue(
     }),
   )
   const f = await readFacts(engine)
+  await engine.exec('DROP TABLE value_facts') // in JS now; the engine's memory is capped
   const n = f.idx.length
   const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
   const nodes = Number(nodeCount?.n ?? n)
@@ -291,6 +292,7 @@ export async function buildValue(
     await engine.transaction((tx) =>
       tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
     )
+    await engine.exec('DROP TABLE value_tier_new')
   }
 
   // reasons

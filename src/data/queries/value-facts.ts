@@ -106,7 +106,7 @@ LEFT JOIN (
   LEFT JOIN (
     SELECT DISTINCT order_id, customer_id FROM orders
     WHERE order_id IN (SELECT order_id FROM returns WHERE customer_id IS NULL)
-  ) o ON r.customer_id IS NULL AND o.order_id = r.order_id
+  ) o ON o.order_id = r.order_id
   WHERE CAST(r.returned_at AS DATE) <= ${asOf}
   GROUP BY 1
 ) r ON r.customer_id = v.customer_id
