@@ -88,10 +88,15 @@ export function dateSql(r: string, o: ParseOptions): string {
     const p = `try_strptime(${r}, ${lit(o.dateFormat)})`
     return /%z|%Z/.test(o.dateFormat) ? `timezone('UTC', ${p})` : toUtc(p)
   }
-  const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ends_with(upper(${r}), 'Z') AND strpos(substr(${r}, 11), '-') = 0)`
+  const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
+  const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
   const spaced = `CASE WHEN regexp_matches(${r}, '\\s[+-]\\d{2}:?\\d{2}$') THEN try_cast(regexp_replace(${r}, '\\s+([+-]\\d{2}:?\\d{2})$', '\\1') AS TIMESTAMPTZ) END`
+  const offset = `timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}))`
+  // "...Z" with no other offset is already UTC: dropping the Z skips the ICU cast (most exports)
+  const utc = `(${zulu} AND length(${r}) BETWEEN 17 AND 30 AND NOT contains(${r}, '+') AND strpos(substr(${r}, 11), '-') = 0 AND substr(${r}, length(${r}) - 1, 1) BETWEEN '0' AND '9')`
   return `CASE WHEN ${noOffset} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
-    ELSE timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced})) END`
+    WHEN ${utc} THEN coalesce(try_cast(left(${r}, length(${r}) - 1) AS TIMESTAMP), ${offset})
+    ELSE ${offset} END`
 }
 
 /** Field definitions for a kind and its recognised columns. */
