@@ -168,8 +168,8 @@ export async function computeInsights(
     )
   }
   await timed(1, async () => {
-    await engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays }))
     await engine.exec(insightsPurchaseDays(d, { asOf: o.asOf }))
+    await engine.exec(insightsFirstOrders(d, { asOf: o.asOf, earlyDays: o.earlyDays }))
   })
   const path = await timed(2, () => pathToBest(ctx))
   const over = await timed(3, () => whereBestOverIndex(ctx))
