@@ -36,7 +36,7 @@ import { sqlIdent } from '../data/queries/customer-summary.ts'
 import { VALUE_FACT_COLUMNS, valueFacts } from '../data/queries/value-facts.ts'
 import { valueIds } from '../data/queries/value-ids.ts'
 import { valueInputCounts } from '../data/queries/value-input-counts.ts'
-import { valueJoin } from '../data/queries/value-join.ts'
+import { REASON_SEPARATOR, valueJoin } from '../data/queries/value-join.ts'
 import { valueNodes } from '../data/queries/value-nodes.ts'
 import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
@@ -422,12 +422,11 @@ export async function buildValue(
       held_by_grace: Float64Array.from(tiers.heldByGrace),
       grace_left: tiers.graceLeft,
     },
-    texts: ['reason_1', 'reason_2', 'reason_3'],
+    // one text per row (three strings cost three times the appends): split in value-join.ts
+    texts: ['reasons'],
     fill(i, out) {
       const rs = buildReasons(factsOf(i), top3)
-      out[0] = rs[0]?.text ?? null
-      out[1] = rs[1]?.text ?? null
-      out[2] = rs[2]?.text ?? null
+      out[0] = rs.map((r) => r.text).join(REASON_SEPARATOR)
     },
   })
   await engine.exec(valueJoin(d, { analysis, tiers: tierNames }))

@@ -11,6 +11,10 @@ const named = (names: readonly string[], col: string): string =>
 /** NaN (unknown) as NULL; NaN = NaN holds in DuckDB and PostgreSQL alike. */
 export const nan = (col: string): string => `nullif(${col}, CAST('NaN' AS DOUBLE PRECISION))`
 
+/** Separates the reasons of one customer in value_results.reasons (a unit separator). */
+export const REASON_SEPARATOR = '\u001f'
+const SEP = 'chr(31)'
+
 /** Money columns of value_results, in the order they are appended to the analysis table. */
 export const VALUE_MONEY_COLUMNS = [
   'gross_margin',
@@ -64,7 +68,7 @@ SELECT a.*,
   ${named(args.tiers, 'n.qualified_tier')} AS qualified_tier,
   n.held_by_grace = 1 AS held_by_grace,
   ${nan('n.grace_left')} AS grace_left,
-  n.reason_1, n.reason_2, n.reason_3
+  ${[1, 2, 3].map((k) => `nullif(split_part(n.reasons, ${SEP}, ${k}), '') AS reason_${k}`).join(',\n  ')}
 FROM ${from}`,
   }
 }
