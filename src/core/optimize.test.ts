@@ -41,6 +41,39 @@ describe('optimizers', () => {
     expect(err).toBeInstanceOf(ConvergenceError)
     expect((err as ConvergenceError).details).toHaveProperty('gradientNorm')
   })
+  it('minimize names a parameter running off to a boundary and says what it means', () => {
+    let err: unknown
+    try {
+      minimize((x) => (x[0]! - 1) ** 2 - x[1]!, [0, 0], {
+        grad: (x) => [2 * (x[0]! - 1), -1],
+        names: ['r', 'beta'],
+        explainBoundary: (n, d) => `${n} went ${d}`,
+      })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    const c = err as ConvergenceError
+    expect(c.details).toMatchObject({ diverged: 'beta', direction: 'high' })
+    expect(c.message).toContain('beta went high')
+  })
+  it('minimize stops at the evaluation budget on a flat, noisy objective', () => {
+    let calls = 0
+    // A cusp at the minimum: the gradient never falls below the tolerance.
+    const cusp = (x: readonly number[]): number => {
+      calls++
+      return Math.sqrt(Math.abs(x[0]! - 1)) + Math.sqrt(Math.abs(x[1]! + 2))
+    }
+    let err: unknown
+    try {
+      minimize(cusp, [3, 3], { maxEvaluations: 30 })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect((err as ConvergenceError).details).toMatchObject({ budgetExhausted: true })
+    expect(calls).toBeLessThanOrEqual(30)
+  })
   it('numeric derivatives match analytic ones', () => {
     const g = numericGradient(rosen, [0.3, -0.7])
     const ga = rosenGrad([0.3, -0.7])

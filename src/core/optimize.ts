@@ -10,6 +10,8 @@ export interface OptimResult {
   readonly converged: boolean
   readonly gradientNorm: number
   readonly method: 'bfgs' | 'nelder-mead'
+  /** Objective plus gradient evaluations spent (set by {@link minimize}). */
+  readonly evaluations?: number
 }
 export type Fn = (x: readonly number[]) => number
 export type Grad = (x: readonly number[]) => number[]
@@ -43,10 +45,17 @@ export function bfgs(
   f: Fn,
   grad: Grad,
   x0: readonly number[],
-  opts: { maxIterations?: number; gradientTolerance?: number } = {},
+  opts: {
+    maxIterations?: number
+    gradientTolerance?: number
+    bound?: number
+    stallTolerance?: number
+  } = {},
 ): OptimResult {
   const maxIt = opts.maxIterations ?? 200
+  const bound = opts.bound ?? Number.POSITIVE_INFINITY
   const gtol = opts.gradientTolerance ?? 1e-6
+  const stallTol = opts.stallTolerance ?? gtol
   const fg = guarded(f)
   const n = x0.length
   let x = [...x0]
@@ -59,6 +68,8 @@ export function bfgs(
     Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
   let H = eye()
   let fresh = true
+  let stalls = 0
+  let stalled = false
   let it = 0
   for (; it < maxIt; it++) {
     if (infNorm(g) < gtol) break
@@ -81,7 +92,8 @@ export function bfgs(
     let xn: number[] = x
     let fn = Number.POSITIVE_INFINITY
     let ok = false
-    for (let k = 0; k < 60; k++) {
+    const dMax = infNorm(d)
+    for (let k = 0; k < 40 && step * dMax > 1e-13; k++) {
       xn = x.map((v, i) => v + step * d[i]!)
       fn = fg(xn)
       if (fn <= fx + 1e-4 * step * slope) {
@@ -92,7 +104,10 @@ export function bfgs(
       step = q > 0.1 * step && q < 0.5 * step ? q : 0.5 * step
     }
     if (!ok) {
-      if (fresh) break
+      if (fresh || infNorm(g) < stallTol) {
+        stalled = true
+        break
+      }
       H = eye()
       fresh = true
       continue
@@ -127,16 +142,26 @@ export function bfgs(
         }
       }
     }
+    // Steps that change f only at rounding level mean the iterate sits at the optimum as far as
+    // the objective's precision can tell; more iterations would loop there.
+    stalls = fx - fn < 1e-14 * (1 + Math.abs(fx)) ? stalls + 1 : 0
     x = xn
     fx = fn
     g = gn
+    if (stalls >= 3) {
+      stalled = true
+      break
+    }
+    // An iterate past the bound is running off to a boundary; the caller decides what that means.
+    if (x.some((v) => Math.abs(v) > bound)) break
   }
   const gnorm = infNorm(g)
+  // A stall with a small gradient is convergence to the objective's numeric precision.
   return {
     x,
     value: fx,
     iterations: it,
-    converged: gnorm < gtol,
+    converged: gnorm < gtol || (stalled && gnorm < stallTol),
     gradientNorm: gnorm,
     method: 'bfgs',
   }
@@ -149,9 +174,10 @@ export function bfgs(
 export function nelderMead(
   f: Fn,
   x0: readonly number[],
-  opts: { maxIterations?: number; tolerance?: number; initialStep?: number } = {},
+  opts: { maxIterations?: number; tolerance?: number; initialStep?: number; bound?: number } = {},
 ): OptimResult {
   const n = x0.length
+  const bound = opts.bound ?? Number.POSITIVE_INFINITY
   const maxIt = opts.maxIterations ?? 2000 * n
   const tol = opts.tolerance ?? 1e-10
   const fg = guarded(f)
@@ -179,6 +205,7 @@ export function nelderMead(
     }
     if (Math.abs(vals[n]! - vals[0]!) < tol * (1 + Math.abs(vals[0]!)) && diam < Math.sqrt(tol))
       break
+    if (pts[0]!.some((v) => Math.abs(v) > bound)) break
     const c = new Array<number>(n).fill(0)
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j]! += pts[i]![j]! / n
     const worst = pts[n]!
@@ -351,33 +378,117 @@ export function standardErrorsFromLogHessian(
   return { standardErrors, covariance, logCovariance: cov }
 }
 
+/** Thrown inside {@link minimize} when the evaluation budget is spent; never escapes it. */
+class BudgetExhausted extends Error {}
+
+/** Options of {@link minimize}. */
+export interface MinimizeOptions {
+  readonly grad?: Grad
+  readonly maxIterations?: number
+  readonly gradientTolerance?: number
+  /**
+   * Hard cap on objective plus gradient evaluations across every stage (default 600). A BFGS fit
+   * of a 4-parameter model takes 30-100; the cap bounds the time a flat likelihood can burn.
+   */
+  readonly maxEvaluations?: number
+  /** |x_i| above this is treated as running off to a boundary (default 15: e^15 ≈ 3.3e6). */
+  readonly bound?: number
+  /**
+   * When BFGS can no longer lower f beyond rounding, a gradient norm below this counts as
+   * converged (default 100 × gradientTolerance: likelihoods built from series carry ~1e-10
+   * relative noise, so the last digits of the gradient are noise).
+   */
+  readonly stallTolerance?: number
+  /** Parameter names for messages (default x0, x1, ...). */
+  readonly names?: readonly string[]
+  /** Plain-words meaning of parameter `name` diverging up (`high`) or down (`low`). */
+  readonly explainBoundary?: (name: string, direction: 'high' | 'low') => string | undefined
+}
+
 /**
  * BFGS (central-difference gradient when `grad` is omitted); if it fails, Nelder-Mead from the best
- * point, then a BFGS polish. Throws ConvergenceError (with iterations, last parameters, gradient
- * norm and value) when no stage reaches the gradient tolerance.
+ * point, then a BFGS polish. Every stage shares one budget of `maxEvaluations` evaluations.
+ * Throws ConvergenceError (with iterations, last parameters, gradient norm, value, evaluations)
+ * when no stage reaches the gradient tolerance, when the budget is spent, or when a parameter runs
+ * past `bound` (details.diverged names it; the message says what it means).
+ * @example minimize(([a, b]) => (a! - 1) ** 2 + (b! + 2) ** 2, [0, 0]).x // ≈ [1, -2]
  */
-export function minimize(
-  f: Fn,
-  x0: readonly number[],
-  opts: { grad?: Grad; maxIterations?: number; gradientTolerance?: number } = {},
-): OptimResult {
-  const fg = guarded(f)
-  const grad = opts.grad ?? ((x: readonly number[]) => numericGradient(fg, x))
+export function minimize(f: Fn, x0: readonly number[], opts: MinimizeOptions = {}): OptimResult {
+  const budget = opts.maxEvaluations ?? 600
+  const bound = opts.bound ?? 15
+  let used = 0
+  let last: readonly number[] = x0
+  const spend = (x: readonly number[]): void => {
+    if (++used > budget) throw new BudgetExhausted()
+    last = x
+  }
+  const cf: Fn = (x) => {
+    spend(x)
+    return f(x)
+  }
+  const fg = guarded(cf)
+  const userGrad = opts.grad
+  const grad: Grad = userGrad
+    ? (x) => {
+        spend(x)
+        return userGrad(x)
+      }
+    : (x: readonly number[]) => numericGradient(fg, x)
   const bopts = {
     maxIterations: opts.maxIterations ?? 200,
     gradientTolerance: opts.gradientTolerance ?? (opts.grad ? 1e-6 : 1e-5),
+    bound,
+    stallTolerance:
+      opts.stallTolerance ?? 100 * (opts.gradientTolerance ?? (opts.grad ? 1e-6 : 1e-5)),
   }
-  const r1 = bfgs(f, grad, x0, bopts)
-  if (r1.converged) return r1
-  const start = Number.isFinite(r1.value) ? r1.x : x0
-  const nm = nelderMead(f, start, { maxIterations: 4000 })
-  const r2 = bfgs(f, grad, nm.x, bopts)
-  const iterations = r1.iterations + nm.iterations + r2.iterations
-  if (r2.converged) return { ...r2, iterations }
-  throw new ConvergenceError(
-    `optimizer did not converge (gradient norm ${r2.gradientNorm.toPrecision(3)} > ${bopts.gradientTolerance})`,
-    iterations,
-    r2.x,
-    { gradientNorm: r2.gradientNorm, value: r2.value, start: x0 },
-  )
+  const nameOf = (i: number): string => opts.names?.[i] ?? `x${i}`
+  const diverged = (r: OptimResult, iterations: number): void => {
+    const i = r.x.findIndex((v) => Math.abs(v) > bound)
+    if (i < 0) return
+    const name = nameOf(i)
+    const dir = r.x[i]! > 0 ? 'high' : 'low'
+    const meaning = opts.explainBoundary?.(name, dir)
+    throw new ConvergenceError(
+      `parameter ${name} ran off to ${dir === 'high' ? 'infinity' : 'zero'} (log ${name} = ${r.x[i]!.toFixed(1)})${meaning ? `: ${meaning}` : ''}`,
+      iterations,
+      r.x,
+      {
+        diverged: name,
+        direction: dir,
+        evaluations: used,
+        value: r.value,
+        gradientNorm: r.gradientNorm,
+        start: x0,
+      },
+    )
+  }
+  let iterations = 0
+  try {
+    const r1 = bfgs(cf, grad, x0, bopts)
+    iterations += r1.iterations
+    diverged(r1, iterations)
+    if (r1.converged) return { ...r1, evaluations: used }
+    const start = Number.isFinite(r1.value) ? r1.x : x0
+    const nm = nelderMead(cf, start, { maxIterations: 4000, bound })
+    iterations += nm.iterations
+    diverged(nm, iterations)
+    const r2 = bfgs(cf, grad, nm.x, bopts)
+    iterations += r2.iterations
+    diverged(r2, iterations)
+    if (r2.converged) return { ...r2, iterations, evaluations: used }
+    throw new ConvergenceError(
+      `optimizer did not converge (gradient norm ${r2.gradientNorm.toPrecision(3)} > ${bopts.gradientTolerance})`,
+      iterations,
+      r2.x,
+      { gradientNorm: r2.gradientNorm, value: r2.value, start: x0, evaluations: used },
+    )
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e
+    throw new ConvergenceError(
+      `optimizer stopped after ${budget} likelihood evaluations without converging (the likelihood is too flat to pin down every parameter)`,
+      iterations,
+      last,
+      { evaluations: used, budgetExhausted: true, start: x0 },
+    )
+  }
 }

@@ -172,3 +172,54 @@ function logSeries(a: number, b: number, c: number, z: number, maxTerms = 200_00
   }
   return null
 }
+
+/**
+ * log 2F1(1, b; c; z) for b > 0, c > 1, 0 <= z < 1: the incomplete-beta continued fraction
+ * (DLMF 8.17.22, Lentz's method; 2F1(1, b; c; z) is the ratio with a = c-1, b' = b-c+1), which
+ * converges in O(sqrt(b)) steps except when c - b < ~2 and z is within ~1e-6 of 1; those take the
+ * 1 - z transform. Each evaluation is bounded (at most 4,000 fraction steps), so a likelihood sweep
+ * never stalls. Throws SpecialFunctionError when no branch gives a finite value.
+ * @example logHyp2f1A1(150, 151.6, 0.9994) // log 2F1(1, 150; 151.6; 0.9994)
+ */
+export function logHyp2f1A1(b: number, c: number, z: number): number {
+  if (z === 0) return 0
+  if (!(b > 0 && c > 1 && z > 0 && z < 1)) return logHyp2f1(1, b, c, z)
+  const cf = logBetaFraction(c - 1, b - c + 1, z, 4000)
+  if (cf !== null) return cf
+  const t = logOneMinusZ(1, b, c, z)
+  if (t !== null) return t
+  return logHyp2f1(1, b, c, z)
+}
+
+/** log of the incomplete-beta continued fraction = log 2F1(a+b, 1; a+1; x), or null if unconverged. */
+function logBetaFraction(a: number, b: number, x: number, maxSteps: number): number | null {
+  const tiny = 1e-300
+  const qab = a + b
+  const qap = a + 1
+  const qam = a - 1
+  let c = 1
+  let d = 1 - (qab * x) / qap
+  if (Math.abs(d) < tiny) d = tiny
+  d = 1 / d
+  let h = d
+  for (let m = 1; m <= maxSteps; m++) {
+    const m2 = 2 * m
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < tiny) d = tiny
+    c = 1 + aa / c
+    if (Math.abs(c) < tiny) c = tiny
+    d = 1 / d
+    h *= d * c
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2))
+    d = 1 + aa * d
+    if (Math.abs(d) < tiny) d = tiny
+    c = 1 + aa / c
+    if (Math.abs(c) < tiny) c = tiny
+    d = 1 / d
+    const del = d * c
+    h *= del
+    if (Math.abs(del - 1) < 1e-15) return h > 0 && Number.isFinite(h) ? Math.log(h) : null
+  }
+  return null
+}

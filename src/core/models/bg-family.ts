@@ -256,8 +256,19 @@ export function bgFit(
   const opt = fitWithRestarts(obj.f, obj.grad, starts, {
     maxIterations: opts.maxIterations ?? 300,
     gradientTolerance: 1e-7,
+    names: BG_PARAM_NAMES,
+    explainBoundary: explainBgBoundary,
   })
   return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers)
+}
+
+/** Plain-words meaning of a BG-family parameter running off to a boundary. */
+function explainBgBoundary(name: string, dir: 'high' | 'low'): string {
+  if ((name === 'b' && dir === 'high') || (name === 'a' && dir === 'low'))
+    return 'no sign of customers dropping out: the dropout probability is not identified'
+  if (name === 'a' || name === 'b')
+    return 'customers do not differ in dropout probability, or the data cannot tell them apart'
+  return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + [x+k>0] a/(b+x+k-1) ((α+T)/(α+t_x))^(r+x)). */

@@ -3,11 +3,12 @@
 import { ConvergenceError, DataError, LoyalsError } from '../../errors.ts'
 import {
   hessianFromGradient,
+  type MinimizeOptions,
   minimize,
   type OptimResult,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
-import { lgamma, logHyp2f1 } from '../special.ts'
+import { lgamma, logHyp2f1, logHyp2f1A1 } from '../special.ts'
 import type { FitResult, Histories } from './types.ts'
 
 /** Histories plus indexes into their unique x and unique time values (t_x and T together). */
@@ -110,31 +111,53 @@ export function memoized(evalFG: (theta: readonly number[], g: number[]) => numb
 
 /**
  * Minimizes a MEAN negative log-likelihood from each start until one converges; returns the best
- * converged result. Throws the last ConvergenceError with all attempts when none converges.
+ * converged result. All starts share one budget of `maxEvaluations` (default 1,500) evaluations, so
+ * a flat likelihood costs bounded time. Throws ConvergenceError when none converges: the boundary
+ * error (a parameter running off, with its meaning) when one occurred, else the last error.
  */
 export function fitWithRestarts(
   f: (x: readonly number[]) => number,
   grad: ((x: readonly number[]) => number[]) | undefined,
   starts: readonly (readonly number[])[],
-  opts: { maxIterations?: number; gradientTolerance?: number } = {},
+  opts: Omit<MinimizeOptions, 'grad'> = {},
 ): OptimResult {
   let best: OptimResult | null = null
   const attempts: unknown[] = []
   let totalIt = 0
+  let left = opts.maxEvaluations ?? 1500
+  let boundary: ConvergenceError | null = null
+  let lastError: ConvergenceError | null = null
   for (const s of starts) {
+    if (left <= 0) break
     try {
-      const r = minimize(f, s, { ...opts, ...(grad ? { grad } : {}) })
+      const r = minimize(f, s, { ...opts, maxEvaluations: left, ...(grad ? { grad } : {}) })
       totalIt += r.iterations
+      left -= r.evaluations ?? 0
       if (!best || r.value < best.value) best = r
-      // One converged start is enough unless it sits on an implausible boundary.
-      if (r.x.every((v) => Math.abs(v) < 15)) break
+      break
     } catch (e) {
       if (!(e instanceof LoyalsError)) throw e
+      const d = e.details as { evaluations?: number; iterations?: number; diverged?: string }
+      left -= d.evaluations ?? 0
+      totalIt += d.iterations ?? 0
       attempts.push({ start: s, error: e.message, details: e.details })
+      if (e instanceof ConvergenceError) {
+        lastError = e
+        if (d.diverged && !boundary) boundary = e
+      }
     }
   }
   if (!best) {
-    throw new ConvergenceError('no start value converged', totalIt, starts[0] ?? [], { attempts })
+    const cause = boundary ?? lastError
+    throw new ConvergenceError(
+      cause ? cause.message : 'no start value converged',
+      totalIt,
+      starts[0] ?? [],
+      {
+        attempts,
+        ...(cause ? { diverged: (cause.details as { diverged?: string }).diverged } : {}),
+      },
+    )
   }
   return { ...best, iterations: totalIt }
 }
@@ -270,7 +293,8 @@ export function logHyp2f1One(b: number, c: number, z: number): number {
     }
     return Math.log(sum)
   }
-  return logHyp2f1(1, b, c, z)
+  // Near z = 1 the series needs ~40/(1-z) terms; the continued fraction stays bounded.
+  return logHyp2f1A1(b, c, z)
 }
 
 /** log Γ(r + n) - log Γ(r) - log n!: log of the NBD coefficient. */
@@ -335,14 +359,14 @@ export function logHyp2f1OneDerivs(b: number, c: number, z: number, out: Float64
     out[3] = z > 0 ? dz / (z * sum) : b / c
     return
   }
-  const f0 = logHyp2f1(1, b, c, z)
+  const f0 = logHyp2f1A1(b, c, z)
   const hb = 1e-6 * b
   const hc = 1e-6 * c
   const hz = Math.min(1e-7, (1 - z) / 10)
   out[0] = f0
-  out[1] = (logHyp2f1(1, b + hb, c, z) - logHyp2f1(1, b - hb, c, z)) / (2 * hb)
-  out[2] = (logHyp2f1(1, b, c + hc, z) - logHyp2f1(1, b, c - hc, z)) / (2 * hc)
-  out[3] = (logHyp2f1(1, b, c, z + hz) - logHyp2f1(1, b, c, z - hz)) / (2 * hz)
+  out[1] = (logHyp2f1A1(b + hb, c, z) - logHyp2f1A1(b - hb, c, z)) / (2 * hb)
+  out[2] = (logHyp2f1A1(b, c + hc, z) - logHyp2f1A1(b, c - hc, z)) / (2 * hc)
+  out[3] = (logHyp2f1A1(b, c, z + hz) - logHyp2f1A1(b, c, z - hz)) / (2 * hz)
 }
 
 /** Distinct (x, t) pairs used by the likelihoods, with per-row indexes for t = T and t = t_x. */

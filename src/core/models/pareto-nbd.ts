@@ -297,8 +297,19 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
   const opt = fitWithRestarts(obj.f, obj.grad, starts, {
     maxIterations: opts.maxIterations ?? 300,
     gradientTolerance: 1e-6,
+    names: NAMES,
+    explainBoundary: explainBoundary,
   })
   return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers)
+}
+
+/** Plain-words meaning of a Pareto/NBD parameter running off to a boundary. */
+function explainBoundary(name: string, dir: 'high' | 'low'): string {
+  if ((name === 'beta' && dir === 'high') || (name === 's' && dir === 'low'))
+    return 'no sign of customers dropping out: the dropout rate is not identified'
+  if (name === 's' || name === 'beta')
+    return 'customers do not differ in dropout rate (s and beta grow together), so the heterogeneity is not identified'
+  return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }
 
 /** log of s · ∫_{t_x}^T ... minus the "alive" term: P(alive) = 1 / (1 + exp(this)). */
