@@ -40,7 +40,9 @@ export const VALUE_MONEY_COLUMNS = [
 export function valueJoin(d: Dialect, args: { analysis: string; tiers: readonly string[] }): Query {
   const a = sqlIdent(args.analysis)
   const base = sqlIdent(`${args.analysis}_base`)
-  const money = VALUE_MONEY_COLUMNS.map((c) => `n.${c}`).join(', ')
+  // money to the cent and shares to 0.01: the files stay readable and the CSV writer formats
+  // short numbers (full doubles made customers.csv twice as slow to write)
+  const money = VALUE_MONEY_COLUMNS.map((c) => `round(n.${c}, 2) AS ${c}`).join(', ')
   // DuckDB: value_results holds row k for idx k = the table's rowid k (value-nodes.ts),
   // so rows line up by position and no hash join of a million rows is needed
   const from =
@@ -58,10 +60,10 @@ SELECT a.*,
   CAST(${nan('n.nps')} AS INTEGER) AS nps,
   CAST(n.referrals_direct AS INTEGER) AS referrals_direct,
   CAST(n.referred_customers AS INTEGER) AS referred_customers,
-  ${nan('n.engagement_score')} AS engagement_score,
-  ${nan('n.engagement_percentile')} AS engagement_percentile,
+  round(${nan('n.engagement_score')}, 4) AS engagement_score,
+  round(${nan('n.engagement_percentile')}, 2) AS engagement_percentile,
   ${money},
-  n.value_percentile,
+  round(n.value_percentile, 2) AS value_percentile,
   ${named(LOYALTY_TYPES, 'n.loyalty_type')} AS loyalty_type,
   ${named(LOYALTY_RULES, 'n.loyalty_rule')} AS loyalty_rule,
   ${named(args.tiers, 'n.tier')} AS tier,
