@@ -111,7 +111,7 @@ export function memoized(evalFG: (theta: readonly number[], g: number[]) => numb
 
 /**
  * Minimizes a MEAN negative log-likelihood from each start until one converges; returns the best
- * converged result. All starts share one budget of `maxEvaluations` (default 1,500) evaluations, so
+ * converged result. All starts share one budget of `maxEvaluations` (default 600) evaluations, so
  * a flat likelihood costs bounded time. Throws ConvergenceError when none converges: the boundary
  * error (a parameter running off, with its meaning) when one occurred, else the last error.
  */
@@ -124,7 +124,7 @@ export function fitWithRestarts(
   let best: OptimResult | null = null
   const attempts: unknown[] = []
   let totalIt = 0
-  let left = opts.maxEvaluations ?? 1500
+  let left = opts.maxEvaluations ?? 600
   let boundary: ConvergenceError | null = null
   let lastError: ConvergenceError | null = null
   for (const s of starts) {
@@ -192,8 +192,15 @@ export function summarizeFit<P extends Record<string, number>>(
   try {
     se = standardErrorsFromLogHessian(theta, H)
   } catch (e) {
+    // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
+    // Pareto/NBD growing together: customers do not differ in dropout rate).
+    const extreme = names
+      .map((n, i) => [n, theta[i]!] as const)
+      .filter(([, t]) => Math.abs(t) > 7)
+      .map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`)
+    const where = extreme.length ? ` at extreme values (${extreme.join(', ')})` : ''
     throw new ConvergenceError(
-      `${model}: the likelihood is flat at the optimum (Hessian not positive definite); the data cannot identify every parameter`,
+      `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
       opt.iterations,
       theta.map(Math.exp),
       { hessian: H, cause: e instanceof Error ? e.message : String(e) },
