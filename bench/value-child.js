@@ -1,0 +1,29 @@
+// Child of bench/value-analyze.js: one `analyze` of a workspace, with or without the value step,
+// printing each step's seconds as JSON on stdout. Runs the built package (dist/).
+import { readFileSync } from 'node:fs'
+import { parseValueConfig } from '../dist/core/value/config.js'
+import { openWorkspace } from '../dist/data/workspace.js'
+import { analyze } from '../dist/service/analyze.js'
+import { valueConfigFromCosts } from '../dist/service/value-config.js'
+
+const [db, out, mode, costs, predictions] = process.argv.slice(2)
+const steps = {}
+const progress = {
+  async step(label, fn) {
+    const t0 = performance.now()
+    const r = await fn()
+    steps[label] = (performance.now() - t0) / 1000
+    return r
+  },
+}
+const config = parseValueConfig(valueConfigFromCosts(JSON.parse(readFileSync(costs, 'utf8'))))
+const engine = await openWorkspace(db)
+const t0 = performance.now()
+await analyze(engine, out, {
+  source: db,
+  progress,
+  predictions: predictions === 'predictions' ? {} : false,
+  value: mode === 'value' ? { config, currencyExplicit: true } : false,
+})
+await engine.close()
+console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, steps }))
