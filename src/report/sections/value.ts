@@ -186,7 +186,7 @@ export const valueSection: ReportSection = {
       kpi('Total value', formatMoneyCompact(b.totalValue, cur), `${formatInt(b.customers)} customers`),
       kpi(
         'Past profit',
-        formatMoney(b.pastProfit, cur),
+        formatMoneyCompact(b.pastProfit, cur),
         `after ${formatMoneyCompact(b.costToServe, cur)} cost to serve`,
       ),
       kpi(
