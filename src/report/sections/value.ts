@@ -183,7 +183,11 @@ export const valueSection: ReportSection = {
     const b = v.breakdown
     const conc = v.profitConcentration
     const kpis = `<div class="kpis">${[
-      kpi('Total value', formatMoneyCompact(b.totalValue, cur), `${formatInt(b.customers)} customers`),
+      kpi(
+        'Total value',
+        formatMoneyCompact(b.totalValue, cur),
+        `${formatInt(b.customers)} customers`,
+      ),
       kpi(
         'Past profit',
         formatMoneyCompact(b.pastProfit, cur),
