@@ -1,6 +1,7 @@
 // `loyals customer ID`: one customer's full profile. Percentiles, tiers and referral values only
 // mean something against every customer, so the whole analysis runs (without writing files or
 // touching the stored tier state) and this customer's row is read from it.
+
 import type { RfmRules } from '../core/rfm-segments.ts'
 import type { ValueConfig } from '../core/value/config.ts'
 import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
@@ -15,7 +16,7 @@ import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import type { PredictOptions } from './predict.ts'
 import type { TimeUnit } from './summary.ts'
 import type { ValueRun } from './value.ts'
-import type { TierSummary, TopReferrer } from './value-summary.ts'
+import type { MoneyBreakdown, TierSummary, TopReferrer } from './value-summary.ts'
 
 export interface CustomerProfileOptions {
   readonly asOf?: string
@@ -64,21 +65,7 @@ export interface CustomerProfile {
     readonly horizon: number
     readonly unit: TimeUnit
   } | null
-  readonly value: {
-    readonly revenue: number
-    readonly grossMargin: number
-    readonly costs: {
-      readonly tickets: number
-      readonly returns: number
-      readonly shipping: number
-      readonly fees: number
-      readonly discounts: number
-    }
-    readonly costToServe: number
-    readonly pastProfit: number
-    readonly predictedProfit: number
-    readonly referralValue: number
-    readonly totalValue: number
+  readonly value: MoneyBreakdown & {
     /** 0-100: share of customers with a total value at or below this one. */
     readonly valuePercentile: number
   }

@@ -4,6 +4,25 @@ import type { EngagementEventType } from '../core/value/config.ts'
 import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
 
 /** One customer in a referral tree, with what they add to the root's referral value. */
+/** A value breakdown in money, for one customer or summed over many. */
+export interface MoneyBreakdown {
+  readonly revenue: number
+  readonly grossMargin: number
+  readonly costs: {
+    readonly tickets: number
+    readonly returns: number
+    readonly shipping: number
+    readonly fees: number
+    readonly discounts: number
+  }
+  readonly costToServe: number
+  readonly pastProfit: number
+  readonly predictedProfit: number
+  readonly referralValue: number
+  /** pastProfit + predictedProfit + referralValue. */
+  readonly totalValue: number
+}
+
 export interface ReferralTreeNodeSummary {
   readonly customerId: string
   /** 1 = referred directly by the root. */
@@ -69,24 +88,7 @@ export interface ValueSummary {
     readonly returns: number
     readonly surveyResponses: number
   }
-  readonly breakdown: {
-    readonly customers: number
-    readonly revenue: number
-    readonly grossMargin: number
-    readonly costs: {
-      readonly tickets: number
-      readonly returns: number
-      readonly shipping: number
-      readonly fees: number
-      readonly discounts: number
-    }
-    readonly costToServe: number
-    readonly pastProfit: number
-    readonly predictedProfit: number
-    readonly referralValue: number
-    /** pastProfit + predictedProfit + referralValue. */
-    readonly totalValue: number
-  }
+  readonly breakdown: MoneyBreakdown & { readonly customers: number }
   readonly unprofitable: {
     readonly customers: number
     /** Sum of their (negative) past profit. */
