@@ -33,6 +33,8 @@ export { bgnbd } from './core/models/bgnbd.ts'
 export type { BgParams } from './core/models/bgnbd.ts'
 export { mbgnbd } from './core/models/mbgnbd.ts'
 export { paretoNbd } from './core/models/pareto-nbd.ts'
+export * as nbd from './core/models/nbd.ts'
+export type { NbdParams } from './core/models/nbd.ts'
 export type { ParetoParams } from './core/models/pareto-nbd.ts'
 export {
   fitGammaGamma,

@@ -4,6 +4,7 @@
 
 import type { BgParams } from '../../core/models/bg-family.ts'
 import { expectedPurchases, probabilityAlive } from '../../core/models/bgnbd.ts'
+import * as nbd from '../../core/models/nbd.ts'
 import type { OpsProfile } from '../../core/ops/playbooks.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
@@ -21,6 +22,8 @@ export const HORIZON_UNITS = 52
 export interface ScoringModel {
   /** BG/NBD parameters in weekly units; null when the data could not support a fit. */
   readonly bgnbd: BgParams | null
+  /** NBD parameters (no dropout) when BG/NBD found no dropout; absent in models stored before. */
+  readonly nbd?: nbd.NbdParams | null
   /** Minimum total value of each tier, best first; ±Infinity as the strings JSON cannot hold. */
   readonly boundaries: readonly (number | 'Infinity' | '-Infinity')[]
   /** Sorted ascending: the 1st..99th percentile of total value, for the value percentile. */
@@ -169,6 +172,9 @@ export function scoreProfile(
   if (h && model?.bgnbd) {
     pAlive = probabilityAlive(model.bgnbd, h.x, h.tx, h.T)
     expected = expectedPurchases(model.bgnbd, HORIZON_UNITS, h.x, h.tx, h.T)
+  } else if (h && model?.nbd) {
+    pAlive = nbd.probabilityAlive()
+    expected = nbd.expectedPurchases(model.nbd, HORIZON_UNITS, h.x, h.tx, h.T)
   }
   const aov = p.ordersCount > 0 ? p.revenue / p.ordersCount : 0
   const predicted = expected === null ? null : expected * aov

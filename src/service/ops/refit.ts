@@ -4,9 +4,11 @@
 import { compressHistories } from '../../core/compress.ts'
 import type { BgParams } from '../../core/models/bg-family.ts'
 import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
+import { fit as fitNbd, type NbdParams } from '../../core/models/nbd.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
+import { ConvergenceError } from '../../errors.ts'
 import { writeProfiles } from './ingest.ts'
 import {
   DAY_MS,
@@ -22,8 +24,9 @@ import { sqlTs, tsMs } from './time.ts'
 
 export interface RefitResult {
   readonly customers: number
-  readonly model: 'bgnbd' | null
-  readonly params: BgParams | null
+  /** 'nbd' when BG/NBD found no dropout and the no-dropout limit was fitted instead. */
+  readonly model: 'bgnbd' | 'nbd' | null
+  readonly params: BgParams | NbdParams | null
   readonly note: string | null
 }
 
@@ -68,17 +71,28 @@ export async function refit(
     m++
   }
   let params: BgParams | null = null
+  let nbd: NbdParams | null = null
   let note: string | null = null
+  const hist = compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m))
   try {
-    params = fitBgnbd(
-      compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m)),
-    ).params
+    params = fitBgnbd(hist).params
   } catch (e) {
     note = `no BG/NBD model: ${e instanceof Error ? e.message : String(e)}`
+    // Usually no sign of dropout (b → ∞ or a → 0, or a flat likelihood there): BG/NBD then tends
+    // to the NBD, the simpler model that can still be fitted.
+    if (e instanceof ConvergenceError) {
+      try {
+        nbd = fitNbd(hist).params
+        note = `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`
+      } catch (e2) {
+        note = `${note}; NBD fallback failed too: ${e2 instanceof Error ? e2.message : String(e2)}`
+      }
+    }
   }
   // Values first with the new model (no tiers yet), then boundaries from their distribution.
   const prelim: ScoringModel = {
     bgnbd: params,
+    nbd,
     boundaries: [],
     valuePercentiles: [],
     rfm: null,
@@ -101,6 +115,7 @@ export async function refit(
   const cuts = [0.2, 0.4, 0.6, 0.8]
   const model: ScoringModel = {
     bgnbd: params,
+    nbd,
     boundaries: encodeBoundaries(b),
     valuePercentiles: quantiles(
       sorted(values),
@@ -160,5 +175,10 @@ export async function refit(
     ),
   )
   store.model = model
-  return { customers: n, model: params ? 'bgnbd' : null, params, note }
+  return {
+    customers: n,
+    model: params ? 'bgnbd' : nbd ? 'nbd' : null,
+    params: params ?? nbd,
+    note,
+  }
 }

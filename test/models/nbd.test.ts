@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { compressHistories } from '../../src/core/compress.ts'
+import { fit as fitBgnbd } from '../../src/core/models/bgnbd.ts'
+import * as nbd from '../../src/core/models/nbd.ts'
+import { createRng } from '../../src/core/random.ts'
+import { ConvergenceError, DataError } from '../../src/errors.ts'
+
+// Customers who never drop out: rate λ ~ Gamma(r, 1/α), purchases in (0, T] are Poisson(λT).
+function simulate(n: number, r: number, alpha: number, seed: number) {
+  const rng = createRng(seed)
+  const x = new Float64Array(n)
+  const tx = new Float64Array(n)
+  const T = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const Ti = 20 + 30 * rng.uniform()
+    const lambda = rng.gamma(r, 1 / alpha)
+    let t = 0
+    let k = 0
+    let last = 0
+    for (;;) {
+      t += rng.exponential(lambda)
+      if (t > Ti) break
+      k++
+      last = t
+    }
+    x[i] = k
+    tx[i] = last
+    T[i] = Ti
+  }
+  return { x, tx, T }
+}
+
+describe('NBD (no dropout)', () => {
+  const r = 0.8
+  const alpha = 6
+  const s = simulate(20_000, r, alpha, 7)
+  const h = compressHistories(s.x, s.tx, s.T)
+
+  it('recovers the simulated parameters within their standard errors', () => {
+    const f = nbd.fit(h)
+    expect(Math.abs(f.params.r - r)).toBeLessThan(3 * f.standardErrors.r)
+    expect(Math.abs(f.params.alpha - alpha)).toBeLessThan(3 * f.standardErrors.alpha)
+    expect(f.logLikelihood).toBeCloseTo(nbd.logLikelihood(f.params, h), 6)
+  })
+
+  it('has an analytic gradient that agrees with central differences', () => {
+    const p = { r: 1.3, alpha: 4.2 }
+    const g = nbd.gradientLog(p, h)
+    const e = 1e-6
+    const num = (i: 0 | 1) => {
+      const up = { ...p }
+      const dn = { ...p }
+      const k = i === 0 ? 'r' : 'alpha'
+      up[k] = p[k] * Math.exp(e)
+      dn[k] = p[k] * Math.exp(-e)
+      return (nbd.logLikelihood(up, h) - nbd.logLikelihood(dn, h)) / (2 * e)
+    }
+    expect(g[0]).toBeCloseTo(num(0), 2)
+    expect(g[1]).toBeCloseTo(num(1), 2)
+  })
+
+  it('is what BG/NBD cannot fit: its dropout parameters run to the boundary', () => {
+    expect(() => fitBgnbd(h)).toThrow(ConvergenceError)
+  })
+
+  it('predicts t (r + x) / (alpha + T) and everybody alive', () => {
+    const p = { r: 2, alpha: 10 }
+    expect(nbd.expectedPurchases(p, 52, 3, 20, 30)).toBeCloseTo((52 * 5) / 40, 12)
+    expect(nbd.probabilityAlive()).toBe(1)
+  })
+
+  it('says so when nobody repeated', () => {
+    const z = compressHistories([0, 0, 0], [0, 0, 0], [5, 6, 7])
+    expect(() => nbd.fit(z)).toThrow(DataError)
+  })
+})
