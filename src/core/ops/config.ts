@@ -118,6 +118,17 @@ const TriggerSchema = z.discriminatedUnion('type', [
     .strict(),
   z
     .object({
+      type: z.literal('no_order_for'),
+      /** Fires once per lapse when the last order is this many days old. */
+      days: z.number().finite().positive(),
+      /** Tier names watched; default: every customer. */
+      tiers: tierNames,
+      /** Only customers with at least this many orders (2: lapsed repeat buyers). */
+      minOrders: z.number().int().min(1).default(1),
+    })
+    .strict(),
+  z
+    .object({
       type: z.literal('milestone'),
       orderCounts: z.array(z.number().int().min(1)).default([]),
       spendThresholds: z.array(z.number().finite().positive()).default([]),
@@ -310,7 +321,7 @@ export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]):
     if (t.type === 'tier_up' || t.type === 'tier_down') {
       for (const n of t.from ?? []) check(`${base}.from`, n)
       for (const n of t.to ?? []) check(`${base}.to`, n)
-    } else if (t.type === 'best_at_risk') {
+    } else if (t.type === 'best_at_risk' || t.type === 'no_order_for') {
       for (const n of t.tiers ?? []) check(`${base}.tiers`, n)
     }
   })

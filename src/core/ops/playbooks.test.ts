@@ -222,6 +222,37 @@ describe('time triggers', () => {
     const gold = { ...lowAlive, tier: 1 }
     expect(evaluateTriggers({ type: 'tick' }, gold, gold, NOW, ops)).toEqual([])
   })
+
+  it('no order for N days: once per lapse, optional tier and order-count filters', () => {
+    const ops = config([
+      {
+        id: 'win-back',
+        department: 'marketing',
+        trigger: { type: 'no_order_for', days: 60, tiers: ['Gold', 'Silver'], minOrders: 2 },
+        actions: [hook('we-miss-you')],
+      },
+    ])
+    const last = Date.UTC(2024, 3, 1, 15)
+    const p = { ...firstOrder, orderCount: 3, lastOrderMs: last, tier: 1 }
+    expect(evaluateTriggers({ type: 'tick' }, p, p, last + 59 * DAY, ops)).toEqual([])
+    const a = evaluateTriggers({ type: 'tick' }, p, p, last + 61 * DAY, ops)
+    expect(a.map((x) => x.idempotencyKey)).toEqual(['win-back:c-1:no-order-since-2024-04-01:a0'])
+    expect(a[0]!.variables).toEqual({ daysSinceLastOrder: 61, lastOrderDate: '2024-04-01' })
+    expect(a[0]!.reason).toBe('no order for 61 days (since 2024-04-01)')
+    // a new order starts a new lapse with a new key
+    const again = { ...p, lastOrderMs: last + 70 * DAY }
+    expect(
+      evaluateTriggers({ type: 'tick' }, again, again, last + 131 * DAY, ops)[0],
+    ).toMatchObject({ idempotencyKey: 'win-back:c-1:no-order-since-2024-06-10:a0' })
+    // filtered out: the top tier, a one-time buyer, an unscored customer
+    for (const q of [
+      { ...p, tier: 0 },
+      { ...p, orderCount: 1 },
+      { ...p, tier: null },
+    ]) {
+      expect(evaluateTriggers({ type: 'tick' }, q, q, last + 61 * DAY, ops)).toEqual([])
+    }
+  })
 })
 
 describe('state and event triggers', () => {

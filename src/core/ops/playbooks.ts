@@ -241,6 +241,23 @@ function fire(
         },
       }
     }
+    case 'no_order_for': {
+      const last = after.lastOrderMs
+      if (last === null || after.orderCount < t.minOrders) return null
+      if (t.tiers) {
+        const tier = after.tier
+        if (tier === null || tier === undefined || !t.tiers.map(tierIndex).includes(tier)) {
+          return null
+        }
+      }
+      if (nowMs - last < t.days * DAY) return null
+      const daysSince = Math.floor((nowMs - last) / DAY)
+      return {
+        period: `no-order-since-${isoDay(last)}`,
+        reason: `no order for ${daysSince} days (since ${isoDay(last)})`,
+        variables: { daysSinceLastOrder: daysSince, lastOrderDate: isoDay(last) },
+      }
+    }
     case 'milestone': {
       if (!fresh(eventAt)) return null
       const orders = highestCrossed(t.orderCounts, ordersBefore, after.orderCount)
@@ -275,7 +292,7 @@ function fire(
  * at start + delayDays, told "step k of N") · next_purchase_due `due-<expected date>` ·
  * anniversary `anniversary-<years>` · tier_up / tier_down `tier-<from>-<to>-<date>` ·
  * referral_made / review_posted `<kind>-<event id>` · best_at_risk `at-risk-<last order date>`
- * (once per lapse) · milestone `orders-<n>` / `spend-<threshold>` (the highest crossed).
+ * (once per lapse) · no_order_for `no-order-since-<last order date>` (once per lapse) · milestone `orders-<n>` / `spend-<threshold>` (the highest crossed).
  * State triggers compare `before` and `after`; time triggers use `after` and `nowMs`; events older
  * than the playbook's staleAfterDays never fire (a backfill does not greet old customers).
  * @example evaluateTriggers({ type: 'order', id: 'o1', atMs: now }, null, firstOrderProfile, now, ops)
