@@ -67,7 +67,7 @@ export async function writeProfiles(tx: Engine, profiles: readonly Profile[]): P
   })
 }
 
-const ACTION_COLUMNS = [
+export const ACTION_COLUMNS = [
   'action_key',
   'playbook_id',
   'customer_id',
