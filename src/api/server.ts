@@ -1,6 +1,7 @@
 // `loyals serve`: open the workspace, start the HTTP server, write the lock file the CLI checks
-// (<db>.serve.json with pid, port, url), run the webhook dispatcher and the scheduled refit, and
-// shut down cleanly (finish in-flight transactions, close the store, remove the lock).
+// (<db>.serve.json with pid, port, url), run the webhook dispatcher, the scheduler tick (time-based
+// playbook triggers) and the scheduled refit, and shut down cleanly (finish in-flight transactions,
+// close the store, remove the lock).
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
@@ -12,6 +13,7 @@ import { UsageError } from '../errors.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
+import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
@@ -26,6 +28,8 @@ export interface ServerOptions {
   readonly valueConfigPath?: string
   /** Run the refit this often (ms); null = only on request. */
   readonly refitEveryMs?: number | null
+  /** Run the scheduler tick (time-based triggers) at start and this often (ms); null = never. */
+  readonly tickEveryMs?: number | null
   readonly version: string
   readonly fetch?: Fetch
 }
@@ -34,6 +38,7 @@ export interface RunningServer {
   readonly url: string
   readonly port: number
   readonly store: OpsStore
+  readonly scheduler: Scheduler
   close(): Promise<void>
 }
 
@@ -68,6 +73,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const jobs = new JobRunner(store)
   const dispatcher = new Dispatcher(store, o.fetch)
   ingestor.onQueued = () => dispatcher.kick()
+  const scheduler = new Scheduler(store, () => dispatcher.kick())
   const app = createApp({ store, ingestor, jobs, keys: new KeyCache(store), version: o.version })
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host })
   await new Promise<void>((resolve, reject) => {
@@ -88,6 +94,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     )
   }
   dispatcher.start()
+  if (o.tickEveryMs && o.tickEveryMs > 0) scheduler.start(o.tickEveryMs)
   const refitTimer =
     o.refitEveryMs && o.refitEveryMs > 0
       ? setInterval(() => void jobs.startRefit().catch(() => {}), o.refitEveryMs)
@@ -98,6 +105,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     closing ??= (async () => {
       if (refitTimer) clearInterval(refitTimer)
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await scheduler.stop()
       await dispatcher.stop()
       await jobs.idle().catch(() => {})
       await store.serial.run(async () => {})
@@ -106,5 +114,5 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     })()
     return closing
   }
-  return { url, port, store, close }
+  return { url, port, store, scheduler, close }
 }

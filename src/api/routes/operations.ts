@@ -1,8 +1,10 @@
 // Playbooks, tasks, goals, jobs and keys: the audit log of actions, the staff task workflow, team
 // goal progress, each playbook's effect against its holdout, the refit job, key management.
+import { z } from 'zod'
 import { actionsList } from '../../data/queries/api-actions-list.ts'
 import { playbookEffect } from '../../service/ops/effect.ts'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../service/ops/keys.ts'
+import { runTick } from '../../service/ops/scheduler.ts'
 import {
   claim,
   complete,
@@ -11,6 +13,7 @@ import {
   NotFoundError,
 } from '../../service/ops/tasks.ts'
 import { isoOrNull, tsMs } from '../../service/ops/time.ts'
+import { AuthError } from '../errors.ts'
 import { route } from '../route.ts'
 import {
   ActionsQuery,
@@ -22,6 +25,9 @@ import {
   TasksQuery,
 } from '../schemas.ts'
 import { taskView } from './views.ts'
+
+/** POST /v1/jobs/tick: evaluate as of `now` (admin keys only) instead of the server clock. */
+const TickBody = z.object({ now: z.iso.datetime({ offset: true }).optional() }).strict()
 
 export const operationRoutes = [
   route({
@@ -149,6 +155,30 @@ export const operationRoutes = [
     handler: async ({ deps }) => {
       const j = await deps.jobs.startRefit()
       return { status: 202, json: { jobId: j.id, started: j.started } }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/jobs/tick',
+    permission: 'refit',
+    tag: 'jobs',
+    summary:
+      'Run one scheduler tick now: time-based playbook triggers, then deferred actions due. `now` (admin only) evaluates as of another time.',
+    body: TickBody.optional(),
+    example: '/v1/jobs/tick',
+    handler: async ({ body, principal, deps }) => {
+      if (body?.now !== undefined && principal.role !== 'admin') {
+        throw new AuthError(403, 'only an admin key may run a tick at another time than now', {
+          role: principal.role,
+          permission: 'refit',
+        })
+      }
+      const report = await runTick(
+        deps.store,
+        body?.now !== undefined ? Date.parse(body.now) : deps.store.now(),
+      )
+      if (report.queued > 0) deps.ingestor.onQueued?.()
+      return { json: report }
     },
   }),
   route({

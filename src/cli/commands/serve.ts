@@ -14,15 +14,16 @@ interface ServeOptions {
   config?: string
   valueConfig?: string
   refitEvery?: string
+  tickEvery: string
 }
 
 /** '90s', '15m', '1h', '1d' -> milliseconds. @throws UsageError otherwise. */
-export function parseEvery(s: string): number {
+export function parseEvery(s: string, flag = '--refit-every'): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim())
-  if (!m) throw new UsageError(`invalid --refit-every ${JSON.stringify(s)}: use e.g. 30m, 1h, 1d`)
+  if (!m) throw new UsageError(`invalid ${flag} ${JSON.stringify(s)}: use e.g. 30m, 1h, 1d`)
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd']
   const ms = Number(m[1]) * unit
-  if (ms < 60_000) throw new UsageError('--refit-every must be at least 1m')
+  if (ms < 60_000) throw new UsageError(`${flag} must be at least 1m`)
   return ms
 }
 
@@ -39,6 +40,11 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'operations configuration (loyals.ops.json)')
     .option('--value-config <file>', 'value configuration (tiers, costs)')
     .option('--refit-every <interval>', 'refit and re-score on a schedule, e.g. 1h')
+    .option(
+      '--tick-every <interval>',
+      'check time-based playbook triggers at start and on a schedule, e.g. 15m; "off" = never',
+      '1h',
+    )
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -52,6 +58,7 @@ export function registerServe(program: Command): void {
         ...(opts.config ? { opsConfigPath: opts.config } : {}),
         ...(opts.valueConfig ? { valueConfigPath: opts.valueConfig } : {}),
         refitEveryMs: opts.refitEvery ? parseEvery(opts.refitEvery) : null,
+        tickEveryMs: opts.tickEvery === 'off' ? null : parseEvery(opts.tickEvery, '--tick-every'),
         version: VERSION,
       })
       println(

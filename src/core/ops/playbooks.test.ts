@@ -146,6 +146,12 @@ describe('time triggers', () => {
     expect(
       evaluateTriggers({ type: 'tick' }, p, p, expected + 9 * DAY, ops)[0]!.idempotencyKey,
     ).toBe(a[0]!.idempotencyKey)
+    // Only the scheduler's tick fires time triggers, never an event that happens to come late.
+    for (const type of ['order', 'profile_change', 'signup'] as const) {
+      expect(
+        evaluateTriggers({ type, id: 'e', atMs: expected }, p, p, expected + 6 * DAY, ops),
+      ).toEqual([])
+    }
     // An order after the expected date moves it: nothing due.
     const bought = { ...p, lastOrderMs: expected + DAY }
     expect(evaluateTriggers({ type: 'tick' }, p, bought, expected + 6 * DAY, ops)).toEqual([])

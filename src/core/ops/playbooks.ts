@@ -170,6 +170,7 @@ function fire(
       }
     }
     case 'next_purchase_due': {
+      if (event.type !== 'tick') return null
       const due = after.expectedNextPurchaseMs
       const last = after.lastOrderMs
       if (due === null || due === undefined || last === null || last >= due) return null
@@ -182,6 +183,7 @@ function fire(
       }
     }
     case 'anniversary': {
+      if (event.type !== 'tick') return null
       if (after.firstOrderMs === null) return null
       const a = lastAnniversary(after.firstOrderMs, nowMs)
       if (a.years < 1 || nowMs - a.atMs >= t.windowDays * DAY) return null
@@ -217,6 +219,7 @@ function fire(
       }
     }
     case 'best_at_risk': {
+      if (event.type !== 'tick') return null
       const tier = after.tier
       if (tier === null || tier === undefined || after.lastOrderMs === null) return null
       const watched = t.tiers ? t.tiers.map(tierIndex) : [0]
@@ -242,6 +245,7 @@ function fire(
       }
     }
     case 'no_order_for': {
+      if (event.type !== 'tick') return null
       const last = after.lastOrderMs
       if (last === null || after.orderCount < t.minOrders) return null
       if (t.tiers) {
@@ -293,7 +297,8 @@ function fire(
  * anniversary `anniversary-<years>` · tier_up / tier_down `tier-<from>-<to>-<date>` ·
  * referral_made / review_posted `<kind>-<event id>` · best_at_risk `at-risk-<last order date>`
  * (once per lapse) · no_order_for `no-order-since-<last order date>` (once per lapse) · milestone `orders-<n>` / `spend-<threshold>` (the highest crossed).
- * State triggers compare `before` and `after`; time triggers use `after` and `nowMs`; events older
+ * State triggers compare `before` and `after`; time triggers use `after` and `nowMs` and fire only
+ * on `tick` events (an order imported years late must not nudge about a due date back then); events older
  * than the playbook's staleAfterDays never fire (a backfill does not greet old customers).
  * @example evaluateTriggers({ type: 'order', id: 'o1', atMs: now }, null, firstOrderProfile, now, ops)
  *   // the welcome and the onboarding steps

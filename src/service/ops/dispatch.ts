@@ -1,16 +1,26 @@
-// Delivery of playbook actions after their event committed: webhooks are POSTed (with an
-// Idempotency-Key header, so a receiver can drop a redelivery after a crash between send and
-// record), deferred actions go out when their time comes, deferred tasks are created then.
-// Failures are retried 3 times with backoff, then marked failed in the audit log.
+// Delivery of playbook actions after their event committed. A deferred action (quiet hours, a later
+// onboarding step) goes through the contact budget again when it becomes due, against the contacts
+// made meanwhile: it is then queued (or its staff task created), deferred again, or suppressed with
+// the reason. Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a
+// redelivery after a crash between send and record; failures are retried 3 times with backoff,
+// then marked failed in the audit log.
 
-import type { Row } from '../../data/engine.ts'
+import type { Channel, Department } from '../../core/ops/config.ts'
+import {
+  applyContactBudget,
+  type BudgetCandidate,
+  type ContactLogEntry,
+} from '../../core/ops/contact-budget.ts'
+import type { Engine, Row } from '../../data/engine.ts'
+import { actionRelease } from '../../data/queries/api-action-release.ts'
 import { actionStatus } from '../../data/queries/api-action-status.ts'
+import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.ts'
 import { actionsDue } from '../../data/queries/api-actions-due.ts'
-import { insertRows } from '../../data/queries/api-insert-rows.ts'
-import { TASK_COLUMNS, taskIdFor } from './ingest.ts'
+import { contactLog } from '../../data/queries/api-contact-log.ts'
+import { insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
 import type { OpsStore } from './store.ts'
-import { sqlTs } from './time.ts'
+import { sqlTs, tsMs } from './time.ts'
 
 export const MAX_ATTEMPTS = 3
 
@@ -28,49 +38,177 @@ interface Payload {
   dueInDays?: number
 }
 
+const parsePayload = (r: Row): Payload =>
+  (r.payload ? JSON.parse(String(r.payload)) : {}) as Payload
+
+/** What one release pass decided, by outcome. */
+export interface ReleaseCounts {
+  /** Messages queued to send and staff tasks created. */
+  readonly queued: number
+  readonly tasks: number
+  /** Deferred again (quiet hours again). */
+  readonly deferred: number
+  /** Dropped, with the reason in the audit log (a cap filled meanwhile). */
+  readonly suppressed: number
+}
+
+// Statuses that count as a contact (the same set the ingest path counts).
+const COUNTED = new Set(['queued', 'sent', 'deferred', 'task_created'])
+
+function budgetDays(store: OpsStore): number {
+  let d = 1
+  const b = store.ops.contactBudget
+  for (const c of b.overall) d = Math.max(d, c.days)
+  for (const list of Object.values(b.channels)) for (const c of list ?? []) d = Math.max(d, c.days)
+  return d
+}
+
+/**
+ * The contact log of `ids` as of `nowMs`, without the deferred actions that are due: those are
+ * being decided (in this pass or the next), and a held action must not count against itself.
+ */
+async function contactsFor(
+  store: OpsStore,
+  tx: Engine,
+  ids: readonly string[],
+  nowMs: number,
+): Promise<Map<string, ContactLogEntry[]>> {
+  const logs = new Map<string, ContactLogEntry[]>()
+  const since = sqlTs(nowMs - budgetDays(store) * DAY_MS)
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx.query(contactLog(tx.dialect, ids.slice(i, i + 500), since))
+    for (const r of rows) {
+      const status = String(r.status)
+      if (!r.recent || !COUNTED.has(status)) continue
+      const atMs = tsMs(r.scheduled_at) ?? 0
+      if (status === 'deferred' && atMs <= nowMs) continue
+      const id = String(r.customer_id)
+      const list = logs.get(id) ?? []
+      list.push({
+        atMs,
+        channel: (r.channel as Channel | null) ?? null,
+        department: r.department as Department,
+        kind: r.kind === 'task' ? 'task' : 'webhook',
+      })
+      logs.set(id, list)
+    }
+  }
+  return logs
+}
+
+/**
+ * Decide every deferred action due at `nowMs` (up to `limit`) again with the contact budget
+ * (core/ops/contact-budget.ts), per customer and in priority order, against the contacts logged
+ * meanwhile: allowed → `queued` (a message, sent by the dispatcher) or `task_created` (the task
+ * is created now); quiet hours again → `deferred` until they end; a cap filled meanwhile →
+ * `suppressed` with the cap's reason and a detail saying it was at release time.
+ * @returns the counts; 0 everywhere when nothing was due.
+ * @throws QueryError from the store (nothing of the pass is kept then).
+ */
+export async function releaseDeferred(
+  store: OpsStore,
+  nowMs: number,
+  limit = 200,
+): Promise<ReleaseCounts> {
+  const counts = { queued: 0, tasks: 0, deferred: 0, suppressed: 0 }
+  await store.use((e) =>
+    e.transaction(async (tx) => {
+      const rows = await tx.query(actionsDeferredDue(tx.dialect, sqlTs(nowMs), limit))
+      if (rows.length === 0) return
+      const byCustomer = new Map<string, Row[]>()
+      for (const r of rows) {
+        const id = String(r.customer_id)
+        byCustomer.set(id, [...(byCustomer.get(id) ?? []), r])
+      }
+      const ids = [...byCustomer.keys()]
+      const profiles = await store.getProfiles(ids, tx)
+      const logs = await contactsFor(store, tx, ids, nowMs)
+      const priority = new Map(store.ops.playbooks.map((p) => [p.id, p.priority]))
+      const tasks: unknown[][] = []
+      const at = new Date(nowMs).toISOString()
+      for (const [id, list] of byCustomer) {
+        const candidates: BudgetCandidate[] = list.map((r) => ({
+          idempotencyKey: String(r.action_key),
+          kind: r.kind === 'task' ? 'task' : 'webhook',
+          channel: (r.channel as Channel | null) ?? null,
+          department: r.department as Department,
+          priority: priority.get(String(r.playbook_id)) ?? 5,
+          scheduledAtMs: Math.min(nowMs, tsMs(r.scheduled_at) ?? nowMs),
+          control: Boolean(r.control),
+        }))
+        const decisions = applyContactBudget(
+          candidates,
+          logs.get(id) ?? [],
+          nowMs,
+          store.ops.contactBudget,
+          profiles.get(id)?.timeZone ?? null,
+        )
+        for (const [k, r] of list.entries()) {
+          const d = decisions[k]!
+          const key = String(r.action_key)
+          const isTask = r.kind === 'task'
+          let status: 'queued' | 'task_created' | 'deferred' | 'suppressed'
+          let when = nowMs
+          let detail: string
+          if (d.outcome === 'allowed') {
+            status = isTask ? 'task_created' : 'queued'
+            detail = `released ${at}: ${d.detail}`
+          } else if (d.outcome === 'deferred') {
+            status = 'deferred'
+            when = d.untilMs ?? nowMs
+            detail = d.detail
+          } else {
+            status = 'suppressed'
+            detail = `at release ${at}: ${d.detail}`
+          }
+          const changed = await tx.query(
+            actionRelease(tx.dialect, {
+              actionKey: key,
+              status,
+              reason: d.reason,
+              detail,
+              scheduledAtTs: sqlTs(when),
+            }),
+          )
+          if (changed.length === 0) continue
+          if (status === 'task_created') {
+            const payload = parsePayload(r)
+            counts.tasks++
+            tasks.push([
+              taskIdFor(key),
+              id,
+              payload.title ?? 'task',
+              payload.role ?? null,
+              payload.assignee ?? null,
+              String(r.playbook_id),
+              payload.goal ?? null,
+              'open',
+              sqlTs(nowMs),
+              sqlTs(nowMs + (payload.dueInDays ?? 7) * DAY_MS),
+            ])
+          } else if (status === 'queued') counts.queued++
+          else if (status === 'deferred') counts.deferred++
+          else counts.suppressed++
+        }
+      }
+      if (tasks.length > 0) {
+        await insertAll(tx, {
+          table: 'tasks',
+          columns: TASK_COLUMNS,
+          rows: tasks,
+          conflict: 'nothing',
+        })
+      }
+    }),
+  )
+  return counts
+}
+
 async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void> {
   const key = String(r.action_key)
-  const payload = (r.payload ? JSON.parse(String(r.payload)) : {}) as Payload
+  const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
   const now = store.now()
-  if (r.kind === 'task') {
-    await store.use((e) =>
-      e.transaction(async (tx) => {
-        await tx.exec(
-          insertRows(tx.dialect, {
-            table: 'tasks',
-            columns: TASK_COLUMNS,
-            rows: [
-              [
-                taskIdFor(key),
-                String(r.customer_id),
-                payload.title ?? 'task',
-                payload.role ?? null,
-                payload.assignee ?? null,
-                String(r.playbook_id),
-                payload.goal ?? null,
-                'open',
-                sqlTs(now),
-                sqlTs(now + (payload.dueInDays ?? 7) * DAY_MS),
-              ],
-            ],
-            conflict: 'nothing',
-          }),
-        )
-        await tx.exec({
-          ...actionStatus(tx.dialect, {
-            actionKey: key,
-            status: 'sent',
-            detail: 'task created',
-            attempts,
-            scheduledAtTs: sqlTs(now),
-            sentAtTs: sqlTs(now),
-          }),
-        })
-      }),
-    )
-    return
-  }
   const profile = await store.getProfile(String(r.customer_id))
   let ok = false
   let detail: string
@@ -112,11 +250,16 @@ async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void>
   )
 }
 
-/** Send every due action once; returns how many were attempted. */
+/**
+ * One dispatch pass: release the deferred actions that are due (budget re-checked), then send
+ * every queued webhook that is due once. Returns how many actions it handled (0: nothing due).
+ */
 export async function dispatchDue(store: OpsStore, fetchImpl: Fetch = fetch): Promise<number> {
+  const released = await releaseDeferred(store, store.now())
+  const handled = released.queued + released.tasks + released.deferred + released.suppressed
   const rows = await store.use((e) => e.query(actionsDue(e.dialect, sqlTs(store.now()), 200)))
   for (const r of rows) await deliver(store, r, fetchImpl)
-  return rows.length
+  return handled + rows.length
 }
 
 /** Runs dispatchDue when kicked and every `everyMs`; one pass at a time. */

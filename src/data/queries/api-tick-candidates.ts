@@ -1,0 +1,122 @@
+// Customers for whom one time-based playbook trigger may fire at this tick, found in SQL over the
+// profile's dates (never a scan of every profile in JS). Each branch mirrors the trigger's rule in
+// core/ops/playbooks.ts closely enough that few candidates are turned down there, and leaves out
+// customers whose current occasion already has an action of this playbook in the audit log.
+import type { Dialect, Query } from '../engine.ts'
+
+/** A time trigger in SQL terms (tier names already turned into indexes). */
+export type TickTrigger =
+  | { readonly type: 'next_purchase_due'; readonly toleranceDays: number }
+  | {
+      readonly type: 'anniversary'
+      readonly windowDays: number
+      /** month × 100 + day of the first purchase dates whose anniversary falls in the window. */
+      readonly monthDays: readonly number[]
+    }
+  | {
+      readonly type: 'best_at_risk'
+      readonly tiers: readonly number[]
+      readonly pAliveBelow: number
+      readonly gapMultiple: number
+    }
+  | {
+      readonly type: 'no_order_for'
+      readonly days: number
+      readonly tiers: readonly number[] | null
+      readonly minOrders: number
+    }
+
+export interface TickCandidatesArgs {
+  readonly playbookId: string
+  readonly trigger: TickTrigger
+  /** Evaluation time and the oldest occasion still worth firing, in epoch seconds. */
+  readonly nowSec: number
+  readonly sinceSec: number
+  /** Keyset paging: customer ids after this one. */
+  readonly afterId: string | null
+  readonly limit: number
+}
+
+const DAY_SEC = 86_400
+const epoch = (col: string): string => `CAST(EXTRACT(EPOCH FROM ${col}) AS DOUBLE PRECISION)`
+// Mean days between purchase days, in seconds, as core opsProfile computes the usual gap.
+const GAP = `((${epoch('p.last_order_at')} - ${epoch('p.first_order_at')}) / (p.purchase_days - 1))`
+const HAS_GAP =
+  'p.purchase_days >= 2 AND p.first_order_at IS NOT NULL AND p.last_order_at > p.first_order_at'
+
+function ints(xs: readonly number[]): string {
+  const v = xs.filter((x) => Number.isInteger(x))
+  return v.length > 0 ? v.join(', ') : 'NULL'
+}
+
+/**
+ * One page of candidate customer ids, ascending.
+ *
+ * - next_purchase_due: last order + usual gap + tolerance in (since, now].
+ * - anniversary: the first purchase's month and day among `monthDays` and over 300 days ago
+ *   (the core checks the year count and the window exactly).
+ * - best_at_risk: a watched tier and P(alive) below the threshold, or no order for more than
+ *   gapMultiple usual gaps.
+ * - no_order_for: last order + days in (since, now], at least minOrders orders, tier filter.
+ *
+ * Occasions keyed by the last order (due, at risk, no order) are done when the playbook has an
+ * action for the customer created at or after that order; an anniversary when it has one
+ * created within the window.
+ */
+export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query {
+  // only the parameters a branch uses: PostgreSQL cannot type an unused one
+  const params: unknown[] = [a.playbookId, a.nowSec]
+  const now = 'CAST($2 AS DOUBLE PRECISION)'
+  const since = (): string => {
+    params.push(a.sinceSec)
+    return `CAST($${params.length} AS DOUBLE PRECISION)`
+  }
+  const done = (createdAfter: string): string =>
+    `NOT EXISTS (SELECT 1 FROM actions_log a WHERE a.playbook_id = $1
+  AND a.customer_id = p.customer_id AND a.created_at ${createdAfter})`
+  const t = a.trigger
+  let where: string
+  switch (t.type) {
+    case 'next_purchase_due': {
+      const moment = `(${epoch('p.last_order_at')} + ${GAP} + ${t.toleranceDays * DAY_SEC})`
+      where = `${HAS_GAP} AND ${moment} <= ${now} AND ${moment} > ${since()}
+  AND ${done('>= p.last_order_at')}`
+      break
+    }
+    case 'anniversary': {
+      // the window is shorter than a year in practice; capped so last year's action never
+      // counts as this year's
+      const windowSec = Math.min(t.windowDays, 360) * DAY_SEC
+      where = `p.first_order_at IS NOT NULL
+  AND EXTRACT(MONTH FROM p.first_order_at) * 100 + EXTRACT(DAY FROM p.first_order_at) IN (${ints(t.monthDays)})
+  AND ${epoch('p.first_order_at')} < ${now} - ${300 * DAY_SEC}
+  AND NOT EXISTS (SELECT 1 FROM actions_log a WHERE a.playbook_id = $1
+    AND a.customer_id = p.customer_id AND ${epoch('a.created_at')} > ${now} - ${windowSec})`
+      break
+    }
+    case 'best_at_risk': {
+      where = `p.tier IN (${ints(t.tiers)}) AND p.last_order_at IS NOT NULL
+  AND (p.p_alive < ${Number(t.pAliveBelow)}
+    OR (${HAS_GAP} AND ${now} - ${epoch('p.last_order_at')} > ${Number(t.gapMultiple)} * ${GAP}))
+  AND ${done('>= p.last_order_at')}`
+      break
+    }
+    case 'no_order_for': {
+      const moment = `(${epoch('p.last_order_at')} + ${t.days * DAY_SEC})`
+      where = `p.last_order_at IS NOT NULL AND p.orders_count >= ${Math.floor(t.minOrders)}
+  ${t.tiers ? `AND p.tier IN (${ints(t.tiers)})` : ''}
+  AND ${moment} <= ${now} AND ${moment} > ${since()}
+  AND ${done('>= p.last_order_at')}`
+      break
+    }
+  }
+  if (a.afterId !== null) {
+    params.push(a.afterId)
+    where += ` AND p.customer_id > $${params.length}`
+  }
+  return {
+    sql: `SELECT p.customer_id FROM customer_profile p WHERE ${where}
+ORDER BY p.customer_id LIMIT ${Math.max(1, Math.floor(a.limit))}`,
+    params,
+  }
+}
