@@ -2,9 +2,7 @@
 // adapter, make sure the schema exists. The only place that chooses an engine.
 import { existsSync, readFileSync } from 'node:fs'
 import { UsageError } from '../errors.ts'
-import { openDuckDb } from './duckdb.ts'
 import type { Engine } from './engine.ts'
-import { openPostgres } from './postgres.ts'
 import { createSchema } from './queries/create-schema.ts'
 
 export const DEFAULT_DB = './loyals.duckdb'
@@ -69,6 +67,8 @@ export async function openWorkspace(
   options: { readonly serving?: boolean } = {},
 ): Promise<Engine> {
   if (isPostgresUrl(location)) {
+    // adapters load on first use: importing this module (e.g. for DEFAULT_DB) stays cheap
+    const { openPostgres } = await import('./postgres.ts')
     const pg = await openPostgres(location)
     try {
       await pg.transaction(async (tx) => {
@@ -83,6 +83,7 @@ export async function openWorkspace(
     return pg
   }
   if (!options.serving) assertNotServed(location)
+  const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
   await engine.exec(createSchema(engine.dialect))
   return engine

@@ -1,7 +1,7 @@
 // `fit` use case: read a summary / BG-BB / survival table (a hand-written byte-level CSV number parser,
 // so a million rows load in ~0.1 s without per-row objects) or build the summary from orders, then
 // fit one model and report parameters named as in the papers.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -14,8 +14,7 @@ import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult } from '../core/models/types.ts'
 import { DataError, ImportError, UsageError } from '../errors.ts'
-import { isDuckDbFile, openSource } from './source.ts'
-import { buildCustomerSummary, type TimeUnit, writeCustomerSummary } from './summary.ts'
+import type { TimeUnit } from './summary.ts'
 
 export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'bgbb', 'gg', 'sbg'] as const
 export type FitModelName = (typeof FIT_MODELS)[number]
@@ -65,148 +64,302 @@ export interface NumericTable {
   readonly line: Int32Array
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k)
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k)
+
+/** Bytes read per chunk: the file streams through one small buffer instead of a whole copy. */
+const CHUNK = 1 << 20
+
+const text = (buf: Uint8Array, from: number, to: number): string =>
+  Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('utf8')
+
+/** End of the field starting at `from` (its comma or newline; before a '\r' of '\r\n'). */
+function fieldEnd(buf: Uint8Array, from: number): number {
+  let p = from
+  while (buf[p] !== 44 && buf[p] !== 10) p++
+  return p > from && buf[p - 1] === 13 && buf[p] === 10 ? p - 1 : p
+}
+
+/** Where {@link parseRows} stopped, and why. */
+interface RowsState {
+  /**
+   * 'end': every row before `len` is read; 'field': a field the fast path does not read;
+   * 'short': a row with too few fields; 'full': the output arrays are full; 'open': a quoted
+   * field runs past `len` (the row is read again once more bytes are in).
+   */
+  stop: 'end' | 'field' | 'short' | 'full' | 'open'
+  rows: number
+  pos: number
+  col: number
+  /** File lines completed (the header is line 1); the line being read when stop is field/short. */
+  lineNo: number
+}
+
+/**
+ * The hot loop of {@link parseNumericCsv}, free of closures so V8 optimizes it early. Reads rows
+ * that end before `len` (buf[len - 1] is a newline); plain decimals are parsed in place, any other
+ * field stops the loop so the caller can read it with Number() or report it.
+ */
+function parseRows(
+  buf: Uint8Array,
+  len: number,
+  slot: Int32Array,
+  cols: readonly Float64Array[],
+  line: Int32Array,
+  st: RowsState,
+): void {
+  const nf = slot.length
+  const cap = line.length
+  let pos = st.pos
+  let row = st.rows
+  let lineNo = st.lineNo
+  let col = st.col
+  let rowStart = pos
+  let rowLine = lineNo
+  while (pos < len) {
+    let c = buf[pos]!
+    if (col === 0) {
+      if (c === 10 || (c === 13 && buf[pos + 1] === 10)) {
+        lineNo++
+        pos += c === 10 ? 1 : 2
+        continue
+      }
+      if (row === cap) {
+        st.stop = 'full'
+        break
+      }
+      rowStart = pos
+      rowLine = lineNo
+    }
+    for (;;) {
+      const target = col < nf ? slot[col]! : -1
+      if (target < 0) {
+        if (c === 34) {
+          // a quoted field may hold commas, newlines and "" escapes
+          pos++
+          while (pos < len && !(buf[pos] === 34 && buf[pos + 1] !== 34)) {
+            if (buf[pos] === 10) lineNo++
+            pos += buf[pos] === 34 ? 2 : 1
+          }
+          if (pos >= len) {
+            st.stop = 'open'
+            st.rows = row
+            st.pos = rowStart
+            st.col = 0
+            st.lineNo = rowLine
+            return
+          }
+          pos++
+        }
+        while (buf[pos] !== 44 && buf[pos] !== 10) pos++
+      } else {
+        const start = pos
+        const neg = c === 45
+        if (neg) c = buf[++pos]!
+        const d0 = pos
+        let dot = 0
+        let mant = 0
+        while (c >= 48 && c <= 57) {
+          mant = mant * 10 + (c - 48)
+          c = buf[++pos]!
+        }
+        let frac = 0
+        if (c === 46) {
+          dot = 1
+          c = buf[++pos]!
+          const f0 = pos
+          while (c >= 48 && c <= 57) {
+            mant = mant * 10 + (c - 48)
+            c = buf[++pos]!
+          }
+          frac = pos - f0
+        }
+        const digits = pos - d0 - dot
+        if (c === 13 && buf[pos + 1] === 10) c = buf[++pos]!
+        if (!((c === 44 || c === 10) && digits > 0 && frac <= 22)) {
+          st.stop = 'field'
+          st.rows = row
+          st.pos = start
+          st.col = col
+          st.lineNo = lineNo + 1
+          return
+        }
+        cols[target]![row] = (neg ? -mant : mant) / POW10[frac]!
+      }
+      c = buf[pos++]!
+      if (c === 10) break
+      c = buf[pos]!
+      col++
+    }
+    lineNo++
+    if (col + 1 < nf) {
+      st.stop = 'short'
+      st.rows = row
+      st.pos = pos
+      st.col = col + 1
+      st.lineNo = lineNo
+      return
+    }
+    line[row] = lineNo
+    row++
+    col = 0
+  }
+  if (pos >= len) st.stop = 'end'
+  st.rows = row
+  st.pos = pos
+  st.col = 0
+  st.lineNo = lineNo
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n)
+  b.set(a)
+  return b
+}
 
 /**
  * Parse the named columns of a comma-separated file as numbers (others are skipped unparsed).
  * Empty fields become NaN (callers decide); anything else that is not a number is an ImportError
  * naming file:line column. Plain decimals are built as mantissa / 10^k: correctly rounded up to 15
  * significant digits, within a few ulp for the 17 digits of a full-precision double (far below any
- * model tolerance, and 10x faster than Number() on a substring); exponents fall back to Number().
+ * model tolerance, and 10x faster than Number() on a substring); exponents, blanks and other rare
+ * forms fall back to Number(). The file streams through a 1 MB buffer: no copy of the whole file,
+ * no string per line.
  */
 export function parseNumericCsv(
   path: string,
   wanted: (header: readonly string[]) => readonly (string | null)[],
 ): NumericTable {
-  let raw: Buffer
+  let fd: number
+  let size: number
   try {
-    raw = readFileSync(path)
+    fd = openSync(path, 'r')
+    size = fstatSync(fd).size
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
   }
-  const file = basename(path)
-  // Index the Buffer in place (a copy of a large file costs more than the whole parse).
-  const len = raw.length
-  const buf: Uint8Array = raw
+  try {
+    return parseOpenCsv(fd, size, basename(path), wanted)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function parseOpenCsv(
+  fd: number,
+  size: number,
+  file: string,
+  wanted: (header: readonly string[]) => readonly (string | null)[],
+): NumericTable {
+  let raw = Buffer.allocUnsafe(Math.min(CHUNK, size + 1))
+  let buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
+  let have = 0
+  let eof = false
+  /** Read more bytes after the first `have`; at end of file append one '\n' so every row ends. */
+  const fill = (): void => {
+    if (have + 1 >= buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2)
+      bigger.set(buf.subarray(0, have))
+      raw = bigger
+      buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
+    }
+    const n = eof ? 0 : readSync(fd, raw, have, buf.length - 1 - have, null)
+    have += n
+    if (n === 0 && !eof) {
+      eof = true
+      buf[have++] = 10
+    }
+  }
+  fill()
   let pos = 0
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3
   let eol = buf.indexOf(10, pos)
-  if (eol < 0) eol = len
-  const headerText = raw.toString('utf8', pos, eol).replace(/\r$/, '')
-  const header = headerText.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
+  while (eol < 0 || eol >= have) {
+    fill()
+    eol = buf.indexOf(10, pos)
+  }
+  const header = text(buf, pos, eol)
+    .replace(/\r$/, '')
+    .split(',')
+    .map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
   const names = wanted(header)
   const slot = new Int32Array(header.length).fill(-1)
-  names.forEach((n, j) => {
-    if (n === null) return
+  const cols: Float64Array[] = []
+  const colOf = new Map<string, number>()
+  names.forEach((n) => {
+    if (n === null || colOf.has(n)) return
     const idx = header.indexOf(n)
-    if (idx >= 0) slot[idx] = j
+    if (idx < 0) return
+    colOf.set(n, cols.length)
+    slot[idx] = cols.length
+    cols.push(new Float64Array(0))
   })
-  // rows ≈ newlines after the header
-  let cap = 0
-  for (let i = eol; i < len; i++) if (buf[i] === 10) cap++
-  cap += 1
-  const cols = names.map(() => new Float64Array(cap))
-  const line = new Int32Array(cap)
-  let row = 0
-  let lineNo = 1
-  pos = eol + 1
-  const problem = (col: number, reason: string): never => {
+  // rows from the first chunk's mean line length; the arrays grow if the guess is short
+  let nl = 0
+  for (let p = buf.indexOf(10, eol + 1); p >= 0 && p < have; p = buf.indexOf(10, p + 1)) nl++
+  const perRow = nl > 0 ? (have - eol) / nl : 16
+  let cap = Math.ceil(((size - eol) / perRow) * 1.02) + 16
+  for (let j = 0; j < cols.length; j++) cols[j] = new Float64Array(cap)
+  let line = new Int32Array(cap)
+  const st: RowsState = { stop: 'end', rows: 0, pos: eol + 1, col: 0, lineNo: 1 }
+  const problem = (reason: string, column: string | null = header[st.col] ?? null): never => {
     throw new ImportError(`${file}: not a valid number table`, [
-      { file, line: lineNo, column: header[col] ?? null, reason },
+      { file, line: st.lineNo, column, reason },
     ])
   }
-  while (pos < len) {
-    lineNo++
-    // blank line (or trailing \r\n)
-    if (buf[pos] === 10 || (buf[pos] === 13 && buf[pos + 1] === 10)) {
-      pos += buf[pos] === 13 ? 2 : 1
+  for (;;) {
+    // parse only whole lines: up to the last newline in the buffer
+    const len = have > 0 ? buf.lastIndexOf(10, have - 1) + 1 : 0
+    if (len <= st.pos) {
+      if (eof) break
+      fill()
       continue
     }
-    let col = 0
-    for (;;) {
-      const target = col < slot.length ? slot[col]! : -1
-      let c = buf[pos]
-      if (target < 0) {
-        // skip field (quoted or not)
-        if (c === 34) {
-          pos++
-          while (pos < len && !(buf[pos] === 34 && buf[pos + 1] !== 34))
-            pos += buf[pos] === 34 ? 2 : 1
-          pos++
-        }
-        while (pos < len && buf[pos] !== 44 && buf[pos] !== 10) pos++
+    parseRows(buf, len, slot, cols, line, st)
+    if (st.stop === 'end' || st.stop === 'open') {
+      if (eof && st.stop === 'end') break
+      if (eof) problem('a quoted field is not closed before the end of the file', null)
+      // keep the unread tail, read on
+      buf.copyWithin(0, st.pos, have)
+      have -= st.pos
+      st.pos = 0
+      fill()
+    } else if (st.stop === 'full') {
+      cap = Math.ceil(cap * 1.5) + 16
+      for (let j = 0; j < cols.length; j++) cols[j] = grow(cols[j]!, cap)
+      line = grow(line, cap)
+    } else if (st.stop === 'short') {
+      problem(`expected ${header.length} fields, found ${st.col}`, null)
+    } else {
+      // a field the fast path does not read: blank, exponent, spaces, quotes, or not a number
+      const end = fieldEnd(buf, st.pos)
+      const t = text(buf, st.pos, end).trim()
+      let v = Number.NaN
+      if (t.charCodeAt(0) === 34) problem('quoted value where a number was expected')
+      if (t !== '') {
+        v = Number(t)
+        if (!Number.isFinite(v)) problem(`"${t}" is not a number`)
+      }
+      cols[slot[st.col]!]![st.rows] = v
+      // resume after the field, inside the same row
+      st.pos = buf[end] === 13 ? end + 1 : end
+      if (buf[st.pos] === 44) {
+        st.pos++
+        st.col++
+        st.lineNo--
       } else {
-        const start = pos
-        let neg = false
-        if (c === 34) problem(col, 'quoted value where a number was expected')
-        if (c === 45) {
-          neg = true
-          c = buf[++pos]
-        } else if (c === 43) c = buf[++pos]
-        let mant = 0
-        let frac = 0
-        let simple = true
-        while (c !== undefined && c >= 48 && c <= 57) {
-          mant = mant * 10 + (c - 48)
-          c = buf[++pos]
-        }
-        if (c === 46) {
-          c = buf[++pos]
-          while (c !== undefined && c >= 48 && c <= 57) {
-            mant = mant * 10 + (c - 48)
-            frac++
-            c = buf[++pos]
-          }
-        }
-        if (c === 101 || c === 69) simple = false
-        let v: number
-        if (simple && frac <= 22 && (c === 44 || c === 10 || c === 13 || c === undefined)) {
-          const noDigits =
-            pos === start + (neg ? 1 : 0) || (frac === 0 && buf[pos - 1] === 46 && pos - start <= 1)
-          if (pos === start)
-            v = Number.NaN // empty field
-          else if (noDigits)
-            v = problem(col, `"${raw.toString('utf8', start, pos)}" is not a number`)
-          else v = (neg ? -mant : mant) / POW10[frac]!
-        } else {
-          while (pos < len && buf[pos] !== 44 && buf[pos] !== 10) pos++
-          const text = raw.toString('utf8', start, pos).replace(/\r$/, '').trim()
-          v = text === '' ? Number.NaN : Number(text)
-          if (!Number.isFinite(v) && text !== '') problem(col, `"${text}" is not a number`)
-        }
-        if (buf[pos] === 13) pos++
-        cols[target]![row] = v
+        // the field ended the row: finish it here
+        st.pos++
+        if (st.col + 1 < header.length)
+          problem(`expected ${header.length} fields, found ${st.col + 1}`, null)
+        line[st.rows] = st.lineNo
+        st.rows++
+        st.col = 0
       }
-      if (pos >= len || buf[pos] === 10) {
-        pos++
-        break
-      }
-      if (buf[pos] !== 44) {
-        problem(
-          col,
-          `"${raw.toString('utf8', pos, buf.indexOf(10, pos) < 0 ? len : buf.indexOf(10, pos)).replace(/\r$/, '')}" is not a number`,
-        )
-      }
-      pos++
-      col++
     }
-    if (col + 1 < header.length) {
-      throw new ImportError(`${file}: not a valid number table`, [
-        {
-          file,
-          line: lineNo,
-          column: null,
-          reason: `expected ${header.length} fields, found ${col + 1}`,
-        },
-      ])
-    }
-    line[row] = lineNo
-    row++
   }
+  const row = st.rows
   const columns: Record<string, Float64Array> = {}
-  names.forEach((n, j) => {
-    if (n !== null && header.includes(n)) columns[n] = cols[j]!.subarray(0, row)
-  })
+  for (const [n, j] of colOf) columns[n] = cols[j]!.subarray(0, row)
   return { file, header, columns, rows: row, line: line.subarray(0, row) }
 }
 
@@ -229,7 +382,11 @@ function findRole(header: readonly string[], role: Role): string | null {
   return null
 }
 
-function firstLine(path: string): string {
+/**
+ * The first line of a text file, or null for a DuckDB database (`DUCK` at byte 8, the check of
+ * service/source.ts isDuckDbFile, repeated here so reading a summary file never loads DuckDB).
+ */
+function textHead(path: string): string | null {
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -239,6 +396,7 @@ function firstLine(path: string): string {
   try {
     const b = Buffer.alloc(65536)
     const n = readSync(fd, b, 0, b.length, 0)
+    if (n >= 12 && b.toString('latin1', 8, 12) === 'DUCK') return null
     return (
       b
         .toString('utf8', 0, n)
@@ -248,10 +406,6 @@ function firstLine(path: string): string {
   } finally {
     closeSync(fd)
   }
-}
-
-function isCsvLike(path: string): boolean {
-  return !isDuckDbFile(path)
 }
 
 function missing(file: string, header: readonly string[], role: Role, why: string): ImportError {
@@ -345,6 +499,9 @@ function readSummaryCsv(path: string, needMonetary: boolean): SummaryColumns {
 }
 
 async function summaryFromOrders(path: string, opts: FitOptions): Promise<SummaryColumns> {
+  // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
+  const { openSource } = await import('./source.ts')
+  const { buildCustomerSummary, writeCustomerSummary } = await import('./summary.ts')
   const { engine } = await openSource(path, opts.tz ? { tz: opts.tz } : {})
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
@@ -471,8 +628,8 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   if (opts.model === 'sbg') return fitSbgFile(path, opts, t0)
   let s: SummaryColumns
   let kind: string
-  if (isCsvLike(path)) {
-    const head = firstLine(path)
+  const head = textHead(path)
+  if (head !== null) {
     const header = head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
     if (looksLikeOrders(header)) {
       s = await summaryFromOrders(path, opts)
