@@ -4,6 +4,10 @@ import { z } from 'zod'
 const EnvSchema = z.object({
   LOYALS_DB: z.string().min(1).optional(),
   LOYALS_TZ: z.string().min(1).optional(),
+  /** A running `loyals serve` the CLI talks to instead of opening the workspace. */
+  LOYALS_SERVER: z.string().min(1).optional(),
+  /** The API key the CLI sends to that server. */
+  LOYALS_API_KEY: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
 })
 
