@@ -66,7 +66,10 @@ export const SERVICE = {
   discountProb: { normal: 0.15, costly: 0.65 },
 } as const
 
-/** Cost rates written to costs.json (company currency). */
+/**
+ * Cost rates written to costs.json (company currency). Discounts are not a cost: `orders.amount`
+ * is what the customer paid, so the discount is already missing from revenue and margin.
+ */
 export const COST_RATES = {
   currency: 'EUR',
   ticket_minute: 0.8,
@@ -74,5 +77,5 @@ export const COST_RATES = {
   shipping_per_order: 4.9,
   payment_fee_rate: 0.029,
   payment_fee_fixed: 0.25,
-  discounts_are_cost: true,
+  discounts_are_cost: false,
 } as const
