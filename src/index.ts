@@ -158,6 +158,23 @@ export {
   durationUnit,
 } from './core/value/reasons.ts'
 export type { Reason, ReasonCode, ReasonFacts, ReasonOptions } from './core/value/reasons.ts'
+// whole-customer value on a workspace: open it, value every customer, read one customer's profile
+export { openWorkspace } from './data/workspace.ts'
+export type { Engine } from './data/engine.ts'
+export { buildValue } from './service/value.ts'
+export type { ValueOptions, ValueRun } from './service/value.ts'
+export type {
+  ValueSummary,
+  MoneyBreakdown,
+  LossCustomer,
+  TopReferrer,
+  ReferralTreeNodeSummary,
+  TierSummary,
+} from './service/value-summary.ts'
+export { loadValueConfig, valueConfigFromCosts } from './service/value-config.ts'
+export type { LoadedValueConfig, GeneratorCosts } from './service/value-config.ts'
+export { customerProfile } from './service/customer-profile.ts'
+export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
 export { gammaincLower, gammaincUpper, chiSquareSf } from './core/stats/incomplete-gamma.ts'
 export { normalCdf, normalSf, normalQuantile } from './core/stats/normal.ts'
 export {
