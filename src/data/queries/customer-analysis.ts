@@ -1,5 +1,6 @@
 // The per-customer analysis table behind customers.csv/.parquet: the summary joined with the RFM
-// scores, plus revenue rank, decile and shares, computed with window functions in the engine.
+// scores (and the predictions), plus revenue rank, decile and shares, computed with window functions
+// in the engine. Rows are stored in rank order, so the exports read them without sorting again.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
 
@@ -10,19 +11,36 @@ export interface CustomerAnalysisArgs {
   readonly rfm: string
   /** Table to create (replaced if it exists). */
   readonly table: string
+  /** Prediction table (customer_predictions) to append with a LEFT JOIN; none: no columns. */
+  readonly predictions?: string
 }
+
+/** The prediction columns appended to the analysis table, in this order. */
+export const PREDICTION_COLUMNS = [
+  'p_alive',
+  'expected_purchases',
+  'expected_spend',
+  'predicted_value',
+  'expected_next_purchase',
+  'p_next_purchase_horizon',
+] as const
 
 /**
  * CREATE OR REPLACE TEMP TABLE <table>: every summary column, r_score, f_score, m_score,
  * fm_score, rfm, rfm_segment, then revenue_rank (1 = most revenue; ties (to 1e-6) by customer_id),
  * revenue_decile = 1 + floor(10 (rank - 1) / n) (the definition of the concentration deciles),
  * revenue_share = revenue / total and cumulative_revenue_share = share of the top `rank`
- * customers (both NULL when total revenue is 0).
+ * customers (both NULL when total revenue is 0), then the prediction columns when
+ * `predictions` is given. One statement, rows inserted in revenue_rank order (DuckDB keeps
+ * insertion order), instead of a second copy of a million wide rows for the predictions.
  */
 export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs): Query {
   const summary = sqlIdent(args.summary)
   const rfm = sqlIdent(args.rfm)
   const table = sqlIdent(args.table)
+  const pred = args.predictions ? sqlIdent(args.predictions) : null
+  const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n  p.${c}`).join('') : ''
+  const predJoin = pred ? `\nLEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
@@ -33,19 +51,28 @@ SELECT s.*,
   CASE WHEN sum(s.revenue) OVER () = 0 THEN NULL
     ELSE s.revenue / sum(s.revenue) OVER () END AS revenue_share,
   CASE WHEN sum(s.revenue) OVER () = 0 THEN NULL
-    ELSE sum(s.revenue) OVER w / sum(s.revenue) OVER () END AS cumulative_revenue_share
-FROM ${summary} s JOIN ${rfm} r ON r.customer_id = s.customer_id
+    ELSE sum(s.revenue) OVER w / sum(s.revenue) OVER () END AS cumulative_revenue_share${predCols}
+FROM ${summary} s JOIN ${rfm} r ON r.customer_id = s.customer_id${predJoin}
 -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
 -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
 WINDOW w AS (ORDER BY round(s.revenue, 6) DESC, s.customer_id
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+ORDER BY revenue_rank
 `,
   }
 }
 
-/** Rows of the analysis table in revenue-rank order, for COPY to CSV/Parquet. */
-export function customerAnalysisExport(_dialect: Dialect, args: { table: string }): Query {
-  return { sql: `SELECT * FROM ${sqlIdent(args.table)} ORDER BY revenue_rank` }
+/**
+ * Rows of the analysis table in revenue-rank order, for COPY to CSV/Parquet. `stored`: the table
+ * (or the value view, a positional join onto it) already holds its rows in rank order and the
+ * engine keeps insertion order (DuckDB's default preserve_insertion_order), so no sort is needed.
+ */
+export function customerAnalysisExport(
+  _dialect: Dialect,
+  args: { table: string; stored?: boolean },
+): Query {
+  const t = sqlIdent(args.table)
+  return { sql: args.stored ? `SELECT * FROM ${t}` : `SELECT * FROM ${t} ORDER BY revenue_rank` }
 }
 
 /** The `limit` customers with the most revenue. */
