@@ -3,6 +3,7 @@
 // Later issues extend it (predictions, value): add optional fields, never change existing ones.
 
 import type { TimeUnit } from '../data/queries/customer-summary.ts'
+import type { InsightsSummary } from './insights/types.ts'
 import type { PredictionSummary } from './prediction-summary.ts'
 import type { ValueSummary } from './value-summary.ts'
 
@@ -143,4 +144,6 @@ export interface AnalysisSummary {
   readonly predictions?: PredictionSummary
   /** Whole-customer value: profit, cost to serve, referrals, loyalty types, tiers. */
   readonly value?: ValueSummary
+  /** What the best customers have in common (docs/insights.md; absent when turned off). */
+  readonly insights?: InsightsSummary
 }

@@ -24,6 +24,8 @@ export async function companyWorkspace(opts: {
   seed: number
   plants?: readonly Plant[]
   db?: string
+  /** Secondary files to import too (returns, surveys, tickets, engagement); default none. */
+  extra?: readonly ('returns' | 'surveys' | 'tickets' | 'engagement')[]
 }): Promise<TestCompany> {
   const dir = mkdtempSync(join(tmpdir(), 'loyals-insights-'))
   await writeCompany(
@@ -41,6 +43,9 @@ export async function companyWorkspace(opts: {
   await importFile(engine, join(dir, 'orders.csv'), { kind: 'orders', now })
   await importFile(engine, join(dir, 'order_lines.csv'), { kind: 'order-lines', now })
   await importFile(engine, join(dir, 'customers.csv'), { kind: 'customers', now })
+  for (const kind of opts.extra ?? []) {
+    await importFile(engine, join(dir, `${kind}.csv`), { kind, now })
+  }
   return {
     engine,
     truth,

@@ -15,11 +15,13 @@ export interface LapsedBestArgs {
   /** ...and at least this many days (customers who buy daily are not lapsed after 4 days). */
   readonly minSilenceDays: number
   readonly pAliveThreshold: number
+  /** insights_base has tiers: members of the top tier (that of the most valuable customer) count. */
+  readonly tiers?: boolean
 }
 
 /**
  * SELECT of every lapsed best customer, most value at stake first: customer_id, value, revenue,
- * past_revenue (up to the cutoff), top_now, top_then, last_purchase, days_since_last, usual_gap
+ * past_revenue (up to the cutoff), top_now, top_then, tier, top_tier, last_purchase, days_since_last, usual_gap
  * (median days between purchase days), gap_ratio, p_alive, predicted_value, annual_value
  * (revenue × 365.25 / max(tenure_days, 365)), value_at_stake (= annual_value), reason
  * ('p_alive' / 'gap' / 'both').
@@ -31,6 +33,11 @@ export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Que
   const minDays = Math.max(0, Math.trunc(args.minSilenceDays))
   const pa = Number(args.pAliveThreshold)
   const share = Number(args.topShare)
+  // the top tier is the tier of the most valuable customer (tiers are ordered by value)
+  const topTier = args.tiers
+    ? `coalesce(b.tier = (SELECT arg_max(tier, value) FROM ${INSIGHTS_BASE} WHERE tier IS NOT NULL),
+        false)`
+    : 'false'
   return {
     sql: `
 WITH days AS (SELECT customer_id, day, spend FROM ${INSIGHTS_DAYS} WHERE spend > 0),
@@ -55,7 +62,7 @@ was_top AS (
 ),
 c AS (
   SELECT b.customer_id, b.value, b.revenue, coalesce(w.past_revenue, 0) AS past_revenue,
-    b.top AS top_now, w.customer_id IS NOT NULL AS top_then,
+    b.top AS top_now, w.customer_id IS NOT NULL AS top_then, b.tier, ${topTier} AS top_tier,
     b.last_purchase, b.days_since_last, g.usual_gap,
     b.days_since_last / nullif(g.usual_gap, 0) AS gap_ratio,
     b.p_alive, b.predicted_value,
@@ -66,9 +73,9 @@ c AS (
   FROM ${INSIGHTS_BASE} b
   LEFT JOIN was_top w ON w.customer_id = b.customer_id
   LEFT JOIN g ON g.customer_id = b.customer_id
-  WHERE b.top OR w.customer_id IS NOT NULL
+  WHERE b.top OR w.customer_id IS NOT NULL OR ${topTier}
 )
-SELECT customer_id, value, revenue, past_revenue, top_now, top_then,
+SELECT customer_id, value, revenue, past_revenue, top_now, top_then, tier, top_tier,
   strftime(last_purchase, '%Y-%m-%d') AS last_purchase, days_since_last, usual_gap, gap_ratio,
   p_alive, predicted_value, annual_value, annual_value AS value_at_stake,
   CASE WHEN low_alive AND long_gap THEN 'both' WHEN low_alive THEN 'p_alive' ELSE 'gap' END

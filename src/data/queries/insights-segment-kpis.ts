@@ -1,7 +1,7 @@
 // Service and satisfaction KPIs by RFM segment and tier, from the optional tables (surveys,
 // tickets, returns). Scores come back as grouped counts (group, score, n), never per response.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate } from './customer-summary.ts'
+import { sqlDate, sqlIdent } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
 const groups = (inner: string) => `
@@ -12,14 +12,19 @@ SELECT 'tier', b.tier, x.* EXCLUDE (customer_id)
 FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
 WHERE b.tier IS NOT NULL`
 
-/** Rows (kind, grp, score, n) of integer survey scores in `column` (nps or ces) up to asOf. */
+/**
+ * Rows (kind, grp, score, n) of integer survey scores in `column` (nps or ces) up to asOf, from
+ * `table` (survey_responses as imported). Responses without that score are left out, so other
+ * questions on the same survey never count.
+ */
 export function insightsSurveyScores(
   _dialect: Dialect,
-  args: { column: 'nps' | 'ces'; dated: string | null; asOf: string },
+  args: { table: string; column: 'nps' | 'ces'; dated: string | null; asOf: string },
 ): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const when = args.dated ? `AND CAST(${args.dated} AS DATE) <= ${asOf}` : ''
-  const inner = `SELECT customer_id, CAST(round(${args.column}) AS INTEGER) AS score FROM surveys
+  const inner = `SELECT customer_id, CAST(round(${args.column}) AS INTEGER) AS score
+    FROM ${sqlIdent(args.table)}
     WHERE ${args.column} IS NOT NULL ${when}`
   return {
     sql: `SELECT kind, grp, score, CAST(count(*) AS INTEGER) AS n FROM (${groups(inner)})

@@ -4,6 +4,7 @@ import { concentrationSection } from './concentration.ts'
 import { dataQualitySection } from './data-quality.ts'
 import { decilesSection } from './deciles.ts'
 import { headlineSection } from './headline.ts'
+import { insightsSections } from './insights.ts'
 import { predictionsSection } from './predictions.ts'
 import { rfmSection } from './rfm.ts'
 import { topCustomersSection } from './top-customers.ts'
@@ -19,6 +20,7 @@ export function defaultSections(): ReportSection[] {
     topCustomersSection,
     predictionsSection,
     valueSection,
+    ...insightsSections(),
     dataQualitySection,
   ]
 }

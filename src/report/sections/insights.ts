@@ -1,13 +1,13 @@
 // The insights sections: one per analysis, each a table (and bars or a shaded matrix) read from the
 // `insights` block. A summary without that block renders nothing, so these can join any report.
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
-import type { InsightsSummary } from '../../service/insights/types.ts'
 import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
 import { type Column, htmlTable, kpi, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { mixColor } from '../svg.ts'
 
-export type WithInsights = AnalysisSummary & { readonly insights?: InsightsSummary }
+/** The analysis summary, whose optional `insights` block these sections read. */
+export type WithInsights = AnalysisSummary
 type Section = ReportSection<WithInsights>
 
 const p = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))

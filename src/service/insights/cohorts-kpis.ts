@@ -23,7 +23,7 @@ import {
   insightsSurveyScores,
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
-import { expandCounts, has, type InsightsContext } from './context.ts'
+import { expandCounts, has, type InsightsContext, tableOf } from './context.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 
 export const MAX_PERIODS = 24
@@ -170,12 +170,18 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     return { ...s, rate: ci.estimate, lower: ci.lower, upper: ci.upper }
   })
 
+  const surveys = tableOf(ctx, 'surveys')
   const surveyDate = has(ctx, 'surveys', 'responded_at') ? 'responded_at' : null
   let nps: GroupKpi[] | null = null
   let ces: GroupKpi[] | null = null
   if (has(ctx, 'surveys', 'customer_id', 'nps')) {
     const rows = await engine.query(
-      insightsSurveyScores(d, { column: 'nps', dated: surveyDate, asOf: opts.asOf }),
+      insightsSurveyScores(d, {
+        table: surveys,
+        column: 'nps',
+        dated: surveyDate,
+        asOf: opts.asOf,
+      }),
     )
     nps = groupKpis(rows, (g) => {
       const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 0 && s <= 10)
@@ -185,7 +191,12 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   }
   if (has(ctx, 'surveys', 'customer_id', 'ces')) {
     const rows = await engine.query(
-      insightsSurveyScores(d, { column: 'ces', dated: surveyDate, asOf: opts.asOf }),
+      insightsSurveyScores(d, {
+        table: surveys,
+        column: 'ces',
+        dated: surveyDate,
+        asOf: opts.asOf,
+      }),
     )
     ces = groupKpis(rows, (g) => {
       const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 1 && s <= 7)

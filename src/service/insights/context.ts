@@ -40,6 +40,8 @@ export interface InsightsContext {
   readonly opts: ResolvedOptions
   /** Lower-cased column names per table, for the tables probed. */
   readonly columns: ReadonlyMap<string, ReadonlySet<string>>
+  /** The workspace table behind each optional input present (surveys -> survey_responses). */
+  readonly tables: ReadonlyMap<string, string>
   readonly notes: string[]
 }
 
@@ -119,6 +121,9 @@ export const num = (v: unknown): number | null => {
   const n = Number(v)
   return Number.isFinite(n) ? n : null
 }
+
+/** The workspace table holding an optional input (call after {@link has} said it is there). */
+export const tableOf = (ctx: InsightsContext, name: string): string => ctx.tables.get(name) ?? name
 
 export const has = (ctx: InsightsContext, table: string, ...cols: string[]): boolean => {
   const c = ctx.columns.get(table)

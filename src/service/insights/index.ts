@@ -17,7 +17,6 @@ import { UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
-import type { StepRunner } from '../analyze.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
   checkValueExpression,
@@ -51,7 +50,15 @@ export const INSIGHTS_STEPS = [
   'survey lists',
 ] as const
 
-const OPTIONAL_TABLES = ['customers', 'returns', 'surveys', 'tickets', 'engagement']
+// Optional inputs by the name the analyses use, and the workspace tables that may hold them, in
+// order of preference (the import kinds write survey_responses and engagement_events).
+const OPTIONAL_TABLES: Readonly<Record<string, readonly string[]>> = {
+  customers: ['customers'],
+  returns: ['returns'],
+  surveys: ['survey_responses', 'surveys'],
+  tickets: ['tickets'],
+  engagement: ['engagement_events', 'engagement'],
+}
 
 /** Everything computed, plus the per-customer lists kept for the CSV files. */
 export interface InsightsResult {
@@ -60,6 +67,11 @@ export interface InsightsResult {
   readonly itemsets: readonly ItemsetRow[]
   readonly risingStars: readonly RisingStar[]
   readonly overIndex: readonly OverIndexLevel[]
+}
+
+/** Runs one named step (structurally the StepRunner of analyze.ts, which imports this module). */
+export interface StepRunner {
+  step<T>(label: string, fn: () => Promise<T>): Promise<T>
 }
 
 const direct: StepRunner = { step: (_label, fn) => fn() }
@@ -110,26 +122,35 @@ export async function computeInsights(
     throw new UsageError('insights need the embedded DuckDB store')
   }
   const table = opts.table ?? DEFAULTS.table
+  const physical = Object.values(OPTIONAL_TABLES).flat()
   const colRows = await engine.query<{ table_name: string; column_name: string }>(
-    insightsColumns(engine.dialect, { tables: [table, ...OPTIONAL_TABLES] }),
+    insightsColumns(engine.dialect, { tables: [table, ...physical] }),
   )
-  const columns = new Map<string, Set<string>>()
+  const found = new Map<string, Set<string>>()
   for (const r of colRows) {
-    const s = columns.get(r.table_name) ?? new Set<string>()
+    const s = found.get(r.table_name) ?? new Set<string>()
     s.add(r.column_name.toLowerCase())
-    columns.set(r.table_name, s)
+    found.set(r.table_name, s)
   }
-  const tableCols = columns.get(table)
+  const tableCols = found.get(table)
   if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
   const o = resolveOptions({ ...opts, table }, value)
-  // an optional table that exists but is empty (the schema creates some up front) is absent
-  for (const t of OPTIONAL_TABLES) {
-    if (!columns.has(t)) continue
-    const [c] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)
-    if ((c?.n ?? 0) === 0) columns.delete(t)
+  const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
+  const tables = new Map<string, string>()
+  // an optional table that exists but is empty (the schema creates them up front) is absent
+  for (const [name, candidates] of Object.entries(OPTIONAL_TABLES)) {
+    for (const t of candidates) {
+      const cols = found.get(t)
+      if (!cols) continue
+      const [c] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)
+      if ((c?.n ?? 0) === 0) continue
+      columns.set(name, cols)
+      tables.set(name, t)
+      break
+    }
   }
-  const ctx: InsightsContext = { engine, opts: o, columns, notes: [] }
+  const ctx: InsightsContext = { engine, opts: o, columns, tables, notes: [] }
   const timings: Record<string, number> = {}
   const timed = async <T>(i: number, fn: () => Promise<T>): Promise<T> => {
     const label = INSIGHTS_STEPS[i]!

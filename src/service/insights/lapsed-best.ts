@@ -16,9 +16,9 @@ export function lapsedQuery(_ctx: InsightsContext): Query {
 }
 
 /**
- * Customers in the top cohort now, or in the top share by revenue up to `lapsedMonths` ago, whose
- * P(alive) (when a model provided it) is below the threshold, or whose days since the last order
- * exceed lapsedGapFactor × their own median gap between purchase days (and at least 60 days);
+ * Customers in the top cohort or the top value tier now, or in the top share by revenue up to
+ * `lapsedMonths` ago, whose P(alive) (when a model provided it) is below the threshold, or whose
+ * days since the last order exceed lapsedGapFactor × their own median gap between purchase days (and at least 60 days);
  * ranked by value at stake = historical annual value, revenue × 365.25 / max(tenure, 365).
  */
 export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
@@ -31,6 +31,7 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
     gapFactor: opts.lapsedGapFactor,
     minSilenceDays: MIN_SILENCE_DAYS,
     pAliveThreshold: opts.pAliveThreshold,
+    tiers: has(ctx, opts.table, 'tier'),
   })
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_LAPSED} AS ${sel.sql}`)
   const q = lapsedQuery(ctx)
@@ -56,6 +57,7 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
     daysSinceLast: Number(r.days_since_last),
     usualGap: num(r.usual_gap),
     pAlive: num(r.p_alive),
+    tier: r.tier === null || r.tier === undefined ? null : String(r.tier),
     valueAtStake: Number(r.value_at_stake),
     reason: r.reason as LapsedCustomer['reason'],
   }))

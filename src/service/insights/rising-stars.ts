@@ -17,7 +17,7 @@ import {
 } from '../../data/queries/insights-early-features.ts'
 import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
 import { formatMoney } from '../../report/format.ts'
-import { doubles, has, type InsightsContext, ints } from './context.ts'
+import { doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
 import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
 
 const SAMPLE_ROWS = 200_000
@@ -210,7 +210,7 @@ export async function risingStars(
   const d = engine.dialect
   const p = features.length
   const engagementSql = has(ctx, 'engagement', 'customer_id', 'occurred_at')
-    ? `SELECT g.customer_id, count(*) AS events FROM engagement g
+    ? `SELECT g.customer_id, count(*) AS events FROM ${tableOf(ctx, 'engagement')} g
        JOIN ${INSIGHTS_FIRST} f0 ON f0.customer_id = g.customer_id
        WHERE CAST(g.occurred_at AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
        GROUP BY g.customer_id`

@@ -101,6 +101,8 @@ export interface LapsedCustomer {
   readonly daysSinceLast: number
   readonly usualGap: number | null
   readonly pAlive: number | null
+  /** Value tier (when the analysis assigned tiers). */
+  readonly tier: string | null
   readonly valueAtStake: number
   readonly reason: 'gap' | 'p_alive' | 'both'
 }
