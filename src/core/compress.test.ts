@@ -40,4 +40,29 @@ describe('compressHistories', () => {
     expect(weightedSum(h.x, h.weight)).toBe(x.reduce((a, b) => a + b, 0))
     expect(weightedSum(h.T, h.weight)).toBe(T.reduce((a, b) => a + b, 0))
   })
+  it('keeps rows apart that differ below the hash resolution, and grows past 1,024 rows', () => {
+    const n = 5000
+    const x = new Float64Array(2 * n)
+    const tx = new Float64Array(2 * n)
+    const T = new Float64Array(2 * n)
+    for (let i = 0; i < n; i++) {
+      // 1e-9 apart: same scaled hash, different histories
+      x[2 * i] = 1
+      x[2 * i + 1] = 1
+      tx[2 * i] = i / 7
+      tx[2 * i + 1] = i / 7 + 1e-9
+      T[2 * i] = 1000
+      T[2 * i + 1] = 1000
+    }
+    const h = compressHistories(x, tx, T)
+    expect(h.x.length).toBe(2 * n)
+    expect(Array.from(h.tx.subarray(0, 4))).toEqual([0, 1e-9, 1 / 7, 1 / 7 + 1e-9])
+    const again = compressHistories(
+      Float64Array.from([...x, ...x]),
+      Float64Array.from([...tx, ...tx]),
+      Float64Array.from([...T, ...T]),
+    )
+    expect(again.x.length).toBe(2 * n)
+    expect(again.weight.every((w) => w === 2)).toBe(true)
+  })
 })

@@ -1,23 +1,23 @@
 // Compress per-customer histories to unique (x, t_x, T) rows with summed weights: model fitting cost
-// then depends on distinct histories. An open-addressing hash on the raw float bits keeps it O(n).
+// then depends on distinct histories. An open-addressing hash on the raw float bits keeps it O(n);
+// the table grows with the distinct rows found (not the input), so it stays in cache.
 import { DataError } from '../errors.ts'
 import type { Histories } from './models/types.ts'
 
-const f64 = new Float64Array(1)
-const u32 = new Uint32Array(f64.buffer)
-
-function mixBits(v: number, h: number): number {
-  f64[0] = v === 0 ? 0 : v // folds -0 into +0
-  // murmur3-style mixing of both words: grid values such as k/7 differ mostly in high mantissa bits.
-  h = Math.imul(h ^ u32[0]!, 0xcc9e2d51)
-  h = Math.imul((h << 15) | (h >>> 17), 0x1b873593)
-  h = Math.imul(h ^ u32[1]!, 0xcc9e2d51)
-  h = Math.imul((h << 13) | (h >>> 19), 0x1b873593)
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  return h ^ (h >>> 16)
+/**
+ * Hash of a history from the values scaled to integers (no float-bit reads, which stall on
+ * store-to-load forwarding). Values closer than ~1e-7 may collide: that costs a probe, never a
+ * wrong merge, since rows are compared exactly.
+ */
+function hashKey(x: number, tx: number, T: number): number {
+  let h = Math.imul((x * 1e3) | 0, 0x9e3779b1)
+  h ^= Math.imul((tx * 1e7) | 0, 0x85ebca6b)
+  h ^= Math.imul((T * 1e7) | 0, 0xc2b2ae35)
+  h ^= h >>> 15
+  h = Math.imul(h, 0x2c1b3c6d)
+  h ^= h >>> 12
+  h = Math.imul(h, 0x297a2d39)
+  return h ^ (h >>> 15)
 }
 
 /**
@@ -41,14 +41,14 @@ export function compressHistories(
       weight: weight?.length,
     })
   }
-  let cap = 16
-  while (cap < 2 * n) cap *= 2
-  const mask = cap - 1
-  const table = new Int32Array(cap).fill(-1)
-  const ox = new Float64Array(n)
-  const otx = new Float64Array(n)
-  const oT = new Float64Array(n)
-  const ow = new Float64Array(n)
+  // rows found so far: keys interleaved (x, t_x, T) so a probe touches one cache line
+  let room = 1024
+  let keys = new Float64Array(3 * room)
+  let ow = new Float64Array(room)
+  let hashes = new Int32Array(room)
+  let cap = 4096
+  let mask = cap - 1
+  let table = new Int32Array(cap).fill(-1)
   let m = 0
   let total = 0
   for (let i = 0; i < n; i++) {
@@ -67,32 +67,60 @@ export function compressHistories(
     }
     if (wi === 0) continue
     total += wi
-    let h = mixBits(Ti, mixBits(ti, mixBits(xi, 0x9e3779b9))) & mask
+    const hv = hashKey(xi, ti, Ti)
+    let h = hv & mask
     for (;;) {
       const k = table[h]!
       if (k === -1) {
-        table[h] = m
-        ox[m] = xi
-        otx[m] = ti
-        oT[m] = Ti
+        if (m === room) {
+          room *= 2
+          const nk = new Float64Array(3 * room)
+          nk.set(keys)
+          keys = nk
+          const nw = new Float64Array(room)
+          nw.set(ow)
+          ow = nw
+          const nh = new Int32Array(room)
+          nh.set(hashes)
+          hashes = nh
+        }
+        keys[3 * m] = xi
+        keys[3 * m + 1] = ti
+        keys[3 * m + 2] = Ti
         ow[m] = wi
+        hashes[m] = hv
+        table[h] = m
         m++
+        // keep the load under 1/2: rehash from the stored hashes
+        if (2 * m > cap) {
+          cap *= 2
+          mask = cap - 1
+          table = new Int32Array(cap).fill(-1)
+          for (let r = 0; r < m; r++) {
+            let s = hashes[r]! & mask
+            while (table[s] !== -1) s = (s + 1) & mask
+            table[s] = r
+          }
+        }
         break
       }
-      if (ox[k] === xi && otx[k] === ti && oT[k] === Ti) {
+      const b = 3 * k
+      if (keys[b] === xi && keys[b + 1] === ti && keys[b + 2] === Ti) {
         ow[k]! += wi
         break
       }
       h = (h + 1) & mask
     }
   }
-  return {
-    x: ox.slice(0, m),
-    tx: otx.slice(0, m),
-    T: oT.slice(0, m),
-    weight: ow.slice(0, m),
-    customers: total,
+  const ox = new Float64Array(m)
+  const otx = new Float64Array(m)
+  const oT = new Float64Array(m)
+  for (let k = 0; k < m; k++) {
+    ox[k] = keys[3 * k]!
+    otx[k] = keys[3 * k + 1]!
+    oT[k] = keys[3 * k + 2]!
   }
+  return { x: ox, tx: otx, T: oT, weight: ow.slice(0, m), customers: total }
 }
 
 /** Σ w_i v_i. */

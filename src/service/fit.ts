@@ -453,36 +453,65 @@ function looksLikeOrders(header: readonly string[]): boolean {
   return findRole(header, 'x') === null
 }
 
-function readSummaryCsv(path: string, needMonetary: boolean): SummaryColumns {
-  const roles: Role[] = ['x', 'tx', 'T', 'monetary', 'weight']
+/** True when x, t_x, T (and weight) pass every check of readSummaryCsv: one fused pass. */
+function summaryLooksValid(
+  x: Float64Array,
+  tx: Float64Array | null,
+  T: Float64Array | null,
+  weight: Float64Array | null,
+): boolean {
+  const n = x.length
+  for (let i = 0; i < n; i++) if (!(x[i]! >= 0 && x[i]! < Infinity)) return false
+  if (tx && T) {
+    for (let i = 0; i < n; i++) {
+      const a = tx[i]!
+      const b = T[i]!
+      if (!(a >= 0 && b >= 0 && b < Infinity && a <= b * (1 + 1e-12) && (a === 0 || x[i]! > 0)))
+        return false
+    }
+  }
+  if (weight)
+    for (let i = 0; i < n; i++) if (!(weight[i]! >= 0 && weight[i]! < Infinity)) return false
+  return true
+}
+
+/**
+ * Read a summary file. Only the columns the model uses are parsed: x, t_x, T for the purchase
+ * models; x and monetary for Gamma-Gamma; weight when present.
+ */
+function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
+  const roles: Role[] = forSpend ? ['x', 'monetary', 'weight'] : ['x', 'tx', 'T', 'weight']
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
-  const name = (r: Role) => findRole(t.header, r)
-  const need = ['x', ...(needMonetary ? [] : ['tx', 'T'])] as Role[]
-  for (const r of need) if (!name(r)) throw missing(t.file, t.header, r, 'in this summary file')
-  if (needMonetary && !name('monetary')) {
-    throw missing(t.file, t.header, 'monetary', 'for the Gamma-Gamma spend model')
+  const name = (r: Role) => (roles.includes(r) ? findRole(t.header, r) : null)
+  const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as Role[]
+  for (const r of need) {
+    if (!name(r)) {
+      throw r === 'monetary'
+        ? missing(t.file, t.header, 'monetary', 'for the Gamma-Gamma spend model')
+        : missing(t.file, t.header, r, 'in this summary file')
+    }
   }
-  const nonNeg = (v: number) => v >= 0 && Number.isFinite(v)
-  const why = (v: number) => (Number.isNaN(v) ? 'empty value' : `must be >= 0 (got ${v})`)
-  checkColumn(t, name('x')!, nonNeg, why)
   const xs = t.columns[name('x')!]!
-  const tx = name('tx') ? t.columns[name('tx')!]! : new Float64Array(t.rows)
-  const T = name('T') ? t.columns[name('T')!]! : new Float64Array(t.rows)
-  if (name('tx') && name('T')) {
-    checkColumn(t, name('tx')!, nonNeg, why)
-    checkColumn(t, name('T')!, nonNeg, why)
-    checkColumn(
-      t,
-      name('tx')!,
-      (v, i) => v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0),
-      (v, i) =>
-        v > T[i]! ? `t_x ${v} is after T ${T[i]}` : `t_x must be 0 when x is 0 (got ${v})`,
-    )
-  }
-  let weight: Float64Array | null = null
-  if (name('weight')) {
-    weight = t.columns[name('weight')!]!
-    checkColumn(t, name('weight')!, nonNeg, why)
+  const tx = name('tx') ? t.columns[name('tx')!]! : null
+  const T = name('T') ? t.columns[name('T')!]! : null
+  const weight = name('weight') ? t.columns[name('weight')!]! : null
+  // the row-by-row checks below name every bad line; they run only when the fast pass fails
+  if (!summaryLooksValid(xs, tx, T, weight)) {
+    const nonNeg = (v: number) => v >= 0 && Number.isFinite(v)
+    const why = (v: number) => (Number.isNaN(v) ? 'empty value' : `must be >= 0 (got ${v})`)
+    checkColumn(t, name('x')!, nonNeg, why)
+    if (tx && T) {
+      checkColumn(t, name('tx')!, nonNeg, why)
+      checkColumn(t, name('T')!, nonNeg, why)
+      checkColumn(
+        t,
+        name('tx')!,
+        (v, i) => v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0),
+        (v, i) =>
+          v > T[i]! ? `t_x ${v} is after T ${T[i]}` : `t_x must be 0 when x is 0 (got ${v})`,
+      )
+    }
+    if (weight) checkColumn(t, name('weight')!, nonNeg, why)
   }
   let monetary: Float64Array | null = null
   if (name('monetary')) {
@@ -495,7 +524,14 @@ function readSummaryCsv(path: string, needMonetary: boolean): SummaryColumns {
       () => 'empty value for a customer with repeat purchases',
     )
   }
-  return { x: xs, tx, T, monetary, weight, rows: t.rows }
+  return {
+    x: xs,
+    tx: tx ?? new Float64Array(t.rows),
+    T: T ?? new Float64Array(t.rows),
+    monetary,
+    weight,
+    rows: t.rows,
+  }
 }
 
 async function summaryFromOrders(path: string, opts: FitOptions): Promise<SummaryColumns> {
@@ -511,7 +547,7 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
     })
     const out = join(dir, 'summary.csv')
     await writeCustomerSummary(engine, { format: 'csv', path: out })
-    return readSummaryCsv(out, false)
+    return readSummaryCsv(out, opts.model === 'gg')
   } finally {
     await engine.close()
     await rm(dir, { recursive: true, force: true })
