@@ -1,14 +1,17 @@
 // Load test of `loyals serve` on loopback (bounded in count and time). Starts the built server as a
 // child process on a fresh DuckDB workspace, then measures:
-//   1. ingestion: single events from C concurrent clients, and batches of 100 (events/s, latency)
+//   1. ingestion: batches of 100, then single events from C concurrent clients (events/s, latency)
 //   2. lookups: open-loop GET /v1/customers/:id and /v1/service/level/:id at a fixed rate
-//      (default 1,000 req/s for 10 s) after a refit, latency percentiles.
+//      (default 1,000 req/s for 10 s, after 1 s of warm-up) after a refit, latency percentiles.
+// The generator shares the machine with the server, so it is kept cheap (keep-alive sockets, a
+// 1 ms timer instead of a busy loop) and each phase reports the CPU seconds of both processes
+// and the load average.
 // Usage: npm run build && node bench/api-load.js [--customers 5000] [--events 20000]
-//        [--rate 1000] [--seconds 10] [--concurrency 32] [--db PATH|postgres://...]
+//        [--rate 1000] [--seconds 10] [--concurrency 32[,128...]] [--db PATH|postgres://...]
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -23,7 +26,9 @@ const CUSTOMERS = Number(args.customers ?? 5000)
 const EVENTS = Math.min(Number(args.events ?? 20000), 200_000)
 const RATE = Math.min(Number(args.rate ?? 1000), 5000)
 const SECONDS = Math.min(Number(args.seconds ?? 10), 60)
-const CONC = Math.min(Number(args.concurrency ?? 32), 256)
+const CONCS = String(args.concurrency ?? 32)
+  .split(',')
+  .map((c) => Math.min(Number(c), 256))
 const DEADLINE = Date.now() + 10 * 60_000 // hard cap: ten minutes in all
 
 const dir = mkdtempSync(join(tmpdir(), 'loyals-bench-'))
@@ -58,6 +63,43 @@ function startServer() {
 
 let base
 let auth
+let serverPid = 0
+
+// CPU seconds (user + sys, all threads) of the server from /proc, and of this generator.
+function serverCpu() {
+  try {
+    const f = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN
+  }
+}
+const ownCpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+/** Start measuring a phase; the returned function gives its wall time, CPU and load. */
+function phase() {
+  const t0 = performance.now()
+  const s0 = serverCpu()
+  const g0 = ownCpu()
+  return () => {
+    const seconds = (performance.now() - t0) / 1000
+    const server = serverCpu() - s0
+    const gen = ownCpu() - g0
+    return {
+      seconds: round(seconds, 2),
+      cpu: {
+        serverSeconds: round(server, 2),
+        serverCores: round(server / seconds, 2),
+        generatorSeconds: round(gen, 2),
+        generatorCores: round(gen / seconds, 2),
+      },
+      loadAverage: loadavg().map((l) => round(l, 2)),
+    }
+  }
+}
+const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d
 // An idle keep-alive socket the server closed meanwhile fails with ECONNRESET: retry once.
 async function call(method, path, body) {
   try {
@@ -103,8 +145,15 @@ function call1(method, path, body) {
 
 function pct(xs) {
   const s = Float64Array.from(xs).sort()
-  const q = (p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : Number.NaN)
-  return { n: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1] ?? Number.NaN }
+  const q = (p) =>
+    round(s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : Number.NaN, 2)
+  return {
+    n: s.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: round(s[s.length - 1] ?? Number.NaN, 2),
+  }
 }
 
 const T0 = Date.UTC(2023, 0, 1)
@@ -125,7 +174,7 @@ async function pool(n, conc, fn) {
   let next = 0
   const lat = []
   let failed = 0
-  const t0 = performance.now()
+  const end = phase()
   await Promise.all(
     Array.from({ length: conc }, async () => {
       while (next < n && Date.now() < DEADLINE) {
@@ -136,7 +185,7 @@ async function pool(n, conc, fn) {
       }
     }),
   )
-  return { seconds: (performance.now() - t0) / 1000, lat, failed }
+  return { ...end(), lat, failed }
 }
 
 async function main() {
@@ -144,7 +193,12 @@ async function main() {
   auth = `Bearer ${key}`
   const { child, url } = await startServer()
   base = url
-  const out = { store: db.startsWith('postgres') ? 'postgres' : 'duckdb', customers: CUSTOMERS }
+  serverPid = child.pid
+  const out = {
+    store: db.startsWith('postgres') ? 'postgres' : 'duckdb',
+    customers: CUSTOMERS,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+  }
   try {
     // 1a. batches of 100: the bulk of the data
     const batches = Math.ceil(EVENTS / 100)
@@ -154,25 +208,32 @@ async function main() {
         batch: Array.from({ length: 100 }, () => orderEvent(k++)),
       }),
     )
-    console.error(`batches: ${k} events in ${b.seconds.toFixed(1)} s`)
+    console.error(`batches: ${k} events in ${b.seconds} s`)
     out.ingestBatch = {
       events: k,
-      seconds: b.seconds,
       eventsPerSecond: Math.round(k / b.seconds),
       failed: b.failed,
       latencyMs: pct(b.lat),
+      seconds: b.seconds,
+      cpu: b.cpu,
+      loadAverage: b.loadAverage,
     }
     // 1b. single events from concurrent clients (group commit at work)
-    const singles = Math.min(10_000, EVENTS)
-    const s = await pool(singles, CONC, () => call('POST', '/v1/events', orderEvent(k++)))
-    console.error(`singles: ${singles} events in ${s.seconds.toFixed(1)} s`)
-    out.ingestSingle = {
-      events: singles,
-      concurrency: CONC,
-      seconds: s.seconds,
-      eventsPerSecond: Math.round(singles / s.seconds),
-      failed: s.failed,
-      latencyMs: pct(s.lat),
+    out.ingestSingle = []
+    for (const conc of CONCS) {
+      const singles = Math.min(10_000, EVENTS)
+      const s = await pool(singles, conc, () => call('POST', '/v1/events', orderEvent(k++)))
+      console.error(`singles (${conc} clients): ${singles} events in ${s.seconds} s`)
+      out.ingestSingle.push({
+        events: singles,
+        concurrency: conc,
+        eventsPerSecond: Math.round(singles / s.seconds),
+        failed: s.failed,
+        latencyMs: pct(s.lat),
+        seconds: s.seconds,
+        cpu: s.cpu,
+        loadAverage: s.loadAverage,
+      })
     }
     // 2. refit, then open-loop lookups at RATE req/s
     const job = JSON.parse((await call('POST', '/v1/jobs/refit')).text)
@@ -190,40 +251,49 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100))
     }
     console.error(`refit ${out.refit.status} in ${out.refit.seconds.toFixed(1)} s`)
-    const total = RATE * SECONDS
-    const lat = { profile: [], level: [] }
-    let failed = 0
-    let sent = 0
-    const inflight = new Set()
-    const t0 = performance.now()
-    while (sent < total && Date.now() < DEADLINE) {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE))
-      while (sent < due) {
-        const c = (sent * 7907) % CUSTOMERS
-        const kind = sent % 2 === 0 ? 'profile' : 'level'
-        const p = call(
-          'GET',
-          kind === 'profile' ? `/v1/customers/c${c}` : `/v1/service/level/c${c}`,
-        ).then((r) => {
-          if (r.status !== 200) failed++
-          lat[kind].push(r.ms)
-          inflight.delete(p)
-        })
-        inflight.add(p)
-        sent++
+    // Open loop: every millisecond, send what the schedule says is due (a 1 ms timer, not a busy
+    // loop: the generator must leave the CPU to the server). One warm-up second is not measured.
+    const lookups = async (seconds, record) => {
+      const total = RATE * seconds
+      const lat = { profile: [], level: [] }
+      let failed = 0
+      let sent = 0
+      const inflight = new Set()
+      const end = phase()
+      const t0 = performance.now()
+      while (sent < total && Date.now() < DEADLINE) {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE))
+        while (sent < due) {
+          const c = (sent * 7907) % CUSTOMERS
+          const kind = sent % 2 === 0 ? 'profile' : 'level'
+          const p = call(
+            'GET',
+            kind === 'profile' ? `/v1/customers/c${c}` : `/v1/service/level/c${c}`,
+          ).then((r) => {
+            if (r.status !== 200) failed++
+            lat[kind].push(r.ms)
+            inflight.delete(p)
+          })
+          inflight.add(p)
+          sent++
+        }
+        await new Promise((r) => setTimeout(r, 1))
       }
-      await new Promise((r) => setImmediate(r))
+      await Promise.all(inflight)
+      const m = end()
+      if (!record) return
+      out.lookups = {
+        targetRate: RATE,
+        achievedRate: Math.round(sent / m.seconds),
+        requests: sent,
+        failed,
+        profileMs: pct(lat.profile),
+        serviceLevelMs: pct(lat.level),
+        ...m,
+      }
     }
-    await Promise.all(inflight)
-    const seconds = (performance.now() - t0) / 1000
-    out.lookups = {
-      targetRate: RATE,
-      achievedRate: Math.round(sent / seconds),
-      requests: sent,
-      failed,
-      profileMs: pct(lat.profile),
-      serviceLevelMs: pct(lat.level),
-    }
+    await lookups(1, false)
+    await lookups(SECONDS, true)
   } finally {
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))

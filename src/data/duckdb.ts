@@ -5,7 +5,13 @@
 import { rmSync } from 'node:fs'
 import { tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { DOUBLE, type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api'
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBPreparedStatement,
+  type DuckDBType,
+} from '@duckdb/node-api'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 
@@ -40,10 +46,17 @@ function paramTypes(
   return params.map((p) => (unsafeWhole(p) ? DOUBLE : undefined))
 }
 
+/** Prepared statements kept per connection (the server's queries are a few dozen texts). */
+const PREPARED_CACHE = 64
+
 class DuckDbEngine implements Engine {
   readonly dialect = 'duckdb' as const
   readonly location: string
   #conn: DuckDBConnection
+  // A parameterized statement is parsed and planned twice per run by the driver (extract, then
+  // prepare); kept prepared, a repeated one (the serve hot path) skips both: ~3 ms of 9 ms for a
+  // 64-row insert. Least recently used first out.
+  #prepared = new Map<string, DuckDBPreparedStatement>()
   #instance: DuckDBInstance | null
   #inTx = false
   #tempDir: string | null
@@ -60,14 +73,39 @@ class DuckDbEngine implements Engine {
     this.#tempDir = tempDir
   }
 
+  /** The statement `sql` (one, with parameters) prepared once and kept. */
+  async #statement(sql: string): Promise<DuckDBPreparedStatement> {
+    const hit = this.#prepared.get(sql)
+    if (hit) {
+      this.#prepared.delete(sql)
+      this.#prepared.set(sql, hit)
+      return hit
+    }
+    const st = await this.#conn.prepare(sql)
+    this.#prepared.set(sql, st)
+    if (this.#prepared.size > PREPARED_CACHE) {
+      const [old, oldSt] = this.#prepared.entries().next().value as [
+        string,
+        DuckDBPreparedStatement,
+      ]
+      this.#prepared.delete(old)
+      oldSt.destroySync()
+    }
+    return st
+  }
+
   async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     try {
-      const reader = await this.#conn.runAndReadAll(
-        sql,
-        normalizeParams(params) as never,
-        paramTypes(params) as never,
-      )
+      const values = normalizeParams(params)
+      let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>
+      if (values) {
+        const st = await this.#statement(sql)
+        st.bind(values as never, paramTypes(params) as never)
+        reader = await st.runAndReadAll()
+      } else {
+        reader = await this.#conn.runAndReadAll(sql)
+      }
       const rows = reader.getRowObjectsJson() as Record<string, unknown>[]
       // getRowObjectsJson renders BIGINT as string; restore numbers for numeric column types.
       const types = reader.columnTypes().map((t) => String(t))
@@ -94,7 +132,14 @@ class DuckDbEngine implements Engine {
   async exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     try {
-      await this.#conn.run(sql, normalizeParams(params) as never, paramTypes(params) as never)
+      const values = normalizeParams(params)
+      if (values) {
+        const st = await this.#statement(sql)
+        st.bind(values as never, paramTypes(params) as never)
+        await st.run()
+      } else {
+        await this.#conn.run(sql)
+      }
     } catch (e) {
       throw new QueryError(sql, e)
     }
@@ -126,6 +171,8 @@ class DuckDbEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    for (const st of this.#prepared.values()) st.destroySync()
+    this.#prepared.clear()
     this.#conn.closeSync()
     this.#instance?.closeSync()
     this.#instance = null

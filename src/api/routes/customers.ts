@@ -81,7 +81,9 @@ export const customerRoutes = [
       if (!file.endsWith('.csv')) throw new NotFoundError('audience', file)
       const tier = file.slice(0, -4)
       if (!deps.store.tierNames.includes(tier)) throw new NotFoundError('tier', tier)
-      const rows = await deps.store.use((e) => e.query(audienceEmails(e.dialect, tier)))
+      const rows = await deps.store.use((e) => e.query(audienceEmails(e.dialect, tier)), {
+        parallel: true,
+      })
       const hashes = new Set<string>()
       for (const r of rows) {
         const h = hashEmail(r.email === null ? null : String(r.email))

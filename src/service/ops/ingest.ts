@@ -10,6 +10,7 @@ import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
+import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -66,6 +67,16 @@ export async function writeProfiles(tx: Engine, profiles: readonly Profile[]): P
     rows: profiles.map(profileRow),
   })
 }
+
+const EVENT_COLUMNS = [
+  'event_id',
+  'kind',
+  'name',
+  'customer_id',
+  'occurred_at',
+  'received_at',
+  'payload',
+] as const
 
 export const ACTION_COLUMNS = [
   'action_key',
@@ -298,36 +309,49 @@ export async function ingestGroup(
     const markerOf = (e: IngestEvent): string | null =>
       e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
     const markers = [...new Set(unique.map(markerOf).filter((m): m is string => m !== null))]
-    const inserted = new Set(
-      (
-        await insertAll(tx, {
-          table: 'events',
-          columns: [
-            'event_id',
-            'kind',
-            'name',
-            'customer_id',
-            'occurred_at',
-            'received_at',
-            'payload',
-          ],
-          rows: [
-            ...unique.map((e) => [
-              e.eventId,
-              e.kind,
-              e.name,
-              e.customerId,
-              sqlTs(e.atMs),
-              sqlTs(nowMs),
-              e.payload,
-            ]),
-            ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
-          ],
-          conflict: 'nothing',
-          returning: ['event_id'],
-        })
-      ).map((r) => String(r.event_id)),
-    )
+    const eventRows = [
+      ...unique.map((e) => [
+        e.eventId,
+        e.kind,
+        e.name,
+        e.customerId,
+        sqlTs(e.atMs),
+        sqlTs(nowMs),
+        e.payload,
+      ]),
+      ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
+    ]
+    let inserted: Set<string>
+    if (tx.dialect === 'duckdb') {
+      // DuckDB's INSERT ... ON CONFLICT DO NOTHING RETURNING costs about three plain inserts; the
+      // writer is serialized (one connection, one queue), so a primary-key lookup first is as
+      // safe, and the key still refuses a duplicate (failing the group) should one slip by.
+      const seen = new Set(
+        (
+          await tx.query(
+            existingEvents(
+              tx.dialect,
+              eventRows.map((r) => r[0] as string),
+            ),
+          )
+        ).map((r) => String(r.event_id)),
+      )
+      const rows = eventRows.filter((r) => !seen.has(r[0] as string))
+      if (rows.length > 0) await insertAll(tx, { table: 'events', columns: EVENT_COLUMNS, rows })
+      inserted = new Set(rows.map((r) => r[0] as string))
+    } else {
+      inserted = new Set(
+        (
+          await insertAll(tx, {
+            table: 'events',
+            columns: EVENT_COLUMNS,
+            rows: eventRows,
+            conflict: 'nothing',
+            returning: ['event_id'],
+          })
+        ).map((r) => String(r.event_id)),
+      )
+    }
     const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
     const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
     const applied = unique.filter((e) => fresh.has(e.eventId))
@@ -484,7 +508,7 @@ export class Ingestor {
   #schedule(): void {
     if (this.#scheduled) return
     this.#scheduled = true
-    void this.#store.serial.run(() => this.#flush())
+    void this.#store.use(() => this.#flush())
   }
 
   async #flush(): Promise<void> {
