@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   summary: async () => (await import('./commands/summary.ts')).registerSummary,
+  tick: async () => (await import('./commands/tick.ts')).registerTick,
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // `loyals customer ID`: one customer's profile on the terminal (or as JSON). The work is in
-// service/customer-profile.ts; this file parses flags and lays the profile out as text.
+// service/customer-profile.ts; this file parses flags and lays the profile out as text. While a
+// server holds the workspace (or with --server) it shows the server's live profile instead.
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
@@ -11,9 +12,9 @@ import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
+import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
-interface CustomerCliOptions {
-  db?: string
+interface CustomerCliOptions extends RemoteOptions {
   config?: string
   json?: boolean
   asOf?: string
@@ -161,22 +162,84 @@ export function formatProfile(p: CustomerProfile): string {
   return lines.join('\n')
 }
 
+/** The live profile of `GET /v1/customers/{id}`, as `loyals serve` answers it. */
+interface LiveProfile {
+  customerId: string
+  name: string | null
+  orders: number
+  revenue: number
+  firstOrderAt: string | null
+  lastOrderAt: string | null
+  value: { total: number | null; history: number; predicted: number | null }
+  prediction: { pAlive: number | null; expectedPurchases: number | null; horizonWeeks: number }
+  tier: { index: number; name: string } | null
+  segment: string | null
+  loyaltyType: string | null
+  reasons: { text: string }[]
+  scoredAt: string | null
+}
+
+/** A live profile from the server as plain text. */
+export function formatLiveProfile(p: LiveProfile, server: string): string {
+  const name = p.name ? ` (${p.name})` : ''
+  const kind = p.loyaltyType ? (TYPE_NAMES[p.loyaltyType] ?? p.loyaltyType) : 'not scored'
+  const lines = [
+    `Customer ${p.customerId}${name}: ${p.tier?.name ?? 'no tier yet'}, ${kind}, ${p.segment ?? 'no segment yet'} (live profile from ${server})`,
+  ]
+  if (p.reasons.length > 0) {
+    lines.push('', 'Why:')
+    for (const r of p.reasons) lines.push(`  - ${r.text}`)
+  }
+  lines.push('')
+  lines.push(
+    `Value ${formatMoney(p.value.total, null)}: ${formatMoney(p.value.history, null)} so far + ` +
+      `${formatMoney(p.value.predicted, null)} predicted over ${p.prediction.horizonWeeks} weeks.`,
+  )
+  lines.push(
+    `Purchases: ${plural(p.orders, 'order')}, ${formatMoney(p.revenue, null)} revenue; ` +
+      `first ${p.firstOrderAt?.slice(0, 10) ?? '-'}, last ${p.lastOrderAt?.slice(0, 10) ?? '-'}.`,
+  )
+  if (p.prediction.pAlive !== null) {
+    lines.push(
+      `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatNumber(p.prediction.expectedPurchases ?? 0, 1)} expected purchases.`,
+    )
+  }
+  return lines.join('\n')
+}
+
 export function registerCustomer(program: Command): void {
-  withDb(
-    program
-      .command('customer')
-      .description(
-        "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
-      )
-      .argument('<id>', 'customer id')
-      .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
-      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
-      .option('--unit <unit>', 'time unit of the model: day, week or month', 'week')
-      .option('--no-predictions', 'skip the purchase predictions')
-      .option('--json', 'print the profile as JSON'),
+  withServer(
+    withDb(
+      program
+        .command('customer')
+        .description(
+          "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
+        )
+        .argument('<id>', 'customer id')
+        .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
+        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+        .option('--unit <unit>', 'time unit of the model: day, week or month', 'week')
+        .option('--no-predictions', 'skip the purchase predictions')
+        .option('--json', 'print the profile as JSON'),
+    ),
   ).action(async (id: string, opts: CustomerCliOptions) => {
     if (!['day', 'week', 'month'].includes(opts.unit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    const remote = remoteFor(opts)
+    if (remote) {
+      if (opts.config || opts.asOf || opts.unit !== 'week' || opts.predictions === false) {
+        throw new UsageError(
+          '--config, --as-of, --unit and --no-predictions need the workspace itself; the server shows its live profile',
+        )
+      }
+      const live = await remote.request<LiveProfile>(
+        'GET',
+        `/v1/customers/${encodeURIComponent(id)}`,
+      )
+      if (opts.json) printJson(live)
+      else println(formatLiveProfile(live, remote.url))
+      return
     }
     const db = resolveDb(opts)
     if (!isPostgresUrl(db) && !existsSync(db)) {

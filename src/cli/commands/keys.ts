@@ -1,11 +1,19 @@
 // `loyals keys create|list|revoke`: API keys for `loyals serve`. The key is printed once; only a
-// salted hash is stored. While a server holds the workspace, use the API's /v1/keys instead.
+// salted hash is stored. While a server holds the workspace (or with --server), the command goes
+// through the API's /v1/keys with an admin key.
 import type { Command } from 'commander'
 import { openWorkspace } from '../../data/workspace.ts'
-import { UsageError } from '../../errors.ts'
-import { createApiKey, listApiKeys, ROLES, revokeApiKey } from '../../service/ops/keys.ts'
+import { LoyalsError, UsageError } from '../../errors.ts'
+import {
+  createApiKey,
+  type KeyInfo,
+  listApiKeys,
+  ROLES,
+  revokeApiKey,
+} from '../../service/ops/keys.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
+import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
 async function withWorkspace<T>(
   opts: { db?: string },
@@ -21,12 +29,22 @@ async function withWorkspace<T>(
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('Manage API keys for loyals serve.')
-  withDb(keys.command('create').description('Create an API key and print it (shown once).'))
+  withServer(
+    withDb(keys.command('create').description('Create an API key and print it (shown once).')),
+  )
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--name <name>', 'who or what uses the key', 'api')
     .option('--json', 'print JSON')
-    .action(async (opts: { role: string; name: string; json?: boolean; db?: string }) => {
-      const r = await withWorkspace(opts, (e) => createApiKey(e, opts.role, opts.name))
+    .action(async (opts: { role: string; name: string; json?: boolean } & RemoteOptions) => {
+      const remote = remoteFor(opts)
+      const r = remote
+        ? await remote
+            .request<{ key: string } & KeyInfo>('POST', '/v1/keys', {
+              role: opts.role,
+              name: opts.name,
+            })
+            .then(({ key, ...info }) => ({ key, info }))
+        : await withWorkspace(opts, (e) => createApiKey(e, opts.role, opts.name))
       if (opts.json) printJson({ key: r.key, ...r.info })
       else {
         println(r.key)
@@ -35,10 +53,13 @@ export function registerKeys(program: Command): void {
         )
       }
     })
-  withDb(keys.command('list').description('List API keys (never their secrets).'))
+  withServer(withDb(keys.command('list').description('List API keys (never their secrets).')))
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean; db?: string }) => {
-      const list = await withWorkspace(opts, (e) => listApiKeys(e))
+    .action(async (opts: { json?: boolean } & RemoteOptions) => {
+      const remote = remoteFor(opts)
+      const list = remote
+        ? (await remote.request<{ keys: KeyInfo[] }>('GET', '/v1/keys')).keys
+        : await withWorkspace(opts, (e) => listApiKeys(e))
       if (opts.json) printJson(list)
       else {
         println(
@@ -49,11 +70,21 @@ export function registerKeys(program: Command): void {
         )
       }
     })
-  withDb(keys.command('revoke').description('Revoke an API key by id.'))
+  withServer(withDb(keys.command('revoke').description('Revoke an API key by id.')))
     .argument('<id>', 'key id (from keys list)')
-    .action(async (id: string, opts: { db?: string }) => {
-      const ok = await withWorkspace(opts, (e) => revokeApiKey(e, id))
-      if (!ok) throw new UsageError(`no active key with id ${id}`)
+    .action(async (id: string, opts: RemoteOptions) => {
+      const remote = remoteFor(opts)
+      if (remote) {
+        await remote.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`).catch((e: unknown) => {
+          if (e instanceof LoyalsError && e.code === 'not_found') {
+            throw new UsageError(`no active key with id ${id}`)
+          }
+          throw e
+        })
+      } else {
+        const ok = await withWorkspace(opts, (e) => revokeApiKey(e, id))
+        if (!ok) throw new UsageError(`no active key with id ${id}`)
+      }
       println(`revoked ${id}`)
     })
 }

@@ -1,0 +1,100 @@
+// `loyals tick`: one scheduler tick (time-based playbook triggers, then deferred actions due). It
+// goes through the running server when one holds the workspace (or with --server); otherwise it
+// opens the workspace, ticks, delivers the webhooks it queued and exits, for a cron-driven setup.
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
+import { parseValueConfig } from '../../core/value/config.ts'
+import { openWorkspace } from '../../data/workspace.ts'
+import { UsageError } from '../../errors.ts'
+import { dispatchDue } from '../../service/ops/dispatch.ts'
+import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
+import { OpsStore } from '../../service/ops/store.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { printJson, println, table } from '../output.ts'
+import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
+
+interface TickOptions extends RemoteOptions {
+  now?: string
+  config?: string
+  valueConfig?: string
+  json?: boolean
+}
+
+async function readJson(path: string | undefined, what: string): Promise<unknown> {
+  if (path === undefined) return {}
+  try {
+    return JSON.parse(await readFile(path, 'utf8'))
+  } catch (e) {
+    throw new UsageError(`cannot read the ${what} ${path}: ${e instanceof Error ? e.message : e}`)
+  }
+}
+
+/** The report as text: one line per playbook, then the deferred actions released. */
+export function formatTick(r: TickReport): string {
+  const lines = [`Tick as of ${r.now}: ${r.actions} action(s), ${r.queued} message(s) queued.`]
+  if (r.playbooks.length > 0) {
+    lines.push(
+      table(
+        ['playbook', 'trigger', 'customers due', 'actions'],
+        r.playbooks.map((p) => [p.playbookId, p.trigger, p.candidates, p.actions]),
+      ),
+    )
+  } else lines.push('No time-based playbooks in the configuration.')
+  const d = r.released
+  lines.push(
+    `Deferred actions due: ${d.queued} queued, ${d.tasks} task(s) created, ${d.deferred} deferred again, ${d.suppressed} suppressed.`,
+  )
+  return lines.join('\n')
+}
+
+export function registerTick(program: Command): void {
+  withServer(
+    withDb(
+      program
+        .command('tick')
+        .description(
+          'Run one scheduler tick: time-based playbook triggers (anniversary, next purchase due, at risk, no order for N days) and deferred actions due.',
+        ),
+    ),
+  )
+    .option('--now <time>', 'evaluate as of this ISO 8601 time (default: now)')
+    .option('--config <file>', 'operations configuration (loyals.ops.json), without a server')
+    .option('--value-config <file>', 'value configuration (tiers), without a server')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: TickOptions) => {
+      const nowMs = opts.now === undefined ? Date.now() : Date.parse(opts.now)
+      if (!Number.isFinite(nowMs)) throw new UsageError(`invalid --now ${JSON.stringify(opts.now)}`)
+      const remote = remoteFor(opts)
+      let report: TickReport
+      if (remote) {
+        if (opts.config || opts.valueConfig) {
+          throw new UsageError('--config and --value-config are the server’s own when it ticks')
+        }
+        report = await remote.request<TickReport>(
+          'POST',
+          '/v1/jobs/tick',
+          opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
+        )
+      } else {
+        const ops = parseOpsConfig(await readJson(opts.config, 'operations configuration'))
+        const value = parseValueConfig(await readJson(opts.valueConfig, 'value configuration'))
+        checkOpsTierNames(
+          ops,
+          value.tiers.levels.map((l) => l.name),
+        )
+        const engine = await openWorkspace(resolveDb(opts))
+        try {
+          const store = new OpsStore(engine, { ops, value, now: () => nowMs })
+          await store.loadModel()
+          report = await runTick(store, nowMs)
+          // deliver what the tick queued (no server runs to do it)
+          while ((await dispatchDue(store)) > 0) {}
+        } finally {
+          await engine.close()
+        }
+      }
+      if (opts.json) printJson(report)
+      else println(formatTick(report))
+    })
+}

@@ -1,0 +1,121 @@
+// The CLI as a client of a running `loyals serve`: a DuckDB file is locked by the server that holds
+// it, so commands with an API equivalent talk to that server (found in the workspace's lock file,
+// or given with --server) with an API key, and the others say what to do. HTTP errors become the
+// CLI's typed errors, so exit codes stay those of a local run.
+import type { Command } from 'commander'
+import { env } from '../config.ts'
+import { isPostgresUrl, readServeLock } from '../data/workspace.ts'
+import { LoyalsError, UsageError } from '../errors.ts'
+import { resolveDb } from './common.ts'
+
+export interface RemoteOptions {
+  db?: string
+  server?: string
+  apiKey?: string
+}
+
+/** Add `--server URL` and `--api-key KEY` (defaults: $LOYALS_SERVER, $LOYALS_API_KEY). */
+export function withServer(cmd: Command): Command {
+  return cmd
+    .option(
+      '--server <url>',
+      'talk to this loyals serve instead of opening the workspace (default: $LOYALS_SERVER, or the server holding --db)',
+    )
+    .option('--api-key <key>', 'API key for the server (default: $LOYALS_API_KEY)')
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; details?: unknown }
+}
+
+/** A running server and the key to call it with. */
+export class RemoteServer {
+  readonly url: string
+  readonly #key: string
+
+  constructor(url: string, key: string) {
+    this.url = url.replace(/\/+$/, '')
+    this.#key = key
+  }
+
+  /**
+   * Call the API and return the JSON answer.
+   * @throws UsageError for 400, 401, 403 and an unreachable server (exit 2); LoyalsError with
+   *   the server's error code otherwise (exit 1).
+   */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#key}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      })
+    } catch (e) {
+      const cause =
+        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : e
+      throw new UsageError(`cannot reach loyals serve at ${this.url}: ${cause}`, { url: this.url })
+    }
+    const text = await res.text()
+    let json: unknown = null
+    try {
+      json = text === '' ? null : JSON.parse(text)
+    } catch {
+      json = null
+    }
+    if (res.ok) return json as T
+    const err = (json as ErrorBody | null)?.error
+    const message = err?.message ?? `HTTP ${res.status}`
+    const details = { status: res.status, url: this.url, details: err?.details ?? null }
+    if (res.status === 400) {
+      const issues = Array.isArray(err?.details)
+        ? (err.details as { path?: string; reason?: string }[])
+            .map((d) => `\n  ${d.path ? `${d.path}: ` : ''}${d.reason ?? ''}`)
+            .join('')
+        : ''
+      throw new UsageError(`${message}${issues}`, details)
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new UsageError(`the server at ${this.url} refused the request: ${message}`, details)
+    }
+    throw new LoyalsError(err?.code ?? 'server_error', message, details)
+  }
+}
+
+/**
+ * The server a command should talk to, or null to open the workspace itself:
+ * `--server` (or $LOYALS_SERVER) when given; else the server holding the DuckDB workspace, found in
+ * its lock file, when an API key is at hand.
+ * @throws UsageError when a server is to be used and no key is given, naming the flag to pass.
+ */
+export function remoteFor(opts: RemoteOptions): RemoteServer | null {
+  const key = opts.apiKey ?? env().LOYALS_API_KEY
+  const explicit = opts.server ?? env().LOYALS_SERVER
+  if (explicit !== undefined) {
+    if (!/^https?:\/\//.test(explicit)) {
+      throw new UsageError(`--server must be an http(s) URL, got ${JSON.stringify(explicit)}`)
+    }
+    if (key === undefined) {
+      throw new UsageError(
+        `talking to ${explicit} needs an API key: pass --api-key KEY or set LOYALS_API_KEY`,
+      )
+    }
+    return new RemoteServer(explicit, key)
+  }
+  const db = resolveDb(opts)
+  if (isPostgresUrl(db)) return null
+  const lock = readServeLock(db)
+  if (lock === null) return null
+  if (key === undefined) {
+    throw new UsageError(
+      `the workspace ${db} is served by loyals serve (pid ${lock.pid}) at ${lock.url}; ` +
+        'use the API or stop the server (this command goes through the server with --api-key KEY ' +
+        'or LOYALS_API_KEY)',
+      { db, pid: lock.pid, url: lock.url },
+    )
+  }
+  return new RemoteServer(lock.url, key)
+}

@@ -1,0 +1,230 @@
+// The CLI and a running server as real processes: commands with an API equivalent (tick, keys,
+// customer) go through the server that holds the DuckDB workspace, with an API key; the server's
+// own tick fires time-based playbooks at start; an occasion fires once across ticks, restarts and
+// a local `loyals tick` after the server stopped.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { CLI, type CliResult, tempDir } from '../helpers/cli.ts'
+
+const DAY = 86_400_000
+// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
+type Json = Record<string, any>
+const children: ChildProcess[] = []
+
+// Not spawnSync: the webhook receiver lives in this process and must answer while a command runs.
+function runCli(args: readonly string[], opts: { env?: Record<string, string> } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  return new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
+  )
+}
+
+function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 30_000)
+    child.stderr!.on('data', (d) => (err += d))
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ child, url: m[1]! })
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await done
+}
+
+afterEach(() => {
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+})
+
+describe('the CLI with a running server', () => {
+  let receiver: Server
+  const received: { key: string; template: string }[] = []
+  let dir: string
+  let db: string
+  let opsPath: string
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let data = ''
+      req.on('data', (c) => (data += c))
+      req.on('end', () => {
+        const b = JSON.parse(data)
+        received.push({ key: b.actionKey, template: b.template })
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    dir = tempDir()
+    db = join(dir, 'w.duckdb')
+    opsPath = join(dir, 'ops.json')
+    writeFileSync(
+      opsPath,
+      JSON.stringify({
+        holdout: { defaultShare: 0 },
+        contactBudget: { quietHours: null },
+        playbooks: [
+          {
+            id: 'anniv',
+            department: 'recognition',
+            trigger: { type: 'anniversary', windowDays: 7 },
+            actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'anniversary' }],
+          },
+          {
+            id: 'win-back',
+            department: 'marketing',
+            trigger: { type: 'no_order_for', days: 35 },
+            actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'miss-you' }],
+          },
+        ],
+      }),
+    )
+  })
+  afterAll(async () => {
+    await new Promise<void>((r) => receiver.close(() => r()))
+  })
+
+  it('goes through the server, ticks at start, and fires each occasion once', async () => {
+    const created = await runCli(['keys', 'create', '--role', 'admin', '--db', db, '--json'])
+    expect(created.code, created.stderr).toBe(0)
+    const admin = JSON.parse(created.stdout).key as string
+    const s1 = await serve(['--db', db, '--config', opsPath, '--tick-every', 'off'])
+    const api = (url: string, path: string, body?: unknown) =>
+      fetch(`${url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Json }))
+    const order = (c: string, id: string, atMs: number) => ({
+      type: 'track',
+      messageId: id,
+      userId: c,
+      event: 'Order Completed',
+      timestamp: new Date(atMs).toISOString(),
+      properties: { order_id: id, total: 25 },
+    })
+    // first purchase a year and two days ago: its anniversary was two days ago
+    const res = await api(s1.url, '/v1/events', order('ann', 'ann-1', Date.now() - 367 * DAY))
+    expect(res.status).toBe(200)
+
+    // without a key the CLI says what to do; with one it goes through the server
+    const refused = await runCli(['tick', '--db', db])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(`is served by loyals serve (pid ${s1.child.pid}) at ${s1.url}`)
+    expect(refused.stderr).toContain('--api-key')
+    const t1 = await runCli(['tick', '--db', db, '--api-key', admin, '--json'])
+    expect(t1.code, t1.stderr).toBe(0)
+    const r1 = JSON.parse(t1.stdout)
+    expect(r1.playbooks.find((p: { playbookId: string }) => p.playbookId === 'anniv')).toEqual({
+      playbookId: 'anniv',
+      trigger: 'anniversary',
+      candidates: 1,
+      actions: 1,
+    })
+    const t2 = await runCli(['tick', '--server', s1.url], { env: { LOYALS_API_KEY: admin } })
+    expect(t2.code, t2.stderr).toBe(0)
+    expect(t2.stdout).toMatch(/^Tick as of .*: 0 action\(s\), 0 message\(s\) queued\./)
+    expect(t2.stdout).toMatch(/anniv\s+anniversary\s+0\s+0/)
+
+    // keys and profiles through the server
+    const ro = await runCli([
+      'keys',
+      'create',
+      '--role',
+      'read-only',
+      '--name',
+      'desk',
+      '--db',
+      db,
+      '--api-key',
+      admin,
+      '--json',
+    ])
+    expect(ro.code, ro.stderr).toBe(0)
+    const roKey = JSON.parse(ro.stdout)
+    expect(roKey).toMatchObject({ role: 'read-only', name: 'desk' })
+    const list = await runCli(['keys', 'list', '--db', db, '--api-key', admin, '--json'])
+    expect(
+      JSON.parse(list.stdout)
+        .map((k: { name: string }) => k.name)
+        .sort(),
+    ).toEqual(['api', 'desk'])
+    const profile = await runCli(['customer', 'ann', '--db', db, '--api-key', roKey.key, '--json'])
+    expect(profile.code, profile.stderr).toBe(0)
+    expect(JSON.parse(profile.stdout)).toMatchObject({ customerId: 'ann', orders: 1, revenue: 25 })
+    const text = await runCli(['customer', 'ann', '--db', db, '--api-key', roKey.key])
+    expect(text.stdout, text.stderr).toContain('Customer ann: no tier yet')
+    expect(text.stdout).toContain('Purchases: 1 order')
+    const missing = await runCli(['customer', 'nobody', '--db', db, '--api-key', roKey.key])
+    expect(missing.code, missing.stderr).toBe(1)
+    expect(missing.stderr).toContain('no customer "nobody"')
+    // a read-only key may not tick; a revoked key is refused
+    const forbidden = await runCli(['tick', '--db', db, '--api-key', roKey.key])
+    expect(forbidden.code).toBe(2)
+    expect(forbidden.stderr).toContain('refused the request: the read-only role may not refit')
+    expect(
+      (await runCli(['keys', 'revoke', roKey.keyId, '--db', db, '--api-key', admin])).code,
+    ).toBe(0)
+    const revoked = await runCli(['customer', 'ann', '--db', db, '--api-key', roKey.key])
+    expect(revoked.code).toBe(2)
+    expect(revoked.stderr).toContain('not valid or was revoked')
+
+    // a customer whose last order turns 35 days old yesterday; the restarted server's own tick
+    // fires it at start, and the anniversary is not fired again
+    await api(s1.url, '/v1/events', order('lapsed', 'lapsed-1', Date.now() - 36 * DAY))
+    await stop(s1.child)
+    const s2 = await serve(['--db', db, '--config', opsPath, '--tick-every', '1h'])
+    let actions: { actionKey: string; status: string }[] = []
+    for (let i = 0; i < 600; i++) {
+      actions = (await api(s2.url, '/v1/actions?limit=100')).json.actions
+      if (actions.length >= 2 && actions.every((a) => a.status === 'sent')) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(actions.map((a) => a.actionKey).sort()).toEqual([
+      'anniv:ann:anniversary-1:a0',
+      expect.stringMatching(/^win-back:lapsed:no-order-since-\d{4}-\d\d-\d\d:a0$/),
+    ])
+    expect(actions.every((a) => a.status === 'sent')).toBe(true)
+    expect(received.map((r) => r.template).sort()).toEqual(['anniversary', 'miss-you'])
+    await stop(s2.child)
+
+    // without a server, `loyals tick` opens the workspace: nothing again now; a year later the
+    // second anniversary fires and its webhook is delivered before the command exits
+    const local = await runCli(['tick', '--db', db, '--config', opsPath, '--json'])
+    expect(local.code, local.stderr).toBe(0)
+    expect(JSON.parse(local.stdout).actions).toBe(0)
+    const later = new Date(Date.now() + 365 * DAY).toISOString()
+    const next = await runCli(['tick', '--db', db, '--config', opsPath, '--now', later, '--json'])
+    expect(next.code, next.stderr).toBe(0)
+    expect(JSON.parse(next.stdout).playbooks[0]).toMatchObject({ playbookId: 'anniv', actions: 1 })
+    expect(received.map((r) => r.key)).toContain('anniv:ann:anniversary-2:a0')
+    expect(received).toHaveLength(3)
+  }, 240_000)
+})
