@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CLI, type CliResult, tempDir } from '../helpers/cli.ts'
+import { CLI, type CliResult, ROOT, tempDir } from '../helpers/cli.ts'
 
 const DAY = 86_400_000
 // biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
@@ -226,5 +226,57 @@ describe('the CLI with a running server', () => {
     expect(JSON.parse(next.stdout).playbooks[0]).toMatchObject({ playbookId: 'anniv', actions: 1 })
     expect(received.map((r) => r.key)).toContain('anniv:ann:anniversary-2:a0')
     expect(received).toHaveLength(3)
+  }, 240_000)
+
+  it('imports orders through the server: the same rows as a local import, once', async () => {
+    const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
+    const localDb = join(dir, 'local.duckdb')
+    const local = await runCli(['import', file, '--db', localDb, '--json'])
+    expect(local.code, local.stderr).toBe(0)
+    const served = join(dir, 'served.duckdb')
+    const created = await runCli(['keys', 'create', '--role', 'admin', '--db', served, '--json'])
+    const admin = JSON.parse(created.stdout).key as string
+    const s = await serve(['--db', served, '--tick-every', 'off'])
+    const first = await runCli(['import', file, '--db', served, '--api-key', admin, '--json'])
+    expect(first.code, first.stderr).toBe(0)
+    const f = JSON.parse(first.stdout)
+    expect(f.rowsStored).toBe(JSON.parse(local.stdout).rowsStored)
+    expect(f.forwarded).toMatchObject({ server: s.url, duplicates: 0 })
+    expect(f.forwarded.stored).toBe(f.forwarded.sent)
+    expect(f.forwarded.sent).toBeGreaterThanOrEqual(f.rowsStored)
+    const again = await runCli(['import', file, '--db', served, '--api-key', admin])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain(`sent to ${s.url}: ${f.forwarded.sent} calls, 0 stored`)
+    const res = await fetch(`${s.url}/v1/customers?limit=1000`, {
+      headers: { authorization: `Bearer ${admin}` },
+    })
+    const customers = ((await res.json()) as Json).customers as {
+      orders: number
+      revenue: number
+    }[]
+    await stop(s.child)
+    // the server's profiles add up to the orders a local import stores
+    const { openWorkspace } = await import('../../src/data/workspace.ts')
+    const engine = await openWorkspace(localDb)
+    try {
+      const [o] = await engine.query<{ n: number; rev: number }>(
+        'SELECT count(*) FILTER (WHERE amount >= 0) AS n, sum(amount) AS rev FROM orders',
+      )
+      expect(customers.reduce((a, c) => a + c.orders, 0)).toBe(Number(o!.n))
+      expect(customers.reduce((a, c) => a + c.revenue, 0)).toBeCloseTo(Number(o!.rev), 6)
+    } finally {
+      await engine.close()
+    }
+    const tickets = await runCli([
+      'import',
+      file,
+      '--kind',
+      'tickets',
+      '--server',
+      s.url,
+      '--api-key',
+      admin,
+    ])
+    expect(tickets.code).toBe(2)
   }, 240_000)
 })

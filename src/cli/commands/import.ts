@@ -1,8 +1,10 @@
 // `loyals import`: one file into the workspace. All work is in service/import; this file parses
-// flags and prints a short summary (or JSON).
+// flags and prints a short summary (or JSON). While a server holds the workspace (or with
+// --server), orders and customers go through it (cli/forward-import.ts).
 import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
+import { UsageError } from '../../errors.ts'
 import { KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
 import {
   type ImportResult,
@@ -11,11 +13,12 @@ import {
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
 import { resolveDb, withDb } from '../common.ts'
+import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
+import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
-interface ImportCliOptions {
+interface ImportCliOptions extends RemoteOptions {
   kind?: string
-  db?: string
   map?: string[]
   dateFormat?: string
   tz?: string
@@ -47,26 +50,35 @@ function describe(r: ImportResult): string {
 }
 
 export function registerImport(program: Command): void {
-  withDb(
-    program
-      .command('import')
-      .description(
-        'Import orders, order lines, customers, referrals, engagement, tickets, returns or surveys (CSV, Parquet, JSON lines, gzip)',
-      )
-      .argument('<file>', 'the file to import')
-      .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
-      .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
-      .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
-      .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
-      .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
-      .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
-      .option('--as-of <date>', 'report how many orders fall after this date (they are kept)')
-      .option('--json', 'print the summary as JSON')
-      .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),
+  withServer(
+    withDb(
+      program
+        .command('import')
+        .description(
+          'Import orders, order lines, customers, referrals, engagement, tickets, returns or surveys (CSV, Parquet, JSON lines, gzip)',
+        )
+        .argument('<file>', 'the file to import')
+        .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
+        .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
+        .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
+        .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
+        .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
+        .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
+        .option('--as-of <date>', 'report how many orders fall after this date (they are kept)')
+        .option('--json', 'print the summary as JSON')
+        .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),
+    ),
   ).action(async (file: string, opts: ImportCliOptions) => {
     const kind = parseKind(opts.kind)
     const map = parseMap(opts.map)
-    const engine = await openWorkspace(resolveDb(opts))
+    const remote = remoteFor(opts)
+    if (remote && kind !== 'orders' && kind !== 'customers') {
+      throw new UsageError(
+        `import --kind ${kind} needs the workspace itself: stop the server at ${remote.url} first (orders and customers go through it)`,
+      )
+    }
+    // through a server: validate and map into a throw-away workspace, then send
+    const engine = await openWorkspace(remote ? ':memory:' : resolveDb(opts))
     try {
       const tz = opts.tz ?? env().LOYALS_TZ
       const result = await importFile(engine, file, {
@@ -87,7 +99,16 @@ export function registerImport(program: Command): void {
             }
           : {}),
       })
-      if (opts.json) printJson(result)
+      if (remote) {
+        const sent = await forwardImport(engine, remote)
+        if (opts.json) printJson({ ...result, forwarded: sent })
+        else {
+          println(describe(result))
+          println(
+            `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.duplicates} already there`,
+          )
+        }
+      } else if (opts.json) printJson(result)
       else println(describe(result))
     } finally {
       await engine.close()

@@ -1,0 +1,140 @@
+// `loyals import` while a server holds the workspace: the file is imported as usual, but into a
+// throw-away in-memory DuckDB (same column mapping, validation and rejects), and its orders and
+// customers are sent to the server as Segment calls in batches of 1,000. Message ids are the ones
+// POST /v1/orders and /v1/customers use (`order:<order id>`), so importing the same file twice, or
+// an order the server already has, stores nothing new.
+import { createHash } from 'node:crypto'
+import type { Engine } from '../data/engine.ts'
+import { tsMs } from '../service/ops/time.ts'
+import type { RemoteServer } from './remote.ts'
+
+export interface ForwardResult {
+  readonly server: string
+  /** Calls sent, and how many of them the server stored (the rest it had already). */
+  readonly sent: number
+  readonly stored: number
+  readonly duplicates: number
+}
+
+const BATCH = 1000
+const iso = (v: unknown): string | undefined => {
+  const ms = tsMs(v)
+  return ms === null ? undefined : new Date(ms).toISOString()
+}
+const defined = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T
+
+async function send(remote: RemoteServer, batch: unknown[], acc: { sent: number; stored: number }) {
+  if (batch.length === 0) return
+  const r = await remote.request<{ stored: number }>('POST', '/v1/events/batch', { batch })
+  acc.sent += batch.length
+  acc.stored += r.stored
+}
+
+/**
+ * Send the customers and orders of an in-memory import to the server: identify calls first (so
+ * signup dates and emails are known), then "Order Completed" (with the order's lines as products)
+ * and "Order Refunded" for negative rows, in order-key order.
+ * @throws UsageError / LoyalsError from {@link RemoteServer.request}; the batches sent before a
+ *   failure stay stored (a re-run sends them again as duplicates).
+ */
+export async function forwardImport(mem: Engine, remote: RemoteServer): Promise<ForwardResult> {
+  const acc = { sent: 0, stored: 0 }
+  let after = ''
+  for (;;) {
+    const rows = await mem.query({
+      sql: `SELECT customer_id, email, name, CAST(signup_at AS VARCHAR) AS signup_at FROM customers
+WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
+      params: [after],
+    })
+    if (rows.length === 0) break
+    after = String(rows[rows.length - 1]!.customer_id)
+    await send(
+      remote,
+      rows.map((r) => {
+        const traits = defined({
+          email: r.email ?? undefined,
+          name: r.name ?? undefined,
+          createdAt: iso(r.signup_at),
+        })
+        const hash = createHash('sha256').update(JSON.stringify(traits)).digest('hex').slice(0, 16)
+        return {
+          type: 'identify',
+          messageId: `customer:${r.customer_id}:${hash}`,
+          userId: String(r.customer_id),
+          traits,
+        }
+      }),
+      acc,
+    )
+  }
+  after = ''
+  for (;;) {
+    const rows = await mem.query({
+      sql: `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS ordered_at,
+  amount, currency, discount FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
+      params: [after],
+    })
+    if (rows.length === 0) break
+    after = String(rows[rows.length - 1]!.order_key)
+    const ids = rows.filter((r) => r.order_id !== null).map((r) => String(r.order_id))
+    const lines = new Map<string, Record<string, unknown>[]>()
+    if (ids.length > 0) {
+      const marks = ids.map((_, i) => `$${i + 1}`).join(', ')
+      for (const l of await mem.query({
+        sql: `SELECT order_id, product_id, product_name, category, quantity, amount FROM order_lines
+WHERE order_id IN (${marks}) ORDER BY line_key`,
+        params: ids,
+      })) {
+        const list = lines.get(String(l.order_id)) ?? []
+        const qty = l.quantity === null ? null : Number(l.quantity)
+        list.push(
+          defined({
+            product_id: l.product_id ?? undefined,
+            name: l.product_name ?? undefined,
+            category: l.category ?? undefined,
+            quantity: qty ?? undefined,
+            price: l.amount === null ? undefined : Number(l.amount) / (qty && qty > 0 ? qty : 1),
+          }),
+        )
+        lines.set(String(l.order_id), list)
+      }
+    }
+    await send(
+      remote,
+      rows.map((r) => {
+        const orderId = String(r.order_id ?? r.order_key)
+        const amount = Number(r.amount)
+        const base = { type: 'track', userId: String(r.customer_id), timestamp: iso(r.ordered_at) }
+        if (amount < 0) {
+          return {
+            ...base,
+            messageId: `refund:${r.order_key}`,
+            event: 'Order Refunded',
+            properties: { order_id: orderId, total: -amount },
+          }
+        }
+        const products = lines.get(orderId)
+        return {
+          ...base,
+          messageId: `order:${orderId}`,
+          event: 'Order Completed',
+          properties: defined({
+            order_id: orderId,
+            total: amount,
+            currency: typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null,
+            discount: r.discount === null ? null : Number(r.discount),
+            products: products && products.length > 0 ? products.slice(0, 1000) : null,
+          }),
+        }
+      }),
+      acc,
+    )
+  }
+  return {
+    server: remote.url,
+    sent: acc.sent,
+    stored: acc.stored,
+    duplicates: acc.sent - acc.stored,
+  }
+}
