@@ -39,6 +39,7 @@ export async function openSource(
   try {
     await importFile(engine, pathOrWorkspace, {
       kind: 'orders',
+      scratch: true,
       ...(opts.tz ? { tz: opts.tz } : {}),
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(opts.map ? { map: opts.map } : {}),

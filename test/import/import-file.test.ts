@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, UsageError } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
@@ -629,5 +630,57 @@ describe('--skip-bad-rows', () => {
     expect(readFileSync(out, 'utf8')).toContain(
       "c1,2024-01-01,x,2,amount: cannot read 'x' as an amount",
     )
+  })
+})
+
+describe('scratch stores (analyze FILE)', () => {
+  test('plain orders become a view over the validated rows, with the same content', async () => {
+    const f = write(
+      dir,
+      'plain.csv',
+      'order_id,customer_id,ordered_at,amount,cost\nA-1,c1,2024-01-01T10:00:00Z,10.5,4\nA-2,c2,2024-01-02 23:30:00,$1,234.50,\nA-3,c1,2024-02-03,7,\n'.replace(
+        '$1,234.50',
+        '"$1,234.50"',
+      ),
+    )
+    const scratch = await openWorkspace(':memory:')
+    try {
+      const r = await importFile(scratch, f, { kind: 'orders', now: NOW, scratch: true })
+      const plain = await orders(f)
+      expect(r.sha256).toBe('')
+      expect({ ...r, importId: '', sha256: '' }).toEqual({ ...plain, importId: '', sha256: '' })
+      const kind = await scratch.query<{ table_type: string }>(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'orders'",
+      )
+      expect(kind.map((k) => k.table_type)).toEqual(['VIEW'])
+      const q = 'SELECT * FROM orders ORDER BY order_key'
+      expect(await scratch.query(q)).toEqual(await engine.query(q))
+      expect((await scratch.query(q)).map((o) => o.source_line)).toEqual([2, 3, 4])
+    } finally {
+      await scratch.close()
+    }
+  })
+
+  test('orders without ids, and bad rows, take the usual path', async () => {
+    const scratch = await openWorkspace(':memory:')
+    try {
+      await importFile(scratch, CDNOW, { kind: 'orders', now: NOW, scratch: true })
+      const kind = await scratch.query<{ table_type: string }>(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'orders'",
+      )
+      expect(kind.map((k) => k.table_type)).toEqual(['BASE TABLE'])
+      const bad = write(dir, 'bad.csv', 'order_id,customer_id,ordered_at,amount\nB-1,c1,soon,1\n')
+      const other = await openWorkspace(':memory:')
+      try {
+        const e = await importError(() =>
+          importFile(other, bad, { kind: 'orders', now: NOW, scratch: true }),
+        )
+        expect(formatProblem(e.problems[0]!)).toMatch(/bad\.csv:2 ordered_at: /)
+      } finally {
+        await other.close()
+      }
+    } finally {
+      await scratch.close()
+    }
   })
 })

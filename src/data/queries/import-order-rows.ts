@@ -33,10 +33,19 @@ export const NET_AMOUNT =
  * `plain`: the caller knows every row has an order id seen once and is no refund, so the key is
  * the id and no row needs numbering: a projection, made a view with `asView` (a first import into
  * an empty table then reads the rows once, straight into `orders`, instead of copying them twice).
+ * `scratchFrom` (plain rows only): a scratch store's `orders` itself becomes a view over this typed
+ * table (rows with `__line`), so the validated rows are never copied at all.
  */
 export function importOrderRows(
   _d: Dialect,
-  args: { tz: string; source: string; hasProblems: boolean; plain?: boolean; asView?: boolean },
+  args: {
+    tz: string
+    source: string
+    hasProblems: boolean
+    plain?: boolean
+    asView?: boolean
+    scratchFrom?: string
+  },
 ): Query {
   const day =
     args.tz === 'UTC'
@@ -47,11 +56,15 @@ export function importOrderRows(
   const columns = `order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, currency,
   quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
   ${lit(args.source)} AS source, ${LINE} AS source_line`
-  if (args.plain) {
+  if (args.plain || args.scratchFrom) {
+    const create = args.scratchFrom
+      ? 'CREATE VIEW orders'
+      : `CREATE OR REPLACE TEMP ${args.asView ? 'VIEW' : 'TABLE'} import_rows`
+    const rows = args.scratchFrom ? `SELECT * FROM ${args.scratchFrom}` : goodRows(args.hasProblems)
     return {
-      sql: `CREATE OR REPLACE TEMP ${args.asView ? 'VIEW' : 'TABLE'} import_rows AS
+      sql: `${create} AS
 SELECT order_id AS order_key, ${columns}
-FROM (SELECT *, ${NET_AMOUNT} AS net FROM (${goodRows(args.hasProblems)}))`,
+FROM (SELECT *, ${NET_AMOUNT} AS net FROM (${rows}))`,
     }
   }
   return {

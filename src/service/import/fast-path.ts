@@ -1,6 +1,7 @@
 // The import's fast path: read the file once, straight into typed columns plus one "bad" flag, with
 // no all-text staging copy. When any row is bad (or the CSV reader balks) it reports failure and the
 // caller runs the validating path, which re-reads the file and names every problem as file:line.
+// Only the file's own fields are stored: a field the file lacks is a NULL constant in the view.
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
@@ -19,6 +20,8 @@ export function fastEligible(spec: TypedSpec): boolean {
  * number and date rules), without the raw text, plus `__bad` = the row would get a problem from
  * `problemsSql` (a required value missing, a number or date that does not parse, a future date).
  * Rows keep the file's order (DuckDB preserves insertion order), so rowid gives the line number.
+ * Fields the file lacks are not stored (ten million NULLs per field cost memory and time);
+ * `typedViewSql` puts them back.
  */
 export function fastTypedSql(spec: TypedSpec, o: ParseOptions): string {
   const inner = spec.fields.map((f) => `${f.raw} AS ${rawName(f.field)}`).join(',\n    ')
@@ -46,13 +49,36 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions): string {
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'date' && !absent(f)) bad.push(`coalesce(${v} > ${future}, false)`)
   }
-  const fields = spec.fields.map((f) => ident(f.field)).join(', ')
+  const fields = spec.fields
+    .filter((f) => !absent(f))
+    .map((f) => ident(f.field))
+    .join(', ')
   return `CREATE OR REPLACE TEMP TABLE import_fast AS
 SELECT ${fields}, ${bad.length > 0 ? bad.join('\n    OR ') : 'false'} AS __bad
 FROM (
   SELECT ${parsed}
   FROM (SELECT *${middle} FROM (SELECT ${inner} FROM ${spec.from}))
 )`
+}
+
+const SQL_TYPE = { text: 'VARCHAR', number: 'DOUBLE', date: 'TIMESTAMP' } as const
+
+/**
+ * CREATE TEMP VIEW `view` over the fast table `table`: `__line` (rowid + `firstLine`), then every
+ * field of `spec` in order, NULL for the fields the file lacks; what `import_typed` is to the
+ * validating path.
+ */
+export function typedViewSql(
+  spec: TypedSpec,
+  args: { table: string; view: string; firstLine: number },
+): string {
+  const cols = spec.fields
+    .map((f) =>
+      absent(f) ? `CAST(NULL AS ${SQL_TYPE[f.type]}) AS ${ident(f.field)}` : ident(f.field),
+    )
+    .join(', ')
+  return `CREATE OR REPLACE TEMP VIEW ${ident(args.view)} AS
+SELECT rowid + ${args.firstLine} AS __line, ${cols} FROM ${ident(args.table)}`
 }
 
 /** The source for the fast read: CSV without a rejects table, so any malformed line throws. */
@@ -97,8 +123,7 @@ export async function tryFastStage(
     )
     if (!c || c.n === 0 || c.bad > 0) return null
     await engine.exec(
-      `CREATE OR REPLACE TEMP VIEW import_typed AS
-SELECT rowid + ${args.firstLine} AS __line, * EXCLUDE (__bad) FROM import_fast`,
+      typedViewSql(spec, { table: 'import_fast', view: 'import_typed', firstLine: args.firstLine }),
     )
     if (!(await uniqueKeysAgree(engine, spec))) return null
     return { rows: c.n }
@@ -130,7 +155,9 @@ WITH h AS (
 SELECT ${key} AS k FROM import_fast
 WHERE ${scope} AND hash(${key}) IN (SELECT h FROM h)
 GROUP BY ${key} HAVING count(*) > 1`)
+  // a field the file lacks is NULL everywhere: it cannot make two rows differ
   const content = spec.fields
+    .filter((f) => !absent(f))
     .map((f) => `coalesce(CAST(${ident(f.field)} AS VARCHAR), '~')`)
     .join(", '|', ")
   const [d] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM (

@@ -25,7 +25,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { fastSource, tryFastStage } from './fast-path.ts'
+import { fastSource, tryFastStage, typedViewSql } from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import { type ParseOptions, problemsSql, typedSpec, typedTableSql } from './validate.ts'
@@ -56,6 +56,13 @@ export interface ImportOptions {
   /** "Now" for the future-date check (tests). */
   readonly now?: Date
   readonly onStage?: (stage: ImportStage) => void | Promise<void>
+  /**
+   * The store is a throwaway in-memory workspace (`analyze FILE`): a first import of plain orders
+   * (every row has its own order id, no refunds) keeps the validated rows where they are and makes
+   * `orders` a view over them, instead of copying ten million rows into the table. The file's
+   * SHA-256 is not computed.
+   */
+  readonly scratch?: boolean
 }
 
 export interface ImportResult {
@@ -65,6 +72,7 @@ export interface ImportResult {
   readonly format: Format
   readonly gzip: boolean
   readonly layout: Layout
+  /** Hex SHA-256 of the file; '' for a scratch import. */
   readonly sha256: string
   /** Field -> file column used. */
   readonly columns: Readonly<Record<string, string>>
@@ -210,7 +218,8 @@ export async function importFile(
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
   const { format, gzip } = detectFormat(file)
-  const sha = sha256File(file)
+  // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
+  const sha = opts.scratch ? Promise.resolve('') : sha256File(file)
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -323,6 +332,7 @@ export async function importFile(
               key: 'customer_id',
               columns: CUSTOMER_COLUMNS,
             }
+    let ordersAsView = false
     if (kind === 'orders') {
       // Orders that are all plain (an id seen once, no refund) need no numbering window; a first
       // import of them into an empty store reads them once, straight into `orders`, via a view.
@@ -336,6 +346,7 @@ export async function importFile(
       const asView =
         plain &&
         (await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1)')) === 0
+      ordersAsView = asView
       await engine.exec(
         importOrderRows(engine.dialect, {
           tz,
@@ -422,6 +433,16 @@ export async function importFile(
           ? { customers: rowsStored, first: null, last: null, after: null }
           : { customers: 0, first: null, last: null, after: null }
 
+    // Scratch store, plain orders read by the fast path into an empty table: no copy (see scratch).
+    const keepTyped =
+      opts.scratch === true &&
+      engine.dialect === 'duckdb' &&
+      fast !== null &&
+      kind === 'orders' &&
+      mapping.layout !== 'shopify-orders' &&
+      badLines === 0 &&
+      empty.orders === true &&
+      ordersAsView
     const importId = randomUUID()
     const digest = await sha
     // Stored rows carry their line (source_line), so the write need not keep the file's order; an
@@ -431,13 +452,32 @@ export async function importFile(
     if (unordered) await engine.exec('SET preserve_insertion_order = false')
     try {
       await engine.transaction(async (tx) => {
-        await tx.exec(
-          importUpsert(tx.dialect, {
-            ...main,
-            writeSet: 'import_write',
-            tableEmpty: empty[main.table] === true,
-          }),
-        )
+        if (keepTyped) {
+          await tx.exec('ALTER TABLE import_fast RENAME TO scratch_orders; DROP TABLE orders')
+          await tx.exec(
+            typedViewSql(spec, {
+              table: 'scratch_orders',
+              view: 'scratch_typed',
+              firstLine: format === 'csv' ? 2 : 1,
+            }),
+          )
+          await tx.exec(
+            importOrderRows(tx.dialect, {
+              tz,
+              source: file,
+              hasProblems: false,
+              scratchFrom: 'scratch_typed',
+            }),
+          )
+        } else {
+          await tx.exec(
+            importUpsert(tx.dialect, {
+              ...main,
+              writeSet: 'import_write',
+              tableEmpty: empty[main.table] === true,
+            }),
+          )
+        }
         await opts.onStage?.(
           extra
             ? 'rows-written'
