@@ -7,7 +7,7 @@ import {
   type EngagementEventType,
   type ValueConfig,
 } from '../core/value/config.ts'
-import { type EngagementResult, percentileRank } from '../core/value/engagement.ts'
+import { percentileRank } from '../core/value/engagement.ts'
 import {
   classifyLoyaltyBatch,
   LOYALTY_RULES,
@@ -33,10 +33,15 @@ import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
-import { VALUE_FACT_COLUMNS, valueFacts } from '../data/queries/value-facts.ts'
+import {
+  VALUE_FACT_COLUMNS,
+  VALUE_PREDICTION_COLUMNS,
+  valueEventCounts,
+  valueFacts,
+} from '../data/queries/value-facts.ts'
 import { valueIds } from '../data/queries/value-ids.ts'
 import { valueInputCounts } from '../data/queries/value-input-counts.ts'
-import { REASON_SEPARATOR, valueJoin } from '../data/queries/value-join.ts'
+import { packCodes, REASON_SEPARATOR, valueJoin } from '../data/queries/value-join.ts'
 import { valueNodes } from '../data/queries/value-nodes.ts'
 import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
@@ -87,7 +92,16 @@ export interface ValueRun {
   referrerOf(customerId: string): Promise<string | null>
 }
 
-type Facts = Record<(typeof VALUE_FACT_COLUMNS)[number], Float64Array>
+type Facts = Record<
+  (typeof VALUE_FACT_COLUMNS)[number] | (typeof VALUE_PREDICTION_COLUMNS)[number],
+  Float64Array
+>
+
+/** Engagement score and percentile per customer (the score aggregated in SQL). */
+interface Engagement {
+  readonly score: Float64Array
+  readonly percentile: Float64Array
+}
 
 const DAY_MS = 86_400_000
 const dayNumber = (d: string): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS
@@ -177,11 +191,13 @@ export async function buildValue(
       asOf: opts.asOf,
       predictionMargin: opts.predictionMargin,
       engagement: cfg.engagement,
+      unitDays: opts.unitDays,
     }),
   )
-  const f = await readFacts(engine)
-  await engine.exec('DROP TABLE value_facts') // in JS now; the engine's memory is capped
-  const n = f.idx.length
+  const hasPrediction = opts.predictionMargin !== null
+  // value_facts stays: the value view takes its service columns from there
+  const f = await readFacts(engine, hasPrediction)
+  const n = f.revenue.length
   const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
   const nodes = Number(nodeCount?.n ?? n)
   const segments = (await engine.query<{ name: string }>(valueSegments(d, { analysis }))).map(
@@ -189,7 +205,6 @@ export async function buildValue(
   )
 
   // profit
-  const hasPrediction = opts.predictionMargin !== null
   const profit = computeProfit(
     {
       revenue: f.revenue,
@@ -232,17 +247,17 @@ export async function buildValue(
 
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
-  const reviews = f.ev_review
+  const reviews = f.reviews
+  const eventCounts =
+    inputs.engagementEvents > 0
+      ? await engine.query<{ event: string; n: number }>(
+          valueEventCounts(d, { analysis, asOf: opts.asOf }),
+        )
+      : []
 
   // loyalty types
-  const usualGap = new Float64Array(n)
-  const priceShare = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const x = f.x[i] as number
-    usualGap[i] = x > 0 ? ((f.t_x[i] as number) * opts.unitDays) / x : Number.NaN
-    const rows = f.order_rows[i] as number
-    priceShare[i] = rows > 0 ? (f.discounted_orders[i] as number) / rows : Number.NaN
-  }
+  const usualGap = f.usual_gap_days
+  const priceShare = f.price_share
   const loyalty = classifyLoyaltyBatch(
     {
       valuePercentile,
@@ -283,16 +298,31 @@ export async function buildValue(
     asOfDay,
   })
   if (opts.persistTiers !== false) {
-    await writeNumericTable(engine, 'value_tier_new', {
-      idx: f.idx,
-      tier: Float64Array.from(tiers.state.tier),
-      below_since: tiers.state.belowSinceDay,
-      runs_below: Float64Array.from(tiers.state.runsBelow),
-    })
-    await engine.transaction((tx) =>
-      tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
-    )
-    await engine.exec('DROP TABLE value_tier_new')
+    // only the customers whose state changed are rewritten: a run that moves few customers writes
+    // few rows (deleting and inserting a million rows of the workspace file cost seconds)
+    const st = tiers.state
+    const changed: number[] = []
+    for (let i = 0; i < n; i++) {
+      const b = st.belowSinceDay[i] as number
+      const pb = prevBelow[i] as number
+      const same =
+        st.tier[i] === prevTier[i] &&
+        st.runsBelow[i] === prevRuns[i] &&
+        (b === pb || (Number.isNaN(b) && Number.isNaN(pb)))
+      if (!same) changed.push(i)
+    }
+    if (changed.length > 0) {
+      await writeNumericTable(engine, 'value_tier_new', {
+        idx: Float64Array.from(changed),
+        tier: Float64Array.from(changed, (i) => st.tier[i] as number),
+        below_since: Float64Array.from(changed, (i) => st.belowSinceDay[i] as number),
+        runs_below: Float64Array.from(changed, (i) => st.runsBelow[i] as number),
+      })
+      await engine.transaction((tx) =>
+        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
+      )
+      await engine.exec('DROP TABLE value_tier_new')
+    }
   }
 
   // reasons
@@ -392,14 +422,11 @@ export async function buildValue(
   // appended (a million customers' texts never sit in the heap together)
   await writeResultTable(engine, 'value_results', {
     n,
+    // only what JS computed: service counts come from value_facts, sums are added in SQL, and
+    // the five small codes travel packed in one column (each column costs an append pass)
     numbers: {
-      tickets: f.tickets,
-      ticket_minutes: f.ticket_minutes,
-      returns: f.returns,
-      nps: f.nps,
       referrals_direct: Float64Array.from(referral.directCount.subarray(0, n)),
       referred_customers: Float64Array.from({ length: n }, (_, i) => descendants(i)),
-      engagement_score: engagement ? engagement.score : new Float64Array(n).fill(Number.NaN),
       engagement_percentile: engagement
         ? engagement.percentile
         : new Float64Array(n).fill(Number.NaN),
@@ -409,17 +436,16 @@ export async function buildValue(
       shipping_cost: profit.shippingCost,
       fee_cost: profit.feeCost,
       discount_cost: profit.discountCost,
-      cost_to_serve: profit.costToServe,
-      historical_profit: profit.historicalProfit,
       predicted_profit: profit.predictedProfit,
       referral_value: referralValue,
-      total_value: value.total,
       value_percentile: valuePercentile,
-      loyalty_type: Float64Array.from(loyalty.type),
-      loyalty_rule: Float64Array.from(loyalty.rule),
-      tier: Float64Array.from(tiers.tier),
-      qualified_tier: Float64Array.from(tiers.qualifiedTier),
-      held_by_grace: Float64Array.from(tiers.heldByGrace),
+      codes: packCodes(
+        loyalty.type,
+        loyalty.rule,
+        tiers.tier,
+        tiers.qualifiedTier,
+        tiers.heldByGrace,
+      ),
       grace_left: tiers.graceLeft,
     },
     // one text per row (three strings cost three times the appends): split in value-join.ts
@@ -429,7 +455,9 @@ export async function buildValue(
       out[0] = rs.map((r) => r.text).join(REASON_SEPARATOR)
     },
   })
-  await engine.exec(valueJoin(d, { analysis, tiers: tierNames }))
+  await engine.exec(
+    valueJoin(d, { analysis, tiers: tierNames, engagement: inputs.engagementEvents > 0 }),
+  )
 
   const summary = await summarize(engine, {
     opts,
@@ -443,6 +471,7 @@ export async function buildValue(
     engagement,
     loyalty,
     tiers,
+    eventCounts,
   })
 
   return {
@@ -480,43 +509,39 @@ export async function dropValueView(engine: Engine, analysis: string): Promise<v
   if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
 }
 
-/** value_facts as columns in idx order (rows come in any order and are placed by idx). */
-async function readFacts(engine: Engine): Promise<Facts> {
+/** value_facts as columns in idx order; without predictions their columns are NaN, unread. */
+async function readFacts(engine: Engine, predictions: boolean): Promise<Facts> {
+  const names = [...VALUE_FACT_COLUMNS, ...(predictions ? VALUE_PREDICTION_COLUMNS : [])]
+  // DuckDB returns a table's rows in insertion order (value_facts was written in idx order)
+  const order = engine.dialect === 'duckdb' ? '' : ' ORDER BY idx'
   const cols = await readNumericColumns(
     engine,
-    `SELECT ${VALUE_FACT_COLUMNS.join(', ')} FROM value_facts`,
-    VALUE_FACT_COLUMNS.length,
+    `SELECT ${names.join(', ')} FROM value_facts${order}`,
+    names.length,
   )
-  const idx = cols[0] as Float64Array
-  const n = idx.length
   const out = {} as Record<string, Float64Array>
-  VALUE_FACT_COLUMNS.forEach((c, k) => {
-    const src = cols[k] as Float64Array
-    const dst = new Float64Array(n)
-    for (let r = 0; r < n; r++) dst[idx[r] as number] = src[r] as number
-    out[c] = dst
+  names.forEach((c, k) => {
+    out[c] = cols[k] as Float64Array
   })
+  const n = out.revenue?.length ?? 0
+  if (!predictions) {
+    for (const c of VALUE_PREDICTION_COLUMNS) out[c] = new Float64Array(n).fill(Number.NaN)
+  }
   return out as Facts
 }
 
 /**
- * The engagement result from the per-customer aggregates of value-facts.ts (score = sum of
- * weight x exp(-ln 2 / half-life x age), the formula of `engagementScores`), ranked with the core's
- * `percentileRank`. Events after the as-of date were left out in SQL.
+ * Engagement from the per-customer score of value-facts.ts (sum of weight x exp(-ln 2 / half-life
+ * x age), the formula of `engagementScores`), ranked with the core's `percentileRank`. Events
+ * after the as-of date were left out in SQL.
  */
-function engagementOf(f: Facts, n: number): EngagementResult {
-  const types = ENGAGEMENT_EVENT_TYPES.length
+function engagementOf(f: Facts, n: number): Engagement {
   const score = new Float64Array(n)
-  const countsByType = new Int32Array(n * types)
   for (let i = 0; i < n; i++) {
     const v = f.engagement_score[i] as number
     score[i] = Number.isFinite(v) ? v : 0
   }
-  ENGAGEMENT_EVENT_TYPES.forEach((t, k) => {
-    const c = f[`ev_${t}`]
-    for (let i = 0; i < n; i++) countsByType[i * types + k] = c[i] as number
-  })
-  return { score, percentile: percentileRank(score), countsByType, types, skipped: 0 }
+  return { score, percentile: percentileRank(score) }
 }
 
 interface SummaryInputs {
@@ -528,9 +553,11 @@ interface SummaryInputs {
   readonly referral: ReferralResult
   readonly own: Float64Array
   readonly total: Float64Array
-  readonly engagement: EngagementResult | null
+  readonly engagement: Engagement | null
   readonly loyalty: ReturnType<typeof classifyLoyaltyBatch>
   readonly tiers: TierAssignment
+  /** Engagement events per type of the analysed customers (value-facts.ts valueEventCounts). */
+  readonly eventCounts: readonly { event: string; n: number }[]
 }
 
 const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
@@ -542,7 +569,7 @@ const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
 async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary> {
   const { opts, f, profit, referral, total, tiers, loyalty } = s
   const cfg = opts.config
-  const n = f.idx.length
+  const n = f.revenue.length
   const levels = cfg.tiers.levels
 
   const losses = Array.from(lossCustomers(profit.historicalProfit).subarray(0, opts.lossList ?? 20))
@@ -581,13 +608,10 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   >
   let engaged = 0
   if (e) {
-    for (let i = 0; i < n; i++) {
-      if ((e.score[i] as number) > 0) engaged++
-      for (let k = 0; k < e.types; k++) {
-        const t = ENGAGEMENT_EVENT_TYPES[k] as EngagementEventType
-        events[t] += e.countsByType[i * e.types + k] as number
-      }
-    }
+    for (let i = 0; i < n; i++) if ((e.score[i] as number) > 0) engaged++
+  }
+  for (const r of s.eventCounts) {
+    if (r.event in events) events[r.event as EngagementEventType] += Number(r.n)
   }
 
   const lossRows: LossCustomer[] = losses.map((i) => ({

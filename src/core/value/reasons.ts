@@ -226,112 +226,154 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
  */
 export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   const money = moneyFormatter(opts.currency)
-  const out: Reason[] = []
+  const limit = opts.limit ?? 3
+  // candidates carry their wording as a function: only the kept ones are worded (this runs for
+  // every customer of an analysis, and most candidates fall outside the top three)
+  const out: Candidate[] = []
   const t = f.tier
   if (t) {
     if (t.heldByGrace && t.boundary !== undefined) {
-      const left = t.graceLeft ?? 0
-      const unit =
-        t.graceUnit === 'runs' ? plural(left, 'more scoring run') : plural(left, 'more day')
+      const boundary = t.boundary
       out.push({
         code: 'tier_grace',
-        text: `kept in ${t.name} for ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(t.boundary)} minimum`,
+        text: () => {
+          const left = t.graceLeft ?? 0
+          const unit =
+            t.graceUnit === 'runs' ? plural(left, 'more scoring run') : plural(left, 'more day')
+          return `kept in ${t.name} for ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
+        },
         amount: t.totalValue,
       })
     } else if (t.basis === 'rank' && t.topPercent !== undefined) {
       out.push({
         code: 'tier_rank',
-        text: `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
+        text: () => `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
         amount: t.totalValue,
       })
     } else if (t.boundary !== undefined && Number.isFinite(t.boundary)) {
+      const boundary = t.boundary
       out.push({
         code: 'tier_threshold',
-        text: `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(t.boundary)}`,
+        text: () =>
+          `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(boundary)}`,
         amount: t.totalValue,
       })
     }
   }
   const r = f.referrals
   if (r && r.direct > 0) {
-    let text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
-    if (r.indirect > 0) {
-      text += ` (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
-    }
-    out.push({ code: 'referrals', text, amount: r.value })
+    out.push({
+      code: 'referrals',
+      text: () => {
+        const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+        return r.indirect > 0
+          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
+          : text
+      },
+      amount: r.value,
+    })
   }
   const p = f.profit
   if (p) {
     const serviceCost = (p.ticketCost ?? 0) + (p.returnCost ?? 0)
     if (p.past < 0) {
-      const parts: string[] = []
-      if ((p.tickets ?? 0) > 0) {
-        const mins = p.ticketMinutes ?? 0
-        parts.push(
-          `${plural(p.tickets ?? 0, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`,
-        )
-      }
-      if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
-      if (parts.length > 0) {
+      if ((p.tickets ?? 0) > 0 || (p.returns ?? 0) > 0) {
         out.push({
           code: 'served_at_loss',
-          text: `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`,
+          text: () => {
+            const parts: string[] = []
+            if ((p.tickets ?? 0) > 0) {
+              const mins = p.ticketMinutes ?? 0
+              parts.push(
+                `${plural(p.tickets ?? 0, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`,
+              )
+            }
+            if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
+            return `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`
+          },
           amount: -serviceCost,
         })
       } else {
         out.push({
           code: 'served_at_loss',
-          text: `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
+          text: () =>
+            `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
           amount: p.past,
         })
       }
     } else if (p.past > 0) {
       out.push({
         code: 'past_profit',
-        text: `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
+        text: () => `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
         amount: p.past,
       })
     }
-    if (p.predicted !== undefined && p.predicted !== 0) {
+    const predicted = p.predicted
+    if (predicted !== undefined && predicted !== 0) {
       out.push({
         code: 'predicted_profit',
-        text:
-          p.predicted > 0
-            ? `expected to bring ${money(p.predicted)} more profit`
-            : `expected to cost ${money(-p.predicted)} more than they bring`,
-        amount: p.predicted,
+        text: () =>
+          predicted > 0
+            ? `expected to bring ${money(predicted)} more profit`
+            : `expected to cost ${money(-predicted)} more than they bring`,
+        amount: predicted,
       })
     }
   }
+  // a stable sort: equal impacts keep the order above
   const ranked = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
 
-  if (f.loyalty) ranked.push({ code: 'loyalty_type', text: loyaltyText(f, opts.promoterMin ?? 9) })
+  const promoterMin = opts.promoterMin ?? 9
+  if (ranked.length < limit && f.loyalty) {
+    ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
+  }
   const s = f.segment
-  if (s) {
+  if (ranked.length < limit && s) {
     ranked.push({
       code: 'segment',
-      text: `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
+      text: () =>
+        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
     })
   }
   const c = f.cadence
-  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
-    const unit = durationUnit(c.usualGapDays)
-    const every = count(c.usualGapDays, unit)
+  if (
+    ranked.length < limit &&
+    c &&
+    c.orders >= 3 &&
+    Number.isFinite(c.usualGapDays) &&
+    c.usualGapDays > 0
+  ) {
     ranked.push({
       code: 'cadence',
-      text: `buys every ${every === 1 ? unit : `${every} ${unit}s`} for ${formatDuration(c.tenureDays)}`,
+      text: () => {
+        const unit = durationUnit(c.usualGapDays)
+        const every = count(c.usualGapDays, unit)
+        return `buys every ${every === 1 ? unit : `${every} ${unit}s`} for ${formatDuration(c.tenureDays)}`
+      },
     })
     const already = f.loyalty?.rule === 'overdue'
     if (!already && c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays) {
-      ranked.push({ code: 'overdue', text: overdueText(c.daysSinceLast, c.usualGapDays) })
+      ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
     }
   }
   const e = f.engagement
-  if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
+  if (ranked.length < limit && e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
     ranked.push({
       code: 'engagement',
-      text: `more engaged than ${pct(e.percentile)} of customers`,
+      text: () => `more engaged than ${pct(e.percentile)} of customers`,
     })
   }
-  return ranked.slice(0, opts.limit ?? 3)
+  const kept = ranked.length > limit ? ranked.slice(0, limit) : ranked
+  return kept.map((k) =>
+    k.amount === undefined
+      ? { code: k.code, text: k.text() }
+      : { code: k.code, text: k.text(), amount: k.amount },
+  )
+}
+
+/** A reason before it is worded. */
+interface Candidate {
+  readonly code: ReasonCode
+  readonly text: () => string
+  readonly amount?: number
 }

@@ -1,5 +1,6 @@
-// Put the value results (`value_results`: numbers and words, one row per idx) onto the analysis
-// table, naming codes in SQL so no per-customer strings are built in JS for them.
+// Put the value results (`value_results`: numbers and words, one row per idx) and the service
+// facts (`value_facts`) onto the analysis table, naming codes and adding up costs in SQL, so JS
+// appends only what it alone computed.
 import { LOYALTY_RULES, LOYALTY_TYPES } from '../../core/value/loyalty-type.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
@@ -15,7 +16,7 @@ export const nan = (col: string): string => `nullif(${col}, CAST('NaN' AS DOUBLE
 export const REASON_SEPARATOR = '\u001f'
 const SEP = 'chr(31)'
 
-/** Money columns of value_results, in the order they are appended to the analysis table. */
+/** Money columns of the value view, in the order they are appended to the analysis table. */
 export const VALUE_MONEY_COLUMNS = [
   'gross_margin',
   'ticket_cost',
@@ -30,45 +31,102 @@ export const VALUE_MONEY_COLUMNS = [
   'total_value',
 ] as const
 
+// value_results.codes = type + 16 rule + 256 (tier + 128 (qualified tier + 128 held_by_grace))
+const RULE = 16
+const TIER = 256
+const TIERS = 128
+
+/**
+ * Loyalty type and rule, tier, qualified tier and held-by-grace of each customer packed into one
+ * number (exact in a double: below 2^23), unpacked by {@link valueJoin}.
+ */
+export function packCodes(
+  type: ArrayLike<number>,
+  rule: ArrayLike<number>,
+  tier: ArrayLike<number>,
+  qualified: ArrayLike<number>,
+  held: ArrayLike<number>,
+): Float64Array {
+  const out = new Float64Array(type.length)
+  for (let i = 0; i < out.length; i++) {
+    out[i] =
+      (type[i] as number) +
+      RULE * (rule[i] as number) +
+      TIER *
+        ((tier[i] as number) + TIERS * ((qualified[i] as number) + TIERS * (held[i] as number)))
+  }
+  return out
+}
+
+/** Field `k` of the packed codes: 0 type, 1 rule, 2 tier, 3 qualified tier, 4 held by grace. */
+const code = (k: 0 | 1 | 2 | 3 | 4): string => {
+  const [div, mod] = [
+    [1, RULE],
+    [RULE, TIER / RULE],
+    [TIER, TIERS],
+    [TIER * TIERS, TIERS],
+    [TIER * TIERS * TIERS, 2],
+  ][k] as [number, number]
+  return `(CAST(floor(n.codes / ${div}) AS BIGINT) % ${mod})`
+}
+
 /**
  * Rename the analysis table to `<analysis>_base` and put a TEMP VIEW `<analysis>` in its place: the
  * base columns plus every value column. A view, not a copy: copying a million wide rows under
  * DuckDB's 2 GiB cap spilled to disk and took longer than the whole value computation.
- * `value_results` must hold exactly one row per analysis row, written in idx order. Drop the view
+ * `value_results` and `value_facts` must hold exactly one row per analysis row, in idx order.
+ * `engagement`: events were imported (else the engagement score is unknown, NULL). Drop the view
  * (analysisView) before the analysis table is created again.
  */
-export function valueJoin(d: Dialect, args: { analysis: string; tiers: readonly string[] }): Query {
+export function valueJoin(
+  d: Dialect,
+  args: { analysis: string; tiers: readonly string[]; engagement: boolean },
+): Query {
   const a = sqlIdent(args.analysis)
   const base = sqlIdent(`${args.analysis}_base`)
+  // the same additions, in the same order, as computeProfit and totalValue: equal doubles
+  const cost = 'n.ticket_cost + n.return_cost + n.shipping_cost + n.fee_cost + n.discount_cost'
+  const past = `n.gross_margin - (${cost})`
+  const sums: Record<string, string> = {
+    cost_to_serve: cost,
+    historical_profit: past,
+    total_value: `${past} + n.predicted_profit + n.referral_value`,
+  }
   // money to the cent and shares to 0.01: the files stay readable and the CSV writer formats
   // short numbers (full doubles made customers.csv twice as slow to write)
-  const money = VALUE_MONEY_COLUMNS.map((c) => `round(n.${c}, 2) AS ${c}`).join(', ')
-  // DuckDB: value_results holds row k for idx k = the table's rowid k (value-nodes.ts),
-  // so rows line up by position and no hash join of a million rows is needed
+  const money = VALUE_MONEY_COLUMNS.map((c) => `round(${sums[c] ?? `n.${c}`}, 2) AS ${c}`).join(
+    ', ',
+  )
+  const score = args.engagement
+    ? 'round(coalesce(f.engagement_score, 0), 4)'
+    : 'CAST(NULL AS DOUBLE PRECISION)'
+  // DuckDB: value_results and value_facts hold row k for idx k = the table's rowid k
+  // (value-nodes.ts), so rows line up by position and no hash join of a million rows is needed
   const from =
     d === 'duckdb'
-      ? `${base} a POSITIONAL JOIN value_results n`
+      ? `${base} a POSITIONAL JOIN value_results n POSITIONAL JOIN value_facts f`
       : `${base} a
 JOIN value_nodes v ON v.customer_id = a.customer_id
-JOIN value_results n ON n.idx = v.idx`
+JOIN value_results n ON n.idx = v.idx
+JOIN value_facts f ON f.idx = v.idx`
   return {
     sql: `DROP TABLE IF EXISTS ${base};
 ALTER TABLE ${a} RENAME TO ${base};
 CREATE TEMP VIEW ${a} AS
 SELECT a.*,
-  CAST(n.tickets AS INTEGER) AS tickets, n.ticket_minutes, CAST(n.returns AS INTEGER) AS returns,
-  CAST(${nan('n.nps')} AS INTEGER) AS nps,
+  CAST(f.tickets AS INTEGER) AS tickets, f.ticket_minutes, CAST(f.returns AS INTEGER) AS returns,
+  CAST(f.nps AS INTEGER) AS nps,
   CAST(n.referrals_direct AS INTEGER) AS referrals_direct,
   CAST(n.referred_customers AS INTEGER) AS referred_customers,
-  round(${nan('n.engagement_score')}, 4) AS engagement_score,
+  ${score} AS engagement_score,
   round(${nan('n.engagement_percentile')}, 2) AS engagement_percentile,
   ${money},
   round(n.value_percentile, 2) AS value_percentile,
-  ${named(LOYALTY_TYPES, 'n.loyalty_type')} AS loyalty_type,
-  ${named(LOYALTY_RULES, 'n.loyalty_rule')} AS loyalty_rule,
-  ${named(args.tiers, 'n.tier')} AS tier,
-  ${named(args.tiers, 'n.qualified_tier')} AS qualified_tier,
-  n.held_by_grace = 1 AS held_by_grace,
+  ${named(LOYALTY_TYPES, code(0))} AS loyalty_type,
+  ${named(LOYALTY_RULES, code(1))} AS loyalty_rule,
+  ${named(args.tiers, code(2))} AS tier,
+  ${named(args.tiers, code(3))} AS qualified_tier,
+  ${code(4)} = 1 AS held_by_grace,
   ${nan('n.grace_left')} AS grace_left,
   ${[1, 2, 3].map((k) => `nullif(split_part(n.reasons, ${SEP}, ${k}), '') AS reason_${k}`).join(',\n  ')}
 FROM ${from}`,

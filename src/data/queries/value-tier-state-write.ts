@@ -5,8 +5,9 @@ import { lit } from './import-stage.ts'
 import { nan } from './value-join.ts'
 
 /**
- * Replace the stored state of the analysed customers with `value_tier_new` (idx, tier,
- * below_since, runs_below as doubles; below_since NaN or NULL = not below).
+ * Replace the stored state of the customers in `value_tier_new` (idx, tier, below_since,
+ * runs_below as doubles; below_since NaN or NULL = not below): the service passes those whose
+ * state changed, so `as_of` is the as-of date of the run that last changed a customer's state.
  */
 export function writeTierState(
   _d: Dialect,
@@ -15,7 +16,9 @@ export function writeTierState(
   const names = args.tiers.map((n, i) => `WHEN ${i} THEN ${lit(n)}`).join(' ')
   const below = nan('n.below_since')
   return {
-    sql: `DELETE FROM tier_state WHERE customer_id IN (SELECT customer_id FROM value_nodes WHERE buyer);
+    sql: `DELETE FROM tier_state WHERE customer_id IN (
+  SELECT v.customer_id FROM value_tier_new n JOIN value_nodes v ON v.idx = CAST(n.idx AS INTEGER)
+);
 INSERT INTO tier_state (customer_id, tier, below_since, runs_below, as_of)
 SELECT v.customer_id, CASE CAST(n.tier AS INTEGER) ${names} END,
   DATE '1970-01-01' + CAST(${below} AS INTEGER), CAST(n.runs_below AS INTEGER),
