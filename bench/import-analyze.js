@@ -66,31 +66,44 @@ function cliCommands() {
   return names
 }
 
-function machine() {
+const fmtLoad = (l) => l.map((x) => x.toFixed(1)).join(' ')
+
+function machine(loadStart) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const gb = (totalmem() / 1024 ** 3).toFixed(1)
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim() || String(cpus().length)
   // Other work on the machine skews wall times; say how busy it was.
-  const load = loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' ')
-  return `${nproc} CPUs (${cpu}), ${gb} GB RAM, Node ${process.version}, ${process.platform}, load average at the end ${load}`
+  return `${nproc} CPUs (${cpu}), ${gb} GB RAM, Node ${process.version}, ${process.platform}, load average at the start ${fmtLoad(loadStart)}, at the end ${fmtLoad(loadavg())}`
 }
 
 const sec = (ms) => (ms / 1000).toFixed(2)
+
+/** user + system CPU seconds from GNU time's report (null without it): wall time alone misleads
+ * on a shared machine. */
+function cpuSeconds(stderr) {
+  const u = /User time \(seconds\): ([\d.]+)/.exec(stderr)
+  const s = /System time \(seconds\): ([\d.]+)/.exec(stderr)
+  return u && s ? Number(u[1]) + Number(s[1]) : null
+}
 const mb = (x) => (x === null ? 'n/a' : x.toFixed(0))
 
 function step(name, script, args, bareMs) {
   process.stdout.write(`  ${name} ... `)
   const m = measureNode(script, args, { cwd: ROOT })
   const ok = m.code === 0
-  console.log(ok ? `${sec(m.ms)} s, ${mb(m.rssMb)} MB` : `FAILED (exit ${m.code})`)
+  const cpu = cpuSeconds(m.stderr)
+  console.log(
+    ok
+      ? `${sec(m.ms)} s, ${cpu === null ? '' : `${cpu.toFixed(2)} CPU s, `}${mb(m.rssMb)} MB`
+      : `FAILED (exit ${m.code})`,
+  )
   if (!ok) console.log(m.stderr.split('\n').slice(-15).join('\n'))
   return {
     name,
     ok,
     code: m.code,
     ms: m.ms,
+    cpu,
     rssMb: m.rssMb,
     ratio: bareMs ? m.ms / bareMs : null,
     stdout: m.stdout,
@@ -99,6 +112,7 @@ function step(name, script, args, bareMs) {
 
 export async function run(args) {
   const opts = parseArgs(args)
+  const loadStart = loadavg()
   const cmds = cliCommands()
   const missing = ['import', 'analyze'].filter((c) => !cmds.has(c))
   if (missing.length > 0) {
@@ -147,7 +161,7 @@ export async function run(args) {
     }
     sections.push({ size, orders, customers, fileMb, rows })
   }
-  const md = render(opts, sections)
+  const md = render(opts, sections, loadStart)
   console.log(`\n${md}`)
   const measuredCli = sections.some((s) => s.rows.length > 1)
   if (opts.write && measuredCli) {
@@ -160,16 +174,16 @@ export async function run(args) {
   }
 }
 
-function render(opts, sections) {
+function render(opts, sections, loadStart) {
   const lines = [
     `## import-analyze, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Command: \`npm run bench -- import-analyze --sizes ${opts.sizes.join(',')} --seed ${opts.seed}\`  `,
-    `Machine: ${machine()}  `,
+    `Machine: ${machine(loadStart)}  `,
     `Peak RSS: ${hasGnuTime() ? '`/usr/bin/time -v`' : 'process.resourceUsage().maxRSS'}; each step is a fresh process; the file is in the page cache.`,
     '',
-    '| orders | customers | file MB | step | wall s | peak RSS MB | × bare scan |',
-    '|---:|---:|---:|---|---:|---:|---:|',
+    '| orders | customers | file MB | step | wall s | CPU s (user+sys) | peak RSS MB | × bare scan |',
+    '|---:|---:|---:|---|---:|---:|---:|---:|',
   ]
   const verdicts = []
   for (const s of sections) {
@@ -177,7 +191,7 @@ function render(opts, sections) {
       const wall = r.ok ? sec(r.ms) : `failed (exit ${r.code})`
       const ratio = r.ratio === null ? '1.0' : r.ok ? r.ratio.toFixed(1) : ''
       lines.push(
-        `| ${s.orders.toLocaleString('en-US')} | ${s.customers.toLocaleString('en-US')} | ${s.fileMb.toFixed(0)} | ${r.name} | ${wall} | ${r.ok ? mb(r.rssMb) : ''} | ${ratio} |`,
+        `| ${s.orders.toLocaleString('en-US')} | ${s.customers.toLocaleString('en-US')} | ${s.fileMb.toFixed(0)} | ${r.name} | ${wall} | ${r.cpu === null ? 'n/a' : r.cpu.toFixed(2)} | ${r.ok ? mb(r.rssMb) : ''} | ${ratio} |`,
       )
     }
     const e2e = s.rows.find((r) => r.name.startsWith('loyals analyze FILE'))
