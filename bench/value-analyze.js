@@ -23,6 +23,7 @@ const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) 
 const predictions = args.includes('--predictions') ? 'predictions' : 'none'
 const write = !args.includes('--no-write')
 
+const loadStart = loadavg()
 const results = { plain: [], value: [] }
 for (let i = 0; i < runs; i++) {
   for (const mode of ['plain', 'value']) {
@@ -42,23 +43,30 @@ const best = (xs) => Math.min(...xs.map((x) => x.wall))
 const plain = best(results.plain)
 const value = best(results.value)
 const ratio = value / plain
+// CPU time (user + sys) is less sensitive to other processes on the machine than wall time
+const bestCpu = (xs) => Math.min(...xs.map((x) => x.cpu ?? Number.NaN))
+const cpuPlain = bestCpu(results.plain)
+const cpuValue = bestCpu(results.value)
+const load = (l) => l.map((x) => x.toFixed(1)).join(' ')
 const steps = results.value.reduce((a, b) => (a.wall <= b.wall ? a : b)).steps
 const md = [
   '',
   `## value-analyze, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
   `Command: \`node bench/value-analyze.js ${args.join(' ')}\`  `,
-  `Machine: ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}, load average at the end ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}  `,
+  `Machine: ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}, load average at the start ${load(loadStart)}, at the end ${load(loadavg())}  `,
   `Predictions: ${predictions === 'predictions' ? 'on' : 'off (--no-predictions) in both'}; best of ${runs} fresh processes each.`,
   '',
-  '| analyze | wall s (best) | runs | peak RSS MB |',
-  '|---|---:|---|---:|',
-  `| plain (no value step) | ${plain.toFixed(2)} | ${results.plain.map((x) => x.wall.toFixed(1)).join(', ')} | ${Math.round(Math.max(...results.plain.map((x) => x.rssMb ?? 0)))} |`,
-  `| with value inputs and the value step | ${value.toFixed(2)} | ${results.value.map((x) => x.wall.toFixed(1)).join(', ')} | ${Math.round(Math.max(...results.value.map((x) => x.rssMb ?? 0)))} |`,
+  '| analyze | wall s (best) | wall s of runs | CPU s (best) | CPU s of runs | peak RSS MB |',
+  '|---|---:|---|---:|---|---:|',
+  ...['plain', 'value'].map((mode) => {
+    const rs = results[mode]
+    const label =
+      mode === 'plain' ? 'plain (no value step)' : 'with value inputs and the value step'
+    return `| ${label} | ${best(rs).toFixed(2)} | ${rs.map((x) => x.wall.toFixed(1)).join(', ')} | ${bestCpu(rs).toFixed(2)} | ${rs.map((x) => (x.cpu ?? Number.NaN).toFixed(1)).join(', ')} | ${Math.round(Math.max(...rs.map((x) => x.rssMb ?? 0)))} |`
+  }),
   '',
-  `- ratio ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'MET' : 'MISSED'})`,
+  `- wall ratio ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'MET' : 'MISSED'}); CPU ratio ${(cpuValue / cpuPlain).toFixed(2)}x`,
   `- steps of the best value run (s): ${Object.entries(steps)
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join('; ')}`,
