@@ -279,6 +279,17 @@ H2,H,2024-04-10,100,20
 
     const r3 = await run(db, '2024-05-15')
     expect(r3.r.G).toMatchObject({ tier: 'Gold', held_by_grace: true, grace_left: 0 })
+    // H's state did not change in this run: its row is not rewritten and keeps the as-of date of
+    // the run that set it
+    const again = await openWorkspace(db)
+    try {
+      const asOf = await again.query(
+        "SELECT CAST(as_of AS VARCHAR) AS as_of FROM tier_state WHERE customer_id = 'H'",
+      )
+      expect(asOf).toEqual([{ as_of: '2024-04-15' }])
+    } finally {
+      await again.close()
+    }
 
     const r4 = await run(db, '2024-05-16')
     expect(r4.r.G).toMatchObject({ tier: 'Member', held_by_grace: false, grace_left: null })
