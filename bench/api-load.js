@@ -8,6 +8,7 @@
 // and the load average.
 // Usage: npm run build && node bench/api-load.js [--customers 5000] [--events 20000]
 //        [--rate 1000] [--seconds 10] [--concurrency 32[,128...]] [--db PATH|postgres://...]
+//        [--nice N] [--profile DIR]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -47,9 +48,20 @@ function run(cmd) {
 }
 
 function startServer() {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  // --profile DIR: a V8 CPU profile of the server; --nice N: run it at that niceness (say -5 to
+  // stand for a machine of its own when other jobs share this one; needs the privilege)
+  const node = [
+    process.execPath,
+    ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+    CLI,
+    'serve',
+    '--db',
+    db,
+    '--port',
+    '0',
+  ]
+  const cmd = args.nice !== undefined ? ['nice', '-n', String(args.nice), ...node] : node
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((res, rej) => {
     let out = ''
     child.stdout.on('data', (d) => {

@@ -114,8 +114,10 @@ CREATE TABLE IF NOT EXISTS jobs (
 // Whole-customer value inputs (import --kind referrals|engagement|tickets|returns|surveys) and the
 // tier state kept between analyze runs for the grace period. Keys are enforced by the importer,
 // as for orders (no ART index).
-// PostgreSQL finds a profile by id through an index; DuckDB scans (and saves the index cost).
-const PG_OPS_INDEXES = `
+// A profile is found by id through an index on both engines: the server reads one per lookup that
+// misses its cache and rewrites a group's profiles by delete + insert. DuckDB at 1M profiles:
+// a lookup 1.0 ms CPU with the ART index vs 6.3 ms scanning, a 32-profile rewrite 11.5 vs 25.5 ms.
+const OPS_INDEXES = `
 CREATE UNIQUE INDEX IF NOT EXISTS customer_profile_id ON customer_profile (customer_id);
 `
 
@@ -180,7 +182,7 @@ CREATE TABLE IF NOT EXISTS tier_state (
 );
 `
 
-export function createSchema(dialect: Dialect): Query {
+export function createSchema(_dialect: Dialect): Query {
   return {
     sql: `
 CREATE TABLE IF NOT EXISTS orders (
@@ -239,6 +241,6 @@ CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-${OPS_SCHEMA}${VALUE_SCHEMA}${dialect === 'postgres' ? PG_OPS_INDEXES : ''}`,
+${OPS_SCHEMA}${VALUE_SCHEMA}${OPS_INDEXES}`,
   }
 }
