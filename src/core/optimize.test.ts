@@ -115,3 +115,50 @@ describe('optimizers', () => {
     expect(standardErrors[0]).toBeCloseTo(n / S / Math.sqrt(n), 5)
   })
 })
+
+describe('BFGS warm start', () => {
+  // f = ½ xᵀAx - bᵀx with a badly scaled A: from the identity BFGS needs several iterations
+  const A = [
+    [100, 3, 0],
+    [3, 2, 0.5],
+    [0, 0.5, 0.5],
+  ]
+  const b = [1, 2, 3]
+  const f = (x: readonly number[]) => {
+    let v = 0
+    for (let i = 0; i < 3; i++) {
+      let ax = 0
+      for (let j = 0; j < 3; j++) ax += A[i]![j]! * x[j]!
+      v += 0.5 * x[i]! * ax - b[i]! * x[i]!
+    }
+    return v
+  }
+  const g = (x: readonly number[]) =>
+    A.map((row, i) => row.reduce((s, a, j) => s + a * x[j]!, 0) - b[i]!)
+  it('converges in one step from the exact inverse Hessian, and returns its curvature', () => {
+    const cold = bfgs(f, g, [0, 0, 0], { gradientTolerance: 1e-8 })
+    const warm = bfgs(f, g, [0, 0, 0], {
+      gradientTolerance: 1e-8,
+      initialInverseHessian: invertSymmetric(A),
+    })
+    expect(cold.converged && warm.converged).toBe(true)
+    expect(warm.iterations).toBe(1)
+    expect(cold.iterations).toBeGreaterThan(warm.iterations)
+    for (let i = 0; i < 3; i++) expect(warm.x[i]).toBeCloseTo(cold.x[i]!, 8)
+    // the final BFGS metric of the cold run approximates A⁻¹ well enough to restart from
+    const again = minimize(
+      f,
+      cold.x.map((v) => v + 0.1),
+      {
+        grad: g,
+        gradientTolerance: 1e-8,
+        initialInverseHessian: cold.inverseHessian!,
+      },
+    )
+    expect(again.iterations).toBeLessThanOrEqual(3)
+  })
+  it('ignores a warm start of the wrong shape', () => {
+    const r = bfgs(f, g, [0, 0, 0], { gradientTolerance: 1e-8, initialInverseHessian: [[1]] })
+    expect(r.converged).toBe(true)
+  })
+})

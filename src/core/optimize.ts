@@ -12,6 +12,8 @@ export interface OptimResult {
   readonly method: 'bfgs' | 'nelder-mead'
   /** Objective plus gradient evaluations spent (set by {@link minimize}). */
   readonly evaluations?: number
+  /** BFGS: the final inverse-Hessian approximation (a warm start for a related problem). */
+  readonly inverseHessian?: readonly (readonly number[])[]
 }
 export type Fn = (x: readonly number[]) => number
 export type Grad = (x: readonly number[]) => number[]
@@ -50,6 +52,8 @@ export function bfgs(
     gradientTolerance?: number
     bound?: number
     stallTolerance?: number
+    /** Initial inverse Hessian (default: identity, scaled after the first step). */
+    initialInverseHessian?: readonly (readonly number[])[]
   } = {},
 ): OptimResult {
   const maxIt = opts.maxIterations ?? 200
@@ -66,8 +70,10 @@ export function bfgs(
   let g = grad(x)
   const eye = (): number[][] =>
     Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
-  let H = eye()
-  let fresh = true
+  const H0 = opts.initialInverseHessian
+  const warm = H0 !== undefined && H0.length === n && H0.every((row) => row.length === n)
+  let H = warm ? H0.map((row) => [...row]) : eye()
+  let fresh = !warm
   let stalls = 0
   let stalled = false
   let it = 0
@@ -164,6 +170,7 @@ export function bfgs(
     converged: gnorm < gtol || (stalled && gnorm < stallTol),
     gradientNorm: gnorm,
     method: 'bfgs',
+    inverseHessian: H,
   }
 }
 
@@ -401,6 +408,11 @@ export interface MinimizeOptions {
   readonly stallTolerance?: number
   /** Parameter names for messages (default x0, x1, ...). */
   readonly names?: readonly string[]
+  /**
+   * Initial inverse Hessian for the first BFGS stage, e.g. from a fit of a subsample: started near
+   * the optimum with the right curvature, BFGS then needs a few iterations instead of twenty.
+   */
+  readonly initialInverseHessian?: readonly (readonly number[])[]
   /** Plain-words meaning of parameter `name` diverging up (`high`) or down (`low`). */
   readonly explainBoundary?: (name: string, direction: 'high' | 'low') => string | undefined
 }
@@ -436,6 +448,7 @@ export function minimize(f: Fn, x0: readonly number[], opts: MinimizeOptions = {
     : (x: readonly number[]) => numericGradient(fg, x)
   const bopts = {
     maxIterations: opts.maxIterations ?? 200,
+    ...(opts.initialInverseHessian ? { initialInverseHessian: opts.initialInverseHessian } : {}),
     gradientTolerance: opts.gradientTolerance ?? (opts.grad ? 1e-6 : 1e-5),
     bound,
     stallTolerance:
@@ -472,7 +485,7 @@ export function minimize(f: Fn, x0: readonly number[], opts: MinimizeOptions = {
     const nm = nelderMead(cf, start, { maxIterations: 4000, bound })
     iterations += nm.iterations
     diverged(nm, iterations)
-    const r2 = bfgs(cf, grad, nm.x, bopts)
+    const r2 = bfgs(cf, grad, nm.x, { ...bopts, initialInverseHessian: undefined })
     iterations += r2.iterations
     diverged(r2, iterations)
     if (r2.converged) return { ...r2, iterations, evaluations: used }

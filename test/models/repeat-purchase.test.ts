@@ -219,3 +219,24 @@ describe('simulation recovery', () => {
     }
   })
 })
+
+describe('large fits (warm start from a subsample)', () => {
+  const cases: [string, AnyModel, Record<string, number>, number][] = [
+    ['bgnbd', bgnbd, { r: 0.25, alpha: 4.4, a: 0.8, b: 2.4 }, 1e-7],
+    ['pareto', paretoNbd, { r: 0.55, alpha: 10.6, s: 0.6, beta: 11.7 }, 1e-6],
+  ]
+  it.each(cases)('%s ends at the optimum of the full data', (_n, m, truth, tol) => {
+    const n = 200_000
+    // ages on a day grid over a year: well over 32,000 distinct histories
+    const T = Float64Array.from({ length: n }, (_, i) => 12 + ((i * 7919) % 2555) / 7)
+    const sim = m.simulate(truth, n, T, 99, 1 / 7)
+    const h: Histories = compressHistories(sim.x, sim.tx, sim.T)
+    expect(h.x.length).toBeGreaterThan(32_000)
+    const f = m.fit(h)
+    const g = m.gradient(f.params, h) as number[]
+    for (const v of g) expect(Math.abs(v) / h.customers).toBeLessThan(10 * tol)
+    for (const [k, v] of Object.entries(truth)) {
+      expect(Math.abs(f.params[k] - v)).toBeLessThan(4 * f.standardErrors[k])
+    }
+  })
+})

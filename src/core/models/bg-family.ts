@@ -17,7 +17,10 @@ import {
   type NextPurchase,
   type Pairs,
   requireIdentifiable,
+  subsampleHistories,
   summarizeFit,
+  WARM_SAMPLE,
+  type WarmStart,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -231,14 +234,21 @@ export function bgFit(
   opts: BgFitOptions = {},
 ): FitResult<BgParams> {
   requireIdentifiable(h, model)
-  const ix = indexHistories(h)
-  const w = makeWork(ix, k)
-  const tw = ix.totalWeight
-  const obj = memoized((theta, g) => {
-    const ll = evalLL(w, toParams(theta), g)
-    for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
-    return -ll / tw
-  })
+  const objective = (data: Histories) => {
+    const ix = indexHistories(data)
+    const w = makeWork(ix, k)
+    const tw = ix.totalWeight
+    return memoized((theta, g) => {
+      const ll = evalLL(w, toParams(theta), g)
+      for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
+      return -ll / tw
+    })
+  }
+  const obj = objective(h)
+  let tw = 0
+  for (let i = 0; i < h.weight.length; i++) tw += h.weight[i]!
+  const sample = subsampleHistories(h, WARM_SAMPLE)
+  const warm: WarmStart | undefined = sample ? objective(sample) : undefined
   let sx = 0
   let sT = 0
   for (let i = 0; i < h.x.length; i++) {
@@ -258,6 +268,7 @@ export function bgFit(
     gradientTolerance: 1e-7,
     names: BG_PARAM_NAMES,
     explainBoundary: explainBgBoundary,
+    ...(warm ? { warm } : {}),
   })
   return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers)
 }

@@ -19,7 +19,10 @@ import {
   type NextPurchase,
   requireIdentifiable,
   solveMonotone,
+  subsampleHistories,
   summarizeFit,
+  WARM_SAMPLE,
+  type WarmStart,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -273,13 +276,20 @@ export interface ParetoFitOptions {
  */
 export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
   requireIdentifiable(h, 'pareto')
-  const w = prepare(h)
-  const tw = w.totalWeight
-  const obj = memoized((theta, g) => {
-    const ll = evalLL(w, toParams(theta), g)
-    for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
-    return -ll / tw
-  })
+  const objective = (data: Histories) => {
+    const w = prepare(data)
+    const tw = w.totalWeight
+    return memoized((theta, g) => {
+      const ll = evalLL(w, toParams(theta), g)
+      for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
+      return -ll / tw
+    })
+  }
+  const obj = objective(h)
+  let tw = 0
+  for (let i = 0; i < h.weight.length; i++) tw += h.weight[i]!
+  const sample = subsampleHistories(h, WARM_SAMPLE)
+  const warm: WarmStart | undefined = sample ? objective(sample) : undefined
   let sx = 0
   let sT = 0
   for (let i = 0; i < h.x.length; i++) {
@@ -299,6 +309,7 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
     gradientTolerance: 1e-6,
     names: NAMES,
     explainBoundary: explainBoundary,
+    ...(warm ? { warm } : {}),
   })
   return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers)
 }
