@@ -19,11 +19,17 @@ export function insightsBasketItems(_dialect: Dialect): Query {
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_ITEMS} AS
-WITH e AS (
-  SELECT CAST(row_number() OVER (ORDER BY b.cidx) - 1 AS INTEGER) AS bidx, f.*,
+WITH k AS (
+  -- the windows sort integers and amounts only; the item lists are joined back by cidx
+  SELECT b.cidx, CAST(row_number() OVER (ORDER BY b.cidx) - 1 AS INTEGER) AS bidx,
     ntile(4) OVER (ORDER BY f.first_amount, b.cidx) AS band
   FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx
   WHERE b.eligible
+),
+e AS (
+  SELECT k.bidx, k.band, f.first_categories, f.first_products, f.first_discount,
+    f.first_channel, f.first_campaign
+  FROM k JOIN ${INSIGHTS_FIRST} f ON f.cidx = k.cidx
 ),
 items AS (
   SELECT bidx, 'category: ' || unnest(first_categories) AS item FROM e
@@ -35,7 +41,8 @@ items AS (
   UNION ALL SELECT bidx, 'ordered via ' || first_channel FROM e WHERE first_channel IS NOT NULL
   UNION ALL SELECT bidx, 'campaign: ' || first_campaign FROM e WHERE first_campaign IS NOT NULL
 )
-SELECT DISTINCT bidx, item FROM items
+-- no DISTINCT: the category and product lists are distinct already, the other items one each
+SELECT bidx, item FROM items
 `,
   }
 }
@@ -49,8 +56,9 @@ FROM (SELECT DISTINCT item FROM ${INSIGHTS_ITEMS}) ORDER BY id`,
 }
 
 /**
- * One row with three lists in basket order: `items` (flattened ids), `lengths` (items per
- * basket) and `top` (0/1). Lists instead of rows: a million baskets arrive as three arrays.
+ * One row with three lists in basket order: `items` (flattened ids, grouped by basket, in no
+ * order within one), `lengths` (items per basket) and `top` (0/1). Lists instead of rows: a
+ * million baskets arrive as three arrays. One sort of (basket, id) integers, no list per basket.
  */
 export function insightsBasketArrays(_dialect: Dialect): Query {
   return {
@@ -59,20 +67,17 @@ WITH dict AS (
   SELECT item, CAST(dense_rank() OVER (ORDER BY item) - 1 AS INTEGER) AS id
   FROM (SELECT DISTINCT item FROM ${INSIGHTS_ITEMS})
 ),
+ids AS (SELECT i.bidx, d.id FROM ${INSIGHTS_ITEMS} i JOIN dict d ON d.item = i.item),
+lens AS (SELECT bidx, CAST(count(*) AS INTEGER) AS n FROM ids GROUP BY bidx),
 e AS (
   SELECT CAST(row_number() OVER (ORDER BY cidx) - 1 AS INTEGER) AS bidx, top
   FROM ${INSIGHTS_BASE} b SEMI JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx
   WHERE b.eligible
-),
-per AS (
-  SELECT e.bidx, e.top, list(d.id ORDER BY d.id) FILTER (WHERE d.id IS NOT NULL) AS ids
-  FROM e LEFT JOIN ${INSIGHTS_ITEMS} i ON i.bidx = e.bidx LEFT JOIN dict d ON d.item = i.item
-  GROUP BY e.bidx, e.top
 )
-SELECT flatten(list(coalesce(ids, []) ORDER BY bidx)) AS items,
-  list(CAST(len(coalesce(ids, [])) AS INTEGER) ORDER BY bidx) AS lengths,
-  list(CAST(top AS INTEGER) ORDER BY bidx) AS top
-FROM per
+SELECT (SELECT list(id ORDER BY bidx) FROM ids) AS items,
+  list(coalesce(l.n, 0) ORDER BY e.bidx) AS lengths,
+  list(CAST(e.top AS INTEGER) ORDER BY e.bidx) AS top
+FROM e LEFT JOIN lens l ON l.bidx = e.bidx
 `,
   }
 }

@@ -46,14 +46,15 @@ WHERE b.tenure_days >= ${early}
 }
 
 /**
- * One row of lists x0..x{p-1} and top for the rows of `split`, at most `limit` rows sampled with a
- * fixed seed (reservoir), in cidx order.
+ * One row: `x`, the features of the rows of `split` flattened row-major (n × p, the layout of the
+ * model's design matrix), and `top`, at most `limit` rows sampled with a fixed seed (reservoir),
+ * in cidx order. One sort for all columns instead of one per column.
  */
 export function insightsFeatureSample(
   _dialect: Dialect,
   args: { split: string; p: number; limit: number; seed: number },
 ): Query {
-  const cols = Array.from({ length: args.p }, (_, j) => `list(x${j} ORDER BY cidx) AS x${j}`)
+  const cols = Array.from({ length: args.p }, (_, j) => `x${j}`).join(', ')
   const limit = Math.max(1, Math.trunc(args.limit))
   const seed = Math.trunc(args.seed) >>> 0
   return {
@@ -62,7 +63,8 @@ WITH s AS (
   SELECT * FROM ${INSIGHTS_FEATURES} WHERE split = $1
   USING SAMPLE reservoir(${limit} ROWS) REPEATABLE (${seed})
 )
-SELECT ${cols.join(', ')}, list(CAST(top AS INTEGER) ORDER BY cidx) AS top, count(*) AS n FROM s
+SELECT flatten(list([${cols}] ORDER BY cidx)) AS x, list(CAST(top AS INTEGER) ORDER BY cidx) AS top,
+  count(*) AS n FROM s
 `,
     params: [args.split],
   }

@@ -1,8 +1,9 @@
-// Each customer's first order and first days, per customer in one pass over orders and lines:
-// what they bought first (categories, products, size, discount, channel, campaign) and how soon
-// they came back. Everything the path-to-best baskets and the rising-stars features read.
+// Each customer's first order and first days: what they bought first (categories, products, size,
+// discount, channel, campaign) and how soon they came back. The days come from insights_days
+// (integer keys); orders are read once, joined on (customer, day) to the first and second purchase
+// days, so the ordering by (ordered_at, order_key) runs on about two orders per customer instead
+// of ten million (a composite arg_min over every order cost more than all the rest).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
@@ -10,86 +11,75 @@ export const INSIGHTS_FIRST = 'insights_first'
 
 /**
  * CREATE OR REPLACE TEMP TABLE insights_first, one row per customer of insights_base:
- * first_day, first_amount, first_quantity, first_discount (money off, 0 when unknown),
- * first_channel, first_campaign, first_categories / first_products (distinct, sorted lists from
- * order_lines), main_category (largest line amount), days_to_second (first to second purchase
- * day, NULL when none by asOf), early_days (purchase days, net spend > 0, within earlyDays of the
- * first, first included) and early_revenue (net), both from insights_days (build it first),
- * second_categories (of the first order on the second purchase day).
- * The first order is the earliest (ordered_at, order_key) with amount >= 0 on or before asOf.
+ * first_day (the first purchase day), first_amount, first_quantity, first_discount (money off, 0
+ * when unknown), first_channel, first_campaign, first_categories / first_products (distinct,
+ * sorted lists from order_lines), main_category (largest line amount), days_to_second (first to
+ * second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
+ * first, first included) and early_revenue (net spend of those days), second_categories (of the
+ * first order of the second purchase day). A purchase day is a day of insights_days with net spend
+ * > 0 (build it first); the first order of a day is the earliest (ordered_at, order_key) with
+ * amount >= 0 on it.
  */
 export function insightsFirstOrders(
   _dialect: Dialect,
   args: { asOf: string; earlyDays: number },
 ): Query {
-  const asOf = `DATE '${sqlDate(args.asOf)}'`
   const early = Math.trunc(args.earlyDays)
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_FIRST} AS
-WITH o AS (
-  SELECT customer_id, order_key, order_id, ordered_at, order_date, amount, quantity, discount,
-    channel, campaign
-  FROM orders WHERE amount >= 0 AND order_date <= ${asOf}
+WITH s AS (
+  SELECT d.cidx,
+    min(d.day) FILTER (WHERE d.day > b.first_purchase) AS second_day,
+    count(*) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_days,
+    sum(d.spend) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_revenue
+  FROM ${INSIGHTS_DAYS} d JOIN ${INSIGHTS_BASE} b ON b.cidx = d.cidx
+  WHERE d.spend > 0 AND d.day >= b.first_purchase
+  GROUP BY d.cidx
 ),
-k AS (
-  -- hash aggregates with fixed-size state, no windows and no per-customer lists: they spill to
-  -- disk under the memory cap (lists of 10M orders did not)
-  SELECT customer_id, min(order_date) AS first_day,
-    arg_min({'id': order_id, 'a': amount, 'q': quantity, 'disc': discount, 'ch': channel,
-      'camp': campaign}, (ordered_at, order_key)) AS f
-  FROM o GROUP BY customer_id
-),
-s AS (
-  SELECT o.customer_id, min(o.order_date) AS second_day,
-    arg_min(o.order_id, (o.ordered_at, o.order_key)) AS second_id
-  FROM o JOIN k ON k.customer_id = o.customer_id AND o.order_date > k.first_day
-  GROUP BY o.customer_id
-),
-e AS (
-  SELECT d.customer_id, count(*) FILTER (WHERE d.spend > 0) AS early_days,
-    sum(d.spend) AS early_revenue
-  FROM ${INSIGHTS_DAYS} d JOIN k ON k.customer_id = d.customer_id
-    AND d.day < k.first_day + ${early}
-  GROUP BY d.customer_id
-),
-p AS (
-  SELECT k.customer_id, k.first_day, k.f, s.second_day, s.second_id,
-    coalesce(e.early_days, 0) AS early_days, e.early_revenue
-  FROM k LEFT JOIN s ON s.customer_id = k.customer_id LEFT JOIN e ON e.customer_id = k.customer_id
-),
-ids AS (
-  SELECT customer_id, f.id AS order_id, 1 AS which FROM p WHERE f.id IS NOT NULL
+pairs AS (
+  SELECT b.cidx, b.customer_id, b.first_purchase AS day, 1 AS which FROM ${INSIGHTS_BASE} b
   UNION ALL
-  SELECT customer_id, second_id, 2 FROM p WHERE second_id IS NOT NULL
+  SELECT b.cidx, b.customer_id, s.second_day, 2
+  FROM s JOIN ${INSIGHTS_BASE} b ON b.cidx = s.cidx WHERE s.second_day IS NOT NULL
+),
+firsts AS (
+  SELECT p.cidx, p.which,
+    arg_min({'id': o.order_id, 'a': o.amount, 'q': o.quantity, 'disc': o.discount,
+      'ch': o.channel, 'camp': o.campaign}, (o.ordered_at, o.order_key)) AS f
+  FROM orders o JOIN pairs p ON p.customer_id = o.customer_id AND p.day = o.order_date
+  WHERE o.amount >= 0
+  GROUP BY p.cidx, p.which
 ),
 lines AS (
   -- one join of the lines against both the first and the second orders
-  SELECT i.customer_id,
-    list_sort(list(DISTINCT l.category) FILTER (WHERE i.which = 1 AND l.category IS NOT NULL))
+  SELECT x.cidx,
+    list_sort(list(DISTINCT l.category) FILTER (WHERE x.which = 1 AND l.category IS NOT NULL))
       AS categories,
     list_sort(list(DISTINCT coalesce(l.product_name, l.product_id))
-      FILTER (WHERE i.which = 1 AND coalesce(l.product_name, l.product_id) IS NOT NULL))
+      FILTER (WHERE x.which = 1 AND coalesce(l.product_name, l.product_id) IS NOT NULL))
       AS products,
-    arg_max(l.category, l.amount) FILTER (WHERE i.which = 1 AND l.category IS NOT NULL)
+    arg_max(l.category, l.amount) FILTER (WHERE x.which = 1 AND l.category IS NOT NULL)
       AS main_category,
-    list_sort(list(DISTINCT l.category) FILTER (WHERE i.which = 2 AND l.category IS NOT NULL))
+    list_sort(list(DISTINCT l.category) FILTER (WHERE x.which = 2 AND l.category IS NOT NULL))
       AS second_categories,
-    bool_or(i.which = 2) AS has_second
-  FROM ids i JOIN order_lines l ON l.order_id = i.order_id
-  GROUP BY i.customer_id
+    bool_or(x.which = 2) AS has_second
+  FROM firsts x JOIN order_lines l ON l.order_id = x.f.id
+  GROUP BY x.cidx
 )
-SELECT b.cidx, b.customer_id, p.first_day,
-  p.f.a AS first_amount, coalesce(p.f.q, 1) AS first_quantity,
-  coalesce(p.f.disc, 0) AS first_discount, p.f.ch AS first_channel, p.f.camp AS first_campaign,
+SELECT b.cidx, b.customer_id, b.first_purchase AS first_day,
+  f.f.a AS first_amount, coalesce(f.f.q, 1) AS first_quantity,
+  coalesce(f.f.disc, 0) AS first_discount, f.f.ch AS first_channel, f.f.camp AS first_campaign,
   coalesce(l.categories, []) AS first_categories, coalesce(l.products, []) AS first_products,
   l.main_category,
-  CAST(date_diff('day', p.first_day, p.second_day) AS INTEGER) AS days_to_second,
-  CAST(p.early_days AS INTEGER) AS early_days, coalesce(p.early_revenue, 0) AS early_revenue,
+  CAST(date_diff('day', b.first_purchase, s.second_day) AS INTEGER) AS days_to_second,
+  CAST(coalesce(s.early_days, 0) AS INTEGER) AS early_days,
+  coalesce(s.early_revenue, 0) AS early_revenue,
   CASE WHEN l.has_second THEN l.second_categories END AS second_categories
 FROM ${INSIGHTS_BASE} b
-JOIN p ON p.customer_id = b.customer_id
-LEFT JOIN lines l ON l.customer_id = b.customer_id
+JOIN firsts f ON f.cidx = b.cidx AND f.which = 1
+LEFT JOIN s ON s.cidx = b.cidx
+LEFT JOIN lines l ON l.cidx = b.cidx
 `,
   }
 }

@@ -40,29 +40,29 @@ export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Que
     : 'false'
   return {
     sql: `
-WITH days AS (SELECT customer_id, day, spend FROM ${INSIGHTS_DAYS} WHERE spend > 0),
+WITH days AS (SELECT cidx, day, spend FROM ${INSIGHTS_DAYS} WHERE spend > 0),
 gaps AS (
-  SELECT customer_id,
-    date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) AS gap
+  SELECT cidx, date_diff('day', lag(day) OVER (PARTITION BY cidx ORDER BY day), day) AS gap
   FROM days
 ),
-g AS (SELECT customer_id, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
+g AS (SELECT cidx, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
 past AS (
-  SELECT customer_id, sum(spend) AS past_revenue FROM days
+  SELECT cidx, sum(spend) AS past_revenue FROM days
   WHERE day <= ${asOf} - INTERVAL ${months} MONTH GROUP BY 1
 ),
 past_ranked AS (
-  SELECT customer_id, past_revenue,
-    row_number() OVER (ORDER BY round(past_revenue, 6) DESC, customer_id) AS r,
+  -- cidx follows customer_id order, so it breaks ties as the customer id would
+  SELECT cidx, past_revenue,
+    row_number() OVER (ORDER BY round(past_revenue, 6) DESC, cidx) AS r,
     count(*) OVER () AS n
   FROM past
 ),
 was_top AS (
-  SELECT customer_id, past_revenue FROM past_ranked WHERE r <= greatest(1, floor(${share} * n))
+  SELECT cidx, past_revenue FROM past_ranked WHERE r <= greatest(1, floor(${share} * n))
 ),
 c AS (
   SELECT b.customer_id, b.value, b.revenue, coalesce(w.past_revenue, 0) AS past_revenue,
-    b.top AS top_now, w.customer_id IS NOT NULL AS top_then, b.tier, ${topTier} AS top_tier,
+    b.top AS top_now, w.cidx IS NOT NULL AS top_then, b.tier, ${topTier} AS top_tier,
     b.last_purchase, b.days_since_last, g.usual_gap,
     b.days_since_last / nullif(g.usual_gap, 0) AS gap_ratio,
     b.p_alive, b.predicted_value,
@@ -71,9 +71,9 @@ c AS (
     g.usual_gap IS NOT NULL AND b.days_since_last > greatest(${k} * g.usual_gap, ${minDays})
       AS long_gap
   FROM ${INSIGHTS_BASE} b
-  LEFT JOIN was_top w ON w.customer_id = b.customer_id
-  LEFT JOIN g ON g.customer_id = b.customer_id
-  WHERE b.top OR w.customer_id IS NOT NULL OR ${topTier}
+  LEFT JOIN was_top w ON w.cidx = b.cidx
+  LEFT JOIN g ON g.cidx = b.cidx
+  WHERE b.top OR w.cidx IS NOT NULL OR ${topTier}
 )
 SELECT customer_id, value, revenue, past_revenue, top_now, top_then, tier, top_tier,
   strftime(last_purchase, '%Y-%m-%d') AS last_purchase, days_since_last, usual_gap, gap_ratio,

@@ -17,17 +17,17 @@ export function insightsRetentionMatrix(
   return {
     sql: `
 WITH base AS (
-  SELECT customer_id, date_trunc('month', first_purchase) AS cohort FROM ${INSIGHTS_BASE}
+  SELECT cidx, date_trunc('month', first_purchase) AS cohort FROM ${INSIGHTS_BASE}
 ),
 sizes AS (SELECT cohort, count(*) AS cohort_size FROM base GROUP BY 1),
 months AS (
-  SELECT customer_id, date_trunc('month', day) AS m, sum(spend) AS spend
+  SELECT cidx, date_trunc('month', day) AS m, sum(spend) AS spend
   FROM ${INSIGHTS_DAYS} GROUP BY 1, 2
 ),
 cells AS (
   SELECT b.cohort, CAST(date_diff('month', b.cohort, m.m) AS INTEGER) AS period,
     CAST(count(*) FILTER (WHERE m.spend > 0) AS INTEGER) AS customers, sum(m.spend) AS revenue
-  FROM months m JOIN base b ON b.customer_id = m.customer_id
+  FROM months m JOIN base b ON b.cidx = m.cidx
   WHERE m.m >= b.cohort GROUP BY 1, 2
 )
 SELECT strftime(c.cohort, '%Y-%m') AS cohort, c.period, c.customers, c.revenue,

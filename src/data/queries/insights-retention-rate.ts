@@ -20,20 +20,20 @@ export function insightsRetentionRate(
   const months = Math.max(1, Math.trunc(args.months))
   return {
     sql: `
-WITH days AS (SELECT customer_id, day FROM ${INSIGHTS_DAYS} WHERE spend > 0),
+WITH days AS (SELECT cidx, day FROM ${INSIGHTS_DAYS} WHERE spend > 0),
 flagged AS (
-  SELECT customer_id, day,
-    CASE WHEN date_diff('day', lag(day) OVER (PARTITION BY customer_id ORDER BY day), day) < ${w}
+  SELECT cidx, day,
+    CASE WHEN date_diff('day', lag(day) OVER (PARTITION BY cidx ORDER BY day), day) < ${w}
       THEN 0 ELSE 1 END AS starts
   FROM days
 ),
 numbered AS (
-  SELECT customer_id, day, sum(starts) OVER (PARTITION BY customer_id ORDER BY day) AS k
+  SELECT cidx, day, sum(starts) OVER (PARTITION BY cidx ORDER BY day) AS k
   FROM flagged
 ),
 spans AS (
   -- active on [first day, last day + window) of each run of purchases less than window apart
-  SELECT min(day) AS a, max(day) + ${w} AS z FROM numbered GROUP BY customer_id, k
+  SELECT min(day) AS a, max(day) + ${w} AS z FROM numbered GROUP BY cidx, k
 ),
 ends AS (
   SELECT CAST(m AS DATE) AS month_start, CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end
