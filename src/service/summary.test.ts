@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { insertOrders, type OrderRow } from '../../test/summary/load-orders.ts'
+import { insertOrders, loadCdnow, type OrderRow } from '../../test/summary/load-orders.ts'
 import type { Engine } from '../data/engine.ts'
+import { customerSummary } from '../data/queries/customer-summary.ts'
 import { openWorkspace } from '../data/workspace.ts'
 import { DataError, UsageError } from '../errors.ts'
 import { buildCustomerSummary, customerSummaryRows } from './summary.ts'
@@ -105,5 +106,49 @@ describe('buildCustomerSummary', () => {
     const empty = await openWorkspace(':memory:')
     await expect(buildCustomerSummary(empty, { unit: 'week' })).rejects.toThrow(/no orders/)
     await empty.close()
+  })
+})
+
+describe('orders without refunds', () => {
+  // The refund-free plan (one GROUP BY of the orders) must give exactly the general plan's rows.
+  const same = async (engine: Engine, asOf: string) => {
+    const args = { asOf, unit: 'week' as const }
+    await engine.exec(customerSummary('duckdb', { ...args, table: 'general' }))
+    await engine.exec(customerSummary('duckdb', { ...args, table: 'fast', noRefunds: true }))
+    const [d] = await engine.query<{ n: number; only: number }>(
+      `SELECT (SELECT count(*) FROM general) AS n,
+        (SELECT count(*) FROM (SELECT * FROM general EXCEPT ALL SELECT * FROM fast)) +
+        (SELECT count(*) FROM (SELECT * FROM fast EXCEPT ALL SELECT * FROM general)) AS only`,
+    )
+    return d
+  }
+
+  it('the CDNOW sample: same summary with and without the refund linking', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      await loadCdnow(engine)
+      expect(await same(engine, '1997-09-30')).toEqual({ n: 2357, only: 0 })
+      expect(await same(engine, '1998-06-30')).toEqual({ n: 2357, only: 0 })
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('same-day orders, margins and a holdout: same rows; buildCustomerSummary uses it', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      await insertOrders(
+        engine,
+        ROWS.filter((r) => r[4] >= 0),
+      )
+      expect(await same(engine, '2024-01-31')).toEqual({ n: 4, only: 0 })
+      await buildCustomerSummary(engine, { asOf: '2024-01-31', unit: 'day' })
+      const a = (await customerSummaryRows(engine)).find((r) => r.customer_id === 'a')
+      // a: 01-01 (10 + 5), 01-08 (20), 01-15 (30), 01-20 (12); 02-10 (40) is the holdout
+      expect(a).toMatchObject({ x: 3, t_x: 19, T: 30, monetary: (20 + 30 + 12) / 3, revenue: 77 })
+      expect(a).toMatchObject({ orders: 5, margin: 4, x_star: 1, holdout_revenue: 40 })
+    } finally {
+      await engine.close()
+    }
   })
 })

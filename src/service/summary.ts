@@ -109,8 +109,18 @@ export async function buildCustomerSummary(
     asOf = row.d
   }
   sqlDate(asOf)
+  // Most order files have no refund rows: the summary then skips linking them (see noRefunds).
+  const [refund] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM ${sqlIdent(opts.source ?? 'orders')} WHERE amount < 0 LIMIT 1) r`,
+  )
   await engine.exec(
-    customerSummary(engine.dialect, { table, asOf, unit: opts.unit, source: opts.source }),
+    customerSummary(engine.dialect, {
+      table,
+      asOf,
+      unit: opts.unit,
+      source: opts.source,
+      noRefunds: Number(refund?.n ?? 0) === 0,
+    }),
   )
   const [count] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)
   const customers = count?.n ?? 0
