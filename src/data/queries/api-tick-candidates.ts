@@ -50,7 +50,7 @@ function ints(xs: readonly number[]): string {
 }
 
 /**
- * One page of candidate customer ids, ascending.
+ * One page of candidates' profile rows, by customer id ascending.
  *
  * - next_purchase_due: last order + usual gap + tolerance in (since, now].
  * - anniversary: the first purchase's month and day among `monthDays` and over 300 days ago
@@ -115,7 +115,7 @@ export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query 
     where += ` AND p.customer_id > $${params.length}`
   }
   return {
-    sql: `SELECT p.customer_id FROM customer_profile p WHERE ${where}
+    sql: `SELECT p.* FROM customer_profile p WHERE ${where}
 ORDER BY p.customer_id LIMIT ${Math.max(1, Math.floor(a.limit))}`,
     params,
   }

@@ -18,7 +18,7 @@ import {
   TASK_COLUMNS,
 } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
-import type { OpsStore } from './store.ts'
+import { type OpsStore, rowProfile } from './store.ts'
 
 /** Trigger types the tick evaluates (the others fire on events). */
 export const TIME_TRIGGERS = [
@@ -149,6 +149,7 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
     })
     let afterId: string | null = null
     for (;;) {
+      // one candidate query per 20 chunks: each is a scan of the profiles, so few and large
       const rows = await store.use((e) =>
         e.query(
           tickCandidates(e.dialect, {
@@ -157,49 +158,55 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
             nowSec: nowMs / 1000,
             sinceSec: (nowMs - lookbackDays * DAY_MS) / 1000,
             afterId,
-            limit: pageSize,
+            limit: pageSize * 20,
           }),
         ),
       )
       if (rows.length === 0) break
-      const ids = rows.map((r) => String(r.customer_id))
-      afterId = ids[ids.length - 1]!
-      entry.candidates += ids.length
-      const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
-      await store.use((e) =>
-        e.transaction(async (tx) => {
-          const profiles = await store.getProfiles(ids, tx)
-          const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
-          for (const id of ids) {
-            const profile = profiles.get(id)
-            if (!profile) continue
-            const log = logs.get(id) ?? []
-            logs.set(id, log)
-            // before = after: only time triggers can fire, never a first order or a milestone
-            planActions(scoped, event, null, profile, profile, nowMs, fired, log, plan)
-          }
-          if (plan.actions.length > 0) {
-            await insertAll(tx, {
-              table: 'actions_log',
-              columns: ACTION_COLUMNS,
-              rows: plan.actions,
-              conflict: 'nothing',
-            })
-          }
-          if (plan.tasks.length > 0) {
-            await insertAll(tx, {
-              table: 'tasks',
-              columns: TASK_COLUMNS,
-              rows: plan.tasks,
-              conflict: 'nothing',
-            })
-          }
-        }),
-      )
-      entry.actions += plan.actions.length
-      actions += plan.actions.length
-      queued += plan.queued
-      if (rows.length < pageSize) break
+      // the rows are the profiles: no second read; a profile that an event changed since is
+      // newer in the write-through cache
+      const fromRows = new Map(rows.map((r) => [String(r.customer_id), rowProfile(r)]))
+      const page = [...fromRows.keys()]
+      afterId = page[page.length - 1]!
+      entry.candidates += page.length
+      for (let k = 0; k < page.length; k += pageSize) {
+        const ids = page.slice(k, k + pageSize)
+        const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+        await store.use((e) =>
+          e.transaction(async (tx) => {
+            const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
+            for (const id of ids) {
+              const cached = store.profiles.get(id)
+              const profile = cached === undefined ? fromRows.get(id) : cached
+              if (!profile) continue
+              const log = logs.get(id) ?? []
+              logs.set(id, log)
+              // before = after: only time triggers can fire, never a first order or a milestone
+              planActions(scoped, event, null, profile, profile, nowMs, fired, log, plan)
+            }
+            if (plan.actions.length > 0) {
+              await insertAll(tx, {
+                table: 'actions_log',
+                columns: ACTION_COLUMNS,
+                rows: plan.actions,
+                conflict: 'nothing',
+              })
+            }
+            if (plan.tasks.length > 0) {
+              await insertAll(tx, {
+                table: 'tasks',
+                columns: TASK_COLUMNS,
+                rows: plan.tasks,
+                conflict: 'nothing',
+              })
+            }
+          }),
+        )
+        entry.actions += plan.actions.length
+        actions += plan.actions.length
+        queued += plan.queued
+      }
+      if (rows.length < pageSize * 20) break
     }
   }
   const released = await releaseDeferred(store, nowMs, 100_000)
