@@ -69,4 +69,19 @@ describe('loyals analyze (CLI) on an orders file alone', () => {
     expect(json.insights?.notes.join(' ')).toMatch(/No surveys table/)
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('id="cohorts-kpis"')
   })
+
+  it('--no-insights leaves them out', () => {
+    const out = join(tempDir('loyals-analyze-cli-no-insights-'), 'out')
+    const r = runCli([
+      'analyze',
+      'data/cdnow/cdnow_sample_orders.csv',
+      '--out',
+      out,
+      '--no-insights',
+    ])
+    expect(r.code).toBe(0)
+    const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as AnalysisSummary
+    expect(json.insights).toBeUndefined()
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('id="cohorts-kpis"')
+  })
 })

@@ -37,6 +37,7 @@ interface AnalyzeCliOptions {
   discountRate?: string
   margin?: string
   predictions?: boolean
+  insights?: boolean
   config?: string
 }
 
@@ -60,6 +61,8 @@ export interface RunAnalysisArgs {
   readonly predictions?: PredictOptions | false
   /** Value options (configuration file); false leaves the value step out. */
   readonly value?: AnalyzeValueOptions | false
+  /** false leaves the insights block and sections out (docs/insights.md). */
+  readonly insights?: false
 }
 
 /** Open, analyze, write and print: shared by `analyze` and `demo`. */
@@ -83,6 +86,7 @@ export async function runAnalysis(
         ...(args.rules ? { rules: args.rules } : {}),
         ...(args.predictions !== undefined ? { predictions: args.predictions } : {}),
         ...(args.value !== undefined ? { value: args.value } : {}),
+        ...(args.insights === false ? { insights: false as const } : {}),
         progress,
       })
       progress.stop()
@@ -197,6 +201,7 @@ export function registerAnalyze(program: Command): void {
       .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
       .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
       .option('--no-predictions', 'skip the purchase and value predictions')
+      .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
       .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
@@ -219,6 +224,7 @@ export function registerAnalyze(program: Command): void {
       ...(map && Object.keys(map).length > 0 ? { map } : {}),
       predictions,
       ...(value ? { value } : {}),
+      ...(opts.insights === false ? { insights: false as const } : {}),
     })
   })
 }
