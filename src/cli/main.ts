@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./commands/import.ts')).registerImport,
   insights: async () => (await import('./commands/insights.ts')).registerInsights,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
+  refit: async () => (await import('./commands/refit.ts')).registerRefit,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   summary: async () => (await import('./commands/summary.ts')).registerSummary,
   tick: async () => (await import('./commands/tick.ts')).registerTick,

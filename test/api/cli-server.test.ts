@@ -254,6 +254,15 @@ describe('the CLI with a running server', () => {
       orders: number
       revenue: number
     }[]
+    // a refit through the server, followed to the end
+    const refit = await runCli(['refit', '--db', served, '--api-key', admin, '--json'])
+    expect(refit.code, refit.stderr).toBe(0)
+    expect(JSON.parse(refit.stdout)).toMatchObject({
+      kind: 'refit',
+      status: 'succeeded',
+      progress: 1,
+    })
+    expect(JSON.parse(refit.stdout).result.customers).toBe(customers.length)
     await stop(s.child)
     // the server's profiles add up to the orders a local import stores
     const { openWorkspace } = await import('../../src/data/workspace.ts')

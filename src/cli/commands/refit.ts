@@ -1,0 +1,87 @@
+// `loyals refit`: the full refit and re-score of the live profiles (the job behind POST
+// /v1/jobs/refit). Through the running server when one holds the workspace (or with --server): it
+// starts the job there and follows its progress; otherwise it runs the job on the workspace.
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { parseOpsConfig } from '../../core/ops/config.ts'
+import { parseValueConfig } from '../../core/value/config.ts'
+import { openWorkspace } from '../../data/workspace.ts'
+import { DataError, UsageError } from '../../errors.ts'
+import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
+import { OpsStore } from '../../service/ops/store.ts'
+import { resolveDb, withDb } from '../common.ts'
+import { eprintln, isTty, printJson, println } from '../output.ts'
+import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
+
+interface RefitOptions extends RemoteOptions {
+  valueConfig?: string
+  wait: boolean
+  json?: boolean
+}
+
+function describeJob(j: JobView): string {
+  const r = (j.result ?? {}) as { customers?: number; model?: string | null; note?: string }
+  const parts = [`refit ${j.id}: ${j.status}`]
+  if (r.customers !== undefined) parts.push(`${r.customers} customers`)
+  if (r.model !== undefined) parts.push(`model ${r.model ?? 'none'}`)
+  if (j.message) parts.push(j.message)
+  return parts.join(', ')
+}
+
+export function registerRefit(program: Command): void {
+  withServer(
+    withDb(
+      program
+        .command('refit')
+        .description(
+          'Refit the model on every customer and re-score the live profiles (tiers, segments, P(alive)).',
+        ),
+    ),
+  )
+    .option('--value-config <file>', 'value configuration (tiers), without a server')
+    .option('--no-wait', 'through a server: print the job id and return at once')
+    .option('--json', 'print the job as JSON')
+    .action(async (opts: RefitOptions) => {
+      const remote = remoteFor(opts)
+      let job: JobView
+      if (remote) {
+        if (opts.valueConfig) throw new UsageError('--value-config is the server’s own')
+        const started = await remote.request<{ jobId: string }>('POST', '/v1/jobs/refit', {})
+        const path = `/v1/jobs/${encodeURIComponent(started.jobId)}`
+        job = await remote.request<JobView>('GET', path)
+        while (opts.wait && (job.status === 'queued' || job.status === 'running')) {
+          if (isTty()) eprintln(`  ${Math.round(job.progress * 100)}% ${job.message ?? ''}`)
+          await new Promise((r) => setTimeout(r, 500))
+          job = await remote.request<JobView>('GET', path)
+        }
+      } else {
+        let value = {}
+        if (opts.valueConfig) {
+          try {
+            value = JSON.parse(await readFile(opts.valueConfig, 'utf8'))
+          } catch (e) {
+            throw new UsageError(
+              `cannot read ${opts.valueConfig}: ${e instanceof Error ? e.message : e}`,
+            )
+          }
+        }
+        const engine = await openWorkspace(resolveDb(opts))
+        try {
+          const store = new OpsStore(engine, {
+            ops: parseOpsConfig({}),
+            value: parseValueConfig(value),
+          })
+          await store.loadModel()
+          const jobs = new JobRunner(store)
+          const { id } = await jobs.startRefit()
+          await jobs.idle()
+          job = await jobs.get(id)
+        } finally {
+          await engine.close()
+        }
+      }
+      if (opts.json) printJson(job)
+      else println(describeJob(job))
+      if (job.status === 'failed') throw new DataError(`the refit failed: ${job.message ?? ''}`)
+    })
+}
