@@ -250,7 +250,9 @@ async function withInsights(
   const r = await progress.step(ANALYZE_STEPS[9], () =>
     computeInsights(engine, { ...insights, asOf: summary.asOf }, undefined, summary.currency),
   )
-  return { ...summary, insights: r.summary }
+  // timings name the run, not the data: summary.json leaves them to insights.json
+  const { timings: _timings, ...block } = r.summary
+  return { ...summary, insights: block }
 }
 
 /**

@@ -32,6 +32,7 @@ describe('insights in analyze', () => {
     const i = json.insights!
     expect(i.schemaVersion).toBe(1)
     expect(i.asOf).toBe(json.asOf)
+    expect(i.timings).toBeUndefined() // run-specific: in insights.json only
     // the block is computed after the value step: ranked by whole-customer value, with tiers
     expect(i.cohort.valueExpression).toBe('total_value')
     expect(i.cohort.top).toBeGreaterThan(0)

@@ -230,6 +230,9 @@ export interface InsightsSummary {
   }
   /** What was skipped or approximated, in words. */
   readonly notes: readonly string[]
-  /** Seconds per analysis (measured). */
-  readonly timings: Readonly<Record<string, number>>
+  /**
+   * Seconds per analysis (measured) in insights.json; left out of summary.json, whose content
+   * depends on the data only (runs are compared for equality).
+   */
+  readonly timings?: Readonly<Record<string, number>>
 }
