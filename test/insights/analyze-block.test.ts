@@ -68,7 +68,13 @@ describe('loyals analyze (CLI) on an orders file alone', () => {
     const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as AnalysisSummary
     expect(json.insights?.cohort.customers).toBe(json.counts.customers)
     expect(json.insights?.notes.join(' ')).toMatch(/No surveys table/)
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('id="cohorts-kpis"')
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).toContain('id="cohorts-kpis"')
+    // no order lines, and every customer has a year of history: the empty lists say why
+    expect(json.insights?.pathToBest?.paths).toEqual([])
+    expect(html).toContain('No first-to-second order path has')
+    expect(json.insights?.risingStars?.list).toEqual([])
+    expect(html).toContain('No new customer below the top cohort')
   })
 
   it('--no-insights leaves them out', () => {

@@ -13,6 +13,9 @@ type Section = ReportSection<WithInsights>
 const p = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))
 const ci = (lo: number, hi: number) => `${formatPct(lo)}–${formatPct(hi)}`
 const para = (s: string) => `<p>${escapeHtml(s)}</p>`
+/** A table, or a sentence saying why there is none (a header row alone reads as a bug). */
+const tableOr = <R>(cols: Column<R>[], rows: readonly R[], empty: string) =>
+  rows.length > 0 ? htmlTable(cols, rows) : `<p class="meta">${escapeHtml(empty)}</p>`
 
 export const icpSection: Section = {
   id: 'icp',
@@ -72,7 +75,7 @@ export const pathToBestSection: Section = {
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
     ]
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${htmlTable(pcols, pb.paths)}`
+${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers (paths need order lines with categories).`)}`
   },
 }
 
@@ -112,10 +115,10 @@ export const risingStarsSection: Section = {
     const list: Column<L>[] = [
       { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
       { header: 'Propensity', num: true, cell: (r) => formatPct(r.propensity) },
-      { header: 'Value so far', num: true, cell: (r) => formatMoney(r.value, s.currency) },
+      { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       { header: 'Why', cell: (r) => escapeHtml(r.reasons.map((x) => x.text).join('; ')) },
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${htmlTable(cal, v.calibration)}<h3>Highest propensity</h3>${htmlTable(list, rs.list)}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${htmlTable(cal, v.calibration)}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
   },
 }
 
