@@ -140,6 +140,11 @@ export class LruCache<V> {
   }
 }
 
+interface MissBatch {
+  readonly ids: Set<string>
+  done: Promise<Map<string, Profile>> | null
+}
+
 export interface OpsStoreOptions {
   readonly ops: OpsConfig
   readonly value: ValueConfig
@@ -211,7 +216,13 @@ export class OpsStore {
     this.model = r ? (JSON.parse(String(r.params)) as ScoringModel) : null
   }
 
-  /** Profiles for `ids`, from the cache or one query; absent customers are left out. */
+  /** Cache misses waiting for the next read of the store (see #loadCommitted). */
+  #batch: MissBatch | null = null
+
+  /**
+   * Profiles for `ids`, from the cache or the store; absent customers are left out. Inside a
+   * transaction pass its engine: the rows read are not cached (they may still roll back).
+   */
   async getProfiles(ids: readonly string[], engine?: Engine): Promise<Map<string, Profile>> {
     const out = new Map<string, Profile>()
     const missing: string[] = []
@@ -220,24 +231,50 @@ export class OpsStore {
       if (c === undefined) missing.push(id)
       else if (c !== null) out.set(id, c)
     }
-    const load = async (e: Engine): Promise<void> => {
-      for (let i = 0; i < missing.length; i += 500) {
-        const chunk = missing.slice(i, i + 500)
-        const found = new Set<string>()
-        for (const r of await e.query(profilesById(e.dialect, chunk))) {
-          const p = rowProfile(r)
-          out.set(p.customerId, p)
-          found.add(p.customerId)
-        }
-        // inside a transaction the rows may still roll back: cache only committed reads
-        if (!engine) for (const id of chunk) this.profiles.set(id, out.get(id) ?? null)
-      }
-    }
-    if (missing.length > 0) {
-      if (engine) await load(engine)
-      else await this.use(load)
+    if (missing.length === 0) return out
+    const found = engine ? await this.#read(engine, missing) : await this.#loadCommitted(missing)
+    for (const id of missing) {
+      const p = found.get(id)
+      if (p) out.set(id, p)
     }
     return out
+  }
+
+  async #read(e: Engine, ids: readonly string[]): Promise<Map<string, Profile>> {
+    const out = new Map<string, Profile>()
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const r of await e.query(profilesById(e.dialect, ids.slice(i, i + 500)))) {
+        const p = rowProfile(r)
+        out.set(p.customerId, p)
+      }
+    }
+    return out
+  }
+
+  /**
+   * Read cache misses in batches: every miss that arrives while the queue is busy joins one query
+   * (like the ingest's group commit), so a cold cache under 1,000 lookups/s costs a few queries
+   * a second, not one each. The read runs on the serial queue, so no write interleaves between it
+   * and caching what it found (and "no such customer" as null).
+   */
+  #loadCommitted(ids: readonly string[]): Promise<Map<string, Profile>> {
+    let b = this.#batch
+    if (!b) {
+      const batch: MissBatch = { ids: new Set<string>(), done: null }
+      batch.done = this.use(async (e) => {
+        if (this.#batch === batch) this.#batch = null
+        const list = [...batch.ids]
+        const found = await this.#read(e, list)
+        for (const id of list) this.profiles.set(id, found.get(id) ?? null)
+        return found
+      })
+      // the queue's other tasks must not wait on a failed read; the callers see the error
+      batch.done.catch(() => {})
+      this.#batch = batch
+      b = batch
+    }
+    for (const id of ids) b.ids.add(id)
+    return b.done!
   }
 
   /** One profile, or null when the customer is unknown. */
