@@ -64,7 +64,8 @@ afterEach(() => {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 })
 
-describe('the CLI with a running server', () => {
+// Real server and CLI processes, several starts each: minutes on a loaded 2-core machine.
+describe('the CLI with a running server', { timeout: 300_000 }, () => {
   let receiver: Server
   const received: { key: string; template: string }[] = []
   let dir: string

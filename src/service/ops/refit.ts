@@ -47,7 +47,8 @@ export async function refit(
 ): Promise<RefitResult> {
   const startMs = store.now()
   await progress(0.02, 'reading order aggregates')
-  const rows = await store.use((e) => e.query(refitAggregates(e.dialect)))
+  // one large aggregate over every order: worth all of DuckDB's threads
+  const rows = await store.use((e) => e.query(refitAggregates(e.dialect)), { parallel: true })
   const n = rows.length
   const base: Profile[] = rows.map((r) => ({
     ...emptyProfile(String(r.customer_id), startMs),
