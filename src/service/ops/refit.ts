@@ -133,8 +133,8 @@ export async function refit(
   }
   for (let i = 0; i < n; i += CHUNK) {
     const chunk = base.slice(i, i + CHUNK)
-    await store.use((e) =>
-      e.transaction(async (tx) => {
+    await store.use(async (e) => {
+      const written = await e.transaction(async (tx) => {
         const live = await store.getProfiles(
           chunk.map((p) => p.customerId),
           tx,
@@ -157,9 +157,12 @@ export async function refit(
           return scoreProfile(merged, model, store.value, now)
         })
         await writeProfiles(tx, out)
-        for (const p of out) store.profiles.set(p.customerId, p)
-      }),
-    )
+        return out
+      })
+      // after the commit (a failed transaction leaves nothing unsaved in the cache), still inside
+      // the serial queue (no event can slip in between)
+      for (const p of written) store.profiles.set(p.customerId, p)
+    })
     await progress(
       0.3 + (0.65 * Math.min(n, i + CHUNK)) / Math.max(1, n),
       `scored ${Math.min(n, i + CHUNK)} of ${n}`,
