@@ -73,4 +73,22 @@ describe('NBD (no dropout)', () => {
     const z = compressHistories([0, 0, 0], [0, 0, 0], [5, 6, 7])
     expect(() => nbd.fit(z)).toThrow(DataError)
   })
+
+  it('falls back to one shared rate when rates do not differ (the Poisson limit)', () => {
+    // every customer buys at the same rate 0.25 a week: r and alpha grow together
+    const p = simulate(20_000, 1e7, 4e7, 11)
+    const hp = compressHistories(p.x, p.tx, p.T)
+    // (the NBD MLE of r is then infinite or merely huge, depending on the sample's dispersion)
+    const lim = nbd.poissonLimit(hp)
+    let sx = 0
+    let sT = 0
+    for (let i = 0; i < p.x.length; i++) {
+      sx += p.x[i]!
+      sT += p.T[i]!
+    }
+    expect(Math.abs(sx / sT - 0.25)).toBeLessThan(0.01)
+    for (const x of [0, 3, 20]) {
+      expect(nbd.expectedPurchases(lim, 52, x, 10, 30)).toBeCloseTo((52 * sx) / sT, 6)
+    }
+  })
 })

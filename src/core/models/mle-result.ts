@@ -36,7 +36,10 @@ export function fitOnLogScale<P extends Record<string, number>>(
   const g: Grad | undefined = prob.gradientLog
     ? (th) => prob.gradientLog!(th).map((v) => -v / n)
     : undefined
-  const opt = minimize(f, prob.start.map(Math.log), g ? { grad: g } : {})
+  const opt = minimize(f, prob.start.map(Math.log), {
+    names: prob.names,
+    ...(g ? { grad: g } : {}),
+  })
   const th = opt.x
   const H = g
     ? hessianFromGradient((t) => g(t).map((v) => v * n), th)

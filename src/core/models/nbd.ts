@@ -94,3 +94,28 @@ export function expectedPurchases(
   checkHistory(x, _tx, T)
   return (t * (p.r + x)) / (p.alpha + T)
 }
+
+/** r of {@link poissonLimit}: large enough that (r + x) / (α + T) equals the shared rate to 1e-9. */
+const POISSON_SHAPE = 1e9
+
+/**
+ * The Poisson model (every customer buys at one shared rate λ̂ = Σx / ΣT, the MLE), written as the
+ * NBD limit r, α → ∞ with r/α = λ̂ so the NBD scoring functions apply unchanged. It is the fallback
+ * when {@link fit} finds that purchase rates do not differ between customers.
+ * @throws DataError when nobody made a repeat purchase.
+ * @example expectedPurchases(poissonLimit(h), 52, x, tx, T) // ≈ 52 λ̂ for every customer
+ */
+export function poissonLimit(h: Histories): NbdParams {
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  if (!(sx > 0) || !(sT > 0)) {
+    throw new DataError(
+      'Poisson: nobody made a repeat purchase, so no purchase rate can be estimated',
+    )
+  }
+  return { r: POISSON_SHAPE, alpha: (POISSON_SHAPE * sT) / sx }
+}

@@ -4,7 +4,7 @@
 import { compressHistories } from '../../core/compress.ts'
 import type { BgParams } from '../../core/models/bg-family.ts'
 import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
-import { fit as fitNbd, type NbdParams } from '../../core/models/nbd.ts'
+import { fit as fitNbd, type NbdParams, poissonLimit } from '../../core/models/nbd.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
@@ -86,7 +86,13 @@ export async function refit(
         nbd = fitNbd(hist).params
         note = `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`
       } catch (e2) {
-        note = `${note}; NBD fallback failed too: ${e2 instanceof Error ? e2.message : String(e2)}`
+        if (!(e2 instanceof ConvergenceError)) {
+          note = `${note}; NBD fallback failed too: ${e2 instanceof Error ? e2.message : String(e2)}`
+        } else {
+          // r and α growing together: customers share one rate, the Poisson limit of the NBD
+          nbd = poissonLimit(hist)
+          note = `${note}; the NBD could not be fitted either (${e2.message}); scored with one purchase rate shared by every customer (Poisson, no dropout)`
+        }
       }
     }
   }
