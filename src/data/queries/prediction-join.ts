@@ -81,23 +81,6 @@ JOIN ${scores} p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
   }
 }
 
-/** Replace the analysis table by itself with the prediction columns appended (LEFT JOIN). */
-export function appendPredictions(
-  _dialect: Dialect,
-  args: { analysis: string; predictions: string },
-): Query {
-  const a = sqlIdent(args.analysis)
-  const p = sqlIdent(args.predictions)
-  return {
-    sql: `
-CREATE OR REPLACE TEMP TABLE ${a} AS
-SELECT a.*, p.p_alive, p.expected_purchases, p.expected_spend, p.predicted_value,
-  p.expected_next_purchase, p.p_next_purchase_horizon
-FROM ${a} a LEFT JOIN ${p} p ON p.customer_id = a.customer_id
-`,
-  }
-}
-
 /** P(alive) in ten bins (bin 0 = [0, 0.1) .. bin 9 = [0.9, 1]), with counts. */
 export function pAliveHistogram(_dialect: Dialect, args: { table: string }): Query {
   return {
