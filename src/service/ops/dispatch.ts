@@ -17,7 +17,7 @@ import { actionStatus } from '../../data/queries/api-action-status.ts'
 import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.ts'
 import { actionsDue } from '../../data/queries/api-actions-due.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
-import { insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
+import { budgetDays, COUNTED, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -50,17 +50,6 @@ export interface ReleaseCounts {
   readonly deferred: number
   /** Dropped, with the reason in the audit log (a cap filled meanwhile). */
   readonly suppressed: number
-}
-
-// Statuses that count as a contact (the same set the ingest path counts).
-const COUNTED = new Set(['queued', 'sent', 'deferred', 'task_created'])
-
-function budgetDays(store: OpsStore): number {
-  let d = 1
-  const b = store.ops.contactBudget
-  for (const c of b.overall) d = Math.max(d, c.days)
-  for (const list of Object.values(b.channels)) for (const c of list ?? []) d = Math.max(d, c.days)
-  return d
 }
 
 /**

@@ -116,13 +116,34 @@ export function taskIdFor(actionKey: string): string {
   return `task_${createHash('sha256').update(actionKey).digest('hex').slice(0, 24)}`
 }
 
-const COUNTED = new Set(['queued', 'sent', 'deferred', 'task_created'])
+/** Action statuses that count as a contact against the budget. */
+export const COUNTED = new Set(['queued', 'sent', 'deferred', 'task_created'])
 
 /** What one group's playbook evaluation adds: action rows, task rows, how many to dispatch. */
 export interface PlanOutput {
   readonly actions: unknown[][]
   readonly tasks: unknown[][]
   queued: number
+}
+
+/** Store a plan's audit-log and task rows (a replayed key is kept once: conflict does nothing). */
+export async function writePlan(tx: Engine, plan: PlanOutput): Promise<void> {
+  if (plan.actions.length > 0) {
+    await insertAll(tx, {
+      table: 'actions_log',
+      columns: ACTION_COLUMNS,
+      rows: plan.actions,
+      conflict: 'nothing',
+    })
+  }
+  if (plan.tasks.length > 0) {
+    await insertAll(tx, {
+      table: 'tasks',
+      columns: TASK_COLUMNS,
+      rows: plan.tasks,
+      conflict: 'nothing',
+    })
+  }
 }
 
 /**
@@ -214,7 +235,7 @@ export function planActions(
 }
 
 /** Longest contact-budget window in days (how far back the log must reach). */
-function budgetDays(store: OpsStore): number {
+export function budgetDays(store: OpsStore): number {
   let d = 1
   const b = store.ops.contactBudget
   for (const c of b.overall) d = Math.max(d, c.days)
@@ -453,22 +474,7 @@ export async function ingestGroup(
       })
     }
     await writeProfiles(tx, [...touched.values()])
-    if (plan.actions.length > 0) {
-      await insertAll(tx, {
-        table: 'actions_log',
-        columns: ACTION_COLUMNS,
-        rows: plan.actions,
-        conflict: 'nothing',
-      })
-    }
-    if (plan.tasks.length > 0) {
-      await insertAll(tx, {
-        table: 'tasks',
-        columns: TASK_COLUMNS,
-        rows: plan.tasks,
-        conflict: 'nothing',
-      })
-    }
+    await writePlan(tx, plan)
     queued = plan.queued
     return fresh
   })

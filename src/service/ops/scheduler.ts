@@ -9,14 +9,7 @@ import type { OpsEvent } from '../../core/ops/playbooks.ts'
 import { type TickTrigger, tickCandidates } from '../../data/queries/api-tick-candidates.ts'
 import { UsageError } from '../../errors.ts'
 import { type ReleaseCounts, releaseDeferred } from './dispatch.ts'
-import {
-  ACTION_COLUMNS,
-  insertAll,
-  loadContacts,
-  type PlanOutput,
-  planActions,
-  TASK_COLUMNS,
-} from './ingest.ts'
+import { loadContacts, type PlanOutput, planActions, writePlan } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
 import { type OpsStore, rowProfile } from './store.ts'
 
@@ -184,22 +177,7 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
               // before = after: only time triggers can fire, never a first order or a milestone
               planActions(scoped, event, null, profile, profile, nowMs, fired, log, plan)
             }
-            if (plan.actions.length > 0) {
-              await insertAll(tx, {
-                table: 'actions_log',
-                columns: ACTION_COLUMNS,
-                rows: plan.actions,
-                conflict: 'nothing',
-              })
-            }
-            if (plan.tasks.length > 0) {
-              await insertAll(tx, {
-                table: 'tasks',
-                columns: TASK_COLUMNS,
-                rows: plan.tasks,
-                conflict: 'nothing',
-              })
-            }
+            await writePlan(tx, plan)
           }),
         )
         entry.actions += plan.actions.length
