@@ -8,19 +8,16 @@ import {
   bgExpectedAlive,
   checkHistory,
   checkParams,
+  fitObjectives,
   fitWithRestarts,
   type Indexed,
   indexHistories,
   indexPairs,
   logNbdCoef,
-  memoized,
   type NextPurchase,
   type Pairs,
   requireIdentifiable,
-  subsampleHistories,
   summarizeFit,
-  WARM_SAMPLE,
-  type WarmStart,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -234,28 +231,16 @@ export function bgFit(
   opts: BgFitOptions = {},
 ): FitResult<BgParams> {
   requireIdentifiable(h, model)
-  const objective = (data: Histories) => {
+  const {
+    obj,
+    warm,
+    totalWeight: tw,
+    rateScale: alpha0,
+  } = fitObjectives(h, (data) => {
     const ix = indexHistories(data)
     const w = makeWork(ix, k)
-    const tw = ix.totalWeight
-    return memoized((theta, g) => {
-      const ll = evalLL(w, toParams(theta), g)
-      for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
-      return -ll / tw
-    })
-  }
-  const obj = objective(h)
-  let tw = 0
-  for (let i = 0; i < h.weight.length; i++) tw += h.weight[i]!
-  const sample = subsampleHistories(h, WARM_SAMPLE)
-  const warm: WarmStart | undefined = sample ? objective(sample) : undefined
-  let sx = 0
-  let sT = 0
-  for (let i = 0; i < h.x.length; i++) {
-    sx += h.weight[i]! * h.x[i]!
-    sT += h.weight[i]! * h.T[i]!
-  }
-  const alpha0 = Math.max(sT / Math.max(sx, 1e-9), 1e-3)
+    return { totalWeight: ix.totalWeight, ll: (theta, g) => evalLL(w, toParams(theta), g) }
+  })
   const s = opts.start
   const starts = [
     [s?.r ?? 1, s?.alpha ?? alpha0, s?.a ?? 1, s?.b ?? 1],

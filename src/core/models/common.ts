@@ -145,6 +145,56 @@ export interface WarmStart {
   readonly grad?: Grad
 }
 
+/** What a repeat-purchase fit minimizes, from {@link fitObjectives}. */
+export interface FitObjectives {
+  /** Memoized mean negative log-likelihood (and its gradient) over every history. */
+  readonly obj: { f: Fn; grad: Grad }
+  /** The same on a subsample, for the warm start; absent when the data is small. */
+  readonly warm: WarmStart | undefined
+  readonly totalWeight: number
+  /** ΣwT / Σwx (floored at 1e-3): the time scale of the mean purchase rate, a start for alpha. */
+  readonly rateScale: number
+}
+
+/**
+ * The mean negative log-likelihood of a model over `h` and over a subsample of it, built once per
+ * data set by `build` (which prepares the model's per-history constants and returns the total
+ * log-likelihood, writing its gradient in log-parameters into `g`).
+ */
+export function fitObjectives(
+  h: Histories,
+  build: (data: Histories) => {
+    readonly totalWeight: number
+    ll(theta: readonly number[], g: number[]): number
+  },
+): FitObjectives {
+  const objective = (data: Histories) => {
+    const b = build(data)
+    const tw = b.totalWeight
+    return memoized((theta, g) => {
+      const ll = b.ll(theta, g)
+      for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
+      return -ll / tw
+    })
+  }
+  const sample = subsampleHistories(h, WARM_SAMPLE)
+  let tw = 0
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    const w = h.weight[i]!
+    tw += w
+    sx += w * h.x[i]!
+    sT += w * h.T[i]!
+  }
+  return {
+    obj: objective(h),
+    warm: sample ? objective(sample) : undefined,
+    totalWeight: tw,
+    rateScale: Math.max(sT / Math.max(sx, 1e-9), 1e-3),
+  }
+}
+
 /**
  * Minimizes a MEAN negative log-likelihood from each start until one converges; returns the best
  * converged result. All starts share one budget of `maxEvaluations` (default 600) evaluations, so

@@ -8,6 +8,7 @@ import { digamma, lgamma, logDiffExp } from '../special.ts'
 import {
   checkHistory,
   checkParams,
+  fitObjectives,
   fitWithRestarts,
   indexHistories,
   indexPairs,
@@ -15,14 +16,10 @@ import {
   logHyp2f1OneDerivs,
   logNbdCoef,
   logTailIntegral,
-  memoized,
   type NextPurchase,
   requireIdentifiable,
   solveMonotone,
-  subsampleHistories,
   summarizeFit,
-  WARM_SAMPLE,
-  type WarmStart,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -276,27 +273,15 @@ export interface ParetoFitOptions {
  */
 export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
   requireIdentifiable(h, 'pareto')
-  const objective = (data: Histories) => {
+  const {
+    obj,
+    warm,
+    totalWeight: tw,
+    rateScale: a0,
+  } = fitObjectives(h, (data) => {
     const w = prepare(data)
-    const tw = w.totalWeight
-    return memoized((theta, g) => {
-      const ll = evalLL(w, toParams(theta), g)
-      for (let i = 0; i < g.length; i++) g[i] = -g[i]! / tw
-      return -ll / tw
-    })
-  }
-  const obj = objective(h)
-  let tw = 0
-  for (let i = 0; i < h.weight.length; i++) tw += h.weight[i]!
-  const sample = subsampleHistories(h, WARM_SAMPLE)
-  const warm: WarmStart | undefined = sample ? objective(sample) : undefined
-  let sx = 0
-  let sT = 0
-  for (let i = 0; i < h.x.length; i++) {
-    sx += h.weight[i]! * h.x[i]!
-    sT += h.weight[i]! * h.T[i]!
-  }
-  const a0 = Math.max(sT / Math.max(sx, 1e-9), 1e-3)
+    return { totalWeight: w.totalWeight, ll: (theta, g) => evalLL(w, toParams(theta), g) }
+  })
   const st = opts.start
   const starts = [
     [st?.r ?? 1, st?.alpha ?? a0, st?.s ?? 1, st?.beta ?? a0],
