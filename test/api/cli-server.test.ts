@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLI, type CliResult, ROOT, tempDir } from '../helpers/cli.ts'
+import { type Served, startServe } from '../helpers/serve.ts'
 
 const DAY = 86_400_000
 // biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
@@ -30,27 +31,8 @@ function runCli(args: readonly string[], opts: { env?: Record<string, string> } 
   )
 }
 
-function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 30_000)
-    child.stderr!.on('data', (d) => (err += d))
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1]! })
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
-  })
+function serve(args: string[]): Promise<Served> {
+  return startServe(args, children)
 }
 
 async function stop(child: ChildProcess): Promise<void> {

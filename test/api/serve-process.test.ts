@@ -1,41 +1,18 @@
 // `loyals serve` as a real process: the lock file that keeps the CLI off a served DuckDB file, a
 // clean stop, and a SIGKILL in the middle of concurrent ingestion: after a restart every
 // acknowledged event is stored exactly once, and every retried event is recognized.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
-import { CLI, runCli, tempDir } from '../helpers/cli.ts'
-
-interface Served {
-  readonly child: ChildProcess
-  readonly url: string
-}
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { type Served, startServe } from '../helpers/serve.ts'
 
 const children: ChildProcess[] = []
 
 function serve(db: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], {
-    env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 30_000)
-    child.stderr!.on('data', (d) => (err += d))
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1]! })
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
-  })
+  return startServe(['--db', db], children)
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
