@@ -5,6 +5,7 @@ import { compressHistories } from '../../core/compress.ts'
 import type { BgParams } from '../../core/models/bg-family.ts'
 import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { fit as fitNbd, type NbdParams, poissonLimit } from '../../core/models/nbd.ts'
+import type { Histories } from '../../core/models/types.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
@@ -36,6 +37,44 @@ function quantiles(sorted: Float64Array, qs: readonly number[]): number[] {
 }
 
 const CHUNK = 2000
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+/**
+ * BG/NBD, or the simpler model it tends to when it cannot be fitted: the NBD (no dropout: b → ∞ or
+ * a → 0, or a likelihood flat there), then one shared Poisson rate (r and α growing together).
+ * A data problem (nobody repeated) leaves no model; the note says what failed and why.
+ */
+function fitPurchaseModel(h: Histories): {
+  bgnbd: BgParams | null
+  nbd: NbdParams | null
+  note: string | null
+} {
+  let note: string
+  try {
+    return { bgnbd: fitBgnbd(h).params, nbd: null, note: null }
+  } catch (e) {
+    note = `no BG/NBD model: ${message(e)}`
+    if (!(e instanceof ConvergenceError)) return { bgnbd: null, nbd: null, note }
+  }
+  try {
+    const nbd = fitNbd(h).params
+    return {
+      bgnbd: null,
+      nbd,
+      note: `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`,
+    }
+  } catch (e) {
+    if (!(e instanceof ConvergenceError)) {
+      return { bgnbd: null, nbd: null, note: `${note}; NBD fallback failed too: ${message(e)}` }
+    }
+    return {
+      bgnbd: null,
+      nbd: poissonLimit(h),
+      note: `${note}; the NBD could not be fitted either (${e.message}); scored with one purchase rate shared by every customer (Poisson, no dropout)`,
+    }
+  }
+}
 
 /**
  * Refit and re-score every customer with orders. `progress(share, message)` is called as it goes.
@@ -71,31 +110,8 @@ export async function refit(
     T[m] = h.T
     m++
   }
-  let params: BgParams | null = null
-  let nbd: NbdParams | null = null
-  let note: string | null = null
   const hist = compressHistories(x.subarray(0, m), tx.subarray(0, m), T.subarray(0, m))
-  try {
-    params = fitBgnbd(hist).params
-  } catch (e) {
-    note = `no BG/NBD model: ${e instanceof Error ? e.message : String(e)}`
-    // Usually no sign of dropout (b → ∞ or a → 0, or a flat likelihood there): BG/NBD then tends
-    // to the NBD, the simpler model that can still be fitted.
-    if (e instanceof ConvergenceError) {
-      try {
-        nbd = fitNbd(hist).params
-        note = `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`
-      } catch (e2) {
-        if (!(e2 instanceof ConvergenceError)) {
-          note = `${note}; NBD fallback failed too: ${e2 instanceof Error ? e2.message : String(e2)}`
-        } else {
-          // r and α growing together: customers share one rate, the Poisson limit of the NBD
-          nbd = poissonLimit(hist)
-          note = `${note}; the NBD could not be fitted either (${e2.message}); scored with one purchase rate shared by every customer (Poisson, no dropout)`
-        }
-      }
-    }
-  }
+  const { bgnbd: params, nbd, note } = fitPurchaseModel(hist)
   // Values first with the new model (no tiers yet), then boundaries from their distribution.
   const prelim: ScoringModel = {
     bgnbd: params,
