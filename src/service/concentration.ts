@@ -1,9 +1,11 @@
-// Concentration use case: how much of the revenue (or margin) the best customers hold. Each
-// figure is one query over the summary table; only the small results come back to JS.
+// Concentration use case: how much of the revenue (or margin) the best customers hold. One sort
+// ranks the customers; each figure is then one query over that ranking; only the small results
+// come back to JS.
 import type { Engine } from '../data/engine.ts'
 import { concentrationDeciles } from '../data/queries/concentration-deciles.ts'
 import { concentrationGini } from '../data/queries/concentration-gini.ts'
 import { concentrationLorenz } from '../data/queries/concentration-lorenz.ts'
+import { CONCENTRATION_RANKED, concentrationRanked } from '../data/queries/concentration-ranked.ts'
 import type { ConcentrationValue } from '../data/queries/concentration-source.ts'
 import { concentrationTopShares } from '../data/queries/concentration-top-shares.ts'
 import { concentrationTotals } from '../data/queries/concentration-totals.ts'
@@ -76,33 +78,49 @@ export async function concentration(
   opts: { table?: string; value?: ConcentrationValue; percents?: readonly number[] } = {},
 ): Promise<Concentration> {
   const args = { table: opts.table ?? 'customer_summary', value: opts.value ?? 'revenue' } as const
+  const d = engine.dialect
+  const ranked = { ranked: CONCENTRATION_RANKED }
+  await engine.exec(concentrationRanked(d, { ...args, ...ranked }))
+  try {
+    return await figures(engine, args.value, opts.percents ?? TOP_PERCENTS)
+  } finally {
+    await engine.exec(`DROP TABLE IF EXISTS ${CONCENTRATION_RANKED}`)
+  }
+}
+
+async function figures(
+  engine: Engine,
+  value: ConcentrationValue,
+  percents: readonly number[],
+): Promise<Concentration> {
+  const d = engine.dialect
+  const args = { ranked: CONCENTRATION_RANKED }
   const [totals] = await engine.query<{
     customers: number
     total: number
     negative_customers: number
     negative_total: number
-  }>(concentrationTotals(engine.dialect, args))
+  }>(concentrationTotals(d, args))
   if (!totals || totals.customers === 0) {
     throw new DataError(
-      args.value === 'margin'
+      value === 'margin'
         ? 'margin is unknown for every customer: import cost or margin to see its concentration'
         : 'there are no customers in the summary',
-      { value: args.value },
+      { value },
     )
   }
-  const percents = opts.percents ?? TOP_PERCENTS
   const top = await engine.query<TopShare & Record<string, unknown>>(
-    concentrationTopShares(engine.dialect, { ...args, percents }),
+    concentrationTopShares(d, { ...args, percents }),
   )
   const deciles = await engine.query<DecileRow & Record<string, unknown>>(
-    concentrationDeciles(engine.dialect, args),
+    concentrationDeciles(d, args),
   )
   const lorenz = await engine.query<LorenzPoint & Record<string, unknown>>(
-    concentrationLorenz(engine.dialect, args),
+    concentrationLorenz(d, args),
   )
-  const [g] = await engine.query<{ gini: number | null }>(concentrationGini(engine.dialect, args))
+  const [g] = await engine.query<{ gini: number | null }>(concentrationGini(d, args))
   return {
-    value: args.value,
+    value,
     customers: totals.customers,
     total: totals.total,
     negativeCustomers: totals.negative_customers,

@@ -1,7 +1,7 @@
 // Decile table: customers sorted by value, decile 1 = the top 10 %. Portable SQL except the
 // integer division and the tie order (dialect-sql.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { sqlIdent } from './customer-summary.ts'
 import { intDiv } from './dialect-sql.ts'
 
 /**
@@ -11,20 +11,15 @@ import { intDiv } from './dialect-sql.ts'
  * exactly the top ceil(d n / 10) customers, matching the top-share definition. With fewer than
  * ten customers some deciles are empty and absent. aov = revenue / orders of the decile.
  */
-export function concentrationDeciles(dialect: Dialect, args: ConcentrationArgs): Query {
+export function concentrationDeciles(dialect: Dialect, args: { ranked: string }): Query {
   return {
     sql: `
-WITH ranked AS (
-  SELECT value, revenue, orders,
-    row_number() OVER (ORDER BY ${valueOrder(dialect, 'DESC')}) AS rn,
-    count(*) OVER () AS n
-  FROM ${valueSource(args)} s
-),
+WITH tot AS (SELECT count(*) AS n FROM ${sqlIdent(args.ranked)}),
 d AS (
-  SELECT 1 + ${intDiv(dialect, '10 * (rn - 1)', 'n')} AS decile,
+  SELECT 1 + ${intDiv(dialect, '10 * (rn - 1)', 'tot.n')} AS decile,
     count(*) AS customers, sum(value) AS value, sum(revenue) AS revenue, sum(orders) AS orders,
     min(value) AS min_value, max(value) AS max_value
-  FROM ranked GROUP BY 1
+  FROM ${sqlIdent(args.ranked)} CROSS JOIN tot GROUP BY 1
 )
 SELECT decile, customers, value,
   CASE WHEN sum(value) OVER () = 0 THEN NULL ELSE value / sum(value) OVER () END AS share,

@@ -1,7 +1,7 @@
-// Lorenz curve at (up to) 101 evenly spaced customer shares, negative values counted as 0.
-// Portable SQL (generate_series is inclusive on both engines) except the integer division.
+// Lorenz curve at (up to) 101 evenly spaced customer shares, negative values counted as 0, read
+// off the running sums of the ranked values (highest first). Portable SQL (generate_series is inclusive on both engines) except the integer division.
 import type { Dialect, Query } from '../engine.ts'
-import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { sqlIdent } from './customer-summary.ts'
 import { intDiv } from './dialect-sql.ts'
 
 /**
@@ -10,23 +10,20 @@ import { intDiv } from './dialect-sql.ts'
  * are merged. Values below 0 count as 0 (a Lorenz curve is defined for non-negative values);
  * value_share is NULL when the clamped total is 0.
  */
-export function concentrationLorenz(dialect: Dialect, args: ConcentrationArgs): Query {
+export function concentrationLorenz(dialect: Dialect, args: { ranked: string }): Query {
+  const ranked = sqlIdent(args.ranked)
   return {
     sql: `
-WITH ranked AS (
-  SELECT row_number() OVER w AS k, sum(greatest(value, 0)) OVER w AS cum
-  FROM ${valueSource(args)} s
-  WINDOW w AS (ORDER BY ${valueOrder(dialect, 'ASC')}
-    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-),
-tot AS (SELECT count(*) AS n, sum(greatest(value, 0)) AS total FROM ${valueSource(args)} s2),
+-- the k lowest values hold the clamped total minus what the n - k highest hold; the total is the
+-- last running sum, so k = 0 gives exactly 0 and k = n exactly 1
+WITH tot AS (SELECT count(*) AS n, coalesce(max(cum_pos), 0) AS total FROM ${ranked}),
 pts AS (
   SELECT DISTINCT ${intDiv(dialect, 'p.p * tot.n', '100')} AS k
   FROM generate_series(0, 100) AS p(p) CROSS JOIN tot
 )
 SELECT CAST(pts.k AS DOUBLE PRECISION) / tot.n AS customer_share,
-  CASE WHEN tot.total > 0 THEN coalesce(r.cum, 0) / tot.total ELSE NULL END AS value_share
-FROM pts CROSS JOIN tot LEFT JOIN ranked r ON r.k = pts.k
+  CASE WHEN tot.total > 0 THEN (tot.total - coalesce(r.cum_pos, 0)) / tot.total END AS value_share
+FROM pts CROSS JOIN tot LEFT JOIN ${ranked} r ON r.rn = tot.n - pts.k
 WHERE tot.n > 0
 ORDER BY pts.k
 `,

@@ -1,8 +1,8 @@
-// Share of the total held by the top k % of customers, all k in one sort. Portable SQL except
-// the integer division (dialect-sql.ts).
+// Share of the total held by the top k % of customers: lookups of the running sum of the ranked
+// values. Portable SQL except the integer division (dialect-sql.ts).
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { sqlIdent } from './customer-summary.ts'
 import { intDiv } from './dialect-sql.ts'
 
 /**
@@ -13,13 +13,14 @@ import { intDiv } from './dialect-sql.ts'
  */
 export function concentrationTopShares(
   dialect: Dialect,
-  args: ConcentrationArgs & { percents: readonly number[] },
+  args: { ranked: string; percents: readonly number[] },
 ): Query {
   for (const p of args.percents) {
     if (!Number.isInteger(p) || p < 1 || p > 100) {
       throw new UsageError(`top-share percent must be an integer 1-100, got ${p}`)
     }
   }
+  const ranked = sqlIdent(args.ranked)
   // VALUES is the portable list (DuckDB's unnest([..]) is not PostgreSQL's); none: no rows
   const pcts =
     args.percents.length === 0
@@ -27,18 +28,12 @@ export function concentrationTopShares(
       : `SELECT pct FROM (VALUES ${args.percents.map((p) => `(${p})`).join(', ')}) AS v(pct)`
   return {
     sql: `
-WITH ranked AS (
-  SELECT row_number() OVER w AS rn, sum(value) OVER w AS cum
-  FROM ${valueSource(args)} s
-  WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
-    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-),
-tot AS (SELECT count(*) AS n, sum(value) AS total FROM ${valueSource(args)} s2),
+WITH tot AS (SELECT count(*) AS n, sum(value) AS total FROM ${ranked}),
 p AS (${pcts})
 SELECT p.pct, r.rn AS customers, r.cum AS value,
   CASE WHEN tot.total = 0 THEN NULL ELSE r.cum / tot.total END AS share
 FROM p CROSS JOIN tot
-JOIN ranked r ON r.rn = ${intDiv(dialect, 'p.pct * tot.n + 99', '100')}
+JOIN ${ranked} r ON r.rn = ${intDiv(dialect, 'p.pct * tot.n + 99', '100')}
 ORDER BY p.pct
 `,
   }

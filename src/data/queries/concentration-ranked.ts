@@ -1,0 +1,30 @@
+// The one sort behind every concentration figure: customers ranked by value (highest first) with
+// running sums. Top shares, deciles, the Lorenz curve and the Gini coefficient are then plain
+// aggregates or lookups on rn, instead of four sorts of a million customers.
+import type { Dialect, Query } from '../engine.ts'
+import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
+import { sqlIdent } from './customer-summary.ts'
+import { createTempTableAs } from './dialect-sql.ts'
+
+/** The session table `concentration` ranks into (replaced by each call). */
+export const CONCENTRATION_RANKED = 'concentration_ranked'
+
+/**
+ * (Re)create TEMP TABLE `ranked` (rn, value, revenue, orders, cum, cum_pos): rn = 1 for the
+ * highest value, ties by customer_id in byte order (the same on DuckDB and PostgreSQL);
+ * cum = sum of the values of ranks 1..rn; cum_pos the same with values clamped at 0 (for the
+ * Lorenz curve and the Gini coefficient).
+ */
+export function concentrationRanked(
+  dialect: Dialect,
+  args: ConcentrationArgs & { ranked: string },
+): Query {
+  return {
+    sql: `${createTempTableAs(dialect, sqlIdent(args.ranked))}
+SELECT row_number() OVER w AS rn, value, revenue, orders,
+  sum(value) OVER w AS cum, sum(greatest(value, 0)) OVER w AS cum_pos
+FROM ${valueSource(args)} s
+WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
+  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  }
+}
