@@ -182,4 +182,21 @@ describe('value inputs and loyals customer', () => {
     expect(html).toContain('id="customer-value"')
     expect(html).toContain('Customers served at a loss')
   })
+
+  test('analyze --no-value leaves the value step out; with --config it is a usage error', () => {
+    const out = join(dir, 'out-novalue')
+    const r = runCli(['analyze', '--db', db, '--out', out, '--no-predictions', '--no-value'])
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
+    const header = (readFileSync(join(out, 'customers.csv'), 'utf8').split('\n')[0] ?? '').split(
+      ',',
+    )
+    expect(header).toContain('rfm_segment')
+    expect(header).not.toContain('total_value')
+    expect(header).not.toContain('tier')
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+    expect(summary.value ?? null).toBeNull()
+    const both = runCli(['analyze', '--db', db, '--config', config, '--no-value', '--out', out])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('--no-value')
+  })
 })

@@ -38,6 +38,7 @@ interface AnalyzeCliOptions {
   margin?: string
   predictions?: boolean
   insights?: boolean
+  value?: boolean
   config?: string
 }
 
@@ -202,6 +203,7 @@ export function registerAnalyze(program: Command): void {
       .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
       .option('--no-predictions', 'skip the purchase and value predictions')
       .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
+      .option('--no-value', 'skip the whole-customer value step: profit, tiers, reasons')
       .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
@@ -211,7 +213,11 @@ export function registerAnalyze(program: Command): void {
     const map = opts.map ? parseMap(opts.map) : undefined
     const tz = opts.tz ?? env().LOYALS_TZ
     const predictions = opts.predictions === false ? false : predictOptions(opts)
-    const value = opts.config ? await loadValueConfig(opts.config) : undefined
+    if (opts.value === false && opts.config) {
+      throw new UsageError('--config configures the value step, which --no-value turns off')
+    }
+    const value =
+      opts.value === false ? false : opts.config ? await loadValueConfig(opts.config) : undefined
     await runAnalysis({
       input: input ?? resolveDb(opts),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -223,7 +229,7 @@ export function registerAnalyze(program: Command): void {
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(map && Object.keys(map).length > 0 ? { map } : {}),
       predictions,
-      ...(value ? { value } : {}),
+      ...(value === false ? { value: false as const } : value ? { value } : {}),
       ...(opts.insights === false ? { insights: false as const } : {}),
     })
   })
