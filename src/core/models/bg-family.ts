@@ -13,6 +13,7 @@ import {
   type Indexed,
   indexHistories,
   indexPairs,
+  type LimitOf,
   logNbdCoef,
   type NextPurchase,
   type Pairs,
@@ -253,10 +254,15 @@ export function bgFit(
     gradientTolerance: 1e-7,
     names: BG_PARAM_NAMES,
     explainBoundary: explainBgBoundary,
+    limitOf: bgLimit,
     ...(warm ? { warm } : {}),
   })
-  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers)
+  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
 }
+
+/** b → ∞ or a → 0: the dropout probability goes to zero, the NBD limit (Fader et al. 2005). */
+const bgLimit: LimitOf = (name, dir) =>
+  (name === 'b' && dir === 'high') || (name === 'a' && dir === 'low') ? 'no-dropout' : undefined
 
 /** Plain-words meaning of a BG-family parameter running off to a boundary. */
 function explainBgBoundary(name: string, dir: 'high' | 'low'): string {

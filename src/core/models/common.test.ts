@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { ConvergenceError } from '../../errors.ts'
-import { fitWithRestarts, subsampleHistories } from './common.ts'
+import {
+  BOUNDARY_CONTINUATION_EVALUATIONS,
+  fitLimit,
+  fitWithRestarts,
+  subsampleHistories,
+} from './common.ts'
 import type { Histories } from './types.ts'
 
 const histories = (n: number): Histories => {
@@ -59,5 +64,76 @@ describe('fitWithRestarts with a warm start', () => {
     expect(() =>
       fitWithRestarts(down, dg, starts, { maxIterations: 20, warm: { f: down, grad: dg } }),
     ).toThrow(ConvergenceError)
+  })
+})
+
+describe('fitWithRestarts when a fit runs off to a boundary', () => {
+  // x0 plays log a: exp(x0) - c·x0 has its minimum at log c, none (x0 → -∞) when c = 0
+  const objective = (c: number) => {
+    const calls = { n: 0 }
+    const f = (x: readonly number[]) => {
+      calls.n++
+      return Math.exp(x[0]!) - c * x[0]! + (x[1]! - 1) ** 2
+    }
+    const g = (x: readonly number[]) => [Math.exp(x[0]!) - c, 2 * (x[1]! - 1)]
+    return { f, g, calls }
+  }
+  const starts = [
+    [0, 0],
+    [1, 2],
+    [-1, -1],
+  ]
+  const limitOf = (name: string, dir: 'high' | 'low') =>
+    name === 'a' && dir === 'low' ? ('no-dropout' as const) : undefined
+  const opts = { names: ['a', 'b'], limitOf, gradientTolerance: 1e-9 }
+
+  it('continues from where the subsample ran off and finds the interior optimum of the full data', () => {
+    const sample = objective(0)
+    const full = objective(0.2)
+    const r = fitWithRestarts(full.f, full.g, starts, {
+      ...opts,
+      warm: { f: sample.f, grad: sample.g },
+    })
+    expect(r.x[0]).toBeCloseTo(Math.log(0.2), 6)
+    expect(r.x[1]).toBeCloseTo(1, 6)
+  })
+
+  it('fails fast, naming the no-dropout limit, when the full data runs off too', () => {
+    const sample = objective(0)
+    const full = objective(0)
+    let err: unknown
+    try {
+      fitWithRestarts(full.f, full.g, starts, { ...opts, warm: { f: sample.f, grad: sample.g } })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect(fitLimit(err)).toBe('no-dropout')
+    const d = (err as ConvergenceError).details as { diverged: string; lastParams: number[] }
+    expect(d.diverged).toBe('a')
+    expect(d.lastParams[0]!).toBeLessThan(-15)
+    // gradient calls are memoized by the real objectives; here f alone is counted
+    expect(full.calls.n).toBeLessThanOrEqual(BOUNDARY_CONTINUATION_EVALUATIONS)
+  })
+
+  it('fails fast when the subsample converges but the full data runs off from its optimum', () => {
+    const sample = objective(1e-3)
+    const full = objective(0)
+    expect(() =>
+      fitWithRestarts(full.f, full.g, starts, { ...opts, warm: { f: sample.f, grad: sample.g } }),
+    ).toThrow(/ran off to zero/)
+    expect(full.calls.n).toBeLessThan(60)
+  })
+
+  it('without a subsample, restarts from every start and still names the limit', () => {
+    const full = objective(0)
+    let err: unknown
+    try {
+      fitWithRestarts(full.f, full.g, starts, opts)
+    } catch (e) {
+      err = e
+    }
+    expect(fitLimit(err)).toBe('no-dropout')
+    expect(((err as ConvergenceError).details as { attempts: unknown[] }).attempts).toHaveLength(3)
   })
 })

@@ -44,8 +44,22 @@ function uniqueIndex(values: readonly Float64Array[]): { keys: Float64Array; ind
   return { keys: Float64Array.from(keys), index }
 }
 
-/** Builds the unique-value indexes once per fit. */
+// Histories are never modified once built, so the indexes are kept per Histories object: the
+// models fitted one after another on the same data (analyze fits three) index it once.
+const indexCache = new WeakMap<Histories, Indexed>()
+const pairCache = new WeakMap<Indexed, Pairs>()
+
+/** Builds the unique-value indexes of `h` (once per Histories object; they are immutable). */
 export function indexHistories(h: Histories): Indexed {
+  let ix = indexCache.get(h)
+  if (!ix) {
+    ix = buildIndex(h)
+    indexCache.set(h, ix)
+  }
+  return ix
+}
+
+function buildIndex(h: Histories): Indexed {
   const ux = uniqueIndex([h.x])
   const ut = uniqueIndex([h.T, h.tx])
   let tw = 0
@@ -196,20 +210,65 @@ export function fitObjectives(
 }
 
 /**
+ * The simpler model a repeat-purchase fit tends to when a parameter runs off to a boundary:
+ * 'no-dropout' when the dropout probability or rate goes to zero (the NBD limit).
+ */
+export type FitLimit = 'no-dropout'
+
+/** Which {@link FitLimit} parameter `name` running `high` or `low` means, if any. */
+export type LimitOf = (name: string, direction: 'high' | 'low') => FitLimit | undefined
+
+/**
+ * The limit a ConvergenceError from a repeat-purchase fit names in `details.limit` (set by
+ * {@link fitWithRestarts} and {@link summarizeFit} from the model's {@link LimitOf}), else null.
+ * @example if (fitLimit(e) === 'no-dropout') fall back to the NBD
+ */
+export function fitLimit(e: unknown): FitLimit | null {
+  if (!(e instanceof ConvergenceError)) return null
+  return (e.details as { limit?: FitLimit }).limit ?? null
+}
+
+/**
+ * Full-data evaluations allowed to continue from where the subsample fit ran off to a boundary:
+ * enough to come back to an interior optimum near it, few enough that data without one fails in a
+ * fraction of a second.
+ */
+export const BOUNDARY_CONTINUATION_EVALUATIONS = 40
+
+/** How far inside the bound (in log units) that continuation starts. */
+const CONTINUATION_PULLBACK = 5
+
+interface FailureDetails {
+  readonly evaluations?: number
+  readonly iterations?: number
+  readonly diverged?: string
+  readonly direction?: 'high' | 'low'
+  readonly lastParams?: readonly number[]
+}
+
+/**
  * Minimizes a MEAN negative log-likelihood from each start until one converges; returns the best
  * converged result. All starts share one budget of `maxEvaluations` (default 600) evaluations, so
  * a flat likelihood costs bounded time. Throws ConvergenceError when none converges: the boundary
- * error (a parameter running off, with its meaning) when one occurred, else the last error.
+ * error (a parameter running off, with its meaning, `details.limit` from `limitOf`) when one
+ * occurred, else the last error; `details.lastParams` is where that attempt stopped.
  * With `warm` (the objective on a subsample), the starts are tried there first and the full
  * objective is polished from that optimum and its BFGS curvature: a handful of full evaluations
- * instead of dozens. Should any of that fail, the full objective is fitted from the starts as usual,
- * so the result never depends on the subsample, only the time does.
+ * instead of dozens. When the full objective runs off to a boundary from there, or the subsample
+ * fit ran off from every start and the full objective, continued from that last point (pulled
+ * inside the bound) with {@link BOUNDARY_CONTINUATION_EVALUATIONS} evaluations, runs off too, the
+ * boundary error is thrown at once: restarting on the full data would only find the boundary
+ * again, at hundreds of full evaluations. Any other failure falls back to fitting the full
+ * objective from the starts, so a converged result never depends on the subsample.
  */
 export function fitWithRestarts(
   f: (x: readonly number[]) => number,
   grad: ((x: readonly number[]) => number[]) | undefined,
   starts: readonly (readonly number[])[],
-  opts: Omit<MinimizeOptions, 'grad'> & { readonly warm?: WarmStart } = {},
+  opts: Omit<MinimizeOptions, 'grad'> & {
+    readonly warm?: WarmStart
+    readonly limitOf?: LimitOf
+  } = {},
 ): OptimResult {
   let best: OptimResult | null = null
   const attempts: unknown[] = []
@@ -217,13 +276,25 @@ export function fitWithRestarts(
   let left = opts.maxEvaluations ?? 600
   let boundary: ConvergenceError | null = null
   let lastError: ConvergenceError | null = null
-  const { warm, ...rest } = opts
+  const { warm, limitOf, ...rest } = opts
+  const withGrad = grad ? { grad } : {}
+  const fail = (cause: ConvergenceError, iterations: number, extra: Record<string, unknown>) => {
+    const d = cause.details as FailureDetails
+    const limit = d.diverged && d.direction ? limitOf?.(d.diverged, d.direction) : undefined
+    return new ConvergenceError(cause.message, iterations, d.lastParams ?? starts[0] ?? [], {
+      ...extra,
+      ...(d.diverged ? { diverged: d.diverged, direction: d.direction } : {}),
+      ...(limit ? { limit } : {}),
+    })
+  }
   if (warm) {
     let w: OptimResult | null = null
+    let warmBoundary: ConvergenceError | null = null
     try {
       w = fitWithRestarts(warm.f, warm.grad, starts, rest)
     } catch (e) {
       if (!(e instanceof LoyalsError)) throw e
+      if (e instanceof ConvergenceError && (e.details as FailureDetails).diverged) warmBoundary = e
     }
     if (w?.inverseHessian) {
       try {
@@ -231,28 +302,58 @@ export function fitWithRestarts(
           ...rest,
           maxEvaluations: left,
           initialInverseHessian: w.inverseHessian,
-          ...(grad ? { grad } : {}),
+          ...withGrad,
         })
         return { ...r, iterations: w.iterations + r.iterations }
       } catch (e) {
         if (!(e instanceof LoyalsError)) throw e
-        const d = e.details as { evaluations?: number; iterations?: number }
+        const d = e.details as FailureDetails
+        if (e instanceof ConvergenceError && d.diverged) {
+          throw fail(e, w.iterations + (d.iterations ?? 0), {
+            warm: { converged: true, at: w.x },
+            evaluations: d.evaluations,
+          })
+        }
         left -= d.evaluations ?? 0
         totalIt += (d.iterations ?? 0) + w.iterations
+      }
+    } else if (warmBoundary) {
+      const wd = warmBoundary.details as FailureDetails
+      const bound = rest.bound ?? 15
+      const lim = bound - CONTINUATION_PULLBACK
+      const from = (wd.lastParams ?? starts[0] ?? []).map((v) => Math.min(lim, Math.max(-lim, v)))
+      try {
+        const r = minimize(f, from, {
+          ...rest,
+          maxEvaluations: Math.min(left, BOUNDARY_CONTINUATION_EVALUATIONS),
+          ...withGrad,
+        })
+        return { ...r, iterations: (wd.iterations ?? 0) + r.iterations }
+      } catch (e) {
+        if (!(e instanceof LoyalsError)) throw e
+        const d = e.details as FailureDetails
+        if (e instanceof ConvergenceError && d.diverged) {
+          throw fail(e, (wd.iterations ?? 0) + (d.iterations ?? 0), {
+            warm: { converged: false, error: warmBoundary.message, lastParams: wd.lastParams },
+            evaluations: d.evaluations,
+          })
+        }
+        left -= d.evaluations ?? 0
+        totalIt += (d.iterations ?? 0) + (wd.iterations ?? 0)
       }
     }
   }
   for (const s of starts) {
     if (left <= 0) break
     try {
-      const r = minimize(f, s, { ...rest, maxEvaluations: left, ...(grad ? { grad } : {}) })
+      const r = minimize(f, s, { ...rest, maxEvaluations: left, ...withGrad })
       totalIt += r.iterations
       left -= r.evaluations ?? 0
       if (!best || r.value < best.value) best = r
       break
     } catch (e) {
       if (!(e instanceof LoyalsError)) throw e
-      const d = e.details as { evaluations?: number; iterations?: number; diverged?: string }
+      const d = e.details as FailureDetails
       left -= d.evaluations ?? 0
       totalIt += d.iterations ?? 0
       attempts.push({ start: s, error: e.message, details: e.details })
@@ -264,15 +365,8 @@ export function fitWithRestarts(
   }
   if (!best) {
     const cause = boundary ?? lastError
-    throw new ConvergenceError(
-      cause ? cause.message : 'no start value converged',
-      totalIt,
-      starts[0] ?? [],
-      {
-        attempts,
-        ...(cause ? { diverged: (cause.details as { diverged?: string }).diverged } : {}),
-      },
-    )
+    if (cause) throw fail(cause, totalIt, { attempts })
+    throw new ConvergenceError('no start value converged', totalIt, starts[0] ?? [], { attempts })
   }
   return { ...best, iterations: totalIt }
 }
@@ -285,6 +379,7 @@ export function summarizeFit<P extends Record<string, number>>(
   meanNegLL: { grad?: (x: readonly number[]) => number[]; f: (x: readonly number[]) => number },
   totalWeight: number,
   customers: number,
+  limitOf?: LimitOf,
 ): FitResult<P> {
   const theta = opt.x
   const g =
@@ -309,16 +404,22 @@ export function summarizeFit<P extends Record<string, number>>(
   } catch (e) {
     // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
     // Pareto/NBD growing together: customers do not differ in dropout rate).
-    const extreme = names
-      .map((n, i) => [n, theta[i]!] as const)
-      .filter(([, t]) => Math.abs(t) > 7)
-      .map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`)
-    const where = extreme.length ? ` at extreme values (${extreme.join(', ')})` : ''
+    const extreme = names.map((n, i) => [n, theta[i]!] as const).filter(([, t]) => Math.abs(t) > 7)
+    const where = extreme.length
+      ? ` at extreme values (${extreme.map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`).join(', ')})`
+      : ''
+    const limit = extreme
+      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low'))
+      .find((l) => l !== undefined)
     throw new ConvergenceError(
       `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
       opt.iterations,
       theta.map(Math.exp),
-      { hessian: H, cause: e instanceof Error ? e.message : String(e) },
+      {
+        hessian: H,
+        cause: e instanceof Error ? e.message : String(e),
+        ...(limit ? { limit } : {}),
+      },
     )
   }
   const params = {} as Record<string, number>
@@ -499,7 +600,17 @@ export interface Pairs {
   readonly pTx: Int32Array
 }
 
+/** Distinct (x, t) pairs of the indexed histories (once per {@link Indexed}). */
 export function indexPairs(ix: Indexed): Pairs {
+  let p = pairCache.get(ix)
+  if (!p) {
+    p = buildPairs(ix)
+    pairCache.set(ix, p)
+  }
+  return p
+}
+
+function buildPairs(ix: Indexed): Pairs {
   const nt = ix.ts.length
   const map = new Map<number, number>()
   const px: number[] = []

@@ -12,6 +12,7 @@ import {
   fitWithRestarts,
   indexHistories,
   indexPairs,
+  type LimitOf,
   logHyp2f1One,
   logHyp2f1OneDerivs,
   logNbdCoef,
@@ -294,10 +295,15 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
     gradientTolerance: 1e-6,
     names: NAMES,
     explainBoundary: explainBoundary,
+    limitOf: paretoLimit,
     ...(warm ? { warm } : {}),
   })
-  return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers)
+  return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit)
 }
+
+/** β → ∞ or s → 0: the dropout rate goes to zero, the NBD limit. */
+const paretoLimit: LimitOf = (name, dir) =>
+  (name === 'beta' && dir === 'high') || (name === 's' && dir === 'low') ? 'no-dropout' : undefined
 
 /** Plain-words meaning of a Pareto/NBD parameter running off to a boundary. */
 function explainBoundary(name: string, dir: 'high' | 'low'): string {
