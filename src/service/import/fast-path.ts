@@ -2,10 +2,19 @@
 // no all-text staging copy. When any row is bad (or the CSV reader balks) it reports failure and the
 // caller runs the validating path, which re-reads the file and names every problem as file:line.
 // Only the file's own fields are stored: a field the file lacks is a NULL constant in the view.
+// A CSV's plain number columns are read as DOUBLE by the reader itself (an optimistic read: a value
+// it rejects, such as "$1,234.50", fails the read and the all-text read runs instead).
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
-import { dateSql, type FieldDef, numberSql, type ParseOptions, type TypedSpec } from './validate.ts'
+import {
+  dateSql,
+  type FieldDef,
+  numberSql,
+  type ParseOptions,
+  type TypedSpec,
+  textOf,
+} from './validate.ts'
 
 const rawName = (f: string): string => ident(`${f}__raw`)
 const absent = (f: FieldDef): boolean => f.raw === 'CAST(NULL AS VARCHAR)'
@@ -16,17 +25,45 @@ export function fastEligible(spec: TypedSpec): boolean {
 }
 
 /**
+ * The file columns a CSV read can hand over as DOUBLE: each one read only by number fields, as
+ * their plain trimmed text (`textOf`), so the reader's number parse stands in for
+ * `try_cast(text AS DOUBLE)`. A column that anything else reads stays text.
+ */
+export function doubleColumns(spec: TypedSpec): string[] {
+  const out = new Set<string>()
+  for (const f of spec.fields) {
+    const h = f.header
+    if (f.type !== 'number' || h === null || f.raw !== textOf(h)) continue
+    const readers = spec.fields.filter((g) => g.raw.includes(ident(h)))
+    if (readers.every((g) => g.type === 'number' && g.raw === f.raw)) out.add(h)
+  }
+  return [...out]
+}
+
+/**
  * CREATE TEMP TABLE import_fast: the fields of `spec` parsed exactly as `typedTableSql` does (same
  * number and date rules), without the raw text, plus `__bad` = the row would get a problem from
  * `problemsSql` (a required value missing, a number or date that does not parse, a future date).
  * Rows keep the file's order (DuckDB preserves insertion order), so rowid gives the line number.
  * Fields the file lacks are not stored (ten million NULLs per field cost memory and time);
  * `typedViewSql` puts them back.
+ * `doubles`: file columns the source already reads as DOUBLE (see `doubleColumns`). The reader's
+ * parse equals `try_cast` of the trimmed text wherever it succeeds and gives NULL only for a blank
+ * field, so such a field's value is the finite number or NULL, and a non-finite one is bad, as in
+ * `numberSql`.
  */
-export function fastTypedSql(spec: TypedSpec, o: ParseOptions): string {
-  const inner = spec.fields.map((f) => `${f.raw} AS ${rawName(f.field)}`).join(',\n    ')
+export function fastTypedSql(
+  spec: TypedSpec,
+  o: ParseOptions,
+  doubles: readonly string[] = [],
+): string {
+  const typed = (f: FieldDef): boolean =>
+    f.type === 'number' && f.header !== null && doubles.includes(f.header)
+  const inner = spec.fields
+    .map((f) => `${typed(f) ? ident(f.header ?? '') : f.raw} AS ${rawName(f.field)}`)
+    .join(',\n    ')
   const middle = spec.fields
-    .filter((f) => f.type === 'number' && !absent(f))
+    .filter((f) => f.type === 'number' && !absent(f) && !typed(f))
     .map((f) => `, try_cast(${rawName(f.field)} AS DOUBLE) AS ${ident(`${f.field}__fast`)}`)
     .join('')
   const parsed = spec.fields
@@ -35,7 +72,11 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions): string {
       if (f.type === 'text') return `${r} AS ${ident(f.field)}`
       const type = f.type === 'number' ? 'DOUBLE' : 'TIMESTAMP'
       if (absent(f)) return `${r}, CAST(NULL AS ${type}) AS ${ident(f.field)}`
-      const p = f.type === 'number' ? numberSql(r, ident(`${f.field}__fast`)) : dateSql(r, o)
+      const p = typed(f)
+        ? `CASE WHEN isfinite(${r}) THEN ${r} END`
+        : f.type === 'number'
+          ? numberSql(r, ident(`${f.field}__fast`))
+          : dateSql(r, o)
       return `${r}, ${p} AS ${ident(f.field)}`
     })
     .join(',\n    ')
@@ -72,41 +113,45 @@ export function typedViewSql(
   spec: TypedSpec,
   args: { table: string; view: string; firstLine: number },
 ): string {
-  const cols = spec.fields
+  return `CREATE OR REPLACE TEMP VIEW ${ident(args.view)} AS
+SELECT rowid + ${args.firstLine} AS __line, ${fieldList(spec)} FROM ${ident(args.table)}`
+}
+
+/** Every field of `spec` in order, as stored in the fast table or NULL when the file lacks it. */
+function fieldList(spec: TypedSpec): string {
+  return spec.fields
     .map((f) =>
       absent(f) ? `CAST(NULL AS ${SQL_TYPE[f.type]}) AS ${ident(f.field)}` : ident(f.field),
     )
     .join(', ')
-  return `CREATE OR REPLACE TEMP VIEW ${ident(args.view)} AS
-SELECT rowid + ${args.firstLine} AS __line, ${cols} FROM ${ident(args.table)}`
 }
 
-/** The source for the fast read: CSV without a rejects table, so any malformed line throws. */
-export function fastSource(source: string): string {
-  return source.replace(
+/**
+ * The source for the fast read: CSV without a rejects table, so any malformed line throws; with
+ * `doubles`, those CSV columns are read as DOUBLE (a value the reader cannot parse throws too).
+ */
+export function fastSource(source: string, doubles: readonly string[] = []): string {
+  const plain = source.replace(
     /, store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans'/,
     '',
   )
+  if (doubles.length === 0 || !plain.startsWith('read_csv(')) return plain
+  const types = doubles.map((h) => `${lit(h)}: 'DOUBLE'`).join(', ')
+  return `${plain.slice(0, -1)}, types={${types}})`
 }
 
 export interface FastStage {
   /** Data rows read. */
   readonly rows: number
+  /** Rows where the `tally` condition holds (0 without one). */
+  readonly tally: number
 }
 
-/**
- * Try the fast path. On success the TEMP view `import_typed` (with `__line`) and the TEMP table
- * `import_dupkeys` exist as the validating path would leave them when there are no problems, and
- * the result says how many rows were read. Null when the file needs the validating path: a bad
- * value, a repeated key with different content, no rows, or a read error.
- * `firstLine` is the file line of the first data row (2 for CSV with a header, 1 otherwise).
- */
-export async function tryFastStage(
+/** Read the source into import_fast; false when the read throws. */
+async function readFast(
   engine: Engine,
-  args: { source: string; spec: TypedSpec; parse: ParseOptions; firstLine: number },
-): Promise<FastStage | null> {
-  const { spec } = args
-  if (engine.dialect !== 'duckdb' || !fastEligible(spec)) return null
+  args: { source: string; spec: TypedSpec; parse: ParseOptions; doubles: readonly string[] },
+): Promise<boolean> {
   try {
     await engine.exec(`CREATE OR REPLACE TEMP VIEW import_raw AS SELECT * FROM ${args.source}`)
     const prevTz = (
@@ -114,40 +159,133 @@ export async function tryFastStage(
     )[0]?.tz
     await engine.exec(`SET TimeZone = ${lit(args.parse.tz)}`)
     try {
-      await engine.exec(fastTypedSql(spec, args.parse))
+      await engine.exec(fastTypedSql(args.spec, args.parse, args.doubles))
     } finally {
       await engine.exec(`SET TimeZone = ${lit(prevTz ?? 'UTC')}`)
     }
-    const [c] = await engine.query<{ n: number; bad: number }>(
-      'SELECT count(*) AS n, count(*) FILTER (WHERE __bad) AS bad FROM import_fast',
-    )
-    if (!c || c.n === 0 || c.bad > 0) return null
+    return true
+  } catch (e) {
+    if (e instanceof LoyalsError) return false
+    throw e
+  }
+}
+
+/**
+ * Try the fast path. On success the TEMP view `import_typed` (with `__line`) and the TEMP table
+ * `import_dupkeys` exist as the validating path would leave them when there are no problems, and
+ * the result says how many rows were read and how many match `tally` (a condition over the
+ * fields, as in `import_typed`, counted in the same scan). Null when the file needs the validating path: a bad
+ * value, a repeated key with different content, no rows, or a read error.
+ * `source` is the reader without rejects (`fastSource`); `typedSource` (optional) the same reader
+ * with the columns of `doubleColumns(spec)` as DOUBLE, tried first.
+ * `firstLine` is the file line of the first data row (2 for CSV with a header, 1 otherwise).
+ */
+export async function tryFastStage(
+  engine: Engine,
+  args: {
+    source: string
+    typedSource?: string
+    spec: TypedSpec
+    parse: ParseOptions
+    firstLine: number
+    tally?: string
+  },
+): Promise<FastStage | null> {
+  const { spec } = args
+  if (engine.dialect !== 'duckdb' || !fastEligible(spec)) return null
+  const doubles = args.typedSource ? doubleColumns(spec) : []
+  const read = { spec, parse: args.parse }
+  // A typed read that throws met a value its parser rejects (a formatted amount): the all-text
+  // read takes it. One that reads has the same bad rows as the all-text read would.
+  const ok =
+    (doubles.length > 0 &&
+      (await readFast(engine, { ...read, source: args.typedSource ?? '', doubles }))) ||
+    (await readFast(engine, { ...read, source: args.source, doubles: [] }))
+  if (!ok) return null
+  try {
     await engine.exec(
       typedViewSql(spec, { table: 'import_fast', view: 'import_typed', firstLine: args.firstLine }),
     )
-    if (!(await uniqueKeysAgree(engine, spec))) return null
-    return { rows: c.n }
+    const c = await fastCounts(engine, spec, args.tally)
+    if (!c || c.n === 0 || c.bad > 0) return null
+    if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
+    return { rows: c.n, tally: c.tally }
   } catch (e) {
     if (e instanceof LoyalsError) return null
     throw e
   }
 }
 
+/** Inside the uniqueness scope of `spec` (its key present and its `when` true). */
+function scopeOf(u: NonNullable<TypedSpec['uniqueBy']>): string {
+  return `${ident(u.field)} IS NOT NULL ${u.when ? `AND ${u.when}` : ''}`
+}
+
+/**
+ * Rows, bad rows, `tally` rows, and whether the keys are distinct for sure, in one scan.
+ * Keys are distinct when every row is in scope and each key is strictly above (or each strictly
+ * below) the one of the row before it, in (byte length, bytes) order: a strictly monotonic
+ * sequence repeats nothing, whatever order the scan delivers. Sorted ids, zero-padded or plain
+ * numbers ("9" < "10" in that order) pass; the others take the hash check.
+ */
+async function fastCounts(
+  engine: Engine,
+  spec: TypedSpec,
+  tally: string | undefined,
+): Promise<{ n: number; bad: number; tally: number; keysDistinct: boolean } | undefined> {
+  const u = spec.uniqueBy
+  const cols = [
+    'count(*) AS n',
+    'count(*) FILTER (WHERE __bad) AS bad',
+    `${tally ? `count(*) FILTER (WHERE ${tally})` : '0'} AS tally`,
+  ]
+  const rows = `(SELECT __bad, ${fieldList(spec)} FROM import_fast)`
+  let from = rows
+  if (u) {
+    const k = ident(u.field)
+    const above = (a: string, b: string) =>
+      `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`
+    cols.push(
+      `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false)) AS unscoped`,
+      `count(*) FILTER (WHERE NOT ${above(k, '__prev')}) AS up`,
+      `count(*) FILTER (WHERE NOT ${above('__prev', k)}) AS down`,
+    )
+    from = `(SELECT *, lag(${k}) OVER () AS __prev FROM ${rows})`
+  }
+  const [c] = await engine.query<{
+    n: number
+    bad: number
+    tally: number
+    unscoped?: number
+    up?: number
+    down?: number
+  }>(`SELECT ${cols.join(', ')} FROM ${from}`)
+  if (!c) return undefined
+  const keysDistinct =
+    !u || (Number(c.unscoped) === 0 && (Number(c.up) === 0 || Number(c.down) === 0))
+  return { n: Number(c.n), bad: Number(c.bad), tally: Number(c.tally), keysDistinct }
+}
+
 /**
  * import_dupkeys = keys seen more than once; false when one of them carries different content
- * (the validating path reports those with both lines). Keys are grouped by a 64-bit hash first,
- * which is cheaper than grouping the strings; only the (rare) hash repeats are compared as text.
+ * (the validating path reports those with both lines). With `distinct` known, it is empty. Else
+ * keys are grouped by a 64-bit hash first, which is cheaper than grouping the strings; only the
+ * (rare) hash repeats are compared as text.
  */
-async function uniqueKeysAgree(engine: Engine, spec: TypedSpec): Promise<boolean> {
+async function uniqueKeysAgree(
+  engine: Engine,
+  spec: TypedSpec,
+  distinct: boolean,
+): Promise<boolean> {
   const u = spec.uniqueBy
-  if (!u) {
+  if (!u || distinct) {
     await engine.exec(
       'CREATE OR REPLACE TEMP TABLE import_dupkeys AS SELECT CAST(NULL AS VARCHAR) AS k LIMIT 0',
     )
     return true
   }
   const key = ident(u.field)
-  const scope = `${key} IS NOT NULL ${u.when ? `AND ${u.when}` : ''}`
+  const scope = scopeOf(u)
   await engine.exec(`CREATE OR REPLACE TEMP TABLE import_dupkeys AS
 WITH h AS (
   SELECT hash(${key}) AS h FROM import_fast WHERE ${scope} GROUP BY 1 HAVING count(*) > 1
@@ -155,6 +293,8 @@ WITH h AS (
 SELECT ${key} AS k FROM import_fast
 WHERE ${scope} AND hash(${key}) IN (SELECT h FROM h)
 GROUP BY ${key} HAVING count(*) > 1`)
+  const [n] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM import_dupkeys')
+  if (Number(n?.n ?? 0) === 0) return true
   // a field the file lacks is NULL everywhere: it cannot make two rows differ
   const content = spec.fields
     .filter((f) => !absent(f))

@@ -25,7 +25,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { fastSource, tryFastStage, typedViewSql } from './fast-path.ts'
+import { doubleColumns, fastSource, tryFastStage, typedViewSql } from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import { type ParseOptions, problemsSql, typedSpec, typedTableSql } from './validate.ts'
@@ -60,7 +60,8 @@ export interface ImportOptions {
    * The store is a throwaway in-memory workspace (`analyze FILE`): a first import of plain orders
    * (every row has its own order id, no refunds) keeps the validated rows where they are and makes
    * `orders` a view over them, instead of copying ten million rows into the table. The file's
-   * SHA-256 is not computed.
+   * SHA-256 and the orders' summary (`customers`, `firstDate`, `lastDate`, `afterAsOf`) are not
+   * computed: the caller reads the store itself.
    */
   readonly scratch?: boolean
 }
@@ -86,7 +87,9 @@ export interface ImportResult {
   readonly rejectsFile: string | null
   /** Order lines written alongside orders (Shopify exports). */
   readonly lines: number
+  /** Distinct customers of the stored rows (orders, customers); 0 for a scratch import. */
   readonly customers: number
+  /** First and last order day; null for a scratch import. */
   readonly firstDate: string | null
   readonly lastDate: string | null
   /** Orders dated after `asOf` (stored; summaries ignore them). */
@@ -239,12 +242,18 @@ export async function importFile(
     // Most files are clean: read them once into typed columns. Only a file with a problem pays
     // for the validating path, which stages every value as text and names each bad row.
     const fastMapping = tryResolveColumns(file, columns, kind, opts.map)
-    const fast = fastMapping
+    const fastSpec = fastMapping ? typedSpec(kind, fastMapping) : null
+    // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
+    // the fast path's own scan.
+    const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0`
+    const fast = fastSpec
       ? await tryFastStage(engine, {
           source: fastSource(source),
-          spec: typedSpec(kind, fastMapping),
+          ...(format === 'csv' ? { typedSource: fastSource(source, doubleColumns(fastSpec)) } : {}),
+          spec: fastSpec,
           parse,
           firstLine: format === 'csv' ? 2 : 1,
+          ...(kind === 'orders' ? { tally: notPlain } : {}),
         })
       : null
     let csvRejected = 0
@@ -338,11 +347,13 @@ export async function importFile(
       // import of them into an empty store reads them once, straight into `orders`, via a view.
       const plain =
         mapping.layout !== 'shopify-orders' &&
-        (await count(
-          engine,
-          `SELECT count(*) FILTER (WHERE order_id IS NULL OR ${NET_AMOUNT} < 0)
-             + (SELECT count(*) FROM import_dupkeys) AS n FROM import_typed`,
-        )) === 0
+        (fast
+          ? fast.tally + (await count(engine, 'SELECT count(*) AS n FROM import_dupkeys'))
+          : await count(
+              engine,
+              `SELECT count(*) FILTER (WHERE ${notPlain})
+                 + (SELECT count(*) FROM import_dupkeys) AS n FROM import_typed`,
+            )) === 0
       const asView =
         plain &&
         (await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1)')) === 0
@@ -415,7 +426,7 @@ export async function importFile(
         )[0] ?? { inserted: 0, updated: 0 })
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     const stats =
-      kind === 'orders'
+      kind === 'orders' && !opts.scratch
         ? (
             await engine.query<{
               customers: number
