@@ -34,6 +34,7 @@ import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
 import {
+  eventCountColumn,
   VALUE_FACT_COLUMNS,
   VALUE_PREDICTION_COLUMNS,
   valueEventCounts,
@@ -49,6 +50,7 @@ import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
+import { DataError } from '../errors.ts'
 import type {
   LossCustomer,
   ReferralTreeNodeSummary,
@@ -195,7 +197,7 @@ export async function buildValue(
     }),
   )
   const hasPrediction = opts.predictionMargin !== null
-  // value_facts stays: the value view takes its service columns from there
+  // value_facts stays for the summary's event counts
   const f = await readFacts(engine, hasPrediction)
   const n = f.revenue.length
   const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
@@ -248,12 +250,13 @@ export async function buildValue(
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
   const reviews = f.reviews
-  const eventCounts =
-    inputs.engagementEvents > 0
-      ? await engine.query<{ event: string; n: number }>(
-          valueEventCounts(d, { analysis, asOf: opts.asOf }),
-        )
-      : []
+  const eventCounts: { event: string; n: number }[] = []
+  if (inputs.engagementEvents > 0) {
+    const [row] = await engine.query(valueEventCounts(d))
+    for (const t of ENGAGEMENT_EVENT_TYPES) {
+      eventCounts.push({ event: t, n: Number(row?.[eventCountColumn(t)] ?? 0) })
+    }
+  }
 
   // loyalty types
   const usualGap = f.usual_gap_days
@@ -301,7 +304,8 @@ export async function buildValue(
     // only the customers whose state changed are rewritten: a run that moves few customers writes
     // few rows (deleting and inserting a million rows of the workspace file cost seconds)
     const st = tiers.state
-    const changed: number[] = []
+    const changed = new Int32Array(n)
+    let m = 0
     for (let i = 0; i < n; i++) {
       const b = st.belowSinceDay[i] as number
       const pb = prevBelow[i] as number
@@ -309,17 +313,28 @@ export async function buildValue(
         st.tier[i] === prevTier[i] &&
         st.runsBelow[i] === prevRuns[i] &&
         (b === pb || (Number.isNaN(b) && Number.isNaN(pb)))
-      if (!same) changed.push(i)
+      if (!same) changed[m++] = i
     }
-    if (changed.length > 0) {
-      await writeNumericTable(engine, 'value_tier_new', {
-        idx: Float64Array.from(changed),
-        tier: Float64Array.from(changed, (i) => st.tier[i] as number),
-        below_since: Float64Array.from(changed, (i) => st.belowSinceDay[i] as number),
-        runs_below: Float64Array.from(changed, (i) => st.runsBelow[i] as number),
-      })
+    if (m > 0) {
+      // typed loops: Float64Array.from(list, fn) cost ~0.3 s per column for a million customers
+      const cols = {
+        idx: new Float64Array(m),
+        tier: new Float64Array(m),
+        below_since: new Float64Array(m),
+        runs_below: new Float64Array(m),
+      }
+      for (let k = 0; k < m; k++) {
+        const i = changed[k] as number
+        cols.idx[k] = i
+        cols.tier[k] = st.tier[i] as number
+        cols.below_since[k] = st.belowSinceDay[i] as number
+        cols.runs_below[k] = st.runsBelow[i] as number
+      }
+      await writeNumericTable(engine, 'value_tier_new', cols)
+      // no analysed customer had a stored state (a first run): nothing to delete
+      const replace = stateRows > 0
       await engine.transaction((tx) =>
-        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
+        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf, replace })),
       )
       await engine.exec('DROP TABLE value_tier_new')
     }
@@ -426,7 +441,7 @@ export async function buildValue(
     // the five small codes travel packed in one column (each column costs an append pass)
     numbers: {
       referrals_direct: Float64Array.from(referral.directCount.subarray(0, n)),
-      referred_customers: Float64Array.from({ length: n }, (_, i) => descendants(i)),
+      referred_customers: descendantCounts(referral, n),
       engagement_percentile: engagement
         ? engagement.percentile
         : new Float64Array(n).fill(Number.NaN),
@@ -447,6 +462,12 @@ export async function buildValue(
         tiers.heldByGrace,
       ),
       grace_left: tiers.graceLeft,
+      // service facts for the view, in idx order (value_facts is not)
+      tickets: f.tickets,
+      ticket_minutes: f.ticket_minutes,
+      returns: f.returns,
+      nps: f.nps,
+      engagement_score: f.engagement_score,
     },
     // one text per row (three strings cost three times the appends): split in value-join.ts
     texts: ['reasons'],
@@ -500,6 +521,19 @@ export async function buildValue(
   }
 }
 
+/** Descendants within the counted depth of customers 0..n-1 (referral.countsByLevel summed). */
+function descendantCounts(referral: ReferralResult, n: number): Float64Array {
+  const out = new Float64Array(n)
+  const depth = referral.maxDepth
+  const c = referral.countsByLevel
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    for (let l = 0; l < depth; l++) s += c[i * depth + l] as number
+    out[i] = s
+  }
+  return out
+}
+
 /**
  * Drop the value view a previous run left under the analysis table's name (value-join.ts), so the
  * analysis table can be created again. A no-op when there is none.
@@ -509,21 +543,35 @@ export async function dropValueView(engine: Engine, analysis: string): Promise<v
   if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
 }
 
-/** value_facts as columns in idx order; without predictions their columns are NaN, unread. */
+/**
+ * value_facts as columns in idx order; without predictions their columns are NaN, unread. The
+ * table is not sorted (sorting a million rows cost a second of CPU): each row is put at its idx
+ * here, an O(n) pass.
+ */
 async function readFacts(engine: Engine, predictions: boolean): Promise<Facts> {
   const names = [...VALUE_FACT_COLUMNS, ...(predictions ? VALUE_PREDICTION_COLUMNS : [])]
-  // DuckDB returns a table's rows in insertion order (value_facts was written in idx order)
-  const order = engine.dialect === 'duckdb' ? '' : ' ORDER BY idx'
   const cols = await readNumericColumns(
     engine,
-    `SELECT ${names.join(', ')} FROM value_facts${order}`,
-    names.length,
+    `SELECT idx, ${names.join(', ')} FROM value_facts`,
+    names.length + 1,
   )
+  const idx = cols[0] as Float64Array
+  const n = idx.length
+  const at = new Int32Array(n)
+  for (let k = 0; k < n; k++) {
+    const i = idx[k] as number
+    if (!(i >= 0 && i < n) || at[i] !== 0) {
+      throw new DataError('value_facts must hold one row per analysed customer', { row: k, idx: i })
+    }
+    at[i] = 1
+  }
   const out = {} as Record<string, Float64Array>
   names.forEach((c, k) => {
-    out[c] = cols[k] as Float64Array
+    const src = cols[k + 1] as Float64Array
+    const dst = new Float64Array(n)
+    for (let j = 0; j < n; j++) dst[idx[j] as number] = src[j] as number
+    out[c] = dst
   })
-  const n = out.revenue?.length ?? 0
   if (!predictions) {
     for (const c of VALUE_PREDICTION_COLUMNS) out[c] = new Float64Array(n).fill(Number.NaN)
   }

@@ -92,7 +92,11 @@ export interface ReasonOptions {
   readonly promoterMin?: number
 }
 
-const formatters = new Map<string, { readonly f: Intl.NumberFormat; readonly suffix: string }>()
+/** Distinct amounts remembered per formatter; later ones are formatted each time. */
+const MONEY_CACHE = 1 << 18
+const formatters = new Map<string, (n: number) => string>()
+/** The same configuration object (one per analysis) skips building the key for every customer. */
+const byConfig = new WeakMap<CurrencyConfig, (n: number) => string>()
 
 /**
  * A money formatter for the configured currency and locale, whole units by default. An unknown
@@ -100,22 +104,48 @@ const formatters = new Map<string, { readonly f: Intl.NumberFormat; readonly suf
  * @example moneyFormatter({ code: 'USD', locale: 'en-US', decimals: 0 })(1240) // '$1,240'
  */
 export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
+  const known = byConfig.get(c)
+  if (known) return known
   const key = `${c.locale}|${c.code ?? ''}|${c.decimals}`
-  let entry = formatters.get(key)
-  if (!entry) {
-    const digits = { minimumFractionDigits: c.decimals, maximumFractionDigits: c.decimals }
-    try {
-      const opts: Intl.NumberFormatOptions = c.code
-        ? { style: 'currency', currency: c.code, ...digits }
-        : digits
-      entry = { f: new Intl.NumberFormat(c.locale, opts), suffix: '' }
-    } catch {
-      entry = { f: new Intl.NumberFormat('en-US', digits), suffix: c.code ? ` ${c.code}` : '' }
-    }
-    formatters.set(key, entry)
+  let fn = formatters.get(key)
+  if (!fn) {
+    fn = makeFormatter(c)
+    formatters.set(key, fn)
   }
-  const { f, suffix } = entry
-  return (n: number) => `${f.format(n)}${suffix}`
+  byConfig.set(c, fn)
+  return fn
+}
+
+function makeFormatter(c: CurrencyConfig): (n: number) => string {
+  const digits = { minimumFractionDigits: c.decimals, maximumFractionDigits: c.decimals }
+  let f: Intl.NumberFormat
+  let suffix = ''
+  try {
+    const opts: Intl.NumberFormatOptions = c.code
+      ? { style: 'currency', currency: c.code, ...digits }
+      : digits
+    f = new Intl.NumberFormat(c.locale, opts)
+  } catch {
+    f = new Intl.NumberFormat('en-US', digits)
+    suffix = c.code ? ` ${c.code}` : ''
+  }
+  const direct = (n: number) => `${f.format(n)}${suffix}`
+  if (c.decimals !== 0) return direct
+  // Intl costs ~1 µs a call and a million customers' reasons cite a few amounts each: whole-unit
+  // texts are remembered by rounded value
+  const whole = new Map<number, string>()
+  return (n: number) => {
+    // Intl rounds half away from zero ("halfExpand"), as this does, and the rounded value formats
+    // to the same text. Zero keeps the sign Intl shows ("-$0"), so it is never cached.
+    const r = n < 0 ? -Math.round(-n) : Math.round(n)
+    if (r === 0 || !Number.isFinite(r)) return direct(n)
+    let t = whole.get(r)
+    if (t === undefined) {
+      t = direct(r)
+      if (whole.size < MONEY_CACHE) whole.set(r, t)
+    }
+    return t
+  }
 }
 
 type Unit = 'day' | 'week' | 'month' | 'year'
@@ -146,8 +176,22 @@ export function formatDuration(days: number, unit: Unit = durationUnit(days)): s
 
 // Built once: Number#toLocaleString creates a formatter per call, too slow for 1M customers.
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
+const SMALL = 1000
+const smallInts: (string | undefined)[] = new Array(SMALL)
+/** intFmt.format, remembered for the small whole counts reasons cite (orders, referrals). */
+function countText(n: number): string {
+  if (Number.isInteger(n) && n > 0 && n < SMALL) {
+    let t = smallInts[n]
+    if (t === undefined) {
+      t = intFmt.format(n)
+      smallInts[n] = t
+    }
+    return t
+  }
+  return intFmt.format(n)
+}
 const plural = (n: number, one: string, many = `${one}s`) =>
-  `${intFmt.format(n)} ${n === 1 ? one : many}`
+  `${countText(n)} ${n === 1 ? one : many}`
 
 function hours(minutes: number): string {
   if (minutes < 60) return `${Math.round(minutes)} min`
