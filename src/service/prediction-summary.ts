@@ -2,8 +2,11 @@
 // the aggregates the report draws. Types only (the report depends on them, not on the analysis).
 import type { TimeUnit } from '../data/queries/customer-summary.ts'
 
-/** Model keys as `loyals fit --model` names them; 'baseline' is the historical-rate fallback. */
-export type PredictionModelKey = 'bgnbd' | 'mbgnbd' | 'pareto' | 'baseline'
+/**
+ * Model keys as `loyals fit --model` names them; 'nbd' is the no-dropout limit used when every
+ * dropout model finds no sign of dropout; 'baseline' is the historical-rate fallback.
+ */
+export type PredictionModelKey = 'bgnbd' | 'mbgnbd' | 'pareto' | 'nbd' | 'baseline'
 
 /** Mean predicted vs actual holdout purchases per customer, by calibration repeat purchases. */
 export interface PredictionFrequencyBucket {
