@@ -212,6 +212,56 @@ describe('dates, time zones and amounts', () => {
   })
 })
 
+describe('fast path and validating path store the same orders', () => {
+  // One bad row sends a file down the validating path (with --skip-bad-rows its good rows are
+  // stored); without it the same rows take the fast path, typed read first.
+  const GOOD = [
+    'order_id,customer_id,ordered_at,amount,cost,quantity',
+    'o-01, c1 ,2024-03-10T23:30:00Z, 12.5 ,4,1',
+    'o-02,c1,2024-03-10T23:30:00+02:00,1e3,,2',
+    'o-03,c2,2024-03-10 14:22:10 -0500,.5,0.25,',
+    'o-04,c2,2024-03-10 08:00,+7,1_000,3',
+    'o-05,c3,2024-03-10,00012,,',
+    'o-06,c3,2024-03-09 02:30:00,-0,,',
+    'o-07,c4,2024-11-03T01:30:00,0.30000000000000004,,',
+    'o-08,c4,2024-03-10T23:30:00.123456Z,1.7976931348623157e308,,',
+    'o-09,c5,2024-02-29T24:00:00,4.9e-324,,',
+    'o-10,c5,2024-03-10T10:00:00z,"19.99",1,1',
+    'o-11,c6,2024-03-10T10:00:00.5,5.,,',
+  ]
+  for (const tz of ['UTC', 'America/New_York']) {
+    for (const extra of [[], ['o-12,c7,2024-03-11,"$1,234.50",,']]) {
+      test(`${tz}${extra.length ? ', with a formatted amount' : ''}`, async () => {
+        const clean = write(dir, 'clean.csv', `${[...GOOD, ...extra].join('\n')}\n`)
+        const bad = write(dir, 'bad.csv', `${[...GOOD, ...extra, 'o-99,c9,soon,1,,'].join('\n')}\n`)
+        const q = 'SELECT * EXCLUDE (source) FROM orders ORDER BY order_key'
+        const scratch = await openWorkspace(':memory:')
+        try {
+          const fast = await importFile(scratch, clean, {
+            kind: 'orders',
+            now: NOW,
+            tz,
+            scratch: true,
+          })
+          // the fast path made `orders` a view over the rows it read
+          const kind = await scratch.query<{ table_type: string }>(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'orders'",
+          )
+          expect(kind.map((k) => k.table_type)).toEqual(['VIEW'])
+          const slow = await orders(bad, { tz, skipBadRows: true })
+          expect(slow.rejected).toBe(1)
+          expect(fast.rowsStored).toBe(slow.rowsStored)
+          const a = await scratch.query(q)
+          expect(a).toHaveLength(GOOD.length - 1 + extra.length)
+          expect(a).toEqual(await engine.query(q))
+        } finally {
+          await scratch.close()
+        }
+      })
+    }
+  }
+})
+
 describe('column recognition', () => {
   test('synonyms are case, space and underscore insensitive; extra columns are fine', async () => {
     const f = write(
