@@ -14,7 +14,7 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from '../data/queries/customer-summary.ts'
-import { lastOrderDate } from '../data/queries/last-order-date.ts'
+import { summaryFacts } from '../data/queries/summary-facts.ts'
 import { DataError, UsageError } from '../errors.ts'
 
 export type { TimeUnit }
@@ -100,26 +100,28 @@ export async function buildCustomerSummary(
   if (!(opts.unit in UNIT_DAYS)) {
     throw new UsageError(`invalid unit ${JSON.stringify(opts.unit)}: expected day, week or month`)
   }
-  let asOf = opts.asOf
+  // One scan says what the summary statement can leave out (refund linking, margin sums, the
+  // holdout split); most order files have no refunds, margins or orders after the as-of day.
+  const [facts] = await engine.query<{
+    last_order: string | null
+    last_day: string | null
+    refunds: number
+    margins: number
+  }>(summaryFacts(engine.dialect, opts.source ? { source: opts.source } : {}))
+  const asOf = opts.asOf ?? facts?.last_order ?? undefined
   if (asOf === undefined) {
-    const [row] = await engine.query<{ d: string | null }>(
-      lastOrderDate(engine.dialect, opts.source),
-    )
-    if (!row?.d) throw new DataError('there are no orders in the workspace: import some first')
-    asOf = row.d
+    throw new DataError('there are no orders in the workspace: import some first')
   }
   sqlDate(asOf)
-  // Most order files have no refund rows: the summary then skips linking them (see noRefunds).
-  const [refund] = await engine.query<{ n: number }>(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM ${sqlIdent(opts.source ?? 'orders')} WHERE amount < 0 LIMIT 1) r`,
-  )
   await engine.exec(
     customerSummary(engine.dialect, {
       table,
       asOf,
       unit: opts.unit,
       source: opts.source,
-      noRefunds: Number(refund?.n ?? 0) === 0,
+      noRefunds: Number(facts?.refunds ?? 0) === 0,
+      noMargin: Number(facts?.margins ?? 0) === 0,
+      noHoldout: facts?.last_day == null || facts.last_day <= asOf,
     }),
   )
   const [count] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)

@@ -23,6 +23,13 @@ export interface CustomerSummaryArgs {
    * refund linking (a union and two joins): the same rows, in less than half the time.
    */
   readonly noRefunds?: boolean
+  /** The caller checked that no order row has a margin: no margin sums (all would be NULL). */
+  readonly noMargin?: boolean
+  /**
+   * The caller checked that no order row is dated after `asOf`. With `noRefunds` too, every day
+   * row is a calibration purchase day and the per-customer aggregates need no FILTER.
+   */
+  readonly noHoldout?: boolean
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
@@ -69,16 +76,23 @@ export function customerSummary(dialect: Dialect, args: CustomerSummaryArgs): Qu
     ? `DROP TABLE IF EXISTS ${table.includes('.') ? table : `pg_temp.${table}`};
 CREATE TEMP TABLE ${table} AS`
     : `CREATE OR REPLACE TEMP TABLE ${table} AS`
-  const firstSpend = pg
-    ? '(array_agg(spend ORDER BY day) FILTER (WHERE cal AND purchase))[1]'
-    : 'arg_min(spend, day) FILTER (WHERE cal AND purchase)'
   const days = (from: string, to: string): string => `CAST(${to} - ${from} AS DOUBLE PRECISION)`
+  const marginSum = args.noMargin
+    ? 'CAST(NULL AS DECIMAL(18,6))'
+    : 'sum(CAST(margin AS DECIMAL(18,6)))'
+  // Without refunds or holdout every day row is a calibration purchase day: no FILTERs at all.
+  const allCal = args.noRefunds === true && args.noHoldout === true
+  const calPurchase = allCal ? '' : ' FILTER (WHERE cal AND purchase)'
+  const calOnly = allCal ? '' : ' FILTER (WHERE cal)'
+  const firstSpend = pg
+    ? `(array_agg(spend ORDER BY day)${calPurchase})[1]`
+    : `arg_min(spend, day)${calPurchase}`
   // Without refund rows, `lines` is the orders and every day is a purchase day (see flagged).
   const dayRows = args.noRefunds
     ? `days AS (
   SELECT customer_id, order_date AS day,
          sum(CAST(amount AS DECIMAL(18,6))) AS spend,
-         sum(CAST(margin AS DECIMAL(18,6))) AS margin,
+         ${marginSum} AS margin,
          count(*) AS orders
   FROM ${source}
   GROUP BY customer_id, order_date
@@ -117,7 +131,7 @@ days AS (
   SELECT customer_id, day,
          coalesce(day, dated) <= ${asOf} AS cal,
          sum(amount) AS spend,
-         sum(margin) AS margin,
+         ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(margin)'} AS margin,
          sum(is_order) AS orders,
          sum(is_refund) AS refunds
   FROM lines
@@ -135,16 +149,16 @@ ${create}
 WITH ${dayRows},
 per_customer AS (
   SELECT customer_id,
-    min(day) FILTER (WHERE cal AND purchase) AS first_purchase,
-    max(day) FILTER (WHERE cal AND purchase) AS last_purchase,
-    count(*) FILTER (WHERE cal AND purchase) AS purchase_days,
-    sum(spend) FILTER (WHERE cal AND purchase) AS purchase_spend,
+    min(day)${calPurchase} AS first_purchase,
+    max(day)${calPurchase} AS last_purchase,
+    count(*)${calPurchase} AS purchase_days,
+    sum(spend)${calPurchase} AS purchase_spend,
     ${firstSpend} AS first_spend,
-    coalesce(sum(orders) FILTER (WHERE cal AND purchase), 0) AS orders,
-    coalesce(sum(spend) FILTER (WHERE cal), 0) AS revenue,
-    sum(margin) FILTER (WHERE cal) AS margin,
-    count(*) FILTER (WHERE NOT cal AND purchase) AS x_star,
-    coalesce(sum(spend) FILTER (WHERE NOT cal), 0) AS holdout_revenue
+    coalesce(sum(orders)${calPurchase}, 0) AS orders,
+    coalesce(sum(spend)${calOnly}, 0) AS revenue,
+    ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : `sum(margin)${calOnly}`} AS margin,
+    ${allCal ? '0' : 'count(*) FILTER (WHERE NOT cal AND purchase)'} AS x_star,
+    ${allCal ? '0' : 'coalesce(sum(spend) FILTER (WHERE NOT cal), 0)'} AS holdout_revenue
   FROM flagged
   GROUP BY customer_id
 )
