@@ -153,6 +153,7 @@ export async function computeAnalysis(
         rfm: rfm.table,
         table: ANALYSIS_TABLE,
         ...(predictions ? { predictions: PREDICTION_TABLE } : {}),
+        totals: { customers: revenueConc.customers, revenue: revenueConc.total },
       }),
     )
     const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))

@@ -13,6 +13,11 @@ export interface CustomerAnalysisArgs {
   readonly table: string
   /** Prediction table (customer_predictions) to append with a LEFT JOIN; none: no columns. */
   readonly predictions?: string
+  /**
+   * Rows of the summary and their total revenue, when the caller knows them (the concentration
+   * step counted them): the statement then needs no whole-table windows for them.
+   */
+  readonly totals?: { readonly customers: number; readonly revenue: number }
 }
 
 /** The prediction columns appended to the analysis table, in this order. */
@@ -41,17 +46,21 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
   const pred = args.predictions ? sqlIdent(args.predictions) : null
   const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n  p.${c}`).join('') : ''
   const predJoin = pred ? `\nLEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
+  const t = args.totals
+  const known = t !== undefined && Number.isInteger(t.customers) && Number.isFinite(t.revenue)
+  const n = known ? String(t.customers) : 'count(*) OVER ()'
+  const total = known ? `CAST(${String(t.revenue)} AS DOUBLE PRECISION)` : 'sum(s.revenue) OVER ()'
+  const zero = known ? String(t.revenue === 0) : `${total} = 0`
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
 SELECT s.*,
   r.r_score, r.f_score, r.m_score, r.fm_score, r.rfm, r.rfm_segment,
   row_number() OVER w AS revenue_rank,
-  CAST(1 + (10 * (row_number() OVER w - 1)) // count(*) OVER () AS INTEGER) AS revenue_decile,
-  CASE WHEN sum(s.revenue) OVER () = 0 THEN NULL
-    ELSE s.revenue / sum(s.revenue) OVER () END AS revenue_share,
-  CASE WHEN sum(s.revenue) OVER () = 0 THEN NULL
-    ELSE sum(s.revenue) OVER w / sum(s.revenue) OVER () END AS cumulative_revenue_share${predCols}
+  CAST(1 + (10 * (row_number() OVER w - 1)) // ${n} AS INTEGER) AS revenue_decile,
+  CASE WHEN ${zero} THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
+  CASE WHEN ${zero} THEN NULL
+    ELSE sum(s.revenue) OVER w / ${total} END AS cumulative_revenue_share${predCols}
 FROM ${summary} s JOIN ${rfm} r ON r.customer_id = s.customer_id${predJoin}
 -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
 -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
