@@ -1,7 +1,8 @@
 // Predictions inside `analyze`: the engine compresses customers to distinct histories, JS fits the
 // models and scores each distinct history once (typed arrays), and the scores go back to the engine
 // (appender) to be joined onto every customer there. Model choice: holdout accuracy when orders
-// after the as-of date exist, else BIC; degenerate data gets the historical-rate baseline.
+// after the as-of date exist, else BIC; the NBD when no dropout model finds dropout; degenerate data
+// gets the historical-rate baseline.
 import {
   type ClvModel,
   discountedSteps,
@@ -10,8 +11,10 @@ import {
   unitsPerYear,
 } from '../core/clv.ts'
 import * as bgnbd from '../core/models/bgnbd.ts'
+import { fitLimit } from '../core/models/common.ts'
 import { fitGammaGamma, type GammaGammaFit } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
+import * as nbd from '../core/models/nbd.ts'
 import * as pareto from '../core/models/pareto-nbd.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
 import {
@@ -38,7 +41,7 @@ import {
   topPredicted,
 } from '../data/queries/prediction-join.ts'
 import { trackingActual, trackingBirths } from '../data/queries/prediction-tracking.ts'
-import { DataError, LoyalsError, UsageError } from '../errors.ts'
+import { ConvergenceError, DataError, LoyalsError, UsageError } from '../errors.ts'
 import type {
   PredictionCandidate,
   PredictionModelKey,
@@ -91,6 +94,34 @@ const MODELS: readonly ModelDef[] = [
   { key: 'mbgnbd', name: 'MBG/NBD', fit: (h) => mbgnbd.fit(h) },
   { key: 'pareto', name: 'Pareto/NBD', fit: (h) => pareto.fit(h) },
 ]
+
+/**
+ * The no-dropout limit of the three (nbd.fitNoDropout: the NBD, or its Poisson limit when rates do
+ * not differ), fitted only when every dropout model ran to that limit.
+ */
+const NO_DROPOUT: ModelDef = {
+  key: 'nbd',
+  name: 'NBD (no dropout)',
+  fit: (h) => {
+    const nd = nbd.fitNoDropout(h)
+    if (nd.fit) return nd.fit
+    // Poisson: one free parameter (the shared rate); no standard errors at the limit
+    const ll = nbd.logLikelihood(nd.params, h)
+    const nan = { r: Number.NaN, alpha: Number.NaN }
+    return {
+      model: 'poisson',
+      params: nd.params,
+      standardErrors: nan,
+      confidenceIntervals: { r: [Number.NaN, Number.NaN], alpha: [Number.NaN, Number.NaN] },
+      logLikelihood: ll,
+      customers: h.customers,
+      iterations: 0,
+      aic: 2 - 2 * ll,
+      bic: Math.log(h.customers) - 2 * ll,
+      converged: true,
+    }
+  },
+}
 
 const BASELINE_NAME = 'Historical rate'
 
@@ -198,13 +229,17 @@ interface Fitted {
   readonly fit: FitResult<Record<string, number>>
 }
 
-const clvModel = (f: Fitted): ClvModel =>
-  f.def.key === 'pareto'
-    ? { model: 'pareto', params: f.fit.params as pareto.ParetoParams }
-    : { model: f.def.key, params: f.fit.params as bgnbd.BgParams }
+const clvModel = (key: 'bgnbd' | 'mbgnbd' | 'pareto', params: Record<string, number>): ClvModel =>
+  key === 'pareto'
+    ? { model: 'pareto', params: params as pareto.ParetoParams }
+    : { model: key, params: params as bgnbd.BgParams }
 
 /** Expected holdout purchases per distinct history over `t` units. */
 function expectedOver(f: Fitted, h: Histories, t: number): Float64Array {
+  if (f.def.key === 'nbd') {
+    const p = f.fit.params as nbd.NbdParams
+    return h.x.map((x, i) => (t * (p.r + x)) / (p.alpha + h.T[i]!))
+  }
   if (f.def.key === 'pareto')
     return pareto.scoreAll(f.fit.params as pareto.ParetoParams, h, t).expected
   const mod = f.def.key === 'bgnbd' ? bgnbd : mbgnbd
@@ -212,6 +247,10 @@ function expectedOver(f: Fitted, h: Histories, t: number): Float64Array {
 }
 
 function expectedNewFn(f: Fitted): (t: number) => number {
+  if (f.def.key === 'nbd') {
+    const p = f.fit.params as nbd.NbdParams
+    return (t) => nbd.expectedPurchasesNew(p, t)
+  }
   if (f.def.key === 'pareto') {
     const p = f.fit.params as pareto.ParetoParams
     return (t) => pareto.expectedPurchasesNew(p, t)
@@ -238,7 +277,9 @@ function modelScores(
   perYear: number,
   step: number,
 ): Scores {
-  const clv = scoreClv(clvModel(f), h, 1, {
+  if (f.def.key === 'nbd')
+    return noDropoutScores(f.fit.params as nbd.NbdParams, h, horizon, rate, perYear, step)
+  const clv = scoreClv(clvModel(f.def.key, f.fit.params), h, 1, {
     horizon,
     annualDiscountRate: rate,
     unitsPerYear: perYear,
@@ -296,6 +337,45 @@ function modelScores(
     pAny,
     nextUnits,
   }
+}
+
+/**
+ * NBD (no dropout) scores: P(alive) = 1; purchases at the posterior mean rate (r+x)/(α+T), so the
+ * expectation is linear in the horizon and discounts like the baseline's; P(any purchase) and the
+ * median wait from the gamma-Poisson posterior (nbd.ts).
+ */
+function noDropoutScores(
+  p: nbd.NbdParams,
+  h: Histories,
+  horizon: number,
+  rate: number,
+  perYear: number,
+  step: number,
+): Scores {
+  const n = h.x.length
+  const detPerRate = discountedSteps((t) => t, horizon, step, discountRatePerUnit(rate, perYear))
+  const far = NEXT_PURCHASE_YEARS * perYear
+  const s: Scores = {
+    pAlive: new Float64Array(n).fill(1),
+    expected: new Float64Array(n),
+    det: new Float64Array(n),
+    pAny: new Float64Array(n),
+    nextUnits: new Float64Array(n),
+  }
+  for (let i = 0; i < n; i++) {
+    const x = h.x[i]!
+    const T = h.T[i]!
+    const r = (p.r + x) / (p.alpha + T)
+    s.expected[i] = r * horizon
+    s.det[i] = r * detPerRate
+    s.pAny[i] = nbd.probabilityAnyPurchase(p, horizon, x, T)
+    s.nextUnits[i] = nextOrNone(
+      nbd.medianNextPurchase(p, x, T),
+      nbd.probabilityAnyPurchase(p, far, x, T),
+      far,
+    )
+  }
+  return s
 }
 
 const nextOrNone = (median: number, pFar: number, far: number): number =>
@@ -425,11 +505,8 @@ export async function buildPredictions(
   const adequacy = assessHistories(h.x, h.weight)
   const fitted: Fitted[] = []
   const candidates: PredictionCandidate[] = []
-  for (const def of MODELS) {
-    if (!adequacy.adequate) {
-      candidates.push(failed(def, adequacy.message ?? 'too little repeat behaviour'))
-      continue
-    }
+  const errors: unknown[] = []
+  const fitCandidate = (def: ModelDef): void => {
     try {
       const fit = def.fit(h)
       const f = { def, fit }
@@ -441,7 +518,9 @@ export async function buildPredictions(
         key: def.key,
         name: def.name,
         params: fit.params,
-        standardErrors: fit.standardErrors,
+        standardErrors: Object.values(fit.standardErrors).every(Number.isFinite)
+          ? fit.standardErrors
+          : null,
         logLikelihood: fit.logLikelihood,
         aic: fit.aic,
         bic: fit.bic,
@@ -450,6 +529,7 @@ export async function buildPredictions(
       })
     } catch (e) {
       if (!(e instanceof LoyalsError)) throw e
+      errors.push(e)
       candidates.push(failed(def, errorMessage(e)))
       notes.push({
         level: 'warning',
@@ -457,13 +537,35 @@ export async function buildPredictions(
       })
     }
   }
+  for (const def of MODELS) {
+    if (!adequacy.adequate) {
+      candidates.push(failed(def, adequacy.message ?? 'too little repeat behaviour'))
+      continue
+    }
+    fitCandidate(def)
+  }
+  // Every dropout model ran to its no-dropout limit: the data shows no dropout, and the NBD (that
+  // limit) describes it rather than a historical rate.
+  const noDropout =
+    fitted.length === 0 &&
+    errors.length === MODELS.length &&
+    errors.every((e) => e instanceof ConvergenceError) &&
+    errors.some((e) => fitLimit(e) === 'no-dropout')
+  if (noDropout) fitCandidate(NO_DROPOUT)
 
   stage('fit models')
   // 3. Choose.
   let chosen: Fitted | null = null
   let basis: PredictionSummary['basis'] = 'baseline'
   let reason: string
-  if (fitted.length > 0 && hasHoldout) {
+  if (noDropout && fitted[0]) {
+    chosen = fitted[0]
+    basis = hasHoldout ? 'holdout' : 'bic'
+    const ho = candidates.find((c) => c.key === 'nbd')?.holdout
+    const poisson = chosen.fit.model === 'poisson'
+    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${info.asOf} to ${lastOrder}) it predicted ${fmt(ho.totalPredicted, 0)} repeat purchases against ${fmt(ho.totalActual, 0)} actual (mean absolute error ${fmt(ho.mae, 3)} per customer).` : ''}`
+    notes.push({ level: 'info', message: reason })
+  } else if (fitted.length > 0 && hasHoldout) {
     const byName = new Map(fitted.map((f) => [f.def.name, f]))
     const list: Candidate[] = candidates
       .filter((c) => c.holdout && byName.has(c.name))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compressHistories } from '../../src/core/compress.ts'
 import { fit as fitBgnbd } from '../../src/core/models/bgnbd.ts'
+import { fitLimit } from '../../src/core/models/common.ts'
 import * as nbd from '../../src/core/models/nbd.ts'
 import { createRng } from '../../src/core/random.ts'
 import { ConvergenceError, DataError } from '../../src/errors.ts'
@@ -59,8 +60,34 @@ describe('NBD (no dropout)', () => {
     expect(g[1]).toBeCloseTo(num(1), 2)
   })
 
-  it('is what BG/NBD cannot fit: its dropout parameters run to the boundary', () => {
+  it('is what BG/NBD cannot fit: its dropout parameters run to the no-dropout limit', () => {
     expect(() => fitBgnbd(h)).toThrow(ConvergenceError)
+    try {
+      fitBgnbd(h)
+    } catch (e) {
+      expect(fitLimit(e)).toBe('no-dropout')
+    }
+  })
+
+  it('fitNoDropout gives the NBD fit, scored consistently', () => {
+    const nd = nbd.fitNoDropout(h)
+    expect(nd.model).toBe('nbd')
+    expect(nd.params).toEqual(nbd.fit(h).params)
+    const p = nd.params
+    // the median wait is where P(a purchase within it) crosses one half
+    for (const [x, T] of [
+      [0, 20],
+      [7, 45],
+    ] as const) {
+      const m = nbd.medianNextPurchase(p, x, T)
+      expect(nbd.probabilityAnyPurchase(p, m, x, T)).toBeCloseTo(0.5, 12)
+      // P(none in t) = ((α+T)/(α+T+t))^(r+x)
+      expect(1 - nbd.probabilityAnyPurchase(p, 10, x, T)).toBeCloseTo(
+        ((p.alpha + T) / (p.alpha + T + 10)) ** (p.r + x),
+        12,
+      )
+    }
+    expect(nbd.expectedPurchasesNew(p, 52)).toBeCloseTo((52 * p.r) / p.alpha, 12)
   })
 
   it('predicts t (r + x) / (alpha + T) and everybody alive', () => {
@@ -80,6 +107,8 @@ describe('NBD (no dropout)', () => {
     const hp = compressHistories(p.x, p.tx, p.T)
     // (the NBD MLE of r is then infinite or merely huge, depending on the sample's dispersion)
     const lim = nbd.poissonLimit(hp)
+    const nd = nbd.fitNoDropout(hp)
+    if (nd.model === 'poisson') expect(nd.params).toEqual(lim)
     let sx = 0
     let sT = 0
     for (let i = 0; i < p.x.length; i++) {

@@ -155,4 +155,40 @@ describe('predictions without a holdout and on degenerate data', () => {
       await engine.close()
     }
   })
+
+  it('no dropout in the data: the NBD (their limit) instead of the historical rate', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // 3,000 customers, each buying about once per own period (7-56 days) until the end
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+        SELECT 'k' || i || '-' || j, 'c' || i, TIMESTAMP '2023-01-01' + INTERVAL (d) DAY,
+          DATE '2023-01-01' + d, 10 + i % 13
+        FROM (SELECT i, j, CAST(i % 60 + j * (7 + i % 50) + hash(i * 1000 + j) % (7 + i % 50)
+          AS INTEGER) AS d FROM range(3000) a(i), range(150) b(j)) WHERE d <= 1000`)
+      const info = await buildCustomerSummary(engine, { asOf: '2025-03-31', unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      expect(p.model).toBe('nbd')
+      expect(p.basis).toBe('holdout')
+      expect(p.reason).toMatch(/No sign of customers dropping out/)
+      const dropout = p.candidates.filter((c) => c.key !== 'nbd')
+      expect(dropout.map((c) => c.key)).toEqual(['bgnbd', 'mbgnbd', 'pareto'])
+      expect(dropout.every((c) => c.error !== null)).toBe(true)
+      const c = p.candidates.find((k) => k.key === 'nbd')!
+      expect(c.params!.r).toBeGreaterThan(0)
+      expect(c.standardErrors!.alpha).toBeGreaterThan(0)
+      expect(Math.abs(c.holdout!.relativeError)).toBeLessThan(0.05)
+      expect(p.totals.meanPAlive).toBe(1)
+      expect(p.pAliveHistogram.at(-1)!.customers).toBe(3000)
+      const [r] = await engine.query<Record<string, number>>(`
+        SELECT count(*) AS n, count(*) FILTER (WHERE p_alive = 1 AND isfinite(predicted_value)
+          AND expected_purchases > 0 AND p_next_purchase_horizon > 0) AS ok
+        FROM ${PREDICTION_TABLE}`)
+      expect(r).toEqual({ n: 3000, ok: 3000 })
+      // the cohort's predicted repeat purchases track the actual ones
+      const last = p.tracking.points.at(-1)!
+      expect(Math.abs(last.predicted / last.actual - 1)).toBeLessThan(0.1)
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
 })

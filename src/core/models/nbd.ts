@@ -2,9 +2,9 @@
 // 1988). It is the limit of BG/NBD as the dropout probability goes to zero, so it is the simpler
 // estimate used when a BG-family fit finds no sign of customers dropping out.
 
-import { DataError } from '../../errors.ts'
+import { ConvergenceError, DataError } from '../../errors.ts'
 import { digamma, lgamma } from '../special.ts'
-import { checkHistory } from './common.ts'
+import { checkHistory, indexHistories } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -15,42 +15,87 @@ export interface NbdParams extends Record<string, number> {
   readonly alpha: number
 }
 
+/** Per unique x and per unique T sums of the weights, so an evaluation costs O(distinct values). */
+interface Prepared {
+  readonly xs: Float64Array
+  /** Weight per unique x. */
+  readonly wx: Float64Array
+  readonly ts: Float64Array
+  /** Weight per unique T, and Σ w x per unique T. */
+  readonly wt: Float64Array
+  readonly wxt: Float64Array
+  readonly total: number
+}
+
+function prepare(h: Histories): Prepared {
+  const ix = indexHistories(h)
+  const wx = new Float64Array(ix.xs.length)
+  const wt = new Float64Array(ix.ts.length)
+  const wxt = new Float64Array(ix.ts.length)
+  let total = 0
+  for (let i = 0; i < h.x.length; i++) {
+    const w = h.weight[i]!
+    wx[ix.ix[i]!]! += w
+    wt[ix.iT[i]!]! += w
+    wxt[ix.iT[i]!]! += w * h.x[i]!
+    total += w
+  }
+  return { xs: ix.xs, wx, ts: ix.ts, wt, wxt, total }
+}
+
+/**
+ * Σ w [lnΓ(r+x) − lnΓ(r) + r ln α − (r+x) ln(α+T)] and (with g) its gradient in (log r, log α):
+ * the lgamma terms summed per unique x, the ln(α+T) terms per unique T.
+ */
+function evalLL(q: Prepared, r: number, alpha: number, g: number[] | null): number {
+  const lr = lgamma(r)
+  const la = Math.log(alpha)
+  const pr = g ? digamma(r) : 0
+  let ll = q.total * (r * la - lr)
+  let gr = q.total * (la - pr)
+  let ga = (q.total * r) / alpha
+  for (let j = 0; j < q.xs.length; j++) {
+    const w = q.wx[j]!
+    if (w === 0) continue
+    ll += w * lgamma(r + q.xs[j]!)
+    if (g) gr += w * digamma(r + q.xs[j]!)
+  }
+  for (let j = 0; j < q.ts.length; j++) {
+    const w = q.wt[j]!
+    if (w === 0) continue
+    const aT = alpha + q.ts[j]!
+    const l = Math.log(aT)
+    const rx = r * w + q.wxt[j]!
+    ll -= rx * l
+    gr -= w * l
+    ga -= rx / aT
+  }
+  if (g) {
+    g[0] = gr * r
+    g[1] = ga * alpha
+  }
+  return ll
+}
+
 /**
  * Log-likelihood of x repeat purchases in (0, T] for every history (the timing within the window
  * carries no information on λ beyond x and T): Σ w [lnΓ(r+x) − lnΓ(r) + r ln α − (r+x) ln(α+T)],
  * dropping the constant Σ w [x ln(...) terms free of (r, α)].
  */
 export function logLikelihood(p: NbdParams, h: Histories): number {
-  const { r, alpha } = p
-  const lr = lgamma(r)
-  const la = Math.log(alpha)
-  let ll = 0
-  for (let i = 0; i < h.x.length; i++) {
-    const x = h.x[i]!
-    ll += h.weight[i]! * (lgamma(r + x) - lr + r * la - (r + x) * Math.log(alpha + h.T[i]!))
-  }
-  return ll
+  return evalLL(prepare(h), p.r, p.alpha, null)
 }
 
 /** d LL / d log r and d LL / d log α (analytic). */
 export function gradientLog(p: NbdParams, h: Histories): [number, number] {
-  const { r, alpha } = p
-  const pr = digamma(r)
-  const la = Math.log(alpha)
-  let gr = 0
-  let ga = 0
-  for (let i = 0; i < h.x.length; i++) {
-    const x = h.x[i]!
-    const aT = alpha + h.T[i]!
-    const w = h.weight[i]!
-    gr += w * (digamma(r + x) - pr + la - Math.log(aT))
-    ga += w * (r / alpha - (r + x) / aT)
-  }
-  return [gr * r, ga * alpha]
+  const g = [0, 0]
+  evalLL(prepare(h), p.r, p.alpha, g)
+  return [g[0]!, g[1]!]
 }
 
 /**
- * Maximum-likelihood fit of (r, α) on log-parameters with the analytic gradient.
+ * Maximum-likelihood fit of (r, α) on log-parameters with the analytic gradient. Each evaluation
+ * costs O(distinct x + distinct T), not O(histories).
  * @throws DataError when nobody made a repeat purchase (r is not identified);
  *   ConvergenceError when purchase rates do not differ between customers (r and α grow together:
  *   a plain Poisson model fits better).
@@ -67,15 +112,49 @@ export function fit(h: Histories): FitResult<NbdParams> {
   if (!(sx > 0)) {
     throw new DataError('NBD: nobody made a repeat purchase, so the purchase rate cannot be fitted')
   }
+  const q = prepare(h)
   // Start at the method-of-moments mean rate r/α = Σx/ΣT with r = 1.
   return fitOnLogScale<NbdParams>({
     model: 'nbd',
     names: ['r', 'alpha'],
-    logLikelihood: ([r, alpha]) => logLikelihood({ r: r!, alpha: alpha! }, h),
-    gradientLog: ([lr, la]) => gradientLog({ r: Math.exp(lr!), alpha: Math.exp(la!) }, h),
+    logLikelihood: ([r, alpha]) => evalLL(q, r!, alpha!, null),
+    gradientLog: ([lr, la]) => {
+      const g = [0, 0]
+      evalLL(q, Math.exp(lr!), Math.exp(la!), g)
+      return g
+    },
     start: [1, Math.max(sT / sx, 1e-6)],
     customers: h.customers,
   })
+}
+
+/** The no-dropout model fitted by {@link fitNoDropout}. */
+export interface NoDropoutFit {
+  /** 'nbd', or 'poisson' when the NBD could not be fitted because rates do not differ. */
+  readonly model: 'nbd' | 'poisson'
+  readonly params: NbdParams
+  /** The NBD fit (standard errors, log-likelihood); null for the Poisson limit. */
+  readonly fit: FitResult<NbdParams> | null
+  /** Why the NBD could not be fitted (model 'poisson'), else null. */
+  readonly nbdError: string | null
+}
+
+/**
+ * The model a dropout model (BG/NBD, Pareto/NBD) tends to when nobody drops out: the NBD
+ * ({@link fit}), or, when its r and α grow together (ConvergenceError: rates do not differ), the
+ * Poisson limit ({@link poissonLimit}). Used by the service refit and by analyze's predictions.
+ * @throws DataError when nobody made a repeat purchase.
+ * @example fitNoDropout(h).params // { r, alpha }
+ */
+export function fitNoDropout(h: Histories): NoDropoutFit {
+  try {
+    // biome-ignore lint/suspicious/noFocusedTests: the NBD's fit, not a focused test
+    const f = fit(h)
+    return { model: 'nbd', params: f.params, fit: f, nbdError: null }
+  } catch (e) {
+    if (!(e instanceof ConvergenceError)) throw e
+    return { model: 'poisson', params: poissonLimit(h), fit: null, nbdError: e.message }
+  }
 }
 
 /** With no dropout every customer is alive. */
@@ -118,4 +197,23 @@ export function poissonLimit(h: Histories): NbdParams {
     )
   }
   return { r: POISSON_SHAPE, alpha: (POISSON_SHAPE * sT) / sx }
+}
+
+/** P(at least one purchase in (T, T + t] | x, T) = 1 − ((α+T)/(α+T+t))^(r+x) (gamma-Poisson). */
+export function probabilityAnyPurchase(p: NbdParams, t: number, x: number, T: number): number {
+  if (!(t > 0)) return 0
+  return -Math.expm1(-(p.r + x) * Math.log1p(t / (p.alpha + T)))
+}
+
+/**
+ * Median waiting time from T to the next purchase: P(none in w) = ((α+T)/(α+T+w))^(r+x) = 1/2
+ * gives w = (α+T)(2^(1/(r+x)) − 1). Without dropout a next purchase always comes.
+ */
+export function medianNextPurchase(p: NbdParams, x: number, T: number): number {
+  return (p.alpha + T) * Math.expm1(Math.LN2 / (p.r + x))
+}
+
+/** E[X(t)] of a new customer: r t / α. */
+export function expectedPurchasesNew(p: NbdParams, t: number): number {
+  return (p.r * t) / p.alpha
 }

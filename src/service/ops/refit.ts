@@ -4,7 +4,7 @@
 import { compressHistories } from '../../core/compress.ts'
 import type { BgParams } from '../../core/models/bg-family.ts'
 import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
-import { fit as fitNbd, type NbdParams, poissonLimit } from '../../core/models/nbd.ts'
+import { fitNoDropout, type NbdParams, type NoDropoutFit } from '../../core/models/nbd.ts'
 import type { Histories } from '../../core/models/types.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
@@ -57,22 +57,19 @@ function fitPurchaseModel(h: Histories): {
     note = `no BG/NBD model: ${message(e)}`
     if (!(e instanceof ConvergenceError)) return { bgnbd: null, nbd: null, note }
   }
+  let nd: NoDropoutFit
   try {
-    const nbd = fitNbd(h).params
-    return {
-      bgnbd: null,
-      nbd,
-      note: `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`,
-    }
+    nd = fitNoDropout(h)
   } catch (e) {
-    if (!(e instanceof ConvergenceError)) {
-      return { bgnbd: null, nbd: null, note: `${note}; NBD fallback failed too: ${message(e)}` }
-    }
-    return {
-      bgnbd: null,
-      nbd: poissonLimit(h),
-      note: `${note}; the NBD could not be fitted either (${e.message}); scored with one purchase rate shared by every customer (Poisson, no dropout)`,
-    }
+    return { bgnbd: null, nbd: null, note: `${note}; NBD fallback failed too: ${message(e)}` }
+  }
+  return {
+    bgnbd: null,
+    nbd: nd.params,
+    note:
+      nd.model === 'nbd'
+        ? `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`
+        : `${note}; the NBD could not be fitted either (${nd.nbdError}); scored with one purchase rate shared by every customer (Poisson, no dropout)`,
   }
 }
 
