@@ -34,7 +34,6 @@ import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
 import {
-  eventCountColumn,
   VALUE_FACT_COLUMNS,
   VALUE_PREDICTION_COLUMNS,
   valueEventCounts,
@@ -50,7 +49,6 @@ import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
-import { DataError } from '../errors.ts'
 import type {
   LossCustomer,
   ReferralTreeNodeSummary,
@@ -197,7 +195,7 @@ export async function buildValue(
     }),
   )
   const hasPrediction = opts.predictionMargin !== null
-  // value_facts stays for the summary's event counts
+  // value_facts stays: the value view takes its service columns from there
   const f = await readFacts(engine, hasPrediction)
   const n = f.revenue.length
   const [nodeCount] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_nodes')
@@ -250,13 +248,12 @@ export async function buildValue(
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
   const reviews = f.reviews
-  const eventCounts: { event: string; n: number }[] = []
-  if (inputs.engagementEvents > 0) {
-    const [row] = await engine.query(valueEventCounts(d))
-    for (const t of ENGAGEMENT_EVENT_TYPES) {
-      eventCounts.push({ event: t, n: Number(row?.[eventCountColumn(t)] ?? 0) })
-    }
-  }
+  const eventCounts =
+    inputs.engagementEvents > 0
+      ? await engine.query<{ event: string; n: number }>(
+          valueEventCounts(d, { analysis, asOf: opts.asOf }),
+        )
+      : []
 
   // loyalty types
   const usualGap = f.usual_gap_days
@@ -462,12 +459,6 @@ export async function buildValue(
         tiers.heldByGrace,
       ),
       grace_left: tiers.graceLeft,
-      // service facts for the view, in idx order (value_facts is not)
-      tickets: f.tickets,
-      ticket_minutes: f.ticket_minutes,
-      returns: f.returns,
-      nps: f.nps,
-      engagement_score: f.engagement_score,
     },
     // one text per row (three strings cost three times the appends): split in value-join.ts
     texts: ['reasons'],
@@ -543,35 +534,21 @@ export async function dropValueView(engine: Engine, analysis: string): Promise<v
   if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
 }
 
-/**
- * value_facts as columns in idx order; without predictions their columns are NaN, unread. The
- * table is not sorted (sorting a million rows cost a second of CPU): each row is put at its idx
- * here, an O(n) pass.
- */
+/** value_facts as columns in idx order; without predictions their columns are NaN, unread. */
 async function readFacts(engine: Engine, predictions: boolean): Promise<Facts> {
   const names = [...VALUE_FACT_COLUMNS, ...(predictions ? VALUE_PREDICTION_COLUMNS : [])]
+  // DuckDB returns a table's rows in insertion order (value_facts was written in idx order)
+  const order = engine.dialect === 'duckdb' ? '' : ' ORDER BY idx'
   const cols = await readNumericColumns(
     engine,
-    `SELECT idx, ${names.join(', ')} FROM value_facts`,
-    names.length + 1,
+    `SELECT ${names.join(', ')} FROM value_facts${order}`,
+    names.length,
   )
-  const idx = cols[0] as Float64Array
-  const n = idx.length
-  const at = new Int32Array(n)
-  for (let k = 0; k < n; k++) {
-    const i = idx[k] as number
-    if (!(i >= 0 && i < n) || at[i] !== 0) {
-      throw new DataError('value_facts must hold one row per analysed customer', { row: k, idx: i })
-    }
-    at[i] = 1
-  }
   const out = {} as Record<string, Float64Array>
   names.forEach((c, k) => {
-    const src = cols[k + 1] as Float64Array
-    const dst = new Float64Array(n)
-    for (let j = 0; j < n; j++) dst[idx[j] as number] = src[j] as number
-    out[c] = dst
+    out[c] = cols[k] as Float64Array
   })
+  const n = out.revenue?.length ?? 0
   if (!predictions) {
     for (const c of VALUE_PREDICTION_COLUMNS) out[c] = new Float64Array(n).fill(Number.NaN)
   }

@@ -80,4 +80,25 @@ describe('percentileRank', () => {
     expect(Array.from(percentileRank(Float64Array.of(2, 0, 7, 2, 2)))).toEqual([80, 0, 100, 80, 80])
     expect(percentileRank(new Float64Array(0)).length).toBe(0)
   })
+
+  test('equals the definition (count of values at or below) with ties, NaN, zeros, negatives', () => {
+    // seeded LCG: values on a coarse grid so that ties are common
+    let seed = 12345
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    const special = [Number.NaN, 0, -0, -3, Number.POSITIVE_INFINITY, Number.MIN_VALUE, 1e300]
+    const v = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 17 === 0 ? (special[i % special.length] as number) : Math.round(rnd() * 400 - 50) / 4,
+    )
+    const got = percentileRank(v)
+    const n = v.length
+    for (let i = 0; i < n; i++) {
+      const x = v[i] as number
+      let le = 0
+      for (let j = 0; j < n; j++) if ((v[j] as number) <= x) le++
+      expect(got[i]).toBe(x > 0 ? (100 * le) / n : 0)
+    }
+  })
 })

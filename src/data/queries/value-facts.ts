@@ -2,8 +2,7 @@
 // analysis row (orders, revenue, margin, cadence, predictions) and aggregates of discounts, tickets,
 // returns, the latest NPS answer and the recency-weighted engagement score (aggregated here:
 // reading 6M events to JS cost 6x more than 1M customers). Only what JS needs, all numeric: each
-// column moved to JS costs ~0.15 s of CPU per million rows. The per-type event counts of the
-// summary ride along (one pass over the events instead of two).
+// column moved to JS costs ~0.15 s of CPU per million rows.
 import { ENGAGEMENT_EVENT_TYPES, type EngagementConfig } from '../../core/value/config.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
@@ -32,10 +31,6 @@ export const VALUE_FACT_COLUMNS = [
   'reviews',
 ] as const
 
-/** Engagement events per type (value_facts.events_<type>, not read into JS): for the summary. */
-export const eventCountColumn = (t: (typeof ENGAGEMENT_EVENT_TYPES)[number]): string =>
-  `events_${t}`
-
 /** Columns read only when the analysis has predictions (NULL otherwise). */
 export const VALUE_PREDICTION_COLUMNS = [
   'p_alive',
@@ -60,9 +55,8 @@ export interface ValueFactsArgs {
 /**
  * CREATE TEMP TABLE value_facts with {@link VALUE_FACT_COLUMNS} and
  * {@link VALUE_PREDICTION_COLUMNS}, all DOUBLE PRECISION (so they move to JS as raw double
- * vectors), after `idx`, then the {@link eventCountColumn} counts: one row per analysis row
- * (idx = the analysis table's rowid on DuckDB, see value-nodes.ts), in no particular order (the
- * reader places rows by idx: sorting a million rows cost a second of CPU).
+ * vectors), after `idx`: one row per analysis row in idx order (idx = the analysis table's rowid on
+ * DuckDB, see value-nodes.ts), so JS arrays and a positional join line up with the table.
  * Unknown values are NULL (NaN in JS). `segment` is the 0-based position of the customer's RFM
  * segment among the distinct names in name order (see value-segments.ts); `price_share` the share
  * of orders with a discount (NULL without orders); `usual_gap_days` the mean days between repeat
@@ -87,12 +81,10 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const idx = d === 'duckdb' ? 'a.rowid' : 'v.idx'
   const nodes = d === 'duckdb' ? '' : '\nJOIN value_nodes v ON v.customer_id = a.customer_id'
   const cols = [...VALUE_FACT_COLUMNS, ...VALUE_PREDICTION_COLUMNS]
-  const counts = ENGAGEMENT_EVENT_TYPES.map(eventCountColumn)
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
 SELECT CAST(idx AS INTEGER) AS idx,
-  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')},
-  ${counts.map((c) => `CAST(coalesce(${c}, 0) AS INTEGER) AS ${c}`).join(', ')}
+  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')}
 FROM (
 SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
@@ -104,8 +96,7 @@ SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   coalesce(t.tickets, 0) AS tickets, coalesce(t.minutes, 0) AS ticket_minutes,
   coalesce(r.returns, 0) AS returns, coalesce(r.amount, 0) AS return_amount,
   s.nps,
-  e.score AS engagement_score, coalesce(e.${eventCountColumn('review')}, 0) AS reviews,
-  ${counts.map((c) => `e.${c}`).join(', ')}
+  e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews
 FROM ${a} a${nodes}
 LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
@@ -136,10 +127,11 @@ LEFT JOIN (
   -- engagementScores (core/value/engagement.ts) in SQL: weight x exp(-ln 2 / half-life x age)
   SELECT customer_id,
     sum(CASE event ${weights} END * exp(${rate} * (${asOf} - CAST(occurred_at AS DATE)))) AS score,
-    ${ENGAGEMENT_EVENT_TYPES.map((t) => `count(*) FILTER (WHERE event = '${t}') AS ${eventCountColumn(t)}`).join(',\n    ')}
+    count(*) FILTER (WHERE event = 'review') AS reviews
   FROM engagement_events WHERE occurred_at < ${until} GROUP BY customer_id
 ) e ON e.customer_id = a.customer_id
-) f`,
+) f
+ORDER BY idx`,
   }
 }
 
@@ -153,12 +145,15 @@ const latestNps = (d: Dialect, until: string): string =>
   ORDER BY customer_id, responded_at DESC`
 
 /**
- * Engagement events per type up to the as-of date of the analysed customers (one row, a column
- * per type named by {@link eventCountColumn}), summed from value_facts for the summary.
+ * Engagement events per type up to the as-of date, of the analysed customers (rows: event, n),
+ * for the summary.
  */
-export function valueEventCounts(_d: Dialect): Query {
+export function valueEventCounts(_d: Dialect, args: { analysis: string; asOf: string }): Query {
+  const until = `CAST(DATE '${sqlDate(args.asOf)}' + 1 AS TIMESTAMP)`
   return {
-    sql: `SELECT ${ENGAGEMENT_EVENT_TYPES.map((t) => `CAST(sum(${eventCountColumn(t)}) AS BIGINT) AS ${eventCountColumn(t)}`).join(', ')}
-FROM value_facts`,
+    sql: `SELECT event, count(*) AS n FROM engagement_events
+WHERE occurred_at < ${until}
+  AND customer_id IN (SELECT customer_id FROM ${sqlIdent(args.analysis)})
+GROUP BY event`,
   }
 }

@@ -1,6 +1,6 @@
-// Put the value results (`value_results`: numbers and words, one row per idx, with the service
-// facts the JS read from `value_facts`) onto the analysis table, naming codes and adding up costs
-// in SQL, so JS appends only numbers it holds anyway and the reason texts.
+// Put the value results (`value_results`: numbers and words, one row per idx) and the service
+// facts (`value_facts`) onto the analysis table, naming codes and adding up costs in SQL, so JS
+// appends only what it alone computed.
 import { LOYALTY_RULES, LOYALTY_TYPES } from '../../core/value/loyalty-type.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
@@ -74,7 +74,7 @@ const code = (k: 0 | 1 | 2 | 3 | 4): string => {
  * Rename the analysis table to `<analysis>_base` and put a TEMP VIEW `<analysis>` in its place: the
  * base columns plus every value column. A view, not a copy: copying a million wide rows under
  * DuckDB's 2 GiB cap spilled to disk and took longer than the whole value computation.
- * `value_results` must hold exactly one row per analysis row, in idx order.
+ * `value_results` and `value_facts` must hold exactly one row per analysis row, in idx order.
  * `engagement`: events were imported (else the engagement score is unknown, NULL). Drop the view
  * (analysisView) before the analysis table is created again.
  */
@@ -98,23 +98,24 @@ export function valueJoin(
     ', ',
   )
   const score = args.engagement
-    ? `round(coalesce(${nan('n.engagement_score')}, 0), 4)`
+    ? 'round(coalesce(f.engagement_score, 0), 4)'
     : 'CAST(NULL AS DOUBLE PRECISION)'
-  // DuckDB: value_results holds row k for idx k = the table's rowid k (value-nodes.ts), so rows
-  // line up by position and no hash join of a million rows is needed
+  // DuckDB: value_results and value_facts hold row k for idx k = the table's rowid k
+  // (value-nodes.ts), so rows line up by position and no hash join of a million rows is needed
   const from =
     d === 'duckdb'
-      ? `${base} a POSITIONAL JOIN value_results n`
+      ? `${base} a POSITIONAL JOIN value_results n POSITIONAL JOIN value_facts f`
       : `${base} a
 JOIN value_nodes v ON v.customer_id = a.customer_id
-JOIN value_results n ON n.idx = v.idx`
+JOIN value_results n ON n.idx = v.idx
+JOIN value_facts f ON f.idx = v.idx`
   return {
     sql: `DROP TABLE IF EXISTS ${base};
 ALTER TABLE ${a} RENAME TO ${base};
 CREATE TEMP VIEW ${a} AS
 SELECT a.*,
-  CAST(n.tickets AS INTEGER) AS tickets, n.ticket_minutes, CAST(n.returns AS INTEGER) AS returns,
-  CAST(${nan('n.nps')} AS INTEGER) AS nps,
+  CAST(f.tickets AS INTEGER) AS tickets, f.ticket_minutes, CAST(f.returns AS INTEGER) AS returns,
+  CAST(f.nps AS INTEGER) AS nps,
   CAST(n.referrals_direct AS INTEGER) AS referrals_direct,
   CAST(n.referred_customers AS INTEGER) AS referred_customers,
   ${score} AS engagement_score,
