@@ -40,7 +40,12 @@ import {
   type SpendRule,
   topPredicted,
 } from '../data/queries/prediction-join.ts'
-import { trackingActual, trackingBirths } from '../data/queries/prediction-tracking.ts'
+import {
+  refundRows,
+  trackingActual,
+  trackingActualNoRefunds,
+  trackingBirths,
+} from '../data/queries/prediction-tracking.ts'
 import { ConvergenceError, DataError, LoyalsError, UsageError } from '../errors.ts'
 import type {
   PredictionCandidate,
@@ -658,11 +663,15 @@ export async function buildPredictions(
     }),
   )
   const start = facts?.cohort_start ?? info.asOf
+  let repeatDays = 0
+  for (let i = 0; i < h.x.length; i++) repeatDays += h.weight[i]! * h.x[i]!
   const tracking = await trackingCurveOf(engine, info, {
     start,
     end: lastOrder,
     unitDays,
     expectedNew,
+    // without a holdout every counted day is a calibration repeat purchase day (when no refunds)
+    repeatDays: hasHoldout ? null : repeatDays,
     ...(opts.source ? { source: opts.source } : {}),
   })
 
@@ -808,14 +817,27 @@ async function trackingCurveOf(
     end: string
     unitDays: number
     expectedNew: (t: number) => number
+    /** Σ x of the summary when the counted days are exactly its repeat days (no holdout). */
+    repeatDays: number | null
     source?: string
   },
 ): Promise<TrackingPointSummary[]> {
   const q = { summary: info.table, ...args }
   const periods = Math.max(1, Math.ceil((daysBetween(args.start, args.end) + 1) / args.unitDays))
-  const actualRows = await engine.query<{ period: number; purchases: number }>(
-    trackingActual(engine.dialect, q),
-  )
+  type Row = { period: number; purchases: number }
+  let actualRows: Row[] | null = null
+  if (args.repeatDays !== null) {
+    // Without refunds or a holdout only customers with several orders on a day need deduplicating;
+    // the total must come out as the summary's repeat purchase days, else the general count runs.
+    const [refunds] = await engine.query<{ n: number }>(refundRows(engine.dialect, q))
+    if (Number(refunds?.n ?? 1) === 0) {
+      const rows = await engine.query<Row>(trackingActualNoRefunds(engine.dialect, q))
+      let total = 0
+      for (const r of rows) total += Number(r.purchases)
+      if (total === args.repeatDays) actualRows = rows
+    }
+  }
+  actualRows ??= await engine.query<Row>(trackingActual(engine.dialect, q))
   const perPeriod = new Float64Array(periods)
   for (const r of actualRows)
     if (r.period >= 1 && r.period <= periods) perPeriod[r.period - 1] = r.purchases

@@ -1,5 +1,7 @@
 // The observed side of the cohort tracking curve: repeat purchase days of the summarized customers
-// per period since the cohort's first purchase, counted by the engine over the orders.
+// per period since the cohort's first purchase, counted by the engine over the orders. Counting
+// distinct (customer, day) pairs of 10M orders is the costly part; without refunds or a holdout
+// the summary says which customers ever ordered twice on one day, and only they are deduplicated.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
@@ -48,4 +50,59 @@ export function trackingBirths(_dialect: Dialect, args: TrackingArgs): Query {
   CAST(count(*) AS DOUBLE) AS n
 FROM ${sqlIdent(args.summary)} GROUP BY 1 ORDER BY 1`,
   }
+}
+
+const periodOf = (start: string, unitDays: number, day: string): string =>
+  `CAST(1 + floor(date_diff('day', ${start}, ${day}) / ${unitDays.toString()}) AS INTEGER)`
+
+/**
+ * The same rows as {@link trackingActual}, without deduplicating every (customer, day): order rows
+ * per period, minus each customer's first purchase day, minus the extra rows of days with several
+ * orders, found only among customers whose summary has more orders than purchase days.
+ * Exact only when the source has no refund rows (every day with an order is a purchase day, and
+ * `orders` counts a customer's rows) and no order is after the summary's as-of date, which must
+ * be `end` (every customer with an order is then in the summary); the caller checks both and that
+ * the total equals the summary's repeat purchase days.
+ */
+export function trackingActualNoRefunds(_dialect: Dialect, args: TrackingArgs): Query {
+  const s = sqlIdent(args.summary)
+  const o = sqlIdent(args.source ?? 'orders')
+  if (!(args.unitDays > 0)) throw new UsageError('unit days must be positive')
+  const start = `DATE '${sqlDate(args.start)}'`
+  const end = `DATE '${sqlDate(args.end)}'`
+  const period = (day: string) => periodOf(start, args.unitDays, day)
+  return {
+    sql: `
+WITH order_rows AS (
+  SELECT ${period('order_date')} AS period, count(*) AS n
+  FROM ${o} WHERE amount >= 0 AND order_date <= ${end} GROUP BY 1
+),
+firsts AS (
+  SELECT ${period('first_purchase')} AS period, count(*) AS n FROM ${s} GROUP BY 1
+),
+-- a small semi join: few customers order twice on one day
+repeated AS (SELECT customer_id FROM ${s} WHERE orders > purchase_days),
+extra AS (
+  SELECT ${period('order_date')} AS period, sum(k - 1) AS n
+  FROM (
+    SELECT o.customer_id, o.order_date, count(*) AS k
+    FROM ${o} o JOIN repeated r ON r.customer_id = o.customer_id
+    WHERE o.amount >= 0 AND o.order_date <= ${end}
+    GROUP BY 1, 2
+  ) t
+  GROUP BY 1
+),
+counted AS (
+  SELECT a.period, CAST(a.n - coalesce(f.n, 0) - coalesce(e.n, 0) AS BIGINT) AS purchases
+  FROM order_rows a
+  LEFT JOIN firsts f ON f.period = a.period
+  LEFT JOIN extra e ON e.period = a.period
+)
+SELECT period, purchases FROM counted WHERE purchases > 0 ORDER BY 1`,
+  }
+}
+
+/** Column n: order rows with a negative amount (refunds) in the source. */
+export function refundRows(_dialect: Dialect, args: { source?: string }): Query {
+  return { sql: `SELECT count(*) AS n FROM ${sqlIdent(args.source ?? 'orders')} WHERE amount < 0` }
 }

@@ -1,0 +1,69 @@
+// The two counts of the tracking curve's actual repeat purchases agree: the general one
+// (distinct customer days) and the one that deduplicates only customers with several orders a day.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import {
+  refundRows,
+  trackingActual,
+  trackingActualNoRefunds,
+} from '../../src/data/queries/prediction-tracking.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { buildPredictions } from '../../src/service/predict.ts'
+import { buildCustomerSummary } from '../../src/service/summary.ts'
+
+describe('tracking actual without refunds', () => {
+  let engine: Engine
+  beforeAll(async () => {
+    engine = await openWorkspace(':memory:')
+    // 400 customers over 200 days; about one order in four shares its day with another order
+    await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+      SELECT 'k' || i, 'c' || (i % 400), TIMESTAMP '2024-01-01' + INTERVAL (d) DAY,
+        DATE '2024-01-01' + d, 5 + i % 11
+      FROM (SELECT i, CAST((i % 400) % 30 + (hash(i) % 170) AS INTEGER) AS d FROM range(6000) t(i))`)
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  it('counts the same repeat purchase days per period as the general query', async () => {
+    const info = await buildCustomerSummary(engine, { unit: 'week' })
+    const [f] = await engine.query<{ s: string; e: string; x: number; dup: number }>(`
+      SELECT strftime(min(first_purchase), '%Y-%m-%d') AS s, strftime(max(last_purchase), '%Y-%m-%d') AS e,
+        sum(x) AS x, sum(orders - purchase_days) AS dup FROM ${info.table}`)
+    expect(f!.dup).toBeGreaterThan(100)
+    const [r] = await engine.query<{ n: number }>(refundRows('duckdb', {}))
+    expect(r!.n).toBe(0)
+    for (const unitDays of [1, 7, 30.4375]) {
+      const q = { summary: info.table, start: f!.s, end: info.asOf, unitDays }
+      const exact = await engine.query(trackingActual('duckdb', q))
+      const fast = await engine.query(trackingActualNoRefunds('duckdb', q))
+      expect(fast).toEqual(exact)
+      expect(fast.reduce((a, row) => a + Number(row.purchases), 0)).toBe(f!.x)
+    }
+    const p = await buildPredictions(engine, info)
+    expect(p.tracking.points.at(-1)!.actual).toBe(f!.x)
+  })
+
+  it('with refunds, the predictions fall back to the general count', async () => {
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ('r1', 'x1', 'c7', TIMESTAMP '2024-03-01', DATE '2024-03-01', -3)`)
+    const [r] = await engine.query<{ n: number }>(refundRows('duckdb', {}))
+    expect(r!.n).toBe(1)
+    const info = await buildCustomerSummary(engine, { unit: 'week' })
+    const p = await buildPredictions(engine, info)
+    const exact = await engine.query<{ period: number; purchases: number }>(
+      trackingActual('duckdb', {
+        summary: info.table,
+        start: p.tracking.start,
+        end: info.asOf,
+        unitDays: 7,
+      }),
+    )
+    let cum = 0
+    const curve = p.tracking.points.map((pt) => {
+      cum += exact.find((e) => e.period === pt.period)?.purchases ?? 0
+      return cum
+    })
+    expect(p.tracking.points.map((pt) => pt.actual)).toEqual(curve)
+  })
+})
