@@ -442,12 +442,6 @@ export async function buildValue(
       engagement_percentile: engagement
         ? engagement.percentile
         : new Float64Array(n).fill(Number.NaN),
-      gross_margin: profit.grossMargin,
-      ticket_cost: profit.ticketCost,
-      return_cost: profit.returnCost,
-      shipping_cost: profit.shippingCost,
-      fee_cost: profit.feeCost,
-      discount_cost: profit.discountCost,
       predicted_profit: profit.predictedProfit,
       referral_value: referralValue,
       value_percentile: valuePercentile,
@@ -468,7 +462,12 @@ export async function buildValue(
     },
   })
   await engine.exec(
-    valueJoin(d, { analysis, tiers: tierNames, engagement: inputs.engagementEvents > 0 }),
+    valueJoin(d, {
+      analysis,
+      tiers: tierNames,
+      engagement: inputs.engagementEvents > 0,
+      costs: cfg.costs,
+    }),
   )
 
   const summary = await summarize(engine, {

@@ -1,6 +1,7 @@
 // Put the value results (`value_results`: numbers and words, one row per idx) and the service
-// facts (`value_facts`) onto the analysis table, naming codes and adding up costs in SQL, so JS
-// appends only what it alone computed.
+// facts (`value_facts`) onto the analysis table, naming codes and working out the cost parts in
+// SQL, so JS appends only what it alone computed.
+import type { CostRates } from '../../core/value/config.ts'
 import { LOYALTY_RULES, LOYALTY_TYPES } from '../../core/value/loyalty-type.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
@@ -8,6 +9,36 @@ import { lit } from './import-stage.ts'
 
 const named = (names: readonly string[], col: string): string =>
   `CASE CAST(${col} AS INTEGER) ${names.map((n, i) => `WHEN ${i} THEN ${lit(n)}`).join(' ')} END`
+
+/** A finite number as an exact SQL double literal (String(v) reads back as the same double). */
+const dbl = (v: number): string => `CAST(${String(v)} AS DOUBLE PRECISION)`
+
+/**
+ * The cost parts of `computeProfit` (core/value/profit.ts) over value_facts `f`, with the same
+ * operations in the same order, so they are the same doubles as the JS arrays (appending six
+ * million-row columns cost more than these products in the view).
+ */
+export function costParts(r: CostRates): Record<(typeof COST_PARTS)[number], string> {
+  return {
+    // m - m = 0: finite (NULL, NaN and infinities are not), in DuckDB and PostgreSQL alike
+    gross_margin: `CASE WHEN f.margin - f.margin = 0 THEN f.margin ELSE f.revenue * ${dbl(r.defaultMarginRate)} END`,
+    ticket_cost: `f.ticket_minutes * ${dbl(r.perTicketMinute)}`,
+    return_cost: `f.returns * ${dbl(r.perReturn)} + f.return_amount * ${dbl(r.returnWriteOffRate)}`,
+    shipping_cost: `f.orders * ${dbl(r.shippingPerOrder)}`,
+    fee_cost: `CASE WHEN f.revenue > 0 THEN f.revenue ELSE ${dbl(0)} END * ${dbl(r.paymentFeeRate)} + f.orders * ${dbl(r.paymentFeeFixed)}`,
+    discount_cost: r.discountAsCost ? 'f.discount' : dbl(0),
+  }
+}
+
+/** The cost columns worked out in SQL by {@link costParts} (not in value_results). */
+export const COST_PARTS = [
+  'gross_margin',
+  'ticket_cost',
+  'return_cost',
+  'shipping_cost',
+  'fee_cost',
+  'discount_cost',
+] as const
 
 /** NaN (unknown) as NULL; NaN = NaN holds in DuckDB and PostgreSQL alike. */
 export const nan = (col: string): string => `nullif(${col}, CAST('NaN' AS DOUBLE PRECISION))`
@@ -72,7 +103,7 @@ const code = (k: 0 | 1 | 2 | 3 | 4): string => {
 
 /**
  * Rename the analysis table to `<analysis>_base` and put a TEMP VIEW `<analysis>` in its place: the
- * base columns plus every value column. A view, not a copy: copying a million wide rows under
+ * base columns plus every value column (the cost parts from `costs`, see {@link costParts}). A view, not a copy: copying a million wide rows under
  * DuckDB's 2 GiB cap spilled to disk and took longer than the whole value computation.
  * `value_results` and `value_facts` must hold exactly one row per analysis row, in idx order.
  * `engagement`: events were imported (else the engagement score is unknown, NULL). Drop the view
@@ -80,14 +111,16 @@ const code = (k: 0 | 1 | 2 | 3 | 4): string => {
  */
 export function valueJoin(
   d: Dialect,
-  args: { analysis: string; tiers: readonly string[]; engagement: boolean },
+  args: { analysis: string; tiers: readonly string[]; engagement: boolean; costs: CostRates },
 ): Query {
   const a = sqlIdent(args.analysis)
   const base = sqlIdent(`${args.analysis}_base`)
+  const p = costParts(args.costs)
   // the same additions, in the same order, as computeProfit and totalValue: equal doubles
-  const cost = 'n.ticket_cost + n.return_cost + n.shipping_cost + n.fee_cost + n.discount_cost'
-  const past = `n.gross_margin - (${cost})`
+  const cost = `(${p.ticket_cost}) + (${p.return_cost}) + (${p.shipping_cost}) + (${p.fee_cost}) + (${p.discount_cost})`
+  const past = `(${p.gross_margin}) - (${cost})`
   const sums: Record<string, string> = {
+    ...p,
     cost_to_serve: cost,
     historical_profit: past,
     total_value: `${past} + n.predicted_profit + n.referral_value`,
