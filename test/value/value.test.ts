@@ -202,6 +202,62 @@ T3,L,2024-03-06,120
     expect(v?.profitConcentration.share).toBeCloseTo(370.7 / 127.95, 9)
     expect(v?.breakdown.costs.tickets).toBeCloseTo(360, 9)
   })
+
+  test('every cost rate: the cost columns (worked out in SQL) match the hand figures and the summary', async () => {
+    // L with $0.8/min, $7.5/return + 25 % of the returned 300 written off, $4.9 shipping per order,
+    // fees 2.9 % + $0.25, discounts counted ($5 on each order):
+    //   tickets 360 * 0.8 = 288; returns 3 * 7.5 + 300 * 0.25 = 97.5; shipping 3 * 4.9 = 14.7;
+    //   fees 300 * 0.029 + 3 * 0.25 = 9.45; discounts 15; cost 424.65; profit 90 - 424.65 = -334.65
+    const withDiscounts = {
+      ...files,
+      orders: files.orders
+        .split('\n')
+        .map((l, k) => (k === 0 ? `${l},discount` : l === '' ? l : `${l},5`))
+        .join('\n'),
+    }
+    const { engine } = await workspace(withDiscounts)
+    const costs = {
+      perTicketMinute: 0.8,
+      perReturn: 7.5,
+      returnWriteOffRate: 0.25,
+      shippingPerOrder: 4.9,
+      paymentFeeRate: 0.029,
+      paymentFeeFixed: 0.25,
+      discountAsCost: true,
+    }
+    const s = await analyzeValue(engine, { costs }, '2024-03-31')
+    const cols = [
+      'gross_margin',
+      'ticket_cost',
+      'return_cost',
+      'shipping_cost',
+      'fee_cost',
+      'discount_cost',
+      'cost_to_serve',
+      'historical_profit',
+    ]
+    const all = await rows(engine, cols.join(', '))
+    const l = all.L as Row
+    expect(cols.map((c) => l[c])).toEqual([90, 288, 97.5, 14.7, 9.45, 15, 424.65, -334.65])
+    const total = (c: string) => Object.values(all).reduce((a, r) => a + (r[c] as number), 0)
+    const b = s.value?.breakdown
+    const n = Object.keys(all).length
+    // the columns are rounded to the cent: sums within half a cent a customer of the JS figures
+    expect(Math.abs(total('gross_margin') - (b?.grossMargin ?? 0))).toBeLessThanOrEqual(n * 0.005)
+    expect(Math.abs(total('ticket_cost') - (b?.costs.tickets ?? 0))).toBeLessThanOrEqual(n * 0.005)
+    expect(Math.abs(total('return_cost') - (b?.costs.returns ?? 0))).toBeLessThanOrEqual(n * 0.005)
+    expect(Math.abs(total('shipping_cost') - (b?.costs.shipping ?? 0))).toBeLessThanOrEqual(
+      n * 0.005,
+    )
+    expect(Math.abs(total('fee_cost') - (b?.costs.fees ?? 0))).toBeLessThanOrEqual(n * 0.005)
+    expect(Math.abs(total('discount_cost') - (b?.costs.discounts ?? 0))).toBeLessThanOrEqual(
+      n * 0.005,
+    )
+    expect(Math.abs(total('historical_profit') - (b?.pastProfit ?? 0))).toBeLessThanOrEqual(
+      n * 0.005,
+    )
+    expect(b?.costs.discounts).toBeCloseTo(5 * 7, 9)
+  })
 })
 
 describe('tiers with a grace period', () => {
