@@ -36,6 +36,17 @@ describe('predictions on CDNOW with a 39-week holdout', () => {
     await engine.close()
   })
 
+  it('lists the customers with the highest predicted value, with their history', async () => {
+    const rows = await engine.query<{ customer_id: string; revenue: number; orders: number }>(`
+      SELECT p.customer_id, s.revenue, s.orders
+      FROM ${PREDICTION_TABLE} p JOIN customer_summary s ON s.customer_id = p.customer_id
+      ORDER BY round(p.predicted_value, 6) DESC, p.customer_id LIMIT 20`)
+    expect(rows).toHaveLength(20)
+    expect(p.topCustomers.map((t) => [t.customerId, t.revenue, t.orders])).toEqual(
+      rows.map((r) => [r.customer_id, r.revenue, r.orders]),
+    )
+  })
+
   it('fits the three models to the published log-likelihoods', () => {
     const ll = Object.fromEntries(p.candidates.map((c) => [c.key, c.logLikelihood]))
     expect(ll.bgnbd).toBeCloseTo(-9582.43, 1)

@@ -102,18 +102,25 @@ FROM ${sqlIdent(args.table)}`,
   }
 }
 
-/** The `limit` customers with the highest predicted value (ties by id), with their history. */
+/**
+ * The `limit` customers with the highest predicted value (ties by id), with their history. The
+ * top rows are picked before the join, so only they are looked up in the summary.
+ */
 export function topPredicted(
   _dialect: Dialect,
   args: { table: string; summary: string; limit: number },
 ): Query {
   const limit = Math.max(0, Math.trunc(args.limit))
   return {
-    sql: `SELECT p.customer_id, s.revenue, s.orders, p.p_alive, p.expected_purchases,
+    sql: `WITH top AS (
+  SELECT * FROM ${sqlIdent(args.table)}
+  ORDER BY round(predicted_value, 6) DESC, customer_id
+  LIMIT ${limit}
+)
+SELECT p.customer_id, s.revenue, s.orders, p.p_alive, p.expected_purchases,
   p.expected_spend, p.predicted_value,
   strftime(p.expected_next_purchase, '%Y-%m-%d') AS expected_next_purchase
-FROM ${sqlIdent(args.table)} p JOIN ${sqlIdent(args.summary)} s ON s.customer_id = p.customer_id
-ORDER BY round(p.predicted_value, 6) DESC, p.customer_id
-LIMIT ${limit}`,
+FROM top p JOIN ${sqlIdent(args.summary)} s ON s.customer_id = p.customer_id
+ORDER BY round(p.predicted_value, 6) DESC, p.customer_id`,
   }
 }
