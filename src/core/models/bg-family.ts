@@ -58,17 +58,23 @@ function makeWork(ix: Indexed, k: number): Work {
   const { h } = ix
   const wx = new Float64Array(nx)
   const wpT = new Float64Array(np)
-  const act: number[] = []
-  for (let i = 0; i < h.x.length; i++) {
-    wx[ix.ix[i]!]! += h.weight[i]!
-    wpT[pairs.pT[i]!]! += h.weight[i]!
-    if (h.x[i]! + k > 0) act.push(i)
+  const n = h.x.length
+  const act = new Int32Array(n)
+  let na = 0
+  const { x, weight } = h
+  const rowX = ix.ix
+  const rowPT = pairs.pT
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!
+    wx[rowX[i]!]! += w
+    wpT[rowPT[i]!]! += w
+    if (x[i]! + k > 0) act[na++] = i
   }
   return {
     ix,
     pairs,
     k,
-    active: Int32Array.from(act),
+    active: act.slice(0, na),
     wx,
     wpT,
     lgx: new Float64Array(nx),
