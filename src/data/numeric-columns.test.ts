@@ -21,4 +21,19 @@ describe('readNumericColumns', () => {
       await e.close()
     }
   })
+  test('a row-count hint (exact, too small, too large, zero) gives the same columns', async () => {
+    const e = await openDuckDb(':memory:')
+    try {
+      const sql = 'SELECT CAST(i AS DOUBLE) * 1.5 AS a FROM range(70000) t(i) ORDER BY i'
+      for (const rows of [undefined, 70000, 1000, 200000, 0]) {
+        const [a] = await readNumericColumns(e, sql, 1, rows)
+        expect(a?.length).toBe(70000)
+        expect(a?.[0]).toBe(0)
+        expect(a?.[69999]).toBe(69999 * 1.5)
+        expect(a?.[4097]).toBe(4097 * 1.5)
+      }
+    } finally {
+      await e.close()
+    }
+  })
 })

@@ -38,7 +38,8 @@ function validityWords(v: unknown): Uint32Array | 'all' | null {
 
 /**
  * Run `sql` and return its first `columns` result columns as Float64Arrays (NULL becomes NaN;
- * callers select non-null doubles). Every column must be numeric.
+ * callers select non-null doubles). Every column must be numeric. `rows`: the expected row count,
+ * when known: the arrays are sized once (growing and trimming them copied each column twice).
  * @example const [x, w] = await readNumericColumns(engine, 'SELECT x::DOUBLE, count(*)::DOUBLE ...', 2)
  * @throws QueryError when the query fails.
  */
@@ -46,6 +47,7 @@ export async function readNumericColumns(
   engine: Engine,
   sql: string,
   columns: number,
+  rows?: number,
 ): Promise<Float64Array[]> {
   const conn = duckConnection(engine)
   if (!conn) {
@@ -59,7 +61,7 @@ export async function readNumericColumns(
   }
   try {
     const result = await conn.stream(sql)
-    let cap = 1 << 16
+    let cap = rows !== undefined && rows > 0 ? rows : 1 << 16
     let out = Array.from({ length: columns }, () => new Float64Array(cap))
     let n = 0
     for (;;) {
@@ -99,7 +101,7 @@ export async function readNumericColumns(
       }
       n += m
     }
-    return out.map((a) => a.slice(0, n))
+    return out.map((a) => (n === cap ? a : a.slice(0, n)))
   } catch (e) {
     if (e instanceof QueryError) throw e
     throw new QueryError(sql, e)

@@ -538,10 +538,12 @@ async function readFacts(engine: Engine, predictions: boolean): Promise<Facts> {
   const names = [...VALUE_FACT_COLUMNS, ...(predictions ? VALUE_PREDICTION_COLUMNS : [])]
   // DuckDB returns a table's rows in insertion order (value_facts was written in idx order)
   const order = engine.dialect === 'duckdb' ? '' : ' ORDER BY idx'
+  const [count] = await engine.query<{ n: number }>('SELECT count(*) AS n FROM value_facts')
   const cols = await readNumericColumns(
     engine,
     `SELECT ${names.join(', ')} FROM value_facts${order}`,
     names.length,
+    Number(count?.n ?? 0),
   )
   const out = {} as Record<string, Float64Array>
   names.forEach((c, k) => {
