@@ -48,7 +48,9 @@ const bestCpu = (xs) => Math.min(...xs.map((x) => x.cpu ?? Number.NaN))
 const cpuPlain = bestCpu(results.plain)
 const cpuValue = bestCpu(results.value)
 const load = (l) => l.map((x) => x.toFixed(1)).join(' ')
-const steps = results.value.reduce((a, b) => (a.wall <= b.wall ? a : b)).steps
+const bestValue = results.value.reduce((a, b) => (a.wall <= b.wall ? a : b))
+const steps = bestValue.steps
+const stepsCpu = bestValue.stepsCpu ?? {}
 const md = [
   '',
   `## value-analyze, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -67,8 +69,8 @@ const md = [
   }),
   '',
   `- wall ratio ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'MET' : 'MISSED'}); CPU ratio ${(cpuValue / cpuPlain).toFixed(2)}x`,
-  `- steps of the best value run (s): ${Object.entries(steps)
-    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+  `- steps of the best value run (wall / CPU s): ${Object.entries(steps)
+    .map(([k, v]) => `${k} ${v.toFixed(2)} / ${(stepsCpu[k] ?? Number.NaN).toFixed(2)}`)
     .join('; ')}`,
   '',
 ].join('\n')

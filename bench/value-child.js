@@ -1,5 +1,6 @@
 // Child of bench/value-analyze.js: one `analyze` of a workspace, with or without the value step,
-// printing each step's seconds as JSON on stdout. Runs the built package (dist/).
+// printing each step's wall seconds (steps) and CPU seconds of the process, DuckDB's threads
+// included (stepsCpu), as JSON on stdout. Runs the built package (dist/).
 import { readFileSync } from 'node:fs'
 import { parseValueConfig } from '../dist/core/value/config.js'
 import { openWorkspace } from '../dist/data/workspace.js'
@@ -8,11 +9,15 @@ import { valueConfigFromCosts } from '../dist/service/value-config.js'
 
 const [db, out, mode, costs, predictions] = process.argv.slice(2)
 const steps = {}
+const stepsCpu = {}
 const progress = {
   async step(label, fn) {
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     const r = await fn()
     steps[label] = (performance.now() - t0) / 1000
+    const c = process.cpuUsage(c0)
+    stepsCpu[label] = (c.user + c.system) / 1e6
     return r
   },
 }
@@ -36,5 +41,6 @@ console.log(
     seconds: (performance.now() - t0) / 1000,
     cpu: (c.user + c.system) / 1e6,
     steps,
+    stepsCpu,
   }),
 )
