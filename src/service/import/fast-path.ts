@@ -40,6 +40,14 @@ export function doubleColumns(spec: TypedSpec): string[] {
   return [...out]
 }
 
+/** Where the fast read reads from (see `fastTypedSql`). */
+export interface FastRead {
+  /** The reader (a table function call); default: the spec's own FROM (`import_raw`). */
+  readonly source?: string
+  /** File columns the source reads as DOUBLE (see `doubleColumns`). */
+  readonly doubles?: readonly string[]
+}
+
 /**
  * CREATE TEMP TABLE import_fast: the fields of `spec` parsed exactly as `typedTableSql` does (same
  * number and date rules), without the raw text, plus `__bad` = the row would get a problem from
@@ -47,16 +55,12 @@ export function doubleColumns(spec: TypedSpec): string[] {
  * Rows keep the file's order (DuckDB preserves insertion order), so rowid gives the line number.
  * Fields the file lacks are not stored (ten million NULLs per field cost memory and time);
  * `typedViewSql` puts them back.
- * `doubles`: file columns the source already reads as DOUBLE (see `doubleColumns`). The reader's
- * parse equals `try_cast` of the trimmed text wherever it succeeds and gives NULL only for a blank
- * field, so such a field's value is the finite number or NULL, and a non-finite one is bad, as in
- * `numberSql`.
+ * `read.doubles`: the reader's parse equals `try_cast` of the trimmed text wherever it succeeds and
+ * gives NULL only for a blank field, so such a field's value is the finite number or NULL, and a
+ * non-finite one is bad, as in `numberSql`.
  */
-export function fastTypedSql(
-  spec: TypedSpec,
-  o: ParseOptions,
-  doubles: readonly string[] = [],
-): string {
+export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = {}): string {
+  const doubles = read.doubles ?? []
   const typed = (f: FieldDef): boolean =>
     f.type === 'number' && f.header !== null && doubles.includes(f.header)
   const inner = spec.fields
@@ -98,7 +102,7 @@ export function fastTypedSql(
 SELECT ${fields}, ${bad.length > 0 ? bad.join('\n    OR ') : 'false'} AS __bad
 FROM (
   SELECT ${parsed}
-  FROM (SELECT *${middle} FROM (SELECT ${inner} FROM ${spec.from}))
+  FROM (SELECT *${middle} FROM (SELECT ${inner} FROM ${read.source ? `${read.source} x` : spec.from}))
 )`
 }
 
@@ -150,16 +154,15 @@ export interface FastStage {
 /** Read the source into import_fast; false when the read throws. */
 async function readFast(
   engine: Engine,
-  args: { source: string; spec: TypedSpec; parse: ParseOptions; doubles: readonly string[] },
+  args: { spec: TypedSpec; parse: ParseOptions; read: FastRead },
 ): Promise<boolean> {
   try {
-    await engine.exec(`CREATE OR REPLACE TEMP VIEW import_raw AS SELECT * FROM ${args.source}`)
     const prevTz = (
       await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
     )[0]?.tz
     await engine.exec(`SET TimeZone = ${lit(args.parse.tz)}`)
     try {
-      await engine.exec(fastTypedSql(args.spec, args.parse, args.doubles))
+      await engine.exec(fastTypedSql(args.spec, args.parse, args.read))
     } finally {
       await engine.exec(`SET TimeZone = ${lit(prevTz ?? 'UTC')}`)
     }
@@ -194,13 +197,13 @@ export async function tryFastStage(
   const { spec } = args
   if (engine.dialect !== 'duckdb' || !fastEligible(spec)) return null
   const doubles = args.typedSource ? doubleColumns(spec) : []
-  const read = { spec, parse: args.parse }
+  const read = (source: string, d: readonly string[]) =>
+    readFast(engine, { spec, parse: args.parse, read: { source, doubles: d } })
   // A typed read that throws met a value its parser rejects (a formatted amount): the all-text
   // read takes it. One that reads has the same bad rows as the all-text read would.
   const ok =
-    (doubles.length > 0 &&
-      (await readFast(engine, { ...read, source: args.typedSource ?? '', doubles }))) ||
-    (await readFast(engine, { ...read, source: args.source, doubles: [] }))
+    (doubles.length > 0 && (await read(args.typedSource ?? '', doubles))) ||
+    (await read(args.source, []))
   if (!ok) return null
   try {
     await engine.exec(
@@ -222,11 +225,12 @@ function scopeOf(u: NonNullable<TypedSpec['uniqueBy']>): string {
 }
 
 /**
- * Rows, bad rows, `tally` rows, and whether the keys are distinct for sure, in one scan.
+ * Rows, bad rows, `tally` rows, and whether the keys are distinct for sure.
  * Keys are distinct when every row is in scope and each key is strictly above (or each strictly
- * below) the one of the row before it, in (byte length, bytes) order: a strictly monotonic
- * sequence repeats nothing, whatever order the scan delivers. Sorted ids, zero-padded or plain
- * numbers ("9" < "10" in that order) pass; the others take the hash check.
+ * below) the one of the row before it, in some total order: a strictly monotonic sequence repeats
+ * nothing, whatever order the scan delivers. The byte order is checked in the counting scan (one
+ * thread: `lag` needs one sequence); when it fails both ways, (byte length, bytes) order in one
+ * more scan, which plain numbers ("9" < "10") pass. Other keys take the hash check.
  */
 async function fastCounts(
   engine: Engine,
@@ -239,30 +243,33 @@ async function fastCounts(
     'count(*) FILTER (WHERE __bad) AS bad',
     `${tally ? `count(*) FILTER (WHERE ${tally})` : '0'} AS tally`,
   ]
+  const k = u ? ident(u.field) : ''
   const rows = `(SELECT __bad, ${fieldList(spec)} FROM import_fast)`
-  let from = rows
+  const lagged = `(SELECT *, lag(${k}) OVER () AS __prev FROM ${rows})`
   if (u) {
-    const k = ident(u.field)
-    const above = (a: string, b: string) =>
-      `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`
     cols.push(
       `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false)) AS unscoped`,
-      `count(*) FILTER (WHERE NOT ${above(k, '__prev')}) AS up`,
-      `count(*) FILTER (WHERE NOT ${above('__prev', k)}) AS down`,
+      `count(*) FILTER (WHERE ${k} <= __prev) AS up`,
+      `count(*) FILTER (WHERE ${k} >= __prev) AS down`,
     )
-    from = `(SELECT *, lag(${k}) OVER () AS __prev FROM ${rows})`
   }
-  const [c] = await engine.query<{
-    n: number
-    bad: number
-    tally: number
-    unscoped?: number
-    up?: number
-    down?: number
-  }>(`SELECT ${cols.join(', ')} FROM ${from}`)
+  type Counts = { n: number; bad: number; tally: number; unscoped?: number }
+  type Breaks = { up?: number; down?: number }
+  const [c] = await engine.query<Counts & Breaks>(
+    `SELECT ${cols.join(', ')} FROM ${u ? lagged : rows}`,
+  )
   if (!c) return undefined
-  const keysDistinct =
-    !u || (Number(c.unscoped) === 0 && (Number(c.up) === 0 || Number(c.down) === 0))
+  const monotonic = (b: Breaks | undefined) => Number(b?.up) === 0 || Number(b?.down) === 0
+  let keysDistinct = !u || (Number(c.unscoped) === 0 && monotonic(c))
+  if (u && !keysDistinct && Number(c.unscoped) === 0 && Number(c.bad) === 0) {
+    const above = (a: string, b: string) =>
+      `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`
+    const [b] = await engine.query<Breaks>(`SELECT
+  count(*) FILTER (WHERE NOT ${above(k, '__prev')}) AS up,
+  count(*) FILTER (WHERE NOT ${above('__prev', k)}) AS down
+FROM ${lagged}`)
+    keysDistinct = monotonic(b)
+  }
   return { n: Number(c.n), bad: Number(c.bad), tally: Number(c.tally), keysDistinct }
 }
 
