@@ -511,6 +511,7 @@ export async function buildPredictions(
   const fitted: Fitted[] = []
   const candidates: PredictionCandidate[] = []
   const errors: unknown[] = []
+  const failures: { level: 'info' | 'warning'; message: string }[] = []
   const fitCandidate = (def: ModelDef): void => {
     try {
       const fit = def.fit(h)
@@ -536,7 +537,7 @@ export async function buildPredictions(
       if (!(e instanceof LoyalsError)) throw e
       errors.push(e)
       candidates.push(failed(def, errorMessage(e)))
-      notes.push({
+      failures.push({
         level: 'warning',
         message: `${def.name} could not be fitted: ${errorMessage(e)}`,
       })
@@ -557,6 +558,10 @@ export async function buildPredictions(
     errors.every((e) => e instanceof ConvergenceError) &&
     errors.some((e) => fitLimit(e) === 'no-dropout')
   if (noDropout) fitCandidate(NO_DROPOUT)
+  // with the NBD in their place, the dropout models' failures are what the data says, not a fault
+  const level = noDropout && fitted.length > 0 ? 'info' : 'warning'
+  for (const f of failures)
+    notes.push({ ...f, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
 
   stage('fit models')
   // 3. Choose.

@@ -184,6 +184,9 @@ describe('predictions without a holdout and on degenerate data', () => {
       const dropout = p.candidates.filter((c) => c.key !== 'nbd')
       expect(dropout.map((c) => c.key)).toEqual(['bgnbd', 'mbgnbd', 'pareto'])
       expect(dropout.every((c) => c.error !== null)).toBe(true)
+      // their failures are what the data says, not a fault: notes, not warnings
+      const failures = p.notes.filter((n) => /could not be fitted/.test(n.message))
+      expect(failures.map((n) => n.level)).toEqual(['info', 'info', 'info'])
       const c = p.candidates.find((k) => k.key === 'nbd')!
       expect(c.params!.r).toBeGreaterThan(0)
       expect(c.standardErrors!.alpha).toBeGreaterThan(0)
