@@ -151,11 +151,15 @@ export interface FastStage {
   readonly tally: number
 }
 
-/** Read the source into import_fast; false when the read throws. */
+/**
+ * Read the source into import_fast: 'read', or why the read threw: 'malformed' for a CSV line the
+ * reader cannot split (a wrong number of columns, bad quoting or encoding), 'failed' for anything
+ * else (a value it cannot convert to a column's type among them).
+ */
 async function readFast(
   engine: Engine,
   args: { spec: TypedSpec; parse: ParseOptions; read: FastRead },
-): Promise<boolean> {
+): Promise<'read' | 'malformed' | 'failed'> {
   try {
     const prevTz = (
       await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
@@ -166,10 +170,13 @@ async function readFast(
     } finally {
       await engine.exec(`SET TimeZone = ${lit(prevTz ?? 'UTC')}`)
     }
-    return true
+    return 'read'
   } catch (e) {
-    if (e instanceof LoyalsError) return false
-    throw e
+    if (!(e instanceof LoyalsError)) throw e
+    const m = e.message
+    return /CSV Error on Line/.test(m) && !/Error when converting column/.test(m)
+      ? 'malformed'
+      : 'failed'
   }
 }
 
@@ -199,12 +206,12 @@ export async function tryFastStage(
   const doubles = args.typedSource ? doubleColumns(spec) : []
   const read = (source: string, d: readonly string[]) =>
     readFast(engine, { spec, parse: args.parse, read: { source, doubles: d } })
-  // A typed read that throws met a value its parser rejects (a formatted amount): the all-text
-  // read takes it. One that reads has the same bad rows as the all-text read would.
-  const ok =
-    (doubles.length > 0 && (await read(args.typedSource ?? '', doubles))) ||
-    (await read(args.source, []))
-  if (!ok) return null
+  // A typed read that meets a value its parser rejects (a formatted amount) throws: the all-text
+  // read takes it. One that reads has the same bad rows as the all-text read would; a malformed
+  // line would fail the all-text read too.
+  let got = doubles.length > 0 ? await read(args.typedSource ?? '', doubles) : 'failed'
+  if (got === 'failed') got = await read(args.source, [])
+  if (got !== 'read') return null
   try {
     await engine.exec(
       typedViewSql(spec, { table: 'import_fast', view: 'import_typed', firstLine: args.firstLine }),
