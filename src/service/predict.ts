@@ -42,6 +42,7 @@ import {
 } from '../data/queries/prediction-join.ts'
 import {
   refundRows,
+  type TrackingArgs,
   trackingActual,
   trackingActualNoRefunds,
   trackingBirths,
@@ -506,6 +507,26 @@ export async function buildPredictions(
   const hasHoldout = holdoutDays > 0
   stage(`read ${h.x.length} histories`)
 
+  // The actual side of the tracking curve needs no model: its engine query runs on the engine's
+  // threads while the models are fitted below (synchronous JS), and is awaited right after.
+  const [facts] = await engine.query<FactsRow>(spendFacts(d, { summary: info.table }))
+  const start = facts?.cohort_start ?? info.asOf
+  let repeatDays = 0
+  for (let i = 0; i < h.x.length; i++) repeatDays += h.weight[i]! * h.x[i]!
+  const trackingQuery: TrackingArgs = {
+    summary: info.table,
+    start,
+    end: lastOrder,
+    unitDays,
+    ...(opts.source ? { source: opts.source } : {}),
+  }
+  // without a holdout every counted day is a calibration repeat purchase day (when no refunds)
+  const actualPending = await startTrackingActual(
+    engine,
+    trackingQuery,
+    hasHoldout ? null : repeatDays,
+  )
+
   // 2. Fit the candidates on the calibration period.
   const adequacy = assessHistories(h.x, h.weight)
   const fitted: Fitted[] = []
@@ -563,6 +584,7 @@ export async function buildPredictions(
   for (const f of failures)
     notes.push({ ...f, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
 
+  const actualRows = await actualPending.finish()
   stage('fit models')
   // 3. Choose.
   let chosen: Fitted | null = null
@@ -622,7 +644,6 @@ export async function buildPredictions(
   })
 
   // 5. Spend and margin.
-  const [facts] = await engine.query<FactsRow>(spendFacts(d, { summary: info.table }))
   const { spend, rule } = await spendModel(engine, info, facts, notes)
   let margin: PredictionSummary['margin']
   if (opts.margin !== undefined) margin = { value: opts.margin, source: 'option' }
@@ -667,18 +688,7 @@ export async function buildPredictions(
       limit: opts.topCustomers ?? 20,
     }),
   )
-  const start = facts?.cohort_start ?? info.asOf
-  let repeatDays = 0
-  for (let i = 0; i < h.x.length; i++) repeatDays += h.weight[i]! * h.x[i]!
-  const tracking = await trackingCurveOf(engine, info, {
-    start,
-    end: lastOrder,
-    unitDays,
-    expectedNew,
-    // without a holdout every counted day is a calibration repeat purchase day (when no refunds)
-    repeatDays: hasHoldout ? null : repeatDays,
-    ...(opts.source ? { source: opts.source } : {}),
-  })
+  const tracking = await trackingCurveOf(engine, trackingQuery, actualRows, expectedNew)
 
   stage('aggregates and tracking')
   const chosenCandidate = chosen ? candidates.find((c) => c.key === chosen.def.key) : undefined
@@ -810,39 +820,52 @@ async function spendModel(
   }
 }
 
+type ActualRow = { period: number; purchases: number }
+
 /**
- * Cohort tracking: actual cumulative repeat purchases per period from the engine; predicted
- * Σ_births n_b E[X(w - b)] with E[X(t)] of a new customer (memoized per elapsed time).
+ * Issues the engine query for the tracking curve's actual repeat purchases per period and returns
+ * at once; `finish` awaits it. Without refunds or a holdout (`repeatDays` = Σ x of the summary)
+ * only customers with several orders on a day need deduplicating (trackingActualNoRefunds); its
+ * total must equal `repeatDays`, else `finish` runs the general count (trackingActual).
+ */
+async function startTrackingActual(
+  engine: Engine,
+  q: TrackingArgs,
+  repeatDays: number | null,
+): Promise<{ finish(): Promise<ActualRow[]> }> {
+  const d = engine.dialect
+  let fast = false
+  if (repeatDays !== null) {
+    const [refunds] = await engine.query<{ n: number }>(refundRows(d, q))
+    fast = Number(refunds?.n ?? 1) === 0
+  }
+  const pending = engine.query<ActualRow>(
+    fast ? trackingActualNoRefunds(d, q) : trackingActual(d, q),
+  )
+  // awaited by finish(); this only keeps an early exit (a fit throwing) from leaving it unhandled
+  pending.catch(() => {})
+  return {
+    async finish() {
+      const rows = await pending
+      if (!fast) return rows
+      let total = 0
+      for (const r of rows) total += Number(r.purchases)
+      return total === repeatDays ? rows : engine.query<ActualRow>(trackingActual(d, q))
+    },
+  }
+}
+
+/**
+ * Cohort tracking: actual cumulative repeat purchases per period (`actualRows`, from the engine);
+ * predicted Σ_births n_b E[X(w - b)] with E[X(t)] of a new customer (memoized per elapsed time).
  */
 async function trackingCurveOf(
   engine: Engine,
-  info: CustomerSummaryInfo,
-  args: {
-    start: string
-    end: string
-    unitDays: number
-    expectedNew: (t: number) => number
-    /** Σ x of the summary when the counted days are exactly its repeat days (no holdout). */
-    repeatDays: number | null
-    source?: string
-  },
+  q: TrackingArgs,
+  actualRows: readonly ActualRow[],
+  expectedNew: (t: number) => number,
 ): Promise<TrackingPointSummary[]> {
-  const q = { summary: info.table, ...args }
-  const periods = Math.max(1, Math.ceil((daysBetween(args.start, args.end) + 1) / args.unitDays))
-  type Row = { period: number; purchases: number }
-  let actualRows: Row[] | null = null
-  if (args.repeatDays !== null) {
-    // Without refunds or a holdout only customers with several orders on a day need deduplicating;
-    // the total must come out as the summary's repeat purchase days, else the general count runs.
-    const [refunds] = await engine.query<{ n: number }>(refundRows(engine.dialect, q))
-    if (Number(refunds?.n ?? 1) === 0) {
-      const rows = await engine.query<Row>(trackingActualNoRefunds(engine.dialect, q))
-      let total = 0
-      for (const r of rows) total += Number(r.purchases)
-      if (total === args.repeatDays) actualRows = rows
-    }
-  }
-  actualRows ??= await engine.query<Row>(trackingActual(engine.dialect, q))
+  const periods = Math.max(1, Math.ceil((daysBetween(q.start, q.end) + 1) / q.unitDays))
   const perPeriod = new Float64Array(periods)
   for (const r of actualRows)
     if (r.period >= 1 && r.period <= periods) perPeriod[r.period - 1] = r.purchases
@@ -851,7 +874,7 @@ async function trackingCurveOf(
   const e = (t: number): number => {
     let v = memo.get(t)
     if (v === undefined) {
-      v = args.expectedNew(t)
+      v = expectedNew(t)
       if (!Number.isFinite(v)) v = 0
       memo.set(t, v)
     }
