@@ -46,7 +46,7 @@ import { valueNodes } from '../data/queries/value-nodes.ts'
 import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
-import { writeTierState } from '../data/queries/value-tier-state-write.ts'
+import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
 import type {
@@ -231,6 +231,21 @@ export async function buildValue(
     valueReferralEdges(d, { asOf: opts.asOf }).sql,
     3,
   )
+  // the previous run's tier states (for the grace period)
+  const [sIdx, sTier, sBelow, sRuns] = await readNumericColumns(
+    engine,
+    readTierState(d, { tiers: tierNames }).sql,
+    4,
+  )
+  // The event counts run on the engine's threads while the referral, engagement, loyalty and
+  // tier arithmetic below runs in JS (dispatched now, awaited before the next query)
+  const pendingCounts =
+    inputs.engagementEvents > 0
+      ? engine.query<{ event: string; n: number }>(
+          valueEventCounts(d, { analysis, asOf: opts.asOf }),
+        )
+      : Promise.resolve([])
+  pendingCounts.catch(() => {}) // a failure is rethrown where it is awaited
   const referral = computeReferralValue(
     nodes,
     {
@@ -248,12 +263,6 @@ export async function buildValue(
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
   const reviews = f.reviews
-  const eventCounts =
-    inputs.engagementEvents > 0
-      ? await engine.query<{ event: string; n: number }>(
-          valueEventCounts(d, { analysis, asOf: opts.asOf }),
-        )
-      : []
 
   // loyalty types
   const usualGap = f.usual_gap_days
@@ -275,11 +284,6 @@ export async function buildValue(
   )
 
   // tiers with the previous run's state
-  const [sIdx, sTier, sBelow, sRuns] = await readNumericColumns(
-    engine,
-    readTierState(d, { tiers: tierNames }).sql,
-    4,
-  )
   const prevTier = new Int8Array(n).fill(-1)
   const prevBelow = new Float64Array(n).fill(Number.NaN)
   const prevRuns = new Int32Array(n)
@@ -297,7 +301,10 @@ export async function buildValue(
       : {}),
     asOfDay,
   })
-  if (opts.persistTiers !== false) {
+  const eventCounts = await pendingCounts
+  // a first run writes every state from value_results below (no state table from JS)
+  const firstRun = stateRows === 0
+  if (opts.persistTiers !== false && !firstRun) {
     // only the customers whose state changed are rewritten: a run that moves few customers writes
     // few rows (deleting and inserting a million rows of the workspace file cost seconds)
     const st = tiers.state
@@ -328,10 +335,8 @@ export async function buildValue(
         cols.runs_below[k] = st.runsBelow[i] as number
       }
       await writeNumericTable(engine, 'value_tier_new', cols)
-      // no analysed customer had a stored state (a first run): nothing to delete
-      const replace = stateRows > 0
       await engine.transaction((tx) =>
-        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf, replace })),
+        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
       )
       await engine.exec('DROP TABLE value_tier_new')
     }
@@ -461,6 +466,11 @@ export async function buildValue(
       out[0] = rs.map((r) => r.text).join(REASON_SEPARATOR)
     },
   })
+  if (opts.persistTiers !== false && firstRun && n > 0) {
+    await engine.transaction((tx) =>
+      tx.exec(writeFirstTierState(tx.dialect, { analysis, tiers: tierNames, asOf: opts.asOf })),
+    )
+  }
   await engine.exec(
     valueJoin(d, {
       analysis,

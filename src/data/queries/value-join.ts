@@ -101,6 +101,9 @@ const code = (k: 0 | 1 | 2 | 3 | 4): string => {
   return `(CAST(floor(n.codes / ${div}) AS BIGINT) % ${mod})`
 }
 
+/** SQL: the name of the tier packed in value_results `n`.codes (tier index into `tiers`). */
+export const tierOfCodes = (tiers: readonly string[]): string => named(tiers, code(2))
+
 /**
  * Rename the analysis table to `<analysis>_base` and put a TEMP VIEW `<analysis>` in its place: the
  * base columns plus every value column (the cost parts from `costs`, see {@link costParts}). A view, not a copy: copying a million wide rows under
