@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
-import { analysisTotals, orderFacts } from '../data/queries/analysis-totals.ts'
+import { analysisTotals } from '../data/queries/analysis-totals.ts'
 import {
   customerAnalysis,
   customerAnalysisExport,
@@ -27,7 +27,7 @@ import { type Concentration, concentration, marginKnown } from './concentration.
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
-import { buildCustomerSummary, type TimeUnit, UNIT_DAYS } from './summary.ts'
+import { buildCustomerSummary, type OrderFacts, type TimeUnit, UNIT_DAYS } from './summary.ts'
 import { buildValue, dropValueView, type ValueRun } from './value.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
@@ -157,12 +157,12 @@ export async function computeAnalysis(
       }),
     )
     const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))
-    const [f] = await engine.query<FactsRow>(orderFacts(d, { asOf: info.asOf }))
+    const f = info.orders
     const segs = await engine.query<SegmentProfileRow>(segmentProfile(d, { table: ANALYSIS_TABLE }))
     const tops = await engine.query<TopRow>(
       topCustomers(d, { table: ANALYSIS_TABLE, limit: opts.topCustomers ?? TOP_CUSTOMERS }),
     )
-    if (!t || !f) throw new Error('analysis totals returned no row')
+    if (!t) throw new Error('analysis totals returned no row')
     const descriptions = new Map(rules.rules.map((r) => [r.name, r.description ?? null]))
     const currency = f.currencies === 1 ? f.currency : null
     return {
@@ -178,7 +178,7 @@ export async function computeAnalysis(
         orders: t.orders,
         repeatCustomers: t.repeat_customers,
         oneTimeCustomers: t.customers - t.repeat_customers,
-        ordersAfterAsOf: f.orders_after,
+        ordersAfterAsOf: f.ordersAfter,
       },
       revenue: {
         total: t.revenue,
@@ -398,16 +398,16 @@ function toTopCustomer(r: TopRow): TopCustomer {
 
 function qualityNotes(
   t: TotalsRow,
-  f: FactsRow,
+  f: OrderFacts,
   asOf: string,
   revenue: Concentration,
   currency: string | null,
 ): QualityNote[] {
   const notes: QualityNote[] = []
-  if (f.orders_after > 0) {
+  if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',
-      message: `${f.orders_after} orders dated after the as-of date ${asOf} are not counted here; they are kept as the holdout period for models.`,
+      message: `${f.ordersAfter} orders dated after the as-of date ${asOf} are not counted here; they are kept as the holdout period for models.`,
     })
   }
   if (f.refunds > 0) {
@@ -462,13 +462,6 @@ interface TotalsRow extends Record<string, unknown> {
   first_purchase: string | null
   last_purchase: string | null
   nonpositive_customers: number
-}
-
-interface FactsRow extends Record<string, unknown> {
-  orders_after: number
-  refunds: number
-  currencies: number
-  currency: string | null
 }
 
 interface SegmentProfileRow extends Record<string, unknown> {

@@ -79,6 +79,18 @@ export interface CustomerSummaryInfo {
   readonly asOf: string
   readonly unit: TimeUnit
   readonly customers: number
+  /** Facts about the order rows, from the scan made before the summary. */
+  readonly orders: OrderFacts
+}
+
+export interface OrderFacts {
+  /** Non-refund rows dated after asOf (the holdout). */
+  readonly ordersAfter: number
+  /** Rows with a negative amount. */
+  readonly refunds: number
+  /** Distinct currencies, and the least one (NULL when no row names one). */
+  readonly currencies: number
+  readonly currency: string | null
 }
 
 /**
@@ -88,7 +100,8 @@ export interface CustomerSummaryInfo {
  *
  * @example
  *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
- *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357 }
+ *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
+ *   //       orders: { ordersAfter: 1959, refunds: 0, currencies: 0, currency: null } }
  * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
  *   or nobody purchased on or before asOf.
  */
@@ -102,12 +115,21 @@ export async function buildCustomerSummary(
   }
   // One scan says what the summary statement can leave out (refund linking, margin sums, the
   // holdout split); most order files have no refunds, margins or orders after the as-of day.
+  if (opts.asOf !== undefined) sqlDate(opts.asOf)
   const [facts] = await engine.query<{
     last_order: string | null
     last_day: string | null
     refunds: number
     margins: number
-  }>(summaryFacts(engine.dialect, opts.source ? { source: opts.source } : {}))
+    orders_after: number
+    currencies: number
+    currency: string | null
+  }>(
+    summaryFacts(engine.dialect, {
+      ...(opts.source ? { source: opts.source } : {}),
+      ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
+    }),
+  )
   const asOf = opts.asOf ?? facts?.last_order ?? undefined
   if (asOf === undefined) {
     throw new DataError('there are no orders in the workspace: import some first')
@@ -129,7 +151,13 @@ export async function buildCustomerSummary(
   if (customers === 0) {
     throw new DataError(`nobody purchased on or before ${asOf}: choose a later --as-of`, { asOf })
   }
-  return { table, asOf, unit: opts.unit, customers }
+  const orders: OrderFacts = {
+    ordersAfter: Number(facts?.orders_after ?? 0),
+    refunds: Number(facts?.refunds ?? 0),
+    currencies: Number(facts?.currencies ?? 0),
+    currency: facts?.currency ?? null,
+  }
+  return { table, asOf, unit: opts.unit, customers, orders }
 }
 
 function selectSummary(table: string, dialect: Dialect): string {

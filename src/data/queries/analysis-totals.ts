@@ -1,6 +1,7 @@
-// Headline totals of an analysis: one pass over the analysis table, one over the orders.
+// Headline totals of an analysis: one pass over the analysis table (the order facts come from the
+// summary's facts scan, summary-facts.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: customers, orders, repeat_customers, revenue, margin (NULL when unknown for all),
@@ -21,23 +22,6 @@ SELECT count(*) AS customers,
   strftime(max(last_purchase), '%Y-%m-%d') AS last_purchase,
   count(*) FILTER (WHERE revenue <= 0) AS nonpositive_customers
 FROM ${sqlIdent(args.table)}
-`,
-  }
-}
-
-/**
- * One row over the orders: orders_after (order rows dated after asOf), refunds (rows with a
- * negative amount), currencies (distinct non-null), currency (the one currency, if only one).
- */
-export function orderFacts(_dialect: Dialect, args: { asOf: string; source?: string }): Query {
-  const asOf = `DATE '${sqlDate(args.asOf)}'`
-  return {
-    sql: `
-SELECT count(*) FILTER (WHERE order_date > ${asOf} AND amount >= 0) AS orders_after,
-  count(*) FILTER (WHERE amount < 0) AS refunds,
-  count(DISTINCT currency) AS currencies,
-  min(currency) AS currency
-FROM ${sqlIdent(args.source ?? 'orders')}
 `,
   }
 }
