@@ -33,6 +33,7 @@ import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
+import { valueDiscounts } from '../data/queries/value-discounts.ts'
 import {
   VALUE_FACT_COLUMNS,
   VALUE_PREDICTION_COLUMNS,
@@ -185,6 +186,7 @@ export async function buildValue(
     returns: Number(counts?.returns ?? 0),
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
+  const [disc] = await engine.query<{ n: number }>(valueDiscounts(d))
   await engine.exec(
     valueFacts(d, {
       analysis,
@@ -192,6 +194,7 @@ export async function buildValue(
       predictionMargin: opts.predictionMargin,
       engagement: cfg.engagement,
       unitDays: opts.unitDays,
+      discounts: Number(disc?.n ?? 1) > 0,
     }),
   )
   const hasPrediction = opts.predictionMargin !== null

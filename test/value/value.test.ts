@@ -465,3 +465,51 @@ describe('engagement', () => {
     })
   })
 })
+
+describe('orders without discounts', () => {
+  // No order carries a discount: the value step skips the per-customer aggregate of the orders.
+  // Its figures must be those of the aggregate: a refund-only day, a refund that cancels a day,
+  // orders after the as-of date and a customer whose only order is in the holdout period.
+  const files = {
+    orders: `order_id,customer_id,ordered_at,amount
+1,A,2024-01-01,100
+2,A,2024-02-01,50
+3,A,2024-02-10,-50
+4,B,2024-01-05,80
+5,B,2024-01-05,-80
+6,B,2024-02-05,40
+7,C,2024-03-01,30
+8,C,2024-06-01,70
+9,D,2024-06-02,20
+`,
+  }
+
+  test('discount 0 and discounted share 0 for everyone, as the aggregate gives', async () => {
+    const { engine } = await workspace(files)
+    await analyzeValue(engine, {}, '2024-03-31')
+    const fast = await engine.query(
+      'SELECT idx, discount, price_share FROM value_facts ORDER BY idx',
+    )
+    const { valueFacts } = await import('../../src/data/queries/value-facts.ts')
+    await engine.exec(
+      valueFacts('duckdb', {
+        analysis: 'customer_analysis_base',
+        asOf: '2024-03-31',
+        predictionMargin: null,
+        engagement: DEFAULT_VALUE_CONFIG.engagement,
+        unitDays: 7,
+        discounts: true,
+      }),
+    )
+    const full = await engine.query(
+      'SELECT idx, discount, price_share FROM value_facts ORDER BY idx',
+    )
+    expect(fast.length).toBe(3)
+    expect(fast).toEqual(full)
+    expect(fast.map((r) => [r.discount, r.price_share])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ])
+  })
+})

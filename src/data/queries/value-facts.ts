@@ -50,6 +50,13 @@ export interface ValueFactsArgs {
   readonly engagement: EngagementConfig
   /** Days per unit of the analysis' t_x (7 for weeks): usual gap = t_x x unitDays / x. */
   readonly unitDays: number
+  /**
+   * Some order has a non-zero discount (value-discounts.ts; default true). When none has, the
+   * orders are not aggregated: every analysed customer has a discount of 0 and a discounted
+   * share of 0 (each has at least one order row up to the as-of date, amount >= 0: a purchase
+   * day of the summary, whose rows are that table's).
+   */
+  readonly discounts?: boolean
 }
 
 /**
@@ -81,6 +88,19 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const idx = d === 'duckdb' ? 'a.rowid' : 'v.idx'
   const nodes = d === 'duckdb' ? '' : '\nJOIN value_nodes v ON v.customer_id = a.customer_id'
   const cols = [...VALUE_FACT_COLUMNS, ...VALUE_PREDICTION_COLUMNS]
+  const withDiscounts = args.discounts !== false
+  const discounted = withDiscounts
+    ? `coalesce(o.discount, 0) AS discount,
+  CASE WHEN o.order_rows > 0 THEN CAST(o.discounted AS DOUBLE PRECISION) / o.order_rows END AS price_share,`
+    : `${num(0)} AS discount, ${num(0)} AS price_share,`
+  const ordersJoin = withDiscounts
+    ? `LEFT JOIN (
+  SELECT customer_id, sum(coalesce(discount, 0)) AS discount,
+    count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows
+  FROM orders WHERE amount >= 0 AND order_date <= ${asOf} GROUP BY customer_id
+) o ON o.customer_id = a.customer_id
+`
+    : ''
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
 SELECT CAST(idx AS INTEGER) AS idx,
@@ -91,8 +111,7 @@ SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   a.days_since_last, a.tenure_days,
   g.code AS segment,
   ${pred},
-  coalesce(o.discount, 0) AS discount,
-  CASE WHEN o.order_rows > 0 THEN CAST(o.discounted AS DOUBLE PRECISION) / o.order_rows END AS price_share,
+  ${discounted}
   coalesce(t.tickets, 0) AS tickets, coalesce(t.minutes, 0) AS ticket_minutes,
   coalesce(r.returns, 0) AS returns, coalesce(r.amount, 0) AS return_amount,
   s.nps,
@@ -102,12 +121,7 @@ LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
   FROM (SELECT DISTINCT rfm_segment FROM ${a}) s
 ) g ON g.rfm_segment = a.rfm_segment
-LEFT JOIN (
-  SELECT customer_id, sum(coalesce(discount, 0)) AS discount,
-    count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows
-  FROM orders WHERE amount >= 0 AND order_date <= ${asOf} GROUP BY customer_id
-) o ON o.customer_id = a.customer_id
-LEFT JOIN (
+${ordersJoin}LEFT JOIN (
   SELECT customer_id, count(*) AS tickets, sum(coalesce(handling_minutes, 0)) AS minutes
   FROM tickets WHERE opened_at < ${until} GROUP BY customer_id
 ) t ON t.customer_id = a.customer_id
