@@ -84,6 +84,8 @@ export interface CustomerSummaryInfo {
 }
 
 export interface OrderFacts {
+  /** The last day with a non-refund order (YYYY-MM-DD), after asOf when there is a holdout. */
+  readonly lastOrder: string | null
   /** Non-refund rows dated after asOf (the holdout). */
   readonly ordersAfter: number
   /** Rows with a negative amount. */
@@ -101,7 +103,7 @@ export interface OrderFacts {
  * @example
  *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
  *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
- *   //       orders: { ordersAfter: 1959, refunds: 0, currencies: 0, currency: null } }
+ *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, currencies: 0, currency: null } }
  * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
  *   or nobody purchased on or before asOf.
  */
@@ -152,6 +154,7 @@ export async function buildCustomerSummary(
     throw new DataError(`nobody purchased on or before ${asOf}: choose a later --as-of`, { asOf })
   }
   const orders: OrderFacts = {
+    lastOrder: facts?.last_order ?? null,
     ordersAfter: Number(facts?.orders_after ?? 0),
     refunds: Number(facts?.refunds ?? 0),
     currencies: Number(facts?.currencies ?? 0),

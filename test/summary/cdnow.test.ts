@@ -51,16 +51,16 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
   it('the service reproduces x, t.x, T.cal, m.x and x.star for every customer', async () => {
     const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
     // the holdout rows, counted from the file itself (the sample has no refunds)
-    const after = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).filter(
-      (r) => String(r.ordered_at) > '1997-09-30',
-    ).length
+    const days = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => String(r.ordered_at))
+    const after = days.filter((d) => d > '1997-09-30').length
+    const last = [...days].sort().at(-1)
     expect(after).toBeGreaterThan(0)
     expect(info).toEqual({
       table: 'customer_summary',
       asOf: '1997-09-30',
       unit: 'week',
       customers: 2357,
-      orders: { ordersAfter: after, refunds: 0, currencies: 0, currency: null },
+      orders: { lastOrder: last, ordersAfter: after, refunds: 0, currencies: 0, currency: null },
     })
     const rows = await customerSummaryRows(engine)
     compare(rows)
