@@ -62,7 +62,10 @@ export interface FastRead {
 export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = {}): string {
   const doubles = read.doubles ?? []
   const typed = (f: FieldDef): boolean =>
-    f.type === 'number' && f.header !== null && doubles.includes(f.header)
+    f.type === 'number' &&
+    f.header !== null &&
+    f.raw === textOf(f.header) &&
+    doubles.includes(f.header)
   const inner = spec.fields
     .map((f) => `${typed(f) ? ident(f.header ?? '') : f.raw} AS ${rawName(f.field)}`)
     .join(',\n    ')
