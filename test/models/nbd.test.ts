@@ -69,6 +69,27 @@ describe('NBD (no dropout)', () => {
     }
   })
 
+  it('on large data BG/NBD fails fast from the warm start instead of restarting', () => {
+    const big = simulate(100_000, r, alpha, 21)
+    const hb = compressHistories(big.x, big.tx, big.T)
+    expect(hb.x.length).toBeGreaterThan(32_000)
+    let err: unknown
+    try {
+      fitBgnbd(hb)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect(fitLimit(err)).toBe('no-dropout')
+    // from the warm start (the full data ran off from the subsample's optimum, or stopped at an
+    // extreme point with a flat Hessian), never from restarts on the full data
+    const d = (err as ConvergenceError).details as { attempts?: unknown }
+    expect(d.attempts).toBeUndefined()
+    // and the NBD takes its place
+    const nd = nbd.fitNoDropout(hb)
+    expect(Math.abs(nd.params.r - r)).toBeLessThan(3 * nd.fit!.standardErrors.r)
+  })
+
   it('fitNoDropout gives the NBD fit, scored consistently', () => {
     const nd = nbd.fitNoDropout(h)
     expect(nd.model).toBe('nbd')
