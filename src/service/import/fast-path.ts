@@ -235,12 +235,12 @@ function scopeOf(u: NonNullable<TypedSpec['uniqueBy']>): string {
 }
 
 /**
- * Rows, bad rows, `tally` rows, and whether the keys are distinct for sure.
+ * Rows, bad rows, `tally` rows (one parallel scan), and whether the keys are distinct for sure.
  * Keys are distinct when every row is in scope and each key is strictly above (or each strictly
  * below) the one of the row before it, in some total order: a strictly monotonic sequence repeats
- * nothing, whatever order the scan delivers. The byte order is checked in the counting scan (one
- * thread: `lag` needs one sequence); when it fails both ways, (byte length, bytes) order in one
- * more scan, which plain numbers ("9" < "10") pass. Other keys take the hash check.
+ * nothing, whatever order the scan delivers. Byte order first, then (byte length, bytes) order,
+ * which plain numbers ("9" < "10") pass, each in one scan of the keys on one thread (`lag` needs
+ * one sequence). Other keys take the hash check.
  */
 async function fastCounts(
   engine: Engine,
@@ -248,39 +248,31 @@ async function fastCounts(
   tally: string | undefined,
 ): Promise<{ n: number; bad: number; tally: number; keysDistinct: boolean } | undefined> {
   const u = spec.uniqueBy
-  const cols = [
-    'count(*) AS n',
-    'count(*) FILTER (WHERE __bad) AS bad',
-    `${tally ? `count(*) FILTER (WHERE ${tally})` : '0'} AS tally`,
-  ]
-  const k = u ? ident(u.field) : ''
-  const rows = `(SELECT __bad, ${fieldList(spec)} FROM import_fast)`
-  const lagged = `(SELECT *, lag(${k}) OVER () AS __prev FROM ${rows})`
-  if (u) {
-    cols.push(
-      `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false)) AS unscoped`,
-      `count(*) FILTER (WHERE ${k} <= __prev) AS up`,
-      `count(*) FILTER (WHERE ${k} >= __prev) AS down`,
-    )
-  }
-  type Counts = { n: number; bad: number; tally: number; unscoped?: number }
-  type Breaks = { up?: number; down?: number }
-  const [c] = await engine.query<Counts & Breaks>(
-    `SELECT ${cols.join(', ')} FROM ${u ? lagged : rows}`,
+  const [c] = await engine.query<{ n: number; bad: number; tally: number; unscoped: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE __bad) AS bad,
+  ${tally ? `count(*) FILTER (WHERE ${tally})` : '0'} AS tally,
+  ${u ? `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false))` : '0'} AS unscoped
+FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
   )
   if (!c) return undefined
-  const monotonic = (b: Breaks | undefined) => Number(b?.up) === 0 || Number(b?.down) === 0
-  let keysDistinct = !u || (Number(c.unscoped) === 0 && monotonic(c))
-  if (u && !keysDistinct && Number(c.unscoped) === 0 && Number(c.bad) === 0) {
-    const above = (a: string, b: string) =>
-      `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`
-    const [b] = await engine.query<Breaks>(`SELECT
-  count(*) FILTER (WHERE NOT ${above(k, '__prev')}) AS up,
-  count(*) FILTER (WHERE NOT ${above('__prev', k)}) AS down
-FROM ${lagged}`)
-    keysDistinct = monotonic(b)
+  const counts = { n: Number(c.n), bad: Number(c.bad), tally: Number(c.tally) }
+  if (!u || counts.n === 0 || counts.bad > 0 || Number(c.unscoped) > 0) {
+    return { ...counts, keysDistinct: !u }
   }
-  return { n: Number(c.n), bad: Number(c.bad), tally: Number(c.tally), keysDistinct }
+  const k = ident(u.field)
+  const monotonic = async (above: (a: string, b: string) => string): Promise<boolean> => {
+    const [b] = await engine.query<{ up: number; down: number }>(`SELECT
+  count(*) FILTER (WHERE NOT ${above(k, 'p')}) AS up,
+  count(*) FILTER (WHERE NOT ${above('p', k)}) AS down
+FROM (SELECT ${k}, lag(${k}) OVER () AS p FROM import_fast)`)
+    return Number(b?.up) === 0 || Number(b?.down) === 0
+  }
+  const keysDistinct =
+    (await monotonic((a, b) => `${a} > ${b}`)) ||
+    (await monotonic(
+      (a, b) => `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`,
+    ))
+  return { ...counts, keysDistinct }
 }
 
 /**
