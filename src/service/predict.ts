@@ -500,8 +500,12 @@ export async function buildPredictions(
   )
   const rows = compressSorted(hx!, htx!, hT!, hxs!, hw!)
   const { h } = rows
-  const [lastRow] = await engine.query<{ d: string | null }>(lastOrderDate(d, opts.source))
-  const lastOrder = lastRow?.d && lastRow.d > info.asOf ? lastRow.d : info.asOf
+  // the summary's facts scan already found the last order day of `orders`
+  const lastDay =
+    opts.source === undefined
+      ? info.orders.lastOrder
+      : (await engine.query<{ d: string | null }>(lastOrderDate(d, opts.source)))[0]?.d
+  const lastOrder = lastDay && lastDay > info.asOf ? lastDay : info.asOf
   const holdoutDays = daysBetween(info.asOf, lastOrder)
   const holdoutPeriods = holdoutDays / unitDays
   const hasHoldout = holdoutDays > 0
