@@ -49,14 +49,19 @@ function uniqueIndex(values: readonly Float64Array[]): { keys: Float64Array; ind
 const indexCache = new WeakMap<Histories, Indexed>()
 const pairCache = new WeakMap<Indexed, Pairs>()
 
+/** `build(key)`, computed once per key object (the keys are immutable). */
+function once<K extends object, V>(cache: WeakMap<K, V>, key: K, build: (k: K) => V): V {
+  let v = cache.get(key)
+  if (v === undefined) {
+    v = build(key)
+    cache.set(key, v)
+  }
+  return v
+}
+
 /** Builds the unique-value indexes of `h` (once per Histories object; they are immutable). */
 export function indexHistories(h: Histories): Indexed {
-  let ix = indexCache.get(h)
-  if (!ix) {
-    ix = buildIndex(h)
-    indexCache.set(h, ix)
-  }
-  return ix
+  return once(indexCache, h, buildIndex)
 }
 
 function buildIndex(h: Histories): Indexed {
@@ -602,12 +607,7 @@ export interface Pairs {
 
 /** Distinct (x, t) pairs of the indexed histories (once per {@link Indexed}). */
 export function indexPairs(ix: Indexed): Pairs {
-  let p = pairCache.get(ix)
-  if (!p) {
-    p = buildPairs(ix)
-    pairCache.set(ix, p)
-  }
-  return p
+  return once(pairCache, ix, buildPairs)
 }
 
 function buildPairs(ix: Indexed): Pairs {
