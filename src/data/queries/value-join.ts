@@ -49,12 +49,7 @@ const SEP = 'chr(31)'
 
 /** Money columns of the value view, in the order they are appended to the analysis table. */
 export const VALUE_MONEY_COLUMNS = [
-  'gross_margin',
-  'ticket_cost',
-  'return_cost',
-  'shipping_cost',
-  'fee_cost',
-  'discount_cost',
+  ...COST_PARTS,
   'cost_to_serve',
   'historical_profit',
   'predicted_profit',
