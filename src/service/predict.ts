@@ -529,6 +529,8 @@ export async function buildPredictions(
     engine,
     trackingQuery,
     hasHoldout ? null : repeatDays,
+    // the summary's facts scan counted the refund rows of `orders`
+    opts.source === undefined ? info.orders.refunds : null,
   )
 
   // 2. Fit the candidates on the calibration period.
@@ -828,7 +830,8 @@ type ActualRow = { period: number; purchases: number }
 
 /**
  * Issues the engine query for the tracking curve's actual repeat purchases per period and returns
- * at once; `finish` awaits it. Without refunds or a holdout (`repeatDays` = Σ x of the summary)
+ * at once; `finish` awaits it. `knownRefunds`: the source's refund rows when the caller counted
+ * them (null: counted here). Without refunds or a holdout (`repeatDays` = Σ x of the summary)
  * only customers with several orders on a day need deduplicating (trackingActualNoRefunds); its
  * total must equal `repeatDays`, else `finish` runs the general count (trackingActual).
  */
@@ -836,12 +839,13 @@ async function startTrackingActual(
   engine: Engine,
   q: TrackingArgs,
   repeatDays: number | null,
+  knownRefunds: number | null,
 ): Promise<{ finish(): Promise<ActualRow[]> }> {
   const d = engine.dialect
   let fast = false
   if (repeatDays !== null) {
-    const [refunds] = await engine.query<{ n: number }>(refundRows(d, q))
-    fast = Number(refunds?.n ?? 1) === 0
+    const refunds = knownRefunds ?? (await engine.query<{ n: number }>(refundRows(d, q)))[0]?.n ?? 1
+    fast = Number(refunds) === 0
   }
   const pending = engine.query<ActualRow>(
     fast ? trackingActualNoRefunds(d, q) : trackingActual(d, q),
