@@ -292,6 +292,31 @@ export function fitWithRestarts(
       ...(limit ? { limit } : {}),
     })
   }
+  // One full-data fit from where the subsample fit stopped: its result; a run-off to a boundary
+  // thrown at once; any other failure booked (evaluations, iterations) and null, so the starts run.
+  const full = (
+    from: readonly number[],
+    budget: Pick<MinimizeOptions, 'maxEvaluations' | 'initialInverseHessian'>,
+    priorIterations: number,
+    warmInfo: Record<string, unknown>,
+  ): OptimResult | null => {
+    try {
+      const r = minimize(f, from, { ...rest, ...budget, ...withGrad })
+      return { ...r, iterations: priorIterations + r.iterations }
+    } catch (e) {
+      if (!(e instanceof LoyalsError)) throw e
+      const d = e.details as FailureDetails
+      if (e instanceof ConvergenceError && d.diverged) {
+        throw fail(e, priorIterations + (d.iterations ?? 0), {
+          warm: warmInfo,
+          evaluations: d.evaluations,
+        })
+      }
+      left -= d.evaluations ?? 0
+      totalIt += (d.iterations ?? 0) + priorIterations
+      return null
+    }
+  }
   if (warm) {
     let w: OptimResult | null = null
     let warmBoundary: ConvergenceError | null = null
@@ -302,50 +327,25 @@ export function fitWithRestarts(
       if (e instanceof ConvergenceError && (e.details as FailureDetails).diverged) warmBoundary = e
     }
     if (w?.inverseHessian) {
-      try {
-        const r = minimize(f, w.x, {
-          ...rest,
-          maxEvaluations: left,
-          initialInverseHessian: w.inverseHessian,
-          ...withGrad,
-        })
-        return { ...r, iterations: w.iterations + r.iterations }
-      } catch (e) {
-        if (!(e instanceof LoyalsError)) throw e
-        const d = e.details as FailureDetails
-        if (e instanceof ConvergenceError && d.diverged) {
-          throw fail(e, w.iterations + (d.iterations ?? 0), {
-            warm: { converged: true, at: w.x },
-            evaluations: d.evaluations,
-          })
-        }
-        left -= d.evaluations ?? 0
-        totalIt += (d.iterations ?? 0) + w.iterations
-      }
+      const r = full(
+        w.x,
+        { maxEvaluations: left, initialInverseHessian: w.inverseHessian },
+        w.iterations,
+        { converged: true, at: w.x },
+      )
+      if (r) return r
     } else if (warmBoundary) {
       const wd = warmBoundary.details as FailureDetails
       const bound = rest.bound ?? 15
       const lim = bound - CONTINUATION_PULLBACK
       const from = (wd.lastParams ?? starts[0] ?? []).map((v) => Math.min(lim, Math.max(-lim, v)))
-      try {
-        const r = minimize(f, from, {
-          ...rest,
-          maxEvaluations: Math.min(left, BOUNDARY_CONTINUATION_EVALUATIONS),
-          ...withGrad,
-        })
-        return { ...r, iterations: (wd.iterations ?? 0) + r.iterations }
-      } catch (e) {
-        if (!(e instanceof LoyalsError)) throw e
-        const d = e.details as FailureDetails
-        if (e instanceof ConvergenceError && d.diverged) {
-          throw fail(e, (wd.iterations ?? 0) + (d.iterations ?? 0), {
-            warm: { converged: false, error: warmBoundary.message, lastParams: wd.lastParams },
-            evaluations: d.evaluations,
-          })
-        }
-        left -= d.evaluations ?? 0
-        totalIt += (d.iterations ?? 0) + (wd.iterations ?? 0)
-      }
+      const r = full(
+        from,
+        { maxEvaluations: Math.min(left, BOUNDARY_CONTINUATION_EVALUATIONS) },
+        wd.iterations ?? 0,
+        { converged: false, error: warmBoundary.message, lastParams: wd.lastParams },
+      )
+      if (r) return r
     }
   }
   for (const s of starts) {
