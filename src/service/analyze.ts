@@ -227,6 +227,7 @@ export async function computeAnalysis(
       unitDays: UNIT_DAYS[unit],
       predictionMargin: predictions ? predictions.margin.value : null,
       dataCurrency: summary.currency,
+      discounts: info.orders.discounts > 0,
       ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
       ...(v.persistTiers === false ? { persistTiers: false } : {}),
     }),

@@ -93,6 +93,8 @@ export interface OrderFacts {
   /** Distinct currencies, and the least one (NULL when no row names one). */
   readonly currencies: number
   readonly currency: string | null
+  /** Rows with a discount other than 0. */
+  readonly discounts: number
 }
 
 /**
@@ -103,7 +105,8 @@ export interface OrderFacts {
  * @example
  *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
  *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
- *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, currencies: 0, currency: null } }
+ *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, currencies: 0,
+ *   //       currency: null, discounts: 0 } }
  * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
  *   or nobody purchased on or before asOf.
  */
@@ -126,6 +129,7 @@ export async function buildCustomerSummary(
     orders_after: number
     currencies: number
     currency: string | null
+    discounts: number
   }>(
     summaryFacts(engine.dialect, {
       ...(opts.source ? { source: opts.source } : {}),
@@ -159,6 +163,7 @@ export async function buildCustomerSummary(
     refunds: Number(facts?.refunds ?? 0),
     currencies: Number(facts?.currencies ?? 0),
     currency: facts?.currency ?? null,
+    discounts: Number(facts?.discounts ?? 0),
   }
   return { table, asOf, unit: opts.unit, customers, orders }
 }

@@ -80,6 +80,8 @@ export interface ValueOptions {
   readonly treeNodes?: number
   /** Customers served at a loss listed in the summary (default 20). */
   readonly lossList?: number
+  /** Whether any order has a discount, when the caller already counted (else counted here). */
+  readonly discounts?: boolean
 }
 
 /** The value step's results: the summary block plus per-customer lookups for `loyals customer`. */
@@ -186,7 +188,8 @@ export async function buildValue(
     returns: Number(counts?.returns ?? 0),
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
-  const [disc] = await engine.query<{ n: number }>(valueDiscounts(d))
+  const discounts =
+    opts.discounts ?? Number((await engine.query<{ n: number }>(valueDiscounts(d)))[0]?.n ?? 1) > 0
   await engine.exec(
     valueFacts(d, {
       analysis,
@@ -194,7 +197,7 @@ export async function buildValue(
       predictionMargin: opts.predictionMargin,
       engagement: cfg.engagement,
       unitDays: opts.unitDays,
-      discounts: Number(disc?.n ?? 1) > 0,
+      discounts,
     }),
   )
   const hasPrediction = opts.predictionMargin !== null

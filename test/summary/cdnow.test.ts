@@ -60,7 +60,14 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
       asOf: '1997-09-30',
       unit: 'week',
       customers: 2357,
-      orders: { lastOrder: last, ordersAfter: after, refunds: 0, currencies: 0, currency: null },
+      orders: {
+        lastOrder: last,
+        ordersAfter: after,
+        refunds: 0,
+        currencies: 0,
+        currency: null,
+        discounts: 0,
+      },
     })
     const rows = await customerSummaryRows(engine)
     compare(rows)

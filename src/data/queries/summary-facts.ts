@@ -9,7 +9,7 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day),
- * currencies (distinct) and currency (the least one).
+ * currencies (distinct), currency (the least one) and discounts (rows with a discount other than 0).
  */
 export function summaryFacts(
   _dialect: Dialect,
@@ -26,7 +26,8 @@ export function summaryFacts(
   count(*) FILTER (WHERE margin IS NOT NULL) AS margins,
   ${after} AS orders_after,
   count(DISTINCT currency) AS currencies,
-  min(currency) AS currency
+  min(currency) AS currency,
+  count(*) FILTER (WHERE discount <> 0) AS discounts
 FROM ${sqlIdent(args.source ?? 'orders')}`,
   }
 }
