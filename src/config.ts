@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   LOYALS_SERVER: z.string().min(1).optional(),
   /** The API key the CLI sends to that server. */
   LOYALS_API_KEY: z.string().min(1).optional(),
+  /** Log every DuckDB statement slower than this many ms to stderr (a profiling aid; 0 = all). */
+  LOYALS_TRACE: z.coerce.number().nonnegative().optional(),
   NO_COLOR: z.string().optional(),
 })
 

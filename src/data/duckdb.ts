@@ -12,6 +12,7 @@ import {
   type DuckDBPreparedStatement,
   type DuckDBType,
 } from '@duckdb/node-api'
+import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 
@@ -44,6 +45,16 @@ function paramTypes(
 ): (DuckDBType | undefined)[] | undefined {
   if (!params?.some(unsafeWhole)) return undefined
   return params.map((p) => (unsafeWhole(p) ? DOUBLE : undefined))
+}
+
+/** With LOYALS_TRACE=MS, a statement slower than MS is logged to stderr with its time (profiling). */
+function trace(sql: string, t0: number): void {
+  const min = env().LOYALS_TRACE
+  if (min === undefined) return
+  const ms = performance.now() - t0
+  if (ms < min) return
+  const text = sql.replace(/\s+/g, ' ').trim().slice(0, 140)
+  process.stderr.write(`trace ${ms.toFixed(0).padStart(6)} ms  ${text}\n`)
 }
 
 /** Prepared statements kept per connection (the server's queries are a few dozen texts). */
@@ -96,6 +107,7 @@ class DuckDbEngine implements Engine {
 
   async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    const t0 = performance.now()
     try {
       const values = normalizeParams(params)
       let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>
@@ -126,11 +138,14 @@ class DuckDbEngine implements Engine {
       return rows.map((r) => toPlain(r) as T)
     } catch (e) {
       throw new QueryError(sql, e)
+    } finally {
+      trace(sql, t0)
     }
   }
 
   async exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    const t0 = performance.now()
     try {
       const values = normalizeParams(params)
       if (values) {
@@ -142,6 +157,8 @@ class DuckDbEngine implements Engine {
       }
     } catch (e) {
       throw new QueryError(sql, e)
+    } finally {
+      trace(sql, t0)
     }
   }
 
