@@ -149,8 +149,7 @@ export async function computeAnalysis(
     await dropValueView(engine, ANALYSIS_TABLE)
     await engine.exec(
       customerAnalysis(d, {
-        summary: info.table,
-        rfm: rfm.table,
+        scored: rfm.scoredRows,
         table: ANALYSIS_TABLE,
         ...(predictions ? { predictions: PREDICTION_TABLE } : {}),
         totals: { customers: revenueConc.customers, revenue: revenueConc.total },

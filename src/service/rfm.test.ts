@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createRng } from '../core/random.ts'
 import { assignSegment, DEFAULT_RFM_RULES, rfmSegmentCaseSql } from '../core/rfm-segments.ts'
 import type { Engine } from '../data/engine.ts'
 import { openWorkspace } from '../data/workspace.ts'
@@ -63,6 +64,34 @@ describe('buildRfm', () => {
       'SELECT min(f_score) AS lo, max(f_score) AS hi FROM customer_rfm',
     )
     expect(row).toEqual({ lo: 1, hi: 1 })
+  })
+
+  // The scores are comparisons with cut values (core/rfm-cuts.ts); the definition is the rank()
+  // formula. Both on random data with heavy ties, NULLs and sizes not divisible by 5.
+  it.each([1, 2, 3, 7, 499, 1003])('equals the rank() definition for %i customers', async (n) => {
+    const rng = createRng(n)
+    const rnd = () => rng.uniform()
+    const nul = (v: string) => (rnd() < 0.03 ? 'NULL' : v)
+    const values = Array.from({ length: n }, (_, i) => {
+      const days = nul(String(Math.floor(rnd() * 40)))
+      const freq = nul(String(rnd() < 0.6 ? 1 : 1 + Math.floor(rnd() * 6)))
+      const rev = nul(`CAST(${(Math.floor(rnd() * 300) / 4 - 5).toFixed(2)} AS DOUBLE)`)
+      return `('x${i}', ${days}, ${freq}, ${rev})`
+    }).join(', ')
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE rand_summary AS SELECT * FROM (VALUES ${values})
+      t(customer_id, days_since_last, purchase_days, revenue)`)
+    await buildRfm(engine, { table: 'rand_summary', out: 'rand_rfm' })
+    const score = (order: string) =>
+      `CAST(1 + floor(5.0 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()) AS INTEGER)`
+    const diff = await engine.query(`
+      SELECT a.customer_id FROM rand_rfm a JOIN (
+        SELECT customer_id, ${score('days_since_last DESC NULLS LAST')} AS r,
+          ${score('purchase_days ASC NULLS LAST')} AS f, ${score('revenue ASC NULLS LAST')} AS m
+        FROM rand_summary) b USING (customer_id)
+      WHERE a.r_score <> b.r OR a.f_score <> b.f OR a.m_score <> b.m`)
+    expect(diff).toEqual([])
+    const [c] = await engine.query<{ c: number }>('SELECT count(*) AS c FROM rand_rfm')
+    expect(c?.c).toBe(n)
   })
 
   it('the SQL CASE agrees with assignSegment on all 125 score triples', async () => {

@@ -1,6 +1,7 @@
 // RFM use case: scores and segments are computed by the engine from the summary table; the
 // segment rules come from core (defaults or a user's JSON file) and are compiled to SQL once.
 import { readFile } from 'node:fs/promises'
+import { cutsFromCounts, cutsFromPositions } from '../core/rfm-cuts.ts'
 import {
   DEFAULT_RFM_RULES,
   type RfmRules,
@@ -8,8 +9,9 @@ import {
   rfmSegmentCaseSql,
 } from '../core/rfm-segments.ts'
 import type { Engine } from '../data/engine.ts'
+import { rfmCuts } from '../data/queries/rfm-cuts.ts'
 import { rfmGrid } from '../data/queries/rfm-grid.ts'
-import { rfmScores } from '../data/queries/rfm-scores.ts'
+import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
 import { UsageError } from '../errors.ts'
 
@@ -17,8 +19,12 @@ export const DEFAULT_RFM_TABLE = 'customer_rfm'
 
 export interface RfmResult {
   /** Table created: customer_id, days_since_last, purchase_days, revenue, r_score, f_score,
-   * m_score, fm_score, rfm ('545'), rfm_segment. */
+   * m_score, fm_score, rfm ('545'), rfm_segment. A view over the summary. */
   readonly table: string
+  /** FROM item: every summary column plus the score columns (what the analysis reads). */
+  readonly scoredRows: string
+  /** The cut values behind the scores. */
+  readonly cuts: RfmCuts
   readonly customers: number
   /** One row per segment that has customers, largest revenue first. */
   readonly segments: readonly RfmSegmentCount[]
@@ -62,13 +68,10 @@ export async function buildRfm(
 ): Promise<RfmResult> {
   const rules = parseRfmRules(opts.rules ?? DEFAULT_RFM_RULES)
   const out = opts.out ?? DEFAULT_RFM_TABLE
-  await engine.exec(
-    rfmScores(engine.dialect, {
-      summary: opts.table ?? 'customer_summary',
-      table: out,
-      segmentCase: rfmSegmentCaseSql(rules),
-    }),
-  )
+  const summary = opts.table ?? 'customer_summary'
+  const cuts = await readCuts(engine, summary)
+  const scored = { summary, segmentCase: rfmSegmentCaseSql(rules), cuts }
+  await engine.exec(rfmScores(engine.dialect, { ...scored, table: out }))
   const segments = await engine.query<RfmSegmentCount & Record<string, unknown>>(
     rfmSegmentCounts(engine.dialect, { rfm: out }),
   )
@@ -76,7 +79,24 @@ export async function buildRfm(
     rfmGrid(engine.dialect, { rfm: out }),
   )
   const customers = segments.reduce((s, x) => s + x.customers, 0)
-  return { table: out, customers, segments, grid, rules }
+  return { table: out, scoredRows: rfmScoredRows(scored), cuts, customers, segments, grid, rules }
+}
+
+/** The quintile cut values of the three measures, from one statement (see core/rfm-cuts.ts). */
+async function readCuts(engine: Engine, summary: string): Promise<RfmCuts> {
+  const rows = await engine.query<{ measure: string; value: number | null; n: number }>(
+    rfmCuts(engine.dialect, { summary }),
+  )
+  const of = (m: string) => rows.filter((x) => x.measure === m)
+  const count = (m: string): number => Number(of(m)[0]?.n ?? 0)
+  const counts = (m: string) => of(m).map((x) => ({ value: Number(x.value), n: Number(x.n) }))
+  const n = count('n')
+  const at = new Map(of('m').map((x) => [Number(x.n), Number(x.value)]))
+  return {
+    r: cutsFromCounts(counts('r'), n, 'less'),
+    f: cutsFromCounts(counts('f'), n, 'more'),
+    m: cutsFromPositions(at, count('mn'), n),
+  }
 }
 
 /** Validate rules given as an object (e.g. parsed JSON). Throws UsageError listing the problems. */

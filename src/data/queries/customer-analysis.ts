@@ -1,14 +1,15 @@
-// The per-customer analysis table behind customers.csv/.parquet: the summary joined with the RFM
+// The per-customer analysis table behind customers.csv/.parquet: the summary with its RFM
 // scores (and the predictions), plus revenue rank, decile and shares, computed with window functions
 // in the engine. Rows are stored in rank order, so the exports read them without sorting again.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
 
 export interface CustomerAnalysisArgs {
-  /** Summary table (customer_summary). */
-  readonly summary: string
-  /** RFM table (customer_rfm). */
-  readonly rfm: string
+  /**
+   * The summary rows with their RFM scores: a parenthesized subquery (`RfmResult.scoredRows`)
+   * giving every summary column, then r_score, f_score, m_score, fm_score, rfm, rfm_segment.
+   */
+  readonly scored: string
   /** Table to create (replaced if it exists). */
   readonly table: string
   /** Prediction table (customer_predictions) to append with a LEFT JOIN; none: no columns. */
@@ -40,8 +41,6 @@ export const PREDICTION_COLUMNS = [
  * insertion order), instead of a second copy of a million wide rows for the predictions.
  */
 export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs): Query {
-  const summary = sqlIdent(args.summary)
-  const rfm = sqlIdent(args.rfm)
   const table = sqlIdent(args.table)
   const pred = args.predictions ? sqlIdent(args.predictions) : null
   const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n  p.${c}`).join('') : ''
@@ -55,13 +54,12 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
 SELECT s.*,
-  r.r_score, r.f_score, r.m_score, r.fm_score, r.rfm, r.rfm_segment,
   row_number() OVER w AS revenue_rank,
   CAST(1 + (10 * (row_number() OVER w - 1)) // ${n} AS INTEGER) AS revenue_decile,
   CASE WHEN ${zero} THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
   CASE WHEN ${zero} THEN NULL
     ELSE sum(s.revenue) OVER w / ${total} END AS cumulative_revenue_share${predCols}
-FROM ${summary} s JOIN ${rfm} r ON r.customer_id = s.customer_id${predJoin}
+FROM ${args.scored} s${predJoin}
 -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
 -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
 WINDOW w AS (ORDER BY round(s.revenue, 6) DESC, s.customer_id
