@@ -45,8 +45,15 @@ export function importOrderRows(
     plain?: boolean
     asView?: boolean
     scratchFrom?: string
+    /**
+     * The rows have a refunded amount (Shopify's Refunded Amount). Without one, net is the amount
+     * itself: the engine does not fold the CASE over an all-NULL view column, and evaluating it
+     * for every row of a 10M-order summary cost ~0.5 s.
+     */
+    refunded?: boolean
   },
 ): Query {
+  const net = args.refunded === false ? 'amount' : NET_AMOUNT
   const day =
     args.tz === 'UTC'
       ? 'CAST(ordered_at AS DATE)'
@@ -64,7 +71,7 @@ export function importOrderRows(
     return {
       sql: `${create} AS
 SELECT order_id AS order_key, ${columns}
-FROM (SELECT *, ${NET_AMOUNT} AS net FROM (${rows}))`,
+FROM (SELECT *, ${net} AS net FROM (${rows}))`,
     }
   }
   return {
@@ -76,7 +83,7 @@ WITH good AS (
     CASE WHEN order_id IS NULL OR net < 0 THEN
       md5(concat_ws('|', customer_id, CAST(ordered_at AS VARCHAR), CAST(net AS VARCHAR),
                     coalesce(CAST(quantity AS VARCHAR), ''))) END AS ch
-  FROM (SELECT *, ${NET_AMOUNT} AS net FROM good)
+  FROM (SELECT *, ${net} AS net FROM good)
 ), n AS (
   SELECT *, 1 AS occ FROM h WHERE ${simple}
   UNION ALL

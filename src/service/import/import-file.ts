@@ -28,7 +28,13 @@ import {
 import { doubleColumns, fastSource, tryFastStage, typedViewSql } from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
-import { type ParseOptions, problemsSql, typedSpec, typedTableSql } from './validate.ts'
+import {
+  type ParseOptions,
+  problemsSql,
+  type TypedSpec,
+  typedSpec,
+  typedTableSql,
+} from './validate.ts'
 
 /** Where a running import is; `onStage` is awaited, so a test can fail or stall it there. */
 export type ImportStage =
@@ -97,6 +103,11 @@ export interface ImportResult {
 }
 
 const PRINT_CAP = 20
+
+/** Whether the rows read a refunded amount from the file (only Shopify exports have one). */
+function hasRefunded(spec: TypedSpec): boolean {
+  return spec.fields.some((f) => f.field === 'refunded' && f.raw !== 'CAST(NULL AS VARCHAR)')
+}
 
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -376,6 +387,7 @@ export async function importFile(
           hasProblems: badLines > 0,
           plain,
           asView,
+          refunded: hasRefunded(spec),
         }),
       )
       if (mapping.layout === 'shopify-orders') {
@@ -489,6 +501,7 @@ export async function importFile(
               source: file,
               hasProblems: false,
               scratchFrom: 'scratch_typed',
+              refunded: hasRefunded(spec),
             }),
           )
         } else {
