@@ -40,6 +40,9 @@ function validityWords(v: unknown): Uint32Array | 'all' | null {
  * Run `sql` and return its first `columns` result columns as Float64Arrays (NULL becomes NaN;
  * callers select non-null doubles). Every column must be numeric. `rows`: the expected row count,
  * when known: the arrays are sized once (growing and trimming them copied each column twice).
+ * `materialize`: DuckDB computes the whole result in one call and its chunks are read without
+ * further round trips (and the arrays sized to its row count), so a read issued while JS computes
+ * (e.g. fitting) completes on the engine's threads instead of one chunk per turn of the event loop.
  * @example const [x, w] = await readNumericColumns(engine, 'SELECT x::DOUBLE, count(*)::DOUBLE ...', 2)
  * @throws QueryError when the query fails.
  */
@@ -48,6 +51,7 @@ export async function readNumericColumns(
   sql: string,
   columns: number,
   rows?: number,
+  opts: { readonly materialize?: boolean } = {},
 ): Promise<Float64Array[]> {
   const conn = duckConnection(engine)
   if (!conn) {
@@ -60,12 +64,18 @@ export async function readNumericColumns(
     return out
   }
   try {
-    const result = await conn.stream(sql)
-    let cap = rows !== undefined && rows > 0 ? rows : 1 << 16
+    const whole = opts.materialize ? await conn.run(sql) : null
+    const result = whole ?? (await conn.stream(sql))
+    const known = whole ? whole.rowCount : rows
+    let cap = known !== undefined && known > 0 ? known : 1 << 16
     let out = Array.from({ length: columns }, () => new Float64Array(cap))
     let n = 0
-    for (;;) {
-      const chunk = await result.fetchChunk()
+    for (let k = 0; ; k++) {
+      const chunk = whole
+        ? k < whole.chunkCount
+          ? whole.getChunk(k)
+          : null
+        : await result.fetchChunk()
       if (!chunk || chunk.rowCount === 0) break
       const m = chunk.rowCount
       if (n + m > cap) {
@@ -143,10 +153,12 @@ export async function writeNumericTable(
   try {
     const appender = await conn.createAppender(name, 'main', 'temp')
     const types = names.map(() => DOUBLE)
+    // one chunk (and its vectors) reused for every full chunk: the appender copies what it is
+    // given, and creating chunks and vector views per 2048 rows cost more than the copies
+    const full = n >= CHUNK ? DuckDBDataChunk.create(types, CHUNK) : null
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off)
-      const chunk = DuckDBDataChunk.create(types, m)
-      chunk.rowCount = m
+      const chunk = m === CHUNK && full ? full : DuckDBDataChunk.create(types, m)
       for (let c = 0; c < arrays.length; c++) {
         const v = chunk.getColumnVector(c)
         const src = arrays[c]!.subarray(off, off + m)
