@@ -439,6 +439,9 @@ function addDays(d: string, days: number): string {
   return new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
+/** Resolves on a later turn of the event loop, so engine calls that completed meanwhile proceed. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
@@ -532,6 +535,21 @@ export async function buildPredictions(
     // the summary's facts scan counted the refund rows of `orders`
     opts.source === undefined ? info.orders.refunds : null,
   )
+  // ... and so do the other reads that need no model, one after another (one connection): the
+  // spend histories and the tracking curve's births. Awaited together after the fits.
+  const spendPending = actualPending.settled.then(() =>
+    readNumericColumns(engine, spendHistories(d, { summary: info.table }).sql, 3, undefined, {
+      materialize: true,
+    }),
+  )
+  const birthsPending = spendPending.then(() =>
+    readNumericColumns(engine, trackingBirths(d, trackingQuery).sql, 2, undefined, {
+      materialize: true,
+    }),
+  )
+  // awaited below; this only keeps an early exit (a fit throwing) from leaving them unhandled
+  spendPending.catch(() => {})
+  birthsPending.catch(() => {})
 
   // 2. Fit the candidates on the calibration period.
   const adequacy = assessHistories(h.x, h.weight)
@@ -576,6 +594,8 @@ export async function buildPredictions(
       continue
     }
     fitCandidate(def)
+    // let the engine reads queued above start as soon as the one before them has finished
+    await nextTurn()
   }
   // Every dropout model ran to its no-dropout limit: the data shows no dropout, and the NBD (that
   // limit) describes it rather than a historical rate.
@@ -590,6 +610,8 @@ export async function buildPredictions(
   for (const f of failures)
     notes.push({ ...f, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
 
+  const spendColumns = await spendPending
+  const births = await birthsPending
   const actualRows = await actualPending.finish()
   stage('fit models')
   // 3. Choose.
@@ -650,7 +672,7 @@ export async function buildPredictions(
   })
 
   // 5. Spend and margin.
-  const { spend, rule } = await spendModel(engine, info, facts, notes)
+  const { spend, rule } = spendModel(spendColumns, facts, notes)
   let margin: PredictionSummary['margin']
   if (opts.margin !== undefined) margin = { value: opts.margin, source: 'option' }
   else if (facts?.margin_share != null && facts.margin_share > 0 && facts.margin_share <= 1) {
@@ -694,7 +716,7 @@ export async function buildPredictions(
       limit: opts.topCustomers ?? 20,
     }),
   )
-  const tracking = await trackingCurveOf(engine, trackingQuery, actualRows, expectedNew)
+  const tracking = trackingCurveOf(trackingQuery, actualRows, births, expectedNew)
 
   stage('aggregates and tracking')
   const chosenCandidate = chosen ? candidates.find((c) => c.key === chosen.def.key) : undefined
@@ -756,13 +778,15 @@ function failed(def: ModelDef, error: string): PredictionCandidate {
   }
 }
 
-/** Gamma-Gamma with enough repeat buyers, else the mean repeat spend (or mean spend per day). */
-async function spendModel(
-  engine: Engine,
-  info: CustomerSummaryInfo,
+/**
+ * Gamma-Gamma with enough repeat buyers, else the mean repeat spend (or mean spend per day).
+ * `columns`: x, monetary, customers of the distinct repeat spends (spendHistories).
+ */
+function spendModel(
+  columns: readonly Float64Array[],
   facts: FactsRow | undefined,
   notes: { level: 'info' | 'warning'; message: string }[],
-): Promise<{ spend: SpendPrediction; rule: SpendRule }> {
+): { spend: SpendPrediction; rule: SpendRule } {
   const meanRepeat = facts?.mean_repeat_spend
   const meanDay = facts?.mean_day_spend
   const mean =
@@ -771,11 +795,7 @@ async function spendModel(
       : meanDay != null && Number.isFinite(meanDay)
         ? meanDay
         : 0
-  const [x, mx, w] = await readNumericColumns(
-    engine,
-    spendHistories(engine.dialect, { summary: info.table }).sql,
-    3,
-  )
+  const [x, mx, w] = columns
   let positive = 0
   for (let i = 0; i < x!.length; i++) if (mx![i]! > 0) positive += w![i]!
   const fallback = (why: string): { spend: SpendPrediction; rule: SpendRule } => {
@@ -830,17 +850,18 @@ type ActualRow = { period: number; purchases: number }
 
 /**
  * Issues the engine query for the tracking curve's actual repeat purchases per period and returns
- * at once; `finish` awaits it. `knownRefunds`: the source's refund rows when the caller counted
- * them (null: counted here). Without refunds or a holdout (`repeatDays` = Σ x of the summary)
- * only customers with several orders on a day need deduplicating (trackingActualNoRefunds); its
- * total must equal `repeatDays`, else `finish` runs the general count (trackingActual).
+ * at once; `settled` resolves once it has finished (either way), `finish` awaits its rows.
+ * `knownRefunds`: the source's refund rows when the caller counted them (null: counted here).
+ * Without refunds or a holdout (`repeatDays` = Σ x of the summary) only customers with several
+ * orders on a day need deduplicating (trackingActualNoRefunds); its total must equal
+ * `repeatDays`, else `finish` runs the general count (trackingActual).
  */
 async function startTrackingActual(
   engine: Engine,
   q: TrackingArgs,
   repeatDays: number | null,
   knownRefunds: number | null,
-): Promise<{ finish(): Promise<ActualRow[]> }> {
+): Promise<{ settled: Promise<unknown>; finish(): Promise<ActualRow[]> }> {
   const d = engine.dialect
   let fast = false
   if (repeatDays !== null) {
@@ -853,6 +874,7 @@ async function startTrackingActual(
   // awaited by finish(); this only keeps an early exit (a fit throwing) from leaving it unhandled
   pending.catch(() => {})
   return {
+    settled: pending.catch(() => null),
     async finish() {
       const rows = await pending
       if (!fast) return rows
@@ -865,19 +887,19 @@ async function startTrackingActual(
 
 /**
  * Cohort tracking: actual cumulative repeat purchases per period (`actualRows`, from the engine);
+ * births (first purchase in units since the start, customers; trackingBirths) and the
  * predicted Σ_births n_b E[X(w - b)] with E[X(t)] of a new customer (memoized per elapsed time).
  */
-async function trackingCurveOf(
-  engine: Engine,
+function trackingCurveOf(
   q: TrackingArgs,
   actualRows: readonly ActualRow[],
+  [b, nb]: readonly Float64Array[],
   expectedNew: (t: number) => number,
-): Promise<TrackingPointSummary[]> {
+): TrackingPointSummary[] {
   const periods = Math.max(1, Math.ceil((daysBetween(q.start, q.end) + 1) / q.unitDays))
   const perPeriod = new Float64Array(periods)
   for (const r of actualRows)
     if (r.period >= 1 && r.period <= periods) perPeriod[r.period - 1] = r.purchases
-  const [b, nb] = await readNumericColumns(engine, trackingBirths(engine.dialect, q).sql, 2)
   const memo = new Map<number, number>()
   const e = (t: number): number => {
     let v = memo.get(t)
