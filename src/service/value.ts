@@ -243,15 +243,10 @@ export async function buildValue(
     readTierState(d, { tiers: tierNames }).sql,
     4,
   )
-  // The event counts run on the engine's threads while the referral, engagement, loyalty and
-  // tier arithmetic below runs in JS (dispatched now, awaited before the next query)
-  const pendingCounts =
+  const eventCounts =
     inputs.engagementEvents > 0
-      ? engine.query<{ event: string; n: number }>(
-          valueEventCounts(d, { analysis, asOf: opts.asOf }),
-        )
-      : Promise.resolve([])
-  pendingCounts.catch(() => {}) // a failure is rethrown where it is awaited
+      ? ((await engine.query<Record<string, number>>(valueEventCounts(d)))[0] ?? {})
+      : {}
   const referral = computeReferralValue(
     nodes,
     {
@@ -307,7 +302,6 @@ export async function buildValue(
       : {}),
     asOfDay,
   })
-  const eventCounts = await pendingCounts
   // a first run writes every state from value_results below (no state table from JS)
   const firstRun = stateRows === 0
   if (opts.persistTiers !== false && !firstRun) {
@@ -601,7 +595,7 @@ interface SummaryInputs {
   readonly loyalty: ReturnType<typeof classifyLoyaltyBatch>
   readonly tiers: TierAssignment
   /** Engagement events per type of the analysed customers (value-facts.ts valueEventCounts). */
-  readonly eventCounts: readonly { event: string; n: number }[]
+  readonly eventCounts: Readonly<Record<string, number>>
 }
 
 const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
@@ -654,9 +648,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   if (e) {
     for (let i = 0; i < n; i++) if ((e.score[i] as number) > 0) engaged++
   }
-  for (const r of s.eventCounts) {
-    if (r.event in events) events[r.event as EngagementEventType] += Number(r.n)
-  }
+  for (const t of ENGAGEMENT_EVENT_TYPES) events[t] = Number(s.eventCounts[t] ?? 0)
 
   const lossRows: LossCustomer[] = losses.map((i) => ({
     customerId: names.get(i) ?? String(i),
