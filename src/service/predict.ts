@@ -500,6 +500,8 @@ export async function buildPredictions(
     engine,
     predictionHistories(d, { summary: info.table }).sql,
     5,
+    undefined,
+    { materialize: true },
   )
   const rows = compressSorted(hx!, htx!, hT!, hxs!, hw!)
   const { h } = rows
