@@ -11,7 +11,7 @@ import {
   unitsPerYear,
 } from '../core/clv.ts'
 import * as bgnbd from '../core/models/bgnbd.ts'
-import { fitLimit } from '../core/models/common.ts'
+import { fitLimit, indexHistories, indexPairs } from '../core/models/common.ts'
 import { fitGammaGamma, type GammaGammaFit } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
 import * as nbd from '../core/models/nbd.ts'
@@ -184,6 +184,35 @@ function compressSorted(
   }
 }
 
+/** Points to score where only x and T matter (the NBD and the baseline ignore t_x). */
+interface XTPoints {
+  readonly x: Float64Array
+  readonly T: Float64Array
+}
+
+/**
+ * The distinct (x, T) of the histories, from the pair index the fits already built (indexPairs
+ * is cached per Histories): a customer's NBD or baseline scores depend on these two alone, so
+ * scoring, writing and joining them is work per pair (a few thousand) instead of per history.
+ */
+function distinctXT(h: Histories): XTPoints {
+  const ix = indexHistories(h)
+  const { pairX, pairT, pT } = indexPairs(ix)
+  const used = new Uint8Array(pairX.length)
+  for (let i = 0; i < pT.length; i++) used[pT[i]!] = 1
+  let m = 0
+  for (let q = 0; q < used.length; q++) m += used[q]!
+  const x = new Float64Array(m)
+  const T = new Float64Array(m)
+  for (let q = 0, k = 0; q < used.length; q++) {
+    if (!used[q]) continue
+    x[k] = ix.xs[pairX[q]!]!
+    T[k] = ix.ts[pairT[q]!]!
+    k++
+  }
+  return { x, T }
+}
+
 /**
  * Weighted per-customer holdout errors from per-history predictions: the same figures as
  * validation.holdoutMetrics over the expanded customers, without expanding them.
@@ -275,16 +304,18 @@ interface Scores {
   readonly nextUnits: Float64Array
 }
 
+/** Scores per history of `h`; the NBD's per (x, T) point of `points` (distinctXT, or `h`). */
 function modelScores(
   f: Fitted,
   h: Histories,
+  points: XTPoints,
   horizon: number,
   rate: number,
   perYear: number,
   step: number,
 ): Scores {
   if (f.def.key === 'nbd')
-    return noDropoutScores(f.fit.params as nbd.NbdParams, h, horizon, rate, perYear, step)
+    return noDropoutScores(f.fit.params as nbd.NbdParams, points, horizon, rate, perYear, step)
   const clv = scoreClv(clvModel(f.def.key, f.fit.params), h, 1, {
     horizon,
     annualDiscountRate: rate,
@@ -352,7 +383,7 @@ function modelScores(
  */
 function noDropoutScores(
   p: nbd.NbdParams,
-  h: Histories,
+  h: XTPoints,
   horizon: number,
   rate: number,
   perYear: number,
@@ -391,22 +422,24 @@ const nextOrNone = (median: number, pFar: number, far: number): number =>
 
 /**
  * Historical-rate baseline: rate_i = (x_i + kρ)/(T_i + k) (validation.baselinePredictions), purchases
- * as a Poisson process at that rate; no P(alive).
+ * as a Poisson process at that rate; no P(alive). k and ρ come from the histories `h`; the scores
+ * are for the (x, T) points `at`.
  */
 function baselineScores(
   h: Histories,
+  at: XTPoints,
   horizon: number,
   rate: number,
   perYear: number,
   step: number,
 ): { scores: Scores; rho: number } {
-  const n = h.x.length
   let sx = 0
   let sT = 0
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < h.x.length; i++) {
     sx += h.weight[i]! * h.x[i]!
     sT += h.weight[i]! * h.T[i]!
   }
+  const n = at.x.length
   const k = h.customers > 0 && sT > 0 ? sT / h.customers : 1
   const rho = sT > 0 ? sx / sT : 0
   const delta = discountRatePerUnit(rate, perYear)
@@ -420,7 +453,7 @@ function baselineScores(
     nextUnits: new Float64Array(n),
   }
   for (let i = 0; i < n; i++) {
-    const r = (h.x[i]! + k * rho) / (h.T[i]! + k)
+    const r = (at.x[i]! + k * rho) / (at.T[i]! + k)
     s.expected[i] = r * horizon
     s.det[i] = r * detPerRate
     s.pAny[i] = -Math.expm1(-r * horizon)
@@ -653,19 +686,22 @@ export async function buildPredictions(
   // 4. Forward scores per distinct history, written back for the join.
   let scores: Scores
   let expectedNew: (t: number) => number
+  // the NBD and the baseline score (x, T) alone: per distinct pair, joined on the pair
+  const byXT = !chosen || chosen.def.key === 'nbd'
+  const points = byXT ? distinctXT(h) : h
   if (chosen) {
-    scores = modelScores(chosen, h, horizon, rate, perYear, step)
+    scores = modelScores(chosen, h, points, horizon, rate, perYear, step)
     expectedNew = expectedNewFn(chosen)
   } else {
-    const b = baselineScores(h, horizon, rate, perYear, step)
+    const b = baselineScores(h, points, horizon, rate, perYear, step)
     scores = b.scores
     expectedNew = (t) => b.rho * t
   }
   stage('score histories')
   await writeNumericTable(engine, SCORES_TABLE, {
-    x: h.x,
-    t_x: h.tx,
-    T: h.T,
+    x: points.x,
+    ...(byXT ? {} : { t_x: h.tx }),
+    T: points.T,
     p_alive: scores.pAlive,
     expected: scores.expected,
     det: scores.det,
@@ -689,6 +725,7 @@ export async function buildPredictions(
     predictionJoin(d, {
       summary: info.table,
       scores: SCORES_TABLE,
+      withTx: !byXT,
       table: PREDICTION_TABLE,
       asOf: info.asOf,
       unitDays,

@@ -162,6 +162,20 @@ describe('predictions without a holdout and on degenerate data', () => {
       expect(p.horizon).toBe(26)
       expect(p.totals.expectedPurchases).toBeGreaterThan(0)
       expect(Number.isFinite(p.totals.predictedValue)).toBe(true)
+      // scored per distinct (x, T) and joined on it: every customer gets the rate of their own
+      // history, (x + kρ)/(T + k) with k = mean T and ρ = Σx / ΣT
+      const rows = await engine.query<{ x: number; T: number; e: number }>(`
+        SELECT s.x, s."T", p.expected_purchases AS e
+        FROM ${info.table} s JOIN ${PREDICTION_TABLE} p USING (customer_id)`)
+      expect(rows.length).toBe(200)
+      const sx = rows.reduce((a, r) => a + r.x, 0)
+      const sT = rows.reduce((a, r) => a + r.T, 0)
+      const k = sT / rows.length
+      const rho = sx / sT
+      for (const r of rows) {
+        const want = ((r.x + k * rho) / (r.T + k)) * 26
+        expect(Math.abs(r.e - want)).toBeLessThanOrEqual(1e-12 * want)
+      }
     } finally {
       await engine.close()
     }
@@ -198,6 +212,12 @@ describe('predictions without a holdout and on degenerate data', () => {
           AND expected_purchases > 0 AND p_next_purchase_horizon > 0) AS ok
         FROM ${PREDICTION_TABLE}`)
       expect(r).toEqual({ n: 3000, ok: 3000 })
+      // scored per distinct (x, T) and joined on it: each customer's posterior mean rate
+      const rows = await engine.query<{ x: number; T: number; e: number }>(`
+        SELECT s.x, s."T", p.expected_purchases AS e
+        FROM ${info.table} s JOIN ${PREDICTION_TABLE} p USING (customer_id)`)
+      const { r: nr, alpha } = c.params!
+      for (const row of rows) expect(row.e).toBe(((nr! + row.x) / (alpha! + row.T)) * p.horizon)
       // the cohort's predicted repeat purchases track the actual ones
       const last = p.tracking.points.at(-1)!
       expect(Math.abs(last.predicted / last.actual - 1)).toBeLessThan(0.1)

@@ -40,6 +40,11 @@ export interface PredictionJoinArgs {
   readonly summary: string
   /** Per-history scores: x, t_x, T, p_alive, expected, det, p_any, next_days (NaN = none). */
   readonly scores: string
+  /**
+   * false: the scores are per distinct (x, T), without t_x (models whose scores ignore t_x), and
+   * are joined on those two. Default true.
+   */
+  readonly withTx?: boolean
   /** Table to create. */
   readonly table: string
   readonly asOf: string
@@ -76,7 +81,7 @@ SELECT s.customer_id,
     AS expected_next_purchase,
   p.p_any AS p_next_purchase_horizon
 FROM ${summary} s
-JOIN ${scores} p ON p.x = s.x AND p.t_x = s.t_x AND p."T" = s."T"
+JOIN ${scores} p ON p.x = s.x AND ${args.withTx === false ? '' : 'p.t_x = s.t_x AND '}p."T" = s."T"
 `,
   }
 }
