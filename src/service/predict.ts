@@ -549,9 +549,18 @@ export async function buildPredictions(
   const hasHoldout = holdoutDays > 0
   stage(`read ${h.x.length} histories`)
 
-  // The actual side of the tracking curve needs no model: its engine query runs on the engine's
-  // threads while the models are fitted below (synchronous JS), and is awaited right after.
+  // The spend histories are read now, so the Gamma-Gamma fit (JS) can run after the model fits
+  // while the engine is still counting the tracking curve's actual side.
   const [facts] = await engine.query<FactsRow>(spendFacts(d, { summary: info.table }))
+  const spendColumns = await readNumericColumns(
+    engine,
+    spendHistories(d, { summary: info.table }).sql,
+    3,
+    undefined,
+    { materialize: true },
+  )
+  // The actual side of the tracking curve needs no model: its engine query runs on the engine's
+  // threads while the models are fitted below (synchronous JS), and is awaited after them.
   const start = facts?.cohort_start ?? info.asOf
   let repeatDays = 0
   for (let i = 0; i < h.x.length; i++) repeatDays += h.weight[i]! * h.x[i]!
@@ -570,20 +579,13 @@ export async function buildPredictions(
     // the summary's facts scan counted the refund rows of `orders`
     opts.source === undefined ? info.orders.refunds : null,
   )
-  // ... and so do the other reads that need no model, one after another (one connection): the
-  // spend histories and the tracking curve's births. Awaited together after the fits.
-  const spendPending = actualPending.settled.then(() =>
-    readNumericColumns(engine, spendHistories(d, { summary: info.table }).sql, 3, undefined, {
-      materialize: true,
-    }),
-  )
-  const birthsPending = spendPending.then(() =>
+  // ... and so does the tracking curve's births read, queued behind it (one connection).
+  const birthsPending = actualPending.settled.then(() =>
     readNumericColumns(engine, trackingBirths(d, trackingQuery).sql, 2, undefined, {
       materialize: true,
     }),
   )
-  // awaited below; this only keeps an early exit (a fit throwing) from leaving them unhandled
-  spendPending.catch(() => {})
+  // awaited below; this only keeps an early exit (a fit throwing) from leaving it unhandled
   birthsPending.catch(() => {})
 
   // 2. Fit the candidates on the calibration period.
@@ -645,7 +647,9 @@ export async function buildPredictions(
   for (const f of failures)
     notes.push({ ...f, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
 
-  const spendColumns = await spendPending
+  // its notes follow the choice's, as when it ran after the choice
+  const spendNotes: typeof notes = []
+  const { spend, rule } = spendModel(spendColumns, facts, spendNotes)
   const births = await birthsPending
   const actualRows = await actualPending.finish()
   stage('fit models')
@@ -710,7 +714,7 @@ export async function buildPredictions(
   })
 
   // 5. Spend and margin.
-  const { spend, rule } = spendModel(spendColumns, facts, notes)
+  notes.push(...spendNotes)
   let margin: PredictionSummary['margin']
   if (opts.margin !== undefined) margin = { value: opts.margin, source: 'option' }
   else if (facts?.margin_share != null && facts.margin_share > 0 && facts.margin_share <= 1) {
