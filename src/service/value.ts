@@ -243,10 +243,15 @@ export async function buildValue(
     readTierState(d, { tiers: tierNames }).sql,
     4,
   )
-  const eventCounts =
+  // The event counts run on the engine's threads while the referral, engagement, loyalty and
+  // tier arithmetic below runs in JS (dispatched now, awaited before the next query)
+  const pendingCounts =
     inputs.engagementEvents > 0
-      ? ((await engine.query<Record<string, number>>(valueEventCounts(d)))[0] ?? {})
-      : {}
+      ? engine.query<{ event: string; n: number }>(
+          valueEventCounts(d, { analysis, asOf: opts.asOf }),
+        )
+      : Promise.resolve([])
+  pendingCounts.catch(() => {}) // a failure is rethrown where it is awaited
   const referral = computeReferralValue(
     nodes,
     {
@@ -302,6 +307,7 @@ export async function buildValue(
       : {}),
     asOfDay,
   })
+  const eventCounts = await pendingCounts
   // a first run writes every state from value_results below (no state table from JS)
   const firstRun = stateRows === 0
   if (opts.persistTiers !== false && !firstRun) {
@@ -595,7 +601,7 @@ interface SummaryInputs {
   readonly loyalty: ReturnType<typeof classifyLoyaltyBatch>
   readonly tiers: TierAssignment
   /** Engagement events per type of the analysed customers (value-facts.ts valueEventCounts). */
-  readonly eventCounts: Readonly<Record<string, number>>
+  readonly eventCounts: readonly { event: string; n: number }[]
 }
 
 const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
@@ -648,7 +654,9 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   if (e) {
     for (let i = 0; i < n; i++) if ((e.score[i] as number) > 0) engaged++
   }
-  for (const t of ENGAGEMENT_EVENT_TYPES) events[t] = Number(s.eventCounts[t] ?? 0)
+  for (const r of s.eventCounts) {
+    if (r.event in events) events[r.event as EngagementEventType] += Number(r.n)
+  }
 
   const lossRows: LossCustomer[] = losses.map((i) => ({
     customerId: names.get(i) ?? String(i),

@@ -31,13 +31,6 @@ export const VALUE_FACT_COLUMNS = [
   'reviews',
 ] as const
 
-/**
- * Engagement events per type of each customer (BIGINT, 0 without events), summed for the summary
- * by {@link valueEventCounts}: counted in the same pass as the scores (a second scan of the events
- * for the summary cost ~2 s of CPU at six million events). Not read into JS.
- */
-export const VALUE_EVENT_COLUMNS = ENGAGEMENT_EVENT_TYPES.map((t) => `events_${t}`)
-
 /** Columns read only when the analysis has predictions (NULL otherwise). */
 export const VALUE_PREDICTION_COLUMNS = [
   'p_alive',
@@ -111,8 +104,7 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
 SELECT CAST(idx AS INTEGER) AS idx,
-  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')},
-  ${VALUE_EVENT_COLUMNS.join(', ')}
+  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')}
 FROM (
 SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
@@ -123,8 +115,7 @@ SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   coalesce(t.tickets, 0) AS tickets, coalesce(t.minutes, 0) AS ticket_minutes,
   coalesce(r.returns, 0) AS returns, coalesce(r.amount, 0) AS return_amount,
   s.nps,
-  e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews,
-  ${VALUE_EVENT_COLUMNS.map((c) => `coalesce(e.${c}, 0) AS ${c}`).join(', ')}
+  e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews
 FROM ${a} a${nodes}
 LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
@@ -150,8 +141,7 @@ LEFT JOIN (
   -- engagementScores (core/value/engagement.ts) in SQL: weight x exp(-ln 2 / half-life x age)
   SELECT customer_id,
     sum(CASE event ${weights} END * exp(${rate} * (${asOf} - CAST(occurred_at AS DATE)))) AS score,
-    count(*) FILTER (WHERE event = 'review') AS reviews,
-    ${ENGAGEMENT_EVENT_TYPES.map((t) => `count(*) FILTER (WHERE event = '${t}') AS events_${t}`).join(',\n    ')}
+    count(*) FILTER (WHERE event = 'review') AS reviews
   FROM engagement_events WHERE occurred_at < ${until} GROUP BY customer_id
 ) e ON e.customer_id = a.customer_id
 ) f
@@ -169,12 +159,15 @@ const latestNps = (d: Dialect, until: string): string =>
   ORDER BY customer_id, responded_at DESC`
 
 /**
- * Engagement events per type up to the as-of date of the analysed customers (one row, a column per
- * type of ENGAGEMENT_EVENT_TYPES), for the summary: the sums of value_facts' event counts.
+ * Engagement events per type up to the as-of date, of the analysed customers (rows: event, n),
+ * for the summary.
  */
-export function valueEventCounts(_d: Dialect): Query {
+export function valueEventCounts(_d: Dialect, args: { analysis: string; asOf: string }): Query {
+  const until = `CAST(DATE '${sqlDate(args.asOf)}' + 1 AS TIMESTAMP)`
   return {
-    sql: `SELECT ${ENGAGEMENT_EVENT_TYPES.map((t) => `coalesce(sum(events_${t}), 0) AS ${t}`).join(', ')}
-FROM value_facts`,
+    sql: `SELECT event, count(*) AS n FROM engagement_events
+WHERE occurred_at < ${until}
+  AND customer_id IN (SELECT customer_id FROM ${sqlIdent(args.analysis)})
+GROUP BY event`,
   }
 }
