@@ -8,7 +8,15 @@ import { tempDir } from '../../../test/helpers/cli.ts'
 import { openDuckDb } from '../../data/duckdb.ts'
 import type { Engine } from '../../data/engine.ts'
 import { lit, sourceOf } from '../../data/queries/import-stage.ts'
-import { doubleColumns, fastSource, tryFastStage } from './fast-path.ts'
+import { openWorkspace } from '../../data/workspace.ts'
+import {
+  doubleColumns,
+  fastSource,
+  timestampColumns,
+  tryFastStage,
+  ZULU_FORMAT,
+} from './fast-path.ts'
+import { importFile } from './import-file.ts'
 import {
   dateSql,
   numberSql,
@@ -266,11 +274,13 @@ async function fastStage(csv: string, name: string) {
   const columns = Object.fromEntries(header.map((h) => [h, h]))
   const spec = typedSpec('orders', { layout: 'plain', columns })
   const source = sourceOf(file, 'csv', false)
+  const parse: ParseOptions = { tz: 'UTC', now: NOW }
   const r = await tryFastStage(engine, {
     source: fastSource(source),
     typedSource: fastSource(source, doubleColumns(spec)),
+    datedSource: fastSource(source, doubleColumns(spec), timestampColumns(spec, parse)),
     spec,
-    parse: { tz: 'UTC', now: NOW },
+    parse,
     firstLine: 2,
     tally: 'order_id IS NULL OR amount < 0',
   })
@@ -341,5 +351,126 @@ describe('tryFastStage', () => {
     expect(c?.c).toBe('c1')
     expect((await fastStage(`${rows(['A'])}B,c1,2024-01-01,inf\n`, 'inf.csv')).r).toBeNull()
     expect((await fastStage(`${rows(['A'])}B,c1,2024-01-01, \n`, 'blank.csv')).r).toBeNull()
+  })
+})
+
+describe("the CSV reader's TIMESTAMP", () => {
+  // ISO texts with Z, in and out of range, with short parts and padding of every kind
+  const part = (xs: string[]) => `unnest([${xs.map(lit).join(', ')}])`
+  const PADS = ['', ' ', '  ', '\t', '\r', '\n', '\v', '\f', '\u00a0']
+  const zGrid = `SELECT p || y || '-' || m || '-' || d || 'T' || hh || ':' || mi || ':' || ss || 'Z' || q AS r
+FROM (SELECT ${part(['0', '0000', '0001', '1900', '1969', '2024', '9999', '10000'])} AS y)
+CROSS JOIN (SELECT ${part(['0', '1', '01', '02', '12', '13', '001'])} AS m)
+CROSS JOIN (SELECT ${part(['0', '1', '01', '29', '30', '31', '32'])} AS d)
+CROSS JOIN (SELECT ${part(['0', '00', '1', '23', '24'])} AS hh)
+CROSS JOIN (SELECT ${part(['0', '00', '59', '60'])} AS mi)
+CROSS JOIN (SELECT ${part(['0', '00', '59', '60', '61'])} AS ss)
+CROSS JOIN (SELECT ${part(PADS)} AS p) CROSS JOIN (SELECT ${part(PADS)} AS q)
+UNION ALL SELECT ${part(TRICKY_DATES)}`
+
+  test('strptime in ZULU_FORMAT gives what dateSql gives, but for the specials (UTC)', async () => {
+    const o: ParseOptions = { tz: 'UTC', now: NOW }
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE zgrid AS ${zGrid}`)
+    const [c] = await engine.query<{
+      n: number
+      taken: number
+      special: number
+      differ: number
+      example: string | null
+    }>(`SELECT count(*) AS n, count(t) AS taken,
+  count(*) FILTER (WHERE t = TIMESTAMP '1900-01-01 00:00:00') AS special,
+  count(*) FILTER (WHERE t IS NOT NULL AND t <> TIMESTAMP '1900-01-01 00:00:00'
+    AND t IS DISTINCT FROM d) AS differ,
+  min(r) FILTER (WHERE t IS NOT NULL AND t <> TIMESTAMP '1900-01-01 00:00:00'
+    AND t IS DISTINCT FROM d) AS example
+FROM (SELECT r, try_strptime(r, ${lit(ZULU_FORMAT)}) AS t, ${dateSql(`(${textOf('r')})`, o)} AS d
+      FROM zgrid)`)
+    expect(c?.n).toBeGreaterThan(100_000)
+    expect(c?.taken).toBeGreaterThan(10_000)
+    // 'epoch', 'infinity' and '-infinity' (and the true 1900-01-01T00:00:00Z texts) take that value
+    expect(c?.special).toBeGreaterThan(3)
+    expect({ differ: c?.differ, example: c?.example }).toEqual({ differ: 0, example: null })
+  })
+
+  test('the reader parses a value as strptime does, or throws when strptime gives NULL', async () => {
+    const values = [
+      ...TRICKY_DATES,
+      ...PADS.flatMap((p) => [`${p}2025-06-30T15:33:45Z${p}`, `${p}2025-6-3T1:2:3Z`]),
+      '1900-01-01T00:00:00Z',
+    ]
+    const file = join(dir, 'one-date.csv')
+    for (const v of values) {
+      writeFileSync(file, `id,t\n1,"${v}"\n`)
+      const src = `read_csv(${lit(file)}, all_varchar=true, header=true, quote='"', types={'t': 'TIMESTAMP'}, timestampformat=${lit(ZULU_FORMAT)})`
+      const [want] = await engine.query<{ t: string | null }>({
+        sql: `SELECT CAST(try_strptime($1, ${lit(ZULU_FORMAT)}) AS VARCHAR) AS t`,
+        params: [v],
+      })
+      let got: string | null
+      try {
+        const [r] = await engine.query<{ t: string | null }>(
+          `SELECT CAST(t AS VARCHAR) AS t FROM ${src}`,
+        )
+        got = r?.t ?? null
+      } catch {
+        got = null
+      }
+      expect({ v, got }).toEqual({ v, got: want?.t ?? null })
+    }
+  })
+
+  test('only plain date columns of UTC imports without --date-format', () => {
+    const spec = typedSpec('orders', {
+      layout: 'plain',
+      columns: { order_id: 'k', customer_id: 'c', ordered_at: 't', amount: 'a' },
+    })
+    expect(timestampColumns(spec, { tz: 'UTC', now: NOW })).toEqual(['t'])
+    expect(timestampColumns(spec, { tz: 'Europe/Paris', now: NOW })).toEqual([])
+    expect(timestampColumns(spec, { tz: 'UTC', now: NOW, dateFormat: '%d/%m/%Y' })).toEqual([])
+    expect(fastSource(sourceOf('x.csv', 'csv', false), ['a'], ['t'])).toBe(
+      "read_csv('x.csv', all_varchar=true, header=true, types={'a': 'DOUBLE', 't': 'TIMESTAMP'}, timestampformat='%Y-%m-%dT%H:%M:%SZ')",
+    )
+  })
+
+  test('a file of Z dates is read as is; other shapes, specials and bad dates fall back', async () => {
+    const z = await fastStage(rows(['A', 'B']), 'zulu.csv')
+    expect(z.r).toEqual({ rows: 2, tally: 0 })
+    expect(z.typed?.map((t) => t.t)).toEqual(['2024-01-01 10:00:00', '2024-01-01 10:00:00'])
+    // an offset deep in the file: the dated read throws, the text read converts it
+    const mixed = await fastStage(`${rows(['A'])}B,c1,2024-01-01T10:00:00+02:00,10\n`, 'mix.csv')
+    expect(mixed.r).toEqual({ rows: 2, tally: 0 })
+    expect(mixed.typed?.map((t) => t.t)).toEqual(['2024-01-01 10:00:00', '2024-01-01 08:00:00'])
+    // ... and with a formatted amount too
+    const money = await fastStage(`${rows(['A'])}B,c1,2024-01-02,"$1,234.50"\n`, 'mixm.csv')
+    expect(money.typed).toEqual([
+      { line: 2, amount: 10, t: '2024-01-01 10:00:00' },
+      { line: 3, amount: 1234.5, t: '2024-01-02 00:00:00' },
+    ])
+    // strptime's value for the specials: the validating path reads those rows
+    for (const v of ['epoch', 'infinity', '1900-01-01T00:00:00Z']) {
+      expect((await fastStage(`${rows(['A'])}B,c1,${v},10\n`, 'special.csv')).r).toBeNull()
+    }
+    expect(
+      (await fastStage(`${rows(['A'])}B,c1,2024-13-01T10:00:00Z,10\n`, 'bad.csv')).r,
+    ).toBeNull()
+    expect(
+      (await fastStage(`${rows(['A'])}B,c1,2099-01-01T10:00:00Z,10\n`, 'late.csv')).r,
+    ).toBeNull()
+  })
+
+  test('an import with a special date stores what the validating path reads', async () => {
+    const file = join(dir, 'epoch.csv')
+    writeFileSync(file, `${rows(['A'])}B,c1,epoch,10\n`)
+    const scratch = await openWorkspace(':memory:')
+    try {
+      const r = await importFile(scratch, file, { kind: 'orders', now: NOW, scratch: true })
+      expect(r.rowsStored).toBe(2)
+      const got = await scratch.query<{ t: string }>(
+        'SELECT CAST(ordered_at AS VARCHAR) AS t FROM orders ORDER BY order_id',
+      )
+      expect(got.map((g) => g.t)).toEqual(['2024-01-01 10:00:00', '1970-01-01 00:00:00'])
+    } finally {
+      await scratch.close()
+    }
   })
 })

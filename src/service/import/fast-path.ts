@@ -3,7 +3,8 @@
 // caller runs the validating path, which re-reads the file and names every problem as file:line.
 // Only the file's own fields are stored: a field the file lacks is a NULL constant in the view.
 // A CSV's plain number columns are read as DOUBLE by the reader itself (an optimistic read: a value
-// it rejects, such as "$1,234.50", fails the read and the all-text read runs instead).
+// it rejects, such as "$1,234.50", fails the read and the all-text read runs instead). Dates of the
+// one shape "2024-03-10T14:30:00Z" are read as TIMESTAMP the same way, in UTC imports.
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
@@ -30,15 +31,40 @@ export function fastEligible(spec: TypedSpec): boolean {
  * `try_cast(text AS DOUBLE)`. A column that anything else reads stays text.
  */
 export function doubleColumns(spec: TypedSpec): string[] {
+  return plainColumns(spec, 'number')
+}
+
+/** The file columns read only by fields of `type`, each as its plain trimmed text. */
+function plainColumns(spec: TypedSpec, type: FieldDef['type']): string[] {
   const out = new Set<string>()
   for (const f of spec.fields) {
     const h = f.header
-    if (f.type !== 'number' || h === null || f.raw !== textOf(h)) continue
+    if (f.type !== type || h === null || f.raw !== textOf(h)) continue
     const readers = spec.fields.filter((g) => g.raw.includes(ident(h)))
-    if (readers.every((g) => g.type === 'number' && g.raw === f.raw)) out.add(h)
+    if (readers.every((g) => g.type === type && g.raw === f.raw)) out.add(h)
   }
   return [...out]
 }
+
+/** The only date shape the reader parses (`timestampColumns`): ISO 8601 in UTC, to the second. */
+export const ZULU_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+
+/**
+ * The file columns a CSV read can hand over as TIMESTAMP parsed with `ZULU_FORMAT`: each one read
+ * only by date fields, as their plain trimmed text, in an import whose --tz is UTC and that has no
+ * --date-format. For every text that format takes, `dateSql` gives the same instant (its Z lane, or
+ * the cast of the other lanes, which read Z as UTC), with one exception: DuckDB's strptime reads
+ * 'epoch' and '(-)infinity' as 1900-01-01 00:00:00, so a row with that value counts as bad and
+ * the validating path reads it (see `fastTypedSql`). Naive shapes are not read this way: the
+ * reader skips tabs and line feeds around a value, which the validating path rejects there.
+ * Under another --tz, dateSql reads "...Z" followed by such a space as local time.
+ */
+export function timestampColumns(spec: TypedSpec, o: ParseOptions): string[] {
+  return o.tz !== 'UTC' || o.dateFormat ? [] : plainColumns(spec, 'date')
+}
+
+/** What strptime makes of 'epoch', 'infinity' and '-infinity' (see `timestampColumns`). */
+const STRPTIME_SPECIAL = "TIMESTAMP '1900-01-01 00:00:00'"
 
 /** Where the fast read reads from (see `fastTypedSql`). */
 export interface FastRead {
@@ -46,6 +72,8 @@ export interface FastRead {
   readonly source?: string
   /** File columns the source reads as DOUBLE (see `doubleColumns`). */
   readonly doubles?: readonly string[]
+  /** File columns the source reads as TIMESTAMP (see `timestampColumns`). */
+  readonly timestamps?: readonly string[]
 }
 
 /**
@@ -57,15 +85,17 @@ export interface FastRead {
  * `typedViewSql` puts them back.
  * `read.doubles`: the reader's parse equals `try_cast` of the trimmed text wherever it succeeds and
  * gives NULL only for a blank field, so such a field's value is the finite number or NULL, and a
- * non-finite one is bad, as in `numberSql`.
+ * non-finite one is bad, as in `numberSql`. `read.timestamps`: the reader's parse is the instant
+ * (or NULL for a blank field), except the strptime value of the specials, which counts as bad.
  */
 export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = {}): string {
   const doubles = read.doubles ?? []
+  const timestamps = read.timestamps ?? []
   const typed = (f: FieldDef): boolean =>
-    f.type === 'number' &&
     f.header !== null &&
     f.raw === textOf(f.header) &&
-    doubles.includes(f.header)
+    ((f.type === 'number' && doubles.includes(f.header)) ||
+      (f.type === 'date' && timestamps.includes(f.header)))
   const inner = spec.fields
     .map((f) => `${typed(f) ? ident(f.header ?? '') : f.raw} AS ${rawName(f.field)}`)
     .join(',\n    ')
@@ -80,7 +110,9 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       const type = f.type === 'number' ? 'DOUBLE' : 'TIMESTAMP'
       if (absent(f)) return `${r}, CAST(NULL AS ${type}) AS ${ident(f.field)}`
       const p = typed(f)
-        ? `CASE WHEN isfinite(${r}) THEN ${r} END`
+        ? f.type === 'number'
+          ? `CASE WHEN isfinite(${r}) THEN ${r} END`
+          : r
         : f.type === 'number'
           ? numberSql(r, ident(`${f.field}__fast`))
           : dateSql(r, o)
@@ -96,6 +128,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     if (f.required) bad.push(`${r} IS NULL`)
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'date' && !absent(f)) bad.push(`coalesce(${v} > ${future}, false)`)
+    if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }
   const fields = spec.fields
     .filter((f) => !absent(f))
@@ -135,16 +168,25 @@ function fieldList(spec: TypedSpec): string {
 
 /**
  * The source for the fast read: CSV without a rejects table, so any malformed line throws; with
- * `doubles`, those CSV columns are read as DOUBLE (a value the reader cannot parse throws too).
+ * `doubles`, those CSV columns are read as DOUBLE, with `timestamps` as TIMESTAMP in `ZULU_FORMAT`
+ * (a value the reader cannot parse throws too).
  */
-export function fastSource(source: string, doubles: readonly string[] = []): string {
+export function fastSource(
+  source: string,
+  doubles: readonly string[] = [],
+  timestamps: readonly string[] = [],
+): string {
   const plain = source.replace(
     /, store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans'/,
     '',
   )
-  if (doubles.length === 0 || !plain.startsWith('read_csv(')) return plain
-  const types = doubles.map((h) => `${lit(h)}: 'DOUBLE'`).join(', ')
-  return `${plain.slice(0, -1)}, types={${types}})`
+  if (doubles.length + timestamps.length === 0 || !plain.startsWith('read_csv(')) return plain
+  const types = [
+    ...doubles.map((h) => `${lit(h)}: 'DOUBLE'`),
+    ...timestamps.map((h) => `${lit(h)}: 'TIMESTAMP'`),
+  ].join(', ')
+  const format = timestamps.length > 0 ? `, timestampformat=${lit(ZULU_FORMAT)}` : ''
+  return `${plain.slice(0, -1)}, types={${types}}${format})`
 }
 
 export interface FastStage {
@@ -157,12 +199,12 @@ export interface FastStage {
 /**
  * Read the source into import_fast: 'read', or why the read threw: 'malformed' for a CSV line the
  * reader cannot split (a wrong number of columns, bad quoting or encoding), 'failed' for anything
- * else (a value it cannot convert to a column's type among them).
+ * else (a value it cannot convert to a column's type among them), with that column when named.
  */
 async function readFast(
   engine: Engine,
   args: { spec: TypedSpec; parse: ParseOptions; read: FastRead },
-): Promise<'read' | 'malformed' | 'failed'> {
+): Promise<'read' | 'malformed' | { failed: string | null }> {
   try {
     const prevTz = (
       await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
@@ -176,10 +218,10 @@ async function readFast(
     return 'read'
   } catch (e) {
     if (!(e instanceof LoyalsError)) throw e
-    const m = e.message
-    return /CSV Error on Line/.test(m) && !/Error when converting column/.test(m)
-      ? 'malformed'
-      : 'failed'
+    const m = e.cause instanceof Error ? e.cause.message : e.message
+    const column = /Error when converting column "((?:[^"]|"")*)"/.exec(m)
+    if (/CSV Error on Line/.test(m) && !column) return 'malformed'
+    return { failed: column ? (column[1] ?? '').replaceAll('""', '"') : null }
   }
 }
 
@@ -190,7 +232,8 @@ async function readFast(
  * fields, as in `import_typed`, counted in the same scan). Null when the file needs the validating path: a bad
  * value, a repeated key with different content, no rows, or a read error.
  * `source` is the reader without rejects (`fastSource`); `typedSource` (optional) the same reader
- * with the columns of `doubleColumns(spec)` as DOUBLE, tried first.
+ * with the columns of `doubleColumns(spec)` as DOUBLE, tried first; `datedSource` (optional) that
+ * one with the columns of `timestampColumns(spec, parse)` as TIMESTAMP too, tried before it.
  * `firstLine` is the file line of the first data row (2 for CSV with a header, 1 otherwise).
  */
 export async function tryFastStage(
@@ -198,6 +241,7 @@ export async function tryFastStage(
   args: {
     source: string
     typedSource?: string
+    datedSource?: string
     spec: TypedSpec
     parse: ParseOptions
     firstLine: number
@@ -207,13 +251,21 @@ export async function tryFastStage(
   const { spec } = args
   if (engine.dialect !== 'duckdb' || !fastEligible(spec)) return null
   const doubles = args.typedSource ? doubleColumns(spec) : []
-  const read = (source: string, d: readonly string[]) =>
-    readFast(engine, { spec, parse: args.parse, read: { source, doubles: d } })
-  // A typed read that meets a value its parser rejects (a formatted amount) throws: the all-text
-  // read takes it. One that reads has the same bad rows as the all-text read would; a malformed
-  // line would fail the all-text read too.
-  let got = doubles.length > 0 ? await read(args.typedSource ?? '', doubles) : 'failed'
-  if (got === 'failed') got = await read(args.source, [])
+  const timestamps = args.datedSource ? timestampColumns(spec, args.parse) : []
+  const read = (source: string, d: readonly string[], t: readonly string[] = []) =>
+    readFast(engine, { spec, parse: args.parse, read: { source, doubles: d, timestamps: t } })
+  // A typed read that meets a value its parser rejects (a formatted amount, another date shape)
+  // throws: a read with fewer typed columns takes it, the all-text read last. One that reads has
+  // the same bad rows as the all-text read would; a malformed line would fail every read.
+  let got: Awaited<ReturnType<typeof read>> = { failed: null }
+  if (timestamps.length > 0) got = await read(args.datedSource ?? '', doubles, timestamps)
+  const failedOn = (g: typeof got, cols: readonly string[]): boolean =>
+    typeof g === 'object' && (g.failed === null || cols.includes(g.failed))
+  // the dated read failing on an amount would fail the same way without the dates
+  if (failedOn(got, timestamps) && doubles.length > 0) {
+    got = await read(args.typedSource ?? '', doubles)
+  }
+  if (typeof got === 'object') got = await read(args.source, [])
   if (got !== 'read') return null
   try {
     await engine.exec(

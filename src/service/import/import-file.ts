@@ -25,7 +25,13 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { doubleColumns, fastSource, tryFastStage, typedViewSql } from './fast-path.ts'
+import {
+  doubleColumns,
+  fastSource,
+  timestampColumns,
+  tryFastStage,
+  typedViewSql,
+} from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
@@ -264,7 +270,16 @@ export async function importFile(
     const fast = fastSpec
       ? await tryFastStage(engine, {
           source: fastSource(source),
-          ...(format === 'csv' ? { typedSource: fastSource(source, doubleColumns(fastSpec)) } : {}),
+          ...(format === 'csv'
+            ? {
+                typedSource: fastSource(source, doubleColumns(fastSpec)),
+                datedSource: fastSource(
+                  source,
+                  doubleColumns(fastSpec),
+                  timestampColumns(fastSpec, parse),
+                ),
+              }
+            : {}),
           spec: fastSpec,
           parse,
           firstLine: format === 'csv' ? 2 : 1,
