@@ -291,8 +291,10 @@ function scopeOf(u: NonNullable<TypedSpec['uniqueBy']>): string {
  * Keys are distinct when every row is in scope and each key is strictly above (or each strictly
  * below) the one of the row before it, in some total order: a strictly monotonic sequence repeats
  * nothing, whatever order the scan delivers. Byte order first, then (byte length, bytes) order,
- * which plain numbers ("9" < "10") pass, both in one scan of the keys on one thread (`lag` needs
- * one sequence). Other keys take the hash check.
+ * which plain numbers ("9" < "10") pass, each in a scan of the keys on one thread (`lag` needs one
+ * sequence); the second scan runs only when the first finds neither direction (the length tests
+ * cost as much again as the byte tests, ~0.25 s per ten million keys). Other keys take the hash
+ * check.
  */
 async function fastCounts(
   engine: Engine,
@@ -315,12 +317,15 @@ FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
   const byBytes = (a: string, b: string): string => `${a} > ${b}`
   const byLength = (a: string, b: string): string =>
     `(strlen(${a}) > strlen(${b}) OR (strlen(${a}) = strlen(${b}) AND ${a} > ${b}))`
-  // rows breaking each order, both directions, in the one scan
-  const breaks = [byBytes, byLength].flatMap((above) => [above(k, 'p'), above('p', k)])
-  const [b] = await engine.query<Record<string, number>>(`SELECT
+  // rows breaking the order, in both directions, in one scan
+  const monotonic = async (above: typeof byBytes): Promise<boolean> => {
+    const breaks = [above(k, 'p'), above('p', k)]
+    const [b] = await engine.query<Record<string, number>>(`SELECT
   ${breaks.map((c, i) => `count(*) FILTER (WHERE NOT ${c}) AS b${i}`).join(',\n  ')}
 FROM (SELECT ${k}, lag(${k}) OVER () AS p FROM import_fast)`)
-  const keysDistinct = breaks.some((_, i) => Number(b?.[`b${i}`]) === 0)
+    return breaks.some((_, i) => Number(b?.[`b${i}`]) === 0)
+  }
+  const keysDistinct = (await monotonic(byBytes)) || (await monotonic(byLength))
   return { ...counts, keysDistinct }
 }
 
