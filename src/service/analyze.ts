@@ -128,13 +128,13 @@ export async function computeAnalysis(
   const rfm = await progress.step(ANALYZE_STEPS[1], () =>
     buildRfm(engine, { table: info.table, rules }),
   )
-  const { revenueConc, marginConc } = await progress.step(ANALYZE_STEPS[2], async () => {
-    const revenueConc = await concentration(engine, { table: info.table, value: 'revenue' })
-    const marginConc = (await marginKnown(engine, info.table))
+  // Revenue concentration is read from the analysis table's ranking (below): one sort of the
+  // customers by revenue serves both. Margin has a ranking of its own.
+  const marginConc = await progress.step(ANALYZE_STEPS[2], async () =>
+    (await marginKnown(engine, info.table))
       ? await concentration(engine, { table: info.table, value: 'margin' })
-      : null
-    return { revenueConc, marginConc }
-  })
+      : null,
+  )
   const predictions =
     opts.predictions === false
       ? null
@@ -152,9 +152,13 @@ export async function computeAnalysis(
         scored: rfm.scoredRows,
         table: ANALYSIS_TABLE,
         ...(predictions ? { predictions: PREDICTION_TABLE } : {}),
-        totals: { customers: revenueConc.customers, revenue: revenueConc.total },
       }),
     )
+    const revenueConc = await concentration(engine, {
+      table: ANALYSIS_TABLE,
+      value: 'revenue',
+      rankedBy: 'revenue_rank',
+    })
     const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))
     const f = info.orders
     const segs = await engine.query<SegmentProfileRow>(segmentProfile(d, { table: ANALYSIS_TABLE }))

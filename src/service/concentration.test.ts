@@ -119,4 +119,28 @@ describe('concentration', () => {
       { customer_share: 1, value_share: 1 },
     ])
   })
+
+  it('from a stored ranking (rankedBy) gives the figures of its own ranking', async () => {
+    // 3000 customers with ties and negative values, stored in a scrambled order with a rank
+    // column; a wrong row order under the streaming window changes the running sums
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => [`c${(i * 7919) % 3000}`, ((i * 37) % 101) - 20, null, 1 + (i % 4)] as const,
+    )
+    await summaryOf(engine, rows)
+    const own = await concentration(engine, {})
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE ranked_summary AS
+      SELECT * FROM (SELECT *, row_number() OVER (ORDER BY revenue DESC, customer_id) AS rk
+        FROM customer_summary) ORDER BY hash(customer_id)`)
+    const stored = await concentration(engine, { table: 'ranked_summary', rankedBy: 'rk' })
+    expect(stored.customers).toBe(own.customers)
+    expect(stored.total).toBe(own.total)
+    expect(stored.top).toEqual(own.top)
+    expect(stored.deciles).toEqual(own.deciles)
+    expect(stored.lorenz.length).toBe(own.lorenz.length)
+    stored.lorenz.forEach((p, i) => {
+      expect(p.value_share).toBeCloseTo(own.lorenz[i]?.value_share ?? Number.NaN, 12)
+    })
+    expect(stored.gini).toBeCloseTo(own.gini ?? Number.NaN, 12)
+  })
 })

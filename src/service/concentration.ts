@@ -75,11 +75,20 @@ export interface Concentration {
  */
 export async function concentration(
   engine: Engine,
-  opts: { table?: string; value?: ConcentrationValue; percents?: readonly number[] } = {},
+  opts: {
+    table?: string
+    value?: ConcentrationValue
+    percents?: readonly number[]
+    /** A column of `table` that already ranks its customers by the value (1 = highest). */
+    rankedBy?: string
+  } = {},
 ): Promise<Concentration> {
   const args = { table: opts.table ?? 'customer_summary', value: opts.value ?? 'revenue' } as const
   const d = engine.dialect
-  const ranked = { ranked: CONCENTRATION_RANKED }
+  const ranked = {
+    ranked: CONCENTRATION_RANKED,
+    ...(opts.rankedBy !== undefined ? { rankedBy: opts.rankedBy } : {}),
+  }
   await engine.exec(concentrationRanked(d, { ...args, ...ranked }))
   try {
     return await figures(engine, args.value, opts.percents ?? TOP_PERCENTS)

@@ -13,13 +13,19 @@ export interface ConcentrationArgs {
   readonly value: ConcentrationValue
 }
 
+/** The value's column name, checked before it is spliced into SQL. Throws UsageError. */
+export function valueColumn(value: ConcentrationValue): ConcentrationValue {
+  if (value !== 'revenue' && value !== 'margin') {
+    throw new UsageError(`invalid concentration value ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
 /** `(SELECT customer_id, <value> AS value, revenue, orders FROM t WHERE <value> IS NOT NULL)`. */
 export function valueSource(args: ConcentrationArgs): string {
-  if (args.value !== 'revenue' && args.value !== 'margin') {
-    throw new UsageError(`invalid concentration value ${JSON.stringify(args.value)}`)
-  }
-  return `(SELECT customer_id, CAST(${args.value} AS DOUBLE PRECISION) AS value, revenue, orders
-    FROM ${sqlIdent(args.table)} WHERE ${args.value} IS NOT NULL)`
+  const v = valueColumn(args.value)
+  return `(SELECT customer_id, CAST(${v} AS DOUBLE PRECISION) AS value, revenue, orders
+    FROM ${sqlIdent(args.table)} WHERE ${v} IS NOT NULL)`
 }
 
 /**
