@@ -461,6 +461,24 @@ describe('formats', () => {
     ])
   })
 
+  test('JSON lines mixing strings and numbers in a field read the text of both', async () => {
+    // DuckDB types such a field JSON, whose text keeps a string's quotes: "123" was another customer
+    const f = write(
+      dir,
+      'mixed.jsonl',
+      '{"customer_id":123,"ordered_at":"2024-01-01","amount":"12.50","order_id":7}\n' +
+        '{"customer_id":"123","ordered_at":"2024-01-02","amount":3,"order_id":"8"}\n',
+    )
+    expect(await orders(f)).toMatchObject({ rowsStored: 2, customers: 1 })
+    const rows = await engine.query<{ order_id: string; customer_id: string; amount: number }>(
+      'SELECT order_id, customer_id, amount FROM orders ORDER BY order_id',
+    )
+    expect(rows).toEqual([
+      { order_id: '7', customer_id: '123', amount: 12.5 },
+      { order_id: '8', customer_id: '123', amount: 3 },
+    ])
+  })
+
   test('Parquet written by DuckDB, with typed columns', async () => {
     const pq = join(dir, 'o.parquet')
     await engine.exec(
@@ -601,7 +619,10 @@ describe('bad input: clear message, store unchanged', () => {
     )
     const e = await importError(() => orders(f))
     expect(e.message).toBe(`cannot read ${f}`)
-    expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:\\d+: malformed JSON`))
+    expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:2: malformed JSON`))
+    const first = write(dir, 'm1.jsonl', 'not json\n{"customer_id":"c1"}\n')
+    const e1 = await importError(() => orders(first))
+    expect(formatProblem(e1.problems[0]!)).toMatch(new RegExp(`^${first}:1: malformed JSON`))
   })
 
   test('unknown kind and time zone are usage errors', async () => {

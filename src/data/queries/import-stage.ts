@@ -34,6 +34,19 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean): stri
 }
 
 /**
+ * `source` with its JSON-typed columns as plain text. DuckDB's JSON reader types a field whose
+ * values mix strings and numbers (`"customer_id": 123` on one line, `"123"` on another) as JSON,
+ * and that type's text keeps the quotes of a string: `"123"` would be another customer than 123,
+ * and `"12.50"` no amount. json_extract_string gives a string's own text, a number's digits, NULL
+ * for null, and an object's or array's JSON text.
+ */
+export function jsonAsText(source: string, jsonColumns: readonly string[]): string {
+  if (jsonColumns.length === 0) return source
+  const cols = jsonColumns.map((c) => `json_extract_string(${ident(c)}, '$') AS ${ident(c)}`)
+  return `(SELECT * REPLACE (${cols.join(', ')}) FROM ${source})`
+}
+
+/**
  * Materialise `source` into the TEMP table `import_src` (all VARCHAR). `columns` are the source's
  * column names (from DESCRIBE); non-CSV columns are cast so validation has one path for every format.
  */

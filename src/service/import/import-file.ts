@@ -15,7 +15,12 @@ import {
 import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
-import { importRawView, importStage, sourceOf } from '../../data/queries/import-stage.ts'
+import {
+  importRawView,
+  importStage,
+  jsonAsText,
+  sourceOf,
+} from '../../data/queries/import-stage.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import {
@@ -138,7 +143,8 @@ function readError(file: string, format: Format, e: unknown): ImportError {
   }
   const json = /Malformed JSON.*? in line (\d+): (.*)/.exec(msg)
   if (json) {
-    const line = Number(json[1])
+    // DuckDB 1.5 numbers the line after the bad one (the first line is reported as 2)
+    const line = Number(json[1]) - 1
     const reason = `malformed JSON: ${json[2]?.trim()}`
     return new ImportError(`cannot read ${file}`, [{ file, line, column: null, reason }])
   }
@@ -248,17 +254,22 @@ export async function importFile(
   }
   await dropTemp(engine)
   try {
-    const source = sourceOf(file, format, gzip)
+    let source = sourceOf(file, format, gzip)
+    const describeTyped = (src: string) =>
+      engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
-      (await engine.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${src}`)).map(
-        (d) => d.column_name,
-      )
+      (await describeTyped(src)).map((d) => d.column_name)
     // Most files are clean: read them once into typed columns. Only a file with a problem pays
     // for the validating path, which stages every value as text and names each bad row. The fast
     // read's columns come from its own reader: describing a CSV with a rejects table costs ~0.2 s.
     let fastColumns: string[] | null = null
     try {
-      fastColumns = await describe(fastSource(source))
+      const described = await describeTyped(fastSource(source))
+      if (format === 'jsonl') {
+        const json = described.filter((d) => d.column_type === 'JSON').map((d) => d.column_name)
+        source = jsonAsText(source, json)
+      }
+      fastColumns = described.map((d) => d.column_name)
     } catch {
       // the validating path describes the file again and says what is wrong with it
     }
