@@ -45,6 +45,11 @@ describe('number formats', () => {
     expect(formatMoney(1234.5)).toBe('1,234.50')
     expect(formatMoney(1234.5, 'not-a-code')).toBe('1,234.50 not-a-code')
     expect(formatMoney(null, 'USD')).toBe('–')
+    // a cost of zero shown as a subtraction (-0) or rounding to zero is not a loss
+    expect(formatMoney(-0, 'USD')).toBe('$0.00')
+    expect(formatMoney(-0.001, 'EUR')).toBe('€0.00')
+    expect(formatMoney(-0)).toBe('0.00')
+    expect(formatMoney(-5, 'USD')).toBe('-$5.00')
   })
   it('formats compact money', () => {
     expect(formatMoneyCompact(1234567)).toBe('1.23M')

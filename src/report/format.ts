@@ -33,9 +33,11 @@ export function formatInt(n: number | null | undefined): string {
  */
 export function formatNumber(n: number | null | undefined, decimals = 2): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  // 'negative': no minus on a value that shows as zero (-0, -0.001), which read as a loss
   return new Intl.NumberFormat('en-US', {
     minimumFractionDigits: decimals,
     maximumFractionDigits: decimals,
+    signDisplay: 'negative',
   }).format(n)
 }
 
@@ -48,7 +50,11 @@ export function formatMoney(n: number | null | undefined, currency: string | nul
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   if (currency) {
     try {
-      return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n)
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        signDisplay: 'negative',
+      }).format(n)
     } catch {
       // not an ISO 4217 code: fall through and print the code after the number
       return `${formatNumber(n, 2)} ${currency}`
