@@ -54,6 +54,15 @@ describe('parseValueConfig', () => {
     expect(c.tiers.grace.unit).toBe('runs')
   })
 
+  test('a required key left out is reported as required', () => {
+    expect(() =>
+      parseValueConfig({ tiers: { levels: [{ name: 'VIP', share: 0.1 }, { name: 'Rest' }] } }),
+    ).toThrow(
+      'invalid value configuration:\n  tiers.levels[0].serviceLevel: required\n' +
+        '  tiers.levels[1].serviceLevel: required',
+    )
+  })
+
   test('every problem is reported with its path and reason', () => {
     const sl = { priority: 1, responseTargetMinutes: 5 }
     let err: unknown

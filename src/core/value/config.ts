@@ -292,7 +292,11 @@ function pathText(path: readonly PropertyKey[]): string {
  * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data).
  */
 export function parseValueConfig(json: unknown): ValueConfig {
-  const r = ValueConfigSchema.safeParse(json ?? {})
+  // zod says "Invalid input: expected object, received undefined" for a key left out
+  const r = ValueConfigSchema.safeParse(json ?? {}, {
+    error: (iss) =>
+      iss.code === 'invalid_type' && iss.input === undefined ? 'required' : undefined,
+  })
   if (r.success) return r.data
   const issues = r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message }))
   const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
