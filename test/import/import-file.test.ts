@@ -288,6 +288,12 @@ describe('column recognition', () => {
   test('--map with an unknown field or column is a usage error', async () => {
     const f = write(dir, 'm.csv', 'who,when,net\nc1,2024-01-02,8\n')
     await expect(orders(f, { map: { shoe_size: 'who' } })).rejects.toBeInstanceOf(UsageError)
+    await expect(orders(f, { map: { shoe_size: 'who' } })).rejects.toThrow(
+      /unknown field 'shoe_size' for --kind orders; the fields are customer_id, ordered_at, amount,/,
+    )
+    await expect(orders(f, { map: { order_date: 'when' } })).rejects.toThrow(
+      "--map: unknown field 'order_date' for --kind orders (did you mean ordered_at?); the fields",
+    )
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
   })
 

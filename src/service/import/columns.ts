@@ -267,9 +267,13 @@ export function resolveColumns(
   const shopifyFields = layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : []
   for (const [field, col] of Object.entries(map)) {
     if (!valid.includes(field) && !shopifyFields.includes(field)) {
-      throw new UsageError(`--map: unknown field '${field}' for --kind ${kind}`, {
-        fields: valid,
-      })
+      // the name the file would use for it ("order_date") points at the field ("ordered_at")
+      const meant = specs.find((s) => s.synonyms.includes(fold(field)))?.field
+      throw new UsageError(
+        `--map: unknown field '${field}' for --kind ${kind}` +
+          `${meant ? ` (did you mean ${meant}?)` : ''}; the fields are ${valid.join(', ')}`,
+        { fields: valid },
+      )
     }
     const header = headers.includes(col) ? col : findHeader(headers, fold(col))
     if (header === undefined) {
