@@ -138,6 +138,22 @@ describe('buildReasons', () => {
       'Champions: last order 12 days ago, 23 orders, $4,900 spent',
       'more engaged than 92 % of customers',
     ])
+    const last = buildReasons(
+      {
+        tier: {
+          name: 'Gold',
+          basis: 'threshold',
+          totalValue: 2800,
+          boundary: 3000,
+          heldByGrace: true,
+          graceLeft: 0,
+        },
+      },
+      { currency },
+    )
+    expect(last[0]?.text).toBe(
+      'kept in Gold for the last day (grace period): total value $2,800 is below its $3,000 minimum',
+    )
     const t = buildReasons(
       { tier: { name: 'Gold', basis: 'threshold', totalValue: 3100, boundary: 3000 } },
       { currency },

@@ -282,9 +282,10 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
         code: 'tier_grace',
         text: () => {
           const left = t.graceLeft ?? 0
-          const unit =
-            t.graceUnit === 'runs' ? plural(left, 'more scoring run') : plural(left, 'more day')
-          return `kept in ${t.name} for ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
+          const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
+          // 0 left: this day (run) is the last one held, not "for 0 more days"
+          const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
+          return `kept in ${t.name} ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
         },
         amount: t.totalValue,
       })
