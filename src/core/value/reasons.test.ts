@@ -118,16 +118,17 @@ describe('buildReasons', () => {
   })
 
   test('tier held by grace, threshold tiers, segment and engagement', () => {
+    const held = {
+      name: 'Gold',
+      basis: 'threshold',
+      totalValue: 2800,
+      boundary: 3000,
+      heldByGrace: true,
+      graceLeft: 10,
+    } as const
     const r = buildReasons(
       {
-        tier: {
-          name: 'Gold',
-          basis: 'threshold',
-          totalValue: 2800,
-          boundary: 3000,
-          heldByGrace: true,
-          graceLeft: 10,
-        },
+        tier: held,
         segment: { name: 'Champions', daysSinceLast: 12, orders: 23, revenue: 4900 },
         engagement: { percentile: 92 },
       },
@@ -138,19 +139,7 @@ describe('buildReasons', () => {
       'Champions: last order 12 days ago, 23 orders, $4,900 spent',
       'more engaged than 92 % of customers',
     ])
-    const last = buildReasons(
-      {
-        tier: {
-          name: 'Gold',
-          basis: 'threshold',
-          totalValue: 2800,
-          boundary: 3000,
-          heldByGrace: true,
-          graceLeft: 0,
-        },
-      },
-      { currency },
-    )
+    const last = buildReasons({ tier: { ...held, graceLeft: 0 } }, { currency })
     expect(last[0]?.text).toBe(
       'kept in Gold for the last day (grace period): total value $2,800 is below its $3,000 minimum',
     )
