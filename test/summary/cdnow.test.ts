@@ -1,6 +1,6 @@
 // The CDNOW calibration summary of the BTYD literature, reproduced for all 2,357 customers, by
 // the service and by the built CLI.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
@@ -104,5 +104,13 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     const date = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-02-30'])
     expect(date.code).toBe(2)
     expect(date.stderr).toMatch(/invalid date "1997-02-30"/)
+  })
+
+  it('a --db that does not exist is a usage error and creates no workspace', () => {
+    const db = join(tempDir(), 'typo.duckdb')
+    const r = runCli(['summary', '--db', db])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(`error: no workspace at ${db}: import orders first, or pass --db`)
+    expect(existsSync(db)).toBe(false)
   })
 })

@@ -1,8 +1,9 @@
 // `loyals summary`: the per-customer summary, written by the engine (COPY) and streamed to stdout,
 // so a million customers never pass through JS objects.
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { Engine } from '../../data/engine.ts'
-import { openWorkspace } from '../../data/workspace.ts'
+import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { openSource } from '../../service/source.ts'
 import {
@@ -32,7 +33,12 @@ async function openInput(
   opts: SummaryOptions,
 ): Promise<{ engine: Engine; temporary: boolean }> {
   if (input !== undefined) return openSource(input, { db: opts.db })
-  return { engine: await openWorkspace(resolveDb(opts)), temporary: false }
+  const db = resolveDb(opts)
+  // opening a path that is not there would leave an empty workspace behind a mistyped --db
+  if (!isPostgresUrl(db) && !existsSync(db)) {
+    throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
+  }
+  return { engine: await openWorkspace(db), temporary: false }
 }
 
 export function registerSummary(program: Command): void {
