@@ -617,6 +617,21 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('a bad row after quoted values spanning lines names its own file line', async () => {
+    const f = write(
+      dir,
+      'ml.csv',
+      'customer_id,ordered_at,amount,note\nc1,2024-01-01,5,"a\nb"\nc1,2024-01-02,x,\n' +
+        'c1,2024-01-03,y,"c\r\n\r\nd"\nc1,2024-01-03,z,\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:4 amount: cannot read 'x' as an amount`,
+      `${f}:5 amount: cannot read 'y' as an amount`,
+      `${f}:8 amount: cannot read 'z' as an amount`,
+    ])
+  })
+
   test('malformed JSON lines', async () => {
     const f = write(
       dir,

@@ -61,18 +61,46 @@ export function importStage(
   return { sql: `CREATE OR REPLACE TEMP TABLE import_src AS SELECT ${cols} FROM ${args.source}` }
 }
 
+/** Line feeds inside the values of a row (quoted multi-line fields such as a survey comment). */
+function lineFeeds(columns: readonly string[]): string {
+  return columns
+    .map((c) => `coalesce(length(${ident(c)}) - length(replace(${ident(c)}, chr(10), '')), 0)`)
+    .join(' + ')
+}
+
+/** Whether any staged CSV value holds a line feed (stops at the first). */
+export function importMultilineCheck(_dialect: Dialect, columns: readonly string[]): Query {
+  const any = columns.map((c) => `contains(${ident(c)}, chr(10))`).join(' OR ') || 'false'
+  return { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM import_src WHERE ${any} LIMIT 1)` }
+}
+
 /**
  * The view `import_raw` = `import_src` plus the file line of each row in `__line` (no copy).
- * CSV data row i is line i+1 (header) plus the rejected lines before it; JSON lines: line i;
- * Parquet: row i.
+ * CSV data row i is line i+1 (header) plus the rejected lines before it, and with `multiline`
+ * (some value spans lines) plus the line feeds inside the values of the rows before it; JSON
+ * lines: line i; Parquet: row i.
  */
 export function importRawView(
   _dialect: Dialect,
-  args: { format: StageFormat; rejectedLines: number },
+  args: {
+    format: StageFormat
+    rejectedLines: number
+    multiline?: { columns: readonly string[] }
+  },
 ): Query {
   if (args.format !== 'csv') {
     return {
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 1 AS ${LINE}, * FROM import_src`,
+    }
+  }
+  if (args.rejectedLines === 0 && args.multiline) {
+    const before = `sum(${lineFeeds(args.multiline.columns)}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`
+    return {
+      sql: `CREATE OR REPLACE TEMP TABLE import_raw_lines AS
+SELECT rowid AS rid, rowid + 2 + coalesce(${before}, 0) AS line FROM import_src;
+CREATE OR REPLACE TEMP VIEW import_raw AS
+SELECT l.line AS ${LINE}, s.* EXCLUDE (rid)
+FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid = s.rid;`,
     }
   }
   if (args.rejectedLines === 0) {

@@ -16,6 +16,7 @@ import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/i
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
+  importMultilineCheck,
   importRawView,
   importStage,
   jsonAsText,
@@ -189,6 +190,7 @@ const TEMP_OBJECTS = [
   'VIEW import_raw',
   'TABLE import_src',
   'TABLE import_rej_slots',
+  'TABLE import_raw_lines',
   'TABLE import_typed',
   'VIEW import_typed',
   'TABLE import_fast',
@@ -316,7 +318,17 @@ export async function importFile(
         format === 'csv'
           ? await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_csv_errors')
           : 0
-      await engine.exec(importRawView(engine.dialect, { format, rejectedLines: csvRejected }))
+      const multiline =
+        format === 'csv' &&
+        csvRejected === 0 &&
+        (await count(engine, importMultilineCheck(engine.dialect, columns).sql)) > 0
+      await engine.exec(
+        importRawView(engine.dialect, {
+          format,
+          rejectedLines: csvRejected,
+          ...(multiline ? { multiline: { columns } } : {}),
+        }),
+      )
       const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
       rowsRead = staged + csvRejected
     }
