@@ -133,6 +133,8 @@ describe('value inputs and loyals customer', () => {
     expect(r.stdout).toMatch(/^Customer A: \w+, /)
     expect(r.stdout).toContain('Why:')
     expect(r.stdout).toContain('= Past profit')
+    // A has no tickets: a zero cost, not "-$0.00"
+    expect(r.stdout).toMatch(/- support tickets +\$0\.00\n/)
     expect(r.stdout).toContain('Referred 1 customer directly, 2 in all, worth $90.00:')
     expect(r.stdout).toContain('- B (level 1): $70.00')
     expect(r.stdout).toContain('- C (level 2): $20.00 of $40.00')
