@@ -646,6 +646,14 @@ describe('bad input: clear message, store unchanged', () => {
     expect(formatProblem(e1.problems[0]!)).toMatch(new RegExp(`^${first}:1: malformed JSON`))
   })
 
+  test('a --date-format DuckDB cannot read is a usage error', async () => {
+    const f = write(dir, 'df.csv', 'customer_id,ordered_at,amount\nc1,01/02/2024,1\n')
+    await expect(orders(f, { dateFormat: '%d/%Q/%Y' })).rejects.toThrow(
+      "--date-format '%d/%Q/%Y' is not a strptime format (Unrecognized format for strftime/strptime: %Q): use specifiers",
+    )
+    await expect(orders(f, { dateFormat: '%d/%Q/%Y' })).rejects.toBeInstanceOf(UsageError)
+  })
+
   test('unknown kind and time zone are usage errors', async () => {
     const f = write(dir, 'k.csv', 'customer_id,ordered_at,amount\nc1,2024-01-01,1\n')
     await expect(importFile(engine, f, { kind: 'invoices' })).rejects.toThrow(

@@ -186,6 +186,18 @@ async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
   }
 }
 
+async function checkDateFormat(engine: Engine, format: string): Promise<void> {
+  try {
+    await engine.query({ sql: 'SELECT try_strptime($1, $2) AS t', params: ['2000-01-01', format] })
+  } catch (e) {
+    const why = /Failed to parse format specifier[^:]*: ([^\n]*)/.exec(String(e))?.[1]
+    throw new UsageError(
+      `--date-format '${format}' is not a strptime format${why ? ` (${why.trim()})` : ''}: ` +
+        'use specifiers such as %d/%m/%Y or %Y-%m-%d %H:%M',
+    )
+  }
+}
+
 const TEMP_OBJECTS = [
   'VIEW import_raw',
   'TABLE import_src',
@@ -242,6 +254,7 @@ export async function importFile(
   const kind = parseKind(opts.kind)
   const tz = opts.tz ?? 'UTC'
   await checkTimeZone(engine, tz)
+  if (opts.dateFormat !== undefined) await checkDateFormat(engine, opts.dateFormat)
   if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) {
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
