@@ -364,6 +364,22 @@ describe('column recognition', () => {
     expect((await one<{ n: number }>('SELECT count(*) AS n FROM order_lines')).n).toBe(7)
   })
 
+  test('Shopify orders export: a voided order (cancelled unpaid) nets to 0', async () => {
+    const f = write(
+      dir,
+      'orders_export.csv',
+      'Name,Email,Financial Status,Paid at,Total,Refunded Amount,Created at,Lineitem quantity,Lineitem name\n' +
+        '#2001,a@example.com,voided,,40.00,0.00,2024-03-05 14:22:10 -0500,1,Mug\n' +
+        '#2002,a@example.com,paid,2024-03-06 10:00:00 -0500,"1,296.00",96.00,2024-03-06 09:58:31 -0500,1,Machine\n',
+    )
+    expect((await orders(f)).layout).toBe('shopify-orders')
+    const rows = await engine.query('SELECT order_key, amount FROM orders ORDER BY order_key')
+    expect(rows).toEqual([
+      { order_key: '#2001', amount: 0 },
+      { order_key: '#2002', amount: 1200 },
+    ])
+  })
+
   test('Shopify customers export: keyed by email (as the orders export), else Customer ID', async () => {
     const r = await importFile(engine, join(FIXTURES, 'shopify_customers_export.csv'), {
       kind: 'customers',

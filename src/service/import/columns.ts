@@ -317,6 +317,7 @@ const SHOPIFY_ORDER_FIELDS = [
   'ordered_at',
   'total',
   'refunded',
+  'financial_status',
   'currency',
   'discount',
   'channel',
@@ -358,6 +359,7 @@ function shopifyOrders(
   pick(headers, c, 'ordered_at', 'Created at', 'Paid at')
   pick(headers, c, 'total', 'Total')
   pick(headers, c, 'refunded', 'Refunded Amount')
+  pick(headers, c, 'financial_status', 'Financial Status')
   pick(headers, c, 'currency', 'Currency')
   pick(headers, c, 'discount', 'Discount Amount')
   pick(headers, c, 'channel', 'Source')

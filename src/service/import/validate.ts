@@ -133,6 +133,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const customer = c.customer_id ? textOf(c.customer_id) : `coalesce(${email}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
+    // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
+    // was paid, so all of it counts as refunded.
+    const voided = c.financial_status ? `lower(${textOf(c.financial_status)}) = 'voided'` : 'false'
+    const refunded = c.refunded ? textOf(c.refunded) : 'CAST(NULL AS VARCHAR)'
     return {
       fields: [
         {
@@ -145,7 +149,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'ordered_at', 'date', true),
         { ...col(c, 'total', 'number', true, 'an amount'), field: 'amount' },
         col(c, 'order_id', 'text', true),
-        col(c, 'refunded', 'number', false, 'an amount'),
+        {
+          ...col(c, 'refunded', 'number', false, 'an amount'),
+          raw: `CASE WHEN ${voided} THEN ${total} ELSE ${refunded} END`,
+        },
         col(c, 'currency', 'text', false),
         {
           field: 'quantity',
