@@ -140,6 +140,19 @@ describe('value inputs and loyals customer', () => {
     expect(r.stdout).toContain('- C (level 2): $20.00 of $40.00')
   })
 
+  test('a customer served at a loss: negative profit and what their percentile means', () => {
+    // at $10 a ticket minute B's 30-minute ticket costs 300 against a margin of 100
+    const dear = write(
+      dir,
+      'dear.json',
+      JSON.stringify({ costs: { ...CONFIG.costs, perTicketMinute: 10 } }),
+    )
+    const r = runCli(['customer', 'B', '--db', db, '--config', dear, '--no-predictions'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('= Past profit       -$200.00')
+    expect(r.stdout).toContain('value percentile 0 (0 for every customer worth nothing or less)')
+  })
+
   test('an unknown customer id: exit 1 and one clear line', () => {
     const r = runCli(['customer', 'ZZZ', '--db', db])
     expect(r.code).toBe(1)

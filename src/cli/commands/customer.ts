@@ -81,7 +81,10 @@ export function formatProfile(p: CustomerProfile): string {
   const c = v.costs
   lines.push(
     `Total value ${money(v.totalValue)}: value percentile ${formatNumber(v.valuePercentile, 0)} ` +
-      `(the share of customers worth as much or less)`,
+      // percentileRank gives every value <= 0 a 0: "as much or less" would be untrue there
+      (v.totalValue > 0
+        ? '(the share of customers worth as much or less)'
+        : '(0 for every customer worth nothing or less)'),
   )
   lines.push(
     table(
