@@ -1,6 +1,6 @@
 // The value features as a user runs them: `loyals import --kind referrals|tickets|surveys ...`,
 // `loyals analyze --config` and `loyals customer ID`, through the built CLI in real processes.
-import { readFileSync } from 'node:fs'
+import { copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -151,6 +151,11 @@ describe('value inputs and loyals customer', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('= Past profit       -$200.00')
     expect(r.stdout).toContain('value percentile 0 (0 for every customer worth nothing or less)')
+    // analyze keeps tier state in its workspace: a copy leaves the other tests' one as it was
+    const copy = join(dir, 'dear.duckdb')
+    copyFileSync(db, copy)
+    const a = runCli(['analyze', '--db', copy, '--config', dear, '--out', join(dir, 'dear-out')])
+    expect(a.stdout).toContain('1 customer is served at a loss (-$200.00)')
   })
 
   test('an unknown customer id: exit 1 and one clear line', () => {

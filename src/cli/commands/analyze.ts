@@ -170,7 +170,7 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
         `predicted profit ${formatMoney(b.predictedProfit, vc)} + referrals ${formatMoney(b.referralValue, vc)}.`,
     )
     lines.push(
-      `${formatInt(v.unprofitable.customers)} customers are served at a loss (${formatMoney(v.unprofitable.loss, vc)}); ` +
+      `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc)}); ` +
         `the top 20% by profit hold ${formatPct(held)} of it. Tiers: ` +
         v.tiers.levels.map((l) => `${l.name} ${formatInt(l.customers)}`).join(', ') +
         '.',
