@@ -52,6 +52,8 @@ export {
   bgbbExpectedPurchases,
   bgbbExpectedPurchasesNew,
   bgbbProbabilityPurchases,
+  bgbbProbabilityAnyPurchase,
+  bgbbExpectedNextPurchase,
   bgbbDiscountedResidualTransactions,
   simulateBgbb,
 } from './core/models/bgbb.ts'

@@ -6,11 +6,13 @@ import { lbeta } from '../special.ts'
 import {
   type BgbbParams,
   bgbbDiscountedResidualTransactions,
+  bgbbExpectedNextPurchase,
   bgbbExpectedPurchases,
   bgbbExpectedPurchasesNew,
   bgbbGradient,
   bgbbLogLikelihood,
   bgbbProbabilityAlive,
+  bgbbProbabilityAnyPurchase,
   bgbbProbabilityPurchases,
   fitBgbb,
   simulateBgbb,
@@ -168,5 +170,50 @@ describe('BG/BB robustness and simulation', () => {
     const sim = simulateBgbb(fx.mle, 50000, 6, 11)
     const mean = sim.x.reduce((a, b) => a + b, 0) / 50000
     expect(Math.abs(mean - bgbbExpectedPurchasesNew(fx.mle, 6))).toBeLessThan(0.05)
+  })
+})
+
+describe('BG/BB next transaction', () => {
+  const pub: BgbbParams = { alpha: 1.2035, beta: 0.7497, gamma: 0.6567, delta: 2.7834 }
+  it('P(at least one transaction in the next k) matches sums of the posterior (mpmath)', () => {
+    // Σ_{m<=k} B(α+x+1, β+n-x+m-1) B(γ, δ+n+m) / (B(α,β) B(γ,δ) L), mpmath at 30 digits
+    const want = [0.23234116026228918, 0.3645439764936672, 0.41079724358916053]
+    ;[1, 3, 10].forEach((k, i) => {
+      expect(rel(bgbbProbabilityAnyPurchase(pub, k, 3, 4, 6), want[i]!)).toBeLessThan(1e-12)
+    })
+    expect(bgbbProbabilityAnyPurchase(pub, 0, 3, 4, 6)).toBe(0)
+  })
+  it('for a new customer, P(none in k) is P(X(k) = 0) of FHS 2010 eq. 7', () => {
+    for (const k of [1, 5, 12]) {
+      const none = 1 - bgbbProbabilityAnyPurchase(pub, k, 0, 0, 0)
+      expect(rel(none, bgbbProbabilityPurchases(pub, k, 0))).toBeLessThan(1e-12)
+    }
+  })
+  it('waiting time to the next transaction: probability, median and mean (brute-force sums)', () => {
+    // probability: mpmath nsum; mean: direct sum to 1e7 plus the power-law tail (numpy)
+    const a = bgbbExpectedNextPurchase(pub, 0, 0, 6)
+    expect(rel(a.probability, 0.07701568284066304)).toBeLessThan(1e-5)
+    expect(rel(a.mean!, 9.03075327434275)).toBeLessThan(1e-6)
+    expect(a.median).toBe(4)
+    const b = bgbbExpectedNextPurchase(pub, 6, 6, 6)
+    expect(rel(b.probability, 0.9236685169310694)).toBeLessThan(1e-9)
+    expect(rel(b.mean!, 1.1101329758157312)).toBeLessThan(1e-9)
+    expect(b.median).toBe(1)
+    const heavy = bgbbExpectedNextPurchase({ ...pub, alpha: 0.2, gamma: 0.3 }, 0, 0, 6)
+    expect(heavy.mean).toBeNull()
+    expect(heavy.reason).toMatch(/infinite/)
+    expect(Number.isFinite(heavy.probability) && heavy.median! > 0).toBe(true)
+  })
+  it('scoring functions reject impossible histories and parameters with DataError, not NaN', () => {
+    expect(() => bgbbProbabilityAlive(pub, 7, 6, 6)).toThrow(DataError)
+    expect(() => bgbbProbabilityAlive(pub, 3, 8, 6)).toThrow(DataError)
+    expect(() => bgbbProbabilityAlive(pub, 3, 0, 6)).toThrow(DataError)
+    expect(() => bgbbProbabilityAlive({ ...pub, alpha: -1 }, 3, 4, 6)).toThrow(DataError)
+    expect(() => bgbbExpectedPurchases(pub, -3, 3, 4, 6)).toThrow(DataError)
+    expect(() => bgbbDiscountedResidualTransactions(pub, 0.1, 2, 1, 6)).toThrow(DataError)
+    expect(() => bgbbProbabilityAnyPurchase(pub, 2.5, 3, 4, 6)).toThrow(DataError)
+    expect(() => bgbbExpectedNextPurchase({ ...pub, delta: Number.NaN }, 3, 4, 6)).toThrow(
+      DataError,
+    )
   })
 })

@@ -5,6 +5,7 @@ import { DataError } from '../../errors.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta, lgamma } from '../special.ts'
+import { checkParams, type NextPurchase } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -40,6 +41,18 @@ export function validateBgbb(h: Histories): void {
       )
     }
   }
+}
+
+/**
+ * DataError unless the parameters are finite and positive, (x, t_x, n) is a valid history and
+ * `ahead` (opportunities to look ahead) a whole number >= 0.
+ */
+function checkRow(p: BgbbParams, x: number, tx: number, n: number, ahead = 0): void {
+  checkParams('bgbb', p)
+  if (!(ahead >= 0 && Number.isInteger(ahead)))
+    throw new DataError(`opportunities ahead must be a whole number >= 0 (got ${ahead})`)
+  const one = (v: number) => Float64Array.of(v)
+  validateBgbb({ x: one(x), tx: one(tx), T: one(n), weight: one(1), customers: 1 })
 }
 
 /** log L and d log L / d(α, β, γ, δ) for one row (FHS 2010 eq. 5). */
@@ -170,6 +183,7 @@ function logL(p: BgbbParams, x: number, tx: number, n: number): number {
  * B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L.
  */
 export function bgbbProbabilityAlive(p: BgbbParams, x: number, tx: number, n: number): number {
+  checkRow(p, x, tx, n)
   const l =
     lbeta(p.alpha + x, p.beta + n - x) -
     lbeta(p.alpha, p.beta) +
@@ -208,12 +222,14 @@ export function bgbbExpectedPurchases(
   tx: number,
   n: number,
 ): number {
+  checkRow(p, x, tx, n, nStar)
   const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
   return Math.exp(head) * aliveOpportunities(p.gamma, p.delta, n, nStar)
 }
 
 /** E[X(n)] for a customer just acquired (FHS 2010 eq. 8): α/(α+β) · Σ_{t=1}^{n} B(γ,δ+t)/B(γ,δ). */
 export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
+  checkRow(p, 0, 0, n)
   return (p.alpha / (p.alpha + p.beta)) * aliveOpportunities(p.gamma, p.delta, 0, n)
 }
 
@@ -222,6 +238,7 @@ export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
  * C(n,x) B(α+x,β+n-x)/B(α,β) B(γ,δ+n)/B(γ,δ) + Σ_{i=x}^{n-1} C(i,x) B(α+x,β+i-x)/B(α,β) B(γ+1,δ+i)/B(γ,δ).
  */
 export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): number {
+  checkRow(p, 0, 0, n)
   if (!Number.isInteger(x) || x < 0 || x > n) return 0
   const lab = lbeta(p.alpha, p.beta)
   const lgd = lbeta(p.gamma, p.delta)
@@ -256,6 +273,7 @@ export function bgbbDiscountedResidualTransactions(
   n: number,
 ): number {
   if (!(d > 0)) throw new DataError(`discount rate per opportunity must be positive (got ${d})`)
+  checkRow(p, x, tx, n)
   const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
   // B(γ, δ+t)/B(γ,δ) by its ratio (δ+t-1)/(γ+δ+t-1) from one opportunity to the next
   let term = Math.exp(lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)) / (1 + d)
@@ -266,6 +284,112 @@ export function bgbbDiscountedResidualTransactions(
     if (term < 1e-17 * s) break
   }
   return Math.exp(head) * s
+}
+
+/**
+ * log of the posterior weight of "alive through opportunity n, then j more opportunities alive
+ * (surviving each one's dropout draw), transacting in none of them and, if `dies`, dropping out
+ * before opportunity n+j+1": B(α+x, β+n-x+j)/B(α,β) · B(γ+c, δ+n+j)/B(γ,δ) / L, c = 1 if `dies`.
+ */
+function logNoTransactionRun(
+  p: BgbbParams,
+  x: number,
+  n: number,
+  j: number,
+  dies: boolean,
+  lL: number,
+) {
+  return (
+    lbeta(p.alpha + x, p.beta + n - x + j) -
+    lbeta(p.alpha, p.beta) +
+    lbeta(p.gamma + (dies ? 1 : 0), p.delta + n + j) -
+    lbeta(p.gamma, p.delta) -
+    lL
+  )
+}
+
+/**
+ * P(at least one transaction in opportunities n+1 .. n+k | x, t_x, n). A customer alive at n
+ * survives each later opportunity's dropout draw with 1-θ and then transacts with p (as in
+ * {@link simulateBgbb}), so P(none) = P(dead by n) + Σ_{j<k} E[(1-θ)^j θ (1-p)^j | alive at n]
+ * + E[(1-θ)^k (1-p)^k | alive at n]; each term is a beta-function ratio of the posterior.
+ */
+export function bgbbProbabilityAnyPurchase(
+  p: BgbbParams,
+  k: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  checkRow(p, x, tx, n, k)
+  if (k === 0) return 0
+  const lL = logL(p, x, tx, n)
+  // P(alive at n) - P(alive at n and no transaction in k): the alive part of the history
+  const aliveN = Math.exp(logNoTransactionRun(p, x, n, 0, false, lL))
+  let none = Math.exp(logNoTransactionRun(p, x, n, k, false, lL))
+  for (let j = 0; j < k; j++) none += Math.exp(logNoTransactionRun(p, x, n, j, true, lL))
+  return Math.min(1, Math.max(0, aliveN - none))
+}
+
+/**
+ * Opportunities from n to the next transaction, among futures where there is one:
+ * P(next at n+m) = E[(1-θ)^m (1-p)^(m-1) p | alive at n] = B(α+x+1, β+n-x+m-1)/B(α,β) ·
+ * B(γ, δ+n+m)/B(γ,δ) / L. `median` is the first m where the cumulative share reaches 1/2;
+ * `probability` the chance of any further transaction. The terms fall like m^-(α+x+1+γ), so the
+ * mean is finite only when α+x+γ > 1; it is summed until the power-law tail estimate
+ * Σ_{m>M} m P(m) ≈ M² P(M) / (α+x+γ-1) is below 1e-10 of the sum, and that estimate is added.
+ */
+export function bgbbExpectedNextPurchase(
+  p: BgbbParams,
+  x: number,
+  tx: number,
+  n: number,
+): NextPurchase {
+  checkRow(p, x, tx, n)
+  const head = -lbeta(p.alpha, p.beta) - lbeta(p.gamma, p.delta) - logL(p, x, tx, n)
+  const at = (m: number): number =>
+    Math.exp(
+      head + lbeta(p.alpha + x + 1, p.beta + n - x + m - 1) + lbeta(p.gamma, p.delta + n + m),
+    )
+  // P(any) = Σ_m P(m): E[(1-θ) p / (1 - (1-θ)(1-p)) | alive at n], summed with the same tail rule
+  const excess = p.alpha + x + p.gamma - 1
+  const MAX = 1e5
+  let total = 0
+  let first = 0
+  let sumM = 0
+  let median: number | null = null
+  const probs: number[] = []
+  let m = 1
+  let v = 0
+  for (; m <= MAX; m++) {
+    v = at(m)
+    if (m === 1) first = v
+    probs.push(v)
+    total += v
+    sumM += m * v
+    // Σ_{k>m} P(k) ≈ m P(m) / (excess + 1) and Σ_{k>m} k P(k) ≈ m² P(m) / excess
+    if (m * v < 1e-12 * total * (excess + 1) && (excess <= 0 || m * m * v < 1e-10 * sumM * excess))
+      break
+  }
+  const tailP = (m * v) / (excess + 1)
+  total += tailP
+  for (let i = 0, c = 0; i < probs.length; i++) {
+    c += probs[i]!
+    if (c >= total / 2) {
+      median = i + 1
+      break
+    }
+  }
+  const meanFinite = excess > 0 && total > 0
+  const mean = meanFinite ? (sumM + (m * m * v) / excess) / total : null
+  return {
+    median: first > 0 ? median : null,
+    mean: mean !== null && Number.isFinite(mean) ? mean : null,
+    probability: Math.min(1, total),
+    reason: meanFinite
+      ? null
+      : 'the mean waiting time is infinite when alpha + x + gamma <= 1; use the median',
+  }
 }
 
 /** Simulated BG/BB customers: calibration (x, t_x, n) and holdout transactions in `holdout` more. */
