@@ -106,3 +106,14 @@ describe('sBG on the Fader & Hardie (2007) retention table', () => {
     expect(Math.abs(f.params.beta - truth.beta)).toBeLessThan(3 * f.standardErrors.beta)
   })
 })
+
+describe('sBG parameter checks', () => {
+  it('rejects non-positive or non-finite parameters with DataError instead of NaN', () => {
+    const bad = { alpha: -1, beta: 1 }
+    expect(() => sbgSurvival(bad, 3)).toThrow(DataError)
+    expect(() => sbgChurnProbability(bad, 2)).toThrow(DataError)
+    expect(() => sbgRetentionRate({ alpha: 1, beta: Number.NaN }, 2)).toThrow(DataError)
+    expect(() => sbgDiscountedExpectedLifetime(bad, 0.1)).toThrow(DataError)
+    expect(() => sbgDiscountedResidualLifetime(bad, 0.1, 3)).toThrow(DataError)
+  })
+})

@@ -4,6 +4,7 @@ import { DataError } from '../../errors.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta } from '../special.ts'
+import { checkParams } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
@@ -125,18 +126,21 @@ export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
 
 /** P(T = t): churn in period t (t >= 1) = B(α+1, β+t-1)/B(α,β) (FH 2007, eq. 3). */
 export function sbgChurnProbability(p: SbgParams, t: number): number {
+  checkParams('sbg', p)
   if (t < 1) return 0
   return Math.exp(lbeta(p.alpha + 1, p.beta + t - 1) - lbeta(p.alpha, p.beta))
 }
 
 /** S(t) = P(T > t) = B(α, β+t)/B(α,β) (FH 2007, eq. 4); S(0) = 1. */
 export function sbgSurvival(p: SbgParams, t: number): number {
+  checkParams('sbg', p)
   if (t <= 0) return 1
   return Math.exp(lbeta(p.alpha, p.beta + t) - lbeta(p.alpha, p.beta))
 }
 
 /** Retention rate r(t) = S(t)/S(t-1) = (β+t-1)/(α+β+t-1) (FH 2007, eq. 6), t >= 1. */
 export function sbgRetentionRate(p: SbgParams, t: number): number {
+  checkParams('sbg', p)
   return (p.beta + t - 1) / (p.alpha + p.beta + t - 1)
 }
 
@@ -159,6 +163,7 @@ function hyp2f1One(b: number, c: number, z: number): number {
  * @throws DataError when d <= 0 (the sum diverges when α <= 1).
  */
 export function sbgDiscountedExpectedLifetime(p: SbgParams, d: number): number {
+  checkParams('sbg', p)
   if (!(d > 0)) throw new DataError(`discount rate per period must be positive (got ${d})`)
   return hyp2f1One(p.beta, p.alpha + p.beta, 1 / (1 + d))
 }
@@ -171,6 +176,7 @@ export function sbgDiscountedExpectedLifetime(p: SbgParams, d: number): number {
  * @throws DataError when d <= 0.
  */
 export function sbgDiscountedResidualLifetime(p: SbgParams, d: number, renewals: number): number {
+  checkParams('sbg', p)
   if (!(d > 0)) throw new DataError(`discount rate per period must be positive (got ${d})`)
   const n = renewals
   return (
