@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { csvColumns, fixtureJson } from '../../../test/models/fixtures.ts'
-import { DataError } from '../../errors.ts'
+import { ConvergenceError, DataError } from '../../errors.ts'
 import {
   expectedSpend,
   expectedSpendAll,
@@ -92,6 +92,14 @@ describe('Gamma-Gamma bad and degenerate data', () => {
     expect(f.excluded).toBe(1)
     expect(f.customers).toBe(500)
     expect(f.warnings.join(' ')).toMatch(/1 repeat customer/)
+  })
+  it('explains a run-off when every transaction has the same value', () => {
+    const x = Float64Array.from({ length: 100 }, (_, i) => 1 + (i % 3))
+    const mx = new Float64Array(100).fill(30)
+    expect(() => fitGammaGamma({ x, mx })).toThrow(ConvergenceError)
+    expect(() => fitGammaGamma({ x, mx })).toThrow(
+      /ran off to infinity .*: the transaction values .* do not vary/,
+    )
   })
   it('refuses data with nobody repeating', () => {
     expect(() => fitGammaGamma({ x: [0, 0], mx: [0, 0] })).toThrow(/no customer with repeat/)

@@ -253,6 +253,7 @@ export function fitGammaGamma(
     },
     start,
     customers: d.n,
+    explainBoundary: explainSpendBoundary,
   })
   const warnings: string[] = []
   if (Math.abs(d.correlation) > CORRELATION_WARNING) {
@@ -267,6 +268,15 @@ export function fitGammaGamma(
     warnings.push('q <= 1: the population mean spend is infinite; expected spend uses m_x only')
   }
   return { ...fit, correlation: d.correlation, excluded: d.excluded, warnings }
+}
+
+/** Plain-words meaning of a Gamma-Gamma parameter running off to a boundary. */
+function explainSpendBoundary(name: string, dir: 'high' | 'low'): string | undefined {
+  if (name === 'p' && dir === 'high')
+    return 'the transaction values of each customer do not vary (every mean spend looks like a fixed price), so the within-customer spread cannot be estimated'
+  if (name === 'q' || name === 'gamma')
+    return 'customers do not differ in average spend (q and gamma grow together), so the spread between customers cannot be estimated'
+  return undefined
 }
 
 /**

@@ -21,6 +21,8 @@ export interface LogScaleProblem {
   readonly start: readonly number[]
   /** Number of customers (weights summed): scales the objective and enters BIC. */
   readonly customers: number
+  /** Plain-words meaning of a parameter running off to a boundary, for the error message. */
+  readonly explainBoundary?: (name: string, direction: 'high' | 'low') => string | undefined
 }
 
 /**
@@ -39,6 +41,7 @@ export function fitOnLogScale<P extends Record<string, number>>(
   const opt = minimize(f, prob.start.map(Math.log), {
     names: prob.names,
     ...(g ? { grad: g } : {}),
+    ...(prob.explainBoundary ? { explainBoundary: prob.explainBoundary } : {}),
   })
   const th = opt.x
   const H = g
