@@ -67,6 +67,27 @@ describe('fitWithRestarts with a warm start', () => {
   })
 })
 
+describe('fitWithRestarts when the shared evaluation budget runs out', () => {
+  it('reports the whole budget and the starts tried, not what the last start had left', () => {
+    // a kink at the minimum: no start reaches a small gradient; the first fails within budget
+    const f = (x: readonly number[]) => Math.abs(x[0]!) + Math.abs(x[1]! - 1)
+    const g = (x: readonly number[]) => [Math.sign(x[0]!) || 1, Math.sign(x[1]! - 1) || 1]
+    const starts = [
+      [3, 4],
+      [-2, 5],
+      [1, 1],
+    ]
+    let err: unknown = null
+    try {
+      fitWithRestarts(f, g, starts, { maxEvaluations: 400 })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect((err as Error).message).toMatch(/after 400 likelihood evaluations from 2 start values/)
+  })
+})
+
 describe('fitWithRestarts when a fit runs off to a boundary', () => {
   // x0 plays log a: exp(x0) - c·x0 has its minimum at log c, none (x0 → -∞) when c = 0
   const objective = (c: number) => {

@@ -369,7 +369,17 @@ export function fitWithRestarts(
     }
   }
   if (!best) {
-    const cause = boundary ?? lastError
+    let cause = boundary ?? lastError
+    // the last start stopped at what the earlier ones left of the shared budget: say what was spent
+    if (cause && !boundary && (cause.details as { budgetExhausted?: boolean }).budgetExhausted) {
+      const budget = opts.maxEvaluations ?? 600
+      cause = new ConvergenceError(
+        `optimizer stopped after ${budget} likelihood evaluations from ${attempts.length} start value${attempts.length === 1 ? '' : 's'} without converging (the likelihood is too flat to pin down every parameter)`,
+        totalIt,
+        [],
+        cause.details,
+      )
+    }
     if (cause) throw fail(cause, totalIt, { attempts })
     throw new ConvergenceError('no start value converged', totalIt, starts[0] ?? [], { attempts })
   }
