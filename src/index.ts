@@ -1,119 +1,291 @@
 // Public library surface: explicit named exports only.
-export { VERSION } from './version.ts'
-export { importFile } from './service/import/import-file.ts'
-export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
-export {
-  lgamma,
-  digamma,
-  trigamma,
-  lbeta,
-  logSumExp,
-  logDiffExp,
-  log1pExp,
-  hyp2f1,
-  logHyp2f1,
-  SpecialFunctionError,
-} from './core/special.ts'
-export {
-  bfgs,
-  nelderMead,
-  minimize,
-  numericGradient,
-  numericHessian,
-  invertSymmetric,
-  standardErrorsFromLogHessian,
-} from './core/optimize.ts'
-export type { OptimResult } from './core/optimize.ts'
-export { compressHistories } from './core/compress.ts'
-export { createRng } from './core/random.ts'
-export type { Rng } from './core/random.ts'
-export type { Histories, FitResult } from './core/models/types.ts'
-export type { NextPurchase } from './core/models/common.ts'
-export { bgnbd } from './core/models/bgnbd.ts'
-export type { BgParams } from './core/models/bgnbd.ts'
-export { mbgnbd } from './core/models/mbgnbd.ts'
-export { paretoNbd } from './core/models/pareto-nbd.ts'
-export * as nbd from './core/models/nbd.ts'
-export type { NbdParams } from './core/models/nbd.ts'
-export type { ParetoParams } from './core/models/pareto-nbd.ts'
-export {
-  fitGammaGamma,
-  gammaGammaLogLikelihood,
-  expectedSpend,
-  expectedSpendAll,
-  spendFrequencyCorrelation,
-  simulateGammaGamma,
-} from './core/models/gamma-gamma.ts'
-export type { GammaGammaParams, GammaGammaFit, SpendData } from './core/models/gamma-gamma.ts'
-export {
-  fitBgbb,
-  bgbbLogLikelihood,
-  bgbbProbabilityAlive,
-  bgbbExpectedPurchases,
-  bgbbExpectedPurchasesNew,
-  bgbbProbabilityPurchases,
-  bgbbProbabilityAnyPurchase,
-  bgbbExpectedNextPurchase,
-  bgbbDiscountedResidualTransactions,
-  simulateBgbb,
-} from './core/models/bgbb.ts'
-export type { BgbbParams, BgbbSimulation } from './core/models/bgbb.ts'
-export {
-  fitSbg,
-  survivalToCounts,
-  sbgLogLikelihood,
-  sbgChurnProbability,
-  sbgSurvival,
-  sbgRetentionRate,
-  sbgDiscountedExpectedLifetime,
-  sbgDiscountedResidualLifetime,
-  simulateSbg,
-} from './core/models/sbg.ts'
-export type { SbgParams, SbgCounts } from './core/models/sbg.ts'
-export {
-  scoreClv,
-  discountRatePerUnit,
-  unitsPerYear,
-  expIntegralScaled,
-  discountedSteps,
-  discountedContinuous,
-} from './core/clv.ts'
+
 export type { ClvModel, ClvOptions, ClvResult } from './core/clv.ts'
 export {
-  holdoutMetrics,
-  trackingCurve,
-  informationCriteria,
-  chooseModel,
-  assessHistories,
-  baselinePredictions,
-} from './core/validation.ts'
+  discountedContinuous,
+  discountedSteps,
+  discountRatePerUnit,
+  expIntegralScaled,
+  scoreClv,
+  unitsPerYear,
+} from './core/clv.ts'
+export { compressHistories } from './core/compress.ts'
+export type { BgbbParams, BgbbSimulation } from './core/models/bgbb.ts'
+export {
+  bgbbDiscountedResidualTransactions,
+  bgbbExpectedNextPurchase,
+  bgbbExpectedPurchases,
+  bgbbExpectedPurchasesNew,
+  bgbbLogLikelihood,
+  bgbbProbabilityAlive,
+  bgbbProbabilityAnyPurchase,
+  bgbbProbabilityPurchases,
+  fitBgbb,
+  simulateBgbb,
+} from './core/models/bgbb.ts'
+export type { BgParams } from './core/models/bgnbd.ts'
+export { bgnbd } from './core/models/bgnbd.ts'
+export type { NextPurchase } from './core/models/common.ts'
+export type { GammaGammaFit, GammaGammaParams, SpendData } from './core/models/gamma-gamma.ts'
+export {
+  expectedSpend,
+  expectedSpendAll,
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  simulateGammaGamma,
+  spendFrequencyCorrelation,
+} from './core/models/gamma-gamma.ts'
+export { mbgnbd } from './core/models/mbgnbd.ts'
+export type { NbdParams } from './core/models/nbd.ts'
+export * as nbd from './core/models/nbd.ts'
+export type { ParetoParams } from './core/models/pareto-nbd.ts'
+export { paretoNbd } from './core/models/pareto-nbd.ts'
+export type { SbgCounts, SbgParams } from './core/models/sbg.ts'
+export {
+  fitSbg,
+  sbgChurnProbability,
+  sbgDiscountedExpectedLifetime,
+  sbgDiscountedResidualLifetime,
+  sbgLogLikelihood,
+  sbgRetentionRate,
+  sbgSurvival,
+  simulateSbg,
+  survivalToCounts,
+} from './core/models/sbg.ts'
+export type { FitResult, Histories } from './core/models/types.ts'
+export type { EmailNormalization } from './core/ops/audiences.ts'
+export { hashEmail, normalizeEmail } from './core/ops/audiences.ts'
 export type {
-  HoldoutMetrics,
-  FrequencyBucket,
-  TrackingPoint,
+  Channel,
+  ContactBudgetConfig,
+  Department,
+  HoldoutConfig,
+  OpsConfig,
+  OpsConfigInput,
+  Playbook,
+  PlaybookAction,
+  PlaybookTrigger,
+  ServiceRankConfig,
+  TaskAction,
+  TeamGoal,
+  TriggerType,
+  WebhookAction,
+} from './core/ops/config.ts'
+export {
+  CHANNELS,
+  checkOpsTierNames,
+  DEFAULT_OPS_CONFIG,
+  DEPARTMENTS,
+  OpsConfigSchema,
+  parseOpsConfig,
+} from './core/ops/config.ts'
+export type {
+  BudgetCandidate,
+  BudgetDecision,
+  ContactLogEntry,
+  SuppressReason,
+} from './core/ops/contact-budget.ts'
+export {
+  applyContactBudget,
+  localMinuteOfDay,
+  quietHoursEnd,
+} from './core/ops/contact-budget.ts'
+export type { EffectEstimate, GroupOutcome, GroupRate } from './core/ops/holdout.ts'
+export { holdoutDraw, holdoutShare, isHoldout, measureEffect } from './core/ops/holdout.ts'
+export type {
+  OpsEvent,
+  OpsProfile,
+  PlannedAction,
+  TriggerContext,
+} from './core/ops/playbooks.ts'
+export { evaluateTriggers, lastAnniversary } from './core/ops/playbooks.ts'
+export type {
+  QueueEntry,
+  RankedEntry,
+  ServiceLevel,
+  ServicePolicy,
+} from './core/ops/service-rank.ts'
+export {
+  formatMinutes,
+  rankQueue,
+  resolveServicePolicy,
+  serviceLevel,
+} from './core/ops/service-rank.ts'
+export { sha256, sha256Hex, utf8Bytes } from './core/ops/sha256.ts'
+export type { GoalProgress, NewTask, StaffTask, TaskStatus } from './core/ops/tasks.ts'
+export {
+  cancelTask,
+  claimTask,
+  completeTask,
+  createTask,
+  goalProgress,
+  isTaskOverdue,
+  releaseTask,
+  TASK_STATUSES,
+  TaskStateError,
+} from './core/ops/tasks.ts'
+export type { OptimResult } from './core/optimize.ts'
+export {
+  bfgs,
+  invertSymmetric,
+  minimize,
+  nelderMead,
+  numericGradient,
+  numericHessian,
+  standardErrorsFromLogHessian,
+} from './core/optimize.ts'
+export type { Rng } from './core/random.ts'
+export { createRng } from './core/random.ts'
+export {
+  digamma,
+  hyp2f1,
+  lbeta,
+  lgamma,
+  log1pExp,
+  logDiffExp,
+  logHyp2f1,
+  logSumExp,
+  SpecialFunctionError,
+  trigamma,
+} from './core/special.ts'
+export { chiSquareSf, gammaincLower, gammaincUpper } from './core/stats/incomplete-gamma.ts'
+export type {
+  Baskets,
+  ItemsetAnalysis,
+  ItemsetOptions,
+  ItemsetResult,
+} from './core/stats/itemsets.ts'
+export { basketsFromArrays, findItemsets } from './core/stats/itemsets.ts'
+export type {
+  KaplanMeier,
+  MeanInterval,
+  NpsResult,
+  RepeatRate,
+  RetentionMatrix,
+  TimeToEventSummary,
+} from './core/stats/kpis.ts'
+export {
+  ces,
+  customerRetentionRate,
+  kaplanMeier,
+  meanInterval,
+  nps,
+  repeatPurchaseRate,
+  retentionMatrix,
+  survivalAt,
+  survivalQuantile,
+  timeToEventSummary,
+} from './core/stats/kpis.ts'
+export type { LambdaCvResult, LogisticModel, LogisticOptions } from './core/stats/logistic.ts'
+export {
+  crossValidateLambda,
+  DEFAULT_LAMBDAS,
+  fitLogistic,
+  logisticContributions,
+  logLoss,
+  predictLogistic,
+} from './core/stats/logistic.ts'
+export { benjaminiHochberg, holm } from './core/stats/multiple-testing.ts'
+export { normalCdf, normalQuantile, normalSf } from './core/stats/normal.ts'
+export type {
+  CategoricalAttribute,
+  OverIndexOptions,
+  OverIndexRow,
+} from './core/stats/overindex.ts'
+export { overIndex } from './core/stats/overindex.ts'
+export type {
+  Alternative,
+  ChiSquareResult,
+  FisherResult,
+  ProportionInterval,
+  TwoProportionResult,
+} from './core/stats/proportion.ts'
+export {
+  chiSquareIndependence,
+  fisherExact,
+  twoProportionZTest,
+  wilsonInterval,
+} from './core/stats/proportion.ts'
+export type { CalibrationBin, TopKMetrics } from './core/stats/ranking.ts'
+export {
+  auc,
+  calibrationTable,
+  liftAtK,
+  precisionAtK,
+  recallAtK,
+  topK,
+} from './core/stats/ranking.ts'
+export type {
   Candidate,
-  ModelChoice,
   DataAdequacy,
+  FrequencyBucket,
+  HoldoutMetrics,
+  ModelChoice,
+  TrackingPoint,
 } from './core/validation.ts'
 export {
-  ENGAGEMENT_EVENT_TYPES,
-  ValueConfigSchema,
-  parseValueConfig,
-  DEFAULT_VALUE_CONFIG,
-} from './core/value/config.ts'
+  assessHistories,
+  baselinePredictions,
+  chooseModel,
+  holdoutMetrics,
+  informationCriteria,
+  trackingCurve,
+} from './core/validation.ts'
 export type {
+  CostRates,
+  CurrencyConfig,
+  EngagementConfig,
   EngagementEventType,
+  LoyaltyRules,
+  ReferralConfig,
+  TierLevel,
+  TiersConfig,
   ValueConfig,
   ValueConfigInput,
-  CurrencyConfig,
-  CostRates,
-  ReferralConfig,
-  EngagementConfig,
-  LoyaltyRules,
-  TiersConfig,
-  TierLevel,
 } from './core/value/config.ts'
-export { computeReferralValue, referralTrees } from './core/value/referrals.ts'
+export {
+  DEFAULT_VALUE_CONFIG,
+  ENGAGEMENT_EVENT_TYPES,
+  parseValueConfig,
+  ValueConfigSchema,
+} from './core/value/config.ts'
+export type { EngagementEvents, EngagementResult } from './core/value/engagement.ts'
+export { engagementScores, percentileRank } from './core/value/engagement.ts'
+export type {
+  LoyaltyFeatureColumns,
+  LoyaltyFeatures,
+  LoyaltyResult,
+  LoyaltyRule,
+  LoyaltyType,
+} from './core/value/loyalty-type.ts'
+export {
+  classifyLoyalty,
+  classifyLoyaltyBatch,
+  connectionSignals,
+  LOYALTY_RULES,
+  LOYALTY_TYPES,
+} from './core/value/loyalty-type.ts'
+export type {
+  ProfitConcentration,
+  ProfitInputs,
+  ProfitPrediction,
+  ProfitResult,
+  ValueBreakdown,
+} from './core/value/profit.ts'
+export {
+  computeProfit,
+  lossCustomers,
+  profitConcentration,
+  totalValue,
+} from './core/value/profit.ts'
+export type { Reason, ReasonCode, ReasonFacts, ReasonOptions } from './core/value/reasons.ts'
+export {
+  buildReasons,
+  durationUnit,
+  formatDuration,
+  moneyFormatter,
+  REASON_CODES,
+} from './core/value/reasons.ts'
 export type {
   ReferralEdges,
   ReferralOptions,
@@ -121,197 +293,26 @@ export type {
   ReferralTree,
   ReferralTreeNode,
 } from './core/value/referrals.ts'
-export { engagementScores, percentileRank } from './core/value/engagement.ts'
-export type { EngagementEvents, EngagementResult } from './core/value/engagement.ts'
-export {
-  computeProfit,
-  totalValue,
-  lossCustomers,
-  profitConcentration,
-} from './core/value/profit.ts'
-export type {
-  ProfitInputs,
-  ProfitPrediction,
-  ProfitResult,
-  ValueBreakdown,
-  ProfitConcentration,
-} from './core/value/profit.ts'
-export {
-  LOYALTY_TYPES,
-  LOYALTY_RULES,
-  classifyLoyalty,
-  classifyLoyaltyBatch,
-  connectionSignals,
-} from './core/value/loyalty-type.ts'
-export type {
-  LoyaltyType,
-  LoyaltyRule,
-  LoyaltyFeatures,
-  LoyaltyFeatureColumns,
-  LoyaltyResult,
-} from './core/value/loyalty-type.ts'
-export { tierBoundaries, qualifyingTier, assignTiers } from './core/value/tiers.ts'
-export type { TierState, TierAssignment, AssignTiersOptions } from './core/value/tiers.ts'
-export {
-  REASON_CODES,
-  buildReasons,
-  moneyFormatter,
-  formatDuration,
-  durationUnit,
-} from './core/value/reasons.ts'
-export type { Reason, ReasonCode, ReasonFacts, ReasonOptions } from './core/value/reasons.ts'
+export { computeReferralValue, referralTrees } from './core/value/referrals.ts'
+export type { AssignTiersOptions, TierAssignment, TierState } from './core/value/tiers.ts'
+export { assignTiers, qualifyingTier, tierBoundaries } from './core/value/tiers.ts'
+export type { Engine } from './data/engine.ts'
 // whole-customer value on a workspace: open it, value every customer, read one customer's profile
 export { openWorkspace } from './data/workspace.ts'
-export type { Engine } from './data/engine.ts'
-export { buildValue } from './service/value.ts'
+export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
+export { customerProfile } from './service/customer-profile.ts'
+export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
+export { importFile } from './service/import/import-file.ts'
 export type { ValueOptions, ValueRun } from './service/value.ts'
+export { buildValue } from './service/value.ts'
+export type { GeneratorCosts, LoadedValueConfig } from './service/value-config.ts'
+export { loadValueConfig, valueConfigFromCosts } from './service/value-config.ts'
 export type {
-  ValueSummary,
-  MoneyBreakdown,
   LossCustomer,
-  TopReferrer,
+  MoneyBreakdown,
   ReferralTreeNodeSummary,
   TierSummary,
+  TopReferrer,
+  ValueSummary,
 } from './service/value-summary.ts'
-export { loadValueConfig, valueConfigFromCosts } from './service/value-config.ts'
-export type { LoadedValueConfig, GeneratorCosts } from './service/value-config.ts'
-export { customerProfile } from './service/customer-profile.ts'
-export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
-export { gammaincLower, gammaincUpper, chiSquareSf } from './core/stats/incomplete-gamma.ts'
-export { normalCdf, normalSf, normalQuantile } from './core/stats/normal.ts'
-export {
-  wilsonInterval,
-  twoProportionZTest,
-  fisherExact,
-  chiSquareIndependence,
-} from './core/stats/proportion.ts'
-export type {
-  Alternative,
-  ProportionInterval,
-  TwoProportionResult,
-  FisherResult,
-  ChiSquareResult,
-} from './core/stats/proportion.ts'
-export { holm, benjaminiHochberg } from './core/stats/multiple-testing.ts'
-export {
-  fitLogistic,
-  predictLogistic,
-  logisticContributions,
-  logLoss,
-  crossValidateLambda,
-  DEFAULT_LAMBDAS,
-} from './core/stats/logistic.ts'
-export type { LogisticModel, LogisticOptions, LambdaCvResult } from './core/stats/logistic.ts'
-export {
-  auc,
-  topK,
-  precisionAtK,
-  recallAtK,
-  liftAtK,
-  calibrationTable,
-} from './core/stats/ranking.ts'
-export type { TopKMetrics, CalibrationBin } from './core/stats/ranking.ts'
-export { findItemsets, basketsFromArrays } from './core/stats/itemsets.ts'
-export type {
-  Baskets,
-  ItemsetOptions,
-  ItemsetResult,
-  ItemsetAnalysis,
-} from './core/stats/itemsets.ts'
-export { overIndex } from './core/stats/overindex.ts'
-export type {
-  CategoricalAttribute,
-  OverIndexRow,
-  OverIndexOptions,
-} from './core/stats/overindex.ts'
-export {
-  nps,
-  meanInterval,
-  ces,
-  customerRetentionRate,
-  repeatPurchaseRate,
-  retentionMatrix,
-  kaplanMeier,
-  survivalAt,
-  survivalQuantile,
-  timeToEventSummary,
-} from './core/stats/kpis.ts'
-export type {
-  NpsResult,
-  MeanInterval,
-  RepeatRate,
-  RetentionMatrix,
-  KaplanMeier,
-  TimeToEventSummary,
-} from './core/stats/kpis.ts'
-export {
-  DEPARTMENTS,
-  CHANNELS,
-  OpsConfigSchema,
-  parseOpsConfig,
-  checkOpsTierNames,
-  DEFAULT_OPS_CONFIG,
-} from './core/ops/config.ts'
-export type {
-  Department,
-  Channel,
-  OpsConfig,
-  OpsConfigInput,
-  ServiceRankConfig,
-  Playbook,
-  PlaybookTrigger,
-  TriggerType,
-  PlaybookAction,
-  WebhookAction,
-  TaskAction,
-  ContactBudgetConfig,
-  HoldoutConfig,
-  TeamGoal,
-} from './core/ops/config.ts'
-export {
-  resolveServicePolicy,
-  serviceLevel,
-  rankQueue,
-  formatMinutes,
-} from './core/ops/service-rank.ts'
-export type {
-  ServiceLevel,
-  ServicePolicy,
-  QueueEntry,
-  RankedEntry,
-} from './core/ops/service-rank.ts'
-export { evaluateTriggers, lastAnniversary } from './core/ops/playbooks.ts'
-export type {
-  OpsProfile,
-  OpsEvent,
-  PlannedAction,
-  TriggerContext,
-} from './core/ops/playbooks.ts'
-export {
-  applyContactBudget,
-  localMinuteOfDay,
-  quietHoursEnd,
-} from './core/ops/contact-budget.ts'
-export type {
-  ContactLogEntry,
-  BudgetCandidate,
-  BudgetDecision,
-  SuppressReason,
-} from './core/ops/contact-budget.ts'
-export { holdoutDraw, holdoutShare, isHoldout, measureEffect } from './core/ops/holdout.ts'
-export type { GroupOutcome, GroupRate, EffectEstimate } from './core/ops/holdout.ts'
-export {
-  TASK_STATUSES,
-  TaskStateError,
-  createTask,
-  claimTask,
-  releaseTask,
-  completeTask,
-  cancelTask,
-  isTaskOverdue,
-  goalProgress,
-} from './core/ops/tasks.ts'
-export type { TaskStatus, StaffTask, NewTask, GoalProgress } from './core/ops/tasks.ts'
-export { normalizeEmail, hashEmail } from './core/ops/audiences.ts'
-export type { EmailNormalization } from './core/ops/audiences.ts'
-export { sha256, sha256Hex, utf8Bytes } from './core/ops/sha256.ts'
+export { VERSION } from './version.ts'

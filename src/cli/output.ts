@@ -20,7 +20,9 @@ export function eprintln(s = ''): void {
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)))
-  const numeric = headers.map((_, i) => rows.every((r) => r[i] === null || typeof r[i] === 'number'))
+  const numeric = headers.map((_, i) =>
+    rows.every((r) => r[i] === null || typeof r[i] === 'number'),
+  )
   const fmt = (vals: readonly string[]) =>
     vals
       .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
