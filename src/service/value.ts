@@ -3,6 +3,7 @@
 // tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
 // analysis table. Only the summary's few hundred figures become JS objects.
 import {
+  type CostRates,
   ENGAGEMENT_EVENT_TYPES,
   type EngagementEventType,
   type ValueConfig,
@@ -33,6 +34,10 @@ import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
+import {
+  type BEFORE_REFERRAL_COLUMNS,
+  valueBeforeReferral,
+} from '../data/queries/value-before-referral.ts'
 import { valueDiscounts } from '../data/queries/value-discounts.ts'
 import {
   VALUE_FACT_COLUMNS,
@@ -232,6 +237,7 @@ export async function buildValue(
   for (let i = 0; i < n; i++) {
     own[i] = (profit.historicalProfit[i] as number) + (profit.predictedProfit[i] as number)
   }
+  if (inputs.referrals > 0) await sinceReferral(engine, analysis, opts.asOf, cfg.costs, own)
   const [referrer, referred, day] = await readNumericColumns(
     engine,
     valueReferralEdges(d, { asOf: opts.asOf }).sql,
@@ -525,6 +531,42 @@ export async function buildValue(
       return p < 0 ? null : ((await ids(engine, [p])).get(p) ?? null)
     },
   }
+}
+
+/**
+ * A referrer is credited with the profit a customer realized since the referral: for customers
+ * who had bought before their referral, the profit of what came before (the same cost rules on
+ * the orders, tickets and returns dated before it) is taken off their own value `own`.
+ */
+async function sinceReferral(
+  engine: Engine,
+  analysis: string,
+  asOf: string,
+  costs: CostRates,
+  own: Float64Array,
+): Promise<void> {
+  const rows = await engine.query<Record<'idx' | (typeof BEFORE_REFERRAL_COLUMNS)[number], number>>(
+    valueBeforeReferral(engine.dialect, { analysis, asOf }),
+  )
+  if (rows.length === 0) return
+  const col = (c: (typeof BEFORE_REFERRAL_COLUMNS)[number]): Float64Array =>
+    Float64Array.from(rows, (r) => (r[c] === null ? Number.NaN : Number(r[c])))
+  const before = computeProfit(
+    {
+      revenue: col('revenue'),
+      margin: col('margin'),
+      orders: col('orders'),
+      ticketMinutes: col('ticket_minutes'),
+      returns: col('returns'),
+      returnAmount: col('return_amount'),
+      discount: col('discount'),
+    },
+    costs,
+  )
+  rows.forEach((r, k) => {
+    const i = Number(r.idx)
+    own[i] = (own[i] as number) - (before.historicalProfit[k] as number)
+  })
 }
 
 /** Descendants within the counted depth of customers 0..n-1 (referral.countsByLevel summed). */

@@ -144,6 +144,34 @@ E,D,2024-03-20
     expect(r.A?.referral_value).toBeCloseTo(120, 9)
     expect(r.B?.referral_value).toBeCloseTo(50, 9)
   })
+
+  test('a customer who bought before the referral: the referrer gets the profit since it', async () => {
+    // B bought for 80 (cost 50) and had a 10-minute ticket before A referred them on 2024-02-01,
+    // then bought for 200 (cost 100) on the referral day and after; 1 per ticket minute.
+    // B's own past profit = (30 + 100) - (10 + 5) = 115; before the referral 30 - 10 = 20, so
+    // A's referral value = 115 - 20 = 95. B keeps their whole value (A's is what A brought).
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-01-05,80,50
+3,B,2024-02-01,120,60
+4,B,2024-03-01,80,40
+`,
+      referrals: `referrer,referred,date
+A,B,2024-02-01
+`,
+      tickets: `ticket_id,customer_id,opened_at,handling_minutes
+T1,B,2024-01-10,10
+T2,B,2024-02-10,5
+`,
+    })
+    await analyzeValue(engine, { costs: { ...FREE, perTicketMinute: 1 } })
+    const r = await rows(engine, 'historical_profit, referral_value, total_value')
+    expect(r.B?.historical_profit).toBeCloseTo(115, 9)
+    expect(r.B?.total_value).toBeCloseTo(115, 9)
+    expect(r.A?.referral_value).toBeCloseTo(95, 9)
+    expect(r.A?.total_value).toBeCloseTo(10 + 95, 9)
+  })
 })
 
 describe('cost to serve', () => {
