@@ -4,6 +4,7 @@
 // first purchase came before their (earliest, dated) referral.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { RETURNS_WITH_OWNER } from './value-facts.ts'
 
 /** Columns of {@link valueBeforeReferral}, after idx, all DOUBLE PRECISION. */
 export const BEFORE_REFERRAL_COLUMNS = [
@@ -65,12 +66,7 @@ LEFT JOIN (
 LEFT JOIN (
   SELECT coalesce(r.customer_id, o.customer_id) AS customer_id, count(*) AS returns,
     sum(r.amount) AS amount
-  FROM returns r
-  LEFT JOIN (
-    SELECT DISTINCT order_id, customer_id FROM orders
-    WHERE customer_id IN (SELECT customer_id FROM early)
-  ) o
-    ON r.customer_id IS NULL AND o.order_id = r.order_id
+  FROM ${RETURNS_WITH_OWNER}
   JOIN early e ON e.customer_id = coalesce(r.customer_id, o.customer_id)
   WHERE CAST(r.returned_at AS DATE) < e.day
   GROUP BY 1

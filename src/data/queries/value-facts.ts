@@ -38,6 +38,16 @@ export const VALUE_PREDICTION_COLUMNS = [
   'predicted_revenue',
 ] as const
 
+/**
+ * FROM-clause body: returns `r` with `o`.customer_id, the customer of the return's order, for
+ * returns without a customer of their own; coalesce(r.customer_id, o.customer_id) is the owner.
+ */
+export const RETURNS_WITH_OWNER = `returns r
+  LEFT JOIN (
+    SELECT DISTINCT order_id, customer_id FROM orders
+    WHERE order_id IN (SELECT order_id FROM returns WHERE customer_id IS NULL)
+  ) o ON r.customer_id IS NULL AND o.order_id = r.order_id`
+
 export interface ValueFactsArgs {
   readonly analysis: string
   readonly asOf: string
@@ -128,11 +138,7 @@ ${ordersJoin}LEFT JOIN (
 LEFT JOIN (
   SELECT coalesce(r.customer_id, o.customer_id) AS customer_id, count(*) AS returns,
     sum(r.amount) AS amount
-  FROM returns r
-  LEFT JOIN (
-    SELECT DISTINCT order_id, customer_id FROM orders
-    WHERE order_id IN (SELECT order_id FROM returns WHERE customer_id IS NULL)
-  ) o ON o.order_id = r.order_id
+  FROM ${RETURNS_WITH_OWNER}
   WHERE r.returned_at < ${until}
   GROUP BY 1
 ) r ON r.customer_id = a.customer_id
