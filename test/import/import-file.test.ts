@@ -648,6 +648,49 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('blank lines, which the reader skips, still count in the line numbers', async () => {
+    // a blank line before the header, runs of blanks, a quoted value with an empty line inside
+    // it (not blank: part of the value), and blanks at the end
+    const body =
+      '\ncustomer_id,ordered_at,amount,note\nc1,2024-01-01,5,\n\n\nc1,2024-01-02,x,\n\n' +
+      'c2,2024-01-03,1,"p\n\nq"\nc2,2024-01-04,y,\n\n'
+    const expected = (f: string) => [
+      `${f}:6 amount: cannot read 'x' as an amount`,
+      `${f}:11 amount: cannot read 'y' as an amount`,
+    ]
+    const f = write(dir, 'bl.csv', body)
+    expect((await importError(() => orders(f))).problems.map(formatProblem)).toEqual(expected(f))
+    const gz = write(dir, 'bl.csv.gz', gzipSync(body))
+    expect((await importError(() => orders(gz))).problems.map(formatProblem)).toEqual(expected(gz))
+    const crlf = write(
+      dir,
+      'crlf.csv',
+      'customer_id,ordered_at,amount\r\nc1,2024-01-01,5\r\n\r\n\r\nc1,2024-01-02,x\r\n',
+    )
+    expect((await importError(() => orders(crlf))).problems.map(formatProblem)).toEqual([
+      `${crlf}:5 amount: cannot read 'x' as an amount`,
+    ])
+    // with a line the reader rejects (too many fields) between the blank ones
+    const rej = write(
+      dir,
+      'blr.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,5\n\nc1,2024-01-02,5,9\n\nc2,2024-01-03,z\n',
+    )
+    expect((await importError(() => orders(rej))).problems.map(formatProblem)).toEqual([
+      `${rej}:4: wrong number of columns (expected 3, found 4)`,
+      `${rej}:6 amount: cannot read 'z' as an amount`,
+    ])
+    const js = write(
+      dir,
+      'bl.jsonl',
+      '{"customer_id":"c1","ordered_at":"2024-01-01","amount":1}\n  \n\n' +
+        '{"customer_id":"c2","ordered_at":"2024-01-02","amount":"abc"}\n',
+    )
+    expect((await importError(() => orders(js))).problems.map(formatProblem)).toEqual([
+      `${js}:4 amount: cannot read 'abc' as an amount`,
+    ])
+  })
+
   test('malformed JSON lines', async () => {
     const f = write(
       dir,
@@ -706,6 +749,23 @@ describe('bad input: clear message, store unchanged', () => {
 })
 
 describe('--skip-bad-rows', () => {
+  test('the good rows of a file with blank lines keep their own lines', async () => {
+    const f = write(
+      dir,
+      'bl.csv',
+      '\ncustomer_id,ordered_at,amount\nc1,2024-01-01,5\n\n\nc1,2024-01-02,x\n\nc2,2024-01-03,1\n',
+    )
+    await orders(f, { skipBadRows: true, rejects: join(dir, 'bl.rejects.csv') })
+    const lines = await engine.query<{ customer_id: string; source_line: number }>(
+      'SELECT customer_id, source_line FROM orders ORDER BY source_line',
+    )
+    expect(lines.map((r) => [r.customer_id, Number(r.source_line)])).toEqual([
+      ['c1', 3],
+      ['c2', 8],
+    ])
+    expect(readFileSync(join(dir, 'bl.rejects.csv'), 'utf8')).toContain(',6,amount: cannot read')
+  })
+
   test('imports the good rows and writes rejects with line and reason', async () => {
     const f = write(
       dir,

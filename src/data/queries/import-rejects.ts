@@ -10,7 +10,7 @@ export function importRejects(
   const reasons = `(SELECT line, string_agg(coalesce(col || ': ', '') || reason, '; ' ORDER BY col) AS reason
     FROM import_problems GROUP BY line)`
   const unsplit = args.csvRejects
-    ? `UNION ALL BY NAME SELECT CAST(e.line AS BIGINT) AS line, any_value(e.csv_line) AS raw_line,
+    ? `UNION ALL BY NAME SELECT CAST(e.line AS BIGINT) AS line, any_value(trim(e.csv_line, chr(13) || chr(10))) AS raw_line,
          any_value(p.reason) AS reason
        FROM import_csv_errors e JOIN ${reasons} p ON p.line = CAST(e.line AS BIGINT)
        GROUP BY e.line`

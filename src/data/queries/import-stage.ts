@@ -75,10 +75,35 @@ export function importMultilineCheck(_dialect: Dialect, columns: readonly string
 }
 
 /**
+ * TEMP table `import_blank_lines` (line, slot): the file's blank lines (`runs`, from the blank-line
+ * scan), one row per line; slot = data records before it (0 before the first). Batched statements.
+ */
+export function importBlankLines(
+  _dialect: Dialect,
+  runs: readonly { line: number; count: number; recordsBefore: number }[],
+): Query[] {
+  const out: Query[] = [
+    { sql: 'CREATE OR REPLACE TEMP TABLE import_blank_lines (line BIGINT, slot BIGINT)' },
+  ]
+  for (let i = 0; i < runs.length; i += 1000) {
+    const values = runs
+      .slice(i, i + 1000)
+      .map((r) => `(${r.line}, ${r.count}, ${Math.max(r.recordsBefore, 0)})`)
+      .join(', ')
+    out.push({
+      sql: `INSERT INTO import_blank_lines
+SELECT line + unnest(range(cnt)) AS line, slot FROM (VALUES ${values}) v(line, cnt, slot)`,
+    })
+  }
+  return out
+}
+
+/**
  * The view `import_raw` = `import_src` plus the file line of each row in `__line` (no copy).
  * CSV data row i is line i+1 (header) plus the rejected lines before it, and with `multiline`
  * (some value spans lines) plus the line feeds inside the values of the rows before it; JSON
- * lines: line i; Parquet: row i.
+ * lines: line i; Parquet: row i. With `blanks` (the TEMP table import_blank_lines exists), plus
+ * the blank lines before the row, which the readers skip without a trace.
  */
 export function importRawView(
   _dialect: Dialect,
@@ -86,35 +111,62 @@ export function importRawView(
     format: StageFormat
     rejectedLines: number
     multiline?: { columns: readonly string[] }
+    blanks?: boolean
   },
 ): Query {
+  // blank lines before row rid: the shift of the last step whose slot <= rid
+  const blankSteps = `CREATE OR REPLACE TEMP TABLE import_blank_steps AS
+SELECT slot, sum(count(*)) OVER (ORDER BY slot) AS shift FROM import_blank_lines GROUP BY slot;`
+  const withBlanks = (base: string, pre: string): Query => ({
+    sql: `${pre}${blankSteps}
+CREATE OR REPLACE TEMP VIEW import_raw AS
+SELECT ${base} + coalesce(b.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)
+FROM (SELECT rowid AS rid, * FROM import_src) s
+ASOF LEFT JOIN import_blank_steps b ON s.rid >= b.slot;`,
+  })
   if (args.format !== 'csv') {
+    if (args.blanks && args.format === 'jsonl') return withBlanks('s.rid + 1', '')
     return {
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 1 AS ${LINE}, * FROM import_src`,
     }
   }
   if (args.rejectedLines === 0 && args.multiline) {
     const before = `sum(${lineFeeds(args.multiline.columns)}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`
-    return {
-      sql: `CREATE OR REPLACE TEMP TABLE import_raw_lines AS
+    const lines = `CREATE OR REPLACE TEMP TABLE import_raw_lines AS
 SELECT rowid AS rid, rowid + 2 + coalesce(${before}, 0) AS line FROM import_src;
+`
+    if (args.blanks) {
+      return {
+        sql: `${lines}${blankSteps}
 CREATE OR REPLACE TEMP VIEW import_raw AS
+SELECT l.line + coalesce(b.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)
+FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid = s.rid
+ASOF LEFT JOIN import_blank_steps b ON s.rid >= b.slot;`,
+      }
+    }
+    return {
+      sql: `${lines}CREATE OR REPLACE TEMP VIEW import_raw AS
 SELECT l.line AS ${LINE}, s.* EXCLUDE (rid)
 FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid = s.rid;`,
     }
   }
   if (args.rejectedLines === 0) {
+    if (args.blanks) return withBlanks('s.rid + 2', '')
     return {
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 2 AS ${LINE}, * FROM import_src`,
     }
   }
-  // A good row k (0-based) sits after every rejected line whose slot (good rows before it) <= k.
+  // A good row k (0-based) sits after every skipped line (rejected or blank: single-line records
+  // assumed) whose slot (good rows before it) <= k.
+  const skipped = args.blanks
+    ? 'SELECT CAST(line AS BIGINT) AS line FROM import_csv_errors UNION SELECT line FROM import_blank_lines'
+    : 'SELECT DISTINCT CAST(line AS BIGINT) AS line FROM import_csv_errors'
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rej_slots AS
 SELECT slot, max(i) + 1 AS shift FROM (
   SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS slot,
          row_number() OVER (ORDER BY line) - 1 AS i
-  FROM (SELECT DISTINCT CAST(line AS BIGINT) AS line FROM import_csv_errors)
+  FROM (${skipped})
 ) GROUP BY slot;
 CREATE OR REPLACE TEMP VIEW import_raw AS
 SELECT s.rid + 2 + coalesce(r.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)

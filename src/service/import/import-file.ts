@@ -16,6 +16,7 @@ import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/i
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
+  importBlankLines,
   importMultilineCheck,
   importRawView,
   importStage,
@@ -24,6 +25,7 @@ import {
 } from '../../data/queries/import-stage.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
+import { blankLines } from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -203,6 +205,8 @@ const TEMP_OBJECTS = [
   'TABLE import_src',
   'TABLE import_rej_slots',
   'TABLE import_raw_lines',
+  'TABLE import_blank_lines',
+  'TABLE import_blank_steps',
   'TABLE import_typed',
   'VIEW import_typed',
   'TABLE import_fast',
@@ -335,11 +339,18 @@ export async function importFile(
         format === 'csv' &&
         csvRejected === 0 &&
         (await count(engine, importMultilineCheck(engine.dialect, columns).sql)) > 0
+      // the readers skip blank lines: the line numbers of the rows after one shift by it
+      const blanks =
+        format === 'csv' || format === 'jsonl' ? await blankLines(file, { format, gzip }) : []
+      if (blanks.length > 0) {
+        for (const q of importBlankLines(engine.dialect, blanks)) await engine.exec(q)
+      }
       await engine.exec(
         importRawView(engine.dialect, {
           format,
           rejectedLines: csvRejected,
           ...(multiline ? { multiline: { columns } } : {}),
+          ...(blanks.length > 0 ? { blanks: true } : {}),
         }),
       )
       const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
