@@ -2,6 +2,7 @@
 // real DuckDB workspace files: stored rows, idempotent re-imports, and every bad input with its
 // file:line column: reason message and an unchanged store.
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { formatProblem } from '../../src/errors.ts'
@@ -186,6 +187,45 @@ describe('returns', () => {
       { return_id: null, order_id: 'O2', customer_id: null, amount: 10, k: 32 },
     ])
     expect(await load('returns', write(dir, 'r.csv', good))).toMatchObject({ inserted: 0 })
+  })
+
+  test('returns nobody can own are stored and named: no such order and no customer', async () => {
+    await load(
+      'orders',
+      write(dir, 'o.csv', 'order_id,customer_id,ordered_at,amount\nO1,c1,2024-01-01,50\n'),
+    )
+    await load('customers', write(dir, 'c.csv', 'customer_id,country\nc5,DE\n'))
+    const r = await load(
+      'returns',
+      write(
+        dir,
+        'r.csv',
+        'order_id,customer_id,returned_at,amount\nO1,,2024-01-05,20\nO9,,2024-01-06,30\n' +
+          'O8,c5,2024-01-06,5\nO7,c6,2024-01-07,5\n',
+      ),
+    )
+    // O1 belongs to c1 through its order, O8 to the known customer c5; O9 has no owner, O7's
+    // customer is unknown
+    expect(r.unmatched).toEqual({ rows: 2, examples: 'O9 (line 3), O7 (line 5)' })
+    expect(await engine.query('SELECT count(*) AS n FROM returns')).toEqual([{ n: 4 }])
+    // once the order is imported, its return has an owner
+    await load(
+      'orders',
+      write(dir, 'o2.csv', 'order_id,customer_id,ordered_at,amount\nO9,c2,2024-01-02,40\n'),
+    )
+    const again = await load('returns', write(dir, 'r.csv', readFileSync(join(dir, 'r.csv'))))
+    expect(again.unmatched).toEqual({ rows: 1, examples: 'O7 (line 5)' })
+    // the kinds keyed by customer say the same for customers the workspace does not know
+    const t = await load(
+      'tickets',
+      write(dir, 't.csv', 'ticket_id,customer_id,opened_at\nT1,c1,2024-01-01\nT2,zz,2024-01-02\n'),
+    )
+    expect(t.unmatched).toEqual({ rows: 1, examples: 'zz (line 3)' })
+    // orders are not checked this way
+    expect(
+      (await load('orders', write(dir, 'o.csv', 'customer_id,ordered_at,amount\nq,2024-01-01,1\n')))
+        .unmatched,
+    ).toBeNull()
   })
 
   test('bad rows: negative amount, unreadable amount, no order', async () => {

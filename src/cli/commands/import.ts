@@ -31,21 +31,49 @@ interface ImportCliOptions extends RemoteOptions {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
+/** What the stored rows that belong to no known customer mean, with a few of them. */
+function unmatchedNote(kind: string, u: { rows: number; examples: string }): string {
+  const one = u.rows === 1
+  const more = u.rows > 3 ? ', ...' : ''
+  if (kind === 'returns') {
+    return (
+      `note: ${u.rows} return${one ? ' is' : 's are'} of ${one ? 'an order' : 'orders'} not in the ` +
+      `workspace and without a known customer (${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} ` +
+      `toward no customer until ${one ? 'that order is' : 'those orders are'} imported`
+    )
+  }
+  const noun = { tickets: 'ticket', engagement: 'engagement event', surveys: 'survey response' }[
+    kind
+  ]
+  return (
+    `note: ${u.rows} ${noun ?? 'row'}${one ? ' is' : 's are'} of customers with no order or customer record ` +
+    `(${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} toward no one until ` +
+    'those customers are imported'
+  )
+}
+
 function describe(r: ImportResult): string {
   const what =
     extraKind(r.kind)?.noun ??
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
   const out = [
-    `imported ${r.file}${layout}: ${r.rowsRead} rows read, ${r.rowsStored} ${what} ` +
+    `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${what} ` +
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
   if (r.kind === 'orders') {
-    out.push(`  ${r.customers} customers, orders from ${r.firstDate} to ${r.lastDate}`)
+    out.push(
+      `  ${r.customers} customer${r.customers === 1 ? '' : 's'}, orders from ${r.firstDate} to ${r.lastDate}`,
+    )
     if (r.afterAsOf !== null) out.push(`  ${r.afterAsOf} orders after --as-of (kept for holdout)`)
   }
-  if (r.rejected > 0) out.push(`  ${r.rejected} bad rows skipped, written to ${r.rejectsFile}`)
+  if (r.rejected > 0) {
+    out.push(
+      `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped, written to ${r.rejectsFile}`,
+    )
+  }
+  if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched)}`)
   return out.join('\n')
 }
 

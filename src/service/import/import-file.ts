@@ -23,6 +23,7 @@ import {
   jsonAsText,
   sourceOf,
 } from '../../data/queries/import-stage.ts'
+import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { blankLines } from './blank-lines.ts'
@@ -114,6 +115,13 @@ export interface ImportResult {
   readonly lastDate: string | null
   /** Orders dated after `asOf` (stored; summaries ignore them). */
   readonly afterAsOf: number | null
+  /**
+   * Returns, tickets, engagement and surveys: stored rows whose customer the workspace does not
+   * know (no order, no customer record; for a return without a customer, no such order), with up
+   * to three of them as 'id (line N)'. They count toward nobody until that customer or order is
+   * imported. Null for the other kinds.
+   */
+  readonly unmatched: { readonly rows: number; readonly examples: string } | null
 }
 
 const PRINT_CAP = 20
@@ -611,6 +619,13 @@ export async function importFile(
     } finally {
       if (unordered) await engine.exec('RESET preserve_insertion_order')
     }
+    const unmatched = hasOwnerCheck(kind)
+      ? (
+          await engine.query<{ n: number; examples: string | null }>(
+            importUnmatched(engine.dialect, { kind, rows: 'import_kind_rows' }).sql,
+          )
+        )[0]
+      : undefined
     return {
       importId,
       file,
@@ -632,6 +647,9 @@ export async function importFile(
       firstDate: stats?.first ?? null,
       lastDate: stats?.last ?? null,
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),
+      unmatched: unmatched
+        ? { rows: Number(unmatched.n), examples: unmatched.examples ?? '' }
+        : null,
     }
   } finally {
     await dropTemp(engine)

@@ -1,0 +1,41 @@
+// Rows of an import that name no one the workspace knows: a return of an order that is not there
+// (and without its own customer), a ticket, engagement event or survey answer of a customer with
+// no order and no customer record. They are stored (the orders may come in a later import), but
+// until then they count toward nobody, which the importer says.
+import type { Dialect, Query } from '../engine.ts'
+
+/** The import kinds whose rows belong to a customer, and how a row's customer is found. */
+const OWNER: Readonly<Record<string, string>> = {
+  // a return with its own customer belongs to it; else to its order's customer
+  returns: `coalesce(r.customer_id,
+    (SELECT min(o.customer_id) FROM orders o WHERE o.order_id = r.order_id))`,
+  tickets: 'r.customer_id',
+  engagement: 'r.customer_id',
+  surveys: 'r.customer_id',
+}
+
+/** Whether rows of `kind` are checked for an owner. */
+export const hasOwnerCheck = (kind: string): boolean => kind in OWNER
+
+/**
+ * Rows of the staged `rows` (columns of the kind's table, with source_line) whose owner is
+ * missing or unknown: columns n (how many), examples (up to 3 'id (line N)' texts, file order).
+ */
+export function importUnmatched(_d: Dialect, args: { kind: string; rows: string }): Query {
+  const owner = OWNER[args.kind]
+  if (!owner) throw new Error(`no owner rule for ${args.kind}`)
+  const label = args.kind === 'returns' ? 'r.order_id' : 'r.customer_id'
+  return {
+    sql: `WITH known AS (
+  SELECT customer_id FROM orders UNION SELECT customer_id FROM customers
+), owned AS (
+  SELECT ${label} AS label, r.source_line, ${owner} AS owner FROM ${args.rows} r
+), lost AS (
+  SELECT * FROM owned WHERE owner IS NULL OR owner NOT IN (SELECT customer_id FROM known)
+)
+SELECT count(*) AS n,
+  (SELECT string_agg(label || ' (line ' || source_line || ')', ', ' ORDER BY source_line)
+   FROM (SELECT * FROM lost ORDER BY source_line LIMIT 3) few) AS examples
+FROM lost`,
+  }
+}
