@@ -1,6 +1,6 @@
 // Everything the CLI prints goes through here: tables on a TTY, JSON when asked, and one fail()
 // that turns any error into a message and an exit code (1 = bad input/data, 2 = usage, 70 = bug).
-import { formatProblem, ImportError, LoyalsError, UsageError } from '../errors.ts'
+import { ConvergenceError, formatProblem, ImportError, LoyalsError, UsageError } from '../errors.ts'
 
 export const isTty = (): boolean => Boolean(process.stdout.isTTY)
 
@@ -37,6 +37,36 @@ export function exitCodeFor(e: unknown): number {
   return 70
 }
 
+/**
+ * The optimizer's own account of a failed fit, one line: iterations, likelihood evaluations,
+ * start values tried, the gradient norm and the mean negative log-likelihood where it stopped.
+ */
+export function convergenceDiagnostics(e: ConvergenceError): string {
+  const d = e.details as {
+    iterations?: number
+    evaluations?: number
+    attempts?: readonly { details?: { gradientNorm?: number; value?: number } }[]
+    gradientNorm?: number
+    value?: number
+  }
+  const last = d.attempts?.[d.attempts.length - 1]?.details
+  const grad = d.gradientNorm ?? last?.gradientNorm
+  const value = d.value ?? last?.value
+  const parts: string[] = []
+  if (typeof d.iterations === 'number') parts.push(`${d.iterations} iterations`)
+  if (typeof d.evaluations === 'number') parts.push(`${d.evaluations} likelihood evaluations`)
+  if (d.attempts?.length) {
+    parts.push(`${d.attempts.length} start value${d.attempts.length === 1 ? '' : 's'} tried`)
+  }
+  if (typeof grad === 'number' && Number.isFinite(grad)) {
+    parts.push(`gradient norm ${grad.toPrecision(3)} where it stopped`)
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    parts.push(`mean negative log-likelihood ${value.toPrecision(6)}`)
+  }
+  return parts.join(', ')
+}
+
 /** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */
 export function fail(e: unknown): never {
   if (e instanceof ImportError) {
@@ -44,6 +74,10 @@ export function fail(e: unknown): never {
     for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
     const total = Number(e.details.total ?? e.problems.length)
     if (total > e.problems.length) eprintln(`  ... and ${total - e.problems.length} more`)
+  } else if (e instanceof ConvergenceError) {
+    eprintln(`error: ${e.message}`)
+    const d = convergenceDiagnostics(e)
+    if (d) eprintln(`  diagnostics: ${d}`)
   } else if (e instanceof LoyalsError) {
     eprintln(`error: ${e.message}`)
   } else {

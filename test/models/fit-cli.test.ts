@@ -131,4 +131,16 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--model must be one of/)
   })
+  it('a fit that cannot converge says why, with the optimizer diagnostics, and exits 1', () => {
+    // 50 customers who never came back and one who did: no sign of anyone dropping out
+    const rows = Array.from({ length: 50 }, (_, i) => `0,0,${20 + (i % 7)}`)
+    const p = write('flat.csv', `x,t_x,T\n${rows.join('\n')}\n1,5,30\n`)
+    const r = runCli(['fit', p, '--model', 'pareto', '--json'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^error: parameter \w+ ran off to (infinity|zero)/)
+    expect(r.stderr).toMatch(
+      /diagnostics: \d+ iterations, \d+ start values tried, gradient norm [\d.e+-]+ where it stopped, mean negative log-likelihood [\d.]+/,
+    )
+  })
 })

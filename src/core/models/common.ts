@@ -249,6 +249,8 @@ interface FailureDetails {
   readonly diverged?: string
   readonly direction?: 'high' | 'low'
   readonly lastParams?: readonly number[]
+  readonly gradientNorm?: number
+  readonly value?: number
 }
 
 /**
@@ -290,6 +292,9 @@ export function fitWithRestarts(
       ...extra,
       ...(d.diverged ? { diverged: d.diverged, direction: d.direction } : {}),
       ...(limit ? { limit } : {}),
+      // where the failing run stopped (the CLI prints them)
+      ...(d.gradientNorm !== undefined ? { gradientNorm: d.gradientNorm } : {}),
+      ...(d.value !== undefined ? { value: d.value } : {}),
     })
   }
   // One full-data fit from where the subsample fit stopped: its result; a run-off to a boundary
