@@ -588,8 +588,18 @@ function fitBgbbFile(path: string, t0: number): FitReport {
   for (const r of ['x', 'tx', 'n'] as Role[]) checkColumn(t, findRole(t.header, r)!, whole, why)
   const w = findRole(t.header, 'weight') ? c('weight') : undefined
   if (w) checkColumn(t, findRole(t.header, 'weight')!, (v) => v >= 0, why)
+  // the model's own rule, checked here so the message names the file line (the model sees the
+  // compressed histories, whose rows are not the file's)
+  const [x, tx, n] = [c('x'), c('tx'), c('n')]
+  checkColumn(
+    t,
+    findRole(t.header, 'tx')!,
+    (v, i) => v >= x[i]! && v <= n[i]! && (x[i] === 0) === (v === 0),
+    (v, i) =>
+      `BG/BB needs frequency <= recency <= periods, and recency 0 exactly when frequency is 0 (got frequency ${x[i]}, recency ${v}, periods ${n[i]})`,
+  )
   const readMs = performance.now() - t0
-  const h = compressHistories(c('x'), c('tx'), c('n'), w)
+  const h = compressHistories(x, tx, n, w)
   const f = fitBgbb(h)
   return report('bgbb', f, { histories: h.x.length }, { kind: 'bgbb table', rows: t.rows, readMs })
 }

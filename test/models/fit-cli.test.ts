@@ -126,6 +126,15 @@ describe('loyals fit on bad input', () => {
       /1 customer with repeat purchases has a zero, negative or missing mean spend/,
     )
   })
+  it('BG/BB names the file line of a history the model cannot have', () => {
+    // rows 2 and 4 are the same history: the model sees them as one, the message still names line 5
+    const p = write('bb.csv', 'frequency,recency,n,weight\n1,2,6,10\n0,0,6,5\n1,2,6,1\n7,2,6,1\n')
+    const r = runCli(['fit', p, '--model', 'bgbb'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      `bb.csv:5 recency: BG/BB needs frequency <= recency <= periods, and recency 0 exactly when frequency is 0 (got frequency 7, recency 2, periods 6)`,
+    )
+  })
   it('rejects an unknown model as a usage error', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
     expect(r.code).toBe(2)
