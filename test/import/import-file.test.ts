@@ -691,6 +691,19 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('mixed line endings are named with the first line of each kind', async () => {
+    const f = write(
+      dir,
+      'mix.csv',
+      'customer_id,ordered_at,amount\r\nc1,2024-01-01,5\nc2,2024-01-02,6\r\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.message).toContain(`${f}: mixed line endings`)
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:2: the line ends with LF, line 1 with CRLF`,
+    ])
+  })
+
   test('malformed JSON lines', async () => {
     const f = write(
       dir,

@@ -86,3 +86,39 @@ export async function blankLines(
   // the kept runs are those a record followed; `pending` (if any) trails the last record
   return runs
 }
+
+/**
+ * The first line ending in CRLF and the first ending in a bare LF, when a file has both (outside
+ * quoted values); null when it keeps to one. DuckDB's CSV sniffer cannot read such a file and
+ * says only that it found no dialect.
+ */
+export async function mixedLineEndings(
+  file: string,
+  gzip: boolean,
+): Promise<{ crlf: number; lf: number } | null> {
+  let line = 1
+  let prevCr = false
+  let inQuotes = false
+  let crlf = 0
+  let lf = 0
+  const input = createReadStream(file)
+  const stream = gzip ? input.pipe(createGunzip()) : input
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number
+      if (b === LF) {
+        if (!inQuotes) {
+          if (prevCr) crlf ||= line
+          else lf ||= line
+          if (crlf && lf) {
+            input.destroy()
+            return { crlf, lf }
+          }
+        }
+        line++
+      } else if (b === QUOTE) inQuotes = !inQuotes
+      prevCr = b === CR
+    }
+  }
+  return null
+}

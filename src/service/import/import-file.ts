@@ -26,7 +26,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { blankLines } from './blank-lines.ts'
+import { blankLines, mixedLineEndings } from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -332,6 +332,24 @@ export async function importFile(
       try {
         columns = await describe(source)
       } catch (e) {
+        const mixed = format === 'csv' ? await mixedLineEndings(file, gzip) : null
+        if (mixed) {
+          const line = Math.max(mixed.crlf, mixed.lf)
+          const ending = line === mixed.lf ? 'LF' : 'CRLF'
+          const other = ending === 'LF' ? 'CRLF' : 'LF'
+          const earlier = ending === 'LF' ? mixed.crlf : mixed.lf
+          throw new ImportError(
+            `${file}: mixed line endings, which the CSV reader cannot split; save the file with one kind (e.g. dos2unix) and import again`,
+            [
+              {
+                file,
+                line,
+                column: null,
+                reason: `the line ends with ${ending}, line ${earlier} with ${other}`,
+              },
+            ],
+          )
+        }
         throw readError(file, format, e)
       }
       try {
