@@ -150,6 +150,8 @@ describe('value inputs and loyals customer', () => {
     const r = runCli(['customer', 'B', '--db', db, '--config', dear, '--no-predictions'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('= Past profit       -$200.00')
+    // a cost is taken off under its '- ' line: shown as the positive amount taken off
+    expect(r.stdout).toMatch(/- support tickets +\$300\.00\n/)
     expect(r.stdout).toContain('value percentile 0 (0 for every customer worth nothing or less)')
     // analyze keeps tier state in its workspace: a copy leaves the other tests' one as it was
     const copy = join(dir, 'dear.duckdb')
