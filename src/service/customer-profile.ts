@@ -124,13 +124,26 @@ export async function customerProfile(
   opts: CustomerProfileOptions = {},
 ): Promise<CustomerProfile> {
   const d = engine.dialect
-  const [known] = await engine.query<{ orders: number; records: number }>(
-    customerKnown(d, { customerId }),
-  )
+  const [known] = await engine.query<{
+    orders: number
+    records: number
+    referred: number
+    referred_ids: string | null
+  }>(customerKnown(d, { customerId }))
   if (!known || (n(known.orders) === 0 && n(known.records) === 0)) {
-    throw new DataError(`no customer '${customerId}' in the workspace ${engine.location}`, {
-      customerId,
-    })
+    const referred = n(known?.referred)
+    // a referrer known only from the referrals: say so, and whom they brought
+    const brought =
+      referred > 0
+        ? `; the referrals name '${customerId}' as the referrer of ${referred} customer${referred === 1 ? '' : 's'} (${known?.referred_ids ?? ''}${referred > 3 ? ', ...' : ''}), but there is no order or customer record: import them to see a profile`
+        : ''
+    throw new DataError(
+      `no customer '${customerId}' in the workspace ${engine.location}${brought}`,
+      {
+        customerId,
+        referred,
+      },
+    )
   }
   let run: ValueRun | null = null
   const summary = await computeAnalysis(engine, {

@@ -166,6 +166,18 @@ describe('value inputs and loyals customer', () => {
     expect(r.stderr.trim()).toBe(`error: no customer 'ZZZ' in the workspace ${db}`)
   })
 
+  test('a referrer with no order or customer record: who they referred, and what to import', () => {
+    const copy = join(dir, 'referrer-only.duckdb')
+    copyFileSync(db, copy)
+    const f = write(dir, 'r0.csv', 'referrer,referred,date\nR0,A,2023-12-01\n')
+    expect(runCli(['import', f, '--kind', 'referrals', '--db', copy]).code).toBe(0)
+    const r = runCli(['customer', 'R0', '--db', copy])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim()).toBe(
+      `error: no customer 'R0' in the workspace ${copy}; the referrals name 'R0' as the referrer of 1 customer (A), but there is no order or customer record: import them to see a profile`,
+    )
+  })
+
   test('a missing workspace or a bad configuration is a usage error (exit 2)', () => {
     const missing = runCli(['customer', 'A', '--db', join(dir, 'nope.duckdb')])
     expect(missing.code).toBe(2)
