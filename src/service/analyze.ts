@@ -13,6 +13,7 @@ import {
   topCustomers,
 } from '../data/queries/customer-analysis.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
+import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
@@ -298,10 +299,17 @@ export async function writeAnalysisFiles(
       engine.exec(`COPY (${select}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION snappy)`),
     ),
   )
+  // Without the value step the analysis is a stored table, which the CSV writer reads for less
+  // than decoding the Parquet file (~0.3 s of 1.5 s at a million customers).
+  const [view] = await engine.query<{ n: number }>(
+    analysisView(engine.dialect, { analysis: ANALYSIS_TABLE }),
+  )
+  const csvFrom =
+    Number(view?.n) > 0 ? `SELECT * FROM read_parquet(${sqlPath(files.parquet)})` : select
   await progress.step(ANALYZE_STEPS[7], () =>
     atomically(files.csv, (tmp) =>
       engine.exec(
-        `COPY (SELECT * FROM read_parquet(${sqlPath(files.parquet)})) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
+        `COPY (${csvFrom}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
       ),
     ),
   )
