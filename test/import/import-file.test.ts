@@ -263,6 +263,22 @@ describe('fast path and validating path store the same orders', () => {
 })
 
 describe('column recognition', () => {
+  test('a transaction log without spend (customer and date only) imports with amount 0', async () => {
+    const f = write(dir, 'elog.csv', 'cust,date\n1,2006-01-01\n1,2006-01-03\n2,2006-01-02\n')
+    const r = await orders(f)
+    expect(r).toMatchObject({ rowsStored: 3, noAmount: true, customers: 2 })
+    expect(r.columns).toEqual({ customer_id: 'cust', ordered_at: 'date' })
+    const s = await one<{ n: number; total: number }>(
+      "SELECT count(*) AS n, sum(amount) AS total FROM orders WHERE source LIKE '%elog.csv'",
+    )
+    expect(s).toEqual({ n: 3, total: 0 })
+    // a column left over could be the amount under a name we do not know: still an error
+    const g = write(dir, 'elog2.csv', 'cust,date,value_eur\n1,2006-01-01,5\n')
+    await expect(orders(g)).rejects.toThrow(
+      `${g}: missing required column amount (found: cust, date, value_eur)`,
+    )
+  })
+
   test('synonyms are case, space and underscore insensitive; extra columns are fine', async () => {
     const f = write(
       dir,

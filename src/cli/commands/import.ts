@@ -62,6 +62,11 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  if (r.noAmount) {
+    out.push(
+      '  no amount column: read as a transaction log, every order with amount 0 (purchase counts and dates are complete; spend figures are 0)',
+    )
+  }
   if (r.kind === 'orders') {
     out.push(
       `  ${r.customers} customer${r.customers === 1 ? '' : 's'}, orders from ${r.firstDate} to ${r.lastDate}`,

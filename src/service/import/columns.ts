@@ -241,6 +241,11 @@ export function detectLayout(headers: readonly string[], kind: ImportKind): Layo
 export interface ColumnMapping {
   readonly layout: Layout
   readonly columns: Readonly<Record<string, string>>
+  /**
+   * Orders without spend (a transaction log such as `cust,date`): no amount column, and no column
+   * left over that could hold one. Every order then has amount 0; x, t_x and T need only dates.
+   */
+  readonly noAmount?: true
 }
 
 function findHeader(headers: readonly string[], folded: string): string | undefined {
@@ -300,6 +305,15 @@ export function resolveColumns(
     }
   }
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
+  // a transaction log: only the amount missing, and every column of the file already used
+  if (
+    kind === 'orders' &&
+    missing.length === 1 &&
+    missing[0]?.field === 'amount' &&
+    headers.every((h) => used.has(h))
+  ) {
+    return { layout, columns, noAmount: true }
+  }
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
     throw new ImportError(

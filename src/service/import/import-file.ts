@@ -122,6 +122,8 @@ export interface ImportResult {
    * imported. Null for the other kinds.
    */
   readonly unmatched: { readonly rows: number; readonly examples: string } | null
+  /** Orders read as a transaction log without spend: no amount column, every amount 0. */
+  readonly noAmount: boolean
 }
 
 const PRINT_CAP = 20
@@ -668,6 +670,7 @@ export async function importFile(
       unmatched: unmatched
         ? { rows: Number(unmatched.n), examples: unmatched.examples ?? '' }
         : null,
+      noAmount: mapping.noAmount === true,
     }
   } finally {
     await dropTemp(engine)

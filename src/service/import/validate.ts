@@ -178,7 +178,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       fields: [
         col(c, 'customer_id', 'text', true),
         col(c, 'ordered_at', 'date', true),
-        col(c, 'amount', 'number', true, 'an amount'),
+        // a transaction log without spend: every order is worth 0 (see ColumnMapping.noAmount)
+        m.noAmount
+          ? { ...col(c, 'amount', 'number', true, 'an amount'), raw: "'0'" }
+          : col(c, 'amount', 'number', true, 'an amount'),
         col(c, 'order_id', 'text', false),
         {
           field: 'refunded',
