@@ -1,7 +1,7 @@
 // Referrals: who brought whom. One row per (referrer, referred) pair; the referral date decides
 // which referral wins when a customer was referred twice (docs/value.md), so it is kept.
 import { ident } from '../../../data/queries/import-stage.ts'
-import { column, contentOf, type ExtraKindSpec, kf } from './common.ts'
+import { check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const REFERRALS: ExtraKindSpec = {
   kind: 'referrals',
@@ -75,6 +75,9 @@ export const REFERRALS: ExtraKindSpec = {
       ],
       from: 'import_raw x',
       uniqueBy: { field: 'referral_pair', noun: 'referral' },
+      checks: [
+        check('referred_id', 'referred_id = referrer_id', 'a customer cannot refer themselves'),
+      ],
     }
   },
   rows: () => ({
