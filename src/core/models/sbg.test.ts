@@ -6,8 +6,14 @@ import {
   sbgChurnProbability,
   sbgDiscountedExpectedLifetime,
   sbgDiscountedResidualLifetime,
+  sbgExpectedNextPurchase,
+  sbgExpectedPurchases,
+  sbgExpectedPurchasesNew,
   sbgGradient,
   sbgLogLikelihood,
+  sbgProbabilityAlive,
+  sbgProbabilityAnyPurchase,
+  sbgProbabilityPurchases,
   sbgRetentionRate,
   sbgSurvival,
   simulateSbg,
@@ -115,5 +121,70 @@ describe('sBG parameter checks', () => {
     expect(() => sbgRetentionRate({ alpha: 1, beta: Number.NaN }, 2)).toThrow(DataError)
     expect(() => sbgDiscountedExpectedLifetime(bad, 0.1)).toThrow(DataError)
     expect(() => sbgDiscountedResidualLifetime(bad, 0.1, 3)).toThrow(DataError)
+  })
+})
+
+describe('sBG per-customer predictions (a purchase is a renewal)', () => {
+  const p = { alpha: 0.704, beta: 1.182 }
+
+  it('agree with each other: P(exactly x) sums to 1 with mean E[renewals]; conditionals chain', () => {
+    for (const t of [1, 3, 7, 20]) {
+      let total = 0
+      let mean = 0
+      for (let x = 0; x <= t; x++) {
+        const px = sbgProbabilityPurchases(p, t, x)
+        total += px
+        mean += x * px
+      }
+      expect(total).toBeCloseTo(1, 12)
+      expect(mean).toBeCloseTo(sbgExpectedPurchasesNew(p, t), 12)
+      // E[renewals in 1..t] = Σ S(k)
+      let sum = 0
+      for (let k = 1; k <= t; k++) sum += sbgSurvival(p, k)
+      expect(sbgExpectedPurchasesNew(p, t)).toBeCloseTo(sum, 12)
+    }
+    expect(sbgProbabilityPurchases(p, 3, 4)).toBe(0)
+    // alive at 2, then at 2 + 3: S(5)/S(2)
+    expect(sbgProbabilityAlive(p, 2, 3)).toBeCloseTo(sbgSurvival(p, 5) / sbgSurvival(p, 2), 12)
+    expect(sbgProbabilityAlive(p, 4)).toBe(1)
+    expect(sbgProbabilityAnyPurchase(p, 2, 5)).toBeCloseTo(sbgRetentionRate(p, 3), 12)
+    expect(sbgProbabilityAnyPurchase(p, 2, 0)).toBe(0)
+    const next = sbgExpectedNextPurchase(p, 2, 4)
+    expect(next.period).toBe(3)
+    expect(next.probability).toBeCloseTo(sbgRetentionRate(p, 3), 12)
+    expect(next.expectedRenewals).toBeCloseTo(sbgExpectedPurchases(p, 2, 4), 12)
+  })
+
+  it('match a simulated cohort, new customers and those who renewed twice', () => {
+    const n = 200000
+    const periods = 6
+    const c = simulateSbg(p, n, periods, 11)
+    // a customer lost in period k made k - 1 renewals; one alive after `periods` made `periods`
+    let renewals = 0
+    let afterTwo = 0
+    let aliveAtTwo = 0
+    c.lost.forEach((m, i) => {
+      const k = i + 1
+      renewals += m * (k - 1)
+      if (k > 2) {
+        aliveAtTwo += m
+        afterTwo += m * (k - 1 - 2)
+      }
+    })
+    renewals += c.alive * periods
+    aliveAtTwo += c.alive
+    afterTwo += c.alive * (periods - 2)
+    // standard error of a mean of values in 0..6 over 200k customers is below 0.01
+    expect(Math.abs(renewals / n - sbgExpectedPurchasesNew(p, periods))).toBeLessThan(0.03)
+    expect(Math.abs(afterTwo / aliveAtTwo - sbgExpectedPurchases(p, 2, periods - 2))).toBeLessThan(
+      0.03,
+    )
+    expect(Math.abs(c.alive / n - sbgProbabilityPurchases(p, periods, periods))).toBeLessThan(0.005)
+  })
+
+  it('reject histories that are not whole numbers, with DataError', () => {
+    expect(() => sbgExpectedPurchases(p, 1.5, 3)).toThrow(/renewals must be a whole number/)
+    expect(() => sbgProbabilityPurchases(p, -1, 0)).toThrow(DataError)
+    expect(() => sbgProbabilityAlive({ alpha: 0, beta: 1 }, 1)).toThrow(DataError)
   })
 })

@@ -185,6 +185,93 @@ export function sbgDiscountedResidualLifetime(p: SbgParams, d: number, renewals:
   )
 }
 
+// Per-customer predictions. In the contractual setting a "purchase" is a renewal: the customer
+// pays at acquisition (period 0) and then at the start of each period t = 1, 2, ... while alive;
+// she churns in period T (the first period she does not renew), so she makes T - 1 renewals and
+// S(t) = P(T > t) is the probability of renewing at period t. Churn is observed, so a customer's
+// history is the number of renewals n she has made while still a customer.
+
+function checkRenewals(n: number, what = 'renewals'): void {
+  if (!(Number.isInteger(n) && n >= 0)) {
+    throw new DataError(`${what} must be a whole number >= 0 (got ${n})`)
+  }
+}
+
+/**
+ * P(still a customer at period n + t | renewed at period n): S(n+t)/S(n). t = 0 gives 1: churn is
+ * observed in a contractual setting, so a customer who just renewed is alive.
+ * @throws DataError for n or t not a whole number >= 0.
+ */
+export function sbgProbabilityAlive(p: SbgParams, renewals: number, ahead = 0): number {
+  checkParams('sbg', p)
+  checkRenewals(renewals)
+  checkRenewals(ahead, 'periods ahead')
+  return Math.exp(lbeta(p.alpha, p.beta + renewals + ahead) - lbeta(p.alpha, p.beta + renewals))
+}
+
+/**
+ * Expected renewals in the next `periods` periods of a customer who has made `renewals` renewals:
+ * Σ_{k=1..periods} S(n+k)/S(n), each term a running product of retention rates.
+ * @throws DataError for arguments that are not whole numbers >= 0.
+ */
+export function sbgExpectedPurchases(p: SbgParams, renewals: number, periods: number): number {
+  checkParams('sbg', p)
+  checkRenewals(renewals)
+  checkRenewals(periods, 'periods')
+  let s = 1
+  let sum = 0
+  for (let k = 1; k <= periods; k++) {
+    s *= sbgRetentionRate(p, renewals + k)
+    sum += s
+  }
+  return sum
+}
+
+/** Expected renewals of a new customer in periods 1..t: Σ_{k=1..t} S(k). */
+export function sbgExpectedPurchasesNew(p: SbgParams, periods: number): number {
+  return sbgExpectedPurchases(p, 0, periods)
+}
+
+/**
+ * P(a new customer makes exactly x renewals in periods 1..t): P(T = x+1) for x < t, S(t) for
+ * x = t, 0 above.
+ * @throws DataError for arguments that are not whole numbers >= 0.
+ */
+export function sbgProbabilityPurchases(p: SbgParams, periods: number, x: number): number {
+  checkRenewals(periods, 'periods')
+  checkRenewals(x, 'the number of renewals')
+  if (x > periods) return 0
+  return x === periods ? sbgSurvival(p, periods) : sbgChurnProbability(p, x + 1)
+}
+
+/**
+ * P(at least one renewal in the next `window` periods | n renewals made): the first one can only
+ * be the next period's, so S(n+1)/S(n) = r(n+1) for any window >= 1 (0 for an empty window).
+ */
+export function sbgProbabilityAnyPurchase(p: SbgParams, renewals: number, window: number): number {
+  checkParams('sbg', p)
+  checkRenewals(renewals)
+  checkRenewals(window, 'window')
+  return window === 0 ? 0 : sbgRetentionRate(p, renewals + 1)
+}
+
+/**
+ * The next renewal of a customer who has made n renewals: it falls at period n + 1 (renewals
+ * are due each period) and happens with probability r(n+1); `expectedRenewals` over the next
+ * `horizon` periods tells how long she is expected to stay.
+ */
+export function sbgExpectedNextPurchase(
+  p: SbgParams,
+  renewals: number,
+  horizon = 12,
+): { readonly period: number; readonly probability: number; readonly expectedRenewals: number } {
+  return {
+    period: renewals + 1,
+    probability: sbgProbabilityAnyPurchase(p, renewals, 1),
+    expectedRenewals: sbgExpectedPurchases(p, renewals, horizon),
+  }
+}
+
 /**
  * Simulate a cohort: θ ~ Beta(α, β) per customer, lifetime T ~ Geometric(θ) periods. Returns counts
  * lost in periods 1..periods and still alive after them.
