@@ -213,6 +213,38 @@ describe('dates, time zones and amounts', () => {
 })
 
 describe('fast path and validating path store the same orders', () => {
+  test('a clean file with blank lines stores each order with its own line', async () => {
+    // the fast read numbers rows; the blank lines send the file down the line-aware path
+    for (const [name, body] of [
+      [
+        'blank-mid.csv',
+        'order_id,customer_id,ordered_at,amount\no1,c1,2024-01-01,5\n\no2,c2,2024-01-02,6\n',
+      ],
+      [
+        'blank-lead.csv',
+        '\r\norder_id,customer_id,ordered_at,amount\r\no1,c1,2024-01-01,5\r\n\r\no2,c2,2024-01-02,6\r\n',
+      ],
+    ] as const) {
+      const f = write(dir, name, body)
+      await orders(f)
+      const lines = await engine.query<{ order_id: string; source_line: number }>(
+        `SELECT order_id, source_line FROM orders WHERE source = '${f}' ORDER BY order_id`,
+      )
+      expect(lines.map((r) => [r.order_id, Number(r.source_line)])).toEqual(
+        name === 'blank-mid.csv'
+          ? [
+              ['o1', 2],
+              ['o2', 4],
+            ]
+          : [
+              ['o1', 3],
+              ['o2', 5],
+            ],
+      )
+      await engine.exec(`DELETE FROM orders WHERE source = '${f}'`)
+    }
+  })
+
   // One bad row sends a file down the validating path (with --skip-bad-rows its good rows are
   // stored); without it the same rows take the fast path, typed read first.
   const GOOD = [
