@@ -117,15 +117,15 @@ export function importRawView(
   // blank lines before row rid: the shift of the last step whose slot <= rid
   const blankSteps = `CREATE OR REPLACE TEMP TABLE import_blank_steps AS
 SELECT slot, sum(count(*)) OVER (ORDER BY slot) AS shift FROM import_blank_lines GROUP BY slot;`
-  const withBlanks = (base: string, pre: string): Query => ({
-    sql: `${pre}${blankSteps}
+  const withBlanks = (base: string): Query => ({
+    sql: `${blankSteps}
 CREATE OR REPLACE TEMP VIEW import_raw AS
 SELECT ${base} + coalesce(b.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)
 FROM (SELECT rowid AS rid, * FROM import_src) s
 ASOF LEFT JOIN import_blank_steps b ON s.rid >= b.slot;`,
   })
   if (args.format !== 'csv') {
-    if (args.blanks && args.format === 'jsonl') return withBlanks('s.rid + 1', '')
+    if (args.blanks && args.format === 'jsonl') return withBlanks('s.rid + 1')
     return {
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 1 AS ${LINE}, * FROM import_src`,
     }
@@ -151,7 +151,7 @@ FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid
     }
   }
   if (args.rejectedLines === 0) {
-    if (args.blanks) return withBlanks('s.rid + 2', '')
+    if (args.blanks) return withBlanks('s.rid + 2')
     return {
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 2 AS ${LINE}, * FROM import_src`,
     }

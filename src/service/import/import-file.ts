@@ -134,14 +134,23 @@ function hasRefunded(spec: TypedSpec): boolean {
 }
 
 /**
- * Hex SHA-256 of the file, and whether it may hold a blank line (a line feed followed by another,
- * or by CR LF, or at its start), looked for in the same read with the native byte search. A hint:
- * a blank line inside a quoted value also sets it; gzip data is not looked into.
+ * Hex SHA-256 of the file, and whether it may hold a blank line before more content (a line feed
+ * followed by another, or by CR LF, or at its start), looked for in the same read with the native
+ * byte search. A hint: a blank line inside a quoted value also sets it; blank lines at the end of
+ * the file do not (they shift no line); gzip data is not looked into.
  */
 function sha256File(file: string, gzip: boolean): Promise<{ sha: string; blankHint: boolean }> {
+  const isBreak = (b: number | undefined) => b === 0x0a || b === 0x0d
+  // whether d from `from` on holds anything but line breaks
+  const content = (d: Buffer, from: number): boolean => {
+    for (let i = from; i < d.length; i++) if (!isBreak(d[i])) return true
+    return false
+  }
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
     let blankHint = false
+    // a blank line was seen with only line breaks after it so far
+    let trailing = false
     let first = true
     let prevLf = false
     createReadStream(file)
@@ -149,9 +158,20 @@ function sha256File(file: string, gzip: boolean): Promise<{ sha: string; blankHi
         const d = chunk as Buffer
         h.update(d)
         if (gzip || blankHint || d.length === 0) return
-        const start = d[0]
-        if ((first || prevLf) && (start === 0x0a || start === 0x0d)) blankHint = true
-        else if (d.indexOf('\n\n') >= 0 || d.indexOf('\n\r\n') >= 0) blankHint = true
+        if (trailing) {
+          blankHint = content(d, 0)
+          return
+        }
+        let at = (first || prevLf) && isBreak(d[0]) ? 0 : -1
+        if (at < 0) {
+          const lf = d.indexOf('\n\n')
+          const crlf = d.indexOf('\n\r\n')
+          at = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf)
+        }
+        if (at >= 0) {
+          if (content(d, at)) blankHint = true
+          else trailing = true
+        }
         // a pair split across two reads: LF at the end of one, LF or CR at the start of the next
         prevLf =
           d[d.length - 1] === 0x0a ||
