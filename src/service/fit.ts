@@ -31,7 +31,10 @@ export interface FitOptions {
   readonly cohort?: number
   /** Gamma-Gamma: leave out repeaters with zero/negative spend instead of failing. */
   readonly excludeNonPositive?: boolean
+  /** How to read an orders file (as `importFile`): time zone, date format, column mapping. */
   readonly tz?: string
+  readonly dateFormat?: string
+  readonly map?: Readonly<Record<string, string>>
 }
 
 /** What `loyals fit --json` prints (plus `extra` fields spread in). */
@@ -538,7 +541,11 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
   // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
   const { openSource } = await import('./source.ts')
   const { buildCustomerSummary, writeCustomerSummary } = await import('./summary.ts')
-  const { engine } = await openSource(path, opts.tz ? { tz: opts.tz } : {})
+  const { engine } = await openSource(path, {
+    ...(opts.tz ? { tz: opts.tz } : {}),
+    ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+    ...(opts.map ? { map: { ...opts.map } } : {}),
+  })
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
     await buildCustomerSummary(engine, {

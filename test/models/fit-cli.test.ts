@@ -153,3 +153,39 @@ describe('loyals fit on bad input', () => {
     )
   })
 })
+
+describe('loyals fit and summary on transaction logs that need reading options', () => {
+  const apparel = fx('apparel/apparelTrans.csv')
+  const grocery = fx('grocery/groceryElog.csv')
+
+  it('summary and fit take --map for an orders file, as import does', () => {
+    const s = runCli(['summary', apparel, '--map', 'customer_id=Id', '--as-of', '2005-10-09'])
+    expect({ code: s.code, stderr: s.stderr }).toEqual({ code: 0, stderr: '' })
+    const rows = s.stdout.trim().split('\n')
+    expect(rows.length).toBe(601)
+    expect(rows[0]).toMatch(/^customer_id,x,t_x,T,monetary,/)
+    // customer 1: 2005-01-02, 2005-09-06 (and later): x = 1, t_x = 247 days, T = 280 days
+    expect(rows.find((r) => r.startsWith('1,'))).toMatch(/^1,1,35\.28571428571428\d*,40\.0,84\.39,/)
+    const g = fitJson([grocery, '--model', 'bgnbd', '--as-of', '2006-12-31'])
+    expect(g.customers).toBe(1525)
+    expect(Number.isFinite(g.logLikelihood)).toBe(true)
+  })
+
+  it('a fit whose dropout does not vary between customers says so, with the common rate', () => {
+    // apparel at week 40: s and beta of Pareto/NBD grow together (one dropout rate for all)
+    const r = runCli([
+      'fit',
+      apparel,
+      '--map',
+      'customer_id=Id',
+      '--model',
+      'pareto',
+      '--as-of',
+      '2005-10-10',
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /customers do not differ in dropout rate: s and beta grow together, their ratio \(the common dropout rate\) 0\.008\d+ per period/,
+    )
+  })
+})

@@ -4,9 +4,10 @@ import { DEFAULT_DB } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { FIT_MODELS, type FitModelName, type FitReport, fitFile } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
+import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
-interface FitCliOptions {
+interface FitCliOptions extends FileCliOptions {
   model: string
   asOf?: string
   unit: string
@@ -77,56 +78,65 @@ function printReport(r: FitReport): void {
 }
 
 export function registerFit(program: Command): void {
-  program
-    .command('fit')
-    .description(
-      'Fit a customer-base model and print its parameters, standard errors and log-likelihood',
-    )
-    .argument(
-      '[file]',
-      'orders file, workspace, summary CSV (x,t_x,T[,monetary][,weight]), BG/BB table or survival table (default: --db)',
-    )
-    .requiredOption('--model <model>', `one of ${FIT_MODELS.join(', ')}`)
-    .option('--as-of <date>', 'calibration end for orders/workspaces (default: the last order day)')
-    .option('--unit <unit>', 'unit of t_x and T when built from orders: day, week or month', 'week')
-    .option('--column <name>', 'sbg: the survival column to fit (default: each one)')
-    .option('--cohort <n>', 'sbg: cohort size behind percentage shares (default 1000)')
-    .option('--exclude-nonpositive', 'gg: leave out repeaters with zero or negative spend')
-    .option('--json', 'print the result as JSON')
-    // withDb's option, declared here: ../common.ts loads the config schema (zod), which costs
-    // start-up time that a fit of a summary file should not pay; it is loaded only without FILE
-    .option('--db <path>', `workspace file (default: $LOYALS_DB or ${DEFAULT_DB})`)
-    .action(async (file: string | undefined, opts: FitCliOptions) => {
-      if (!FIT_MODELS.includes(opts.model as FitModelName)) {
-        throw new UsageError(
-          `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
-        )
-      }
-      if (!['day', 'week', 'month'].includes(opts.unit)) {
-        throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
-      }
-      let cohort: number | undefined
-      if (opts.cohort !== undefined) {
-        cohort = Number(opts.cohort)
-        if (!(cohort > 0))
-          throw new UsageError(`--cohort must be a positive number, got ${opts.cohort}`)
-      }
-      const source = file ?? (await import('../common.ts')).resolveDb(opts)
-      const reports = await fitFile(source, {
-        model: opts.model as FitModelName,
-        unit: opts.unit as TimeUnit,
-        ...(opts.asOf ? { asOf: opts.asOf } : {}),
-        ...(opts.column ? { column: opts.column } : {}),
-        ...(cohort !== undefined ? { cohort } : {}),
-        ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
-      })
-      if (opts.json) {
-        printJson(reports.length === 1 ? reportJson(reports[0]!) : reports.map(reportJson))
-        return
-      }
-      reports.forEach((r, i) => {
-        if (i > 0) println()
-        printReport(r)
-      })
+  withFileOptions(
+    program
+      .command('fit')
+      .description(
+        'Fit a customer-base model and print its parameters, standard errors and log-likelihood',
+      )
+      .argument(
+        '[file]',
+        'orders file, workspace, summary CSV (x,t_x,T[,monetary][,weight]), BG/BB table or survival table (default: --db)',
+      )
+      .requiredOption('--model <model>', `one of ${FIT_MODELS.join(', ')}`)
+      .option(
+        '--as-of <date>',
+        'calibration end for orders/workspaces (default: the last order day)',
+      )
+      .option(
+        '--unit <unit>',
+        'unit of t_x and T when built from orders: day, week or month',
+        'week',
+      )
+      .option('--column <name>', 'sbg: the survival column to fit (default: each one)')
+      .option('--cohort <n>', 'sbg: cohort size behind percentage shares (default 1000)')
+      .option('--exclude-nonpositive', 'gg: leave out repeaters with zero or negative spend')
+      .option('--json', 'print the result as JSON')
+      // withDb's option, declared here: ../common.ts loads the config schema (zod), which costs
+      // start-up time that a fit of a summary file should not pay; it is loaded only without FILE
+      .option('--db <path>', `workspace file (default: $LOYALS_DB or ${DEFAULT_DB})`),
+  ).action(async (file: string | undefined, opts: FitCliOptions) => {
+    if (!FIT_MODELS.includes(opts.model as FitModelName)) {
+      throw new UsageError(
+        `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
+      )
+    }
+    if (!['day', 'week', 'month'].includes(opts.unit)) {
+      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
+    }
+    let cohort: number | undefined
+    if (opts.cohort !== undefined) {
+      cohort = Number(opts.cohort)
+      if (!(cohort > 0))
+        throw new UsageError(`--cohort must be a positive number, got ${opts.cohort}`)
+    }
+    const source = file ?? (await import('../common.ts')).resolveDb(opts)
+    const reports = await fitFile(source, {
+      model: opts.model as FitModelName,
+      unit: opts.unit as TimeUnit,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+      ...(opts.column ? { column: opts.column } : {}),
+      ...(cohort !== undefined ? { cohort } : {}),
+      ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
+      ...(await fileOptions(opts)),
     })
+    if (opts.json) {
+      printJson(reports.length === 1 ? reportJson(reports[0]!) : reports.map(reportJson))
+      return
+    }
+    reports.forEach((r, i) => {
+      if (i > 0) println()
+      printReport(r)
+    })
+  })
 }

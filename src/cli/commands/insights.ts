@@ -1,6 +1,7 @@
 // `loyals insights`: analyze (summary, RFM, predictions and value when available), then learn from
 // the best customers; prints a digest, writes insights.json, insights.html and the CSV lists.
 import type { Command } from 'commander'
+import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
 import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
@@ -15,10 +16,11 @@ import {
 import { openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { resolveDb, withDb } from '../common.ts'
+import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { printJson, println } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
-interface InsightsCliOptions {
+interface InsightsCliOptions extends FileCliOptions {
   asOf?: string
   out: string
   json?: boolean
@@ -89,23 +91,28 @@ export function formatInsightsDigest(
 }
 
 export function registerInsights(program: Command): void {
-  withDb(
-    program
-      .command('insights')
-      .description(
-        'Learn from the best customers: path to best, rising stars, lapsed best, over-index, ICP, cohorts and KPIs, survey lists',
-      )
-      .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
-      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
-      .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
-      .option('--json', 'print insights.json to stdout (and nothing else)')
-      .option('--top-share <share>', 'share of customers in the top cohort', '0.10')
-      .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')
-      .option('--early-days <n>', 'the "first N days" window of early behaviour', '30')
-      .option('--survey-size <n>', 'customers sampled per segment or tier', '50')
-      .option('--seed <n>', 'seed of the survey sample and the model folds', '1')
-      .option('--value <sql>', 'value expression ranking customers (default: see docs/insights.md)')
-      .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
+  withFileOptions(
+    withDb(
+      program
+        .command('insights')
+        .description(
+          'Learn from the best customers: path to best, rising stars, lapsed best, over-index, ICP, cohorts and KPIs, survey lists',
+        )
+        .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+        .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+        .option('--json', 'print insights.json to stdout (and nothing else)')
+        .option('--top-share <share>', 'share of customers in the top cohort', '0.10')
+        .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')
+        .option('--early-days <n>', 'the "first N days" window of early behaviour', '30')
+        .option('--survey-size <n>', 'customers sampled per segment or tier', '50')
+        .option('--seed <n>', 'seed of the survey sample and the model folds', '1')
+        .option(
+          '--value <sql>',
+          'value expression ranking customers (default: see docs/insights.md)',
+        )
+        .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
+    ),
   ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
     if (opts.asOf) assertDate(opts.asOf)
     if (opts.value) checkValueExpression(opts.value)
@@ -119,7 +126,8 @@ export function registerInsights(program: Command): void {
     const source = input ?? resolveDb(opts)
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
-      const { engine } = await progress.step('reading the orders', () => openSource(source, {}))
+      const read = await fileOptions(opts, env().LOYALS_TZ)
+      const { engine } = await progress.step('reading the orders', () => openSource(source, read))
       try {
         const analysis = await progress.step('analyzing customers', () =>
           computeAnalysis(engine, {

@@ -2,6 +2,7 @@
 // so a million customers never pass through JS objects.
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import { env } from '../../config.ts'
 import type { Engine } from '../../data/engine.ts'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
@@ -15,8 +16,9 @@ import {
   writeCustomerSummary,
 } from '../../service/summary.ts'
 import { resolveDb, withDb } from '../common.ts'
+import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 
-interface SummaryOptions {
+interface SummaryOptions extends FileCliOptions {
   asOf?: string
   unit: string
   format: string
@@ -32,7 +34,9 @@ async function openInput(
   input: string | undefined,
   opts: SummaryOptions,
 ): Promise<{ engine: Engine; temporary: boolean }> {
-  if (input !== undefined) return openSource(input, { db: opts.db })
+  if (input !== undefined) {
+    return openSource(input, { db: opts.db, ...(await fileOptions(opts, env().LOYALS_TZ)) })
+  }
   const db = resolveDb(opts)
   // opening a path that is not there would leave an empty workspace behind a mistyped --db
   if (!isPostgresUrl(db) && !existsSync(db)) {
@@ -42,17 +46,19 @@ async function openInput(
 }
 
 export function registerSummary(program: Command): void {
-  withDb(
-    program
-      .command('summary')
-      .description(
-        'Print one row per customer: customer_id,x,t_x,T,monetary, then dates, revenue, RFM inputs',
-      )
-      .argument('[file-or-workspace]', 'orders file or workspace (default: --db)')
-      .option('--as-of <date>', 'calibration end YYYY-MM-DD (default: the last order day)')
-      .option('--unit <unit>', 'unit of t_x and T: day, week or month (30.4375 days)', 'week')
-      .option('--format <format>', 'csv or json', 'csv')
-      .option('--out <path>', 'write to this file instead of stdout'),
+  withFileOptions(
+    withDb(
+      program
+        .command('summary')
+        .description(
+          'Print one row per customer: customer_id,x,t_x,T,monetary, then dates, revenue, RFM inputs',
+        )
+        .argument('[file-or-workspace]', 'orders file or workspace (default: --db)')
+        .option('--as-of <date>', 'calibration end YYYY-MM-DD (default: the last order day)')
+        .option('--unit <unit>', 'unit of t_x and T: day, week or month (30.4375 days)', 'week')
+        .option('--format <format>', 'csv or json', 'csv')
+        .option('--out <path>', 'write to this file instead of stdout'),
+    ),
   ).action(async (input: string | undefined, opts: SummaryOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)

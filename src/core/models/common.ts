@@ -391,6 +391,37 @@ export function fitWithRestarts(
   return { ...best, iterations: totalIt }
 }
 
+/**
+ * What two parameters running off to infinity together mean (`high`: their names): a gamma (shape, scale) pair growing together is a
+ * rate that does not vary between customers (its mean stays: shape/scale), a beta pair growing
+ * together a probability that does not vary (mean a/(a+b)). '' for any other pattern.
+ */
+function ridgeMeaning(
+  names: readonly string[],
+  theta: readonly number[],
+  high: readonly string[],
+): string {
+  const v = (n: string) => Math.exp(theta[names.indexOf(n)]!)
+  const both = (a: string, b: string) => high.includes(a) && high.includes(b)
+  const out: string[] = []
+  if (both('r', 'alpha')) {
+    out.push(
+      `customers do not differ in purchase rate: r and alpha grow together, their ratio (the common rate) ${(v('r') / v('alpha')).toPrecision(3)} per period`,
+    )
+  }
+  if (both('s', 'beta')) {
+    out.push(
+      `customers do not differ in dropout rate: s and beta grow together, their ratio (the common dropout rate) ${(v('s') / v('beta')).toPrecision(3)} per period`,
+    )
+  }
+  if (both('a', 'b')) {
+    out.push(
+      `customers do not differ in dropout probability: a and b grow together, a/(a+b) (the common probability) ${(v('a') / (v('a') + v('b'))).toPrecision(3)}`,
+    )
+  }
+  return out.length ? `: ${out.join('; ')}` : ''
+}
+
 /** Summary of a fit from the optimum of the mean NLL on log-parameters. */
 export function summarizeFit<P extends Record<string, number>>(
   model: string,
@@ -426,7 +457,11 @@ export function summarizeFit<P extends Record<string, number>>(
     // Pareto/NBD growing together: customers do not differ in dropout rate).
     const extreme = names.map((n, i) => [n, theta[i]!] as const).filter(([, t]) => Math.abs(t) > 7)
     const where = extreme.length
-      ? ` at extreme values (${extreme.map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`).join(', ')})`
+      ? ` at extreme values (${extreme.map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`).join(', ')})${ridgeMeaning(
+          names,
+          theta,
+          extreme.filter(([, t]) => t > 7).map(([n]) => n),
+        )}`
       : ''
     const limit = extreme
       .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low'))

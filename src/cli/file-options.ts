@@ -1,0 +1,40 @@
+// The options that say how to read an orders file (--map, --date-format, --tz), for every command
+// that accepts one in place of a workspace: the same flags and meaning as `loyals import`.
+import type { Command } from 'commander'
+
+export interface FileCliOptions {
+  map?: string[]
+  dateFormat?: string
+  tz?: string
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
+
+/** Add --map, --date-format and --tz to `cmd`, described as applying to an orders file. */
+export function withFileOptions(cmd: Command): Command {
+  return cmd
+    .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
+    .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
+    .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
+}
+
+/**
+ * The import options of an orders file from the flags; `defaultTz` (e.g. $LOYALS_TZ) when --tz is
+ * not given. The column parser is loaded only for --map (`fit` of a summary file starts fast).
+ * @throws UsageError for a malformed --map.
+ */
+export async function fileOptions(
+  opts: FileCliOptions,
+  defaultTz?: string,
+): Promise<{ tz?: string; dateFormat?: string; map?: Record<string, string> }> {
+  const tz = opts.tz ?? defaultTz
+  const map =
+    opts.map && opts.map.length > 0
+      ? (await import('../service/import/columns.ts')).parseMap(opts.map)
+      : undefined
+  return {
+    ...(tz ? { tz } : {}),
+    ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+    ...(map && Object.keys(map).length > 0 ? { map } : {}),
+  }
+}
