@@ -1,4 +1,5 @@
-// The options that say how to read an orders file (--map, --date-format, --tz), for every command
+// The options that say how to read an orders file (--map, --date-format, --tz, --decimal-comma), for
+// every command
 // that accepts one in place of a workspace: the same flags and meaning as `loyals import`.
 import type { Command } from 'commander'
 
@@ -6,6 +7,7 @@ export interface FileCliOptions {
   map?: string[]
   dateFormat?: string
   tz?: string
+  decimalComma?: boolean
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
@@ -16,6 +18,7 @@ export function withFileOptions(cmd: Command): Command {
     .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
     .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
     .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
+    .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
 }
 
 /**
@@ -26,7 +29,12 @@ export function withFileOptions(cmd: Command): Command {
 export async function fileOptions(
   opts: FileCliOptions,
   defaultTz?: string,
-): Promise<{ tz?: string; dateFormat?: string; map?: Record<string, string> }> {
+): Promise<{
+  tz?: string
+  dateFormat?: string
+  map?: Record<string, string>
+  decimalComma?: boolean
+}> {
   const tz = opts.tz ?? defaultTz
   const map =
     opts.map && opts.map.length > 0
@@ -36,5 +44,6 @@ export async function fileOptions(
     ...(tz ? { tz } : {}),
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
     ...(map && Object.keys(map).length > 0 ? { map } : {}),
+    ...(opts.decimalComma ? { decimalComma: true } : {}),
   }
 }

@@ -35,6 +35,7 @@ export interface FitOptions {
   readonly tz?: string
   readonly dateFormat?: string
   readonly map?: Readonly<Record<string, string>>
+  readonly decimalComma?: boolean
 }
 
 /** What `loyals fit --json` prints (plus `extra` fields spread in). */
@@ -545,6 +546,7 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
     ...(opts.tz ? { tz: opts.tz } : {}),
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
     ...(opts.map ? { map: { ...opts.map } } : {}),
+    ...(opts.decimalComma ? { decimalComma: true } : {}),
   })
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {

@@ -30,7 +30,13 @@ export function isDuckDbFile(path: string): boolean {
  */
 export async function openSource(
   pathOrWorkspace: string,
-  opts: { db?: string; tz?: string; dateFormat?: string; map?: Record<string, string> },
+  opts: {
+    db?: string
+    tz?: string
+    dateFormat?: string
+    map?: Record<string, string>
+    decimalComma?: boolean
+  },
 ): Promise<{ engine: Engine; temporary: boolean }> {
   if (isDuckDbFile(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false }
@@ -43,6 +49,7 @@ export async function openSource(
       ...(opts.tz ? { tz: opts.tz } : {}),
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(opts.map ? { map: opts.map } : {}),
+      ...(opts.decimalComma ? { decimalComma: true } : {}),
     })
   } catch (e) {
     await engine.close()

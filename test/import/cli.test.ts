@@ -35,6 +35,36 @@ describe('loyals import', () => {
     expect(out).toMatchObject({ rowsRead: 6919, inserted: 0, unchanged: 6919, customers: 2357 })
   })
 
+  test('--decimal-comma on import, summary and analyze of an orders file', () => {
+    const f = write(
+      dir,
+      'de.csv',
+      'Kunde;Datum;Betrag\nk1;2024-01-01;1.234,50\nk1;2024-02-01;12,5\n',
+    )
+    const map = ['--map', 'customer_id=Kunde,ordered_at=Datum,amount=Betrag']
+    const de = join(dir, 'de.duckdb')
+    const r = runCli(['import', f, '--db', de, ...map, '--decimal-comma', '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsStored: 2 })
+    const s = runCli(['summary', f, ...map, '--decimal-comma'])
+    expect(s.code).toBe(0)
+    // one repeat day worth 12.5; revenue 1247
+    expect(s.stdout.split('\n')[1]).toMatch(
+      /^k1,1,4\.428571428571429,4\.428571428571429,12\.5,.*,1247\.0,/,
+    )
+    const a = runCli([
+      'analyze',
+      f,
+      ...map,
+      '--decimal-comma',
+      '--json',
+      '--out',
+      join(dir, 'de-out'),
+    ])
+    expect(a.code).toBe(0)
+    expect(JSON.parse(a.stdout).revenue).toMatchObject({ total: 1247 })
+  })
+
   test('LOYALS_DB selects the workspace; --map is repeatable and comma-separated', async () => {
     const other = join(dir, 'env.duckdb')
     const f = write(dir, 'm.csv', 'who,when,net,ref\nc1,2024-01-02,8,R1\nc2,2024-01-03,9,R2\n')

@@ -148,6 +148,36 @@ describe('keys, duplicates and refunds', () => {
 })
 
 describe('dates, time zones and amounts', () => {
+  test('--decimal-comma reads 1.234,50 as 1234.5; without it such values say so', async () => {
+    const body =
+      'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;1.234,50 EUR;100\nk1;2024-02-01;(12,50);\n' +
+      'k2;2024-01-03;€ 2.000;1,5\nk2;2024-01-04;7;\n'
+    const f = write(dir, 'de.csv', body)
+    const map = { customer_id: 'Kunde', ordered_at: 'Datum', amount: 'Betrag', cost: 'Kosten' }
+    const e = await importError(() => orders(f, { map }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:2 Betrag: cannot read '1.234,50 EUR' as an amount (written with a decimal comma? pass --decimal-comma)`,
+      `${f}:3 Betrag: cannot read '(12,50)' as an amount (written with a decimal comma? pass --decimal-comma)`,
+      `${f}:4 Kosten: cannot read '1,5' as an amount (written with a decimal comma? pass --decimal-comma)`,
+    ])
+    await orders(f, { map, decimalComma: true })
+    const rows = await engine.query<{ amount: number; cost: number | null }>(
+      `SELECT amount, cost FROM orders WHERE source = '${f}' ORDER BY source_line`,
+    )
+    expect(rows).toEqual([
+      { amount: 1234.5, cost: 100 },
+      { amount: -12.5, cost: null },
+      { amount: 2000, cost: 1.5 },
+      { amount: 7, cost: null },
+    ])
+    // with the flag, a value of another shape is named as written
+    const bad = write(dir, 'de2.csv', 'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;12,5x;\n')
+    const e2 = await importError(() => orders(bad, { map, decimalComma: true }))
+    expect(e2.problems.map(formatProblem)).toEqual([
+      `${bad}:2 Betrag: cannot read '12,5x' as an amount`,
+    ])
+  })
+
   test('--tz: 2024-03-10T23:30 in New York is order_date 2024-03-10 at 03:30Z next day', async () => {
     const f = write(dir, 't.csv', 'customer_id,ordered_at,amount\nc1,2024-03-10T23:30,10\n')
     await orders(f, { tz: 'America/New_York' })

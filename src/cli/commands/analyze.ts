@@ -32,6 +32,7 @@ interface AnalyzeCliOptions {
   rfmRules?: string
   tz?: string
   dateFormat?: string
+  decimalComma?: boolean
   map?: string[]
   horizon?: string
   discountRate?: string
@@ -58,6 +59,7 @@ export interface RunAnalysisArgs {
   readonly tz?: string
   readonly dateFormat?: string
   readonly map?: Record<string, string>
+  readonly decimalComma?: boolean
   /** Prediction options; false leaves predictions out. */
   readonly predictions?: PredictOptions | false
   /** Value options (configuration file); false leaves the value step out. */
@@ -77,6 +79,7 @@ export async function runAnalysis(
         ...(args.tz ? { tz: args.tz } : {}),
         ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
         ...(args.map ? { map: args.map } : {}),
+        ...(args.decimalComma ? { decimalComma: true } : {}),
       }),
     )
     try {
@@ -198,6 +201,7 @@ export function registerAnalyze(program: Command): void {
       .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
       .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
       .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
+      .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
       .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
       .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
       .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
@@ -228,6 +232,7 @@ export function registerAnalyze(program: Command): void {
       ...(tz ? { tz } : {}),
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(map && Object.keys(map).length > 0 ? { map } : {}),
+      ...(opts.decimalComma ? { decimalComma: true } : {}),
       predictions,
       ...(value === false ? { value: false as const } : value ? { value } : {}),
       ...(opts.insights === false ? { insights: false as const } : {}),

@@ -21,6 +21,7 @@ interface ImportCliOptions extends RemoteOptions {
   kind?: string
   map?: string[]
   dateFormat?: string
+  decimalComma?: boolean
   tz?: string
   skipBadRows?: boolean
   rejects?: string
@@ -94,6 +95,7 @@ export function registerImport(program: Command): void {
         .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
         .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
         .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
+        .option('--decimal-comma', 'numbers are written with a decimal comma: 1.234,50')
         .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
         .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
         .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
@@ -119,6 +121,7 @@ export function registerImport(program: Command): void {
         map,
         ...(tz ? { tz } : {}),
         ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+        ...(opts.decimalComma ? { decimalComma: true } : {}),
         ...(opts.skipBadRows ? { skipBadRows: true } : {}),
         ...(opts.rejects ? { rejects: opts.rejects } : {}),
         ...(opts.asOf ? { asOf: opts.asOf } : {}),

@@ -44,6 +44,7 @@ import {
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
+  decimalCommaSql,
   type ParseOptions,
   problemsSql,
   type TypedSpec,
@@ -68,6 +69,11 @@ export interface ImportOptions {
   readonly dateFormat?: string
   /** IANA time zone of times without an offset, and of `order_date`. Default UTC. */
   readonly tz?: string
+  /**
+   * Numbers are written with a decimal comma and '.' between thousands (1.234,50), as in most of
+   * Europe. Default: decimal point.
+   */
+  readonly decimalComma?: boolean
   /** Import the good rows and write the bad ones to `rejects`. */
   readonly skipBadRows?: boolean
   /** Rejects CSV path (default `<file>.rejects.csv`); only with skipBadRows. */
@@ -127,6 +133,20 @@ export interface ImportResult {
 }
 
 const PRINT_CAP = 20
+
+/**
+ * With a decimal comma, every number field read from the file reads through `decimalCommaSql`
+ * (the fast path then reads those columns as text: the reader's own number parse is a point's).
+ */
+function commaSpec(spec: TypedSpec, opts: ImportOptions): TypedSpec {
+  if (!opts.decimalComma) return spec
+  return {
+    ...spec,
+    fields: spec.fields.map((f) =>
+      f.type === 'number' && f.header !== null ? { ...f, raw: decimalCommaSql(f.raw) } : f,
+    ),
+  }
+}
 
 /** Whether the rows read a refunded amount from the file (only Shopify exports have one). */
 function hasRefunded(spec: TypedSpec): boolean {
@@ -343,7 +363,7 @@ export async function importFile(
       // the validating path describes the file again and says what is wrong with it
     }
     const fastMapping = fastColumns && tryResolveColumns(file, fastColumns, kind, opts.map)
-    const fastSpec = fastMapping ? typedSpec(kind, fastMapping) : null
+    const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
     const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0`
@@ -435,7 +455,7 @@ export async function importFile(
 
     const mapping =
       fast && fastMapping ? fastMapping : resolveColumns(file, columns, kind, opts.map)
-    const spec = typedSpec(kind, mapping)
+    const spec = commaSpec(typedSpec(kind, mapping), opts)
     let badLines = 0
     if (!fast) {
       const prevTz = (

@@ -78,6 +78,18 @@ const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+
  * Parse money and quantities. `fast` is `try_cast(r AS DOUBLE)`, computed once by the caller; the
  * formatted-amount path runs only for the rows where it failed (CASE evaluates selectively).
  */
+/**
+ * A number written with a decimal comma as the same number with a point: '1.234,50' -> '1234.50',
+ * '-12,5' -> '-12.5', '1.234' -> '1234' ('.' separates thousands, in groups of three). Text of
+ * any other shape is left as it is, so its problem is reported in the file's own words.
+ */
+export function decimalCommaSql(r: string): string {
+  // around the digits only what a money text has: signs, spaces, parentheses, symbols, codes
+  const around = '[-+ ()€$£¥A-Z]*'
+  const shape = `'^${around}[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]+(,[0-9]+)?${around}$'`
+  return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(replace(${r}, '.', ''), ',', '.') ELSE ${r} END`
+}
+
 export function numberSql(r: string, fast: string): string {
   const slow = `try_cast(regexp_replace(${r}, '[^0-9.+-]', '', 'g') AS DOUBLE) * CASE WHEN contains(${r}, '(') THEN -1 ELSE 1 END`
   return `CASE WHEN isfinite(${fast}) THEN ${fast}
@@ -296,6 +308,12 @@ SELECT ${LINE},
 FROM (SELECT *${middle} FROM (SELECT x.${LINE}, ${inner} FROM ${spec.from} ${where}))`
 }
 
+/** ' (...pass --decimal-comma)' after a value that only a decimal comma makes a number. */
+const commaHint = (raw: string): string => {
+  const c = decimalCommaSql(raw)
+  return `CASE WHEN contains(${raw}, ',') AND (${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL THEN ' (written with a decimal comma? pass --decimal-comma)' ELSE '' END`
+}
+
 const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
@@ -314,7 +332,7 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     }
     if (f.type === 'number') {
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
       )
     }
     if (f.type === 'date') {
