@@ -791,6 +791,14 @@ describe('bad input: clear message, store unchanged', () => {
     const e = await importError(() => orders(f))
     expect(e.message).toBe(`cannot read ${f}`)
     expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:2: malformed JSON`))
+    // blank lines before the bad one still count
+    const blank = write(
+      dir,
+      'mb.jsonl',
+      '{"customer_id":"c1","ordered_at":"2024-01-01","amount":1}\n\n\n{"customer_id":\n',
+    )
+    const eb = await importError(() => orders(blank))
+    expect(formatProblem(eb.problems[0]!)).toMatch(new RegExp(`^${blank}:4: malformed JSON`))
     const first = write(dir, 'm1.jsonl', 'not json\n{"customer_id":"c1"}\n')
     const e1 = await importError(() => orders(first))
     expect(formatProblem(e1.problems[0]!)).toMatch(new RegExp(`^${first}:1: malformed JSON`))

@@ -203,6 +203,26 @@ function sha256File(file: string, gzip: boolean): Promise<{ sha: string; blankHi
   })
 }
 
+/**
+ * `e` with its JSON line moved past the blank lines before it: DuckDB's JSON reader numbers the
+ * non-blank lines. (Its CSV errors count every line already.)
+ */
+async function blankAware(
+  e: ImportError,
+  file: string,
+  format: Format,
+  gzip: boolean,
+): Promise<ImportError> {
+  const p = e.problems[0]
+  if (format !== 'jsonl' || !p || p.line === null || e.problems.length !== 1) return e
+  const line = p.line
+  const runs = await blankLines(file, { format: 'jsonl', gzip })
+  // record k (1-based) follows every run with fewer than k records before it
+  const shift = runs.filter((r) => r.recordsBefore < line).reduce((a, r) => a + r.count, 0)
+  if (shift === 0) return e
+  return new ImportError(e.message, [{ ...p, line: line + shift }])
+}
+
 /** Turn a DuckDB reader failure into one sentence about the file. */
 function readError(file: string, format: Format, e: unknown): ImportError {
   const msg = e instanceof LoyalsError && e.cause instanceof Error ? e.cause.message : String(e)
@@ -415,12 +435,12 @@ export async function importFile(
             ],
           )
         }
-        throw readError(file, format, e)
+        throw await blankAware(readError(file, format, e), file, format, gzip)
       }
       try {
         await engine.exec(importStage(engine.dialect, { source, format, columns }))
       } catch (e) {
-        throw readError(file, format, e)
+        throw await blankAware(readError(file, format, e), file, format, gzip)
       }
       csvRejected =
         format === 'csv'
