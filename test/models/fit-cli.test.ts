@@ -171,6 +171,27 @@ describe('loyals fit and summary on transaction logs that need reading options',
     expect(Number.isFinite(g.logLikelihood)).toBe(true)
   })
 
+  it('analyze says on the terminal which models could not be fitted, and why', () => {
+    const out = tempDir('loyals-apparel-')
+    const r = runCli([
+      'analyze',
+      apparel,
+      '--map',
+      'customer_id=Id',
+      '--as-of',
+      '2005-10-10',
+      '--no-value',
+      '--no-insights',
+      '--out',
+      out,
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(
+      /^Note: Pareto\/NBD could not be fitted: .*customers do not differ in dropout rate/m,
+    )
+    expect(r.stdout).toContain('MBG/NBD is the only model fitted')
+  })
+
   it('a fit whose dropout does not vary between customers says so, with the common rate', () => {
     // apparel at week 40: s and beta of Pareto/NBD grow together (one dropout rate for all)
     const r = runCli([

@@ -161,6 +161,10 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
         (p.totals.meanPAlive === null ? '.' : `; mean P(alive) ${formatPct(p.totals.meanPAlive)}.`),
     )
     lines.push(p.reason)
+    // what went wrong on the way (a model that could not be fitted, a spend rule) is worth a line
+    for (const n of p.notes) {
+      if (n.level === 'warning' && !p.reason.includes(n.message)) lines.push(`Note: ${n.message}`)
+    }
   }
   const v = s.value
   if (v) {
