@@ -63,6 +63,11 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  if (r.mixedLineEndings) {
+    out.push(
+      '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',
+    )
+  }
   if (r.noAmount) {
     out.push(
       '  no amount column: read as a transaction log, every order with amount 0 (purchase counts and dates are complete; spend figures are 0)',

@@ -2,7 +2,10 @@
 // position in what they return is not its line in the file once one appears; the importer shifts
 // its line numbers by what this finds. A byte scan, streamed (gzip inflated on the way): a few
 // hundred MB a second, run only by the validating path, which is the one that names lines.
-import { createReadStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
 
 /** A run of blank lines and where it sits. */
@@ -121,4 +124,59 @@ export async function mixedLineEndings(
     }
   }
   return null
+}
+
+/**
+ * A copy of `file` (inflated when `gzip`) in a new temporary directory with every CR LF made LF,
+ * for a file that mixes the two: line numbers stay the same. Returns its path and a function
+ * that removes it.
+ */
+export async function lfCopy(
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'loyals-lf-'))
+  const path = join(dir, basename(file).replace(/\.gz$/i, ''))
+  const input = createReadStream(file)
+  const stream = gzip ? input.pipe(createGunzip()) : input
+  const out = createWriteStream(path)
+  // a CR at the end of one chunk waits to see whether the next starts with LF
+  let heldCr = false
+  const write = (b: Buffer) =>
+    new Promise<void>((resolve, reject) => out.write(b, (e) => (e ? reject(e) : resolve())))
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0
+      const parts: Buffer[] = []
+      if (heldCr) {
+        if (chunk[0] !== LF) parts.push(Buffer.from([CR]))
+        heldCr = false
+      }
+      let i = chunk.indexOf(CR)
+      while (i >= 0) {
+        if (i === chunk.length - 1) {
+          parts.push(chunk.subarray(start, i))
+          heldCr = true
+          start = chunk.length
+          break
+        }
+        if (chunk[i + 1] === LF) {
+          parts.push(chunk.subarray(start, i))
+          start = i + 1
+        }
+        i = chunk.indexOf(CR, i + 1)
+      }
+      if (start < chunk.length) parts.push(chunk.subarray(start))
+      await write(Buffer.concat(parts))
+    }
+    if (heldCr) await write(Buffer.from([CR]))
+    await new Promise<void>((resolve, reject) =>
+      out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    )
+  } catch (e) {
+    out.destroy()
+    await rm(dir, { recursive: true, force: true })
+    throw e
+  }
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) }
 }

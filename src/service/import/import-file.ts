@@ -26,7 +26,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { blankLines, mixedLineEndings } from './blank-lines.ts'
+import { blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -91,6 +91,11 @@ export interface ImportOptions {
    * computed: the caller reads the store itself.
    */
   readonly scratch?: boolean
+  /**
+   * Internal: the bytes to read when they are not `file` itself (a copy with one kind of line
+   * ending, see `lfCopy`); messages and the stored source still name `file`.
+   */
+  readonly readFrom?: string
 }
 
 export interface ImportResult {
@@ -130,6 +135,8 @@ export interface ImportResult {
   readonly unmatched: { readonly rows: number; readonly examples: string } | null
   /** Orders read as a transaction log without spend: no amount column, every amount 0. */
   readonly noAmount: boolean
+  /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
+  readonly mixedLineEndings: boolean
 }
 
 const PRINT_CAP = 20
@@ -353,6 +360,9 @@ export async function importFile(
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
   const { format, gzip } = detectFormat(file)
+  // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
+  const readPath = opts.readFrom ?? file
+  const readGzip = opts.readFrom ? false : gzip
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
   const sha = opts.scratch ? Promise.resolve({ sha: '', blankHint: false }) : sha256File(file, gzip)
   sha.catch(() => undefined)
@@ -363,7 +373,7 @@ export async function importFile(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(file, format, gzip)
+    let source = sourceOf(readPath, format, readGzip)
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
@@ -417,7 +427,18 @@ export async function importFile(
       try {
         columns = await describe(source)
       } catch (e) {
-        const mixed = format === 'csv' ? await mixedLineEndings(file, gzip) : null
+        const mixed = format === 'csv' ? await mixedLineEndings(readPath, readGzip) : null
+        if (mixed && !opts.readFrom) {
+          // DuckDB's sniffer cannot read a file that mixes CRLF and LF: read a copy with LF only
+          // (the same lines), under the file's own name
+          const copy = await lfCopy(readPath, readGzip)
+          try {
+            const r = await importFile(engine, file, { ...opts, readFrom: copy.path })
+            return { ...r, mixedLineEndings: true }
+          } finally {
+            await copy.remove()
+          }
+        }
         if (mixed) {
           const line = Math.max(mixed.crlf, mixed.lf)
           const ending = line === mixed.lf ? 'LF' : 'CRLF'
@@ -435,12 +456,12 @@ export async function importFile(
             ],
           )
         }
-        throw await blankAware(readError(file, format, e), file, format, gzip)
+        throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
       try {
         await engine.exec(importStage(engine.dialect, { source, format, columns }))
       } catch (e) {
-        throw await blankAware(readError(file, format, e), file, format, gzip)
+        throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
       csvRejected =
         format === 'csv'
@@ -452,7 +473,9 @@ export async function importFile(
         (await count(engine, importMultilineCheck(engine.dialect, columns).sql)) > 0
       // the readers skip blank lines: the line numbers of the rows after one shift by it
       const blanks =
-        format === 'csv' || format === 'jsonl' ? await blankLines(file, { format, gzip }) : []
+        format === 'csv' || format === 'jsonl'
+          ? await blankLines(readPath, { format, gzip: readGzip })
+          : []
       if (blanks.length > 0) {
         for (const q of importBlankLines(engine.dialect, blanks)) await engine.exec(q)
       }
@@ -754,6 +777,7 @@ export async function importFile(
         ? { rows: Number(unmatched.n), examples: unmatched.examples ?? '' }
         : null,
       noAmount: mapping.noAmount === true,
+      mixedLineEndings: false,
     }
   } finally {
     await dropTemp(engine)
