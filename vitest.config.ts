@@ -11,7 +11,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // a real PostgreSQL server for the cross-engine suites (test/helpers/postgres.ts)
-    globalSetup: ['test/helpers/postgres-global.ts'],
+    // and Debian's Chromium for the report test, installed if missing (test/helpers/chromium-global.ts)
+    globalSetup: ['test/helpers/postgres-global.ts', 'test/helpers/chromium-global.ts'],
     env: { TZ: 'UTC' },
     reporters: jsonOut ? ['default', 'json'] : ['default'],
     outputFile: jsonOut ? { json: jsonOut } : undefined,

@@ -1,0 +1,103 @@
+// report.html in a real browser (Debian's Chromium, driven by playwright-core), opened from disk
+// with every network request refused: it must render its charts and tables offline, with the
+// figures of summary.json.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+// flags for a closed network (see ../.library/env/machines/node.md): no background calls home
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+describe('report.html in Chromium, offline', () => {
+  let browser: Browser
+  let dir: string
+  let summary: AnalysisSummary
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`)
+    }
+    dir = tempDir('loyals-report-browser-')
+    const r = runCli(['analyze', join(ROOT, 'data/cdnow/cdnow_sample_orders.csv'), '--out', dir])
+    expect(r.code).toBe(0)
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as AnalysisSummary
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('renders every section, the charts and the tables with no request and no error', async () => {
+    const context = await browser.newContext({ offline: true })
+    const page = await context.newPage()
+    const requests: string[] = []
+    const errors: string[] = []
+    await page.route('**/*', (route) => {
+      const url = route.request().url()
+      if (url.startsWith('file:')) return route.continue()
+      requests.push(url)
+      return route.abort()
+    })
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`file://${join(dir, 'report.html')}`)
+    expect(requests).toEqual([])
+    expect(errors).toEqual([])
+
+    // each section is laid out with a size on the page
+    for (const id of [
+      'headline',
+      'concentration',
+      'deciles',
+      'rfm',
+      'top-customers',
+      'predictions',
+    ]) {
+      const box = await page.locator(`section#${id}`).boundingBox()
+      expect(box, id).not.toBeNull()
+      expect(box?.height ?? 0, id).toBeGreaterThan(20)
+    }
+    // the concentration curve: an SVG with a drawn path of real width
+    const svg = page.locator('section#concentration svg').first()
+    const svgBox = await svg.boundingBox()
+    expect(svgBox?.width ?? 0).toBeGreaterThan(200)
+    expect(
+      await page
+        .locator('section#concentration svg path, section#concentration svg polyline')
+        .count(),
+    ).toBeGreaterThan(0)
+    // the decile table: ten deciles
+    const decileRows = await page.locator('section#deciles table tbody tr').count()
+    expect(decileRows).toBeGreaterThanOrEqual(10)
+    // the RFM grid names the segments that have customers
+    const rfmText = (await page.locator('section#rfm').innerText()).replace(/\s+/g, ' ')
+    for (const s of summary.rfm.segments.filter((x) => x.customers > 0)) {
+      expect(rfmText).toContain(s.segment)
+    }
+    // the top customers table starts with summary.json's top customer
+    const top = summary.topCustomers[0]
+    expect(top).toBeDefined()
+    const firstRow = (
+      await page.locator('section#top-customers table tbody tr').first().innerText()
+    ).replace(/\s+/g, ' ')
+    expect(firstRow).toContain(top?.customerId ?? '?')
+    await page.screenshot({ path: join(dir, 'report.png'), fullPage: true })
+    expect(existsSync(join(dir, 'report.png'))).toBe(true)
+    await context.close()
+  }, 60_000)
+})
