@@ -13,27 +13,23 @@ import {
   analyze,
   DEFAULT_OUT_DIR,
 } from '../../service/analyze.ts'
-import { parseMap } from '../../service/import/columns.ts'
 import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { resolveDb, withDb } from '../common.ts'
+import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
-interface AnalyzeCliOptions {
+interface AnalyzeCliOptions extends FileCliOptions {
   asOf?: string
   unit: string
   out: string
   json?: boolean
   db?: string
   rfmRules?: string
-  tz?: string
-  dateFormat?: string
-  decimalComma?: boolean
-  map?: string[]
   horizon?: string
   discountRate?: string
   margin?: string
@@ -44,7 +40,6 @@ interface AnalyzeCliOptions {
 }
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
 export interface RunAnalysisArgs {
   /** Orders file or workspace file. */
@@ -190,36 +185,36 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
 }
 
 export function registerAnalyze(program: Command): void {
-  withDb(
-    program
-      .command('analyze')
-      .description(
-        'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
-      )
-      .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
-      .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
-      .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
-      .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
-      .option('--json', 'print summary.json to stdout (and nothing else)')
-      .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
-      .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
-      .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
-      .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
-      .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
-      .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
-      .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
-      .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
-      .option('--no-predictions', 'skip the purchase and value predictions')
-      .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
-      .option('--no-value', 'skip the whole-customer value step: profit, tiers, reasons')
-      .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
+  withFileOptions(
+    withDb(
+      program
+        .command('analyze')
+        .description(
+          'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
+        )
+        .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
+        .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
+        .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+        .option('--json', 'print summary.json to stdout (and nothing else)')
+        .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
+        .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
+        .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
+        .option(
+          '--margin <share>',
+          'share of spend that is profit (default: from the data, else 1)',
+        )
+        .option('--no-predictions', 'skip the purchase and value predictions')
+        .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
+        .option('--no-value', 'skip the whole-customer value step: profit, tiers, reasons')
+        .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
+    ),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
     }
     const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
-    const map = opts.map ? parseMap(opts.map) : undefined
-    const tz = opts.tz ?? env().LOYALS_TZ
+    const read = await fileOptions(opts, env().LOYALS_TZ)
     const predictions = opts.predictions === false ? false : predictOptions(opts)
     if (opts.value === false && opts.config) {
       throw new UsageError('--config configures the value step, which --no-value turns off')
@@ -233,10 +228,7 @@ export function registerAnalyze(program: Command): void {
       out: opts.out,
       ...(opts.json ? { json: true } : {}),
       ...(rules ? { rules } : {}),
-      ...(tz ? { tz } : {}),
-      ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-      ...(map && Object.keys(map).length > 0 ? { map } : {}),
-      ...(opts.decimalComma ? { decimalComma: true } : {}),
+      ...read,
       predictions,
       ...(value === false ? { value: false as const } : value ? { value } : {}),
       ...(opts.insights === false ? { insights: false as const } : {}),
