@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
+import { blankHint, blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'loyals-lines-'))
 
@@ -38,5 +38,20 @@ describe('line scans', () => {
       { line: 4, count: 2, recordsBefore: 1 },
       { line: 9, count: 1, recordsBefore: 2 },
     ])
+  })
+
+  it('blankHint: a blank line before content, also across chunks; not trailing ones', () => {
+    const fed = (...chunks: string[]) => {
+      const h = blankHint()
+      for (const c of chunks) h.push(Buffer.from(c))
+      return h.found
+    }
+    expect(fed('a,b\n1,2\n')).toBe(false)
+    expect(fed('a,b\n1,2\n\n\n')).toBe(false)
+    expect(fed('a,b\n1,2\n\n', '\n3,4\n')).toBe(true)
+    expect(fed('a,b\n1,2\n', '\n3,4\n')).toBe(true)
+    expect(fed('a,b\r\n1,2\r\n', '\r\n3,4\r\n')).toBe(true)
+    expect(fed('\na,b\n')).toBe(true)
+    expect(fed('a,b\r\n1,2\r\n')).toBe(false)
   })
 })

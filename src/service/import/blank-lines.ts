@@ -1,7 +1,9 @@
 // Blank lines of a text file. DuckDB's CSV and JSON-lines readers skip them silently, so a row's
 // position in what they return is not its line in the file once one appears; the importer shifts
-// its line numbers by what this finds. A byte scan, streamed (gzip inflated on the way): a few
-// hundred MB a second, run only by the validating path, which is the one that names lines.
+// its line numbers by what this finds. A byte scan, streamed (gzip inflated on the way), run only
+// by the validating path, which is the one that names lines, and only when the quick test on the
+// import's SHA-256 read (`blankHint`) could not rule blank lines out. Also the line-ending scan and
+// copy for files that mix CRLF and LF, which DuckDB's CSV sniffer cannot read.
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,6 +25,60 @@ const CR = 0x0d
 const QUOTE = 0x22
 const SPACE = 0x20
 const TAB = 0x09
+
+/** The file's bytes as a stream, inflated when `gzip`; `input` is the file stream itself. */
+function openText(file: string, gzip: boolean) {
+  const input = createReadStream(file)
+  const stream = (gzip ? input.pipe(createGunzip()) : input) as AsyncIterable<Buffer>
+  return { input, stream }
+}
+
+/**
+ * A quick test, fed the raw chunks of a read made for another purpose (the import's SHA-256),
+ * for whether a CSV may hold a blank line before more content: a line feed followed by another or
+ * by CR LF, or a line break at the very start, found with the native byte search. False means
+ * there is none; true, that `blankLines` must look (a blank line inside a quoted value also sets
+ * it). Blank lines at the end of the file do not count: they shift no line.
+ */
+export function blankHint(): { push(d: Buffer): void; readonly found: boolean } {
+  const isBreak = (b: number | undefined) => b === LF || b === CR
+  // whether d from `from` on holds anything but line breaks
+  const content = (d: Buffer, from: number): boolean => {
+    for (let i = from; i < d.length; i++) if (!isBreak(d[i])) return true
+    return false
+  }
+  let found = false
+  // a blank line was seen with only line breaks after it so far
+  let trailing = false
+  let first = true
+  let prevLf = false
+  return {
+    get found() {
+      return found
+    },
+    push(d: Buffer): void {
+      if (found || d.length === 0) return
+      if (trailing) {
+        found = content(d, 0)
+        return
+      }
+      let at = (first || prevLf) && isBreak(d[0]) ? 0 : -1
+      if (at < 0) {
+        const lf = d.indexOf('\n\n')
+        const crlf = d.indexOf('\n\r\n')
+        at = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf)
+      }
+      if (at >= 0) {
+        if (content(d, at)) found = true
+        else trailing = true
+      }
+      // a pair split across two reads: LF at the end of one, LF or CR at the start of the next
+      prevLf =
+        d[d.length - 1] === LF || (d.length > 1 && d[d.length - 2] === LF && d[d.length - 1] === CR)
+      first = false
+    },
+  }
+}
 
 /**
  * The blank lines outside quoted values, in file order, merged into runs. CSV (`csv`): a line
@@ -62,9 +118,8 @@ export async function blankLines(
     line++
     blank = true
   }
-  const input = createReadStream(file)
-  const stream = opts.gzip ? input.pipe(createGunzip()) : input
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const { stream } = openText(file, opts.gzip)
+  for await (const chunk of stream) {
     const n = chunk.length
     for (let i = 0; i < n; i++) {
       const b = chunk[i] as number
@@ -104,9 +159,8 @@ export async function mixedLineEndings(
   let inQuotes = false
   let crlf = 0
   let lf = 0
-  const input = createReadStream(file)
-  const stream = gzip ? input.pipe(createGunzip()) : input
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const { input, stream } = openText(file, gzip)
+  for await (const chunk of stream) {
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i] as number
       if (b === LF) {
@@ -137,15 +191,14 @@ export async function lfCopy(
 ): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'loyals-lf-'))
   const path = join(dir, basename(file).replace(/\.gz$/i, ''))
-  const input = createReadStream(file)
-  const stream = gzip ? input.pipe(createGunzip()) : input
+  const { stream } = openText(file, gzip)
   const out = createWriteStream(path)
   // a CR at the end of one chunk waits to see whether the next starts with LF
   let heldCr = false
   const write = (b: Buffer) =>
     new Promise<void>((resolve, reject) => out.write(b, (e) => (e ? reject(e) : resolve())))
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       let start = 0
       const parts: Buffer[] = []
       if (heldCr) {

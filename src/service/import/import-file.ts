@@ -26,7 +26,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
+import { blankHint, blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -161,52 +161,23 @@ function hasRefunded(spec: TypedSpec): boolean {
 }
 
 /**
- * Hex SHA-256 of the file, and whether it may hold a blank line before more content (a line feed
- * followed by another, or by CR LF, or at its start), looked for in the same read with the native
- * byte search. A hint: a blank line inside a quoted value also sets it; blank lines at the end of
- * the file do not (they shift no line); gzip data is not looked into.
+ * Hex SHA-256 of the file and, in the same read, whether it may hold a blank line (`blankHint`);
+ * null when that was not looked for (gzip data, whose bytes are not the text).
  */
-function sha256File(file: string, gzip: boolean): Promise<{ sha: string; blankHint: boolean }> {
-  const isBreak = (b: number | undefined) => b === 0x0a || b === 0x0d
-  // whether d from `from` on holds anything but line breaks
-  const content = (d: Buffer, from: number): boolean => {
-    for (let i = from; i < d.length; i++) if (!isBreak(d[i])) return true
-    return false
-  }
+function sha256File(
+  file: string,
+  gzip: boolean,
+): Promise<{ sha: string; blankHint: boolean | null }> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
-    let blankHint = false
-    // a blank line was seen with only line breaks after it so far
-    let trailing = false
-    let first = true
-    let prevLf = false
+    const hint = gzip ? null : blankHint()
     createReadStream(file)
       .on('data', (chunk) => {
-        const d = chunk as Buffer
-        h.update(d)
-        if (gzip || blankHint || d.length === 0) return
-        if (trailing) {
-          blankHint = content(d, 0)
-          return
-        }
-        let at = (first || prevLf) && isBreak(d[0]) ? 0 : -1
-        if (at < 0) {
-          const lf = d.indexOf('\n\n')
-          const crlf = d.indexOf('\n\r\n')
-          at = lf < 0 ? crlf : crlf < 0 ? lf : Math.min(lf, crlf)
-        }
-        if (at >= 0) {
-          if (content(d, at)) blankHint = true
-          else trailing = true
-        }
-        // a pair split across two reads: LF at the end of one, LF or CR at the start of the next
-        prevLf =
-          d[d.length - 1] === 0x0a ||
-          (d.length > 1 && d[d.length - 2] === 0x0a && d[d.length - 1] === 0x0d)
-        first = false
+        h.update(chunk as Buffer)
+        hint?.push(chunk as Buffer)
       })
       .on('error', reject)
-      .on('end', () => resolve({ sha: h.digest('hex'), blankHint }))
+      .on('end', () => resolve({ sha: h.digest('hex'), blankHint: hint ? hint.found : null }))
   })
 }
 
@@ -364,7 +335,7 @@ export async function importFile(
   const readPath = opts.readFrom ?? file
   const readGzip = opts.readFrom ? false : gzip
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
-  const sha = opts.scratch ? Promise.resolve({ sha: '', blankHint: false }) : sha256File(file, gzip)
+  const sha = opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip)
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -418,7 +389,7 @@ export async function importFile(
       : null
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
     // skip) takes the validating path, which finds them and stores each row's own line.
-    if (fast && format !== 'parquet' && (await sha).blankHint) fast = null
+    if (fast && format !== 'parquet' && (await sha).blankHint === true) fast = null
     let csvRejected = 0
     let rowsRead = fast?.rows ?? 0
     let columns = fastColumns ?? []
@@ -427,34 +398,16 @@ export async function importFile(
       try {
         columns = await describe(source)
       } catch (e) {
-        const mixed = format === 'csv' ? await mixedLineEndings(readPath, readGzip) : null
-        if (mixed && !opts.readFrom) {
-          // DuckDB's sniffer cannot read a file that mixes CRLF and LF: read a copy with LF only
-          // (the same lines), under the file's own name
-          const copy = await lfCopy(readPath, readGzip)
+        // DuckDB's sniffer cannot read a file that mixes CRLF and LF: read a copy with LF only
+        // (the same lines), under the file's own name
+        if (format === 'csv' && !opts.readFrom && (await mixedLineEndings(file, gzip))) {
+          const copy = await lfCopy(file, gzip)
           try {
             const r = await importFile(engine, file, { ...opts, readFrom: copy.path })
             return { ...r, mixedLineEndings: true }
           } finally {
             await copy.remove()
           }
-        }
-        if (mixed) {
-          const line = Math.max(mixed.crlf, mixed.lf)
-          const ending = line === mixed.lf ? 'LF' : 'CRLF'
-          const other = ending === 'LF' ? 'CRLF' : 'LF'
-          const earlier = ending === 'LF' ? mixed.crlf : mixed.lf
-          throw new ImportError(
-            `${file}: mixed line endings, which the CSV reader cannot split; save the file with one kind (e.g. dos2unix) and import again`,
-            [
-              {
-                file,
-                line,
-                column: null,
-                reason: `the line ends with ${ending}, line ${earlier} with ${other}`,
-              },
-            ],
-          )
         }
         throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
@@ -471,9 +424,11 @@ export async function importFile(
         format === 'csv' &&
         csvRejected === 0 &&
         (await count(engine, importMultilineCheck(engine.dialect, columns).sql)) > 0
-      // the readers skip blank lines: the line numbers of the rows after one shift by it
+      // the readers skip blank lines: the line numbers of the rows after one shift by it (a CSV
+      // whose SHA-256 read found no sign of one is not scanned again; JSON lines always are,
+      // their blank lines may hold spaces)
       const blanks =
-        format === 'csv' || format === 'jsonl'
+        format === 'jsonl' || (format === 'csv' && (await sha).blankHint !== false)
           ? await blankLines(readPath, { format, gzip: readGzip })
           : []
       if (blanks.length > 0) {

@@ -75,10 +75,6 @@ const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
 const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
- * Parse money and quantities. `fast` is `try_cast(r AS DOUBLE)`, computed once by the caller; the
- * formatted-amount path runs only for the rows where it failed (CASE evaluates selectively).
- */
-/**
  * A number written with a decimal comma as the same number with a point: '1.234,50' -> '1234.50',
  * '-12,5' -> '-12.5', '1.234' -> '1234' ('.' separates thousands, in groups of three). Text of
  * any other shape is left as it is, so its problem is reported in the file's own words.
@@ -90,6 +86,10 @@ export function decimalCommaSql(r: string): string {
   return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(replace(${r}, '.', ''), ',', '.') ELSE ${r} END`
 }
 
+/**
+ * Parse money and quantities. `fast` is `try_cast(r AS DOUBLE)`, computed once by the caller; the
+ * formatted-amount path runs only for the rows where it failed (CASE evaluates selectively).
+ */
 export function numberSql(r: string, fast: string): string {
   const slow = `try_cast(regexp_replace(${r}, '[^0-9.+-]', '', 'g') AS DOUBLE) * CASE WHEN contains(${r}, '(') THEN -1 ELSE 1 END`
   return `CASE WHEN isfinite(${fast}) THEN ${fast}
