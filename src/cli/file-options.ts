@@ -1,6 +1,6 @@
-// The options that say how to read an orders file (--map, --date-format, --tz, --decimal-comma), for
-// every command
-// that accepts one in place of a workspace: the same flags and meaning as `loyals import`.
+// The options that say how to read an orders file (--map, --date-format, --tz, --decimal-comma),
+// for every command that accepts one in place of a workspace: the same flags and meaning as
+// `loyals import`.
 import type { Command } from 'commander'
 
 export interface FileCliOptions {
@@ -12,7 +12,7 @@ export interface FileCliOptions {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
-/** Add --map, --date-format and --tz to `cmd`, described as applying to an orders file. */
+/** Add the orders-file options to `cmd`, each described as applying to an orders file. */
 export function withFileOptions(cmd: Command): Command {
   return cmd
     .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
