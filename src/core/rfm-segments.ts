@@ -129,18 +129,20 @@ const inRange = (v: number, range: ScoreRange | undefined): boolean =>
 
 /**
  * The segment of one customer: the first rule whose ranges all contain the scores, else the
- * fallback. Mirrors `rfmSegmentCaseSql` exactly.
+ * fallback. Mirrors `rfmSegmentCaseSql` exactly. `m` null: the orders carry no spend, FM is F
+ * and a rule with an `m` range never applies (SQL: NULL BETWEEN is not true).
  * @example assignSegment(5, 5, 5) // 'Champions'
  */
 export function assignSegment(
   r: number,
   f: number,
-  m: number,
+  m: number | null,
   rules: RfmRules = DEFAULT_RFM_RULES,
 ): string {
-  const fm = fmScore(f, m)
+  const fm = m === null ? f : fmScore(f, m)
   for (const rule of rules.rules) {
-    if (inRange(r, rule.r) && inRange(f, rule.f) && inRange(m, rule.m) && inRange(fm, rule.fm)) {
+    const mOk = m === null ? rule.m === undefined : inRange(m, rule.m)
+    if (inRange(r, rule.r) && inRange(f, rule.f) && mOk && inRange(fm, rule.fm)) {
       return rule.name
     }
   }
@@ -154,6 +156,8 @@ export interface ScoreColumns {
   readonly r: string
   readonly f: string
   readonly m: string
+  /** FM; default the mean of F and M rounded half up (fmScore). F alone when there is no M. */
+  readonly fm?: string
 }
 
 /**
@@ -165,7 +169,7 @@ export function rfmSegmentCaseSql(
   cols: ScoreColumns = { r: 'r_score', f: 'f_score', m: 'm_score' },
 ): string {
   const checked = RfmRulesSchema.parse(rules)
-  const fm = `CAST(floor((${cols.f} + ${cols.m} + 1) / 2) AS INTEGER)`
+  const fm = cols.fm ?? `CAST(floor((${cols.f} + ${cols.m} + 1) / 2) AS INTEGER)`
   const cond = (expr: string, range: ScoreRange | undefined): string[] =>
     range === undefined ? [] : [`${expr} BETWEEN ${range[0]} AND ${range[1]}`]
   const whens = checked.rules.map((rule) => {

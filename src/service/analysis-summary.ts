@@ -97,7 +97,8 @@ export interface TopCustomer {
   readonly segment: string
   readonly r: number
   readonly f: number
-  readonly m: number
+  /** null when the orders carry no amounts (no monetary score). */
+  readonly m: number | null
 }
 
 export interface QualityNote {
@@ -124,6 +125,11 @@ export interface AnalysisSummary {
     readonly ordersAfterAsOf: number
   }
   readonly revenue: {
+    /**
+     * false when no order carries an amount (a transaction log of customer and date): revenue
+     * figures are 0, shares undefined, there is no monetary score and no value in money.
+     */
+    readonly measured: boolean
     readonly total: number
     readonly margin: number | null
     readonly perCustomer: number

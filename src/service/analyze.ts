@@ -126,8 +126,10 @@ export async function computeAnalysis(
   const info = await progress.step(ANALYZE_STEPS[0], () =>
     buildCustomerSummary(engine, { asOf: opts.asOf, unit }),
   )
+  // A transaction log without spend (every amount 0) has nothing to score M on or to value in money.
+  const measured = info.orders.priced > 0
   const rfm = await progress.step(ANALYZE_STEPS[1], () =>
-    buildRfm(engine, { table: info.table, rules }),
+    buildRfm(engine, { table: info.table, rules, ...(measured ? {} : { monetary: false }) }),
   )
   // Revenue concentration is read from the analysis table's ranking (below): one sort of the
   // customers by revenue serves both. Margin has a ranking of its own.
@@ -185,6 +187,7 @@ export async function computeAnalysis(
         ordersAfterAsOf: f.ordersAfter,
       },
       revenue: {
+        measured,
         total: t.revenue,
         margin: t.margin_customers > 0 ? t.margin : null,
         perCustomer: t.customers > 0 ? t.revenue / t.customers : 0,
@@ -222,7 +225,8 @@ export async function computeAnalysis(
       ...(predictions ? { predictions } : {}),
     }
   })
-  if (opts.value === false) return withInsights(engine, summary, opts, progress)
+  // without amounts every profit would be minus the cost to serve: no value step (quality note)
+  if (opts.value === false || !measured) return withInsights(engine, summary, opts, progress)
   const v = opts.value ?? {}
   const run = await progress.step(ANALYZE_STEPS[5], () =>
     buildValue(engine, ANALYSIS_TABLE, {
@@ -248,6 +252,13 @@ async function withInsights(
   progress: StepRunner,
 ): Promise<AnalysisSummary> {
   if (!opts.insights) return summary
+  if (summary.revenue.measured === false) {
+    // the best customers are found by value: with every amount 0 they would be picked by the tie
+    // order, and every first-order-value pattern would be an artefact of it
+    const message =
+      'Insights on the best customers (path to best, rising stars, lapsed best, over-indexing) rank customers by value, which needs amounts: they are left out.'
+    return { ...summary, quality: [...summary.quality, { level: 'info', message }] }
+  }
   if (engine.dialect !== 'duckdb') {
     const message = 'Insights need the embedded DuckDB store: they are left out.'
     return { ...summary, quality: [...summary.quality, { level: 'info', message }] }
@@ -416,6 +427,13 @@ function qualityNotes(
   currency: string | null,
 ): QualityNote[] {
   const notes: QualityNote[] = []
+  if (f.priced === 0) {
+    notes.push({
+      level: 'info',
+      message:
+        'The orders carry no amounts (every amount is 0): revenue shares, the monetary score and value in money (profit, cost to serve, value tiers) are not measured. Customers are scored on recency and frequency (FM = F) and ranked by orders.',
+    })
+  }
   if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',
@@ -428,7 +446,7 @@ function qualityNotes(
       message: `${f.refunds} refund rows (negative amounts) are netted into revenue.`,
     })
   }
-  if (t.nonpositive_customers > 0) {
+  if (t.nonpositive_customers > 0 && f.priced > 0) {
     notes.push({
       level: 'warning',
       message: `${t.nonpositive_customers} customers have zero or negative net revenue (refunds equal to or above their purchases).`,
@@ -446,9 +464,11 @@ function qualityNotes(
       level: 'warning',
       message: `The orders mix ${f.currencies} currencies; amounts are added without conversion.`,
     })
-  } else if (currency === null) {
+  } else if (currency === null && f.priced > 0) {
     notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
   }
+  // without amounts the first note already says what is missing; margin adds nothing to it
+  if (f.priced === 0) return notes
   if (t.margin_customers === 0) {
     notes.push({
       level: 'info',
@@ -503,5 +523,5 @@ interface TopRow extends Record<string, unknown> {
   rfm_segment: string
   r_score: number
   f_score: number
-  m_score: number
+  m_score: number | null
 }

@@ -130,7 +130,7 @@ describe('concentration', () => {
     await summaryOf(engine, rows)
     const own = await concentration(engine, {})
     await engine.exec(`CREATE OR REPLACE TEMP TABLE ranked_summary AS
-      SELECT * FROM (SELECT *, row_number() OVER (ORDER BY revenue DESC, customer_id) AS rk
+      SELECT * FROM (SELECT *, row_number() OVER (ORDER BY revenue DESC, orders DESC, customer_id) AS rk
         FROM customer_summary) ORDER BY hash(customer_id)`)
     const stored = await concentration(engine, { table: 'ranked_summary', rankedBy: 'rk' })
     expect(stored.customers).toBe(own.customers)

@@ -53,7 +53,8 @@ export interface CustomerProfile {
   readonly rfm: {
     readonly r: number
     readonly f: number
-    readonly m: number
+    /** null when the orders carry no amounts (no monetary score). */
+    readonly m: number | null
     readonly segment: string
   }
   readonly predictions: {
@@ -198,7 +199,7 @@ export async function customerProfile(
       t_x: n(row.t_x),
       T: n(row.T),
     },
-    rfm: { r: n(row.r_score), f: n(row.f_score), m: n(row.m_score), segment: s(row.rfm_segment) },
+    rfm: { r: n(row.r_score), f: n(row.f_score), m: nn(row.m_score), segment: s(row.rfm_segment) },
     predictions: p
       ? {
           pAlive: nn(row.p_alive),

@@ -55,6 +55,7 @@ export interface RfmGridCell {
  * frequency (purchase_days) and monetary (revenue) by quintile, and name their segment.
  * Tie rule: score = 1 + floor(5 (rank - 1) / n) with rank() (ties share the lowest rank), so
  * equal values always get equal scores; see docs/rfm.md for what heavy ties do.
+ * `monetary: false` (orders without spend): no M score, FM = F, rfm has two digits.
  *
  * @example
  *   await buildCustomerSummary(engine, { unit: 'week' })
@@ -64,13 +65,18 @@ export interface RfmGridCell {
  */
 export async function buildRfm(
   engine: Engine,
-  opts: { table?: string; out?: string; rules?: RfmRules } = {},
+  opts: { table?: string; out?: string; rules?: RfmRules; monetary?: boolean } = {},
 ): Promise<RfmResult> {
   const rules = parseRfmRules(opts.rules ?? DEFAULT_RFM_RULES)
   const out = opts.out ?? DEFAULT_RFM_TABLE
   const summary = opts.table ?? 'customer_summary'
   const cuts = await readCuts(engine, summary)
-  const scored = { summary, segmentCase: rfmSegmentCaseSql(rules), cuts }
+  const monetary = opts.monetary !== false
+  const segmentCase = rfmSegmentCaseSql(
+    rules,
+    monetary ? undefined : { r: 'r_score', f: 'f_score', m: 'm_score', fm: 'f_score' },
+  )
+  const scored = { summary, segmentCase, cuts, monetary }
   await engine.exec(rfmScores(engine.dialect, { ...scored, table: out }))
   const segments = await engine.query<RfmSegmentCount & Record<string, unknown>>(
     rfmSegmentCounts(engine.dialect, { rfm: out }),

@@ -95,6 +95,11 @@ export interface OrderFacts {
   readonly currency: string | null
   /** Rows with a discount other than 0. */
   readonly discounts: number
+  /**
+   * Rows with an amount other than 0. None: the orders carry no spend (a transaction log of
+   * customer and date, imported without an amount), so nothing in money can be measured.
+   */
+  readonly priced: number
 }
 
 /**
@@ -130,6 +135,7 @@ export async function buildCustomerSummary(
     currencies: number
     currency: string | null
     discounts: number
+    priced: number
   }>(
     summaryFacts(engine.dialect, {
       ...(opts.source ? { source: opts.source } : {}),
@@ -164,6 +170,7 @@ export async function buildCustomerSummary(
     currencies: Number(facts?.currencies ?? 0),
     currency: facts?.currency ?? null,
     discounts: Number(facts?.discounts ?? 0),
+    priced: Number(facts?.priced ?? 0),
   }
   return { table, asOf, unit: opts.unit, customers, orders }
 }

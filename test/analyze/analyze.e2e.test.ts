@@ -131,7 +131,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(c?.last).toBeCloseTo(1, 12)
   })
 
-  it('lists customers in rank order: revenue (to 1e-6) descending, ties by id, running shares', async () => {
+  it('lists customers in rank order: revenue (to 1e-6) descending, ties by orders then id, running shares', async () => {
     // recomputed from the file's own columns with a window of its own, so a wrong rank, a wrong
     // row order in the file, a wrong decile or a wrong running sum each fails
     const [c] = await sql<{
@@ -146,7 +146,7 @@ describe('loyals analyze on the CDNOW sample', () => {
          FROM read_csv('${join(out, 'customers.csv')}', types = {'customer_id': 'VARCHAR'})
        ), w AS (
          SELECT *,
-           row_number() OVER (ORDER BY round(revenue, 6) DESC, customer_id) AS want_rank,
+           row_number() OVER (ORDER BY round(revenue, 6) DESC, orders DESC, customer_id) AS want_rank,
            sum(revenue) OVER (ORDER BY revenue_rank) / sum(revenue) OVER () AS want_cum,
            count(*) OVER () AS n
          FROM f

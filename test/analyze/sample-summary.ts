@@ -83,7 +83,14 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
       oneTimeCustomers: 4,
       ordersAfterAsOf: 2,
     },
-    revenue: { total, margin: null, perCustomer: 55, averageOrderValue: 27.5, holdout: 12.5 },
+    revenue: {
+      measured: true,
+      total,
+      margin: null,
+      perCustomer: 55,
+      averageOrderValue: 27.5,
+      holdout: 12.5,
+    },
     concentration: {
       revenue: {
         value: 'revenue',

@@ -111,10 +111,12 @@ const HAND_GINI: SummaryRow[] = [
 
 // Equal margins, different revenue: which customer is the top decile depends on the tie order.
 // Byte order: 'B' (66) < 'a' (97) < 'b' (98); a locale order would put 'a' first.
+// equal margins: 'A' has the most orders and ranks first; the rest tie on orders too
 const HAND_TIES: SummaryRow[] = [
-  ['b', 3, 5, 3, 0, 1],
-  ['a', 2, 5, 2, 0, 1],
+  ['b', 3, 5, 1, 0, 1],
+  ['a', 2, 5, 1, 0, 1],
   ['B', 1, 5, 1, 0, 1],
+  ['A', 4, 5, 2, 0, 2],
 ]
 
 interface Figures {
@@ -328,16 +330,17 @@ describe('RFM and concentration are identical on every engine', () => {
     }
   })
 
-  it('hand ties: equal values break by customer id in byte order, not the locale', () => {
+  it('hand ties: equal values break by orders, then by customer id in byte order, not the locale', () => {
     for (const l of loaded) {
       const c = l.handTies.conc[0] as Concentration
-      // deciles 1 + floor(10 (i - 1) / 3) = 1, 4, 7 for 'B', 'a', 'b'
+      // deciles 1 + floor(10 (i - 1) / 4) = 1, 3, 6, 8 for 'A' (2 orders), then 'B', 'a', 'b'
       expect({ engine: l.name, deciles: c.deciles.map((d) => [d.decile, d.revenue]) }).toEqual({
         engine: l.name,
         deciles: [
-          [1, 1],
-          [4, 2],
-          [7, 3],
+          [1, 4],
+          [3, 1],
+          [6, 2],
+          [8, 3],
         ],
       })
       expect(c.top.find((t) => t.pct === 50)).toMatchObject({ customers: 2, value: 10 })
@@ -349,7 +352,7 @@ describe('RFM and concentration are identical on every engine', () => {
     const rows = await pg.query<{ customer_id: string }>(
       'SELECT customer_id FROM hand_ties ORDER BY customer_id',
     )
-    expect(rows.map((r) => r.customer_id)).toEqual(['a', 'b', 'B'])
+    expect(rows.map((r) => r.customer_id)).toEqual(['a', 'A', 'b', 'B'])
   })
 
   it('segment tables list equal revenues by segment name in byte order', async () => {

@@ -53,6 +53,9 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     // the holdout rows, counted from the file itself (the sample has no refunds)
     const days = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => String(r.ordered_at))
     const after = days.filter((d) => d > '1997-09-30').length
+    const priced = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).filter(
+      (r) => Number(r.amount) !== 0,
+    ).length
     const last = [...days].sort().at(-1)
     expect(after).toBeGreaterThan(0)
     expect(info).toEqual({
@@ -67,6 +70,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
         currencies: 0,
         currency: null,
         discounts: 0,
+        priced,
       },
     })
     const rows = await customerSummaryRows(engine)

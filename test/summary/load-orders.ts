@@ -37,7 +37,7 @@ export async function loadCdnow(engine: Engine): Promise<void> {
 
 /** Parse a simple CSV (no quoted commas) into header-keyed rows. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const lines = text.trim().split('\n')
+  const lines = text.trim().split(/\r?\n/)
   const header = (lines.shift() ?? '').split(',')
   return lines.map((l) => {
     const cells = l.split(',')

@@ -115,16 +115,23 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
   const rev = s.concentration.revenue
   const share = (p: number) => rev.topShares.find((t) => t.percent === p)?.share ?? null
   const lines: string[] = []
+  // a transaction log without amounts: counts only, no money columns or shares of revenue
+  const money = s.revenue.measured !== false
   lines.push(
-    `${formatInt(s.counts.customers)} customers, ${formatInt(s.counts.orders)} orders, ` +
-      `revenue ${formatMoney(s.revenue.total, cur)} (as of ${s.asOf}).`,
+    `${formatInt(s.counts.customers)} customers, ${formatInt(s.counts.orders)} orders` +
+      (money ? `, revenue ${formatMoney(s.revenue.total, cur)}` : '') +
+      ` (as of ${s.asOf}).`,
   )
   lines.push(
-    `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
-      `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
+    money
+      ? `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
+          `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`
+      : 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.',
   )
   lines.push('')
-  const segs = [...s.rfm.segments].sort((a, b) => b.revenue - a.revenue)
+  const segs = [...s.rfm.segments].sort((a, b) =>
+    money ? b.revenue - a.revenue : b.customers - a.customers,
+  )
   const headers = ['Segment', 'Customers', 'Share', 'Revenue', 'Revenue share']
   const cols = [
     segs.map((g) => g.segment),
@@ -145,14 +152,15 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
       headers[4] ?? '',
     ),
   ]
-  const rows = segs.map((_, i) => cols.map((c) => c[i] ?? ''))
-  lines.push(table(headers, rows))
+  const width = money ? headers.length : 3
+  const rows = segs.map((_, i) => cols.slice(0, width).map((c) => c[i] ?? ''))
+  lines.push(table(headers.slice(0, width), rows))
   const p = s.predictions
   if (p) {
     lines.push('')
     lines.push(
-      `Next ${p.horizon} ${p.unit}s (${p.modelName}): ${formatNumber(p.totals.expectedPurchases, 0)} expected purchases, ` +
-        `predicted value ${formatMoney(p.totals.predictedValue, cur)}` +
+      `Next ${p.horizon} ${p.unit}s (${p.modelName}): ${formatNumber(p.totals.expectedPurchases, 0)} expected purchases` +
+        (money ? `, predicted value ${formatMoney(p.totals.predictedValue, cur)}` : '') +
         (p.totals.meanPAlive === null ? '.' : `; mean P(alive) ${formatPct(p.totals.meanPAlive)}.`),
     )
     lines.push(p.reason)

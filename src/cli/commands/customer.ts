@@ -109,7 +109,7 @@ export function formatProfile(p: CustomerProfile): string {
   lines.push(
     `Purchases: ${plural(sm.orders, 'order')} on ${plural(sm.purchaseDays, 'day')}, ${money(sm.revenue)} revenue; ` +
       `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${formatInt(sm.daysSinceLast)} days ago). ` +
-      `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m}.`,
+      `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m ?? ''}.`,
   )
   const pr = p.predictions
   if (pr) {

@@ -29,9 +29,11 @@ export function valueSource(args: ConcentrationArgs): string {
 }
 
 /**
- * ORDER BY for ranking customers by value, ties by customer_id in byte order on every engine, so
- * the same customer lands in the same decile on DuckDB and PostgreSQL.
+ * ORDER BY for ranking customers by value; ties by orders (more first when ranking highest
+ * first: among equal spenders the more frequent buyer, and the only order an export without
+ * amounts has), then by customer_id in byte order on every engine, so the same customer lands in
+ * the same decile on DuckDB and PostgreSQL (and in the analysis table's revenue_rank order).
  */
 export function valueOrder(dialect: Dialect, direction: 'ASC' | 'DESC'): string {
-  return `value ${direction}, ${byteOrder(dialect, 'customer_id')}`
+  return `value ${direction}, orders ${direction}, ${byteOrder(dialect, 'customer_id')}`
 }

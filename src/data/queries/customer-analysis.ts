@@ -33,7 +33,8 @@ export const PREDICTION_COLUMNS = [
 
 /**
  * CREATE OR REPLACE TEMP TABLE <table>: every summary column, r_score, f_score, m_score,
- * fm_score, rfm, rfm_segment, then revenue_rank (1 = most revenue; ties (to 1e-6) by customer_id),
+ * fm_score, rfm, rfm_segment, then revenue_rank (1 = most revenue; ties (to 1e-6) by orders, more
+ * first, then customer_id),
  * revenue_decile = 1 + floor(10 (rank - 1) / n) (the definition of the concentration deciles),
  * revenue_share = revenue / total and cumulative_revenue_share = share of the top `rank`
  * customers (both NULL when total revenue is 0), then the prediction columns when
@@ -72,8 +73,9 @@ FROM (
   SELECT s.*${predCols}
   FROM ${args.scored} s${predJoin}
   -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
-  -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible
-  ORDER BY round(s.revenue, 6) DESC, s.customer_id
+  -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible.
+  -- Equal revenues: more orders first (concentration-source.ts valueOrder), then customer_id.
+  ORDER BY round(s.revenue, 6) DESC, s.orders DESC, s.customer_id
 ) q
 `,
   }

@@ -23,6 +23,11 @@ export interface RfmScoresArgs {
   /** SQL CASE expression over r_score, f_score, m_score giving the segment name. */
   readonly segmentCase: string
   readonly cuts: RfmCuts
+  /**
+   * false: the orders carry no spend (every revenue is 0), so there is no monetary score:
+   * m_score is NULL, fm_score is f_score and rfm has two digits ('54'). Default true.
+   */
+  readonly monetary?: boolean
 }
 
 /** A number as an SQL literal that reads back as exactly this double on both engines. */
@@ -48,17 +53,23 @@ function scoreSql(col: string, c: MeasureCuts, better: 'more' | 'less'): string 
 export function rfmScoredRows(args: Omit<RfmScoresArgs, 'table'>): string {
   const s = sqlIdent(args.summary)
   const { r, f, m } = args.cuts
+  const money = args.monetary !== false
+  // scores are positive: PostgreSQL's truncating integer / gives the same floor
+  const fm = money ? 'CAST(floor((f_score + m_score + 1) / 2) AS INTEGER)' : 'f_score'
+  const rfm = money
+    ? 'CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || CAST(m_score AS VARCHAR)'
+    : 'CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR)'
+  const mScore = money ? scoreSql('revenue', m, 'more') : 'NULL'
   return `(
   SELECT *,
-    -- scores are positive: PostgreSQL's truncating integer / gives the same floor
-    CAST(floor((f_score + m_score + 1) / 2) AS INTEGER) AS fm_score,
-    CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || CAST(m_score AS VARCHAR) AS rfm,
+    ${fm} AS fm_score,
+    ${rfm} AS rfm,
     ${args.segmentCase} AS rfm_segment
   FROM (
     SELECT *,
       CAST(${scoreSql('days_since_last', r, 'less')} AS INTEGER) AS r_score,
       CAST(${scoreSql('purchase_days', f, 'more')} AS INTEGER) AS f_score,
-      CAST(${scoreSql('revenue', m, 'more')} AS INTEGER) AS m_score
+      CAST(${mScore} AS INTEGER) AS m_score
     FROM ${s}
   ) q
 )`

@@ -9,7 +9,8 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day),
- * currencies (distinct), currency (the least one) and discounts (rows with a discount other than 0).
+ * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
+ * and priced (rows with an amount other than 0: none in a transaction log without spend).
  */
 export function summaryFacts(
   _dialect: Dialect,
@@ -27,7 +28,8 @@ export function summaryFacts(
   ${after} AS orders_after,
   count(DISTINCT currency) AS currencies,
   min(currency) AS currency,
-  count(*) FILTER (WHERE discount <> 0) AS discounts
+  count(*) FILTER (WHERE discount <> 0) AS discounts,
+  count(*) FILTER (WHERE amount <> 0) AS priced
 FROM ${sqlIdent(args.source ?? 'orders')}`,
   }
 }

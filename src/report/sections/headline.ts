@@ -16,34 +16,43 @@ export const headlineSection: ReportSection = {
     const rev = s.concentration.revenue
     const top10 = topShareOf(rev, 10)
     const top20 = topShareOf(rev, 20)
+    const money = s.revenue.measured !== false
     const sentence =
       s.counts.customers === 0
         ? 'No customers purchased on or before the as-of date.'
-        : top10 === null
-          ? `${formatInt(s.counts.customers)} customers spent ${formatMoney(s.revenue.total, s.currency)}.`
-          : `The top 10% of customers hold <strong>${formatPct(top10)}</strong> of revenue` +
-            (top20 === null ? '.' : `; the top 20% hold <strong>${formatPct(top20)}</strong>.`)
+        : !money
+          ? `${formatInt(s.counts.customers)} customers placed ${formatInt(s.counts.orders)} orders. The orders carry no amounts, so customers are compared by how recently and how often they buy.`
+          : top10 === null
+            ? `${formatInt(s.counts.customers)} customers spent ${formatMoney(s.revenue.total, s.currency)}.`
+            : `The top 10% of customers hold <strong>${formatPct(top10)}</strong> of revenue` +
+              (top20 === null ? '.' : `; the top 20% hold <strong>${formatPct(top20)}</strong>.`)
     const repeatShare = s.counts.customers > 0 ? s.counts.repeatCustomers / s.counts.customers : 0
-    const cards = [
-      kpi('Customers', formatInt(s.counts.customers), `${formatPct(repeatShare)} bought again`),
-      kpi(
-        'Revenue',
-        formatMoney(s.revenue.total, s.currency),
-        `${formatMoney(s.revenue.perCustomer, s.currency)} per customer`,
-      ),
-      kpi(
-        'Orders',
-        formatInt(s.counts.orders),
-        `${formatMoney(s.revenue.averageOrderValue, s.currency)} average order`,
-      ),
-    ]
+    const perCustomer = s.counts.customers > 0 ? s.counts.orders / s.counts.customers : null
+    const cards = money
+      ? [
+          kpi('Customers', formatInt(s.counts.customers), `${formatPct(repeatShare)} bought again`),
+          kpi(
+            'Revenue',
+            formatMoney(s.revenue.total, s.currency),
+            `${formatMoney(s.revenue.perCustomer, s.currency)} per customer`,
+          ),
+          kpi(
+            'Orders',
+            formatInt(s.counts.orders),
+            `${formatMoney(s.revenue.averageOrderValue, s.currency)} average order`,
+          ),
+        ]
+      : [
+          kpi('Customers', formatInt(s.counts.customers), `${formatPct(repeatShare)} bought again`),
+          kpi('Orders', formatInt(s.counts.orders), `${formatNumber(perCustomer, 1)} per customer`),
+        ]
     if (s.revenue.margin !== null) {
       const ms = s.revenue.total !== 0 ? s.revenue.margin / s.revenue.total : null
       cards.push(
         kpi('Margin', formatMoney(s.revenue.margin, s.currency), `${formatPct(ms)} of revenue`),
       )
     }
-    cards.push(kpi('Gini', formatNumber(rev.gini, 2), '0 = equal, 1 = one customer'))
+    if (money) cards.push(kpi('Gini', formatNumber(rev.gini, 2), '0 = equal, 1 = one customer'))
     const period =
       s.period.firstPurchase && s.period.lastPurchase
         ? `Purchases from ${escapeHtml(s.period.firstPurchase)} to ${escapeHtml(s.period.lastPurchase)}, analyzed as of ${escapeHtml(s.asOf)}.`

@@ -19,7 +19,7 @@ export const topCustomersSection: ReportSection = {
         cell: (c) => `<span title="${escapeHtml(c.customerId)}">${escapeHtml(c.customerId)}</span>`,
       },
       { header: 'Segment', cell: (c) => `<span class="pill">${escapeHtml(c.segment)}</span>` },
-      { header: 'RFM', cell: (c) => `${c.r}${c.f}${c.m}` },
+      { header: 'RFM', cell: (c) => `${c.r}${c.f}${c.m ?? ''}` },
       { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
       { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur) },
     ]

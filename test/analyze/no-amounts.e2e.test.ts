@@ -1,0 +1,124 @@
+// `loyals analyze` on a transaction log without spend (customer and date only, like BTYDplus's
+// groceryElog): everything that needs money is left out and said so, instead of profits of minus
+// the cost to serve and a monetary score that ties every customer.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { assignSegment } from '../../src/core/rfm-segments.ts'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+
+// Orders per customer: b 6 (two on one day), e 5, a 3, d 3, c 1.
+const LOG = `cust,date
+a,2024-01-03
+b,2024-01-05
+c,2024-01-09
+d,2024-02-01
+e,2024-02-02
+a,2024-03-01
+b,2024-03-02
+b,2024-03-02
+e,2024-03-05
+d,2024-04-01
+b,2024-04-11
+e,2024-04-12
+a,2024-05-20
+b,2024-05-21
+e,2024-05-22
+d,2024-06-01
+b,2024-06-03
+e,2024-06-04
+`
+
+type Row = Record<string, string>
+
+function readCsv(path: string): Row[] {
+  const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n')
+  const cols = (head ?? '').split(',')
+  return lines.map((l) => {
+    const cells = l.split(',')
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']))
+  })
+}
+
+describe('loyals analyze on a transaction log without amounts', () => {
+  let out: string
+  let run: ReturnType<typeof runCli>
+  let summary: AnalysisSummary
+  let rows: Row[]
+
+  beforeAll(() => {
+    const dir = tempDir()
+    const file = join(dir, 'elog.csv')
+    writeFileSync(file, LOG)
+    out = join(dir, 'out')
+    run = runCli(['analyze', file, '--out', out, '--as-of', '2024-06-30'])
+    summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as AnalysisSummary
+    rows = readCsv(join(out, 'customers.csv'))
+  })
+
+  it('says the orders carry no amounts and prints no money', () => {
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('5 customers, 18 orders (as of 2024-06-30).')
+    expect(run.stdout).toContain('The orders carry no amounts')
+    expect(run.stdout).not.toMatch(/revenue 0\.00|of revenue|Total value|served at a loss/)
+    expect(run.stdout).not.toContain('Revenue share')
+  })
+
+  it('records it in summary.json and leaves the value step and the insights out', () => {
+    expect(summary.revenue.measured).toBe(false)
+    expect(summary.value).toBeUndefined()
+    expect(summary.insights).toBeUndefined()
+    expect(summary.quality.map((n) => n.message).join(' ')).toContain('Insights on the best')
+    const notes = summary.quality.map((n) => n.message)
+    expect(notes[0]).toMatch(/^The orders carry no amounts/)
+    // none of the notes that speak of refunds, currency or margin of amounts that are not there
+    expect(notes.join(' ')).not.toMatch(/refunds|currency|Margin/)
+  })
+
+  it('leaves the revenue concentration and deciles out of the report', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).toContain('The orders carry no amounts')
+    expect(html).not.toContain('<section id="concentration"')
+    expect(html).not.toContain('<section id="deciles"')
+    expect(html).toContain('<section id="rfm"')
+  })
+
+  it('scores recency and frequency only: no M, FM = F, a two-digit RFM', () => {
+    expect(rows).toHaveLength(5)
+    for (const r of rows) {
+      expect(r.m_score).toBe('')
+      expect(r.fm_score).toBe(r.f_score)
+      expect(r.rfm).toBe(`${r.r_score}${r.f_score}`)
+      expect(r.rfm_segment).toBe(assignSegment(Number(r.r_score), Number(r.f_score), null))
+    }
+    expect(summary.topCustomers.every((c) => c.m === null)).toBe(true)
+  })
+
+  it('ranks the customers by orders, ties by customer id', () => {
+    expect(rows.map((r) => [r.customer_id, r.orders, r.revenue_rank])).toEqual([
+      ['b', '6', '1'],
+      ['e', '5', '2'],
+      ['a', '3', '3'],
+      ['d', '3', '4'],
+      ['c', '1', '5'],
+    ])
+    expect(summary.topCustomers.map((c) => c.customerId)).toEqual(['b', 'e', 'a', 'd', 'c'])
+  })
+})
+
+describe('RFM segment rules without a monetary score', () => {
+  it('takes FM = F and never applies a rule that needs M', () => {
+    const rules = {
+      rules: [
+        { name: 'Big spenders', m: [4, 5] as [number, number] },
+        { name: 'Frequent', fm: [4, 5] as [number, number] },
+      ],
+      fallback: 'Other',
+    }
+    expect(assignSegment(3, 5, null, rules)).toBe('Frequent')
+    expect(assignSegment(3, 2, null, rules)).toBe('Other')
+    // with an M, the first rule applies as before
+    expect(assignSegment(3, 2, 5, rules)).toBe('Big spenders')
+  })
+})
