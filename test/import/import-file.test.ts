@@ -650,6 +650,21 @@ describe('bad input: clear message, store unchanged', () => {
       /m\.csv: missing required columns ordered_at, amount \(found: customer_id, color\)\. Name them with --map/,
     ],
     [
+      'a BG/BB table (the BTYD donations layout) instead of orders',
+      (d) => write(d, 'bgbb.csv', 'frequency,recency,periods,weights\n0,0,6,3464\n'),
+      /bgbb\.csv: missing required columns customer_id, ordered_at, amount \(found: frequency, recency, periods, weights\)\. This is a table of frequency, recency and periods for the BG\/BB model, not orders: fit it with `loyals fit FILE --model bgbb`\.$/,
+    ],
+    [
+      'a calibration summary (BTYD names) instead of orders',
+      (d) => write(d, 'cal.csv', 'cust,x,t.x,T.cal,m.x\n1,2,30.4,38.9,22.3\n'),
+      /cal\.csv: missing required columns ordered_at, amount \(found: cust, x, t\.x, T\.cal, m\.x\)\. This is a per-customer summary \(x, t_x, T\), not orders: fit a model to it with `loyals fit FILE --model bgnbd`/,
+    ],
+    [
+      'a survival table instead of orders',
+      (d) => write(d, 'surv.csv', 'year,regular_pct_alive\n0,100\n1,63.1\n'),
+      /surv\.csv: missing required columns customer_id, ordered_at, amount \(found: year, regular_pct_alive\)\. This is a survival table .* `loyals fit FILE --model sbg`\.$/,
+    ],
+    [
       'PNG image',
       (d) =>
         write(

@@ -316,12 +316,38 @@ export function resolveColumns(
   }
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
+    const other = kind === 'orders' ? modelTableHint(headers) : null
     throw new ImportError(
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
-        `(found: ${headers.join(', ')}). Name them with --map, e.g. --map ${names[0]}=<Column>`,
+        `(found: ${headers.join(', ')}). ` +
+        (other ?? `Name them with --map, e.g. --map ${names[0]}=<Column>`),
     )
   }
   return { layout, columns }
+}
+
+/**
+ * When an "orders" file is one of the tables `loyals fit` reads instead (the header names of
+ * service/fit.ts ROLE_NAMES, case folded), the command to use; null otherwise. A user who passes
+ * the BTYD donations table or a calibration summary to `analyze` learns where it goes, rather
+ * than being asked to map columns that are not there.
+ */
+export function modelTableHint(headers: readonly string[]): string | null {
+  const h = new Set(headers.map(fold))
+  const any = (names: readonly string[]) => names.some((n) => h.has(fold(n)))
+  const x = any(['x', 'frequency'])
+  const tx = any(['t_x', 't.x', 'recency'])
+  if (x && tx && any(['periods', 'n', 'n.cal', 'n_cal', 'opportunities'])) {
+    return 'This is a table of frequency, recency and periods for the BG/BB model, not orders: fit it with `loyals fit FILE --model bgbb`.'
+  }
+  if (x && tx && any(['t', 't.cal', 't_cal', 'age'])) {
+    return 'This is a per-customer summary (x, t_x, T), not orders: fit a model to it with `loyals fit FILE --model bgnbd` (or pareto, mbgnbd; gg with a monetary column).'
+  }
+  const period = any(['period', 'periods', 'year', 'years', 'month', 'months', 'week', 'weeks'])
+  if (period && headers.some((c) => /alive|surviv|retain|retention|active/i.test(c))) {
+    return 'This is a survival table (the share of a cohort still active per period), not orders: fit it with `loyals fit FILE --model sbg`.'
+  }
+  return null
 }
 
 /** Shopify orders fields beyond the generic ones. */
