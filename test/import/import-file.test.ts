@@ -650,6 +650,11 @@ describe('bad input: clear message, store unchanged', () => {
       /m\.csv: missing required columns ordered_at, amount \(found: customer_id, color\)\. Name them with --map/,
     ],
     [
+      'one field missing and one column left over: the example names it',
+      (d) => write(d, 'clv.csv', 'Id,Date,Price\n1,2005-01-02,230.3\n'),
+      /clv\.csv: missing required column customer_id \(found: Id, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Id$/,
+    ],
+    [
       'a BG/BB table (the BTYD donations layout) instead of orders',
       (d) => write(d, 'bgbb.csv', 'frequency,recency,periods,weights\n0,0,6,3464\n'),
       /bgbb\.csv: missing required columns customer_id, ordered_at, amount \(found: frequency, recency, periods, weights\)\. This is a table of frequency, recency and periods for the BG\/BB model, not orders: fit it with `loyals fit FILE --model bgbb`\.$/,

@@ -317,10 +317,13 @@ export function resolveColumns(
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
     const other = kind === 'orders' ? modelTableHint(headers) : null
+    // one field missing and one column left over (CLVTools' Id,Date,Price): name that column
+    const left = headers.filter((h) => !used.has(h))
+    const example = names.length === 1 && left.length === 1 ? left[0] : '<Column>'
     throw new ImportError(
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
         `(found: ${headers.join(', ')}). ` +
-        (other ?? `Name them with --map, e.g. --map ${names[0]}=<Column>`),
+        (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
   return { layout, columns }
