@@ -16,7 +16,7 @@ import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import type { PredictOptions } from './predict.ts'
 import type { TimeUnit } from './summary.ts'
 import type { ValueRun } from './value.ts'
-import type { MoneyBreakdown, TierSummary, TopReferrer } from './value-summary.ts'
+import type { MoneyBreakdown, TierSummary, TopReferrer, ValueSummary } from './value-summary.ts'
 
 export interface CustomerProfileOptions {
   readonly asOf?: string
@@ -66,10 +66,16 @@ export interface CustomerProfile {
     readonly horizon: number
     readonly unit: TimeUnit
   } | null
-  readonly value: MoneyBreakdown & {
-    /** 0-100: share of customers with a total value at or below this one. */
-    readonly valuePercentile: number
-  }
+  /**
+   * The parts below down to `referrals` are null when the orders carry no amounts (a transaction
+   * log of customer and date): `analyze` then values nobody in money (summary.revenue.measured).
+   */
+  readonly value:
+    | (MoneyBreakdown & {
+        /** 0-100: share of customers with a total value at or below this one. */
+        readonly valuePercentile: number
+      })
+    | null
   readonly service: {
     readonly tickets: number
     readonly ticketMinutes: number
@@ -77,7 +83,7 @@ export interface CustomerProfile {
     readonly nps: number | null
     readonly engagementScore: number | null
     readonly engagementPercentile: number | null
-  }
+  } | null
   readonly tier: {
     readonly name: string
     readonly qualifiedTier: string
@@ -87,15 +93,15 @@ export interface CustomerProfile {
     readonly serviceLevel: TierSummary['serviceLevel']
     readonly perks: readonly string[]
     readonly outreach: 'personal' | 'automated'
-  }
-  readonly loyalty: { readonly type: LoyaltyType; readonly rule: LoyaltyRule }
+  } | null
+  readonly loyalty: { readonly type: LoyaltyType; readonly rule: LoyaltyRule } | null
   readonly reasons: readonly Reason[]
   readonly referrals: {
     readonly referredBy: string | null
     readonly direct: number
     readonly customers: number
     readonly tree: TopReferrer | null
-  }
+  } | null
   readonly recentOrders: readonly {
     readonly orderId: string | null
     readonly date: string
@@ -173,17 +179,20 @@ export async function customerProfile(
   }
   const value = run as ValueRun | null
   const vs = summary.value
-  if (!value || !vs) throw new DataError('the value step did not run')
-  const level = vs.tiers.levels.find((l) => l.name === row.tier)
+  // without amounts computeAnalysis runs no value step (summary.revenue.measured false)
+  if ((!value || !vs) && summary.revenue.measured !== false) {
+    throw new DataError('the value step did not run')
+  }
   const [attrs] = await engine.query<Row>(customerAttributes(d, { customerId }))
   const orders = await engine.query<Row>(
     customerRecentOrders(d, { customerId, limit: opts.recentOrders ?? 10 }),
   )
   const p = summary.predictions
+  const valued = value && vs ? await valueParts(row, value, vs, customerId, opts) : null
   return {
     customerId,
     asOf: summary.asOf,
-    currency: vs.currency,
+    currency: vs?.currency ?? summary.currency,
     attributes: attrs ? (attrs as Record<string, string | null>) : null,
     summary: {
       firstPurchase: day(row.first_purchase),
@@ -212,6 +221,39 @@ export async function customerProfile(
           unit: p.unit,
         }
       : null,
+    value: valued?.value ?? null,
+    service: valued?.service ?? null,
+    tier: valued?.tier ?? null,
+    loyalty: valued?.loyalty ?? null,
+    reasons: valued?.reasons ?? [],
+    referrals: valued?.referrals ?? null,
+    recentOrders: orders.map((o) => ({
+      orderId: o.order_id === null ? null : s(o.order_id),
+      date: day(o.order_date),
+      amount: n(o.amount),
+      margin: nn(o.margin),
+      discount: nn(o.discount),
+      channel: (o.channel as string | null) ?? null,
+      campaign: (o.campaign as string | null) ?? null,
+    })),
+  }
+}
+
+type ValueParts = Pick<
+  CustomerProfile,
+  'value' | 'service' | 'tier' | 'loyalty' | 'reasons' | 'referrals'
+>
+
+/** The parts of a profile the value step gives: money, service, tier, loyalty, reasons, referrals. */
+async function valueParts(
+  row: Row,
+  value: ValueRun,
+  vs: ValueSummary,
+  customerId: string,
+  opts: CustomerProfileOptions,
+): Promise<ValueParts> {
+  const level = vs.tiers.levels.find((l) => l.name === row.tier)
+  return {
     value: {
       revenue: n(row.revenue),
       grossMargin: n(row.gross_margin),
@@ -259,14 +301,5 @@ export async function customerProfile(
       customers: n(row.referred_customers),
       tree: await value.treeOf(customerId),
     },
-    recentOrders: orders.map((o) => ({
-      orderId: o.order_id === null ? null : s(o.order_id),
-      date: day(o.order_date),
-      amount: n(o.amount),
-      margin: nn(o.margin),
-      discount: nn(o.discount),
-      channel: (o.channel as string | null) ?? null,
-      campaign: (o.campaign as string | null) ?? null,
-    })),
   }
 }

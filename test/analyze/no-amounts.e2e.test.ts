@@ -107,6 +107,29 @@ describe('loyals analyze on a transaction log without amounts', () => {
   })
 })
 
+describe('loyals customer on a workspace of orders without amounts', () => {
+  it('shows purchases, RFM, predictions and orders, and says there is no value in money', () => {
+    const dir = tempDir()
+    const file = join(dir, 'elog.csv')
+    writeFileSync(file, LOG)
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', file, '--db', db]).code).toBe(0)
+    const r = runCli(['customer', 'b', '--db', db, '--as-of', '2024-06-30'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('The orders carry no amounts: no value in money')
+    expect(r.stdout).toContain('Purchases: 6 orders on 5 days; first 2024-01-05, last 2024-06-03')
+    expect(r.stdout).toMatch(/RFM \d\d\.\n/)
+    expect(r.stdout).toMatch(/expected purchases/)
+    expect(r.stdout).not.toMatch(/\$|Total value|payment fees/)
+    const j = runCli(['customer', 'b', '--db', db, '--as-of', '2024-06-30', '--json'])
+    const p = JSON.parse(j.stdout) as { value: unknown; tier: unknown; rfm: { m: unknown } }
+    expect(p.value).toBeNull()
+    expect(p.tier).toBeNull()
+    expect(p.rfm.m).toBeNull()
+  })
+})
+
 describe('RFM segment rules without a monetary score', () => {
   it('takes FM = F and never applies a rule that needs M', () => {
     const rules = {

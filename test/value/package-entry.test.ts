@@ -50,6 +50,7 @@ describe('value API from the package entry', () => {
         predictions: false,
       })
       // A: own 40 + B's 50 in full (a direct referral) = 90
+      if (!p.value || !p.referrals) throw new Error('orders with amounts have a value profile')
       expect(p.value.pastProfit).toBeCloseTo(40, 9)
       expect(p.value.referralValue).toBeCloseTo(50, 9)
       expect(p.value.totalValue).toBeCloseTo(90, 9)

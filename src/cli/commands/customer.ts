@@ -55,11 +55,71 @@ function treeLines(
   return out
 }
 
+type Money = (v: number | null) => string
+
+/** Orders, purchase days, dates and RFM; revenue too when `money` is given. */
+function purchasesLine(p: CustomerProfile, money: Money | null): string {
+  const sm = p.summary
+  const revenue = money ? `, ${money(sm.revenue)} revenue` : ''
+  return (
+    `Purchases: ${plural(sm.orders, 'order')} on ${plural(sm.purchaseDays, 'day')}${revenue}; ` +
+    `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${formatInt(sm.daysSinceLast)} days ago). ` +
+    `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m ?? ''}.`
+  )
+}
+
+/** The predictions in one line (spend and value only when `money` is given); null without. */
+function predictionsLine(p: CustomerProfile, money: Money | null): string | null {
+  const pr = p.predictions
+  if (!pr) return null
+  const pa = pr.pAlive === null ? '' : `P(alive) ${formatPct(pr.pAlive)}, `
+  const next = pr.expectedNextPurchase ? `; next purchase around ${pr.expectedNextPurchase}` : ''
+  const spend = money
+    ? ` of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}`
+    : ''
+  return `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatNumber(pr.expectedPurchases, 1)} expected purchases${spend}${next}.`
+}
+
+/**
+ * The profile of a workspace whose orders carry no amounts (a transaction log): who, when and how
+ * often they buy, the predictions in purchases, and the recent orders; nothing in money.
+ */
+function formatPurchasesOnly(p: CustomerProfile): string {
+  const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
+  const lines = [
+    `Customer ${p.customerId}${name}: ${p.rfm.segment} (as of ${p.asOf})`,
+    '  The orders carry no amounts: no value in money, tier, loyalty type or reasons.',
+    '',
+    purchasesLine(p, null),
+  ]
+  const pr = predictionsLine(p, null)
+  if (pr) lines.push(pr)
+  if (p.recentOrders.length > 0) {
+    lines.push('', 'Recent orders:')
+    // a transaction log often has neither order ids nor channels: no empty columns
+    const cols: [string, (o: CustomerProfile['recentOrders'][number]) => string][] = [
+      ['Date', (o) => o.date],
+    ]
+    if (p.recentOrders.some((o) => o.orderId)) cols.push(['Order', (o) => o.orderId ?? ''])
+    if (p.recentOrders.some((o) => o.channel)) cols.push(['Channel', (o) => o.channel ?? ''])
+    lines.push(
+      table(
+        cols.map(([h]) => h),
+        p.recentOrders.map((o) => cols.map(([, cell]) => cell(o))),
+      ),
+    )
+  }
+  return lines.join('\n')
+}
+
 /** The profile as plain text: who, why, value breakdown, behaviour, service, orders, referrals. */
 export function formatProfile(p: CustomerProfile): string {
   const cur = p.currency
   const money = (v: number | null) => formatMoney(v, cur)
   const t = p.tier
+  if (p.value === null || t === null || p.loyalty === null || p.service === null) {
+    return formatPurchasesOnly(p)
+  }
   const sl = t.serviceLevel
   const lines: string[] = []
   const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
@@ -105,21 +165,9 @@ export function formatProfile(p: CustomerProfile): string {
     ),
   )
   lines.push('')
-  const sm = p.summary
-  lines.push(
-    `Purchases: ${plural(sm.orders, 'order')} on ${plural(sm.purchaseDays, 'day')}, ${money(sm.revenue)} revenue; ` +
-      `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${formatInt(sm.daysSinceLast)} days ago). ` +
-      `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m ?? ''}.`,
-  )
-  const pr = p.predictions
-  if (pr) {
-    const pa = pr.pAlive === null ? '' : `P(alive) ${formatPct(pr.pAlive)}, `
-    const next = pr.expectedNextPurchase ? `; next purchase around ${pr.expectedNextPurchase}` : ''
-    lines.push(
-      `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatNumber(pr.expectedPurchases, 1)} expected purchases ` +
-        `of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}${next}.`,
-    )
-  }
+  lines.push(purchasesLine(p, money))
+  const pr = predictionsLine(p, money)
+  if (pr) lines.push(pr)
   const sv = p.service
   const parts = [
     `${plural(sv.tickets, 'support ticket')} (${minutes(sv.ticketMinutes)})`,
@@ -135,7 +183,7 @@ export function formatProfile(p: CustomerProfile): string {
       `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${t.outreach}` +
       `${t.perks.length > 0 ? `; perks: ${t.perks.join(', ')}` : ''}.`,
   )
-  if (p.referrals.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
+  if (p.referrals?.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
   if (p.recentOrders.length > 0) {
     lines.push('')
     lines.push('Recent orders:')
@@ -152,7 +200,7 @@ export function formatProfile(p: CustomerProfile): string {
       ),
     )
   }
-  const tree = p.referrals.tree
+  const tree = p.referrals?.tree
   if (tree) {
     lines.push('')
     lines.push(
