@@ -1,7 +1,7 @@
 // `loyals analyze` on a transaction log without spend (customer and date only, like BTYDplus's
 // groceryElog): everything that needs money is left out and said so, instead of profits of minus
 // the cost to serve and a monetary score that ties every customer.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { assignSegment } from '../../src/core/rfm-segments.ts'
@@ -127,6 +127,19 @@ describe('loyals customer on a workspace of orders without amounts', () => {
     expect(p.value).toBeNull()
     expect(p.tier).toBeNull()
     expect(p.rfm.m).toBeNull()
+  })
+})
+
+describe('loyals insights on orders without amounts', () => {
+  it('refuses with a clear message: there is no value to find the best customers by', () => {
+    const dir = tempDir()
+    const file = join(dir, 'elog.csv')
+    writeFileSync(file, LOG)
+    const r = runCli(['insights', file, '--out', join(dir, 'ins'), '--as-of', '2024-06-30'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('the orders carry no amounts (every amount is 0)')
+    expect(existsSync(join(dir, 'ins', 'insights.json'))).toBe(false)
   })
 })
 

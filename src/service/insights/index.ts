@@ -11,9 +11,10 @@ import {
 } from '../../data/queries/insights-base.ts'
 import { insightsColumns } from '../../data/queries/insights-columns.ts'
 import { insightsFirstOrders } from '../../data/queries/insights-first-orders.ts'
+import { insightsPriced } from '../../data/queries/insights-priced.ts'
 import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
-import { UsageError } from '../../errors.ts'
+import { DataError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
@@ -134,6 +135,16 @@ export async function computeInsights(
   }
   const tableCols = found.get(table)
   if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
+  if (opts.value === undefined && tableCols.has('revenue')) {
+    // the default value is revenue (and predicted value): with every amount 0 the best customers
+    // would be picked by the tie order and every first-order-value pattern would be an artefact
+    const [priced] = await engine.query<{ n: number }>(insightsPriced(engine.dialect, { table }))
+    if (Number(priced?.n ?? 0) === 0) {
+      throw new DataError(
+        'insights find the best customers by value, and the orders carry no amounts (every amount is 0): there is no value to rank them by. Import orders with an amount column.',
+      )
+    }
+  }
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
   const o = resolveOptions({ ...opts, table }, value)
   const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
