@@ -650,6 +650,21 @@ describe('bad input: clear message, store unchanged', () => {
       /m\.csv: missing required columns ordered_at, amount \(found: customer_id, color\)\. Name them with --map/,
     ],
     [
+      'no header line: line 1 is data',
+      (d) => write(d, 'nh.csv', '1,2024-01-01,5\n2,2024-01-02,6\n'),
+      /nh\.csv: missing required columns customer_id, ordered_at, amount \(found: 1, 2024-01-01, 5\)\. Line 1 is data, not column names: the file needs a header line naming its columns \(e\.g\. customer_id,ordered_at,amount\)\.$/,
+    ],
+    [
+      'no header and columns separated by runs of spaces (the BTYD CDNOW_sample.txt)',
+      (d) =>
+        write(
+          d,
+          'cd.txt',
+          ' 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n',
+        ),
+      /cd\.txt: .*Line 1 is data, not column names: .*, and its values are separated by runs of spaces, not by a delimiter\.$/,
+    ],
+    [
       'one field missing and one column left over: the example names it',
       (d) => write(d, 'clv.csv', 'Id,Date,Price\n1,2005-01-02,230.3\n'),
       /clv\.csv: missing required column customer_id \(found: Id, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Id$/,

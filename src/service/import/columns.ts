@@ -316,7 +316,7 @@ export function resolveColumns(
   }
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
-    const other = kind === 'orders' ? modelTableHint(headers) : null
+    const other = noHeaderHint(headers) ?? (kind === 'orders' ? modelTableHint(headers) : null)
     // one field missing and one column left over (CLVTools' Id,Date,Price): name that column
     const left = headers.filter((h) => !used.has(h))
     const example = names.length === 1 && left.length === 1 ? left[0] : '<Column>'
@@ -327,6 +327,20 @@ export function resolveColumns(
     )
   }
   return { layout, columns }
+}
+
+/**
+ * When the "header" is made of numbers and dates only, the file has no header line (the BTYD
+ * CDNOW_sample.txt: ` 00004 0001 19970101  2   29.33`): say so rather than list data as columns.
+ */
+export function noHeaderHint(headers: readonly string[]): string | null {
+  if (headers.length === 0 || !headers.every((h) => /^[\s\d.,:/+-]+$/.test(h))) return null
+  const spaced = headers.some((h) => /\d\s+\d/.test(h.trim()))
+  return (
+    'Line 1 is data, not column names: the file needs a header line naming its columns ' +
+    '(e.g. customer_id,ordered_at,amount)' +
+    (spaced ? ', and its values are separated by runs of spaces, not by a delimiter.' : '.')
+  )
 }
 
 /**
