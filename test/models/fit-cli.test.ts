@@ -125,6 +125,14 @@ describe('loyals fit on bad input', () => {
     expect(r.stderr).toMatch(
       /1 customer with repeat purchases has a zero, negative or missing mean spend/,
     )
+    // nobody with a positive spend: excluding them would leave nothing, so that is not suggested
+    const z = write('allzero.csv', 'x,t_x,T,monetary\n1,2,3,0\n2,2,3,0\n0,0,4,0\n')
+    const a = runCli(['fit', z, '--model', 'gg'])
+    expect(a.code).toBe(1)
+    expect(a.stderr).toContain(
+      'no customer with repeat purchases has a positive mean spend (all 2 have zero',
+    )
+    expect(a.stderr).not.toContain('--exclude-nonpositive')
   })
   it('BG/BB names the file line of a history the model cannot have', () => {
     // rows 2 and 4 are the same history: the model sees them as one, the message still names line 5

@@ -103,6 +103,13 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
     if (xi < SMALL_X && Number.isInteger(xi)) smallX[xi]! += wi
     else byX.set(xi, (byX.get(xi) ?? 0) + wi)
   }
+  if (bad > 0 && k === 0) {
+    // excluding them would leave nobody: the spend is missing, not a few odd customers
+    throw new DataError(
+      `no customer with repeat purchases has a positive mean spend (all ${bad} have zero, negative or missing spend; orders without amounts?): the Gamma-Gamma spend model has nothing to fit`,
+      { nonPositive: bad },
+    )
+  }
   if (bad > 0 && !excludeNonPositive) {
     throw new DataError(
       `${bad} customer${bad === 1 ? '' : 's'} with repeat purchases ha${bad === 1 ? 's' : 've'} a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`,
