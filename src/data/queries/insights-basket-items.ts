@@ -10,8 +10,8 @@ export const INSIGHTS_ITEMS = 'insights_items'
 /**
  * CREATE OR REPLACE TEMP TABLE insights_items (bidx, item): one row per (eligible customer, item)
  * where bidx is the basket index (0-based, eligible customers in cidx order). Items: each
- * first-order category and product, its value band (quartiles of first order value among the
- * eligible), "discount used", the order channel and campaign. Only the first order: what happens
+ * first-order category and product, its value band (1 + floor(4 (rank - 1) / n) of first order
+ * value among the n eligible, ties sharing the lowest rank), "discount used", the order channel and campaign. Only the first order: what happens
  * after it (coming back early) is an outcome of the same customer and would swamp the basket
  * effects; it is measured by the paths and the rising-stars model instead.
  */
@@ -21,8 +21,13 @@ export function insightsBasketItems(_dialect: Dialect): Query {
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_ITEMS} AS
 WITH k AS (
   -- the windows sort integers and amounts only; the item lists are joined back by cidx
+  -- quartile band by rank with ties sharing the lowest rank (the RFM rule): equal first-order
+  -- values always share a band. ntile() cut runs of equal values by cidx, so a common price
+  -- point (or a log without amounts) was spread over bands by customer order, and a band could
+  -- "predict" the top cohort only through that order.
   SELECT b.cidx, CAST(row_number() OVER (ORDER BY b.cidx) - 1 AS INTEGER) AS bidx,
-    ntile(4) OVER (ORDER BY f.first_amount, b.cidx) AS band
+    CAST(1 + floor(4 * (rank() OVER (ORDER BY f.first_amount) - 1) / count(*) OVER ()) AS INTEGER)
+      AS band
   FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx
   WHERE b.eligible
 ),
