@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { INSIGHTS_BASE } from '../../src/data/queries/insights-base.ts'
-import { INSIGHTS_ITEMS, insightsBasketItems } from '../../src/data/queries/insights-basket-items.ts'
+import {
+  INSIGHTS_ITEMS,
+  insightsBasketItems,
+} from '../../src/data/queries/insights-basket-items.ts'
 import { INSIGHTS_FIRST } from '../../src/data/queries/insights-first-orders.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 
