@@ -196,3 +196,47 @@ describe('KPIs on a hand-checked dataset', () => {
     }
   })
 })
+
+describe('insights count the purchase days the summary counts', () => {
+  it('a $0 order is a purchase, a day whose orders were all refunded is not', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // [order_key, order_id, customer, day, amount]
+      const orders: [string, string, string, string, number][] = [
+        ['e1', 'e1', 'E', '2024-01-03', 0], // E's only order is free
+        ['f1', 'f1', 'F', '2024-01-04', 50],
+        ['f2', 'f2', 'F', '2024-02-10', 0], // F comes back for a free order
+        ['g1', 'g1', 'G', '2024-01-05', 40],
+        ['g2', 'g2', 'G', '2024-03-01', 30],
+        ['g2:refund:1', 'g2', 'G', '2024-03-01', -30], // ... and G's return visit is refunded
+      ]
+      for (const [k, id, c, d, a] of orders) {
+        await engine.exec({
+          sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+                VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($4 AS DATE), $5)`,
+          params: [k, id, c, d, a],
+        })
+      }
+      const a = await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2024-06-30',
+        predictions: false,
+        value: false,
+      })
+      expect(a.counts).toMatchObject({ customers: 3, repeatCustomers: 1 })
+      const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+      const k = r.summary.kpis
+      // the same repeaters as the summary: F only
+      expect([k.repeatRate.customers, k.repeatRate.repeaters]).toEqual([3, 1])
+      // one second purchase (F's free order); 2 of 3 never come back: no median
+      expect(k.secondPurchase.events).toBe(1)
+      // every customer is active in their first month (E's free order too); February: F; March: none
+      const m = k.retention
+      expect(m.cohorts).toEqual(['2024-01'])
+      const at = (p: number) => m.customers[p]
+      expect([at(0), at(1), at(2)]).toEqual([1, 1 / 3, 0])
+    } finally {
+      await engine.close()
+    }
+  })
+})

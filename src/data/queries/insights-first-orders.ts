@@ -34,7 +34,7 @@ WITH s AS (
     count(*) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_days,
     sum(d.spend) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_revenue
   FROM ${INSIGHTS_DAYS} d JOIN ${INSIGHTS_BASE} b ON b.cidx = d.cidx
-  WHERE d.spend > 0 AND d.day >= b.first_purchase
+  WHERE d.purchase AND d.day >= b.first_purchase
   GROUP BY d.cidx
 ),
 pairs AS (

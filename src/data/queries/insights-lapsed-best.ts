@@ -40,7 +40,7 @@ export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Que
     : 'false'
   return {
     sql: `
-WITH days AS (SELECT cidx, day, spend FROM ${INSIGHTS_DAYS} WHERE spend > 0),
+WITH days AS (SELECT cidx, day, spend FROM ${INSIGHTS_DAYS} WHERE purchase),
 gaps AS (
   SELECT cidx, date_diff('day', lag(day) OVER (PARTITION BY cidx ORDER BY day), day) AS gap
   FROM days

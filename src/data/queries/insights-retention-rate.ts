@@ -9,7 +9,7 @@ import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 /**
  * Rows (month 'YYYY-MM', start_customers S (active on the day before the month), end_customers E
  * (active on its last day), new_customers N (first purchase in the month)) for the last `months`
- * calendar months that end on or before asOf. Reads insights_days (purchase days: spend > 0).
+ * calendar months that end on or before asOf. Reads insights_days (its purchase days).
  */
 export function insightsRetentionRate(
   _dialect: Dialect,
@@ -20,7 +20,7 @@ export function insightsRetentionRate(
   const months = Math.max(1, Math.trunc(args.months))
   return {
     sql: `
-WITH days AS (SELECT cidx, day FROM ${INSIGHTS_DAYS} WHERE spend > 0),
+WITH days AS (SELECT cidx, day FROM ${INSIGHTS_DAYS} WHERE purchase),
 flagged AS (
   SELECT cidx, day,
     CASE WHEN date_diff('day', lag(day) OVER (PARTITION BY cidx ORDER BY day), day) < ${w}
