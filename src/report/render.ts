@@ -14,8 +14,8 @@ export interface ReportSection<S extends AnalysisSummary = AnalysisSummary> {
   readonly id: string
   /** Heading; '' for a section without heading or table-of-contents entry (the headline). */
   readonly title: string
-  /** One sentence under the heading saying how to read the section. */
-  readonly lead?: string
+  /** One sentence under the heading saying how to read the section (it may depend on the data). */
+  readonly lead?: string | ((summary: S) => string)
   render(summary: S): string
 }
 
@@ -45,7 +45,8 @@ export function renderReport<S extends AnalysisSummary>(
   const body = rendered
     .map(({ s, body }) => {
       const head = s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''
-      const lead = s.lead ? `<p class="lead">${escapeHtml(s.lead)}</p>` : ''
+      const text = typeof s.lead === 'function' ? s.lead(summary) : s.lead
+      const lead = text ? `<p class="lead">${escapeHtml(text)}</p>` : ''
       return `<section id="${escapeHtml(s.id)}">${head}${lead}${body}</section>`
     })
     .join('\n')

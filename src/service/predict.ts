@@ -856,6 +856,10 @@ function spendModel(
       rule: { kind: 'mean', value: mean },
     }
   }
+  if (positive === 0 && mean === 0) {
+    // a log without amounts (or only free orders): nothing to model, and nothing to apologise for
+    return fallback('No purchase has a spend above 0: expected spend and value are 0.')
+  }
   if (positive < MIN_REPEATERS) {
     return fallback(
       `Only ${positive} customers have repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is the mean spend per purchase, ${fmt(mean, 2)}.`,

@@ -82,6 +82,17 @@ describe('loyals analyze on a transaction log without amounts', () => {
     expect(html).not.toContain('<section id="concentration"')
     expect(html).not.toContain('<section id="deciles"')
     expect(html).toContain('<section id="rfm"')
+    // no money anywhere a reader would look for it
+    const section = (id: string) => {
+      const at = html.indexOf(`<section id="${id}"`)
+      return at < 0 ? '' : html.slice(at, html.indexOf('</section>', at))
+    }
+    expect(section('rfm')).toContain('there is no spend score and FM is F')
+    expect(section('rfm')).not.toMatch(/Revenue/)
+    expect(section('top-customers')).toContain('the most orders')
+    expect(section('top-customers')).not.toMatch(/<th[^>]*>Revenue/)
+    expect(section('predictions')).toContain('no spend or value is predicted')
+    expect(section('predictions')).not.toMatch(/Predicted value|Highest predicted value|Only 0/)
   })
 
   it('scores recency and frequency only: no M, FM = F, a two-digit RFM', () => {

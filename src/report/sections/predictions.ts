@@ -149,23 +149,31 @@ export const predictionsSection: ReportSection = {
     if (!p) return ''
     const cur = s.currency
     const unit = plural(p.unit, p.horizon)
+    // orders without amounts: purchases only; no value, spend model or ranking by value
+    const money = s.revenue.measured !== false
     const kpis = [
       kpi(
         'Expected purchases',
         formatNumber(p.totals.expectedPurchases, 0),
         `next ${formatNumber(p.horizon, 0)} ${unit}`,
       ),
-      kpi(
-        'Predicted value',
-        formatMoney(p.totals.predictedValue, cur),
-        `discounted at ${formatPct(p.annualDiscountRate, 0)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, 0)}` : ''}`,
-      ),
+    ]
+    if (money) {
+      kpis.push(
+        kpi(
+          'Predicted value',
+          formatMoney(p.totals.predictedValue, cur),
+          `discounted at ${formatPct(p.annualDiscountRate, 0)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, 0)}` : ''}`,
+        ),
+      )
+    }
+    kpis.push(
       kpi(
         'Likely to buy again',
         formatNumber(p.totals.expectedActiveCustomers, 0),
         `expected customers with a purchase in the next ${formatNumber(p.horizon, 0)} ${unit}`,
       ),
-    ]
+    )
     if (p.totals.meanPAlive !== null) {
       kpis.push(kpi('Mean P(alive)', formatPct(p.totals.meanPAlive), 'share still active'))
     }
@@ -190,8 +198,10 @@ export const predictionsSection: ReportSection = {
         ? `<div class="split">${freq ? `<div><h3>Holdout purchases by past frequency</h3>${freq}</div>` : ''}${alive ? `<div><h3>Probability alive</h3>${alive}</div>` : ''}</div>`
         : '',
       `<h3>Models compared</h3>${modelTable(p)}`,
-      `<p class="meta">${escapeHtml(spend)} Predictions are as of ${escapeHtml(p.asOf)}; expected purchases and value cover the next ${formatNumber(p.horizon, 0)} ${escapeHtml(unit)}.</p>`,
-      topTable(p, cur),
+      money
+        ? `<p class="meta">${escapeHtml(spend)} Predictions are as of ${escapeHtml(p.asOf)}; expected purchases and value cover the next ${formatNumber(p.horizon, 0)} ${escapeHtml(unit)}.</p>`
+        : `<p class="meta">Predictions are as of ${escapeHtml(p.asOf)}; expected purchases cover the next ${formatNumber(p.horizon, 0)} ${escapeHtml(unit)}. The orders carry no amounts: no spend or value is predicted.</p>`,
+      money ? topTable(p, cur) : '',
       notes,
     ].join('\n')
   },

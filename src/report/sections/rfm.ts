@@ -19,7 +19,11 @@ const SCORES = [1, 2, 3, 4, 5]
  * Merge the grid rows into one heat cell per (R, FM): with custom rules that also test F or M
  * alone, one cell can hold several segments; it is then labelled 'mixed'.
  */
-export function gridCells(grid: readonly RfmCell[], currency: string | null): HeatCell[] {
+export function gridCells(
+  grid: readonly RfmCell[],
+  currency: string | null,
+  money = true,
+): HeatCell[] {
   const cells = new Map<
     string,
     { r: number; fm: number; n: number; rev: number; segs: Set<string> }
@@ -40,8 +44,10 @@ export function gridCells(grid: readonly RfmCell[], currency: string | null): He
       value: c.n,
       caption: segment,
       label: formatInt(c.n),
-      sublabel: formatMoneyCompact(c.rev, currency),
-      title: `R ${c.r}, FM ${c.fm} (${[...c.segs].join(', ')}): ${formatInt(c.n)} customers, ${formatMoney(c.rev, currency)}`,
+      ...(money ? { sublabel: formatMoneyCompact(c.rev, currency) } : {}),
+      title:
+        `R ${c.r}, FM ${c.fm} (${[...c.segs].join(', ')}): ${formatInt(c.n)} customers` +
+        (money ? `, ${formatMoney(c.rev, currency)}` : ''),
     }
   })
 }
@@ -49,18 +55,27 @@ export function gridCells(grid: readonly RfmCell[], currency: string | null): He
 export const rfmSection: ReportSection = {
   id: 'rfm',
   title: 'RFM segments',
-  lead: 'Customers scored 1 to 5 by quintile on recency (R) and on frequency and spend (FM, the rounded mean of the F and M scores); 5 is best. Each cell shows its segment, its customers and their revenue; darker cells hold more customers.',
+  lead: (s) =>
+    s.revenue.measured === false
+      ? 'Customers scored 1 to 5 by quintile on recency (R) and frequency (F); the orders carry no amounts, so there is no spend score and FM is F. 5 is best. Each cell shows its segment and its customers; darker cells hold more customers.'
+      : 'Customers scored 1 to 5 by quintile on recency (R) and on frequency and spend (FM, the rounded mean of the F and M scores); 5 is best. Each cell shows its segment, its customers and their revenue; darker cells hold more customers.',
   render(s: AnalysisSummary): string {
     if (s.counts.customers === 0) return ''
     const cur = s.currency
-    const grid = heatmap(gridCells(s.rfm.grid, cur), {
+    // a log without amounts: no spend in the cells, the axis or the segment table
+    const money = s.revenue.measured !== false
+    const grid = heatmap(gridCells(s.rfm.grid, cur, money), {
       rows: [...SCORES].reverse(),
       cols: SCORES,
       rowLabel: 'Recency score (5 = most recent)',
-      colLabel: 'Frequency and spend score (5 = most)',
-      title: 'Customers by recency and frequency-spend score',
+      colLabel: money ? 'Frequency and spend score (5 = most)' : 'Frequency score (5 = most)',
+      title: money
+        ? 'Customers by recency and frequency-spend score'
+        : 'Customers by recency and frequency score',
     })
-    const segs = [...s.rfm.segments].sort((a, b) => b.revenue - a.revenue)
+    const segs = [...s.rfm.segments].sort((a, b) =>
+      money ? b.revenue - a.revenue : b.customers - a.customers,
+    )
     const maxShare = Math.max(0, ...segs.map((r) => r.revenueShare ?? 0))
     const cols: Column<SegmentRow>[] = [
       {
@@ -70,16 +85,28 @@ export const rfmSection: ReportSection = {
       },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'Share', num: true, cell: (r) => formatPct(r.share) },
-      { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, cur) },
-      {
-        header: 'Revenue share',
-        num: true,
-        className: 'bar-cell',
-        cell: (r) => shareWithBar(r.revenueShare, maxShare),
-      },
+      ...(money
+        ? [
+            { header: 'Revenue', num: true, cell: (r: SegmentRow) => formatMoney(r.revenue, cur) },
+            {
+              header: 'Revenue share',
+              num: true,
+              className: 'bar-cell',
+              cell: (r: SegmentRow) => shareWithBar(r.revenueShare, maxShare),
+            },
+          ]
+        : []),
       { header: 'Days since last', num: true, cell: (r) => formatInt(r.avgRecencyDays) },
       { header: 'Orders', num: true, cell: (r) => formatNumber(r.avgFrequency, 1) },
-      { header: 'Revenue / customer', num: true, cell: (r) => formatMoney(r.avgMonetary, cur) },
+      ...(money
+        ? [
+            {
+              header: 'Revenue / customer',
+              num: true,
+              cell: (r: SegmentRow) => formatMoney(r.avgMonetary, cur),
+            },
+          ]
+        : []),
     ]
     const defs = segs
       .filter((g) => g.description)

@@ -7,10 +7,14 @@ import type { ReportSection } from '../render.ts'
 export const topCustomersSection: ReportSection = {
   id: 'top-customers',
   title: 'Top customers',
-  lead: 'The customers with the most revenue up to the as-of date, with their RFM scores and segment.',
+  lead: (s) =>
+    s.revenue.measured === false
+      ? 'The customers with the most orders up to the as-of date (the orders carry no amounts), with their RFM scores and segment.'
+      : 'The customers with the most revenue up to the as-of date, with their RFM scores and segment.',
   render(s: AnalysisSummary): string {
     if (s.topCustomers.length === 0) return ''
     const cur = s.currency
+    const money = s.revenue.measured !== false
     const cols: Column<TopCustomer>[] = [
       { header: '#', num: true, cell: (c) => formatInt(c.rank) },
       {
@@ -21,14 +25,18 @@ export const topCustomersSection: ReportSection = {
       { header: 'Segment', cell: (c) => `<span class="pill">${escapeHtml(c.segment)}</span>` },
       { header: 'RFM', cell: (c) => `${c.r}${c.f}${c.m ?? ''}` },
       { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
-      { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur) },
     ]
-    if (s.topCustomers.some((c) => c.margin !== null)) {
-      cols.push({ header: 'Margin', num: true, cell: (c) => formatMoney(c.margin, cur) })
+    if (money) {
+      cols.push({ header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur) })
+      if (s.topCustomers.some((c) => c.margin !== null)) {
+        cols.push({ header: 'Margin', num: true, cell: (c) => formatMoney(c.margin, cur) })
+      }
+      cols.push(
+        { header: 'Share', num: true, cell: (c) => formatPct(c.share, 2) },
+        { header: 'Cumulative', num: true, cell: (c) => formatPct(c.cumulativeShare) },
+      )
     }
     cols.push(
-      { header: 'Share', num: true, cell: (c) => formatPct(c.share, 2) },
-      { header: 'Cumulative', num: true, cell: (c) => formatPct(c.cumulativeShare) },
       { header: 'First purchase', cell: (c) => escapeHtml(c.firstPurchase) },
       { header: 'Last purchase', cell: (c) => escapeHtml(c.lastPurchase) },
       { header: 'Days since', num: true, cell: (c) => formatInt(c.daysSinceLast) },
