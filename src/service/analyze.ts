@@ -252,7 +252,7 @@ async function withInsights(
   progress: StepRunner,
 ): Promise<AnalysisSummary> {
   if (!opts.insights) return summary
-  if (summary.revenue.measured === false) {
+  if (!summary.revenue.measured) {
     // the best customers are found by value: with every amount 0 they would be picked by the tie
     // order, and every first-order-value pattern would be an artefact of it
     const message =
@@ -440,13 +440,15 @@ function qualityNotes(
       message: `${f.ordersAfter} orders dated after the as-of date ${asOf} are not counted here; they are kept as the holdout period for models.`,
     })
   }
+  // without amounts the first note says what is missing; the notes below speak of amounts
+  if (f.priced === 0) return notes
   if (f.refunds > 0) {
     notes.push({
       level: 'info',
       message: `${f.refunds} refund rows (negative amounts) are netted into revenue.`,
     })
   }
-  if (t.nonpositive_customers > 0 && f.priced > 0) {
+  if (t.nonpositive_customers > 0) {
     notes.push({
       level: 'warning',
       message: `${t.nonpositive_customers} customers have zero or negative net revenue (refunds equal to or above their purchases).`,
@@ -464,11 +466,9 @@ function qualityNotes(
       level: 'warning',
       message: `The orders mix ${f.currencies} currencies; amounts are added without conversion.`,
     })
-  } else if (currency === null && f.priced > 0) {
+  } else if (currency === null) {
     notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
   }
-  // without amounts the first note already says what is missing; margin adds nothing to it
-  if (f.priced === 0) return notes
   if (t.margin_customers === 0) {
     notes.push({
       level: 'info',

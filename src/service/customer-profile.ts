@@ -180,7 +180,7 @@ export async function customerProfile(
   const value = run as ValueRun | null
   const vs = summary.value
   // without amounts computeAnalysis runs no value step (summary.revenue.measured false)
-  if ((!value || !vs) && summary.revenue.measured !== false) {
+  if ((!value || !vs) && summary.revenue.measured) {
     throw new DataError('the value step did not run')
   }
   const [attrs] = await engine.query<Row>(customerAttributes(d, { customerId }))

@@ -14,6 +14,7 @@ import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult } from '../core/models/types.ts'
 import { DataError, ImportError, UsageError } from '../errors.ts'
+import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import type { TimeUnit } from './summary.ts'
 
 export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'bgbb', 'gg', 'sbg'] as const
@@ -370,19 +371,8 @@ function parseOpenCsv(
 // ---------------------------------------------------------------------------------------------
 // Input kinds
 
-/** Accepted spellings of each role, ours first, then the BTYD / lifetimes names. */
-const ROLE_NAMES = {
-  x: ['x', 'frequency'],
-  tx: ['t_x', 't.x', 'recency'],
-  T: ['T', 'T.cal', 'T_cal', 'age'],
-  n: ['periods', 'n', 'n.cal', 'n_cal', 'opportunities'],
-  monetary: ['monetary', 'm.x', 'm_x', 'monetary_value'],
-  weight: ['weight', 'weights', 'custs', 'count'],
-} as const
-type Role = keyof typeof ROLE_NAMES
-
-function findRole(header: readonly string[], role: Role): string | null {
-  for (const name of ROLE_NAMES[role]) if (header.includes(name)) return name
+function findRole(header: readonly string[], role: FitRole): string | null {
+  for (const name of FIT_ROLE_NAMES[role]) if (header.includes(name)) return name
   return null
 }
 
@@ -412,13 +402,13 @@ function textHead(path: string): string | null {
   }
 }
 
-function missing(file: string, header: readonly string[], role: Role, why: string): ImportError {
+function missing(file: string, header: readonly string[], role: FitRole, why: string): ImportError {
   return new ImportError(`${file}: missing column for ${role}`, [
     {
       file,
       line: 1,
       column: null,
-      reason: `no ${ROLE_NAMES[role].join(' / ')} column ${why} (found: ${header.join(', ')})`,
+      reason: `no ${FIT_ROLE_NAMES[role].join(' / ')} column ${why} (found: ${header.join(', ')})`,
     },
   ])
 }
@@ -484,10 +474,10 @@ function summaryLooksValid(
  * models; x and monetary for Gamma-Gamma; weight when present.
  */
 function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
-  const roles: Role[] = forSpend ? ['x', 'monetary', 'weight'] : ['x', 'tx', 'T', 'weight']
+  const roles: FitRole[] = forSpend ? ['x', 'monetary', 'weight'] : ['x', 'tx', 'T', 'weight']
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
-  const name = (r: Role) => (roles.includes(r) ? findRole(t.header, r) : null)
-  const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as Role[]
+  const name = (r: FitRole) => (roles.includes(r) ? findRole(t.header, r) : null)
+  const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as FitRole[]
   for (const r of need) {
     if (!name(r)) {
       throw r === 'monetary'
@@ -585,16 +575,16 @@ function report(
 }
 
 function fitBgbbFile(path: string, t0: number): FitReport {
-  const roles: Role[] = ['x', 'tx', 'n', 'weight']
+  const roles: FitRole[] = ['x', 'tx', 'n', 'weight']
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
-  for (const r of ['x', 'tx', 'n'] as Role[]) {
+  for (const r of ['x', 'tx', 'n'] as FitRole[]) {
     if (!findRole(t.header, r)) throw missing(t.file, t.header, r, 'for BG/BB')
   }
-  const c = (r: Role) => t.columns[findRole(t.header, r)!]!
+  const c = (r: FitRole) => t.columns[findRole(t.header, r)!]!
   const whole = (v: number) => Number.isInteger(v) && v >= 0
   const why = (v: number) =>
     Number.isNaN(v) ? 'empty value' : `must be a whole number >= 0 (got ${v})`
-  for (const r of ['x', 'tx', 'n'] as Role[]) checkColumn(t, findRole(t.header, r)!, whole, why)
+  for (const r of ['x', 'tx', 'n'] as FitRole[]) checkColumn(t, findRole(t.header, r)!, whole, why)
   const w = findRole(t.header, 'weight') ? c('weight') : undefined
   if (w) checkColumn(t, findRole(t.header, 'weight')!, (v) => v >= 0, why)
   // the model's own rule, checked here so the message names the file line (the model sees the
@@ -615,7 +605,7 @@ function fitBgbbFile(path: string, t0: number): FitReport {
 
 function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
   const t = parseNumericCsv(path, (h) => h.map((x) => x))
-  const periodCol = t.header.find((h) => /^(year|period|month|week|t|time|day)s?$/i.test(h)) ?? null
+  const periodCol = t.header.find((h) => SURVIVAL_PERIOD.test(h)) ?? null
   let shareCols = t.header.filter((h) => h !== periodCol)
   if (opts.column) {
     if (!t.header.includes(opts.column)) {

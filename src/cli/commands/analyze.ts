@@ -116,7 +116,7 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
   const share = (p: number) => rev.topShares.find((t) => t.percent === p)?.share ?? null
   const lines: string[] = []
   // a transaction log without amounts: counts only, no money columns or shares of revenue
-  const money = s.revenue.measured !== false
+  const money = s.revenue.measured
   lines.push(
     `${formatInt(s.counts.customers)} customers, ${formatInt(s.counts.orders)} orders` +
       (money ? `, revenue ${formatMoney(s.revenue.total, cur)}` : '') +

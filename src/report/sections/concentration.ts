@@ -49,7 +49,7 @@ export const concentrationSection: ReportSection = {
   lead: 'How much of the revenue the most valuable customers bring. The dashed diagonal is what equal spending would look like; the further the curve bows above it, the more revenue depends on a few customers.',
   render(s: AnalysisSummary): string {
     // a transaction log without amounts has no revenue to be concentrated (data-quality says so)
-    if (s.revenue.measured === false) return ''
+    if (!s.revenue.measured) return ''
     const rev = s.concentration.revenue
     if (s.counts.customers === 0) return '<p>No customers to rank.</p>'
     const mar = s.concentration.margin

@@ -10,7 +10,7 @@ export const decilesSection: ReportSection = {
   lead: 'Customers ranked by revenue and cut into ten groups of equal size; decile 1 is the most valuable tenth.',
   render(s: AnalysisSummary): string {
     const rows = s.concentration.revenue.deciles
-    if (rows.length === 0 || s.revenue.measured === false) return ''
+    if (rows.length === 0 || !s.revenue.measured) return ''
     const cur = s.currency
     const max = Math.max(0, ...rows.map((r) => r.share ?? 0))
     const cols: Column<DecileRow>[] = [

@@ -16,7 +16,7 @@ export const headlineSection: ReportSection = {
     const rev = s.concentration.revenue
     const top10 = topShareOf(rev, 10)
     const top20 = topShareOf(rev, 20)
-    const money = s.revenue.measured !== false
+    const money = s.revenue.measured
     const sentence =
       s.counts.customers === 0
         ? 'No customers purchased on or before the as-of date.'

@@ -150,7 +150,7 @@ export const predictionsSection: ReportSection = {
     const cur = s.currency
     const unit = plural(p.unit, p.horizon)
     // orders without amounts: purchases only; no value, spend model or ranking by value
-    const money = s.revenue.measured !== false
+    const money = s.revenue.measured
     const kpis = [
       kpi(
         'Expected purchases',

@@ -56,14 +56,14 @@ export const rfmSection: ReportSection = {
   id: 'rfm',
   title: 'RFM segments',
   lead: (s) =>
-    s.revenue.measured === false
+    !s.revenue.measured
       ? 'Customers scored 1 to 5 by quintile on recency (R) and frequency (F); the orders carry no amounts, so there is no spend score and FM is F. 5 is best. Each cell shows its segment and its customers; darker cells hold more customers.'
       : 'Customers scored 1 to 5 by quintile on recency (R) and on frequency and spend (FM, the rounded mean of the F and M scores); 5 is best. Each cell shows its segment, its customers and their revenue; darker cells hold more customers.',
   render(s: AnalysisSummary): string {
     if (s.counts.customers === 0) return ''
     const cur = s.currency
     // a log without amounts: no spend in the cells, the axis or the segment table
-    const money = s.revenue.measured !== false
+    const money = s.revenue.measured
     const grid = heatmap(gridCells(s.rfm.grid, cur, money), {
       rows: [...SCORES].reverse(),
       cols: SCORES,

@@ -8,13 +8,13 @@ export const topCustomersSection: ReportSection = {
   id: 'top-customers',
   title: 'Top customers',
   lead: (s) =>
-    s.revenue.measured === false
+    !s.revenue.measured
       ? 'The customers with the most orders up to the as-of date (the orders carry no amounts), with their RFM scores and segment.'
       : 'The customers with the most revenue up to the as-of date, with their RFM scores and segment.',
   render(s: AnalysisSummary): string {
     if (s.topCustomers.length === 0) return ''
     const cur = s.currency
-    const money = s.revenue.measured !== false
+    const money = s.revenue.measured
     const cols: Column<TopCustomer>[] = [
       { header: '#', num: true, cell: (c) => formatInt(c.rank) },
       {

@@ -2,6 +2,7 @@
 // underscores and punctuation; `--map field=Column` always wins. Shopify exports are recognised by
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
 import { ImportError, UsageError } from '../../errors.ts'
+import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
 import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 
 export type ImportKind = 'orders' | 'order-lines' | 'customers' | KindName
@@ -351,16 +352,14 @@ export function noHeaderHint(headers: readonly string[]): string | null {
  */
 export function modelTableHint(headers: readonly string[]): string | null {
   const h = new Set(headers.map(fold))
-  const any = (names: readonly string[]) => names.some((n) => h.has(fold(n)))
-  const x = any(['x', 'frequency'])
-  const tx = any(['t_x', 't.x', 'recency'])
-  if (x && tx && any(['periods', 'n', 'n.cal', 'n_cal', 'opportunities'])) {
+  const has = (role: FitRole) => FIT_ROLE_NAMES[role].some((n) => h.has(fold(n)))
+  if (has('x') && has('tx') && has('n')) {
     return 'This is a table of frequency, recency and periods for the BG/BB model, not orders: fit it with `loyals fit FILE --model bgbb`.'
   }
-  if (x && tx && any(['t', 't.cal', 't_cal', 'age'])) {
+  if (has('x') && has('tx') && has('T')) {
     return 'This is a per-customer summary (x, t_x, T), not orders: fit a model to it with `loyals fit FILE --model bgnbd` (or pareto, mbgnbd; gg with a monetary column).'
   }
-  const period = any(['period', 'periods', 'year', 'years', 'month', 'months', 'week', 'weeks'])
+  const period = headers.some((c) => SURVIVAL_PERIOD.test(c.trim()))
   if (period && headers.some((c) => /alive|surviv|retain|retention|active/i.test(c))) {
     return 'This is a survival table (the share of a cohort still active per period), not orders: fit it with `loyals fit FILE --model sbg`.'
   }
