@@ -78,6 +78,8 @@ export interface AnalyzeOptions {
    * `analyze` runs them unless false (they add up to a minute on 10M orders).
    */
   readonly insights?: Omit<InsightsOptions, 'asOf' | 'table'> | false
+  /** What reading the orders file decided for the user (a date shape, skipped rows): noted first. */
+  readonly readNotes?: readonly string[]
 }
 
 export interface AnalyzeValueOptions {
@@ -221,7 +223,10 @@ export async function computeAnalysis(
         })),
       },
       topCustomers: tops.map(toTopCustomer),
-      quality: qualityNotes(t, f, info.asOf, revenueConc, currency),
+      quality: [
+        ...(opts.readNotes ?? []).map((message) => ({ level: 'info' as const, message })),
+        ...qualityNotes(t, f, info.asOf, revenueConc, currency),
+      ],
       ...(predictions ? { predictions } : {}),
     }
   })

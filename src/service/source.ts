@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import type { Engine } from '../data/engine.ts'
 import { openWorkspace } from '../data/workspace.ts'
-import { importFile } from './import/import-file.ts'
+import { type ImportResult, importFile } from './import/import-file.ts'
 
 /** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
 export function isDuckDbFile(path: string): boolean {
@@ -24,7 +24,8 @@ export function isDuckDbFile(path: string): boolean {
 
 /**
  * Open a workspace file, or import an orders file into a temporary in-memory workspace.
- * `temporary` tells the caller the store disappears on close.
+ * `temporary` tells the caller the store disappears on close; `notes` says in words what reading
+ * the file decided for the user (see importNotes).
  * @example const { engine } = await openSource('orders.csv', { tz: 'UTC' })
  * @throws ImportError / UsageError from the import when the file is not a valid orders file.
  */
@@ -37,13 +38,14 @@ export async function openSource(
     map?: Record<string, string>
     decimalComma?: boolean
   },
-): Promise<{ engine: Engine; temporary: boolean }> {
+): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (isDuckDbFile(pathOrWorkspace)) {
-    return { engine: await openWorkspace(pathOrWorkspace), temporary: false }
+    return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }
   const engine = await openWorkspace(':memory:')
+  let imported: ImportResult
   try {
-    await importFile(engine, pathOrWorkspace, {
+    imported = await importFile(engine, pathOrWorkspace, {
       kind: 'orders',
       scratch: true,
       ...(opts.tz ? { tz: opts.tz } : {}),
@@ -55,5 +57,17 @@ export async function openSource(
     await engine.close()
     throw e
   }
-  return { engine, temporary: true }
+  return { engine, temporary: true, notes: importNotes(imported) }
+}
+
+/** What an import decided without being told, in words (empty when it decided nothing). */
+export function importNotes(r: ImportResult): string[] {
+  const out: string[] = []
+  if (r.dateShape) {
+    const columns = r.dateShape.columns.join(', ')
+    out.push(
+      `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}) and no other way, so they were read so (--date-format chooses another reading)`,
+    )
+  }
+  return out
 }

@@ -20,7 +20,7 @@ import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
-import { printJson, println, table } from '../output.ts'
+import { eprintln, printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
 interface AnalyzeCliOptions extends FileCliOptions {
@@ -69,7 +69,7 @@ export async function runAnalysis(
 ): Promise<{ summary: AnalysisSummary; files: AnalysisFiles }> {
   const progress = createProgress({ total: ANALYZE_STEPS.length + 1 })
   try {
-    const { engine } = await progress.step('reading the orders', () =>
+    const { engine, notes } = await progress.step('reading the orders', () =>
       openSource(args.input, {
         ...(args.tz ? { tz: args.tz } : {}),
         ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
@@ -86,9 +86,11 @@ export async function runAnalysis(
         ...(args.predictions !== undefined ? { predictions: args.predictions } : {}),
         ...(args.value !== undefined ? { value: args.value } : {}),
         ...(args.insights === false ? { insights: false as const } : {}),
+        ...(notes.length > 0 ? { readNotes: notes } : {}),
         progress,
       })
       progress.stop()
+      for (const n of notes) eprintln(`note: ${n}`)
       if (args.json) printJson(result.summary)
       else println(formatAnalysisSummary(result.summary, result.files))
       return result

@@ -12,6 +12,7 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
+import { importNotes } from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -63,6 +64,7 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  for (const n of importNotes(r)) out.push(`  ${n}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',

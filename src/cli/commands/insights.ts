@@ -17,7 +17,7 @@ import { openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
-import { printJson, println } from '../output.ts'
+import { eprintln, printJson, println } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
 interface InsightsCliOptions extends FileCliOptions {
@@ -127,7 +127,10 @@ export function registerInsights(program: Command): void {
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
       const read = await fileOptions(opts, env().LOYALS_TZ)
-      const { engine } = await progress.step('reading the orders', () => openSource(source, read))
+      const { engine, notes } = await progress.step('reading the orders', () =>
+        openSource(source, read),
+      )
+      for (const n of notes) eprintln(`note: ${n}`)
       try {
         const analysis = await progress.step('analyzing customers', () =>
           computeAnalysis(engine, {

@@ -17,6 +17,7 @@ import {
 } from '../../service/summary.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
+import { eprintln } from '../output.ts'
 
 interface SummaryOptions extends FileCliOptions {
   asOf?: string
@@ -33,16 +34,21 @@ const FORMATS: readonly SummaryFormat[] = ['csv', 'json']
 async function openInput(
   input: string | undefined,
   opts: SummaryOptions,
-): Promise<{ engine: Engine; temporary: boolean }> {
+): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (input !== undefined) {
-    return openSource(input, { db: opts.db, ...(await fileOptions(opts, env().LOYALS_TZ)) })
+    const opened = await openSource(input, {
+      db: opts.db,
+      ...(await fileOptions(opts, env().LOYALS_TZ)),
+    })
+    for (const n of opened.notes) eprintln(`note: ${n}`)
+    return opened
   }
   const db = resolveDb(opts)
   // opening a path that is not there would leave an empty workspace behind a mistyped --db
   if (!isPostgresUrl(db) && !existsSync(db)) {
     throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
   }
-  return { engine: await openWorkspace(db), temporary: false }
+  return { engine: await openWorkspace(db), temporary: false, notes: [] }
 }
 
 export function registerSummary(program: Command): void {

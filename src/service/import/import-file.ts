@@ -16,6 +16,7 @@ import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/i
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
+  ident,
   importBlankLines,
   importMultilineCheck,
   importRawView,
@@ -34,6 +35,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
+import { type DateReading, inferDateShape } from './date-shapes.ts'
 import {
   doubleColumns,
   fastSource,
@@ -45,6 +47,7 @@ import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
   decimalCommaSql,
+  type FieldDef,
   type ParseOptions,
   problemsSql,
   type TypedSpec,
@@ -96,6 +99,11 @@ export interface ImportOptions {
    * ending, see `lfCopy`); messages and the stored source still name `file`.
    */
   readonly readFrom?: string
+  /**
+   * Internal: the date shape read from the file (inferDateShape) when its dates are not ISO 8601
+   * and no --date-format was given.
+   */
+  readonly dateShape?: DateReading
 }
 
 export interface ImportResult {
@@ -137,9 +145,51 @@ export interface ImportResult {
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
   readonly mixedLineEndings: boolean
+  /**
+   * Dates were not ISO 8601 and no --date-format was given: the one common shape that reads every
+   * date of the file, used for it. Null otherwise.
+   */
+  readonly dateShape: {
+    readonly label: string
+    /** The format that reads `example`, one of the file's dates. */
+    readonly format: string
+    readonly example: string
+    /** The file's date columns it read. */
+    readonly columns: readonly string[]
+  } | null
 }
 
 const PRINT_CAP = 20
+
+/**
+ * When some dates of the validated rows are not ISO 8601: the one common shape that reads every
+ * date of the file (the caller imports again with it), or an ImportError when several do and they
+ * disagree (03/04/2024). Null when none does: the rows' own problems say what is wrong.
+ */
+async function unreadDates(
+  engine: Engine,
+  file: string,
+  spec: TypedSpec,
+): Promise<DateReading | null> {
+  const dates = spec.fields.filter((f) => f.type === 'date' && f.header !== null)
+  if (dates.length === 0) return null
+  const raw = (f: FieldDef) => `${f.field}__raw`
+  const unread = dates
+    .map((f) => `(${ident(raw(f))} IS NOT NULL AND ${ident(f.field)} IS NULL)`)
+    .join(' OR ')
+  if ((await count(engine, `SELECT count(*) AS n FROM import_typed WHERE ${unread}`)) === 0) {
+    return null
+  }
+  const r = await inferDateShape(engine, { table: 'import_typed', columns: dates.map(raw) })
+  if (r.kind === 'one') return r.reading
+  if (r.kind === 'none') return null
+  const columns = dates.map((f) => f.header).join(', ')
+  const readings = r.readings.map((s) => `${s.shape.label} (--date-format '${s.format}')`)
+  throw new ImportError(
+    `${file}: the dates in ${columns} read both ways, e.g. '${r.example}': as ${readings.join(' or as ')}. ` +
+      'Pass the --date-format that is right for this file.',
+  )
+}
 
 /**
  * With a decimal comma, every number field read from the file reads through `decimalCommaSql`
@@ -341,6 +391,7 @@ export async function importFile(
     tz,
     now: opts.now ?? new Date(),
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+    ...(opts.dateShape ? { dateFormat: opts.dateShape.shape.formats } : {}),
   }
   await dropTemp(engine)
   try {
@@ -464,6 +515,10 @@ export async function importFile(
         await engine.exec(typedTableSql(spec, parse))
       } finally {
         await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
+      }
+      if (!parse.dateFormat) {
+        const shape = await unreadDates(engine, file, spec)
+        if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
       }
       await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
       badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
@@ -733,6 +788,14 @@ export async function importFile(
         : null,
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
+      dateShape: opts.dateShape
+        ? {
+            label: opts.dateShape.shape.label,
+            format: opts.dateShape.format,
+            example: opts.dateShape.example,
+            columns: spec.fields.flatMap((f) => (f.type === 'date' && f.header ? [f.header] : [])),
+          }
+        : null,
     }
   } finally {
     await dropTemp(engine)

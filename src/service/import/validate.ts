@@ -21,8 +21,11 @@ export interface FieldDef {
 }
 
 export interface ParseOptions {
-  /** strptime format for dates; ISO 8601 when absent. */
-  readonly dateFormat?: string
+  /**
+   * strptime format for dates, or several tried in order (a shape read from the file, see
+   * date-shapes.ts); ISO 8601 when absent.
+   */
+  readonly dateFormat?: string | readonly string[]
   /** IANA zone for times without an offset. The session TimeZone must be set to it. */
   readonly tz: string
   /** Dates after now + 1 day are errors. */
@@ -106,8 +109,9 @@ export function dateSql(r: string, o: ParseOptions): string {
   const toUtc = (naive: string) =>
     o.tz === 'UTC' ? naive : `timezone('UTC', timezone(${lit(o.tz)}, ${naive}))`
   if (o.dateFormat) {
-    const p = `try_strptime(${r}, ${lit(o.dateFormat)})`
-    return /%z|%Z/.test(o.dateFormat) ? `timezone('UTC', ${p})` : toUtc(p)
+    const list = typeof o.dateFormat === 'string' ? [o.dateFormat] : o.dateFormat
+    const p = `try_strptime(${r}, ${list.length === 1 ? lit(list[0] ?? '') : `[${list.map(lit).join(', ')}]`})`
+    return list.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
@@ -337,7 +341,7 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     }
     if (f.type === 'date') {
       const hint = o.dateFormat
-        ? ` with --date-format ${o.dateFormat}`
+        ? ` with --date-format ${typeof o.dateFormat === 'string' ? o.dateFormat : o.dateFormat.join(' or ')}`
         : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)'
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,

@@ -1,0 +1,135 @@
+// Dates that are not ISO 8601 ("12/1/2010 8:26" in a US export, "01.12.2010" in a German one) are
+// read without --date-format when exactly one common shape reads every value of the file's date
+// columns; when two do (03/04/2024: March 4 or 3 April?) the user is asked to choose. The shapes
+// are tried on a sample first, and only the ones that read all of it are checked on every row.
+import type { Engine } from '../../data/engine.ts'
+import { ident, lit } from '../../data/queries/import-stage.ts'
+
+/** One way of writing dates: a name for messages and the strptime formats that read it. */
+export interface DateShape {
+  /** "month/day/year": the order of the parts, as a person would say it. */
+  readonly label: string
+  /** Tried in order (longest first): the date alone and followed by common times of day. */
+  readonly formats: readonly string[]
+}
+
+/** Times of day that may follow a date, each with the separator before it. */
+const TIMES = [' %H:%M:%S', ' %H:%M', ' %I:%M:%S %p', ' %I:%M %p', 'T%H:%M:%S', 'T%H:%M', '']
+
+const shape = (label: string, date: string): DateShape => ({
+  label,
+  formats: TIMES.map((t) => `${date}${t}`),
+})
+
+/**
+ * The shapes tried, none of them ISO 8601 (which is read without any). Only the pairs of a
+ * separator's month-first and day-first shapes can both read a file (every day <= 12).
+ */
+export const DATE_SHAPES: readonly DateShape[] = [
+  ...['/', '.', '-'].flatMap((s) => [
+    shape('month/day/year', `%m${s}%d${s}%Y`),
+    shape('day/month/year', `%d${s}%m${s}%Y`),
+    shape('month/day/two-digit year', `%m${s}%d${s}%y`),
+    shape('day/month/two-digit year', `%d${s}%m${s}%y`),
+  ]),
+  shape('year/month/day', '%Y/%m/%d'),
+  shape('year.month.day', '%Y.%m.%d'),
+  shape('yearmonthday', '%Y%m%d'),
+  shape('day month-name year', '%d %b %Y'),
+  shape('day-month-name-year', '%d-%b-%Y'),
+  shape('month-name day, year', '%b %d, %Y'),
+  shape('day full-month-name year', '%d %B %Y'),
+  shape('full-month-name day, year', '%B %d, %Y'),
+]
+
+/** A shape with the one of its formats that reads an example value, as --date-format takes it. */
+export interface DateReading {
+  readonly shape: DateShape
+  readonly format: string
+  /** The value `format` was chosen for. */
+  readonly example: string
+}
+
+export type DateShapeResult =
+  | { readonly kind: 'one'; readonly reading: DateReading }
+  | {
+      readonly kind: 'several'
+      readonly readings: readonly DateReading[]
+      readonly example: string
+    }
+  | { readonly kind: 'none' }
+
+/** The first format of each shape that reads `value` (every shape given reads it). */
+async function formatsFor(
+  engine: Engine,
+  shapes: readonly DateShape[],
+  value: string,
+): Promise<DateReading[]> {
+  const cols = shapes.flatMap((s, i) =>
+    s.formats.map((f, j) => `try_strptime(${lit(value)}, ${lit(f)}) IS NOT NULL AS s${i}_${j}`),
+  )
+  const [r] = await engine.query<Record<string, boolean>>(`SELECT ${cols.join(', ')}`)
+  return shapes.map((shape, i) => ({
+    shape,
+    format: shape.formats.find((_, j) => r?.[`s${i}_${j}`] === true) ?? shape.formats[0] ?? '',
+    example: value,
+  }))
+}
+
+/** Rows of the sample the shapes are first tried on. */
+const SAMPLE = 20_000
+
+/**
+ * Which shapes read every non-empty value of `columns` (text columns of `table`) as a date from
+ * 1900 on (a %Y that took a two-digit year, 0097, is not a reading). A date in the future is a
+ * reading: the import then reports it as such.
+ */
+export async function inferDateShape(
+  engine: Engine,
+  args: { table: string; columns: readonly string[] },
+): Promise<DateShapeResult> {
+  if (args.columns.length === 0) return { kind: 'none' }
+  const values = args.columns
+    .map((c) => `SELECT ${ident(c)} AS v FROM ${ident(args.table)} WHERE ${ident(c)} IS NOT NULL`)
+    .join('\nUNION ALL\n')
+  const misses = (shapes: readonly DateShape[], from: string) =>
+    engine.query<Record<string, number>>(`SELECT ${shapes
+      .map((s, i) => {
+        const t = `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
+        return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < TIMESTAMP '1900-01-01') AS m${i}`
+      })
+      .join(',\n  ')}, min(v) AS example
+FROM (${from})`)
+  const reading = async (shapes: readonly DateShape[], from: string) => {
+    const [r] = await misses(shapes, from)
+    return { fit: shapes.filter((_, i) => Number(r?.[`m${i}`] ?? 1) === 0), example: r?.example }
+  }
+  const sampled = await reading(DATE_SHAPES, `SELECT v FROM (${values}) LIMIT ${SAMPLE}`)
+  if (sampled.fit.length === 0) return { kind: 'none' }
+  const all = await reading(sampled.fit, values)
+  const [first, ...others] = all.fit
+  if (!first) return { kind: 'none' }
+  // shapes that read every value as the same instant (%b and %B both taking "Dec") are one reading
+  const read = (s: DateShape) => `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
+  const differ = others.map((s) => `${read(first)} <> ${read(s)}`)
+  const [d] =
+    differ.length === 0
+      ? [{}]
+      : await engine.query<Record<string, number | string | null>>(`SELECT ${differ
+          .map(
+            (c, i) => `count(*) FILTER (WHERE ${c}) AS d${i}, min(v) FILTER (WHERE ${c}) AS e${i}`,
+          )
+          .join(',\n  ')}
+FROM (${values})`)
+  const rivals = others.filter((_, i) => Number(d?.[`d${i}`] ?? 0) > 0)
+  if (rivals.length === 0) {
+    const [reading] = await formatsFor(engine, [first], String(all.example ?? ''))
+    return reading ? { kind: 'one', reading } : { kind: 'none' }
+  }
+  const example = String(d?.[`e${others.indexOf(rivals[0] as DateShape)}`] ?? all.example ?? '')
+  return {
+    kind: 'several',
+    readings: await formatsFor(engine, [first, ...rivals], example),
+    example,
+  }
+}

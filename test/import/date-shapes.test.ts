@@ -1,0 +1,116 @@
+// Dates that are not ISO 8601 are read without --date-format when exactly one common shape reads
+// every one of them; two readings that disagree stop the import and name both formats.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { type ImportOptions, importFile } from '../../src/service/import/import-file.ts'
+import { importNotes } from '../../src/service/source.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { importError, write } from './helpers.ts'
+
+const NOW = new Date('2026-01-01T00:00:00Z')
+
+describe('dates in a shape of their own', () => {
+  let dir: string
+  let engine: Engine
+  beforeAll(async () => {
+    dir = tempDir('loyals-date-shapes-')
+    engine = await openWorkspace(':memory:')
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  const orders = (name: string, rows: string[], opts: Partial<ImportOptions> = {}) =>
+    importFile(
+      engine,
+      write(dir, name, ['order_id,customer_id,ordered_at,amount', ...rows].join('\n')),
+      {
+        kind: 'orders',
+        now: NOW,
+        ...opts,
+      },
+    )
+  const stored = (ids: string[]) =>
+    engine.query<{ order_id: string; at: string; day: string }>(
+      `SELECT order_id, strftime(ordered_at, '%Y-%m-%d %H:%M:%S') AS at, strftime(order_date, '%Y-%m-%d') AS day
+       FROM orders WHERE order_id IN (${ids.map((i) => `'${i}'`).join(', ')}) ORDER BY order_id`,
+    )
+
+  test('US month/day/year, with and without times: one reading, used and said', async () => {
+    const r = await orders('us.csv', [
+      'u1,a,12/1/2010 8:26,10',
+      'u2,a,12/13/2010 17:05,20',
+      'u3,b,1/2/2011,5',
+      'u4,c,01/05/2011 10:00:01,7',
+    ])
+    expect(r.rowsStored).toBe(4)
+    expect(r.dateShape).toMatchObject({ label: 'month/day/year', columns: ['ordered_at'] })
+    expect(await stored(['u1', 'u2', 'u3', 'u4'])).toEqual([
+      { order_id: 'u1', at: '2010-12-01 08:26:00', day: '2010-12-01' },
+      { order_id: 'u2', at: '2010-12-13 17:05:00', day: '2010-12-13' },
+      { order_id: 'u3', at: '2011-01-02 00:00:00', day: '2011-01-02' },
+      { order_id: 'u4', at: '2011-01-05 10:00:01', day: '2011-01-05' },
+    ])
+    const [note] = importNotes(r)
+    expect(note).toContain('the dates in ordered_at are not ISO 8601')
+    expect(note).toContain('month/day/year')
+  })
+
+  test('every day 12 or less: month/day and day/month both read it, so the user chooses', async () => {
+    const e = await importError(() =>
+      orders('either.csv', ['e1,a,03/04/2024,1', 'e2,b,05/04/2024,2']),
+    )
+    expect(e.message).toMatch(/read both ways, e\.g\. '0[35]\/04\/2024'/)
+    expect(e.message).toContain("month/day/year (--date-format '%m/%d/%Y')")
+    expect(e.message).toContain("day/month/year (--date-format '%d/%m/%Y')")
+    expect(await stored(['e1', 'e2'])).toEqual([])
+    // the user's choice is used as given
+    const r = await orders('either.csv', ['e1,a,03/04/2024,1', 'e2,b,05/04/2024,2'], {
+      dateFormat: '%d/%m/%Y',
+    })
+    expect(r.dateShape).toBeNull()
+    expect((await stored(['e1'])).map((s) => s.day)).toEqual(['2024-04-03'])
+  })
+
+  test('day.month.year (German), yearmonthday (the raw CDNOW file), two-digit years', async () => {
+    const de = await orders('de.csv', ['d1,a,31.12.2023 23:59,1', 'd2,b,01.02.2024,2'])
+    expect(de.dateShape?.label).toBe('day/month/year')
+    const compact = await orders('compact.csv', ['k1,a,19970101,1', 'k2,b,19970325,2'])
+    expect(compact.dateShape?.label).toBe('yearmonthday')
+    const yy = await orders('yy.csv', ['y1,a,1/13/97,1', 'y2,b,2/1/05,2'])
+    expect(yy.dateShape?.label).toBe('month/day/two-digit year')
+    expect(await stored(['d1', 'd2', 'k1', 'k2', 'y1', 'y2'])).toEqual([
+      { order_id: 'd1', at: '2023-12-31 23:59:00', day: '2023-12-31' },
+      { order_id: 'd2', at: '2024-02-01 00:00:00', day: '2024-02-01' },
+      { order_id: 'k1', at: '1997-01-01 00:00:00', day: '1997-01-01' },
+      { order_id: 'k2', at: '1997-03-25 00:00:00', day: '1997-03-25' },
+      { order_id: 'y1', at: '1997-01-13 00:00:00', day: '1997-01-13' },
+      { order_id: 'y2', at: '2005-02-01 00:00:00', day: '2005-02-01' },
+    ])
+  })
+
+  test('a value no shape reads: the rows are reported as before, nothing is guessed', async () => {
+    const e = await importError(() =>
+      orders('mixed.csv', ['m1,a,12/13/2010,1', 'm2,b,someday,2', 'm3,c,2024-01-05,3']),
+    )
+    expect(e.message).toMatch(/2 bad rows; nothing was imported/)
+    expect(e.problems.map((p) => `${p.line} ${p.reason}`)).toEqual([
+      expect.stringMatching(/^2 cannot read '12\/13\/2010' as a date/),
+      expect.stringMatching(/^3 cannot read 'someday' as a date/),
+    ])
+  })
+
+  test('ISO 8601 dates take no shape; dates in the future are still refused', async () => {
+    const r = await orders('iso.csv', ['i1,a,2024-03-10T14:30:00Z,1'])
+    expect(r.dateShape).toBeNull()
+    expect(importNotes(r)).toEqual([])
+    const e = await importError(() =>
+      orders('future.csv', ['f1,a,12/13/2030,1', 'f2,b,1/2/2024,1']),
+    )
+    // the shape is read from the file; the date it gives is then refused for being in the future
+    expect(e.problems.map((p) => `${p.line} ${p.reason}`)).toEqual([
+      '2 date is in the future: 12/13/2030',
+    ])
+  })
+})
