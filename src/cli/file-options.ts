@@ -1,4 +1,5 @@
-// The options that say how to read an orders file (--map, --date-format, --tz, --decimal-comma),
+// The options that say how to read an orders file (--map, --date-format, --tz, --decimal-comma,
+// --skip-bad-rows),
 // for every command that accepts one in place of a workspace: the same flags and meaning as
 // `loyals import`.
 import type { Command } from 'commander'
@@ -8,6 +9,7 @@ export interface FileCliOptions {
   dateFormat?: string
   tz?: string
   decimalComma?: boolean
+  skipBadRows?: boolean
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
@@ -19,6 +21,10 @@ export function withFileOptions(cmd: Command): Command {
     .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
     .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
     .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
+    .option(
+      '--skip-bad-rows',
+      'for an orders file: leave out bad rows (written to FILE.rejects.csv) instead of stopping',
+    )
 }
 
 /**
@@ -34,6 +40,7 @@ export async function fileOptions(
   dateFormat?: string
   map?: Record<string, string>
   decimalComma?: boolean
+  skipBadRows?: boolean
 }> {
   const tz = opts.tz ?? defaultTz
   const map =
@@ -45,5 +52,6 @@ export async function fileOptions(
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
     ...(map && Object.keys(map).length > 0 ? { map } : {}),
     ...(opts.decimalComma ? { decimalComma: true } : {}),
+    ...(opts.skipBadRows ? { skipBadRows: true } : {}),
   }
 }

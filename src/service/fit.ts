@@ -37,6 +37,8 @@ export interface FitOptions {
   readonly dateFormat?: string
   readonly map?: Readonly<Record<string, string>>
   readonly decimalComma?: boolean
+  /** An orders file: leave out its bad rows (see importFile) instead of stopping. */
+  readonly skipBadRows?: boolean
 }
 
 /** What `loyals fit --json` prints (plus `extra` fields spread in). */
@@ -537,6 +539,7 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
     ...(opts.map ? { map: { ...opts.map } } : {}),
     ...(opts.decimalComma ? { decimalComma: true } : {}),
+    ...(opts.skipBadRows ? { skipBadRows: true } : {}),
   })
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {

@@ -37,6 +37,8 @@ export async function openSource(
     dateFormat?: string
     map?: Record<string, string>
     decimalComma?: boolean
+    /** Leave out the bad rows (written to `<file>.rejects.csv`) instead of stopping. */
+    skipBadRows?: boolean
   },
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (isDuckDbFile(pathOrWorkspace)) {
@@ -52,6 +54,7 @@ export async function openSource(
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(opts.map ? { map: opts.map } : {}),
       ...(opts.decimalComma ? { decimalComma: true } : {}),
+      ...(opts.skipBadRows ? { skipBadRows: true } : {}),
     })
   } catch (e) {
     await engine.close()
@@ -63,11 +66,19 @@ export async function openSource(
 /** What an import decided without being told, in words (empty when it decided nothing). */
 export function importNotes(r: ImportResult): string[] {
   const out: string[] = []
-  if (r.dateShape) {
-    const columns = r.dateShape.columns.join(', ')
+  const shape = dateShapeNote(r)
+  if (shape) out.push(shape)
+  if (r.rejected > 0) {
     out.push(
-      `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}) and no other way, so they were read so (--date-format chooses another reading)`,
+      `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
     )
   }
   return out
+}
+
+/** The date shape an import read the file's dates in (importFile's dateShape), in words. */
+export function dateShapeNote(r: ImportResult): string | null {
+  if (!r.dateShape) return null
+  const columns = r.dateShape.columns.join(', ')
+  return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}) and no other way, so they were read so (--date-format chooses another reading)`
 }

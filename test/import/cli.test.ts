@@ -1,5 +1,6 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -63,6 +64,36 @@ describe('loyals import', () => {
     ])
     expect(a.code).toBe(0)
     expect(JSON.parse(a.stdout).revenue).toMatchObject({ total: 1247 })
+  })
+
+  test('analyze and summary of an orders file: US dates read and said; --skip-bad-rows leaves out bad rows and names them', () => {
+    const f = write(
+      dir,
+      'us.csv',
+      'Invoice,Customer,InvoiceDate,Total\n1,a,12/1/2010 8:26,10\n2,a,12/13/2010 9:00,20\n3,,12/14/2010 9:00,5\n4,b,12/14/2010 10:00,7\n',
+    )
+    const out = join(dir, 'us-out')
+    const stop = runCli(['analyze', f, '--out', out])
+    expect(stop.code).toBe(1)
+    expect(stop.stderr).toContain(`${f}:4 Customer: empty value: customer_id is required`)
+    expect(stop.stderr).toContain('pass --skip-bad-rows')
+    const a = runCli(['analyze', f, '--out', out, '--skip-bad-rows', '--no-predictions'])
+    expect(a.code).toBe(0)
+    expect(a.stderr).toContain(
+      'the dates in InvoiceDate are not ISO 8601; every one of them reads as month/day/year',
+    )
+    expect(a.stderr).toContain(
+      `1 bad row left out (--skip-bad-rows), each with its reason in ${f}.rejects.csv`,
+    )
+    expect(a.stdout).toContain('2 customers, 3 orders, revenue 37.00 (as of 2010-12-14)')
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+    expect(summary.quality.map((q: { message: string }) => q.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('1 bad row left out')]),
+    )
+    expect(readFileSync(`${f}.rejects.csv`, 'utf8')).toContain('customer_id is required')
+    const s = runCli(['summary', f, '--skip-bad-rows'])
+    expect(s.code).toBe(0)
+    expect(s.stdout.split('\n')[1]).toMatch(/^a,1,/)
   })
 
   test('LOYALS_DB selects the workspace; --map is repeatable and comma-separated', async () => {

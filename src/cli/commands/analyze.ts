@@ -55,6 +55,7 @@ export interface RunAnalysisArgs {
   readonly dateFormat?: string
   readonly map?: Record<string, string>
   readonly decimalComma?: boolean
+  readonly skipBadRows?: boolean
   /** Prediction options; false leaves predictions out. */
   readonly predictions?: PredictOptions | false
   /** Value options (configuration file); false leaves the value step out. */
@@ -75,6 +76,7 @@ export async function runAnalysis(
         ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
         ...(args.map ? { map: args.map } : {}),
         ...(args.decimalComma ? { decimalComma: true } : {}),
+        ...(args.skipBadRows ? { skipBadRows: true } : {}),
       }),
     )
     try {

@@ -12,7 +12,7 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import { importNotes } from '../../service/source.ts'
+import { dateShapeNote } from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -64,7 +64,8 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
-  for (const n of importNotes(r)) out.push(`  ${n}`)
+  const shape = dateShapeNote(r)
+  if (shape) out.push(`  ${shape}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',
