@@ -58,7 +58,8 @@ export function importShopifyLineRows(
     c ? `try_cast(replace(${t(c)}, ',', '') AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
   const from = `SELECT ${LINE}, ${t(args.name)} AS order_id, ${t(args.sku)} AS product_id,
     ${t(args.title)} AS product_name, CAST(NULL AS VARCHAR) AS category, ${n(args.qty)} AS quantity,
-    ${n(args.price)} * coalesce(${n(args.qty)}, 1) AS amount
+    -- rounded: a float product (6 x 2.55) carries noise in its last bits
+    round(${n(args.price)} * coalesce(${n(args.qty)}, 1), 9) AS amount
   FROM import_raw
   WHERE (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
     AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)`

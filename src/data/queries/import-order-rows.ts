@@ -51,6 +51,8 @@ export function importOrderRows(
      * for every row of a 10M-order summary cost ~0.5 s.
      */
     refunded?: boolean
+    /** The validated rows when they are not `import_typed` (line items summed into orders). */
+    rows?: string
   },
 ): Query {
   const net = args.refunded === false ? 'amount' : NET_AMOUNT
@@ -67,7 +69,9 @@ export function importOrderRows(
     const create = args.scratchFrom
       ? 'CREATE VIEW orders'
       : `CREATE OR REPLACE TEMP ${args.asView ? 'VIEW' : 'TABLE'} import_rows`
-    const rows = args.scratchFrom ? `SELECT * FROM ${args.scratchFrom}` : goodRows(args.hasProblems)
+    const rows = args.scratchFrom
+      ? `SELECT * FROM ${args.scratchFrom}`
+      : (args.rows ?? goodRows(args.hasProblems))
     return {
       sql: `${create} AS
 SELECT order_id AS order_key, ${columns}
@@ -77,7 +81,7 @@ FROM (SELECT *, ${net} AS net FROM (${rows}))`,
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
 WITH good AS (
-  ${goodRows(args.hasProblems)}
+  ${args.rows ?? goodRows(args.hasProblems)}
 ), h AS (
   SELECT *, net < 0 AS is_refund,
     CASE WHEN order_id IS NULL OR net < 0 THEN

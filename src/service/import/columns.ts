@@ -14,7 +14,7 @@ export const KINDS: readonly ImportKind[] = [
 ]
 
 /** Which special layout the file has. */
-export type Layout = 'plain' | 'shopify-orders' | 'shopify-customers'
+export type Layout = 'plain' | 'shopify-orders' | 'shopify-customers' | 'line-items'
 
 interface FieldSpec {
   readonly field: string
@@ -226,7 +226,22 @@ export function parseMap(values: readonly string[] | undefined): Record<string, 
 const SHOPIFY_ORDER_MARKERS = ['financialstatus', 'lineitemquantity', 'lineitemname', 'paidat']
 const SHOPIFY_CUSTOMER_MARKERS = ['customerid', 'firstname', 'lastname', 'totalspent']
 
-/** Recognise a Shopify export from its headers (needs most of its distinctive columns). */
+/** A line's price per unit (folded), most specific first. */
+const UNIT_PRICE_NAMES = ['unitprice', 'priceeach', 'itemprice', 'priceperunit', 'price']
+/** What names a line's product (folded): its code first, then its name. */
+const PRODUCT_ID_NAMES = ['stockcode', 'sku', 'productid', 'productcode', 'itemcode', 'itemid']
+const PRODUCT_NAME_NAMES = ['description', 'productname', 'itemname', 'product', 'item']
+/** Columns that hold what a whole order or line cost: with one, the file is not line items. */
+const TOTAL_NAMES = ['amount', 'total', 'ordertotal', 'orderamount', 'totalamount', 'totalprice']
+const TOTAL_MORE = ['linetotal', 'lineamount', 'revenue', 'sales', 'netsales', 'subtotal', 'value']
+const QUANTITY_NAMES = ['quantity', 'qty', 'units']
+
+/**
+ * Recognise a Shopify export from its headers (needs most of its distinctive columns), and an
+ * orders file of line items: a product, a quantity and a price per unit on every row and no
+ * total (the UCI "Online Retail" export: InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
+ * UnitPrice, CustomerID, Country).
+ */
 export function detectLayout(headers: readonly string[], kind: ImportKind): Layout {
   const folded = new Set(headers.map(fold))
   const hits = (markers: readonly string[]) => markers.filter((m) => folded.has(m)).length
@@ -235,6 +250,15 @@ export function detectLayout(headers: readonly string[], kind: ImportKind): Layo
     return 'shopify-orders'
   }
   if (kind === 'customers' && hits(SHOPIFY_CUSTOMER_MARKERS) >= 3) return 'shopify-customers'
+  if (
+    kind === 'orders' &&
+    hits(UNIT_PRICE_NAMES) > 0 &&
+    hits(QUANTITY_NAMES) > 0 &&
+    hits([...PRODUCT_ID_NAMES, ...PRODUCT_NAME_NAMES]) > 0 &&
+    hits([...TOTAL_NAMES, ...TOTAL_MORE]) === 0
+  ) {
+    return 'line-items'
+  }
   return 'plain'
 }
 
@@ -248,6 +272,9 @@ export interface ColumnMapping {
    */
   readonly noAmount?: true
 }
+
+/** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
+const LINE_ITEM_FIELDS = ['unit_price', 'line_sku', 'line_name']
 
 function findHeader(headers: readonly string[], folded: string): string | undefined {
   return headers.find((h) => fold(h) === folded)
@@ -265,12 +292,16 @@ export function resolveColumns(
   kind: ImportKind,
   map: Readonly<Record<string, string>> = {},
 ): ColumnMapping {
-  const layout = detectLayout(headers, kind)
-  const specs = FIELDS[kind]
+  // an amount the user names is the order's: the rows are then orders, not line items
+  const detected = detectLayout(headers, kind)
+  const layout = detected === 'line-items' && map.amount !== undefined ? 'plain' : detected
+  const lineItems = layout === 'line-items'
+  const specs = lineItems ? FIELDS.orders.filter((s) => s.field !== 'amount') : FIELDS[kind]
   const columns: Record<string, string> = {}
   const used = new Set<string>()
   const valid = specs.map((s) => s.field)
-  const shopifyFields = layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : []
+  const shopifyFields =
+    layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : lineItems ? LINE_ITEM_FIELDS : []
   for (const [field, col] of Object.entries(map)) {
     if (!valid.includes(field) && !shopifyFields.includes(field)) {
       // the name the file would use for it ("order_date") points at the field ("ordered_at")
@@ -293,6 +324,21 @@ export function resolveColumns(
   if (layout === 'shopify-orders') return { layout, columns: shopifyOrders(headers, columns) }
   if (layout === 'shopify-customers') {
     return { layout, columns: shopifyCustomers(headers, columns) }
+  }
+  if (lineItems) {
+    // the line's own columns first, so that "Description" is a product name, not a channel
+    for (const [field, names] of [
+      ['unit_price', UNIT_PRICE_NAMES],
+      ['line_sku', PRODUCT_ID_NAMES],
+      ['line_name', PRODUCT_NAME_NAMES],
+    ] as const) {
+      if (columns[field] !== undefined) continue
+      const h = names.map((n) => headers.find((x) => fold(x) === n && !used.has(x))).find(Boolean)
+      if (h !== undefined) {
+        columns[field] = h
+        used.add(h)
+      }
+    }
   }
   for (const spec of specs) {
     if (columns[spec.field] !== undefined) continue

@@ -7,11 +7,13 @@ import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
+import { importLineOrders } from '../../data/queries/import-line-orders.ts'
 import {
   importLineRows,
   importShopifyLineRows,
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
+import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
 import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
@@ -326,6 +328,7 @@ const TEMP_OBJECTS = [
   'TABLE import_blank_lines',
   'TABLE import_blank_steps',
   'TABLE import_typed',
+  'TABLE import_line_orders',
   'VIEW import_typed',
   'TABLE import_fast',
   'TABLE import_problems',
@@ -521,6 +524,11 @@ export async function importFile(
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
       }
       await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
+      if (opts.skipBadRows && mapping.layout === 'line-items') {
+        await engine.exec(
+          importLineSiblings(engine.dialect, { header: mapping.columns.order_id ?? null }),
+        )
+      }
       badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
       if (badLines > 0 && !opts.skipBadRows) {
         const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
@@ -571,10 +579,14 @@ export async function importFile(
             }
     let ordersAsView = false
     if (kind === 'orders') {
+      const lineItems = mapping.layout === 'line-items'
+      if (lineItems)
+        await engine.exec(importLineOrders(engine.dialect, { hasProblems: badLines > 0 }))
       // Orders that are all plain (an id seen once, no refund) need no numbering window; a first
       // import of them into an empty store reads them once, straight into `orders`, via a view.
       const plain =
         mapping.layout !== 'shopify-orders' &&
+        !lineItems &&
         (fast
           ? fast.tally + (await count(engine, 'SELECT count(*) AS n FROM import_dupkeys'))
           : await count(
@@ -594,18 +606,22 @@ export async function importFile(
           plain,
           asView,
           refunded: hasRefunded(spec),
+          ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
         }),
       )
-      if (mapping.layout === 'shopify-orders') {
-        const c = mapping.columns
+      const c = mapping.columns
+      if (mapping.layout === 'shopify-orders' || (lineItems && c.order_id)) {
+        // a line-items file names quantity and price as orders do; Shopify's are the line's own
+        const qty = lineItems ? c.quantity : c.line_quantity
+        const price = lineItems ? c.unit_price : c.line_price
         await engine.exec(
           importShopifyLineRows(engine.dialect, {
             source: file,
             name: c.order_id ?? 'Name',
             ...(c.line_sku ? { sku: c.line_sku } : {}),
             ...(c.line_name ? { title: c.line_name } : {}),
-            ...(c.line_quantity ? { qty: c.line_quantity } : {}),
-            ...(c.line_price ? { price: c.line_price } : {}),
+            ...(qty ? { qty } : {}),
+            ...(price ? { price } : {}),
           }),
         )
       }
@@ -625,7 +641,10 @@ export async function importFile(
       )
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
-    const hasLines = kind === 'orders' && mapping.layout === 'shopify-orders'
+    const hasLines =
+      kind === 'orders' &&
+      (mapping.layout === 'shopify-orders' ||
+        (mapping.layout === 'line-items' && mapping.columns.order_id !== undefined))
     const empty: Record<string, boolean> = {}
     const writeSet = async (m: typeof main, into: string) => {
       const tableEmpty =
@@ -679,7 +698,7 @@ export async function importFile(
       engine.dialect === 'duckdb' &&
       fast !== null &&
       kind === 'orders' &&
-      mapping.layout !== 'shopify-orders' &&
+      mapping.layout === 'plain' &&
       badLines === 0 &&
       empty.orders === true &&
       ordersAsView

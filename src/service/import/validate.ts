@@ -189,6 +189,52 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       uniqueBy: { field: 'order_id', noun: 'order' },
     }
   }
+  if (kind === 'orders' && m.layout === 'line-items') {
+    // Every line is validated on its own line of the file; the orders are its lines summed
+    // (lineItemOrdersSql). The lines of one order must name one customer.
+    const order = c.order_id ? textOf(c.order_id) : null
+    const customer = c.customer_id ? textOf(c.customer_id) : 'NULL'
+    const across = (agg: string) =>
+      order ? `${agg}(${customer}) OVER (PARTITION BY ${order})` : customer
+    return {
+      fields: [
+        col(c, 'customer_id', 'text', true),
+        col(c, 'ordered_at', 'date', true),
+        col(c, 'unit_price', 'number', true, 'a price'),
+        col(c, 'quantity', 'number', true),
+        col(c, 'order_id', 'text', false),
+        col(c, 'currency', 'text', false),
+        col(c, 'cost', 'number', false, 'an amount'),
+        col(c, 'margin', 'number', false, 'an amount'),
+        col(c, 'discount', 'number', false, 'an amount'),
+        col(c, 'channel', 'text', false),
+        col(c, 'campaign', 'text', false),
+        {
+          field: '__customer_lo',
+          header: null,
+          raw: 'x.__customer_lo',
+          type: 'text',
+          required: false,
+        },
+        {
+          field: '__customer_hi',
+          header: null,
+          raw: 'x.__customer_hi',
+          type: 'text',
+          required: false,
+        },
+      ],
+      from: `(SELECT *, ${across('min')} AS __customer_lo, ${across('max')} AS __customer_hi
+        FROM import_raw) x`,
+      checks: [
+        {
+          field: 'customer_id',
+          bad: '__customer_lo <> __customer_hi',
+          reason: `'the lines of order ' || order_id || ' name different customers (' || __customer_lo || ' and ' || __customer_hi || ')'`,
+        },
+      ],
+    }
+  }
   if (kind === 'orders') {
     return {
       fields: [

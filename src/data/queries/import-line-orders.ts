@@ -1,0 +1,26 @@
+// An orders file of line items (one row per product bought, no order total) as orders: the
+// validated lines of each order id summed into one order row, in the column layout of
+// `import_typed`, so the orders path (keys, refunds, upserts) takes it as it takes any file.
+import type { Dialect, Query } from '../engine.ts'
+import { goodRows } from './import-order-rows.ts'
+import { LINE } from './import-stage.ts'
+
+/**
+ * CREATE TEMP TABLE import_line_orders: per order id (a line without one is an order of its own),
+ * __line = its first line, the customer and time of that line, amount = Σ quantity × unit price,
+ * quantity = Σ quantity, cost, margin and discount summed, currency, channel and campaign of the
+ * first line. A cancelled invoice (negative quantities) sums to a negative amount: a refund.
+ */
+export function importLineOrders(_d: Dialect, args: { hasProblems: boolean }): Query {
+  const first = (c: string) => `arg_min(${c}, ${LINE}) AS ${c}`
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE import_line_orders AS
+SELECT min(${LINE}) AS ${LINE}, order_id, ${first('customer_id')}, ${first('ordered_at')},
+  -- rounded: a sum of float products (3 x 2.55) carries noise in its last bits
+  round(sum(quantity * unit_price), 9) AS amount, CAST(NULL AS DOUBLE) AS refunded,
+  ${first('currency')}, sum(quantity) AS quantity, sum(cost) AS cost, sum(margin) AS margin,
+  sum(discount) AS discount, ${first('channel')}, ${first('campaign')}
+FROM (${goodRows(args.hasProblems)})
+GROUP BY order_id, CASE WHEN order_id IS NULL THEN ${LINE} END`,
+  }
+}

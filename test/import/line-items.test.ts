@@ -1,0 +1,166 @@
+// An orders file of line items (product, quantity and price per unit on every row, no total: the UCI
+// "Online Retail" export) is read as orders: each order id's lines summed, the lines kept as order
+// lines, a cancelled invoice a refund. Every line is validated on its own line of the file.
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { formatProblem } from '../../src/errors.ts'
+import { detectLayout } from '../../src/service/import/columns.ts'
+import { type ImportOptions, importFile } from '../../src/service/import/import-file.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { fingerprint, importError, write } from './helpers.ts'
+
+const HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'
+const RETAIL = [
+  HEADER,
+  '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom',
+  '536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom',
+  '536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,17850,United Kingdom',
+  '536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/13/2010 8:34,1.69,13047,United Kingdom',
+  'C536379,22633,HAND WARMER UNION JACK,-2,12/14/2010 9:41,1.85,17850,United Kingdom',
+  '536380,22960,JAM MAKING SET WITH JARS,3,12/14/2010 10:00,4.25,13047,France',
+].join('\n')
+
+describe('orders file of line items', () => {
+  let dir: string
+  let engine: Engine
+  beforeAll(async () => {
+    dir = tempDir('loyals-line-items-')
+    engine = await openWorkspace(':memory:')
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+  const orders = (file: string, opts: Partial<ImportOptions> = {}) =>
+    importFile(engine, file, { kind: 'orders', now: new Date('2026-01-01T00:00:00Z'), ...opts })
+
+  test('recognised by a product, a quantity and a unit price without a total', () => {
+    expect(detectLayout(HEADER.split(','), 'orders')).toBe('line-items')
+    // Online Retail II names the price "Price" and the customer "Customer ID"
+    const ii = 'Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country'
+    expect(detectLayout(ii.split(','), 'orders')).toBe('line-items')
+    // a price without products is an order's amount (CLVTools' Id,Date,Price), and so is a total
+    expect(detectLayout(['Id', 'Date', 'Price'], 'orders')).toBe('plain')
+    expect(detectLayout([...HEADER.split(','), 'Total'], 'orders')).toBe('plain')
+    expect(detectLayout(HEADER.split(','), 'order-lines')).toBe('plain')
+  })
+
+  test('orders are their lines summed; lines kept; a cancelled invoice is a refund; again: no change', async () => {
+    const f = write(dir, 'retail.csv', RETAIL)
+    const r = await orders(f)
+    expect(r.layout).toBe('line-items')
+    expect(r.columns).toMatchObject({
+      order_id: 'InvoiceNo',
+      customer_id: 'CustomerID',
+      ordered_at: 'InvoiceDate',
+      quantity: 'Quantity',
+      unit_price: 'UnitPrice',
+      line_sku: 'StockCode',
+      line_name: 'Description',
+    })
+    expect(r.dateShape?.label).toBe('month/day/year')
+    expect(r).toMatchObject({ rowsRead: 6, rowsStored: 5, lines: 6, rejected: 0 })
+    const rows = await engine.query<Record<string, unknown>>(
+      `SELECT order_key, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, amount, quantity,
+         source_line FROM orders ORDER BY source_line`,
+    )
+    expect(rows).toEqual([
+      // 6 x 2.55 + 6 x 3.39
+      {
+        order_key: '536365',
+        customer_id: '17850',
+        at: '2010-12-01 08:26',
+        amount: 35.64,
+        quantity: 12,
+        source_line: 2,
+      },
+      {
+        order_key: '536366',
+        customer_id: '17850',
+        at: '2010-12-01 08:28',
+        amount: 11.1,
+        quantity: 6,
+        source_line: 4,
+      },
+      {
+        order_key: '536367',
+        customer_id: '13047',
+        at: '2010-12-13 08:34',
+        amount: 54.08,
+        quantity: 32,
+        source_line: 5,
+      },
+      {
+        order_key: 'C536379:refund:1',
+        customer_id: '17850',
+        at: '2010-12-14 09:41',
+        amount: -3.7,
+        quantity: -2,
+        source_line: 6,
+      },
+      {
+        order_key: '536380',
+        customer_id: '13047',
+        at: '2010-12-14 10:00',
+        amount: 12.75,
+        quantity: 3,
+        source_line: 7,
+      },
+    ])
+    const lines = await engine.query<Record<string, unknown>>(
+      'SELECT order_id, product_id, product_name, quantity, amount FROM order_lines ORDER BY source_line',
+    )
+    expect(lines[0]).toEqual({
+      order_id: '536365',
+      product_id: '85123A',
+      product_name: 'WHITE HANGING HEART T-LIGHT HOLDER',
+      quantity: 6,
+      amount: 15.3,
+    })
+    expect(lines).toHaveLength(6)
+    const before = await fingerprint(engine)
+    const again = await orders(f)
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 })
+    const after = await fingerprint(engine)
+    expect({ ...after, imports: '' }).toEqual({ ...before, imports: '' })
+  })
+
+  test('each bad line is named on its own line; one order with two customers is refused', async () => {
+    const f = write(
+      dir,
+      'bad.csv',
+      [
+        HEADER,
+        '600001,A1,ONE,2,2024-01-02 10:00,1.50,c1,UK',
+        '600001,A2,TWO,two,2024-01-02 10:00,1.00,c1,UK',
+        '600002,A3,THREE,1,2024-01-03 10:00,,c2,UK',
+        '600003,A4,FOUR,1,2024-01-04 10:00,2.00,c3,UK',
+        '600003,A5,FIVE,1,2024-01-04 10:00,2.00,c4,UK',
+      ].join('\n'),
+    )
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 Quantity: cannot read 'two' as a number`,
+      `${f}:4 UnitPrice: empty value: unit_price is required`,
+      `${f}:5 CustomerID: the lines of order 600003 name different customers (c3 and c4)`,
+      `${f}:6 CustomerID: the lines of order 600003 name different customers (c3 and c4)`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
+    // with --skip-bad-rows an order with a bad line is left out whole (not stored short of a line)
+    const r = await orders(f, { skipBadRows: true, rejects: `${f}.rejects.csv` })
+    expect(r).toMatchObject({ rowsStored: 0, rejected: 5 })
+    expect(await engine.query("SELECT * FROM orders WHERE order_id LIKE '60000%'")).toEqual([])
+    const rejects = readFileSync(`${f}.rejects.csv`, 'utf8')
+    expect(rejects).toContain('order 600001 is left out with its bad line 3')
+  })
+
+  test('--map amount= names an order amount: the rows are orders again', async () => {
+    const f = write(dir, 'mapped.csv', RETAIL)
+    const e = await importError(() => orders(f, { map: { amount: 'UnitPrice' } }))
+    expect(e.problems.map(formatProblem)).toContain(
+      `${f}:3 InvoiceNo: order 536365 also on line 2 with different content`,
+    )
+  })
+})
