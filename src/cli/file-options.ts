@@ -3,6 +3,7 @@
 // for every command that accepts one in place of a workspace: the same flags and meaning as
 // `loyals import`.
 import type { Command } from 'commander'
+import { UsageError } from '../errors.ts'
 
 export interface FileCliOptions {
   map?: string[]
@@ -10,6 +11,7 @@ export interface FileCliOptions {
   tz?: string
   decimalComma?: boolean
   skipBadRows?: boolean
+  encoding?: string
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
@@ -21,6 +23,7 @@ export function withFileOptions(cmd: Command): Command {
     .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
     .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
     .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
+    .option('--encoding <name>', 'for an orders file: utf-8 (default) or latin-1 (CSV)')
     .option(
       '--skip-bad-rows',
       'for an orders file: leave out bad rows (written to FILE.rejects.csv) instead of stopping',
@@ -41,6 +44,7 @@ export async function fileOptions(
   map?: Record<string, string>
   decimalComma?: boolean
   skipBadRows?: boolean
+  encoding?: 'utf-8' | 'latin-1'
 }> {
   const tz = opts.tz ?? defaultTz
   const map =
@@ -53,5 +57,17 @@ export async function fileOptions(
     ...(map && Object.keys(map).length > 0 ? { map } : {}),
     ...(opts.decimalComma ? { decimalComma: true } : {}),
     ...(opts.skipBadRows ? { skipBadRows: true } : {}),
+    ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
   }
+}
+
+/**
+ * --encoding: UTF-8 or Latin-1 (ISO-8859-1), by any of their usual names.
+ * @throws UsageError for any other.
+ */
+export function parseEncoding(name: string): 'utf-8' | 'latin-1' {
+  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '')
+  if (n === 'utf8') return 'utf-8'
+  if (n === 'latin1' || n === 'iso88591' || n === 'l1') return 'latin-1'
+  throw new UsageError(`--encoding must be utf-8 or latin-1 (ISO-8859-1), got '${name}'`)
 }

@@ -37,6 +37,7 @@ export interface FitOptions {
   readonly dateFormat?: string
   readonly map?: Readonly<Record<string, string>>
   readonly decimalComma?: boolean
+  readonly encoding?: 'utf-8' | 'latin-1'
   /** An orders file: leave out its bad rows (see importFile) instead of stopping. */
   readonly skipBadRows?: boolean
 }
@@ -539,6 +540,7 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
     ...(opts.map ? { map: { ...opts.map } } : {}),
     ...(opts.decimalComma ? { decimalComma: true } : {}),
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
     ...(opts.skipBadRows ? { skipBadRows: true } : {}),
   })
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))

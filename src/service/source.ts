@@ -37,6 +37,7 @@ export async function openSource(
     dateFormat?: string
     map?: Record<string, string>
     decimalComma?: boolean
+    encoding?: 'utf-8' | 'latin-1'
     /** Leave out the bad rows (written to `<file>.rejects.csv`) instead of stopping. */
     skipBadRows?: boolean
   },
@@ -54,6 +55,7 @@ export async function openSource(
       ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
       ...(opts.map ? { map: opts.map } : {}),
       ...(opts.decimalComma ? { decimalComma: true } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
       ...(opts.skipBadRows ? { skipBadRows: true } : {}),
     })
   } catch (e) {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, UsageError } from '../../src/errors.ts'
+import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
@@ -725,7 +726,42 @@ describe('bad input: clear message, store unchanged', () => {
       ]),
     )
     const e = await importError(() => orders(f))
-    expect(e.problems.map(formatProblem)).toEqual([`${f}:3: invalid UTF-8: save the file as UTF-8`])
+    expect(e.problems.map(formatProblem)).toEqual([`${f}:3: ${NOT_UTF8}`])
+    expect(e.message).toContain('pass --encoding latin-1')
+    // read as Latin-1 (into another workspace: this block keeps its own unchanged) the name is intact
+    const other = await freshWorkspace()
+    try {
+      const r = await importFile(other.engine, f, { kind: 'orders', encoding: 'latin-1' })
+      expect(r.rowsStored).toBe(2)
+      const names = await other.engine.query<{ c: string }>(
+        "SELECT customer_id AS c FROM orders WHERE customer_id LIKE 'Jos%'",
+      )
+      expect(names).toEqual([{ c: 'José' }])
+    } finally {
+      await other.engine.close()
+    }
+  })
+
+  test('invalid UTF-8 past the first block is found by the reader, on its line', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `c${i},2024-01-01,${i}`).join('\n')
+    const f = write(
+      dir,
+      'late-latin1.csv',
+      Buffer.concat([
+        Buffer.from(`customer_id,ordered_at,amount\n${rows}\nZo`),
+        Buffer.from([0xeb]),
+        Buffer.from(',2024-01-02,2\n'),
+      ]),
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([`${f}:20002: ${NOT_UTF8}`])
+    const other = await freshWorkspace()
+    try {
+      const r = await importFile(other.engine, f, { kind: 'orders', encoding: 'latin-1' })
+      expect(r.rowsRead).toBe(20_001)
+    } finally {
+      await other.engine.close()
+    }
   })
 
   test('unparseable dates and amounts, missing values: one problem per bad value', async () => {

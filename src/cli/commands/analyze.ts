@@ -55,6 +55,7 @@ export interface RunAnalysisArgs {
   readonly dateFormat?: string
   readonly map?: Record<string, string>
   readonly decimalComma?: boolean
+  readonly encoding?: 'utf-8' | 'latin-1'
   readonly skipBadRows?: boolean
   /** Prediction options; false leaves predictions out. */
   readonly predictions?: PredictOptions | false
@@ -76,6 +77,7 @@ export async function runAnalysis(
         ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
         ...(args.map ? { map: args.map } : {}),
         ...(args.decimalComma ? { decimalComma: true } : {}),
+        ...(args.encoding ? { encoding: args.encoding } : {}),
         ...(args.skipBadRows ? { skipBadRows: true } : {}),
       }),
     )

@@ -14,6 +14,7 @@ import {
 import { extraKind } from '../../service/import/kinds/index.ts'
 import { dateShapeNote } from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
+import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -23,6 +24,7 @@ interface ImportCliOptions extends RemoteOptions {
   map?: string[]
   dateFormat?: string
   decimalComma?: boolean
+  encoding?: string
   tz?: string
   skipBadRows?: boolean
   rejects?: string
@@ -104,6 +106,7 @@ export function registerImport(program: Command): void {
         .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
         .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
         .option('--decimal-comma', 'numbers are written with a decimal comma: 1.234,50')
+        .option('--encoding <name>', 'character encoding of a CSV: utf-8 (default) or latin-1')
         .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
         .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
         .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
@@ -130,6 +133,7 @@ export function registerImport(program: Command): void {
         ...(tz ? { tz } : {}),
         ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
         ...(opts.decimalComma ? { decimalComma: true } : {}),
+        ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
         ...(opts.skipBadRows ? { skipBadRows: true } : {}),
         ...(opts.rejects ? { rejects: opts.rejects } : {}),
         ...(opts.asOf ? { asOf: opts.asOf } : {}),

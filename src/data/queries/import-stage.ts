@@ -18,8 +18,8 @@ export function ident(s: string): string {
 }
 
 /** The source relation (a table function call) for a file. */
-export function sourceOf(file: string, format: StageFormat, gzip: boolean): string {
-  const comp = gzip ? ", compression='gzip'" : ''
+export function sourceOf(file: string, format: StageFormat, gzip: boolean, latin1 = false): string {
+  const comp = `${gzip ? ", compression='gzip'" : ''}${latin1 ? ", encoding='latin-1'" : ''}`
   switch (format) {
     case 'parquet':
       return `read_parquet(${lit(file)})`

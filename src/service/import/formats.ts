@@ -43,8 +43,15 @@ function startsWith(buf: Buffer, magic: readonly number[], at = 0): boolean {
   return magic.every((b, i) => buf[at + i] === b)
 }
 
-/** Check a text sample: reject UTF-16 and other binary content, and invalid UTF-8. */
-function checkText(file: string, head: Buffer, truncated: boolean): void {
+/** What to say about a line that is not UTF-8: most such files are Latin-1 (Excel's CSV). */
+export const NOT_UTF8 =
+  'not valid UTF-8: if the file was saved as Latin-1 or Windows-1252 (Excel\'s plain "CSV"), pass --encoding latin-1; else save it as UTF-8'
+
+/**
+ * Check a text sample: reject UTF-16 and other binary content, and invalid UTF-8 unless the file
+ * is read as Latin-1 (every byte is a Latin-1 character).
+ */
+function checkText(file: string, head: Buffer, truncated: boolean, latin1: boolean): void {
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw problem(file, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and retry')
   }
@@ -54,6 +61,7 @@ function checkText(file: string, head: Buffer, truncated: boolean): void {
   if (head.includes(0)) {
     throw problem(file, 'binary content (NUL bytes): not a CSV, JSON lines or Parquet file')
   }
+  if (latin1) return
   // A multi-byte character may be cut at the end of the sample; only decode whole lines.
   let sample = head
   if (truncated) {
@@ -64,10 +72,9 @@ function checkText(file: string, head: Buffer, truncated: boolean): void {
     new TextDecoder('utf-8', { fatal: true }).decode(sample)
   } catch {
     const line = firstBadLine(sample)
-    throw new ImportError(
-      `${file}: the file is not valid UTF-8 (line ${line}); save it as UTF-8 and retry`,
-      [{ file, line, column: null, reason: 'invalid UTF-8: save the file as UTF-8' }],
-    )
+    throw new ImportError(`${file}: line ${line} is ${NOT_UTF8}`, [
+      { file, line, column: null, reason: NOT_UTF8 },
+    ])
   }
 }
 
@@ -95,7 +102,7 @@ function firstBadLine(buf: Buffer): number {
  * non-blank byte `{`, or a .jsonl/.ndjson/.json extension; anything else textual is CSV.
  * @throws ImportError for a missing, empty, binary or non-UTF-8 file.
  */
-export function detectFormat(file: string): DetectedFormat {
+export function detectFormat(file: string, opts: { latin1?: boolean } = {}): DetectedFormat {
   let size: number
   try {
     const st = statSync(file)
@@ -123,7 +130,7 @@ export function detectFormat(file: string): DetectedFormat {
     }
     if (text.length === 0) throw problem(file, 'the file is empty (0 bytes after gunzip)')
   }
-  checkText(file, text, truncated)
+  checkText(file, text, truncated, opts.latin1 === true)
   const base = lower.replace(/\.gz$/, '')
   const firstChar = text.toString('utf8').trimStart()[0]
   if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') return { format: 'jsonl', gzip }

@@ -79,6 +79,11 @@ export interface ImportOptions {
    * Europe. Default: decimal point.
    */
   readonly decimalComma?: boolean
+  /**
+   * The file's character encoding: UTF-8 (default) or Latin-1 (ISO-8859-1, what Excel on Windows
+   * writes as plain "CSV"; CSV files only).
+   */
+  readonly encoding?: 'utf-8' | 'latin-1'
   /** Import the good rows and write the bad ones to `rejects`. */
   readonly skipBadRows?: boolean
   /** Rejects CSV path (default `<file>.rejects.csv`); only with skipBadRows. */
@@ -383,7 +388,11 @@ export async function importFile(
   if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) {
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
-  const { format, gzip } = detectFormat(file)
+  const latin1 = opts.encoding === 'latin-1'
+  const { format, gzip } = detectFormat(file, { latin1 })
+  if (latin1 && format !== 'csv') {
+    throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
+  }
   // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
   const readPath = opts.readFrom ?? file
   const readGzip = opts.readFrom ? false : gzip
@@ -398,7 +407,7 @@ export async function importFile(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(readPath, format, readGzip)
+    let source = sourceOf(readPath, format, readGzip, latin1)
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>

@@ -3,6 +3,7 @@
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 import { ident, LINE, lit } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
+import { NOT_UTF8 } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 
 export type FieldType = 'text' | 'number' | 'date'
@@ -430,7 +431,7 @@ FROM (
   CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
        THEN 'wrong number of columns (expected ' || regexp_extract(error_message, 'Columns: (\\d+)', 1)
             || ', found ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ')'
-       WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8: save the file as UTF-8'
+       WHEN error_type = 'INVALID ENCODING' THEN ${lit(NOT_UTF8)}
        ELSE lower(error_type) || ': ' || error_message END
 FROM (
   -- one entry per missing column: the first one carries the true count
