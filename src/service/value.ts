@@ -355,8 +355,9 @@ export async function buildValue(
   }
 
   // reasons
-  const currencyCode =
-    opts.currencyExplicit || !opts.dataCurrency ? cfg.currency.code : opts.dataCurrency
+  // the configuration's code only when it names one: orders that name no currency are shown as
+  // plain numbers, as the rest of the analysis shows them, not in the default's dollars
+  const currencyCode = opts.currencyExplicit ? cfg.currency.code : (opts.dataCurrency ?? null)
   const currency = { ...cfg.currency, code: currencyCode }
   const cumulativeTop: number[] = []
   let cum = 0

@@ -137,6 +137,9 @@ describe('orders file of line items', () => {
         '600002,A3,THREE,1,2024-01-03 10:00,,c2,UK',
         '600003,A4,FOUR,1,2024-01-04 10:00,2.00,c3,UK',
         '600003,A5,FIVE,1,2024-01-04 10:00,2.00,c4,UK',
+        '600004,A6,SIX,1,2024-01-05 10:00,2.00,,UK',
+        '600005,A7,SEVEN,1,2024-01-06 10:00,2.00,c5,UK',
+        '600005,A8,EIGHT,2,2024-01-06 10:00,2.00,,UK',
       ].join('\n'),
     )
     const before = await fingerprint(engine)
@@ -146,12 +149,18 @@ describe('orders file of line items', () => {
       `${f}:4 UnitPrice: empty value: unit_price is required`,
       `${f}:5 CustomerID: the lines of order 600003 name different customers (c3 and c4)`,
       `${f}:6 CustomerID: the lines of order 600003 name different customers (c3 and c4)`,
+      `${f}:7 CustomerID: empty value: customer_id is required`,
     ])
     expect(await fingerprint(engine)).toEqual(before)
     // with --skip-bad-rows an order with a bad line is left out whole (not stored short of a line)
     const r = await orders(f, { skipBadRows: true, rejects: `${f}.rejects.csv` })
-    expect(r).toMatchObject({ rowsStored: 0, rejected: 5 })
-    expect(await engine.query("SELECT * FROM orders WHERE order_id LIKE '60000%'")).toEqual([])
+    expect(r).toMatchObject({ rowsStored: 1, rejected: 6 })
+    // a line without a customer belongs to the customer its order's other lines name
+    expect(
+      await engine.query(
+        "SELECT order_id, customer_id, amount FROM orders WHERE order_id LIKE '60000%'",
+      ),
+    ).toEqual([{ order_id: '600005', customer_id: 'c5', amount: 6 }])
     const rejects = readFileSync(`${f}.rejects.csv`, 'utf8')
     expect(rejects).toContain('order 600001 is left out with its bad line 3')
   })

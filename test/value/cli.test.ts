@@ -20,7 +20,9 @@ const REFERRALS = 'referrer,referred,date,code\nA,B,2024-01-15,REF-A\nB,C,2024-0
 const TICKETS =
   'ticket_id,customer_id,opened_at,handling_minutes,satisfaction\nT1,B,2024-02-02,30,4\n'
 const SURVEYS = 'customer,date,nps\nA,2024-03-05,10\n'
+// the orders name no currency: the configuration's dollars are what the money is shown in
 const CONFIG = {
+  currency: { code: 'USD' },
   costs: { perTicketMinute: 1, perReturn: 0, paymentFeeRate: 0, paymentFeeFixed: 0 },
 }
 
@@ -145,7 +147,7 @@ describe('value inputs and loyals customer', () => {
     const dear = write(
       dir,
       'dear.json',
-      JSON.stringify({ costs: { ...CONFIG.costs, perTicketMinute: 10 } }),
+      JSON.stringify({ ...CONFIG, costs: { ...CONFIG.costs, perTicketMinute: 10 } }),
     )
     const r = runCli(['customer', 'B', '--db', db, '--config', dear, '--no-predictions'])
     expect(r.code).toBe(0)

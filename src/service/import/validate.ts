@@ -192,14 +192,15 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   }
   if (kind === 'orders' && m.layout === 'line-items') {
     // Every line is validated on its own line of the file; the orders are its lines summed
-    // (lineItemOrdersSql). The lines of one order must name one customer.
+    // (importLineOrders). The lines of one order must name one customer (or none).
     const order = c.order_id ? textOf(c.order_id) : null
     const customer = c.customer_id ? textOf(c.customer_id) : 'NULL'
     const across = (agg: string) =>
       order ? `${agg}(${customer}) OVER (PARTITION BY ${order})` : customer
     return {
       fields: [
-        col(c, 'customer_id', 'text', true),
+        // a line without a customer is the customer's whom the order's other lines name
+        { ...col(c, 'customer_id', 'text', true), raw: `coalesce(${customer}, x.__customer_lo)` },
         col(c, 'ordered_at', 'date', true),
         col(c, 'unit_price', 'number', true, 'a price'),
         col(c, 'quantity', 'number', true),
