@@ -12,8 +12,9 @@ export interface FeatureSql {
 }
 
 /**
- * CREATE OR REPLACE TEMP TABLE insights_features: cidx, customer_id, split ('train' for eligible
- * customers acquired before the median first day of the eligible, 'validate' for later ones,
+ * CREATE OR REPLACE TEMP TABLE insights_features: cidx, customer_id, split ('train' for the
+ * earlier acquired half of the eligible customers, same-day ties split by md5 of the id,
+ * 'validate' for the later half,
  * 'candidate' for customers not yet eligible with at least earlyDays of history), top, value,
  * then x0..x{p-1} as DOUBLE. `engagementSql`, when given, is a subquery (customer_id, events)
  * joined as e.
@@ -30,16 +31,20 @@ export function insightsEarlyFeatures(
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_FEATURES} AS
-WITH cut AS (
-  SELECT quantile_disc(f.first_day, 0.5) AS mid
+WITH ranked AS (
+  -- the eligible in order of acquisition; customers acquired on the same day (a whole cohort may
+  -- share its first day) in an order that says nothing about them (md5 of the id)
+  SELECT b.cidx, row_number() OVER (ORDER BY f.first_day, md5(b.customer_id)) AS r,
+    count(*) OVER () AS n
   FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx WHERE b.eligible
 )
 SELECT b.cidx, b.customer_id, b.top, b.value,
-  CASE WHEN b.eligible AND f.first_day < (SELECT mid FROM cut) THEN 'train'
+  CASE WHEN b.eligible AND 2 * k.r <= k.n THEN 'train'
     WHEN b.eligible THEN 'validate'
     WHEN b.tenure_days >= ${early} THEN 'candidate' END AS split,
   ${xs.join(',\n  ')}
 FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx ${eng}
+LEFT JOIN ranked k ON k.cidx = b.cidx
 WHERE b.tenure_days >= ${early}
 `,
   }

@@ -26,6 +26,8 @@ import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './type
 const TRAIN_ROWS = 50_000
 const VALIDATION_ROWS = 200_000
 const CSV_ROWS = 1000
+/** A validation AUC under this is noted as a weak model. */
+const WEAK_AUC = 0.6
 
 /** One model input: SQL, a name, and how to say a value of it in words. */
 export interface Feature {
@@ -285,6 +287,13 @@ export async function risingStars(
       })),
     }
   })
+  const rocAuc = auc(scores, val.y)
+  // below ~0.6 the ranking barely beats a coin on customers the model has not seen
+  if (!(rocAuc >= WEAK_AUC)) {
+    ctx.notes.push(
+      `Rising stars: on the later cohort the model ranks the customers who reached the top ${rocAuc > 0.5 ? 'little' : 'no'} better than chance (AUC ${rocAuc.toFixed(2)}, 0.5 is a coin toss): early behaviour says little about who becomes a best customer here, so take its list as a weak hint.`,
+    )
+  }
   return {
     summary: {
       features: features.map((f, j) => ({ name: f.name, coefficient: model.coefficients[j]! })),
@@ -293,7 +302,7 @@ export async function risingStars(
       validation: {
         customers: val.n,
         positives: valPos,
-        auc: auc(scores, val.y),
+        auc: rocAuc,
         k,
         precisionAtK: tk.precision,
         liftAtK: tk.lift,
