@@ -165,6 +165,33 @@ describe('orders file of line items', () => {
     expect(rejects).toContain('order 600001 is left out with its bad line 3')
   })
 
+  test('lines without an order id are orders of their own', async () => {
+    const f = write(
+      dir,
+      'no-id.csv',
+      [
+        HEADER,
+        ',B1,ONE,2,2024-02-01 10:00,1.50,n1,UK',
+        ',B2,TWO,1,2024-02-01 11:00,4.00,n2,UK',
+        ',B3,THREE,1,2024-02-02 11:00,1.00,,UK',
+      ].join('\n'),
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:4 CustomerID: empty value: customer_id is required`,
+    ])
+    const r = await orders(f, { skipBadRows: true, rejects: `${f}.rejects.csv` })
+    expect(r).toMatchObject({ rowsStored: 2, rejected: 1, lines: 0 })
+    expect(
+      await engine.query(
+        "SELECT customer_id, amount FROM orders WHERE customer_id IN ('n1', 'n2') ORDER BY 1",
+      ),
+    ).toEqual([
+      { customer_id: 'n1', amount: 3 },
+      { customer_id: 'n2', amount: 4 },
+    ])
+  })
+
   test('--map amount= names an order amount: the rows are orders again', async () => {
     const f = write(dir, 'mapped.csv', RETAIL)
     const e = await importError(() => orders(f, { map: { amount: 'UnitPrice' } }))

@@ -195,8 +195,11 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // (importLineOrders). The lines of one order must name one customer (or none).
     const order = c.order_id ? textOf(c.order_id) : null
     const customer = c.customer_id ? textOf(c.customer_id) : 'NULL'
+    // a line without an order id is an order of its own (importLineOrders), not one with the others
     const across = (agg: string) =>
-      order ? `${agg}(${customer}) OVER (PARTITION BY ${order})` : customer
+      order
+        ? `${agg}(${customer}) OVER (PARTITION BY ${order}, CASE WHEN ${order} IS NULL THEN ${LINE} END)`
+        : customer
     return {
       fields: [
         // a line without a customer is the customer's whom the order's other lines name
