@@ -203,7 +203,10 @@ describe('loyals import', () => {
       join(dir, 'shop.duckdb'),
     ])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('(shopify orders export): 7 rows read, 4 orders')
+    // four orders, and what was refunded of two of them as refund rows
+    expect(r.stdout).toContain(
+      '(shopify orders export): 7 rows read, 6 orders (6 new, 0 updated, 0 unchanged, 2 of them refunds)',
+    )
     expect(r.stdout).toContain('7 order lines')
   })
 })

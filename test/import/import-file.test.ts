@@ -9,6 +9,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
@@ -407,10 +408,11 @@ describe('column recognition', () => {
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
   })
 
-  test('Shopify orders export: one order per Name, Total - Refunded, line items', async () => {
+  test('Shopify orders export: one order per Name, its Refunded Amount a refund row, line items', async () => {
     const r = await orders(join(FIXTURES, 'shopify_orders_export.csv'))
     expect(r.layout).toBe('shopify-orders')
-    expect(r).toMatchObject({ rowsRead: 7, rowsStored: 4, lines: 7, customers: 3 })
+    // four orders and the refunds of #1002 and #1003
+    expect(r).toMatchObject({ rowsRead: 7, rowsStored: 6, lines: 7, customers: 3 })
     const rows = await engine.query(
       `SELECT order_key, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount, currency, quantity,
          discount, channel FROM orders ORDER BY order_key`,
@@ -430,20 +432,40 @@ describe('column recognition', () => {
         order_key: '#1002',
         customer_id: 'ben@example.org',
         at: '2024-03-06 14:58:31',
-        amount: 1200,
+        amount: 1296,
         currency: 'USD',
         quantity: 1,
         discount: 120,
         channel: 'web',
       },
       {
+        order_key: '#1002:refunded',
+        customer_id: 'ben@example.org',
+        at: '2024-03-06 14:58:31',
+        amount: -96,
+        currency: 'USD',
+        quantity: null,
+        discount: null,
+        channel: 'web',
+      },
+      {
         order_key: '#1003',
         customer_id: 'ana.silva@example.com',
         at: '2024-04-01 22:29:12',
-        amount: 25.88,
+        amount: 43.88,
         currency: 'USD',
         quantity: 2,
         discount: 0,
+        channel: 'pos',
+      },
+      {
+        order_key: '#1003:refunded',
+        customer_id: 'ana.silva@example.com',
+        at: '2024-04-01 22:29:12',
+        amount: -18,
+        currency: 'USD',
+        quantity: null,
+        discount: null,
         channel: 'pos',
       },
       {
@@ -474,7 +496,7 @@ describe('column recognition', () => {
     expect((await one<{ n: number }>('SELECT count(*) AS n FROM order_lines')).n).toBe(7)
   })
 
-  test('Shopify orders export: a voided order (cancelled unpaid) nets to 0', async () => {
+  test('Shopify orders export: a voided order (cancelled unpaid) is refunded in full: no purchase', async () => {
     const f = write(
       dir,
       'orders_export.csv',
@@ -485,9 +507,18 @@ describe('column recognition', () => {
     expect((await orders(f)).layout).toBe('shopify-orders')
     const rows = await engine.query('SELECT order_key, amount FROM orders ORDER BY order_key')
     expect(rows).toEqual([
-      { order_key: '#2001', amount: 0 },
-      { order_key: '#2002', amount: 1200 },
+      { order_key: '#2001', amount: 40 },
+      { order_key: '#2001:refunded', amount: -40 },
+      { order_key: '#2002', amount: 1296 },
+      { order_key: '#2002:refunded', amount: -96 },
     ])
+    // the voided order is no purchase: one purchase day, 1,200 paid; again: nothing changes
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const [a] = await engine.query<{ purchase_days: number; orders: number; revenue: number }>(
+      `SELECT purchase_days, orders, revenue FROM ${info.table} WHERE customer_id = 'a@example.com'`,
+    )
+    expect(a).toEqual({ purchase_days: 1, orders: 1, revenue: 1200 })
+    expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
   test('Shopify customers export: keyed by email (as the orders export), else Customer ID', async () => {

@@ -29,7 +29,8 @@ export const NET_AMOUNT =
 /**
  * TEMP table `import_rows` in the column order of `orders`.
  * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
- * refunds (amount < 0): `<order id or content hash>:refund:<n>`.
+ * refunds (amount < 0): `<order id or content hash>:refund:<n>`; the refunded amount of an
+ * order's own row (Shopify): a refund row `<order id>:refunded`.
  * `plain`: the caller knows every row has an order id seen once and is no refund, so the key is
  * the id and no row needs numbering: a projection, made a view with `asView` (a first import into
  * an empty table then reads the rows once, straight into `orders`, instead of copying them twice).
@@ -78,6 +79,23 @@ SELECT order_id AS order_key, ${columns}
 FROM (SELECT *, ${net} AS net FROM (${rows}))`,
     }
   }
+  // An order with an id and a refunded amount on its own row (Shopify's Refunded Amount, all of
+  // it when voided) is stored as what was paid plus a refund row of the same order and day, so
+  // the summary nets them by its refund rule: a day refunded in full is no purchase day.
+  const split =
+    args.refunded === false
+      ? 'false'
+      : 'coalesce(refunded > 0 AND amount >= 0 AND order_id IS NOT NULL, false)'
+  const refundRows = `
+UNION ALL
+SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
+  -round(refunded, 9) AS amount, currency, CAST(NULL AS DOUBLE) AS quantity,
+  CAST(NULL AS DOUBLE) AS cost,
+  -- a margin worked out from the cost loses what was refunded, as it did when netted
+  CASE WHEN margin IS NULL AND cost IS NOT NULL THEN -round(refunded, 9) END AS margin,
+  CAST(NULL AS DOUBLE) AS discount, channel, campaign, ${lit(args.source)} AS source,
+  ${LINE} AS source_line
+FROM n WHERE split AND occ = 1`
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
 WITH good AS (
@@ -87,7 +105,7 @@ WITH good AS (
     CASE WHEN order_id IS NULL OR net < 0 THEN
       md5(concat_ws('|', customer_id, CAST(ordered_at AS VARCHAR), CAST(net AS VARCHAR),
                     coalesce(CAST(quantity AS VARCHAR), ''))) END AS ch
-  FROM (SELECT *, ${net} AS net FROM good)
+  FROM (SELECT *, ${split} AS split, CASE WHEN ${split} THEN amount ELSE ${net} END AS net FROM good)
 ), n AS (
   SELECT *, 1 AS occ FROM h WHERE ${simple}
   UNION ALL
@@ -100,7 +118,7 @@ SELECT
        ELSE md5(ch || '|' || occ) END AS order_key,
   ${columns}
 FROM n
-WHERE is_refund OR order_id IS NULL OR occ = 1`,
+WHERE is_refund OR order_id IS NULL OR occ = 1${refundRows}`,
   }
 }
 

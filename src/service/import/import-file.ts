@@ -136,6 +136,8 @@ export interface ImportResult {
   readonly lines: number
   /** Distinct customers of the stored rows (orders, customers); 0 for a scratch import. */
   readonly customers: number
+  /** Of the stored order rows, the refunds (amount < 0); 0 for a scratch import. */
+  readonly refunds: number
   /** First and last order day; null for a scratch import. */
   readonly firstDate: string | null
   readonly lastDate: string | null
@@ -690,16 +692,18 @@ export async function importFile(
               first: string | null
               last: string | null
               after: number | null
+              refunds: number
             }>(
-              `SELECT count(DISTINCT customer_id) AS customers, CAST(min(order_date) AS VARCHAR) AS first,
+              `SELECT count(DISTINCT customer_id) AS customers, count(*) FILTER (WHERE amount < 0) AS refunds,
+                CAST(min(order_date) AS VARCHAR) AS first,
                 CAST(max(order_date) AS VARCHAR) AS last,
                 ${opts.asOf ? `count(*) FILTER (WHERE order_date > CAST(${`'${opts.asOf.replaceAll("'", "''")}'`} AS DATE))` : 'NULL'} AS after
                FROM import_rows`,
             )
           )[0]
         : kind === 'customers'
-          ? { customers: rowsStored, first: null, last: null, after: null }
-          : { customers: 0, first: null, last: null, after: null }
+          ? { customers: rowsStored, first: null, last: null, after: null, refunds: 0 }
+          : { customers: 0, first: null, last: null, after: null, refunds: 0 }
 
     // Scratch store, plain orders read by the fast path into an empty table: no copy (see scratch).
     const keepTyped =
@@ -808,6 +812,7 @@ export async function importFile(
       rejectsFile,
       lines,
       customers: Number(stats?.customers ?? 0),
+      refunds: Number(stats?.refunds ?? 0),
       firstDate: stats?.first ?? null,
       lastDate: stats?.last ?? null,
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),
