@@ -61,8 +61,7 @@ function describe(r: ImportResult): string {
     extraKind(r.kind)?.noun ??
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
-  const refunds =
-    r.refunds > 0 ? `, ${r.refunds} of them refund${r.refunds === 1 ? '' : 's'}` : ''
+  const refunds = r.refunds > 0 ? `, ${r.refunds} of them refund${r.refunds === 1 ? '' : 's'}` : ''
   const out = [
     `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${what} ` +
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
