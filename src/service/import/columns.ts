@@ -118,6 +118,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('discount', false, ['discount amount', 'discounts', 'total discount', 'total discounts']),
     f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
     f('campaign', false, ['utm campaign', 'campaign name']),
+    f('status', false, ['order status', 'financial status', 'payment status']),
   ],
   'order-lines': [
     f('order_id', true, [

@@ -432,7 +432,8 @@ export async function importFile(
     const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
-    const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0`
+    // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
+    const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0 OR coalesce(refunded > 0, false)`
     let fast = fastSpec
       ? await tryFastStage(engine, {
           source: fastSource(source),

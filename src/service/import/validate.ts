@@ -136,6 +136,13 @@ const D2 = '[0-9][0-9]'
 const YMD = `${D2}${D2}-${D2}-${D2}`
 const HMS = `${D2}:${D2}:${D2}`
 
+/**
+ * Order statuses (lower case) of an order that was never paid or was paid back in full: such an
+ * order is stored with a refund row of its whole amount, so it is no purchase and adds no revenue.
+ */
+export const UNPAID_STATUS =
+  '(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back)'
+
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
@@ -250,13 +257,24 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           ? { ...col(c, 'amount', 'number', true, 'an amount'), raw: "'0'" }
           : col(c, 'amount', 'number', true, 'an amount'),
         col(c, 'order_id', 'text', false),
-        {
-          field: 'refunded',
-          header: null,
-          raw: 'CAST(NULL AS VARCHAR)',
-          type: 'number',
-          required: false,
-        },
+        // an order whose status says it was never paid or was paid back (cancelled, voided,
+        // failed, refunded ...) is refunded in full: a refund row of its amount (importOrderRows)
+        c.status && !m.noAmount && c.amount
+          ? {
+              field: 'refunded',
+              header: c.status,
+              raw: `CASE WHEN regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)}) THEN ${textOf(c.amount)} END`,
+              type: 'number',
+              required: false,
+              noun: 'an amount',
+            }
+          : {
+              field: 'refunded',
+              header: null,
+              raw: 'CAST(NULL AS VARCHAR)',
+              type: 'number',
+              required: false,
+            },
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         col(c, 'cost', 'number', false, 'an amount'),

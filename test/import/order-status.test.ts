@@ -1,0 +1,62 @@
+// An orders file with a status column (WooCommerce, Stripe and most shop exports): an order that
+// was never paid or was paid back in full is stored with a refund row of its whole amount, so it
+// is no purchase day and adds no revenue; every other status counts as bought.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { buildCustomerSummary } from '../../src/service/summary.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from './helpers.ts'
+
+const WOO = [
+  'Order ID,Order Date,Order Status,Customer Email,Order Total',
+  '1001,2024-01-05,completed,a@x.com,50',
+  '1002,2024-02-05,Cancelled,a@x.com,70',
+  '1003,2024-03-05,refunded,a@x.com,20',
+  '1004,2024-03-06,processing,b@x.com,30',
+  '1005,2024-03-07,failed,b@x.com,15',
+  '1006,2024-03-08,completed,b@x.com,10',
+].join('\n')
+
+describe('orders with a status', () => {
+  let engine: Engine
+  let dir: string
+  beforeAll(async () => {
+    dir = tempDir('loyals-status-')
+    engine = await openWorkspace(':memory:')
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  test('cancelled, refunded and failed orders are refunded in full; the rest count', async () => {
+    const f = write(dir, 'woo.csv', WOO)
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({ status: 'Order Status', customer_id: 'Customer Email' })
+    expect(r).toMatchObject({ rowsRead: 6, rowsStored: 9, refunds: 3 })
+    const rows = await engine.query('SELECT order_key, amount FROM orders ORDER BY order_key')
+    expect(rows).toEqual([
+      { order_key: '1001', amount: 50 },
+      { order_key: '1002', amount: 70 },
+      { order_key: '1002:refunded', amount: -70 },
+      { order_key: '1003', amount: 20 },
+      { order_key: '1003:refunded', amount: -20 },
+      { order_key: '1004', amount: 30 },
+      { order_key: '1005', amount: 15 },
+      { order_key: '1005:refunded', amount: -15 },
+      { order_key: '1006', amount: 10 },
+    ])
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const s = await engine.query(
+      `SELECT customer_id, purchase_days, orders, revenue FROM ${info.table} ORDER BY 1`,
+    )
+    expect(s).toEqual([
+      { customer_id: 'a@x.com', purchase_days: 1, orders: 1, revenue: 50 },
+      { customer_id: 'b@x.com', purchase_days: 2, orders: 2, revenue: 40 },
+    ])
+    // importing the file again changes nothing
+    const again = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 9 })
+  })
+})
