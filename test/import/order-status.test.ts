@@ -59,4 +59,38 @@ describe('orders with a status', () => {
     const again = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 9 })
   })
+
+  test("a refunded amount on the order's row (Stripe's Amount Refunded) is a refund row of it", async () => {
+    const f = write(
+      dir,
+      'stripe.csv',
+      [
+        'Order ID,Customer Email,Created (UTC),Amount,Amount Refunded,Currency,Status',
+        'S1,c@x.com,2024-05-01 10:00:00,100.00,0.00,usd,Paid',
+        'S2,c@x.com,2024-05-03 10:00:00,80.00,30.00,usd,Paid',
+        'S3,c@x.com,2024-05-05 10:00:00,40.00,40.00,usd,Paid',
+        'S4,c@x.com,2024-05-07 10:00:00,25.00,0.00,usd,Failed',
+      ].join('\n'),
+    )
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({ ordered_at: 'Created (UTC)', refunded: 'Amount Refunded' })
+    const rows = await engine.query(
+      "SELECT order_key, amount FROM orders WHERE order_id LIKE 'S%' ORDER BY order_key",
+    )
+    expect(rows).toEqual([
+      { order_key: 'S1', amount: 100 },
+      { order_key: 'S2', amount: 80 },
+      { order_key: 'S2:refunded', amount: -30 },
+      { order_key: 'S3', amount: 40 },
+      { order_key: 'S3:refunded', amount: -40 },
+      { order_key: 'S4', amount: 25 },
+      { order_key: 'S4:refunded', amount: -25 },
+    ])
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const [c] = await engine.query(
+      `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'c@x.com'`,
+    )
+    // S1 and S2 (50 kept) are purchases; S3 was refunded in full, S4 never paid
+    expect(c).toEqual({ purchase_days: 2, revenue: 150 })
+  })
 })

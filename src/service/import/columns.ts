@@ -68,6 +68,9 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'order datetime',
       'created at',
       'created',
+      'created utc',
+      'created date',
+      'date created',
       'purchased at',
       'purchase date',
       'purchase time',
@@ -119,6 +122,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
     f('campaign', false, ['utm campaign', 'campaign name']),
     f('status', false, ['order status', 'financial status', 'payment status']),
+    f('refunded', false, ['refunded amount', 'amount refunded', 'refund amount', 'total refunded']),
   ],
   'order-lines': [
     f('order_id', true, [

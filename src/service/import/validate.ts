@@ -143,6 +143,30 @@ const HMS = `${D2}:${D2}:${D2}`
 export const UNPAID_STATUS =
   '(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back)'
 
+/**
+ * What was refunded of an order, on its own row: the file's refunded amount (Stripe's Amount
+ * Refunded), and all of it when its status says it was never paid or was paid back (cancelled,
+ * voided, failed, refunded ...). importOrderRows stores it as a refund row of the order.
+ */
+function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): FieldDef {
+  const unpaid =
+    c.status && c.amount && !noAmount
+      ? `regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)})`
+      : null
+  const given = c.refunded ? textOf(c.refunded) : 'CAST(NULL AS VARCHAR)'
+  if (!unpaid && !c.refunded) {
+    return { field: 'refunded', header: null, raw: given, type: 'number', required: false }
+  }
+  return {
+    field: 'refunded',
+    header: c.refunded ?? c.status ?? null,
+    raw: unpaid ? `CASE WHEN ${unpaid} THEN ${textOf(c.amount ?? '')} ELSE ${given} END` : given,
+    type: 'number',
+    required: false,
+    noun: 'an amount',
+  }
+}
+
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
@@ -257,24 +281,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           ? { ...col(c, 'amount', 'number', true, 'an amount'), raw: "'0'" }
           : col(c, 'amount', 'number', true, 'an amount'),
         col(c, 'order_id', 'text', false),
-        // an order whose status says it was never paid or was paid back (cancelled, voided,
-        // failed, refunded ...) is refunded in full: a refund row of its amount (importOrderRows)
-        c.status && !m.noAmount && c.amount
-          ? {
-              field: 'refunded',
-              header: c.status,
-              raw: `CASE WHEN regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)}) THEN ${textOf(c.amount)} END`,
-              type: 'number',
-              required: false,
-              noun: 'an amount',
-            }
-          : {
-              field: 'refunded',
-              header: null,
-              raw: 'CAST(NULL AS VARCHAR)',
-              type: 'number',
-              required: false,
-            },
+        refundedField(c, m.noAmount === true),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         col(c, 'cost', 'number', false, 'an amount'),
