@@ -92,25 +92,25 @@ export async function inferDateShape(
   const values = args.columns
     .map((c) => `SELECT ${ident(c)} AS v FROM ${ident(args.table)} WHERE ${ident(c)} IS NOT NULL`)
     .join('\nUNION ALL\n')
+  const read = (s: DateShape) => `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
   const misses = (shapes: readonly DateShape[], from: string) =>
     engine.query<Record<string, number>>(`SELECT ${shapes
       .map((s, i) => {
-        const t = `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
+        const t = read(s)
         return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < TIMESTAMP '1900-01-01') AS m${i}`
       })
       .join(',\n  ')}, min(v) AS example
 FROM (${from})`)
-  const reading = async (shapes: readonly DateShape[], from: string) => {
+  const fitting = async (shapes: readonly DateShape[], from: string) => {
     const [r] = await misses(shapes, from)
     return { fit: shapes.filter((_, i) => Number(r?.[`m${i}`] ?? 1) === 0), example: r?.example }
   }
-  const sampled = await reading(DATE_SHAPES, `SELECT v FROM (${values}) LIMIT ${SAMPLE}`)
+  const sampled = await fitting(DATE_SHAPES, `SELECT v FROM (${values}) LIMIT ${SAMPLE}`)
   if (sampled.fit.length === 0) return { kind: 'none' }
-  const all = await reading(sampled.fit, values)
+  const all = await fitting(sampled.fit, values)
   const [first, ...others] = all.fit
   if (!first) return { kind: 'none' }
   // shapes that read every value as the same instant (%b and %B both taking "Dec") are one reading
-  const read = (s: DateShape) => `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
   const differ = others.map((s) => `${read(first)} <> ${read(s)}`)
   const [d] =
     differ.length === 0
