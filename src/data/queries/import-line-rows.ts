@@ -38,10 +38,11 @@ export function importLineRows(_d: Dialect, args: { source: string; hasProblems:
 }
 
 /**
- * TEMP table `import_line_rows` from a Shopify orders export: every row with a line item, for the
- * orders accepted into `import_rows`. Line amount = Lineitem price x Lineitem quantity.
+ * TEMP table `import_line_rows` from an orders file with a line item on its rows (a Shopify orders
+ * export, a file of line items): every row with a line item, for the orders accepted into
+ * `import_rows`. Line amount = price x quantity (Lineitem price x Lineitem quantity).
  */
-export function importShopifyLineRows(
+export function importItemLineRows(
   _d: Dialect,
   args: {
     source: string

@@ -10,7 +10,7 @@ import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
 import {
   importLineRows,
-  importShopifyLineRows,
+  importItemLineRows,
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
 import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
@@ -627,7 +627,7 @@ export async function importFile(
         const qty = lineItems ? c.quantity : c.line_quantity
         const price = lineItems ? c.unit_price : c.line_price
         await engine.exec(
-          importShopifyLineRows(engine.dialect, {
+          importItemLineRows(engine.dialect, {
             source: file,
             name: c.order_id ?? 'Name',
             ...(c.line_sku ? { sku: c.line_sku } : {}),
