@@ -9,8 +9,8 @@ import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
 import {
-  importLineRows,
   importItemLineRows,
+  importLineRows,
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
 import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
