@@ -90,6 +90,17 @@ describe('dates in a shape of their own', () => {
     ])
   })
 
+  test('the first rows decide the reading; a later date it cannot read is a bad row that says so', async () => {
+    const rows = Array.from(
+      { length: 25_000 },
+      (_, i) => `b${i},c${i % 97},12/${1 + (i % 28)}/2020,1`,
+    )
+    const e = await importError(() => orders('big.csv', [...rows, 'bx,c1,13/01/2021,2']))
+    expect(e.problems.map((p) => `${p.line} ${p.reason}`)).toEqual([
+      "25002 cannot read '13/01/2021' as a date as month/day/year (%m/%d/%Y), as the file's other dates read; pass --date-format if they are meant otherwise",
+    ])
+  })
+
   test('a value no shape reads: the rows are reported as before, nothing is guessed', async () => {
     const e = await importError(() =>
       orders('mixed.csv', ['m1,a,12/13/2010,1', 'm2,b,someday,2', 'm3,c,2024-01-05,3']),

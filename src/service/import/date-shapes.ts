@@ -4,6 +4,7 @@
 // are tried on a sample first, and only the ones that read all of it are checked on every row.
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
+import { dateSql, type ParseOptions, type TypedSpec } from './validate.ts'
 
 /** One way of writing dates: a name for messages and the strptime formats that read it. */
 export interface DateShape {
@@ -131,5 +132,44 @@ FROM (${values})`)
     kind: 'several',
     readings: await formatsFor(engine, [first, ...rivals], example),
     example,
+  }
+}
+
+/**
+ * Before a file is read in full: the shape of its dates when the first SAMPLE rows hold a date
+ * that is not ISO 8601 and exactly one shape reads them all. A big file in "12/13/2010 8:26" is
+ * then read once, with that shape, instead of failing every row of a read as ISO first. Null when
+ * the sample's dates are ISO 8601, or its reading is open (every day 12 or less): the full read
+ * decides. `source` is the file's reader (a table function call).
+ */
+export async function sampledDateShape(
+  engine: Engine,
+  args: { source: string; spec: TypedSpec; parse: ParseOptions },
+): Promise<DateReading | null> {
+  const dates = args.spec.fields.filter((f) => f.type === 'date' && f.header !== null)
+  if (dates.length === 0 || args.parse.dateFormat) return null
+  const cols = dates.map(
+    (f, i) => `nullif(trim(CAST(${ident(f.header ?? '')} AS VARCHAR)), '') AS d${i}`,
+  )
+  try {
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE import_date_sample AS
+SELECT ${cols.join(', ')} FROM ${args.source} LIMIT ${SAMPLE}`)
+    const unread = dates
+      .map((_, i) => `(d${i} IS NOT NULL AND ${dateSql(`d${i}`, args.parse)} IS NULL)`)
+      .join(' OR ')
+    const [u] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM import_date_sample WHERE ${unread}`,
+    )
+    if (Number(u?.n ?? 0) === 0) return null
+    const r = await inferDateShape(engine, {
+      table: 'import_date_sample',
+      columns: dates.map((_, i) => `d${i}`),
+    })
+    return r.kind === 'one' ? r.reading : null
+  } catch {
+    // a reader that cannot even give a sample: the full read says what is wrong
+    return null
+  } finally {
+    await engine.exec('DROP TABLE IF EXISTS import_date_sample')
   }
 }

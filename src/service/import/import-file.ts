@@ -37,7 +37,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { type DateReading, inferDateShape } from './date-shapes.ts'
+import { type DateReading, inferDateShape, sampledDateShape } from './date-shapes.ts'
 import {
   doubleColumns,
   fastSource,
@@ -405,7 +405,12 @@ export async function importFile(
     tz,
     now: opts.now ?? new Date(),
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-    ...(opts.dateShape ? { dateFormat: opts.dateShape.shape.formats } : {}),
+    ...(opts.dateShape
+      ? {
+          dateFormat: opts.dateShape.shape.formats,
+          dateShape: { label: opts.dateShape.shape.label, format: opts.dateShape.format },
+        }
+      : {}),
   }
   await dropTemp(engine)
   try {
@@ -453,6 +458,16 @@ export async function importFile(
           ...(kind === 'orders' ? { tally: notPlain } : {}),
         })
       : null
+    // The fast read failed, maybe on dates that are not ISO 8601: when the first rows show their
+    // shape, read the file again in it rather than stage every row as text to report them all
+    if (!fast && fastSpec && !parse.dateFormat) {
+      const shape = await sampledDateShape(engine, {
+        source: fastSource(source),
+        spec: fastSpec,
+        parse,
+      })
+      if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
+    }
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
     // skip) takes the validating path, which finds them and stores each row's own line.
     if (fast && format !== 'parquet' && (await sha).blankHint === true) fast = null

@@ -27,6 +27,8 @@ export interface ParseOptions {
    * date-shapes.ts); ISO 8601 when absent.
    */
   readonly dateFormat?: string | readonly string[]
+  /** How the file's dates were read when that was worked out from the file (for messages). */
+  readonly dateShape?: { readonly label: string; readonly format: string }
   /** IANA zone for times without an offset. The session TimeZone must be set to it. */
   readonly tz: string
   /** Dates after now + 1 day are errors. */
@@ -416,9 +418,11 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
       )
     }
     if (f.type === 'date') {
-      const hint = o.dateFormat
-        ? ` with --date-format ${typeof o.dateFormat === 'string' ? o.dateFormat : o.dateFormat.join(' or ')}`
-        : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)'
+      const hint = o.dateShape
+        ? ` as ${o.dateShape.label} (${o.dateShape.format}), as the file's other dates read; pass --date-format if they are meant otherwise`
+        : o.dateFormat
+          ? ` with --date-format ${typeof o.dateFormat === 'string' ? o.dateFormat : o.dateFormat.join(' or ')}`
+          : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)'
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
