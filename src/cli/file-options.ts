@@ -4,6 +4,7 @@
 // `loyals import`.
 import type { Command } from 'commander'
 import { UsageError } from '../errors.ts'
+import type { ReadOptions } from '../service/source.ts'
 
 export interface FileCliOptions {
   map?: string[]
@@ -35,17 +36,7 @@ export function withFileOptions(cmd: Command): Command {
  * not given. The column parser is loaded only for --map (`fit` of a summary file starts fast).
  * @throws UsageError for a malformed --map.
  */
-export async function fileOptions(
-  opts: FileCliOptions,
-  defaultTz?: string,
-): Promise<{
-  tz?: string
-  dateFormat?: string
-  map?: Record<string, string>
-  decimalComma?: boolean
-  skipBadRows?: boolean
-  encoding?: 'utf-8' | 'latin-1'
-}> {
+export async function fileOptions(opts: FileCliOptions, defaultTz?: string): Promise<ReadOptions> {
   const tz = opts.tz ?? defaultTz
   const map =
     opts.map && opts.map.length > 0

@@ -15,12 +15,14 @@ import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult } from '../core/models/types.ts'
 import { DataError, ImportError, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
+import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
 export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'bgbb', 'gg', 'sbg'] as const
 export type FitModelName = (typeof FIT_MODELS)[number]
 
-export interface FitOptions {
+/** What to fit, and how to read an orders file given in place of a summary (as `openSource`). */
+export interface FitOptions extends ReadOptions {
   readonly model: FitModelName
   /** Calibration end for orders files and workspaces (default: the last order day). */
   readonly asOf?: string
@@ -32,14 +34,6 @@ export interface FitOptions {
   readonly cohort?: number
   /** Gamma-Gamma: leave out repeaters with zero/negative spend instead of failing. */
   readonly excludeNonPositive?: boolean
-  /** How to read an orders file (as `importFile`): time zone, date format, column mapping. */
-  readonly tz?: string
-  readonly dateFormat?: string
-  readonly map?: Readonly<Record<string, string>>
-  readonly decimalComma?: boolean
-  readonly encoding?: 'utf-8' | 'latin-1'
-  /** An orders file: leave out its bad rows (see importFile) instead of stopping. */
-  readonly skipBadRows?: boolean
 }
 
 /** What `loyals fit --json` prints (plus `extra` fields spread in). */
@@ -533,16 +527,9 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
 
 async function summaryFromOrders(path: string, opts: FitOptions): Promise<SummaryColumns> {
   // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
-  const { openSource } = await import('./source.ts')
+  const { openSource, readOptions } = await import('./source.ts')
   const { buildCustomerSummary, writeCustomerSummary } = await import('./summary.ts')
-  const { engine } = await openSource(path, {
-    ...(opts.tz ? { tz: opts.tz } : {}),
-    ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-    ...(opts.map ? { map: { ...opts.map } } : {}),
-    ...(opts.decimalComma ? { decimalComma: true } : {}),
-    ...(opts.encoding ? { encoding: opts.encoding } : {}),
-    ...(opts.skipBadRows ? { skipBadRows: true } : {}),
-  })
+  const { engine } = await openSource(path, readOptions(opts))
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
     await buildCustomerSummary(engine, {

@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import type { Engine } from '../data/engine.ts'
 import { openWorkspace } from '../data/workspace.ts'
-import { type ImportResult, importFile } from './import/import-file.ts'
+import { type ImportOptions, type ImportResult, importFile } from './import/import-file.ts'
 
 /** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
 export function isDuckDbFile(path: string): boolean {
@@ -22,6 +22,24 @@ export function isDuckDbFile(path: string): boolean {
   }
 }
 
+/** How to read an orders file given in place of a workspace: those options of `importFile`. */
+export type ReadOptions = Pick<
+  ImportOptions,
+  'tz' | 'dateFormat' | 'map' | 'decimalComma' | 'encoding' | 'skipBadRows'
+>
+
+/** The read options among `o`'s (a command's options hold others too). */
+export function readOptions(o: ReadOptions): ReadOptions {
+  return {
+    ...(o.tz ? { tz: o.tz } : {}),
+    ...(o.dateFormat ? { dateFormat: o.dateFormat } : {}),
+    ...(o.map ? { map: o.map } : {}),
+    ...(o.decimalComma ? { decimalComma: true } : {}),
+    ...(o.encoding ? { encoding: o.encoding } : {}),
+    ...(o.skipBadRows ? { skipBadRows: true } : {}),
+  }
+}
+
 /**
  * Open a workspace file, or import an orders file into a temporary in-memory workspace.
  * `temporary` tells the caller the store disappears on close; `notes` says in words what reading
@@ -31,16 +49,7 @@ export function isDuckDbFile(path: string): boolean {
  */
 export async function openSource(
   pathOrWorkspace: string,
-  opts: {
-    db?: string
-    tz?: string
-    dateFormat?: string
-    map?: Record<string, string>
-    decimalComma?: boolean
-    encoding?: 'utf-8' | 'latin-1'
-    /** Leave out the bad rows (written to `<file>.rejects.csv`) instead of stopping. */
-    skipBadRows?: boolean
-  },
+  opts: ReadOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (isDuckDbFile(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
@@ -51,12 +60,7 @@ export async function openSource(
     imported = await importFile(engine, pathOrWorkspace, {
       kind: 'orders',
       scratch: true,
-      ...(opts.tz ? { tz: opts.tz } : {}),
-      ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-      ...(opts.map ? { map: opts.map } : {}),
-      ...(opts.decimalComma ? { decimalComma: true } : {}),
-      ...(opts.encoding ? { encoding: opts.encoding } : {}),
-      ...(opts.skipBadRows ? { skipBadRows: true } : {}),
+      ...readOptions(opts),
     })
   } catch (e) {
     await engine.close()

@@ -15,7 +15,7 @@ import {
 } from '../../service/analyze.ts'
 import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
-import { openSource } from '../../service/source.ts'
+import { openSource, type ReadOptions, readOptions } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -41,7 +41,8 @@ interface AnalyzeCliOptions extends FileCliOptions {
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
 
-export interface RunAnalysisArgs {
+/** `input` and how to read it when it is an orders file, then the analysis options. */
+export interface RunAnalysisArgs extends ReadOptions {
   /** Orders file or workspace file. */
   readonly input: string
   /** Shown in the report instead of `input` (the demo names its sample). */
@@ -51,12 +52,6 @@ export interface RunAnalysisArgs {
   readonly out: string
   readonly json?: boolean
   readonly rules?: RfmRules
-  readonly tz?: string
-  readonly dateFormat?: string
-  readonly map?: Record<string, string>
-  readonly decimalComma?: boolean
-  readonly encoding?: 'utf-8' | 'latin-1'
-  readonly skipBadRows?: boolean
   /** Prediction options; false leaves predictions out. */
   readonly predictions?: PredictOptions | false
   /** Value options (configuration file); false leaves the value step out. */
@@ -72,14 +67,7 @@ export async function runAnalysis(
   const progress = createProgress({ total: ANALYZE_STEPS.length + 1 })
   try {
     const { engine, notes } = await progress.step('reading the orders', () =>
-      openSource(args.input, {
-        ...(args.tz ? { tz: args.tz } : {}),
-        ...(args.dateFormat ? { dateFormat: args.dateFormat } : {}),
-        ...(args.map ? { map: args.map } : {}),
-        ...(args.decimalComma ? { decimalComma: true } : {}),
-        ...(args.encoding ? { encoding: args.encoding } : {}),
-        ...(args.skipBadRows ? { skipBadRows: true } : {}),
-      }),
+      openSource(args.input, readOptions(args)),
     )
     try {
       const result = await analyze(engine, args.out, {

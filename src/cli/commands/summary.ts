@@ -36,10 +36,7 @@ async function openInput(
   opts: SummaryOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (input !== undefined) {
-    const opened = await openSource(input, {
-      db: opts.db,
-      ...(await fileOptions(opts, env().LOYALS_TZ)),
-    })
+    const opened = await openSource(input, await fileOptions(opts, env().LOYALS_TZ))
     for (const n of opened.notes) eprintln(`note: ${n}`)
     return opened
   }
