@@ -135,37 +135,56 @@ FROM (${values})`)
   }
 }
 
+/** The date fields of `spec` that the file has a column for. */
+const dateFields = (spec: TypedSpec) =>
+  spec.fields.filter((f) => f.type === 'date' && f.header !== null)
+
+/**
+ * The shape of the dates of `table`, a table with the text `<field>__raw` and its ISO 8601 parse
+ * `<field>` of each date field of `spec` (import_typed, or a sample of the file made so): null
+ * when every date read as ISO 8601, else which shapes read them (inferDateShape).
+ */
+export async function unreadDateShape(
+  engine: Engine,
+  args: { table: string; spec: TypedSpec },
+): Promise<DateShapeResult | null> {
+  const dates = dateFields(args.spec)
+  if (dates.length === 0) return null
+  const unread = dates
+    .map((f) => `(${ident(`${f.field}__raw`)} IS NOT NULL AND ${ident(f.field)} IS NULL)`)
+    .join(' OR ')
+  const [u] = await engine.query<{ n: number }>(
+    `SELECT count(*) AS n FROM ${ident(args.table)} WHERE ${unread}`,
+  )
+  if (Number(u?.n ?? 0) === 0) return null
+  return inferDateShape(engine, {
+    table: args.table,
+    columns: dates.map((f) => `${f.field}__raw`),
+  })
+}
+
 /**
  * Before a file is read in full: the shape of its dates when the first SAMPLE rows hold a date
  * that is not ISO 8601 and exactly one shape reads them all. A big file in "12/13/2010 8:26" is
- * then read once, with that shape, instead of failing every row of a read as ISO first. Null when
- * the sample's dates are ISO 8601, or its reading is open (every day 12 or less): the full read
- * decides. `source` is the file's reader (a table function call).
+ * then read once, with that shape, instead of staging every row as text to find it. Null when the
+ * sample's dates are ISO 8601, or its reading is open (every day 12 or less): the full read
+ * decides. `source` is the file's reader (a table function call); `parse` has no date format.
  */
 export async function sampledDateShape(
   engine: Engine,
   args: { source: string; spec: TypedSpec; parse: ParseOptions },
 ): Promise<DateReading | null> {
-  const dates = args.spec.fields.filter((f) => f.type === 'date' && f.header !== null)
-  if (dates.length === 0 || args.parse.dateFormat) return null
-  const cols = dates.map(
-    (f, i) => `nullif(trim(CAST(${ident(f.header ?? '')} AS VARCHAR)), '') AS d${i}`,
-  )
+  const dates = dateFields(args.spec)
+  if (dates.length === 0) return null
+  const cols = dates.map((f) => {
+    const raw = `nullif(trim(CAST(${ident(f.header ?? '')} AS VARCHAR)), '')`
+    return `${raw} AS ${ident(`${f.field}__raw`)}, ${dateSql(raw, args.parse)} AS ${ident(f.field)}`
+  })
   try {
     await engine.exec(`CREATE OR REPLACE TEMP TABLE import_date_sample AS
 SELECT ${cols.join(', ')} FROM ${args.source} LIMIT ${SAMPLE}`)
-    const unread = dates
-      .map((_, i) => `(d${i} IS NOT NULL AND ${dateSql(`d${i}`, args.parse)} IS NULL)`)
-      .join(' OR ')
-    const [u] = await engine.query<{ n: number }>(
-      `SELECT count(*) AS n FROM import_date_sample WHERE ${unread}`,
-    )
-    if (Number(u?.n ?? 0) === 0) return null
-    const r = await inferDateShape(engine, {
-      table: 'import_date_sample',
-      columns: dates.map((_, i) => `d${i}`),
-    })
-    return r.kind === 'one' ? r.reading : null
+    const r = await unreadDateShape(engine, { table: 'import_date_sample', spec: args.spec })
+    return r?.kind === 'one' ? r.reading : null
   } catch {
     // a reader that cannot even give a sample: the full read says what is wrong
     return null

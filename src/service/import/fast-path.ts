@@ -60,7 +60,7 @@ export const ZULU_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
  * Under another --tz, dateSql reads "...Z" followed by such a space as local time.
  */
 export function timestampColumns(spec: TypedSpec, o: ParseOptions): string[] {
-  return o.tz !== 'UTC' || o.dateFormat ? [] : plainColumns(spec, 'date')
+  return o.tz !== 'UTC' || o.dateFormat || o.dateShape ? [] : plainColumns(spec, 'date')
 }
 
 /** What strptime makes of 'epoch', 'infinity' and '-infinity' (see `timestampColumns`). */

@@ -18,7 +18,6 @@ import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/i
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
-  ident,
   importBlankLines,
   importMultilineCheck,
   importRawView,
@@ -37,7 +36,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { type DateReading, inferDateShape, sampledDateShape } from './date-shapes.ts'
+import { type DateReading, sampledDateShape, unreadDateShape } from './date-shapes.ts'
 import {
   doubleColumns,
   fastSource,
@@ -49,7 +48,6 @@ import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
   decimalCommaSql,
-  type FieldDef,
   type ParseOptions,
   problemsSql,
   type TypedSpec,
@@ -180,22 +178,13 @@ async function unreadDates(
   file: string,
   spec: TypedSpec,
 ): Promise<DateReading | null> {
-  const dates = spec.fields.filter((f) => f.type === 'date' && f.header !== null)
-  if (dates.length === 0) return null
-  const raw = (f: FieldDef) => `${f.field}__raw`
-  const unread = dates
-    .map((f) => `(${ident(raw(f))} IS NOT NULL AND ${ident(f.field)} IS NULL)`)
-    .join(' OR ')
-  if ((await count(engine, `SELECT count(*) AS n FROM import_typed WHERE ${unread}`)) === 0) {
-    return null
-  }
-  const r = await inferDateShape(engine, { table: 'import_typed', columns: dates.map(raw) })
+  const r = await unreadDateShape(engine, { table: 'import_typed', spec })
+  if (r === null || r.kind === 'none') return null
   if (r.kind === 'one') return r.reading
-  if (r.kind === 'none') return null
-  const columns = dates.map((f) => f.header).join(', ')
+  const columns = spec.fields.flatMap((f) => (f.type === 'date' && f.header ? [f.header] : []))
   const readings = r.readings.map((s) => `${s.shape.label} (--date-format '${s.format}')`)
   throw new ImportError(
-    `${file}: the dates in ${columns} read both ways, e.g. '${r.example}': as ${readings.join(' or as ')}. ` +
+    `${file}: the dates in ${columns.join(', ')} read both ways, e.g. '${r.example}': as ${readings.join(' or as ')}. ` +
       'Pass the --date-format that is right for this file.',
   )
 }
@@ -405,12 +394,7 @@ export async function importFile(
     tz,
     now: opts.now ?? new Date(),
     ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-    ...(opts.dateShape
-      ? {
-          dateFormat: opts.dateShape.shape.formats,
-          dateShape: { label: opts.dateShape.shape.label, format: opts.dateShape.format },
-        }
-      : {}),
+    ...(opts.dateShape ? { dateShape: opts.dateShape } : {}),
   }
   await dropTemp(engine)
   try {
@@ -460,7 +444,7 @@ export async function importFile(
       : null
     // The fast read failed, maybe on dates that are not ISO 8601: when the first rows show their
     // shape, read the file again in it rather than stage every row as text to report them all
-    if (!fast && fastSpec && !parse.dateFormat) {
+    if (!fast && fastSpec && !parse.dateFormat && !parse.dateShape) {
       const shape = await sampledDateShape(engine, {
         source: fastSource(source),
         spec: fastSpec,
@@ -546,7 +530,7 @@ export async function importFile(
       } finally {
         await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
       }
-      if (!parse.dateFormat) {
+      if (!parse.dateFormat && !parse.dateShape) {
         const shape = await unreadDates(engine, file, spec)
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
       }

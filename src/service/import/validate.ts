@@ -3,6 +3,7 @@
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 import { ident, LINE, lit } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
+import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 
@@ -22,13 +23,10 @@ export interface FieldDef {
 }
 
 export interface ParseOptions {
-  /**
-   * strptime format for dates, or several tried in order (a shape read from the file, see
-   * date-shapes.ts); ISO 8601 when absent.
-   */
-  readonly dateFormat?: string | readonly string[]
-  /** How the file's dates were read when that was worked out from the file (for messages). */
-  readonly dateShape?: { readonly label: string; readonly format: string }
+  /** strptime format for dates (--date-format); ISO 8601 when neither it nor dateShape is set. */
+  readonly dateFormat?: string
+  /** The shape of the dates worked out from the file (date-shapes.ts): its formats, in order. */
+  readonly dateShape?: DateReading
   /** IANA zone for times without an offset. The session TimeZone must be set to it. */
   readonly tz: string
   /** Dates after now + 1 day are errors. */
@@ -111,10 +109,10 @@ export function numberSql(r: string, fast: string): string {
 export function dateSql(r: string, o: ParseOptions): string {
   const toUtc = (naive: string) =>
     o.tz === 'UTC' ? naive : `timezone('UTC', timezone(${lit(o.tz)}, ${naive}))`
-  if (o.dateFormat) {
-    const list = typeof o.dateFormat === 'string' ? [o.dateFormat] : o.dateFormat
-    const p = `try_strptime(${r}, ${list.length === 1 ? lit(list[0] ?? '') : `[${list.map(lit).join(', ')}]`})`
-    return list.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
+  const formats = o.dateShape?.shape.formats ?? (o.dateFormat ? [o.dateFormat] : null)
+  if (formats) {
+    const p = `try_strptime(${r}, ${formats.length === 1 ? lit(formats[0] ?? '') : `[${formats.map(lit).join(', ')}]`})`
+    return formats.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
@@ -419,9 +417,9 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     }
     if (f.type === 'date') {
       const hint = o.dateShape
-        ? ` as ${o.dateShape.label} (${o.dateShape.format}), as the file's other dates read; pass --date-format if they are meant otherwise`
+        ? ` as ${o.dateShape.shape.label} (${o.dateShape.format}), as the file's other dates read; pass --date-format if they are meant otherwise`
         : o.dateFormat
-          ? ` with --date-format ${typeof o.dateFormat === 'string' ? o.dateFormat : o.dateFormat.join(' or ')}`
+          ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)'
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
