@@ -589,6 +589,11 @@ export async function importFile(
               columns: CUSTOMER_COLUMNS,
             }
     let ordersAsView = false
+    // order lines come with the orders of a Shopify export and of a file of line items with ids
+    const hasLines =
+      kind === 'orders' &&
+      (mapping.layout === 'shopify-orders' ||
+        (mapping.layout === 'line-items' && mapping.columns.order_id !== undefined))
     if (kind === 'orders') {
       const lineItems = mapping.layout === 'line-items'
       if (lineItems)
@@ -621,7 +626,7 @@ export async function importFile(
         }),
       )
       const c = mapping.columns
-      if (mapping.layout === 'shopify-orders' || (lineItems && c.order_id)) {
+      if (hasLines) {
         // a line-items file names quantity and price as orders do; Shopify's are the line's own
         const qty = lineItems ? c.quantity : c.line_quantity
         const price = lineItems ? c.unit_price : c.line_price
@@ -652,10 +657,6 @@ export async function importFile(
       )
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
-    const hasLines =
-      kind === 'orders' &&
-      (mapping.layout === 'shopify-orders' ||
-        (mapping.layout === 'line-items' && mapping.columns.order_id !== undefined))
     const empty: Record<string, boolean> = {}
     const writeSet = async (m: typeof main, into: string) => {
       const tableEmpty =

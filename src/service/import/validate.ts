@@ -245,20 +245,15 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'discount', 'number', false, 'an amount'),
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
-        {
-          field: '__customer_lo',
-          header: null,
-          raw: 'x.__customer_lo',
-          type: 'text',
-          required: false,
-        },
-        {
-          field: '__customer_hi',
-          header: null,
-          raw: 'x.__customer_hi',
-          type: 'text',
-          required: false,
-        },
+        ...['__customer_lo', '__customer_hi'].map(
+          (field): FieldDef => ({
+            field,
+            header: null,
+            raw: `x.${field}`,
+            type: 'text',
+            required: false,
+          }),
+        ),
       ],
       from: `(SELECT *, ${across('min')} AS __customer_lo, ${across('max')} AS __customer_hi
         FROM import_raw) x`,
