@@ -109,6 +109,8 @@ export interface ImportOptions {
    * and no --date-format was given.
    */
   readonly dateShape?: DateReading
+  /** Internal: the file's SHA-256 read, begun by the call that imports it again in a date shape. */
+  readonly digest?: Promise<{ sha: string; blankHint: boolean | null }>
 }
 
 export interface ImportResult {
@@ -388,7 +390,9 @@ export async function importFile(
   const readPath = opts.readFrom ?? file
   const readGzip = opts.readFrom ? false : gzip
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
-  const sha = opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip)
+  const sha =
+    opts.digest ??
+    (opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip))
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -450,7 +454,7 @@ export async function importFile(
         spec: fastSpec,
         parse,
       })
-      if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
+      if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
     }
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
     // skip) takes the validating path, which finds them and stores each row's own line.
@@ -532,7 +536,7 @@ export async function importFile(
       }
       if (!parse.dateFormat && !parse.dateShape) {
         const shape = await unreadDates(engine, file, spec)
-        if (shape) return await importFile(engine, file, { ...opts, dateShape: shape })
+        if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
       if (opts.skipBadRows && mapping.layout === 'line-items') {
