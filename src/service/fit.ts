@@ -50,7 +50,13 @@ export interface FitReport {
   /** Model-specific facts: distinct histories, spend correlation, warnings, sBG column, ... */
   readonly extra: Record<string, unknown>
   /** How the input was read, for the timing line. */
-  readonly input: { readonly kind: string; readonly rows: number; readonly readMs: number }
+  readonly input: {
+    readonly kind: string
+    readonly rows: number
+    readonly readMs: number
+    /** What reading an orders file decided for the user (a date shape, skipped rows, a column). */
+    readonly notes?: readonly string[]
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,11 +531,15 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   }
 }
 
-async function summaryFromOrders(path: string, opts: FitOptions): Promise<SummaryColumns> {
+/** An orders file's (or workspace's) summary, and what reading the file decided (importNotes). */
+async function summaryFromOrders(
+  path: string,
+  opts: FitOptions,
+): Promise<{ summary: SummaryColumns; notes: readonly string[] }> {
   // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
   const { openSource, readOptions } = await import('./source.ts')
   const { buildCustomerSummary, writeCustomerSummary } = await import('./summary.ts')
-  const { engine } = await openSource(path, readOptions(opts))
+  const { engine, notes } = await openSource(path, readOptions(opts))
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
     await buildCustomerSummary(engine, {
@@ -538,7 +548,7 @@ async function summaryFromOrders(path: string, opts: FitOptions): Promise<Summar
     })
     const out = join(dir, 'summary.csv')
     await writeCustomerSummary(engine, { format: 'csv', path: out })
-    return readSummaryCsv(out, opts.model === 'gg')
+    return { summary: readSummaryCsv(out, opts.model === 'gg'), notes }
   } finally {
     await engine.close()
     await rm(dir, { recursive: true, force: true })
@@ -665,22 +675,23 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   if (opts.model === 'sbg') return fitSbgFile(path, opts, t0)
   let s: SummaryColumns
   let kind: string
+  let notes: readonly string[] = []
   const head = textHead(path)
   if (head !== null) {
     const header = head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
     if (looksLikeOrders(header)) {
-      s = await summaryFromOrders(path, opts)
+      ;({ summary: s, notes } = await summaryFromOrders(path, opts))
       kind = 'orders file'
     } else {
       s = readSummaryCsv(path, opts.model === 'gg')
       kind = 'summary file'
     }
   } else {
-    s = await summaryFromOrders(path, opts)
+    ;({ summary: s, notes } = await summaryFromOrders(path, opts))
     kind = 'workspace'
   }
   const readMs = performance.now() - t0
-  const input = { kind, rows: s.rows, readMs }
+  const input = { kind, rows: s.rows, readMs, notes }
   if (opts.model === 'gg') {
     if (!s.monetary)
       throw new DataError('the Gamma-Gamma model needs a monetary (mean repeat spend) column')

@@ -74,12 +74,26 @@ export function importNotes(r: ImportResult): string[] {
   const out: string[] = []
   const shape = dateShapeNote(r)
   if (shape) out.push(shape)
+  const customer = guessedCustomerNote(r)
+  if (customer) out.push(customer)
   if (r.rejected > 0) {
     out.push(
       `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
     )
   }
   return out
+}
+
+/** Which column an import took as the customer id without being told (ColumnMapping), in words. */
+export function guessedCustomerNote(r: ImportResult): string | null {
+  const col = r.guessedCustomer
+  if (col === null) return null
+  // an Id on every row of its own more likely numbers the orders than the customers
+  const own =
+    r.rowsStored > 1 && r.customers === r.rowsStored
+      ? ` Every order has an ${col} of its own, so each customer bought once: if ${col} numbers the orders, name the customer's column.`
+      : ''
+  return `${r.file}: no column is named for the customer, so ${col} was read as the customer id (--map customer_id=COLUMN names another).${own}`
 }
 
 /** The date shape an import read the file's dates in (importFile's dateShape), in words. */

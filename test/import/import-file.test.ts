@@ -9,6 +9,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { importNotes } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
@@ -374,6 +375,33 @@ describe('column recognition', () => {
     )
   })
 
+  test('a bare Id is read as the customer when no column is named for one, and said', async () => {
+    // CLVTools' apparelTrans layout: Id,Date,Price
+    const f = write(
+      dir,
+      'clv.csv',
+      'Id,Date,Price\n1,2005-01-02,230.3\n1,2005-09-06,84.39\n2,2005-01-02,10\n',
+    )
+    const r = await orders(f)
+    expect(r).toMatchObject({ rowsStored: 3, customers: 2, guessedCustomer: 'Id' })
+    expect(r.columns).toEqual({ customer_id: 'Id', ordered_at: 'Date', amount: 'Price' })
+    const notes = importNotes(r)
+    expect(notes).toEqual([
+      `${f}: no column is named for the customer, so Id was read as the customer id (--map customer_id=COLUMN names another).`,
+    ])
+    // an Id on every row of its own: the note warns that it may number the orders
+    const g = write(dir, 'ids.csv', 'Id,Date,Price\n1,2005-01-02,5\n2,2005-01-03,6\n')
+    expect(importNotes(await orders(g))[0]).toMatch(
+      /so Id was read as the customer id .*Every order has an Id of its own, so each customer bought once: if Id numbers the orders, name the customer's column\.$/,
+    )
+    // a column named for the customer wins: Id is then an extra column
+    const h = write(dir, 'named.csv', 'Id,customer,Date,Price\n7,c1,2005-01-02,5\n')
+    const named = await orders(h)
+    expect(named.guessedCustomer).toBeNull()
+    expect(named.columns.customer_id).toBe('customer')
+    expect(importNotes(named)).toEqual([])
+  })
+
   test('synonyms are case, space and underscore insensitive; extra columns are fine', async () => {
     const f = write(
       dir,
@@ -698,8 +726,8 @@ describe('bad input: clear message, store unchanged', () => {
     ],
     [
       'one field missing and one column left over: the example names it',
-      (d) => write(d, 'clv.csv', 'Id,Date,Price\n1,2005-01-02,230.3\n'),
-      /clv\.csv: missing required column customer_id \(found: Id, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Id$/,
+      (d) => write(d, 'clv.csv', 'Kunde,Date,Price\n1,2005-01-02,230.3\n'),
+      /clv\.csv: missing required column customer_id \(found: Kunde, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Kunde$/,
     ],
     [
       'a BG/BB table (the BTYD donations layout) instead of orders',

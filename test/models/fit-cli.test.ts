@@ -179,6 +179,27 @@ describe('loyals fit and summary on transaction logs that need reading options',
     expect(Number.isFinite(g.logLikelihood)).toBe(true)
   })
 
+  it('fit reads a bare Id as the customer of an orders file and says so on stderr', () => {
+    const mapped = fitJson([
+      apparel,
+      '--map',
+      'customer_id=Id',
+      '--model',
+      'bgnbd',
+      '--as-of',
+      '2005-10-09',
+    ])
+    const r = runCli(['fit', apparel, '--model', 'bgnbd', '--as-of', '2005-10-09', '--json'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain(
+      'no column is named for the customer, so Id was read as the customer id (--map customer_id=COLUMN names another).',
+    )
+    const guessed = JSON.parse(r.stdout)
+    expect(guessed.customers).toBe(600)
+    expect(guessed.logLikelihood).toBe(mapped.logLikelihood)
+    expect(guessed.params).toEqual(mapped.params)
+  })
+
   it('analyze says on the terminal which models could not be fitted, and why', () => {
     const out = tempDir('loyals-apparel-')
     const r = runCli([

@@ -130,6 +130,8 @@ export function registerFit(program: Command): void {
       ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
       ...(await fileOptions(opts)),
     })
+    // once, on stderr: the reports of an sBG table share one input, and --json keeps stdout clean
+    for (const n of reports[0]?.input.notes ?? []) eprintln(`note: ${n}`)
     if (opts.json) {
       printJson(reports.length === 1 ? reportJson(reports[0]!) : reports.map(reportJson))
       return

@@ -276,6 +276,8 @@ export interface ColumnMapping {
    * left over that could hold one. Every order then has amount 0; x, t_x and T need only dates.
    */
   readonly noAmount?: true
+  /** No column was named for the customer: this one, a bare "Id", was taken as the customer id. */
+  readonly guessedCustomer?: string
 }
 
 /** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
@@ -356,6 +358,7 @@ export function resolveColumns(
       }
     }
   }
+  const guessed = guessCustomer(headers, kind, columns, used)
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
   // a transaction log: only the amount missing, and every column of the file already used
   if (
@@ -364,7 +367,7 @@ export function resolveColumns(
     missing[0]?.field === 'amount' &&
     headers.every((h) => used.has(h))
   ) {
-    return { layout, columns, noAmount: true }
+    return { layout, columns, noAmount: true, ...guessed }
   }
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
@@ -378,7 +381,26 @@ export function resolveColumns(
         (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
-  return { layout, columns }
+  return { layout, columns, ...guessed }
+}
+
+/**
+ * An orders file whose customer column is a bare "Id" (CLVTools' apparelTrans: Id,Date,Price):
+ * with no column named for the customer and an order id named otherwise or not at all, "Id" is
+ * the customer's. Taken, and said (ColumnMapping.guessedCustomer), since it may number orders.
+ */
+function guessCustomer(
+  headers: readonly string[],
+  kind: ImportKind,
+  columns: Record<string, string>,
+  used: Set<string>,
+): { guessedCustomer: string } | Record<string, never> {
+  if (kind !== 'orders' || columns.customer_id !== undefined) return {}
+  const h = headers.find((x) => fold(x) === 'id' && !used.has(x))
+  if (h === undefined) return {}
+  columns.customer_id = h
+  used.add(h)
+  return { guessedCustomer: h }
 }
 
 /**

@@ -154,6 +154,8 @@ export interface ImportResult {
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
   readonly mixedLineEndings: boolean
+  /** No column was named for the customer: this bare "Id" column was read as the customer id. */
+  readonly guessedCustomer: string | null
   /**
    * Dates were not ISO 8601 and no --date-format was given: the one common shape that reads every
    * date of the file, used for it. Null otherwise.
@@ -826,6 +828,7 @@ export async function importFile(
         : null,
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
+      guessedCustomer: mapping.guessedCustomer ?? null,
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,
