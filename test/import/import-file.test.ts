@@ -394,11 +394,11 @@ describe('column recognition', () => {
     expect(importNotes(await orders(g))[0]).toMatch(
       /so Id was read as the customer id .*Every order has an Id of its own, so each customer bought once: if Id numbers the orders, name the customer's column\.$/,
     )
-    // a column named for the customer wins: Id is then an extra column
+    // a column named for the customer wins: Id is then the order's
     const h = write(dir, 'named.csv', 'Id,customer,Date,Price\n7,c1,2005-01-02,5\n')
     const named = await orders(h)
     expect(named.guessedCustomer).toBeNull()
-    expect(named.columns.customer_id).toBe('customer')
+    expect(named.columns).toMatchObject({ customer_id: 'customer', order_id: 'Id' })
     expect(importNotes(named)).toEqual([])
   })
 

@@ -93,4 +93,57 @@ describe('orders with a status', () => {
     // S1 and S2 (50 kept) are purchases; S3 was refunded in full, S4 never paid
     expect(c).toEqual({ purchase_days: 2, revenue: 150 })
   })
+  test("Stripe's own header: a bare id is the payment's (order) id when the customer is named", async () => {
+    const f = write(
+      dir,
+      'payments.csv',
+      [
+        'id,Description,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer ID',
+        'ch_1,,2024-06-01 10:00:00,60.00,0.00,usd,Paid,cus_A',
+        'ch_2,,2024-06-02 10:00:00,45.00,0.00,usd,Failed,cus_A',
+        'ch_3,,2024-06-09 10:00:00,15.00,0.00,usd,Paid,cus_A',
+      ].join('\n'),
+    )
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({ order_id: 'id', customer_id: 'Customer ID' })
+    expect(r.guessedCustomer).toBeNull()
+    const keys = await engine.query(
+      "SELECT order_key FROM orders WHERE customer_id = 'cus_A' ORDER BY order_key",
+    )
+    expect(keys.map((k) => k.order_key)).toEqual(['ch_1', 'ch_2', 'ch_2:refunded', 'ch_3'])
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const [c] = await engine.query(
+      `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'cus_A'`,
+    )
+    expect(c).toEqual({ purchase_days: 2, revenue: 75 })
+  })
+
+  test('without order ids, a failed or refunded row is still no purchase: its pair gets an id', async () => {
+    const rows = [
+      'customer,date,amount,status',
+      'd1,2024-07-01,10,paid',
+      'd1,2024-07-02,20,failed',
+      'd1,2024-07-02,20,failed',
+      'd1,2024-07-03,30,paid',
+      'd2,2024-07-05,5,refunded',
+    ]
+    const f = write(dir, 'noids.csv', rows.join('\n'))
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    // 5 rows and a refund row for each of the three unpaid ones
+    expect(r).toMatchObject({ rowsRead: 5, rowsStored: 8, refunds: 3 })
+    const pairs = await engine.query<{ n: number; linked: number }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE o.order_id IS NOT NULL) AS linked
+       FROM orders r LEFT JOIN orders o ON o.order_key = r.order_id
+       WHERE r.source = '${f}' AND r.amount < 0`,
+    )
+    expect(pairs).toEqual([{ n: 3, linked: 3 }])
+    const info = await buildCustomerSummary(engine, { unit: 'day', asOf: '2024-07-31' })
+    const s = await engine.query(
+      `SELECT customer_id, purchase_days, revenue FROM ${info.table} WHERE customer_id IN ('d1', 'd2') ORDER BY 1`,
+    )
+    // d1 bought on the 1st and 3rd (the 2nd's two payments failed); d2 never paid: no customer
+    expect(s).toEqual([{ customer_id: 'd1', purchase_days: 2, revenue: 40 }])
+    const again = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 8 })
+  })
 })

@@ -30,7 +30,8 @@ export const NET_AMOUNT =
  * TEMP table `import_rows` in the column order of `orders`.
  * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
  * refunds (amount < 0): `<order id or content hash>:refund:<n>`; the refunded amount of an
- * order's own row (Shopify): a refund row `<order id>:refunded`.
+ * order's own row (Shopify): a refund row `<order id>:refunded` (an order without an id gets its
+ * row key as its id, so that the two link).
  * `plain`: the caller knows every row has an order id seen once and is no refund, so the key is
  * the id and no row needs numbering: a projection, made a view with `asView` (a first import into
  * an empty table then reads the rows once, straight into `orders`, instead of copying them twice).
@@ -83,9 +84,7 @@ FROM (SELECT *, ${net} AS net FROM (${rows}))`,
   // it when voided) is stored as what was paid plus a refund row of the same order and day, so
   // the summary nets them by its refund rule: a day refunded in full is no purchase day.
   const split =
-    args.refunded === false
-      ? 'false'
-      : 'coalesce(refunded > 0 AND amount >= 0 AND order_id IS NOT NULL, false)'
+    args.refunded === false ? 'false' : 'coalesce(refunded > 0 AND amount >= 0, false)'
   const refundRows = `
 UNION ALL
 SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
@@ -95,7 +94,7 @@ SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, 
   CASE WHEN margin IS NULL AND cost IS NOT NULL THEN -round(refunded, 9) END AS margin,
   CAST(NULL AS DOUBLE) AS discount, channel, campaign, ${lit(args.source)} AS source,
   ${LINE} AS source_line
-FROM n WHERE split AND occ = 1`
+FROM k WHERE split AND (occ = 1 OR own_id)`
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_rows AS
 WITH good AS (
@@ -111,14 +110,20 @@ WITH good AS (
   UNION ALL
   SELECT *, row_number() OVER (PARTITION BY coalesce(order_id, ch), is_refund ORDER BY ${LINE}) AS occ
   FROM h WHERE NOT (${simple})
+), k AS (
+  -- an order split from its refunded amount without an id of its own takes its row key as its
+  -- id, so that the refund row finds it (a failed payment in a file without ids is no purchase)
+  SELECT * REPLACE (CASE WHEN split AND order_id IS NULL THEN md5(ch || '|' || occ) ELSE order_id END AS order_id),
+    split AND order_id IS NULL AS own_id
+  FROM n
 )
 SELECT
   CASE WHEN is_refund THEN coalesce(order_id, ch) || ':refund:' || occ
        WHEN order_id IS NOT NULL THEN order_id
        ELSE md5(ch || '|' || occ) END AS order_key,
   ${columns}
-FROM n
-WHERE is_refund OR order_id IS NULL OR occ = 1${refundRows}`,
+FROM k
+WHERE is_refund OR order_id IS NULL OR own_id OR occ = 1${refundRows}`,
   }
 }
 

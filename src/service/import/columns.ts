@@ -385,9 +385,9 @@ export function resolveColumns(
 }
 
 /**
- * An orders file whose customer column is a bare "Id" (CLVTools' apparelTrans: Id,Date,Price):
- * with no column named for the customer and an order id named otherwise or not at all, "Id" is
- * the customer's. Taken, and said (ColumnMapping.guessedCustomer), since it may number orders.
+ * A bare "Id" column of an orders file: the order's id when a column names the customer (and none
+ * the order); else the customer's (CLVTools' apparelTrans: Id,Date,Price), which is said
+ * (ColumnMapping.guessedCustomer), since it may number the orders.
  */
 function guessCustomer(
   headers: readonly string[],
@@ -395,9 +395,18 @@ function guessCustomer(
   columns: Record<string, string>,
   used: Set<string>,
 ): { guessedCustomer: string } | Record<string, never> {
-  if (kind !== 'orders' || columns.customer_id !== undefined) return {}
+  if (kind !== 'orders') return {}
   const h = headers.find((x) => fold(x) === 'id' && !used.has(x))
   if (h === undefined) return {}
+  if (columns.customer_id !== undefined) {
+    // the customer is named: a bare id is the order's own (Stripe's payments export: id, Customer
+    // ID, Amount, Status), so a failed or refunded payment is netted against its order
+    if (columns.order_id === undefined) {
+      columns.order_id = h
+      used.add(h)
+    }
+    return {}
+  }
   columns.customer_id = h
   used.add(h)
   return { guessedCustomer: h }
