@@ -83,8 +83,7 @@ FROM (SELECT *, ${net} AS net FROM (${rows}))`,
   // An order with an id and a refunded amount on its own row (Shopify's Refunded Amount, all of
   // it when voided) is stored as what was paid plus a refund row of the same order and day, so
   // the summary nets them by its refund rule: a day refunded in full is no purchase day.
-  const split =
-    args.refunded === false ? 'false' : 'coalesce(refunded > 0 AND amount >= 0, false)'
+  const split = args.refunded === false ? 'false' : 'coalesce(refunded > 0 AND amount >= 0, false)'
   const refundRows = `
 UNION ALL
 SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
