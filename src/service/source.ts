@@ -76,12 +76,20 @@ export function importNotes(r: ImportResult): string[] {
   if (shape) out.push(shape)
   const customer = guessedCustomerNote(r)
   if (customer) out.push(customer)
+  const comma = decimalCommaNote(r)
+  if (comma) out.push(comma)
   if (r.rejected > 0) {
     out.push(
       `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
     )
   }
   return out
+}
+
+/** That an import found the file's numbers written with a decimal comma, in words. */
+export function decimalCommaNote(r: ImportResult): string | null {
+  if (r.decimalCommaFound === null) return null
+  return `${r.file}: the numbers in ${r.decimalCommaFound.join(', ')} are written with a decimal comma (12,50; a point between thousands) and none with a decimal point, so they were read so (as with --decimal-comma)`
 }
 
 /** Which column an import took as the customer id without being told (ColumnMapping), in words. */

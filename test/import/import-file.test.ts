@@ -151,28 +151,44 @@ describe('keys, duplicates and refunds', () => {
 })
 
 describe('dates, time zones and amounts', () => {
-  test('--decimal-comma reads 1.234,50 as 1234.5; without it such values say so', async () => {
+  test('1.234,50 reads as 1234.5 with --decimal-comma, or found so when no value has a decimal point', async () => {
     const body =
       'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;1.234,50 EUR;100\nk1;2024-02-01;(12,50);\n' +
       'k2;2024-01-03;€ 2.000;1,5\nk2;2024-01-04;7;\n'
-    const f = write(dir, 'de.csv', body)
     const map = { customer_id: 'Kunde', ordered_at: 'Datum', amount: 'Betrag', cost: 'Kosten' }
-    const e = await importError(() => orders(f, { map }))
+    // a decimal point on one row ('3.50') and a comma-thousand on another ('1,250'): the file
+    // reads no one way, so each value a decimal comma would mend says so
+    const mixed = write(dir, 'mixed.csv', `${body}k3;2024-01-05;3.50;\nk3;2024-01-06;"1,250";\n`)
+    const e = await importError(() => orders(mixed, { map }))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${f}:2 Betrag: cannot read '1.234,50 EUR' as an amount (written with a decimal comma? pass --decimal-comma)`,
-      `${f}:3 Betrag: cannot read '(12,50)' as an amount (written with a decimal comma? pass --decimal-comma)`,
-      `${f}:4 Kosten: cannot read '1,5' as an amount (written with a decimal comma? pass --decimal-comma)`,
+      `${mixed}:2 Betrag: cannot read '1.234,50 EUR' as an amount (written with a decimal comma? pass --decimal-comma)`,
+      `${mixed}:3 Betrag: cannot read '(12,50)' as an amount (written with a decimal comma? pass --decimal-comma)`,
+      `${mixed}:4 Kosten: cannot read '1,5' as an amount (written with a decimal comma? pass --decimal-comma)`,
     ])
-    await orders(f, { map, decimalComma: true })
-    const rows = await engine.query<{ amount: number; cost: number | null }>(
-      `SELECT amount, cost FROM orders WHERE source = '${f}' ORDER BY source_line`,
-    )
-    expect(rows).toEqual([
+    const thousands = write(dir, 'thousands.csv', `${body}k3;2024-01-06;"1,250";\n`)
+    await expect(orders(thousands, { map })).rejects.toThrow(/: 3 bad rows; nothing was imported/)
+    const expected = [
       { amount: 1234.5, cost: 100 },
       { amount: -12.5, cost: null },
       { amount: 2000, cost: 1.5 },
       { amount: 7, cost: null },
+    ]
+    const given = write(dir, 'de-flag.csv', body)
+    const r1 = await orders(given, { map, decimalComma: true })
+    expect(r1.decimalCommaFound).toBeNull()
+    // other customers: the same rows again would be the same orders, stored once
+    const f = write(dir, 'de.csv', body.replaceAll('\nk', '\nm'))
+    const r2 = await orders(f, { map })
+    expect(r2.decimalCommaFound).toEqual(['Betrag', 'Kosten'])
+    expect(importNotes(r2)).toEqual([
+      `${f}: the numbers in Betrag, Kosten are written with a decimal comma (12,50; a point between thousands) and none with a decimal point, so they were read so (as with --decimal-comma)`,
     ])
+    for (const file of [given, f]) {
+      const rows = await engine.query<{ amount: number; cost: number | null }>(
+        `SELECT amount, cost FROM orders WHERE source = '${file}' ORDER BY source_line`,
+      )
+      expect(rows).toEqual(expected)
+    }
     // with the flag, a value of another shape is named as written
     const bad = write(dir, 'de2.csv', 'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;12,5x;\n')
     const e2 = await importError(() => orders(bad, { map, decimalComma: true }))

@@ -12,7 +12,7 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import { dateShapeNote, guessedCustomerNote } from '../../service/source.ts'
+import { dateShapeNote, decimalCommaNote, guessedCustomerNote } from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
@@ -71,6 +71,8 @@ function describe(r: ImportResult): string {
   if (shape) out.push(`  ${shape}`)
   const customer = guessedCustomerNote(r)
   if (customer) out.push(`  ${customer}`)
+  const comma = decimalCommaNote(r)
+  if (comma) out.push(`  ${comma}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',

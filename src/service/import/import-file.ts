@@ -47,6 +47,7 @@ import {
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
+  decimalCommaCheckSql,
   decimalCommaSql,
   type ParseOptions,
   problemsSql,
@@ -111,6 +112,8 @@ export interface ImportOptions {
   readonly dateShape?: DateReading
   /** Internal: the file's SHA-256 read, begun by the call that imports it again in a date shape. */
   readonly digest?: Promise<{ sha: string; blankHint: boolean | null }>
+  /** Internal: the file's numbers were found written with a decimal comma (ImportResult). */
+  readonly decimalCommaFound?: boolean
 }
 
 export interface ImportResult {
@@ -156,6 +159,11 @@ export interface ImportResult {
   readonly mixedLineEndings: boolean
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
+  /**
+   * Without --decimal-comma, the numbers that did not read were all written with a decimal comma
+   * and none with a point: the file was read with --decimal-comma. The number columns it read.
+   */
+  readonly decimalCommaFound: readonly string[] | null
   /**
    * Dates were not ISO 8601 and no --date-format was given: the one common shape that reads every
    * date of the file, used for it. Null otherwise.
@@ -547,6 +555,21 @@ export async function importFile(
         )
       }
       badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
+      // every bad value a number with a decimal comma (12,50), and none written with a point:
+      // read the file so, as the one way its numbers all read, and say so
+      if (badLines > 0 && !opts.decimalComma) {
+        const [c] = await engine.query<{ other: number; point: number }>(
+          decimalCommaCheckSql(spec),
+        )
+        if (Number(c?.other) === 0 && Number(c?.point) === 0) {
+          return await importFile(engine, file, {
+            ...opts,
+            decimalComma: true,
+            decimalCommaFound: true,
+            digest: sha,
+          })
+        }
+      }
       if (badLines > 0 && !opts.skipBadRows) {
         const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
         const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
@@ -829,6 +852,9 @@ export async function importFile(
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      decimalCommaFound: opts.decimalCommaFound
+        ? spec.fields.flatMap((f) => (f.type === 'number' && f.header ? [f.header] : []))
+        : null,
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,

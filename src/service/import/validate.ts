@@ -383,10 +383,35 @@ SELECT ${LINE},
 FROM (SELECT *${middle} FROM (SELECT x.${LINE}, ${inner} FROM ${spec.from} ${where}))`
 }
 
+/** Ends the reason of a value that only a decimal comma makes a number. */
+const COMMA_HINT = ' (written with a decimal comma? pass --decimal-comma)'
+
 /** ' (...pass --decimal-comma)' after a value that only a decimal comma makes a number. */
 const commaHint = (raw: string): string => {
   const c = decimalCommaSql(raw)
-  return `CASE WHEN contains(${raw}, ',') AND (${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL THEN ' (written with a decimal comma? pass --decimal-comma)' ELSE '' END`
+  return `CASE WHEN contains(${raw}, ',') AND (${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL THEN '${COMMA_HINT}' ELSE '' END`
+}
+
+/**
+ * SQL over import_typed and import_problems (the validating path): one row with `other`, the
+ * problems that a decimal comma would not mend, and `point`, the rows with a number written with
+ * a decimal point (a '.' followed by other than three digits: '12.50', '0.1234') or with commas
+ * between thousands and nothing after them ('1,234'). When both are
+ * 0, every bad value is a number with a decimal comma and no value says otherwise: the file is
+ * read again with --decimal-comma (where '1.234' is a thousand and more).
+ */
+export function decimalCommaCheckSql(spec: TypedSpec): string {
+  const raws = spec.fields
+    .filter((f) => f.type === 'number' && f.raw !== 'CAST(NULL AS VARCHAR)')
+    .map((f) => {
+      const r = rawName(f.field)
+      // a decimal point, or a comma between thousands as a point-file writes it (1,234: that a
+      // comma-file means 1.234 is too rare in money to read it so without being told)
+      return `(regexp_matches(${r}, '[0-9][.]([0-9]{1,2}|[0-9]{4,})([^0-9]|$)') OR regexp_matches(${r}, '^[^0-9]*[0-9]{1,3}(,[0-9]{3})+[^0-9,.]*$'))`
+    })
+  return `SELECT
+  (SELECT count(*) FROM import_problems WHERE NOT ends_with(reason, '${COMMA_HINT}')) AS other,
+  (SELECT count(*) FROM import_typed WHERE ${raws.length > 0 ? raws.join(' OR ') : 'false'}) AS point`
 }
 
 const show = (raw: string): string =>
