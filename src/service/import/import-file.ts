@@ -558,9 +558,7 @@ export async function importFile(
       // every bad value a number with a decimal comma (12,50), and none written with a point:
       // read the file so, as the one way its numbers all read, and say so
       if (badLines > 0 && !opts.decimalComma) {
-        const [c] = await engine.query<{ other: number; point: number }>(
-          decimalCommaCheckSql(spec),
-        )
+        const [c] = await engine.query<{ other: number; point: number }>(decimalCommaCheckSql(spec))
         if (Number(c?.other) === 0 && Number(c?.point) === 0) {
           return await importFile(engine, file, {
             ...opts,
