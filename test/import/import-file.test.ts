@@ -418,6 +418,27 @@ describe('column recognition', () => {
     expect(importNotes(named)).toEqual([])
   })
 
+  test('German and Spanish exports are recognised by their own column names', async () => {
+    const de = write(
+      dir,
+      'bestellungen.csv',
+      'Bestellnummer;Kundennummer;Bestelldatum;Betrag\nB1;K1;2024-01-02;10\n',
+    )
+    expect((await orders(de)).columns).toEqual({
+      order_id: 'Bestellnummer',
+      customer_id: 'Kundennummer',
+      ordered_at: 'Bestelldatum',
+      amount: 'Betrag',
+    })
+    const es = write(dir, 'pedidos.csv', 'Pedido,Cliente,Fecha,Importe\nP1,C1,2024-01-02,10\n')
+    expect((await orders(es)).columns).toEqual({
+      order_id: 'Pedido',
+      customer_id: 'Cliente',
+      ordered_at: 'Fecha',
+      amount: 'Importe',
+    })
+  })
+
   test('synonyms are case, space and underscore insensitive; extra columns are fine', async () => {
     const f = write(
       dir,
@@ -742,8 +763,8 @@ describe('bad input: clear message, store unchanged', () => {
     ],
     [
       'one field missing and one column left over: the example names it',
-      (d) => write(d, 'clv.csv', 'Kunde,Date,Price\n1,2005-01-02,230.3\n'),
-      /clv\.csv: missing required column customer_id \(found: Kunde, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Kunde$/,
+      (d) => write(d, 'clv.csv', 'Ref,Date,Price\n1,2005-01-02,230.3\n'),
+      /clv\.csv: missing required column customer_id \(found: Ref, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Ref$/,
     ],
     [
       'a BG/BB table (the BTYD donations layout) instead of orders',
