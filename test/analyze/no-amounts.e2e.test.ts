@@ -152,6 +152,49 @@ describe('loyals insights on orders without amounts', () => {
     expect(r.stderr).toContain('the orders carry no amounts (every amount is 0)')
     expect(existsSync(join(dir, 'ins', 'insights.json'))).toBe(false)
   })
+
+  it('with --value orders, lapsed best are the most frequent gone quiet, with purchases at stake', () => {
+    // f bought every week of the first quarter and then stopped; g bought every month all year;
+    // h..k twice each
+    const weekly = Array.from({ length: 13 }, (_, i) => {
+      const d = new Date(Date.UTC(2024, 0, 1 + 7 * i))
+      return `f,${d.toISOString().slice(0, 10)}`
+    })
+    const monthly = Array.from(
+      { length: 12 },
+      (_, i) => `g,2024-${String(i + 1).padStart(2, '0')}-15`,
+    )
+    const pairs = ['h', 'i', 'j', 'k'].flatMap((c) => [`${c},2024-02-10`, `${c},2024-11-20`])
+    const dir = tempDir()
+    const file = join(dir, 'elog.csv')
+    writeFileSync(file, ['cust,date', ...weekly, ...monthly, ...pairs].join('\n'))
+    const out = join(dir, 'ins')
+    const r = runCli([
+      'insights',
+      file,
+      '--out',
+      out,
+      '--as-of',
+      '2024-12-31',
+      '--value',
+      'orders',
+      '--min-history-days',
+      '0',
+      '--top-share',
+      '0.2',
+    ])
+    expect(r.code).toBe(0)
+    // 13 purchase days over a tenure of 365 days: 13 × 365.25 / 365 a year
+    expect(r.stdout).toContain('Lapsed best: 1 customers, 13 purchases a year at stake.')
+    const lapsed = readCsv(join(out, 'lapsed_best.csv'))
+    expect(lapsed.map((l) => l.customer_id)).toEqual(['f'])
+    expect(Number(lapsed[0]?.purchases_a_year)).toBeCloseTo((13 * 365.25) / 365, 9)
+    const json = JSON.parse(readFileSync(join(out, 'insights.json'), 'utf8'))
+    expect(json.lapsedBest).toMatchObject({ priced: false, customers: 1, valueAtStake: 0 })
+    const html = readFileSync(join(out, 'insights.html'), 'utf8')
+    expect(html).toContain('13 purchases a year at stake')
+    expect(html).toContain('Purchases / year')
+  })
 })
 
 describe('RFM segment rules without a monetary score', () => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import { lapsedStake } from '../../report/sections/insights.ts'
 import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
 import {
@@ -76,8 +77,9 @@ export function formatInsightsDigest(
       `Rising stars: AUC ${formatNumber(rs.validation.auc, 2)} on the later cohort, precision ${formatPct(rs.validation.precisionAtK)} at the top ${rs.validation.k}; ${formatInt(rs.highPropensity)} new customers look like future best customers.`,
     )
   }
+  const lb = s.lapsedBest
   L.push(
-    `Lapsed best: ${formatInt(s.lapsedBest.customers)} customers, ${formatMoney(s.lapsedBest.valueAtStake, currency)} a year at stake.`,
+    `Lapsed best: ${formatInt(lb.customers)} customers, ${lapsedStake(lb, currency)} a year at stake.`,
   )
   const k = s.kpis
   L.push(

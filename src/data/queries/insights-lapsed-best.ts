@@ -23,8 +23,10 @@ export interface LapsedBestArgs {
  * SELECT of every lapsed best customer, most value at stake first: customer_id, value, revenue,
  * past_revenue (up to the cutoff), top_now, top_then, tier, top_tier, last_purchase, days_since_last, usual_gap
  * (median days between purchase days), gap_ratio, p_alive, predicted_value, annual_value
- * (revenue × 365.25 / max(tenure_days, 365)), value_at_stake (= annual_value), reason
- * ('p_alive' / 'gap' / 'both').
+ * (revenue × 365.25 / max(tenure_days, 365)), value_at_stake (= annual_value),
+ * purchases_a_year (purchase days × 365.25 / max(tenure_days, 365)), reason
+ * ('p_alive' / 'gap' / 'both'). The past top share is ranked by revenue up to the cutoff, then
+ * by purchase days (all that ranks them when the orders carry no amounts).
  */
 export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
@@ -47,13 +49,14 @@ gaps AS (
 ),
 g AS (SELECT cidx, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
 past AS (
-  SELECT cidx, sum(spend) AS past_revenue FROM days
+  SELECT cidx, sum(spend) AS past_revenue, count(*) AS past_days FROM days
   WHERE day <= ${asOf} - INTERVAL ${months} MONTH GROUP BY 1
 ),
 past_ranked AS (
   -- cidx follows customer_id order, so it breaks ties as the customer id would
   SELECT cidx, past_revenue,
-    row_number() OVER (ORDER BY round(past_revenue, 6) DESC, cidx) AS r,
+    -- equal revenue (every one 0 in a log without amounts): more purchase days first
+    row_number() OVER (ORDER BY round(past_revenue, 6) DESC, past_days DESC, cidx) AS r,
     count(*) OVER () AS n
   FROM past
 ),
@@ -67,6 +70,7 @@ c AS (
     b.days_since_last / nullif(g.usual_gap, 0) AS gap_ratio,
     b.p_alive, b.predicted_value,
     b.revenue * 365.25 / greatest(b.tenure_days, 365) AS annual_value,
+    b.purchase_days * 365.25 / greatest(b.tenure_days, 365) AS purchases_a_year,
     b.p_alive IS NOT NULL AND b.p_alive < ${pa} AS low_alive,
     g.usual_gap IS NOT NULL AND b.days_since_last > greatest(${k} * g.usual_gap, ${minDays})
       AS long_gap
@@ -77,11 +81,11 @@ c AS (
 )
 SELECT customer_id, value, revenue, past_revenue, top_now, top_then, tier, top_tier,
   strftime(last_purchase, '%Y-%m-%d') AS last_purchase, days_since_last, usual_gap, gap_ratio,
-  p_alive, predicted_value, annual_value, annual_value AS value_at_stake,
+  p_alive, predicted_value, annual_value, annual_value AS value_at_stake, purchases_a_year,
   CASE WHEN low_alive AND long_gap THEN 'both' WHEN low_alive THEN 'p_alive' ELSE 'gap' END
     AS reason
 FROM c WHERE low_alive OR long_gap
-ORDER BY value_at_stake DESC, customer_id
+ORDER BY value_at_stake DESC, purchases_a_year DESC, customer_id
 `,
   }
 }

@@ -122,6 +122,23 @@ export const risingStarsSection: Section = {
   },
 }
 
+/**
+ * What the lapsed best bought in a year, in money; in purchases when the orders carry no amounts
+ * (a transaction log: their money at stake would read 0.00).
+ */
+export function lapsedStake(
+  lb: {
+    readonly priced: boolean
+    readonly valueAtStake: number
+    readonly purchasesAtStake: number
+  },
+  currency: string | null,
+): string {
+  return lb.priced
+    ? formatMoney(lb.valueAtStake, currency)
+    : `${formatNumber(lb.purchasesAtStake, 0)} purchases`
+}
+
 export const lapsedBestSection: Section = {
   id: 'lapsed-best',
   title: 'Lapsed best customers',
@@ -132,12 +149,20 @@ export const lapsedBestSection: Section = {
     type L = (typeof lb.list)[number]
     const cols: Column<L>[] = [
       { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
-      {
-        header: 'Value at stake / year',
-        num: true,
-        cell: (r) => formatMoney(r.valueAtStake, s.currency),
-      },
-      { header: 'Revenue', num: true, cell: (r) => formatMoney(r.revenue, s.currency) },
+      lb.priced
+        ? {
+            header: 'Value at stake / year',
+            num: true,
+            cell: (r) => formatMoney(r.valueAtStake, s.currency),
+          }
+        : {
+            header: 'Purchases / year',
+            num: true,
+            cell: (r) => formatNumber(r.purchasesAtStake, 1),
+          },
+      ...(lb.priced
+        ? [{ header: 'Revenue', num: true, cell: (r: L) => formatMoney(r.revenue, s.currency) }]
+        : []),
       { header: 'Last order', cell: (r) => escapeHtml(r.lastPurchase) },
       { header: 'Days silent', num: true, cell: (r) => formatInt(r.daysSinceLast) },
       {
@@ -151,7 +176,7 @@ export const lapsedBestSection: Section = {
         cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
       },
     ]
-    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${formatMoney(lb.valueAtStake, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${htmlTable(cols, lb.list)}`
+    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${htmlTable(cols, lb.list)}`
   },
 }
 

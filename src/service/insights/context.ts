@@ -43,6 +43,8 @@ export interface InsightsContext {
   /** The workspace table behind each optional input present (surveys -> survey_responses). */
   readonly tables: ReadonlyMap<string, string>
   readonly notes: string[]
+  /** Some order of the table carries an amount (false: a transaction log without spend). */
+  readonly priced: boolean
 }
 
 export const DEFAULTS = {

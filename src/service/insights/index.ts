@@ -135,15 +135,17 @@ export async function computeInsights(
   }
   const tableCols = found.get(table)
   if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
-  if (opts.value === undefined && tableCols.has('revenue')) {
+  const priced =
+    !tableCols.has('revenue') ||
+    Number(
+      (await engine.query<{ n: number }>(insightsPriced(engine.dialect, { table })))[0]?.n ?? 0,
+    ) > 0
+  if (opts.value === undefined && !priced) {
     // the default value is revenue (and predicted value): with every amount 0 the best customers
     // would be picked by the tie order and every first-order-value pattern would be an artefact
-    const [priced] = await engine.query<{ n: number }>(insightsPriced(engine.dialect, { table }))
-    if (Number(priced?.n ?? 0) === 0) {
-      throw new DataError(
-        'insights find the best customers by value, and the orders carry no amounts (every amount is 0): there is no value to rank them by. Import orders with an amount column.',
-      )
-    }
+    throw new DataError(
+      'insights find the best customers by value, and the orders carry no amounts (every amount is 0): there is no value to rank them by. Import orders with an amount column.',
+    )
   }
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
   const o = resolveOptions({ ...opts, table }, value)
@@ -161,7 +163,7 @@ export async function computeInsights(
       break
     }
   }
-  const ctx: InsightsContext = { engine, opts: o, columns, tables, notes: [] }
+  const ctx: InsightsContext = { engine, opts: o, columns, tables, notes: [], priced }
   const timings: Record<string, number> = {}
   const timed = async <T>(i: number, fn: () => Promise<T>): Promise<T> => {
     const label = INSIGHTS_STEPS[i]!

@@ -12,7 +12,9 @@ export const INSIGHTS_LAPSED = 'insights_lapsed'
 
 /** The lapsed-best list, once {@link lapsedBest} has materialised it (for the CSV and tests). */
 export function lapsedQuery(_ctx: InsightsContext): Query {
-  return { sql: `SELECT * FROM ${INSIGHTS_LAPSED} ORDER BY value_at_stake DESC, customer_id` }
+  return {
+    sql: `SELECT * FROM ${INSIGHTS_LAPSED} ORDER BY value_at_stake DESC, purchases_a_year DESC, customer_id`,
+  }
 }
 
 /**
@@ -35,8 +37,8 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
   })
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_LAPSED} AS ${sel.sql}`)
   const q = lapsedQuery(ctx)
-  const [tot] = await engine.query<{ n: number; stake: number | null }>({
-    sql: `SELECT count(*) AS n, sum(value_at_stake) AS stake FROM (${q.sql})`,
+  const [tot] = await engine.query<{ n: number; stake: number | null; purchases: number | null }>({
+    sql: `SELECT count(*) AS n, sum(value_at_stake) AS stake, sum(purchases_a_year) AS purchases FROM (${q.sql})`,
     params: q.params,
   })
   const rows = await engine.query({
@@ -59,6 +61,7 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
     pAlive: num(r.p_alive),
     tier: r.tier === null || r.tier === undefined ? null : String(r.tier),
     valueAtStake: Number(r.value_at_stake),
+    purchasesAtStake: Number(r.purchases_a_year),
     reason: r.reason as LapsedCustomer['reason'],
   }))
   return {
@@ -67,6 +70,8 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
     pAliveThreshold: pAlive ? opts.pAliveThreshold : null,
     customers: tot?.n ?? 0,
     valueAtStake: tot?.stake ?? 0,
+    purchasesAtStake: tot?.purchases ?? 0,
+    priced: ctx.priced,
     list,
   }
 }

@@ -104,6 +104,8 @@ export interface LapsedCustomer {
   /** Value tier (when the analysis assigned tiers). */
   readonly tier: string | null
   readonly valueAtStake: number
+  /** Purchase days a year (purchase days × 365.25 / max(tenure days, 365)). */
+  readonly purchasesAtStake: number
   readonly reason: 'gap' | 'p_alive' | 'both'
 }
 
@@ -112,7 +114,12 @@ export interface LapsedBest {
   readonly gapFactor: number
   readonly pAliveThreshold: number | null
   readonly customers: number
+  /** Revenue a year of the lapsed (revenue × 365.25 / max(tenure days, 365), summed). */
   readonly valueAtStake: number
+  /** Purchase days a year of the lapsed, summed: what is at stake when orders carry no amounts. */
+  readonly purchasesAtStake: number
+  /** The orders carry amounts (false: a transaction log, every amount 0; value at stake is 0). */
+  readonly priced: boolean
   readonly list: readonly LapsedCustomer[]
 }
 
