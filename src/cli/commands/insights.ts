@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
-import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import { formatInt, formatNumber, formatPct } from '../../report/format.ts'
 import { lapsedStake } from '../../report/sections/insights.ts'
 import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
