@@ -249,15 +249,11 @@ export async function buildValue(
     readTierState(d, { tiers: tierNames }).sql,
     4,
   )
-  // The event counts run on the engine's threads while the referral, engagement, loyalty and
-  // tier arithmetic below runs in JS (dispatched now, awaited before the next query)
-  const pendingCounts =
+  // events per type of the analysed customers, counted per customer by the value_facts scan
+  const eventCounts =
     inputs.engagementEvents > 0
-      ? engine.query<{ event: string; n: number }>(
-          valueEventCounts(d, { analysis, asOf: opts.asOf }),
-        )
-      : Promise.resolve([])
-  pendingCounts.catch(() => {}) // a failure is rethrown where it is awaited
+      ? await engine.query<{ event: string; n: number }>(valueEventCounts(d))
+      : []
   const referral = computeReferralValue(
     nodes,
     {
@@ -313,7 +309,6 @@ export async function buildValue(
       : {}),
     asOfDay,
   })
-  const eventCounts = await pendingCounts
   // a first run writes every state from value_results below (no state table from JS)
   const firstRun = stateRows === 0
   if (opts.persistTiers !== false && !firstRun) {

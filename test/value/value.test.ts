@@ -469,7 +469,17 @@ describe('engagement', () => {
       orders: `${orders.join('\n')}\n`,
       engagement: `customer,time,event\n${events.map((e) => e.join(',')).join('\n')}\n`,
     })
-    await analyzeValue(engine, {}, '2024-06-30')
+    const summary = await analyzeValue(engine, {}, '2024-06-30')
+    // events per type up to the as-of date (Z's review is after it)
+    expect(summary.value?.engagement.events).toEqual({
+      email_open: 3,
+      email_click: 1,
+      site_visit: 0,
+      review: 1,
+      social_share: 1,
+      promo_redemption: 0,
+    })
+    expect(summary.value?.engagement.customersEngaged).toBe(2)
     const r = await rows(engine, 'engagement_score, engagement_percentile')
     const ids = ['X', 'Y', 'Z', 'W']
     const asOf = Date.parse('2024-06-30T00:00:00Z')

@@ -31,6 +31,9 @@ export const VALUE_FACT_COLUMNS = [
   'reviews',
 ] as const
 
+/** Events of each type per customer in value_facts (not read to JS: summed by valueEventCounts). */
+const eventCount = (t: string): string => `events_${t}`
+
 /** Columns read only when the analysis has predictions (NULL otherwise). */
 export const VALUE_PREDICTION_COLUMNS = [
   'p_alive',
@@ -98,6 +101,7 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const idx = d === 'duckdb' ? 'a.rowid' : 'v.idx'
   const nodes = d === 'duckdb' ? '' : '\nJOIN value_nodes v ON v.customer_id = a.customer_id'
   const cols = [...VALUE_FACT_COLUMNS, ...VALUE_PREDICTION_COLUMNS]
+  const counts = ENGAGEMENT_EVENT_TYPES.map(eventCount)
   const withDiscounts = args.discounts !== false
   const discounted = withDiscounts
     ? `coalesce(o.discount, 0) AS discount,
@@ -114,7 +118,8 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
 SELECT CAST(idx AS INTEGER) AS idx,
-  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')}
+  ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')},
+  ${counts.map((c) => `CAST(coalesce(${c}, 0) AS BIGINT) AS ${c}`).join(', ')}
 FROM (
 SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
@@ -125,7 +130,8 @@ SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
   coalesce(t.tickets, 0) AS tickets, coalesce(t.minutes, 0) AS ticket_minutes,
   coalesce(r.returns, 0) AS returns, coalesce(r.amount, 0) AS return_amount,
   s.nps,
-  e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews
+  e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews,
+  ${counts.map((c) => `e.${c}`).join(', ')}
 FROM ${a} a${nodes}
 LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
@@ -147,7 +153,9 @@ LEFT JOIN (
   -- engagementScores (core/value/engagement.ts) in SQL: weight x exp(-ln 2 / half-life x age)
   SELECT customer_id,
     sum(CASE event ${weights} END * exp(${rate} * (${asOf} - CAST(occurred_at AS DATE)))) AS score,
-    count(*) FILTER (WHERE event = 'review') AS reviews
+    count(*) FILTER (WHERE event = 'review') AS reviews,
+    -- the summary's events per type, counted in this scan rather than in a second one
+    ${ENGAGEMENT_EVENT_TYPES.map((t) => `count(*) FILTER (WHERE event = '${t}') AS ${eventCount(t)}`).join(',\n    ')}
   FROM engagement_events WHERE occurred_at < ${until} GROUP BY customer_id
 ) e ON e.customer_id = a.customer_id
 ) f
@@ -166,14 +174,12 @@ const latestNps = (d: Dialect, until: string): string =>
 
 /**
  * Engagement events per type up to the as-of date, of the analysed customers (rows: event, n),
- * for the summary.
+ * for the summary: summed from value_facts, whose engagement scan counted them per customer.
  */
-export function valueEventCounts(_d: Dialect, args: { analysis: string; asOf: string }): Query {
-  const until = `CAST(DATE '${sqlDate(args.asOf)}' + 1 AS TIMESTAMP)`
+export function valueEventCounts(_d: Dialect): Query {
   return {
-    sql: `SELECT event, count(*) AS n FROM engagement_events
-WHERE occurred_at < ${until}
-  AND customer_id IN (SELECT customer_id FROM ${sqlIdent(args.analysis)})
-GROUP BY event`,
+    sql: ENGAGEMENT_EVENT_TYPES.map(
+      (t) => `SELECT '${t}' AS event, sum(${eventCount(t)}) AS n FROM value_facts`,
+    ).join('\nUNION ALL\n'),
   }
 }
