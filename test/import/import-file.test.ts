@@ -707,6 +707,51 @@ describe('formats', () => {
     ])
   })
 
+  test("JSON lines of nested objects (an API's orders): each object's fields are columns", async () => {
+    // Shopify's REST order: the customer is an object, the line items a list
+    const f = write(
+      dir,
+      'api.jsonl',
+      '{"id":1,"created_at":"2024-01-01T10:00:00Z","total_price":"12.50","customer":{"id":7,"email":"a@x.com","first name":"A"},"line_items":[{"sku":"S1"}]}\n' +
+        '{"id":2,"created_at":"2024-02-01T10:00:00Z","total_price":"30.00","customer":{"id":"7","email":"a@x.com","first name":"A"},"line_items":[]}\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toEqual({
+      customer_id: 'customer.id',
+      ordered_at: 'created_at',
+      amount: 'total_price',
+      order_id: 'id',
+    })
+    expect(r).toMatchObject({ rowsStored: 2, customers: 1 })
+    const rows = await engine.query('SELECT order_id, customer_id, amount FROM orders ORDER BY 1')
+    expect(rows).toEqual([
+      { order_id: '1', customer_id: '7', amount: 12.5 },
+      { order_id: '2', customer_id: '7', amount: 30 },
+    ])
+    // a bad nested value is named by its column and line
+    const bad = write(
+      dir,
+      'api-bad.jsonl',
+      '{"id":3,"created_at":"2024-03-01","total_price":"5","customer":{"id":null}}\n',
+    )
+    const e = await importError(() => orders(bad))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${bad}:1 customer.id: empty value: customer_id is required`,
+    ])
+  })
+
+  test('Parquet with a struct column: its fields are columns too', async () => {
+    const pq = join(dir, 'nested.parquet')
+    await engine.exec(
+      `COPY (SELECT {'id': 'k' || (i % 2), 'country': 'DE'} AS customer, DATE '2024-01-01' + CAST(i AS INTEGER) AS ordered_at,
+         i * 1.5 AS amount FROM range(1, 5) t(i)) TO '${pq}' (FORMAT parquet)`,
+    )
+    const r = await orders(pq)
+    expect(r.columns).toMatchObject({ customer_id: 'customer.id', ordered_at: 'ordered_at' })
+    expect(r).toMatchObject({ rowsStored: 4, customers: 2 })
+    expect(await sumOf()).toEqual({ n: 4, s: 15 })
+  })
+
   test('Parquet written by DuckDB, with typed columns', async () => {
     const pq = join(dir, 'o.parquet')
     await engine.exec(

@@ -34,16 +34,83 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean, latin
 }
 
 /**
- * `source` with its JSON-typed columns as plain text. DuckDB's JSON reader types a field whose
- * values mix strings and numbers (`"customer_id": 123` on one line, `"123"` on another) as JSON,
- * and that type's text keeps the quotes of a string: `"123"` would be another customer than 123,
- * and `"12.50"` no amount. json_extract_string gives a string's own text, a number's digits, NULL
- * for null, and an object's or array's JSON text.
+ * The fields of a DuckDB STRUCT type as DESCRIBE writes it (`STRUCT(id BIGINT, "first name"
+ * VARCHAR)`): name and type of each, in order; null for any other type (a list of structs,
+ * `STRUCT(...)[]`, included).
+ * @example structFields('STRUCT(id BIGINT, "a b" VARCHAR)') // [{name:'id',type:'BIGINT'},{name:'a b',type:'VARCHAR'}]
  */
-export function jsonAsText(source: string, jsonColumns: readonly string[]): string {
-  if (jsonColumns.length === 0) return source
-  const cols = jsonColumns.map((c) => `json_extract_string(${ident(c)}, '$') AS ${ident(c)}`)
-  return `(SELECT * REPLACE (${cols.join(', ')}) FROM ${source})`
+export function structFields(type: string): { name: string; type: string }[] | null {
+  if (!type.startsWith('STRUCT(') || !type.endsWith(')')) return null
+  const body = type.slice('STRUCT('.length, -1)
+  const parts: string[] = []
+  let depth = 0
+  let quoted = false
+  let start = 0
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]
+    if (ch === '"') quoted = !quoted
+    else if (quoted) continue
+    else if (ch === '(') depth++
+    else if (ch === ')') depth--
+    else if (ch === ',' && depth === 0) {
+      parts.push(body.slice(start, i))
+      start = i + 1
+    }
+    // a closing parenthesis before its opening one: not one struct (STRUCT(a INT)[] and the like)
+    if (depth < 0) return null
+  }
+  parts.push(body.slice(start))
+  const out: { name: string; type: string }[] = []
+  for (const raw of parts) {
+    const p = raw.trim()
+    const m = p.startsWith('"') ? /^"((?:[^"]|"")*)"\s+(.+)$/s.exec(p) : /^(\S+)\s+(.+)$/s.exec(p)
+    if (!m) return null
+    out.push({ name: (m[1] as string).replaceAll('""', '"'), type: (m[2] as string).trim() })
+  }
+  return out
+}
+
+/**
+ * `source` (JSON lines or Parquet) with each object column spread into one column per field,
+ * named `column.field` (Shopify's API order: `customer` -> `customer.id`, `customer.email`, which
+ * the column synonyms recognise), and every JSON-typed value as plain text. One level: a field
+ * that is itself an object stays one column. Returns the source and its columns.
+ * JSON as text: DuckDB's JSON reader types a field whose values mix strings and numbers
+ * (`"customer_id": 123` on one line, `"123"` on another) as JSON, and that type's text keeps the
+ * quotes of a string: `"123"` would be another customer than 123, and `"12.50"` no amount.
+ * json_extract_string gives a string's own text, a number's digits, NULL for null, and an
+ * object's or array's JSON text.
+ */
+export function flattenObjects(
+  source: string,
+  described: readonly { column_name: string; column_type: string }[],
+): { source: string; columns: string[] } {
+  const names = new Set(described.map((d) => d.column_name))
+  const columns: string[] = []
+  const select: string[] = []
+  let changed = false
+  for (const d of described) {
+    const fields = structFields(d.column_type)
+    const spread = fields?.filter((f) => !names.has(`${d.column_name}.${f.name}`)) ?? []
+    if (fields && spread.length === fields.length && fields.length > 0) {
+      changed = true
+      for (const f of fields) {
+        const name = `${d.column_name}.${f.name}`
+        const value = `${ident(d.column_name)}.${ident(f.name)}`
+        select.push(
+          `${f.type === 'JSON' ? `json_extract_string(${value}, '$')` : value} AS ${ident(name)}`,
+        )
+        columns.push(name)
+      }
+      continue
+    }
+    if (d.column_type === 'JSON') {
+      changed = true
+      select.push(`json_extract_string(${ident(d.column_name)}, '$') AS ${ident(d.column_name)}`)
+    } else select.push(ident(d.column_name))
+    columns.push(d.column_name)
+  }
+  return { source: changed ? `(SELECT ${select.join(', ')} FROM ${source})` : source, columns }
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   importMultilineCheck,
   importRawView,
   importStage,
-  jsonAsText,
+  flattenObjects,
   sourceOf,
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
@@ -423,11 +423,13 @@ export async function importFile(
     let fastColumns: string[] | null = null
     try {
       const described = await describeTyped(fastSource(source))
-      if (format === 'jsonl') {
-        const json = described.filter((d) => d.column_type === 'JSON').map((d) => d.column_name)
-        source = jsonAsText(source, json)
+      if (format === 'csv') fastColumns = described.map((d) => d.column_name)
+      else {
+        // objects spread into `column.field` columns, JSON-typed values as text
+        const flat = flattenObjects(source, described)
+        source = flat.source
+        fastColumns = flat.columns
       }
-      fastColumns = described.map((d) => d.column_name)
     } catch {
       // the validating path describes the file again and says what is wrong with it
     }
