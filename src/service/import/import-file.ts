@@ -18,11 +18,11 @@ import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/i
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
+  flattenObjects,
   importBlankLines,
   importMultilineCheck,
   importRawView,
   importStage,
-  flattenObjects,
   sourceOf,
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
