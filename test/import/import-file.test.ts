@@ -837,6 +837,11 @@ describe('bad input: clear message, store unchanged', () => {
       /p\.csv: not a data file: it looks like a PNG image$/,
     ],
     [
+      'Excel workbook',
+      (d) => write(d, 'book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 6, 0, 8, 0])),
+      /book\.xlsx: not a data file: it looks like a ZIP archive \(an Excel \.xlsx workbook\? save the sheet as CSV UTF-8 and import that\)$/,
+    ],
+    [
       'UTF-16 file',
       (d) =>
         write(

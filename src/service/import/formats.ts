@@ -35,7 +35,10 @@ const BINARY_MAGIC: readonly [string, readonly number[]][] = [
   ['a JPEG image', [0xff, 0xd8, 0xff]],
   ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
   ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
-  ['a ZIP archive (an .xlsx workbook?)', [0x50, 0x4b, 0x03, 0x04]],
+  [
+    'a ZIP archive (an Excel .xlsx workbook? save the sheet as CSV UTF-8 and import that)',
+    [0x50, 0x4b, 0x03, 0x04],
+  ],
   ['an executable', [0x7f, 0x45, 0x4c, 0x46]],
 ]
 
