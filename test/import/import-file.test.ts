@@ -385,9 +385,9 @@ describe('column recognition', () => {
     )
     expect(s).toEqual({ n: 3, total: 0 })
     // a column left over could be the amount under a name we do not know: still an error
-    const g = write(dir, 'elog2.csv', 'cust,date,value_eur\n1,2006-01-01,5\n')
+    const g = write(dir, 'elog2.csv', 'cust,date,wert\n1,2006-01-01,5\n')
     await expect(orders(g)).rejects.toThrow(
-      `${g}: missing required column amount (found: cust, date, value_eur)`,
+      `${g}: missing required column amount (found: cust, date, wert)`,
     )
   })
 
@@ -416,6 +416,26 @@ describe('column recognition', () => {
     expect(named.guessedCustomer).toBeNull()
     expect(named.columns).toMatchObject({ customer_id: 'customer', order_id: 'Id' })
     expect(importNotes(named)).toEqual([])
+  })
+
+  test('a name with its currency, tax or time zone after it is recognised', async () => {
+    // BigCommerce: Order Total (inc tax) and (ex tax); the first is taken
+    const bc = write(
+      dir,
+      'bc.csv',
+      'Order ID,Customer ID,Order Date (UTC),Order Total (inc tax),Order Total (ex tax)\n1,c1,2024-01-02,12,10\n',
+    )
+    expect((await orders(bc)).columns).toEqual({
+      order_id: 'Order ID',
+      customer_id: 'Customer ID',
+      ordered_at: 'Order Date (UTC)',
+      amount: 'Order Total (inc tax)',
+    })
+    const eur = write(dir, 'eur.csv', 'customer,date,Amount (EUR)\nc1,2024-01-02,5\n')
+    expect((await orders(eur)).columns.amount).toBe('Amount (EUR)')
+    // any other word after the name is not taken: the amount stays missing
+    const other = write(dir, 'other.csv', 'customer,date,Amount Later\nc1,2024-01-02,5\n')
+    await expect(orders(other)).rejects.toThrow(/missing required column amount/)
   })
 
   test('German and Spanish exports are recognised by their own column names', async () => {

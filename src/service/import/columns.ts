@@ -392,6 +392,18 @@ export function resolveColumns(
       }
     }
   }
+  // then a name with a qualifier after it: "Order Total (inc tax)", "Amount (EUR)", "Order Date (UTC)"
+  for (const spec of specs) {
+    if (columns[spec.field] !== undefined) continue
+    for (const syn of spec.synonyms) {
+      const h = headers.find((x) => !used.has(x) && qualified(fold(x), syn))
+      if (h !== undefined) {
+        columns[spec.field] = h
+        used.add(h)
+        break
+      }
+    }
+  }
   const guessed = guessCustomer(headers, kind, columns, used)
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
   // a transaction log: only the amount missing, and every column of the file already used
@@ -416,6 +428,47 @@ export function resolveColumns(
     )
   }
   return { layout, columns, ...guessed }
+}
+
+/** What an export writes after a column's name: its currency, tax or time zone (folded). */
+const QUALIFIERS = new Set([
+  'usd',
+  'eur',
+  'gbp',
+  'cad',
+  'aud',
+  'chf',
+  'jpy',
+  'sek',
+  'nok',
+  'dkk',
+  'pln',
+  'inr',
+  'brl',
+  'inctax',
+  'incltax',
+  'exctax',
+  'excltax',
+  'extax',
+  'inclvat',
+  'exclvat',
+  'incvat',
+  'exvat',
+  'gross',
+  'net',
+  'utc',
+  'gmt',
+  'local',
+  'localtime',
+])
+
+/** `folded` is `synonym` followed by one qualifier (see {@link QUALIFIERS}). */
+function qualified(folded: string, synonym: string): boolean {
+  return (
+    folded.length > synonym.length &&
+    folded.startsWith(synonym) &&
+    QUALIFIERS.has(folded.slice(synonym.length))
+  )
 }
 
 /**
