@@ -381,26 +381,18 @@ export function resolveColumns(
       }
     }
   }
-  for (const spec of specs) {
-    if (columns[spec.field] !== undefined) continue
-    for (const syn of spec.synonyms) {
-      const h = headers.find((x) => fold(x) === syn && !used.has(x))
-      if (h !== undefined) {
-        columns[spec.field] = h
-        used.add(h)
-        break
-      }
-    }
-  }
-  // then a name with a qualifier after it: "Order Total (inc tax)", "Amount (EUR)", "Order Date (UTC)"
-  for (const spec of specs) {
-    if (columns[spec.field] !== undefined) continue
-    for (const syn of spec.synonyms) {
-      const h = headers.find((x) => !used.has(x) && qualified(fold(x), syn))
-      if (h !== undefined) {
-        columns[spec.field] = h
-        used.add(h)
-        break
+  // each field's synonyms in order, by exact name; then a name with a qualifier after it:
+  // "Order Total (inc tax)", "Amount (EUR)", "Order Date (UTC)"
+  for (const named of [(f: string, syn: string) => f === syn, qualified]) {
+    for (const spec of specs) {
+      if (columns[spec.field] !== undefined) continue
+      for (const syn of spec.synonyms) {
+        const h = headers.find((x) => !used.has(x) && named(fold(x), syn))
+        if (h !== undefined) {
+          columns[spec.field] = h
+          used.add(h)
+          break
+        }
       }
     }
   }
