@@ -241,6 +241,7 @@ export async function computeAnalysis(
       predictionMargin: predictions ? predictions.margin.value : null,
       dataCurrency: summary.currency,
       discounts: info.orders.discounts > 0,
+      freeOrders: info.orders.free > 0,
       ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
       ...(v.persistTiers === false ? { persistTiers: false } : {}),
     }),

@@ -100,6 +100,8 @@ export interface OrderFacts {
    * customer and date, imported without an amount), so nothing in money can be measured.
    */
   readonly priced: number
+  /** Rows with an amount of 0 (free orders: no payment, so no fixed payment fee). */
+  readonly free: number
 }
 
 /**
@@ -136,6 +138,7 @@ export async function buildCustomerSummary(
     currency: string | null
     discounts: number
     priced: number
+    free: number
   }>(
     summaryFacts(engine.dialect, {
       ...(opts.source ? { source: opts.source } : {}),
@@ -171,6 +174,7 @@ export async function buildCustomerSummary(
     currency: facts?.currency ?? null,
     discounts: Number(facts?.discounts ?? 0),
     priced: Number(facts?.priced ?? 0),
+    free: Number(facts?.free ?? 0),
   }
   return { table, asOf, unit: opts.unit, customers, orders }
 }

@@ -87,6 +87,8 @@ export interface ValueOptions {
   readonly lossList?: number
   /** Whether any order has a discount, when the caller already counted (else counted here). */
   readonly discounts?: boolean
+  /** Whether any order is free (amount 0), when the caller already counted (else counted here). */
+  readonly freeOrders?: boolean
 }
 
 /** The value step's results: the summary block plus per-customer lookups for `loyals customer`. */
@@ -193,8 +195,12 @@ export async function buildValue(
     returns: Number(counts?.returns ?? 0),
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
-  const discounts =
-    opts.discounts ?? Number((await engine.query<{ n: number }>(valueDiscounts(d)))[0]?.n ?? 1) > 0
+  const kinds =
+    opts.discounts === undefined || opts.freeOrders === undefined
+      ? (await engine.query<{ n: number; free: number }>(valueDiscounts(d)))[0]
+      : undefined
+  const discounts = opts.discounts ?? Number(kinds?.n ?? 1) > 0
+  const freeOrders = opts.freeOrders ?? Number(kinds?.free ?? 1) > 0
   await engine.exec(
     valueFacts(d, {
       analysis,
@@ -203,6 +209,7 @@ export async function buildValue(
       engagement: cfg.engagement,
       unitDays: opts.unitDays,
       discounts,
+      freeOrders,
     }),
   )
   const hasPrediction = opts.predictionMargin !== null
@@ -221,6 +228,7 @@ export async function buildValue(
       revenue: f.revenue,
       margin: f.margin,
       orders: f.orders,
+      paidOrders: f.paid_orders,
       ticketMinutes: f.ticket_minutes,
       returns: f.returns,
       returnAmount: f.return_amount,

@@ -288,6 +288,24 @@ T3,L,2024-03-06,120
   })
 })
 
+describe('free orders', () => {
+  test('a free order (amount 0) pays no fixed payment fee; it still ships', async () => {
+    // F: 100 paid + a free sample of 0 on another day; fees 100 * 0.029 + 1 * 0.3 = 3.20 (not
+    // 3.50), shipping 2 * 4 = 8. E: one paid order of 50: fees 1.45 + 0.30 = 1.75.
+    const { engine } = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount\nF1,F,2024-03-01,100\nF2,F,2024-03-05,0\nE1,E,2024-03-02,50\n',
+    })
+    const costs = { paymentFeeRate: 0.029, paymentFeeFixed: 0.3, shippingPerOrder: 4 }
+    const s = await analyzeValue(engine, { costs }, '2024-03-31')
+    const r = await rows(engine, 'orders, fee_cost, shipping_cost')
+    expect(r.F).toEqual({ customer_id: 'F', orders: 2, fee_cost: 3.2, shipping_cost: 8 })
+    expect(r.E).toEqual({ customer_id: 'E', orders: 1, fee_cost: 1.75, shipping_cost: 4 })
+    // the summary's fees are the JavaScript figures of the same rule
+    expect(s.value?.breakdown.costs.fees).toBeCloseTo(3.2 + 1.75, 9)
+  })
+})
+
 describe('tiers with a grace period', () => {
   // Threshold tiers: Gold from 100, Member below; 30-day grace. Profit = amount - cost.
   // G: 200 - 50 = 150 -> Gold on 2024-03-31. A 60-minute ticket on 2024-04-10 ($1/min) brings it

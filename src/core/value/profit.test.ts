@@ -74,6 +74,17 @@ describe('computeProfit', () => {
     expect(withDiscount.predictedProfit[0]).toBe(0)
   })
 
+  test('the fixed payment fee is charged on paid orders only (a free order pays none)', () => {
+    // G's 10 orders of which 2 were free: fees 1000 * 0.029 + 8 * 0.30 = 31.40; shipping stays 50
+    const q = computeProfit({ ...inputs, paidOrders: Int32Array.of(8, 4) }, rates)
+    expect(q.feeCost[0]).toBeCloseTo(31.4, 10)
+    expect(q.shippingCost[0]).toBeCloseTo(50, 10)
+    expect(q.feeCost[1]).toBeCloseTo(p.feeCost[1] as number, 12)
+    expect(() => computeProfit({ ...inputs, paidOrders: Int32Array.of(1) }, rates)).toThrow(
+      /paidOrders/,
+    )
+  })
+
   test('a column of the wrong length is a DataError', () => {
     expect(() =>
       computeProfit({ revenue: Float64Array.of(1, 2), orders: Int32Array.of(1) }, rates),

@@ -13,6 +13,11 @@ export interface ProfitInputs {
   /** Gross margin in money; NaN (or no column) where unknown: revenue * defaultMarginRate is used. */
   readonly margin?: Float64Array
   readonly orders: Column
+  /**
+   * Orders with an amount above 0, which paid a fixed payment fee (a free order paid none); no
+   * column: every order.
+   */
+  readonly paidOrders?: Column
   readonly ticketMinutes?: Float64Array
   readonly returns?: Column
   /** Value of the goods returned. */
@@ -61,7 +66,7 @@ function col(c: Column | undefined, n: number, name: string): Column | undefined
  *
  * cost to serve = ticketMinutes * perTicketMinute + returns * perReturn
  *   + returnAmount * returnWriteOffRate + orders * shippingPerOrder
- *   + revenue * paymentFeeRate + orders * paymentFeeFixed + (discountAsCost ? discount : 0)
+ *   + revenue * paymentFeeRate + paid orders * paymentFeeFixed + (discountAsCost ? discount : 0)
  * historical profit = margin (or revenue * defaultMarginRate) - cost to serve
  * predicted profit = predicted revenue * marginRate - predicted revenue * paymentFeeRate
  *   - expected orders * (shippingPerOrder + paymentFeeFixed + own past ticket/return/discount cost
@@ -78,6 +83,7 @@ export function computeProfit(
   const n = inputs.revenue.length
   const margin = col(inputs.margin, n, 'margin')
   const orders = col(inputs.orders, n, 'orders') as Column
+  const paid = col(inputs.paidOrders, n, 'paidOrders') ?? orders
   const minutes = col(inputs.ticketMinutes, n, 'ticketMinutes')
   const returns = col(inputs.returns, n, 'returns')
   const returnAmount = col(inputs.returnAmount, n, 'returnAmount')
@@ -110,7 +116,7 @@ export function computeProfit(
       (returns === undefined ? 0 : (returns[i] as number) * rates.perReturn) +
       (returnAmount === undefined ? 0 : (returnAmount[i] as number) * rates.returnWriteOffRate)
     const sc = k * rates.shippingPerOrder
-    const fc = Math.max(0, rev) * rates.paymentFeeRate + k * rates.paymentFeeFixed
+    const fc = Math.max(0, rev) * rates.paymentFeeRate + (paid[i] as number) * rates.paymentFeeFixed
     const dc = rates.discountAsCost && discount !== undefined ? (discount[i] as number) : 0
     const cost = tc + rc + sc + fc + dc
     grossMargin[i] = gm

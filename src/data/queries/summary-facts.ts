@@ -10,7 +10,8 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
  * (of any row), refunds (rows with amount < 0), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
- * and priced (rows with an amount other than 0: none in a transaction log without spend).
+ * priced (rows with an amount other than 0: none in a transaction log without spend) and free
+ * (rows with an amount of 0).
  */
 export function summaryFacts(
   _dialect: Dialect,
@@ -29,7 +30,8 @@ export function summaryFacts(
   count(DISTINCT currency) AS currencies,
   min(currency) AS currency,
   count(*) FILTER (WHERE discount <> 0) AS discounts,
-  count(*) FILTER (WHERE amount <> 0) AS priced
+  count(*) FILTER (WHERE amount <> 0) AS priced,
+  count(*) FILTER (WHERE amount = 0) AS free
 FROM ${sqlIdent(args.source ?? 'orders')}`,
   }
 }

@@ -13,6 +13,7 @@ const num = (v: number): string => `CAST(${String(v)} AS DOUBLE PRECISION)`
 /** Columns of value_facts that every run reads into JS, in this order. */
 export const VALUE_FACT_COLUMNS = [
   'orders',
+  'paid_orders',
   'revenue',
   'margin',
   'x',
@@ -70,6 +71,11 @@ export interface ValueFactsArgs {
    * day of the summary, whose rows are that table's).
    */
   readonly discounts?: boolean
+  /**
+   * Some order has an amount of 0 (a free order: no payment, so no fixed payment fee). When none
+   * has, paid_orders is the orders count itself and no aggregate of the orders is needed for it.
+   */
+  readonly freeOrders?: boolean
 }
 
 /**
@@ -103,25 +109,29 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const cols = [...VALUE_FACT_COLUMNS, ...VALUE_PREDICTION_COLUMNS]
   const counts = ENGAGEMENT_EVENT_TYPES.map(eventCount)
   const withDiscounts = args.discounts !== false
+  const free = args.freeOrders === true
   const discounted = withDiscounts
     ? `coalesce(o.discount, 0) AS discount,
   CASE WHEN o.order_rows > 0 THEN CAST(o.discounted AS DOUBLE PRECISION) / o.order_rows END AS price_share,`
     : `${num(0)} AS discount, ${num(0)} AS price_share,`
-  const ordersJoin = withDiscounts
-    ? `LEFT JOIN (
+  const paid = free ? 'coalesce(o.paid, 0)' : 'a.orders'
+  const ordersJoin =
+    withDiscounts || free
+      ? `LEFT JOIN (
   SELECT customer_id, sum(coalesce(discount, 0)) AS discount,
-    count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows
+    count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows,
+    count(*) FILTER (WHERE amount > 0) AS paid
   FROM orders WHERE amount >= 0 AND order_date <= ${asOf} GROUP BY customer_id
 ) o ON o.customer_id = a.customer_id
 `
-    : ''
+      : ''
   return {
     sql: `CREATE OR REPLACE TEMP TABLE value_facts AS
 SELECT CAST(idx AS INTEGER) AS idx,
   ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')},
   ${counts.map((c) => `CAST(coalesce(${c}, 0) AS BIGINT) AS ${c}`).join(', ')}
 FROM (
-SELECT ${idx} AS idx, a.orders, a.revenue, a.margin, a.x,
+SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue, a.margin, a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
   a.days_since_last, a.tenure_days,
   g.code AS segment,

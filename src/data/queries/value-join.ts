@@ -25,7 +25,7 @@ export function costParts(r: CostRates): Record<(typeof COST_PARTS)[number], str
     ticket_cost: `f.ticket_minutes * ${dbl(r.perTicketMinute)}`,
     return_cost: `f.returns * ${dbl(r.perReturn)} + f.return_amount * ${dbl(r.returnWriteOffRate)}`,
     shipping_cost: `f.orders * ${dbl(r.shippingPerOrder)}`,
-    fee_cost: `CASE WHEN f.revenue > 0 THEN f.revenue ELSE ${dbl(0)} END * ${dbl(r.paymentFeeRate)} + f.orders * ${dbl(r.paymentFeeFixed)}`,
+    fee_cost: `CASE WHEN f.revenue > 0 THEN f.revenue ELSE ${dbl(0)} END * ${dbl(r.paymentFeeRate)} + f.paid_orders * ${dbl(r.paymentFeeFixed)}`,
     discount_cost: r.discountAsCost ? 'f.discount' : dbl(0),
   }
 }
