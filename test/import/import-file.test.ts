@@ -857,6 +857,11 @@ describe('bad input: clear message, store unchanged', () => {
       /p\.csv: not a data file: it looks like a PNG image$/,
     ],
     [
+      'a JSON array instead of JSON lines',
+      (d) => write(d, 'arr.json', '[{"customer_id":"a","ordered_at":"2024-01-01","amount":5}]\n'),
+      /arr\.json: a JSON array, not JSON lines: write one object per line \(jq -c '\.\[\]' .*arr\.json > orders\.jsonl\) and import that$/,
+    ],
+    [
       'Excel workbook',
       (d) => write(d, 'book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 6, 0, 8, 0])),
       /book\.xlsx: not a data file: it looks like a ZIP archive \(an Excel \.xlsx workbook\? save the sheet as CSV UTF-8 and import that\)$/,

@@ -136,6 +136,15 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   checkText(file, text, truncated, opts.latin1 === true)
   const base = lower.replace(/\.gz$/, '')
   const firstChar = text.toString('utf8').trimStart()[0]
+  // one JSON document holding an array: its records have no lines of their own to name in a
+  // problem, so it is read as JSON lines, which a single jq call writes
+  // ("[{" or "[]": a CSV header may start with a bracketed name, "[CustomerID],[OrderDate]")
+  if (/^\[\s*[{\]]/.test(text.toString('utf8').trimStart())) {
+    throw problem(
+      file,
+      `a JSON array, not JSON lines: write one object per line (jq -c '.[]' ${file} > orders.jsonl) and import that`,
+    )
+  }
   if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') return { format: 'jsonl', gzip }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
   return { format: 'csv', gzip }
