@@ -53,9 +53,11 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     // the holdout rows, counted from the file itself (the sample has no refunds)
     const days = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => String(r.ordered_at))
     const after = days.filter((d) => d > '1997-09-30').length
-    const priced = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).filter(
-      (r) => Number(r.amount) !== 0,
-    ).length
+    const amounts = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => Number(r.amount))
+    const priced = amounts.filter((a) => a !== 0).length
+    // the sample has 8 orders of $0 (free: no fixed payment fee in the value step)
+    const free = amounts.filter((a) => a === 0).length
+    expect(free).toBe(8)
     const last = [...days].sort().at(-1)
     expect(after).toBeGreaterThan(0)
     expect(info).toEqual({
@@ -71,6 +73,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
         currency: null,
         discounts: 0,
         priced,
+        free,
       },
     })
     const rows = await customerSummaryRows(engine)
