@@ -14,12 +14,13 @@ describe('buildReasons', () => {
       },
       { currency, limit: 5 },
     )
-    // amounts: tier 8,410 > past profit 5,200 > predicted 1,970 > referrals 1,240
+    // the largest sum (tier 8,410), then referrals (what only some customers have), then the
+    // other sums by impact: past profit 5,200 > predicted 1,970
     expect(reasons).toEqual([
       { code: 'tier_rank', text: 'top 2 % by total value ($8,410)', amount: 8410 },
+      { code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 },
       { code: 'past_profit', text: 'earned $5,200 profit from 23 orders', amount: 5200 },
       { code: 'predicted_profit', text: 'expected to bring $1,970 more profit', amount: 1970 },
-      { code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 },
     ])
     // top N
     expect(
@@ -31,6 +32,38 @@ describe('buildReasons', () => {
         { currency, limit: 1 },
       ).map((r) => r.code),
     ).toEqual(['past_profit'])
+  })
+
+  test('the top three explain tier, type and segment; a referral or a loss comes before the type', () => {
+    const facts = {
+      tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
+      profit: { past: 5200, predicted: 1970, orders: 23 },
+      loyalty: { type: 'lazy_loyal', rule: 'repeat_transactional' },
+      segment: { name: 'Champions', daysSinceLast: 12, orders: 23, revenue: 9000 },
+      cadence: { orders: 23, usualGapDays: 35, tenureDays: 730, daysSinceLast: 12 },
+    } as const
+    expect(buildReasons(facts, { currency }).map((r) => r.text)).toEqual([
+      'top 2 % by total value ($8,410)',
+      'lazy loyal: buys again without the value or signs of connection of a lucrative loyal',
+      'Champions: last order 12 days ago, 23 orders, $9,000 spent',
+    ])
+    // the profile's five: then cadence and the largest other sum
+    expect(buildReasons(facts, { currency, limit: 5 }).map((r) => r.code)).toEqual([
+      'tier_rank',
+      'loyalty_type',
+      'segment',
+      'cadence',
+      'past_profit',
+    ])
+    const referrer = {
+      ...facts,
+      referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 },
+    }
+    expect(buildReasons(referrer, { currency }).map((r) => r.code)).toEqual([
+      'tier_rank',
+      'referrals',
+      'loyalty_type',
+    ])
   })
 
   test('a customer served at a loss names tickets, hours and returns', () => {
@@ -108,6 +141,9 @@ describe('buildReasons', () => {
     )
     expect(type({ loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.18 })).toBe(
       'lapsed: 18 % chance of still being active',
+    )
+    expect(type({ loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.0004 })).toBe(
+      'lapsed: under 1 % chance of still being active',
     )
     expect(
       type({

@@ -224,9 +224,10 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
         ? `${name}: a single order, ${formatDuration(c.daysSinceLast)} ago`
         : `${name}: a single order`
     case 'p_alive_low':
+      // under half a percent is "under 1 %", not a flat "0 %"
       return f.pAlive === undefined
         ? `${name}: unlikely to still be active`
-        : `${name}: ${pct(f.pAlive * 100)} chance of still being active`
+        : `${name}: ${f.pAlive < 0.005 ? 'under 1 %' : pct(f.pAlive * 100)} chance of still being active`
     case 'overdue':
       return c ? `${name}: ${overdueText(c.daysSinceLast, c.usualGapDays)}` : `${name}: overdue`
     case 'detractor':
@@ -262,14 +263,16 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
 }
 
 /**
- * The top reasons for a customer's tier, segment and type, in plain words with figures, ranked by
- * money impact (|amount|, largest first), then reasons without an amount in this order: loyalty
- * type, segment, cadence, overdue, engagement.
+ * The top reasons for a customer's tier, segment and type, in plain words with figures: the reason
+ * of the largest money impact (|amount|; most often the tier's total value), then the grace
+ * period, referrals and a loss by impact, then the loyalty type, the segment, cadence and overdue,
+ * then the other sums (past and predicted profit) by impact, then engagement. The first three
+ * thus explain a customer's tier, type and segment.
  * @example buildReasons({ referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 } },
  *   { currency }) // [{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }]
  */
 export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
-  const money = moneyFormatter(opts.currency)
+  const moneyText = moneyFormatter(opts.currency)
   const limit = opts.limit ?? 3
   // candidates carry their wording as a function: only the kept ones are worded (this runs for
   // every customer of an analysis, and most candidates fall outside the top three)
@@ -285,14 +288,14 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
           const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
           // 0 left: this day (run) is the last one held, not "for 0 more days"
           const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
-          return `kept in ${t.name} ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
+          return `kept in ${t.name} ${unit} (grace period): total value ${moneyText(t.totalValue)} is below its ${moneyText(boundary)} minimum`
         },
         amount: t.totalValue,
       })
     } else if (t.basis === 'rank' && t.topPercent !== undefined) {
       out.push({
         code: 'tier_rank',
-        text: () => `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
+        text: () => `top ${t.topPercent} % by total value (${moneyText(t.totalValue)})`,
         amount: t.totalValue,
       })
     } else if (t.boundary !== undefined && Number.isFinite(t.boundary)) {
@@ -300,7 +303,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       out.push({
         code: 'tier_threshold',
         text: () =>
-          `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(boundary)}`,
+          `total value ${moneyText(t.totalValue)} reaches the ${t.name} minimum of ${moneyText(boundary)}`,
         amount: t.totalValue,
       })
     }
@@ -310,9 +313,9 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     out.push({
       code: 'referrals',
       text: () => {
-        const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+        const text = `referred ${plural(r.direct, 'customer')} worth ${moneyText(r.directValue)}`
         return r.indirect > 0
-          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
+          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${moneyText(r.value)})`
           : text
       },
       amount: r.value,
@@ -334,7 +337,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
               )
             }
             if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
-            return `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`
+            return `served at a loss: ${parts.join(' and ')} cost ${moneyText(serviceCost)}`
           },
           amount: -serviceCost,
         })
@@ -342,14 +345,14 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
         out.push({
           code: 'served_at_loss',
           text: () =>
-            `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
+            `served at a loss: shipping, fees and discounts of ${moneyText(p.otherCost ?? 0)} exceed the margin (profit ${moneyText(p.past)})`,
           amount: p.past,
         })
       }
     } else if (p.past > 0) {
       out.push({
         code: 'past_profit',
-        text: () => `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
+        text: () => `earned ${moneyText(p.past)} profit from ${plural(p.orders, 'order')}`,
         amount: p.past,
       })
     }
@@ -359,35 +362,31 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
         code: 'predicted_profit',
         text: () =>
           predicted > 0
-            ? `expected to bring ${money(predicted)} more profit`
-            : `expected to cost ${money(-predicted)} more than they bring`,
+            ? `expected to bring ${moneyText(predicted)} more profit`
+            : `expected to cost ${moneyText(-predicted)} more than they bring`,
         amount: predicted,
       })
     }
   }
   // a stable sort: equal impacts keep the order above
-  const ranked = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
-
+  const money = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
+  // The largest sum first (most often the tier's total value), then what only some customers
+  // have (a grace period, referrals, a loss), then the type and the segment, so that the top
+  // three explain tier, type and segment; the other sums after them.
+  const ranked: Candidate[] = money.slice(0, 1)
+  for (const m of money.slice(1)) if (NOTABLE.has(m.code)) ranked.push(m)
   const promoterMin = opts.promoterMin ?? 9
-  if (ranked.length < limit && f.loyalty) {
-    ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
-  }
+  if (f.loyalty) ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
   const s = f.segment
-  if (ranked.length < limit && s) {
+  if (s) {
     ranked.push({
       code: 'segment',
       text: () =>
-        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
+        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${moneyText(s.revenue)} spent`,
     })
   }
   const c = f.cadence
-  if (
-    ranked.length < limit &&
-    c &&
-    c.orders >= 3 &&
-    Number.isFinite(c.usualGapDays) &&
-    c.usualGapDays > 0
-  ) {
+  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
     ranked.push({
       code: 'cadence',
       text: () => {
@@ -401,8 +400,9 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
     }
   }
+  for (const m of money.slice(1)) if (!NOTABLE.has(m.code)) ranked.push(m)
   const e = f.engagement
-  if (ranked.length < limit && e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
+  if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
     ranked.push({
       code: 'engagement',
       text: () => `more engaged than ${pct(e.percentile)} of customers`,
@@ -415,6 +415,9 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       : { code: k.code, text: k.text(), amount: k.amount },
   )
 }
+
+/** Sums that only some customers have: kept ahead of the type and segment (see buildReasons). */
+const NOTABLE: ReadonlySet<ReasonCode> = new Set(['tier_grace', 'referrals', 'served_at_loss'])
 
 /** A reason before it is worded. */
 interface Candidate {
