@@ -272,7 +272,7 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
  *   { currency }) // [{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }]
  */
 export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
-  const moneyText = moneyFormatter(opts.currency)
+  const money = moneyFormatter(opts.currency)
   const limit = opts.limit ?? 3
   // candidates carry their wording as a function: only the kept ones are worded (this runs for
   // every customer of an analysis, and most candidates fall outside the top three)
@@ -288,14 +288,14 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
           const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
           // 0 left: this day (run) is the last one held, not "for 0 more days"
           const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
-          return `kept in ${t.name} ${unit} (grace period): total value ${moneyText(t.totalValue)} is below its ${moneyText(boundary)} minimum`
+          return `kept in ${t.name} ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
         },
         amount: t.totalValue,
       })
     } else if (t.basis === 'rank' && t.topPercent !== undefined) {
       out.push({
         code: 'tier_rank',
-        text: () => `top ${t.topPercent} % by total value (${moneyText(t.totalValue)})`,
+        text: () => `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
         amount: t.totalValue,
       })
     } else if (t.boundary !== undefined && Number.isFinite(t.boundary)) {
@@ -303,7 +303,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       out.push({
         code: 'tier_threshold',
         text: () =>
-          `total value ${moneyText(t.totalValue)} reaches the ${t.name} minimum of ${moneyText(boundary)}`,
+          `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(boundary)}`,
         amount: t.totalValue,
       })
     }
@@ -313,9 +313,9 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     out.push({
       code: 'referrals',
       text: () => {
-        const text = `referred ${plural(r.direct, 'customer')} worth ${moneyText(r.directValue)}`
+        const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
         return r.indirect > 0
-          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${moneyText(r.value)})`
+          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
           : text
       },
       amount: r.value,
@@ -337,7 +337,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
               )
             }
             if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
-            return `served at a loss: ${parts.join(' and ')} cost ${moneyText(serviceCost)}`
+            return `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`
           },
           amount: -serviceCost,
         })
@@ -345,14 +345,14 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
         out.push({
           code: 'served_at_loss',
           text: () =>
-            `served at a loss: shipping, fees and discounts of ${moneyText(p.otherCost ?? 0)} exceed the margin (profit ${moneyText(p.past)})`,
+            `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
           amount: p.past,
         })
       }
     } else if (p.past > 0) {
       out.push({
         code: 'past_profit',
-        text: () => `earned ${moneyText(p.past)} profit from ${plural(p.orders, 'order')}`,
+        text: () => `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
         amount: p.past,
       })
     }
@@ -362,19 +362,19 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
         code: 'predicted_profit',
         text: () =>
           predicted > 0
-            ? `expected to bring ${moneyText(predicted)} more profit`
-            : `expected to cost ${moneyText(-predicted)} more than they bring`,
+            ? `expected to bring ${money(predicted)} more profit`
+            : `expected to cost ${money(-predicted)} more than they bring`,
         amount: predicted,
       })
     }
   }
   // a stable sort: equal impacts keep the order above
-  const money = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
+  const sums = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
   // The largest sum first (most often the tier's total value), then what only some customers
   // have (a grace period, referrals, a loss), then the type and the segment, so that the top
   // three explain tier, type and segment; the other sums after them.
-  const ranked: Candidate[] = money.slice(0, 1)
-  for (const m of money.slice(1)) if (NOTABLE.has(m.code)) ranked.push(m)
+  const ranked: Candidate[] = sums.slice(0, 1)
+  for (const m of sums.slice(1)) if (NOTABLE.has(m.code)) ranked.push(m)
   const promoterMin = opts.promoterMin ?? 9
   if (f.loyalty) ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
   const s = f.segment
@@ -382,7 +382,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     ranked.push({
       code: 'segment',
       text: () =>
-        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${moneyText(s.revenue)} spent`,
+        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
     })
   }
   const c = f.cadence
@@ -400,7 +400,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
     }
   }
-  for (const m of money.slice(1)) if (!NOTABLE.has(m.code)) ranked.push(m)
+  for (const m of sums.slice(1)) if (!NOTABLE.has(m.code)) ranked.push(m)
   const e = f.engagement
   if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
     ranked.push({
