@@ -78,12 +78,18 @@ export function importNotes(r: ImportResult): string[] {
   if (customer) out.push(customer)
   const comma = decimalCommaNote(r)
   if (comma) out.push(comma)
+  if (r.jsonArray) out.push(jsonArrayNote(r))
   if (r.rejected > 0) {
     out.push(
       `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
     )
   }
   return out
+}
+
+/** That a JSON array was read record by record, and how its problems are numbered. */
+export function jsonArrayNote(r: ImportResult): string {
+  return `${r.file}: a JSON array, read one record after another; a problem's line number is the record's (1 = the first)`
 }
 
 /** That an import found the file's numbers written with a decimal comma, in words. */

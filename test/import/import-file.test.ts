@@ -727,6 +727,38 @@ describe('formats', () => {
     ])
   })
 
+  test('a JSON array of records (also pretty-printed, nested or gzipped) reads as JSON lines', async () => {
+    const records = [
+      { id: 1, created_at: '2024-01-01', total: 12.5, customer: { id: 'a', email: 'a@x.com' } },
+      { id: 2, created_at: '2024-01-03', total: 7, customer: { id: 'b', email: 'b@x.com' } },
+    ]
+    const f = write(dir, 'orders.json', JSON.stringify(records, null, 2))
+    const r = await orders(f)
+    expect(r).toMatchObject({ format: 'jsonl', rowsStored: 2, customers: 2, jsonArray: true })
+    expect(r.columns).toMatchObject({ customer_id: 'customer.id', order_id: 'id', amount: 'total' })
+    expect(importNotes(r)).toEqual([
+      `${f}: a JSON array, read one record after another; a problem's line number is the record's (1 = the first)`,
+    ])
+    expect(await sumOf()).toEqual({ n: 2, s: 19.5 })
+    // the same records gzipped: the same orders, unchanged
+    const gz = write(dir, 'orders.json.gz', gzipSync(JSON.stringify(records)))
+    expect(await orders(gz)).toMatchObject({ gzip: true, unchanged: 2, jsonArray: true })
+    // a bad record is named by its number
+    const bad = write(
+      dir,
+      'bad.json',
+      JSON.stringify([...records, { id: 3, created_at: 'soon', total: 1, customer: { id: 'c' } }]),
+    )
+    const e = await importError(() => orders(bad))
+    expect(e.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(new RegExp(`^${bad}:3 created_at: cannot read 'soon' as a date`)),
+    ])
+    // an array that is not valid JSON says so, with nothing stored
+    const broken = write(dir, 'broken.json', '[{"id": 1, "total": }]')
+    await expect(orders(broken)).rejects.toThrow(/broken\.json/)
+    expect(await sumOf()).toEqual({ n: 2, s: 19.5 })
+  })
+
   test("JSON lines of nested objects (an API's orders): each object's fields are columns", async () => {
     // Shopify's REST order: the customer is an object, the line items a list
     const f = write(
@@ -855,11 +887,6 @@ describe('bad input: clear message, store unchanged', () => {
           Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
         ),
       /p\.csv: not a data file: it looks like a PNG image$/,
-    ],
-    [
-      'a JSON array instead of JSON lines',
-      (d) => write(d, 'arr.json', '[{"customer_id":"a","ordered_at":"2024-01-01","amount":5}]\n'),
-      /arr\.json: a JSON array, not JSON lines: write one object per line \(jq -c '\.\[\]' .*arr\.json > orders\.jsonl\) and import that$/,
     ],
     [
       'Excel workbook',

@@ -12,7 +12,12 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import { dateShapeNote, decimalCommaNote, guessedCustomerNote } from '../../service/source.ts'
+import {
+  dateShapeNote,
+  decimalCommaNote,
+  guessedCustomerNote,
+  jsonArrayNote,
+} from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
@@ -73,6 +78,7 @@ function describe(r: ImportResult): string {
   if (customer) out.push(`  ${customer}`)
   const comma = decimalCommaNote(r)
   if (comma) out.push(`  ${comma}`)
+  if (r.jsonArray) out.push(`  ${jsonArrayNote(r)}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',

@@ -10,6 +10,8 @@ export type Format = 'csv' | 'parquet' | 'jsonl'
 export interface DetectedFormat {
   readonly format: Format
   readonly gzip: boolean
+  /** A JSON array of records rather than JSON lines (read from a JSON lines copy). */
+  readonly array?: true
 }
 
 const SNIFF_BYTES = 64 * 1024
@@ -101,8 +103,9 @@ function firstBadLine(buf: Buffer): number {
 
 /**
  * Detect the format of `file` and reject unreadable input early.
- * Parquet: `PAR1` magic; gzip: 1f 8b (content sniffed after inflating the head); JSON lines: first
- * non-blank byte `{`, or a .jsonl/.ndjson/.json extension; anything else textual is CSV.
+ * Parquet: `PAR1` magic; gzip: 1f 8b (content sniffed after inflating the head); a JSON array:
+ * `[{` or `[]` first; JSON lines: first non-blank byte `{`, or a .jsonl/.ndjson/.json extension;
+ * anything else textual is CSV.
  * @throws ImportError for a missing, empty, binary or non-UTF-8 file.
  */
 export function detectFormat(file: string, opts: { latin1?: boolean } = {}): DetectedFormat {
@@ -136,14 +139,10 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   checkText(file, text, truncated, opts.latin1 === true)
   const base = lower.replace(/\.gz$/, '')
   const firstChar = text.toString('utf8').trimStart()[0]
-  // one JSON document holding an array: its records have no lines of their own to name in a
-  // problem, so it is read as JSON lines, which a single jq call writes
-  // ("[{" or "[]": a CSV header may start with a bracketed name, "[CustomerID],[OrderDate]")
+  // one JSON document holding an array of records ("[{" or "[]"; a CSV header may start with a
+  // bracketed name, "[CustomerID],[OrderDate]")
   if (/^\[\s*[{\]]/.test(text.toString('utf8').trimStart())) {
-    throw problem(
-      file,
-      `a JSON array, not JSON lines: write one object per line (jq -c '.[]' ${file} > orders.jsonl) and import that`,
-    )
+    return { format: 'jsonl', gzip, array: true }
   }
   if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') return { format: 'jsonl', gzip }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')

@@ -3,6 +3,9 @@
 // nothing; the transaction makes a crash mid-write leave the store as it was.
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
@@ -23,6 +26,7 @@ import {
   importMultilineCheck,
   importRawView,
   importStage,
+  lit,
   sourceOf,
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
@@ -157,6 +161,11 @@ export interface ImportResult {
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
   readonly mixedLineEndings: boolean
+  /**
+   * The file is one JSON array of records, read from a JSON lines copy: the line of a problem is
+   * the record's number (1 = the first).
+   */
+  readonly jsonArray: boolean
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
@@ -392,9 +401,21 @@ export async function importFile(
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
   const latin1 = opts.encoding === 'latin-1'
-  const { format, gzip } = detectFormat(file, { latin1 })
+  const { format, gzip, array } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
     throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
+  }
+  // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
+  if (array && !opts.readFrom) {
+    const copy = await jsonLinesCopy(engine, file, gzip)
+    try {
+      return {
+        ...(await importFile(engine, file, { ...opts, readFrom: copy.path })),
+        jsonArray: true,
+      }
+    } finally {
+      await copy.remove()
+    }
   }
   // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
   const readPath = opts.readFrom ?? file
@@ -851,6 +872,7 @@ export async function importFile(
         : null,
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
+      jsonArray: false,
       guessedCustomer: mapping.guessedCustomer ?? null,
       decimalCommaFound: opts.decimalCommaFound
         ? spec.fields.flatMap((f) => (f.type === 'number' && f.header ? [f.header] : []))
@@ -867,4 +889,27 @@ export async function importFile(
   } finally {
     await dropTemp(engine)
   }
+}
+
+/**
+ * A JSON array of records written out as JSON lines (DuckDB reads the array and writes one object
+ * a line), in a temporary directory; `remove` deletes it.
+ * @throws ImportError when the file is not one valid JSON array of objects.
+ */
+async function jsonLinesCopy(
+  engine: Engine,
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'loyals-json-'))
+  const path = join(dir, 'records.jsonl')
+  const remove = () => rm(dir, { recursive: true, force: true })
+  const src = `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+  try {
+    await engine.exec(`COPY (SELECT * FROM ${src}) TO ${lit(path)} (FORMAT json)`)
+  } catch (e) {
+    await remove()
+    throw readError(file, 'jsonl', e)
+  }
+  return { path, remove }
 }
