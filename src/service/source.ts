@@ -89,7 +89,9 @@ export function importNotes(r: ImportResult): string[] {
 
 /** That a JSON array was read record by record, and how its problems are numbered. */
 export function jsonArrayNote(r: ImportResult): string {
-  return `${r.file}: a JSON array, read one record after another; a problem's line number is the record's (1 = the first)`
+  const what =
+    r.jsonWrapper === null ? 'a JSON array' : `the records listed under "${r.jsonWrapper}"`
+  return `${r.file}: ${what}, read one record after another; a problem's line number is the record's (1 = the first)`
 }
 
 /** That an import found the file's numbers written with a decimal comma, in words. */

@@ -759,6 +759,32 @@ describe('formats', () => {
     expect(await sumOf()).toEqual({ n: 2, s: 19.5 })
   })
 
+  test('JSON whose one field lists the records ({"orders": [...]}, compact or over many lines)', async () => {
+    const list = [
+      { customer_id: 'w1', ordered_at: '2024-01-01', amount: 5 },
+      { customer_id: 'w1', ordered_at: '2024-02-01', amount: 7 },
+    ]
+    const compact = write(dir, 'page.json', JSON.stringify({ orders: list }))
+    const r = await orders(compact)
+    expect(r).toMatchObject({ rowsStored: 2, customers: 1, jsonArray: true, jsonWrapper: 'orders' })
+    expect(importNotes(r)).toEqual([
+      `${compact}: the records listed under "orders", read one record after another; a problem's line number is the record's (1 = the first)`,
+    ])
+    const pretty = write(
+      dir,
+      'page2.json',
+      JSON.stringify(
+        { orders: [...list, { customer_id: 'w2', ordered_at: 'x', amount: 1 }] },
+        null,
+        2,
+      ),
+    )
+    const e = await importError(() => orders(pretty))
+    expect(e.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(new RegExp(`^${pretty}:3 ordered_at: cannot read 'x' as a date`)),
+    ])
+  })
+
   test("JSON lines of nested objects (an API's orders): each object's fields are columns", async () => {
     // Shopify's REST order: the customer is an object, the line items a list
     const f = write(

@@ -22,6 +22,7 @@ import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
   flattenObjects,
+  ident,
   importBlankLines,
   importMultilineCheck,
   importRawView,
@@ -166,6 +167,8 @@ export interface ImportResult {
    * the record's number (1 = the first).
    */
   readonly jsonArray: boolean
+  /** The records were the list under this one field of the JSON ({"orders": [...]}); else null. */
+  readonly jsonWrapper: string | null
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
@@ -407,7 +410,7 @@ export async function importFile(
   }
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
-    const copy = await jsonLinesCopy(engine, file, gzip)
+    const copy = await jsonLinesCopy(engine, file, gzip, { array: true, wrapper: null })
     try {
       return {
         ...(await importFile(engine, file, { ...opts, readFrom: copy.path })),
@@ -442,8 +445,15 @@ export async function importFile(
     // for the validating path, which stages every value as text and names each bad row. The fast
     // read's columns come from its own reader: describing a CSV with a rejects table costs ~0.2 s.
     let fastColumns: string[] | null = null
+    let wrapper: string | null = null
+    // JSON whose only field is a list of records ({"orders": [...]}, an API's page)
+    const listOfRecords = (d: { column_name: string; column_type: string }[]) => {
+      const only = d.length === 1 ? d[0] : undefined
+      return only && /^STRUCT\(.*\)\[\]$/s.test(only.column_type) ? only.column_name : null
+    }
     try {
       const described = await describeTyped(fastSource(source))
+      if (format === 'jsonl') wrapper = listOfRecords(described)
       if (format === 'csv') fastColumns = described.map((d) => d.column_name)
       else {
         // objects spread into `column.field` columns, JSON-typed values as text
@@ -452,7 +462,22 @@ export async function importFile(
         fastColumns = flat.columns
       }
     } catch {
-      // the validating path describes the file again and says what is wrong with it
+      // one JSON document over many lines ({"orders": [\n ...]}) is not JSON lines
+      if (format === 'jsonl' && !opts.readFrom) {
+        wrapper = await describeTyped(unstructured(readPath, readGzip))
+          .then(listOfRecords)
+          .catch(() => null)
+      }
+      // else the validating path describes the file again and says what is wrong with it
+    }
+    if (wrapper !== null && !opts.readFrom) {
+      const copy = await jsonLinesCopy(engine, file, gzip, { array: array === true, wrapper })
+      try {
+        const r = await importFile(engine, file, { ...opts, readFrom: copy.path })
+        return { ...r, jsonArray: true, jsonWrapper: wrapper }
+      } finally {
+        await copy.remove()
+      }
     }
     const fastMapping = fastColumns && tryResolveColumns(file, fastColumns, kind, opts.map)
     const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
@@ -873,6 +898,7 @@ export async function importFile(
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
       jsonArray: false,
+      jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
       decimalCommaFound: opts.decimalCommaFound
         ? spec.fields.flatMap((f) => (f.type === 'number' && f.header ? [f.header] : []))
@@ -892,24 +918,37 @@ export async function importFile(
 }
 
 /**
- * A JSON array of records written out as JSON lines (DuckDB reads the array and writes one object
- * a line), in a temporary directory; `remove` deletes it.
- * @throws ImportError when the file is not one valid JSON array of objects.
+ * JSON records written out as JSON lines, one object a line, in a temporary directory (`remove`
+ * deletes it): the records of an array (`array`), or the list under the field `wrapper` of each
+ * document, one after another.
+ * @throws ImportError when the file is not valid JSON.
  */
 async function jsonLinesCopy(
   engine: Engine,
   file: string,
   gzip: boolean,
+  how: { readonly array: boolean; readonly wrapper: string | null },
 ): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'loyals-json-'))
   const path = join(dir, 'records.jsonl')
   const remove = () => rm(dir, { recursive: true, force: true })
-  const src = `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+  const src = how.array
+    ? `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+    : unstructured(file, gzip)
+  // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
+  const select =
+    how.wrapper === null
+      ? `SELECT * FROM ${src}`
+      : `SELECT unnest(r) FROM (SELECT unnest(${ident(how.wrapper)}) AS r FROM ${src})`
   try {
-    await engine.exec(`COPY (SELECT * FROM ${src}) TO ${lit(path)} (FORMAT json)`)
+    await engine.exec(`COPY (${select}) TO ${lit(path)} (FORMAT json)`)
   } catch (e) {
     await remove()
     throw readError(file, 'jsonl', e)
   }
   return { path, remove }
 }
+
+/** A JSON file read as whole documents (one or more, each over any number of lines). */
+const unstructured = (file: string, gzip: boolean): string =>
+  `read_json(${lit(file)}, format='unstructured', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
