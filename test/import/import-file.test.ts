@@ -433,6 +433,9 @@ describe('column recognition', () => {
     })
     const eur = write(dir, 'eur.csv', 'customer,date,Amount (EUR)\nc1,2024-01-02,5\n')
     expect((await orders(eur)).columns.amount).toBe('Amount (EUR)')
+    // a name earlier in the list wins with its qualifier: the total, not the subtotal
+    const usd = write(dir, 'usd.csv', 'customer,date,Subtotal,Total (USD)\nc2,2024-01-02,4,5\n')
+    expect((await orders(usd)).columns.amount).toBe('Total (USD)')
     // any other word after the name is not taken: the amount stays missing
     const other = write(dir, 'other.csv', 'customer,date,Amount Later\nc1,2024-01-02,5\n')
     await expect(orders(other)).rejects.toThrow(/missing required column amount/)

@@ -381,18 +381,18 @@ export function resolveColumns(
       }
     }
   }
-  // each field's synonyms in order, by exact name; then a name with a qualifier after it:
-  // "Order Total (inc tax)", "Amount (EUR)", "Order Date (UTC)"
-  for (const named of [(f: string, syn: string) => f === syn, qualified]) {
-    for (const spec of specs) {
-      if (columns[spec.field] !== undefined) continue
-      for (const syn of spec.synonyms) {
-        const h = headers.find((x) => !used.has(x) && named(fold(x), syn))
-        if (h !== undefined) {
-          columns[spec.field] = h
-          used.add(h)
-          break
-        }
+  // each field's synonyms in order, each by its exact name, then followed by a qualifier ("Order
+  // Total (inc tax)", "Amount (EUR)", "Order Date (UTC)"): "Total (USD)" before "Subtotal"
+  for (const spec of specs) {
+    if (columns[spec.field] !== undefined) continue
+    for (const syn of spec.synonyms) {
+      const h =
+        headers.find((x) => !used.has(x) && fold(x) === syn) ??
+        headers.find((x) => !used.has(x) && qualified(fold(x), syn))
+      if (h !== undefined) {
+        columns[spec.field] = h
+        used.add(h)
+        break
       }
     }
   }
