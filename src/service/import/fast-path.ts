@@ -9,16 +9,15 @@ import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
 import {
+  absent,
   dateSql,
   type FieldDef,
   numberSql,
   type ParseOptions,
+  rawName,
   type TypedSpec,
   textOf,
 } from './validate.ts'
-
-const rawName = (f: string): string => ident(`${f}__raw`)
-const absent = (f: FieldDef): boolean => f.raw === 'CAST(NULL AS VARCHAR)'
 
 /** Whether a spec can take the fast path: a plain projection of the file, no extra rules. */
 export function fastEligible(spec: TypedSpec): boolean {

@@ -52,6 +52,7 @@ import {
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import {
+  absent,
   decimalCommaCheckSql,
   decimalCommaSql,
   type ParseOptions,
@@ -229,7 +230,7 @@ function commaSpec(spec: TypedSpec, opts: ImportOptions): TypedSpec {
 
 /** Whether the rows read a refunded amount from the file (only Shopify exports have one). */
 function hasRefunded(spec: TypedSpec): boolean {
-  return spec.fields.some((f) => f.field === 'refunded' && f.raw !== 'CAST(NULL AS VARCHAR)')
+  return spec.fields.some((f) => f.field === 'refunded' && !absent(f))
 }
 
 /**

@@ -56,6 +56,15 @@ export function textOf(header: string): string {
   return `CASE WHEN NOT starts_with(${c}, ' ') AND NOT ends_with(${c}, ' ') AND strlen(${c}) = length(${c}) THEN nullif(${c}, '') ELSE nullif(trim(${c}), '') END`
 }
 
+/** The raw text of a field the file does not have. */
+export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
+
+/** The field is not in the file (its raw text is {@link NO_TEXT}). */
+export const absent = (f: FieldDef): boolean => f.raw === NO_TEXT
+
+/** The column of a field's raw text in import_typed and import_fast. */
+export const rawName = (f: string): string => ident(`${f}__raw`)
+
 function col(
   columns: Readonly<Record<string, string>>,
   field: string,
@@ -67,7 +76,7 @@ function col(
   return {
     field,
     header,
-    raw: header === null ? 'CAST(NULL AS VARCHAR)' : textOf(header),
+    raw: header === null ? NO_TEXT : textOf(header),
     type,
     required,
     ...(noun ? { noun } : {}),
@@ -153,7 +162,7 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
     c.status && c.amount && !noAmount
       ? `regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)})`
       : null
-  const given = c.refunded ? textOf(c.refunded) : 'CAST(NULL AS VARCHAR)'
+  const given = c.refunded ? textOf(c.refunded) : NO_TEXT
   if (!unpaid && !c.refunded) {
     return { field: 'refunded', header: null, raw: given, type: 'number', required: false }
   }
@@ -184,7 +193,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded.
     const voided = c.financial_status ? `lower(${textOf(c.financial_status)}) = 'voided'` : 'false'
-    const refunded = c.refunded ? textOf(c.refunded) : 'CAST(NULL AS VARCHAR)'
+    const refunded = c.refunded ? textOf(c.refunded) : NO_TEXT
     return {
       fields: [
         {
@@ -356,11 +365,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   }
 }
 
-const rawName = (f: string): string => ident(`${f}__raw`)
-
 /** CREATE TEMP TABLE import_typed: __line, then per field `<f>__raw` (numbers, dates) and `<f>`. */
 export function typedTableSql(spec: TypedSpec, o: ParseOptions): string {
-  const absent = (f: FieldDef) => f.raw === 'CAST(NULL AS VARCHAR)'
   const inner = spec.fields.map((f) => `${f.raw} AS ${rawName(f.field)}`).join(',\n  ')
   const middle = spec.fields
     .filter((f) => f.type === 'number' && !absent(f))
@@ -402,7 +408,7 @@ const commaHint = (raw: string): string => {
  */
 export function decimalCommaCheckSql(spec: TypedSpec): string {
   const raws = spec.fields
-    .filter((f) => f.type === 'number' && f.raw !== 'CAST(NULL AS VARCHAR)')
+    .filter((f) => f.type === 'number' && !absent(f))
     .map((f) => {
       const r = rawName(f.field)
       // a decimal point, or a comma between thousands as a point-file writes it (1,234: that a
