@@ -176,6 +176,15 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
   }
 }
 
+/** The optional fields every orders layout reads the same way: costs, discount and tags. */
+const orderDetails = (c: Readonly<Record<string, string>>): FieldDef[] => [
+  col(c, 'cost', 'number', false, 'an amount'),
+  col(c, 'margin', 'number', false, 'an amount'),
+  col(c, 'discount', 'number', false, 'an amount'),
+  col(c, 'channel', 'text', false),
+  col(c, 'campaign', 'text', false),
+]
+
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
@@ -249,11 +258,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'quantity', 'number', true),
         col(c, 'order_id', 'text', false),
         col(c, 'currency', 'text', false),
-        col(c, 'cost', 'number', false, 'an amount'),
-        col(c, 'margin', 'number', false, 'an amount'),
-        col(c, 'discount', 'number', false, 'an amount'),
-        col(c, 'channel', 'text', false),
-        col(c, 'campaign', 'text', false),
+        ...orderDetails(c),
         ...['__customer_lo', '__customer_hi'].map(
           (field): FieldDef => ({
             field,
@@ -288,11 +293,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         refundedField(c, m.noAmount === true),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
-        col(c, 'cost', 'number', false, 'an amount'),
-        col(c, 'margin', 'number', false, 'an amount'),
-        col(c, 'discount', 'number', false, 'an amount'),
-        col(c, 'channel', 'text', false),
-        col(c, 'campaign', 'text', false),
+        ...orderDetails(c),
       ],
       from: 'import_raw x',
       // Refund rows repeat their order's id on purpose.
