@@ -193,6 +193,10 @@ export interface ImportResult {
 
 const PRINT_CAP = 20
 
+/** The file's columns read as fields of this type (a note or a message names them). */
+const headersOf = (spec: TypedSpec, type: 'date' | 'number'): string[] =>
+  spec.fields.flatMap((f) => (f.type === type && f.header ? [f.header] : []))
+
 /**
  * When some dates of the validated rows are not ISO 8601: the one common shape that reads every
  * date of the file (the caller imports again with it), or an ImportError when several do and they
@@ -206,7 +210,7 @@ async function unreadDates(
   const r = await unreadDateShape(engine, { table: 'import_typed', spec })
   if (r === null || r.kind === 'none') return null
   if (r.kind === 'one') return r.reading
-  const columns = spec.fields.flatMap((f) => (f.type === 'date' && f.header ? [f.header] : []))
+  const columns = headersOf(spec, 'date')
   const readings = r.readings.map((s) => `${s.shape.label} (--date-format '${s.format}')`)
   throw new ImportError(
     `${file}: the dates in ${columns.join(', ')} read both ways, e.g. '${r.example}': as ${readings.join(' or as ')}. ` +
@@ -411,15 +415,8 @@ export async function importFile(
   }
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
-    const copy = await jsonLinesCopy(engine, file, gzip, { array: true, wrapper: null })
-    try {
-      return {
-        ...(await importFile(engine, file, { ...opts, readFrom: copy.path })),
-        jsonArray: true,
-      }
-    } finally {
-      await copy.remove()
-    }
+    const copy = await jsonLinesCopy(engine, file, gzip, null)
+    return importCopy(engine, file, opts, copy, { jsonArray: true })
   }
   // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
   const readPath = opts.readFrom ?? file
@@ -472,13 +469,8 @@ export async function importFile(
       // else the validating path describes the file again and says what is wrong with it
     }
     if (wrapper !== null && !opts.readFrom) {
-      const copy = await jsonLinesCopy(engine, file, gzip, { array: array === true, wrapper })
-      try {
-        const r = await importFile(engine, file, { ...opts, readFrom: copy.path })
-        return { ...r, jsonArray: true, jsonWrapper: wrapper }
-      } finally {
-        await copy.remove()
-      }
+      const copy = await jsonLinesCopy(engine, file, gzip, wrapper)
+      return await importCopy(engine, file, opts, copy, { jsonArray: true, jsonWrapper: wrapper })
     }
     const fastMapping = fastColumns && tryResolveColumns(file, fastColumns, kind, opts.map)
     const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
@@ -530,12 +522,7 @@ export async function importFile(
         // (the same lines), under the file's own name
         if (format === 'csv' && !opts.readFrom && (await mixedLineEndings(file, gzip))) {
           const copy = await lfCopy(file, gzip)
-          try {
-            const r = await importFile(engine, file, { ...opts, readFrom: copy.path })
-            return { ...r, mixedLineEndings: true }
-          } finally {
-            await copy.remove()
-          }
+          return await importCopy(engine, file, opts, copy, { mixedLineEndings: true })
         }
         throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
@@ -901,15 +888,13 @@ export async function importFile(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
-      decimalCommaFound: opts.decimalCommaFound
-        ? spec.fields.flatMap((f) => (f.type === 'number' && f.header ? [f.header] : []))
-        : null,
+      decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,
             format: opts.dateShape.format,
             example: opts.dateShape.example,
-            columns: spec.fields.flatMap((f) => (f.type === 'date' && f.header ? [f.header] : [])),
+            columns: headersOf(spec, 'date'),
           }
         : null,
     }
@@ -918,9 +903,30 @@ export async function importFile(
   }
 }
 
+/** A rewritten copy of an input file (see `readFrom`), and how to delete it. */
+interface FileCopy {
+  readonly path: string
+  readonly remove: () => Promise<void>
+}
+
+/** Import `file` read from its `copy`, then delete the copy; `mark` says what the copy mended. */
+async function importCopy(
+  engine: Engine,
+  file: string,
+  opts: ImportOptions,
+  copy: FileCopy,
+  mark: Partial<ImportResult>,
+): Promise<ImportResult> {
+  try {
+    return { ...(await importFile(engine, file, { ...opts, readFrom: copy.path })), ...mark }
+  } finally {
+    await copy.remove()
+  }
+}
+
 /**
- * JSON records written out as JSON lines, one object a line, in a temporary directory (`remove`
- * deletes it): the records of an array (`array`), or the list under the field `wrapper` of each
+ * JSON records written out as JSON lines, one object a line, in a temporary directory: the
+ * records of a top-level array (`wrapper` null), or the list under the field `wrapper` of each
  * document, one after another.
  * @throws ImportError when the file is not valid JSON.
  */
@@ -928,19 +934,20 @@ async function jsonLinesCopy(
   engine: Engine,
   file: string,
   gzip: boolean,
-  how: { readonly array: boolean; readonly wrapper: string | null },
-): Promise<{ path: string; remove: () => Promise<void> }> {
+  wrapper: string | null,
+): Promise<FileCopy> {
   const dir = await mkdtemp(join(tmpdir(), 'loyals-json-'))
   const path = join(dir, 'records.jsonl')
   const remove = () => rm(dir, { recursive: true, force: true })
-  const src = how.array
-    ? `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
-    : unstructured(file, gzip)
+  const src =
+    wrapper === null
+      ? `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+      : unstructured(file, gzip)
   // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
   const select =
-    how.wrapper === null
+    wrapper === null
       ? `SELECT * FROM ${src}`
-      : `SELECT unnest(r) FROM (SELECT unnest(${ident(how.wrapper)}) AS r FROM ${src})`
+      : `SELECT unnest(r) FROM (SELECT unnest(${ident(wrapper)}) AS r FROM ${src})`
   try {
     await engine.exec(`COPY (${select}) TO ${lit(path)} (FORMAT json)`)
   } catch (e) {
