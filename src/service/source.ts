@@ -69,16 +69,22 @@ export async function openSource(
   return { engine, temporary: true, notes: importNotes(imported) }
 }
 
+/**
+ * How an import read the file without being told (a date shape, the customer column, a decimal
+ * comma, JSON records), in words; `loyals import` prints these under its own summary.
+ */
+export function readingNotes(r: ImportResult): string[] {
+  return [
+    dateShapeNote(r),
+    guessedCustomerNote(r),
+    decimalCommaNote(r),
+    r.jsonArray ? jsonArrayNote(r) : null,
+  ].filter((n): n is string => n !== null)
+}
+
 /** What an import decided without being told, in words (empty when it decided nothing). */
 export function importNotes(r: ImportResult): string[] {
-  const out: string[] = []
-  const shape = dateShapeNote(r)
-  if (shape) out.push(shape)
-  const customer = guessedCustomerNote(r)
-  if (customer) out.push(customer)
-  const comma = decimalCommaNote(r)
-  if (comma) out.push(comma)
-  if (r.jsonArray) out.push(jsonArrayNote(r))
+  const out = readingNotes(r)
   if (r.rejected > 0) {
     out.push(
       `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
@@ -88,20 +94,20 @@ export function importNotes(r: ImportResult): string[] {
 }
 
 /** That a JSON array was read record by record, and how its problems are numbered. */
-export function jsonArrayNote(r: ImportResult): string {
+function jsonArrayNote(r: ImportResult): string {
   const what =
     r.jsonWrapper === null ? 'a JSON array' : `the records listed under "${r.jsonWrapper}"`
   return `${r.file}: ${what}, read one record after another; a problem's line number is the record's (1 = the first)`
 }
 
 /** That an import found the file's numbers written with a decimal comma, in words. */
-export function decimalCommaNote(r: ImportResult): string | null {
+function decimalCommaNote(r: ImportResult): string | null {
   if (r.decimalCommaFound === null) return null
   return `${r.file}: the numbers in ${r.decimalCommaFound.join(', ')} are written with a decimal comma (12,50; a point between thousands) and none with a decimal point, so they were read so (as with --decimal-comma)`
 }
 
 /** Which column an import took as the customer id without being told (ColumnMapping), in words. */
-export function guessedCustomerNote(r: ImportResult): string | null {
+function guessedCustomerNote(r: ImportResult): string | null {
   const col = r.guessedCustomer
   if (col === null) return null
   // an Id on every row of its own more likely numbers the orders than the customers
@@ -113,7 +119,7 @@ export function guessedCustomerNote(r: ImportResult): string | null {
 }
 
 /** The date shape an import read the file's dates in (importFile's dateShape), in words. */
-export function dateShapeNote(r: ImportResult): string | null {
+function dateShapeNote(r: ImportResult): string | null {
   if (!r.dateShape) return null
   const columns = r.dateShape.columns.join(', ')
   return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}) and no other way, so they were read so (--date-format chooses another reading)`

@@ -12,12 +12,7 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import {
-  dateShapeNote,
-  decimalCommaNote,
-  guessedCustomerNote,
-  jsonArrayNote,
-} from '../../service/source.ts'
+import { readingNotes } from '../../service/source.ts'
 import { resolveDb, withDb } from '../common.ts'
 import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
@@ -72,13 +67,7 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
-  const shape = dateShapeNote(r)
-  if (shape) out.push(`  ${shape}`)
-  const customer = guessedCustomerNote(r)
-  if (customer) out.push(`  ${customer}`)
-  const comma = decimalCommaNote(r)
-  if (comma) out.push(`  ${comma}`)
-  if (r.jsonArray) out.push(`  ${jsonArrayNote(r)}`)
+  for (const n of readingNotes(r)) out.push(`  ${n}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',
