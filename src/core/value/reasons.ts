@@ -374,11 +374,18 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   // have (a grace period, referrals, a loss), then the type and the segment, so that the top
   // three explain tier, type and segment; the other sums after them.
   const ranked: Candidate[] = sums.slice(0, 1)
-  for (const m of sums.slice(1)) if (NOTABLE.has(m.code)) ranked.push(m)
+  // candidates after the first `limit` are never kept: none is made (a million customers a run)
+  const room = () => ranked.length < limit
+  for (let k = 1; k < sums.length && room(); k++) {
+    const m = sums[k] as Candidate
+    if (NOTABLE.has(m.code)) ranked.push(m)
+  }
   const promoterMin = opts.promoterMin ?? 9
-  if (f.loyalty) ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
+  if (f.loyalty && room()) {
+    ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
+  }
   const s = f.segment
-  if (s) {
+  if (s && room()) {
     ranked.push({
       code: 'segment',
       text: () =>
@@ -386,7 +393,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     })
   }
   const c = f.cadence
-  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
+  if (c && room() && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
     ranked.push({
       code: 'cadence',
       text: () => {
@@ -400,9 +407,12 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
     }
   }
-  for (const m of sums.slice(1)) if (!NOTABLE.has(m.code)) ranked.push(m)
+  for (let k = 1; k < sums.length && room(); k++) {
+    const m = sums[k] as Candidate
+    if (!NOTABLE.has(m.code)) ranked.push(m)
+  }
   const e = f.engagement
-  if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
+  if (e && room() && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
     ranked.push({
       code: 'engagement',
       text: () => `more engaged than ${pct(e.percentile)} of customers`,
