@@ -77,6 +77,7 @@ export function readingNotes(r: ImportResult): string[] {
   return [
     dateShapeNote(r),
     guessedCustomerNote(r),
+    questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
   ].filter((n): n is string => n !== null)
@@ -116,6 +117,21 @@ function guessedCustomerNote(r: ImportResult): string | null {
       ? ` Every order has an ${col} of its own, so each customer bought once: if ${col} numbers the orders, name the customer's column.`
       : ''
   return `${r.file}: no column is named for the customer, so ${col} was read as the customer id (--map customer_id=COLUMN names another).${own}`
+}
+
+const ANSWER_NAMES: Readonly<Record<string, string>> = {
+  nps: 'the NPS answer (0-10)',
+  ces: 'the CES answer (1-7)',
+  csat: 'the CSAT answer (1-5)',
+  comment: 'the comment',
+}
+
+/** Which survey questions an import read as which answer (ColumnMapping.questions), in words. */
+function questionsNote(r: ImportResult): string | null {
+  const q = r.questionColumns
+  if (q === null) return null
+  const parts = Object.entries(q).map(([f, h]) => `"${h}" as ${ANSWER_NAMES[f] ?? f}`)
+  return `${r.file}: read the question${parts.length > 1 ? 's' : ''} ${parts.join(', ')} (--map ${Object.keys(q)[0]}=COLUMN names another)`
 }
 
 /** The date shape an import read the file's dates in (importFile's dateShape), in words. */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { readingNotes } from '../../src/service/source.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
@@ -241,6 +242,33 @@ describe('returns', () => {
       ],
     )
   })
+  test('a help desk export (Zendesk): the requester is the customer, Good and Bad ratings are 5 and 1', async () => {
+    const zendesk = [
+      'Summation column,Id,Requester,Requester id,Requester email,Status,Via,Created at,Solved at,Satisfaction Score',
+      '1,101,Ann,c1,ann@x.com,solved,Email,2024-01-06 10:00:00,2024-01-07 09:00:00,Good',
+      '1,102,Bob,c2,bob@x.com,solved,Web,2024-02-06 10:00:00,2024-02-07 09:00:00,Bad with comment',
+      '1,103,Bob,c2,bob@x.com,open,Web,2024-02-08 10:00:00,,Offered',
+    ].join('\n')
+    expect(await load('tickets', write(dir, 'zd.csv', zendesk))).toMatchObject({ inserted: 3 })
+    const rows = await engine.query(
+      'SELECT ticket_id, customer_id, channel, satisfaction FROM tickets ORDER BY 1',
+    )
+    expect(rows).toEqual([
+      { ticket_id: '101', customer_id: 'c1', channel: 'Email', satisfaction: 5 },
+      { ticket_id: '102', customer_id: 'c2', channel: 'Web', satisfaction: 1 },
+      { ticket_id: '103', customer_id: 'c2', channel: 'Web', satisfaction: null },
+    ])
+    // a rating in other words is still a bad row, named
+    const f = write(
+      dir,
+      'zd2.csv',
+      `${zendesk.split('\n')[0]}\n1,104,Bob,c2,b,open,Web,2024-02-09,,Superb`,
+    )
+    const e = await importError(() => load('tickets', f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:2 Satisfaction Score: cannot read 'Superb' as a number`,
+    ])
+  })
 })
 
 describe('surveys', () => {
@@ -284,6 +312,40 @@ describe('surveys', () => {
         "9 nps: cannot read 'ten' as an NPS answer",
       ],
     )
+  })
+
+  test('a form export names its answers by the question: the NPS question and a free-text one are read, and said', async () => {
+    const f = write(
+      dir,
+      'typeform.csv',
+      'Submitted At,Customer ID,How likely are you to recommend us to a friend or colleague?,What could we do better?\n2024-03-03 10:00:00,c2,6,faster delivery\n',
+    )
+    const r = await load('surveys', f)
+    expect(r.questionColumns).toEqual({
+      nps: 'How likely are you to recommend us to a friend or colleague?',
+      comment: 'What could we do better?',
+    })
+    expect(readingNotes(r).join('\n')).toContain(
+      'read the questions "How likely are you to recommend us to a friend or colleague?" as the NPS answer (0-10), "What could we do better?" as the comment',
+    )
+    const rows = await engine.query('SELECT customer_id, nps, comment FROM survey_responses')
+    expect(rows).toEqual([{ customer_id: 'c2', nps: 6, comment: 'faster delivery' }])
+  })
+
+  test('a bare Score column (Delighted) could be any scale: the import asks which, and reads it once told', async () => {
+    const f = write(
+      dir,
+      'delighted.csv',
+      'Response ID,Email,Score,Comment,Created At\n9001,c1,9,Great,2024-03-02 10:00:00\n',
+    )
+    await expect(load('surveys', f)).rejects.toThrow(
+      `${f}: the column Score may hold NPS (0-10), CES (1-7) or CSAT (1-5) answers; say which, e.g. --map nps=Score`,
+    )
+    expect(await store()).toMatchObject({ survey_responses: '0:0' })
+    await load('surveys', f, { map: { nps: 'Score' } })
+    expect(await engine.query('SELECT nps, comment FROM survey_responses')).toEqual([
+      { nps: 9, comment: 'Great' },
+    ])
   })
 
   test('--skip-bad-rows imports the good answers and writes the bad ones to the rejects file', async () => {

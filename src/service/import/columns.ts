@@ -312,6 +312,11 @@ export interface ColumnMapping {
   readonly noAmount?: true
   /** No column was named for the customer: this one, a bare "Id", was taken as the customer id. */
   readonly guessedCustomer?: string
+  /**
+   * Survey answers found by their question rather than a field name (field -> header): "How
+   * likely are you to recommend us to a friend?" is the NPS answer (see surveyQuestions).
+   */
+  readonly questions?: Readonly<Record<string, string>>
 }
 
 /** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
@@ -397,6 +402,7 @@ export function resolveColumns(
     }
   }
   const guessed = guessCustomer(headers, kind, columns, used)
+  const questions = kind === 'surveys' ? surveyQuestions(file, headers, columns, used) : {}
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
   // a transaction log: only the amount missing, and every column of the file already used
   if (
@@ -419,7 +425,56 @@ export function resolveColumns(
         (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
-  return { layout, columns, ...guessed }
+  return { layout, columns, ...guessed, ...questions }
+}
+
+/** Words of a survey question that say which answer its column holds (folded, first match). */
+const QUESTION_WORDS: readonly (readonly [string, readonly string[]])[] = [
+  // "How likely are you to recommend us to a friend or colleague?" (the NPS question)
+  ['nps', ['recommend']],
+  // "How easy was it to ...", "... made it easy for me to handle my issue", "effort"
+  ['ces', ['howeasy', 'madeiteasy', 'easyfor', 'easyto', 'effort']],
+  // "How satisfied are you with ...", "Overall satisfaction"
+  ['csat', ['satisfied', 'satisfaction']],
+  // "Why did you give this score?", "What could we do better?", "Any other comments?"
+  ['comment', ['why', 'dobetter', 'improve', 'comment', 'feedback', 'tellus', 'anythingelse']],
+]
+
+/** Headers that hold a survey answer without saying which scale (Delighted's "Score"). */
+const BARE_ANSWER = new Set(['score', 'rating', 'answer', 'value', 'response'])
+
+/**
+ * A survey export names its answer columns by the question asked (Typeform, SurveyMonkey, Google
+ * Forms): a header not used yet that contains a question's words holds that answer, and is said.
+ * A file with no recognisable score then fails when one column could be any of the three scales
+ * ("Score": 0-10 NPS, 1-7 CES or 1-5 CSAT), since a wrong guess would misread every answer.
+ * @throws ImportError naming the ambiguous column and the --map that settles it.
+ */
+function surveyQuestions(
+  file: string,
+  headers: readonly string[],
+  columns: Record<string, string>,
+  used: Set<string>,
+): { questions: Record<string, string> } | Record<string, never> {
+  const found: Record<string, string> = {}
+  for (const [field, words] of QUESTION_WORDS) {
+    if (columns[field] !== undefined) continue
+    const h = headers.find((x) => !used.has(x) && words.some((w) => fold(x).includes(w)))
+    if (h === undefined) continue
+    columns[field] = h
+    used.add(h)
+    found[field] = h
+  }
+  if (['nps', 'ces', 'csat'].every((f) => columns[f] === undefined)) {
+    const bare = headers.find((x) => !used.has(x) && BARE_ANSWER.has(fold(x)))
+    if (bare !== undefined) {
+      throw new ImportError(
+        `${file}: the column ${bare} may hold NPS (0-10), CES (1-7) or CSAT (1-5) answers; ` +
+          `say which, e.g. --map nps=${bare}`,
+      )
+    }
+  }
+  return Object.keys(found).length > 0 ? { questions: found } : {}
 }
 
 /** What an export writes after a column's name: its currency, tax or time zone (folded). */

@@ -172,6 +172,8 @@ export interface ImportResult {
   readonly jsonWrapper: string | null
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
+  /** Survey answers read from columns named by their question (field -> header); else null. */
+  readonly questionColumns: Readonly<Record<string, string>> | null
   /**
    * Without --decimal-comma, the numbers that did not read were all written with a decimal comma
    * and none with a point: the file was read with --decimal-comma. The number columns it read.
@@ -888,6 +890,7 @@ export async function importFile(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
       dateShape: opts.dateShape
         ? {

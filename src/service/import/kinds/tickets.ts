@@ -1,6 +1,26 @@
 // Support tickets: the handling minutes price a customer's cost to serve; satisfaction (CSAT 1-5)
 // is kept for the profile. A ticket id is required: support desks always have one.
+import type { FieldDef } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, type ExtraKindSpec, kf } from './common.ts'
+
+/**
+ * Help desks rate a ticket Good or Bad (Zendesk: "Good", "Bad with comment", "Offered" when the
+ * survey went unanswered): on the 1-5 scale, satisfied is 5 and dissatisfied 1, and a survey
+ * offered but not answered is no rating. Any other text still fails as "not a number".
+ */
+function satisfactionColumn(c: Readonly<Record<string, string>>): FieldDef {
+  const def = column(c, 'satisfaction', 'number', false)
+  if (def.header === null) return def
+  const v = `lower(${def.raw})`
+  return {
+    ...def,
+    raw: `CASE
+  WHEN ${v} IN ('good', 'good with comment', 'satisfied', 'positive', 'happy') THEN '5'
+  WHEN ${v} IN ('bad', 'bad with comment', 'dissatisfied', 'unsatisfied', 'negative', 'unhappy') THEN '1'
+  WHEN ${v} IN ('offered', 'unoffered', 'not offered', 'none', 'n/a') THEN NULL
+  ELSE ${def.raw} END`,
+  }
+}
 
 export const TICKETS: ExtraKindSpec = {
   kind: 'tickets',
@@ -29,7 +49,14 @@ export const TICKETS: ExtraKindSpec = {
       'issue id',
       'id',
     ]),
-    kf('customer_id', true, CUSTOMER_SYNONYMS),
+    // a help desk's customer is the ticket's requester (Zendesk: Requester id, Requester email)
+    kf('customer_id', true, [
+      ...CUSTOMER_SYNONYMS,
+      'requester id',
+      'requester external id',
+      'requester email',
+      'requester',
+    ]),
     kf('opened_at', true, [
       'opened',
       'opened on',
@@ -61,7 +88,7 @@ export const TICKETS: ExtraKindSpec = {
         column(c, 'resolved_at', 'date', false),
         column(c, 'channel', 'text', false),
         column(c, 'handling_minutes', 'number', false, 'a number of minutes'),
-        column(c, 'satisfaction', 'number', false),
+        satisfactionColumn(c),
       ],
       from: 'import_raw x',
       uniqueBy: { field: 'ticket_id', noun: 'ticket' },
