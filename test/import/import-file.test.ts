@@ -418,6 +418,20 @@ describe('column recognition', () => {
     expect(importNotes(named)).toEqual([])
   })
 
+  test("a shop's order number as customers see it (Order Name: #1001) is the order id, so returns find their order", async () => {
+    const f = write(
+      dir,
+      'named-orders.csv',
+      'Order Name,Customer Email,Created at,Amount\n#1001,a@x.com,2024-01-05,20\n#1002,b@x.com,2024-02-01,30\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({ order_id: 'Order Name', customer_id: 'Customer Email' })
+    expect(await engine.query('SELECT order_id FROM orders ORDER BY 1')).toEqual([
+      { order_id: '#1001' },
+      { order_id: '#1002' },
+    ])
+  })
+
   test('a name with its currency, tax or time zone after it is recognised', async () => {
     // BigCommerce: Order Total (inc tax) and (ex tax); the first is taken
     const bc = write(

@@ -97,6 +97,19 @@ describe('referrals', () => {
   })
 })
 
+describe('referrals by email', () => {
+  test("a referral program's export names both sides by email", async () => {
+    const f = write(
+      dir,
+      'rc.csv',
+      'Referrer Email,Referral Email,Referral Date,Referral Code\na@x.com,b@x.com,2024-01-20,ANN10\n',
+    )
+    expect(await load('referrals', f)).toMatchObject({ inserted: 1 })
+    expect(await engine.query('SELECT referrer_id, referred_id, code FROM referrals')).toEqual([
+      { referrer_id: 'a@x.com', referred_id: 'b@x.com', code: 'ANN10' },
+    ])
+  })
+})
 describe('engagement', () => {
   test('event names are folded to the six types; identical events stay two events', async () => {
     const f = write(
@@ -113,6 +126,33 @@ describe('engagement', () => {
       { event: 'review', n: 1 },
     ])
     expect(await load('engagement', f)).toMatchObject({ inserted: 0, unchanged: 3 })
+  })
+
+  test("an email tool's export (Mailchimp, Klaviyo): its names for the events are the six types", async () => {
+    const f = write(
+      dir,
+      'mailchimp.csv',
+      [
+        'Email Address,Action,Timestamp,Campaign Title',
+        'a@x.com,open,2024-01-06 10:00:00,Jan',
+        'b@x.com,click,2024-01-06 11:00:00,Jan',
+        'a@x.com,Opened Email,2024-01-07 10:00:00,',
+        'a@x.com,Clicked Email,2024-01-07 10:01:00,',
+        'b@x.com,Active on Site,2024-01-08 09:00:00,',
+        'b@x.com,Coupon Redeemed,2024-01-09 09:00:00,',
+      ].join('\n'),
+    )
+    expect(await load('engagement', f)).toMatchObject({ rowsStored: 6 })
+    const rows = await engine.query(
+      'SELECT customer_id, event, count(*) AS n FROM engagement_events GROUP BY ALL ORDER BY ALL',
+    )
+    expect(rows).toEqual([
+      { customer_id: 'a@x.com', event: 'email_click', n: 1 },
+      { customer_id: 'a@x.com', event: 'email_open', n: 2 },
+      { customer_id: 'b@x.com', event: 'email_click', n: 1 },
+      { customer_id: 'b@x.com', event: 'promo_redemption', n: 1 },
+      { customer_id: 'b@x.com', event: 'site_visit', n: 1 },
+    ])
   })
 
   test('bad rows: unknown event, future time, empty customer', async () => {
@@ -189,6 +229,26 @@ describe('returns', () => {
       { return_id: null, order_id: 'O2', customer_id: null, amount: 10, k: 32 },
     ])
     expect(await load('returns', write(dir, 'r.csv', good))).toMatchObject({ inserted: 0 })
+  })
+
+  test("a returns app's export: the order's name, the customer's email and the total refund are recognised", async () => {
+    const f = write(
+      dir,
+      'loop.csv',
+      'Return ID,Order Name,Customer Email,Created At,Total Refund,Return Reason\nR1,#1001,a@x.com,2024-01-10,20.00,Too small\n',
+    )
+    expect(await load('returns', f)).toMatchObject({ inserted: 1 })
+    expect(
+      await engine.query('SELECT return_id, order_id, customer_id, amount, reason FROM returns'),
+    ).toEqual([
+      {
+        return_id: 'R1',
+        order_id: '#1001',
+        customer_id: 'a@x.com',
+        amount: 20,
+        reason: 'Too small',
+      },
+    ])
   })
 
   test('returns nobody can own are stored and named: no such order and no customer', async () => {

@@ -134,6 +134,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'order number',
       'order no',
       'order ref',
+      // a shop's order number as customers see it ("#1001"), when the export is not Shopify's own
+      'order name',
       'transaction id',
       'transaction',
       'invoice',

@@ -75,6 +75,13 @@ export const CUSTOMER_SYNONYMS = [
   'account id',
   'email',
   'customer email',
+  'email address',
+  'customer email address',
+  'contact id',
+  'contact email',
+  'subscriber email',
+  'buyer id',
+  'buyer email',
 ]
 
 /** Hashable text of typed columns, for content keys. */

@@ -5,11 +5,54 @@ import { ENGAGEMENT_EVENT_TYPES } from '../../../core/value/config.ts'
 import { lit } from '../../../data/queries/import-stage.ts'
 import { CUSTOMER_SYNONYMS, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
+/**
+ * What email and analytics tools call the six events (folded as below): Mailchimp's activity
+ * export says open and click, Klaviyo's Opened Email, Clicked Email, Active on Site.
+ */
+export const EVENT_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  email_open: ['open', 'opens', 'opened', 'email_opened', 'opened_email', 'open_email'],
+  email_click: [
+    'click',
+    'clicks',
+    'clicked',
+    'email_clicked',
+    'clicked_email',
+    'click_email',
+    'link_click',
+    'clicked_link',
+  ],
+  site_visit: [
+    'visit',
+    'visited_site',
+    'active_on_site',
+    'page_view',
+    'pageview',
+    'viewed_page',
+    'session_start',
+    'viewed_product',
+    'product_view',
+  ],
+  review: ['reviewed', 'review_submitted', 'submitted_review', 'wrote_review', 'left_review'],
+  social_share: ['share', 'shared', 'shared_on_social'],
+  promo_redemption: [
+    'redeemed',
+    'redemption',
+    'promo_redeemed',
+    'coupon_redeemed',
+    'redeemed_coupon',
+    'coupon_used',
+    'redeemed_promo',
+  ],
+}
+
 /** The canonical event type of a text expression, or NULL when it is not one of the six. */
 export function eventTypeSql(expr: string): string {
   const folded = `trim(regexp_replace(lower(${expr}), '[^a-z0-9]+', '_', 'g'), '_')`
   const known = ENGAGEMENT_EVENT_TYPES.map(lit).join(', ')
-  return `CASE WHEN ${folded} IN (${known}) THEN ${folded} END`
+  const aliases = Object.entries(EVENT_ALIASES)
+    .map(([type, names]) => `WHEN ${folded} IN (${names.map(lit).join(', ')}) THEN ${lit(type)}`)
+    .join(' ')
+  return `CASE WHEN ${folded} IN (${known}) THEN ${folded} ${aliases} END`
 }
 
 export const ENGAGEMENT: ExtraKindSpec = {
