@@ -623,6 +623,31 @@ describe('column recognition', () => {
     expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
+  test("a CRM's contacts export (HubSpot): Create Date, Country/Region, State/Region and Original Source are read; the email key is the email too", async () => {
+    const f = write(
+      dir,
+      'hubspot.csv',
+      'Record ID,First Name,Last Name,Email,Create Date,Country/Region,State/Region,City,Industry,Original Source\n101,Ann,Lee,a@x.com,2023-12-01 10:00,Germany,Bavaria,Munich,Retail,Organic Search\n',
+    )
+    await importFile(engine, f, { kind: 'customers', now: NOW })
+    expect(
+      await engine.query(
+        "SELECT customer_id, email, strftime(signup_at, '%Y-%m-%d') AS signup, country, region, city, industry, channel FROM customers",
+      ),
+    ).toEqual([
+      {
+        customer_id: 'a@x.com',
+        email: 'a@x.com',
+        signup: '2023-12-01',
+        country: 'Germany',
+        region: 'Bavaria',
+        city: 'Munich',
+        industry: 'Retail',
+        channel: 'Organic Search',
+      },
+    ])
+  })
+
   test('Shopify customers export: keyed by email (as the orders export), else Customer ID', async () => {
     const r = await importFile(engine, join(FIXTURES, 'shopify_customers_export.csv'), {
       kind: 'customers',

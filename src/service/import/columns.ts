@@ -215,10 +215,34 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'joined',
       'join date',
       'first seen',
+      // CRM exports (HubSpot: Create Date, Became a Customer Date)
+      'create date',
+      'created date',
+      'date created',
+      'customer since',
+      'became a customer date',
     ]),
-    f('country', false, ['country code', 'default address country code', 'nation']),
-    f('region', false, ['state', 'province', 'province code', 'region code', 'county']),
-    f('city', false, ['town', 'default address city']),
+    f('country', false, [
+      'country code',
+      'default address country code',
+      'nation',
+      'country region',
+      'country name',
+      'billing country',
+      'shipping country',
+    ]),
+    f('region', false, [
+      'state',
+      'province',
+      'province code',
+      'region code',
+      'county',
+      'state region',
+      'state province',
+      'billing state',
+      'shipping state',
+    ]),
+    f('city', false, ['town', 'default address city', 'billing city', 'shipping city']),
     f('industry', false, ['sector', 'vertical']),
     f('channel', false, [
       'acquisition channel',
@@ -226,8 +250,17 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'acquisition source',
       'utm source',
       'utm medium',
+      'original source',
+      'lead source',
+      'first touch channel',
     ]),
-    f('campaign', false, ['acquisition campaign', 'utm campaign']),
+    f('campaign', false, [
+      'acquisition campaign',
+      'utm campaign',
+      'original campaign',
+      'first campaign',
+      'lead campaign',
+    ]),
   ],
 }
 
@@ -404,6 +437,13 @@ export function resolveColumns(
     }
   }
   const guessed = guessCustomer(headers, kind, columns, used)
+  // customers keyed by their email address: the email is known too (as for Shopify's export)
+  const key = columns.customer_id
+  if (kind === 'customers' && key !== undefined && columns.email === undefined) {
+    if (['email', 'emailaddress', 'customeremail', 'mail', 'email1'].includes(fold(key))) {
+      columns.email = key
+    }
+  }
   const questions = kind === 'surveys' ? surveyQuestions(file, headers, columns, used) : {}
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
   // a transaction log: only the amount missing, and every column of the file already used
