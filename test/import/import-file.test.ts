@@ -623,6 +623,57 @@ describe('column recognition', () => {
     expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
+  test("an orders file that says where orders went (Online Retail's Country) gives customers their place, without overwriting a customers file's", async () => {
+    // c3's customers record says FR: the orders never overwrite it, only fill its empty city
+    await importFile(engine, write(dir, 'known.csv', 'customer_id,country,city\nc3,FR,\n'), {
+      kind: 'customers',
+      now: NOW,
+    })
+    const f = write(
+      dir,
+      'retail.csv',
+      [
+        'InvoiceNo,InvoiceDate,Amount,CustomerID,Country,City',
+        '1,2010-12-01,10,c1,United Kingdom,London',
+        '2,2010-12-05,10,c1,EIRE,Dublin',
+        '3,2010-12-02,10,c2,,',
+        '4,2010-12-03,10,c3,Germany,Berlin',
+        '5,2010-12-04,10,c4,Spain,',
+      ].join('\n'),
+    )
+    const r = await orders(f)
+    expect(r.placesFilled).toBe(3)
+    const rows = await engine.query(
+      'SELECT customer_id, country, city, source FROM customers ORDER BY customer_id',
+    )
+    expect(rows).toEqual([
+      // the latest order's place
+      { customer_id: 'c1', country: 'EIRE', city: 'Dublin', source: f },
+      // c2's orders say nothing: no record made for it
+      {
+        customer_id: 'c3',
+        country: 'FR',
+        city: 'Berlin',
+        source: expect.stringContaining('known.csv'),
+      },
+      { customer_id: 'c4', country: 'Spain', city: null, source: f },
+    ])
+    const { imports: _, ...before } = await fingerprint(engine)
+    expect(await orders(f)).toMatchObject({ unchanged: 5, placesFilled: 0 })
+    expect(await fingerprint(engine)).toMatchObject(before)
+    // a later customers file without a place column keeps the place (and replaces what it names)
+    const g = write(dir, 'industries.csv', 'customer_id,industry\nc1,Retail\n')
+    expect(await importFile(engine, g, { kind: 'customers', now: NOW })).toMatchObject({
+      updated: 1,
+    })
+    expect(
+      await engine.query("SELECT country, city, industry FROM customers WHERE customer_id = 'c1'"),
+    ).toEqual([{ country: 'EIRE', city: 'Dublin', industry: 'Retail' }])
+    expect(await importFile(engine, g, { kind: 'customers', now: NOW })).toMatchObject({
+      unchanged: 1,
+    })
+  })
+
   test("a CRM's contacts export (HubSpot): Create Date, Country/Region, State/Region and Original Source are read; the email key is the email too", async () => {
     const f = write(
       dir,

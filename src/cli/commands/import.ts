@@ -67,6 +67,11 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  if (r.placesFilled !== null && r.placesFilled > 0) {
+    out.push(
+      `  ${r.placesFilled} customer${r.placesFilled === 1 ? "'s" : "s'"} place (country, region, city) from their latest order, where no customers file says it`,
+    )
+  }
   for (const n of readingNotes(r)) out.push(`  ${n}`)
   if (r.mixedLineEndings) {
     out.push(

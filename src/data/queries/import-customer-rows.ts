@@ -19,18 +19,30 @@ export const CUSTOMER_COLUMNS = [
   'source_line',
 ] as const
 
-/** TEMP table `import_customer_rows` in the column order of `customers`. */
+/** The attributes of a customer record (every column but the key and the source). */
+const ATTRIBUTES = CUSTOMER_COLUMNS.filter(
+  (c) => c !== 'customer_id' && c !== 'source' && c !== 'source_line',
+)
+
+/**
+ * TEMP table `import_customer_rows` in the column order of `customers`. `keep`: attributes the
+ * file has no column for: a stored customer keeps its own (a file of industries does not erase
+ * the countries an earlier file or the orders gave), a new one has none.
+ */
 export function importCustomerRows(
   _d: Dialect,
-  args: { source: string; hasProblems: boolean },
+  args: { source: string; hasProblems: boolean; keep?: readonly string[] },
 ): Query {
+  const keep = new Set(args.keep ?? [])
+  const attrs = ATTRIBUTES.map((c) => (keep.has(c) ? `s.${c}` : `r.${c}`)).join(', ')
+  const join = keep.size > 0 ? 'LEFT JOIN customers s ON s.customer_id = r.customer_id' : ''
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_customer_rows AS
-SELECT customer_id, email, name, signup_at, country, region, city,
-  industry, channel, campaign, ${lit(args.source)} AS source, ${LINE} AS source_line
+SELECT r.customer_id, ${attrs}, ${lit(args.source)} AS source, r.${LINE} AS source_line
 FROM (
   SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ${LINE}) AS occ
   FROM (${goodRows(args.hasProblems)})
-) WHERE occ = 1`,
+) r ${join}
+WHERE r.occ = 1`,
   }
 }

@@ -159,6 +159,27 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('campaign', false, ['utm campaign', 'campaign name']),
     f('status', false, ['order status', 'financial status', 'payment status']),
     f('refunded', false, ['refunded amount', 'amount refunded', 'refund amount', 'total refunded']),
+    // where the order went: the customer's place when no customers file says it (the UCI Online
+    // Retail data: Country on every invoice line); never a bare "State", which may be the order's
+    f('country', false, [
+      'billing country',
+      'shipping country',
+      'ship country',
+      'ship to country',
+      'delivery country',
+      'country code',
+      'country name',
+    ]),
+    f('region', false, [
+      'billing province',
+      'shipping province',
+      'billing state',
+      'shipping state',
+      'ship state',
+      'state province',
+      'province',
+    ]),
+    f('city', false, ['billing city', 'shipping city', 'ship city', 'delivery city']),
   ],
   'order-lines': [
     f('order_id', true, [
@@ -641,9 +662,9 @@ const SHOPIFY_ORDER_FIELDS = [
   'line_sku',
   'email',
   'billing_name',
-  'billing_country',
-  'billing_province',
-  'billing_city',
+  'country',
+  'region',
+  'city',
 ]
 
 function pick(
@@ -682,9 +703,9 @@ function shopifyOrders(
   pick(headers, c, 'line_price', 'Lineitem price')
   pick(headers, c, 'line_sku', 'Lineitem sku')
   pick(headers, c, 'billing_name', 'Billing Name')
-  pick(headers, c, 'billing_country', 'Billing Country')
-  pick(headers, c, 'billing_province', 'Billing Province')
-  pick(headers, c, 'billing_city', 'Billing City')
+  pick(headers, c, 'country', 'Billing Country', 'Shipping Country')
+  pick(headers, c, 'region', 'Billing Province', 'Shipping Province')
+  pick(headers, c, 'city', 'Billing City', 'Shipping City')
   return c
 }
 

@@ -17,7 +17,18 @@ import {
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
 import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
-import { importOrderRows, NET_AMOUNT, ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
+import {
+  countOrderPlaces,
+  importOrderPlaces,
+  PLACE_FIELDS,
+  writeOrderPlaces,
+} from '../../data/queries/import-order-places.ts'
+import {
+  goodRows,
+  importOrderRows,
+  NET_AMOUNT,
+  ORDER_COLUMNS,
+} from '../../data/queries/import-order-rows.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import {
@@ -172,6 +183,11 @@ export interface ImportResult {
   readonly jsonWrapper: string | null
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
+  /**
+   * The orders say where they went (country, region, city): customers whose place this import
+   * added or filled from their latest order (null when the file has no place column).
+   */
+  readonly placesFilled: number | null
   /** Survey answers read from columns named by their question (field -> header); else null. */
   readonly questionColumns: Readonly<Record<string, string>> | null
   /**
@@ -363,6 +379,7 @@ const TEMP_OBJECTS = [
   'VIEW import_rows',
   'TABLE import_line_rows',
   'TABLE import_customer_rows',
+  'TABLE import_order_places',
   'TABLE import_kind_rows',
   'TABLE import_write',
   'VIEW import_write',
@@ -718,7 +735,13 @@ export async function importFile(
       )
     } else {
       await engine.exec(
-        importCustomerRows(engine.dialect, { source: file, hasProblems: badLines > 0 }),
+        importCustomerRows(engine.dialect, {
+          source: file,
+          hasProblems: badLines > 0,
+          keep: CUSTOMER_COLUMNS.filter(
+            (c) => !spec.fields.some((f) => f.field === c && f.header !== null),
+          ),
+        }),
       )
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
@@ -787,6 +810,9 @@ export async function importFile(
     // order-preserving insert of millions of rows is written to disk twice (at insert, and again
     // when its batches are merged at checkpoint).
     const unordered = engine.dialect === 'duckdb'
+    // an orders file that says where orders went fills the customers' places (import-order-places)
+    const places = kind === 'orders' ? PLACE_FIELDS.filter((f) => mapping.columns[f]) : []
+    let placesFilled = 0
     if (unordered) await engine.exec('SET preserve_insertion_order = false')
     try {
       await engine.transaction(async (tx) => {
@@ -816,6 +842,14 @@ export async function importFile(
               tableEmpty: empty[main.table] === true,
             }),
           )
+        }
+        if (places.length > 0) {
+          const rows = keepTyped ? 'SELECT * FROM scratch_typed' : goodRows(badLines > 0)
+          await tx.exec(importOrderPlaces(tx.dialect, { rows, fields: places }))
+          placesFilled = Number(
+            (await tx.query<{ n: number }>(countOrderPlaces(tx.dialect)))[0]?.n ?? 0,
+          )
+          if (placesFilled > 0) await tx.exec(writeOrderPlaces(tx.dialect, { source: file }))
         }
         await opts.onStage?.(
           extra
@@ -890,6 +924,7 @@ export async function importFile(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
       dateShape: opts.dateShape

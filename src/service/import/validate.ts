@@ -176,13 +176,21 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
   }
 }
 
-/** The optional fields every orders layout reads the same way: costs, discount and tags. */
+/** Where an order went (country, region, city): the customer's place (import-order-places.ts). */
+const orderPlace = (c: Readonly<Record<string, string>>): FieldDef[] => [
+  col(c, 'country', 'text', false),
+  col(c, 'region', 'text', false),
+  col(c, 'city', 'text', false),
+]
+
+/** The optional fields every orders layout reads the same way: costs, discount, tags and place. */
 const orderDetails = (c: Readonly<Record<string, string>>): FieldDef[] => [
   col(c, 'cost', 'number', false, 'an amount'),
   col(c, 'margin', 'number', false, 'an amount'),
   col(c, 'discount', 'number', false, 'an amount'),
   col(c, 'channel', 'text', false),
   col(c, 'campaign', 'text', false),
+  ...orderPlace(c),
 ]
 
 /** Field definitions for a kind and its recognised columns. */
@@ -232,6 +240,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'discount', 'number', false, 'an amount'),
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
+        ...orderPlace(c),
       ],
       from: `(SELECT *, ${customer} AS __customer,
         sum(${qty}) OVER (PARTITION BY trim(${name})) AS __qty FROM import_raw) x`,

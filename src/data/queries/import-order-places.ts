@@ -1,0 +1,59 @@
+// Customers' places from an orders file that says where each order went (Country, Billing City):
+// the latest order's country, region and city fill what the customers table does not say, so an
+// orders export alone (the UCI Online Retail data) shows where the best customers are. A customers
+// file's own values are never overwritten, and re-importing the same orders changes nothing.
+import type { Dialect, Query } from '../engine.ts'
+import { createTempTableAs } from './dialect-sql.ts'
+import { LINE, lit } from './import-stage.ts'
+
+export const PLACE_FIELDS = ['country', 'region', 'city'] as const
+
+/**
+ * TEMP table `import_order_places` (customer_id, country, region, city, line): per customer of
+ * `rows` (validated order rows with ordered_at and the place fields), the place of the latest order
+ * that has one (ties: the later line), with `fields` the place fields the file has.
+ */
+export function importOrderPlaces(
+  d: Dialect,
+  args: { rows: string; fields: readonly (typeof PLACE_FIELDS)[number][] },
+): Query {
+  const has = (f: string) => args.fields.includes(f as (typeof PLACE_FIELDS)[number])
+  const cols = PLACE_FIELDS.map((f) => (has(f) ? f : `CAST(NULL AS VARCHAR) AS ${f}`)).join(', ')
+  const any = args.fields.map((f) => `${f} IS NOT NULL`).join(' OR ')
+  return {
+    sql: `${createTempTableAs(d, 'import_order_places')}
+SELECT DISTINCT ON (customer_id) customer_id, ${cols}, ${LINE} AS line
+FROM (${args.rows}) r
+WHERE customer_id IS NOT NULL AND (${any})
+ORDER BY customer_id, ordered_at DESC, ${LINE} DESC`,
+  }
+}
+
+/** Place fields of stored customers that are empty and known from `import_order_places`. */
+const fillable = PLACE_FIELDS.map((f) => `(c.${f} IS NULL AND p.${f} IS NOT NULL)`).join(' OR ')
+
+/** Column n: customers whose place the next two statements add or fill. */
+export function countOrderPlaces(_d: Dialect): Query {
+  return {
+    sql: `SELECT count(*) AS n FROM import_order_places p
+LEFT JOIN customers c ON c.customer_id = p.customer_id
+WHERE c.customer_id IS NULL OR ${fillable}`,
+  }
+}
+
+/**
+ * Fill the empty place fields of stored customers, then add the customers not stored yet (their
+ * source is the orders file and the line of the order that said the place).
+ */
+export function writeOrderPlaces(_d: Dialect, args: { source: string }): Query {
+  return {
+    sql: `UPDATE customers AS c SET
+  ${PLACE_FIELDS.map((f) => `${f} = coalesce(c.${f}, p.${f})`).join(',\n  ')}
+FROM import_order_places p
+WHERE c.customer_id = p.customer_id AND (${fillable});
+INSERT INTO customers (customer_id, ${PLACE_FIELDS.join(', ')}, source, source_line)
+SELECT p.customer_id, ${PLACE_FIELDS.map((f) => `p.${f}`).join(', ')}, ${lit(args.source)}, p.line
+FROM import_order_places p
+WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = p.customer_id)`,
+  }
+}
