@@ -963,6 +963,11 @@ describe('bad input: clear message, store unchanged', () => {
       /m\.csv: missing required columns ordered_at, amount \(found: customer_id, color\)\. Name them with --map/,
     ],
     [
+      'a title above the header: the error names the header line and what to remove',
+      (d) => write(d, 'title.csv', 'Orders export 2024\n\ncustomer;date;amount\nA;2024-01-01;10\n'),
+      /title\.csv: line 1 is not a header \("Orders export 2024"\); line 3 looks like it \("customer;date;amount"\): remove the 2 lines above it and import again$/,
+    ],
+    [
       'no header line: line 1 is data',
       (d) => write(d, 'nh.csv', '1,2024-01-01,5\n2,2024-01-02,6\n'),
       /nh\.csv: missing required columns customer_id, ordered_at, amount \(found: 1, 2024-01-01, 5\)\. Line 1 is data, not column names: the file needs a header line naming its columns \(e\.g\. customer_id,ordered_at,amount\)\.$/,

@@ -62,6 +62,7 @@ import {
 } from './fast-path.ts'
 import { detectFormat, type Format } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
+import { headerBelow } from './preamble.ts'
 import {
   absent,
   decimalCommaCheckSql,
@@ -325,6 +326,32 @@ function readError(file: string, format: Format, e: unknown): ImportError {
 }
 
 /** The column mapping, or null when it fails (the validating path then reports why, in order). */
+/**
+ * resolveColumns, and when the first line names none of the required columns, a plain CSV's
+ * lines below it are tried as the header: the error then says which line it is (preamble.ts).
+ */
+function resolveOrPreamble(
+  file: string,
+  columns: readonly string[],
+  kind: ImportKind,
+  map: Readonly<Record<string, string>> | undefined,
+  plainCsv: boolean,
+): ColumnMapping {
+  try {
+    return resolveColumns(file, columns, kind, map)
+  } catch (e) {
+    if (!(e instanceof ImportError) || !plainCsv) throw e
+    const below = headerBelow(file, (cols) => tryResolveColumns(file, cols, kind, map) !== null)
+    if (below === null) throw e
+    const above = below.line - 1
+    throw new ImportError(
+      `${file}: line 1 is not a header (${JSON.stringify(columns.join(','))}); line ${below.line} ` +
+        `looks like it (${JSON.stringify(below.text)}): remove the ${above === 1 ? 'line' : `${above} lines`} ` +
+        'above it and import again',
+    )
+  }
+}
+
 function tryResolveColumns(
   file: string,
   columns: readonly string[],
@@ -586,7 +613,9 @@ export async function importFile(
     await opts.onStage?.('staged')
 
     const mapping =
-      fast && fastMapping ? fastMapping : resolveColumns(file, columns, kind, opts.map)
+      fast && fastMapping
+        ? fastMapping
+        : resolveOrPreamble(file, columns, kind, opts.map, format === 'csv' && !gzip)
     const spec = commaSpec(typedSpec(kind, mapping), opts)
     let badLines = 0
     if (!fast) {
