@@ -325,7 +325,6 @@ function readError(file: string, format: Format, e: unknown): ImportError {
   return new ImportError(`${file}: ${reason}`)
 }
 
-/** The column mapping, or null when it fails (the validating path then reports why, in order). */
 /**
  * resolveColumns, and when the first line names none of the required columns, a plain CSV's
  * lines below it are tried as the header: the error then says which line it is (preamble.ts).
@@ -352,6 +351,7 @@ function resolveOrPreamble(
   }
 }
 
+/** The column mapping, or null when it fails (the validating path then reports why, in order). */
 function tryResolveColumns(
   file: string,
   columns: readonly string[],
