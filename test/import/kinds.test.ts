@@ -392,6 +392,28 @@ describe('surveys', () => {
     expect(rows).toEqual([{ customer_id: 'c2', nps: 6, comment: 'faster delivery' }])
   })
 
+  test("SurveyMonkey's export: the respondent id, the end date, the email, the NPS question and the open-ended answer", async () => {
+    const f = write(
+      dir,
+      'surveymonkey.csv',
+      'Respondent ID,Start Date,End Date,Email Address,"How likely is it that you would recommend this company to a friend or colleague?",Open-Ended Response\n114,2024-01-05 10:00:00,2024-01-05 10:03:00,a@x.com,9,Great service\n',
+    )
+    const r = await load('surveys', f)
+    expect(r.columns).toMatchObject({
+      response_id: 'Respondent ID',
+      responded_at: 'End Date',
+      customer_id: 'Email Address',
+      comment: 'Open-Ended Response',
+    })
+    expect(
+      await engine.query(
+        "SELECT response_id, customer_id, strftime(responded_at, '%H:%M') AS t, nps, comment FROM survey_responses",
+      ),
+    ).toEqual([
+      { response_id: '114', customer_id: 'a@x.com', t: '10:03', nps: 9, comment: 'Great service' },
+    ])
+  })
+
   test('a bare Score column (Delighted) could be any scale: the import asks which, and reads it once told', async () => {
     const f = write(
       dir,

@@ -500,7 +500,10 @@ const QUESTION_WORDS: readonly (readonly [string, readonly string[]])[] = [
   // "How satisfied are you with ...", "Overall satisfaction"
   ['csat', ['satisfied', 'satisfaction']],
   // "Why did you give this score?", "What could we do better?", "Any other comments?"
-  ['comment', ['why', 'dobetter', 'improve', 'comment', 'feedback', 'tellus', 'anythingelse']],
+  [
+    'comment',
+    ['why', 'dobetter', 'improve', 'comment', 'feedback', 'tellus', 'anythingelse', 'openended'],
+  ],
 ]
 
 /** Headers that hold a survey answer without saying which scale (Delighted's "Score"). */

@@ -35,8 +35,17 @@ export const SURVEYS: ExtraKindSpec = {
       'created at',
       'time',
       'timestamp',
+      // SurveyMonkey: when the answer was finished, else begun
+      'end date',
+      'start date',
     ]),
-    kf('response_id', false, ['response', 'survey response id', 'survey id', 'id']),
+    kf('response_id', false, [
+      'response',
+      'survey response id',
+      'respondent id',
+      'survey id',
+      'id',
+    ]),
     kf('nps', false, [
       'nps score',
       'net promoter score',
