@@ -18,40 +18,63 @@ export function importOrderPlaces(
   args: { rows: string; fields: readonly (typeof PLACE_FIELDS)[number][] },
 ): Query {
   const has = (f: string) => args.fields.includes(f as (typeof PLACE_FIELDS)[number])
-  const cols = PLACE_FIELDS.map((f) => (has(f) ? f : `CAST(NULL AS VARCHAR) AS ${f}`)).join(', ')
+  const value = (f: string) => (has(f) ? f : 'CAST(NULL AS VARCHAR)')
   const any = args.fields.map((f) => `${f} IS NOT NULL`).join(' OR ')
+  const where = `WHERE customer_id IS NOT NULL AND (${any})`
+  if (d === 'postgres') {
+    return {
+      sql: `${createTempTableAs(d, 'import_order_places')}
+SELECT DISTINCT ON (customer_id) customer_id,
+  ${PLACE_FIELDS.map((f) => `${value(f)} AS ${f}`).join(', ')}, ${LINE} AS line
+FROM (${args.rows}) r
+${where}
+ORDER BY customer_id, ordered_at DESC, ${LINE} DESC`,
+    }
+  }
+  // DuckDB: one hash aggregate; DISTINCT ON sorted all 10M rows of an orders file (4.9 s vs ~1 s)
+  const place = `{${PLACE_FIELDS.map((f) => `'${f}': ${value(f)}`).join(', ')}, 'line': ${LINE}}`
   return {
     sql: `${createTempTableAs(d, 'import_order_places')}
-SELECT DISTINCT ON (customer_id) customer_id, ${cols}, ${LINE} AS line
-FROM (${args.rows}) r
-WHERE customer_id IS NOT NULL AND (${any})
-ORDER BY customer_id, ordered_at DESC, ${LINE} DESC`,
+SELECT customer_id, ${PLACE_FIELDS.map((f) => `p.${f} AS ${f}`).join(', ')}, p.line AS line
+FROM (
+  SELECT customer_id, arg_max(${place}, {'t': ordered_at, 'l': ${LINE}}) AS p
+  FROM (${args.rows}) r
+  ${where}
+  GROUP BY customer_id
+)`,
   }
 }
 
 /** Place fields of stored customers that are empty and known from `import_order_places`. */
 const fillable = PLACE_FIELDS.map((f) => `(c.${f} IS NULL AND p.${f} IS NOT NULL)`).join(' OR ')
 
-/** Column n: customers whose place the next two statements add or fill. */
+/** Columns added (customers not stored yet) and filled (stored, with an empty place field known). */
 export function countOrderPlaces(_d: Dialect): Query {
   return {
-    sql: `SELECT count(*) AS n FROM import_order_places p
-LEFT JOIN customers c ON c.customer_id = p.customer_id
-WHERE c.customer_id IS NULL OR ${fillable}`,
+    sql: `SELECT count(*) FILTER (WHERE c.customer_id IS NULL) AS added,
+  count(*) FILTER (WHERE c.customer_id IS NOT NULL AND (${fillable})) AS filled
+FROM import_order_places p
+LEFT JOIN customers c ON c.customer_id = p.customer_id`,
   }
 }
 
-/**
- * Fill the empty place fields of stored customers, then add the customers not stored yet (their
- * source is the orders file and the line of the order that said the place).
- */
-export function writeOrderPlaces(_d: Dialect, args: { source: string }): Query {
+/** Fill the empty place fields of stored customers from `import_order_places`. */
+export function fillOrderPlaces(_d: Dialect): Query {
   return {
     sql: `UPDATE customers AS c SET
   ${PLACE_FIELDS.map((f) => `${f} = coalesce(c.${f}, p.${f})`).join(',\n  ')}
 FROM import_order_places p
-WHERE c.customer_id = p.customer_id AND (${fillable});
-INSERT INTO customers (customer_id, ${PLACE_FIELDS.join(', ')}, source, source_line)
+WHERE c.customer_id = p.customer_id AND (${fillable})`,
+  }
+}
+
+/**
+ * Add the customers of `import_order_places` not stored yet: their source is the orders file and
+ * the line of the order that said the place.
+ */
+export function addOrderPlaces(_d: Dialect, args: { source: string }): Query {
+  return {
+    sql: `INSERT INTO customers (customer_id, ${PLACE_FIELDS.join(', ')}, source, source_line)
 SELECT p.customer_id, ${PLACE_FIELDS.map((f) => `p.${f}`).join(', ')}, ${lit(args.source)}, p.line
 FROM import_order_places p
 WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = p.customer_id)`,

@@ -18,10 +18,11 @@ import {
 } from '../../data/queries/import-line-rows.ts'
 import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
 import {
+  addOrderPlaces,
   countOrderPlaces,
+  fillOrderPlaces,
   importOrderPlaces,
   PLACE_FIELDS,
-  writeOrderPlaces,
 } from '../../data/queries/import-order-places.ts'
 import {
   goodRows,
@@ -875,10 +876,14 @@ export async function importFile(
         if (places.length > 0) {
           const rows = keepTyped ? 'SELECT * FROM scratch_typed' : goodRows(badLines > 0)
           await tx.exec(importOrderPlaces(tx.dialect, { rows, fields: places }))
-          placesFilled = Number(
-            (await tx.query<{ n: number }>(countOrderPlaces(tx.dialect)))[0]?.n ?? 0,
+          const [n] = await tx.query<{ added: number; filled: number }>(
+            countOrderPlaces(tx.dialect),
           )
-          if (placesFilled > 0) await tx.exec(writeOrderPlaces(tx.dialect, { source: file }))
+          const added = Number(n?.added ?? 0)
+          const filled = Number(n?.filled ?? 0)
+          if (filled > 0) await tx.exec(fillOrderPlaces(tx.dialect))
+          if (added > 0) await tx.exec(addOrderPlaces(tx.dialect, { source: file }))
+          placesFilled = added + filled
         }
         await opts.onStage?.(
           extra
