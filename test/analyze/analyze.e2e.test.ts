@@ -1,10 +1,11 @@
 // End to end: `loyals analyze` and `loyals demo` as a user runs them, on the bundled CDNOW sample.
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
-import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
+import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
 const CUSTOMERS = 2357
@@ -314,6 +315,17 @@ describe('loyals analyze with bad input', () => {
 })
 
 describe('loyals demo', () => {
+  it("the built command runs as npx runs it: the file itself, by its #! line (the quick start's `npx loyals demo`)", () => {
+    // npx starts the project's own bin straight from dist/; without the executable bit a fresh
+    // clone said "loyals: Permission denied"
+    const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' })
+    expect(r.error).toBeUndefined()
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    )
+  })
+
   it('analyzes the bundled sample from any directory without touching ./loyals.duckdb', () => {
     const cwd = tempDir()
     const r = runCli(['demo'], { cwd })
