@@ -16,7 +16,8 @@ export interface DetectedFormat {
 
 const SNIFF_BYTES = 64 * 1024
 
-function readHead(file: string, n: number): Buffer {
+/** The first `n` bytes of a file (fewer when it is shorter). */
+export function readHead(file: string, n: number): Buffer {
   const fd = openSync(file, 'r')
   try {
     const buf = Buffer.alloc(n)

@@ -2,7 +2,7 @@
 // line, then the columns). When the first line names none of the required columns, the lines
 // below it are tried as the header, so the error can say which line is the header and what to
 // remove, instead of listing a title as the only column found.
-import { closeSync, openSync, readSync } from 'node:fs'
+import { readHead } from './formats.ts'
 
 /** Bytes read from the file's start: a preamble is a few lines. */
 const HEAD_BYTES = 64 * 1024
@@ -14,20 +14,6 @@ const SEPARATORS = [',', ';', '\t', '|'] as const
 export interface HeaderBelow {
   readonly line: number
   readonly text: string
-}
-
-function headOf(path: string): string {
-  const fd = openSync(path, 'r')
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES)
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0)
-    return buf
-      .subarray(0, n)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /** A line's fields under one separator, trimmed and unquoted (headers rarely hold separators). */
@@ -45,7 +31,9 @@ export function headerBelow(
 ): HeaderBelow | null {
   let head: string
   try {
-    head = headOf(path)
+    head = readHead(path, HEAD_BYTES)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
   } catch {
     return null
   }
