@@ -28,6 +28,10 @@ export function fold(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
 }
 
+/** A place word as an order's or a customer's address names it: "Billing Country", "Ship City". */
+const addressed = (word: string): string[] =>
+  ['billing', 'shipping', 'ship', 'ship to', 'delivery'].map((a) => `${a} ${word}`)
+
 const f = (field: string, required: boolean, synonyms: readonly string[]): FieldSpec => ({
   field,
   required,
@@ -161,25 +165,14 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('refunded', false, ['refunded amount', 'amount refunded', 'refund amount', 'total refunded']),
     // where the order went: the customer's place when no customers file says it (the UCI Online
     // Retail data: Country on every invoice line); never a bare "State", which may be the order's
-    f('country', false, [
-      'billing country',
-      'shipping country',
-      'ship country',
-      'ship to country',
-      'delivery country',
-      'country code',
-      'country name',
-    ]),
+    f('country', false, [...addressed('country'), 'country code', 'country name']),
     f('region', false, [
-      'billing province',
-      'shipping province',
-      'billing state',
-      'shipping state',
-      'ship state',
+      ...addressed('province'),
+      ...addressed('state'),
       'state province',
       'province',
     ]),
-    f('city', false, ['billing city', 'shipping city', 'ship city', 'delivery city']),
+    f('city', false, addressed('city')),
   ],
   'order-lines': [
     f('order_id', true, [
@@ -249,8 +242,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'nation',
       'country region',
       'country name',
-      'billing country',
-      'shipping country',
+      ...addressed('country'),
     ]),
     f('region', false, [
       'state',
@@ -260,10 +252,10 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'county',
       'state region',
       'state province',
-      'billing state',
-      'shipping state',
+      ...addressed('state'),
+      ...addressed('province'),
     ]),
-    f('city', false, ['town', 'default address city', 'billing city', 'shipping city']),
+    f('city', false, ['town', 'default address city', ...addressed('city')]),
     f('industry', false, ['sector', 'vertical']),
     f('channel', false, [
       'acquisition channel',
@@ -461,9 +453,7 @@ export function resolveColumns(
   // customers keyed by their email address: the email is known too (as for Shopify's export)
   const key = columns.customer_id
   if (kind === 'customers' && key !== undefined && columns.email === undefined) {
-    if (['email', 'emailaddress', 'customeremail', 'mail', 'email1'].includes(fold(key))) {
-      columns.email = key
-    }
+    if (fold(key).includes('email')) columns.email = key
   }
   const questions = kind === 'surveys' ? surveyQuestions(file, headers, columns, used) : {}
   const missing = specs.filter((s) => s.required && columns[s.field] === undefined)
