@@ -143,15 +143,17 @@ function step(name, script, args, bareMs) {
 }
 
 /** The rounds of one step: best (least wall time) with the median and every run's wall time. */
+function median(values) {
+  const v = [...values].sort((a, b) => a - b)
+  const h = v.length >> 1
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2
+}
+
 function combine(runs, bareMs, bareMedianMs) {
   const ok = runs.filter((r) => r.ok)
   if (ok.length < runs.length) return runs.find((r) => !r.ok)
-  const byMs = [...ok].sort((a, b) => a.ms - b.ms)
-  const best = byMs[0]
-  const mid =
-    byMs.length % 2
-      ? byMs[(byMs.length - 1) / 2].ms
-      : (byMs[byMs.length / 2 - 1].ms + byMs[byMs.length / 2].ms) / 2
+  const best = ok.reduce((a, b) => (b.ms < a.ms ? b : a))
+  const mid = median(ok.map((r) => r.ms))
   return {
     ...best,
     ratio: bareMs ? best.ms / bareMs : null,
@@ -191,18 +193,18 @@ export async function run(args) {
     const bareName = `bare DuckDB scan + group by (best of ${3 * opts.runs})`
     const bareRuns = [1, 2, 3].map(() => step(bareName, BARE, [gen.file], null))
     if (!bareRuns.every((r) => r.ok)) throw new Error('the bare scan failed; see above')
-    const rows = [null]
+    const steps = []
     const ws = join(OUT_DIR, `ws-${size}.duckdb`)
     const outWs = join(OUT_DIR, `analyze-ws-${size}`)
     const outFile = join(OUT_DIR, `analyze-file-${size}`)
     for (const p of [ws, `${ws}.wal`, outWs, outFile]) rmSync(p, { recursive: true, force: true })
     if (cmds.has('import')) {
-      rows.push(
+      steps.push(
         step('loyals import', CLI, ['import', gen.file, '--kind', 'orders', '--db', ws], null),
       )
     }
-    if (cmds.has('analyze') && rows.at(-1)?.ok && cmds.has('import')) {
-      rows.push(step('loyals analyze WORKSPACE', CLI, ['analyze', ws, '--out', outWs], null))
+    if (cmds.has('analyze') && steps.at(-1)?.ok && cmds.has('import')) {
+      steps.push(step('loyals analyze WORKSPACE', CLI, ['analyze', ws, '--out', outWs], null))
     }
     // Each issue adds to the job with its own budget, so each layer is timed on its own; with
     // --runs N the layers with a ratio target are run N times, a round each after three bare scans.
@@ -221,19 +223,12 @@ export async function run(args) {
     const roundBest = []
     for (let i = 0; i < bareRuns.length; i += 3)
       roundBest.push(Math.min(...bareRuns.slice(i, i + 3).map((r) => r.ms)))
-    const bareBest = combine(bareRuns, null, null)
-    const bare = {
-      ...bareBest,
-      ...combine(
-        roundBest.map((ms) => ({ ...bareBest, ms })),
-        null,
-        null,
-      ),
-      allMs: roundBest,
-    }
-    rows[0] = bare
-    for (const r of rows.slice(1)) r.ratio = r.ok ? r.ms / bare.ms : null
-    for (const [, runs] of layered) rows.push(combine(runs, bare.ms, bare.medianMs))
+    const bare = { ...combine(bareRuns, null, null), medianMs: median(roundBest), allMs: roundBest }
+    const rows = [
+      bare,
+      ...steps.map((r) => ({ ...r, ratio: r.ok ? r.ms / bare.ms : null })),
+      ...[...layered.values()].map((runs) => combine(runs, bare.ms, bare.medianMs)),
+    ]
     sections.push({ size, orders, customers, fileMb, rows })
   }
   const md = render(opts, sections, loadStart)
