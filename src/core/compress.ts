@@ -32,95 +32,143 @@ export function compressHistories(
   T: ArrayLike<number>,
   weight?: ArrayLike<number>,
 ): Histories {
-  const n = x.length
-  if (tx.length !== n || T.length !== n || (weight && weight.length !== n)) {
-    throw new DataError('x, t_x, T (and weight) must have the same length', {
-      x: n,
-      tx: tx.length,
-      T: T.length,
-      weight: weight?.length,
-    })
-  }
+  const c = new HistoryCompressor()
+  c.add(x, tx, T, weight)
+  return c.result()
+}
+
+/**
+ * {@link compressHistories} fed in batches: a file of a million summary rows is compressed as it is
+ * read, so its rows never sit in memory together (allocating and first touching those arrays cost
+ * more than parsing them on this kind of machine). Rows are numbered across batches in errors.
+ * @example const c = new HistoryCompressor(); c.add(x1, tx1, T1); c.add(x2, tx2, T2); c.result()
+ */
+export class HistoryCompressor {
   // rows found so far: keys interleaved (x, t_x, T) so a probe touches one cache line
-  let room = 1024
-  let keys = new Float64Array(3 * room)
-  let ow = new Float64Array(room)
-  let hashes = new Int32Array(room)
-  let cap = 4096
-  let mask = cap - 1
-  let table = new Int32Array(cap).fill(-1)
-  let m = 0
-  let total = 0
-  for (let i = 0; i < n; i++) {
-    const xi = +x[i]!
-    const ti = +tx[i]!
-    const Ti = +T[i]!
-    const wi = weight ? +weight[i]! : 1
-    if (!(xi >= 0 && ti >= 0 && Ti >= 0 && wi >= 0) || !Number.isFinite(xi + ti + Ti + wi)) {
-      throw new DataError(
-        `history ${i + 1}: x, t_x, T and weight must be finite and non-negative`,
-        { row: i + 1, x: xi, tx: ti, T: Ti, weight: wi },
-      )
+  private room = 1024
+  private keys = new Float64Array(3 * 1024)
+  private ow = new Float64Array(1024)
+  private hashes = new Int32Array(1024)
+  private cap = 4096
+  private table = new Int32Array(4096).fill(-1)
+  private m = 0
+  private total = 0
+  private seen = 0
+
+  /** Add rows; `count` (default all) reads only the first `count` entries of the arrays. */
+  add(
+    x: ArrayLike<number>,
+    tx: ArrayLike<number>,
+    T: ArrayLike<number>,
+    weight?: ArrayLike<number>,
+    count?: number,
+  ): void {
+    const n = count ?? x.length
+    // every array holds n rows; without a count, exactly n
+    const bad = (a: ArrayLike<number> | undefined) =>
+      a !== undefined && (count === undefined ? a.length !== n : a.length < n)
+    if (bad(x) || bad(tx) || bad(T) || bad(weight)) {
+      throw new DataError('x, t_x, T (and weight) must have the same length', {
+        x: x.length,
+        tx: tx.length,
+        T: T.length,
+        weight: weight?.length,
+      })
     }
-    if (ti > Ti * (1 + 1e-12)) {
-      throw new DataError(`history ${i + 1}: t_x (${ti}) is after T (${Ti})`, { row: i + 1 })
+    // the state in locals for the hot loop, written back at the end
+    let { room, keys, ow, hashes, cap, table, m, total } = this
+    let mask = cap - 1
+    const base = this.seen
+    // the rows before a bad one stay added: the state is consistent after a throw too
+    const keep = (rows: number): void => {
+      Object.assign(this, { room, keys, ow, hashes, cap, table, m, total, seen: base + rows })
     }
-    if (wi === 0) continue
-    total += wi
-    const hv = hashKey(xi, ti, Ti)
-    let h = hv & mask
-    for (;;) {
-      const k = table[h]!
-      if (k === -1) {
-        if (m === room) {
-          room *= 2
-          const nk = new Float64Array(3 * room)
-          nk.set(keys)
-          keys = nk
-          const nw = new Float64Array(room)
-          nw.set(ow)
-          ow = nw
-          const nh = new Int32Array(room)
-          nh.set(hashes)
-          hashes = nh
-        }
-        keys[3 * m] = xi
-        keys[3 * m + 1] = ti
-        keys[3 * m + 2] = Ti
-        ow[m] = wi
-        hashes[m] = hv
-        table[h] = m
-        m++
-        // keep the load under 1/2: rehash from the stored hashes
-        if (2 * m > cap) {
-          cap *= 2
-          mask = cap - 1
-          table = new Int32Array(cap).fill(-1)
-          for (let r = 0; r < m; r++) {
-            let s = hashes[r]! & mask
-            while (table[s] !== -1) s = (s + 1) & mask
-            table[s] = r
+    for (let i = 0; i < n; i++) {
+      const xi = +x[i]!
+      const ti = +tx[i]!
+      const Ti = +T[i]!
+      const wi = weight ? +weight[i]! : 1
+      if (!(xi >= 0 && ti >= 0 && Ti >= 0 && wi >= 0) || !Number.isFinite(xi + ti + Ti + wi)) {
+        const row = base + i + 1
+        throw new DataError(
+          `history ${row}: x, t_x, T and weight must be finite and non-negative`,
+          {
+            row,
+            x: xi,
+            tx: ti,
+            T: Ti,
+            weight: wi,
+          },
+        )
+      }
+      if (ti > Ti * (1 + 1e-12)) {
+        const row = base + i + 1
+        keep(i)
+        throw new DataError(`history ${row}: t_x (${ti}) is after T (${Ti})`, { row })
+      }
+      if (wi === 0) continue
+      total += wi
+      const hv = hashKey(xi, ti, Ti)
+      let h = hv & mask
+      for (;;) {
+        const k = table[h]!
+        if (k === -1) {
+          if (m === room) {
+            room *= 2
+            const nk = new Float64Array(3 * room)
+            nk.set(keys)
+            keys = nk
+            const nw = new Float64Array(room)
+            nw.set(ow)
+            ow = nw
+            const nh = new Int32Array(room)
+            nh.set(hashes)
+            hashes = nh
           }
+          keys[3 * m] = xi
+          keys[3 * m + 1] = ti
+          keys[3 * m + 2] = Ti
+          ow[m] = wi
+          hashes[m] = hv
+          table[h] = m
+          m++
+          // keep the load under 1/2: rehash from the stored hashes
+          if (2 * m > cap) {
+            cap *= 2
+            mask = cap - 1
+            table = new Int32Array(cap).fill(-1)
+            for (let r = 0; r < m; r++) {
+              let s = hashes[r]! & mask
+              while (table[s] !== -1) s = (s + 1) & mask
+              table[s] = r
+            }
+          }
+          break
         }
-        break
+        const b = 3 * k
+        if (keys[b] === xi && keys[b + 1] === ti && keys[b + 2] === Ti) {
+          ow[k]! += wi
+          break
+        }
+        h = (h + 1) & mask
       }
-      const b = 3 * k
-      if (keys[b] === xi && keys[b + 1] === ti && keys[b + 2] === Ti) {
-        ow[k]! += wi
-        break
-      }
-      h = (h + 1) & mask
     }
+    keep(n)
   }
-  const ox = new Float64Array(m)
-  const otx = new Float64Array(m)
-  const oT = new Float64Array(m)
-  for (let k = 0; k < m; k++) {
-    ox[k] = keys[3 * k]!
-    otx[k] = keys[3 * k + 1]!
-    oT[k] = keys[3 * k + 2]!
+
+  /** The distinct histories so far (copies: adding more afterwards does not change them). */
+  result(): Histories {
+    const { keys, m } = this
+    const ox = new Float64Array(m)
+    const otx = new Float64Array(m)
+    const oT = new Float64Array(m)
+    for (let k = 0; k < m; k++) {
+      ox[k] = keys[3 * k]!
+      otx[k] = keys[3 * k + 1]!
+      oT[k] = keys[3 * k + 2]!
+    }
+    return { x: ox, tx: otx, T: oT, weight: this.ow.slice(0, m), customers: this.total }
   }
-  return { x: ox, tx: otx, T: oT, weight: ow.slice(0, m), customers: total }
 }
 
 /** Σ w_i v_i. */

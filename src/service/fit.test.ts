@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ImportError } from '../errors.ts'
-import { parseNumericCsv } from './fit.ts'
+import { type NumericTable, parseNumericCsv, streamNumericCsv } from './fit.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'loyals-parse-'))
 let seq = 0
@@ -113,5 +113,52 @@ describe('parseNumericCsv', () => {
     const t = parseNumericCsv(csv('x,t_x,T'), all)
     expect(t.rows).toBe(0)
     expect(t.columns.x!.length).toBe(0)
+  })
+})
+
+describe('streamNumericCsv', () => {
+  /** Every batch's rows appended, as parseNumericCsv would return them whole. */
+  const gathered = (path: string, rows: number) => {
+    const cols: Record<string, number[]> = {}
+    const lines: number[] = []
+    const sizes: number[] = []
+    const r = streamNumericCsv(path, all, {
+      rows,
+      onBatch(t: NumericTable) {
+        sizes.push(t.rows)
+        for (const [k, v] of Object.entries(t.columns)) {
+          cols[k] = [...(cols[k] ?? []), ...Array.from(v)]
+          expect(v.length).toBe(t.rows)
+        }
+        lines.push(...Array.from(t.line))
+      },
+    })
+    return { r, cols, lines, sizes }
+  }
+
+  it('hands over the same rows and lines as parseNumericCsv, batch by batch', () => {
+    const text = 'x,t_x,T\r\n1,2,3\r\n\r\n4, 5 ,6\r\n7,8,9\r\n'.concat(
+      Array.from({ length: 20 }, (_, i) => `${i},${i / 7},1e1`).join('\n'),
+    )
+    const path = csv(text)
+    const whole = parseNumericCsv(path, all)
+    for (const rows of [1, 3, 7, 1000]) {
+      const { r, cols, lines, sizes } = gathered(path, rows)
+      expect(r.rows).toBe(whole.rows)
+      expect(r.header).toEqual(['x', 't_x', 'T'])
+      for (const k of ['x', 't_x', 'T']) expect(cols[k]).toEqual(Array.from(whole.columns[k]!))
+      expect(lines).toEqual(Array.from(whole.line))
+      // full batches, then the rest
+      expect(sizes.slice(0, -1).every((n) => n === rows)).toBe(true)
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(whole.rows)
+    }
+  })
+
+  it('names the file line of a bad value in a later batch, and calls nothing for a header only', () => {
+    const e = errorOf(() => gathered(csv('x,T\n1,2\n3,4\n5,6\n7,oops\n'), 2))
+    expect(e.problems[0]).toMatchObject({ line: 5, column: 'T' })
+    const empty = gathered(csv('x,T\n'), 4)
+    expect(empty.r.rows).toBe(0)
+    expect(empty.sizes).toEqual([])
   })
 })

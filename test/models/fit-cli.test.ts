@@ -1,5 +1,5 @@
 // `loyals fit` end to end on the fixture files: the published estimates come out of --json.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, tempDir } from '../helpers/cli.ts'
@@ -108,6 +108,33 @@ describe('loyals fit on bad input', () => {
     const r = runCli(['fit', p, '--model', 'pareto'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/neg\.csv:3 x: must be >= 0 \(got -1\)/)
+  })
+  it('reads a summary file of several batches whole, and names a bad line in a late batch', () => {
+    // the CDNOW calibration summary 30 times over: 70,710 rows, more than one batch (65,536) of
+    // the streamed read; the same rows once each with weight 30 must fit to the same optimum
+    const [head, ...body] = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8')
+      .trim()
+      .split('\n')
+    const rows = Array.from({ length: 30 }, () => body).flat()
+    const big = write('big.csv', `${head}\n${rows.join('\n')}\n`)
+    const weighted = write(
+      'weighted.csv',
+      `${head},weight\n${body.map((r) => `${r},30`).join('\n')}\n`,
+    )
+    const a = fitJson([big, '--model', 'bgnbd'])
+    const b = fitJson([weighted, '--model', 'bgnbd'])
+    expect(a.customers).toBe(70_710)
+    expect(b.customers).toBe(70_710)
+    expect(a.histories).toBe(b.histories)
+    expect(Math.abs(a.logLikelihood - b.logLikelihood)).toBeLessThan(1e-6)
+    for (const k of ['r', 'alpha', 'a', 'b'])
+      expect(rel(a.params[k]!, b.params[k]!)).toBeLessThan(1e-6)
+    // t_x after T on file line 69,002 (data row 69,001), in the second batch
+    rows[69_000] = '99999,2,60,41,0,10'
+    const bad = write('late.csv', `${head}\n${rows.join('\n')}\n`)
+    const r = runCli(['fit', bad, '--model', 'pareto'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/late\.csv:69002 t\.x: t_x 60 is after T 41/)
   })
   it('says which column is missing', () => {
     const p = write('nocol.csv', 'x,t_x\n1,2\n')
