@@ -528,7 +528,10 @@ export function summarizeFit<P extends Record<string, number>>(
 
 /** Throws DataError unless every value is finite and positive. */
 export function checkParams(model: string, p: Record<string, number>): void {
-  for (const [k, v] of Object.entries(p)) {
+  // for-in, not Object.entries: this runs once per scored history, and the entries arrays were
+  // ~0.25 s of garbage per million
+  for (const k in p) {
+    const v = p[k] as number
     if (!(v > 0 && Number.isFinite(v))) {
       throw new DataError(`${model}: parameter ${k} must be finite and > 0 (got ${v})`, { model })
     }
