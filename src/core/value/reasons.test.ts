@@ -101,13 +101,21 @@ describe('buildReasons', () => {
   })
 
   test('cadence, overdue and a lapsed type', () => {
-    // usual gap 35 days = 5 weeks; 730 days = 2 years; 133 days since last = 19 weeks
-    const cadence = { orders: 21, usualGapDays: 35, tenureDays: 730, daysSinceLast: 133 }
+    // usual gap 35 days = 5 weeks; 21 gaps = 735 days = 2 years; 133 days since last = 19 weeks
+    const cadence = { orders: 22, usualGapDays: 35, tenureDays: 868, daysSinceLast: 133 }
     const r = buildReasons({ cadence }, { currency, limit: 5 })
     expect(r.map((x) => x.text)).toEqual([
-      'buys every 5 weeks for 2 years',
+      'bought every 5 weeks for 2 years',
       'no order in 19 weeks against a usual 5',
     ])
+    // still buying: present tense
+    const active = buildReasons({ cadence: { ...cadence, daysSinceLast: 20 } }, { currency })
+    expect(active.map((x) => x.text)).toEqual(['buys every 5 weeks for 2 years'])
+    // three orders seven weeks apart, then nothing for 2.5 years: the buying lasted 14 weeks
+    const brief = { orders: 3, usualGapDays: 49, tenureDays: 1016, daysSinceLast: 918 }
+    expect(buildReasons({ cadence: brief }, { currency })[0]?.text).toBe(
+      'bought every 7 weeks for 14 weeks',
+    )
     // when the type already says it, "overdue" is not repeated
     const lapsed = buildReasons(
       { cadence, loyalty: { type: 'lapsed', rule: 'overdue' } },
@@ -115,7 +123,7 @@ describe('buildReasons', () => {
     )
     expect(lapsed.map((x) => x.text)).toEqual([
       'lapsed: no order in 19 weeks against a usual 5',
-      'buys every 5 weeks for 2 years',
+      'bought every 5 weeks for 2 years',
     ])
   })
 

@@ -394,16 +394,21 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   }
   const c = f.cadence
   if (c && room() && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
+    const overdue = c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
     ranked.push({
       code: 'cadence',
       text: () => {
         const unit = durationUnit(c.usualGapDays)
         const every = count(c.usualGapDays, unit)
-        return `buys every ${every === 1 ? unit : `${every} ${unit}s`} for ${formatDuration(c.tenureDays)}`
+        // the span of the buying (first to last purchase: orders - 1 usual gaps), not the tenure
+        // to date: three orders in 2023 and none since is not "for 3 years"; past tense once the
+        // customer is overdue
+        const span = formatDuration(c.usualGapDays * (c.orders - 1))
+        return `${overdue ? 'bought' : 'buys'} every ${every === 1 ? unit : `${every} ${unit}s`} for ${span}`
       },
     })
     const already = f.loyalty?.rule === 'overdue'
-    if (!already && c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays) {
+    if (!already && overdue) {
       ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
     }
   }
