@@ -1,17 +1,15 @@
 // The demo's generated company: a seeded synthetic company (src/service/generate) written to a
 // temporary directory, every file imported into a workspace there, and its cost rates turned into a
 // value configuration, so one `loyals demo --company` shows every feature on realistic data.
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseValueConfig } from '../core/value/config.ts'
 import { openWorkspace } from '../data/workspace.ts'
 import { DEFAULT_OPTIONS, type GenerateOptions } from './generate/company.ts'
-import { writeCompany } from './generate/write.ts'
+import { VALUE_CONFIG_FILE, writeCompany } from './generate/write.ts'
 import type { ImportKind } from './import/columns.ts'
 import { importFile } from './import/import-file.ts'
-import type { LoadedValueConfig } from './value-config.ts'
-import { type GeneratorCosts, valueConfigFromCosts } from './value-config.ts'
+import { type LoadedValueConfig, loadValueConfig } from './value-config.ts'
 
 /** Generated file -> import kind, in import order (orders before the files that refer to them). */
 export const COMPANY_FILES: readonly (readonly [string, ImportKind])[] = [
@@ -30,7 +28,9 @@ export interface DemoCompany {
   readonly dir: string
   /** The workspace file with every kind imported. */
   readonly db: string
-  /** The value configuration built from the generator's costs.json. */
+  /** The generator's cost rates as a value configuration file (loyals.value.json in `dir`). */
+  readonly valueConfig: string
+  /** That configuration, loaded. */
   readonly value: LoadedValueConfig
   readonly customers: number
   readonly seed: number
@@ -59,12 +59,13 @@ export async function buildDemoCompany(
   } finally {
     await engine.close()
   }
-  const costs = JSON.parse(await readFile(join(dir, 'costs.json'), 'utf8')) as GeneratorCosts
-  const config = parseValueConfig(valueConfigFromCosts(costs))
+  // the file `loyals customer --config` is pointed at, so a profile shows the demo's figures
+  const valueConfig = join(dir, VALUE_CONFIG_FILE)
   return {
     dir,
     db,
-    value: { config, currencyExplicit: costs.currency !== undefined },
+    valueConfig,
+    value: await loadValueConfig(valueConfig),
     customers: gen.customers,
     seed: gen.seed,
   }

@@ -267,6 +267,7 @@ describe('loyals generate', () => {
       'costs.json',
       'customers.csv',
       'engagement.csv',
+      'loyals.value.json',
       'order_lines.csv',
       'orders.csv',
       'products.csv',

@@ -46,7 +46,7 @@ async function companyDemo(opts: { out: string; json?: boolean; seed: string }):
     println('')
     println(`Open the report in a browser: file://${files.html}`)
     println(`The company's files and workspace are in ${co.dir}; look at one customer with`)
-    println(`  loyals customer ${top ?? '<id>'} --db ${co.db}`)
+    println(`  loyals customer ${top ?? '<id>'} --db ${co.db} --config ${co.valueConfig}`)
   }
 }
 

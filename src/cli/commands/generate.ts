@@ -4,7 +4,11 @@ import type { Command } from 'commander'
 import { UsageError } from '../../errors.ts'
 import { DEFAULT_OPTIONS, type GenerateOptions } from '../../service/generate/company.ts'
 import { PLANTS, type Plant } from '../../service/generate/params.ts'
-import { type GenerateFormat, writeCompany } from '../../service/generate/write.ts'
+import {
+  type GenerateFormat,
+  VALUE_CONFIG_FILE,
+  writeCompany,
+} from '../../service/generate/write.ts'
 import { printJson, println, table } from '../output.ts'
 
 interface GenerateFlags {
@@ -112,6 +116,8 @@ export function registerGenerate(program: Command): void {
           truth.options.plants.join(', ') || 'none'
         } (${seconds.toFixed(1)} s)`,
       )
-      println(`Files, costs.json and truth.json (what was planted) are in ${flags.out}`)
+      println(
+        `Files, costs.json (with ${VALUE_CONFIG_FILE}, the same rates for --config) and truth.json (what was planted) are in ${flags.out}`,
+      )
     })
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
+import { valueConfigFromCosts } from '../value-config.ts'
 import {
   type GenerateOptions,
   type GenerationTruth,
@@ -77,11 +78,14 @@ class CsvOut {
   }
 }
 
+/** The value configuration file written beside costs.json (docs/value.md format). */
+export const VALUE_CONFIG_FILE = 'loyals.value.json'
+
 /**
  * Generate a company and write it to `dir`: one file per table (`orders.csv`, `order_lines.csv`,
  * `customers.csv`, `referrals.csv`, `engagement.csv`, `tickets.csv`, `returns.csv`,
- * `surveys.csv`, `products.csv`), `costs.json` (cost rates) and `truth.json` (what was
- * planted). Same options and seed give byte-identical files.
+ * `surveys.csv`, `products.csv`), `costs.json` (cost rates), the same rates as a value
+ * configuration for `--config` (`loyals.value.json`) and `truth.json` (what was planted). Same options and seed give byte-identical files.
  * @example await writeCompany({ ...DEFAULT_OPTIONS, customers: 100_000 }, 'demo-co', 'csv')
  * @throws RangeError for bad options; file-system errors as thrown by node:fs.
  */
@@ -108,6 +112,11 @@ export async function writeCompany(
     for (const o of outs.values()) await o.close()
   }
   writeFileSync(join(dir, 'costs.json'), `${JSON.stringify(COST_RATES, null, 2)}\n`)
+  // the same rates as a value configuration, for `analyze` / `customer --config`
+  writeFileSync(
+    join(dir, VALUE_CONFIG_FILE),
+    `${JSON.stringify(valueConfigFromCosts(COST_RATES), null, 2)}\n`,
+  )
   writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`)
   const files: WrittenFile[] = names.map((t) => ({
     name: `${t}${ext}`,
