@@ -69,6 +69,11 @@ describe('chooseModel', () => {
     expect(c.ranking).toEqual(['Pareto/NBD', 'BG/NBD'])
     expect(c.reason).toMatch(/Pareto\/NBD predicts the holdout best: mean absolute error 0\.333/)
     expect(c.reason).toMatch(/1\.000 for BG\/NBD/)
+    expect(c.reason).toMatch(/it predicts 3 holdout purchases against 4 actual \(-25\.0 %\)/)
+    // counts are written with thousands separators, as the rest of the output writes them
+    const big = (v: number) => holdoutMetrics([v, v], [800, 1082], [0, 1])
+    const b = chooseModel([{ name: 'X', metrics: big(833), bic: 1 }])
+    expect(b.reason).toMatch(/it predicts 1,666 holdout purchases against 1,882 actual/)
   })
   it('breaks an MAE tie with BIC', () => {
     const same = mk([1, 1, 2], [0, 1, 3])

@@ -155,6 +155,9 @@ export const MAE_TIE = 0.005
 
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
 const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`
+/** A whole count with thousands separators, as the rest of the output writes counts. */
+const whole = (v: number): string =>
+  Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : String(v)
 
 /**
  * Pick the candidate that predicts the holdout best: lowest per-customer MAE; MAEs within 0.5 % of
@@ -172,7 +175,7 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   })
   const best = sorted[0]!
   const m = best.metrics
-  const totals = `it predicts ${fmt(m.totalPredicted, 0)} holdout purchases against ${fmt(m.totalActual, 0)} actual (${pct(m.relativeError)})`
+  const totals = `it predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
   if (sorted.length === 1) {
     return {
       best: best.name,
