@@ -106,6 +106,14 @@ describe('buildCustomerSummary', () => {
     const empty = await openWorkspace(':memory:')
     await expect(buildCustomerSummary(empty, { unit: 'week' })).rejects.toThrow(/no orders/)
     await empty.close()
+    // an as-of date after tomorrow (UTC) counts days that have not happened: refused; today is fine
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+    await expect(buildCustomerSummary(engine, { asOf: day(3), unit: 'day' })).rejects.toThrow(
+      /is in the future/,
+    )
+    const today = await buildCustomerSummary(engine, { asOf: day(0), unit: 'day' })
+    expect(today.asOf).toBe(day(0))
   })
 })
 

@@ -127,7 +127,17 @@ export async function buildCustomerSummary(
   }
   // One scan says what the summary statement can leave out (refund linking, margin sums, the
   // holdout split); most order files have no refunds, margins or orders after the as-of day.
-  if (opts.asOf !== undefined) sqlDate(opts.asOf)
+  if (opts.asOf !== undefined) {
+    sqlDate(opts.asOf)
+    // a day of slack for time zones ahead of UTC, as for order dates (import)
+    const latest = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
+    if (opts.asOf > latest) {
+      throw new UsageError(
+        `--as-of ${opts.asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to today)`,
+        { asOf: opts.asOf },
+      )
+    }
+  }
   const [facts] = await engine.query<{
     last_order: string | null
     last_day: string | null
