@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
-import { formatProblem, UsageError } from '../../src/errors.ts'
+import { formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { importNotes } from '../../src/service/source.ts'
@@ -251,13 +251,66 @@ describe('dates, time zones and amounts', () => {
     const f = write(
       dir,
       'c.csv',
-      'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,"$1,234.50"\n2,c1,2024-01-02,€ 12\n3,c1,2024-01-02,(5.25)\n4,c1,2024-01-02,"1,000,000"\n',
+      'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,"$1,234.50"\n2,c1,2024-01-02,$ 12\n3,c1,2024-01-02,(5.25)\n4,c1,2024-01-02,"1,000,000"\n',
     )
     await orders(f)
     const rows = await engine.query<{ amount: number }>(
       'SELECT amount FROM orders ORDER BY order_key',
     )
     expect(rows.map((r) => r.amount)).toEqual([1234.5, 12, -5.25, 1_000_000])
+  })
+
+  test('amounts marked with two currencies and no currency column are refused', async () => {
+    const body =
+      'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,$10.50\n2,c2,2024-01-03,€ 12\n' +
+      '3,c1,2024-01-04,12.00 EUR\n4,c3,2024-01-05,7\n5,c2,2024-01-06,USD 3\n'
+    const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+    const e = await orders(write(dir, 'mixed.csv', body)).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ImportError)
+    const err = e as ImportError
+    expect(err.message).toContain(
+      'the amounts in amount are in 2 currencies (USD on 2 rows, EUR on 2 rows)',
+    )
+    expect(err.message).toContain('nothing was imported')
+    expect(err.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [2, 'amount', 'first amount in USD: "$10.50"'],
+      [3, 'amount', 'first amount in EUR: "€ 12"'],
+    ])
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
+    // the validating path (a bad row, skipped) refuses it the same way
+    const slow = await orders(write(dir, 'mixed-bad.csv', `${body}6,c4,soon,1\n`), {
+      skipBadRows: true,
+    }).catch((x: unknown) => x)
+    expect((slow as ImportError).problems?.map((p) => p.line)).toEqual([2, 3])
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
+    // one currency's marks, or a currency column that says which is which, import
+    await orders(
+      write(
+        dir,
+        'usd.csv',
+        'order_id,customer_id,ordered_at,amount\nu1,c1,2024-01-02,$10.50\nu2,c2,2024-01-03,5 USD\n',
+      ),
+    )
+    await orders(
+      write(
+        dir,
+        'withcol.csv',
+        'order_id,customer_id,ordered_at,amount,currency\nw1,c1,2024-01-02,$10.50,USD\nw2,c2,2024-01-03,€ 12,EUR\n',
+      ),
+    )
+    const stored = await engine.query<{
+      order_id: string
+      amount: number
+      currency: string | null
+    }>(
+      "SELECT order_id, amount, currency FROM orders WHERE order_id IN ('u1', 'u2', 'w1', 'w2') ORDER BY order_id",
+    )
+    expect(stored.map((r) => [r.order_id, r.amount, r.currency])).toEqual([
+      ['u1', 10.5, null],
+      ['u2', 5, null],
+      ['w1', 10.5, 'USD'],
+      ['w2', 12, 'EUR'],
+    ])
   })
 })
 

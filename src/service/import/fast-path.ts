@@ -193,6 +193,11 @@ export interface FastStage {
   readonly rows: number
   /** Rows where the `tally` condition holds (0 without one). */
   readonly tally: number
+  /**
+   * A CSV's number columns did not read as DOUBLE and were parsed from their text: some amount is
+   * formatted ("$1,234.50", "12 EUR"), so it may carry a currency mark.
+   */
+  readonly formattedNumbers: boolean
 }
 
 /**
@@ -264,7 +269,12 @@ export async function tryFastStage(
   if (failedOn(got, timestamps) && doubles.length > 0) {
     got = await read(args.typedSource ?? '', doubles)
   }
-  if (typeof got === 'object') got = await read(args.source, [])
+  // typed numbers: the first read that succeeded had them (or there were none to type)
+  let formattedNumbers = false
+  if (typeof got === 'object') {
+    got = await read(args.source, [])
+    formattedNumbers = doubles.length > 0
+  }
   if (got !== 'read') return null
   try {
     await engine.exec(
@@ -273,7 +283,7 @@ export async function tryFastStage(
     const c = await fastCounts(engine, spec, args.tally)
     if (!c || c.n === 0 || c.bad > 0) return null
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
-    return { rows: c.n, tally: c.tally }
+    return { rows: c.n, tally: c.tally, formattedNumbers }
   } catch (e) {
     if (e instanceof LoyalsError) return null
     throw e

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
+import { importCurrencyMarks, typedAmounts } from '../../data/queries/import-currency-marks.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
@@ -70,6 +71,7 @@ import {
   decimalCommaSql,
   type ParseOptions,
   problemsSql,
+  rawName,
   type TypedSpec,
   typedSpec,
   typedTableSql,
@@ -544,6 +546,17 @@ export async function importFile(
           ...(kind === 'orders' ? { tally: notPlain } : {}),
         })
       : null
+    // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
+    // again (such files only) to refuse marks of two currencies, as the validating path does
+    if (fast?.formattedNumbers && kind === 'orders' && fastSpec) {
+      const amount = fastSpec.fields.find((f) => f.field === 'amount')?.header
+      if (amount) {
+        const first = format === 'csv' ? 2 : 1
+        await refuseMixedCurrencies(engine, file, fastSpec, {
+          from: `(SELECT row_number() OVER () + ${first - 1} AS line, ${ident(amount)} AS raw FROM ${fastSource(source)})`,
+        })
+      }
+    }
     // The fast read failed, maybe on dates that are not ISO 8601: when the first rows show their
     // shape, read the file again in it rather than stage every row as text to report them all
     if (!fast && fastSpec && !parse.dateFormat && !parse.dateShape) {
@@ -632,6 +645,9 @@ export async function importFile(
       if (!parse.dateFormat && !parse.dateShape) {
         const shape = await unreadDates(engine, file, spec)
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
+      }
+      if (kind === 'orders') {
+        await refuseMixedCurrencies(engine, file, spec, { from: typedAmounts(rawName('amount')) })
       }
       await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
       if (opts.skipBadRows && mapping.layout === 'line-items') {
@@ -1032,3 +1048,43 @@ async function jsonLinesCopy(
 /** A JSON file read as whole documents (one or more, each over any number of lines). */
 const unstructured = (file: string, gzip: boolean): string =>
   `read_json(${lit(file)}, format='unstructured', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+
+/**
+ * Amounts that carry currency marks ("$10.50", "€5", "12 EUR") in a file without a currency column
+ * are read as bare numbers; marks of two currencies would then be added up as one. Such a file is
+ * refused, naming each currency's rows; with a currency column the rows keep their currency and the
+ * analysis says the orders mix currencies.
+ */
+async function refuseMixedCurrencies(
+  engine: Engine,
+  file: string,
+  spec: TypedSpec,
+  amounts: { from: string },
+): Promise<void> {
+  const amount = spec.fields.find((f) => f.field === 'amount')
+  if (!amount?.header || currencyColumn(spec)) return
+  const marks = await engine.query<{ currency: string; n: number; line: number; text: string }>(
+    importCurrencyMarks(engine.dialect, amounts),
+  )
+  if (marks.length < 2) return
+  const each = marks.map(
+    (m) =>
+      `${m.currency} on ${Number(m.n).toLocaleString('en-US')} row${Number(m.n) === 1 ? '' : 's'}`,
+  )
+  throw new ImportError(
+    `${file}: the amounts in ${amount.header} are in ${marks.length} currencies (${each.join(', ')}); ` +
+      'adding them without conversion would be wrong, so nothing was imported. Import each ' +
+      "currency's orders separately, or add a currency column (--map currency=COLUMN).",
+    marks.map((m) => ({
+      file,
+      line: Number(m.line),
+      column: amount.header,
+      reason: `first amount in ${m.currency}: "${m.text}"`,
+    })),
+  )
+}
+
+/** Whether the orders file names a currency column. */
+function currencyColumn(spec: TypedSpec | null | undefined): boolean {
+  return Boolean(spec?.fields.find((f) => f.field === 'currency')?.header)
+}

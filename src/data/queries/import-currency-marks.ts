@@ -1,0 +1,33 @@
+// Currency marks written into amounts ("$10.50", "€5", "12 EUR") of a file without a currency
+// column: the amount parser strips them, so a file whose amounts carry two currencies would be
+// added up as one. One row per currency the marks name, to refuse such a file (import-file.ts).
+import type { Dialect, Query } from '../engine.ts'
+import { LINE } from './import-stage.ts'
+
+/** A symbol or ISO code next to the digits, as the money pattern of validate.ts reads them. */
+const MARK = String.raw`([$€£¥]|\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b)`
+
+/**
+ * Over `from` (a relation of `line`, the file line, and `raw`, the amount's text): the currency
+ * named by each text's mark ('$' and 'USD' are one, as are '€'/'EUR', '£'/'GBP', '¥'/'JPY'), with
+ * how many rows (n), the first line and its text. Only the texts that are not plain numbers are
+ * searched (a plain number has no mark).
+ */
+export function importCurrencyMarks(_d: Dialect, args: { from: string }): Query {
+  return {
+    sql: `WITH marked AS (
+  SELECT line, raw AS text, upper(regexp_extract(raw, '${MARK}', 1, 'i')) AS mark
+  FROM ${args.from} src
+  WHERE raw IS NOT NULL AND try_cast(raw AS DOUBLE) IS NULL
+)
+SELECT CASE mark WHEN '$' THEN 'USD' WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '¥' THEN 'JPY'
+    ELSE mark END AS currency,
+  count(*) AS n, min(line) AS line, arg_min(text, line) AS text
+FROM marked WHERE mark <> ''
+GROUP BY 1 ORDER BY n DESC, line`,
+  }
+}
+
+/** The relation of importCurrencyMarks over the validating path's import_typed. */
+export const typedAmounts = (raw: string): string =>
+  `(SELECT ${LINE} AS line, ${raw} AS raw FROM import_typed)`
