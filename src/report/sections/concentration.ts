@@ -76,6 +76,6 @@ export const concentrationSection: ReportSection = {
     }
     const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; 1 means one customer brings everything.</p>`
     const marginChart = mar ? `<h3>Margin</h3>${chartFor(mar, 'margin')}` : ''
-    return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div>${htmlTable(cols, rev.topShares)}${gini}</div></div>`
+    return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div><div class="scroll">${htmlTable(cols, rev.topShares)}</div>${gini}</div></div>`
   },
 }
