@@ -308,19 +308,23 @@ describe('tryFastStage', () => {
       ['3', '1', '2', '10'],
     ]) {
       const { r, dup } = await fastStage(rows(ids), 'ids.csv')
-      expect({ ids, r, dup }).toEqual({ ids, r: { rows: ids.length, tally: 0 }, dup: [] })
+      expect({ ids, r, dup }).toEqual({
+        ids,
+        r: { rows: ids.length, tally: 0, formattedNumbers: false },
+        dup: [],
+      })
     }
   })
 
   test('a repeated id is found in sorted files too, and different content fails', async () => {
     const same = await fastStage(rows(['A-1', 'A-2', 'A-2', 'A-3']), 'same.csv')
-    expect(same.r).toEqual({ rows: 4, tally: 0 })
+    expect(same.r).toEqual({ rows: 4, tally: 0, formattedNumbers: false })
     expect(same.dup).toEqual(['A-2'])
     const other = rows(['A-1', 'A-2']).replace(/\n$/, '\nA-2,c9,2024-01-01T10:00:00Z,10\n')
     expect((await fastStage(other, 'other.csv')).r).toBeNull()
     // refunds repeat their order's id on purpose: outside the key scope, counted by the tally
     const refund = await fastStage(`${rows(['A-1', 'A-2'])}A-1,c1,2024-01-02,-4\n`, 'refund.csv')
-    expect(refund.r).toEqual({ rows: 3, tally: 1 })
+    expect(refund.r).toEqual({ rows: 3, tally: 1, formattedNumbers: false })
     expect(refund.dup).toEqual([])
   })
 
@@ -328,7 +332,8 @@ describe('tryFastStage', () => {
     const csv =
       'order_id,customer_id,ordered_at,amount\nA,c1,2024-01-01,12.5\nB,c1,2024-01-02,"$1,234.50"\nC,c2,2024-01-03 10:00:00 -0500,(3)\n'
     const { r, typed } = await fastStage(csv, 'money.csv')
-    expect(r).toEqual({ rows: 3, tally: 1 })
+    // the amounts did not read as DOUBLE: the caller knows their text may carry currency marks
+    expect(r).toEqual({ rows: 3, tally: 1, formattedNumbers: true })
     expect(typed).toEqual([
       { line: 2, amount: 12.5, t: '2024-01-01 00:00:00' },
       { line: 3, amount: 1234.5, t: '2024-01-02 00:00:00' },
@@ -340,7 +345,7 @@ describe('tryFastStage', () => {
     const csv =
       'order_id,customer_id,ordered_at,amount\nA, c1 ,2024-01-01T10:00:00Z, 12.5 \nB,c1,2024-01-02T10:00:00+02:00,1e3\nC,c2,2024-01-03,.5\n'
     const { r, typed } = await fastStage(csv, 'plain.csv')
-    expect(r).toEqual({ rows: 3, tally: 0 })
+    expect(r).toEqual({ rows: 3, tally: 0, formattedNumbers: false })
     expect(typed).toEqual([
       { line: 2, amount: 12.5, t: '2024-01-01 10:00:00' },
       { line: 3, amount: 1000, t: '2024-01-02 08:00:00' },
@@ -435,14 +440,16 @@ FROM (SELECT r, try_strptime(r, ${lit(ZULU_FORMAT)}) AS t, ${dateSql(`(${textOf(
 
   test('a file of Z dates is read as is; other shapes, specials and bad dates fall back', async () => {
     const z = await fastStage(rows(['A', 'B']), 'zulu.csv')
-    expect(z.r).toEqual({ rows: 2, tally: 0 })
+    expect(z.r).toEqual({ rows: 2, tally: 0, formattedNumbers: false })
     expect(z.typed?.map((t) => t.t)).toEqual(['2024-01-01 10:00:00', '2024-01-01 10:00:00'])
     // an offset deep in the file: the dated read throws, the text read converts it
     const mixed = await fastStage(`${rows(['A'])}B,c1,2024-01-01T10:00:00+02:00,10\n`, 'mix.csv')
-    expect(mixed.r).toEqual({ rows: 2, tally: 0 })
+    // the amounts still read as DOUBLE (the read without typed dates): not formatted
+    expect(mixed.r).toEqual({ rows: 2, tally: 0, formattedNumbers: false })
     expect(mixed.typed?.map((t) => t.t)).toEqual(['2024-01-01 10:00:00', '2024-01-01 08:00:00'])
     // ... and with a formatted amount too
     const money = await fastStage(`${rows(['A'])}B,c1,2024-01-02,"$1,234.50"\n`, 'mixm.csv')
+    expect(money.r?.formattedNumbers).toBe(true)
     expect(money.typed).toEqual([
       { line: 2, amount: 10, t: '2024-01-01 10:00:00' },
       { line: 3, amount: 1234.5, t: '2024-01-02 00:00:00' },
