@@ -90,6 +90,7 @@ export class HistoryCompressor {
       const wi = weight ? +weight[i]! : 1
       if (!(xi >= 0 && ti >= 0 && Ti >= 0 && wi >= 0) || !Number.isFinite(xi + ti + Ti + wi)) {
         const row = base + i + 1
+        keep(i)
         throw new DataError(
           `history ${row}: x, t_x, T and weight must be finite and non-negative`,
           {

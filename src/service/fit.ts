@@ -518,12 +518,16 @@ function summaryLooksValid(
   return true
 }
 
+/** Columns a summary file is read for: the purchase models', and Gamma-Gamma's. */
+const HISTORY_ROLES: readonly FitRole[] = ['x', 'tx', 'T', 'weight']
+const SPEND_ROLES: readonly FitRole[] = ['x', 'monetary', 'weight']
+
 /**
  * Read a summary file. Only the columns the model uses are parsed: x, t_x, T for the purchase
  * models; x and monetary for Gamma-Gamma; weight when present.
  */
 function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
-  const roles: FitRole[] = forSpend ? ['x', 'monetary', 'weight'] : ['x', 'tx', 'T', 'weight']
+  const roles = forSpend ? SPEND_ROLES : HISTORY_ROLES
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
   const name = (r: FitRole) => (roles.includes(r) ? findRole(t.header, r) : null)
   const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as FitRole[]
@@ -587,10 +591,9 @@ const SUMMARY_BATCH = 65_536
  * whose row-by-row checks name every bad line (and which the fit then reports on as before).
  */
 function readSummaryHistories(path: string): { histories: Histories; rows: number } {
-  const roles: FitRole[] = ['x', 'tx', 'T', 'weight']
   const c = new HistoryCompressor()
   let valid = true
-  const read = streamNumericCsv(path, (h) => roles.map((r) => findRole(h, r)), {
+  const read = streamNumericCsv(path, (h) => HISTORY_ROLES.map((r) => findRole(h, r)), {
     rows: SUMMARY_BATCH,
     onBatch(t) {
       if (!valid) return

@@ -9,17 +9,7 @@ import { buildDemoCompany } from '../../src/service/demo-company.ts'
 import { COST_RATES } from '../../src/service/generate/params.ts'
 import { loadValueConfig, valueConfigFromCosts } from '../../src/service/value-config.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
-
-/** customers.csv as rows of name -> text (only the leading, unquoted columns are read here). */
-function rowsOf(csv: string): Record<string, string>[] {
-  const [head, ...lines] = csv.trim().split('\n')
-  const names = (head as string).split(',')
-  return lines.map((l) => {
-    // reasons are quoted and may hold commas: split on commas outside quotes
-    const cells = l.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []
-    return Object.fromEntries(names.map((n, i) => [n, (cells[i] ?? '').replace(/,$/, '')]))
-  })
-}
+import { parseCsv } from '../summary/load-orders.ts'
 
 describe('the generated company value configuration', () => {
   it('loyals.value.json holds the rates of costs.json, and customer --config agrees with analyze', async () => {
@@ -32,7 +22,8 @@ describe('the generated company value configuration', () => {
     const out = join(tempDir(), 'out')
     const a = runCli(['analyze', co.db, '--out', out, '--config', co.valueConfig, '--no-insights'])
     expect(a.code, a.stderr).toBe(0)
-    const rows = rowsOf(readFileSync(join(out, 'customers.csv'), 'utf8'))
+    // the leading columns read here hold no commas (the quoted reasons come last)
+    const rows = parseCsv(readFileSync(join(out, 'customers.csv'), 'utf8'))
     // a customer whose shipping and tickets cost something: the rates decide the figures
     const c = rows.find((r) => Number(r.tickets) > 0 && Number(r.orders) > 1) as Record<
       string,

@@ -454,20 +454,19 @@ export function summarizeFit<P extends Record<string, number>>(
   // of 2n (the one at the optimum is memoized), an O(h) error near 1e-5 in a standard error. At
   // extreme values (a ridge, where whether the Hessian is positive definite decides that the fit is
   // flat) and when they give no positive definite Hessian, central differences decide, as always.
-  const scaled = (Hm: number[][]) => Hm.map((row) => row.map((v) => v * totalWeight))
+  const hessian = (scheme: 'central' | 'forward') =>
+    hessianFromGradient(g, theta, meanNegLL.grad ? 1e-5 : 1e-3, scheme).map((row) =>
+      row.map((v) => v * totalWeight),
+    )
   const forward = meanNegLL.grad !== undefined && theta.every((t) => Math.abs(t) <= EXTREME_LOG)
-  let H = scaled(
-    forward
-      ? hessianFromGradient(g, theta, 1e-5, 'forward')
-      : hessianFromGradient(g, theta, meanNegLL.grad ? 1e-5 : 1e-3),
-  )
+  let H = hessian(forward ? 'forward' : 'central')
   let se: ReturnType<typeof standardErrorsFromLogHessian>
   try {
     try {
       se = standardErrorsFromLogHessian(theta, H)
     } catch (e) {
       if (!forward) throw e
-      H = scaled(hessianFromGradient(g, theta, 1e-5))
+      H = hessian('central')
       se = standardErrorsFromLogHessian(theta, H)
     }
   } catch (e) {

@@ -2,7 +2,7 @@
 // column: the amount parser strips them, so a file whose amounts carry two currencies would be
 // added up as one. One row per currency the marks name, to refuse such a file (import-file.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { LINE } from './import-stage.ts'
+import { ident, LINE } from './import-stage.ts'
 
 /** A symbol or ISO code next to the digits, as the money pattern of validate.ts reads them. */
 const MARK = String.raw`([$€£¥]|\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b)`
@@ -31,3 +31,10 @@ GROUP BY 1 ORDER BY n DESC, line`,
 /** The relation of importCurrencyMarks over the validating path's import_typed. */
 export const typedAmounts = (raw: string): string =>
   `(SELECT ${LINE} AS line, ${raw} AS raw FROM import_typed)`
+
+/**
+ * The relation of importCurrencyMarks over a file read again by `source` (the fast path keeps no
+ * text of its amounts): rows numbered in file order from `firstLine`, the column `header` as text.
+ */
+export const fileAmounts = (source: string, header: string, firstLine: number): string =>
+  `(SELECT row_number() OVER () + ${firstLine - 1} AS line, ${ident(header)} AS raw FROM ${source})`

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
-import { importCurrencyMarks, typedAmounts } from '../../data/queries/import-currency-marks.ts'
+import {
+  fileAmounts,
+  importCurrencyMarks,
+  typedAmounts,
+} from '../../data/queries/import-currency-marks.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
@@ -549,13 +553,9 @@ export async function importFile(
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
     if (fast?.formattedNumbers && kind === 'orders' && fastSpec) {
-      const amount = fastSpec.fields.find((f) => f.field === 'amount')?.header
-      if (amount) {
-        const first = format === 'csv' ? 2 : 1
-        await refuseMixedCurrencies(engine, file, fastSpec, {
-          from: `(SELECT row_number() OVER () + ${first - 1} AS line, ${ident(amount)} AS raw FROM ${fastSource(source)})`,
-        })
-      }
+      await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
+        fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
+      )
     }
     // The fast read failed, maybe on dates that are not ISO 8601: when the first rows show their
     // shape, read the file again in it rather than stage every row as text to report them all
@@ -647,7 +647,7 @@ export async function importFile(
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       if (kind === 'orders') {
-        await refuseMixedCurrencies(engine, file, spec, { from: typedAmounts(rawName('amount')) })
+        await refuseMixedCurrencies(engine, file, spec, () => typedAmounts(rawName('amount')))
       }
       await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
       if (opts.skipBadRows && mapping.layout === 'line-items') {
@@ -1053,18 +1053,19 @@ const unstructured = (file: string, gzip: boolean): string =>
  * Amounts that carry currency marks ("$10.50", "€5", "12 EUR") in a file without a currency column
  * are read as bare numbers; marks of two currencies would then be added up as one. Such a file is
  * refused, naming each currency's rows; with a currency column the rows keep their currency and the
- * analysis says the orders mix currencies.
+ * analysis says the orders mix currencies. `amounts` gives the (line, raw) relation of the amount
+ * column named `header` (typedAmounts or fileAmounts).
  */
 async function refuseMixedCurrencies(
   engine: Engine,
   file: string,
   spec: TypedSpec,
-  amounts: { from: string },
+  amounts: (header: string) => string,
 ): Promise<void> {
   const amount = spec.fields.find((f) => f.field === 'amount')
   if (!amount?.header || currencyColumn(spec)) return
   const marks = await engine.query<{ currency: string; n: number; line: number; text: string }>(
-    importCurrencyMarks(engine.dialect, amounts),
+    importCurrencyMarks(engine.dialect, { from: amounts(amount.header) }),
   )
   if (marks.length < 2) return
   const each = marks.map(
