@@ -140,6 +140,7 @@ describe('value inputs and loyals customer', () => {
     expect(r.stdout).toContain('Referred 1 customer directly, 2 in all, worth $90.00:')
     expect(r.stdout).toContain('- B (level 1): $70.00')
     expect(r.stdout).toContain('- C (level 2): $20.00 of $40.00')
+    expect(r.stdout).toContain('Bronze service: priority 4, response within 2 days;')
   })
 
   test('a customer served at a loss: negative profit and what their percentile means', () => {

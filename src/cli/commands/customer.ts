@@ -32,10 +32,12 @@ const TYPE_NAMES: Record<string, string> = {
 
 const plural = (k: number, one: string): string => `${formatInt(k)} ${one}${k === 1 ? '' : 's'}`
 
-function minutes(m: number): string {
+/** A response-time target in words: "45 min", "1.5 h", "1 day", "2.5 days". */
+export function minutes(m: number): string {
   if (m < 60) return `${formatInt(m)} min`
   if (m < 1440) return `${formatNumber(m / 60, m % 60 === 0 ? 0 : 1)} h`
-  return `${formatNumber(m / 1440, 0)} days`
+  const days = formatNumber(m / 1440, m % 1440 === 0 ? 0 : 1)
+  return `${days} ${days === '1' ? 'day' : 'days'}`
 }
 
 function treeLines(
