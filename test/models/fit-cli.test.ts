@@ -225,6 +225,9 @@ describe('loyals fit and summary on transaction logs that need reading options',
     expect(guessed.customers).toBe(600)
     expect(guessed.logLikelihood).toBe(mapped.logLikelihood)
     expect(guessed.params).toEqual(mapped.params)
+    // the text output counts the customers the orders were summarized into, not rows read
+    const t = runCli(['fit', apparel, '--model', 'bgnbd', '--as-of', '2005-10-09'])
+    expect(t.stdout).toMatch(/^summarized the orders file into 600 customers in \d+ ms$/m)
   })
 
   it('analyze says on the terminal which models could not be fitted, and why', () => {

@@ -72,8 +72,13 @@ function printReport(r: FitReport): void {
   if (r.extra.cohortAssumed)
     println(`shares read against an assumed cohort of ${String(r.extra.cohort)}`)
   for (const w of (r.extra.warnings as string[] | undefined) ?? []) eprintln(`warning: ${w}`)
+  // an orders file or a workspace is summarized first: its count is of customers, not of rows
+  const summarized = r.input.kind === 'orders file' || r.input.kind === 'workspace'
+  const n = r.input.rows.toLocaleString('en-US')
   println(
-    `read ${r.input.rows.toLocaleString('en-US')} rows (${r.input.kind}) in ${r.input.readMs.toFixed(0)} ms`,
+    summarized
+      ? `summarized the ${r.input.kind} into ${n} customers in ${r.input.readMs.toFixed(0)} ms`
+      : `read ${n} rows (${r.input.kind}) in ${r.input.readMs.toFixed(0)} ms`,
   )
 }
 
