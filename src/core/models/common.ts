@@ -450,25 +450,22 @@ export function summarizeFit<P extends Record<string, number>>(
       }
       return out
     })
-  // Forward differences of an analytic gradient at an interior optimum: n + 1 gradients instead
-  // of 2n (the one at the optimum is memoized), an O(h) error near 1e-5 in a standard error. At
-  // extreme values (a ridge, where whether the Hessian is positive definite decides that the fit is
-  // flat) and when they give no positive definite Hessian, central differences decide, as always.
-  const hessian = (scheme: 'central' | 'forward') =>
-    hessianFromGradient(g, theta, meanNegLL.grad ? 1e-5 : 1e-3, scheme).map((row) =>
-      row.map((v) => v * totalWeight),
-    )
-  const forward = meanNegLL.grad !== undefined && theta.every((t) => Math.abs(t) <= EXTREME_LOG)
-  let H = hessian(forward ? 'forward' : 'central')
+  // Central differences of the gradient with a step of 1e-3 on the log scale. Near a ridge (s and
+  // beta of Pareto/NBD weakly identified) the Hessian is nearly singular and its inverse magnifies
+  // any error in it: the gradient's own rounding (~1e-9 of its size, from the hypergeometric
+  // terms) over a step of 1e-5 moved entries near 650 by 0.6 and doubled r's standard error;
+  // forward differences add an O(h) error as well. At 1e-3 the truncation error (O(h^2)) and the
+  // rounding both stay near 1e-6 relative. At extreme values (|log parameter| > 7: a parameter run
+  // off along a ridge), whether the Hessian is positive definite decides that the fit is flat,
+  // and that is read at the small step, where the curvature is the optimum's own.
+  // (A gradient from differences of the likelihood has its own error: 1e-3 everywhere.)
+  const ridge = meanNegLL.grad !== undefined && theta.some((t) => Math.abs(t) > EXTREME_LOG)
+  const H = hessianFromGradient(g, theta, ridge ? 1e-5 : 1e-3, 'central').map((row) =>
+    row.map((v) => v * totalWeight),
+  )
   let se: ReturnType<typeof standardErrorsFromLogHessian>
   try {
-    try {
-      se = standardErrorsFromLogHessian(theta, H)
-    } catch (e) {
-      if (!forward) throw e
-      H = hessian('central')
-      se = standardErrorsFromLogHessian(theta, H)
-    }
+    se = standardErrorsFromLogHessian(theta, H)
   } catch (e) {
     // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
     // Pareto/NBD growing together: customers do not differ in dropout rate).
