@@ -93,6 +93,16 @@ describe('Gamma-Gamma bad and degenerate data', () => {
     expect(f.customers).toBe(500)
     expect(f.warnings.join(' ')).toMatch(/1 repeat customer/)
   })
+  it('counts excluded customers by weight in a compressed table', () => {
+    const sim = simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, new Float64Array(500).fill(3), 5)
+    const x = Float64Array.from([...new Float64Array(500).fill(3), 2, 1])
+    const mx = Float64Array.from([...sim, 0, -4])
+    const weight = Float64Array.from([...new Float64Array(500).fill(1), 50, 25])
+    expect(() => fitGammaGamma({ x, mx, weight })).toThrow(/^75 customers/)
+    const f = fitGammaGamma({ x, mx, weight }, { excludeNonPositive: true })
+    expect(f.excluded).toBe(75)
+    expect(f.warnings.join(' ')).toMatch(/75 repeat customers/)
+  })
   it('explains a run-off when every transaction has the same value', () => {
     const x = Float64Array.from({ length: 100 }, (_, i) => 1 + (i % 3))
     const mx = new Float64Array(100).fill(30)

@@ -87,7 +87,7 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
     }
     if (xi === 0 || wi === 0) continue
     if (!(mi > 0 && mi < Number.POSITIVE_INFINITY)) {
-      bad++
+      bad += wi // customers, not rows: a row of a compressed table stands for `weight` of them
       continue
     }
     x[k] = xi
@@ -222,7 +222,7 @@ export function fitGammaGamma(
   const d = prepare(data, opts.excludeNonPositive ?? false)
   if (d.xs.length < 1 || d.n < 3) {
     throw new DataError(
-      `only ${d.n} customer(s) with repeat purchases: too few to fit the Gamma-Gamma spend model`,
+      `only ${d.n} customer${d.n === 1 ? '' : 's'} with repeat purchases: too few to fit the Gamma-Gamma spend model`,
     )
   }
   let cache: { key: string; v: [number, number, number, number] } | null = null
@@ -269,7 +269,9 @@ export function fitGammaGamma(
     )
   }
   if (d.excluded > 0) {
-    warnings.push(`${d.excluded} repeat customer(s) with zero or negative mean spend were left out`)
+    warnings.push(
+      `${d.excluded} repeat customer${d.excluded === 1 ? ' with a zero or negative mean spend was' : 's with zero or negative mean spend were'} left out`,
+    )
   }
   if (fit.params.q <= 1) {
     warnings.push('q <= 1: the population mean spend is infinite; expected spend uses m_x only')
