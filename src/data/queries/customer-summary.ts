@@ -136,7 +136,7 @@ days AS (
          sum(is_refund) AS refunds
   FROM lines
   -- a refund dated after asOf of a calibration-period order is not yet known at asOf
-  WHERE NOT (is_refund = 1 AND day <= ${asOf} AND dated > ${asOf})
+  WHERE NOT (is_refund = 1 AND day IS NOT NULL AND day <= ${asOf} AND dated > ${asOf})
   GROUP BY customer_id, day, coalesce(day, dated) <= ${asOf}
 ),
 flagged AS (
