@@ -43,4 +43,11 @@ async function main(): Promise<void> {
   await program.parseAsync(process.argv)
 }
 
+// `loyals summary ... | head`: the reader closed the pipe and wants no more; stop quietly, as
+// other Unix tools do (exit 0 here; an unhandled EPIPE printed a stack trace).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0)
+  fail(e)
+})
+
 main().catch(fail)

@@ -1,5 +1,5 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -34,6 +34,20 @@ describe('loyals import', () => {
     expect(j.code).toBe(0)
     const out = JSON.parse(j.stdout)
     expect(out).toMatchObject({ rowsRead: 6919, inserted: 0, unchanged: 6919, customers: 2357 })
+  })
+
+  test('output into a pipe that is already closed (`| head`): a quiet exit 0, no stack trace', () => {
+    const err = join(dir, 'pipe.err')
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node "${CLI}" fit "${CDNOW}" --model bgnbd 2>"${err}" | true; echo \${PIPESTATUS[0]}`,
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(r.stdout.trim()).toBe('0')
+    expect(readFileSync(err, 'utf8')).toBe('')
   })
 
   test('--decimal-comma on import, summary and analyze of an orders file', () => {
