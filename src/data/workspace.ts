@@ -1,6 +1,6 @@
 // Opening a workspace: resolve where it is (flag, LOYALS_DB, default file), open the right
 // adapter, make sure the schema exists. The only place that chooses an engine.
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
@@ -55,11 +55,47 @@ export function assertNotServed(db: string): void {
   }
 }
 
+/** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
+export function isDuckDbFile(path: string): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return false
+  }
+  try {
+    const buf = Buffer.alloc(12)
+    const n = readSync(fd, buf, 0, 12, 0)
+    return n === 12 && buf.toString('latin1', 8, 12) === 'DUCK'
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A workspace path must be a DuckDB file or a new (or empty) file. DuckDB itself opens a CSV or
+ * Parquet file as a read-only in-memory database with a view of it: `--db orders.csv` would take
+ * an import, say it stored every row, and keep none of them.
+ * @throws UsageError naming the file and what to pass instead.
+ */
+function assertWorkspaceFile(location: string): void {
+  if (location === ':memory:' || !existsSync(location)) return
+  if (statSync(location).isDirectory()) {
+    throw new UsageError(`${location} is a directory, not a workspace file`, { db: location })
+  }
+  if (statSync(location).size === 0 || isDuckDbFile(location)) return
+  throw new UsageError(
+    `${location} is not a workspace (a DuckDB file): it holds other data, a CSV or Parquet file perhaps. ` +
+      'Give --db a new or existing .duckdb file; an orders file is read when it is the FILE argument',
+    { db: location },
+  )
+}
+
 /**
  * Open the workspace at `location` (a DuckDB path, ':memory:', or a `postgres://` URL) and
  * ensure its schema.
  * `serving`: the caller is `loyals serve` itself (skips the served-workspace check).
- * @throws UsageError when the DuckDB file is locked or served; QueryError when PostgreSQL is
+ * @throws UsageError when the DuckDB file is locked or served, or the file is no DuckDB file; QueryError when PostgreSQL is
  *   unreachable.
  */
 export async function openWorkspace(
@@ -82,6 +118,7 @@ export async function openWorkspace(
     }
     return pg
   }
+  assertWorkspaceFile(location)
   if (!options.serving) assertNotServed(location)
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)

@@ -1,26 +1,11 @@
 // What `summary` and `analyze` read: a workspace file as is, or any orders file imported into a
 // scratch in-memory workspace. A DuckDB file is recognised by its magic bytes, not its extension.
-import { closeSync, openSync, readSync } from 'node:fs'
 import type { Engine } from '../data/engine.ts'
-import { openWorkspace } from '../data/workspace.ts'
-import { type ImportOptions, type ImportResult, importFile } from './import/import-file.ts'
+import { isDuckDbFile, openWorkspace } from '../data/workspace.ts'
 
-/** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
-export function isDuckDbFile(path: string): boolean {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch {
-    return false
-  }
-  try {
-    const buf = Buffer.alloc(12)
-    const n = readSync(fd, buf, 0, 12, 0)
-    return n === 12 && buf.toString('latin1', 8, 12) === 'DUCK'
-  } finally {
-    closeSync(fd)
-  }
-}
+export { isDuckDbFile }
+
+import { type ImportOptions, type ImportResult, importFile } from './import/import-file.ts'
 
 /** How to read an orders file given in place of a workspace: those options of `importFile`. */
 export type ReadOptions = Pick<

@@ -36,6 +36,22 @@ describe('loyals import', () => {
     expect(out).toMatchObject({ rowsRead: 6919, inserted: 0, unchanged: 6919, customers: 2357 })
   })
 
+  test('--db naming a data file, not a workspace: a usage error, and the file is left as it was', () => {
+    const target = write(
+      dir,
+      'not-a-workspace.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-01,5\n',
+    )
+    const before = readFileSync(target, 'utf8')
+    const r = runCli(['import', CDNOW, '--db', target])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`${target} is not a workspace (a DuckDB file)`)
+    expect(r.stdout).toBe('')
+    expect(readFileSync(target, 'utf8')).toBe(before)
+    const s = runCli(['summary', '--db', target])
+    expect(s.code).toBe(2)
+  })
+
   test('output into a pipe that is already closed (`| head`): a quiet exit 0, no stack trace', () => {
     const err = join(dir, 'pipe.err')
     const r = spawnSync(

@@ -257,7 +257,10 @@ describe('standard errors near a ridge', () => {
     // an interior optimum, where the fit reports standard errors, on a ridge
     for (const t of theta) expect(Math.abs(t)).toBeLessThan(7)
     const ll = (x: readonly number[]) =>
-      paretoNbd.logLikelihood(Object.fromEntries(names.map((k, i) => [k, Math.exp(x[i]!)])), h)
+      paretoNbd.logLikelihood(
+        { r: Math.exp(x[0]!), alpha: Math.exp(x[1]!), s: Math.exp(x[2]!), beta: Math.exp(x[3]!) },
+        h,
+      )
     const e = 2e-3
     const at = (di: number, dj: number, i: number, j: number) =>
       ll(theta.map((t, k) => t + (k === i ? di : 0) + (k === j ? dj : 0)))
