@@ -51,6 +51,7 @@ import { packCodes, REASON_SEPARATOR, valueJoin } from '../data/queries/value-jo
 import { valueNodes } from '../data/queries/value-nodes.ts'
 import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
+import { laterTierStates } from '../data/queries/value-tier-state-later.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
@@ -254,7 +255,7 @@ export async function buildValue(
   // the previous run's tier states (for the grace period)
   const [sIdx, sTier, sBelow, sRuns] = await readNumericColumns(
     engine,
-    readTierState(d, { tiers: tierNames }).sql,
+    readTierState(d, { tiers: tierNames, asOf: opts.asOf }).sql,
     4,
   )
   // events per type of the analysed customers, counted per customer by the value_facts scan
@@ -311,15 +312,20 @@ export async function buildValue(
     prevRuns[i] = num((sRuns as Float64Array)[k] as number)
   }
   const asOfDay = dayNumber(opts.asOf)
+  // a scoring run stores its states; `loyals customer` (persistTiers false) re-reads the last
+  // run's, and a run dated before a stored state looks at the past: neither is the next run
+  const [later] = await engine.query<{ n: number }>(laterTierStates(d, { asOf: opts.asOf }))
+  const persist = opts.persistTiers !== false && Number(later?.n ?? 0) === 0
   const tiers = assignTiers(value.total, cfg.tiers, {
     ...(stateRows > 0
       ? { previous: { tier: prevTier, belowSinceDay: prevBelow, runsBelow: prevRuns } }
       : {}),
     asOfDay,
+    countRun: persist,
   })
   // a first run writes every state from value_results below (no state table from JS)
   const firstRun = stateRows === 0
-  if (opts.persistTiers !== false && !firstRun) {
+  if (persist && !firstRun) {
     // only the customers whose state changed are rewritten: a run that moves few customers writes
     // few rows (deleting and inserting a million rows of the workspace file cost seconds)
     const st = tiers.state
@@ -482,7 +488,7 @@ export async function buildValue(
       out[0] = rs.map((r) => r.text).join(REASON_SEPARATOR)
     },
   })
-  if (opts.persistTiers !== false && firstRun && n > 0) {
+  if (persist && firstRun && n > 0) {
     await engine.transaction((tx) =>
       tx.exec(writeFirstTierState(tx.dialect, { analysis, tiers: tierNames, asOf: opts.asOf })),
     )

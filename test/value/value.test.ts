@@ -14,6 +14,7 @@ import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { computeAnalysis } from '../../src/service/analyze.ts'
+import { customerProfile } from '../../src/service/customer-profile.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
@@ -396,6 +397,65 @@ H2,H,2024-04-10,100,20
     const r4 = await run(db, '2024-05-16')
     expect(r4.r.G).toMatchObject({ tier: 'Member', held_by_grace: false, grace_left: null })
     expect(r4.state[0]).toEqual({ customer_id: 'G', tier: 'Member', below_since: null })
+  })
+})
+
+describe('tiers with a grace period in scoring runs', () => {
+  // Gold from 100; G falls to 90 after its ticket (as of 2024-04-15 on); grace of 2 runs.
+  const files = {
+    orders: 'order_id,customer_id,ordered_at,amount,cost\nG1,G,2024-03-01,200,50\n',
+    tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT1,G,2024-04-10,60\n',
+  }
+  const input: ValueConfigInput = {
+    costs: { ...FREE, perTicketMinute: 1 },
+    tiers: {
+      basis: 'threshold',
+      grace: { unit: 'runs', length: 2 },
+      levels: [
+        { name: 'Gold', minValue: 100, serviceLevel: { priority: 1, responseTargetMinutes: 60 } },
+        { name: 'Member', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+      ],
+    },
+  }
+  const config = parseValueConfig(input)
+
+  async function scored(db: string, asOf: string) {
+    const engine = await openWorkspace(db)
+    try {
+      await analyzeValue(engine, input, asOf)
+      const run = (await rows(engine, 'tier, held_by_grace, grace_left')).G
+      // the profile between runs re-reads the run's decision: it is no scoring run itself
+      const p = await customerProfile(engine, 'G', { asOf, config, predictions: false })
+      const profile = { tier: p.tier.name, held: p.tier.heldByGrace, left: p.tier.graceLeft }
+      const state = await engine.query(
+        "SELECT tier, runs_below, CAST(as_of AS VARCHAR) AS as_of FROM tier_state WHERE customer_id = 'G'",
+      )
+      return { run, profile, state }
+    } finally {
+      await engine.close()
+    }
+  }
+
+  test('loyals customer shows what the last run decided; a run dated back stores nothing', async () => {
+    const { db, engine } = await workspace(files)
+    await engine.close()
+    open.length = 0
+    const r1 = await scored(db, '2024-03-31')
+    expect(r1.run).toMatchObject({ tier: 'Gold', held_by_grace: false })
+    const r2 = await scored(db, '2024-04-15')
+    expect(r2.run).toMatchObject({ tier: 'Gold', held_by_grace: true, grace_left: 1 })
+    expect(r2.profile).toEqual({ tier: 'Gold', held: true, left: 1 })
+    const r3 = await scored(db, '2024-04-16')
+    expect(r3.run).toMatchObject({ tier: 'Gold', held_by_grace: true, grace_left: 0 })
+    expect(r3.profile).toEqual({ tier: 'Gold', held: true, left: 0 })
+    expect(r3.state).toEqual([{ tier: 'Gold', runs_below: 2, as_of: '2024-04-16' }])
+    // back to 2024-04-15: the states written later are not read, and the run writes none
+    const back = await scored(db, '2024-04-15')
+    expect(back.run).toMatchObject({ tier: 'Member', held_by_grace: false })
+    expect(back.state).toEqual(r3.state)
+    const r4 = await scored(db, '2024-04-17')
+    expect(r4.run).toMatchObject({ tier: 'Member', held_by_grace: false })
+    expect(r4.profile).toEqual({ tier: 'Member', held: false, left: null })
   })
 })
 

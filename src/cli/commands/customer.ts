@@ -132,7 +132,7 @@ export function formatProfile(p: CustomerProfile): string {
   if (t.heldByGrace) {
     lines.push(
       `  held in ${t.name} by the grace period (qualifies for ${t.qualifiedTier}; ` +
-        `${formatNumber(t.graceLeft, 0)} ${t.graceUnit} left)`,
+        `${formatNumber(t.graceLeft, 0)} ${t.graceLeft === 1 ? t.graceUnit.replace(/s$/, '') : t.graceUnit} left)`,
     )
   }
   lines.push('')

@@ -74,6 +74,12 @@ export interface AssignTiersOptions {
   readonly previous?: TierState
   /** Day number of this run (same epoch as `belowSinceDay`); required for grace unit 'days'. */
   readonly asOfDay?: number
+  /**
+   * Whether this is a new scoring run (default true). false re-reads the previous run's decision
+   * (a profile between runs): with grace in runs, a customer below their tier is not one run
+   * further into their grace than the stored state says.
+   */
+  readonly countRun?: boolean
 }
 
 /**
@@ -136,7 +142,7 @@ export function assignTiers(
           stBelow[i] = since
         }
       } else {
-        const runs = (prev?.runsBelow[i] as number) + 1
+        const runs = (prev?.runsBelow[i] as number) + (opts.countRun === false ? 0 : 1)
         if (runs <= grace) {
           t = p
           graceLeft[i] = grace - runs
