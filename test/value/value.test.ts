@@ -86,6 +86,7 @@ A,B,2024-01-15
 B,C,2024-02-15
 C,D,2024-03-15
 E,D,2024-03-20
+E,E,2024-03-25
 `,
   }
 
@@ -117,6 +118,8 @@ E,D,2024-03-20
       referred: 3,
       duplicates: 1,
       cyclesBroken: 0,
+      // E's own code on E's order: imported, then ignored and counted (docs/value.md)
+      selfReferrals: 1,
     })
     // 125 + 50 + 20: each customer's value counted once per ancestor level, with its weight
     expect(v?.breakdown.referralValue).toBeCloseTo(195, 9)
@@ -426,7 +429,7 @@ describe('tiers with a grace period in scoring runs', () => {
       const run = (await rows(engine, 'tier, held_by_grace, grace_left')).G
       // the profile between runs re-reads the run's decision: it is no scoring run itself
       const p = await customerProfile(engine, 'G', { asOf, config, predictions: false })
-      const profile = { tier: p.tier.name, held: p.tier.heldByGrace, left: p.tier.graceLeft }
+      const profile = { tier: p.tier?.name, held: p.tier?.heldByGrace, left: p.tier?.graceLeft }
       const state = await engine.query(
         "SELECT tier, runs_below, CAST(as_of AS VARCHAR) AS as_of FROM tier_state WHERE customer_id = 'G'",
       )

@@ -1,7 +1,7 @@
 // Referrals: who brought whom. One row per (referrer, referred) pair; the referral date decides
 // which referral wins when a customer was referred twice (docs/value.md), so it is kept.
 import { ident } from '../../../data/queries/import-stage.ts'
-import { check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
+import { column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const REFERRALS: ExtraKindSpec = {
   kind: 'referrals',
@@ -83,9 +83,8 @@ export const REFERRALS: ExtraKindSpec = {
       ],
       from: 'import_raw x',
       uniqueBy: { field: 'referral_pair', noun: 'referral' },
-      checks: [
-        check('referred_id', 'referred_id = referrer_id', 'a customer cannot refer themselves'),
-      ],
+      // a self-referral (someone using their own code) is stored: the value step ignores and
+      // counts it (docs/value.md), so one such row does not hold up a whole program's export
     }
   },
   rows: () => ({
