@@ -192,6 +192,32 @@ describe('orders file of line items', () => {
     ])
   })
 
+  test('a line whose status says cancelled or refunded is refunded, as an unpaid order is', async () => {
+    const f = write(
+      dir,
+      'status.csv',
+      [
+        'order_id,customer_id,order_date,product,quantity,unit_price,Order Status',
+        'S1,s1,2024-03-01,P,1,10,Shipped',
+        'S2,s1,2024-03-03,P,2,20,Cancelled',
+        'S3,s1,2024-03-05,P,1,6,Shipped',
+        'S3,s1,2024-03-05,Q,1,4,Refunded',
+      ].join('\n'),
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({ status: 'Order Status' })
+    const stored = await engine.query(
+      "SELECT order_key, amount FROM orders WHERE customer_id = 's1' ORDER BY order_key",
+    )
+    expect(stored).toEqual([
+      { order_key: 'S1', amount: 10 },
+      { order_key: 'S2', amount: 40 },
+      { order_key: 'S2:refunded', amount: -40 },
+      { order_key: 'S3', amount: 10 },
+      { order_key: 'S3:refunded', amount: -4 },
+    ])
+  })
+
   test('--map amount= names an order amount: the rows are orders again', async () => {
     const f = write(dir, 'mapped.csv', RETAIL)
     const e = await importError(() => orders(f, { map: { amount: 'UnitPrice' } }))

@@ -93,15 +93,15 @@ describe('orders with a status', () => {
     // S1 and S2 (50 kept) are purchases; S3 was refunded in full, S4 never paid
     expect(c).toEqual({ purchase_days: 2, revenue: 150 })
   })
-  test("WooCommerce's order export: Billing Email Address and Order Total Amount are recognised", async () => {
+  test("WooCommerce's order export: Billing Email Address, Order Total Amount and Order Refund Amount are recognised", async () => {
     const f = write(
       dir,
       'woo-export.csv',
       [
-        'Order Number,Order Status,Order Date,Billing Email Address,Billing Country,Order Total Amount,Order Currency',
-        'W1,completed,2024-08-01 10:22,e@x.com,US,"1,250.00",USD',
-        'W2,refunded,2024-08-03 09:00,e@x.com,US,80.00,USD',
-        'W3,completed,2024-08-09 08:00,e@x.com,US,310.00,USD',
+        'Order Number,Order Status,Order Date,Billing Email Address,Billing Country,Order Total Amount,Order Refund Amount,Order Currency',
+        'W1,completed,2024-08-01 10:22,e@x.com,US,"1,250.00",250.00,USD',
+        'W2,refunded,2024-08-03 09:00,e@x.com,US,80.00,80.00,USD',
+        'W3,completed,2024-08-09 08:00,e@x.com,US,310.00,0.00,USD',
       ].join('\n'),
     )
     const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
@@ -110,12 +110,13 @@ describe('orders with a status', () => {
       amount: 'Order Total Amount',
       order_id: 'Order Number',
       status: 'Order Status',
+      refunded: 'Order Refund Amount',
     })
     const info = await buildCustomerSummary(engine, { unit: 'day' })
     const [c] = await engine.query(
       `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'e@x.com'`,
     )
-    expect(c).toEqual({ purchase_days: 2, revenue: 1560 })
+    expect(c).toEqual({ purchase_days: 2, revenue: 1310 })
   })
   test("Stripe's own header: a bare id is the payment's (order) id when the customer is named", async () => {
     const f = write(

@@ -162,6 +162,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'order ref',
       // a shop's order number as customers see it ("#1001"), when the export is not Shopify's own
       'order name',
+      'amazon order id',
+      'marketplace order id',
       'transaction id',
       'transaction',
       'invoice',
@@ -184,7 +186,18 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
     f('campaign', false, ['utm campaign', 'campaign name']),
     f('status', false, ['order status', 'financial status', 'payment status']),
-    f('refunded', false, ['refunded amount', 'amount refunded', 'refund amount', 'total refunded']),
+    f('refunded', false, [
+      'refunded amount',
+      'amount refunded',
+      'refund amount',
+      'total refunded',
+      'refunded total',
+      'refund total',
+      'total refund',
+      // WooCommerce's order export
+      'order refund amount',
+      'order refunded amount',
+    ]),
     // where the order went: the customer's place when no customers file says it (the UCI Online
     // Retail data: Country on every invoice line); never a bare "State", which may be the order's
     f('country', false, [...addressed('country'), 'country code', 'country name']),

@@ -724,8 +724,12 @@ export async function importFile(
         (mapping.layout === 'line-items' && mapping.columns.order_id !== undefined))
     if (kind === 'orders') {
       const lineItems = mapping.layout === 'line-items'
-      if (lineItems)
-        await engine.exec(importLineOrders(engine.dialect, { hasProblems: badLines > 0 }))
+      const unpaidLines = lineItems && spec.fields.some((f) => f.field === 'unpaid')
+      if (lineItems) {
+        await engine.exec(
+          importLineOrders(engine.dialect, { hasProblems: badLines > 0, unpaid: unpaidLines }),
+        )
+      }
       // Orders that are all plain (an id seen once, no refund) need no numbering window; a first
       // import of them into an empty store reads them once, straight into `orders`, via a view.
       const plain =
@@ -749,7 +753,7 @@ export async function importFile(
           hasProblems: badLines > 0,
           plain,
           asView,
-          refunded: hasRefunded(spec),
+          refunded: hasRefunded(spec) || unpaidLines,
           ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
         }),
       )

@@ -268,6 +268,19 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'order_id', 'text', false),
         col(c, 'currency', 'text', false),
         ...orderDetails(c),
+        // a line whose status says it was never paid or was paid back (cancelled, refunded ...):
+        // importLineOrders refunds its amount, as a plain orders file's unpaid order is refunded
+        ...(c.status
+          ? [
+              {
+                field: 'unpaid',
+                header: c.status,
+                raw: `CASE WHEN regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)}) THEN 'yes' END`,
+                type: 'text',
+                required: false,
+              } satisfies FieldDef,
+            ]
+          : []),
         ...['__customer_lo', '__customer_hi'].map(
           (field): FieldDef => ({
             field,
