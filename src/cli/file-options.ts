@@ -24,7 +24,10 @@ export function withFileOptions(cmd: Command): Command {
     .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
     .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
     .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
-    .option('--encoding <name>', 'for an orders file: utf-8 (default) or latin-1 (CSV)')
+    .option(
+      '--encoding <name>',
+      'for an orders file: utf-8 (default) or latin-1 / windows-1252 (CSV)',
+    )
     .option(
       '--skip-bad-rows',
       'for an orders file: leave out bad rows (written to FILE.rejects.csv) instead of stopping',
@@ -53,12 +56,15 @@ export async function fileOptions(opts: FileCliOptions, defaultTz?: string): Pro
 }
 
 /**
- * --encoding: UTF-8 or Latin-1 (ISO-8859-1), by any of their usual names.
+ * --encoding: UTF-8 or Latin-1 (ISO-8859-1) / Windows-1252 (its superset, read the same way), by
+ * any of their usual names.
  * @throws UsageError for any other.
  */
 export function parseEncoding(name: string): 'utf-8' | 'latin-1' {
   const n = name.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (n === 'utf8') return 'utf-8'
-  if (n === 'latin1' || n === 'iso88591' || n === 'l1') return 'latin-1'
-  throw new UsageError(`--encoding must be utf-8 or latin-1 (ISO-8859-1), got '${name}'`)
+  if (['latin1', 'iso88591', 'l1', 'windows1252', 'cp1252', 'win1252'].includes(n)) return 'latin-1'
+  throw new UsageError(
+    `--encoding must be utf-8 or latin-1 (ISO-8859-1, or Windows-1252), got '${name}'`,
+  )
 }

@@ -1117,6 +1117,31 @@ describe('bad input: clear message, store unchanged', () => {
     }
   })
 
+  test("--encoding latin-1 reads Windows-1252, Excel's plain CSV: €, dashes and curly quotes", async () => {
+    const f = write(
+      dir,
+      'cp1252.csv',
+      Buffer.concat([
+        Buffer.from('customer_id,ordered_at,amount,note\nZo'),
+        Buffer.from([0xeb, 0x20, 0x96, 0x20, 0x56, 0x49, 0x50]), // "Zoë – VIP"
+        Buffer.from(',2024-01-01,5,'),
+        Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x80]), // “hi” €
+        Buffer.from('\nc2,2024-01-02,7,x\n'),
+      ]),
+    )
+    const other = await freshWorkspace()
+    try {
+      const r = await importFile(other.engine, f, { kind: 'orders', encoding: 'latin-1' })
+      expect(r.rowsStored).toBe(2)
+      const names = await other.engine.query<{ c: string }>(
+        "SELECT customer_id AS c FROM orders WHERE customer_id LIKE 'Zo%'",
+      )
+      expect(names).toEqual([{ c: 'Zoë – VIP' }])
+    } finally {
+      await other.engine.close()
+    }
+  })
+
   test('invalid UTF-8 past the first block is found by the reader, on its line', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `c${i},2024-01-01,${i}`).join('\n')
     const f = write(

@@ -111,7 +111,10 @@ export function registerImport(program: Command): void {
         .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
         .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')
         .option('--decimal-comma', 'numbers are written with a decimal comma: 1.234,50')
-        .option('--encoding <name>', 'character encoding of a CSV: utf-8 (default) or latin-1')
+        .option(
+          '--encoding <name>',
+          'character encoding of a CSV: utf-8 (default) or latin-1 / windows-1252',
+        )
         .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
         .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
         .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')

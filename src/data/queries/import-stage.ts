@@ -17,9 +17,12 @@ export function ident(s: string): string {
   return `"${s.replaceAll('"', '""')}"`
 }
 
-/** The source relation (a table function call) for a file. */
-export function sourceOf(file: string, format: StageFormat, gzip: boolean, latin1 = false): string {
-  const comp = `${gzip ? ", compression='gzip'" : ''}${latin1 ? ", encoding='latin-1'" : ''}`
+/**
+ * The source relation (a table function call) for a file, UTF-8 (a Windows-1252 file is read from
+ * a UTF-8 copy: service/import/windows-1252.ts).
+ */
+export function sourceOf(file: string, format: StageFormat, gzip: boolean): string {
+  const comp = gzip ? ", compression='gzip'" : ''
   switch (format) {
     case 'parquet':
       return `read_parquet(${lit(file)})`

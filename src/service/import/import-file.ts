@@ -80,6 +80,7 @@ import {
   typedSpec,
   typedTableSql,
 } from './validate.ts'
+import { utf8Copy } from './windows-1252.ts'
 
 /** Where a running import is; `onStage` is awaited, so a test can fail or stall it there. */
 export type ImportStage =
@@ -466,6 +467,10 @@ export async function importFile(
   if (latin1 && format !== 'csv') {
     throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
   }
+  // Windows-1252 (what Excel writes as "CSV" on Windows, a superset of Latin-1's characters) is
+  // read from a UTF-8 copy under the file's own name
+  if (latin1 && !opts.readFrom)
+    return importCopy(engine, file, opts, await utf8Copy(file, gzip), {})
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
     const copy = await jsonLinesCopy(engine, file, gzip, null)
@@ -487,7 +492,7 @@ export async function importFile(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(readPath, format, readGzip, latin1)
+    let source = sourceOf(readPath, format, readGzip)
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
