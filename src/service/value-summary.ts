@@ -112,6 +112,8 @@ export interface ValueSummary {
     readonly duplicates: number
     readonly selfReferrals: number
     readonly cyclesBroken: number
+    /** The referral dropped to break each cycle (the first 20): the data to look at. */
+    readonly cycleEdgesDropped: readonly { readonly referrer: string; readonly referred: string }[]
     readonly top: readonly TopReferrer[]
   }
   readonly engagement: {

@@ -515,6 +515,7 @@ export async function buildValue(
     loyalty,
     tiers,
     eventCounts,
+    edges: { referrer: referrer ?? [], referred: referred ?? [] },
   })
 
   return {
@@ -654,7 +655,12 @@ interface SummaryInputs {
   readonly tiers: TierAssignment
   /** Engagement events per type of the analysed customers (value-facts.ts valueEventCounts). */
   readonly eventCounts: readonly { event: string; n: number }[]
+  /** The referral edges as given to computeReferralValue (node indices), to name dropped ones. */
+  readonly edges: { readonly referrer: ArrayLike<number>; readonly referred: ArrayLike<number> }
 }
+
+/** Dropped cycle edges named in the summary, at most. */
+const CYCLE_EDGES_LISTED = 20
 
 const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
   let s = 0
@@ -670,7 +676,11 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
 
   const losses = Array.from(lossCustomers(profit.historicalProfit).subarray(0, opts.lossList ?? 20))
   const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50)
-  const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers)])
+  const dropped = Array.from(referral.brokenEdges.subarray(0, CYCLE_EDGES_LISTED), (e) => [
+    s.edges.referrer[e] as number,
+    s.edges.referred[e] as number,
+  ])
+  const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers), ...dropped.flat()])
   const conc = profitConcentration(profit.historicalProfit, 20)
 
   const tierValue = new Float64Array(levels.length)
@@ -761,6 +771,10 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
       duplicates: referral.duplicates,
       selfReferrals: referral.selfReferrals,
       cyclesBroken: referral.cyclesBroken,
+      cycleEdgesDropped: dropped.map(([a, b]) => ({
+        referrer: names.get(a as number) ?? String(a),
+        referred: names.get(b as number) ?? String(b),
+      })),
       top: trees.map((t) => treeIds(t, names)),
     },
     engagement: {

@@ -312,6 +312,20 @@ describe('loyals analyze with bad input', () => {
     expect(html).not.toContain('<img')
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
+
+  it('says on the terminal what may mislead: two currencies added together', () => {
+    const dir = tempDir()
+    const file = join(dir, 'orders.csv')
+    writeFileSync(
+      file,
+      'customer_id,ordered_at,amount,currency\nA,2024-01-01,10,USD\nA,2024-01-05,20,EUR\nB,2024-01-03,5,USD\n',
+    )
+    const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--no-insights'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      'Warning: The orders mix 2 currencies; amounts are added without conversion.',
+    )
+  })
 })
 
 describe('loyals demo', () => {

@@ -122,6 +122,9 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
           `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`
       : 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.',
   )
+  // what may make the figures mislead (currencies added together, margins known for a few) is
+  // said here, not only in summary.json
+  for (const q of s.quality) if (q.level === 'warning') lines.push(`Warning: ${q.message}`)
   lines.push('')
   const segs = [...s.rfm.segments].sort((a, b) =>
     money ? b.revenue - a.revenue : b.customers - a.customers,
@@ -175,7 +178,9 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     )
     lines.push(
       `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc)}); ` +
-        `the top 20% by profit hold ${formatPct(held)} of it. Tiers: ` +
+        (held === null
+          ? 'total profit is not positive, so no share of it is held. Tiers: '
+          : `the top 20% by profit hold ${formatPct(held)} of it. Tiers: `) +
         v.tiers.levels.map((l) => `${l.name} ${formatInt(l.customers)}`).join(', ') +
         '.',
     )

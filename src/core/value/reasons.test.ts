@@ -159,6 +159,14 @@ describe('buildReasons', () => {
         cadence: { orders: 1, usualGapDays: Number.NaN, tenureDays: 0, daysSinceLast: 210 },
       }),
     ).toBe('one-time buyer: a single order, 7 months ago')
+    // several orders on the one purchase day: still a one-time buyer, said without contradiction
+    expect(
+      type({
+        loyalty: { type: 'one_time_buyer', rule: 'single_purchase' },
+        cadence: { orders: 1, usualGapDays: Number.NaN, tenureDays: 0, daysSinceLast: 210 },
+        profit: { past: 17, orders: 2 },
+      }),
+    ).toBe('one-time buyer: 2 orders on a single day, 7 months ago')
   })
 
   test('tier held by grace, threshold tiers, segment and engagement', () => {

@@ -219,10 +219,12 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
   const name = TYPE_NAME[l.type]
   const c = f.cadence
   switch (l.rule) {
-    case 'single_purchase':
-      return c
-        ? `${name}: a single order, ${formatDuration(c.daysSinceLast)} ago`
-        : `${name}: a single order`
+    case 'single_purchase': {
+      // one purchase day, which may hold several orders
+      const orders = f.profit?.orders ?? f.segment?.orders ?? 1
+      const what = orders > 1 ? `${countText(orders)} orders on a single day` : 'a single order'
+      return c ? `${name}: ${what}, ${formatDuration(c.daysSinceLast)} ago` : `${name}: ${what}`
+    }
     case 'p_alive_low':
       // under half a percent is "under 1 %", not a flat "0 %"
       return f.pAlive === undefined

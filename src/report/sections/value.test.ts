@@ -48,7 +48,8 @@ const value: ValueSummary = {
     referred: 2,
     duplicates: 0,
     selfReferrals: 0,
-    cyclesBroken: 0,
+    cyclesBroken: 1,
+    cycleEdgesDropped: [{ referrer: 'H', referred: 'G' }],
     top: [
       {
         customerId: 'R1',
@@ -90,7 +91,8 @@ const value: ValueSummary = {
       customers: i === 3 ? 4 : i === 2 ? 1 : 0,
       share: i === 3 ? 0.8 : i === 2 ? 0.2 : 0,
       totalValue: i === 3 ? 60 : i === 2 ? 360 : 0,
-      minValue: i === 3 ? null : 360,
+      // the top tier admits nobody this run (no minimum); the last takes the rest
+      minValue: i === 3 || i === 0 ? null : 360,
       heldByGrace: 0,
       serviceLevel: l.serviceLevel,
       perks: l.perks,
@@ -127,6 +129,14 @@ describe('value section', () => {
     expect(html).toContain('-$60.00')
     expect(html).toContain('priority 1, reply within 1 h, dedicated owner')
     expect(html).toMatch(/K1 <span class="meta">level 1: \$20\.00<\/span><ul><li>K2/)
+    expect(html).toContain('1 referral cycle broken by dropping H → G')
+  })
+
+  it("says 'rest' for the last tier's minimum only, '–' for a tier that admits nobody", () => {
+    const rows = [...html.matchAll(/<tr><td>[\s\S]*?<\/tr>/g)].map((m) => m[0])
+    const tierRow = (name: string) => rows.find((r) => r.includes(`>${name}<`)) ?? ''
+    expect(tierRow(levels[0]?.name ?? '')).toContain('>–<')
+    expect(tierRow(levels[3]?.name ?? '')).toContain('>rest<')
   })
 })
 

@@ -77,7 +77,13 @@ function tiersTable(v: ValueSummary): string {
     {
       header: 'From',
       num: true,
-      cell: (t) => (t.minValue === null ? 'rest' : formatMoney(t.minValue, cur)),
+      // the last tier takes the rest; a tier above it without a minimum admits nobody this run
+      cell: (t) =>
+        t.minValue !== null
+          ? formatMoney(t.minValue, cur)
+          : t === v.tiers.levels[v.tiers.levels.length - 1]
+            ? 'rest'
+            : '–',
     },
     { header: 'Held by grace', num: true, cell: (t) => formatInt(t.heldByGrace) },
     {
@@ -167,7 +173,13 @@ function referrersTable(v: ValueSummary): string {
   if (r.duplicates > 0)
     notes.push(`${formatInt(r.duplicates)} repeat referrals (the first counted)`)
   if (r.selfReferrals > 0) notes.push(`${formatInt(r.selfReferrals)} self-referrals ignored`)
-  if (r.cyclesBroken > 0) notes.push(`${formatInt(r.cyclesBroken)} referral cycles broken`)
+  if (r.cyclesBroken > 0) {
+    const shown = r.cycleEdgesDropped.map((e) => `${e.referrer} → ${e.referred}`).join(', ')
+    const more = r.cyclesBroken > r.cycleEdgesDropped.length ? ', ...' : ''
+    notes.push(
+      `${formatInt(r.cyclesBroken)} referral ${r.cyclesBroken === 1 ? 'cycle' : 'cycles'} broken by dropping ${shown}${more}`,
+    )
+  }
   const head = `<p>${formatInt(r.referrers)} customers referred ${formatInt(r.referred)} others. A referrer is credited with the value of the customers they brought: direct referrals in full, each level further down times ${r.decay} (up to ${r.maxDepth} levels).${notes.length > 0 ? ` ${escapeHtml(notes.join('; '))}.` : ''}</p>`
   return head + htmlTable(cols, r.top)
 }
