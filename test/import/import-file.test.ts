@@ -195,6 +195,19 @@ describe('dates, time zones and amounts', () => {
     expect(e2.problems.map(formatProblem)).toEqual([
       `${bad}:2 Betrag: cannot read '12,5x' as an amount`,
     ])
+    // a refund row under its order's id: before its amount reads it looks like the order repeated
+    const refund = write(
+      dir,
+      'de-refund.csv',
+      'Bestellnummer;Kundennummer;Bestelldatum;Betrag\nR1;r;2024-01-01;12,55\nR2;r;2024-01-03;146,00\nR2;r;2024-01-04;-73,00\n',
+    )
+    const r3 = await orders(refund)
+    expect(r3.decimalCommaFound).toEqual(['Betrag'])
+    expect(
+      await engine.query(
+        `SELECT amount FROM orders WHERE source = '${refund}' ORDER BY source_line`,
+      ),
+    ).toEqual([{ amount: 12.55 }, { amount: 146 }, { amount: -73 }])
   })
 
   test('--tz: 2024-03-10T23:30 in New York is order_date 2024-03-10 at 03:30Z next day', async () => {
