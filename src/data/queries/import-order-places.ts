@@ -45,8 +45,12 @@ FROM (
   }
 }
 
-/** Place fields of stored customers that are empty and known from `import_order_places`. */
-const fillable = PLACE_FIELDS.map((f) => `(c.${f} IS NULL AND p.${f} IS NOT NULL)`).join(' OR ')
+/**
+ * A stored customer whose record says no place at all: the order's place fills it as a whole. A
+ * place is one unit: a customers file's "Paris, France" with no region must not take the region
+ * of a billing address in Massachusetts.
+ */
+const fillable = PLACE_FIELDS.map((f) => `c.${f} IS NULL`).join(' AND ')
 
 /** Columns added (customers not stored yet) and filled (stored, with an empty place field known). */
 export function countOrderPlaces(_d: Dialect): Query {
@@ -58,11 +62,11 @@ LEFT JOIN customers c ON c.customer_id = p.customer_id`,
   }
 }
 
-/** Fill the empty place fields of stored customers from `import_order_places`. */
+/** Fill the place of stored customers who have none from `import_order_places`. */
 export function fillOrderPlaces(_d: Dialect): Query {
   return {
     sql: `UPDATE customers AS c SET
-  ${PLACE_FIELDS.map((f) => `${f} = coalesce(c.${f}, p.${f})`).join(',\n  ')}
+  ${PLACE_FIELDS.map((f) => `${f} = p.${f}`).join(',\n  ')}
 FROM import_order_places p
 WHERE c.customer_id = p.customer_id AND (${fillable})`,
   }
