@@ -47,6 +47,8 @@ export interface ConcentrationSummary {
   readonly customers: number
   readonly total: number
   readonly negativeCustomers: number
+  /** Sum of the negative values (0 when none): how far net refunds pull the total down. */
+  readonly negativeTotal: number
   readonly topShares: readonly TopShare[]
   readonly deciles: readonly DecileRow[]
   readonly lorenz: readonly LorenzPoint[]

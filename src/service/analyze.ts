@@ -380,6 +380,7 @@ function toConcentrationSummary(c: Concentration): ConcentrationSummary {
     customers: c.customers,
     total: c.total,
     negativeCustomers: c.negativeCustomers,
+    negativeTotal: c.negativeTotal,
     topShares: c.top.map((t) => ({
       percent: t.pct,
       customers: t.customers,
@@ -443,7 +444,7 @@ function qualityNotes(
   if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',
-      message: `${f.ordersAfter} orders dated after the as-of date ${asOf} are not counted here; they are kept as the holdout period for models.`,
+      message: `${f.ordersAfter} ${f.ordersAfter === 1 ? 'order' : 'orders'} dated after the as-of date ${asOf} ${f.ordersAfter === 1 ? 'is' : 'are'} not counted here; they are kept as the holdout period for models.`,
     })
   }
   // without amounts the first note says what is missing; the notes below speak of amounts
@@ -451,13 +452,13 @@ function qualityNotes(
   if (f.refunds > 0) {
     notes.push({
       level: 'info',
-      message: `${f.refunds} refund rows (negative amounts) are netted into revenue.`,
+      message: `${f.refunds} refund ${f.refunds === 1 ? 'row' : 'rows'} (negative amounts) ${f.refunds === 1 ? 'is' : 'are'} netted into revenue.`,
     })
   }
   if (t.nonpositive_customers > 0) {
     notes.push({
       level: 'warning',
-      message: `${t.nonpositive_customers} customers have zero or negative net revenue (refunds equal to or above their purchases).`,
+      message: `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} zero or negative net revenue (refunds equal to or above their purchases).`,
     })
   }
   if (revenue.negativeCustomers > 0) {

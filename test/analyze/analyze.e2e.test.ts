@@ -318,13 +318,17 @@ describe('loyals analyze with bad input', () => {
     const file = join(dir, 'orders.csv')
     writeFileSync(
       file,
-      'customer_id,ordered_at,amount,currency\nA,2024-01-01,10,USD\nA,2024-01-05,20,EUR\nB,2024-01-03,5,USD\n',
+      'customer_id,ordered_at,amount,currency\nA,2024-01-01,10,USD\nA,2024-01-05,20,EUR\nB,2024-01-03,5,USD\nB,2024-01-04,-8,USD\n',
     )
     const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--no-insights'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(
       'Warning: The orders mix 2 currencies; amounts are added without conversion.',
     )
+    // B's refund is more than B bought: said, and measured in summary.json
+    expect(r.stdout).toContain('Warning: 1 customer has zero or negative net revenue')
+    const s = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))
+    expect(s.concentration.revenue).toMatchObject({ negativeCustomers: 1, negativeTotal: -3 })
   })
 })
 

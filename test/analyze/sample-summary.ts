@@ -97,6 +97,7 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
         customers: 10,
         total,
         negativeCustomers: 0,
+        negativeTotal: 0,
         topShares,
         deciles,
         lorenz,
