@@ -52,6 +52,13 @@ describe('loyals import', () => {
     expect(s.code).toBe(2)
   })
 
+  test('one row: counted in the singular', () => {
+    const f = write(dir, 'one.csv', 'customer_id,ordered_at,amount\nsolo,2024-01-01,5\n')
+    const r = runCli(['import', f, '--db', join(dir, 'one.duckdb')])
+    expect(r.stdout).toContain(': 1 row read, 1 order (1 new, 0 updated, 0 unchanged)')
+    expect(r.stdout).toContain('  1 customer, orders from 2024-01-01 to 2024-01-01')
+  })
+
   test('output into a pipe that is already closed (`| head`): a quiet exit 0, no stack trace', () => {
     const err = join(dir, 'pipe.err')
     const r = spawnSync(

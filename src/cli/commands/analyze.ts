@@ -112,7 +112,8 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
   // a transaction log without amounts: counts only, no money columns or shares of revenue
   const money = s.revenue.measured
   lines.push(
-    `${formatInt(s.counts.customers)} customers, ${formatInt(s.counts.orders)} orders` +
+    `${formatInt(s.counts.customers)} customer${s.counts.customers === 1 ? '' : 's'}, ` +
+      `${formatInt(s.counts.orders)} order${s.counts.orders === 1 ? '' : 's'}` +
       (money ? `, revenue ${formatMoney(s.revenue.total, cur)}` : '') +
       ` (as of ${s.asOf}).`,
   )

@@ -62,11 +62,13 @@ function describe(r: ImportResult): string {
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
   const refunds = r.refunds > 0 ? `, ${r.refunds} of them refund${r.refunds === 1 ? '' : 's'}` : ''
+  // "1 order", "1 referral", "1 order line", "1 customer"
+  const stored = r.rowsStored === 1 ? what.replace(/s$/, '') : what
   const out = [
-    `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${what} ` +
+    `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${stored} ` +
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
   ]
-  if (r.lines > 0) out.push(`  ${r.lines} order lines`)
+  if (r.lines > 0) out.push(`  ${r.lines} order line${r.lines === 1 ? '' : 's'}`)
   if (r.placesFilled !== null && r.placesFilled > 0) {
     out.push(
       `  ${r.placesFilled} customer${r.placesFilled === 1 ? "'s" : "s'"} place (country, region, city) from their latest order, where no customers file says it`,
