@@ -185,7 +185,7 @@ describe('loyals insights on orders without amounts', () => {
     ])
     expect(r.code).toBe(0)
     // 13 purchase days over a tenure of 365 days: 13 × 365.25 / 365 a year
-    expect(r.stdout).toContain('Lapsed best: 1 customers, 13 purchases a year at stake.')
+    expect(r.stdout).toContain('Lapsed best: 1 customer, 13 purchases a year at stake.')
     const lapsed = readCsv(join(out, 'lapsed_best.csv'))
     expect(lapsed.map((l) => l.customer_id)).toEqual(['f'])
     expect(Number(lapsed[0]?.purchases_a_year)).toBeCloseTo((13 * 365.25) / 365, 9)

@@ -79,7 +79,7 @@ export function formatInsightsDigest(
   }
   const lb = s.lapsedBest
   L.push(
-    `Lapsed best: ${formatInt(lb.customers)} customers, ${lapsedStake(lb, currency)} a year at stake.`,
+    `Lapsed best: ${formatInt(lb.customers)} customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, currency)} a year at stake.`,
   )
   const k = s.kpis
   L.push(
