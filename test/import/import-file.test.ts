@@ -1156,6 +1156,18 @@ describe('bad input: clear message, store unchanged', () => {
     }
   })
 
+  test('an id whose quote is never closed is a bad row, not a customer of its own', async () => {
+    const f = write(
+      dir,
+      'unclosed.csv',
+      'order_id,customer_id,order_date,amount\n1,C1,2024-01-01,10.00\n2,"C1,2024-01-05,20.00\n3,"C2",2024-01-06,5\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 customer_id: starts with a quote that is never closed (a quoted field without its closing quote?): '"C1'`,
+    ])
+  })
+
   test('invalid UTF-8 past the first block is found by the reader, on its line', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `c${i},2024-01-01,${i}`).join('\n')
     const f = write(

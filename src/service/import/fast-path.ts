@@ -14,9 +14,11 @@ import {
   type FieldDef,
   numberSql,
   type ParseOptions,
+  QUOTE_CHECKED,
   rawName,
   type TypedSpec,
   textOf,
+  unclosedQuote,
 } from './validate.ts'
 
 /** Whether a spec can take the fast path: a plain projection of the file, no extra rules. */
@@ -125,6 +127,9 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     const v = ident(f.field)
     const r = f.type === 'text' ? v : rawName(f.field)
     if (f.required) bad.push(`${r} IS NULL`)
+    if (f.type === 'text' && QUOTE_CHECKED.includes(f.field) && f.header !== null) {
+      bad.push(unclosedQuote(v))
+    }
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'date' && !absent(f)) bad.push(`coalesce(${v} > ${future}, false)`)
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)

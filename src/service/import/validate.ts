@@ -447,6 +447,17 @@ export function decimalCommaCheckSql(spec: TypedSpec): string {
   (SELECT count(*) FROM import_typed WHERE ${raws.length > 0 ? raws.join(' OR ') : 'false'}) AS point`
 }
 
+/**
+ * An id that starts with a quote never closed: the trace of a quoted field without its closing
+ * quote, which a reader that found no quoting in the file takes literally (`"C1` a customer of its
+ * own). Checked for the ids, where a stray quote splits a customer or an order in two.
+ */
+export const QUOTE_CHECKED = ['customer_id', 'order_id']
+export const unclosedQuote = (v: string): string =>
+  `coalesce(starts_with(${v}, '"') AND NOT (length(${v}) > 1 AND ends_with(${v}, '"')), false)`
+const UNCLOSED_QUOTE_REASON =
+  "starts with a quote that is never closed (a quoted field without its closing quote?): '"
+
 const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
@@ -466,6 +477,11 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     if (f.type === 'number') {
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+      )
+    }
+    if (f.type === 'text' && QUOTE_CHECKED.includes(f.field) && f.header !== null) {
+      parts.push(
+        `SELECT ${LINE}, ${h}, ${lit(UNCLOSED_QUOTE_REASON)} || ${show(r)} || '''' FROM import_typed WHERE ${unclosedQuote(r)}`,
       )
     }
     if (f.type === 'date') {
