@@ -1166,6 +1166,18 @@ describe('bad input: clear message, store unchanged', () => {
     expect(e.problems.map(formatProblem)).toEqual([
       `${f}:3 customer_id: starts with a quote that is never closed (a quoted field without its closing quote?): '"C1'`,
     ])
+    // an id quoted in full inside its field ("""Q""") is an id like any other
+    const g = write(dir, 'quoted-id.csv', 'customer_id,ordered_at,amount\n"""Q""",2024-01-05,3\n')
+    // (into another workspace: this block keeps its own unchanged)
+    const other = await freshWorkspace()
+    try {
+      expect(await importFile(other.engine, g, { kind: 'orders' })).toMatchObject({ rowsStored: 1 })
+      expect(await other.engine.query('SELECT customer_id FROM orders')).toEqual([
+        { customer_id: '"Q"' },
+      ])
+    } finally {
+      await other.engine.close()
+    }
   })
 
   test('invalid UTF-8 past the first block is found by the reader, on its line', async () => {

@@ -18,7 +18,6 @@ import {
   rawName,
   type TypedSpec,
   textOf,
-  unclosedQuote,
 } from './validate.ts'
 
 /** Whether a spec can take the fast path: a plain projection of the file, no extra rules. */
@@ -127,8 +126,10 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     const v = ident(f.field)
     const r = f.type === 'text' ? v : rawName(f.field)
     if (f.required) bad.push(`${r} IS NULL`)
+    // a leading quote sends the file to the validating path, which applies `unclosedQuote` (LIKE
+    // is the cheap test: ~20 ms for ten million ids, the exact rule ~200 ms)
     if (f.type === 'text' && QUOTE_CHECKED.includes(f.field) && f.header !== null) {
-      bad.push(unclosedQuote(v))
+      bad.push(`coalesce(${v} LIKE '"%', false)`)
     }
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'date' && !absent(f)) bad.push(`coalesce(${v} > ${future}, false)`)
