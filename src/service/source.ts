@@ -65,6 +65,10 @@ export function readingNotes(r: ImportResult): string[] {
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
+    ...r.repeatedHeaders.map(
+      (h) =>
+        `${r.file}: the header names ${h.header} ${h.others.length + 1} times; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,
+    ),
   ].filter((n): n is string => n !== null)
 }
 

@@ -210,6 +210,31 @@ describe('dates, time zones and amounts', () => {
     ).toEqual([{ amount: 12.55 }, { amount: 146 }, { amount: -73 }])
   })
 
+  test('a header named twice: the first is read and the note names the other', async () => {
+    const f = write(
+      dir,
+      'twice.csv',
+      'order_id,customer_id,Date,amount,Date\nT1,t1,2024-01-01,10,2024-02-01\nT2,t1,2024-01-05,20,2024-02-03\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({ ordered_at: 'Date' })
+    expect(importNotes(r)).toContain(
+      `${f}: the header names Date 2 times; the first Date column was read as ordered_at (--map ordered_at=Date_1 reads the next one)`,
+    )
+    const g = write(
+      dir,
+      'twice-map.csv',
+      readFileSync(f, 'utf8').replaceAll('T', 'U').replaceAll('t1', 'u1'),
+    )
+    const m = await orders(g, { map: { ordered_at: 'Date_1' } })
+    expect(m.repeatedHeaders).toEqual([])
+    expect(
+      await engine.query(
+        `SELECT CAST(order_date AS VARCHAR) AS d FROM orders WHERE source = '${g}' ORDER BY 1`,
+      ),
+    ).toEqual([{ d: '2024-02-01' }, { d: '2024-02-03' }])
+  })
+
   test('--tz: 2024-03-10T23:30 in New York is order_date 2024-03-10 at 03:30Z next day', async () => {
     const f = write(dir, 't.csv', 'customer_id,ordered_at,amount\nc1,2024-03-10T23:30,10\n')
     await orders(f, { tz: 'America/New_York' })

@@ -193,6 +193,15 @@ export interface ImportResult {
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
+   * Fields read from a header the file has more than once (the reader names the later ones
+   * `Date_1`, `Date_2` ...): the first was read; `others` are the reader's names of the rest.
+   */
+  readonly repeatedHeaders: readonly {
+    readonly field: string
+    readonly header: string
+    readonly others: readonly string[]
+  }[]
+  /**
    * The orders say where they went (country, region, city): customers whose place this import
    * added or filled from their latest order (null when the file has no place column).
    */
@@ -983,6 +992,7 @@ export async function importFile(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      repeatedHeaders: repeatedHeaders(mapping.columns, columns),
       placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
@@ -998,6 +1008,25 @@ export async function importFile(
   } finally {
     await dropTemp(engine)
   }
+}
+
+/**
+ * Mapped headers that the file repeats: DuckDB's reader keeps the first as named and calls the
+ * others `<name>_1`, `<name>_2` ... (a file that really names a column `Date_1` beside `Date`
+ * reads as a repeat too; the note then only says which one was read).
+ */
+function repeatedHeaders(
+  mapped: Readonly<Record<string, string>>,
+  columns: readonly string[],
+): ImportResult['repeatedHeaders'] {
+  const out: { field: string; header: string; others: string[] }[] = []
+  for (const [field, header] of Object.entries(mapped)) {
+    const others = columns.filter(
+      (c) => c.startsWith(`${header}_`) && /^\d+$/.test(c.slice(header.length + 1)),
+    )
+    if (others.length > 0) out.push({ field, header, others })
+  }
+  return out
 }
 
 /** A rewritten copy of an input file (see `readFrom`), and how to delete it. */
