@@ -289,6 +289,33 @@ describe('returns', () => {
     ).toBeNull()
   })
 
+  test("a return naming another customer than its order's is stored and said", async () => {
+    await load(
+      'orders',
+      write(
+        dir,
+        'o.csv',
+        'order_id,customer_id,ordered_at,amount\nO1,c1,2024-01-01,50\nO2,c2,2024-01-02,9\n',
+      ),
+    )
+    const r = await load(
+      'returns',
+      write(
+        dir,
+        'r.csv',
+        'order_id,customer_id,returned_at,amount\nO1,c1,2024-01-05,20\nO2,c1,2024-01-06,5\nO1,,2024-01-07,1\n',
+      ),
+    )
+    expect(r.otherOwner).toEqual({ rows: 1, examples: 'O2 (line 3)' })
+    expect(r.unmatched).toEqual({ rows: 0, examples: '' })
+    // the other kinds have no such check
+    const t = await load(
+      'tickets',
+      write(dir, 't.csv', 'ticket_id,customer_id,opened_at\nT1,c1,2024-01-01\n'),
+    )
+    expect(t.otherOwner).toBeNull()
+  })
+
   test('bad rows: negative amount, unreadable amount, no order', async () => {
     await rejects(
       'returns',

@@ -97,6 +97,15 @@ function describe(r: ImportResult): string {
     )
   }
   if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched)}`)
+  if (r.otherOwner && r.otherOwner.rows > 0) {
+    const o = r.otherOwner
+    const one = o.rows === 1
+    out.push(
+      `  note: ${o.rows} return${one ? ' names' : 's name'} another customer than the order's ` +
+        `(${o.examples}${o.rows > 3 ? ', ...' : ''}); ${one ? 'it counts' : 'they count'} toward ` +
+        `the customer ${one ? 'it names' : 'they name'}: check the returns or the orders`,
+    )
+  }
   return out.join('\n')
 }
 

@@ -37,6 +37,7 @@ import {
 } from '../../data/queries/import-order-rows.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
+import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import {
   flattenObjects,
   ident,
@@ -179,6 +180,11 @@ export interface ImportResult {
    * imported. Null for the other kinds.
    */
   readonly unmatched: { readonly rows: number; readonly examples: string } | null
+  /**
+   * Returns that name another customer than the one whose order they return (counted toward the
+   * customer they name), with up to three of them as 'order (line N)'. Null for the other kinds.
+   */
+  readonly otherOwner: { readonly rows: number; readonly examples: string } | null
   /** Orders read as a transaction log without spend: no amount column, every amount 0. */
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
@@ -962,6 +968,14 @@ export async function importFile(
           )
         )[0]
       : undefined
+    const otherOwner =
+      kind === 'returns'
+        ? (
+            await engine.query<{ n: number; examples: string | null }>(
+              importReturnOwners(engine.dialect, { rows: 'import_kind_rows' }).sql,
+            )
+          )[0]
+        : undefined
     return {
       importId,
       file,
@@ -986,6 +1000,9 @@ export async function importFile(
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),
       unmatched: unmatched
         ? { rows: Number(unmatched.n), examples: unmatched.examples ?? '' }
+        : null,
+      otherOwner: otherOwner
+        ? { rows: Number(otherOwner.n), examples: otherOwner.examples ?? '' }
         : null,
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
