@@ -210,6 +210,25 @@ describe('dates, time zones and amounts', () => {
     ).toEqual([{ amount: 12.55 }, { amount: 146 }, { amount: -73 }])
   })
 
+  test('amounts whose every point has three digits after it (2.000) are read as decimals, and said', async () => {
+    const f = write(
+      dir,
+      'de-points.csv',
+      'Kunde;Datum;Betrag\np1;2024-01-01;2.000\np1;2024-01-02;1.500\n',
+    )
+    const r = await orders(f)
+    expect(importNotes(r)).toContain(
+      `${f}: every amount with a point in Betrag has three digits after it (such as 2.000), read as a decimal point (2.000 = 2); if the point separates thousands, pass --decimal-comma`,
+    )
+    // one amount with cents says the points are decimal points: no note
+    const g = write(
+      dir,
+      'de-points2.csv',
+      'Kunde;Datum;Betrag\np2;2024-01-01;2.000\np2;2024-01-02;1.50\n',
+    )
+    expect((await orders(g)).pointThousands).toEqual([])
+  })
+
   test('a header named twice: the first is read and the note names the other', async () => {
     const f = write(
       dir,

@@ -35,6 +35,7 @@ import {
   NET_AMOUNT,
   ORDER_COLUMNS,
 } from '../../data/queries/import-order-rows.ts'
+import { importPointThousands } from '../../data/queries/import-point-thousands.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
@@ -198,6 +199,11 @@ export interface ImportResult {
   readonly jsonWrapper: string | null
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
+  /**
+   * Number columns whose every value with a point has exactly three digits after it (2.000,
+   * 12.500), in a sample of the file: read as decimals, they may be thousands (--decimal-comma).
+   */
+  readonly pointThousands: readonly string[]
   /**
    * Fields read from a header the file has more than once (the reader names the later ones
    * `Date_1`, `Date_2` ...): the first was read; `others` are the reader's names of the rest.
@@ -968,6 +974,12 @@ export async function importFile(
           )
         )[0]
       : undefined
+    // amounts whose every point stands before exactly three digits (2.000, 12.500) read as
+    // decimals, but may be thousands written the German way: said, on a sample of the file
+    const pointThousands =
+      format === 'csv' && kind === 'orders' && !opts.decimalComma
+        ? await pointThousandsHeaders(engine, allText(source), headersOf(spec, 'number'))
+        : []
     const otherOwner =
       kind === 'returns'
         ? (
@@ -1013,6 +1025,7 @@ export async function importFile(
       placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
+      pointThousands,
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,
@@ -1044,6 +1057,27 @@ function repeatedHeaders(
     if (others.length > 0) out.push({ field, header, others })
   }
   return out
+}
+
+/** The CSV source with every column read as text (for a sample of how values are written). */
+function allText(source: string): string {
+  return source.startsWith('read_csv(') ? `${source.slice(0, -1)}, all_varchar=true)` : source
+}
+
+/** The columns of `headers` whose sampled dotted values are all written 1.234 (see the query). */
+async function pointThousandsHeaders(
+  engine: Engine,
+  source: string,
+  headers: readonly string[],
+): Promise<string[]> {
+  if (headers.length === 0) return []
+  const [row] = await engine.query<Record<string, number>>(
+    importPointThousands(engine.dialect, { source, headers }),
+  )
+  return headers.filter((_, i) => {
+    const dotted = Number(row?.[`dotted_${i}`] ?? 0)
+    return dotted > 0 && Number(row?.[`three_${i}`] ?? 0) === dotted
+  })
 }
 
 /** A rewritten copy of an input file (see `readFrom`), and how to delete it. */

@@ -1,0 +1,25 @@
+import type { Dialect, Query } from '../engine.ts'
+import { ident } from './import-stage.ts'
+
+/** Rows sampled from the start of the file: enough to see how its amounts are written. */
+const SAMPLE = 50_000
+
+/**
+ * Over the first rows of `source` (read as text), for each column of `headers`: how many values
+ * have a decimal point (dotted) and how many of those are written 1.234 or 12.500 (one to three
+ * digits, a point, exactly three digits: three). When every dotted value is so, the points may
+ * separate thousands (German 2.000 = two thousand) though they read as decimals; the import says so.
+ */
+export function importPointThousands(
+  _d: Dialect,
+  args: { source: string; headers: readonly string[] },
+): Query {
+  const cols = args.headers
+    .map((h, i) => {
+      const c = `trim(${ident(h)})`
+      return `count(*) FILTER (WHERE ${c} LIKE '%.%') AS dotted_${i},
+  count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}[.][0-9]{3}')) AS three_${i}`
+    })
+    .join(',\n  ')
+  return { sql: `SELECT ${cols}\nFROM (SELECT * FROM ${args.source} LIMIT ${SAMPLE})` }
+}
