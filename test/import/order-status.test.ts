@@ -118,6 +118,33 @@ describe('orders with a status', () => {
     )
     expect(c).toEqual({ purchase_days: 2, revenue: 1310 })
   })
+  test("Etsy's sold orders (Sale Date, Buyer User ID, Order Total); a customers export says its kind", async () => {
+    const f = write(
+      dir,
+      'EtsySoldOrders.csv',
+      [
+        'Sale Date,Order ID,Buyer User ID,Full Name,Buyer,Number of Items,Currency,Order Value,Order Total,Status',
+        '01/05/24,E1,777,Ann B,annb,1,USD,20.00,24.50,Completed',
+        '02/07/24,E2,777,Ann B,annb,2,USD,30.00,35.00,Completed',
+      ].join('\n'),
+    )
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({
+      ordered_at: 'Sale Date',
+      customer_id: 'Buyer User ID',
+      amount: 'Order Total',
+      order_id: 'Order ID',
+    })
+    const c = write(
+      dir,
+      'customers_export.csv',
+      'First Name,Last Name,Email,City,Country,Total Spent,Total Orders\nAnn,B,a@x.com,Oslo,NO,59.5,2\n',
+    )
+    await expect(importFile(engine, c, { kind: 'orders' })).rejects.toThrow(
+      /This looks like a customers file \(one row per customer\), not orders: import it with --kind customers\./,
+    )
+  })
+
   test("Stripe's own header: a bare id is the payment's (order) id when the customer is named", async () => {
     const f = write(
       dir,

@@ -58,6 +58,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'user id',
       'user',
       'buyer id',
+      'buyer user id',
+      'buyer',
       'member id',
       'account id',
       'sample id',
@@ -94,6 +96,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'date created',
       'purchased at',
       'purchase date',
+      // Etsy's sold orders
+      'sale date',
       'purchase time',
       'transaction date',
       'transaction time',
@@ -503,7 +507,9 @@ export function resolveColumns(
   }
   if (missing.length > 0) {
     const names = missing.map((s) => s.field)
-    const other = noHeaderHint(headers) ?? (kind === 'orders' ? modelTableHint(headers) : null)
+    const other =
+      noHeaderHint(headers) ??
+      (kind === 'orders' ? (modelTableHint(headers) ?? customersFileHint(headers)) : null)
     // one field missing and one column left over (CLVTools' Id,Date,Price): name that column
     const left = headers.filter((h) => !used.has(h))
     const example = names.length === 1 && left.length === 1 ? left[0] : '<Column>'
@@ -671,6 +677,22 @@ export function modelTableHint(headers: readonly string[]): string | null {
     return 'This is a survival table (the share of a cohort still active per period), not orders: fit it with `loyals fit FILE --model sbg`.'
   }
   return null
+}
+
+/**
+ * When an "orders" file without order dates is a customers export (Shopify's: Customer ID, First
+ * Name, Last Name, Total Spent ...; or any file with a customer id and a signup date), the flag to
+ * use; null otherwise.
+ */
+export function customersFileHint(headers: readonly string[]): string | null {
+  const folded = new Set(headers.map(fold))
+  const shopify = SHOPIFY_CUSTOMER_MARKERS.filter((m) => folded.has(m)).length >= 3
+  const signup = (FIELDS.customers.find((f) => f.field === 'signup_at')?.synonyms ?? []).some((n) =>
+    folded.has(n),
+  )
+  return shopify || signup
+    ? 'This looks like a customers file (one row per customer), not orders: import it with --kind customers.'
+    : null
 }
 
 /** Shopify orders fields beyond the generic ones. */
