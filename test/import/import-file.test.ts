@@ -229,6 +229,30 @@ describe('dates, time zones and amounts', () => {
     expect((await orders(g)).pointThousands).toEqual([])
   })
 
+  test('a customer id written as a float (13085.0, as pandas writes it) is the whole number', async () => {
+    const f = write(
+      dir,
+      'float-ids.csv',
+      'Invoice,InvoiceDate,Amount,Customer ID\nF1,2009-12-01,6.95,13085.0\nF2,2009-12-02,5,13085\nF3,2009-12-03,1,A.0\n',
+    )
+    await orders(f)
+    expect(
+      await engine.query(
+        `SELECT customer_id, count(*) AS n FROM orders WHERE source = '${f}' GROUP BY 1 ORDER BY 1`,
+      ),
+    ).toEqual([
+      { customer_id: '13085', n: 2 },
+      { customer_id: 'A.0', n: 1 },
+    ])
+    // the kinds that name customers read them the same way
+    const t = await importFile(
+      engine,
+      write(dir, 'float-tickets.csv', 'ticket_id,customer_id,opened_at\nFT1,13085.0,2009-12-05\n'),
+      { kind: 'tickets', now: NOW },
+    )
+    expect(t.unmatched).toEqual({ rows: 0, examples: '' })
+  })
+
   test('a header named twice: the first is read and the note names the other', async () => {
     const f = write(
       dir,

@@ -56,6 +56,15 @@ export function textOf(header: string): string {
   return `CASE WHEN NOT starts_with(${c}, ' ') AND NOT ends_with(${c}, ' ') AND strlen(${c}) = length(${c}) THEN nullif(${c}, '') ELSE nullif(trim(${c}), '') END`
 }
 
+/**
+ * A customer id written as a whole number with ".0" (13085.0: pandas writes an id column with any
+ * gap as floats, and so do the Kaggle copies of Online Retail II) is the id without it (13085), so
+ * that the orders meet the customers file and the CRM lists that write 13085. The regular
+ * expression runs only on the texts that end in ".0".
+ */
+export const wholeId = (t: string): string =>
+  `CASE WHEN ends_with(${t}, '.0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1') ELSE ${t} END`
+
 /** The raw text of a field the file does not have. */
 export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
 
@@ -76,7 +85,12 @@ function col(
   return {
     field,
     header,
-    raw: header === null ? NO_TEXT : textOf(header),
+    raw:
+      header === null
+        ? NO_TEXT
+        : field === 'customer_id'
+          ? wholeId(textOf(header))
+          : textOf(header),
     type,
     required,
     ...(noun ? { noun } : {}),
@@ -205,7 +219,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     const email = c.email ? `lower(${textOf(c.email)})` : 'NULL'
     // Shopify prefixes ids with ' so spreadsheets keep them as text.
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
-    const customer = c.customer_id ? textOf(c.customer_id) : `coalesce(${email}, ${sid})`
+    const customer = c.customer_id ? wholeId(textOf(c.customer_id)) : `coalesce(${email}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded.
@@ -252,7 +266,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // Every line is validated on its own line of the file; the orders are its lines summed
     // (importLineOrders). The lines of one order must name one customer (or none).
     const order = c.order_id ? textOf(c.order_id) : null
-    const customer = c.customer_id ? textOf(c.customer_id) : 'NULL'
+    const customer = c.customer_id ? wholeId(textOf(c.customer_id)) : 'NULL'
     // a line without an order id is an order of its own (importLineOrders), not one with the others
     const across = (agg: string) =>
       order
@@ -346,7 +360,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         {
           field: 'customer_id',
           header: c.customer_id ?? c.email ?? c.shopify_id ?? null,
-          raw: c.customer_id ? textOf(c.customer_id) : `coalesce(${email}, ${sid})`,
+          raw: c.customer_id ? wholeId(textOf(c.customer_id)) : `coalesce(${email}, ${sid})`,
           type: 'text',
           required: true,
         },

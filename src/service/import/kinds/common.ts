@@ -3,7 +3,7 @@
 // pipeline (stage -> validate in SQL -> one transaction) runs them unchanged.
 import type { KindRowsArgs } from '../../../data/queries/import-kind-rows.ts'
 import { ident, lit } from '../../../data/queries/import-stage.ts'
-import type { FieldDef, FieldType, TypedSpec } from '../validate.ts'
+import { type FieldDef, type FieldType, type TypedSpec, wholeId } from '../validate.ts'
 
 /** A target field and its header synonyms (compared after folding case and punctuation). */
 export interface KindField {
@@ -35,6 +35,9 @@ export const kf = (field: string, required: boolean, synonyms: readonly string[]
   synonyms,
 })
 
+/** The fields that name a customer: read as orders read theirs (`wholeId`). */
+const CUSTOMER_IDS = ['customer_id', 'referrer_id', 'referred_id']
+
 /** A field read from its recognised column (trimmed, '' as NULL), or NULL when absent. */
 export function column(
   columns: Readonly<Record<string, string>>,
@@ -47,7 +50,12 @@ export function column(
   return {
     field,
     header,
-    raw: header === null ? 'CAST(NULL AS VARCHAR)' : `nullif(trim(${ident(header)}), '')`,
+    raw:
+      header === null
+        ? 'CAST(NULL AS VARCHAR)'
+        : CUSTOMER_IDS.includes(field)
+          ? wholeId(`nullif(trim(${ident(header)}), '')`)
+          : `nullif(trim(${ident(header)}), '')`,
     type,
     required,
     ...(noun ? { noun } : {}),
