@@ -224,10 +224,15 @@ describe('applyContactBudget', () => {
     ])
   })
 
-  it('rejects an unknown time zone and a non-finite now', () => {
-    expect(() =>
-      applyContactBudget([cand('s', 'service', 'sms')], [], NOW, budget, 'Nowhere/X'),
-    ).toThrow(UsageError)
+  it("reads an unknown customer zone as the default's, and rejects a non-finite now", () => {
+    const sms = [cand('s', 'service', 'sms')]
+    // 14:00 UTC is 23:00 in Tokyo (quiet hours 21-8): the customer's own zone decides ...
+    expect(applyContactBudget(sms, [], NOW, budget, 'Asia/Tokyo')[0]?.outcome).toBe('deferred')
+    // ... and a zone no clock knows is the default's (UTC, not quiet), not an error
+    expect(applyContactBudget(sms, [], NOW, budget, 'Nowhere/X')).toEqual(
+      applyContactBudget(sms, [], NOW, budget),
+    )
+    expect(applyContactBudget(sms, [], NOW, budget, 'Nowhere/X')[0]?.outcome).toBe('allowed')
     expect(() => applyContactBudget([], [], Number.NaN, budget)).toThrow(UsageError)
   })
 

@@ -71,6 +71,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
+/** Whether `timeZone` is an IANA zone the runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
  * Local wall-clock time of an instant in an IANA time zone, in minutes since local midnight
  * (fraction for seconds and ms).
@@ -178,8 +188,8 @@ function departmentRank(d: Department): number {
  * / `cap_channel`; over it only because of higher-priority candidates in this batch → suppressed
  * `lower_priority` with their keys. Windows are rolling: a log entry counts when
  * now − days × 24 h < atMs ≤ now.
- * @returns one decision per candidate, in the input order.
- * @throws UsageError for an unknown time zone or a non-finite time.
+ * @returns one decision per candidate, in the input order. An unknown `timeZone` is the default's.
+ * @throws UsageError for a non-finite time.
  */
 export function applyContactBudget(
   candidates: readonly BudgetCandidate[],
@@ -189,7 +199,9 @@ export function applyContactBudget(
   timeZone?: string | null,
 ): BudgetDecision[] {
   if (!Number.isFinite(nowMs)) throw new UsageError('nowMs must be a finite epoch time', { nowMs })
-  const tz = timeZone || config.defaultTimeZone
+  // a customer's zone that no clock knows ("Mars/Olympus" from an identify call) falls back to
+  // the default, as the docs say: it must not fail the batch or the tick for everybody else
+  const tz = timeZone && isTimeZone(timeZone) ? timeZone : config.defaultTimeZone
   const counts = (entry: { kind?: 'webhook' | 'task'; channel: Channel | null }): boolean =>
     (entry.kind ?? (entry.channel === null ? 'task' : 'webhook')) === 'webhook' ||
     config.countStaffTasks
