@@ -10,7 +10,8 @@ import {
   type OptimResult,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
-import { lgamma, logHyp2f1, logHyp2f1A1 } from '../special.ts'
+import { integrate } from '../quadrature.ts'
+import { lbeta, lgamma, logHyp2f1, logHyp2f1A1 } from '../special.ts'
 import type { FitResult, Histories } from './types.ts'
 
 /** Histories plus indexes into their unique x and unique time values (t_x and T together). */
@@ -549,15 +550,63 @@ export function checkHistory(x: number, tx: number, T: number): void {
  */
 export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, t: number): number {
   if (t <= 0) return 0
+  // a + b <= 1 (fits where dropout probabilities pile up at 0 and 1): the 2F1's third parameter
+  // a + b - 1 is not positive, the function can change sign and its log does not exist
+  if (a + b - 1 <= 0) return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
   if (Math.abs(a - 1) < 1e-6) {
     return (
       (bgExpectedAlive(r, alpha, 1 + 1e-6, b, t) + bgExpectedAlive(r, alpha, 1 - 1e-6, b, t)) / 2
     )
   }
   const z = t / (alpha + t)
-  const L = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b, a + b - 1, z)
+  let L: number
+  try {
+    L = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b, a + b - 1, z)
+  } catch (e) {
+    if (e instanceof LoyalsError && e.code === 'numeric_error') {
+      return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
+    }
+    throw e
+  }
   const v = ((a + b - 1) / (a - 1)) * -Math.expm1(L)
   return Math.max(v, 0)
+}
+
+/**
+ * bgExpectedAlive as the expectation itself: ∫ (1 − (α/(α + p t))^r) / p over p ~ Beta(a, b),
+ * split at 1/2 and substituted (p = u^(1/a) below, 1 − p = v^(1/b) above) so that neither end's
+ * p^(a−1) or (1−p)^(b−1) is singular under the adaptive Gauss-Kronrod rule.
+ */
+export function bgExpectedAliveByQuadrature(
+  r: number,
+  alpha: number,
+  a: number,
+  b: number,
+  t: number,
+): number {
+  if (t <= 0) return 0
+  // (1 − (α/(α + p t))^r) / p, → r t / α as p → 0
+  const g = (p: number): number =>
+    p === 0 ? (r * t) / alpha : -Math.expm1(-r * Math.log1p((p * t) / alpha)) / p
+  const low = integrate(
+    (u) => {
+      const p = u ** (1 / a)
+      return g(p) * (1 - p) ** (b - 1)
+    },
+    0,
+    0.5 ** a,
+    1e-12,
+  )
+  const high = integrate(
+    (v) => {
+      const q = v ** (1 / b)
+      return g(1 - q) * (1 - q) ** (a - 1)
+    },
+    0,
+    0.5 ** b,
+    1e-12,
+  )
+  return Math.max(0, (low / a + high / b) * Math.exp(-lbeta(a, b)))
 }
 
 /**
