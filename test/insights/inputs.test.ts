@@ -79,6 +79,7 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
         ['t3', 'B', '2024-01-20', '2024-01-25'],
         ['t4', 'C', '2024-07-20', '2024-07-21'], // opened after asOf
         ['t5', 'F', '2024-05-01', null],
+        ['t6', 'D', '2024-06-20', '2024-07-10'], // resolved after asOf: still open at asOf
       ]
       await insert(
         engine,
@@ -92,6 +93,7 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
         ['r2', 'o4', '2024-01-15'],
         ['r3', 'o4', '2024-01-18'],
         ['r4', 'o9', '2024-04-20'],
+        ['r5', 'o5', '2024-07-25'], // after asOf: not yet returned at asOf
       ]
       await insert(
         engine,
@@ -138,10 +140,11 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
       for (const [group, rows] of bySegment(seg, ticketRows, (t) => t[1])) {
         const g = find(k.ticketResolution, group)!
         expect(g.n).toBe(rows.length)
-        expect(g.value).toBeCloseTo(rows.filter((t) => t[3] !== null).length / rows.length, 10)
+        const resolved = rows.filter((t) => t[3] !== null && t[3] <= AS_OF).length
+        expect(g.value).toBeCloseTo(resolved / rows.length, 10)
       }
 
-      const returned = new Set(returns.map((x) => x[1]))
+      const returned = new Set(returns.filter((x) => x[2] <= AS_OF).map((x) => x[1]))
       const orderRows = orders.filter((o) => o[2] <= AS_OF)
       for (const [group, rows] of bySegment(seg, orderRows, (o) => o[1])) {
         const g = find(k.returnRate, group)!

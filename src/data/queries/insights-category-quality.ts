@@ -16,7 +16,8 @@ export function insightsCategoryQuality(
 ): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const returned = args.returns
-    ? `CAST(count(DISTINCT l.order_id) FILTER (WHERE l.order_id IN (SELECT order_id FROM returns))
+    ? `CAST(count(DISTINCT l.order_id) FILTER (WHERE l.order_id IN (SELECT order_id FROM returns
+      WHERE CAST(returned_at AS DATE) <= ${asOf}))
         AS INTEGER)`
     : 'NULL::INTEGER'
   const perOrder = `lo AS (

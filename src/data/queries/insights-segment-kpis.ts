@@ -32,14 +32,16 @@ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   }
 }
 
-/** Rows (kind, grp, tickets, resolved) of support tickets opened up to asOf. */
+/** Rows (kind, grp, tickets, resolved) of support tickets opened up to asOf (resolved by then). */
 export function insightsTicketResolution(
   _dialect: Dialect,
   args: { opened: string | null; asOf: string },
 ): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const when = args.opened ? `WHERE CAST(${args.opened} AS DATE) <= ${asOf}` : ''
-  const inner = `SELECT customer_id, CAST(resolved_at IS NOT NULL AS INTEGER) AS resolved
+  // resolved as of asOf: a ticket resolved later was still open then
+  const inner = `SELECT customer_id,
+      CAST(coalesce(CAST(resolved_at AS DATE) <= ${asOf}, false) AS INTEGER) AS resolved
     FROM tickets ${when}`
   return {
     sql: `SELECT kind, grp, CAST(count(*) AS INTEGER) AS tickets,
@@ -47,11 +49,12 @@ export function insightsTicketResolution(
   }
 }
 
-/** Rows (kind, grp, orders, returned) of orders up to asOf and those with a return row. */
+/** Rows (kind, grp, orders, returned) of orders up to asOf and those returned by then. */
 export function insightsReturnRate(_dialect: Dialect, args: { asOf: string }): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const inner = `SELECT o.customer_id,
-      CAST(o.order_id IN (SELECT order_id FROM returns) AS INTEGER) AS returned
+      CAST(o.order_id IN (SELECT order_id FROM returns WHERE CAST(returned_at AS DATE) <= ${asOf})
+        AS INTEGER) AS returned
     FROM orders o WHERE o.amount >= 0 AND o.order_date <= ${asOf}`
   return {
     sql: `SELECT kind, grp, CAST(count(*) AS INTEGER) AS orders,
