@@ -535,6 +535,23 @@ describe.each(STORES)('API on $name', (kind) => {
           properties: { text: 'Erin Secret loved it' },
         },
       })
+      // imported value inputs and a deferred message name her too
+      await h.store.use(async (e) => {
+        await e.exec(`INSERT INTO survey_responses (response_key, customer_id, responded_at, nps, comment)
+          VALUES ('sr-e', 'erin-77', TIMESTAMP '2024-01-02 00:00:00', 9, 'Erin Secret says hi')`)
+        await e.exec(`INSERT INTO referrals (referral_key, referrer_id, referred_id, code)
+          VALUES ('erin-77 > zed', 'erin-77', 'zed', 'REF-erin-77')`)
+        await e.exec(`INSERT INTO engagement_events (event_key, customer_id, occurred_at, event)
+          VALUES ('ee-e', 'erin-77', TIMESTAMP '2024-01-02 00:00:00', 'review')`)
+        await e.exec(`INSERT INTO tickets (ticket_id, customer_id, opened_at)
+          VALUES ('tk-e', 'erin-77', TIMESTAMP '2024-01-02 00:00:00')`)
+        await e.exec(`INSERT INTO returns (return_key, order_id, customer_id, returned_at, amount)
+          VALUES ('rt-e', 'o-e1', 'erin-77', TIMESTAMP '2024-01-03 00:00:00', 5)`)
+        await e.exec(`INSERT INTO actions_log (action_key, playbook_id, customer_id, trigger_type,
+            department, kind, channel, status, control, attempts, created_at, scheduled_at)
+          VALUES ('later:erin-77:x', 'later', 'erin-77', 'event', 'marketing', 'webhook', 'email',
+            'deferred', false, 0, TIMESTAMP '2024-01-02 00:00:00', TIMESTAMP '2099-01-01 00:00:00')`)
+      })
       const revenueBefore = await count(h, 'SELECT sum(amount) AS s FROM orders')
       const del = await h.call('DELETE', '/v1/customers/erin-77')
       expect(del.status).toBe(200)
@@ -552,6 +569,11 @@ describe.each(STORES)('API on $name', (kind) => {
         'customer_profile',
         'actions_log',
         'tasks',
+        'survey_responses',
+        'referrals',
+        'engagement_events',
+        'tickets',
+        'returns',
       ]) {
         const rows = await h.store.use((e) => e.query(`SELECT * FROM ${table}`))
         const text = JSON.stringify(rows).toLowerCase()
@@ -559,6 +581,14 @@ describe.each(STORES)('API on $name', (kind) => {
           expect(text, `${table} still holds ${needle}`).not.toContain(needle)
         }
       }
+      // the deferred message will not be released
+      expect(
+        await h.store.use((e) =>
+          e.query(
+            "SELECT count(*) AS n FROM actions_log WHERE status IN ('deferred', 'queued') AND playbook_id = 'later'",
+          ),
+        ),
+      ).toEqual([{ n: 0 }])
       expect((await h.call('DELETE', '/v1/customers/erin-77')).status).toBe(404)
     })
   })

@@ -17,6 +17,13 @@ export function eraseCustomer(
       sql: 'UPDATE events SET customer_id = $2, payload = NULL WHERE customer_id = $1',
       params: p,
     },
+    // pending contact for a person who asked to be forgotten is not sent (a later tick would
+    // have released a deferred one)
+    {
+      sql: `UPDATE actions_log SET status = 'suppressed', reason = 'customer erased'
+  WHERE customer_id = $1 AND status IN ('deferred', 'queued')`,
+      params: [customerId],
+    },
     {
       // the playbook idempotency key embeds the (URI-encoded) id: replace that part too
       sql: `UPDATE actions_log SET customer_id = $2, payload = NULL,
@@ -30,5 +37,25 @@ export function eraseCustomer(
     },
     { sql: 'UPDATE tasks SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'DELETE FROM customer_profile WHERE customer_id = $1', params: [customerId] },
+    // the imported value inputs count under the pseudonym too; free text (a survey comment) and a
+    // referral code (often the referrer's id) go
+    {
+      sql: 'UPDATE survey_responses SET customer_id = $2, comment = NULL WHERE customer_id = $1',
+      params: p,
+    },
+    {
+      sql: `UPDATE referrals SET
+  referral_key = CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END || ' > ' ||
+    CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END,
+  referrer_id = CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END,
+  referred_id = CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END,
+  code = NULL
+WHERE referrer_id = $1 OR referred_id = $1`,
+      params: p,
+    },
+    { sql: 'UPDATE engagement_events SET customer_id = $2 WHERE customer_id = $1', params: p },
+    { sql: 'UPDATE tickets SET customer_id = $2 WHERE customer_id = $1', params: p },
+    { sql: 'UPDATE returns SET customer_id = $2 WHERE customer_id = $1', params: p },
+    { sql: 'UPDATE tier_state SET customer_id = $2 WHERE customer_id = $1', params: p },
   ]
 }
