@@ -4,12 +4,17 @@ import type { Dialect, Query } from '../engine.ts'
 
 export function refitAggregates(_dialect: Dialect): Query {
   return {
-    sql: `SELECT customer_id,
+    // with the email and name of an imported customers file (a profile's own, from identify
+    // calls, win over them in the refit)
+    sql: `SELECT a.*, c.email, c.name FROM (
+SELECT customer_id,
   sum(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders_count,
   count(DISTINCT CASE WHEN amount >= 0 THEN order_date END) AS purchase_days,
   sum(amount) AS revenue,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
-FROM orders GROUP BY customer_id ORDER BY customer_id`,
+FROM orders GROUP BY customer_id) a
+LEFT JOIN customers c ON c.customer_id = a.customer_id
+ORDER BY a.customer_id`,
   }
 }

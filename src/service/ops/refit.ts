@@ -93,6 +93,8 @@ export async function refit(
     revenue: Number(r.revenue),
     firstOrderMs: tsMs(r.first_order_at),
     lastOrderMs: tsMs(r.last_order_at),
+    email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
+    name: r.name === null || r.name === undefined ? null : String(r.name),
   }))
   await progress(0.2, `fitting BG/NBD on ${n} customers`)
   const x = new Float64Array(n)
@@ -165,6 +167,9 @@ export async function refit(
           const counters = cur && cur.updatedAtMs >= startMs ? cur : p
           const merged: Profile = {
             ...(cur ?? p),
+            // an identify call's email and name win; an imported customers file fills the gaps
+            email: cur?.email ?? p.email,
+            name: cur?.name ?? p.name,
             ordersCount: counters.ordersCount,
             purchaseDays: counters.purchaseDays,
             revenue: counters.revenue,
