@@ -2,7 +2,7 @@
 // validation, handler) and one error translation (errors.ts). No I/O of its own.
 import { Hono } from 'hono'
 import { authorize } from './auth.ts'
-import { RequestError, toHttpError, zodDetails } from './errors.ts'
+import { PayloadTooLargeError, RequestError, toHttpError, zodDetails } from './errors.ts'
 import { openApiDocument } from './openapi.ts'
 import type { ApiDeps, Route } from './route.ts'
 import { customerRoutes } from './routes/customers.ts'
@@ -20,6 +20,26 @@ export const ROUTES: readonly Route[] = [
 
 /** Bodies above this size are refused before parsing (1,000 events fit easily). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
+/** JSON nested deeper than this is refused: no event is (and deep recursion would overflow). */
+export const MAX_BODY_DEPTH = 64
+
+/** Nesting depth of a parsed JSON value, counted without recursion (stops past `limit`). */
+function depthOver(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value]
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true
+    const next: unknown[] = []
+    for (const v of level) {
+      if (v !== null && typeof v === 'object') next.push(...Object.values(v as object))
+    }
+    level = next
+  }
+  return false
+}
+
+/** `/v1/customers/:id` as a pattern matching a request path. */
+const routePattern = (path: string): RegExp =>
+  new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
 
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono()
@@ -35,11 +55,7 @@ export function createApp(deps: ApiDeps): Hono {
       let body: unknown
       if (r.body) {
         const text = await c.req.text()
-        if (text.length > MAX_BODY_BYTES) {
-          throw new RequestError('body too large', [
-            { path: '', reason: `over ${MAX_BODY_BYTES} bytes` },
-          ])
-        }
+        if (text.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES)
         let raw: unknown
         if (text.trim() === '') raw = undefined
         else {
@@ -48,6 +64,11 @@ export function createApp(deps: ApiDeps): Hono {
           } catch {
             throw new RequestError('the body is not valid JSON', [
               { path: '', reason: 'invalid JSON' },
+            ])
+          }
+          if (depthOver(raw, MAX_BODY_DEPTH)) {
+            throw new RequestError('the body is nested too deeply', [
+              { path: '', reason: `more than ${MAX_BODY_DEPTH} levels of nesting` },
             ])
           }
         }
@@ -76,8 +97,24 @@ export function createApp(deps: ApiDeps): Hono {
       return c.json(out.json as object, out.status ?? 200)
     })
   }
-  app.notFound((c) =>
-    c.json(
+  const patterns = ROUTES.map((r) => ({ method: r.method.toUpperCase(), re: routePattern(r.path) }))
+  app.notFound((c) => {
+    // a known path asked with another method: 405 with the methods it has
+    const allow = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))]
+    if (allow.length > 0) {
+      return c.json(
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`,
+            details: { allow },
+          },
+        },
+        405,
+        { allow: allow.join(', ') },
+      )
+    }
+    return c.json(
       {
         error: {
           code: 'not_found',
@@ -86,8 +123,8 @@ export function createApp(deps: ApiDeps): Hono {
         },
       },
       404,
-    ),
-  )
+    )
+  })
   app.onError((e, c) => {
     const h = toHttpError(e)
     if (h.status === 500) console.error(e)

@@ -10,6 +10,13 @@ export class RequestError extends LoyalsError {
   }
 }
 
+/** A body over the size limit: HTTP 413 `payload_too_large`. */
+export class PayloadTooLargeError extends LoyalsError {
+  constructor(limit: number) {
+    super('payload_too_large', `the body is over ${limit} bytes`, { limit })
+  }
+}
+
 /** 401 / 403, raised by the auth middleware. */
 export class AuthError extends LoyalsError {
   readonly status: 401 | 403
@@ -48,6 +55,9 @@ export function toHttpError(e: unknown): HttpError {
     return { status: 400, body: body(e.code, e.message, e.details.issues) }
   }
   if (e instanceof AuthError) return { status: e.status, body: body(e.code, e.message, e.details) }
+  if (e instanceof PayloadTooLargeError) {
+    return { status: 413, body: body(e.code, e.message, e.details) }
+  }
   if (e instanceof QueryError) {
     return {
       status: 500,

@@ -132,6 +132,26 @@ describe.each(STORES)('API on $name', (kind) => {
         expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(field)
     })
 
+    it('405 with Allow for a known path and another method; 413 for a body over the limit; 400 for deep nesting', async () => {
+      const wrong = await h.call('PUT', '/v1/events')
+      expect(wrong.status).toBe(405)
+      expect(wrong.json.error).toMatchObject({
+        code: 'method_not_allowed',
+        details: { allow: ['POST'] },
+      })
+      const big = await h.call('POST', '/v1/events', {
+        raw: `{"pad":"${'x'.repeat(8 * 1024 * 1024)}"}`,
+      })
+      expect(big.status).toBe(413)
+      expect(big.json.error.code).toBe('payload_too_large')
+      const deep = await h.call('POST', '/v1/events', {
+        raw: `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      })
+      expect(deep.status).toBe(400)
+      expect(deep.json.error.details[0].reason).toMatch(/levels of nesting/)
+      expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(0)
+    })
+
     it('404 with the error shape for an unknown customer, task, job and route', async () => {
       for (const [m, p] of [
         ['GET', '/v1/customers/nobody'],
