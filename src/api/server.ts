@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
+import { unscoredCustomers } from '../data/queries/api-unscored-customers.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
@@ -94,6 +95,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     )
   }
   dispatcher.start()
+  // customers imported from files have orders but no profile until a refit: score them once now
+  // (in the background, as any refit job), so that their profiles, tiers and audiences exist
+  const [unscored] = await store.use((e) => e.query<{ n: number }>(unscoredCustomers(e.dialect)))
+  if (Number(unscored?.n ?? 0) > 0) void jobs.startRefit().catch(() => {})
   if (o.tickEveryMs && o.tickEveryMs > 0) scheduler.start(o.tickEveryMs)
   const refitTimer =
     o.refitEveryMs && o.refitEveryMs > 0

@@ -2,7 +2,7 @@
 // clean stop, and a SIGKILL in the middle of concurrent ingestion: after a restart every
 // acknowledged event is stored exactly once, and every retried event is recognized.
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -65,6 +65,27 @@ describe('loyals serve process', () => {
     expect(await exited(s.child)).toBe(0)
     expect(existsSync(`${db}.serve.json`)).toBe(false)
     expect(runCli(['keys', 'list', '--db', db]).code).toBe(0)
+  })
+
+  it('scores the customers of a workspace filled by loyals import when it starts', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'w.duckdb')
+    const orders = join(dir, 'orders.csv')
+    const rows = ['customer_id,ordered_at,amount']
+    for (let i = 0; i < 40; i++) rows.push(`imp-${i % 8},2025-0${1 + (i % 6)}-1${i % 9},${10 + i}`)
+    writeFileSync(orders, `${rows.join('\n')}\n`)
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    const key = createKey(db, 'admin')
+    const s = await serve(db)
+    const get = () =>
+      fetch(`${s.url}/v1/customers/imp-3`, { headers: { authorization: `Bearer ${key}` } })
+    let res = await get()
+    for (let k = 0; k < 100 && res.status === 404; k++) {
+      await new Promise((r) => setTimeout(r, 100))
+      res = await get()
+    }
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { orders: number }).orders).toBe(5)
   })
 
   it('loses no acknowledged event and duplicates none when killed mid-stream', async () => {
