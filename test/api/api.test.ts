@@ -229,6 +229,33 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(p.orders).toBe(2)
       expect(p.engagement).toEqual({ referrals: 1, reviews: 1, nps: 9, ces: 2 })
     })
+
+    it('refuses a refund of an order the customer did not place, or of more than is left of it', async () => {
+      const refund = (order: string, total: number, id: string, user = 'c1') => ({
+        type: 'track',
+        messageId: id,
+        userId: user,
+        event: 'Order Refunded',
+        timestamp: '2025-02-10T00:00:00Z',
+        properties: { order_id: order, total },
+      })
+      const before = (await h.call('GET', '/v1/customers/c1')).json.revenue
+      // o1 was refunded 15 above; what is left of it is refunded once more under a new id
+      for (const [body, why] of [
+        [refund('o1', 5000, 'rf-big'), /more than the \d+(\.\d+)? left of order o1/],
+        [
+          refund('no-such-order', 70, 'rf-none'),
+          /order no-such-order, which customer c1 has not placed/,
+        ],
+        [refund('o1', 5, 'rf-other', 'c2'), /which customer c2 has not placed/],
+      ] as const) {
+        const res = await h.call('POST', '/v1/events', { body })
+        expect(res.status).toBe(422)
+        expect(res.json.error.message).toMatch(why)
+      }
+      expect((await h.call('GET', '/v1/customers/c1')).json.revenue).toBe(before)
+      expect(await count(h, "SELECT count(*) AS n FROM events WHERE event_id LIKE 'rf-%'")).toBe(0)
+    })
   })
 
   describe('profiles, refit, paging, audiences, service', () => {

@@ -12,6 +12,8 @@ import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
+import { refundOrders } from '../../data/queries/api-refund-orders.ts'
+import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import {
   addOrder,
@@ -384,11 +386,48 @@ export async function ingestGroup(
     const lines: unknown[][] = []
     const identified = new Set<string>()
     const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+    // what each refunded order was paid and has had refunded (stored rows, then this group's)
+    const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
+    const ledger = new Map<string, { paid: number; refunded: number }>()
+    const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
+    if (refundIds.length > 0) {
+      for (const r of await tx.query(refundOrders(tx.dialect, refundIds))) {
+        ledger.set(ledgerKey(String(r.customer_id), String(r.order_id)), {
+          paid: Number(r.paid),
+          refunded: Number(r.refunded),
+        })
+      }
+    }
     for (const e of applied) {
       const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
       const base = prev ?? emptyProfile(e.customerId, nowMs)
       const m = markerOf(e)
       const applyOrder = m !== null && newMarkers.delete(m)
+      if (applyOrder && e.order) {
+        const k = ledgerKey(e.customerId, e.order.orderId)
+        const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
+        ledger.set(k, { ...l, paid: l.paid + e.order.amount })
+      }
+      if (applyOrder && e.refund) {
+        // a refund pays back part of an order of this customer: not of an order nobody placed,
+        // and not more than is left of it (a retry under a new messageId would refund twice)
+        const { orderId, amount } = e.refund
+        const l = ledger.get(ledgerKey(e.customerId, orderId))
+        if (!l) {
+          throw new DataError(
+            `event ${e.eventId}: Order Refunded names order ${orderId}, which customer ${e.customerId} has not placed`,
+            { eventId: e.eventId, orderId },
+          )
+        }
+        const left = l.paid - l.refunded
+        if (Math.abs(amount) > left + 1e-9) {
+          throw new DataError(
+            `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
+            { eventId: e.eventId, orderId, left },
+          )
+        }
+        l.refunded += Math.abs(amount)
+      }
       let next = applyEvent(base, e, applyOrder)
       next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
       touched.set(e.customerId, next)
