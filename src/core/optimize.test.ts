@@ -84,7 +84,7 @@ describe('optimizers', () => {
     expect(H[0]![1]).toBeCloseTo(-120, 3)
     expect(H[1]![1]).toBeCloseTo(200, 3)
   })
-  it('Hessian from an analytic gradient: central and forward differences, n + 1 gradients forward', () => {
+  it('Hessian from an analytic gradient: central differences, 2n gradients', () => {
     const x = [0.3, -0.7]
     const exact = [
       [1200 * 0.09 - 400 * -0.7 + 2, -120],
@@ -97,17 +97,12 @@ describe('optimizers', () => {
     }
     const central = hessianFromGradient(counted, x)
     expect(calls).toBe(4)
-    calls = 0
-    const forward = hessianFromGradient(counted, x, 1e-5, 'forward')
-    expect(calls).toBe(3)
     for (let i = 0; i < 2; i++) {
       for (let j = 0; j < 2; j++) {
         const e = exact[i]![j]!
         expect(Math.abs(central[i]![j]! - e)).toBeLessThan(1e-6 * Math.abs(e))
-        // forward: an O(h) truncation error (h = 1e-5 times the third derivative)
-        expect(Math.abs(forward[i]![j]! - e)).toBeLessThan(1e-4 * Math.abs(e))
       }
-      expect(forward[i]![1 - i]).toBe(forward[1 - i]![i])
+      expect(central[i]![1 - i]).toBe(central[1 - i]![i])
     }
   })
   it('inverts SPD matrices and rejects indefinite ones', () => {

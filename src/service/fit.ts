@@ -426,8 +426,8 @@ function findRole(header: readonly string[], role: FitRole): string | null {
 }
 
 /**
- * The first line of a text file, or null for a DuckDB database (`DUCK` at byte 8, the check of
- * service/source.ts isDuckDbFile, repeated here so reading a summary file never loads DuckDB).
+ * The first line of a text file, or null for a DuckDB database (`DUCK` at byte 8, as
+ * data/workspace.ts isDuckDbFile checks it), from one read of the file's head.
  */
 function textHead(path: string): string | null {
   let fd: number

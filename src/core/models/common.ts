@@ -461,7 +461,7 @@ export function summarizeFit<P extends Record<string, number>>(
   // and that is read at the small step, where the curvature is the optimum's own.
   // (A gradient from differences of the likelihood has its own error: 1e-3 everywhere.)
   const ridge = meanNegLL.grad !== undefined && theta.some((t) => Math.abs(t) > EXTREME_LOG)
-  const H = hessianFromGradient(g, theta, ridge ? 1e-5 : 1e-3, 'central').map((row) =>
+  const H = hessianFromGradient(g, theta, ridge ? 1e-5 : 1e-3).map((row) =>
     row.map((v) => v * totalWeight),
   )
   let se: ReturnType<typeof standardErrorsFromLogHessian>

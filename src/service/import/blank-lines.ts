@@ -181,55 +181,73 @@ export async function mixedLineEndings(
 }
 
 /**
- * A copy of `file` (inflated when `gzip`) in a new temporary directory with every CR LF made LF,
- * for a file that mixes the two: line numbers stay the same. Returns its path and a function
- * that removes it.
+ * A copy of `file` (inflated when `gzip`) under its own name in a new temporary directory
+ * (`prefix`), each chunk as `rewrite` gives it and then what `end` gives; its path and a function
+ * that removes it. The copies the importer reads instead of a file (line endings, encoding).
  */
-export async function lfCopy(
+export async function rewrittenCopy(
   file: string,
   gzip: boolean,
+  prefix: string,
+  rewrite: (chunk: Buffer) => Buffer | string,
+  end: () => Buffer | null = () => null,
 ): Promise<{ path: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'loyals-lf-'))
+  const dir = await mkdtemp(join(tmpdir(), prefix))
   const path = join(dir, basename(file).replace(/\.gz$/i, ''))
-  const { stream } = openText(file, gzip)
+  const remove = () => rm(dir, { recursive: true, force: true })
+  const { input, stream } = openText(file, gzip)
   const out = createWriteStream(path)
-  // a CR at the end of one chunk waits to see whether the next starts with LF
-  let heldCr = false
-  const write = (b: Buffer) =>
+  const write = (b: Buffer | string) =>
     new Promise<void>((resolve, reject) => out.write(b, (e) => (e ? reject(e) : resolve())))
   try {
-    for await (const chunk of stream) {
-      let start = 0
-      const parts: Buffer[] = []
-      if (heldCr) {
-        if (chunk[0] !== LF) parts.push(Buffer.from([CR]))
-        heldCr = false
-      }
-      let i = chunk.indexOf(CR)
-      while (i >= 0) {
-        if (i === chunk.length - 1) {
-          parts.push(chunk.subarray(start, i))
-          heldCr = true
-          start = chunk.length
-          break
-        }
-        if (chunk[i + 1] === LF) {
-          parts.push(chunk.subarray(start, i))
-          start = i + 1
-        }
-        i = chunk.indexOf(CR, i + 1)
-      }
-      if (start < chunk.length) parts.push(chunk.subarray(start))
-      await write(Buffer.concat(parts))
-    }
-    if (heldCr) await write(Buffer.from([CR]))
+    for await (const chunk of stream) await write(rewrite(chunk))
+    const last = end()
+    if (last !== null) await write(last)
     await new Promise<void>((resolve, reject) =>
       out.end((e?: Error | null) => (e ? reject(e) : resolve())),
     )
   } catch (e) {
+    input.destroy()
     out.destroy()
-    await rm(dir, { recursive: true, force: true })
+    await remove()
     throw e
   }
-  return { path, remove: () => rm(dir, { recursive: true, force: true }) }
+  return { path, remove }
+}
+
+/**
+ * A copy of `file` (inflated when `gzip`) with every CR LF made LF, for a file that mixes the
+ * two: line numbers stay the same (see {@link rewrittenCopy}).
+ */
+export function lfCopy(
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  // a CR at the end of one chunk waits to see whether the next starts with LF
+  let heldCr = false
+  const rewrite = (chunk: Buffer): Buffer => {
+    let start = 0
+    const parts: Buffer[] = []
+    if (heldCr) {
+      if (chunk[0] !== LF) parts.push(Buffer.from([CR]))
+      heldCr = false
+    }
+    let i = chunk.indexOf(CR)
+    while (i >= 0) {
+      if (i === chunk.length - 1) {
+        parts.push(chunk.subarray(start, i))
+        heldCr = true
+        start = chunk.length
+        break
+      }
+      if (chunk[i + 1] === LF) {
+        parts.push(chunk.subarray(start, i))
+        start = i + 1
+      }
+      i = chunk.indexOf(CR, i + 1)
+    }
+    if (start < chunk.length) parts.push(chunk.subarray(start))
+    return Buffer.concat(parts)
+  }
+  return rewrittenCopy(file, gzip, 'loyals-lf-', rewrite, () => (heldCr ? Buffer.from([CR]) : null))
 }

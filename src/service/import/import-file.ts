@@ -975,10 +975,11 @@ export async function importFile(
         )[0]
       : undefined
     // amounts whose every point stands before exactly three digits (2.000, 12.500) read as
-    // decimals, but may be thousands written the German way: said, on a sample of the file
+    // decimals, but may be thousands written the German way: said, on a sample of the file's text
+    // (the staging source reads every column as text, and passes over malformed lines)
     const pointThousands =
       format === 'csv' && kind === 'orders' && !opts.decimalComma
-        ? await pointThousandsHeaders(engine, allText(source), headersOf(spec, 'number'))
+        ? await pointThousandsHeaders(engine, source, headersOf(spec, 'number'))
         : []
     const otherOwner =
       kind === 'returns'
@@ -1057,11 +1058,6 @@ function repeatedHeaders(
     if (others.length > 0) out.push({ field, header, others })
   }
   return out
-}
-
-/** The CSV source with every column read as text (for a sample of how values are written). */
-function allText(source: string): string {
-  return source.startsWith('read_csv(') ? `${source.slice(0, -1)}, all_varchar=true)` : source
 }
 
 /** The columns of `headers` whose sampled dotted values are all written 1.234 (see the query). */

@@ -467,7 +467,7 @@ export function decimalCommaCheckSql(spec: TypedSpec): string {
  * own). Checked for the ids, where a stray quote splits a customer or an order in two.
  */
 export const QUOTE_CHECKED = ['customer_id', 'order_id']
-export const unclosedQuote = (v: string): string =>
+const unclosedQuote = (v: string): string =>
   `coalesce(starts_with(${v}, '"') AND NOT (length(${v}) > 1 AND ends_with(${v}, '"')), false)`
 const UNCLOSED_QUOTE_REASON =
   "starts with a quote that is never closed (a quoted field without its closing quote?): '"

@@ -3,11 +3,7 @@
 // reader refuses those bytes ("File is not latin-1 encoded", no line), and Node's TextDecoder
 // for 'windows-1252' decodes as ISO-8859-1, so the table is here: the file is copied as UTF-8
 // (one byte is one character: line numbers stay) and the copy is read.
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
-import { createGunzip } from 'node:zlib'
+import { rewrittenCopy } from './blank-lines.ts'
 
 /** Windows-1252 characters of the bytes 0x80-0x9F (five unassigned ones kept as C1 codes). */
 const HIGH = [
@@ -28,28 +24,9 @@ export function decodeWindows1252(bytes: Buffer): string {
  * A UTF-8 copy of a Windows-1252 (or Latin-1) file, inflated when `gzip`, in a new temporary
  * directory; its path and a function that removes it.
  */
-export async function utf8Copy(
+export function utf8Copy(
   file: string,
   gzip: boolean,
 ): Promise<{ path: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'loyals-utf8-'))
-  const path = join(dir, basename(file).replace(/\.gz$/i, ''))
-  const remove = () => rm(dir, { recursive: true, force: true })
-  const input = createReadStream(file)
-  const stream = (gzip ? input.pipe(createGunzip()) : input) as AsyncIterable<Buffer>
-  const out = createWriteStream(path)
-  const write = (s: string) =>
-    new Promise<void>((resolve, reject) => out.write(s, 'utf8', (e) => (e ? reject(e) : resolve())))
-  try {
-    for await (const chunk of stream) await write(decodeWindows1252(chunk))
-    await new Promise<void>((resolve, reject) =>
-      out.end((e?: Error | null) => (e ? reject(e) : resolve())),
-    )
-  } catch (e) {
-    input.destroy()
-    out.destroy()
-    await remove()
-    throw e
-  }
-  return { path, remove }
+  return rewrittenCopy(file, gzip, 'loyals-utf8-', decodeWindows1252)
 }
