@@ -307,7 +307,14 @@ describe.each(STORES)('API on $name', (kind) => {
         expect(p.value.total).toBeCloseTo(p.revenue + p.value.predicted, 6)
         expect(typeof p.segment).toBe('string')
         expect(p.reasons.length).toBeGreaterThan(0)
+        // the live value is revenue: its reasons say spent, never profit
+        for (const r of p.reasons) expect(r.text).not.toMatch(/profit/)
       }
+      const codes = all.flatMap((p: { reasons: { code: string }[] }) =>
+        p.reasons.map((r) => r.code),
+      )
+      expect(codes).toContain('predicted_revenue')
+      expect(codes).not.toContain('past_profit')
       const byValue = [...all].sort((a, b) => b.value.total - a.value.total)
       best = byValue[0].customerId
       worst = byValue[59].customerId

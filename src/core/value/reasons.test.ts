@@ -66,6 +66,28 @@ describe('buildReasons', () => {
     ])
   })
 
+  test('revenue (the service knows no costs) is never called profit', () => {
+    const words = (past: number, predicted?: number) =>
+      buildReasons(
+        {
+          profit: {
+            basis: 'revenue',
+            past,
+            orders: 3,
+            ...(predicted === undefined ? {} : { predicted }),
+          },
+        },
+        { currency, limit: 5 },
+      )
+    expect(words(5200, 1970)).toEqual([
+      { code: 'past_revenue', text: 'spent $5,200 over 3 orders', amount: 5200 },
+      { code: 'predicted_revenue', text: 'expected to spend $1,970 more', amount: 1970 },
+    ])
+    expect(words(-40).map((r) => r.text)).toEqual(['refunds exceed purchases by $40'])
+    expect(words(0, 0)).toEqual([])
+    for (const r of words(-40, 10)) expect(r.text).not.toMatch(/profit|loss/)
+  })
+
   test('a customer served at a loss names tickets, hours and returns', () => {
     // 14 tickets, 360 min = 6 h at $0.50/min = $180; 3 returns at $8 + 10 % of $80 = $32
     // service cost 180 + 32 = 212

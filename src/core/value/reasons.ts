@@ -12,6 +12,8 @@ export const REASON_CODES = [
   'served_at_loss',
   'past_profit',
   'predicted_profit',
+  'past_revenue',
+  'predicted_revenue',
   'loyalty_type',
   'segment',
   'cadence',
@@ -56,6 +58,11 @@ export interface ReasonFacts {
     readonly value: number
   }
   readonly profit?: {
+    /**
+     * What `past` and `predicted` measure: profit (the value step) or revenue (the service's live
+     * scores, which know no costs); the words follow, so revenue is never called profit.
+     */
+    readonly basis?: 'profit' | 'revenue'
     readonly past: number
     readonly predicted?: number
     readonly orders: number
@@ -324,7 +331,26 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     })
   }
   const p = f.profit
-  if (p) {
+  if (p?.basis === 'revenue') {
+    if (p.past !== 0) {
+      out.push({
+        code: 'past_revenue',
+        text: () =>
+          p.past > 0
+            ? `spent ${money(p.past)} over ${plural(p.orders, 'order')}`
+            : `refunds exceed purchases by ${money(-p.past)}`,
+        amount: p.past,
+      })
+    }
+    const predicted = p.predicted
+    if (predicted !== undefined && predicted > 0) {
+      out.push({
+        code: 'predicted_revenue',
+        text: () => `expected to spend ${money(predicted)} more`,
+        amount: predicted,
+      })
+    }
+  } else if (p) {
     const serviceCost = (p.ticketCost ?? 0) + (p.returnCost ?? 0)
     if (p.past < 0) {
       if ((p.tickets ?? 0) > 0 || (p.returns ?? 0) > 0) {

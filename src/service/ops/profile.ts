@@ -251,6 +251,7 @@ export function scoreProfile(
               : {}),
             ...(loyalty ? { loyalty: { type: loyalty.type, rule: loyalty.rule } } : {}),
             profit: {
+              basis: 'revenue',
               past: p.revenue,
               ...(predicted !== null ? { predicted } : {}),
               orders: p.ordersCount,
