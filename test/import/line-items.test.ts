@@ -218,6 +218,105 @@ describe('orders file of line items', () => {
     ])
   })
 
+  test("Amazon's order report: item-price is the line's total for its quantity, not a unit price", async () => {
+    const tab = (cells: string[]) => cells.join('\t')
+    const head = [
+      'amazon-order-id',
+      'purchase-date',
+      'order-status',
+      'product-name',
+      'sku',
+      'quantity-purchased',
+      'currency',
+      'item-price',
+      'buyer-email',
+    ]
+    const f = write(
+      dir,
+      'amazon.txt',
+      [
+        tab(head),
+        tab([
+          '111-1',
+          '2024-03-01T10:00:00+00:00',
+          'Shipped',
+          'Mug',
+          'M1',
+          '2',
+          'USD',
+          '30.00',
+          'a@x.com',
+        ]),
+        tab([
+          '111-1',
+          '2024-03-01T10:00:00+00:00',
+          'Shipped',
+          'Tea',
+          'T1',
+          '1',
+          'USD',
+          '10.00',
+          'a@x.com',
+        ]),
+        tab([
+          '111-2',
+          '2024-04-01T10:00:00+00:00',
+          'Shipped',
+          'Tea',
+          'T1',
+          '3',
+          'USD',
+          '30.00',
+          'b@x.com',
+        ]),
+        tab([
+          '111-3',
+          '2024-04-02T10:00:00+00:00',
+          'Cancelled',
+          'Tea',
+          'T1',
+          '2',
+          'USD',
+          '20.00',
+          'b@x.com',
+        ]),
+      ].join('\n'),
+    )
+    const r = await orders(f)
+    expect(r.layout).toBe('line-items')
+    expect(r.columns).toMatchObject({ unit_price: 'item-price', quantity: 'quantity-purchased' })
+    expect(
+      await engine.query(
+        "SELECT order_key, amount, quantity FROM orders WHERE order_key LIKE '111-%' ORDER BY order_key",
+      ),
+    ).toEqual([
+      { order_key: '111-1', amount: 40, quantity: 3 },
+      { order_key: '111-2', amount: 30, quantity: 3 },
+      { order_key: '111-3', amount: 20, quantity: 2 },
+      { order_key: '111-3:refunded', amount: -20, quantity: null },
+    ])
+    expect(
+      await engine.query(
+        "SELECT order_id, product_id, amount FROM order_lines WHERE order_id LIKE '111-%' ORDER BY source_line",
+      ),
+    ).toEqual([
+      { order_id: '111-1', product_id: 'M1', amount: 30 },
+      { order_id: '111-1', product_id: 'T1', amount: 10 },
+      { order_id: '111-2', product_id: 'T1', amount: 30 },
+      { order_id: '111-3', product_id: 'T1', amount: 20 },
+    ])
+    // any other file's item price is per unit
+    const g = write(
+      dir,
+      'item-price.csv',
+      ['order_id,customer_id,date,sku,quantity,item price', 'Z1,z,2024-03-01,M1,2,30'].join('\n'),
+    )
+    await orders(g)
+    expect(await engine.query("SELECT amount FROM orders WHERE order_key = 'Z1'")).toEqual([
+      { amount: 60 },
+    ])
+  })
+
   test('--map amount= names an order amount: the rows are orders again', async () => {
     const f = write(dir, 'mapped.csv', RETAIL)
     const e = await importError(() => orders(f, { map: { amount: 'UnitPrice' } }))

@@ -40,7 +40,8 @@ export function importLineRows(_d: Dialect, args: { source: string; hasProblems:
 /**
  * TEMP table `import_line_rows` from an orders file with a line item on its rows (a Shopify orders
  * export, a file of line items): every row with a line item, for the orders accepted into
- * `import_rows`. Line amount = price x quantity (Lineitem price x Lineitem quantity).
+ * `import_rows`. Line amount = price x quantity (Lineitem price x Lineitem quantity), or the
+ * price itself when it is the line's total (`lineTotal`: Amazon's item-price).
  */
 export function importItemLineRows(
   _d: Dialect,
@@ -51,6 +52,7 @@ export function importItemLineRows(
     title?: string
     qty?: string
     price?: string
+    lineTotal?: boolean
   },
 ): Query {
   const t = (c: string | undefined) =>
@@ -60,7 +62,7 @@ export function importItemLineRows(
   const from = `SELECT ${LINE}, ${t(args.name)} AS order_id, ${t(args.sku)} AS product_id,
     ${t(args.title)} AS product_name, CAST(NULL AS VARCHAR) AS category, ${n(args.qty)} AS quantity,
     -- rounded: a float product (6 x 2.55) carries noise in its last bits
-    round(${n(args.price)} * coalesce(${n(args.qty)}, 1), 9) AS amount
+    round(${args.lineTotal ? n(args.price) : `${n(args.price)} * coalesce(${n(args.qty)}, 1)`}, 9) AS amount
   FROM import_raw
   WHERE (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
     AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)`

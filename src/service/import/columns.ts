@@ -183,7 +183,15 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'bestelnummer',
     ]),
     f('currency', false, ['currency code', 'curr', 'ccy']),
-    f('quantity', false, ['qty', 'units', 'items', 'item count', 'quantity ordered', 'cds']),
+    f('quantity', false, [
+      'qty',
+      'units',
+      'items',
+      'item count',
+      'quantity ordered',
+      'quantity purchased',
+      'cds',
+    ]),
     f('cost', false, ['cogs', 'cost of goods', 'unit cost', 'total cost']),
     f('margin', false, ['gross margin', 'profit', 'gross profit']),
     f('discount', false, ['discount amount', 'discounts', 'total discount', 'total discounts']),
@@ -360,7 +368,7 @@ const PRODUCT_NAME_NAMES = ['description', 'productname', 'itemname', 'product',
 /** Columns that hold what a whole order or line cost: with one, the file is not line items. */
 const TOTAL_NAMES = ['amount', 'total', 'ordertotal', 'orderamount', 'totalamount', 'totalprice']
 const TOTAL_MORE = ['linetotal', 'lineamount', 'revenue', 'sales', 'netsales', 'subtotal', 'value']
-const QUANTITY_NAMES = ['quantity', 'qty', 'units']
+const QUANTITY_NAMES = ['quantity', 'qty', 'units', 'quantitypurchased']
 
 /**
  * Recognise a Shopify export from its headers (needs most of its distinctive columns), and an
@@ -399,6 +407,11 @@ export interface ColumnMapping {
   readonly noAmount?: true
   /** No column was named for the customer: this one, a bare "Id", was taken as the customer id. */
   readonly guessedCustomer?: string
+  /**
+   * The line-items price column is the line's total, not a unit price: Amazon's order reports
+   * (amazon-order-id ... quantity, item-price) give item-price for the whole quantity.
+   */
+  readonly lineTotal?: true
   /**
    * Survey answers found by their question rather than a field name (field -> header): "How
    * likely are you to recommend us to a friend?" is the NPS answer (see surveyQuestions).
@@ -519,7 +532,13 @@ export function resolveColumns(
         (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
-  return { layout, columns, ...guessed, ...questions }
+  const lineTotal =
+    lineItems &&
+    fold(columns.unit_price ?? '') === 'itemprice' &&
+    headers.some((h) => fold(h) === 'amazonorderid')
+      ? { lineTotal: true as const }
+      : {}
+  return { layout, columns, ...guessed, ...questions, ...lineTotal }
 }
 
 /** Words of a survey question that say which answer its column holds (folded, first match). */

@@ -753,7 +753,11 @@ export async function importFile(
       const unpaidLines = lineItems && spec.fields.some((f) => f.field === 'unpaid')
       if (lineItems) {
         await engine.exec(
-          importLineOrders(engine.dialect, { hasProblems: badLines > 0, unpaid: unpaidLines }),
+          importLineOrders(engine.dialect, {
+            hasProblems: badLines > 0,
+            unpaid: unpaidLines,
+            lineTotal: mapping.lineTotal === true,
+          }),
         )
       }
       // Orders that are all plain (an id seen once, no refund) need no numbering window; a first
@@ -796,6 +800,7 @@ export async function importFile(
             ...(c.line_name ? { title: c.line_name } : {}),
             ...(qty ? { qty } : {}),
             ...(price ? { price } : {}),
+            lineTotal: lineItems && mapping.lineTotal === true,
           }),
         )
       }
