@@ -184,6 +184,20 @@ describe('inputs imported from a generated company', () => {
       expect(m!.n).toBeGreaterThan(500)
       expect(npsN).toBe(m!.n)
       expect(before.summary.overIndex.overallReturnRate).toBeGreaterThan(0)
+      // the overall return rate counts each order once, however many categories it holds
+      const [o] = await e.query<{ once: number; memberships: number }>({
+        sql: `WITH lo AS (
+            SELECT DISTINCT l.category, l.order_id,
+              l.order_id IN (SELECT order_id FROM returns
+                WHERE CAST(returned_at AS DATE) <= CAST($1 AS DATE)) AS returned
+            FROM order_lines l JOIN orders o ON o.order_id = l.order_id
+            WHERE l.category IS NOT NULL AND o.amount >= 0 AND o.order_date <= CAST($1 AS DATE))
+          SELECT count(DISTINCT order_id) FILTER (WHERE returned) / count(DISTINCT order_id) AS once,
+            count(*) FILTER (WHERE returned) / count(*) AS memberships FROM lo`,
+        params: [before.summary.asOf],
+      })
+      expect(before.summary.overIndex.overallReturnRate).toBeCloseTo(o!.once, 12)
+      expect(Math.abs(o!.once - o!.memberships)).toBeGreaterThan(1e-6)
       expect(before.summary.overIndex.categories.filter((x) => x.toxic)).toEqual([])
 
       // plant: half of the orders holding Hats are returned, and 70 % of the customers whose

@@ -100,19 +100,20 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
       'No returns table: return rates and "toxic" categories are skipped (import returns to see them).',
     )
   }
-  const cats = await engine.query<{
-    category: string
+  const quality = await engine.query<{
+    category: string | null
     orders: number
     returned_orders: number | null
     first_customers: number
     first_repeaters: number
   }>(insightsCategoryQuality(d, { asOf: opts.asOf, returns }))
-  const totOrders = cats.reduce((s, c) => s + c.orders, 0)
-  const totReturned = returns ? cats.reduce((s, c) => s + (c.returned_orders ?? 0), 0) : null
-  const totFirst = cats.reduce((s, c) => s + c.first_customers, 0)
-  const totRepeat = cats.reduce((s, c) => s + c.first_repeaters, 0)
-  const overallReturnRate = totReturned !== null && totOrders > 0 ? totReturned / totOrders : null
-  const overallRepeatRate = totFirst > 0 ? totRepeat / totFirst : null
+  // the row without a category is every order and customer counted once
+  const all = quality.find((c) => c.category === null)
+  const cats = quality.filter((c): c is typeof c & { category: string } => c.category !== null)
+  const overallReturnRate =
+    returns && all && all.orders > 0 ? (all.returned_orders ?? 0) / all.orders : null
+  const overallRepeatRate =
+    all && all.first_customers > 0 ? all.first_repeaters / all.first_customers : null
   const categories: CategoryQuality[] = cats.map((c) => {
     const rep = c.first_customers > 0 ? wilsonInterval(c.first_repeaters, c.first_customers) : null
     const ret =
