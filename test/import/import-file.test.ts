@@ -1236,12 +1236,21 @@ describe('bad input: clear message, store unchanged', () => {
     ])
     // an id quoted in full inside its field ("""Q""") is an id like any other
     const g = write(dir, 'quoted-id.csv', 'customer_id,ordered_at,amount\n"""Q""",2024-01-05,3\n')
+    // and so is one that starts with an escaped quote in a quoted CSV ("""Bob"" Inc" is "Bob" Inc)
+    const b = write(
+      dir,
+      'escaped-quote.csv',
+      'customer_id,ordered_at,amount\n"""Bob"" Inc",2024-01-05,3\nc2,2024-01-06,4\n',
+    )
     // (into another workspace: this block keeps its own unchanged)
     const other = await freshWorkspace()
     try {
       expect(await importFile(other.engine, g, { kind: 'orders' })).toMatchObject({ rowsStored: 1 })
-      expect(await other.engine.query('SELECT customer_id FROM orders')).toEqual([
+      expect(await importFile(other.engine, b, { kind: 'orders' })).toMatchObject({ rowsStored: 2 })
+      expect(await other.engine.query('SELECT customer_id FROM orders ORDER BY 1')).toEqual([
+        { customer_id: '"Bob" Inc' },
         { customer_id: '"Q"' },
+        { customer_id: 'c2' },
       ])
     } finally {
       await other.engine.close()

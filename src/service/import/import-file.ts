@@ -675,7 +675,10 @@ export async function importFile(
       if (kind === 'orders') {
         await refuseMixedCurrencies(engine, file, spec, () => typedAmounts(rawName('amount')))
       }
-      await engine.exec(problemsSql(spec, parse, format === 'csv' && csvRejected > 0))
+      const unquotedCsv = format === 'csv' && (await readWithoutQuotes(engine, readPath, readGzip))
+      await engine.exec(
+        problemsSql(spec, { ...parse, unquotedCsv }, format === 'csv' && csvRejected > 0),
+      )
       if (opts.skipBadRows && mapping.layout === 'line-items') {
         await engine.exec(
           importLineSiblings(engine.dialect, { header: mapping.columns.order_id ?? null }),
@@ -1178,4 +1181,13 @@ async function refuseMixedCurrencies(
 /** Whether the orders file names a currency column. */
 function currencyColumn(spec: TypedSpec | null | undefined): boolean {
   return Boolean(spec?.fields.find((f) => f.field === 'currency')?.header)
+}
+
+/** Whether DuckDB reads this CSV without quoting (its sniffer found no balanced quote character). */
+async function readWithoutQuotes(engine: Engine, path: string, gzip: boolean): Promise<boolean> {
+  const comp = gzip ? ", compression='gzip'" : ''
+  const [r] = await engine.query<{ quote: string }>(
+    `SELECT Quote AS quote FROM sniff_csv(${lit(path)}, header=true${comp})`,
+  )
+  return r?.quote !== '"'
 }

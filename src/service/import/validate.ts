@@ -31,6 +31,12 @@ export interface ParseOptions {
   readonly tz: string
   /** Dates after now + 1 day are errors. */
   readonly now: Date
+  /**
+   * The file is a CSV read without quoting (the sniffer found no balanced quotes): an id starting
+   * with a quote is then the trace of a quoted field never closed. A CSV read with quoting can hold
+   * such an id legitimately (`"""Bob"" Inc"` is `"Bob" Inc`); other formats hold what they hold.
+   */
+  readonly unquotedCsv?: boolean
 }
 
 /** Everything needed to build and check the typed table for one kind/layout. */
@@ -464,7 +470,8 @@ export function decimalCommaCheckSql(spec: TypedSpec): string {
 /**
  * An id that starts with a quote never closed: the trace of a quoted field without its closing
  * quote, which a reader that found no quoting in the file takes literally (`"C1` a customer of its
- * own). Checked for the ids, where a stray quote splits a customer or an order in two.
+ * own). Checked for the ids of a CSV read without quoting (ParseOptions.unquotedCsv), where a
+ * stray quote splits a customer or an order in two.
  */
 export const QUOTE_CHECKED = ['customer_id', 'order_id']
 const unclosedQuote = (v: string): string =>
@@ -493,7 +500,12 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
       )
     }
-    if (f.type === 'text' && QUOTE_CHECKED.includes(f.field) && f.header !== null) {
+    if (
+      o.unquotedCsv &&
+      f.type === 'text' &&
+      QUOTE_CHECKED.includes(f.field) &&
+      f.header !== null
+    ) {
       parts.push(
         `SELECT ${LINE}, ${h}, ${lit(UNCLOSED_QUOTE_REASON)} || ${show(r)} || '''' FROM import_typed WHERE ${unclosedQuote(r)}`,
       )
