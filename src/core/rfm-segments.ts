@@ -103,21 +103,26 @@ const Range = z
   .refine(([lo, hi]) => lo <= hi, { message: 'range must be [low, high] with low <= high' })
 
 /** Schema of a user rules file (JSON): `{ "rules": [{ "name", "r": [lo, hi], ... }], "fallback" }`. */
-export const RfmRulesSchema = z.object({
-  rules: z
-    .array(
-      z.object({
-        name: z.string().min(1).max(100),
-        description: z.string().optional(),
-        r: Range.optional(),
-        f: Range.optional(),
-        m: Range.optional(),
-        fm: Range.optional(),
-      }),
-    )
-    .min(1),
-  fallback: z.string().min(1).max(100).default('Other'),
-})
+export const RfmRulesSchema = z
+  .object({
+    rules: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(100),
+            description: z.string().optional(),
+            r: Range.optional(),
+            f: Range.optional(),
+            m: Range.optional(),
+            fm: Range.optional(),
+          })
+          // a misspelt range ("R", "rm") left out would make the rule match everybody
+          .strict(),
+      )
+      .min(1),
+    fallback: z.string().min(1).max(100).default('Other'),
+  })
+  .strict()
 
 /** Combined frequency-monetary score: round half up of the mean of f and m. */
 export function fmScore(f: number, m: number): number {

@@ -105,12 +105,18 @@ async function readCuts(engine: Engine, summary: string): Promise<RfmCuts> {
   }
 }
 
-/** Validate rules given as an object (e.g. parsed JSON). Throws UsageError listing the problems. */
-export function parseRfmRules(value: unknown): RfmRules {
+/**
+ * Validate rules given as an object (e.g. parsed JSON); `file` names where they came from.
+ * Throws UsageError listing the problems.
+ */
+export function parseRfmRules(value: unknown, file?: string): RfmRules {
   const parsed = RfmRulesSchema.safeParse(value)
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    throw new UsageError(`invalid RFM rules: ${why.join('; ')}`, { issues: why })
+    throw new UsageError(`invalid RFM rules${file ? ` in ${file}` : ''}: ${why.join('; ')}`, {
+      issues: why,
+      ...(file ? { path: file } : {}),
+    })
   }
   return parsed.data
 }
@@ -129,5 +135,5 @@ export async function loadRfmRules(path: string): Promise<RfmRules> {
   } catch (e) {
     throw new UsageError(`the RFM rules file ${path} is not valid JSON: ${(e as Error).message}`)
   }
-  return parseRfmRules(json)
+  return parseRfmRules(json, path)
 }

@@ -292,7 +292,13 @@ describe('loyals analyze with bad input', () => {
     writeFileSync(rules, JSON.stringify({ rules: [{ name: 'X', r: [6, 1] }] }))
     const r = runCli(['analyze', SAMPLE, '--rfm-rules', rules, '--out', join(dir, 'out')])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('invalid RFM rules')
+    expect(r.stderr).toContain(`invalid RFM rules in ${rules}`)
+    // a misspelt range would leave a rule that matches everybody: an unknown key is an error
+    writeFileSync(rules, JSON.stringify({ rules: [{ name: 'X', R: [5, 5] }], fallbak: 'Z' }))
+    const typo = runCli(['analyze', SAMPLE, '--rfm-rules', rules, '--out', join(dir, 'out')])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(/rules\.0: Unrecognized key: "R"/)
+    expect(typo.stderr).toMatch(/\(root\): Unrecognized key: "fallbak"/)
   })
 
   it('escapes hostile customer ids in the report', () => {
