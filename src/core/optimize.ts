@@ -417,7 +417,12 @@ export interface MinimizeOptions {
    */
   readonly initialInverseHessian?: readonly (readonly number[])[]
   /** Plain-words meaning of parameter `name` diverging up (`high`) or down (`low`). */
-  readonly explainBoundary?: (name: string, direction: 'high' | 'low') => string | undefined
+  /** Plain words for a parameter running off, given all of them (log scale) where it stopped. */
+  readonly explainBoundary?: (
+    name: string,
+    direction: 'high' | 'low',
+    x: readonly number[],
+  ) => string | undefined
 }
 
 /**
@@ -463,7 +468,7 @@ export function minimize(f: Fn, x0: readonly number[], opts: MinimizeOptions = {
     if (i < 0) return
     const name = nameOf(i)
     const dir = r.x[i]! > 0 ? 'high' : 'low'
-    const meaning = opts.explainBoundary?.(name, dir)
+    const meaning = opts.explainBoundary?.(name, dir, r.x)
     throw new ConvergenceError(
       `parameter ${name} ran off to ${dir === 'high' ? 'infinity' : 'zero'} (log ${name} = ${r.x[i]!.toFixed(1)})${meaning ? `: ${meaning}` : ''}`,
       iterations,

@@ -654,7 +654,7 @@ function report(
     aic: f.aic,
     bic: f.bic,
     iterations: f.iterations,
-    extra,
+    extra: f.note ? { ...extra, note: f.note } : extra,
     input,
   }
 }

@@ -602,6 +602,7 @@ export async function buildPredictions(
         ? weightedHoldoutMetrics(rows, expectedOver(f, h, holdoutPeriods))
         : null
       fitted.push(f)
+      if (fit.note) failures.push({ level: 'info', message: `${def.name}: ${fit.note}` })
       candidates.push({
         key: def.key,
         name: def.name,

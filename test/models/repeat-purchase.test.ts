@@ -221,6 +221,34 @@ describe('simulation recovery', () => {
   })
 })
 
+describe('a dropout probability shared by every customer (a, b → ∞ together)', () => {
+  it('is fitted at its limit, not taken for "no dropout"', () => {
+    const n = 5000
+    const T = Float64Array.from({ length: n }, (_, i) => 30 + (i % 50))
+    // p = a/(a+b) = 0.1 for everyone (a + b = 1e6: no heterogeneity the data could see)
+    const truth = { r: 0.8, alpha: 5, a: 1e5, b: 9e5 }
+    // (a sample whose likelihood keeps rising along a/(a+b) = 0.1 to a, b → ∞)
+    const sim = bgnbd.simulate(truth, n, T, 9, 1 / 7)
+    const h: Histories = compressHistories(sim.x, sim.tx, sim.T)
+    const f = bgnbd.fit(h)
+    expect(f.note).toMatch(/same probability 0\.\d+ after each purchase/)
+    const p = f.params.a / (f.params.a + f.params.b)
+    expect(Math.abs(p - 0.1)).toBeLessThan(0.02)
+    expect(Math.abs(f.params.r - truth.r)).toBeLessThan(3 * f.standardErrors.r)
+    expect(Math.abs(f.params.alpha - truth.alpha)).toBeLessThan(3 * f.standardErrors.alpha)
+    expect(f.standardErrors.a).toBeNaN()
+    // at least as likely as any finite point of the ridge tried here, and the NBD (no dropout)
+    // far below it
+    for (const size of [1e2, 1e3, 1e4]) {
+      const ll = bgnbd.logLikelihood({ ...f.params, a: p * size, b: (1 - p) * size }, h)
+      expect(f.logLikelihood).toBeGreaterThan(ll - 1e-6)
+    }
+    const noDropout = bgnbd.logLikelihood({ ...f.params, a: 1e-6, b: 1e6 }, h)
+    expect(f.logLikelihood - noDropout).toBeGreaterThan(50)
+    expect(f.bic - f.aic).toBeCloseTo(3 * Math.log(h.customers) - 6, 9)
+  })
+})
+
 describe('large fits (warm start from a subsample)', () => {
   const cases: [string, AnyModel, Record<string, number>, number][] = [
     ['bgnbd', bgnbd, { r: 0.25, alpha: 4.4, a: 0.8, b: 2.4 }, 1e-7],

@@ -71,6 +71,7 @@ function printReport(r: FitReport): void {
   }
   if (r.extra.cohortAssumed)
     println(`shares read against an assumed cohort of ${String(r.extra.cohort)}`)
+  if (typeof r.extra.note === 'string') println(`note: ${r.extra.note}`)
   for (const w of (r.extra.warnings as string[] | undefined) ?? []) eprintln(`warning: ${w}`)
   // an orders file or a workspace is summarized first: its count is of customers, not of rows
   const summarized = r.input.kind === 'orders file' || r.input.kind === 'workspace'

@@ -1,7 +1,7 @@
 // BG/NBD and MBG/NBD share one implementation: they differ only in whether a customer can drop out
 // right after the first purchase (k = 1 for MBG/NBD, which shifts b by one and keeps the second
 // likelihood term for x = 0). Hot loops work on unique x and unique time values.
-import { DataError } from '../../errors.ts'
+import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta, lgamma, logSumExp } from '../special.ts'
 import {
@@ -255,27 +255,163 @@ export function bgFit(
     [2, alpha0 * 2, 2, 5],
     [0.2, alpha0 / 5, 0.8, 0.5],
   ].map((v) => v.map(Math.log))
-  const opt = fitWithRestarts(obj.f, obj.grad, starts, {
-    maxIterations: opts.maxIterations ?? 300,
-    gradientTolerance: 1e-7,
-    names: BG_PARAM_NAMES,
-    explainBoundary: explainBgBoundary,
-    limitOf: bgLimit,
-    ...(warm ? { warm } : {}),
-  })
-  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
+  let opt: ReturnType<typeof fitWithRestarts>
+  try {
+    opt = fitWithRestarts(obj.f, obj.grad, starts, {
+      maxIterations: opts.maxIterations ?? 300,
+      gradientTolerance: 1e-7,
+      names: BG_PARAM_NAMES,
+      explainBoundary: explainBgBoundary,
+      limitOf: bgLimit,
+      ...(warm ? { warm } : {}),
+    })
+  } catch (e) {
+    const from = sharedDropoutStop(e)
+    if (!from) throw e
+    return fitSharedDropout(model, obj, tw, h.customers, from, e as ConvergenceError)
+  }
+  try {
+    return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
+  } catch (e) {
+    // converged far out on the ridge (a and b both extreme), where the curvature along it is nil
+    if (!(e instanceof ConvergenceError && opt.x[2]! > 7 && opt.x[3]! > 7)) throw e
+    return fitSharedDropout(model, obj, tw, h.customers, opt.x, e)
+  }
 }
 
-/** b → ∞ or a → 0: the dropout probability goes to zero, the NBD limit (Fader et al. 2005). */
-const bgLimit: LimitOf = (name, dir) =>
-  (name === 'b' && dir === 'high') || (name === 'a' && dir === 'low') ? 'no-dropout' : undefined
+/**
+ * a + b of the shared-dropout fit. The likelihood rises toward a + b → ∞ along the ridge and is
+ * within ~0.1/K·(its distance at K = 1) of its supremum here: 1e5 keeps that below 0.01 while the
+ * hypergeometric terms (b ≈ 1e5) still sum in a few dozen steps.
+ */
+export const SHARED_DROPOUT_SIZE = 1e5
+
+/** log a and log b where a fit ran off with both high (a/(a+b) not near 0), else null. */
+function sharedDropoutStop(e: unknown): readonly number[] | null {
+  if (!(e instanceof ConvergenceError)) return null
+  const d = e.details as {
+    diverged?: string
+    direction?: string
+    limit?: string
+    lastParams?: readonly number[]
+  }
+  const theta = d.lastParams ?? []
+  if (d.limit || d.direction !== 'high' || (d.diverged !== 'a' && d.diverged !== 'b')) return null
+  if (theta.length !== 4 || !(theta[2]! > 5 && theta[3]! > 5)) return null
+  return theta
+}
+
+/**
+ * Every customer drops out with the same probability p after each purchase: the limit of the BG
+ * family with a, b → ∞ and a/(a+b) = p (no heterogeneity in dropout). Fitted as such on (log r,
+ * log α, logit p) at a + b = {@link SHARED_DROPOUT_SIZE}, an ordinary parameter set every scoring
+ * function takes. a and b get no standard error (only their ratio is identified); AIC and BIC count
+ * three parameters. A failure here throws the original run-off error.
+ */
+function fitSharedDropout(
+  model: string,
+  obj: { f: (t: readonly number[]) => number; grad?: (t: readonly number[]) => number[] },
+  totalWeight: number,
+  customers: number,
+  from: readonly number[],
+  original: ConvergenceError,
+): FitResult<BgParams> {
+  const K = SHARED_DROPOUT_SIZE
+  const sig = (eta: number) => 1 / (1 + Math.exp(-eta))
+  const full = (phi: readonly number[]): number[] => {
+    const p = sig(phi[2]!)
+    return [phi[0]!, phi[1]!, Math.log(p * K), Math.log((1 - p) * K)]
+  }
+  const f3 = (phi: readonly number[]) => obj.f(full(phi))
+  const g4 = obj.grad
+  const grad3 = g4
+    ? (phi: readonly number[]) => {
+        const g = g4(full(phi))
+        const p = sig(phi[2]!)
+        // d log a / d logit p = 1 - p, d log b / d logit p = -p
+        return [g[0]!, g[1]!, g[2]! * (1 - p) - g[3]! * p]
+      }
+    : undefined
+  const logit0 = from[2]! - from[3]!
+  let opt: ReturnType<typeof fitWithRestarts>
+  let fit: FitResult<{ r: number; alpha: number; odds: number }>
+  try {
+    opt = fitWithRestarts(
+      f3,
+      grad3,
+      [
+        [from[0]!, from[1]!, logit0],
+        [0, Math.log(Math.exp(from[1]!) || 1), 0],
+      ],
+      { maxIterations: 300, gradientTolerance: 1e-7, names: ['r', 'alpha', 'odds'] },
+    )
+    fit = summarizeFit(
+      model,
+      ['r', 'alpha', 'odds'],
+      opt,
+      { f: f3, ...(grad3 ? { grad: grad3 } : {}) },
+      totalWeight,
+      customers,
+    )
+  } catch {
+    throw original
+  }
+  const p = sig(opt.x[2]!)
+  const ll = fit.logLikelihood
+  return {
+    model,
+    params: { r: fit.params.r, alpha: fit.params.alpha, a: p * K, b: (1 - p) * K },
+    standardErrors: {
+      r: fit.standardErrors.r,
+      alpha: fit.standardErrors.alpha,
+      a: Number.NaN,
+      b: Number.NaN,
+    },
+    confidenceIntervals: {
+      r: fit.confidenceIntervals.r,
+      alpha: fit.confidenceIntervals.alpha,
+      a: [Number.NaN, Number.NaN],
+      b: [Number.NaN, Number.NaN],
+    },
+    logLikelihood: ll,
+    customers,
+    iterations:
+      Number((original.details as { iterations?: number }).iterations ?? 0) + opt.iterations,
+    aic: 2 * 3 - 2 * ll,
+    bic: 3 * Math.log(customers) - 2 * ll,
+    converged: true,
+    note: `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
+  }
+}
+
+/**
+ * The mean dropout probability a/(a+b) below which b running off is the no-dropout limit. Above
+ * it a runs off with b (a/(a+b) stays): every customer drops out with the same probability, which
+ * is not the NBD (P(alive) = 1 would be far off).
+ */
+const NO_DROPOUT_MEAN = 0.01
+
+/** Whether a and b (log scale, theta[2], theta[3]) stopped with a/(a+b) near zero. */
+const dropoutVanishes = (theta: readonly number[]): boolean =>
+  1 / (1 + Math.exp((theta[3] ?? 0) - (theta[2] ?? 0))) < NO_DROPOUT_MEAN
+
+/**
+ * b → ∞ with a/(a+b) → 0, or a → 0: the dropout probability goes to zero, the NBD limit (Fader
+ * et al. 2005). b and a running off together (a/(a+b) staying) is a dropout shared by all instead.
+ */
+const bgLimit: LimitOf = (name, dir, theta) =>
+  (name === 'b' && dir === 'high' && dropoutVanishes(theta)) || (name === 'a' && dir === 'low')
+    ? 'no-dropout'
+    : undefined
 
 /** Plain-words meaning of a BG-family parameter running off to a boundary. */
-function explainBgBoundary(name: string, dir: 'high' | 'low'): string {
-  if ((name === 'b' && dir === 'high') || (name === 'a' && dir === 'low'))
+function explainBgBoundary(name: string, dir: 'high' | 'low', theta: readonly number[]): string {
+  if ((name === 'b' && dir === 'high' && dropoutVanishes(theta)) || (name === 'a' && dir === 'low'))
     return 'no sign of customers dropping out: the dropout probability is not identified'
-  if (name === 'a' || name === 'b')
-    return 'customers do not differ in dropout probability, or the data cannot tell them apart'
+  if (name === 'a' || name === 'b') {
+    const mean = 1 / (1 + Math.exp((theta[3] ?? 0) - (theta[2] ?? 0)))
+    return `customers do not differ in dropout probability (a and b grow together; a/(a+b), the probability shared by all, ${mean.toPrecision(3)}), or the data cannot tell them apart`
+  }
   return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }
 

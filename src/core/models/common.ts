@@ -221,8 +221,16 @@ export function fitObjectives(
  */
 export type FitLimit = 'no-dropout'
 
-/** Which {@link FitLimit} parameter `name` running `high` or `low` means, if any. */
-export type LimitOf = (name: string, direction: 'high' | 'low') => FitLimit | undefined
+/**
+ * Which {@link FitLimit} parameter `name` running `high` or `low` means, if any, given where the
+ * fit stopped (`theta`, the log-parameters): b of BG/NBD running off alone is the no-dropout
+ * limit, but with a running off beside it the dropout probability a/(a+b) stays, shared by all.
+ */
+export type LimitOf = (
+  name: string,
+  direction: 'high' | 'low',
+  theta: readonly number[],
+) => FitLimit | undefined
 
 /**
  * The limit a ConvergenceError from a repeat-purchase fit names in `details.limit` (set by
@@ -288,7 +296,10 @@ export function fitWithRestarts(
   const withGrad = grad ? { grad } : {}
   const fail = (cause: ConvergenceError, iterations: number, extra: Record<string, unknown>) => {
     const d = cause.details as FailureDetails
-    const limit = d.diverged && d.direction ? limitOf?.(d.diverged, d.direction) : undefined
+    const limit =
+      d.diverged && d.direction && d.lastParams
+        ? limitOf?.(d.diverged, d.direction, d.lastParams)
+        : undefined
     return new ConvergenceError(cause.message, iterations, d.lastParams ?? starts[0] ?? [], {
       ...extra,
       ...(d.diverged ? { diverged: d.diverged, direction: d.direction } : {}),
@@ -481,7 +492,7 @@ export function summarizeFit<P extends Record<string, number>>(
         )}`
       : ''
     const limit = extreme
-      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low'))
+      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
       .find((l) => l !== undefined)
     throw new ConvergenceError(
       `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,

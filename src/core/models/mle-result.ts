@@ -22,7 +22,11 @@ export interface LogScaleProblem {
   /** Number of customers (weights summed): scales the objective and enters BIC. */
   readonly customers: number
   /** Plain-words meaning of a parameter running off to a boundary, for the error message. */
-  readonly explainBoundary?: (name: string, direction: 'high' | 'low') => string | undefined
+  readonly explainBoundary?: (
+    name: string,
+    direction: 'high' | 'low',
+    x: readonly number[],
+  ) => string | undefined
 }
 
 /**

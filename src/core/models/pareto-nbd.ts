@@ -301,13 +301,22 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
   return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit)
 }
 
-/** β → ∞ or s → 0: the dropout rate goes to zero, the NBD limit. */
-const paretoLimit: LimitOf = (name, dir) =>
-  (name === 'beta' && dir === 'high') || (name === 's' && dir === 'low') ? 'no-dropout' : undefined
+/**
+ * Whether s (log scale, theta[2]) stayed moderate while beta ran off: the mean dropout rate s/β
+ * then goes to zero. s running off beside β keeps s/β: a dropout rate shared by all instead.
+ */
+const sStays = (theta: readonly number[]): boolean => (theta[2] ?? 0) < EXTREME_SHAPE_LOG
+const EXTREME_SHAPE_LOG = 7
+
+/** β → ∞ (s staying) or s → 0: the dropout rate goes to zero, the NBD limit. */
+const paretoLimit: LimitOf = (name, dir, theta) =>
+  (name === 'beta' && dir === 'high' && sStays(theta)) || (name === 's' && dir === 'low')
+    ? 'no-dropout'
+    : undefined
 
 /** Plain-words meaning of a Pareto/NBD parameter running off to a boundary. */
-function explainBoundary(name: string, dir: 'high' | 'low'): string {
-  if ((name === 'beta' && dir === 'high') || (name === 's' && dir === 'low'))
+function explainBoundary(name: string, dir: 'high' | 'low', theta: readonly number[]): string {
+  if ((name === 'beta' && dir === 'high' && sStays(theta)) || (name === 's' && dir === 'low'))
     return 'no sign of customers dropping out: the dropout rate is not identified'
   if (name === 's' || name === 'beta')
     return 'customers do not differ in dropout rate (s and beta grow together), so the heterogeneity is not identified'

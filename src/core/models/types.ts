@@ -22,4 +22,6 @@ export interface FitResult<P extends Record<string, number>> {
   readonly aic: number
   readonly bic: number
   readonly converged: true
+  /** Said with the fit when it is a limit of the model (BG/NBD with a dropout shared by all). */
+  readonly note?: string
 }
