@@ -76,6 +76,18 @@ describe('Gamma-Gamma on the CDNOW repeaters', () => {
     expect(all[0]).toBeCloseTo(fx.populationMean, 9)
     expect(all[1]).toBeCloseTo(fx.conditionalSpend[1]!.value, 10)
   })
+
+  it('is infinite, never negative, where p x + q <= 1 (q < 1: E[1/nu | data] diverges)', () => {
+    const P = { p: 0.1, q: 0.5, gamma: 10 }
+    // p x + q - 1 = -0.4 at x = 1: the formula alone would say -7.5
+    expect(expectedSpend(P, 1, 20)).toBe(Number.POSITIVE_INFINITY)
+    // x = 6: 0.1 (10 + 120) / 0.1 = 130, finite again
+    expect(expectedSpend(P, 6, 20)).toBeCloseTo(130, 9)
+    expect(Array.from(expectedSpendAll(P, [1, 6], [20, 20]))).toEqual([
+      Number.POSITIVE_INFINITY,
+      expectedSpend(P, 6, 20),
+    ])
+  })
 })
 
 describe('Gamma-Gamma bad and degenerate data', () => {

@@ -274,7 +274,9 @@ export function fitGammaGamma(
     )
   }
   if (fit.params.q <= 1) {
-    warnings.push('q <= 1: the population mean spend is infinite; expected spend uses m_x only')
+    warnings.push(
+      'q <= 1: the population mean spend is infinite, and so is the expected spend of a repeater with p·x + q <= 1; analyze gives those repeaters their own mean spend m_x and customers without repeats the mean repeat spend',
+    )
   }
   return { ...fit, correlation: d.correlation, excluded: d.excluded, warnings }
 }
@@ -291,11 +293,15 @@ function explainSpendBoundary(name: string, dir: 'high' | 'low'): string | undef
 /**
  * Conditional expected average spend E[M | x, m_x] = (q-1)/(px+q-1) · pγ/(q-1) + px/(px+q-1) · m_x
  * = p(γ + x m_x)/(px + q - 1) (Fader & Hardie 2013, eq. 5). For x = 0 it is the population mean
- * pγ/(q-1). Throws DataError when that mean is infinite (q <= 1 and x = 0).
+ * pγ/(q-1). Throws DataError when that mean is infinite (q <= 1 and x = 0); Infinity for a
+ * repeater with px + q <= 1 (the posterior mean of 1/ν diverges there; the formula's negative
+ * value would be meaningless).
  */
 export function expectedSpend(params: GammaGammaParams, x: number, mx: number): number {
   const { p, q, gamma } = params
-  if (x > 0 && mx > 0) return (p * (gamma + x * mx)) / (p * x + q - 1)
+  if (x > 0 && mx > 0) {
+    return p * x + q - 1 > 0 ? (p * (gamma + x * mx)) / (p * x + q - 1) : Number.POSITIVE_INFINITY
+  }
   if (q <= 1) {
     throw new DataError(
       'Gamma-Gamma q <= 1: the mean spend of a customer without repeats is infinite',
@@ -316,8 +322,10 @@ export function expectedSpendAll(
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!
     const mi = mx[i]!
-    if (xi > 0 && mi > 0) out[i] = (p * (gamma + xi * mi)) / (p * xi + q - 1)
-    else if (q > 1) out[i] = pop
+    if (xi > 0 && mi > 0) {
+      const d = p * xi + q - 1
+      out[i] = d > 0 ? (p * (gamma + xi * mi)) / d : Number.POSITIVE_INFINITY
+    } else if (q > 1) out[i] = pop
     else
       throw new DataError('Gamma-Gamma q <= 1: mean spend of customers without repeats is infinite')
   }

@@ -23,7 +23,9 @@ const num = (v: number, what: string): string => {
 
 /**
  * Gamma-Gamma conditional mean spend E[M | x, m_x] = p(γ + x m_x)/(px + q - 1) (Fader & Hardie
- * 2013, eq. 5) for repeaters with positive spend; the fallback (population mean) otherwise.
+ * 2013, eq. 5) for repeaters with positive spend; the fallback (population mean) otherwise. With
+ * q < 1 that mean is infinite for a repeater with px + q <= 1 (the formula would turn negative):
+ * such a customer's own mean spend m_x stands in.
  */
 export function spendExpression(rule: SpendRule, alias = 's'): string {
   if (rule.kind === 'mean') return num(rule.value, 'mean spend')
@@ -31,7 +33,9 @@ export function spendExpression(rule: SpendRule, alias = 's'): string {
   const q = num(rule.q, 'q')
   const g = num(rule.gamma, 'gamma')
   return `CASE WHEN ${alias}.x > 0 AND ${alias}.monetary > 0
-  THEN ${p} * (${g} + ${alias}.x * ${alias}.monetary) / (${p} * ${alias}.x + ${q} - 1)
+  THEN CASE WHEN ${p} * ${alias}.x + ${q} - 1 > 0
+    THEN ${p} * (${g} + ${alias}.x * ${alias}.monetary) / (${p} * ${alias}.x + ${q} - 1)
+    ELSE ${alias}.monetary END
   ELSE ${num(rule.fallback, 'fallback spend')} END`
 }
 
