@@ -955,6 +955,50 @@ describe('formats', () => {
     ])
   })
 
+  test('JSON times with Z or an offset are instants under --tz; ids above 2^64 keep every digit', async () => {
+    // DuckDB's JSON reader makes such times naive UTC timestamps, which --tz shifted a second time,
+    // and such ids rounded doubles (two customers made one)
+    const other = await freshWorkspace()
+    try {
+      const f = write(
+        dir,
+        'zulu.jsonl',
+        '{"customer_id":18446744073709551617,"ordered_at":"2024-04-11T02:00:00Z","amount":10,"order_id":5}\n' +
+          '{"customer_id":18446744073709551619,"ordered_at":"2024-04-10T15:00:00Z","amount":20,"order_id":6}\n',
+      )
+      const csv = write(
+        dir,
+        'zulu.csv',
+        'customer_id,ordered_at,amount,order_id\n' +
+          '18446744073709551617,2024-04-11T02:00:00Z,10,5\n18446744073709551619,2024-04-10T15:00:00Z,20,6\n',
+      )
+      const opts = { kind: 'orders' as const, tz: 'America/New_York' }
+      expect(await importFile(other.engine, f, opts)).toMatchObject({ rowsStored: 2, customers: 2 })
+      const stored = () =>
+        other.engine.query(
+          "SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, CAST(order_date AS VARCHAR) AS day FROM orders ORDER BY order_id",
+        )
+      expect(await stored()).toEqual([
+        {
+          order_id: '5',
+          customer_id: '18446744073709551617',
+          at: '2024-04-11 02:00',
+          day: '2024-04-10',
+        },
+        {
+          order_id: '6',
+          customer_id: '18446744073709551619',
+          at: '2024-04-10 15:00',
+          day: '2024-04-10',
+        },
+      ])
+      // the CSV of the same orders is the same orders
+      expect(await importFile(other.engine, csv, opts)).toMatchObject({ unchanged: 2 })
+    } finally {
+      await other.engine.close()
+    }
+  })
+
   test('a JSON array of records (also pretty-printed, nested or gzipped) reads as JSON lines', async () => {
     const records = [
       { id: 1, created_at: '2024-01-01', total: 12.5, customer: { id: 'a', email: 'a@x.com' } },

@@ -37,6 +37,29 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean): stri
 }
 
 /**
+ * A JSON lines source read with every scalar as its text (objects keep their fields, each as text):
+ * the reader's own typing turns a time written with `Z` or an offset into a naive UTC TIMESTAMP
+ * (which `--tz` would then shift again) and an integer id above 2^64 into a rounded DOUBLE (two
+ * customers made one). As text, JSON values go through the same validation as a CSV's.
+ * `described` is the reader's DESCRIBE of the file.
+ */
+export function jsonTextSource(
+  file: string,
+  gzip: boolean,
+  described: readonly { column_name: string; column_type: string }[],
+): string {
+  const comp = gzip ? ", compression='gzip'" : ''
+  const text = (type: string): string => {
+    const fields = structFields(type)
+    if (fields) return `STRUCT(${fields.map((f) => `${ident(f.name)} ${text(f.type)}`).join(', ')})`
+    // lists, maps and JSON keep their type; every scalar (numbers, booleans, times) is text
+    return /\[\]$|^MAP\(|^JSON$|^UNION\(/.test(type) ? type : 'VARCHAR'
+  }
+  const cols = described.map((d) => `${lit(d.column_name)}: ${lit(text(d.column_type))}`)
+  return `read_json(${lit(file)}, format='newline_delimited'${comp}, columns={${cols.join(', ')}})`
+}
+
+/**
  * The fields of a DuckDB STRUCT type as DESCRIBE writes it (`STRUCT(id BIGINT, "first name"
  * VARCHAR)`): name and type of each, in order; null for any other type (a list of structs,
  * `STRUCT(...)[]`, included).

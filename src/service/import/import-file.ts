@@ -46,6 +46,7 @@ import {
   importMultilineCheck,
   importRawView,
   importStage,
+  jsonTextSource,
   lit,
   sourceOf,
 } from '../../data/queries/import-stage.ts'
@@ -529,8 +530,12 @@ export async function importFile(
       return only && /^STRUCT\(.*\)\[\]$/s.test(only.column_type) ? only.column_name : null
     }
     try {
-      const described = await describeTyped(fastSource(source))
+      let described = await describeTyped(fastSource(source))
       if (format === 'jsonl') wrapper = listOfRecords(described)
+      if (format === 'jsonl' && wrapper === null) {
+        source = jsonTextSource(readPath, readGzip, described)
+        described = await describeTyped(source)
+      }
       if (format === 'csv') fastColumns = described.map((d) => d.column_name)
       else {
         // objects spread into `column.field` columns, JSON-typed values as text
@@ -1186,8 +1191,12 @@ function currencyColumn(spec: TypedSpec | null | undefined): boolean {
 /** Whether DuckDB reads this CSV without quoting (its sniffer found no balanced quote character). */
 async function readWithoutQuotes(engine: Engine, path: string, gzip: boolean): Promise<boolean> {
   const comp = gzip ? ", compression='gzip'" : ''
-  const [r] = await engine.query<{ quote: string }>(
-    `SELECT Quote AS quote FROM sniff_csv(${lit(path)}, header=true${comp})`,
-  )
-  return r?.quote !== '"'
+  // the sniffer fails on what the reader reported already (bytes that are not UTF-8): the check
+  // then applies, as it did before it looked at the quoting
+  const r = await engine
+    .query<{ quote: string }>(
+      `SELECT Quote AS quote FROM sniff_csv(${lit(path)}, header=true${comp})`,
+    )
+    .catch(() => [])
+  return r[0]?.quote !== '"'
 }
