@@ -1359,6 +1359,26 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('a two-digit year read as ISO 8601 (13-01-24: the year 13) is a bad row, in CSV and JSON alike', async () => {
+    // (alone, such dates are read in the one shape that takes them all: 13-01-24 as day-month-year)
+    const f = write(
+      dir,
+      'yy.csv',
+      'customer_id,ordered_at,amount\nc1,13-01-24,1\nc2,2024-01-05,1\n',
+    )
+    const reason = (v: string) =>
+      `date before 1900: ${v} (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)`
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([`${f}:2 ordered_at: ${reason('13-01-24')}`])
+    const j = write(
+      dir,
+      'yy.jsonl',
+      '{"customer_id":"c1","ordered_at":"13-01-24","amount":1}\n{"customer_id":"c2","ordered_at":"2024-01-05","amount":1}\n',
+    )
+    const ej = await importError(() => orders(j))
+    expect(ej.problems.map(formatProblem)).toEqual([`${j}:1 ordered_at: ${reason('13-01-24')}`])
+  })
+
   test('rows with the wrong number of columns', async () => {
     const f = write(
       dir,

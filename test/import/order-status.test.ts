@@ -124,7 +124,7 @@ describe('orders with a status', () => {
       'EtsySoldOrders.csv',
       [
         'Sale Date,Order ID,Buyer User ID,Full Name,Buyer,Number of Items,Currency,Order Value,Order Total,Status',
-        '01/05/24,E1,777,Ann B,annb,1,USD,20.00,24.50,Completed',
+        '01/15/24,E1,777,Ann B,annb,1,USD,20.00,24.50,Completed',
         '02/07/24,E2,777,Ann B,annb,2,USD,30.00,35.00,Completed',
       ].join('\n'),
     )
@@ -135,6 +135,12 @@ describe('orders with a status', () => {
       amount: 'Order Total',
       order_id: 'Order ID',
     })
+    // month/day/two-digit year (01/05/24 alone would be the year 1 in ISO 8601's reading)
+    expect(
+      await engine.query(
+        "SELECT CAST(order_date AS VARCHAR) AS day FROM orders WHERE order_key IN ('E1', 'E2') ORDER BY 1",
+      ),
+    ).toEqual([{ day: '2024-01-15' }, { day: '2024-02-07' }])
     const c = write(
       dir,
       'customers_export.csv',

@@ -4,7 +4,7 @@
 // are tried on a sample first, and only the ones that read all of it are checked on every row.
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
-import { dateSql, type ParseOptions, type TypedSpec } from './validate.ts'
+import { dateSql, EARLIEST_DATE, type ParseOptions, type TypedSpec } from './validate.ts'
 
 /** One way of writing dates: a name for messages and the strptime formats that read it. */
 export interface DateShape {
@@ -98,7 +98,7 @@ export async function inferDateShape(
     engine.query<Record<string, number>>(`SELECT ${shapes
       .map((s, i) => {
         const t = read(s)
-        return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < TIMESTAMP '1900-01-01') AS m${i}`
+        return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < ${EARLIEST_DATE}) AS m${i}`
       })
       .join(',\n  ')}, min(v) AS example
 FROM (${from})`)
@@ -150,8 +150,12 @@ export async function unreadDateShape(
 ): Promise<DateShapeResult | null> {
   const dates = dateFields(args.spec)
   if (dates.length === 0) return null
+  // a date before 1900 is unread too: ISO 8601 took a two-digit year (01/05/24 as the year 1)
   const unread = dates
-    .map((f) => `(${ident(`${f.field}__raw`)} IS NOT NULL AND ${ident(f.field)} IS NULL)`)
+    .map(
+      (f) =>
+        `(${ident(`${f.field}__raw`)} IS NOT NULL AND coalesce(${ident(f.field)} < ${EARLIEST_DATE}, true))`,
+    )
     .join(' OR ')
   const [u] = await engine.query<{ n: number }>(
     `SELECT count(*) AS n FROM ${ident(args.table)} WHERE ${unread}`,

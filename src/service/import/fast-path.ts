@@ -11,6 +11,7 @@ import { LoyalsError } from '../../errors.ts'
 import {
   absent,
   dateSql,
+  EARLIEST_DATE,
   type FieldDef,
   numberSql,
   type ParseOptions,
@@ -132,7 +133,9 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       bad.push(`coalesce(${v} LIKE '"%', false)`)
     }
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
-    if (f.type === 'date' && !absent(f)) bad.push(`coalesce(${v} > ${future}, false)`)
+    if (f.type === 'date' && !absent(f)) {
+      bad.push(`coalesce(${v} > ${future} OR ${v} < ${EARLIEST_DATE}, false)`)
+    }
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }
   const fields = spec.fields

@@ -482,6 +482,10 @@ const UNCLOSED_QUOTE_REASON =
 const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
+/** Dates before this year are refused: what reads so is a two-digit year taken as ISO 8601. */
+export const EARLIEST_YEAR = 1900
+export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
+
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolean): string {
   const parts: string[] = []
@@ -519,6 +523,8 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
+        // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
+        `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
       )
     }
   }
