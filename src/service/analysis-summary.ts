@@ -125,6 +125,8 @@ export interface AnalysisSummary {
     readonly oneTimeCustomers: number
     /** Orders dated after the as-of date: ignored here, kept as holdout for models. */
     readonly ordersAfterAsOf: number
+    /** Their amount, new customers' orders included (`revenue.holdout` is the customers' above). */
+    readonly amountAfterAsOf: number
   }
   readonly revenue: {
     /**

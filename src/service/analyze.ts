@@ -187,6 +187,7 @@ export async function computeAnalysis(
         repeatCustomers: t.repeat_customers,
         oneTimeCustomers: t.customers - t.repeat_customers,
         ordersAfterAsOf: f.ordersAfter,
+        amountAfterAsOf: f.amountAfter,
       },
       revenue: {
         measured,
@@ -458,7 +459,10 @@ function qualityNotes(
   if (t.nonpositive_customers > 0) {
     notes.push({
       level: 'warning',
-      message: `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} zero or negative net revenue (refunds equal to or above their purchases).`,
+      message:
+        f.refunds > 0
+          ? `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} zero or negative net revenue (orders of 0, or refunds equal to or above their purchases).`
+          : `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} no revenue: every order of theirs is 0 (free orders or samples).`,
     })
   }
   if (revenue.negativeCustomers > 0) {

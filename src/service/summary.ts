@@ -88,6 +88,8 @@ export interface OrderFacts {
   readonly lastOrder: string | null
   /** Non-refund rows dated after asOf (the holdout). */
   readonly ordersAfter: number
+  /** Their amount (customers whose first purchase is later included). */
+  readonly amountAfter: number
   /** Rows with a negative amount. */
   readonly refunds: number
   /** Distinct currencies, and the least one (NULL when no row names one). */
@@ -144,6 +146,7 @@ export async function buildCustomerSummary(
     refunds: number
     margins: number
     orders_after: number
+    amount_after: number
     currencies: number
     currency: string | null
     discounts: number
@@ -179,6 +182,7 @@ export async function buildCustomerSummary(
   const orders: OrderFacts = {
     lastOrder: facts?.last_order ?? null,
     ordersAfter: Number(facts?.orders_after ?? 0),
+    amountAfter: Number(facts?.amount_after ?? 0),
     refunds: Number(facts?.refunds ?? 0),
     currencies: Number(facts?.currencies ?? 0),
     currency: facts?.currency ?? null,

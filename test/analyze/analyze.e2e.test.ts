@@ -194,6 +194,10 @@ describe('loyals analyze on the CDNOW sample', () => {
     // the top 1 % (24 customers) hold what the top-customer list says the first 24 hold
     const top20 = summary.topCustomers.at(-1)?.cumulativeShare ?? 0
     expect(rev.topShares[0]?.share ?? 0).toBeGreaterThan(top20)
+    // CDNOW has no refunds: its 8 customers without revenue bought for 0, which the note says
+    const notes = summary.quality.map((n) => n.message).join(' ')
+    expect(notes).toContain('8 customers have no revenue: every order of theirs is 0')
+    expect(notes).not.toMatch(/refund/)
   })
 
   it('writes a self-contained report with every section', () => {
@@ -262,6 +266,33 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(s.counts.ordersAfterAsOf).toBeGreaterThan(0)
     expect(s.revenue.total).toBeLessThan(summary.revenue.total)
     expect(s.revenue.total + s.revenue.holdout).toBeCloseTo(summary.revenue.total, 6)
+    expect(s.counts.amountAfterAsOf).toBeCloseTo(s.revenue.holdout, 6)
+  })
+
+  it('the later orders counted and their amount are the same orders, a new customer included', () => {
+    const dir = tempDir()
+    const file = join(dir, 'later.csv')
+    writeFileSync(
+      file,
+      'customer_id,ordered_at,amount\nA,2024-03-01,40\nA,2024-05-10,10\nE,2024-04-01,25\nE,2024-05-02,25\nF,2024-05-20,60\n',
+    )
+    const r = runCli([
+      'analyze',
+      file,
+      '--out',
+      join(dir, 'out'),
+      '--as-of',
+      '2024-04-30',
+      '--json',
+    ])
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.counts.ordersAfterAsOf).toBe(3)
+    // F's first order is after the as-of date: not in the figures, but one of the later orders
+    expect(s.counts.amountAfterAsOf).toBe(95)
+    expect(s.revenue.holdout).toBe(35)
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8')
+    expect(html).toContain('3 later orders (95.00)')
   })
 })
 

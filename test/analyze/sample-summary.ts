@@ -82,6 +82,7 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
       repeatCustomers: 6,
       oneTimeCustomers: 4,
       ordersAfterAsOf: 2,
+      amountAfterAsOf: 55,
     },
     revenue: {
       measured: true,

@@ -8,7 +8,8 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
 /**
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), margins (rows with a margin), orders_after
- * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day),
+ * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day) and
+ * amount_after (their amount, new customers' included),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
  * priced (rows with an amount other than 0: none in a transaction log without spend) and free
  * (rows with an amount of 0).
@@ -17,9 +18,9 @@ export function summaryFacts(
   _dialect: Dialect,
   args: { source?: string; asOf?: string } = {},
 ): Query {
-  const after = args.asOf
-    ? `count(*) FILTER (WHERE order_date > DATE '${sqlDate(args.asOf)}' AND amount >= 0)`
-    : '0'
+  const later = args.asOf ? `order_date > DATE '${sqlDate(args.asOf)}' AND amount >= 0` : null
+  const after = later ? `count(*) FILTER (WHERE ${later})` : '0'
+  const amountAfter = later ? `coalesce(sum(amount) FILTER (WHERE ${later}), 0)` : '0'
   return {
     // a DATE cast to text is YYYY-MM-DD on both engines (PostgreSQL has no strftime)
     sql: `SELECT CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
@@ -27,6 +28,7 @@ export function summaryFacts(
   count(*) FILTER (WHERE amount < 0) AS refunds,
   count(*) FILTER (WHERE margin IS NOT NULL) AS margins,
   ${after} AS orders_after,
+  ${amountAfter} AS amount_after,
   count(DISTINCT currency) AS currencies,
   min(currency) AS currency,
   count(*) FILTER (WHERE discount <> 0) AS discounts,

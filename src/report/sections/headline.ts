@@ -59,7 +59,7 @@ export const headlineSection: ReportSection = {
         : `Analyzed as of ${escapeHtml(s.asOf)}.`
     const holdout =
       s.counts.ordersAfterAsOf > 0
-        ? ` ${formatInt(s.counts.ordersAfterAsOf)} later orders (${formatMoney(s.revenue.holdout, s.currency)}) are left out of these figures.`
+        ? ` ${formatInt(s.counts.ordersAfterAsOf)} later orders (${formatMoney(s.counts.amountAfterAsOf, s.currency)}) are left out of these figures.`
         : ''
     return `<p class="headline">${sentence}</p><div class="kpis">${cards.join('')}</div><p class="meta" style="margin-top:12px">${period}${holdout}</p>`
   },
