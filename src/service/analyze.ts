@@ -12,6 +12,7 @@ import {
   customerAnalysisExport,
   topCustomers,
 } from '../data/queries/customer-analysis.ts'
+import { customersWithoutPurchase } from '../data/queries/customers-without-purchase.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
@@ -171,6 +172,13 @@ export async function computeAnalysis(
       topCustomers(d, { table: ANALYSIS_TABLE, limit: opts.topCustomers ?? TOP_CUSTOMERS }),
     )
     if (!t) throw new Error('analysis totals returned no row')
+    // refunds may leave a customer without any purchase day: outside the summary, said in a note
+    const [left] =
+      f.refunds > 0
+        ? await engine.query<{ customers: number; net: number }>(
+            customersWithoutPurchase(d, { summary: info.table, asOf: info.asOf }),
+          )
+        : []
     const descriptions = new Map(rules.rules.map((r) => [r.name, r.description ?? null]))
     const currency = f.currencies === 1 ? f.currency : null
     return {
@@ -226,7 +234,7 @@ export async function computeAnalysis(
       topCustomers: tops.map(toTopCustomer),
       quality: [
         ...(opts.readNotes ?? []).map((message) => ({ level: 'info' as const, message })),
-        ...qualityNotes(t, f, info.asOf, revenueConc, currency),
+        ...qualityNotes(t, f, info.asOf, revenueConc, currency, left),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -433,6 +441,7 @@ function qualityNotes(
   asOf: string,
   revenue: Concentration,
   currency: string | null,
+  left?: { customers: number; net: number },
 ): QualityNote[] {
   const notes: QualityNote[] = []
   if (f.priced === 0) {
@@ -454,6 +463,14 @@ function qualityNotes(
     notes.push({
       level: 'info',
       message: `${f.refunds} refund ${f.refunds === 1 ? 'row' : 'rows'} (negative amounts) ${f.refunds === 1 ? 'is' : 'are'} netted into revenue.`,
+    })
+  }
+  const gone = Number(left?.customers ?? 0)
+  if (gone > 0) {
+    const net = Number(left?.net ?? 0)
+    notes.push({
+      level: 'warning',
+      message: `${gone} ${gone === 1 ? 'customer has' : 'customers have'} refunds but no purchase day up to ${asOf} (a refund of an order not in the data, or orders refunded in full): ${gone === 1 ? 'this customer is' : 'they are'} not in these figures, and ${gone === 1 ? 'its' : 'their'} net ${net.toFixed(2)}${currency ? ` ${currency}` : ''} is not in revenue.`,
     })
   }
   if (t.nonpositive_customers > 0) {

@@ -269,6 +269,26 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(s.counts.amountAfterAsOf).toBeCloseTo(s.revenue.holdout, 6)
   })
 
+  it('customers left without a purchase day by refunds are said to be out of the figures', () => {
+    const dir = tempDir()
+    const file = join(dir, 'gone.csv')
+    // B's only order refunded for more than it cost; C's refund matches no order
+    writeFileSync(
+      file,
+      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no2,B,2024-01-05,5\no2,B,2024-01-06,-8\nr9,C,2024-01-07,-20\no3,D,2024-02-01,50\no4,D,2024-03-01,50\n',
+    )
+    const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--no-predictions', '--json'])
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.counts.customers).toBe(2)
+    expect(s.revenue.total).toBe(200)
+    expect(s.quality.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(
+        /^2 customers have refunds but no purchase day up to 2024-03-01 .*their net -23\.00 is not in revenue\.$/,
+      ),
+    )
+  })
+
   it('the later orders counted and their amount are the same orders, a new customer included', () => {
     const dir = tempDir()
     const file = join(dir, 'later.csv')
