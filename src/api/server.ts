@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
+import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { unscoredCustomers } from '../data/queries/api-unscored-customers.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
@@ -16,6 +17,7 @@ import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
+import { sqlTs } from '../service/ops/time.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
 
@@ -70,6 +72,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const engine: Engine = await openWorkspace(o.db, { serving: true })
   const store = new OpsStore(engine, { ops, value })
   await store.loadModel()
+  // jobs left running by a server that was killed: nothing will finish them now
+  await store.use((e) => e.exec(jobsInterrupted(e.dialect, { atTs: sqlTs(store.now()) })))
   const ingestor = new Ingestor(store)
   const jobs = new JobRunner(store)
   const dispatcher = new Dispatcher(store, o.fetch)

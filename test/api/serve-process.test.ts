@@ -88,6 +88,30 @@ describe('loyals serve process', () => {
     expect(((await res.json()) as { orders: number }).orders).toBe(5)
   })
 
+  it('fails a job that a killed server left running, so that nobody polls it forever', async () => {
+    const db = join(tempDir(), 'w.duckdb')
+    const key = createKey(db, 'admin')
+    const engine = await openWorkspace(db)
+    try {
+      await engine.exec(
+        "INSERT INTO jobs (job_id, kind, status, progress, created_at, message) VALUES ('job_old', 'refit', 'running', 0.4, TIMESTAMP '2026-01-01 00:00:00', 'scored 400 of 1000')",
+      )
+    } finally {
+      await engine.close()
+    }
+    const s = await serve(db)
+    const res = await fetch(`${s.url}/v1/jobs/job_old`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
+    expect(res.status).toBe(200)
+    const job = (await res.json()) as { status: string; message: string; finishedAt: string | null }
+    expect(job.status).toBe('failed')
+    expect(job.message).toMatch(/^interrupted: the server stopped before the job ended/)
+    expect(job.finishedAt).not.toBeNull()
+    s.child.kill('SIGTERM')
+    expect(await exited(s.child)).toBe(0)
+  })
+
   it('loses no acknowledged event and duplicates none when killed mid-stream', async () => {
     const db = join(tempDir(), 'w.duckdb')
     const key = createKey(db, 'service')
