@@ -37,6 +37,28 @@ function depthOver(value: unknown, limit: number): boolean {
   return false
 }
 
+/**
+ * Where a parsed JSON value first holds a NUL character (in a key or a string), as a dotted path,
+ * else null. PostgreSQL's text cannot store one (a 500 on that store, stored on DuckDB): both
+ * stores refuse it up front, naming the field.
+ */
+export function nulPath(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']]
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v as object)) {
+        const p = path === '' ? k : `${path}.${k}`
+        if (k.includes('\u0000')) return p
+        stack.push([child, p])
+      }
+    }
+  }
+  return null
+}
+
 /** `/v1/customers/:id` as a pattern matching a request path. */
 const routePattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
@@ -71,12 +93,26 @@ export function createApp(deps: ApiDeps): Hono {
               { path: '', reason: `more than ${MAX_BODY_DEPTH} levels of nesting` },
             ])
           }
+          // a NUL is written \u0000 in JSON text: only such bodies are searched
+          const nul = text.includes('\\u0000') ? nulPath(raw) : null
+          if (nul !== null) {
+            throw new RequestError('invalid request body', [
+              { path: nul, reason: 'contains a NUL character (\\u0000)' },
+            ])
+          }
         }
         const parsed = r.body.safeParse(raw)
         if (!parsed.success) {
           throw new RequestError('invalid request body', zodDetails(parsed.error))
         }
         body = parsed.data
+      }
+      const params = c.req.param() as Record<string, string>
+      const nulParam = nulPath({ ...params, ...c.req.query() })
+      if (nulParam !== null) {
+        throw new RequestError('invalid request', [
+          { path: nulParam, reason: 'contains a NUL character (\\u0000)' },
+        ])
       }
       let query: unknown
       if (r.query) {
@@ -87,7 +123,7 @@ export function createApp(deps: ApiDeps): Hono {
       const out = await r.handler({
         body,
         query,
-        params: c.req.param() as Record<string, string>,
+        params,
         principal,
         deps,
       })

@@ -470,7 +470,7 @@ describe('fast path and validating path store the same orders', () => {
     'o-05,c3,2024-03-10,00012,,',
     'o-06,c3,2024-03-09 02:30:00,-0,,',
     'o-07,c4,2024-11-03T01:30:00,0.30000000000000004,,',
-    'o-08,c4,2024-03-10T23:30:00.123456Z,1.7976931348623157e308,,',
+    'o-08,c4,2024-03-10T23:30:00.123456Z,999999999999.99,,',
     'o-09,c5,2024-02-29T24:00:00,4.9e-324,,',
     'o-10,c5,2024-03-10T10:00:00z,"19.99",1,1',
     'o-11,c6,2024-03-10T10:00:00.5,5.,,',
@@ -1377,6 +1377,18 @@ describe('bad input: clear message, store unchanged', () => {
     )
     const ej = await importError(() => orders(j))
     expect(ej.problems.map(formatProblem)).toEqual([`${j}:1 ordered_at: ${reason('13-01-24')}`])
+  })
+
+  test('an amount of 10^12 or more is a bad row (the sums would overflow for the whole workspace)', async () => {
+    const f = write(
+      dir,
+      'huge.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,10000000000000\nc2,2024-01-02,999999999999.99\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:2 amount: number too large: 10000000000000 (at most 999,999,999,999.99: amounts are summed to the millionth)`,
+    ])
   })
 
   test('rows with the wrong number of columns', async () => {

@@ -13,6 +13,7 @@ import {
   dateSql,
   EARLIEST_DATE,
   type FieldDef,
+  MAX_NUMBER,
   numberSql,
   type ParseOptions,
   QUOTE_CHECKED,
@@ -133,6 +134,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       bad.push(`coalesce(${v} LIKE '"%', false)`)
     }
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
+    if (f.type === 'number' && !absent(f)) bad.push(`coalesce(abs(${v}) >= ${MAX_NUMBER}, false)`)
     if (f.type === 'date' && !absent(f)) {
       bad.push(`coalesce(${v} > ${future} OR ${v} < ${EARLIEST_DATE}, false)`)
     }

@@ -482,6 +482,9 @@ const UNCLOSED_QUOTE_REASON =
 const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
+/** Numbers this large are refused: money is summed as DECIMAL(18,6), which ends below 10^12. */
+export const MAX_NUMBER = '1e12'
+
 /** Dates before this year are refused: what reads so is a two-digit year taken as ISO 8601. */
 export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
@@ -502,6 +505,7 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     if (f.type === 'number') {
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'number too large: ' || ${show(r)} || ' (at most 999,999,999,999.99: amounts are summed to the millionth)' FROM import_typed WHERE abs(${ident(f.field)}) >= ${MAX_NUMBER}`,
       )
     }
     if (

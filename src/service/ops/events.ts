@@ -4,8 +4,24 @@
 import { z } from 'zod'
 
 const id = z.union([z.string().min(1).max(256), z.number().finite()]).transform(String)
-const when = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
-const money = z.number().finite()
+/** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
+const EARLIEST_MS = Date.UTC(1900, 0, 1)
+const LATEST_MS = Date.UTC(2200, 0, 1)
+const when = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+  .refine((s) => {
+    const t = Date.parse(s)
+    return t >= EARLIEST_MS && t < LATEST_MS
+  }, 'must be a date-time from 1900 to 2199')
+/**
+ * Money below 10^12 in size: the store sums amounts as DECIMAL(18,6) (exact to the millionth), and
+ * one amount beyond it would make every summary of the workspace overflow.
+ */
+export const MAX_AMOUNT = 1e12
+const money = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) < MAX_AMOUNT, 'must be less than 1,000,000,000,000 in size')
 
 const common = {
   /** Segment's unique id of the message: the idempotency key. */

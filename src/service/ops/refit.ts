@@ -52,7 +52,9 @@ function fitPurchaseModel(h: Histories): {
 } {
   let note: string
   try {
-    return { bgnbd: fitBgnbd(h).params, nbd: null, note: null }
+    const f = fitBgnbd(h)
+    // a fit at one of its limits (a dropout probability shared by all) says so
+    return { bgnbd: f.params, nbd: null, note: f.note ?? null }
   } catch (e) {
     note = `no BG/NBD model: ${message(e)}`
     if (!(e instanceof ConvergenceError)) return { bgnbd: null, nbd: null, note }
