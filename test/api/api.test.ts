@@ -332,7 +332,9 @@ describe.each(STORES)('API on $name', (kind) => {
       // off together, a dropout probability shared by all (not the no-dropout NBD: its
       // log-likelihood is ~43 lower here)
       expect(job.result.model).toBe('bgnbd')
-      expect(job.result.note).toMatch(/drops out with the same probability 0\.2\d+ after each purchase/)
+      expect(job.result.note).toMatch(
+        /drops out with the same probability 0\.2\d+ after each purchase/,
+      )
       const all = (await h.call('GET', '/v1/customers?limit=1000')).json.customers
       expect(all).toHaveLength(60)
       for (const p of all) {
