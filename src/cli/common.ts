@@ -1,7 +1,8 @@
 // Options shared by every command that touches a workspace.
 import type { Command } from 'commander'
 import { env } from '../config.ts'
-import { DEFAULT_DB } from '../data/workspace.ts'
+import { DEFAULT_DB, isPostgresUrl } from '../data/workspace.ts'
+import { UsageError } from '../errors.ts'
 
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb). */
 export function withDb(cmd: Command): Command {
@@ -10,4 +11,21 @@ export function withDb(cmd: Command): Command {
 
 export function resolveDb(opts: { db?: string }): string {
   return opts.db ?? env().LOYALS_DB ?? DEFAULT_DB
+}
+
+/**
+ * The workspace of a command that runs DuckDB's own SQL (import, customer, analyze, insights,
+ * fit): a PostgreSQL store is served, and these go through its server instead.
+ * @throws UsageError for a postgres:// URL, saying how to reach it.
+ */
+export function requireDuckDbWorkspace(db: string, command: string): string {
+  if (isPostgresUrl(db)) {
+    const served = command === 'import' || command === 'customer'
+    throw new UsageError(
+      served
+        ? `loyals ${command} works on a DuckDB workspace; a PostgreSQL store is reached through its server: start \`loyals serve --db ${db}\` and pass --server URL --api-key KEY`
+        : `loyals ${command} reads an orders file or a DuckDB workspace, not a PostgreSQL store: ${command} an export of its orders`,
+    )
+  }
+  return db
 }

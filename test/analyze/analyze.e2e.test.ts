@@ -337,6 +337,19 @@ describe('loyals analyze with bad input', () => {
     expect(a.stderr).toContain('1997-02-30')
   })
 
+  it('a PostgreSQL store given to a DuckDB-only command is a usage error that says the way', () => {
+    const pg = 'postgres://nobody@127.0.0.1:1/none'
+    for (const [args, says] of [
+      [['customer', 'C1', '--db', pg], /pass --server URL --api-key KEY$/],
+      [['import', SAMPLE, '--db', pg], /pass --server URL --api-key KEY$/],
+      [['analyze', '--db', pg], /not a PostgreSQL store: analyze an export of its orders$/],
+    ] as const) {
+      const r = runCli([...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr.trim()).toMatch(says)
+    }
+  })
+
   it('an invalid RFM rules file is a usage error naming the problem', () => {
     const dir = tempDir()
     const rules = join(dir, 'rules.json')

@@ -18,7 +18,7 @@ import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource, type ReadOptions, readOptions } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
@@ -230,7 +230,7 @@ export function registerAnalyze(program: Command): void {
     const value =
       opts.value === false ? false : opts.config ? await loadValueConfig(opts.config) : undefined
     await runAnalysis({
-      input: input ?? resolveDb(opts),
+      input: requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze'),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       unit: opts.unit as TimeUnit,
       out: opts.out,

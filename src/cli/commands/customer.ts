@@ -10,7 +10,7 @@ import { type CustomerProfile, customerProfile } from '../../service/customer-pr
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -294,7 +294,7 @@ export function registerCustomer(program: Command): void {
       else println(formatLiveProfile(live, remote.url))
       return
     }
-    const db = resolveDb(opts)
+    const db = requireDuckDbWorkspace(resolveDb(opts), 'customer')
     if (!isPostgresUrl(db) && !existsSync(db)) {
       throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
     }

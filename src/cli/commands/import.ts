@@ -13,7 +13,7 @@ import {
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
 import { readingNotes } from '../../service/source.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -143,7 +143,9 @@ export function registerImport(program: Command): void {
       )
     }
     // through a server: validate and map into a throw-away workspace, then send
-    const engine = await openWorkspace(remote ? ':memory:' : resolveDb(opts))
+    const engine = await openWorkspace(
+      remote ? ':memory:' : requireDuckDbWorkspace(resolveDb(opts), 'import'),
+    )
     try {
       const tz = opts.tz ?? env().LOYALS_TZ
       const result = await importFile(engine, file, {

@@ -16,7 +16,7 @@ import {
 } from '../../service/insights/index.ts'
 import { openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { createProgress } from '../progress.ts'
@@ -125,7 +125,7 @@ export function registerInsights(program: Command): void {
       surveySize: number('--survey-size', opts.surveySize, true),
       seed: number('--seed', opts.seed, true),
     }
-    const source = input ?? resolveDb(opts)
+    const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
       const read = await fileOptions(opts, env().LOYALS_TZ)
