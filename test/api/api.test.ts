@@ -639,6 +639,11 @@ describe.each(STORES)('API on $name', (kind) => {
           traits: { email, name: 'Erin Secret', timezone: 'Europe/Oslo' },
         },
       })
+      // a direct customer: its message id is made by Loyals from the id and the traits
+      const direct = await h.call('POST', '/v1/customers', {
+        body: { customer_id: 'erin-77', email, name: 'Erin Secret' },
+      })
+      expect(direct.status).toBe(200)
       await h.call('POST', '/v1/events', {
         body: orderEvent('erin-77', 'o-e1', 99, iso(h.clock.now - DAY), 'x-2'),
       })

@@ -14,6 +14,14 @@ export function eraseCustomer(
     { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'DELETE FROM customers WHERE customer_id = $1', params: [customerId] },
     {
+      // the message ids Loyals makes for a customer's traits (`customer:<id>:<hash of the traits>`,
+      // POST /v1/customers and an import through the server) name the id and let a guess of the
+      // email be checked: they become `customer:<pseudonym>:<hash keyed by the pseudonym>`
+      sql: `UPDATE events SET event_id = 'customer:' || $2 || ':' || left(md5($2 || event_id), 16)
+  WHERE customer_id = $1 AND starts_with(event_id, $3)`,
+      params: [customerId, pseudonym, `customer:${customerId}:`],
+    },
+    {
       sql: 'UPDATE events SET customer_id = $2, payload = NULL WHERE customer_id = $1',
       params: p,
     },
