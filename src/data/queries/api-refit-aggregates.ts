@@ -10,7 +10,9 @@ export function refitAggregates(_dialect: Dialect): Query {
 SELECT customer_id,
   sum(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders_count,
   count(DISTINCT CASE WHEN amount >= 0 THEN order_date END) AS purchase_days,
-  sum(amount) AS revenue,
+  -- exact: a sum of doubles depends on the order the engine adds them in (124.5 on one store,
+  -- 124.49999999999999 on the other), and so would the reasons' rounded money
+  CAST(sum(CAST(amount AS DECIMAL(18, 6))) AS DOUBLE PRECISION) AS revenue,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
 FROM orders GROUP BY customer_id) a
