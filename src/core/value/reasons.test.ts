@@ -213,6 +213,23 @@ describe('buildReasons', () => {
       'Champions: last order 12 days ago, 23 orders, $4,900 spent',
       'more engaged than 92 % of customers',
     ])
+    // the service's days are fractional: an order 20 minutes ago was today, not "1 day ago"
+    const seg = (days: number) =>
+      buildReasons(
+        { segment: { name: 'New', daysSinceLast: days, orders: 1, revenue: 10 } },
+        { currency },
+      )[0]?.text
+    expect(seg(20 / 1440)).toBe('New: last order today, 1 order, $10 spent')
+    expect(seg(0.7)).toBe('New: last order 1 day ago, 1 order, $10 spent')
+    // the service keeps a tier until its refit: a refund below the minimum does not "reach" it
+    expect(
+      buildReasons(
+        { tier: { ...held, totalValue: 23, graceUnit: 'refit' as const } },
+        { currency },
+      )[0]?.text,
+    ).toBe(
+      'kept in Gold until the next refit (demotions wait for it): total value $23 is below its $3,000 minimum',
+    )
     const last = buildReasons({ tier: { ...held, graceLeft: 0 } }, { currency })
     expect(last[0]?.text).toBe(
       'kept in Gold for the last day (grace period): total value $2,800 is below its $3,000 minimum',

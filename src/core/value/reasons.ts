@@ -41,7 +41,8 @@ export interface ReasonFacts {
     readonly boundary?: number
     readonly heldByGrace?: boolean
     readonly graceLeft?: number
-    readonly graceUnit?: 'days' | 'runs'
+    /** 'refit': the service keeps a tier until its next refit (live scores only promote). */
+    readonly graceUnit?: 'days' | 'runs' | 'refit'
   }
   readonly segment?: {
     readonly name: string
@@ -293,6 +294,9 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
       out.push({
         code: 'tier_grace',
         text: () => {
+          if (t.graceUnit === 'refit') {
+            return `kept in ${t.name} until the next refit (demotions wait for it): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
+          }
           const left = t.graceLeft ?? 0
           const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
           // 0 left: this day (run) is the last one held, not "for 0 more days"
@@ -417,7 +421,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     ranked.push({
       code: 'segment',
       text: () =>
-        `${s.name}: last order ${s.daysSinceLast === 0 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
+        `${s.name}: last order ${s.daysSinceLast < 0.5 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
     })
   }
   const c = f.cadence

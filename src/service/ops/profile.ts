@@ -244,6 +244,10 @@ export function scoreProfile(
                     basis: cfg.tiers.basis,
                     totalValue: value,
                     ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
+                    // a refund took the value below the tier it keeps until the refit
+                    ...(b && Number.isFinite(b[tier]!) && value < b[tier]!
+                      ? { heldByGrace: true, graceUnit: 'refit' as const }
+                      : {}),
                   },
                 }
               : {}),
