@@ -463,6 +463,64 @@ describe.each(STORES)('API on $name', (kind) => {
     })
   })
 
+  describe('tier changes at the refit', () => {
+    it('a demotion, which only a refit makes, fires the tier_down playbook', async () => {
+      const now = Date.parse('2025-03-03T12:00:00Z')
+      const h = await harness(kind, {
+        now,
+        ops: {
+          playbooks: [
+            {
+              id: 'tier-down-check-in',
+              department: 'service',
+              trigger: { type: 'tier_down', from: ['Platinum', 'Gold'] },
+              actions: [{ type: 'task', role: 'am', title: 'Check in after the tier change' }],
+            },
+          ],
+        },
+      })
+      try {
+        const batch = []
+        for (let k = 0; k < 50; k++)
+          for (let j = 0; j < 1 + (k % 4); j++)
+            batch.push(orderEvent(`t${k}`, `t${k}-${j}`, 20 + k, iso(now - (90 - 20 * j) * DAY)))
+        await h.call('POST', '/v1/events/batch', { body: { batch } })
+        const first = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+        expect((await waitJob(h, first.json.jobId)).status).toBe('succeeded')
+        // a big order promotes at once; its refund keeps the tier until the refit
+        await h.call('POST', '/v1/events', {
+          body: orderEvent('t0', 'big', 50_000, iso(now - DAY), 'big-1'),
+        })
+        expect((await h.call('GET', '/v1/customers/t0')).json.tier.name).toBe('Platinum')
+        await h.call('POST', '/v1/events', {
+          body: {
+            type: 'track',
+            messageId: 'big-refund',
+            userId: 't0',
+            event: 'Order Refunded',
+            timestamp: iso(now - DAY / 2),
+            properties: { order_id: 'big', total: 50_000 },
+          },
+        })
+        const kept = (await h.call('GET', '/v1/customers/t0')).json
+        expect(kept.tier.name).toBe('Platinum')
+        expect(kept.reasons[0].text).toMatch(/^kept in Platinum until the next refit/)
+        const second = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+        expect((await waitJob(h, second.json.jobId)).status).toBe('succeeded')
+        expect((await h.call('GET', '/v1/customers/t0')).json.tier.name).not.toBe('Platinum')
+        const actions = (await h.call('GET', '/v1/actions?playbook=tier-down-check-in')).json
+          .actions as { customerId: string; status: string; reason: string }[]
+        expect(actions.map((a) => [a.customerId, a.status])).toContainEqual(['t0', 'task_created'])
+        const tasks = (await h.call('GET', '/v1/tasks?customer=t0')).json.tasks
+        expect(tasks.map((t: { title: string }) => t.title)).toContain(
+          'Check in after the tier change',
+        )
+      } finally {
+        await h.close()
+      }
+    })
+  })
+
   describe('playbooks, tasks, goals, erasure', () => {
     let h: Harness
     let receiver: Server

@@ -10,7 +10,7 @@ import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { ConvergenceError } from '../../errors.ts'
-import { writeProfiles } from './ingest.ts'
+import { loadContacts, type PlanOutput, planActions, writePlan, writeProfiles } from './ingest.ts'
 import {
   DAY_MS,
   emptyProfile,
@@ -183,6 +183,24 @@ export async function refit(
           return scoreProfile(merged, model, store.value, now)
         })
         await writeProfiles(tx, out)
+        // a demotion happens only here (live scores only promote): the tier_down playbooks, and
+        // tier_up for a boundary that moved, fire for the customers whose tier the refit changed
+        const moved = out.filter((p) => {
+          const was = live.get(p.customerId)?.tier
+          return was !== null && was !== undefined && p.tier !== null && p.tier !== was
+        })
+        if (moved.length > 0) {
+          const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+          const ids = moved.map((p) => p.customerId)
+          const { fired, logs } = await loadContacts(store, tx, ids, now)
+          for (const p of moved) {
+            const log = logs.get(p.customerId) ?? []
+            logs.set(p.customerId, log)
+            const event = { type: 'profile_change' as const, atMs: now }
+            planActions(store, event, null, live.get(p.customerId)!, p, now, fired, log, plan)
+          }
+          await writePlan(tx, plan)
+        }
         return out
       })
       // after the commit (a failed transaction leaves nothing unsaved in the cache), still inside
