@@ -211,7 +211,10 @@ export function spendFrequencyCorrelation(data: SpendData): number {
  * Fit the Gamma-Gamma model by maximum likelihood on log-parameters with the analytic gradient.
  * Only customers with x > 0 enter. Reproduces p 6.2488, q 3.7446, γ 15.4477, LL -4055.92 on the
  * 946 CDNOW repeaters.
- * @example fitGammaGamma({ x: [1, 3], mx: [20, 35] })
+ * Needs at least 3 repeaters, and enough of them for the spread between customers to show.
+ * @example
+ * const x = new Float64Array(500).fill(3)
+ * fitGammaGamma({ x, mx: simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, x, 5) }) // p ≈ 6, q ≈ 4
  * @throws DataError when a repeater has m_x <= 0 (unless `excludeNonPositive`), or nobody repeated.
  * @throws ConvergenceError when the optimizer does not converge.
  */

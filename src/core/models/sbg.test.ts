@@ -101,6 +101,10 @@ describe('sBG on the Fader & Hardie (2007) retention table', () => {
     expect(() => survivalToCounts([100, 60, 70])).toThrow(DataError)
     expect(() => survivalToCounts([90, 60])).toThrow(/start at 100/)
     expect(() => fitSbg({ lost: [0, 0], alive: 100 })).toThrow(/nobody churned/)
+    // everyone gone in period 1, with empty periods after it: the MLE is at the boundary
+    expect(() => fitSbg({ lost: [100, 0, 0], alive: 0 })).toThrow(/everyone churned in the first/)
+    // one period: one share for two parameters
+    expect(() => fitSbg({ lost: [40], alive: 60 })).toThrow(/needs at least two periods/)
     expect(() => sbgDiscountedExpectedLifetime({ alpha: 1, beta: 1 }, 0)).toThrow(DataError)
   })
 

@@ -107,8 +107,14 @@ export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
   if (!(churned > 0)) {
     throw new DataError('nobody churned: the sBG churn probability is not identified (it is 0)')
   }
-  if (c.alive <= 0 && c.lost.length < 2) {
+  // (trailing periods in which nobody was left to churn change nothing)
+  if (c.alive <= 0 && c.lost.slice(1).every((n) => !(n > 0))) {
     throw new DataError('everyone churned in the first period: the sBG model is not identified')
+  }
+  if (c.lost.length < 2) {
+    throw new DataError(
+      `one period gives one number (the share churning in it, ${(churned / (churned + c.alive)).toFixed(3)}) for two parameters: the sBG model needs at least two periods`,
+    )
   }
   return fitOnLogScale<SbgParams>({
     model: 'sbg',
