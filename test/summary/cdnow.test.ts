@@ -53,6 +53,11 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     // the holdout rows, counted from the file itself (the sample has no refunds)
     const days = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => String(r.ordered_at))
     const after = days.filter((d) => d > '1997-09-30').length
+    // their amount in cents, summed exactly
+    const fileRows = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8'))
+    const cents = fileRows
+      .filter((r) => String(r.ordered_at) > '1997-09-30')
+      .reduce((s, r) => s + Math.round(Number(r.amount) * 100), 0)
     const amounts = parseCsv(readFileSync(CDNOW_ORDERS, 'utf8')).map((r) => Number(r.amount))
     const priced = amounts.filter((a) => a !== 0).length
     // the sample has 8 orders of $0 (free: no fixed payment fee in the value step)
@@ -68,6 +73,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
       orders: {
         lastOrder: last,
         ordersAfter: after,
+        amountAfter: cents / 100,
         refunds: 0,
         currencies: 0,
         currency: null,

@@ -20,7 +20,10 @@ export function summaryFacts(
 ): Query {
   const later = args.asOf ? `order_date > DATE '${sqlDate(args.asOf)}' AND amount >= 0` : null
   const after = later ? `count(*) FILTER (WHERE ${later})` : '0'
-  const amountAfter = later ? `coalesce(sum(amount) FILTER (WHERE ${later}), 0)` : '0'
+  // exact, as the summary's money (a double sum depends on the engine's order of adding)
+  const amountAfter = later
+    ? `CAST(coalesce(sum(CAST(amount AS DECIMAL(18, 6))) FILTER (WHERE ${later}), 0) AS DOUBLE PRECISION)`
+    : '0'
   return {
     // a DATE cast to text is YYYY-MM-DD on both engines (PostgreSQL has no strftime)
     sql: `SELECT CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
