@@ -1391,6 +1391,18 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('a gzip file cut short is an import error naming the file, and nothing is stored', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `c${i},2024-01-01,${(i % 50) + 1}`)
+    const whole = gzipSync(`customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
+    const f = write(dir, 'cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2)))
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f))
+    expect(e.message).toMatch(
+      /cut\.csv\.gz: the gzip data is cut short or damaged \(unexpected end of file\)/,
+    )
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
   test('rows with the wrong number of columns', async () => {
     const f = write(
       dir,

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
+import { ImportError, LoyalsError } from '../../errors.ts'
 
 /** A run of blank lines and where it sits. */
 export interface BlankRun {
@@ -26,11 +27,26 @@ const QUOTE = 0x22
 const SPACE = 0x20
 const TAB = 0x09
 
-/** The file's bytes as a stream, inflated when `gzip`; `input` is the file stream itself. */
+/**
+ * The file's bytes as a stream, inflated when `gzip`; `input` is the file stream itself. A gzip
+ * file cut short or damaged past its head fails there with zlib's bare words ("unexpected end of
+ * file"): an ImportError naming the file instead.
+ */
 function openText(file: string, gzip: boolean) {
   const input = createReadStream(file)
-  const stream = (gzip ? input.pipe(createGunzip()) : input) as AsyncIterable<Buffer>
-  return { input, stream }
+  if (!gzip) return { input, stream: input as AsyncIterable<Buffer> }
+  const inflated = input.pipe(createGunzip()) as AsyncIterable<Buffer>
+  async function* stream(): AsyncGenerator<Buffer> {
+    try {
+      yield* inflated
+    } catch (e) {
+      if (e instanceof LoyalsError) throw e
+      throw new ImportError(
+        `${file}: the gzip data is cut short or damaged (${e instanceof Error ? e.message : String(e)}); nothing was imported`,
+      )
+    }
+  }
+  return { input, stream: stream() }
 }
 
 /**
