@@ -955,6 +955,25 @@ describe('formats', () => {
     ])
   })
 
+  test('JSON lines behind a UTF-8 byte order mark (PowerShell, .NET) import, bad lines named', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    const body = '{"customer_id":"b1","ordered_at":"2024-01-01","amount":5}\n'
+    const f = write(dir, 'bom.jsonl', Buffer.concat([bom, Buffer.from(body)]))
+    expect(await orders(f)).toMatchObject({ format: 'jsonl', rowsStored: 1 })
+    const g = write(dir, 'bom.jsonl.gz', gzipSync(Buffer.concat([bom, Buffer.from(body)])))
+    expect(await orders(g)).toMatchObject({ unchanged: 1 })
+    const bad = write(
+      dir,
+      'bombad.jsonl',
+      Buffer.concat([
+        bom,
+        Buffer.from(`${body}{"customer_id":"b2","ordered_at":"2024-01-02","amount":"x"}\n`),
+      ]),
+    )
+    const e = await importError(() => orders(bad))
+    expect(e.problems.map(formatProblem)).toEqual([`${bad}:2 amount: cannot read 'x' as an amount`])
+  })
+
   test('JSON times with Z or an offset are instants under --tz; ids above 2^64 keep every digit', async () => {
     // DuckDB's JSON reader makes such times naive UTC timestamps, which --tz shifted a second time,
     // and such ids rounded doubles (two customers made one)

@@ -267,3 +267,16 @@ export function lfCopy(
   }
   return rewrittenCopy(file, gzip, 'loyals-lf-', rewrite, () => (heldCr ? Buffer.from([CR]) : null))
 }
+
+/** A copy of `file` (inflated when `gzip`) without the UTF-8 byte order mark it starts with. */
+export function withoutBom(
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  let first = true
+  return rewrittenCopy(file, gzip, 'loyals-bom-', (chunk) => {
+    const out = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf
+    first = false
+    return out ? chunk.subarray(3) : chunk
+  })
+}

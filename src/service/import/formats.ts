@@ -12,6 +12,8 @@ export interface DetectedFormat {
   readonly gzip: boolean
   /** A JSON array of records rather than JSON lines (read from a JSON lines copy). */
   readonly array?: true
+  /** JSON lines behind a UTF-8 byte order mark, which DuckDB's JSON reader refuses. */
+  readonly bom?: true
 }
 
 const SNIFF_BYTES = 64 * 1024
@@ -145,7 +147,10 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   if (/^\[\s*[{\]]/.test(text.toString('utf8').trimStart())) {
     return { format: 'jsonl', gzip, array: true }
   }
-  if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') return { format: 'jsonl', gzip }
+  if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') {
+    const bom = text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf
+    return { format: 'jsonl', gzip, ...(bom ? { bom: true as const } : {}) }
+  }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
   return { format: 'csv', gzip }
 }

@@ -53,7 +53,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { blankHint, blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
+import { blankHint, blankLines, lfCopy, mixedLineEndings, withoutBom } from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -485,7 +485,7 @@ export async function importFile(
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
   const latin1 = opts.encoding === 'latin-1'
-  const { format, gzip, array } = detectFormat(file, { latin1 })
+  const { format, gzip, array, bom } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
     throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
   }
@@ -493,6 +493,8 @@ export async function importFile(
   // read from a UTF-8 copy under the file's own name
   if (latin1 && !opts.readFrom)
     return importCopy(engine, file, opts, await utf8Copy(file, gzip), {})
+  // JSON lines behind a byte order mark (PowerShell, .NET) are read from a copy without it
+  if (bom && !opts.readFrom) return importCopy(engine, file, opts, await withoutBom(file, gzip), {})
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
     const copy = await jsonLinesCopy(engine, file, gzip, null)
