@@ -974,6 +974,18 @@ describe('formats', () => {
     expect(e.problems.map(formatProblem)).toEqual([`${bad}:2 amount: cannot read 'x' as an amount`])
   })
 
+  test("an API page: the one list of records beside paging fields (Stripe's object, data, has_more)", async () => {
+    const records = [
+      { customer_id: 'pg1', ordered_at: '2024-01-01', amount: 5 },
+      { customer_id: 'pg2', ordered_at: '2024-01-02', amount: 6 },
+    ]
+    const page = { object: 'list', data: records, has_more: false, url: '/v1/charges' }
+    const one = write(dir, 'page.json', JSON.stringify(page))
+    expect(await orders(one)).toMatchObject({ rowsStored: 2, jsonArray: true, jsonWrapper: 'data' })
+    const pretty = write(dir, 'page-pretty.json', JSON.stringify(page, null, 2))
+    expect(await orders(pretty)).toMatchObject({ unchanged: 2, jsonWrapper: 'data' })
+  })
+
   test('JSON times with Z or an offset are instants under --tz; ids above 2^64 keep every digit', async () => {
     // DuckDB's JSON reader makes such times naive UTC timestamps, which --tz shifted a second time,
     // and such ids rounded doubles (two customers made one)

@@ -526,14 +526,22 @@ export async function importFile(
     // read's columns come from its own reader: describing a CSV with a rejects table costs ~0.2 s.
     let fastColumns: string[] | null = null
     let wrapper: string | null = null
-    // JSON whose only field is a list of records ({"orders": [...]}, an API's page)
-    const listOfRecords = (d: { column_name: string; column_type: string }[]) => {
-      const only = d.length === 1 ? d[0] : undefined
-      return only && /^STRUCT\(.*\)\[\]$/s.test(only.column_type) ? only.column_name : null
+    // JSON whose only field is a list of records ({"orders": [...]}, an API's page); with
+    // `paged`, also a document whose one list of records sits beside scalar fields (Stripe's
+    // {"object": "list", "data": [...], "has_more": false}): only where the fields themselves are
+    // no records of this kind (an order's own list of line items is not a page)
+    const listOfRecords = (d: { column_name: string; column_type: string }[], paged = false) => {
+      const lists = d.filter((c) => /^STRUCT\(.*\)\[\]$/s.test(c.column_type))
+      if (lists.length !== 1) return null
+      if (d.length === 1) return lists[0]!.column_name
+      const others = d.filter((c) => c !== lists[0]).map((c) => c.column_name)
+      return paged && !tryResolveColumns(file, others, kind, opts.map)
+        ? lists[0]!.column_name
+        : null
     }
     try {
       let described = await describeTyped(fastSource(source))
-      if (format === 'jsonl') wrapper = listOfRecords(described)
+      if (format === 'jsonl') wrapper = listOfRecords(described, true)
       if (format === 'jsonl' && wrapper === null) {
         source = jsonTextSource(readPath, readGzip, described)
         described = await describeTyped(source)
@@ -549,7 +557,7 @@ export async function importFile(
       // one JSON document over many lines ({"orders": [\n ...]}) is not JSON lines
       if (format === 'jsonl' && !opts.readFrom) {
         wrapper = await describeTyped(unstructured(readPath, readGzip))
-          .then(listOfRecords)
+          .then((d) => listOfRecords(d, true))
           .catch(() => null)
       }
       // else the validating path describes the file again and says what is wrong with it
