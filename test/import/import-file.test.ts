@@ -364,6 +364,21 @@ describe('dates, time zones and amounts', () => {
     }).catch((x: unknown) => x)
     expect((slow as ImportError).problems?.map((p) => p.line)).toEqual([2, 3])
     expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
+    // so are Parquet and JSON lines whose amounts are text with the marks (rows, not lines)
+    const pq = join(dir, 'mixed.parquet')
+    await engine.exec(
+      `COPY (SELECT * FROM read_csv('${write(dir, 'mixed-src.csv', body)}', all_varchar=true)) TO '${pq}' (FORMAT parquet)`,
+    )
+    const jl = write(
+      dir,
+      'mixed.jsonl',
+      '{"customer_id":"c1","ordered_at":"2024-01-02","amount":"$10.50"}\n{"customer_id":"c2","ordered_at":"2024-01-03","amount":"€ 12"}\n',
+    )
+    for (const f of [pq, jl]) {
+      const x = await orders(f).catch((y: unknown) => y)
+      expect((x as ImportError).message, f).toContain('are in 2 currencies')
+    }
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
     // one currency's marks, or a currency column that says which is which, import
     await orders(
       write(

@@ -593,7 +593,9 @@ export async function importFile(
       : null
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
-    if (fast?.formattedNumbers && kind === 'orders' && fastSpec) {
+    // (Parquet and JSON amounts may be text too, "$10.00" beside "€20.00": their read is not typed
+    // ahead, so they are checked whenever they come)
+    if (fast && (fast.formattedNumbers || format !== 'csv') && kind === 'orders' && fastSpec) {
       await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
         fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
       )
