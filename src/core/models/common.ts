@@ -561,6 +561,8 @@ export function checkHistory(x: number, tx: number, T: number): void {
  */
 export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, t: number): number {
   if (t <= 0) return 0
+  // the whole remaining lifetime: E[1/p] = (a+b-1)/(a-1), infinite for a <= 1
+  if (t === Number.POSITIVE_INFINITY) return a > 1 ? (a + b - 1) / (a - 1) : t
   // a + b <= 1 (fits where dropout probabilities pile up at 0 and 1): the 2F1's third parameter
   // a + b - 1 is not positive, the function can change sign and its log does not exist
   if (a + b - 1 <= 0) return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
