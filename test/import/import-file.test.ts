@@ -1453,12 +1453,14 @@ describe('bad input: clear message, store unchanged', () => {
     const f = write(
       dir,
       'w.csv',
-      'customer_id,ordered_at,amount\nc1,2024-01-01,1\nc2,2024-01-01\nc3,2024-01-01,1,x\n',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,1\nc2,2024-01-01\nc3,2024-01-01,1,x\nc4,2024-01-01,1,x,y,z\nc5\n',
     )
     const e = await importError(() => orders(f))
     expect(e.problems.map(formatProblem)).toEqual([
       `${f}:3: wrong number of columns (expected 3, found 2)`,
       `${f}:4: wrong number of columns (expected 3, found 4)`,
+      `${f}:5: wrong number of columns (expected 3, found 6)`,
+      `${f}:6: wrong number of columns (expected 3, found 1)`,
     ])
   })
 

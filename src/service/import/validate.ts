@@ -570,9 +570,12 @@ FROM (
        WHEN error_type = 'INVALID ENCODING' THEN ${lit(NOT_UTF8)}
        ELSE lower(error_type) || ': ' || error_message END
 FROM (
-  -- one entry per missing column: the first one carries the true count
+  -- one entry per missing column: the first one carries the true count; one per extra column:
+  -- the last one does
   SELECT line, arg_min(error_type, column_idx) AS error_type,
-    arg_min(error_message, column_idx) AS error_message
+    CASE WHEN arg_min(error_type, column_idx) = 'TOO MANY COLUMNS'
+      THEN arg_max(error_message, column_idx) ELSE arg_min(error_message, column_idx) END
+      AS error_message
   FROM import_csv_errors GROUP BY line)`)
   }
   return `${pre}CREATE OR REPLACE TEMP TABLE import_problems AS
