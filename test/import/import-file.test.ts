@@ -1136,6 +1136,18 @@ describe('formats', () => {
     ])
   })
 
+  test('a gzipped Parquet file (.parquet.gz) reads as the Parquet inside', async () => {
+    const pq = join(dir, 'zipped.parquet')
+    await engine.exec(
+      `COPY (SELECT 'z' || (i % 2) AS customer_id, DATE '2024-01-01' + CAST(i AS INTEGER) AS ordered_at,
+         i * 1.5 AS amount FROM range(1, 5) t(i)) TO '${pq}' (FORMAT parquet)`,
+    )
+    const gz = write(dir, 'zipped.parquet.gz', gzipSync(readFileSync(pq)))
+    const r = await orders(gz)
+    expect(r).toMatchObject({ format: 'parquet', rowsStored: 4, customers: 2 })
+    expect(await orders(pq)).toMatchObject({ unchanged: 4 })
+  })
+
   test('Parquet with a struct column: its fields are columns too', async () => {
     const pq = join(dir, 'nested.parquet')
     await engine.exec(

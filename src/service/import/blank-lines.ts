@@ -280,3 +280,8 @@ export function withoutBom(
     return out ? chunk.subarray(3) : chunk
   })
 }
+
+/** An inflated copy of a gzip file (a `.parquet.gz`: DuckDB reads Parquet only as it is). */
+export function inflatedCopy(file: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  return rewrittenCopy(file, true, 'loyals-gunzip-', (chunk) => chunk)
+}

@@ -139,6 +139,10 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     }
     if (text.length === 0) throw problem(file, 'the file is empty (0 bytes after gunzip)')
   }
+  // a gzipped Parquet file: read from an inflated copy (DuckDB reads Parquet from files only)
+  if (startsWith(head, [0x1f, 0x8b]) && startsWith(text, [0x50, 0x41, 0x52, 0x31])) {
+    return { format: 'parquet', gzip: true }
+  }
   checkText(file, text, truncated, opts.latin1 === true)
   const base = lower.replace(/\.gz$/, '')
   const firstChar = text.toString('utf8').trimStart()[0]

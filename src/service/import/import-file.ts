@@ -53,7 +53,14 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
-import { blankHint, blankLines, lfCopy, mixedLineEndings, withoutBom } from './blank-lines.ts'
+import {
+  blankHint,
+  blankLines,
+  inflatedCopy,
+  lfCopy,
+  mixedLineEndings,
+  withoutBom,
+} from './blank-lines.ts'
 import {
   type ColumnMapping,
   type ImportKind,
@@ -493,6 +500,9 @@ export async function importFile(
   // read from a UTF-8 copy under the file's own name
   if (latin1 && !opts.readFrom)
     return importCopy(engine, file, opts, await utf8Copy(file, gzip), {})
+  if (format === 'parquet' && gzip && !opts.readFrom) {
+    return importCopy(engine, file, opts, await inflatedCopy(file), {})
+  }
   // JSON lines behind a byte order mark (PowerShell, .NET) are read from a copy without it
   if (bom && !opts.readFrom) return importCopy(engine, file, opts, await withoutBom(file, gzip), {})
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
