@@ -326,6 +326,17 @@ describe('dates, time zones and amounts', () => {
       'SELECT CAST(order_date AS VARCHAR) AS d FROM orders ORDER BY customer_id',
     )
     expect(rows.map((r) => r.d)).toEqual(['2024-03-05', '2023-12-31', '1997-01-01'])
+    // a typed Parquet timestamp has no text format: --date-format leaves it be
+    const pq = join(dir, 'typed.parquet')
+    await engine.exec(
+      `COPY (SELECT 'c4' AS customer_id, TIMESTAMP '2024-01-05 10:00:00' AS ordered_at, 4 AS amount) TO '${pq}' (FORMAT parquet)`,
+    )
+    await orders(pq, { dateFormat: '%d/%m/%Y' })
+    expect(
+      await engine.query(
+        "SELECT CAST(order_date AS VARCHAR) AS d FROM orders WHERE customer_id = 'c4'",
+      ),
+    ).toEqual([{ d: '2024-01-05' }])
   })
 
   test('currency symbols, thousands separators and accounting negatives', async () => {

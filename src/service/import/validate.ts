@@ -141,7 +141,12 @@ export function dateSql(r: string, o: ParseOptions): string {
   const formats = o.dateShape?.shape.formats ?? (o.dateFormat ? [o.dateFormat] : null)
   if (formats) {
     const p = `try_strptime(${r}, ${formats.length === 1 ? lit(formats[0] ?? '') : `[${formats.map(lit).join(', ')}]`})`
-    return formats.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
+    const read = formats.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
+    if (!o.dateFormat || o.dateShape) return read
+    // --date-format is for dates written as text; a typed Parquet TIMESTAMP or DATE (as text here:
+    // 2024-01-05 10:00:00) and any ISO 8601 value the format does not take read as ISO 8601
+    const iso = dateSql(r, { tz: o.tz, now: o.now })
+    return `coalesce(${read}, CASE WHEN ${r} GLOB '${YMD}*' THEN ${iso} END)`
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
