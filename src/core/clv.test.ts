@@ -84,6 +84,11 @@ describe('scoreClv', () => {
     const params = { r, alpha, s, beta }
     const d52 = scoreClv({ model: 'pareto', params }, h, 1, { horizon: 52 })
     const dInf = scoreClv({ model: 'pareto', params }, h, 1, { horizon: Infinity })
+    // the default horizon is one year in whole units: 52 weeks, 12 months (as the CLI's)
+    const byDefault = scoreClv({ model: 'pareto', params }, h, 1)
+    expect(byDefault.horizon).toBe(52)
+    expect(Array.from(byDefault.discountedPurchases)).toEqual(Array.from(d52.discountedPurchases))
+    expect(scoreClv({ model: 'pareto', params }, h, 1, { unitsPerYear: 12 }).horizon).toBe(12)
     fx.pareto.cases.forEach((c, i) => {
       expect(d52.pAlive[i]).toBeCloseTo(c.pAlive, 9)
       expect(rel(d52.discountedPurchases[i]!, c.det52)).toBeLessThan(1e-8)

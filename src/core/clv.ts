@@ -108,7 +108,7 @@ export type ClvModel =
   | { readonly model: 'pareto'; readonly params: ParetoParams }
 
 export interface ClvOptions {
-  /** Horizon in model units; `Infinity` for lifetime. Default: one year (12 months) of units. */
+  /** Horizon in model units; `Infinity` for lifetime. Default: one year in whole units (52 weeks). */
   readonly horizon?: number
   /** Annual discount rate (0.1 = 10 % a year). Default 0.1. */
   readonly annualDiscountRate?: number
@@ -230,7 +230,8 @@ export function scoreClv(
   opts: ClvOptions = {},
 ): ClvResult {
   const perYear = opts.unitsPerYear ?? 365.25 / 7
-  const horizon = opts.horizon ?? perYear
+  // one year in whole units, as the CLI and docs/models.md: 52 weeks, 12 months, 365 days
+  const horizon = opts.horizon ?? Math.round(perYear)
   if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
   const delta = discountRatePerUnit(opts.annualDiscountRate ?? 0.1, perYear)
   const step = opts.step ?? 1
