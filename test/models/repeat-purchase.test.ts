@@ -10,7 +10,7 @@ import { mbgnbd } from '../../src/core/models/mbgnbd.ts'
 import { paretoNbd } from '../../src/core/models/pareto-nbd.ts'
 import type { Histories } from '../../src/core/models/types.ts'
 import { invertSymmetric, numericGradient } from '../../src/core/optimize.ts'
-import { DataError } from '../../src/errors.ts'
+import { ConvergenceError, DataError } from '../../src/errors.ts'
 import { ROOT } from '../helpers/cli.ts'
 import { csvColumns } from './fixtures.ts'
 
@@ -306,6 +306,18 @@ describe('standard errors near a ridge', () => {
       const ref = Math.exp(theta[i]!) * Math.sqrt(cov[i]![i]!)
       expect(rel(f.standardErrors[k], ref)).toBeLessThan(0.01)
     })
+  })
+})
+
+describe('a fit the data cannot pin down', () => {
+  it('throws instead of returning intervals from 0 to infinity (Pareto/NBD on three customers)', () => {
+    const h: Histories = compressHistories(
+      Float64Array.from([1, 1, 0]),
+      Float64Array.from([31 / 7, 60 / 7, 0]),
+      Float64Array.from([64 / 7, 60 / 7, 29 / 7]),
+    )
+    expect(() => paretoNbd.fit(h)).toThrow(ConvergenceError)
+    expect(() => paretoNbd.fit(h)).toThrow(/runs from 0 to infinity, so the data cannot identify/)
   })
 })
 

@@ -518,6 +518,25 @@ export function summarizeFit<P extends Record<string, number>>(
       p * Math.exp(1.959963984540054 * sl),
     ]
   })
+  // an interval of [0, inf] (a log-scale SE past ~360) is no estimate: the optimum sits on a
+  // ridge the curvature cannot see (three customers for four Pareto/NBD parameters)
+  const unbounded = names.filter((n) => {
+    const [lo, hi] = confidenceIntervals[n]!
+    return !(lo > 0 && Number.isFinite(hi))
+  })
+  if (unbounded.length > 0) {
+    const limit = names
+      .map((n, i) => [n, theta[i]!] as const)
+      .filter(([, t]) => Math.abs(t) > EXTREME_LOG)
+      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
+      .find((l) => l !== undefined)
+    throw new ConvergenceError(
+      `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (too few customers, or too little repeat behaviour)`,
+      opt.iterations,
+      theta.map(Math.exp),
+      { ...(limit ? { limit } : {}) },
+    )
+  }
   const ll = -opt.value * totalWeight
   const k = names.length
   return {
