@@ -8,6 +8,7 @@ import {
   bgExpectedAlive,
   checkHistory,
   checkParams,
+  EXTREME_LOG,
   fitObjectives,
   fitWithRestarts,
   type Indexed,
@@ -274,7 +275,8 @@ export function bgFit(
     return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
   } catch (e) {
     // converged far out on the ridge (a and b both extreme), where the curvature along it is nil
-    if (!(e instanceof ConvergenceError && opt.x[2]! > 7 && opt.x[3]! > 7)) throw e
+    if (!(e instanceof ConvergenceError && opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG))
+      throw e
     return fitSharedDropout(model, obj, tw, h.customers, opt.x, e)
   }
 }
@@ -297,6 +299,7 @@ function sharedDropoutStop(e: unknown): readonly number[] | null {
   }
   const theta = d.lastParams ?? []
   if (d.limit || d.direction !== 'high' || (d.diverged !== 'a' && d.diverged !== 'b')) return null
+  // (a run-off stops at the optimizer's bound, 15: its partner has come well past e^5 by then)
   if (theta.length !== 4 || !(theta[2]! > 5 && theta[3]! > 5)) return null
   return theta
 }
@@ -391,26 +394,26 @@ function fitSharedDropout(
  */
 const NO_DROPOUT_MEAN = 0.01
 
-/** Whether a and b (log scale, theta[2], theta[3]) stopped with a/(a+b) near zero. */
-const dropoutVanishes = (theta: readonly number[]): boolean =>
-  1 / (1 + Math.exp((theta[3] ?? 0) - (theta[2] ?? 0))) < NO_DROPOUT_MEAN
+/** a/(a+b) where a fit stopped (log a, log b = theta[2], theta[3]). */
+const meanDropout = (theta: readonly number[]): number =>
+  1 / (1 + Math.exp((theta[3] ?? 0) - (theta[2] ?? 0)))
 
 /**
  * b → ∞ with a/(a+b) → 0, or a → 0: the dropout probability goes to zero, the NBD limit (Fader
  * et al. 2005). b and a running off together (a/(a+b) staying) is a dropout shared by all instead.
  */
 const bgLimit: LimitOf = (name, dir, theta) =>
-  (name === 'b' && dir === 'high' && dropoutVanishes(theta)) || (name === 'a' && dir === 'low')
+  (name === 'b' && dir === 'high' && meanDropout(theta) < NO_DROPOUT_MEAN) ||
+  (name === 'a' && dir === 'low')
     ? 'no-dropout'
     : undefined
 
 /** Plain-words meaning of a BG-family parameter running off to a boundary. */
 function explainBgBoundary(name: string, dir: 'high' | 'low', theta: readonly number[]): string {
-  if ((name === 'b' && dir === 'high' && dropoutVanishes(theta)) || (name === 'a' && dir === 'low'))
+  if (bgLimit(name, dir, theta) === 'no-dropout')
     return 'no sign of customers dropping out: the dropout probability is not identified'
   if (name === 'a' || name === 'b') {
-    const mean = 1 / (1 + Math.exp((theta[3] ?? 0) - (theta[2] ?? 0)))
-    return `customers do not differ in dropout probability (a and b grow together; a/(a+b), the probability shared by all, ${mean.toPrecision(3)}), or the data cannot tell them apart`
+    return `customers do not differ in dropout probability (a and b grow together; a/(a+b), the probability shared by all, ${meanDropout(theta).toPrecision(3)}), or the data cannot tell them apart`
   }
   return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }

@@ -435,7 +435,7 @@ function ridgeMeaning(
 }
 
 /** |log parameter| beyond which a fitted value counts as extreme (e^7 ≈ 1,100). */
-const EXTREME_LOG = 7
+export const EXTREME_LOG = 7
 
 /** Summary of a fit from the optimum of the mean NLL on log-parameters. */
 export function summarizeFit<P extends Record<string, number>>(
@@ -475,15 +475,19 @@ export function summarizeFit<P extends Record<string, number>>(
   const H = hessianFromGradient(g, theta, ridge ? 1e-5 : 1e-3).map((row) =>
     row.map((v) => v * totalWeight),
   )
+  // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
+  // Pareto/NBD growing together: customers do not differ in dropout rate), and which limit of the
+  // model that is (details.limit of the errors below).
+  const extreme = names
+    .map((n, i) => [n, theta[i]!] as const)
+    .filter(([, t]) => Math.abs(t) > EXTREME_LOG)
+  const limit = extreme
+    .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
+    .find((l) => l !== undefined)
   let se: ReturnType<typeof standardErrorsFromLogHessian>
   try {
     se = standardErrorsFromLogHessian(theta, H)
   } catch (e) {
-    // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
-    // Pareto/NBD growing together: customers do not differ in dropout rate).
-    const extreme = names
-      .map((n, i) => [n, theta[i]!] as const)
-      .filter(([, t]) => Math.abs(t) > EXTREME_LOG)
     const where = extreme.length
       ? ` at extreme values (${extreme.map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`).join(', ')})${ridgeMeaning(
           names,
@@ -491,9 +495,6 @@ export function summarizeFit<P extends Record<string, number>>(
           extreme.filter(([, t]) => t > EXTREME_LOG).map(([n]) => n),
         )}`
       : ''
-    const limit = extreme
-      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
-      .find((l) => l !== undefined)
     throw new ConvergenceError(
       `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
       opt.iterations,
@@ -525,11 +526,6 @@ export function summarizeFit<P extends Record<string, number>>(
     return !(lo > 0 && Number.isFinite(hi))
   })
   if (unbounded.length > 0) {
-    const limit = names
-      .map((n, i) => [n, theta[i]!] as const)
-      .filter(([, t]) => Math.abs(t) > EXTREME_LOG)
-      .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
-      .find((l) => l !== undefined)
     throw new ConvergenceError(
       `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (too few customers, or too little repeat behaviour)`,
       opt.iterations,

@@ -8,6 +8,7 @@ import { digamma, lgamma, logDiffExp } from '../special.ts'
 import {
   checkHistory,
   checkParams,
+  EXTREME_LOG,
   fitObjectives,
   fitWithRestarts,
   indexHistories,
@@ -305,8 +306,7 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
  * Whether s (log scale, theta[2]) stayed moderate while beta ran off: the mean dropout rate s/β
  * then goes to zero. s running off beside β keeps s/β: a dropout rate shared by all instead.
  */
-const sStays = (theta: readonly number[]): boolean => (theta[2] ?? 0) < EXTREME_SHAPE_LOG
-const EXTREME_SHAPE_LOG = 7
+const sStays = (theta: readonly number[]): boolean => (theta[2] ?? 0) < EXTREME_LOG
 
 /** β → ∞ (s staying) or s → 0: the dropout rate goes to zero, the NBD limit. */
 const paretoLimit: LimitOf = (name, dir, theta) =>
@@ -316,7 +316,7 @@ const paretoLimit: LimitOf = (name, dir, theta) =>
 
 /** Plain-words meaning of a Pareto/NBD parameter running off to a boundary. */
 function explainBoundary(name: string, dir: 'high' | 'low', theta: readonly number[]): string {
-  if ((name === 'beta' && dir === 'high' && sStays(theta)) || (name === 's' && dir === 'low'))
+  if (paretoLimit(name, dir, theta) === 'no-dropout')
     return 'no sign of customers dropping out: the dropout rate is not identified'
   if (name === 's' || name === 'beta')
     return 'customers do not differ in dropout rate (s and beta grow together), so the heterogeneity is not identified'

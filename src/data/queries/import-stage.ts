@@ -41,13 +41,14 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean): stri
  * the reader's own typing turns a time written with `Z` or an offset into a naive UTC TIMESTAMP
  * (which `--tz` would then shift again) and an integer id above 2^64 into a rounded DOUBLE (two
  * customers made one). As text, JSON values go through the same validation as a CSV's.
- * `described` is the reader's DESCRIBE of the file.
+ * `described` is the reader's DESCRIBE of the file; the result's `described` is the source's own
+ * (the same columns as text), so that it needs no second DESCRIBE.
  */
 export function jsonTextSource(
   file: string,
   gzip: boolean,
   described: readonly { column_name: string; column_type: string }[],
-): string {
+): { source: string; described: { column_name: string; column_type: string }[] } {
   const comp = gzip ? ", compression='gzip'" : ''
   const text = (type: string): string => {
     const fields = structFields(type)
@@ -55,8 +56,15 @@ export function jsonTextSource(
     // lists, maps and JSON keep their type; every scalar (numbers, booleans, times) is text
     return /\[\]$|^MAP\(|^JSON$|^UNION\(/.test(type) ? type : 'VARCHAR'
   }
-  const cols = described.map((d) => `${lit(d.column_name)}: ${lit(text(d.column_type))}`)
-  return `read_json(${lit(file)}, format='newline_delimited'${comp}, columns={${cols.join(', ')}})`
+  const typed = described.map((d) => ({
+    column_name: d.column_name,
+    column_type: text(d.column_type),
+  }))
+  const cols = typed.map((d) => `${lit(d.column_name)}: ${lit(d.column_type)}`)
+  return {
+    source: `read_json(${lit(file)}, format='newline_delimited'${comp}, columns={${cols.join(', ')}})`,
+    described: typed,
+  }
 }
 
 /**

@@ -553,8 +553,7 @@ export async function importFile(
       let described = await describeTyped(fastSource(source))
       if (format === 'jsonl') wrapper = listOfRecords(described, true)
       if (format === 'jsonl' && wrapper === null) {
-        source = jsonTextSource(readPath, readGzip, described)
-        described = await describeTyped(source)
+        ;({ source, described } = jsonTextSource(readPath, readGzip, described))
       }
       if (format === 'csv') fastColumns = described.map((d) => d.column_name)
       else {
