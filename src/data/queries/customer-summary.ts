@@ -32,6 +32,12 @@ export interface CustomerSummaryArgs {
   readonly noHoldout?: boolean
 }
 
+/**
+ * Money is summed as DECIMAL(18,6) (exact, whatever the order of adding): an amount must stay
+ * below 10^12 in size, which the importer and the API check against this.
+ */
+export const MAX_MONEY = 1e12
+
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 

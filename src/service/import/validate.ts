@@ -1,6 +1,7 @@
 // Validation as SQL: every target field becomes a raw text column and a parsed column in one TEMP
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
+import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { ident, LINE, lit } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
 import type { DateReading } from './date-shapes.ts'
@@ -487,8 +488,8 @@ const UNCLOSED_QUOTE_REASON =
 const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
-/** Numbers this large are refused: money is summed as DECIMAL(18,6), which ends below 10^12. */
-export const MAX_NUMBER = '1e12'
+/** Numbers this large are refused: money is summed as DECIMAL(18,6) (customer-summary.ts). */
+export const MAX_NUMBER = String(MAX_MONEY)
 
 /** Dates before this year are refused: what reads so is a two-digit year taken as ISO 8601. */
 export const EARLIEST_YEAR = 1900

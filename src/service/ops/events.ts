@@ -2,6 +2,7 @@
 // validated with zod and normalized to one shape the ingest path applies. The schemas are exported
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
+import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 
 const id = z.union([z.string().min(1).max(256), z.number().finite()]).transform(String)
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
@@ -13,15 +14,12 @@ const when = z.iso
     const t = Date.parse(s)
     return t >= EARLIEST_MS && t < LATEST_MS
   }, 'must be a date-time from 1900 to 2199')
-/**
- * Money below 10^12 in size: the store sums amounts as DECIMAL(18,6) (exact to the millionth), and
- * one amount beyond it would make every summary of the workspace overflow.
- */
-export const MAX_AMOUNT = 1e12
+// Money below 10^12 in size (MAX_MONEY): the store sums amounts as DECIMAL(18,6), and one amount
+// beyond it would make every summary of the workspace overflow.
 const money = z
   .number()
   .finite()
-  .refine((v) => Math.abs(v) < MAX_AMOUNT, 'must be less than 1,000,000,000,000 in size')
+  .refine((v) => Math.abs(v) < MAX_MONEY, 'must be less than 1,000,000,000,000 in size')
 
 const common = {
   /** Segment's unique id of the message: the idempotency key. */
