@@ -1,6 +1,6 @@
 // importFile against real DuckDB workspace files: happy paths, formats, recognition, and every
 // bad-input case with its exact message shape and an unchanged store.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -1626,6 +1626,39 @@ describe('--skip-bad-rows', () => {
       ['c2', 8],
     ])
     expect(readFileSync(join(dir, 'bl.rejects.csv'), 'utf8')).toContain(',6,amount: cannot read')
+  })
+
+  test('JSON lines that do not parse are rejects; the others keep their own lines', async () => {
+    const f = write(
+      dir,
+      'm.jsonl',
+      '{"customer_id":"c1","ordered_at":"2024-01-01","amount":5}\n' +
+        '{"customer_id":"c2","ordered_at":"2024-01-02","amount":}\n\n' +
+        '{"customer_id":"c3","ordered_at":"2024-01-03","amount":"x"}\n[1]\n' +
+        '{"customer_id":"c4","ordered_at":"2024-01-04","amount":7}',
+    )
+    // without the option the first malformed line stops the import, naming it
+    const e = await importError(() => orders(f))
+    expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:2: malformed JSON`))
+    const gz = `${f}.gz`
+    writeFileSync(gz, gzipSync(readFileSync(f)))
+    for (const file of [f, gz]) {
+      const r = await orders(file, { skipBadRows: true })
+      expect(r).toMatchObject({ rowsRead: 5, rejected: 3, rejectsFile: `${file}.rejects.csv` })
+      const rows = await engine.query<{ customer_id: string; source_line: number }>(
+        'SELECT customer_id, source_line FROM orders ORDER BY source_line',
+      )
+      expect(rows.map((x) => [x.customer_id, Number(x.source_line)])).toEqual([
+        ['c1', 1],
+        ['c4', 6],
+      ])
+      const rejects = readFileSync(`${file}.rejects.csv`, 'utf8').trim().split('\n')
+      expect(rejects[0]).toBe('customer_id,ordered_at,amount,line,reason,raw_line')
+      expect(rejects[1]).toMatch(/^,,,2,"?malformed JSON: Unexpected token/)
+      expect(rejects[1]).toContain('""amount"":}')
+      expect(rejects[2]).toBe("c3,2024-01-03,x,4,amount: cannot read 'x' as an amount,")
+      expect(rejects[3]).toBe(',,,5,malformed JSON: not a JSON object,[1]')
+    }
   })
 
   test('imports the good rows and writes rejects with line and reason', async () => {

@@ -200,6 +200,31 @@ SELECT line + unnest(range(cnt)) AS line, slot FROM (VALUES ${values}) v(line, c
 }
 
 /**
+ * TEMP table `import_csv_errors` as DuckDB's CSV reader leaves it, holding the JSON lines that do
+ * not parse (`lines`, from withoutMalformedLines): the problems and rejects of an import read
+ * them as it reads a CSV's unsplittable lines. Batched statements.
+ */
+export function importMalformedLines(
+  _dialect: Dialect,
+  lines: readonly { line: number; text: string; reason: string }[],
+): Query[] {
+  const out: Query[] = [
+    {
+      sql: `CREATE OR REPLACE TEMP TABLE import_csv_errors (line BIGINT, column_idx BIGINT,
+  error_type VARCHAR, error_message VARCHAR, csv_line VARCHAR)`,
+    },
+  ]
+  for (let i = 0; i < lines.length; i += 1000) {
+    const values = lines
+      .slice(i, i + 1000)
+      .map((l) => `(${l.line}, 0, 'MALFORMED JSON', ${lit(l.reason)}, ${lit(l.text)})`)
+      .join(', ')
+    out.push({ sql: `INSERT INTO import_csv_errors VALUES ${values}` })
+  }
+  return out
+}
+
+/**
  * The view `import_raw` = `import_src` plus the file line of each row in `__line` (no copy).
  * CSV data row i is line i+1 (header) plus the rejected lines before it, and with `multiline`
  * (some value spans lines) plus the line feeds inside the values of the rows before it; JSON

@@ -285,3 +285,64 @@ export function withoutBom(
 export function inflatedCopy(file: string): Promise<{ path: string; remove: () => Promise<void> }> {
   return rewrittenCopy(file, true, 'loyals-gunzip-', (chunk) => chunk)
 }
+
+/** A JSON line that does not parse as one object: its file line, text and why. */
+export interface MalformedLine {
+  readonly line: number
+  readonly text: string
+  readonly reason: string
+}
+
+/**
+ * A copy of JSON-lines `file` (inflated when `gzip`) with every line that is not one JSON object
+ * left blank, and those lines. What --skip-bad-rows reads when DuckDB's reader stops at a
+ * malformed line: the reader skips blank lines, whose shift the importer already accounts for,
+ * so every other record keeps its own line number. Lines are split at LF (a CR before it is part
+ * of the line ending).
+ */
+export async function withoutMalformedLines(
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void>; malformed: MalformedLine[] }> {
+  const malformed: MalformedLine[] = []
+  let line = 1
+  // the part of a line that runs past the end of a chunk (bytes: a character may be split too)
+  let held: Buffer = Buffer.alloc(0)
+  const check = (bytes: Buffer): Buffer => {
+    const text = bytes.toString('utf8').replace(/\r$/, '')
+    if (text.trim() === '') return bytes
+    let reason: string | null = null
+    try {
+      const v: unknown = JSON.parse(text)
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) reason = 'not a JSON object'
+    } catch (e) {
+      // V8 quotes the line back ('Unexpected token '}', "{"a":}" is not valid JSON'): the
+      // rejects file holds the line already
+      const m = e instanceof Error ? e.message : String(e)
+      reason = m.replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, '$1')
+    }
+    if (reason === null) return bytes
+    malformed.push({ line, text, reason })
+    return Buffer.alloc(0)
+  }
+  const rewrite = (chunk: Buffer): Buffer => {
+    const parts: Buffer[] = []
+    let start = 0
+    let i = chunk.indexOf(LF)
+    while (i >= 0) {
+      const bytes =
+        held.length > 0 ? Buffer.concat([held, chunk.subarray(start, i)]) : chunk.subarray(start, i)
+      held = Buffer.alloc(0)
+      parts.push(check(bytes), Buffer.from([LF]))
+      line++
+      start = i + 1
+      i = chunk.indexOf(LF, start)
+    }
+    held = Buffer.concat([held, chunk.subarray(start)])
+    return Buffer.concat(parts)
+  }
+  const copy = await rewrittenCopy(file, gzip, 'loyals-jsonl-', rewrite, () =>
+    held.length > 0 ? check(held) : null,
+  )
+  return { ...copy, malformed }
+}

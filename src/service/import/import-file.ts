@@ -43,6 +43,7 @@ import {
   flattenObjects,
   ident,
   importBlankLines,
+  importMalformedLines,
   importMultilineCheck,
   importRawView,
   importStage,
@@ -58,8 +59,10 @@ import {
   blankLines,
   inflatedCopy,
   lfCopy,
+  type MalformedLine,
   mixedLineEndings,
   withoutBom,
+  withoutMalformedLines,
 } from './blank-lines.ts'
 import {
   type ColumnMapping,
@@ -141,6 +144,11 @@ export interface ImportOptions {
    * ending, see `lfCopy`); messages and the stored source still name `file`.
    */
   readonly readFrom?: string
+  /**
+   * Internal: the JSON lines left blank in the copy read (`readFrom`) because they do not parse
+   * (withoutMalformedLines); each is a rejected row.
+   */
+  readonly malformed?: readonly MalformedLine[]
   /**
    * Internal: the date shape read from the file (inferDateShape) when its dates are not ISO 8601
    * and no --date-format was given.
@@ -484,6 +492,33 @@ export async function importFile(
   file: string,
   opts: ImportOptions,
 ): Promise<ImportResult> {
+  try {
+    return await importFileOnce(engine, file, opts)
+  } catch (e) {
+    // --skip-bad-rows and a JSON line the reader cannot parse: read again without that line (and
+    // every other such line), which become rejects like a CSV's unsplittable lines
+    if (!opts.skipBadRows || opts.malformed || !malformedJson(e)) throw e
+    const { gzip } = detectFormat(file, {})
+    const copy = await withoutMalformedLines(opts.readFrom ?? file, opts.readFrom ? false : gzip)
+    // the reader failed on something else than a line that does not parse
+    if (copy.malformed.length === 0) {
+      await copy.remove()
+      throw e
+    }
+    return await importCopy(engine, file, { ...opts, malformed: copy.malformed }, copy, {})
+  }
+}
+
+/** Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"). */
+function malformedJson(e: unknown): boolean {
+  return e instanceof ImportError && e.problems.some((p) => p.reason.startsWith('malformed JSON'))
+}
+
+async function importFileOnce(
+  engine: Engine,
+  file: string,
+  opts: ImportOptions,
+): Promise<ImportResult> {
   const kind = parseKind(opts.kind)
   const tz = opts.tz ?? 'UTC'
   await checkTimeZone(engine, tz)
@@ -622,6 +657,8 @@ export async function importFile(
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
     // skip) takes the validating path, which finds them and stores each row's own line.
     if (fast && format !== 'parquet' && (await sha).blankHint === true) fast = null
+    // so does one whose malformed lines were left blank
+    if (fast && opts.malformed) fast = null
     let csvRejected = 0
     let rowsRead = fast?.rows ?? 0
     let columns = fastColumns ?? []
@@ -647,6 +684,11 @@ export async function importFile(
         format === 'csv'
           ? await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_csv_errors')
           : 0
+      // JSON lines that do not parse are rejected the way a CSV reader's lines are
+      if (opts.malformed && opts.malformed.length > 0) {
+        for (const q of importMalformedLines(engine.dialect, opts.malformed)) await engine.exec(q)
+        csvRejected = opts.malformed.length
+      }
       const multiline =
         format === 'csv' &&
         csvRejected === 0 &&
@@ -702,9 +744,7 @@ export async function importFile(
         await refuseMixedCurrencies(engine, file, spec, () => typedAmounts(rawName('amount')))
       }
       const unquotedCsv = format === 'csv' && (await readWithoutQuotes(engine, readPath, readGzip))
-      await engine.exec(
-        problemsSql(spec, { ...parse, unquotedCsv }, format === 'csv' && csvRejected > 0),
-      )
+      await engine.exec(problemsSql(spec, { ...parse, unquotedCsv }, csvRejected > 0))
       if (opts.skipBadRows && mapping.layout === 'line-items') {
         await engine.exec(
           importLineSiblings(engine.dialect, { header: mapping.columns.order_id ?? null }),

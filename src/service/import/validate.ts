@@ -574,6 +574,7 @@ FROM (
        THEN 'wrong number of columns (expected ' || regexp_extract(error_message, 'Columns: (\\d+)', 1)
             || ', found ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ')'
        WHEN error_type = 'INVALID ENCODING' THEN ${lit(NOT_UTF8)}
+       WHEN error_type = 'MALFORMED JSON' THEN 'malformed JSON: ' || error_message
        ELSE lower(error_type) || ': ' || error_message END
 FROM (
   -- one entry per missing column: the first one carries the true count; one per extra column:
