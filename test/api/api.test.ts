@@ -263,6 +263,31 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(p.engagement).toEqual({ referrals: 1, reviews: 1, nps: 9, ces: 2 })
     })
 
+    it('keeps the newest NPS and CES when an older answer arrives later', async () => {
+      const survey = (id: string, at: string, properties: Record<string, unknown>) => ({
+        type: 'track',
+        messageId: id,
+        userId: 'c1',
+        event: 'Survey Responded',
+        timestamp: at,
+        properties,
+      })
+      const engagement = async () => (await h.call('GET', '/v1/customers/c1')).json.engagement
+      // s1 (9 / 2) was answered on 2025-02-05; an answer of 2025-01-20 arrives after it
+      await h.call('POST', '/v1/events', {
+        body: survey('s-old', '2025-01-20T00:00:00Z', { nps: 3, ces: 6 }),
+      })
+      expect(await engagement()).toMatchObject({ nps: 9, ces: 2 })
+      // in one batch, the newer of two answers wins whatever their order in it; an answer with
+      // only a CES leaves the NPS alone
+      const batch = [
+        survey('s-new', '2025-02-20T00:00:00Z', { nps: 7 }),
+        survey('s-mid', '2025-02-10T00:00:00Z', { nps: 4, ces: 5 }),
+      ]
+      await h.call('POST', '/v1/events/batch', { body: { batch } })
+      expect(await engagement()).toMatchObject({ nps: 7, ces: 5 })
+    })
+
     it('refuses a refund of an order the customer did not place, or of more than is left of it', async () => {
       const refund = (order: string, total: number, id: string, user = 'c1') => ({
         type: 'track',

@@ -13,6 +13,7 @@ import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
+import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -288,8 +289,22 @@ function opsEventOf(e: IngestEvent, isNewCustomer: boolean): OpsEvent | null {
   return null
 }
 
-/** Apply one event to a profile's counters and traits (not the scores). */
-function applyEvent(p: Profile, e: IngestEvent, applyOrder: boolean): Profile {
+/** When a customer's stored NPS and CES answers were given (epoch ms; -Infinity: none yet). */
+interface SurveyTimes {
+  npsAt: number
+  cesAt: number
+}
+
+/**
+ * Apply one event to a profile's counters and traits (not the scores). A survey answer replaces
+ * the profile's only when it is no older than the one it holds (`answered`, updated here).
+ */
+function applyEvent(
+  p: Profile,
+  e: IngestEvent,
+  applyOrder: boolean,
+  answered: SurveyTimes,
+): Profile {
   let q = p
   if (e.order && applyOrder) q = addOrder(q, e.order.amount, e.atMs)
   if (e.refund && applyOrder) q = addOrder(q, -Math.abs(e.refund.amount), e.atMs)
@@ -305,7 +320,17 @@ function applyEvent(p: Profile, e: IngestEvent, applyOrder: boolean): Profile {
   }
   if (e.name === 'Referral Completed') q = { ...q, referrals: q.referrals + 1 }
   if (e.name === 'Product Reviewed') q = { ...q, reviews: q.reviews + 1 }
-  if (e.survey) q = { ...q, nps: e.survey.nps ?? q.nps, ces: e.survey.ces ?? q.ces }
+  if (e.survey) {
+    const { nps, ces } = e.survey
+    if (nps !== undefined && e.atMs >= answered.npsAt) {
+      q = { ...q, nps }
+      answered.npsAt = e.atMs
+    }
+    if (ces !== undefined && e.atMs >= answered.cesAt) {
+      q = { ...q, ces }
+      answered.cesAt = e.atMs
+    }
+  }
   return q
 }
 
@@ -381,6 +406,21 @@ export async function ingestGroup(
     if (applied.length === 0) return fresh
     const ids = [...new Set(applied.map((e) => e.customerId))]
     const known = await store.getProfiles(ids, tx)
+    const answered = new Map<string, SurveyTimes>()
+    const surveyed = [...new Set(applied.filter((e) => e.survey).map((e) => e.customerId))]
+    if (surveyed.length > 0) {
+      const q = surveyTimes(
+        tx.dialect,
+        surveyed,
+        applied.map((e) => e.eventId),
+      )
+      for (const r of await tx.query(q)) {
+        answered.set(String(r.customer_id), {
+          npsAt: tsMs(r.nps_at) ?? Number.NEGATIVE_INFINITY,
+          cesAt: tsMs(r.ces_at) ?? Number.NEGATIVE_INFINITY,
+        })
+      }
+    }
     const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
     const orders: unknown[][] = []
     const lines: unknown[][] = []
@@ -428,7 +468,12 @@ export async function ingestGroup(
         }
         l.refunded += Math.abs(amount)
       }
-      let next = applyEvent(base, e, applyOrder)
+      const times = answered.get(e.customerId) ?? {
+        npsAt: Number.NEGATIVE_INFINITY,
+        cesAt: Number.NEGATIVE_INFINITY,
+      }
+      answered.set(e.customerId, times)
+      let next = applyEvent(base, e, applyOrder, times)
       next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
       touched.set(e.customerId, next)
       if (e.traits) identified.add(e.customerId)

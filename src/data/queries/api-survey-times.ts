@@ -1,0 +1,33 @@
+// When each customer last answered the NPS and the CES question, from the stored "Survey
+// Responded" events: an answer sent late (a survey tool's retry, a batch of old answers) must
+// not replace a newer one on the live profile.
+import type { Dialect, Query } from '../engine.ts'
+
+/**
+ * Rows (customer_id, nps_at, ces_at) for these customers: the latest time of a stored survey event
+ * with an NPS answer and with a CES answer, leaving out the events `excluded` (the group being
+ * applied, stored in the same transaction).
+ */
+export function surveyTimes(
+  dialect: Dialect,
+  customerIds: readonly string[],
+  excluded: readonly string[],
+): Query {
+  const n = customerIds.length
+  const customers = customerIds.map((_, i) => `$${i + 1}`).join(', ')
+  const skip = excluded.map((_, i) => `$${n + i + 1}`).join(', ')
+  const answered = (field: string): string =>
+    dialect === 'postgres'
+      ? `(CAST(payload AS json) -> 'properties' ->> '${field}') IS NOT NULL`
+      : `json_extract_string(payload, '$.properties.${field}') IS NOT NULL`
+  return {
+    sql: `SELECT customer_id,
+  max(occurred_at) FILTER (WHERE ${answered('nps')}) AS nps_at,
+  max(occurred_at) FILTER (WHERE ${answered('ces')}) AS ces_at
+FROM events
+WHERE kind = 'track' AND name = 'Survey Responded' AND customer_id IN (${customers})
+  ${excluded.length > 0 ? `AND event_id NOT IN (${skip})` : ''}
+GROUP BY customer_id`,
+    params: [...customerIds, ...excluded],
+  }
+}
