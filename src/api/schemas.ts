@@ -39,6 +39,7 @@ export const ActionsQuery = z
       .enum(['queued', 'sent', 'failed', 'deferred', 'suppressed', 'task_created'])
       .optional(),
     limit: limit(100, 1000),
+    cursor: z.string().min(1).max(400).optional(),
   })
   .strict()
 
@@ -50,6 +51,7 @@ export const TasksQuery = z
     goal: z.string().min(1).optional(),
     customer: z.string().min(1).optional(),
     limit: limit(100, 1000),
+    cursor: z.string().min(1).max(400).optional(),
   })
   .strict()
 

@@ -638,6 +638,38 @@ describe.each(STORES)('API on $name', (kind) => {
       ).toHaveLength(30)
     })
 
+    it('actions and tasks page on with nextCursor: every row once, in the listing order', async () => {
+      const pages = async (path: string, key: 'actions' | 'tasks') => {
+        const seen: string[] = []
+        let cursor: string | null = null
+        for (let i = 0; i < 20; i++) {
+          const q: string = cursor ? `&cursor=${cursor}` : ''
+          const page = (await h.call('GET', `${path}&limit=7${q}`)).json
+          seen.push(
+            ...page[key].map((r: { actionKey?: string; id?: string }) => r.actionKey ?? r.id),
+          )
+          cursor = page.nextCursor
+          if (!cursor) break
+        }
+        return seen
+      }
+      // the 30 welcome actions share one creation time: the key orders them within it
+      const all = (await h.call('GET', '/v1/actions?playbook=welcome&limit=1000')).json
+      expect(all.nextCursor).toBeNull()
+      const paged = await pages('/v1/actions?playbook=welcome', 'actions')
+      expect(paged).toHaveLength(30)
+      expect(paged).toEqual(all.actions.map((a: { actionKey: string }) => a.actionKey))
+      const tasks = (await h.call('GET', '/v1/tasks?goal=call-new&limit=100')).json.tasks
+      const pagedTasks = await pages('/v1/tasks?goal=call-new', 'tasks')
+      expect(pagedTasks).toEqual(tasks.map((t: { id: string }) => t.id))
+      expect(new Set(pagedTasks).size).toBe(30)
+      for (const bad of ['abc', Buffer.from('["x","y"]').toString('base64url')]) {
+        const res = await h.call('GET', `/v1/tasks?cursor=${bad}`)
+        expect(res.status).toBe(400)
+        expect(JSON.stringify(res.json)).toContain('cursor')
+      }
+    })
+
     it('the contact budget suppresses a second message in the window, with the reason', async () => {
       const review = {
         type: 'track',

@@ -6,21 +6,10 @@ import { profilesList } from '../../data/queries/api-profiles-list.ts'
 import { eraseCustomerData } from '../../service/ops/erase.ts'
 import { rowProfile } from '../../service/ops/store.ts'
 import { NotFoundError } from '../../service/ops/tasks.ts'
-import { RequestError } from '../errors.ts'
+import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { route } from '../route.ts'
 import { CustomersQuery, Empty } from '../schemas.ts'
 import { profileView } from './views.ts'
-
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url')
-function decodeCursor(c: string): string {
-  const s = Buffer.from(c, 'base64url').toString('utf8')
-  if (s === '' || encodeCursor(s) !== c) {
-    throw new RequestError('invalid cursor', [
-      { path: 'cursor', reason: 'not a cursor from a previous page' },
-    ])
-  }
-  return s
-}
 
 export const customerRoutes = [
   route({

@@ -12,7 +12,8 @@ import {
   listTasks,
   NotFoundError,
 } from '../../service/ops/tasks.ts'
-import { isoOrNull, tsMs } from '../../service/ops/time.ts'
+import { isoOrNull, sqlTs, tsMs } from '../../service/ops/time.ts'
+import { decodeTimeCursor, encodeTimeCursor } from '../cursor.ts'
 import { AuthError } from '../errors.ts'
 import { route } from '../route.ts'
 import {
@@ -26,6 +27,9 @@ import {
 } from '../schemas.ts'
 import { taskView } from './views.ts'
 
+/** A cursor's time as the store writes its timestamps (UTC, no zone). */
+const storeTime = (c: { at: string; id: string }) => ({ at: sqlTs(Date.parse(c.at)), id: c.id })
+
 /** POST /v1/jobs/tick: evaluate as of `now` (admin keys only) instead of the server clock. */
 const TickBody = z.object({ now: z.iso.datetime({ offset: true }).optional() }).strict()
 
@@ -35,7 +39,8 @@ export const operationRoutes = [
     path: '/v1/actions',
     permission: 'read',
     tag: 'playbooks',
-    summary: 'The audit log of playbook actions, newest first, with suppression reasons.',
+    summary:
+      'The audit log of playbook actions, newest first, with suppression reasons; `nextCursor` pages on.',
     query: ActionsQuery,
     example: '/v1/actions',
     handler: async ({ query, deps }) => {
@@ -45,13 +50,22 @@ export const operationRoutes = [
             ...(query.playbook !== undefined ? { playbookId: query.playbook } : {}),
             ...(query.customer !== undefined ? { customerId: query.customer } : {}),
             ...(query.status !== undefined ? { status: query.status } : {}),
+            ...(query.cursor !== undefined
+              ? { after: storeTime(decodeTimeCursor(query.cursor)) }
+              : {}),
             limit: query.limit,
           }),
         ),
       )
+      const page = rows.slice(0, query.limit)
+      const last = page.at(-1)
       return {
         json: {
-          actions: rows.map((r) => ({
+          nextCursor:
+            rows.length > query.limit && last
+              ? encodeTimeCursor(isoOrNull(tsMs(last.created_at)) ?? '', String(last.action_key))
+              : null,
+          actions: page.map((r) => ({
             actionKey: r.action_key,
             playbookId: r.playbook_id,
             customerId: r.customer_id,
@@ -92,7 +106,7 @@ export const operationRoutes = [
     path: '/v1/tasks',
     permission: 'read',
     tag: 'tasks',
-    summary: 'Staff tasks, earliest due first.',
+    summary: 'Staff tasks, earliest due first; `nextCursor` pages on.',
     query: TasksQuery,
     example: '/v1/tasks',
     handler: async ({ query, deps }) => {
@@ -102,9 +116,21 @@ export const operationRoutes = [
         ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
         ...(query.goal !== undefined ? { goalId: query.goal } : {}),
         ...(query.customer !== undefined ? { customerId: query.customer } : {}),
-        limit: query.limit,
+        ...(query.cursor !== undefined ? { after: storeTime(decodeTimeCursor(query.cursor)) } : {}),
+        // one row more than asked: whether another page follows
+        limit: query.limit + 1,
       })
-      return { json: { tasks: tasks.map(taskView) } }
+      const page = tasks.slice(0, query.limit)
+      const last = page.at(-1)
+      return {
+        json: {
+          tasks: page.map(taskView),
+          nextCursor:
+            tasks.length > query.limit && last
+              ? encodeTimeCursor(new Date(last.dueAtMs).toISOString(), last.id)
+              : null,
+        },
+      }
     },
   }),
   route({

@@ -1,4 +1,5 @@
-// Staff tasks, filtered by status, role, assignee, goal or customer; oldest due first.
+// Staff tasks, filtered by status, role, assignee, goal or customer; oldest due first; keyset
+// paging on (due_at, task_id).
 import type { Dialect, Query } from '../engine.ts'
 
 export interface TasksListArgs {
@@ -8,6 +9,8 @@ export interface TasksListArgs {
   readonly goalId?: string
   readonly customerId?: string
   readonly taskId?: string
+  /** Rows after this one in the listing's order (its due_at as ISO 8601, its id). */
+  readonly after?: { readonly at: string; readonly id: string }
   readonly limit: number
 }
 
@@ -26,6 +29,11 @@ export function tasksList(_dialect: Dialect, a: TasksListArgs): Query {
       params.push(v)
       where.push(`${col} = $${params.length}`)
     }
+  }
+  if (a.after) {
+    params.push(a.after.at, a.after.id)
+    const at = `CAST($${params.length - 1} AS TIMESTAMP)`
+    where.push(`(due_at > ${at} OR (due_at = ${at} AND task_id > $${params.length}))`)
   }
   const limit = Math.max(1, Math.min(100_000, Math.floor(a.limit)))
   return {
