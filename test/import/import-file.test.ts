@@ -278,6 +278,46 @@ describe('dates, time zones and amounts', () => {
     ).toEqual([{ d: '2024-02-01' }, { d: '2024-02-03' }])
   })
 
+  test('Unix times (seconds, with decimals, milliseconds) are instants, in CSV and JSON alike', async () => {
+    const csv = write(
+      dir,
+      'epoch.csv',
+      'customer_id,ordered_at,amount\nc1,1700006400,5\nc2,1700006400.5,6\nc3,1700006400000,7\n',
+    )
+    const json = write(
+      dir,
+      'epoch.jsonl',
+      '{"customer_id":"j1","ordered_at":1700006400,"amount":5}\n' +
+        '{"customer_id":"j2","ordered_at":"1700006400000","amount":6}\n',
+    )
+    // 1700006400 is 2023-11-15T00:00:00Z: the evening of the 14th in New York
+    await orders(csv, { tz: 'America/New_York' })
+    await orders(json, { tz: 'America/New_York' })
+    const rows = await engine.query<{ customer_id: string; at: string; day: string }>(
+      `SELECT customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M:%S.%f') AS at,
+        CAST(order_date AS VARCHAR) AS day FROM orders
+       WHERE customer_id IN ('c1', 'c2', 'c3', 'j1', 'j2') ORDER BY customer_id`,
+    )
+    expect(rows.map((r) => [r.customer_id, r.at, r.day])).toEqual([
+      ['c1', '2023-11-15 00:00:00.000000', '2023-11-14'],
+      ['c2', '2023-11-15 00:00:00.500000', '2023-11-14'],
+      ['c3', '2023-11-15 00:00:00.000000', '2023-11-14'],
+      ['j1', '2023-11-15 00:00:00.000000', '2023-11-14'],
+      ['j2', '2023-11-15 00:00:00.000000', '2023-11-14'],
+    ])
+    // other digit strings are no Unix time: 11 digits, 8 digits that no date shape reads alone
+    const bad = write(
+      dir,
+      'epoch-bad.csv',
+      'customer_id,ordered_at,amount\nc1,17000064000,5\nc2,2024-01-01,5\n',
+    )
+    expect((await importError(() => orders(bad))).problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${bad}:2 ordered_at: cannot read '17000064000' as a date`),
+      ),
+    ])
+  })
+
   test('--tz: 2024-03-10T23:30 in New York is order_date 2024-03-10 at 03:30Z next day', async () => {
     const f = write(dir, 't.csv', 'customer_id,ordered_at,amount\nc1,2024-03-10T23:30,10\n')
     await orders(f, { tz: 'America/New_York' })
@@ -1408,11 +1448,11 @@ describe('bad input: clear message, store unchanged', () => {
     const e = await importError(() => orders(f))
     expect(e.message).toMatch(/4 bad rows; nothing was imported/)
     expect(e.problems.map(formatProblem)).toEqual([
-      `${f}:3 ordered_at: cannot read '01/02/2024' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)`,
+      `${f}:3 ordered_at: cannot read '01/02/2024' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)`,
       `${f}:4 amount: cannot read 'ten' as an amount`,
       `${f}:5 customer_id: empty value: customer_id is required`,
       `${f}:6 amount: cannot read 'abc' as an amount`,
-      `${f}:6 ordered_at: cannot read '2024-02-30' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)`,
+      `${f}:6 ordered_at: cannot read '2024-02-30' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)`,
     ])
   })
 

@@ -82,7 +82,7 @@ describe('referrals', () => {
       'referrer,referred,date,code\n,B,2024-01-05,\nA,D,yesterday,\nA,E,2024-01-01,X\nA,E,2024-01-02,X\n',
       [
         '2 referrer: empty value: referrer_id is required',
-        "3 date: cannot read 'yesterday' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)",
+        "3 date: cannot read 'yesterday' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)",
         '5 referred: referral A > E also on line 4 with different content',
       ],
     )

@@ -162,9 +162,26 @@ export function dateSql(r: string, o: ParseOptions): string {
   const naiveShape = `(${r} GLOB '${YMD}' OR ${r} GLOB '${YMD}[T ]${HMS}')`
   return `CASE WHEN ${zShape} THEN coalesce(try_cast(${r} AS TIMESTAMP), ${offset})
     WHEN ${naiveShape} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
+    WHEN ${r} GLOB '${EPOCH_GLOB}' THEN ${epochSql(r)}
     WHEN ${noOffset} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
     WHEN ${utc} THEN coalesce(try_cast(left(${r}, length(${r}) - 1) AS TIMESTAMP), ${offset})
     ELSE ${offset} END`
+}
+
+/** Text that may be a Unix time: digits only, nine or more (see epochSql). */
+const EPOCH_GLOB = `${'[0-9]'.repeat(9)}*`
+
+/**
+ * A Unix time (an instant, so --tz does not apply) as a UTC TIMESTAMP: 9-10 digits are seconds
+ * (1973-2286), with up to six decimals (Python's time.time()); 12-13 digits are milliseconds
+ * (JavaScript's Date.now(), 2001-2286). Other digit strings are no date (an 8-digit 20240105 is
+ * the year-month-day shape, read by its date shape).
+ */
+function epochSql(r: string): string {
+  return `CASE WHEN regexp_full_match(${r}, '[0-9]{9,10}([.][0-9]{1,6})?')
+      THEN make_timestamp(CAST(round(CAST(${r} AS DOUBLE) * 1000000) AS BIGINT))
+    WHEN regexp_full_match(${r}, '[0-9]{12,13}')
+      THEN make_timestamp(CAST(${r} AS BIGINT) * 1000) END`
 }
 
 const D2 = '[0-9][0-9]'
@@ -529,7 +546,7 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
         ? ` as ${o.dateShape.shape.label} (${o.dateShape.format}), as the file's other dates read; pass --date-format if they are meant otherwise`
         : o.dateFormat
           ? ` with --date-format ${o.dateFormat}`
-          : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z; or pass --date-format)'
+          : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
