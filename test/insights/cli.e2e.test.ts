@@ -69,5 +69,14 @@ describe('loyals insights (CLI)', () => {
     const r2 = runCli(['insights', db, '--value', 'revenue; DROP TABLE orders', '--no-predictions'])
     expect(r2.code).toBe(2)
     expect(r2.stderr).toMatch(/invalid value expression/)
+    // a seed the model's sampling cannot take (it took -1 and 2^31 and failed in SQL)
+    for (const seed of ['-1', '2147483648']) {
+      const r3 = runCli(['insights', db, '--seed', seed, '--no-predictions'])
+      expect(r3.code).toBe(2)
+      expect(r3.stderr).toMatch(/--seed must be a whole number from 0 to 2147483646/)
+    }
+    const r4 = runCli(['insights', db, '--value', '', '--no-predictions'])
+    expect(r4.code).toBe(2)
+    expect(r4.stderr).toMatch(/invalid value expression ""/)
   })
 })

@@ -92,6 +92,41 @@ describe('insights on a planted company', () => {
     expect(text).toMatch(/Lenses \+ category: Sunglasses|Sunglasses \+ category: Lenses/)
   })
 
+  it('measures every over-index share among all eligible customers, (none) a level', () => {
+    const eligible = r.summary.cohort.eligible
+    for (const l of r.summary.overIndex.levels) {
+      expect(l.shareAll).toBeCloseTo(l.customers / eligible, 12)
+    }
+  })
+
+  it('ranks first-to-second category paths that lead someone to the top', () => {
+    const paths = r.summary.pathToBest!.paths
+    expect(paths.length).toBeGreaterThan(0)
+    for (const p of paths) {
+      expect(p.second).toEqual(expect.any(String))
+      expect(p.topCustomers).toBeGreaterThan(0)
+      expect(p.customers).toBeGreaterThanOrEqual(r.summary.pathToBest!.minCount)
+    }
+    const lower = paths.map((p) => p.lower)
+    expect(lower).toEqual([...lower].sort((a, b) => b - a))
+  })
+
+  it('skips rising stars when the early window is not shorter than the ranked history', async () => {
+    const s = await computeInsights(c.engine, {
+      asOf: r.summary.asOf,
+      earlyDays: 365,
+      minHistoryDays: 365,
+    })
+    expect(s.summary.risingStars).toBeNull()
+    expect(s.summary.notes.join(' ')).toMatch(/--early-days 365\) must be shorter/)
+  })
+
+  it('refuses a value expression over a column the table lacks, naming the columns', async () => {
+    await expect(
+      computeInsights(c.engine, { asOf: r.summary.asOf, value: 'nosuchcol + 1' }),
+    ).rejects.toThrow(/--value "nosuchcol \+ 1" cannot be computed.*Columns: .*revenue/)
+  })
+
   it('draws survey samples of at most the configured size per segment', () => {
     expect(r.summary.surveys.groups.length).toBeGreaterThan(3)
     for (const g of r.summary.surveys.groups) expect(g.sampled).toBeLessThanOrEqual(50)
@@ -185,6 +220,12 @@ describe('KPIs on a hand-checked dataset', () => {
       expect([jun.start, jun.end, jun.acquired, jun.rate]).toEqual([4, 4, 0, 1])
       const jan = k.retentionRate.find((x) => x.month === '2024-01')!
       expect(jan.rate).toBeNull() // nobody was a customer before January
+      // as of June 30 the last 12 whole months run July 2023 .. June 2024, June included
+      expect(k.retentionRate.map((x) => x.month)).toEqual(
+        Array.from({ length: 12 }, (_, i) =>
+          i < 6 ? `2023-${String(i + 7).padStart(2, '0')}` : `2024-0${i - 5}`,
+        ),
+      )
       // stickiness: all four observed >= 90 days, only A came back within 90
       const none = k.stickiness.find((s) => s.attribute === 'channel')!
       expect([none.customers, none.sticky]).toEqual([4, 1])

@@ -159,7 +159,7 @@ describe('insights with predictions, value and tiers on a planted company', () =
     }
     // the generator makes NPS track value (docs/generator.md): Platinum well above Bronze
     const nps = (t: string) => k.nps!.find((g) => g.kind === 'tier' && g.group === t)!
-    expect(nps('Platinum').lower).toBeGreaterThan(nps('Bronze').upper)
+    expect(nps('Platinum').lower!).toBeGreaterThan(nps('Bronze').upper!)
     expect(r.summary.surveys.groups.filter((g) => g.kind === 'tier')).toHaveLength(4)
   })
 })

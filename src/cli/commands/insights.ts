@@ -117,13 +117,16 @@ export function registerInsights(program: Command): void {
     ),
   ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
     if (opts.asOf) assertDate(opts.asOf)
-    if (opts.value) checkValueExpression(opts.value)
+    if (opts.value !== undefined) checkValueExpression(opts.value)
     const args = {
       topShare: number('--top-share', opts.topShare, false),
       minHistoryDays: number('--min-history-days', opts.minHistoryDays, true),
       earlyDays: number('--early-days', opts.earlyDays, true),
       surveySize: number('--survey-size', opts.surveySize, true),
       seed: number('--seed', opts.seed, true),
+    }
+    if (args.seed < 0 || args.seed > 2_147_483_646) {
+      throw new UsageError(`--seed must be a whole number from 0 to 2147483646, got ${opts.seed}`)
     }
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })

@@ -37,11 +37,15 @@ describe('nps', () => {
 })
 
 describe('means and rates', () => {
-  it('CES mean with a normal interval', () => {
+  it('CES mean with a Student t interval, clipped to the scale', () => {
     const r = ces([1, 2, 3, 4, 5])
     expect(r.mean).toBe(3)
     expect(r.sd).toBeCloseTo(Math.sqrt(2.5), 14)
-    expect(r.upper - r.mean).toBeCloseTo(1.959963984540054 * Math.sqrt(2.5 / 5), 12)
+    // scipy.stats.t.ppf(0.975, 4) = 2.7764451051977934
+    expect(r.upper - r.mean).toBeCloseTo(2.7764451051977934 * Math.sqrt(2.5 / 5), 10)
+    // two answers 1 and 7: mean 4, half-width 12.7 * 3 runs far past the scale
+    const wide = ces([1, 7])
+    expect([wide.lower, wide.upper]).toEqual([1, 7])
     expect(() => ces([0, 3])).toThrow(/1\.\.7/)
     expect(meanInterval([4]).sd).toBe(0)
   })

@@ -1,8 +1,10 @@
 // Customer KPIs from counts and scores the service layer has already aggregated in SQL: NPS, CES,
 // retention and repeat rates, cohort retention matrices, and Kaplan-Meier for censored time to event.
+
 import { DataError, UsageError } from '../../errors.ts'
 import { normalQuantile } from './normal.ts'
 import { type ProportionInterval, wilsonInterval } from './proportion.ts'
+import { tQuantile } from './student-t.ts'
 
 function zFor(confidence: number): number {
   if (!(confidence > 0 && confidence < 1))
@@ -97,7 +99,10 @@ export function meanInterval(
 }
 
 /**
- * Customer Effort Score: the mean response on its scale (default 1..7) with an interval.
+ * Customer Effort Score: the mean response on its scale (default 1..7) with a Student t interval
+ * (n − 1 degrees of freedom: a segment may hold a handful of answers, where the normal interval
+ * is too narrow), clipped to the scale. One answer has no spread to measure: its interval is the
+ * point itself, which callers should not show as certainty.
  * @throws UsageError for a score outside the scale; DataError for no scores.
  */
 export function ces(
@@ -111,7 +116,10 @@ export function ces(
     if (!(s >= min && s <= max))
       throw new UsageError(`CES scores must be within ${min}..${max}`, { index: i, score: s })
   }
-  return meanInterval(scores, options)
+  const m = meanInterval(scores, options)
+  if (m.n < 2) return m
+  const half = tQuantile(1 - (1 - (options.confidence ?? 0.95)) / 2, m.n - 1) * m.standardError
+  return { ...m, lower: Math.max(min, m.mean - half), upper: Math.min(max, m.mean + half) }
 }
 
 /**

@@ -61,7 +61,9 @@ export function insightsFeatureSample(
 ): Query {
   const cols = Array.from({ length: args.p }, (_, j) => `x${j}`).join(', ')
   const limit = Math.max(1, Math.trunc(args.limit))
-  const seed = Math.trunc(args.seed) >>> 0
+  // REPEATABLE takes 0 .. 2^31 - 2: any other seed is folded into that range
+  const m = 2_147_483_647
+  const seed = ((Math.trunc(args.seed) % m) + m) % m
   return {
     sql: `
 WITH s AS (

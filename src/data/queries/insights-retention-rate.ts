@@ -37,7 +37,9 @@ spans AS (
 ),
 ends AS (
   SELECT CAST(m AS DATE) AS month_start, CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end
-  FROM range(date_trunc('month', ${asOf}) - INTERVAL ${months} MONTH,
+  -- the last whole months: those that end on or before asOf (its own month when asOf is its
+  -- last day)
+  FROM range(date_trunc('month', ${asOf} + INTERVAL 1 DAY) - INTERVAL ${months} MONTH,
              date_trunc('month', ${asOf} + INTERVAL 1 DAY), INTERVAL 1 MONTH) t(m)
   WHERE m + INTERVAL 1 MONTH - INTERVAL 1 DAY <= ${asOf}
 )

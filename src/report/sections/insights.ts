@@ -68,14 +68,14 @@ export const pathToBestSection: Section = {
     type P = (typeof pb.paths)[number]
     const pcols: Column<P>[] = [
       { header: 'First order', cell: (r) => escapeHtml(r.first) },
-      { header: 'Then', cell: (r) => escapeHtml(r.second ?? '(no second order yet)') },
+      { header: 'Then', cell: (r) => escapeHtml(r.second) },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'P(top)', num: true, cell: (r) => formatPct(r.rate) },
       { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
     ]
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers (paths need order lines with categories).`)}`
+${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads one to the top cohort (paths need order lines with categories).`)}`
   },
 }
 
@@ -276,7 +276,13 @@ export const cohortsSection: Section = {
               { header: 'Group', cell: (x) => escapeHtml(`${x.kind}: ${x.group}`) },
               { header: 'n', num: true, cell: (x) => formatInt(x.n) },
               { header: title, num: true, cell: (x) => fmt(x.value) },
-              { header: '95 % CI', num: true, cell: (x) => `${fmt(x.lower)}–${fmt(x.upper)}` },
+              {
+                header: '95 % CI',
+                num: true,
+                // a group of one answer has no interval
+                cell: (x) =>
+                  x.lower === null || x.upper === null ? '–' : `${fmt(x.lower)}–${fmt(x.upper)}`,
+              },
             ],
             rows,
           )}`

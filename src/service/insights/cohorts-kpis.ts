@@ -80,7 +80,12 @@ export function retentionFromCells(cells: readonly CellRow[], periods: number) {
 
 function groupKpis(
   rows: readonly Row[],
-  measure: (r: readonly Row[]) => { n: number; value: number; lower: number; upper: number },
+  measure: (r: readonly Row[]) => {
+    n: number
+    value: number
+    lower: number | null
+    upper: number | null
+  },
 ): GroupKpi[] {
   const keys = [...new Set(rows.map((r) => `${r.kind}\u0000${r.grp}`))]
   return keys.map((k) => {
@@ -186,7 +191,10 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     nps = groupKpis(rows, (g) => {
       const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 0 && s <= 10)
       const r = npsOf(scores)
-      return { n: r.n, value: r.nps, lower: r.lower, upper: r.upper }
+      // one answer has no spread: its normal interval would be the point itself
+      return r.n < 2
+        ? { n: r.n, value: r.nps, lower: null, upper: null }
+        : { n: r.n, value: r.nps, lower: r.lower, upper: r.upper }
     })
   }
   if (has(ctx, 'surveys', 'customer_id', 'ces')) {
@@ -201,7 +209,9 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     ces = groupKpis(rows, (g) => {
       const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 1 && s <= 7)
       const r = cesOf(scores)
-      return { n: r.n, value: r.mean, lower: r.lower, upper: r.upper }
+      return r.n < 2
+        ? { n: r.n, value: r.mean, lower: null, upper: null }
+        : { n: r.n, value: r.mean, lower: r.lower, upper: r.upper }
     })
   }
   if (!nps && !ces) {

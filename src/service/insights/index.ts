@@ -14,7 +14,7 @@ import { insightsFirstOrders } from '../../data/queries/insights-first-orders.ts
 import { insightsPriced } from '../../data/queries/insights-priced.ts'
 import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
-import { DataError, UsageError } from '../../errors.ts'
+import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
@@ -99,6 +99,13 @@ function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
   return o
 }
 
+/** What the engine said of a value expression, without the SQL it quotes back. */
+function valueProblem(e: LoyalsError): string {
+  const m = e.cause instanceof Error ? e.cause.message : e.message
+  const first = (m.split('\n')[0] ?? m).replace(/^[\w ]*Error: /, '')
+  return first.replace(/!$/, '')
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
@@ -148,6 +155,17 @@ export async function computeInsights(
     )
   }
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
+  if (opts.value !== undefined) {
+    // a column the table lacks (a typo) would fail deep in the first query, in SQL's words
+    try {
+      await engine.query(`SELECT CAST((${value}) AS DOUBLE) AS v FROM ${table} LIMIT 0`)
+    } catch (e) {
+      if (!(e instanceof LoyalsError)) throw e
+      throw new UsageError(
+        `--value ${JSON.stringify(value)} cannot be computed on the customers: ${valueProblem(e)}. Columns: ${[...tableCols].sort().join(', ')}`,
+      )
+    }
+  }
   const o = resolveOptions({ ...opts, table }, value)
   const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
   const tables = new Map<string, string>()

@@ -22,6 +22,9 @@ interface CountRow extends Record<string, unknown> {
  * 0..nBest-1 are the top customers, the rest the others; each level fills its share of both.
  * The 2×2 tables of every level are exactly those of the real customers.
  */
+/** The level of the customers an attribute has no value for. */
+export const NO_VALUE = '(none)'
+
 export function attributesFromCounts(
   rows: readonly CountRow[],
   names: readonly string[],
@@ -37,14 +40,17 @@ export function attributesFromCounts(
     const labels: string[] = []
     let pb = 0
     let pr = nBest
+    // customers without a value (no campaign: often the organic ones) are a level of their own,
+    // so every share is one of all eligible customers; an attribute nobody has stays untested
+    const known = (byAttr[a] ?? []).some((r) => r.level !== null)
     for (const r of byAttr[a] ?? []) {
-      if (r.level === null) {
+      if (r.level === null && !known) {
         pb += r.top
         pr += r.customers - r.top
         continue
       }
       const code = labels.length
-      labels.push(r.level)
+      labels.push(r.level ?? NO_VALUE)
       codes.fill(code, pb, pb + r.top)
       codes.fill(code, pr, pr + r.customers - r.top)
       pb += r.top
@@ -85,12 +91,17 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
     qValue: r.qValue,
   }))
   const significant = levels.filter((l) => l.pHolm < 0.05).sort((a, b) => b.index - a.index)
-  if (used.length < attributes.length) {
+  // where each attribute comes from: the customers file, the orders' channel, the order lines
+  const from = (name: string): string =>
+    name === 'first-purchase category'
+      ? 'import order lines with a category'
+      : name === 'first order channel'
+        ? 'import orders with a channel column'
+        : 'import customers with this column'
+  const missing = attributes.filter((a) => a.labels.length === 0)
+  if (missing.length > 0) {
     ctx.notes.push(
-      `No data for: ${attributes
-        .filter((a) => a.labels.length === 0)
-        .map((a) => a.name)
-        .join(', ')} (import customers with these columns to compare them).`,
+      `No data for: ${missing.map((a) => `${a.name} (${from(a.name)})`).join(', ')}; not compared.`,
     )
   }
 

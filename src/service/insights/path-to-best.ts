@@ -64,7 +64,7 @@ export async function pathToBest(
   }))
   const pathRows = await engine.query<{
     first: string
-    second: string | null
+    second: string
     customers: number
     top: number
   }>(insightsPaths(d, { minCount: opts.minCount }))

@@ -210,6 +210,15 @@ export async function risingStars(
   threshold: number | null,
 ): Promise<{ summary: RisingStars; csv: RisingStar[] } | null> {
   const { engine, opts } = ctx
+  if (opts.earlyDays >= opts.minHistoryDays) {
+    // the top cohort is ranked on minHistoryDays of history: early features over as long a
+    // window already hold the outcome (a near-perfect AUC that predicts nothing), and no
+    // customer can be past the early window yet short of the history, so none is a candidate
+    ctx.notes.push(
+      `Rising stars skipped: the early window (--early-days ${opts.earlyDays}) must be shorter than the history the top cohort is ranked on (--min-history-days ${opts.minHistoryDays}).`,
+    )
+    return null
+  }
   const d = engine.dialect
   const p = features.length
   const engagementSql = has(ctx, 'engagement', 'customer_id', 'occurred_at')

@@ -31,9 +31,10 @@ export interface ItemsetRow {
 }
 
 export interface PathRow {
+  /** A category of the first order. */
   readonly first: string
-  /** null: no second purchase yet. */
-  readonly second: string | null
+  /** A category of the second order. */
+  readonly second: string
   readonly customers: number
   readonly topCustomers: number
   readonly rate: number
@@ -169,8 +170,9 @@ export interface GroupKpi {
   readonly group: string
   readonly n: number
   readonly value: number
-  readonly lower: number
-  readonly upper: number
+  /** null for a group of one (no spread to measure). */
+  readonly lower: number | null
+  readonly upper: number | null
 }
 
 export interface CohortsKpis {
