@@ -37,21 +37,35 @@ function depthOver(value: unknown, limit: number): boolean {
   return false
 }
 
+/** A UTF-16 surrogate without its pair: valid JSON text (`"\ud800"`), but no character. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
 /**
- * Where a parsed JSON value first holds a NUL character (in a key or a string), as a dotted path,
- * else null. PostgreSQL's text cannot store one (a 500 on that store, stored on DuckDB): both
- * stores refuse it up front, naming the field.
+ * The path (`a.b[0].c`, as validation errors name fields) and reason of the first string or key in
+ * `value` that no store can hold: one with a NUL character (PostgreSQL's text cannot store it, a
+ * 500 on that store) or a lone UTF-16 surrogate (DuckDB's JSON reader refuses it, a 500 there);
+ * else null. Both stores refuse them up front, naming the field.
  */
-export function nulPath(value: unknown): string | null {
+export function badTextPath(value: unknown): { path: string; reason: string } | null {
+  const why = (s: string): string | null =>
+    s.includes('\u0000')
+      ? 'contains a NUL character (\\u0000)'
+      : LONE_SURROGATE.test(s)
+        ? 'contains half of a UTF-16 surrogate pair (a broken character)'
+        : null
   const stack: [unknown, string][] = [[value, '']]
   while (stack.length > 0) {
     const [v, path] = stack.pop()!
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return path
+      const reason = why(v)
+      if (reason) return { path, reason }
+    } else if (Array.isArray(v)) {
+      for (const [i, child] of v.entries()) stack.push([child, `${path}[${i}]`])
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v as object)) {
         const p = path === '' ? k : `${path}.${k}`
-        if (k.includes('\u0000')) return p
+        const reason = why(k)
+        if (reason) return { path: p, reason }
         stack.push([child, p])
       }
     }
@@ -93,13 +107,9 @@ export function createApp(deps: ApiDeps): Hono {
               { path: '', reason: `more than ${MAX_BODY_DEPTH} levels of nesting` },
             ])
           }
-          // a NUL is written \u0000 in JSON text: only such bodies are searched
-          const nul = text.includes('\\u0000') ? nulPath(raw) : null
-          if (nul !== null) {
-            throw new RequestError('invalid request body', [
-              { path: nul, reason: 'contains a NUL character (\\u0000)' },
-            ])
-          }
+          // both are written as \u escapes in JSON text: only such bodies are searched
+          const bad = text.includes('\\u') ? badTextPath(raw) : null
+          if (bad !== null) throw new RequestError('invalid request body', [bad])
         }
         const parsed = r.body.safeParse(raw)
         if (!parsed.success) {
@@ -108,12 +118,8 @@ export function createApp(deps: ApiDeps): Hono {
         body = parsed.data
       }
       const params = c.req.param() as Record<string, string>
-      const nulParam = nulPath({ ...params, ...c.req.query() })
-      if (nulParam !== null) {
-        throw new RequestError('invalid request', [
-          { path: nulParam, reason: 'contains a NUL character (\\u0000)' },
-        ])
-      }
+      const badParam = badTextPath({ ...params, ...c.req.query() })
+      if (badParam !== null) throw new RequestError('invalid request', [badParam])
       let query: unknown
       if (r.query) {
         const parsed = r.query.safeParse(c.req.query())

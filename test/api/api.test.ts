@@ -132,7 +132,25 @@ describe.each(STORES)('API on $name', (kind) => {
             { type: 'identify', messageId: 'i', userId: 'c', traits: { name: 'Nu\u0000ll' } },
           ],
         }),
-        'batch.1.traits.name',
+        'batch[1].traits.name',
+      ],
+      [
+        'half a surrogate pair in a name (valid JSON, no character: DuckDB refused it with a 500)',
+        '/v1/events',
+        '{"type":"identify","messageId":"s","userId":"c","traits":{"name":"x\\ud800y"}}',
+        'traits.name',
+      ],
+      [
+        'a refund of 0 (it counted as an order)',
+        '/v1/events',
+        JSON.stringify({
+          type: 'track',
+          messageId: 'z',
+          userId: 'c',
+          event: 'Order Refunded',
+          properties: { order_id: 'o', total: 0 },
+        }),
+        'properties.total',
       ],
       [
         'a rank entry without waitingSince',
@@ -411,6 +429,10 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(
         gold.json.customers.every((c: { tier: { name: string } }) => c.tier.name === 'Gold'),
       ).toBe(true)
+      // a tier the configuration does not have is a 404, as for audiences (not an empty page)
+      const typo = await h.call('GET', '/v1/customers?tier=gold')
+      expect(typo.status).toBe(404)
+      expect(typo.json.error.message).toMatch(/tier/)
     })
 
     it('exports a tier audience as SHA-256 of normalized emails, nothing in clear', async () => {
@@ -783,6 +805,14 @@ describe.each(STORES)('API on $name', (kind) => {
           VALUES ('tk-e', 'erin-77', TIMESTAMP '2024-01-02 00:00:00')`)
         await e.exec(`INSERT INTO returns (return_key, order_id, customer_id, returned_at, amount)
           VALUES ('rt-e', 'o-e1', 'erin-77', TIMESTAMP '2024-01-03 00:00:00', 5)`)
+        // a product name and a task outcome are free text that may name her
+        await e.exec(`INSERT INTO order_lines (line_key, order_id, product_id, product_name, category)
+          VALUES ('o-e1:0', 'o-e1', 'p9', 'Gift for Erin Secret', 'Gifts')`)
+        await e.exec(`INSERT INTO tasks (task_id, customer_id, title, status, created_at, due_at,
+            completed_at, outcome)
+          VALUES ('tk-erin', 'erin-77', 'Call', 'completed', TIMESTAMP '2024-01-02 00:00:00',
+            TIMESTAMP '2024-01-09 00:00:00', TIMESTAMP '2024-01-03 00:00:00',
+            'Spoke to Erin Secret, moving to Oslo')`)
         await e.exec(`INSERT INTO actions_log (action_key, playbook_id, customer_id, trigger_type,
             department, kind, channel, status, control, attempts, created_at, scheduled_at)
           VALUES ('later:erin-77:x', 'later', 'erin-77', 'event', 'marketing', 'webhook', 'email',
@@ -826,6 +856,18 @@ describe.each(STORES)('API on $name', (kind) => {
         ),
       ).toEqual([{ n: 0 }])
       expect((await h.call('DELETE', '/v1/customers/erin-77')).status).toBe(404)
+      // the task still counts, with no words about her; erasing the pseudonym again changes nothing
+      const [task] = await h.store.use((e) =>
+        e.query("SELECT customer_id, status, outcome FROM tasks WHERE task_id = 'tk-erin'"),
+      )
+      expect(task).toEqual({
+        customer_id: del.json.pseudonym,
+        status: 'completed',
+        outcome: '(erased)',
+      })
+      const again = await h.call('DELETE', `/v1/customers/${del.json.pseudonym}`)
+      expect(again.json.pseudonym).toBe(del.json.pseudonym)
+      expect((await h.call('GET', `/v1/customers/${del.json.pseudonym}`)).json.revenue).toBe(99)
     })
   })
 })

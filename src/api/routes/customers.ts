@@ -35,6 +35,10 @@ export const customerRoutes = [
     query: CustomersQuery,
     example: '/v1/customers?limit=2',
     handler: async ({ query, deps }) => {
+      // a misspelt tier ("gold" for Gold) would read as an empty tier
+      if (query.tier !== undefined && !deps.store.tierNames.includes(query.tier)) {
+        throw new NotFoundError('tier', query.tier)
+      }
       const rows = await deps.store.use((e) =>
         e.query(
           profilesList(e.dialect, {

@@ -11,6 +11,13 @@ export function eraseCustomer(
 ): Query[] {
   const p = [customerId, pseudonym]
   return [
+    // a product name on the customer's lines may be free text about them ("Gift for Erin ..."):
+    // the product id and category stay for the aggregates
+    {
+      sql: `UPDATE order_lines SET product_name = NULL
+  WHERE order_id IN (SELECT order_id FROM orders WHERE customer_id = $1)`,
+      params: [customerId],
+    },
     { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'DELETE FROM customers WHERE customer_id = $1', params: [customerId] },
     {
@@ -43,7 +50,13 @@ export function eraseCustomer(
   cancel_reason = 'customer erased' WHERE customer_id = $1 AND status IN ('open', 'claimed')`,
       params: [customerId, nowTs],
     },
-    { sql: 'UPDATE tasks SET customer_id = $2 WHERE customer_id = $1', params: p },
+    // what staff wrote after a call is about the person ("spoke to ... on +44 ..."): it goes, the
+    // task still counts for its goal
+    {
+      sql: `UPDATE tasks SET customer_id = $2,
+  outcome = CASE WHEN outcome IS NOT NULL THEN '(erased)' END WHERE customer_id = $1`,
+      params: p,
+    },
     { sql: 'DELETE FROM customer_profile WHERE customer_id = $1', params: [customerId] },
     // the imported value inputs count under the pseudonym too; free text (a survey comment) and a
     // referral code (often the referrer's id) go

@@ -10,6 +10,9 @@ import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
 import { sqlTs } from './time.ts'
 
+/** The ids erasure gives (`erased_` and 32 hex digits). */
+const PSEUDONYM = /^erased_[0-9a-f]{32}$/
+
 /**
  * Erase a customer. Returns the pseudonym their anonymous rows now carry.
  * @throws NotFoundError when the customer has no profile.
@@ -31,6 +34,12 @@ export async function eraseCustomerData(
             rows: [['erase_salt', secret]],
           }),
         )
+      }
+      // erasing a pseudonym again (a privacy tool's retry) changes nothing: it is one already
+      if (PSEUDONYM.test(customerId)) {
+        const anon = (await store.getProfiles([customerId], tx)).get(customerId)
+        if (!anon) throw new NotFoundError('customer', customerId)
+        return { pseudonym: customerId, anon }
       }
       const pseudonym = `erased_${createHmac('sha256', secret).update(customerId).digest('hex').slice(0, 32)}`
       const profile = (await store.getProfiles([customerId], tx)).get(customerId)

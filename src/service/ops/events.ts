@@ -81,7 +81,7 @@ export const OrderCompletedProps = z
   })
 
 export const OrderRefundedProps = z
-  .object({ order_id: id, total: money.min(0).optional(), revenue: money.min(0).optional() })
+  .object({ order_id: id, total: money.positive().optional(), revenue: money.positive().optional() })
   .catchall(z.unknown())
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
     message: 'give total or revenue (the refunded amount)',
