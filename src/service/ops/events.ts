@@ -81,7 +81,11 @@ export const OrderCompletedProps = z
   })
 
 export const OrderRefundedProps = z
-  .object({ order_id: id, total: money.positive().optional(), revenue: money.positive().optional() })
+  .object({
+    order_id: id,
+    total: money.positive().optional(),
+    revenue: money.positive().optional(),
+  })
   .catchall(z.unknown())
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
     message: 'give total or revenue (the refunded amount)',
