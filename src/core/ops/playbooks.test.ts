@@ -294,6 +294,21 @@ describe('state and event triggers', () => {
     const down = evaluateTriggers({ type: 'profile_change' }, { ...b, tier: 0 }, b, NOW, ops)
     expect(down.map((x) => x.playbookId)).toEqual(['dropped'])
     expect(down[0]!.reason).toBe('moved down from Platinum to Silver')
+    // no tier before (a first order): Gold is a move up from where everyone starts, Bronze is not
+    const fresh = { ...firstOrder, tier: null }
+    const newGold = evaluateTriggers(
+      { type: 'profile_change', atMs: NOW },
+      fresh,
+      { ...fresh, tier: 1 },
+      NOW,
+      ops,
+    )
+    expect(newGold.map((x) => x.idempotencyKey)).toEqual(['congrats:c-1:tier-new-1-2024-06-15:a0'])
+    expect(newGold[0]!.reason).toBe('reached Gold with the first purchases')
+    expect(newGold[0]!.variables).toEqual({ fromTier: 'none', toTier: 'Gold' })
+    expect(
+      evaluateTriggers({ type: 'profile_change' }, fresh, { ...fresh, tier: 3 }, NOW, ops),
+    ).toEqual([])
   })
 
   it('referral and review recognition keyed by event id; an id is required', () => {

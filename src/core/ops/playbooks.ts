@@ -195,17 +195,25 @@ function fire(
     }
     case 'tier_up':
     case 'tier_down': {
-      const from = before?.tier
       const to = after.tier
-      if (from === null || from === undefined || to === null || to === undefined) return null
+      if (to === null || to === undefined) return null
+      // a customer without a tier yet (a first order) stands where everybody starts, the last
+      // tier: one whose first orders put them above it has moved up (a new Platinum customer is
+      // the one "call every new Platinum customer" is about)
+      const untiered = before?.tier === null || before?.tier === undefined
+      const bottom = tierNames.length - 1
+      const from = untiered ? bottom : (before?.tier as number)
+      if (untiered && (t.type === 'tier_down' || bottom < 0)) return null
       if (t.type === 'tier_up' ? !(to < from) : !(to > from)) return null
       if (t.from && !t.from.map(tierIndex).includes(from)) return null
       if (t.to && !t.to.map(tierIndex).includes(to)) return null
       if (!fresh(eventAt)) return null
       return {
-        period: `tier-${from}-${to}-${isoDay(eventAt)}`,
-        reason: `moved ${t.type === 'tier_up' ? 'up' : 'down'} from ${tierName(from)} to ${tierName(to)}`,
-        variables: { fromTier: tierName(from), toTier: tierName(to) },
+        period: `tier-${untiered ? 'new' : from}-${to}-${isoDay(eventAt)}`,
+        reason: untiered
+          ? `reached ${tierName(to)} with the first purchases`
+          : `moved ${t.type === 'tier_up' ? 'up' : 'down'} from ${tierName(from)} to ${tierName(to)}`,
+        variables: { fromTier: untiered ? 'none' : tierName(from), toTier: tierName(to) },
       }
     }
     case 'referral_made':
