@@ -511,7 +511,7 @@ describe.each(STORES)('API on $name', (kind) => {
   })
 
   describe('tier changes at the refit', () => {
-    it('a demotion, which only a refit makes, fires the tier_down playbook', async () => {
+    it('a demotion, which only a refit makes after the grace period, fires the tier_down playbook', async () => {
       const now = Date.parse('2025-03-03T12:00:00Z')
       const h = await harness(kind, {
         now,
@@ -552,8 +552,27 @@ describe.each(STORES)('API on $name', (kind) => {
         const kept = (await h.call('GET', '/v1/customers/t0')).json
         expect(kept.tier.name).toBe('Platinum')
         expect(kept.reasons[0].text).toMatch(/^kept in Platinum until the next refit/)
-        const second = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
-        expect((await waitJob(h, second.json.jobId)).status).toBe('succeeded')
+        const refit = async () => {
+          const job = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+          expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+        }
+        const downs = async () =>
+          (await h.call('GET', '/v1/actions?playbook=tier-down-check-in')).json.actions.filter(
+            (a: { customerId: string }) => a.customerId === 't0',
+          )
+        // the default grace is 30 days from the first refit that finds t0 below Platinum
+        await refit()
+        const held = (await h.call('GET', '/v1/customers/t0')).json
+        expect(held.tier.name).toBe('Platinum')
+        expect(held.reasons[0].text).toMatch(/^kept in Platinum for 30 more days \(grace period\)/)
+        expect(await downs()).toEqual([])
+        h.clock.now = now + 20 * DAY
+        await refit()
+        expect((await h.call('GET', '/v1/customers/t0')).json.reasons[0].text).toMatch(
+          /^kept in Platinum for 10 more days/,
+        )
+        h.clock.now = now + 31 * DAY
+        await refit()
         expect((await h.call('GET', '/v1/customers/t0')).json.tier.name).not.toBe('Platinum')
         const actions = (await h.call('GET', '/v1/actions?playbook=tier-down-check-in')).json
           .actions as { customerId: string; status: string; reason: string }[]

@@ -78,5 +78,6 @@ WHERE referrer_id = $1 OR referred_id = $1`,
     { sql: 'UPDATE tickets SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'UPDATE returns SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'UPDATE tier_state SET customer_id = $2 WHERE customer_id = $1', params: p },
+    { sql: 'UPDATE profile_tier_grace SET customer_id = $2 WHERE customer_id = $1', params: p },
   ]
 }

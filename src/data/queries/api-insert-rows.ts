@@ -144,6 +144,7 @@ export const TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ColTyp
     source_line: B,
   },
   meta: { key: V, value: V },
+  profile_tier_grace: { customer_id: V, tier: 'INTEGER', below_since: TS, runs_below: 'INTEGER' },
 }
 
 const PG_TYPE: Record<ColType, string> = {

@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   scored_at       TIMESTAMP,
   updated_at      TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS profile_tier_grace (
+  customer_id VARCHAR NOT NULL,     -- a customer a refit kept in a tier they fall below
+  tier        INTEGER NOT NULL,     -- the tier index kept
+  below_since TIMESTAMP NOT NULL,   -- the first refit that found them below it
+  runs_below  INTEGER NOT NULL      -- refits below it so far
+);
 CREATE TABLE IF NOT EXISTS model_params (
   name      VARCHAR PRIMARY KEY,
   params    VARCHAR NOT NULL,         -- JSON

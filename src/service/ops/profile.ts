@@ -165,7 +165,7 @@ function boundariesOf(model: ScoringModel | null, cfg: ValueConfig): Float64Arra
  * Re-score a profile with the stored model: P(alive) and expected purchases over a year (BG/NBD,
  * Fader, Hardie & Lee 2005, eq. 13 and 10), predicted value = expected purchases × average order
  * value, total value = revenue + predicted value, the tier it qualifies for (a promotion applies at
- * once; a demotion waits for the refit, which applies the grace period), the RFM segment, the
+ * once; a demotion waits for the refit, which applies the grace period: `held`), the RFM segment, the
  * loyalty type and the reasons.
  */
 export function scoreProfile(
@@ -173,6 +173,8 @@ export function scoreProfile(
   model: ScoringModel | null,
   cfg: ValueConfig,
   nowMs: number,
+  /** A refit's grace decision for a customer it kept in `p.tier`: what is left of the grace. */
+  held?: { readonly graceLeft: number; readonly graceUnit: 'days' | 'runs' },
 ): Profile {
   const h = histories(p, nowMs)
   let pAlive: number | null = null
@@ -246,7 +248,9 @@ export function scoreProfile(
                     ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
                     // a refund took the value below the tier it keeps until the refit
                     ...(b && Number.isFinite(b[tier]!) && value < b[tier]!
-                      ? { heldByGrace: true, graceUnit: 'refit' as const }
+                      ? held
+                        ? { heldByGrace: true, ...held }
+                        : { heldByGrace: true, graceUnit: 'refit' as const }
                       : {}),
                   },
                 }

@@ -9,6 +9,7 @@ import type { Histories } from '../../core/models/types.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
+import { clearTierGrace, readTierGrace } from '../../data/queries/api-tier-grace.ts'
 import { ConvergenceError } from '../../errors.ts'
 import { loadContacts, type PlanOutput, planActions, writePlan, writeProfiles } from './ingest.ts'
 import {
@@ -163,6 +164,11 @@ export async function refit(
           tx,
         )
         const now = store.now()
+        const ids = chunk.map((p) => p.customerId)
+        const graceRows = new Map(
+          (await tx.query(readTierGrace(tx.dialect, ids))).map((r) => [String(r.customer_id), r]),
+        )
+        const keep: unknown[][] = []
         const out = chunk.map((p) => {
           const cur = live.get(p.customerId)
           // an event after the refit started has newer counters than the aggregates read
@@ -180,9 +186,36 @@ export async function refit(
             tier: null,
             updatedAtMs: cur?.updatedAtMs ?? now,
           }
-          return scoreProfile(merged, model, store.value, now)
+          const scored = scoreProfile(merged, model, store.value, now)
+          const was = cur?.tier ?? null
+          if (was === null || scored.tier === null || scored.tier <= was) return scored
+          // below the tier they held: kept in it for the grace period (docs/value.md), counted
+          // from the first refit that found them below it
+          const g = graceRows.get(p.customerId)
+          const same = g !== undefined && Number(g.tier) === was
+          const grace = store.value.tiers.grace
+          const sinceMs = same ? (tsMs(g.below_since) ?? now) : now
+          const runs = (same ? Number(g.runs_below) : 0) + 1
+          const left =
+            grace.unit === 'days' ? grace.length - (now - sinceMs) / DAY_MS : grace.length - runs
+          if (left < 0) return scored
+          keep.push([p.customerId, was, sqlTs(sinceMs), runs])
+          return scoreProfile({ ...merged, tier: was }, model, store.value, now, {
+            graceLeft: grace.unit === 'days' ? Math.floor(left) : left,
+            graceUnit: grace.unit,
+          })
         })
         await writeProfiles(tx, out)
+        await tx.exec(clearTierGrace(tx.dialect, ids))
+        if (keep.length > 0) {
+          await tx.exec(
+            insertRows(tx.dialect, {
+              table: 'profile_tier_grace',
+              columns: ['customer_id', 'tier', 'below_since', 'runs_below'],
+              rows: keep,
+            }),
+          )
+        }
         // a demotion happens only here (live scores only promote): the tier_down playbooks, and
         // tier_up for a boundary that moved, fire for the customers whose tier the refit changed
         const moved = out.filter((p) => {
