@@ -508,6 +508,13 @@ function qualityNotes(
       message: `Margin is known for ${t.margin_customers} of ${t.customers} customers; margin figures cover those only.`,
     })
   }
+  if (t.partial_margin_customers > 0) {
+    const n = t.partial_margin_customers
+    notes.push({
+      level: 'warning',
+      message: `${n} ${n === 1 ? 'customer has' : 'customers have'} a margin (cost) for some orders only: the margin column sums the known ones; whole-customer value prices the rest of the revenue at the default margin rate (costs.defaultMarginRate).`,
+    })
+  }
   return notes
 }
 
@@ -518,6 +525,7 @@ interface TotalsRow extends Record<string, unknown> {
   revenue: number
   margin: number | null
   margin_customers: number
+  partial_margin_customers: number
   holdout_revenue: number
   first_purchase: string | null
   last_purchase: string | null

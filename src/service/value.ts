@@ -209,6 +209,7 @@ export async function buildValue(
       predictionMargin: opts.predictionMargin,
       engagement: cfg.engagement,
       unitDays: opts.unitDays,
+      defaultMarginRate: cfg.costs.defaultMarginRate,
       discounts,
       freeOrders,
     }),
@@ -437,6 +438,7 @@ export async function buildValue(
           (profit.shippingCost[i] as number) +
           (profit.feeCost[i] as number) +
           (profit.discountCost[i] as number),
+        grossMargin: profit.grossMargin[i] as number,
       },
       cadence: {
         orders: x + 1,

@@ -292,6 +292,57 @@ T3,L,2024-03-06,120
   })
 })
 
+describe('margin with refunds and partly known costs', () => {
+  // Every cost rate 0 (FREE): profit = gross margin. Default margin rate 0.3.
+  // REF: b1 100 (cost 60) refunded in full, b2, b3 200 (cost 100): margin 40 - 40 + 100 + 100 = 200.
+  // NEG: c1, c2 50 (cost 30), a refund of 300 that names no order: margin known 40 on 100 of
+  //   revenue, the other -300 at 0.3: 40 - 90 = -50, served at a loss.
+  // MIX: a1 100 (cost 60), a2 1000 without a cost: 40 + 1000 * 0.3 = 340.
+  const files = {
+    orders: `order_id,customer_id,ordered_at,amount,cost
+a1,MIX,2024-01-10,100,60
+a2,MIX,2024-03-10,1000,
+b1,REF,2024-01-10,100,60
+b1,REF,2024-01-20,-100,
+b2,REF,2024-03-10,200,100
+b3,REF,2024-05-10,200,100
+c1,NEG,2024-01-10,50,30
+c2,NEG,2024-03-10,50,30
+c3,NEG,2024-04-10,-300,
+`,
+  }
+
+  test('a refund takes back its order margin; an order without a cost is priced at the default rate', async () => {
+    const { engine } = await workspace(files)
+    const s = await analyzeValue(engine, { costs: FREE }, '2024-06-30')
+    const r = await rows(engine, 'revenue, margin, margin_revenue, gross_margin, historical_profit')
+    expect(r.REF).toMatchObject({
+      revenue: 400,
+      margin: 200,
+      margin_revenue: 400,
+      gross_margin: 200,
+    })
+    expect(r.MIX).toMatchObject({ revenue: 1100, margin: 40, margin_revenue: 100 })
+    expect(r.MIX!.gross_margin).toBeCloseTo(340, 9)
+    expect(r.NEG).toMatchObject({ revenue: -200, margin: 40, margin_revenue: 100 })
+    expect(r.NEG!.gross_margin).toBeCloseTo(-50, 9)
+    expect(r.NEG!.historical_profit).toBeCloseTo(-50, 9)
+    // NEG is served at a loss, and the reason blames the margin, not costs of 0
+    expect(s.value?.unprofitable.customers).toBe(1)
+    const neg = await customerProfile(engine, 'NEG', {
+      asOf: '2024-06-30',
+      config: parseValueConfig({ costs: FREE }),
+      predictions: false,
+    })
+    expect(neg.reasons.map((x) => x.text).join(' | ')).toMatch(
+      /served at a loss: the orders' margin is -50 \(sold below cost or refunded\)/,
+    )
+    expect(s.quality.map((q) => q.message).join(' ')).toMatch(
+      /2 customers have a margin \(cost\) for some orders only/,
+    )
+  })
+})
+
 describe('free orders', () => {
   test('a free order (amount 0) pays no fixed payment fee; it still ships', async () => {
     // F: 100 paid + a free sample of 0 on another day; fees 100 * 0.029 + 1 * 0.3 = 3.20 (not
@@ -617,6 +668,7 @@ describe('orders without discounts', () => {
         predictionMargin: null,
         engagement: DEFAULT_VALUE_CONFIG.engagement,
         unitDays: 7,
+        defaultMarginRate: 0.3,
         discounts: true,
       }),
     )

@@ -74,6 +74,8 @@ export interface ReasonFacts {
     readonly returnCost?: number
     /** Shipping, payment fees and discounts counted as cost. */
     readonly otherCost?: number
+    /** Margin before the cost to serve (a negative one: sold below cost, or refunds). */
+    readonly grossMargin?: number
   }
   readonly cadence?: {
     readonly orders: number
@@ -374,10 +376,15 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
           amount: -serviceCost,
         })
       } else {
+        const gm = p.grossMargin
         out.push({
           code: 'served_at_loss',
           text: () =>
-            `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin (profit ${money(p.past)})`,
+            // a negative margin is the loss itself (sold below cost, or refunds above purchases):
+            // no cost "exceeds" anything then
+            gm !== undefined && gm < 0
+              ? `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
+              : `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin${gm !== undefined ? ` of ${money(gm)}` : ''} (profit ${money(p.past)})`,
           amount: p.past,
         })
       }

@@ -5,7 +5,8 @@ import { sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: customers, orders, repeat_customers, revenue, margin (NULL when unknown for all),
- * margin_customers, holdout_revenue, first_purchase, last_purchase (YYYY-MM-DD),
+ * margin_customers, partial_margin_customers (a margin known for part of the net revenue only),
+ * holdout_revenue, first_purchase, last_purchase (YYYY-MM-DD),
  * nonpositive_customers (net revenue <= 0).
  */
 export function analysisTotals(_dialect: Dialect, args: { table: string }): Query {
@@ -17,6 +18,7 @@ SELECT count(*) AS customers,
   coalesce(sum(revenue), 0) AS revenue,
   sum(margin) AS margin,
   count(margin) AS margin_customers,
+  count(*) FILTER (WHERE margin IS NOT NULL AND revenue - margin_revenue <> 0) AS partial_margin_customers,
   coalesce(sum(holdout_revenue), 0) AS holdout_revenue,
   strftime(min(first_purchase), '%Y-%m-%d') AS first_purchase,
   strftime(max(last_purchase), '%Y-%m-%d') AS last_purchase,

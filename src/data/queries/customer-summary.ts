@@ -67,7 +67,11 @@ export function sqlDate(d: string): string {
  * - a day whose net spend is <= 0 because of refunds (everything returned) is not a purchase day;
  * - x = purchase days - 1; t_x = (last - first) / unit when x > 0; T = (asOf - first) / unit;
  *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
- * - x_star / holdout_revenue: purchase days and net spend after asOf.
+ * - x_star / holdout_revenue: purchase days and net spend after asOf;
+ * - margin sums the known margins; a refund without a margin of its own takes back the margin
+ *   rate of the order it refunds (when every row of that order has one); margin_revenue is the net
+ *   revenue of the rows whose margin is known (the value step prices the rest at its default
+ *   margin rate).
  */
 export function customerSummary(dialect: Dialect, args: CustomerSummaryArgs): Query {
   const table = sqlIdent(args.table)
@@ -99,6 +103,7 @@ CREATE TEMP TABLE ${table} AS`
   SELECT customer_id, order_date AS day,
          sum(CAST(amount AS DECIMAL(18,6))) AS spend,
          ${marginSum} AS margin,
+         ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(CAST(amount AS DECIMAL(18,6))) FILTER (WHERE margin IS NOT NULL)'} AS margin_revenue,
          count(*) AS orders
   FROM ${source}
   GROUP BY customer_id, order_date
@@ -111,8 +116,11 @@ flagged AS (
   FROM ${source} WHERE amount < 0
 ),
 refunded_orders AS (
-  -- the day of each order that has refunds: a small join, refunds are few
-  SELECT o.customer_id, o.order_id, min(o.order_date) AS day
+  -- the day of each order that has refunds (a small join, refunds are few), and its margin rate
+  -- when every row of it has a margin: a refund gives back that share of its amount in margin
+  SELECT o.customer_id, o.order_id, min(o.order_date) AS day,
+    CASE WHEN count(o.margin) = count(*) AND sum(o.amount) > 0
+      THEN sum(o.margin) / sum(o.amount) END AS margin_rate
   FROM ${source} o
   -- DISTINCT keys make this join a semi join
   JOIN (SELECT DISTINCT customer_id, order_id FROM refunds WHERE order_id IS NOT NULL) r
@@ -129,7 +137,8 @@ lines AS (
   FROM ${source} WHERE amount >= 0
   UNION ALL
   SELECT r.customer_id, ro.day, r.order_date,
-         CAST(r.amount AS DECIMAL(18,6)), CAST(r.margin AS DECIMAL(18,6)), 0, 1
+         CAST(r.amount AS DECIMAL(18,6)),
+         CAST(coalesce(r.margin, r.amount * ro.margin_rate) AS DECIMAL(18,6)), 0, 1
   FROM refunds r LEFT JOIN refunded_orders ro
     ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
 ),
@@ -138,6 +147,7 @@ days AS (
          coalesce(day, dated) <= ${asOf} AS cal,
          sum(amount) AS spend,
          ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(margin)'} AS margin,
+         ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(amount) FILTER (WHERE margin IS NOT NULL)'} AS margin_revenue,
          sum(is_order) AS orders,
          sum(is_refund) AS refunds
   FROM lines
@@ -163,6 +173,7 @@ per_customer AS (
     coalesce(sum(orders)${calPurchase}, 0) AS orders,
     coalesce(sum(spend)${calOnly}, 0) AS revenue,
     ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : `sum(margin)${calOnly}`} AS margin,
+    ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : `sum(margin_revenue)${calOnly}`} AS margin_revenue,
     ${allCal ? '0' : 'count(*) FILTER (WHERE NOT cal AND purchase)'} AS x_star,
     ${allCal ? '0' : 'coalesce(sum(spend) FILTER (WHERE NOT cal), 0)'} AS holdout_revenue
   FROM flagged
@@ -188,7 +199,8 @@ SELECT
   CAST(${asOf} - last_purchase AS INTEGER) AS days_since_last,
   CAST(${asOf} - first_purchase AS INTEGER) AS tenure_days,
   CAST(x_star AS INTEGER) AS x_star,
-  CAST(holdout_revenue AS DOUBLE PRECISION) AS holdout_revenue
+  CAST(holdout_revenue AS DOUBLE PRECISION) AS holdout_revenue,
+  CAST(margin_revenue AS DOUBLE PRECISION) AS margin_revenue
 FROM per_customer
 WHERE first_purchase IS NOT NULL
 `,

@@ -65,6 +65,12 @@ export interface ValueFactsArgs {
   /** Days per unit of the analysis' t_x (7 for weeks): usual gap = t_x x unitDays / x. */
   readonly unitDays: number
   /**
+   * Margin rate of the revenue whose margin is unknown: a customer with some orders' margins
+   * known has margin = those margins + the rest of the revenue (revenue - margin_revenue) × this
+   * rate; one with none known has NULL (the value step prices all of it).
+   */
+  readonly defaultMarginRate: number
+  /**
    * Some order has a non-zero discount (value-discounts.ts; default true). When none has, the
    * orders are not aggregated: every analysed customer has a discount of 0 and a discounted
    * share of 0 (each has at least one order row up to the as-of date, amount >= 0: a purchase
@@ -131,7 +137,9 @@ SELECT CAST(idx AS INTEGER) AS idx,
   ${cols.map((c) => `CAST(${c} AS DOUBLE PRECISION) AS ${c}`).join(', ')},
   ${counts.map((c) => `CAST(coalesce(${c}, 0) AS BIGINT) AS ${c}`).join(', ')}
 FROM (
-SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue, a.margin, a.x,
+SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue,
+  a.margin + (a.revenue - coalesce(a.margin_revenue, 0)) * ${num(args.defaultMarginRate)} AS margin,
+  a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
   a.days_since_last, a.tenure_days,
   g.code AS segment,
