@@ -27,6 +27,21 @@ describe('parseValueConfig', () => {
     expect(DEFAULT_VALUE_CONFIG).toEqual(c)
   })
 
+  test('a currency code, locale or NPS split that cannot be meant is an error naming it', () => {
+    expect(() => parseValueConfig({ currency: { code: 'XYZ' } })).toThrow(
+      /currency\.code: not an ISO 4217 currency code/,
+    )
+    expect(() => parseValueConfig({ currency: { locale: 'xx-invalid-locale-@@' } })).toThrow(
+      /currency\.locale: not a locale/,
+    )
+    expect(() =>
+      parseValueConfig({ loyalty: { nps: { promoterMin: 5, detractorMax: 8 } } }),
+    ).toThrow(/loyalty\.nps: detractorMax must be below promoterMin/)
+    expect(parseValueConfig({ currency: { code: 'EUR', locale: 'de-DE' } }).currency).toMatchObject(
+      { code: 'EUR', locale: 'de-DE' },
+    )
+  })
+
   test('a partial file keeps the other defaults', () => {
     const c = parseValueConfig({
       referrals: { decay: 0.25 },

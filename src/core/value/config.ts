@@ -19,11 +19,32 @@ const money = z.number().finite().min(0)
 const share01 = z.number().finite().min(0).max(1)
 const percentile = z.number().finite().min(0).max(100)
 
+/** Codes Intl knows (ISO 4217): a typo ("EUO") would print as a made-up currency. */
+function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code)
+}
+
+/** A well-formed BCP 47 tag that Intl formats in (an unknown one silently falls back). */
+function isFormattingLocale(locale: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(Intl.getCanonicalLocales(locale)).length > 0
+  } catch {
+    return false
+  }
+}
+
 const CurrencySchema = z
   .object({
     /** ISO 4217 code; null prints plain numbers. */
-    code: z.string().min(3).max(3).nullable().default('USD'),
-    locale: z.string().min(2).default('en-US'),
+    code: z
+      .string()
+      .refine(isCurrencyCode, 'not an ISO 4217 currency code (such as USD, EUR, GBP)')
+      .nullable()
+      .default('USD'),
+    locale: z
+      .string()
+      .refine(isFormattingLocale, 'not a locale numbers can be formatted in (such as en-US, de-DE)')
+      .default('en-US'),
     /** Decimals shown in reason texts (0 gives "$1,240"). */
     decimals: z.number().int().min(0).max(4).default(0),
   })
@@ -119,6 +140,9 @@ const LoyaltySchema = z
         detractorMax: z.number().int().min(0).max(10).default(6),
       })
       .strict()
+      .refine((n) => n.detractorMax < n.promoterMin, {
+        message: 'detractorMax must be below promoterMin (an answer cannot be both)',
+      })
       .prefault({}),
   })
   .strict()

@@ -203,7 +203,8 @@ function countText(n: number): string {
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${countText(n)} ${n === 1 ? one : many}`
 
-function hours(minutes: number): string {
+/** Handling time in words: minutes below an hour, else hours to a tenth (the report's rule too). */
+export function hours(minutes: number): string {
   if (minutes < 60) return `${Math.round(minutes)} min`
   return `${Math.round((minutes / 60) * 10) / 10} h`
 }

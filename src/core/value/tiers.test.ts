@@ -53,6 +53,19 @@ describe('tier boundaries', () => {
     const zeros = assignTiers(new Float64Array(100), DEFAULT_VALUE_CONFIG.tiers)
     expect(Array.from(zeros.counts)).toEqual([0, 0, 0, 100])
   })
+
+  test('a cut among values <= 0 puts the boundary at the last positive customer in', () => {
+    // 100 customers, 19 positive (100, 95, ..., 10), 81 at 0 or below: Silver's top 30 reach into
+    // the zeros; its boundary is 10, the last positive value (it was 5e-324, shown as "0.00")
+    const values = new Float64Array(100).fill(-1)
+    for (let i = 0; i < 19; i++) values[i] = 100 - 5 * i
+    values[50] = 0
+    const b = tierBoundaries(values, DEFAULT_VALUE_CONFIG.tiers)
+    expect(Array.from(b.subarray(0, 3))).toEqual([95, 55, 10])
+    expect(Array.from(assignTiers(values, DEFAULT_VALUE_CONFIG.tiers).counts)).toEqual([
+      2, 8, 9, 81,
+    ])
+  })
 })
 
 describe('grace period', () => {

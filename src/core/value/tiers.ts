@@ -38,7 +38,9 @@ export interface TierAssignment {
  * basis 'threshold': the configured minValue (last tier: -Infinity).
  * basis 'rank': tier i takes the top floor(cumulative share * n) customers by total value; its
  * boundary is the value of the last of them, so customers tied at a boundary all get the higher
- * tier. A tier above the last never admits a total value <= 0.
+ * tier. A tier above the last never admits a total value <= 0: when the cut falls among such
+ * values, the boundary is the smallest positive value above it (Number.MIN_VALUE when there is
+ * none).
  * @example // values 100..1, default shares 2/8/20 %: boundaries [99, 91, 71, -Infinity]
  */
 export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64Array {
@@ -57,7 +59,16 @@ export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64
     cum += levels[i]?.share ?? 0
     const count = Math.min(n, Math.floor(cum * n + 1e-9))
     const v = count >= 1 ? (desc[count - 1] as number) : Number.POSITIVE_INFINITY
-    b[i] = v > 0 ? v : Number.MIN_VALUE
+    if (v > 0) {
+      b[i] = v
+      continue
+    }
+    // the cut falls among values <= 0, which no tier above the last admits: the boundary is the
+    // last customer in, the smallest positive value of the top `count` (the same customers as
+    // "any positive value", shown as the figure it is rather than 5e-324)
+    let j = count - 1
+    while (j >= 0 && !((desc[j] as number) > 0)) j--
+    b[i] = j >= 0 ? (desc[j] as number) : Number.MIN_VALUE
   }
   return b
 }

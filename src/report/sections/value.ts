@@ -1,5 +1,6 @@
 // Customer value: what customers are worth after the cost of serving them, who is served at a
 // loss, who brings other customers, and the tiers with their service levels. Reads summary.value.
+import { hours } from '../../core/value/reasons.ts'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type {
   LossCustomer,
@@ -30,6 +31,7 @@ const TYPE_NOTES: Record<string, string> = {
   lapsed: 'a repeat buyer who has most likely stopped',
 }
 
+/** A response-time target: minutes, hours or days. */
 function minutes(m: number): string {
   return m < 60
     ? `${formatInt(m)} min`
@@ -135,8 +137,7 @@ function lossTable(v: ValueSummary): string {
     {
       header: 'Tickets',
       num: true,
-      cell: (c) =>
-        `${formatInt(c.tickets)}${c.tickets > 0 ? ` (${minutes(c.ticketMinutes)})` : ''}`,
+      cell: (c) => `${formatInt(c.tickets)}${c.tickets > 0 ? ` (${hours(c.ticketMinutes)})` : ''}`,
     },
     { header: 'Returns', num: true, cell: (c) => formatInt(c.returns) },
   ]
