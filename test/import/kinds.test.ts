@@ -328,27 +328,28 @@ describe('returns', () => {
       ],
     )
   })
-  test('a help desk export (Zendesk): the requester is the customer, Good and Bad ratings are 5 and 1', async () => {
+  test('a help desk export (Zendesk): the requester (by email, not the help desk id) is the customer, Good and Bad ratings are 5 and 1', async () => {
+    // Requester id is Zendesk's own user id, which no shop's orders carry
     const zendesk = [
       'Summation column,Id,Requester,Requester id,Requester email,Status,Via,Created at,Solved at,Satisfaction Score',
-      '1,101,Ann,c1,ann@x.com,solved,Email,2024-01-06 10:00:00,2024-01-07 09:00:00,Good',
-      '1,102,Bob,c2,bob@x.com,solved,Web,2024-02-06 10:00:00,2024-02-07 09:00:00,Bad with comment',
-      '1,103,Bob,c2,bob@x.com,open,Web,2024-02-08 10:00:00,,Offered',
+      '1,101,Ann,372736102011,ann@x.com,solved,Email,2024-01-06 10:00:00,2024-01-07 09:00:00,Good',
+      '1,102,Bob,372736102012,bob@x.com,solved,Web,2024-02-06 10:00:00,2024-02-07 09:00:00,Bad with comment',
+      '1,103,Bob,372736102012,bob@x.com,open,Web,2024-02-08 10:00:00,,Offered',
     ].join('\n')
     expect(await load('tickets', write(dir, 'zd.csv', zendesk))).toMatchObject({ inserted: 3 })
     const rows = await engine.query(
       'SELECT ticket_id, customer_id, channel, satisfaction FROM tickets ORDER BY 1',
     )
     expect(rows).toEqual([
-      { ticket_id: '101', customer_id: 'c1', channel: 'Email', satisfaction: 5 },
-      { ticket_id: '102', customer_id: 'c2', channel: 'Web', satisfaction: 1 },
-      { ticket_id: '103', customer_id: 'c2', channel: 'Web', satisfaction: null },
+      { ticket_id: '101', customer_id: 'ann@x.com', channel: 'Email', satisfaction: 5 },
+      { ticket_id: '102', customer_id: 'bob@x.com', channel: 'Web', satisfaction: 1 },
+      { ticket_id: '103', customer_id: 'bob@x.com', channel: 'Web', satisfaction: null },
     ])
     // a rating in other words is still a bad row, named
     const f = write(
       dir,
       'zd2.csv',
-      `${zendesk.split('\n')[0]}\n1,104,Bob,c2,b,open,Web,2024-02-09,,Superb`,
+      `${zendesk.split('\n')[0]}\n1,104,Bob,372736102012,b,open,Web,2024-02-09,,Superb`,
     )
     const e = await importError(() => load('tickets', f))
     expect(e.problems.map(formatProblem)).toEqual([

@@ -181,6 +181,21 @@ describe('value inputs and loyals customer', () => {
     )
   })
 
+  test('tickets that match no customer at all: the note says which column was read and how to name another', () => {
+    const copy = join(dir, 'zendesk.duckdb')
+    copyFileSync(db, copy)
+    const f = write(
+      dir,
+      'zd.csv',
+      'Id,Requester id,Created at\n901,372736102011,2024-01-06 10:00:00\n902,372736102012,2024-01-07 10:00:00\n',
+    )
+    const r = runCli(['import', f, '--kind', 'tickets', '--db', copy])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      'No row matched a known customer: if Requester id is not the id your orders use, name the column that is (--map customer_id=COLUMN',
+    )
+  })
+
   test('a missing workspace or a bad configuration is a usage error (exit 2)', () => {
     const missing = runCli(['customer', 'A', '--db', join(dir, 'nope.duckdb')])
     expect(missing.code).toBe(2)

@@ -36,7 +36,11 @@ interface ImportCliOptions extends RemoteOptions {
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
 /** What the stored rows that belong to no known customer mean, with a few of them. */
-function unmatchedNote(kind: string, u: { rows: number; examples: string }): string {
+function unmatchedNote(
+  kind: string,
+  u: { rows: number; examples: string },
+  r: Pick<ImportResult, 'columns' | 'rowsStored'>,
+): string {
   const one = u.rows === 1
   const more = u.rows > 3 ? ', ...' : ''
   if (kind === 'returns') {
@@ -52,7 +56,12 @@ function unmatchedNote(kind: string, u: { rows: number; examples: string }): str
   return (
     `note: ${u.rows} ${noun ?? 'row'}${one ? ' is' : 's are'} of customers with no order or customer record ` +
     `(${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} toward no one until ` +
-    'those customers are imported'
+    'those customers are imported' +
+    // none matching at all: more likely the wrong column (a help desk's own user id) than
+    // customers still to import
+    (u.rows === r.rowsStored && r.columns.customer_id
+      ? `. No row matched a known customer: if ${r.columns.customer_id} is not the id your orders use, name the column that is (--map customer_id=COLUMN, an email column for instance)`
+      : '')
   )
 }
 
@@ -96,7 +105,7 @@ function describe(r: ImportResult): string {
       `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped, written to ${r.rejectsFile}`,
     )
   }
-  if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched)}`)
+  if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched, r)}`)
   if (r.otherOwner && r.otherOwner.rows > 0) {
     const o = r.otherOwner
     const one = o.rows === 1

@@ -49,12 +49,14 @@ export const TICKETS: ExtraKindSpec = {
       'issue id',
       'id',
     ]),
-    // a help desk's customer is the ticket's requester (Zendesk: Requester id, Requester email)
+    // a help desk's customer is the ticket's requester. Zendesk exports both its own user id
+    // (Requester id, which never matches a shop's customer id) and the email: the shop's id
+    // (Requester external id) first, then the email, the help desk's id last
     kf('customer_id', true, [
       ...CUSTOMER_SYNONYMS,
-      'requester id',
       'requester external id',
       'requester email',
+      'requester id',
       'requester',
     ]),
     kf('opened_at', true, [
