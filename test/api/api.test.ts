@@ -324,6 +324,11 @@ describe.each(STORES)('API on $name', (kind) => {
           /order no-such-order, which customer c1 has not placed/,
         ],
         [refund('o1', 5, 'rf-other', 'c2'), /which customer c2 has not placed/],
+        // an order id of c1's sent for c2 is no retry: it was "stored" and ignored
+        [
+          orderEvent('c2', 'o1', 40, '2025-02-11T00:00:00Z', 'rf-clash'),
+          /order o1 belongs to customer c1, not c2/,
+        ],
       ] as const) {
         const res = await h.call('POST', '/v1/events', { body })
         expect(res.status).toBe(422)
@@ -331,6 +336,18 @@ describe.each(STORES)('API on $name', (kind) => {
       }
       expect((await h.call('GET', '/v1/customers/c1')).json.revenue).toBe(before)
       expect(await count(h, "SELECT count(*) AS n FROM events WHERE event_id LIKE 'rf-%'")).toBe(0)
+      // one new order id for two customers in one batch: refused whole
+      const both = await h.call('POST', '/v1/events/batch', {
+        body: {
+          batch: [
+            orderEvent('c1', 'twice', 5, '2025-02-12T00:00:00Z', 'tw-1'),
+            orderEvent('c2', 'twice', 5, '2025-02-12T00:00:00Z', 'tw-2'),
+          ],
+        },
+      })
+      expect(both.status).toBe(422)
+      expect(both.json.error.message).toMatch(/order twice belongs to customer c1, not c2/)
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE order_id = 'twice'")).toBe(0)
     })
   })
 

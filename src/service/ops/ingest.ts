@@ -289,6 +289,14 @@ function opsEventOf(e: IngestEvent, isNewCustomer: boolean): OpsEvent | null {
   return null
 }
 
+/** An order id sent for a second customer: one order id names one order. */
+function orderClash(eventId: string, orderId: string, owner: string, customer: string): DataError {
+  return new DataError(
+    `event ${eventId}: order ${orderId} belongs to customer ${owner}, not ${customer}; an order id names one order`,
+    { eventId, orderId },
+  )
+}
+
 /** When a customer's stored NPS and CES answers were given (epoch ms; -Infinity: none yet). */
 interface SurveyTimes {
   npsAt: number
@@ -427,6 +435,27 @@ export async function ingestGroup(
     const identified = new Set<string>()
     const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
     // what each refunded order was paid and has had refunded (stored rows, then this group's)
+    // an order id already stored (its marker was there) is applied at most once; under another
+    // customer it is no retry but a clash of ids, which must not pass as "stored"
+    const seenOrders = [
+      ...new Set(
+        applied.flatMap((e) =>
+          e.order && !newMarkers.has(`marker:order:${e.order.orderId}`) ? [e.order.orderId] : [],
+        ),
+      ),
+    ]
+    if (seenOrders.length > 0) {
+      const owners = new Map<string, string>()
+      for (const r of await tx.query(refundOrders(tx.dialect, seenOrders))) {
+        owners.set(String(r.order_id), String(r.customer_id))
+      }
+      for (const e of applied) {
+        const owner = e.order ? owners.get(e.order.orderId) : undefined
+        if (e.order && owner !== undefined && owner !== e.customerId) {
+          throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
+        }
+      }
+    }
     const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
     const ledger = new Map<string, { paid: number; refunded: number }>()
     const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
@@ -438,11 +467,20 @@ export async function ingestGroup(
         })
       }
     }
+    const groupOwners = new Map<string, string>()
     for (const e of applied) {
       const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
       const base = prev ?? emptyProfile(e.customerId, nowMs)
       const m = markerOf(e)
       const applyOrder = m !== null && newMarkers.delete(m)
+      if (e.order) {
+        // the same order id twice in this group, for two customers
+        const owner = groupOwners.get(e.order.orderId)
+        if (owner !== undefined && owner !== e.customerId) {
+          throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
+        }
+        groupOwners.set(e.order.orderId, e.customerId)
+      }
       if (applyOrder && e.order) {
         const k = ledgerKey(e.customerId, e.order.orderId)
         const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
