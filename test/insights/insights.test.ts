@@ -121,6 +121,14 @@ describe('insights on a planted company', () => {
     expect(s.summary.notes.join(' ')).toMatch(/--early-days 365\) must be shorter/)
   })
 
+  it('says the profile could not be made when no customer has the history to rank', async () => {
+    const s = await computeInsights(c.engine, { asOf: r.summary.asOf, minHistoryDays: 100_000 })
+    expect(s.summary.cohort.eligible).toBe(0)
+    expect(s.summary.icp).toEqual([
+      'No top cohort could be ranked (no customer has the history it needs): there is no profile of the best customers yet.',
+    ])
+  })
+
   it('refuses a value expression over a column the table lacks, naming the columns', async () => {
     await expect(
       computeInsights(c.engine, { asOf: r.summary.asOf, value: 'nosuchcol + 1' }),

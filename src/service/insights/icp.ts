@@ -27,8 +27,14 @@ export function icpText(
   path: PathToBest | null,
   stars: RisingStars | null,
   profile: readonly TopProfileRow[],
-  ctx: { topShare: number; stickyDays: number; currency: string | null },
+  ctx: { topShare: number; stickyDays: number; currency: string | null; topCustomers: number },
 ): string[] {
+  // nothing was compared: no sentence may read as "tested, and nothing found"
+  if (ctx.topCustomers === 0) {
+    return [
+      'No top cohort could be ranked (no customer has the history it needs): there is no profile of the best customers yet.',
+    ]
+  }
   const out: string[] = []
   const who = over.significant.filter((l) => l.index >= 120).slice(0, 3)
   const rare = over.significant.filter((l) => l.index <= 80).slice(-2)
@@ -44,6 +50,10 @@ export function icpText(
         (rare.length > 0
           ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
           : ''),
+    )
+  } else if (over.levels.length === 0) {
+    out.push(
+      `Who: no customer attribute could be compared (import customers with a country, region, industry or channel, or order lines with categories).`,
     )
   } else {
     out.push(`Who: no customer attribute is significantly more common among ${label}.`)
@@ -80,6 +90,8 @@ export function icpText(
               : '.')
           : ''),
     )
+  } else if (!path || path.tested === 0) {
+    out.push('What they buy: no first basket could be tested (too few customers share one).')
   } else {
     out.push('What they buy: no first basket raises the chance of reaching the top significantly.')
   }

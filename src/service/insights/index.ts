@@ -238,6 +238,7 @@ export async function computeInsights(
     topShare: o.topShare,
     stickyDays: STICKY_DAYS,
     currency,
+    topCustomers: Number(facts.top),
   })
   const summary: InsightsSummary = {
     schemaVersion: 1,
