@@ -247,7 +247,7 @@ describe('KPIs on a hand-checked dataset', () => {
 })
 
 describe('insights count the purchase days the summary counts', () => {
-  it('a $0 order is a purchase, a day whose orders were all refunded is not', async () => {
+  it('a $0 order is a purchase, a day whose orders were all refunded (that day or later) is not', async () => {
     const engine = await openWorkspace(':memory:')
     try {
       // [order_key, order_id, customer, day, amount]
@@ -257,7 +257,8 @@ describe('insights count the purchase days the summary counts', () => {
         ['f2', 'f2', 'F', '2024-02-10', 0], // F comes back for a free order
         ['g1', 'g1', 'G', '2024-01-05', 40],
         ['g2', 'g2', 'G', '2024-03-01', 30],
-        ['g2:refund:1', 'g2', 'G', '2024-03-01', -30], // ... and G's return visit is refunded
+        // ... and G's return visit is refunded four days later: netted into its order's day
+        ['g2:refund:1', 'g2', 'G', '2024-03-05', -30],
       ]
       for (const [k, id, c, d, a] of orders) {
         await engine.exec({
