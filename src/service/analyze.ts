@@ -459,10 +459,18 @@ function qualityNotes(
   }
   // without amounts the first note says what is missing; the notes below speak of amounts
   if (f.priced === 0) return notes
+  const netted = f.refunds - f.refundsAfter
   if (f.refunds > 0) {
+    const rows = (n: number) => `${n} refund ${n === 1 ? 'row' : 'rows'}`
     notes.push({
       level: 'info',
-      message: `${f.refunds} refund ${f.refunds === 1 ? 'row' : 'rows'} (negative amounts) ${f.refunds === 1 ? 'is' : 'are'} netted into revenue.`,
+      message:
+        (netted > 0
+          ? `${rows(netted)} (negative amounts) ${netted === 1 ? 'is' : 'are'} netted into revenue.`
+          : '') +
+        (f.refundsAfter > 0
+          ? `${netted > 0 ? ' ' : ''}${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${f.refundsAfter === 1 ? 'is' : 'are'} not (not yet known then).`
+          : ''),
     })
   }
   const gone = Number(left?.customers ?? 0)

@@ -92,6 +92,8 @@ export interface OrderFacts {
   readonly amountAfter: number
   /** Rows with a negative amount. */
   readonly refunds: number
+  /** Of them, those dated after asOf: not yet known then, so not netted into revenue. */
+  readonly refundsAfter: number
   /** Distinct currencies, and the least one (NULL when no row names one). */
   readonly currencies: number
   readonly currency: string | null
@@ -114,7 +116,7 @@ export interface OrderFacts {
  * @example
  *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
  *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
- *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, currencies: 0,
+ *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, refundsAfter: 0, currencies: 0,
  *   //       currency: null, discounts: 0 } }
  * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
  *   or nobody purchased on or before asOf.
@@ -135,7 +137,7 @@ export async function buildCustomerSummary(
     const latest = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
     if (opts.asOf > latest) {
       throw new UsageError(
-        `--as-of ${opts.asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to today)`,
+        `--as-of ${opts.asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to tomorrow, ${latest}: a day of slack for time zones ahead of UTC)`,
         { asOf: opts.asOf },
       )
     }
@@ -144,6 +146,7 @@ export async function buildCustomerSummary(
     last_order: string | null
     last_day: string | null
     refunds: number
+    refunds_after: number
     margins: number
     orders_after: number
     amount_after: number
@@ -184,6 +187,7 @@ export async function buildCustomerSummary(
     ordersAfter: Number(facts?.orders_after ?? 0),
     amountAfter: Number(facts?.amount_after ?? 0),
     refunds: Number(facts?.refunds ?? 0),
+    refundsAfter: Number(facts?.refunds_after ?? 0),
     currencies: Number(facts?.currencies ?? 0),
     currency: facts?.currency ?? null,
     discounts: Number(facts?.discounts ?? 0),

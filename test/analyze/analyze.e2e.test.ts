@@ -289,6 +289,31 @@ describe('loyals analyze on the CDNOW sample', () => {
     )
   })
 
+  it('refund rows dated after the as-of date are said not to be netted', () => {
+    const dir = tempDir()
+    const file = join(dir, 'late-refund.csv')
+    writeFileSync(
+      file,
+      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no1,A,2024-01-02,-10\no2,B,2024-01-05,50\no2,B,2024-03-05,-50\n',
+    )
+    const r = runCli([
+      'analyze',
+      file,
+      '--as-of',
+      '2024-02-01',
+      '--out',
+      join(dir, 'out'),
+      '--no-predictions',
+      '--json',
+    ])
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.revenue.total).toBe(140)
+    expect(s.quality.map((n) => n.message)).toContainEqual(
+      '1 refund row (negative amounts) is netted into revenue. 1 refund row dated after the as-of date 2024-02-01 is not (not yet known then).',
+    )
+  })
+
   it('the later orders counted and their amount are the same orders, a new customer included', () => {
     const dir = tempDir()
     const file = join(dir, 'later.csv')

@@ -75,6 +75,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
         ordersAfter: after,
         amountAfter: cents / 100,
         refunds: 0,
+        refundsAfter: 0,
         currencies: 0,
         currency: null,
         discounts: 0,

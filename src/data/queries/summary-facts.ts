@@ -7,7 +7,8 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
- * (of any row), refunds (rows with amount < 0), margins (rows with a margin), orders_after
+ * (of any row), refunds (rows with amount < 0), refunds_after (those dated after `asOf`: not yet
+ * known at it, so not in revenue), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day) and
  * amount_after (their amount, new customers' included),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
@@ -29,6 +30,7 @@ export function summaryFacts(
     sql: `SELECT CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
   CAST(max(order_date) AS VARCHAR) AS last_day,
   count(*) FILTER (WHERE amount < 0) AS refunds,
+  ${args.asOf ? `count(*) FILTER (WHERE amount < 0 AND order_date > DATE '${sqlDate(args.asOf)}')` : '0'} AS refunds_after,
   count(*) FILTER (WHERE margin IS NOT NULL) AS margins,
   ${after} AS orders_after,
   ${amountAfter} AS amount_after,

@@ -118,7 +118,7 @@ export const risingStarsSection: Section = {
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       { header: 'Why', cell: (r) => escapeHtml(r.reasons.map((x) => x.text).join('; ')) },
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${htmlTable(cal, v.calibration)}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${tableOr(cal, v.calibration, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
   },
 }
 
@@ -176,7 +176,7 @@ export const lapsedBestSection: Section = {
         cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
       },
     ]
-    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${htmlTable(cols, lb.list)}`
+    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}`
   },
 }
 
@@ -215,7 +215,7 @@ export const overIndexSection: Section = {
     const sig = oi.significant.length
       ? htmlTable(cols, oi.significant)
       : para('No attribute level differs significantly between the top cohort and the rest.')
-    return `${sig}<h3>Categories: returns and repeat</h3>${htmlTable(ccols, oi.categories)}`
+    return `${sig}<h3>Categories: returns and repeat</h3>${tableOr(ccols, oi.categories, 'No categories to compare (they come from order lines with a category).')}`
   },
 }
 
@@ -287,7 +287,7 @@ export const cohortsSection: Section = {
             rows,
           )}`
         : ''
-    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${matrix}<h3>New-customer stickiness</h3>${htmlTable(st, k.stickiness)}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${matrix}<h3>New-customer stickiness</h3>${tableOr(st, k.stickiness, 'No new customers to follow yet.')}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
   },
 }
 

@@ -215,7 +215,10 @@ export const valueSection: ReportSection = {
       kpi(
         'Served at a loss',
         formatInt(v.unprofitable.customers),
-        `losing ${formatMoneyCompact(-v.unprofitable.loss, cur)}`,
+        // -0 reads "losing -0": nobody loses anything then
+        v.unprofitable.customers > 0
+          ? `losing ${formatMoneyCompact(Math.abs(v.unprofitable.loss), cur)}`
+          : 'nobody',
       ),
       kpi('Top 20% hold', formatPct(conc.share), 'of all past profit'),
     ].join('')}</div>`
@@ -243,7 +246,11 @@ export const valueSection: ReportSection = {
       over,
       `<h3>Tiers</h3>${tiersTable(v)}`,
       `<h3>Loyalty types</h3>${loyaltyTable(v)}`,
-      `<h3>Customers served at a loss</h3><p>${formatInt(v.unprofitable.customers)} customers cost more to serve than their margin, ${formatMoney(-v.unprofitable.loss, cur)} in all. The worst:</p>${lossTable(v)}`,
+      `<h3>Customers served at a loss</h3>${
+        v.unprofitable.customers > 0
+          ? `<p>${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer costs' : 'customers cost'} more to serve than their margin, ${formatMoney(Math.abs(v.unprofitable.loss), cur)} in all. The worst:</p>${lossTable(v)}`
+          : '<p>No customer is served at a loss.</p>'
+      }`,
       `<h3>Top referrers</h3>${referrersTable(v)}`,
     ].join('\n')
   },
