@@ -1,6 +1,7 @@
 // createApp(deps) -> Hono app: registers the route table with one pipeline per request (auth,
 // validation, handler) and one error translation (errors.ts). No I/O of its own.
 import { Hono } from 'hono'
+import { QueryError } from '../errors.ts'
 import { authorize } from './auth.ts'
 import { PayloadTooLargeError, RequestError, toHttpError, zodDetails } from './errors.ts'
 import { openApiDocument } from './openapi.ts'
@@ -71,6 +72,20 @@ export function badTextPath(value: unknown): { path: string; reason: string } | 
     }
   }
   return null
+}
+
+/**
+ * A store error for the server log without the data it quotes: DuckDB's messages repeat the
+ * input they failed on (`Input: "[{"customer_id": ..., "email": ...}]"`), personal data that an
+ * erasure cannot reach once it is in a log. The statement's first words stay for the diagnosis.
+ */
+export function storeErrorLine(e: QueryError): string {
+  const msg = e.message.split('\n')[0] ?? e.message
+  const redacted = msg.replace(/\b(Input|Original Line|Line)\s*:.*$/s, '$1: (data left out)')
+  const sql = String(e.details.sql ?? '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 120)
+  return `store error: ${redacted.slice(0, 500)} [statement: ${sql}]`
 }
 
 /** `/v1/customers/:id` as a pattern matching a request path. */
@@ -169,7 +184,7 @@ export function createApp(deps: ApiDeps): Hono {
   })
   app.onError((e, c) => {
     const h = toHttpError(e)
-    if (h.status === 500) console.error(e)
+    if (h.status === 500) console.error(e instanceof QueryError ? storeErrorLine(e) : e)
     return c.json(h.body, h.status)
   })
   return app
