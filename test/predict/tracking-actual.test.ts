@@ -66,4 +66,22 @@ describe('tracking actual without refunds', () => {
     })
     expect(p.tracking.points.map((pt) => pt.actual)).toEqual(curve)
   })
+
+  it('a day refunded in full (the same day or later) is no purchase day on the curve either', async () => {
+    // c3's orders of one day, refunded in full a week later; c5's partly refunded
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ('f1', 'full', 'c3', TIMESTAMP '2024-05-01', DATE '2024-05-01', 40),
+             ('f2', 'full', 'c3', TIMESTAMP '2024-05-08', DATE '2024-05-08', -40),
+             ('p1', 'part', 'c5', TIMESTAMP '2024-05-02', DATE '2024-05-02', 40),
+             ('p2', 'part', 'c5', TIMESTAMP '2024-05-09', DATE '2024-05-09', -10)`)
+    const info = await buildCustomerSummary(engine, { unit: 'week' })
+    const [f] = await engine.query<{ s: string; x: number }>(
+      `SELECT strftime(min(first_purchase), '%Y-%m-%d') AS s, sum(x) AS x FROM ${info.table}`,
+    )
+    const rows = await engine.query<{ purchases: number }>(
+      trackingActual('duckdb', { summary: info.table, start: f!.s, end: info.asOf, unitDays: 7 }),
+    )
+    // the curve ends at the summary's repeat purchase days
+    expect(rows.reduce((a, r) => a + Number(r.purchases), 0)).toBe(Number(f!.x))
+  })
 })

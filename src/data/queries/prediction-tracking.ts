@@ -17,10 +17,11 @@ export interface TrackingArgs {
 }
 
 /**
- * Repeat purchases per period: distinct (customer, day) with an order (amount >= 0) after the
- * customer's first purchase day, up to `end`, for customers of the summary; period =
- * 1 + floor(days since start / unit). Rows (period, purchases), empty periods omitted.
- * (A day whose orders were all refunded still counts here; the summary's x does not count it.)
+ * Repeat purchases per period: purchase days after the customer's first purchase day, up to
+ * `end`, for customers of the summary, counted as the summary counts them (a refund is netted into
+ * the day of the order it names; a day whose orders were refunded in full is no purchase day), so
+ * the curve's total is the summary's x + x_star; period = 1 + floor(days since start / unit).
+ * Rows (period, purchases), empty periods omitted.
  */
 export function trackingActual(_dialect: Dialect, args: TrackingArgs): Query {
   const s = sqlIdent(args.summary)
@@ -30,10 +31,31 @@ export function trackingActual(_dialect: Dialect, args: TrackingArgs): Query {
   const end = `DATE '${sqlDate(args.end)}'`
   return {
     sql: `
-WITH days AS (
-  SELECT DISTINCT o.customer_id, o.order_date
-  FROM ${o} o JOIN ${s} s ON s.customer_id = o.customer_id
-  WHERE o.amount >= 0 AND o.order_date > s.first_purchase AND o.order_date <= ${end}
+WITH refunds AS (
+  SELECT customer_id, order_id, amount FROM ${o}
+  WHERE amount < 0 AND order_id IS NOT NULL AND order_date <= ${end}
+),
+refunded AS (
+  -- the day of each refunded order (a small join: refunds are few)
+  SELECT o.customer_id, o.order_id, min(o.order_date) AS day
+  FROM ${o} o JOIN (SELECT DISTINCT customer_id, order_id FROM refunds) r
+    ON r.customer_id = o.customer_id AND r.order_id = o.order_id
+  WHERE o.amount >= 0 GROUP BY 1, 2
+),
+lines AS (
+  SELECT customer_id, order_date AS day, amount, 1 AS is_order, 0 AS is_refund
+  FROM ${o} WHERE amount >= 0 AND order_date <= ${end}
+  UNION ALL
+  SELECT r.customer_id, d.day, r.amount, 0, 1
+  FROM refunds r JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+),
+days AS (
+  -- purchase days as the summary counts them: a day whose orders were refunded in full is none
+  SELECT l.customer_id, l.day AS order_date
+  FROM lines l JOIN ${s} s ON s.customer_id = l.customer_id
+  WHERE l.day > s.first_purchase AND l.day <= ${end}
+  GROUP BY 1, 2
+  HAVING sum(l.is_order) > 0 AND (sum(l.amount) > 0 OR sum(l.is_refund) = 0)
 )
 SELECT CAST(1 + floor(date_diff('day', ${start}, order_date) / ${args.unitDays.toString()}) AS INTEGER)
     AS period,
