@@ -247,6 +247,26 @@ describe('a dropout probability shared by every customer (a, b → ∞ together)
     expect(f.logLikelihood - noDropout).toBeGreaterThan(50)
     expect(f.bic - f.aic).toBeCloseTo(3 * Math.log(h.customers) - 6, 9)
   })
+
+  it.each([1, 2, 3, 4, 5, 6])(
+    'seed %i: a fit that converges far out on the ridge is that limit too (BG/NBD and MBG/NBD)',
+    (seed) => {
+      const n = 3000
+      const T = Float64Array.from({ length: n }, (_, i) => 40 + (i % 60))
+      const sim = bgnbd.simulate({ r: 0.33, alpha: 5.5, a: 2.6e4, b: 7.4e4 }, n, T, seed, 1 / 7)
+      const h: Histories = compressHistories(sim.x, sim.tx, sim.T)
+      for (const m of [bgnbd, mbgnbd]) {
+        const f = m.fit(h)
+        // either an interior optimum with a or b below e^7, or the limit fitted as such
+        const far = Math.log(f.params.a) > 7 && Math.log(f.params.b) > 7
+        if (far) {
+          expect(f.note).toMatch(/ran off together/)
+          expect(f.params.a + f.params.b).toBeCloseTo(1e5, 3)
+          expect(f.bic - f.aic).toBeCloseTo(3 * Math.log(h.customers) - 6, 9)
+        }
+      }
+    },
+  )
 })
 
 describe('large fits (warm start from a subsample)', () => {

@@ -271,13 +271,23 @@ export function bgFit(
     if (!from) throw e
     return fitSharedDropout(model, obj, tw, h.customers, from, e as ConvergenceError)
   }
+  const onRidge = opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG
+  let result: FitResult<BgParams>
   try {
-    return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
+    result = summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
   } catch (e) {
     // converged far out on the ridge (a and b both extreme), where the curvature along it is nil
-    if (!(e instanceof ConvergenceError && opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG))
-      throw e
+    if (!(e instanceof ConvergenceError && onRidge)) throw e
     return fitSharedDropout(model, obj, tw, h.customers, opt.x, e)
+  }
+  if (!onRidge) return result
+  // converged out there with standard errors that say nothing (a in [2, 2e11]): it is the shared-
+  // dropout limit all the same, fitted as such; should that fit fail, the converged one stands
+  try {
+    const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
+    return fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge)
+  } catch {
+    return result
   }
 }
 
