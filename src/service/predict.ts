@@ -515,11 +515,14 @@ export async function buildPredictions(
   if (!(rate >= 0) || !Number.isFinite(rate)) {
     throw new UsageError(`--discount-rate must be a number >= 0, e.g. 0.1 (got ${rate})`)
   }
-  if (opts.margin !== undefined && !Number.isFinite(opts.margin)) {
-    throw new UsageError(`--margin must be a number, e.g. 0.3 (got ${opts.margin})`)
+  if (opts.margin !== undefined && !(opts.margin >= 0 && opts.margin <= 1)) {
+    throw new UsageError(
+      `--margin must be the share of spend that is profit, from 0 to 1, e.g. 0.3 (got ${opts.margin})`,
+    )
   }
-  // discount in weekly steps whatever the unit (daily steps only add work)
-  const step = Math.max(1, Math.round(7 / unitDays))
+  // discount in weekly steps whatever the unit: daily steps only add work, monthly ones discount
+  // too much (docs/models.md, worked example); a step may be a fraction of a unit (a month's 7 days)
+  const step = 7 / unitDays
   const notes: { level: 'info' | 'warning'; message: string }[] = []
   let clock = performance.now()
   const stage = (name: string): void => {
@@ -663,7 +666,7 @@ export async function buildPredictions(
     basis = hasHoldout ? 'holdout' : 'bic'
     const ho = candidates.find((c) => c.key === 'nbd')?.holdout
     const poisson = chosen.fit.model === 'poisson'
-    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${info.asOf} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (mean absolute error ${fmt(ho.mae, 3)} per customer).` : ''}`
+    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (mean absolute error ${fmt(ho.mae, 3)} per customer).` : ''}`
     notes.push({ level: 'info', message: reason })
   } else if (fitted.length > 0 && hasHoldout) {
     const byName = new Map(fitted.map((f) => [f.def.name, f]))
@@ -718,12 +721,29 @@ export async function buildPredictions(
   notes.push(...spendNotes)
   let margin: PredictionSummary['margin']
   if (opts.margin !== undefined) margin = { value: opts.margin, source: 'option' }
-  else if (facts?.margin_share != null && facts.margin_share > 0 && facts.margin_share <= 1) {
-    margin = { value: facts.margin_share, source: 'data' }
-    notes.push({
-      level: 'info',
-      message: `Predicted value is profit: spend × ${fmt(100 * facts.margin_share)} %, the margin share of revenue in the data (set --margin to override).`,
-    })
+  else if (facts?.margin_share != null && Number.isFinite(facts.margin_share)) {
+    const share = facts.margin_share
+    if (share > 1) {
+      // margins above revenue (costs below 0?) are no share of spend to predict with
+      margin = { value: 1, source: 'default' }
+      notes.push({
+        level: 'warning',
+        message: `The margins in the data add up to ${fmt(100 * share)} % of revenue (costs below 0?), no share of spend: predicted value is spend (margin 1). Check the cost column, or set --margin.`,
+      })
+    } else {
+      margin = { value: share, source: 'data' }
+      notes.push(
+        share > 0
+          ? {
+              level: 'info',
+              message: `Predicted value is profit: spend × ${fmt(100 * share)} %, the margin share of revenue in the data (set --margin to override).`,
+            }
+          : {
+              level: 'warning',
+              message: `The orders' margins add up to ${fmt(100 * share)} % of revenue: sold at a loss, so predicted value (spend × that share) is a loss too (set --margin to override).`,
+            },
+      )
+    }
   } else margin = { value: 1, source: 'default' }
 
   await engine.exec(
@@ -842,6 +862,12 @@ function spendModel(
   const [x, mx, w] = columns
   let positive = 0
   for (let i = 0; i < x!.length; i++) if (mx![i]! > 0) positive += w![i]!
+  // what `mean` is, in words: the repeat buyers' own mean repeat spends averaged (each buyer
+  // once), else (no repeat spend above 0) the revenue per purchase day
+  const meanWords =
+    mean === meanRepeat
+      ? `the average of the repeat buyers' mean spend per repeat purchase, ${fmt(mean, 2)}`
+      : `the revenue per purchase day, ${fmt(mean, 2)}`
   const fallback = (why: string): { spend: SpendPrediction; rule: SpendRule } => {
     notes.push({ level: 'info', message: why })
     return {
@@ -863,7 +889,7 @@ function spendModel(
   }
   if (positive < MIN_REPEATERS) {
     return fallback(
-      `Only ${positive} customers have repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is the mean spend per purchase, ${fmt(mean, 2)}.`,
+      `Only ${positive} customers have repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is ${meanWords}.`,
     )
   }
   let fit: GammaGammaFit
@@ -872,7 +898,7 @@ function spendModel(
   } catch (e) {
     if (!(e instanceof LoyalsError)) throw e
     return fallback(
-      `The Gamma-Gamma spend model could not be fitted (${errorMessage(e)}): expected spend is the mean spend per purchase, ${fmt(mean, 2)}.`,
+      `The Gamma-Gamma spend model could not be fitted (${errorMessage(e)}): expected spend is ${meanWords}.`,
     )
   }
   for (const wmsg of fit.warnings) notes.push({ level: 'warning', message: `Spend model: ${wmsg}` })

@@ -226,3 +226,26 @@ describe('predictions without a holdout and on degenerate data', () => {
     }
   }, 60_000)
 })
+
+describe('the margin predicted value is taken with', () => {
+  it('a data margin below 0 is used, with a warning; --margin outside 0..1 is refused', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // every order sold at cost 120 % of its amount: margin share -20 %
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount, cost, margin)
+        SELECT 'k' || i, 'c' || (i % 300), TIMESTAMP '2024-01-01' + INTERVAL (d) DAY,
+          DATE '2024-01-01' + d, 50, 60, -10
+        FROM (SELECT i, CAST((i % 300) % 40 + (hash(i) % 300) AS INTEGER) AS d FROM range(2000) t(i))`)
+      const info = await buildCustomerSummary(engine, { unit: 'week', asOf: '2024-09-30' })
+      const p = await buildPredictions(engine, info)
+      expect(p.margin).toEqual({ value: expect.closeTo(-0.2, 9), source: 'data' })
+      expect(p.totals.predictedValue).toBeLessThan(0)
+      expect(p.notes.map((n) => n.message).join(' ')).toMatch(/sold at a loss/)
+      await expect(buildPredictions(engine, info, { margin: 7 })).rejects.toThrow(
+        /--margin must be the share of spend that is profit, from 0 to 1/,
+      )
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
+})

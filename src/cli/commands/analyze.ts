@@ -251,14 +251,14 @@ function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
     const n = Number(v)
     if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
       throw new UsageError(
-        `${flag} must be ${flag === '--horizon' ? 'a positive number' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
+        `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'a share from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
       )
     }
     return n
   }
   const horizon = number('--horizon', opts.horizon, (n) => n > 0)
   const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
-  const margin = number('--margin', opts.margin, (n) => n >= 0)
+  const margin = number('--margin', opts.margin, (n) => n >= 0 && n <= 1)
   return {
     ...(horizon !== undefined ? { horizon } : {}),
     ...(rate !== undefined ? { annualDiscountRate: rate } : {}),

@@ -43,7 +43,8 @@ ORDER BY s.x, s.m`,
 
 /**
  * Spend and margin facts: mean repeat spend, mean spend per purchase day (for data without
- * repeaters), and margin / revenue over customers whose margin is known (NULL when none is).
+ * repeaters), and margin / the revenue it was earned on (margin_revenue) over customers whose
+ * margin is known (NULL when none is).
  */
 export function spendFacts(_dialect: Dialect, args: { summary: string }): Query {
   return {
@@ -51,7 +52,7 @@ export function spendFacts(_dialect: Dialect, args: { summary: string }): Query 
   avg(monetary) FILTER (WHERE x > 0) AS mean_repeat_spend,
   sum(revenue) / nullif(sum(purchase_days), 0) AS mean_day_spend,
   sum(margin) FILTER (WHERE margin IS NOT NULL)
-    / nullif(sum(revenue) FILTER (WHERE margin IS NOT NULL), 0) AS margin_share,
+    / nullif(sum(margin_revenue) FILTER (WHERE margin IS NOT NULL), 0) AS margin_share,
   strftime(min(first_purchase), '%Y-%m-%d') AS cohort_start
 FROM ${sqlIdent(args.summary)}`,
   }
