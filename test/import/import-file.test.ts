@@ -1699,6 +1699,15 @@ describe('--skip-bad-rows', () => {
       expect(rejects[2]).toBe("c3,2024-01-03,x,4,amount: cannot read 'x' as an amount,")
       expect(rejects[3]).toBe(',,,5,malformed JSON: not a JSON object,[1]')
     }
+    // one document over many lines, broken, is no JSON lines file with a few bad lines: its own
+    // error, not every line skipped and "missing columns"
+    const doc = write(
+      dir,
+      'doc.json',
+      '{"orders": [\n  {"customer_id":"a","ordered_at":"2024-01-01","amount":5},\n  {"customer_id":"b","amount":}\n]}\n',
+    )
+    const ed = await importError(() => orders(doc, { skipBadRows: true }))
+    expect(formatProblem(ed.problems[0]!)).toMatch(new RegExp(`^${doc}:\\d+: malformed JSON`))
   })
 
   test('imports the good rows and writes rejects with line and reason', async () => {

@@ -303,8 +303,15 @@ export interface MalformedLine {
 export async function withoutMalformedLines(
   file: string,
   gzip: boolean,
-): Promise<{ path: string; remove: () => Promise<void>; malformed: MalformedLine[] }> {
+): Promise<{
+  path: string
+  remove: () => Promise<void>
+  malformed: MalformedLine[]
+  /** Lines that are one JSON object each. */
+  good: number
+}> {
   const malformed: MalformedLine[] = []
+  let good = 0
   let line = 1
   // the part of a line that runs past the end of a chunk (bytes: a character may be split too)
   let held: Buffer = Buffer.alloc(0)
@@ -321,7 +328,10 @@ export async function withoutMalformedLines(
       const m = e instanceof Error ? e.message : String(e)
       reason = m.replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, '$1')
     }
-    if (reason === null) return bytes
+    if (reason === null) {
+      good++
+      return bytes
+    }
     malformed.push({ line, text, reason })
     return Buffer.alloc(0)
   }
@@ -344,5 +354,5 @@ export async function withoutMalformedLines(
   const copy = await rewrittenCopy(file, gzip, 'loyals-jsonl-', rewrite, () =>
     held.length > 0 ? check(held) : null,
   )
-  return { ...copy, malformed }
+  return { ...copy, malformed, good }
 }

@@ -500,8 +500,10 @@ export async function importFile(
     if (!opts.skipBadRows || opts.malformed || !malformedJson(e)) throw e
     const { gzip } = detectFormat(file, {})
     const copy = await withoutMalformedLines(opts.readFrom ?? file, opts.readFrom ? false : gzip)
-    // the reader failed on something else than a line that does not parse
-    if (copy.malformed.length === 0) {
+    // the reader failed on something else than a line that does not parse, or the file is no JSON
+    // lines with a few bad ones but one document over many lines (a pretty-printed page, broken):
+    // its own error says where
+    if (copy.malformed.length === 0 || copy.good <= copy.malformed.length) {
       await copy.remove()
       throw e
     }
