@@ -271,24 +271,18 @@ export function bgFit(
     if (!from) throw e
     return fitSharedDropout(model, obj, tw, h.customers, from, e as ConvergenceError)
   }
-  const onRidge = opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG
-  let result: FitResult<BgParams>
-  try {
-    result = summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
-  } catch (e) {
-    // converged far out on the ridge (a and b both extreme), where the curvature along it is nil
-    if (!(e instanceof ConvergenceError && onRidge)) throw e
-    return fitSharedDropout(model, obj, tw, h.customers, opt.x, e)
+  // converged far out on the ridge (a and b both past e^7): the shared-dropout limit, fitted as
+  // such, whether the curvature there is nil (no standard errors) or merely says nothing (a in
+  // [2, 2e11]); should that fit fail, the converged one stands if it can be summarized
+  if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
+    try {
+      const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
+      return fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge)
+    } catch {
+      // below
+    }
   }
-  if (!onRidge) return result
-  // converged out there with standard errors that say nothing (a in [2, 2e11]): it is the shared-
-  // dropout limit all the same, fitted as such; should that fit fail, the converged one stands
-  try {
-    const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
-    return fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge)
-  } catch {
-    return result
-  }
+  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
 }
 
 /**

@@ -8,14 +8,21 @@ import type { Dialect, Query } from '../engine.ts'
 const KEYED: Readonly<Record<string, string>> = {
   customer_profile: 'customer_id',
   customers: 'customer_id',
+  profile_tier_grace: 'customer_id',
+}
+
+/** The keys of a JSON array parameter (`$n`, a JSON.stringify of strings) as a subquery. */
+export function jsonKeyList(dialect: Dialect, param = 1): string {
+  return dialect === 'duckdb'
+    ? `SELECT unnest(from_json($${param}, '["VARCHAR"]'))`
+    : `SELECT json_array_elements_text(CAST($${param} AS text)::json)`
 }
 
 export function deleteKeys(dialect: Dialect, table: string, keys: readonly string[]): Query {
   const col = KEYED[table]
   if (!col) throw new UsageError(`deleteKeys: unsupported table ${JSON.stringify(table)}`)
-  const list =
-    dialect === 'duckdb'
-      ? `SELECT unnest(from_json($1, '["VARCHAR"]'))`
-      : 'SELECT json_array_elements_text(CAST($1 AS text)::json)'
-  return { sql: `DELETE FROM ${table} WHERE ${col} IN (${list})`, params: [JSON.stringify(keys)] }
+  return {
+    sql: `DELETE FROM ${table} WHERE ${col} IN (${jsonKeyList(dialect)})`,
+    params: [JSON.stringify(keys)],
+  }
 }

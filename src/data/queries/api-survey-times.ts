@@ -2,6 +2,7 @@
 // Responded" events: an answer sent late (a survey tool's retry, a batch of old answers) must
 // not replace a newer one on the live profile.
 import type { Dialect, Query } from '../engine.ts'
+import { jsonKeyList } from './api-delete-keys.ts'
 
 /**
  * Rows (customer_id, nps_at, ces_at) for these customers: the latest time of a stored survey event
@@ -13,9 +14,6 @@ export function surveyTimes(
   customerIds: readonly string[],
   excluded: readonly string[],
 ): Query {
-  const n = customerIds.length
-  const customers = customerIds.map((_, i) => `$${i + 1}`).join(', ')
-  const skip = excluded.map((_, i) => `$${n + i + 1}`).join(', ')
   const answered = (field: string): string =>
     dialect === 'postgres'
       ? `(CAST(payload AS json) -> 'properties' ->> '${field}') IS NOT NULL`
@@ -25,9 +23,9 @@ export function surveyTimes(
   max(occurred_at) FILTER (WHERE ${answered('nps')}) AS nps_at,
   max(occurred_at) FILTER (WHERE ${answered('ces')}) AS ces_at
 FROM events
-WHERE kind = 'track' AND name = 'Survey Responded' AND customer_id IN (${customers})
-  ${excluded.length > 0 ? `AND event_id NOT IN (${skip})` : ''}
+WHERE kind = 'track' AND name = 'Survey Responded'
+  AND customer_id IN (${jsonKeyList(dialect, 1)}) AND event_id NOT IN (${jsonKeyList(dialect, 2)})
 GROUP BY customer_id`,
-    params: [...customerIds, ...excluded],
+    params: [JSON.stringify(customerIds), JSON.stringify(excluded)],
   }
 }

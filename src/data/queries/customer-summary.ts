@@ -57,6 +57,30 @@ export function sqlDate(d: string): string {
 }
 
 /**
+ * The body of a CTE (customer_id, order_id, day): the day of each order that a row of the CTE
+ * `refunds` (customer_id, order_id) refunds, the day its refunds are netted into; with
+ * `marginRate`, also margin_rate, the order's margin / amount when every row of it has a margin
+ * (a refund gives back that share of its amount in margin). The one refund linking of the summary,
+ * the tracking curve and the insights' purchase days. A small join: refunds are few.
+ */
+export function refundedOrders(source: string, refunds: string, marginRate = false): string {
+  const rate = marginRate
+    ? `,
+    CASE WHEN count(o.margin) = count(*) AND sum(o.amount) > 0
+      THEN sum(o.margin) / sum(o.amount) END AS margin_rate`
+    : ''
+  return `
+  SELECT o.customer_id, o.order_id, min(o.order_date) AS day${rate}
+  FROM ${sqlIdent(source)} o
+  -- DISTINCT keys make this join a semi join
+  JOIN (SELECT DISTINCT customer_id, order_id FROM ${refunds} WHERE order_id IS NOT NULL) r
+    ON o.customer_id = r.customer_id AND o.order_id = r.order_id
+  WHERE o.amount >= 0
+  GROUP BY o.customer_id, o.order_id
+`
+}
+
+/**
  * CREATE OR REPLACE TEMP TABLE <table>: one row per customer whose first purchase day is on or
  * before `asOf`. Rules (docs/summary.md):
  * - a purchase day is a calendar day (order_date) with at least one order row (amount >= 0);
@@ -115,19 +139,7 @@ flagged AS (
   SELECT customer_id, order_id, order_date, amount, margin
   FROM ${source} WHERE amount < 0
 ),
-refunded_orders AS (
-  -- the day of each order that has refunds (a small join, refunds are few), and its margin rate
-  -- when every row of it has a margin: a refund gives back that share of its amount in margin
-  SELECT o.customer_id, o.order_id, min(o.order_date) AS day,
-    CASE WHEN count(o.margin) = count(*) AND sum(o.amount) > 0
-      THEN sum(o.margin) / sum(o.amount) END AS margin_rate
-  FROM ${source} o
-  -- DISTINCT keys make this join a semi join
-  JOIN (SELECT DISTINCT customer_id, order_id FROM refunds WHERE order_id IS NOT NULL) r
-    ON o.customer_id = r.customer_id AND o.order_id = r.order_id
-  WHERE o.amount >= 0
-  GROUP BY o.customer_id, o.order_id
-),
+refunded_orders AS (${refundedOrders(source, 'refunds', true)}),
 lines AS (
   -- money is summed as DECIMAL(18,6): exact, so the result does not depend on the order in
   -- which parallel threads add it (floating sums differ in the last bit from run to run)

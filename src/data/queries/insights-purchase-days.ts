@@ -3,7 +3,7 @@
 // four times. Keyed by the integer cidx of insights_base: every later window, group and join on
 // these ten million rows compares integers, not customer id strings.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate } from './customer-summary.ts'
+import { refundedOrders, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
 export const INSIGHTS_DAYS = 'insights_days'
@@ -27,13 +27,7 @@ WITH refunds AS (
   SELECT customer_id, order_id, amount FROM orders
   WHERE amount < 0 AND order_id IS NOT NULL AND order_date <= ${asOf}
 ),
-refunded AS (
-  -- the day of each refunded order: a small join, refunds are few
-  SELECT o.customer_id, o.order_id, min(o.order_date) AS day
-  FROM orders o JOIN (SELECT DISTINCT customer_id, order_id FROM refunds) r
-    ON r.customer_id = o.customer_id AND r.order_id = o.order_id
-  WHERE o.amount >= 0 GROUP BY 1, 2
-),
+refunded AS (${refundedOrders('orders', 'refunds')}),
 lines AS (
   SELECT customer_id, order_date AS day, amount FROM orders
   WHERE amount >= 0 AND order_date <= ${asOf}

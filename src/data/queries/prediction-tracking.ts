@@ -4,7 +4,7 @@
 // the summary says which customers ever ordered twice on one day, and only they are deduplicated.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { refundedOrders, sqlDate, sqlIdent } from './customer-summary.ts'
 
 export interface TrackingArgs {
   readonly summary: string
@@ -35,13 +35,7 @@ WITH refunds AS (
   SELECT customer_id, order_id, amount FROM ${o}
   WHERE amount < 0 AND order_id IS NOT NULL AND order_date <= ${end}
 ),
-refunded AS (
-  -- the day of each refunded order (a small join: refunds are few)
-  SELECT o.customer_id, o.order_id, min(o.order_date) AS day
-  FROM ${o} o JOIN (SELECT DISTINCT customer_id, order_id FROM refunds) r
-    ON r.customer_id = o.customer_id AND r.order_id = o.order_id
-  WHERE o.amount >= 0 GROUP BY 1, 2
-),
+refunded AS (${refundedOrders(o, 'refunds')}),
 lines AS (
   SELECT customer_id, order_date AS day, amount, 1 AS is_order, 0 AS is_refund
   FROM ${o} WHERE amount >= 0 AND order_date <= ${end}

@@ -435,8 +435,10 @@ export async function ingestGroup(
     const identified = new Set<string>()
     const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
     // what each refunded order was paid and has had refunded (stored rows, then this group's)
-    // an order id already stored (its marker was there) is applied at most once; under another
-    // customer it is no retry but a clash of ids, which must not pass as "stored"
+    // who each order id of the group belongs to: the stored owner of an id seen before (its marker
+    // was there), then the group's own first use; an id under another customer is no retry but a
+    // clash of ids, which must not pass as "stored"
+    const owners = new Map<string, string>()
     const seenOrders = [
       ...new Set(
         applied.flatMap((e) =>
@@ -445,15 +447,8 @@ export async function ingestGroup(
       ),
     ]
     if (seenOrders.length > 0) {
-      const owners = new Map<string, string>()
       for (const r of await tx.query(refundOrders(tx.dialect, seenOrders))) {
         owners.set(String(r.order_id), String(r.customer_id))
-      }
-      for (const e of applied) {
-        const owner = e.order ? owners.get(e.order.orderId) : undefined
-        if (e.order && owner !== undefined && owner !== e.customerId) {
-          throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
-        }
       }
     }
     const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
@@ -467,19 +462,17 @@ export async function ingestGroup(
         })
       }
     }
-    const groupOwners = new Map<string, string>()
     for (const e of applied) {
       const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
       const base = prev ?? emptyProfile(e.customerId, nowMs)
       const m = markerOf(e)
       const applyOrder = m !== null && newMarkers.delete(m)
       if (e.order) {
-        // the same order id twice in this group, for two customers
-        const owner = groupOwners.get(e.order.orderId)
+        const owner = owners.get(e.order.orderId)
         if (owner !== undefined && owner !== e.customerId) {
           throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
         }
-        groupOwners.set(e.order.orderId, e.customerId)
+        owners.set(e.order.orderId, e.customerId)
       }
       if (applyOrder && e.order) {
         const k = ledgerKey(e.customerId, e.order.orderId)

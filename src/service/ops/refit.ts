@@ -7,9 +7,10 @@ import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { fitNoDropout, type NbdParams, type NoDropoutFit } from '../../core/models/nbd.ts'
 import type { Histories } from '../../core/models/types.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
+import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
-import { clearTierGrace, readTierGrace } from '../../data/queries/api-tier-grace.ts'
+import { readTierGrace } from '../../data/queries/api-tier-grace.ts'
 import { ConvergenceError } from '../../errors.ts'
 import { loadContacts, type PlanOutput, planActions, writePlan, writeProfiles } from './ingest.ts'
 import {
@@ -206,7 +207,7 @@ export async function refit(
           })
         })
         await writeProfiles(tx, out)
-        await tx.exec(clearTierGrace(tx.dialect, ids))
+        await tx.exec(deleteKeys(tx.dialect, 'profile_tier_grace', ids))
         if (keep.length > 0) {
           await tx.exec(
             insertRows(tx.dialect, {
