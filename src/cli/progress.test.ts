@@ -63,4 +63,17 @@ describe('createProgress', () => {
     ).rejects.toThrow('boom')
     expect(() => p.stop()).not.toThrow()
   })
+
+  it('writes each step and its milliseconds when tracing, even off a terminal', async () => {
+    const s = fakeStream(false)
+    const p = createProgress({ total: 2, stream: s.stream, trace: true })
+    expect(await p.step('reading', async () => 3)).toBe(3)
+    await expect(
+      p.step('writing', async () => {
+        throw new Error('disk full')
+      }),
+    ).rejects.toThrow('disk full')
+    p.stop()
+    expect(s.text()).toMatch(/^step +\d+ ms {2}reading\nstep +\d+ ms {2}writing\n$/)
+  })
 })

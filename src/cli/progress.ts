@@ -1,6 +1,7 @@
 // Progress for long commands: a bar on stderr that appears only on a terminal and only once a
 // step has run for more than a second, so fast runs, pipes and CI logs stay clean.
 import { SingleBar } from 'cli-progress'
+import { env } from '../config.ts'
 import type { StepRunner } from '../service/analyze.ts'
 
 export interface Progress extends StepRunner {
@@ -15,6 +16,8 @@ export interface ProgressOptions {
   readonly stream?: NodeJS.WriteStream
   /** How long a step runs before the bar appears; default 1000 ms. */
   readonly delayMs?: number
+  /** Write each step's wall time instead of a bar (default: when LOYALS_TRACE is set). */
+  readonly trace?: boolean
 }
 
 /**
@@ -26,6 +29,7 @@ export interface ProgressOptions {
  */
 export function createProgress(opts: ProgressOptions): Progress {
   const stream = opts.stream ?? process.stderr
+  if (opts.trace ?? env().LOYALS_TRACE !== undefined) return tracedSteps(stream)
   if (!stream.isTTY) {
     return { step: (_label, fn) => fn(), stop: () => {} }
   }
@@ -66,5 +70,20 @@ export function createProgress(opts: ProgressOptions): Progress {
         bar = null
       }
     },
+  }
+}
+
+/** With LOYALS_TRACE set (profiling), each step's wall time goes to stderr instead of a bar. */
+function tracedSteps(stream: NodeJS.WriteStream): Progress {
+  return {
+    async step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+      const t0 = performance.now()
+      try {
+        return await fn()
+      } finally {
+        stream.write(`step   ${Math.round(performance.now() - t0)} ms  ${label}\n`)
+      }
+    },
+    stop() {},
   }
 }
