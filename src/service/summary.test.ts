@@ -93,6 +93,18 @@ describe('buildCustomerSummary', () => {
     expect(rows.find((r) => r.customer_id === 'c')).toMatchObject({ x: 0, T: 9 })
   })
 
+  it('defaults asOf to the last day of any row: a refund after the last purchase is netted', async () => {
+    // a refunds A5 in full three days after the last purchase anybody made
+    await insertOrders(engine, [['A5:refund:1', 'A5', 'a', '2024-02-13', -40, null]])
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    expect(info.asOf).toBe('2024-02-13')
+    const rows = await customerSummaryRows(engine)
+    const a = rows.find((r) => r.customer_id === 'a')
+    expect(a).toMatchObject({ x: 1, last_purchase: '2024-01-08', x_star: 0 })
+    expect(a?.revenue).toBeCloseTo(15 + 15 - 2, 12)
+    expect(a?.holdout_revenue).toBe(0)
+  })
+
   it('rejects bad input with typed errors', async () => {
     await expect(buildCustomerSummary(engine, { asOf: '2024-13-01', unit: 'day' })).rejects.toThrow(
       UsageError,

@@ -161,7 +161,9 @@ export async function buildCustomerSummary(
       ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
     }),
   )
-  const asOf = opts.asOf ?? facts?.last_order ?? undefined
+  // the default is the last day of any row: a refund after the last purchase is part of the data
+  // (as-of the last purchase day it would be left out of revenue as not yet known)
+  const asOf = opts.asOf ?? (facts?.last_order != null ? (facts.last_day ?? undefined) : undefined)
   if (asOf === undefined) {
     throw new DataError('there are no orders in the workspace: import some first')
   }
