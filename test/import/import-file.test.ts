@@ -113,18 +113,43 @@ describe('keys, duplicates and refunds', () => {
     const r = await orders(f)
     expect(r.rowsStored).toBe(3)
     const keys = await engine.query<{ order_key: string; amount: number }>(
-      'SELECT order_key, amount FROM orders ORDER BY order_key',
+      'SELECT order_key, amount FROM orders ORDER BY amount DESC',
     )
-    expect(keys).toEqual([
-      { order_key: 'A-1', amount: 100 },
-      { order_key: 'A-1:refund:1', amount: -30 },
-      { order_key: 'A-1:refund:2', amount: -20 },
-    ])
+    expect(keys.map((k) => k.amount)).toEqual([100, -20, -30])
+    expect(keys[0]?.order_key).toBe('A-1')
+    for (const k of keys.slice(1)) expect(k.order_key).toMatch(/^A-1:refund:[0-9a-f]{10}:1$/)
     const net = await one<{ s: number }>(
       "SELECT sum(amount) AS s FROM orders WHERE order_id = 'A-1'",
     )
     expect(net.s).toBe(50)
     expect((await orders(f)).inserted).toBe(0)
+  })
+
+  test('another refund of an order in a later file is added; the same refund again is not', async () => {
+    const first = write(
+      dir,
+      'jan.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,c1,2024-01-02,100\nO1,c1,2024-01-20,-10\n',
+    )
+    const later = write(
+      dir,
+      'mar.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,c1,2024-03-01,-5\n',
+    )
+    const twice = write(
+      dir,
+      'twice.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,c1,2024-04-01,-1\nO1,c1,2024-04-01,-1\n',
+    )
+    await orders(first)
+    expect((await orders(later)).inserted).toBe(1)
+    expect((await orders(later)).inserted).toBe(0)
+    expect((await orders(twice)).inserted).toBe(2)
+    expect((await orders(first)).inserted).toBe(0)
+    const net = await one<{ s: number }>(
+      "SELECT sum(amount) AS s FROM orders WHERE order_id = 'O1'",
+    )
+    expect(net.s).toBe(100 - 10 - 5 - 2)
   })
 
   test('a changed amount on re-import updates the order in place', async () => {

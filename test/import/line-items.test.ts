@@ -92,7 +92,7 @@ describe('orders file of line items', () => {
         source_line: 5,
       },
       {
-        order_key: 'C536379:refund:1',
+        order_key: expect.stringMatching(/^C536379:refund:[0-9a-f]{10}:1$/),
         customer_id: '17850',
         at: '2010-12-14 09:41',
         amount: -3.7,

@@ -29,7 +29,8 @@ export const NET_AMOUNT =
 /**
  * TEMP table `import_rows` in the column order of `orders`.
  * order_key: the order id; without one md5(customer|instant|amount|quantity|occurrence);
- * refunds (amount < 0): `<order id or content hash>:refund:<n>`; the refunded amount of an
+ * refunds (amount < 0): `<order id>:refund:<content hash prefix>:<n>` (`<content hash>:refund:<n>`
+ * without an id), n counting identical refunds of the file; the refunded amount of an
  * order's own row (Shopify): a refund row `<order id>:refunded` (an order without an id gets its
  * row key as its id, so that the two link).
  * `plain`: the caller knows every row has an order id seen once and is no refund, so the key is
@@ -107,7 +108,7 @@ WITH good AS (
 ), n AS (
   SELECT *, 1 AS occ FROM h WHERE ${simple}
   UNION ALL
-  SELECT *, row_number() OVER (PARTITION BY coalesce(order_id, ch), is_refund ORDER BY ${LINE}) AS occ
+  SELECT *, row_number() OVER (PARTITION BY coalesce(order_id, ch), is_refund, CASE WHEN is_refund THEN ch END ORDER BY ${LINE}) AS occ
   FROM h WHERE NOT (${simple})
 ), k AS (
   -- an order split from its refunded amount without an id of its own takes its row key as its
@@ -117,7 +118,9 @@ WITH good AS (
   FROM n
 )
 SELECT
-  CASE WHEN is_refund THEN coalesce(order_id, ch) || ':refund:' || occ
+  -- a refund of an order is keyed by its content too: another refund of the same order (next
+  -- month's export) is added, the same refund imported again is found
+  CASE WHEN is_refund THEN coalesce(order_id || ':refund:' || left(ch, 10), ch || ':refund') || ':' || occ
        WHEN order_id IS NOT NULL THEN order_id
        ELSE md5(ch || '|' || occ) END AS order_key,
   ${columns}
