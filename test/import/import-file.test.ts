@@ -1281,6 +1281,21 @@ describe('bad input: clear message, store unchanged', () => {
       /title\.csv: line 1 is not a header \("Orders export 2024"\); line 3 looks like it \("customer;date;amount"\): remove the 2 lines above it and import again$/,
     ],
     [
+      'one title line right above the header: named too (it was an engine error on a column)',
+      (d) =>
+        write(
+          d,
+          't1.csv',
+          'Orders report\norder_id,customer_id,order_date,amount\nO1,C1,2024-01-05,10.50\n',
+        ),
+      /t1\.csv: line 1 is not a header \("Orders report"\); line 2 looks like it \("order_id,customer_id,order_date,amount"\): remove the line above it and import again$/,
+    ],
+    [
+      "Excel's sep= line above the header",
+      (d) => write(d, 'sep.csv', 'sep=;\ncustomer;date;amount\nA;2024-01-01;10\n'),
+      /sep\.csv: line 1 is Excel's separator hint, not a header; line 2 looks like it \("customer;date;amount"\): remove the line above it and import again$/,
+    ],
+    [
       'no header line: line 1 is data',
       (d) => write(d, 'nh.csv', '1,2024-01-01,5\n2,2024-01-02,6\n'),
       /nh\.csv: missing required columns customer_id, ordered_at, amount \(found: 1, 2024-01-01, 5\)\. Line 1 is data, not column names: the file needs a header line naming its columns \(e\.g\. customer_id,ordered_at,amount\)\.$/,

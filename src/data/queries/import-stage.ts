@@ -19,9 +19,13 @@ export function ident(s: string): string {
 
 /**
  * The source relation (a table function call) for a file, UTF-8 (a Windows-1252 file is read from
- * a UTF-8 copy: service/import/windows-1252.ts).
+ * a UTF-8 copy: service/import/windows-1252.ts). A CSV's header is its first line (skip=0): the
+ * reader would skip a title line on its own in some reads and not in others, and the line numbers
+ * of every message would be off; a title above the header is named by the import instead.
+ * `skip`: the empty lines above the header (with skip=0 the reader returns the header of such a
+ * file as a row of data).
  */
-export function sourceOf(file: string, format: StageFormat, gzip: boolean): string {
+export function sourceOf(file: string, format: StageFormat, gzip: boolean, skip = 0): string {
   const comp = gzip ? ", compression='gzip'" : ''
   switch (format) {
     case 'parquet':
@@ -30,7 +34,7 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean): stri
       return `read_json(${lit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
     case 'csv':
       return (
-        `read_csv(${lit(file)}, all_varchar=true, header=true${comp}, ` +
+        `read_csv(${lit(file)}, all_varchar=true, header=true, skip=${skip}${comp}, ` +
         "store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans')"
       )
   }

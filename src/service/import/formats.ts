@@ -14,6 +14,8 @@ export interface DetectedFormat {
   readonly array?: true
   /** JSON lines behind a UTF-8 byte order mark, which DuckDB's JSON reader refuses. */
   readonly bom?: true
+  /** A CSV's empty lines above its first line of text (the reader is told to skip them). */
+  readonly blankLead?: number
 }
 
 const SNIFF_BYTES = 64 * 1024
@@ -156,5 +158,7 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     return { format: 'jsonl', gzip, ...(bom ? { bom: true as const } : {}) }
   }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
-  return { format: 'csv', gzip }
+  const lead = /^\uFEFF?(?:\r?\n)+/.exec(text.toString('utf8'))?.[0] ?? ''
+  const blankLead = lead.split('\n').length - 1
+  return { format: 'csv', gzip, ...(blankLead > 0 ? { blankLead } : {}) }
 }

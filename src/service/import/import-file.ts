@@ -388,8 +388,10 @@ function resolveOrPreamble(
     const below = headerBelow(file, (cols) => tryResolveColumns(file, cols, kind, map) !== null)
     if (below === null) throw e
     const above = below.line - 1
+    // Excel writes `sep=;` above the header of a CSV it saves for itself
+    const hint = /^sep=.?$/i.test(columns[0] ?? '') && above === 1
     throw new ImportError(
-      `${file}: line 1 is not a header (${JSON.stringify(columns.join(','))}); line ${below.line} ` +
+      `${file}: line 1 is ${hint ? "Excel's separator hint, not a header" : `not a header (${JSON.stringify(columns.join(','))})`}; line ${below.line} ` +
         `looks like it (${JSON.stringify(below.text)}): remove the ${above === 1 ? 'line' : `${above} lines`} ` +
         'above it and import again',
     )
@@ -529,7 +531,7 @@ async function importFileOnce(
     throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
   }
   const latin1 = opts.encoding === 'latin-1'
-  const { format, gzip, array, bom } = detectFormat(file, { latin1 })
+  const { format, gzip, array, bom, blankLead } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
     throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
   }
@@ -563,7 +565,7 @@ async function importFileOnce(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(readPath, format, readGzip)
+    let source = sourceOf(readPath, format, readGzip, blankLead ?? 0)
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
