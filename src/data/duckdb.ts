@@ -2,9 +2,9 @@
 // BIGINT/HUGEINT -> number (counts and ids that fit), DECIMAL -> number, DATE/TIMESTAMP -> ISO string.
 // Memory is capped at open (DuckDB's default is 80 % of RAM): 10M-order imports then spill to a
 // temp directory instead of growing the process past a few GB.
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { tmpdir, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import {
   DOUBLE,
   type DuckDBConnection,
@@ -219,6 +219,13 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
     path === ':memory:' || path === ''
       ? join(tmpdir(), `loyals-duckdb-${process.pid}-${Math.random().toString(36).slice(2, 10)}`)
       : null
+  if (tempDir === null && !existsSync(dirname(resolve(path)))) {
+    const { UsageError } = await import('../errors.ts')
+    throw new UsageError(
+      `the workspace ${path} cannot be created: the directory ${dirname(resolve(path))} does not exist`,
+      { path },
+    )
+  }
   const options: Record<string, string> = { memory_limit: `${memoryLimitMb()}MB` }
   if (tempDir) options.temp_directory = tempDir
   try {

@@ -1,6 +1,6 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -50,6 +50,28 @@ describe('loyals import', () => {
     expect(readFileSync(target, 'utf8')).toBe(before)
     const s = runCli(['summary', '--db', target])
     expect(s.code).toBe(2)
+  })
+
+  test('a failed import leaves no new workspace behind; --db in a missing directory is a usage error', () => {
+    const fresh = join(dir, 'fresh.duckdb')
+    const bad = write(dir, 'fresh-bad.csv', 'customer_id,ordered_at,amount\nc1,2024-01-01,x\n')
+    const r = runCli(['import', bad, '--db', fresh])
+    expect(r.code).toBe(1)
+    expect(existsSync(fresh)).toBe(false)
+    expect(existsSync(`${fresh}.wal`)).toBe(false)
+    const missing = runCli(['import', join(dir, 'nope.csv'), '--db', fresh])
+    expect(missing.stderr).toMatch(/nope\.csv: file not found/)
+    expect(existsSync(fresh)).toBe(false)
+    const nowhere = join(dir, 'no-such-dir', 'w.duckdb')
+    const u = runCli(['import', bad, '--db', nowhere])
+    expect(u.code).toBe(2)
+    expect(u.stderr.trim()).toBe(
+      `error: the workspace ${nowhere} cannot be created: the directory ${join(dir, 'no-such-dir')} does not exist`,
+    )
+    // a workspace that existed stays, its data unchanged
+    expect(runCli(['import', CDNOW, '--db', fresh]).code).toBe(0)
+    expect(runCli(['import', bad, '--db', fresh]).code).toBe(1)
+    expect(existsSync(fresh)).toBe(true)
   })
 
   test('one row: counted in the singular', () => {

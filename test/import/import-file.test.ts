@@ -1791,6 +1791,23 @@ describe('--skip-bad-rows', () => {
       "c1,2024-01-01,x,2,amount: cannot read 'x' as an amount",
     )
   })
+
+  test('--rejects that is the imported file, or in a missing directory, is refused before any read', async () => {
+    const body = 'customer_id,ordered_at,amount\nc1,2024-01-01,x\nc2,2024-01-01,1\n'
+    const f = write(dir, 'self.csv', body)
+    const before = await fingerprint(engine)
+    await expect(orders(f, { skipBadRows: true, rejects: f })).rejects.toThrow(
+      /--rejects .*self\.csv is the file being imported: the bad rows would overwrite it/,
+    )
+    await expect(
+      orders(f, { skipBadRows: true, rejects: join(dir, '.', 'self.csv') }),
+    ).rejects.toThrow(UsageError)
+    await expect(
+      orders(f, { skipBadRows: true, rejects: join(dir, 'no-dir', 'r.csv') }),
+    ).rejects.toThrow(/no-dir does not exist; nothing was imported$/)
+    expect(readFileSync(f, 'utf8')).toBe(body)
+    expect(await fingerprint(engine)).toEqual(before)
+  })
 })
 
 describe('scratch stores (analyze FILE)', () => {

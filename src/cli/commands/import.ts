@@ -1,6 +1,7 @@
 // `loyals import`: one file into the workspace. All work is in service/import; this file parses
 // flags and prints a short summary (or JSON). While a server holds the workspace (or with
 // --server), orders and customers go through it (cli/forward-import.ts).
+import { existsSync, rmSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
@@ -152,9 +153,11 @@ export function registerImport(program: Command): void {
       )
     }
     // through a server: validate and map into a throw-away workspace, then send
-    const engine = await openWorkspace(
-      remote ? ':memory:' : requireDuckDbWorkspace(resolveDb(opts), 'import'),
-    )
+    const path = remote ? ':memory:' : requireDuckDbWorkspace(resolveDb(opts), 'import')
+    // an import that fails changes nothing: not even a workspace file it would have created
+    const created = path !== ':memory:' && !existsSync(path)
+    const engine = await openWorkspace(path)
+    let ok = false
     try {
       const tz = opts.tz ?? env().LOYALS_TZ
       const result = await importFile(engine, file, {
@@ -188,8 +191,10 @@ export function registerImport(program: Command): void {
         }
       } else if (opts.json) printJson(result)
       else println(describe(result))
+      ok = true
     } finally {
       await engine.close()
+      if (created && !ok) for (const f of [path, `${path}.wal`]) rmSync(f, { force: true })
     }
   })
 }

@@ -2,10 +2,10 @@
 // in ONE transaction. Staging and validation only touch TEMP tables, so a rejected import changes
 // nothing; the transaction makes a crash mid-write leave the store as it was.
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import { importChanges } from '../../data/queries/import-changes.ts'
 import {
@@ -494,6 +494,7 @@ export async function importFile(
   file: string,
   opts: ImportOptions,
 ): Promise<ImportResult> {
+  if (opts.skipBadRows) checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`)
   try {
     return await importFileOnce(engine, file, opts)
   } catch (e) {
@@ -510,6 +511,34 @@ export async function importFile(
       throw e
     }
     return await importCopy(engine, file, { ...opts, malformed: copy.malformed }, copy, {})
+  }
+}
+
+/**
+ * The rejects file can be written: its directory exists and it is not the file being imported
+ * (which it would overwrite with the bad rows). Checked before anything is read.
+ * @throws UsageError naming --rejects and what is wrong
+ */
+function checkRejectsPath(file: string, rejects: string): void {
+  const dir = dirname(resolve(rejects))
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(
+      `--rejects ${rejects}: the directory ${dir} does not exist; nothing was imported`,
+    )
+  }
+  const same = (a: string, b: string): boolean => {
+    if (resolve(a) === resolve(b)) return true
+    try {
+      const [x, y] = [statSync(a), statSync(b)]
+      return x.dev === y.dev && x.ino === y.ino
+    } catch {
+      return false
+    }
+  }
+  if (same(file, rejects)) {
+    throw new UsageError(
+      `--rejects ${rejects} is the file being imported: the bad rows would overwrite it; name another file`,
+    )
   }
 }
 
