@@ -1778,6 +1778,19 @@ describe('--skip-bad-rows', () => {
     expect(rejects[2]).toBe(',,,,5,"wrong number of columns (expected 4, found 2)","c4,2024-01-03"')
   })
 
+  test('--skip-bad-rows with every row bad is an error, not an import of nothing', async () => {
+    const f = write(
+      dir,
+      'allbad.csv',
+      'customer_id,ordered_at,amount\nc1,2024-01-01,x\nc2,2024-01-01,y\nc3,2024-01-02\n',
+    )
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f, { skipBadRows: true }))
+    expect(e.message).toMatch(/allbad\.csv: every row is bad \(3\); nothing was imported\./)
+    expect(e.problems.map((p) => p.line)).toEqual([2, 3, 4])
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
   test('--rejects names the file', async () => {
     const f = write(
       dir,

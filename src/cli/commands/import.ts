@@ -97,7 +97,7 @@ function describe(r: ImportResult): string {
   }
   if (r.kind === 'orders') {
     out.push(
-      `  ${r.customers} customer${r.customers === 1 ? '' : 's'}, orders from ${r.firstDate} to ${r.lastDate}`,
+      `  ${r.customers} customer${r.customers === 1 ? '' : 's'}${r.firstDate ? `, orders from ${r.firstDate} to ${r.lastDate}` : ''}`,
     )
     if (r.afterAsOf !== null) out.push(`  ${r.afterAsOf} orders after --as-of (kept for holdout)`)
   }

@@ -797,7 +797,9 @@ async function importFileOnce(
           })
         }
       }
-      if (badLines > 0 && !opts.skipBadRows) {
+      // --skip-bad-rows with no good row left would import nothing and say it succeeded
+      const none = opts.skipBadRows && badLines >= rowsRead
+      if (badLines > 0 && (!opts.skipBadRows || none)) {
         const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
         const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
           `SELECT line, col, reason FROM import_problems ORDER BY line, col NULLS FIRST LIMIT ${PRINT_CAP}`,
@@ -809,8 +811,10 @@ async function importFileOnce(
           reason: r.reason,
         }))
         throw new ImportError(
-          `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported. ` +
-            'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
+          none
+            ? `${file}: every row is bad (${badLines}); nothing was imported. Fix them and import again.`
+            : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported. ` +
+                'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
           problems,
           total,
         )
