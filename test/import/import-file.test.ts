@@ -176,6 +176,30 @@ describe('keys, duplicates and refunds', () => {
 })
 
 describe('dates, time zones and amounts', () => {
+  test('a currency symbol after the number, a trailing minus, thousands grouped by (no-break) spaces', async () => {
+    const point = write(
+      dir,
+      'suffix.csv',
+      'order_id,customer_id,ordered_at,amount\nS1,s1,2024-01-05,12.50 €\nS2,s1,2024-01-06,3 €\nS3,s1,2024-01-07,4€\nS4,s1,2024-01-08,€5.25\nS1,s1,2024-01-09,2.50-\n',
+    )
+    await orders(point)
+    const comma = write(
+      dir,
+      'suffix-comma.csv',
+      'order_id;customer_id;ordered_at;amount\nT1;t1;2024-01-05;12,50 €\nT2;t1;2024-01-06;1 234,50\nT3;t1;2024-01-07;1\u00a0000,00 €\nT4;t1;2024-01-08;2\u202f000\u202f000,25\nT5;t1;2024-01-09;1.234.567,50\n',
+    )
+    const r = await orders(comma)
+    expect(r.decimalCommaFound).toEqual(['amount'])
+    const amounts = async (f: string) =>
+      (
+        await engine.query<{ amount: number }>(
+          `SELECT amount FROM orders WHERE source = '${f}' ORDER BY source_line`,
+        )
+      ).map((x) => x.amount)
+    expect(await amounts(point)).toEqual([12.5, 3, 4, 5.25, -2.5])
+    expect(await amounts(comma)).toEqual([12.5, 1234.5, 1000, 2000000.25, 1234567.5])
+  })
+
   test('1.234,50 reads as 1234.5 with --decimal-comma, or found so when no value has a decimal point', async () => {
     const body =
       'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;1.234,50 EUR;100\nk1;2024-02-01;(12,50);\n' +

@@ -105,8 +105,12 @@ function col(
 }
 
 const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
-/** What a formatted amount may look like: "$1,234.50", "-$5", "(12.00)", "12 EUR". */
-const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?\\s*(${CURRENCY})?\\s*\\)?\\s*`
+/**
+ * What a formatted amount may look like: "$1,234.50", "-$5", "(12.00)", "12 EUR", "12.50 €" (the
+ * symbol after the number, as German and French shops write it), "12.50-" (a trailing minus, as
+ * SAP writes a credit).
+ */
+const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
  * A number written with a decimal comma as the same number with a point: '1.234,50' -> '1234.50',
@@ -116,8 +120,11 @@ const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+
 export function decimalCommaSql(r: string): string {
   // around the digits only what a money text has: signs, spaces, parentheses, symbols, codes
   const around = '[-+ ()€$£¥A-Z]*'
-  const shape = `'^${around}[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]+(,[0-9]+)?${around}$'`
-  return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(replace(${r}, '.', ''), ',', '.') ELSE ${r} END`
+  // thousands grouped by points, or by spaces as French and Nordic exports write them (Excel's
+  // no-break spaces U+00A0 and U+202F too): '1 234,50'
+  const shape = `'^${around}[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]+(,[0-9]+)?${around}$'`
+  const ungrouped = `regexp_replace(${r}, '([0-9])[. \u00a0\u202f]([0-9]{3})', '\\1\\2', 'g')`
+  return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(regexp_replace(${ungrouped}, '([0-9])[. \u00a0\u202f]([0-9]{3})', '\\1\\2', 'g'), ',', '.') ELSE ${r} END`
 }
 
 /**
@@ -125,7 +132,10 @@ export function decimalCommaSql(r: string): string {
  * formatted-amount path runs only for the rows where it failed (CASE evaluates selectively).
  */
 export function numberSql(r: string, fast: string): string {
-  const slow = `try_cast(regexp_replace(${r}, '[^0-9.+-]', '', 'g') AS DOUBLE) * CASE WHEN contains(${r}, '(') THEN -1 ELSE 1 END`
+  const digits = `regexp_replace(${r}, '[^0-9.+-]', '', 'g')`
+  // a trailing minus (12.50-) is the sign in front
+  const signed = `CASE WHEN ends_with(${digits}, '-') THEN '-' || rtrim(${digits}, '-') ELSE ${digits} END`
+  const slow = `try_cast(${signed} AS DOUBLE) * CASE WHEN contains(${r}, '(') THEN -1 ELSE 1 END`
   return `CASE WHEN isfinite(${fast}) THEN ${fast}
     WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${slow} END`
 }
