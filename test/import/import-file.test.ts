@@ -441,6 +441,18 @@ describe('dates, time zones and amounts', () => {
     expect(rows.map((r) => r.amount)).toEqual([1234.5, 12, -5.25, 1_000_000])
   })
 
+  test('currency codes are one whatever their case and spaces', async () => {
+    const f = write(
+      dir,
+      'cur-case.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nK1,k,2024-01-01,1,USD\nK2,k,2024-01-02,1,usd\nK3,k,2024-01-03,1,Usd\nK4,k,2024-01-04,1," USD"\n',
+    )
+    await orders(f)
+    expect(
+      await engine.query(`SELECT DISTINCT currency FROM orders WHERE source = '${f}'`),
+    ).toEqual([{ currency: 'USD' }])
+  })
+
   test('amounts marked with two currencies and no currency column are refused', async () => {
     const body =
       'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,$10.50\n2,c2,2024-01-03,€ 12\n' +

@@ -97,7 +97,10 @@ function col(
         ? NO_TEXT
         : field === 'customer_id'
           ? wholeId(textOf(header))
-          : textOf(header),
+          : // a currency code is one whatever its case ('usd' is USD): else one currency counts as two
+            field === 'currency'
+            ? `upper(${textOf(header)})`
+            : textOf(header),
     type,
     required,
     ...(noun ? { noun } : {}),

@@ -70,7 +70,7 @@ export const OrderCompletedProps = z
     order_id: id,
     total: money.min(0).optional(),
     revenue: money.min(0).optional(),
-    currency: z.string().min(3).max(3).optional(),
+    currency: z.string().min(3).max(3).toUpperCase().optional(),
     discount: money.optional(),
     products: z.array(Product).max(1000).optional(),
   })
@@ -138,7 +138,7 @@ export const DirectOrderSchema = z.object({
   customer_id: id,
   ordered_at: when,
   amount: money.min(0),
-  currency: z.string().min(3).max(3).optional(),
+  currency: z.string().min(3).max(3).toUpperCase().optional(),
   products: z.array(Product).max(1000).optional(),
 })
 
