@@ -884,6 +884,26 @@ describe('column recognition', () => {
     expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
+  test('customers files in German, Spanish and French are recognised, accents or not', async () => {
+    const files = [
+      ['de.csv', 'Kundennummer;Anmeldedatum;Land;Stadt;Branche\nd1;2023-01-05;DE;Köln;Handel\n'],
+      ['es.csv', 'Código cliente;Fecha de alta;País;Ciudad\ne1;2023-01-06;ES;Madrid\n'],
+      ['fr.csv', 'Numéro client;Date d’inscription;Pays;Ville\nf1;2023-01-07;FR;Paris\n'],
+    ] as const
+    for (const [name, body] of files) {
+      await importFile(engine, write(dir, name, body), { kind: 'customers', now: NOW })
+    }
+    expect(
+      await engine.query(
+        "SELECT customer_id, CAST(signup_at AS VARCHAR) AS signup, country, city FROM customers WHERE customer_id IN ('d1', 'e1', 'f1') ORDER BY 1",
+      ),
+    ).toEqual([
+      { customer_id: 'd1', signup: '2023-01-05 00:00:00', country: 'DE', city: 'Köln' },
+      { customer_id: 'e1', signup: '2023-01-06 00:00:00', country: 'ES', city: 'Madrid' },
+      { customer_id: 'f1', signup: '2023-01-07 00:00:00', country: 'FR', city: 'Paris' },
+    ])
+  })
+
   test("an orders file that says where orders went (Online Retail's Country) gives customers their place, without overwriting a customers file's", async () => {
     // c3's customers record says FR: the orders never overwrite it, nor add a city to it (a place
     // is one unit: Berlin is no city of France)

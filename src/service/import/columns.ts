@@ -23,9 +23,16 @@ interface FieldSpec {
   readonly synonyms: readonly string[]
 }
 
-/** Lower-case and drop everything that is not a letter or digit: "Customer ID" -> "customerid". */
+/**
+ * Lower-case, drop accents and everything that is not a letter or digit: "Customer ID" ->
+ * "customerid", "Numéro client" -> "numeroclient".
+ */
 export function fold(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '')
 }
 
 /** A place word as an order's or a customer's address names it: "Billing Country", "Ship City". */
@@ -37,6 +44,23 @@ const f = (field: string, required: boolean, synonyms: readonly string[]): Field
   required,
   synonyms: [field, ...synonyms].map(fold),
 })
+
+/** The customer's id as German, Spanish, French, Dutch and Italian exports name it (folded). */
+const CUSTOMER_ID_ABROAD = [
+  'kunde',
+  'kundennummer',
+  'kundennr',
+  'kunden id',
+  'cliente',
+  'id cliente',
+  'codice cliente',
+  'codigo cliente',
+  'numero cliente',
+  'client no',
+  'numero client',
+  'klant',
+  'klantnummer',
+]
 
 const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
   ...(Object.fromEntries(
@@ -73,16 +97,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'customer user email',
       'buyer email',
       'purchaser email',
-      'kunde',
-      'kundennummer',
-      'kundennr',
-      'kunden id',
-      'cliente',
-      'id cliente',
-      'client no',
-      'numero client',
-      'klant',
-      'klantnummer',
+      ...CUSTOMER_ID_ABROAD,
     ]),
     f('ordered_at', true, [
       'order date',
@@ -262,9 +277,26 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'id',
       'email',
       'email address',
+      ...CUSTOMER_ID_ABROAD,
     ]),
-    f('email', false, ['email address', 'e mail', 'mail']),
-    f('name', false, ['full name', 'customer name', 'client name']),
+    f('email', false, [
+      'email address',
+      'e mail',
+      'mail',
+      'correo',
+      'correo electronico',
+      'courriel',
+    ]),
+    f('name', false, [
+      'full name',
+      'customer name',
+      'client name',
+      'kundenname',
+      'nombre',
+      'nom',
+      'naam',
+      'nome',
+    ]),
     f('signup_at', false, [
       'signup date',
       'signed up',
@@ -282,6 +314,19 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'date created',
       'customer since',
       'became a customer date',
+      'anmeldedatum',
+      'registrierungsdatum',
+      'registriert am',
+      'kunde seit',
+      'fecha de alta',
+      'fecha alta',
+      'fecha de registro',
+      'date d inscription',
+      'date inscription',
+      'registratiedatum',
+      'klant sinds',
+      'data registrazione',
+      'data iscrizione',
     ]),
     f('country', false, [
       'country code',
@@ -290,6 +335,10 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'country region',
       'country name',
       ...addressed('country'),
+      'land',
+      'pais',
+      'pays',
+      'paese',
     ]),
     f('region', false, [
       'state',
@@ -301,9 +350,22 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'state province',
       ...addressed('state'),
       ...addressed('province'),
+      'bundesland',
+      'provincia',
+      'provincie',
     ]),
-    f('city', false, ['town', 'default address city', ...addressed('city')]),
-    f('industry', false, ['sector', 'vertical']),
+    f('city', false, [
+      'town',
+      'default address city',
+      ...addressed('city'),
+      'stadt',
+      'ort',
+      'ciudad',
+      'ville',
+      'plaats',
+      'citta',
+    ]),
+    f('industry', false, ['sector', 'vertical', 'branche', 'industria', 'secteur']),
     f('channel', false, [
       'acquisition channel',
       'source',

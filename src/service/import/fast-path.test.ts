@@ -258,7 +258,7 @@ describe("the CSV reader's DOUBLE", () => {
     }
     expect(doubleColumns(shared)).toEqual(['a'])
     expect(fastSource(sourceOf('x.csv', 'csv', false), ['a'])).toBe(
-      "read_csv('x.csv', all_varchar=true, header=true, types={'a': 'DOUBLE'})",
+      "read_csv('x.csv', all_varchar=true, header=true, skip=0, types={'a': 'DOUBLE'})",
     )
     expect(fastSource(sourceOf('x.parquet', 'parquet', false), ['a'])).toBe(
       "read_parquet('x.parquet')",
@@ -434,7 +434,7 @@ FROM (SELECT r, try_strptime(r, ${lit(ZULU_FORMAT)}) AS t, ${dateSql(`(${textOf(
     expect(timestampColumns(spec, { tz: 'Europe/Paris', now: NOW })).toEqual([])
     expect(timestampColumns(spec, { tz: 'UTC', now: NOW, dateFormat: '%d/%m/%Y' })).toEqual([])
     expect(fastSource(sourceOf('x.csv', 'csv', false), ['a'], ['t'])).toBe(
-      "read_csv('x.csv', all_varchar=true, header=true, types={'a': 'DOUBLE', 't': 'TIMESTAMP'}, timestampformat='%Y-%m-%dT%H:%M:%SZ')",
+      "read_csv('x.csv', all_varchar=true, header=true, skip=0, types={'a': 'DOUBLE', 't': 'TIMESTAMP'}, timestampformat='%Y-%m-%dT%H:%M:%SZ')",
     )
   })
 
