@@ -88,8 +88,11 @@ export function importNotes(r: ImportResult): string[] {
 
 /** That a JSON array was read record by record, and how its problems are numbered. */
 function jsonArrayNote(r: ImportResult): string {
-  const what =
-    r.jsonWrapper === null ? 'a JSON array' : `the records listed under "${r.jsonWrapper}"`
+  const what = r.jsonDocuments
+    ? 'JSON records each over several lines'
+    : r.jsonWrapper === null
+      ? 'a JSON array'
+      : `the records listed under "${r.jsonWrapper}"`
   return `${r.file}: ${what}, read one record after another; a problem's line number is the record's (1 = the first)`
 }
 

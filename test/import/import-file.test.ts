@@ -1177,6 +1177,26 @@ describe('formats', () => {
     }
   })
 
+  test('pretty-printed JSON records each over several lines read one by one; an empty page or a document of no orders says so', async () => {
+    const rec = (id: string, amount: string) =>
+      `{\n  "order_id": "${id}",\n  "customer_id": "P1",\n  "order_date": "2024-01-0${id.slice(1)}",\n  "amount": ${amount}\n}\n`
+    const one = write(dir, 'pretty-one.json', rec('p1', '5'))
+    expect(await orders(one)).toMatchObject({ inserted: 1, jsonDocuments: true })
+    const two = write(dir, 'pretty-two.json', rec('p2', '5') + rec('p3', '"x"'))
+    const e = await importError(() => orders(two))
+    expect(e.problems.map(formatProblem)).toEqual([`${two}:2 amount: cannot read 'x' as an amount`])
+    for (const body of ['{"orders": []}\n', '{\n  "orders": []\n}\n']) {
+      const empty = write(dir, 'empty-page.json', body)
+      await expect(orders(empty)).rejects.toThrow(
+        /empty-page\.json: no data rows \(the list "orders" is empty\)$/,
+      )
+    }
+    const doc = write(dir, 'doc.json', '{\n  "name": "loyals",\n  "version": "1"\n}\n')
+    await expect(orders(doc)).rejects.toThrow(
+      /doc\.json: missing required columns customer_id, ordered_at, amount \(found: name, version\)/,
+    )
+  })
+
   test('a JSON array of records (also pretty-printed, nested or gzipped) reads as JSON lines', async () => {
     const records = [
       { id: 1, created_at: '2024-01-01', total: 12.5, customer: { id: 'a', email: 'a@x.com' } },

@@ -213,6 +213,8 @@ export interface ImportResult {
   readonly jsonArray: boolean
   /** The records were the list under this one field of the JSON ({"orders": [...]}); else null. */
   readonly jsonWrapper: string | null
+  /** The records were JSON documents of their own, each over several lines (pretty-printed). */
+  readonly jsonDocuments?: boolean
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
@@ -542,6 +544,18 @@ function checkRejectsPath(file: string, rejects: string): void {
   }
 }
 
+/**
+ * A JSON document whose one field is an empty list ({"orders": []}, a page with nothing on it)
+ * holds no data rows.
+ * @throws ImportError saying so (else the list's name was listed as the only column found)
+ */
+function refuseEmptyList(file: string, d: readonly { column_name: string; column_type: string }[]) {
+  const only = d.length === 1 ? d[0] : undefined
+  if (only && /^(JSON|NULL)\[\]$/.test(only.column_type)) {
+    throw new ImportError(`${file}: no data rows (the list "${only.column_name}" is empty)`)
+  }
+}
+
 /** Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"). */
 function malformedJson(e: unknown): boolean {
   return e instanceof ImportError && e.problems.some((p) => p.reason.startsWith('malformed JSON'))
@@ -619,6 +633,7 @@ async function importFileOnce(
     }
     try {
       let described = await describeTyped(fastSource(source))
+      if (format === 'jsonl') refuseEmptyList(file, described)
       if (format === 'jsonl') wrapper = listOfRecords(described, true)
       if (format === 'jsonl' && wrapper === null) {
         ;({ source, described } = jsonTextSource(readPath, readGzip, described))
@@ -631,16 +646,42 @@ async function importFileOnce(
         fastColumns = flat.columns
       }
     } catch {
-      // one JSON document over many lines ({"orders": [\n ...]}) is not JSON lines
+      // one JSON document over many lines ({"orders": [\n ...]}, or one pretty-printed record) is
+      // not JSON lines
       if (format === 'jsonl' && !opts.readFrom) {
-        wrapper = await describeTyped(unstructured(readPath, readGzip))
-          .then((d) => listOfRecords(d, true))
-          .catch(() => null)
+        const d = await describeTyped(unstructured(readPath, readGzip)).catch(() => null)
+        wrapper = d ? listOfRecords(d, true) : null
+        if (d) refuseEmptyList(file, d)
+        // documents that are records themselves, each over many lines
+        if (
+          wrapper === null &&
+          d &&
+          tryResolveColumns(
+            file,
+            d.map((c) => c.column_name),
+            kind,
+            opts.map,
+          )
+        ) {
+          const copy = await jsonLinesCopy(engine, file, gzip, { documents: true })
+          return await importCopy(engine, file, opts, copy, {
+            jsonArray: true,
+            jsonDocuments: true,
+          })
+        }
+        // one document, not of records of this kind: the missing columns said as for any file
+        if (wrapper === null && d)
+          resolveColumns(
+            file,
+            d.map((c) => c.column_name),
+            kind,
+            opts.map,
+          )
       }
       // else the validating path describes the file again and says what is wrong with it
     }
     if (wrapper !== null && !opts.readFrom) {
-      const copy = await jsonLinesCopy(engine, file, gzip, wrapper)
+      const copy = await jsonLinesCopy(engine, file, gzip, { list: wrapper })
       return await importCopy(engine, file, opts, copy, { jsonArray: true, jsonWrapper: wrapper })
     }
     const fastMapping = fastColumns && tryResolveColumns(file, fastColumns, kind, opts.map)
@@ -1218,20 +1259,19 @@ async function jsonLinesCopy(
   engine: Engine,
   file: string,
   gzip: boolean,
-  wrapper: string | null,
+  records: null | { readonly list: string } | { readonly documents: true },
 ): Promise<FileCopy> {
   const dir = await mkdtemp(join(tmpdir(), 'loyals-json-'))
   const path = join(dir, 'records.jsonl')
   const remove = () => rm(dir, { recursive: true, force: true })
-  const src =
-    wrapper === null
-      ? `read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
-      : unstructured(file, gzip)
+  // null: an array of records; documents: each document (over any number of lines) a record;
   // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
   const select =
-    wrapper === null
-      ? `SELECT * FROM ${src}`
-      : `SELECT unnest(r) FROM (SELECT unnest(${ident(wrapper)}) AS r FROM ${src})`
+    records === null
+      ? `SELECT * FROM read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+      : 'documents' in records
+        ? `SELECT * FROM ${unstructured(file, gzip)}`
+        : `SELECT unnest(r) FROM (SELECT unnest(${ident(records.list)}) AS r FROM ${unstructured(file, gzip)})`
   try {
     await engine.exec(`COPY (${select}) TO ${lit(path)} (FORMAT json)`)
   } catch (e) {
