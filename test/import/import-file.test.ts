@@ -859,6 +859,37 @@ describe('column recognition', () => {
     expect((await one<{ n: number }>('SELECT count(*) AS n FROM order_lines')).n).toBe(7)
   })
 
+  test('Shopify orders export pasted twice over (orders repeated further down): lines and quantities once', async () => {
+    const body = readFileSync(join(FIXTURES, 'shopify_orders_export.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+    // the header, every row, then every row again (an overlapping second export)
+    const f = write(dir, 'shopify-twice.csv', `${[...body, ...body.slice(1)].join('\n')}\n`)
+    const r = await orders(f)
+    expect(r).toMatchObject({ rowsRead: 14, lines: 7, customers: 3 })
+    const [q] = await engine.query<{ n: number; q: number; oq: number }>(
+      `SELECT (SELECT count(*) FROM order_lines WHERE source = '${f}') AS n,
+         (SELECT sum(quantity) FROM order_lines WHERE source = '${f}') AS q,
+         (SELECT sum(quantity) FROM orders WHERE source = '${f}') AS oq`,
+    )
+    // the export imported once, into a store of its own
+    const single = await openWorkspace(':memory:')
+    try {
+      await importFile(single, join(FIXTURES, 'shopify_orders_export.csv'), {
+        kind: 'orders',
+        now: NOW,
+      })
+      const [once] = await single.query<{ q: number; oq: number }>(
+        'SELECT (SELECT sum(quantity) FROM order_lines) AS q, (SELECT sum(quantity) FROM orders) AS oq',
+      )
+      expect(Number(q?.n)).toBe(7)
+      expect(q?.q).toBe(once?.q)
+      expect(q?.oq).toBe(once?.oq)
+    } finally {
+      await single.close()
+    }
+  })
+
   test('Shopify orders export: a voided order (cancelled unpaid) is refunded in full: no purchase', async () => {
     const f = write(
       dir,

@@ -7,6 +7,20 @@ export type StageFormat = 'csv' | 'parquet' | 'jsonl'
 
 export const LINE = '__line'
 
+/**
+ * `from`'s rows with __run, the number of the run of consecutive rows of one order (`order`, an
+ * expression) counted from the file's start, and __first_run, the order's first run. An export's
+ * rows of an order come together; an order whose rows come again further down (two exports pasted
+ * together) is counted from its first run only.
+ */
+export function withOrderRuns(order: string, from: string): string {
+  return `SELECT *, min(__run) OVER (PARTITION BY ${order}) AS __first_run FROM (
+    SELECT *, sum(CASE WHEN __prev IS NOT DISTINCT FROM ${order} THEN 0 ELSE 1 END)
+      OVER (ORDER BY ${LINE} ROWS UNBOUNDED PRECEDING) AS __run
+    FROM (SELECT *, lag(${order}) OVER (ORDER BY ${LINE}) AS __prev FROM ${from}) p
+  ) q`
+}
+
 /** SQL string literal. */
 export function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`
