@@ -84,8 +84,8 @@ describe('parseNumericCsv', () => {
     expect(Array.from(t.line)).toEqual([3, 5, 6])
   })
 
-  it('reads signs, blanks, spaces and exponents, and ignores columns past the header', () => {
-    const t = parseNumericCsv(csv('a,b\n-1.5,+2\n,1e3\n 7 ,0.\n4,5,extra\n'), all)
+  it('reads signs, blanks, spaces and exponents', () => {
+    const t = parseNumericCsv(csv('a,b\n-1.5,+2\n,1e3\n 7 ,0.\n4,5\n'), all)
     expect(Array.from(t.columns.a!)).toEqual([-1.5, Number.NaN, 7, 4])
     expect(Array.from(t.columns.b!)).toEqual([2, 1000, 0, 5])
   })
@@ -107,6 +107,20 @@ describe('parseNumericCsv', () => {
     expect(e.problems[0]!.reason).toBe('expected 3 fields, found 2')
     const blank = errorOf(() => parseNumericCsv(csv('x,t_x,T\n1,2,\n4,,\n7\n'), all))
     expect(blank.problems[0]).toMatchObject({ line: 4 })
+  })
+
+  it('reports a row with too many fields (a decimal comma) instead of reading it shifted', () => {
+    const wanted = (h: readonly string[]) => h.filter((n) => n !== 'note')
+    for (const [body, line] of [
+      ['x,t_x,T\n1,2,3\n2,30,42857143,38.8\n', 3],
+      ['x,t_x,T\n2,30.4,38.8,EXTRA\n', 2],
+      ['x,t_x,T\n2,1e1,38.8,9\n', 2],
+      ['x,t_x,note\n2,30,"a,b",5\n', 2],
+    ] as const) {
+      const e = errorOf(() => parseNumericCsv(csv(body), body.includes('note') ? wanted : all))
+      expect(e.problems[0], body).toMatchObject({ line, column: null })
+      expect(e.problems[0]!.reason).toMatch(/^expected 3 fields, found more/)
+    }
   })
 
   it('reads a header-only file as zero rows', () => {

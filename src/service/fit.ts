@@ -91,10 +91,11 @@ function fieldEnd(buf: Uint8Array, from: number): number {
 interface RowsState {
   /**
    * 'end': every row before `len` is read; 'field': a field the fast path does not read;
-   * 'short': a row with too few fields; 'full': the output arrays are full; 'open': a quoted
+   * 'short': a row with too few fields; 'long': one with too many (its values would be read
+   * shifted); 'full': the output arrays are full; 'open': a quoted
    * field runs past `len` (the row is read again once more bytes are in).
    */
-  stop: 'end' | 'field' | 'short' | 'full' | 'open'
+  stop: 'end' | 'field' | 'short' | 'long' | 'full' | 'open'
   rows: number
   pos: number
   col: number
@@ -197,6 +198,14 @@ function parseRows(
       if (c === 10) break
       c = buf[pos]!
       col++
+      if (col >= nf) {
+        st.stop = 'long'
+        st.rows = row
+        st.pos = pos
+        st.col = col
+        st.lineNo = lineNo + 1
+        return
+      }
     }
     lineNo++
     if (col + 1 < nf) {
@@ -354,6 +363,11 @@ function parseOpenCsv(
       { file, line: st.lineNo, column, reason },
     ])
   }
+  const tooMany = (): never =>
+    problem(
+      `expected ${header.length} fields, found more (a decimal comma, or a comma inside a value?)`,
+      null,
+    )
   for (;;) {
     // parse only whole lines: up to the last newline in the buffer
     const len = have > 0 ? buf.lastIndexOf(10, have - 1) + 1 : 0
@@ -379,6 +393,8 @@ function parseOpenCsv(
       line = grow(line, cap)
     } else if (st.stop === 'short') {
       problem(`expected ${header.length} fields, found ${st.col}`, null)
+    } else if (st.stop === 'long') {
+      tooMany()
     } else {
       // a field the fast path does not read: blank, exponent, spaces, quotes, or not a number
       const end = fieldEnd(buf, st.pos)
@@ -393,6 +409,7 @@ function parseOpenCsv(
       // resume after the field, inside the same row
       st.pos = buf[end] === 13 ? end + 1 : end
       if (buf[st.pos] === 44) {
+        if (st.col + 1 >= header.length) tooMany()
         st.pos++
         st.col++
         st.lineNo--
