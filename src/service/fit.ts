@@ -509,6 +509,33 @@ interface SummaryColumns {
   readonly rows: number
 }
 
+/**
+ * BG/BB and sBG fit tables of their own, not customers' orders: a workspace, an orders file or a
+ * per-customer summary given to them is a usage error saying what they read (else the workspace's
+ * bytes were listed as its columns).
+ */
+function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
+  const wants =
+    model === 'bgbb'
+      ? 'a BG/BB table of frequency, recency, opportunities and weights (data/donations/donations.csv)'
+      : 'a survival table: a period column and the share still active in each period'
+  const head = textHead(path)
+  const header = head?.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')) ?? []
+  const what =
+    head === null
+      ? 'a workspace'
+      : model === 'sbg' && findRole(header, 'x') !== null
+        ? 'a per-customer summary'
+        : model === 'sbg' || findRole(header, 'x') !== null
+          ? null
+          : header.some((h) => /order|date|amount|customer/i.test(h))
+            ? 'an orders file'
+            : null
+  if (what !== null) {
+    throw new UsageError(`--model ${model} fits ${wants}; ${path} is ${what}`)
+  }
+}
+
 function looksLikeOrders(header: readonly string[]): boolean {
   return findRole(header, 'x') === null
 }
@@ -732,6 +759,20 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
       },
     ])
   }
+  if (periodCol !== null) {
+    // the shares are read as one period apart: a gap or a row out of order would be fitted as if
+    // it were the next period (a missing year made the churn look slower)
+    const p = t.columns[periodCol]!
+    checkColumn(
+      t,
+      periodCol,
+      (x, i) => Number.isInteger(x) && (i === 0 || x === p[i - 1]! + 1),
+      (x, i) =>
+        !Number.isInteger(x)
+          ? `a period must be a whole number (got ${x})`
+          : `periods must go up by one from row to row (${p[i - 1]} then ${x}): the model needs the share of every period`,
+    )
+  }
   const readMs = performance.now() - t0
   return shareCols.map((col) => {
     const v = Array.from(t.columns[col]!)
@@ -771,6 +812,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
     throw new UsageError(`--model must be one of ${FIT_MODELS.join(', ')} (got ${opts.model})`)
   }
   const t0 = performance.now()
+  if (opts.model === 'bgbb' || opts.model === 'sbg') tableInput(path, opts.model)
   if (opts.model === 'bgbb') return [fitBgbbFile(path, t0)]
   if (opts.model === 'sbg') return fitSbgFile(path, opts, t0)
   let s: SummaryColumns

@@ -170,6 +170,29 @@ describe('loyals fit on bad input', () => {
       `bb.csv:5 recency: BG/BB needs frequency <= recency <= periods, and recency 0 exactly when frequency is 0 (got frequency 7, recency 2, periods 6)`,
     )
   })
+  it('BG/BB and sBG given a workspace, orders or a customer summary say what they read', () => {
+    const ws = join(dir, 'ws.duckdb')
+    const orders = join('data', 'cdnow', 'cdnow_sample_orders.csv')
+    expect(runCli(['import', orders, '--db', ws]).code).toBe(0)
+    for (const [args, what] of [
+      [['--db', ws, '--model', 'bgbb'], 'is a workspace'],
+      [[ws, '--model', 'sbg'], 'is a workspace'],
+      [[orders, '--model', 'bgbb'], 'is an orders file'],
+      [[fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'sbg'], 'is a per-customer summary'],
+    ] as const) {
+      const r = runCli(['fit', ...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(new RegExp(`^error: --model (bgbb|sbg) fits .*; .* ${what}\n$`))
+    }
+  })
+  it('sBG refuses a survival table whose periods skip or go back (each row is read as the next period)', () => {
+    const gap = write('gap.csv', 'year,alive\n0,100\n1,63.1\n3,40.2\n4,34.6\n')
+    const r = runCli(['fit', gap, '--model', 'sbg'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      'gap.csv:4 year: periods must go up by one from row to row (1 then 3): the model needs the share of every period',
+    )
+  })
   it('rejects an unknown model as a usage error', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
     expect(r.code).toBe(2)
