@@ -536,6 +536,32 @@ function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
   }
 }
 
+/**
+ * A summary file in a shape fit does not read: another separator, or the columns in upper case.
+ * Else it was taken for orders, and the import's advice was to fit it, the command that failed.
+ * @throws UsageError saying what to change
+ */
+function summaryShape(path: string, head: string, header: readonly string[]): void {
+  const lower = header.map((h) => h.toLowerCase())
+  const summaryLike = (cols: readonly string[]) =>
+    cols.includes('x') && cols.some((c) => c === 't_x' || c === 't.x')
+  const sep = [';', '\t', '|'].find((c) => head.includes(c))
+  if (header.length === 1 && sep) {
+    const cols = head.split(sep).map((h) => h.trim().toLowerCase())
+    if (summaryLike(cols)) {
+      const name = sep === '\t' ? 'tabs' : `'${sep}'`
+      throw new UsageError(
+        `${path}: the columns are separated by ${name}; fit reads a summary separated by commas (x,t_x,T[,monetary][,weight]): save it so`,
+      )
+    }
+  }
+  if (findRole(header, 'x') === null && summaryLike(lower)) {
+    throw new UsageError(
+      `${path}: a summary's columns are named x, t_x and T (monetary, weight), in that case; found ${header.join(', ')}`,
+    )
+  }
+}
+
 function looksLikeOrders(header: readonly string[]): boolean {
   return findRole(header, 'x') === null
 }
@@ -821,6 +847,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   const head = textHead(path)
   if (head !== null) {
     const header = head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
+    summaryShape(path, head, header)
     if (looksLikeOrders(header)) {
       ;({ summary: s, notes } = await summaryFromOrders(path, opts))
       kind = 'orders file'

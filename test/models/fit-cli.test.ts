@@ -193,6 +193,18 @@ describe('loyals fit on bad input', () => {
       'gap.csv:4 year: periods must go up by one from row to row (1 then 3): the model needs the share of every period',
     )
   })
+  it('a summary separated by semicolons or tabs, or with upper-case columns, says what to change', () => {
+    for (const [name, body, msg] of [
+      ['semi.csv', 'x;t_x;T\n2;30.4;38.9\n', "separated by ';'"],
+      ['tab.tsv', 'x\tt_x\tT\n2\t30.4\t38.9\n', 'separated by tabs'],
+      ['upper.csv', 'X,T_X,T\n2,30.4,38.9\n', 'named x, t_x and T'],
+    ] as const) {
+      const r = runCli(['fit', write(name, body), '--model', 'bgnbd'])
+      expect(r.code, name).toBe(2)
+      expect(r.stderr).toContain(msg)
+      expect(r.stderr).not.toContain('loyals fit FILE')
+    }
+  })
   it('rejects an unknown model as a usage error', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
     expect(r.code).toBe(2)
