@@ -166,6 +166,28 @@ describe('BG/BB robustness and simulation', () => {
       expect(Math.abs(f.params[k] - truth[k])).toBeLessThan(3 * f.standardErrors[k])
     }
   })
+  it('finds the interior maximum of data without dropout (from the first start a ridge hid it)', () => {
+    // scripts/fixtures/bgbb_no_dropout.py: p ~ Beta(1.5, 0.8), nobody drops out
+    const c = csvColumns('bgbb/no_dropout_sim.csv')
+    const hist = {
+      x: c.frequency!,
+      tx: c.recency!,
+      T: c.periods!,
+      weight: c.weights!,
+      customers: c.weights!.reduce((a, b) => a + b, 0),
+    }
+    const f = fitBgbb(hist)
+    expect(f.customers).toBe(10000)
+    for (const k of ['alpha', 'beta', 'gamma', 'delta'] as const) {
+      const [lo, hi] = f.confidenceIntervals[k]
+      expect(lo, k).toBeGreaterThan(0)
+      expect(Number.isFinite(hi), k).toBe(true)
+    }
+    // a stationary point: the gradient in log-parameters vanishes
+    const p = [f.params.alpha, f.params.beta, f.params.gamma, f.params.delta]
+    const g = bgbbGradient(f.params, hist)
+    g.forEach((v, i) => expect(Math.abs(v * p[i]!)).toBeLessThan(1e-2))
+  })
   it('the simulator matches E[X(n)] for new customers', () => {
     const sim = simulateBgbb(fx.mle, 50000, 6, 11)
     const mean = sim.x.reduce((a, b) => a + b, 0) / 50000

@@ -169,6 +169,11 @@ export function fitBgbb(h: Histories): FitResult<BgbbParams> {
       return g.map((v, i) => v * p[i]!)
     },
     start: [1, 1, 1, 1],
+    // dropout rare but uneven (γ and δ small) lies past a ridge toward γ -> 0 from the first start
+    moreStarts: [
+      [1, 1, 0.01, 0.1],
+      [1, 1, 0.1, 10],
+    ],
     customers: h.customers,
   })
 }

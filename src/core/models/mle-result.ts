@@ -19,6 +19,12 @@ export interface LogScaleProblem {
   /** d LL / d log θ_i (total); omit to use central differences. */
   readonly gradientLog?: (logParams: readonly number[]) => number[]
   readonly start: readonly number[]
+  /**
+   * More starting points, tried after `start`: the fit with the highest likelihood wins (a ridge
+   * the first run follows to a boundary can hide an interior maximum). Runs that fail are skipped
+   * while one succeeds.
+   */
+  readonly moreStarts?: readonly (readonly number[])[]
   /** Number of customers (weights summed): scales the objective and enters BIC. */
   readonly customers: number
   /** Plain-words meaning of a parameter running off to a boundary, for the error message. */
@@ -42,11 +48,24 @@ export function fitOnLogScale<P extends Record<string, number>>(
   const g: Grad | undefined = prob.gradientLog
     ? (th) => prob.gradientLog!(th).map((v) => -v / n)
     : undefined
-  const opt = minimize(f, prob.start.map(Math.log), {
-    names: prob.names,
-    ...(g ? { grad: g } : {}),
-    ...(prob.explainBoundary ? { explainBoundary: prob.explainBoundary } : {}),
-  })
+  const run = (start: readonly number[]) =>
+    minimize(f, start.map(Math.log), {
+      names: prob.names,
+      ...(g ? { grad: g } : {}),
+      ...(prob.explainBoundary ? { explainBoundary: prob.explainBoundary } : {}),
+    })
+  let opt: ReturnType<typeof minimize> | null = null
+  let failure: unknown = null
+  for (const start of [prob.start, ...(prob.moreStarts ?? [])]) {
+    try {
+      const o = run(start)
+      if (opt === null || o.value < opt.value) opt = o
+    } catch (e) {
+      if (!(e instanceof ConvergenceError)) throw e
+      failure ??= e
+    }
+  }
+  if (opt === null) throw failure
   const th = opt.x
   const H = g
     ? hessianFromGradient((t) => g(t).map((v) => v * n), th)
@@ -73,6 +92,20 @@ export function fitOnLogScale<P extends Record<string, number>>(
     const seLog = s / v
     confidenceIntervals[name] = [v * Math.exp(-1.96 * seLog), v * Math.exp(1.96 * seLog)]
   })
+  // an interval of [0, inf] (a log-scale SE past ~360) is no estimate: the optimum sits on a
+  // ridge the curvature cannot see (as common.ts says of the purchase models)
+  const unbounded = prob.names.filter((name) => {
+    const [lo, hi] = confidenceIntervals[name]!
+    return !(lo > 0 && Number.isFinite(hi))
+  })
+  if (unbounded.length > 0) {
+    throw new ConvergenceError(
+      `${prob.model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'}`,
+      opt.iterations,
+      th.map(Math.exp),
+      {},
+    )
+  }
   const ll = -opt.value * n
   const k = prob.names.length
   return {
