@@ -1462,6 +1462,26 @@ describe('bad input: clear message, store unchanged', () => {
         ),
       /u\.csv: the file is UTF-16 encoded; save it as UTF-8/,
     ],
+    [
+      'UTF-16 (little-endian) without a byte order mark',
+      (d) =>
+        write(
+          d,
+          'u16le.csv',
+          Buffer.from('customer_id,ordered_at,amount\nc1,2024-01-01,1\n', 'utf16le'),
+        ),
+      /u16le\.csv: the file is UTF-16 encoded; save it as UTF-8/,
+    ],
+    [
+      'UTF-16 (big-endian) without a byte order mark',
+      (d) =>
+        write(
+          d,
+          'u16be.csv',
+          Buffer.from('customer_id,ordered_at,amount\nc1,2024-01-01,1\n', 'utf16le').swap16(),
+        ),
+      /u16be\.csv: the file is UTF-16 encoded; save it as UTF-8/,
+    ],
     ['directory', (d) => d, /is a directory, not a file$/],
   ]
   for (const [name, make, message] of cases) {

@@ -58,6 +58,24 @@ export const NOT_UTF8 =
   'not valid UTF-8: if the file was saved as Latin-1 or Windows-1252 (Excel\'s plain "CSV"), pass --encoding latin-1; else save it as UTF-8'
 
 /**
+ * UTF-16 text without a byte order mark: ASCII letters with a NUL byte beside every one, at the even
+ * (big-endian) or odd (little-endian) positions of most of the sample's first 512 pairs.
+ */
+function utf16WithoutBom(head: Buffer): boolean {
+  const pairs = Math.min(512, Math.floor(head.length / 2))
+  if (pairs < 4) return false
+  let le = 0
+  let be = 0
+  for (let i = 0; i < pairs; i++) {
+    const a = head[2 * i]!
+    const b = head[2 * i + 1]!
+    if (b === 0 && a >= 0x09 && a < 0x80) le++
+    if (a === 0 && b >= 0x09 && b < 0x80) be++
+  }
+  return Math.max(le, be) >= 0.9 * pairs
+}
+
+/**
  * Check a text sample: reject UTF-16 and other binary content, and invalid UTF-8 unless the file
  * is read as Latin-1 (every byte is a Latin-1 character).
  */
@@ -69,6 +87,9 @@ function checkText(file: string, head: Buffer, truncated: boolean, latin1: boole
     if (startsWith(head, magic)) throw problem(file, `not a data file: it looks like ${what}`)
   }
   if (head.includes(0)) {
+    if (utf16WithoutBom(head)) {
+      throw problem(file, 'the file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8) and retry')
+    }
     throw problem(file, 'binary content (NUL bytes): not a CSV, JSON lines or Parquet file')
   }
   if (latin1) return
