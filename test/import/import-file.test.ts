@@ -239,10 +239,16 @@ describe('dates, time zones and amounts', () => {
       expect(rows).toEqual(expected)
     }
     // with the flag, a value of another shape is named as written
-    const bad = write(dir, 'de2.csv', 'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;12,5x;\n')
+    const bad = write(
+      dir,
+      'de2.csv',
+      'Kunde;Datum;Betrag;Kosten\nk1;2024-01-01;12,5x;\nk1;2024-01-02;12,50 XY;\n',
+    )
     const e2 = await importError(() => orders(bad, { map, decimalComma: true }))
     expect(e2.problems.map(formatProblem)).toEqual([
       `${bad}:2 Betrag: cannot read '12,5x' as an amount`,
+      // quoted as written, not as the decimal comma rewrote it ('12.50 XY')
+      `${bad}:3 Betrag: cannot read '12,50 XY' as an amount`,
     ])
     // a refund row under its order's id: before its amount reads it looks like the order repeated
     const refund = write(

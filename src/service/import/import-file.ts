@@ -293,7 +293,9 @@ function commaSpec(spec: TypedSpec, opts: ImportOptions): TypedSpec {
   return {
     ...spec,
     fields: spec.fields.map((f) =>
-      f.type === 'number' && f.header !== null ? { ...f, raw: decimalCommaSql(f.raw) } : f,
+      f.type === 'number' && f.header !== null
+        ? { ...f, raw: decimalCommaSql(f.raw), shown: f.raw }
+        : f,
     ),
   }
 }

@@ -21,7 +21,12 @@ export interface FieldDef {
   readonly required: boolean
   /** Noun used in messages ("an amount", "a number"). */
   readonly noun?: string
+  /** The value as written, when `raw` rewrites it (a decimal comma): what problems quote. */
+  readonly shown?: string
 }
+
+/** import_typed's column of a field's value as written (FieldDef.shown). */
+const shownName = (field: string): string => ident(`${field}__shown`)
 
 export interface ParseOptions {
   /** strptime format for dates (--date-format); ISO 8601 when neither it nor dateShape is set. */
@@ -448,7 +453,12 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
 
 /** CREATE TEMP TABLE import_typed: __line, then per field `<f>__raw` (numbers, dates) and `<f>`. */
 export function typedTableSql(spec: TypedSpec, o: ParseOptions): string {
-  const inner = spec.fields.map((f) => `${f.raw} AS ${rawName(f.field)}`).join(',\n  ')
+  const inner = spec.fields
+    .map(
+      (f) =>
+        `${f.raw} AS ${rawName(f.field)}${f.shown ? `, ${f.shown} AS ${shownName(f.field)}` : ''}`,
+    )
+    .join(',\n  ')
   const middle = spec.fields
     .filter((f) => f.type === 'number' && !absent(f))
     .map((f) => `, try_cast(${rawName(f.field)} AS DOUBLE) AS ${ident(`${f.field}__fast`)}`)
@@ -460,7 +470,7 @@ export function typedTableSql(spec: TypedSpec, o: ParseOptions): string {
       const type = f.type === 'number' ? 'DOUBLE' : 'TIMESTAMP'
       if (absent(f)) return `${r}, CAST(NULL AS ${type}) AS ${ident(f.field)}`
       const parsed = f.type === 'number' ? numberSql(r, ident(`${f.field}__fast`)) : dateSql(r, o)
-      return `${r}, ${parsed} AS ${ident(f.field)}`
+      return `${r}, ${f.shown ? `${shownName(f.field)}, ` : ''}${parsed} AS ${ident(f.field)}`
     })
     .join(',\n  ')
   const where = spec.where ? `WHERE ${spec.where}` : ''
@@ -542,7 +552,7 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     }
     if (f.type === 'number') {
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'number too large: ' || ${show(r)} || ' (at most 999,999,999,999.99: amounts are summed to the millionth)' FROM import_typed WHERE abs(${ident(f.field)}) >= ${MAX_NUMBER}`,
       )
     }
