@@ -65,6 +65,9 @@ export function readingNotes(r: ImportResult): string[] {
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
+    r.utf8ReadAsLatin1
+      ? `${r.file}: the file reads as UTF-8, but --encoding latin-1 read each accented letter as two (ë as Ã«); import it again without --encoding if the names look wrong`
+      : null,
     r.pointThousands.length > 0
       ? `${r.file}: every amount with a point in ${r.pointThousands.join(', ')} has three digits after it (such as 2.000), read as a decimal point (2.000 = 2); if the point separates thousands, pass --decimal-comma`
       : null,

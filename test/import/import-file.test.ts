@@ -1545,6 +1545,18 @@ describe('bad input: clear message, store unchanged', () => {
         "SELECT customer_id AS c FROM orders WHERE customer_id LIKE 'Zo%'",
       )
       expect(names).toEqual([{ c: 'Zoë – VIP' }])
+      expect(r.utf8ReadAsLatin1).toBeUndefined()
+      // the same names saved as UTF-8: read as Latin-1 they turn into two letters each, said so
+      const u = write(
+        dir,
+        'utf8-as-latin1.csv',
+        'customer_id,ordered_at,amount\nZoë,2024-01-01,5\n',
+      )
+      const r2 = await importFile(other.engine, u, { kind: 'orders', encoding: 'latin-1' })
+      expect(r2.utf8ReadAsLatin1).toBe(true)
+      expect(importNotes(r2).join('\n')).toContain(
+        '--encoding latin-1 read each accented letter as two',
+      )
     } finally {
       await other.engine.close()
     }

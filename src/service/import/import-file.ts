@@ -79,7 +79,7 @@ import {
   tryFastStage,
   typedViewSql,
 } from './fast-path.ts'
-import { detectFormat, type Format } from './formats.ts'
+import { detectFormat, type Format, readHead } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
 import {
@@ -215,6 +215,11 @@ export interface ImportResult {
   readonly jsonWrapper: string | null
   /** The records were JSON documents of their own, each over several lines (pretty-printed). */
   readonly jsonDocuments?: boolean
+  /**
+   * --encoding latin-1 on a file whose start is valid UTF-8 with accented letters: read so, ë
+   * became Ã«.
+   */
+  readonly utf8ReadAsLatin1?: boolean
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
@@ -558,6 +563,23 @@ function refuseEmptyList(file: string, d: readonly { column_name: string; column
   }
 }
 
+/**
+ * The file's first 64 KB hold letters beyond ASCII and are valid UTF-8 (whole lines): text that
+ * Latin-1 would read as two characters per letter.
+ */
+function readsAsUtf8(file: string): boolean {
+  const head = readHead(file, 64 * 1024)
+  const end = head.lastIndexOf(10)
+  const lines = end >= 0 ? head.subarray(0, end + 1) : head
+  if (!lines.some((b) => b >= 0x80)) return false
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(lines)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"). */
 function malformedJson(e: unknown): boolean {
   return e instanceof ImportError && e.problems.some((p) => p.reason.startsWith('malformed JSON'))
@@ -582,8 +604,10 @@ async function importFileOnce(
   }
   // Windows-1252 (what Excel writes as "CSV" on Windows, a superset of Latin-1's characters) is
   // read from a UTF-8 copy under the file's own name
-  if (latin1 && !opts.readFrom)
-    return importCopy(engine, file, opts, await utf8Copy(file, gzip), {})
+  if (latin1 && !opts.readFrom) {
+    const mark = !gzip && readsAsUtf8(file) ? { utf8ReadAsLatin1: true } : {}
+    return importCopy(engine, file, opts, await utf8Copy(file, gzip), mark)
+  }
   if (format === 'parquet' && gzip && !opts.readFrom) {
     return importCopy(engine, file, opts, await inflatedCopy(file), {})
   }
