@@ -1923,6 +1923,24 @@ describe('--skip-bad-rows', () => {
     expect(rejects[2]).toBe(',,,,5,"wrong number of columns (expected 4, found 2)","c4,2024-01-03"')
   })
 
+  test("a line longer than the reader's 2 MB (a long text field) is read", async () => {
+    const f = write(
+      dir,
+      'long-line.csv',
+      `customer_id,ordered_at,amount,note\nl1,2024-01-01,5,a\nl2,2024-01-02,6,${'x'.repeat(3_000_000)}\nl3,2024-01-03,7,c\n`,
+    )
+    const r = await orders(f)
+    expect(r).toMatchObject({ rowsRead: 3, inserted: 3 })
+    const rows = await engine.query<{ c: string; line: number }>(
+      `SELECT customer_id AS c, source_line AS line FROM orders WHERE source = '${f}' ORDER BY 2`,
+    )
+    expect(rows.map((x) => [x.c, Number(x.line)])).toEqual([
+      ['l1', 2],
+      ['l2', 3],
+      ['l3', 4],
+    ])
+  })
+
   test('--skip-bad-rows with every row bad is an error, not an import of nothing', async () => {
     const f = write(
       dir,

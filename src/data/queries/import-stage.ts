@@ -36,10 +36,17 @@ export function ident(s: string): string {
  * a UTF-8 copy: service/import/windows-1252.ts). A CSV's header is its first line (skip=0): the
  * reader would skip a title line on its own in some reads and not in others, and the line numbers
  * of every message would be off; a title above the header is named by the import instead.
+ * `longLines`: lines up to 64 MB (the reader's default is 2 MB).
  * `skip`: the empty lines above the header (with skip=0 the reader returns the header of such a
  * file as a row of data).
  */
-export function sourceOf(file: string, format: StageFormat, gzip: boolean, skip = 0): string {
+export function sourceOf(
+  file: string,
+  format: StageFormat,
+  gzip: boolean,
+  skip = 0,
+  longLines = false,
+): string {
   const comp = gzip ? ", compression='gzip'" : ''
   switch (format) {
     case 'parquet':
@@ -48,7 +55,7 @@ export function sourceOf(file: string, format: StageFormat, gzip: boolean, skip 
       return `read_json(${lit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
     case 'csv':
       return (
-        `read_csv(${lit(file)}, all_varchar=true, header=true, skip=${skip}${comp}, ` +
+        `read_csv(${lit(file)}, all_varchar=true, header=true, skip=${skip}${comp}${longLines ? ', max_line_size=67108864' : ''}, ` +
         "store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans')"
       )
   }

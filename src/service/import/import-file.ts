@@ -150,6 +150,11 @@ export interface ImportOptions {
    */
   readonly malformed?: readonly MalformedLine[]
   /**
+   * Internal: the CSV is read again with lines up to 64 MB (a field of long text went past the
+   * reader's 2 MB; reading every file so would double the reader's memory).
+   */
+  readonly longLines?: boolean
+  /**
    * Internal: the date shape read from the file (inferDateShape) when its dates are not ISO 8601
    * and no --date-format was given.
    */
@@ -507,6 +512,9 @@ export async function importFile(
   try {
     return await importFileOnce(engine, file, opts)
   } catch (e) {
+    if (!opts.longLines && lineTooLong(e)) {
+      return await importFile(engine, file, { ...opts, longLines: true })
+    }
     // --skip-bad-rows and a JSON line the reader cannot parse: read again without that line (and
     // every other such line), which become rejects like a CSV's unsplittable lines
     if (!opts.skipBadRows || opts.malformed || !malformedJson(e)) throw e
@@ -580,6 +588,14 @@ function readsAsUtf8(file: string): boolean {
   }
 }
 
+/** Whether `e` is the CSV reader's refusal of a line longer than its 2 MB default. */
+function lineTooLong(e: unknown): boolean {
+  return (
+    e instanceof ImportError &&
+    e.problems.some((p) => p.reason.startsWith('Maximum line size of 2000000 bytes exceeded'))
+  )
+}
+
 /** Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"). */
 function malformedJson(e: unknown): boolean {
   return e instanceof ImportError && e.problems.some((p) => p.reason.startsWith('malformed JSON'))
@@ -634,7 +650,7 @@ async function importFileOnce(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(readPath, format, readGzip, blankLead ?? 0)
+    let source = sourceOf(readPath, format, readGzip, blankLead ?? 0, opts.longLines === true)
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
