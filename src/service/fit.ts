@@ -150,11 +150,7 @@ function parseRows(
             pos += buf[pos] === 34 ? 2 : 1
           }
           if (pos >= len) {
-            st.stop = 'open'
-            st.rows = row
-            st.pos = rowStart
-            st.col = 0
-            st.lineNo = rowLine
+            stopAt(st, 'open', row, rowStart, 0, rowLine)
             return
           }
           pos++
@@ -185,11 +181,7 @@ function parseRows(
         const digits = pos - d0 - dot
         if (c === 13 && buf[pos + 1] === 10) c = buf[++pos]!
         if (!((c === 44 || c === 10) && digits > 0 && frac <= 22)) {
-          st.stop = 'field'
-          st.rows = row
-          st.pos = start
-          st.col = col
-          st.lineNo = lineNo + 1
+          stopAt(st, 'field', row, start, col, lineNo + 1)
           return
         }
         cols[target]![row] = (neg ? -mant : mant) / POW10[frac]!
@@ -199,21 +191,13 @@ function parseRows(
       c = buf[pos]!
       col++
       if (col >= nf) {
-        st.stop = 'long'
-        st.rows = row
-        st.pos = pos
-        st.col = col
-        st.lineNo = lineNo + 1
+        stopAt(st, 'long', row, pos, col, lineNo + 1)
         return
       }
     }
     lineNo++
     if (col + 1 < nf) {
-      st.stop = 'short'
-      st.rows = row
-      st.pos = pos
-      st.col = col + 1
-      st.lineNo = lineNo
+      stopAt(st, 'short', row, pos, col + 1, lineNo)
       return
     }
     line[row] = lineNo
@@ -224,6 +208,22 @@ function parseRows(
   st.rows = row
   st.pos = pos
   st.col = 0
+  st.lineNo = lineNo
+}
+
+/** Record where parseRows stopped and why. */
+function stopAt(
+  st: RowsState,
+  stop: RowsState['stop'],
+  rows: number,
+  pos: number,
+  col: number,
+  lineNo: number,
+): void {
+  st.stop = stop
+  st.rows = rows
+  st.pos = pos
+  st.col = col
   st.lineNo = lineNo
 }
 

@@ -36,14 +36,18 @@ interface Fx {
   holdoutAnnual: number[]
 }
 const fx = fixtureJson<Fx>('bgbb.json')
-const d = csvColumns('donations/donations.csv')
-const h = {
-  x: d.frequency!,
-  tx: d.recency!,
-  T: d.periods!,
-  weight: d.weights!,
-  customers: d.weights!.reduce((a, b) => a + b, 0),
+/** A BG/BB table fixture (frequency, recency, periods, weights) as histories. */
+function bgbbTable(rel: string) {
+  const d = csvColumns(rel)
+  return {
+    x: d.frequency!,
+    tx: d.recency!,
+    T: d.periods!,
+    weight: d.weights!,
+    customers: d.weights!.reduce((a, b) => a + b, 0),
+  }
 }
+const h = bgbbTable('donations/donations.csv')
 const asP = (v: number[]): BgbbParams => ({
   alpha: v[0]!,
   beta: v[1]!,
@@ -168,14 +172,7 @@ describe('BG/BB robustness and simulation', () => {
   })
   it('finds the interior maximum of data without dropout (from the first start a ridge hid it)', () => {
     // scripts/fixtures/bgbb_no_dropout.py: p ~ Beta(1.5, 0.8), nobody drops out
-    const c = csvColumns('bgbb/no_dropout_sim.csv')
-    const hist = {
-      x: c.frequency!,
-      tx: c.recency!,
-      T: c.periods!,
-      weight: c.weights!,
-      customers: c.weights!.reduce((a, b) => a + b, 0),
-    }
+    const hist = bgbbTable('bgbb/no_dropout_sim.csv')
     const f = fitBgbb(hist)
     expect(f.customers).toBe(10000)
     for (const k of ['alpha', 'beta', 'gamma', 'delta'] as const) {
@@ -186,7 +183,7 @@ describe('BG/BB robustness and simulation', () => {
     // a stationary point: the gradient in log-parameters vanishes
     const p = [f.params.alpha, f.params.beta, f.params.gamma, f.params.delta]
     const g = bgbbGradient(f.params, hist)
-    g.forEach((v, i) => expect(Math.abs(v * p[i]!)).toBeLessThan(1e-2))
+    for (const [i, v] of g.entries()) expect(Math.abs(v * p[i]!)).toBeLessThan(1e-2)
   })
   it('the simulator matches E[X(n)] for new customers', () => {
     const sim = simulateBgbb(fx.mle, 50000, 6, 11)
