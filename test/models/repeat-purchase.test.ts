@@ -373,3 +373,16 @@ describe('bgExpectedAlive where a + b <= 1', () => {
     }
   })
 })
+
+describe('BG/NBD and MBG/NBD at a = 1 (the 0/0 of the closed form)', () => {
+  it('give finite values for a within 1e-6 of 1 (they recursed until the stack overflowed)', () => {
+    const p = { r: 0.5, alpha: 3, b: 2 }
+    // mpmath (the audit's reference): E[X(52)] of a new customer at a = 1 is 2.641762391655509
+    for (const a of [1, 1 - 9e-7, 1 + 5e-7, 1 + 1e-6]) {
+      const e = bgnbd.expectedPurchasesNew({ ...p, a }, 52)
+      expect(rel(e, 2.641762391655509), String(a)).toBeLessThan(1e-5)
+      expect(Number.isFinite(bgnbd.expectedPurchases({ ...p, a }, 52, 2, 30.43, 38.86))).toBe(true)
+      expect(Number.isFinite(mbgnbd.expectedPurchasesNew({ ...p, a }, 52))).toBe(true)
+    }
+  })
+})

@@ -582,8 +582,9 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
   // a + b - 1 is not positive, the function can change sign and its log does not exist
   if (a + b - 1 <= 0) return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
   if (Math.abs(a - 1) < 1e-6) {
+    // the two points sit past the window (1 + 1e-6 - 1 is below 1e-6 in doubles: it recursed)
     return (
-      (bgExpectedAlive(r, alpha, 1 + 1e-6, b, t) + bgExpectedAlive(r, alpha, 1 - 1e-6, b, t)) / 2
+      (bgExpectedAlive(r, alpha, 1 + 2e-6, b, t) + bgExpectedAlive(r, alpha, 1 - 2e-6, b, t)) / 2
     )
   }
   const z = t / (alpha + t)
