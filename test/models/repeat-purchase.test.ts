@@ -385,4 +385,9 @@ describe('BG/NBD and MBG/NBD at a = 1 (the 0/0 of the closed form)', () => {
       expect(Number.isFinite(mbgnbd.expectedPurchasesNew({ ...p, a }, 52))).toBe(true)
     }
   })
+  it('a time span that is not a number is a DataError (it never returned)', () => {
+    const p = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
+    expect(() => bgnbd.expectedPurchasesNew(p, Number.NaN)).toThrow(DataError)
+    expect(() => mbgnbd.expectedPurchasesNew(p, Number.NaN)).toThrow(DataError)
+  })
 })

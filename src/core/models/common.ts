@@ -575,6 +575,8 @@ export function checkHistory(x: number, tx: number, T: number): void {
  * a = 1 handled by symmetric averaging.
  */
 export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, t: number): number {
+  // NaN passes every comparison below and the quadrature never ends
+  if (Number.isNaN(t)) throw new DataError('the time span t is not a number')
   if (t <= 0) return 0
   // the whole remaining lifetime: E[1/p] = (a+b-1)/(a-1), infinite for a <= 1
   if (t === Number.POSITIVE_INFINITY) return a > 1 ? (a + b - 1) / (a - 1) : t
