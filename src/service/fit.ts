@@ -509,6 +509,10 @@ interface SummaryColumns {
   readonly rows: number
 }
 
+/** The column names of a comma-separated first line, trimmed and unquoted. */
+const headerOf = (head: string): string[] =>
+  head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
+
 /**
  * BG/BB and sBG fit tables of their own, not customers' orders: a workspace, an orders file or a
  * per-customer summary given to them is a usage error saying what they read (else the workspace's
@@ -520,17 +524,18 @@ function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
       ? 'a BG/BB table of frequency, recency, opportunities and weights (data/donations/donations.csv)'
       : 'a survival table: a period column and the share still active in each period'
   const head = textHead(path)
-  const header = head?.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1')) ?? []
+  const header = head === null ? [] : headerOf(head)
+  const summary = findRole(header, 'x') !== null
+  const orders = !summary && header.some((h) => /order|date|amount|customer/i.test(h))
+  // a BG/BB table's frequency column is also a summary's x: only sBG refuses a summary
   const what =
     head === null
       ? 'a workspace'
-      : model === 'sbg' && findRole(header, 'x') !== null
+      : model === 'sbg' && summary
         ? 'a per-customer summary'
-        : model === 'sbg' || findRole(header, 'x') !== null
-          ? null
-          : header.some((h) => /order|date|amount|customer/i.test(h))
-            ? 'an orders file'
-            : null
+        : model === 'bgbb' && orders
+          ? 'an orders file'
+          : null
   if (what !== null) {
     throw new UsageError(`--model ${model} fits ${wants}; ${path} is ${what}`)
   }
@@ -846,7 +851,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   let notes: readonly string[] = []
   const head = textHead(path)
   if (head !== null) {
-    const header = head.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
+    const header = headerOf(head)
     summaryShape(path, head, header)
     if (looksLikeOrders(header)) {
       ;({ summary: s, notes } = await summaryFromOrders(path, opts))
