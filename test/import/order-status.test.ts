@@ -151,6 +151,36 @@ describe('orders with a status', () => {
     )
   })
 
+  test('an orders export imported as customers says so instead of one error per line item', async () => {
+    const shopify = write(
+      dir,
+      'shopify_orders.csv',
+      [
+        'Name,Email,Financial Status,Paid at,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Id',
+        '#1001,a@x.com,paid,2023-04-24,USD,89.64,2023-04-24,1,Tee,24.00,5001',
+        '#1001,a@x.com,,,,,,2,Cap,29.00,',
+      ].join('\n'),
+    )
+    await expect(importFile(engine, shopify, { kind: 'customers' })).rejects.toThrow(
+      /shopify_orders\.csv: This looks like a Shopify orders export \(one row per line item\), not customers: import it with --kind orders\./,
+    )
+    const plain = write(
+      dir,
+      'plain_orders.csv',
+      'order_id,customer_id,order_date,total\nA1,c1,2024-01-02,10\n',
+    )
+    await expect(importFile(engine, plain, { kind: 'customers' })).rejects.toThrow(
+      /plain_orders\.csv: This looks like an orders file .* import it with --kind orders\./,
+    )
+    // a customers file with a spend total is still a customers file
+    const customers = write(
+      dir,
+      'customers_ok.csv',
+      'customer_id,signup_date,Total Spent,Total Orders\nc9,2024-01-01,59.5,2\n',
+    )
+    await expect(importFile(engine, customers, { kind: 'customers' })).resolves.toBeDefined()
+  })
+
   test("Stripe's own header: a bare id is the payment's (order) id when the customer is named", async () => {
     const f = write(
       dir,

@@ -500,6 +500,10 @@ export function resolveColumns(
   kind: ImportKind,
   map: Readonly<Record<string, string>> = {},
 ): ColumnMapping {
+  if (kind === 'customers') {
+    const hint = ordersFileHint(headers)
+    if (hint) throw new ImportError(`${file}: ${hint}`)
+  }
   // an amount the user names is the order's: the rows are then orders, not line items
   const detected = detectLayout(headers, kind)
   const layout = detected === 'line-items' && map.amount !== undefined ? 'plain' : detected
@@ -773,6 +777,23 @@ export function customersFileHint(headers: readonly string[]): string | null {
   )
   return shopify || signup
     ? 'This looks like a customers file (one row per customer), not orders: import it with --kind customers.'
+    : null
+}
+
+/**
+ * When a "customers" file is an orders export (Shopify's, one row per line item; or any file with
+ * an order id, an order date and an amount), the flag to use; null otherwise. Imported as
+ * customers, its line-item rows were each reported as a customer without an id.
+ */
+export function ordersFileHint(headers: readonly string[]): string | null {
+  if (detectLayout(headers, 'orders') === 'shopify-orders') {
+    return 'This looks like a Shopify orders export (one row per line item), not customers: import it with --kind orders.'
+  }
+  const folded = new Set(headers.map(fold))
+  const has = (field: string) =>
+    (FIELDS.orders.find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+  return has('order_id') && has('ordered_at') && has('amount')
+    ? 'This looks like an orders file (order id, order date and amount on each row), not customers: import it with --kind orders.'
     : null
 }
 
