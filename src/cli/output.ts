@@ -71,7 +71,10 @@ export function convergenceDiagnostics(e: ConvergenceError): string {
 export function fail(e: unknown): never {
   if (e instanceof ImportError) {
     eprintln(`error: ${e.message}`)
-    for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
+    // a message that already is its one problem (a file's first bad line) is not said twice
+    const [only] = e.problems
+    const repeats = e.problems.length === 1 && only && e.message.includes(only.reason)
+    if (!repeats) for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
     const total = Number(e.details.total ?? e.problems.length)
     if (total > e.problems.length) eprintln(`  ... and ${total - e.problems.length} more`)
   } else if (e instanceof ConvergenceError) {

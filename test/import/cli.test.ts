@@ -1,6 +1,6 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -72,6 +72,16 @@ describe('loyals import', () => {
     expect(runCli(['import', CDNOW, '--db', fresh]).code).toBe(0)
     expect(runCli(['import', bad, '--db', fresh]).code).toBe(1)
     expect(existsSync(fresh)).toBe(true)
+  })
+
+  test('a file that is not UTF-8: its advice printed once', () => {
+    const f = join(dir, 'cp1252.csv')
+    writeFileSync(f, Buffer.from('customer_id,ordered_at,amount\nZo\xeb,2024-01-01,5\n', 'latin1'))
+    const r = runCli(['import', f, '--db', join(dir, 'cp.duckdb')])
+    expect(r.code).toBe(1)
+    expect(r.stderr.match(/not valid UTF-8/g)).toHaveLength(1)
+    expect(r.stderr).toContain(`${f}: line 2 is not valid UTF-8`)
+    expect(r.stderr).toContain('pass --encoding latin-1')
   })
 
   test('one row: counted in the singular', () => {
