@@ -131,6 +131,13 @@ const NO_DROPOUT: ModelDef = {
 
 const BASELINE_NAME = 'Historical rate'
 
+/**
+ * A forecast horizon more than this many times the longest history is flagged: CDNOW's 39
+ * calibration weeks forecast a 52-week year without a note, three days of orders forecasting a
+ * year (an analyst's test file) get one.
+ */
+const EXTRAPOLATION_LIMIT = 4
+
 /** Distinct histories plus the (history, x_star) rows they came from, all typed arrays. */
 interface HistoryRows {
   readonly h: Histories
@@ -551,6 +558,16 @@ export async function buildPredictions(
   const holdoutPeriods = holdoutDays / unitDays
   const hasHoldout = holdoutDays > 0
   stage(`read ${h.x.length} histories`)
+  // every model extrapolates a rate seen over the history; far beyond it the figures are guesses
+  let span = 0
+  for (let i = 0; i < h.T.length; i++) span = Math.max(span, h.T[i]!)
+  if (h.T.length > 0 && horizon > EXTRAPOLATION_LIMIT * span) {
+    const days = Math.round(span * unitDays)
+    notes.push({
+      level: 'warning',
+      message: `The longest purchase history is ${days} day${days === 1 ? '' : 's'} and the forecast covers ${Number(horizon.toPrecision(4))} ${unit}s, ${span > 0 ? `${Math.round(horizon / span)} times as long` : 'from a single day'}: expected purchases and value extrapolate far beyond the data, so treat them as rough (set --horizon, or analyze a longer history).`,
+    })
+  }
 
   // The spend histories are read now, so the Gamma-Gamma fit (JS) can run after the model fits
   // while the engine is still counting the tracking curve's actual side.

@@ -47,6 +47,10 @@ describe('predictions on CDNOW with a 39-week holdout', () => {
     )
   })
 
+  it('says nothing of extrapolation: 52 weeks from up to 78 weeks of history', () => {
+    expect(p.notes.some((n) => /extrapolate/.test(n.message))).toBe(false)
+  })
+
   it('fits the three models to the published log-likelihoods', () => {
     const ll = Object.fromEntries(p.candidates.map((c) => [c.key, c.logLikelihood]))
     expect(ll.bgnbd).toBeCloseTo(-9582.43, 1)
@@ -176,6 +180,30 @@ describe('predictions without a holdout and on degenerate data', () => {
         const want = ((r.x + k * rho) / (r.T + k)) * 26
         expect(Math.abs(r.e - want)).toBeLessThanOrEqual(1e-12 * want)
       }
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('a forecast far longer than the longest history is flagged as an extrapolation', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // 30 customers, each a first order on day 0 and one more on day 1 or 2: a 3-day history
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+        SELECT 'k' || i, 'c' || (i % 30), TIMESTAMP '2024-01-01' + INTERVAL (i // 30 * (1 + i % 2)) DAY,
+          DATE '2024-01-01' + CAST(i // 30 * (1 + i % 2) AS INTEGER), 20
+        FROM range(60) t(i)`)
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const year = await buildPredictions(engine, info)
+      const flagged = year.notes.filter((n) => /extrapolate far beyond the data/.test(n.message))
+      expect(flagged).toHaveLength(1)
+      expect(flagged[0]!.level).toBe('warning')
+      expect(flagged[0]!.message).toMatch(
+        /^The longest purchase history is 2 days and the forecast covers 52 weeks, 182 times as long/,
+      )
+      // a horizon within four times the history says nothing of it
+      const week = await buildPredictions(engine, info, { horizon: 1 })
+      expect(week.notes.some((n) => /extrapolate/.test(n.message))).toBe(false)
     } finally {
       await engine.close()
     }
