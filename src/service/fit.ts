@@ -76,6 +76,8 @@ const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k)
 
 /** Bytes read per chunk: the file streams through one small buffer instead of a whole copy. */
 const CHUNK = 1 << 20
+/** A plain decimal number, as the slow path accepts it (the fast path reads digits only). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 
 const text = (buf: Uint8Array, from: number, to: number): string =>
   Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('utf8')
@@ -336,6 +338,13 @@ function parseOpenCsv(
     if (n === null || colOf.has(n)) return
     const idx = header.indexOf(n)
     if (idx < 0) return
+    // which of two columns of one name holds the data is a guess: the file must say
+    if (header.lastIndexOf(n) !== idx) {
+      throw new ImportError(
+        `${file}: the column ${n} appears twice in the header; rename or remove one`,
+        [{ file, line: 1, column: n, reason: 'column name appears twice' }],
+      )
+    }
     colOf.set(n, cols.length)
     slot[idx] = cols.length
     cols.push(new Float64Array(0))
@@ -400,10 +409,14 @@ function parseOpenCsv(
       const end = fieldEnd(buf, st.pos)
       const t = text(buf, st.pos, end).trim()
       let v = Number.NaN
-      if (t.charCodeAt(0) === 34) problem('quoted value where a number was expected')
-      if (t !== '') {
-        v = Number(t)
-        if (!Number.isFinite(v)) problem(`"${t}" is not a number`)
+      // a number in quotes (as some spreadsheets write every field) is still that number
+      const quoted = t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34
+      const n = quoted ? t.slice(1, -1).trim() : t
+      if (n.charCodeAt(0) === 34) problem('quoted value where a number was expected')
+      if (n !== '') {
+        // Number() also reads 0x10, 0b1, 0o7 and "Infinity": not numbers a summary holds
+        v = DECIMAL.test(n) ? Number(n) : Number.NaN
+        if (!Number.isFinite(v)) problem(`"${n}" is not a number`)
       }
       cols[slot[st.col]!]![st.rows] = v
       // resume after the field, inside the same row
@@ -833,6 +846,18 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
 }
 
 /**
+ * --as-of and --unit shape the summary built from orders; a table that is already summarized has
+ * its own calibration end and unit, and a fit that ignored them printed the same result as without.
+ */
+function builtOnly(opts: FitOptions, what: string): void {
+  const given = [opts.asOf && '--as-of', opts.unit && '--unit'].filter(Boolean)
+  if (given.length === 0) return
+  throw new UsageError(
+    `${given.join(' and ')} ${given.length > 1 ? 'apply' : 'applies'} when the model is fitted to orders (a file or workspace); ${what} is already summarized in its own periods: leave ${given.length > 1 ? 'them' : 'it'} out`,
+  )
+}
+
+/**
  * Fit one model to a file or workspace and return the report(s). sBG returns one report per survival
  * column fitted; every other model returns one.
  * @throws ImportError (file:line column: reason) for unreadable input, DataError for data a model
@@ -843,7 +868,10 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
     throw new UsageError(`--model must be one of ${FIT_MODELS.join(', ')} (got ${opts.model})`)
   }
   const t0 = performance.now()
-  if (opts.model === 'bgbb' || opts.model === 'sbg') tableInput(path, opts.model)
+  if (opts.model === 'bgbb' || opts.model === 'sbg') {
+    tableInput(path, opts.model)
+    builtOnly(opts, `${opts.model === 'bgbb' ? 'a BG/BB' : 'an sBG'} table`)
+  }
   if (opts.model === 'bgbb') return [fitBgbbFile(path, t0)]
   if (opts.model === 'sbg') return fitSbgFile(path, opts, t0)
   let s: SummaryColumns
@@ -857,9 +885,11 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
       ;({ summary: s, notes } = await summaryFromOrders(path, opts))
       kind = 'orders file'
     } else if (opts.model !== 'gg') {
+      builtOnly(opts, 'a summary file')
       const { histories, rows } = readSummaryHistories(path)
       return [fitHistories(opts.model, histories, { kind: 'summary file', rows, t0, notes })]
     } else {
+      builtOnly(opts, 'a summary file')
       s = readSummaryCsv(path, true)
       kind = 'summary file'
     }

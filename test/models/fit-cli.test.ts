@@ -103,6 +103,49 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/bad\.csv:3 t_x: "x7" is not a number/)
   })
+  it('reads a number in quotes; refuses hexadecimal, Infinity and a column named twice', () => {
+    const base = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8').trim().split('\n')
+    const plain = fitJson([write('plain.csv', `${base.join('\n')}\n`), '--model', 'bgnbd'])
+    // the same file with every field quoted, as some spreadsheets save it
+    const q = base
+      .map((l) =>
+        l
+          .split(',')
+          .map((v) => `"${v}"`)
+          .join(','),
+      )
+      .join('\n')
+    const quoted = fitJson([write('quoted.csv', `${q}\n`), '--model', 'bgnbd'])
+    expect(quoted.logLikelihood).toBe(plain.logLikelihood)
+    const hex = runCli([
+      'fit',
+      write('hex.csv', 'x,t_x,T\n0x10,20,30\n1,2,3\n'),
+      '--model',
+      'bgnbd',
+    ])
+    expect(hex.code).toBe(1)
+    expect(hex.stderr).toMatch(/hex\.csv:2 x: "0x10" is not a number/)
+    const inf = runCli(['fit', write('inf.csv', 'x,t_x,T\n1,2,Infinity\n'), '--model', 'bgnbd'])
+    expect(inf.stderr).toMatch(/inf\.csv:2 T: "Infinity" is not a number/)
+    const twice = runCli(['fit', write('twice.csv', 'x,t_x,T,x\n1,2,3,5\n'), '--model', 'bgnbd'])
+    expect(twice.code).toBe(1)
+    expect(twice.stderr).toMatch(
+      /twice\.csv: the column x appears twice in the header; rename or remove one/,
+    )
+  })
+  it('--as-of and --unit with a summary or a BG/BB table: a usage error, not an unchanged fit', () => {
+    const p = write('asof.csv', 'x,t_x,T\n1,2,3\n0,0,5\n2,4,6\n')
+    const a = runCli(['fit', p, '--model', 'bgnbd', '--as-of', '1997-06-30'])
+    expect(a.code).toBe(2)
+    expect(a.stderr).toMatch(
+      /--as-of applies when the model is fitted to orders .*a summary file is already summarized/,
+    )
+    const u = runCli(['fit', p, '--model', 'gg', '--unit', 'day', '--as-of', '1997-06-30'])
+    expect(u.stderr).toMatch(/--as-of and --unit apply when/)
+    const b = runCli(['fit', fx('donations/donations.csv'), '--model', 'bgbb', '--unit', 'month'])
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/--unit applies when .*a BG\/BB table is already summarized/)
+  })
   it('names file:line column for a negative x', () => {
     const p = write('neg.csv', 'x,t_x,T\n1,2,3\n-1,0,9\n')
     const r = runCli(['fit', p, '--model', 'pareto'])

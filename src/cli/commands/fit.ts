@@ -10,7 +10,7 @@ import { eprintln, printJson, println, table } from '../output.ts'
 interface FitCliOptions extends FileCliOptions {
   model: string
   asOf?: string
-  unit: string
+  unit?: string
   json?: boolean
   db?: string
   column?: string
@@ -101,8 +101,7 @@ export function registerFit(program: Command): void {
       )
       .option(
         '--unit <unit>',
-        'unit of t_x and T when built from orders: day, week or month',
-        'week',
+        'unit of t_x and T when built from orders: day, week or month (default week)',
       )
       .option('--column <name>', 'sbg: the survival column to fit (default: each one)')
       .option('--cohort <n>', 'sbg: cohort size behind percentage shares (default 1000)')
@@ -117,7 +116,7 @@ export function registerFit(program: Command): void {
         `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
       )
     }
-    if (!['day', 'week', 'month'].includes(opts.unit)) {
+    if (opts.unit !== undefined && !['day', 'week', 'month'].includes(opts.unit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
     }
     let cohort: number | undefined
@@ -129,7 +128,7 @@ export function registerFit(program: Command): void {
     const source = file ?? (await import('../common.ts')).resolveDb(opts)
     const reports = await fitFile(source, {
       model: opts.model as FitModelName,
-      unit: opts.unit as TimeUnit,
+      ...(opts.unit ? { unit: opts.unit as TimeUnit } : {}),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       ...(opts.column ? { column: opts.column } : {}),
       ...(cohort !== undefined ? { cohort } : {}),
