@@ -9,8 +9,11 @@ import type { ParetoParams } from './models/pareto-nbd.ts'
 import * as pareto from './models/pareto-nbd.ts'
 import { lgamma } from './special.ts'
 
-/** Days per model unit → units per year (365.25-day year). */
+/** Days per model unit → units per year (365.25-day year). Throws DataError unless unitDays > 0. */
 export function unitsPerYear(unitDays: number): number {
+  if (!(unitDays > 0 && unitDays < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`days per model unit must be a finite number > 0 (got ${unitDays})`)
+  }
   return 365.25 / unitDays
 }
 
@@ -19,8 +22,19 @@ export function discountRatePerUnit(annualRate: number, perYear: number): number
   if (!(annualRate >= 0) || !Number.isFinite(annualRate)) {
     throw new DataError(`annual discount rate must be a finite number >= 0 (got ${annualRate})`)
   }
-  if (!(perYear > 0)) throw new DataError(`units per year must be positive (got ${perYear})`)
+  // an infinite perYear would silently turn any rate into no discounting
+  if (!(perYear > 0 && perYear < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`units per year must be a finite number > 0 (got ${perYear})`)
+  }
   return Math.log1p(annualRate) / perYear
+}
+
+/** Horizon >= 0 (∞ allowed) and rate per unit δ finite and >= 0; NaN fails both. */
+function checkDiscounting(horizon: number, delta: number): void {
+  if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
+  if (!(delta >= 0 && delta < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`discount rate per unit must be a finite number >= 0 (got ${delta})`)
+  }
 }
 
 // 10-point Gauss-Legendre on [-1, 1]
@@ -140,13 +154,25 @@ export interface ClvResult {
   readonly method: 'steps' | 'continuous'
 }
 
-/** Σ_j D(t_j)[f(t_j) - f(t_{j-1})], t_j = min(j·step, H): purchases discounted at each step's end. */
+/**
+ * Σ_j D(t_j)[f(t_j) - f(t_{j-1})], t_j = min(j·step, H): purchases discounted at each step's end.
+ * @throws DataError unless the horizon is finite and >= 0, the step finite and > 0, and the rate
+ *   per unit δ finite and >= 0 (an infinite horizon has infinitely many steps: use
+ *   {@link discountedContinuous}).
+ */
 export function discountedSteps(
   f: (t: number) => number,
   horizon: number,
   step: number,
   delta: number,
 ): number {
+  checkDiscounting(horizon, delta)
+  if (!(horizon < Number.POSITIVE_INFINITY)) {
+    throw new DataError('an infinite horizon has no discrete steps: use the continuous method')
+  }
+  if (!(step > 0 && step < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`step must be a finite number > 0 (got ${step})`)
+  }
   let prev = 0
   let s = 0
   const K = Math.ceil(horizon / step - 1e-12)
@@ -163,12 +189,14 @@ export function discountedSteps(
  * ∫_0^H e^{-δt} dE(t) = e^{-δH}E(H) + δ ∫_0^H e^{-δt}E(t) dt (E(0) = 0). For H = ∞ the integral is
  * taken in u = δt over [0, 40] (the neglected tail is below e^-40 of the total when E grows at most
  * linearly), with Gauss-Legendre panels refined near 0.
+ * @throws DataError unless the horizon is >= 0 and δ finite and >= 0 (δ > 0 for H = ∞).
  */
 export function discountedContinuous(
   f: (t: number) => number,
   horizon: number,
   delta: number,
 ): number {
+  checkDiscounting(horizon, delta)
   if (delta === 0) {
     if (!Number.isFinite(horizon))
       throw new DataError('an infinite horizon needs a discount rate > 0')
@@ -189,6 +217,8 @@ export function discountedContinuous(
  * (T, T+H] under D(t) = e^{-δt}: E_μ[(1 - e^{-(μ+δ)H})/(μ+δ)], μ ~ Gamma(s, β+T)
  * = B h(s, δB) - e^{-δH} (B/(B+H))^s (B+H) h(s, δ(B+H)), B = β+T (H = ∞ drops the second term).
  * Multiplied by P(alive)(r+x)/(α+T) this is FHL 2005 "RFM and CLV" eq. 2 (H = ∞).
+ * @throws DataError unless s and B are finite and > 0, H >= 0, and δ finite and >= 0 (δ > 0 for
+ *   H = ∞).
  */
 export function paretoDiscountedAlive(
   s: number,
@@ -196,6 +226,12 @@ export function paretoDiscountedAlive(
   delta: number,
   horizon: number,
 ): number {
+  if (!(s > 0 && B > 0 && s < Number.POSITIVE_INFINITY && B < Number.POSITIVE_INFINITY)) {
+    throw new DataError(
+      `Pareto/NBD discounting needs finite s > 0 and β + T > 0 (got s ${s}, β + T ${B})`,
+    )
+  }
+  checkDiscounting(horizon, delta)
   if (delta === 0) {
     if (!Number.isFinite(horizon)) {
       throw new DataError('an infinite horizon needs a discount rate > 0')
@@ -235,7 +271,9 @@ export function scoreClv(
   if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
   const delta = discountRatePerUnit(opts.annualDiscountRate ?? 0.1, perYear)
   const step = opts.step ?? 1
-  if (!(step > 0)) throw new DataError(`step must be positive (got ${step})`)
+  if (!(step > 0 && step < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`step must be a finite number > 0 (got ${step})`)
+  }
   const infinite = !Number.isFinite(horizon)
   const method: 'steps' | 'continuous' = infinite
     ? 'continuous'

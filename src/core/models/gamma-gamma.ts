@@ -34,6 +34,42 @@ export interface GammaGammaFit extends FitResult<GammaGammaParams> {
 /** |corr(x, m_x)| above this gets a warning: the independence assumption is doubtful. */
 export const CORRELATION_WARNING = 0.3
 
+/** DataError naming the first of p, q, γ that is not a finite number > 0. */
+function checkSpendParams(params: GammaGammaParams): void {
+  const { p, q, gamma } = params
+  const inf = Number.POSITIVE_INFINITY
+  if (p > 0 && q > 0 && gamma > 0 && p < inf && q < inf && gamma < inf) return
+  const [name, v] = !(p > 0 && p < inf)
+    ? ['p', p]
+    : !(q > 0 && q < inf)
+      ? ['q', q]
+      : ['gamma', gamma]
+  throw new DataError(`Gamma-Gamma parameter ${name} must be a finite number > 0 (got ${v})`, {
+    p,
+    q,
+    gamma,
+  })
+}
+
+/**
+ * Why (x, m_x) cannot be scored: x must be a finite count >= 0; a repeater (x > 0) needs a finite
+ * mean spend m_x > 0, since the model's transaction values are gamma, hence positive.
+ */
+function spendInputError(x: number, mx: number, row: number | null): DataError {
+  const at = row === null ? '' : `customer ${row + 1}: `
+  const details = row === null ? { x, mx } : { row: row + 1, x, mx }
+  if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
+    return new DataError(`${at}x must be a finite number >= 0 (got ${x})`, details)
+  }
+  return new DataError(
+    `${at}m_x must be a finite number > 0 for a customer with repeat purchases (got ${mx} with x = ${x}): Gamma-Gamma spend is positive; give x = 0 for the population mean`,
+    details,
+  )
+}
+
+const infinitePopulationMean = (): DataError =>
+  new DataError('Gamma-Gamma q <= 1: the mean spend of a customer without repeats is infinite')
+
 // Integer counts below this are tallied in an array instead of a Map (a million Map updates cost more
 // than the whole likelihood pass).
 const SMALL_X = 4096
@@ -188,14 +224,16 @@ function llAndGrad(d: Prepared, p: number, q: number, g: number): [number, numbe
 /**
  * Gamma-Gamma log-likelihood of mean repeat spend (Fader & Hardie 2013, eq. 4):
  * Σ_i w_i log[ Γ(px+q)/(Γ(px)Γ(q)) γ^q m_x^(px-1) x^(px) / (γ + x m_x)^(px+q) ], over x > 0.
- * Throws DataError on non-positive spend among repeaters.
+ * Throws DataError on non-positive spend among repeaters, or p, q, γ not finite and > 0.
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData): number {
+  checkSpendParams(params)
   return llAndGrad(prepare(data, false), params.p, params.q, params.gamma)[0]
 }
 
 /** Gradient of {@link gammaGammaLogLikelihood} in (p, q, γ); exported for tests. */
 export function gammaGammaGradient(params: GammaGammaParams, data: SpendData): number[] {
+  checkSpendParams(params)
   return llAndGrad(prepare(data, false), params.p, params.q, params.gamma).slice(1)
 }
 
@@ -296,41 +334,53 @@ function explainSpendBoundary(name: string, dir: 'high' | 'low'): string | undef
 /**
  * Conditional expected average spend E[M | x, m_x] = (q-1)/(px+q-1) · pγ/(q-1) + px/(px+q-1) · m_x
  * = p(γ + x m_x)/(px + q - 1) (Fader & Hardie 2013, eq. 5). For x = 0 it is the population mean
- * pγ/(q-1). Throws DataError when that mean is infinite (q <= 1 and x = 0); Infinity for a
+ * pγ/(q-1), whatever m_x is (a customer without repeats has no mean repeat spend). Infinity for a
  * repeater with px + q <= 1 (the posterior mean of 1/ν diverges there; the formula's negative
  * value would be meaningless).
+ * @example expectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 30) // ≈ 30.94
+ * @throws DataError when p, q or γ is not a finite number > 0; x is not a finite number >= 0; a
+ *   repeater's m_x is not a finite number > 0; or the population mean is needed and infinite
+ *   (q <= 1 and x = 0).
  */
 export function expectedSpend(params: GammaGammaParams, x: number, mx: number): number {
+  checkSpendParams(params)
   const { p, q, gamma } = params
-  if (x > 0 && mx > 0) {
+  if (x > 0 && mx > 0 && x < Number.POSITIVE_INFINITY && mx < Number.POSITIVE_INFINITY) {
     return p * x + q - 1 > 0 ? (p * (gamma + x * mx)) / (p * x + q - 1) : Number.POSITIVE_INFINITY
   }
-  if (q <= 1) {
-    throw new DataError(
-      'Gamma-Gamma q <= 1: the mean spend of a customer without repeats is infinite',
-    )
-  }
+  if (x !== 0) throw spendInputError(x, mx, null)
+  if (q <= 1) throw infinitePopulationMean()
   return (p * gamma) / (q - 1)
 }
 
-/** {@link expectedSpend} for every customer into `out` (typed arrays; no allocation per row). */
+/**
+ * {@link expectedSpend} for every customer into `out` (typed arrays; no allocation per row).
+ * @throws DataError as {@link expectedSpend}, naming the first bad customer; or when the lengths of
+ *   x, m_x and `out` differ.
+ */
 export function expectedSpendAll(
   params: GammaGammaParams,
   x: ArrayLike<number>,
   mx: ArrayLike<number>,
   out: Float64Array = new Float64Array(x.length),
 ): Float64Array {
+  checkSpendParams(params)
+  if (mx.length !== x.length || out.length !== x.length) {
+    throw new DataError(
+      `x, m_x and out must have the same length (got ${x.length}, ${mx.length}, ${out.length})`,
+    )
+  }
   const { p, q, gamma } = params
-  const pop = q > 1 ? (p * gamma) / (q - 1) : Number.NaN
+  const pop = (p * gamma) / (q - 1)
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!
     const mi = mx[i]!
-    if (xi > 0 && mi > 0) {
+    if (xi > 0 && mi > 0 && xi < Number.POSITIVE_INFINITY && mi < Number.POSITIVE_INFINITY) {
       const d = p * xi + q - 1
       out[i] = d > 0 ? (p * (gamma + xi * mi)) / d : Number.POSITIVE_INFINITY
-    } else if (q > 1) out[i] = pop
-    else
-      throw new DataError('Gamma-Gamma q <= 1: mean spend of customers without repeats is infinite')
+    } else if (xi !== 0) throw spendInputError(xi, mi, i)
+    else if (q > 1) out[i] = pop
+    else throw infinitePopulationMean()
   }
   return out
 }
@@ -338,17 +388,30 @@ export function expectedSpendAll(
 /**
  * Simulate mean spend m_x for customers with the given repeat counts: ν ~ Gamma(q, 1/γ), each
  * transaction ~ Gamma(p, 1/ν); m_x is their mean (0 when x = 0). Seeded and reproducible.
+ * @example simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, [0, 3], 1) // [0, ≈ 30]
+ * @throws DataError when p, q or γ is not a finite number > 0, a count is not an integer >= 0, or
+ *   the seed is not a finite number.
  */
 export function simulateGammaGamma(
   params: GammaGammaParams,
   x: ArrayLike<number>,
   seed: number | Rng,
 ): Float64Array {
+  checkSpendParams(params)
+  if (typeof seed === 'number' && !Number.isFinite(seed)) {
+    throw new DataError(`seed must be a finite number (got ${seed})`)
+  }
   const rng = typeof seed === 'number' ? createRng(seed) : seed
   const out = new Float64Array(x.length)
   for (let i = 0; i < x.length; i++) {
-    const xi = Math.round(x[i]!)
-    if (xi <= 0) continue
+    const xi = x[i]!
+    if (!(xi >= 0 && Number.isInteger(xi))) {
+      throw new DataError(`customer ${i + 1}: x must be an integer >= 0 (got ${xi})`, {
+        row: i + 1,
+        x: xi,
+      })
+    }
+    if (xi === 0) continue
     const nu = rng.gamma(params.q, 1 / params.gamma)
     // The sum of x Gamma(p, 1/ν) draws is Gamma(px, 1/ν).
     out[i] = rng.gamma(params.p * xi, 1 / nu) / xi

@@ -15,6 +15,40 @@ export interface NbdParams extends Record<string, number> {
   readonly alpha: number
 }
 
+/** DataError unless r and α are finite numbers > 0. */
+function checkNbdParams(p: NbdParams): void {
+  const { r, alpha } = p
+  if (r > 0 && alpha > 0 && r < Number.POSITIVE_INFINITY && alpha < Number.POSITIVE_INFINITY) return
+  const [name, v] = !(r > 0 && r < Number.POSITIVE_INFINITY) ? ['r', r] : ['alpha', alpha]
+  throw new DataError(`NBD parameter ${name} must be a finite number > 0 (got ${v})`, { r, alpha })
+}
+
+/** DataError unless the span t is >= 0; t = ∞ is allowed (the limit is meaningful). */
+function checkSpan(t: number): void {
+  if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
+}
+
+/** DataError unless x >= 0 and T >= 0 are finite (the scores that need no t_x). */
+function checkCountAndAge(x: number, T: number): void {
+  if (!(x >= 0 && T >= 0 && x < Number.POSITIVE_INFINITY && T < Number.POSITIVE_INFINITY)) {
+    throw new DataError(`invalid history x=${x}, T=${T}: need finite numbers x >= 0 and T >= 0`, {
+      x,
+      T,
+    })
+  }
+}
+
+/** Every history valid and every weight a finite number >= 0 (hand-built Histories included). */
+function checkHistories(h: Histories): void {
+  for (let i = 0; i < h.x.length; i++) {
+    checkHistory(h.x[i]!, h.tx[i]!, h.T[i]!)
+    const w = h.weight[i]!
+    if (!(w >= 0 && w < Number.POSITIVE_INFINITY)) {
+      throw new DataError(`history ${i + 1}: weight must be a finite number >= 0 (got ${w})`)
+    }
+  }
+}
+
 /** Per unique x and per unique T sums of the weights, so an evaluation costs O(distinct values). */
 interface Prepared {
   readonly xs: Float64Array
@@ -81,13 +115,18 @@ function evalLL(q: Prepared, r: number, alpha: number, g: number[] | null): numb
  * Log-likelihood of x repeat purchases in (0, T] for every history (the timing within the window
  * carries no information on λ beyond x and T): Σ w [lnΓ(r+x) − lnΓ(r) + r ln α − (r+x) ln(α+T)],
  * dropping the constant Σ w [x ln(...) terms free of (r, α)].
+ * @throws DataError when r or α is not a finite number > 0, or a history or weight is invalid.
  */
 export function logLikelihood(p: NbdParams, h: Histories): number {
+  checkNbdParams(p)
+  checkHistories(h)
   return evalLL(prepare(h), p.r, p.alpha, null)
 }
 
-/** d LL / d log r and d LL / d log α (analytic). */
+/** d LL / d log r and d LL / d log α (analytic). Throws as {@link logLikelihood}. */
 export function gradientLog(p: NbdParams, h: Histories): [number, number] {
+  checkNbdParams(p)
+  checkHistories(h)
   const g = [0, 0]
   evalLL(prepare(h), p.r, p.alpha, g)
   return [g[0]!, g[1]!]
@@ -102,10 +141,10 @@ export function gradientLog(p: NbdParams, h: Histories): [number, number] {
  * @example fit(compressHistories(x, tx, T)).params // { r, alpha }
  */
 export function fit(h: Histories): FitResult<NbdParams> {
+  checkHistories(h)
   let sx = 0
   let sT = 0
   for (let i = 0; i < h.x.length; i++) {
-    checkHistory(h.x[i]!, h.tx[i]!, h.T[i]!)
     sx += h.weight[i]! * h.x[i]!
     sT += h.weight[i]! * h.T[i]!
   }
@@ -162,7 +201,13 @@ export function probabilityAlive(): number {
   return 1
 }
 
-/** E[X(t) | x, T] = t (r + x) / (α + T): the posterior mean rate times the window. */
+/**
+ * E[X(t) | x, T] = t (r + x) / (α + T): the posterior mean rate times the window (Morrison &
+ * Schmittlein 1988). t = ∞ gives ∞: without dropout purchases never stop.
+ * @example expectedPurchases({ r: 0.4, alpha: 12 }, 52, 2, 30, 39) // 52 · 2.4 / 51
+ * @throws DataError when r or α is not a finite number > 0, t < 0 or NaN, or the history is
+ *   invalid.
+ */
 export function expectedPurchases(
   p: NbdParams,
   t: number,
@@ -170,6 +215,8 @@ export function expectedPurchases(
   _tx: number,
   T: number,
 ): number {
+  checkNbdParams(p)
+  checkSpan(t)
   checkHistory(x, _tx, T)
   return (t * (p.r + x)) / (p.alpha + T)
 }
@@ -185,6 +232,7 @@ const POISSON_SHAPE = 1e9
  * @example expectedPurchases(poissonLimit(h), 52, x, tx, T) // ≈ 52 λ̂ for every customer
  */
 export function poissonLimit(h: Histories): NbdParams {
+  checkHistories(h)
   let sx = 0
   let sT = 0
   for (let i = 0; i < h.x.length; i++) {
@@ -199,21 +247,36 @@ export function poissonLimit(h: Histories): NbdParams {
   return { r: POISSON_SHAPE, alpha: (POISSON_SHAPE * sT) / sx }
 }
 
-/** P(at least one purchase in (T, T + t] | x, T) = 1 − ((α+T)/(α+T+t))^(r+x) (gamma-Poisson). */
+/**
+ * P(at least one purchase in (T, T + t] | x, T) = 1 − ((α+T)/(α+T+t))^(r+x) (gamma-Poisson).
+ * @throws DataError when r or α is not a finite number > 0, t < 0 or NaN, or x, T are not finite
+ *   numbers >= 0.
+ */
 export function probabilityAnyPurchase(p: NbdParams, t: number, x: number, T: number): number {
-  if (!(t > 0)) return 0
+  checkNbdParams(p)
+  checkSpan(t)
+  checkCountAndAge(x, T)
+  if (t === 0) return 0
   return -Math.expm1(-(p.r + x) * Math.log1p(t / (p.alpha + T)))
 }
 
 /**
  * Median waiting time from T to the next purchase: P(none in w) = ((α+T)/(α+T+w))^(r+x) = 1/2
  * gives w = (α+T)(2^(1/(r+x)) − 1). Without dropout a next purchase always comes.
+ * @throws DataError when r or α is not a finite number > 0, or x, T are not finite numbers >= 0.
  */
 export function medianNextPurchase(p: NbdParams, x: number, T: number): number {
+  checkNbdParams(p)
+  checkCountAndAge(x, T)
   return (p.alpha + T) * Math.expm1(Math.LN2 / (p.r + x))
 }
 
-/** E[X(t)] of a new customer: r t / α. */
+/**
+ * E[X(t)] of a new customer: r t / α (∞ for t = ∞).
+ * @throws DataError when r or α is not a finite number > 0, or t < 0 or NaN.
+ */
 export function expectedPurchasesNew(p: NbdParams, t: number): number {
+  checkNbdParams(p)
+  checkSpan(t)
   return (p.r * t) / p.alpha
 }

@@ -14,7 +14,7 @@ export interface FitResult<P extends Record<string, number>> {
   readonly model: string
   readonly params: P
   readonly standardErrors: { readonly [K in keyof P]: number }
-  /** 95 % intervals, symmetric on the log scale: exp(log p ± 1.96 se_log). */
+  /** 95 % intervals, symmetric on the log scale: exp(log p ± 1.959963984540054 se_log). */
   readonly confidenceIntervals: { readonly [K in keyof P]: readonly [number, number] }
   readonly logLikelihood: number
   readonly customers: number
