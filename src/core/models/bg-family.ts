@@ -3,7 +3,7 @@
 // likelihood term for x = 0). Hot loops work on unique x and unique time values.
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
-import { digamma, lbeta, lgamma, logSumExp } from '../special.ts'
+import { digamma, lbeta, lgamma, logBetaIncReg, logSumExp } from '../special.ts'
 import {
   bgExpectedAlive,
   checkHistory,
@@ -50,6 +50,33 @@ interface Work {
   readonly p1: Float64Array // per pair: -(r+x) log(α+t)
   readonly plt: Float64Array // per pair: log(α+t)
   readonly pri: Float64Array // per pair: (r+x)/(α+t)
+}
+
+/**
+ * Throws DataError unless every row is a history compressHistories would have built: x, t_x, T
+ * and weight finite and >= 0, t_x <= T (with its 1e-12 slack). Hand-built histories otherwise
+ * give NaN, or a positive log-likelihood for x < 0.
+ */
+function checkHistories(h: Histories): void {
+  const { x, tx, T, weight } = h
+  const n = x.length
+  if (tx.length !== n || T.length !== n || weight.length !== n) {
+    throw new DataError(
+      `histories: x, t_x, T and weight must have the same length (got ${n}, ${tx.length}, ${T.length}, ${weight.length})`,
+    )
+  }
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!
+    const ti = tx[i]!
+    const Ti = T[i]!
+    const wi = weight[i]!
+    if (!(xi >= 0 && ti >= 0 && ti <= Ti * (1 + 1e-12) && wi >= 0 && xi + Ti + wi < Infinity)) {
+      throw new DataError(
+        `history ${i + 1}: x, t_x, T and weight must be finite numbers >= 0 with t_x <= T (got x=${xi}, t_x=${ti}, T=${Ti}, weight=${wi})`,
+        { row: i + 1, x: xi, tx: ti, T: Ti, weight: wi },
+      )
+    }
+  }
 }
 
 function makeWork(ix: Indexed, k: number): Work {
@@ -210,11 +237,13 @@ const toParams = (t: readonly number[]): BgParams => ({
 
 export function bgLogLikelihood(k: number, p: BgParams, h: Histories): number {
   checkParams('model', p)
+  checkHistories(h)
   return evalLL(makeWork(indexHistories(h), k), p, null)
 }
 
 export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories): Float64Array {
   checkParams('model', p)
+  checkHistories(h)
   const out = new Float64Array(h.x.length)
   evalLL(makeWork(indexHistories(h), k), p, null, out)
   return out
@@ -222,6 +251,7 @@ export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories):
 
 export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
   checkParams('model', p)
+  checkHistories(h)
   const g = [0, 0, 0, 0]
   evalLL(makeWork(indexHistories(h), k), p, g)
   return g
@@ -238,6 +268,7 @@ export function bgFit(
   h: Histories,
   opts: BgFitOptions = {},
 ): FitResult<BgParams> {
+  checkHistories(h)
   requireIdentifiable(h, model)
   const {
     obj,
@@ -463,32 +494,37 @@ export function bgExpectedPurchases(
 /** E[X(t)] for a new customer: BG k=0 eq. 7 of FHL 2005; MBG: b/(a+b) · (same with b+1). */
 export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): number {
   checkParams('model', p)
+  if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   if (k === 0) return bgExpectedAlive(p.r, p.alpha, p.a, p.b, t)
   return (p.b / (p.a + p.b)) * bgExpectedAlive(p.r, p.alpha, p.a, p.b + 1, t)
 }
 
 /**
  * P(X(t) = n) for a new customer: alive through n purchases, E[(1-p)^(n+k)] · NBD(n), plus dropout
- * right after the n-th purchase (needs n + k >= 1), E[p (1-p)^(n+k-1)] · P(NBD >= n) (FHL eq. 8).
+ * right after the n-th purchase (needs n + k >= 1), E[p (1-p)^(n+k-1)] · P(NBD >= n) (FHL eq. 8;
+ * Batislam et al. 2007 for k = 1). The NBD tail is the incomplete beta I_{t/(α+t)}(n, r), not
+ * 1 − Σ_{j<n} NBD(j), which cancels to nothing once the tail is below ~1e-16. t = ∞ gives the
+ * distribution of lifetime purchases, E[p (1-p)^(n+k-1)]. Throws DataError for t NaN or < 0.
+ * @example probabilityOfPurchases({ r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }, 300, 39) // 4.75e-19
  */
 export function bgProbabilityOfPurchases(k: number, p: BgParams, n: number, t: number): number {
   checkParams('model', p)
   if (!(Number.isInteger(n) && n >= 0))
     throw new DataError(`n must be a non-negative integer (got ${n})`)
+  if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   const { r, alpha, a, b } = p
   const lb = lbeta(a, b)
-  const lq = Math.log(alpha / (alpha + t))
-  const lpq = t > 0 ? Math.log(t / (alpha + t)) : Number.NEGATIVE_INFINITY
-  const nbd = (j: number): number =>
-    j === 0 ? Math.exp(r * lq) : Math.exp(logNbdCoef(r, j) + r * lq + j * lpq)
-  let v = Math.exp(lbeta(a, b + n + k) - lb) * nbd(n)
-  if (n + k >= 1) {
-    let cdf = 0
-    for (let j = 0; j < n; j++) cdf += nbd(j)
-    const tail = Math.max(0, 1 - cdf)
-    v += Math.exp(lbeta(a + 1, b + n + k - 1) - lb) * tail
-  }
-  return Math.min(1, Math.max(0, v))
+  const lDrop = n + k >= 1 ? lbeta(a + 1, b + n + k - 1) - lb : Number.NEGATIVE_INFINITY
+  // every customer drops out in the end: whoever is alive at t = ∞ bought without bound
+  if (t === Number.POSITIVE_INFINITY) return Math.exp(lDrop)
+  // 1 − z = α/(α+t) apart, so that t ≫ α keeps the digits of the small side
+  const z = t / (alpha + t)
+  const y = alpha / (alpha + t)
+  const ly = -Math.log1p(t / alpha)
+  const lNbd = n === 0 ? r * ly : logNbdCoef(r, n) + r * ly + n * Math.log(z)
+  let v = Math.exp(lbeta(a, b + n + k) - lb + lNbd)
+  if (n + k >= 1) v += Math.exp(lDrop + (n === 0 ? 0 : logBetaIncReg(n, r, z, y)))
+  return Math.min(1, v)
 }
 
 /**
@@ -555,13 +591,30 @@ export function bgSimulate(
   resolution = 0,
 ): SimulatedHistories {
   checkParams('model', p)
+  if (!(Number.isInteger(n) && n >= 0)) {
+    throw new DataError(`the number of customers must be an integer >= 0 (got ${n})`)
+  }
+  if (typeof T === 'number' ? !(T >= 0 && T < Infinity) : T.length < n) {
+    throw new DataError(
+      typeof T === 'number'
+        ? `T must be a finite number >= 0 (got ${T})`
+        : `T must hold one value per customer (got ${T.length} for ${n} customers)`,
+    )
+  }
+  if (!(resolution >= 0 && resolution < Infinity)) {
+    throw new DataError(`resolution must be a finite number >= 0 (got ${resolution})`)
+  }
   const rng = createRng(seed)
   const X = new Float64Array(n)
   const TX = new Float64Array(n)
   const TT = new Float64Array(n)
   const snap = (v: number): number => (resolution > 0 ? Math.floor(v / resolution) * resolution : v)
   for (let i = 0; i < n; i++) {
-    const Ti = snap(typeof T === 'number' ? T : T[i]!)
+    const Ti0 = typeof T === 'number' ? T : T[i]!
+    if (!(Ti0 >= 0 && Ti0 < Infinity)) {
+      throw new DataError(`T of customer ${i + 1} must be a finite number >= 0 (got ${Ti0})`)
+    }
+    const Ti = snap(Ti0)
     const lambda = rng.gamma(p.r, 1 / p.alpha)
     const drop = rng.beta(p.a, p.b)
     let x = 0
@@ -597,6 +650,7 @@ export function bgScoreAll(
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
   checkParams('model', p)
+  if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
   const n = h.x.length
   const pAlive = new Float64Array(n)
   const expected = new Float64Array(n)
@@ -608,7 +662,8 @@ export function bgScoreAll(
     const x = h.x[i]!
     const tx = h.tx[i]!
     const T = h.T[i]!
-    if (!(x >= 0 && tx >= 0 && T >= tx)) checkHistory(x, tx, T)
+    // x + T < Infinity: T = ∞ passed T >= t_x and made NaN
+    if (!(x >= 0 && tx >= 0 && T >= tx && x + T < Infinity)) checkHistory(x, tx, T)
     let pa = 1
     if (x + k > 0) {
       const l = la - Math.log(b + x + k - 1) + (r + x) * Math.log((alpha + T) / (alpha + tx))

@@ -38,7 +38,7 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
      * converges. @example fit(compressHistories(x, tx, T)).params // { r, alpha, a, b }
      */
     fit: (h: Histories, opts?: BgFitOptions): FitResult<BgParams> => bgFit(k, name, h, opts),
-    /** Total weighted log-likelihood. */
+    /** Total weighted log-likelihood. Throws DataError on a row compressHistories would refuse. */
     logLikelihood: (p: BgParams, h: Histories): number => bgLogLikelihood(k, p, h),
     /** Log-likelihood of each (x, t_x, T) row (unweighted). */
     logLikelihoodPerHistory: (p: BgParams, h: Histories): Float64Array =>
@@ -51,9 +51,9 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
     /** Expected purchases in (T, T+t] given the history. */
     expectedPurchases: (p: BgParams, t: number, x: number, tx: number, T: number): number =>
       bgExpectedPurchases(k, p, t, x, tx, T),
-    /** E[X(t)]: expected repeat purchases of a new customer by time t. */
+    /** E[X(t)]: expected repeat purchases of a new customer by time t (DataError for t NaN or < 0). */
     expectedPurchasesNew: (p: BgParams, t: number): number => bgExpectedPurchasesNew(k, p, t),
-    /** P(X(t) = n) for a new customer. */
+    /** P(X(t) = n) for a new customer; t = ∞ gives lifetime purchases (DataError for t NaN or < 0). */
     probabilityOfPurchases: (p: BgParams, n: number, t: number): number =>
       bgProbabilityOfPurchases(k, p, n, t),
     /** P(at least one purchase in (T, T+window] | history) = P(alive) · (1 - ((α+T)/(α+T+window))^(r+x)). */
@@ -62,7 +62,10 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
     /** Median (and mean when finite) waiting time to the next purchase given one happens. */
     expectedNextPurchaseTime: (p: BgParams, x: number, tx: number, T: number): NextPurchase =>
       bgExpectedNextPurchaseTime(k, p, x, tx, T),
-    /** Seeded simulation of n customers observed for T; `resolution` floors times to a grid. */
+    /**
+     * Seeded simulation of n customers observed for T; `resolution` floors times to a grid. Throws
+     * DataError unless n is an integer >= 0 and T (each T) and resolution are finite and >= 0.
+     */
     simulate: (
       p: BgParams,
       n: number,

@@ -571,8 +571,10 @@ export function checkHistory(x: number, tx: number, T: number): void {
 /**
  * E over p ~ Beta(a, b), λ ~ Gamma(r, rate α) of (1 - e^{-λ p t}) / p: expected purchases in t of a
  * BG-type customer alive now. Closed form (Fader, Hardie & Lee 2005, eq. 10):
- * (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))], with the removable singularity at
- * a = 1 handled by symmetric averaging.
+ * (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]. Where that difference cancels
+ * (a near 1, small t, tiny r or a), the same value as a sum of positive terms: with N ~ NBD(r, α)
+ * the purchases of an immortal customer in t, Σ_n P(N = n) Σ_{j<n} E[(1-p)^j], E[(1-p)^j] =
+ * (b)_j/(a+b)_j; where that sum is long too, the quadrature.
  */
 export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, t: number): number {
   // NaN passes every comparison below and the quadrature never ends
@@ -580,27 +582,49 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
   if (t <= 0) return 0
   // the whole remaining lifetime: E[1/p] = (a+b-1)/(a-1), infinite for a <= 1
   if (t === Number.POSITIVE_INFINITY) return a > 1 ? (a + b - 1) / (a - 1) : t
-  // a + b <= 1 (fits where dropout probabilities pile up at 0 and 1): the 2F1's third parameter
-  // a + b - 1 is not positive, the function can change sign and its log does not exist
-  if (a + b - 1 <= 0) return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
-  if (Math.abs(a - 1) < 1e-6) {
-    // the two points sit past the window (1 + 1e-6 - 1 is below 1e-6 in doubles: it recursed)
-    return (
-      (bgExpectedAlive(r, alpha, 1 + 2e-6, b, t) + bgExpectedAlive(r, alpha, 1 - 2e-6, b, t)) / 2
-    )
-  }
   const z = t / (alpha + t)
-  let L: number
-  try {
-    L = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b, a + b - 1, z)
-  } catch (e) {
-    if (e instanceof LoyalsError && e.code === 'numeric_error') {
-      return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
+  // log(1 - z), exact for small t and for 1 - z below the spacing of doubles near 1
+  const ly = -Math.log1p(t / alpha)
+  // a + b <= 1 (fits where dropout probabilities pile up at 0 and 1) has no usable closed form: the
+  // 2F1's third parameter a + b - 1 is not positive and its log does not exist; at a = 1 the
+  // closed form is 0/0
+  if (a + b - 1 > 0 && a !== 1) {
+    let L = Number.NaN
+    try {
+      L = r * ly + logHyp2f1(r, b, a + b - 1, z)
+    } catch (e) {
+      if (!(e instanceof LoyalsError && e.code === 'numeric_error')) throw e
     }
-    throw e
+    // L's rounding error is ~1e-16 of its two parts (and of 1, from 2F1 near 1); the result
+    // carries it divided by |L|, which goes to 0 as t → 0 or a → 1
+    if (Math.abs(L) * 1e4 > 1 - r * ly + Math.abs(L - r * ly)) {
+      return Math.max(((a + b - 1) / (a - 1)) * -Math.expm1(L), 0)
+    }
   }
-  const v = ((a + b - 1) / (a - 1)) * -Math.expm1(L)
-  return Math.max(v, 0)
+  // the sum's terms past the NBD's bulk shrink like z^n: its length, from the mean r t/α, the
+  // spread sqrt(r t/α / (1 - z)) and the geometric tail; r log(1 - z) would underflow beyond 700
+  const m = (r * t) / alpha
+  if (m + 10 * Math.sqrt(m / (1 - z)) + 40 / -Math.log(z) < 4000 && r * ly > -700) {
+    let nbd = Math.exp(r * ly)
+    let surv = 1 // E[(1-p)^(n-1)]
+    let cum = 0 // Σ_{j<n} E[(1-p)^j]
+    let sum = 0
+    const ab = a + b
+    for (let n = 1; n < 5000; n++) {
+      // r + (n - 1), not r + n - 1: r + 1 - 1 drops r's low bits when r is small
+      const j = n - 1
+      nbd *= ((r + j) / n) * z
+      cum += surv
+      surv *= (b + j) / (ab + j)
+      const term = nbd * cum
+      sum += term
+      // past the bulk the terms fall by at least max(z, NBD ratio) · (n+1)/n (cum grows by at most
+      // cum/n): a geometric bound on what is left
+      const q = Math.max(z, ((r + n) / (n + 1)) * z) * ((n + 1) / n)
+      if (q < 1 && (term * q) / (1 - q) <= 1e-17 * sum) return sum
+    }
+  }
+  return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
 }
 
 /**
