@@ -2,6 +2,14 @@
 // compressed (x, t_x, n) rows; each row's likelihood is a log-sum-exp of beta-function terms, so its
 // analytic gradient is the softmax-weighted sum of digamma differences.
 import { DataError } from '../../errors.ts'
+import {
+  discountedSurvivalSum,
+  type GammaRatioSeries,
+  gammaRatioSeriesSplit,
+  gammaRatioSeriesTail,
+  logGammaRatio,
+  sumGammaRatioSeries,
+} from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta, lgamma } from '../special.ts'
@@ -131,14 +139,19 @@ function total(p: readonly number[], h: Histories, grad: number[] | null): numbe
   return ll
 }
 
-/** Weighted BG/BB log-likelihood (FHS 2010 eq. 5); `h.T` holds the opportunities n. */
+/**
+ * Weighted BG/BB log-likelihood (FHS 2010 eq. 5); `h.T` holds the opportunities n.
+ * @throws DataError when a parameter is not finite and > 0 or a row is not a valid history.
+ */
 export function bgbbLogLikelihood(params: BgbbParams, h: Histories): number {
+  checkParams('bgbb', params)
   validateBgbb(h)
   return total([params.alpha, params.beta, params.gamma, params.delta], h, null)
 }
 
 /** Gradient of {@link bgbbLogLikelihood} in (α, β, γ, δ); exported for tests. */
 export function bgbbGradient(params: BgbbParams, h: Histories): number[] {
+  checkParams('bgbb', params)
   validateBgbb(h)
   const g = [0, 0, 0, 0]
   total([params.alpha, params.beta, params.gamma, params.delta], h, g)
@@ -241,10 +254,15 @@ export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
 /**
  * P(X(n) = x) for a new customer (FHS 2010 eq. 7):
  * C(n,x) B(α+x,β+n-x)/B(α,β) B(γ,δ+n)/B(γ,δ) + Σ_{i=x}^{n-1} C(i,x) B(α+x,β+i-x)/B(α,β) B(γ+1,δ+i)/B(γ,δ).
+ * 0 for x > n (more transactions than opportunities).
+ * @throws DataError unless n and x are whole numbers >= 0 and the parameters finite and > 0.
  */
 export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): number {
   checkRow(p, 0, 0, n)
-  if (!Number.isInteger(x) || x < 0 || x > n) return 0
+  if (!(x >= 0 && Number.isInteger(x))) {
+    throw new DataError(`number of transactions must be a whole number >= 0 (got ${x})`)
+  }
+  if (x > n) return 0
   const lab = lbeta(p.alpha, p.beta)
   const lgd = lbeta(p.gamma, p.delta)
   const lchoose = (a: number, k: number): number =>
@@ -266,9 +284,12 @@ export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): n
 
 /**
  * Discounted expected residual transactions with per-opportunity discount rate d (FHS 2010 eq. 14):
- * B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t>n} B(γ, δ+t)/B(γ,δ) / (1+d)^(t-n). The series is summed until
- * its terms (which fall faster than 1/(1+d)^k) are below 1e-16 of the total.
- * @throws DataError when d <= 0 (the sum may diverge).
+ * B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t>n} B(γ, δ+t)/B(γ,δ) / (1+d)^(t-n)
+ * = B(α+x+1, β+n-x)/B(α,β) / L · B(γ, δ+n+1)/B(γ,δ) / (1+d) · 2F1(1, δ+n+1; γ+δ+n+1; 1/(1+d)).
+ * The series is the discounted lifetime of an sBG(γ, δ+n+1) dropout process, summed to ~1e-12 for
+ * every d > 0 by {@link discountedSurvivalSum} (its terms fall only like t^-γ (1+d)^-t).
+ * @example bgbbDiscountedResidualTransactions({ alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783 }, 0.1, 6, 6, 6)
+ * @throws DataError when d <= 0 (the sum may diverge) or the row is invalid.
  */
 export function bgbbDiscountedResidualTransactions(
   p: BgbbParams,
@@ -279,16 +300,13 @@ export function bgbbDiscountedResidualTransactions(
 ): number {
   if (!(d > 0)) throw new DataError(`discount rate per opportunity must be positive (got ${d})`)
   checkRow(p, x, tx, n)
-  const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
-  // B(γ, δ+t)/B(γ,δ) by its ratio (δ+t-1)/(γ+δ+t-1) from one opportunity to the next
-  let term = Math.exp(lbeta(p.gamma, p.delta + n + 1) - lbeta(p.gamma, p.delta)) / (1 + d)
-  let s = 0
-  for (let t = n + 1; t < n + 1e6; t++) {
-    s += term
-    term *= (p.delta + t) / (p.gamma + p.delta + t) / (1 + d)
-    if (term < 1e-17 * s) break
-  }
-  return Math.exp(head) * s
+  const head =
+    lbeta(p.alpha + x + 1, p.beta + n - x) -
+    lbeta(p.alpha, p.beta) -
+    logL(p, x, tx, n) +
+    lbeta(p.gamma, p.delta + n + 1) -
+    lbeta(p.gamma, p.delta)
+  return (Math.exp(head) / (1 + d)) * discountedSurvivalSum(p.gamma, p.delta + n + 1, d)
 }
 
 /**
@@ -339,10 +357,13 @@ export function bgbbProbabilityAnyPurchase(
 /**
  * Opportunities from n to the next transaction, among futures where there is one:
  * P(next at n+m) = E[(1-θ)^m (1-p)^(m-1) p | alive at n] = B(α+x+1, β+n-x+m-1)/B(α,β) ·
- * B(γ, δ+n+m)/B(γ,δ) / L. `median` is the first m where the cumulative share reaches 1/2;
- * `probability` the chance of any further transaction. The terms fall like m^-(α+x+1+γ), so the
- * mean is finite only when α+x+γ > 1; it is summed until the power-law tail estimate
- * Σ_{m>M} m P(m) ≈ M² P(M) / (α+x+γ-1) is below 1e-10 of the sum, and that estimate is added.
+ * B(γ, δ+n+m)/B(γ,δ) / L. `probability` is the chance of any further transaction, Σ_m P(m);
+ * `median` the first m where the cumulative share reaches 1/2; `mean` Σ_m m P(m) / Σ_m P(m).
+ * The terms fall only like m^-(α+x+1+γ) (at α = γ = 0.001 half the probability lies beyond
+ * m = 1e150), so the sums and the tail beyond the median are taken by
+ * {@link sumGammaRatioSeries} (direct summation, then Euler-Maclaurin; ~1e-12 relative). The mean
+ * is finite only when α+x+γ > 1; the median exists whenever a transaction can happen, and is
+ * null only when it lies beyond 1e300 opportunities.
  */
 export function bgbbExpectedNextPurchase(
   p: BgbbParams,
@@ -351,50 +372,76 @@ export function bgbbExpectedNextPurchase(
   n: number,
 ): NextPurchase {
   checkRow(p, x, tx, n)
-  const head = -lbeta(p.alpha, p.beta) - lbeta(p.gamma, p.delta) - logL(p, x, tx, n)
-  const at = (m: number): number =>
-    Math.exp(
-      head + lbeta(p.alpha + x + 1, p.beta + n - x + m - 1) + lbeta(p.gamma, p.delta + n + m),
-    )
-  // P(any) = Σ_m P(m): E[(1-θ) p / (1 - (1-θ)(1-p)) | alive at n], summed with the same tail rule
-  const excess = p.alpha + x + p.gamma - 1
-  const MAX = 1e5
-  let total = 0
-  let first = 0
-  let sumM = 0
-  let median: number | null = null
-  const probs: number[] = []
-  let m = 1
-  let v = 0
-  for (; m <= MAX; m++) {
-    v = at(m)
-    if (m === 1) first = v
-    probs.push(v)
-    total += v
-    sumM += m * v
-    // Σ_{k>m} P(k) ≈ m P(m) / (excess + 1) and Σ_{k>m} k P(k) ≈ m² P(m) / excess
-    if (m * v < 1e-12 * total * (excess + 1) && (excess <= 0 || m * m * v < 1e-10 * sumM * excess))
-      break
+  const a = p.alpha + x
+  const b = p.beta + n - x
+  const g = p.gamma
+  const e = p.delta + n
+  // P(m) = P(1) f(m), f(m) = Γ(m+b-1)/Γ(m+b+a) · Γ(m+e)/Γ(m+e+g) / [Γ(b)/Γ(b+a+1) · Γ(e+1)/Γ(e+1+g)]
+  // with P(1) = B(a+1, b) B(g, e+1) / (B(α,β) B(γ,δ) L). The shape f is summed on its own, so the
+  // median and mean survive a P(1) below the double range.
+  const logP1 =
+    lbeta(a + 1, b) +
+    lbeta(g, e + 1) -
+    lbeta(p.alpha, p.beta) -
+    lbeta(p.gamma, p.delta) -
+    logL(p, x, tx, n)
+  const series: GammaRatioSeries = {
+    logC: -(logGammaRatio(b, a + 1) + logGammaRatio(e + 1, g)),
+    u: [b - 1, e],
+    v: [a + 1, g],
+    kappa: 0,
+    delta: 0,
+    start: 1,
   }
-  const tailP = (m * v) / (excess + 1)
-  total += tailP
-  for (let i = 0, c = 0; i < probs.length; i++) {
-    c += probs[i]!
-    if (c >= total / 2) {
-      median = i + 1
-      break
-    }
+  const split = gammaRatioSeriesSplit(series)
+  const partial = new Float64Array(Math.max(0, split - 1))
+  const shape = sumGammaRatioSeries(series, (m, _t, sum) => {
+    partial[m - 1] = sum
+  })
+  const total = Math.exp(logP1 + Math.log(shape))
+  const meanFinite = a + g > 1
+  const mean = meanFinite ? sumGammaRatioSeries({ ...series, kappa: 1 }) / shape : null
+  const median = medianOpportunity(series, shape / 2, partial)
+  const reasons: string[] = []
+  if (!meanFinite) {
+    reasons.push('the mean waiting time is infinite when alpha + x + gamma <= 1; use the median')
   }
-  const meanFinite = excess > 0 && total > 0
-  const mean = meanFinite ? (sumM + (m * m * v) / excess) / total : null
+  if (median === null) reasons.push('the median waiting time is beyond 1e300 opportunities')
+  if (total === 0) {
+    reasons.push('a further transaction is less likely than 1e-308 (median and mean assume one)')
+  }
   return {
-    median: first > 0 ? median : null,
+    median,
     mean: mean !== null && Number.isFinite(mean) ? mean : null,
     probability: Math.min(1, total),
-    reason: meanFinite
-      ? null
-      : 'the mean waiting time is infinite when alpha + x + gamma <= 1; use the median',
+    reason: reasons.length > 0 ? reasons.join('; ') : null,
   }
+}
+
+/**
+ * Smallest m with Σ_{k<=m} P(k) >= half: among the directly summed terms from their partial sums,
+ * else by bisection on the tail Σ_{k>m} P(k) <= half (taken directly, not as total - partial).
+ */
+function medianOpportunity(
+  series: GammaRatioSeries,
+  half: number,
+  partial: Float64Array,
+): number | null {
+  for (let i = 0; i < partial.length; i++) if (partial[i]! >= half) return i + 1
+  const tail = (m: number): number => gammaRatioSeriesTail(series, m + 1)
+  let lo = partial.length // tail(lo) > half
+  let hi = Math.max(2 * lo, 2)
+  while (tail(hi) > half) {
+    lo = hi
+    hi *= 64
+    if (hi > 1e300) return null
+  }
+  while (hi - lo > 1 && hi - lo > 1e-15 * hi) {
+    const mid = Math.floor(lo + (hi - lo) / 2)
+    if (tail(mid) > half) lo = mid
+    else hi = mid
+  }
+  return hi
 }
 
 /** Simulated BG/BB customers: calibration (x, t_x, n) and holdout transactions in `holdout` more. */
@@ -409,6 +456,7 @@ export interface BgbbSimulation {
  * Simulate `customers` customers over `n` opportunities (plus `holdout` more): p ~ Beta(α, β),
  * θ ~ Beta(γ, δ); at each opportunity an alive customer transacts w.p. p, then dies w.p. θ (a
  * customer alive at the start of opportunity 1 can transact there: FHS 2010 §2).
+ * @throws DataError when a parameter is not finite and > 0 or a count is not a whole number >= 0.
  */
 export function simulateBgbb(
   p: BgbbParams,
@@ -417,6 +465,16 @@ export function simulateBgbb(
   seed: number | Rng,
   holdout = 0,
 ): BgbbSimulation {
+  checkParams('bgbb', p)
+  for (const [name, v] of [
+    ['customers', customers],
+    ['opportunities n', n],
+    ['holdout opportunities', holdout],
+  ] as const) {
+    if (!(v >= 0 && Number.isInteger(v))) {
+      throw new DataError(`${name} must be a whole number >= 0 (got ${v})`)
+    }
+  }
   const rng = typeof seed === 'number' ? createRng(seed) : seed
   const x = new Float64Array(customers)
   const tx = new Float64Array(customers)

@@ -1,0 +1,256 @@
+// Series of gamma-function ratios. The sBG's DEL and DERL (models/sbg.ts) and the BG/BB residual
+// transactions and next-transaction distribution (models/bgbb.ts, whose dropout process is an sBG)
+// are all sums Σ_{j>=j0} f(j) with f(x) = exp(logC + κ log x - δ x) Π_i Γ(x+u_i)/Γ(x+u_i+v_i).
+// Their terms fall like x^-(Σv - κ) e^-(δ x), so plain summation needs ~1/δ terms, or, at δ = 0,
+// can need 1e10 or more. The sum is taken directly while the terms are rough, then by Euler-
+// Maclaurin from J on: Σ_{j>=J} f(j) = ∫_J^∞ f + f(J)/2 - f'(J)/12 + f'''(J)/720 - ..., where J is
+// far enough out (x + u_i >= 20, κ/x + Σv/(x + min u) <= 1/50, δ <= 0.01) that the omitted terms
+// stay near 1e-12 of the sum, and the integral is taken in y = log(x/J) with the power law split
+// off exactly.
+import { digamma, lgamma } from './special.ts'
+
+/** The series Σ_{j>=start} f(j) described above (v_i > 0, start + u_i > 0). */
+export interface GammaRatioSeries {
+  readonly logC: number
+  readonly u: readonly number[]
+  readonly v: readonly number[]
+  readonly kappa: number
+  readonly delta: number
+  readonly start: number
+}
+
+/** Stirling's remainder log Γ(X) - [(X-1/2) log X - X + log(2π)/2], for X >= 20 (error < 1e-17). */
+function stirlingTail(X: number): number {
+  const r = 1 / X
+  const r2 = r * r
+  return r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 / 1188))))
+}
+
+/**
+ * log[Γ(x+u)/Γ(x+u+v)] + v log x, which tends to 0 as x grows, without the cancellation of two
+ * log-gammas of large arguments (needs x + u >= 20).
+ */
+function powerDefect(x: number, u: number, v: number): number {
+  const X = x + u
+  const L = Math.log1p(v / X)
+  return -v * Math.log1p(u / x) - ((X + v - 0.5) * L - v) + stirlingTail(X) - stirlingTail(X + v)
+}
+
+/** log Γ(X)/Γ(X+v) for X > 0, v > 0; Stirling-based (no cancellation) once X >= 20. */
+export function logGammaRatio(X: number, v: number): number {
+  if (X < 20) return lgamma(X) - lgamma(X + v)
+  const L = Math.log1p(v / X)
+  return -v * Math.log(X) - ((X + v - 0.5) * L - v) + stirlingTail(X) - stirlingTail(X + v)
+}
+
+function logTerm(s: GammaRatioSeries, x: number): number {
+  let l = s.logC
+  if (x !== 0 && s.delta !== 0) l -= s.delta * x
+  if (s.kappa !== 0) l += s.kappa * Math.log(x)
+  for (let i = 0; i < s.u.length; i++) l += logGammaRatio(x + s.u[i]!, s.v[i]!)
+  return l
+}
+
+/** ψ'(X) and ψ''(X) by their asymptotic series (X >= 20: absolute error < 1e-14). */
+function trigammaAsym(X: number): number {
+  const r = 1 / X
+  const r2 = r * r
+  return r + r2 / 2 + r * r2 * (1 / 6 - r2 * (1 / 30 - r2 / 42))
+}
+function tetragammaAsym(X: number): number {
+  const r = 1 / X
+  const r2 = r * r
+  return -r2 - r * r2 - r2 * r2 * (0.5 - r2 * (1 / 6 - r2 / 6))
+}
+
+/** Where Euler-Maclaurin may start (see above); summing directly below it. */
+function eulerMaclaurinStart(s: GammaRatioSeries): number {
+  // f^(k)/f is about (κ/x + Σ v_i/(x+u_i))^k: large shifts u make the terms smooth early
+  let umin = Number.POSITIVE_INFINITY
+  let vsum = 0
+  for (let i = 0; i < s.u.length; i++) {
+    umin = Math.min(umin, s.u[i]!)
+    vsum += s.v[i]!
+  }
+  return Math.max(
+    s.start,
+    1,
+    Math.ceil(20 - umin),
+    Math.ceil(50 * (vsum + s.kappa) - umin),
+    50 * s.kappa,
+  )
+}
+
+// 16-point Gauss-Legendre nodes and weights on [-1, 1], by Newton's method on P_16 at load time.
+const GL_N = 16
+const GL_X = new Float64Array(GL_N)
+const GL_W = new Float64Array(GL_N)
+for (let i = 0; i < GL_N; i++) {
+  let x = Math.cos((Math.PI * (i + 0.75)) / (GL_N + 0.5))
+  let dp = 1
+  for (let it = 0; it < 100; it++) {
+    let p0 = 1
+    let p1 = x
+    for (let k = 2; k <= GL_N; k++) {
+      const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+      p0 = p1
+      p1 = p2
+    }
+    dp = (GL_N * (x * p1 - p0)) / (x * x - 1)
+    const dx = p1 / dp
+    x -= dx
+    if (Math.abs(dx) < 1e-16) break
+  }
+  GL_X[i] = x
+  GL_W[i] = 2 / ((1 - x * x) * dp * dp)
+}
+
+/**
+ * ∫_a^b g by 16-point Gauss-Legendre on panels at most 1 long. The integrands here are analytic
+ * within π of the real axis (their singularities come from Γ's poles at x = -u - k, i.e. at
+ * Im y = π), so each panel is exact to ~1e-30 and no adaptivity is needed.
+ */
+function integratePanels(g: (y: number) => number, a: number, b: number): number {
+  if (!(b > a)) return 0
+  const panels = Math.ceil(b - a)
+  const h = (b - a) / panels
+  let s = 0
+  for (let k = 0; k < panels; k++) {
+    const c = a + (k + 0.5) * h
+    let p = 0
+    for (let i = 0; i < GL_N; i++) p += GL_W[i]! * g(c + 0.5 * h * GL_X[i]!)
+    s += p
+  }
+  return 0.5 * h * s
+}
+
+/**
+ * log Σ_{j>=J} f(j) by Euler-Maclaurin; J >= eulerMaclaurinStart(s) and s.delta <= 0.01, and at
+ * δ = 0 the terms must fall faster than 1/x (Σv - κ > 1).
+ */
+function logTailSum(s: GammaRatioSeries, J: number): number {
+  const n = s.u.length
+  let decay = -s.kappa
+  let umax = 0
+  for (let i = 0; i < n; i++) {
+    decay += s.v[i]!
+    umax = Math.max(umax, s.u[i]!)
+  }
+  // H(y) = Σ_i [defect(J e^y) - defect(J)] is all of log f(J e^y) - log f(J) but the power law
+  // and the discount
+  let defectJ = 0
+  for (let i = 0; i < n; i++) defectJ += powerDefect(J, s.u[i]!, s.v[i]!)
+  const defectAt = (y: number): number => {
+    const x = J * Math.exp(y)
+    // past 1e300 the defect is 0 to double precision (and ∞ - ∞ would make it NaN)
+    if (x > 1e300) return 0
+    let h = 0
+    for (let i = 0; i < n; i++) h += powerDefect(x, s.u[i]!, s.v[i]!)
+    return h
+  }
+  // the defect is flat until x passes the largest shift u, then falls like u/x
+  const settle = Math.log1p(umax / J)
+  const lf = logTerm(s, J)
+  const em = emCorrection(s, J)
+  // ∫_J^∞ f(x) dx / f(J) = J ∫_0^∞ exp((1 - decay) y - δ J (e^y - 1) + H(y)) dy
+  if (s.delta === 0) {
+    // Up to y0 the integrand is taken as it is. Beyond, the pure power law integrates to
+    // e^((1-decay) y0)/(decay - 1) exactly and the rest falls like e^(-decay y); y0 is past the
+    // shifts u, so the two parts do not cancel.
+    const y0 = settle + 4
+    const head = integratePanels((y) => Math.exp((1 - decay) * y + defectAt(y) - defectJ), 0, y0)
+    const g = (y: number): number => Math.exp((1 - decay) * y) * Math.expm1(defectAt(y))
+    const rest = integratePanels(g, y0, y0 + 40 / decay + 1)
+    const power = Math.exp((1 - decay) * y0) / (decay - 1)
+    return lf + Math.log(J * (head + Math.exp(-defectJ) * (power + rest)) + em)
+  }
+  const dJ = s.delta * J
+  const logg = (y: number): number => (1 - decay) * y - dJ * Math.expm1(y) + defectAt(y) - defectJ
+  // integrate up to where the discount has cut the integrand by e^-50 from its largest value
+  let top = logg(0)
+  let hi = 1
+  for (let y = 1; ; y = Math.max(y + 1, 1.25 * y)) {
+    const l = logg(y)
+    top = Math.max(top, l)
+    hi = y
+    if ((y > settle && dJ * Math.exp(y) > 1 && l < top - 50) || !(l > Number.NEGATIVE_INFINITY)) {
+      break
+    }
+  }
+  // the rising part (decay < 1) below the peak adds nothing once e^((1-decay)(y-peak)) < e^-50
+  let lo = 0
+  if (decay < 1 && 1 - decay > dJ) {
+    lo = Math.max(0, Math.log((1 - decay) / dJ) - 50 / (1 - decay) - 1)
+  }
+  const area = integratePanels((y) => Math.exp(logg(y) - top), lo, hi)
+  // top >= logg(0) = 0, and e^top alone can overflow when δ is tiny
+  return lf + top + Math.log(J * area + em * Math.exp(-top))
+}
+
+/** f(J)/2 - f'(J)/12 + f'''(J)/720, divided by f(J). */
+function emCorrection(s: GammaRatioSeries, J: number): number {
+  let l1 = s.kappa / J - s.delta
+  let l2 = -s.kappa / (J * J)
+  let l3 = (2 * s.kappa) / (J * J * J)
+  for (let i = 0; i < s.u.length; i++) {
+    const X = J + s.u[i]!
+    const Y = X + s.v[i]!
+    l1 += digamma(X) - digamma(Y)
+    l2 += trigammaAsym(X) - trigammaAsym(Y)
+    l3 += tetragammaAsym(X) - tetragammaAsym(Y)
+  }
+  return 0.5 - l1 / 12 + (l3 + 3 * l1 * l2 + l1 * l1 * l1) / 720
+}
+
+/**
+ * Σ_{j>=start} f(j) (see {@link GammaRatioSeries}): directly while the terms are rough, by
+ * Euler-Maclaurin after; a discounted series (κ = 0) with δ > 0.01 is summed directly until the
+ * geometric bound on what is left, term · e^-δ/(1 - e^-δ), is below 1e-17 of the sum.
+ * `visit(j, term, partialSum)` sees each directly summed term.
+ */
+export function sumGammaRatioSeries(
+  s: GammaRatioSeries,
+  visit?: (j: number, term: number, partial: number) => void,
+): number {
+  const geometric = s.delta > 0.01 && s.kappa === 0
+  const J = geometric ? Number.POSITIVE_INFINITY : eulerMaclaurinStart(s)
+  const q = Math.exp(-s.delta)
+  let sum = 0
+  let t = 0
+  for (let j = s.start; j < J; j++) {
+    // the ratio recurrence drifts by ~1 ulp a step: restart it from the exact term now and then
+    if ((j - s.start) % 512 === 0) t = Math.exp(logTerm(s, j))
+    sum += t
+    if (visit) visit(j, t, sum)
+    if (geometric && (t === 0 || t * q < 1e-17 * (1 - q) * sum)) return sum
+    let r = s.kappa === 0 ? q : q * ((j + 1) / j) ** s.kappa
+    for (let i = 0; i < s.u.length; i++) r *= (j + s.u[i]!) / (j + s.u[i]! + s.v[i]!)
+    t *= r
+  }
+  return sum + Math.exp(logTailSum(s, J))
+}
+
+/** Σ_{j>=J} f(j) for J at or past the point where {@link sumGammaRatioSeries} stops summing directly. */
+export function gammaRatioSeriesTail(s: GammaRatioSeries, J: number): number {
+  return Math.exp(logTailSum(s, J))
+}
+
+/** First index that {@link sumGammaRatioSeries} does not sum directly (for δ <= 0.01). */
+export function gammaRatioSeriesSplit(s: GammaRatioSeries): number {
+  return eulerMaclaurinStart(s)
+}
+
+/**
+ * Σ_{j>=0} B(a, b+j)/B(a, b) (1+d)^-j = 2F1(1, b; a+b; 1/(1+d)): the discounted expected number of
+ * periods alive from now under an sBG(a, b) dropout process, the current one counted undiscounted.
+ */
+export function discountedSurvivalSum(a: number, b: number, d: number): number {
+  return sumGammaRatioSeries({
+    logC: -logGammaRatio(b, a),
+    u: [b],
+    v: [a],
+    kappa: 0,
+    delta: Math.log1p(d),
+    start: 0,
+  })
+}
