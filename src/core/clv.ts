@@ -154,11 +154,14 @@ export interface ClvResult {
   readonly method: 'steps' | 'continuous'
 }
 
+/** Steps {@link discountedSteps} takes at most (ten years of hourly steps is under 1e5). */
+export const MAX_STEPS = 10_000_000
+
 /**
  * Σ_j D(t_j)[f(t_j) - f(t_{j-1})], t_j = min(j·step, H): purchases discounted at each step's end.
  * @throws DataError unless the horizon is finite and >= 0, the step finite and > 0, and the rate
  *   per unit δ finite and >= 0 (an infinite horizon has infinitely many steps: use
- *   {@link discountedContinuous}).
+ *   {@link discountedContinuous}); or for more than {@link MAX_STEPS} steps.
  */
 export function discountedSteps(
   f: (t: number) => number,
@@ -173,9 +176,15 @@ export function discountedSteps(
   if (!(step > 0 && step < Number.POSITIVE_INFINITY)) {
     throw new DataError(`step must be a finite number > 0 (got ${step})`)
   }
+  const K = Math.ceil(horizon / step - 1e-12)
+  // each step evaluates the model once: 1e12 steps would run for days, not answer a question
+  if (K > MAX_STEPS) {
+    throw new DataError(
+      `${K} steps of ${step} over a horizon of ${horizon}: at most ${MAX_STEPS.toLocaleString('en-US')}; use a longer step or the continuous method`,
+    )
+  }
   let prev = 0
   let s = 0
-  const K = Math.ceil(horizon / step - 1e-12)
   for (let j = 1; j <= K; j++) {
     const t = Math.min(j * step, horizon)
     const v = f(t)

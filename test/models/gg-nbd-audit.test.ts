@@ -5,6 +5,7 @@ import {
   discountedContinuous,
   discountedSteps,
   discountRatePerUnit,
+  MAX_STEPS,
   paretoDiscountedAlive,
   scoreClv,
   unitsPerYear,
@@ -265,6 +266,9 @@ describe('CLV discounting arguments (audit item 11)', () => {
     rejects(() => discountedSteps(f, 10, 1, -0.01), /discount rate .*got -0.01/)
     expect(discountedSteps(f, 0, 1, 0.01)).toBe(0)
     expect(discountedSteps(f, 3, 1, 0)).toBe(3)
+    // 1e12 steps ran for days; the cap is the error, and a horizon of exactly the cap still runs
+    rejects(() => discountedSteps(f, 1, 1e-12, 0.01), /1000000000000 steps .* at most 10,000,000/)
+    expect(discountedSteps(f, MAX_STEPS, 1, 0)).toBe(MAX_STEPS)
   })
 
   it('discountedContinuous and paretoDiscountedAlive: horizon and rate', () => {
