@@ -2,9 +2,8 @@
 // Poisson purchases at λ ~ Gamma(r, α), exponential lifetime at μ ~ Gamma(s, β). The likelihood's
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
 import { DataError } from '../../errors.ts'
-import { integrate } from '../quadrature.ts'
 import { createRng } from '../random.ts'
-import { digamma, lgamma, logDiffExp } from '../special.ts'
+import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
 import {
   checkHistory,
   checkParams,
@@ -20,7 +19,6 @@ import {
   logTailIntegral,
   type NextPurchase,
   requireIdentifiable,
-  solveMonotone,
   summarizeFit,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
@@ -61,7 +59,31 @@ interface Prepared {
   readonly dA: Float64Array
 }
 
+/**
+ * DataError unless every row is a history (x >= 0, 0 <= t_x <= T, finite) with a finite weight >= 0:
+ * Histories built by hand skip compressHistories' checks, and NaN or an infinite T otherwise comes
+ * back as a NaN likelihood. x > 0 with t_x = 0 and non-integer x are summaries the formulas take.
+ */
+function checkRows(h: Histories): void {
+  const n = h.x.length
+  if (h.tx.length !== n || h.T.length !== n || h.weight.length !== n) {
+    throw new DataError(
+      `histories: x, tx, T and weight must have the same length (got ${n}, ${h.tx.length}, ${h.T.length}, ${h.weight.length})`,
+    )
+  }
+  const { x, tx, T, weight } = h
+  for (let i = 0; i < n; i++) {
+    const w = weight[i]!
+    if (!(x[i]! >= 0 && tx[i]! >= 0 && T[i]! >= tx[i]! && x[i]! + T[i]! + w < Infinity && w >= 0)) {
+      throw new DataError(
+        `history ${i}: x=${x[i]}, t_x=${tx[i]}, T=${T[i]}, weight=${w}: need finite x >= 0, 0 <= t_x <= T and weight >= 0`,
+      )
+    }
+  }
+}
+
 function prepare(h: Histories): Prepared {
+  checkRows(h)
   const ix = indexHistories(h)
   const pairs = indexPairs(ix)
   const np = pairs.pairX.length
@@ -350,6 +372,8 @@ export function probabilityAlive(p: ParetoParams, x: number, tx: number, T: numb
 
 /** E[(1 - e^{-μ t}) / μ] for μ ~ Gamma(s, rate B): B · (1 - (B/(B+t))^(s-1)) / (s-1), = B log(1+t/B) at s = 1. */
 function meanLifetimeWithin(s: number, B: number, t: number): number {
+  // the whole remaining lifetime: E[1/μ] = B/(s-1), infinite for s <= 1 (0 · ∞ below at s = 1)
+  if (t === Number.POSITIVE_INFINITY) return s > 1 ? B / (s - 1) : t
   const L = Math.log1p(t / B)
   const sm1 = s - 1
   if (Math.abs(sm1 * L) < 1e-10) return B * L
@@ -374,39 +398,198 @@ export function expectedPurchases(
   return ((pa * (p.r + x)) / (p.alpha + T)) * meanLifetimeWithin(p.s, p.beta + T, t)
 }
 
-/** E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)] for a new customer. */
+/**
+ * E[X(t)] = r β / (α (s-1)) · [1 - (β/(β+t))^(s-1)] for a new customer (= r β/α · log(1 + t/β) at
+ * s = 1; t = Infinity gives r β / (α (s-1)), infinite for s <= 1).
+ * @throws DataError unless t >= 0.
+ */
 export function expectedPurchasesNew(p: ParetoParams, t: number): number {
   checkParams('pareto', p)
+  if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   return (p.r / p.alpha) * meanLifetimeWithin(p.s, p.beta, t)
 }
 
+// Gauss-Kronrod 7-15 nodes and weights on [-1, 1] (symmetric half, centre last).
+const GK_X = [
+  0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691,
+  0.405845151377397, 0.207784955007898, 0,
+]
+const GK_WK = [
+  0.02293532201052922, 0.06309209262997854, 0.1047900103222502, 0.1406532597155259,
+  0.1690047266392679, 0.1903505780647854, 0.2044329400752989, 0.2094821410847278,
+]
+const GK_WG = [0.1294849661688697, 0.2797053914892767, 0.3818300505051189, 0.4179591836734694]
+
 /**
- * P(X(t) = n) for a new customer: alive at t, (β/(β+t))^s · NBD(n; t), plus death at τ < t,
- * ∫_0^t s β^s (β+τ)^-(s+1) NBD(n; τ) dτ (adaptive Gauss-Kronrod).
+ * ∫ f over each [edges[i], edges[i+1]] together, by globally adaptive Gauss-Kronrod: the interval
+ * with the largest error estimate is halved until the summed estimate is below rel · |total| or
+ * 400 intervals are in use. (A per-interval tolerance halved at each level, as in quadrature.ts,
+ * can ask for more than rounding allows and then recurses without bound.)
+ */
+function integrateAround(f: (x: number) => number, edges: readonly number[], rel: number): number {
+  const lo: number[] = []
+  const hi: number[] = []
+  const val: number[] = []
+  const err: number[] = []
+  const rule = (a: number, b: number): void => {
+    const c = (a + b) / 2
+    const h = (b - a) / 2
+    const fc = f(c)
+    let k = fc * GK_WK[7]!
+    let g = fc * GK_WG[3]!
+    for (let j = 0; j < 7; j++) {
+      const d = h * GK_X[j]!
+      const sum = f(c - d) + f(c + d)
+      k += GK_WK[j]! * sum
+      if (j % 2 === 1) g += GK_WG[(j - 1) / 2]! * sum
+    }
+    lo.push(a)
+    hi.push(b)
+    val.push(k * h)
+    err.push(Math.abs((k - g) * h))
+  }
+  for (let i = 0; i + 1 < edges.length; i++)
+    if (edges[i + 1]! > edges[i]!) rule(edges[i]!, edges[i + 1]!)
+  for (;;) {
+    let total = 0
+    let errSum = 0
+    let worst = 0
+    for (let i = 0; i < val.length; i++) {
+      total += val[i]!
+      errSum += err[i]!
+      if (err[i]! > err[worst]!) worst = i
+    }
+    if (errSum <= rel * Math.abs(total) || val.length >= 400 || val.length === 0) return total
+    const a = lo[worst]!
+    const b = hi[worst]!
+    const m = (a + b) / 2
+    if (!(m > a && m < b)) return total
+    // the worst interval leaves the lists and its two halves join them
+    lo.splice(worst, 1)
+    hi.splice(worst, 1)
+    val.splice(worst, 1)
+    err.splice(worst, 1)
+    rule(a, m)
+    rule(m, b)
+  }
+}
+
+/**
+ * n·x − m·log(1 + e^x) with d = n − m passed exactly (n − m in floating point loses a small r
+ * beside a large n), written without cancellation on both sides of x = 0.
+ */
+function powerRatio(n: number, m: number, d: number, x: number): number {
+  return x > 0 ? d * x - m * log1pExp(-x) : n * x - m * log1pExp(x)
+}
+
+/** Logistic function e^x / (1 + e^x), for the slopes of ψ below. */
+const logistic = (x: number): number => (x > 0 ? 1 / (1 + Math.exp(-x)) : 1 - 1 / (1 + Math.exp(x)))
+
+/**
+ * The "died before t" part of P(X(t) = n), ∫_0^t s β^s (β+τ)^-(s+1) NBD(n; τ) dτ, in log.
+ * In v = log τ the integrand is e^ψ(v) with
+ * ψ(v) = log s + c_n + n(v − log α) − (r+n) log(1 + τ/α) + (v − log β) − (s+1) log(1 + τ/β),
+ * whose slope ψ' = n + 1 − (r+n) τ/(α+τ) − (s+1) τ/(β+τ) falls from n + 1 to −(r+s): ψ is
+ * concave, the integrand has one peak, and its tails are at most exponential in v. The peak can be
+ * anywhere from 1e-3 to 1e7 time units and as narrow as 0.1 in v (r = 50: an adaptive rule on
+ * [0, t] sampled past it), so the rule is placed around it: [v_a, v_b] where the slope is half its
+ * limits, split at the peak, and the two tails mapped onto (0, 1] by y = e^{±k(v − v_edge)}
+ * (integrand ≲ y there, however slowly the tail decays: s + r = 0.002 reaches past τ = 1e300).
+ */
+function logDeadTerm(p: ParetoParams, n: number, t: number, c: number): number {
+  const { r, alpha, s, beta } = p
+  const la = Math.log(alpha)
+  const lb = Math.log(beta)
+  const lead = Math.log(s) + c
+  const psi = (v: number): number =>
+    lead + powerRatio(n, r + n, -r, v - la) + powerRatio(1, s + 1, -s, v - lb)
+  const slope = (v: number): number => {
+    const xa = v - la
+    const xb = v - lb
+    // n − (r+n)σ(x) is −r + (r+n)σ(−x) past x = 0, exact for a tiny r beside a large n
+    const ta = xa > 0 ? -r + (r + n) * logistic(-xa) : n - (r + n) * logistic(xa)
+    const tb = xb > 0 ? -s + (s + 1) * logistic(-xb) : 1 - (s + 1) * logistic(xb)
+    return ta + tb
+  }
+  const curvature = (v: number): number => {
+    const ga = logistic(v - la)
+    const gb = logistic(v - lb)
+    return (r + n) * ga * (1 - ga) + (s + 1) * gb * (1 - gb)
+  }
+  const where = (target: number): number => {
+    let lo = Math.min(la, lb) - 1
+    let hi = Math.max(la, lb) + 1
+    for (let step = 1; slope(lo) <= target; step *= 2) lo -= step
+    for (let step = 1; slope(hi) >= target; step *= 2) hi += step
+    for (let i = 0; i < 200 && hi - lo > 1e-12 * (1 + Math.abs(lo)); i++) {
+      const m = (lo + hi) / 2
+      if (slope(m) > target) lo = m
+      else hi = m
+    }
+    return (lo + hi) / 2
+  }
+  const vt = t === Number.POSITIVE_INFINITY ? t : Math.log(t)
+  const ka = (n + 1) / 2
+  const kb = (r + s) / 2
+  const va = where(ka)
+  const vPeak = where(0)
+  const vb = where(-kb)
+  // scale by the integrand's largest value on (−∞, v_t] times its width there, so the quadrature's
+  // absolute-or-relative tolerance is relative to the answer even when t ends before the peak
+  const top = Math.min(vPeak, vt)
+  const rise = slope(top)
+  const width = Math.min(
+    1 / Math.sqrt(curvature(top)),
+    rise > 0 ? 1 / rise : Number.POSITIVE_INFINITY,
+  )
+  const shift = psi(top) + Math.log(width)
+  const f = (v: number): number => Math.exp(psi(v) - shift)
+  // the four pieces as one integral over u ∈ [0, 4): (0, 1] the left tail in y, [1, 2] from v_a to
+  // the peak, [2, 3] from the peak to v_b, [3, 4) the right tail in y; each piece ends at v_t
+  const vl = Math.min(va, vt)
+  const mid1 = Math.min(vPeak, vt)
+  const mid2 = Math.min(vb, vt)
+  const yEnd = vt > vb ? Math.exp(-kb * (vt - vb)) : 1
+  const g = (u: number): number => {
+    if (u < 1) return f(vl + Math.log(u) / ka) / (ka * u)
+    if (u < 2) return f(va + (u - 1) * (mid1 - va)) * (mid1 - va)
+    if (u < 3) return f(vPeak + (u - 2) * (mid2 - vPeak)) * (mid2 - vPeak)
+    const y = yEnd + (4 - u) * (1 - yEnd)
+    // y rounds to 0 for nodes within an ulp of u = 4 at t = ∞, where the integrand (≲ y) is 0
+    return y > 0 ? (f(vb - Math.log(y) / kb) / (kb * y)) * (1 - yEnd) : 0
+  }
+  const edges = [0, 1]
+  if (vt > va) edges.push(2)
+  if (vt > vPeak) edges.push(3)
+  if (vt > vb) edges.push(4)
+  const total = integrateAround(g, edges, 1e-13)
+  return shift + Math.log(total)
+}
+
+/**
+ * P(X(t) = n) for a new customer: alive at t, (β/(β+t))^s · NBD(n; t), plus died at τ < t,
+ * ∫_0^t s β^s (β+τ)^-(s+1) NBD(n; τ) dτ (Fader & Hardie 2006, "Deriving an expression for
+ * P(X(t) = x) under the Pareto/NBD model"; their closed form is a difference of 2F1 terms that
+ * cancels to nothing at small t, so the integral is taken by quadrature placed around its peak,
+ * see logDeadTerm). t = ∞ gives the distribution of lifetime purchases.
+ * @throws DataError unless n is a non-negative integer and t >= 0 (t = Infinity allowed).
+ * @example probabilityOfPurchases({ r: 0.55, alpha: 10.58, s: 0.61, beta: 11.67 }, 0, 39) // 0.596
  */
 export function probabilityOfPurchases(p: ParetoParams, n: number, t: number): number {
   checkParams('pareto', p)
   if (!(Number.isInteger(n) && n >= 0))
     throw new DataError(`n must be a non-negative integer (got ${n})`)
+  if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   const { r, alpha, s, beta } = p
+  if (t === 0) return n === 0 ? 1 : 0
   const c = logNbdCoef(r, n)
-  const nbd = (tau: number): number =>
-    tau <= 0
-      ? n === 0
-        ? 1
-        : 0
-      : Math.exp(c + r * Math.log(alpha / (alpha + tau)) + n * Math.log(tau / (alpha + tau)))
-  const alive = Math.exp(s * Math.log(beta / (beta + t))) * nbd(t)
-  const dead =
-    t > 0
-      ? integrate(
-          (tau) =>
-            Math.exp(Math.log(s) + s * Math.log(beta) - (s + 1) * Math.log(beta + tau)) * nbd(tau),
-          0,
-          t,
-        )
-      : 0
-  return Math.min(1, Math.max(0, alive + dead))
+  // (β/(β+t))^s · NBD(n; t) in log, with log1p for small and large t
+  const logAlive =
+    t === Number.POSITIVE_INFINITY
+      ? Number.NEGATIVE_INFINITY
+      : -s * Math.log1p(t / beta) + c - r * Math.log1p(t / alpha) - n * Math.log1p(alpha / t)
+  const v = Math.exp(logSumExp(logAlive, logDeadTerm(p, n, t, c)))
+  return Math.min(1, v)
 }
 
 /** log of C · ∫_w^∞ (A+τ)^-(r+x+1) (B+τ)^-s dτ where C makes it P(first purchase after w, before death | alive). */
@@ -435,15 +618,52 @@ export function probabilityAnyPurchase(
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   if (window === 0) return 0
   const l0 = logFirstPurchaseTail(p, x, T, 0)
-  const lw = logFirstPurchaseTail(p, x, T, window)
+  // at window = ∞ the tail is empty; its formula would meet ∞ − ∞ when s < 1
+  const lw =
+    window === Number.POSITIVE_INFINITY
+      ? Number.NEGATIVE_INFINITY
+      : logFirstPurchaseTail(p, x, T, window)
   const q = l0 > lw ? Math.exp(logDiffExp(l0, lw)) : 0
   return sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, q)
 }
 
 /**
+ * Smallest w with gap(w) >= LN2 (gap non-decreasing from gap(0) = 0), to 1e-12 relative. The
+ * bracket grows (or shrinks) from `hint` by factors that square at each step, as the waiting
+ * time's tail can fall as slowly as w^-0.002 and put the median near 1e154; then bisection on
+ * log w. Null when even gap(Number.MAX_VALUE) < LN2: the median is past the double range.
+ */
+function medianWait(gap: (w: number) => number, hint: number): number | null {
+  let lo = hint
+  let hi = hint
+  if (gap(hint) < Math.LN2) {
+    for (let k = 2; gap(hi) < Math.LN2; k *= k) {
+      if (hi === Number.MAX_VALUE) return null
+      lo = hi
+      hi = Math.min(hi * k, Number.MAX_VALUE)
+    }
+  } else {
+    for (let k = 2; lo > 0 && gap(lo) >= Math.LN2; k *= k) {
+      hi = lo
+      lo /= k
+    }
+    if (!(lo > 0)) return hi
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const m = Math.sqrt(lo) * Math.sqrt(hi)
+    if (!(m > lo && m < hi)) break
+    if (gap(m) < Math.LN2) lo = m
+    else hi = m
+  }
+  return (lo + hi) / 2
+}
+
+/**
  * Waiting time W from T to the next purchase among futures where one happens (alive and buys
  * before dying). median solves P(W > w | purchase) = 1/2; mean = ∫ P(W > w | purchase) dw, finite
- * when r + x + s > 1. `probability` = P(alive) · P(purchase before death | alive).
+ * when r + x + s > 1. `probability` = P(alive) · P(purchase before death | alive). The tail falls
+ * like w^-(r+x+s): with r + x + s below ~0.0014 the median is past the largest double, and is
+ * then null with the reason saying so.
  */
 export function expectedNextPurchaseTime(
   p: ParetoParams,
@@ -456,10 +676,16 @@ export function expectedNextPurchaseTime(
   const l0 = logFirstPurchaseTail(p, x, T, 0)
   const prob = sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, Math.exp(l0))
   const scale = (p.alpha + T) / (p.r + x)
-  const median = solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
+  const median = medianWait((w) => l0 - logFirstPurchaseTail(p, x, T, w), scale)
   const rx = p.r + x
   let mean: number | null = null
-  let reason: string | null = null
+  const reasons: string[] = []
+  if (median === null) {
+    reasons.push(
+      `the median waiting time is beyond the largest double (${Number.MAX_VALUE.toPrecision(2)} time units): the chance of a purchase fades like w^-(r+x+s), r + x + s = ${(rx + p.s).toPrecision(3)}`,
+    )
+  }
+  const useMedian = median === null ? '' : '; use the median'
   if (rx + p.s > 1) {
     // ∫_0^∞ τ f(τ) dτ / ∫ f = G_{p-1}(0)/G_p(0) - A with f = (A+τ)^-p (B+τ)^-s, p = r+x+1.
     const A = p.alpha + T
@@ -467,16 +693,23 @@ export function expectedNextPurchaseTime(
     const m =
       Math.exp(logTailIntegral(rx, p.s, A, B, 0) - logTailIntegral(rx + 1, p.s, A, B, 0)) - A
     if (m > 0 && Number.isFinite(m)) mean = m
-    else reason = 'mean waiting time lost to rounding; use the median'
+    else reasons.push(`mean waiting time lost to rounding${useMedian}`)
   } else {
-    reason = 'mean waiting time is infinite when r + x + s <= 1; use the median'
+    reasons.push(`mean waiting time is infinite when r + x + s <= 1${useMedian}`)
   }
-  return { median: Number.isFinite(median) ? median : null, mean, probability: prob, reason }
+  return {
+    median,
+    mean,
+    probability: prob,
+    reason: reasons.length > 0 ? reasons.join('; ') : null,
+  }
 }
 
 /**
  * Simulates n customers observed for T (number or per-customer array) from the model.
  * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks).
+ * @throws DataError unless n is a non-negative integer, every T finite and >= 0 and resolution
+ * finite and >= 0.
  */
 export function simulate(
   p: ParetoParams,
@@ -486,13 +719,26 @@ export function simulate(
   resolution = 0,
 ): SimulatedHistories {
   checkParams('pareto', p)
+  if (!(Number.isInteger(n) && n >= 0)) {
+    throw new DataError(`n (customers) must be a non-negative integer (got ${n})`)
+  }
+  if (!(resolution >= 0 && resolution < Infinity)) {
+    throw new DataError(`resolution must be a finite number >= 0 (got ${resolution})`)
+  }
+  if (typeof T !== 'number' && T.length < n) {
+    throw new DataError(`T has ${T.length} values for ${n} customers`)
+  }
   const rng = createRng(seed)
   const X = new Float64Array(n)
   const TX = new Float64Array(n)
   const TT = new Float64Array(n)
   const snap = (v: number): number => (resolution > 0 ? Math.floor(v / resolution) * resolution : v)
   for (let i = 0; i < n; i++) {
-    const Ti = snap(typeof T === 'number' ? T : T[i]!)
+    const Traw = typeof T === 'number' ? T : T[i]!
+    if (!(Traw >= 0 && Traw < Infinity)) {
+      throw new DataError(`T must be a finite number >= 0 (got ${Traw} for customer ${i})`)
+    }
+    const Ti = snap(Traw)
     const lambda = rng.gamma(p.r, 1 / p.alpha)
     const mu = rng.gamma(p.s, 1 / p.beta)
     const end = Math.min(Ti, rng.exponential(mu))
@@ -514,6 +760,7 @@ export function simulate(
 /**
  * P(alive) and expected purchases over `horizon` for every customer; the 2F1 terms are computed once
  * per distinct (x, t) pair.
+ * @throws DataError for an invalid history (x >= 0, 0 <= t_x <= T, all finite) or horizon < 0.
  */
 export function scoreAll(
   p: ParetoParams,
@@ -525,12 +772,15 @@ export function scoreAll(
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
   checkParams('pareto', p)
+  if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
   const n = h.x.length
   const X = Float64Array.from(h.x)
   const TX = Float64Array.from(h.tx)
   const TT = Float64Array.from(h.T)
   for (let i = 0; i < n; i++) {
-    if (!(X[i]! >= 0 && TX[i]! >= 0 && TT[i]! >= TX[i]!)) checkHistory(X[i]!, TX[i]!, TT[i]!)
+    // one combined test on the fast path (NaN fails every comparison; t_x <= T bounds t_x)
+    if (!(X[i]! >= 0 && TX[i]! >= 0 && TT[i]! >= TX[i]! && X[i]! + TT[i]! < Infinity))
+      checkHistory(X[i]!, TX[i]!, TT[i]!)
   }
   const w = prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
   evalLL(w, p, null)
