@@ -1,5 +1,6 @@
 // Adaptive Gauss-Kronrod (7-15) quadrature for the few model quantities without a closed form
-// (e.g. Pareto/NBD P(X(t) = n)); not used in hot loops.
+// (BG/NBD expected purchases where the closed form cancels, Pareto/NBD P(X(t) = n)); not used in
+// hot loops.
 
 const XGK = [
   0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691,
@@ -38,4 +39,55 @@ export function integrate(
   if (e <= tol * Math.max(1, Math.abs(v)) || depth === 0 || b - a < 1e-14 * Math.abs(a)) return v
   const m = (a + b) / 2
   return integrate(f, a, m, tol / 2, depth - 1) + integrate(f, m, b, tol / 2, depth - 1)
+}
+
+/**
+ * ∫ f over each [edges[i], edges[i+1]] together, by globally adaptive Gauss-Kronrod: the interval
+ * with the largest error estimate is halved until the summed estimate is below rel · |total| or
+ * `maxIntervals` are in use. Unlike {@link integrate}, whose per-interval tolerance halves at each
+ * level, it cannot ask for more than rounding allows and then split without bound.
+ */
+export function integrateAround(
+  f: (x: number) => number,
+  edges: readonly number[],
+  rel: number,
+  maxIntervals = 400,
+): number {
+  const lo: number[] = []
+  const hi: number[] = []
+  const val: number[] = []
+  const err: number[] = []
+  const rule = (a: number, b: number): void => {
+    const [v, e] = gk15(f, a, b)
+    lo.push(a)
+    hi.push(b)
+    val.push(v)
+    err.push(e)
+  }
+  for (let i = 0; i + 1 < edges.length; i++)
+    if (edges[i + 1]! > edges[i]!) rule(edges[i]!, edges[i + 1]!)
+  for (;;) {
+    let total = 0
+    let errSum = 0
+    let worst = 0
+    for (let i = 0; i < val.length; i++) {
+      total += val[i]!
+      errSum += err[i]!
+      if (err[i]! > err[worst]!) worst = i
+    }
+    if (errSum <= rel * Math.abs(total) || val.length >= maxIntervals || val.length === 0) {
+      return total
+    }
+    const a = lo[worst]!
+    const b = hi[worst]!
+    const m = (a + b) / 2
+    if (!(m > a && m < b)) return total
+    // the worst interval leaves the lists and its two halves join them
+    lo.splice(worst, 1)
+    hi.splice(worst, 1)
+    val.splice(worst, 1)
+    err.splice(worst, 1)
+    rule(a, m)
+    rule(m, b)
+  }
 }

@@ -2,6 +2,7 @@
 // Poisson purchases at λ ~ Gamma(r, α), exponential lifetime at μ ~ Gamma(s, β). The likelihood's
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
 import { DataError } from '../../errors.ts'
+import { integrateAround } from '../quadrature.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
 import {
@@ -407,71 +408,6 @@ export function expectedPurchasesNew(p: ParetoParams, t: number): number {
   checkParams('pareto', p)
   if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   return (p.r / p.alpha) * meanLifetimeWithin(p.s, p.beta, t)
-}
-
-// Gauss-Kronrod 7-15 nodes and weights on [-1, 1] (symmetric half, centre last).
-const GK_X = [
-  0.991455371120813, 0.949107912342759, 0.864864423359769, 0.741531185599394, 0.586087235467691,
-  0.405845151377397, 0.207784955007898, 0,
-]
-const GK_WK = [
-  0.02293532201052922, 0.06309209262997854, 0.1047900103222502, 0.1406532597155259,
-  0.1690047266392679, 0.1903505780647854, 0.2044329400752989, 0.2094821410847278,
-]
-const GK_WG = [0.1294849661688697, 0.2797053914892767, 0.3818300505051189, 0.4179591836734694]
-
-/**
- * ∫ f over each [edges[i], edges[i+1]] together, by globally adaptive Gauss-Kronrod: the interval
- * with the largest error estimate is halved until the summed estimate is below rel · |total| or
- * 400 intervals are in use. (A per-interval tolerance halved at each level, as in quadrature.ts,
- * can ask for more than rounding allows and then recurses without bound.)
- */
-function integrateAround(f: (x: number) => number, edges: readonly number[], rel: number): number {
-  const lo: number[] = []
-  const hi: number[] = []
-  const val: number[] = []
-  const err: number[] = []
-  const rule = (a: number, b: number): void => {
-    const c = (a + b) / 2
-    const h = (b - a) / 2
-    const fc = f(c)
-    let k = fc * GK_WK[7]!
-    let g = fc * GK_WG[3]!
-    for (let j = 0; j < 7; j++) {
-      const d = h * GK_X[j]!
-      const sum = f(c - d) + f(c + d)
-      k += GK_WK[j]! * sum
-      if (j % 2 === 1) g += GK_WG[(j - 1) / 2]! * sum
-    }
-    lo.push(a)
-    hi.push(b)
-    val.push(k * h)
-    err.push(Math.abs((k - g) * h))
-  }
-  for (let i = 0; i + 1 < edges.length; i++)
-    if (edges[i + 1]! > edges[i]!) rule(edges[i]!, edges[i + 1]!)
-  for (;;) {
-    let total = 0
-    let errSum = 0
-    let worst = 0
-    for (let i = 0; i < val.length; i++) {
-      total += val[i]!
-      errSum += err[i]!
-      if (err[i]! > err[worst]!) worst = i
-    }
-    if (errSum <= rel * Math.abs(total) || val.length >= 400 || val.length === 0) return total
-    const a = lo[worst]!
-    const b = hi[worst]!
-    const m = (a + b) / 2
-    if (!(m > a && m < b)) return total
-    // the worst interval leaves the lists and its two halves join them
-    lo.splice(worst, 1)
-    hi.splice(worst, 1)
-    val.splice(worst, 1)
-    err.splice(worst, 1)
-    rule(a, m)
-    rule(m, b)
-  }
 }
 
 /**
