@@ -94,9 +94,11 @@ describe('parseNumericCsv', () => {
     const e = errorOf(() => parseNumericCsv(csv('x,T\n1,2\n\n3,abc\n'), all))
     expect(e.problems[0]).toMatchObject({ line: 4, column: 'T' })
     expect(e.problems[0]!.reason).toContain('"abc" is not a number')
-    const q = errorOf(() => parseNumericCsv(csv('x,T\n"1",2\n'), all))
+    // a number in quotes is that number; quoted text is still not one
+    expect(Array.from(parseNumericCsv(csv('x,T\n"1",2\n'), all).columns.x!)).toEqual([1])
+    const q = errorOf(() => parseNumericCsv(csv('x,T\n"one",2\n'), all))
     expect(q.problems[0]).toMatchObject({ line: 2, column: 'x' })
-    expect(q.problems[0]!.reason).toContain('quoted')
+    expect(q.problems[0]!.reason).toContain('"one" is not a number')
     const dot = errorOf(() => parseNumericCsv(csv('x,T\n1,2\n-,.\n'), all))
     expect(dot.problems[0]).toMatchObject({ line: 3, column: 'x' })
   })
