@@ -48,6 +48,59 @@ export function trigamma(x: number): number {
   return stdTrigamma(x)
 }
 
+/**
+ * Below this, log Γ(z+n) - log Γ(z) and ψ(z+n) - ψ(z) are stdlib differences (their rounding,
+ * ~1e-16 of z log z, is below 1e-13 here); from it on, Stirling series in difference form, whose
+ * truncation is below 1e-21 and which keep every digit however large z is.
+ */
+export const STIRLING_DIFF_MIN = 100
+
+/**
+ * log Γ(z+n) - log Γ(z) for z > 0, n >= 0 without the cancellation of the two lgamma values, which
+ * loses ~1e-16 · z log z (0.03 at z = 1e13). For z >= {@link STIRLING_DIFF_MIN} from Stirling's
+ * series (DLMF 5.11.1): (z - 1/2) log1p(n/z) + n log(z+n) - n + Σ B_2k/(2k(2k-1)) (1/(z+n)^(2k-1)
+ * - 1/z^(2k-1)). lgz, when given, is lgamma(z) (hot loops have it already).
+ * @example lgammaDiff(1e18, 2) // log(1e18) + log(1e18 + 1) = 82.893...
+ */
+export function lgammaDiff(z: number, n: number, lgz?: number): number {
+  if (z < STIRLING_DIFF_MIN) return lgamma(z + n) - (lgz ?? gammaln(z))
+  if (n === 0) return 0
+  const zn = z + n
+  const u = 1 / z
+  const v = 1 / zn
+  const u2 = u * u
+  const v2 = v * v
+  // 1/(12 z) - 1/(12 (z+n)) = n/(12 z (z+n)), formed without subtraction
+  const c1 = n * u * v * (1 / 12)
+  const c3 = (v * v2 - u * u2) / 360
+  const c5 = (u * u2 * u2 - v * v2 * v2) / 1260
+  const c7 = (v * v2 * v2 * v2 - u * u2 * u2 * u2) / 1680
+  return (z - 0.5) * Math.log1p(n * u) + n * Math.log(zn) - n - c1 - c3 - c5 - c7
+}
+
+/**
+ * ψ(z+n) - ψ(z) for z > 0, n >= 0, free of cancellation for large z (from {@link
+ * STIRLING_DIFF_MIN} on, the asymptotic series of DLMF 5.11.2 in difference form: log1p(n/z) +
+ * n/(2z(z+n)) + ...). psz, when given, is digamma(z).
+ * @example digammaDiff(1e18, 2) // 2e-18 (to 1e-36)
+ */
+export function digammaDiff(z: number, n: number, psz?: number): number {
+  if (z < STIRLING_DIFF_MIN) return stdDigamma(z + n) - (psz ?? stdDigamma(z))
+  if (n === 0) return 0
+  const zn = z + n
+  const u = 1 / z
+  const v = 1 / zn
+  const u2 = u * u
+  const v2 = v * v
+  // 1/(2z) - 1/(2(z+n)) and 1/(12 z²) - 1/(12 (z+n)²), both without subtraction
+  const c1 = 0.5 * n * u * v
+  const c2 = (n * (z + zn) * u2 * v2) / 12
+  const c4 = (v2 * v2 - u2 * u2) / 120
+  const c6 = (u2 * u2 * u2 - v2 * v2 * v2) / 252
+  const c8 = (v2 * v2 * v2 * v2 - u2 * u2 * u2 * u2) / 240
+  return Math.log1p(n * u) + c1 + c2 + c4 + c6 + c8
+}
+
 /** log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), without cancellation for large a or b. */
 export function lbeta(a: number, b: number): number {
   return betaln(a, b)
@@ -95,10 +148,14 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
  * - z < 0: Pfaff, 2F1(a,b;c;z) = (1-z)^-a 2F1(a, c-b; c; z/(z-1)) (or the a<->b twin), so the
  *   series argument lies in [0, 1).
  * - 0 <= z < 1: stdlib when it returns a finite positive value; otherwise Euler's transform
- *   (1-z)^(c-a-b) 2F1(c-a, c-b; c; z) when c-a-b < 0, then a log-space power series.
+ *   (1-z)^(c-a-b) 2F1(c-a, c-b; c; z) when c-a-b < 0, then a log-space power series, then the
+ *   1 - z transform (DLMF 15.8.4; 15.8.10 where c-a-b is a whole number).
+ * y, for 0 <= z < 1, is 1 - z when the caller has it to more digits than 1 - z in doubles
+ * (α/(α+t) beside z = t/(α+t)): near z = 1 the function follows 1 - z, which z itself carries only
+ * to ~1e-16 absolute (t = 1e8 α: 1e-8 relative).
  * Throws SpecialFunctionError when no branch gives a finite positive value (never returns NaN).
  */
-export function logHyp2f1(a: number, b: number, c: number, z: number): number {
+export function logHyp2f1(a: number, b: number, c: number, z: number, y?: number): number {
   if (!(Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c) && Number.isFinite(z))) {
     throw new SpecialFunctionError('logHyp2f1', [a, b, c, z], 'non-finite argument')
   }
@@ -111,10 +168,11 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
     if (c - b >= 0 || c - a < 0) return -a * l1 + logHyp2f1Pos(a, c - b, c, w)
     return -b * l1 + logHyp2f1Pos(c - a, b, c, w)
   }
-  return logHyp2f1Pos(a, b, c, z)
+  return logHyp2f1Pos(a, b, c, z, y)
 }
 
-function logHyp2f1Pos(a: number, b: number, c: number, z: number): number {
+/** y: 1 - z from the caller, or undefined to take 1 - z. */
+function logHyp2f1Pos(a: number, b: number, c: number, z: number, y?: number): number {
   if (z === 0 || a === 0 || b === 0) return 0
   const cab = c - a - b
   if (z < 0.9) {
@@ -124,13 +182,14 @@ function logHyp2f1Pos(a: number, b: number, c: number, z: number): number {
     if (s !== null) return s
   } else if (cab < 0 && c - a > 0 && c - b > 0) {
     // Euler: the transformed function is finite at z = 1; the singular factor is explicit.
-    return cab * Math.log1p(-z) + logHyp2f1Pos(c - a, c - b, c, z)
+    const ly = y === undefined ? Math.log1p(-z) : Math.log(y)
+    return cab * ly + logHyp2f1Pos(c - a, c - b, c, z, y)
   } else {
     // Near z = 1 stdlib can return finite but wrong values for large c (seen at c = 501.6), so a
     // short positive series (fast when c is large) and the 1-z transform come first.
     const s = logSeries(a, b, c, z, 20_000)
     if (s !== null) return s
-    const t = logOneMinusZ(a, b, c, z)
+    const t = logOneMinusZ(a, b, c, z, y)
     if (t !== null) return t
     const v = stdHyp2f1(a, b, c, z)
     if (Number.isFinite(v) && v > 0 && v < 1e300) return Math.log(v)
@@ -151,14 +210,35 @@ function smallArg(a: number, b: number, c: number, w: number): number | null {
 }
 
 /**
- * DLMF 15.8.4 (z -> 1 - z) for z near 1, c-a-b >= 0 and not an integer (an integer is nudged by
- * 1e-7 on c, which changes the value by O(1e-7) relative). Series in 1 - z converge fast there.
+ * log 2F1 for z near 1 from series in w = 1 - z (y, when the caller has it): DLMF 15.8.4 where c-a-b
+ * is not within 1e-7 of an integer. Next to a whole c-a-b >= 0 with a, b > 0 (c = a + b + 1 in
+ * doubles is rarely an exact integer gap), 15.8.10 at the integer plus the slope in c times the
+ * offset, the slope from 15.8.4 at ±1e-4 (each loses ~4 digits to its poles; times an offset below
+ * 1e-7 that is below 1e-15). Other near-integers are nudged by 1e-7 on c, which changes the value
+ * by O(1e-7) relative.
  */
-function logOneMinusZ(a: number, b: number, c: number, z: number): number | null {
-  let cc = c
-  if (Math.abs(c - a - b - Math.round(c - a - b)) < 1e-7) cc = c + 1e-7
+function logOneMinusZ(a: number, b: number, c: number, z: number, y?: number): number | null {
+  const w = y ?? 1 - z
+  const gap = c - a - b
+  const m = Math.round(gap)
+  const d = gap - m
+  if (Math.abs(d) >= 1e-7) return logTransformed(a, b, c, w)
+  if (m >= 0 && a > 0 && b > 0) {
+    const v = logIntegerGap(a, b, m, w)
+    if (v !== null && d === 0) return v
+    if (v !== null) {
+      const c0 = a + b + m
+      const up = logTransformed(a, b, c0 + 1e-4, w)
+      const down = logTransformed(a, b, c0 - 1e-4, w)
+      if (up !== null && down !== null) return v + (d * (up - down)) / 2e-4
+    }
+  }
+  return logTransformed(a, b, c + 1e-7, w)
+}
+
+/** DLMF 15.8.4 at w = 1 - z for a c - a - b that is not an integer. */
+function logTransformed(a: number, b: number, cc: number, w: number): number | null {
   const cab = cc - a - b
-  const w = 1 - z
   const f1 = smallArg(a, b, 1 - cab, w)
   const f2 = smallArg(cc - a, cc - b, cab + 1, w)
   if (f1 === null || f2 === null) return null
@@ -173,6 +253,60 @@ function logOneMinusZ(a: number, b: number, c: number, z: number): number | null
   const v = t1 * Math.exp(lA - m) + t2 * Math.exp(lB - m)
   if (!(v > 0) || !Number.isFinite(v)) return null
   return m + Math.log(v)
+}
+
+/**
+ * log 2F1(a, b; a+b+m; 1-w) for a whole m >= 0, a, b > 0, 0 < w <= 0.1 (DLMF 15.8.10; A&S 15.3.10
+ * for m = 0, 15.3.11 above): where 15.8.4's Γ(c-a-b) Γ(a+b-c) have poles, the log w and digamma
+ * series in w. Null when the series does not settle in 5,000 terms (a or b in the tens of
+ * thousands) or the sum is not positive.
+ */
+function logIntegerGap(a: number, b: number, m: number, w: number): number | null {
+  if (!(w > 0 && w <= 0.1 && m <= 5000)) return null
+  const c = a + b + m
+  // Σ_{n<m} (a)_n (b)_n / (n! (1-m)_n) w^n, times Γ(m) Γ(c) / (Γ(a+m) Γ(b+m))
+  let s1 = 0
+  let t = 1
+  for (let n = 0; n < m; n++) {
+    s1 += t
+    if (n + 1 < m) t *= ((a + n) * (b + n) * w) / ((n + 1) * (n + 1 - m))
+  }
+  const l1 = m > 0 ? gammaln(m) + gammaln(c) - gammaln(a + m) - gammaln(b + m) : 0
+  // (-1)^(m+1) w^m / m! Σ_n (a+m)_n (b+m)_n / (n! (m+1)_n) w^n [log w - ψ(n+1) - ψ(n+m+1)
+  // + ψ(a+n+m) + ψ(b+n+m)], times Γ(c) / (Γ(a) Γ(b)); the digammas step by ψ(x+1) = ψ(x) + 1/x
+  const lw = Math.log(w)
+  let p1 = stdDigamma(1)
+  let pm = stdDigamma(m + 1)
+  let pa = stdDigamma(a + m)
+  let pb = stdDigamma(b + m)
+  let s2 = 0
+  t = 1
+  let done = false
+  for (let n = 0; n < 5000; n++) {
+    const term = t * (lw - p1 - pm + pa + pb)
+    s2 += term
+    // the bracket may pass through 0: the tail is judged by its size bound, not by this term
+    const size = t * (Math.abs(lw) + Math.abs(p1) + Math.abs(pm) + Math.abs(pa) + Math.abs(pb))
+    const ratio = ((a + m + n) * (b + m + n) * w) / ((n + 1) * (m + n + 1))
+    // later ratios tend to w (from above when a + m, b + m > 1); the bracket grows like log n
+    const q = 1.01 * Math.max(ratio, w)
+    if (q < 1 && (size * q) / (1 - q) <= 1e-17 * Math.abs(s2)) {
+      done = true
+      break
+    }
+    t *= ratio
+    p1 += 1 / (n + 1)
+    pm += 1 / (n + m + 1)
+    pa += 1 / (a + m + n)
+    pb += 1 / (b + m + n)
+  }
+  if (!done) return null
+  const l2 = gammaln(c) - gammaln(a) - gammaln(b) + m * lw - gammaln(m + 1)
+  const sign2 = m % 2 === 0 ? -1 : 1
+  const top = Math.max(l1, l2)
+  const v = (m > 0 ? s1 * Math.exp(l1 - top) : 0) + sign2 * s2 * Math.exp(l2 - top)
+  if (!(v > 0) || !Number.isFinite(v)) return null
+  return top + Math.log(v)
 }
 
 /** Power series summed in log space; positive-term case only. Returns null if it cannot. */

@@ -69,24 +69,32 @@ describe('NBD (no dropout)', () => {
     }
   })
 
-  it('on large data BG/NBD fails fast from the warm start instead of restarting', () => {
+  it('on large data without dropout BG/NBD ends at the limit from the warm start, or at an optimum beside it', () => {
     const big = simulate(100_000, r, alpha, 21)
     const hb = compressHistories(big.x, big.tx, big.T)
     expect(hb.x.length).toBeGreaterThan(32_000)
     let err: unknown
+    let fitted: ReturnType<typeof fitBgnbd> | undefined
     try {
-      fitBgnbd(hb)
+      fitted = fitBgnbd(hb)
     } catch (e) {
       err = e
     }
-    expect(err).toBeInstanceOf(ConvergenceError)
-    expect(fitLimit(err)).toBe('no-dropout')
-    // from the warm start (the full data ran off from the subsample's optimum, or stopped at an
-    // extreme point with a flat Hessian), never from restarts on the full data
-    const d = (err as ConvergenceError).details as { attempts?: unknown }
-    expect(d.attempts).toBeUndefined()
-    // and the NBD takes its place
     const nd = nbd.fitNoDropout(hb)
+    if (fitted) {
+      // sampling noise may leave an interior optimum next to the limit (this seed: a = 9e-4,
+      // b = 5.3, LL 0.97 above the NBD's): then it must beat the NBD and drop almost nobody
+      expect(fitted.logLikelihood).toBeGreaterThanOrEqual(nbd.logLikelihood(nd.params, hb) - 1e-6)
+      expect(fitted.params.a / (fitted.params.a + fitted.params.b)).toBeLessThan(1e-3)
+    } else {
+      expect(err).toBeInstanceOf(ConvergenceError)
+      expect(fitLimit(err)).toBe('no-dropout')
+      // from the warm start (the full data ran off from the subsample's optimum, or stopped at an
+      // extreme point with a flat Hessian), never from restarts on the full data
+      const d = (err as ConvergenceError).details as { attempts?: unknown }
+      expect(d.attempts).toBeUndefined()
+    }
+    // and the NBD, the limit, recovers the simulated rate
     expect(Math.abs(nd.params.r - r)).toBeLessThan(3 * nd.fit!.standardErrors.r)
   })
 

@@ -3,7 +3,15 @@
 // likelihood term for x = 0). Hot loops work on unique x and unique time values.
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
-import { digamma, lbeta, lgamma, logBetaIncReg, logSumExp } from '../special.ts'
+import {
+  digamma,
+  digammaDiff,
+  lbeta,
+  lgamma,
+  lgammaDiff,
+  logBetaIncReg,
+  logSumExp,
+} from '../special.ts'
 import {
   bgExpectedAlive,
   checkHistory,
@@ -41,15 +49,15 @@ interface Work {
   readonly active: Int32Array
   readonly wx: Float64Array // weight per unique x
   readonly wpT: Float64Array // weight per (x, T) pair
-  readonly lgx: Float64Array // per x: lgamma(r+x) - lgamma(r) + r log α + log B(a, b+x+k) - log B(a, b)
+  readonly lgx: Float64Array // per x: lgamma(r+x) - lgamma(r) - x log α + log B(a, b+x+k) - log B(a, b)
   readonly la4: Float64Array // per x: log a - log(b+x+k-1), or -Infinity
-  readonly drx: Float64Array // per x: ψ(r+x) - ψ(r) + log α
+  readonly drx: Float64Array // per x: ψ(r+x) - ψ(r)
   readonly dax: Float64Array // per x: ψ(a+b) - ψ(a+b+x+k)
   readonly dbx: Float64Array // per x: ψ(a+b) + ψ(b+x+k) - ψ(b) - ψ(a+b+x+k)
   readonly ibx: Float64Array // per x: 1/(b+x+k-1)
-  readonly p1: Float64Array // per pair: -(r+x) log(α+t)
-  readonly plt: Float64Array // per pair: log(α+t)
-  readonly pri: Float64Array // per pair: (r+x)/(α+t)
+  readonly p1: Float64Array // per pair: -(r+x) log(1 + t/α)
+  readonly plt: Float64Array // per pair: log(1 + t/α)
+  readonly pz: Float64Array // per pair: (r+x) t/(α+t), the derivative of p1 in log α
 }
 
 /**
@@ -113,68 +121,77 @@ function makeWork(ix: Indexed, k: number): Work {
     ibx: new Float64Array(nx),
     p1: new Float64Array(np),
     plt: new Float64Array(np),
-    pri: new Float64Array(np),
+    pz: new Float64Array(np),
   }
 }
 
 /**
  * Weighted log-likelihood and (if g is given) its gradient w.r.t. log-parameters, in one pass.
- * LL_i = log Γ(r+x) - log Γ(r) + r log α + log B(a, b+x+k) - log B(a, b)
- *        + logSumExp(-(r+x) log(α+T), [x+k > 0] (log a - log(b+x+k-1) - (r+x) log(α+t_x)))
- * (Fader, Hardie & Lee 2005 eq. 6; Batislam et al. 2007 for k = 1). Everything but the
- * logSumExp is summed per unique x or per (x, T) pair; the row loop only visits rows with a second
- * term and evaluates one softplus.
+ * LL_i = log Γ(r+x) - log Γ(r) - x log α + log B(a, b+x+k) - log B(a, b)
+ *        + logSumExp(-(r+x) log(1+T/α), [x+k > 0] (log a - log(b+x+k-1) - (r+x) log(1+t_x/α)))
+ * (Fader, Hardie & Lee 2005 eq. 6 with r log α - (r+x) log(α+t) regrouped; Batislam et al. 2007
+ * for k = 1). The regrouping and the gamma-function differences (lgammaDiff, digammaDiff) keep
+ * every term O(x log r) or O(r t/α): in the textbook form each is a difference of numbers of size
+ * r log r, which for r near e^35 (a fit heading for the no-heterogeneity limit) leaves no digit.
+ * Everything but the logSumExp is summed per unique x or per (x, T) pair; the row loop only visits
+ * rows with a second term and evaluates one softplus.
  */
 function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array): number {
   const { r, alpha, a, b } = p
   const { ix, pairs, k } = w
   const { xs, ts } = ix
   const la = Math.log(alpha)
+  const ia = 1 / alpha
+  const ab = a + b
   const lgr = lgamma(r)
-  const lab = lgamma(a + b)
+  const lab = lgamma(ab)
   const lgb = lgamma(b)
   const la_ = Math.log(a)
   const need = g !== null
   const psr = need ? digamma(r) : 0
-  const psab = need ? digamma(a + b) : 0
+  const psab = need ? digamma(ab) : 0
   const psb = need ? digamma(b) : 0
   let ll = 0
   let gr = 0
-  let gal = ix.totalWeight * (r / alpha)
+  let gal = 0 // in log α throughout: α's scale is what cancels when r and α are both huge
   let ga = 0
   let gb = 0
   for (let j = 0; j < xs.length; j++) {
     const x = xs[j]!
     const xk = x + k
-    w.lgx[j] = lgamma(r + x) - lgr + r * la + lab + lgamma(b + xk) - lgb - lgamma(a + b + xk)
+    const wj = w.wx[j]!
+    w.lgx[j] = lgammaDiff(r, x, lgr) - x * la + lgammaDiff(b, xk, lgb) - lgammaDiff(ab, xk, lab)
     w.la4[j] = xk > 0 ? la_ - Math.log(b + xk - 1) : Number.NEGATIVE_INFINITY
     w.ibx[j] = xk > 0 ? 1 / (b + xk - 1) : 0
-    ll += w.wx[j]! * w.lgx[j]!
+    ll += wj * w.lgx[j]!
     if (need) {
-      const psabx = digamma(a + b + xk)
-      w.drx[j] = digamma(r + x) - psr + la
-      w.dax[j] = psab - psabx
-      w.dbx[j] = psab + digamma(b + xk) - psb - psabx
-      gr += w.wx[j]! * w.drx[j]!
-      ga += w.wx[j]! * w.dax[j]!
-      gb += w.wx[j]! * w.dbx[j]!
+      const dabx = digammaDiff(ab, xk, psab)
+      w.drx[j] = digammaDiff(r, x, psr)
+      w.dax[j] = -dabx
+      w.dbx[j] = digammaDiff(b, xk, psb) - dabx
+      gr += wj * w.drx[j]!
+      gal -= wj * x
+      ga += wj * w.dax[j]!
+      gb += wj * w.dbx[j]!
     }
   }
   const { pairX, pairT } = pairs
   for (let q = 0; q < pairX.length; q++) {
     const rx = r + xs[pairX[q]!]!
     const t = ts[pairT[q]!]!
-    const lt = Math.log(alpha + t)
+    const u = t * ia
+    // (u overflows only for α below t·1e-300, where log1p(u) = log u anyway)
+    const lt = u < 1e300 ? Math.log1p(u) : Math.log(t) - la
     w.p1[q] = -rx * lt
     w.plt[q] = lt
-    w.pri[q] = rx / (alpha + t)
+    w.pz[q] = (rx * t) / (alpha + t)
     const wq = w.wpT[q]!
     ll += wq * w.p1[q]!
     gr -= wq * lt
-    gal -= wq * w.pri[q]!
+    gal += wq * w.pz[q]!
   }
   const { pT, pTx } = pairs
-  const { p1, plt, pri, la4, ibx, active } = w
+  const { p1, plt, pz, la4, ibx, active } = w
   const ixs = ix.ix
   const W = ix.h.weight
   let sll = 0
@@ -205,7 +222,7 @@ function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array)
     if (need) {
       const ww = wi * w4
       sLT += ww * (plt[qX]! - plt[qT]!)
-      sRI += ww * (pri[qX]! - pri[qT]!)
+      sRI += ww * (pz[qX]! - pz[qT]!)
       sW4 += ww
       sIb += ww * ibx[j]!
     }
@@ -213,7 +230,7 @@ function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array)
   ll += sll
   if (g) {
     g[0] = (gr - sLT) * r
-    g[1] = (gal - sRI) * alpha
+    g[1] = gal + sRI
     g[2] = (ga + sW4 / a) * a
     g[3] = (gb - sIb) * b
   }
@@ -468,8 +485,9 @@ export function bgProbabilityAlive(
 
 function pAliveFast(k: number, p: BgParams, x: number, tx: number, T: number): number {
   if (x + k <= 0) return 1
+  // log1p: with α in the billions and beyond, (α+T)/(α+t_x) rounds to 1
   const l =
-    Math.log(p.a) - Math.log(p.b + x + k - 1) + (p.r + x) * Math.log((p.alpha + T) / (p.alpha + tx))
+    Math.log(p.a) - Math.log(p.b + x + k - 1) + (p.r + x) * Math.log1p((T - tx) / (p.alpha + tx))
   return l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
 }
 
@@ -543,7 +561,7 @@ export function bgProbabilityAnyPurchase(
   checkParams('model', p)
   checkHistory(x, tx, T)
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
-  const q = -Math.expm1((p.r + x) * Math.log((p.alpha + T) / (p.alpha + T + window)))
+  const q = -Math.expm1(-(p.r + x) * Math.log1p(window / (p.alpha + T)))
   return pAliveFast(k, p, x, tx, T) * q
 }
 
@@ -666,7 +684,7 @@ export function bgScoreAll(
     if (!(x >= 0 && tx >= 0 && T >= tx && x + T < Infinity)) checkHistory(x, tx, T)
     let pa = 1
     if (x + k > 0) {
-      const l = la - Math.log(b + x + k - 1) + (r + x) * Math.log((alpha + T) / (alpha + tx))
+      const l = la - Math.log(b + x + k - 1) + (r + x) * Math.log1p((T - tx) / (alpha + tx))
       pa = l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
     }
     pAlive[i] = pa

@@ -591,7 +591,8 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
   if (a + b - 1 > 0 && a !== 1) {
     let L = Number.NaN
     try {
-      L = r * ly + logHyp2f1(r, b, a + b - 1, z)
+      // α/(α+t) is 1 - z to every digit; 1 - z from z itself only to 1e-16/(1 - z) relative
+      L = r * ly + logHyp2f1(r, b, a + b - 1, z, alpha / (alpha + t))
     } catch (e) {
       if (!(e instanceof LoyalsError && e.code === 'numeric_error')) throw e
     }
