@@ -323,29 +323,26 @@ describe('loyals fit and summary on transaction logs that need reading options',
       out,
     ])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(
-      /^Note: Pareto\/NBD could not be fitted: .*customers do not differ in dropout rate/m,
-    )
-    // BG/NBD's a and b run off together here: fitted at that limit, a dropout shared by all
+    // BG/NBD's a and b and Pareto/NBD's s and beta run off together here: each is fitted at
+    // that limit, a dropout shared by all, and said so
     expect(r.stdout).toMatch(/^Note: BG\/NBD: a and b ran off together: .* same probability 0\.14/m)
-    expect(r.stdout).toContain('MBG/NBD predicts the holdout best')
+    expect(r.stdout).toMatch(
+      /^Note: Pareto\/NBD: s and beta ran off together: customers do not differ in dropout rate, .* same rate 0\.008\d+ per period/m,
+    )
+    expect(r.stdout).toMatch(/Pareto\/NBD predicts the holdout best: .* vs [\d.]+ for MBG\/NBD/)
   })
 
-  it('a fit whose dropout does not vary between customers says so, with the common rate', () => {
+  it('a Pareto/NBD fit whose dropout does not vary between customers is fitted at that limit and says so, with the common rate', () => {
     // apparel at week 40: s and beta of Pareto/NBD grow together (one dropout rate for all)
-    const r = runCli([
-      'fit',
-      apparel,
-      '--map',
-      'customer_id=Id',
-      '--model',
-      'pareto',
-      '--as-of',
-      '2005-10-10',
-    ])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(
-      /customers do not differ in dropout rate: s and beta grow together, their ratio \(the common dropout rate\) 0\.008\d+ per period/,
+    const args = [apparel, '--map', 'customer_id=Id', '--model', 'pareto', '--as-of', '2005-10-10']
+    const r = runCli(['fit', ...args])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(
+      /^note: s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate 0\.008\d+ per period \(95 % interval 0\.00\d+ to 0\.0\d+;/m,
     )
+    // the limit's s and beta have no standard errors; r and alpha do
+    const j = fitJson(args)
+    expect(j.standardErrors.s).toBeNull()
+    expect(j.standardErrors.r).toBeGreaterThan(0)
   })
 })

@@ -1,7 +1,7 @@
 // Pareto/NBD (Schmittlein, Morrison & Colombo 1987; likelihood as in Fader, Hardie & Lee 2005):
 // Poisson purchases at λ ~ Gamma(r, α), exponential lifetime at μ ~ Gamma(s, β). The likelihood's
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
-import { DataError } from '../../errors.ts'
+import { ConvergenceError, DataError } from '../../errors.ts'
 import { integrateAround } from '../quadrature.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
@@ -111,6 +111,7 @@ function prepare(h: Histories): Prepared {
 }
 
 const F = new Float64Array(4)
+const DI = new Float64Array(4)
 
 /**
  * LL_i = log Γ(r+x) - log Γ(r) + r log α + s log β
@@ -124,7 +125,12 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
   const need = g !== null
   const lal = Math.log(alpha)
   const lbe = Math.log(beta)
-  const base = -lgamma(r) + r * lal + s * lbe
+  // large s with β > α: the integral per history by quadrature (logSpanIntegral), only the
+  // alive term per pair; s log β (1e6 at s = 1e5) then goes into each term as -s log(1 + t/β),
+  // as adding it here and taking s log(β + t) off each history leaves ~1e-10 of rounding noise
+  // per history, which stalls the line search
+  const large = s >= LARGE_S && beta > alpha
+  const base = -lgamma(r) + r * lal + (large ? 0 : s * lbe)
   const psr = need ? digamma(r) : 0
   let ll = 0
   const gs = [0, 0, 0, 0]
@@ -159,7 +165,7 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
     const lb = w.lb[ti]!
     const z = d / (big + t)
     const ic = 1 / (rx + s)
-    w.lA[k] = -rx * la - s * lb
+    w.lA[k] = -rx * la - s * (large ? Math.log1p(t / beta) : lb)
     const k4 = 4 * k
     if (need) {
       dA[k4] = -la
@@ -167,6 +173,7 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
       dA[k4 + 2] = -lb
       dA[k4 + 3] = -s / (beta + t)
     }
+    if (large) continue
     if (aGe) {
       if (need) logHyp2f1OneDerivs(rx, rx + s + 1, z, F)
       else F[0] = logHyp2f1One(rx, rx + s + 1, z)
@@ -198,6 +205,7 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
   let g1 = 0
   let g2 = 0
   let g3 = 0
+  const dI = need ? DI : null
   for (let i = 0; i < W.length; i++) {
     const qT = pT[i]!
     const qX = pTx[i]!
@@ -205,10 +213,22 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
     const gtx = w.lG[qX]!
     const gT = w.lG[qT]!
     const wi = W[i]!
-    if (gtx > gT) {
+    let lI = Number.NEGATIVE_INFINITY
+    let rho = 0
+    if (large) {
+      const tx = h.tx[i]!
+      if (h.T[i]! > tx) {
+        lI =
+          logSpanIntegral(r + xs[ix[i]!]!, s + 1, alpha + tx, beta + tx, h.T[i]! - tx, dI) -
+          s * Math.log1p(tx / beta) -
+          Math.log(beta + tx)
+      }
+    } else if (gtx > gT) {
+      rho = Math.exp(gT - gtx)
+      lI = gtx + Math.log1p(-rho)
+    }
+    if (lI > Number.NEGATIVE_INFINITY) {
       // lI = log(G(t_x) - G(T)); u = log s + lI; LL adds logSumExp(a, u).
-      const rho = Math.exp(gT - gtx)
-      const lI = gtx + Math.log1p(-rho)
       const u = ls + lI
       const dd = u - a
       let sp: number
@@ -225,7 +245,15 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
       const li = a + sp
       if (perRow) perRow[i] = w.cx[ix[i]!]! + li
       ll += wi * li
-      if (need) {
+      if (need && large) {
+        const wa = wi * (1 - wu)
+        const wb = wi * wu
+        const q4 = 4 * qT
+        g0 += wa * dA[q4]! + wb * DI[0]!
+        g1 += wa * dA[q4 + 1]! + wb * DI[1]!
+        g2 += wa * dA[q4 + 2]! + wb * DI[2]! + wb / s
+        g3 += wa * dA[q4 + 3]! + wb * DI[3]!
+      } else if (need) {
         const wa = wi * (1 - wu)
         const wb = (wi * wu) / (1 - rho)
         const q4 = 4 * qT
@@ -254,6 +282,106 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
     g[3] = (gs[3]! + g3) * beta
   }
   return ll
+}
+
+// 10-point Gauss-Legendre on [-1, 1] (symmetric half) for logSpanIntegral's panels.
+const GL10_X = [
+  0.14887433898163122, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845,
+  0.9739065285171717,
+]
+const GL10_W = [
+  0.2955242247147528, 0.2692667193099965, 0.219086362515982, 0.1494513491505804,
+  0.06667134430868814,
+]
+
+/**
+ * s at and above which (with β > α) the likelihood's integral is taken by {@link logSpanIntegral}:
+ * there 2F1(1, s+1; r+x+s+1; z) has z near 1 and its series or continued fraction needs a number
+ * of terms growing with s (0.8 s per evaluation of 7,000 histories at s = 1,100, unbounded as s and
+ * β run off together), while the quadrature's cost does not depend on s or β.
+ */
+const LARGE_S = 3
+
+/**
+ * log of b0^q ∫_0^span (a0+u)^-p (b0+u)^-q du (span may be Infinity; b0 >= a0 > 0, p, q > 0,
+ * p + q > 1; the factor b0^q is left for the caller to cancel against its own) and, when `d` is
+ * given, the derivatives of log ∫ in p, a0, q, b0 (d[0..3]), by 10-point Gauss-Legendre in
+ * ℓ = log(1 + u/a0), where the integrand is e^{(1-p)ℓ - q log(1 + u/b0)}: panels at most 1 long in
+ * ℓ, short enough that each factor varies by at most e^2 on one (the rule is then exact to ~1e-15),
+ * and the range cut where what is left is below 1e-17 of the sum (past the integrand's peak its log
+ * falls at least as fast as there). The panel count is bounded (~25 for an infinite span) whatever
+ * q and b0, unlike the 2F1 series at q, b0 → ∞ with q/b0 fixed (a dropout rate shared by all).
+ */
+export function logSpanIntegral(
+  p: number,
+  q: number,
+  a0: number,
+  b0: number,
+  span: number,
+  d: Float64Array | null,
+): number {
+  const lEnd = Math.log1p(span / a0)
+  const omp = 1 - p
+  const k = b0 - a0
+  let shift = 0
+  let s0 = 0
+  let sl = 0
+  let sa = 0
+  let sL = 0
+  let sb = 0
+  let l = 0
+  for (let panel = 0; panel < 400 && l < lEnd; panel++) {
+    // L'(ℓ) = a0 e^ℓ / (b0 + u), the slope of log(1 + u/b0), grows by at most e over a panel
+    const el = Math.exp(l)
+    const slopeL = (a0 * el) / (k + a0 * el)
+    let D = Math.min(1, lEnd - l)
+    if (Math.abs(omp) * D > 2) D = 2 / Math.abs(omp)
+    if (q * slopeL * Math.E * D > 2) D = 2 / (q * slopeL * Math.E)
+    const h0 = omp * l - q * Math.log1p((a0 * Math.expm1(l)) / b0)
+    if (h0 > shift + 300) {
+      const f = Math.exp(shift - h0)
+      s0 *= f
+      sl *= f
+      sa *= f
+      sL *= f
+      sb *= f
+      shift = h0
+    }
+    const c = l + D / 2
+    const hw = D / 2
+    for (let j = 0; j < 10; j++) {
+      const lj = j < 5 ? c - hw * GL10_X[j]! : c + hw * GL10_X[j - 5]!
+      const E = Math.expm1(lj)
+      const u = a0 * E
+      const L = Math.log1p(u / b0)
+      const we = GL10_W[j < 5 ? j : j - 5]! * hw * Math.exp(omp * lj - q * L - shift)
+      s0 += we
+      if (d) {
+        sl += we * lj
+        sa += we / (1 + E)
+        sL += we * L
+        sb += we / (b0 + u)
+      }
+    }
+    l += D
+    // past the peak the log-integrand h falls at least as fast as its slope here (h is concave
+    // for b0 >= a0), so what is left is below e^h / |h'|
+    const el2 = Math.exp(l)
+    const slope = omp - (q * a0 * el2) / (k + a0 * el2)
+    if (slope < 0 && l < lEnd) {
+      const h = omp * l - q * Math.log1p((a0 * Math.expm1(l)) / b0) - shift
+      if (h - Math.log(-slope) < Math.log(s0) - 40) break
+    }
+  }
+  const la0 = Math.log(a0)
+  const lb0 = Math.log(b0)
+  if (d) {
+    d[0] = -la0 - sl / s0
+    d[1] = (-p / a0) * (sa / s0)
+    d[2] = -lb0 - sL / s0
+    d[3] = -q * (sb / s0)
+  }
+  return (1 - p) * la0 + Math.log(s0) + shift
 }
 
 const toParams = (t: readonly number[]): ParetoParams => ({
@@ -314,15 +442,216 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
     [2, a0 * 2, 1, a0 * 5],
     [0.3, a0 / 5, 0.3, a0 / 2],
   ].map((v) => v.map(Math.log))
-  const opt = fitWithRestarts(obj.f, obj.grad, starts, {
+  const base = {
     maxIterations: opts.maxIterations ?? 300,
     gradientTolerance: 1e-6,
     names: NAMES,
     explainBoundary: explainBoundary,
     limitOf: paretoLimit,
-    ...(warm ? { warm } : {}),
-  })
+  }
+  // accepted BFGS iterates (one gradient each) before a RidgeStop, for `iterations`
+  const seen = { iterations: 0 }
+  const plain = (from: readonly (readonly number[])[], stop: boolean, budget?: number) =>
+    fitWithRestarts(obj.f, stop ? stopOnRidge(obj.grad, seen) : obj.grad, from, {
+      ...base,
+      ...(budget ? { maxEvaluations: budget } : {}),
+      ...(warm
+        ? {
+            warm: stop && warm.grad ? { f: warm.f, grad: stopOnRidge(warm.grad, seen) } : warm,
+          }
+        : {}),
+    })
+  let opt: ReturnType<typeof fitWithRestarts>
+  try {
+    opt = plain(starts, true)
+  } catch (e) {
+    const from = e instanceof RidgeStop ? e.theta : commonDropoutStop(e)
+    if (!from) throw e
+    const prior =
+      e instanceof RidgeStop
+        ? seen.iterations
+        : Number((e as ConvergenceError).details.iterations ?? 0)
+    const limit = fitCommonDropout(obj, warm, tw, h.customers, from, prior)
+    if (limit) return limit
+    if (!(e instanceof RidgeStop)) throw e
+    // the limit could not be fitted: the ordinary fit, to wherever it goes
+    opt = plain(starts, false)
+  }
+  // converged far out on the ridge: the limit, where it is at least as likely
+  if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
+    const limit = fitCommonDropout(obj, warm, tw, h.customers, opt.x, opt.iterations)
+    if (limit && limit.logLikelihood >= -opt.value * tw) return limit
+  }
   return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit)
+
+  /**
+   * The common-dropout limit, unless the four-parameter likelihood is higher at a finite s
+   * beside it (heterogeneity in dropout that the data do see, past e^7): then that optimum.
+   */
+  function fitCommonDropout(
+    o: typeof obj,
+    wo: typeof warm,
+    totalWeight: number,
+    customers: number,
+    from: readonly number[],
+    prior: number,
+  ): FitResult<ParetoParams> | null {
+    const limit = fitCommonDropoutLimit(o, wo, totalWeight, customers, from, prior)
+    if (!limit) return null
+    const { r, alpha, beta } = limit.params
+    const mu = limit.params.s / beta
+    const finite = [Math.log(r), Math.log(alpha), EXTREME_LOG, EXTREME_LOG - Math.log(mu)]
+    if (!(-o.f(finite) * totalWeight > limit.logLikelihood)) return limit
+    try {
+      const inner = plain([finite], false, 200)
+      const ll = -inner.value * totalWeight
+      if (ll > limit.logLikelihood) {
+        return summarizeFit<ParetoParams>(
+          'pareto',
+          NAMES,
+          inner,
+          o,
+          totalWeight,
+          customers,
+          paretoLimit,
+        )
+      }
+    } catch {
+      // the limit stands
+    }
+    return limit
+  }
+}
+
+/** Thrown by {@link stopOnRidge}: where the fit reached the common-dropout ridge. */
+class RidgeStop extends Error {
+  constructor(readonly theta: readonly number[]) {
+    super('pareto: s and beta ran off together')
+  }
+}
+
+/**
+ * The gradient, stopping the fit (RidgeStop) at the first accepted BFGS iterate (where the gradient
+ * is asked for) with s and β both past e^7: the likelihood rises along the ridge s, β → ∞ with
+ * s/β fixed, and following it there costs hundreds of evaluations (135 iterations and 5 minutes on
+ * 50,000 customers) for a gain below 1e-4; the limit is fitted directly instead.
+ */
+function stopOnRidge(
+  grad: (t: readonly number[]) => number[],
+  seen: { iterations: number },
+): (t: readonly number[]) => number[] {
+  return (t) => {
+    if (t[2]! > EXTREME_LOG && t[3]! > EXTREME_LOG) throw new RidgeStop([...t])
+    seen.iterations++
+    return grad(t)
+  }
+}
+
+/** log s and log β where a fit ran off with both high (a dropout rate shared by all), else null. */
+function commonDropoutStop(e: unknown): readonly number[] | null {
+  if (!(e instanceof ConvergenceError)) return null
+  const d = e.details as { diverged?: string; direction?: string; lastParams?: readonly number[] }
+  const theta = d.lastParams ?? []
+  if (d.direction !== 'high' || (d.diverged !== 's' && d.diverged !== 'beta')) return null
+  if (theta.length !== 4 || !(theta[2]! > EXTREME_LOG && theta[3]! > EXTREME_LOG)) return null
+  return theta
+}
+
+/**
+ * s of the common-dropout fit, β = s/μ. The likelihood rises toward s → ∞ along the ridge roughly
+ * like c/s (c ≈ 0.1 for 50,000 customers with weak dropout): at 1e5 that is far below 1e-3, and
+ * s log β still keeps ~1e-10 of each history's log-likelihood.
+ */
+export const COMMON_DROPOUT_SIZE = 1e5
+
+/**
+ * Every customer drops out at the same rate μ: the limit of Pareto/NBD with s, β → ∞ and s/β = μ
+ * (NBD purchases, exponential lifetime at the common rate). Fitted on (log r, log α, log μ) at
+ * s = {@link COMMON_DROPOUT_SIZE}, β = s/μ, an ordinary parameter set for every scoring function (the
+ * quadrature of logSpanIntegral keeps each evaluation as cheap as an interior one). s and β get no
+ * standard error (only their ratio is identified); AIC and BIC count three parameters. Null when
+ * this fit fails too.
+ */
+function fitCommonDropoutLimit(
+  obj: { f: (t: readonly number[]) => number; grad: (t: readonly number[]) => number[] },
+  warm:
+    | { f: (t: readonly number[]) => number; grad?: (t: readonly number[]) => number[] }
+    | undefined,
+  totalWeight: number,
+  customers: number,
+  from: readonly number[],
+  prior: number,
+): FitResult<ParetoParams> | null {
+  const lk = Math.log(COMMON_DROPOUT_SIZE)
+  const full = (phi: readonly number[]): number[] => [phi[0]!, phi[1]!, lk, lk - phi[2]!]
+  const reduce = (o: {
+    f: (t: readonly number[]) => number
+    grad?: (t: readonly number[]) => number[]
+  }) => {
+    const g4 = o.grad
+    return {
+      f: (phi: readonly number[]) => o.f(full(phi)),
+      grad: (phi: readonly number[]) => {
+        const g = g4 ? g4(full(phi)) : numericGrad4(o.f, full(phi))
+        return [g[0]!, g[1]!, -g[3]!]
+      },
+    }
+  }
+  const o3 = reduce(obj)
+  const start = [from[0]!, from[1]!, from[2]! - from[3]!]
+  let fit3: FitResult<{ r: number; alpha: number; mu: number }>
+  let iterations: number
+  try {
+    const opt = fitWithRestarts(o3.f, o3.grad, [start], {
+      maxIterations: 300,
+      gradientTolerance: 1e-6,
+      names: ['r', 'alpha', 'mu'],
+      ...(warm ? { warm: reduce(warm) } : {}),
+    })
+    iterations = prior + opt.iterations
+    fit3 = summarizeFit('pareto', ['r', 'alpha', 'mu'], opt, o3, totalWeight, customers)
+  } catch {
+    return null
+  }
+  const { r, alpha, mu } = fit3.params
+  const [lo, hi] = fit3.confidenceIntervals.mu
+  const ll = fit3.logLikelihood
+  const K = COMMON_DROPOUT_SIZE
+  const nan = [Number.NaN, Number.NaN] as const
+  return {
+    model: 'pareto',
+    params: { r, alpha, s: K, beta: K / mu },
+    standardErrors: {
+      r: fit3.standardErrors.r,
+      alpha: fit3.standardErrors.alpha,
+      s: Number.NaN,
+      beta: Number.NaN,
+    },
+    confidenceIntervals: {
+      r: fit3.confidenceIntervals.r,
+      alpha: fit3.confidenceIntervals.alpha,
+      s: nan,
+      beta: nan,
+    },
+    logLikelihood: ll,
+    customers,
+    iterations,
+    aic: 2 * 3 - 2 * ll,
+    bic: 3 * Math.log(customers) - 2 * ll,
+    converged: true,
+    note: `s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate ${mu.toPrecision(3)} per period (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit s, beta → ∞ with s/beta = ${mu.toPrecision(3)}, fitted at s = ${K}; s and beta have no standard errors)`,
+  }
+}
+
+/** Central differences of f on log-parameters (objectives without a gradient; not used by fit). */
+function numericGrad4(f: (t: readonly number[]) => number, t: readonly number[]): number[] {
+  return t.map((_, i) => {
+    const a = [...t]
+    const b = [...t]
+    a[i]! += 1e-5
+    b[i]! -= 1e-5
+    return (f(a) - f(b)) / 2e-5
+  })
 }
 
 /**
@@ -351,10 +680,18 @@ function logOddsDead(p: ParetoParams, x: number, tx: number, T: number): number 
   const { r, alpha, s, beta } = p
   if (!(T > tx)) return Number.NEGATIVE_INFINITY
   const rx = r + x
+  if (s >= LARGE_S && beta > alpha) {
+    // both terms times β^s, which cancels: s log(1 + t/β) keeps the digits s log(β + t) loses
+    const lI =
+      logSpanIntegral(rx, s + 1, alpha + tx, beta + tx, T - tx, null) -
+      s * Math.log1p(tx / beta) -
+      Math.log(beta + tx)
+    return Math.log(s) + lI + rx * Math.log(alpha + T) + s * Math.log1p(T / beta)
+  }
+  const lA = -rx * Math.log(alpha + T) - s * Math.log(beta + T)
   const gtx = logTailIntegral(rx, s + 1, alpha, beta, tx)
   const gT = logTailIntegral(rx, s + 1, alpha, beta, T)
   if (!(gtx > gT)) return Number.NEGATIVE_INFINITY
-  const lA = -rx * Math.log(alpha + T) - s * Math.log(beta + T)
   return Math.log(s) + logDiffExp(gtx, gT) - lA
 }
 
@@ -534,7 +871,14 @@ function logFirstPurchaseTail(p: ParetoParams, x: number, T: number, w: number):
   const A = p.alpha + T
   const B = p.beta + T
   const lc = Math.log(rx) + rx * Math.log(A) + p.s * Math.log(B)
-  return lc + logTailIntegral(rx + 1, p.s, A, B, w)
+  return lc + logTail(rx + 1, p.s, A, B, w)
+}
+
+/** logTailIntegral, by quadrature where its 2F1 is slow (q large with B > A, see LARGE_S). */
+function logTail(p: number, q: number, A: number, B: number, t: number): number {
+  return q >= LARGE_S && B > A
+    ? logSpanIntegral(p, q, A + t, B + t, Number.POSITIVE_INFINITY, null) - q * Math.log(B + t)
+    : logTailIntegral(p, q, A, B, t)
 }
 
 /**
@@ -626,8 +970,7 @@ export function expectedNextPurchaseTime(
     // ∫_0^∞ τ f(τ) dτ / ∫ f = G_{p-1}(0)/G_p(0) - A with f = (A+τ)^-p (B+τ)^-s, p = r+x+1.
     const A = p.alpha + T
     const B = p.beta + T
-    const m =
-      Math.exp(logTailIntegral(rx, p.s, A, B, 0) - logTailIntegral(rx + 1, p.s, A, B, 0)) - A
+    const m = Math.exp(logTail(rx, p.s, A, B, 0) - logTail(rx + 1, p.s, A, B, 0)) - A
     if (m > 0 && Number.isFinite(m)) mean = m
     else reasons.push(`mean waiting time lost to rounding${useMedian}`)
   } else {
@@ -718,15 +1061,24 @@ export function scoreAll(
     if (!(X[i]! >= 0 && TX[i]! >= 0 && TT[i]! >= TX[i]! && X[i]! + TT[i]! < Infinity))
       checkHistory(X[i]!, TX[i]!, TT[i]!)
   }
-  const w = prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
-  evalLL(w, p, null)
   const pAlive = new Float64Array(n)
   const expected = new Float64Array(n)
+  // large s with β > α: the integral per history by quadrature (logOddsDead), so the 2F1 terms
+  // per (x, t) pair are not needed
+  const large = p.s >= LARGE_S && p.beta > p.alpha
+  const w = large
+    ? null
+    : prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
+  if (w) evalLL(w, p, null)
   const ls = Math.log(p.s)
   for (let i = 0; i < n; i++) {
-    const gtx = w.lG[w.pTx[i]!]!
-    const gT = w.lG[w.pT[i]!]!
-    const lodd = gtx > gT ? ls + logDiffExp(gtx, gT) - w.lA[w.pT[i]!]! : Number.NEGATIVE_INFINITY
+    let lodd = Number.NEGATIVE_INFINITY
+    if (!w) lodd = logOddsDead(p, X[i]!, TX[i]!, TT[i]!)
+    else {
+      const gtx = w.lG[w.pTx[i]!]!
+      const gT = w.lG[w.pT[i]!]!
+      if (gtx > gT) lodd = ls + logDiffExp(gtx, gT) - w.lA[w.pT[i]!]!
+    }
     const pa = sigmoidNeg(lodd)
     pAlive[i] = pa
     expected[i] =

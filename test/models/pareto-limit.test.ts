@@ -1,0 +1,195 @@
+// Pareto/NBD at its common-dropout limit (s, beta -> infinity with s/beta = mu): the likelihood at
+// huge s against mpmath (scripts/fixtures/pareto_limit.py), its cost, and fits that end there.
+import { describe, expect, it } from 'vitest'
+import { compressHistories } from '../../src/core/compress.ts'
+import {
+  COMMON_DROPOUT_SIZE,
+  gradient,
+  logLikelihood,
+  logLikelihoodPerHistory,
+  type ParetoParams,
+  paretoNbd,
+  probabilityAlive,
+  scoreAll,
+  simulate,
+} from '../../src/core/models/pareto-nbd.ts'
+import type { Histories } from '../../src/core/models/types.ts'
+import { lgamma } from '../../src/core/special.ts'
+import { close, fixtureJson } from './fixtures.ts'
+
+interface Fixture {
+  histories: { x: number[]; tx: number[]; T: number[] }
+  cases: {
+    params: ParetoParams
+    logLikelihood: number[]
+    pAlive: number[]
+    limitLogLikelihood: number[]
+  }[]
+}
+const fx = fixtureJson<Fixture>('pareto_limit.json')
+
+/** log ∫_a^b f by adaptive Simpson (brute force, independent of the library's quadrature). */
+function logSimpson(logF: (v: number) => number, a: number, b: number): number {
+  const shift = logF(a)
+  const f = (v: number) => Math.exp(logF(v) - shift)
+  const simpson = (lo: number, hi: number, flo: number, fm: number, fhi: number) =>
+    ((hi - lo) / 6) * (flo + 4 * fm + fhi)
+  const rec = (
+    lo: number,
+    hi: number,
+    flo: number,
+    fm: number,
+    fhi: number,
+    whole: number,
+    tol: number,
+    depth: number,
+  ): number => {
+    const m = (lo + hi) / 2
+    const fl = f((lo + m) / 2)
+    const fr = f((m + hi) / 2)
+    const left = simpson(lo, m, flo, fl, fm)
+    const right = simpson(m, hi, fm, fr, fhi)
+    if (depth > 40 || Math.abs(left + right - whole) <= 15 * tol) {
+      return left + right + (left + right - whole) / 15
+    }
+    return (
+      rec(lo, m, flo, fl, fm, left, tol / 2, depth + 1) +
+      rec(m, hi, fm, fr, fhi, right, tol / 2, depth + 1)
+    )
+  }
+  const fa = f(a)
+  const fm = f((a + b) / 2)
+  const fb = f(b)
+  const whole = simpson(a, b, fa, fm, fb)
+  return shift + Math.log(rec(a, b, fa, fm, fb, whole, 1e-11 * Math.max(whole, 1e-300), 0))
+}
+
+/**
+ * The limiting model's log-likelihood (NBD purchases, exponential lifetime at the common rate mu):
+ * Γ(r+x)/Γ(r) α^r [(α+T)^-(r+x) e^{-μT} + μ ∫_{t_x}^T (α+τ)^-(r+x) e^{-μτ} dτ], the integral by
+ * adaptive Simpson in v = log(α + τ).
+ */
+function limitLogLikelihood(r: number, alpha: number, mu: number, h: Histories): number {
+  let ll = 0
+  for (let i = 0; i < h.x.length; i++) {
+    const x = h.x[i]!
+    const tx = h.tx[i]!
+    const T = h.T[i]!
+    const p = r + x
+    const alive = -p * Math.log(alpha + T) - mu * T
+    let li = alive
+    if (T > tx) {
+      const dead =
+        Math.log(mu) +
+        logSimpson(
+          (v) => (1 - p) * v - mu * (Math.exp(v) - alpha),
+          Math.log(alpha + tx),
+          Math.log(alpha + T),
+        )
+      li = Math.max(alive, dead) + Math.log1p(Math.exp(-Math.abs(alive - dead)))
+    }
+    ll += h.weight[i]! * (lgamma(p) - lgamma(r) + r * Math.log(alpha) + li)
+  }
+  return ll
+}
+
+/** Customers with one common dropout rate mu (s = 1e6), observed for T spread over 10-80. */
+function commonDropoutData(n: number, mu: number, seed: number): Histories {
+  const T = Float64Array.from({ length: n }, (_, i) => 10 + 70 * ((i * 0.6180339887498949) % 1))
+  const sim = simulate({ r: 0.8, alpha: 4, s: 1e6, beta: 1e6 / mu }, n, T, seed)
+  return compressHistories(sim.x, sim.tx, sim.T)
+}
+
+describe('Pareto/NBD likelihood at large s and beta', () => {
+  const { x, tx, T } = fx.histories
+  const h = compressHistories(x, tx, T)
+
+  it('matches mpmath per history, with P(alive) one by one and in scoreAll, up to s = 1e5', () => {
+    for (const c of fx.cases) {
+      const per = logLikelihoodPerHistory(c.params, h)
+      const all = scoreAll(c.params, { x, tx, T }, 10).pAlive
+      c.logLikelihood.forEach((want, i) => {
+        expect(close(per[i]!, want, 1e-11), `${JSON.stringify(c.params)} history ${i}`).toBe(true)
+        const pa = probabilityAlive(c.params, x[i]!, tx[i]!, T[i]!)
+        expect(Math.abs(pa - c.pAlive[i]!)).toBeLessThan(1e-12 + 1e-10 * c.pAlive[i]!)
+        expect(Math.abs(all[i]! - c.pAlive[i]!)).toBeLessThan(1e-12 + 1e-10 * c.pAlive[i]!)
+      })
+    }
+  })
+
+  it('at s = 1e5 is the limiting model to ~1e-5 per history', () => {
+    for (const c of fx.cases.filter((k) => k.params.s >= 1e5)) {
+      const per = logLikelihoodPerHistory(c.params, h)
+      c.limitLogLikelihood.forEach((want, i) => {
+        expect(Math.abs(per[i]! - want)).toBeLessThan(1e-4)
+      })
+    }
+  })
+
+  it('costs about as much per evaluation at s = 1e5 as at an interior optimum', () => {
+    const data = commonDropoutData(20000, 0.005, 7)
+    const time = (p: ParetoParams): number => {
+      gradient(p, data)
+      const t0 = performance.now()
+      for (let k = 0; k < 3; k++) gradient(p, data)
+      return performance.now() - t0
+    }
+    const interior = time({ r: 0.8, alpha: 4, s: 0.6, beta: 100 })
+    const limit = time({ r: 0.8, alpha: 4, s: 1e5, beta: 1e5 / 0.005 })
+    // the 2F1 series and continued fraction took ~100x longer here, and grew with s
+    expect(limit).toBeLessThan(6 * interior + 50)
+  })
+})
+
+describe('Pareto/NBD fit near the common-dropout limit', () => {
+  const check = (h: Histories, mu: number, thorough: boolean) => {
+    const t0 = performance.now()
+    const f = paretoNbd.fit(h)
+    const elapsed = performance.now() - t0
+    // minutes before (135 iterations on 50,000 customers); about a second now
+    expect(elapsed).toBeLessThan(8000)
+    expect(f.note).toMatch(/s and beta ran off together: .* same rate 0\.0\d+ per period/)
+    expect(f.params.s).toBe(COMMON_DROPOUT_SIZE)
+    const m = f.params.s / f.params.beta
+    expect(Math.abs(m / mu - 1)).toBeLessThan(0.2)
+    expect(f.standardErrors.s).toBeNaN()
+    expect(f.standardErrors.beta).toBeNaN()
+    expect(f.standardErrors.r).toBeGreaterThan(0)
+    expect(f.standardErrors.alpha).toBeGreaterThan(0)
+    expect(f.aic).toBeCloseTo(6 - 2 * f.logLikelihood, 6)
+    // the reported LL is the model's own at the reported parameters
+    expect(Math.abs(logLikelihood(f.params, h) - f.logLikelihood)).toBeLessThan(1e-4)
+    // ... and within 1e-3 of the limiting model's, evaluated by brute force
+    const { r, alpha } = f.params
+    const sup = limitLogLikelihood(r, alpha, m, h)
+    expect(Math.abs(sup - f.logLikelihood)).toBeLessThan(1e-3)
+    if (!thorough) return
+    // which is at its maximum there: no nearby (r, alpha, mu) of the limit is higher
+    for (const [dr, da, dm] of [
+      [1.002, 1, 1],
+      [0.998, 1, 1],
+      [1, 1.002, 1],
+      [1, 0.998, 1],
+      [1, 1, 1.01],
+      [1, 1, 0.99],
+      [1.002, 1.002, 1],
+    ] as const) {
+      expect(limitLogLikelihood(r * dr, alpha * da, m * dm, h)).toBeLessThan(sup + 1e-6)
+    }
+    // and the four-parameter likelihood rises toward it along the ridge s, beta -> infinity
+    const ridge = [30, 1e3, 1e4].map((s) => logLikelihood({ r, alpha, s, beta: s / m }, h))
+    expect(ridge[0]!).toBeLessThan(ridge[1]!)
+    expect(ridge[1]!).toBeLessThan(ridge[2]!)
+    expect(ridge[2]!).toBeLessThan(f.logLikelihood + 1e-6)
+  }
+
+  it('10,000 customers with one dropout rate: the limit, fitted in about a second', () => {
+    check(commonDropoutData(10000, 0.005, 3), 0.005, true)
+  }, 30_000)
+
+  it('40,000 distinct histories (subsample warm start): the limit as well', () => {
+    const h = commonDropoutData(40000, 0.02, 4)
+    expect(h.x.length).toBeGreaterThan(32000)
+    check(h, 0.02, false)
+  }, 30_000)
+})
