@@ -200,10 +200,15 @@ class DuckDbEngine implements Engine {
 
 export type { DuckDbEngine }
 
-/** DuckDB's buffer pool cap: 2 GiB, less on a small machine (half the RAM, at least 256 MiB). */
+/**
+ * DuckDB's buffer pool cap: 1.75 GiB, less on a small machine (half the RAM, at least 256 MiB).
+ * The process also holds memory outside the pool (Node's heap with the value step's columns,
+ * DuckDB's own allocations): at a 2 GiB cap the 10M-order default job peaked at 2.6-3.05 GB, at
+ * 1.75 GiB at 2.3-2.6 GB in the same time (bench/RESULTS.md, 2026-11-30).
+ */
 export function memoryLimitMb(total = totalmem()): number {
   const mb = Math.floor(total / 1024 ** 2)
-  return Math.max(256, Math.min(2048, Math.floor(mb / 2)))
+  return Math.max(256, Math.min(1792, Math.floor(mb / 2)))
 }
 
 /**
