@@ -14,6 +14,7 @@ import {
 } from '../special.ts'
 import {
   bgExpectedAlive,
+  checkHistories,
   checkHistory,
   checkParams,
   EXTREME_LOG,
@@ -58,33 +59,6 @@ interface Work {
   readonly p1: Float64Array // per pair: -(r+x) log(1 + t/α)
   readonly plt: Float64Array // per pair: log(1 + t/α)
   readonly pz: Float64Array // per pair: (r+x) t/(α+t), the derivative of p1 in log α
-}
-
-/**
- * Throws DataError unless every row is a history compressHistories would have built: x, t_x, T
- * and weight finite and >= 0, t_x <= T (with its 1e-12 slack). Hand-built histories otherwise
- * give NaN, or a positive log-likelihood for x < 0.
- */
-function checkHistories(h: Histories): void {
-  const { x, tx, T, weight } = h
-  const n = x.length
-  if (tx.length !== n || T.length !== n || weight.length !== n) {
-    throw new DataError(
-      `histories: x, t_x, T and weight must have the same length (got ${n}, ${tx.length}, ${T.length}, ${weight.length})`,
-    )
-  }
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!
-    const ti = tx[i]!
-    const Ti = T[i]!
-    const wi = weight[i]!
-    if (!(xi >= 0 && ti >= 0 && ti <= Ti * (1 + 1e-12) && wi >= 0 && xi + Ti + wi < Infinity)) {
-      throw new DataError(
-        `history ${i + 1}: x, t_x, T and weight must be finite numbers >= 0 with t_x <= T (got x=${xi}, t_x=${ti}, T=${Ti}, weight=${wi})`,
-        { row: i + 1, x: xi, tx: ti, T: Ti, weight: wi },
-      )
-    }
-  }
 }
 
 function makeWork(ix: Indexed, k: number): Work {

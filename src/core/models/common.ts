@@ -569,6 +569,34 @@ export function checkHistory(x: number, tx: number, T: number): void {
 }
 
 /**
+ * DataError unless every row of `h` is a history (finite x >= 0, 0 <= t_x <= T with
+ * compressHistories' 1e-12 slack) with a finite weight >= 0, and the columns have one length.
+ * Histories built by hand skip compressHistories' checks, and NaN or an infinite T otherwise came
+ * back as a NaN likelihood. x > 0 with t_x = 0 and non-integer x are summaries the formulas take.
+ */
+export function checkHistories(h: Histories): void {
+  const { x, tx, T, weight } = h
+  const n = x.length
+  if (tx.length !== n || T.length !== n || weight.length !== n) {
+    throw new DataError(
+      `histories: x, t_x, T and weight must have the same length (got ${n}, ${tx.length}, ${T.length}, ${weight.length})`,
+    )
+  }
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!
+    const ti = tx[i]!
+    const Ti = T[i]!
+    const wi = weight[i]!
+    if (!(xi >= 0 && ti >= 0 && ti <= Ti * (1 + 1e-12) && wi >= 0 && xi + Ti + wi < Infinity)) {
+      throw new DataError(
+        `invalid history ${i + 1}: x, t_x, T and weight must be finite numbers >= 0 with t_x <= T (got x=${xi}, t_x=${ti}, T=${Ti}, weight=${wi})`,
+        { row: i + 1, x: xi, tx: ti, T: Ti, weight: wi },
+      )
+    }
+  }
+}
+
+/**
  * E over p ~ Beta(a, b), λ ~ Gamma(r, rate α) of (1 - e^{-λ p t}) / p: expected purchases in t of a
  * BG-type customer alive now. Closed form (Fader, Hardie & Lee 2005, eq. 10):
  * (a+b-1)/(a-1) · [1 - (α/(α+t))^r · 2F1(r, b; a+b-1; t/(α+t))]. Where that difference cancels

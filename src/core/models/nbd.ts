@@ -4,7 +4,7 @@
 
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { digamma, lgamma } from '../special.ts'
-import { checkHistory, indexHistories } from './common.ts'
+import { checkHistories, checkHistory, indexHistories } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -35,17 +35,6 @@ function checkCountAndAge(x: number, T: number): void {
       x,
       T,
     })
-  }
-}
-
-/** Every history valid and every weight a finite number >= 0 (hand-built Histories included). */
-function checkHistories(h: Histories): void {
-  for (let i = 0; i < h.x.length; i++) {
-    checkHistory(h.x[i]!, h.tx[i]!, h.T[i]!)
-    const w = h.weight[i]!
-    if (!(w >= 0 && w < Number.POSITIVE_INFINITY)) {
-      throw new DataError(`history ${i + 1}: weight must be a finite number >= 0 (got ${w})`)
-    }
   }
 }
 

@@ -5,6 +5,7 @@ import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, logDiffExp } from '../special.ts'
 import {
+  checkHistories,
   checkHistory,
   checkParams,
   EXTREME_LOG,
@@ -61,31 +62,8 @@ interface Prepared {
   readonly dA: Float64Array
 }
 
-/**
- * DataError unless every row is a history (x >= 0, 0 <= t_x <= T, finite) with a finite weight >= 0:
- * Histories built by hand skip compressHistories' checks, and NaN or an infinite T otherwise comes
- * back as a NaN likelihood. x > 0 with t_x = 0 and non-integer x are summaries the formulas take.
- */
-function checkRows(h: Histories): void {
-  const n = h.x.length
-  if (h.tx.length !== n || h.T.length !== n || h.weight.length !== n) {
-    throw new DataError(
-      `histories: x, tx, T and weight must have the same length (got ${n}, ${h.tx.length}, ${h.T.length}, ${h.weight.length})`,
-    )
-  }
-  const { x, tx, T, weight } = h
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]!
-    if (!(x[i]! >= 0 && tx[i]! >= 0 && T[i]! >= tx[i]! && x[i]! + T[i]! + w < Infinity && w >= 0)) {
-      throw new DataError(
-        `history ${i}: x=${x[i]}, t_x=${tx[i]}, T=${T[i]}, weight=${w}: need finite x >= 0, 0 <= t_x <= T and weight >= 0`,
-      )
-    }
-  }
-}
-
 function prepare(h: Histories): Prepared {
-  checkRows(h)
+  checkHistories(h)
   const ix = indexHistories(h)
   const pairs = indexPairs(ix)
   const np = pairs.pairX.length
