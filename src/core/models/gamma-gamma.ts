@@ -5,6 +5,7 @@ import { DataError } from '../../errors.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma } from '../special.ts'
+import { checkParams } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
@@ -33,23 +34,6 @@ export interface GammaGammaFit extends FitResult<GammaGammaParams> {
 
 /** |corr(x, m_x)| above this gets a warning: the independence assumption is doubtful. */
 export const CORRELATION_WARNING = 0.3
-
-/** DataError naming the first of p, q, γ that is not a finite number > 0. */
-function checkSpendParams(params: GammaGammaParams): void {
-  const { p, q, gamma } = params
-  const inf = Number.POSITIVE_INFINITY
-  if (p > 0 && q > 0 && gamma > 0 && p < inf && q < inf && gamma < inf) return
-  const [name, v] = !(p > 0 && p < inf)
-    ? ['p', p]
-    : !(q > 0 && q < inf)
-      ? ['q', q]
-      : ['gamma', gamma]
-  throw new DataError(`Gamma-Gamma parameter ${name} must be a finite number > 0 (got ${v})`, {
-    p,
-    q,
-    gamma,
-  })
-}
 
 /**
  * Why (x, m_x) cannot be scored: x must be a finite count >= 0; a repeater (x > 0) needs a finite
@@ -227,13 +211,13 @@ function llAndGrad(d: Prepared, p: number, q: number, g: number): [number, numbe
  * Throws DataError on non-positive spend among repeaters, or p, q, γ not finite and > 0.
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData): number {
-  checkSpendParams(params)
+  checkParams('Gamma-Gamma', params)
   return llAndGrad(prepare(data, false), params.p, params.q, params.gamma)[0]
 }
 
 /** Gradient of {@link gammaGammaLogLikelihood} in (p, q, γ); exported for tests. */
 export function gammaGammaGradient(params: GammaGammaParams, data: SpendData): number[] {
-  checkSpendParams(params)
+  checkParams('Gamma-Gamma', params)
   return llAndGrad(prepare(data, false), params.p, params.q, params.gamma).slice(1)
 }
 
@@ -343,7 +327,7 @@ function explainSpendBoundary(name: string, dir: 'high' | 'low'): string | undef
  *   (q <= 1 and x = 0).
  */
 export function expectedSpend(params: GammaGammaParams, x: number, mx: number): number {
-  checkSpendParams(params)
+  checkParams('Gamma-Gamma', params)
   const { p, q, gamma } = params
   if (x > 0 && mx > 0 && x < Number.POSITIVE_INFINITY && mx < Number.POSITIVE_INFINITY) {
     return p * x + q - 1 > 0 ? (p * (gamma + x * mx)) / (p * x + q - 1) : Number.POSITIVE_INFINITY
@@ -364,7 +348,7 @@ export function expectedSpendAll(
   mx: ArrayLike<number>,
   out: Float64Array = new Float64Array(x.length),
 ): Float64Array {
-  checkSpendParams(params)
+  checkParams('Gamma-Gamma', params)
   if (mx.length !== x.length || out.length !== x.length) {
     throw new DataError(
       `x, m_x and out must have the same length (got ${x.length}, ${mx.length}, ${out.length})`,
@@ -397,7 +381,7 @@ export function simulateGammaGamma(
   x: ArrayLike<number>,
   seed: number | Rng,
 ): Float64Array {
-  checkSpendParams(params)
+  checkParams('Gamma-Gamma', params)
   if (typeof seed === 'number' && !Number.isFinite(seed)) {
     throw new DataError(`seed must be a finite number (got ${seed})`)
   }

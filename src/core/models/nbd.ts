@@ -4,7 +4,7 @@
 
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { digamma, lgamma } from '../special.ts'
-import { checkHistories, checkHistory, indexHistories } from './common.ts'
+import { checkHistories, checkHistory, checkParams, indexHistories } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -13,14 +13,6 @@ export interface NbdParams extends Record<string, number> {
   readonly r: number
   /** Scale (in time units) of the gamma distribution of purchase rates. */
   readonly alpha: number
-}
-
-/** DataError unless r and α are finite numbers > 0. */
-function checkNbdParams(p: NbdParams): void {
-  const { r, alpha } = p
-  if (r > 0 && alpha > 0 && r < Number.POSITIVE_INFINITY && alpha < Number.POSITIVE_INFINITY) return
-  const [name, v] = !(r > 0 && r < Number.POSITIVE_INFINITY) ? ['r', r] : ['alpha', alpha]
-  throw new DataError(`NBD parameter ${name} must be a finite number > 0 (got ${v})`, { r, alpha })
 }
 
 /** DataError unless the span t is >= 0; t = ∞ is allowed (the limit is meaningful). */
@@ -107,14 +99,14 @@ function evalLL(q: Prepared, r: number, alpha: number, g: number[] | null): numb
  * @throws DataError when r or α is not a finite number > 0, or a history or weight is invalid.
  */
 export function logLikelihood(p: NbdParams, h: Histories): number {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkHistories(h)
   return evalLL(prepare(h), p.r, p.alpha, null)
 }
 
 /** d LL / d log r and d LL / d log α (analytic). Throws as {@link logLikelihood}. */
 export function gradientLog(p: NbdParams, h: Histories): [number, number] {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkHistories(h)
   const g = [0, 0]
   evalLL(prepare(h), p.r, p.alpha, g)
@@ -204,7 +196,7 @@ export function expectedPurchases(
   _tx: number,
   T: number,
 ): number {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkSpan(t)
   checkHistory(x, _tx, T)
   return (t * (p.r + x)) / (p.alpha + T)
@@ -242,7 +234,7 @@ export function poissonLimit(h: Histories): NbdParams {
  *   numbers >= 0.
  */
 export function probabilityAnyPurchase(p: NbdParams, t: number, x: number, T: number): number {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkSpan(t)
   checkCountAndAge(x, T)
   if (t === 0) return 0
@@ -255,7 +247,7 @@ export function probabilityAnyPurchase(p: NbdParams, t: number, x: number, T: nu
  * @throws DataError when r or α is not a finite number > 0, or x, T are not finite numbers >= 0.
  */
 export function medianNextPurchase(p: NbdParams, x: number, T: number): number {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkCountAndAge(x, T)
   return (p.alpha + T) * Math.expm1(Math.LN2 / (p.r + x))
 }
@@ -265,7 +257,7 @@ export function medianNextPurchase(p: NbdParams, x: number, T: number): number {
  * @throws DataError when r or α is not a finite number > 0, or t < 0 or NaN.
  */
 export function expectedPurchasesNew(p: NbdParams, t: number): number {
-  checkNbdParams(p)
+  checkParams('NBD', p)
   checkSpan(t)
   return (p.r * t) / p.alpha
 }
