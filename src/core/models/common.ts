@@ -732,18 +732,37 @@ export function logNbdCoef(r: number, n: number): number {
   return lgamma(r + n) - lgamma(r) - lgamma(n + 1)
 }
 
-/** Smallest w with cdf(w) >= target by bisection in log scale; cdf non-decreasing. */
-export function solveMonotone(cdf: (w: number) => number, target: number, hint: number): number {
-  let lo = 0
-  let hi = Math.max(hint, 1e-9)
-  let guard = 0
-  while (cdf(hi) < target && guard++ < 200) {
-    lo = hi
-    hi *= 2
+/**
+ * Smallest w with f(w) >= target (f non-decreasing), to 1e-12 relative. The bracket grows (or
+ * shrinks) from `hint` by factors that square at each step, since a waiting time's tail can fall as
+ * slowly as w^-0.002 and put a median near 1e154; then bisection on log w. Null when even
+ * f(Number.MAX_VALUE) < target: the solution is past the double range (a doubling bracket capped
+ * at hint · 2^200 returned that cap as if it were the answer).
+ */
+export function solveMonotone(
+  f: (w: number) => number,
+  target: number,
+  hint: number,
+): number | null {
+  let lo = hint
+  let hi = hint
+  if (f(hint) < target) {
+    for (let k = 2; f(hi) < target; k *= k) {
+      if (hi === Number.MAX_VALUE) return null
+      lo = hi
+      hi = Math.min(hi * k, Number.MAX_VALUE)
+    }
+  } else {
+    for (let k = 2; lo > 0 && f(lo) >= target; k *= k) {
+      hi = lo
+      lo /= k
+    }
+    if (!(lo > 0)) return hi
   }
-  for (let i = 0; i < 200 && hi - lo > 1e-10 * hi; i++) {
-    const m = (lo + hi) / 2
-    if (cdf(m) < target) lo = m
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const m = Math.sqrt(lo) * Math.sqrt(hi)
+    if (!(m > lo && m < hi)) break
+    if (f(m) < target) lo = m
     else hi = m
   }
   return (lo + hi) / 2

@@ -19,6 +19,7 @@ import {
   logTailIntegral,
   type NextPurchase,
   requireIdentifiable,
+  solveMonotone,
   summarizeFit,
 } from './common.ts'
 import { probabilityOfPurchases } from './pareto-pmf.ts'
@@ -769,37 +770,6 @@ export function probabilityAnyPurchase(
 }
 
 /**
- * Smallest w with gap(w) >= LN2 (gap non-decreasing from gap(0) = 0), to 1e-12 relative. The
- * bracket grows (or shrinks) from `hint` by factors that square at each step, as the waiting
- * time's tail can fall as slowly as w^-0.002 and put the median near 1e154; then bisection on
- * log w. Null when even gap(Number.MAX_VALUE) < LN2: the median is past the double range.
- */
-function medianWait(gap: (w: number) => number, hint: number): number | null {
-  let lo = hint
-  let hi = hint
-  if (gap(hint) < Math.LN2) {
-    for (let k = 2; gap(hi) < Math.LN2; k *= k) {
-      if (hi === Number.MAX_VALUE) return null
-      lo = hi
-      hi = Math.min(hi * k, Number.MAX_VALUE)
-    }
-  } else {
-    for (let k = 2; lo > 0 && gap(lo) >= Math.LN2; k *= k) {
-      hi = lo
-      lo /= k
-    }
-    if (!(lo > 0)) return hi
-  }
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const m = Math.sqrt(lo) * Math.sqrt(hi)
-    if (!(m > lo && m < hi)) break
-    if (gap(m) < Math.LN2) lo = m
-    else hi = m
-  }
-  return (lo + hi) / 2
-}
-
-/**
  * Waiting time W from T to the next purchase among futures where one happens (alive and buys
  * before dying). median solves P(W > w | purchase) = 1/2; mean = ∫ P(W > w | purchase) dw, finite
  * when r + x + s > 1. `probability` = P(alive) · P(purchase before death | alive). The tail falls
@@ -817,7 +787,7 @@ export function expectedNextPurchaseTime(
   const l0 = logFirstPurchaseTail(p, x, T, 0)
   const prob = sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, Math.exp(l0))
   const scale = (p.alpha + T) / (p.r + x)
-  const median = medianWait((w) => l0 - logFirstPurchaseTail(p, x, T, w), scale)
+  const median = solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
   const rx = p.r + x
   let mean: number | null = null
   const reasons: string[] = []
