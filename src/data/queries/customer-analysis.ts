@@ -14,11 +14,6 @@ export interface CustomerAnalysisArgs {
   readonly table: string
   /** Prediction table (customer_predictions) to append with a LEFT JOIN; none: no columns. */
   readonly predictions?: string
-  /**
-   * Rows of the summary and their total revenue, when the caller knows them (the concentration
-   * step counted them): the statement then needs no whole-table windows for them.
-   */
-  readonly totals?: { readonly customers: number; readonly revenue: number }
 }
 
 /** The prediction columns appended to the analysis table, in this order. */
@@ -52,20 +47,19 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
   const pred = args.predictions ? sqlIdent(args.predictions) : null
   const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n    p.${c}`).join('') : ''
   const predJoin = pred ? `\n  LEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
-  const t = args.totals
-  const known = t !== undefined && Number.isInteger(t.customers) && Number.isFinite(t.revenue)
-  const n = known ? String(t.customers) : `(SELECT count(*) FROM ${args.scored} c)`
-  const total = known
-    ? `CAST(${String(t.revenue)} AS DOUBLE PRECISION)`
-    : `(SELECT CAST(sum(revenue) AS DOUBLE PRECISION) FROM ${args.scored} c)`
-  const zero = known ? String(t.revenue === 0) : `${total} = 0`
+  // Revenue is summed exactly (a customer's revenue is a sum of DECIMAL(18,6) amounts, so the
+  // cast back is exact): the engine's parallel double sums differ in the last bit between runs,
+  // which moved every share, and the running share of the last customer came out as
+  // 1.0000000000000548 as often as 0.9999999999999943.
+  const exact = 'CAST(revenue AS DECIMAL(38,6))'
+  const total = `(SELECT CAST(sum(${exact}) AS DOUBLE PRECISION) FROM ${args.scored} c)`
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
 WITH ranked AS (
   SELECT customer_id AS rank_id,
     row_number() OVER w AS revenue_rank,
-    sum(revenue) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_revenue
+    sum(${exact}) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_revenue
   FROM ${args.scored} c
   -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
   -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible.
@@ -74,9 +68,12 @@ WITH ranked AS (
 )
 SELECT s.*,
   r.revenue_rank,
-  CAST(1 + (10 * (r.revenue_rank - 1)) // ${n} AS INTEGER) AS revenue_decile,
-  CASE WHEN ${zero} THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
-  CASE WHEN ${zero} THEN NULL ELSE r.running_revenue / ${total} END AS cumulative_revenue_share${predCols}
+  CAST(1 + (10 * (r.revenue_rank - 1)) // (SELECT count(*) FROM ${args.scored} c) AS INTEGER)
+    AS revenue_decile,
+  CASE WHEN ${total} = 0 THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
+  CASE WHEN ${total} = 0 THEN NULL
+    ELSE CAST(r.running_revenue AS DOUBLE PRECISION) / ${total}
+  END AS cumulative_revenue_share${predCols}
 FROM ${args.scored} s
 JOIN ranked r ON r.rank_id = s.customer_id${predJoin}
 ORDER BY r.revenue_rank
