@@ -386,6 +386,8 @@ function fitSharedDropout(
     throw original
   }
   const p = sig(opt.x[2]!)
+  // the odds' interval (symmetric in logit p) mapped back to p, as Pareto/NBD's common rate
+  const [lo, hi] = fit.confidenceIntervals.odds.map((o) => o / (1 + o)) as [number, number]
   const ll = fit.logLikelihood
   return {
     model,
@@ -409,7 +411,7 @@ function fitSharedDropout(
     aic: 2 * 3 - 2 * ll,
     bic: 3 * Math.log(customers) - 2 * ll,
     converged: true,
-    note: `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
+    note: `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
   }
 }
 
