@@ -9,7 +9,7 @@ import { mbgnbd } from '../../src/core/models/mbgnbd.ts'
 import type { Histories } from '../../src/core/models/types.ts'
 import { logBetaIncReg } from '../../src/core/special.ts'
 import { DataError } from '../../src/errors.ts'
-import { fixtureJson } from './fixtures.ts'
+import { fixtureJson, oneHistory } from './fixtures.ts'
 
 interface Fixture {
   params: Record<string, BgParams>
@@ -141,13 +141,7 @@ describe('E[X(t)] and E[Y(t) | x, t_x, T] near a = 1 and for tiny t or parameter
 })
 
 describe('invalid arguments are a DataError, never NaN, 0 or a hang (items 10, 11)', () => {
-  const hand = (x: number, tx: number, T: number, weight = 1): Histories => ({
-    x: Float64Array.of(x),
-    tx: Float64Array.of(tx),
-    T: Float64Array.of(T),
-    weight: Float64Array.of(weight),
-    customers: 1,
-  })
+  const hand = oneHistory
 
   for (const [name, m, p] of [
     ['bgnbd', bgnbd, BG],

@@ -3,9 +3,8 @@
 // References: scripts/fixtures/pareto_audit.py (mpmath) -> test/fixtures/models/pareto_audit.json.
 import { describe, expect, it } from 'vitest'
 import { type ParetoParams, paretoNbd } from '../../src/core/models/pareto-nbd.ts'
-import type { Histories } from '../../src/core/models/types.ts'
 import { DataError } from '../../src/errors.ts'
-import { fixtureJson } from './fixtures.ts'
+import { fixtureJson, oneHistory } from './fixtures.ts'
 
 interface Fixture {
   params: Record<string, ParetoParams>
@@ -120,13 +119,7 @@ describe('Pareto/NBD next-purchase waiting time', () => {
 })
 
 describe('Pareto/NBD input checks', () => {
-  const hist = (x: number, tx: number, T: number, weight = 1): Histories => ({
-    x: Float64Array.of(x),
-    tx: Float64Array.of(tx),
-    T: Float64Array.of(T),
-    weight: Float64Array.of(weight),
-    customers: 1,
-  })
+  const hist = oneHistory
 
   it('throws DataError for every invalid argument', () => {
     const calls: [string, () => unknown][] = [
