@@ -765,14 +765,27 @@ describe('column recognition', () => {
     expect((await one<{ amount: number }>('SELECT amount FROM orders')).amount).toBe(8)
   })
 
+  test('--map takes the names files use for a field (order_date, Order Time)', async () => {
+    const f = write(dir, 'm.csv', 'who,when,net,gross\nc1,2024-01-02,8,10\n')
+    await orders(f, { map: { customer_id: 'who', order_date: 'when', amount: 'net' } })
+    expect((await one<{ amount: number }>('SELECT amount FROM orders')).amount).toBe(8)
+    const g = write(dir, 'n.csv', 'who,at,net\nc2,2024-01-03,9\n')
+    await orders(g, { map: { customer_id: 'who', 'Order Time': 'at', total: 'net' } })
+    const row = await one<{ d: string }>(
+      "SELECT CAST(ordered_at AS VARCHAR) AS d FROM orders WHERE customer_id = 'c2'",
+    )
+    expect(row.d).toMatch(/^2024-01-03/)
+  })
+
   test('--map with an unknown field or column is a usage error', async () => {
     const f = write(dir, 'm.csv', 'who,when,net\nc1,2024-01-02,8\n')
     await expect(orders(f, { map: { shoe_size: 'who' } })).rejects.toBeInstanceOf(UsageError)
     await expect(orders(f, { map: { shoe_size: 'who' } })).rejects.toThrow(
       /unknown field 'shoe_size' for --kind orders; the fields are customer_id, ordered_at, amount,/,
     )
-    await expect(orders(f, { map: { order_date: 'when' } })).rejects.toThrow(
-      "--map: unknown field 'order_date' for --kind orders (did you mean ordered_at?); the fields",
+    // a file's name for a field names it only when it is not given by its own name too
+    await expect(orders(f, { map: { order_date: 'when', ordered_at: 'when' } })).rejects.toThrow(
+      "--map: unknown field 'order_date' for --kind orders; the fields",
     )
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
   })

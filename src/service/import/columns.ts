@@ -489,6 +489,23 @@ function findHeader(headers: readonly string[], folded: string): string | undefi
 }
 
 /**
+ * The field a `--map` key names: the field itself, or a name a file would use for it
+ * ("order_date", "order time" for ordered_at) when that names one field only and the map does not
+ * also give that field by its own name.
+ */
+function mapField(
+  given: string,
+  specs: readonly FieldSpec[],
+  map: Readonly<Record<string, string>>,
+  extra: readonly string[],
+): string | undefined {
+  if (specs.some((s) => s.field === given) || extra.includes(given)) return given
+  const named = specs.filter((s) => s.synonyms.includes(fold(given)))
+  const only = named.length === 1 ? named[0]?.field : undefined
+  return only !== undefined && map[only] === undefined ? only : undefined
+}
+
+/**
  * Map file headers to target fields: `--map` first, then synonyms in priority order; a header is
  * used for one field only.
  * @throws UsageError for a --map naming an unknown field or a column the file lacks;
@@ -514,13 +531,11 @@ export function resolveColumns(
   const valid = specs.map((s) => s.field)
   const shopifyFields =
     layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : lineItems ? LINE_ITEM_FIELDS : []
-  for (const [field, col] of Object.entries(map)) {
-    if (!valid.includes(field) && !shopifyFields.includes(field)) {
-      // the name the file would use for it ("order_date") points at the field ("ordered_at")
-      const meant = specs.find((s) => s.synonyms.includes(fold(field)))?.field
+  for (const [given, col] of Object.entries(map)) {
+    const field = mapField(given, specs, map, shopifyFields)
+    if (field === undefined) {
       throw new UsageError(
-        `--map: unknown field '${field}' for --kind ${kind}` +
-          `${meant ? ` (did you mean ${meant}?)` : ''}; the fields are ${valid.join(', ')}`,
+        `--map: unknown field '${given}' for --kind ${kind}; the fields are ${valid.join(', ')}`,
         { fields: valid },
       )
     }
