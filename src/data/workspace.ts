@@ -67,6 +67,9 @@ export function isDuckDbFile(path: string): boolean {
     const buf = Buffer.alloc(12)
     const n = readSync(fd, buf, 0, 12, 0)
     return n === 12 && buf.toString('latin1', 8, 12) === 'DUCK'
+  } catch {
+    // a directory opens but does not read (EISDIR): not a workspace; the caller says what it is
+    return false
   } finally {
     closeSync(fd)
   }

@@ -109,6 +109,22 @@ export interface OrderFacts {
 }
 
 /**
+ * Check an as-of day: a YYYY-MM-DD date on the calendar, not after tomorrow.
+ * @throws UsageError naming the date and why.
+ */
+export function checkAsOf(asOf: string, now: Date = new Date()): void {
+  sqlDate(asOf)
+  // a day of slack for time zones ahead of UTC, as for order dates (import)
+  const latest = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)
+  if (asOf > latest) {
+    throw new UsageError(
+      `--as-of ${asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to tomorrow, ${latest}: a day of slack for time zones ahead of UTC)`,
+      { asOf },
+    )
+  }
+}
+
+/**
  * Build the per-customer summary table (CREATE OR REPLACE TEMP TABLE) from `orders`.
  * Conventions are those of the CDNOW literature (Fader, Hardie & Lee 2005): days are
  * transactions, x counts repeat days, T runs from the first purchase to asOf; see docs/summary.md.
@@ -131,17 +147,7 @@ export async function buildCustomerSummary(
   }
   // One scan says what the summary statement can leave out (refund linking, margin sums, the
   // holdout split); most order files have no refunds, margins or orders after the as-of day.
-  if (opts.asOf !== undefined) {
-    sqlDate(opts.asOf)
-    // a day of slack for time zones ahead of UTC, as for order dates (import)
-    const latest = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
-    if (opts.asOf > latest) {
-      throw new UsageError(
-        `--as-of ${opts.asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to tomorrow, ${latest}: a day of slack for time zones ahead of UTC)`,
-        { asOf: opts.asOf },
-      )
-    }
-  }
+  if (opts.asOf !== undefined) checkAsOf(opts.asOf)
   const [facts] = await engine.query<{
     last_order: string | null
     last_day: string | null

@@ -9,7 +9,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
-import { importNotes } from '../../src/service/source.ts'
+import { importNotes, openSource } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
@@ -67,6 +67,27 @@ describe('CDNOW sample', () => {
     )
     expect(r.afterAsOf).toBe(later.n)
     expect(later.n).toBeGreaterThan(0)
+  })
+
+  test('--as-of: a refund after it is not a later order; a date off the calendar or ahead is refused', async () => {
+    const f = write(
+      dir,
+      'r.csv',
+      'customer_id,ordered_at,amount,order_id\nc1,2024-01-02,10,o1\nc1,2024-03-02,-10,o1\nc2,2024-03-05,7,o2\n',
+    )
+    expect((await orders(f, { asOf: '2024-02-01' })).afterAsOf).toBe(1)
+    for (const [asOf, message] of [
+      ['2024-02-30', 'invalid date "2024-02-30": expected YYYY-MM-DD'],
+      ['2025-01-03', '--as-of 2025-01-03 is in the future'],
+    ] as const) {
+      const e = await orders(f, { asOf }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(UsageError)
+      expect((e as Error).message).toContain(message)
+    }
+  })
+
+  test('a directory given as the orders source is named as one', async () => {
+    await expect(openSource(dir, {})).rejects.toThrow(`${dir}: is a directory, not a file`)
   })
 })
 

@@ -54,6 +54,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
+import { checkAsOf } from '../summary.ts'
 import {
   blankHint,
   blankLines,
@@ -610,9 +611,7 @@ async function importFileOnce(
   const tz = opts.tz ?? 'UTC'
   await checkTimeZone(engine, tz)
   if (opts.dateFormat !== undefined) await checkDateFormat(engine, opts.dateFormat)
-  if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) {
-    throw new UsageError(`--as-of '${opts.asOf}' is not a date (use YYYY-MM-DD)`)
-  }
+  if (opts.asOf !== undefined) checkAsOf(opts.asOf, opts.now)
   const latin1 = opts.encoding === 'latin-1'
   const { format, gzip, array, bom, blankLead } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
@@ -1056,7 +1055,7 @@ async function importFileOnce(
               `SELECT count(DISTINCT customer_id) AS customers, count(*) FILTER (WHERE amount < 0) AS refunds,
                 CAST(min(order_date) AS VARCHAR) AS first,
                 CAST(max(order_date) AS VARCHAR) AS last,
-                ${opts.asOf ? `count(*) FILTER (WHERE order_date > CAST(${`'${opts.asOf.replaceAll("'", "''")}'`} AS DATE))` : 'NULL'} AS after
+                ${opts.asOf ? `count(*) FILTER (WHERE amount >= 0 AND order_date > DATE '${opts.asOf}')` : 'NULL'} AS after
                FROM import_rows`,
             )
           )[0]
