@@ -811,6 +811,31 @@ describe('column recognition', () => {
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
   })
 
+  test("Shopify orders export: a line item's quantity or price that does not read is a bad row on its own line", async () => {
+    const text = readFileSync(join(FIXTURES, 'shopify_orders_export.csv'), 'utf8')
+    const lines = text.split('\n')
+    // line 3 is #1001's second line item: "1,Ceramic Pour-Over Dripper,18.00"
+    lines[2] = (lines[2] as string).replace(
+      ',1,Ceramic Pour-Over Dripper,18.00,',
+      ',one,Ceramic Pour-Over Dripper,18.x,',
+    )
+    const f = write(dir, 'orders_export.csv', lines.join('\n'))
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem).sort()).toEqual([
+      `${f}:3 Lineitem price: cannot read '18.x' as a number`,
+      `${f}:3 Lineitem quantity: cannot read 'one' as a number`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
+    // skipped, the line's item is left out with it and the order stays (its Total is on line 2)
+    const r = await orders(f, { skipBadRows: true })
+    expect(r.rejected).toBe(1)
+    const items = await engine.query<{ name: string }>(
+      "SELECT product_name AS name FROM order_lines WHERE order_id = '#1001' ORDER BY 1",
+    )
+    expect(items).toEqual([{ name: 'Organic Coffee Beans 1kg' }])
+  })
+
   test('Shopify orders export: one order per Name, its Refunded Amount a refund row, line items', async () => {
     const r = await orders(join(FIXTURES, 'shopify_orders_export.csv'))
     expect(r.layout).toBe('shopify-orders')

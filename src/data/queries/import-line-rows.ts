@@ -53,6 +53,8 @@ export function importItemLineRows(
     qty?: string
     price?: string
     lineTotal?: boolean
+    /** Some lines were rejected (import_problems): their items are left out with them. */
+    hasProblems?: boolean
   },
 ): Query {
   const t = (c: string | undefined) =>
@@ -66,6 +68,11 @@ export function importItemLineRows(
     round(${args.lineTotal ? n(args.price) : `${n(args.price)} * coalesce(${n(args.qty)}, 1)`}, 9) AS amount
   FROM (${withOrderRuns(t(args.name), 'import_raw')}) r
   WHERE __run = __first_run AND (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
-    AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)`
+    AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)${
+      args.hasProblems
+        ? `
+    AND ${LINE} NOT IN (SELECT line FROM import_problems)`
+        : ''
+    }`
   return { sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(args.source, from)}` }
 }

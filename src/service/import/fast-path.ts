@@ -24,7 +24,12 @@ import {
 
 /** Whether a spec can take the fast path: a plain projection of the file, no extra rules. */
 export function fastEligible(spec: TypedSpec): boolean {
-  return spec.from === 'import_raw x' && !spec.where && (spec.checks ?? []).length === 0
+  return (
+    spec.from === 'import_raw x' &&
+    !spec.where &&
+    (spec.checks ?? []).length === 0 &&
+    (spec.rawChecks ?? []).length === 0
+  )
 }
 
 /**

@@ -989,6 +989,7 @@ async function importFileOnce(
             ...(qty ? { qty } : {}),
             ...(price ? { price } : {}),
             lineTotal: lineItems && mapping.lineTotal === true,
+            hasProblems: badLines > 0,
           }),
         )
       }

@@ -55,6 +55,12 @@ export interface TypedSpec {
   readonly uniqueBy?: { field: string; noun: string; when?: string }
   /** Extra rules: rows of `import_typed` where `bad` holds get `reason` (a SQL text expression). */
   readonly checks?: readonly { field: string; bad: string; reason: string }[]
+  /**
+   * Rules over every row of `import_raw`, for values on rows that `where` leaves out of
+   * import_typed but that are stored all the same (a Shopify export's line items below an
+   * order's first row): rows where `bad` holds get `reason`, under the column `header`.
+   */
+  readonly rawChecks?: readonly { header: string; bad: string; reason: string }[]
 }
 
 /**
@@ -254,6 +260,19 @@ const orderDetails = (c: Readonly<Record<string, string>>): FieldDef[] => [
   ...orderPlace(c),
 ]
 
+/**
+ * A line item's quantity or price, on any row of an order, must read as the line rows read it
+ * (importItemLineRows: commas between thousands dropped); else the line would be stored without it.
+ */
+function lineItemNumber(header: string): { header: string; bad: string; reason: string } {
+  const t = `nullif(trim(${ident(header)}), '')`
+  return {
+    header,
+    bad: `${t} IS NOT NULL AND try_cast(replace(${t}, ',', '') AS DOUBLE) IS NULL`,
+    reason: `'cannot read ''' || ${show(t)} || ''' as a number'`,
+  }
+}
+
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
@@ -309,6 +328,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         FROM (${withOrderRuns(`trim(${name})`, 'import_raw')}) r) x`,
       where: `${total} IS NOT NULL`,
       uniqueBy: { field: 'order_id', noun: 'order' },
+      rawChecks: [c.line_quantity, c.line_price].flatMap((h) => (h ? [lineItemNumber(h)] : [])),
     }
   }
   if (kind === 'orders' && m.layout === 'line-items') {
@@ -584,6 +604,9 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
     const header = spec.fields.find((f) => f.field === c.field)?.header ?? null
     const h = header === null ? 'CAST(NULL AS VARCHAR)' : lit(header)
     parts.push(`SELECT ${LINE}, ${h}, ${c.reason} FROM import_typed WHERE ${c.bad}`)
+  }
+  for (const c of spec.rawChecks ?? []) {
+    parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_raw WHERE ${c.bad}`)
   }
   const u = spec.uniqueBy
   let pre = ''
