@@ -1,7 +1,7 @@
 // Headline totals of an analysis: one pass over the analysis table (the order facts come from the
 // summary's facts scan, summary-facts.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: customers, orders, repeat_customers, revenue, margin (NULL when unknown for all),
@@ -15,11 +15,11 @@ export function analysisTotals(_dialect: Dialect, args: { table: string }): Quer
 SELECT count(*) AS customers,
   coalesce(sum(orders), 0) AS orders,
   count(*) FILTER (WHERE x > 0) AS repeat_customers,
-  coalesce(sum(revenue), 0) AS revenue,
-  sum(margin) AS margin,
+  coalesce(${exactSum('revenue')}, 0) AS revenue,
+  ${exactSum('margin')} AS margin,
   count(margin) AS margin_customers,
   count(*) FILTER (WHERE margin IS NOT NULL AND revenue - margin_revenue <> 0) AS partial_margin_customers,
-  coalesce(sum(holdout_revenue), 0) AS holdout_revenue,
+  coalesce(${exactSum('holdout_revenue')}, 0) AS holdout_revenue,
   strftime(min(first_purchase), '%Y-%m-%d') AS first_purchase,
   strftime(max(last_purchase), '%Y-%m-%d') AS last_purchase,
   count(*) FILTER (WHERE revenue <= 0) AS nonpositive_customers

@@ -1,7 +1,7 @@
 // Decile table: customers sorted by value, decile 1 = the top 10 %. Portable SQL except the
 // integer division and the tie order (dialect-sql.ts).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 import { intDiv } from './dialect-sql.ts'
 
 /**
@@ -17,7 +17,8 @@ export function concentrationDeciles(dialect: Dialect, args: { ranked: string })
 WITH tot AS (SELECT count(*) AS n FROM ${sqlIdent(args.ranked)}),
 d AS (
   SELECT 1 + ${intDiv(dialect, '10 * (rn - 1)', 'tot.n')} AS decile,
-    count(*) AS customers, sum(value) AS value, sum(revenue) AS revenue, sum(orders) AS orders,
+    count(*) AS customers, ${exactSum('value')} AS value, ${exactSum('revenue')} AS revenue,
+    sum(orders) AS orders,
     min(value) AS min_value, max(value) AS max_value
   FROM ${sqlIdent(args.ranked)} CROSS JOIN tot GROUP BY 1
 )

@@ -41,6 +41,16 @@ export const MAX_MONEY = 1e12
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
+/**
+ * SQL: the sum of a DOUBLE column as a DOUBLE, added up exactly (each value rounded to `scale`
+ * decimals first). A parallel sum of doubles depends on the order the threads add them in: its
+ * last bits, and every figure computed from it, would differ from run to run.
+ */
+export const exactSum = (expr: string, opts: { scale?: number; filter?: string } = {}): string =>
+  `CAST(sum(CAST(${expr} AS DECIMAL(38,${opts.scale ?? 6})))${
+    opts.filter ? ` FILTER (WHERE ${opts.filter})` : ''
+  } AS DOUBLE PRECISION)`
+
 /** Check a table name before it is spliced into SQL. Throws UsageError. */
 export function sqlIdent(name: string): string {
   if (!IDENT.test(name)) throw new UsageError(`invalid table name: ${JSON.stringify(name)}`)

@@ -2,7 +2,7 @@
 // the top-cohort flag, customer attributes and optional model columns, in one TEMP table that every
 // later insights query joins instead of recomputing.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 
 export const INSIGHTS_BASE = 'insights_base'
 
@@ -79,7 +79,8 @@ export function insightsCohortFacts(_dialect: Dialect): Query {
   return {
     sql: `SELECT count(*) AS customers, count(*) FILTER (WHERE eligible) AS eligible,
   count(*) FILTER (WHERE top) AS top, min(value) FILTER (WHERE top) AS threshold,
-  sum(value) FILTER (WHERE top) AS top_value, sum(value) FILTER (WHERE eligible) AS eligible_value
+  ${exactSum('value', { filter: 'top' })} AS top_value,
+  ${exactSum('value', { filter: 'eligible' })} AS eligible_value
 FROM ${INSIGHTS_BASE}`,
   }
 }

@@ -4,6 +4,7 @@
 // days, so the ordering by (ordered_at, order_key) runs on about two orders per customer instead
 // of ten million (a composite arg_min over every order cost more than all the rest).
 import type { Dialect, Query } from '../engine.ts'
+import { exactSum } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
@@ -32,7 +33,7 @@ WITH s AS (
   SELECT d.cidx,
     min(d.day) FILTER (WHERE d.day > b.first_purchase) AS second_day,
     count(*) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_days,
-    sum(d.spend) FILTER (WHERE d.day < b.first_purchase + ${early}) AS early_revenue
+    ${exactSum('d.spend', { filter: `d.day < b.first_purchase + ${early}` })} AS early_revenue
   FROM ${INSIGHTS_DAYS} d JOIN ${INSIGHTS_BASE} b ON b.cidx = d.cidx
   WHERE d.purchase AND d.day >= b.first_purchase
   GROUP BY d.cidx

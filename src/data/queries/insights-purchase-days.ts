@@ -3,7 +3,7 @@
 // four times. Keyed by the integer cidx of insights_base: every later window, group and join on
 // these ten million rows compares integers, not customer id strings.
 import type { Dialect, Query } from '../engine.ts'
-import { refundedOrders, sqlDate } from './customer-summary.ts'
+import { exactSum, refundedOrders, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
 export const INSIGHTS_DAYS = 'insights_days'
@@ -36,8 +36,8 @@ lines AS (
   JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
   WHERE d.day <= ${asOf}
 )
-SELECT b.cidx, l.day, sum(l.amount) AS spend,
-  bool_or(l.amount >= 0) AND (sum(l.amount) > 0 OR bool_and(l.amount >= 0)) AS purchase
+SELECT b.cidx, l.day, ${exactSum('l.amount')} AS spend,
+  bool_or(l.amount >= 0) AND (${exactSum('l.amount')} > 0 OR bool_and(l.amount >= 0)) AS purchase
 FROM lines l JOIN ${INSIGHTS_BASE} b ON b.customer_id = l.customer_id
 GROUP BY 1, 2
 `,

@@ -1,7 +1,7 @@
 // Cohort retention by acquisition month: active customers and revenue per month since acquisition,
 // grouped in the engine (cohorts × periods cells come back, never orders).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate } from './customer-summary.ts'
+import { exactSum, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
@@ -21,12 +21,12 @@ WITH base AS (
 ),
 sizes AS (SELECT cohort, count(*) AS cohort_size FROM base GROUP BY 1),
 months AS (
-  SELECT cidx, date_trunc('month', day) AS m, sum(spend) AS spend, bool_or(purchase) AS active
+  SELECT cidx, date_trunc('month', day) AS m, ${exactSum('spend')} AS spend, bool_or(purchase) AS active
   FROM ${INSIGHTS_DAYS} GROUP BY 1, 2
 ),
 cells AS (
   SELECT b.cohort, CAST(date_diff('month', b.cohort, m.m) AS INTEGER) AS period,
-    CAST(count(*) FILTER (WHERE m.active) AS INTEGER) AS customers, sum(m.spend) AS revenue
+    CAST(count(*) FILTER (WHERE m.active) AS INTEGER) AS customers, ${exactSum('m.spend')} AS revenue
   FROM months m JOIN base b ON b.cidx = m.cidx
   WHERE m.m >= b.cohort GROUP BY 1, 2
 )

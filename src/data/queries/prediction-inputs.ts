@@ -2,7 +2,7 @@
 // (x, t_x, T, x_star) histories with counts, and distinct repeat spends. Doubles throughout, so
 // values written back for the join compare exactly.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 
 /**
  * Columns x, t_x, T, x_star, w (customers), ordered so rows of one (x, t_x, T) are adjacent and
@@ -49,10 +49,11 @@ ORDER BY s.x, s.m`,
 export function spendFacts(_dialect: Dialect, args: { summary: string }): Query {
   return {
     sql: `SELECT
-  avg(monetary) FILTER (WHERE x > 0) AS mean_repeat_spend,
-  sum(revenue) / nullif(sum(purchase_days), 0) AS mean_day_spend,
-  sum(margin) FILTER (WHERE margin IS NOT NULL)
-    / nullif(sum(margin_revenue) FILTER (WHERE margin IS NOT NULL), 0) AS margin_share,
+  ${exactSum('monetary', { scale: 12, filter: 'x > 0' })}
+    / nullif(count(*) FILTER (WHERE x > 0), 0) AS mean_repeat_spend,
+  ${exactSum('revenue')} / nullif(sum(purchase_days), 0) AS mean_day_spend,
+  ${exactSum('margin', { filter: 'margin IS NOT NULL' })}
+    / nullif(${exactSum('margin_revenue', { filter: 'margin IS NOT NULL' })}, 0) AS margin_share,
   strftime(min(first_purchase), '%Y-%m-%d') AS cohort_start
 FROM ${sqlIdent(args.summary)}`,
   }

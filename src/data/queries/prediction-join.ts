@@ -2,7 +2,7 @@
 // the engine; spend and value are closed forms evaluated in SQL, so no per-customer JS loop.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlDate, sqlIdent } from './customer-summary.ts'
 
 /** How expected spend per purchase is computed per customer. */
 export type SpendRule =
@@ -102,10 +102,10 @@ FROM ${sqlIdent(args.table)} WHERE p_alive IS NOT NULL GROUP BY 1 ORDER BY 1`,
 export function predictionTotals(_dialect: Dialect, args: { table: string }): Query {
   return {
     sql: `SELECT count(*) AS customers,
-  coalesce(sum(expected_purchases), 0) AS expected_purchases,
-  coalesce(sum(predicted_value), 0) AS predicted_value,
-  avg(p_alive) AS mean_p_alive,
-  coalesce(sum(p_next_purchase_horizon), 0) AS expected_active,
+  coalesce(${exactSum('expected_purchases', { scale: 12 })}, 0) AS expected_purchases,
+  coalesce(${exactSum('predicted_value', { scale: 9 })}, 0) AS predicted_value,
+  ${exactSum('p_alive', { scale: 15 })} / nullif(count(p_alive), 0) AS mean_p_alive,
+  coalesce(${exactSum('p_next_purchase_horizon', { scale: 15 })}, 0) AS expected_active,
   count(expected_next_purchase) AS with_next
 FROM ${sqlIdent(args.table)}`,
   }

@@ -1,6 +1,6 @@
 // Size and value of each RFM segment, for the report's segment table.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 import { byteOrder } from './dialect-sql.ts'
 
 /**
@@ -13,10 +13,10 @@ export function rfmSegmentCounts(dialect: Dialect, args: { rfm: string }): Query
     sql: `
 SELECT rfm_segment AS segment,
   count(*) AS customers,
-  sum(revenue) AS revenue,
+  ${exactSum('revenue')} AS revenue,
   CAST(count(*) AS DOUBLE PRECISION) / sum(count(*)) OVER () AS share_customers,
-  CASE WHEN sum(sum(revenue)) OVER () = 0 THEN NULL
-    ELSE sum(revenue) / sum(sum(revenue)) OVER () END AS share_revenue
+  CASE WHEN sum(${exactSum('revenue')}) OVER () = 0 THEN NULL
+    ELSE ${exactSum('revenue')} / sum(${exactSum('revenue')}) OVER () END AS share_revenue
 FROM ${sqlIdent(args.rfm)}
 GROUP BY rfm_segment
 -- the grouped column, not the alias: PostgreSQL takes an alias only bare, not under COLLATE

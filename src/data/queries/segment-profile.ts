@@ -1,6 +1,6 @@
 // Size, value and average R, F, M of each RFM segment: the report's segment table.
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 
 /**
  * Rows (segment, customers, share, revenue, revenue_share, avg_recency_days, avg_orders,
@@ -13,12 +13,12 @@ export function segmentProfile(_dialect: Dialect, args: { table: string }): Quer
 SELECT rfm_segment AS segment,
   count(*) AS customers,
   count(*) / sum(count(*)) OVER () AS share,
-  sum(revenue) AS revenue,
-  CASE WHEN sum(sum(revenue)) OVER () = 0 THEN NULL
-    ELSE sum(revenue) / sum(sum(revenue)) OVER () END AS revenue_share,
+  ${exactSum('revenue')} AS revenue,
+  CASE WHEN sum(${exactSum('revenue')}) OVER () = 0 THEN NULL
+    ELSE ${exactSum('revenue')} / sum(${exactSum('revenue')}) OVER () END AS revenue_share,
   avg(days_since_last) AS avg_recency_days,
   avg(orders) AS avg_orders,
-  avg(revenue) AS avg_revenue
+  ${exactSum('revenue')} / count(*) AS avg_revenue
 FROM ${sqlIdent(args.table)}
 GROUP BY rfm_segment
 ORDER BY revenue DESC, segment
