@@ -8,7 +8,7 @@ import { basename, join } from 'node:path'
 import { compressHistories, HistoryCompressor } from '../core/compress.ts'
 import { fitBgbb } from '../core/models/bgbb.ts'
 import * as bgnbd from '../core/models/bgnbd.ts'
-import { fitGammaGamma } from '../core/models/gamma-gamma.ts'
+import { fitGammaGamma, nonPositiveSpendMessage } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
 import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
@@ -520,6 +520,10 @@ interface SummaryColumns {
   readonly monetary: Float64Array | null
   readonly weight: Float64Array | null
   readonly rows: number
+  /** File line of each row (the summary file's, or the temporary one built from orders). */
+  readonly line: Int32Array
+  /** The monetary column's name in the file, when read. */
+  readonly monetaryName: string | null
 }
 
 /** The column names of a comma-separated first line, trimmed and unquoted. */
@@ -666,7 +670,71 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
     monetary,
     weight,
     rows: t.rows,
+    line: t.line,
+    monetaryName: name('monetary'),
   }
+}
+
+/** Repeaters whose mean spend Gamma-Gamma cannot take, as fitGammaGamma counts them. */
+interface BadSpend {
+  /** The first few of their rows. */
+  readonly rows: readonly number[]
+  /** Rows in all. */
+  readonly total: number
+  /** Customers in all (a weighted row stands for `weight` of them). */
+  readonly customers: number
+  /** Nobody has a positive spend (so excluding them is no advice). */
+  readonly none: boolean
+}
+
+/**
+ * The repeaters with zero or negative spend that make fitGammaGamma throw (null when it would not),
+ * found here so the error can say where they are: the core sees arrays, not file lines or ids.
+ */
+function badSpend(s: SummaryColumns, exclude: boolean, shown: number): BadSpend | null {
+  const { x, monetary: m, weight: w } = s
+  if (!m) return null
+  const rows: number[] = []
+  let total = 0
+  let customers = 0
+  for (let i = 0; i < s.rows; i++) {
+    if (m[i]! > 0 || !(x[i]! > 0)) continue
+    const wi = w ? w[i]! : 1
+    if (!(wi > 0)) continue
+    total++
+    customers += wi
+    if (rows.length < shown) rows.push(i)
+  }
+  if (total === 0) return null
+  let none = true
+  for (let i = 0; i < s.rows && none; i++) {
+    if (m[i]! > 0 && x[i]! > 0 && (w ? w[i]! > 0 : true)) none = false
+  }
+  if (exclude && !none) return null
+  return { rows, total, customers, none }
+}
+
+/** Lines of a summary file listed by the spend check (as checkColumn lists them). */
+const SPEND_LINES = 10
+/** Customer ids named by the spend check of an orders file or workspace (one query each). */
+const SPEND_IDS = 5
+
+/** Gamma-Gamma on a summary file: a repeater without a positive spend, named by file line. */
+function checkSpendRows(file: string, s: SummaryColumns, exclude: boolean): void {
+  const b = badSpend(s, exclude, SPEND_LINES)
+  if (!b) return
+  const { x, monetary: m } = s
+  const problems = b.rows.map((i) => ({
+    file,
+    line: s.line[i]!,
+    column: s.monetaryName,
+    reason: `mean spend must be > 0 for a customer with repeat purchases (got ${m![i]} with x = ${x[i]})`,
+  }))
+  throw new ImportError(
+    `${file}: ${nonPositiveSpendMessage(b.customers, b.none)}`,
+    problems,
+    b.total,
+  )
 }
 
 /** Summary rows per batch read by {@link readSummaryHistories} (2 MB of columns). */
@@ -709,7 +777,9 @@ async function summaryFromOrders(
 ): Promise<{ summary: SummaryColumns; notes: readonly string[] }> {
   // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
   const { openSource, readOptions } = await import('./source.ts')
-  const { buildCustomerSummary, writeCustomerSummary } = await import('./summary.ts')
+  const { buildCustomerSummary, customerSummaryRows, writeCustomerSummary } = await import(
+    './summary.ts'
+  )
   const { engine, notes } = await openSource(path, readOptions(opts))
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
@@ -719,7 +789,24 @@ async function summaryFromOrders(
     })
     const out = join(dir, 'summary.csv')
     await writeCustomerSummary(engine, { format: 'csv', path: out })
-    return { summary: readSummaryCsv(out, opts.model === 'gg'), notes }
+    const summary = readSummaryCsv(out, opts.model === 'gg')
+    const b =
+      opts.model === 'gg' ? badSpend(summary, opts.excludeNonPositive ?? false, SPEND_IDS) : null
+    if (b) {
+      // the rows are in the order the summary was written: the same query pages to each one
+      const ids: string[] = []
+      for (const i of b.rows) {
+        const [row] = await customerSummaryRows(engine, { limit: 1, offset: i })
+        if (row) ids.push(String(row.customer_id))
+      }
+      const more = b.total > ids.length ? ` and ${b.total - ids.length} more` : ''
+      const which = ` (customer${b.total === 1 ? '' : 's'} ${ids.join(', ')}${more})`
+      throw new DataError(
+        `${basename(path)}: ${nonPositiveSpendMessage(b.customers, b.none, which)}`,
+        { nonPositive: b.customers, customers: ids },
+      )
+    }
+    return { summary, notes }
   } finally {
     await engine.close()
     await rm(dir, { recursive: true, force: true })
@@ -828,6 +915,19 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
     )
     // a first value above 100 is a head count: the cohort size is in the data
     const counts = v[0]! > 100
+    // survivalToCounts' own rules, checked here so the message names the file line; its tolerance
+    // is on shares of 1, hence the scale (the core reads values above 1.5 as percentages)
+    const scale = counts ? v[0]! : v.some((x) => x > 1.5) ? 100 : 1
+    checkColumn(
+      t,
+      col,
+      (x, i) =>
+        i === 0 ? counts || Math.abs(x / scale - 1) <= 1e-9 : x <= v[i - 1]! + 1e-12 * scale,
+      (x, i) =>
+        i === 0
+          ? `the survival curve must start at 100 % of the cohort (got ${x}); give the share still active at the start of each period`
+          : `${counts ? 'customers' : 'share'} still active (${x}) must be between 0 and the previous period's (${v[i - 1]})`,
+    )
     const cohort = counts ? v[0]! : (opts.cohort ?? DEFAULT_COHORT)
     const c = survivalToCounts(counts ? v.map((x) => x / v[0]!) : v, cohort)
     const f = fitSbg(c)
@@ -891,6 +991,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
     } else {
       builtOnly(opts, 'a summary file')
       s = readSummaryCsv(path, true)
+      checkSpendRows(basename(path), s, opts.excludeNonPositive ?? false)
       kind = 'summary file'
     }
   } else {

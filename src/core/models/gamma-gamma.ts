@@ -51,6 +51,20 @@ function spendInputError(x: number, mx: number, row: number | null): DataError {
   )
 }
 
+/**
+ * The message for `bad` repeaters (customers, weighted) without a positive mean spend. `none`:
+ * nobody has one, so excluding them is no advice. `which` (e.g. " (customers 7, 12)") goes after
+ * the count, for a caller that knows where the customers are (a file line, a customer id).
+ */
+export function nonPositiveSpendMessage(bad: number, none: boolean, which = ''): string {
+  // excluding them would leave nobody: the spend is missing, not a few odd customers
+  if (none) {
+    return `no customer with repeat purchases has a positive mean spend (all ${bad} have zero, negative or missing spend; orders without amounts?)${which}: the Gamma-Gamma spend model has nothing to fit`
+  }
+  const one = bad === 1
+  return `${bad} customer${one ? '' : 's'} with repeat purchases ha${one ? 's' : 've'} a zero, negative or missing mean spend${which}; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`
+}
+
 const infinitePopulationMean = (): DataError =>
   new DataError('Gamma-Gamma q <= 1: the mean spend of a customer without repeats is infinite')
 
@@ -123,18 +137,8 @@ function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
     if (xi < SMALL_X && Number.isInteger(xi)) smallX[xi]! += wi
     else byX.set(xi, (byX.get(xi) ?? 0) + wi)
   }
-  if (bad > 0 && k === 0) {
-    // excluding them would leave nobody: the spend is missing, not a few odd customers
-    throw new DataError(
-      `no customer with repeat purchases has a positive mean spend (all ${bad} have zero, negative or missing spend; orders without amounts?): the Gamma-Gamma spend model has nothing to fit`,
-      { nonPositive: bad },
-    )
-  }
-  if (bad > 0 && !excludeNonPositive) {
-    throw new DataError(
-      `${bad} customer${bad === 1 ? '' : 's'} with repeat purchases ha${bad === 1 ? 's' : 've'} a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`,
-      { nonPositive: bad },
-    )
+  if (bad > 0 && (k === 0 || !excludeNonPositive)) {
+    throw new DataError(nonPositiveSpendMessage(bad, k === 0), { nonPositive: bad })
   }
   for (let v = 1; v < SMALL_X; v++) if (smallX[v]! > 0) byX.set(v, smallX[v]!)
   if (n === 0) {

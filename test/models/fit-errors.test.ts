@@ -1,0 +1,176 @@
+// Input a model cannot use is reported where it is: the file line and column of a summary or
+// survival table, the customer ids of an orders file. The core's own messages stay as they were.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { fitGammaGamma } from '../../src/core/models/gamma-gamma.ts'
+import { survivalToCounts } from '../../src/core/models/sbg.ts'
+import { DataError, formatProblem, ImportError } from '../../src/errors.ts'
+import { fitFile } from '../../src/service/fit.ts'
+import { tempDir } from '../helpers/cli.ts'
+
+const dir = tempDir('loyals-fit-errors-')
+const write = (name: string, body: string): string => {
+  const p = join(dir, name)
+  writeFileSync(p, body)
+  return p
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof Error) return e
+    throw e
+  }
+  throw new Error('expected the fit to fail')
+}
+
+async function importError(p: Promise<unknown>): Promise<ImportError> {
+  const e = await rejection(p)
+  if (!(e instanceof ImportError)) throw e
+  return e
+}
+
+// the CDNOW calibration summary (BTYD names: m.x) has 946 repeaters with a positive mean spend
+const CDNOW = readFileSync('test/fixtures/cdnow/cdnow_calibration_summary.csv', 'utf8').trimEnd()
+const cdnowWith = (name: string, extra: readonly string[]): string => {
+  const [head, ...rows] = CDNOW.split('\n')
+  const cols = head!.split(',')
+  const row = (x: number, m: number) =>
+    cols.map((c) => (c === 'x' ? x : c === 'm.x' ? m : c === 't.x' ? (x > 0 ? 1 : 0) : 2)).join(',')
+  const parsed = extra.map((e) => {
+    const [x, m] = e.split(':').map(Number)
+    return row(x!, m!)
+  })
+  // the bad rows go on lines 3, 4, ... (after the first customer), as a user's file would have them
+  return write(name, [head, rows[0], ...parsed, ...rows.slice(1)].join('\n'))
+}
+
+describe('Gamma-Gamma on a summary file names the rows without a positive spend', () => {
+  it('a negative mean spend: file:line column: reason, and the advice to exclude', async () => {
+    const p = cdnowWith('neg.csv', ['1:-11.77'])
+    const e = await importError(fitFile(p, { model: 'gg' }))
+    expect(e.message).toBe(
+      'neg.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+    )
+    expect(e.problems.map(formatProblem)).toEqual([
+      'neg.csv:3 m.x: mean spend must be > 0 for a customer with repeat purchases (got -11.77 with x = 1)',
+    ])
+    // with the option the row is left out and the fit is the published one
+    const [r] = await fitFile(p, { model: 'gg', excludeNonPositive: true })
+    expect(r!.extra.excluded).toBe(1)
+    expect(r!.customers).toBe(946)
+  })
+
+  it('many: the first ten lines, the total, and weighted customers counted as the model does', async () => {
+    const bad = Array.from({ length: 12 }, (_, i) => `${i + 1}:${i % 2 === 0 ? 0 : -1}`)
+    const e = await importError(fitFile(cdnowWith('many.csv', bad), { model: 'gg' }))
+    expect(e.message).toMatch(/^many\.csv: 12 customers with repeat purchases have a zero/)
+    expect(e.problems).toHaveLength(10)
+    expect(e.problems.map((q) => q.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(e.details.total).toBe(12)
+    expect(e.problems[1]!.reason).toContain('(got -1 with x = 2)')
+
+    const w = write('w.csv', 'x,monetary,weight\n1,10,3\n2,0,4\n0,0,9\n3,-2,0\n2,12,1\n')
+    const f = await importError(fitFile(w, { model: 'gg' }))
+    // 4 customers on one line; the line of weight 0 stands for nobody
+    expect(f.message).toMatch(/^w\.csv: 4 customers with repeat purchases have/)
+    expect(f.problems.map(formatProblem)).toEqual([
+      'w.csv:3 monetary: mean spend must be > 0 for a customer with repeat purchases (got 0 with x = 2)',
+    ])
+  })
+
+  it('nobody with a positive spend: named too, without advice to exclude them all', async () => {
+    const p = write('allzero.csv', 'x,t_x,T,monetary\n1,2,3,0\n2,2,3,-5\n0,0,4,0\n')
+    for (const excludeNonPositive of [false, true]) {
+      const e = await importError(fitFile(p, { model: 'gg', excludeNonPositive }))
+      expect(e.message).toContain(
+        'allzero.csv: no customer with repeat purchases has a positive mean spend (all 2 have zero',
+      )
+      expect(e.message).not.toContain('--exclude-nonpositive')
+      expect(e.problems.map((q) => `${q.line} ${q.column}`)).toEqual(['2 monetary', '3 monetary'])
+    }
+  })
+})
+
+describe('Gamma-Gamma on orders names the customers without a positive spend', () => {
+  it('a customer whose orders are all free: the id, the count, the advice', async () => {
+    const orders = readFileSync('data/cdnow/cdnow_sample_orders.csv', 'utf8').trimEnd()
+    const zero = ['1997-02-01', '1997-03-01', '1997-05-01', '1997-07-01'].map(
+      (d) => `Z_ZERO,${d},1,0.00`,
+    )
+    const p = write('edge.csv', `${orders}\n${zero.join('\n')}\n`)
+    const e = await rejection(fitFile(p, { model: 'gg', asOf: '1997-09-30' }))
+    expect(e).toBeInstanceOf(DataError)
+    expect(e.message).toBe(
+      'edge.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend (customer Z_ZERO); the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+    )
+    expect((e as DataError).details.customers).toEqual(['Z_ZERO'])
+  }, 60_000)
+
+  it('several: the first five ids and how many more', async () => {
+    const rows = ['customer_id,ordered_at,amount']
+    for (let c = 1; c <= 30; c++) {
+      // customers 3, 6, ..., 21 return only free orders: 7 of them
+      const free = c % 3 === 0 && c <= 21
+      for (let k = 0; k < 3; k++) {
+        rows.push(`${c},1997-0${1 + k * 2}-${String(c).padStart(2, '0')},${free ? 0 : 10 + c + k}`)
+      }
+    }
+    const p = write('several.csv', `${rows.join('\n')}\n`)
+    const e = await rejection(fitFile(p, { model: 'gg' }))
+    expect(e).toBeInstanceOf(DataError)
+    expect(e.message).toContain(
+      '7 customers with repeat purchases have a zero, negative or missing mean spend (customers 3, 6, 9, 12, 15 and 2 more); ',
+    )
+    expect(e.message).toContain('--exclude-nonpositive')
+  }, 60_000)
+})
+
+describe('sBG names the file line of a survival curve the model cannot read', () => {
+  it('a share that rises', async () => {
+    const p = write('rise.csv', 'year,pct\n0,100\n1,60\n2,70\n')
+    const e = await importError(fitFile(p, { model: 'sbg' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      "rise.csv:4 pct: share still active (70) must be between 0 and the previous period's (60)",
+    ])
+  })
+
+  it('a head count that rises, in the second of two columns; every rising row is named', async () => {
+    const p = write('counts.csv', 'year,a,b\n0,100,1000\n1,60,600\n2,40,700\n3,30,650\n4,20,660\n')
+    const e = await importError(fitFile(p, { model: 'sbg' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      "counts.csv:4 b: customers still active (700) must be between 0 and the previous period's (600)",
+      "counts.csv:6 b: customers still active (660) must be between 0 and the previous period's (650)",
+    ])
+  })
+
+  it('a curve that does not start at 100 %', async () => {
+    const p = write('start.csv', 'year,pct\n0,90\n1,60\n')
+    const e = await importError(fitFile(p, { model: 'sbg' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      'start.csv:2 pct: the survival curve must start at 100 % of the cohort (got 90); give the share still active at the start of each period',
+    ])
+  })
+
+  it('a flat curve, shares of 1 and ties within rounding still fit', async () => {
+    const p = write('ok.csv', 'year,s\n0,1\n1,0.6\n2,0.6\n3,0.45\n')
+    const [r] = await fitFile(p, { model: 'sbg' })
+    expect(r!.extra.periods).toBe(3)
+  })
+})
+
+describe('the core keeps its own messages for library callers', () => {
+  it('survivalToCounts and fitGammaGamma', () => {
+    expect(() => survivalToCounts([100, 60, 70])).toThrow(
+      "period 2: share still active (70) must be between 0 and the previous period's (60)",
+    )
+    expect(() => fitGammaGamma({ x: [1, 2, 3], mx: [-1, 5, 6] })).toThrow(
+      '1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+    )
+    expect(() => fitGammaGamma({ x: [1, 2], mx: [0, -5] })).toThrow(
+      'no customer with repeat purchases has a positive mean spend (all 2 have zero, negative or missing spend; orders without amounts?): the Gamma-Gamma spend model has nothing to fit',
+    )
+  })
+})
