@@ -358,6 +358,26 @@ describe('returns', () => {
   })
 })
 
+test("Zendesk's Requester external id, empty for requesters without one: their email is the customer", async () => {
+  const zendesk = [
+    'Id,Requester,Requester id,Requester external id,Requester email,Via,Created at,Satisfaction Score',
+    '101,Ann,900001,C-17,ann@x.com,Mail,2024-02-01 10:00,Good',
+    '102,Bob,900002,,bob@x.com,Web form,2024-02-03 10:00,Bad',
+    '103,Cy,900003,,,Web form,2024-02-04 10:00,Bad',
+  ].join('\n')
+  const e = await importError(() => load('tickets', write(dir, 'zd3.csv', zendesk)))
+  expect(e.problems.map(formatProblem)).toEqual([
+    `${join(dir, 'zd3.csv')}:4 Requester external id: empty value: customer_id is required`,
+  ])
+  const ok = zendesk.split('\n').slice(0, 3).join('\n')
+  expect(await load('tickets', write(dir, 'zd4.csv', ok))).toMatchObject({ inserted: 2 })
+  const rows = await engine.query('SELECT ticket_id, customer_id FROM tickets ORDER BY 1')
+  expect(rows).toEqual([
+    { ticket_id: '101', customer_id: 'C-17' },
+    { ticket_id: '102', customer_id: 'bob@x.com' },
+  ])
+})
+
 describe('surveys', () => {
   const good =
     'response_id,customer_id,responded_at,nps,ces,csat,comment\nS1,c1,2024-03-01,9,6,5,"Great, fast"\nS2,c2,2024-03-02,,,,just text\n'

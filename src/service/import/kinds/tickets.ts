@@ -22,6 +22,18 @@ function satisfactionColumn(c: Readonly<Record<string, string>>): FieldDef {
   }
 }
 
+/**
+ * The ticket's customer: Zendesk exports its Requester external id column whether or not the shop
+ * syncs its ids, empty on the tickets of requesters it never got one for; on those rows the
+ * Requester email is the customer, as it is for a whole file without external ids.
+ */
+function requesterColumn(c: Readonly<Record<string, string>>): FieldDef {
+  const def = column(c, 'customer_id', 'text', true)
+  const email = column(c, 'requester_email', 'text', false)
+  if (def.header === null || email.header === null) return def
+  return { ...def, raw: `coalesce(${def.raw}, ${email.raw})` }
+}
+
 export const TICKETS: ExtraKindSpec = {
   kind: 'tickets',
   noun: 'tickets',
@@ -80,12 +92,15 @@ export const TICKETS: ExtraKindSpec = {
       'duration minutes',
     ]),
     kf('satisfaction', false, ['csat', 'satisfaction score', 'rating', 'score']),
+    // recognised only beside another customer column: the requester's email stands in on the
+    // rows where that one is empty (requesterColumn)
+    kf('requester_email', false, ['requester email']),
   ],
   typed(c) {
     return {
       fields: [
         column(c, 'ticket_id', 'text', true),
-        column(c, 'customer_id', 'text', true),
+        requesterColumn(c),
         column(c, 'opened_at', 'date', true),
         column(c, 'resolved_at', 'date', false),
         column(c, 'channel', 'text', false),
