@@ -378,6 +378,29 @@ test("Zendesk's Requester external id, empty for requesters without one: their e
   ])
 })
 
+test("SurveyMonkey's second header row (Response, Open-Ended Response) is no response", async () => {
+  const sm = [
+    'Respondent ID,Collector ID,Start Date,End Date,Email Address,How likely is it that you would recommend us to a friend or colleague?,What could we do better?',
+    ',,,,,Response,Open-Ended Response',
+    '1140001,4001,2024-01-15 10:00:00,2024-01-15 10:02:00,alice@example.com,10,Nothing',
+    '1140002,4001,2024-01-16 11:00:00,2024-01-16 11:05:00,bob@example.com,3,Slow',
+  ].join('\n')
+  expect(await load('surveys', write(dir, 'sm.csv', sm))).toMatchObject({ inserted: 2 })
+  const rows = await engine.query(
+    'SELECT response_id, nps, comment FROM survey_responses ORDER BY 1',
+  )
+  expect(rows).toEqual([
+    { response_id: '1140001', nps: 10, comment: 'Nothing' },
+    { response_id: '1140002', nps: 3, comment: 'Slow' },
+  ])
+  // the same words on a later line, or beside a respondent, are still a bad answer
+  const late = `${sm}\n1140003,4001,2024-01-17 11:00:00,2024-01-17 11:05:00,cy@example.com,Response,x`
+  const e = await importError(() => load('surveys', write(dir, 'sm2.csv', late)))
+  expect(e.problems.map(formatProblem)).toEqual([
+    `${join(dir, 'sm2.csv')}:5 How likely is it that you would recommend us to a friend or colleague?: cannot read 'Response' as an NPS answer`,
+  ])
+})
+
 describe('surveys', () => {
   const good =
     'response_id,customer_id,responded_at,nps,ces,csat,comment\nS1,c1,2024-03-01,9,6,5,"Great, fast"\nS2,c2,2024-03-02,,,,just text\n'

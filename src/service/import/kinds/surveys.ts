@@ -1,10 +1,30 @@
 // Survey responses: NPS (0-10, whole), CES (1-7, whole: agreement with "the company made it
 // easy"), CSAT (1-5) and free text. An answer outside its scale is a bad row, never clamped:
 // a 1-10 scale imported as NPS would otherwise shift every promoter count silently.
+
+import { ident, LINE } from '../../../data/queries/import-stage.ts'
 import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 const whole = (f: string, lo: number, hi: number) =>
   `${f} IS NOT NULL AND (${f} <> round(${f}) OR ${f} < ${lo} OR ${f} > ${hi})`
+
+/** What SurveyMonkey's second header row says under a question (its answer's kind), lower case. */
+const SUB_HEADERS = ['response', 'open-ended response', 'other (please specify)', 'comment']
+
+/**
+ * SurveyMonkey writes a second header row under the questions ("Response", "Open-Ended Response")
+ * with the respondent's columns empty: no answer, so that line is left out rather than refused.
+ */
+function subHeader(c: Readonly<Record<string, string>>): { where?: string } {
+  const answers = ['nps', 'ces', 'csat', 'comment'].flatMap((f) => (c[f] ? [c[f]] : []))
+  if (answers.length === 0 || !c.customer_id || !c.responded_at) return {}
+  const empty = (h: string) => `nullif(trim(${ident(h)}), '') IS NULL`
+  const labels = SUB_HEADERS.map((l) => `'${l}'`).join(', ')
+  const said = answers.map((h) => `lower(trim(${ident(h)})) IN (${labels})`).join(' OR ')
+  return {
+    where: `NOT coalesce(x.${LINE} = 2 AND ${empty(c.customer_id)} AND ${empty(c.responded_at)} AND (${said}), false)`,
+  }
+}
 
 export const SURVEYS: ExtraKindSpec = {
   kind: 'surveys',
@@ -69,6 +89,7 @@ export const SURVEYS: ExtraKindSpec = {
         column(c, 'comment', 'text', false),
       ],
       from: 'import_raw x',
+      ...subHeader(c),
       uniqueBy: { field: 'response_id', noun: 'response' },
       checks: [
         check('nps', whole('nps', 0, 10), 'NPS must be a whole number from 0 to 10'),
