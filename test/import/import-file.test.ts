@@ -1921,9 +1921,14 @@ describe('--skip-bad-rows', () => {
         '{"customer_id":"c3","ordered_at":"2024-01-03","amount":"x"}\n[1]\n' +
         '{"customer_id":"c4","ordered_at":"2024-01-04","amount":7}',
     )
-    // without the option the first malformed line stops the import, naming it
+    // without the option nothing is imported, and every bad line is named, parsed or not
     const e = await importError(() => orders(f))
-    expect(formatProblem(e.problems[0]!)).toMatch(new RegExp(`^${f}:2: malformed JSON`))
+    expect(e.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(new RegExp(`^${f}:2: malformed JSON`)),
+      `${f}:4 amount: cannot read 'x' as an amount`,
+      `${f}:5: malformed JSON: not a JSON object`,
+    ])
+    expect((await engine.query('SELECT * FROM orders')).length).toBe(0)
     const gz = `${f}.gz`
     writeFileSync(gz, gzipSync(readFileSync(f)))
     for (const file of [f, gz]) {

@@ -516,9 +516,10 @@ export async function importFile(
     if (!opts.longLines && lineTooLong(e)) {
       return await importFile(engine, file, { ...opts, longLines: true })
     }
-    // --skip-bad-rows and a JSON line the reader cannot parse: read again without that line (and
-    // every other such line), which become rejects like a CSV's unsplittable lines
-    if (!opts.skipBadRows || opts.malformed || !malformedJson(e)) throw e
+    // a JSON line the reader cannot parse: read again without that line (and every other such
+    // line), which become bad rows like a CSV's unsplittable lines: rejects with --skip-bad-rows,
+    // else listed with the file's other bad rows (the reader's error names the first alone)
+    if (opts.malformed || !malformedJson(e)) throw e
     const { gzip } = detectFormat(file, {})
     const copy = await withoutMalformedLines(opts.readFrom ?? file, opts.readFrom ? false : gzip)
     // the reader failed on something else than a line that does not parse, or the file is no JSON
