@@ -92,6 +92,37 @@ describe('CDNOW sample', () => {
 })
 
 describe('keys, duplicates and refunds', () => {
+  test('an order given to another customer on re-import takes its stored refund along', async () => {
+    const first = write(
+      dir,
+      'a.csv',
+      'customer_id,ordered_at,amount,order_id\nc1,2024-01-02,30,o4\nc1,2024-01-09,-30,o4\nc1,2024-01-03,5,o5\n',
+    )
+    expect((await orders(first)).refundsMoved).toBe(0)
+    const again = write(
+      dir,
+      'b.csv',
+      'customer_id,ordered_at,amount,order_id\nZ,2024-01-02,30,o4\n',
+    )
+    expect(await orders(again)).toMatchObject({ updated: 1, refundsMoved: 1 })
+    const rows = await engine.query<{ customer_id: string; amount: number }>(
+      "SELECT customer_id, amount FROM orders WHERE order_id = 'o4' ORDER BY amount",
+    )
+    expect(rows).toEqual([
+      { customer_id: 'Z', amount: -30 },
+      { customer_id: 'Z', amount: 30 },
+    ])
+    // the same file again moves nothing
+    expect(await orders(again)).toMatchObject({ unchanged: 1, refundsMoved: 0 })
+    const info = await buildCustomerSummary(engine, { unit: 'day', asOf: '2024-02-01' })
+    // Z's order refunded in full is no purchase; c1 keeps o5 alone, unrefunded
+    expect(info.customers).toBe(1)
+    const sums = await engine.query<{ customer_id: string; revenue: number }>(
+      'SELECT customer_id, revenue FROM customer_summary ORDER BY 1',
+    )
+    expect(sums).toEqual([{ customer_id: 'c1', revenue: 5 }])
+  })
+
   test('identical rows without an order id are distinct orders, stable across re-imports', async () => {
     const f = write(dir, 'o.csv', 'customer,date,total\nc1,2024-01-02,10\nc1,2024-01-02,10\n')
     expect((await orders(f)).inserted).toBe(2)

@@ -37,6 +37,11 @@ import {
 } from '../../data/queries/import-order-rows.ts'
 import { importPointThousands } from '../../data/queries/import-point-thousands.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
+import {
+  importMovedOrders,
+  movedRefundCount,
+  moveRefunds,
+} from '../../data/queries/import-refund-owners.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import {
@@ -191,6 +196,11 @@ export interface ImportResult {
   readonly customers: number
   /** Of the stored order rows, the refunds (amount < 0); 0 for a scratch import. */
   readonly refunds: number
+  /**
+   * Stored refunds that went with their order to another customer: the file gives an order
+   * already stored for one customer to another (see import-refund-owners.ts).
+   */
+  readonly refundsMoved: number
   /** First and last order day; null for a scratch import. */
   readonly firstDate: string | null
   readonly lastDate: string | null
@@ -1084,6 +1094,7 @@ async function importFileOnce(
     // an orders file that says where orders went fills the customers' places (import-order-places)
     const places = kind === 'orders' ? PLACE_FIELDS.filter((f) => mapping.columns[f]) : []
     let placesFilled = 0
+    let refundsMoved = 0
     if (unordered) await engine.exec('SET preserve_insertion_order = false')
     try {
       await engine.transaction(async (tx) => {
@@ -1106,6 +1117,8 @@ async function importFileOnce(
             }),
           )
         } else {
+          const moving = kind === 'orders' && empty[main.table] !== true
+          if (moving) await tx.exec(importMovedOrders(tx.dialect))
           await tx.exec(
             importUpsert(tx.dialect, {
               ...main,
@@ -1113,6 +1126,10 @@ async function importFileOnce(
               tableEmpty: empty[main.table] === true,
             }),
           )
+          if (moving) {
+            refundsMoved = await count(tx, movedRefundCount(tx.dialect).sql)
+            if (refundsMoved > 0) await tx.exec(moveRefunds(tx.dialect))
+          }
         }
         if (places.length > 0) {
           const rows = keepTyped ? 'SELECT * FROM scratch_typed' : goodRows(badLines > 0)
@@ -1203,6 +1220,7 @@ async function importFileOnce(
       lines,
       customers: Number(stats?.customers ?? 0),
       refunds: Number(stats?.refunds ?? 0),
+      refundsMoved,
       firstDate: stats?.first ?? null,
       lastDate: stats?.last ?? null,
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),
