@@ -382,6 +382,19 @@ export async function buildValue(
     }
     return s
   }
+  // the lowest tier has no minimum of its own: its reason cites the nearest line above it (an
+  // empty rank tier's boundary is +Infinity), one object shared by all its customers
+  const base = levels.length - 1
+  let aboveIdx = base - 1
+  while (aboveIdx >= 0 && !Number.isFinite(tiers.boundaries[aboveIdx] as number)) aboveIdx--
+  const aboveBase =
+    aboveIdx >= 0
+      ? {
+          name: tierNames[aboveIdx] as string,
+          boundary: tiers.boundaries[aboveIdx] as number,
+          topPercent: cfg.tiers.basis === 'rank' ? cumulativeTop[aboveIdx] : undefined,
+        }
+      : undefined
   // one fixed-shape object per customer (no conditional spreads): this runs a million times
   const factsOf = (i: number): ReasonFacts => {
     const t = tiers.tier[i] as number
@@ -402,6 +415,7 @@ export async function buildValue(
         heldByGrace: tiers.heldByGrace[i] === 1,
         graceLeft: tiers.graceLeft[i] as number,
         graceUnit: cfg.tiers.grace.unit,
+        above: t === base ? aboveBase : undefined,
       },
       segment:
         seg === undefined

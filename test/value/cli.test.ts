@@ -113,8 +113,10 @@ describe('value inputs and loyals customer', () => {
       ownValue: 40,
       contribution: 20,
     })
-    expect(p.reasons.map((x: { text: string }) => x.text)).toContain(
-      'referred 1 customer worth $70 (and 1 more through them; referral value $90)',
+    // referral value is said with the tier it lifts
+    expect(p.reasons[0].code).toMatch(/^tier_/)
+    expect(p.reasons[0].text).toContain(
+      '; referred 1 customer worth $70 (and 1 more through them; referral value $90)',
     )
     expect(p.tier.serviceLevel).toHaveProperty('priority')
     expect(p.recentOrders.map((o: { date: string }) => o.date)).toEqual([

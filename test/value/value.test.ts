@@ -222,9 +222,12 @@ T3,L,2024-03-06,120
     expect(l.cost_to_serve).toBeCloseTo(399.6, 9)
     expect(l.historical_profit).toBeCloseTo(-309.6, 9)
     expect([l.tickets, l.ticket_minutes, l.returns]).toEqual([3, 360, 3])
-    expect([l.reason_1, l.reason_2, l.reason_3]).toContain(
-      'served at a loss: 3 support tickets (6 h) and 3 returns cost 390',
+    // the loss is said with the tier it sinks: the lowest tier cites the nearest minimum above it
+    // (Silver, the top 30 %), and reason_2 and _3 stay segment and type
+    expect(l.reason_1).toBe(
+      'Bronze: total value -310 is below the Silver minimum of 371 (the top 30 %); served at a loss: 3 support tickets (6 h) and 3 returns cost 390',
     )
+    expect(l.reason_2).toMatch(/^Champions: last order /)
     const v = s.value
     expect(v?.unprofitable.customers).toBe(1)
     expect(v?.unprofitable.loss).toBeCloseTo(-309.6, 9)

@@ -5,7 +5,7 @@ import { buildReasons, formatDuration, moneyFormatter } from './reasons.ts'
 const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
 
 describe('buildReasons', () => {
-  test('the tier, referral and profit reasons with figures, ranked by money', () => {
+  test('the tier reason carries the referrals; the other sums follow by money', () => {
     const reasons = buildReasons(
       {
         tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
@@ -14,15 +14,18 @@ describe('buildReasons', () => {
       },
       { currency, limit: 5 },
     )
-    // the largest sum (tier 8,410), then referrals (what only some customers have), then the
-    // other sums by impact: past profit 5,200 > predicted 1,970
+    // referral value is part of the total value that makes the tier: said with it, not again;
+    // then the other sums by impact: past profit 5,200 > predicted 1,970
     expect(reasons).toEqual([
-      { code: 'tier_rank', text: 'top 2 % by total value ($8,410)', amount: 8410 },
-      { code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 },
+      {
+        code: 'tier_rank',
+        text: 'top 2 % by total value ($8,410); referred 4 customers worth $1,240',
+        amount: 8410,
+      },
       { code: 'past_profit', text: 'earned $5,200 profit from 23 orders', amount: 5200 },
       { code: 'predicted_profit', text: 'expected to bring $1,970 more profit', amount: 1970 },
     ])
-    // top N
+    // top N: the tier first, whatever the sums
     expect(
       buildReasons(
         {
@@ -31,10 +34,17 @@ describe('buildReasons', () => {
         },
         { currency, limit: 1 },
       ).map((r) => r.code),
-    ).toEqual(['past_profit'])
+    ).toEqual(['tier_rank'])
+    // without a tier, referrals stand alone
+    expect(
+      buildReasons(
+        { referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 } },
+        { currency },
+      ),
+    ).toEqual([{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }])
   })
 
-  test('the top three explain tier, type and segment; a referral or a loss comes before the type', () => {
+  test('the top three are tier, segment and type in that order; a referral does not push one out', () => {
     const facts = {
       tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
       profit: { past: 5200, predicted: 1970, orders: 23 },
@@ -44,14 +54,14 @@ describe('buildReasons', () => {
     } as const
     expect(buildReasons(facts, { currency }).map((r) => r.text)).toEqual([
       'top 2 % by total value ($8,410)',
-      'lazy loyal: buys again without the value or signs of connection of a lucrative loyal',
       'Champions: last order 12 days ago, 23 orders, $9,000 spent',
+      'lazy loyal: buys again without the value or signs of connection of a lucrative loyal',
     ])
     // the profile's five: then cadence and the largest other sum
     expect(buildReasons(facts, { currency, limit: 5 }).map((r) => r.code)).toEqual([
       'tier_rank',
-      'loyalty_type',
       'segment',
+      'loyalty_type',
       'cadence',
       'past_profit',
     ])
@@ -61,7 +71,7 @@ describe('buildReasons', () => {
     }
     expect(buildReasons(referrer, { currency }).map((r) => r.code)).toEqual([
       'tier_rank',
-      'referrals',
+      'segment',
       'loyalty_type',
     ])
   })

@@ -1,6 +1,7 @@
 // Plain-language reasons with figures for a customer's tier, segment and loyalty type. The service
-// gathers the facts; this file only words them, ranks them by money impact and keeps the top N, so
-// texts are testable without a database. Formatting (currency, locale) comes from the configuration.
+// gathers the facts; this file only words them in a fixed order (tier, segment, type first, so any
+// top three explains all three) and keeps the top N, so texts are testable without a database.
+// Formatting (currency, locale) comes from the configuration.
 import type { CurrencyConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -8,6 +9,7 @@ export const REASON_CODES = [
   'tier_rank',
   'tier_threshold',
   'tier_grace',
+  'tier_base',
   'referrals',
   'served_at_loss',
   'past_profit',
@@ -43,6 +45,15 @@ export interface ReasonFacts {
     readonly graceLeft?: number
     /** 'refit': the service keeps a tier until its next refit (live scores only promote). */
     readonly graceUnit?: 'days' | 'runs' | 'refit'
+    /**
+     * For the lowest tier (no minimum of its own): the nearest tier above with a minimum, cited as
+     * the line the customer is below; `topPercent` is that tier's cumulative top share (basis 'rank').
+     */
+    readonly above?: {
+      readonly name: string
+      readonly boundary: number
+      readonly topPercent?: number
+    }
   }
   readonly segment?: {
     readonly name: string
@@ -219,6 +230,14 @@ const TYPE_NAME: Record<LoyaltyType, string> = {
   lapsed: 'lapsed',
 }
 
+/**
+ * When something last happened, the same words for the segment and the type: "today" under half a
+ * day (the service's days are fractional: an order 20 minutes ago was today, not "1 day ago").
+ */
+function ago(days: number): string {
+  return days < 0.5 ? 'today' : `${formatDuration(days)} ago`
+}
+
 function overdueText(daysSinceLast: number, usualGapDays: number): string {
   const unit = durationUnit(usualGapDays)
   const since = count(daysSinceLast, unit)
@@ -234,7 +253,7 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
       // one purchase day, which may hold several orders
       const orders = f.profit?.orders ?? f.segment?.orders ?? 1
       const what = orders > 1 ? `${countText(orders)} orders on a single day` : 'a single order'
-      return c ? `${name}: ${what}, ${formatDuration(c.daysSinceLast)} ago` : `${name}: ${what}`
+      return c ? `${name}: ${what}, ${ago(c.daysSinceLast)}` : `${name}: ${what}`
     }
     case 'p_alive_low':
       // under half a percent is "under 1 %", not a flat "0 %"
@@ -276,207 +295,208 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
 }
 
 /**
- * The top reasons for a customer's tier, segment and type, in plain words with figures: the reason
- * of the largest money impact (|amount|; most often the tier's total value), then the grace
- * period, referrals and a loss by impact, then the loyalty type, the segment, cadence and overdue,
- * then the other sums (past and predicted profit) by impact, then engagement. The first three
- * thus explain a customer's tier, type and segment.
- * @example buildReasons({ referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 } },
- *   { currency }) // [{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }]
+ * The top reasons for a customer's tier, segment and type, in plain words with figures, in a fixed
+ * order: (1) the tier, with what makes up its total value beyond spend (referrals, a loss) folded
+ * in, (2) the segment, (3) the loyalty type; then what is left: referrals and a loss when there is
+ * no tier to carry them (by impact), cadence and overdue, past and predicted profit (or revenue) by
+ * impact, engagement. So the first three always explain tier, segment and type, one each, when
+ * the facts name them; a fact left out moves the next reason up.
+ * @example buildReasons({ tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
+ *   referrals: { direct: 4, directValue: 1240, indirect: 0, value: 1240 } }, { currency })
+ * // [{ code: 'tier_rank', amount: 8410,
+ * //    text: 'top 2 % by total value ($8,410); referred 4 customers worth $1,240' }]
  */
 export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   const money = moneyFormatter(opts.currency)
   const limit = opts.limit ?? 3
-  // candidates carry their wording as a function: only the kept ones are worded (this runs for
-  // every customer of an analysis, and most candidates fall outside the top three)
-  const out: Candidate[] = []
+  const out: Reason[] = []
+  // each reason is worded only when it is kept (this runs for every customer of an analysis)
+  if (out.length >= limit) return out
+  const r = f.referrals !== undefined && f.referrals.direct > 0 ? f.referrals : undefined
+  const p = f.profit
+  const loss = p !== undefined && p.basis !== 'revenue' && p.past < 0 ? p : undefined
   const t = f.tier
   if (t) {
-    if (t.heldByGrace && t.boundary !== undefined) {
-      const boundary = t.boundary
-      out.push({
-        code: 'tier_grace',
-        text: () => {
-          if (t.graceUnit === 'refit') {
-            return `kept in ${t.name} until the next refit (demotions wait for it): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
-          }
-          const left = t.graceLeft ?? 0
-          const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
-          // 0 left: this day (run) is the last one held, not "for 0 more days"
-          const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
-          return `kept in ${t.name} ${unit} (grace period): total value ${money(t.totalValue)} is below its ${money(boundary)} minimum`
-        },
-        amount: t.totalValue,
-      })
-    } else if (t.basis === 'rank' && t.topPercent !== undefined) {
-      out.push({
-        code: 'tier_rank',
-        text: () => `top ${t.topPercent} % by total value (${money(t.totalValue)})`,
-        amount: t.totalValue,
-      })
-    } else if (t.boundary !== undefined && Number.isFinite(t.boundary)) {
-      const boundary = t.boundary
-      out.push({
-        code: 'tier_threshold',
-        text: () =>
-          `total value ${money(t.totalValue)} reaches the ${t.name} minimum of ${money(boundary)}`,
-        amount: t.totalValue,
-      })
-    }
-  }
-  const r = f.referrals
-  if (r && r.direct > 0) {
-    out.push({
-      code: 'referrals',
-      text: () => {
-        const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
-        return r.indirect > 0
-          ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
-          : text
-      },
-      amount: r.value,
-    })
-  }
-  const p = f.profit
-  if (p?.basis === 'revenue') {
-    if (p.past !== 0) {
-      out.push({
-        code: 'past_revenue',
-        text: () =>
-          p.past > 0
-            ? `spent ${money(p.past)} over ${plural(p.orders, 'order')}`
-            : `refunds exceed purchases by ${money(-p.past)}`,
-        amount: p.past,
-      })
-    }
-    const predicted = p.predicted
-    if (predicted !== undefined && predicted > 0) {
-      out.push({
-        code: 'predicted_revenue',
-        text: () => `expected to spend ${money(predicted)} more`,
-        amount: predicted,
-      })
-    }
-  } else if (p) {
-    const serviceCost = (p.ticketCost ?? 0) + (p.returnCost ?? 0)
-    if (p.past < 0) {
-      if ((p.tickets ?? 0) > 0 || (p.returns ?? 0) > 0) {
-        out.push({
-          code: 'served_at_loss',
-          text: () => {
-            const parts: string[] = []
-            if ((p.tickets ?? 0) > 0) {
-              const mins = p.ticketMinutes ?? 0
-              parts.push(
-                `${plural(p.tickets ?? 0, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`,
-              )
-            }
-            if ((p.returns ?? 0) > 0) parts.push(plural(p.returns ?? 0, 'return'))
-            return `served at a loss: ${parts.join(' and ')} cost ${money(serviceCost)}`
-          },
-          amount: -serviceCost,
-        })
-      } else {
-        const gm = p.grossMargin
-        out.push({
-          code: 'served_at_loss',
-          text: () =>
-            // a negative margin is the loss itself (sold below cost, or refunds above purchases):
-            // no cost "exceeds" anything then
-            gm !== undefined && gm < 0
-              ? `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
-              : `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin${gm !== undefined ? ` of ${money(gm)}` : ''} (profit ${money(p.past)})`,
-          amount: p.past,
-        })
-      }
-    } else if (p.past > 0) {
-      out.push({
-        code: 'past_profit',
-        text: () => `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
-        amount: p.past,
-      })
-    }
-    const predicted = p.predicted
-    if (predicted !== undefined && predicted !== 0) {
-      out.push({
-        code: 'predicted_profit',
-        text: () =>
-          predicted > 0
-            ? `expected to bring ${money(predicted)} more profit`
-            : `expected to cost ${money(-predicted)} more than they bring`,
-        amount: predicted,
-      })
-    }
-  }
-  // a stable sort: equal impacts keep the order above
-  const sums = out.sort((a, b) => Math.abs(b.amount ?? 0) - Math.abs(a.amount ?? 0))
-  // The largest sum first (most often the tier's total value), then what only some customers
-  // have (a grace period, referrals, a loss), then the type and the segment, so that the top
-  // three explain tier, type and segment; the other sums after them.
-  const ranked: Candidate[] = sums.slice(0, 1)
-  // candidates after the first `limit` are never kept: none is made (a million customers a run)
-  const room = () => ranked.length < limit
-  for (let k = 1; k < sums.length && room(); k++) {
-    const m = sums[k] as Candidate
-    if (NOTABLE.has(m.code)) ranked.push(m)
-  }
-  const promoterMin = opts.promoterMin ?? 9
-  if (f.loyalty && room()) {
-    ranked.push({ code: 'loyalty_type', text: () => loyaltyText(f, promoterMin) })
+    const code = tierCode(t)
+    let text = tierText(t, code, money)
+    // total value = past + predicted profit + referral value: what only some customers have is
+    // said with the tier it lifts or sinks, so the first three keep room for segment and type
+    if (r) text += `; ${referralText(r, money)}`
+    if (loss) text += `; ${lossText(loss, money)}`
+    out.push({ code, text, amount: t.totalValue })
+    if (out.length >= limit) return out
   }
   const s = f.segment
-  if (s && room()) {
-    ranked.push({
+  if (s) {
+    out.push({
       code: 'segment',
-      text: () =>
-        `${s.name}: last order ${s.daysSinceLast < 0.5 ? 'today' : `${formatDuration(s.daysSinceLast)} ago`}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
+      text: `${s.name}: last order ${ago(s.daysSinceLast)}, ${plural(s.orders, 'order')}, ${money(s.revenue)} spent`,
     })
+    if (out.length >= limit) return out
+  }
+  if (f.loyalty) {
+    out.push({ code: 'loyalty_type', text: loyaltyText(f, opts.promoterMin ?? 9) })
+    if (out.length >= limit) return out
+  }
+  if (!t) {
+    // no tier to carry them: referrals and a loss stand alone, the larger impact first
+    const lossAmount = loss ? lossImpact(loss) : 0
+    const lossFirst = loss !== undefined && (!r || Math.abs(lossAmount) > Math.abs(r.value))
+    if (loss && lossFirst) out.push(lossReason(loss, lossAmount, money))
+    if (r && out.length < limit) {
+      out.push({ code: 'referrals', text: referralText(r, money), amount: r.value })
+    }
+    if (loss && !lossFirst && out.length < limit) out.push(lossReason(loss, lossAmount, money))
+    if (out.length >= limit) return out
   }
   const c = f.cadence
-  if (c && room() && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
+  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
     const overdue = c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
-    ranked.push({
+    const unit = durationUnit(c.usualGapDays)
+    const every = count(c.usualGapDays, unit)
+    // the span of the buying (first to last purchase: orders - 1 usual gaps), not the tenure to
+    // date: three orders in 2023 and none since is not "for 3 years"; past tense once overdue
+    const span = formatDuration(c.usualGapDays * (c.orders - 1))
+    out.push({
       code: 'cadence',
-      text: () => {
-        const unit = durationUnit(c.usualGapDays)
-        const every = count(c.usualGapDays, unit)
-        // the span of the buying (first to last purchase: orders - 1 usual gaps), not the tenure
-        // to date: three orders in 2023 and none since is not "for 3 years"; past tense once the
-        // customer is overdue
-        const span = formatDuration(c.usualGapDays * (c.orders - 1))
-        return `${overdue ? 'bought' : 'buys'} every ${every === 1 ? unit : `${every} ${unit}s`} for ${span}`
-      },
+      text: `${overdue ? 'bought' : 'buys'} every ${every === 1 ? unit : `${every} ${unit}s`} for ${span}`,
     })
-    const already = f.loyalty?.rule === 'overdue'
-    if (!already && overdue) {
-      ranked.push({ code: 'overdue', text: () => overdueText(c.daysSinceLast, c.usualGapDays) })
+    if (out.length >= limit) return out
+    // when the type already says it, it is not repeated
+    if (overdue && f.loyalty?.rule !== 'overdue') {
+      out.push({ code: 'overdue', text: overdueText(c.daysSinceLast, c.usualGapDays) })
+      if (out.length >= limit) return out
     }
   }
-  for (let k = 1; k < sums.length && room(); k++) {
-    const m = sums[k] as Candidate
-    if (!NOTABLE.has(m.code)) ranked.push(m)
+  if (p) {
+    // past (or a loss already said) and predicted, the larger impact first
+    const past = p.basis === 'revenue' ? p.past : loss ? 0 : Math.max(0, p.past)
+    const predicted = p.predicted ?? 0
+    const usable = p.basis === 'revenue' ? predicted > 0 : predicted !== 0
+    const predictedFirst = usable && Math.abs(predicted) > Math.abs(past)
+    if (predictedFirst) out.push(predictedReason(p, predicted, money))
+    if (past !== 0 && out.length < limit) out.push(pastReason(p, money))
+    if (usable && !predictedFirst && out.length < limit) {
+      out.push(predictedReason(p, predicted, money))
+    }
+    if (out.length >= limit) return out
   }
   const e = f.engagement
-  if (e && room() && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
-    ranked.push({
-      code: 'engagement',
-      text: () => `more engaged than ${pct(e.percentile)} of customers`,
-    })
+  if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
+    out.push({ code: 'engagement', text: `more engaged than ${pct(e.percentile)} of customers` })
   }
-  const kept = ranked.length > limit ? ranked.slice(0, limit) : ranked
-  return kept.map((k) =>
-    k.amount === undefined
-      ? { code: k.code, text: k.text() }
-      : { code: k.code, text: k.text(), amount: k.amount },
-  )
+  return out
 }
 
-/** Sums that only some customers have: kept ahead of the type and segment (see buildReasons). */
-const NOTABLE: ReadonlySet<ReasonCode> = new Set(['tier_grace', 'referrals', 'served_at_loss'])
+type TierFacts = NonNullable<ReasonFacts['tier']>
 
-/** A reason before it is worded. */
-interface Candidate {
-  readonly code: ReasonCode
-  readonly text: () => string
-  readonly amount?: number
+function tierCode(t: TierFacts): ReasonCode {
+  if (t.heldByGrace && t.boundary !== undefined) return 'tier_grace'
+  if (t.basis === 'rank' && t.topPercent !== undefined) return 'tier_rank'
+  if (t.boundary !== undefined && Number.isFinite(t.boundary)) return 'tier_threshold'
+  // the lowest tier (its boundary is -Infinity) or a tier whose boundary is unknown
+  return 'tier_base'
+}
+
+function tierText(t: TierFacts, code: ReasonCode, money: (n: number) => string): string {
+  const total = money(t.totalValue)
+  const boundary = t.boundary ?? 0
+  switch (code) {
+    case 'tier_grace': {
+      if (t.graceUnit === 'refit') {
+        return `kept in ${t.name} until the next refit (demotions wait for it): total value ${total} is below its ${money(boundary)} minimum`
+      }
+      const left = t.graceLeft ?? 0
+      const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
+      // 0 left: this day (run) is the last one held, not "for 0 more days"
+      const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
+      return `kept in ${t.name} ${unit} (grace period): total value ${total} is below its ${money(boundary)} minimum`
+    }
+    case 'tier_rank':
+      return `top ${t.topPercent} % by total value (${total})`
+    case 'tier_threshold':
+      return `total value ${total} reaches the ${t.name} minimum of ${money(boundary)}`
+  }
+  const a = t.above
+  if (a === undefined || !Number.isFinite(a.boundary)) return `${t.name}: total value ${total}`
+  const share = a.topPercent === undefined ? '' : ` (the top ${a.topPercent} %)`
+  return `${t.name}: total value ${total} is below the ${a.name} minimum of ${money(a.boundary)}${share}`
+}
+
+type ReferralFacts = NonNullable<ReasonFacts['referrals']>
+type ProfitFacts = NonNullable<ReasonFacts['profit']>
+
+function referralText(r: ReferralFacts, money: (n: number) => string): string {
+  const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+  return r.indirect > 0
+    ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
+    : text
+}
+
+/** The money a loss reason cites: the service costs when there are any, else the loss itself. */
+function lossImpact(p: ProfitFacts): number {
+  return (p.tickets ?? 0) > 0 || (p.returns ?? 0) > 0
+    ? -((p.ticketCost ?? 0) + (p.returnCost ?? 0))
+    : p.past
+}
+
+function lossText(p: ProfitFacts, money: (n: number) => string): string {
+  const tickets = p.tickets ?? 0
+  const returns = p.returns ?? 0
+  if (tickets > 0 || returns > 0) {
+    const mins = p.ticketMinutes ?? 0
+    const t =
+      tickets > 0
+        ? `${plural(tickets, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`
+        : ''
+    const r = returns > 0 ? plural(returns, 'return') : ''
+    const what = t && r ? `${t} and ${r}` : t || r
+    return `served at a loss: ${what} cost ${money((p.ticketCost ?? 0) + (p.returnCost ?? 0))}`
+  }
+  const gm = p.grossMargin
+  // a negative margin is the loss itself (sold below cost, or refunds above purchases): no cost
+  // "exceeds" anything then
+  return gm !== undefined && gm < 0
+    ? `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
+    : `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin${gm !== undefined ? ` of ${money(gm)}` : ''} (profit ${money(p.past)})`
+}
+
+function lossReason(p: ProfitFacts, amount: number, money: (n: number) => string): Reason {
+  return { code: 'served_at_loss', text: lossText(p, money), amount }
+}
+
+function pastReason(p: ProfitFacts, money: (n: number) => string): Reason {
+  if (p.basis !== 'revenue') {
+    return {
+      code: 'past_profit',
+      text: `earned ${money(p.past)} profit from ${plural(p.orders, 'order')}`,
+      amount: p.past,
+    }
+  }
+  return {
+    code: 'past_revenue',
+    text:
+      p.past > 0
+        ? `spent ${money(p.past)} over ${plural(p.orders, 'order')}`
+        : `refunds exceed purchases by ${money(-p.past)}`,
+    amount: p.past,
+  }
+}
+
+function predictedReason(p: ProfitFacts, predicted: number, money: (n: number) => string): Reason {
+  if (p.basis === 'revenue') {
+    return {
+      code: 'predicted_revenue',
+      text: `expected to spend ${money(predicted)} more`,
+      amount: predicted,
+    }
+  }
+  return {
+    code: 'predicted_profit',
+    text:
+      predicted > 0
+        ? `expected to bring ${money(predicted)} more profit`
+        : `expected to cost ${money(-predicted)} more than they bring`,
+    amount: predicted,
+  }
 }

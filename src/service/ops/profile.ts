@@ -234,6 +234,14 @@ export function scoreProfile(
     loyaltyType = loyalty.type
   }
   const tierName = tier === null ? null : (levels[tier]?.name ?? null)
+  // the lowest tier has no minimum of its own: its reason cites the nearest one above it
+  let above: { name: string; boundary: number } | undefined
+  if (b && tier !== null && tier === levels.length - 1) {
+    for (let k = tier - 1; k >= 0 && !above; k--) {
+      const v = b[k]!
+      if (Number.isFinite(v)) above = { name: levels[k]!.name, boundary: v }
+    }
+  }
   const reasons =
     value === null
       ? []
@@ -252,6 +260,7 @@ export function scoreProfile(
                         ? { heldByGrace: true, ...held }
                         : { heldByGrace: true, graceUnit: 'refit' as const }
                       : {}),
+                    ...(above ? { above } : {}),
                   },
                 }
               : {}),
@@ -286,7 +295,8 @@ export function scoreProfile(
             ...(pAlive !== null ? { pAlive } : {}),
             ...(Number.isFinite(valuePct) ? { valuePercentile: valuePct } : {}),
           },
-          { currency: cfg.currency },
+          // as many as `loyals customer` gives: tier, segment and type, then what drives them
+          { currency: cfg.currency, limit: 5 },
         )
   return {
     ...p,

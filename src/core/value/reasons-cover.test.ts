@@ -1,0 +1,243 @@
+// Audit issue 4: the first three reasons are always one for the tier, one for the segment and one
+// for the loyalty type (in that order), whatever referrals or losses a customer has, the lowest tier
+// included; and "today" is said the same way by the segment and the type.
+import { describe, expect, test } from 'vitest'
+import { DEFAULT_RFM_RULES } from '../rfm-segments.ts'
+import { DEFAULT_VALUE_CONFIG } from './config.ts'
+import { LOYALTY_RULES, type LoyaltyRule, type LoyaltyType } from './loyalty-type.ts'
+import { buildReasons, type ReasonFacts } from './reasons.ts'
+
+const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
+
+const TYPE_OF: Record<LoyaltyRule, LoyaltyType> = {
+  single_purchase: 'one_time_buyer',
+  p_alive_low: 'lapsed',
+  overdue: 'lapsed',
+  detractor: 'limited_loyal',
+  high_value_connected: 'lucrative_loyal',
+  price_driven: 'lazy_loyal',
+  switching_cost: 'limited_loyal',
+  disengaged: 'limited_loyal',
+  repeat_transactional: 'lazy_loyal',
+}
+
+const TYPE_NAME: Record<LoyaltyType, string> = {
+  lucrative_loyal: 'lucrative loyal',
+  limited_loyal: 'limited loyal',
+  lazy_loyal: 'lazy loyal',
+  one_time_buyer: 'one-time buyer',
+  lapsed: 'lapsed',
+}
+
+const TIERS: Record<string, NonNullable<ReasonFacts['tier']>> = {
+  rank: { name: 'Platinum', basis: 'rank', totalValue: 12039, topPercent: 2, boundary: 9000 },
+  threshold: { name: 'Gold', basis: 'threshold', totalValue: 3100, boundary: 3000 },
+  grace: {
+    name: 'Silver',
+    basis: 'rank',
+    totalValue: 420,
+    topPercent: 30,
+    boundary: 456,
+    heldByGrace: true,
+    graceLeft: 3,
+    graceUnit: 'days',
+  },
+  lowestRank: {
+    name: 'Bronze',
+    basis: 'rank',
+    totalValue: 123,
+    boundary: Number.NEGATIVE_INFINITY,
+    above: { name: 'Silver', boundary: 456, topPercent: 30 },
+  },
+  lowestThreshold: {
+    name: 'Bronze',
+    basis: 'threshold',
+    totalValue: -310,
+    boundary: Number.NEGATIVE_INFINITY,
+    above: { name: 'Silver', boundary: 500 },
+  },
+  lowestUnknownLine: { name: 'Bronze', basis: 'rank', totalValue: 40 },
+}
+const TIER_TEXT: Record<string, string> = {
+  rank: 'top 2 % by total value ($12,039)',
+  threshold: 'total value $3,100 reaches the Gold minimum of $3,000',
+  grace:
+    'kept in Silver for 3 more days (grace period): total value $420 is below its $456 minimum',
+  lowestRank: 'Bronze: total value $123 is below the Silver minimum of $456 (the top 30 %)',
+  lowestThreshold: 'Bronze: total value -$310 is below the Silver minimum of $500',
+  lowestUnknownLine: 'Bronze: total value $40',
+}
+
+const REFERRALS = {
+  none: undefined,
+  direct: { direct: 2, directValue: 330, indirect: 0, value: 330 },
+  deep: { direct: 1, directValue: 100, indirect: 2, value: 125 },
+} as const
+const REFERRAL_TEXT = {
+  none: '',
+  direct: 'referred 2 customers worth $330',
+  deep: 'referred 1 customer worth $100 (and 2 more through them; referral value $125)',
+} as const
+
+const PROFITS = {
+  profitable: { past: 5200, predicted: 1970, orders: 23 },
+  serviceLoss: {
+    past: -309.6,
+    predicted: 12,
+    orders: 3,
+    tickets: 3,
+    ticketMinutes: 360,
+    ticketCost: 360,
+    returns: 3,
+    returnCost: 30,
+    otherCost: 9.6,
+    grossMargin: 90,
+  },
+  marginLoss: { past: -50, orders: 2, otherCost: 0, grossMargin: -50 },
+  feeLoss: { past: -8.2, orders: 1, otherCost: 38.2, grossMargin: 30 },
+  revenue: { basis: 'revenue', past: 900, predicted: 300, orders: 4 },
+} as const
+const LOSS_TEXT = {
+  profitable: '',
+  serviceLoss: 'served at a loss: 3 support tickets (6 h) and 3 returns cost $390',
+  marginLoss:
+    "served at a loss: the orders' margin is -$50 (sold below cost or refunded), before any cost to serve (profit -$50)",
+  feeLoss:
+    'served at a loss: shipping, fees and discounts of $38 exceed the margin of $30 (profit -$8)',
+  revenue: '',
+} as const
+
+const SEGMENTS = DEFAULT_RFM_RULES.rules.map((r) => r.name)
+
+function facts(
+  tier: keyof typeof TIERS,
+  segment: string,
+  rule: LoyaltyRule,
+  referrals: keyof typeof REFERRALS,
+  profit: keyof typeof PROFITS,
+): ReasonFacts {
+  return {
+    tier: TIERS[tier],
+    segment: { name: segment, daysSinceLast: 133, orders: 22, revenue: 4900 },
+    loyalty: { type: TYPE_OF[rule], rule },
+    referrals: REFERRALS[referrals],
+    profit: PROFITS[profit],
+    // a cadence that is overdue, so cadence and overdue compete for the first three too
+    cadence: { orders: 22, usualGapDays: 35, tenureDays: 868, daysSinceLast: 133 },
+    engagement: { percentile: 96, reviews: 2 },
+    nps: 10,
+    pAlive: 0.06,
+    priceDrivenShare: 0.7,
+    valuePercentile: 99,
+  }
+}
+
+describe('the first three reasons cover tier, segment and type', () => {
+  test('for every tier (the lowest too), segment, loyalty rule, referral and loss', () => {
+    let cases = 0
+    for (const tier of Object.keys(TIERS)) {
+      for (const segment of SEGMENTS) {
+        for (const rule of LOYALTY_RULES) {
+          for (const ref of Object.keys(REFERRALS) as (keyof typeof REFERRALS)[]) {
+            for (const profit of Object.keys(PROFITS) as (keyof typeof PROFITS)[]) {
+              const f = facts(tier, segment, rule, ref, profit)
+              const [t, s, l, ...rest] = buildReasons(f, { currency, limit: 5 })
+              expect(t?.code).toMatch(/^tier_/)
+              expect(t?.amount).toBe(f.tier?.totalValue)
+              // the money drivers of total value are said with the tier, and only there
+              const drivers = [TIER_TEXT[tier], REFERRAL_TEXT[ref], LOSS_TEXT[profit]]
+              expect(t?.text).toBe(drivers.filter((x) => x !== '').join('; '))
+              for (const r of rest) expect(r.code).not.toMatch(/^(referrals|served_at_loss)$/)
+              expect(s?.code).toBe('segment')
+              expect(s?.text).toBe(`${segment}: last order 4 months ago, 22 orders, $4,900 spent`)
+              expect(l?.code).toBe('loyalty_type')
+              expect(l?.text.startsWith(`${TYPE_NAME[TYPE_OF[rule]]}: `)).toBe(true)
+              // the CSV's three are the same first three
+              expect(buildReasons(f, { currency }).map((r) => r.code)).toEqual([
+                t?.code,
+                'segment',
+                'loyalty_type',
+              ])
+              cases++
+            }
+          }
+        }
+      }
+    }
+    expect(cases).toBe(6 * SEGMENTS.length * LOYALTY_RULES.length * 3 * 5)
+  })
+
+  test("the audit's cases: referrals and a loss no longer push out the segment or the tier", () => {
+    // Platinum, lapsed, At risk, with a referral and served at a loss: the tier was 5th
+    const atRisk = facts('rank', 'At risk', 'p_alive_low', 'direct', 'serviceLoss')
+    expect(buildReasons(atRisk, { currency }).map((r) => r.text)).toEqual([
+      'top 2 % by total value ($12,039); referred 2 customers worth $330; served at a loss: 3 support tickets (6 h) and 3 returns cost $390',
+      'At risk: last order 4 months ago, 22 orders, $4,900 spent',
+      'lapsed: 6 % chance of still being active',
+    ])
+    // Platinum Champions with a referral: the segment was missing
+    const champ = facts('rank', 'Champions', 'high_value_connected', 'direct', 'profitable')
+    expect(buildReasons(champ, { currency }).map((r) => r.code)).toEqual([
+      'tier_rank',
+      'segment',
+      'loyalty_type',
+    ])
+    // Bronze had no tier reason at all
+    const bronze = facts('lowestRank', 'Hibernating', 'overdue', 'none', 'profitable')
+    expect(buildReasons(bronze, { currency })[0]).toEqual({
+      code: 'tier_base',
+      text: 'Bronze: total value $123 is below the Silver minimum of $456 (the top 30 %)',
+      amount: 123,
+    })
+  })
+
+  test('without a tier the referrals and a loss stand alone after segment and type', () => {
+    const f = { ...facts('rank', 'Loyal', 'disengaged', 'direct', 'serviceLoss'), tier: undefined }
+    expect(buildReasons(f, { currency, limit: 5 }).map((r) => r.code)).toEqual([
+      'segment',
+      'loyalty_type',
+      'served_at_loss',
+      'referrals',
+      'cadence',
+    ])
+  })
+})
+
+describe('"today" in the segment and the type alike', () => {
+  const oneTimer = (days: number) =>
+    buildReasons(
+      {
+        segment: { name: 'New', daysSinceLast: days, orders: 1, revenue: 486 },
+        loyalty: { type: 'one_time_buyer', rule: 'single_purchase' },
+        cadence: { orders: 1, usualGapDays: Number.NaN, tenureDays: days, daysSinceLast: days },
+      },
+      { currency },
+    ).map((r) => r.text)
+
+  test('an only order on the as-of day is "today" in both', () => {
+    expect(oneTimer(0)).toEqual([
+      'New: last order today, 1 order, $486 spent',
+      'one-time buyer: a single order, today',
+    ])
+    // the service's fractional days: 20 minutes ago
+    expect(oneTimer(20 / 1440)).toEqual([
+      'New: last order today, 1 order, $486 spent',
+      'one-time buyer: a single order, today',
+    ])
+  })
+
+  test('one day and more: the same "N days ago" in both', () => {
+    expect(oneTimer(1)).toEqual([
+      'New: last order 1 day ago, 1 order, $486 spent',
+      'one-time buyer: a single order, 1 day ago',
+    ])
+    expect(oneTimer(0.7)).toEqual([
+      'New: last order 1 day ago, 1 order, $486 spent',
+      'one-time buyer: a single order, 1 day ago',
+    ])
+    expect(oneTimer(2)).toEqual([
+      'New: last order 2 days ago, 1 order, $486 spent',
+      'one-time buyer: a single order, 2 days ago',
+    ])
+  })
+})
