@@ -297,6 +297,7 @@ export async function buildValue(
       ...(hasPrediction ? { pAlive: f.p_alive } : {}),
       daysSinceLast: f.days_since_last,
       usualGapDays: usualGap,
+      switchingCost: Uint8Array.from(f.switching_cost),
     },
     cfg.loyalty,
   )

@@ -231,8 +231,11 @@ CREATE TABLE IF NOT EXISTS customers (
   channel     VARCHAR,
   campaign    VARCHAR,
   source      VARCHAR,
-  source_line BIGINT
+  source_line BIGINT,
+  switching_cost BOOLEAN            -- held by a contract, subscription or stored balance
 );
+-- workspaces made before the column: added, empty (unknown)
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS switching_cost BOOLEAN;
 CREATE TABLE IF NOT EXISTS imports (
   import_id   VARCHAR PRIMARY KEY,
   kind        VARCHAR NOT NULL,

@@ -17,12 +17,17 @@ export const CUSTOMER_COLUMNS = [
   'campaign',
   'source',
   'source_line',
+  'switching_cost',
 ] as const
 
 /** The attributes of a customer record (every column but the key and the source). */
 const ATTRIBUTES = CUSTOMER_COLUMNS.filter(
   (c) => c !== 'customer_id' && c !== 'source' && c !== 'source_line',
 )
+
+/** The file's yes/no text (validate.ts's switchingCostField) as the stored BOOLEAN. */
+const attribute = (c: string, from: string): string =>
+  c === 'switching_cost' && from === 'r' ? `CAST(r.${c} AS BOOLEAN) AS ${c}` : `${from}.${c}`
 
 /**
  * TEMP table `import_customer_rows` in the column order of `customers`. `keep`: attributes the
@@ -34,7 +39,7 @@ export function importCustomerRows(
   args: { source: string; hasProblems: boolean; keep?: readonly string[] },
 ): Query {
   const keep = new Set(args.keep ?? [])
-  const attrs = ATTRIBUTES.map((c) => (keep.has(c) ? `s.${c}` : `r.${c}`)).join(', ')
+  const attrs = ATTRIBUTES.map((c) => attribute(c, keep.has(c) ? 's' : 'r')).join(', ')
   const join = keep.size > 0 ? 'LEFT JOIN customers s ON s.customer_id = r.customer_id' : ''
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_customer_rows AS

@@ -30,6 +30,7 @@ export const VALUE_FACT_COLUMNS = [
   'nps',
   'engagement_score',
   'reviews',
+  'switching_cost',
 ] as const
 
 /** Events of each type per customer in value_facts (not read to JS: summed by valueEventCounts). */
@@ -149,6 +150,7 @@ SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue,
   coalesce(r.returns, 0) AS returns, coalesce(r.amount, 0) AS return_amount,
   s.nps,
   e.score AS engagement_score, coalesce(e.reviews, 0) AS reviews,
+  CASE WHEN c.switching_cost THEN 1 ELSE 0 END AS switching_cost,
   ${counts.map((c) => `e.${c}`).join(', ')}
 FROM ${a} a${nodes}
 LEFT JOIN (
@@ -176,6 +178,8 @@ LEFT JOIN (
     ${ENGAGEMENT_EVENT_TYPES.map((t) => `count(*) FILTER (WHERE event = '${t}') AS ${eventCount(t)}`).join(',\n    ')}
   FROM engagement_events WHERE occurred_at < ${until} GROUP BY customer_id
 ) e ON e.customer_id = a.customer_id
+-- held by a contract, subscription or stored balance, as the customers file says
+LEFT JOIN customers c ON c.customer_id = a.customer_id
 ) f
 ORDER BY idx`,
   }

@@ -383,6 +383,16 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'first campaign',
       'lead campaign',
     ]),
+    // held by a switching cost (loyalty rule switching_cost): a yes/no column of the CRM
+    f('switching_cost', false, [
+      'under contract',
+      'contract',
+      'subscriber',
+      'subscription',
+      'has subscription',
+      'stored balance',
+      'locked in',
+    ]),
   ],
 }
 

@@ -448,9 +448,11 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'industry', 'text', false),
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
+        switchingCostField(c),
       ],
       from: 'import_raw x',
       uniqueBy: { field: 'customer_id', noun: 'customer' },
+      checks: [SWITCHING_COST_CHECK],
     }
   }
   return {
@@ -465,10 +467,38 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       col(c, 'industry', 'text', false),
       col(c, 'channel', 'text', false),
       col(c, 'campaign', 'text', false),
+      switchingCostField(c),
     ],
     from: 'import_raw x',
     uniqueBy: { field: 'customer_id', noun: 'customer' },
+    checks: [SWITCHING_COST_CHECK],
   }
+}
+
+/** Words a CRM's yes/no column uses, lower case. */
+const YES = ['yes', 'y', 'true', 't', '1', 'x', 'ja', 'oui', 'si', 'sí']
+const NO = ['no', 'n', 'false', 'f', '0', 'nein', 'non']
+
+/**
+ * Held by a switching cost (a contract, subscription or stored balance): the file's yes/no as
+ * 'true' / 'false' (stored as BOOLEAN by importCustomerRows), other words as written, for
+ * {@link SWITCHING_COST_CHECK} to refuse.
+ */
+function switchingCostField(c: Readonly<Record<string, string>>): FieldDef {
+  const def = col(c, 'switching_cost', 'text', false)
+  if (def.header === null) return def
+  const v = `lower(${def.raw})`
+  const list = (ws: readonly string[]) => ws.map((w) => lit(w)).join(', ')
+  return {
+    ...def,
+    raw: `CASE WHEN ${v} IN (${list(YES)}) THEN 'true' WHEN ${v} IN (${list(NO)}) THEN 'false' ELSE ${def.raw} END`,
+  }
+}
+
+const SWITCHING_COST_CHECK = {
+  field: 'switching_cost',
+  bad: "switching_cost NOT IN ('true', 'false')",
+  reason: "'cannot read ''' || switching_cost || ''' as yes or no'",
 }
 
 /** CREATE TEMP TABLE import_typed: __line, then per field `<f>__raw` (numbers, dates) and `<f>`. */
