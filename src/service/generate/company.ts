@@ -24,6 +24,9 @@ import {
 
 export type Value = string | number | null
 
+/** Share of customers on a subscription (the customers file's switching_cost). */
+const SUBSCRIBER_SHARE = 0.08
+
 /** The files of a generated company and their columns, in order. */
 export const TABLES = {
   customers: [
@@ -37,6 +40,7 @@ export const TABLES = {
     'industry',
     'channel',
     'campaign',
+    'switching_cost',
   ],
   orders: [
     'order_id',
@@ -377,6 +381,9 @@ export async function generateInto(
     return pairN > 0 ? all / allN / (pair / pairN) : 1
   }
   const bundle = bundleFactor(createRng(opts.seed + 7919))
+  // subscribers (a switching cost: the loyalty type "limited loyal, held by a contract") on a
+  // stream of their own, so the rest of the company is the same as without them
+  const subscription = createRng(opts.seed + 104_729)
 
   for (let i = 0; i < n; i++) {
     const id = cid(i)
@@ -397,6 +404,7 @@ export async function generateInto(
       INDUSTRIES[industry[i]!]![0],
       ch.name,
       camp || null,
+      subscription.uniform() < SUBSCRIBER_SHARE ? 'yes' : 'no',
     ])
     const ref = referrer[i]!
     if (ref >= 0) emit('referrals', [cid(ref), id, iso(su), `REF-${cid(ref)}`])
