@@ -171,7 +171,12 @@ export async function buildCustomerSummary(
   // (as-of the last purchase day it would be left out of revenue as not yet known)
   const asOf = opts.asOf ?? (facts?.last_order != null ? (facts.last_day ?? undefined) : undefined)
   if (asOf === undefined) {
-    throw new DataError('there are no orders in the workspace: import some first')
+    // rows, but every one a refund: no purchase to summarize (not an empty workspace)
+    throw new DataError(
+      facts?.last_day != null
+        ? 'there are no purchases: every order row is a refund (a negative amount)'
+        : 'there are no orders in the workspace: import some first',
+    )
   }
   sqlDate(asOf)
   await engine.exec(

@@ -86,6 +86,16 @@ describe('CDNOW sample', () => {
     }
   })
 
+  test('a summary of nothing but refunds says so, not that the workspace is empty', async () => {
+    await expect(buildCustomerSummary(engine, { unit: 'day' })).rejects.toThrow(
+      'there are no orders in the workspace: import some first',
+    )
+    await orders(write(dir, 'ref.csv', 'customer_id,ordered_at,amount\nA,2024-01-01,-10\n'))
+    await expect(buildCustomerSummary(engine, { unit: 'day' })).rejects.toThrow(
+      'there are no purchases: every order row is a refund (a negative amount)',
+    )
+  })
+
   test('a directory given as the orders source is named as one', async () => {
     await expect(openSource(dir, {})).rejects.toThrow(`${dir}: is a directory, not a file`)
   })
