@@ -850,6 +850,11 @@ describe('column recognition', () => {
       "--map: unknown field 'order_date' for --kind orders; the fields",
     )
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
+    // the customer column given to another field: the message says where it went
+    const o = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2024-01-01,10\n')
+    await expect(orders(o, { map: { amount: 'customer_id' } })).rejects.toThrow(
+      `${o}: missing required column customer_id (found: customer_id, ordered_at, amount; customer_id is mapped to amount (--map amount=customer_id)). Name them with --map, e.g. --map customer_id=<Column>`,
+    )
   })
 
   test("Shopify orders export: a line item's quantity or price that does not read is a bad row on its own line", async () => {

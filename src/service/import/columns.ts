@@ -614,12 +614,18 @@ export function resolveColumns(
     const other =
       noHeaderHint(headers) ??
       (kind === 'orders' ? (modelTableHint(headers) ?? customersFileHint(headers)) : null)
+    // a column named like the missing field that a --map gave to another field: say so
+    const taken = names.flatMap((n) => {
+      const given = Object.entries(map).find(([, col]) => fold(col) === fold(n))
+      return given ? [`${given[1]} is mapped to ${given[0]} (--map ${given[0]}=${given[1]})`] : []
+    })
     // one field missing and one column left over (CLVTools' Id,Date,Price): name that column
     const left = headers.filter((h) => !used.has(h))
-    const example = names.length === 1 && left.length === 1 ? left[0] : '<Column>'
+    const example =
+      names.length === 1 && left.length === 1 && taken.length === 0 ? left[0] : '<Column>'
     throw new ImportError(
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
-        `(found: ${headers.join(', ')}). ` +
+        `(found: ${headers.join(', ')}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
         (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
