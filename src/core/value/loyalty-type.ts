@@ -26,7 +26,8 @@ export const LOYALTY_RULES = [
 ] as const
 export type LoyaltyRule = (typeof LOYALTY_RULES)[number]
 
-const RULE_TYPE: Record<LoyaltyRule, LoyaltyType> = {
+/** The type each rule assigns. */
+export const RULE_TYPE: Readonly<Record<LoyaltyRule, LoyaltyType>> = {
   single_purchase: 'one_time_buyer',
   p_alive_low: 'lapsed',
   overdue: 'lapsed',

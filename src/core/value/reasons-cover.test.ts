@@ -4,30 +4,10 @@
 import { describe, expect, test } from 'vitest'
 import { DEFAULT_RFM_RULES } from '../rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG } from './config.ts'
-import { LOYALTY_RULES, type LoyaltyRule, type LoyaltyType } from './loyalty-type.ts'
-import { buildReasons, type ReasonFacts } from './reasons.ts'
+import { LOYALTY_RULES, type LoyaltyRule, RULE_TYPE } from './loyalty-type.ts'
+import { buildReasons, type ReasonFacts, TYPE_NAME } from './reasons.ts'
 
 const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
-
-const TYPE_OF: Record<LoyaltyRule, LoyaltyType> = {
-  single_purchase: 'one_time_buyer',
-  p_alive_low: 'lapsed',
-  overdue: 'lapsed',
-  detractor: 'limited_loyal',
-  high_value_connected: 'lucrative_loyal',
-  price_driven: 'lazy_loyal',
-  switching_cost: 'limited_loyal',
-  disengaged: 'limited_loyal',
-  repeat_transactional: 'lazy_loyal',
-}
-
-const TYPE_NAME: Record<LoyaltyType, string> = {
-  lucrative_loyal: 'lucrative loyal',
-  limited_loyal: 'limited loyal',
-  lazy_loyal: 'lazy loyal',
-  one_time_buyer: 'one-time buyer',
-  lapsed: 'lapsed',
-}
 
 const TIERS: Record<string, NonNullable<ReasonFacts['tier']>> = {
   rank: { name: 'Platinum', basis: 'rank', totalValue: 12039, topPercent: 2, boundary: 9000 },
@@ -119,7 +99,7 @@ function facts(
   return {
     tier: TIERS[tier],
     segment: { name: segment, daysSinceLast: 133, orders: 22, revenue: 4900 },
-    loyalty: { type: TYPE_OF[rule], rule },
+    loyalty: { type: RULE_TYPE[rule], rule },
     referrals: REFERRALS[referrals],
     profit: PROFITS[profit],
     // a cadence that is overdue, so cadence and overdue compete for the first three too
@@ -151,7 +131,7 @@ describe('the first three reasons cover tier, segment and type', () => {
               expect(s?.code).toBe('segment')
               expect(s?.text).toBe(`${segment}: last order 4 months ago, 22 orders, $4,900 spent`)
               expect(l?.code).toBe('loyalty_type')
-              expect(l?.text.startsWith(`${TYPE_NAME[TYPE_OF[rule]]}: `)).toBe(true)
+              expect(l?.text.startsWith(`${TYPE_NAME[RULE_TYPE[rule]]}: `)).toBe(true)
               // the CSV's three are the same first three
               expect(buildReasons(f, { currency }).map((r) => r.code)).toEqual([
                 t?.code,

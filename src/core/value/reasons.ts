@@ -222,7 +222,8 @@ export function hours(minutes: number): string {
 
 const pct = (p: number) => `${Math.round(p)} %`
 
-const TYPE_NAME: Record<LoyaltyType, string> = {
+/** A loyalty type in words. */
+export const TYPE_NAME: Readonly<Record<LoyaltyType, string>> = {
   lucrative_loyal: 'lucrative loyal',
   limited_loyal: 'limited loyal',
   lazy_loyal: 'lazy loyal',
