@@ -10,7 +10,7 @@ import {
   type OptimResult,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
-import { integrate } from '../quadrature.ts'
+import { integrate, integrateAround } from '../quadrature.ts'
 import { lbeta, lgamma, logHyp2f1, logHyp2f1A1 } from '../special.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -613,6 +613,13 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
   const z = t / (alpha + t)
   // log(1 - z), exact for small t and for 1 - z below the spacing of doubles near 1
   const ly = -Math.log1p(t / alpha)
+  // r |log(1 - z)| past 700: a long history (r = r0 + x, b = b0 + x), where the closed form below
+  // is the difference of two numbers of that size and its 2F1 a series of ~r z/(1 - z) terms
+  const long = r * ly < -700
+  if (long) {
+    const v = bgExpectedAliveEuler(r, a, b, z, ly)
+    if (v !== null) return v
+  }
   // a + b <= 1 (fits where dropout probabilities pile up at 0 and 1) has no usable closed form: the
   // 2F1's third parameter a + b - 1 is not positive and its log does not exist; at a = 1 the
   // closed form is 0/0
@@ -653,7 +660,54 @@ export function bgExpectedAlive(r: number, alpha: number, a: number, b: number, 
       if (q < 1 && (term * q) / (1 - q) <= 1e-17 * sum) return sum
     }
   }
+  if (!long) {
+    const v = bgExpectedAliveEuler(r, a, b, z, ly)
+    if (v !== null) return v
+  }
   return bgExpectedAliveByQuadrature(r, alpha, a, b, t)
+}
+
+/**
+ * bgExpectedAlive's closed form after Euler's transformation (DLMF 15.8.1), 2F1(r, b; c; z) =
+ * (1-z)^(c-r-b) 2F1(c-r, c-b; c; z) with c = a+b-1: E = c/(a-1) · [1 - (1-z)^(a-1) 2F1(c-r, a-1;
+ * c; z)]. r drops out of the power and c - r = a + b0 - 1 - r0 + (b - b0) - (r - r0) stays O(1)
+ * for a history of x purchases (r = r0 + x, b = b0 + x + k), so for large x the series ends in a
+ * few terms of size (c-r)(a-1)z/c and nothing cancels, where the textbook form is the difference
+ * of two numbers of size r log(1 - z) (~1e5 at x = 1e5: no digit left). Every term of the series
+ * holds the factor a - 1, taken out so that a = 1 is the limit, not 0/0. Null where the series is
+ * long (c small, z near 1) or its sum is not accurate to ~1e-12.
+ */
+function bgExpectedAliveEuler(
+  r: number,
+  a: number,
+  b: number,
+  z: number,
+  ly: number,
+): number | null {
+  const c = a + b - 1
+  if (!(c > 0)) return null
+  const A = c - r
+  const B = a - 1
+  // u_n = (A)_n (B+1)_(n-1) z^n / ((c)_n n!) = term n of 2F1(A, B; c; z) over B
+  let u = (A * z) / c
+  let s = u
+  let abs = Math.abs(u)
+  let done = u === 0
+  for (let n = 1; n < 2000 && !done; n++) {
+    u *= ((A + n) * (B + n) * z) / ((c + n) * (n + 1))
+    s += u
+    abs += Math.abs(u)
+    // once A + n > 0 the later ratios are below z · max(1, (A+n)/(c+n)) · max(1, (B+n)/(n+1))
+    const q = z * Math.max(1, (A + n + 1) / (c + n + 1)) * Math.max(1, (B + n + 1) / (n + 2))
+    done = u === 0 || (A + n > 0 && q < 1 && (Math.abs(u) * q) / (1 - q) <= 1e-17 * Math.abs(s))
+  }
+  const f = 1 + B * s
+  if (!(done && f > 0)) return null
+  // L = log[(1-z)^B 2F1] = B · M; M's rounding is ~1e-16 of |log(1 - z)| and of the series' terms
+  const lf = B === 0 ? s : Math.log1p(B * s) / B
+  const M = ly + lf
+  if (!(Math.abs(M) * 1e4 > -ly + abs / f)) return null
+  return Math.max(c * (B === 0 ? -M : -Math.expm1(B * M) / B), 0)
 }
 
 /**
@@ -672,6 +726,7 @@ export function bgExpectedAliveByQuadrature(
   // (1 − (α/(α + p t))^r) / p, → r t / α as p → 0
   const g = (p: number): number =>
     p === 0 ? (r * t) / alpha : -Math.expm1(-r * Math.log1p((p * t) / alpha)) / p
+  if (a >= 1 && b >= 1 && a + b > 1000) return byQuadratureConcentrated(g, a, b)
   const low = integrate(
     (u) => {
       const p = u ** (1 / a)
@@ -691,6 +746,25 @@ export function bgExpectedAliveByQuadrature(
     1e-12,
   )
   return Math.max(0, (low / a + high / b) * Math.exp(-lbeta(a, b)))
+}
+
+/**
+ * ∫ g(p) over p ~ Beta(a, b) for a, b >= 1 with a + b > 1000: the density, bounded and formed in log
+ * space, over its mean ± 40 standard deviations. The substitutions above start their ranges at
+ * 0.5^a and 0.5^b, which underflow (a = 2000: a shared-dropout fit), and scale by 1/B(a, b), which
+ * overflows: 0 · ∞ came back as NaN.
+ */
+function byQuadratureConcentrated(g: (p: number) => number, a: number, b: number): number {
+  const lb = lbeta(a, b)
+  const n = a + b
+  const mean = a / n
+  const sd = Math.sqrt((mean * (b / n)) / (n + 1))
+  const edges = [...new Set([-40, -10, -4, -1, 0, 1, 4, 10, 40].map((k) => mean + k * sd))]
+    .map((p) => Math.min(1, Math.max(0, p)))
+    .filter((p, i, all) => i === 0 || p > all[i - 1]!)
+  const f = (p: number): number =>
+    p <= 0 || p >= 1 ? 0 : g(p) * Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - lb)
+  return Math.max(0, integrateAround(f, edges, 1e-13))
 }
 
 /**
