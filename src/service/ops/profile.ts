@@ -284,7 +284,8 @@ export function scoreProfile(
             ...(h && h.x > 0 && p.firstOrderMs !== null
               ? {
                   cadence: {
-                    orders: p.ordersCount,
+                    // purchase days, as the usual gap counts them (orders on one day are one)
+                    orders: p.purchaseDays,
                     usualGapDays: usualGap,
                     tenureDays: (nowMs - p.firstOrderMs) / DAY_MS,
                     daysSinceLast: daysSince,
