@@ -72,6 +72,11 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
 .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
 .scroll { overflow-x: auto; }
+table.retention { width: auto; font-size: 12.5px; }
+table.retention th, table.retention td { padding: 4px 7px; }
+table.retention td.num, table.retention th.num { min-width: 3.6em; }
+/* the cohort names stay in view while the months scroll past */
+table.retention th:first-child, table.retention td:first-child { position: sticky; left: 0; background: var(--card); }
 .split th, .split th.num { white-space: normal; }
 .gini { font-size: 14px; margin-top: 12px; }
 .notes { margin: 0; padding-left: 18px; }

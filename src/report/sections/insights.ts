@@ -219,29 +219,90 @@ export const overIndexSection: Section = {
   },
 }
 
+/** One cohort × month matrix as read from the insights block (row-major, null = not observed). */
+interface CohortMatrix {
+  readonly cohorts: readonly string[]
+  readonly sizes: readonly number[]
+  readonly periods: number
+  readonly values: readonly (number | null)[]
+  /** Per month, weighted over the cohorts that lived through it. */
+  readonly average: readonly number[]
+}
+
+/**
+ * A shaded cohort × months-since-acquisition table, every month some cohort has lived through (the
+ * later columns would be empty for all), scrolling sideways when it is wider than the page. Empty
+ * cells are months a cohort has not reached yet, not zero retention.
+ */
+export function retentionTable(m: CohortMatrix, caption: string): string {
+  if (m.cohorts.length === 0) return '<p class="meta">No acquisition cohorts yet.</p>'
+  const seen = (j: number) => m.cohorts.some((_, i) => m.values[i * m.periods + j] != null)
+  let shown = m.periods
+  while (shown > 1 && !seen(shown - 1)) shown--
+  const months = Array.from({ length: shown }, (_, j) => j)
+  const cell = (v: number | null | undefined) => {
+    if (v === null || v === undefined) return '<td></td>'
+    // revenue can pass 100 % of the first month: the colour saturates there
+    const t = Math.sqrt(Math.min(1, Math.max(0, v)))
+    const dark = t > 0.55 ? ';color:#fff' : ''
+    return `<td class="num" style="background:${mixColor('#eef6f5', '#0f5c55', t)}${dark}">${formatPct(v, 0)}</td>`
+  }
+  const head = `<tr><th>Cohort</th><th class="num">Customers</th>${months.map((j) => `<th class="num">${j}</th>`).join('')}</tr>`
+  const rows = m.cohorts
+    .map(
+      (c, i) =>
+        `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(m.sizes[i] ?? 0)}</td>${months.map((j) => cell(m.values[i * m.periods + j])).join('')}</tr>`,
+    )
+    .join('\n')
+  const total = m.sizes.reduce((a, b) => a + b, 0)
+  const foot = `<tfoot><tr><td>All cohorts</td><td class="num">${formatInt(total)}</td>${months.map((j) => `<td class="num">${formatPct(m.average[j] ?? null, 0)}</td>`).join('')}</tr></tfoot>`
+  return `<div class="scroll"><table class="retention" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>`
+}
+
 export const cohortsSection: Section = {
   id: 'cohorts-kpis',
   title: 'Cohorts and KPIs',
-  lead: 'Share of each acquisition month still buying in each later month, and the retention KPIs.',
+  lead: 'Share of each acquisition month still buying in each later month (customers, and revenue against the first month), and the retention KPIs.',
   render(s) {
     const k = s.insights?.kpis
     if (!k) return ''
     const r = k.retention
-    const shown = Math.min(r.periods, 13)
-    const cell = (v: number | null | undefined) => {
-      if (v === null || v === undefined) return '<td></td>'
-      const t = Math.sqrt(Math.min(1, v))
-      const dark = t > 0.55 ? ';color:#fff' : ''
-      return `<td class="num" style="background:${mixColor('#eef6f5', '#0f5c55', t)}${dark}">${formatPct(v, 0)}</td>`
-    }
-    const head = `<tr><th>Cohort</th><th class="num">Customers</th>${Array.from({ length: shown }, (_, j) => `<th class="num">${j}</th>`).join('')}</tr>`
-    const rows = r.cohorts
-      .map(
-        (c, i) =>
-          `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(r.sizes[i] ?? 0)}</td>${Array.from({ length: shown }, (_, j) => cell(r.customers[i * r.periods + j])).join('')}</tr>`,
-      )
-      .join('\n')
-    const matrix = `<div class="scroll"><table class="retention"><thead>${head}</thead><tbody>${rows}</tbody></table></div>`
+    const customerMatrix = retentionTable(
+      {
+        cohorts: r.cohorts,
+        sizes: r.sizes,
+        periods: r.periods,
+        values: r.customers,
+        average: r.averageCustomers,
+      },
+      'Customer retention by acquisition month',
+    )
+    // a transaction log without amounts has no first-month revenue to compare against
+    const revenueMatrix = r.revenue.every((v) => v === null)
+      ? '<p class="meta">No cohort has revenue in its first month (orders without amounts).</p>'
+      : retentionTable(
+          {
+            cohorts: r.cohorts,
+            sizes: r.sizes,
+            periods: r.periods,
+            values: r.revenue,
+            average: r.averageRevenue,
+          },
+          'Revenue retention by acquisition month',
+        )
+    type Rr = (typeof k.retentionRate)[number]
+    const rrCols: Column<Rr>[] = [
+      { header: 'Month', cell: (x) => escapeHtml(x.month) },
+      { header: 'Start (S)', num: true, cell: (x) => formatInt(x.start) },
+      { header: 'New (N)', num: true, cell: (x) => formatInt(x.acquired) },
+      { header: 'End (E)', num: true, cell: (x) => formatInt(x.end) },
+      {
+        header: '(E − N) / S',
+        num: true,
+        className: 'bar-cell',
+        cell: (x) => shareWithBar(x.rate, 1),
+      },
+    ]
     const sp = k.secondPurchase
     const cards = [
       kpi(
@@ -260,6 +321,27 @@ export const cohortsSection: Section = {
         '(E − N) / S, active = bought in the last 365 days',
       ),
     ]
+    type W = (typeof sp.within)[number]
+    const quartiles = sp.quartileDays
+      .map((d, i) => (d === null ? null : `${[25, 50, 75][i]} % by day ${formatInt(d)}`))
+      .filter((x) => x !== null)
+    const comeback =
+      sp.customers > 0
+        ? `${htmlTable<W>(
+            [
+              { header: 'Within', cell: (x) => `${formatInt(x.days)} days` },
+              {
+                header: 'Came back',
+                num: true,
+                className: 'bar-cell',
+                cell: (x) => shareWithBar(x.share, 1),
+              },
+            ],
+            sp.within,
+          )}<p class="meta">${escapeHtml(
+            `Kaplan-Meier over ${formatInt(sp.customers)} customers (those not back yet count for the days seen so far)${quartiles.length ? `; ${quartiles.join(', ')}` : ''}.`,
+          )}</p>`
+        : '<p class="meta">No customers to follow yet.</p>'
     type St = (typeof k.stickiness)[number]
     const st: Column<St>[] = [
       { header: 'By', cell: (x) => escapeHtml(x.attribute) },
@@ -287,7 +369,7 @@ export const cohortsSection: Section = {
             rows,
           )}`
         : ''
-    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${matrix}<h3>New-customer stickiness</h3>${tableOr(st, k.stickiness, 'No new customers to follow yet.')}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${customerMatrix}<h3>Revenue retention by acquisition month (share of the first month's revenue)</h3>${revenueMatrix}<div class="split"><div><h3>Customer retention rate by month</h3>${tableOr(rrCols, k.retentionRate, 'No months to measure yet.')}</div><div><h3>Time to second purchase</h3>${comeback}</div></div><h3>New-customer stickiness</h3>${tableOr(st, k.stickiness, 'No new customers to follow yet.')}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
   },
 }
 

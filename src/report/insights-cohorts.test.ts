@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest'
+import { sampleSummary } from '../../test/analyze/sample-summary.ts'
+import type { CohortsKpis, InsightsSummary } from '../service/insights/types.ts'
+import { renderReport } from './render.ts'
+import { cohortsSection, insightsSections, retentionTable } from './sections/insights.ts'
+
+const PERIODS = 24
+const grid = (rows: readonly ((j: number) => number | null)[]) =>
+  rows.flatMap((f) => Array.from({ length: PERIODS }, (_, j) => f(j)))
+
+// Three cohorts: 2022-01 lived through all 24 months, 2023-11 through two, and 2023-12 through one
+// with no first-month revenue (so its revenue row is empty).
+const kpis: CohortsKpis = {
+  retention: {
+    cohorts: ['2022-01', '2023-11', '2023-12'],
+    periods: PERIODS,
+    sizes: [10, 4, 2],
+    customers: grid([
+      (j) => (j === 0 ? 1 : 0.5 - j * 0.01),
+      (j) => [1, 0.25][j] ?? null,
+      (j) => (j === 0 ? 1 : null),
+    ]),
+    revenue: grid([
+      (j) => (j === 0 ? 1 : j === 1 ? 1.5 : 0.8 - j * 0.01),
+      (j) => [1, 0.6][j] ?? null,
+      () => null,
+    ]),
+    averageCustomers: Array.from({ length: PERIODS }, (_, j) => (j === 0 ? 1 : 0.4)),
+    averageRevenue: Array.from({ length: PERIODS }, (_, j) => (j === 0 ? 1 : 0.7)),
+  },
+  repeatRate: { estimate: 0.5, lower: 0.3, upper: 0.7, customers: 16, repeaters: 8 },
+  retentionRate: Array.from({ length: 12 }, (_, i) => ({
+    month: `2023-${String(i + 1).padStart(2, '0')}`,
+    start: i === 0 ? 0 : 10 + i,
+    end: 12 + i,
+    acquired: 2,
+    rate: i === 0 ? null : i / 20,
+  })),
+  secondPurchase: {
+    customers: 16,
+    events: 8,
+    medianDays: 180,
+    quartileDays: [40, 180, null],
+    within: [
+      { days: 30, share: 0.12 },
+      { days: 90, share: 0.34 },
+      { days: 180, share: 0.5 },
+      { days: 365, share: 0.625 },
+    ],
+  },
+  stickiness: [],
+  nps: null,
+  ces: null,
+  ticketResolution: null,
+  returnRate: null,
+}
+
+function insights(k: CohortsKpis): InsightsSummary {
+  return {
+    schemaVersion: 1,
+    asOf: '2023-12-31',
+    cohort: {
+      valueExpression: 'revenue',
+      customers: 16,
+      eligible: 16,
+      top: 2,
+      topShare: 0.1,
+      minHistoryDays: 0,
+      threshold: 100,
+      topValueShare: 0.4,
+    },
+    pathToBest: null,
+    risingStars: null,
+    lapsedBest: {
+      months: 12,
+      gapFactor: 3,
+      pAliveThreshold: null,
+      customers: 0,
+      valueAtStake: 0,
+      purchasesAtStake: 0,
+      priced: true,
+      list: [],
+    },
+    overIndex: {
+      significant: [],
+      levels: [],
+      categories: [],
+      overallReturnRate: null,
+      overallRepeatRate: null,
+    },
+    icp: [],
+    kpis: k,
+    surveys: { size: 0, seed: 1, groups: [] },
+    notes: [],
+  }
+}
+
+const render = (k: CohortsKpis) => cohortsSection.render(sampleSummary({ insights: insights(k) }))
+
+/** The table following a heading (up to its closing tag). */
+function tableAfter(html: string, heading: string): string {
+  const at = html.indexOf(heading)
+  expect(at, heading).toBeGreaterThanOrEqual(0)
+  const end = html.indexOf('</table>', at)
+  expect(end).toBeGreaterThan(at)
+  return html.slice(at, end)
+}
+
+/** Text of every cell of the body row whose first cell is `first`. */
+function rowCells(table: string, first: string): string[] {
+  const row = table.match(new RegExp(`<tr><td>${first}</td>(.*?)</tr>`))?.[1]
+  expect(row, first).toBeDefined()
+  return [...(row ?? '').matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) =>
+    (m[1] ?? '').replace(/<[^>]+>/g, ''),
+  )
+}
+
+const bodyRows = (table: string) =>
+  ((table.split('<tbody>')[1] ?? '').split('</tbody>')[0] ?? '').match(/<tr>/g)?.length ?? 0
+
+describe('Cohorts and KPIs section', () => {
+  const html = render(kpis)
+
+  it('shows every computed month of the customer matrix, not only the first year', () => {
+    const customers = tableAfter(html, 'Customer retention by acquisition month')
+    for (let j = 0; j < PERIODS; j++) expect(customers).toContain(`<th class="num">${j}</th>`)
+    const a = rowCells(customers, '2022-01')
+    // size, then months 0..23: month 13 is 0.5 - 0.13, month 23 is 0.5 - 0.23
+    expect(a).toHaveLength(1 + PERIODS)
+    expect(a[0]).toBe('10')
+    expect(a[1 + 13]).toBe('37%')
+    expect(a[1 + 23]).toBe('27%')
+  })
+
+  it('shows the revenue matrix as a share of month-0 revenue, unobserved cells empty', () => {
+    const revenue = tableAfter(html, 'Revenue retention by acquisition month')
+    expect(bodyRows(revenue)).toBe(3)
+    const a = rowCells(revenue, '2022-01')
+    expect(a.slice(1, 4)).toEqual(['100%', '150%', '78%'])
+    expect(a[1 + 23]).toBe('57%')
+    const b = rowCells(revenue, '2023-11')
+    expect(b.slice(1, 3)).toEqual(['100%', '60%'])
+    expect(b.slice(3)).toEqual(Array(PERIODS - 2).fill(''))
+    // no first-month revenue: nothing to compare against, the whole row stays empty
+    expect(rowCells(revenue, '2023-12').slice(1)).toEqual(Array(PERIODS).fill(''))
+    // the weighted average over cohorts closes the table
+    expect(revenue).toMatch(
+      /<tfoot><tr><td>All cohorts<\/td><td class="num">16<\/td><td class="num">100%<\/td><td class="num">70%<\/td>/,
+    )
+  })
+
+  it('lists the retention rate of each of the twelve months', () => {
+    const t = tableAfter(html, 'Customer retention rate by month')
+    expect(bodyRows(t)).toBe(12)
+    expect(rowCells(t, '2023-01')).toEqual(['0', '2', '12', '–'])
+    expect(rowCells(t, '2023-02')).toEqual(['11', '2', '13', '5.0%'])
+    expect(rowCells(t, '2023-12')).toEqual(['21', '2', '23', '55.0%'])
+  })
+
+  it('shows the share back within 30, 90, 180 and 365 days', () => {
+    const t = tableAfter(html, 'Time to second purchase')
+    expect(bodyRows(t)).toBe(4)
+    expect(rowCells(t, '30 days')).toEqual(['12.0%'])
+    expect(rowCells(t, '90 days')).toEqual(['34.0%'])
+    expect(rowCells(t, '180 days')).toEqual(['50.0%'])
+    expect(rowCells(t, '365 days')).toEqual(['62.5%'])
+    expect(html).toContain('25 % by day 40, 50 % by day 180.')
+  })
+
+  it('says so when orders carry no amounts or there are no cohorts', () => {
+    const noAmounts = render({
+      ...kpis,
+      retention: { ...kpis.retention, revenue: kpis.retention.revenue.map(() => null) },
+    })
+    expect(noAmounts).toContain('No cohort has revenue in its first month')
+    expect(noAmounts).not.toContain('aria-label="Revenue retention by acquisition month"')
+    const empty = render({
+      ...kpis,
+      retention: {
+        ...kpis.retention,
+        cohorts: [],
+        sizes: [],
+        customers: [],
+        revenue: [],
+      },
+      secondPurchase: { ...kpis.secondPurchase, customers: 0, events: 0 },
+    })
+    expect(empty).toContain('No acquisition cohorts yet.')
+    expect(empty).not.toMatch(/NaN|undefined|Infinity/)
+  })
+
+  it('stays a self-contained page with the insights sections', () => {
+    const page = renderReport(sampleSummary({ insights: insights(kpis) }), insightsSections())
+    expect(page).toContain('<section id="cohorts-kpis">')
+    expect(page).not.toMatch(/<script|<link|https?:\/\/|url\(/i)
+    expect(page).not.toMatch(/NaN|undefined|Infinity/)
+  })
+})
+
+describe('retentionTable', () => {
+  it('drops the trailing months no cohort has lived through yet', () => {
+    const t = retentionTable(
+      {
+        cohorts: ['2024-01', '2024-02'],
+        sizes: [3, 1],
+        periods: 6,
+        values: [1, 0.5, 1 / 3, null, null, null, 1, 0, null, null, null, null],
+        average: [1, 0.5, 1 / 3, 0, 0, 0],
+      },
+      'x',
+    )
+    expect(t).toContain('<th class="num">2</th>')
+    expect(t).not.toContain('<th class="num">3</th>')
+    expect(rowCells(t, '2024-02')).toEqual(['1', '100%', '0%', ''])
+  })
+})
