@@ -66,7 +66,7 @@ export function toHttpError(e: unknown): HttpError {
   }
   if (e instanceof LoyalsError) {
     if (e.code === 'not_found') return { status: 404, body: body(e.code, e.message, e.details) }
-    if (e.code === 'task_state_error')
+    if (e.code === 'task_state_error' || e.code === 'key_state_error')
       return { status: 409, body: body(e.code, e.message, e.details) }
     if (e instanceof UsageError) {
       const issues = Array.isArray(e.details.issues)

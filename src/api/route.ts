@@ -12,6 +12,11 @@ export interface ApiDeps {
   readonly jobs: JobRunner
   readonly keys: KeyCache
   readonly version: string
+  /**
+   * The currency the value configuration names (`currency.code`); an order in another is refused.
+   * Absent or null: none was named, and orders may carry any.
+   */
+  readonly currency?: string | null
 }
 
 export interface RouteInput<B, Q> {

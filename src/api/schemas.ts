@@ -55,7 +55,11 @@ export const TasksQuery = z
   })
   .strict()
 
-export const ClaimBody = z.object({ by: z.string().min(1).max(200).optional() }).strict()
+/** `by` is optional, so the whole body may be left out. */
+export const ClaimBody = z
+  .object({ by: z.string().min(1).max(200).optional() })
+  .strict()
+  .optional()
 export const CompleteBody = z
   .object({
     outcome: z.string().trim().min(1).max(2000),

@@ -62,7 +62,11 @@ async function readJson(path: string | undefined, what: string): Promise<unknown
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ops = parseOpsConfig(await readJson(o.opsConfigPath, 'operations configuration'))
-  const value = parseValueConfig(await readJson(o.valueConfigPath, 'value configuration'))
+  const valueJson = await readJson(o.valueConfigPath, 'value configuration')
+  const value = parseValueConfig(valueJson)
+  // only a currency the file names is the workspace's: the default (USD) is a display choice
+  const named = (valueJson as { currency?: { code?: unknown } } | null)?.currency?.code
+  const currency = named === undefined ? null : value.currency.code
   checkOpsTierNames(
     ops,
     value.tiers.levels.map((l) => l.name),
@@ -79,7 +83,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const dispatcher = new Dispatcher(store, o.fetch)
   ingestor.onQueued = () => dispatcher.kick()
   const scheduler = new Scheduler(store, () => dispatcher.kick())
-  const app = createApp({ store, ingestor, jobs, keys: new KeyCache(store), version: o.version })
+  const app = createApp({
+    store,
+    ingestor,
+    jobs,
+    keys: new KeyCache(store),
+    version: o.version,
+    currency,
+  })
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host })
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve())

@@ -10,6 +10,7 @@ import {
   orderAsEvent,
   type SegmentEvent,
 } from '../../service/ops/events.ts'
+import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-checks.ts'
 import type { ApiDeps } from '../route.ts'
 import { route } from '../route.ts'
 
@@ -30,7 +31,10 @@ export const eventRoutes = [
       'One Segment identify or track call; idempotent by messageId. Answered after the commit.',
     body: EventSchema,
     example: '/v1/events',
-    handler: ({ body, deps }) => one(deps, body),
+    handler: ({ body, deps }) => {
+      checkEvents([body], { nowMs: deps.store.now(), currency: deps.currency })
+      return one(deps, body)
+    },
   }),
   route({
     method: 'post',
@@ -42,6 +46,7 @@ export const eventRoutes = [
     example: '/v1/events/batch',
     handler: async ({ body, deps }) => {
       const now = deps.store.now()
+      checkEvents(body.batch, { nowMs: now, currency: deps.currency }, (i) => `batch[${i}]`)
       const results = await deps.ingestor.submit(body.batch.map((e) => normalizeEvent(e, now)))
       const stored = results.filter((r) => r.status === 'stored').length
       return { json: { stored, duplicates: results.length - stored, results } }
@@ -55,7 +60,10 @@ export const eventRoutes = [
     summary: 'One order without the Segment envelope (idempotent by order_id).',
     body: DirectOrderSchema,
     example: '/v1/orders',
-    handler: ({ body, deps }) => one(deps, orderAsEvent(body)),
+    handler: ({ body, deps }) => {
+      checkDirectOrder(body, { nowMs: deps.store.now(), currency: deps.currency })
+      return one(deps, orderAsEvent(body))
+    },
   }),
   route({
     method: 'post',
@@ -65,6 +73,9 @@ export const eventRoutes = [
     summary: "One customer's traits (email, name, sign-up, time zone).",
     body: DirectCustomerSchema,
     example: '/v1/customers',
-    handler: ({ body, deps }) => one(deps, customerAsEvent(body, sha)),
+    handler: ({ body, deps }) => {
+      checkDirectCustomer(body, { nowMs: deps.store.now() })
+      return one(deps, customerAsEvent(body, sha))
+    },
   }),
 ]

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { actionsList } from '../../data/queries/api-actions-list.ts'
 import { playbookEffect } from '../../service/ops/effect.ts'
-import { createApiKey, listApiKeys, revokeApiKey } from '../../service/ops/keys.ts'
+import { createApiKey, listApiKeys, revokeKeyKeepingAdmin } from '../../service/ops/keys.ts'
 import { runTick } from '../../service/ops/scheduler.ts'
 import {
   claim,
@@ -139,11 +139,12 @@ export const operationRoutes = [
     openapiPath: '/v1/tasks/{id}/claim',
     permission: 'tasks',
     tag: 'tasks',
-    summary: 'Claim an open task (as `by`, default the API key name). 409 when not open.',
+    summary:
+      'Claim an open task (as `by`, default the API key name; the body may be left out). 409 when not open.',
     body: ClaimBody,
     example: '/v1/tasks/task_x/claim',
     handler: async ({ params, body, principal, deps }) => ({
-      json: taskView(await claim(deps.store, params.id!, body.by ?? principal.name)),
+      json: taskView(await claim(deps.store, params.id!, body?.by ?? principal.name)),
     }),
   }),
   route({
@@ -245,14 +246,17 @@ export const operationRoutes = [
     openapiPath: '/v1/keys/{id}',
     permission: 'keys',
     tag: 'keys',
-    summary: 'Revoke a key.',
+    summary:
+      'Revoke a key (a revoked key again: 200 with `alreadyRevoked`). 409 for the last active admin key.',
     body: Empty.optional(),
     example: '/v1/keys/000000000000',
     handler: async ({ params, deps }) => {
-      const ok = await deps.store.use((e) => revokeApiKey(e, params.id!))
-      if (!ok) throw new NotFoundError('key', params.id!)
-      deps.keys.clear()
-      return { json: { revoked: params.id } }
+      const r = await deps.store.use((e) => revokeKeyKeepingAdmin(e, params.id!))
+      if (!r) throw new NotFoundError('key', params.id!)
+      if (!r.alreadyRevoked) deps.keys.clear()
+      return {
+        json: { revoked: r.keyId, revokedAt: r.revokedAt, alreadyRevoked: r.alreadyRevoked },
+      }
     },
   }),
 ]

@@ -4,16 +4,45 @@
 import { z } from 'zod'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 
-const id = z.union([z.string().min(1).max(256), z.number().finite()]).transform(String)
+/**
+ * An id as a string, or as a JSON number only while it is a safe integer: a larger one has already
+ * lost digits when the body was parsed (98765432109876543210 reads as 98765432109876540000), so two
+ * different orders would meet as one.
+ */
+const unsafeId = (input: unknown) =>
+  `a number id must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}` +
+  ` (got ${String(input)}${Number.isInteger(input) ? ', as JSON parsers read it: larger numbers lose digits' : ''}); send ids as strings`
+const idOf = (required: string) =>
+  z
+    .union([z.string().min(1).max(256), z.int({ error: (i) => unsafeId(i.input) })], {
+      error: (i) =>
+        i.input === undefined
+          ? required
+          : typeof i.input === 'number'
+            ? unsafeId(i.input)
+            : 'must be a string (or a whole number)',
+    })
+    .transform(String)
+const id = idOf('required')
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
 const EARLIEST_MS = Date.UTC(1900, 0, 1)
 const LATEST_MS = Date.UTC(2200, 0, 1)
-const when = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+/** A UTC offset after the seconds in ISO 8601's basic (+0100) or hours-only (+01) form. */
+const SHORT_OFFSET = /(T\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(\d{2})?$/
+const DATE_TIME =
+  'must be an ISO 8601 date-time with an offset (2025-03-01T12:00:00Z, +01:00 or +0100)'
+// Both offset forms are ISO 8601; the extended one (+01:00) is what zod and Date.parse read, and
+// what is stored.
+const when = z
+  .string({ error: DATE_TIME })
+  .transform((s) => s.replace(SHORT_OFFSET, (_, t, h, m) => `${t}${h}:${m ?? '00'}`))
+  .pipe(z.iso.datetime({ offset: true, error: DATE_TIME }))
   .refine((s) => {
+    // NaN passes: the format check has said what is wrong with it
     const t = Date.parse(s)
-    return t >= EARLIEST_MS && t < LATEST_MS
+    return !(t < EARLIEST_MS || t >= LATEST_MS)
   }, 'must be a date-time from 1900 to 2199')
+  .meta({ format: 'date-time' })
 // Money below 10^12 in size (MAX_MONEY): the store sums amounts as DECIMAL(18,6), and one amount
 // beyond it would make every summary of the workspace overflow.
 const money = z
@@ -23,8 +52,13 @@ const money = z
 
 const common = {
   /** Segment's unique id of the message: the idempotency key. */
-  messageId: z.string().min(1).max(256),
-  userId: id,
+  messageId: z
+    .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
+    .min(1)
+    .max(256),
+  userId: idOf(
+    'userId is required: profiles are kept by your user id, so a call with only an anonymousId cannot be stored',
+  ),
   anonymousId: z.string().max(256).optional(),
   timestamp: when.optional(),
   context: z.record(z.string(), z.unknown()).optional(),

@@ -6,7 +6,7 @@ import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { apiKeyById } from '../../data/queries/api-key-by-id.ts'
 import { apiKeyRevoke } from '../../data/queries/api-key-revoke.ts'
 import { apiKeysList } from '../../data/queries/api-keys-list.ts'
-import { UsageError } from '../../errors.ts'
+import { LoyalsError, UsageError } from '../../errors.ts'
 import { sqlTs, tsMs } from './time.ts'
 
 export const ROLES = ['admin', 'analyst', 'service', 'read-only'] as const
@@ -100,4 +100,47 @@ export async function revokeApiKey(
 ): Promise<boolean> {
   const rows = await engine.query(apiKeyRevoke(engine.dialect, keyId, sqlTs(nowMs)))
   return rows.length > 0
+}
+
+/** A revocation that would leave no active admin key: HTTP 409 `key_state_error`. */
+export class KeyStateError extends LoyalsError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('key_state_error', message, details)
+  }
+}
+
+export interface Revocation {
+  readonly keyId: string
+  /** When it was revoked: now, or earlier for a key already revoked. */
+  readonly revokedAt: string
+  readonly alreadyRevoked: boolean
+}
+
+/**
+ * Revoke a key through the API. Revoking a revoked key changes nothing (DELETE is idempotent) and
+ * answers when it was revoked. The last active admin key is kept: without it nobody could manage
+ * keys through the API any more (only `loyals keys create` on the stopped server's workspace).
+ * The caller runs it as one use of the store, so no other revocation comes between the count and
+ * the update.
+ * @returns null when no key has that id.
+ * @throws KeyStateError when it is the last active admin key.
+ */
+export async function revokeKeyKeepingAdmin(
+  engine: Engine,
+  keyId: string,
+  nowMs = Date.now(),
+): Promise<Revocation | null> {
+  const keys = await listApiKeys(engine)
+  const key = keys.find((k) => k.keyId === keyId)
+  if (!key) return null
+  if (key.revokedAt !== null) return { keyId, revokedAt: key.revokedAt, alreadyRevoked: true }
+  const admins = keys.filter((k) => k.role === 'admin' && k.revokedAt === null)
+  if (key.role === 'admin' && admins.length === 1) {
+    throw new KeyStateError(
+      `key ${keyId} is the last active admin key: revoking it would leave nobody able to manage keys; create another admin key first (POST /v1/keys with role admin), then revoke this one`,
+      { keyId },
+    )
+  }
+  await revokeApiKey(engine, keyId, nowMs)
+  return { keyId, revokedAt: new Date(nowMs).toISOString(), alreadyRevoked: false }
 }

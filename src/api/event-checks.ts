@@ -1,0 +1,100 @@
+// What the event schemas cannot judge alone because it depends on the server: a time later than
+// its clock allows, and an order in another currency than the workspace's. Checked after the
+// schema, before anything is stored; every time field is named as the client sent it.
+import type { z } from 'zod'
+import { DataError } from '../errors.ts'
+import type {
+  DirectCustomerSchema,
+  DirectOrderSchema,
+  SegmentEvent,
+} from '../service/ops/events.ts'
+import { RequestError } from './errors.ts'
+
+/** A day of slack past the server's clock, as the import allows: time zones ahead of UTC. */
+export const FUTURE_SLACK_MS = 86_400_000
+
+export interface EventContext {
+  /** The server's clock (ms). */
+  readonly nowMs: number
+  /** The workspace's configured currency; null or absent: orders may name any. */
+  readonly currency?: string | null
+}
+
+type Issue = { path: string; reason: string }
+type Times = readonly (readonly [path: string, iso: string | undefined])[]
+type DirectOrder = z.output<typeof DirectOrderSchema>
+type DirectCustomer = z.output<typeof DirectCustomerSchema>
+
+const join = (prefix: string, path: string) => (prefix ? `${prefix}.${path}` : path)
+
+function futureIssues(times: Times, nowMs: number, prefix: string, out: Issue[]): void {
+  const latest = nowMs + FUTURE_SLACK_MS
+  for (const [path, iso] of times) {
+    if (iso === undefined || Date.parse(iso) <= latest) continue
+    out.push({
+      path: join(prefix, path),
+      reason: `is in the future: ${iso} is after ${new Date(latest).toISOString()}, the server's clock plus one day (the slack for time zones ahead of UTC)`,
+    })
+  }
+}
+
+function sameCurrency(given: unknown, path: string, ctx: EventContext): void {
+  const expected = ctx.currency
+  if (!expected || typeof given !== 'string') return
+  const code = given.toUpperCase()
+  if (code === expected) return
+  throw new DataError(
+    `${path}: the order is in ${code}, but the workspace's currency is ${expected} (currency.code of the value configuration); amounts in two currencies cannot be added up, so convert the order to ${expected} first`,
+    { path, currency: code, expected },
+  )
+}
+
+function throwIssues(issues: Issue[]): void {
+  if (issues.length > 0) throw new RequestError('invalid request body', issues)
+}
+
+function segmentTimes(e: SegmentEvent): Times {
+  return e.type === 'identify'
+    ? [
+        ['timestamp', e.timestamp],
+        ['traits.createdAt', e.traits.createdAt],
+      ]
+    : [['timestamp', e.timestamp]]
+}
+
+/**
+ * Segment calls (`prefix` names the one in a batch, `batch[3]`).
+ * @throws RequestError (400) naming each time after the clock plus a day; DataError (422) for an
+ *   "Order Completed" whose currency is not the workspace's.
+ */
+export function checkEvents(
+  events: readonly SegmentEvent[],
+  ctx: EventContext,
+  prefix: (i: number) => string = () => '',
+): void {
+  const issues: Issue[] = []
+  for (const [i, e] of events.entries()) {
+    futureIssues(segmentTimes(e), ctx.nowMs, prefix(i), issues)
+  }
+  throwIssues(issues)
+  for (const [i, e] of events.entries()) {
+    if (e.type === 'track' && e.event === 'Order Completed') {
+      sameCurrency(e.properties.currency, join(prefix(i), 'properties.currency'), ctx)
+    }
+  }
+}
+
+/** POST /v1/orders: as checkEvents, with the body's own field names. */
+export function checkDirectOrder(o: DirectOrder, ctx: EventContext): void {
+  const issues: Issue[] = []
+  futureIssues([['ordered_at', o.ordered_at]], ctx.nowMs, '', issues)
+  throwIssues(issues)
+  sameCurrency(o.currency, 'currency', ctx)
+}
+
+/** POST /v1/customers: a sign-up after the clock plus a day is refused. */
+export function checkDirectCustomer(c: DirectCustomer, ctx: EventContext): void {
+  const issues: Issue[] = []
+  futureIssues([['signup_at', c.signup_at]], ctx.nowMs, '', issues)
+  throwIssues(issues)
+}
