@@ -11,6 +11,7 @@ import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
+import { importedOrders } from '../../data/queries/api-imported-orders.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
@@ -24,12 +25,15 @@ import {
   type Profile,
   scoreProfile,
 } from './profile.ts'
-import { type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
 export interface IngestResult {
   readonly eventId: string
-  /** stored: new; duplicate: this messageId was stored before (nothing applied again). */
+  /**
+   * stored: new; duplicate: this messageId was stored before, or the order it carries was
+   * imported with the same content (nothing applied again).
+   */
   readonly status: 'stored' | 'duplicate'
 }
 
@@ -297,6 +301,51 @@ function orderClash(eventId: string, orderId: string, owner: string, customer: s
   )
 }
 
+/** An order `loyals import` stored: its owner, what was paid and when (see findImported). */
+interface ImportedOrder {
+  readonly owner: string
+  readonly paid: number
+  readonly atMs: number | null
+}
+
+/**
+ * The imported orders the group's order events name. Orders from events carry a marker row in
+ * `events`; imported ones only their `orders` row, looked up here in one query for the ids that
+ * can be among them (see api-imported-order-range.ts: usually none once the ids move past the
+ * imported ones, and a scan of `orders` per group would cost ~0.3 s at 3M orders).
+ */
+async function findImported(
+  store: OpsStore,
+  tx: Engine,
+  events: readonly IngestEvent[],
+): Promise<Map<string, ImportedOrder>> {
+  const out = new Map<string, ImportedOrder>()
+  const orderIds = [...new Set(events.flatMap((e) => (e.order ? [e.order.orderId] : [])))]
+  if (orderIds.length === 0) return out
+  const range = await store.importedOrders(tx)
+  const ids = orderIds.filter((id) => mayLieIn(id, range.idLo, range.idHi))
+  const keys = orderIds.filter((id) => mayLieIn(id, range.keyLo, range.keyHi))
+  if (ids.length === 0 && keys.length === 0) return out
+  for (const r of await tx.query(importedOrders(tx.dialect, { ids, keys }))) {
+    const id = String(r.order_id)
+    // an id stored for two customers (only a hand-edited store has that) stays one customer's
+    if (!out.has(id)) {
+      out.set(id, { owner: String(r.customer_id), paid: Number(r.paid), atMs: tsMs(r.ordered_at) })
+    }
+  }
+  return out
+}
+
+/** The event carries the imported order itself (same amount and instant, to the millisecond). */
+function sameOrder(e: IngestEvent, o: ImportedOrder): boolean {
+  const a = e.order?.amount ?? Number.NaN
+  return (
+    Math.abs(a - o.paid) <= 1e-9 * Math.max(1, Math.abs(a)) &&
+    o.atMs !== null &&
+    Math.floor(o.atMs) === Math.floor(e.atMs)
+  )
+}
+
 /** When a customer's stored NPS and CES answers were given (epoch ms; -Infinity: none yet). */
 interface SurveyTimes {
   npsAt: number
@@ -360,21 +409,40 @@ export async function ingestGroup(
   const touched = new Map<string, Profile>()
   let queued = 0
   const stored = await store.engine.transaction(async (tx) => {
+    // An order `loyals import` stored is applied already: sent again by its customer with the
+    // same content (a re-run of the import through the server, a client replaying history) the
+    // event is a duplicate and nothing of it is stored; with other content the event is kept but
+    // the order still counts once; under another customer's id it is a clash (below).
+    const imported = await findImported(store, tx, unique)
+    const isCopy = (e: IngestEvent): boolean => {
+      const o = e.order ? imported.get(e.order.orderId) : undefined
+      return o !== undefined && o.owner === e.customerId && sameOrder(e, o)
+    }
     // The same order under a new messageId (a client that regenerates ids) is applied once too:
-    // a marker row per order id goes into the events table in the same statement.
+    // a marker row per order id goes into the events table in the same statement. An imported
+    // order gets none: its orders row is its record.
     const markerOf = (e: IngestEvent): string | null =>
       e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
-    const markers = [...new Set(unique.map(markerOf).filter((m): m is string => m !== null))]
+    const markers = [
+      ...new Set(
+        unique.flatMap((e) => {
+          const m = markerOf(e)
+          return m === null || (e.order && imported.has(e.order.orderId)) ? [] : [m]
+        }),
+      ),
+    ]
     const eventRows = [
-      ...unique.map((e) => [
-        e.eventId,
-        e.kind,
-        e.name,
-        e.customerId,
-        sqlTs(e.atMs),
-        sqlTs(nowMs),
-        e.payload,
-      ]),
+      ...unique
+        .filter((e) => !isCopy(e))
+        .map((e) => [
+          e.eventId,
+          e.kind,
+          e.name,
+          e.customerId,
+          sqlTs(e.atMs),
+          sqlTs(nowMs),
+          e.payload,
+        ]),
       ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
     ]
     let inserted: Set<string>
@@ -439,10 +507,15 @@ export async function ingestGroup(
     // was there), then the group's own first use; an id under another customer is no retry but a
     // clash of ids, which must not pass as "stored"
     const owners = new Map<string, string>()
+    for (const [id, o] of imported) owners.set(id, o.owner)
     const seenOrders = [
       ...new Set(
         applied.flatMap((e) =>
-          e.order && !newMarkers.has(`marker:order:${e.order.orderId}`) ? [e.order.orderId] : [],
+          e.order &&
+          !imported.has(e.order.orderId) &&
+          !newMarkers.has(`marker:order:${e.order.orderId}`)
+            ? [e.order.orderId]
+            : [],
         ),
       ),
     ]

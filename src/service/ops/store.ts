@@ -6,9 +6,11 @@ import type { OpsConfig } from '../../core/ops/config.ts'
 import { resolveServicePolicy, type ServicePolicy } from '../../core/ops/service-rank.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import type { Engine, Row } from '../../data/engine.ts'
+import { customerRecord } from '../../data/queries/api-customer-record.ts'
+import { importedOrderRange } from '../../data/queries/api-imported-order-range.ts'
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
-import type { Profile, ScoringModel } from './profile.ts'
+import { emptyProfile, type Profile, type ScoringModel, scoreProfile } from './profile.ts'
 import { Serial } from './serial.ts'
 import { sqlTs, tsMs } from './time.ts'
 
@@ -140,6 +142,26 @@ export class LruCache<V> {
   }
 }
 
+/**
+ * The order ids (and keys of id-less orders) `loyals import` stored, as byte-order bounds; null
+ * for none. Only printable-ASCII bounds are used (JS compares UTF-16 units, the stores bytes).
+ */
+export interface ImportedOrderRange {
+  readonly idLo: string | null
+  readonly idHi: string | null
+  readonly keyLo: string | null
+  readonly keyHi: string | null
+}
+
+const ASCII = /^[ -~]*$/
+
+/** Could `v` lie in [lo, hi]? Yes when the bounds or `v` are not plain ASCII (no cheap answer). */
+export function mayLieIn(v: string, lo: string | null, hi: string | null): boolean {
+  if (lo === null || hi === null) return false
+  if (!ASCII.test(v) || !ASCII.test(lo) || !ASCII.test(hi)) return true
+  return v >= lo && v <= hi
+}
+
 interface MissBatch {
   readonly ids: Set<string>
   done: Promise<Map<string, Profile>> | null
@@ -163,6 +185,13 @@ export class OpsStore {
   /** customer id -> profile, or null for "no such customer" (both verified against the store). */
   readonly profiles: LruCache<Profile | null>
   model: ScoringModel | null = null
+  /**
+   * Customers known without a profile (see api-customer-record.ts): an unscored profile from their
+   * customers row, or null for nobody. A profile, once written, is read first.
+   */
+  readonly records = new LruCache<Profile | null>(10_000)
+  /** Read once (see api-imported-order-range.ts); undefined until then. */
+  #importedOrders: ImportedOrderRange | undefined
 
   constructor(engine: Engine, o: OpsStoreOptions) {
     this.engine = engine
@@ -277,8 +306,46 @@ export class OpsStore {
     return b.done!
   }
 
-  /** One profile, or null when the customer is unknown. */
+  /**
+   * One profile, or null when the customer is unknown. A customer the workspace knows only from
+   * imported rows (a customers file, value inputs) gets an unscored-history profile of their
+   * customers row: they are known, just without orders.
+   */
   async getProfile(id: string): Promise<Profile | null> {
-    return (await this.getProfiles([id])).get(id) ?? null
+    const p = (await this.getProfiles([id])).get(id)
+    if (p) return p
+    const cached = this.records.get(id)
+    if (cached !== undefined) return cached
+    const r = await this.use((e) => this.readRecord(e, id))
+    this.records.set(id, r)
+    return r
+  }
+
+  /** {@link getProfile}'s fallback: the customer from their imported rows, or null. */
+  async readRecord(e: Engine, id: string): Promise<Profile | null> {
+    const [r] = await e.query(customerRecord(e.dialect, id))
+    if (!r?.known) return null
+    const now = this.now()
+    const base: Profile = {
+      ...emptyProfile(id, now),
+      email: str(r.email),
+      name: str(r.name),
+      signupAtMs: tsMs(r.signup_at),
+    }
+    return scoreProfile(base, this.model, this.value, now)
+  }
+
+  /** The imported orders' id range, read on first use (imports do not run beside the server). */
+  async importedOrders(e: Engine): Promise<ImportedOrderRange> {
+    if (this.#importedOrders === undefined) {
+      const [r] = await e.query(importedOrderRange(e.dialect))
+      this.#importedOrders = {
+        idLo: str(r?.id_lo),
+        idHi: str(r?.id_hi),
+        keyLo: str(r?.key_lo),
+        keyHi: str(r?.key_hi),
+      }
+    }
+    return this.#importedOrders
   }
 }

@@ -1,0 +1,191 @@
+// Audit findings on `loyals serve`: orders `loyals import` stored are the same orders when they
+// arrive through the API (counted once, a clash under another customer), and a customer the
+// workspace knows only from imported rows (a customers file, value inputs) can be read and erased.
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forwardImport } from '../../src/cli/forward-import.ts'
+import type { RemoteServer } from '../../src/cli/remote.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { STORES } from '../engines/stores.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+import { type Harness, harness, orderEvent } from './harness.ts'
+
+const NOW = new Date('2025-03-01T12:00:00Z')
+// cA and cB buy; the last row has no order id (its key stands in for one); cZ is only a customer
+// record, cE only in the engagement events
+const ORDERS = `order_id,customer_id,ordered_at,amount
+o-1,cA,2024-01-10T10:00:00Z,30
+o-2,cA,2024-02-10T10:00:00Z,20
+o-3,cB,2024-03-01T09:30:00Z,50
+o-4,cB,2024-05-01T09:30:00Z,15
+,cB,2024-06-01T08:00:00Z,12.5
+`
+const CUSTOMERS = [
+  ['cA', 'a@example.org', 'Ann A'],
+  ['cB', 'b@example.org', 'Bo B'],
+  ['cZ', 'zed.secret@example.org', 'Zed Secret'],
+]
+
+async function count(h: Harness, sql: string): Promise<number> {
+  const [r] = await h.store.use((e) => e.query(sql))
+  return Number(Object.values(r ?? {})[0])
+}
+
+async function waitJob(h: Harness, id: string) {
+  for (let i = 0; i < 600; i++) {
+    const j = await h.call('GET', `/v1/jobs/${id}`)
+    if (j.json.status === 'succeeded' || j.json.status === 'failed') return j.json
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('job did not finish')
+}
+
+describe.each(STORES)('imported rows through the API on $name', (kind) => {
+  let h: Harness
+  let mem: Engine
+  beforeAll(async () => {
+    const dir = tempDir('loyals-audit-svc-')
+    // the file as `loyals import` stores it (in a DuckDB workspace; copied row for row into the
+    // store under test), and as `loyals import FILE --api-key` reads it again later
+    mem = await openWorkspace(join(dir, 'mem.duckdb'))
+    await importFile(mem, write(dir, 'orders.csv', ORDERS), { kind: 'orders', now: NOW })
+    const cols = ['order_key', 'order_id', 'customer_id', 'ordered_at', 'order_date', 'amount']
+    const rows = await mem.query(`SELECT ${cols.join(', ')}, source FROM orders ORDER BY order_key`)
+    h = await harness(kind, { now: NOW.getTime() })
+    for (const r of rows) {
+      await h.engine.exec({
+        sql: `INSERT INTO orders (${cols.join(', ')}, source)
+          VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($5 AS DATE), $6, $7)`,
+        params: [
+          r.order_key,
+          r.order_id,
+          r.customer_id,
+          String(r.ordered_at),
+          String(r.order_date),
+          Number(r.amount),
+          r.source,
+        ],
+      })
+    }
+    for (const [id, email, name] of CUSTOMERS) {
+      await h.engine.exec({
+        sql: `INSERT INTO customers (customer_id, email, name, source)
+          VALUES ($1, $2, $3, 'customers.csv')`,
+        params: [id, email, name],
+      })
+    }
+    await h.engine.exec(`INSERT INTO engagement_events (event_key, customer_id, occurred_at, event)
+      VALUES ('ee-1', 'cE', TIMESTAMP '2024-04-01 00:00:00', 'email_open')`)
+    const job = await h.call('POST', '/v1/jobs/refit')
+    expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+  })
+  afterAll(async () => {
+    await mem.close()
+    await h.close()
+  })
+
+  const profile = async (id: string) => (await h.call('GET', `/v1/customers/${id}`)).json
+
+  it('answers an imported order sent again by its customer as a duplicate and counts it once', async () => {
+    expect(await profile('cA')).toMatchObject({ orders: 2, revenue: 50 })
+    const direct = await h.call('POST', '/v1/orders', {
+      body: { order_id: 'o-1', customer_id: 'cA', ordered_at: '2024-01-10T10:00:00Z', amount: 30 },
+    })
+    expect(direct.json).toEqual({ eventId: 'order:o-1', status: 'duplicate' })
+    const batch = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('cA', 'o-2', 20, '2024-02-10T10:00:00Z', 'replay-o-2'),
+          orderEvent('cA', 'n-1', 7, '2025-02-01T00:00:00Z', 'new-n-1'),
+        ],
+      },
+    })
+    expect(batch.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'duplicate',
+      'stored',
+    ])
+    // other content under the imported id: the event is kept, the order still counts once
+    const changed = await h.call('POST', '/v1/events', {
+      body: orderEvent('cA', 'o-1', 31, '2024-01-10T10:00:00Z', 'changed-o-1'),
+    })
+    expect(changed.json.status).toBe('stored')
+    expect(await profile('cA')).toMatchObject({ orders: 3, revenue: 57 })
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id IN ('o-1', 'o-2')")).toBe(2)
+    expect(
+      await count(h, "SELECT count(*) FROM events WHERE event_id IN ('order:o-1', 'replay-o-2')"),
+    ).toBe(0)
+  })
+
+  it("refuses an imported order id under another customer's id, and the whole batch with it", async () => {
+    const before = await count(h, 'SELECT count(*) FROM events')
+    const direct = await h.call('POST', '/v1/orders', {
+      body: { order_id: 'o-3', customer_id: 'cA', ordered_at: '2025-01-01T00:00:00Z', amount: 5 },
+    })
+    expect(direct.status).toBe(422)
+    expect(direct.json.error.message).toMatch(/order o-3 belongs to customer cB, not cA/)
+    const batch = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('cA', 'n-2', 9, '2025-02-02T00:00:00Z', 'new-n-2'),
+          orderEvent('cA', 'o-4', 15, '2024-05-01T09:30:00Z', 'clash-o-4'),
+        ],
+      },
+    })
+    expect(batch.status).toBe(422)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'n-2'")).toBe(0)
+    expect(await count(h, 'SELECT count(*) FROM events')).toBe(before)
+    expect(await profile('cA')).toMatchObject({ orders: 3, revenue: 57 })
+    expect(await profile('cB')).toMatchObject({ orders: 3, revenue: 77.5 })
+  })
+
+  it('stores nothing twice when the imported file is imported again through the server', async () => {
+    const remote = {
+      url: 'test',
+      async request(method: string, path: string, body?: unknown) {
+        const res = await h.call(method, path, { body })
+        if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
+        return res.json
+      },
+    } as unknown as RemoteServer
+    const orders = 'SELECT count(*) FROM orders'
+    const rows = await count(h, orders)
+    const first = await forwardImport(mem, remote)
+    // the identify calls of the file's customers are new to the server; no order is
+    const identifies = await count(h, "SELECT count(*) FROM events WHERE kind = 'identify'")
+    expect(first.stored).toBe(identifies)
+    expect(first.duplicates).toBe(5)
+    expect(await count(h, orders)).toBe(rows)
+    expect(await profile('cB')).toMatchObject({ orders: 3, revenue: 77.5 })
+    const again = await forwardImport(mem, remote)
+    expect(again.stored).toBe(0)
+  })
+
+  it('reads and erases a customer known only from a customers file or engagement rows', async () => {
+    const zed = await h.call('GET', '/v1/customers/cZ')
+    expect(zed.status).toBe(200)
+    expect(zed.json).toMatchObject({ customerId: 'cZ', email: 'zed.secret@example.org', orders: 0 })
+    expect((await h.call('GET', '/v1/service/level/cE')).json.known).toBe(true)
+    const del = await h.call('DELETE', '/v1/customers/cZ')
+    expect(del.status).toBe(200)
+    expect(del.json.pseudonym).toMatch(/^erased_[0-9a-f]{32}$/)
+    const left = await h.store.use((e) => e.query('SELECT * FROM customers'))
+    expect(JSON.stringify(left).toLowerCase()).not.toMatch(/zed|cz/)
+    expect((await h.call('GET', '/v1/customers/cZ')).status).toBe(404)
+    expect((await h.call('GET', '/v1/service/level/cZ')).json.known).toBe(false)
+    expect((await h.call('DELETE', '/v1/customers/cZ')).status).toBe(404)
+
+    const e = await h.call('DELETE', '/v1/customers/cE')
+    expect(e.status).toBe(200)
+    expect(
+      await h.store.use((x) =>
+        x.query("SELECT customer_id FROM engagement_events WHERE event_key = 'ee-1'"),
+      ),
+    ).toEqual([{ customer_id: e.json.pseudonym }])
+    const again = await h.call('DELETE', `/v1/customers/${e.json.pseudonym}`)
+    expect(again.json.pseudonym).toBe(e.json.pseudonym)
+    expect((await h.call('DELETE', '/v1/customers/nobody')).status).toBe(404)
+  })
+})
