@@ -17,15 +17,19 @@ export const OVER_INDEX_ATTRIBUTES = [
 ] as const
 
 /**
- * Rows (attribute, level, customers, top) over eligible customers; level NULL counts customers
- * with the attribute missing. Ordered by attribute, then customers descending.
+ * Rows (attr, level, customers, top) over every customer: customers and top count the eligible
+ * ones (0 for a level only customers without the history have); level NULL counts customers with
+ * the attribute missing. Every customer is grouped, not only the eligible, so that an attribute
+ * imported but held by no eligible customer yet is told apart from one never imported. Ordered by
+ * attribute, then customers descending.
  */
 export function insightsAttributeCounts(_dialect: Dialect): Query {
   const parts = OVER_INDEX_ATTRIBUTES.map(
     (a, i) => `SELECT ${i} AS attr, CAST(${a.sql} AS VARCHAR) AS level,
-  CAST(count(*) AS INTEGER) AS customers, CAST(count(*) FILTER (WHERE b.top) AS INTEGER) AS top
+  CAST(count(*) FILTER (WHERE b.eligible) AS INTEGER) AS customers,
+  CAST(count(*) FILTER (WHERE b.top) AS INTEGER) AS top
 FROM ${INSIGHTS_BASE} b LEFT JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx
-WHERE b.eligible GROUP BY 2`,
+GROUP BY 2`,
   )
   return { sql: `${parts.join('\nUNION ALL\n')}\nORDER BY attr, customers DESC, level` }
 }

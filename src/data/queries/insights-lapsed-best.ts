@@ -1,7 +1,7 @@
 // Lapsed best customers, selected in one pass: top now or top at the cutoff (N months ago), and
 // silent for longer than k × their own median gap (or a low p_alive when a model supplied it).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate } from './customer-summary.ts'
+import { exactSum, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
@@ -21,8 +21,8 @@ export interface LapsedBestArgs {
 
 /**
  * SELECT of every lapsed best customer, most value at stake first: customer_id, value, revenue,
- * past_revenue (up to the cutoff), top_now, top_then, tier, top_tier, last_purchase, days_since_last, usual_gap
- * (median days between purchase days), gap_ratio, p_alive, predicted_value, annual_value
+ * past_revenue (up to the cutoff, summed exactly, to the cent), top_now, top_then, tier,
+ * top_tier, last_purchase, days_since_last, usual_gap (median days between purchase days), gap_ratio, p_alive, predicted_value, annual_value
  * (revenue × 365.25 / max(tenure_days, 365)), value_at_stake (= annual_value),
  * purchases_a_year (purchase days × 365.25 / max(tenure_days, 365)), reason
  * ('p_alive' / 'gap' / 'both'). The past top share is ranked by revenue up to the cutoff, then
@@ -49,7 +49,9 @@ gaps AS (
 ),
 g AS (SELECT cidx, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
 past AS (
-  SELECT cidx, sum(spend) AS past_revenue, count(*) AS past_days FROM days
+  -- an exact sum in cents: a sum of doubles would change in its last digits with the order the
+  -- engine's threads add the days in, and lapsed_best.csv with it from run to run
+  SELECT cidx, round(${exactSum('spend')}, 2) AS past_revenue, count(*) AS past_days FROM days
   WHERE day <= ${asOf} - INTERVAL ${months} MONTH GROUP BY 1
 ),
 past_ranked AS (

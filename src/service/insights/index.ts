@@ -106,6 +106,65 @@ function valueProblem(e: LoyalsError): string {
   return first.replace(/!$/, '')
 }
 
+/**
+ * Values are summed as DECIMAL(38, 6) (exactly, so totals do not change from run to run): a
+ * customer's value must stay below this in size for a sum over millions of customers to fit.
+ */
+const MAX_VALUE = '1e20'
+
+/**
+ * Check a user's value expression on the per-customer table before any analysis runs, so that a
+ * mistake is said in terms of the option rather than as an engine error deep in a later query:
+ * it must name existing columns, give one number per customer (not an aggregate over all of
+ * them), and be finite and below {@link MAX_VALUE} in size for every customer.
+ * @throws UsageError naming the expression, what is wrong and the table's columns.
+ */
+async function probeValueExpression(
+  engine: Engine,
+  table: string,
+  value: string,
+  tableCols: ReadonlySet<string>,
+): Promise<void> {
+  const columns = [...tableCols].sort().join(', ')
+  const fail = (problem: string): never => {
+    throw new UsageError(
+      `--value ${JSON.stringify(value)} ${problem}. A value expression must be a per-customer expression over the columns below, giving one finite number for each customer. Columns: ${columns}`,
+    )
+  }
+  const v = `CAST((${value}) AS DOUBLE)`
+  const attempt = async <T>(q: string, problem: (e: LoyalsError) => string): Promise<T[]> => {
+    try {
+      return (await engine.query(q)) as T[]
+    } catch (e) {
+      if (!(e instanceof LoyalsError)) throw e
+      return fail(problem(e))
+    }
+  }
+  // a column the table lacks (a typo) would fail deep in the first query, in SQL's words
+  await attempt(
+    `SELECT ${v} AS v FROM ${table} LIMIT 0`,
+    (e) => `cannot be computed on the customers: ${valueProblem(e)}`,
+  )
+  // alone in a SELECT an aggregate binds; beside a per-customer column it cannot
+  await attempt(
+    `SELECT customer_id, ${v} AS v FROM ${table} LIMIT 0`,
+    () => 'is an aggregate over all customers (such as sum() or avg()), not one value per customer',
+  )
+  // some errors (ln of 0) come only from the values, and a division by 0 gives no error but an
+  // infinity that would break the exact sums later: both show on the rows themselves
+  const [bad] = await attempt<{ n: number; example: string | null }>(
+    `SELECT count(*) AS n, min(customer_id) AS example FROM ${table}
+     WHERE NOT (abs(${v}) < ${MAX_VALUE})`,
+    (e) => `fails on the customers' values: ${valueProblem(e)}`,
+  )
+  const n = Number(bad?.n ?? 0)
+  if (n > 0) {
+    fail(
+      `is infinite, not a number or ${MAX_VALUE} or more in size for ${n} customer${n === 1 ? '' : 's'} (e.g. ${bad?.example}; a division by 0 gives such values)`,
+    )
+  }
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
@@ -155,17 +214,7 @@ export async function computeInsights(
     )
   }
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
-  if (opts.value !== undefined) {
-    // a column the table lacks (a typo) would fail deep in the first query, in SQL's words
-    try {
-      await engine.query(`SELECT CAST((${value}) AS DOUBLE) AS v FROM ${table} LIMIT 0`)
-    } catch (e) {
-      if (!(e instanceof LoyalsError)) throw e
-      throw new UsageError(
-        `--value ${JSON.stringify(value)} cannot be computed on the customers: ${valueProblem(e)}. Columns: ${[...tableCols].sort().join(', ')}`,
-      )
-    }
-  }
+  if (opts.value !== undefined) await probeValueExpression(engine, table, value, tableCols)
   const o = resolveOptions({ ...opts, table }, value)
   const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
   const tables = new Map<string, string>()

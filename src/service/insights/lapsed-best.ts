@@ -1,6 +1,7 @@
 // Lapsed best: the query selects and ranks in the engine; JS keeps the head of the list and the
 // totals. The whole list goes to lapsed_best.csv by COPY from the same query.
 import type { Query } from '../../data/engine.ts'
+import { exactSum } from '../../data/queries/customer-summary.ts'
 import { insightsLapsedBest } from '../../data/queries/insights-lapsed-best.ts'
 import { has, type InsightsContext, num } from './context.ts'
 import type { LapsedBest, LapsedCustomer } from './types.ts'
@@ -38,7 +39,9 @@ export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
   await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_LAPSED} AS ${sel.sql}`)
   const q = lapsedQuery(ctx)
   const [tot] = await engine.query<{ n: number; stake: number | null; purchases: number | null }>({
-    sql: `SELECT count(*) AS n, sum(value_at_stake) AS stake, sum(purchases_a_year) AS purchases FROM (${q.sql})`,
+    // exact sums: the totals must not change in their last digits from run to run
+    sql: `SELECT count(*) AS n, ${exactSum('value_at_stake')} AS stake,
+      ${exactSum('purchases_a_year', { scale: 9 })} AS purchases FROM (${q.sql})`,
     params: q.params,
   })
   const rows = await engine.query({

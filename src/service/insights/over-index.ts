@@ -71,8 +71,9 @@ export function attributesFromCounts(
 export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverIndexSummary> {
   const { engine, opts } = ctx
   const d = engine.dialect
-  const rows = await engine.query<CountRow>(insightsAttributeCounts(d))
-  const names = OVER_INDEX_ATTRIBUTES.map((a) => a.name)
+  const everyone = await engine.query<CountRow>(insightsAttributeCounts(d))
+  const names: readonly string[] = OVER_INDEX_ATTRIBUTES.map((a) => a.name)
+  const rows = everyone.filter((r) => r.customers > 0)
   const { attributes, best } = attributesFromCounts(rows, names)
   const used = attributes.filter((a) => a.labels.length > 0)
   const res = used.length > 0 ? overIndex(used, best, { minCount: opts.minCount }) : []
@@ -98,10 +99,23 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
       : name === 'first order channel'
         ? 'import orders with a channel column'
         : 'import customers with this column'
-  const missing = attributes.filter((a) => a.labels.length === 0)
-  if (missing.length > 0) {
+  const untested = attributes.filter((a) => a.labels.length === 0)
+  // an attribute some customer has was imported: it is missing only among the eligible, and
+  // importing it again would change nothing
+  const imported = new Set(everyone.filter((r) => r.level !== null).map((r) => names[r.attr]))
+  const absent = untested.filter((a) => !imported.has(a.name))
+  const young = untested.filter((a) => imported.has(a.name))
+  if (absent.length > 0) {
     ctx.notes.push(
-      `No data for: ${missing.map((a) => `${a.name} (${from(a.name)})`).join(', ')}; not compared.`,
+      `No data for: ${absent.map((a) => `${a.name} (${from(a.name)})`).join(', ')}; not compared.`,
+    )
+  }
+  if (young.length > 0) {
+    const eligible = rows.some((r) => r.attr === 0)
+    ctx.notes.push(
+      eligible
+        ? `Only customers with less than ${opts.minHistoryDays} days of history have a value for: ${young.map((a) => a.name).join(', ')}; not compared until some have that history.`
+        : `Where the best over-index: not compared, as no customer has ${opts.minHistoryDays} days of history yet to rank a top cohort by (the data for ${young.map((a) => a.name).join(', ')} is there).`,
     )
   }
 

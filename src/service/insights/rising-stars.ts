@@ -29,15 +29,23 @@ const CSV_ROWS = 1000
 /** A validation AUC under this is noted as a weak model. */
 const WEAK_AUC = 0.6
 
-/** One model input: SQL, a name, and how to say a value of it in words. */
+/**
+ * One model input: SQL, a name, and how to say a value of it in words. The kind says what the
+ * SQL value is: 'money-log' and 'count-log' are ln(1 + amount or count), said back as the amount
+ * or count itself; 'count' and 'days' are the figure as is.
+ */
 export interface Feature {
   readonly name: string
   readonly sql: string
-  readonly kind: 'binary' | 'count' | 'money-log' | 'days'
+  readonly kind: 'binary' | 'count' | 'count-log' | 'money-log' | 'days'
   /** Phrase for the feature (for a binary one: when present). */
   readonly words: string
   /** Phrase for a binary feature that is absent (default "not: " + words). */
   readonly absent?: string
+  /** The SQL caps the figure here: a value at the cap is said as "cap or more". */
+  readonly cap?: number
+  /** Phrase for a value at the cap, instead of "cap or more". */
+  readonly atCap?: string
 }
 
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`
@@ -61,6 +69,7 @@ export function buildFeatures(
       sql: 'least(f.first_quantity, 20)',
       kind: 'count',
       words: 'items in the first order',
+      cap: 20,
     },
     {
       name: 'first_order_categories',
@@ -87,6 +96,9 @@ export function buildFeatures(
       sql: `least(coalesce(f.days_to_second, ${e}), ${e})`,
       kind: 'days',
       words: 'days to the second purchase',
+      // the window's length stands for "none within the window" (or none at all)
+      cap: e,
+      atCap: `no second purchase within ${e} days`,
     },
     {
       name: 'early_purchase_days',
@@ -105,7 +117,7 @@ export function buildFeatures(
     f.push({
       name: 'early_engagement',
       sql: 'ln(1 + coalesce(e.events, 0))',
-      kind: 'count',
+      kind: 'count-log',
       words: `engagement events in the first ${e} days`,
     })
   }
@@ -182,16 +194,27 @@ export function scoreSql(model: LogisticModel): string {
   return `1 / (1 + exp(-((${b0.toPrecision(17)})${terms.map((t) => ` + ${t}`).join('')})))`
 }
 
-function describe(f: Feature, x: number, mean: number, cur: string | null): string {
+/**
+ * A reason in words: the customer's figure against the typical one. `mean` is the mean of the
+ * feature over the training sample; for a log feature, expm1 of the mean of the logs is the
+ * typical amount or count (a geometric mean of 1 + x, less 1: a few very large values do not
+ * make it). Counts are said in whole numbers where the customer's own is concerned.
+ */
+export function describeFeature(f: Feature, x: number, mean: number, cur: string | null): string {
+  if (f.kind === 'binary') return x >= 0.5 ? f.words : (f.absent ?? `not: ${f.words}`)
+  if (f.cap !== undefined && x >= f.cap && f.atCap !== undefined) return f.atCap
+  const typical = (v: number) => Number(v.toFixed(1))
   switch (f.kind) {
-    case 'binary':
-      return x >= 0.5 ? f.words : (f.absent ?? `not: ${f.words}`)
     case 'money-log':
       return `${f.words} ${formatMoney(Math.expm1(x), cur)} (typical ${formatMoney(Math.expm1(mean), cur)})`
+    case 'count-log':
+      return `${f.words}: ${Math.round(Math.expm1(x))} (typical ${typical(Math.expm1(mean))})`
     case 'days':
       return `${f.words}: ${Math.round(x)} (typical ${Math.round(mean)})`
-    default:
-      return `${f.words}: ${Number(x.toFixed(1))} (typical ${Number(mean.toFixed(1))})`
+    default: {
+      const own = f.cap !== undefined && x >= f.cap ? `${f.cap} or more` : `${typical(x)}`
+      return `${f.words}: ${own} (typical ${typical(mean)})`
+    }
   }
 }
 
@@ -291,7 +314,7 @@ export async function risingStars(
       propensity: Number(r.score),
       reasons: order.map((j) => ({
         feature: features[j]!.name,
-        text: describe(features[j]!, X[i * p + j]!, model.means[j]!, currency),
+        text: describeFeature(features[j]!, X[i * p + j]!, model.means[j]!, currency),
         contribution: c[j]!,
       })),
     }

@@ -1,0 +1,163 @@
+// Fixes from an outside audit of insights: reasons said in the units the customer knows (counts,
+// not their logs), lapsed revenue summed exactly, the real cause when nothing can be compared on
+// young data, and --value expressions refused in words when they are not one number per customer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { UsageError } from '../../src/errors.ts'
+import { computeAnalysis } from '../../src/service/analyze.ts'
+import type { InsightsContext } from '../../src/service/insights/context.ts'
+import { computeInsights } from '../../src/service/insights/index.ts'
+import { lapsedQuery } from '../../src/service/insights/lapsed-best.ts'
+import { buildFeatures, describeFeature } from '../../src/service/insights/rising-stars.ts'
+import { companyWorkspace, type TestCompany } from './company.ts'
+
+describe('rising-stars reasons in words', () => {
+  // only what buildFeatures reads: the early window and which inputs exist
+  const ctx = {
+    opts: { earlyDays: 30 },
+    columns: new Map([['engagement', new Set(['customer_id', 'occurred_at'])]]),
+  } as unknown as InsightsContext
+  const features = buildFeatures(ctx, [], [])
+  const feature = (name: string) => {
+    const f = features.find((x) => x.name === name)
+    if (!f) throw new Error(`no feature ${name}`)
+    return f
+  }
+
+  it('says engagement events as a whole count against the typical count, not as ln(1 + events)', () => {
+    const f = feature('early_engagement')
+    // the model sees ln(1 + 3) for 3 events; typical: expm1 of the mean of the logs
+    const meanLog = Math.log(1.3)
+    expect(describeFeature(f, Math.log(4), meanLog, null)).toBe(
+      'engagement events in the first 30 days: 3 (typical 0.3)',
+    )
+    expect(describeFeature(f, Math.log(1 + 12), Math.log(1 + 4.25), null)).toBe(
+      'engagement events in the first 30 days: 12 (typical 4.3)',
+    )
+  })
+
+  it('says a capped figure as "or more", and the days cap as no second purchase', () => {
+    expect(describeFeature(feature('first_order_items'), 20, 2.34, null)).toBe(
+      'items in the first order: 20 or more (typical 2.3)',
+    )
+    expect(describeFeature(feature('first_order_items'), 3, 2.34, null)).toBe(
+      'items in the first order: 3 (typical 2.3)',
+    )
+    expect(describeFeature(feature('days_to_second_purchase'), 30, 26.6, null)).toBe(
+      'no second purchase within 30 days',
+    )
+    expect(describeFeature(feature('days_to_second_purchase'), 6, 26.6, null)).toBe(
+      'days to the second purchase: 6 (typical 27)',
+    )
+  })
+
+  it('says money from its log', () => {
+    expect(
+      describeFeature(feature('early_spend'), Math.log(1 + 99.5), Math.log(1 + 20), 'EUR'),
+    ).toMatch(/^spend in the first 30 days €99\.50 \(typical €20\.00\)$/)
+  })
+})
+
+describe('lapsed best past revenue', () => {
+  it('is the exact sum of the days, as revenue is (ten days of 0.10 make 1.00)', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // A bought 0.10 on ten days in January and never again; ten others bought 0.05 once
+      const orders: [string, string, string, number][] = []
+      for (let i = 1; i <= 10; i++) {
+        orders.push([`a${i}`, 'A', `2024-01-${String(i).padStart(2, '0')}`, 0.1])
+        orders.push([`b${i}`, `B${i}`, `2024-02-${String(i).padStart(2, '0')}`, 0.05])
+      }
+      for (const [id, c, d, a] of orders) {
+        await engine.exec({
+          sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+                VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
+          params: [id, c, d, a],
+        })
+      }
+      const a = await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2024-12-31',
+        predictions: false,
+        value: false,
+      })
+      const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+      const q = lapsedQuery(r.context)
+      const rows = await engine.query<{
+        customer_id: string
+        past_revenue: number
+        revenue: number
+      }>({ sql: `SELECT customer_id, past_revenue, revenue FROM (${q.sql})`, params: q.params })
+      const row = rows.find((x) => x.customer_id === 'A')
+      expect(row).toBeDefined()
+      // a sum of the doubles would be 0.9999999999999999
+      expect(row!.past_revenue).toBe(1)
+      expect(row!.revenue).toBe(1)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
+describe('insights on a generated company: notes and value expressions', () => {
+  let c: TestCompany
+  let asOf: string
+  beforeAll(async () => {
+    c = await companyWorkspace({ customers: 1500, seed: 5 })
+    asOf = (await computeAnalysis(c.engine, { source: 'test', predictions: false, value: false }))
+      .asOf
+  })
+  afterAll(() => c?.close())
+
+  const refused = async (value: string): Promise<UsageError> => {
+    try {
+      await computeInsights(c.engine, { asOf, value })
+    } catch (e) {
+      expect(e).toBeInstanceOf(UsageError)
+      return e as UsageError
+    }
+    throw new Error(`--value ${value} was accepted`)
+  }
+
+  it('refuses an aggregate value expression as not one value per customer', async () => {
+    const e = await refused('sum(revenue)')
+    expect(e.message).toMatch(/aggregate over all customers/)
+    expect(e.message).toMatch(/must be a per-customer expression.*Columns: .*revenue/)
+    expect(e.message).not.toMatch(/Binder Error|GROUP BY/)
+  })
+
+  it('refuses a value expression that is infinite for some customers', async () => {
+    const e = await refused('revenue/0')
+    expect(e.message).toMatch(/is infinite, not a number .* for \d{3,} customers \(e\.g\. C\d+;/)
+    expect(e.message).not.toMatch(/Conversion Error|DECIMAL/)
+  })
+
+  it('refuses a value expression the engine cannot compute on the values', async () => {
+    const e = await refused('ln(revenue - 1e9)')
+    expect(e.message).toMatch(/fails on the customers' values: cannot take logarithm/)
+  })
+
+  it('on data too young to rank, blames the missing history, not the imports', async () => {
+    const r = await computeInsights(c.engine, { asOf, minHistoryDays: 100_000 })
+    const notes = r.summary.notes.join('\n')
+    expect(notes).not.toMatch(/No data for/)
+    expect(notes).not.toMatch(/import (customers|orders) with/)
+    expect(notes).toMatch(
+      /over-index: not compared, as no customer has 100000 days of history yet.*country.*first order channel/,
+    )
+  })
+
+  it('says an attribute only young customers have is not compared for that reason', async () => {
+    // runs last: it changes the workspace
+    await c.engine.exec(`UPDATE customers SET industry = NULL WHERE customer_id IN
+      (SELECT customer_id FROM customer_analysis WHERE tenure_days >= 365)`)
+    const r = await computeInsights(c.engine, { asOf })
+    const notes = r.summary.notes.join('\n')
+    expect(notes).toMatch(
+      /Only customers with less than 365 days of history have a value for: industry;/,
+    )
+    expect(notes).not.toMatch(/No data for/)
+    expect(r.summary.overIndex.levels.some((l) => l.attribute === 'industry')).toBe(false)
+    expect(r.summary.overIndex.levels.some((l) => l.attribute === 'country')).toBe(true)
+  })
+})
