@@ -5,25 +5,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { count, type Harness, harness, orderEvent, waitJob } from './harness.ts'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
 const sha = (s: string) => createHash('sha256').update(s).digest('hex')
-
-async function count(h: Harness, sql: string, params: unknown[] = []): Promise<number> {
-  const [r] = await h.store.use((e) => e.query({ sql, params }))
-  return Number(Object.values(r ?? {})[0])
-}
-
-async function waitJob(h: Harness, id: string) {
-  for (let i = 0; i < 600; i++) {
-    const j = await h.call('GET', `/v1/jobs/${id}`)
-    if (j.json.status === 'succeeded' || j.json.status === 'failed') return j.json
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error('job did not finish')
-}
 
 describe.each(STORES)('API on $name', (kind) => {
   describe('validation and idempotency', () => {

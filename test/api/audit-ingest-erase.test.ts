@@ -11,7 +11,7 @@ import { importFile } from '../../src/service/import/import-file.ts'
 import { STORES } from '../engines/stores.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { count, type Harness, harness, orderEvent, waitJob } from './harness.ts'
 
 const NOW = new Date('2025-03-01T12:00:00Z')
 // cA and cB buy; the last row has no order id (its key stands in for one); cZ is only a customer
@@ -28,20 +28,6 @@ const CUSTOMERS = [
   ['cB', 'b@example.org', 'Bo B'],
   ['cZ', 'zed.secret@example.org', 'Zed Secret'],
 ]
-
-async function count(h: Harness, sql: string): Promise<number> {
-  const [r] = await h.store.use((e) => e.query(sql))
-  return Number(Object.values(r ?? {})[0])
-}
-
-async function waitJob(h: Harness, id: string) {
-  for (let i = 0; i < 600; i++) {
-    const j = await h.call('GET', `/v1/jobs/${id}`)
-    if (j.json.status === 'succeeded' || j.json.status === 'failed') return j.json
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error('job did not finish')
-}
 
 describe.each(STORES)('imported rows through the API on $name', (kind) => {
   let h: Harness

@@ -10,16 +10,11 @@ import { startServer } from '../../src/api/server.ts'
 import { createApiKey } from '../../src/service/ops/keys.ts'
 import { STORES } from '../engines/stores.ts'
 import { tempDir } from '../helpers/cli.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2025-03-01T12:00:00Z')
 const iso = (ms: number) => new Date(ms).toISOString()
-
-async function count(h: Harness, sql: string): Promise<number> {
-  const [r] = await h.store.use((e) => e.query(sql))
-  return Number(Object.values(r ?? {})[0])
-}
 
 const paths = (res: { json: { error: { details: { path: string }[] } } }) =>
   res.json.error.details.map((d) => d.path)

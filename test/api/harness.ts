@@ -114,3 +114,19 @@ export function orderEvent(
     },
   }
 }
+
+/** The first column of the first row of `sql` on the harness's store, as a number. */
+export async function count(h: Harness, sql: string, params: unknown[] = []): Promise<number> {
+  const [r] = await h.store.use((e) => e.query({ sql, params }))
+  return Number(Object.values(r ?? {})[0])
+}
+
+/** Poll a job until it has succeeded or failed (12 s at most); its last status. */
+export async function waitJob(h: Harness, id: string) {
+  for (let i = 0; i < 600; i++) {
+    const j = await h.call('GET', `/v1/jobs/${id}`)
+    if (j.json.status === 'succeeded' || j.json.status === 'failed') return j.json
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('job did not finish')
+}

@@ -316,15 +316,25 @@ export class OpsStore {
     if (p) return p
     const cached = this.records.get(id)
     if (cached !== undefined) return cached
-    const r = await this.use((e) => this.readRecord(e, id))
+    // a customer whose orders the refit has not scored yet reads as unknown until it has (not as
+    // a customer of no orders); erasure still finds them (readRecord)
+    const r = await this.use((e) => this.readRecord(e, id, { unscored: false }))
     this.records.set(id, r)
     return r
   }
 
-  /** {@link getProfile}'s fallback: the customer from their imported rows, or null. */
-  async readRecord(e: Engine, id: string): Promise<Profile | null> {
+  /**
+   * {@link getProfile}'s fallback: the customer from their imported rows, or null. `unscored:
+   * false`: null too for a customer with orders but no profile yet (the refit will score them).
+   */
+  async readRecord(
+    e: Engine,
+    id: string,
+    opts: { readonly unscored?: boolean } = {},
+  ): Promise<Profile | null> {
     const [r] = await e.query(customerRecord(e.dialect, id))
     if (!r?.known) return null
+    if (opts.unscored === false && r.has_orders) return null
     const now = this.now()
     const base: Profile = {
       ...emptyProfile(id, now),
