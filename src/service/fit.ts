@@ -697,20 +697,19 @@ function badSpend(s: SummaryColumns, exclude: boolean, shown: number): BadSpend 
   const rows: number[] = []
   let total = 0
   let customers = 0
+  let none = true
   for (let i = 0; i < s.rows; i++) {
-    if (m[i]! > 0 || !(x[i]! > 0)) continue
     const wi = w ? w[i]! : 1
-    if (!(wi > 0)) continue
+    if (!(x[i]! > 0 && wi > 0)) continue
+    if (m[i]! > 0) {
+      none = false
+      continue
+    }
     total++
     customers += wi
     if (rows.length < shown) rows.push(i)
   }
-  if (total === 0) return null
-  let none = true
-  for (let i = 0; i < s.rows && none; i++) {
-    if (m[i]! > 0 && x[i]! > 0 && (w ? w[i]! > 0 : true)) none = false
-  }
-  if (exclude && !none) return null
+  if (total === 0 || (exclude && !none)) return null
   return { rows, total, customers, none }
 }
 

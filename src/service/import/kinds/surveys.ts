@@ -3,6 +3,7 @@
 // a 1-10 scale imported as NPS would otherwise shift every promoter count silently.
 
 import { ident, LINE } from '../../../data/queries/import-stage.ts'
+import { textOf } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 const whole = (f: string, lo: number, hi: number) =>
@@ -18,7 +19,7 @@ const SUB_HEADERS = ['response', 'open-ended response', 'other (please specify)'
 function subHeader(c: Readonly<Record<string, string>>): { where?: string } {
   const answers = ['nps', 'ces', 'csat', 'comment'].flatMap((f) => (c[f] ? [c[f]] : []))
   if (answers.length === 0 || !c.customer_id || !c.responded_at) return {}
-  const empty = (h: string) => `nullif(trim(${ident(h)}), '') IS NULL`
+  const empty = (h: string) => `${textOf(h)} IS NULL`
   const labels = SUB_HEADERS.map((l) => `'${l}'`).join(', ')
   const said = answers.map((h) => `lower(trim(${ident(h)})) IN (${labels})`).join(' OR ')
   return {
