@@ -160,36 +160,68 @@ const whole = (v: number): string =>
   Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : String(v)
 
 /**
- * Pick the candidate that predicts the holdout best: lowest per-customer MAE; MAEs within 0.5 % of
- * each other are a tie, broken by the lower BIC. Returns the reason in plain words.
- * @throws RangeError when there are no candidates.
+ * Pick the candidate that predicts the holdout best. The lowest per-customer MAE sets the bar;
+ * every candidate within 0.5 % of it ties with it, and among the tied the lower BIC wins (no BIC
+ * counts as the highest; then the lower MAE, then the name). The tie is judged against the lowest
+ * MAE only, so the choice does not depend on the candidates' order (pairwise ties chain: 1.000,
+ * 1.004 and 1.008 are not all one tie). A candidate whose MAE is not a finite number never wins.
+ * Returns the reason in plain words.
+ * @throws RangeError when there are no candidates, or none has a finite MAE.
  */
 export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   if (candidates.length === 0) throw new RangeError('chooseModel needs at least one candidate')
-  const bic = (c: Candidate) => c.bic ?? Number.POSITIVE_INFINITY
-  const sorted = [...candidates].sort((a, b) => {
-    const ma = a.metrics.mae
-    const mb = b.metrics.mae
-    const tie = Math.abs(ma - mb) <= MAE_TIE * Math.max(ma, mb, 1e-12)
-    return tie ? bic(a) - bic(b) : ma - mb
-  })
-  const best = sorted[0]!
+  const valid = candidates.filter((c) => Number.isFinite(c.metrics.mae))
+  const invalid = candidates.filter((c) => !Number.isFinite(c.metrics.mae))
+  if (valid.length === 0) {
+    throw new RangeError(
+      `chooseModel needs a candidate with a finite mean absolute error (${candidates.map((c) => `${c.name} ${c.metrics.mae}`).join(', ')})`,
+    )
+  }
+  const bic = (c: Candidate) =>
+    c.bic !== undefined && Number.isFinite(c.bic) ? c.bic : Number.POSITIVE_INFINITY
+  const name = (a: Candidate, b: Candidate) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  const byMae = (a: Candidate, b: Candidate) =>
+    a.metrics.mae - b.metrics.mae || bic(a) - bic(b) || name(a, b)
+  const byBic = (a: Candidate, b: Candidate) =>
+    bic(a) - bic(b) || a.metrics.mae - b.metrics.mae || name(a, b)
+  const lowest = [...valid].sort(byMae)[0]!
+  const bar = lowest.metrics.mae
+  const limit = bar + MAE_TIE * Math.max(bar, 1e-12)
+  const tied = valid.filter((c) => c.metrics.mae <= limit).sort(byBic)
+  const rest = valid.filter((c) => c.metrics.mae > limit).sort(byMae)
+  const best = tied[0]!
+  const ranking = [...tied, ...rest, ...[...invalid].sort(name)].map((c) => c.name)
   const m = best.metrics
   const totals = `it predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
-  if (sorted.length === 1) {
-    return {
-      best: best.name,
-      reason: `${best.name} is the only model fitted: mean absolute error ${fmt(m.mae)} purchases per customer; ${totals}.`,
-      ranking: [best.name],
-    }
+  const bicText = (c: Candidate) => (bic(c) < Infinity ? fmt(bic(c), 1) : 'no BIC')
+  const list = (items: readonly string[]) =>
+    items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
+  const maeOf = (cs: readonly Candidate[]) =>
+    list(cs.map((c) => `${fmt(c.metrics.mae)} for ${c.name}`))
+  const leftOut = invalid.length
+    ? ` ${list(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout mean absolute error is not a finite number.`
+    : ''
+  const behind = rest.length ? `; further behind: mean absolute error ${maeOf(rest)}` : ''
+  let reason: string
+  if (valid.length === 1) {
+    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${fmt(m.mae)} purchases per customer; ${totals}.`
+  } else if (tied.length === 1) {
+    reason = `${best.name} predicts the holdout best: mean absolute error ${fmt(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals}.`
+  } else {
+    // the others in the tie, the lowest MAE first: the winner is compared with the best predictor
+    const others = tied.slice(1).sort(byMae)
+    const two = others.length === 1
+    const vs = (f: (c: Candidate) => string) =>
+      two ? f(others[0]!) : list(others.map((c) => `${f(c)} for ${c.name}`))
+    const within = best === lowest ? 'within 0.5 %' : `within 0.5 % of the lowest (${lowest.name})`
+    const maes = `mean absolute error per customer ${fmt(m.mae)} vs ${vs((c) => fmt(c.metrics.mae))}, ${within}`
+    const byBicAlone = others.every((c) => bic(c) > bic(best))
+    const decided = byBicAlone
+      ? `${best.name} has the ${two ? 'lower' : 'lowest'} BIC (${bicText(best)} vs ${vs(bicText)}), so it explains the calibration data with less complexity`
+      : `BIC does not separate them (${bicText(best)} vs ${vs(bicText)}), so the lower mean absolute error decides`
+    reason = `${list([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals}.`
   }
-  const second = sorted[1]!
-  const tie =
-    Math.abs(m.mae - second.metrics.mae) <= MAE_TIE * Math.max(m.mae, second.metrics.mae, 1e-12)
-  const reason = tie
-    ? `${best.name} and ${second.name} predict the holdout equally well (mean absolute error ${fmt(m.mae)} vs ${fmt(second.metrics.mae)} purchases per customer), and ${best.name} has the lower BIC (${fmt(bic(best), 1)} vs ${fmt(bic(second), 1)}), so it explains the calibration data with less complexity; ${totals}.`
-    : `${best.name} predicts the holdout best: mean absolute error ${fmt(m.mae)} purchases per customer vs ${fmt(second.metrics.mae)} for ${second.name}; ${totals}.`
-  return { best: best.name, reason, ranking: sorted.map((c) => c.name) }
+  return { best: best.name, reason: reason + leftOut, ranking }
 }
 
 /** Fewer repeat buyers than this: the models are not trusted and the baseline is used. */

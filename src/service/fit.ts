@@ -543,14 +543,20 @@ function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
   const head = textHead(path)
   const header = head === null ? [] : headerOf(head)
   const summary = findRole(header, 'x') !== null
-  const orders = !summary && header.some((h) => /order|date|amount|customer/i.test(h))
+  // a survival table may count customers still active (customers_alive) and has a period column
+  const orders =
+    !summary &&
+    (model === 'bgbb'
+      ? header.some((h) => /order|date|amount|customer/i.test(h))
+      : !header.some((h) => SURVIVAL_PERIOD.test(h)) &&
+        header.some((h) => /order|date|amount|customer.?id/i.test(h)))
   // a BG/BB table's frequency column is also a summary's x: only sBG refuses a summary
   const what =
     head === null
       ? 'a workspace'
       : model === 'sbg' && summary
         ? 'a per-customer summary'
-        : model === 'bgbb' && orders
+        : orders
           ? 'an orders file'
           : null
   if (what !== null) {
@@ -596,7 +602,11 @@ function summaryLooksValid(
   weight: Float64Array | null,
 ): boolean {
   const n = x.length
-  for (let i = 0; i < n; i++) if (!(x[i]! >= 0 && x[i]! < Infinity)) return false
+  if (tx && T) {
+    // x counts repeat purchases for the purchase models: a whole number (x % 1 is 0)
+    for (let i = 0; i < n; i++)
+      if (!(x[i]! >= 0 && x[i]! % 1 === 0 && x[i]! < Infinity)) return false
+  } else for (let i = 0; i < n; i++) if (!(x[i]! >= 0 && x[i]! < Infinity)) return false
   if (tx && T) {
     for (let i = 0; i < n; i++) {
       const a = tx[i]!
@@ -638,7 +648,14 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   if (!summaryLooksValid(xs, tx, T, weight)) {
     const nonNeg = (v: number) => v >= 0 && Number.isFinite(v)
     const why = (v: number) => (Number.isNaN(v) ? 'empty value' : `must be >= 0 (got ${v})`)
-    checkColumn(t, name('x')!, nonNeg, why)
+    if (tx && T) {
+      checkColumn(
+        t,
+        name('x')!,
+        (v) => nonNeg(v) && v % 1 === 0,
+        (v) => (Number.isNaN(v) ? 'empty value' : `must be a whole number >= 0 (got ${v})`),
+      )
+    } else checkColumn(t, name('x')!, nonNeg, why)
     if (tx && T) {
       checkColumn(t, name('tx')!, nonNeg, why)
       checkColumn(t, name('T')!, nonNeg, why)
@@ -956,6 +973,28 @@ function builtOnly(opts: FitOptions, what: string): void {
   )
 }
 
+/** Options that only some models read, and which (a fit that ignored one exited 0 without it). */
+const MODEL_ONLY: readonly {
+  readonly given: (o: FitOptions) => boolean
+  readonly flag: string
+  readonly models: readonly FitModelName[]
+}[] = [
+  { given: (o) => o.column !== undefined, flag: '--column', models: ['sbg'] },
+  { given: (o) => o.cohort !== undefined, flag: '--cohort', models: ['sbg'] },
+  { given: (o) => o.excludeNonPositive === true, flag: '--exclude-nonpositive', models: ['gg'] },
+]
+
+/** @throws UsageError for an option the model does not take, naming the models that do */
+function modelOnly(opts: FitOptions): void {
+  for (const m of MODEL_ONLY) {
+    if (m.given(opts) && !m.models.includes(opts.model)) {
+      throw new UsageError(
+        `${m.flag} applies to --model ${m.models.join(' or ')} only; --model ${opts.model} does not take it: leave it out`,
+      )
+    }
+  }
+}
+
 /**
  * Fit one model to a file or workspace and return the report(s). sBG returns one report per survival
  * column fitted; every other model returns one.
@@ -966,6 +1005,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   if (!FIT_MODELS.includes(opts.model)) {
     throw new UsageError(`--model must be one of ${FIT_MODELS.join(', ')} (got ${opts.model})`)
   }
+  modelOnly(opts)
   const t0 = performance.now()
   if (opts.model === 'bgbb' || opts.model === 'sbg') {
     tableInput(path, opts.model)

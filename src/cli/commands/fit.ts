@@ -8,7 +8,7 @@ import { type FileCliOptions, fileOptions, withFileOptions } from '../file-optio
 import { eprintln, printJson, println, table } from '../output.ts'
 
 interface FitCliOptions extends FileCliOptions {
-  model: string
+  model?: string
   asOf?: string
   unit?: string
   json?: boolean
@@ -94,7 +94,9 @@ export function registerFit(program: Command): void {
         '[file]',
         'orders file, workspace, summary CSV (x,t_x,T[,monetary][,weight]), BG/BB table or survival table (default: --db)',
       )
-      .requiredOption('--model <model>', `one of ${FIT_MODELS.join(', ')}`)
+      // not requiredOption: commander's own error for it exits 1, and a missing model is a usage
+      // error (exit 2) like a wrong one
+      .option('--model <model>', `one of ${FIT_MODELS.join(', ')} (required)`)
       .option(
         '--as-of <date>',
         'calibration end for orders/workspaces (default: the last order day)',
@@ -111,6 +113,9 @@ export function registerFit(program: Command): void {
       // start-up time that a fit of a summary file should not pay; it is loaded only without FILE
       .option('--db <path>', `workspace file (default: $LOYALS_DB or ${DEFAULT_DB})`),
   ).action(async (file: string | undefined, opts: FitCliOptions) => {
+    if (opts.model === undefined) {
+      throw new UsageError(`--model is required: one of ${FIT_MODELS.join(', ')}`)
+    }
     if (!FIT_MODELS.includes(opts.model as FitModelName)) {
       throw new UsageError(
         `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
@@ -122,8 +127,10 @@ export function registerFit(program: Command): void {
     let cohort: number | undefined
     if (opts.cohort !== undefined) {
       cohort = Number(opts.cohort)
-      if (!(cohort > 0))
-        throw new UsageError(`--cohort must be a positive number, got ${opts.cohort}`)
+      // a cohort is a number of customers: the shares are turned into counts of them
+      if (!(Number.isInteger(cohort) && cohort >= 1 && opts.cohort.trim() !== '')) {
+        throw new UsageError(`--cohort must be a whole number >= 1, got ${opts.cohort}`)
+      }
     }
     const source = file ?? (await import('../common.ts')).resolveDb(opts)
     const reports = await fitFile(source, {

@@ -19,6 +19,7 @@ import {
   checkParams,
   EXTREME_LOG,
   fitObjectives,
+  fitTimeScale,
   fitWithRestarts,
   type Indexed,
   indexHistories,
@@ -28,7 +29,9 @@ import {
   type NextPurchase,
   type Pairs,
   requireIdentifiable,
+  rescaleHistories,
   summarizeFit,
+  unscaleFit,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -261,6 +264,22 @@ export function bgFit(
 ): FitResult<BgParams> {
   checkHistories(h)
   requireIdentifiable(h, model)
+  // α is a time scale: in seconds or in millennia it leaves the optimizer's bounds, so such data
+  // is fitted in a unit near its own time scale and α mapped back (the model is equivariant)
+  const c = fitTimeScale(h)
+  if (c === 1) return bgFitScaled(k, model, h, opts)
+  const alpha = opts.start?.alpha
+  const o = alpha === undefined ? opts : { ...opts, start: { ...opts.start, alpha: alpha / c } }
+  return unscaleFit(bgFitScaled(k, model, rescaleHistories(h, c), o), h, c, ['alpha'])
+}
+
+/** {@link bgFit} on histories already in a unit near their time scale. */
+function bgFitScaled(
+  k: number,
+  model: string,
+  h: Histories,
+  opts: BgFitOptions,
+): FitResult<BgParams> {
   const {
     obj,
     warm,

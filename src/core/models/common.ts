@@ -102,6 +102,79 @@ export function requireIdentifiable(h: Histories, model: string): void {
 }
 
 /**
+ * Mean time between repeat purchases, ΣwT/Σwx, outside which a fit rescales time. α (and β of
+ * Pareto/NBD) are time scales that the optimizer bounds at e^±15 on the log scale: times in
+ * seconds put CDNOW's α at 2.7e6, at that bound. Inside the range (days to years for any data
+ * seen) nothing is rescaled, so fits there keep their exact arithmetic.
+ */
+export const TIME_SCALE_RANGE = [1e-2, 1e4] as const
+
+/**
+ * The factor c a fit divides t_x and T by: 1 when the data's time scale is inside
+ * {@link TIME_SCALE_RANGE}, else the power of two nearest that time scale (a power of two, so
+ * t/c and α·c are exact).
+ */
+export function fitTimeScale(h: Histories): number {
+  let sx = 0
+  let sT = 0
+  for (let i = 0; i < h.x.length; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  const s = sT / sx
+  if (!(s > 0 && s < Infinity) || (s >= TIME_SCALE_RANGE[0] && s <= TIME_SCALE_RANGE[1])) return 1
+  return 2 ** Math.round(Math.log2(s))
+}
+
+/** `h` with t_x and T divided by `c` (the same object when c is 1). */
+export function rescaleHistories(h: Histories, c: number): Histories {
+  if (c === 1) return h
+  return {
+    x: h.x,
+    tx: h.tx.map((v) => v / c),
+    T: h.T.map((v) => v / c),
+    weight: h.weight,
+    customers: h.customers,
+  }
+}
+
+/**
+ * A fit on times divided by `c` mapped back to the data's own time unit: the time-scale
+ * parameters (`timeParams`) times c with their standard errors and intervals, and the
+ * log-likelihood of the data as given, which is that of the rescaled data minus Σ w x ln c (the
+ * likelihood is a density of the x purchase times, each of which scales by 1/c).
+ */
+export function unscaleFit<P extends Record<string, number>>(
+  f: FitResult<P>,
+  h: Histories,
+  c: number,
+  timeParams: readonly (keyof P & string)[],
+): FitResult<P> {
+  if (c === 1) return f
+  let sx = 0
+  for (let i = 0; i < h.x.length; i++) sx += h.weight[i]! * h.x[i]!
+  const shift = sx * Math.log(c)
+  const params = { ...f.params } as Record<string, number>
+  const se = { ...f.standardErrors } as Record<string, number>
+  const ci = { ...f.confidenceIntervals } as Record<string, readonly [number, number]>
+  for (const k of timeParams) {
+    params[k] = params[k]! * c
+    se[k] = se[k]! * c
+    const [lo, hi] = ci[k]!
+    ci[k] = [lo * c, hi * c]
+  }
+  return {
+    ...f,
+    params: params as P,
+    standardErrors: se as FitResult<P>['standardErrors'],
+    confidenceIntervals: ci as FitResult<P>['confidenceIntervals'],
+    logLikelihood: f.logLikelihood - shift,
+    aic: f.aic + 2 * shift,
+    bic: f.bic + 2 * shift,
+  }
+}
+
+/**
  * Objective with value and gradient computed in one pass and memoized on the last point, so the
  * optimizer's f(x) then grad(x) costs one sweep over the data.
  */
@@ -569,12 +642,47 @@ export function checkHistory(x: number, tx: number, T: number): void {
 }
 
 /**
+ * DataError unless `h` has the fields of {@link Histories}: called from JavaScript with another
+ * shape ({x, t_x, T}) a fit otherwise failed as a TypeError deep inside.
+ */
+function checkHistoriesShape(h: Histories): void {
+  const fields = 'x, tx, T and weight (arrays, e.g. from compressHistories) and customers'
+  if (typeof h !== 'object' || h === null) {
+    throw new DataError(
+      `histories must be an object with ${fields} (got ${h === null ? 'null' : typeof h})`,
+    )
+  }
+  for (const k of ['x', 'tx', 'T', 'weight'] as const) {
+    const v: unknown = h[k]
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      typeof (v as { length?: unknown }).length !== 'number'
+    ) {
+      throw new DataError(
+        `histories: ${k} must be an array of numbers (got ${v === undefined ? 'nothing' : typeof v}); the fields are ${fields}`,
+        { field: k },
+      )
+    }
+  }
+  if (!(h.customers >= 0)) {
+    throw new DataError(
+      `histories: customers must be a number >= 0 (got ${String(h.customers)}); the fields are ${fields}`,
+      { field: 'customers' },
+    )
+  }
+}
+
+/**
  * DataError unless every row of `h` is a history (finite x >= 0, 0 <= t_x <= T with
  * compressHistories' 1e-12 slack) with a finite weight >= 0, and the columns have one length.
  * Histories built by hand skip compressHistories' checks, and NaN or an infinite T otherwise came
- * back as a NaN likelihood. x > 0 with t_x = 0 and non-integer x are summaries the formulas take.
+ * back as a NaN likelihood. x > 0 with t_x = 0 and non-integer x are summaries the formulas take
+ * (as in the published implementations); a summary FILE with a fractional x is refused where it is
+ * read (service/fit.ts), since there it is most likely another column mapped as x.
  */
 export function checkHistories(h: Histories): void {
+  checkHistoriesShape(h)
   const { x, tx, T, weight } = h
   const n = x.length
   if (tx.length !== n || T.length !== n || weight.length !== n) {

@@ -85,7 +85,43 @@ interface Prepared {
   readonly correlation: number
 }
 
+/** A short description of a value for a message: its type, or its length for an array. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing'
+  if (v === null) return 'null'
+  if (Array.isArray(v) || ArrayBuffer.isView(v))
+    return `an array of ${(v as ArrayLike<unknown>).length}`
+  return `a ${typeof v}`
+}
+
+const arrayLike = (v: unknown): v is ArrayLike<number> =>
+  typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number'
+
+/**
+ * DataError unless `data` has the fields the spend model reads: called from JavaScript with
+ * another shape ({x, monetary}) it otherwise failed as a TypeError deep in the fit.
+ */
+function checkSpendData(data: unknown): asserts data is SpendData {
+  const fields = 'x (repeat purchases per customer), mx (their mean spend) and optionally weight'
+  if (typeof data !== 'object' || data === null) {
+    throw new DataError(`spend data must be an object with ${fields} (got ${describe(data)})`)
+  }
+  const d = data as Record<string, unknown>
+  for (const k of ['x', 'mx', 'weight'] as const) {
+    if (k === 'weight' && d[k] === undefined) continue
+    if (!arrayLike(d[k])) {
+      const other = Object.keys(d).filter((n) => n !== 'x' && n !== 'weight')
+      const hint = k === 'mx' && other.length ? ` (found ${other.join(', ')})` : ''
+      throw new DataError(
+        `spend data: ${k} must be an array of numbers (got ${describe(d[k])})${hint}; the fields are ${fields}`,
+        { field: k },
+      )
+    }
+  }
+}
+
 function prepare(data: SpendData, excludeNonPositive: boolean): Prepared {
+  checkSpendData(data)
   const len = data.x.length
   if (data.mx.length !== len || (data.weight && data.weight.length !== len)) {
     throw new DataError('x, m_x (and weight) must have the same length', {

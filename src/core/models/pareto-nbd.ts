@@ -10,6 +10,7 @@ import {
   checkParams,
   EXTREME_LOG,
   fitObjectives,
+  fitTimeScale,
   fitWithRestarts,
   indexHistories,
   indexPairs,
@@ -19,8 +20,10 @@ import {
   logTailIntegral,
   type NextPurchase,
   requireIdentifiable,
+  rescaleHistories,
   solveMonotone,
   summarizeFit,
+  unscaleFit,
 } from './common.ts'
 import { probabilityOfPurchases } from './pareto-pmf.ts'
 import type { FitResult, Histories } from './types.ts'
@@ -405,7 +408,27 @@ export interface ParetoFitOptions {
  * @example fit(compressHistories(x, tx, T)).params // { r, alpha, s, beta }
  */
 export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
+  checkHistories(h)
   requireIdentifiable(h, 'pareto')
+  // α and β are time scales: in seconds or in millennia they leave the optimizer's bounds, so such
+  // data is fitted in a unit near its own time scale and mapped back (the model is equivariant)
+  const c = fitTimeScale(h)
+  if (c === 1) return fitScaled(h, opts, 1)
+  const st = opts.start
+  const start = st && {
+    ...st,
+    ...(st.alpha !== undefined ? { alpha: st.alpha / c } : {}),
+    ...(st.beta !== undefined ? { beta: st.beta / c } : {}),
+  }
+  const o = start ? { ...opts, start } : opts
+  return unscaleFit(fitScaled(rescaleHistories(h, c), o, c), h, c, ['alpha', 'beta'])
+}
+
+/**
+ * {@link fit} on histories whose times were divided by `c` (the data's own unit is c of theirs:
+ * the common-dropout note says its rate in that unit).
+ */
+function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<ParetoParams> {
   const {
     obj,
     warm,
@@ -476,7 +499,7 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
     from: readonly number[],
     prior: number,
   ): FitResult<ParetoParams> | null {
-    const limit = fitCommonDropoutLimit(o, wo, totalWeight, customers, from, prior)
+    const limit = fitCommonDropoutLimit(o, wo, totalWeight, customers, from, prior, c)
     if (!limit) return null
     const { r, alpha, beta } = limit.params
     const mu = limit.params.s / beta
@@ -561,6 +584,7 @@ function fitCommonDropoutLimit(
   customers: number,
   from: readonly number[],
   prior: number,
+  unit = 1,
 ): FitResult<ParetoParams> | null {
   const lk = Math.log(COMMON_DROPOUT_SIZE)
   const full = (phi: readonly number[]): number[] => [phi[0]!, phi[1]!, lk, lk - phi[2]!]
@@ -595,6 +619,8 @@ function fitCommonDropoutLimit(
   }
   const { r, alpha, mu } = fit3.params
   const [lo, hi] = fit3.confidenceIntervals.mu
+  // the rate in the data's own time unit (`unit` of the fitted times)
+  const [muU, loU, hiU] = [mu / unit, lo / unit, hi / unit]
   const ll = fit3.logLikelihood
   const K = COMMON_DROPOUT_SIZE
   const nan = [Number.NaN, Number.NaN] as const
@@ -619,7 +645,7 @@ function fitCommonDropoutLimit(
     aic: 2 * 3 - 2 * ll,
     bic: 3 * Math.log(customers) - 2 * ll,
     converged: true,
-    note: `s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate ${mu.toPrecision(3)} per period (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit s, beta → ∞ with s/beta = ${mu.toPrecision(3)}, fitted at s = ${K}; s and beta have no standard errors)`,
+    note: `s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate ${muU.toPrecision(3)} per period (95 % interval ${loU.toPrecision(3)} to ${hiU.toPrecision(3)}; the limit s, beta → ∞ with s/beta = ${muU.toPrecision(3)}, fitted at s = ${K}; s and beta have no standard errors)`,
   }
 }
 
