@@ -8,7 +8,7 @@ import {
   type EngagementEventType,
   type ValueConfig,
 } from '../core/value/config.ts'
-import { percentileRank } from '../core/value/engagement.ts'
+import { rankShares } from '../core/value/engagement.ts'
 import {
   classifyLoyaltyBatch,
   LOYALTY_RULES,
@@ -112,6 +112,8 @@ type Facts = Record<
 interface Engagement {
   readonly score: Float64Array
   readonly percentile: Float64Array
+  /** Percent of customers scoring at or above each one (NaN for no engagement). */
+  readonly topShare: Float64Array
 }
 
 const DAY_MS = 86_400_000
@@ -167,7 +169,7 @@ function treeMembers(t: ReferralTree): number[] {
  * Value every analysed customer and add the value columns to `analysis` (see docs/value.md):
  * cost to serve and past/predicted profit (`computeProfit`), referral value with decay
  * (`computeReferralValue`), engagement percentile (the `engagementScores` formula, aggregated in
- * SQL, ranked by `percentileRank`), total value, loyalty type
+ * SQL, ranked by `rankShares`), total value, loyalty type
  * (`classifyLoyaltyBatch`), tier with grace (`assignTiers`, state kept in `tier_state`) and the top
  * three reasons (`buildReasons`).
  *
@@ -276,7 +278,8 @@ export async function buildValue(
   )
   const referralValue = referral.value.slice(0, n)
   const value = totalValue(profit.historicalProfit, profit.predictedProfit, referralValue)
-  const valuePercentile = percentileRank(value.total)
+  // the percentile (ties counted below) for the rules, the top share for "top N % by value"
+  const { percentile: valuePercentile, topShare: valueTopShare } = rankShares(value.total)
 
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
@@ -462,12 +465,17 @@ export async function buildValue(
         daysSinceLast: f.days_since_last[i] as number,
       },
       engagement: engagement
-        ? { percentile: engagement.percentile[i] as number, reviews: reviews[i] as number }
+        ? {
+            percentile: engagement.percentile[i] as number,
+            topShare: engagement.topShare[i] as number,
+            reviews: reviews[i] as number,
+          }
         : undefined,
       nps: Number.isFinite(nps) ? nps : undefined,
       pAlive: Number.isFinite(pAlive) ? pAlive : undefined,
       priceDrivenShare: Number.isFinite(share) ? share : undefined,
       valuePercentile: valuePercentile[i] as number,
+      valueTopShare: valueTopShare[i] as number,
     }
   }
   const reasonOpts = { currency, promoterMin: cfg.loyalty.nps.promoterMin }
@@ -644,7 +652,7 @@ async function readFacts(engine: Engine, predictions: boolean): Promise<Facts> {
 
 /**
  * Engagement from the per-customer score of value-facts.ts (sum of weight x exp(-ln 2 / half-life
- * x age), the formula of `engagementScores`), ranked with the core's `percentileRank`. Events
+ * x age), the formula of `engagementScores`), ranked with the core's `rankShares`. Events
  * after the as-of date were left out in SQL.
  */
 function engagementOf(f: Facts, n: number): Engagement {
@@ -655,7 +663,7 @@ function engagementOf(f: Facts, n: number): Engagement {
     // rounded far below what the files show, equal scores stay tied and percentiles reproducible
     score[i] = Number.isFinite(v) ? Math.round(v * 1e9) / 1e9 : 0
   }
-  return { score, percentile: percentileRank(score) }
+  return { score, ...rankShares(score) }
 }
 
 interface SummaryInputs {
@@ -692,7 +700,9 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const levels = cfg.tiers.levels
 
   const losses = Array.from(lossCustomers(profit.historicalProfit).subarray(0, opts.lossList ?? 20))
-  const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50)
+  // only customers rank as top referrers: a referral-only node (someone who never bought, a link
+  // in a chain) stays inside others' trees, worth 0 itself
+  const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50, n)
   const dropped = Array.from(referral.brokenEdges.subarray(0, CYCLE_EDGES_LISTED), (e) => [
     s.edges.referrer[e] as number,
     s.edges.referred[e] as number,
@@ -718,11 +728,14 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     if ((ruleCounts[k] as number) > 0) rules[r] = ruleCounts[k] as number
   })
 
+  // "N customers referred M others": referrers among the analysed customers (idx < n), and
+  // everyone (buyer or not) whose counted referral came from one of them
   let referrers = 0
   let referred = 0
+  for (let i = 0; i < n; i++) if ((referral.directCount[i] as number) > 0) referrers++
   for (let i = 0; i < referral.parent.length; i++) {
-    if ((referral.directCount[i] as number) > 0) referrers++
-    if ((referral.parent[i] as number) >= 0) referred++
+    const p = referral.parent[i] as number
+    if (p >= 0 && p < n) referred++
   }
   const e = s.engagement
   const events = Object.fromEntries(ENGAGEMENT_EVENT_TYPES.map((t) => [t, 0])) as Record<

@@ -34,6 +34,27 @@ export interface EngagementResult {
  * @example Array.from(percentileRank(Float64Array.of(0, 5, 5, 10))) // [0, 75, 75, 100]
  */
 export function percentileRank(values: Float64Array): Float64Array {
+  return rank(values, null)
+}
+
+/**
+ * {@link percentileRank} and, in the same pass, each positive value's top share: 100 * #{j : v_j >=
+ * v_i} / n, the percent of customers at or above it (ties and the customer included), so the best
+ * of 13 is in the top 7.7 % and 100 - topShare is the percent strictly below ("more engaged than").
+ * The percentile counts ties as below, which overstates a strictly-below figure: with scores
+ * 0, 5, 5, 10 the two 5s are at the 75th percentile yet above only 25 %. Values <= 0 get NaN (no
+ * "top N %" for nothing).
+ * @example rankShares(Float64Array.of(0, 5, 5, 10)).topShare // [NaN, 75, 75, 25]
+ */
+export function rankShares(values: Float64Array): {
+  readonly percentile: Float64Array
+  readonly topShare: Float64Array
+} {
+  const topShare = new Float64Array(values.length).fill(Number.NaN)
+  return { percentile: rank(values, topShare), topShare }
+}
+
+function rank(values: Float64Array, top: Float64Array | null): Float64Array {
   const n = values.length
   const out = new Float64Array(n)
   const own = Float64Array.from(values)
@@ -98,6 +119,11 @@ export function percentileRank(values: Float64Array): Float64Array {
     while (end < m && own[order[end] as number] === v) end++
     const rank = (100 * (below + end)) / n
     for (let j = start; j < end; j++) out[order[j] as number] = rank
+    if (top) {
+      // the positive values from this run up: the run itself counted, those below it not
+      const share = (100 * (m - start)) / n
+      for (let j = start; j < end; j++) top[order[j] as number] = share
+    }
     start = end
   }
   return out

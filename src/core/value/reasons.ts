@@ -94,11 +94,23 @@ export interface ReasonFacts {
     readonly tenureDays: number
     readonly daysSinceLast: number
   }
-  readonly engagement?: { readonly percentile: number; readonly reviews?: number }
+  readonly engagement?: {
+    /** Percent of customers whose score is at or below this one (ties and the customer counted). */
+    readonly percentile: number
+    /**
+     * Percent of customers whose score is at or above this one (`rankShares`): the rank share
+     * "top N %" cites, and 100 - topShare the share strictly below, "more engaged than". Without it
+     * the texts fall back on the percentile, which counts ties as below.
+     */
+    readonly topShare?: number
+    readonly reviews?: number
+  }
   readonly nps?: number
   readonly pAlive?: number
   readonly priceDrivenShare?: number
   readonly valuePercentile?: number
+  /** Percent of customers whose total value is at or above this one (`rankShares`). */
+  readonly valueTopShare?: number
 }
 
 export interface ReasonOptions {
@@ -221,6 +233,12 @@ export function hours(minutes: number): string {
 }
 
 const pct = (p: number) => `${Math.round(p)} %`
+/**
+ * A rank share as "top N %": rounded up to a whole percent, at least 1 %, so it never claims a
+ * better rank than the customer holds (the best of 13 is in the top 8 %, not the top 1 %). The
+ * small allowance keeps 100 * 3 / 100 = 3.0000000000000004 at 3.
+ */
+const topPct = (share: number) => `${Math.max(1, Math.ceil(share - 1e-9))} %`
 
 /** A loyalty type in words. */
 export const TYPE_NAME: Readonly<Record<LoyaltyType, string>> = {
@@ -272,13 +290,22 @@ function loyaltyText(f: ReasonFacts, promoterMin: number): string {
       const reviews = f.engagement?.reviews ?? 0
       if (reviews > 0) signs.push(plural(reviews, 'review'))
       if (f.nps !== undefined && f.nps >= promoterMin) signs.push(`promoter (NPS ${f.nps})`)
-      if (f.engagement && f.engagement.percentile > 0) {
-        signs.push(`engagement in the top ${pct(Math.max(1, 100 - f.engagement.percentile))}`)
+      const e = f.engagement
+      if (e && e.percentile > 0) {
+        const share = e.topShare
+        signs.push(
+          share !== undefined && Number.isFinite(share)
+            ? `engagement in the top ${topPct(share)}`
+            : `engagement in the top ${pct(Math.max(1, 100 - e.percentile))}`,
+        )
       }
+      const vs = f.valueTopShare
       const top =
-        f.valuePercentile === undefined
-          ? 'high value'
-          : `top ${pct(Math.max(1, 100 - f.valuePercentile))} by value`
+        vs !== undefined && Number.isFinite(vs)
+          ? `top ${topPct(vs)} by value`
+          : f.valuePercentile === undefined
+            ? 'high value'
+            : `top ${pct(Math.max(1, 100 - f.valuePercentile))} by value`
       return signs.length ? `${name}: ${top} with ${signs.join(', ')}` : `${name}: ${top}`
     }
     case 'price_driven':
@@ -384,7 +411,14 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   }
   const e = f.engagement
   if (e && e.percentile >= (opts.engagementMinPercentile ?? 75)) {
-    out.push({ code: 'engagement', text: `more engaged than ${pct(e.percentile)} of customers` })
+    const share = e.topShare
+    if (share === undefined || !Number.isFinite(share)) {
+      out.push({ code: 'engagement', text: `more engaged than ${pct(e.percentile)} of customers` })
+    } else if (Math.round(100 - share) > 0) {
+      // the percentile counts ties (and the customer) as below: "more engaged than" is the share
+      // strictly below; tied with nearly everyone, there is nobody to be more engaged than
+      out.push({ code: 'engagement', text: `more engaged than ${pct(100 - share)} of customers` })
+    }
   }
   return out
 }
@@ -404,14 +438,19 @@ function tierText(t: TierFacts, code: ReasonCode, money: (n: number) => string):
   const boundary = t.boundary ?? 0
   switch (code) {
     case 'tier_grace': {
+      // a rank tier nobody reaches this run (ties at the line above took its share) has no
+      // minimum to be below
+      const below = Number.isFinite(boundary)
+        ? `is below its ${money(boundary)} minimum`
+        : 'no longer qualifies for it (no customer does this run)'
       if (t.graceUnit === 'refit') {
-        return `kept in ${t.name} until the next refit (demotions wait for it): total value ${total} is below its ${money(boundary)} minimum`
+        return `kept in ${t.name} until the next refit (demotions wait for it): total value ${total} ${below}`
       }
       const left = t.graceLeft ?? 0
       const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
       // 0 left: this day (run) is the last one held, not "for 0 more days"
       const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
-      return `kept in ${t.name} ${unit} (grace period): total value ${total} is below its ${money(boundary)} minimum`
+      return `kept in ${t.name} ${unit} (grace period): total value ${total} ${below}`
     }
     case 'tier_rank':
       return `top ${t.topPercent} % by total value (${total})`

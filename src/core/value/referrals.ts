@@ -225,6 +225,8 @@ export interface ReferralTree {
 /**
  * The referral trees of the top `k` referrers by referral value (ties: lower index first), each
  * cut at `maxNodes` nodes taken level by level, children ordered by contribution (largest first).
+ * Only indices below `roots` (default all) can be a top referrer: the service numbers its buyers
+ * first, and someone who never bought is a link inside others' trees, not a referrer to rank.
  * Built iteratively (no recursion), so a deep chain cannot overflow the stack.
  * @example referralTrees(result, ownValue, 10)[0].children[0].customer
  */
@@ -233,11 +235,13 @@ export function referralTrees(
   ownValue: Float64Array,
   k: number,
   maxNodes = 500,
+  roots = result.parent.length,
 ): ReferralTree[] {
   const { parent, value, directCount, countsByLevel, maxDepth, decay } = result
   const n = parent.length
   const referrers: number[] = []
-  for (let i = 0; i < n; i++) if ((directCount[i] as number) > 0) referrers.push(i)
+  const last = Math.min(n, roots)
+  for (let i = 0; i < last; i++) if ((directCount[i] as number) > 0) referrers.push(i)
   referrers.sort((a, b) => (value[b] as number) - (value[a] as number) || a - b)
   const top = referrers.slice(0, Math.max(0, k))
   if (top.length === 0) return []

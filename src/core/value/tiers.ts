@@ -40,7 +40,10 @@ export interface TierAssignment {
  * boundary is the value of the last of them, so customers tied at a boundary all get the higher
  * tier. A tier above the last never admits a total value <= 0: when the cut falls among such
  * values, the boundary is the smallest positive value above it (Number.MIN_VALUE when there is
- * none).
+ * none). A tier whose cut lands on the boundary of a tier above it (ties at that line, or the cut
+ * among values <= 0 when only the top tiers hold positive values) admits nobody: every value that
+ * reaches the line qualifies for the tier above first. Its boundary is +Infinity, as for a share
+ * too small to hold one customer, so it has no minimum of its own to cite.
  * @example // values 100..1, default shares 2/8/20 %: boundaries [99, 91, 71, -Infinity]
  */
 export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64Array {
@@ -55,20 +58,26 @@ export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64
   const n = total.length
   const desc = Float64Array.from(total).sort().reverse()
   let cum = 0
+  // the lowest boundary so far: a tier cut at it again admits nobody
+  let line = Number.POSITIVE_INFINITY
   for (let i = 0; i < k - 1; i++) {
     cum += levels[i]?.share ?? 0
     const count = Math.min(n, Math.floor(cum * n + 1e-9))
-    const v = count >= 1 ? (desc[count - 1] as number) : Number.POSITIVE_INFINITY
-    if (v > 0) {
-      b[i] = v
+    let v = count >= 1 ? (desc[count - 1] as number) : Number.POSITIVE_INFINITY
+    if (!(v > 0)) {
+      // the cut falls among values <= 0, which no tier above the last admits: the boundary is the
+      // last customer in, the smallest positive value of the top `count` (the same customers as
+      // "any positive value", shown as the figure it is rather than 5e-324)
+      let j = count - 1
+      while (j >= 0 && !((desc[j] as number) > 0)) j--
+      v = j >= 0 ? (desc[j] as number) : Number.MIN_VALUE
+    }
+    if (v >= line) {
+      b[i] = Number.POSITIVE_INFINITY
       continue
     }
-    // the cut falls among values <= 0, which no tier above the last admits: the boundary is the
-    // last customer in, the smallest positive value of the top `count` (the same customers as
-    // "any positive value", shown as the figure it is rather than 5e-324)
-    let j = count - 1
-    while (j >= 0 && !((desc[j] as number) > 0)) j--
-    b[i] = j >= 0 ? (desc[j] as number) : Number.MIN_VALUE
+    b[i] = v
+    line = v
   }
   return b
 }

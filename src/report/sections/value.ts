@@ -99,7 +99,13 @@ function tiersTable(v: ValueSummary): string {
     { header: 'Outreach', cell: (t) => escapeHtml(t.outreach) },
     { header: 'Perks', cell: (t) => escapeHtml(t.perks.join(', ') || '–') },
   ]
-  return htmlTable(cols, v.tiers.levels)
+  // a rank tier without a minimum admits nobody: said in words, not only as a dash
+  const empty = v.tiers.levels.slice(0, -1).filter((t) => t.minValue === null)
+  const note =
+    v.tiers.basis === 'rank' && empty.length > 0
+      ? `<p class="meta">${escapeHtml(empty.map((t) => t.name).join(', '))} ${empty.length === 1 ? 'has' : 'have'} no minimum this run: no customer's total value qualifies for ${empty.length === 1 ? 'it' : 'them'} (customers tied at the line of a tier above all go to that tier, and a share smaller than one customer holds nobody).</p>`
+      : ''
+  return htmlTable(cols, v.tiers.levels) + note
 }
 
 function loyaltyTable(v: ValueSummary): string {
@@ -157,7 +163,9 @@ function treeList(nodes: readonly ReferralTreeNodeSummary[], cur: string | null)
 
 function referrersTable(v: ValueSummary): string {
   const r = v.referrals
-  if (r.top.length === 0) return '<p>No referrals were imported, or nobody referred a customer.</p>'
+  // someone who never bought is a link inside others' trees, never a top referrer
+  if (r.top.length === 0)
+    return '<p>No referrals were imported, or no customer referred anyone.</p>'
   const cur = v.currency
   const cols: Column<TopReferrer>[] = [
     { header: 'Referrer', className: 'id', cell: (t) => id(t.customerId) },

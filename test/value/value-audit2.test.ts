@@ -1,0 +1,146 @@
+// Audit 2 of whole-customer value through the service on real DuckDB workspace files: a referrer
+// who never bought is no top referrer, rank tiers that admit nobody have no minimum (and the lowest
+// tier cites the nearest tier that has one), and the engagement and lucrative-loyal figures are
+// rank shares.
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseValueConfig, type ValueConfigInput } from '../../src/core/value/config.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { valueSection } from '../../src/report/sections/value.ts'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { computeAnalysis } from '../../src/service/analyze.ts'
+import { customerProfile } from '../../src/service/customer-profile.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+/** Cost rates that leave profit = margin (amount - cost). */
+const FREE: ValueConfigInput['costs'] = {
+  perTicketMinute: 0,
+  perReturn: 0,
+  paymentFeeRate: 0,
+  paymentFeeFixed: 0,
+}
+const AS_OF = '2024-06-30'
+
+const open: Engine[] = []
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.close()
+})
+
+async function workspace(files: Record<string, string>): Promise<Engine> {
+  const dir = tempDir('loyals-value-audit2-')
+  const engine = await openWorkspace(join(dir, 'w.duckdb'))
+  open.push(engine)
+  for (const [kind, content] of Object.entries(files)) {
+    await importFile(engine, write(dir, `${kind}.csv`, content), { kind, now: NOW })
+  }
+  return engine
+}
+
+const analyze = (engine: Engine): Promise<AnalysisSummary> =>
+  computeAnalysis(engine, {
+    source: 'test',
+    asOf: AS_OF,
+    predictions: false,
+    value: { config: parseValueConfig({ costs: FREE }) },
+  })
+
+describe('top referrers are customers', () => {
+  it('someone who never bought is a link in the tree, not the top referrer nor counted', async () => {
+    // A, B and C bought (own values 10, 100, 80); F never did: A -> F -> B, F -> C.
+    // F's referral value would be 180, A's 0 (F) + 0.5 * 180 = 90
+    const engine = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,20,10
+2,B,2024-02-01,200,100
+3,C,2024-03-01,100,20
+`,
+      referrals: `referrer,referred,date
+A,F,2024-01-15
+F,B,2024-01-20
+F,C,2024-02-20
+`,
+    })
+    const s = await analyze(engine)
+    const r = s.value?.referrals
+    expect(r?.top.map((t) => t.customerId)).toEqual(['A'])
+    expect(r?.top[0]?.referralValue).toBeCloseTo(90, 9)
+    expect(r?.top[0]?.children[0]?.customerId).toBe('F')
+    expect(r?.top[0]?.children[0]?.children.map((c) => c.customerId).sort()).toEqual(['B', 'C'])
+    // one customer (A) referred one other (F); F's referrals are not a customer's
+    expect([r?.referrers, r?.referred]).toEqual([1, 1])
+    expect(valueSection.render(s)).toContain('1 customers referred 1 others')
+  })
+})
+
+describe('rank tiers that admit nobody', () => {
+  // 60 customers: 5 tied at a profit of 30, 55 at a loss of 10. Platinum's cut (floor(1.2) = 1)
+  // takes all five; Gold's (6) and Silver's (18) fall among the losses, where no tier above the
+  // last admits anybody, and every positive value reaches Platinum first: Gold and Silver are
+  // empty and have no minimum
+  const lines = ['order_id,customer_id,ordered_at,amount,cost']
+  for (let i = 0; i < 60; i++) {
+    lines.push(i < 5 ? `${i},T${i},2024-01-10,50,20` : `${i},L${i},2024-01-10,10,20`)
+  }
+
+  it('summary minValue null for the empty tiers; Bronze cites the Platinum minimum', async () => {
+    const engine = await workspace({ orders: `${lines.join('\n')}\n` })
+    const s = await analyze(engine)
+    const levels = s.value?.tiers.levels ?? []
+    expect(levels.map((l) => [l.name, l.customers, l.minValue])).toEqual([
+      ['Platinum', 5, 30],
+      ['Gold', 0, null],
+      ['Silver', 0, null],
+      ['Bronze', 55, null],
+    ])
+    const [row] = await engine.query<{ r: string }>(
+      "SELECT reason_1 AS r FROM customer_analysis WHERE customer_id = 'L5'",
+    )
+    expect(row?.r).toMatch(
+      /^Bronze: total value -10 is below the Platinum minimum of 30 \(the top 2 %\); /,
+    )
+    expect(valueSection.render(s)).toContain(
+      "Gold, Silver have no minimum this run: no customer's total value qualifies for them",
+    )
+  })
+})
+
+describe('rank shares in the reasons', () => {
+  it('"more engaged than" counts only those strictly below; "top N %" is the rank share', async () => {
+    // 13 customers, equal profit but for the ranking: T1 best by value; engagement: T1 three
+    // reviews, T2 two, T3..T5 one each (tied), the other eight nothing. T3's percentile is
+    // 100 * 11 / 13 = 85 (ties counted), but only 8 of 13 (62 %) are less engaged
+    const orders = ['order_id,customer_id,ordered_at,amount,cost']
+    const events = ['customer,time,event']
+    for (let i = 1; i <= 13; i++) {
+      orders.push(`${i},T${i},2024-06-01,${i === 1 ? 500 : 100 - i},10`)
+      orders.push(`${i + 100},T${i},2024-06-20,${i === 1 ? 500 : 100 - i},10`)
+      const reviews = i === 1 ? 3 : i === 2 ? 2 : i <= 5 ? 1 : 0
+      for (let k = 0; k < reviews; k++) events.push(`T${i},2024-06-29,review`)
+    }
+    const engine = await workspace({
+      orders: `${orders.join('\n')}\n`,
+      engagement: `${events.join('\n')}\n`,
+    })
+    await analyze(engine)
+    const texts = async (id: string) =>
+      (
+        await customerProfile(engine, id, {
+          asOf: AS_OF,
+          config: parseValueConfig({ costs: FREE }),
+          predictions: false,
+        })
+      ).reasons.map((x) => x.text)
+    const t3 = await texts('T3')
+    expect(t3).toContain('more engaged than 62 % of customers')
+    const t2 = await texts('T2')
+    expect(t2).toContain('more engaged than 85 % of customers')
+    // T1: best of 13 by value and engagement: the top 8 % (1/13), not the top 1 %
+    const t1 = await texts('T1')
+    expect(t1.join(' | ')).toContain('lucrative loyal: top 8 % by value with ')
+    expect(t1.join(' | ')).toContain('engagement in the top 8 %')
+  })
+})
