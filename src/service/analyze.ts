@@ -1,7 +1,7 @@
 // The analyze use case: summary -> RFM -> concentration -> one ranked per-customer table, all in
 // the engine; only aggregates (a few hundred rows) come back to JS. The per-customer files are
 // written by the engine (COPY), so a million customers never become JS objects.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
@@ -27,6 +27,7 @@ import type {
 } from './analysis-summary.ts'
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
+import { makeDirs } from './out-dir.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
 import { buildCustomerSummary, type OrderFacts, type TimeUnit, UNIT_DAYS } from './summary.ts'
@@ -304,7 +305,7 @@ export async function writeAnalysisFiles(
   }
   const out = resolve(dir)
   try {
-    await mkdir(out, { recursive: true })
+    await makeDirs(out)
   } catch (e) {
     throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
   }
@@ -497,12 +498,8 @@ function qualityNotes(
         'Negative revenues count as 0 in the Lorenz curve and Gini; top-customer shares use net revenue and can exceed 100 %.',
     })
   }
-  if (f.currencies > 1) {
-    notes.push({
-      level: 'warning',
-      message: `The orders mix ${f.currencies} currencies; amounts are added without conversion.`,
-    })
-  } else if (currency === null) {
+  // several currencies never get here: the summary refuses to add them up
+  if (currency === null) {
     notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
   }
   if (t.margin_customers === 0) {

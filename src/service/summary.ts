@@ -14,6 +14,7 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from '../data/queries/customer-summary.ts'
+import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
 import { DataError, UsageError } from '../errors.ts'
 
@@ -179,6 +180,7 @@ export async function buildCustomerSummary(
     )
   }
   sqlDate(asOf)
+  if (Number(facts?.currencies ?? 0) > 1) await refuseMixedCurrencies(engine, opts.source)
   await engine.exec(
     customerSummary(engine.dialect, {
       table,
@@ -208,6 +210,25 @@ export async function buildCustomerSummary(
     free: Number(facts?.free ?? 0),
   }
   return { table, asOf, unit: opts.unit, customers, orders }
+}
+
+/**
+ * Orders in several currencies (a currency column naming more than one): every figure after this
+ * adds amounts per customer and across customers, which is wrong without conversion, and a
+ * customer who pays in yen would rank first on the number alone.
+ */
+async function refuseMixedCurrencies(engine: Engine, source: string | undefined): Promise<never> {
+  const rows = await engine.query<{ currency: string; n: number }>(
+    orderCurrencies(engine.dialect, source ? { source } : {}),
+  )
+  const each = rows.map(
+    (r) =>
+      `${r.currency} on ${Number(r.n).toLocaleString('en-US')} row${Number(r.n) === 1 ? '' : 's'}`,
+  )
+  throw new DataError(
+    `the orders are in ${rows.length} currencies (${each.join(', ')}): adding their amounts without conversion would be wrong. Convert the amounts to one currency before importing, or import each currency's orders into a workspace of its own (--db).`,
+    { currencies: rows.map((r) => r.currency) },
+  )
 }
 
 function selectSummary(table: string, dialect: Dialect): string {

@@ -85,6 +85,19 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(run.stderr).toBe('')
   })
 
+  it('gives the money totals exactly: the concentration total and top shares equal the sums they name', () => {
+    const c = summary.concentration.revenue
+    // a double running sum drifted: 173115.5499999971 beside a revenue of 173115.55
+    expect(c.total).toBe(summary.revenue.total)
+    expect(String(c.total)).toMatch(/^\d+(\.\d{1,2})?$/)
+    // the top 10 % are exactly decile 1 (ceil(10 n / 100) customers either way)
+    const top10 = c.topShares.find((t) => t.percent === 10)
+    const d1 = c.deciles.find((d) => d.decile === 1)
+    expect(top10?.customers).toBe(d1?.customers)
+    expect(top10?.value).toBe(d1?.value)
+    for (const t of c.topShares) expect(String(t.value)).toMatch(/^\d+(\.\d{1,2})?$/)
+  })
+
   it('writes the four files', () => {
     expect(readdirSync(out).sort()).toEqual([
       'customers.csv',
@@ -409,19 +422,26 @@ describe('loyals analyze with bad input', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
 
-  it('says on the terminal what may mislead: two currencies added together', () => {
+  it('refuses orders in two currencies (adding them is wrong) and says what may mislead', () => {
     const dir = tempDir()
     const file = join(dir, 'orders.csv')
     writeFileSync(
       file,
       'customer_id,ordered_at,amount,currency\nA,2024-01-01,10,USD\nA,2024-01-05,20,EUR\nB,2024-01-03,5,USD\nB,2024-01-04,-8,USD\n',
     )
+    const mixed = runCli(['analyze', file, '--out', join(dir, 'mixed'), '--no-insights'])
+    expect(mixed.code).toBe(1)
+    expect(mixed.stderr).toContain(
+      'the orders are in 2 currencies (USD on 3 rows, EUR on 1 row): adding their amounts without conversion would be wrong',
+    )
+    expect(existsSync(join(dir, 'mixed', 'summary.json'))).toBe(false)
+    const sum = runCli(['summary', file])
+    expect(sum.code).toBe(1)
+    expect(sum.stderr).toContain('the orders are in 2 currencies')
+    // one currency: B's refund is more than B bought: said, and measured in summary.json
+    writeFileSync(file, readFileSync(file, 'utf8').replace('20,EUR', '20,USD'))
     const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--no-insights'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain(
-      'Warning: The orders mix 2 currencies; amounts are added without conversion.',
-    )
-    // B's refund is more than B bought: said, and measured in summary.json
     expect(r.stdout).toContain('Warning: 1 customer has zero or negative net revenue')
     const s = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))
     expect(s.concentration.revenue).toMatchObject({ negativeCustomers: 1, negativeTotal: -3 })

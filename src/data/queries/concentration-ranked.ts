@@ -11,6 +11,14 @@ import {
 import { sqlIdent } from './customer-summary.ts'
 import { createTempTableAs } from './dialect-sql.ts'
 
+/**
+ * A running sum added up exactly (the values are money: sums of DECIMAL(18,6) amounts): a double
+ * running sum drifts, so the top shares' total read 173115.5499999971 beside a revenue of
+ * 173115.55.
+ */
+const exactRunning = (expr: string, over: string): string =>
+  `CAST(sum(CAST(${expr} AS DECIMAL(38,6))) ${over} AS DOUBLE PRECISION)`
+
 /** The session table `concentration` ranks into (replaced by each call). */
 export const CONCENTRATION_RANKED = 'concentration_ranked'
 
@@ -28,7 +36,7 @@ export function concentrationRanked(
   return {
     sql: `${createTempTableAs(dialect, sqlIdent(args.ranked))}
 SELECT row_number() OVER w AS rn, value, revenue, orders,
-  sum(value) OVER w AS cum, sum(greatest(value, 0)) OVER w AS cum_pos
+  ${exactRunning('value', 'OVER w')} AS cum, ${exactRunning('greatest(value, 0)', 'OVER w')} AS cum_pos
 FROM ${valueSource(args)} s
 WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
@@ -47,7 +55,7 @@ function fromRanks(args: ConcentrationArgs & { ranked: string }, rank: string): 
   return {
     sql: `${createTempTableAs('duckdb', sqlIdent(args.ranked))}
 SELECT row_number() OVER () AS rn, value, revenue, orders,
-  sum(value) ${frame} AS cum, sum(greatest(value, 0)) ${frame} AS cum_pos
+  ${exactRunning('value', frame)} AS cum, ${exactRunning('greatest(value, 0)', frame)} AS cum_pos
 FROM (SELECT CAST(${v} AS DOUBLE PRECISION) AS value, revenue, orders
   FROM ${sqlIdent(args.table)} WHERE ${v} IS NOT NULL ORDER BY ${sqlIdent(rank)}) s`,
   }

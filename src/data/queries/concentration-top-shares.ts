@@ -2,7 +2,7 @@
 // values. Portable SQL except the integer division (dialect-sql.ts).
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 import { intDiv } from './dialect-sql.ts'
 
 /**
@@ -28,7 +28,7 @@ export function concentrationTopShares(
       : `SELECT pct FROM (VALUES ${args.percents.map((p) => `(${p})`).join(', ')}) AS v(pct)`
   return {
     sql: `
-WITH tot AS (SELECT count(*) AS n, sum(value) AS total FROM ${ranked}),
+WITH tot AS (SELECT count(*) AS n, ${exactSum('value')} AS total FROM ${ranked}),
 p AS (${pcts})
 SELECT p.pct, r.rn AS customers, r.cum AS value,
   CASE WHEN tot.total = 0 THEN NULL ELSE r.cum / tot.total END AS share

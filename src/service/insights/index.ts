@@ -1,7 +1,7 @@
 // The insights use case: one TEMP base table (value, cohort, attributes) and one first-order table,
 // then each analysis in its own file reads them. Files are written by the engine (COPY) where the
 // rows are per customer, from JS where they are a few hundred aggregates.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import {
@@ -18,6 +18,7 @@ import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
+import { makeDirs } from '../out-dir.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
   checkValueExpression,
@@ -369,7 +370,7 @@ export async function writeInsightsFiles(
   const { summary, context: ctx } = result
   const out = resolve(dir)
   try {
-    await mkdir(out, { recursive: true })
+    await makeDirs(out)
   } catch (e) {
     throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
   }
