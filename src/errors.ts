@@ -18,10 +18,16 @@ export interface RowProblem {
   readonly line: number | null
   readonly column: string | null
   readonly reason: string
+  /**
+   * True when `line` counts the records of a JSON array (1 = the first), not the file's lines:
+   * a one-line array has every record on line 1, so `file:2` would point at nothing.
+   */
+  readonly record?: boolean
 }
 
 export function formatProblem(p: RowProblem): string {
-  const where = p.line === null ? p.file : `${p.file}:${p.line}`
+  const where =
+    p.line === null ? p.file : p.record ? `${p.file} record ${p.line}` : `${p.file}:${p.line}`
   return p.column ? `${where} ${p.column}: ${p.reason}` : `${where}: ${p.reason}`
 }
 

@@ -1326,7 +1326,9 @@ describe('formats', () => {
     expect(await orders(one)).toMatchObject({ inserted: 1, jsonDocuments: true })
     const two = write(dir, 'pretty-two.json', rec('p2', '5') + rec('p3', '"x"'))
     const e = await importError(() => orders(two))
-    expect(e.problems.map(formatProblem)).toEqual([`${two}:2 amount: cannot read 'x' as an amount`])
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${two} record 2 amount: cannot read 'x' as an amount`,
+    ])
     for (const body of ['{"orders": []}\n', '{\n  "orders": []\n}\n']) {
       const empty = write(dir, 'empty-page.json', body)
       await expect(orders(empty)).rejects.toThrow(
@@ -1363,7 +1365,9 @@ describe('formats', () => {
     )
     const e = await importError(() => orders(bad))
     expect(e.problems.map(formatProblem)).toEqual([
-      expect.stringMatching(new RegExp(`^${bad}:3 created_at: cannot read 'soon' as a date`)),
+      expect.stringMatching(
+        new RegExp(`^${bad} record 3 created_at: cannot read 'soon' as a date`),
+      ),
     ])
     // an array that is not valid JSON says so, with nothing stored
     const broken = write(dir, 'broken.json', '[{"id": 1, "total": }]')
@@ -1393,7 +1397,9 @@ describe('formats', () => {
     )
     const e = await importError(() => orders(pretty))
     expect(e.problems.map(formatProblem)).toEqual([
-      expect.stringMatching(new RegExp(`^${pretty}:3 ordered_at: cannot read 'x' as a date`)),
+      expect.stringMatching(
+        new RegExp(`^${pretty} record 3 ordered_at: cannot read 'x' as a date`),
+      ),
     ])
   })
 

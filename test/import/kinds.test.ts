@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { SATISFACTION_ACCEPTS } from '../../src/service/import/kinds/tickets.ts'
 import { readingNotes } from '../../src/service/source.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
@@ -353,7 +354,7 @@ describe('returns', () => {
     )
     const e = await importError(() => load('tickets', f))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${f}:2 Satisfaction Score: cannot read 'Superb' as a number`,
+      `${f}:2 Satisfaction Score: cannot read 'Superb' as ${SATISFACTION_ACCEPTS}`,
     ])
   })
 })

@@ -2,7 +2,11 @@
 // engagement, tickets, returns, surveys, costs) that `loyals import --kind ...` reads.
 import type { Command } from 'commander'
 import { UsageError } from '../../errors.ts'
-import { DEFAULT_OPTIONS, type GenerateOptions } from '../../service/generate/company.ts'
+import {
+  DEFAULT_OPTIONS,
+  type GenerateOptions,
+  isCalendarDay,
+} from '../../service/generate/company.ts'
 import { PLANTS, type Plant } from '../../service/generate/params.ts'
 import {
   type GenerateFormat,
@@ -20,9 +24,9 @@ interface GenerateFlags {
   plant?: string | false
   format: string
   json?: boolean
+  /** Set when both `--plant <list>` and `--no-plant` were given (commander keeps only the last). */
+  plantConflict?: boolean
 }
-
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/
 
 /** Turn the flags into generator options; every bad value is a UsageError naming the flag. */
 export function parseGenerateFlags(f: GenerateFlags): {
@@ -41,7 +45,7 @@ export function parseGenerateFlags(f: GenerateFlags): {
     ['--start', f.start],
     ['--end', f.end],
   ] as const) {
-    if (!DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+    if (!isCalendarDay(v)) {
       throw new UsageError(`${flag} must be a date YYYY-MM-DD, got '${v}'`)
     }
   }
@@ -50,6 +54,9 @@ export function parseGenerateFlags(f: GenerateFlags): {
   }
   if (Date.parse(`${f.end}T23:59:59Z`) > Date.now()) {
     throw new UsageError(`--end ${f.end} is in the future: import would reject those orders`)
+  }
+  if (f.plantConflict) {
+    throw new UsageError('--plant and --no-plant cannot be used together: pick one')
   }
   let plants: Plant[]
   if (f.plant === false) plants = []
@@ -76,8 +83,13 @@ export function parseGenerateFlags(f: GenerateFlags): {
 }
 
 export function registerGenerate(program: Command): void {
-  program
-    .command('generate')
+  // commander stores `--plant x` and `--no-plant` in one value, the last one winning; the option
+  // events still fire for each, so a conflict is caught here instead of silently dropping one.
+  const seen = new Set<string>()
+  const cmd = program.command('generate')
+  cmd.on('option:plant', () => seen.add('plant'))
+  cmd.on('option:no-plant', () => seen.add('no-plant'))
+  cmd
     .description('Write a seeded synthetic company (orders, customers, referrals, tickets ...)')
     .requiredOption('--out <dir>', 'directory for the files')
     .option('--customers <n>', 'number of customers', String(DEFAULT_OPTIONS.customers))
@@ -89,7 +101,10 @@ export function registerGenerate(program: Command): void {
     .option('--format <fmt>', 'csv or csv.gz', 'csv')
     .option('--json', 'print what was written as JSON')
     .action(async (flags: GenerateFlags) => {
-      const { opts, format } = parseGenerateFlags(flags)
+      const { opts, format } = parseGenerateFlags({
+        ...flags,
+        plantConflict: seen.has('plant') && seen.has('no-plant'),
+      })
       const t0 = performance.now()
       const { truth, files } = await writeCompany(opts, flags.out, format)
       const seconds = (performance.now() - t0) / 1000

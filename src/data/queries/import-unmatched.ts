@@ -14,6 +14,15 @@ const OWNER: Readonly<Record<string, string>> = {
   surveys: 'r.customer_id',
 }
 
+/**
+ * Rows left to another note: a return of an order in the workspace that names another customer
+ * is reported by importReturnOwners (import-return-owners.ts), even when that customer is unknown,
+ * so that each return is in one note and "of orders not in the workspace" stays true.
+ */
+const ELSEWHERE: Readonly<Record<string, string>> = {
+  returns: 'EXISTS (SELECT 1 FROM orders o WHERE o.order_id = r.order_id)',
+}
+
 /** Whether rows of `kind` are checked for an owner. */
 export const hasOwnerCheck = (kind: string): boolean => kind in OWNER
 
@@ -29,7 +38,9 @@ export function importUnmatched(_d: Dialect, args: { kind: string; rows: string 
     sql: `WITH known AS (
   SELECT customer_id FROM orders UNION SELECT customer_id FROM customers
 ), owned AS (
-  SELECT ${label} AS label, r.source_line, ${owner} AS owner FROM ${args.rows} r
+  SELECT ${label} AS label, r.source_line, ${owner} AS owner FROM ${args.rows} r${
+    ELSEWHERE[args.kind] ? `\n  WHERE NOT ${ELSEWHERE[args.kind]}` : ''
+  }
 ), lost AS (
   SELECT * FROM owned WHERE owner IS NULL OR owner NOT IN (SELECT customer_id FROM known)
 )

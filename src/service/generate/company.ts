@@ -129,6 +129,67 @@ const iso = (ms: number): string =>
   `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`
 const money = (cents: number): number => cents / 100
 
+function swapAt(arr: number[], a: number, b: number): void {
+  const t = arr[a]!
+  arr[a] = arr[b]!
+  arr[b] = t
+}
+
+/** Buyers waiting to become referrers, smallest first-order time first (ties: lower index). */
+class FirstOrderHeap {
+  readonly #at: number[] = []
+  readonly #id: number[] = []
+  readonly #weight: number[] = []
+  get size(): number {
+    return this.#at.length
+  }
+  peekAt(): number {
+    return this.#at[0] ?? Number.POSITIVE_INFINITY
+  }
+  #less(a: number, b: number): boolean {
+    const x = this.#at[a]!
+    const y = this.#at[b]!
+    return x < y || (x === y && this.#id[a]! < this.#id[b]!)
+  }
+  #swap(a: number, b: number): void {
+    swapAt(this.#at, a, b)
+    swapAt(this.#id, a, b)
+    swapAt(this.#weight, a, b)
+  }
+  push(at: number, id: number, weight: number): void {
+    this.#at.push(at)
+    this.#id.push(id)
+    this.#weight.push(weight)
+    let k = this.#at.length - 1
+    while (k > 0) {
+      const parent = (k - 1) >> 1
+      if (!this.#less(k, parent)) break
+      this.#swap(k, parent)
+      k = parent
+    }
+  }
+  pop(): { id: number; weight: number } {
+    const top = { id: this.#id[0]!, weight: this.#weight[0]! }
+    const last = this.#at.length - 1
+    this.#swap(0, last)
+    this.#at.pop()
+    this.#id.pop()
+    this.#weight.pop()
+    let k = 0
+    for (;;) {
+      const l = 2 * k + 1
+      const r = l + 1
+      let m = k
+      if (l < last && this.#less(l, m)) m = l
+      if (r < last && this.#less(r, m)) m = r
+      if (m === k) break
+      this.#swap(k, m)
+      k = m
+    }
+    return top
+  }
+}
+
 /** Cumulative weights for `pick`. */
 function cumulative(weights: readonly number[]): Float64Array {
   const c = new Float64Array(weights.length)
@@ -154,10 +215,20 @@ function pick(rng: Rng, cum: Float64Array): number {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
 
+/**
+ * True for a real calendar day written YYYY-MM-DD. `Date.parse` alone is not enough: V8 rolls
+ * 2024-02-30 over to March 1 instead of rejecting it.
+ * @example isCalendarDay('2024-02-29') // true; isCalendarDay('2023-02-29') // false
+ */
+export function isCalendarDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const ms = Date.parse(`${s}T00:00:00Z`)
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s
+}
+
 function parseDay(s: string, endOfDay: boolean): number {
-  const ms = Date.parse(`${s}T${endOfDay ? '23:59:59' : '00:00:00'}Z`)
-  if (!Number.isFinite(ms)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`)
-  return ms
+  if (!isCalendarDay(s)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`)
+  return Date.parse(`${s}T${endOfDay ? '23:59:59' : '00:00:00'}Z`)
 }
 
 const RETURN_REASONS = [
@@ -283,9 +354,12 @@ export async function generateInto(
   for (let i = 0; i < n; i++) lvVar += (logValue[i]! - lvMean) ** 2 / n
   const lvSd = Math.sqrt(lvVar) || 1
 
-  // NPS follows value; promoters refer. Referrers are drawn from older buyers, weighted.
+  // NPS follows value; promoters refer. Referrers are drawn from older buyers, weighted; first
+  // order times are only drawn in pass 2, where a referrer who had not ordered by the referral
+  // date is drawn again (see `referrerOf`).
   const nps = new Int8Array(n)
   const referrer = new Int32Array(n).fill(-1)
+  const referWeight = new Uint8Array(n)
   const pool: number[] = []
   for (let i = 0; i < n; i++) {
     const z = (logValue[i]! - lvMean) / lvSd
@@ -297,7 +371,8 @@ export async function generateInto(
     nps[i] = clamp(Math.round(6.6 + 1.6 * z + bonus + 1.5 * rng.normal()), 0, 10)
     if (buyer[i] === 1) {
       const w = nps[i]! >= 9 ? 1 + Math.floor(rng.gamma(0.6, 4)) : nps[i]! >= 7 ? 1 : 0
-      for (let k = 0; k < Math.min(w, 40); k++) pool.push(i)
+      referWeight[i] = Math.min(w, 40)
+      for (let k = 0; k < referWeight[i]!; k++) pool.push(i)
     }
   }
 
@@ -384,15 +459,32 @@ export async function generateInto(
   // subscribers (a switching cost: the loyalty type "limited loyal, held by a contract") on a
   // stream of their own, so the rest of the company is the same as without them
   const subscription = createRng(opts.seed + 104_729)
+  // A referrer drawn in pass 1 may not have ordered yet on the referral date (the referred
+  // customer's signup): their first order comes days after their own signup. Such a referral is
+  // drawn again, same weights, among the buyers who had ordered by then; buyers wait in `waiting`
+  // (by first-order time) until they join `ready`. A stream of its own keeps the rest unchanged.
+  const firstOrderAt = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
+  const waiting = new FirstOrderHeap()
+  const ready: number[] = []
+  const redraw = createRng(opts.seed + 15_485_863)
 
   for (let i = 0; i < n; i++) {
     const id = cid(i)
-    const ch = CHANNELS[channel[i]!]!
+    const su = signup[i]!
+    while (waiting.size > 0 && waiting.peekAt() <= su) {
+      const { id: buyerIndex, weight } = waiting.pop()
+      for (let k = 0; k < weight; k++) ready.push(buyerIndex)
+    }
+    let ref = referrer[i]!
+    if (ref >= 0 && !(firstOrderAt[ref]! <= su)) {
+      ref = ready.length > 0 ? ready[Math.floor(redraw.uniform() * ready.length)]! : -1
+    }
+    // nobody had ordered yet: the customer came on their own after all
+    const ch = CHANNELS[ref < 0 && referrer[i]! >= 0 ? organicChannel : channel[i]!]!
     const camp = ch.campaigns[campaign[i]!] ?? ''
     const reg = REGIONS[region[i]!]!
     const first = FIRST_NAMES[Math.floor(rng.uniform() * FIRST_NAMES.length)]!
     const last = LAST_NAMES[Math.floor(rng.uniform() * LAST_NAMES.length)]!
-    const su = signup[i]!
     emit('customers', [
       id,
       `${first}.${last}.${i + 1}@example.com`.toLowerCase().replace(/[^a-z0-9.@]/g, ''),
@@ -406,7 +498,6 @@ export async function generateInto(
       camp || null,
       subscription.uniform() < SUBSCRIBER_SHARE ? 'yes' : 'no',
     ])
-    const ref = referrer[i]!
     if (ref >= 0) emit('referrals', [cid(ref), id, iso(su), `REF-${cid(ref)}`])
     if (lapsed[i] === 1) lapsedBestIds.push(id)
 
@@ -419,6 +510,8 @@ export async function generateInto(
     let sp = spend[i]!
     let firstOrder = su + rng.exponential(1 / PROCESS.firstOrderDays) * DAY
     if (buyer[i] === 0) firstOrder = Number.POSITIVE_INFINITY
+    firstOrderAt[i] = firstOrder
+    if (referWeight[i]! > 0 && firstOrder <= endMs) waiting.push(firstOrder, i, referWeight[i]!)
     let lastActive = su + 60 * DAY
     let orders = 0
     if (firstOrder <= endMs) {

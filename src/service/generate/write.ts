@@ -39,11 +39,21 @@ export function csvField(v: Value): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v
 }
 
+/** Columns holding money (EUR): docs/generator.md promises two decimals for all of them. */
+const MONEY_COLUMNS: ReadonlySet<string> = new Set(['amount', 'cost', 'discount', 'list_price'])
+
+/** A money value with exactly two decimals (`359` -> `359.00`, `261.1` -> `261.10`). */
+export function moneyField(v: Value): string {
+  return typeof v === 'number' ? (Math.round(v * 100) / 100).toFixed(2) : csvField(v)
+}
+
 class CsvOut {
   #buf = ''
   #sink: Writable
   #done: Promise<void>
+  #money: readonly boolean[]
   constructor(path: string, gzip: boolean, header: readonly string[]) {
+    this.#money = header.map((h) => MONEY_COLUMNS.has(h))
     const file = createWriteStream(path)
     if (gzip) {
       const z = createGzip({ level: 6 })
@@ -56,8 +66,12 @@ class CsvOut {
     this.#buf = `${header.join(',')}\n`
   }
   add(values: readonly Value[]): void {
-    let line = csvField(values[0] ?? null)
-    for (let k = 1; k < values.length; k++) line += `,${csvField(values[k] ?? null)}`
+    const money = this.#money
+    let line = money[0] ? moneyField(values[0] ?? null) : csvField(values[0] ?? null)
+    for (let k = 1; k < values.length; k++) {
+      const v = values[k] ?? null
+      line += `,${money[k] ? moneyField(v) : csvField(v)}`
+    }
     this.#buf += `${line}\n`
     if (this.#buf.length >= CHUNK) this.#push()
   }

@@ -1305,6 +1305,13 @@ async function importCopy(
 ): Promise<ImportResult> {
   try {
     return { ...(await importFile(engine, file, { ...opts, readFrom: copy.path })), ...mark }
+  } catch (e) {
+    // the copy holds one record a line, so its line numbers are record numbers of the file
+    if (mark.jsonArray && e instanceof ImportError && e.problems.length > 0) {
+      const problems = e.problems.map((p) => (p.line === null ? p : { ...p, record: true }))
+      throw new ImportError(e.message, problems, Number(e.details.total ?? problems.length))
+    }
+    throw e
   } finally {
     await copy.remove()
   }
@@ -1371,8 +1378,9 @@ async function refuseMixedCurrencies(
   )
   throw new ImportError(
     `${file}: the amounts in ${amount.header} are in ${marks.length} currencies (${each.join(', ')}); ` +
-      'adding them without conversion would be wrong, so nothing was imported. Import each ' +
-      "currency's orders separately, or add a currency column (--map currency=COLUMN).",
+      'adding them without conversion would be wrong, so nothing was imported. Convert the ' +
+      "amounts to one currency first, or import each currency's orders into a workspace of its " +
+      'own (--db).',
     marks.map((m) => ({
       file,
       line: Number(m.line),

@@ -3,21 +3,46 @@
 import type { FieldDef } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, type ExtraKindSpec, kf } from './common.ts'
 
+/** Help-desk rating words (matched ignoring case) and what each reads as on the 1-5 scale. */
+const SATISFIED = ['good', 'good with comment', 'satisfied', 'positive', 'happy']
+const DISSATISFIED = [
+  'bad',
+  'bad with comment',
+  'dissatisfied',
+  'unsatisfied',
+  'negative',
+  'unhappy',
+]
+const NOT_RATED = ['offered', 'unoffered', 'not offered', 'none', 'n/a']
+
+const capital = (w: string): string =>
+  w === 'n/a' ? 'N/A' : w.charAt(0).toUpperCase() + w.slice(1)
+const words = (ws: readonly string[]): string => ws.map(capital).join(', ')
+const sqlList = (ws: readonly string[]): string => ws.map((w) => `'${w}'`).join(', ')
+
+/**
+ * What a satisfaction value may be, for the "cannot read 'Great' as ..." message: a bad value
+ * is more often an unknown word than a typo'd number, so the words are listed.
+ */
+export const SATISFACTION_ACCEPTS =
+  `a satisfaction score: a number from 1 to 5, or ${words(SATISFIED)} (read as 5), ` +
+  `${words(DISSATISFIED)} (read as 1), ${words(NOT_RATED)} (no rating)`
+
 /**
  * Help desks rate a ticket Good or Bad (Zendesk: "Good", "Bad with comment", "Offered" when the
  * survey went unanswered): on the 1-5 scale, satisfied is 5 and dissatisfied 1, and a survey
- * offered but not answered is no rating. Any other text still fails as "not a number".
+ * offered but not answered is no rating. Any other text fails, naming what is accepted.
  */
 function satisfactionColumn(c: Readonly<Record<string, string>>): FieldDef {
-  const def = column(c, 'satisfaction', 'number', false)
+  const def = column(c, 'satisfaction', 'number', false, SATISFACTION_ACCEPTS)
   if (def.header === null) return def
   const v = `lower(${def.raw})`
   return {
     ...def,
     raw: `CASE
-  WHEN ${v} IN ('good', 'good with comment', 'satisfied', 'positive', 'happy') THEN '5'
-  WHEN ${v} IN ('bad', 'bad with comment', 'dissatisfied', 'unsatisfied', 'negative', 'unhappy') THEN '1'
-  WHEN ${v} IN ('offered', 'unoffered', 'not offered', 'none', 'n/a') THEN NULL
+  WHEN ${v} IN (${sqlList(SATISFIED)}) THEN '5'
+  WHEN ${v} IN (${sqlList(DISSATISFIED)}) THEN '1'
+  WHEN ${v} IN (${sqlList(NOT_RATED)}) THEN NULL
   ELSE ${def.raw} END`,
   }
 }

@@ -1,0 +1,140 @@
+// Audit 2 of the generator: impossible calendar dates and conflicting plant flags are usage
+// errors, money is written with two decimals, and referrers had bought by the referral date.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { describe, expect, it } from 'vitest'
+import { parseGenerateFlags, registerGenerate } from '../../src/cli/commands/generate.ts'
+import { UsageError } from '../../src/errors.ts'
+import { generateCompany, isCalendarDay } from '../../src/service/generate/company.ts'
+import { moneyField, writeCompany } from '../../src/service/generate/write.ts'
+import { tempDir } from '../helpers/cli.ts'
+
+const BASE = {
+  out: 'x',
+  customers: '10',
+  seed: '1',
+  start: '2023-01-01',
+  end: '2025-12-31',
+  format: 'csv',
+}
+
+/** Parse `loyals generate ...` with the real command definition; the action must fail early. */
+async function parseCli(args: string[]): Promise<unknown> {
+  const program = new Command().exitOverride()
+  registerGenerate(program)
+  try {
+    await program.parseAsync(['node', 'loyals', 'generate', '--out', tempDir(), ...args])
+  } catch (e) {
+    return e
+  }
+  return undefined
+}
+
+describe('generate flags', () => {
+  it('rejects impossible calendar days in --start and --end', () => {
+    expect(() => parseGenerateFlags({ ...BASE, start: '2024-02-30', end: '2024-06-30' })).toThrow(
+      "--start must be a date YYYY-MM-DD, got '2024-02-30'",
+    )
+    expect(() => parseGenerateFlags({ ...BASE, start: '2023-01-01', end: '2023-06-31' })).toThrow(
+      "--end must be a date YYYY-MM-DD, got '2023-06-31'",
+    )
+    expect(() => parseGenerateFlags({ ...BASE, start: '2023-02-29' })).toThrow(UsageError)
+    expect(parseGenerateFlags({ ...BASE, start: '2024-02-29' }).opts.start).toBe('2024-02-29')
+    expect(isCalendarDay('2024-02-29')).toBe(true)
+    expect(isCalendarDay('2024-04-31')).toBe(false)
+    expect(isCalendarDay('2024-4-30')).toBe(false)
+  })
+
+  it('rejects an impossible day in the library too', async () => {
+    await expect(
+      generateCompany({ customers: 5, start: '2024-02-30', end: '2024-06-30' }),
+    ).rejects.toThrow(/not a date/)
+  })
+
+  it('refuses --plant together with --no-plant, in either order', async () => {
+    for (const args of [
+      ['--plant', 'region', '--no-plant'],
+      ['--no-plant', '--plant', 'region'],
+    ]) {
+      const e = await parseCli(args)
+      expect(e).toBeInstanceOf(UsageError)
+      expect(String(e)).toMatch(/--plant and --no-plant cannot be used together/)
+    }
+    expect(() => parseGenerateFlags({ ...BASE, plant: false, plantConflict: true })).toThrow(
+      UsageError,
+    )
+  })
+})
+
+describe('generated money', () => {
+  it('formats money with exactly two decimals', () => {
+    expect(moneyField(359)).toBe('359.00')
+    expect(moneyField(261.1)).toBe('261.10')
+    expect(moneyField(0)).toBe('0.00')
+    expect(moneyField(12.34)).toBe('12.34')
+    expect(moneyField(null)).toBe('')
+  })
+
+  it('writes every money column with two decimals, byte-identical for a seed', async () => {
+    const [a, b] = [tempDir(), tempDir()]
+    await writeCompany(
+      { customers: 300, seed: 3, start: '2023-01-01', end: '2024-12-31', plants: [] },
+      a,
+    )
+    await writeCompany(
+      { customers: 300, seed: 3, start: '2023-01-01', end: '2024-12-31', plants: [] },
+      b,
+    )
+    const money: Record<string, string[]> = {
+      'orders.csv': ['amount', 'cost', 'discount'],
+      'order_lines.csv': ['amount'],
+      'returns.csv': ['amount'],
+      'products.csv': ['list_price'],
+    }
+    const bad: string[] = []
+    for (const [file, cols] of Object.entries(money)) {
+      const text = readFileSync(join(a, file), 'utf8')
+      expect(readFileSync(join(b, file), 'utf8')).toBe(text)
+      const [head, ...rows] = text.trimEnd().split('\n')
+      const names = (head ?? '').split(',')
+      const idx = cols.map((c) => names.indexOf(c))
+      expect(idx.every((k) => k >= 0)).toBe(true)
+      // money columns come before any quoted free text, so a plain split finds them
+      for (const row of rows) {
+        const f = row.split(',')
+        for (const k of idx) if (!/^\d+\.\d\d$/.test(f[k] ?? '')) bad.push(`${file}: ${row}`)
+      }
+      expect(rows.length).toBeGreaterThan(0)
+    }
+    expect(bad.slice(0, 5)).toEqual([])
+  })
+})
+
+describe('generated referrals', () => {
+  it('draws referrers only from customers who had ordered by the referral date', async () => {
+    const bad: string[] = []
+    let referrals = 0
+    for (const seed of [3, 11]) {
+      const c = await generateCompany({ customers: 3000, seed, plants: [] })
+      const first = new Map<string, string>()
+      for (const o of c.orders) {
+        const id = String(o.customer_id)
+        const at = String(o.ordered_at)
+        const f = first.get(id)
+        if (f === undefined || at < f) first.set(id, at)
+      }
+      for (const r of c.referrals) {
+        referrals++
+        const f = first.get(String(r.referrer_id))
+        if (f === undefined || f > String(r.referred_at)) {
+          bad.push(
+            `seed ${seed}: ${r.referrer_id} (first order ${f}) -> ${r.referred_id} at ${r.referred_at}`,
+          )
+        }
+      }
+    }
+    expect(referrals).toBeGreaterThan(300)
+    expect(bad).toEqual([])
+  })
+})
