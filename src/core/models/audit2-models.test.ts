@@ -1,13 +1,11 @@
 // Second outside audit of the model library: model choice independent of the candidates' order,
-// whole purchase counts, fits at any time scale, and the spend model's argument shape.
+// fits at any time scale, and the spend model's argument shape.
 import { describe, expect, it } from 'vitest'
-import { csvColumns, oneHistory } from '../../../test/models/fixtures.ts'
+import { csvColumns } from '../../../test/models/fixtures.ts'
 import { DataError } from '../../errors.ts'
 import { compressHistories } from '../compress.ts'
 import { type Candidate, chooseModel, type HoldoutMetrics } from '../validation.ts'
-import type { BgParams } from './bg-family.ts'
 import { bgnbd } from './bgnbd.ts'
-import { checkHistories } from './common.ts'
 import { fitGammaGamma, gammaGammaLogLikelihood, type SpendData } from './gamma-gamma.ts'
 import { mbgnbd } from './mbgnbd.ts'
 import * as pareto from './pareto-nbd.ts'
@@ -104,9 +102,6 @@ describe('chooseModel judges the MAE tie against the lowest MAE', () => {
     expect(none.reason).not.toMatch(/Infinity/)
   })
 })
-
-const P: BgParams = { r: 0.25, alpha: 4.4, a: 0.8, b: 2.4 }
-const PN = { r: 0.55, alpha: 10.6, s: 0.6, beta: 11.7 }
 
 describe('the purchase models fit at any time scale', () => {
   const cd = csvColumns('cdnow/cdnow_calibration_summary.csv')
