@@ -150,7 +150,7 @@ describe('loyals fit on bad input', () => {
     const p = write('neg.csv', 'x,t_x,T\n1,2,3\n-1,0,9\n')
     const r = runCli(['fit', p, '--model', 'pareto'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/neg\.csv:3 x: must be >= 0 \(got -1\)/)
+    expect(r.stderr).toMatch(/neg\.csv:3 x: must be a whole number >= 0 \(got -1\)/)
   })
   it('reads a summary file of several batches whole, and names a bad line in a late batch', () => {
     // the CDNOW calibration summary 30 times over: 70,710 rows, more than one batch (65,536) of
