@@ -602,11 +602,10 @@ function summaryLooksValid(
   weight: Float64Array | null,
 ): boolean {
   const n = x.length
-  if (tx && T) {
-    // x counts repeat purchases for the purchase models: a whole number (x % 1 is 0)
-    for (let i = 0; i < n; i++)
-      if (!(x[i]! >= 0 && x[i]! % 1 === 0 && x[i]! < Infinity)) return false
-  } else for (let i = 0; i < n; i++) if (!(x[i]! >= 0 && x[i]! < Infinity)) return false
+  // x counts repeat purchases for the purchase models (t_x and T given): a whole number
+  const maxFraction = tx && T ? 0 : 1
+  for (let i = 0; i < n; i++)
+    if (!(x[i]! >= 0 && x[i]! < Infinity && x[i]! % 1 <= maxFraction)) return false
   if (tx && T) {
     for (let i = 0; i < n; i++) {
       const a = tx[i]!
@@ -648,14 +647,13 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   if (!summaryLooksValid(xs, tx, T, weight)) {
     const nonNeg = (v: number) => v >= 0 && Number.isFinite(v)
     const why = (v: number) => (Number.isNaN(v) ? 'empty value' : `must be >= 0 (got ${v})`)
-    if (tx && T) {
-      checkColumn(
-        t,
-        name('x')!,
-        (v) => nonNeg(v) && v % 1 === 0,
-        (v) => (Number.isNaN(v) ? 'empty value' : `must be a whole number >= 0 (got ${v})`),
-      )
-    } else checkColumn(t, name('x')!, nonNeg, why)
+    const whole = Boolean(tx && T)
+    checkColumn(
+      t,
+      name('x')!,
+      (v) => nonNeg(v) && (!whole || v % 1 === 0),
+      (v) => (Number.isNaN(v) || !whole ? why(v) : `must be a whole number >= 0 (got ${v})`),
+    )
     if (tx && T) {
       checkColumn(t, name('tx')!, nonNeg, why)
       checkColumn(t, name('T')!, nonNeg, why)
