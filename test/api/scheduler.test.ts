@@ -302,7 +302,7 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect(tasks[0].dueAt).toBe(iso(d0 + 5 * DAY))
     })
 
-    it('a step whose budget was taken meanwhile is suppressed with the reason when due', async () => {
+    it('a step whose budget was taken meanwhile waits, with the reason, until the cap has room', async () => {
       const t0 = Date.parse('2025-03-10T10:00:00Z') // daytime: no quiet hours
       h.clock.now = t0
       await h.call('POST', '/v1/events', { body: orderEvent('r1', 'r1-o1', 30, iso(t0)) })
@@ -324,23 +324,25 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect(await status('thanks-review:r1:review-rev-r1:a0')).toMatchObject({ status: 'sent' })
       const before = sent.length
       await pass(t0 + 2 * DAY)
-      expect(await status('onboard-sms:r1:onboarding-step-2:a0')).toMatchObject({
-        status: 'suppressed',
-        reason: 'cap_overall',
-      })
-      expect((await status('onboard-sms:r1:onboarding-step-2:a0')).detail).toMatch(
-        /^at release 2025-03-12T10:00:00.000Z: 2 contacts in the last 7 days; the cap is 2$/,
-      )
+      // a step of a sequence is not dropped (the customer would be told "step 3 of 3" after no 2)
+      const held = await status('onboard-sms:r1:onboarding-step-2:a0')
+      expect(held).toMatchObject({ status: 'deferred', reason: 'cap_overall' })
+      expect(held.detail).toMatch(/2 contacts in the last 7 days; the cap is 2/)
+      expect(held.detail).toMatch(/a sequence step is not dropped: it waits until /)
       // r2 had no other contact: its step 2 goes out
       expect(await status('onboard-sms:r2:onboarding-step-2:a0')).toMatchObject({
         status: 'sent',
       })
       expect(sent.slice(before).map((s) => s.key)).toEqual(['onboard-sms:r2:onboarding-step-2:a0'])
-      // nothing is decided twice
       await pass(t0 + 3 * DAY)
       expect(await status('onboard-sms:r1:onboarding-step-2:a0')).toMatchObject({
-        status: 'suppressed',
+        status: 'deferred',
       })
+      // a week after the first contact the cap has room again: the held step goes out, once
+      await pass(t0 + 8 * DAY)
+      expect(await status('onboard-sms:r1:onboarding-step-2:a0')).toMatchObject({ status: 'sent' })
+      await pass(t0 + 9 * DAY)
+      expect(sent.filter((s) => s.key === 'onboard-sms:r1:onboarding-step-2:a0')).toHaveLength(1)
     })
   })
 })

@@ -95,12 +95,19 @@ export const customerRoutes = [
     permission: 'erase',
     tag: 'privacy',
     summary:
-      'Erase a customer: personal data removed; orders kept under a salted-hash pseudonym so aggregates stay.',
+      'Erase a customer: personal data removed; orders kept under a salted-hash pseudonym so aggregates stay (an id erased before: 200 with `alreadyErased`).',
     body: Empty.optional(),
     example: '/v1/customers/c1',
     handler: async ({ params, deps }) => {
       const r = await eraseCustomerData(deps.store, params.id!)
-      return { json: { erased: true, pseudonym: r.pseudonym } }
+      return {
+        json: {
+          erased: true,
+          pseudonym: r.pseudonym,
+          erasedAt: r.erasedAt,
+          alreadyErased: r.alreadyErased,
+        },
+      }
     },
   }),
 ]

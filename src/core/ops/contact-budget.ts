@@ -27,6 +27,12 @@ export interface BudgetCandidate {
   readonly scheduledAtMs?: number
   /** In the holdout control group. */
   readonly control?: boolean
+  /**
+   * A step of a sequence the customer was told the length of (onboarding): over a cap it is
+   * deferred until the cap has room instead of being dropped, and a later step of the same
+   * sequence waits while an earlier one is held, so "step k of N" stays true and in order.
+   */
+  readonly sequence?: { readonly id: string; readonly step: number }
 }
 
 export type SuppressReason =
@@ -39,7 +45,10 @@ export type SuppressReason =
 
 export interface BudgetDecision {
   readonly idempotencyKey: string
-  /** allowed: send now · suppressed: log and drop · deferred: try again at untilMs. */
+  /**
+   * allowed: send now · suppressed: log and drop · deferred: try again at untilMs (a sequence step
+   * over a cap is deferred with the cap's reason).
+   */
   readonly outcome: 'allowed' | 'suppressed' | 'deferred'
   readonly reason: SuppressReason | null
   /** Deferred: the earliest time to try again (end of quiet hours, or the scheduled time). */
@@ -172,6 +181,28 @@ function checkCaps(
   return null
 }
 
+/**
+ * When every cap in `caps` has room again: the entries at or before now (ms, ascending) plus
+ * `taken` more at now leave their windows one by one; a cap of max m has room once fewer than m
+ * are inside.
+ */
+function capsRoomAt(
+  caps: readonly { readonly days: number; readonly max: number }[],
+  entries: readonly number[],
+  taken: number,
+  nowMs: number,
+): number {
+  let at = nowMs
+  for (const cap of caps) {
+    const inside = entries.filter((t) => t > nowMs - cap.days * DAY)
+    for (let k = 0; k < taken; k++) inside.push(nowMs)
+    if (inside.length >= cap.max) {
+      at = Math.max(at, inside[inside.length - cap.max]! + cap.days * DAY)
+    }
+  }
+  return at
+}
+
 function departmentRank(d: Department): number {
   return DEPARTMENTS.indexOf(d)
 }
@@ -186,7 +217,9 @@ function departmentRank(d: Department): number {
  * end (it still reserves budget, so a marketing message cannot use the slot a deferred service
  * message needs); over an overall or channel cap counting the log alone → suppressed `cap_overall`
  * / `cap_channel`; over it only because of higher-priority candidates in this batch → suppressed
- * `lower_priority` with their keys. Windows are rolling: a log entry counts when
+ * `lower_priority` with their keys; a sequence step (onboarding) over a cap → deferred with that
+ * reason until every cap has room, and the later steps of its sequence wait for it (deferred
+ * `not_due`). Windows are rolling: a log entry counts when
  * now − days × 24 h < atMs ≤ now.
  * @returns one decision per candidate, in the input order. An unknown `timeZone` is the default's.
  * @throws UsageError for a non-finite time.
@@ -232,6 +265,10 @@ export function applyContactBudget(
       (a, b) =>
         departmentRank(a.c.department) - departmentRank(b.c.department) ||
         a.c.priority - b.c.priority ||
+        // a sequence's steps in their order (the keys sort step-10 before step-2)
+        (a.c.sequence && b.c.sequence && a.c.sequence.id === b.c.sequence.id
+          ? a.c.sequence.step - b.c.sequence.step
+          : 0) ||
         (a.c.scheduledAtMs ?? nowMs) - (b.c.scheduledAtMs ?? nowMs) ||
         (a.c.idempotencyKey < b.c.idempotencyKey
           ? -1
@@ -245,6 +282,13 @@ export function applyContactBudget(
     out[i] = { idempotencyKey: candidates[i]!.idempotencyKey, ...d }
   }
   const none: readonly string[] = []
+  // sequences with a step held back in this batch: the step and until when
+  const held = new Map<string, { step: number; untilMs: number }>()
+  const hold = (c: BudgetCandidate, untilMs: number): void => {
+    if (c.sequence && !held.has(c.sequence.id)) {
+      held.set(c.sequence.id, { step: c.sequence.step, untilMs })
+    }
+  }
   for (const { c, i } of order) {
     if (c.control) {
       decide(i, {
@@ -256,7 +300,20 @@ export function applyContactBudget(
       })
       continue
     }
+    const before = c.sequence ? held.get(c.sequence.id) : undefined
+    if (before && before.untilMs > (c.scheduledAtMs ?? nowMs)) {
+      const untilMs = before.untilMs
+      decide(i, {
+        outcome: 'deferred',
+        reason: 'not_due',
+        untilMs,
+        blockedBy: none,
+        detail: `waits for step ${before.step} of its sequence; until ${new Date(untilMs).toISOString()}`,
+      })
+      continue
+    }
     if (c.scheduledAtMs !== undefined && c.scheduledAtMs > nowMs) {
+      hold(c, c.scheduledAtMs)
       decide(i, {
         outcome: 'deferred',
         reason: 'not_due',
@@ -290,6 +347,31 @@ export function applyContactBudget(
             'cap_channel',
             `${ch} messages`,
           ))
+    if (verdict !== null && c.sequence) {
+      const past = log.filter((e) => counts(e) && e.atMs <= nowMs)
+      const times = (list: readonly ContactLogEntry[]) =>
+        list.map((e) => e.atMs).sort((a, b) => a - b)
+      const untilMs = Math.max(
+        capsRoomAt(config.overall, times(past), takenOverall.length, nowMs),
+        ch === null
+          ? nowMs
+          : capsRoomAt(
+              config.channels[ch] ?? [],
+              times(past.filter((e) => e.channel === ch)),
+              (takenChannel.get(ch) ?? []).length,
+              nowMs,
+            ),
+      )
+      hold(c, untilMs)
+      decide(i, {
+        outcome: 'deferred',
+        reason: verdict.reason,
+        untilMs,
+        blockedBy: verdict.blockedBy,
+        detail: `${verdict.detail}; a sequence step is not dropped: it waits until ${new Date(untilMs).toISOString()}`,
+      })
+      continue
+    }
     if (verdict !== null) {
       decide(i, { outcome: 'suppressed', untilMs: null, ...verdict })
       continue
@@ -302,6 +384,7 @@ export function applyContactBudget(
         ? quietHoursEnd(nowMs, tz, q.startHour, q.endHour)
         : nowMs
     if (q !== null && quietEnd > nowMs) {
+      hold(c, quietEnd)
       decide(i, {
         outcome: 'deferred',
         reason: 'quiet_hours',

@@ -62,9 +62,33 @@ export interface PlannedAction {
   readonly dueAtMs: number | null
   /** In the playbook's holdout control group: log as suppressed (holdout), do not send. */
   readonly control: boolean
+  /**
+   * An onboarding step: its sequence (one per playbook, customer and action) and step number. The
+   * contact budget holds such a step back rather than drop it, and later steps wait for it.
+   */
+  readonly sequence?: SequenceStep
   /** Values for the template: step, steps, progress ("step 2 of 5"), years, milestone ... */
   readonly variables: Readonly<Record<string, string | number>>
   readonly reason: string
+}
+
+/** A step of an onboarding sequence (see {@link sequenceOf}). */
+export interface SequenceStep {
+  readonly id: string
+  readonly step: number
+}
+
+const STEP_KEY = /^(.*):onboarding-step-(\d+):(a\d+)$/
+
+/**
+ * The onboarding sequence and step an action key names (`playbook:customer:onboarding-step-k:aJ`,
+ * sequence `playbook:customer:aJ`), or null for any other key: the service reads it back from
+ * the audit log to keep a sequence's steps in order.
+ * @example sequenceOf('onb:c1:onboarding-step-2:a0') // { id: 'onb:c1:a0', step: 2 }
+ */
+export function sequenceOf(key: string): SequenceStep | null {
+  const m = STEP_KEY.exec(key)
+  return m ? { id: `${m[1]}:${m[3]}`, step: Number(m[2]) } : null
 }
 
 export interface TriggerContext {
@@ -353,6 +377,9 @@ export function evaluateTriggers(
         const key = `${p.id}:${customer}:${o.period}:a${j}`
         if (context.firedKeys?.has(key)) return
         out.push({
+          ...(f.steps
+            ? { sequence: { id: `${p.id}:${customer}:a${j}`, step: Number(o.variables.step) } }
+            : {}),
           idempotencyKey: key,
           playbookId: p.id,
           customerId: after.customerId,

@@ -1,7 +1,8 @@
 // Delivery of playbook actions after their event committed. A deferred action (quiet hours, a later
 // onboarding step) goes through the contact budget again when it becomes due, against the contacts
 // made meanwhile: it is then queued (or its staff task created), deferred again, or suppressed with
-// the reason. Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a
+// the reason; an onboarding step over a cap is deferred instead, and the later steps of its
+// sequence wait for it (the customer was told how many steps there are). Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a
 // redelivery after a crash between send and record; failures are retried 3 times with backoff,
 // then marked failed in the audit log.
 
@@ -11,6 +12,7 @@ import {
   type BudgetCandidate,
   type ContactLogEntry,
 } from '../../core/ops/contact-budget.ts'
+import { sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { actionRelease } from '../../data/queries/api-action-release.ts'
 import { actionStatus } from '../../data/queries/api-action-status.ts'
@@ -52,22 +54,37 @@ export interface ReleaseCounts {
   readonly suppressed: number
 }
 
+/** An onboarding step still deferred to a later time: the later steps of its sequence wait. */
+interface HeldStep {
+  readonly step: number
+  readonly atMs: number
+}
+
 /**
  * The contact log of `ids` as of `nowMs`, without the deferred actions that are due: those are
  * being decided (in this pass or the next), and a held action must not count against itself.
+ * With it, the onboarding steps deferred beyond `nowMs`, by sequence.
  */
 async function contactsFor(
   store: OpsStore,
   tx: Engine,
   ids: readonly string[],
   nowMs: number,
-): Promise<Map<string, ContactLogEntry[]>> {
+): Promise<{ logs: Map<string, ContactLogEntry[]>; held: Map<string, HeldStep[]> }> {
   const logs = new Map<string, ContactLogEntry[]>()
+  const held = new Map<string, HeldStep[]>()
   const since = sqlTs(nowMs - budgetDays(store) * DAY_MS)
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await tx.query(contactLog(tx.dialect, ids.slice(i, i + 500), since))
     for (const r of rows) {
       const status = String(r.status)
+      if (status === 'deferred') {
+        const seq = sequenceOf(String(r.action_key))
+        const atMs = tsMs(r.scheduled_at) ?? 0
+        if (seq && atMs > nowMs) {
+          held.set(seq.id, [...(held.get(seq.id) ?? []), { step: seq.step, atMs }])
+        }
+      }
       if (!r.recent || !COUNTED.has(status)) continue
       const atMs = tsMs(r.scheduled_at) ?? 0
       if (status === 'deferred' && atMs <= nowMs) continue
@@ -82,7 +99,7 @@ async function contactsFor(
       logs.set(id, list)
     }
   }
-  return logs
+  return { logs, held }
 }
 
 /**
@@ -111,20 +128,30 @@ export async function releaseDeferred(
       }
       const ids = [...byCustomer.keys()]
       const profiles = await store.getProfiles(ids, tx)
-      const logs = await contactsFor(store, tx, ids, nowMs)
+      const { logs, held } = await contactsFor(store, tx, ids, nowMs)
       const priority = new Map(store.ops.playbooks.map((p) => [p.id, p.priority]))
       const tasks: unknown[][] = []
       const at = new Date(nowMs).toISOString()
       for (const [id, list] of byCustomer) {
-        const candidates: BudgetCandidate[] = list.map((r) => ({
-          idempotencyKey: String(r.action_key),
-          kind: r.kind === 'task' ? 'task' : 'webhook',
-          channel: (r.channel as Channel | null) ?? null,
-          department: r.department as Department,
-          priority: priority.get(String(r.playbook_id)) ?? 5,
-          scheduledAtMs: Math.min(nowMs, tsMs(r.scheduled_at) ?? nowMs),
-          control: Boolean(r.control),
-        }))
+        const candidates: BudgetCandidate[] = list.map((r) => {
+          const key = String(r.action_key)
+          const sequence = r.trigger_type === 'onboarding' ? sequenceOf(key) : null
+          // an earlier step of its sequence held past now (over a cap): this one waits for it
+          let waitMs = nowMs
+          for (const s of (sequence && held.get(sequence.id)) || []) {
+            if (s.step < sequence!.step) waitMs = Math.max(waitMs, s.atMs)
+          }
+          return {
+            idempotencyKey: key,
+            kind: r.kind === 'task' ? 'task' : 'webhook',
+            channel: (r.channel as Channel | null) ?? null,
+            department: r.department as Department,
+            priority: priority.get(String(r.playbook_id)) ?? 5,
+            scheduledAtMs: Math.max(waitMs, Math.min(nowMs, tsMs(r.scheduled_at) ?? nowMs)),
+            control: Boolean(r.control),
+            ...(sequence ? { sequence } : {}),
+          }
+        })
         const decisions = applyContactBudget(
           candidates,
           logs.get(id) ?? [],

@@ -1,6 +1,8 @@
 // Erasure on request: personal data goes, anonymous aggregates stay. The customer's id becomes a
 // pseudonym, HMAC-SHA-256 under a per-workspace secret (meta 'erase_salt'), so orders still count
-// in revenue totals and models, but nobody can recover the id from the pseudonym.
+// in revenue totals and models, but nobody can recover the id from the pseudonym. A marker under
+// the pseudonym (meta 'erased:<pseudonym>') lets a second request for the same id be recognised as
+// done without keeping the id, even when no row is left under the pseudonym.
 import { createHmac, randomBytes } from 'node:crypto'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
@@ -13,15 +15,28 @@ import { sqlTs } from './time.ts'
 /** The ids erasure gives (`erased_` and 32 hex digits). */
 const PSEUDONYM = /^erased_[0-9a-f]{32}$/
 
+/** What an erasure answers, like a key revocation: a repeat is no error and changes nothing. */
+export interface ErasureResult {
+  readonly pseudonym: string
+  /** The id (or pseudonym) had been erased before: nothing was changed now. */
+  readonly alreadyErased: boolean
+  /** ISO 8601; null for an erasure made before the time was recorded. */
+  readonly erasedAt: string | null
+}
+
+const markerKey = (pseudonym: string): string => `erased:${pseudonym}`
+
 /**
- * Erase a customer. Returns the pseudonym their anonymous rows now carry.
- * @throws NotFoundError when the workspace does not know the customer: no profile, no customers
- *   row, no orders and no imported value inputs (engagement, tickets, surveys, referrals, returns).
+ * Erase a customer. Returns the pseudonym their anonymous rows now carry; an id erased before (and
+ * not known again since) or a pseudonym answers `alreadyErased: true` and changes nothing.
+ * @throws NotFoundError when the workspace does not know the customer and never erased them: no
+ *   profile, no customers row, no orders and no imported value inputs (engagement, tickets,
+ *   surveys, referrals, returns).
  */
 export async function eraseCustomerData(
   store: OpsStore,
   customerId: string,
-): Promise<{ pseudonym: string }> {
+): Promise<ErasureResult> {
   const out = await store.use((e) =>
     e.transaction(async (tx) => {
       const [salt] = await tx.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
@@ -36,26 +51,51 @@ export async function eraseCustomerData(
           }),
         )
       }
+      const erasedBefore = async (pseudonym: string) => {
+        const [m] = await tx.query({
+          sql: 'SELECT value FROM meta WHERE key = $1',
+          params: [markerKey(pseudonym)],
+        })
+        if (m) return { pseudonym, anon: null, alreadyErased: true, erasedAt: String(m.value) }
+        // erased before the marker existed: the rows kept under the pseudonym show it
+        const anon = (await store.getProfiles([pseudonym], tx)).get(pseudonym) ?? null
+        if (anon || (await store.readRecord(tx, pseudonym))) {
+          return { pseudonym, anon, alreadyErased: true, erasedAt: null }
+        }
+        return null
+      }
       // erasing a pseudonym again (a privacy tool's retry) changes nothing: it is one already
       if (PSEUDONYM.test(customerId)) {
-        const anon = (await store.getProfiles([customerId], tx)).get(customerId) ?? null
-        if (!anon && !(await store.readRecord(tx, customerId))) {
-          throw new NotFoundError('customer', customerId)
-        }
-        return { pseudonym: customerId, anon }
+        const done = await erasedBefore(customerId)
+        if (!done) throw new NotFoundError('customer', customerId)
+        return done
       }
       const pseudonym = `erased_${createHmac('sha256', secret).update(customerId).digest('hex').slice(0, 32)}`
       const profile = (await store.getProfiles([customerId], tx)).get(customerId)
       // a customer imported without orders (a customers file, value inputs) has no profile yet
       // but personal data all the same
       if (!profile && !(await store.readRecord(tx, customerId))) {
-        throw new NotFoundError('customer', customerId)
+        // an id nothing names any more: erased before (200, as revoking a revoked key), or never
+        // known (404)
+        const done = await erasedBefore(pseudonym)
+        if (!done) throw new NotFoundError('customer', customerId)
+        return { ...done, anon: null }
       }
       const now = store.now()
+      const erasedAt = new Date(now).toISOString()
       for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now))) await tx.exec(q)
+      await tx.exec(
+        insertRows(tx.dialect, {
+          table: 'meta',
+          columns: ['key', 'value'],
+          rows: [[markerKey(pseudonym), erasedAt]],
+          // the id came back after an erasure and is erased again: the latest time
+          conflict: { keys: ['key'], update: ['value'] },
+        }),
+      )
       // without a profile there are no counters to keep: the refit scores what stays (orders not
       // scored yet) under the pseudonym
-      if (!profile) return { pseudonym, anon: null }
+      if (!profile) return { pseudonym, anon: null, alreadyErased: false, erasedAt }
       // the counters stay under the pseudonym; nothing that identifies the person does
       const anon: Profile = {
         ...emptyProfile(pseudonym, now),
@@ -68,13 +108,16 @@ export async function eraseCustomerData(
         reviews: profile.reviews,
       }
       await writeProfiles(tx, [anon])
-      return { pseudonym, anon }
+      return { pseudonym, anon, alreadyErased: false, erasedAt }
     }),
   )
-  store.profiles.set(customerId, null)
-  store.records.set(customerId, null)
-  // the pseudonym's rows are new: a lookup before the erasure may have cached "nobody"
-  store.records.delete(out.pseudonym)
-  if (out.anon) store.profiles.set(out.pseudonym, out.anon)
-  return { pseudonym: out.pseudonym }
+  // a repeat changed nothing: the caches stay as they are (the pseudonym's profile among them)
+  if (!out.alreadyErased) {
+    store.profiles.set(customerId, null)
+    store.records.set(customerId, null)
+    // the pseudonym's rows are new: a lookup before the erasure may have cached "nobody"
+    store.records.delete(out.pseudonym)
+    if (out.anon) store.profiles.set(out.pseudonym, out.anon)
+  }
+  return { pseudonym: out.pseudonym, alreadyErased: out.alreadyErased, erasedAt: out.erasedAt }
 }

@@ -187,7 +187,12 @@ export async function refit(
             tier: null,
             updatedAtMs: cur?.updatedAtMs ?? now,
           }
-          const scored = scoreProfile(merged, model, store.value, now)
+          // the boundaries are values as of startMs: scored at any later instant, the customer
+          // at a cut would fall a hair below their own value and one tier short (docs/value.md:
+          // the cut is the value of the last customer in). Only an order newer than startMs,
+          // which the aggregates did not see, is scored at now.
+          const at = counters.lastOrderMs !== null && counters.lastOrderMs > startMs ? now : startMs
+          const scored = scoreProfile(merged, model, store.value, at)
           const was = cur?.tier ?? null
           if (was === null || scored.tier === null || scored.tier <= was) return scored
           // below the tier they held: kept in it for the grace period (docs/value.md), counted
@@ -201,7 +206,7 @@ export async function refit(
             grace.unit === 'days' ? grace.length - (now - sinceMs) / DAY_MS : grace.length - runs
           if (left < 0) return scored
           keep.push([p.customerId, was, sqlTs(sinceMs), runs])
-          return scoreProfile({ ...merged, tier: was }, model, store.value, now, {
+          return scoreProfile({ ...merged, tier: was }, model, store.value, at, {
             graceLeft: grace.unit === 'days' ? Math.floor(left) : left,
             graceUnit: grace.unit,
           })
