@@ -236,6 +236,7 @@ export async function computeAnalysis(
       quality: [
         ...(opts.readNotes ?? []).map((message) => ({ level: 'info' as const, message })),
         ...qualityNotes(t, f, info.asOf, revenueConc, currency, left),
+        ...tiedRecencyNote(rfm.grid),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -434,6 +435,23 @@ function toTopCustomer(r: TopRow): TopCustomer {
     f: r.f_score,
     m: r.m_score,
   }
+}
+
+/**
+ * One R score for every customer: their last purchases are tied (a one-day export, everyone on
+ * the as-of day), and the tie rule gives the whole group the lowest score, so a customer who
+ * bought today reads "Lost". Said rather than hidden; the rule stays one rule (docs/rfm.md).
+ */
+function tiedRecencyNote(grid: readonly { r_score: number }[]): QualityNote[] {
+  const scores = new Set(grid.map((g) => g.r_score))
+  if (scores.size !== 1) return []
+  const [r] = scores
+  return [
+    {
+      level: 'warning',
+      message: `Every customer has the same recency (their last purchases are tied), so every R score is ${r} by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by recency, and a segment such as Lost says nothing about when they bought.`,
+    },
+  ]
 }
 
 function qualityNotes(
