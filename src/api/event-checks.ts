@@ -3,10 +3,11 @@
 // schema, before anything is stored; every time field is named as the client sent it.
 import type { z } from 'zod'
 import { DataError } from '../errors.ts'
-import type {
-  DirectCustomerSchema,
-  DirectOrderSchema,
-  SegmentEvent,
+import {
+  type DirectCustomerSchema,
+  type DirectOrderSchema,
+  type SegmentEvent,
+  TicketProps,
 } from '../service/ops/events.ts'
 import { RequestError } from './errors.ts'
 
@@ -54,12 +55,22 @@ function throwIssues(issues: Issue[]): void {
 }
 
 function segmentTimes(e: SegmentEvent): Times {
-  return e.type === 'identify'
-    ? [
-        ['timestamp', e.timestamp],
-        ['traits.createdAt', e.traits.createdAt],
-      ]
-    : [['timestamp', e.timestamp]]
+  if (e.type === 'identify') {
+    return [
+      ['timestamp', e.timestamp],
+      ['traits.createdAt', e.traits.createdAt],
+    ]
+  }
+  if (e.event === 'Ticket Created' || e.event === 'Ticket Resolved') {
+    // as the schema read them (a +0100 offset made +01:00, which Date.parse reads)
+    const p = TicketProps.safeParse(e.properties)
+    return [
+      ['timestamp', e.timestamp],
+      ['properties.opened_at', p.data?.opened_at],
+      ['properties.resolved_at', p.data?.resolved_at],
+    ]
+  }
+  return [['timestamp', e.timestamp]]
 }
 
 /**

@@ -1,6 +1,7 @@
 // OpenAPI 3.1 generated from the route table and its zod schemas (z.toJSONSchema), so the
 // description can never drift from what the server validates.
 import { z } from 'zod'
+import { ENGAGEMENT_EVENTS, TRACK_PROPERTIES } from '../service/ops/events.ts'
 import { ROLE_PERMISSIONS } from './auth.ts'
 import type { Route } from './route.ts'
 
@@ -30,6 +31,24 @@ const ERROR = {
   },
 }
 
+/** A component name for a track event's properties: "Order Completed" -> OrderCompletedProperties. */
+const propertiesName = (event: string) => `${event.replace(/[^A-Za-z0-9]/g, '')}Properties`
+
+/**
+ * What the Segment routes do with each track event: the properties schema checked for it (the
+ * body schema says only "an object", as a track call may carry any event) and the engagement
+ * type an event name is stored as.
+ */
+function trackEventsText(): string {
+  const checked = Object.keys(TRACK_PROPERTIES)
+    .map((e) => `"${e}" (#/components/schemas/${propertiesName(e)})`)
+    .join(', ')
+  const engagement = Object.entries(ENGAGEMENT_EVENTS)
+    .map(([e, t]) => `"${e}" -> ${t}`)
+    .join(', ')
+  return ` Track events whose properties are checked: ${checked}. Engagement events (stored in engagement_events): ${engagement}. Any other track event is stored as sent.`
+}
+
 /** The OpenAPI 3.1 document for `routes`. */
 export function openApiDocument(
   routes: readonly Route[],
@@ -57,7 +76,7 @@ export function openApiDocument(
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      description: `Permission \`${r.permission}\`: roles ${roles.join(', ')}.`,
+      description: `Permission \`${r.permission}\`: roles ${roles.join(', ')}.${r.path.startsWith('/v1/events') ? trackEventsText() : ''}`,
       'x-permission': r.permission,
       'x-roles': roles,
       parameters: [...params, ...query],
@@ -94,6 +113,12 @@ export function openApiDocument(
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'lk_<id>_<secret>' },
       },
+      schemas: Object.fromEntries(
+        Object.entries(TRACK_PROPERTIES).map(([e, schema]) => [
+          propertiesName(e),
+          schemaOf(schema),
+        ]),
+      ),
     },
     paths,
   }

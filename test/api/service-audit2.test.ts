@@ -112,6 +112,17 @@ describe.each(STORES)('erasing twice on $name', (kind) => {
     expect((await h.call('DELETE', '/v1/customers/n1')).json.alreadyErased).toBe(true)
   })
 
+  it("does not name an erased customer's pseudonym when their old order id is sent again", async () => {
+    const at = iso(h.clock.now - DAY)
+    await h.call('POST', '/v1/events', { body: orderEvent('p1', 'p1-o1', 25, at) })
+    const del = await h.call('DELETE', '/v1/customers/p1')
+    expect(del.status).toBe(200)
+    const clash = await h.call('POST', '/v1/events', { body: orderEvent('p2', 'p1-o1', 25, at) })
+    expect(clash.status).toBe(422)
+    expect(clash.json.error.message).toMatch(/order p1-o1 belongs to an erased customer, not p2/)
+    expect(JSON.stringify(clash.json)).not.toContain(del.json.pseudonym)
+  })
+
   it('recognises an erased customer that left no row under the pseudonym, without keeping the id', async () => {
     await h.engine.exec(`INSERT INTO customers (customer_id, email, name, source)
       VALUES ('zed-9', 'zed.nine@example.org', 'Zed Nine', 'customers.csv')`)

@@ -215,7 +215,9 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     })
   }
   if (!nps && !ces) {
-    ctx.notes.push('No surveys table: NPS and CES by segment are skipped (import surveys).')
+    ctx.notes.push(
+      'No surveys table with answers in it: NPS and CES by segment are skipped (import surveys, or send "Survey Responded" events to loyals serve).',
+    )
   }
   const rate = (k: number, m: number) => {
     const ci = wilsonInterval(k, m)

@@ -2,6 +2,7 @@
 // validated with zod and normalized to one shape the ingest path applies. The schemas are exported
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
+import type { EngagementEventType } from '../../core/value/config.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 
 /**
@@ -70,6 +71,30 @@ const common = {
   channel: z.string().optional(),
 }
 
+/**
+ * IANA zones Intl knows, as checked so far: the quiet hours are computed in the customer's zone,
+ * and an unknown one ("Mars/Base") would silently judge them on UTC. Only known zones are kept
+ * (a bounded set: aliases and case variants), so junk cannot grow the cache.
+ */
+const KNOWN_ZONES = new Set<string>()
+export function isTimeZone(zone: string): boolean {
+  if (KNOWN_ZONES.has(zone)) return true
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+  } catch {
+    return false
+  }
+  if (KNOWN_ZONES.size < 4096) KNOWN_ZONES.add(zone)
+  return true
+}
+const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, {
+    error: (i) =>
+      `must be an IANA time zone such as Europe/Berlin or America/New_York (got ${JSON.stringify(i.input)})`,
+  })
+
 const Traits = z
   .object({
     email: z.string().max(320).optional(),
@@ -77,7 +102,7 @@ const Traits = z
     firstName: z.string().max(250).optional(),
     lastName: z.string().max(250).optional(),
     createdAt: when.optional(),
-    timezone: z.string().max(64).optional(),
+    timezone: timeZone.optional(),
   })
   .catchall(z.unknown())
 
@@ -126,12 +151,95 @@ export const OrderRefundedProps = z
     path: ['total'],
   })
 
+const whole = (lo: number, hi: number, what: string) =>
+  z
+    .number({ error: `${what} must be a whole number from ${lo} to ${hi}` })
+    .int({ error: `${what} must be a whole number from ${lo} to ${hi}` })
+    .min(lo, { error: `${what} must be a whole number from ${lo} to ${hi}` })
+    .max(hi, { error: `${what} must be a whole number from ${lo} to ${hi}` })
+const text = (max: number) => z.string().max(max)
+
+/** "Survey Responded": one answer of the surveys import kind (at least one of the four). */
 export const SurveyProps = z
   .object({
-    nps: z.number().int().min(0).max(10).optional(),
-    ces: z.number().finite().min(1).max(7).optional(),
+    response_id: id.optional(),
+    nps: whole(0, 10, 'NPS').optional(),
+    ces: whole(1, 7, 'CES').optional(),
+    csat: z.number().finite().min(1).max(5).optional(),
+    comment: text(10_000).optional(),
   })
   .catchall(z.unknown())
+  .refine(
+    (p) =>
+      p.nps !== undefined || p.ces !== undefined || p.csat !== undefined || p.comment !== undefined,
+    { message: 'no answer: give nps, ces, csat or comment', path: ['nps'] },
+  )
+
+/** "Referral Completed", sent for the referrer (userId): whom they brought. */
+export const ReferralProps = z
+  .object({
+    referred_id: id.optional(),
+    /** The name an earlier version of these docs' examples used. */
+    referred_user_id: id.optional(),
+    code: text(256).optional(),
+  })
+  .catchall(z.unknown())
+  .refine((p) => p.referred_id !== undefined || p.referred_user_id !== undefined, {
+    message: "required: the referred customer's id (a referral is a pair of customers)",
+    path: ['referred_id'],
+  })
+
+/** "Ticket Created" and "Ticket Resolved": the tickets import kind's fields. */
+export const TicketProps = z
+  .object({
+    ticket_id: id,
+    channel: text(100).optional(),
+    opened_at: when.optional(),
+    resolved_at: when.optional(),
+    handling_minutes: z.number().finite().min(0).max(1_000_000).optional(),
+    satisfaction: z.number().finite().min(1).max(5).optional(),
+  })
+  .catchall(z.unknown())
+
+/** "Order Returned": goods sent back (the money back is an "Order Refunded"). */
+export const ReturnProps = z
+  .object({
+    order_id: id,
+    return_id: id.optional(),
+    amount: money.min(0).optional(),
+    total: money.min(0).optional(),
+    reason: text(1000).optional(),
+  })
+  .catchall(z.unknown())
+  .refine((p) => p.amount !== undefined || p.total !== undefined, {
+    message: 'give amount (or total): the value of the goods returned',
+    path: ['amount'],
+  })
+
+/**
+ * Segment track events that are engagement (the value layer's types, docs/value.md): the names
+ * of Segment's e-commerce and email specs, and "Page Viewed" for a site visit (Segment's `page`
+ * call is not taken).
+ */
+export const ENGAGEMENT_EVENTS: Readonly<Record<string, EngagementEventType>> = {
+  'Email Opened': 'email_open',
+  'Email Link Clicked': 'email_click',
+  'Page Viewed': 'site_visit',
+  'Product Reviewed': 'review',
+  'Product Shared': 'social_share',
+  'Coupon Applied': 'promo_redemption',
+}
+
+/** The track events whose properties are checked, with their schema (also for the OpenAPI). */
+export const TRACK_PROPERTIES: Readonly<Record<string, z.ZodType>> = {
+  'Order Completed': OrderCompletedProps,
+  'Order Refunded': OrderRefundedProps,
+  'Order Returned': ReturnProps,
+  'Survey Responded': SurveyProps,
+  'Referral Completed': ReferralProps,
+  'Ticket Created': TicketProps,
+  'Ticket Resolved': TicketProps,
+}
 
 export const TrackSchema = z
   .object({
@@ -141,14 +249,7 @@ export const TrackSchema = z
     properties: z.record(z.string(), z.unknown()).default({}),
   })
   .superRefine((t, ctx) => {
-    const schema =
-      t.event === 'Order Completed'
-        ? OrderCompletedProps
-        : t.event === 'Order Refunded'
-          ? OrderRefundedProps
-          : t.event === 'Survey Responded'
-            ? SurveyProps
-            : null
+    const schema = Object.hasOwn(TRACK_PROPERTIES, t.event) ? TRACK_PROPERTIES[t.event] : undefined
     if (!schema) return
     const r = schema.safeParse(t.properties)
     if (!r.success) {
@@ -182,7 +283,7 @@ export const DirectCustomerSchema = z.object({
   email: z.string().max(320).optional(),
   name: z.string().max(500).optional(),
   signup_at: when.optional(),
-  timezone: z.string().max(64).optional(),
+  timezone: timeZone.optional(),
 })
 
 /** An event reduced to what the store applies. Times are epoch ms. */
@@ -212,7 +313,33 @@ export interface IngestEvent {
     readonly signupAtMs?: number
     readonly timeZone?: string
   } | null
-  readonly survey: { readonly nps?: number; readonly ces?: number } | null
+  readonly survey: {
+    readonly nps?: number
+    readonly ces?: number
+    readonly csat?: number
+    readonly comment?: string
+    readonly responseId?: string
+  } | null
+  /** The engagement type of an engagement event (ENGAGEMENT_EVENTS). */
+  readonly engagement: EngagementEventType | null
+  /** "Referral Completed": the customer the sender (the referrer) brought. */
+  readonly referral: { readonly referredId: string; readonly code: string | null } | null
+  /** "Ticket Created" / "Ticket Resolved": what the event says of the ticket (null: not said). */
+  readonly ticket: {
+    readonly ticketId: string
+    readonly openedAtMs: number | null
+    readonly resolvedAtMs: number | null
+    readonly channel: string | null
+    readonly handlingMinutes: number | null
+    readonly satisfaction: number | null
+  } | null
+  /** "Order Returned". */
+  readonly returned: {
+    readonly orderId: string
+    readonly returnId: string | null
+    readonly amount: number
+    readonly reason: string | null
+  } | null
   /** The event as received, for the events table. */
   readonly payload: string
 }
@@ -229,6 +356,10 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     refund: null,
     traits: null,
     survey: null,
+    engagement: null,
+    referral: null,
+    ticket: null,
+    returned: null,
   }
   if (e.type === 'identify') {
     const t = e.traits
@@ -246,7 +377,12 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
       },
     }
   }
-  const ev = { ...base, kind: 'track' as const, name: e.event }
+  const ev = {
+    ...base,
+    kind: 'track' as const,
+    name: e.event,
+    engagement: Object.hasOwn(ENGAGEMENT_EVENTS, e.event) ? ENGAGEMENT_EVENTS[e.event]! : null,
+  }
   if (e.event === 'Order Completed') {
     const p = OrderCompletedProps.parse(e.properties)
     return {
@@ -277,6 +413,43 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
       survey: {
         ...(p.nps !== undefined ? { nps: p.nps } : {}),
         ...(p.ces !== undefined ? { ces: p.ces } : {}),
+        ...(p.csat !== undefined ? { csat: p.csat } : {}),
+        ...(p.comment !== undefined ? { comment: p.comment } : {}),
+        ...(p.response_id !== undefined ? { responseId: p.response_id } : {}),
+      },
+    }
+  }
+  if (e.event === 'Referral Completed') {
+    const p = ReferralProps.parse(e.properties)
+    const referredId = p.referred_id ?? p.referred_user_id ?? ''
+    return { ...ev, referral: { referredId, code: p.code ?? null } }
+  }
+  if (e.event === 'Ticket Created' || e.event === 'Ticket Resolved') {
+    const p = TicketProps.parse(e.properties)
+    const at = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso))
+    const created = e.event === 'Ticket Created'
+    return {
+      ...ev,
+      ticket: {
+        ticketId: p.ticket_id,
+        // the event's own time is when the ticket was opened, or resolved
+        openedAtMs: at(p.opened_at) ?? (created ? atMs : null),
+        resolvedAtMs: at(p.resolved_at) ?? (created ? null : atMs),
+        channel: p.channel ?? null,
+        handlingMinutes: p.handling_minutes ?? null,
+        satisfaction: p.satisfaction ?? null,
+      },
+    }
+  }
+  if (e.event === 'Order Returned') {
+    const p = ReturnProps.parse(e.properties)
+    return {
+      ...ev,
+      returned: {
+        orderId: p.order_id,
+        returnId: p.return_id ?? null,
+        amount: p.amount ?? p.total ?? 0,
+        reason: p.reason ?? null,
       },
     }
   }

@@ -12,6 +12,11 @@ import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { importedOrders } from '../../data/queries/api-imported-orders.ts'
+import { storedOrders } from '../../data/queries/api-ingest-stored-orders.ts'
+import { deleteTickets } from '../../data/queries/api-ingest-ticket-delete.ts'
+import { ticketsById } from '../../data/queries/api-ingest-tickets.ts'
+import { existingValueKeys } from '../../data/queries/api-ingest-value-existing.ts'
+import { insertValueRows } from '../../data/queries/api-ingest-value-insert.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
@@ -280,14 +285,20 @@ export async function loadContacts(
   return { fired, logs }
 }
 
-function opsEventOf(e: IngestEvent, isNewCustomer: boolean): OpsEvent | null {
+function opsEventOf(
+  e: IngestEvent,
+  isNewCustomer: boolean,
+  repeats: ReadonlySet<string>,
+): OpsEvent | null {
   if (e.order) return { type: 'order', id: e.eventId, atMs: e.atMs }
   if (e.kind === 'identify') {
     return isNewCustomer || e.traits?.signupAtMs !== undefined
       ? { type: 'signup', id: e.eventId, atMs: e.traits?.signupAtMs ?? e.atMs }
       : null
   }
-  if (e.name === 'Referral Completed') return { type: 'referral', id: e.eventId, atMs: e.atMs }
+  if (e.referral) {
+    return repeats.has(e.eventId) ? null : { type: 'referral', id: e.eventId, atMs: e.atMs }
+  }
   if (e.name === 'Product Reviewed') return { type: 'review', id: e.eventId, atMs: e.atMs }
   if (e.refund || e.survey) return { type: 'profile_change', id: e.eventId, atMs: e.atMs }
   return null
@@ -295,11 +306,16 @@ function opsEventOf(e: IngestEvent, isNewCustomer: boolean): OpsEvent | null {
 
 /** An order id sent for a second customer: one order id names one order. */
 function orderClash(eventId: string, orderId: string, owner: string, customer: string): DataError {
+  // an erased owner is not named: the message would link the id sent to its pseudonym
+  const whose = ERASED_ID.test(owner) ? 'an erased customer' : `customer ${owner}`
   return new DataError(
-    `event ${eventId}: order ${orderId} belongs to customer ${owner}, not ${customer}; an order id names one order`,
+    `event ${eventId}: order ${orderId} belongs to ${whose}, not ${customer}; an order id names one order`,
     { eventId, orderId },
   )
 }
+
+/** The pseudonym an erasure gives a customer (erase.ts). */
+const ERASED_ID = /^erased_[0-9a-f]{32}$/
 
 /** An order `loyals import` stored: its owner, what was paid and when (see findImported). */
 interface ImportedOrder {
@@ -361,6 +377,7 @@ function applyEvent(
   e: IngestEvent,
   applyOrder: boolean,
   answered: SurveyTimes,
+  repeats: ReadonlySet<string>,
 ): Profile {
   let q = p
   if (e.order && applyOrder) q = addOrder(q, e.order.amount, e.atMs)
@@ -375,7 +392,7 @@ function applyEvent(
       timeZone: t.timeZone ?? q.timeZone,
     }
   }
-  if (e.name === 'Referral Completed') q = { ...q, referrals: q.referrals + 1 }
+  if (e.referral && !repeats.has(e.eventId)) q = { ...q, referrals: q.referrals + 1 }
   if (e.name === 'Product Reviewed') q = { ...q, reviews: q.reviews + 1 }
   if (e.survey) {
     const { nps, ces } = e.survey
@@ -389,6 +406,303 @@ function applyEvent(
     }
   }
   return q
+}
+
+/** What a stored (or earlier in the group) order says: whose, how much, when. */
+interface OrderContent {
+  readonly owner: string
+  readonly amount: number
+  readonly atMs: number | null
+}
+
+/**
+ * A resend of a stored order must be that order: an id names one order, and the first content
+ * stays, so a resend saying otherwise is refused (422, like an id under another customer) rather
+ * than answered "stored" while nothing changes.
+ */
+function checkResend(e: IngestEvent, o: OrderContent): void {
+  const order = e.order
+  if (!order || o.owner !== e.customerId) return
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+  const differs: { field: string; stored: unknown; sent: unknown }[] = []
+  if (Math.abs(order.amount - o.amount) > 1e-9 * Math.max(1, Math.abs(order.amount))) {
+    differs.push({ field: 'amount', stored: o.amount, sent: order.amount })
+  }
+  if (o.atMs === null || Math.floor(o.atMs) !== Math.floor(e.atMs)) {
+    differs.push({ field: 'time', stored: iso(o.atMs), sent: iso(e.atMs) })
+  }
+  if (differs.length === 0) return
+  const said = differs.map((d) => `${d.field} ${d.stored} (sent: ${d.sent})`).join(', ')
+  throw new DataError(
+    `event ${e.eventId}: order ${order.orderId} is stored with another ${differs.map((d) => d.field).join(' and ')}: ${said}; a stored order is not changed by sending it again (send an "Order Refunded" for money paid back, or a new order id for another order)`,
+    { eventId: e.eventId, orderId: order.orderId, differs },
+  )
+}
+
+/** The text DuckDB makes of a TIMESTAMP (CAST AS VARCHAR), which the import's content keys hash. */
+export function importTimeText(ms: number): string {
+  const iso = new Date(ms).toISOString()
+  const frac = iso.slice(20, 23).replace(/0+$/, '')
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''}`
+}
+
+/** The text DuckDB makes of a DOUBLE (a whole number keeps ".0"), as above. */
+export function importNumberText(v: number | null | undefined): string {
+  if (v === null || v === undefined) return ''
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? `${v}.0` : String(v)
+}
+
+/**
+ * The key `loyals import` gives a row without an id (import-kind-rows.ts): the MD5 of its content
+ * columns' text joined by '|', then '|1' (its first occurrence), so an event and an import of the
+ * same row meet under one key.
+ */
+export function importContentKey(parts: readonly string[]): string {
+  return createHash('md5')
+    .update(`${parts.join('|')}|1`)
+    .digest('hex')
+}
+
+/** A value-input table written from events: its columns (key first) and how a row is matched. */
+interface ValueTable {
+  readonly table: string
+  readonly columns: readonly string[]
+  /** Columns of the same content (besides the key); see api-ingest-value-existing.ts. */
+  readonly same: readonly string[]
+  readonly alsoSame?: readonly string[]
+}
+
+const VALUE_TABLES = {
+  engagement: {
+    table: 'engagement_events',
+    columns: ['event_key', 'customer_id', 'occurred_at', 'event', 'source'],
+    same: ['customer_id', 'occurred_at', 'event'],
+  },
+  survey: {
+    table: 'survey_responses',
+    columns: [
+      'response_key',
+      'response_id',
+      'customer_id',
+      'responded_at',
+      'nps',
+      'ces',
+      'csat',
+      'comment',
+      'source',
+    ],
+    same: ['customer_id', 'responded_at'],
+    alsoSame: ['nps', 'ces', 'csat'],
+  },
+  referral: {
+    table: 'referrals',
+    columns: ['referral_key', 'referrer_id', 'referred_id', 'referred_at', 'code', 'source'],
+    same: [],
+  },
+  returned: {
+    table: 'returns',
+    columns: [
+      'return_key',
+      'return_id',
+      'order_id',
+      'customer_id',
+      'returned_at',
+      'amount',
+      'reason',
+      'source',
+    ],
+    same: ['order_id', 'returned_at', 'amount'],
+  },
+} as const satisfies Record<string, ValueTable>
+
+/** A value-input row an event makes: its key, the row (table columns) and the event. */
+interface ValueRow {
+  readonly eventId: string
+  readonly row: readonly unknown[]
+}
+
+/** The rows an event adds to the value-input tables (tickets apart: see writeTickets). */
+function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
+  const out: [keyof typeof VALUE_TABLES, unknown[]][] = []
+  const at = sqlTs(e.atMs)
+  const when = importTimeText(e.atMs)
+  const c = e.customerId
+  if (e.engagement) {
+    const key = importContentKey([c, when, e.engagement])
+    out.push(['engagement', [key, c, at, e.engagement, 'api']])
+  }
+  if (e.survey) {
+    const s = e.survey
+    const key =
+      s.responseId ??
+      importContentKey([
+        c,
+        when,
+        importNumberText(s.nps),
+        importNumberText(s.ces),
+        importNumberText(s.csat),
+        s.comment ?? '',
+      ])
+    const row = [key, s.responseId ?? null, c, at, s.nps, s.ces, s.csat, s.comment, 'api']
+    out.push(['survey', row.map((v) => v ?? null)])
+  }
+  if (e.referral) {
+    const r = e.referral
+    out.push(['referral', [`${c} > ${r.referredId}`, c, r.referredId, at, r.code, 'api']])
+  }
+  if (e.returned) {
+    const r = e.returned
+    const key = r.returnId ?? importContentKey([r.orderId, when, importNumberText(r.amount), c])
+    out.push(['returned', [key, r.returnId, r.orderId, c, at, r.amount, r.reason, 'api']])
+  }
+  return out
+}
+
+/**
+ * Write the value-input rows of a group's new events (engagement, survey answers, referrals,
+ * returns) into the tables `loyals import` fills. A row whose key or content is stored already
+ * (an import of it, the same facts under a new messageId) is left out, as is a later one of the
+ * group with the key of an earlier one. Returns the events whose row was left out.
+ */
+async function writeValueInputs(tx: Engine, applied: readonly IngestEvent[]): Promise<Set<string>> {
+  const left = new Set<string>()
+  const byTable = new Map<keyof typeof VALUE_TABLES, Map<string, ValueRow>>()
+  for (const e of applied) {
+    for (const [t, row] of valueRowsOf(e)) {
+      const rows = byTable.get(t) ?? new Map<string, ValueRow>()
+      byTable.set(t, rows)
+      const key = String(row[0])
+      if (rows.has(key)) left.add(e.eventId)
+      else rows.set(key, { eventId: e.eventId, row })
+    }
+  }
+  for (const [t, rows] of byTable) {
+    const spec: ValueTable = VALUE_TABLES[t]
+    const pick = [...spec.same, ...(spec.alsoSame ?? [])].map((col) => spec.columns.indexOf(col))
+    const list = [...rows.values()]
+    const stored = new Set<string>()
+    const q = existingValueKeys(tx.dialect, {
+      table: spec.table,
+      key: spec.columns[0]!,
+      same: spec.same,
+      ...(spec.alsoSame ? { alsoSame: spec.alsoSame } : {}),
+      rows: list.map((r) => [r.row[0], ...pick.map((i) => r.row[i])]),
+    })
+    for (const r of await tx.query(q)) stored.add(String(r.k))
+    const fresh = list.filter((r) => !stored.has(String(r.row[0])))
+    for (const r of list) if (stored.has(String(r.row[0]))) left.add(r.eventId)
+    if (fresh.length > 0) {
+      await tx.exec(
+        insertValueRows(
+          tx.dialect,
+          spec.table,
+          spec.columns,
+          fresh.map((r) => r.row),
+        ),
+      )
+    }
+  }
+  return left
+}
+
+const TICKET_COLUMNS = [
+  'ticket_id',
+  'customer_id',
+  'opened_at',
+  'resolved_at',
+  'channel',
+  'handling_minutes',
+  'satisfaction',
+  'source',
+] as const
+
+interface TicketState {
+  customerId: string
+  openedAtMs: number | null
+  resolvedAtMs: number | null
+  channel: string | null
+  handlingMinutes: number | null
+  satisfaction: number | null
+  source: string
+}
+
+/**
+ * "Ticket Created" and "Ticket Resolved": one row per ticket id, as the tickets import keeps it.
+ * The events of a ticket are merged into its stored row (what an event says replaces what was
+ * there, in the order of the events' times), so a retry or a resend under a new messageId
+ * writes the same row again. A ticket resolved before any open time is known opened then.
+ * @throws DataError for a ticket id stored for another customer, or resolved before it opened.
+ */
+async function writeTickets(tx: Engine, applied: readonly IngestEvent[]): Promise<void> {
+  const events = applied.filter((e) => e.ticket).sort((a, b) => a.atMs - b.atMs)
+  if (events.length === 0) return
+  const ids = [...new Set(events.map((e) => e.ticket!.ticketId))]
+  const state = new Map<string, TicketState>()
+  for (const r of await tx.query(ticketsById(tx.dialect, ids))) {
+    const id = String(r.ticket_id)
+    if (state.has(id)) continue
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+    state.set(id, {
+      customerId: String(r.customer_id),
+      openedAtMs: tsMs(r.opened_at),
+      resolvedAtMs: tsMs(r.resolved_at),
+      channel: r.channel === null || r.channel === undefined ? null : String(r.channel),
+      handlingMinutes: num(r.handling_minutes),
+      satisfaction: num(r.satisfaction),
+      source: r.source === null || r.source === undefined ? 'api' : String(r.source),
+    })
+  }
+  const existed = ids.filter((id) => state.has(id))
+  for (const e of events) {
+    const t = e.ticket!
+    const s = state.get(t.ticketId)
+    if (s && s.customerId !== e.customerId) {
+      throw new DataError(
+        `event ${e.eventId}: ticket ${t.ticketId} belongs to customer ${s.customerId}, not ${e.customerId}; a ticket id names one ticket`,
+        { eventId: e.eventId, ticketId: t.ticketId },
+      )
+    }
+    const base: TicketState = s ?? {
+      customerId: e.customerId,
+      openedAtMs: null,
+      resolvedAtMs: null,
+      channel: null,
+      handlingMinutes: null,
+      satisfaction: null,
+      source: 'api',
+    }
+    state.set(t.ticketId, {
+      ...base,
+      openedAtMs: t.openedAtMs ?? base.openedAtMs,
+      resolvedAtMs: t.resolvedAtMs ?? base.resolvedAtMs,
+      channel: t.channel ?? base.channel,
+      handlingMinutes: t.handlingMinutes ?? base.handlingMinutes,
+      satisfaction: t.satisfaction ?? base.satisfaction,
+    })
+    const now = state.get(t.ticketId)!
+    if (now.openedAtMs !== null && now.resolvedAtMs !== null && now.resolvedAtMs < now.openedAtMs) {
+      throw new DataError(
+        `event ${e.eventId}: ticket ${t.ticketId} would be resolved (${new Date(now.resolvedAtMs).toISOString()}) before it was opened (${new Date(now.openedAtMs).toISOString()})`,
+        { eventId: e.eventId, ticketId: t.ticketId },
+      )
+    }
+  }
+  if (existed.length > 0) await tx.exec(deleteTickets(tx.dialect, existed))
+  const rows = ids.map((id) => {
+    const s = state.get(id)!
+    const opened = s.openedAtMs ?? s.resolvedAtMs!
+    return [
+      id,
+      s.customerId,
+      sqlTs(opened),
+      s.resolvedAtMs === null ? null : sqlTs(s.resolvedAtMs),
+      s.channel,
+      s.handlingMinutes,
+      s.satisfaction,
+      s.source,
+    ]
+  })
+  await tx.exec(insertValueRows(tx.dialect, 'tickets', TICKET_COLUMNS, rows))
 }
 
 /**
@@ -478,8 +792,37 @@ export async function ingestGroup(
     }
     const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
     const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
+    // an API order id seen before (its marker was stored already): the order sent again, under
+    // the same messageId or a new one, must be the stored one (checkResend)
+    const resent = unique.filter(
+      (e) => e.order && !imported.has(e.order.orderId) && !newMarkers.has(markerOf(e)!),
+    )
+    if (resent.length > 0) {
+      const ids = [...new Set(resent.map((e) => e.order!.orderId))]
+      const stored = new Map<string, OrderContent>()
+      for (const r of await tx.query(storedOrders(tx.dialect, ids))) {
+        const id = String(r.order_id)
+        if (!stored.has(id)) {
+          stored.set(id, {
+            owner: String(r.customer_id),
+            amount: Number(r.amount),
+            atMs: tsMs(r.ordered_at),
+          })
+        }
+      }
+      for (const e of resent) {
+        const o = stored.get(e.order!.orderId)
+        if (o) checkResend(e, o)
+      }
+    }
     const applied = unique.filter((e) => fresh.has(e.eventId))
     if (applied.length === 0) return fresh
+    // the value inputs `loyals import` also fills (engagement, surveys, referrals, returns,
+    // tickets): a referral already stored is no new referral for the profile or the playbooks
+    const repeats = await writeValueInputs(tx, applied)
+    await writeTickets(tx, applied)
+    // the order each id of the group stands for, from its first event (checkResend)
+    const groupOrders = new Map<string, OrderContent>()
     const ids = [...new Set(applied.map((e) => e.customerId))]
     const known = await store.getProfiles(ids, tx)
     const answered = new Map<string, SurveyTimes>()
@@ -547,6 +890,17 @@ export async function ingestGroup(
         }
         owners.set(e.order.orderId, e.customerId)
       }
+      if (e.order) {
+        const first = groupOrders.get(e.order.orderId)
+        if (first) checkResend(e, first)
+        else if (applyOrder) {
+          groupOrders.set(e.order.orderId, {
+            owner: e.customerId,
+            amount: e.order.amount,
+            atMs: e.atMs,
+          })
+        }
+      }
       if (applyOrder && e.order) {
         const k = ledgerKey(e.customerId, e.order.orderId)
         const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
@@ -577,7 +931,7 @@ export async function ingestGroup(
         cesAt: Number.NEGATIVE_INFINITY,
       }
       answered.set(e.customerId, times)
-      let next = applyEvent(base, e, applyOrder, times)
+      let next = applyEvent(base, e, applyOrder, times, repeats)
       next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
       touched.set(e.customerId, next)
       if (e.traits) identified.add(e.customerId)
@@ -609,7 +963,7 @@ export async function ingestGroup(
           ])
         }
       }
-      const oe = opsEventOf(e, prev === null)
+      const oe = opsEventOf(e, prev === null, repeats)
       if (oe && store.ops.playbooks.length > 0) {
         const log = logs.get(e.customerId) ?? []
         logs.set(e.customerId, log)

@@ -1,0 +1,403 @@
+// Audit round 2 on `loyals serve` ingestion: survey, referral, engagement, ticket and return events
+// reach the tables `loyals import` fills (keyed so a resend or an import of the same row stores
+// once), an order sent again with other content is refused instead of silently dropped, and an
+// unknown time zone is a 400.
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { STORES } from '../engines/stores.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
+
+const NOW = Date.parse('2025-03-01T12:00:00Z')
+
+const track = (
+  user: string,
+  event: string,
+  properties: Record<string, unknown>,
+  messageId: string,
+  timestamp = '2025-02-10T09:30:00Z',
+) => ({ type: 'track', messageId, userId: user, event, timestamp, properties })
+
+/** The value-input events of one customer, each once (messageIds prefixed with `p`). */
+const inputs = (p: string) => [
+  track('c1', 'Survey Responded', { nps: 9, ces: 2, comment: 'quick' }, `${p}-s`),
+  track('c1', 'Referral Completed', { referred_id: 'c9', code: 'REF1' }, `${p}-f`),
+  track('c1', 'Product Reviewed', { product_id: 'p1', rating: 5 }, `${p}-v`),
+  track('c1', 'Email Opened', {}, `${p}-eo`),
+  track('c1', 'Email Link Clicked', {}, `${p}-ec`),
+  track('c1', 'Page Viewed', {}, `${p}-pv`),
+  track('c1', 'Product Shared', {}, `${p}-ps`),
+  track('c1', 'Coupon Applied', {}, `${p}-ca`),
+  track('c1', 'Order Returned', { order_id: 'o1', amount: 12.5, reason: 'too small' }, `${p}-r`),
+  track('c1', 'Ticket Created', { ticket_id: 't1', channel: 'email' }, `${p}-tc`),
+  track(
+    'c1',
+    'Ticket Resolved',
+    { ticket_id: 't1', handling_minutes: 14, satisfaction: 4 },
+    `${p}-tr`,
+    '2025-02-11T10:00:00Z',
+  ),
+]
+
+const TABLES = ['survey_responses', 'referrals', 'engagement_events', 'returns', 'tickets']
+
+describe.each(STORES)('value-input events through the API on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind, { now: NOW })
+    const first = await h.call('POST', '/v1/events', {
+      body: orderEvent('c1', 'o1', 40, '2025-02-01T10:00:00Z', 'o1-first'),
+    })
+    expect(first.status).toBe(200)
+  })
+  afterAll(async () => {
+    await h.close()
+  })
+
+  const rows = (sql: string) => h.store.use((e) => e.query(sql))
+  const counts = async () => {
+    const out: Record<string, number> = {}
+    for (const t of TABLES) out[t] = await count(h, `SELECT count(*) FROM ${t}`)
+    return out
+  }
+
+  it('writes surveys, referrals, engagement, returns and tickets into the import tables, once', async () => {
+    const res = await h.call('POST', '/v1/events/batch', { body: { batch: inputs('a') } })
+    expect(res.status).toBe(200)
+    expect(res.json.stored).toBe(11)
+    expect(await counts()).toEqual({
+      survey_responses: 1,
+      referrals: 1,
+      engagement_events: 6,
+      returns: 1,
+      tickets: 1,
+    })
+    const [s] = await rows('SELECT customer_id, nps, ces, comment FROM survey_responses')
+    expect(s).toMatchObject({ customer_id: 'c1', nps: 9, ces: 2, comment: 'quick' })
+    const [f] = await rows('SELECT referral_key, referrer_id, referred_id, code FROM referrals')
+    expect(f).toMatchObject({
+      referral_key: 'c1 > c9',
+      referrer_id: 'c1',
+      referred_id: 'c9',
+      code: 'REF1',
+    })
+    const types = (await rows('SELECT event FROM engagement_events ORDER BY event')).map(
+      (r) => r.event,
+    )
+    expect(types).toEqual([
+      'email_click',
+      'email_open',
+      'promo_redemption',
+      'review',
+      'site_visit',
+      'social_share',
+    ])
+    const [r] = await rows('SELECT order_id, customer_id, amount, reason FROM returns')
+    expect(r).toMatchObject({ order_id: 'o1', customer_id: 'c1', reason: 'too small' })
+    expect(Number(r!.amount)).toBe(12.5)
+    const [t] = await rows(
+      `SELECT ticket_id, customer_id, channel, handling_minutes, satisfaction,
+        CAST(opened_at AS VARCHAR) AS opened, CAST(resolved_at AS VARCHAR) AS resolved FROM tickets`,
+    )
+    expect(t).toMatchObject({ ticket_id: 't1', customer_id: 'c1', channel: 'email' })
+    expect(Number(t!.handling_minutes)).toBe(14)
+    expect(Number(t!.satisfaction)).toBe(4)
+    expect(String(t!.opened)).toMatch(/^2025-02-10 09:30:00/)
+    expect(String(t!.resolved)).toMatch(/^2025-02-11 10:00:00/)
+    const p = (await h.call('GET', '/v1/customers/c1')).json
+    expect(p.engagement).toEqual({ referrals: 1, reviews: 1, nps: 9, ces: 2 })
+
+    // retried (same messageIds): duplicates; the same facts under new messageIds: no new rows,
+    // and the referral already made is not counted again on the profile
+    const again = await h.call('POST', '/v1/events/batch', { body: { batch: inputs('a') } })
+    expect(again.json.duplicates).toBe(11)
+    const resent = await h.call('POST', '/v1/events/batch', { body: { batch: inputs('b') } })
+    expect(resent.json.stored).toBe(11)
+    expect(await counts()).toEqual({
+      survey_responses: 1,
+      referrals: 1,
+      engagement_events: 6,
+      returns: 1,
+      tickets: 1,
+    })
+    expect((await h.call('GET', '/v1/customers/c1')).json.engagement.referrals).toBe(1)
+  })
+
+  it('completes a ticket from its events in any order, and refuses a clash', async () => {
+    const resolved = await h.call('POST', '/v1/events', {
+      body: track(
+        'c2',
+        'Ticket Resolved',
+        { ticket_id: 't2', satisfaction: 2 },
+        't2-r',
+        '2025-02-20T12:00:00Z',
+      ),
+    })
+    expect(resolved.status).toBe(200)
+    await h.call('POST', '/v1/events', {
+      body: track(
+        'c2',
+        'Ticket Created',
+        { ticket_id: 't2', channel: 'phone' },
+        't2-c',
+        '2025-02-20T08:00:00Z',
+      ),
+    })
+    const [t] = await rows(
+      `SELECT channel, satisfaction, CAST(opened_at AS VARCHAR) AS opened,
+        CAST(resolved_at AS VARCHAR) AS resolved FROM tickets WHERE ticket_id = 't2'`,
+    )
+    expect(t).toMatchObject({ channel: 'phone' })
+    expect(Number(t!.satisfaction)).toBe(2)
+    expect(String(t!.opened)).toMatch(/^2025-02-20 08:00:00/)
+    expect(String(t!.resolved)).toMatch(/^2025-02-20 12:00:00/)
+    expect(await count(h, "SELECT count(*) FROM tickets WHERE ticket_id = 't2'")).toBe(1)
+
+    const before = await count(h, 'SELECT count(*) FROM events')
+    const clash = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          track('c3', 'Email Opened', {}, 'c3-eo'),
+          track('c3', 'Ticket Created', { ticket_id: 't2' }, 'c3-t2'),
+        ],
+      },
+    })
+    expect(clash.status).toBe(422)
+    expect(clash.json.error.message).toMatch(/ticket t2 belongs to customer c2, not c3/)
+    const early = await h.call('POST', '/v1/events', {
+      body: track(
+        'c2',
+        'Ticket Resolved',
+        { ticket_id: 't2', resolved_at: '2025-02-19T00:00:00Z' },
+        't2-early',
+      ),
+    })
+    expect(early.status).toBe(422)
+    expect(early.json.error.message).toMatch(/before it was opened/)
+    expect(await count(h, 'SELECT count(*) FROM events')).toBe(before)
+    expect(await count(h, "SELECT count(*) FROM engagement_events WHERE customer_id = 'c3'")).toBe(
+      0,
+    )
+  })
+
+  it('refuses bad value-input events with a 400 naming the field', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['Order Returned', { amount: 5 }, 'properties.order_id'],
+      ['Order Returned', { order_id: 'o1' }, 'properties.amount'],
+      ['Order Returned', { order_id: 'o1', amount: -1 }, 'properties.amount'],
+      ['Ticket Created', { channel: 'chat' }, 'properties.ticket_id'],
+      ['Ticket Resolved', { ticket_id: 't9', satisfaction: 6 }, 'properties.satisfaction'],
+      ['Ticket Resolved', { ticket_id: 't9', handling_minutes: -3 }, 'properties.handling_minutes'],
+      ['Ticket Created', { ticket_id: 't9', opened_at: 'monday' }, 'properties.opened_at'],
+      [
+        'Ticket Created',
+        { ticket_id: 't9', opened_at: '2025-06-01T00:00:00Z' },
+        'properties.opened_at',
+      ],
+      ['Referral Completed', { code: 'X' }, 'properties.referred_id'],
+      ['Survey Responded', { topic: 'delivery' }, 'properties.nps'],
+      ['Survey Responded', { ces: 4.5 }, 'properties.ces'],
+    ]
+    for (const [event, properties, path] of cases) {
+      const res = await h.call('POST', '/v1/events', {
+        body: track('c1', event, properties, `bad-${event}-${path}`),
+      })
+      expect(res.status, `${event} ${JSON.stringify(properties)}`).toBe(400)
+      expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path)
+    }
+    expect(await count(h, "SELECT count(*) FROM events WHERE event_id LIKE 'bad-%'")).toBe(0)
+  })
+
+  it('refuses an order sent again with another amount or time, and keeps the first', async () => {
+    const before = await count(h, 'SELECT count(*) FROM events')
+    const other = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('c1', 'o-new', 5, '2025-02-15T10:00:00Z', 'o-new-1'),
+          orderEvent('c1', 'o1', 41, '2025-02-02T10:00:00Z', 'o1-changed'),
+        ],
+      },
+    })
+    expect(other.status).toBe(422)
+    expect(other.json.error.message).toMatch(/order o1 is stored with another amount and time/)
+    expect(other.json.error.details).toMatchObject({
+      orderId: 'o1',
+      differs: [
+        { field: 'amount', stored: 40, sent: 41 },
+        { field: 'time', stored: '2025-02-01T10:00:00.000Z', sent: '2025-02-02T10:00:00.000Z' },
+      ],
+    })
+    expect(await count(h, 'SELECT count(*) FROM events')).toBe(before)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'o-new'")).toBe(0)
+    // the same messageId with other content is no retry either
+    const sameId = await h.call('POST', '/v1/events', {
+      body: orderEvent('c1', 'o1', 39, '2025-02-01T10:00:00Z', 'o1-first'),
+    })
+    expect(sameId.status).toBe(422)
+    expect(sameId.json.error.details.differs).toEqual([{ field: 'amount', stored: 40, sent: 39 }])
+    // within one batch: the second of two events for one new order id says otherwise
+    const inBatch = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('c1', 'o-twin', 5, '2025-02-15T10:00:00Z', 'twin-1'),
+          orderEvent('c1', 'o-twin', 6, '2025-02-15T10:00:00Z', 'twin-2'),
+        ],
+      },
+    })
+    expect(inBatch.status).toBe(422)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'o-twin'")).toBe(0)
+    // a direct order: its messageId comes from the order id
+    const o = { order_id: 'd1', customer_id: 'c4', ordered_at: '2025-02-04T00:00:00Z', amount: 12 }
+    expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('stored')
+    expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('duplicate')
+    const changed = await h.call('POST', '/v1/orders', { body: { ...o, amount: 13 } })
+    expect(changed.status).toBe(422)
+    expect(changed.json.error.details.orderId).toBe('d1')
+    // the same content under a new messageId is still taken (and counted once)
+    const same = await h.call('POST', '/v1/events', {
+      body: orderEvent('c1', 'o1', 40, '2025-02-01T10:00:00Z', 'o1-again'),
+    })
+    expect(same.json.status).toBe('stored')
+    expect((await h.call('GET', '/v1/customers/c1')).json).toMatchObject({ orders: 1, revenue: 40 })
+    expect((await h.call('GET', '/v1/customers/c4')).json.revenue).toBe(12)
+  })
+
+  it('refuses an unknown IANA time zone with a 400 naming the path', async () => {
+    const identify = (id: string, timezone: string) => ({
+      type: 'identify',
+      messageId: id,
+      userId: 'tz1',
+      traits: { timezone },
+    })
+    const bad = await h.call('POST', '/v1/events', { body: identify('tz-a', 'Mars/Base') })
+    expect(bad.status).toBe(400)
+    expect(bad.json.error.details).toEqual([
+      { path: 'traits.timezone', reason: expect.stringMatching(/IANA time zone.*Mars\/Base/) },
+    ])
+    const batch = await h.call('POST', '/v1/events/batch', {
+      body: { batch: [identify('tz-b', 'Europe/Berlin'), identify('tz-c', 'Europe/Berlinn')] },
+    })
+    expect(batch.status).toBe(400)
+    expect(batch.json.error.details[0].path).toBe('batch[1].traits.timezone')
+    const direct = await h.call('POST', '/v1/customers', {
+      body: { customer_id: 'tz2', timezone: '' },
+    })
+    expect(direct.status).toBe(400)
+    expect(direct.json.error.details[0].path).toBe('timezone')
+    expect(await count(h, "SELECT count(*) FROM events WHERE customer_id IN ('tz1', 'tz2')")).toBe(
+      0,
+    )
+    const good = await h.call('POST', '/v1/events', { body: identify('tz-d', 'America/New_York') })
+    expect(good.status).toBe(200)
+  })
+})
+
+describe.each(STORES)('an event and an import of the same row on $name', (kind) => {
+  let h: Harness
+  let mem: Engine
+  const dir = tempDir('loyals-ingest-kinds-')
+  const at = '2025-01-05T08:15:30Z'
+  const files = {
+    engagement: `customer_id,occurred_at,event\nk1,${at},email_open\nk1,${at},Email Click\n`,
+    surveys: `customer_id,responded_at,nps,ces,csat,comment\nk1,${at},8,3,4.5,fine\n`,
+    returns: `order_id,returned_at,amount,customer_id\nko1,${at},19.99,k1\nko2,${at},20,k1\n`,
+    referrals: `referrer_id,referred_id,referred_at,code\nk1,k2,${at},K\n`,
+  }
+  const events = (p: string) => [
+    track('k1', 'Email Opened', {}, `${p}-1`, at),
+    track('k1', 'Email Link Clicked', {}, `${p}-2`, at),
+    track('k1', 'Survey Responded', { nps: 8, ces: 3, csat: 4.5, comment: 'fine' }, `${p}-3`, at),
+    track('k1', 'Order Returned', { order_id: 'ko1', amount: 19.99 }, `${p}-4`, at),
+    track('k1', 'Order Returned', { order_id: 'ko2', total: 20 }, `${p}-5`, at),
+    track('k1', 'Referral Completed', { referred_id: 'k2', code: 'K' }, `${p}-6`, at),
+  ]
+  const KEYED = [
+    ['engagement_events', 'event_key'],
+    ['survey_responses', 'response_key'],
+    ['returns', 'return_key'],
+    ['referrals', 'referral_key'],
+  ] as const
+
+  beforeAll(async () => {
+    // the files as `loyals import` keys them (a DuckDB workspace)
+    mem = await openWorkspace(join(dir, 'mem.duckdb'))
+    for (const [k, text] of Object.entries(files)) {
+      await importFile(mem, write(dir, `${k}.csv`, text), {
+        kind: k as 'engagement',
+        now: new Date(NOW),
+      })
+    }
+    h = await harness(kind, { now: NOW })
+  })
+  afterAll(async () => {
+    await mem.close()
+    await h.close()
+  })
+
+  it('gives a row the key the import gives it, so an import after the events writes nothing new', async () => {
+    expect(
+      (await h.call('POST', '/v1/events/batch', { body: { batch: events('e') } })).status,
+    ).toBe(200)
+    for (const [table, key] of KEYED) {
+      const keys = async (e: Engine) =>
+        (await e.query(`SELECT ${key} AS k FROM ${table}`)).map((r) => String(r.k)).sort()
+      const imported = await keys(mem)
+      const sent = await h.store.use(keys)
+      if (table === 'engagement_events') {
+        // the file's "Email Click" is keyed by its own spelling, the event by the type's name
+        const [open] = await mem.query(
+          "SELECT event_key FROM engagement_events WHERE event = 'email_open'",
+        )
+        expect(sent).toHaveLength(2)
+        expect(sent).toContain(String(open!.event_key))
+      } else expect(sent, table).toEqual(imported)
+    }
+  })
+
+  it('stores nothing again for an event of a row imported before, whatever its spelling', async () => {
+    // the rows `loyals import` wrote, copied as they are into a fresh store
+    const h2 = await harness(kind, { now: NOW })
+    try {
+      for (const [table] of KEYED) {
+        const rows = await mem.query(`SELECT * EXCLUDE (source_line) FROM ${table}`)
+        for (const r of rows) {
+          const cols = Object.keys(r)
+          const casts: Record<string, string> = {
+            occurred_at: 'TIMESTAMP',
+            responded_at: 'TIMESTAMP',
+            returned_at: 'TIMESTAMP',
+            referred_at: 'TIMESTAMP',
+          }
+          await h2.engine.exec({
+            sql: `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols
+              .map((c, i) => (casts[c] ? `CAST($${i + 1} AS TIMESTAMP)` : `$${i + 1}`))
+              .join(', ')})`,
+            params: cols.map((c) => {
+              const v = r[c]
+              return v === null || v === undefined
+                ? null
+                : typeof v === 'bigint'
+                  ? Number(v)
+                  : casts[c]
+                    ? String(v)
+                    : v
+            }),
+          })
+        }
+      }
+      const before = await Promise.all(KEYED.map(([t]) => count(h2, `SELECT count(*) FROM ${t}`)))
+      const res = await h2.call('POST', '/v1/events/batch', { body: { batch: events('i') } })
+      expect(res.status).toBe(200)
+      const after = await Promise.all(KEYED.map(([t]) => count(h2, `SELECT count(*) FROM ${t}`)))
+      expect(after).toEqual(before)
+      // an imported referral is no new referral for the profile
+      expect((await h2.call('GET', '/v1/customers/k1')).json.engagement.referrals).toBe(0)
+    } finally {
+      await h2.close()
+    }
+  })
+})
