@@ -21,12 +21,6 @@ import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { DataError } from '../../errors.ts'
-import type { ExtraKindSpec } from '../import/kinds/common.ts'
-import { ENGAGEMENT } from '../import/kinds/engagement.ts'
-import { REFERRALS } from '../import/kinds/referrals.ts'
-import { RETURNS } from '../import/kinds/returns.ts'
-import { SURVEYS } from '../import/kinds/surveys.ts'
-import { TICKETS } from '../import/kinds/tickets.ts'
 import type { IngestEvent } from './events.ts'
 import {
   addOrder,
@@ -478,22 +472,48 @@ interface ValueTable {
   readonly alsoSame?: readonly string[]
 }
 
-/** A kind's table and stored columns, as `loyals import` writes them (no file line from events). */
-const stored = (k: ExtraKindSpec) => ({
-  table: k.table,
-  columns: k.columns.filter((c) => c !== 'source_line'),
-})
-
 const VALUE_TABLES = {
-  engagement: { ...stored(ENGAGEMENT), same: ['customer_id', 'occurred_at', 'event'] },
+  engagement: {
+    table: 'engagement_events',
+    columns: ['event_key', 'customer_id', 'occurred_at', 'event', 'source'],
+    same: ['customer_id', 'occurred_at', 'event'],
+  },
   survey: {
-    ...stored(SURVEYS),
+    table: 'survey_responses',
+    columns: [
+      'response_key',
+      'response_id',
+      'customer_id',
+      'responded_at',
+      'nps',
+      'ces',
+      'csat',
+      'comment',
+      'source',
+    ],
     same: ['customer_id', 'responded_at'],
     alsoSame: ['nps', 'ces', 'csat'],
   },
-  referral: { ...stored(REFERRALS), same: [] },
-  returned: { ...stored(RETURNS), same: ['order_id', 'returned_at', 'amount'] },
-} satisfies Record<string, ValueTable>
+  referral: {
+    table: 'referrals',
+    columns: ['referral_key', 'referrer_id', 'referred_id', 'referred_at', 'code', 'source'],
+    same: [],
+  },
+  returned: {
+    table: 'returns',
+    columns: [
+      'return_key',
+      'return_id',
+      'order_id',
+      'customer_id',
+      'returned_at',
+      'amount',
+      'reason',
+      'source',
+    ],
+    same: ['order_id', 'returned_at', 'amount'],
+  },
+} as const satisfies Record<string, ValueTable>
 
 /** A value-input row an event makes: its key, the row (table columns) and the event. */
 interface ValueRow {
@@ -585,7 +605,16 @@ async function writeValueInputs(tx: Engine, applied: readonly IngestEvent[]): Pr
   return left
 }
 
-const TICKET_COLUMNS = stored(TICKETS).columns
+const TICKET_COLUMNS = [
+  'ticket_id',
+  'customer_id',
+  'opened_at',
+  'resolved_at',
+  'channel',
+  'handling_minutes',
+  'satisfaction',
+  'source',
+] as const
 
 interface TicketState {
   customerId: string
