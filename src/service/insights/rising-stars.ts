@@ -18,6 +18,7 @@ import {
 import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
 import { formatMoney } from '../../report/format.ts'
 import { doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
+import { NO_VALUE } from './over-index.ts'
 import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
 
 // 50,000 rows give thousands of positives for a few dozen coefficients; the Newton fits of the
@@ -130,7 +131,9 @@ export function buildFeatures(
     for (const l of ls) {
       f.push({
         name: `${prefix}=${l.level}`,
-        sql: `CASE WHEN ${column} = ${sqlString(l.level)} THEN 1 ELSE 0 END`,
+        // over-index labels a missing value "(none)": compared as text it matched nobody, and the
+        // most common campaign level (none at all) was a column of zeros
+        sql: `CASE WHEN ${l.level === NO_VALUE ? `${column} IS NULL` : `${column} = ${sqlString(l.level)}`} THEN 1 ELSE 0 END`,
         kind: 'binary',
         words: `${prefix} ${l.level}`,
       })
@@ -247,7 +250,9 @@ export async function risingStars(
   const engagementSql = has(ctx, 'engagement', 'customer_id', 'occurred_at')
     ? `SELECT g.customer_id, count(*) AS events FROM ${tableOf(ctx, 'engagement')} g
        JOIN ${INSIGHTS_FIRST} f0 ON f0.customer_id = g.customer_id
-       WHERE CAST(g.occurred_at AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
+       -- the window is the first days from the first purchase: browsing before it is not in it
+       WHERE CAST(g.occurred_at AS DATE) >= f0.first_day
+         AND CAST(g.occurred_at AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
        GROUP BY g.customer_id`
     : undefined
   await engine.exec(
