@@ -71,6 +71,9 @@ export function readingNotes(r: ImportResult): string[] {
     r.pointThousands.length > 0
       ? `${r.file}: every amount with a point in ${r.pointThousands.join(', ')} has three digits after it (such as 2.000), read as a decimal point (2.000 = 2); if the point separates thousands, pass --decimal-comma`
       : null,
+    r.emptyRows > 0
+      ? `${r.file}: ${r.emptyRows} row${r.emptyRows === 1 ? '' : 's'} of nothing but separators or spaces (as spreadsheets leave at the end) skipped`
+      : null,
     ...r.repeatedHeaders.map(
       (h) =>
         `${r.file}: the header names ${h.header} ${h.others.length + 1} times; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,

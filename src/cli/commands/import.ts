@@ -66,7 +66,8 @@ function unmatchedNote(
   )
 }
 
-function describe(r: ImportResult): string {
+/** What an import did, as printed on the terminal. */
+export function describeImport(r: ImportResult): string {
   const what =
     extraKind(r.kind)?.noun ??
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
@@ -79,6 +80,31 @@ function describe(r: ImportResult): string {
       `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order line${r.lines === 1 ? '' : 's'}`)
+  // a later file's version of an order id replaces the stored order (corrected exports): named
+  const changed = r.changedOrders ?? []
+  if (changed.length > 0) {
+    const more = r.updated > changed.length ? `, and ${r.updated - changed.length} more` : ''
+    out.push(
+      `  ${r.updated} stored order${r.updated === 1 ? '' : 's'} replaced by this file's version: ` +
+        `${changed.map((c) => `${c.orderId} (${c.what || 'no field shown changed'})`).join(', ')}${more}`,
+    )
+  }
+  const replaced = r.linesReplaced
+  if (replaced && replaced.lines > 0) {
+    const one = replaced.lines === 1
+    out.push(
+      `  ${replaced.lines} stored line${one ? '' : 's'} of ${replaced.orders} order${replaced.orders === 1 ? '' : 's'} ` +
+        `removed: the lines this file carries for an order replace the order's stored lines`,
+    )
+  }
+  const orphans = r.linesWithoutOrder
+  if (orphans && orphans.rows > 0) {
+    const one = orphans.rows === 1
+    out.push(
+      `  note: ${orphans.rows} line${one ? ' is' : 's are'} of ${orphans.orders === 1 ? 'an order' : `${orphans.orders} orders`} not in the workspace ` +
+        `(${orphans.examples}${orphans.orders > 3 ? ', ...' : ''}); ${one ? 'it is' : 'they are'} stored and count with ${one ? 'its order' : 'their orders'} once imported`,
+    )
+  }
   if (r.placesFilled !== null && r.placesFilled > 0) {
     out.push(
       `  ${r.placesFilled} customer${r.placesFilled === 1 ? "'s" : "s'"} place (country, region, city) from their latest order, where no customers file says it`,
@@ -189,13 +215,13 @@ export function registerImport(program: Command): void {
         const sent = await forwardImport(engine, remote)
         if (opts.json) printJson({ ...result, forwarded: sent })
         else {
-          println(describe(result))
+          println(describeImport(result))
           println(
             `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.duplicates} already there`,
           )
         }
       } else if (opts.json) printJson(result)
-      else println(describe(result))
+      else println(describeImport(result))
       ok = true
     } finally {
       await engine.close()

@@ -38,3 +38,38 @@ WHERE o.${k} IS NULL OR ${differs(args.columns, args.key, 'r', 'o')}`
   const what = args.tableEmpty ? 'VIEW' : 'TABLE'
   return { sql: `CREATE OR REPLACE TEMP ${what} ${args.into} AS ${body}` }
 }
+
+/** How many replaced orders an import names (the count says the rest). */
+export const CHANGED_SHOWN = 5
+
+/**
+ * The orders of the write set `import_write` that replace stored ones (a later export's version of
+ * an order id wins), the first `CHANGED_SHOWN` in file order, each with what changed: amount,
+ * date, customer ("customer C1 -> C9"), then the names of other changed fields. Run before the
+ * write, while `orders` holds the old versions.
+ */
+export function importChangedOrders(_d: Dialect): Query {
+  const num = (v: string) =>
+    `coalesce(regexp_replace(CAST(CAST(${v} AS DOUBLE) AS VARCHAR), '\\.0$', ''), 'none')`
+  const text = (v: string) => `coalesce(CAST(${v} AS VARCHAR), 'none')`
+  const change = (label: string, col: string, show: (v: string) => string) =>
+    `CASE WHEN r.${ident(col)} IS DISTINCT FROM o.${ident(col)}
+      THEN '${label} ' || ${show(`o.${ident(col)}`)} || ' -> ' || ${show(`r.${ident(col)}`)} END`
+  // the time of day changed on the same day: said as the instant
+  const when = `CASE WHEN r.order_date IS DISTINCT FROM o.order_date
+      THEN 'date ' || ${text('o.order_date')} || ' -> ' || ${text('r.order_date')}
+    WHEN r.ordered_at IS DISTINCT FROM o.ordered_at
+      THEN 'time ' || ${text('o.ordered_at')} || ' -> ' || ${text('r.ordered_at')} END`
+  const others = ['currency', 'quantity', 'cost', 'margin', 'discount', 'channel', 'campaign']
+    .map((c) => `CASE WHEN r.${ident(c)} IS DISTINCT FROM o.${ident(c)} THEN '${c}' END`)
+    .join(', ')
+  return {
+    sql: `SELECT coalesce(r.order_id, r.order_key) AS order_id,
+  concat_ws('; ', ${change('customer', 'customer_id', text)}, ${change('amount', 'amount', num)}, ${when},
+    nullif(concat_ws(', ', ${others}), '')) AS what
+FROM import_write r JOIN orders o ON o.order_key = r.order_key
+WHERE NOT r.__new
+ORDER BY r.source_line, r.order_key
+LIMIT ${CHANGED_SHOWN}`,
+  }
+}

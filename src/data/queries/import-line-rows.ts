@@ -76,3 +76,51 @@ export function importItemLineRows(
     }`
   return { sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(args.source, from)}` }
 }
+
+/**
+ * Stored lines of the orders whose lines the import carries (`import_line_rows`) that the file no
+ * longer has: the lines a file carries for an order are that order's lines, so a corrected
+ * re-export replaces them rather than adding its changed line beside the old one (lines are keyed
+ * by content, and a line number, where a file has one, is no more stable across exports). An
+ * order with a line left out as bad (`hasProblems`) keeps its stored lines: the file does not
+ * have all of them.
+ */
+function replacedLines(hasProblems: boolean): string {
+  const kept = hasProblems
+    ? `
+  AND order_id NOT IN (SELECT order_id FROM import_typed
+    WHERE order_id IS NOT NULL AND ${LINE} IN (SELECT line FROM import_problems))`
+    : ''
+  return `FROM order_lines
+WHERE order_id IN (SELECT order_id FROM import_line_rows)
+  AND line_key NOT IN (SELECT line_key FROM import_line_rows)${kept}`
+}
+
+/** Stored lines the import replaces (see replacedLines): columns n (lines) and orders. */
+export function countReplacedLines(_d: Dialect, args: { hasProblems: boolean }): Query {
+  return {
+    sql: `SELECT count(*) AS n, count(DISTINCT order_id) AS orders ${replacedLines(args.hasProblems)}`,
+  }
+}
+
+/** DELETE the stored lines the import replaces (see replacedLines); inside the write transaction. */
+export function deleteReplacedLines(_d: Dialect, args: { hasProblems: boolean }): Query {
+  return { sql: `DELETE ${replacedLines(args.hasProblems)}` }
+}
+
+/**
+ * Lines of the import (`import_line_rows`) whose order is not in the workspace, after the write:
+ * n (lines), orders, examples (up to 3 order ids, file order). They are stored, and count with
+ * their order once it is imported.
+ */
+export function importLinesWithoutOrder(_d: Dialect): Query {
+  return {
+    sql: `SELECT count(*) AS n, count(DISTINCT order_id) AS orders,
+  (SELECT string_agg(order_id, ', ' ORDER BY first) FROM (
+     SELECT order_id, min(source_line) AS first FROM import_line_rows l
+     WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = l.order_id)
+     GROUP BY order_id ORDER BY first LIMIT 3)) AS examples
+FROM import_line_rows l
+WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = l.order_id)`,
+  }
+}

@@ -90,8 +90,9 @@ UNION ALL
 SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
   -round(refunded, 9) AS amount, currency, CAST(NULL AS DOUBLE) AS quantity,
   CAST(NULL AS DOUBLE) AS cost,
-  -- a margin worked out from the cost loses what was refunded, as it did when netted
-  CASE WHEN margin IS NULL AND cost IS NOT NULL THEN -round(refunded, 9) END AS margin,
+  -- no margin of its own: the summary takes back the order's margin rate, as for a refund row of
+  -- the file (a full refund of 100 bought at cost 60 takes back 40, not 100)
+  CAST(NULL AS DOUBLE) AS margin,
   CAST(NULL AS DOUBLE) AS discount, channel, campaign, ${lit(args.source)} AS source,
   ${LINE} AS source_line
 FROM k WHERE split AND (occ = 1 OR own_id)`

@@ -252,7 +252,9 @@ export function importMalformedLines(
 /**
  * The view `import_raw` = `import_src` plus the file line of each row in `__line` (no copy).
  * CSV data row i is line i+1 (header) plus the rejected lines before it, and with `multiline`
- * (some value spans lines) plus the line feeds inside the values of the rows before it; JSON
+ * (some value spans lines) plus the line feeds inside the values of the rows before it; with
+ * rejected lines, the reader's line of each (a record count) becomes its physical line in
+ * `import_csv_errors` too; JSON
  * lines: line i; Parquet: row i. With `blanks` (the TEMP table import_blank_lines exists), plus
  * the blank lines before the row, which the readers skip without a trace.
  */
@@ -307,21 +309,52 @@ FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid
       sql: `CREATE OR REPLACE TEMP VIEW import_raw AS SELECT rowid + 2 AS ${LINE}, * FROM import_src`,
     }
   }
-  // A good row k (0-based) sits after every skipped line (rejected or blank: single-line records
-  // assumed) whose slot (good rows before it) <= k.
-  const skipped = args.blanks
-    ? 'SELECT CAST(line AS BIGINT) AS line FROM import_csv_errors UNION SELECT line FROM import_blank_lines'
-    : 'SELECT DISTINCT CAST(line AS BIGINT) AS line FROM import_csv_errors'
+  // The reader numbers records, not lines: a rejected record's `line` counts the lines above it
+  // (blank ones too) but each multi-line record above it as one. Every record gets its physical
+  // line here, the rejected ones included (import_csv_errors is rewritten to it, so the problems
+  // and the rejects file name the line a record starts on). Data record j (good or rejected, in
+  // file order) starts on line 2 + j + the blank lines above it + the line feeds inside the
+  // records above it; a rejected record's reader number is that less those line feeds.
+  const feeds = args.multiline ? lineFeeds(args.multiline.columns) || '0' : '0'
+  // a blank line's reader number: the header's 1, the data records and blank lines above it, 1
+  const blanksBefore = args.blanks
+    ? `(SELECT count(*) FROM (SELECT 2 + slot + row_number() OVER (ORDER BY line) - 1 AS d
+         FROM import_blank_lines) b WHERE b.d < e.d)`
+    : '0'
+  const blankShift = args.blanks
+    ? `${blankSteps}
+`
+    : ''
   return {
-    sql: `CREATE OR REPLACE TEMP TABLE import_rej_slots AS
-SELECT slot, max(i) + 1 AS shift FROM (
-  SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS slot,
-         row_number() OVER (ORDER BY line) - 1 AS i
-  FROM (${skipped})
-) GROUP BY slot;
+    sql: `${blankShift}CREATE OR REPLACE TEMP TABLE import_rej_slots AS
+SELECT d, lf, j, j - (row_number() OVER (ORDER BY j) - 1) AS slot, row_number() OVER (ORDER BY j) AS shift
+FROM (
+  SELECT d, lf, d - 2 - ${blanksBefore} AS j
+  FROM (
+    -- the reader's text of a record starts with the blank lines above it
+    SELECT CAST(line AS BIGINT) AS d,
+      length(t) - length(replace(t, chr(10), '')) AS lf
+    FROM (SELECT line, trim(coalesce(any_value(csv_line), ''), chr(13) || chr(10)) AS t
+          FROM import_csv_errors GROUP BY line)
+  ) e
+);
+CREATE OR REPLACE TEMP TABLE import_raw_lines AS
+SELECT rid, d, CAST(CASE WHEN d IS NULL THEN 2 + j + ${args.blanks ? 'coalesce(b.shift, 0)' : '0'} + before
+                         ELSE d + before END AS BIGINT) AS line
+FROM (
+  SELECT rid, d, j, coalesce(sum(lf) OVER (ORDER BY j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+  FROM (
+    SELECT s.rid, CAST(NULL AS BIGINT) AS d, s.rid + coalesce(r.shift, 0) AS j, s.lf
+    FROM (SELECT rowid AS rid, ${feeds} AS lf FROM import_src) s
+    ASOF LEFT JOIN (SELECT slot, max(shift) AS shift FROM import_rej_slots GROUP BY slot) r
+      ON s.rid >= r.slot
+    UNION ALL SELECT NULL, d, j, lf FROM import_rej_slots
+  )
+) x${args.blanks ? '\nASOF LEFT JOIN import_blank_steps b ON x.j >= b.slot' : ''};
+UPDATE import_csv_errors SET line = l.line
+FROM import_raw_lines l WHERE l.d = CAST(import_csv_errors.line AS BIGINT);
 CREATE OR REPLACE TEMP VIEW import_raw AS
-SELECT s.rid + 2 + coalesce(r.shift, 0) AS ${LINE}, s.* EXCLUDE (rid)
-FROM (SELECT rowid AS rid, * FROM import_src) s
-ASOF LEFT JOIN import_rej_slots r ON s.rid >= r.slot;`,
+SELECT l.line AS ${LINE}, s.* EXCLUDE (rid)
+FROM (SELECT rowid AS rid, * FROM import_src) s JOIN import_raw_lines l ON l.rid = s.rid;`,
   }
 }

@@ -9,7 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
+import type { Engine } from '../../data/engine.ts'
 import { ImportError, LoyalsError } from '../../errors.ts'
+import { emptyRowSql, SPACES_ONLY_LINE } from './validate.ts'
 
 /** A run of blank lines and where it sits. */
 export interface BlankRun {
@@ -355,4 +357,30 @@ export async function withoutMalformedLines(
     held.length > 0 ? check(held) : null,
   )
   return { ...copy, malformed, good }
+}
+
+/**
+ * Leave the CSV rows that are nothing but separators (`,,,`, Excel's rows below the data) or white
+ * space out of the view `import_raw` (the validating path's rows), as the readers leave blank
+ * lines out; their lines keep counting, so the other rows keep theirs. `columns` are the file's
+ * (import_src's); `rejected`, whether the reader rejected lines (a line of spaces is rejected for
+ * its column count, and is left out of the problems by problemsSql). Returns how many rows and
+ * lines were so left out.
+ */
+export async function skipEmptyRows(
+  engine: Engine,
+  args: { columns: readonly string[]; rejected: boolean },
+): Promise<number> {
+  const one = async (sql: string): Promise<number> =>
+    Number((await engine.query<{ n: number }>(sql))[0]?.n ?? 0)
+  const spaces = args.rejected
+    ? await one(`SELECT count(DISTINCT line) AS n FROM import_csv_errors WHERE ${SPACES_ONLY_LINE}`)
+    : 0
+  const empty = emptyRowSql(args.columns)
+  const rows = await one(`SELECT count(*) AS n FROM import_src WHERE ${empty}`)
+  if (rows > 0) {
+    await engine.exec(`ALTER VIEW import_raw RENAME TO import_raw_all;
+CREATE OR REPLACE TEMP VIEW import_raw AS SELECT * FROM import_raw_all WHERE NOT ${empty}`)
+  }
+  return spaces + rows
 }

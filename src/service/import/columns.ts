@@ -412,14 +412,16 @@ export function parseKind(kind: string | undefined): ImportKind {
 }
 
 /**
- * Parse `--map` values: `field=Column`, repeatable and/or comma-separated.
+ * Parse `--map` values: `field=Column`, repeatable and/or comma-separated. A comma separates two
+ * entries only when a field's name (or a name that names one: `total`, `Order Time`) and '='
+ * follow it, so a column name may hold commas: `amount=Revenue, net`.
  * @example parseMap(['customer_id=Email,amount=Net']) // { customer_id: 'Email', amount: 'Net' }
  * @throws UsageError on an entry without '='.
  */
 export function parseMap(values: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const v of values ?? []) {
-    for (const part of v.split(',')) {
+    for (const part of splitMap(v)) {
       if (part.trim() === '') continue
       const eq = part.indexOf('=')
       if (eq <= 0) throw new UsageError(`--map expects field=Column, got '${part}'`)
@@ -427,6 +429,41 @@ export function parseMap(values: readonly string[] | undefined): Record<string, 
     }
   }
   return out
+}
+
+/** Every name a --map entry may start with, folded: the fields of every kind and their synonyms. */
+let mapNames: ReadonlySet<string> | undefined
+function mapKeyNames(): ReadonlySet<string> {
+  mapNames ??= new Set(
+    [
+      ...Object.values(FIELDS).flatMap((specs) => specs.flatMap((s) => [s.field, ...s.synonyms])),
+      ...SHOPIFY_ORDER_FIELDS,
+      ...LINE_ITEM_FIELDS,
+    ].map(fold),
+  )
+  return mapNames
+}
+
+/** A --map value cut at each comma that a known name and '=' follow (see parseMap). */
+function splitMap(v: string): string[] {
+  const parts: string[] = []
+  let start = 0
+  for (let i = v.indexOf(','); i >= 0; i = v.indexOf(',', i + 1)) {
+    const rest = v.slice(i + 1)
+    const eq = rest.indexOf('=')
+    const key = eq < 0 || rest.slice(0, eq).includes(',') ? '' : rest.slice(0, eq).trim()
+    // an empty entry (`a=X,,b=Y`, a trailing comma) is a separator too
+    if (
+      rest.trim() === '' ||
+      rest.trimStart().startsWith(',') ||
+      (key !== '' && mapKeyNames().has(fold(key)))
+    ) {
+      parts.push(v.slice(start, i))
+      start = i + 1
+    }
+  }
+  parts.push(v.slice(start))
+  return parts
 }
 
 const SHOPIFY_ORDER_MARKERS = ['financialstatus', 'lineitemquantity', 'lineitemname', 'paidat']

@@ -12,6 +12,7 @@ import {
   absent,
   dateSql,
   EARLIEST_DATE,
+  emptyRowSql,
   type FieldDef,
   MAX_NUMBER,
   numberSql,
@@ -81,12 +82,16 @@ export interface FastRead {
   readonly doubles?: readonly string[]
   /** File columns the source reads as TIMESTAMP (see `timestampColumns`). */
   readonly timestamps?: readonly string[]
+  /** The file's columns, to find its rows of nothing but separators (a CSV's; else none). */
+  readonly columns?: readonly string[]
 }
 
 /**
  * CREATE TEMP TABLE import_fast: the fields of `spec` parsed exactly as `typedTableSql` does (same
  * number and date rules), without the raw text, plus `__bad` = the row would get a problem from
- * `problemsSql` (a required value missing, a number or date that does not parse, a future date).
+ * `problemsSql` (a required value missing, a number or date that does not parse, a future date),
+ * NULL for a row of nothing but separators or spaces (`,,,`: skipped, as the validating path
+ * skips it; `tryFastStage` deletes those rows, which leaves the others' rowids as they are).
  * Rows keep the file's order (DuckDB preserves insertion order), so rowid gives the line number.
  * Fields the file lacks are not stored (ten million NULLs per field cost memory and time);
  * `typedViewSql` puts them back.
@@ -103,9 +108,8 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     f.raw === textOf(f.header) &&
     ((f.type === 'number' && doubles.includes(f.header)) ||
       (f.type === 'date' && timestamps.includes(f.header)))
-  const inner = spec.fields
-    .map((f) => `${typed(f) ? ident(f.header ?? '') : f.raw} AS ${rawName(f.field)}`)
-    .join(',\n    ')
+  const text = (f: FieldDef): string => (typed(f) ? ident(f.header ?? '') : f.raw)
+  const inner = spec.fields.map((f) => `${text(f)} AS ${rawName(f.field)}`).join(',\n    ')
   const middle = spec.fields
     .filter((f) => f.type === 'number' && !absent(f) && !typed(f))
     .map((f) => `, try_cast(${rawName(f.field)} AS DOUBLE) AS ${ident(`${f.field}__fast`)}`)
@@ -145,15 +149,22 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     }
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }
+  // a row with its required field present is not empty: the whole row is looked at only when not
+  const gate = spec.fields.find((f) => f.required && f.header !== null)
+  const empty =
+    gate && (read.columns ?? []).length > 0
+      ? `CASE WHEN (${text(gate)}) IS NULL THEN ${emptyRowSql(read.columns ?? [])} ELSE false END`
+      : 'false'
+  const anyBad = bad.length > 0 ? bad.join('\n    OR ') : 'false'
   const fields = spec.fields
     .filter((f) => !absent(f))
     .map((f) => ident(f.field))
     .join(', ')
   return `CREATE OR REPLACE TEMP TABLE import_fast AS
-SELECT ${fields}, ${bad.length > 0 ? bad.join('\n    OR ') : 'false'} AS __bad
+SELECT ${fields}, CASE WHEN __empty THEN NULL ELSE ${anyBad} END AS __bad
 FROM (
-  SELECT ${parsed}
-  FROM (SELECT *${middle} FROM (SELECT ${inner} FROM ${read.source ? `${read.source} x` : spec.from}))
+  SELECT ${parsed}, __empty
+  FROM (SELECT *${middle} FROM (SELECT ${inner}, ${empty} AS __empty FROM ${read.source ? `${read.source} x` : spec.from}))
 )`
 }
 
@@ -205,8 +216,10 @@ export function fastSource(
 }
 
 export interface FastStage {
-  /** Data rows read. */
+  /** Data rows read (empty rows not counted). */
   readonly rows: number
+  /** CSV rows of nothing but separators or spaces, skipped (ImportResult.emptyRows); only if any. */
+  readonly empty?: number
   /** Rows where the `tally` condition holds (0 without one). */
   readonly tally: number
   /**
@@ -262,6 +275,8 @@ export async function tryFastStage(
     source: string
     typedSource?: string
     datedSource?: string
+    /** The CSV's columns: its rows of nothing but separators are skipped (FastRead.columns). */
+    columns?: readonly string[]
     spec: TypedSpec
     parse: ParseOptions
     firstLine: number
@@ -273,7 +288,11 @@ export async function tryFastStage(
   const doubles = args.typedSource ? doubleColumns(spec) : []
   const timestamps = args.datedSource ? timestampColumns(spec, args.parse) : []
   const read = (source: string, d: readonly string[], t: readonly string[] = []) =>
-    readFast(engine, { spec, parse: args.parse, read: { source, doubles: d, timestamps: t } })
+    readFast(engine, {
+      spec,
+      parse: args.parse,
+      read: { source, doubles: d, timestamps: t, columns: args.columns ?? [] },
+    })
   // A typed read that meets a value its parser rejects (a formatted amount, another date shape)
   // throws: a read with fewer typed columns takes it, the all-text read last. One that reads has
   // the same bad rows as the all-text read would; a malformed line would fail every read.
@@ -297,9 +316,16 @@ export async function tryFastStage(
       typedViewSql(spec, { table: 'import_fast', view: 'import_typed', firstLine: args.firstLine }),
     )
     const c = await fastCounts(engine, spec, args.tally)
-    if (!c || c.n === 0 || c.bad > 0) return null
+    if (!c || c.n === c.empty || c.bad > 0) return null
+    // deleted rows leave the rowids of the others, and so their lines, as they were
+    if (c.empty > 0) await engine.exec('DELETE FROM import_fast WHERE __bad IS NULL')
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
-    return { rows: c.n, tally: c.tally, formattedNumbers }
+    return {
+      rows: c.n - c.empty,
+      ...(c.empty > 0 ? { empty: c.empty } : {}),
+      tally: c.tally,
+      formattedNumbers,
+    }
   } catch (e) {
     if (e instanceof LoyalsError) return null
     throw e
@@ -325,16 +351,30 @@ async function fastCounts(
   engine: Engine,
   spec: TypedSpec,
   tally: string | undefined,
-): Promise<{ n: number; bad: number; tally: number; keysDistinct: boolean } | undefined> {
+): Promise<
+  { n: number; bad: number; empty: number; tally: number; keysDistinct: boolean } | undefined
+> {
   const u = spec.uniqueBy
-  const [c] = await engine.query<{ n: number; bad: number; tally: number; unscoped: number }>(
+  const [c] = await engine.query<{
+    n: number
+    bad: number
+    empty: number
+    tally: number
+    unscoped: number
+  }>(
     `SELECT count(*) AS n, count(*) FILTER (WHERE __bad) AS bad,
-  ${tally ? `count(*) FILTER (WHERE ${tally})` : '0'} AS tally,
+  count(*) FILTER (WHERE __bad IS NULL) AS empty,
+  ${tally ? `count(*) FILTER (WHERE ${tally} AND __bad IS NOT NULL)` : '0'} AS tally,
   ${u ? `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false))` : '0'} AS unscoped
 FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
   )
   if (!c) return undefined
-  const counts = { n: Number(c.n), bad: Number(c.bad), tally: Number(c.tally) }
+  const counts = {
+    n: Number(c.n),
+    bad: Number(c.bad),
+    empty: Number(c.empty),
+    tally: Number(c.tally),
+  }
   if (!u || counts.n === 0 || counts.bad > 0 || Number(c.unscoped) > 0) {
     return { ...counts, keysDistinct: !u }
   }

@@ -3,6 +3,7 @@
 // one clear sentence instead of a parser error from deep inside DuckDB.
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
+import { structFields } from '../../data/queries/import-stage.ts'
 import { ImportError } from '../../errors.ts'
 
 export type Format = 'csv' | 'parquet' | 'jsonl'
@@ -182,4 +183,46 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   const lead = /^\uFEFF?(?:\r?\n)+/.exec(text.toString('utf8'))?.[0] ?? ''
   const blankLead = lead.split('\n').length - 1
   return { format: 'csv', gzip, ...(blankLead > 0 ? { blankLead } : {}) }
+}
+
+/** A type of DuckDB's that holds many values (a list, an object, a map): never one field's value. */
+const NESTED_TYPE = /\[\]$|^STRUCT\(|^MAP\(|^UNION\(/s
+
+/**
+ * The columns of a JSON lines or Parquet source, as flattenObjects spreads them, whose values are
+ * lists or objects (`items: [{...}]`, `meta.a: {...}`). `described` is the source's DESCRIBE
+ * before the spread. Such a column is no scalar field: a name that reads like one ("items", a
+ * quantity's synonym) must not make every row's list a bad number.
+ */
+export function nestedColumns(
+  described: readonly { column_name: string; column_type: string }[],
+): Set<string> {
+  const names = new Set(described.map((d) => d.column_name))
+  const out = new Set<string>()
+  for (const d of described) {
+    const fields = structFields(d.column_type)
+    // flattenObjects spreads an object whose fields clash with no column, one level
+    if (
+      fields &&
+      fields.length > 0 &&
+      fields.every((f) => !names.has(`${d.column_name}.${f.name}`))
+    ) {
+      for (const f of fields) if (NESTED_TYPE.test(f.type)) out.add(`${d.column_name}.${f.name}`)
+    } else if (NESTED_TYPE.test(d.column_type)) out.add(d.column_name)
+  }
+  return out
+}
+
+/**
+ * The columns recognition may give to a field: all but the nested ones, unless a --map names
+ * one (then its values are read and refused as any other bad value).
+ */
+export function scalarColumns(
+  columns: readonly string[],
+  nested: ReadonlySet<string>,
+  map: Readonly<Record<string, string>> | undefined,
+): string[] {
+  if (nested.size === 0) return [...columns]
+  const mapped = new Set(Object.values(map ?? {}))
+  return columns.filter((c) => !nested.has(c) || mapped.has(c))
 }

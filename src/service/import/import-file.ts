@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
-import { importChanges } from '../../data/queries/import-changes.ts'
+import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
   fileAmounts,
   importCurrencyMarks,
@@ -17,8 +17,11 @@ import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
 import {
+  countReplacedLines,
+  deleteReplacedLines,
   importItemLineRows,
   importLineRows,
+  importLinesWithoutOrder,
   LINE_COLUMNS,
 } from '../../data/queries/import-line-rows.ts'
 import { importLineSiblings } from '../../data/queries/import-line-siblings.ts'
@@ -55,6 +58,7 @@ import {
   jsonTextSource,
   lit,
   sourceOf,
+  structFields,
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
@@ -67,6 +71,7 @@ import {
   lfCopy,
   type MalformedLine,
   mixedLineEndings,
+  skipEmptyRows,
   withoutBom,
   withoutMalformedLines,
 } from './blank-lines.ts'
@@ -85,7 +90,7 @@ import {
   tryFastStage,
   typedViewSql,
 } from './fast-path.ts'
-import { detectFormat, type Format, readHead } from './formats.ts'
+import { detectFormat, type Format, nestedColumns, readHead, scalarColumns } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
 import {
@@ -187,6 +192,22 @@ export interface ImportResult {
   readonly rowsStored: number
   readonly inserted: number
   readonly updated: number
+  /**
+   * Stored orders this file replaced (its version of the order id wins), the first few in file
+   * order with what changed ('customer C1 -> C9; amount 20 -> 25'); `updated` counts them all.
+   */
+  readonly changedOrders?: readonly { readonly orderId: string; readonly what: string }[]
+  /**
+   * Stored order lines this file replaced: the lines a file carries for an order are that order's
+   * lines, so stored lines of those orders that the file lacks were removed.
+   */
+  readonly linesReplaced?: { readonly lines: number; readonly orders: number }
+  /** Order lines (kind order-lines) whose order is not in the workspace: stored, linked later. */
+  readonly linesWithoutOrder?: {
+    readonly rows: number
+    readonly orders: number
+    readonly examples: string
+  }
   readonly unchanged: number
   readonly rejected: number
   readonly rejectsFile: string | null
@@ -243,6 +264,11 @@ export interface ImportResult {
    * 12.500), in a sample of the file: read as decimals, they may be thousands (--decimal-comma).
    */
   readonly pointThousands: readonly string[]
+  /**
+   * CSV rows of nothing but separators or spaces (`,,,`, `;;`, Excel's rows below the data),
+   * skipped like blank lines and not counted in rowsRead.
+   */
+  readonly emptyRows: number
   /**
    * Fields read from a header the file has more than once (the reader names the later ones
    * `Date_1`, `Date_2` ...): the first was read; `others` are the reader's names of the rest.
@@ -464,6 +490,7 @@ async function checkDateFormat(engine: Engine, format: string): Promise<void> {
 
 const TEMP_OBJECTS = [
   'VIEW import_raw',
+  'VIEW import_raw_all',
   'TABLE import_src',
   'TABLE import_rej_slots',
   'TABLE import_raw_lines',
@@ -670,6 +697,8 @@ async function importFileOnce(
     // read's columns come from its own reader: describing a CSV with a rejects table costs ~0.2 s.
     let fastColumns: string[] | null = null
     let wrapper: string | null = null
+    // list and object columns: recognised by no synonym (formats.ts)
+    let nested: ReadonlySet<string> = new Set()
     // JSON whose only field is a list of records ({"orders": [...]}, an API's page); with
     // `paged`, also a document whose one list of records sits beside scalar fields (Stripe's
     // {"object": "list", "data": [...], "has_more": false}): only where the fields themselves are
@@ -678,8 +707,19 @@ async function importFileOnce(
       const lists = d.filter((c) => /^STRUCT\(.*\)\[\]$/s.test(c.column_type))
       if (lists.length !== 1) return null
       if (d.length === 1) return lists[0]!.column_name
-      const others = d.filter((c) => c !== lists[0]).map((c) => c.column_name)
-      return paged && !tryResolveColumns(file, others, kind, opts.map)
+      // both sides as they would be read (objects spread): the fields beside the list are one
+      // order with its own line items when they resolve, and a page's header when only the
+      // list's records do
+      const fields = (cols: readonly { column_name: string; column_type: string }[]) =>
+        scalarColumns(flattenObjects('', cols).columns, nestedColumns(cols), opts.map)
+      const others = d.filter((c) => c !== lists[0])
+      const items = (structFields(lists[0]!.column_type.slice(0, -2)) ?? []).map((f) => ({
+        column_name: f.name,
+        column_type: f.type,
+      }))
+      return paged &&
+        !tryResolveColumns(file, fields(others), kind, opts.map) &&
+        tryResolveColumns(file, fields(items), kind, opts.map)
         ? lists[0]!.column_name
         : null
     }
@@ -693,6 +733,7 @@ async function importFileOnce(
       if (format === 'csv') fastColumns = described.map((d) => d.column_name)
       else {
         // objects spread into `column.field` columns, JSON-typed values as text
+        nested = nestedColumns(described)
         const flat = flattenObjects(source, described)
         source = flat.source
         fastColumns = flat.columns
@@ -736,7 +777,9 @@ async function importFileOnce(
       const copy = await jsonLinesCopy(engine, file, gzip, { list: wrapper })
       return await importCopy(engine, file, opts, copy, { jsonArray: true, jsonWrapper: wrapper })
     }
-    const fastMapping = fastColumns && tryResolveColumns(file, fastColumns, kind, opts.map)
+    const fastMapping =
+      fastColumns &&
+      tryResolveColumns(file, scalarColumns(fastColumns, nested, opts.map), kind, opts.map)
     const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
@@ -753,6 +796,8 @@ async function importFileOnce(
                   doubleColumns(fastSpec),
                   timestampColumns(fastSpec, parse),
                 ),
+                // rows of nothing but separators are skipped, as the validating path skips them
+                columns: fastColumns ?? [],
               }
             : {}),
           spec: fastSpec,
@@ -787,6 +832,7 @@ async function importFileOnce(
     if (fast && opts.malformed) fast = null
     let csvRejected = 0
     let rowsRead = fast?.rows ?? 0
+    let emptyRows = fast?.empty ?? 0
     let columns = fastColumns ?? []
     if (!fast) {
       await dropTemp(engine)
@@ -817,7 +863,6 @@ async function importFileOnce(
       }
       const multiline =
         format === 'csv' &&
-        csvRejected === 0 &&
         (await count(engine, importMultilineCheck(engine.dialect, columns).sql)) > 0
       // the readers skip blank lines: the line numbers of the rows after one shift by it (a CSV
       // whose SHA-256 read found no sign of one is not scanned again; JSON lines always are,
@@ -837,8 +882,11 @@ async function importFileOnce(
           ...(blanks.length > 0 ? { blanks: true } : {}),
         }),
       )
+      if (format === 'csv') {
+        emptyRows = await skipEmptyRows(engine, { columns, rejected: csvRejected > 0 })
+      }
       const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
-      rowsRead = staged + csvRejected
+      rowsRead = staged + csvRejected - emptyRows
     }
     if (rowsRead === 0) {
       const reason = format === 'csv' ? 'no data rows (only a header)' : 'no data rows'
@@ -849,7 +897,13 @@ async function importFileOnce(
     const mapping =
       fast && fastMapping
         ? fastMapping
-        : resolveOrPreamble(file, columns, kind, opts.map, format === 'csv' && !gzip)
+        : resolveOrPreamble(
+            file,
+            scalarColumns(columns, nested, opts.map),
+            kind,
+            opts.map,
+            format === 'csv' && !gzip,
+          )
     const spec = commaSpec(typedSpec(kind, mapping), opts)
     let badLines = 0
     if (!fast) {
@@ -877,11 +931,11 @@ async function importFileOnce(
         )
       }
       badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
-      // every bad value a number with a decimal comma (12,50), and none written with a point:
-      // read the file so, as the one way its numbers all read, and say so
+      // some bad value a number with a decimal comma (12,50), and none written with a point:
+      // read the file so, as the one way its numbers read, and say so
       if (badLines > 0 && !opts.decimalComma) {
-        const [c] = await engine.query<{ other: number; point: number }>(decimalCommaCheckSql(spec))
-        if (Number(c?.other) === 0 && Number(c?.point) === 0) {
+        const [c] = await engine.query<{ comma: number; point: number }>(decimalCommaCheckSql(spec))
+        if (Number(c?.comma) > 0 && Number(c?.point) === 0) {
           return await importFile(engine, file, {
             ...opts,
             decimalComma: true,
@@ -1053,7 +1107,26 @@ async function importFileOnce(
             'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
           )
         )[0] ?? { inserted: 0, updated: 0 })
+    // a later file's version of an order replaces the stored one (a corrected export): said, with
+    // what changed, while the store still holds the old versions
+    const changedOrders =
+      kind === 'orders' && Number(changes.updated) > 0
+        ? (
+            await engine.query<{ order_id: string; what: string }>(
+              importChangedOrders(engine.dialect).sql,
+            )
+          ).map((r) => ({ orderId: String(r.order_id), what: r.what }))
+        : []
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
+    // the lines a file carries for an order are that order's lines: stored ones it lacks go
+    const linesReplaced =
+      (kind === 'order-lines' || hasLines) && empty.order_lines !== true
+        ? (
+            await engine.query<{ n: number; orders: number }>(
+              countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql,
+            )
+          ).map((r) => ({ lines: Number(r.n), orders: Number(r.orders) }))[0]
+        : undefined
     const stats =
       kind === 'orders' && !opts.scratch
         ? (
@@ -1098,6 +1171,9 @@ async function importFileOnce(
     if (unordered) await engine.exec('SET preserve_insertion_order = false')
     try {
       await engine.transaction(async (tx) => {
+        if (linesReplaced && linesReplaced.lines > 0) {
+          await tx.exec(deleteReplacedLines(tx.dialect, { hasProblems: badLines > 0 }))
+        }
         if (keepTyped) {
           await tx.exec('ALTER TABLE import_fast RENAME TO scratch_orders; DROP TABLE orders')
           await tx.exec(
@@ -1179,6 +1255,18 @@ async function importFileOnce(
     } finally {
       if (unordered) await engine.exec('RESET preserve_insertion_order')
     }
+    const linesWithoutOrder =
+      kind === 'order-lines'
+        ? (
+            await engine.query<{ n: number; orders: number; examples: string | null }>(
+              importLinesWithoutOrder(engine.dialect).sql,
+            )
+          ).map((r) => ({
+            rows: Number(r.n),
+            orders: Number(r.orders),
+            examples: r.examples ?? '',
+          }))[0]
+        : undefined
     const unmatched = hasOwnerCheck(kind)
       ? (
           await engine.query<{ n: number; examples: string | null }>(
@@ -1214,6 +1302,9 @@ async function importFileOnce(
       rowsStored,
       inserted: Number(changes.inserted),
       updated: Number(changes.updated),
+      changedOrders,
+      ...(linesReplaced ? { linesReplaced } : {}),
+      ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
       unchanged: rowsStored - Number(changes.inserted) - Number(changes.updated),
       rejected: badLines,
       rejectsFile,
@@ -1240,6 +1331,7 @@ async function importFileOnce(
       questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
       pointThousands,
+      emptyRows,
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,

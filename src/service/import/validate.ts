@@ -530,6 +530,24 @@ SELECT ${LINE},
 FROM (SELECT *${middle} FROM (SELECT x.${LINE}, ${inner} FROM ${spec.from} ${where}))`
 }
 
+/**
+ * SQL true for a row of the file whose every field (`columns`) is empty or white space: what Excel
+ * writes below its data (`,,,` or `;;`), skipped like a blank line. A conjunction, so a row with
+ * a value in its first column costs one test.
+ */
+export function emptyRowSql(columns: readonly string[]): string {
+  if (columns.length === 0) return 'false'
+  return `(${columns
+    .map((c) => `trim(coalesce(CAST(${ident(c)} AS VARCHAR), ''), ' ' || chr(9)) = ''`)
+    .join(' AND ')})`
+}
+
+/**
+ * SQL true for a line of the CSV reader's rejects (import_csv_errors) that holds nothing but
+ * spaces: the reader rejects it for its column count, but it is a blank line, skipped too.
+ */
+export const SPACES_ONLY_LINE = `regexp_full_match(coalesce(csv_line, ''), '\\s*')`
+
 /** Ends the reason of a value that only a decimal comma makes a number. */
 const COMMA_HINT = ' (written with a decimal comma? pass --decimal-comma)'
 
@@ -540,12 +558,13 @@ const commaHint = (raw: string): string => {
 }
 
 /**
- * SQL over import_typed and import_problems (the validating path): one row with `other`, the
- * problems that a decimal comma would not mend, and `point`, the rows with a number written with
+ * SQL over import_typed and import_problems (the validating path): one row with `comma`, the
+ * problems that a decimal comma would mend, and `point`, the rows with a number written with
  * a decimal point (a '.' followed by other than three digits: '12.50', '0.1234') or with commas
- * between thousands and nothing after them ('1,234'). When both are
- * 0, every bad value is a number with a decimal comma and no value says otherwise: the file is
- * read again with --decimal-comma (where '1.234' is a thousand and more).
+ * between thousands and nothing after them ('1,234'). When some number reads only with a decimal
+ * comma and none is written with a point, the file is read again with --decimal-comma (where
+ * '1.234' is a thousand and more). Other problems (an empty amount, 'n/a', a bad date) say nothing
+ * of how the numbers are written: the second read reports them.
  */
 export function decimalCommaCheckSql(spec: TypedSpec): string {
   const raws = spec.fields
@@ -556,12 +575,8 @@ export function decimalCommaCheckSql(spec: TypedSpec): string {
       // comma-file means 1.234 is too rare in money to read it so without being told)
       return `(regexp_matches(${r}, '[0-9][.]([0-9]{1,2}|[0-9]{4,})([^0-9]|$)') OR regexp_matches(${r}, '^[^0-9]*[0-9]{1,3}(,[0-9]{3})+[^0-9,.]*$'))`
     })
-  // problems on a line whose number did not read are left out: they may follow from it (a refund
-  // whose amount did not read is no refund, so its order's id looks repeated); the second read
-  // with the decimal comma reports whatever remains
   return `SELECT
-  (SELECT count(*) FROM import_problems WHERE NOT ends_with(reason, '${COMMA_HINT}')
-     AND line NOT IN (SELECT line FROM import_problems WHERE ends_with(reason, '${COMMA_HINT}'))) AS other,
+  (SELECT count(*) FROM import_problems WHERE ends_with(reason, '${COMMA_HINT}')) AS comma,
   (SELECT count(*) FROM import_typed WHERE ${raws.length > 0 ? raws.join(' OR ') : 'false'}) AS point`
 }
 
@@ -678,7 +693,7 @@ FROM (
     CASE WHEN arg_min(error_type, column_idx) = 'TOO MANY COLUMNS'
       THEN arg_max(error_message, column_idx) ELSE arg_min(error_message, column_idx) END
       AS error_message
-  FROM import_csv_errors GROUP BY line)`)
+  FROM import_csv_errors WHERE NOT ${SPACES_ONLY_LINE} GROUP BY line)`)
   }
   return `${pre}CREATE OR REPLACE TEMP TABLE import_problems AS
 SELECT * FROM (

@@ -1,0 +1,236 @@
+// Audit round 2 (importer, part c): physical line numbers next to multi-line quoted fields when
+// the reader rejects a row, JSON list columns, orders replaced by a later file, order lines keyed
+// by their line number or replaced as an order's set.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describeImport } from '../../src/cli/commands/import.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { freshWorkspace, importError, write } from './helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+let engine: Engine
+let dir: string
+
+beforeEach(async () => {
+  ;({ engine, dir } = await freshWorkspace())
+})
+afterEach(async () => {
+  await engine.close()
+})
+
+const orders = (file: string, extra: Record<string, unknown> = {}) =>
+  importFile(engine, file, { kind: 'orders', now: NOW, ...extra })
+
+describe('line numbers after a multi-line quoted field, with a row of the wrong width', () => {
+  const ML_COLS =
+    'customer_id,order_id,ordered_at,amount,note\n' +
+    'C1,O1,2024-01-05,10,"multi\nline\nnote"\n' +
+    'C2,O2,2024-01-06,20,x,extra\n' +
+    'C3,O3,2024-01-07,abc,y\n'
+
+  it('names the physical line of the wrong-width row and of the rows after it', async () => {
+    const f = write(dir, 'ml_cols.csv', ML_COLS)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map((p) => [p.line, p.column])).toEqual([
+      [5, null],
+      [6, 'amount'],
+    ])
+    expect(e.problems[0]?.reason).toMatch(/^wrong number of columns \(expected 5, found 6\)/)
+  })
+
+  it('writes the physical lines to the rejects file', async () => {
+    const f = write(
+      dir,
+      'bad.csv',
+      'customer_id,order_id,ordered_at,amount,note\n' +
+        'C1,O1,2024-01-05,10,ok\n' +
+        'C2,O2,2024-01-06,abc,"has, comma"\n' +
+        'C3,O3,notadate,5,"multi\nline"\n' +
+        'C4,O4,2024-01-07,7\n' +
+        'C5,O5,2024-01-08,8,x,extra\n' +
+        ',O6,2024-01-08,8,x\n' +
+        'C7,O7,2024-01-09,9,fine\n',
+    )
+    const r = await orders(f, { skipBadRows: true })
+    expect(r.rejected).toBe(5)
+    const text = readFileSync(r.rejectsFile as string, 'utf8')
+    // header 1, C1 2, C2 3, C3 4-5, C4 6, C5 7, O6 8
+    for (const part of [
+      '"has, comma",3,',
+      'line",4,',
+      ',,,,,6,"wrong number of columns (expected 5, found 4)"',
+      ',,,,,7,"wrong number of columns (expected 5, found 6)"',
+      ',O6,2024-01-08,8,x,8,',
+    ]) {
+      expect(text).toContain(part)
+    }
+  })
+
+  it('counts blank lines and multi-line rejected rows too', async () => {
+    const f = write(
+      dir,
+      'blank.csv',
+      'customer_id,order_id,ordered_at,amount\n' +
+        'C1,O1,2024-01-05,"1\n0"\n' +
+        '\n' +
+        'C2,O2,2024-01-06,20,x\n' +
+        'C3,O3,2024-01-07,abc\n' +
+        'C4,"O\n4",2024-01-07,7,y\n' +
+        '\n\n' +
+        'C5,O5,2024-01-08,zz\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map((p) => [p.line, p.column])).toEqual([
+      [2, 'amount'],
+      [5, null],
+      [6, 'amount'],
+      [7, null],
+      [11, 'amount'],
+    ])
+  })
+})
+
+describe('JSON lines with list and object columns', () => {
+  const B =
+    '{"customer_id": "C1", "ordered_at": "2024-01-05", "amount": 10, "items": [{"sku":"A","qty":1}], "meta": {"a": {"b": 1}}}\n' +
+    '{"customer_id": "C2", "ordered_at": "2024-01-06", "amount": 20, "items": [], "meta": null}\n'
+  const API =
+    '{"id": 1001, "customer": {"id": 5, "email": "a@x.com"}, "created_at": "2024-01-05T10:00:00Z", "total_price": "10.00", "line_items": [{"sku":"A","quantity":1,"price":"10.00"}]}\n' +
+    '{"id": 1002, "customer": {"id": 6, "email": "b@x.com"}, "created_at": "2024-01-06T10:00:00Z", "total_price": "20.00", "line_items": [{"sku":"B","quantity":2,"price":"10.00"}]}\n'
+
+  it('does not take a list column for a scalar field by its name', async () => {
+    const r = await orders(write(dir, 'b.jsonl', B))
+    expect(r.inserted).toBe(2)
+    expect(r.columns.quantity).toBeUndefined()
+  })
+
+  it('a mapped list or object column is read, and its values refused as any bad value', async () => {
+    const f = write(dir, 'b.jsonl', B)
+    const e = await importError(() => orders(f, { map: { quantity: 'meta.a' } }))
+    expect(e.problems[0]).toMatchObject({ line: 1, column: 'meta.a' })
+    expect(e.problems[0]?.reason).toMatch(/^cannot read '.*' as a (number|quantity)/)
+  })
+
+  it('reads records with their own list of line items as orders, not the list as a page', async () => {
+    const f = write(dir, 'api.jsonl', API)
+    const r = await orders(f, { map: { customer_id: 'customer.email' } })
+    expect(r.inserted).toBe(2)
+    const rows = await engine.query<{ c: string; a: number }>(
+      'SELECT customer_id AS c, amount AS a FROM orders ORDER BY 1',
+    )
+    expect(rows.map((x) => [x.c, Number(x.a)])).toEqual([
+      ['a@x.com', 10],
+      ['b@x.com', 20],
+    ])
+  })
+
+  it('still reads a page of records beside scalar fields', async () => {
+    const page = {
+      object: 'list',
+      has_more: false,
+      data: [
+        { customer: 'C1', created: '2024-01-05', amount: 10 },
+        { customer: 'C2', created: '2024-01-06', amount: 20 },
+      ],
+    }
+    const r = await orders(write(dir, 'page.json', `${JSON.stringify(page)}\n`))
+    expect(r.inserted).toBe(2)
+  })
+})
+
+describe('a later file replaces an order it carries again, and says so', () => {
+  const F1 =
+    'customer_id,order_id,ordered_at,amount\nC1,O1,2024-01-05,10\nC2,O2,2024-01-06,20\nC1,O3,2024-02-01,5\n'
+
+  it('names the replaced orders with what changed', async () => {
+    await orders(write(dir, 'f1.csv', F1))
+    const r = await orders(
+      write(
+        dir,
+        'f2.csv',
+        'customer_id,order_id,ordered_at,amount\nC1,O3,2024-02-01,5\nC3,O4,2024-02-03,7\nC2,O2,2024-01-06,25\n',
+      ),
+    )
+    expect(r).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 })
+    expect(r.changedOrders).toEqual([{ orderId: 'O2', what: 'amount 20 -> 25' }])
+    const r3 = await orders(
+      write(dir, 'f3.csv', 'customer_id,order_id,ordered_at,amount\nC9,O1,2024-03-05,99.5\n'),
+    )
+    expect(r3.changedOrders).toEqual([
+      {
+        orderId: 'O1',
+        what: 'customer C1 -> C9; amount 10 -> 99.5; date 2024-01-05 -> 2024-03-05',
+      },
+    ])
+  })
+
+  it('the CLI prints them', async () => {
+    await orders(write(dir, 'f1.csv', F1))
+    const r = await orders(
+      write(dir, 'f3.csv', 'customer_id,order_id,ordered_at,amount\nC9,O1,2024-01-05,10\n'),
+    )
+    expect(describeImport(r)).toContain(
+      "1 stored order replaced by this file's version: O1 (customer C1 -> C9)",
+    )
+  })
+})
+
+describe('order lines: the lines a file carries for an order are its lines', () => {
+  const lines = (file: string) => importFile(engine, file, { kind: 'order-lines', now: NOW })
+  const stored = async () =>
+    (
+      await engine.query<{ o: string; p: string; a: number }>(
+        'SELECT order_id AS o, product_id AS p, amount AS a FROM order_lines ORDER BY 1, 2, 3',
+      )
+    ).map((x) => `${x.o}/${x.p}/${Number(x.a)}`)
+
+  it('a corrected re-export replaces the line instead of adding a second one', async () => {
+    const head = 'order_id,product_id,product_name,category,quantity,amount\n'
+    await lines(
+      write(
+        dir,
+        'lines.csv',
+        `${head}O1,P1,"Widget, large",Tools,2,8\nO1,P2,Glue,Supplies,1,2\nO3,P1,Widget,Tools,1,5\n`,
+      ),
+    )
+    const r = await lines(
+      write(dir, 'lines2.csv', `${head}O1,P1,"Widget, large",Tools,2,8\nO1,P2,Glue,Supplies,1,3\n`),
+    )
+    expect(r.linesReplaced).toEqual({ lines: 1, orders: 1 })
+    expect(await stored()).toEqual(['O1/P1/8', 'O1/P2/3', 'O3/P1/5'])
+    expect(describeImport(r)).toContain('1 stored line of 1 order removed')
+    // the same file again changes nothing
+    const again = await lines(join(dir, 'lines2.csv'))
+    expect(again).toMatchObject({ inserted: 0, updated: 0, linesReplaced: { lines: 0, orders: 0 } })
+    expect(await stored()).toEqual(['O1/P1/8', 'O1/P2/3', 'O3/P1/5'])
+  })
+
+  it('so does one with a line number column', async () => {
+    const head = 'order_id,line_no,product_id,quantity,amount\n'
+    await lines(write(dir, 'ln1.csv', `${head}O1,1,P1,2,8\nO1,2,P2,1,2\n`))
+    await lines(write(dir, 'ln2.csv', `${head}O1,1,P1,2,8\nO1,2,P2,1,3\n`))
+    expect(await stored()).toEqual(['O1/P1/8', 'O1/P2/3'])
+  })
+
+  it('keeps identical lines of one order (two of the same product)', async () => {
+    const f = write(dir, 'twice.csv', 'order_id,product_id,quantity,amount\nO5,P1,1,4\nO5,P1,1,4\n')
+    await lines(f)
+    await lines(f)
+    expect(await stored()).toEqual(['O5/P1/4', 'O5/P1/4'])
+  })
+
+  it('counts and names the lines whose order is not in the workspace', async () => {
+    await orders(
+      write(dir, 'o.csv', 'customer_id,order_id,ordered_at,amount\nC1,O1,2024-01-05,10\n'),
+    )
+    const r = await lines(
+      write(dir, 'l.csv', 'order_id,product_id,amount\nO1,P1,10\nO99,P3,3\nO98,P4,1\nO99,P5,2\n'),
+    )
+    expect(r.linesWithoutOrder).toEqual({ rows: 3, orders: 2, examples: 'O99, O98' })
+    expect(describeImport(r)).toContain(
+      'note: 3 lines are of 2 orders not in the workspace (O99, O98); they are stored',
+    )
+  })
+})
