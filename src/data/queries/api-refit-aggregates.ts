@@ -1,6 +1,7 @@
 // Per-customer order aggregates for the full refit, from every order (imported or from events).
 // A purchase day is a calendar day with an order (docs/summary.md); refunds lower revenue only.
 import type { Dialect, Query } from '../engine.ts'
+import { exactSum } from './customer-summary.ts'
 
 export function refitAggregates(_dialect: Dialect): Query {
   return {
@@ -12,7 +13,7 @@ SELECT customer_id,
   count(DISTINCT CASE WHEN amount >= 0 THEN order_date END) AS purchase_days,
   -- exact: a sum of doubles depends on the order the engine adds them in (124.5 on one store,
   -- 124.49999999999999 on the other), and so would the reasons' rounded money
-  CAST(sum(CAST(amount AS DECIMAL(18, 6))) AS DOUBLE PRECISION) AS revenue,
+  ${exactSum('amount')} AS revenue,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
 FROM orders GROUP BY customer_id) a

@@ -8,16 +8,20 @@ import {
   valueOrder,
   valueSource,
 } from './concentration-source.ts'
-import { sqlIdent } from './customer-summary.ts'
+import { sqlIdent, toDecimal, toDouble } from './customer-summary.ts'
 import { createTempTableAs } from './dialect-sql.ts'
 
 /**
- * A running sum added up exactly (the values are money: sums of DECIMAL(18,6) amounts): a double
- * running sum drifts, so the top shares' total read 173115.5499999971 beside a revenue of
- * 173115.55.
+ * The running sums are added up exactly (the values are money: sums of DECIMAL(18,6) amounts) in
+ * `inner`, and read as doubles around it: a double running sum drifts, so the top shares' total
+ * read 173115.5499999971 beside a revenue of 173115.55.
  */
-const exactRunning = (expr: string, over: string): string =>
-  `CAST(sum(CAST(${expr} AS DECIMAL(38,6))) ${over} AS DOUBLE PRECISION)`
+const exactRunning = (inner: string): string =>
+  `SELECT rn, value, revenue, orders, ${toDouble('cum_d')} AS cum, ${toDouble('cum_pos_d')} AS cum_pos
+FROM (${inner}) r`
+
+const runningSums = (over: string): string =>
+  `sum(${toDecimal('value', 38)}) ${over} AS cum_d, sum(${toDecimal('greatest(value, 0)', 38)}) ${over} AS cum_pos_d`
 
 /** The session table `concentration` ranks into (replaced by each call). */
 export const CONCENTRATION_RANKED = 'concentration_ranked'
@@ -35,11 +39,10 @@ export function concentrationRanked(
   if (args.rankedBy !== undefined && dialect === 'duckdb') return fromRanks(args, args.rankedBy)
   return {
     sql: `${createTempTableAs(dialect, sqlIdent(args.ranked))}
-SELECT row_number() OVER w AS rn, value, revenue, orders,
-  ${exactRunning('value', 'OVER w')} AS cum, ${exactRunning('greatest(value, 0)', 'OVER w')} AS cum_pos
+${exactRunning(`SELECT row_number() OVER w AS rn, value, revenue, orders, ${runningSums('OVER w')}
 FROM ${valueSource(args)} s
 WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
-  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`)}`,
   }
 }
 
@@ -54,9 +57,8 @@ function fromRanks(args: ConcentrationArgs & { ranked: string }, rank: string): 
   const v = valueColumn(args.value)
   return {
     sql: `${createTempTableAs('duckdb', sqlIdent(args.ranked))}
-SELECT row_number() OVER () AS rn, value, revenue, orders,
-  ${exactRunning('value', frame)} AS cum, ${exactRunning('greatest(value, 0)', frame)} AS cum_pos
+${exactRunning(`SELECT row_number() OVER () AS rn, value, revenue, orders, ${runningSums(frame)}
 FROM (SELECT CAST(${v} AS DOUBLE PRECISION) AS value, revenue, orders
-  FROM ${sqlIdent(args.table)} WHERE ${v} IS NOT NULL ORDER BY ${sqlIdent(rank)}) s`,
+  FROM ${sqlIdent(args.table)} WHERE ${v} IS NOT NULL ORDER BY ${sqlIdent(rank)}) s`)}`,
   }
 }

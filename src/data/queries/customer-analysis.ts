@@ -2,7 +2,7 @@
 // scores (and the predictions), plus revenue rank, decile and shares, computed with window functions
 // in the engine. Rows are stored in rank order, so the exports read them without sorting again.
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum, sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlIdent, toDecimal } from './customer-summary.ts'
 
 export interface CustomerAnalysisArgs {
   /**
@@ -51,7 +51,7 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
   // cast back is exact): the engine's parallel double sums differ in the last bit between runs,
   // which moved every share, and the running share of the last customer came out as
   // 1.0000000000000548 as often as 0.9999999999999943.
-  const exact = 'CAST(revenue AS DECIMAL(38,6))'
+  const exact = toDecimal('revenue', 38)
   const total = `(SELECT ${exactSum('revenue')} FROM ${args.scored} c)`
   return {
     sql: `

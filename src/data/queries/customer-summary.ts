@@ -42,14 +42,31 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 /**
+ * Money past a billion in size: DuckDB converts between DOUBLE and DECIMAL(p,6) through the
+ * scaled integer in double arithmetic, which is exact only while value × 10^6 stays far below
+ * 2^53; an order of 999999999999 was stored as 999999999999.000061 and printed as
+ * 999999999999.0001. Past the bound the conversion goes through the shortest decimal text of the
+ * value, which is exact; below it (every order and most totals) it stays a plain cast.
+ */
+const EXACT_CAST_BOUND = '1e9'
+
+/** SQL: DOUBLE `expr` as DECIMAL(precision, scale), exactly (see EXACT_CAST_BOUND). */
+export const toDecimal = (expr: string, precision = 18, scale = 6): string =>
+  `CASE WHEN abs(${expr}) < ${EXACT_CAST_BOUND} THEN CAST(${expr} AS DECIMAL(${precision},${scale})) ELSE CAST(CAST(${expr} AS VARCHAR) AS DECIMAL(${precision},${scale})) END`
+
+/** SQL: DECIMAL `expr` as the DOUBLE nearest to it (see EXACT_CAST_BOUND). */
+export const toDouble = (expr: string): string =>
+  `CASE WHEN abs(${expr}) < ${EXACT_CAST_BOUND} THEN CAST(${expr} AS DOUBLE PRECISION) ELSE CAST(CAST(${expr} AS VARCHAR) AS DOUBLE PRECISION) END`
+
+/**
  * SQL: the sum of a DOUBLE column as a DOUBLE, added up exactly (each value rounded to `scale`
  * decimals first). A parallel sum of doubles depends on the order the threads add them in: its
  * last bits, and every figure computed from it, would differ from run to run.
  */
 export const exactSum = (expr: string, opts: { scale?: number; filter?: string } = {}): string =>
-  `CAST(sum(CAST(${expr} AS DECIMAL(38,${opts.scale ?? 6})))${
-    opts.filter ? ` FILTER (WHERE ${opts.filter})` : ''
-  } AS DOUBLE PRECISION)`
+  toDouble(
+    `sum(${toDecimal(expr, 38, opts.scale ?? 6)})${opts.filter ? ` FILTER (WHERE ${opts.filter})` : ''}`,
+  )
 
 /** Check a table name before it is spliced into SQL. Throws UsageError. */
 export function sqlIdent(name: string): string {
@@ -121,9 +138,7 @@ export function customerSummary(dialect: Dialect, args: CustomerSummaryArgs): Qu
 CREATE TEMP TABLE ${table} AS`
     : `CREATE OR REPLACE TEMP TABLE ${table} AS`
   const days = (from: string, to: string): string => `CAST(${to} - ${from} AS DOUBLE PRECISION)`
-  const marginSum = args.noMargin
-    ? 'CAST(NULL AS DECIMAL(18,6))'
-    : 'sum(CAST(margin AS DECIMAL(18,6)))'
+  const marginSum = args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : `sum(${toDecimal('margin')})`
   // Without refunds or holdout every day row is a calibration purchase day: no FILTERs at all.
   const allCal = args.noRefunds === true && args.noHoldout === true
   const calPurchase = allCal ? '' : ' FILTER (WHERE cal AND purchase)'
@@ -135,9 +150,9 @@ CREATE TEMP TABLE ${table} AS`
   const dayRows = args.noRefunds
     ? `days AS (
   SELECT customer_id, order_date AS day,
-         sum(CAST(amount AS DECIMAL(18,6))) AS spend,
+         sum(${toDecimal('amount')}) AS spend,
          ${marginSum} AS margin,
-         ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(CAST(amount AS DECIMAL(18,6))) FILTER (WHERE margin IS NOT NULL)'} AS margin_revenue,
+         ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : `sum(${toDecimal('amount')}) FILTER (WHERE margin IS NOT NULL)`} AS margin_revenue,
          count(*) AS orders
   FROM ${source}
   GROUP BY customer_id, order_date
@@ -154,13 +169,13 @@ lines AS (
   -- money is summed as DECIMAL(18,6): exact, so the result does not depend on the order in
   -- which parallel threads add it (floating sums differ in the last bit from run to run)
   SELECT customer_id, order_date AS day, order_date AS dated,
-         CAST(amount AS DECIMAL(18,6)) AS amount, CAST(margin AS DECIMAL(18,6)) AS margin,
+         ${toDecimal('amount')} AS amount, ${toDecimal('margin')} AS margin,
          1 AS is_order, 0 AS is_refund
   FROM ${source} WHERE amount >= 0
   UNION ALL
   SELECT r.customer_id, ro.day, r.order_date,
-         CAST(r.amount AS DECIMAL(18,6)),
-         CAST(coalesce(r.margin, r.amount * ro.margin_rate) AS DECIMAL(18,6)), 0, 1
+         ${toDecimal('r.amount')},
+         ${toDecimal('coalesce(r.margin, r.amount * ro.margin_rate)')}, 0, 1
   FROM refunds r LEFT JOIN refunded_orders ro
     ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
 ),
@@ -208,21 +223,21 @@ SELECT
     THEN ${days('first_purchase', 'last_purchase')} / ${u} ELSE 0 END AS t_x,
   ${days('first_purchase', asOf)} / ${u} AS "T",
   CASE WHEN purchase_days > 1
-    THEN CAST(purchase_spend - first_spend AS DOUBLE PRECISION) / (purchase_days - 1)
+    THEN ${toDouble('purchase_spend - first_spend')} / (purchase_days - 1)
     ELSE 0 END AS monetary,
   first_purchase,
   last_purchase,
   CAST(purchase_days AS INTEGER) AS purchase_days,
   CAST(purchase_days - 1 AS INTEGER) AS repeat_purchase_days,
   CAST(orders AS INTEGER) AS orders,
-  CAST(revenue AS DOUBLE PRECISION) AS revenue,
-  CAST(margin AS DOUBLE PRECISION) AS margin,
-  CAST(revenue AS DOUBLE PRECISION) / orders AS aov,
+  ${toDouble('revenue')} AS revenue,
+  ${toDouble('margin')} AS margin,
+  ${toDouble('revenue')} / orders AS aov,
   CAST(${asOf} - last_purchase AS INTEGER) AS days_since_last,
   CAST(${asOf} - first_purchase AS INTEGER) AS tenure_days,
   CAST(x_star AS INTEGER) AS x_star,
-  CAST(holdout_revenue AS DOUBLE PRECISION) AS holdout_revenue,
-  CAST(margin_revenue AS DOUBLE PRECISION) AS margin_revenue
+  ${toDouble('holdout_revenue')} AS holdout_revenue,
+  ${toDouble('margin_revenue')} AS margin_revenue
 FROM per_customer
 WHERE first_purchase IS NOT NULL
 `,

@@ -3,7 +3,7 @@
 // after a given day. Each "no" lets the summary statement drop work for every one of 10M rows.
 // The same scan gives the order facts of summary.json (orders after as-of, currencies).
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { exactSum, sqlDate, sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
@@ -22,9 +22,7 @@ export function summaryFacts(
   const later = args.asOf ? `order_date > DATE '${sqlDate(args.asOf)}' AND amount >= 0` : null
   const after = later ? `count(*) FILTER (WHERE ${later})` : '0'
   // exact, as the summary's money (a double sum depends on the engine's order of adding)
-  const amountAfter = later
-    ? `CAST(coalesce(sum(CAST(amount AS DECIMAL(18, 6))) FILTER (WHERE ${later}), 0) AS DOUBLE PRECISION)`
-    : '0'
+  const amountAfter = later ? `coalesce(${exactSum('amount', { filter: later })}, 0)` : '0'
   return {
     // a DATE cast to text is YYYY-MM-DD on both engines (PostgreSQL has no strftime)
     sql: `SELECT CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
