@@ -1,0 +1,282 @@
+// The value inputs that events carry (survey answers, referrals, engagement, returns, tickets),
+// written in the event's transaction into the tables `loyals import --kind ...` fills, keyed as
+// the import keys them: a retried event, the same facts under a new messageId and a later import
+// of the same rows add nothing (docs/api.md, "Value inputs from events").
+import { createHash } from 'node:crypto'
+import type { Engine } from '../../data/engine.ts'
+import { deleteTickets } from '../../data/queries/api-ingest-ticket-delete.ts'
+import { ticketsById } from '../../data/queries/api-ingest-tickets.ts'
+import { existingValueKeys } from '../../data/queries/api-ingest-value-existing.ts'
+import { insertValueRows } from '../../data/queries/api-ingest-value-insert.ts'
+import { DataError } from '../../errors.ts'
+import type { IngestEvent } from './events.ts'
+import { sqlTs, tsMs } from './time.ts'
+
+/** The text DuckDB makes of a TIMESTAMP (CAST AS VARCHAR), which the import's content keys hash. */
+function importTimeText(ms: number): string {
+  const iso = new Date(ms).toISOString()
+  const frac = iso.slice(20, 23).replace(/0+$/, '')
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''}`
+}
+
+/** The text DuckDB makes of a DOUBLE (a whole number keeps ".0"), as above. */
+function importNumberText(v: number | null | undefined): string {
+  if (v === null || v === undefined) return ''
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? `${v}.0` : String(v)
+}
+
+/**
+ * The key `loyals import` gives a row without an id (import-kind-rows.ts): the MD5 of its content
+ * columns' text joined by '|', then '|1' (its first occurrence), so an event and an import of the
+ * same row meet under one key.
+ */
+function importContentKey(parts: readonly string[]): string {
+  return createHash('md5')
+    .update(`${parts.join('|')}|1`)
+    .digest('hex')
+}
+
+/** A value-input table written from events: its columns (key first) and how a row is matched. */
+interface ValueTable {
+  readonly table: string
+  readonly columns: readonly string[]
+  /** Columns of the same content (besides the key); see api-ingest-value-existing.ts. */
+  readonly same: readonly string[]
+  readonly alsoSame?: readonly string[]
+}
+
+const VALUE_TABLES = {
+  engagement: {
+    table: 'engagement_events',
+    columns: ['event_key', 'customer_id', 'occurred_at', 'event', 'source'],
+    same: ['customer_id', 'occurred_at', 'event'],
+  },
+  survey: {
+    table: 'survey_responses',
+    columns: [
+      'response_key',
+      'response_id',
+      'customer_id',
+      'responded_at',
+      'nps',
+      'ces',
+      'csat',
+      'comment',
+      'source',
+    ],
+    same: ['customer_id', 'responded_at'],
+    alsoSame: ['nps', 'ces', 'csat'],
+  },
+  referral: {
+    table: 'referrals',
+    columns: ['referral_key', 'referrer_id', 'referred_id', 'referred_at', 'code', 'source'],
+    same: [],
+  },
+  returned: {
+    table: 'returns',
+    columns: [
+      'return_key',
+      'return_id',
+      'order_id',
+      'customer_id',
+      'returned_at',
+      'amount',
+      'reason',
+      'source',
+    ],
+    same: ['order_id', 'returned_at', 'amount'],
+  },
+} as const satisfies Record<string, ValueTable>
+
+/** A value-input row an event makes: its key, the row (table columns) and the event. */
+interface ValueRow {
+  readonly eventId: string
+  readonly row: readonly unknown[]
+}
+
+/** The rows an event adds to the value-input tables (tickets apart: see writeTickets). */
+function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
+  const out: [keyof typeof VALUE_TABLES, unknown[]][] = []
+  const at = sqlTs(e.atMs)
+  const when = importTimeText(e.atMs)
+  const c = e.customerId
+  if (e.engagement) {
+    const key = importContentKey([c, when, e.engagement])
+    out.push(['engagement', [key, c, at, e.engagement, 'api']])
+  }
+  if (e.survey) {
+    const s = e.survey
+    const key =
+      s.responseId ??
+      importContentKey([
+        c,
+        when,
+        importNumberText(s.nps),
+        importNumberText(s.ces),
+        importNumberText(s.csat),
+        s.comment ?? '',
+      ])
+    const row = [key, s.responseId ?? null, c, at, s.nps, s.ces, s.csat, s.comment, 'api']
+    out.push(['survey', row.map((v) => v ?? null)])
+  }
+  if (e.referral) {
+    const r = e.referral
+    out.push(['referral', [`${c} > ${r.referredId}`, c, r.referredId, at, r.code, 'api']])
+  }
+  if (e.returned) {
+    const r = e.returned
+    const key = r.returnId ?? importContentKey([r.orderId, when, importNumberText(r.amount), c])
+    out.push(['returned', [key, r.returnId, r.orderId, c, at, r.amount, r.reason, 'api']])
+  }
+  return out
+}
+
+/**
+ * Write the value-input rows of a group's new events (engagement, survey answers, referrals,
+ * returns) into the tables `loyals import` fills. A row whose key or content is stored already
+ * (an import of it, the same facts under a new messageId) is left out, as is a later one of the
+ * group with the key of an earlier one. Returns the events whose row was left out.
+ */
+export async function writeValueInputs(
+  tx: Engine,
+  applied: readonly IngestEvent[],
+): Promise<Set<string>> {
+  const left = new Set<string>()
+  const byTable = new Map<keyof typeof VALUE_TABLES, Map<string, ValueRow>>()
+  for (const e of applied) {
+    for (const [t, row] of valueRowsOf(e)) {
+      const rows = byTable.get(t) ?? new Map<string, ValueRow>()
+      byTable.set(t, rows)
+      const key = String(row[0])
+      if (rows.has(key)) left.add(e.eventId)
+      else rows.set(key, { eventId: e.eventId, row })
+    }
+  }
+  for (const [t, rows] of byTable) {
+    const spec: ValueTable = VALUE_TABLES[t]
+    const pick = [...spec.same, ...(spec.alsoSame ?? [])].map((col) => spec.columns.indexOf(col))
+    const list = [...rows.values()]
+    const stored = new Set<string>()
+    const q = existingValueKeys(tx.dialect, {
+      table: spec.table,
+      key: spec.columns[0]!,
+      same: spec.same,
+      ...(spec.alsoSame ? { alsoSame: spec.alsoSame } : {}),
+      rows: list.map((r) => [r.row[0], ...pick.map((i) => r.row[i])]),
+    })
+    for (const r of await tx.query(q)) stored.add(String(r.k))
+    const fresh = list.filter((r) => !stored.has(String(r.row[0])))
+    for (const r of list) if (stored.has(String(r.row[0]))) left.add(r.eventId)
+    if (fresh.length > 0) {
+      await tx.exec(
+        insertValueRows(
+          tx.dialect,
+          spec.table,
+          spec.columns,
+          fresh.map((r) => r.row),
+        ),
+      )
+    }
+  }
+  return left
+}
+
+const TICKET_COLUMNS = [
+  'ticket_id',
+  'customer_id',
+  'opened_at',
+  'resolved_at',
+  'channel',
+  'handling_minutes',
+  'satisfaction',
+  'source',
+] as const
+
+interface TicketState {
+  customerId: string
+  openedAtMs: number | null
+  resolvedAtMs: number | null
+  channel: string | null
+  handlingMinutes: number | null
+  satisfaction: number | null
+  source: string
+}
+
+/**
+ * "Ticket Created" and "Ticket Resolved": one row per ticket id, as the tickets import keeps it.
+ * The events of a ticket are merged into its stored row (what an event says replaces what was
+ * there, in the order of the events' times), so a retry or a resend under a new messageId
+ * writes the same row again. A ticket resolved before any open time is known opened then.
+ * @throws DataError for a ticket id stored for another customer, or resolved before it opened.
+ */
+export async function writeTickets(tx: Engine, applied: readonly IngestEvent[]): Promise<void> {
+  const events = applied.filter((e) => e.ticket).sort((a, b) => a.atMs - b.atMs)
+  if (events.length === 0) return
+  const ids = [...new Set(events.map((e) => e.ticket!.ticketId))]
+  const state = new Map<string, TicketState>()
+  for (const r of await tx.query(ticketsById(tx.dialect, ids))) {
+    const id = String(r.ticket_id)
+    if (state.has(id)) continue
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+    state.set(id, {
+      customerId: String(r.customer_id),
+      openedAtMs: tsMs(r.opened_at),
+      resolvedAtMs: tsMs(r.resolved_at),
+      channel: r.channel === null || r.channel === undefined ? null : String(r.channel),
+      handlingMinutes: num(r.handling_minutes),
+      satisfaction: num(r.satisfaction),
+      source: r.source === null || r.source === undefined ? 'api' : String(r.source),
+    })
+  }
+  const existed = ids.filter((id) => state.has(id))
+  for (const e of events) {
+    const t = e.ticket!
+    const s = state.get(t.ticketId)
+    if (s && s.customerId !== e.customerId) {
+      throw new DataError(
+        `event ${e.eventId}: ticket ${t.ticketId} belongs to customer ${s.customerId}, not ${e.customerId}; a ticket id names one ticket`,
+        { eventId: e.eventId, ticketId: t.ticketId },
+      )
+    }
+    const base: TicketState = s ?? {
+      customerId: e.customerId,
+      openedAtMs: null,
+      resolvedAtMs: null,
+      channel: null,
+      handlingMinutes: null,
+      satisfaction: null,
+      source: 'api',
+    }
+    state.set(t.ticketId, {
+      ...base,
+      openedAtMs: t.openedAtMs ?? base.openedAtMs,
+      resolvedAtMs: t.resolvedAtMs ?? base.resolvedAtMs,
+      channel: t.channel ?? base.channel,
+      handlingMinutes: t.handlingMinutes ?? base.handlingMinutes,
+      satisfaction: t.satisfaction ?? base.satisfaction,
+    })
+    const now = state.get(t.ticketId)!
+    if (now.openedAtMs !== null && now.resolvedAtMs !== null && now.resolvedAtMs < now.openedAtMs) {
+      throw new DataError(
+        `event ${e.eventId}: ticket ${t.ticketId} would be resolved (${new Date(now.resolvedAtMs).toISOString()}) before it was opened (${new Date(now.openedAtMs).toISOString()})`,
+        { eventId: e.eventId, ticketId: t.ticketId },
+      )
+    }
+  }
+  if (existed.length > 0) await tx.exec(deleteTickets(tx.dialect, existed))
+  const rows = ids.map((id) => {
+    const s = state.get(id)!
+    const opened = s.openedAtMs ?? s.resolvedAtMs!
+    return [
+      id,
+      s.customerId,
+      sqlTs(opened),
+      s.resolvedAtMs === null ? null : sqlTs(s.resolvedAtMs),
+      s.channel,
+      s.handlingMinutes,
+      s.satisfaction,
+      s.source,
+    ]
+  })
+  await tx.exec(insertValueRows(tx.dialect, 'tickets', TICKET_COLUMNS, rows))
+}
