@@ -173,8 +173,12 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     const b = v.breakdown
     const held = v.profitConcentration.share
     lines.push('')
+    // the printed equation adds up: its total is the sum of the terms as printed (the exact total,
+    // a cent away at most, is in summary.json)
+    const cents = (n: number) => Math.round(n * 100) / 100
+    const shown = cents(cents(b.pastProfit) + cents(b.predictedProfit) + cents(b.referralValue))
     lines.push(
-      `Total value ${formatMoney(b.totalValue, vc)} = past profit ${formatMoney(b.pastProfit, vc)} + ` +
+      `Total value ${formatMoney(shown, vc)} = past profit ${formatMoney(b.pastProfit, vc)} + ` +
         `predicted profit ${formatMoney(b.predictedProfit, vc)} + referrals ${formatMoney(b.referralValue, vc)}.`,
     )
     lines.push(

@@ -67,7 +67,7 @@ function unmatchedNote(
 }
 
 /** What an import did, as printed on the terminal. */
-export function describeImport(r: ImportResult): string {
+export function describeImport(r: ImportResult, forwarded = false): string {
   const what =
     extraKind(r.kind)?.noun ??
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
@@ -75,9 +75,13 @@ export function describeImport(r: ImportResult): string {
   const refunds = r.refunds > 0 ? `, ${r.refunds} of them refund${r.refunds === 1 ? '' : 's'}` : ''
   // "1 order", "1 referral", "1 order line", "1 customer"
   const stored = r.rowsStored === 1 ? what.replace(/s$/, '') : what
+  // sent to a server, the file was staged in a scratch workspace first: its new/updated counts
+  // say nothing of the server's store (the "sent to" line says what the server stored)
   const out = [
-    `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${stored} ` +
-      `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
+    forwarded
+      ? `read ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'}, ${r.rowsStored} ${stored}${refunds}`
+      : `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${stored} ` +
+        `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
   ]
   if (r.lines > 0) out.push(`  ${r.lines} order line${r.lines === 1 ? '' : 's'}`)
   // a later file's version of an order id replaces the stored order (corrected exports): named
@@ -215,7 +219,7 @@ export function registerImport(program: Command): void {
         const sent = await forwardImport(engine, remote)
         if (opts.json) printJson({ ...result, forwarded: sent })
         else {
-          println(describeImport(result))
+          println(describeImport(result, true))
           println(
             `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.duplicates} already there`,
           )
