@@ -16,6 +16,7 @@ import { customersWithoutPurchase } from '../data/queries/customers-without-purc
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
+import { formatPct } from '../report/format.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
 import type {
@@ -235,7 +236,15 @@ export async function computeAnalysis(
       topCustomers: tops.map(toTopCustomer),
       quality: [
         ...(opts.readNotes ?? []).map((message) => ({ level: 'info' as const, message })),
-        ...qualityNotes(t, f, info.asOf, revenueConc, currency, left),
+        ...qualityNotes(
+          t,
+          f,
+          info.asOf,
+          revenueConc,
+          currency,
+          left,
+          measured ? valueMarginRate(opts) : null,
+        ),
         ...tiedRecencyNote(rfm.grid),
       ],
       ...(predictions ? { predictions } : {}),
@@ -437,6 +446,12 @@ function toTopCustomer(r: TopRow): TopCustomer {
   }
 }
 
+/** The margin rate the value step will assume where the data has none; null without that step. */
+function valueMarginRate(opts: AnalyzeOptions): number | null {
+  if (opts.value === false) return null
+  return (opts.value?.config ?? DEFAULT_VALUE_CONFIG).costs.defaultMarginRate
+}
+
 /**
  * One R score for every customer: their last purchases are tied (a one-day export, everyone on
  * the as-of day), and the tie rule gives the whole group the lowest score, so a customer who
@@ -460,7 +475,8 @@ function qualityNotes(
   asOf: string,
   revenue: Concentration,
   currency: string | null,
-  left?: { customers: number; net: number },
+  left: { customers: number; net: number } | undefined,
+  defaultMargin: number | null,
 ): QualityNote[] {
   const notes: QualityNote[] = []
   if (f.priced === 0) {
@@ -521,9 +537,14 @@ function qualityNotes(
     notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
   }
   if (t.margin_customers === 0) {
+    // the value step prices every customer's revenue at the default margin rate: said, with it
+    const assumed =
+      defaultMargin === null
+        ? 'value is measured by revenue only.'
+        : `predictions measure value by revenue; whole-customer value (gross margin, profit, tiers) assumes a gross margin of ${formatPct(defaultMargin)} of revenue for every customer (costs.defaultMarginRate in the value config).`
     notes.push({
       level: 'info',
-      message: 'Margin is unknown (no cost or margin column): value is measured by revenue only.',
+      message: `Margin is unknown (no cost or margin column): ${assumed}`,
     })
   } else if (t.margin_customers < t.customers) {
     notes.push({

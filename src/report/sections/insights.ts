@@ -376,7 +376,7 @@ export const cohortsSection: Section = {
 export const surveySection: Section = {
   id: 'survey-lists',
   title: 'Survey lists',
-  lead: 'A seeded random sample per segment (and tier) to interview; the list is survey_samples.csv.',
+  lead: 'A seeded random sample per segment (and tier) to interview; the command loyals insights writes the list as survey_samples.csv.',
   render(s) {
     const sv = s.insights?.surveys
     if (!sv || sv.groups.length === 0) return ''

@@ -175,7 +175,7 @@ function referrersTable(v: ValueSummary): string {
     {
       header: 'Referral tree',
       cell: (t) =>
-        `<details><summary>${formatInt(t.descendants)} customers</summary>${treeList(t.children, cur)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
+        `<details><summary>${formatInt(t.descendants)} ${t.descendants === 1 ? 'customer' : 'customers'}</summary>${treeList(t.children, cur)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
     },
   ]
   const notes: string[] = []
