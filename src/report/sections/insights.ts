@@ -334,7 +334,7 @@ export const cohortsSection: Section = {
                 header: 'Came back',
                 num: true,
                 className: 'bar-cell',
-                cell: (x) => shareWithBar(x.share, 1),
+                cell: (x) => (x.share === null ? 'not observed yet' : shareWithBar(x.share, 1)),
               },
             ],
             sp.within,

@@ -156,12 +156,18 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     o += k
   }
   const km = times.length > 0 ? kaplanMeier(times, events) : null
+  let longest = 0
+  for (let i = 0; i < times.length; i++) longest = Math.max(longest, times[i] as number)
   const secondPurchase = {
     customers: times.length,
     events: nEvents,
     medianDays: km ? survivalQuantile(km, 0.5) : null,
     quartileDays: km ? [0.25, 0.5, 0.75].map((q) => survivalQuantile(km, q)) : [null, null, null],
-    within: [30, 90, 180, 365].map((h) => ({ days: h, share: km ? 1 - survivalAt(km, h) : 0 })),
+    // past the longest follow-up the curve is only carried forward, not seen: no share there
+    within: [30, 90, 180, 365].map((h) => ({
+      days: h,
+      share: !km ? 0 : h > longest ? null : 1 - survivalAt(km, h),
+    })),
   }
 
   const st = await engine.query<{

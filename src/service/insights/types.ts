@@ -199,7 +199,8 @@ export interface CohortsKpis {
     readonly events: number
     readonly medianDays: number | null
     readonly quartileDays: readonly (number | null)[]
-    readonly within: readonly { readonly days: number; readonly share: number }[]
+    /** share null: no customer was followed that long (the as-of date is too close) */
+    readonly within: readonly { readonly days: number; readonly share: number | null }[]
   }
   readonly stickiness: readonly {
     readonly attribute: string
