@@ -37,7 +37,7 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .kpi .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .kpi .note { color: var(--muted); font-size: 12px; }
 .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; align-items: start; }
-@media (max-width: 860px) { .split { grid-template-columns: 1fr; } }
+@media (max-width: 860px) { .split, .split-wide { grid-template-columns: minmax(0, 1fr); } }
 .chart { max-width: 100%; height: auto; display: block; }
 .chart .grid { stroke: #edf0f4; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; }

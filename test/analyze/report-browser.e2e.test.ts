@@ -40,6 +40,18 @@ describe('report.html in Chromium, offline', () => {
     await browser?.close()
   })
 
+  it('fits a phone screen: the page is no wider than 390 px (tables scroll in their own box)', async () => {
+    const context = await browser.newContext({
+      offline: true,
+      viewport: { width: 390, height: 800 },
+    })
+    const page = await context.newPage()
+    await page.goto(`file://${join(dir, 'report.html')}`)
+    // the concentration charts sat in a grid column that would not shrink: the page was 439 px
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await context.close()
+  })
+
   it('renders every section, the charts and the tables with no request and no error', async () => {
     const context = await browser.newContext({ offline: true })
     const page = await context.newPage()
