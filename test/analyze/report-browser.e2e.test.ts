@@ -1,7 +1,7 @@
 // report.html in a real browser (Debian's Chromium, driven by playwright-core), opened from disk
 // with every network request refused: it must render its charts and tables offline, with the
 // figures of summary.json.
-import { existsSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,12 +41,23 @@ describe('report.html in Chromium, offline', () => {
   })
 
   it('fits a phone screen: the page is no wider than 390 px (tables scroll in their own box)', async () => {
+    // a source path longer than the screen with nowhere to break it (a clean checkout in a
+    // temporary directory such as /tmp/tmp.rZ2M2aS8gx made the CI's page 439 px wide)
+    const deep = join(
+      tempDir('loyals-report-phone-'),
+      'tmp.adirectorynamelongerthanaphonescreeniswide',
+    )
+    mkdirSync(deep)
+    const file = join(deep, 'cdnowsampleorderswithalongfilename.csv')
+    copyFileSync(join(ROOT, 'data/cdnow/cdnow_sample_orders.csv'), file)
+    const out = join(deep, 'out')
+    expect(runCli(['analyze', file, '--out', out, '--no-insights']).code).toBe(0)
     const context = await browser.newContext({
       offline: true,
       viewport: { width: 390, height: 800 },
     })
     const page = await context.newPage()
-    await page.goto(`file://${join(dir, 'report.html')}`)
+    await page.goto(`file://${join(out, 'report.html')}`)
     // the concentration charts sat in a grid column that would not shrink: the page was 439 px
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await context.close()
