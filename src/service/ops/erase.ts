@@ -8,12 +8,10 @@ import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { writeProfiles } from './ingest.ts'
 import { emptyProfile, type Profile } from './profile.ts'
+import { PSEUDONYM } from './pseudonym.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
 import { sqlTs } from './time.ts'
-
-/** The ids erasure gives (`erased_` and 32 hex digits). */
-const PSEUDONYM = /^erased_[0-9a-f]{32}$/
 
 /** What an erasure answers, like a key revocation: a repeat is no error and changes nothing. */
 export interface ErasureResult {

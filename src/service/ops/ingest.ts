@@ -26,6 +26,7 @@ import {
   type Profile,
   scoreProfile,
 } from './profile.ts'
+import { PSEUDONYM } from './pseudonym.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 import { writeTickets, writeValueInputs } from './value-inputs.ts'
@@ -304,15 +305,12 @@ function opsEventOf(
 /** An order id sent for a second customer: one order id names one order. */
 function orderClash(eventId: string, orderId: string, owner: string, customer: string): DataError {
   // an erased owner is not named: the message would link the id sent to its pseudonym
-  const whose = ERASED_ID.test(owner) ? 'an erased customer' : `customer ${owner}`
+  const whose = PSEUDONYM.test(owner) ? 'an erased customer' : `customer ${owner}`
   return new DataError(
     `event ${eventId}: order ${orderId} belongs to ${whose}, not ${customer}; an order id names one order`,
     { eventId, orderId },
   )
 }
-
-/** The pseudonym an erasure gives a customer (erase.ts). */
-const ERASED_ID = /^erased_[0-9a-f]{32}$/
 
 /** An order `loyals import` stored: its owner, what was paid and when (see findImported). */
 interface ImportedOrder {

@@ -8,6 +8,13 @@ import { deleteTickets } from '../../data/queries/api-ingest-ticket-delete.ts'
 import { ticketsById } from '../../data/queries/api-ingest-tickets.ts'
 import { existingValueKeys } from '../../data/queries/api-ingest-value-existing.ts'
 import { insertValueRows } from '../../data/queries/api-ingest-value-insert.ts'
+import {
+  ENGAGEMENT_COLUMNS,
+  REFERRAL_COLUMNS,
+  RETURN_COLUMNS,
+  SURVEY_COLUMNS,
+  TICKET_COLUMNS,
+} from '../../data/queries/value-input-columns.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -48,42 +55,19 @@ interface ValueTable {
 const VALUE_TABLES = {
   engagement: {
     table: 'engagement_events',
-    columns: ['event_key', 'customer_id', 'occurred_at', 'event', 'source'],
+    columns: ENGAGEMENT_COLUMNS,
     same: ['customer_id', 'occurred_at', 'event'],
   },
   survey: {
     table: 'survey_responses',
-    columns: [
-      'response_key',
-      'response_id',
-      'customer_id',
-      'responded_at',
-      'nps',
-      'ces',
-      'csat',
-      'comment',
-      'source',
-    ],
+    columns: SURVEY_COLUMNS,
     same: ['customer_id', 'responded_at'],
     alsoSame: ['nps', 'ces', 'csat'],
   },
-  referral: {
-    table: 'referrals',
-    columns: ['referral_key', 'referrer_id', 'referred_id', 'referred_at', 'code', 'source'],
-    same: [],
-  },
+  referral: { table: 'referrals', columns: REFERRAL_COLUMNS, same: [] },
   returned: {
     table: 'returns',
-    columns: [
-      'return_key',
-      'return_id',
-      'order_id',
-      'customer_id',
-      'returned_at',
-      'amount',
-      'reason',
-      'source',
-    ],
+    columns: RETURN_COLUMNS,
     same: ['order_id', 'returned_at', 'amount'],
   },
 } as const satisfies Record<string, ValueTable>
@@ -180,17 +164,6 @@ export async function writeValueInputs(
   }
   return left
 }
-
-const TICKET_COLUMNS = [
-  'ticket_id',
-  'customer_id',
-  'opened_at',
-  'resolved_at',
-  'channel',
-  'handling_minutes',
-  'satisfaction',
-  'source',
-] as const
 
 interface TicketState {
   customerId: string

@@ -3,6 +3,7 @@
 // else is a bad row, so a typo never silently weighs nothing in the engagement score.
 import { ENGAGEMENT_EVENT_TYPES } from '../../../core/value/config.ts'
 import { lit } from '../../../data/queries/import-stage.ts'
+import { ENGAGEMENT_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import { CUSTOMER_SYNONYMS, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 /**
@@ -64,7 +65,7 @@ export const ENGAGEMENT: ExtraKindSpec = {
   noun: 'engagement events',
   table: 'engagement_events',
   key: 'event_key',
-  columns: ['event_key', 'customer_id', 'occurred_at', 'event', 'source', 'source_line'],
+  columns: [...ENGAGEMENT_COLUMNS, 'source_line'],
   fields: [
     kf('customer_id', true, CUSTOMER_SYNONYMS),
     kf('occurred_at', true, [

@@ -1,6 +1,7 @@
 // Referrals: who brought whom. One row per (referrer, referred) pair; the referral date decides
 // which referral wins when a customer was referred twice (docs/value.md), so it is kept.
 import { ident } from '../../../data/queries/import-stage.ts'
+import { REFERRAL_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import { column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const REFERRALS: ExtraKindSpec = {
@@ -8,15 +9,7 @@ export const REFERRALS: ExtraKindSpec = {
   noun: 'referrals',
   table: 'referrals',
   key: 'referral_key',
-  columns: [
-    'referral_key',
-    'referrer_id',
-    'referred_id',
-    'referred_at',
-    'code',
-    'source',
-    'source_line',
-  ],
+  columns: [...REFERRAL_COLUMNS, 'source_line'],
   fields: [
     kf('referrer_id', true, [
       'referrer',

@@ -1,5 +1,7 @@
 // Returns: each one costs a handling fee and possibly written-off goods. The order id is required
 // (a return is of an order); the customer may be left out and is then found through the order.
+
+import { RETURN_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const RETURNS: ExtraKindSpec = {
@@ -7,17 +9,7 @@ export const RETURNS: ExtraKindSpec = {
   noun: 'returns',
   table: 'returns',
   key: 'return_key',
-  columns: [
-    'return_key',
-    'return_id',
-    'order_id',
-    'customer_id',
-    'returned_at',
-    'amount',
-    'reason',
-    'source',
-    'source_line',
-  ],
+  columns: [...RETURN_COLUMNS, 'source_line'],
   fields: [
     kf('order_id', true, [
       'order',

@@ -3,6 +3,7 @@
 // a 1-10 scale imported as NPS would otherwise shift every promoter count silently.
 
 import { ident, LINE } from '../../../data/queries/import-stage.ts'
+import { SURVEY_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import { textOf } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
@@ -32,18 +33,7 @@ export const SURVEYS: ExtraKindSpec = {
   noun: 'survey responses',
   table: 'survey_responses',
   key: 'response_key',
-  columns: [
-    'response_key',
-    'response_id',
-    'customer_id',
-    'responded_at',
-    'nps',
-    'ces',
-    'csat',
-    'comment',
-    'source',
-    'source_line',
-  ],
+  columns: [...SURVEY_COLUMNS, 'source_line'],
   fields: [
     kf('customer_id', true, CUSTOMER_SYNONYMS),
     kf('responded_at', true, [

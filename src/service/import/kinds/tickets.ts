@@ -1,5 +1,7 @@
 // Support tickets: the handling minutes price a customer's cost to serve; satisfaction (CSAT 1-5)
 // is kept for the profile. A ticket id is required: support desks always have one.
+
+import { TICKET_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import type { FieldDef } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, type ExtraKindSpec, kf } from './common.ts'
 
@@ -64,17 +66,7 @@ export const TICKETS: ExtraKindSpec = {
   noun: 'tickets',
   table: 'tickets',
   key: 'ticket_id',
-  columns: [
-    'ticket_id',
-    'customer_id',
-    'opened_at',
-    'resolved_at',
-    'channel',
-    'handling_minutes',
-    'satisfaction',
-    'source',
-    'source_line',
-  ],
+  columns: [...TICKET_COLUMNS, 'source_line'],
   fields: [
     kf('ticket_id', true, [
       'ticket',

@@ -1,0 +1,53 @@
+// The stored columns of the value-input tables (create-schema.ts), key first, as both writers
+// fill them: `loyals import --kind ...` (which adds the file line, source_line) and the events the
+// server takes in (service/ops/value-inputs.ts). One list per table, so the two cannot drift.
+export const ENGAGEMENT_COLUMNS = [
+  'event_key',
+  'customer_id',
+  'occurred_at',
+  'event',
+  'source',
+] as const
+
+export const SURVEY_COLUMNS = [
+  'response_key',
+  'response_id',
+  'customer_id',
+  'responded_at',
+  'nps',
+  'ces',
+  'csat',
+  'comment',
+  'source',
+] as const
+
+export const REFERRAL_COLUMNS = [
+  'referral_key',
+  'referrer_id',
+  'referred_id',
+  'referred_at',
+  'code',
+  'source',
+] as const
+
+export const RETURN_COLUMNS = [
+  'return_key',
+  'return_id',
+  'order_id',
+  'customer_id',
+  'returned_at',
+  'amount',
+  'reason',
+  'source',
+] as const
+
+export const TICKET_COLUMNS = [
+  'ticket_id',
+  'customer_id',
+  'opened_at',
+  'resolved_at',
+  'channel',
+  'handling_minutes',
+  'satisfaction',
+  'source',
+] as const
