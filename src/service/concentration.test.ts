@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Engine } from '../data/engine.ts'
+import { revenueRanks } from '../data/queries/concentration-ranked.ts'
 import { openWorkspace } from '../data/workspace.ts'
 import { DataError } from '../errors.ts'
 import { concentration, marginKnown } from './concentration.ts'
@@ -120,19 +121,18 @@ describe('concentration', () => {
     ])
   })
 
-  it('from a stored ranking (rankedBy) gives the figures of its own ranking', async () => {
-    // 3000 customers with ties and negative values, stored in a scrambled order with a rank
-    // column; a wrong row order under the streaming window changes the running sums
+  it('from the analysis ranking (revenueRanks) gives the figures of its own ranking', async () => {
+    // 3000 customers with ties and negative values, stored in a scrambled order
     const rows = Array.from(
       { length: 3000 },
       (_, i) => [`c${(i * 7919) % 3000}`, ((i * 37) % 101) - 20, null, 1 + (i % 4)] as const,
     )
     await summaryOf(engine, rows)
     const own = await concentration(engine, {})
-    await engine.exec(`CREATE OR REPLACE TEMP TABLE ranked_summary AS
-      SELECT * FROM (SELECT *, row_number() OVER (ORDER BY revenue DESC, orders DESC, customer_id) AS rk
-        FROM customer_summary) ORDER BY hash(customer_id)`)
-    const stored = await concentration(engine, { table: 'ranked_summary', rankedBy: 'rk' })
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE scrambled AS
+      SELECT * FROM customer_summary ORDER BY hash(customer_id)`)
+    await engine.exec(revenueRanks('duckdb', { scored: 'scrambled', ranked: 'ranks' }))
+    const stored = await concentration(engine, { value: 'revenue', ranked: 'ranks' })
     expect(stored.customers).toBe(own.customers)
     expect(stored.total).toBe(own.total)
     expect(stored.top).toEqual(own.top)

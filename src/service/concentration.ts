@@ -79,19 +79,19 @@ export async function concentration(
     table?: string
     value?: ConcentrationValue
     percents?: readonly number[]
-    /** A column of `table` that already ranks its customers by the value (1 = highest). */
-    rankedBy?: string
+    /**
+     * A table that already ranks the customers by the value in the layout of
+     * concentrationRanked (the analysis's revenueRanks): read as it is, `table` unused.
+     */
+    ranked?: string
   } = {},
 ): Promise<Concentration> {
   const args = { table: opts.table ?? 'customer_summary', value: opts.value ?? 'revenue' } as const
-  const d = engine.dialect
-  const ranked = {
-    ranked: CONCENTRATION_RANKED,
-    ...(opts.rankedBy !== undefined ? { rankedBy: opts.rankedBy } : {}),
-  }
-  await engine.exec(concentrationRanked(d, { ...args, ...ranked }))
+  const percents = opts.percents ?? TOP_PERCENTS
+  if (opts.ranked !== undefined) return figures(engine, args.value, percents, opts.ranked)
+  await engine.exec(concentrationRanked(engine.dialect, { ...args, ranked: CONCENTRATION_RANKED }))
   try {
-    return await figures(engine, args.value, opts.percents ?? TOP_PERCENTS)
+    return await figures(engine, args.value, percents, CONCENTRATION_RANKED)
   } finally {
     await engine.exec(`DROP TABLE IF EXISTS ${CONCENTRATION_RANKED}`)
   }
@@ -101,9 +101,10 @@ async function figures(
   engine: Engine,
   value: ConcentrationValue,
   percents: readonly number[],
+  ranked: string,
 ): Promise<Concentration> {
   const d = engine.dialect
-  const args = { ranked: CONCENTRATION_RANKED }
+  const args = { ranked }
   const [totals] = await engine.query<{
     customers: number
     total: number

@@ -85,6 +85,12 @@ export interface PredictOptions {
   readonly topCustomers?: number
   /** Called after each internal stage with its wall time (benchmarks). */
   readonly onStage?: (stage: string, ms: number) => void
+  /**
+   * Issues engine work that needs nothing from the predictions (analyze: the revenue ranking);
+   * called as the model fits start, so the engine runs it on its threads while the fits run in
+   * JavaScript. The caller awaits what it issued.
+   */
+  readonly alongside?: () => void
 }
 
 type ModelKey = Exclude<PredictionModelKey, 'baseline'>
@@ -607,6 +613,7 @@ export async function buildPredictions(
   )
   // awaited below; this only keeps an early exit (a fit throwing) from leaving it unhandled
   birthsPending.catch(() => {})
+  opts.alongside?.()
 
   // 2. Fit the candidates on the calibration period.
   const adequacy = assessHistories(h.x, h.weight)

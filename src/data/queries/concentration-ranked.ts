@@ -2,12 +2,7 @@
 // running sums. Top shares, deciles, the Lorenz curve and the Gini coefficient are then plain
 // aggregates or lookups on rn, instead of four sorts of a million customers.
 import type { Dialect, Query } from '../engine.ts'
-import {
-  type ConcentrationArgs,
-  valueColumn,
-  valueOrder,
-  valueSource,
-} from './concentration-source.ts'
+import { type ConcentrationArgs, valueOrder, valueSource } from './concentration-source.ts'
 import { sqlIdent, toDecimal, toDouble } from './customer-summary.ts'
 import { createTempTableAs } from './dialect-sql.ts'
 
@@ -16,8 +11,8 @@ import { createTempTableAs } from './dialect-sql.ts'
  * `inner`, and read as doubles around it: a double running sum drifts, so the top shares' total
  * read 173115.5499999971 beside a revenue of 173115.55.
  */
-const exactRunning = (inner: string): string =>
-  `SELECT rn, value, revenue, orders, ${toDouble('cum_d')} AS cum, ${toDouble('cum_pos_d')} AS cum_pos
+const exactRunning = (inner: string, lead = ''): string =>
+  `SELECT ${lead}rn, value, revenue, orders, ${toDouble('cum_d')} AS cum, ${toDouble('cum_pos_d')} AS cum_pos
 FROM (${inner}) r`
 
 const runningSums = (over: string): string =>
@@ -34,9 +29,8 @@ export const CONCENTRATION_RANKED = 'concentration_ranked'
  */
 export function concentrationRanked(
   dialect: Dialect,
-  args: ConcentrationArgs & { ranked: string; rankedBy?: string },
+  args: ConcentrationArgs & { ranked: string },
 ): Query {
-  if (args.rankedBy !== undefined && dialect === 'duckdb') return fromRanks(args, args.rankedBy)
   return {
     sql: `${createTempTableAs(dialect, sqlIdent(args.ranked))}
 ${exactRunning(`SELECT row_number() OVER w AS rn, value, revenue, orders, ${runningSums('OVER w')}
@@ -46,19 +40,29 @@ WINDOW w AS (ORDER BY ${valueOrder(dialect, 'DESC')}
   }
 }
 
+/** The session table the analysis ranks its customers into by revenue ({@link revenueRanks}). */
+export const REVENUE_RANKS = 'revenue_ranks'
+
 /**
- * The same table from `args.table`, whose column `rank` already orders the customers by value
- * (the analysis table's revenue_rank): the rows are read in that order and the running sums
- * taken by a streaming window, instead of ranking a million customers a second time. DuckDB only:
- * OVER () follows the order of its input there.
+ * CREATE TEMP TABLE `ranked`: the layout of {@link concentrationRanked} for revenue plus
+ * customer_id, over `scored` (a table or parenthesized subquery with customer_id, revenue,
+ * orders): rn = 1 for the most revenue, ties (revenue to 1e-6, as the engine's parallel sums
+ * can differ in the last bit between runs) by orders, more first, then customer_id. The analysis
+ * table takes its revenue_rank and cumulative share from it and the revenue concentration reads
+ * it as it is: one ranking of a million customers serves both, and it needs nothing from the
+ * predictions, so analyze runs it while the models are fitted. DuckDB only (round of a DOUBLE).
  */
-function fromRanks(args: ConcentrationArgs & { ranked: string }, rank: string): Query {
-  const frame = 'OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)'
-  const v = valueColumn(args.value)
+export function revenueRanks(_dialect: Dialect, args: { scored: string; ranked: string }): Query {
+  const frame = 'OVER w'
   return {
     sql: `${createTempTableAs('duckdb', sqlIdent(args.ranked))}
-${exactRunning(`SELECT row_number() OVER () AS rn, value, revenue, orders, ${runningSums(frame)}
-FROM (SELECT CAST(${v} AS DOUBLE PRECISION) AS value, revenue, orders
-  FROM ${sqlIdent(args.table)} WHERE ${v} IS NOT NULL ORDER BY ${sqlIdent(rank)}) s`)}`,
+${exactRunning(
+  `SELECT customer_id, row_number() OVER w AS rn, CAST(revenue AS DOUBLE PRECISION) AS value, revenue,
+  orders, ${runningSums(frame)}
+FROM ${args.scored} c
+WINDOW w AS (ORDER BY round(revenue, 6) DESC, orders DESC, customer_id
+  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  'customer_id, ',
+)}`,
   }
 }

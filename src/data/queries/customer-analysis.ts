@@ -2,7 +2,7 @@
 // scores (and the predictions), plus revenue rank, decile and shares, computed with window functions
 // in the engine. Rows are stored in rank order, so the exports read them without sorting again.
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum, sqlIdent, toDecimal } from './customer-summary.ts'
+import { exactSum, sqlIdent } from './customer-summary.ts'
 
 export interface CustomerAnalysisArgs {
   /**
@@ -12,6 +12,8 @@ export interface CustomerAnalysisArgs {
   readonly scored: string
   /** Table to create (replaced if it exists). */
   readonly table: string
+  /** The customers of `scored` ranked by revenue (concentration-ranked.ts revenueRanks). */
+  readonly ranks: string
   /** Prediction table (customer_predictions) to append with a LEFT JOIN; none: no columns. */
   readonly predictions?: string
 }
@@ -36,9 +38,10 @@ export const PREDICTION_COLUMNS = [
  * `predictions` is given. One statement, rows inserted in revenue_rank order (DuckDB keeps
  * insertion order), instead of a second copy of a million wide rows for the predictions.
  *
- * The rank and the running sum are taken on a narrow projection (id and the sort keys), joined
- * back, and the wide rows sorted once on the integer rank: both the join and that sort run on
- * every thread. Sorting the wide rows on the keys and numbering them with a streaming window
+ * The rank and the running sum come from `ranks`, taken on a narrow projection (id and the sort
+ * keys) by a statement of their own that analyze runs while the models are fitted; joined here,
+ * the wide rows are sorted once on the integer rank: both the join and that sort run on every
+ * thread. Sorting the wide rows on the keys and numbering them with a streaming window
  * (OVER () with a ROWS frame) reads the sorted rows back on one thread: ~1.9 s at 1M customers,
  * against ~1.3-1.6 s this way.
  */
@@ -47,36 +50,23 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
   const pred = args.predictions ? sqlIdent(args.predictions) : null
   const predCols = pred ? PREDICTION_COLUMNS.map((c) => `,\n    p.${c}`).join('') : ''
   const predJoin = pred ? `\n  LEFT JOIN ${pred} p ON p.customer_id = s.customer_id` : ''
-  // Revenue is summed exactly (a customer's revenue is a sum of DECIMAL(18,6) amounts, so the
-  // cast back is exact): the engine's parallel double sums differ in the last bit between runs,
-  // which moved every share, and the running share of the last customer came out as
-  // 1.0000000000000548 as often as 0.9999999999999943.
-  const exact = toDecimal('revenue', 38)
-  const total = `(SELECT ${exactSum('revenue')} FROM ${args.scored} c)`
+  const ranks = sqlIdent(args.ranks)
+  // The total is the exact sum of the revenues (each a sum of DECIMAL(18,6) amounts, so the cast
+  // back is exact), the same figure as the running sum of the last rank: the engine's parallel
+  // double sums differ in the last bit between runs, which moved every share, and the running
+  // share of the last customer came out as 1.0000000000000548 as often as 0.9999999999999943.
+  const total = `(SELECT ${exactSum('revenue')} FROM ${ranks})`
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
-WITH ranked AS (
-  SELECT customer_id AS rank_id,
-    row_number() OVER w AS revenue_rank,
-    sum(${exact}) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_revenue
-  FROM ${args.scored} c
-  -- round(): the engine's parallel sums can differ in the last bit between runs; ranking on
-  -- revenue rounded far below a cent keeps equal revenues tied, so ranks are reproducible.
-  -- Equal revenues: more orders first (concentration-source.ts valueOrder), then customer_id.
-  WINDOW w AS (ORDER BY round(revenue, 6) DESC, orders DESC, customer_id)
-)
 SELECT s.*,
-  r.revenue_rank,
-  CAST(1 + (10 * (r.revenue_rank - 1)) // (SELECT count(*) FROM ${args.scored} c) AS INTEGER)
-    AS revenue_decile,
+  r.rn AS revenue_rank,
+  CAST(1 + (10 * (r.rn - 1)) // (SELECT count(*) FROM ${ranks}) AS INTEGER) AS revenue_decile,
   CASE WHEN ${total} = 0 THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
-  CASE WHEN ${total} = 0 THEN NULL
-    ELSE CAST(r.running_revenue AS DOUBLE PRECISION) / ${total}
-  END AS cumulative_revenue_share${predCols}
+  CASE WHEN ${total} = 0 THEN NULL ELSE r.cum / ${total} END AS cumulative_revenue_share${predCols}
 FROM ${args.scored} s
-JOIN ranked r ON r.rank_id = s.customer_id${predJoin}
-ORDER BY r.revenue_rank
+JOIN ${ranks} r ON r.customer_id = s.customer_id${predJoin}
+ORDER BY r.rn
 `,
   }
 }
