@@ -58,7 +58,8 @@ export const ANALYZE_STEPS = [
   'writing customers.parquet',
   'writing customers.csv',
   'writing summary.json and report.html',
-  // runs after 'valuing customers', before the files; listed last so the indices above stay
+  // runs after the customer files (analyze) or after 'valuing customers' (computeAnalysis);
+  // listed last so the indices above stay
   'learning from the best customers',
 ] as const
 
@@ -300,7 +301,10 @@ export async function computeAnalysis(
   return withInsights(engine, { ...summary, value: run.summary }, opts, progress)
 }
 
-/** Adds the insights block, computed on the finished table (value and tiers included). */
+/**
+ * Adds the insights block, computed on the finished table (value and tiers included), when
+ * `opts.insights` is given; else returns `summary` as it is.
+ */
 async function withInsights(
   engine: Engine,
   summary: AnalysisSummary,
@@ -339,6 +343,20 @@ export async function writeAnalysisFiles(
   summary: AnalysisSummary,
   dir: string,
   progress: StepRunner = direct,
+): Promise<AnalysisFiles> {
+  const files = await writeCustomerFiles(engine, dir, progress)
+  await writeSummaryFiles(summary, files, progress)
+  return files
+}
+
+/**
+ * The per-customer files (customers.parquet, customers.csv) of `writeAnalysisFiles`, and the
+ * names of all four; the directory is made here.
+ */
+async function writeCustomerFiles(
+  engine: Engine,
+  dir: string,
+  progress: StepRunner,
 ): Promise<AnalysisFiles> {
   if (engine.dialect !== 'duckdb') {
     throw new UsageError('writing analysis files needs the embedded DuckDB store')
@@ -380,11 +398,19 @@ export async function writeAnalysisFiles(
       ),
     ),
   )
+  return files
+}
+
+/** summary.json and report.html of `writeAnalysisFiles`. */
+async function writeSummaryFiles(
+  summary: AnalysisSummary,
+  files: AnalysisFiles,
+  progress: StepRunner,
+): Promise<void> {
   await progress.step(ANALYZE_STEPS[8], async () => {
     await atomically(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
     await atomically(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
   })
-  return files
 }
 
 /** The analysis report as one self-contained HTML page (default sections). */
@@ -402,8 +428,15 @@ export async function analyze(
   outDir: string,
   opts: AnalyzeOptions,
 ): Promise<AnalyzeResult> {
-  const summary = await computeAnalysis(engine, { ...opts, insights: opts.insights ?? {} })
-  const files = await writeAnalysisFiles(engine, summary, outDir, opts.progress)
+  // The customer files are written before the insights: those fill the engine's memory with their
+  // own tables (10M orders: ~0.7 GB of the analysis spilled to disk), and writing the files after
+  // them took 8.4-8.8 s for the Parquet file and 6.4-7.2 s for the CSV, against 4.1 and 5.2 s.
+  const progress = opts.progress ?? direct
+  const analysis = await computeAnalysis(engine, { ...opts, insights: false })
+  const files = await writeCustomerFiles(engine, outDir, progress)
+  const insights = opts.insights ?? {}
+  const summary = await withInsights(engine, analysis, { ...opts, insights }, progress)
+  await writeSummaryFiles(summary, files, progress)
   return { summary, files }
 }
 
