@@ -5,7 +5,7 @@ import { rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
-import type { Engine } from '../data/engine.ts'
+import type { Engine, Query } from '../data/engine.ts'
 import { analysisTotals } from '../data/queries/analysis-totals.ts'
 import { REVENUE_RANKS, revenueRanks } from '../data/queries/concentration-ranked.ts'
 import {
@@ -147,33 +147,12 @@ export async function computeAnalysis(
       : null,
   )
   // The revenue ranking needs nothing from the predictions: issued as the model fits start, the
-  // engine ranks while the JavaScript fits (one statement at a time per connection, after the
-  // reads the fits need); without predictions it runs in the ranking step.
-  const ranks = revenueRanks(engine.dialect, { scored: rfm.scoredRows, ranked: REVENUE_RANKS })
-  let ranking: Promise<void> | null = null
-  const rank = (): Promise<void> => {
-    ranking ??= engine.exec(ranks)
-    return ranking
-  }
-  // Beside the fits the ranking runs on one engine thread: the fits hold a core, and two engine
-  // threads beside them slowed both (10M orders: 4.4-4.9 s for fits and ranking against
-  // 4.5-5.4 s on two threads and 5.1-6.2 s one after the other).
-  const threads =
-    opts.predictions !== false && engine.dialect === 'duckdb'
-      ? ((await engine.query<{ threads: number }>(engineThreads()))[0]?.threads ?? 1)
-      : 1
-  const rankBeside = (): void => {
-    ranking ??=
-      threads < 2
-        ? engine.exec(ranks)
-        : engine.exec(withThreads(ranks.sql, 1, threads)).catch(async (e: unknown) => {
-            await engine.exec(setThreads(threads))
-            throw e
-          })
-    // awaited in the ranking step; caught here only so that a failed fit leaves no unhandled
-    // rejection behind
-    ranking.catch(() => {})
-  }
+  // engine ranks while the JavaScript fits; without predictions it runs in the ranking step.
+  const ranking = await onceBeside(
+    engine,
+    revenueRanks(engine.dialect, { scored: rfm.scoredRows, ranked: REVENUE_RANKS }),
+    opts.predictions !== false,
+  )
   const predictions =
     opts.predictions === false
       ? null
@@ -181,12 +160,12 @@ export async function computeAnalysis(
           buildPredictions(engine, info, {
             ...(opts.predictions || {}),
             topCustomers: opts.topCustomers ?? TOP_CUSTOMERS,
-            alongside: rankBeside,
+            alongside: ranking.beside,
           }),
         )
   const summary = await progress.step<AnalysisSummary>(ANALYZE_STEPS[4], async () => {
     const d = engine.dialect
-    await rank()
+    await ranking.done()
     await dropValueView(engine, ANALYSIS_TABLE)
     await engine.exec(
       customerAnalysis(d, {
@@ -299,6 +278,42 @@ export async function computeAnalysis(
   )
   v.onValue?.(run)
   return withInsights(engine, { ...summary, value: run.summary }, opts, progress)
+}
+
+/**
+ * `q` (a statement without results) run once: `beside()` issues it while JavaScript holds a core
+ * (`besideJs`: DuckDB, several engine threads), on one engine thread with the count set back
+ * after; `done()` issues it if nothing has yet and awaits it. A failure surfaces from `done()`.
+ */
+async function onceBeside(
+  engine: Engine,
+  q: Query,
+  besideJs: boolean,
+): Promise<{ beside: () => void; done: () => Promise<void> }> {
+  // the fits hold a core, and two engine threads beside them slowed both (10M orders, fits and
+  // ranking: 4.4-4.9 s on one engine thread, 4.5-5.4 s on two, 5.1-6.2 s one after the other)
+  const threads =
+    besideJs && engine.dialect === 'duckdb'
+      ? ((await engine.query<{ threads: number }>(engineThreads()))[0]?.threads ?? 1)
+      : 1
+  let run: Promise<void> | null = null
+  return {
+    beside() {
+      run ??=
+        threads < 2
+          ? engine.exec(q)
+          : engine.exec(withThreads(q.sql, 1, threads)).catch(async (e: unknown) => {
+              await engine.exec(setThreads(threads))
+              throw e
+            })
+      // awaited by done(); caught here only so that a failed fit leaves no unhandled rejection
+      run.catch(() => {})
+    },
+    done() {
+      run ??= engine.exec(q)
+      return run
+    },
+  }
 }
 
 /**
