@@ -18,6 +18,13 @@ export function eraseCustomer(
   WHERE order_id IN (SELECT order_id FROM orders WHERE customer_id = $1)`,
       params: [customerId],
     },
+    // ... and so may a return's reason ("Erin's size was wrong"), on a return linked to the customer
+    // or found through one of their orders: the amount and date stay
+    {
+      sql: `UPDATE returns SET reason = NULL
+  WHERE customer_id = $1 OR order_id IN (SELECT order_id FROM orders WHERE customer_id = $1)`,
+      params: [customerId],
+    },
     { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'DELETE FROM customers WHERE customer_id = $1', params: [customerId] },
     {
