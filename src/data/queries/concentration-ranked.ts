@@ -53,12 +53,11 @@ export const REVENUE_RANKS = 'revenue_ranks'
  * predictions, so analyze runs it while the models are fitted. DuckDB only (round of a DOUBLE).
  */
 export function revenueRanks(_dialect: Dialect, args: { scored: string; ranked: string }): Query {
-  const frame = 'OVER w'
   return {
     sql: `${createTempTableAs('duckdb', sqlIdent(args.ranked))}
 ${exactRunning(
   `SELECT customer_id, row_number() OVER w AS rn, CAST(revenue AS DOUBLE PRECISION) AS value, revenue,
-  orders, ${runningSums(frame)}
+  orders, ${runningSums('OVER w')}
 FROM ${args.scored} c
 WINDOW w AS (ORDER BY round(revenue, 6) DESC, orders DESC, customer_id
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
