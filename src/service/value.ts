@@ -30,7 +30,7 @@ import {
   type ReferralTreeNode,
   referralTrees,
 } from '../core/value/referrals.ts'
-import { assignTiers, type TierAssignment } from '../core/value/tiers.ts'
+import { assignTiers, type TierAssignment, tierTopPercents } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
@@ -373,12 +373,7 @@ export async function buildValue(
   // plain numbers, as the rest of the analysis shows them, not in the default's dollars
   const currencyCode = opts.currencyExplicit ? cfg.currency.code : (opts.dataCurrency ?? null)
   const currency = { ...cfg.currency, code: currencyCode }
-  const cumulativeTop: number[] = []
-  let cum = 0
-  for (const l of levels) {
-    cum += l.share ?? 0
-    cumulativeTop.push(Math.round(cum * 1000) / 10)
-  }
+  const cumulativeTop = tierTopPercents(levels)
   const descendants = (i: number): number => {
     let s = 0
     for (let l = 0; l < referral.maxDepth; l++) {

@@ -82,6 +82,20 @@ export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64
   return b
 }
 
+/**
+ * Each rank tier's cumulative top share in percent, to one decimal ([2, 10, 30, 100] for the
+ * default 2 / 8 / 20 / rest), as the reasons cite it ("top 10 % by total value").
+ */
+export function tierTopPercents(levels: TiersConfig['levels']): number[] {
+  const out: number[] = []
+  let cum = 0
+  for (const l of levels) {
+    cum += l.share ?? 0
+    out.push(Math.round(cum * 1000) / 10)
+  }
+  return out
+}
+
 /** Index of the best tier whose boundary `value` reaches. */
 export function qualifyingTier(value: number, boundaries: Float64Array): number {
   const last = boundaries.length - 1

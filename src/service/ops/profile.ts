@@ -10,7 +10,7 @@ import { assignSegment } from '../../core/rfm-segments.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
 import { buildReasons, type Reason } from '../../core/value/reasons.ts'
-import { qualifyingTier, tierBoundaries } from '../../core/value/tiers.ts'
+import { qualifyingTier, tierBoundaries, tierTopPercents } from '../../core/value/tiers.ts'
 
 export const DAY_MS = 86_400_000
 /** Model time unit: weeks, as `loyals analyze` uses by default. */
@@ -235,11 +235,16 @@ export function scoreProfile(
   }
   const tierName = tier === null ? null : (levels[tier]?.name ?? null)
   // the lowest tier has no minimum of its own: its reason cites the nearest one above it
-  let above: { name: string; boundary: number } | undefined
+  // the line above a rank tier is cited with its share, as analyze cites it ("the top 30 %"); a
+  // customer's own tier is cited by the minimum it reaches: live values are not ranked
+  const top = cfg.tiers.basis === 'rank' ? tierTopPercents(levels) : null
+  let above: { name: string; boundary: number; topPercent?: number } | undefined
   if (b && tier !== null && tier === levels.length - 1) {
     for (let k = tier - 1; k >= 0 && !above; k--) {
       const v = b[k]!
-      if (Number.isFinite(v)) above = { name: levels[k]!.name, boundary: v }
+      if (Number.isFinite(v)) {
+        above = { name: levels[k]!.name, boundary: v, ...(top ? { topPercent: top[k]! } : {}) }
+      }
     }
   }
   const reasons =
