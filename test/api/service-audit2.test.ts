@@ -1,4 +1,5 @@
-// Second audit of `loyals serve`, on both stores: a refit's tiers agree with its own rank cuts, a
+// Second audit of `loyals serve`, on both stores: a refit's tiers agree with its own rank cuts (and
+// the lowest tier's reason cites the line above with its share, as analyze does), a
 // second erasure answers like a second key revocation, and an onboarding step the contact budget
 // holds back is sent later in order, so "step k of N" stays true.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -70,6 +71,18 @@ describe.each(STORES)('refit tiers on $name', (kind) => {
     expect(byValue[3].reasons[0].text).toMatch(/Gold/)
     expect(byValue[11].reasons[0].text).toMatch(/Silver/)
     expect(byValue[11].reasons[0].text).not.toMatch(/below/)
+  })
+
+  it('cites the line above the lowest tier with its share, as analyze does', async () => {
+    const list = (await h.call('GET', '/v1/customers?limit=1000')).json.customers
+    const bronze = list.filter((c: { tier: { name: string } }) => c.tier.name === 'Bronze')
+    expect(bronze.length).toBeGreaterThan(20)
+    for (const c of bronze) {
+      const tierReason = c.reasons.find((r: { code: string }) => r.code === 'tier_base')
+      expect(tierReason?.text, c.customerId).toMatch(
+        /^Bronze: total value \$[\d,.]+ is below the Silver minimum of \$[\d,.]+ \(the top 30 %\)$/,
+      )
+    }
   })
 })
 
