@@ -62,6 +62,7 @@ export function readingNotes(r: ImportResult): string[] {
   return [
     dateShapeNote(r),
     guessedCustomerNote(r),
+    otherAmountsNote(r),
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
@@ -107,6 +108,19 @@ function decimalCommaNote(r: ImportResult): string | null {
   if (r.decimalCommaFound === null) return null
   return `${r.file}: the numbers in ${r.decimalCommaFound.join(', ')} are written with a decimal comma (12,50; a point between thousands) and none with a decimal point, so they were read so (as with --decimal-comma)`
 }
+
+/** Which of several amount-like columns an import read, and how to read another, in words. */
+function otherAmountsNote(r: ImportResult): string | null {
+  const a = r.otherAmounts
+  if (a === null) return null
+  const names = a.others.join(', ')
+  const one = a.others.length === 1
+  return `${r.file}: the amount was read from ${a.read}; ${names} ${one ? 'is' : 'are'} named like an amount too and ${one ? 'was' : 'were'} not read (--map ${shellWord(`amount=${a.others[0]}`)} reads ${one ? 'it' : 'the first'} instead)`
+}
+
+/** `w` as one shell word: quoted when it holds anything beyond letters, digits and _.=- */
+const shellWord = (w: string): string =>
+  /^[\w.=-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`
 
 /** Which column an import took as the customer id without being told (ColumnMapping), in words. */
 function guessedCustomerNote(r: ImportResult): string | null {

@@ -747,6 +747,39 @@ describe('column recognition', () => {
     expect(importNotes(named)).toEqual([])
   })
 
+  test('of several columns named like the amount, the one read is said, with the --map for another', async () => {
+    const f = write(
+      dir,
+      'gross-net.csv',
+      'Customer,Date,Revenue gross,Revenue net\nc1,2024-01-05,120,100\nc2,2024-02-01,60,50\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({ amount: 'Revenue gross' })
+    expect(r.otherAmounts).toEqual({ read: 'Revenue gross', others: ['Revenue net'] })
+    expect(importNotes(r)).toEqual([
+      `${f}: the amount was read from Revenue gross; Revenue net is named like an amount too and was not read (--map "amount=Revenue net" reads it instead)`,
+    ])
+    // the --map it names reads the other column, and nothing is left to say
+    const f2 = write(dir, 'gross-net-2.csv', readFileSync(f, 'utf8'))
+    const net = await orders(f2, { map: { amount: 'Revenue net' } })
+    expect(net.otherAmounts).toBeNull()
+    expect(importNotes(net)).toEqual([])
+    expect(
+      await one<{ total: number }>(
+        "SELECT sum(amount) AS total FROM orders WHERE source LIKE '%gross-net-2.csv'",
+      ),
+    ).toEqual({ total: 150 })
+    // one amount column, and columns taken by other fields (discount): nothing to say
+    const g = write(
+      dir,
+      'one-amount.csv',
+      'Customer,Date,Total,Discount amount\nc1,2024-01-05,120,5\n',
+    )
+    const one1 = await orders(g)
+    expect(one1.columns).toMatchObject({ amount: 'Total', discount: 'Discount amount' })
+    expect(one1.otherAmounts).toBeNull()
+  })
+
   test("a shop's order number as customers see it (Order Name: #1001) is the order id, so returns find their order", async () => {
     const f = write(
       dir,

@@ -526,6 +526,12 @@ export interface ColumnMapping {
    * likely are you to recommend us to a friend?" is the NPS answer (see surveyQuestions).
    */
   readonly questions?: Readonly<Record<string, string>>
+  /**
+   * Columns left unread that are named like an amount too ("Revenue gross" read, "Revenue net"
+   * left): the amount was taken from the first by the synonyms' order, which is said, with the
+   * --map that reads another.
+   */
+  readonly otherAmounts?: readonly string[]
 }
 
 /** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
@@ -666,13 +672,38 @@ export function resolveColumns(
         (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
     )
   }
+  const others = map.amount === undefined ? otherAmounts(headers, specs, columns, used) : []
   const lineTotal =
     lineItems &&
     fold(columns.unit_price ?? '') === 'itemprice' &&
     headers.some((h) => fold(h) === 'amazonorderid')
       ? { lineTotal: true as const }
       : {}
-  return { layout, columns, ...guessed, ...questions, ...lineTotal }
+  return {
+    layout,
+    columns,
+    ...guessed,
+    ...questions,
+    ...lineTotal,
+    ...(others.length > 0 ? { otherAmounts: others } : {}),
+  }
+}
+
+/**
+ * Headers no field took that are named as the amount is (a synonym, alone or with a qualifier:
+ * "Revenue net" beside the "Revenue gross" read), when the amount was found by name.
+ */
+function otherAmounts(
+  headers: readonly string[],
+  specs: readonly FieldSpec[],
+  columns: Readonly<Record<string, string>>,
+  used: ReadonlySet<string>,
+): string[] {
+  const spec = specs.find((s) => s.field === 'amount')
+  if (spec === undefined || columns.amount === undefined) return []
+  return headers.filter(
+    (h) => !used.has(h) && spec.synonyms.some((syn) => fold(h) === syn || qualified(fold(h), syn)),
+  )
 }
 
 /** Words of a survey question that say which answer its column holds (folded, first match). */

@@ -260,6 +260,11 @@ export interface ImportResult {
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
+   * The amount was read from `read`, the first of several columns named like one (the others
+   * unread: "Revenue gross" read, "Revenue net" left); null when one column or --map named it.
+   */
+  readonly otherAmounts: { readonly read: string; readonly others: readonly string[] } | null
+  /**
    * Number columns whose every value with a point has exactly three digits after it (2.000,
    * 12.500), in a sample of the file: read as decimals, they may be thousands (--decimal-comma).
    */
@@ -1326,6 +1331,10 @@ async function importFileOnce(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      otherAmounts:
+        mapping.otherAmounts && mapping.columns.amount
+          ? { read: mapping.columns.amount, others: mapping.otherAmounts }
+          : null,
       repeatedHeaders: repeatedHeaders(mapping.columns, columns),
       placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
