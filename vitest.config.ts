@@ -13,7 +13,8 @@ export default defineConfig({
     // a real PostgreSQL server for the cross-engine suites (test/helpers/postgres.ts)
     // and Debian's Chromium for the report test, installed if missing (test/helpers/chromium-global.ts)
     globalSetup: ['test/helpers/postgres-global.ts', 'test/helpers/chromium-global.ts'],
-    env: { TZ: 'UTC' },
+    // every API answer is checked against its route's response schema (src/api/responses.ts)
+    env: { TZ: 'UTC', LOYALS_CHECK_RESPONSES: '1' },
     reporters: jsonOut ? ['default', 'json'] : ['default'],
     outputFile: jsonOut ? { json: jsonOut } : undefined,
   },

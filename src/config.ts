@@ -10,6 +10,12 @@ const EnvSchema = z.object({
   LOYALS_API_KEY: z.string().min(1).optional(),
   /** Log every DuckDB statement slower than this many ms to stderr (a profiling aid; 0 = all). */
   LOYALS_TRACE: z.coerce.number().nonnegative().optional(),
+  /**
+   * Check every API answer against its route's response schema (src/api/responses.ts) and fail
+   * the request when it does not match: the test suite sets it, so the OpenAPI description is
+   * tested by every API test.
+   */
+  LOYALS_CHECK_RESPONSES: z.enum(['0', '1']).optional(),
   NO_COLOR: z.string().optional(),
 })
 

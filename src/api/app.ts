@@ -1,6 +1,7 @@
 // createApp(deps) -> Hono app: registers the route table with one pipeline per request (auth,
 // validation, handler) and one error translation (errors.ts). No I/O of its own.
 import { Hono } from 'hono'
+import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import { authorize } from './auth.ts'
 import { PayloadTooLargeError, RequestError, toHttpError, zodDetails } from './errors.ts'
@@ -89,6 +90,24 @@ export function storeErrorLine(e: QueryError): string {
 }
 
 /** `/v1/customers/:id` as a pattern matching a request path. */
+/**
+ * The answer as a client reads it (JSON text parsed back: NaN is null there) against the route's
+ * response status and schema. Throws a plain Error (500): a mismatch is the server's fault.
+ */
+function checkAnswer(r: Route, status: number, json: unknown): void {
+  const where = `${r.method.toUpperCase()} ${r.path}`
+  if (!('schema' in r.response)) throw new Error(`${where} answered JSON; its route declares text`)
+  const declared = r.response.status ?? 200
+  if (status !== declared)
+    throw new Error(`${where} answered ${status}; its route declares ${declared}`)
+  const parsed = r.response.schema.safeParse(JSON.parse(JSON.stringify(json)))
+  if (!parsed.success) {
+    throw new Error(
+      `${where}: the answer does not match its schema: ${JSON.stringify(zodDetails(parsed.error))}`,
+    )
+  }
+}
+
 const routePattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
 
@@ -151,6 +170,7 @@ export function createApp(deps: ApiDeps): Hono {
       if ('text' in out) {
         return c.body(out.text, out.status ?? 200, { 'content-type': out.contentType })
       }
+      if (env().LOYALS_CHECK_RESPONSES === '1') checkAnswer(r, out.status ?? 200, out.json)
       return c.json(out.json as object, out.status ?? 200)
     })
   }

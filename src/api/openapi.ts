@@ -31,6 +31,30 @@ const ERROR = {
   },
 }
 
+/** The success answer of a route: its status, and its JSON schema (as the client reads it). */
+function success(r: Route): Record<string, unknown> {
+  const res = r.response
+  if (!('schema' in res)) {
+    return {
+      '200': {
+        description: res.description,
+        content: { [res.contentType.split(';')[0] as string]: { schema: { type: 'string' } } },
+      },
+    }
+  }
+  const schema = z.toJSONSchema(res.schema, {
+    io: 'output',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  })
+  return {
+    [String(res.status ?? 200)]: {
+      description: res.description,
+      content: { 'application/json': { schema } },
+    },
+  }
+}
+
 /** A component name for a track event's properties: "Order Completed" -> OrderCompletedProperties. */
 const propertiesName = (event: string) => `${event.replace(/[^A-Za-z0-9]/g, '')}Properties`
 
@@ -82,11 +106,14 @@ export function openApiDocument(
       parameters: [...params, ...query],
       security: [{ bearer: [] }],
       responses: {
-        '200': { description: 'OK' },
+        ...success(r),
         '400': ERROR,
         '401': ERROR,
         '403': ERROR,
         '404': ERROR,
+        ...(r.body ? { '413': ERROR } : {}),
+        ...Object.fromEntries((r.errors ?? []).map((status) => [String(status), ERROR])),
+        '500': ERROR,
       },
     }
     if (r.body) {

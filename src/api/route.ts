@@ -43,6 +43,20 @@ export interface Route<B = unknown, Q = unknown> {
   readonly tag: string
   readonly body?: z.ZodType<B>
   readonly query?: z.ZodType<Q>
+  /**
+   * The answer on success: its status (default 200) and the schema of its JSON (responses.ts), or
+   * the content type of a text answer. Described in the OpenAPI document; with
+   * LOYALS_CHECK_RESPONSES set every JSON answer is checked against the schema.
+   */
+  readonly response:
+    | {
+        readonly status?: 200 | 201 | 202
+        readonly schema: z.ZodType
+        readonly description: string
+      }
+    | { readonly contentType: string; readonly description: string }
+  /** Error statuses beyond 400, 401, 403, 404 and 500 that this route answers with. */
+  readonly errors?: readonly (409 | 422)[]
   /** Example path for tests (parameters filled). */
   readonly example: string
   readonly handler: (input: RouteInput<B, Q>) => Promise<RouteResult>

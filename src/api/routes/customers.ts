@@ -7,6 +7,7 @@ import { eraseCustomerData } from '../../service/ops/erase.ts'
 import { rowProfile } from '../../service/ops/store.ts'
 import { NotFoundError } from '../../service/ops/tasks.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
+import { ErasureAnswer, ProfileAnswer, ProfilesAnswer } from '../responses.ts'
 import { route } from '../route.ts'
 import { CustomersQuery, Empty } from '../schemas.ts'
 import { profileView } from './views.ts'
@@ -19,6 +20,7 @@ export const customerRoutes = [
     permission: 'read',
     tag: 'profiles',
     summary: "A customer's value, prediction, tier, segment, loyalty type and reasons.",
+    response: { schema: ProfileAnswer, description: 'The profile' },
     example: '/v1/customers/c1',
     handler: async ({ params, deps }) => {
       const p = await deps.store.getProfile(params.id!)
@@ -33,6 +35,7 @@ export const customerRoutes = [
     tag: 'profiles',
     summary: 'Customers by tier and/or segment, in customer id order; `nextCursor` pages on.',
     query: CustomersQuery,
+    response: { schema: ProfilesAnswer, description: 'A page of profiles' },
     example: '/v1/customers?limit=2',
     handler: async ({ query, deps }) => {
       // a misspelt tier ("gold" for Gold) would read as an empty tier
@@ -68,6 +71,10 @@ export const customerRoutes = [
     tag: 'profiles',
     summary:
       "A tier's audience as CSV of SHA-256 hashed emails (trimmed, lowercased), for ad platforms.",
+    response: {
+      contentType: 'text/csv; charset=utf-8',
+      description: 'One email_sha256 column, a hash per line',
+    },
     example: '/v1/audiences/Gold.csv',
     handler: async ({ params, deps }) => {
       const file = params.file ?? ''
@@ -97,6 +104,7 @@ export const customerRoutes = [
     summary:
       'Erase a customer: personal data removed; orders kept under a salted-hash pseudonym so aggregates stay (an id erased before: 200 with `alreadyErased`).',
     body: Empty.optional(),
+    response: { schema: ErasureAnswer, description: 'Erased (or erased before)' },
     example: '/v1/customers/c1',
     handler: async ({ params, deps }) => {
       const r = await eraseCustomerData(deps.store, params.id!)

@@ -11,6 +11,7 @@ import {
   type SegmentEvent,
 } from '../../service/ops/events.ts'
 import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-checks.ts'
+import { BatchAnswer, IngestAnswer } from '../responses.ts'
 import type { ApiDeps } from '../route.ts'
 import { route } from '../route.ts'
 
@@ -30,6 +31,8 @@ export const eventRoutes = [
     summary:
       'One Segment identify or track call; idempotent by messageId. Answered after the commit.',
     body: EventSchema,
+    response: { schema: IngestAnswer, description: 'Stored, or a duplicate of what was stored' },
+    errors: [422],
     example: '/v1/events',
     handler: ({ body, deps }) => {
       checkEvents([body], { nowMs: deps.store.now(), currency: deps.currency })
@@ -43,6 +46,8 @@ export const eventRoutes = [
     tag: 'events',
     summary: 'Up to 1,000 calls in one transaction (all or none); each idempotent by messageId.',
     body: BatchSchema,
+    response: { schema: BatchAnswer, description: 'Every call stored or found stored' },
+    errors: [422],
     example: '/v1/events/batch',
     handler: async ({ body, deps }) => {
       const now = deps.store.now()
@@ -59,6 +64,8 @@ export const eventRoutes = [
     tag: 'events',
     summary: 'One order without the Segment envelope (idempotent by order_id).',
     body: DirectOrderSchema,
+    response: { schema: IngestAnswer, description: 'Stored, or a duplicate of what was stored' },
+    errors: [422],
     example: '/v1/orders',
     handler: ({ body, deps }) => {
       checkDirectOrder(body, { nowMs: deps.store.now(), currency: deps.currency })
@@ -72,6 +79,8 @@ export const eventRoutes = [
     tag: 'events',
     summary: "One customer's traits (email, name, sign-up, time zone).",
     body: DirectCustomerSchema,
+    response: { schema: IngestAnswer, description: 'Stored, or a duplicate of what was stored' },
+    errors: [422],
     example: '/v1/customers',
     handler: ({ body, deps }) => {
       checkDirectCustomer(body, { nowMs: deps.store.now() })

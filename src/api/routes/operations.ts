@@ -15,6 +15,19 @@ import {
 import { isoOrNull, sqlTs, tsMs } from '../../service/ops/time.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../cursor.ts'
 import { AuthError } from '../errors.ts'
+import {
+  ActionsAnswer,
+  EffectAnswer,
+  GoalsAnswer,
+  JobAnswer,
+  KeysAnswer,
+  NewKeyAnswer,
+  RefitAnswer,
+  RevocationAnswer,
+  TaskAnswer,
+  TasksAnswer,
+  TickAnswer,
+} from '../responses.ts'
 import { route } from '../route.ts'
 import {
   ActionsQuery,
@@ -42,6 +55,7 @@ export const operationRoutes = [
     summary:
       'The audit log of playbook actions, newest first, with suppression reasons; `nextCursor` pages on.',
     query: ActionsQuery,
+    response: { schema: ActionsAnswer, description: 'A page of actions' },
     example: '/v1/actions',
     handler: async ({ query, deps }) => {
       const rows = await deps.store.use((e) =>
@@ -96,6 +110,7 @@ export const operationRoutes = [
     summary:
       "A playbook's reach, action statuses, task outcomes and repeat purchase vs its holdout group.",
     query: EffectQuery,
+    response: { schema: EffectAnswer, description: 'The playbook effect' },
     example: '/v1/playbooks/welcome/effect',
     handler: async ({ params, query, deps }) => ({
       json: await playbookEffect(deps.store, params.id!, query.windowDays),
@@ -108,6 +123,7 @@ export const operationRoutes = [
     tag: 'tasks',
     summary: 'Staff tasks, earliest due first; `nextCursor` pages on.',
     query: TasksQuery,
+    response: { schema: TasksAnswer, description: 'A page of tasks' },
     example: '/v1/tasks',
     handler: async ({ query, deps }) => {
       const tasks = await listTasks(deps.store, {
@@ -142,6 +158,8 @@ export const operationRoutes = [
     summary:
       'Claim an open task (as `by`, default the API key name; the body may be left out). 409 when not open.',
     body: ClaimBody,
+    response: { schema: TaskAnswer, description: 'The task, claimed' },
+    errors: [409],
     example: '/v1/tasks/task_x/claim',
     handler: async ({ params, body, principal, deps }) => ({
       json: taskView(await claim(deps.store, params.id!, body?.by ?? principal.name)),
@@ -155,6 +173,8 @@ export const operationRoutes = [
     tag: 'tasks',
     summary: 'Complete a claimed task with an outcome. 409 when not claimed by `by`.',
     body: CompleteBody,
+    response: { schema: TaskAnswer, description: 'The task, completed' },
+    errors: [409],
     example: '/v1/tasks/task_x/complete',
     handler: async ({ params, body, principal, deps }) => ({
       json: taskView(
@@ -168,6 +188,7 @@ export const operationRoutes = [
     permission: 'read',
     tag: 'tasks',
     summary: 'Each team goal: on-time completion rate against its target, time to action.',
+    response: { schema: GoalsAnswer, description: 'Every goal' },
     example: '/v1/goals',
     handler: async ({ deps }) => ({ json: { goals: await goalsProgress(deps.store) } }),
   }),
@@ -178,6 +199,7 @@ export const operationRoutes = [
     tag: 'jobs',
     summary: 'Start the full refit and re-score (202 with the job id; the running one if any).',
     body: Empty.optional(),
+    response: { status: 202, schema: RefitAnswer, description: 'The refit job' },
     example: '/v1/jobs/refit',
     handler: async ({ deps }) => {
       const j = await deps.jobs.startRefit()
@@ -192,6 +214,7 @@ export const operationRoutes = [
     summary:
       'Run one scheduler tick now: time-based playbook triggers, then deferred actions due. `now` (admin only) evaluates as of another time.',
     body: TickBody.optional(),
+    response: { schema: TickAnswer, description: 'What the tick did' },
     example: '/v1/jobs/tick',
     handler: async ({ body, principal, deps }) => {
       if (body?.now !== undefined && principal.role !== 'admin') {
@@ -215,6 +238,7 @@ export const operationRoutes = [
     permission: 'read',
     tag: 'jobs',
     summary: "A job's status and progress (0-1).",
+    response: { schema: JobAnswer, description: 'The job' },
     example: '/v1/jobs/job_x',
     handler: async ({ params, deps }) => ({ json: await deps.jobs.get(params.id!) }),
   }),
@@ -224,6 +248,7 @@ export const operationRoutes = [
     permission: 'keys',
     tag: 'keys',
     summary: 'API keys (never their secrets).',
+    response: { schema: KeysAnswer, description: 'Every key' },
     example: '/v1/keys',
     handler: async ({ deps }) => ({ json: { keys: await deps.store.use((e) => listApiKeys(e)) } }),
   }),
@@ -234,6 +259,7 @@ export const operationRoutes = [
     tag: 'keys',
     summary: 'Create a key; the answer is the only time the key is shown.',
     body: KeyBody,
+    response: { status: 201, schema: NewKeyAnswer, description: 'The new key' },
     example: '/v1/keys',
     handler: async ({ body, deps }) => {
       const r = await deps.store.use((e) => createApiKey(e, body.role, body.name))
@@ -249,6 +275,8 @@ export const operationRoutes = [
     summary:
       'Revoke a key (a revoked key again: 200 with `alreadyRevoked`). 409 for the last active admin key.',
     body: Empty.optional(),
+    response: { schema: RevocationAnswer, description: 'Revoked (or revoked before)' },
+    errors: [409],
     example: '/v1/keys/000000000000',
     handler: async ({ params, deps }) => {
       const r = await deps.store.use((e) => revokeKeyKeepingAdmin(e, params.id!))

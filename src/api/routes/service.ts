@@ -1,6 +1,7 @@
 // Service priority: rank a queue of waiting customers by tier and waiting time (no one starves),
 // and one customer's service level for a help-desk router.
 import { rankQueue, serviceLevel } from '../../core/ops/service-rank.ts'
+import { RankAnswer, ServiceLevelAnswer } from '../responses.ts'
 import { route } from '../route.ts'
 import { RankBody } from '../schemas.ts'
 
@@ -13,6 +14,7 @@ export const serviceRoutes = [
     summary:
       'Order waiting customers: overdue first (longest waiting), then tier weight × (1 + waited / target).',
     body: RankBody,
+    response: { schema: RankAnswer, description: 'The queue in the order to serve it' },
     example: '/v1/service/rank',
     handler: async ({ body, deps }) => {
       const now = body.now ? Date.parse(body.now) : deps.store.now()
@@ -38,6 +40,7 @@ export const serviceRoutes = [
     tag: 'service',
     summary:
       "A customer's service level (priority, response target, queue); unknown customers get the last tier's.",
+    response: { schema: ServiceLevelAnswer, description: "The customer's service level" },
     example: '/v1/service/level/c1',
     handler: async ({ params, deps }) => {
       const p = await deps.store.getProfile(params.customerId!)
