@@ -127,7 +127,25 @@ export function openApiDocument(
   paths['/health'] = {
     get: {
       summary: 'Liveness and store check (no key needed).',
-      responses: { '200': { description: 'OK' } },
+      responses: {
+        '200': {
+          description: 'The server runs and its store answers',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  status: { const: 'ok' },
+                  store: { enum: ['duckdb', 'postgres'] },
+                  version: { type: 'string' },
+                },
+                required: ['status', 'store', 'version'],
+              },
+            },
+          },
+        },
+        '500': ERROR,
+      },
     },
   }
   paths['/openapi.json'] = {
