@@ -63,6 +63,9 @@ export function readingNotes(r: ImportResult): string[] {
     dateShapeNote(r),
     guessedCustomerNote(r),
     otherAmountsNote(r),
+    r.readAgain
+      ? `${r.file}: the same file was imported before (${r.readAgain.file}, ${r.readAgain.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): ${r.inserted} new row${r.inserted === 1 ? '' : 's'} now sit beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`
+      : null,
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,

@@ -760,10 +760,20 @@ describe('column recognition', () => {
       `${f}: the amount was read from Revenue gross; Revenue net is named like an amount too and was not read (--map "amount=Revenue net" reads it instead)`,
     ])
     // the --map it names reads the other column, and nothing is left to say
+    // the same content again (under another name), read the other way: its rows sit beside the
+    // first reading's, which is said
     const f2 = write(dir, 'gross-net-2.csv', readFileSync(f, 'utf8'))
     const net = await orders(f2, { map: { amount: 'Revenue net' } })
     expect(net.otherAmounts).toBeNull()
-    expect(importNotes(net)).toEqual([])
+    expect(net.readAgain).toMatchObject({ file: f })
+    expect(net.readAgain?.importedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    expect(importNotes(net)).toEqual([
+      `${f2}: the same file was imported before (${f}, ${net.readAgain?.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): 2 new rows now sit beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`,
+    ])
+    // read the same way again: nothing added, nothing to say
+    const again = await orders(f2, { map: { amount: 'Revenue net' } })
+    expect(again).toMatchObject({ inserted: 0, readAgain: null })
+    expect(importNotes(again)).toEqual([])
     expect(
       await one<{ total: number }>(
         "SELECT sum(amount) AS total FROM orders WHERE source LIKE '%gross-net-2.csv'",

@@ -47,6 +47,7 @@ import {
 } from '../../data/queries/import-refund-owners.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
+import { importSameFile } from '../../data/queries/import-same-file.ts'
 import {
   flattenObjects,
   ident,
@@ -192,6 +193,12 @@ export interface ImportResult {
   readonly rowsStored: number
   readonly inserted: number
   readonly updated: number
+  /**
+   * The same file (content and kind) was imported before and this import added rows from it: it
+   * read the file otherwise (another --map, --date-format, --tz ...), so those rows sit beside the
+   * ones stored then. The earlier import's file name and time (UTC); null otherwise.
+   */
+  readonly readAgain: { readonly file: string; readonly importedAt: string } | null
   /**
    * Stored orders this file replaced (its version of the order id wins), the first few in file
    * order with what changed ('customer C1 -> C9; amount 20 -> 25'); `updated` counts them all.
@@ -1165,6 +1172,12 @@ async function importFileOnce(
       ordersAsView
     const importId = randomUUID()
     const digest = (await sha).sha
+    const [before] =
+      digest !== '' && Number(changes.inserted) > 0
+        ? await engine.query<{ file: string; at: string }>(
+            importSameFile(engine.dialect, { sha256: digest, kind }),
+          )
+        : []
     // Stored rows carry their line (source_line), so the write need not keep the file's order; an
     // order-preserving insert of millions of rows is written to disk twice (at insert, and again
     // when its batches are merged at checkpoint).
@@ -1307,6 +1320,7 @@ async function importFileOnce(
       rowsStored,
       inserted: Number(changes.inserted),
       updated: Number(changes.updated),
+      readAgain: before ? { file: before.file, importedAt: String(before.at).slice(0, 19) } : null,
       changedOrders,
       ...(linesReplaced ? { linesReplaced } : {}),
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),

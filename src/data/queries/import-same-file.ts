@@ -1,0 +1,11 @@
+// The last import of a file with the same content (SHA-256) and kind: an import that adds rows
+// from it read the file otherwise (another --map, --date-format or --tz), which the importer says.
+import type { Dialect, Query } from '../engine.ts'
+
+export function importSameFile(_d: Dialect, args: { sha256: string; kind: string }): Query {
+  return {
+    sql: `SELECT file, CAST(imported_at AS VARCHAR) AS at FROM imports
+WHERE sha256 = $1 AND kind = $2 ORDER BY imported_at DESC LIMIT 1`,
+    params: [args.sha256, args.kind],
+  }
+}
