@@ -305,10 +305,23 @@ export { assignTiers, qualifyingTier, tierBoundaries } from './core/value/tiers.
 export type { Engine } from './data/engine.ts'
 // whole-customer value on a workspace: open it, value every customer, read one customer's profile
 export { openWorkspace } from './data/workspace.ts'
+export type { AnalysisSummary } from './service/analysis-summary.ts'
+// the main job from code: an orders file or a workspace in, the four output files out
+export type {
+  AnalysisFiles,
+  AnalyzeOptions,
+  AnalyzeResult,
+  AnalyzeValueOptions,
+} from './service/analyze.ts'
+export { analyze, computeAnalysis, renderAnalysisReport } from './service/analyze.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
 export { customerProfile } from './service/customer-profile.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
 export { importFile } from './service/import/import-file.ts'
+export type { ReadOptions } from './service/source.ts'
+export { importNotes, openSource } from './service/source.ts'
+export type { CustomerSummaryInfo } from './service/summary.ts'
+export { buildCustomerSummary } from './service/summary.ts'
 export type { ValueOptions, ValueRun } from './service/value.ts'
 export { buildValue } from './service/value.ts'
 export type { GeneratorCosts, LoadedValueConfig } from './service/value-config.ts'
