@@ -89,7 +89,6 @@ export function storeErrorLine(e: QueryError): string {
   return `store error: ${redacted.slice(0, 500)} [statement: ${sql}]`
 }
 
-/** `/v1/customers/:id` as a pattern matching a request path. */
 /**
  * The answer as a client reads it (JSON text parsed back: NaN is null there) against the route's
  * response status and schema. Throws a plain Error (500): a mismatch is the server's fault.
@@ -108,6 +107,7 @@ function checkAnswer(r: Route, status: number, json: unknown): void {
   }
 }
 
+/** `/v1/customers/:id` as a pattern matching a request path. */
 const routePattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
 

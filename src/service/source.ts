@@ -63,9 +63,7 @@ export function readingNotes(r: ImportResult): string[] {
     dateShapeNote(r),
     guessedCustomerNote(r),
     otherAmountsNote(r),
-    r.readAgain
-      ? `${r.file}: the same file was imported before (${r.readAgain.file}, ${r.readAgain.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): ${r.inserted} new row${r.inserted === 1 ? '' : 's'} now sit beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`
-      : null,
+    readAgainNote(r),
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
@@ -119,6 +117,13 @@ function otherAmountsNote(r: ImportResult): string | null {
   const names = a.others.join(', ')
   const one = a.others.length === 1
   return `${r.file}: the amount was read from ${a.read}; ${names} ${one ? 'is' : 'are'} named like an amount too and ${one ? 'was' : 'were'} not read (--map ${shellWord(`amount=${a.others[0]}`)} reads ${one ? 'it' : 'the first'} instead)`
+}
+
+/** That the same file, imported before, was read otherwise and added rows beside the first reading. */
+function readAgainNote(r: ImportResult): string | null {
+  const a = r.readAgain
+  if (a === null) return null
+  return `${r.file}: the same file was imported before (${a.file}, ${a.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): ${r.inserted} new row${r.inserted === 1 ? '' : 's'} now sit beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`
 }
 
 /** `w` as one shell word: quoted when it holds anything beyond letters, digits and _.=- */
