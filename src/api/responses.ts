@@ -31,7 +31,10 @@ export const ProfileAnswer = z.strictObject({
     predicted: z.number().nullable(),
   }),
   prediction: z.strictObject({
-    model: z.string().nullable(),
+    model: z
+      .enum(['bgnbd', 'nbd'])
+      .nullable()
+      .describe('the purchase model that scored the customer (nbd: no dropout, P(alive) 1)'),
     pAlive: z.number().nullable(),
     expectedPurchases: z.number().nullable(),
     horizonWeeks: z.number(),

@@ -1,9 +1,18 @@
 // JSON shapes of the answers, built from service values in one place.
 import type { StaffTask } from '../../core/ops/tasks.ts'
-import { HORIZON_UNITS, type Profile } from '../../service/ops/profile.ts'
+import { HORIZON_UNITS, type Profile, type ScoringModel } from '../../service/ops/profile.ts'
 import { isoOrNull } from '../../service/ops/time.ts'
 
-export function profileView(p: Profile) {
+/**
+ * The purchase model that scores profiles: BG/NBD, or the NBD when the refit found no dropout
+ * (its P(alive) is 1); null before any refit could fit one.
+ */
+export function scoringModelName(m: ScoringModel | null): 'bgnbd' | 'nbd' | null {
+  return m?.bgnbd ? 'bgnbd' : m?.nbd ? 'nbd' : null
+}
+
+/** A profile as the API answers it; `model` names the purchase model that scored it. */
+export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null) {
   return {
     customerId: p.customerId,
     email: p.email,
@@ -14,7 +23,7 @@ export function profileView(p: Profile) {
     lastOrderAt: isoOrNull(p.lastOrderMs),
     value: { total: p.value, history: p.revenue, predicted: p.predictedValue },
     prediction: {
-      model: p.pAlive === null ? null : 'bgnbd',
+      model: p.pAlive === null ? null : model,
       pAlive: p.pAlive,
       expectedPurchases: p.expectedPurchases,
       horizonWeeks: HORIZON_UNITS,
