@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   escapeHtml,
+  formatExpected,
   formatInt,
   formatMoney,
   formatMoneyCompact,
@@ -61,5 +62,19 @@ describe('number formats', () => {
     expect(formatPct(1)).toBe('100.0%')
     expect(formatPct(0.12345, 2)).toBe('12.35%')
     expect(formatPct(null)).toBe('–')
+  })
+})
+
+describe('formatExpected', () => {
+  it('keeps a small expectation visible and a large one to one decimal', () => {
+    expect(formatExpected(0.0123)).toBe('0.012')
+    expect(formatExpected(0.5)).toBe('0.5')
+    expect(formatExpected(0.94)).toBe('0.94')
+    expect(formatExpected(0.96)).toBe('1.0')
+    expect(formatExpected(3.1234)).toBe('3.1')
+    expect(formatExpected(1234.56)).toBe('1,234.6')
+    expect(formatExpected(0)).toBe('0')
+    expect(formatExpected(null)).toBe('–')
+    expect(formatExpected(Number.NaN)).toBe('–')
   })
 })

@@ -42,6 +42,18 @@ export function formatNumber(n: number | null | undefined, decimals = 2): string
 }
 
 /**
+ * An expected count (purchases): one decimal from 0.95 up, two significant digits below it, so a
+ * small expectation does not read as none (0.012, not 0.0).
+ * @example formatExpected(3.14) // '3.1'; formatExpected(0.0123) // '0.012'; formatExpected(0) // '0'
+ */
+export function formatExpected(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  if (n === 0) return '0'
+  if (Math.abs(n) >= 0.95) return formatNumber(n, 1)
+  return new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 }).format(n)
+}
+
+/**
  * Money: with the ISO currency symbol when the data names one, else plain with 2 decimals.
  * An unknown currency is shown without a symbol rather than guessed.
  * @example formatMoney(1234.5, 'USD') // '$1,234.50'

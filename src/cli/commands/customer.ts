@@ -5,7 +5,13 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
-import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import {
+  formatExpected,
+  formatInt,
+  formatMoney,
+  formatNumber,
+  formatPct,
+} from '../../report/format.ts'
 import { type CustomerProfile, customerProfile } from '../../service/customer-profile.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
@@ -79,7 +85,7 @@ function predictionsLine(p: CustomerProfile, money: Money | null): string | null
   const spend = money
     ? ` of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}`
     : ''
-  return `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatNumber(pr.expectedPurchases, 1)} expected purchases${spend}${next}.`
+  return `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatExpected(pr.expectedPurchases)} expected purchases${spend}${next}.`
 }
 
 /**
@@ -254,7 +260,7 @@ export function formatLiveProfile(p: LiveProfile, server: string): string {
   )
   if (p.prediction.pAlive !== null) {
     lines.push(
-      `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatNumber(p.prediction.expectedPurchases ?? 0, 1)} expected purchases.`,
+      `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
     )
   }
   return lines.join('\n')
