@@ -52,12 +52,13 @@ export const customerRoutes = [
           }),
         ),
       )
+      const model = scoringModelName(deps.store.model)
       const more = rows.length > query.limit
       const page = rows.slice(0, query.limit).map(rowProfile)
       const last = page.at(-1)
       return {
         json: {
-          customers: page.map((x) => profileView(x, scoringModelName(deps.store.model))),
+          customers: page.map((x) => profileView(x, model)),
           nextCursor: more && last ? encodeCursor(last.customerId) : null,
         },
       }

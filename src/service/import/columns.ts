@@ -701,9 +701,10 @@ function otherAmounts(
 ): string[] {
   const spec = specs.find((s) => s.field === 'amount')
   if (spec === undefined || columns.amount === undefined) return []
-  return headers.filter(
-    (h) => !used.has(h) && spec.synonyms.some((syn) => fold(h) === syn || qualified(fold(h), syn)),
-  )
+  return headers.filter((h) => {
+    const f = fold(h)
+    return !used.has(h) && spec.synonyms.some((syn) => f === syn || qualified(f, syn))
+  })
 }
 
 /** Words of a survey question that say which answer its column holds (folded, first match). */
