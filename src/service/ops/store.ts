@@ -10,6 +10,7 @@ import { customerRecord } from '../../data/queries/api-customer-record.ts'
 import { importedOrderRange } from '../../data/queries/api-imported-order-range.ts'
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
+import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
 import { emptyProfile, type Profile, type ScoringModel, scoreProfile } from './profile.ts'
 import { Serial } from './serial.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -224,13 +225,13 @@ export class OpsStore {
   async #setThreads(parallel: boolean): Promise<void> {
     if (this.engine.dialect !== 'duckdb') return
     if (this.#allThreads === null) {
-      const [r] = await this.engine.query("SELECT current_setting('threads') AS t")
-      this.#allThreads = Math.max(1, Number(r?.t ?? 1))
+      const [r] = await this.engine.query<{ threads: number }>(engineThreads())
+      this.#allThreads = Math.max(1, Number(r?.threads ?? 1))
       this.#threads = this.#allThreads
     }
     const want = parallel ? this.#allThreads : 1
     if (want === this.#threads) return
-    await this.engine.exec(`SET threads = ${want}`)
+    await this.engine.exec(setThreads(want))
     this.#threads = want
   }
 
