@@ -1,6 +1,8 @@
 // Formatting and escaping for the HTML report. Locale is fixed (en-US) so a report reads the same
 // on every machine and tests can assert exact strings. Every user string goes through escapeHtml.
 
+import { roundHalfAway } from '../core/round.ts'
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -38,7 +40,7 @@ export function formatNumber(n: number | null | undefined, decimals = 2): string
     minimumFractionDigits: decimals,
     maximumFractionDigits: decimals,
     signDisplay: 'negative',
-  }).format(n)
+  }).format(roundHalfAway(n, decimals))
 }
 
 /**
@@ -62,11 +64,12 @@ export function formatMoney(n: number | null | undefined, currency: string | nul
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   if (currency) {
     try {
-      return new Intl.NumberFormat('en-US', {
+      const fmt = new Intl.NumberFormat('en-US', {
         style: 'currency',
         currency,
         signDisplay: 'negative',
-      }).format(n)
+      })
+      return fmt.format(roundHalfAway(n, fmt.resolvedOptions().maximumFractionDigits ?? 2))
     } catch {
       // not an ISO 4217 code: fall through and print the code after the number
       return `${formatNumber(n, 2)} ${currency}`

@@ -2,6 +2,7 @@
 // gathers the facts; this file only words them in a fixed order (tier, segment, type first, so any
 // top three explains all three) and keeps the top N, so texts are testable without a database.
 // Formatting (currency, locale) comes from the configuration.
+import { roundHalfAway } from '../round.ts'
 import type { CurrencyConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -162,7 +163,8 @@ function makeFormatter(c: CurrencyConfig): (n: number) => string {
     f = new Intl.NumberFormat('en-US', digits)
     suffix = c.code ? ` ${c.code}` : ''
   }
-  const direct = (n: number) => `${f.format(n)}${suffix}`
+  // rounded first as the files are (round.ts), so a sentence and customers.csv show the same cents
+  const direct = (n: number) => `${f.format(roundHalfAway(n, c.decimals))}${suffix}`
   if (c.decimals !== 0) return direct
   // Intl costs ~1 µs a call and a million customers' reasons cite a few amounts each: whole-unit
   // texts are remembered by rounded value

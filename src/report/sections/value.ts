@@ -180,8 +180,13 @@ function referrersTable(v: ValueSummary): string {
   ]
   const notes: string[] = []
   if (r.duplicates > 0)
-    notes.push(`${formatInt(r.duplicates)} repeat referrals (the first counted)`)
-  if (r.selfReferrals > 0) notes.push(`${formatInt(r.selfReferrals)} self-referrals ignored`)
+    notes.push(
+      `${formatInt(r.duplicates)} repeat ${r.duplicates === 1 ? 'referral' : 'referrals'} of a customer already referred (the earliest counted)`,
+    )
+  if (r.selfReferrals > 0)
+    notes.push(
+      `${formatInt(r.selfReferrals)} ${r.selfReferrals === 1 ? 'self-referral' : 'self-referrals'} ignored`,
+    )
   if (r.cyclesBroken > 0) {
     const shown = r.cycleEdgesDropped.map((e) => `${e.referrer} → ${e.referred}`).join(', ')
     const more = r.cyclesBroken > r.cycleEdgesDropped.length ? ', ...' : ''
