@@ -1044,6 +1044,29 @@ describe('column recognition', () => {
     }
   })
 
+  test('Shopify orders export re-sorted (a line moved away from its order): every line kept, once', async () => {
+    const body = readFileSync(join(FIXTURES, 'shopify_orders_export.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+    // #1001's second line (the dripper) moved below #1002, then the whole file pasted again below
+    const [header = '', a1 = '', a2 = '', b = '', ...rest] = body
+    const moved = [a1, b, a2, ...rest]
+    const f = write(dir, 'shopify-moved.csv', `${[header, ...moved, ...moved].join('\n')}\n`)
+    const r = await orders(f)
+    expect(r).toMatchObject({ lines: 7, customers: 3 })
+    const lines = await engine.query<{ product_id: string; quantity: number }>(
+      `SELECT product_id, quantity FROM order_lines WHERE order_id = '#1001' ORDER BY product_id`,
+    )
+    expect(lines).toEqual([
+      { product_id: 'COF-1KG', quantity: 2 },
+      { product_id: 'DRIP-01', quantity: 1 },
+    ])
+    const [o] = await engine.query<{ q: number }>(
+      `SELECT sum(quantity) AS q FROM orders WHERE order_id = '#1001'`,
+    )
+    expect(o?.q).toBe(3)
+  })
+
   test('Shopify orders export: a voided order (cancelled unpaid) is refunded in full: no purchase', async () => {
     const f = write(
       dir,

@@ -2,7 +2,7 @@
 // matches the same lines even if the file's rows were reordered.
 import type { Dialect, Query } from '../engine.ts'
 import { goodRows } from './import-order-rows.ts'
-import { ident, LINE, lit, withOrderRuns } from './import-stage.ts'
+import { ident, LINE, lineContent, lit, withOrderRuns } from './import-stage.ts'
 
 export const LINE_COLUMNS = [
   'line_key',
@@ -61,13 +61,13 @@ export function importItemLineRows(
     c ? `nullif(trim(${ident(c)}), '')` : 'CAST(NULL AS VARCHAR)'
   const n = (c: string | undefined) =>
     c ? `try_cast(replace(${t(c)}, ',', '') AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
-  // the lines of an order's first run of rows only (withOrderRuns), as the order is stored once
+  // a line repeated further down (two exports pasted together) is stored once (withOrderRuns)
   const from = `SELECT ${LINE}, ${t(args.name)} AS order_id, ${t(args.sku)} AS product_id,
     ${t(args.title)} AS product_name, CAST(NULL AS VARCHAR) AS category, ${n(args.qty)} AS quantity,
     -- rounded: a float product (6 x 2.55) carries noise in its last bits
     round(${args.lineTotal ? n(args.price) : `${n(args.price)} * coalesce(${n(args.qty)}, 1)`}, 9) AS amount
-  FROM (${withOrderRuns(t(args.name), 'import_raw')}) r
-  WHERE __run = __first_run AND (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
+  FROM (${withOrderRuns(t(args.name), 'import_raw', lineContent([args.sku, args.title, args.qty, args.price]))}) r
+  WHERE __counted AND (${t(args.sku)} IS NOT NULL OR ${t(args.title)} IS NOT NULL)
     AND ${t(args.name)} IN (SELECT order_id FROM import_rows WHERE order_id IS NOT NULL)${
       args.hasProblems
         ? `

@@ -9,16 +9,24 @@ export const LINE = '__line'
 
 /**
  * `from`'s rows with __run, the number of the run of consecutive rows of one order (`order`, an
- * expression) counted from the file's start, and __first_run, the order's first run. An export's
- * rows of an order come together; an order whose rows come again further down (two exports pasted
- * together) is counted from its first run only.
+ * expression) counted from the file's start, and __counted: whether the row's line item counts.
+ * An export's rows of an order come together; an order whose rows come again further down is two
+ * exports pasted together (its lines repeated) or a sheet re-sorted (a line moved away from its
+ * order). So a line (`line`, an expression of the line item's content) counts from the first run
+ * of its order that holds it: a repeated line is left out, a moved or added one is kept.
  */
-export function withOrderRuns(order: string, from: string): string {
-  return `SELECT *, min(__run) OVER (PARTITION BY ${order}) AS __first_run FROM (
+export function withOrderRuns(order: string, from: string, line: string): string {
+  return `SELECT *, __run = min(__run) OVER (PARTITION BY ${order}, ${line}) AS __counted FROM (
     SELECT *, sum(CASE WHEN __prev IS NOT DISTINCT FROM ${order} THEN 0 ELSE 1 END)
       OVER (ORDER BY ${LINE} ROWS UNBOUNDED PRECEDING) AS __run
     FROM (SELECT *, lag(${order}) OVER (ORDER BY ${LINE}) AS __prev FROM ${from}) p
   ) q`
+}
+
+/** SQL: the content of a row's line item, from its columns' trimmed texts (withOrderRuns). */
+export function lineContent(columns: readonly (string | undefined)[]): string {
+  const parts = columns.flatMap((c) => (c ? [`coalesce(trim(${ident(c)}), '')`] : []))
+  return parts.length > 0 ? `concat_ws('|', ${parts.join(', ')})` : "''"
 }
 
 /** SQL string literal. */

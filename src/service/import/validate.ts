@@ -2,7 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
-import { ident, LINE, lit, withOrderRuns } from '../../data/queries/import-stage.ts'
+import { ident, LINE, lineContent, lit, withOrderRuns } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
 import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
@@ -322,10 +322,11 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'campaign', 'text', false),
         ...orderPlace(c),
       ],
-      // the quantity of an order's first run of rows (two exports pasted together repeat it)
+      // the quantity of the order's lines, each counted once (two exports pasted together repeat
+      // them; a re-sorted sheet moves some away from the order's first row)
       from: `(SELECT *, ${customer} AS __customer,
-        sum(CASE WHEN __run = __first_run THEN ${qty} END) OVER (PARTITION BY trim(${name})) AS __qty
-        FROM (${withOrderRuns(`trim(${name})`, 'import_raw')}) r) x`,
+        sum(CASE WHEN __counted THEN ${qty} END) OVER (PARTITION BY trim(${name})) AS __qty
+        FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r) x`,
       where: `${total} IS NOT NULL`,
       uniqueBy: { field: 'order_id', noun: 'order' },
       rawChecks: [c.line_quantity, c.line_price].flatMap((h) => (h ? [lineItemNumber(h)] : [])),
