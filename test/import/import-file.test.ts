@@ -187,6 +187,42 @@ describe('keys, duplicates and refunds', () => {
     expect((await orders(f)).inserted).toBe(0)
   })
 
+  test('a refund naming another customer than its order (in the file or stored) is a bad row', async () => {
+    const f = write(
+      dir,
+      'r.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-05,100\nO1,C9,2024-01-20,-30\nO2,C2,2024-01-06,50\nO2,C2,2024-01-07,-10\n',
+    )
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 customer_id: refund of order O1 names customer C9, but the order on line 2 is customer C1's`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
+    // against the stored order when the file does not carry it
+    await orders(
+      write(dir, 'a.csv', 'order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-05,100\n'),
+    )
+    const later = write(
+      dir,
+      'b.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,C9,2024-01-20,-30\n',
+    )
+    const stored = await fingerprint(engine)
+    const e2 = await importError(() => orders(later))
+    expect(e2.problems.map(formatProblem)).toEqual([
+      `${later}:2 customer_id: refund of order O1 names customer C9, but the stored order is customer C1's`,
+    ])
+    expect(await fingerprint(engine)).toEqual(stored)
+    // a file that gives the order to C9 with its refund is a move, not a conflict
+    const moved = write(
+      dir,
+      'c.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,C9,2024-01-05,100\nO1,C9,2024-01-20,-30\n',
+    )
+    expect(await orders(moved)).toMatchObject({ updated: 1 })
+  })
+
   test('another refund of an order in a later file is added; the same refund again is not', async () => {
     const first = write(
       dir,

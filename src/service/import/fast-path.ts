@@ -19,6 +19,7 @@ import {
   type ParseOptions,
   QUOTE_CHECKED,
   rawName,
+  refundOwnerConflicts,
   type TypedSpec,
   textOf,
 } from './validate.ts'
@@ -320,6 +321,13 @@ export async function tryFastStage(
     // deleted rows leave the rowids of the others, and so their lines, as they were
     if (c.empty > 0) await engine.exec('DELETE FROM import_fast WHERE __bad IS NULL')
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
+    if (c.refunds > 0) {
+      const [k] = await engine.query<{ n: number }>(
+        `SELECT count(*) AS n FROM (${refundOwnerConflicts('import_typed', await hasOrdersTable(engine))})`,
+      )
+      // the validating path names each such refund with its order's line
+      if (Number(k?.n ?? 0) > 0) return null
+    }
     return {
       rows: c.n - c.empty,
       ...(c.empty > 0 ? { empty: c.empty } : {}),
@@ -330,6 +338,14 @@ export async function tryFastStage(
     if (e instanceof LoyalsError) return null
     throw e
   }
+}
+
+/** Whether the engine holds a store's `orders` table (a workspace does; a bare engine not). */
+export async function hasOrdersTable(engine: Engine): Promise<boolean> {
+  const [t] = await engine.query<{ n: number }>(
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'orders' AND NOT temporary",
+  )
+  return Number(t?.n ?? 0) > 0
 }
 
 /** Inside the uniqueness scope of `spec` (its key present and its `when` true). */
@@ -352,7 +368,8 @@ async function fastCounts(
   spec: TypedSpec,
   tally: string | undefined,
 ): Promise<
-  { n: number; bad: number; empty: number; tally: number; keysDistinct: boolean } | undefined
+  | { n: number; bad: number; empty: number; tally: number; refunds: number; keysDistinct: boolean }
+  | undefined
 > {
   const u = spec.uniqueBy
   const [c] = await engine.query<{
@@ -361,11 +378,13 @@ async function fastCounts(
     empty: number
     tally: number
     unscoped: number
+    refunds: number
   }>(
     `SELECT count(*) AS n, count(*) FILTER (WHERE __bad) AS bad,
   count(*) FILTER (WHERE __bad IS NULL) AS empty,
   ${tally ? `count(*) FILTER (WHERE ${tally} AND __bad IS NOT NULL)` : '0'} AS tally,
-  ${u ? `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false))` : '0'} AS unscoped
+  ${u ? `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false))` : '0'} AS unscoped,
+  ${spec.refundsNameTheirCustomer ? 'count(*) FILTER (WHERE amount < 0 AND order_id IS NOT NULL)' : '0'} AS refunds
 FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
   )
   if (!c) return undefined
@@ -374,6 +393,7 @@ FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
     bad: Number(c.bad),
     empty: Number(c.empty),
     tally: Number(c.tally),
+    refunds: Number(c.refunds),
   }
   if (!u || counts.n === 0 || counts.bad > 0 || Number(c.unscoped) > 0) {
     return { ...counts, keysDistinct: !u }

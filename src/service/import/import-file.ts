@@ -87,6 +87,7 @@ import { type DateReading, sampledDateShape, unreadDateShape } from './date-shap
 import {
   doubleColumns,
   fastSource,
+  hasOrdersTable,
   timestampColumns,
   tryFastStage,
   typedViewSql,
@@ -936,7 +937,14 @@ async function importFileOnce(
         await refuseMixedCurrencies(engine, file, spec, () => typedAmounts(rawName('amount')))
       }
       const unquotedCsv = format === 'csv' && (await readWithoutQuotes(engine, readPath, readGzip))
-      await engine.exec(problemsSql(spec, { ...parse, unquotedCsv }, csvRejected > 0))
+      await engine.exec(
+        problemsSql(
+          spec,
+          { ...parse, unquotedCsv },
+          csvRejected > 0,
+          spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine)),
+        ),
+      )
       if (opts.skipBadRows && mapping.layout === 'line-items') {
         await engine.exec(
           importLineSiblings(engine.dialect, { header: mapping.columns.order_id ?? null }),

@@ -61,6 +61,44 @@ export interface TypedSpec {
    * order's first row): rows where `bad` holds get `reason`, under the column `header`.
    */
   readonly rawChecks?: readonly { header: string; bad: string; reason: string }[]
+  /**
+   * Refund rows (amount < 0) must name the customer of the order they refund: the summary nets a
+   * refund into its order by (customer, order id), so one naming another customer would leave the
+   * order unrefunded and give its customer a refund for nothing (refundOwnerConflicts).
+   */
+  readonly refundsNameTheirCustomer?: boolean
+}
+
+/**
+ * SQL: the refund rows of `t` (a typed import table) whose order names another customer: the
+ * order's rows in the same file (the first one), else (`stored`: the store has an `orders` table)
+ * the stored orders. Columns line, order_id, customer_id, owner, owner_line (NULL for a stored
+ * order). Refunds are few: both sides are cut to the refunded order ids first.
+ */
+export function refundOwnerConflicts(t: string, stored: boolean): string {
+  return `WITH refund_ids AS (
+  SELECT DISTINCT order_id FROM ${t} WHERE amount < 0 AND order_id IS NOT NULL
+),
+in_file AS (
+  SELECT order_id, arg_min(customer_id, ${LINE}) AS owner, min(${LINE}) AS owner_line
+  FROM ${t} WHERE amount >= 0 AND order_id IN (SELECT order_id FROM refund_ids)
+  GROUP BY order_id
+),
+owners AS (
+  SELECT * FROM in_file${
+    stored
+      ? `
+  UNION ALL
+  SELECT order_id, min(customer_id), CAST(NULL AS BIGINT) FROM orders
+  WHERE amount >= 0 AND order_id IN (SELECT order_id FROM refund_ids)
+    AND order_id NOT IN (SELECT order_id FROM in_file)
+  GROUP BY order_id`
+      : ''
+  }
+)
+SELECT r.${LINE} AS line, r.order_id, r.customer_id, o.owner, o.owner_line
+FROM ${t} r JOIN owners o ON r.order_id = o.order_id
+WHERE r.amount < 0 AND r.customer_id <> o.owner`
 }
 
 /**
@@ -404,6 +442,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       from: 'import_raw x',
       // Refund rows repeat their order's id on purpose.
       uniqueBy: { field: 'order_id', noun: 'order', when: 'NOT coalesce(amount < 0, false)' },
+      refundsNameTheirCustomer: c.order_id !== undefined,
     }
   }
   if (kind === 'order-lines') {
@@ -604,7 +643,13 @@ export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
-export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolean): string {
+export function problemsSql(
+  spec: TypedSpec,
+  o: ParseOptions,
+  csvRejects: boolean,
+  /** The engine holds a store's `orders` table (hasOrdersTable): refunds are checked against it. */
+  storedOrders: boolean,
+): string {
   const parts: string[] = []
   const nowUtc = o.now.toISOString().replace('T', ' ').replace('Z', '')
   const nowLit = `(TIMESTAMP ${lit(nowUtc)} + INTERVAL 1 DAY)`
@@ -653,6 +698,14 @@ export function problemsSql(spec: TypedSpec, o: ParseOptions, csvRejects: boolea
   }
   for (const c of spec.rawChecks ?? []) {
     parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_raw WHERE ${c.bad}`)
+  }
+  if (spec.refundsNameTheirCustomer) {
+    const header = spec.fields.find((f) => f.field === 'customer_id')?.header ?? null
+    parts.push(`SELECT line, ${header === null ? 'CAST(NULL AS VARCHAR)' : lit(header)},
+  'refund of order ' || order_id || ' names customer ' || customer_id || ', but '
+    || CASE WHEN owner_line IS NULL THEN 'the stored order' ELSE 'the order on line ' || owner_line END
+    || ' is customer ' || owner || '''s'
+FROM (${refundOwnerConflicts('import_typed', storedOrders)})`)
   }
   const u = spec.uniqueBy
   let pre = ''
