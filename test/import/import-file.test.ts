@@ -1,5 +1,6 @@
 // importFile against real DuckDB workspace files: happy paths, formats, recognition, and every
 // bad-input case with its exact message shape and an unchanged store.
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -1702,6 +1703,15 @@ describe('bad input: clear message, store unchanged', () => {
       /u16be\.csv: the file is UTF-16 encoded; save it as UTF-8/,
     ],
     ['directory', (d) => d, /is a directory, not a file$/],
+    [
+      'a pipe (standard input)',
+      (d) => {
+        const fifo = join(d, 'orders.pipe')
+        execFileSync('mkfifo', [fifo])
+        return fifo
+      },
+      /orders\.pipe: is a pipe or device, not a file: standard input and pipes are not read/,
+    ],
   ]
   for (const [name, make, message] of cases) {
     test(name, async () => {
@@ -2011,6 +2021,10 @@ describe('bad input: clear message, store unchanged', () => {
       "--date-format '%d/%Q/%Y' is not a strptime format (Unrecognized format for strftime/strptime: %Q): use specifiers",
     )
     await expect(orders(f, { dateFormat: '%d/%Q/%Y' })).rejects.toBeInstanceOf(UsageError)
+    // spelled the spreadsheet way: no specifier at all, which would match no date
+    await expect(orders(f, { dateFormat: 'dd/mm/yyyy' })).rejects.toThrow(
+      "--date-format 'dd/mm/yyyy' has no strptime specifiers (%d, %m, %Y ...): use specifiers such as %d/%m/%Y",
+    )
   })
 
   test('unknown kind and time zone are usage errors', async () => {

@@ -140,6 +140,13 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   try {
     const st = statSync(file)
     if (st.isDirectory()) throw problem(file, 'is a directory, not a file')
+    // a pipe (/dev/stdin, <(...)) reads once and has no size: the import reads a file several times
+    if (!st.isFile()) {
+      throw problem(
+        file,
+        'is a pipe or device, not a file: standard input and pipes are not read; save the data to a file and import that',
+      )
+    }
     size = st.size
   } catch (e) {
     if (e instanceof ImportError) throw e

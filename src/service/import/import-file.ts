@@ -490,6 +490,13 @@ async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
 }
 
 async function checkDateFormat(engine: Engine, format: string): Promise<void> {
+  // 'dd/mm/yyyy' parses as a strptime format (all literal text) that matches no date at all
+  if (!/%[a-zA-Z]/.test(format)) {
+    throw new UsageError(
+      `--date-format '${format}' has no strptime specifiers (%d, %m, %Y ...): ` +
+        `use specifiers such as %d/%m/%Y for 31/12/2024 or %Y-%m-%d %H:%M`,
+    )
+  }
   try {
     await engine.query({ sql: 'SELECT try_strptime($1, $2) AS t', params: ['2000-01-01', format] })
   } catch (e) {
