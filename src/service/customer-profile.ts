@@ -2,6 +2,7 @@
 // mean something against every customer, so the whole analysis runs (without writing files or
 // touching the stored tier state) and this customer's row is read from it.
 
+import { normalizeCustomerId } from '../core/customer-id.ts'
 import type { RfmRules } from '../core/rfm-segments.ts'
 import type { ValueConfig } from '../core/value/config.ts'
 import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
@@ -127,16 +128,30 @@ const day = (v: unknown): string => String(v).slice(0, 10)
  */
 export async function customerProfile(
   engine: Engine,
-  customerId: string,
+  asGiven: string,
   opts: CustomerProfileOptions = {},
 ): Promise<CustomerProfile> {
   const d = engine.dialect
-  const [known] = await engine.query<{
-    orders: number
-    records: number
-    referred: number
-    referred_ids: string | null
-  }>(customerKnown(d, { customerId }))
+  const lookUp = async (id: string) =>
+    (
+      await engine.query<{
+        orders: number
+        records: number
+        referred: number
+        referred_ids: string | null
+      }>(customerKnown(d, { customerId: id }))
+    )[0]
+  let customerId = asGiven
+  let known = await lookUp(asGiven)
+  // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com)
+  const stored = normalizeCustomerId(asGiven)
+  if (stored !== asGiven && (!known || (n(known.orders) === 0 && n(known.records) === 0))) {
+    const other = await lookUp(stored)
+    if (other && (n(other.orders) > 0 || n(other.records) > 0)) {
+      customerId = stored
+      known = other
+    }
+  }
   if (!known || (n(known.orders) === 0 && n(known.records) === 0)) {
     const referred = n(known?.referred)
     // a referrer known only from the referrals: say so, and whom they brought

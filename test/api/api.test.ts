@@ -245,6 +245,29 @@ describe.each(STORES)('API on $name', (kind) => {
       expect((await h.call('GET', '/v1/customers/c2')).json.revenue).toBe(12.5)
     })
 
+    it('an email id is one customer in any case, found as typed', async () => {
+      const o = (order_id: string, customer_id: string, day: string) => ({
+        order_id,
+        customer_id,
+        ordered_at: `2025-02-0${day}T00:00:00Z`,
+        amount: 10,
+      })
+      for (const [id, who, day] of [
+        ['e1', 'Ann@X.com', '1'],
+        ['e2', 'ann@x.com', '2'],
+        ['e3', ' ANN@X.COM ', '3'],
+      ] as const) {
+        expect((await h.call('POST', '/v1/orders', { body: o(id, who, day) })).json.status).toBe(
+          'stored',
+        )
+      }
+      for (const typed of ['ann@x.com', 'Ann@X.com']) {
+        const p = await h.call('GET', `/v1/customers/${encodeURIComponent(typed)}`)
+        expect(p.status).toBe(200)
+        expect(p.json).toMatchObject({ customerId: 'ann@x.com', orders: 3, revenue: 30 })
+      }
+    })
+
     it('applies refunds, reviews, referrals and surveys to the profile', async () => {
       const ev = (name: string, properties: Record<string, unknown>, id: string) => ({
         type: 'track',

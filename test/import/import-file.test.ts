@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { normalizeCustomerId } from '../../src/core/customer-id.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, ImportError, UsageError } from '../../src/errors.ts'
@@ -139,6 +140,29 @@ describe('keys, duplicates and refunds', () => {
     expect((await orders(f)).inserted).toBe(2)
     expect((await orders(f)).inserted).toBe(0)
     expect((await one<{ n: number }>('SELECT count(*) AS n FROM orders')).n).toBe(2)
+  })
+
+  test('one customer, one id: emails in any case and names in any Unicode form are one', async () => {
+    const nfd = 'Ju\u0308rgen'
+    const f = write(
+      dir,
+      'ids.csv',
+      `order_id,customer_id,ordered_at,amount\nO1,Ann@X.com,2024-01-05,1\nO2,ann@x.com ,2024-01-06,1\nO3,ANN@X.COM,2024-01-07,1\nO4,J\u00fcrgen,2024-01-05,2\nO5,${nfd},2024-01-06,2\nO6,Bob,2024-01-06,3\nO7,bob,2024-01-07,3\n`,
+    )
+    expect((await orders(f)).customers).toBe(4)
+    const ids = await engine.query<{ customer_id: string; n: number }>(
+      'SELECT customer_id, count(*) AS n FROM orders GROUP BY 1 ORDER BY 1',
+    )
+    // ids that are not emails keep their case (Bob and bob are two customers)
+    expect(ids.map((r) => [r.customer_id, Number(r.n)])).toEqual([
+      ['Bob', 1],
+      ['J\u00fcrgen', 2],
+      ['ann@x.com', 3],
+      ['bob', 1],
+    ])
+    // the rule a typed id is looked up by is the importer's
+    const raw = ['Ann@X.com', 'ann@x.com ', 'ANN@X.COM', 'J\u00fcrgen', nfd, 'Bob', 'bob']
+    expect(new Set(raw.map(normalizeCustomerId))).toEqual(new Set(ids.map((r) => r.customer_id)))
   })
 
   test('identical repeats of an order id collapse to one order', async () => {

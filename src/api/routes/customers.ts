@@ -1,5 +1,6 @@
 // Profiles out: one customer, lists by tier or segment with keyset paging, hashed-email audiences,
 // and erasure.
+import { normalizeCustomerId } from '../../core/customer-id.ts'
 import { hashEmail } from '../../core/ops/audiences.ts'
 import { audienceEmails } from '../../data/queries/api-audience-emails.ts'
 import { profilesList } from '../../data/queries/api-profiles-list.ts'
@@ -23,8 +24,14 @@ export const customerRoutes = [
     response: { schema: ProfileAnswer, description: 'The profile' },
     example: '/v1/customers/c1',
     handler: async ({ params, deps }) => {
-      const p = await deps.store.getProfile(params.id!)
-      if (!p) throw new NotFoundError('customer', params.id!)
+      // as given, else as the importer spells it (an email in lower case)
+      const id = params.id!
+      const p =
+        (await deps.store.getProfile(id)) ??
+        (normalizeCustomerId(id) !== id
+          ? await deps.store.getProfile(normalizeCustomerId(id))
+          : null)
+      if (!p) throw new NotFoundError('customer', id)
       return { json: profileView(p, scoringModelName(deps.store.model)) }
     },
   }),

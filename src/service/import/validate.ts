@@ -113,13 +113,21 @@ export function textOf(header: string): string {
 }
 
 /**
- * A customer id written as a whole number with ".0" (13085.0: pandas writes an id column with any
- * gap as floats, and so do the Kaggle copies of Online Retail II) is the id without it (13085), so
- * that the orders meet the customers file and the CRM lists that write 13085. The regular
- * expression runs only on the texts that end in ".0".
+ * A customer id as stored, so that one customer is one id across files and systems:
+ * - written as a whole number with ".0" (13085.0: pandas writes an id column with any gap as
+ *   floats, and so do the Kaggle copies of Online Retail II) it is the id without it (13085), so
+ *   that the orders meet the customers file and the CRM lists that write 13085;
+ * - an email address (any id with an @) is folded to lower case, as a Shopify export writes it: a
+ *   CRM's Ann@X.com and a shop's ann@x.com are one customer;
+ * - text beyond ASCII is put in Unicode normal form C: "Jürgen" typed on macOS (u + combining
+ *   diaeresis) and elsewhere (ü) are one name.
+ * The regular expression and the normalizations run only on the texts that need them.
+ * normalizeCustomerId (core/customer-id.ts) is the same rule for an id a user types.
  */
 export const wholeId = (t: string): string =>
-  `CASE WHEN ends_with(${t}, '.0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1') ELSE ${t} END`
+  `CASE WHEN ends_with(${t}, '.0') AND regexp_full_match(${t}, '[0-9]+[.]0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1')
+    WHEN contains(${t}, '@') THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
+    WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
 
 /** The raw text of a field the file does not have. */
 export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
@@ -320,7 +328,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // One order per Name: the first row of an order carries Total and the order fields.
     const name = ident(c.order_id ?? 'Name')
     const total = c.total ? textOf(c.total) : 'NULL'
-    const email = c.email ? `lower(${textOf(c.email)})` : 'NULL'
+    const email = c.email ? wholeId(textOf(c.email)) : 'NULL'
     // Shopify prefixes ids with ' so spreadsheets keep them as text.
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const customer = c.customer_id ? wholeId(textOf(c.customer_id)) : `coalesce(${email}, ${sid})`
@@ -459,7 +467,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     }
   }
   if (m.layout === 'shopify-customers') {
-    const email = c.email ? `lower(${textOf(c.email)})` : 'NULL'
+    const email = c.email ? wholeId(textOf(c.email)) : 'NULL'
     // Shopify prefixes ids with ' so spreadsheets keep them as text.
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const first = c.first_name ? `trim(${ident(c.first_name)})` : 'NULL'

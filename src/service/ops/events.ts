@@ -2,6 +2,7 @@
 // validated with zod and normalized to one shape the ingest path applies. The schemas are exported
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
+import { normalizeCustomerId } from '../../core/customer-id.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 
@@ -25,6 +26,9 @@ const idOf = (required: string) =>
     })
     .transform(String)
 const id = idOf('required')
+/** A customer's id, spelled as the importer stores it (an email in lower case: core/customer-id.ts). */
+const customerIdOf = (required: string) => idOf(required).transform(normalizeCustomerId)
+const customerId = customerIdOf('required')
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
 const EARLIEST_MS = Date.UTC(1900, 0, 1)
 const LATEST_MS = Date.UTC(2200, 0, 1)
@@ -57,7 +61,7 @@ const common = {
     .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
     .min(1)
     .max(256),
-  userId: idOf(
+  userId: customerIdOf(
     'userId is required: profiles are kept by your user id, so a call with only an anonymousId cannot be stored',
   ),
   anonymousId: z.string().max(256).optional(),
@@ -178,9 +182,9 @@ export const SurveyProps = z
 /** "Referral Completed", sent for the referrer (userId): whom they brought. */
 export const ReferralProps = z
   .object({
-    referred_id: id.optional(),
+    referred_id: customerId.optional(),
     /** The name an earlier version of these docs' examples used. */
-    referred_user_id: id.optional(),
+    referred_user_id: customerId.optional(),
     code: text(256).optional(),
   })
   .catchall(z.unknown())
@@ -270,7 +274,7 @@ export const BatchSchema = z.object({ batch: z.array(EventSchema).min(1).max(MAX
 /** POST /v1/orders: one order without the Segment envelope (idempotent by order_id). */
 export const DirectOrderSchema = z.object({
   order_id: id,
-  customer_id: id,
+  customer_id: customerId,
   ordered_at: when,
   amount: money.min(0),
   currency: z.string().min(3).max(3).toUpperCase().optional(),
@@ -279,7 +283,7 @@ export const DirectOrderSchema = z.object({
 
 /** POST /v1/customers: one customer's traits (idempotent per content). */
 export const DirectCustomerSchema = z.object({
-  customer_id: id,
+  customer_id: customerId,
   email: z.string().max(320).optional(),
   name: z.string().max(500).optional(),
   signup_at: when.optional(),
