@@ -56,8 +56,17 @@ export function importOrderRows(
     refunded?: boolean
     /** The validated rows when they are not `import_typed` (line items summed into orders). */
     rows?: string
+    /**
+     * The currency of rows that name none: the one the file's amounts were marked in ("$10.50"
+     * is USD, "€5" EUR), an ISO code of import-currency-marks.ts.
+     */
+    currency?: string
   },
 ): Query {
+  if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) {
+    throw new Error(`not a currency code: ${args.currency}`)
+  }
+  const currency = args.currency ? `coalesce(currency, ${lit(args.currency)})` : 'currency'
   const net = args.refunded === false ? 'amount' : NET_AMOUNT
   const day =
     args.tz === 'UTC'
@@ -65,7 +74,7 @@ export function importOrderRows(
       : `CAST(timezone(${lit(args.tz)}, timezone('UTC', ordered_at)) AS DATE)`
   // Plain orders (an id seen once, not a refund) need no window; only the rest are numbered.
   const simple = `order_id IS NOT NULL AND NOT is_refund AND order_id NOT IN (SELECT k FROM import_dupkeys)`
-  const columns = `order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, currency,
+  const columns = `order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, ${currency} AS currency,
   quantity, cost, coalesce(margin, net - cost) AS margin, discount, channel, campaign,
   ${lit(args.source)} AS source, ${LINE} AS source_line`
   if (args.plain || args.scratchFrom) {
@@ -88,7 +97,7 @@ FROM (SELECT *, ${net} AS net FROM (${rows}))`,
   const refundRows = `
 UNION ALL
 SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
-  -round(refunded, 9) AS amount, currency, CAST(NULL AS DOUBLE) AS quantity,
+  -round(refunded, 9) AS amount, ${currency} AS currency, CAST(NULL AS DOUBLE) AS quantity,
   CAST(NULL AS DOUBLE) AS cost,
   -- no margin of its own: the summary takes back the order's margin rate, as for a refund row of
   -- the file (a full refund of 100 bought at cost 60 takes back 40, not 100)

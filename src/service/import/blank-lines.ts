@@ -11,6 +11,7 @@ import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { ImportError, LoyalsError } from '../../errors.ts'
+import { SEP_LEAD } from './formats.ts'
 import { emptyRowSql, SPACES_ONLY_LINE } from './validate.ts'
 
 /** A run of blank lines and where it sits. */
@@ -137,9 +138,17 @@ export async function blankLines(
     blank = true
   }
   const { stream } = openText(file, opts.gzip)
+  // a byte order mark opens the first line without making it a record (Excel writes one, then
+  // maybe a blank line or a sep= line left blank, then the header)
+  let start = true
   for await (const chunk of stream) {
     const n = chunk.length
-    for (let i = 0; i < n; i++) {
+    let from = 0
+    if (start) {
+      start = false
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3
+    }
+    for (let i = from; i < n; i++) {
       const b = chunk[i] as number
       if (b === LF) {
         if (inQuotes) {
@@ -280,6 +289,26 @@ export function withoutBom(
     const out = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf
     first = false
     return out ? chunk.subarray(3) : chunk
+  })
+}
+
+/**
+ * A copy of CSV `file` (inflated when `gzip`) with Excel's `sep=;` line above the header left
+ * blank (formats.ts SEP_LEAD): the reader skips it as it skips any blank line above the header.
+ */
+export function withoutSepLine(
+  file: string,
+  gzip: boolean,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  let first = true
+  return rewrittenCopy(file, gzip, 'loyals-sep-', (chunk) => {
+    if (!first) return chunk
+    first = false
+    // the line is in the first chunk: it is the file's first line of text
+    const m = SEP_LEAD.exec(chunk.subarray(0, 4096).toString('utf8'))
+    if (!m?.[1]) return chunk
+    const at = Buffer.byteLength(m[0].slice(0, m[0].indexOf(m[1])), 'utf8')
+    return Buffer.concat([chunk.subarray(0, at), chunk.subarray(at + Buffer.byteLength(m[1]))])
   })
 }
 

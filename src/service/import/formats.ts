@@ -15,11 +15,23 @@ export interface DetectedFormat {
   readonly array?: true
   /** JSON lines behind a UTF-8 byte order mark, which DuckDB's JSON reader refuses. */
   readonly bom?: true
-  /** A CSV's empty lines above its first line of text (the reader is told to skip them). */
+  /**
+   * A CSV's lines above its header, empty or Excel's `sep=;` (the reader is told to skip them).
+   */
   readonly blankLead?: number
+  /** The CSV opens with Excel's `sep=;` line (SEP_LEAD). */
+  readonly sepLine?: true
 }
 
 const SNIFF_BYTES = 64 * 1024
+
+/**
+ * A CSV's lines above its header: blank ones, and Excel's `sep=;` line (group 1), which names the
+ * separator the reader finds on its own. The import reads such a file from a copy with that line
+ * left blank (withoutSepLine), so the header is the first line of text and every line keeps its
+ * number.
+ */
+export const SEP_LEAD = /^\uFEFF?(?:\r?\n)*("?sep=[^\r\n"]{1,2}"?[ \t]*)?(?:\r?\n)*/i
 
 /** The first `n` bytes of a file (fewer when it is shorter). */
 export function readHead(file: string, n: number): Buffer {
@@ -187,9 +199,14 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     return { format: 'jsonl', gzip, ...(bom ? { bom: true as const } : {}) }
   }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
-  const lead = /^\uFEFF?(?:\r?\n)+/.exec(text.toString('utf8'))?.[0] ?? ''
-  const blankLead = lead.split('\n').length - 1
-  return { format: 'csv', gzip, ...(blankLead > 0 ? { blankLead } : {}) }
+  const lead = SEP_LEAD.exec(text.toString('utf8'))
+  const blankLead = (lead?.[0] ?? '').split('\n').length - 1
+  return {
+    format: 'csv',
+    gzip,
+    ...(blankLead > 0 ? { blankLead } : {}),
+    ...(lead?.[1] ? { sepLine: true as const } : {}),
+  }
 }
 
 /** A type of DuckDB's that holds many values (a list, an object, a map): never one field's value. */

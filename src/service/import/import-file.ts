@@ -75,6 +75,7 @@ import {
   skipEmptyRows,
   withoutBom,
   withoutMalformedLines,
+  withoutSepLine,
 } from './blank-lines.ts'
 import {
   type ColumnMapping,
@@ -671,7 +672,7 @@ async function importFileOnce(
   if (opts.dateFormat !== undefined) await checkDateFormat(engine, opts.dateFormat)
   if (opts.asOf !== undefined) checkAsOf(opts.asOf, opts.now)
   const latin1 = opts.encoding === 'latin-1'
-  const { format, gzip, array, bom, blankLead } = detectFormat(file, { latin1 })
+  const { format, gzip, array, bom, blankLead, sepLine } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
     throw new UsageError(`--encoding latin-1 applies to CSV files; ${file} is ${format}`)
   }
@@ -686,6 +687,10 @@ async function importFileOnce(
   }
   // JSON lines behind a byte order mark (PowerShell, .NET) are read from a copy without it
   if (bom && !opts.readFrom) return importCopy(engine, file, opts, await withoutBom(file, gzip), {})
+  // Excel's "sep=;" line above the header: read from a copy with it blank (lines keep their numbers)
+  if (sepLine && !opts.readFrom) {
+    return importCopy(engine, file, opts, await withoutSepLine(file, gzip), {})
+  }
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
     const copy = await jsonLinesCopy(engine, file, gzip, null)
@@ -826,12 +831,14 @@ async function importFileOnce(
           ...(kind === 'orders' ? { tally: notPlain } : {}),
         })
       : null
+    // the one currency the amounts' marks name ("$10.50"), in a file without a currency column
+    let markedCurrency: string | null = null
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
     // (Parquet and JSON amounts may be text too, "$10.00" beside "€20.00": their read is not typed
     // ahead, so they are checked whenever they come)
     if (fast && (fast.formattedNumbers || format !== 'csv') && kind === 'orders' && fastSpec) {
-      await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
+      markedCurrency = await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
         fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
       )
     }
@@ -888,7 +895,8 @@ async function importFileOnce(
       // whose SHA-256 read found no sign of one is not scanned again; JSON lines always are,
       // their blank lines may hold spaces)
       const blanks =
-        format === 'jsonl' || (format === 'csv' && (await sha).blankHint !== false)
+        format === 'jsonl' ||
+        (format === 'csv' && (sepLine === true || (await sha).blankHint !== false))
           ? await blankLines(readPath, { format, gzip: readGzip })
           : []
       if (blanks.length > 0) {
@@ -941,7 +949,9 @@ async function importFileOnce(
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       if (kind === 'orders') {
-        await refuseMixedCurrencies(engine, file, spec, () => typedAmounts(rawName('amount')))
+        markedCurrency = await refuseMixedCurrencies(engine, file, spec, () =>
+          typedAmounts(rawName('amount')),
+        )
       }
       const unquotedCsv = format === 'csv' && (await readWithoutQuotes(engine, readPath, readGzip))
       await engine.exec(
@@ -1065,6 +1075,7 @@ async function importFileOnce(
           asView,
           refunded: hasRefunded(spec) || unpaidLines,
           ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
+          ...(markedCurrency ? { currency: markedCurrency } : {}),
         }),
       )
       const c = mapping.columns
@@ -1223,6 +1234,7 @@ async function importFileOnce(
               hasProblems: false,
               scratchFrom: 'scratch_typed',
               refunded: hasRefunded(spec),
+              ...(markedCurrency ? { currency: markedCurrency } : {}),
             }),
           )
         } else {
@@ -1489,19 +1501,20 @@ const unstructured = (file: string, gzip: boolean): string =>
  * refused, naming each currency's rows; with a currency column the rows keep their currency and the
  * analysis says the orders mix currencies. `amounts` gives the (line, raw) relation of the amount
  * column named `header` (typedAmounts or fileAmounts).
+ * @returns the one currency the marks name (the file's orders are stored in it), or null
  */
 async function refuseMixedCurrencies(
   engine: Engine,
   file: string,
   spec: TypedSpec,
   amounts: (header: string) => string,
-): Promise<void> {
+): Promise<string | null> {
   const amount = spec.fields.find((f) => f.field === 'amount')
-  if (!amount?.header || currencyColumn(spec)) return
+  if (!amount?.header || currencyColumn(spec)) return null
   const marks = await engine.query<{ currency: string; n: number; line: number; text: string }>(
     importCurrencyMarks(engine.dialect, { from: amounts(amount.header) }),
   )
-  if (marks.length < 2) return
+  if (marks.length < 2) return marks[0]?.currency ?? null
   const each = marks.map(
     (m) =>
       `${m.currency} on ${Number(m.n).toLocaleString('en-US')} row${Number(m.n) === 1 ? '' : 's'}`,
