@@ -75,16 +75,21 @@ describe('dates in a shape of their own', () => {
 
   test('day.month.year (German), yearmonthday (the raw CDNOW file), two-digit years', async () => {
     const de = await orders('de.csv', ['d1,a,31.12.2023 23:59,1', 'd2,b,01.02.2024,2'])
-    expect(de.dateShape?.label).toBe('day/month/year')
+    expect(de.dateShape?.label).toBe('day.month.year')
+    // dotted dates are day-first: every day 12 or less still has one reading, not a question
+    const dots = await orders('dots.csv', ['t1,a,05.01.2024,1', 't2,b,06.01.2024,2'])
+    expect(dots.dateShape?.label).toBe('day.month.year')
     const compact = await orders('compact.csv', ['k1,a,19970101,1', 'k2,b,19970325,2'])
     expect(compact.dateShape?.label).toBe('yearmonthday')
     const yy = await orders('yy.csv', ['y1,a,1/13/97,1', 'y2,b,2/1/05,2'])
     expect(yy.dateShape?.label).toBe('month/day/two-digit year')
-    expect(await stored(['d1', 'd2', 'k1', 'k2', 'y1', 'y2'])).toEqual([
+    expect(await stored(['d1', 'd2', 'k1', 'k2', 't1', 't2', 'y1', 'y2'])).toEqual([
       { order_id: 'd1', at: '2023-12-31 23:59:00', day: '2023-12-31' },
       { order_id: 'd2', at: '2024-02-01 00:00:00', day: '2024-02-01' },
       { order_id: 'k1', at: '1997-01-01 00:00:00', day: '1997-01-01' },
       { order_id: 'k2', at: '1997-03-25 00:00:00', day: '1997-03-25' },
+      { order_id: 't1', at: '2024-01-05 00:00:00', day: '2024-01-05' },
+      { order_id: 't2', at: '2024-01-06 00:00:00', day: '2024-01-06' },
       { order_id: 'y1', at: '1997-01-13 00:00:00', day: '1997-01-13' },
       { order_id: 'y2', at: '2005-02-01 00:00:00', day: '2005-02-01' },
     ])

@@ -24,15 +24,20 @@ const shape = (label: string, date: string): DateShape => ({
 
 /**
  * The shapes tried, none of them ISO 8601 (which is read without any). Only the pairs of a
- * separator's month-first and day-first shapes can both read a file (every day <= 12).
+ * separator's month-first and day-first shapes can both read a file (every day <= 12). Dates
+ * with dots are day-first wherever they are written (01.02.2024 is 1 February in Germany,
+ * Russia, Poland ...): no month-first reading competes with them (--date-format %m.%d.%Y reads
+ * one).
  */
 export const DATE_SHAPES: readonly DateShape[] = [
-  ...['/', '.', '-'].flatMap((s) => [
+  ...['/', '-'].flatMap((s) => [
     shape('month/day/year', `%m${s}%d${s}%Y`),
     shape('day/month/year', `%d${s}%m${s}%Y`),
     shape('month/day/two-digit year', `%m${s}%d${s}%y`),
     shape('day/month/two-digit year', `%d${s}%m${s}%y`),
   ]),
+  shape('day.month.year', '%d.%m.%Y'),
+  shape('day.month.two-digit year', '%d.%m.%y'),
   shape('year/month/day', '%Y/%m/%d'),
   shape('year.month.day', '%Y.%m.%d'),
   shape('yearmonthday', '%Y%m%d'),
