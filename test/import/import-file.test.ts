@@ -1107,6 +1107,38 @@ describe('column recognition', () => {
     }
   })
 
+  test('Shopify orders export: a guest order without an email is known by its phone; none of either is a bad row', async () => {
+    const head =
+      'Name,Email,Financial Status,Total,Created at,Lineitem quantity,Lineitem name,Billing Phone\n'
+    const f = write(
+      dir,
+      'guest.csv',
+      `${head}#3001,,paid,20.00,2024-03-05 14:22:10 -0500,1,Mug,+49 30 1234-56\n` +
+        '#3002,,paid,30.00,2024-03-07 10:00:00 -0500,1,Hat,+4930123456\n' +
+        '#3003,Ann@Example.com,paid,5.00,2024-03-08 10:00:00 -0500,1,Pin,+4930123456\n',
+    )
+    expect((await orders(f)).layout).toBe('shopify-orders')
+    const rows = await engine.query<{ order_id: string; customer_id: string }>(
+      "SELECT order_id, customer_id FROM orders WHERE order_id LIKE '#300%' ORDER BY order_id",
+    )
+    expect(rows).toEqual([
+      { order_id: '#3001', customer_id: '+4930123456' },
+      { order_id: '#3002', customer_id: '+4930123456' },
+      { order_id: '#3003', customer_id: 'ann@example.com' },
+    ])
+    const none = write(
+      dir,
+      'anon.csv',
+      `${head}#3004,,paid,20.00,2024-03-05 14:22:10 -0500,1,Mug,\n`,
+    )
+    const before = await fingerprint(engine)
+    const e = await importError(() => orders(none))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${none}:2 Email: empty value: customer_id is required`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
   test('Shopify orders export re-sorted (a line moved away from its order): every line kept, once', async () => {
     const body = readFileSync(join(FIXTURES, 'shopify_orders_export.csv'), 'utf8')
       .trimEnd()

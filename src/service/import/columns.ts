@@ -914,6 +914,7 @@ const SHOPIFY_ORDER_FIELDS = [
   'line_sku',
   'email',
   'billing_name',
+  'phone',
   'country',
   'region',
   'city',
@@ -955,6 +956,8 @@ function shopifyOrders(
   pick(headers, c, 'line_price', 'Lineitem price')
   pick(headers, c, 'line_sku', 'Lineitem sku')
   pick(headers, c, 'billing_name', 'Billing Name')
+  // a guest or point-of-sale order without an email is known by its phone
+  pick(headers, c, 'phone', 'Phone', 'Billing Phone', 'Shipping Phone')
   pick(headers, c, 'country', 'Billing Country', 'Shipping Country')
   pick(headers, c, 'region', 'Billing Province', 'Shipping Province')
   pick(headers, c, 'city', 'Billing City', 'Shipping City')
@@ -970,6 +973,7 @@ function shopifyCustomers(
   pick(headers, c, 'email', 'Email')
   pick(headers, c, 'first_name', 'First Name')
   pick(headers, c, 'last_name', 'Last Name')
+  pick(headers, c, 'phone', 'Phone', 'Default Address Phone')
   pick(headers, c, 'country', 'Default Address Country Code', 'Country Code', 'Country')
   pick(headers, c, 'region', 'Default Address Province Code', 'Province Code', 'Province')
   pick(headers, c, 'city', 'Default Address City', 'City')

@@ -129,6 +129,14 @@ export const wholeId = (t: string): string =>
     WHEN contains(${t}, '@') THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
     WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
 
+/**
+ * SQL: a Shopify export's phone as a customer id when the row has no email (a guest or
+ * point-of-sale order): its digits and a leading +, so that "+49 30 1234" and "+49301234" (the
+ * orders and the customers export) are one customer.
+ */
+const phoneOf = (header: string | undefined): string =>
+  header ? `nullif(regexp_replace(${textOf(header)}, '[^0-9+]', '', 'g'), '')` : 'NULL'
+
 /** The raw text of a field the file does not have. */
 export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
 
@@ -331,7 +339,9 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     const email = c.email ? wholeId(textOf(c.email)) : 'NULL'
     // Shopify prefixes ids with ' so spreadsheets keep them as text.
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
-    const customer = c.customer_id ? wholeId(textOf(c.customer_id)) : `coalesce(${email}, ${sid})`
+    const customer = c.customer_id
+      ? wholeId(textOf(c.customer_id))
+      : `coalesce(${email}, ${sid}, ${phoneOf(c.phone)})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded.
@@ -477,7 +487,9 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         {
           field: 'customer_id',
           header: c.customer_id ?? c.email ?? c.shopify_id ?? null,
-          raw: c.customer_id ? wholeId(textOf(c.customer_id)) : `coalesce(${email}, ${sid})`,
+          raw: c.customer_id
+            ? wholeId(textOf(c.customer_id))
+            : `coalesce(${email}, ${sid}, ${phoneOf(c.phone)})`,
           type: 'text',
           required: true,
         },
