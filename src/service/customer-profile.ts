@@ -141,18 +141,20 @@ export async function customerProfile(
         referred_ids: string | null
       }>(customerKnown(d, { customerId: id }))
     )[0]
+  const found = (k: Awaited<ReturnType<typeof lookUp>>) =>
+    k !== undefined && (n(k.orders) > 0 || n(k.records) > 0)
   let customerId = asGiven
   let known = await lookUp(asGiven)
   // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com)
   const stored = normalizeCustomerId(asGiven)
-  if (stored !== asGiven && (!known || (n(known.orders) === 0 && n(known.records) === 0))) {
+  if (stored !== asGiven && !found(known)) {
     const other = await lookUp(stored)
-    if (other && (n(other.orders) > 0 || n(other.records) > 0)) {
+    if (found(other)) {
       customerId = stored
       known = other
     }
   }
-  if (!known || (n(known.orders) === 0 && n(known.records) === 0)) {
+  if (!found(known)) {
     const referred = n(known?.referred)
     // a referrer known only from the referrals: say so, and whom they brought
     const brought =

@@ -15,6 +15,7 @@ import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
 import { DataError, ImportError, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
+import { startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
@@ -320,7 +321,7 @@ function parseOpenCsv(
   }
   fill()
   let pos = 0
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3
+  if (startsWithBom(buf)) pos = 3
   let eol = buf.indexOf(10, pos)
   while (eol < 0 || eol >= have) {
     fill()

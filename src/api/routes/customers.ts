@@ -26,11 +26,10 @@ export const customerRoutes = [
     handler: async ({ params, deps }) => {
       // as given, else as the importer spells it (an email in lower case)
       const id = params.id!
+      const stored = normalizeCustomerId(id)
       const p =
         (await deps.store.getProfile(id)) ??
-        (normalizeCustomerId(id) !== id
-          ? await deps.store.getProfile(normalizeCustomerId(id))
-          : null)
+        (stored !== id ? await deps.store.getProfile(stored) : null)
       if (!p) throw new NotFoundError('customer', id)
       return { json: profileView(p, scoringModelName(deps.store.model)) }
     },

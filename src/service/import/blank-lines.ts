@@ -11,7 +11,7 @@ import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { ImportError, LoyalsError } from '../../errors.ts'
-import { SEP_LEAD } from './formats.ts'
+import { SEP_LEAD, startsWithBom } from './formats.ts'
 import { emptyRowSql, SPACES_ONLY_LINE } from './validate.ts'
 
 /** A run of blank lines and where it sits. */
@@ -146,7 +146,7 @@ export async function blankLines(
     let from = 0
     if (start) {
       start = false
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3
+      if (startsWithBom(chunk)) from = 3
     }
     for (let i = from; i < n; i++) {
       const b = chunk[i] as number
@@ -279,17 +279,32 @@ export function lfCopy(
   return rewrittenCopy(file, gzip, 'loyals-lf-', rewrite, () => (heldCr ? Buffer.from([CR]) : null))
 }
 
+/**
+ * A copy of `file` (inflated when `gzip`) whose first chunk `rewrite` changes: what the copies
+ * below mend sits at the file's start.
+ */
+function headRewrittenCopy(
+  file: string,
+  gzip: boolean,
+  prefix: string,
+  rewrite: (head: Buffer) => Buffer,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  let first = true
+  return rewrittenCopy(file, gzip, prefix, (chunk) => {
+    if (!first) return chunk
+    first = false
+    return rewrite(chunk)
+  })
+}
+
 /** A copy of `file` (inflated when `gzip`) without the UTF-8 byte order mark it starts with. */
 export function withoutBom(
   file: string,
   gzip: boolean,
 ): Promise<{ path: string; remove: () => Promise<void> }> {
-  let first = true
-  return rewrittenCopy(file, gzip, 'loyals-bom-', (chunk) => {
-    const out = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf
-    first = false
-    return out ? chunk.subarray(3) : chunk
-  })
+  return headRewrittenCopy(file, gzip, 'loyals-bom-', (head) =>
+    startsWithBom(head) ? head.subarray(3) : head,
+  )
 }
 
 /**
@@ -300,15 +315,12 @@ export function withoutSepLine(
   file: string,
   gzip: boolean,
 ): Promise<{ path: string; remove: () => Promise<void> }> {
-  let first = true
-  return rewrittenCopy(file, gzip, 'loyals-sep-', (chunk) => {
-    if (!first) return chunk
-    first = false
-    // the line is in the first chunk: it is the file's first line of text
-    const m = SEP_LEAD.exec(chunk.subarray(0, 4096).toString('utf8'))
-    if (!m?.[1]) return chunk
+  return headRewrittenCopy(file, gzip, 'loyals-sep-', (head) => {
+    // the line is the file's first line of text
+    const m = SEP_LEAD.exec(head.subarray(0, 4096).toString('utf8'))
+    if (!m?.[1]) return head
     const at = Buffer.byteLength(m[0].slice(0, m[0].indexOf(m[1])), 'utf8')
-    return Buffer.concat([chunk.subarray(0, at), chunk.subarray(at + Buffer.byteLength(m[1]))])
+    return Buffer.concat([head.subarray(0, at), head.subarray(at + Buffer.byteLength(m[1]))])
   })
 }
 

@@ -62,9 +62,12 @@ const BINARY_MAGIC: readonly [string, readonly number[]][] = [
   ['an executable', [0x7f, 0x45, 0x4c, 0x46]],
 ]
 
-function startsWith(buf: Buffer, magic: readonly number[], at = 0): boolean {
+function startsWith(buf: Uint8Array, magic: readonly number[], at = 0): boolean {
   return magic.every((b, i) => buf[at + i] === b)
 }
+
+/** Whether `buf` starts with the UTF-8 byte order mark (EF BB BF). */
+export const startsWithBom = (buf: Uint8Array): boolean => startsWith(buf, [0xef, 0xbb, 0xbf])
 
 /** What to say about a line that is not UTF-8: most such files are Latin-1 (Excel's CSV). */
 export const NOT_UTF8 =
@@ -195,7 +198,7 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     return { format: 'jsonl', gzip, array: true }
   }
   if (/\.(jsonl|ndjson|json)$/.test(base) || firstChar === '{') {
-    const bom = text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf
+    const bom = startsWithBom(text)
     return { format: 'jsonl', gzip, ...(bom ? { bom: true as const } : {}) }
   }
   if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
