@@ -176,4 +176,22 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect(again.json.pseudonym).toBe(e.json.pseudonym)
     expect((await h.call('DELETE', '/v1/customers/nobody')).status).toBe(404)
   })
+
+  it('erases again a customer who came back with the same traits after an erasure', async () => {
+    const body = { customer_id: 'c-77', email: 'Jo.Back@example.com', name: 'Jo Back' }
+    expect((await h.call('POST', '/v1/customers', { body })).status).toBe(200)
+    const first = await h.call('DELETE', '/v1/customers/c-77')
+    expect(first.status).toBe(200)
+    expect((await h.call('POST', '/v1/customers', { body })).status).toBe(200)
+    const second = await h.call('DELETE', '/v1/customers/c-77')
+    expect(second.status).toBe(200)
+    expect(second.json.pseudonym).toBe(first.json.pseudonym)
+    expect((await h.call('GET', '/v1/customers/c-77')).status).toBe(404)
+    const rows = await h.store.use(async (x) => [
+      ...(await x.query('SELECT * FROM customers')),
+      ...(await x.query('SELECT * FROM customer_profile')),
+      ...(await x.query('SELECT event_id, customer_id, payload FROM events')),
+    ])
+    expect(JSON.stringify(rows).toLowerCase()).not.toMatch(/jo\.back|jo back|c-77/)
+  })
 })

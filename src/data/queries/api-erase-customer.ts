@@ -28,6 +28,14 @@ export function eraseCustomer(
     { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'DELETE FROM customers WHERE customer_id = $1', params: [customerId] },
     {
+      // a customer who came back and sent the same traits again (erased, then re-created) has
+      // that message under the pseudonym already: the copy goes, or the rewrite below would
+      // give two rows one id
+      sql: `DELETE FROM events WHERE customer_id = $1 AND starts_with(event_id, $3)
+  AND 'customer:' || $2 || ':' || left(md5($2 || event_id), 16) IN (SELECT event_id FROM events)`,
+      params: [customerId, pseudonym, `customer:${customerId}:`],
+    },
+    {
       // the message ids Loyals makes for a customer's traits (`customer:<id>:<hash of the traits>`,
       // POST /v1/customers and an import through the server) name the id and let a guess of the
       // email be checked: they become `customer:<pseudonym>:<hash keyed by the pseudonym>`
