@@ -194,4 +194,27 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     ])
     expect(JSON.stringify(rows).toLowerCase()).not.toMatch(/jo\.back|jo back|c-77/)
   })
+
+  it('finds an email-spelled id typed in another case or with spaces on every route', async () => {
+    const ev = await h.call('POST', '/v1/events', {
+      body: orderEvent('Mia@Example.COM', 'o-mia', 80, '2025-02-20T10:00:00Z'),
+    })
+    expect(ev.status).toBeLessThan(300)
+    const typed = encodeURIComponent(' MIA@example.com ')
+    const level = await h.call('GET', `/v1/service/level/${typed}`)
+    expect(level.json.known).toBe(true)
+    const rank = await h.call('POST', '/v1/service/rank', {
+      body: {
+        now: '2025-03-01T12:00:00Z',
+        queue: [{ customerId: 'Mia@example.com', waitingSince: '2025-03-01T11:00:00Z' }],
+      },
+    })
+    expect(rank.status).toBe(200)
+    expect(rank.json.queue[0].tier).not.toBeNull()
+    const del = await h.call('DELETE', `/v1/customers/${typed}`)
+    expect(del.status).toBe(200)
+    expect(del.json.alreadyErased).toBe(false)
+    expect((await h.call('GET', '/v1/customers/mia@example.com')).status).toBe(404)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id LIKE '%mia%'")).toBe(0)
+  })
 })

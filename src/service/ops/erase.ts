@@ -4,6 +4,7 @@
 // the pseudonym (meta 'erased:<pseudonym>') lets a second request for the same id be recognised as
 // done without keeping the id, even when no row is left under the pseudonym.
 import { createHmac, randomBytes } from 'node:crypto'
+import { normalizeCustomerId } from '../../core/customer-id.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { writeProfiles } from './ingest.ts'
@@ -31,10 +32,9 @@ const markerKey = (pseudonym: string): string => `erased:${pseudonym}`
  *   profile, no customers row, no orders and no imported value inputs (engagement, tickets,
  *   surveys, referrals, returns).
  */
-export async function eraseCustomerData(
-  store: OpsStore,
-  customerId: string,
-): Promise<ErasureResult> {
+export async function eraseCustomerData(store: OpsStore, typedId: string): Promise<ErasureResult> {
+  // the id as stored, found in the transaction: its cache entries go after
+  let customerId = typedId
   const out = await store.use((e) =>
     e.transaction(async (tx) => {
       const [salt] = await tx.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
@@ -63,20 +63,37 @@ export async function eraseCustomerData(
         return null
       }
       // erasing a pseudonym again (a privacy tool's retry) changes nothing: it is one already
-      if (PSEUDONYM.test(customerId)) {
-        const done = await erasedBefore(customerId)
-        if (!done) throw new NotFoundError('customer', customerId)
+      if (PSEUDONYM.test(typedId)) {
+        const done = await erasedBefore(typedId)
+        if (!done) throw new NotFoundError('customer', typedId)
         return done
       }
-      const pseudonym = `erased_${createHmac('sha256', secret).update(customerId).digest('hex').slice(0, 32)}`
-      const profile = (await store.getProfiles([customerId], tx)).get(customerId)
+      const pseudonymOf = (id: string) =>
+        `erased_${createHmac('sha256', secret).update(id).digest('hex').slice(0, 32)}`
       // a customer imported without orders (a customers file, value inputs) has no profile yet
       // but personal data all the same
-      if (!profile && !(await store.readRecord(tx, customerId))) {
+      const lookUp = async (id: string) => {
+        const p = (await store.getProfiles([id], tx)).get(id)
+        return { p, known: p !== undefined || (await store.readRecord(tx, id)) !== null }
+      }
+      // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com); an
+      // id stored in another spelling before the importer normalized ids is found as given
+      const stored = normalizeCustomerId(typedId)
+      customerId = typedId
+      let found = await lookUp(typedId)
+      if (!found.known && stored !== typedId) {
+        customerId = stored
+        found = await lookUp(stored)
+      }
+      const profile = found.p
+      const pseudonym = pseudonymOf(customerId)
+      if (!found.known) {
         // an id nothing names any more: erased before (200, as revoking a revoked key), or never
         // known (404)
-        const done = await erasedBefore(pseudonym)
-        if (!done) throw new NotFoundError('customer', customerId)
+        const done =
+          (await erasedBefore(pseudonym)) ??
+          (stored !== typedId ? await erasedBefore(pseudonymOf(typedId)) : null)
+        if (!done) throw new NotFoundError('customer', typedId)
         return { ...done, anon: null }
       }
       const now = store.now()
