@@ -13,3 +13,20 @@ export function normalizeCustomerId(id: string): string {
   const nfc = /^[\x00-\x7f]*$/.test(t) ? t : t.normalize('NFC')
   return t.includes('@') ? nfc.toLowerCase() : nfc
 }
+
+/**
+ * Look up an id a user typed: as given first (an id stored before the importer normalized ids
+ * keeps its old spelling), then, when it differs, as the importer spells it. The first answer
+ * `found` accepts wins; with neither, the answer for the id as given.
+ */
+export async function lookUpTyped<T>(
+  typed: string,
+  look: (id: string) => Promise<T>,
+  found: (answer: T) => boolean,
+): Promise<{ readonly id: string; readonly answer: T }> {
+  const answer = await look(typed)
+  const stored = normalizeCustomerId(typed)
+  if (found(answer) || stored === typed) return { id: typed, answer }
+  const other = await look(stored)
+  return found(other) ? { id: stored, answer: other } : { id: typed, answer }
+}

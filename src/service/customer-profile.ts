@@ -2,7 +2,7 @@
 // mean something against every customer, so the whole analysis runs (without writing files or
 // touching the stored tier state) and this customer's row is read from it.
 
-import { normalizeCustomerId } from '../core/customer-id.ts'
+import { lookUpTyped } from '../core/customer-id.ts'
 import type { RfmRules } from '../core/rfm-segments.ts'
 import type { ValueConfig } from '../core/value/config.ts'
 import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
@@ -143,17 +143,8 @@ export async function customerProfile(
     )[0]
   const found = (k: Awaited<ReturnType<typeof lookUp>>) =>
     k !== undefined && (n(k.orders) > 0 || n(k.records) > 0)
-  let customerId = asGiven
-  let known = await lookUp(asGiven)
   // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com)
-  const stored = normalizeCustomerId(asGiven)
-  if (stored !== asGiven && !found(known)) {
-    const other = await lookUp(stored)
-    if (found(other)) {
-      customerId = stored
-      known = other
-    }
-  }
+  const { id: customerId, answer: known } = await lookUpTyped(asGiven, lookUp, found)
   if (!found(known)) {
     const referred = n(known?.referred)
     // a referrer known only from the referrals: say so, and whom they brought

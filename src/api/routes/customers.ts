@@ -1,6 +1,5 @@
 // Profiles out: one customer, lists by tier or segment with keyset paging, hashed-email audiences,
 // and erasure.
-import { normalizeCustomerId } from '../../core/customer-id.ts'
 import { hashEmail } from '../../core/ops/audiences.ts'
 import { audienceEmails } from '../../data/queries/api-audience-emails.ts'
 import { profilesList } from '../../data/queries/api-profiles-list.ts'
@@ -24,13 +23,8 @@ export const customerRoutes = [
     response: { schema: ProfileAnswer, description: 'The profile' },
     example: '/v1/customers/c1',
     handler: async ({ params, deps }) => {
-      // as given, else as the importer spells it (an email in lower case)
-      const id = params.id!
-      const stored = normalizeCustomerId(id)
-      const p =
-        (await deps.store.getProfile(id)) ??
-        (stored !== id ? await deps.store.getProfile(stored) : null)
-      if (!p) throw new NotFoundError('customer', id)
+      const p = await deps.store.profileAsTyped(params.id!)
+      if (!p) throw new NotFoundError('customer', params.id!)
       return { json: profileView(p, scoringModelName(deps.store.model)) }
     },
   }),

@@ -1,6 +1,5 @@
 // Service priority: rank a queue of waiting customers by tier and waiting time (no one starves),
 // and one customer's service level for a help-desk router.
-import { normalizeCustomerId } from '../../core/customer-id.ts'
 import { rankQueue, serviceLevel } from '../../core/ops/service-rank.ts'
 import { RankAnswer, ServiceLevelAnswer } from '../responses.ts'
 import { route } from '../route.ts'
@@ -19,15 +18,11 @@ export const serviceRoutes = [
     example: '/v1/service/rank',
     handler: async ({ body, deps }) => {
       const now = body.now ? Date.parse(body.now) : deps.store.now()
-      // an id as given, else as the importer spells it (an email in lower case)
-      const ids = body.queue.flatMap((q) => [q.customerId, normalizeCustomerId(q.customerId)])
-      const profiles = await deps.store.getProfiles([...new Set(ids)])
+      const profiles = await deps.store.profilesAsTyped(body.queue.map((q) => q.customerId))
       const ranked = rankQueue(
         body.queue.map((q) => ({
           customerId: q.customerId,
-          tier:
-            (profiles.get(q.customerId) ?? profiles.get(normalizeCustomerId(q.customerId)))?.tier ??
-            null,
+          tier: profiles.get(q.customerId)?.tier ?? null,
           waitingSinceMs: Date.parse(q.waitingSince),
           channel: q.channel ?? null,
         })),
@@ -48,11 +43,7 @@ export const serviceRoutes = [
     response: { schema: ServiceLevelAnswer, description: "The customer's service level" },
     example: '/v1/service/level/c1',
     handler: async ({ params, deps }) => {
-      const id = params.customerId!
-      const stored = normalizeCustomerId(id)
-      const p =
-        (await deps.store.getProfile(id)) ??
-        (stored !== id ? await deps.store.getProfile(stored) : null)
+      const p = await deps.store.profileAsTyped(params.customerId!)
       const level = serviceLevel(deps.store.policy, p?.tier ?? null)
       return { json: { customerId: params.customerId, known: p !== null, ...level } }
     },

@@ -10,6 +10,14 @@ export function eraseCustomer(
   nowTs: string,
 ): Query[] {
   const p = [customerId, pseudonym]
+  // the message ids Loyals makes for a customer's traits (`customer:<id>:<hash of the traits>`,
+  // POST /v1/customers and an import through the server) name the id and let a guess of the
+  // email be checked: they become `customer:<pseudonym>:<hash keyed by the pseudonym>`
+  const traitsIds = {
+    where: 'customer_id = $1 AND starts_with(event_id, $3)',
+    renamed: `'customer:' || $2 || ':' || left(md5($2 || event_id), 16)`,
+    params: [customerId, pseudonym, `customer:${customerId}:`],
+  }
   return [
     // a product name on the customer's lines may be free text about them ("Gift for Erin ..."):
     // the product id and category stay for the aggregates
@@ -31,17 +39,13 @@ export function eraseCustomer(
       // a customer who came back and sent the same traits again (erased, then re-created) has
       // that message under the pseudonym already: the copy goes, or the rewrite below would
       // give two rows one id
-      sql: `DELETE FROM events WHERE customer_id = $1 AND starts_with(event_id, $3)
-  AND 'customer:' || $2 || ':' || left(md5($2 || event_id), 16) IN (SELECT event_id FROM events)`,
-      params: [customerId, pseudonym, `customer:${customerId}:`],
+      sql: `DELETE FROM events WHERE ${traitsIds.where}
+  AND ${traitsIds.renamed} IN (SELECT event_id FROM events)`,
+      params: traitsIds.params,
     },
     {
-      // the message ids Loyals makes for a customer's traits (`customer:<id>:<hash of the traits>`,
-      // POST /v1/customers and an import through the server) name the id and let a guess of the
-      // email be checked: they become `customer:<pseudonym>:<hash keyed by the pseudonym>`
-      sql: `UPDATE events SET event_id = 'customer:' || $2 || ':' || left(md5($2 || event_id), 16)
-  WHERE customer_id = $1 AND starts_with(event_id, $3)`,
-      params: [customerId, pseudonym, `customer:${customerId}:`],
+      sql: `UPDATE events SET event_id = ${traitsIds.renamed} WHERE ${traitsIds.where}`,
+      params: traitsIds.params,
     },
     {
       sql: 'UPDATE events SET customer_id = $2, payload = NULL WHERE customer_id = $1',

@@ -4,7 +4,7 @@
 // the pseudonym (meta 'erased:<pseudonym>') lets a second request for the same id be recognised as
 // done without keeping the id, even when no row is left under the pseudonym.
 import { createHmac, randomBytes } from 'node:crypto'
-import { normalizeCustomerId } from '../../core/customer-id.ts'
+import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { writeProfiles } from './ingest.ts'
@@ -76,23 +76,19 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
         const p = (await store.getProfiles([id], tx)).get(id)
         return { p, known: p !== undefined || (await store.readRecord(tx, id)) !== null }
       }
-      // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com); an
-      // id stored in another spelling before the importer normalized ids is found as given
-      const stored = normalizeCustomerId(typedId)
-      customerId = typedId
-      let found = await lookUp(typedId)
-      if (!found.known && stored !== typedId) {
-        customerId = stored
-        found = await lookUp(stored)
-      }
+      // typed as the user knows it (Ann@X.com), stored as the importer spells it (ann@x.com)
+      const typed = await lookUpTyped(typedId, lookUp, (f) => f.known)
+      customerId = typed.id
+      const found = typed.answer
       const profile = found.p
       const pseudonym = pseudonymOf(customerId)
       if (!found.known) {
         // an id nothing names any more: erased before (200, as revoking a revoked key), or never
-        // known (404)
+        // known (404), under either spelling
+        const stored = normalizeCustomerId(typedId)
         const done =
-          (await erasedBefore(pseudonym)) ??
-          (stored !== typedId ? await erasedBefore(pseudonymOf(typedId)) : null)
+          (await erasedBefore(pseudonymOf(stored))) ??
+          (stored !== typedId ? await erasedBefore(pseudonym) : null)
         if (!done) throw new NotFoundError('customer', typedId)
         return { ...done, anon: null }
       }

@@ -2,6 +2,7 @@
 // the current scoring model and a write-through cache of profiles. The server is the only process
 // using the workspace (see src/data/workspace.ts), so the cache is never stale. DuckDB runs its
 // statements on one thread here unless a task asks for all (see `use`).
+import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import type { OpsConfig } from '../../core/ops/config.ts'
 import { resolveServicePolicy, type ServicePolicy } from '../../core/ops/service-rank.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
@@ -322,6 +323,31 @@ export class OpsStore {
     const r = await this.use((e) => this.readRecord(e, id, { unscored: false }))
     this.records.set(id, r)
     return r
+  }
+
+  /**
+   * {@link getProfile} for an id as a user typed it: as given, else as the importer spells it
+   * (` Ann@X.com ` finds `ann@x.com`).
+   */
+  async profileAsTyped(id: string): Promise<Profile | null> {
+    return (
+      await lookUpTyped(
+        id,
+        (i) => this.getProfile(i),
+        (p) => p !== null,
+      )
+    ).answer
+  }
+
+  /** {@link getProfiles} for ids as users typed them, keyed by the id as typed. */
+  async profilesAsTyped(typed: readonly string[]): Promise<Map<string, Profile>> {
+    const all = await this.getProfiles(typed.flatMap((id) => [id, normalizeCustomerId(id)]))
+    const out = new Map<string, Profile>()
+    for (const id of typed) {
+      const p = all.get(id) ?? all.get(normalizeCustomerId(id))
+      if (p) out.set(id, p)
+    }
+    return out
   }
 
   /**
