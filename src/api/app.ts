@@ -159,6 +159,15 @@ export function createApp(deps: ApiDeps): Hono {
         const parsed = r.query.safeParse(c.req.query())
         if (!parsed.success) throw new RequestError('invalid query', zodDetails(parsed.error))
         query = parsed.data
+      } else {
+        // a route that takes no query refuses one: a misspelt filter must not read as "all"
+        const unknown = Object.keys(c.req.query())
+        if (unknown.length > 0) {
+          throw new RequestError(
+            'invalid query',
+            unknown.map((k) => ({ path: k, reason: 'unknown query parameter' })),
+          )
+        }
       }
       const out = await r.handler({
         body,

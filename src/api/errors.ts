@@ -33,12 +33,20 @@ function pathText(path: readonly PropertyKey[]): string {
     .replace(/\.\[/g, '[')
 }
 
-/** zod issues as `{path, reason}` ('' for the whole body). */
+/**
+ * zod issues as `{path, reason}` ('' for the whole body). A field or query parameter the schema
+ * does not know is named by its own path, one detail each (zod names them all in one message).
+ */
 export function zodDetails(error: z.ZodError, prefix = ''): { path: string; reason: string }[] {
-  return error.issues.map((i) => {
-    const p = pathText(i.path)
-    return { path: prefix && p ? `${prefix}.${p}` : prefix || p, reason: i.message }
-  })
+  const at = (path: readonly PropertyKey[]) => {
+    const p = pathText(path)
+    return prefix && p ? `${prefix}.${p}` : prefix || p
+  }
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: at([...i.path, k]), reason: 'unknown field' }))
+      : [{ path: at(i.path), reason: i.message }],
+  )
 }
 
 export interface HttpError {

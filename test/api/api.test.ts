@@ -161,6 +161,12 @@ describe.each(STORES)('API on $name', (kind) => {
       ['/v1/customers?cursor=%25%25', 'cursor'],
       ['/v1/customers?color=red', ''],
       ['/v1/actions?status=lost', 'status'],
+      // routes that take no query at all refuse one too (a typo'd filter must not read as "all")
+      ['/v1/customers/c1?fields=tier', 'fields'],
+      ['/v1/service/level/c1?tier=Gold', 'tier'],
+      ['/v1/keys?all=1', 'all'],
+      ['/v1/goals?status=open', 'status'],
+      ['/v1/audiences/Gold.csv?limit=5', 'limit'],
     ])('400 for GET %s', async (path, field) => {
       const res = await h.call('GET', path)
       expect(res.status).toBe(400)
