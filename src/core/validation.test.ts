@@ -27,7 +27,9 @@ describe('holdoutMetrics', () => {
   })
   it('never returns NaN on empty or all-zero input', () => {
     const m = holdoutMetrics([], [], [])
-    expect([m.mae, m.rmse, m.relativeError]).toEqual([0, 0, 0])
+    expect([m.mae, m.rmse, m.relativeError]).toEqual([0, 0, null])
+    // predicted purchases against none: no ratio (not +Infinity, which JSON cannot hold)
+    expect(holdoutMetrics([0.5, 0.25], [0, 0], [1, 2]).relativeError).toBeNull()
   })
 })
 

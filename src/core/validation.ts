@@ -21,8 +21,8 @@ export interface HoldoutMetrics {
   readonly rmse: number
   readonly totalPredicted: number
   readonly totalActual: number
-  /** (predicted - actual) / actual; 0 when both are 0. */
-  readonly relativeError: number
+  /** (predicted - actual) / actual; null when there was no actual purchase to compare with. */
+  readonly relativeError: number | null
   readonly byFrequency: readonly FrequencyBucket[]
 }
 
@@ -75,9 +75,14 @@ export function holdoutMetrics(
     rmse: n > 0 ? Math.sqrt(se / n) : 0,
     totalPredicted: tp,
     totalActual: ta,
-    relativeError: ta > 0 ? (tp - ta) / ta : tp > 0 ? Number.POSITIVE_INFINITY : 0,
+    relativeError: relativeError(tp, ta),
     byFrequency,
   }
+}
+
+/** (predicted - actual) / actual, or null without an actual purchase (no ratio to a zero). */
+export function relativeError(predicted: number, actual: number): number | null {
+  return actual > 0 ? (predicted - actual) / actual : null
 }
 
 export interface TrackingPoint {
@@ -154,7 +159,8 @@ export interface ModelChoice {
 export const MAE_TIE = 0.005
 
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
-const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`
+const pct = (v: number | null): string =>
+  v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`
 /** A whole count with thousands separators, as the rest of the output writes counts. */
 const whole = (v: number): string =>
   Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : String(v)

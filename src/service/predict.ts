@@ -24,6 +24,7 @@ import {
   FREQUENCY_BUCKETS,
   type HoldoutMetrics,
   MIN_REPEATERS,
+  relativeError,
 } from '../core/validation.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
@@ -267,7 +268,7 @@ export function weightedHoldoutMetrics(rows: HistoryRows, predicted: Float64Arra
     rmse: n > 0 ? Math.sqrt(se / n) : 0,
     totalPredicted: tp,
     totalActual: ta,
-    relativeError: ta > 0 ? (tp - ta) / ta : 0,
+    relativeError: relativeError(tp, ta),
     byFrequency,
   }
 }
@@ -685,6 +686,10 @@ export async function buildPredictions(
   let chosen: Fitted | null = null
   let basis: PredictionSummary['basis'] = 'baseline'
   let reason: string
+  // a holdout in which no customer bought again cannot test predictions: every model's relative
+  // error is undefined and the one predicting the fewest purchases would win by default
+  const holdoutRepeats = candidates.find((c) => c.holdout)?.holdout?.totalActual ?? 0
+  const testable = hasHoldout && holdoutRepeats > 0
   if (noDropout && fitted[0]) {
     chosen = fitted[0]
     basis = hasHoldout ? 'holdout' : 'bic'
@@ -692,7 +697,7 @@ export async function buildPredictions(
     const poisson = chosen.fit.model === 'poisson'
     reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (mean absolute error ${fmt(ho.mae, 3)} per customer).` : ''}`
     notes.push({ level: 'info', message: reason })
-  } else if (fitted.length > 0 && hasHoldout) {
+  } else if (fitted.length > 0 && testable) {
     const byName = new Map(fitted.map((f) => [f.def.name, f]))
     const list: Candidate[] = candidates
       .filter((c) => c.holdout && byName.has(c.name))
@@ -709,7 +714,13 @@ export async function buildPredictions(
       .slice(1)
       .map((f) => `${f.def.name} ${fmt(f.fit.bic)}`)
       .join(', ')
-    reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${chosen.def.name} fits the purchase histories best by BIC (${fmt(chosen.fit.bic)}${others ? `; ${others}` : ''}). Re-run with an earlier --as-of to choose by predictive accuracy.`
+    const byBic = `${chosen.def.name} fits the purchase histories best by BIC (${fmt(chosen.fit.bic)}${others ? `; ${others}` : ''})`
+    if (hasHoldout) {
+      reason = `No customer of the calibration period bought again between ${addDays(info.asOf, 1)} and ${lastOrder}, so that holdout cannot test the predictions (there is no actual purchase to compare with); ${byBic}. Re-run with an earlier --as-of, or check that the orders after it are all there.`
+      notes.push({ level: 'warning', message: reason })
+    } else {
+      reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier --as-of to choose by predictive accuracy.`
+    }
   } else {
     reason = `${adequacy.message ?? 'No model could be fitted'}. Expected purchases use each customer's historical repeat rate, shrunk toward the average; there is no probability alive.`
     notes.push({ level: 'warning', message: reason })

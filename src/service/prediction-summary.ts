@@ -24,8 +24,8 @@ export interface PredictionHoldoutMetrics {
   readonly rmse: number
   readonly totalPredicted: number
   readonly totalActual: number
-  /** (predicted - actual) / actual. */
-  readonly relativeError: number
+  /** (predicted - actual) / actual; null when the holdout has no repeat purchase. */
+  readonly relativeError: number | null
   readonly byFrequency: readonly PredictionFrequencyBucket[]
 }
 

@@ -1,5 +1,5 @@
 // buildPredictions on the CDNOW sample (39-week holdout) and on degenerate data, in-process.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
@@ -8,7 +8,7 @@ import { buildPredictions, PREDICTION_TABLE } from '../../src/service/predict.ts
 import type { PredictionSummary } from '../../src/service/prediction-summary.ts'
 import { openSource } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
-import { ROOT } from '../helpers/cli.ts'
+import { ROOT, tempDir } from '../helpers/cli.ts'
 
 const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
 
@@ -128,6 +128,40 @@ describe('predictions without a holdout and on degenerate data', () => {
     }
   }, 60_000)
 
+  it('a holdout in which no one bought again cannot test the models: BIC, n/a, a warning', async () => {
+    // the CDNOW sample up to the as-of date, then one new customer's first order only
+    const kept = readFileSync(SAMPLE, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l, i) => i === 0 || l.split(',')[1]! <= '1997-09-30')
+    const file = join(tempDir('loyals-empty-holdout-'), 'orders.csv')
+    writeFileSync(file, `${[...kept, 'new1,1998-03-01,1,10.00'].join('\n')}\n`)
+    const { engine } = await openSource(file, {})
+    try {
+      const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      expect(p.holdout).toEqual({
+        from: '1997-10-01',
+        to: '1998-03-01',
+        periods: 21.714285714285715,
+      })
+      for (const c of p.candidates) {
+        expect(c.holdout!.totalActual).toBe(0)
+        expect(c.holdout!.totalPredicted).toBeGreaterThan(0)
+        expect(c.holdout!.relativeError).toBeNull()
+      }
+      expect(p.basis).toBe('bic')
+      const bics = p.candidates.map((c) => c.bic!)
+      expect(p.candidates.find((c) => c.key === p.model)!.bic).toBe(Math.min(...bics))
+      expect(p.reason).toMatch(
+        /No customer of the calibration period bought again between 1997-10-01 and 1998-03-01/,
+      )
+      expect(p.notes).toContainEqual({ level: 'warning', message: p.reason })
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
+
   it('everyone with one order: baseline, a note, no NaN', async () => {
     const engine = await openWorkspace(':memory:')
     try {
@@ -232,7 +266,7 @@ describe('predictions without a holdout and on degenerate data', () => {
       const c = p.candidates.find((k) => k.key === 'nbd')!
       expect(c.params!.r).toBeGreaterThan(0)
       expect(c.standardErrors!.alpha).toBeGreaterThan(0)
-      expect(Math.abs(c.holdout!.relativeError)).toBeLessThan(0.05)
+      expect(Math.abs(c.holdout!.relativeError!)).toBeLessThan(0.05)
       expect(p.totals.meanPAlive).toBe(1)
       expect(p.pAliveHistogram.at(-1)!.customers).toBe(3000)
       const [r] = await engine.query<Record<string, number>>(`

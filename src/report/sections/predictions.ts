@@ -43,13 +43,17 @@ function modelTable(p: PredictionSummary): string {
         num: true,
         cell: (c) =>
           c.holdout
-            ? `${formatNumber(c.holdout.totalPredicted, 0)} / ${formatInt(c.holdout.totalActual)} (${c.holdout.relativeError >= 0 ? '+' : ''}${formatPct(c.holdout.relativeError)})`
+            ? `${formatNumber(c.holdout.totalPredicted, 0)} / ${formatInt(c.holdout.totalActual)} (${signedPct(c.holdout.relativeError)})`
             : '–',
       },
     )
   }
   return htmlTable(cols, p.candidates)
 }
+
+/** A relative error as +12.3 %; n/a when the holdout had no purchase to compare with. */
+const signedPct = (v: number | null): string =>
+  v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${formatPct(v)}`
 
 function topTable(p: PredictionSummary, currency: string | null): string {
   if (p.topCustomers.length === 0) return ''
