@@ -1005,7 +1005,10 @@ function trackingCurveOf(
   [b, nb]: readonly Float64Array[],
   expectedNew: (t: number) => number,
 ): TrackingPointSummary[] {
-  const periods = Math.max(1, Math.ceil((daysBetween(q.start, q.end) + 1) / q.unitDays))
+  // the data ends with the last order day; a last period it ends inside is predicted up to there,
+  // as its actual side counts only up to there (not to the period's end, past the data)
+  const dataEnd = (daysBetween(q.start, q.end) + 1) / q.unitDays
+  const periods = Math.max(1, Math.ceil(dataEnd))
   const perPeriod = new Float64Array(periods)
   for (const r of actualRows)
     if (r.period >= 1 && r.period <= periods) perPeriod[r.period - 1] = r.purchases
@@ -1023,8 +1026,9 @@ function trackingCurveOf(
   let cum = 0
   for (let w = 1; w <= periods; w++) {
     let s = 0
+    const upTo = Math.min(w, dataEnd)
     for (let j = 0; j < b!.length; j++) {
-      const t = w - b![j]!
+      const t = upTo - b![j]!
       if (t > 0) s += nb![j]! * e(t)
     }
     cum += perPeriod[w - 1]!

@@ -62,7 +62,10 @@ export interface SpendPrediction {
 export interface TrackingPointSummary {
   /** Period 1 .. periods from `start` (period = one unit: week, day or month). */
   readonly period: number
-  /** Model: cumulative repeat purchases of the cohort expected by the end of the period. */
+  /**
+   * Model: cumulative repeat purchases of the cohort expected by the end of the period (of the
+   * data, for a last period the data ends inside, as `actual` counts).
+   */
   readonly predicted: number
   /** Observed cumulative repeat purchases (repeat purchase days) by the end of the period. */
   readonly actual: number

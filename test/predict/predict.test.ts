@@ -2,6 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as bgnbd from '../../src/core/models/bgnbd.ts'
+import * as mbgnbd from '../../src/core/models/mbgnbd.ts'
+import * as pareto from '../../src/core/models/pareto-nbd.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { buildPredictions, PREDICTION_TABLE } from '../../src/service/predict.ts'
@@ -157,6 +160,39 @@ describe('predictions without a holdout and on degenerate data', () => {
         /No customer of the calibration period bought again between 1997-10-01 and 1998-03-01/,
       )
       expect(p.notes).toContainEqual({ level: 'warning', message: p.reason })
+    } finally {
+      await engine.close()
+    }
+  }, 60_000)
+
+  it('a last period the data ends inside is predicted up to the last order day, not past it', async () => {
+    // CDNOW up to Saturday 1998-06-27: week 78 holds 4 of its 7 days (543 days from 1997-01-01)
+    const kept = readFileSync(SAMPLE, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l, i) => i === 0 || l.split(',')[1]! <= '1998-06-27')
+    const file = join(tempDir('loyals-partial-period-'), 'orders.csv')
+    writeFileSync(file, `${kept.join('\n')}\n`)
+    const { engine } = await openSource(file, {})
+    try {
+      const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      const births = await engine.query<{ b: number; n: number }>(
+        `SELECT date_diff('day', DATE '1997-01-01', first_purchase) / 7 AS b, count(*)::DOUBLE AS n
+         FROM customer_summary GROUP BY 1`,
+      )
+      const params = p.candidates.find((c) => c.key === p.model)!.params as never
+      const newCustomer = (t: number) =>
+        p.model === 'pareto'
+          ? pareto.expectedPurchasesNew(params, t)
+          : (p.model === 'bgnbd' ? bgnbd : mbgnbd).expectedPurchasesNew(params, t)
+      const cohort = (at: number) =>
+        births.reduce((s, r) => s + (at > r.b ? r.n * newCustomer(at - r.b) : 0), 0)
+      const points = p.tracking.points
+      expect(points).toHaveLength(78)
+      expect(points[76]!.predicted).toBeCloseTo(cohort(77), 6)
+      expect(points[77]!.predicted).toBeCloseTo(cohort(543 / 7), 6)
+      expect(points[77]!.predicted).toBeLessThan(cohort(78) - 1)
     } finally {
       await engine.close()
     }
