@@ -27,6 +27,17 @@ function weeklyFixture(): number[] {
     .map((l) => Number(l.split(',')[1]))
 }
 
+/** The CDNOW sample's orders up to `day`, then `extra` rows, in a file of their own. */
+function sampleUpTo(day: string, extra: readonly string[] = []): string {
+  const kept = readFileSync(SAMPLE, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l, i) => i === 0 || l.split(',')[1]! <= day)
+  const file = join(tempDir('loyals-cdnow-part-'), 'orders.csv')
+  writeFileSync(file, `${[...kept, ...extra].join('\n')}\n`)
+  return file
+}
+
 describe('predictions on CDNOW with a 39-week holdout', () => {
   let engine: Engine
   let p: PredictionSummary
@@ -133,13 +144,7 @@ describe('predictions without a holdout and on degenerate data', () => {
 
   it('a holdout in which no one bought again cannot test the models: BIC, n/a, a warning', async () => {
     // the CDNOW sample up to the as-of date, then one new customer's first order only
-    const kept = readFileSync(SAMPLE, 'utf8')
-      .trim()
-      .split('\n')
-      .filter((l, i) => i === 0 || l.split(',')[1]! <= '1997-09-30')
-    const file = join(tempDir('loyals-empty-holdout-'), 'orders.csv')
-    writeFileSync(file, `${[...kept, 'new1,1998-03-01,1,10.00'].join('\n')}\n`)
-    const { engine } = await openSource(file, {})
+    const { engine } = await openSource(sampleUpTo('1997-09-30', ['new1,1998-03-01,1,10.00']), {})
     try {
       const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
       const p = await buildPredictions(engine, info)
@@ -167,13 +172,7 @@ describe('predictions without a holdout and on degenerate data', () => {
 
   it('a last period the data ends inside is predicted up to the last order day, not past it', async () => {
     // CDNOW up to Saturday 1998-06-27: week 78 holds 4 of its 7 days (543 days from 1997-01-01)
-    const kept = readFileSync(SAMPLE, 'utf8')
-      .trim()
-      .split('\n')
-      .filter((l, i) => i === 0 || l.split(',')[1]! <= '1998-06-27')
-    const file = join(tempDir('loyals-partial-period-'), 'orders.csv')
-    writeFileSync(file, `${kept.join('\n')}\n`)
-    const { engine } = await openSource(file, {})
+    const { engine } = await openSource(sampleUpTo('1998-06-27'), {})
     try {
       const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
       const p = await buildPredictions(engine, info)
