@@ -187,7 +187,7 @@ export async function computeAnalysis(
     // refunds may leave a customer without any purchase day: outside the summary, said in a note
     const [left] =
       f.refunds > 0
-        ? await engine.query<{ customers: number; net: number }>(
+        ? await engine.query<LeftOut>(
             customersWithoutPurchase(d, { summary: info.table, asOf: info.asOf }),
           )
         : []
@@ -547,13 +547,20 @@ function tiedRecencyNote(grid: readonly { r_score: number }[]): QualityNote[] {
   ]
 }
 
+/** Customers whose rows up to the as-of date hold no purchase day (customersWithoutPurchase). */
+interface LeftOut extends Record<string, unknown> {
+  customers: number
+  net: number
+  refunds: number
+}
+
 function qualityNotes(
   t: TotalsRow,
   f: OrderFacts,
   asOf: string,
   revenue: Concentration,
   currency: string | null,
-  left: { customers: number; net: number } | undefined,
+  left: LeftOut | undefined,
   defaultMargin: number | null,
 ): QualityNote[] {
   const notes: QualityNote[] = []
@@ -572,19 +579,22 @@ function qualityNotes(
   }
   // without amounts the first note says what is missing; the notes below speak of amounts
   if (f.priced === 0) return notes
-  const netted = f.refunds - f.refundsAfter
+  // the refunds of customers left without a purchase day are in no figure (the warning below)
+  const leftRefunds = Number(left?.refunds ?? 0)
+  const netted = f.refunds - f.refundsAfter - leftRefunds
   if (f.refunds > 0) {
     const rows = (n: number) => `${n} refund ${n === 1 ? 'row' : 'rows'}`
-    notes.push({
-      level: 'info',
-      message:
-        (netted > 0
-          ? `${rows(netted)} (negative amounts) ${netted === 1 ? 'is' : 'are'} netted into revenue.`
-          : '') +
-        (f.refundsAfter > 0
-          ? `${netted > 0 ? ' ' : ''}${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${f.refundsAfter === 1 ? 'is' : 'are'} not (not yet known then).`
-          : ''),
-    })
+    const isAre = (n: number) => (n === 1 ? 'is' : 'are')
+    const said = [
+      netted > 0 ? `${rows(netted)} (negative amounts) ${isAre(netted)} netted into revenue.` : '',
+      leftRefunds > 0
+        ? `${rows(leftRefunds)} of customers without a purchase day ${isAre(leftRefunds)} not netted into revenue (see the warning on them).`
+        : '',
+      f.refundsAfter > 0
+        ? `${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${isAre(f.refundsAfter)} not (not yet known then).`
+        : '',
+    ].filter((m) => m !== '')
+    notes.push({ level: 'info', message: said.join(' ') })
   }
   const gone = Number(left?.customers ?? 0)
   if (gone > 0) {

@@ -301,6 +301,11 @@ describe('loyals analyze on the CDNOW sample', () => {
         /^2 customers have refunds but no purchase day up to 2024-03-01 .*their net -23\.00 is not in revenue\.$/,
       ),
     )
+    // their refund rows are not counted as netted: no refund row is
+    expect(s.quality.map((n) => n.message)).toContainEqual(
+      '2 refund rows of customers without a purchase day are not netted into revenue (see the warning on them).',
+    )
+    expect(s.quality.map((n) => n.message).join(' ')).not.toMatch(/are netted into revenue/)
   })
 
   it('refund rows dated after the as-of date are said not to be netted', () => {
