@@ -571,6 +571,14 @@ function qualityNotes(
         'The orders carry no amounts (every amount is 0): revenue shares, the monetary score and value in money (profit, cost to serve, value tiers) are not measured. Customers are scored on recency and frequency (FM = F) and ranked by orders.',
     })
   }
+  // an as-of date past the export's end reads the gap as customers not buying
+  if (f.lastOrder !== null && f.lastOrder < asOf) {
+    const gap = Math.round((Date.parse(asOf) - Date.parse(f.lastOrder)) / 86_400_000)
+    notes.push({
+      level: 'warning',
+      message: `The as-of date ${asOf} is ${gap} day${gap === 1 ? '' : 's'} after the last order in the data (${f.lastOrder}): recency, the R scores, P(alive) and the forecasts count ${gap === 1 ? 'that day' : 'those days'} as time without purchases. If the data simply ends on ${f.lastOrder}, leave out --as-of (it defaults to the last order day).`,
+    })
+  }
   if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',

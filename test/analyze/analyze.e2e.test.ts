@@ -308,6 +308,40 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(s.quality.map((n) => n.message).join(' ')).not.toMatch(/are netted into revenue/)
   })
 
+  it('an as-of date after the last order is warned about', () => {
+    const dir = tempDir()
+    const file = join(dir, 'ends.csv')
+    writeFileSync(
+      file,
+      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no2,B,2024-01-05,50\no3,A,2024-02-10,30\n',
+    )
+    const run = (asOf: string[]) => {
+      const r = runCli([
+        'analyze',
+        file,
+        ...asOf,
+        '--out',
+        join(dir, 'out'),
+        '--no-predictions',
+        '--json',
+      ])
+      expect(r.code).toBe(0)
+      return (JSON.parse(r.stdout) as AnalysisSummary).quality
+    }
+    expect(run(['--as-of', '2024-03-01'])).toContainEqual({
+      level: 'warning',
+      message:
+        'The as-of date 2024-03-01 is 20 days after the last order in the data (2024-02-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, leave out --as-of (it defaults to the last order day).',
+    })
+    for (const asOf of [[], ['--as-of', '2024-02-10'], ['--as-of', '2024-01-20']]) {
+      expect(
+        run(asOf)
+          .map((n) => n.message)
+          .join(' '),
+      ).not.toMatch(/after the last order/)
+    }
+  })
+
   it('refund rows dated after the as-of date are said not to be netted', () => {
     const dir = tempDir()
     const file = join(dir, 'late-refund.csv')
