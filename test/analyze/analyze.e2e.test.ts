@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
 
 const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
 const CUSTOMERS = 2357
@@ -310,9 +311,9 @@ describe('loyals analyze on the CDNOW sample', () => {
 
   it('an as-of date after the last order is warned about', () => {
     const dir = tempDir()
-    const file = join(dir, 'ends.csv')
-    writeFileSync(
-      file,
+    const file = write(
+      dir,
+      'ends.csv',
       'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no2,B,2024-01-05,50\no3,A,2024-02-10,30\n',
     )
     const run = (asOf: string[]) => {
