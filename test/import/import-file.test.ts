@@ -651,6 +651,42 @@ describe('dates, time zones and amounts', () => {
       ['w2', 12, 'EUR'],
     ])
   })
+
+  test('an amount marked with another currency than its currency column is a bad row', async () => {
+    const body =
+      'order_id,customer_id,ordered_at,amount,Currency\n' +
+      'x1,c1,2024-01-02,"$1,234.50",EUR\nx2,c2,2024-01-03,€20.00,eur\nx3,c3,2024-01-04,12 USD,EUR\n' +
+      'x4,c4,2024-01-05,15.5,EUR\nx5,c5,2024-01-06,$5,CAD\nx6,c6,2024-01-07,£5,XYZ\nx7,c7,2024-01-08,¥300,CNY\n'
+    const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+    const e = await orders(write(dir, 'clash.csv', body)).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ImportError)
+    expect((e as ImportError).problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [
+        2,
+        'amount',
+        "'$1,234.50' is marked $, but the row's currency (Currency) is EUR: correct one of them",
+      ],
+      [
+        4,
+        'amount',
+        "'12 USD' is marked USD, but the row's currency (Currency) is EUR: correct one of them",
+      ],
+    ])
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
+    // skipped, the other rows import: a dollar in a CAD row, a pound beside a code nothing is
+    // known of and the yuan's yen sign are no clash
+    await orders(write(dir, 'clash-skip.csv', body), { skipBadRows: true })
+    const stored = await engine.query<{ order_id: string; amount: number; currency: string }>(
+      "SELECT order_id, amount, currency FROM orders WHERE order_id LIKE 'x%' ORDER BY order_id",
+    )
+    expect(stored.map((r) => [r.order_id, r.amount, r.currency])).toEqual([
+      ['x2', 20, 'EUR'],
+      ['x4', 15.5, 'EUR'],
+      ['x5', 5, 'CAD'],
+      ['x6', 5, 'XYZ'],
+      ['x7', 300, 'CNY'],
+    ])
+  })
 })
 
 describe('fast path and validating path store the same orders', () => {

@@ -28,6 +28,36 @@ GROUP BY 1 ORDER BY n DESC, line`,
   }
 }
 
+/** The mark an amount's text carries, upper case ('$', 'EUR'), or '' (a plain number). */
+export const markOfSql = (raw: string): string => `upper(regexp_extract(${raw}, '${MARK}', 1, 'i'))`
+
+// The codes whose symbols are known, and the codes each symbol may stand for ('$' is every dollar,
+// the peso and the real's R$; '¥' the yen and the yuan). A code outside the list is never said to
+// clash: nothing is known of its symbol.
+const SYMBOL_CODES: Readonly<Record<string, readonly string[]>> = {
+  $: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN', 'BRL'],
+  '€': ['EUR'],
+  '£': ['GBP'],
+  '¥': ['JPY', 'CNY'],
+}
+const KNOWN_CODES = [...new Set([...Object.values(SYMBOL_CODES).flat(), 'CHF'])]
+const codeList = (codes: readonly string[]) => codes.map((c) => `'${c}'`).join(', ')
+
+/**
+ * SQL true when an amount's text (`raw`) carries a currency mark that names another currency than
+ * the row's currency code (`currency`, upper case): "$1,234.50" in a EUR row. A plain number and a
+ * row without a currency never clash.
+ */
+export function markClashSql(raw: string, currency: string): string {
+  const mark = markOfSql(raw)
+  const bySymbol = Object.entries(SYMBOL_CODES)
+    .map(([s, codes]) => `WHEN '${s}' THEN ${currency} NOT IN (${codeList(codes)})`)
+    .join(' ')
+  return `CASE WHEN ${raw} IS NULL OR ${currency} IS NULL OR ${currency} NOT IN (${codeList(KNOWN_CODES)})
+    OR try_cast(${raw} AS DOUBLE) IS NOT NULL THEN false
+  ELSE CASE ${mark} WHEN '' THEN false ${bySymbol} ELSE ${mark} <> ${currency} END END`
+}
+
 /** The relation of importCurrencyMarks over the validating path's import_typed. */
 export const typedAmounts = (raw: string): string =>
   `(SELECT ${LINE} AS line, ${raw} AS raw FROM import_typed)`

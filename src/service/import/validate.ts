@@ -2,6 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
+import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
 import { ident, LINE, lineContent, lit, withOrderRuns } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
 import type { DateReading } from './date-shapes.ts'
@@ -662,6 +663,26 @@ export const MAX_NUMBER = String(MAX_MONEY)
 export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
+/**
+ * The rows whose amount names another currency than their currency column ("$1,234.50" in a EUR
+ * row: the mark is dropped when the amount is read, so one of the two is wrong), over a relation
+ * with the amount's text (rawName) and the currency; null when the file lacks either column.
+ */
+export function currencyClash(
+  spec: TypedSpec,
+): { readonly header: string; readonly bad: string; readonly reason: string } | null {
+  const amount = spec.fields.find((f) => f.field === 'amount' && f.type === 'number')
+  const currency = spec.fields.find((f) => f.field === 'currency')
+  if (!amount?.header || !currency?.header) return null
+  const raw = rawName('amount')
+  const code = ident('currency')
+  return {
+    header: amount.header,
+    bad: markClashSql(raw, code),
+    reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header)} || ') is ' || ${code} || ': correct one of them'`,
+  }
+}
+
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 export function problemsSql(
   spec: TypedSpec,
@@ -718,6 +739,12 @@ export function problemsSql(
   }
   for (const c of spec.rawChecks ?? []) {
     parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_raw WHERE ${c.bad}`)
+  }
+  const clash = currencyClash(spec)
+  if (clash) {
+    parts.push(
+      `SELECT ${LINE}, ${lit(clash.header)}, ${clash.reason} FROM import_typed WHERE ${clash.bad}`,
+    )
   }
   if (spec.refundsNameTheirCustomer) {
     const header = spec.fields.find((f) => f.field === 'customer_id')?.header ?? null
