@@ -1,6 +1,7 @@
 // Audit 2 of the value input imports: each return in exactly one owner note, satisfaction words
 // listed when a value cannot be read, and JSON array problems located by record.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { describeImport } from '../../src/cli/commands/import.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
@@ -60,6 +61,45 @@ describe('returns owner notes', () => {
     )
     expect(r.unmatched).toEqual({ rows: 1, examples: 'O8 (line 2)' })
     expect(r.otherOwner).toEqual({ rows: 0, examples: '' })
+  })
+
+  test('orders returned for more than they were paid are said, stored ones counted', async () => {
+    await load(
+      'orders',
+      write(
+        dir,
+        'o.csv',
+        'order_id,customer_id,ordered_at,amount\nO1,A,2024-01-01,100\nO2,A,2024-01-02,40\nO2,A,2024-01-03,-10\nO3,B,2024-01-04,30\n',
+      ),
+    )
+    // O2 paid 40 (its refund row is no payment): 25 returned now, with 20 stored before, is 45
+    await load(
+      'returns',
+      write(dir, 'r0.csv', 'return_id,order_id,returned_at,amount\nR0,O2,2024-01-10,20\n'),
+    )
+    const r = await load(
+      'returns',
+      write(
+        dir,
+        'r.csv',
+        'return_id,order_id,returned_at,amount\nR1,O1,2024-02-01,60\nR2,O3,2024-02-01,30\nR3,O2,2024-02-02,25\nR4,O1,2024-02-03,40.01\n',
+      ),
+    )
+    // O1: 100.01 of 100; O3 returned in full is no excess
+    expect(r.overReturned).toEqual({
+      orders: 2,
+      examples:
+        'O1 (line 2): 100.01 returned of 100.00 paid, O2 (line 4): 45.00 returned of 40.00 paid',
+    })
+    expect(await engine.query('SELECT count(*) AS n FROM returns')).toEqual([{ n: 5 }])
+    const clean = await load(
+      'returns',
+      write(dir, 'r2.csv', 'return_id,order_id,returned_at,amount\nR5,O3,2024-03-01,0\n'),
+    )
+    expect(clean.overReturned).toEqual({ orders: 0, examples: '' })
+    expect(describeImport(r)).toContain(
+      'note: 2 orders have returns worth more than they were paid (O1 (line 2): 100.01 returned of 100.00 paid, O2 (line 4): 45.00 returned of 40.00 paid)',
+    )
   })
 })
 

@@ -151,6 +151,15 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         `the customer ${one ? 'it names' : 'they name'}: check the returns or the orders`,
     )
   }
+  if (r.overReturned && r.overReturned.orders > 0) {
+    const o = r.overReturned
+    const one = o.orders === 1
+    out.push(
+      `  note: ${o.orders} order${one ? ' has' : 's have'} returns worth more than ${one ? 'it was' : 'they were'} paid ` +
+        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given, so the returned goods count in ` +
+        'full in the cost to serve: check the return amounts or their order ids',
+    )
+  }
   return out.join('\n')
 }
 

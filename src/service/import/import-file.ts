@@ -47,6 +47,7 @@ import {
 } from '../../data/queries/import-refund-owners.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
+import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
 import { importSameFile } from '../../data/queries/import-same-file.ts'
 import {
   flattenObjects,
@@ -248,6 +249,11 @@ export interface ImportResult {
    * customer they name), with up to three of them as 'order (line N)'. Null for the other kinds.
    */
   readonly otherOwner: { readonly rows: number; readonly examples: string } | null
+  /**
+   * Returns only: orders this file returns whose returns (stored ones too) add up to more than the
+   * order was paid, with up to 3 examples; null for other kinds.
+   */
+  readonly overReturned?: { readonly orders: number; readonly examples: string } | null
   /** Orders read as a transaction log without spend: no amount column, every amount 0. */
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
@@ -1326,6 +1332,16 @@ async function importFileOnce(
       format === 'csv' && kind === 'orders' && !opts.decimalComma
         ? await pointThousandsHeaders(engine, source, headersOf(spec, 'number'))
         : []
+    const overReturned =
+      kind === 'returns'
+        ? await engine.query<{
+            order_id: string
+            line: number
+            returned: number
+            paid: number
+            n: number
+          }>(importReturnsOverPaid(engine.dialect, { rows: 'import_kind_rows' }).sql)
+        : undefined
     const otherOwner =
       kind === 'returns'
         ? (
@@ -1367,6 +1383,19 @@ async function importFileOnce(
       otherOwner: otherOwner
         ? { rows: Number(otherOwner.n), examples: otherOwner.examples ?? '' }
         : null,
+      ...(overReturned
+        ? {
+            overReturned: {
+              orders: Number(overReturned[0]?.n ?? 0),
+              examples: overReturned
+                .map(
+                  (o) =>
+                    `${o.order_id} (line ${o.line}): ${Number(o.returned).toFixed(2)} returned of ${Number(o.paid).toFixed(2)} paid`,
+                )
+                .join(', '),
+            },
+          }
+        : {}),
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
       jsonArray: false,
