@@ -23,11 +23,22 @@ export interface RowProblem {
    * a one-line array has every record on line 1, so `file:2` would point at nothing.
    */
   readonly record?: boolean
+  /**
+   * With `record`: the file line on which that record opens (a pretty-printed array), when the
+   * records do not all sit on one line.
+   */
+  readonly startLine?: number
 }
 
 export function formatProblem(p: RowProblem): string {
   const where =
-    p.line === null ? p.file : p.record ? `${p.file} record ${p.line}` : `${p.file}:${p.line}`
+    p.line === null
+      ? p.file
+      : p.record
+        ? p.startLine !== undefined
+          ? `${p.file}:${p.startLine} (record ${p.line})`
+          : `${p.file} record ${p.line}`
+        : `${p.file}:${p.line}`
   return p.column ? `${where} ${p.column}: ${p.reason}` : `${where}: ${p.reason}`
 }
 

@@ -1524,7 +1524,8 @@ describe('formats', () => {
     const two = write(dir, 'pretty-two.json', rec('p2', '5') + rec('p3', '"x"'))
     const e = await importError(() => orders(two))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${two} record 2 amount: cannot read 'x' as an amount`,
+      // the record's number, and the line it opens on in the file
+      `${two}:7 (record 2) amount: cannot read 'x' as an amount`,
     ])
     for (const body of ['{"orders": []}\n', '{\n  "orders": []\n}\n']) {
       const empty = write(dir, 'empty-page.json', body)
@@ -1566,6 +1567,24 @@ describe('formats', () => {
         new RegExp(`^${bad} record 3 created_at: cannot read 'soon' as a date`),
       ),
     ])
+    // pretty-printed and gzipped: the line the record opens on too (the array's line 20)
+    const badGz = write(
+      dir,
+      'bad.json.gz',
+      gzipSync(
+        JSON.stringify(
+          [...records, { id: 3, created_at: 'soon', total: 1, customer: { id: 'c' } }],
+          null,
+          2,
+        ),
+      ),
+    )
+    const gzErr = await importError(() => orders(badGz))
+    expect(gzErr.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${badGz}:20 \\(record 3\\) created_at: cannot read 'soon' as a date`),
+      ),
+    ])
     // an array that is not valid JSON says so, with nothing stored
     const broken = write(dir, 'broken.json', '[{"id": 1, "total": }]')
     await expect(orders(broken)).rejects.toThrow(/broken\.json/)
@@ -1593,9 +1612,10 @@ describe('formats', () => {
       ),
     )
     const e = await importError(() => orders(pretty))
+    expect(e.problems[0]).toMatchObject({ line: 3, record: true, startLine: 13 })
     expect(e.problems.map(formatProblem)).toEqual([
       expect.stringMatching(
-        new RegExp(`^${pretty} record 3 ordered_at: cannot read 'x' as a date`),
+        new RegExp(`^${pretty}:13 \\(record 3\\) ordered_at: cannot read 'x' as a date`),
       ),
     ])
   })

@@ -95,6 +95,7 @@ import {
   typedViewSql,
 } from './fast-path.ts'
 import { detectFormat, type Format, nestedColumns, readHead, scalarColumns } from './formats.ts'
+import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
 import {
@@ -700,7 +701,7 @@ async function importFileOnce(
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
     const copy = await jsonLinesCopy(engine, file, gzip, null)
-    return importCopy(engine, file, opts, copy, { jsonArray: true })
+    return importCopy(engine, file, opts, copy, { jsonArray: true }, { kind: 'array' })
   }
   // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
   const readPath = opts.readFrom ?? file
@@ -788,10 +789,14 @@ async function importFileOnce(
           )
         ) {
           const copy = await jsonLinesCopy(engine, file, gzip, { documents: true })
-          return await importCopy(engine, file, opts, copy, {
-            jsonArray: true,
-            jsonDocuments: true,
-          })
+          return await importCopy(
+            engine,
+            file,
+            opts,
+            copy,
+            { jsonArray: true, jsonDocuments: true },
+            { kind: 'documents' },
+          )
         }
         // one document, not of records of this kind: the missing columns said as for any file
         if (wrapper === null && d)
@@ -806,7 +811,14 @@ async function importFileOnce(
     }
     if (wrapper !== null && !opts.readFrom) {
       const copy = await jsonLinesCopy(engine, file, gzip, { list: wrapper })
-      return await importCopy(engine, file, opts, copy, { jsonArray: true, jsonWrapper: wrapper })
+      return await importCopy(
+        engine,
+        file,
+        opts,
+        copy,
+        { jsonArray: true, jsonWrapper: wrapper },
+        { kind: 'list', field: wrapper },
+      )
     }
     const fastMapping =
       fastColumns &&
@@ -1466,20 +1478,31 @@ interface FileCopy {
   readonly remove: () => Promise<void>
 }
 
-/** Import `file` read from its `copy`, then delete the copy; `mark` says what the copy mended. */
+/**
+ * Import `file` read from its `copy`, then delete the copy; `mark` says what the copy mended.
+ * `records`: the copy holds the file's JSON records one a line, laid out in the file so.
+ */
 async function importCopy(
   engine: Engine,
   file: string,
   opts: ImportOptions,
   copy: FileCopy,
   mark: Partial<ImportResult>,
+  records?: RecordLayout,
 ): Promise<ImportResult> {
   try {
     return { ...(await importFile(engine, file, { ...opts, readFrom: copy.path })), ...mark }
   } catch (e) {
-    // the copy holds one record a line, so its line numbers are record numbers of the file
-    if (mark.jsonArray && e instanceof ImportError && e.problems.length > 0) {
-      const problems = e.problems.map((p) => (p.line === null ? p : { ...p, record: true }))
+    // the copy holds one record a line, so its line numbers are record numbers of the file; the
+    // line each opens on in the file is found by one scan of it (unless they share one line)
+    if (records && e instanceof ImportError && e.problems.length > 0) {
+      const { starts } = await scanRecordLines(file, detectFormat(file, {}).gzip, records)
+      const oneLine = starts.length > 0 && starts[0] === starts.at(-1)
+      const problems = e.problems.map((p) => {
+        if (p.line === null) return p
+        const startLine = oneLine ? undefined : starts[p.line - 1]
+        return { ...p, record: true, ...(startLine !== undefined ? { startLine } : {}) }
+      })
       throw new ImportError(e.message, problems, Number(e.details.total ?? problems.length))
     }
     throw e
