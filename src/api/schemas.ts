@@ -1,5 +1,6 @@
 // Request schemas of the routes that are not events (those live in service/ops/events.ts).
 import { z } from 'zod'
+import { dateTime } from '../service/ops/events.ts'
 import { ROLES } from '../service/ops/keys.ts'
 
 const limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def)
@@ -16,13 +17,13 @@ export const CustomersQuery = z
 export const RankBody = z
   .object({
     /** Evaluation time (default: now). */
-    now: z.iso.datetime({ offset: true }).optional(),
+    now: dateTime.optional(),
     queue: z
       .array(
         z
           .object({
             customerId: z.string().min(1).max(256),
-            waitingSince: z.iso.datetime({ offset: true }),
+            waitingSince: dateTime,
             channel: z.string().min(1).max(64).optional(),
           })
           .strict(),

@@ -145,6 +145,71 @@ describe.each(STORES)('API on $name', (kind) => {
         'queue[0].waitingSince',
       ],
       ['a task completion without outcome', '/v1/tasks/t/complete', JSON.stringify({}), 'outcome'],
+      [
+        'a customer id of nothing but spaces (it was stored as the empty id)',
+        '/v1/orders',
+        JSON.stringify({
+          order_id: 'ws',
+          customer_id: '  ',
+          ordered_at: '2025-01-01T00:00:00Z',
+          amount: 5,
+        }),
+        'customer_id',
+      ],
+      [
+        'an order id of nothing but spaces',
+        '/v1/orders',
+        JSON.stringify({
+          order_id: ' ',
+          customer_id: 'c',
+          ordered_at: '2025-01-01T00:00:00Z',
+          amount: 5,
+        }),
+        'order_id',
+      ],
+      [
+        'a userId of nothing but spaces',
+        '/v1/events',
+        JSON.stringify({ type: 'identify', messageId: 'w', userId: '   ', traits: {} }),
+        'userId',
+      ],
+      [
+        'an order line of 10^13 (price × quantity)',
+        '/v1/events',
+        JSON.stringify({
+          ...orderEvent('c', 'o9', 50, '2025-01-01T00:00:00Z'),
+          properties: {
+            order_id: 'o9',
+            total: 50,
+            products: [{ product_id: 'p', price: 5, quantity: 1e13 }],
+          },
+        }),
+        'properties.products[0].quantity',
+      ],
+      [
+        'an order line of a negative quantity',
+        '/v1/orders',
+        JSON.stringify({
+          order_id: 'o8',
+          customer_id: 'c',
+          ordered_at: '2025-01-01T00:00:00Z',
+          amount: 5,
+          products: [{ product_id: 'p', price: 5, quantity: -4 }],
+        }),
+        'products[0].quantity',
+      ],
+      [
+        'a rank time before 1900',
+        '/v1/service/rank',
+        JSON.stringify({ now: '1800-01-01T00:00:00Z', queue: [] }),
+        'now',
+      ],
+      [
+        'a tick time after 2199',
+        '/v1/jobs/tick',
+        JSON.stringify({ now: '9999-12-01T00:00:00Z' }),
+        'now',
+      ],
     ])('400 for %s', async (_name, path, raw, field) => {
       const res = await h.call('POST', path, { raw })
       expect(res.status).toBe(400)
@@ -491,6 +556,21 @@ describe.each(STORES)('API on $name', (kind) => {
       const ids = res.json.queue.map((q: { customerId: string }) => q.customerId)
       expect(ids).toEqual(['unknown', best, worst])
       expect(res.json.queue[0].overdue).toBe(true)
+      // ISO 8601's basic offset (+0100) is read as everywhere else in the API: the same instants
+      const plusOne = (ms: number) =>
+        new Date(ms + 3_600_000).toISOString().replace('Z', '+0100').replace('.000', '')
+      const basic = await h.call('POST', '/v1/service/rank', {
+        body: {
+          now: plusOne(now),
+          queue: body.queue.map((q) => ({
+            ...q,
+            waitingSince: plusOne(Date.parse(q.waitingSince)),
+          })),
+        },
+        role: 'service',
+      })
+      expect(basic.status).toBe(200)
+      expect(basic.json.queue).toEqual(res.json.queue)
       const level = await h.call('GET', `/v1/service/level/${best}`, { role: 'read-only' })
       expect(level.json).toMatchObject({
         known: true,

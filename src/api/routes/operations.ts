@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { actionsList } from '../../data/queries/api-actions-list.ts'
 import { playbookEffect } from '../../service/ops/effect.ts'
+import { dateTime } from '../../service/ops/events.ts'
 import { createApiKey, listApiKeys, revokeKeyKeepingAdmin } from '../../service/ops/keys.ts'
 import { runTick } from '../../service/ops/scheduler.ts'
 import {
@@ -44,7 +45,7 @@ import { taskView } from './views.ts'
 const storeTime = (c: { at: string; id: string }) => ({ at: sqlTs(Date.parse(c.at)), id: c.id })
 
 /** POST /v1/jobs/tick: evaluate as of `now` (admin keys only) instead of the server clock. */
-const TickBody = z.object({ now: z.iso.datetime({ offset: true }).optional() }).strict()
+const TickBody = z.object({ now: dateTime.optional() }).strict()
 
 export const operationRoutes = [
   route({

@@ -16,7 +16,7 @@ const unsafeId = (input: unknown) =>
   ` (got ${String(input)}${Number.isInteger(input) ? ', as JSON parsers read it: larger numbers lose digits' : ''}); send ids as strings`
 const idOf = (required: string) =>
   z
-    .union([z.string().min(1).max(256), z.int({ error: (i) => unsafeId(i.input) })], {
+    .union([z.string(), z.int({ error: (i) => unsafeId(i.input) })], {
       error: (i) =>
         i.input === undefined
           ? required
@@ -24,7 +24,14 @@ const idOf = (required: string) =>
             ? unsafeId(i.input)
             : 'must be a string (or a whole number)',
     })
-    .transform(String)
+    // " C1 " is C1, as the importer trims ids; nothing but spaces is no id at all
+    .transform((v) => String(v).trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty (or only spaces)')
+        .max(256, 'must be at most 256 characters'),
+    )
 const id = idOf('required')
 /** A customer's id, spelled as the importer stores it (an email in lower case: core/customer-id.ts). */
 const customerIdOf = (required: string) => idOf(required).transform(normalizeCustomerId)
@@ -38,7 +45,7 @@ const DATE_TIME =
   'must be an ISO 8601 date-time with an offset (2025-03-01T12:00:00Z, +01:00 or +0100)'
 // Both offset forms are ISO 8601; the extended one (+01:00) is what zod and Date.parse read, and
 // what is stored.
-const when = z
+export const dateTime = z
   .string({ error: DATE_TIME })
   .transform((s) => s.replace(SHORT_OFFSET, (_, t, h, m) => `${t}${h}:${m ?? '00'}`))
   .pipe(z.iso.datetime({ offset: true, error: DATE_TIME }))
@@ -59,13 +66,13 @@ const common = {
   /** Segment's unique id of the message: the idempotency key. */
   messageId: z
     .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
-    .min(1)
-    .max(256),
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters'),
   userId: customerIdOf(
     'userId is required: profiles are kept by your user id, so a call with only an anonymousId cannot be stored',
   ),
   anonymousId: z.string().max(256).optional(),
-  timestamp: when.optional(),
+  timestamp: dateTime.optional(),
   context: z.record(z.string(), z.unknown()).optional(),
   integrations: z.record(z.string(), z.unknown()).optional(),
   sentAt: z.string().optional(),
@@ -105,7 +112,7 @@ const Traits = z
     name: z.string().max(500).optional(),
     firstName: z.string().max(250).optional(),
     lastName: z.string().max(250).optional(),
-    createdAt: when.optional(),
+    createdAt: dateTime.optional(),
     timezone: timeZone.optional(),
   })
   .catchall(z.unknown())
@@ -119,13 +126,27 @@ export const IdentifySchema = z.object({
 const Product = z
   .object({
     product_id: id.optional(),
-    sku: z.string().optional(),
+    // a blank sku names no product (the product id, or none, is used)
+    sku: z
+      .string()
+      .transform((s) => s.trim() || undefined)
+      .optional(),
     name: z.string().optional(),
     category: z.string().optional(),
-    price: money.optional(),
-    quantity: z.number().finite().optional(),
+    // a line of an order is goods sold: a return or refund is an event of its own
+    price: money.min(0, 'must not be negative (send a refund as Order Refunded)').optional(),
+    quantity: z
+      .number()
+      .finite()
+      .min(0, 'must not be negative (send a refund as Order Refunded)')
+      .optional(),
   })
   .catchall(z.unknown())
+  // price × quantity is the line's amount, summed like any other
+  .refine((x) => Math.abs((x.price ?? 0) * (x.quantity ?? 1)) < MAX_MONEY, {
+    path: ['quantity'],
+    message: 'price × quantity must be less than 1,000,000,000,000',
+  })
 
 /** "Order Completed" properties (Segment e-commerce spec v2). */
 export const OrderCompletedProps = z
@@ -198,8 +219,8 @@ export const TicketProps = z
   .object({
     ticket_id: id,
     channel: text(100).optional(),
-    opened_at: when.optional(),
-    resolved_at: when.optional(),
+    opened_at: dateTime.optional(),
+    resolved_at: dateTime.optional(),
     handling_minutes: z.number().finite().min(0).max(1_000_000).optional(),
     satisfaction: z.number().finite().min(1).max(5).optional(),
   })
@@ -275,7 +296,7 @@ export const BatchSchema = z.object({ batch: z.array(EventSchema).min(1).max(MAX
 export const DirectOrderSchema = z.object({
   order_id: id,
   customer_id: customerId,
-  ordered_at: when,
+  ordered_at: dateTime,
   amount: money.min(0),
   currency: z.string().min(3).max(3).toUpperCase().optional(),
   products: z.array(Product).max(1000).optional(),
@@ -286,7 +307,7 @@ export const DirectCustomerSchema = z.object({
   customer_id: customerId,
   email: z.string().max(320).optional(),
   name: z.string().max(500).optional(),
-  signup_at: when.optional(),
+  signup_at: dateTime.optional(),
   timezone: timeZone.optional(),
 })
 
