@@ -23,7 +23,7 @@ export interface JobView {
 
 export class JobRunner {
   readonly #store: OpsStore
-  #running: { id: string; done: Promise<void> } | null = null
+  #running: { id: string; created: Promise<void>; done: Promise<void> } | null = null
 
   constructor(store: OpsStore) {
     this.#store = store
@@ -31,11 +31,16 @@ export class JobRunner {
 
   /** Start a refit (or return the one running). Resolves once the job row exists. */
   async startRefit(): Promise<{ id: string; started: boolean }> {
-    if (this.#running) return { id: this.#running.id, started: false }
+    const running = this.#running
+    if (running) {
+      await running.created
+      return { id: running.id, started: false }
+    }
     const id = `job_${randomUUID()}`
     const store = this.#store
     const now = sqlTs(store.now())
-    await store.use((e) =>
+    // taken before the first await: requests arriving meanwhile find this job, not start another
+    const created = store.use((e) =>
       e.exec(
         insertRows(e.dialect, {
           table: 'jobs',
@@ -44,6 +49,14 @@ export class JobRunner {
         }),
       ),
     )
+    const slot = { id, created, done: created.then(() => {}) }
+    this.#running = slot
+    try {
+      await created
+    } catch (e) {
+      this.#running = null
+      throw e
+    }
     const update = (
       status: string,
       progress: number,
@@ -78,7 +91,7 @@ export class JobRunner {
         this.#running = null
       }
     })()
-    this.#running = { id, done }
+    slot.done = done
     return { id, started: true }
   }
 
