@@ -124,7 +124,31 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
       returns: 1,
       tickets: 1,
     })
-    expect((await h.call('GET', '/v1/customers/c1')).json.engagement.referrals).toBe(1)
+    // nor the review: the profile counts what the tables hold
+    expect((await h.call('GET', '/v1/customers/c1')).json.engagement).toEqual({
+      referrals: 1,
+      reviews: 1,
+      nps: 9,
+      ces: 2,
+    })
+  })
+
+  it('an answer under a stored response id keeps the stored answer; a self-referral counts for nothing', async () => {
+    const answer = (nps: number, id: string) =>
+      track('c5', 'Survey Responded', { response_id: 'S1', nps }, id, '2025-02-12T09:00:00Z')
+    await h.call('POST', '/v1/events', {
+      body: orderEvent('c5', 'o5', 10, '2025-02-01T10:00:00Z', 'o5'),
+    })
+    expect((await h.call('POST', '/v1/events', { body: answer(6, 's1-a') })).status).toBe(200)
+    expect((await h.call('POST', '/v1/events', { body: answer(7, 's1-b') })).status).toBe(200)
+    const [s] = await rows("SELECT nps FROM survey_responses WHERE response_id = 'S1'")
+    expect(Number(s!.nps)).toBe(6)
+    const self = track('c5', 'Referral Completed', { referred_id: 'c5' }, 'self-ref')
+    expect((await h.call('POST', '/v1/events', { body: self })).status).toBe(200)
+    expect((await h.call('GET', '/v1/customers/c5')).json.engagement).toMatchObject({
+      nps: 6,
+      referrals: 0,
+    })
   })
 
   it('completes a ticket from its events in any order, and refuses a clash', async () => {

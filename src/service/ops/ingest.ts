@@ -283,6 +283,16 @@ export async function loadContacts(
   return { fired, logs }
 }
 
+/**
+ * Whether an event's value input counts: not when its row was stored already (the same review,
+ * answer or referral under a new messageId: `repeats`, from writeValueInputs), nor a customer
+ * referring themselves (the value step leaves those out too).
+ */
+function counts(e: IngestEvent, repeats: ReadonlySet<string>): boolean {
+  if (repeats.has(e.eventId)) return false
+  return !(e.referral && e.referral.referredId === e.customerId)
+}
+
 function opsEventOf(
   e: IngestEvent,
   isNewCustomer: boolean,
@@ -295,9 +305,11 @@ function opsEventOf(
       : null
   }
   if (e.referral) {
-    return repeats.has(e.eventId) ? null : { type: 'referral', id: e.eventId, atMs: e.atMs }
+    return counts(e, repeats) ? { type: 'referral', id: e.eventId, atMs: e.atMs } : null
   }
-  if (e.name === 'Product Reviewed') return { type: 'review', id: e.eventId, atMs: e.atMs }
+  if (e.name === 'Product Reviewed') {
+    return counts(e, repeats) ? { type: 'review', id: e.eventId, atMs: e.atMs } : null
+  }
   if (e.refund || e.survey) return { type: 'profile_change', id: e.eventId, atMs: e.atMs }
   return null
 }
@@ -387,9 +399,11 @@ function applyEvent(
       timeZone: t.timeZone ?? q.timeZone,
     }
   }
-  if (e.referral && !repeats.has(e.eventId)) q = { ...q, referrals: q.referrals + 1 }
-  if (e.name === 'Product Reviewed') q = { ...q, reviews: q.reviews + 1 }
-  if (e.survey) {
+  if (e.referral && counts(e, repeats)) q = { ...q, referrals: q.referrals + 1 }
+  if (e.name === 'Product Reviewed' && counts(e, repeats)) q = { ...q, reviews: q.reviews + 1 }
+  // an answer already stored (its response id, or the same answer under a new messageId) keeps
+  // the stored one: the profile says what the table holds
+  if (e.survey && counts(e, repeats)) {
     const { nps, ces } = e.survey
     if (nps !== undefined && e.atMs >= answered.npsAt) {
       q = { ...q, nps }
