@@ -955,7 +955,18 @@ describe.each(STORES)('API on $name', (kind) => {
           VALUES ('later:erin-77:x', 'later', 'erin-77', 'event', 'marketing', 'webhook', 'email',
             'deferred', false, 0, TIMESTAMP '2024-01-02 00:00:00', TIMESTAMP '2099-01-01 00:00:00')`)
       })
+      await h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          messageId: 'e-nps',
+          userId: 'erin-77',
+          event: 'Survey Responded',
+          properties: { nps: 3, ces: 5 },
+        },
+      })
       const revenueBefore = await count(h, 'SELECT sum(amount) AS s FROM orders')
+      const scored = (await h.call('GET', '/v1/customers/erin-77')).json
+      expect(scored.engagement).toMatchObject({ nps: 3, ces: 5 })
       const del = await h.call('DELETE', '/v1/customers/erin-77')
       expect(del.status).toBe(200)
       expect(del.json.pseudonym).toMatch(/^erased_[0-9a-f]{32}$/)
@@ -964,6 +975,9 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(await count(h, 'SELECT sum(amount) AS s FROM orders')).toBe(revenueBefore)
       const anon = (await h.call('GET', `/v1/customers/${del.json.pseudonym}`)).json
       expect(anon).toMatchObject({ orders: 1, revenue: 99, email: null, name: null })
+      // her scores and answers keep counting under the pseudonym (tier, value, service level)
+      const kept = (p: typeof anon) => [p.value, p.prediction, p.tier, p.segment, p.engagement]
+      expect(kept(anon)).toEqual(kept(scored))
       for (const table of [
         'orders',
         'order_lines',

@@ -8,7 +8,7 @@ import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { writeProfiles } from './ingest.ts'
-import { emptyProfile, type Profile } from './profile.ts'
+import type { Profile } from './profile.ts'
 import { PSEUDONYM } from './pseudonym.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
@@ -107,16 +107,16 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       // without a profile there are no counters to keep: the refit scores what stays (orders not
       // scored yet) under the pseudonym
       if (!profile) return { pseudonym, anon: null, alreadyErased: false, erasedAt }
-      // the counters stay under the pseudonym; nothing that identifies the person does
+      // the counters, survey answers and scores (tier, value, prediction, segment) stay under
+      // the pseudonym, as the rows they come from do; nothing that identifies the person does
       const anon: Profile = {
-        ...emptyProfile(pseudonym, now),
-        ordersCount: profile.ordersCount,
-        purchaseDays: profile.purchaseDays,
-        revenue: profile.revenue,
-        firstOrderMs: profile.firstOrderMs,
-        lastOrderMs: profile.lastOrderMs,
-        referrals: profile.referrals,
-        reviews: profile.reviews,
+        ...profile,
+        customerId: pseudonym,
+        email: null,
+        name: null,
+        timeZone: null,
+        signupAtMs: null,
+        updatedAtMs: now,
       }
       await writeProfiles(tx, [anon])
       return { pseudonym, anon, alreadyErased: false, erasedAt }
