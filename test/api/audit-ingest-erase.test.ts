@@ -195,6 +195,18 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect(JSON.stringify(rows).toLowerCase()).not.toMatch(/jo\.back|jo back|c-77/)
   })
 
+  it('a customer renamed back to an earlier name takes it; a retry stays a duplicate', async () => {
+    const send = (name: string) =>
+      h.call('POST', '/v1/customers', { body: { customer_id: 'pc1', name } })
+    const status = async (name: string) => (await send(name)).json.status
+    expect(await status('A')).toBe('stored')
+    expect(await status('B')).toBe('stored')
+    expect(await status('A')).toBe('stored')
+    expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('A')
+    expect(await status('A')).toBe('duplicate')
+    expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('A')
+  })
+
   it('finds an email-spelled id typed in another case or with spaces on every route', async () => {
     const ev = await h.call('POST', '/v1/events', {
       body: orderEvent('Mia@Example.COM', 'o-mia', 80, '2025-02-20T10:00:00Z'),

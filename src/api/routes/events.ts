@@ -6,6 +6,7 @@ import {
   DirectCustomerSchema,
   DirectOrderSchema,
   EventSchema,
+  holdsTraits,
   normalizeEvent,
   orderAsEvent,
   type SegmentEvent,
@@ -82,9 +83,13 @@ export const eventRoutes = [
     response: { schema: IngestAnswer, description: 'Stored, or a duplicate of what was stored' },
     errors: [422],
     example: '/v1/customers',
-    handler: ({ body, deps }) => {
+    handler: async ({ body, deps }) => {
       checkDirectCustomer(body, { nowMs: deps.store.now() })
-      return one(deps, customerAsEvent(body, sha))
+      const p = await deps.store.getProfile(body.customer_id)
+      return one(
+        deps,
+        customerAsEvent(body, sha, p && !holdsTraits(p, body) ? p.updatedAtMs : undefined),
+      )
     },
   }),
 ]

@@ -498,10 +498,34 @@ export function orderAsEvent(o: z.output<typeof DirectOrderSchema>): SegmentEven
   }
 }
 
-/** A direct customer as the equivalent identify call (messageId from the traits' content). */
+/** Whether a profile holds every trait a direct customer sends (email, name, sign-up, zone). */
+export function holdsTraits(
+  p: {
+    email: string | null
+    name: string | null
+    signupAtMs: number | null
+    timeZone: string | null
+  },
+  c: z.output<typeof DirectCustomerSchema>,
+): boolean {
+  return (
+    (c.email === undefined || c.email === p.email) &&
+    (c.name === undefined || c.name === p.name) &&
+    (c.signup_at === undefined || Date.parse(c.signup_at) === p.signupAtMs) &&
+    (c.timezone === undefined || c.timezone === p.timeZone)
+  )
+}
+
+/**
+ * A direct customer as the equivalent identify call. The messageId comes from the traits'
+ * content, so a retry is a duplicate; `revision` (the stored profile's update time, given when
+ * the profile holds other traits) makes a return to earlier traits (A, B, then A again) a change
+ * of its own rather than a duplicate of the first A.
+ */
 export function customerAsEvent(
   c: z.output<typeof DirectCustomerSchema>,
   contentHash: (s: string) => string,
+  revision?: number,
 ): SegmentEvent {
   const traits = {
     ...(c.email !== undefined ? { email: c.email } : {}),
@@ -511,7 +535,7 @@ export function customerAsEvent(
   }
   return {
     type: 'identify',
-    messageId: `customer:${c.customer_id}:${contentHash(JSON.stringify(traits))}`,
+    messageId: `customer:${c.customer_id}:${contentHash(JSON.stringify(traits))}${revision === undefined ? '' : `:${revision}`}`,
     userId: c.customer_id,
     traits,
   }
