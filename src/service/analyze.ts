@@ -249,7 +249,7 @@ export async function computeAnalysis(
         ...qualityNotes(
           t,
           f,
-          info.asOf,
+          { day: info.asOf, given: opts.asOf !== undefined },
           revenueConc,
           currency,
           left,
@@ -557,7 +557,9 @@ interface LeftOut extends Record<string, unknown> {
 function qualityNotes(
   t: TotalsRow,
   f: OrderFacts,
-  asOf: string,
+  // the as-of day, and whether the user set it (the default, the last day of any row, may be a
+  // refund's day: a gap by design, not a slip)
+  { day: asOf, given: asOfGiven }: { day: string; given: boolean },
   revenue: Concentration,
   currency: string | null,
   left: LeftOut | undefined,
@@ -572,7 +574,7 @@ function qualityNotes(
     })
   }
   // an as-of date past the export's end reads the gap as customers not buying
-  if (f.lastOrder !== null && f.lastOrder < asOf) {
+  if (asOfGiven && f.lastOrder !== null && f.lastOrder < asOf) {
     const gap = Math.round((Date.parse(asOf) - Date.parse(f.lastOrder)) / 86_400_000)
     notes.push({
       level: 'warning',

@@ -341,6 +341,14 @@ describe('loyals analyze on the CDNOW sample', () => {
           .join(' '),
       ).not.toMatch(/after the last order/)
     }
+    // the default as-of is the last day of any row: a refund's day after the last order is no slip
+    write(
+      dir,
+      'ends.csv',
+      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no3,A,2024-02-10,30\no3,A,2024-02-20,-30\n',
+    )
+    const byDefault = run([])
+    expect(byDefault.map((n) => n.message).join(' ')).not.toMatch(/after the last order/)
   })
 
   it('refund rows dated after the as-of date are said not to be netted', () => {
