@@ -15,6 +15,7 @@ import {
 } from '../data/queries/customer-analysis.ts'
 import { customersWithoutPurchase } from '../data/queries/customers-without-purchase.ts'
 import { engineThreads, setThreads, withThreads } from '../data/queries/engine-threads.ts'
+import { insightsPriced } from '../data/queries/insights-priced.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
@@ -327,12 +328,19 @@ async function withInsights(
   progress: StepRunner,
 ): Promise<AnalysisSummary> {
   if (!opts.insights) return summary
-  if (!summary.revenue.measured) {
-    // the best customers are found by value: with every amount 0 they would be picked by the tie
-    // order, and every first-order-value pattern would be an artefact of it
-    const message =
-      'Insights on the best customers (path to best, rising stars, lapsed best, over-indexing) rank customers by value, which needs amounts: they are left out.'
+  const leftOut = (why: string): AnalysisSummary => {
+    const message = `Insights on the best customers (path to best, rising stars, lapsed best, over-indexing) rank customers by value, ${why}: they are left out.`
     return { ...summary, quality: [...summary.quality, { level: 'info', message }] }
+  }
+  // the best customers are found by value: with every amount 0 they would be picked by the tie
+  // order, and every first-order-value pattern would be an artefact of it
+  if (!summary.revenue.measured) return leftOut('which needs amounts')
+  // amounts, but every customer's net revenue 0 (each purchase refunded): nothing to rank either
+  const [priced] = await engine.query<{ n: number }>(
+    insightsPriced(engine.dialect, { table: ANALYSIS_TABLE }),
+  )
+  if (Number(priced?.n ?? 0) === 0) {
+    return leftOut("and every customer's net revenue is 0 (refunds cancel every purchase)")
   }
   if (engine.dialect !== 'duckdb') {
     const message = 'Insights need the embedded DuckDB store: they are left out.'

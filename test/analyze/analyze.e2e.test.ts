@@ -351,6 +351,24 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(byDefault.map((n) => n.message).join(' ')).not.toMatch(/after the last order/)
   })
 
+  it('refunds cancelling every purchase leave insights out with a note, not the run', () => {
+    const dir = tempDir()
+    const file = write(
+      dir,
+      'zero.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-01,10\nA,2024-01-03,-10\nB,2024-01-02,0\n',
+    )
+    const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--json'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.insights).toBeUndefined()
+    expect(s.quality.map((n) => n.message)).toContainEqual(
+      "Insights on the best customers (path to best, rising stars, lapsed best, over-indexing) rank customers by value, and every customer's net revenue is 0 (refunds cancel every purchase): they are left out.",
+    )
+    expect(existsSync(join(dir, 'out', 'report.html'))).toBe(true)
+  })
+
   it('refund rows dated after the as-of date are said not to be netted', () => {
     const dir = tempDir()
     const file = join(dir, 'late-refund.csv')
