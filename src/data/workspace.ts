@@ -55,6 +55,21 @@ export function assertNotServed(db: string): void {
   }
 }
 
+/**
+ * The error for a workspace file that is not there (the default ./loyals.duckdb before any import,
+ * or a mistyped --db), one message on every command.
+ */
+export function noWorkspace(path: string): UsageError {
+  return new UsageError(
+    `no workspace at ${path}: import orders first (loyals import FILE), pass --db, or name an orders file`,
+  )
+}
+
+/** Whether `path` names a DuckDB workspace file that does not exist (a .duckdb name). */
+export function missingWorkspace(path: string): boolean {
+  return /\.duckdb$/i.test(path) && !existsSync(path)
+}
+
 /** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
 export function isDuckDbFile(path: string): boolean {
   let fd: number

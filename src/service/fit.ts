@@ -13,6 +13,7 @@ import * as mbgnbd from '../core/models/mbgnbd.ts'
 import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
+import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import { startsWithBom } from './import/formats.ts'
@@ -277,6 +278,14 @@ export function streamNumericCsv(
   })
 }
 
+/** A file `fit` cannot open: a missing workspace or file said plainly, else the system's reason. */
+function unreadable(path: string, e: unknown): UsageError {
+  if (missingWorkspace(path)) return noWorkspace(path)
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+    return new UsageError(`${path}: file not found`)
+  return new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+}
+
 function withFile<T>(path: string, read: (fd: number, size: number) => T): T {
   let fd: number
   let size: number
@@ -284,7 +293,7 @@ function withFile<T>(path: string, read: (fd: number, size: number) => T): T {
     fd = openSync(path, 'r')
     size = fstatSync(fd).size
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+    throw unreadable(path, e)
   }
   try {
     return read(fd, size)
@@ -465,7 +474,7 @@ function textHead(path: string): string | null {
   try {
     fd = openSync(path, 'r')
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+    throw unreadable(path, e)
   }
   try {
     const b = Buffer.alloc(65536)

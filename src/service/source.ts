@@ -1,7 +1,7 @@
 // What `summary` and `analyze` read: a workspace file as is, or any orders file imported into a
 // scratch in-memory workspace. A DuckDB file is recognised by its magic bytes, not its extension.
 import type { Engine } from '../data/engine.ts'
-import { isDuckDbFile, openWorkspace } from '../data/workspace.ts'
+import { isDuckDbFile, missingWorkspace, noWorkspace, openWorkspace } from '../data/workspace.ts'
 
 export { isDuckDbFile }
 
@@ -36,6 +36,7 @@ export async function openSource(
   pathOrWorkspace: string,
   opts: ReadOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
+  if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
   if (isDuckDbFile(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }

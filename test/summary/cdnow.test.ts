@@ -124,7 +124,19 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     const db = join(tempDir(), 'typo.duckdb')
     const r = runCli(['summary', '--db', db])
     expect(r.code).toBe(2)
-    expect(r.stderr.trim()).toBe(`error: no workspace at ${db}: import orders first, or pass --db`)
+    const message = `error: no workspace at ${db}: import orders first (loyals import FILE), pass --db, or name an orders file`
+    expect(r.stderr.trim()).toBe(message)
+    expect(existsSync(db)).toBe(false)
+    // every command that reads a workspace says it the same way
+    for (const args of [
+      ['analyze', db],
+      ['fit', '--model', 'bgnbd', '--db', db],
+      ['insights', db],
+    ]) {
+      const other = runCli(args)
+      expect(other.code, args.join(' ')).toBe(2)
+      expect(other.stderr.trim(), args.join(' ')).toBe(message)
+    }
     expect(existsSync(db)).toBe(false)
   })
 })

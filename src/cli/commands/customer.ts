@@ -3,7 +3,7 @@
 // server holds the workspace (or with --server) it shows the server's live profile instead.
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
+import { isPostgresUrl, noWorkspace, openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
   formatExpected,
@@ -302,7 +302,7 @@ export function registerCustomer(program: Command): void {
     }
     const db = requireDuckDbWorkspace(resolveDb(opts), 'customer')
     if (!isPostgresUrl(db) && !existsSync(db)) {
-      throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
+      throw noWorkspace(db)
     }
     const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
     const engine = await openWorkspace(db)

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import type { Engine } from '../../data/engine.ts'
-import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
+import { isPostgresUrl, noWorkspace, openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { openSource } from '../../service/source.ts'
 import {
@@ -43,7 +43,7 @@ async function openInput(
   const db = resolveDb(opts)
   // opening a path that is not there would leave an empty workspace behind a mistyped --db
   if (!isPostgresUrl(db) && !existsSync(db)) {
-    throw new UsageError(`no workspace at ${db}: import orders first, or pass --db`)
+    throw noWorkspace(db)
   }
   return { engine: await openWorkspace(db), temporary: false, notes: [] }
 }
