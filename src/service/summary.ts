@@ -1,9 +1,9 @@
 // Per-customer summary use case: build the table in the engine, then read it back in pages or
 // let the engine write it out (COPY) so a million customers never become JS objects.
-import { createReadStream } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Dialect, Engine, Row } from '../data/engine.ts'
 import {
@@ -267,6 +267,18 @@ export async function writeCustomerSummary(
     throw new UsageError('writing a summary file needs the embedded DuckDB store')
   }
   const table = opts.table ?? DEFAULT_SUMMARY_TABLE
+  // said in the user's terms before the engine says it in its own ("IO Error: Cannot open file")
+  const dir = dirname(opts.path)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(`cannot write ${opts.path}: there is no directory ${dir}`, {
+      path: opts.path,
+    })
+  }
+  if (existsSync(opts.path) && statSync(opts.path).isDirectory()) {
+    throw new UsageError(`cannot write ${opts.path}: it is a directory; name a file`, {
+      path: opts.path,
+    })
+  }
   const target = `'${opts.path.replaceAll("'", "''")}'`
   const options =
     opts.format === 'json'

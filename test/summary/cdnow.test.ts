@@ -120,6 +120,19 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     expect(date.stderr).toMatch(/invalid date "1997-02-30"/)
   })
 
+  it('an --out in no directory, or naming a directory, is a usage error in plain words', () => {
+    const dir = tempDir()
+    const nowhere = join(dir, 'no-such-dir', 'x.csv')
+    const r = runCli(['summary', CDNOW_ORDERS, '--out', nowhere])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(
+      `error: cannot write ${nowhere}: there is no directory ${join(dir, 'no-such-dir')}`,
+    )
+    const asDir = runCli(['summary', CDNOW_ORDERS, '--out', dir])
+    expect(asDir.code).toBe(2)
+    expect(asDir.stderr.trim()).toBe(`error: cannot write ${dir}: it is a directory; name a file`)
+  })
+
   it('a --db that does not exist is a usage error and creates no workspace', () => {
     const db = join(tempDir(), 'typo.duckdb')
     const r = runCli(['summary', '--db', db])
