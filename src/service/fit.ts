@@ -548,7 +548,7 @@ const headerOf = (head: string): string[] =>
 function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
   const wants =
     model === 'bgbb'
-      ? 'a BG/BB table of frequency, recency, opportunities and weights (data/donations/donations.csv)'
+      ? 'a BG/BB table of frequency, recency, opportunities and weights (as test/fixtures/donations/donations.csv in the repository: frequency,recency,periods,weights)'
       : 'a survival table: a period column and the share still active in each period'
   const head = textHead(path)
   const header = head === null ? [] : headerOf(head)
