@@ -103,6 +103,18 @@ describe('returns owner notes', () => {
   })
 })
 
+describe('orders after --as-of', () => {
+  test('are counted in words that agree with the number', async () => {
+    const body = 'order_id,customer_id,ordered_at,amount\nO1,A,2024-01-01,5\nO2,A,2024-03-01,5\n'
+    const r = await importFile(engine, write(dir, 'o.csv', body), {
+      kind: 'orders',
+      now: NOW,
+      asOf: '2024-02-01',
+    })
+    expect(describeImport(r)).toContain('  1 order after --as-of (kept for holdout)')
+  })
+})
+
 describe('ticket satisfaction', () => {
   test('an unknown rating word is refused naming the numbers and words accepted', async () => {
     const f = write(

@@ -129,7 +129,11 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     out.push(
       `  ${r.customers} customer${r.customers === 1 ? '' : 's'}${r.firstDate ? `, orders from ${r.firstDate} to ${r.lastDate}` : ''}`,
     )
-    if (r.afterAsOf !== null) out.push(`  ${r.afterAsOf} orders after --as-of (kept for holdout)`)
+    if (r.afterAsOf !== null) {
+      out.push(
+        `  ${r.afterAsOf} order${r.afterAsOf === 1 ? '' : 's'} after --as-of (kept for holdout)`,
+      )
+    }
     if (r.refundsMoved > 0) {
       out.push(
         `  ${r.refundsMoved} stored refund${r.refundsMoved === 1 ? '' : 's'} went with ${r.refundsMoved === 1 ? 'its order' : 'their orders'} to the customer this file gives ${r.refundsMoved === 1 ? 'it' : 'them'}`,
