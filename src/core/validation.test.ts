@@ -77,6 +77,17 @@ describe('chooseModel', () => {
     const b = chooseModel([{ name: 'X', metrics: big(833), bic: 1 }])
     expect(b.reason).toMatch(/it predicts 1,666 holdout purchases against 1,882 actual/)
   })
+  it('writes the MAEs with as many decimals as tell them apart', () => {
+    const at = (v: number) => ({ ...mk([0, 0, 0], [0, 0, 0]), mae: v })
+    const c = chooseModel([
+      { name: 'MBG/NBD', metrics: at(0.003426), bic: 10 },
+      { name: 'BG/NBD', metrics: at(0.003465), bic: 9 },
+    ])
+    expect(c.best).toBe('MBG/NBD')
+    expect(c.reason).toMatch(
+      /mean absolute error 0\.0034 purchases per customer vs 0\.0035 for BG\/NBD/,
+    )
+  })
   it('breaks an MAE tie with BIC', () => {
     const same = mk([1, 1, 2], [0, 1, 3])
     const c = chooseModel([

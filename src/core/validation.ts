@@ -165,6 +165,15 @@ const pct = (v: number | null): string =>
 const whole = (v: number): string =>
   Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : String(v)
 
+/** Decimals (3 to 8) at which values that differ are written differently. */
+function digitsToTell(values: readonly number[]): number {
+  const distinct = [...new Set(values)]
+  for (let d = 3; d < 8; d++) {
+    if (new Set(distinct.map((v) => v.toFixed(d))).size === distinct.length) return d
+  }
+  return 8
+}
+
 /**
  * Pick the candidate that predicts the holdout best. The lowest per-customer MAE sets the bar;
  * every candidate within 0.5 % of it ties with it, and among the tied the lower BIC wins (no BIC
@@ -200,19 +209,22 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   const m = best.metrics
   const totals = `it predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
   const bicText = (c: Candidate) => (bic(c) < Infinity ? fmt(bic(c), 1) : 'no BIC')
+  // as many decimals as tell the MAEs apart (0.003426 and 0.003465 would both read 0.003)
+  const digits = digitsToTell(valid.map((c) => c.metrics.mae))
+  const mae = (v: number) => fmt(v, digits)
   const list = (items: readonly string[]) =>
     items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
   const maeOf = (cs: readonly Candidate[]) =>
-    list(cs.map((c) => `${fmt(c.metrics.mae)} for ${c.name}`))
+    list(cs.map((c) => `${mae(c.metrics.mae)} for ${c.name}`))
   const leftOut = invalid.length
     ? ` ${list(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout mean absolute error is not a finite number.`
     : ''
   const behind = rest.length ? `; further behind: mean absolute error ${maeOf(rest)}` : ''
   let reason: string
   if (valid.length === 1) {
-    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${fmt(m.mae)} purchases per customer; ${totals}.`
+    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${mae(m.mae)} purchases per customer; ${totals}.`
   } else if (tied.length === 1) {
-    reason = `${best.name} predicts the holdout best: mean absolute error ${fmt(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals}.`
+    reason = `${best.name} predicts the holdout best: mean absolute error ${mae(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals}.`
   } else {
     // the others in the tie, the lowest MAE first: the winner is compared with the best predictor
     const others = tied.slice(1).sort(byMae)
@@ -220,7 +232,7 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
     const vs = (f: (c: Candidate) => string) =>
       two ? f(others[0]!) : list(others.map((c) => `${f(c)} for ${c.name}`))
     const within = best === lowest ? 'within 0.5 %' : `within 0.5 % of the lowest (${lowest.name})`
-    const maes = `mean absolute error per customer ${fmt(m.mae)} vs ${vs((c) => fmt(c.metrics.mae))}, ${within}`
+    const maes = `mean absolute error per customer ${mae(m.mae)} vs ${vs((c) => mae(c.metrics.mae))}, ${within}`
     const byBicAlone = others.every((c) => bic(c) > bic(best))
     const decided = byBicAlone
       ? `${best.name} has the ${two ? 'lower' : 'lowest'} BIC (${bicText(best)} vs ${vs(bicText)}), so it explains the calibration data with less complexity`
