@@ -117,7 +117,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     expect(bad.stderr).toMatch(/--unit must be day, week or month/)
     const date = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-02-30'])
     expect(date.code).toBe(2)
-    expect(date.stderr).toMatch(/invalid date "1997-02-30"/)
+    expect(date.stderr).toMatch(/invalid date "1997-02-30": there is no such day in the calendar/)
   })
 
   it('an --out in no directory, or naming a directory, is a usage error in plain words', () => {

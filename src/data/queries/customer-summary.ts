@@ -76,9 +76,11 @@ export function sqlIdent(name: string): string {
 
 /** Check a YYYY-MM-DD date (and that it exists on the calendar). Throws UsageError. */
 export function sqlDate(d: string): string {
-  const t = Date.parse(`${d}T00:00:00Z`)
-  if (!ISO_DATE.test(d) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+  if (!ISO_DATE.test(d))
     throw new UsageError(`invalid date ${JSON.stringify(d)}: expected YYYY-MM-DD`)
+  const t = Date.parse(`${d}T00:00:00Z`)
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+    throw new UsageError(`invalid date ${JSON.stringify(d)}: there is no such day in the calendar`)
   }
   return d
 }
