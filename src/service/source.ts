@@ -74,6 +74,9 @@ export function readingNotes(r: ImportResult): string[] {
     r.pointThousands.length > 0
       ? `${r.file}: every amount with a point in ${r.pointThousands.join(', ')} has three digits after it (such as 2.000), read as a decimal point (2.000 = 2); if the point separates thousands, pass --decimal-comma`
       : null,
+    (r.commaThousands ?? []).length > 0
+      ? `${r.file}: every amount with a comma in ${r.commaThousands!.join(', ')} is a whole number grouped by commas (such as 1,234), read as a thousands separator (1,234 = 1234); if the comma is the decimal mark, pass --decimal-comma`
+      : null,
     r.emptyRows > 0
       ? `${r.file}: ${r.emptyRows} row${r.emptyRows === 1 ? '' : 's'} of nothing but separators or spaces (as spreadsheets leave at the end) skipped`
       : null,

@@ -407,6 +407,26 @@ describe('dates, time zones and amounts', () => {
     expect((await orders(g)).pointThousands).toEqual([])
   })
 
+  test('amounts whose every comma groups thousands (1,234) are read so, and said', async () => {
+    const f = write(
+      dir,
+      'commas.csv',
+      'customer_id;ordered_at;amount\nq1;2024-01-01;1,234\nq1;2024-01-02;2,500\n',
+    )
+    const r = await orders(f)
+    expect(r.rowsStored).toBe(2)
+    expect(importNotes(r)).toContain(
+      `${f}: every amount with a comma in amount is a whole number grouped by commas (such as 1,234), read as a thousands separator (1,234 = 1234); if the comma is the decimal mark, pass --decimal-comma`,
+    )
+    // a point anywhere in the column (1,234.50) says the commas group thousands: no note
+    const g = write(
+      dir,
+      'commas2.csv',
+      'customer_id,ordered_at,amount\nq2,2024-01-01,"1,234"\nq2,2024-01-02,"1,234.50"\n',
+    )
+    expect((await orders(g)).commaThousands).toBeUndefined()
+  })
+
   test('a customer id written as a float (13085.0, as pandas writes it) is the whole number', async () => {
     const f = write(
       dir,

@@ -9,6 +9,9 @@ const SAMPLE = 50_000
  * have a decimal point (dotted) and how many of those are written 1.234 or 12.500 (one to three
  * digits, a point, exactly three digits: three). When every dotted value is so, the points may
  * separate thousands (German 2.000 = two thousand) though they read as decimals; the import says so.
+ * The mirror for commas: how many values have a comma (commaed) and how many are whole numbers
+ * grouped by commas, 1,234 or 12,500,000 (grouped): when every one is so and no value of the
+ * column has a point, the commas read as thousands may be decimal commas (1,234 = 1.234).
  */
 export function importPointThousands(
   _d: Dialect,
@@ -18,7 +21,9 @@ export function importPointThousands(
     .map((h, i) => {
       const c = `trim(${ident(h)})`
       return `count(*) FILTER (WHERE ${c} LIKE '%.%') AS dotted_${i},
-  count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}[.][0-9]{3}')) AS three_${i}`
+  count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}[.][0-9]{3}')) AS three_${i},
+  count(*) FILTER (WHERE ${c} LIKE '%,%') AS commaed_${i},
+  count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}(,[0-9]{3})+')) AS grouped_${i}`
     })
     .join(',\n  ')
   return { sql: `SELECT ${cols}\nFROM (SELECT * FROM ${args.source} LIMIT ${SAMPLE})` }

@@ -286,6 +286,11 @@ export interface ImportResult {
    */
   readonly pointThousands: readonly string[]
   /**
+   * Number columns with no point whose every value with a comma is a whole number grouped by
+   * commas (1,234), in a sample of the file: read as thousands, they may be decimal commas.
+   */
+  readonly commaThousands?: readonly string[]
+  /**
    * CSV rows of nothing but separators or spaces (`,,,`, `;;`, Excel's rows below the data),
    * skipped like blank lines and not counted in rowsRead.
    */
@@ -1340,10 +1345,10 @@ async function importFileOnce(
     // amounts whose every point stands before exactly three digits (2.000, 12.500) read as
     // decimals, but may be thousands written the German way: said, on a sample of the file's text
     // (the staging source reads every column as text, and passes over malformed lines)
-    const pointThousands =
+    const { point: pointThousands, comma: commaThousands } =
       format === 'csv' && kind === 'orders' && !opts.decimalComma
-        ? await pointThousandsHeaders(engine, source, headersOf(spec, 'number'))
-        : []
+        ? await thousandsHeaders(engine, source, headersOf(spec, 'number'))
+        : { point: [], comma: [] }
     const overReturned =
       kind === 'returns'
         ? await engine.query<{
@@ -1422,6 +1427,7 @@ async function importFileOnce(
       questionColumns: mapping.questions ?? null,
       decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
       pointThousands,
+      ...(commaThousands.length > 0 ? { commaThousands } : {}),
       emptyRows,
       dateShape: opts.dateShape
         ? {
@@ -1457,19 +1463,22 @@ function repeatedHeaders(
 }
 
 /** The columns of `headers` whose sampled dotted values are all written 1.234 (see the query). */
-async function pointThousandsHeaders(
+async function thousandsHeaders(
   engine: Engine,
   source: string,
   headers: readonly string[],
-): Promise<string[]> {
-  if (headers.length === 0) return []
+): Promise<{ point: string[]; comma: string[] }> {
+  if (headers.length === 0) return { point: [], comma: [] }
   const [row] = await engine.query<Record<string, number>>(
     importPointThousands(engine.dialect, { source, headers }),
   )
-  return headers.filter((_, i) => {
-    const dotted = Number(row?.[`dotted_${i}`] ?? 0)
-    return dotted > 0 && Number(row?.[`three_${i}`] ?? 0) === dotted
-  })
+  const n = (name: string, i: number) => Number(row?.[`${name}_${i}`] ?? 0)
+  return {
+    point: headers.filter((_, i) => n('dotted', i) > 0 && n('three', i) === n('dotted', i)),
+    comma: headers.filter(
+      (_, i) => n('commaed', i) > 0 && n('grouped', i) === n('commaed', i) && n('dotted', i) === 0,
+    ),
+  }
 }
 
 /** A rewritten copy of an input file (see `readFrom`), and how to delete it. */
