@@ -79,7 +79,7 @@ describe('CDNOW sample', () => {
     )
     expect((await orders(f, { asOf: '2024-02-01' })).afterAsOf).toBe(1)
     for (const [asOf, message] of [
-      ['2024-02-30', 'invalid date "2024-02-30": expected YYYY-MM-DD'],
+      ['2024-02-30', 'invalid date "2024-02-30": there is no such day in the calendar'],
       ['2025-01-03', '--as-of 2025-01-03 is in the future'],
     ] as const) {
       const e = await orders(f, { asOf }).catch((x: unknown) => x)
