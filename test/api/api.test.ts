@@ -199,6 +199,24 @@ describe.each(STORES)('API on $name', (kind) => {
         'products[0].quantity',
       ],
       [
+        'a misspelt field of a direct order (it was dropped silently)',
+        '/v1/orders',
+        JSON.stringify({
+          order_id: 'o7',
+          customer_id: 'c',
+          ordered_at: '2025-01-01T00:00:00Z',
+          amount: 5,
+          ammount: 99,
+        }),
+        'ammount',
+      ],
+      [
+        'a misspelt field of a direct customer',
+        '/v1/customers',
+        JSON.stringify({ customer_id: 'c', emial: 'c@x.com' }),
+        'emial',
+      ],
+      [
         'a rank time before 1900',
         '/v1/service/rank',
         JSON.stringify({ now: '1800-01-01T00:00:00Z', queue: [] }),
@@ -314,6 +332,12 @@ describe.each(STORES)('API on $name', (kind) => {
       expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('stored')
       expect((await h.call('POST', '/v1/orders', { body: o })).json.status).toBe('duplicate')
       expect((await h.call('GET', '/v1/customers/c2')).json.revenue).toBe(12.5)
+      // a direct order's discount is stored as the event's is
+      const withDiscount = { ...o, order_id: 'd2', discount: 3 }
+      expect((await h.call('POST', '/v1/orders', { body: withDiscount })).json.status).toBe(
+        'stored',
+      )
+      expect(await count(h, "SELECT discount AS n FROM orders WHERE order_id = 'd2'")).toBe(3)
     })
 
     it('an email id is one customer in any case, found as typed', async () => {

@@ -293,23 +293,29 @@ export const MAX_BATCH = 1000
 export const BatchSchema = z.object({ batch: z.array(EventSchema).min(1).max(MAX_BATCH) })
 
 /** POST /v1/orders: one order without the Segment envelope (idempotent by order_id). */
-export const DirectOrderSchema = z.object({
-  order_id: id,
-  customer_id: customerId,
-  ordered_at: dateTime,
-  amount: money.min(0),
-  currency: z.string().min(3).max(3).toUpperCase().optional(),
-  products: z.array(Product).max(1000).optional(),
-})
+// strict: Loyals' own shapes, so a misspelt field ("ammount") is a 400, not silently dropped
+export const DirectOrderSchema = z
+  .object({
+    order_id: id,
+    customer_id: customerId,
+    ordered_at: dateTime,
+    amount: money.min(0),
+    currency: z.string().min(3).max(3).toUpperCase().optional(),
+    discount: money.optional(),
+    products: z.array(Product).max(1000).optional(),
+  })
+  .strict()
 
 /** POST /v1/customers: one customer's traits (idempotent per content). */
-export const DirectCustomerSchema = z.object({
-  customer_id: customerId,
-  email: z.string().max(320).optional(),
-  name: z.string().max(500).optional(),
-  signup_at: dateTime.optional(),
-  timezone: timeZone.optional(),
-})
+export const DirectCustomerSchema = z
+  .object({
+    customer_id: customerId,
+    email: z.string().max(320).optional(),
+    name: z.string().max(500).optional(),
+    signup_at: dateTime.optional(),
+    timezone: timeZone.optional(),
+  })
+  .strict()
 
 /** An event reduced to what the store applies. Times are epoch ms. */
 export interface IngestEvent {
@@ -493,6 +499,7 @@ export function orderAsEvent(o: z.output<typeof DirectOrderSchema>): SegmentEven
       order_id: o.order_id,
       total: o.amount,
       ...(o.currency ? { currency: o.currency } : {}),
+      ...(o.discount !== undefined ? { discount: o.discount } : {}),
       ...(o.products ? { products: o.products } : {}),
     },
   }
