@@ -154,6 +154,14 @@ export function createApp(deps: ApiDeps): Hono {
       const params = c.req.param() as Record<string, string>
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
+      // ?tier=Gold&tier=Silver would read as Gold alone: a parameter is given once
+      const repeated = Object.entries(c.req.queries()).filter(([, v]) => v.length > 1)
+      if (repeated.length > 0) {
+        throw new RequestError(
+          'invalid query',
+          repeated.map(([k]) => ({ path: k, reason: 'given more than once' })),
+        )
+      }
       let query: unknown
       if (r.query) {
         const parsed = r.query.safeParse(c.req.query())

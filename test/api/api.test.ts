@@ -243,6 +243,7 @@ describe.each(STORES)('API on $name', (kind) => {
       ['/v1/customers?limit=abc', 'limit'],
       ['/v1/customers?cursor=%25%25', 'cursor'],
       ['/v1/customers?color=red', ''],
+      ['/v1/customers?limit=2&limit=3', 'limit'],
       ['/v1/actions?status=lost', 'status'],
       // routes that take no query at all refuse one too (a typo'd filter must not read as "all")
       ['/v1/customers/c1?fields=tier', 'fields'],
