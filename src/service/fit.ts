@@ -14,7 +14,7 @@ import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
-import { DataError, ImportError, UsageError } from '../errors.ts'
+import { DataError, ImportError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import { startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
@@ -72,7 +72,22 @@ export interface NumericTable {
   readonly rows: number
   /** line[i] = file line of data row i (header is line 1, blank lines skipped). */
   readonly line: Int32Array
+  /**
+   * With `collect`: the values that are not numbers (read as NaN), up to 10 named, how many in
+   * all, and each one's `line:column` (so a later check does not call it empty).
+   */
+  readonly notNumbers?: NotNumbers
 }
+
+/** Values of a number table that are not numbers, gathered rather than thrown at the first. */
+export interface NotNumbers {
+  readonly problems: RowProblem[]
+  total: number
+  readonly cells: Set<string>
+}
+
+/** The key of a cell in {@link NotNumbers.cells}. */
+const cellKey = (line: number, column: string): string => `${line}:${column}`
 
 const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k)
 
@@ -249,8 +264,11 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
 export function parseNumericCsv(
   path: string,
   wanted: (header: readonly string[]) => readonly (string | null)[],
+  opts: { readonly collect?: boolean } = {},
 ): NumericTable {
-  return withFile(path, (fd, size) => parseOpenCsv(fd, size, basename(path), wanted))
+  return withFile(path, (fd, size) =>
+    parseOpenCsv(fd, size, basename(path), wanted, undefined, opts.collect === true),
+  )
 }
 
 /** How {@link streamNumericCsv} hands over rows. */
@@ -271,10 +289,21 @@ export function streamNumericCsv(
   path: string,
   wanted: (header: readonly string[]) => readonly (string | null)[],
   batches: NumericBatches,
-): { readonly file: string; readonly header: readonly string[]; readonly rows: number } {
+  opts: { readonly collect?: boolean } = {},
+): {
+  readonly file: string
+  readonly header: readonly string[]
+  readonly rows: number
+  readonly notNumbers?: NotNumbers
+} {
   return withFile(path, (fd, size) => {
-    const t = parseOpenCsv(fd, size, basename(path), wanted, batches)
-    return { file: t.file, header: t.header, rows: t.rows }
+    const t = parseOpenCsv(fd, size, basename(path), wanted, batches, opts.collect === true)
+    return {
+      file: t.file,
+      header: t.header,
+      rows: t.rows,
+      ...(t.notNumbers ? { notNumbers: t.notNumbers } : {}),
+    }
   })
 }
 
@@ -308,6 +337,7 @@ function parseOpenCsv(
   file: string,
   wanted: (header: readonly string[]) => readonly (string | null)[],
   batches?: NumericBatches,
+  collect = false,
 ): NumericTable {
   let raw = Buffer.allocUnsafe(Math.min(CHUNK, size + 1))
   let buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.length)
@@ -377,6 +407,8 @@ function parseOpenCsv(
     handed += st.rows
     st.rows = 0
   }
+  const notNumbers: NotNumbers = { problems: [], total: 0, cells: new Set() }
+  const gathered = () => (notNumbers.total > 0 ? { notNumbers } : {})
   const problem = (reason: string, column: string | null = header[st.col] ?? null): never => {
     throw new ImportError(`${file}: not a valid number table`, [
       { file, line: st.lineNo, column, reason },
@@ -426,7 +458,22 @@ function parseOpenCsv(
       if (n !== '') {
         // Number() also reads 0x10, 0b1, 0o7 and "Infinity": not numbers a summary holds
         v = DECIMAL.test(n) ? Number(n) : Number.NaN
-        if (!Number.isFinite(v)) problem(`"${n}" is not a number`)
+        if (!Number.isFinite(v)) {
+          // gathered, so one run names every bad value (and the checks after it every other)
+          if (!collect) problem(`"${n}" is not a number`)
+          const column = header[st.col] ?? null
+          notNumbers.total++
+          if (notNumbers.problems.length < 10) {
+            notNumbers.problems.push({
+              file,
+              line: st.lineNo,
+              column,
+              reason: `"${n}" is not a number`,
+            })
+          }
+          notNumbers.cells.add(cellKey(st.lineNo, column ?? ''))
+          v = Number.NaN
+        }
       }
       cols[slot[st.col]!]![st.rows] = v
       // resume after the field, inside the same row
@@ -449,12 +496,12 @@ function parseOpenCsv(
   }
   if (batches) {
     hand()
-    return { file, header, columns: {}, rows: handed, line: new Int32Array(0) }
+    return { file, header, columns: {}, rows: handed, line: new Int32Array(0), ...gathered() }
   }
   const row = st.rows
   const columns: Record<string, Float64Array> = {}
   for (const [n, j] of colOf) columns[n] = cols[j]!.subarray(0, row)
-  return { file, header, columns, rows: row, line: line.subarray(0, row) }
+  return { file, header, columns, rows: row, line: line.subarray(0, row), ...gathered() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,25 +549,33 @@ function missing(file: string, header: readonly string[], role: FitRole, why: st
   ])
 }
 
-/** Check a column row by row: every failure names the file line. */
+/**
+ * Check a column row by row: every failure names the file line. With `into`, the failures join
+ * the others found so far (thrown together by the caller), and a cell already named as not a
+ * number is not named again.
+ */
 function checkColumn(
   t: NumericTable,
   name: string,
   ok: (v: number, i: number) => boolean,
   reason: (v: number, i: number) => string,
+  into?: NotNumbers,
 ): void {
   const c = t.columns[name]!
-  const problems = []
+  const problems: RowProblem[] = []
   let total = 0
   for (let i = 0; i < t.rows; i++) {
-    if (!ok(c[i]!, i)) {
+    if (!ok(c[i]!, i) && !into?.cells.has(cellKey(t.line[i]!, name))) {
       total++
       if (problems.length < 10) {
         problems.push({ file: t.file, line: t.line[i]!, column: name, reason: reason(c[i]!, i) })
       }
     }
   }
-  if (total > 0) throw new ImportError(`${t.file}: invalid ${name} values`, problems, total)
+  if (into) {
+    into.problems.push(...problems)
+    into.total += total
+  } else if (total > 0) throw new ImportError(`${t.file}: invalid ${name} values`, problems, total)
 }
 
 interface SummaryColumns {
@@ -639,7 +694,7 @@ const SPEND_ROLES: readonly FitRole[] = ['x', 'monetary', 'weight']
  */
 function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   const roles = forSpend ? SPEND_ROLES : HISTORY_ROLES
-  const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
+  const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)), { collect: true })
   const name = (r: FitRole) => (roles.includes(r) ? findRole(t.header, r) : null)
   const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as FitRole[]
   for (const r of need) {
@@ -653,8 +708,10 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   const tx = name('tx') ? t.columns[name('tx')!]! : null
   const T = name('T') ? t.columns[name('T')!]! : null
   const weight = name('weight') ? t.columns[name('weight')!]! : null
+  // every problem of the file in one answer: values that are not numbers, then the checks below
+  const found: NotNumbers = t.notNumbers ?? { problems: [], total: 0, cells: new Set() }
   // the row-by-row checks below name every bad line; they run only when the fast pass fails
-  if (!summaryLooksValid(xs, tx, T, weight)) {
+  if (found.total > 0 || !summaryLooksValid(xs, tx, T, weight)) {
     const nonNeg = (v: number) => v >= 0 && Number.isFinite(v)
     const why = (v: number) => (Number.isNaN(v) ? 'empty value' : `must be >= 0 (got ${v})`)
     const whole = Boolean(tx && T)
@@ -663,19 +720,24 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
       name('x')!,
       (v) => nonNeg(v) && (!whole || v % 1 === 0),
       (v) => (Number.isNaN(v) || !whole ? why(v) : `must be a whole number >= 0 (got ${v})`),
+      found,
     )
     if (tx && T) {
-      checkColumn(t, name('tx')!, nonNeg, why)
-      checkColumn(t, name('T')!, nonNeg, why)
+      checkColumn(t, name('tx')!, nonNeg, why, found)
+      checkColumn(t, name('T')!, nonNeg, why, found)
       checkColumn(
         t,
         name('tx')!,
-        (v, i) => v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0),
+        // a value already named (not a number, empty, negative) is not judged again here
+        (v, i) =>
+          !(v >= 0 && xs[i]! >= 0 && T[i]! >= 0) ||
+          (v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0)),
         (v, i) =>
           v > T[i]! ? `t_x ${v} is after T ${T[i]}` : `t_x must be 0 when x is 0 (got ${v})`,
+        found,
       )
     }
-    if (weight) checkColumn(t, name('weight')!, nonNeg, why)
+    if (weight) checkColumn(t, name('weight')!, nonNeg, why, found)
   }
   let monetary: Float64Array | null = null
   if (name('monetary')) {
@@ -686,7 +748,12 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
       name('monetary')!,
       (v, i) => Number.isFinite(v) || (Number.isNaN(v) && xs[i] === 0),
       () => 'empty value for a customer with repeat purchases',
+      found,
     )
+  }
+  if (found.total > 0) {
+    const problems = [...found.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, 10)
+    throw new ImportError(`${t.file}: invalid summary values`, problems, found.total)
   }
   return {
     x: xs,
@@ -773,23 +840,28 @@ const SUMMARY_BATCH = 65_536
 function readSummaryHistories(path: string): { histories: Histories; rows: number } {
   const c = new HistoryCompressor()
   let valid = true
-  const read = streamNumericCsv(path, (h) => HISTORY_ROLES.map((r) => findRole(h, r)), {
-    rows: SUMMARY_BATCH,
-    onBatch(t) {
-      if (!valid) return
-      const col = (r: FitRole): Float64Array | null => {
-        const name = findRole(t.header, r)
-        return name === null ? null : (t.columns[name] ?? null)
-      }
-      const [x, tx, T, w] = [col('x'), col('tx'), col('T'), col('weight')]
-      if (!x || !tx || !T || !summaryLooksValid(x, tx, T, w)) {
-        valid = false
-        return
-      }
-      c.add(x, tx, T, w ?? undefined)
+  const read = streamNumericCsv(
+    path,
+    (h) => HISTORY_ROLES.map((r) => findRole(h, r)),
+    {
+      rows: SUMMARY_BATCH,
+      onBatch(t) {
+        if (!valid) return
+        const col = (r: FitRole): Float64Array | null => {
+          const name = findRole(t.header, r)
+          return name === null ? null : (t.columns[name] ?? null)
+        }
+        const [x, tx, T, w] = [col('x'), col('tx'), col('T'), col('weight')]
+        if (!x || !tx || !T || !summaryLooksValid(x, tx, T, w)) {
+          valid = false
+          return
+        }
+        c.add(x, tx, T, w ?? undefined)
+      },
     },
-  })
-  if (valid && read.rows > 0) return { histories: c.result(), rows: read.rows }
+    { collect: true },
+  )
+  if (valid && read.rows > 0 && !read.notNumbers) return { histories: c.result(), rows: read.rows }
   const s = readSummaryCsv(path, false)
   return { histories: compressHistories(s.x, s.tx, s.T, s.weight ?? undefined), rows: s.rows }
 }

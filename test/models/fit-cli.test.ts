@@ -103,6 +103,19 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/bad\.csv:3 t_x: "x7" is not a number/)
   })
+  it('names every bad value of a summary in one run, each once', () => {
+    const p = write('s3.csv', 'x,t_x,T\n-1,0,3\n1.5,2,10\nNaN,1,2\n1,,3\n2,5,4\n')
+    const r = runCli(['fit', p, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n').slice(1)).toEqual([
+      // fit names the file as given to it, by its base name
+      `  s3.csv:2 x: must be a whole number >= 0 (got -1)`,
+      `  s3.csv:3 x: must be a whole number >= 0 (got 1.5)`,
+      `  s3.csv:4 x: "NaN" is not a number`,
+      `  s3.csv:5 t_x: empty value`,
+      `  s3.csv:6 t_x: t_x 5 is after T 4`,
+    ])
+  })
   it('reads a number in quotes; refuses hexadecimal, Infinity and a column named twice', () => {
     const base = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8').trim().split('\n')
     const plain = fitJson([write('plain.csv', `${base.join('\n')}\n`), '--model', 'bgnbd'])
