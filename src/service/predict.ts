@@ -538,6 +538,13 @@ export async function buildPredictions(
   // too much (docs/models.md, worked example); a step may be a fraction of a unit (a month's 7 days)
   const step = 7 / unitDays
   const notes: { level: 'info' | 'warning'; message: string }[] = []
+  // a rate above 1 is over 100 % a year: most likely a percentage typed as a number (10 for 10 %)
+  if (rate > 1) {
+    notes.push({
+      level: 'warning',
+      message: `The discount rate ${rate} is ${Number((rate * 100).toPrecision(6))} % a year, which discounts nearly all future value away; for ${rate} %, pass --discount-rate ${Number((rate / 100).toPrecision(6))}.`,
+    })
+  }
   let clock = performance.now()
   const stage = (name: string): void => {
     const now = performance.now()

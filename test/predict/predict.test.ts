@@ -341,6 +341,15 @@ describe('the margin predicted value is taken with', () => {
       await expect(buildPredictions(engine, info, { margin: 7 })).rejects.toThrow(
         /--margin must be the share of spend that is profit, from 0 to 1/,
       )
+      // a rate of 10 is 1000 % a year: most likely 10 % typed as a number
+      const steep = await buildPredictions(engine, info, { annualDiscountRate: 10 })
+      expect(steep.notes).toContainEqual({
+        level: 'warning',
+        message:
+          'The discount rate 10 is 1000 % a year, which discounts nearly all future value away; for 10 %, pass --discount-rate 0.1.',
+      })
+      const usual = await buildPredictions(engine, info, { annualDiscountRate: 0.1 })
+      expect(usual.notes.map((n) => n.message).join(' ')).not.toMatch(/discount rate/)
     } finally {
       await engine.close()
     }
