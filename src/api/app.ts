@@ -1,6 +1,7 @@
 // createApp(deps) -> Hono app: registers the route table with one pipeline per request (auth,
 // validation, handler) and one error translation (errors.ts). No I/O of its own.
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import { authorize } from './auth.ts'
@@ -40,6 +41,9 @@ function depthOver(value: unknown, limit: number): boolean {
 }
 
 /** A UTF-16 surrogate without its pair: valid JSON text (`"\ud800"`), but no character. */
+/** The query of a route that declares none: no parameter at all. */
+const NO_QUERY = z.object({}).strict()
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
@@ -162,21 +166,15 @@ export function createApp(deps: ApiDeps): Hono {
           repeated.map(([k]) => ({ path: k, reason: 'given more than once' })),
         )
       }
-      let query: unknown
-      if (r.query) {
-        const parsed = r.query.safeParse(c.req.query())
-        if (!parsed.success) throw new RequestError('invalid query', zodDetails(parsed.error))
-        query = parsed.data
-      } else {
-        // a route that takes no query refuses one: a misspelt filter must not read as "all"
-        const unknown = Object.keys(c.req.query())
-        if (unknown.length > 0) {
-          throw new RequestError(
-            'invalid query',
-            unknown.map((k) => ({ path: k, reason: 'unknown query parameter' })),
-          )
-        }
+      // a route that takes no query refuses one: a misspelt filter must not read as "all"
+      const parsed = (r.query ?? NO_QUERY).safeParse(c.req.query())
+      if (!parsed.success) {
+        throw new RequestError(
+          'invalid query',
+          zodDetails(parsed.error, '', 'unknown query parameter'),
+        )
       }
+      const query: unknown = parsed.data
       const out = await r.handler({
         body,
         query,

@@ -37,14 +37,18 @@ function pathText(path: readonly PropertyKey[]): string {
  * zod issues as `{path, reason}` ('' for the whole body). A field or query parameter the schema
  * does not know is named by its own path, one detail each (zod names them all in one message).
  */
-export function zodDetails(error: z.ZodError, prefix = ''): { path: string; reason: string }[] {
+export function zodDetails(
+  error: z.ZodError,
+  prefix = '',
+  unknownKey = 'unknown field',
+): { path: string; reason: string }[] {
   const at = (path: readonly PropertyKey[]) => {
     const p = pathText(path)
     return prefix && p ? `${prefix}.${p}` : prefix || p
   }
   return error.issues.flatMap((i) =>
     i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: at([...i.path, k]), reason: 'unknown field' }))
+      ? i.keys.map((k) => ({ path: at([...i.path, k]), reason: unknownKey }))
       : [{ path: at(i.path), reason: i.message }],
   )
 }
