@@ -252,9 +252,9 @@ export interface ImportResult {
   readonly otherOwner: { readonly rows: number; readonly examples: string } | null
   /**
    * Returns only: orders this file returns whose returns (stored ones too) add up to more than the
-   * order was paid, with up to 3 examples; null for other kinds.
+   * order was paid, with up to 3 examples; absent for other kinds.
    */
-  readonly overReturned?: { readonly orders: number; readonly examples: string } | null
+  readonly overReturned?: { readonly orders: number; readonly examples: string }
   /** Orders read as a transaction log without spend: no amount column, every amount 0. */
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
@@ -706,7 +706,7 @@ async function importFileOnce(
   // a JSON array is read from a copy as JSON lines, one record a line (problems name the record)
   if (array && !opts.readFrom) {
     const copy = await jsonLinesCopy(engine, file, gzip, null)
-    return importCopy(engine, file, opts, copy, { jsonArray: true }, { kind: 'array' })
+    return importCopy(engine, file, opts, copy, { jsonArray: true })
   }
   // what is read: the file, or its copy with one kind of line ending (plain, not gzip)
   const readPath = opts.readFrom ?? file
@@ -794,14 +794,10 @@ async function importFileOnce(
           )
         ) {
           const copy = await jsonLinesCopy(engine, file, gzip, { documents: true })
-          return await importCopy(
-            engine,
-            file,
-            opts,
-            copy,
-            { jsonArray: true, jsonDocuments: true },
-            { kind: 'documents' },
-          )
+          return await importCopy(engine, file, opts, copy, {
+            jsonArray: true,
+            jsonDocuments: true,
+          })
         }
         // one document, not of records of this kind: the missing columns said as for any file
         if (wrapper === null && d)
@@ -816,14 +812,7 @@ async function importFileOnce(
     }
     if (wrapper !== null && !opts.readFrom) {
       const copy = await jsonLinesCopy(engine, file, gzip, { list: wrapper })
-      return await importCopy(
-        engine,
-        file,
-        opts,
-        copy,
-        { jsonArray: true, jsonWrapper: wrapper },
-        { kind: 'list', field: wrapper },
-      )
+      return await importCopy(engine, file, opts, copy, { jsonArray: true, jsonWrapper: wrapper })
     }
     const fastMapping =
       fastColumns &&
@@ -1481,31 +1470,37 @@ async function thousandsHeaders(
   }
 }
 
+/** How a JSON copy's records sat in the file, from what the copy mended (`mark`). */
+function recordLayout(mark: Partial<ImportResult>): RecordLayout {
+  if (mark.jsonWrapper) return { kind: 'list', field: mark.jsonWrapper }
+  return mark.jsonDocuments ? { kind: 'documents' } : { kind: 'array' }
+}
+
 /** A rewritten copy of an input file (see `readFrom`), and how to delete it. */
 interface FileCopy {
   readonly path: string
   readonly remove: () => Promise<void>
 }
 
-/**
- * Import `file` read from its `copy`, then delete the copy; `mark` says what the copy mended.
- * `records`: the copy holds the file's JSON records one a line, laid out in the file so.
- */
+/** Import `file` read from its `copy`, then delete the copy; `mark` says what the copy mended. */
 async function importCopy(
   engine: Engine,
   file: string,
   opts: ImportOptions,
   copy: FileCopy,
   mark: Partial<ImportResult>,
-  records?: RecordLayout,
 ): Promise<ImportResult> {
   try {
     return { ...(await importFile(engine, file, { ...opts, readFrom: copy.path })), ...mark }
   } catch (e) {
     // the copy holds one record a line, so its line numbers are record numbers of the file; the
     // line each opens on in the file is found by one scan of it (unless they share one line)
-    if (records && e instanceof ImportError && e.problems.length > 0) {
-      const { starts } = await scanRecordLines(file, detectFormat(file, {}).gzip, records)
+    if (mark.jsonArray && e instanceof ImportError && e.problems.length > 0) {
+      const { starts } = await scanRecordLines(
+        file,
+        detectFormat(file, {}).gzip,
+        recordLayout(mark),
+      )
       const oneLine = starts.length > 0 && starts[0] === starts.at(-1)
       const problems = e.problems.map((p) => {
         if (p.line === null) return p
