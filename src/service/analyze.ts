@@ -269,7 +269,7 @@ export async function computeAnalysis(
       config: v.config ?? DEFAULT_VALUE_CONFIG,
       asOf: info.asOf,
       unitDays: UNIT_DAYS[unit],
-      predictionMargin: predictions ? predictions.margin.value : null,
+      predictions: predictions ? PREDICTION_TABLE : null,
       dataCurrency: summary.currency,
       discounts: info.orders.discounts > 0,
       freeOrders: info.orders.free > 0,

@@ -70,10 +70,11 @@ export interface ValueOptions {
   /** Days per unit of the summary's t_x (7 for weeks). */
   readonly unitDays: number
   /**
-   * The margin the predictions used (predicted_value = discounted purchases × spend × margin), to
-   * turn predicted value back into predicted revenue; null when the analysis has no predictions.
+   * The predictions' table (customer_id, p_alive, expected_purchases, predicted_revenue: the
+   * discounted revenue, which the value step prices at its own margins); null when the analysis
+   * has no predictions.
    */
-  readonly predictionMargin: number | null
+  readonly predictions: string | null
   /** Currency of the orders when they name exactly one; used unless `currencyExplicit`. */
   readonly dataCurrency?: string | null
   /** The configuration file named a currency: it wins over the data's. */
@@ -177,7 +178,7 @@ function treeMembers(t: ReferralTree): number[] {
  * lapsed rule uses the overdue test instead of P(alive). Inputs that were never imported are
  * unknown, not zero: without engagement events nobody is "disengaged".
  * @example const run = await buildValue(engine, 'customer_analysis', { config, asOf, unitDays: 7,
- *   predictionMargin: null }); run.summary.breakdown.totalValue
+ *   predictions: null }); run.summary.breakdown.totalValue
  * @throws DataError from the core on inconsistent inputs; QueryError when a query fails.
  */
 export async function buildValue(
@@ -208,7 +209,7 @@ export async function buildValue(
     valueFacts(d, {
       analysis,
       asOf: opts.asOf,
-      predictionMargin: opts.predictionMargin,
+      predictions: opts.predictions,
       engagement: cfg.engagement,
       unitDays: opts.unitDays,
       defaultMarginRate: cfg.costs.defaultMarginRate,
@@ -216,7 +217,7 @@ export async function buildValue(
       freeOrders,
     }),
   )
-  const hasPrediction = opts.predictionMargin !== null
+  const hasPrediction = opts.predictions !== null
   // value_facts stays: the value view takes its service columns from there
   const f = await readFacts(engine, hasPrediction)
   const n = f.revenue.length
@@ -761,7 +762,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const referralValue = sum(referral.value, 0, n)
   return {
     currency: s.currency,
-    predictions: opts.predictionMargin === null ? 'none' : 'model',
+    predictions: opts.predictions === null ? 'none' : 'model',
     inputs: s.inputs,
     breakdown: {
       customers: n,

@@ -668,7 +668,7 @@ describe('orders without discounts', () => {
       valueFacts('duckdb', {
         analysis: 'customer_analysis_base',
         asOf: '2024-03-31',
-        predictionMargin: null,
+        predictions: null,
         engagement: DEFAULT_VALUE_CONFIG.engagement,
         unitDays: 7,
         defaultMarginRate: 0.3,

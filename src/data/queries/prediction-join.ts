@@ -60,8 +60,9 @@ export interface PredictionJoinArgs {
 
 /**
  * CREATE OR REPLACE TEMP TABLE <table> (customer_id, p_alive, expected_purchases, expected_spend,
- * predicted_value, expected_next_purchase, p_next_purchase_horizon). predicted_value = discounted
- * expected purchases × expected spend × margin; expected_next_purchase = asOf + median waiting
+ * predicted_value, predicted_revenue, expected_next_purchase, p_next_purchase_horizon).
+ * predicted_revenue = discounted expected purchases × expected spend; predicted_value = that ×
+ * margin; expected_next_purchase = asOf + median waiting
  * time (NULL when a purchase is unlikely). NaN scores become NULL.
  */
 export function predictionJoin(_dialect: Dialect, args: PredictionJoinArgs): Query {
@@ -80,6 +81,8 @@ SELECT s.customer_id,
   p.expected AS expected_purchases,
   ${spend} AS expected_spend,
   p.det * (${spend}) * ${margin} AS predicted_value,
+  -- the discounted revenue apart: the value step's own margins price it, also at --margin 0
+  p.det * (${spend}) AS predicted_revenue,
   CASE WHEN isnan(p.next_units) THEN NULL
     ELSE ${asOf} + CAST(greatest(1, round(p.next_units * ${days})) AS INTEGER) END
     AS expected_next_purchase,

@@ -57,10 +57,10 @@ export interface ValueFactsArgs {
   readonly analysis: string
   readonly asOf: string
   /**
-   * Prediction columns on the analysis table: predicted revenue is predicted_value / margin (the
-   * margin the predictions used); null when the analysis has no predictions.
+   * The predictions' table (customer_id, p_alive, expected_purchases, predicted_revenue = the
+   * discounted expected revenue, before any margin); null when the analysis has no predictions.
    */
-  readonly predictionMargin: number | null
+  readonly predictions: string | null
   /** Engagement weights by type code and half-life (docs/value.md). */
   readonly engagement: EngagementConfig
   /** Days per unit of the analysis' t_x (7 for weeks): usual gap = t_x x unitDays / x. */
@@ -102,12 +102,16 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   // timestamps compare with the next midnight: no cast of every event's timestamp to a date
   const until = `CAST(${asOf} + 1 AS TIMESTAMP)`
-  const m = args.predictionMargin
+  const predictions = args.predictions === null ? null : sqlIdent(args.predictions)
   const pred =
-    m === null
+    predictions === null
       ? 'NULL AS p_alive, NULL AS expected_purchases, NULL AS predicted_revenue'
-      : `a.p_alive, a.expected_purchases,
-  ${m > 0 ? `a.predicted_value / ${m}` : 'a.expected_purchases * a.expected_spend'} AS predicted_revenue`
+      : 'p.p_alive, p.expected_purchases, p.predicted_revenue'
+  const predJoin =
+    predictions === null
+      ? ''
+      : `LEFT JOIN ${predictions} p ON p.customer_id = a.customer_id
+`
   const w = args.engagement.weights
   const weights = ENGAGEMENT_EVENT_TYPES.map((t) => `WHEN '${t}' THEN ${num(w[t])}`).join(' ')
   const rate = num(-Math.LN2 / args.engagement.halfLifeDays)
@@ -153,7 +157,7 @@ SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue,
   CASE WHEN c.switching_cost THEN 1 ELSE 0 END AS switching_cost,
   ${counts.map((c) => `e.${c}`).join(', ')}
 FROM ${a} a${nodes}
-LEFT JOIN (
+${predJoin}LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
   FROM (SELECT DISTINCT rfm_segment FROM ${a}) s
 ) g ON g.rfm_segment = a.rfm_segment
