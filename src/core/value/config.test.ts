@@ -69,6 +69,37 @@ describe('parseValueConfig', () => {
     expect(c.tiers.grace.unit).toBe('runs')
   })
 
+  test('a key of the other basis, or a minimum on the last threshold tier, is refused', () => {
+    const sl = { priority: 1, responseTargetMinutes: 60 }
+    const paths = (tiers: unknown): string[] => {
+      try {
+        parseValueConfig({ tiers } as never)
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError)
+        return ((e as UsageError).details.issues as { path: string }[]).map((i) => i.path)
+      }
+      return []
+    }
+    expect(
+      paths({
+        basis: 'threshold',
+        levels: [
+          { name: 'A', minValue: 100, share: 0.1, serviceLevel: sl },
+          { name: 'B', minValue: 10, serviceLevel: sl },
+        ],
+      }),
+    ).toEqual(['tiers.levels[0].share', 'tiers.levels[1].minValue'])
+    expect(
+      paths({
+        basis: 'rank',
+        levels: [
+          { name: 'A', share: 0.1, minValue: 100, serviceLevel: sl },
+          { name: 'B', serviceLevel: sl },
+        ],
+      }),
+    ).toEqual(['tiers.levels[0].minValue'])
+  })
+
   test('a required key left out is reported as required', () => {
     expect(() =>
       parseValueConfig({ tiers: { levels: [{ name: 'VIP', share: 0.1 }, { name: 'Rest' }] } }),

@@ -250,6 +250,13 @@ const TiersSchema = z
           })
         }
         if (i < last) sum += l.share ?? 0
+        if (l.minValue !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'minValue'],
+            message: 'a minimum value is for basis "threshold"; rank tiers are cut by share',
+          })
+        }
       })
       if (sum > 1 + 1e-9) {
         ctx.addIssue({
@@ -277,6 +284,19 @@ const TiersSchema = z
           } else {
             prev = l.minValue
           }
+        } else if (l.minValue !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'minValue'],
+            message: 'the last tier holds everyone else: leave minValue out',
+          })
+        }
+        if (l.share !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levels', i, 'share'],
+            message: 'a share is for basis "rank"; threshold tiers are cut by minValue',
+          })
         }
       })
     }
