@@ -89,6 +89,27 @@ describe('referrals', () => {
     )
   })
 
+  test('ids holding the key separator stay two pairs; an id and its stored spelling are one', async () => {
+    const f = write(
+      dir,
+      's.csv',
+      'referrer,referred,date\nA > B,C,2024-01-05\nA,B > C,2024-01-06\n',
+    )
+    expect(await load('referrals', f)).toMatchObject({ inserted: 2 })
+    expect(await load('referrals', f)).toMatchObject({ unchanged: 2 })
+    const rows = await engine.query('SELECT referrer_id, referred_id FROM referrals ORDER BY 1')
+    expect(rows).toEqual([
+      { referrer_id: 'A', referred_id: 'B > C' },
+      { referrer_id: 'A > B', referred_id: 'C' },
+    ])
+    // 123.0 is stored as customer 123: the same pair as 123
+    const g = write(dir, 'w.csv', 'referrer,referred,date\n123,D,2024-01-05\n123.0,D,2024-01-07\n')
+    const e = await importError(() => load('referrals', g))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${g}:3 referred: referral 123 > D also on line 2 with different content`,
+    ])
+  })
+
   test('a file without a referred column names what is missing', async () => {
     const e = await importError(() =>
       load('referrals', write(dir, 'm.csv', 'referrer,when\nA,2024-01-01\n')),

@@ -2,6 +2,7 @@
 // (customers row, event payloads, profile email/name), and the id is replaced by a salted hash
 // wherever rows must stay for the aggregates (orders, events, actions, tasks).
 import type { Dialect, Query } from '../engine.ts'
+import { referralKeySql } from './value-input-columns.ts'
 
 export function eraseCustomer(
   _dialect: Dialect,
@@ -85,8 +86,10 @@ export function eraseCustomer(
     },
     {
       sql: `UPDATE referrals SET
-  referral_key = CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END || ' > ' ||
-    CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END,
+  referral_key = ${referralKeySql(
+    'CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END',
+    'CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END',
+  )},
   referrer_id = CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END,
   referred_id = CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END,
   code = NULL

@@ -30,6 +30,22 @@ export const REFERRAL_COLUMNS = [
   'source',
 ] as const
 
+/**
+ * The key of a referral, one per (referrer, referred) pair: the two ids joined by ' > ', each with
+ * its backslashes and '>' escaped by a backslash so that no two pairs share a key (`A > B` referring `C` and
+ * `A` referring `B > C` would). Ids without those characters keep the plain `referrer > referred`.
+ */
+export const referralKey = (referrer: string, referred: string): string => {
+  const esc = (id: string) => id.replaceAll('\\', '\\\\').replaceAll('>', '\\>')
+  return `${esc(referrer)} > ${esc(referred)}`
+}
+
+/** {@link referralKey} in SQL, of two text expressions (portable to PostgreSQL). */
+export const referralKeySql = (referrer: string, referred: string): string => {
+  const esc = (e: string) => `replace(replace(${e}, '\\', '\\\\'), '>', '\\>')`
+  return `${esc(referrer)} || ' > ' || ${esc(referred)}`
+}
+
 export const RETURN_COLUMNS = [
   'return_key',
   'return_id',

@@ -12,6 +12,7 @@ import {
   ENGAGEMENT_COLUMNS,
   REFERRAL_COLUMNS,
   RETURN_COLUMNS,
+  referralKey,
   SURVEY_COLUMNS,
   TICKET_COLUMNS,
 } from '../../data/queries/value-input-columns.ts'
@@ -105,7 +106,7 @@ function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
   }
   if (e.referral) {
     const r = e.referral
-    out.push(['referral', [`${c} > ${r.referredId}`, c, r.referredId, at, r.code, 'api']])
+    out.push(['referral', [referralKey(c, r.referredId), c, r.referredId, at, r.code, 'api']])
   }
   if (e.returned) {
     const r = e.returned

@@ -1,7 +1,6 @@
 // Referrals: who brought whom. One row per (referrer, referred) pair; the referral date decides
 // which referral wins when a customer was referred twice (docs/value.md), so it is kept.
-import { ident } from '../../../data/queries/import-stage.ts'
-import { REFERRAL_COLUMNS } from '../../../data/queries/value-input-columns.ts'
+import { REFERRAL_COLUMNS, referralKeySql } from '../../../data/queries/value-input-columns.ts'
 import { column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const REFERRALS: ExtraKindSpec = {
@@ -55,21 +54,20 @@ export const REFERRALS: ExtraKindSpec = {
     kf('code', false, ['referral code', 'code used', 'invite code', 'coupon', 'voucher']),
   ],
   typed(c) {
-    const pair = (f: string) => {
-      const h = c[f]
-      return h ? `nullif(trim(${ident(h)}), '')` : 'NULL'
-    }
+    const referrer = column(c, 'referrer_id', 'text', true)
+    const referred = column(c, 'referred_id', 'text', true)
     return {
       fields: [
-        column(c, 'referrer_id', 'text', true),
-        column(c, 'referred_id', 'text', true),
+        referrer,
+        referred,
         column(c, 'referred_at', 'date', false),
         column(c, 'code', 'text', false),
         {
           // one referral per pair: a repeat with other content is a conflict
           field: 'referral_pair',
           header: c.referred_id ?? null,
-          raw: `${pair('referrer_id')} || ' > ' || ${pair('referred_id')}`,
+          // of the ids as stored (`123.0` is customer 123), so one pair has one key
+          raw: referralKeySql(referrer.raw, referred.raw),
           type: 'text',
           required: false,
         },
