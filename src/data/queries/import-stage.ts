@@ -47,6 +47,8 @@ export function ident(s: string): string {
  * `longLines`: lines up to 64 MB (the reader's default is 2 MB).
  * `skip`: the empty lines above the header (with skip=0 the reader returns the header of such a
  * file as a row of data).
+ * `quoted`: read the CSV with this delimiter and these columns (all text), quoted by `"`, rather
+ * than sniff its dialect (see {@link QuotedCsv}).
  */
 export function sourceOf(
   file: string,
@@ -54,6 +56,7 @@ export function sourceOf(
   gzip: boolean,
   skip = 0,
   longLines = false,
+  quoted: QuotedCsv | null = null,
 ): string {
   const comp = gzip ? ", compression='gzip'" : ''
   switch (format) {
@@ -61,12 +64,30 @@ export function sourceOf(
       return `read_parquet(${lit(file)})`
     case 'jsonl':
       return `read_json(${lit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
-    case 'csv':
+    case 'csv': {
+      // the columns are text as given (all_varchar would override the fast read's typed ones)
+      const dialect = quoted
+        ? `auto_detect=false, delim=${lit(quoted.delim)}, quote='"', escape='"', columns={${quoted.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`
+        : 'all_varchar=true'
       return (
-        `read_csv(${lit(file)}, all_varchar=true, header=true, skip=${skip}${comp}${longLines ? ', max_line_size=67108864' : ''}, ` +
+        `read_csv(${lit(file)}, ${dialect}, header=true, skip=${skip}${comp}${longLines ? ', max_line_size=67108864' : ''}, ` +
         "store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans')"
       )
+    }
   }
+}
+
+/**
+ * A CSV whose dialect is given rather than sniffed. DuckDB's sniffer drops quoting altogether when
+ * one value in its sample is badly quoted (`"12" pipe"`): every `"C1"` would then be read with its
+ * quote marks, as a customer of its own, and the bad line named by nobody. Read with `"` as the
+ * quote, the good lines come out right and the bad one is a rejected line. A file without quotes
+ * (the sniffer finds none in it either) reads the same either way.
+ */
+export interface QuotedCsv {
+  readonly delim: string
+  /** The header's names, unquoted. */
+  readonly columns: readonly string[]
 }
 
 /**

@@ -213,11 +213,23 @@ export function fastSource(
     '',
   )
   if (doubles.length + timestamps.length === 0 || !plain.startsWith('read_csv(')) return plain
+  const format = timestamps.length > 0 ? `, timestampformat=${lit(ZULU_FORMAT)}` : ''
+  if (plain.includes(', columns={')) {
+    // a dialect given, not sniffed (import-stage.ts QuotedCsv): the reader takes no `types` beside
+    // `columns`, so the columns' own types change
+    let typed = plain
+    for (const [names, type] of [
+      [doubles, 'DOUBLE'],
+      [timestamps, 'TIMESTAMP'],
+    ] as const) {
+      for (const h of names) typed = typed.replace(`${lit(h)}: 'VARCHAR'`, `${lit(h)}: '${type}'`)
+    }
+    return `${typed.slice(0, -1)}${format})`
+  }
   const types = [
     ...doubles.map((h) => `${lit(h)}: 'DOUBLE'`),
     ...timestamps.map((h) => `${lit(h)}: 'TIMESTAMP'`),
   ].join(', ')
-  const format = timestamps.length > 0 ? `, timestampformat=${lit(ZULU_FORMAT)}` : ''
   return `${plain.slice(0, -1)}, types={${types}}${format})`
 }
 

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { constants, gunzipSync } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
@@ -59,6 +60,7 @@ import {
   importStage,
   jsonTextSource,
   lit,
+  type QuotedCsv,
   sourceOf,
   structFields,
 } from '../../data/queries/import-stage.ts'
@@ -85,6 +87,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
+import { quoteRunsOn } from './csv-quotes.ts'
 import { type DateReading, sampledDateShape, unreadDateShape } from './date-shapes.ts'
 import {
   doubleColumns,
@@ -724,7 +727,16 @@ async function importFileOnce(
   }
   await dropTemp(engine)
   try {
-    let source = sourceOf(readPath, format, readGzip, blankLead ?? 0, opts.longLines === true)
+    const quoted =
+      format === 'csv' ? await quotedDialect(engine, readPath, readGzip, blankLead ?? 0) : null
+    let source = sourceOf(
+      readPath,
+      format,
+      readGzip,
+      blankLead ?? 0,
+      opts.longLines === true,
+      quoted,
+    )
     const describeTyped = (src: string) =>
       engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
@@ -965,7 +977,8 @@ async function importFileOnce(
           typedAmounts(rawName('amount')),
         )
       }
-      const unquotedCsv = format === 'csv' && (await readWithoutQuotes(engine, readPath, readGzip))
+      const unquotedCsv =
+        format === 'csv' && quoted === null && (await readWithoutQuotes(engine, readPath, readGzip))
       await engine.exec(
         problemsSql(
           spec,
@@ -1592,6 +1605,55 @@ async function refuseMixedCurrencies(
 /** Whether the orders file names a currency column. */
 function currencyColumn(spec: TypedSpec | null | undefined): boolean {
   return Boolean(spec?.fields.find((f) => f.field === 'currency')?.header)
+}
+
+/** Bytes of a CSV read to look for a quote never closed (csv-quotes.ts). */
+const QUOTE_HEAD_BYTES = 64 * 1024
+
+/**
+ * The dialect to read a CSV with when DuckDB's sniffer found no quoting in it: its delimiter and
+ * header, with `"` as the quote (import-stage.ts QuotedCsv); null when the sniffer found quoting,
+ * or failed, or made out one column only (the read then reports what is wrong), or the header
+ * names a column twice.
+ */
+async function quotedDialect(
+  engine: Engine,
+  path: string,
+  gzip: boolean,
+  skip: number,
+): Promise<QuotedCsv | null> {
+  const comp = gzip ? ", compression='gzip'" : ''
+  const [s] = await engine
+    .query<{ delim: string; quote: string; names: string }>(
+      `SELECT Delimiter AS delim, Quote AS quote,
+        CAST(to_json(list_transform(Columns, c -> c.name)) AS VARCHAR) AS names
+      FROM sniff_csv(${lit(path)}, header=true, skip=${skip}${comp})`,
+    )
+    .catch(() => [])
+  if (!s || s.quote === '"' || s.delim.length !== 1) return null
+  let delim = s.delim
+  let names = JSON.parse(s.names) as string[]
+  // one column: a bad quote can also throw the sniffer off the delimiter; the header's most
+  // frequent separator is the file's
+  const [only] = names
+  if (names.length === 1 && only !== undefined) {
+    const seps = [',', ';', '\t', '|'].map((c) => ({ c, n: only.split(c).length }))
+    const best = seps.reduce((a, b) => (b.n > a.n ? b : a))
+    if (best.n > 1) {
+      delim = best.c
+      names = only.split(best.c)
+    }
+  }
+  // a quote never closed would take the lines after it: without quoting, the id check names it
+  const head = readHead(path, QUOTE_HEAD_BYTES)
+  const text = (gzip ? gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }) : head).toString(
+    'utf8',
+  )
+  if (quoteRunsOn(text, delim)) return null
+  // a name the sniffer read without quoting keeps its quote marks: "customer_id"
+  const columns = names.map((n) => (/^".*"$/s.test(n) ? n.slice(1, -1).replaceAll('""', '"') : n))
+  // one column still: the sniffer made out no header at all (the read's own recovery names it)
+  return columns.length > 1 && new Set(columns).size === columns.length ? { delim, columns } : null
 }
 
 /** Whether DuckDB reads this CSV without quoting (its sniffer found no balanced quote character). */

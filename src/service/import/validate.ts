@@ -786,6 +786,8 @@ FROM (
             || ', found ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ')'
        WHEN error_type = 'INVALID ENCODING' THEN ${lit(NOT_UTF8)}
        WHEN error_type = 'MALFORMED JSON' THEN 'malformed JSON: ' || error_message
+       WHEN error_type = 'UNQUOTED VALUE'
+         THEN 'bad quoting: a quoted value is never closed, or a quote inside it is not doubled ("")'
        ELSE lower(error_type) || ': ' || error_message END
 FROM (
   -- one entry per missing column: the first one carries the true count; one per extra column:
