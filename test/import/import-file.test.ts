@@ -672,6 +672,29 @@ describe('dates, time zones and amounts', () => {
     ])
   })
 
+  test('with a decimal comma, found or given, the marks still name the currency', async () => {
+    const body =
+      'customer_id;order_id;ordered_at;amount\nA;E1;2024-01-03;1.234,50 €\nC;E2;2024-01-04;7,00 €\n'
+    await orders(write(dir, 'eur-dc.csv', body))
+    await orders(write(dir, 'eur-dc2.csv', body.replaceAll('E1', 'F1').replaceAll('E2', 'F2')), {
+      decimalComma: true,
+    })
+    expect(
+      await engine.query(
+        "SELECT order_id, amount, currency FROM orders WHERE order_id IN ('E1', 'E2', 'F1', 'F2') ORDER BY 1",
+      ),
+    ).toEqual([
+      { order_id: 'E1', amount: 1234.5, currency: 'EUR' },
+      { order_id: 'E2', amount: 7, currency: 'EUR' },
+      { order_id: 'F1', amount: 1234.5, currency: 'EUR' },
+      { order_id: 'F2', amount: 7, currency: 'EUR' },
+    ])
+    // and two currencies in one such file are refused
+    const mixed = write(dir, 'mixed-dc.csv', `${body}D;E3;2024-01-05;3,00 $\n`)
+    const e = await orders(mixed, { decimalComma: true }).catch((x: unknown) => x)
+    expect((e as ImportError).message).toContain('are in 2 currencies')
+  })
+
   test('an amount marked with another currency than its currency column is a bad row', async () => {
     const body =
       'order_id,customer_id,ordered_at,amount,Currency\n' +

@@ -860,8 +860,10 @@ async function importFileOnce(
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
     // (Parquet and JSON amounts may be text too, "$10.00" beside "€20.00": their read is not typed
-    // ahead, so they are checked whenever they come)
-    if (fast && (fast.formattedNumbers || format !== 'csv') && kind === 'orders' && fastSpec) {
+    // ahead, so they are checked whenever they come; nor is a decimal comma's, "1.234,50 €")
+    const untyped =
+      fast?.formattedNumbers === true || format !== 'csv' || opts.decimalComma === true
+    if (fast && untyped && kind === 'orders' && fastSpec) {
       markedCurrency = await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
         fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
       )
