@@ -126,6 +126,20 @@ describe('insights on a generated company: notes and value expressions', () => {
     expect(e.message).not.toMatch(/Binder Error|GROUP BY/)
   })
 
+  it('refuses a subquery, a file read or a random value, which are no customer columns', async () => {
+    for (const [value, why] of [
+      ['revenue * 0 + (select count(*) from orders)', /select makes a query of it/],
+      ['(select length(content) from read_text(chr(47)))', /select makes a query of it/],
+      ['revenue * random()', /random\(\) is not one of the functions allowed \(abs, /],
+      ['length(customer_id)', /length\(\) is not one of the functions allowed/],
+    ] as const) {
+      expect((await refused(value)).message, value).toMatch(why)
+    }
+    // the functions allowed still work, and so does a number with an exponent
+    const r = await computeInsights(c.engine, { asOf, value: 'greatest(revenue, 0) * 1e0 + ln(1)' })
+    expect(r.summary.cohort.top).toBeGreaterThan(0)
+  })
+
   it('refuses a value expression that is infinite for some customers', async () => {
     const e = await refused('revenue/0')
     expect(e.message).toMatch(/is infinite, not a number .* for \d{3,} customers \(e\.g\. C\d+;/)
