@@ -1,6 +1,14 @@
 // Opening a workspace: resolve where it is (flag, LOYALS_DB, default file), open the right
 // adapter, make sure the schema exists. The only place that chooses an engine.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs'
 import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
@@ -68,6 +76,18 @@ export function noWorkspace(path: string): UsageError {
 /** Whether `path` names a DuckDB workspace file that does not exist (a .duckdb name). */
 export function missingWorkspace(path: string): boolean {
   return /\.duckdb$/i.test(path) && !existsSync(path)
+}
+
+/**
+ * A `.duckdb` path read as the source of a command must be a workspace: a file of that name holding
+ * other bytes would otherwise be read as an orders file, with a message about its columns.
+ * @throws UsageError for a file that holds no DuckDB database (an empty one is a new workspace).
+ */
+export function assertNamedWorkspace(path: string): void {
+  if (!/\.duckdb$/i.test(path) || !existsSync(path) || isDuckDbFile(path)) return
+  // an empty file is a workspace not yet written: its commands say there is nothing in it
+  if (statSync(path).isFile() && statSync(path).size === 0) return
+  assertWorkspaceFile(path)
 }
 
 /** True when `path` is a DuckDB database file (`DUCK` at byte offset 8). */
@@ -138,6 +158,11 @@ export async function openWorkspace(
   }
   assertWorkspaceFile(location)
   if (!options.serving) assertNotServed(location)
+  // an empty file (made by `mktemp --suffix .duckdb` or `touch`) is a new workspace, which DuckDB
+  // will not create over it ("not a valid DuckDB database file")
+  if (location !== ':memory:' && existsSync(location) && statSync(location).size === 0) {
+    unlinkSync(location)
+  }
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
   await engine.exec(createSchema(engine.dialect))

@@ -1,7 +1,13 @@
 // What `summary` and `analyze` read: a workspace file as is, or any orders file imported into a
 // scratch in-memory workspace. A DuckDB file is recognised by its magic bytes, not its extension.
 import type { Engine } from '../data/engine.ts'
-import { isDuckDbFile, missingWorkspace, noWorkspace, openWorkspace } from '../data/workspace.ts'
+import {
+  assertNamedWorkspace,
+  isDuckDbFile,
+  missingWorkspace,
+  noWorkspace,
+  openWorkspace,
+} from '../data/workspace.ts'
 
 export { isDuckDbFile }
 
@@ -37,7 +43,9 @@ export async function openSource(
   opts: ReadOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
-  if (isDuckDbFile(pathOrWorkspace)) {
+  assertNamedWorkspace(pathOrWorkspace)
+  // past that check, a .duckdb name is a workspace (an empty file a new one)
+  if (isDuckDbFile(pathOrWorkspace) || /\.duckdb$/i.test(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }
   const engine = await openWorkspace(':memory:')

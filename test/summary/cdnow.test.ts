@@ -1,6 +1,6 @@
 // The CDNOW calibration summary of the BTYD literature, reproduced for all 2,357 customers, by
 // the service and by the built CLI.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
@@ -151,5 +151,30 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
       expect(other.stderr.trim(), args.join(' ')).toBe(message)
     }
     expect(existsSync(db)).toBe(false)
+  })
+
+  it('a .duckdb file holding other bytes is no orders file; an empty one is a new workspace', () => {
+    const dir = tempDir()
+    const bad = join(dir, 'bad.duckdb')
+    writeFileSync(bad, 'customer_id,ordered_at,amount\n')
+    for (const args of [
+      ['summary', '--db', bad],
+      ['analyze', bad],
+      ['insights', '--db', bad],
+      ['fit', '--model', 'bgnbd', bad],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain(`${bad} is not a workspace (a DuckDB file)`)
+    }
+    const empty = join(dir, 'empty.duckdb')
+    writeFileSync(empty, '')
+    const r = runCli(['summary', '--db', empty])
+    expect(r.stderr.trim()).toBe('error: there are no orders in the workspace: import some first')
+    // made by mktemp or touch: DuckDB would call it "not a valid DuckDB database file"
+    const fresh = join(dir, 'fresh.duckdb')
+    writeFileSync(fresh, '')
+    expect(runCli(['import', CDNOW_ORDERS, '--db', fresh]).code).toBe(0)
+    expect(runCli(['summary', '--db', fresh]).code).toBe(0)
   })
 })
