@@ -9,7 +9,7 @@ import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
-import { unscoredCustomers } from '../data/queries/api-unscored-customers.ts'
+import { refitDue } from '../data/queries/api-refit-due.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
@@ -110,11 +110,24 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     )
   }
   dispatcher.start()
-  // customers imported from files have orders but no profile until a refit: score them once now
-  // (in the background, as any refit job), so that their profiles, tiers and audiences exist
-  const [unscored] = await store.use((e) => e.query<{ n: number }>(unscoredCustomers(e.dialect)))
-  if (Number(unscored?.n ?? 0) > 0) void jobs.startRefit().catch(() => {})
-  if (o.tickEveryMs && o.tickEveryMs > 0) scheduler.start(o.tickEveryMs)
+  // files imported while no server ran (customers without a profile, or orders newer than the
+  // last refit): score them now, in the background as any refit job, so that profiles, tiers and
+  // audiences are current; the scheduler's first tick waits for it (a "no order for 30 days"
+  // message to a customer whose order was imported yesterday would be wrong)
+  const [due] = await store.use((e) => e.query<{ n: number }>(refitDue(e.dialect)))
+  const refitted =
+    Number(due?.n ?? 0) > 0
+      ? jobs
+          .startRefit()
+          .then(() => jobs.idle())
+          .catch(() => {})
+      : Promise.resolve()
+  const tickEvery = o.tickEveryMs
+  if (tickEvery && tickEvery > 0) {
+    void refitted.then(() => {
+      if (closing === null) scheduler.start(tickEvery)
+    })
+  }
   const refitTimer =
     o.refitEveryMs && o.refitEveryMs > 0
       ? setInterval(() => void jobs.startRefit().catch(() => {}), o.refitEveryMs)

@@ -211,6 +211,34 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(received).toHaveLength(3)
   }, 240_000)
 
+  it('a local tick after an import refits first: no "miss you" for an order imported since', async () => {
+    const fresh = join(dir, 'stale.duckdb')
+    const at = (days: number) => new Date(Date.now() - days * DAY).toISOString()
+    const file = (name: string, rows: string[]) => {
+      const f = join(dir, name)
+      writeFileSync(f, `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
+      return f
+    }
+    const first = file('old.csv', [`g1,g,${at(100)},40`, `g2,g,${at(60)},40`])
+    expect((await runCli(['import', first, '--db', fresh])).code).toBe(0)
+    expect((await runCli(['refit', '--db', fresh])).code).toBe(0)
+    // g ordered two days ago: the profile of the refit still says 60 days
+    const recent = file('recent.csv', [`g3,g,${at(2)},40`])
+    expect((await runCli(['import', recent, '--db', fresh])).code).toBe(0)
+    const t = await runCli(['tick', '--db', fresh, '--config', opsPath, '--json'])
+    expect(t.code, t.stderr).toBe(0)
+    const report = JSON.parse(t.stdout)
+    expect(report.refitted).toBe(1)
+    expect(
+      report.playbooks.find((p: { playbookId: string }) => p.playbookId === 'win-back'),
+    ).toMatchObject({
+      actions: 0,
+    })
+    // nothing imported since: the next tick does not refit
+    const again = await runCli(['tick', '--db', fresh, '--config', opsPath])
+    expect(again.stdout).not.toContain('Refitted first')
+  })
+
   it('imports orders through the server: the same rows as a local import, once', async () => {
     const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
     const localDb = join(dir, 'local.duckdb')

@@ -5,9 +5,12 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
 import { parseValueConfig } from '../../core/value/config.ts'
+import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
+import { formatInt } from '../../report/format.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
+import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -67,6 +70,7 @@ export function registerTick(program: Command): void {
       if (!Number.isFinite(nowMs)) throw new UsageError(`invalid --now ${JSON.stringify(opts.now)}`)
       const remote = remoteFor(opts)
       let report: TickReport
+      let refitted: number | null = null
       if (remote) {
         if (opts.config || opts.valueConfig) {
           throw new UsageError('--config and --value-config are the server’s own when it ticks')
@@ -86,7 +90,18 @@ export function registerTick(program: Command): void {
         const engine = await openWorkspace(resolveDb(opts))
         try {
           const store = new OpsStore(engine, { ops, value, now: () => nowMs })
-          await store.loadModel()
+          // files imported since the last refit: the profiles would be theirs from before, and a
+          // customer who ordered yesterday would be sent "we miss you"
+          const [due] = await engine.query<{ n: number }>(refitDue(engine.dialect))
+          if (Number(due?.n ?? 0) > 0) {
+            const r = await refit(store)
+            refitted = r.customers
+            if (!opts.json) {
+              println(
+                `Refitted first (files were imported since the last refit): ${formatInt(r.customers)} customers scored${r.note ? `; ${r.note}` : ''}.`,
+              )
+            }
+          } else await store.loadModel()
           report = await runTick(store, nowMs)
           // deliver what the tick queued (no server runs to do it)
           while ((await dispatchDue(store)) > 0) {}
@@ -94,7 +109,7 @@ export function registerTick(program: Command): void {
           await engine.close()
         }
       }
-      if (opts.json) printJson(report)
+      if (opts.json) printJson(refitted === null ? report : { ...report, refitted })
       else println(formatTick(report))
     })
 }

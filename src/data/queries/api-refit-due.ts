@@ -1,0 +1,19 @@
+import type { Dialect, Query } from '../engine.ts'
+
+/**
+ * One row (n: 0 or 1): whether the live profiles lag the stored data, so that a refit is due
+ * before anything acts on them: some customer with orders has no profile yet (a workspace filled
+ * by `loyals import`, which writes orders but scores nobody), or a file was imported after the
+ * last refit (orders of a customer scored before: their order count, last order and P(alive)
+ * would be those of the refit). Stops at the first unscored customer.
+ */
+export function refitDue(_d: Dialect): Query {
+  return {
+    sql: `SELECT CASE WHEN EXISTS (
+  SELECT 1 FROM orders o
+  WHERE NOT EXISTS (SELECT 1 FROM customer_profile p WHERE p.customer_id = o.customer_id)
+) OR (SELECT max(imported_at) FROM imports) >
+  coalesce((SELECT max(fitted_at) FROM model_params WHERE name = 'current'), TIMESTAMP '1900-01-01')
+THEN 1 ELSE 0 END AS n`,
+  }
+}
