@@ -32,14 +32,15 @@ async function main(): Promise<void> {
     .version(VERSION)
     .showHelpAfterError()
 
-  const first = process.argv[2]
-  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
-  for (const name of names) (await COMMANDS[name]!())(program)
-
+  // set before the commands are added: each copies it (an unknown option of `loyals insights`
+  // exited 1, not the usage error's 2)
   program.exitOverride((err) => {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)
     process.exit(err.exitCode === 0 ? 0 : 2)
   })
+  const first = process.argv[2]
+  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
+  for (const name of names) (await COMMANDS[name]!())(program)
   await program.parseAsync(process.argv)
 }
 
