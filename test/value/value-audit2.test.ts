@@ -144,3 +144,39 @@ describe('rank shares in the reasons', () => {
     expect(t1.join(' | ')).toContain('engagement in the top 8 %')
   })
 })
+
+describe("a customer's money breakdown", () => {
+  it('adds up to the cent: each sum is the sum of its rounded parts', async () => {
+    // gross margin 100.125 (100.13) - fees 10% = 10.0125 (10.01): past profit 90.12, where the
+    // unrounded 90.1125 rounded on its own gives 90.11; B refers A
+    const engine = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,cost\n1,A,2024-01-10,100.125,0\n2,B,2024-01-05,0.125,0\n',
+      referrals: 'referrer,referred,date\nB,A,2024-01-01\n',
+    })
+    await computeAnalysis(engine, {
+      source: 'test',
+      asOf: AS_OF,
+      predictions: false,
+      value: { config: parseValueConfig({ costs: { ...FREE, paymentFeeRate: 0.1 } }) },
+    })
+    const rows = await engine.query<Record<string, number | string>>(
+      `SELECT customer_id, gross_margin, ticket_cost, return_cost, shipping_cost, fee_cost,
+        discount_cost, cost_to_serve, historical_profit, predicted_profit, referral_value,
+        total_value FROM customer_analysis ORDER BY customer_id`,
+    )
+    const a = rows[0]!
+    expect([a.gross_margin, a.fee_cost, a.historical_profit]).toEqual([100.13, 10.01, 90.12])
+    const cents = (x: unknown) => Math.round(Number(x) * 100)
+    for (const r of rows) {
+      const parts = ['ticket_cost', 'return_cost', 'shipping_cost', 'fee_cost', 'discount_cost']
+      expect(cents(r.cost_to_serve)).toBe(parts.reduce((s, c) => s + cents(r[c]), 0))
+      expect(cents(r.historical_profit)).toBe(cents(r.gross_margin) - cents(r.cost_to_serve))
+      expect(cents(r.total_value)).toBe(
+        cents(r.historical_profit) + cents(r.predicted_profit) + cents(r.referral_value),
+      )
+    }
+    // B's referral value is A's own, unrounded (90.1125): 90.11
+    expect(rows[1]).toMatchObject({ customer_id: 'B', referral_value: 90.11 })
+  })
+})

@@ -114,20 +114,23 @@ export function valueJoin(
   const a = sqlIdent(args.analysis)
   const base = sqlIdent(`${args.analysis}_base`)
   const p = costParts(args.costs)
-  // the same additions, in the same order, as computeProfit and totalValue: equal doubles
-  const cost = `(${p.ticket_cost}) + (${p.return_cost}) + (${p.shipping_cost}) + (${p.fee_cost}) + (${p.discount_cost})`
-  const past = `(${p.gross_margin}) - (${cost})`
+  // money to the cent and shares to 0.01: the files stay readable and the CSV writer formats
+  // short numbers (full doubles made customers.csv twice as slow to write). Each part is rounded,
+  // and each sum is the sum of its rounded parts (rounded again, of float dust), so that a
+  // customer's breakdown adds up to the cent: 108.10 + 0.00 + 86.40 = 194.50, not 194.51
+  const cent = (e: string) => `round(${e}, 2)`
+  const cost = cent(
+    `${cent(p.ticket_cost)} + ${cent(p.return_cost)} + ${cent(p.shipping_cost)} + ${cent(p.fee_cost)} + ${cent(p.discount_cost)}`,
+  )
+  const past = cent(`${cent(p.gross_margin)} - ${cost}`)
   const sums: Record<string, string> = {
-    ...p,
     cost_to_serve: cost,
     historical_profit: past,
-    total_value: `${past} + n.predicted_profit + n.referral_value`,
+    total_value: cent(`${past} + ${cent('n.predicted_profit')} + ${cent('n.referral_value')}`),
   }
-  // money to the cent and shares to 0.01: the files stay readable and the CSV writer formats
-  // short numbers (full doubles made customers.csv twice as slow to write)
-  const money = VALUE_MONEY_COLUMNS.map((c) => `round(${sums[c] ?? `n.${c}`}, 2) AS ${c}`).join(
-    ', ',
-  )
+  const money = VALUE_MONEY_COLUMNS.map(
+    (c) => `${sums[c] ?? cent((p as Record<string, string>)[c] ?? `n.${c}`)} AS ${c}`,
+  ).join(', ')
   const score = args.engagement
     ? 'round(coalesce(f.engagement_score, 0), 4)'
     : 'CAST(NULL AS DOUBLE PRECISION)'
