@@ -246,5 +246,6 @@ export const ServiceLevelAnswer = z.strictObject({
   responseTargetMinutes: z.number(),
   dedicatedOwner: z.boolean(),
   outreach: Outreach,
+  perks: z.array(z.string()),
   queue: z.string(),
 })

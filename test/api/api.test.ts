@@ -608,9 +608,11 @@ describe.each(STORES)('API on $name', (kind) => {
         tierName: 'Platinum',
         priority: 1,
         queue: 'platinum',
+        // the tier's perks, for a help desk or CRM to honour
+        perks: expect.arrayContaining(['early access', 'dedicated account manager']),
       })
       const unknown = await h.call('GET', '/v1/service/level/nobody')
-      expect(unknown.json).toMatchObject({ known: false, tierName: 'Bronze' })
+      expect(unknown.json).toMatchObject({ known: false, tierName: 'Bronze', perks: [] })
     })
 
     it('an event after the refit updates the profile without a refit', async () => {

@@ -238,8 +238,22 @@ interface LiveProfile {
   scoredAt: string | null
 }
 
-/** A live profile from the server as plain text. */
-export function formatLiveProfile(p: LiveProfile, server: string): string {
+/** `GET /v1/service/level/{id}`: the tier's service level as the server applies it. */
+interface LiveServiceLevel {
+  tierName: string
+  priority: number
+  responseTargetMinutes: number
+  dedicatedOwner: boolean
+  outreach: string
+  perks: string[]
+}
+
+/** A live profile from the server as plain text, with the service level of its tier. */
+export function formatLiveProfile(
+  p: LiveProfile,
+  server: string,
+  sl: LiveServiceLevel | null = null,
+): string {
   const name = p.name ? ` (${p.name})` : ''
   const kind = p.loyaltyType ? (TYPE_NAMES[p.loyaltyType] ?? p.loyaltyType) : 'not scored'
   const lines = [
@@ -261,6 +275,13 @@ export function formatLiveProfile(p: LiveProfile, server: string): string {
   if (p.prediction.pAlive !== null) {
     lines.push(
       `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
+    )
+  }
+  if (sl) {
+    lines.push(
+      `${sl.tierName} service: priority ${sl.priority}, response within ${minutes(sl.responseTargetMinutes)}` +
+        `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${sl.outreach}` +
+        `${sl.perks.length > 0 ? `; perks: ${sl.perks.join(', ')}` : ''}.`,
     )
   }
   return lines.join('\n')
@@ -292,12 +313,11 @@ export function registerCustomer(program: Command): void {
           '--config, --as-of, --unit and --no-predictions need the workspace itself; the server shows its live profile',
         )
       }
-      const live = await remote.request<LiveProfile>(
-        'GET',
-        `/v1/customers/${encodeURIComponent(id)}`,
-      )
-      if (opts.json) printJson(live)
-      else println(formatLiveProfile(live, remote.url))
+      const path = encodeURIComponent(id)
+      const live = await remote.request<LiveProfile>('GET', `/v1/customers/${path}`)
+      const level = await remote.request<LiveServiceLevel>('GET', `/v1/service/level/${path}`)
+      if (opts.json) printJson({ ...live, serviceLevel: level })
+      else println(formatLiveProfile(live, remote.url, level))
       return
     }
     const db = requireDuckDbWorkspace(resolveDb(opts), 'customer')

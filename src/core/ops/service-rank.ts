@@ -17,6 +17,8 @@ export interface ServiceLevel {
   readonly responseTargetMinutes: number
   readonly dedicatedOwner: boolean
   readonly outreach: 'personal' | 'automated'
+  /** The tier's perks (value config), for the help desk or CRM to honour. */
+  readonly perks: readonly string[]
   /** Queue name for a help-desk router: the configured one, else the tier name in kebab-case. */
   readonly queue: string
 }
@@ -90,6 +92,7 @@ export function resolveServicePolicy(
       responseTargetMinutes: o.responseTargetMinutes ?? l.serviceLevel.responseTargetMinutes,
       dedicatedOwner: l.serviceLevel.dedicatedOwner,
       outreach: l.outreach,
+      perks: l.perks,
       queue: o.queue ?? kebab(l.name),
     }
   })
