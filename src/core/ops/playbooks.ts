@@ -96,6 +96,12 @@ export interface TriggerContext {
   readonly tierNames?: readonly string[]
   /** Keys already stored: planned actions with these keys are left out. */
   readonly firedKeys?: { has(key: string): boolean }
+  /**
+   * Milestone playbooks only, or all but them: a batch of events evaluates milestones once per
+   * customer, from the profile before the batch to the one after it, so that only the highest
+   * threshold the batch crosses fires (default: all playbooks).
+   */
+  readonly milestones?: 'only' | 'skip'
 }
 
 /** Calendar date (UTC) as YYYY-MM-DD. */
@@ -356,6 +362,13 @@ export function evaluateTriggers(
   const out: PlannedAction[] = []
   for (const p of config.playbooks) {
     if (!p.enabled) continue
+    const milestone = p.trigger.type === 'milestone'
+    if (
+      (context.milestones === 'skip' && milestone) ||
+      (context.milestones === 'only' && !milestone)
+    ) {
+      continue
+    }
     const f = fire(p, event, before, after, nowMs, tierNames)
     if (f === null) continue
     const control = isHoldout(after.customerId, p.id, config.holdout)

@@ -44,6 +44,12 @@ describe('serviceLevel', () => {
       responseTargetMinutes: 60,
       dedicatedOwner: true,
       outreach: 'personal',
+      perks: [
+        'dedicated account manager',
+        'early access',
+        'invitation-only events',
+        'free express shipping',
+      ],
       queue: 'platinum',
     })
     expect(serviceLevel(tiers, 2).tierName).toBe('Silver')

@@ -170,6 +170,7 @@ export function planActions(
   fired: Set<string>,
   log: ContactLogEntry[],
   out: PlanOutput,
+  milestones?: 'only' | 'skip',
 ): void {
   const planned = evaluateTriggers(
     event,
@@ -177,7 +178,7 @@ export function planActions(
     opsProfile(after),
     nowMs,
     store.ops,
-    { tierNames: store.tierNames, firedKeys: fired },
+    { tierNames: store.tierNames, firedKeys: fired, ...(milestones ? { milestones } : {}) },
   )
   if (planned.length === 0) return
   const decisions = applyContactBudget(planned, log, nowMs, store.ops.contactBudget, after.timeZone)
@@ -621,6 +622,9 @@ export async function ingestGroup(
         })
       }
     }
+    // per customer: the profile before this group, and the group's last event that could cross a
+    // milestone (milestones are evaluated once, over the whole group: only the highest fires)
+    const milestoneFrom = new Map<string, { before: Profile | null; event: OpsEvent; id: string }>()
     for (const e of applied) {
       const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
       const base = prev ?? emptyProfile(e.customerId, nowMs)
@@ -710,8 +714,21 @@ export async function ingestGroup(
       if (oe && store.ops.playbooks.length > 0) {
         const log = logs.get(e.customerId) ?? []
         logs.set(e.customerId, log)
-        planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan)
+        planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan, 'skip')
+        const from = milestoneFrom.get(e.customerId)
+        milestoneFrom.set(e.customerId, {
+          before: from ? from.before : prev,
+          event: oe,
+          id: e.eventId,
+        })
       }
+    }
+    for (const [customerId, m] of milestoneFrom) {
+      const after = touched.get(customerId)
+      if (!after) continue
+      const log = logs.get(customerId) ?? []
+      logs.set(customerId, log)
+      planActions(store, m.event, m.id, m.before, after, nowMs, fired, log, plan, 'only')
     }
     if (orders.length > 0) {
       await insertAll(tx, {
