@@ -60,11 +60,15 @@ export function formatExpected(n: number | null | undefined): string {
  * An unknown currency is shown without a symbol rather than guessed.
  * @example formatMoney(1234.5, 'USD') // '$1,234.50'
  */
-export function formatMoney(n: number | null | undefined, currency: string | null = null): string {
+export function formatMoney(
+  n: number | null | undefined,
+  currency: string | null = null,
+  locale = 'en-US',
+): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   if (currency) {
     try {
-      const fmt = new Intl.NumberFormat('en-US', {
+      const fmt = new Intl.NumberFormat(locale, {
         style: 'currency',
         currency,
         signDisplay: 'negative',
@@ -85,12 +89,13 @@ export function formatMoney(n: number | null | undefined, currency: string | nul
 export function formatMoneyCompact(
   n: number | null | undefined,
   currency: string | null = null,
+  locale = 'en-US',
 ): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   const opts: Intl.NumberFormatOptions = { notation: 'compact', maximumSignificantDigits: 3 }
   if (currency) {
     try {
-      return new Intl.NumberFormat('en-US', { ...opts, style: 'currency', currency }).format(n)
+      return new Intl.NumberFormat(locale, { ...opts, style: 'currency', currency }).format(n)
     } catch {
       // unknown code: plain compact number
     }

@@ -36,6 +36,8 @@ export interface CustomerProfile {
   readonly customerId: string
   readonly asOf: string
   readonly currency: string | null
+  /** Locale money is written in (the value configuration's, default en-US). */
+  readonly locale: string
   readonly attributes: Readonly<Record<string, string | null>> | null
   readonly summary: {
     readonly firstPurchase: string
@@ -201,6 +203,7 @@ export async function customerProfile(
     customerId,
     asOf: summary.asOf,
     currency: vs?.currency ?? summary.currency,
+    locale: vs?.locale ?? 'en-US',
     attributes: attrs ? (attrs as Record<string, string | null>) : null,
     summary: {
       firstPurchase: day(row.first_purchase),

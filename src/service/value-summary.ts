@@ -78,6 +78,8 @@ export interface TierSummary {
 export interface ValueSummary {
   /** Currency of the money figures (from the value configuration, else the data). */
   readonly currency: string | null
+  /** Locale money is written in (the value configuration's currency.locale, default en-US). */
+  readonly locale: string
   /** 'model': predicted profit from the predictions; 'none': no predictions, predicted profit 0. */
   readonly predictions: 'model' | 'none'
   /** Rows in each value input table (0 = not imported). */

@@ -527,6 +527,7 @@ export async function buildValue(
     opts,
     inputs,
     currency: currencyCode,
+    locale: cfg.currency.locale,
     f,
     profit,
     referral,
@@ -666,6 +667,7 @@ interface SummaryInputs {
   readonly opts: ValueOptions
   readonly inputs: ValueSummary['inputs']
   readonly currency: string | null
+  readonly locale: string
   readonly f: Facts
   readonly profit: ProfitResult
   readonly referral: ReferralResult
@@ -762,6 +764,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const referralValue = sum(referral.value, 0, n)
   return {
     currency: s.currency,
+    locale: s.locale,
     predictions: opts.predictions === null ? 'none' : 'model',
     inputs: s.inputs,
     breakdown: {

@@ -165,6 +165,24 @@ describe('value inputs and loyals customer', () => {
     expect(a.stdout).toContain('1 customer is served at a loss (-$200.00)')
   })
 
+  test("money is written in the configuration's locale in the profile and in analyze", () => {
+    const de = write(
+      dir,
+      'de.json',
+      JSON.stringify({ ...CONFIG, currency: { code: 'EUR', locale: 'de-DE' } }),
+    )
+    const r = runCli(['customer', 'B', '--db', db, '--config', de, '--no-predictions'])
+    expect(r.code, r.stderr).toBe(0)
+    // de-DE: a comma before the cents and the sign after the number (no "€70.00" beside "70,00 €")
+    expect(r.stdout).toMatch(/= Past profit +70,00\s€/)
+    expect(r.stdout).not.toMatch(/€\d/)
+    const out = join(dir, 'out-de')
+    const a = runCli(['analyze', '--db', db, '--config', de, '--out', out, '--no-predictions'])
+    expect(a.code, a.stderr).toBe(0)
+    expect(a.stdout).toMatch(/Total value [\d.]+,\d\d\s€ = past profit/)
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toMatch(/€\d/)
+  })
+
   test('an unknown customer id: exit 1 and one clear line', () => {
     const r = runCli(['customer', 'ZZZ', '--db', db])
     expect(r.code).toBe(1)

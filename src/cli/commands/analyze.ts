@@ -178,11 +178,11 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     const cents = (n: number) => Math.round(n * 100) / 100
     const shown = cents(cents(b.pastProfit) + cents(b.predictedProfit) + cents(b.referralValue))
     lines.push(
-      `Total value ${formatMoney(shown, vc)} = past profit ${formatMoney(b.pastProfit, vc)} + ` +
-        `predicted profit ${formatMoney(b.predictedProfit, vc)} + referrals ${formatMoney(b.referralValue, vc)}.`,
+      `Total value ${formatMoney(shown, vc, v.locale)} = past profit ${formatMoney(b.pastProfit, vc, v.locale)} + ` +
+        `predicted profit ${formatMoney(b.predictedProfit, vc, v.locale)} + referrals ${formatMoney(b.referralValue, vc, v.locale)}.`,
     )
     lines.push(
-      `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc)}); ` +
+      `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc, v.locale)}); ` +
         (held === null
           ? 'total profit is not positive, so no share of it is held. Tiers: '
           : `the top 20% by profit hold ${formatPct(held)} of it. Tiers: `) +

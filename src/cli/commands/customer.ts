@@ -48,17 +48,17 @@ export function minutes(m: number): string {
 
 function treeLines(
   nodes: readonly ReferralTreeNodeSummary[],
-  cur: string | null,
+  money: (v: number) => string,
   depth = 1,
 ): string[] {
   const out: string[] = []
   for (const node of nodes) {
     const part =
       node.level === 1
-        ? formatMoney(node.contribution, cur)
-        : `${formatMoney(node.contribution, cur)} of ${formatMoney(node.ownValue, cur)}`
+        ? money(node.contribution)
+        : `${money(node.contribution)} of ${money(node.ownValue)}`
     out.push(`${'  '.repeat(depth)}- ${node.customerId} (level ${node.level}): ${part}`)
-    out.push(...treeLines(node.children, cur, depth + 1))
+    out.push(...treeLines(node.children, money, depth + 1))
   }
   return out
 }
@@ -123,7 +123,7 @@ function formatPurchasesOnly(p: CustomerProfile): string {
 /** The profile as plain text: who, why, value breakdown, behaviour, service, orders, referrals. */
 export function formatProfile(p: CustomerProfile): string {
   const cur = p.currency
-  const money = (v: number | null) => formatMoney(v, cur)
+  const money = (v: number | null) => formatMoney(v, cur, p.locale)
   const t = p.tier
   if (p.value === null || t === null || p.loyalty === null || p.service === null) {
     return formatPurchasesOnly(p)
@@ -215,7 +215,7 @@ export function formatProfile(p: CustomerProfile): string {
       `Referred ${plural(tree.direct, 'customer')} directly, ${formatInt(tree.descendants)} in all, ` +
         `worth ${money(tree.referralValue)}:`,
     )
-    lines.push(...treeLines(tree.children, cur))
+    lines.push(...treeLines(tree.children, money))
     if (tree.omitted > 0) lines.push(`  ... and ${formatInt(tree.omitted)} more`)
   }
   return lines.join('\n')

@@ -10,6 +10,7 @@ import { valueSection } from './value.ts'
 const levels = DEFAULT_VALUE_CONFIG.tiers.levels
 const value: ValueSummary = {
   currency: 'USD',
+  locale: 'en-US',
   predictions: 'model',
   inputs: { referrals: 2, engagementEvents: 0, tickets: 3, returns: 1, surveyResponses: 0 },
   breakdown: {

@@ -59,7 +59,7 @@ function breakdown(v: ValueSummary): string {
   ].filter((s) => s.total || s.value !== 0)
   return waterfallChart(steps, {
     title: 'Total value: margin minus the cost to serve, plus predicted profit and referrals',
-    format: (x) => formatMoneyCompact(x, v.currency),
+    format: (x) => formatMoneyCompact(x, v.currency, v.locale),
   })
 }
 
@@ -69,7 +69,7 @@ function tiersTable(v: ValueSummary): string {
     { header: 'Tier', cell: (t) => `<span class="pill">${escapeHtml(t.name)}</span>` },
     { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
     { header: 'Share', num: true, cell: (t) => formatPct(t.share) },
-    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur) },
+    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur, v.locale) },
     {
       header: 'Value share',
       num: true,
@@ -82,7 +82,7 @@ function tiersTable(v: ValueSummary): string {
       // the last tier takes the rest; a tier above it without a minimum admits nobody this run
       cell: (t) =>
         t.minValue !== null
-          ? formatMoney(t.minValue, cur)
+          ? formatMoney(t.minValue, cur, v.locale)
           : t === v.tiers.levels[v.tiers.levels.length - 1]
             ? 'rest'
             : '–',
@@ -120,11 +120,11 @@ function loyaltyTable(v: ValueSummary): string {
     },
     { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
     { header: 'Share', num: true, cell: (t) => formatPct(n > 0 ? t.customers / n : null) },
-    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur) },
+    { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur, v.locale) },
     {
       header: 'Per customer',
       num: true,
-      cell: (t) => formatMoney(t.customers > 0 ? t.totalValue / t.customers : null, cur),
+      cell: (t) => formatMoney(t.customers > 0 ? t.totalValue / t.customers : null, cur, v.locale),
     },
   ]
   return htmlTable(cols, v.loyalty.types)
@@ -135,10 +135,10 @@ function lossTable(v: ValueSummary): string {
   const cur = v.currency
   const cols: Column<LossCustomer>[] = [
     { header: 'Customer', className: 'id', cell: (c) => id(c.customerId) },
-    { header: 'Profit', num: true, cell: (c) => formatMoney(c.pastProfit, cur) },
-    { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur) },
-    { header: 'Margin', num: true, cell: (c) => formatMoney(c.grossMargin, cur) },
-    { header: 'Cost to serve', num: true, cell: (c) => formatMoney(c.costToServe, cur) },
+    { header: 'Profit', num: true, cell: (c) => formatMoney(c.pastProfit, cur, v.locale) },
+    { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur, v.locale) },
+    { header: 'Margin', num: true, cell: (c) => formatMoney(c.grossMargin, cur, v.locale) },
+    { header: 'Cost to serve', num: true, cell: (c) => formatMoney(c.costToServe, cur, v.locale) },
     { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
     {
       header: 'Tickets',
@@ -150,12 +150,16 @@ function lossTable(v: ValueSummary): string {
   return htmlTable(cols, v.unprofitable.worst)
 }
 
-function treeList(nodes: readonly ReferralTreeNodeSummary[], cur: string | null): string {
+function treeList(
+  nodes: readonly ReferralTreeNodeSummary[],
+  cur: string | null,
+  locale: string,
+): string {
   if (nodes.length === 0) return ''
   const items = nodes
     .map(
       (n) =>
-        `<li>${escapeHtml(n.customerId)} <span class="meta">level ${n.level}: ${escapeHtml(formatMoney(n.contribution, cur))}</span>${treeList(n.children, cur)}</li>`,
+        `<li>${escapeHtml(n.customerId)} <span class="meta">level ${n.level}: ${escapeHtml(formatMoney(n.contribution, cur, locale))}</span>${treeList(n.children, cur, locale)}</li>`,
     )
     .join('')
   return `<ul>${items}</ul>`
@@ -169,13 +173,17 @@ function referrersTable(v: ValueSummary): string {
   const cur = v.currency
   const cols: Column<TopReferrer>[] = [
     { header: 'Referrer', className: 'id', cell: (t) => id(t.customerId) },
-    { header: 'Referral value', num: true, cell: (t) => formatMoney(t.referralValue, cur) },
+    {
+      header: 'Referral value',
+      num: true,
+      cell: (t) => formatMoney(t.referralValue, cur, v.locale),
+    },
     { header: 'Direct', num: true, cell: (t) => formatInt(t.direct) },
     { header: 'In all', num: true, cell: (t) => formatInt(t.descendants) },
     {
       header: 'Referral tree',
       cell: (t) =>
-        `<details><summary>${formatInt(t.descendants)} ${t.descendants === 1 ? 'customer' : 'customers'}</summary>${treeList(t.children, cur)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
+        `<details><summary>${formatInt(t.descendants)} ${t.descendants === 1 ? 'customer' : 'customers'}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
     },
   ]
   const notes: string[] = []
@@ -211,26 +219,26 @@ export const valueSection: ReportSection = {
     const kpis = `<div class="kpis">${[
       kpi(
         'Total value',
-        formatMoneyCompact(b.totalValue, cur),
+        formatMoneyCompact(b.totalValue, cur, v.locale),
         `${formatInt(b.customers)} customers`,
       ),
       kpi(
         'Past profit',
-        formatMoneyCompact(b.pastProfit, cur),
-        `after ${formatMoneyCompact(b.costToServe, cur)} cost to serve`,
+        formatMoneyCompact(b.pastProfit, cur, v.locale),
+        `after ${formatMoneyCompact(b.costToServe, cur, v.locale)} cost to serve`,
       ),
       kpi(
         'Predicted profit',
-        formatMoneyCompact(b.predictedProfit, cur),
+        formatMoneyCompact(b.predictedProfit, cur, v.locale),
         v.predictions === 'model' ? 'from the predictions' : 'no predictions',
       ),
-      kpi('Referral value', formatMoneyCompact(b.referralValue, cur)),
+      kpi('Referral value', formatMoneyCompact(b.referralValue, cur, v.locale)),
       kpi(
         'Served at a loss',
         formatInt(v.unprofitable.customers),
         // -0 reads "losing -0": nobody loses anything then
         v.unprofitable.customers > 0
-          ? `losing ${formatMoneyCompact(Math.abs(v.unprofitable.loss), cur)}`
+          ? `losing ${formatMoneyCompact(Math.abs(v.unprofitable.loss), cur, v.locale)}`
           : 'nobody',
       ),
       kpi('Top 20% hold', formatPct(conc.share), 'of all past profit'),
@@ -250,7 +258,7 @@ export const valueSection: ReportSection = {
         : ''
     const over =
       conc.share !== null && conc.share > 1
-        ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatInt(v.unprofitable.customers)} customers served at a loss take ${formatMoney(-v.unprofitable.loss, cur)} back.</p>`
+        ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatInt(v.unprofitable.customers)} customers served at a loss take ${formatMoney(-v.unprofitable.loss, cur, v.locale)} back.</p>`
         : ''
     return [
       kpis,
@@ -261,7 +269,7 @@ export const valueSection: ReportSection = {
       `<h3>Loyalty types</h3>${loyaltyTable(v)}`,
       `<h3>Customers served at a loss</h3>${
         v.unprofitable.customers > 0
-          ? `<p>${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer costs' : 'customers cost'} more to serve than their margin, ${formatMoney(Math.abs(v.unprofitable.loss), cur)} in all. The worst:</p>${lossTable(v)}`
+          ? `<p>${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer costs' : 'customers cost'} more to serve than their margin, ${formatMoney(Math.abs(v.unprofitable.loss), cur, v.locale)} in all. The worst:</p>${lossTable(v)}`
           : '<p>No customer is served at a loss.</p>'
       }`,
       `<h3>Top referrers</h3>${referrersTable(v)}`,
