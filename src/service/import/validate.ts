@@ -133,7 +133,8 @@ export const wholeId = (t: string): string =>
 /**
  * SQL: a Shopify export's phone as a customer id when the row has no email (a guest or
  * point-of-sale order): its digits and a leading +, so that "+49 30 1234" and "+49301234" (the
- * orders and the customers export) are one customer.
+ * orders and the customers export) are one customer. Both exports take it before Shopify's own
+ * Customer ID, which only the customers export has: a phone-only customer is the same id in both.
  */
 const phoneOf = (header: string | undefined): string =>
   header ? `nullif(regexp_replace(${textOf(header)}, '[^0-9+]', '', 'g'), '')` : 'NULL'
@@ -342,7 +343,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     const sid = c.shopify_id ? `nullif(ltrim(${textOf(c.shopify_id)}, ''''), '')` : 'NULL'
     const customer = c.customer_id
       ? wholeId(textOf(c.customer_id))
-      : `coalesce(${email}, ${sid}, ${phoneOf(c.phone)})`
+      : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded.
@@ -490,7 +491,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           header: c.customer_id ?? c.email ?? c.shopify_id ?? null,
           raw: c.customer_id
             ? wholeId(textOf(c.customer_id))
-            : `coalesce(${email}, ${sid}, ${phoneOf(c.phone)})`,
+            : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`,
           type: 'text',
           required: true,
         },
