@@ -84,6 +84,8 @@ function insights(k: CohortsKpis): InsightsSummary {
     overIndex: {
       significant: [],
       levels: [],
+      attributesCompared: [],
+      minCount: 20,
       categories: [],
       overallReturnRate: null,
       overallRepeatRate: null,

@@ -175,3 +175,28 @@ describe('insights on a generated company: notes and value expressions', () => {
     expect(r.summary.overIndex.levels.some((l) => l.attribute === 'country')).toBe(true)
   })
 })
+
+describe('insights on a company too small to compare its attributes', () => {
+  it('says the values are held by too few customers, not that nothing was imported', async () => {
+    const c = await companyWorkspace({ customers: 25, seed: 11 })
+    try {
+      const asOf = (
+        await computeAnalysis(c.engine, { source: 'test', predictions: false, value: false })
+      ).asOf
+      const r = await computeInsights(c.engine, { asOf, minHistoryDays: 30 })
+      const over = r.summary.overIndex
+      expect(over.levels).toEqual([])
+      expect(over.attributesCompared.length).toBeGreaterThan(0)
+      const who = r.summary.icp.find((l) => l.startsWith('Who:')) ?? ''
+      expect(who).toMatch(
+        /^Who: too few customers to compare: no value of .* is held by 20 customers/,
+      )
+      expect(who).not.toMatch(/import/)
+      expect(r.summary.notes.join('\n')).toMatch(
+        /Where the best over-index: no value of .* is held by 20 customers/,
+      )
+    } finally {
+      await c.close()
+    }
+  })
+})

@@ -75,7 +75,7 @@ export const pathToBestSection: Section = {
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
     ]
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads one to the top cohort (paths need order lines with categories).`)}`
+${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads one to the top cohort (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
   },
 }
 

@@ -51,6 +51,10 @@ export function icpText(
           ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
           : ''),
     )
+  } else if (over.levels.length === 0 && over.attributesCompared.length > 0) {
+    out.push(
+      `Who: too few customers to compare: no value of ${over.attributesCompared.join(', ')} is held by ${over.minCount} customers.`,
+    )
   } else if (over.levels.length === 0) {
     out.push(
       `Who: no customer attribute could be compared (import customers with a country, region, industry or channel, or order lines with categories).`,

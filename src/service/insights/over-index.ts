@@ -163,5 +163,18 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
       toxic,
     }
   })
-  return { significant, levels, categories, overallReturnRate, overallRepeatRate }
+  if (used.length > 0 && levels.length === 0) {
+    ctx.notes.push(
+      `Where the best over-index: no value of ${used.map((a) => a.name).join(', ')} is held by ${opts.minCount} customers, the fewest compared; not compared until more customers have them.`,
+    )
+  }
+  return {
+    significant,
+    levels,
+    attributesCompared: used.map((a) => a.name),
+    minCount: opts.minCount,
+    categories,
+    overallReturnRate,
+    overallRepeatRate,
+  }
 }

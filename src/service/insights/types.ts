@@ -154,6 +154,13 @@ export interface OverIndexSummary {
   /** Levels with Holm-adjusted p < 0.05, highest index first. */
   readonly significant: readonly OverIndexLevel[]
   readonly levels: readonly OverIndexLevel[]
+  /**
+   * The attributes some eligible customer has; their values held by fewer than `minCount`
+   * customers are not among `levels` (none may be, on small data).
+   */
+  readonly attributesCompared: readonly string[]
+  /** The fewest customers a value must have to be compared. */
+  readonly minCount: number
   readonly categories: readonly CategoryQuality[]
   readonly overallReturnRate: number | null
   readonly overallRepeatRate: number | null
