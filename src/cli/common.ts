@@ -1,5 +1,5 @@
 // Options shared by every command that touches a workspace.
-import type { Command } from 'commander'
+import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
@@ -7,6 +7,12 @@ import { UsageError } from '../errors.ts'
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb). */
 export function withDb(cmd: Command): Command {
   return cmd.option('--db <path>', `workspace file (default: $LOYALS_DB or ${DEFAULT_DB})`)
+}
+
+/** Parser of `--out <dir>`: an empty name would write into the current directory unasked. */
+export function outDir(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('give a directory, not an empty name')
+  return value
 }
 
 export function resolveDb(opts: { db?: string }): string {

@@ -18,4 +18,16 @@ describe('command-line usage errors', () => {
     }
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
+
+  it('an empty --out is refused rather than writing into the current directory', () => {
+    for (const args of [
+      ['insights', '--out', ''],
+      ['analyze', '--out', ' '],
+      ['demo', '--out', ''],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain('give a directory, not an empty name')
+    }
+  })
 })

@@ -18,7 +18,7 @@ import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource, type ReadOptions, readOptions } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
@@ -207,7 +207,7 @@ export function registerAnalyze(program: Command): void {
         .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
         .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
         .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
-        .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+        .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
         .option('--json', 'print summary.json to stdout (and nothing else)')
         .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
         .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')

@@ -8,6 +8,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
+import { outDir } from '../common.ts'
 import { println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
 
@@ -54,7 +55,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Analyze the bundled CDNOW sample (2,357 customers) and write a report')
-    .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+    .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
     .option('--json', 'print summary.json to stdout (and nothing else)')
     .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
     .option('--seed <n>', 'with --company: random seed of the generated company', '1')

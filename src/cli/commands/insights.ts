@@ -16,7 +16,7 @@ import {
 } from '../../service/insights/index.ts'
 import { openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
-import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { createProgress } from '../progress.ts'
@@ -54,7 +54,7 @@ export function formatInsightsDigest(
   const L: string[] = []
   const c = s.cohort
   L.push(
-    `Top cohort: ${formatInt(c.top)} customers (top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression}) hold ${formatPct(c.topValueShare)} of their value.`,
+    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression}) hold ${formatPct(c.topValueShare)} of their value.`,
   )
   L.push('')
   for (const line of s.icp) L.push(line)
@@ -102,7 +102,7 @@ export function registerInsights(program: Command): void {
         )
         .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
         .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last order day)')
-        .option('--out <dir>', 'output directory', DEFAULT_OUT_DIR)
+        .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
         .option('--json', 'print insights.json to stdout (and nothing else)')
         .option('--top-share <share>', 'share of customers in the top cohort', '0.10')
         .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')

@@ -176,7 +176,7 @@ export const lapsedBestSection: Section = {
         cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
       },
     ]
-    return `${para(`${formatInt(lb.customers)} lapsed best customers, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}`
+    return `${para(`${formatInt(lb.customers)} lapsed best customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}`
   },
 }
 
