@@ -1571,6 +1571,16 @@ describe('formats', () => {
       // the record's number, and the line it opens on in the file
       `${two}:7 (record 2) amount: cannot read 'x' as an amount`,
     ])
+    // a duplicate names the other record, and its line, not a line of the copy it was read from
+    const dup = write(
+      dir,
+      'pretty-dup.json',
+      `[\n${rec('p4', '5')},${rec('p5', '6')},${rec('p4', '7')}]\n`,
+    )
+    const d = await importError(() => orders(dup))
+    expect(d.problems.map(formatProblem)).toEqual([
+      `${dup}:14 (record 3) order_id: order p4 also in record 1 (line 2) with different content`,
+    ])
     for (const body of ['{"orders": []}\n', '{\n  "orders": []\n}\n']) {
       const empty = write(dir, 'empty-page.json', body)
       await expect(orders(empty)).rejects.toThrow(

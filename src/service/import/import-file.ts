@@ -1517,10 +1517,19 @@ async function importCopy(
         recordLayout(mark),
       )
       const oneLine = starts.length > 0 && starts[0] === starts.at(-1)
+      // "also on line N" of a duplicate names a line of the copy: record N of the file
+      const at = (n: number) => {
+        const line = oneLine ? undefined : starts[n - 1]
+        return `in record ${n}${line !== undefined ? ` (line ${line})` : ''}`
+      }
       const problems = e.problems.map((p) => {
         if (p.line === null) return p
         const startLine = oneLine ? undefined : starts[p.line - 1]
-        return { ...p, record: true, ...(startLine !== undefined ? { startLine } : {}) }
+        const reason = p.reason.replace(
+          / also on line (\d+) /,
+          (_m, n) => ` also ${at(Number(n))} `,
+        )
+        return { ...p, reason, record: true, ...(startLine !== undefined ? { startLine } : {}) }
       })
       throw new ImportError(e.message, problems, Number(e.details.total ?? problems.length))
     }
