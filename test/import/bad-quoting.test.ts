@@ -82,6 +82,19 @@ describe('a CSV with one badly quoted value', () => {
     expect(r).toMatchObject({ inserted: 3, rejected: 1 })
   })
 
+  it("a file quoted with ' keeps the sniffer's quote", async () => {
+    const f = write(
+      dir,
+      'single.csv',
+      "customer_id,order_id,ordered_at,amount,note\n'C1',1,2024-01-01,10,'a, b'\n'C2',2,2024-01-02,20,'ok'\n",
+    )
+    expect(await orders(f)).toMatchObject({ inserted: 2 })
+    expect(await stored()).toEqual([
+      { customer_id: 'C1', order_id: '1' },
+      { customer_id: 'C2', order_id: '2' },
+    ])
+  })
+
   it('an inch mark inside an unquoted value is no quoting at all', async () => {
     const f = write(
       dir,

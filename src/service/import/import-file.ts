@@ -1641,7 +1641,8 @@ async function quotedDialect(
       FROM sniff_csv(${lit(path)}, header=true, skip=${skip}${comp})`,
     )
     .catch(() => [])
-  if (!s || s.quote === '"' || s.delim.length !== 1) return null
+  // only where it found no quote character at all: a file quoted with ' keeps its own
+  if (!s || !(s.quote === '(empty)' || s.quote === '') || s.delim.length !== 1) return null
   let delim = s.delim
   let names = JSON.parse(s.names) as string[]
   // one column: a bad quote can also throw the sniffer off the delimiter; the header's most
