@@ -51,6 +51,19 @@ export class ImportError extends LoyalsError {
   }
 }
 
+/**
+ * The file is plainly another kind than the one it was imported as (Shopify's customers export
+ * imported as orders): `kind` is the one it holds, for a caller that was not told a kind to
+ * import it as that.
+ */
+export class WrongKindError extends ImportError {
+  readonly kind: string
+  constructor(message: string, kind: string) {
+    super(message)
+    this.kind = kind
+  }
+}
+
 /** Bad arguments or configuration given by the user. */
 export class UsageError extends LoyalsError {
   constructor(message: string, details: Record<string, unknown> = {}) {

@@ -1,7 +1,9 @@
 // Mistyped command lines are usage errors (exit 2, as docs/insights.md and the README say) on
 // every command, not only on the ones that check their own options.
+
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/cli.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 describe('command-line usage errors', () => {
   it('an unknown option, an extra argument or an unknown command exits 2 with the usage', () => {
@@ -29,5 +31,20 @@ describe('command-line usage errors', () => {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toContain('give a directory, not an empty name')
     }
+  })
+})
+
+describe("Shopify's customers export", () => {
+  const file = join(ROOT, 'test/fixtures/import/shopify_customers_export.csv')
+  it('imported without --kind is imported as customers and said; with --kind orders it is refused', () => {
+    const dir = tempDir()
+    const r = runCli(['import', file, '--db', join(dir, 'w.duckdb'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'customers', rowsStored: 4 })
+    const text = runCli(['import', file, '--db', join(dir, 'w.duckdb')])
+    expect(text.stdout).toContain("is Shopify's customers export: imported as --kind customers")
+    const refused = runCli(['import', file, '--db', join(dir, 'o.duckdb'), '--kind', 'orders'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('import it with --kind customers')
   })
 })

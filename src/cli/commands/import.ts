@@ -5,8 +5,8 @@ import { existsSync, rmSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
-import { UsageError } from '../../errors.ts'
-import { KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
+import { UsageError, WrongKindError } from '../../errors.ts'
+import { type ImportKind, KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
 import {
   type ImportResult,
   type ImportStage,
@@ -191,8 +191,8 @@ export function registerImport(program: Command): void {
         .option('--json', 'print the summary as JSON')
         .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),
     ),
-  ).action(async (file: string, opts: ImportCliOptions) => {
-    const kind = parseKind(opts.kind)
+  ).action(async (file: string, opts: ImportCliOptions, cmd: Command) => {
+    let kind = parseKind(opts.kind)
     const map = parseMap(opts.map)
     const remote = remoteFor(opts)
     if (remote && kind !== 'orders' && kind !== 'customers') {
@@ -208,26 +208,43 @@ export function registerImport(program: Command): void {
     let ok = false
     try {
       const tz = opts.tz ?? env().LOYALS_TZ
-      const result = await importFile(engine, file, {
-        kind,
-        map,
-        ...(tz ? { tz } : {}),
-        ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
-        ...(opts.decimalComma ? { decimalComma: true } : {}),
-        ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
-        ...(opts.skipBadRows ? { skipBadRows: true } : {}),
-        ...(opts.rejects ? { rejects: opts.rejects } : {}),
-        ...(opts.asOf ? { asOf: opts.asOf } : {}),
-        ...(opts.pauseAt
-          ? {
-              onStage: async (stage: ImportStage) => {
-                if (stage !== opts.pauseAt) return
-                eprintln(`paused at ${stage}`)
-                await new Promise(() => setInterval(() => undefined, 1 << 30))
-              },
-            }
-          : {}),
-      })
+      const read = (k: ImportKind) =>
+        importFile(engine, file, {
+          kind: k,
+          map,
+          ...(tz ? { tz } : {}),
+          ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+          ...(opts.decimalComma ? { decimalComma: true } : {}),
+          ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
+          ...(opts.skipBadRows ? { skipBadRows: true } : {}),
+          ...(opts.rejects ? { rejects: opts.rejects } : {}),
+          ...(opts.asOf ? { asOf: opts.asOf } : {}),
+          ...(opts.pauseAt
+            ? {
+                onStage: async (stage: ImportStage) => {
+                  if (stage !== opts.pauseAt) return
+                  eprintln(`paused at ${stage}`)
+                  await new Promise(() => setInterval(() => undefined, 1 << 30))
+                },
+              }
+            : {}),
+        })
+      let result: ImportResult
+      let readAs: string | null = null
+      try {
+        result = await read(kind)
+      } catch (e) {
+        // no --kind given, and the file is plainly another kind (Shopify's customers export):
+        // imported as what it holds, and said
+        if (!(e instanceof WrongKindError) || cmd.getOptionValueSource('kind') !== 'default')
+          throw e
+        kind = parseKind(e.kind)
+        readAs = e.kind
+        result = await read(kind)
+      }
+      if (readAs && !opts.json) {
+        println(`${file} is Shopify's customers export: imported as --kind ${readAs}`)
+      }
       if (remote) {
         const sent = await forwardImport(engine, remote)
         if (opts.json) printJson({ ...result, forwarded: sent })

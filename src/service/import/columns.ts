@@ -1,7 +1,7 @@
 // Column recognition: each target field has synonyms compared after folding case, spaces,
 // underscores and punctuation; `--map field=Column` always wins. Shopify exports are recognised by
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
-import { ImportError, UsageError } from '../../errors.ts'
+import { ImportError, UsageError, WrongKindError } from '../../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
 import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 
@@ -666,11 +666,14 @@ export function resolveColumns(
     const left = headers.filter((h) => !used.has(h))
     const example =
       names.length === 1 && left.length === 1 && taken.length === 0 ? left[0] : '<Column>'
-    throw new ImportError(
+    const message =
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
-        `(found: ${headers.join(', ')}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
-        (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`),
-    )
+      `(found: ${headers.join(', ')}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
+      (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`)
+    if (kind === 'orders' && shopifyCustomersExport(headers)) {
+      throw new WrongKindError(message, 'customers')
+    }
+    throw new ImportError(message)
   }
   const others = map.amount === undefined ? otherAmounts(headers, specs, columns, used) : []
   const lineTotal =
@@ -864,6 +867,12 @@ export function modelTableHint(headers: readonly string[]): string | null {
   return null
 }
 
+/** Whether the headers are Shopify's customers export (Customer ID, First Name, Total Spent ...). */
+export function shopifyCustomersExport(headers: readonly string[]): boolean {
+  const folded = new Set(headers.map(fold))
+  return SHOPIFY_CUSTOMER_MARKERS.filter((m) => folded.has(m)).length >= 3
+}
+
 /**
  * When an "orders" file without order dates is a customers export (Shopify's: Customer ID, First
  * Name, Last Name, Total Spent ...; or any file with a customer id and a signup date), the flag to
@@ -871,7 +880,7 @@ export function modelTableHint(headers: readonly string[]): string | null {
  */
 export function customersFileHint(headers: readonly string[]): string | null {
   const folded = new Set(headers.map(fold))
-  const shopify = SHOPIFY_CUSTOMER_MARKERS.filter((m) => folded.has(m)).length >= 3
+  const shopify = shopifyCustomersExport(headers)
   const signup = (FIELDS.customers.find((f) => f.field === 'signup_at')?.synonyms ?? []).some((n) =>
     folded.has(n),
   )
