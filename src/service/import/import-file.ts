@@ -727,8 +727,11 @@ async function importFileOnce(
   }
   await dropTemp(engine)
   try {
-    const quoted =
-      format === 'csv' ? await quotedDialect(engine, readPath, readGzip, blankLead ?? 0) : null
+    // the sniffer's dialect, read once: whether to give the quote (quotedDialect) and whether the
+    // file is read without quoting (the unclosed-quote check of problemsSql)
+    const sniffed =
+      format === 'csv' ? await sniffCsv(engine, readPath, readGzip, blankLead ?? 0) : null
+    const quoted = sniffed ? quotedDialect(sniffed, readPath, readGzip) : null
     let source = sourceOf(
       readPath,
       format,
@@ -979,8 +982,9 @@ async function importFileOnce(
           typedAmounts(rawName('amount')),
         )
       }
-      const unquotedCsv =
-        format === 'csv' && quoted === null && (await readWithoutQuotes(engine, readPath, readGzip))
+      // the sniffer failed on what the reader reported already (bytes that are not UTF-8): the
+      // check then applies, as it did before it looked at the quoting
+      const unquotedCsv = format === 'csv' && quoted === null && sniffed?.quote !== '"'
       await engine.exec(
         problemsSql(
           spec,
@@ -1621,18 +1625,21 @@ function currencyColumn(spec: TypedSpec | null | undefined): boolean {
 /** Bytes of a CSV read to look for a quote never closed (csv-quotes.ts). */
 const QUOTE_HEAD_BYTES = 64 * 1024
 
-/**
- * The dialect to read a CSV with when DuckDB's sniffer found no quoting in it: its delimiter and
- * header, with `"` as the quote (import-stage.ts QuotedCsv); null when the sniffer found quoting,
- * or failed, or made out one column only (the read then reports what is wrong), or the header
- * names a column twice.
- */
-async function quotedDialect(
+/** DuckDB's sniffed dialect of a CSV: delimiter, quote ('(empty)' for none) and header names. */
+interface SniffedCsv {
+  readonly delim: string
+  readonly quote: string
+  /** The header names as a JSON list. */
+  readonly names: string
+}
+
+/** The sniffer's dialect of a CSV; null when it cannot make one out (the read says why). */
+async function sniffCsv(
   engine: Engine,
   path: string,
   gzip: boolean,
   skip: number,
-): Promise<QuotedCsv | null> {
+): Promise<SniffedCsv | null> {
   const comp = gzip ? ", compression='gzip'" : ''
   const [s] = await engine
     .query<{ delim: string; quote: string; names: string }>(
@@ -1641,8 +1648,18 @@ async function quotedDialect(
       FROM sniff_csv(${lit(path)}, header=true, skip=${skip}${comp})`,
     )
     .catch(() => [])
+  return s ?? null
+}
+
+/**
+ * The dialect to read a CSV with when DuckDB's sniffer found no quoting in it: its delimiter and
+ * header, with `"` as the quote (import-stage.ts QuotedCsv); null when the sniffer found quoting,
+ * or made out one column only (the read then reports what is wrong), or the header names a
+ * column twice.
+ */
+function quotedDialect(s: SniffedCsv, path: string, gzip: boolean): QuotedCsv | null {
   // only where it found no quote character at all: a file quoted with ' keeps its own
-  if (!s || !(s.quote === '(empty)' || s.quote === '') || s.delim.length !== 1) return null
+  if (!(s.quote === '(empty)' || s.quote === '') || s.delim.length !== 1) return null
   let delim = s.delim
   let names = JSON.parse(s.names) as string[]
   // one column: a bad quote can also throw the sniffer off the delimiter; the header's most
@@ -1666,17 +1683,4 @@ async function quotedDialect(
   const columns = names.map((n) => (/^".*"$/s.test(n) ? n.slice(1, -1).replaceAll('""', '"') : n))
   // one column still: the sniffer made out no header at all (the read's own recovery names it)
   return columns.length > 1 && new Set(columns).size === columns.length ? { delim, columns } : null
-}
-
-/** Whether DuckDB reads this CSV without quoting (its sniffer found no balanced quote character). */
-async function readWithoutQuotes(engine: Engine, path: string, gzip: boolean): Promise<boolean> {
-  const comp = gzip ? ", compression='gzip'" : ''
-  // the sniffer fails on what the reader reported already (bytes that are not UTF-8): the check
-  // then applies, as it did before it looked at the quoting
-  const r = await engine
-    .query<{ quote: string }>(
-      `SELECT Quote AS quote FROM sniff_csv(${lit(path)}, header=true${comp})`,
-    )
-    .catch(() => [])
-  return r[0]?.quote !== '"'
 }
