@@ -186,11 +186,7 @@ export function formatProfile(p: CustomerProfile): string {
     parts.push(`engagement percentile ${formatNumber(sv.engagementPercentile, 0)}`)
   }
   lines.push(`Service: ${parts.join(', ')}.`)
-  lines.push(
-    `${t.name} service: priority ${sl.priority}, response within ${minutes(sl.responseTargetMinutes)}` +
-      `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${t.outreach}` +
-      `${t.perks.length > 0 ? `; perks: ${t.perks.join(', ')}` : ''}.`,
-  )
+  lines.push(serviceLine({ ...sl, tierName: t.name, outreach: t.outreach, perks: t.perks }))
   if (p.referrals?.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
   if (p.recentOrders.length > 0) {
     lines.push('')
@@ -245,7 +241,16 @@ interface LiveServiceLevel {
   responseTargetMinutes: number
   dedicatedOwner: boolean
   outreach: string
-  perks: string[]
+  perks: readonly string[]
+}
+
+/** A tier's service level in one line, as the offline and the live profile print it. */
+function serviceLine(sl: LiveServiceLevel): string {
+  return (
+    `${sl.tierName} service: priority ${sl.priority}, response within ${minutes(sl.responseTargetMinutes)}` +
+    `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${sl.outreach}` +
+    `${sl.perks.length > 0 ? `; perks: ${sl.perks.join(', ')}` : ''}.`
+  )
 }
 
 /** A live profile from the server as plain text, with the service level of its tier. */
@@ -277,13 +282,7 @@ export function formatLiveProfile(
       `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
     )
   }
-  if (sl) {
-    lines.push(
-      `${sl.tierName} service: priority ${sl.priority}, response within ${minutes(sl.responseTargetMinutes)}` +
-        `${sl.dedicatedOwner ? ', a dedicated owner' : ''}; outreach ${sl.outreach}` +
-        `${sl.perks.length > 0 ? `; perks: ${sl.perks.join(', ')}` : ''}.`,
-    )
-  }
+  if (sl) lines.push(serviceLine(sl))
   return lines.join('\n')
 }
 
