@@ -73,9 +73,12 @@ export function noWorkspace(path: string): UsageError {
   )
 }
 
+/** Whether `path` is named as a workspace (`.duckdb`), whatever the file holds. */
+export const workspaceName = (path: string): boolean => /\.duckdb$/i.test(path)
+
 /** Whether `path` names a DuckDB workspace file that does not exist (a .duckdb name). */
 export function missingWorkspace(path: string): boolean {
-  return /\.duckdb$/i.test(path) && !existsSync(path)
+  return workspaceName(path) && !existsSync(path)
 }
 
 /**
@@ -84,7 +87,7 @@ export function missingWorkspace(path: string): boolean {
  * @throws UsageError for a file that holds no DuckDB database (an empty one is a new workspace).
  */
 export function assertNamedWorkspace(path: string): void {
-  if (!/\.duckdb$/i.test(path) || !existsSync(path) || isDuckDbFile(path)) return
+  if (!workspaceName(path) || !existsSync(path) || isDuckDbFile(path)) return
   // an empty file is a workspace not yet written: its commands say there is nothing in it
   if (statSync(path).isFile() && statSync(path).size === 0) return
   assertWorkspaceFile(path)

@@ -7,6 +7,7 @@ import {
   missingWorkspace,
   noWorkspace,
   openWorkspace,
+  workspaceName,
 } from '../data/workspace.ts'
 
 export { isDuckDbFile }
@@ -45,7 +46,7 @@ export async function openSource(
   if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
   assertNamedWorkspace(pathOrWorkspace)
   // past that check, a .duckdb name is a workspace (an empty file a new one)
-  if (isDuckDbFile(pathOrWorkspace) || /\.duckdb$/i.test(pathOrWorkspace)) {
+  if (isDuckDbFile(pathOrWorkspace) || workspaceName(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }
   const engine = await openWorkspace(':memory:')
