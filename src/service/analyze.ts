@@ -30,6 +30,7 @@ import type {
   TopCustomer,
 } from './analysis-summary.ts'
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
+import { requireEmbedded } from './embedded-only.ts'
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
 import { makeDirs } from './out-dir.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
@@ -129,6 +130,7 @@ export async function computeAnalysis(
   engine: Engine,
   opts: AnalyzeOptions,
 ): Promise<AnalysisSummary> {
+  requireEmbedded(engine, 'analyze')
   const progress = opts.progress ?? direct
   const rules = opts.rules ?? DEFAULT_RFM_RULES
   const unit = opts.unit ?? 'week'
@@ -341,10 +343,6 @@ async function withInsights(
   )
   if (Number(priced?.n ?? 0) === 0) {
     return leftOut("and every customer's net revenue is 0 (refunds cancel every purchase)")
-  }
-  if (engine.dialect !== 'duckdb') {
-    const message = 'Insights need the embedded DuckDB store: they are left out.'
-    return { ...summary, quality: [...summary.quality, { level: 'info', message }] }
   }
   const insights = opts.insights
   const r = await progress.step(ANALYZE_STEPS[9], () =>

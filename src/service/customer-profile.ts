@@ -14,6 +14,7 @@ import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
 import { DataError } from '../errors.ts'
 import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
+import { requireEmbedded } from './embedded-only.ts'
 import type { PredictOptions } from './predict.ts'
 import type { TimeUnit } from './summary.ts'
 import type { ValueRun } from './value.ts'
@@ -126,13 +127,15 @@ const day = (v: unknown): string => String(v).slice(0, 10)
  * tier with its service level and perks, loyalty type, reasons, recent orders and referral tree.
  * @example const p = await customerProfile(engine, 'C000265', {}); p.tier.name // 'Platinum'
  * @throws DataError when the workspace does not know the customer, or they have no purchase on
- *   or before the as-of date; as `computeAnalysis` otherwise.
+ *   or before the as-of date; UsageError on a store other than DuckDB (the server serves a
+ *   PostgreSQL store's profiles); as `computeAnalysis` otherwise.
  */
 export async function customerProfile(
   engine: Engine,
   asGiven: string,
   opts: CustomerProfileOptions = {},
 ): Promise<CustomerProfile> {
+  requireEmbedded(engine, 'customerProfile')
   const d = engine.dialect
   const lookUp = async (id: string) =>
     (

@@ -67,6 +67,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
+import { requireEmbedded } from '../embedded-only.ts'
 import { checkAsOf } from '../summary.ts'
 import {
   blankHint,
@@ -582,6 +583,7 @@ export async function importFile(
   file: string,
   opts: ImportOptions,
 ): Promise<ImportResult> {
+  requireEmbedded(engine, 'importFile')
   if (opts.skipBadRows) checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`)
   try {
     return await importFileOnce(engine, file, opts)

@@ -18,6 +18,7 @@ import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
+import { requireEmbedded } from '../embedded-only.ts'
 import { makeDirs } from '../out-dir.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
@@ -186,9 +187,7 @@ export async function computeInsights(
   progress: StepRunner = direct,
   currency: string | null = null,
 ): Promise<InsightsResult> {
-  if (engine.dialect !== 'duckdb') {
-    throw new UsageError('insights need the embedded DuckDB store')
-  }
+  requireEmbedded(engine, 'insights')
   const table = opts.table ?? DEFAULTS.table
   const physical = Object.values(OPTIONAL_TABLES).flat()
   const colRows = await engine.query<{ table_name: string; column_name: string }>(
