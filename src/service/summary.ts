@@ -195,7 +195,14 @@ export async function buildCustomerSummary(
   const [count] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)
   const customers = count?.n ?? 0
   if (customers === 0) {
-    throw new DataError(`nobody purchased on or before ${asOf}: choose a later --as-of`, { asOf })
+    // with every order by then refunded in full a later as-of adds no purchase day: say why
+    const later = facts?.last_order != null && facts.last_order > asOf
+    throw new DataError(
+      later
+        ? `nobody purchased on or before ${asOf}: choose a later --as-of`
+        : `nobody has a purchase day on or before ${asOf}: every order is refunded in full (a day whose refunds cancel its orders is no purchase), so there is no customer to summarize`,
+      { asOf },
+    )
   }
   const orders: OrderFacts = {
     lastOrder: facts?.last_order ?? null,

@@ -332,7 +332,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(run(['--as-of', '2024-03-01'])).toContainEqual({
       level: 'warning',
       message:
-        'The as-of date 2024-03-01 is 20 days after the last order in the data (2024-02-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, leave out --as-of (it defaults to the last order day).',
+        'The as-of date 2024-03-01 is 20 days after the last order in the data (2024-02-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, pass --as-of 2024-02-10.',
     })
     for (const asOf of [[], ['--as-of', '2024-02-10'], ['--as-of', '2024-01-20']]) {
       expect(
@@ -341,14 +341,39 @@ describe('loyals analyze on the CDNOW sample', () => {
           .join(' '),
       ).not.toMatch(/after the last order/)
     }
-    // the default as-of is the last day of any row: a refund's day after the last order is no slip
-    write(
+    // the default as-of is the last day of any row: a refund's day after the last order is said
+    // in a note, a warning once refunds trail the last order by more than a month
+    const lateRefund = (day: string) => {
+      write(
+        dir,
+        'ends.csv',
+        `order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no3,A,2024-02-10,30\no3,A,${day},-30\n`,
+      )
+      return run([]).filter((n) => /after the last order/.test(n.message))
+    }
+    expect(lateRefund('2024-02-20')).toEqual([
+      {
+        level: 'info',
+        message:
+          "The as-of date defaults to the last day of the data, 2024-02-20, a refund's day 10 days after the last order (2024-02-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, pass --as-of 2024-02-10 (refunds dated after it are then not netted).",
+      },
+    ])
+    expect(lateRefund('2024-05-31').map((n) => n.level)).toEqual(['warning'])
+  })
+
+  it('every order refunded in full: the error says so instead of asking for a later as-of', () => {
+    const dir = tempDir()
+    const file = write(
       dir,
-      'ends.csv',
-      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no3,A,2024-02-10,30\no3,A,2024-02-20,-30\n',
+      'refunded.csv',
+      'customer_id,ordered_at,amount,order_id\nA,2024-01-01,10,1\nA,2024-01-01,-10,1\nB,2024-01-02,5,2\nB,2024-01-03,-5,2\n',
     )
-    const byDefault = run([])
-    expect(byDefault.map((n) => n.message).join(' ')).not.toMatch(/after the last order/)
+    for (const asOf of [[], ['--as-of', '2024-01-05']]) {
+      const r = runCli(['analyze', file, ...asOf, '--out', join(dir, 'out'), '--no-predictions'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/every order is refunded in full/)
+      expect(r.stderr).not.toMatch(/later --as-of/)
+    }
   })
 
   it('refunds cancelling every purchase leave insights out with a note, not the run', () => {

@@ -99,7 +99,7 @@ export function registerFit(program: Command): void {
       .option('--model <model>', `one of ${FIT_MODELS.join(', ')} (required)`)
       .option(
         '--as-of <date>',
-        'calibration end for orders/workspaces (default: the last order day)',
+        'calibration end for orders/workspaces (default: the last day in the data, refunds included)',
       )
       .option(
         '--unit <unit>',
