@@ -205,7 +205,10 @@ export function registerAnalyze(program: Command): void {
           'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
         )
         .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
-        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)')
+        .option(
+          '--as-of <date>',
+          'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+        )
         .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
         .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
         .option('--json', 'print summary.json to stdout (and nothing else)')

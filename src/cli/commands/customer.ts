@@ -296,7 +296,10 @@ export function registerCustomer(program: Command): void {
         )
         .argument('<id>', 'customer id')
         .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
-        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)')
+        .option(
+          '--as-of <date>',
+          'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+        )
         .option('--unit <unit>', 'time unit of the model: day, week or month', 'week')
         .option('--no-predictions', 'skip the purchase predictions')
         .option('--json', 'print the profile as JSON'),

@@ -101,7 +101,10 @@ export function registerInsights(program: Command): void {
           'Learn from the best customers: path to best, rising stars, lapsed best, over-index, ICP, cohorts and KPIs, survey lists',
         )
         .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
-        .option('--as-of <date>', 'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)')
+        .option(
+          '--as-of <date>',
+          'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+        )
         .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
         .option('--json', 'print insights.json to stdout (and nothing else)')
         .option('--top-share <share>', 'share of customers in the top cohort', '0.10')

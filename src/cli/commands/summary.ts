@@ -57,7 +57,10 @@ export function registerSummary(program: Command): void {
           'Print one row per customer: customer_id,x,t_x,T,monetary, then dates, revenue, RFM inputs',
         )
         .argument('[file-or-workspace]', 'orders file or workspace (default: --db)')
-        .option('--as-of <date>', 'calibration end YYYY-MM-DD (default: the last day in the data, refunds included)')
+        .option(
+          '--as-of <date>',
+          'calibration end YYYY-MM-DD (default: the last day in the data, refunds included)',
+        )
         .option('--unit <unit>', 'unit of t_x and T: day, week or month (30.4375 days)', 'week')
         .option('--format <format>', 'csv or json', 'csv')
         .option('--out <path>', 'write to this file instead of stdout'),
