@@ -1,5 +1,6 @@
 // The only reader of process.env. Parsed once; everything else receives values explicitly.
 import { z } from 'zod'
+import { UsageError } from './errors.ts'
 
 const EnvSchema = z.object({
   LOYALS_DB: z.string().min(1).optional(),
@@ -23,7 +24,35 @@ export type Env = z.infer<typeof EnvSchema>
 
 let cached: Env | undefined
 
+/**
+ * The LOYALS_* settings of `vars` (default: the process's). An empty variable counts as unset:
+ * a CI secret that is not defined expands to '', and no offline command should fail on an API
+ * key it never uses (NO_COLOR has the same rule in its standard).
+ * @throws UsageError naming the first variable whose value is not valid and why.
+ */
+export function parseEnv(vars: NodeJS.ProcessEnv = process.env): Env {
+  const set: Record<string, string> = {}
+  for (const name of Object.keys(EnvSchema.shape)) {
+    const v = vars[name]
+    if (v !== undefined && v !== '') set[name] = v
+  }
+  const r = EnvSchema.safeParse(set)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const name = String(issue?.path[0] ?? '')
+  throw new UsageError(
+    `environment variable ${name}=${JSON.stringify(set[name] ?? '')} is not valid: ${HINT[name] ?? issue?.message ?? 'bad value'} (unset it or give it a valid value)`,
+    { variable: name },
+  )
+}
+
+/** What a valid value of each checked variable looks like, for the error. */
+const HINT: Record<string, string> = {
+  LOYALS_TRACE: 'expected a number of milliseconds >= 0',
+  LOYALS_CHECK_RESPONSES: "expected '0' or '1'",
+}
+
 export function env(): Env {
-  cached ??= EnvSchema.parse(process.env)
+  cached ??= parseEnv()
   return cached
 }

@@ -21,6 +21,21 @@ describe('command-line usage errors', () => {
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
 
+  it('an empty LOYALS_* variable counts as unset; an invalid one is a one-line usage error', () => {
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const empty = runCli(['summary', cdnow], {
+      env: { LOYALS_API_KEY: '', LOYALS_DB: '', LOYALS_TRACE: '', LOYALS_SERVER: '' },
+    })
+    expect(empty.stderr).toBe('')
+    expect(empty.code).toBe(0)
+    expect(empty.stdout.split('\n')[0]).toMatch(/^customer_id,x,t_x,T,monetary/)
+    const bad = runCli(['summary', cdnow], { env: { LOYALS_TRACE: 'abc' } })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toBe(
+      'error: environment variable LOYALS_TRACE="abc" is not valid: expected a number of milliseconds >= 0 (unset it or give it a valid value)\n',
+    )
+  })
+
   it('an empty --out is refused rather than writing into the current directory', () => {
     for (const args of [
       ['insights', '--out', ''],
