@@ -28,7 +28,10 @@ afterEach(() => {
 function createKey(db: string, role: string): string {
   const r = runCli(['keys', 'create', '--role', role, '--db', db])
   expect(r.code, r.stderr).toBe(0)
-  return r.stdout.split('\n')[0]!.trim()
+  // the key alone on stdout (KEY=$(loyals keys create ...)), the note on stderr
+  expect(r.stdout).toMatch(/^\S+\n$/)
+  expect(r.stderr).toMatch(/store it now/)
+  return r.stdout.trim()
 }
 
 const order = (i: number) => ({

@@ -12,7 +12,7 @@ import {
   revokeApiKey,
 } from '../../service/ops/keys.ts'
 import { resolveDb, withDb } from '../common.ts'
-import { printJson, println, table } from '../output.ts'
+import { eprintln, printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
 async function withWorkspace<T>(
@@ -47,8 +47,9 @@ export function registerKeys(program: Command): void {
         : await withWorkspace(opts, (e) => createApiKey(e, opts.role, opts.name))
       if (opts.json) printJson({ key: r.key, ...r.info })
       else {
+        // the key alone on stdout, so that KEY=$(loyals keys create ...) captures just it
         println(r.key)
-        println(
+        eprintln(
           `(${r.info.role} key "${r.info.name}", id ${r.info.keyId}: store it now, it is not shown again)`,
         )
       }
