@@ -225,8 +225,8 @@ interface CohortMatrix {
   readonly sizes: readonly number[]
   readonly periods: number
   readonly values: readonly (number | null)[]
-  /** Per month, weighted over the cohorts that lived through it. */
-  readonly average: readonly number[]
+  /** Per month, weighted over the cohorts that lived through it; null where none did. */
+  readonly average: readonly (number | null)[]
 }
 
 /**

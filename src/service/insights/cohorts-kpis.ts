@@ -67,14 +67,19 @@ export function retentionFromCells(cells: readonly CellRow[], periods: number) {
   }
   const rr = retentionMatrix(rev, C, periods, { base: revBase, observedPeriods: revObserved })
   const cell = (m: typeof rc, i: number) => (m.observed[i] ? m.rates[i]! : null)
+  // a month no cohort has reached is unobserved, not zero retention (the matrix's average is 0)
+  const average = (m: typeof rc) =>
+    Array.from(m.average, (v, k) =>
+      cohorts.some((_, i) => m.observed[i * periods + k]) ? v : null,
+    )
   return {
     cohorts,
     periods,
     sizes: Array.from(sizes),
     customers: Array.from({ length: C * periods }, (_, i) => cell(rc, i)),
     revenue: Array.from({ length: C * periods }, (_, i) => cell(rr, i)),
-    averageCustomers: Array.from(rc.average),
-    averageRevenue: Array.from(rr.average),
+    averageCustomers: average(rc),
+    averageRevenue: average(rr),
   }
 }
 
@@ -183,44 +188,37 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
 
   const surveys = tableOf(ctx, 'surveys')
   const surveyDate = has(ctx, 'surveys', 'responded_at') ? 'responded_at' : null
-  let nps: GroupKpi[] | null = null
-  let ces: GroupKpi[] | null = null
-  if (has(ctx, 'surveys', 'customer_id', 'nps')) {
+  // a score column with no answer up to the as-of date (CSAT-only surveys, say) is skipped with a
+  // note, as a missing table is, rather than shown as an empty table
+  const scores = async (
+    column: 'nps' | 'ces',
+    measure: (values: Float64Array) => { n: number; value: number; lower: number; upper: number },
+  ): Promise<GroupKpi[] | null> => {
+    if (!has(ctx, 'surveys', 'customer_id', column)) return null
     const rows = await engine.query(
-      insightsSurveyScores(d, {
-        table: surveys,
-        column: 'nps',
-        dated: surveyDate,
-        asOf: opts.asOf,
-      }),
+      insightsSurveyScores(d, { table: surveys, column, dated: surveyDate, asOf: opts.asOf }),
     )
-    nps = groupKpis(rows, (g) => {
-      const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 0 && s <= 10)
-      const r = npsOf(scores)
+    if (rows.length === 0) {
+      ctx.notes.push(
+        `The surveys hold no ${column.toUpperCase()} answer on or before ${opts.asOf}: ${column.toUpperCase()} by segment is skipped.`,
+      )
+      return null
+    }
+    return groupKpis(rows, (g) => {
+      const r = measure(expandCounts(g, 'score', 'n').values)
       // one answer has no spread: its normal interval would be the point itself
-      return r.n < 2
-        ? { n: r.n, value: r.nps, lower: null, upper: null }
-        : { n: r.n, value: r.nps, lower: r.lower, upper: r.upper }
+      return r.n < 2 ? { ...r, lower: null, upper: null } : r
     })
   }
-  if (has(ctx, 'surveys', 'customer_id', 'ces')) {
-    const rows = await engine.query(
-      insightsSurveyScores(d, {
-        table: surveys,
-        column: 'ces',
-        dated: surveyDate,
-        asOf: opts.asOf,
-      }),
-    )
-    ces = groupKpis(rows, (g) => {
-      const scores = expandCounts(g, 'score', 'n').values.filter((s) => s >= 1 && s <= 7)
-      const r = cesOf(scores)
-      return r.n < 2
-        ? { n: r.n, value: r.mean, lower: null, upper: null }
-        : { n: r.n, value: r.mean, lower: r.lower, upper: r.upper }
-    })
-  }
-  if (!nps && !ces) {
+  const nps = await scores('nps', (v) => {
+    const r = npsOf(v.filter((x) => x >= 0 && x <= 10))
+    return { n: r.n, value: r.nps, lower: r.lower, upper: r.upper }
+  })
+  const ces = await scores('ces', (v) => {
+    const r = cesOf(v.filter((x) => x >= 1 && x <= 7))
+    return { n: r.n, value: r.mean, lower: r.lower, upper: r.upper }
+  })
+  if (!has(ctx, 'surveys', 'customer_id', 'nps') && !has(ctx, 'surveys', 'customer_id', 'ces')) {
     ctx.notes.push(
       'No surveys table with answers in it: NPS and CES by segment are skipped (import surveys, or send "Survey Responded" events to loyals serve).',
     )

@@ -190,8 +190,9 @@ export interface CohortsKpis {
     /** cohorts × periods, row-major; null where not observed. */
     readonly customers: readonly (number | null)[]
     readonly revenue: readonly (number | null)[]
-    readonly averageCustomers: readonly number[]
-    readonly averageRevenue: readonly number[]
+    /** Per month, weighted over the cohorts observed in it; null where none is. */
+    readonly averageCustomers: readonly (number | null)[]
+    readonly averageRevenue: readonly (number | null)[]
   }
   readonly repeatRate: RateWithInterval & { readonly customers: number; readonly repeaters: number }
   readonly retentionRate: readonly {

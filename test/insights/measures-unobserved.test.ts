@@ -1,0 +1,62 @@
+// Measures that have nothing to measure say so: a survey table with no NPS (or CES) answer gives
+// no NPS table but a note, and the cohorts' average curve has no figure for a month no cohort has
+// reached (unobserved, not zero retention), as docs/insights.md says.
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { InsightsSummary } from '../../src/service/insights/types.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+
+describe('measures with nothing to measure', () => {
+  it('CSAT-only surveys: NPS and CES null with notes; unreached months null in the averages', () => {
+    const dir = tempDir('loyals-unobserved-')
+    const db = join(dir, 'w.duckdb')
+    const orders = write(
+      dir,
+      'orders.csv',
+      [
+        'customer_id,ordered_at,amount',
+        'A,2023-12-05,50',
+        'A,2024-02-10,40',
+        'B,2023-12-20,30',
+        'C,2024-03-01,20',
+        'C,2024-05-02,25',
+        'D,2024-04-15,60',
+      ].join('\n'),
+    )
+    const csat = write(
+      dir,
+      'csat.csv',
+      'response_id,customer_id,responded_at,csat\nZ1,A,2024-03-01,4\nZ2,B,2024-03-01,5\n',
+    )
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    expect(runCli(['import', csat, '--kind', 'surveys', '--db', db]).code).toBe(0)
+    const r = runCli([
+      'insights',
+      db,
+      '--as-of',
+      '2024-06-30',
+      '--min-history-days',
+      '30',
+      '--no-predictions',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout) as InsightsSummary
+    expect(s.kpis.nps).toBeNull()
+    expect(s.kpis.ces).toBeNull()
+    expect(s.notes).toContain(
+      'The surveys hold no NPS answer on or before 2024-06-30: NPS by segment is skipped.',
+    )
+    expect(s.notes).toContain(
+      'The surveys hold no CES answer on or before 2024-06-30: CES by segment is skipped.',
+    )
+    // the oldest cohort (2023-12) is observed in months 0-6 (to June 2024), no cohort after that
+    const avg = s.kpis.retention.averageCustomers
+    expect(avg.slice(0, 7).every((v) => typeof v === 'number')).toBe(true)
+    expect(avg.slice(7).every((v) => v === null)).toBe(true)
+    expect(s.kpis.retention.averageRevenue.slice(7).every((v) => v === null)).toBe(true)
+    // month 2 of the December cohort: A bought in February, B did not
+    expect(s.kpis.retention.customers[2]).toBe(0.5)
+  })
+})
