@@ -40,10 +40,10 @@ function depthOver(value: unknown, limit: number): boolean {
   return false
 }
 
-/** A UTF-16 surrogate without its pair: valid JSON text (`"\ud800"`), but no character. */
 /** The query of a route that declares none: no parameter at all. */
 const NO_QUERY = z.object({}).strict()
 
+/** A UTF-16 surrogate without its pair: valid JSON text (`"\ud800"`), but no character. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
@@ -77,6 +77,21 @@ export function badTextPath(value: unknown): { path: string; reason: string } | 
     }
   }
   return null
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The body as text. Decoded strictly: a lenient decoder turns each invalid byte into U+FFFD, so
+ * `c\xff` and `c\xfe` would arrive as one customer id.
+ * @throws RequestError when the bytes are not UTF-8
+ */
+function utf8(bytes: ArrayBuffer): string {
+  try {
+    return STRICT_UTF8.decode(bytes)
+  } catch {
+    throw new RequestError('the body is not valid UTF-8', [{ path: '', reason: 'invalid UTF-8' }])
+  }
 }
 
 /**
@@ -128,8 +143,9 @@ export function createApp(deps: ApiDeps): Hono {
       const principal = await authorize(deps.keys, c.req.header('authorization'), r.permission)
       let body: unknown
       if (r.body) {
-        const text = await c.req.text()
-        if (text.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES)
+        const bytes = await c.req.arrayBuffer()
+        if (bytes.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES)
+        const text = utf8(bytes)
         let raw: unknown
         if (text.trim() === '') raw = undefined
         else {

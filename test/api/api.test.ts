@@ -127,6 +127,15 @@ describe.each(STORES)('API on $name', (kind) => {
         'traits.name',
       ],
       [
+        'a customer id that is not UTF-8 (its bytes were read as U+FFFD: c\\xff and c\\xfe merged)',
+        '/v1/orders',
+        Buffer.from(
+          '{"order_id":"oX2","customer_id":"c\xff\xfe","ordered_at":"2025-01-01T00:00:00Z","amount":5}',
+          'latin1',
+        ),
+        '',
+      ],
+      [
         'a refund of 0 (it counted as an order)',
         '/v1/events',
         JSON.stringify({

@@ -27,7 +27,7 @@ export interface Harness {
   call(
     method: string,
     path: string,
-    opts?: { role?: Role | null; body?: unknown; raw?: string; token?: string },
+    opts?: { role?: Role | null; body?: unknown; raw?: string | Uint8Array; token?: string },
     // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the tests
   ): Promise<{ status: number; json: any; text: string }>
   close(): Promise<void>
