@@ -1,6 +1,6 @@
 // createApp(deps) -> Hono app: registers the route table with one pipeline per request (auth,
 // validation, handler) and one error translation (errors.ts). No I/O of its own.
-import { Hono } from 'hono'
+import { type Handler, Hono } from 'hono'
 import { z } from 'zod'
 import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
@@ -130,14 +130,57 @@ function checkAnswer(r: Route, status: number, json: unknown): void {
 const routePattern = (path: string): RegExp =>
   new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
 
+interface KnownRoute {
+  readonly method: string
+  readonly path: string
+  readonly re: RegExp
+}
+
+/**
+ * The methods answered on a request path, none for an unknown path. A path that a route spells
+ * out is that route's alone: `/v1/jobs/tick` is not the job id "tick" of `GET /v1/jobs/:id`.
+ */
+function allowedMethods(known: readonly KnownRoute[], path: string): string[] {
+  const literal = known.filter((k) => k.path === path)
+  const matched = literal.length > 0 ? literal : known.filter((k) => k.re.test(path))
+  return [...new Set(matched.map((k) => k.method))]
+}
+
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono()
   const doc = openApiDocument(ROUTES, deps.version)
-  app.get('/openapi.json', (c) => c.json(doc))
-  app.get('/health', async (c) => {
-    await deps.store.use((e) => e.query('SELECT 1 AS ok'))
-    return c.json({ status: 'ok', store: deps.store.engine.dialect, version: deps.version })
+  // answered without a key, beside the route table
+  const open: Record<string, Handler> = {
+    '/openapi.json': (c) => c.json(doc),
+    '/health': async (c) => {
+      await deps.store.use((e) => e.query('SELECT 1 AS ok'))
+      return c.json({ status: 'ok', store: deps.store.engine.dialect, version: deps.version })
+    },
+  }
+  const known: KnownRoute[] = [
+    ...Object.keys(open).map((path) => ({ method: 'GET', path })),
+    ...ROUTES.map((r) => ({ method: r.method.toUpperCase(), path: r.path })),
+  ].map((k) => ({ ...k, re: routePattern(k.path) }))
+  // registered first, so that it runs before any route: GET /v1/jobs/tick would reach the job route
+  app.use(async (c, next) => {
+    const allow = allowedMethods(known, c.req.path)
+    // Hono answers HEAD with the GET route
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    if (allow.length === 0 || allow.includes(method)) return next()
+    // a known path asked with another method: 405 with the methods it has
+    return c.json(
+      {
+        error: {
+          code: 'method_not_allowed',
+          message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`,
+          details: { allow },
+        },
+      },
+      405,
+      { allow: allow.join(', ') },
+    )
   })
+  for (const [path, handler] of Object.entries(open)) app.get(path, handler)
   for (const r of ROUTES) {
     app.on(r.method.toUpperCase(), r.path, async (c) => {
       const principal = await authorize(deps.keys, c.req.header('authorization'), r.permission)
@@ -205,24 +248,8 @@ export function createApp(deps: ApiDeps): Hono {
       return c.json(out.json as object, out.status ?? 200)
     })
   }
-  const patterns = ROUTES.map((r) => ({ method: r.method.toUpperCase(), re: routePattern(r.path) }))
-  app.notFound((c) => {
-    // a known path asked with another method: 405 with the methods it has
-    const allow = [...new Set(patterns.filter((p) => p.re.test(c.req.path)).map((p) => p.method))]
-    if (allow.length > 0) {
-      return c.json(
-        {
-          error: {
-            code: 'method_not_allowed',
-            message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`,
-            details: { allow },
-          },
-        },
-        405,
-        { allow: allow.join(', ') },
-      )
-    }
-    return c.json(
+  app.notFound((c) =>
+    c.json(
       {
         error: {
           code: 'not_found',
@@ -231,8 +258,8 @@ export function createApp(deps: ApiDeps): Hono {
         },
       },
       404,
-    )
-  })
+    ),
+  )
   app.onError((e, c) => {
     const h = toHttpError(e)
     if (h.status === 500) console.error(e instanceof QueryError ? storeErrorLine(e) : e)

@@ -288,6 +288,29 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(0)
     })
 
+    it.each([
+      ['POST', '/health', 'GET'],
+      ['POST', '/openapi.json', 'GET'],
+      // not the jobs "tick" and "refit" of GET /v1/jobs/:id (that was a 404 "no job")
+      ['GET', '/v1/jobs/tick', 'POST'],
+      ['GET', '/v1/jobs/refit', 'POST'],
+      ['DELETE', '/v1/customers', 'POST, GET'],
+      ['PUT', '/v1/customers/c1', 'GET, DELETE'],
+    ])('405 for %s %s with Allow: %s', async (method, path, allow) => {
+      const res = await h.app.request(path, { method })
+      expect(res.status).toBe(405)
+      expect(res.headers.get('allow')).toBe(allow)
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+        code: 'method_not_allowed',
+        details: { allow: allow.split(', ') },
+      })
+    })
+
+    it('answers HEAD where GET is answered, and only there', async () => {
+      expect((await h.app.request('/health', { method: 'HEAD' })).status).toBe(200)
+      expect((await h.app.request('/v1/events', { method: 'HEAD' })).status).toBe(405)
+    })
+
     it('404 with the error shape for an unknown customer, task, job and route', async () => {
       for (const [m, p] of [
         ['GET', '/v1/customers/nobody'],
