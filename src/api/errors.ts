@@ -53,43 +53,51 @@ export function zodDetails(
   )
 }
 
+/** The body of every error answer. */
+export interface ErrorBody {
+  readonly error: { code: string; message: string; details: unknown }
+}
+
+export const errorBody = (code: string, message: string, details: unknown): ErrorBody => ({
+  error: { code, message, details },
+})
+
 export interface HttpError {
   readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500
-  readonly body: { error: { code: string; message: string; details: unknown } }
+  readonly body: ErrorBody
 }
 
 /** Map any thrown value to a status and body. */
 export function toHttpError(e: unknown): HttpError {
-  const body = (code: string, message: string, details: unknown) => ({
-    error: { code, message, details },
-  })
   if (e instanceof RequestError) {
-    return { status: 400, body: body(e.code, e.message, e.details.issues) }
+    return { status: 400, body: errorBody(e.code, e.message, e.details.issues) }
   }
-  if (e instanceof AuthError) return { status: e.status, body: body(e.code, e.message, e.details) }
+  if (e instanceof AuthError)
+    return { status: e.status, body: errorBody(e.code, e.message, e.details) }
   if (e instanceof PayloadTooLargeError) {
-    return { status: 413, body: body(e.code, e.message, e.details) }
+    return { status: 413, body: errorBody(e.code, e.message, e.details) }
   }
   if (e instanceof QueryError) {
     return {
       status: 500,
-      body: body('store_error', 'the store failed to answer; see the server log', {}),
+      body: errorBody('store_error', 'the store failed to answer; see the server log', {}),
     }
   }
   if (e instanceof LoyalsError) {
-    if (e.code === 'not_found') return { status: 404, body: body(e.code, e.message, e.details) }
+    if (e.code === 'not_found')
+      return { status: 404, body: errorBody(e.code, e.message, e.details) }
     if (e.code === 'task_state_error' || e.code === 'key_state_error')
-      return { status: 409, body: body(e.code, e.message, e.details) }
+      return { status: 409, body: errorBody(e.code, e.message, e.details) }
     if (e instanceof UsageError) {
       const issues = Array.isArray(e.details.issues)
         ? e.details.issues
         : [{ path: '', reason: e.message }]
-      return { status: 400, body: body('invalid_request', e.message, issues) }
+      return { status: 400, body: errorBody('invalid_request', e.message, issues) }
     }
     if (e instanceof DataError || e instanceof ImportError) {
-      return { status: 422, body: body(e.code, e.message, e.details) }
+      return { status: 422, body: errorBody(e.code, e.message, e.details) }
     }
-    return { status: 500, body: body(e.code, e.message, e.details) }
+    return { status: 500, body: errorBody(e.code, e.message, e.details) }
   }
-  return { status: 500, body: body('internal', 'internal error; see the server log', {}) }
+  return { status: 500, body: errorBody('internal', 'internal error; see the server log', {}) }
 }

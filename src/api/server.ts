@@ -20,6 +20,7 @@ import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
+import { answerClientError } from './client-error.ts'
 
 export interface ServerOptions {
   /** DuckDB path or postgres:// URL. */
@@ -92,6 +93,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     currency,
   })
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host })
+  server.on('clientError', answerClientError)
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve())
     server.once('error', reject)
