@@ -136,6 +136,11 @@ export interface AnalysisSummary {
     readonly measured: boolean
     readonly total: number
     readonly margin: number | null
+    /**
+     * The net revenue of the orders whose margin is known: what `margin` was earned on, so the
+     * margin rate is margin / marginRevenue (revenue with no known cost is not margin 0).
+     */
+    readonly marginRevenue: number | null
     readonly perCustomer: number
     readonly averageOrderValue: number
     readonly holdout: number

@@ -222,6 +222,7 @@ export async function computeAnalysis(
         measured,
         total: t.revenue,
         margin: t.margin_customers > 0 ? t.margin : null,
+        marginRevenue: t.margin_customers > 0 ? t.margin_revenue : null,
         perCustomer: t.customers > 0 ? t.revenue / t.customers : 0,
         averageOrderValue: t.orders > 0 ? t.revenue / t.orders : 0,
         holdout: t.holdout_revenue,
@@ -683,6 +684,7 @@ interface TotalsRow extends Record<string, unknown> {
   repeat_customers: number
   revenue: number
   margin: number | null
+  margin_revenue: number | null
   margin_customers: number
   partial_margin_customers: number
   holdout_revenue: number

@@ -1,8 +1,10 @@
 // Without a cost or margin column the value step prices revenue at the default margin rate: the
 // quality note said "value is measured by revenue only" while the value section showed a gross
 // margin of exactly 30 % of revenue (report audit).
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
@@ -35,6 +37,30 @@ describe('the margin the value step assumes', () => {
     ])
     expect(notes(plain.stdout)).toContain(
       'Margin is unknown (no cost or margin column): value is measured by revenue only.',
+    )
+  })
+})
+
+describe('the margin rate of a partly known margin', () => {
+  it('is the margin over the revenue it is known on, not over all revenue', () => {
+    const dir = tempDir()
+    // ten customers spending 10, 20, ... 100; a cost only for the first two (5 and 10)
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      i < 2
+        ? `C${i},2024-01-0${i + 1},${10 * (i + 1)},${5 * (i + 1)}`
+        : `C${i},2024-01-0${(i % 9) + 1},${10 * (i + 1)},`,
+    )
+    const file = join(dir, 'mar.csv')
+    writeFileSync(file, `customer_id,ordered_at,amount,cost\n${rows.join('\n')}\n`)
+    const out = join(dir, 'out')
+    const r = runCli(['analyze', file, '--out', out, '--no-predictions', '--no-insights', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.revenue.total).toBe(550)
+    expect(s.revenue.margin).toBe(15)
+    expect(s.revenue.marginRevenue).toBe(30)
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      '50.0% of the 30.00 revenue with a known cost',
     )
   })
 })

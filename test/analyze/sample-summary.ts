@@ -88,6 +88,7 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
       measured: true,
       total,
       margin: null,
+      marginRevenue: null,
       perCustomer: 55,
       averageOrderValue: 27.5,
       holdout: 12.5,

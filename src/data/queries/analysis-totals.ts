@@ -5,6 +5,7 @@ import { exactSum, sqlIdent } from './customer-summary.ts'
 
 /**
  * One row: customers, orders, repeat_customers, revenue, margin (NULL when unknown for all),
+ * margin_revenue (the net revenue those margins were earned on),
  * margin_customers, partial_margin_customers (a margin known for part of the net revenue only),
  * holdout_revenue, first_purchase, last_purchase (YYYY-MM-DD),
  * nonpositive_customers (net revenue <= 0).
@@ -17,6 +18,7 @@ SELECT count(*) AS customers,
   count(*) FILTER (WHERE x > 0) AS repeat_customers,
   coalesce(${exactSum('revenue')}, 0) AS revenue,
   ${exactSum('margin')} AS margin,
+  ${exactSum('margin_revenue', { filter: 'margin IS NOT NULL' })} AS margin_revenue,
   count(margin) AS margin_customers,
   count(*) FILTER (WHERE margin IS NOT NULL AND revenue - margin_revenue <> 0) AS partial_margin_customers,
   coalesce(${exactSum('holdout_revenue')}, 0) AS holdout_revenue,

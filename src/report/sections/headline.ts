@@ -47,10 +47,14 @@ export const headlineSection: ReportSection = {
           kpi('Orders', formatInt(s.counts.orders), `${formatNumber(perCustomer, 1)} per customer`),
         ]
     if (s.revenue.margin !== null) {
-      const ms = s.revenue.total !== 0 ? s.revenue.margin / s.revenue.total : null
-      cards.push(
-        kpi('Margin', formatMoney(s.revenue.margin, s.currency), `${formatPct(ms)} of revenue`),
-      )
+      // the rate on the revenue the margin is known for: revenue without a cost is not margin 0
+      const base = s.revenue.marginRevenue ?? s.revenue.total
+      const ms = base !== 0 ? s.revenue.margin / base : null
+      const of =
+        Math.abs(base - s.revenue.total) < 0.005
+          ? 'of revenue'
+          : `of the ${formatMoney(base, s.currency)} revenue with a known cost`
+      cards.push(kpi('Margin', formatMoney(s.revenue.margin, s.currency), `${formatPct(ms)} ${of}`))
     }
     if (money) cards.push(kpi('Gini', formatNumber(rev.gini, 2), '0 = equal, 1 = one customer'))
     const period =
