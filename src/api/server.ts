@@ -10,6 +10,7 @@ import { parseValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
+import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
@@ -57,6 +58,12 @@ async function readJson(path: string | undefined, what: string): Promise<unknown
   }
 }
 
+/** The one currency the stored orders name, or null for none (or several, refused elsewhere). */
+async function ordersCurrency(engine: Engine): Promise<string | null> {
+  const rows = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
+  return rows.length === 1 ? (rows[0]?.currency ?? null) : null
+}
+
 /**
  * Start serving. Resolves once the port listens and the lock file is written.
  * @throws UsageError for bad configuration or a workspace already served; QueryError from the store.
@@ -75,7 +82,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const duck = !isPostgresUrl(o.db)
   if (duck) assertNotServed(o.db)
   const engine: Engine = await openWorkspace(o.db, { serving: true })
-  const store = new OpsStore(engine, { ops, value })
+  // without a code of its own the configuration prices in the orders' one currency, as `loyals
+  // customer` and `analyze` do (docs/value.md), not in the default's dollars
+  const priced =
+    named === undefined
+      ? { ...value, currency: { ...value.currency, code: await ordersCurrency(engine) } }
+      : value
+  const store = new OpsStore(engine, { ops, value: priced })
   await store.loadModel()
   // jobs left running by a server that was killed: nothing will finish them now
   await store.use((e) => e.exec(jobsInterrupted(e.dialect, { atTs: sqlTs(store.now()) })))

@@ -91,6 +91,35 @@ describe('loyals serve process', () => {
     expect(((await res.json()) as { orders: number }).orders).toBe(5)
   })
 
+  it("prices a profile's reasons in the orders' one currency when the configuration names none", async () => {
+    const dir = tempDir()
+    const db = join(dir, 'w.duckdb')
+    const orders = join(dir, 'orders.csv')
+    const rows = ['customer_id,ordered_at,amount,currency']
+    for (let i = 0; i < 40; i++) {
+      rows.push(`eur-${i % 8},2025-0${1 + (i % 6)}-1${i % 9},${10 + i},EUR`)
+    }
+    writeFileSync(orders, `${rows.join('\n')}\n`)
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    const key = createKey(db, 'admin')
+    const s = await serve(db)
+    const get = () =>
+      fetch(`${s.url}/v1/customers/eur-3`, { headers: { authorization: `Bearer ${key}` } })
+    let res = await get()
+    for (let k = 0; k < 100 && res.status === 404; k++) {
+      await new Promise((r) => setTimeout(r, 100))
+      res = await get()
+    }
+    expect(res.status).toBe(200)
+    const reasons = ((await res.json()) as { reasons: { text: string }[] }).reasons
+      .map((r) => r.text)
+      .join(' ')
+    expect(reasons).toMatch(/€/)
+    expect(reasons).not.toMatch(/\$/)
+    s.child.kill('SIGTERM')
+    expect(await exited(s.child)).toBe(0)
+  })
+
   it('fails a job that a killed server left running, so that nobody polls it forever', async () => {
     const db = join(tempDir(), 'w.duckdb')
     const key = createKey(db, 'admin')
