@@ -34,6 +34,18 @@ function createKey(db: string, role: string): string {
   return r.stdout.trim()
 }
 
+/** GET a customer's profile, waiting (10 s at most) for the refit the server starts with. */
+async function scoredProfile(url: string, key: string, id: string): Promise<Response> {
+  const get = () =>
+    fetch(`${url}/v1/customers/${id}`, { headers: { authorization: `Bearer ${key}` } })
+  let res = await get()
+  for (let k = 0; k < 100 && res.status === 404; k++) {
+    await new Promise((r) => setTimeout(r, 100))
+    res = await get()
+  }
+  return res
+}
+
 const order = (i: number) => ({
   type: 'track',
   messageId: `evt-${i}`,
@@ -70,46 +82,32 @@ describe('loyals serve process', () => {
     expect(runCli(['keys', 'list', '--db', db]).code).toBe(0)
   })
 
-  it('scores the customers of a workspace filled by loyals import when it starts', async () => {
+  /** A server started on a workspace that `loyals import` filled with 8 customers' orders. */
+  const servedImport = async (prefix: string, currency?: string) => {
     const dir = tempDir()
     const db = join(dir, 'w.duckdb')
     const orders = join(dir, 'orders.csv')
-    const rows = ['customer_id,ordered_at,amount']
-    for (let i = 0; i < 40; i++) rows.push(`imp-${i % 8},2025-0${1 + (i % 6)}-1${i % 9},${10 + i}`)
+    const rows = [`customer_id,ordered_at,amount${currency ? ',currency' : ''}`]
+    for (let i = 0; i < 40; i++) {
+      const at = `2025-0${1 + (i % 6)}-1${i % 9}`
+      rows.push(`${prefix}-${i % 8},${at},${10 + i}${currency ? `,${currency}` : ''}`)
+    }
     writeFileSync(orders, `${rows.join('\n')}\n`)
     expect(runCli(['import', orders, '--db', db]).code).toBe(0)
     const key = createKey(db, 'admin')
-    const s = await serve(db)
-    const get = () =>
-      fetch(`${s.url}/v1/customers/imp-3`, { headers: { authorization: `Bearer ${key}` } })
-    let res = await get()
-    for (let k = 0; k < 100 && res.status === 404; k++) {
-      await new Promise((r) => setTimeout(r, 100))
-      res = await get()
-    }
+    return { s: await serve(db), key }
+  }
+
+  it('scores the customers of a workspace filled by loyals import when it starts', async () => {
+    const { s, key } = await servedImport('imp')
+    const res = await scoredProfile(s.url, key, 'imp-3')
     expect(res.status).toBe(200)
     expect(((await res.json()) as { orders: number }).orders).toBe(5)
   })
 
   it("prices a profile's reasons in the orders' one currency when the configuration names none", async () => {
-    const dir = tempDir()
-    const db = join(dir, 'w.duckdb')
-    const orders = join(dir, 'orders.csv')
-    const rows = ['customer_id,ordered_at,amount,currency']
-    for (let i = 0; i < 40; i++) {
-      rows.push(`eur-${i % 8},2025-0${1 + (i % 6)}-1${i % 9},${10 + i},EUR`)
-    }
-    writeFileSync(orders, `${rows.join('\n')}\n`)
-    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
-    const key = createKey(db, 'admin')
-    const s = await serve(db)
-    const get = () =>
-      fetch(`${s.url}/v1/customers/eur-3`, { headers: { authorization: `Bearer ${key}` } })
-    let res = await get()
-    for (let k = 0; k < 100 && res.status === 404; k++) {
-      await new Promise((r) => setTimeout(r, 100))
-      res = await get()
-    }
+    const { s, key } = await servedImport('eur', 'EUR')
+    const res = await scoredProfile(s.url, key, 'eur-3')
     expect(res.status).toBe(200)
     const reasons = ((await res.json()) as { reasons: { text: string }[] }).reasons
       .map((r) => r.text)
