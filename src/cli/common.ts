@@ -4,9 +4,9 @@ import { env } from '../config.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 
-/** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb). */
-export function withDb(cmd: Command): Command {
-  return cmd.option('--db <path>', `workspace file (default: $LOYALS_DB or ${DEFAULT_DB})`)
+/** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb); `what` says what it may name. */
+export function withDb(cmd: Command, what = 'workspace file'): Command {
+  return cmd.option('--db <path>', `${what} (default: $LOYALS_DB or ${DEFAULT_DB})`)
 }
 
 /** Parser of `--out <dir>`: an empty name would write into the current directory unasked. */

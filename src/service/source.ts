@@ -136,7 +136,7 @@ function otherAmountsNote(r: ImportResult): string | null {
 function readAgainNote(r: ImportResult): string | null {
   const a = r.readAgain
   if (a === null) return null
-  return `${r.file}: the same file was imported before (${a.file}, ${a.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): ${r.inserted} new row${r.inserted === 1 ? '' : 's'} now sit beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`
+  return `${r.file}: the same file was imported before (${a.file}, ${a.importedAt} UTC) and read otherwise this time (another --map, --date-format, --tz ...): ${r.inserted} new row${r.inserted === 1 ? ' now sits' : 's now sit'} beside the ones stored then. If the earlier reading was wrong, import the file into a fresh workspace (--db).`
 }
 
 /** `w` as one shell word: quoted when it holds anything beyond letters, digits and _.=- */

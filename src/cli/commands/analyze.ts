@@ -211,7 +211,10 @@ export function registerAnalyze(program: Command): void {
         )
         .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
         .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
-        .option('--json', 'print summary.json to stdout (and nothing else)')
+        .option(
+          '--json',
+          'print summary.json to stdout instead of the summary (the files are still written)',
+        )
         .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
         .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
         .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')

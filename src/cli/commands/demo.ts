@@ -56,7 +56,10 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('Analyze the bundled CDNOW sample (2,357 customers) and write a report')
     .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
-    .option('--json', 'print summary.json to stdout (and nothing else)')
+    .option(
+      '--json',
+      'print summary.json to stdout instead of the summary (the files are still written)',
+    )
     .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
     .option('--seed <n>', 'with --company: random seed of the generated company', '1')
     .action(async (opts: { out: string; json?: boolean; company?: boolean; seed: string }) => {

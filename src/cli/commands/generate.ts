@@ -92,7 +92,7 @@ export function registerGenerate(program: Command): void {
   cmd.on('option:no-plant', () => seen.add('no-plant'))
   cmd
     .description('Write a seeded synthetic company (orders, customers, referrals, tickets ...)')
-    .requiredOption('--out <dir>', 'directory for the files', outDir)
+    .requiredOption('--out <dir>', 'required: directory for the files', outDir)
     .option('--customers <n>', 'number of customers', String(DEFAULT_OPTIONS.customers))
     .option('--seed <n>', 'random seed (same seed, same files)', String(DEFAULT_OPTIONS.seed))
     .option('--start <date>', 'first day of history', DEFAULT_OPTIONS.start)

@@ -106,7 +106,10 @@ export function registerInsights(program: Command): void {
           'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
         )
         .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
-        .option('--json', 'print insights.json to stdout (and nothing else)')
+        .option(
+          '--json',
+          'print insights.json to stdout instead of the digest (the files are still written)',
+        )
         .option('--top-share <share>', 'share of customers in the top cohort', '0.10')
         .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')
         .option('--early-days <n>', 'the "first N days" window of early behaviour', '30')
@@ -114,7 +117,7 @@ export function registerInsights(program: Command): void {
         .option('--seed <n>', 'seed of the survey sample and the model folds', '1')
         .option(
           '--value <sql>',
-          'value expression ranking customers (default: see docs/insights.md)',
+          'value expression ranking customers (default: total_value, else revenue + coalesce(predicted_value, 0), else revenue)',
         )
         .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
     ),

@@ -32,7 +32,7 @@ export function registerKeys(program: Command): void {
   withServer(
     withDb(keys.command('create').description('Create an API key and print it (shown once).')),
   )
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .requiredOption('--role <role>', `required: one of ${ROLES.join(', ')}`)
     .option('--name <name>', 'who or what uses the key', 'api')
     .option('--json', 'print JSON')
     .action(async (opts: { role: string; name: string; json?: boolean } & RemoteOptions) => {

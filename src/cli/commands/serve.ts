@@ -34,12 +34,16 @@ export function registerServe(program: Command): void {
       .description(
         'Serve the operations HTTP API (profiles, events, service priority, playbooks).',
       ),
+    'workspace file or postgres://user@host/db URL',
   )
     .option('--port <n>', 'TCP port (0 = any free port)', '8787')
     .option('--host <addr>', 'interface to listen on', '127.0.0.1')
     .option('--config <file>', 'operations configuration (loyals.ops.json)')
     .option('--value-config <file>', 'value configuration (tiers, costs)')
-    .option('--refit-every <interval>', 'refit and re-score on a schedule, e.g. 1h')
+    .option(
+      '--refit-every <interval>',
+      'refit and re-score on a schedule, e.g. 1h (default: only at start when files were imported, and on POST /v1/jobs/refit)',
+    )
     .option(
       '--tick-every <interval>',
       'check time-based playbook triggers at start and on a schedule, e.g. 15m; "off" = never',
