@@ -60,6 +60,9 @@ const REFUND_ROWS: readonly (readonly [
 ])[] = [
   ['ra1', 'ra1', 'ra', '1997-01-01', 10, 4],
   ['ra2', 'ra2', 'ra', '1997-01-01', 5, null],
+  // cancelled the same day, beside ra1 and ra2: no order of ra's, and nothing to the day's spend
+  ['ra8', 'ra8', 'ra', '1997-01-01', 7, null],
+  ['ra8:r', 'ra8', 'ra', '1997-01-01', -7, null],
   ['ra3', 'ra3', 'ra', '1997-02-08', 20, 1.5],
   ['ra3:r', 'ra3', 'ra', '1997-02-10', -5, -1],
   ['ra4', 'ra4', 'ra', '1997-03-15', 30, null],
@@ -202,7 +205,8 @@ describe('the customer summary is identical on every engine', () => {
   it('nets refunds the same way on both (customer ra, by hand)', () => {
     for (const l of loaded) {
       const ra = (l.summaries.get('day') ?? []).find((r) => r.customer_id === 'ra')
-      // purchase days 01-01 (15), 02-08 (20 - 5), 09-20 (12.25; its refund comes after asOf)
+      // purchase days 01-01 (15), 02-08 (20 - 5), 09-20 (12.25; its refund comes after asOf);
+      // orders ra1, ra2, ra3 and ra6: ra8 and ra4 are refunded in full (cancelled)
       expect(ra).toMatchObject({
         x: 2,
         t_x: 262,

@@ -86,8 +86,9 @@ export function sqlDate(d: string): string {
 }
 
 /**
- * The body of a CTE (customer_id, order_id, day): the day of each order that a row of the CTE
- * `refunds` (customer_id, order_id) refunds, the day its refunds are netted into; with
+ * The body of a CTE (customer_id, order_id, day, amount): the day of each order that a row of the
+ * CTE `refunds` (customer_id, order_id) refunds, the day its refunds are netted into, and the
+ * order's amount; with
  * `marginRate`, also margin_rate, the order's margin / amount when every row of it has a margin
  * (a refund gives back that share of its amount in margin). The one refund linking of the summary,
  * the tracking curve and the insights' purchase days. A small join: refunds are few.
@@ -99,7 +100,7 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
       THEN sum(o.margin) / sum(o.amount) END AS margin_rate`
     : ''
   return `
-  SELECT o.customer_id, o.order_id, min(o.order_date) AS day${rate}
+  SELECT o.customer_id, o.order_id, min(o.order_date) AS day, sum(o.amount) AS amount${rate}
   FROM ${sqlIdent(source)} o
   -- DISTINCT keys make this join a semi join
   JOIN (SELECT DISTINCT customer_id, order_id FROM ${refunds} WHERE order_id IS NOT NULL) r
@@ -167,13 +168,26 @@ flagged AS (
   FROM ${source} WHERE amount < 0
 ),
 refunded_orders AS (${refundedOrders(source, 'refunds', true)}),
+-- orders whose refunds known at the order's own period (by asOf for a calibration order) take
+-- back their whole amount: cancelled or returned in full, no order of the customer's, even on a
+-- day that has another (that day's spend nets them out all the same)
+cancelled AS (
+  SELECT ro.customer_id, ro.order_id
+  FROM refunded_orders ro
+  JOIN refunds r ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
+  WHERE ro.day > ${asOf} OR r.order_date <= ${asOf}
+  GROUP BY ro.customer_id, ro.order_id, ro.amount
+  HAVING ro.amount + sum(r.amount) <= 0
+),
 lines AS (
   -- money is summed as DECIMAL(18,6): exact, so the result does not depend on the order in
   -- which parallel threads add it (floating sums differ in the last bit from run to run)
-  SELECT customer_id, order_date AS day, order_date AS dated,
-         ${toDecimal('amount')} AS amount, ${toDecimal('margin')} AS margin,
-         1 AS is_order, 0 AS is_refund
-  FROM ${source} WHERE amount >= 0
+  SELECT o.customer_id, o.order_date AS day, o.order_date AS dated,
+         ${toDecimal('o.amount')} AS amount, ${toDecimal('o.margin')} AS margin,
+         CASE WHEN c.order_id IS NULL THEN 1 ELSE 0 END AS is_order, 0 AS is_refund
+  FROM ${source} o
+  LEFT JOIN cancelled c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  WHERE o.amount >= 0
   UNION ALL
   SELECT r.customer_id, ro.day, r.order_date,
          ${toDecimal('r.amount')},
