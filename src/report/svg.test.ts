@@ -44,6 +44,24 @@ describe('concentrationChart', () => {
     // default plot area: x 60..540, y 16..368; point (0.1, 0.5) -> (108, 192)
     expect(svg).toContain('L108,192')
   })
+
+  it('moves a label down until it clears the labels of nearby markers', () => {
+    const svg = concentrationChart(pts, {
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      markers: [
+        { x: 0.1, y: 0.5, label: 'Top 10%: 50.0%' },
+        { x: 0.12, y: 0.51, label: 'Top 20%: 51.0%' },
+        { x: 0.9, y: 0.51, label: 'far right' },
+      ],
+    })
+    const ys = [...svg.matchAll(/class="marker-label" x="[\d.]+" y="([\d.]+)"/g)].map((m) =>
+      Number(m[1]),
+    )
+    // 16 px below each point (192, 188.48), the second a line below the first; the third is clear
+    expect(ys).toEqual([208, 224, 204.48])
+  })
 })
 
 describe('heatmap', () => {

@@ -56,6 +56,35 @@ export interface ConcentrationChartOptions {
   readonly markers?: readonly CurveMarker[]
 }
 
+/** Where a marker label's text lies: its horizontal extent and its baseline. */
+interface LabelBox {
+  readonly left: number
+  readonly right: number
+  readonly y: number
+}
+
+/** Line height of a marker label (12.5 px type). */
+const LABEL_LINE = 16
+
+/** A label's box; the width is an estimate (no fonts at render time), generous for 12.5 px bold. */
+function labelBox(text: string, x: number, y: number, startsAtX: boolean): LabelBox {
+  const w = text.length * 7.5
+  return startsAtX ? { left: x, right: x + w, y } : { left: x - w, right: x, y }
+}
+
+/**
+ * The baseline for `box`, moved below each placed label it would print over (nearby markers, e.g.
+ * the top 10 % and top 20 % of a few customers, sit almost on one spot); the box joins `placed`.
+ */
+function clearOf(placed: LabelBox[], box: LabelBox): number {
+  let y = box.y
+  const hits = (b: LabelBox) =>
+    b.left < box.right && box.left < b.right && Math.abs(b.y - y) < LABEL_LINE
+  for (let hit = placed.find(hits); hit; hit = placed.find(hits)) y = hit.y + LABEL_LINE
+  placed.push({ ...box, y })
+  return y
+}
+
 /**
  * A cumulative-share chart on the unit square: the curve, the equality diagonal, the area between
  * them shaded, 20 % grid lines and labelled markers. Points are shares in [0, 1], x ascending.
@@ -89,16 +118,18 @@ export function concentrationChart(
     )
   }
 
+  const placed: LabelBox[] = []
   const markers = (opts.markers ?? []).map((mk) => {
     const cx = sx(mk.x)
     const cy = sy(mk.y)
     // labels sit right of the point; near the right edge they flip to the left
     const right = mk.x < 0.6
     const tx = right ? cx + 10 : cx - 10
+    const ty = clearOf(placed, labelBox(mk.label, tx, cy + 16, right))
     return (
       `<line class="marker-guide" x1="${r2(cx)}" y1="${r2(cy)}" x2="${r2(cx)}" y2="${r2(sy(0))}"/>` +
       `<circle class="marker" cx="${r2(cx)}" cy="${r2(cy)}" r="5"/>` +
-      `<text class="marker-label" x="${r2(tx)}" y="${r2(cy + 16)}" text-anchor="${right ? 'start' : 'end'}">${escapeHtml(mk.label)}</text>`
+      `<text class="marker-label" x="${r2(tx)}" y="${r2(ty)}" text-anchor="${right ? 'start' : 'end'}">${escapeHtml(mk.label)}</text>`
     )
   })
 

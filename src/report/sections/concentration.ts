@@ -5,7 +5,7 @@ import type { AnalysisSummary, ConcentrationSummary } from '../../service/analys
 import { formatInt, formatNumber, formatPct } from '../format.ts'
 import { htmlTable } from '../html.ts'
 import type { ReportSection } from '../render.ts'
-import { type CurvePoint, concentrationChart } from '../svg.ts'
+import { type CurveMarker, type CurvePoint, concentrationChart } from '../svg.ts'
 
 /**
  * Turn Lorenz points (bottom p of customers hold L(p)) into the top-down concentration curve
@@ -20,26 +20,48 @@ export function fromTop(lorenz: ConcentrationSummary['lorenz']): CurvePoint[] {
   return pts
 }
 
+/** The curve's height at share x of customers, read off the drawn line (points ascending in x). */
+export function curveAt(points: readonly CurvePoint[], x: number): number {
+  const i = points.findIndex((p) => p.x >= x)
+  const b = points[i]
+  const a = points[i - 1]
+  if (b === undefined) return points.at(-1)?.y ?? 0
+  if (a === undefined || b.x === a.x) return b.y
+  return a.y + ((b.y - a.y) * (x - a.x)) / (b.x - a.x)
+}
+
+/**
+ * The "Top k %" markers, on the drawn curve: a top group holds ceil(k n / 100) customers (at least
+ * one), so with few customers "top 10 %" is a larger share than 10 %; and the height is the
+ * curve's (values clamped at 0), not the table's net share, which negatives can push above it.
+ * Groups of the same customers are one point, so they get one marker ("Top 10–20%").
+ */
+export function curveMarkers(
+  c: ConcentrationSummary,
+  points: readonly CurvePoint[],
+  percents: readonly number[] = [10, 20],
+): CurveMarker[] {
+  const groups = new Map<number, number[]>()
+  for (const t of c.topShares) {
+    if (!percents.includes(t.percent) || t.share === null || c.customers === 0) continue
+    groups.set(t.customers, [...(groups.get(t.customers) ?? []), t.percent])
+  }
+  return [...groups].map(([customers, pcts]) => {
+    const x = Math.min(1, customers / c.customers)
+    const y = curveAt(points, x)
+    const range = pcts.length > 1 ? `${pcts[0]}–${pcts.at(-1)}` : `${pcts[0]}`
+    return { x, y, label: `Top ${range}%: ${formatPct(y)}` }
+  })
+}
+
 function chartFor(c: ConcentrationSummary, label: string): string {
   const points = fromTop(c.lorenz)
   if (points.length < 2) return `<p>The ${label} total is zero: there is no curve to draw.</p>`
-  const markers = c.topShares.flatMap((t) =>
-    (t.percent === 10 || t.percent === 20) && t.share !== null
-      ? [
-          {
-            x: t.percent / 100,
-            // the curve clamps negative values at 0; keep the marker on the chart
-            y: Math.min(1, Math.max(0, t.share)),
-            label: `Top ${t.percent}%: ${formatPct(t.share)}`,
-          },
-        ]
-      : [],
-  )
   return concentrationChart(points, {
     title: `Share of ${label} held by the top customers`,
     xLabel: 'Share of customers, most valuable first',
     yLabel: `Share of ${label}`,
-    markers,
+    markers: curveMarkers(c, points),
   })
 }
 

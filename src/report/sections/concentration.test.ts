@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { sampleSummary } from '../../../test/analyze/sample-summary.ts'
+import type { ConcentrationSummary } from '../../service/analysis-summary.ts'
+import { concentrationSection } from './concentration.ts'
+
+/** A revenue concentration of the given customer values, built as the analysis builds it. */
+function concentrationOf(values: readonly number[]): ConcentrationSummary {
+  const n = values.length
+  const desc = [...values].sort((a, b) => b - a)
+  const net = values.reduce((a, b) => a + b, 0)
+  const clamped = desc.map((v) => Math.max(0, v))
+  const total = clamped.reduce((a, b) => a + b, 0)
+  const topShares = [10, 20].map((percent) => {
+    const customers = Math.max(1, Math.ceil((percent * n) / 100))
+    const value = desc.slice(0, customers).reduce((a, b) => a + b, 0)
+    return { percent, customers, value, share: value / net }
+  })
+  // the k lowest (clamped) values, for every k (n < 100)
+  const lorenz = Array.from({ length: n + 1 }, (_, k) => ({
+    customers: k / n,
+    value: clamped.slice(n - k).reduce((a, b) => a + b, 0) / total,
+  }))
+  return {
+    value: 'revenue',
+    customers: n,
+    total: net,
+    negativeCustomers: values.filter((v) => v < 0).length,
+    negativeTotal: values.filter((v) => v < 0).reduce((a, b) => a + b, 0),
+    topShares,
+    deciles: [],
+    lorenz,
+    gini: 0.5,
+  }
+}
+
+function chart(values: readonly number[]): string {
+  const base = sampleSummary()
+  const revenue = concentrationOf(values)
+  const s = sampleSummary({
+    counts: { ...base.counts, customers: values.length },
+    concentration: { revenue, margin: null },
+  })
+  return concentrationSection.render(s)
+}
+
+const attrs = (svg: string, re: RegExp) => [...svg.matchAll(re)].map((m) => m.slice(1).join(','))
+
+describe('concentration chart markers', () => {
+  // plot area x 60..540, y 16..368
+  it('puts a top group at its real share of customers, on the curve, one marker per point', () => {
+    // two customers: top 10 % and top 20 % are both the one customer with 20 of 30
+    const svg = chart([10, 20])
+    expect(svg).toContain('L300,133.33')
+    expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual([
+      '300,133.33',
+    ])
+    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 10–20%: 66.7%'])
+  })
+
+  it('reads the height off the curve (negatives at 0), not the net share of the table', () => {
+    // net 20, clamped 40: the top customer holds 150 % of the net and 75 % of the clamped total
+    const svg = chart([30, 10, -20])
+    expect(svg).toContain('L220,104')
+    expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual(['220,104'])
+    expect(svg).toContain('Top 10–20%: 75.0%')
+  })
+
+  it('keeps separate markers where the groups differ', () => {
+    // 20 customers: top 10 % = 2 customers (x 0.1), top 20 % = 4 (x 0.2)
+    const svg = chart(Array.from({ length: 20 }, (_, i) => 20 - i))
+    expect(attrs(svg, /<circle class="marker" cx="([\d.]+)"/g)).toEqual(['108', '156'])
+    expect(attrs(svg, /class="marker-label"[^>]*>(Top \d+%)/g)).toEqual(['Top 10%', 'Top 20%'])
+  })
+})
