@@ -31,6 +31,25 @@ export function htmlTable<T>(
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody>${foot}</table></div>`
 }
 
+/** User text in one line, clipped by its cell's `id` or `clip` class; the whole text on hover. */
+export function clipped(text: string): string {
+  const t = escapeHtml(text)
+  return `<span title="${t}">${t}</span>`
+}
+
+/**
+ * A column of user text (customer ids, categories, channels, products ...): one clipped line with
+ * the whole text as its tooltip, so one long label cannot make the table wider than the page.
+ * `id` also sets the text in monospace (customer ids).
+ */
+export function labelColumn<T>(
+  header: string,
+  text: (row: T) => string,
+  className: 'clip' | 'id' = 'clip',
+): Column<T> {
+  return { header, className, cell: (row) => clipped(text(row)) }
+}
+
 /** A share as text followed by a fixed-width track with a bar scaled so `max` fills it. */
 export function shareWithBar(share: number | null, max: number): string {
   const pct =

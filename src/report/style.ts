@@ -70,7 +70,8 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
 .track { display: inline-block; width: 80px; height: 8px; margin-left: 10px; vertical-align: middle; background: #eef1f5; border-radius: 4px; overflow: hidden; }
 .bar { display: block; height: 100%; border-radius: 4px; background: var(--accent); opacity: 0.85; }
 .bar-cell { white-space: nowrap; }
-.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.id, .clip { max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.retention { width: auto; font-size: 12.5px; }

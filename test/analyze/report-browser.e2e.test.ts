@@ -1,12 +1,15 @@
 // report.html in a real browser (Debian's Chromium, driven by playwright-core), opened from disk
 // with every network request refused: it must render its charts and tables offline, with the
 // figures of summary.json.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { renderReport } from '../../src/report/render.ts'
+import { defaultSections } from '../../src/report/sections/index.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
+import { sampleInsights, sampleSummary } from './sample-summary.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 // flags for a closed network (see ../.library/env/machines/node.md): no background calls home
@@ -62,6 +65,44 @@ describe('report.html in Chromium, offline', () => {
     // read in the page (the test's own TypeScript has no DOM types)
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)
     await context.close()
+  })
+
+  it('keeps a 3,000-character label from widening any table', async () => {
+    // with no space to break at, one such category or id made tables ~28,000 px wide
+    const long = `category-${'x'.repeat(3000)}`
+    // long enough to be clipped too: the clipped width is the column's most
+    const short = `category-${'x'.repeat(40)}`
+    const widths = async (label: string) => {
+      const base = sampleSummary()
+      const summary = sampleSummary({
+        insights: sampleInsights(label),
+        topCustomers: base.topCustomers.map((c) => ({ ...c, customerId: label })),
+      })
+      const file = join(tempDir('loyals-report-long-'), 'report.html')
+      writeFileSync(file, renderReport(summary, defaultSections()))
+      const context = await browser.newContext({ offline: true })
+      const page = await context.newPage()
+      await page.goto(`file://${file}`)
+      const tables = (await page.evaluate(
+        `[...document.querySelectorAll('table')].map((t) => ({
+          section: t.closest('section').id,
+          width: t.offsetWidth,
+          box: t.parentElement.clientWidth,
+        }))`,
+      )) as { section: string; width: number; box: number }[]
+      // the whole label is still there, on hover
+      const titled = await page.locator(`section#over-index td.clip span[title="${label}"]`).count()
+      await context.close()
+      return { tables, titled }
+    }
+    const a = await widths(short)
+    const b = await widths(long)
+    expect(b.tables.length).toBeGreaterThanOrEqual(12)
+    // a table may scroll for its many columns (top customers do), never for one label
+    b.tables.forEach((t, i) => {
+      expect(t.width, t.section).toBeLessThanOrEqual(Math.max(t.box, a.tables[i]?.width ?? 0))
+    })
+    expect(b.titled).toBe(3)
   })
 
   it('renders every section, the charts and the tables with no request and no error', async () => {

@@ -1,6 +1,7 @@
 // A hand-made AnalysisSummary for renderer tests: small, internally consistent, and with hostile
 // strings where user data appears (customer ids and segment names come from files).
 import type { AnalysisSummary, TopCustomer } from '../../src/service/analysis-summary.ts'
+import type { InsightsSummary } from '../../src/service/insights/types.ts'
 
 export const HOSTILE_ID = '<script>alert("x")</script>&\'id'
 
@@ -142,4 +143,157 @@ export function sampleSummary(overrides: Partial<AnalysisSummary> = {}): Analysi
     quality: [{ level: 'warning', message: '2 orders after the as-of date <ignored>' }],
   }
   return { ...base, ...overrides }
+}
+
+/**
+ * An insights block whose every user label (categories, attribute levels, customer ids, segment
+ * names) is `label`, with one row in each table, for layout tests of long labels.
+ */
+export function sampleInsights(label: string): InsightsSummary {
+  const interval = { rate: 0.4, lift: 2, lower: 0.3, upper: 0.5 }
+  const level = { attribute: label, level: label, customers: 40, topCustomers: 12 }
+  const group = {
+    kind: 'segment',
+    group: label,
+    n: 40,
+    value: 0.5,
+    lower: 0.4,
+    upper: 0.6,
+  } as const
+  return {
+    schemaVersion: 1,
+    asOf: '2024-06-30',
+    cohort: {
+      valueExpression: 'revenue',
+      customers: 10,
+      eligible: 10,
+      top: 2,
+      topShare: 0.2,
+      minHistoryDays: 0,
+      threshold: 90,
+      topValueShare: 0.35,
+    },
+    pathToBest: {
+      baskets: 10,
+      baseRate: 0.2,
+      minCount: 2,
+      tested: 1,
+      itemsets: [
+        {
+          ...interval,
+          items: [label, label],
+          customers: 4,
+          support: 0.4,
+          topCustomers: 2,
+          pValue: 0.01,
+          qValue: 0.01,
+          productive: true,
+        },
+      ],
+      paths: [{ ...interval, first: label, second: label, customers: 4, topCustomers: 2 }],
+    },
+    risingStars: {
+      features: [],
+      lambda: 1,
+      train: { customers: 8, positives: 2 },
+      validation: {
+        customers: 4,
+        positives: 1,
+        auc: 0.8,
+        k: 1,
+        precisionAtK: 1,
+        liftAtK: 4,
+        calibration: [],
+      },
+      candidates: 3,
+      highPropensity: 1,
+      threshold: 0.5,
+      list: [
+        {
+          customerId: label,
+          value: 20,
+          propensity: 0.7,
+          reasons: [{ feature: 'category', text: `first order in ${label}`, contribution: 1 }],
+        },
+      ],
+    },
+    lapsedBest: {
+      months: 12,
+      gapFactor: 3,
+      pAliveThreshold: null,
+      customers: 1,
+      valueAtStake: 100,
+      purchasesAtStake: 2,
+      priced: true,
+      list: [
+        {
+          customerId: label,
+          value: 100,
+          revenue: 300,
+          lastPurchase: '2024-01-02',
+          daysSinceLast: 180,
+          usualGap: 30,
+          pAlive: 0.2,
+          tier: null,
+          valueAtStake: 100,
+          purchasesAtStake: 2,
+          reason: 'gap',
+        },
+      ],
+    },
+    overIndex: {
+      significant: [
+        {
+          ...level,
+          shareAll: 0.1,
+          shareTop: 0.4,
+          index: 400,
+          indexLower: 200,
+          indexUpper: 600,
+          pValue: 0.001,
+          pHolm: 0.002,
+          qValue: 0.002,
+        },
+      ],
+      levels: [],
+      attributesCompared: [label],
+      minCount: 2,
+      categories: [
+        {
+          category: label,
+          orders: 10,
+          returnRate: 0.1,
+          firstCustomers: 5,
+          repeatRate: 0.4,
+          repeatLower: 0.2,
+          repeatUpper: 0.6,
+          toxic: false,
+        },
+      ],
+      overallReturnRate: 0.1,
+      overallRepeatRate: 0.4,
+    },
+    icp: [],
+    kpis: {
+      retention: {
+        cohorts: ['2024-01'],
+        periods: 1,
+        sizes: [10],
+        customers: [1],
+        revenue: [1],
+        averageCustomers: [1],
+        averageRevenue: [1],
+      },
+      repeatRate: { estimate: 0.5, lower: 0.3, upper: 0.7, customers: 10, repeaters: 5 },
+      retentionRate: [],
+      secondPurchase: { customers: 0, events: 0, medianDays: null, quartileDays: [], within: [] },
+      stickiness: [{ ...level, sticky: 4, rate: 0.4, lower: 0.2, upper: 0.6 }],
+      nps: [group],
+      ces: [group],
+      ticketResolution: [group],
+      returnRate: [group],
+    },
+    surveys: { size: 10, seed: 1, groups: [{ kind: 'segment', group: label, sampled: 10 }] },
+    notes: [],
+  }
 }

@@ -2,7 +2,7 @@
 // `insights` block. A summary without that block renders nothing, so these can join any report.
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
-import { type Column, htmlTable, kpi, shareWithBar } from '../html.ts'
+import { type Column, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { mixColor } from '../svg.ts'
 
@@ -51,7 +51,7 @@ export const pathToBestSection: Section = {
     const max = Math.max(0, ...pb.itemsets.map((r) => r.rate))
     type R = (typeof pb.itemsets)[number]
     const cols: Column<R>[] = [
-      { header: 'First order held', cell: (r) => escapeHtml(r.items.join(' + ')) },
+      labelColumn('First order held', (r) => r.items.join(' + ')),
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'Support', num: true, cell: (r) => formatPct(r.support, 2) },
       {
@@ -67,8 +67,8 @@ export const pathToBestSection: Section = {
     ]
     type P = (typeof pb.paths)[number]
     const pcols: Column<P>[] = [
-      { header: 'First order', cell: (r) => escapeHtml(r.first) },
-      { header: 'Then', cell: (r) => escapeHtml(r.second) },
+      labelColumn('First order', (r) => r.first),
+      labelColumn('Then', (r) => r.second),
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'P(top)', num: true, cell: (r) => formatPct(r.rate) },
       { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
@@ -113,10 +113,10 @@ export const risingStarsSection: Section = {
     ]
     type L = (typeof rs.list)[number]
     const list: Column<L>[] = [
-      { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
+      labelColumn('Customer', (r) => r.customerId, 'id'),
       { header: 'Propensity', num: true, cell: (r) => formatPct(r.propensity) },
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
-      { header: 'Why', cell: (r) => escapeHtml(r.reasons.map((x) => x.text).join('; ')) },
+      labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; ')),
     ]
     return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${tableOr(cal, v.calibration, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
   },
@@ -148,7 +148,7 @@ export const lapsedBestSection: Section = {
     if (!lb) return ''
     type L = (typeof lb.list)[number]
     const cols: Column<L>[] = [
-      { header: 'Customer', cell: (r) => escapeHtml(r.customerId) },
+      labelColumn('Customer', (r) => r.customerId, 'id'),
       lb.priced
         ? {
             header: 'Value at stake / year',
@@ -190,8 +190,8 @@ export const overIndexSection: Section = {
     type L = (typeof oi.significant)[number]
     const max = Math.max(0, ...oi.significant.map((l) => l.index))
     const cols: Column<L>[] = [
-      { header: 'Attribute', cell: (r) => escapeHtml(r.attribute) },
-      { header: 'Level', cell: (r) => escapeHtml(r.level) },
+      labelColumn('Attribute', (r) => r.attribute),
+      labelColumn('Level', (r) => r.level),
       { header: 'Share of top', num: true, cell: (r) => formatPct(r.shareTop) },
       { header: 'Share of all', num: true, cell: (r) => formatPct(r.shareAll) },
       {
@@ -205,7 +205,7 @@ export const overIndexSection: Section = {
     ]
     type C = (typeof oi.categories)[number]
     const ccols: Column<C>[] = [
-      { header: 'Category', cell: (r) => escapeHtml(r.category) },
+      labelColumn('Category', (r) => r.category),
       { header: 'Orders', num: true, cell: (r) => formatInt(r.orders) },
       { header: 'Return rate', num: true, cell: (r) => formatPct(r.returnRate) },
       { header: 'First buyers', num: true, cell: (r) => formatInt(r.firstCustomers) },
@@ -344,8 +344,8 @@ export const cohortsSection: Section = {
         : '<p class="meta">No customers to follow yet.</p>'
     type St = (typeof k.stickiness)[number]
     const st: Column<St>[] = [
-      { header: 'By', cell: (x) => escapeHtml(x.attribute) },
-      { header: 'Level', cell: (x) => escapeHtml(x.level) },
+      labelColumn('By', (x) => x.attribute),
+      labelColumn('Level', (x) => x.level),
       { header: 'Customers', num: true, cell: (x) => formatInt(x.customers) },
       { header: '2nd purchase ≤ 90 days', num: true, cell: (x) => formatPct(x.rate) },
       { header: '95 % CI', num: true, cell: (x) => ci(x.lower, x.upper) },
@@ -355,7 +355,7 @@ export const cohortsSection: Section = {
       rows
         ? `<h3>${escapeHtml(title)}</h3>${htmlTable<G>(
             [
-              { header: 'Group', cell: (x) => escapeHtml(`${x.kind}: ${x.group}`) },
+              labelColumn('Group', (x) => `${x.kind}: ${x.group}`),
               { header: 'n', num: true, cell: (x) => formatInt(x.n) },
               { header: title, num: true, cell: (x) => fmt(x.value) },
               {
@@ -383,7 +383,7 @@ export const surveySection: Section = {
     type G = (typeof sv.groups)[number]
     return htmlTable<G>(
       [
-        { header: 'Group', cell: (x) => escapeHtml(`${x.kind}: ${x.group}`) },
+        labelColumn('Group', (x) => `${x.kind}: ${x.group}`),
         { header: 'Sampled', num: true, cell: (x) => formatInt(x.sampled) },
       ],
       sv.groups,

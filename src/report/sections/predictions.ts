@@ -3,7 +3,7 @@
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type { PredictionCandidate, PredictionSummary } from '../../service/prediction-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
-import { type Column, htmlTable, kpi } from '../html.ts'
+import { type Column, htmlTable, kpi, labelColumn } from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
 
@@ -58,11 +58,7 @@ const signedPct = (v: number | null): string =>
 function topTable(p: PredictionSummary, currency: string | null): string {
   if (p.topCustomers.length === 0) return ''
   const cols: Column<Top>[] = [
-    {
-      header: 'Customer',
-      className: 'id',
-      cell: (c) => `<span title="${escapeHtml(c.customerId)}">${escapeHtml(c.customerId)}</span>`,
-    },
+    labelColumn('Customer', (c) => c.customerId, 'id'),
     { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },
     { header: 'Revenue so far', num: true, cell: (c) => formatMoney(c.revenue, currency) },
     { header: 'P(alive)', num: true, cell: (c) => formatPct(c.pAlive) },

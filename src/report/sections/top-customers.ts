@@ -1,7 +1,7 @@
 // The most valuable customers by name (id), with what makes them valuable.
 import type { AnalysisSummary, TopCustomer } from '../../service/analysis-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatPct } from '../format.ts'
-import { type Column, htmlTable } from '../html.ts'
+import { type Column, htmlTable, labelColumn } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 
 export const topCustomersSection: ReportSection = {
@@ -17,11 +17,7 @@ export const topCustomersSection: ReportSection = {
     const money = s.revenue.measured
     const cols: Column<TopCustomer>[] = [
       { header: '#', num: true, cell: (c) => formatInt(c.rank) },
-      {
-        header: 'Customer',
-        className: 'id',
-        cell: (c) => `<span title="${escapeHtml(c.customerId)}">${escapeHtml(c.customerId)}</span>`,
-      },
+      labelColumn('Customer', (c) => c.customerId, 'id'),
       { header: 'Segment', cell: (c) => `<span class="pill">${escapeHtml(c.segment)}</span>` },
       { header: 'RFM', cell: (c) => `${c.r}${c.f}${c.m ?? ''}` },
       { header: 'Orders', num: true, cell: (c) => formatInt(c.orders) },

@@ -129,7 +129,9 @@ describe('value section', () => {
     expect(html).toContain('&lt;script&gt;')
     expect(html).toContain('-$60.00')
     expect(html).toContain('priority 1, reply within 1 h, dedicated owner')
-    expect(html).toMatch(/K1 <span class="meta">level 1: \$20\.00<\/span><ul><li>K2/)
+    expect(html).toMatch(
+      /"K1">K1<\/span> <span class="meta">level 1: \$20\.00<\/span><ul><li><span title="K2">K2/,
+    )
     expect(html).toContain('1 referral cycle broken by dropping H → G')
   })
 

@@ -10,7 +10,7 @@ import type {
   ValueSummary,
 } from '../../service/value-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatMoneyCompact, formatPct } from '../format.ts'
-import { type Column, htmlTable, kpi } from '../html.ts'
+import { type Column, clipped, htmlTable, kpi, labelColumn } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { waterfallChart } from '../waterfall.ts'
 
@@ -39,8 +39,6 @@ function minutes(m: number): string {
       ? `${formatInt(m / 60)} h`
       : `${formatInt(m / 1440)} d`
 }
-
-const id = (c: string) => `<span title="${escapeHtml(c)}">${escapeHtml(c)}</span>`
 
 function breakdown(v: ValueSummary): string {
   const b = v.breakdown
@@ -134,7 +132,7 @@ function lossTable(v: ValueSummary): string {
   if (v.unprofitable.worst.length === 0) return '<p>No customer is served at a loss.</p>'
   const cur = v.currency
   const cols: Column<LossCustomer>[] = [
-    { header: 'Customer', className: 'id', cell: (c) => id(c.customerId) },
+    labelColumn('Customer', (c) => c.customerId, 'id'),
     { header: 'Profit', num: true, cell: (c) => formatMoney(c.pastProfit, cur, v.locale) },
     { header: 'Revenue', num: true, cell: (c) => formatMoney(c.revenue, cur, v.locale) },
     { header: 'Margin', num: true, cell: (c) => formatMoney(c.grossMargin, cur, v.locale) },
@@ -159,7 +157,7 @@ function treeList(
   const items = nodes
     .map(
       (n) =>
-        `<li>${escapeHtml(n.customerId)} <span class="meta">level ${n.level}: ${escapeHtml(formatMoney(n.contribution, cur, locale))}</span>${treeList(n.children, cur, locale)}</li>`,
+        `<li>${clipped(n.customerId)} <span class="meta">level ${n.level}: ${escapeHtml(formatMoney(n.contribution, cur, locale))}</span>${treeList(n.children, cur, locale)}</li>`,
     )
     .join('')
   return `<ul>${items}</ul>`
@@ -172,7 +170,7 @@ function referrersTable(v: ValueSummary): string {
     return '<p>No referrals were imported, or no customer referred anyone.</p>'
   const cur = v.currency
   const cols: Column<TopReferrer>[] = [
-    { header: 'Referrer', className: 'id', cell: (t) => id(t.customerId) },
+    labelColumn('Referrer', (t) => t.customerId, 'id'),
     {
       header: 'Referral value',
       num: true,
@@ -182,6 +180,7 @@ function referrersTable(v: ValueSummary): string {
     { header: 'In all', num: true, cell: (t) => formatInt(t.descendants) },
     {
       header: 'Referral tree',
+      className: 'clip',
       cell: (t) =>
         `<details><summary>${formatInt(t.descendants)} ${t.descendants === 1 ? 'customer' : 'customers'}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
     },
