@@ -26,6 +26,12 @@ describe('escapeHtml', () => {
     expect(escapeHtml(undefined)).toBe('')
     expect(escapeHtml(42)).toBe('42')
   })
+  it('turns bidi controls into U+FFFD so user text cannot reorder what follows it', () => {
+    const controls = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f'
+    expect(escapeHtml(`${controls}BOB → ALICE`)).toBe(`${'\ufffd'.repeat(11)}BOB → ALICE`)
+    // right-to-left letters are text, not controls: they stay
+    expect(escapeHtml('שלום')).toBe('שלום')
+  })
 })
 
 describe('number formats', () => {

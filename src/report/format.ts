@@ -12,13 +12,22 @@ const HTML_ESCAPES: Record<string, string> = {
 }
 
 /**
+ * Bidirectional controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and
+ * the marks U+200E/U+200F. One in a customer id would reorder the rest of the sentence around it.
+ */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
  * Escape text for HTML element content and quoted attribute values (also valid inside SVG).
- * Customer ids and segment names come from user files, so everything printed goes through here.
+ * Customer ids and segment names come from user files, so everything printed goes through here;
+ * bidi controls become U+FFFD, visible and inert, since user text is often built into a sentence
+ * before it is escaped (no element could isolate it there).
  * @example escapeHtml('<b>"x"</b>') // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
+ * @example escapeHtml('\u202eBOB') // '\ufffdBOB'
  */
 export function escapeHtml(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value)
-  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c).replace(BIDI_CONTROLS, '\ufffd')
 }
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })

@@ -25,6 +25,21 @@ describe('renderReport', () => {
     expect(html).toContain('&lt;ignored&gt;')
   })
 
+  it('lets no bidi control of a user string into the page', () => {
+    // U+202E at the start of an id reversed the rest of the sentence around it
+    const base = sampleSummary()
+    const out = renderReport(
+      sampleSummary({
+        topCustomers: base.topCustomers.map((c) => ({ ...c, customerId: '\u202eBOB' })),
+        quality: [{ level: 'info', message: 'dropping \u2067BOB\u2069 → ALICE' }],
+      }),
+      defaultSections(),
+    )
+    expect(out).not.toMatch(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/)
+    expect(out).toContain('<span title="\ufffdBOB">\ufffdBOB</span>')
+    expect(out).toContain('dropping \ufffdBOB\ufffd → ALICE')
+  })
+
   it('shows the headline, the sections and formatted numbers', () => {
     for (const id of ['headline', 'concentration', 'deciles', 'rfm', 'top-customers']) {
       expect(html).toContain(`<section id="${id}">`)
