@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   escapeHtml,
+  formatCount,
   formatExpected,
   formatInt,
   formatMoney,
@@ -82,5 +83,14 @@ describe('formatExpected', () => {
     expect(formatExpected(0)).toBe('0')
     expect(formatExpected(null)).toBe('–')
     expect(formatExpected(Number.NaN)).toBe('–')
+  })
+})
+
+describe('formatCount', () => {
+  it('says one in the singular and other counts in the plural, with separators', () => {
+    expect(formatCount(1, 'customer')).toBe('1 customer')
+    expect(formatCount(0, 'customer')).toBe('0 customers')
+    expect(formatCount(1959, 'order')).toBe('1,959 orders')
+    expect(formatCount(2, 'customer has', 'customers have')).toBe('2 customers have')
   })
 })

@@ -39,6 +39,14 @@ export function formatInt(n: number | null | undefined): string {
 }
 
 /**
+ * A count and its noun, singular for exactly one.
+ * @example formatCount(1, 'customer') // '1 customer'; formatCount(1959, 'order') // '1,959 orders'
+ */
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${formatInt(n)} ${n === 1 ? one : many}`
+}
+
+/**
  * A number with thousands separators and a fixed number of decimals.
  * @example formatNumber(1234.5, 1) // '1,234.5'
  */

@@ -72,7 +72,7 @@ F,C,2024-02-20
     expect(r?.top[0]?.children[0]?.children.map((c) => c.customerId).sort()).toEqual(['B', 'C'])
     // one customer (A) referred one other (F); F's referrals are not a customer's
     expect([r?.referrers, r?.referred]).toEqual([1, 1])
-    expect(valueSection.render(s)).toContain('1 customers referred 1 others')
+    expect(valueSection.render(s)).toContain('1 customer referred 1 other.')
   })
 })
 

@@ -3,6 +3,7 @@
 import type { AnalysisSummary, RfmCell, SegmentRow } from '../../service/analysis-summary.ts'
 import {
   escapeHtml,
+  formatCount,
   formatInt,
   formatMoney,
   formatMoneyCompact,
@@ -46,7 +47,7 @@ export function gridCells(
       label: formatInt(c.n),
       ...(money ? { sublabel: formatMoneyCompact(c.rev, currency) } : {}),
       title:
-        `R ${c.r}, FM ${c.fm} (${[...c.segs].join(', ')}): ${formatInt(c.n)} customers` +
+        `R ${c.r}, FM ${c.fm} (${[...c.segs].join(', ')}): ${formatCount(c.n, 'customer')}` +
         (money ? `, ${formatMoney(c.rev, currency)}` : ''),
     }
   })

@@ -121,6 +121,7 @@ describe('value section', () => {
 
   it('shows the figures, the over-100 % profit share and the tables, escaping ids', () => {
     expect(html).toContain('The top 20% of customers hold <strong>120.0%</strong> of the profit')
+    expect(html).toContain('because the 1 customer served at a loss takes $60.00 back')
     expect(html).toContain('Not imported: engagement events, survey responses')
     for (const h of ['Value breakdown', 'Tiers', 'Loyalty types', 'Customers served at a loss']) {
       expect(html).toContain(`<h3>${h}</h3>`)
@@ -132,6 +133,7 @@ describe('value section', () => {
     expect(html).toMatch(
       /"K1">K1<\/span> <span class="meta">level 1: \$20\.00<\/span><ul><li><span title="K2">K2/,
     )
+    expect(html).toContain('1 customer referred 2 others.')
     expect(html).toContain('1 referral cycle broken by dropping H → G')
   })
 

@@ -9,7 +9,14 @@ import type {
   TopReferrer,
   ValueSummary,
 } from '../../service/value-summary.ts'
-import { escapeHtml, formatInt, formatMoney, formatMoneyCompact, formatPct } from '../format.ts'
+import {
+  escapeHtml,
+  formatCount,
+  formatInt,
+  formatMoney,
+  formatMoneyCompact,
+  formatPct,
+} from '../format.ts'
 import { type Column, clipped, htmlTable, kpi, labelColumn } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { waterfallChart } from '../waterfall.ts'
@@ -182,26 +189,23 @@ function referrersTable(v: ValueSummary): string {
       header: 'Referral tree',
       className: 'clip',
       cell: (t) =>
-        `<details><summary>${formatInt(t.descendants)} ${t.descendants === 1 ? 'customer' : 'customers'}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
+        `<details><summary>${formatCount(t.descendants, 'customer')}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
     },
   ]
   const notes: string[] = []
   if (r.duplicates > 0)
     notes.push(
-      `${formatInt(r.duplicates)} repeat ${r.duplicates === 1 ? 'referral' : 'referrals'} of a customer already referred (the earliest counted)`,
+      `${formatCount(r.duplicates, 'repeat referral')} of a customer already referred (the earliest counted)`,
     )
-  if (r.selfReferrals > 0)
-    notes.push(
-      `${formatInt(r.selfReferrals)} ${r.selfReferrals === 1 ? 'self-referral' : 'self-referrals'} ignored`,
-    )
+  if (r.selfReferrals > 0) notes.push(`${formatCount(r.selfReferrals, 'self-referral')} ignored`)
   if (r.cyclesBroken > 0) {
     const shown = r.cycleEdgesDropped.map((e) => `${e.referrer} → ${e.referred}`).join(', ')
     const more = r.cyclesBroken > r.cycleEdgesDropped.length ? ', ...' : ''
     notes.push(
-      `${formatInt(r.cyclesBroken)} referral ${r.cyclesBroken === 1 ? 'cycle' : 'cycles'} broken by dropping ${shown}${more}`,
+      `${formatCount(r.cyclesBroken, 'referral cycle')} broken by dropping ${shown}${more}`,
     )
   }
-  const head = `<p>${formatInt(r.referrers)} customers referred ${formatInt(r.referred)} others. A referrer is credited with the value of the customers they brought: direct referrals in full, each level further down times ${r.decay} (up to ${r.maxDepth} levels).${notes.length > 0 ? ` ${escapeHtml(notes.join('; '))}.` : ''}</p>`
+  const head = `<p>${formatCount(r.referrers, 'customer')} referred ${formatCount(r.referred, 'other')}. A referrer is credited with the value of the customers they brought: direct referrals in full, each level further down times ${r.decay} (up to ${r.maxDepth} levels).${notes.length > 0 ? ` ${escapeHtml(notes.join('; '))}.` : ''}</p>`
   return head + htmlTable(cols, r.top)
 }
 
@@ -219,7 +223,7 @@ export const valueSection: ReportSection = {
       kpi(
         'Total value',
         formatMoneyCompact(b.totalValue, cur, v.locale),
-        `${formatInt(b.customers)} customers`,
+        formatCount(b.customers, 'customer'),
       ),
       kpi(
         'Past profit',
@@ -257,7 +261,7 @@ export const valueSection: ReportSection = {
         : ''
     const over =
       conc.share !== null && conc.share > 1
-        ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatInt(v.unprofitable.customers)} customers served at a loss take ${formatMoney(-v.unprofitable.loss, cur, v.locale)} back.</p>`
+        ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatCount(v.unprofitable.customers, 'customer')} served at a loss ${v.unprofitable.customers === 1 ? 'takes' : 'take'} ${formatMoney(-v.unprofitable.loss, cur, v.locale)} back.</p>`
         : ''
     return [
       kpis,
