@@ -19,7 +19,7 @@ import { insightsPriced } from '../data/queries/insights-priced.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
-import { formatPct } from '../report/format.ts'
+import { formatCount, formatInt, formatPct } from '../report/format.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
 import type {
@@ -590,7 +590,7 @@ function qualityNotes(
   // past it only when refunds are dated after the last order (a short gap is how refunds trail)
   if (f.lastOrder !== null && f.lastOrder < asOf) {
     const gap = Math.round((Date.parse(asOf) - Date.parse(f.lastOrder)) / 86_400_000)
-    const days = `${gap} day${gap === 1 ? '' : 's'}`
+    const days = formatCount(gap, 'day')
     const which = asOfGiven
       ? `The as-of date ${asOf} is ${days} after the last order in the data (${f.lastOrder})`
       : `The as-of date defaults to the last day of the data, ${asOf}, a refund's day ${days} after the last order (${f.lastOrder})`
@@ -602,7 +602,7 @@ function qualityNotes(
   if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',
-      message: `${f.ordersAfter} ${f.ordersAfter === 1 ? 'order' : 'orders'} dated after the as-of date ${asOf} ${f.ordersAfter === 1 ? 'is' : 'are'} not counted here; they are kept as the holdout period for models.`,
+      message: `${formatCount(f.ordersAfter, 'order')} dated after the as-of date ${asOf} ${f.ordersAfter === 1 ? 'is' : 'are'} not counted here; they are kept as the holdout period for models.`,
     })
   }
   // without amounts the first note says what is missing; the notes below speak of amounts
@@ -611,7 +611,7 @@ function qualityNotes(
   const leftRefunds = Number(left?.refunds ?? 0)
   const netted = f.refunds - f.refundsAfter - leftRefunds
   if (f.refunds > 0) {
-    const rows = (n: number) => `${n} refund ${n === 1 ? 'row' : 'rows'}`
+    const rows = (n: number) => formatCount(n, 'refund row')
     const isAre = (n: number) => (n === 1 ? 'is' : 'are')
     const said = [
       netted > 0 ? `${rows(netted)} (negative amounts) ${isAre(netted)} netted into revenue.` : '',
@@ -619,7 +619,7 @@ function qualityNotes(
         ? `${rows(leftRefunds)} of customers without a purchase day ${isAre(leftRefunds)} not netted into revenue (see the warning on them).`
         : '',
       f.refundsAfter > 0
-        ? `${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${isAre(f.refundsAfter)} not (not yet known then).`
+        ? `${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${isAre(f.refundsAfter)} not netted into revenue (not yet known then).`
         : '',
     ].filter((m) => m !== '')
     notes.push({ level: 'info', message: said.join(' ') })
@@ -629,7 +629,7 @@ function qualityNotes(
     const net = Number(left?.net ?? 0)
     notes.push({
       level: 'warning',
-      message: `${gone} ${gone === 1 ? 'customer has' : 'customers have'} refunds but no purchase day up to ${asOf} (a refund of an order not in the data, or orders refunded in full): ${gone === 1 ? 'this customer is' : 'they are'} not in these figures, and ${gone === 1 ? 'its' : 'their'} net ${net.toFixed(2)}${currency ? ` ${currency}` : ''} is not in revenue.`,
+      message: `${formatCount(gone, 'customer has', 'customers have')} refunds but no purchase day up to ${asOf} (a refund of an order not in the data, or orders refunded in full): ${gone === 1 ? 'this customer is' : 'they are'} not in these figures, and ${gone === 1 ? 'its' : 'their'} net ${net.toFixed(2)}${currency ? ` ${currency}` : ''} is not in revenue.`,
     })
   }
   if (t.nonpositive_customers > 0) {
@@ -637,8 +637,8 @@ function qualityNotes(
       level: 'warning',
       message:
         f.refunds > 0
-          ? `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} zero or negative net revenue (orders of 0, or refunds equal to or above their purchases).`
-          : `${t.nonpositive_customers} ${t.nonpositive_customers === 1 ? 'customer has' : 'customers have'} no revenue: every order of theirs is 0 (free orders or samples).`,
+          ? `${formatCount(t.nonpositive_customers, 'customer has', 'customers have')} zero or negative net revenue (orders of 0, or refunds equal to or above their purchases).`
+          : `${formatCount(t.nonpositive_customers, 'customer has', 'customers have')} no revenue: every order of theirs is 0 (free orders or samples).`,
     })
   }
   if (revenue.negativeCustomers > 0) {
@@ -665,14 +665,14 @@ function qualityNotes(
   } else if (t.margin_customers < t.customers) {
     notes.push({
       level: 'warning',
-      message: `Margin is known for ${t.margin_customers} of ${t.customers} customers; margin figures cover those only.`,
+      message: `Margin is known for ${formatInt(t.margin_customers)} of ${formatCount(t.customers, 'customer')}; margin figures cover those only.`,
     })
   }
   if (t.partial_margin_customers > 0) {
     const n = t.partial_margin_customers
     notes.push({
       level: 'warning',
-      message: `${n} ${n === 1 ? 'customer has' : 'customers have'} a margin (cost) for some orders only: the margin column sums the known ones; whole-customer value prices the rest of the revenue at the default margin rate (costs.defaultMarginRate).`,
+      message: `${formatCount(n, 'customer has', 'customers have')} a margin (cost) for some orders only: the margin column sums the known ones; whole-customer value prices the rest of the revenue at the default margin rate (costs.defaultMarginRate).`,
     })
   }
   return notes

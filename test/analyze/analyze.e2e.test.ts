@@ -282,6 +282,12 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(s.revenue.total).toBeLessThan(summary.revenue.total)
     expect(s.revenue.total + s.revenue.holdout).toBeCloseTo(summary.revenue.total, 6)
     expect(s.counts.amountAfterAsOf).toBeCloseTo(s.revenue.holdout, 6)
+    // the About note spells the count as the headline does, with a thousands separator
+    expect(s.counts.ordersAfterAsOf).toBeGreaterThanOrEqual(1000)
+    const later = s.counts.ordersAfterAsOf.toLocaleString('en-US')
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
+    expect(html).toContain(`${later} later orders`)
+    expect(html).toContain(`${later} orders dated after the as-of date 1997-09-30 are not counted`)
   })
 
   it('customers left without a purchase day by refunds are said to be out of the figures', () => {
@@ -415,7 +421,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     const s = JSON.parse(r.stdout) as AnalysisSummary
     expect(s.revenue.total).toBe(140)
     expect(s.quality.map((n) => n.message)).toContainEqual(
-      '1 refund row (negative amounts) is netted into revenue. 1 refund row dated after the as-of date 2024-02-01 is not (not yet known then).',
+      '1 refund row (negative amounts) is netted into revenue. 1 refund row dated after the as-of date 2024-02-01 is not netted into revenue (not yet known then).',
     )
   })
 
