@@ -66,9 +66,9 @@ interface LabelBox {
 /** Line height of a marker label (12.5 px type). */
 const LABEL_LINE = 16
 
-/** A label's box; the width is an estimate (no fonts at render time), generous for 12.5 px bold. */
+/** A label's box; the width is a guess (no fonts here) a little over Chromium's 8 px a character. */
 function labelBox(text: string, x: number, y: number, startsAtX: boolean): LabelBox {
-  const w = text.length * 7.5
+  const w = text.length * 8.5
   return startsAtX ? { left: x, right: x + w, y } : { left: x - w, right: x, y }
 }
 

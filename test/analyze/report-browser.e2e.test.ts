@@ -67,6 +67,38 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it('draws the concentration markers of a few customers without overlapping labels', async () => {
+    // 7 customers, one bringing nearly all: the top 10 % (1 customer) and the top 20 % (2) sit
+    // almost on one spot; with 2 customers both groups are the same customer
+    const cases = [
+      { rows: [1000, 1, 1, 1, 1, 1, 1], labels: ['Top 10%: 99.4%', 'Top 20%: 99.5%'] },
+      { rows: [10, 20], labels: ['Top 10–20%: 66.7%'] },
+    ]
+    const context = await browser.newContext({ offline: true })
+    const page = await context.newPage()
+    for (const c of cases) {
+      const d = tempDir('loyals-report-markers-')
+      const csv = c.rows.map((a, i) => `C${i},2024-0${(i % 9) + 1}-01,${a}`).join('\n')
+      writeFileSync(join(d, 'orders.csv'), `customer_id,ordered_at,amount\n${csv}\n`)
+      const args = ['analyze', join(d, 'orders.csv'), '--out', join(d, 'out'), '--no-insights']
+      expect(runCli([...args, '--no-predictions']).code).toBe(0)
+      await page.goto(`file://${join(d, 'out', 'report.html')}`)
+      const labels = (await page.evaluate(
+        `[...document.querySelectorAll('section#concentration .marker-label')].map((t) => {
+          const b = t.getBBox()
+          return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }
+        })`,
+      )) as { text: string; x: number; y: number; w: number; h: number }[]
+      expect(labels.map((l) => l.text)).toEqual(c.labels)
+      const [a, b] = labels
+      if (a && b) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y
+        expect(apart, JSON.stringify(labels)).toBe(true)
+      }
+    }
+    await context.close()
+  })
+
   it('keeps a 3,000-character label from widening any table', async () => {
     // with no space to break at, one such category or id made tables ~28,000 px wide
     const long = `category-${'x'.repeat(3000)}`
