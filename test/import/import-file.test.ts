@@ -284,6 +284,42 @@ describe('keys, duplicates and refunds', () => {
     expect((await one<{ amount: number }>('SELECT amount FROM orders')).amount).toBe(11)
   })
 
+  test('a file without the optional columns keeps the stored ones, and is unchanged', async () => {
+    await orders(
+      write(
+        dir,
+        'full.csv',
+        'order_id,customer_id,ordered_at,amount,cost,channel,campaign,currency\n' +
+          'A-1,c1,2024-01-02,10,4,web,spring,EUR\nA-2,c2,2024-01-03,20,5,shop,,EUR\n',
+      ),
+    )
+    const stored =
+      'SELECT order_id, cost, margin, channel, campaign, currency FROM orders ORDER BY 1'
+    const before = await engine.query(stored)
+    const r = await orders(
+      write(
+        dir,
+        'bare.csv',
+        'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,10\nA-2,c2,2024-01-03,20\n',
+      ),
+    )
+    expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
+    expect(await engine.query(stored)).toEqual(before)
+    // a column the file has replaces the stored value, empty or not; margin follows the cost
+    const c = await orders(
+      write(
+        dir,
+        'cost.csv',
+        'order_id,customer_id,ordered_at,amount,cost,channel\nA-1,c1,2024-01-02,10,6,\nA-2,c2,2024-01-03,20,5,shop\n',
+      ),
+    )
+    expect(c).toMatchObject({ updated: 1, unchanged: 1 })
+    expect(await engine.query(stored)).toEqual([
+      { order_id: 'A-1', cost: 6, margin: 4, channel: null, campaign: 'spring', currency: 'EUR' },
+      { order_id: 'A-2', cost: 5, margin: 15, channel: 'shop', campaign: null, currency: 'EUR' },
+    ])
+  })
+
   test('margin is amount - cost, or the margin column', async () => {
     const f = write(
       dir,

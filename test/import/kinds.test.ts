@@ -541,6 +541,89 @@ describe('surveys', () => {
   })
 })
 
+describe('a file without an optional column', () => {
+  // the whole file, then the same rows from a file without one optional column: what the file
+  // does carry is equal, so nothing changes, and what it leaves out keeps its stored value
+  const cases: readonly {
+    kind: string
+    table: string
+    key: string
+    left: string
+    full: string
+    without: string
+  }[] = [
+    {
+      kind: 'returns',
+      table: 'returns',
+      key: 'return_id',
+      left: 'customer_id',
+      full: 'return_id,order_id,customer_id,returned_at,amount,reason\nR1,O1,C1,2024-01-05,10,x\nR2,O2,C2,2024-01-06,5,y\n',
+      without:
+        'return_id,order_id,returned_at,amount,reason\nR1,O1,2024-01-05,10,x\nR2,O2,2024-01-06,5,y\n',
+    },
+    {
+      kind: 'tickets',
+      table: 'tickets',
+      key: 'ticket_id',
+      left: 'channel',
+      full: 'ticket_id,customer_id,opened_at,channel,handling_minutes\nT1,C1,2024-01-01,email,30\nT2,C2,2024-01-02,phone,5\n',
+      without:
+        'ticket_id,customer_id,opened_at,handling_minutes\nT1,C1,2024-01-01,30\nT2,C2,2024-01-02,5\n',
+    },
+    {
+      kind: 'surveys',
+      table: 'survey_responses',
+      key: 'response_id',
+      left: 'comment',
+      full: 'response_id,customer_id,responded_at,nps,comment\nS1,C1,2024-03-01,9,great\nS2,C2,2024-03-02,3,slow\n',
+      without: 'response_id,customer_id,responded_at,nps\nS1,C1,2024-03-01,9\nS2,C2,2024-03-02,3\n',
+    },
+    {
+      kind: 'referrals',
+      table: 'referrals',
+      key: 'referred_id',
+      left: 'code',
+      full: 'referrer,referred,date,code\nA,B,2024-01-05,REF-A\nB,C,2024-02-01,REF-B\n',
+      without: 'referrer,referred,date\nA,B,2024-01-05\nB,C,2024-02-01\n',
+    },
+  ]
+  for (const c of cases) {
+    test(`${c.kind}: a file without ${c.left} keeps the stored ${c.left}, and is unchanged`, async () => {
+      await load(c.kind, write(dir, 'full.csv', c.full))
+      const before = await store()
+      const r = await load(c.kind, write(dir, 'without.csv', c.without))
+      expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
+      expect(await store()).toEqual({ ...before, imports: expect.any(String) })
+      const kept = await engine.query(
+        `SELECT count(*) AS n FROM ${c.table} WHERE ${c.left} IS NULL`,
+      )
+      expect(kept, `${c.key} rows with no ${c.left}`).toEqual([{ n: 0 }])
+    })
+  }
+
+  test('a changed row keeps the stored value of the column its file leaves out', async () => {
+    const f = cases[0]!
+    await load('returns', write(dir, 'full.csv', f.full))
+    const r = await load(
+      'returns',
+      write(
+        dir,
+        'fixed.csv',
+        'return_id,order_id,returned_at,amount,reason\nR1,O1,2024-01-05,12,x\nR3,O3,2024-01-07,1,z\n',
+      ),
+    )
+    expect(r).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 })
+    expect(
+      await engine.query('SELECT return_id, customer_id, amount FROM returns ORDER BY 1'),
+    ).toEqual([
+      { return_id: 'R1', customer_id: 'C1', amount: 12 },
+      { return_id: 'R2', customer_id: 'C2', amount: 5 },
+      // a new row has nothing stored to keep
+      { return_id: 'R3', customer_id: null, amount: 1 },
+    ])
+  })
+})
+
 test('an unknown kind lists every kind', async () => {
   await expect(load('complaints', write(dir, 'x.csv', 'a\n1\n'))).rejects.toThrow(
     /use one of orders, order-lines, customers, referrals, engagement, tickets, returns, surveys/,

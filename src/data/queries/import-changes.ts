@@ -1,6 +1,8 @@
 // What an import will change in a store table, computed before the write transaction: the staged
 // rows whose key is new or whose content differs. Bookkeeping columns (source, source_line) are
-// not content, so re-importing the same rows from another file name writes nothing.
+// not content, so re-importing the same rows from another file name writes nothing; nor are the
+// columns the file does not have (`keep`), so a file that leaves out an optional column neither
+// erases what the store holds in it nor counts as a change.
 import type { Dialect, Query } from '../engine.ts'
 import { ident } from './import-stage.ts'
 
@@ -15,7 +17,8 @@ export function differs(columns: readonly string[], key: string, a: string, b: s
 
 /**
  * TEMP table `into` = rows of `staged` to write, with `__new` (key absent from `table`).
- * `tableEmpty` skips the join (and the copy) on a first import.
+ * `keep`: columns the file has no column for (staged as NULL): a stored row keeps its own values
+ * in them and they are not compared. `tableEmpty` skips the join (and the copy) on a first import.
  */
 export function importChanges(
   _d: Dialect,
@@ -26,14 +29,24 @@ export function importChanges(
     columns: readonly string[]
     into: string
     tableEmpty: boolean
+    keep?: readonly string[]
   },
 ): Query {
   const k = ident(args.key)
+  const keep = new Set(args.keep ?? [])
+  const kept = args.columns.filter((c) => keep.has(c) && c !== args.key)
+  const replace =
+    kept.length === 0
+      ? ''
+      : ` REPLACE (${kept.map((c) => `CASE WHEN o.${k} IS NULL THEN r.${ident(c)} ELSE o.${ident(c)} END AS ${ident(c)}`).join(', ')})`
+  const compared = args.columns.filter((c) => !keep.has(c))
+  // every column kept: a stored row is never a change
+  const changed = differs(compared, args.key, 'r', 'o') || 'false'
   const body = args.tableEmpty
     ? `SELECT r.*, true AS __new FROM ${args.staged} r`
-    : `SELECT r.*, o.${k} IS NULL AS __new
+    : `SELECT r.*${replace}, o.${k} IS NULL AS __new
 FROM ${args.staged} r LEFT JOIN ${args.table} o ON o.${k} = r.${k}
-WHERE o.${k} IS NULL OR ${differs(args.columns, args.key, 'r', 'o')}`
+WHERE o.${k} IS NULL OR ${changed}`
   // A first import writes everything: a view avoids copying millions of rows once more.
   const what = args.tableEmpty ? 'VIEW' : 'TABLE'
   return { sql: `CREATE OR REPLACE TEMP ${what} ${args.into} AS ${body}` }

@@ -26,28 +26,26 @@ const ATTRIBUTES = CUSTOMER_COLUMNS.filter(
 )
 
 /** The file's yes/no text (validate.ts's switchingCostField) as the stored BOOLEAN. */
-const attribute = (c: string, from: string): string =>
-  c === 'switching_cost' && from === 'r' ? `CAST(r.${c} AS BOOLEAN) AS ${c}` : `${from}.${c}`
+const attribute = (c: string): string =>
+  c === 'switching_cost' ? `CAST(r.${c} AS BOOLEAN) AS ${c}` : `r.${c}`
 
 /**
- * TEMP table `import_customer_rows` in the column order of `customers`. `keep`: attributes the
- * file has no column for: a stored customer keeps its own (a file of industries does not erase
- * the countries an earlier file or the orders gave), a new one has none.
+ * TEMP table `import_customer_rows` in the column order of `customers`. Attributes the file has
+ * no column for are NULL here; a stored customer keeps its own (a file of industries does not
+ * erase the countries an earlier file or the orders gave: importChanges' `keep`).
  */
 export function importCustomerRows(
   _d: Dialect,
-  args: { source: string; hasProblems: boolean; keep?: readonly string[] },
+  args: { source: string; hasProblems: boolean },
 ): Query {
-  const keep = new Set(args.keep ?? [])
-  const attrs = ATTRIBUTES.map((c) => attribute(c, keep.has(c) ? 's' : 'r')).join(', ')
-  const join = keep.size > 0 ? 'LEFT JOIN customers s ON s.customer_id = r.customer_id' : ''
+  const attrs = ATTRIBUTES.map((c) => attribute(c)).join(', ')
   return {
     sql: `CREATE OR REPLACE TEMP TABLE import_customer_rows AS
 SELECT r.customer_id, ${attrs}, ${lit(args.source)} AS source, r.${LINE} AS source_line
 FROM (
   SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ${LINE}) AS occ
   FROM (${goodRows(args.hasProblems)})
-) r ${join}
+) r
 WHERE r.occ = 1`,
   }
 }

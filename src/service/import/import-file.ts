@@ -102,6 +102,7 @@ import { detectFormat, type Format, nestedColumns, readHead, scalarColumns } fro
 import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
+import { uncarriedColumns } from './uncarried.ts'
 import {
   absent,
   decimalCommaCheckSql,
@@ -1141,24 +1142,22 @@ async function importFileOnce(
       )
     } else {
       await engine.exec(
-        importCustomerRows(engine.dialect, {
-          source: file,
-          hasProblems: badLines > 0,
-          keep: CUSTOMER_COLUMNS.filter(
-            (c) => !spec.fields.some((f) => f.field === c && f.header !== null),
-          ),
-        }),
+        importCustomerRows(engine.dialect, { source: file, hasProblems: badLines > 0 }),
       )
     }
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
     const empty: Record<string, boolean> = {}
-    const writeSet = async (m: typeof main, into: string) => {
+    const writeSet = async (m: typeof main, into: string, keep: readonly string[] = []) => {
       const tableEmpty =
         (await count(engine, `SELECT count(*) AS n FROM (SELECT 1 FROM ${m.table} LIMIT 1)`)) === 0
       empty[m.table] = tableEmpty
-      await engine.exec(importChanges(engine.dialect, { ...m, into, tableEmpty }))
+      await engine.exec(importChanges(engine.dialect, { ...m, into, tableEmpty, keep }))
     }
-    await writeSet(main, 'import_write')
+    await writeSet(
+      main,
+      'import_write',
+      uncarriedColumns(spec, main.columns, markedCurrency ? ['currency'] : []),
+    )
     if (hasLines) {
       await writeSet(
         {

@@ -495,7 +495,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           type: 'text',
           required: true,
         },
-        { ...col(c, 'email', 'text', false), raw: email },
+        { ...col(c, 'email', 'text', false), raw: c.email ? email : NO_TEXT },
         {
           field: 'name',
           header: c.first_name ?? null,

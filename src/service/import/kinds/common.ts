@@ -3,7 +3,7 @@
 // pipeline (stage -> validate in SQL -> one transaction) runs them unchanged.
 import type { KindRowsArgs } from '../../../data/queries/import-kind-rows.ts'
 import { ident, lit } from '../../../data/queries/import-stage.ts'
-import { type FieldDef, type FieldType, type TypedSpec, wholeId } from '../validate.ts'
+import { type FieldDef, type FieldType, NO_TEXT, type TypedSpec, wholeId } from '../validate.ts'
 
 /** A target field and its header synonyms (compared after folding case and punctuation). */
 export interface KindField {
@@ -52,7 +52,7 @@ export function column(
     header,
     raw:
       header === null
-        ? 'CAST(NULL AS VARCHAR)'
+        ? NO_TEXT
         : CUSTOMER_IDS.includes(field)
           ? wholeId(`nullif(trim(${ident(header)}), '')`)
           : `nullif(trim(${ident(header)}), '')`,
