@@ -8,8 +8,11 @@ describe('normalizeCustomerId', () => {
     expect(normalizeCustomerId('C-13085.0')).toBe('C-13085.0')
     expect(normalizeCustomerId('Ju\u0308rgen')).toBe('J\u00fcrgen')
     expect(normalizeCustomerId('J\u00fcrgen@Example.DE')).toBe('j\u00fcrgen@example.de')
-    // not an email: the case is the id's own
+    // not an email: the case is the id's own, an @ in it or not
     expect(normalizeCustomerId('AbC')).toBe('AbC')
+    expect(normalizeCustomerId('Store@1')).toBe('Store@1')
+    expect(normalizeCustomerId('@SUM(A1)')).toBe('@SUM(A1)')
+    expect(normalizeCustomerId('Ann Lee@X.com')).toBe('Ann Lee@X.com')
   })
 })
 

@@ -2,16 +2,28 @@
 // service/import/validate.ts), for an id a user types.
 
 /**
+ * An id that is an email address: something@domain.tld without spaces. Only such an id is folded
+ * to lower case: another id with an @ (a spreadsheet's `@SUM(A1)`, a shop's `Store@1`) keeps its
+ * case, since `Store@1` and `store@1` may be two customers. One pattern for JavaScript and for the
+ * importer's SQL (RE2), written with what both read alike: a whole-text match, explicit ASCII
+ * spaces (`\s` differs: JavaScript's includes Unicode spaces, RE2's does not).
+ */
+export const EMAIL_ID_PATTERN =
+  '[^@ \\t\\n\\r\\f\\v]+@[^@ \\t\\n\\r\\f\\v]+[.][^@ \\t\\n\\r\\f\\v]+'
+
+const EMAIL_ID = new RegExp(`^(?:${EMAIL_ID_PATTERN})$`)
+
+/**
  * `id` as the importer stores it: trimmed; a whole number written with ".0" without it; an email
- * address (any id with an @) in lower case; text beyond ASCII in Unicode normal form C.
- * @example normalizeCustomerId(' Ann@X.com ') // 'ann@x.com'; normalizeCustomerId('13085.0') // '13085'
+ * address ({@link EMAIL_ID_PATTERN}) in lower case; text beyond ASCII in Unicode normal form C.
+ * @example normalizeCustomerId(' Ann@X.com ') // 'ann@x.com'; normalizeCustomerId('Store@1') // 'Store@1'
  */
 export function normalizeCustomerId(id: string): string {
   const t = id.trim()
   if (/^[0-9]+\.0$/.test(t)) return t.slice(0, -2)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included
   const nfc = /^[\x00-\x7f]*$/.test(t) ? t : t.normalize('NFC')
-  return t.includes('@') ? nfc.toLowerCase() : nfc
+  return EMAIL_ID.test(t) ? nfc.toLowerCase() : nfc
 }
 
 /**

@@ -396,6 +396,25 @@ describe.each(STORES)('API on $name', (kind) => {
       }
     })
 
+    it('an id with an @ that is no email address keeps its case: Store@1 and store@1 are two', async () => {
+      const batch = [
+        orderEvent('Store@1', 'at1', 10, '2025-02-01T00:00:00Z'),
+        orderEvent('store@1', 'at2', 20, '2025-02-02T00:00:00Z'),
+        orderEvent('@SUM(A1)', 'at3', 30, '2025-02-03T00:00:00Z'),
+        orderEvent('Bea@Example.ORG', 'at4', 40, '2025-02-04T00:00:00Z'),
+      ]
+      expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).json.stored).toBe(4)
+      for (const [id, revenue] of [
+        ['Store@1', 10],
+        ['store@1', 20],
+        ['@SUM(A1)', 30],
+        ['bea@example.org', 40],
+      ] as const) {
+        const p = await h.call('GET', `/v1/customers/${encodeURIComponent(id)}`)
+        expect(p.json).toMatchObject({ customerId: id, orders: 1, revenue })
+      }
+    })
+
     it('applies refunds, reviews, referrals and surveys to the profile', async () => {
       const ev = (name: string, properties: Record<string, unknown>, id: string) => ({
         type: 'track',

@@ -165,6 +165,41 @@ describe('keys, duplicates and refunds', () => {
     expect(new Set(raw.map(normalizeCustomerId))).toEqual(new Set(ids.map((r) => r.customer_id)))
   })
 
+  test('only an id that is an email address is folded to lower case, in SQL as in normalizeCustomerId', async () => {
+    const raw = [
+      'Ann@X.com',
+      'Store@1',
+      'store@1',
+      '@SUM(A1)',
+      'A@B',
+      'Ann Lee@X.com',
+      'Ann@X.',
+      'J\u00dcRGEN@Example.DE',
+      'Ju\u0308rgen@X',
+    ]
+    const f = write(
+      dir,
+      'at.csv',
+      `order_id,customer_id,ordered_at,amount\n${raw.map((id, i) => `O${i},"${id}",2024-01-05,1`).join('\n')}\n`,
+    )
+    expect((await orders(f)).customers).toBe(raw.length)
+    const stored = await engine.query<{ order_id: string; customer_id: string }>(
+      'SELECT order_id, customer_id FROM orders ORDER BY source_line',
+    )
+    expect(stored.map((r) => r.customer_id)).toEqual(raw.map(normalizeCustomerId))
+    expect(stored.map((r) => r.customer_id)).toEqual([
+      'ann@x.com',
+      'Store@1',
+      'store@1',
+      '@SUM(A1)',
+      'A@B',
+      'Ann Lee@X.com',
+      'Ann@X.',
+      'j\u00fcrgen@example.de',
+      'J\u00fcrgen@X',
+    ])
+  })
+
   test('identical repeats of an order id collapse to one order', async () => {
     const f = write(
       dir,

@@ -1,6 +1,7 @@
 // Validation as SQL: every target field becomes a raw text column and a parsed column in one TEMP
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
+import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
 import { ident, LINE, lineContent, lit, withOrderRuns } from '../../data/queries/import-stage.ts'
@@ -118,8 +119,9 @@ export function textOf(header: string): string {
  * - written as a whole number with ".0" (13085.0: pandas writes an id column with any gap as
  *   floats, and so do the Kaggle copies of Online Retail II) it is the id without it (13085), so
  *   that the orders meet the customers file and the CRM lists that write 13085;
- * - an email address (any id with an @) is folded to lower case, as a Shopify export writes it: a
- *   CRM's Ann@X.com and a shop's ann@x.com are one customer;
+ * - an email address (EMAIL_ID_PATTERN, something@domain.tld) is folded to lower case, as a
+ *   Shopify export writes it: a CRM's Ann@X.com and a shop's ann@x.com are one customer (another
+ *   id with an @, Store@1, keeps its case);
  * - text beyond ASCII is put in Unicode normal form C: "Jürgen" typed on macOS (u + combining
  *   diaeresis) and elsewhere (ü) are one name.
  * The regular expression and the normalizations run only on the texts that need them.
@@ -127,7 +129,7 @@ export function textOf(header: string): string {
  */
 export const wholeId = (t: string): string =>
   `CASE WHEN ends_with(${t}, '.0') AND regexp_full_match(${t}, '[0-9]+[.]0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1')
-    WHEN contains(${t}, '@') THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
+    WHEN contains(${t}, '@') AND regexp_full_match(${t}, ${lit(EMAIL_ID_PATTERN)}) THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
     WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
 
 /**
