@@ -91,6 +91,43 @@ describe('loyals import', () => {
     expect(r.stdout).toContain('  1 customer, orders from 2024-01-01 to 2024-01-01')
   })
 
+  test('returns of orders not in the workspace are noted, whether or not they name a known customer', () => {
+    const w = join(dir, 'returns.duckdb')
+    const o = write(dir, 'ro.csv', 'order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-01,50\n')
+    expect(runCli(['import', o, '--db', w]).code).toBe(0)
+    const head = 'return_id,order_id,customer_id,returned_at,amount,reason\n'
+    // O9 is not in the workspace; its return names C1, whom the workspace knows
+    const known = runCli([
+      'import',
+      write(dir, 'r1.csv', `${head}R5,O9,C1,2024-02-01,1,x\n`),
+      '--kind',
+      'returns',
+      '--db',
+      w,
+    ])
+    expect(known.code, known.stderr).toBe(0)
+    expect(known.stdout).toContain(
+      '  note: 1 return is of an order not in the workspace (O9 (line 2)); stored, it counts toward the customer it names',
+    )
+    const mixed = runCli([
+      'import',
+      write(
+        dir,
+        'r2.csv',
+        `${head}R1,O1,C1,2024-02-01,1,x\nR6,O8,C1,2024-02-02,1,x\nR7,O7,,2024-02-03,1,x\nR8,O6,C2,2024-02-04,1,x\nR9,O5,,2024-02-05,1,x\n`,
+      ),
+      '--kind',
+      'returns',
+      '--db',
+      w,
+    ])
+    expect(mixed.code, mixed.stderr).toBe(0)
+    expect(mixed.stdout).toContain(
+      '  note: 4 returns are of orders not in the workspace (O8 (line 3), O7 (line 4), O6 (line 5), ...); ' +
+        'stored, 1 counts toward the customer it names, 3 toward no customer until their orders are imported',
+    )
+  })
+
   test('output into a pipe that is already closed (`| head`): a quiet exit 0, no stack trace', () => {
     const err = join(dir, 'pipe.err')
     const r = spawnSync(

@@ -519,7 +519,7 @@ describe('dates, time zones and amounts', () => {
       write(dir, 'float-tickets.csv', 'ticket_id,customer_id,opened_at\nFT1,13085.0,2009-12-05\n'),
       { kind: 'tickets', now: NOW },
     )
-    expect(t.unmatched).toEqual({ rows: 0, examples: '' })
+    expect(t.unmatched).toEqual({ rows: 0, ownerless: 0, examples: '' })
   })
 
   test('a header named twice: the first is read and the note names the other', async () => {

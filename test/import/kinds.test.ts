@@ -287,9 +287,13 @@ describe('returns', () => {
           'O8,c5,2024-01-06,5\nO7,c6,2024-01-07,5\n',
       ),
     )
-    // O1 belongs to c1 through its order, O8 to the known customer c5; O9 has no owner, O7's
-    // customer is unknown
-    expect(r.unmatched).toEqual({ rows: 2, examples: 'O9 (line 3), O7 (line 5)' })
+    // O1 belongs to c1 through its order; O9, O8 and O7 are of orders not in the workspace: O8
+    // counts toward the known customer c5, O9 has no owner, O7's customer is unknown
+    expect(r.unmatched).toEqual({
+      rows: 3,
+      ownerless: 2,
+      examples: 'O9 (line 3), O8 (line 4), O7 (line 5)',
+    })
     expect(await engine.query('SELECT count(*) AS n FROM returns')).toEqual([{ n: 4 }])
     // once the order is imported, its return has an owner
     await load(
@@ -297,13 +301,17 @@ describe('returns', () => {
       write(dir, 'o2.csv', 'order_id,customer_id,ordered_at,amount\nO9,c2,2024-01-02,40\n'),
     )
     const again = await load('returns', write(dir, 'r.csv', readFileSync(join(dir, 'r.csv'))))
-    expect(again.unmatched).toEqual({ rows: 1, examples: 'O7 (line 5)' })
+    expect(again.unmatched).toEqual({
+      rows: 2,
+      ownerless: 1,
+      examples: 'O8 (line 4), O7 (line 5)',
+    })
     // the kinds keyed by customer say the same for customers the workspace does not know
     const t = await load(
       'tickets',
       write(dir, 't.csv', 'ticket_id,customer_id,opened_at\nT1,c1,2024-01-01\nT2,zz,2024-01-02\n'),
     )
-    expect(t.unmatched).toEqual({ rows: 1, examples: 'zz (line 3)' })
+    expect(t.unmatched).toEqual({ rows: 1, ownerless: 1, examples: 'zz (line 3)' })
     // orders are not checked this way
     expect(
       (await load('orders', write(dir, 'o.csv', 'customer_id,ordered_at,amount\nq,2024-01-01,1\n')))
@@ -329,7 +337,7 @@ describe('returns', () => {
       ),
     )
     expect(r.otherOwner).toEqual({ rows: 1, examples: 'O2 (line 3)' })
-    expect(r.unmatched).toEqual({ rows: 0, examples: '' })
+    expect(r.unmatched).toEqual({ rows: 0, ownerless: 0, examples: '' })
     // the other kinds have no such check
     const t = await load(
       'tickets',

@@ -42,7 +42,7 @@ describe('returns owner notes', () => {
     )
     // O999: no such order and no customer; O1 names the known B, O2 the unknown ZZZ, both
     // against their order's customer A
-    expect(r.unmatched).toEqual({ rows: 1, examples: 'O999 (line 2)' })
+    expect(r.unmatched).toEqual({ rows: 1, ownerless: 1, examples: 'O999 (line 2)' })
     expect(r.otherOwner).toEqual({ rows: 2, examples: 'O1 (line 3), O2 (line 4)' })
   })
 
@@ -59,7 +59,7 @@ describe('returns owner notes', () => {
         'order_id,customer_id,returned_at,amount\nO8,Q,2024-02-01,5\nO1,,2024-02-01,5\n',
       ),
     )
-    expect(r.unmatched).toEqual({ rows: 1, examples: 'O8 (line 2)' })
+    expect(r.unmatched).toEqual({ rows: 1, ownerless: 1, examples: 'O8 (line 2)' })
     expect(r.otherOwner).toEqual({ rows: 0, examples: '' })
   })
 

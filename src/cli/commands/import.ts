@@ -39,16 +39,24 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 /** What the stored rows that belong to no known customer mean, with a few of them. */
 function unmatchedNote(
   kind: string,
-  u: { rows: number; examples: string },
+  u: { rows: number; ownerless: number; examples: string },
   r: Pick<ImportResult, 'columns' | 'rowsStored'>,
 ): string {
   const one = u.rows === 1
   const more = u.rows > 3 ? ', ...' : ''
   if (kind === 'returns') {
+    const owned = u.rows - u.ownerless
+    // a return naming a known customer counts toward it; the others wait for their order
+    const counts =
+      u.ownerless === 0
+        ? `${one ? 'it counts' : 'they count'} toward the customer ${one ? 'it names' : 'they name'}`
+        : owned === 0
+          ? `but ${one ? 'it counts' : 'they count'} toward no customer until ${one ? 'that order is' : 'those orders are'} imported`
+          : `${owned} count${owned === 1 ? 's' : ''} toward the customer ${owned === 1 ? 'it names' : 'they name'}, ` +
+            `${u.ownerless} toward no customer until ${u.ownerless === 1 ? 'its order is' : 'their orders are'} imported`
     return (
       `note: ${u.rows} return${one ? ' is' : 's are'} of ${one ? 'an order' : 'orders'} not in the ` +
-      `workspace and without a known customer (${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} ` +
-      `toward no customer until ${one ? 'that order is' : 'those orders are'} imported`
+      `workspace (${u.examples}${more}); stored, ${counts}`
     )
   }
   const noun = { tickets: 'ticket', engagement: 'engagement event', surveys: 'survey response' }[

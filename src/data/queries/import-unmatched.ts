@@ -1,7 +1,7 @@
-// Rows of an import that name no one the workspace knows: a return of an order that is not there
-// (and without its own customer), a ticket, engagement event or survey answer of a customer with
-// no order and no customer record. They are stored (the orders may come in a later import), but
-// until then they count toward nobody, which the importer says.
+// Rows of an import that the workspace cannot place: a return of an order that is not there, a
+// ticket, engagement event or survey answer of a customer with no order and no customer record.
+// They are stored (the orders may come in a later import), which the importer says, with how many
+// of them count toward nobody until then (a return naming a known customer counts toward it).
 import type { Dialect, Query } from '../engine.ts'
 
 /** The import kinds whose rows belong to a customer, and how a row's customer is found. */
@@ -15,36 +15,37 @@ const OWNER: Readonly<Record<string, string>> = {
 }
 
 /**
- * Rows left to another note: a return of an order in the workspace that names another customer
- * is reported by importReturnOwners (import-return-owners.ts), even when that customer is unknown,
- * so that each return is in one note and "of orders not in the workspace" stays true.
+ * The rows of the note when they are not those without a known owner: every return of an order
+ * not in the workspace, whoever it names. A return of an order in the workspace that names
+ * another customer is reported by importReturnOwners (import-return-owners.ts), even when that
+ * customer is unknown, so that each return is in one note.
  */
-const ELSEWHERE: Readonly<Record<string, string>> = {
-  returns: 'EXISTS (SELECT 1 FROM orders o WHERE o.order_id = r.order_id)',
+const NAMED: Readonly<Record<string, string>> = {
+  returns: 'NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = r.order_id)',
 }
 
 /** Whether rows of `kind` are checked for an owner. */
 export const hasOwnerCheck = (kind: string): boolean => kind in OWNER
 
 /**
- * Rows of the staged `rows` (columns of the kind's table, with source_line) whose owner is
- * missing or unknown: columns n (how many), examples (up to 3 'id (line N)' texts, file order).
+ * Rows of the staged `rows` (columns of the kind's table, with source_line) the note names (those
+ * whose owner is missing or unknown; for returns, those of orders not in the workspace): columns
+ * n (how many), ownerless (of them, those whose owner is missing or unknown) and examples (up to 3
+ * 'id (line N)' texts, file order).
  */
 export function importUnmatched(_d: Dialect, args: { kind: string; rows: string }): Query {
   const owner = OWNER[args.kind]
   if (!owner) throw new Error(`no owner rule for ${args.kind}`)
   const label = args.kind === 'returns' ? 'r.order_id' : 'r.customer_id'
+  const ownerless = `coalesce(${owner} NOT IN (SELECT customer_id FROM known), true)`
   return {
     sql: `WITH known AS (
   SELECT customer_id FROM orders UNION SELECT customer_id FROM customers
-), owned AS (
-  SELECT ${label} AS label, r.source_line, ${owner} AS owner FROM ${args.rows} r${
-    ELSEWHERE[args.kind] ? `\n  WHERE NOT ${ELSEWHERE[args.kind]}` : ''
-  }
 ), lost AS (
-  SELECT * FROM owned WHERE owner IS NULL OR owner NOT IN (SELECT customer_id FROM known)
+  SELECT ${label} AS label, r.source_line, ${ownerless} AS ownerless
+  FROM ${args.rows} r WHERE ${NAMED[args.kind] ?? ownerless}
 )
-SELECT count(*) AS n,
+SELECT count(*) AS n, count(*) FILTER (WHERE ownerless) AS ownerless,
   (SELECT string_agg(label || ' (line ' || source_line || ')', ', ' ORDER BY source_line)
    FROM (SELECT * FROM lost ORDER BY source_line LIMIT 3) few) AS examples
 FROM lost`,

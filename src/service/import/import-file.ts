@@ -244,12 +244,16 @@ export interface ImportResult {
   /** Orders dated after `asOf` (stored; summaries ignore them). */
   readonly afterAsOf: number | null
   /**
-   * Returns, tickets, engagement and surveys: stored rows whose customer the workspace does not
-   * know (no order, no customer record; for a return without a customer, no such order), with up
-   * to three of them as 'id (line N)'. They count toward nobody until that customer or order is
-   * imported. Null for the other kinds.
+   * Tickets, engagement and surveys: stored rows whose customer the workspace does not know (no
+   * order, no customer record); returns: stored returns of orders not in the workspace. Up to
+   * three of them as 'id (line N)'; `ownerless`: how many count toward nobody until that customer
+   * or order is imported (all but the returns that name a known customer). Null for other kinds.
    */
-  readonly unmatched: { readonly rows: number; readonly examples: string } | null
+  readonly unmatched: {
+    readonly rows: number
+    readonly ownerless: number
+    readonly examples: string
+  } | null
   /**
    * Returns that name another customer than the one whose order they return (counted toward the
    * customer they name), with up to three of them as 'order (line N)'. Null for the other kinds.
@@ -1346,7 +1350,7 @@ async function importFileOnce(
         : undefined
     const unmatched = hasOwnerCheck(kind)
       ? (
-          await engine.query<{ n: number; examples: string | null }>(
+          await engine.query<{ n: number; ownerless: number; examples: string | null }>(
             importUnmatched(engine.dialect, { kind, rows: 'import_kind_rows' }).sql,
           )
         )[0]
@@ -1404,7 +1408,11 @@ async function importFileOnce(
       lastDate: stats?.last ?? null,
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),
       unmatched: unmatched
-        ? { rows: Number(unmatched.n), examples: unmatched.examples ?? '' }
+        ? {
+            rows: Number(unmatched.n),
+            ownerless: Number(unmatched.ownerless),
+            examples: unmatched.examples ?? '',
+          }
         : null,
       otherOwner: otherOwner
         ? { rows: Number(otherOwner.n), examples: otherOwner.examples ?? '' }
