@@ -5,6 +5,7 @@
 // an order the server already has, stores nothing new.
 import { createHash } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
+import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
 import { tsMs } from '../service/ops/time.ts'
 import type { RemoteServer } from './remote.ts'
 
@@ -33,7 +34,7 @@ async function send(remote: RemoteServer, batch: unknown[], acc: { sent: number;
 
 /**
  * Send the customers and orders of an in-memory import to the server: identify calls first (so
- * signup dates and emails are known), then "Order Completed" (with the order's lines as products)
+ * signup dates, emails and the customers file's attributes are known), then "Order Completed" (with the order's lines as products)
  * and "Order Refunded" for negative rows, in order-key order.
  * @throws UsageError / LoyalsError from {@link RemoteServer.request}; the batches sent before a
  *   failure stay stored (a re-run sends them again as duplicates).
@@ -43,8 +44,9 @@ export async function forwardImport(mem: Engine, remote: RemoteServer): Promise<
   let after = ''
   for (;;) {
     const rows = await mem.query({
-      sql: `SELECT customer_id, email, name, CAST(signup_at AS VARCHAR) AS signup_at FROM customers
-WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
+      sql: `SELECT customer_id, email, name, CAST(signup_at AS VARCHAR) AS signup_at,
+  ${CUSTOMER_ATTRIBUTES.join(', ')}
+FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
       params: [after],
     })
     if (rows.length === 0) break
@@ -52,10 +54,12 @@ WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
     await send(
       remote,
       rows.map((r) => {
+        // every field the file gave: the server stores the row a direct import would
         const traits = defined({
           email: r.email ?? undefined,
           name: r.name ?? undefined,
           createdAt: iso(r.signup_at),
+          ...Object.fromEntries(CUSTOMER_ATTRIBUTES.map((a) => [a, r[a] ?? undefined])),
         })
         const hash = createHash('sha256').update(JSON.stringify(traits)).digest('hex').slice(0, 16)
         return {

@@ -239,6 +239,37 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(again.stdout).not.toContain('Refitted first')
   })
 
+  it('customers imported through the server are the rows a direct import stores: unchanged after', async () => {
+    const file = join(dir, 'customers.csv')
+    writeFileSync(
+      file,
+      'customer_id,email,name,signup_at,country,region,city,industry,channel,campaign,switching_cost\n' +
+        'C1, Ann@X.com ,Ann Lee,2024-01-05,DE,Berlin,Berlin,retail,organic,spring,yes\n' +
+        'C2,,Bob,2024-02-01T10:30:00Z,,,,,paid,,no\n' +
+        'C3,c3@x.com,,,US,,,,,,\n',
+    )
+    const served = join(dir, 'customers.duckdb')
+    const created = await runCli(['keys', 'create', '--role', 'admin', '--db', served, '--json'])
+    const admin = JSON.parse(created.stdout).key as string
+    const s = await serve(['--db', served, '--tick-every', 'off'])
+    const sent = await runCli([
+      'import',
+      file,
+      '--kind',
+      'customers',
+      '--db',
+      served,
+      '--api-key',
+      admin,
+    ])
+    expect(sent.code, sent.stderr).toBe(0)
+    expect(sent.stdout).toContain(`sent to ${s.url}: 3 calls, 3 stored`)
+    await stop(s.child)
+    const direct = await runCli(['import', file, '--kind', 'customers', '--db', served])
+    expect(direct.code, direct.stderr).toBe(0)
+    expect(direct.stdout).toContain('3 customers (0 new, 0 updated, 3 unchanged)')
+  }, 120_000)
+
   it('imports orders through the server: the same rows as a local import, once', async () => {
     const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
     const localDb = join(dir, 'local.duckdb')

@@ -142,6 +142,7 @@ export const TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ColTyp
     campaign: V,
     source: V,
     source_line: B,
+    switching_cost: 'BOOLEAN',
   },
   meta: { key: V, value: V },
   profile_tier_grace: { customer_id: V, tier: 'INTEGER', below_since: TS, runs_below: 'INTEGER' },

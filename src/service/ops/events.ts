@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { normalizeCustomerId } from '../../core/customer-id.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
+import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 
 /**
@@ -114,6 +115,15 @@ const Traits = z
     lastName: z.string().max(250).optional(),
     createdAt: dateTime.optional(),
     timezone: timeZone.optional(),
+    // what a customers file says of a customer (loyals import --kind customers; a file imported
+    // while a server holds the workspace is sent as identify calls with these)
+    country: z.string().max(200).optional(),
+    region: z.string().max(200).optional(),
+    city: z.string().max(200).optional(),
+    industry: z.string().max(200).optional(),
+    channel: z.string().max(200).optional(),
+    campaign: z.string().max(200).optional(),
+    switching_cost: z.boolean().optional(),
   })
   .catchall(z.unknown())
 
@@ -317,6 +327,8 @@ export const DirectCustomerSchema = z
   })
   .strict()
 
+type CustomerAttribute = (typeof CUSTOMER_ATTRIBUTES)[number]
+
 /** An event reduced to what the store applies. Times are epoch ms. */
 export interface IngestEvent {
   readonly eventId: string
@@ -343,6 +355,8 @@ export interface IngestEvent {
     readonly name?: string
     readonly signupAtMs?: number
     readonly timeZone?: string
+    /** Customer attributes the call carries (customers' columns: country ... switching_cost). */
+    readonly attributes?: Readonly<Partial<Record<CustomerAttribute, string | boolean>>>
   } | null
   readonly survey: {
     readonly nps?: number
@@ -396,6 +410,9 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     const t = e.traits
     const name =
       t.name ?? ([t.firstName, t.lastName].filter((x) => x !== undefined).join(' ') || undefined)
+    const attributes = Object.fromEntries(
+      CUSTOMER_ATTRIBUTES.flatMap((a) => (t[a] !== undefined ? [[a, t[a]]] : [])),
+    )
     return {
       ...base,
       kind: 'identify',
@@ -405,6 +422,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
         ...(name !== undefined ? { name } : {}),
         ...(t.createdAt !== undefined ? { signupAtMs: Date.parse(t.createdAt) } : {}),
         ...(t.timezone !== undefined ? { timeZone: t.timezone } : {}),
+        ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
       },
     }
   }

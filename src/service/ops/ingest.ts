@@ -9,6 +9,7 @@ import { applyContactBudget, type ContactLogEntry } from '../../core/ops/contact
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
+import { apiCustomerRecords, CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { importedOrders } from '../../data/queries/api-imported-orders.ts'
@@ -588,6 +589,8 @@ export async function ingestGroup(
     const orders: unknown[][] = []
     const lines: unknown[][] = []
     const identified = new Set<string>()
+    // the customer attributes this group's identify calls carry, the latest call's winning
+    const attributes = new Map<string, Record<string, string | boolean>>()
     const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
     // what each refunded order was paid and has had refunded (stored rows, then this group's)
     // who each order id of the group belongs to: the stored owner of an id seen before (its marker
@@ -681,7 +684,11 @@ export async function ingestGroup(
       let next = applyEvent(base, e, applyOrder, times, repeats)
       next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
       touched.set(e.customerId, next)
-      if (e.traits) identified.add(e.customerId)
+      if (e.traits) {
+        identified.add(e.customerId)
+        const given = e.traits.attributes
+        if (given) attributes.set(e.customerId, { ...attributes.get(e.customerId), ...given })
+      }
       if (applyOrder && (e.order || e.refund)) {
         const o = e.order
         const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
@@ -765,13 +772,31 @@ export async function ingestGroup(
     }
     if (identified.size > 0) {
       const list = [...identified]
+      // the row is rewritten whole: what the calls do not say keeps its stored value (a customers
+      // file's country stays when a call says only the email), as a file without a column does
+      const stored = new Map(
+        (await tx.query(apiCustomerRecords(tx.dialect, list))).map((r) => [
+          String(r.customer_id),
+          r,
+        ]),
+      )
       await tx.exec(deleteKeys(tx.dialect, 'customers', list))
       await insertAll(tx, {
         table: 'customers',
-        columns: ['customer_id', 'email', 'name', 'signup_at', 'source'],
+        columns: ['customer_id', 'email', 'name', 'signup_at', ...CUSTOMER_ATTRIBUTES, 'source'],
         rows: list.map((id) => {
           const p = touched.get(id)!
-          return [id, p.email, p.name, p.signupAtMs === null ? null : sqlTs(p.signupAtMs), 'api']
+          const s = stored.get(id)
+          const given = attributes.get(id) ?? {}
+          const signupMs = p.signupAtMs ?? tsMs(s?.signup_at)
+          return [
+            id,
+            p.email ?? s?.email ?? null,
+            p.name ?? s?.name ?? null,
+            signupMs === null ? null : sqlTs(signupMs),
+            ...CUSTOMER_ATTRIBUTES.map((a) => given[a] ?? s?.[a] ?? null),
+            'api',
+          ]
         }),
       })
     }

@@ -1,0 +1,23 @@
+// The stored customers rows of a set of ids, as an identify call rewrites them: the fields a call
+// does not carry keep these values (api-delete-keys.ts: rows are rewritten whole).
+import type { Dialect, Query } from '../engine.ts'
+import { jsonKeyList } from './api-delete-keys.ts'
+
+/** The customer attributes besides email, name and sign-up (customers' columns). */
+export const CUSTOMER_ATTRIBUTES = [
+  'country',
+  'region',
+  'city',
+  'industry',
+  'channel',
+  'campaign',
+  'switching_cost',
+] as const
+
+export function apiCustomerRecords(dialect: Dialect, ids: readonly string[]): Query {
+  return {
+    sql: `SELECT customer_id, email, name, signup_at, ${CUSTOMER_ATTRIBUTES.join(', ')}
+FROM customers WHERE customer_id IN (${jsonKeyList(dialect)})`,
+    params: [JSON.stringify(ids)],
+  }
+}
