@@ -2,17 +2,12 @@
 // does not carry keep these values (api-delete-keys.ts: rows are rewritten whole).
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
+import { CUSTOMER_COLUMNS } from './import-customer-rows.ts'
 
 /** The customer attributes besides email, name and sign-up (customers' columns). */
-export const CUSTOMER_ATTRIBUTES = [
-  'country',
-  'region',
-  'city',
-  'industry',
-  'channel',
-  'campaign',
-  'switching_cost',
-] as const
+export const CUSTOMER_ATTRIBUTES = CUSTOMER_COLUMNS.filter(
+  (c) => !['customer_id', 'email', 'name', 'signup_at', 'source', 'source_line'].includes(c),
+)
 
 export function apiCustomerRecords(dialect: Dialect, ids: readonly string[]): Query {
   return {
