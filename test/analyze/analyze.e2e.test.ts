@@ -367,6 +367,33 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(lateRefund('2024-05-31').map((n) => n.level)).toEqual(['warning'])
   })
 
+  it('a net revenue below 0 has no shares: NULL, not shares of the wrong sign', () => {
+    const dir = tempDir()
+    const file = write(
+      dir,
+      'below.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-01,0\nA,2024-01-03,0\nB,2024-01-02,0\nB,2024-01-02,-5\n',
+    )
+    const out = join(dir, 'out')
+    const args = ['analyze', file, '--out', out, '--no-predictions', '--no-insights', '--no-value']
+    const r = runCli(args)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(
+      'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.',
+    )
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as AnalysisSummary
+    expect(s.revenue.total).toBe(-5)
+    expect(s.concentration.revenue.topShares.map((t) => t.share)).toEqual(
+      s.concentration.revenue.topShares.map(() => null),
+    )
+    expect(s.concentration.revenue.deciles.every((d) => d.share === null)).toBe(true)
+    expect(s.rfm.segments.every((g) => g.revenueShare === null)).toBe(true)
+    const [, ...rows] = readFileSync(join(out, 'customers.csv'), 'utf8').trim().split('\n')
+    const header = readFileSync(join(out, 'customers.csv'), 'utf8').split('\n')[0]!.split(',')
+    const at = header.indexOf('revenue_share')
+    expect(rows.map((l) => l.split(',')[at])).toEqual(['', ''])
+  })
+
   it('every order refunded in full: the error says so instead of asking for a later as-of', () => {
     const dir = tempDir()
     const file = write(
@@ -448,7 +475,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     expect(s.counts.amountAfterAsOf).toBe(95)
     expect(s.revenue.holdout).toBe(35)
     const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8')
-    expect(html).toContain('3 later orders (95.00)')
+    expect(html).toContain('3 later orders (95.00 of sales, before refunds) are left out')
   })
 })
 

@@ -118,10 +118,12 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
       ` (as of ${s.asOf}).`,
   )
   lines.push(
-    money
-      ? `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
-          `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`
-      : 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.',
+    !money
+      ? 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.'
+      : share(10) === null
+        ? 'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.'
+        : `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
+          `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
   )
   // what may make the figures mislead (currencies added together, margins known for a few) is
   // said here, not only in summary.json

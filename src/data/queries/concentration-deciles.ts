@@ -23,8 +23,8 @@ d AS (
   FROM ${sqlIdent(args.ranked)} CROSS JOIN tot GROUP BY 1
 )
 SELECT decile, customers, value,
-  CASE WHEN sum(value) OVER () = 0 THEN NULL ELSE value / sum(value) OVER () END AS share,
-  CASE WHEN sum(value) OVER () = 0 THEN NULL
+  CASE WHEN sum(value) OVER () <= 0 THEN NULL ELSE value / sum(value) OVER () END AS share,
+  CASE WHEN sum(value) OVER () <= 0 THEN NULL
     ELSE sum(value) OVER (ORDER BY decile) / sum(value) OVER () END AS cumulative_share,
   revenue, orders,
   -- DOUBLE: PostgreSQL would truncate the integer quotient

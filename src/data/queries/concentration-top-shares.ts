@@ -8,7 +8,7 @@ import { intDiv } from './dialect-sql.ts'
 /**
  * Rows (pct, customers, value, share) for each integer percent in `percents`: the top k % are
  * the ceil(k n / 100) customers with the highest value (ties broken by customer_id, which does
- * not change the sum). share = their value / the total of all values (NULL when the total is 0);
+ * not change the sum). share = their value / the total of all values (NULL when the total is 0 or below: a share of a negative total has no meaning);
  * with negative values the total is net, so a share can exceed 1.
  */
 export function concentrationTopShares(
@@ -31,7 +31,7 @@ export function concentrationTopShares(
 WITH tot AS (SELECT count(*) AS n, ${exactSum('value')} AS total FROM ${ranked}),
 p AS (${pcts})
 SELECT p.pct, r.rn AS customers, r.cum AS value,
-  CASE WHEN tot.total = 0 THEN NULL ELSE r.cum / tot.total END AS share
+  CASE WHEN tot.total <= 0 THEN NULL ELSE r.cum / tot.total END AS share
 FROM p CROSS JOIN tot
 JOIN ${ranked} r ON r.rn = ${intDiv(dialect, 'p.pct * tot.n + 99', '100')}
 ORDER BY p.pct

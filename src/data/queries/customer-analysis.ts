@@ -34,7 +34,7 @@ export const PREDICTION_COLUMNS = [
  * first, then customer_id),
  * revenue_decile = 1 + floor(10 (rank - 1) / n) (the definition of the concentration deciles),
  * revenue_share = revenue / total and cumulative_revenue_share = share of the top `rank`
- * customers (both NULL when total revenue is 0), then the prediction columns when
+ * customers (both NULL when total revenue is 0 or below), then the prediction columns when
  * `predictions` is given. One statement, rows inserted in revenue_rank order (DuckDB keeps
  * insertion order), instead of a second copy of a million wide rows for the predictions.
  *
@@ -62,8 +62,8 @@ CREATE OR REPLACE TEMP TABLE ${table} AS
 SELECT s.*,
   r.rn AS revenue_rank,
   CAST(1 + (10 * (r.rn - 1)) // (SELECT count(*) FROM ${ranks}) AS INTEGER) AS revenue_decile,
-  CASE WHEN ${total} = 0 THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
-  CASE WHEN ${total} = 0 THEN NULL ELSE r.cum / ${total} END AS cumulative_revenue_share${predCols}
+  CASE WHEN ${total} <= 0 THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
+  CASE WHEN ${total} <= 0 THEN NULL ELSE r.cum / ${total} END AS cumulative_revenue_share${predCols}
 FROM ${args.scored} s
 JOIN ${ranks} r ON r.customer_id = s.customer_id${predJoin}
 ORDER BY r.rn

@@ -15,7 +15,7 @@ SELECT rfm_segment AS segment,
   count(*) AS customers,
   ${exactSum('revenue')} AS revenue,
   CAST(count(*) AS DOUBLE PRECISION) / sum(count(*)) OVER () AS share_customers,
-  CASE WHEN sum(${exactSum('revenue')}) OVER () = 0 THEN NULL
+  CASE WHEN sum(${exactSum('revenue')}) OVER () <= 0 THEN NULL
     ELSE ${exactSum('revenue')} / sum(${exactSum('revenue')}) OVER () END AS share_revenue
 FROM ${sqlIdent(args.rfm)}
 GROUP BY rfm_segment

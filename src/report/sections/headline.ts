@@ -1,6 +1,13 @@
 // The first thing a reader sees: one sentence on concentration and the headline figures.
 import type { AnalysisSummary, ConcentrationSummary } from '../../service/analysis-summary.ts'
-import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import {
+  escapeHtml,
+  formatCount,
+  formatInt,
+  formatMoney,
+  formatNumber,
+  formatPct,
+} from '../format.ts'
 import { kpi } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 
@@ -63,7 +70,7 @@ export const headlineSection: ReportSection = {
         : `Analyzed as of ${escapeHtml(s.asOf)}.`
     const holdout =
       s.counts.ordersAfterAsOf > 0
-        ? ` ${formatInt(s.counts.ordersAfterAsOf)} later orders (${formatMoney(s.counts.amountAfterAsOf, s.currency)}) are left out of these figures.`
+        ? ` ${formatCount(s.counts.ordersAfterAsOf, 'later order')} (${formatMoney(s.counts.amountAfterAsOf, s.currency)} of sales, before refunds) ${s.counts.ordersAfterAsOf === 1 ? 'is' : 'are'} left out of these figures.`
         : ''
     return `<p class="headline">${sentence}</p><div class="kpis">${cards.join('')}</div><p class="meta" style="margin-top:12px">${period}${holdout}</p>`
   },
