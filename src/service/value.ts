@@ -2,6 +2,8 @@
 // pure core (src/core/value) turns them into profit, referral value, engagement, loyalty types,
 // tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
 // analysis table. Only the summary's few hundred figures become JS objects.
+
+import { roundHalfAway } from '../core/round.ts'
 import {
   type CostRates,
   ENGAGEMENT_EVENT_TYPES,
@@ -20,6 +22,7 @@ import {
   lossCustomers,
   type ProfitResult,
   profitConcentration,
+  shownValue,
   totalValue,
 } from '../core/value/profit.ts'
 import { buildReasons, type Reason, type ReasonFacts } from '../core/value/reasons.ts'
@@ -404,11 +407,14 @@ export async function buildValue(
     const pAlive = f.p_alive[i] as number
     const share = priceShare[i] as number
     const seg = segments[f.segment[i] as number]
+    // the figures the breakdown beside the reasons shows, to the cent
+    const shown = shownValue(profit, referralValue, i)
+    const cent = (x: number) => roundHalfAway(x, 2)
     return {
       tier: {
         name: tierNames[t] as string,
         basis: cfg.tiers.basis,
-        totalValue: value.total[i] as number,
+        totalValue: shown.total,
         topPercent:
           cfg.tiers.basis === 'rank' && t < levels.length - 1 ? cumulativeTop[t] : undefined,
         boundary: tiers.boundaries[t] as number,
@@ -434,25 +440,26 @@ export async function buildValue(
         direct > 0
           ? {
               direct,
-              directValue: referral.directValue[i] as number,
+              directValue: cent(referral.directValue[i] as number),
               indirect: descendants(i) - direct,
-              value: referral.value[i] as number,
+              value: shown.referralValue,
             }
           : undefined,
       profit: {
-        past: profit.historicalProfit[i] as number,
-        predicted: hasPrediction ? (profit.predictedProfit[i] as number) : undefined,
+        past: shown.pastProfit,
+        predicted: hasPrediction ? shown.predictedProfit : undefined,
         orders: f.orders[i] as number,
         tickets: f.tickets[i] as number,
         ticketMinutes: f.ticket_minutes[i] as number,
-        ticketCost: profit.ticketCost[i] as number,
+        ticketCost: cent(profit.ticketCost[i] as number),
         returns: f.returns[i] as number,
-        returnCost: profit.returnCost[i] as number,
-        otherCost:
-          (profit.shippingCost[i] as number) +
-          (profit.feeCost[i] as number) +
-          (profit.discountCost[i] as number),
-        grossMargin: profit.grossMargin[i] as number,
+        returnCost: cent(profit.returnCost[i] as number),
+        otherCost: cent(
+          cent(profit.shippingCost[i] as number) +
+            cent(profit.feeCost[i] as number) +
+            cent(profit.discountCost[i] as number),
+        ),
+        grossMargin: cent(profit.grossMargin[i] as number),
       },
       cadence: {
         orders: x + 1,

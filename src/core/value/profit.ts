@@ -2,6 +2,7 @@
 // kept apart (tickets, returns, shipping, fees, discounts) so reasons can name the one that hurts,
 // and each customer's own service cost per order is projected onto their expected future orders.
 import { DataError } from '../../errors.ts'
+import { roundHalfAway } from '../round.ts'
 import type { CostRates } from './config.ts'
 
 type Column = Float64Array | Int32Array | Uint32Array
@@ -243,5 +244,41 @@ export function profitConcentration(profit: Float64Array, percent = 20): ProfitC
     share: total > 0 ? top / total : null,
     lossCustomers: lossCount,
     lossTotal,
+  }
+}
+
+/** A customer's value as the files and the breakdown show it: each figure to the cent. */
+export interface ShownValue {
+  readonly costToServe: number
+  readonly pastProfit: number
+  readonly predictedProfit: number
+  readonly referralValue: number
+  readonly total: number
+}
+
+/**
+ * Customer `i`'s value the way customers.csv and `loyals customer` show it (value-join.ts): each
+ * part rounded to the cent and each sum the sum of its rounded parts, so that the reasons cite
+ * the total the breakdown beside them adds up to (393.50, not 393.498 worded as 393).
+ * @example shownValue(profit, referrals, 0).total
+ */
+export function shownValue(p: ProfitResult, referralValue: Float64Array, i: number): ShownValue {
+  const cent = (x: number) => roundHalfAway(x, 2)
+  const costToServe = cent(
+    cent(p.ticketCost[i] as number) +
+      cent(p.returnCost[i] as number) +
+      cent(p.shippingCost[i] as number) +
+      cent(p.feeCost[i] as number) +
+      cent(p.discountCost[i] as number),
+  )
+  const pastProfit = cent(cent(p.grossMargin[i] as number) - costToServe)
+  const predictedProfit = cent(p.predictedProfit[i] as number)
+  const referral = cent(referralValue[i] as number)
+  return {
+    costToServe,
+    pastProfit,
+    predictedProfit,
+    referralValue: referral,
+    total: cent(pastProfit + predictedProfit + referral),
   }
 }
