@@ -2,7 +2,7 @@
 // (<db>.serve.json with pid, port, url), run the webhook dispatcher, the scheduler tick (time-based
 // playbook triggers) and the scheduled refit, and shut down cleanly (finish in-flight transactions,
 // close the store, remove the lock).
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
@@ -13,6 +13,7 @@ import { refitDue } from '../data/queries/api-refit-due.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
+import { readJsonFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
@@ -47,16 +48,9 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-async function readJson(path: string | undefined, what: string): Promise<unknown> {
-  if (path === undefined) return {}
-  try {
-    return JSON.parse(await readFile(path, 'utf8'))
-  } catch (e) {
-    throw new UsageError(`cannot read the ${what} ${path}: ${e instanceof Error ? e.message : e}`, {
-      path,
-    })
-  }
-}
+/** A configuration file given by path, or {} (every default) when none is. */
+const readJson = (path: string | undefined, what: string): Promise<unknown> =>
+  path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
 
 /** The one currency the stored orders name, or null for none (or several, refused elsewhere). */
 async function ordersCurrency(engine: Engine): Promise<string | null> {

@@ -1,6 +1,5 @@
 // RFM use case: scores and segments are computed by the engine from the summary table; the
 // segment rules come from core (defaults or a user's JSON file) and are compiled to SQL once.
-import { readFile } from 'node:fs/promises'
 import { cutsFromCounts, cutsFromPositions } from '../core/rfm-cuts.ts'
 import {
   DEFAULT_RFM_RULES,
@@ -14,6 +13,7 @@ import { rfmGrid } from '../data/queries/rfm-grid.ts'
 import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
 import { UsageError } from '../errors.ts'
+import { readJsonFile } from './json-file.ts'
 
 export const DEFAULT_RFM_TABLE = 'customer_rfm'
 
@@ -123,17 +123,5 @@ export function parseRfmRules(value: unknown, file?: string): RfmRules {
 
 /** Read and validate a rules file (JSON, schema `RfmRulesSchema`). Throws UsageError. */
 export async function loadRfmRules(path: string): Promise<RfmRules> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch {
-    throw new UsageError(`cannot read the RFM rules file ${path}`, { path })
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new UsageError(`the RFM rules file ${path} is not valid JSON: ${(e as Error).message}`)
-  }
-  return parseRfmRules(json, path)
+  return parseRfmRules(await readJsonFile(path, 'RFM rules file'), path)
 }

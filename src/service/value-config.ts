@@ -1,8 +1,8 @@
 // Reading the value configuration file (`--config loyals.value.json`) and turning the generator's
 // costs.json into one, so the demo company is valued with the cost rates it was generated with.
-import { readFile } from 'node:fs/promises'
 import { parseValueConfig, type ValueConfig, type ValueConfigInput } from '../core/value/config.ts'
 import { UsageError } from '../errors.ts'
+import { readJsonFile } from './json-file.ts'
 
 export interface LoadedValueConfig {
   readonly config: ValueConfig
@@ -16,18 +16,7 @@ export interface LoadedValueConfig {
  * @throws UsageError naming the file: missing, not JSON, or every `path: reason` problem.
  */
 export async function loadValueConfig(file: string): Promise<LoadedValueConfig> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    throw new UsageError(`cannot read the value configuration ${file}: ${(e as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`)
-  }
+  const json = await readJsonFile(file, 'value configuration')
   try {
     const config = parseValueConfig(json)
     const code = (json as { currency?: { code?: unknown } } | null)?.currency?.code

@@ -1,12 +1,13 @@
 // `loyals refit`: the full refit and re-score of the live profiles (the job behind POST
 // /v1/jobs/refit). Through the running server when one holds the workspace (or with --server): it
 // starts the job there and follows its progress; otherwise it runs the job on the workspace.
-import { readFile } from 'node:fs/promises'
+
 import type { Command } from 'commander'
 import { parseOpsConfig } from '../../core/ops/config.ts'
 import { parseValueConfig } from '../../core/value/config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { DataError, UsageError } from '../../errors.ts'
+import { readJsonFile } from '../../service/json-file.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -57,13 +58,7 @@ export function registerRefit(program: Command): void {
       } else {
         let value = {}
         if (opts.valueConfig) {
-          try {
-            value = JSON.parse(await readFile(opts.valueConfig, 'utf8'))
-          } catch (e) {
-            throw new UsageError(
-              `cannot read ${opts.valueConfig}: ${e instanceof Error ? e.message : e}`,
-            )
-          }
+          value = (await readJsonFile(opts.valueConfig, 'value configuration')) as object
         }
         const engine = await openWorkspace(resolveDb(opts))
         try {

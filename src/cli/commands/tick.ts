@@ -1,7 +1,7 @@
 // `loyals tick`: one scheduler tick (time-based playbook triggers, then deferred actions due). It
 // goes through the running server when one holds the workspace (or with --server); otherwise it
 // opens the workspace, ticks, delivers the webhooks it queued and exits, for a cron-driven setup.
-import { readFile } from 'node:fs/promises'
+
 import type { Command } from 'commander'
 import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
 import { parseValueConfig } from '../../core/value/config.ts'
@@ -9,6 +9,7 @@ import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
+import { readJsonFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
@@ -24,14 +25,9 @@ interface TickOptions extends RemoteOptions {
   json?: boolean
 }
 
-async function readJson(path: string | undefined, what: string): Promise<unknown> {
-  if (path === undefined) return {}
-  try {
-    return JSON.parse(await readFile(path, 'utf8'))
-  } catch (e) {
-    throw new UsageError(`cannot read the ${what} ${path}: ${e instanceof Error ? e.message : e}`)
-  }
-}
+/** A configuration file given by path, or {} (every default) when none is. */
+const readJson = (path: string | undefined, what: string): Promise<unknown> =>
+  path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
 
 /** The report as text: one line per playbook, then the deferred actions released. */
 export function formatTick(r: TickReport): string {

@@ -1,0 +1,52 @@
+// Configuration files the user writes by hand (value, operations, RFM rules): a read or syntax
+// error names the file and, for the syntax, the line and column, as an editor shows them; V8
+// says only "at position 38".
+import { readFile } from 'node:fs/promises'
+import { UsageError } from '../errors.ts'
+
+/**
+ * Parse `text` as JSON.
+ * @throws UsageError `path:line:column: the <what> is not valid JSON: <reason>`
+ * @example parseJsonText('{"a": 1,\n}', 'v.json', 'value configuration') // throws v.json:2:1: ...
+ */
+export function parseJsonText(text: string, path: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    const at = /at position (\d+)/.exec(message)
+    // "Unexpected end of JSON input" has no position: the end is where it stopped; V8 gives none
+    // for an unexpected token either (it quotes the text instead, which is dropped here)
+    const pos = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : null
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/, ".*" is not valid JSON$/s, '')
+    if (pos === null) {
+      throw new UsageError(`${path}: the ${what} is not valid JSON: ${reason}`, { path })
+    }
+    const before = text.slice(0, pos)
+    const line = before.split('\n').length
+    const column = pos - before.lastIndexOf('\n')
+    throw new UsageError(`${path}:${line}:${column}: the ${what} is not valid JSON: ${reason}`, {
+      path,
+      line,
+      column,
+    })
+  }
+}
+
+/**
+ * Read and parse a JSON file.
+ * @throws UsageError naming the file when it cannot be read, or where its JSON breaks.
+ */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    throw new UsageError(`cannot read the ${what} ${path}: ${e instanceof Error ? e.message : e}`, {
+      path,
+    })
+  }
+  return parseJsonText(text, path, what)
+}
