@@ -261,7 +261,10 @@ export async function computeAnalysis(
           f,
           { day: info.asOf, given: opts.asOf !== undefined },
           revenueConc,
-          currency,
+          {
+            currency,
+            configured: measured ? configuredCurrency(opts.value) : null,
+          },
           left,
           measured ? valueMarginRate(opts) : null,
         ),
@@ -567,6 +570,11 @@ interface LeftOut extends Record<string, unknown> {
   refunds: number
 }
 
+/** The currency the value configuration names, when the value step runs with one. */
+function configuredCurrency(v: AnalyzeOptions['value']): string | null {
+  return v && v.currencyExplicit === true ? (v.config?.currency.code ?? null) : null
+}
+
 function qualityNotes(
   t: TotalsRow,
   f: OrderFacts,
@@ -574,7 +582,8 @@ function qualityNotes(
   // refund's day: a gap by design, not a slip)
   { day: asOf, given: asOfGiven }: { day: string; given: boolean },
   revenue: Concentration,
-  currency: string | null,
+  // the orders' currency, and the value configuration's when it names one (money is shown in it)
+  { currency, configured }: { currency: string | null; configured: string | null },
   left: LeftOut | undefined,
   defaultMargin: number | null,
 ): QualityNote[] {
@@ -650,7 +659,10 @@ function qualityNotes(
   }
   // several currencies never get here: the summary refuses to add them up
   if (currency === null) {
-    notes.push({ level: 'info', message: 'The orders name no currency; amounts are shown as is.' })
+    const shown = configured
+      ? `shown in ${configured}, the value configuration's currency`
+      : 'shown as is'
+    notes.push({ level: 'info', message: `The orders name no currency; amounts are ${shown}.` })
   }
   if (t.margin_customers === 0) {
     // the value step prices every customer's revenue at the default margin rate: said, with it

@@ -180,7 +180,13 @@ describe('value inputs and loyals customer', () => {
     const a = runCli(['analyze', '--db', db, '--config', de, '--out', out, '--no-predictions'])
     expect(a.code, a.stderr).toBe(0)
     expect(a.stdout).toMatch(/Total value [\d.]+,\d\d\s€ = past profit/)
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toMatch(/€\d/)
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).not.toMatch(/€\d/)
+    // the orders name none: the note says the money is in the configuration's currency
+    expect(html).toContain(
+      'The orders name no currency; amounts are shown in EUR, the value configuration&#39;s currency.',
+    )
+    expect(html).not.toContain('amounts are shown as is')
   })
 
   test('an unknown customer id: exit 1 and one clear line', () => {
