@@ -103,7 +103,7 @@ describe('rank tiers that admit nobody', () => {
       /^Bronze: total value -10 is below the Platinum minimum of 30 \(the top 2 %\); /,
     )
     expect(valueSection.render(s)).toContain(
-      "Gold, Silver have no minimum this run: no customer's total value qualifies for them",
+      "Gold and Silver have no minimum this run: no customer's total value qualifies for them",
     )
   })
 })
