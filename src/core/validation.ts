@@ -207,7 +207,9 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   const best = tied[0]!
   const ranking = [...tied, ...rest, ...[...invalid].sort(name)].map((c) => c.name)
   const m = best.metrics
-  const totals = `it predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
+  // "it" right after the chosen model's name; named after a clause about other models
+  const totals = (who = 'it') =>
+    `${who} predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
   const bicText = (c: Candidate) => (bic(c) < Infinity ? fmt(bic(c), 1) : 'no BIC')
   // as many decimals as tell the MAEs apart (0.003426 and 0.003465 would both read 0.003)
   const digits = digitsToTell(valid.map((c) => c.metrics.mae))
@@ -222,9 +224,9 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   const behind = rest.length ? `; further behind: mean absolute error ${maeOf(rest)}` : ''
   let reason: string
   if (valid.length === 1) {
-    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${mae(m.mae)} purchases per customer; ${totals}.`
+    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${mae(m.mae)} purchases per customer; ${totals()}.`
   } else if (tied.length === 1) {
-    reason = `${best.name} predicts the holdout best: mean absolute error ${mae(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals}.`
+    reason = `${best.name} predicts the holdout best: mean absolute error ${mae(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals()}.`
   } else {
     // the others in the tie, the lowest MAE first: the winner is compared with the best predictor
     const others = tied.slice(1).sort(byMae)
@@ -237,7 +239,7 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
     const decided = byBicAlone
       ? `${best.name} has the ${two ? 'lower' : 'lowest'} BIC (${bicText(best)} vs ${vs(bicText)}), so it explains the calibration data with less complexity`
       : `BIC does not separate them (${bicText(best)} vs ${vs(bicText)}), so the lower mean absolute error decides`
-    reason = `${list([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals}.`
+    reason = `${list([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals(rest.length ? best.name : 'it')}.`
   }
   return { best: best.name, reason: reason + leftOut, ranking }
 }

@@ -48,6 +48,8 @@ describe('chooseModel judges the MAE tie against the lowest MAE', () => {
     expect(out[0]!.reason).toMatch(
       /lower BIC \(95\.0 vs 100\.0\).*further behind: mean absolute error 1\.008 for C/,
     )
+    // after the clause on C, the totals name whose they are (B's), not "it"
+    expect(out[0]!.reason).toMatch(/for C; B predicts \d+ holdout purchases against/)
   })
 
   it('three within 0.5 % of the lowest: the lowest BIC of the three, the others listed', () => {
