@@ -602,7 +602,7 @@ export async function buildPredictions(
     summary: info.table,
     start,
     end: lastOrder,
-    unitDays,
+    unitDays: TRACKING_DAYS,
     ...(opts.source ? { source: opts.source } : {}),
   }
   // without a holdout every counted day is a calibration repeat purchase day (when no refunds)
@@ -822,7 +822,10 @@ export async function buildPredictions(
       limit: opts.topCustomers ?? 20,
     }),
   )
-  const tracking = trackingCurveOf(trackingQuery, actualRows, births, expectedNew)
+  // the curve is in weeks, the model's time in units
+  const tracking = trackingCurveOf(trackingQuery, actualRows, births, (w) =>
+    expectedNew((w * TRACKING_DAYS) / unitDays),
+  )
 
   stage('aggregates and tracking')
   const chosenCandidate = chosen ? candidates.find((c) => c.key === chosen.def.key) : undefined
@@ -843,7 +846,7 @@ export async function buildPredictions(
     spend,
     tracking: {
       start,
-      calibrationPeriods: (daysBetween(start, info.asOf) + 1) / unitDays,
+      calibrationPeriods: (daysBetween(start, info.asOf) + 1) / TRACKING_DAYS,
       points: tracking,
     },
     byFrequency: chosenCandidate?.holdout?.byFrequency ?? null,
@@ -1000,6 +1003,13 @@ async function startTrackingActual(
     },
   }
 }
+
+/**
+ * Days per period of the tracking curve: weekly whatever the unit, the curve of the literature
+ * (Fader, Hardie & Lee 2005, fig. 2) that the CDNOW weekly file reproduces; daily periods would
+ * be ~550 noisy points, monthly ones too few to see the holdout bend.
+ */
+export const TRACKING_DAYS = 7
 
 /**
  * Cohort tracking: actual cumulative repeat purchases per period (`actualRows`, from the engine);

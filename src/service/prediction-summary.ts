@@ -96,11 +96,11 @@ export interface PredictionSummary {
   } | null
   readonly candidates: readonly PredictionCandidate[]
   readonly spend: SpendPrediction
-  /** Cohort tracking: weekly (per unit) cumulative repeat purchases, predicted vs actual. */
+  /** Cohort tracking: weekly cumulative repeat purchases (whatever the unit), predicted vs actual. */
   readonly tracking: {
     /** Day the cohort's first purchase falls on (period 1 starts here). */
     readonly start: string
-    /** Periods up to the as-of date (the calibration/holdout divider). */
+    /** Weeks up to the as-of date (the calibration/holdout divider). */
     readonly calibrationPeriods: number
     readonly points: readonly TrackingPointSummary[]
   }

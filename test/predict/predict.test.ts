@@ -99,6 +99,31 @@ describe('predictions on CDNOW with a 39-week holdout', () => {
     expect(Math.abs(pred78 / 4339 - 1)).toBeLessThan(0.1)
   })
 
+  it('tracks in weeks whatever the unit: the same curve in days and in months', async () => {
+    const fixture = weeklyFixture()
+    for (const unit of ['day', 'month'] as const) {
+      const info = await buildCustomerSummary(engine, {
+        asOf: '1997-09-30',
+        unit,
+        table: `summary_${unit}`,
+      })
+      const q = await buildPredictions(engine, info)
+      expect(q.tracking.calibrationPeriods, unit).toBe(39)
+      expect(
+        q.tracking.points.map((t) => t.actual),
+        unit,
+      ).toEqual(fixture)
+      // the model's time is converted: week 78's prediction agrees with the weekly fit's
+      const pred78 = q.tracking.points[77]!.predicted
+      expect(Math.abs(pred78 / p.tracking.points[77]!.predicted - 1), unit).toBeLessThan(0.01)
+    }
+    // the weekly run's own table is the one the other tests read
+    await buildPredictions(
+      engine,
+      await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' }),
+    )
+  })
+
   it('gives every customer finite predictions and P(alive) in [0, 1]', async () => {
     const [r] = await engine.query<Record<string, number>>(`
       SELECT count(*) AS n,

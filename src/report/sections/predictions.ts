@@ -73,7 +73,6 @@ function topTable(p: PredictionSummary, currency: string | null): string {
 function trackingChart(p: PredictionSummary): string {
   const pts = p.tracking.points
   if (pts.length < 2) return ''
-  const unit = p.unit
   return lineChart(
     [
       {
@@ -92,7 +91,7 @@ function trackingChart(p: PredictionSummary): string {
       title: 'Cumulative repeat purchases, actual vs predicted',
       width: 1000,
       height: 380,
-      xLabel: `${unit[0]?.toUpperCase()}${unit.slice(1)} since ${p.tracking.start}`,
+      xLabel: `Weeks since ${p.tracking.start}`,
       yLabel: 'Cumulative repeat purchases',
       ...(p.holdout
         ? {
