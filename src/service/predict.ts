@@ -685,7 +685,7 @@ export async function buildPredictions(
 
   // its notes follow the choice's, as when it ran after the choice
   const spendNotes: typeof notes = []
-  const { spend, rule } = spendModel(spendColumns, facts, spendNotes)
+  const { spend, rule } = spendModel(spendColumns, facts, spendNotes, info.orders.priced > 0)
   const births = await birthsPending
   const actualRows = await actualPending.finish()
   stage('fit models')
@@ -895,6 +895,8 @@ function spendModel(
   columns: readonly Float64Array[],
   facts: FactsRow | undefined,
   notes: { level: 'info' | 'warning'; message: string }[],
+  // false: no order carries an amount (a transaction log), so spend is unknown rather than 0
+  priced = true,
 ): { spend: SpendPrediction; rule: SpendRule } {
   const meanRepeat = facts?.mean_repeat_spend
   const meanDay = facts?.mean_day_spend
@@ -928,8 +930,15 @@ function spendModel(
       rule: { kind: 'mean', value: mean },
     }
   }
+  if (!priced) {
+    // a log without amounts: nothing to model, and its customers' spend is not known to be 0
+    const r = fallback(
+      'The orders carry no amounts: expected spend and predicted value are left empty (unknown).',
+    )
+    return { ...r, rule: { kind: 'none' } }
+  }
   if (positive === 0 && mean === 0) {
-    // a log without amounts (or only free orders): nothing to model, and nothing to apologise for
+    // only free orders: nothing to model, and nothing to apologise for
     return fallback('No purchase has a spend above 0: expected spend and value are 0.')
   }
   if (positive < MIN_REPEATERS) {

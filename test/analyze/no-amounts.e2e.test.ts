@@ -106,6 +106,16 @@ describe('loyals analyze on a transaction log without amounts', () => {
     expect(summary.topCustomers.every((c) => c.m === null)).toBe(true)
   })
 
+  it('predicts purchases but leaves spend and value empty: unknown, not 0', () => {
+    for (const r of rows) {
+      expect(Number(r.expected_purchases)).toBeGreaterThan(0)
+      expect([r.expected_spend, r.predicted_value]).toEqual(['', ''])
+    }
+    expect(summary.predictions?.notes.map((n) => n.message)).toContain(
+      'The orders carry no amounts: expected spend and predicted value are left empty (unknown).',
+    )
+  })
+
   it('ranks the customers by orders, ties by customer id', () => {
     expect(rows.map((r) => [r.customer_id, r.orders, r.revenue_rank])).toEqual([
       ['b', '6', '1'],

@@ -15,6 +15,8 @@ export type SpendRule =
       readonly fallback: number
     }
   | { readonly kind: 'mean'; readonly value: number }
+  /** The orders carry no amounts: spend and value are unknown (NULL), not 0. */
+  | { readonly kind: 'none' }
 
 const num = (v: number, what: string): string => {
   if (!Number.isFinite(v)) throw new UsageError(`${what} must be a finite number (got ${v})`)
@@ -28,6 +30,7 @@ const num = (v: number, what: string): string => {
  * such a customer's own mean spend m_x stands in.
  */
 export function spendExpression(rule: SpendRule, alias = 's'): string {
+  if (rule.kind === 'none') return 'CAST(NULL AS DOUBLE)'
   if (rule.kind === 'mean') return num(rule.value, 'mean spend')
   const p = num(rule.p, 'p')
   const q = num(rule.q, 'q')
