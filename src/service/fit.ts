@@ -14,7 +14,7 @@ import * as pareto from '../core/models/pareto-nbd.ts'
 import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
-import { DataError, ImportError, type RowProblem, UsageError } from '../errors.ts'
+import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import { startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
@@ -307,11 +307,14 @@ export function streamNumericCsv(
   })
 }
 
-/** A file `fit` cannot open: a missing workspace or file said plainly, else the system's reason. */
-function unreadable(path: string, e: unknown): UsageError {
+/**
+ * A file `fit` cannot open: a missing workspace or file said plainly (a missing file exits 1, as
+ * in import, summary and analyze), else the system's reason.
+ */
+function unreadable(path: string, e: unknown): LoyalsError {
   if (missingWorkspace(path)) return noWorkspace(path)
   if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-    return new UsageError(`${path}: file not found`)
+    return new DataError(`${path}: file not found`, { path })
   return new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
 }
 

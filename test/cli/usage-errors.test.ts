@@ -36,6 +36,24 @@ describe('command-line usage errors', () => {
     )
   })
 
+  it('a missing input file exits 1 on every command that reads one, a missing workspace 2', () => {
+    const dir = tempDir()
+    const nope = join(dir, 'nope.csv')
+    for (const args of [
+      ['fit', nope, '--model', 'bgnbd'],
+      ['summary', nope],
+      ['analyze', nope, '--out', join(dir, 'out')],
+      ['import', nope, '--db', join(dir, 'w.duckdb')],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args[0]).toBe(1)
+      expect(r.stderr, args[0]).toBe(`error: ${nope}: file not found\n`)
+    }
+    const ws = runCli(['fit', join(dir, 'nope.duckdb'), '--model', 'bgnbd'])
+    expect(ws.code).toBe(2)
+    expect(ws.stderr).toMatch(/^error: no workspace at /)
+  })
+
   it('an empty --out is refused rather than writing into the current directory', () => {
     for (const args of [
       ['insights', '--out', ''],
