@@ -330,16 +330,45 @@ describe('keys, duplicates and refunds', () => {
     )
     const stored =
       'SELECT order_id, cost, margin, channel, campaign, currency FROM orders ORDER BY 1'
-    const before = await engine.query(stored)
+    const kept = 'SELECT order_id, channel, campaign, currency FROM orders ORDER BY 1'
+    const before = await engine.query(kept)
     const r = await orders(
       write(
         dir,
         'bare.csv',
-        'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,10\nA-2,c2,2024-01-03,20\n',
+        'order_id,customer_id,ordered_at,amount,cost\nA-1,c1,2024-01-02,10,4\nA-2,c2,2024-01-03,20,5\n',
       ),
     )
     expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })
-    expect(await engine.query(stored)).toEqual(before)
+    expect(await engine.query(kept)).toEqual(before)
+    // cost and margin go with the amount: a file without them stores none, never a stale margin
+    // beside a new amount (20 with the margin 6 of 10 at cost 4)
+    const noCost = await orders(
+      write(
+        dir,
+        'no-cost.csv',
+        'order_id,customer_id,ordered_at,amount\nA-1,c1,2024-01-02,20\nA-2,c2,2024-01-03,20\n',
+      ),
+    )
+    expect(noCost).toMatchObject({ updated: 2 })
+    expect(await engine.query(stored)).toEqual([
+      {
+        order_id: 'A-1',
+        cost: null,
+        margin: null,
+        channel: 'web',
+        campaign: 'spring',
+        currency: 'EUR',
+      },
+      {
+        order_id: 'A-2',
+        cost: null,
+        margin: null,
+        channel: 'shop',
+        campaign: null,
+        currency: 'EUR',
+      },
+    ])
     // a column the file has replaces the stored value, empty or not; margin follows the cost
     const c = await orders(
       write(
@@ -348,7 +377,7 @@ describe('keys, duplicates and refunds', () => {
         'order_id,customer_id,ordered_at,amount,cost,channel\nA-1,c1,2024-01-02,10,6,\nA-2,c2,2024-01-03,20,5,shop\n',
       ),
     )
-    expect(c).toMatchObject({ updated: 1, unchanged: 1 })
+    expect(c).toMatchObject({ updated: 2, unchanged: 0 })
     expect(await engine.query(stored)).toEqual([
       { order_id: 'A-1', cost: 6, margin: 4, channel: null, campaign: 'spring', currency: 'EUR' },
       { order_id: 'A-2', cost: 5, margin: 15, channel: 'shop', campaign: null, currency: 'EUR' },

@@ -3,11 +3,13 @@
 // stored values in them instead (import-changes.ts). One rule for every kind, from its fields.
 import { absent, type TypedSpec } from './validate.ts'
 
-/** Store columns computed from other fields as well as their own: carried when any of them is. */
-const ALSO_FROM: Readonly<Record<string, readonly string[]>> = {
-  // orders: margin = coalesce(margin, amount - cost) (import-order-rows.ts)
-  margin: ['cost'],
-}
+/**
+ * Store columns that go with the amount: an order's margin is coalesce(margin, amount - cost)
+ * (import-order-rows.ts), so a cost or margin kept from an earlier import beside a new amount
+ * would be stale (amount 20 with the margin 6 of amount 10 at cost 4). A file without them stores
+ * none, as it stores its own amount.
+ */
+const WITH_AMOUNT: ReadonlySet<string> = new Set(['cost', 'margin'])
 
 /**
  * Ids make a row's key: a file without them keys rows by content, so a stored row it meets was
@@ -28,12 +30,7 @@ export function uncarriedColumns(
   const missing = new Set(
     spec.fields.filter((f) => f.header === null && absent(f)).map((f) => f.field),
   )
-  const fields = new Set(spec.fields.map((f) => f.field))
   return columns.filter(
-    (c) =>
-      missing.has(c) &&
-      !IDS.has(c) &&
-      !filled.includes(c) &&
-      (ALSO_FROM[c] ?? []).every((f) => missing.has(f) || !fields.has(f)),
+    (c) => missing.has(c) && !IDS.has(c) && !WITH_AMOUNT.has(c) && !filled.includes(c),
   )
 }
