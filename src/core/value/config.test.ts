@@ -152,6 +152,41 @@ describe('parseValueConfig', () => {
     ).toThrow(/tiers\.levels: tier shares add up to 1\.2/)
   })
 
+  test("the tiers' own rules are checked beside the levels' errors, in one pass", () => {
+    const paths = (json: unknown): string[] => {
+      try {
+        parseValueConfig(json)
+      } catch (e) {
+        return ((e as UsageError).details.issues as { path: string }[]).map((i) => i.path)
+      }
+      return []
+    }
+    const gold = {
+      name: 'Gold',
+      share: 0.1,
+      minValue: 100,
+      outreach: 'email',
+      serviceLevel: { priority: 0, responseTargetMinutes: -5 },
+    }
+    const rest = { name: 'Rest', serviceLevel: { priority: 2, responseTargetMinutes: 60 } }
+    expect(paths({ tiers: { basis: 'rank', levels: [gold, rest] } })).toEqual(
+      expect.arrayContaining([
+        'tiers.levels[0].serviceLevel.priority',
+        'tiers.levels[0].outreach',
+        'tiers.levels[0].minValue',
+      ]),
+    )
+    // an unknown basis is its one error: no rule of either basis is guessed beside it
+    expect(paths({ tiers: { basis: 'ranks', levels: [gold, rest] } }).sort()).toEqual(
+      [
+        'tiers.basis',
+        'tiers.levels[0].outreach',
+        'tiers.levels[0].serviceLevel.priority',
+        'tiers.levels[0].serviceLevel.responseTargetMinutes',
+      ].sort(),
+    )
+  })
+
   test('a non-object file is a usage error, not a crash', () => {
     expect(() => parseValueConfig([1, 2])).toThrow(UsageError)
     expect(() => parseValueConfig('x')).toThrow(/\(root\)/)

@@ -204,6 +204,22 @@ const DEFAULT_TIER_LEVELS: z.input<typeof TierLevelSchema>[] = [
   },
 ]
 
+/**
+ * The tier checks run beside the levels' own errors (a bad priority in one level does not hide a
+ * share on a threshold tier), whenever the levels are there to read: every problem in one pass.
+ */
+const TIERS_READABLE = {
+  when: (p: { value: unknown }): boolean => {
+    const t = p.value as { levels?: unknown; basis?: unknown } | null
+    const levels = t?.levels
+    return (
+      (t?.basis === 'rank' || t?.basis === 'threshold') &&
+      Array.isArray(levels) &&
+      levels.every((l) => typeof l === 'object' && l !== null && typeof l.name === 'string')
+    )
+  },
+}
+
 const TiersSchema = z
   .object({
     basis: z.enum(['rank', 'threshold']).default('rank'),
@@ -300,7 +316,7 @@ const TiersSchema = z
         }
       })
     }
-  })
+  }, TIERS_READABLE)
 
 /** The schema of the value configuration file. Parse with {@link parseValueConfig}. */
 export const ValueConfigSchema = z
