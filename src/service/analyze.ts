@@ -660,9 +660,9 @@ function qualityNotes(
   // several currencies never get here: the summary refuses to add them up
   if (currency === null) {
     const shown = configured
-      ? `shown in ${configured}, the value configuration's currency`
-      : 'shown as is'
-    notes.push({ level: 'info', message: `The orders name no currency; amounts are ${shown}.` })
+      ? `whole-customer value is shown in ${configured}, the value configuration's currency, and the other amounts as plain numbers`
+      : 'amounts are shown as is'
+    notes.push({ level: 'info', message: `The orders name no currency; ${shown}.` })
   }
   if (t.margin_customers === 0) {
     // the value step prices every customer's revenue at the default margin rate: said, with it

@@ -184,7 +184,7 @@ describe('value inputs and loyals customer', () => {
     expect(html).not.toMatch(/€\d/)
     // the orders name none: the note says the money is in the configuration's currency
     expect(html).toContain(
-      'The orders name no currency; amounts are shown in EUR, the value configuration&#39;s currency.',
+      'The orders name no currency; whole-customer value is shown in EUR, the value configuration&#39;s currency, and the other amounts as plain numbers.',
     )
     expect(html).not.toContain('amounts are shown as is')
   })
