@@ -13,7 +13,7 @@ import { refitDue } from '../data/queries/api-refit-due.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
-import { readJsonFile } from '../service/json-file.ts'
+import { readConfigFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
@@ -48,10 +48,6 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** A configuration file given by path, or {} (every default) when none is. */
-const readJson = (path: string | undefined, what: string): Promise<unknown> =>
-  path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
-
 /** The one currency the stored orders name, or null for none (or several, refused elsewhere). */
 async function ordersCurrency(engine: Engine): Promise<string | null> {
   const rows = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
@@ -63,8 +59,8 @@ async function ordersCurrency(engine: Engine): Promise<string | null> {
  * @throws UsageError for bad configuration or a workspace already served; QueryError from the store.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const ops = parseOpsConfig(await readJson(o.opsConfigPath, 'operations configuration'))
-  const valueJson = await readJson(o.valueConfigPath, 'value configuration')
+  const ops = parseOpsConfig(await readConfigFile(o.opsConfigPath, 'operations configuration'))
+  const valueJson = await readConfigFile(o.valueConfigPath, 'value configuration')
   const value = parseValueConfig(valueJson)
   // only a currency the file names is the workspace's: the default (USD) is a display choice
   const named = (valueJson as { currency?: { code?: unknown } } | null)?.currency?.code

@@ -1,6 +1,8 @@
 // Holdout validation and model choice, pure: predictions and actuals in, metrics and a verdict in
 // plain words out. Degenerate data gets a message and a historical-rate baseline, never NaN.
 
+import { wordList } from './words.ts'
+
 /** Calibration frequencies are bucketed 0, 1, ..., 6 and "7+" (the FHL 2005 figure). */
 export const FREQUENCY_BUCKETS = 8
 
@@ -214,12 +216,10 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   // as many decimals as tell the MAEs apart (0.003426 and 0.003465 would both read 0.003)
   const digits = digitsToTell(valid.map((c) => c.metrics.mae))
   const mae = (v: number) => fmt(v, digits)
-  const list = (items: readonly string[]) =>
-    items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
   const maeOf = (cs: readonly Candidate[]) =>
-    list(cs.map((c) => `${mae(c.metrics.mae)} for ${c.name}`))
+    wordList(cs.map((c) => `${mae(c.metrics.mae)} for ${c.name}`))
   const leftOut = invalid.length
-    ? ` ${list(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout mean absolute error is not a finite number.`
+    ? ` ${wordList(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout mean absolute error is not a finite number.`
     : ''
   const behind = rest.length ? `; further behind: mean absolute error ${maeOf(rest)}` : ''
   let reason: string
@@ -232,14 +232,14 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
     const others = tied.slice(1).sort(byMae)
     const two = others.length === 1
     const vs = (f: (c: Candidate) => string) =>
-      two ? f(others[0]!) : list(others.map((c) => `${f(c)} for ${c.name}`))
+      two ? f(others[0]!) : wordList(others.map((c) => `${f(c)} for ${c.name}`))
     const within = best === lowest ? 'within 0.5 %' : `within 0.5 % of the lowest (${lowest.name})`
     const maes = `mean absolute error per customer ${mae(m.mae)} vs ${vs((c) => mae(c.metrics.mae))}, ${within}`
     const byBicAlone = others.every((c) => bic(c) > bic(best))
     const decided = byBicAlone
       ? `${best.name} has the ${two ? 'lower' : 'lowest'} BIC (${bicText(best)} vs ${vs(bicText)}), so it explains the calibration data with less complexity`
       : `BIC does not separate them (${bicText(best)} vs ${vs(bicText)}), so the lower mean absolute error decides`
-    reason = `${list([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals(rest.length ? best.name : 'it')}.`
+    reason = `${wordList([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals(rest.length ? best.name : 'it')}.`
   }
   return { best: best.name, reason: reason + leftOut, ranking }
 }

@@ -4,7 +4,6 @@ import {
   formatCount,
   formatExpected,
   formatInt,
-  formatList,
   formatMoney,
   formatMoneyCompact,
   formatNumber,
@@ -93,14 +92,5 @@ describe('formatCount', () => {
     expect(formatCount(0, 'customer')).toBe('0 customers')
     expect(formatCount(1959, 'order')).toBe('1,959 orders')
     expect(formatCount(2, 'customer has', 'customers have')).toBe('2 customers have')
-  })
-})
-
-describe('formatList', () => {
-  it('joins words as a sentence does', () => {
-    expect(formatList([])).toBe('')
-    expect(formatList(['Gold'])).toBe('Gold')
-    expect(formatList(['Platinum', 'Silver'])).toBe('Platinum and Silver')
-    expect(formatList(['Platinum', 'Gold', 'Silver'])).toBe('Platinum, Gold and Silver')
   })
 })

@@ -42,15 +42,6 @@ export function formatInt(n: number | null | undefined): string {
  * A count and its noun, singular for exactly one.
  * @example formatCount(1, 'customer') // '1 customer'; formatCount(1959, 'order') // '1,959 orders'
  */
-/**
- * Words as a list in a sentence: "A", "A and B", "A, B and C".
- * @example formatList(['Platinum', 'Silver']) // 'Platinum and Silver'
- */
-export function formatList(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('')
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
-}
-
 export function formatCount(n: number, one: string, many = `${one}s`): string {
   return `${formatInt(n)} ${n === 1 ? one : many}`
 }

@@ -50,3 +50,11 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
   return parseJsonText(text, path, what)
 }
+
+/**
+ * A configuration file given by path, or {} (every default) when none is.
+ * @throws UsageError as {@link readJsonFile}.
+ */
+export function readConfigFile(path: string | undefined, what: string): Promise<unknown> {
+  return path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
+}

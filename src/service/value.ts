@@ -398,6 +398,7 @@ export async function buildValue(
           topPercent: cfg.tiers.basis === 'rank' ? cumulativeTop[aboveIdx] : undefined,
         }
       : undefined
+  const cent = (x: number) => roundHalfAway(x, 2)
   // one fixed-shape object per customer (no conditional spreads): this runs a million times
   const factsOf = (i: number): ReasonFacts => {
     const t = tiers.tier[i] as number
@@ -409,7 +410,6 @@ export async function buildValue(
     const seg = segments[f.segment[i] as number]
     // the figures the breakdown beside the reasons shows, to the cent
     const shown = shownValue(profit, referralValue, i)
-    const cent = (x: number) => roundHalfAway(x, 2)
     return {
       tier: {
         name: tierNames[t] as string,

@@ -9,7 +9,7 @@ import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
-import { readJsonFile } from '../../service/json-file.ts'
+import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
@@ -24,10 +24,6 @@ interface TickOptions extends RemoteOptions {
   valueConfig?: string
   json?: boolean
 }
-
-/** A configuration file given by path, or {} (every default) when none is. */
-const readJson = (path: string | undefined, what: string): Promise<unknown> =>
-  path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
 
 /** The report as text: one line per playbook, then the deferred actions released. */
 export function formatTick(r: TickReport): string {
@@ -77,8 +73,10 @@ export function registerTick(program: Command): void {
           opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
         )
       } else {
-        const ops = parseOpsConfig(await readJson(opts.config, 'operations configuration'))
-        const value = parseValueConfig(await readJson(opts.valueConfig, 'value configuration'))
+        const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
+        const value = parseValueConfig(
+          await readConfigFile(opts.valueConfig, 'value configuration'),
+        )
         checkOpsTierNames(
           ops,
           value.tiers.levels.map((l) => l.name),

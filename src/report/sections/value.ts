@@ -1,6 +1,7 @@
 // Customer value: what customers are worth after the cost of serving them, who is served at a
 // loss, who brings other customers, and the tiers with their service levels. Reads summary.value.
 import { hours } from '../../core/value/reasons.ts'
+import { wordList } from '../../core/words.ts'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type {
   LossCustomer,
@@ -13,7 +14,6 @@ import {
   escapeHtml,
   formatCount,
   formatInt,
-  formatList,
   formatMoney,
   formatMoneyCompact,
   formatPct,
@@ -109,7 +109,7 @@ function tiersTable(v: ValueSummary): string {
   const empty = v.tiers.levels.slice(0, -1).filter((t) => t.minValue === null)
   const note =
     v.tiers.basis === 'rank' && empty.length > 0
-      ? `<p class="meta">${escapeHtml(formatList(empty.map((t) => t.name)))} ${empty.length === 1 ? 'has' : 'have'} no minimum this run: no customer's total value qualifies for ${empty.length === 1 ? 'it' : 'them'} (customers tied at the line of a tier above all go to that tier, and a share smaller than one customer holds nobody).</p>`
+      ? `<p class="meta">${escapeHtml(wordList(empty.map((t) => t.name)))} ${empty.length === 1 ? 'has' : 'have'} no minimum this run: no customer's total value qualifies for ${empty.length === 1 ? 'it' : 'them'} (customers tied at the line of a tier above all go to that tier, and a share smaller than one customer holds nobody).</p>`
       : ''
   return htmlTable(cols, v.tiers.levels) + note
 }
