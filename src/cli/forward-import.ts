@@ -111,11 +111,20 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
         const amount = Number(r.amount)
         const base = { type: 'track', userId: String(r.customer_id), timestamp: iso(r.ordered_at) }
         if (amount < 0) {
+          // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`): the
+          // server stores it under the key a direct import gives it, so the same file imported
+          // both ways refunds once
+          const key = String(r.order_key)
+          const own = r.order_id !== null && key.startsWith(`${orderId}:`)
           return {
             ...base,
-            messageId: `refund:${r.order_key}`,
+            messageId: `refund:${key}`,
             event: 'Order Refunded',
-            properties: { order_id: orderId, total: -amount },
+            properties: defined({
+              order_id: orderId,
+              total: -amount,
+              refund_id: own ? key.slice(orderId.length + 1) : null,
+            }),
           }
         }
         const products = lines.get(orderId)

@@ -505,6 +505,36 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(both.json.error.message).toMatch(/order twice belongs to customer c1, not c2/)
       expect(await count(h, "SELECT count(*) AS n FROM orders WHERE order_id = 'twice'")).toBe(0)
     })
+
+    it('applies a refund that names its id once, whatever messageId carries it', async () => {
+      await h.call('POST', '/v1/events', {
+        body: orderEvent('c3', 'o-rid', 80, '2025-02-13T00:00:00Z', 'o-rid-1'),
+      })
+      const refund = (id: string, total: number) => ({
+        type: 'track',
+        messageId: id,
+        userId: 'c3',
+        event: 'Order Refunded',
+        timestamp: '2025-02-14T00:00:00Z',
+        properties: { order_id: 'o-rid', total, refund_id: 'r1' },
+      })
+      const first = await h.call('POST', '/v1/events', { body: refund('rid-a', 30) })
+      expect(first.status).toBe(200)
+      // the same refund again under a new messageId: stored once
+      const again = await h.call('POST', '/v1/events/batch', {
+        body: { batch: [refund('rid-b', 30), refund('rid-c', 30)] },
+      })
+      expect(again.status).toBe(200)
+      expect((await h.call('GET', '/v1/customers/c3')).json.revenue).toBe(50)
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE order_key = 'o-rid:r1'")).toBe(
+        1,
+      )
+      // another amount under a stored refund id is refused, not silently dropped
+      const other = await h.call('POST', '/v1/events', { body: refund('rid-d', 10) })
+      expect(other.status).toBe(422)
+      expect(other.json.error.message).toMatch(/refund o-rid:r1 is stored as a refund of 30/)
+      expect((await h.call('GET', '/v1/customers/c3')).json.revenue).toBe(50)
+    })
   })
 
   describe('profiles, refit, paging, audiences, service', () => {

@@ -270,6 +270,32 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(direct.stdout).toContain('3 customers (0 new, 0 updated, 3 unchanged)')
   }, 120_000)
 
+  it('a file imported directly, then through the server, refunds once', async () => {
+    const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
+    const both = join(dir, 'both.duckdb')
+    const direct = await runCli(['import', file, '--db', both])
+    expect(direct.code, direct.stderr).toBe(0)
+    const sums = async () => {
+      const { openWorkspace } = await import('../../src/data/workspace.ts')
+      const engine = await openWorkspace(both)
+      try {
+        return await engine.query<{ n: number; rev: number }>(
+          'SELECT count(*) AS n, sum(amount) AS rev FROM orders',
+        )
+      } finally {
+        await engine.close()
+      }
+    }
+    const before = await sums()
+    const created = await runCli(['keys', 'create', '--role', 'admin', '--db', both, '--json'])
+    const admin = JSON.parse(created.stdout).key as string
+    const s = await serve(['--db', both, '--tick-every', 'off'])
+    const sent = await runCli(['import', file, '--db', both, '--api-key', admin])
+    expect(sent.code, sent.stderr).toBe(0)
+    await stop(s.child)
+    expect(await sums()).toEqual(before)
+  }, 120_000)
+
   it('imports orders through the server: the same rows as a local import, once', async () => {
     const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
     const localDb = join(dir, 'local.duckdb')

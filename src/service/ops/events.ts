@@ -179,6 +179,9 @@ export const OrderRefundedProps = z
     order_id: id,
     total: money.positive().optional(),
     revenue: money.positive().optional(),
+    // the refund's own id within its order: the same refund sent again (another messageId, or
+    // `loyals import` forwarding a file whose refunds are stored already) counts once
+    refund_id: id.optional(),
   })
   .catchall(z.unknown())
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
@@ -349,7 +352,12 @@ export interface IngestEvent {
       amount: number | null
     }[]
   } | null
-  readonly refund: { readonly orderId: string; readonly amount: number } | null
+  readonly refund: {
+    readonly orderId: string
+    readonly amount: number
+    /** The key of its `orders` row when the refund names its id (`<order id>:<refund id>`). */
+    readonly key: string | null
+  } | null
   readonly traits: {
     readonly email?: string
     readonly name?: string
@@ -453,7 +461,14 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
   }
   if (e.event === 'Order Refunded') {
     const p = OrderRefundedProps.parse(e.properties)
-    return { ...ev, refund: { orderId: p.order_id, amount: p.total ?? p.revenue ?? 0 } }
+    return {
+      ...ev,
+      refund: {
+        orderId: p.order_id,
+        amount: p.total ?? p.revenue ?? 0,
+        key: p.refund_id === undefined ? null : `${p.order_id}:${p.refund_id}`,
+      },
+    }
   }
   if (e.event === 'Survey Responded') {
     const p = SurveyProps.parse(e.properties)

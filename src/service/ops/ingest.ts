@@ -16,6 +16,7 @@ import { importedOrders } from '../../data/queries/api-imported-orders.ts'
 import { storedOrders } from '../../data/queries/api-ingest-stored-orders.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
+import { storedRefunds } from '../../data/queries/api-stored-refunds.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
@@ -361,6 +362,34 @@ async function findImported(
   return out
 }
 
+/**
+ * The stored refunds that the group's refunds with an id name, by key. One stored under another
+ * customer, or with another amount, is refused: a refund id names one refund, as an order id names
+ * one order, and the first content stays.
+ */
+async function findStoredRefunds(tx: Engine, events: readonly IngestEvent[]): Promise<Set<string>> {
+  const named = events.filter((e) => e.refund?.key)
+  if (named.length === 0) return new Set()
+  const keys = [...new Set(named.map((e) => e.refund!.key!))]
+  const stored = new Map<string, { owner: string; amount: number }>()
+  for (const r of await tx.query(storedRefunds(tx.dialect, keys))) {
+    stored.set(String(r.order_key), { owner: String(r.customer_id), amount: -Number(r.amount) })
+  }
+  for (const e of named) {
+    const s = stored.get(e.refund!.key!)
+    if (!s) continue
+    const amount = e.refund!.amount
+    if (s.owner !== e.customerId || Math.abs(s.amount - amount) > 1e-9 * Math.max(1, amount)) {
+      const whose = PSEUDONYM.test(s.owner) ? 'an erased customer' : `customer ${s.owner}`
+      throw new DataError(
+        `event ${e.eventId}: refund ${e.refund!.key} is stored as a refund of ${s.amount} for ${whose}; a refund id names one refund (send another refund_id for another refund)`,
+        { eventId: e.eventId, orderId: e.refund!.orderId },
+      )
+    }
+  }
+  return new Set(stored.keys())
+}
+
 /** The event carries the imported order itself (same amount and instant, to the millisecond). */
 function sameOrder(e: IngestEvent, o: ImportedOrder): boolean {
   const a = e.order?.amount ?? Number.NaN
@@ -473,20 +502,30 @@ export async function ingestGroup(
     // event is a duplicate and nothing of it is stored; with other content the event is kept but
     // the order still counts once; under another customer's id it is a clash (below).
     const imported = await findImported(store, tx, unique)
+    // a refund that names its id and is stored already (by `loyals import`, or sent before)
+    const refunds = await findStoredRefunds(tx, unique)
     const isCopy = (e: IngestEvent): boolean => {
+      if (e.refund?.key && refunds.has(e.refund.key)) return true
       const o = e.order ? imported.get(e.order.orderId) : undefined
       return o !== undefined && o.owner === e.customerId && sameOrder(e, o)
     }
     // The same order under a new messageId (a client that regenerates ids) is applied once too:
     // a marker row per order id goes into the events table in the same statement. An imported
-    // order gets none: its orders row is its record.
+    // order gets none: its orders row is its record. So does a refund with its own id.
     const markerOf = (e: IngestEvent): string | null =>
-      e.order ? `marker:order:${e.order.orderId}` : e.refund ? `marker:refund:${e.eventId}` : null
+      e.order
+        ? `marker:order:${e.order.orderId}`
+        : e.refund
+          ? `marker:refund:${e.refund.key ?? e.eventId}`
+          : null
     const markers = [
       ...new Set(
         unique.flatMap((e) => {
           const m = markerOf(e)
-          return m === null || (e.order && imported.has(e.order.orderId)) ? [] : [m]
+          const stored =
+            (e.order && imported.has(e.order.orderId)) ||
+            (e.refund?.key && refunds.has(e.refund.key))
+          return m === null || stored ? [] : [m]
         }),
       ),
     ]
@@ -694,7 +733,7 @@ export async function ingestGroup(
         const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
         const orderId = o ? o.orderId : (e.refund?.orderId ?? null)
         orders.push([
-          o ? orderId : `refund:${e.eventId}`,
+          o ? orderId : (e.refund?.key ?? `refund:${e.eventId}`),
           orderId,
           e.customerId,
           sqlTs(e.atMs),
