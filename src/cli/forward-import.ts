@@ -76,7 +76,8 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
   for (;;) {
     const rows = await mem.query({
       sql: `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS ordered_at,
-  amount, currency, discount FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
+  amount, currency, discount, quantity, cost, margin, channel, campaign
+FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
       params: [after],
     })
     if (rows.length === 0) break
@@ -123,6 +124,8 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             properties: defined({
               order_id: orderId,
               total: -amount,
+              currency:
+                typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null,
               refund_id: own ? key.slice(orderId.length + 1) : null,
             }),
           }
@@ -137,6 +140,11 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             total: amount,
             currency: typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null,
             discount: r.discount === null ? null : Number(r.discount),
+            quantity: r.quantity === null ? null : Number(r.quantity),
+            cost: r.cost === null ? null : Number(r.cost),
+            margin: r.margin === null ? null : Number(r.margin),
+            channel: r.channel,
+            campaign: r.campaign,
             products: products && products.length > 0 ? products.slice(0, 1000) : null,
           }),
         }

@@ -296,6 +296,44 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(await sums()).toEqual(before)
   }, 120_000)
 
+  it('orders forwarded to the server keep every column an orders file gives', async () => {
+    const file = join(dir, 'full-orders.csv')
+    writeFileSync(
+      file,
+      'order_id,customer_id,ordered_at,amount,currency,quantity,cost,margin,discount,channel,campaign\n' +
+        'F1,K1,2024-03-01T10:00:00Z,120.50,EUR,3,70,,5,web,spring\n' +
+        'F2,K1,2024-03-09T10:00:00Z,80,EUR,1,,30,,store,\n' +
+        'F3,K2,2024-03-10T11:00:00Z,40,EUR,,,,,, \n' +
+        'F1,K1,2024-03-05T09:00:00Z,-20.5,EUR,,,,,,\n',
+    )
+    const rows = async (db: string) => {
+      const { openWorkspace } = await import('../../src/data/workspace.ts')
+      const engine = await openWorkspace(db)
+      try {
+        return await engine.query(
+          `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount,
+  currency, quantity, cost, margin, discount, channel, campaign FROM orders ORDER BY order_key`,
+        )
+      } finally {
+        await engine.close()
+      }
+    }
+    const localDb = join(dir, 'full-local.duckdb')
+    const local = await runCli(['import', file, '--db', localDb])
+    expect(local.code, local.stderr).toBe(0)
+    const served = join(dir, 'full-served.duckdb')
+    const created = await runCli(['keys', 'create', '--role', 'admin', '--db', served, '--json'])
+    const admin = JSON.parse(created.stdout).key as string
+    const s = await serve(['--db', served, '--tick-every', 'off'])
+    const sent = await runCli(['import', file, '--db', served, '--api-key', admin])
+    expect(sent.code, sent.stderr).toBe(0)
+    await stop(s.child)
+    const want = await rows(localDb)
+    expect(want).toHaveLength(4)
+    expect(want[0]).toMatchObject({ quantity: 3, cost: 70, margin: 50.5, channel: 'web' })
+    expect(await rows(served)).toEqual(want)
+  }, 120_000)
+
   it('imports orders through the server: the same rows as a local import, once', async () => {
     const file = join(ROOT, 'test/fixtures/import/shopify_orders_export.csv')
     const localDb = join(dir, 'local.duckdb')

@@ -63,6 +63,13 @@ const money = z
   .finite()
   .refine((v) => Math.abs(v) < MAX_MONEY, 'must be less than 1,000,000,000,000 in size')
 
+/** A sales channel or campaign: blank is none. */
+const tag = z
+  .string()
+  .max(200)
+  .transform((s) => s.trim() || undefined)
+  .optional()
+
 const common = {
   /** Segment's unique id of the message: the idempotency key. */
   messageId: z
@@ -166,6 +173,12 @@ export const OrderCompletedProps = z
     revenue: money.min(0).optional(),
     currency: z.string().min(3).max(3).toUpperCase().optional(),
     discount: money.optional(),
+    // what an orders file's optional columns carry, stored as `loyals import` stores them
+    quantity: z.number().finite().min(0, 'must not be negative').optional(),
+    cost: money.optional(),
+    margin: money.optional(),
+    channel: tag,
+    campaign: tag,
     products: z.array(Product).max(1000).optional(),
   })
   .catchall(z.unknown())
@@ -179,6 +192,7 @@ export const OrderRefundedProps = z
     order_id: id,
     total: money.positive().optional(),
     revenue: money.positive().optional(),
+    currency: z.string().min(3).max(3).toUpperCase().optional(),
     // the refund's own id within its order: the same refund sent again (another messageId, or
     // `loyals import` forwarding a file whose refunds are stored already) counts once
     refund_id: id.optional(),
@@ -344,6 +358,12 @@ export interface IngestEvent {
     readonly amount: number
     readonly currency: string | null
     readonly discount: number | null
+    readonly quantity: number | null
+    readonly cost: number | null
+    /** Given, or the amount less the cost when only the cost is (as an import stores it). */
+    readonly margin: number | null
+    readonly channel: string | null
+    readonly campaign: string | null
     readonly products: readonly {
       productId: string | null
       name: string | null
@@ -355,6 +375,7 @@ export interface IngestEvent {
   readonly refund: {
     readonly orderId: string
     readonly amount: number
+    readonly currency: string | null
     /** The key of its `orders` row when the refund names its id (`<order id>:<refund id>`). */
     readonly key: string | null
   } | null
@@ -449,6 +470,11 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
         amount: p.total ?? p.revenue ?? 0,
         currency: p.currency ?? null,
         discount: p.discount ?? null,
+        quantity: p.quantity ?? null,
+        cost: p.cost ?? null,
+        margin: p.margin ?? (p.cost === undefined ? null : (p.total ?? p.revenue ?? 0) - p.cost),
+        channel: p.channel ?? null,
+        campaign: p.campaign ?? null,
         products: (p.products ?? []).map((x) => ({
           productId: x.product_id ?? x.sku ?? null,
           name: x.name ?? null,
@@ -466,6 +492,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
       refund: {
         orderId: p.order_id,
         amount: p.total ?? p.revenue ?? 0,
+        currency: p.currency ?? null,
         key: p.refund_id === undefined ? null : `${p.order_id}:${p.refund_id}`,
       },
     }
