@@ -41,6 +41,17 @@ async function stop(child: ChildProcess): Promise<void> {
   await done
 }
 
+/** The rows of one statement over a workspace no server holds. */
+async function queryStore(db: string, sql: string) {
+  const { openWorkspace } = await import('../../src/data/workspace.ts')
+  const engine = await openWorkspace(db)
+  try {
+    return await engine.query(sql)
+  } finally {
+    await engine.close()
+  }
+}
+
 afterEach(() => {
   for (const c of children.splice(0))
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
@@ -275,17 +286,7 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     const both = join(dir, 'both.duckdb')
     const direct = await runCli(['import', file, '--db', both])
     expect(direct.code, direct.stderr).toBe(0)
-    const sums = async () => {
-      const { openWorkspace } = await import('../../src/data/workspace.ts')
-      const engine = await openWorkspace(both)
-      try {
-        return await engine.query<{ n: number; rev: number }>(
-          'SELECT count(*) AS n, sum(amount) AS rev FROM orders',
-        )
-      } finally {
-        await engine.close()
-      }
-    }
+    const sums = () => queryStore(both, 'SELECT count(*) AS n, sum(amount) AS rev FROM orders')
     const before = await sums()
     const created = await runCli(['keys', 'create', '--role', 'admin', '--db', both, '--json'])
     const admin = JSON.parse(created.stdout).key as string
@@ -306,18 +307,12 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
         'F3,K2,2024-03-10T11:00:00Z,40,EUR,,,,,, \n' +
         'F1,K1,2024-03-05T09:00:00Z,-20.5,EUR,,,,,,\n',
     )
-    const rows = async (db: string) => {
-      const { openWorkspace } = await import('../../src/data/workspace.ts')
-      const engine = await openWorkspace(db)
-      try {
-        return await engine.query(
-          `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount,
+    const rows = (db: string) =>
+      queryStore(
+        db,
+        `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS at, amount,
   currency, quantity, cost, margin, discount, channel, campaign FROM orders ORDER BY order_key`,
-        )
-      } finally {
-        await engine.close()
-      }
-    }
+      )
     const localDb = join(dir, 'full-local.duckdb')
     const local = await runCli(['import', file, '--db', localDb])
     expect(local.code, local.stderr).toBe(0)
