@@ -135,5 +135,7 @@ export interface ValueSummary {
       readonly totalValue: number
     }[]
     readonly rules: Readonly<Partial<Record<LoyaltyRule, number>>>
+    /** Repeat purchase days a customer needs to be more than a one-time buyer (the rules'). */
+    readonly minRepeat: number
   }
 }

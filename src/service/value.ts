@@ -22,6 +22,7 @@ import {
   lossCustomers,
   type ProfitResult,
   profitConcentration,
+  shownProfit,
   shownValue,
   totalValue,
 } from '../core/value/profit.ts'
@@ -248,10 +249,13 @@ export async function buildValue(
       : undefined,
   )
 
-  // referrals: every node's own value flows up; nodes beyond the buyers are worth 0 themselves
+  // referrals: every node's own value flows up; nodes beyond the buyers are worth 0 themselves.
+  // A customer's own value is their past and predicted profit as their breakdown shows them (to
+  // the cent), so that a tree quotes the figure the customer's own row sums to.
   const own = new Float64Array(nodes)
   for (let i = 0; i < n; i++) {
-    own[i] = (profit.historicalProfit[i] as number) + (profit.predictedProfit[i] as number)
+    const shown = shownProfit(profit, i)
+    own[i] = shown.pastProfit + shown.predictedProfit
   }
   if (inputs.referrals > 0) await sinceReferral(engine, analysis, opts.asOf, cfg.costs, own)
   const [referrer, referred, day] = await readNumericColumns(
@@ -435,6 +439,7 @@ export async function buildValue(
       loyalty: {
         type: LOYALTY_TYPES[loyalty.type[i] as number] as (typeof LOYALTY_TYPES)[number],
         rule: LOYALTY_RULES[loyalty.rule[i] as number] as LoyaltyRule,
+        repeatDays: f.x[i] as number,
       },
       referrals:
         direct > 0
@@ -481,7 +486,11 @@ export async function buildValue(
       valueTopShare: valueTopShare[i] as number,
     }
   }
-  const reasonOpts = { currency, promoterMin: cfg.loyalty.nps.promoterMin }
+  const reasonOpts = {
+    currency,
+    promoterMin: cfg.loyalty.nps.promoterMin,
+    minRepeat: cfg.loyalty.minRepeat,
+  }
   const top3 = { ...reasonOpts, limit: 3 }
 
   // results back to the engine
@@ -842,6 +851,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
         totalValue: typeValue[k] as number,
       })),
       rules,
+      minRepeat: cfg.loyalty.minRepeat,
     },
   }
 }

@@ -176,7 +176,9 @@ describe("a customer's money breakdown", () => {
         cents(r.historical_profit) + cents(r.predicted_profit) + cents(r.referral_value),
       )
     }
-    // B's referral value is A's own, unrounded (90.1125): 90.11
-    expect(rows[1]).toMatchObject({ customer_id: 'B', referral_value: 90.11 })
+    // B's referral value is A's own as A's row shows it (90.12), not the unrounded 90.1125
+    // rounded on its own (90.11): a referrer's tree quotes the figure the referred customer's
+    // breakdown sums to
+    expect(rows[1]).toMatchObject({ customer_id: 'B', referral_value: 90.12 })
   })
 })

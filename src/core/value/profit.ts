@@ -263,6 +263,25 @@ export interface ShownValue {
  * @example shownValue(profit, referrals, 0).total
  */
 export function shownValue(p: ProfitResult, referralValue: Float64Array, i: number): ShownValue {
+  const { costToServe, pastProfit, predictedProfit } = shownProfit(p, i)
+  const referral = roundHalfAway(referralValue[i] as number, 2)
+  return {
+    costToServe,
+    pastProfit,
+    predictedProfit,
+    referralValue: referral,
+    total: roundHalfAway(pastProfit + predictedProfit + referral, 2),
+  }
+}
+
+/**
+ * Customer `i`'s cost to serve, past and predicted profit as {@link shownValue} shows them: the
+ * own value a referrer's tree quotes for a customer is the same sum of cents.
+ */
+export function shownProfit(
+  p: ProfitResult,
+  i: number,
+): Pick<ShownValue, 'costToServe' | 'pastProfit' | 'predictedProfit'> {
   const cent = (x: number) => roundHalfAway(x, 2)
   const costToServe = cent(
     cent(p.ticketCost[i] as number) +
@@ -272,13 +291,5 @@ export function shownValue(p: ProfitResult, referralValue: Float64Array, i: numb
       cent(p.discountCost[i] as number),
   )
   const pastProfit = cent(cent(p.grossMargin[i] as number) - costToServe)
-  const predictedProfit = cent(p.predictedProfit[i] as number)
-  const referral = cent(referralValue[i] as number)
-  return {
-    costToServe,
-    pastProfit,
-    predictedProfit,
-    referralValue: referral,
-    total: cent(pastProfit + predictedProfit + referral),
-  }
+  return { costToServe, pastProfit, predictedProfit: cent(p.predictedProfit[i] as number) }
 }

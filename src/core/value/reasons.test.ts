@@ -199,6 +199,18 @@ describe('buildReasons', () => {
         profit: { past: 17, orders: 2 },
       }),
     ).toBe('one-time buyer: 2 orders on a single day, 7 months ago')
+    // rules that ask for two repeats: a customer with two purchase days is a one-time buyer,
+    // said as it is (not "on a single day")
+    expect(
+      buildReasons(
+        {
+          loyalty: { type: 'one_time_buyer', rule: 'single_purchase', repeatDays: 1 },
+          cadence: { orders: 2, usualGapDays: 60, tenureDays: 60, daysSinceLast: 112 },
+          profit: { past: 17, orders: 2 },
+        },
+        { currency, minRepeat: 2 },
+      ).find((r) => r.code === 'loyalty_type')?.text,
+    ).toBe('one-time buyer: 2 purchase days (1 repeat; the rules ask for 2), the last 16 weeks ago')
   })
 
   test('tier held by grace, threshold tiers, segment and engagement', () => {

@@ -62,7 +62,12 @@ export interface ReasonFacts {
     readonly orders: number
     readonly revenue: number
   }
-  readonly loyalty?: { readonly type: LoyaltyType; readonly rule: LoyaltyRule }
+  readonly loyalty?: {
+    readonly type: LoyaltyType
+    readonly rule: LoyaltyRule
+    /** Purchase days after the first (x). */
+    readonly repeatDays?: number
+  }
   readonly referrals?: {
     readonly direct: number
     readonly directValue: number
@@ -124,6 +129,8 @@ export interface ReasonOptions {
   readonly engagementMinPercentile?: number
   /** NPS answers from this value up are cited as "promoter" (default 9). */
   readonly promoterMin?: number
+  /** Repeat purchase days the loyalty rules ask of a repeat buyer (default 1). */
+  readonly minRepeat?: number
 }
 
 /** Distinct amounts remembered per formatter; later ones are formatted each time. */
@@ -265,12 +272,18 @@ function overdueText(daysSinceLast: number, usualGapDays: number): string {
   return `no order in ${plural(since, unit)} against a usual ${count(usualGapDays, unit)}`
 }
 
-function loyaltyText(f: ReasonFacts, promoterMin: number): string {
+function loyaltyText(f: ReasonFacts, promoterMin: number, minRepeat: number): string {
   const l = f.loyalty as NonNullable<ReasonFacts['loyalty']>
   const name = TYPE_NAME[l.type]
   const c = f.cadence
   switch (l.rule) {
     case 'single_purchase': {
+      // rules asking more than one repeat make a one-time buyer of a customer with several days
+      const repeats = l.repeatDays ?? 0
+      if (repeats > 0) {
+        const days = `${plural(repeats + 1, 'purchase day')} (${plural(repeats, 'repeat')}; the rules ask for ${countText(minRepeat)})`
+        return c ? `${name}: ${days}, the last ${ago(c.daysSinceLast)}` : `${name}: ${days}`
+      }
       // one purchase day, which may hold several orders
       const orders = f.profit?.orders ?? f.segment?.orders ?? 1
       const what = orders > 1 ? `${countText(orders)} orders on a single day` : 'a single order'
@@ -365,7 +378,10 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     if (out.length >= limit) return out
   }
   if (f.loyalty) {
-    out.push({ code: 'loyalty_type', text: loyaltyText(f, opts.promoterMin ?? 9) })
+    out.push({
+      code: 'loyalty_type',
+      text: loyaltyText(f, opts.promoterMin ?? 9, opts.minRepeat ?? 1),
+    })
     if (out.length >= limit) return out
   }
   if (!t) {

@@ -108,6 +108,7 @@ const value: ValueSummary = {
       { type: 'one_time_buyer', customers: 1, totalValue: 30 },
       { type: 'lapsed', customers: 1, totalValue: -60 },
     ],
+    minRepeat: 1,
     rules: { high_value_connected: 1 },
   },
 }
@@ -135,6 +136,15 @@ describe('value section', () => {
     )
     expect(html).toContain('1 customer referred 2 others.')
     expect(html).toContain('1 referral cycle broken by dropping H → G')
+    expect(html).toContain('one purchase day so far')
+  })
+
+  it("says the rules' threshold for one-time buyers when they ask for more than one repeat", () => {
+    const two = valueSection.render(
+      sampleSummary({ value: { ...value, loyalty: { ...value.loyalty, minRepeat: 2 } } }),
+    )
+    expect(two).toContain('fewer than 2 repeat purchase days so far')
+    expect(two).not.toContain('one purchase day so far')
   })
 
   it("says 'rest' for the last tier's minimum only, '–' for a tier that admits nobody", () => {

@@ -39,6 +39,14 @@ const TYPE_NOTES: Record<string, string> = {
   lapsed: 'a repeat buyer who has most likely stopped',
 }
 
+/** What a loyalty type means, with the one-time buyer's threshold when the rules raise it. */
+function typeNote(type: string, minRepeat: number | undefined): string {
+  if (type === 'one_time_buyer' && minRepeat !== undefined && minRepeat > 1) {
+    return `fewer than ${formatInt(minRepeat)} repeat purchase days so far`
+  }
+  return TYPE_NOTES[type] ?? ''
+}
+
 /** A response-time target: minutes, hours or days. */
 function minutes(m: number): string {
   return m < 60
@@ -122,7 +130,7 @@ function loyaltyTable(v: ValueSummary): string {
     {
       header: 'Loyalty type',
       cell: (t) =>
-        `<strong>${escapeHtml(TYPE_NAMES[t.type] ?? t.type)}</strong><br><span class="meta">${escapeHtml(TYPE_NOTES[t.type] ?? '')}</span>`,
+        `<strong>${escapeHtml(TYPE_NAMES[t.type] ?? t.type)}</strong><br><span class="meta">${escapeHtml(typeNote(t.type, v.loyalty.minRepeat))}</span>`,
     },
     { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
     { header: 'Share', num: true, cell: (t) => formatPct(n > 0 ? t.customers / n : null) },
