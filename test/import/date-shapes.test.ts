@@ -95,6 +95,32 @@ describe('dates in a shape of their own', () => {
     ])
   })
 
+  test('two-digit years first or last: asked when both fit, the one without future dates taken', async () => {
+    // 24-01-13 is 13 January 2024 year first, 24 January 2013 day first: the user chooses
+    const e = await importError(() =>
+      orders('ymd.csv', ['w1,a,24-01-13,1', 'w2,a,24-02-05,1', 'w3,b,24-01-02,1']),
+    )
+    expect(e.message).toMatch(/read both ways/)
+    expect(e.message).toContain("day/month/two-digit year (--date-format '%d-%m-%y')")
+    expect(e.message).toContain("two-digit year-month-day (--date-format '%y-%m-%d')")
+    expect(await stored(['w1'])).toEqual([])
+    const ymd = await orders('ymd.csv', ['w1,a,24-01-13,1'], { dateFormat: '%y-%m-%d' })
+    expect(ymd.rowsStored).toBe(1)
+    // a day of 30 read year first would be an order of 2030 (NOW is 2026): day first it is
+    const dmy = await orders('dmy.csv', ['v1,a,30-03-24,1', 'v2,b,02-01-24,1'])
+    expect(dmy.dateShape?.label).toBe('day/month/two-digit year')
+    // and a year of 30 read day first would be 2030: year first it is
+    const late = await orders('ymd2.csv', ['x1,a,24-01-30,1', 'x2,b,24-03-02,1'])
+    expect(late.dateShape?.label).toBe('two-digit year-month-day')
+    expect(await stored(['v1', 'v2', 'w1', 'x1', 'x2'])).toEqual([
+      { order_id: 'v1', at: '2024-03-30 00:00:00', day: '2024-03-30' },
+      { order_id: 'v2', at: '2024-01-02 00:00:00', day: '2024-01-02' },
+      { order_id: 'w1', at: '2024-01-13 00:00:00', day: '2024-01-13' },
+      { order_id: 'x1', at: '2024-01-30 00:00:00', day: '2024-01-30' },
+      { order_id: 'x2', at: '2024-03-02 00:00:00', day: '2024-03-02' },
+    ])
+  })
+
   test('the first rows decide the reading; a later date it cannot read is a bad row that says so', async () => {
     const rows = Array.from(
       { length: 25_000 },

@@ -36,6 +36,10 @@ export const DATE_SHAPES: readonly DateShape[] = [
     shape('month/day/two-digit year', `%m${s}%d${s}%y`),
     shape('day/month/two-digit year', `%d${s}%m${s}%y`),
   ]),
+  // year first with two digits (24-01-13): it reads every dd-mm-yy date of 2001-2031 too, so the
+  // two compete in most such files; a reading that puts dates in the future loses (see below)
+  shape('two-digit year-month-day', '%y-%m-%d'),
+  shape('two-digit year/month/day', '%y/%m/%d'),
   shape('day.month.year', '%d.%m.%Y'),
   shape('day.month.two-digit year', '%d.%m.%y'),
   shape('year/month/day', '%Y/%m/%d'),
@@ -88,11 +92,13 @@ const SAMPLE = 20_000
 /**
  * Which shapes read every non-empty value of `columns` (text columns of `table`) as a date from
  * 1900 on (a %Y that took a two-digit year, 0097, is not a reading). A date in the future is a
- * reading: the import then reports it as such.
+ * reading, but among readings that disagree, those that put a date after `now` (plus the import's
+ * day of grace) lose to those that put none: the import would refuse those rows. A file that only
+ * one reading takes gets it, future dates and all: the import then reports them as such.
  */
 export async function inferDateShape(
   engine: Engine,
-  args: { table: string; columns: readonly string[] },
+  args: { table: string; columns: readonly string[]; now?: Date },
 ): Promise<DateShapeResult> {
   if (args.columns.length === 0) return { kind: 'none' }
   const values = args.columns
@@ -128,6 +134,27 @@ FROM (${from})`)
           .join(',\n  ')}
 FROM (${values})`)
   const rivals = others.filter((_, i) => Number(d?.[`d${i}`] ?? 0) > 0)
+  if (rivals.length > 0) {
+    const latest = `(TIMESTAMP ${lit((args.now ?? new Date()).toISOString().replace('T', ' ').replace('Z', ''))} + INTERVAL 1 DAY)`
+    const candidates = [first, ...rivals]
+    const [f] = await engine.query<Record<string, number>>(
+      `SELECT ${candidates
+        .map((s, i) => `count(*) FILTER (WHERE ${read(s)} > ${latest}) AS f${i}`)
+        .join(', ')} FROM (${values})`,
+    )
+    const past = candidates.filter((_, i) => Number(f?.[`f${i}`] ?? 0) === 0)
+    if (past.length > 0 && past.length < candidates.length) {
+      if (past.length === 1) {
+        const [reading] = await formatsFor(engine, past, String(all.example ?? ''))
+        return reading ? { kind: 'one', reading } : { kind: 'none' }
+      }
+      return {
+        kind: 'several',
+        readings: await formatsFor(engine, past, String(all.example ?? '')),
+        example: String(all.example ?? ''),
+      }
+    }
+  }
   if (rivals.length === 0) {
     const [reading] = await formatsFor(engine, [first], String(all.example ?? ''))
     return reading ? { kind: 'one', reading } : { kind: 'none' }
@@ -151,7 +178,7 @@ const dateFields = (spec: TypedSpec) =>
  */
 export async function unreadDateShape(
   engine: Engine,
-  args: { table: string; spec: TypedSpec },
+  args: { table: string; spec: TypedSpec; now?: Date },
 ): Promise<DateShapeResult | null> {
   const dates = dateFields(args.spec)
   if (dates.length === 0) return null
@@ -169,6 +196,7 @@ export async function unreadDateShape(
   return inferDateShape(engine, {
     table: args.table,
     columns: dates.map((f) => `${f.field}__raw`),
+    ...(args.now ? { now: args.now } : {}),
   })
 }
 
@@ -192,7 +220,11 @@ export async function sampledDateShape(
   try {
     await engine.exec(`CREATE OR REPLACE TEMP TABLE import_date_sample AS
 SELECT ${cols.join(', ')} FROM ${args.source} LIMIT ${SAMPLE}`)
-    const r = await unreadDateShape(engine, { table: 'import_date_sample', spec: args.spec })
+    const r = await unreadDateShape(engine, {
+      table: 'import_date_sample',
+      spec: args.spec,
+      now: args.parse.now,
+    })
     return r?.kind === 'one' ? r.reading : null
   } catch {
     // a reader that cannot even give a sample: the full read says what is wrong

@@ -354,8 +354,9 @@ async function unreadDates(
   engine: Engine,
   file: string,
   spec: TypedSpec,
+  now: Date,
 ): Promise<DateReading | null> {
-  const r = await unreadDateShape(engine, { table: 'import_typed', spec })
+  const r = await unreadDateShape(engine, { table: 'import_typed', spec, now })
   if (r === null || r.kind === 'none') return null
   if (r.kind === 'one') return r.reading
   const columns = headersOf(spec, 'date')
@@ -981,7 +982,7 @@ async function importFileOnce(
         await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
       }
       if (!parse.dateFormat && !parse.dateShape) {
-        const shape = await unreadDates(engine, file, spec)
+        const shape = await unreadDates(engine, file, spec, parse.now)
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       if (kind === 'orders') {
