@@ -133,6 +133,23 @@ export const wholeId = (t: string): string =>
     WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
 
 /**
+ * An order, ticket, return or response id as stored: a whole number written with ".0" (1001.0, as
+ * pandas writes an id column with a gap, or a Parquet DOUBLE column) is the id without it, as for
+ * customer ids ({@link wholeId}), so that the same rows in another format are the same rows and a
+ * return of order 1001.0 finds order 1001. Other ids are kept as written.
+ */
+export const wholeNumberId = (t: string): string =>
+  `CASE WHEN ends_with(${t}, '.0') AND regexp_full_match(${t}, '[0-9]+[.]0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1') ELSE ${t} END`
+
+/** The id fields read by {@link wholeNumberId}. */
+export const NUMBER_ID_FIELDS: readonly string[] = [
+  'order_id',
+  'ticket_id',
+  'return_id',
+  'response_id',
+]
+
+/**
  * SQL: a Shopify export's phone as a customer id when the row has no email (a guest or
  * point-of-sale order): its digits and a leading +, so that "+49 30 1234" and "+49301234" (the
  * orders and the customers export) are one customer. Both exports take it before Shopify's own
@@ -166,10 +183,12 @@ function col(
         ? NO_TEXT
         : field === 'customer_id'
           ? wholeId(textOf(header))
-          : // a currency code is one whatever its case ('usd' is USD): else one currency counts as two
-            field === 'currency'
-            ? `upper(${textOf(header)})`
-            : textOf(header),
+          : NUMBER_ID_FIELDS.includes(field)
+            ? wholeNumberId(textOf(header))
+            : // a currency code is one whatever its case ('usd' is USD): else one currency counts as two
+              field === 'currency'
+              ? `upper(${textOf(header)})`
+              : textOf(header),
     type,
     required,
     ...(noun ? { noun } : {}),

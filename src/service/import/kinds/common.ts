@@ -3,7 +3,15 @@
 // pipeline (stage -> validate in SQL -> one transaction) runs them unchanged.
 import type { KindRowsArgs } from '../../../data/queries/import-kind-rows.ts'
 import { ident, lit } from '../../../data/queries/import-stage.ts'
-import { type FieldDef, type FieldType, NO_TEXT, type TypedSpec, wholeId } from '../validate.ts'
+import {
+  type FieldDef,
+  type FieldType,
+  NO_TEXT,
+  NUMBER_ID_FIELDS,
+  type TypedSpec,
+  wholeId,
+  wholeNumberId,
+} from '../validate.ts'
 
 /** A target field and its header synonyms (compared after folding case and punctuation). */
 export interface KindField {
@@ -55,7 +63,9 @@ export function column(
         ? NO_TEXT
         : CUSTOMER_IDS.includes(field)
           ? wholeId(`nullif(trim(${ident(header)}), '')`)
-          : `nullif(trim(${ident(header)}), '')`,
+          : NUMBER_ID_FIELDS.includes(field)
+            ? wholeNumberId(`nullif(trim(${ident(header)}), '')`)
+            : `nullif(trim(${ident(header)}), '')`,
     type,
     required,
     ...(noun ? { noun } : {}),
