@@ -10,6 +10,7 @@ export {
   unitsPerYear,
 } from './core/clv.ts'
 export { compressHistories } from './core/compress.ts'
+export type { BgFitOptions, SimulatedHistories } from './core/models/bg-family.ts'
 export type { BgbbParams, BgbbSimulation } from './core/models/bgbb.ts'
 export {
   bgbbDiscountedResidualTransactions,
@@ -36,9 +37,9 @@ export {
   spendFrequencyCorrelation,
 } from './core/models/gamma-gamma.ts'
 export { mbgnbd } from './core/models/mbgnbd.ts'
-export type { NbdParams } from './core/models/nbd.ts'
+export type { NbdParams, NoDropoutFit } from './core/models/nbd.ts'
 export * as nbd from './core/models/nbd.ts'
-export type { ParetoParams } from './core/models/pareto-nbd.ts'
+export type { ParetoFitOptions, ParetoParams } from './core/models/pareto-nbd.ts'
 export { paretoNbd } from './core/models/pareto-nbd.ts'
 export type { SbgCounts, SbgParams } from './core/models/sbg.ts'
 export {
@@ -130,7 +131,7 @@ export {
   TASK_STATUSES,
   TaskStateError,
 } from './core/ops/tasks.ts'
-export type { OptimResult } from './core/optimize.ts'
+export type { MinimizeOptions, OptimResult } from './core/optimize.ts'
 export {
   bfgs,
   invertSymmetric,
@@ -142,6 +143,7 @@ export {
 } from './core/optimize.ts'
 export type { Rng } from './core/random.ts'
 export { createRng } from './core/random.ts'
+export type { RfmRules } from './core/rfm-segments.ts'
 export {
   digamma,
   hyp2f1,
@@ -303,9 +305,27 @@ export { computeReferralValue, referralTrees } from './core/value/referrals.ts'
 export type { AssignTiersOptions, TierAssignment, TierState } from './core/value/tiers.ts'
 export { assignTiers, qualifyingTier, tierBoundaries } from './core/value/tiers.ts'
 export type { Engine } from './data/engine.ts'
+export type { TimeUnit } from './data/queries/customer-summary.ts'
 // whole-customer value on a workspace: open it, value every customer, read one customer's profile
 export { openWorkspace } from './data/workspace.ts'
-export type { AnalysisSummary } from './service/analysis-summary.ts'
+// typed errors: every failure the library reports is a LoyalsError of one of these kinds
+export {
+  ConvergenceError,
+  DataError,
+  ImportError,
+  LoyalsError,
+  QueryError,
+  UsageError,
+  WrongKindError,
+} from './errors.ts'
+export type {
+  AnalysisSummary,
+  ConcentrationSummary,
+  QualityNote,
+  SegmentRow,
+  TopCustomer,
+  TopShare,
+} from './service/analysis-summary.ts'
 // the main job from code: an orders file or a workspace in, the four output files out
 export type {
   AnalysisFiles,
@@ -316,11 +336,15 @@ export type {
 export { analyze, computeAnalysis, renderAnalysisReport } from './service/analyze.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
 export { customerProfile } from './service/customer-profile.ts'
+export type { ImportKind } from './service/import/columns.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
 export { importFile } from './service/import/import-file.ts'
+export type { InsightsSummary } from './service/insights/types.ts'
+export type { PredictOptions } from './service/predict.ts'
+export type { PredictionSummary } from './service/prediction-summary.ts'
 export type { ReadOptions } from './service/source.ts'
 export { importNotes, openSource } from './service/source.ts'
-export type { CustomerSummaryInfo } from './service/summary.ts'
+export type { CustomerSummaryInfo, OrderFacts } from './service/summary.ts'
 export { buildCustomerSummary } from './service/summary.ts'
 export type { ValueOptions, ValueRun } from './service/value.ts'
 export { buildValue } from './service/value.ts'

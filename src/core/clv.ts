@@ -274,10 +274,33 @@ export function scoreClv(
   spend: ArrayLike<number> | number,
   opts: ClvOptions = {},
 ): ClvResult {
+  // a model name from JavaScript or a configuration: another one would be scored as BG/NBD
+  const model: unknown = (m as { model?: unknown } | null)?.model
+  if (model !== 'bgnbd' && model !== 'mbgnbd' && model !== 'pareto') {
+    throw new DataError(
+      `scoreClv: model must be 'bgnbd', 'mbgnbd' or 'pareto' (got ${JSON.stringify(model)})`,
+    )
+  }
   const perYear = opts.unitsPerYear ?? 365.25 / 7
+  if (!(perYear > 0 && perYear < Number.POSITIVE_INFINITY)) {
+    throw new DataError(
+      `units per year (unitsPerYear) must be a finite number > 0 (got ${perYear})`,
+    )
+  }
   // one year in whole units, as the CLI and docs/models.md: 52 weeks, 12 months, 365 days
   const horizon = opts.horizon ?? Math.round(perYear)
   if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
+  const n = h.x.length
+  if (h.tx.length !== n || h.T.length !== n) {
+    throw new DataError(
+      `scoreClv: x, tx and T must have the same length (got ${n}, ${h.tx.length}, ${h.T.length})`,
+    )
+  }
+  if (typeof spend !== 'number' && spend.length !== n) {
+    throw new DataError(
+      `scoreClv: spend must have one value per customer (got ${spend.length} for ${n})`,
+    )
+  }
   const delta = discountRatePerUnit(opts.annualDiscountRate ?? 0.1, perYear)
   const step = opts.step ?? 1
   if (!(step > 0 && step < Number.POSITIVE_INFINITY)) {
@@ -287,7 +310,6 @@ export function scoreClv(
   const method: 'steps' | 'continuous' = infinite
     ? 'continuous'
     : (opts.method ?? (m.model === 'pareto' ? 'continuous' : 'steps'))
-  const n = h.x.length
   const scoreHorizon = infinite ? 1 : horizon
   const scored =
     m.model === 'pareto'

@@ -1,7 +1,40 @@
 // Holdout validation and model choice, pure: predictions and actuals in, metrics and a verdict in
 // plain words out. Degenerate data gets a message and a historical-rate baseline, never NaN.
 
+import { DataError } from '../errors.ts'
 import { wordList } from './words.ts'
+
+/**
+ * DataError unless the columns have one length and every value is a finite number, >= 0 where
+ * `nonNegative` says so: a NaN or a length mismatch came back as NaN metrics or predictions.
+ */
+function checkColumns(
+  fn: string,
+  columns: Readonly<Record<string, ArrayLike<number>>>,
+  nonNegative: readonly string[],
+): number {
+  const names = Object.keys(columns)
+  const n = columns[names[0] as string]!.length
+  for (const k of names) {
+    const c = columns[k]!
+    if (c.length !== n) {
+      throw new DataError(
+        `${fn}: ${wordList(names)} must have the same length (got ${names.map((m) => columns[m]!.length).join(', ')})`,
+      )
+    }
+    const min = nonNegative.includes(k) ? 0 : Number.NEGATIVE_INFINITY
+    for (let i = 0; i < n; i++) {
+      const v = c[i]!
+      if (!(v >= min && v < Number.POSITIVE_INFINITY)) {
+        throw new DataError(
+          `${fn}: ${k}[${i}] must be a finite number${min === 0 ? ' >= 0' : ''} (got ${v})`,
+          { field: k, row: i },
+        )
+      }
+    }
+  }
+  return n
+}
 
 /** Calibration frequencies are bucketed 0, 1, ..., 6 and "7+" (the FHL 2005 figure). */
 export const FREQUENCY_BUCKETS = 8
@@ -37,10 +70,11 @@ export function holdoutMetrics(
   actual: ArrayLike<number>,
   calibrationX: ArrayLike<number>,
 ): HoldoutMetrics {
-  const n = predicted.length
-  if (actual.length !== n || calibrationX.length !== n) {
-    throw new RangeError('predicted, actual and calibration x must have the same length')
-  }
+  const n = checkColumns('holdoutMetrics', { predicted, actual, calibrationX }, [
+    'predicted',
+    'actual',
+    'calibrationX',
+  ])
   let ae = 0
   let se = 0
   let tp = 0
@@ -136,6 +170,11 @@ export function informationCriteria(
   parameters: number,
   customers: number,
 ): { aic: number; bic: number } {
+  if (!Number.isFinite(logLikelihood) || !(parameters >= 0) || !(customers >= 0)) {
+    throw new DataError(
+      `informationCriteria: need a finite log-likelihood and parameters and customers >= 0 (got ${logLikelihood}, ${parameters}, ${customers})`,
+    )
+  }
   return {
     aic: 2 * parameters - 2 * logLikelihood,
     bic: parameters * Math.log(Math.max(customers, 1)) - 2 * logLikelihood,
@@ -183,14 +222,14 @@ function digitsToTell(values: readonly number[]): number {
  * MAE only, so the choice does not depend on the candidates' order (pairwise ties chain: 1.000,
  * 1.004 and 1.008 are not all one tie). A candidate whose MAE is not a finite number never wins.
  * Returns the reason in plain words.
- * @throws RangeError when there are no candidates, or none has a finite MAE.
+ * @throws DataError when there are no candidates, or none has a finite MAE.
  */
 export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
-  if (candidates.length === 0) throw new RangeError('chooseModel needs at least one candidate')
+  if (candidates.length === 0) throw new DataError('chooseModel needs at least one candidate')
   const valid = candidates.filter((c) => Number.isFinite(c.metrics.mae))
   const invalid = candidates.filter((c) => !Number.isFinite(c.metrics.mae))
   if (valid.length === 0) {
-    throw new RangeError(
+    throw new DataError(
       `chooseModel needs a candidate with a finite mean absolute error (${candidates.map((c) => `${c.name} ${c.metrics.mae}`).join(', ')})`,
     )
   }
@@ -284,7 +323,12 @@ export function baselinePredictions(
   T: ArrayLike<number>,
   horizon: number,
 ): Float64Array {
-  const n = x.length
+  const n = checkColumns('baselinePredictions', { x, T }, ['x', 'T'])
+  if (!(horizon >= 0 && horizon < Number.POSITIVE_INFINITY)) {
+    throw new DataError(
+      `baselinePredictions: horizon must be a finite number >= 0 (got ${horizon})`,
+    )
+  }
   let sx = 0
   let sT = 0
   for (let i = 0; i < n; i++) {

@@ -137,6 +137,10 @@ export async function computeAnalysis(
   opts: AnalyzeOptions,
 ): Promise<AnalysisSummary> {
   requireEmbedded(engine, 'analyze')
+  const top = opts.topCustomers
+  if (top !== undefined && !(Number.isInteger(top) && top >= 0)) {
+    throw new UsageError(`topCustomers must be a whole number >= 0 (got ${top})`)
+  }
   const progress = opts.progress ?? direct
   const rules = opts.rules ?? DEFAULT_RFM_RULES
   const unit = opts.unit ?? 'week'

@@ -4,6 +4,7 @@ import type { Engine } from '../data/engine.ts'
 import {
   assertNamedWorkspace,
   isDuckDbFile,
+  isPostgresUrl,
   missingWorkspace,
   noWorkspace,
   openWorkspace,
@@ -43,6 +44,10 @@ export async function openSource(
   pathOrWorkspace: string,
   opts: ReadOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
+  // a PostgreSQL store is a workspace too (what runs on it is each caller's to say)
+  if (isPostgresUrl(pathOrWorkspace)) {
+    return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
+  }
   if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
   assertNamedWorkspace(pathOrWorkspace)
   // past that check, a .duckdb name is a workspace (an empty file a new one)

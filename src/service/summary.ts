@@ -198,9 +198,11 @@ export async function buildCustomerSummary(
     // with every order by then refunded in full a later as-of adds no purchase day: say why
     const later = facts?.last_order != null && facts.last_order > asOf
     throw new DataError(
-      later
-        ? `nobody purchased on or before ${asOf}: choose a later --as-of`
-        : `nobody has a purchase day on or before ${asOf}: every order is refunded in full (a day whose refunds cancel its orders is no purchase), so there is no customer to summarize`,
+      facts?.last_day == null
+        ? 'there are no orders in the workspace: import some first'
+        : later
+          ? `nobody purchased on or before ${asOf}: choose a later --as-of`
+          : `nobody has a purchase day on or before ${asOf}: every order is refunded in full (a day whose refunds cancel its orders is no purchase), so there is no customer to summarize`,
       { asOf },
     )
   }

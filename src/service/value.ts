@@ -60,6 +60,7 @@ import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
+import { requireEmbedded } from './embedded-only.ts'
 import type {
   LossCustomer,
   ReferralTreeNodeSummary,
@@ -190,6 +191,7 @@ export async function buildValue(
   analysis: string,
   opts: ValueOptions,
 ): Promise<ValueRun> {
+  requireEmbedded(engine, 'buildValue')
   const d = engine.dialect
   const cfg = opts.config
   const levels = cfg.tiers.levels

@@ -580,7 +580,7 @@ describe('dates, time zones and amounts', () => {
       ),
       { kind: 'returns', now: NOW },
     )
-    expect(r.unmatched.rows).toBe(0)
+    expect(r.unmatched?.rows).toBe(0)
     const t = await importFile(
       engine,
       write(

@@ -87,7 +87,7 @@ describe('chooseModel judges the MAE tie against the lowest MAE', () => {
     const one = chooseModel([cand('A', Number.POSITIVE_INFINITY, 1), cand('B', 0.5, 2)])
     expect(one.best).toBe('B')
     expect(one.reason).toMatch(/^B is the only model with a finite holdout error/)
-    expect(() => chooseModel([cand('A', Number.NaN, 1)])).toThrow(RangeError)
+    expect(() => chooseModel([cand('A', Number.NaN, 1)])).toThrow(DataError)
   })
 
   it('a missing BIC loses the tie and is said as "no BIC", never Infinity', () => {

@@ -1,0 +1,86 @@
+// What a library user meets on a bad call: typed errors they can import and test with
+// instanceof, never NaN or a number for a history that cannot exist.
+import { describe, expect, it } from 'vitest'
+import {
+  baselinePredictions,
+  buildCustomerSummary,
+  type ClvModel,
+  chooseModel,
+  compressHistories,
+  computeAnalysis,
+  DataError,
+  holdoutMetrics,
+  informationCriteria,
+  LoyalsError,
+  openWorkspace,
+  scoreClv,
+  UsageError,
+} from '../../src/index.ts'
+
+const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
+
+describe('the library refuses what it cannot answer', () => {
+  it('exports its error kinds: a bad history is a DataError, a LoyalsError', () => {
+    let e: unknown = null
+    try {
+      compressHistories([1], [5], [3])
+    } catch (err) {
+      e = err
+    }
+    expect(e).toBeInstanceOf(DataError)
+    expect(e).toBeInstanceOf(LoyalsError)
+    expect((e as Error).message).toMatch(/t_x \(5\) is after T \(3\)/)
+  })
+
+  it('baseline, holdout metrics and information criteria take finite columns of one length', () => {
+    expect(() => baselinePredictions([1, 2], [3], 10)).toThrow(/same length/)
+    expect(() => baselinePredictions([1], [3], Number.NaN)).toThrow(/horizon/)
+    expect(() => baselinePredictions([Number.NaN, 1], [3, 3], 10)).toThrow(DataError)
+    expect(() => baselinePredictions([1], [-3], 10)).toThrow(/T\[0\] must be a finite number >= 0/)
+    expect(() => baselinePredictions([1, 1], [3, 3], -10)).toThrow(DataError)
+    expect(Array.from(baselinePredictions([1, 1], [3, 3], 6))).toEqual([2, 2])
+    expect(() => holdoutMetrics([Number.NaN, 1], [1, 1], [0, 1])).toThrow(DataError)
+    expect(() => holdoutMetrics([1], [1, 1], [0, 1])).toThrow(DataError)
+    expect(holdoutMetrics([0.5, 1], [1, 1], [0, 1]).mae).toBeCloseTo(0.25, 12)
+    expect(() => informationCriteria(-100, 4, Number.NaN)).toThrow(DataError)
+    expect(() => chooseModel([])).toThrow(DataError)
+  })
+
+  it('scoreClv names an unknown model and mismatched columns', () => {
+    const h = { x: [2], tx: [30.43], T: [38.86] }
+    for (const model of ['nbd', 'paretoNbd', 'BG/NBD', '']) {
+      expect(() =>
+        scoreClv({ model, params: BG } as unknown as ClvModel, h, 35, { margin: 0.3 }),
+      ).toThrow(/model must be 'bgnbd', 'mbgnbd' or 'pareto'/)
+    }
+    expect(() =>
+      scoreClv({ model: 'bgnbd', params: BG }, h, 35, { unitsPerYear: Number.NaN }),
+    ).toThrow(/unitsPerYear/)
+    expect(() =>
+      scoreClv({ model: 'bgnbd', params: BG }, { x: [2, 1], tx: [30], T: [38] }, 35),
+    ).toThrow(/same length/)
+    expect(() => scoreClv({ model: 'bgnbd', params: BG }, h, [35, 1])).toThrow(/one value per/)
+    expect(
+      scoreClv({ model: 'bgnbd', params: BG }, h, 35, { margin: 0.3 }).value[0],
+    ).toBeGreaterThan(0)
+  })
+
+  it('an empty workspace says so; topCustomers must be a whole number', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      await expect(
+        buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' }),
+      ).rejects.toThrow('there are no orders in the workspace: import some first')
+      await expect(
+        computeAnalysis(engine, {
+          source: 'x',
+          asOf: '1997-09-30',
+          value: false,
+          topCustomers: Number.NaN,
+        }),
+      ).rejects.toBeInstanceOf(UsageError)
+    } finally {
+      await engine.close()
+    }
+  })
+})
