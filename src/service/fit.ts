@@ -541,6 +541,14 @@ function textHead(path: string): string | null {
   }
 }
 
+/**
+ * A weight counts the customers who share a row's history: a whole number, at least 1 (a row of
+ * weight 0 stands for nobody, and was dropped without a word).
+ */
+const isWeight = (v: number): boolean => Number.isInteger(v) && v > 0
+const weightReason = (v: number): string =>
+  Number.isNaN(v) ? 'empty value' : `must be a whole number > 0 (got ${v})`
+
 function missing(file: string, header: readonly string[], role: FitRole, why: string): ImportError {
   return new ImportError(`${file}: missing column for ${role}`, [
     {
@@ -682,8 +690,7 @@ function summaryLooksValid(
         return false
     }
   }
-  if (weight)
-    for (let i = 0; i < n; i++) if (!(weight[i]! >= 0 && weight[i]! < Infinity)) return false
+  if (weight) for (let i = 0; i < n; i++) if (!isWeight(weight[i]!)) return false
   return true
 }
 
@@ -740,7 +747,7 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
         found,
       )
     }
-    if (weight) checkColumn(t, name('weight')!, nonNeg, why, found)
+    if (weight) checkColumn(t, name('weight')!, isWeight, weightReason, found)
   }
   let monetary: Float64Array | null = null
   if (name('monetary')) {
@@ -945,7 +952,7 @@ function fitBgbbFile(path: string, t0: number): FitReport {
     Number.isNaN(v) ? 'empty value' : `must be a whole number >= 0 (got ${v})`
   for (const r of ['x', 'tx', 'n'] as FitRole[]) checkColumn(t, findRole(t.header, r)!, whole, why)
   const w = findRole(t.header, 'weight') ? c('weight') : undefined
-  if (w) checkColumn(t, findRole(t.header, 'weight')!, (v) => v >= 0, why)
+  if (w) checkColumn(t, findRole(t.header, 'weight')!, isWeight, weightReason)
   // the model's own rule, checked here so the message names the file line (the model sees the
   // compressed histories, whose rows are not the file's)
   const [x, tx, n] = [c('x'), c('tx'), c('n')]

@@ -72,9 +72,9 @@ describe('Gamma-Gamma on a summary file names the rows without a positive spend'
     expect(e.details.total).toBe(12)
     expect(e.problems[1]!.reason).toContain('(got -1 with x = 2)')
 
-    const w = write('w.csv', 'x,monetary,weight\n1,10,3\n2,0,4\n0,0,9\n3,-2,0\n2,12,1\n')
+    const w = write('w.csv', 'x,monetary,weight\n1,10,3\n2,0,4\n0,0,9\n2,12,1\n')
     const f = await importError(fitFile(w, { model: 'gg' }))
-    // 4 customers on one line; the line of weight 0 stands for nobody
+    // 4 customers on one line
     expect(f.message).toMatch(/^w\.csv: 4 customers with repeat purchases have/)
     expect(f.problems.map(formatProblem)).toEqual([
       'w.csv:3 monetary: mean spend must be > 0 for a customer with repeat purchases (got 0 with x = 2)',
@@ -126,6 +126,56 @@ describe('Gamma-Gamma on orders names the customers without a positive spend', (
     )
     expect(e.message).toContain('--exclude-nonpositive')
   }, 60_000)
+})
+
+describe('a weight counts customers: a whole number > 0, named by file line', () => {
+  const DONATIONS = readFileSync('test/fixtures/donations/donations.csv', 'utf8').trimEnd()
+
+  it('a summary weight of 0 (dropped without a word), negative or fractional, for every model', async () => {
+    const p = write(
+      'w0.csv',
+      'x,t_x,T,monetary,weight\n1,2,5,10,1\n2,3,5,12,0\n1,1,5,9,-2\n0,0,5,,1.5\n',
+    )
+    for (const model of ['bgnbd', 'mbgnbd', 'pareto', 'gg'] as const) {
+      const e = await importError(fitFile(p, { model }))
+      expect(e.problems.map(formatProblem), model).toEqual([
+        'w0.csv:3 weight: must be a whole number > 0 (got 0)',
+        'w0.csv:4 weight: must be a whole number > 0 (got -2)',
+        'w0.csv:5 weight: must be a whole number > 0 (got 1.5)',
+      ])
+    }
+  })
+
+  it('CDNOW with two rows of weight 0: named, not 2,357 customers of 2,359 rows', async () => {
+    const [head, ...rows] = CDNOW.split('\n')
+    const body = rows.map((r, i) => `${r},${i === 5 || i === 9 ? 0 : 1}`)
+    const p = write('cdnow-w0.csv', [`${head},weight`, ...body].join('\n'))
+    const e = await importError(fitFile(p, { model: 'bgnbd' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      'cdnow-w0.csv:7 weight: must be a whole number > 0 (got 0)',
+      'cdnow-w0.csv:11 weight: must be a whole number > 0 (got 0)',
+    ])
+  })
+
+  it('a BG/BB weight of 0 or with a fraction (donations.csv + 0.5 fitted)', async () => {
+    const [head, ...rows] = DONATIONS.split('\n')
+    const half = rows.map((r) => r.replace(/\d+$/, (w) => `${Number(w) + 0.5}`))
+    const e = await importError(
+      fitFile(write('half.csv', [head, ...half].join('\n')), { model: 'bgbb' }),
+    )
+    expect(e.details.total).toBe(rows.length)
+    expect(formatProblem(e.problems[0]!)).toBe(
+      'half.csv:2 weights: must be a whole number > 0 (got 3464.5)',
+    )
+    const zero = write('bb0.csv', 'frequency,recency,periods,weights\n1,2,6,10\n0,0,6,0\n')
+    const z = await importError(fitFile(zero, { model: 'bgbb' }))
+    expect(z.problems.map(formatProblem)).toEqual([
+      'bb0.csv:3 weights: must be a whole number > 0 (got 0)',
+    ])
+    // whole weights still fit to the published estimates
+    const [r] = await fitFile('test/fixtures/donations/donations.csv', { model: 'bgbb' })
+    expect(r!.customers).toBe(11104)
+  })
 })
 
 describe('sBG names the file line of a survival curve the model cannot read', () => {
