@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ImportError } from '../errors.ts'
 import { type NumericTable, parseNumericCsv, streamNumericCsv } from './fit.ts'
@@ -129,6 +129,12 @@ describe('parseNumericCsv', () => {
     const t = parseNumericCsv(csv('x,t_x,T'), all)
     expect(t.rows).toBe(0)
     expect(t.columns.x!.length).toBe(0)
+  })
+
+  it('refuses an empty file as the import does: it has not even a header', () => {
+    const p = csv('')
+    const e = errorOf(() => parseNumericCsv(p, all))
+    expect(e.message).toBe(`${basename(p)}: the file is empty (0 bytes)`)
   })
 })
 

@@ -16,7 +16,7 @@ import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
-import { startsWithBom } from './import/formats.ts'
+import { emptyFile, noDataRows, startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
@@ -259,7 +259,8 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
  * significant digits, within a few ulp for the 17 digits of a full-precision double (far below any
  * model tolerance, and 10x faster than Number() on a substring); exponents, blanks and other rare
  * forms fall back to Number(). The file streams through a 1 MB buffer: no copy of the whole file,
- * no string per line.
+ * no string per line. A file of 0 bytes is an ImportError worded as the import words it; a header
+ * alone is zero rows (the caller decides).
  */
 export function parseNumericCsv(
   path: string,
@@ -321,13 +322,18 @@ function unreadable(path: string, e: unknown): LoyalsError {
 function withFile<T>(path: string, read: (fd: number, size: number) => T): T {
   let fd: number
   let size: number
+  let file: boolean
   try {
     fd = openSync(path, 'r')
-    size = fstatSync(fd).size
+    const st = fstatSync(fd)
+    size = st.size
+    file = st.isFile()
   } catch (e) {
     throw unreadable(path, e)
   }
   try {
+    // a number table has a header line at least (a pipe has no size: it is read to its end)
+    if (file && size === 0) throw emptyFile(basename(path))
     return read(fd, size)
   } finally {
     closeSync(fd)
@@ -542,6 +548,14 @@ function textHead(path: string): string | null {
 }
 
 /**
+ * A table fit reads must hold rows: a header alone is said as the import says it, not as a model's
+ * complaint that it has nobody to fit.
+ */
+function needRows(t: { readonly file: string; readonly rows: number }): void {
+  if (t.rows === 0) throw noDataRows(t.file)
+}
+
+/**
  * A weight counts the customers who share a row's history: a whole number, at least 1 (a row of
  * weight 0 stands for nobody, and was dropped without a word).
  */
@@ -705,6 +719,7 @@ const SPEND_ROLES: readonly FitRole[] = ['x', 'monetary', 'weight']
 function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
   const roles = forSpend ? SPEND_ROLES : HISTORY_ROLES
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)), { collect: true })
+  needRows(t)
   const name = (r: FitRole) => (roles.includes(r) ? findRole(t.header, r) : null)
   const need = (forSpend ? ['x', 'monetary'] : ['x', 'tx', 'T']) as FitRole[]
   for (const r of need) {
@@ -943,6 +958,7 @@ function report(
 function fitBgbbFile(path: string, t0: number): FitReport {
   const roles: FitRole[] = ['x', 'tx', 'n', 'weight']
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)))
+  needRows(t)
   for (const r of ['x', 'tx', 'n'] as FitRole[]) {
     if (!findRole(t.header, r)) throw missing(t.file, t.header, r, 'for BG/BB')
   }
@@ -971,6 +987,7 @@ function fitBgbbFile(path: string, t0: number): FitReport {
 
 function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
   const t = parseNumericCsv(path, (h) => h.map((x) => x))
+  needRows(t)
   const periodCol = t.header.find((h) => SURVIVAL_PERIOD.test(h)) ?? null
   let shareCols = t.header.filter((h) => h !== periodCol)
   if (opts.column) {

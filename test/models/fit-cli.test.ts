@@ -192,6 +192,18 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/late\.csv:69002 t\.x: t_x 60 is after T 41/)
   })
+  it('a weight of 0, a header alone and an empty file: the file named, exit 1', () => {
+    const w = write('w0.csv', 'x,t_x,T,weight\n1,2,5,1\n2,3,5,0\n')
+    const r = runCli(['fit', w, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('w0.csv:3 weight: must be a whole number > 0 (got 0)')
+    const h = runCli(['fit', write('h.csv', 'x,t_x,T\n'), '--model', 'bgnbd', '--json'])
+    expect(h.code).toBe(1)
+    expect(h.stderr).toContain('h.csv: no data rows (only a header)')
+    const e = runCli(['fit', write('e.csv', ''), '--model', 'sbg'])
+    expect(e.code).toBe(1)
+    expect(e.stderr).toContain('e.csv: the file is empty (0 bytes)')
+  })
   it('says which column is missing', () => {
     const p = write('nocol.csv', 'x,t_x\n1,2\n')
     const r = runCli(['fit', p, '--model', 'bgnbd'])

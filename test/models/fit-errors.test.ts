@@ -178,6 +178,38 @@ describe('a weight counts customers: a whole number > 0, named by file line', ()
   })
 })
 
+describe('an empty or header-only table is said as the import says it, for every model', () => {
+  const HEADERS = {
+    bgnbd: 'x,t_x,T',
+    mbgnbd: 'x,t_x,T',
+    pareto: 'x,t_x,T',
+    gg: 'x,t_x,T,monetary',
+    bgbb: 'frequency,recency,periods,weights',
+    sbg: 'year,pct',
+  } as const
+
+  it('a header alone (or with blank lines), not "no customers to fit" or a model error', async () => {
+    for (const [model, head] of Object.entries(HEADERS) as [keyof typeof HEADERS, string][]) {
+      for (const [name, body] of [
+        [`h-${model}.csv`, `${head}\n`],
+        [`hb-${model}.csv`, `${head}\r\n\r\n\n`],
+      ] as const) {
+        const e = await importError(fitFile(write(name, body), { model }))
+        expect(e.message, model).toBe(`${name}: no data rows (only a header)`)
+      }
+    }
+  })
+
+  it('0 bytes, not a missing column or a survival curve too short', async () => {
+    const p = write('e.csv', '')
+    for (const model of Object.keys(HEADERS) as (keyof typeof HEADERS)[]) {
+      const e = await importError(fitFile(p, { model }))
+      // the purchase models read it as orders, whose import names the path as given
+      expect(e.message, model).toMatch(/(^|\/)e\.csv: the file is empty \(0 bytes\)$/)
+    }
+  })
+})
+
 describe('sBG names the file line of a survival curve the model cannot read', () => {
   it('a share that rises', async () => {
     const p = write('rise.csv', 'year,pct\n0,100\n1,60\n2,70\n')

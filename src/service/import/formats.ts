@@ -50,6 +50,16 @@ function problem(file: string, reason: string): ImportError {
   return new ImportError(`${file}: ${reason}`)
 }
 
+/** A file of 0 bytes: said alike by the import and by `fit`'s own tables. */
+export const emptyFile = (file: string): ImportError => problem(file, 'the file is empty (0 bytes)')
+
+/**
+ * A file with no rows under its header (a JSON or Parquet file with no records has no header):
+ * said alike by the import and by `fit`'s own tables.
+ */
+export const noDataRows = (file: string, csv = true): ImportError =>
+  problem(file, csv ? 'no data rows (only a header)' : 'no data rows')
+
 const BINARY_MAGIC: readonly [string, readonly number[]][] = [
   ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
   ['a JPEG image', [0xff, 0xd8, 0xff]],
@@ -167,7 +177,7 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     if (e instanceof ImportError) throw e
     throw problem(file, 'file not found')
   }
-  if (size === 0) throw problem(file, 'the file is empty (0 bytes)')
+  if (size === 0) throw emptyFile(file)
   const head = readHead(file, SNIFF_BYTES)
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', gzip: false }
   const lower = file.toLowerCase()

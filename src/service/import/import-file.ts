@@ -98,7 +98,14 @@ import {
   tryFastStage,
   typedViewSql,
 } from './fast-path.ts'
-import { detectFormat, type Format, nestedColumns, readHead, scalarColumns } from './formats.ts'
+import {
+  detectFormat,
+  type Format,
+  nestedColumns,
+  noDataRows,
+  readHead,
+  scalarColumns,
+} from './formats.ts'
 import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
@@ -953,10 +960,7 @@ async function importFileOnce(
       const staged = await count(engine, 'SELECT count(*) AS n FROM import_src')
       rowsRead = staged + csvRejected - emptyRows
     }
-    if (rowsRead === 0) {
-      const reason = format === 'csv' ? 'no data rows (only a header)' : 'no data rows'
-      throw new ImportError(`${file}: ${reason}`)
-    }
+    if (rowsRead === 0) throw noDataRows(file, format === 'csv')
     await opts.onStage?.('staged')
 
     const mapping =
