@@ -210,6 +210,19 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect(bad.status).toBe(400)
       expect(bad.json.error.details[0].path).toBe('now')
     })
+
+    it('plans nothing for an erased customer: their anniversary passes without a message', async () => {
+      // a first purchase on 2024-08-10, erased; the tick of its anniversary fires for nobody
+      const order = orderEvent('gone', 'gone-1', 20, '2024-08-10T09:00:00Z')
+      expect((await h.call('POST', '/v1/events', { body: order })).status).toBe(200)
+      expect((await h.call('DELETE', '/v1/customers/gone')).status).toBe(200)
+      const at = Date.parse('2025-08-12T12:00:00Z')
+      h.clock.now = at
+      const res = await h.call('POST', '/v1/jobs/tick', { body: { now: iso(at) } })
+      expect(res.status).toBe(200)
+      expect(byPlaybook(res.json).anniv).toEqual([1, 0])
+      expect((await actions(h)).filter((a) => /erased_/.test(a.actionKey))).toEqual([])
+    })
   })
 
   describe('deferred actions and the contact budget', () => {

@@ -174,6 +174,9 @@ export function planActions(
   out: PlanOutput,
   milestones?: 'only' | 'skip',
 ): void {
+  // an erased customer is nobody to contact: their pseudonym's counters stay for the totals, but
+  // no anniversary, win-back or tier message is planned for it (a tick after the erasure made one)
+  if (PSEUDONYM.test(after.customerId)) return
   const planned = evaluateTriggers(
     event,
     before ? opsProfile(before) : null,
