@@ -57,12 +57,14 @@ describe('concentration chart markers', () => {
     expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 10–20%: 66.7%'])
   })
 
-  it('reads the height off the curve (negatives at 0), not the net share of the table', () => {
+  it('puts the point on the curve (negatives at 0), and labels it with the net share of the table', () => {
     // net 20, clamped 40: the top customer holds 150 % of the net and 75 % of the clamped total
     const svg = chart([30, 10, -20])
     expect(svg).toContain('L220,104')
     expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual(['220,104'])
-    expect(svg).toContain('Top 10–20%: 75.0%')
+    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 10–20%: 150.0%'])
+    expect(svg).toContain('The curve counts the 1 customer with a negative net revenue as 0')
+    expect(chart([10, 20])).not.toContain('The curve counts')
   })
 
   it('keeps separate markers where the groups differ', () => {

@@ -32,8 +32,9 @@ export function curveAt(points: readonly CurvePoint[], x: number): number {
 
 /**
  * The "Top k %" markers, on the drawn curve: a top group holds ceil(k n / 100) customers (at least
- * one), so with few customers "top 10 %" is a larger share than 10 %; and the height is the
- * curve's (values clamped at 0), not the table's net share, which negatives can push above it.
+ * one), so with few customers "top 10 %" is a larger share than 10 %; the height is the
+ * curve's (values clamped at 0), the label the table's net share, which negatives can push above
+ * it (the lead says so when they do).
  * Groups of the same customers are one point, so they get one marker ("Top 10–20%").
  */
 export function curveMarkers(
@@ -41,28 +42,34 @@ export function curveMarkers(
   points: readonly CurvePoint[],
   percents: readonly number[] = [10, 20],
 ): CurveMarker[] {
-  const groups = new Map<number, number[]>()
+  const groups = new Map<number, { pcts: number[]; share: number }>()
   for (const t of c.topShares) {
     if (!percents.includes(t.percent) || t.share === null || c.customers === 0) continue
-    groups.set(t.customers, [...(groups.get(t.customers) ?? []), t.percent])
+    const g = groups.get(t.customers) ?? { pcts: [], share: t.share }
+    groups.set(t.customers, { ...g, pcts: [...g.pcts, t.percent] })
   }
-  return [...groups].map(([customers, pcts]) => {
+  return [...groups].map(([customers, { pcts, share }]) => {
     const x = Math.min(1, customers / c.customers)
     const y = curveAt(points, x)
     const range = pcts.length > 1 ? `${pcts[0]}–${pcts.at(-1)}` : `${pcts[0]}`
-    return { x, y, label: `Top ${range}%: ${formatPct(y)}` }
+    // the label is the table's net share (the figure the page states everywhere else), the point
+    // the curve's height there
+    return { x, y, label: `Top ${range}%: ${formatPct(share)}` }
   })
 }
 
 function chartFor(c: ConcentrationSummary, label: string): string {
   const points = fromTop(c.lorenz)
   if (points.length < 2) return `<p>The ${label} total is zero: there is no curve to draw.</p>`
-  return concentrationChart(points, {
+  const chart = concentrationChart(points, {
     title: `Share of ${label} held by the top customers`,
     xLabel: 'Share of customers, most valuable first',
     yLabel: `Share of ${label}`,
     markers: curveMarkers(c, points),
   })
+  const n = c.negativeCustomers
+  if (n === 0) return chart
+  return `${chart}<p class="meta">The curve counts the ${formatInt(n)} customer${n === 1 ? '' : 's'} with a negative net ${label} as 0; the labels are shares of the net ${label}, as in the table, which ${n === 1 ? 'that customer pulls' : 'they pull'} down.</p>`
 }
 
 export const concentrationSection: ReportSection = {

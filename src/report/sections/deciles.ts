@@ -34,7 +34,8 @@ export const decilesSection: ReportSection = {
       'All',
       formatInt(totalCustomers),
       formatMoney(totalRevenue, cur),
-      formatPct(totalRevenue !== 0 ? 1 : null),
+      // shares of a total of 0 or below are none (the rows say "–"), so neither is the whole's
+      formatPct(totalRevenue > 0 ? 1 : null),
       '',
       formatNumber(totalCustomers > 0 ? totalOrders / totalCustomers : null, 2),
       formatMoney(totalOrders > 0 ? totalRevenue / totalOrders : null, cur),
