@@ -30,7 +30,13 @@ describe('parseOpsConfig', () => {
       holdout: { salt: 'loyals', defaultShare: 0.1, playbooks: {} },
       goals: [],
     })
-    expect(parseOpsConfig(null)).toEqual(DEFAULT_OPS_CONFIG)
+    expect(parseOpsConfig(undefined)).toEqual(DEFAULT_OPS_CONFIG)
+  })
+
+  it('refuses a file holding null, as it refuses [] or "x": no defaults taken silently', () => {
+    expect(issuesOf(null)).toEqual([
+      { path: '(root)', reason: 'Invalid input: expected object, received null' },
+    ])
   })
 
   it('fills playbook defaults', () => {

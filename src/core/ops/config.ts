@@ -296,7 +296,8 @@ function pathText(path: readonly PropertyKey[]): string {
  * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data).
  */
 export function parseOpsConfig(json: unknown): OpsConfig {
-  const r = OpsConfigSchema.safeParse(json ?? {})
+  // no file (undefined) is every default; a file holding `null` is not an object and is refused
+  const r = OpsConfigSchema.safeParse(json === undefined ? {} : json)
   if (r.success) return r.data
   const issues = r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message }))
   const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')

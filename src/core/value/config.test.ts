@@ -190,5 +190,10 @@ describe('parseValueConfig', () => {
   test('a non-object file is a usage error, not a crash', () => {
     expect(() => parseValueConfig([1, 2])).toThrow(UsageError)
     expect(() => parseValueConfig('x')).toThrow(/\(root\)/)
+    // a file holding null is no object either: not every default taken silently
+    expect(() => parseValueConfig(null)).toThrow(
+      '(root): Invalid input: expected object, received null',
+    )
+    expect(parseValueConfig(undefined)).toEqual(parseValueConfig({}))
   })
 })

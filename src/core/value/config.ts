@@ -352,8 +352,9 @@ function pathText(path: readonly PropertyKey[]): string {
  * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data).
  */
 export function parseValueConfig(json: unknown): ValueConfig {
-  // zod says "Invalid input: expected object, received undefined" for a key left out
-  const r = ValueConfigSchema.safeParse(json ?? {}, {
+  // zod says "Invalid input: expected object, received undefined" for a key left out; no file
+  // (undefined) is every default, a file holding `null` is not an object and is refused
+  const r = ValueConfigSchema.safeParse(json === undefined ? {} : json, {
     error: (iss) =>
       iss.code === 'invalid_type' && iss.input === undefined ? 'required' : undefined,
   })
