@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../errors.ts'
+import { DataError, UsageError } from '../errors.ts'
 import { parseJsonText, readJsonFile } from './json-file.ts'
 
 const thrown = (f: () => unknown): UsageError => {
@@ -34,11 +34,28 @@ describe('JSON configuration files', () => {
     expect(parseJsonText('{"a": [1]}', 'c.json', 'x')).toEqual({ a: [1] })
   })
 
-  it('say a file that cannot be read, by name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loyals-json-'))
-    await expect(readJsonFile(join(dir, 'none.json'), 'value configuration')).rejects.toThrow(
-      /^cannot read the value configuration .*none\.json: ENOENT/,
+  it('drop a leading byte-order mark (Notepad, PowerShell 5), counting columns without it', () => {
+    expect(parseJsonText('\uFEFF{"a": 1}', 'c.json', 'x')).toEqual({ a: 1 })
+    expect(thrown(() => parseJsonText('\uFEFF{"a" 1}', 'c.json', 'x')).message).toBe(
+      "c.json:1:6: the x is not valid JSON: Expected ':' after property name",
     )
+  })
+
+  it('say a file that cannot be read, by name, and a missing one as a missing data file is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loyals-json-'))
+    const none = readJsonFile(join(dir, 'none.json'), 'value configuration')
+    await expect(none).rejects.toThrow(
+      /^cannot read the value configuration .*none\.json: no such file$/,
+    )
+    await expect(none).rejects.toBeInstanceOf(DataError)
+    mkdirSync(join(dir, 'sub'))
+    const sub = readJsonFile(join(dir, 'sub'), 'RFM rules file')
+    await expect(sub).rejects.toThrow(
+      /^cannot read the RFM rules file .*sub: it is a directory, not a file$/,
+    )
+    await expect(sub).rejects.toBeInstanceOf(DataError)
+    writeFileSync(join(dir, 'bom.json'), '\uFEFF{"tiers": {}}')
+    expect(await readJsonFile(join(dir, 'bom.json'), 'x')).toEqual({ tiers: {} })
     writeFileSync(join(dir, 'ok.json'), '{"tiers": {}}')
     expect(await readJsonFile(join(dir, 'ok.json'), 'x')).toEqual({ tiers: {} })
   })

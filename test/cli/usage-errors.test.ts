@@ -1,6 +1,7 @@
 // Mistyped command lines are usage errors (exit 2, as docs/insights.md and the README say) on
 // every command, not only on the ones that check their own options.
 
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
@@ -52,6 +53,36 @@ describe('command-line usage errors', () => {
     const ws = runCli(['fit', join(dir, 'nope.duckdb'), '--model', 'bgnbd'])
     expect(ws.code).toBe(2)
     expect(ws.stderr).toMatch(/^error: no workspace at /)
+  })
+
+  it('a missing configuration file exits 1 as a missing input file does, said in words', () => {
+    const dir = tempDir()
+    const nope = join(dir, 'nope.csv')
+    mkdirSync(join(dir, 'conf'))
+    for (const [flag, what] of [
+      ['--config', 'value configuration'],
+      ['--rfm-rules', 'RFM rules file'],
+    ] as const) {
+      const none = runCli(['analyze', nope, flag, join(dir, 'none.json')])
+      expect(none.code, flag).toBe(1)
+      expect(none.stderr, flag).toBe(
+        `error: cannot read the ${what} ${join(dir, 'none.json')}: no such file\n`,
+      )
+      const folder = runCli(['analyze', nope, flag, join(dir, 'conf')])
+      expect(folder.code, flag).toBe(1)
+      expect(folder.stderr, flag).toBe(
+        `error: cannot read the ${what} ${join(dir, 'conf')}: it is a directory, not a file\n`,
+      )
+    }
+    // a byte-order mark (Notepad) is read past: the configuration is read, then the data file
+    writeFileSync(join(dir, 'bom.json'), '\uFEFF{}')
+    const bom = runCli(['analyze', nope, '--config', join(dir, 'bom.json')])
+    expect(bom.stderr).toBe(`error: ${nope}: file not found\n`)
+    // a file holding null is refused as [] is, not read as every default
+    writeFileSync(join(dir, 'null.json'), 'null\n')
+    const none = runCli(['analyze', nope, '--config', join(dir, 'null.json')])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/\(root\): Invalid input: expected object, received null\n$/)
   })
 
   it('an empty --out is refused rather than writing into the current directory', () => {
