@@ -1,7 +1,7 @@
 // importFile against real DuckDB workspace files: happy paths, formats, recognition, and every
 // bad-input case with its exact message shape and an unchanged store.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -2562,6 +2562,32 @@ describe('--skip-bad-rows', () => {
       orders(f, { skipBadRows: true, rejects: join(dir, 'no-dir', 'r.csv') }),
     ).rejects.toThrow(/no-dir does not exist; nothing was imported$/)
     expect(readFileSync(f, 'utf8')).toBe(body)
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
+  test('--rejects that is a directory, or where nothing can be written, is refused before any read', async () => {
+    const f = write(
+      dir,
+      'tickets.csv',
+      'ticket_id,customer_id,opened_at\nT1,C1,2024-01-01\nT2,C2,x\n',
+    )
+    const before = await fingerprint(engine)
+    const folder = join(dir, 'rejects-dir')
+    mkdirSync(folder)
+    const opts = { kind: 'tickets', now: NOW, skipBadRows: true } as const
+    await expect(importFile(engine, f, { ...opts, rejects: folder })).rejects.toThrow(
+      `--rejects ${folder} is a directory: name a file for the bad rows (${join(folder, 'tickets.csv.rejects.csv')}, say); nothing was imported`,
+    )
+    // a directory that takes no new files (root writes anywhere: nothing to refuse there)
+    if (process.getuid?.() !== 0) {
+      const locked = join(dir, 'locked')
+      mkdirSync(locked)
+      chmodSync(locked, 0o555)
+      await expect(
+        importFile(engine, f, { ...opts, rejects: join(locked, 'r.csv') }),
+      ).rejects.toThrow(/takes no new files \(permission denied\); nothing was imported$/)
+      chmodSync(locked, 0o755)
+    }
     expect(await fingerprint(engine)).toEqual(before)
   })
 })

@@ -2,10 +2,16 @@
 // in ONE transaction. Staging and validation only touch TEMP tables, so a rejected import changes
 // nothing; the transaction makes a crash mid-write leave the store as it was.
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import {
+  accessSync,
+  createReadStream,
+  existsSync,
+  constants as fsConstants,
+  statSync,
+} from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
@@ -622,8 +628,9 @@ export async function importFile(
 }
 
 /**
- * The rejects file can be written: its directory exists and it is not the file being imported
- * (which it would overwrite with the bad rows). Checked before anything is read.
+ * The rejects file can be written: its directory exists and takes new files, it is no directory
+ * itself, and it is not the file being imported (which it would overwrite with the bad rows).
+ * Checked before anything is read: DuckDB would say it only after the import, in its own words.
  * @throws UsageError naming --rejects and what is wrong
  */
 function checkRejectsPath(file: string, rejects: string): void {
@@ -631,6 +638,13 @@ function checkRejectsPath(file: string, rejects: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UsageError(
       `--rejects ${rejects}: the directory ${dir} does not exist; nothing was imported`,
+    )
+  }
+  const exists = existsSync(rejects)
+  if (exists && statSync(rejects).isDirectory()) {
+    const example = join(rejects, `${basename(file)}.rejects.csv`)
+    throw new UsageError(
+      `--rejects ${rejects} is a directory: name a file for the bad rows (${example}, say); nothing was imported`,
     )
   }
   const same = (a: string, b: string): boolean => {
@@ -646,6 +660,12 @@ function checkRejectsPath(file: string, rejects: string): void {
     throw new UsageError(
       `--rejects ${rejects} is the file being imported: the bad rows would overwrite it; name another file`,
     )
+  }
+  try {
+    accessSync(exists ? rejects : dir, fsConstants.W_OK)
+  } catch {
+    const what = exists ? 'the file cannot be written' : `the directory ${dir} takes no new files`
+    throw new UsageError(`--rejects ${rejects}: ${what} (permission denied); nothing was imported`)
   }
 }
 
