@@ -1663,6 +1663,30 @@ describe('formats', () => {
     expect(await orders(one)).toMatchObject({ rowsStored: 2, jsonArray: true, jsonWrapper: 'data' })
     const pretty = write(dir, 'page-pretty.json', JSON.stringify(page, null, 2))
     expect(await orders(pretty)).toMatchObject({ unchanged: 2, jsonWrapper: 'data' })
+    // a page with nothing on it holds no data rows, as {"orders": []} does: its paging fields are
+    // not the columns found (of any kind)
+    const before = await fingerprint(engine)
+    for (const [name, body] of [
+      ['empty-page.json', JSON.stringify({ ...page, data: [] })],
+      ['empty-page-pretty.json', JSON.stringify({ ...page, data: [] }, null, 2)],
+    ] as const) {
+      const f = write(dir, name, body)
+      for (const kind of ['orders', 'surveys', 'tickets'] as const) {
+        await expect(importFile(engine, f, { kind, now: NOW }), kind).rejects.toThrow(
+          `${f}: no data rows (the list "data" is empty)`,
+        )
+      }
+    }
+    expect(await fingerprint(engine)).toEqual(before)
+    // an order with an empty list of its own is an order; rows each with an empty list, no page
+    const bare = write(
+      dir,
+      'bare.json',
+      '{"customer_id":"pg3","ordered_at":"2024-01-03","amount":7,"items":[]}\n',
+    )
+    expect(await orders(bare)).toMatchObject({ inserted: 1 })
+    const tags = write(dir, 'tags.jsonl', '{"id":"c1","tags":[]}\n{"id":"c2","tags":[]}\n')
+    await expect(orders(tags)).rejects.toThrow(/missing required columns ordered_at, amount/)
   })
 
   test('JSON times with Z or an offset are instants under --tz; ids above 2^64 keep every digit', async () => {

@@ -669,15 +669,25 @@ function checkRejectsPath(file: string, rejects: string): void {
   }
 }
 
+/** A column as DuckDB's DESCRIBE gives it. */
+type Described = { readonly column_name: string; readonly column_type: string }
+
 /**
- * A JSON document whose one field is an empty list ({"orders": []}, a page with nothing on it)
- * holds no data rows.
- * @throws ImportError saying so (else the list's name was listed as the only column found)
+ * A JSON document whose one field is an empty list ({"orders": []}), or whose one empty list sits
+ * beside a page's header fields (Stripe's {"object": "list", "data": [], "has_more": false}), is
+ * a page with nothing on it: it holds no data rows. `isPage` tells a page's header from a record
+ * of its own (an order with no line items, {..., "items": []}; rows of customers' empty tags).
+ * @throws ImportError saying so (else the header's fields were listed as the columns found)
  */
-function refuseEmptyList(file: string, d: readonly { column_name: string; column_type: string }[]) {
-  const only = d.length === 1 ? d[0] : undefined
-  if (only && /^(JSON|NULL)\[\]$/.test(only.column_type)) {
-    throw new ImportError(`${file}: no data rows (the list "${only.column_name}" is empty)`)
+async function refuseEmptyList(
+  file: string,
+  d: readonly Described[],
+  isPage: (others: readonly Described[]) => Promise<boolean>,
+): Promise<void> {
+  const empty = d.filter((c) => /^(JSON|NULL)\[\]$/.test(c.column_type))
+  const list = empty.length === 1 ? empty[0] : undefined
+  if (list && (d.length === 1 || (await isPage(d.filter((c) => c !== list))))) {
+    throw new ImportError(`${file}: no data rows (the list "${list.column_name}" is empty)`)
   }
 }
 
@@ -775,8 +785,7 @@ async function importFileOnce(
       opts.longLines === true,
       quoted,
     )
-    const describeTyped = (src: string) =>
-      engine.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${src}`)
+    const describeTyped = (src: string) => engine.query<Described>(`DESCRIBE SELECT * FROM ${src}`)
     const describe = async (src: string): Promise<string[]> =>
       (await describeTyped(src)).map((d) => d.column_name)
     // Most files are clean: read them once into typed columns. Only a file with a problem pays
@@ -790,29 +799,37 @@ async function importFileOnce(
     // `paged`, also a document whose one list of records sits beside scalar fields (Stripe's
     // {"object": "list", "data": [...], "has_more": false}): only where the fields themselves are
     // no records of this kind (an order's own list of line items is not a page)
-    const listOfRecords = (d: { column_name: string; column_type: string }[], paged = false) => {
+    // fields as they would be read (objects spread): a record of this kind when they resolve
+    const fields = (cols: readonly Described[]) =>
+      scalarColumns(flattenObjects('', cols).columns, nestedColumns(cols), opts.map)
+    const isHeader = (cols: readonly Described[]) =>
+      !tryResolveColumns(file, fields(cols), kind, opts.map)
+    // a page: one document, whose fields beside its list are no record of this kind
+    const onePage = (src: string) => async (others: readonly Described[]) =>
+      isHeader(others) &&
+      (
+        await engine.query<{ one: boolean }>(
+          `SELECT count(*) = 1 AS one FROM (SELECT 1 FROM ${src} LIMIT 2)`,
+        )
+      )[0]?.one === true
+    const listOfRecords = (d: Described[], paged = false) => {
       const lists = d.filter((c) => /^STRUCT\(.*\)\[\]$/s.test(c.column_type))
       if (lists.length !== 1) return null
       if (d.length === 1) return lists[0]!.column_name
-      // both sides as they would be read (objects spread): the fields beside the list are one
-      // order with its own line items when they resolve, and a page's header when only the
-      // list's records do
-      const fields = (cols: readonly { column_name: string; column_type: string }[]) =>
-        scalarColumns(flattenObjects('', cols).columns, nestedColumns(cols), opts.map)
+      // the fields beside the list are one order with its own line items when they resolve, and
+      // a page's header when only the list's records do
       const others = d.filter((c) => c !== lists[0])
       const items = (structFields(lists[0]!.column_type.slice(0, -2)) ?? []).map((f) => ({
         column_name: f.name,
         column_type: f.type,
       }))
-      return paged &&
-        !tryResolveColumns(file, fields(others), kind, opts.map) &&
-        tryResolveColumns(file, fields(items), kind, opts.map)
+      return paged && isHeader(others) && tryResolveColumns(file, fields(items), kind, opts.map)
         ? lists[0]!.column_name
         : null
     }
     try {
       let described = await describeTyped(fastSource(source))
-      if (format === 'jsonl') refuseEmptyList(file, described)
+      if (format === 'jsonl') await refuseEmptyList(file, described, onePage(fastSource(source)))
       if (format === 'jsonl') wrapper = listOfRecords(described, true)
       if (format === 'jsonl' && wrapper === null) {
         ;({ source, described } = jsonTextSource(readPath, readGzip, described))
@@ -829,9 +846,10 @@ async function importFileOnce(
       // one JSON document over many lines ({"orders": [\n ...]}, or one pretty-printed record) is
       // not JSON lines
       if (format === 'jsonl' && !opts.readFrom) {
-        const d = await describeTyped(unstructured(readPath, readGzip)).catch(() => null)
+        const whole = unstructured(readPath, readGzip)
+        const d = await describeTyped(whole).catch(() => null)
         wrapper = d ? listOfRecords(d, true) : null
-        if (d) refuseEmptyList(file, d)
+        if (d) await refuseEmptyList(file, d, onePage(whole))
         // documents that are records themselves, each over many lines
         if (
           wrapper === null &&
