@@ -234,6 +234,33 @@ describe('tickets', () => {
       ],
     )
   })
+
+  test('a file without resolved_at keeps the stored one: an opening after it is a bad row', async () => {
+    const reason =
+      'opened_at: 2024-01-05 is after the stored resolved_at 2024-01-01 10:00:00 of ticket T1 (the file has no resolved_at column: the stored one is kept)'
+    // T2 is open (nothing stored to pass), T8 new
+    const later =
+      'ticket_id,customer_id,opened_at\nT1,c1,2024-01-05\nT2,c1,2024-03-01\nT8,c1,2024-01-01\n'
+    await rejects('tickets', good, later, [`2 ${reason}`])
+    // with --skip-bad-rows the row is left out, written to the rejects with its reason
+    const f = write(dir, 'later.csv', later)
+    const out = join(dir, 'later.rejects.csv')
+    const r = await load('tickets', f, { skipBadRows: true, rejects: out })
+    expect(r).toMatchObject({ rejected: 1, inserted: 1, updated: 1 })
+    expect(readFileSync(out, 'utf8')).toContain(`T1,c1,2024-01-05,2,${reason}`)
+    // an opening still before the stored resolution merges with it
+    const earlier = write(
+      dir,
+      'earlier.csv',
+      'ticket_id,customer_id,opened_at\nT1,c1,2024-01-01T09:30:00Z\n',
+    )
+    expect(await load('tickets', earlier)).toMatchObject({ updated: 1 })
+    expect(
+      await engine.query(
+        "SELECT strftime(opened_at, '%H:%M') AS opened, strftime(resolved_at, '%H:%M') AS resolved FROM tickets WHERE ticket_id = 'T1'",
+      ),
+    ).toEqual([{ opened: '09:30', resolved: '10:00' }])
+  })
 })
 
 describe('returns', () => {

@@ -21,6 +21,8 @@ import {
   QUOTE_CHECKED,
   rawName,
   refundOwnerConflicts,
+  type StoredTable,
+  storedOrderConflicts,
   type TypedSpec,
   textOf,
 } from './validate.ts'
@@ -299,6 +301,8 @@ export async function tryFastStage(
     parse: ParseOptions
     firstLine: number
     tally?: string
+    /** The store's table of this kind: rows that merge with it out of order take the other path. */
+    stored?: StoredTable
   },
 ): Promise<FastStage | null> {
   const { spec } = args
@@ -345,6 +349,14 @@ export async function tryFastStage(
       // the validating path names each such refund with its order's line
       if (Number(k?.n ?? 0) > 0) return null
     }
+    const merged = args.stored && storedOrderConflicts('import_typed', spec, args.stored)
+    if (merged && args.stored && (await hasStoreTable(engine, args.stored.table))) {
+      const [k] = await engine.query<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM (${merged.sql}) LIMIT 1)`,
+      )
+      // the validating path names each row that the stored one it merges with puts out of order
+      if (Number(k?.n ?? 0) > 0) return null
+    }
     return {
       rows: c.n - c.empty,
       ...(c.empty > 0 ? { empty: c.empty } : {}),
@@ -358,9 +370,14 @@ export async function tryFastStage(
 }
 
 /** Whether the engine holds a store's `orders` table (a workspace does; a bare engine not). */
-export async function hasOrdersTable(engine: Engine): Promise<boolean> {
+export function hasOrdersTable(engine: Engine): Promise<boolean> {
+  return hasStoreTable(engine, 'orders')
+}
+
+/** Whether the engine holds the store table `table` (not a TEMP one of the import). */
+export async function hasStoreTable(engine: Engine, table: string): Promise<boolean> {
   const [t] = await engine.query<{ n: number }>(
-    "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'orders' AND NOT temporary",
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ${lit(table)} AND NOT temporary`,
   )
   return Number(t?.n ?? 0) > 0
 }

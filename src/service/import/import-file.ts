@@ -100,6 +100,7 @@ import {
   doubleColumns,
   fastSource,
   hasOrdersTable,
+  hasStoreTable,
   timestampColumns,
   tryFastStage,
   typedViewSql,
@@ -890,6 +891,9 @@ async function importFileOnce(
     // the fast path's own scan.
     // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
     const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0 OR coalesce(refunded > 0, false)`
+    // the store's rows of this kind, which the file's rows merge with
+    const storedKind = extraKind(kind)
+    const stored = storedKind ? { table: storedKind.table, key: storedKind.key } : undefined
     let fast = fastSpec
       ? await tryFastStage(engine, {
           source: fastSource(source),
@@ -909,6 +913,7 @@ async function importFileOnce(
           parse,
           firstLine: format === 'csv' ? 2 : 1,
           ...(kind === 'orders' ? { tally: notPlain } : {}),
+          ...(stored ? { stored } : {}),
         })
       : null
     // the one currency the amounts' marks name ("$10.50"), in a file without a currency column
@@ -1041,6 +1046,9 @@ async function importFileOnce(
           { ...parse, unquotedCsv },
           csvRejected > 0,
           spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine)),
+          stored && spec.inOrder && (await hasStoreTable(engine, stored.table))
+            ? stored
+            : undefined,
         ),
       )
       if (opts.skipBadRows && mapping.layout === 'line-items') {

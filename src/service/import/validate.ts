@@ -69,6 +69,19 @@ export interface TypedSpec {
    * order unrefunded and give its customer a refund for nothing (refundOwnerConflicts).
    */
   readonly refundsNameTheirCustomer?: boolean
+  /**
+   * Two date fields that come in order (`last` not before `first`: a ticket resolved after it was
+   * opened). `checks` holds the rule for a file's own rows; a file without a column for one of
+   * them keeps the stored row's value there (uncarried.ts), so the merged row is checked too
+   * (storedOrderConflicts).
+   */
+  readonly inOrder?: { readonly first: string; readonly last: string }
+}
+
+/** The store table that an import's rows merge with, and its key column (a field of the file). */
+export interface StoredTable {
+  readonly table: string
+  readonly key: string
 }
 
 /**
@@ -101,6 +114,40 @@ owners AS (
 SELECT r.${LINE} AS line, r.order_id, r.customer_id, o.owner, o.owner_line
 FROM ${t} r JOIN owners o ON r.order_id = o.order_id
 WHERE r.amount < 0 AND r.customer_id <> o.owner`
+}
+
+/**
+ * The rows of `t` (a typed import table) whose `spec.inOrder` dates are out of order once merged
+ * with the stored row of their key: the file carries one date, and the stored row the other, which
+ * the write keeps (the file has no column for it). `sql` gives every column of `t` and `__stored`
+ * (the stored date); `carried` is the file's field, `kept` the stored one. Null when the file
+ * carries both dates or neither.
+ */
+export function storedOrderConflicts(
+  t: string,
+  spec: TypedSpec,
+  stored: StoredTable,
+): { sql: string; carried: string; kept: string; after: boolean } | null {
+  const pair = spec.inOrder
+  if (!pair) return null
+  const field = (name: string) => spec.fields.find((f) => f.field === name)
+  const carries = (f: FieldDef | undefined) => f !== undefined && !(f.header === null && absent(f))
+  const [first, last] = [field(pair.first), field(pair.last)]
+  if (carries(first) === carries(last) || !first || !last) return null
+  // `after`: the file's date is after the stored one it must not pass
+  const after = carries(first)
+  const [carried, kept] = after ? [pair.first, pair.last] : [pair.last, pair.first]
+  const [f, k] = [ident(carried), ident(kept)]
+  const key = ident(stored.key)
+  const bad = after ? `o.${k} < t.${f}` : `t.${f} < o.${k}`
+  return {
+    sql: `SELECT t.*, o.${k} AS __stored
+FROM ${t} t JOIN ${ident(stored.table)} o ON o.${key} = t.${key}
+WHERE ${bad}`,
+    carried,
+    kept,
+    after,
+  }
 }
 
 /**
@@ -712,6 +759,8 @@ export function problemsSql(
   csvRejects: boolean,
   /** The engine holds a store's `orders` table (hasOrdersTable): refunds are checked against it. */
   storedOrders: boolean,
+  /** The store's table of this kind, when the engine holds it: rows merged with it are checked. */
+  stored?: StoredTable,
 ): string {
   const parts: string[] = []
   const nowUtc = o.now.toISOString().replace('T', ' ').replace('Z', '')
@@ -775,6 +824,19 @@ export function problemsSql(
     || CASE WHEN owner_line IS NULL THEN 'the stored order' ELSE 'the order on line ' || owner_line END
     || ' is customer ' || owner || '''s'
 FROM (${refundOwnerConflicts('import_typed', storedOrders)})`)
+  }
+  const merged = stored ? storedOrderConflicts('import_typed', spec, stored) : null
+  if (stored && merged) {
+    const header = spec.fields.find((f) => f.field === merged.carried)?.header ?? null
+    // the stored date as the file's dates are written: in --tz, the day alone at midnight
+    const local = o.tz === 'UTC' ? '__stored' : `timezone(${lit(o.tz)}, timezone('UTC', __stored))`
+    const shown = `CASE WHEN ${local} = date_trunc('day', ${local}) THEN CAST(CAST(${local} AS DATE) AS VARCHAR) ELSE CAST(${local} AS VARCHAR) END`
+    const noun = spec.uniqueBy?.noun ?? 'row'
+    parts.push(`SELECT ${LINE}, ${header === null ? 'CAST(NULL AS VARCHAR)' : lit(header)},
+  ${show(rawName(merged.carried))} || ${lit(` is ${merged.after ? 'after' : 'before'} the stored ${merged.kept} `)} || ${shown}
+    || ${lit(` of ${noun} `)} || ${ident(stored.key)}
+    || ${lit(` (the file has no ${merged.kept} column: the stored one is kept)`)}
+FROM (${merged.sql})`)
   }
   const u = spec.uniqueBy
   let pre = ''

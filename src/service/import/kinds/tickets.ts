@@ -135,6 +135,7 @@ export const TICKETS: ExtraKindSpec = {
         ),
         check('resolved_at', 'resolved_at < opened_at', 'resolved before it was opened'),
       ],
+      inOrder: { first: 'opened_at', last: 'resolved_at' },
     }
   },
   rows: () => ({
