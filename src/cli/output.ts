@@ -76,7 +76,13 @@ export function fail(e: unknown): never {
     const repeats = e.problems.length === 1 && only && e.message.includes(only.reason)
     if (!repeats) for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
     const total = Number(e.details.total ?? e.problems.length)
-    if (total > e.problems.length) eprintln(`  ... and ${total - e.problems.length} more`)
+    if (total > e.problems.length) {
+      // the rest are a --rejects away (said unless the message names the file they went to)
+      const hint = e.message.includes('Every bad row is in')
+        ? ''
+        : ' (--rejects FILE lists them all)'
+      eprintln(`  ... and ${total - e.problems.length} more${hint}`)
+    }
   } else if (e instanceof ConvergenceError) {
     eprintln(`error: ${e.message}`)
     const d = convergenceDiagnostics(e)

@@ -172,6 +172,30 @@ describe('loyals import', () => {
     expect(JSON.parse(a.stdout).revenue).toMatchObject({ total: 1247 })
   })
 
+  test('--rejects without --skip-bad-rows: a refused import lists every bad row there, storing nothing', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      i % 2 === 0 ? `R${i},c${i},2024-01-0${1 + (i % 9)},-x` : `R${i},c${i},2024-01-02,5`,
+    )
+    const f = write(
+      dir,
+      'many-bad.csv',
+      ['order_id,customer_id,ordered_at,amount', ...rows].join('\n'),
+    )
+    const w = join(dir, 'rejects-alone.duckdb')
+    const plain = runCli(['import', f, '--db', w])
+    expect(plain.code).toBe(1)
+    expect(plain.stderr).toMatch(/\.\.\. and \d+ more \(--rejects FILE lists them all\)/)
+    const out = join(dir, 'all-bad-rows.csv')
+    const r = runCli(['import', f, '--db', w, '--rejects', out])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`30 bad rows; nothing was imported. Every bad row is in ${out}.`)
+    expect(r.stderr).not.toContain('lists them all')
+    const lines = readFileSync(out, 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(31)
+    expect(lines[0]).toBe('order_id,customer_id,ordered_at,amount,line,reason')
+    expect(existsSync(w) ? Object.values(await storeOf(w)).join('') : '').not.toContain('R1')
+  })
+
   test('analyze and summary of an orders file: US dates read and said; --skip-bad-rows leaves out bad rows and names them', () => {
     const f = write(
       dir,

@@ -194,7 +194,10 @@ export function registerImport(program: Command): void {
         )
         .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
         .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
-        .option('--rejects <file>', 'where bad rows go (default <file>.rejects.csv)')
+        .option(
+          '--rejects <file>',
+          'where bad rows go (default <file>.rejects.csv); without --skip-bad-rows, every bad row of a refused import',
+        )
         .option('--as-of <date>', 'report how many orders fall after this date (they are kept)')
         .option('--json', 'print the summary as JSON')
         .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),

@@ -159,7 +159,10 @@ export interface ImportOptions {
   readonly encoding?: 'utf-8' | 'latin-1'
   /** Import the good rows and write the bad ones to `rejects`. */
   readonly skipBadRows?: boolean
-  /** Rejects CSV path (default `<file>.rejects.csv`); only with skipBadRows. */
+  /**
+   * Rejects CSV path (default `<file>.rejects.csv`). With skipBadRows the skipped rows go there;
+   * without it, an import refused for bad rows writes all of them there (nothing is stored).
+   */
   readonly rejects?: string
   /** Reported only: orders after this date are stored (they are a model's holdout). */
   readonly asOf?: string
@@ -604,7 +607,9 @@ export async function importFile(
   opts: ImportOptions,
 ): Promise<ImportResult> {
   requireEmbedded(engine, 'importFile')
-  if (opts.skipBadRows) checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`)
+  if (opts.skipBadRows || opts.rejects !== undefined) {
+    checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`)
+  }
   try {
     return await importFileOnce(engine, file, opts)
   } catch (e) {
@@ -1083,10 +1088,23 @@ async function importFileOnce(
           column: r.col,
           reason: r.reason,
         }))
+        // --rejects alone: the refused import still writes every bad row there, so that a file
+        // with more problems than a screen shows can be fixed in one pass
+        const listed = opts.rejects !== undefined
+        if (listed) {
+          await engine.exec(
+            importRejects(engine.dialect, {
+              out: opts.rejects as string,
+              csvRejects: csvRejected > 0,
+              columns,
+            }),
+          )
+        }
+        const where = listed ? ` Every bad row is in ${opts.rejects}.` : ''
         throw new ImportError(
           none
-            ? `${file}: every row is bad (${badLines}); nothing was imported. Fix them and import again.`
-            : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported. ` +
+            ? `${file}: every row is bad (${badLines}); nothing was imported. Fix them and import again.${where}`
+            : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported.${where} ` +
                 'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
           problems,
           total,
