@@ -133,6 +133,51 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     })
   })
 
+  it("stores each row's UTC day beside its instant; an imported ticket keeps its local day", async () => {
+    const late = '2025-02-12T23:30:00Z'
+    const batch = [
+      track('c6', 'Survey Responded', { nps: 8 }, 'd-s', late),
+      track('c6', 'Referral Completed', { referred_id: 'c8' }, 'd-f', late),
+      track('c6', 'Email Opened', {}, 'd-e', late),
+      track('c6', 'Order Returned', { order_id: 'o6', amount: 3 }, 'd-r', late),
+      track('c6', 'Ticket Created', { ticket_id: 't6' }, 'd-t', late),
+    ]
+    expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
+    const days = await rows(`
+      SELECT CAST(responded_date AS VARCHAR) AS d FROM survey_responses WHERE customer_id = 'c6'
+      UNION ALL SELECT CAST(referred_date AS VARCHAR) FROM referrals WHERE referrer_id = 'c6'
+      UNION ALL SELECT CAST(occurred_date AS VARCHAR) FROM engagement_events WHERE customer_id = 'c6'
+      UNION ALL SELECT CAST(returned_date AS VARCHAR) FROM returns WHERE customer_id = 'c6'
+      UNION ALL SELECT CAST(opened_date AS VARCHAR) FROM tickets WHERE customer_id = 'c6'`)
+    expect(days.map((r) => r.d)).toEqual(Array(5).fill('2025-02-12'))
+
+    // imported as opened 21:00 in New York on the 12th (02:00 UTC on the 13th): resolving it
+    // keeps that day
+    await h.store.use((e) =>
+      e.exec(`INSERT INTO tickets (ticket_id, customer_id, opened_at, opened_date, source)
+        VALUES ('t7', 'c6', TIMESTAMP '2025-02-13 02:00:00', DATE '2025-02-12', 't.csv')`),
+    )
+    const resolve = (id: string, props: Record<string, unknown>) =>
+      h.call('POST', '/v1/events', {
+        body: track(
+          'c6',
+          'Ticket Resolved',
+          { ticket_id: 't7', ...props },
+          id,
+          '2025-02-14T00:00:00Z',
+        ),
+      })
+    const opened = async () =>
+      (
+        await rows("SELECT CAST(opened_date AS VARCHAR) AS d FROM tickets WHERE ticket_id = 't7'")
+      )[0]?.d
+    expect((await resolve('d-t7', { satisfaction: 5 })).status).toBe(200)
+    expect(await opened()).toBe('2025-02-12')
+    // an event that moves the open time dates it by its UTC day
+    expect((await resolve('d-t7b', { opened_at: '2025-02-13T01:00:00Z' })).status).toBe(200)
+    expect(await opened()).toBe('2025-02-13')
+  })
+
   it('an answer under a stored response id keeps the stored answer; a self-referral counts for nothing', async () => {
     const answer = (nps: number, id: string) =>
       track('c5', 'Survey Responded', { response_id: 'S1', nps }, id, '2025-02-12T09:00:00Z')

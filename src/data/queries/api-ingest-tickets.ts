@@ -6,7 +6,7 @@ import { jsonKeyList } from './api-delete-keys.ts'
 /** SELECT the tickets' columns WHERE ticket_id IN (the ids). */
 export function ticketsById(dialect: Dialect, ids: readonly string[]): Query {
   return {
-    sql: `SELECT ticket_id, customer_id, opened_at, resolved_at, channel, handling_minutes, satisfaction, source
+    sql: `SELECT ticket_id, customer_id, opened_at, CAST(opened_date AS VARCHAR) AS opened_date, resolved_at, channel, handling_minutes, satisfaction, source
 FROM tickets WHERE ticket_id IN (${jsonKeyList(dialect)})`,
     params: [JSON.stringify(ids)],
   }

@@ -5,20 +5,29 @@
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
 
-export type ValueColType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER'
+export type ValueColType = 'VARCHAR' | 'TIMESTAMP' | 'DATE' | 'DOUBLE' | 'INTEGER'
 
 const V = 'VARCHAR'
 const TS = 'TIMESTAMP'
+const DAY = 'DATE'
 const D = 'DOUBLE'
 
 /** Column types of the value-input tables, as in create-schema.ts. */
 export const VALUE_TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ValueColType>>>> = {
-  engagement_events: { event_key: V, customer_id: V, occurred_at: TS, event: V, source: V },
+  engagement_events: {
+    event_key: V,
+    customer_id: V,
+    occurred_at: TS,
+    occurred_date: DAY,
+    event: V,
+    source: V,
+  },
   survey_responses: {
     response_key: V,
     response_id: V,
     customer_id: V,
     responded_at: TS,
+    responded_date: DAY,
     nps: 'INTEGER',
     ces: 'INTEGER',
     csat: D,
@@ -30,6 +39,7 @@ export const VALUE_TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, 
     referrer_id: V,
     referred_id: V,
     referred_at: TS,
+    referred_date: DAY,
     code: V,
     source: V,
   },
@@ -39,6 +49,7 @@ export const VALUE_TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, 
     order_id: V,
     customer_id: V,
     returned_at: TS,
+    returned_date: DAY,
     amount: D,
     reason: V,
     source: V,
@@ -47,6 +58,7 @@ export const VALUE_TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, 
     ticket_id: V,
     customer_id: V,
     opened_at: TS,
+    opened_date: DAY,
     resolved_at: TS,
     channel: V,
     handling_minutes: D,
@@ -58,6 +70,7 @@ export const VALUE_TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, 
 const PG_TYPE: Record<ValueColType, string> = {
   VARCHAR: 'text',
   TIMESTAMP: 'timestamp',
+  DATE: 'date',
   DOUBLE: 'double precision',
   INTEGER: 'integer',
 }

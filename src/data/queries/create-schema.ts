@@ -4,6 +4,7 @@
 // No PRIMARY KEY on the big tables: DuckDB's ART index made inserting 2M orders 28x slower
 // (17.8 s vs 0.6 s); the importer keeps keys unique with set-based anti-joins instead.
 import type { Dialect, Query } from '../engine.ts'
+import { VALUE_DAYS } from './value-input-columns.ts'
 
 export const SCHEMA_VERSION = 1
 
@@ -127,12 +128,22 @@ const OPS_INDEXES = `
 CREATE UNIQUE INDEX IF NOT EXISTS customer_profile_id ON customer_profile (customer_id);
 `
 
+// The value inputs' days (value-input-columns.ts): rows stored before the column, or written by
+// hand, get the UTC day, the only day known for them, at the next open. Once every row has its
+// day, DuckDB answers the fill from column statistics (1 ms at 5M events).
+const VALUE_DAYS_MIGRATION = VALUE_DAYS.map(
+  ([table, instant, day]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${day} DATE;
+UPDATE ${table} SET ${day} = CAST(${instant} AS DATE) WHERE ${day} IS NULL AND ${instant} IS NOT NULL;
+`,
+).join('')
+
 const VALUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS referrals (
   referral_key VARCHAR NOT NULL,    -- referrer > referred: one referral per pair
   referrer_id  VARCHAR NOT NULL,
   referred_id  VARCHAR NOT NULL,
   referred_at  TIMESTAMP,
+  referred_date DATE,               -- calendar day in the import's time zone (UTC from the API)
   code         VARCHAR,
   source       VARCHAR,
   source_line  BIGINT
@@ -141,6 +152,7 @@ CREATE TABLE IF NOT EXISTS engagement_events (
   event_key   VARCHAR NOT NULL,     -- hash of content and occurrence
   customer_id VARCHAR NOT NULL,
   occurred_at TIMESTAMP NOT NULL,
+  occurred_date DATE,               -- calendar day in the import's time zone (UTC from the API)
   event       VARCHAR NOT NULL,     -- email_open, email_click, site_visit, review, social_share, promo_redemption
   source      VARCHAR,
   source_line BIGINT
@@ -149,6 +161,7 @@ CREATE TABLE IF NOT EXISTS tickets (
   ticket_id        VARCHAR NOT NULL,
   customer_id      VARCHAR NOT NULL,
   opened_at        TIMESTAMP NOT NULL,
+  opened_date      DATE,            -- calendar day in the import's time zone (UTC from the API)
   resolved_at      TIMESTAMP,
   channel          VARCHAR,
   handling_minutes DOUBLE PRECISION,
@@ -162,6 +175,7 @@ CREATE TABLE IF NOT EXISTS returns (
   order_id    VARCHAR NOT NULL,
   customer_id VARCHAR,              -- NULL: found through the order
   returned_at TIMESTAMP NOT NULL,
+  returned_date DATE,               -- calendar day in the import's time zone (UTC from the API)
   amount      DOUBLE PRECISION NOT NULL,
   reason      VARCHAR,
   source      VARCHAR,
@@ -172,6 +186,7 @@ CREATE TABLE IF NOT EXISTS survey_responses (
   response_id  VARCHAR,
   customer_id  VARCHAR NOT NULL,
   responded_at TIMESTAMP NOT NULL,
+  responded_date DATE,              -- calendar day in the import's time zone (UTC from the API)
   nps          INTEGER,             -- 0-10
   ces          INTEGER,             -- 1-7
   csat         DOUBLE PRECISION,    -- 1-5
@@ -186,7 +201,7 @@ CREATE TABLE IF NOT EXISTS tier_state (
   runs_below  INTEGER NOT NULL,
   as_of       DATE NOT NULL
 );
-`
+${VALUE_DAYS_MIGRATION}`
 
 export function createSchema(_dialect: Dialect): Query {
   return {

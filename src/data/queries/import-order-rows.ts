@@ -21,6 +21,16 @@ export const ORDER_COLUMNS = [
   'source_line',
 ] as const
 
+/**
+ * SQL: the calendar day in time zone `tz` of the UTC instant `instant` (a TIMESTAMP column), as
+ * an import stores an order's order_date and a value input's day (portable to PostgreSQL).
+ * @example localDay('Europe/Berlin', 'ordered_at') // 2024-03-10 23:30 UTC -> DATE '2024-03-11'
+ */
+export const localDay = (tz: string, instant: string): string =>
+  tz === 'UTC'
+    ? `CAST(${instant} AS DATE)`
+    : `CAST(timezone(${lit(tz)}, timezone('UTC', ${instant})) AS DATE)`
+
 /** `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). */
 export const NET_AMOUNT =
   // round away float noise of Total - Refunded (25.880000000000003)
@@ -68,10 +78,7 @@ export function importOrderRows(
   }
   const currency = args.currency ? `coalesce(currency, ${lit(args.currency)})` : 'currency'
   const net = args.refunded === false ? 'amount' : NET_AMOUNT
-  const day =
-    args.tz === 'UTC'
-      ? 'CAST(ordered_at AS DATE)'
-      : `CAST(timezone(${lit(args.tz)}, timezone('UTC', ordered_at)) AS DATE)`
+  const day = localDay(args.tz, 'ordered_at')
   // Plain orders (an id seen once, not a refund) need no window; only the rest are numbered.
   const simple = `order_id IS NOT NULL AND NOT is_refund AND order_id NOT IN (SELECT k FROM import_dupkeys)`
   const columns = `order_id, customer_id, ordered_at, ${day} AS order_date, net AS amount, ${currency} AS currency,

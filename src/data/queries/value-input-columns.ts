@@ -1,10 +1,12 @@
 // The stored columns of the value-input tables (create-schema.ts), key first, as both writers
 // fill them: `loyals import --kind ...` (which adds the file line, source_line) and the events the
-// server takes in (service/ops/value-inputs.ts). One list per table, so the two cannot drift.
+// server takes in (service/ops/value-inputs.ts). One list per table, so the two cannot drift. Each
+// instant has its calendar day beside it (`*_date`, see create-schema.ts), as orders have order_date.
 export const ENGAGEMENT_COLUMNS = [
   'event_key',
   'customer_id',
   'occurred_at',
+  'occurred_date',
   'event',
   'source',
 ] as const
@@ -14,6 +16,7 @@ export const SURVEY_COLUMNS = [
   'response_id',
   'customer_id',
   'responded_at',
+  'responded_date',
   'nps',
   'ces',
   'csat',
@@ -26,6 +29,7 @@ export const REFERRAL_COLUMNS = [
   'referrer_id',
   'referred_id',
   'referred_at',
+  'referred_date',
   'code',
   'source',
 ] as const
@@ -52,6 +56,7 @@ export const RETURN_COLUMNS = [
   'order_id',
   'customer_id',
   'returned_at',
+  'returned_date',
   'amount',
   'reason',
   'source',
@@ -61,9 +66,24 @@ export const TICKET_COLUMNS = [
   'ticket_id',
   'customer_id',
   'opened_at',
+  'opened_date',
   'resolved_at',
   'channel',
   'handling_minutes',
   'satisfaction',
   'source',
 ] as const
+
+/**
+ * Each value-input table's instant and its calendar day, as orders have ordered_at and order_date:
+ * the day is local to the import's --tz (UTC from the API), so an as-of date counts a ticket by the
+ * same day as an order of the same moment. Nullable: a referral may be undated, and a workspace
+ * made before the columns gets them by ADD COLUMN (create-schema.ts).
+ */
+export const VALUE_DAYS: readonly (readonly [table: string, instant: string, day: string])[] = [
+  ['referrals', 'referred_at', 'referred_date'],
+  ['engagement_events', 'occurred_at', 'occurred_date'],
+  ['tickets', 'opened_at', 'opened_date'],
+  ['returns', 'returned_at', 'returned_date'],
+  ['survey_responses', 'responded_at', 'responded_date'],
+]

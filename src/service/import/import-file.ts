@@ -42,6 +42,7 @@ import {
 import {
   goodRows,
   importOrderRows,
+  localDay,
   NET_AMOUNT,
   ORDER_COLUMNS,
 } from '../../data/queries/import-order-rows.ts'
@@ -1208,7 +1209,7 @@ async function importFileOnce(
     } else if (extra) {
       await engine.exec(
         importKindRows(engine.dialect, {
-          ...extra.rows(),
+          ...extra.rows((instant) => localDay(tz, instant)),
           source: file,
           hasProblems: badLines > 0,
         }),

@@ -1,6 +1,7 @@
 // The store columns a file does not carry. Staged as NULL, they would erase what the store holds
 // (a returns file without customers wiping the customers of earlier returns): the write keeps the
 // stored values in them instead (import-changes.ts). One rule for every kind, from its fields.
+import { VALUE_DAYS } from '../../data/queries/value-input-columns.ts'
 import { absent, type TypedSpec } from './validate.ts'
 
 /**
@@ -17,6 +18,9 @@ const WITH_AMOUNT: ReadonlySet<string> = new Set(['cost', 'margin'])
  */
 const IDS: ReadonlySet<string> = new Set(['order_id', 'return_id', 'response_id'])
 
+/** A value input's day goes with its instant: a file without referral dates keeps both. */
+const DAY_OF: ReadonlyMap<string, string> = new Map(VALUE_DAYS.map(([, at, day]) => [day, at]))
+
 /**
  * The store `columns` whose field the file has no column for (`spec`), less those it fills
  * otherwise (`filled`: the currency the amounts' marks name).
@@ -30,6 +34,7 @@ export function uncarriedColumns(
   const missing = new Set(
     spec.fields.filter((f) => f.header === null && absent(f)).map((f) => f.field),
   )
+  for (const [day, at] of DAY_OF) if (missing.has(at)) missing.add(day)
   return columns.filter(
     (c) => missing.has(c) && !IDS.has(c) && !WITH_AMOUNT.has(c) && !filled.includes(c),
   )

@@ -30,7 +30,7 @@ import {
 } from './profile.ts'
 import { PSEUDONYM } from './pseudonym.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
-import { sqlTs, tsMs } from './time.ts'
+import { sqlDay, sqlTs, tsMs } from './time.ts'
 import { writeTickets, writeValueInputs } from './value-inputs.ts'
 
 export interface IngestResult {
@@ -740,7 +740,7 @@ export async function ingestGroup(
           orderId,
           e.customerId,
           sqlTs(e.atMs),
-          new Date(e.atMs).toISOString().slice(0, 10),
+          sqlDay(e.atMs),
           amount,
           o ? o.currency : (e.refund?.currency ?? null),
           o?.discount ?? null,

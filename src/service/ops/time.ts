@@ -6,6 +6,11 @@ export function sqlTs(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 }
 
+/** Epoch ms -> 'YYYY-MM-DD', the UTC day: the day an event's order or value input is stored on. */
+export function sqlDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
+}
+
 /** A TIMESTAMP as the store returns it (UTC text) -> epoch ms; null stays null. */
 export function tsMs(v: unknown): number | null {
   if (v === null || v === undefined) return null

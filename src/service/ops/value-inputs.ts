@@ -18,7 +18,7 @@ import {
 } from '../../data/queries/value-input-columns.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
-import { sqlTs, tsMs } from './time.ts'
+import { sqlDay, sqlTs, tsMs } from './time.ts'
 
 /** The text DuckDB makes of a TIMESTAMP (CAST AS VARCHAR), which the import's content keys hash. */
 function importTimeText(ms: number): string {
@@ -83,11 +83,13 @@ interface ValueRow {
 function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
   const out: [keyof typeof VALUE_TABLES, unknown[]][] = []
   const at = sqlTs(e.atMs)
+  // an event's day is its UTC day, as an API order's order_date is
+  const day = sqlDay(e.atMs)
   const when = importTimeText(e.atMs)
   const c = e.customerId
   if (e.engagement) {
     const key = importContentKey([c, when, e.engagement])
-    out.push(['engagement', [key, c, at, e.engagement, 'api']])
+    out.push(['engagement', [key, c, at, day, e.engagement, 'api']])
   }
   if (e.survey) {
     const s = e.survey
@@ -101,17 +103,17 @@ function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
         importNumberText(s.csat),
         s.comment ?? '',
       ])
-    const row = [key, s.responseId ?? null, c, at, s.nps, s.ces, s.csat, s.comment, 'api']
+    const row = [key, s.responseId ?? null, c, at, day, s.nps, s.ces, s.csat, s.comment, 'api']
     out.push(['survey', row.map((v) => v ?? null)])
   }
   if (e.referral) {
     const r = e.referral
-    out.push(['referral', [referralKey(c, r.referredId), c, r.referredId, at, r.code, 'api']])
+    out.push(['referral', [referralKey(c, r.referredId), c, r.referredId, at, day, r.code, 'api']])
   }
   if (e.returned) {
     const r = e.returned
     const key = r.returnId ?? importContentKey([r.orderId, when, importNumberText(r.amount), c])
-    out.push(['returned', [key, r.returnId, r.orderId, c, at, r.amount, r.reason, 'api']])
+    out.push(['returned', [key, r.returnId, r.orderId, c, at, day, r.amount, r.reason, 'api']])
   }
   return out
 }
@@ -169,6 +171,8 @@ export async function writeValueInputs(
 interface TicketState {
   customerId: string
   openedAtMs: number | null
+  /** The stored day of openedAtMs (an import's local day); null: its UTC day. */
+  openedDay: string | null
   resolvedAtMs: number | null
   channel: string | null
   handlingMinutes: number | null
@@ -195,6 +199,8 @@ export async function writeTickets(tx: Engine, applied: readonly IngestEvent[]):
     state.set(id, {
       customerId: String(r.customer_id),
       openedAtMs: tsMs(r.opened_at),
+      openedDay:
+        r.opened_date === null || r.opened_date === undefined ? null : String(r.opened_date),
       resolvedAtMs: tsMs(r.resolved_at),
       channel: r.channel === null || r.channel === undefined ? null : String(r.channel),
       handlingMinutes: num(r.handling_minutes),
@@ -215,6 +221,7 @@ export async function writeTickets(tx: Engine, applied: readonly IngestEvent[]):
     const base: TicketState = s ?? {
       customerId: e.customerId,
       openedAtMs: null,
+      openedDay: null,
       resolvedAtMs: null,
       channel: null,
       handlingMinutes: null,
@@ -224,6 +231,8 @@ export async function writeTickets(tx: Engine, applied: readonly IngestEvent[]):
     state.set(t.ticketId, {
       ...base,
       openedAtMs: t.openedAtMs ?? base.openedAtMs,
+      // an imported ticket keeps its local day until an event moves its open time
+      openedDay: t.openedAtMs === null || t.openedAtMs === base.openedAtMs ? base.openedDay : null,
       resolvedAtMs: t.resolvedAtMs ?? base.resolvedAtMs,
       channel: t.channel ?? base.channel,
       handlingMinutes: t.handlingMinutes ?? base.handlingMinutes,
@@ -245,6 +254,7 @@ export async function writeTickets(tx: Engine, applied: readonly IngestEvent[]):
       id,
       s.customerId,
       sqlTs(opened),
+      s.openedDay ?? sqlDay(opened),
       s.resolvedAtMs === null ? null : sqlTs(s.resolvedAtMs),
       s.channel,
       s.handlingMinutes,

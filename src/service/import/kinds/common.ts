@@ -33,8 +33,11 @@ export interface ExtraKindSpec {
   readonly fields: readonly KindField[]
   /** Field definitions and checks over the recognised columns. */
   typed(columns: Readonly<Record<string, string>>): TypedSpec
-  /** How validated rows become store rows (see import-kind-rows.ts). */
-  rows(): Omit<KindRowsArgs, 'source' | 'hasProblems'>
+  /**
+   * How validated rows become store rows (see import-kind-rows.ts); `day` makes the SQL of an
+   * instant's calendar day in the import's time zone (the table's `*_date` column).
+   */
+  rows(day: (instant: string) => string): Omit<KindRowsArgs, 'source' | 'hasProblems'>
 }
 
 export const kf = (field: string, required: boolean, synonyms: readonly string[]): KindField => ({

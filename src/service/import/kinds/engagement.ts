@@ -97,13 +97,14 @@ export const ENGAGEMENT: ExtraKindSpec = {
       ],
     }
   },
-  rows: () => ({
+  rows: (day) => ({
     key: 'event_key',
     id: null,
     content: contentOf('customer_id', 'occurred_at', 'event'),
     columns: [
       ['customer_id', 'customer_id'],
       ['occurred_at', 'occurred_at'],
+      ['occurred_date', day('occurred_at')],
       ['event', eventTypeSql('event')],
     ],
   }),

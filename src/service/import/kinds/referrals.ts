@@ -78,7 +78,7 @@ export const REFERRALS: ExtraKindSpec = {
       // counts it (docs/value.md), so one such row does not hold up a whole program's export
     }
   },
-  rows: () => ({
+  rows: (day) => ({
     key: 'referral_key',
     id: 'referral_pair',
     content: contentOf('referral_pair'),
@@ -86,6 +86,7 @@ export const REFERRALS: ExtraKindSpec = {
       ['referrer_id', 'referrer_id'],
       ['referred_id', 'referred_id'],
       ['referred_at', 'referred_at'],
+      ['referred_date', day('referred_at')],
       ['code', 'code'],
     ],
   }),

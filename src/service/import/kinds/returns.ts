@@ -65,7 +65,7 @@ export const RETURNS: ExtraKindSpec = {
       checks: [check('amount', 'amount < 0', 'a returned amount cannot be negative')],
     }
   },
-  rows: () => ({
+  rows: (day) => ({
     key: 'return_key',
     id: 'return_id',
     content: contentOf('order_id', 'returned_at', 'amount', 'customer_id'),
@@ -74,6 +74,7 @@ export const RETURNS: ExtraKindSpec = {
       ['order_id', 'order_id'],
       ['customer_id', 'customer_id'],
       ['returned_at', 'returned_at'],
+      ['returned_date', day('returned_at')],
       ['amount', 'amount'],
       ['reason', 'reason'],
     ],

@@ -94,7 +94,7 @@ export const SURVEYS: ExtraKindSpec = {
       ],
     }
   },
-  rows: () => ({
+  rows: (day) => ({
     key: 'response_key',
     id: 'response_id',
     content: contentOf('customer_id', 'responded_at', 'nps', 'ces', 'csat', 'comment'),
@@ -102,6 +102,7 @@ export const SURVEYS: ExtraKindSpec = {
       ['response_id', 'response_id'],
       ['customer_id', 'customer_id'],
       ['responded_at', 'responded_at'],
+      ['responded_date', day('responded_at')],
       ['nps', 'CAST(nps AS INTEGER)'],
       ['ces', 'CAST(ces AS INTEGER)'],
       ['csat', 'csat'],

@@ -138,13 +138,14 @@ export const TICKETS: ExtraKindSpec = {
       inOrder: { first: 'opened_at', last: 'resolved_at' },
     }
   },
-  rows: () => ({
+  rows: (day) => ({
     key: 'ticket_id',
     id: 'ticket_id',
     content: 'ticket_id',
     columns: [
       ['customer_id', 'customer_id'],
       ['opened_at', 'opened_at'],
+      ['opened_date', day('opened_at')],
       ['resolved_at', 'resolved_at'],
       ['channel', 'channel'],
       ['handling_minutes', 'handling_minutes'],
