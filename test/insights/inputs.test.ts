@@ -69,8 +69,8 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
       ]
       await insert(
         engine,
-        `INSERT INTO survey_responses (response_key, response_id, customer_id, responded_at, nps, ces, csat)
-         VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), $4, $5, $6)`,
+        `INSERT INTO survey_responses (response_key, response_id, customer_id, responded_at, responded_date, nps, ces, csat)
+         VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4, $5, $6)`,
         surveys,
       )
       const tickets: [string, string, string, string | null][] = [
@@ -83,8 +83,8 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
       ]
       await insert(
         engine,
-        `INSERT INTO tickets (ticket_id, customer_id, opened_at, resolved_at)
-         VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP))`,
+        `INSERT INTO tickets (ticket_id, customer_id, opened_at, opened_date, resolved_at)
+         VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), CAST($4 AS TIMESTAMP))`,
         tickets,
       )
       // o4 returned twice (one returned order), o1 and o9 once
@@ -97,8 +97,8 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
       ]
       await insert(
         engine,
-        `INSERT INTO returns (return_key, return_id, order_id, returned_at, amount)
-         VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), 10)`,
+        `INSERT INTO returns (return_key, return_id, order_id, returned_at, returned_date, amount)
+         VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), 10)`,
         returns,
       )
       const a = await computeAnalysis(engine, {
@@ -189,7 +189,7 @@ describe('inputs imported from a generated company', () => {
         sql: `WITH lo AS (
             SELECT DISTINCT l.category, l.order_id,
               l.order_id IN (SELECT order_id FROM returns
-                WHERE CAST(returned_at AS DATE) <= CAST($1 AS DATE)) AS returned
+                WHERE returned_date <= CAST($1 AS DATE)) AS returned
             FROM order_lines l JOIN orders o ON o.order_id = l.order_id
             WHERE l.category IS NOT NULL AND o.amount >= 0 AND o.order_date <= CAST($1 AS DATE))
           SELECT count(DISTINCT order_id) FILTER (WHERE returned) / count(DISTINCT order_id) AS once,
@@ -203,8 +203,9 @@ describe('inputs imported from a generated company', () => {
       // plant: half of the orders holding Hats are returned, and 70 % of the customers whose
       // first order held Hats never buy again
       await e.exec(`
-        INSERT INTO returns (return_key, return_id, order_id, returned_at, amount)
-        SELECT 'X' || o.order_id, 'X' || o.order_id, o.order_id, o.ordered_at + INTERVAL 5 DAY, 1
+        INSERT INTO returns (return_key, return_id, order_id, returned_at, returned_date, amount)
+        SELECT 'X' || o.order_id, 'X' || o.order_id, o.order_id, o.ordered_at + INTERVAL 5 DAY,
+          o.order_date + 5, 1
         FROM orders o
         WHERE o.order_id IN (SELECT order_id FROM order_lines WHERE category = 'Hats')
           AND hash(o.order_id) % 2 = 0`)

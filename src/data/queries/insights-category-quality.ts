@@ -20,7 +20,7 @@ export function insightsCategoryQuality(
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const returned = args.returns
     ? `CAST(count(DISTINCT l.order_id) FILTER (WHERE l.order_id IN (SELECT order_id FROM returns
-      WHERE CAST(returned_at AS DATE) <= ${asOf}))
+      WHERE returned_date <= ${asOf}))
         AS INTEGER)`
     : 'NULL::INTEGER'
   const perOrder = `lo AS (

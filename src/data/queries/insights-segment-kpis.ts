@@ -53,7 +53,7 @@ export function insightsTicketResolution(
 export function insightsReturnRate(_dialect: Dialect, args: { asOf: string }): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const inner = `SELECT o.customer_id,
-      CAST(o.order_id IN (SELECT order_id FROM returns WHERE CAST(returned_at AS DATE) <= ${asOf})
+      CAST(o.order_id IN (SELECT order_id FROM returns WHERE returned_date <= ${asOf})
         AS INTEGER) AS returned
     FROM orders o WHERE o.amount >= 0 AND o.order_date <= ${asOf}`
   return {

@@ -32,9 +32,9 @@ export function valueBeforeReferral(d: Dialect, args: { analysis: string; asOf: 
   const dbl = (e: string): string => `CAST(${e} AS DOUBLE PRECISION)`
   return {
     sql: `WITH since AS (
-  SELECT referred_id AS customer_id, min(CAST(referred_at AS DATE)) AS day
+  SELECT referred_id AS customer_id, min(referred_date) AS day
   FROM referrals
-  WHERE referred_at IS NOT NULL AND CAST(referred_at AS DATE) <= ${asOf}
+  WHERE referred_date <= ${asOf}
     AND referrer_id <> referred_id
   GROUP BY referred_id
 ),
@@ -60,7 +60,7 @@ LEFT JOIN (
 LEFT JOIN (
   SELECT t.customer_id, sum(coalesce(t.handling_minutes, 0)) AS minutes
   FROM tickets t JOIN early e ON e.customer_id = t.customer_id
-  WHERE CAST(t.opened_at AS DATE) < e.day
+  WHERE t.opened_date < e.day
   GROUP BY t.customer_id
 ) t ON t.customer_id = e.customer_id
 LEFT JOIN (
@@ -68,7 +68,7 @@ LEFT JOIN (
     sum(r.amount) AS amount
   FROM ${RETURNS_WITH_OWNER}
   JOIN early e ON e.customer_id = coalesce(r.customer_id, o.customer_id)
-  WHERE CAST(r.returned_at AS DATE) < e.day
+  WHERE r.returned_date < e.day
   GROUP BY 1
 ) r ON r.customer_id = e.customer_id
 ORDER BY 1`,

@@ -94,14 +94,12 @@ export interface ValueFactsArgs {
  * segment among the distinct names in name order (see value-segments.ts); `price_share` the share
  * of orders with a discount (NULL without orders); `usual_gap_days` the mean days between repeat
  * purchases (NULL for one purchase day). Tickets opened, returns made, answers given and events
- * after the as-of date are not yet known and left out. A return without a customer is attributed
- * through its order.
+ * after the as-of date (by their stored local day, as orders by order_date) are not yet known and
+ * left out. A return without a customer is attributed through its order.
  */
 export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const a = sqlIdent(args.analysis)
   const asOf = `DATE '${sqlDate(args.asOf)}'`
-  // timestamps compare with the next midnight: no cast of every event's timestamp to a date
-  const until = `CAST(${asOf} + 1 AS TIMESTAMP)`
   const predictions = args.predictions === null ? null : sqlIdent(args.predictions)
   const pred =
     predictions === null
@@ -163,24 +161,24 @@ ${predJoin}LEFT JOIN (
 ) g ON g.rfm_segment = a.rfm_segment
 ${ordersJoin}LEFT JOIN (
   SELECT customer_id, count(*) AS tickets, sum(coalesce(handling_minutes, 0)) AS minutes
-  FROM tickets WHERE opened_at < ${until} GROUP BY customer_id
+  FROM tickets WHERE opened_date <= ${asOf} GROUP BY customer_id
 ) t ON t.customer_id = a.customer_id
 LEFT JOIN (
   SELECT coalesce(r.customer_id, o.customer_id) AS customer_id, count(*) AS returns,
     sum(r.amount) AS amount
   FROM ${RETURNS_WITH_OWNER}
-  WHERE r.returned_at < ${until}
+  WHERE r.returned_date <= ${asOf}
   GROUP BY 1
 ) r ON r.customer_id = a.customer_id
-LEFT JOIN (${latestNps(d, until)}) s ON s.customer_id = a.customer_id
+LEFT JOIN (${latestNps(d, asOf)}) s ON s.customer_id = a.customer_id
 LEFT JOIN (
   -- engagementScores (core/value/engagement.ts) in SQL: weight x exp(-ln 2 / half-life x age)
   SELECT customer_id,
-    sum(CASE event ${weights} END * exp(${rate} * (${asOf} - CAST(occurred_at AS DATE)))) AS score,
+    sum(CASE event ${weights} END * exp(${rate} * (${asOf} - occurred_date))) AS score,
     count(*) FILTER (WHERE event = 'review') AS reviews,
     -- the summary's events per type, counted in this scan rather than in a second one
     ${ENGAGEMENT_EVENT_TYPES.map((t) => `count(*) FILTER (WHERE event = '${t}') AS ${eventCount(t)}`).join(',\n    ')}
-  FROM engagement_events WHERE occurred_at < ${until} GROUP BY customer_id
+  FROM engagement_events WHERE occurred_date <= ${asOf} GROUP BY customer_id
 ) e ON e.customer_id = a.customer_id
 -- held by a contract, subscription or stored balance, as the customers file says
 LEFT JOIN customers c ON c.customer_id = a.customer_id
@@ -189,13 +187,15 @@ ORDER BY idx`,
   }
 }
 
-/** Each customer's latest NPS answer before `until` (DuckDB's arg_max: a quarter of the sort). */
-const latestNps = (d: Dialect, until: string): string =>
+/**
+ * Each customer's latest NPS answer on or before `asOf` (DuckDB's arg_max: a quarter of the sort).
+ */
+const latestNps = (d: Dialect, asOf: string): string =>
   d === 'duckdb'
     ? `SELECT customer_id, arg_max(nps, responded_at) AS nps FROM survey_responses
-  WHERE nps IS NOT NULL AND responded_at < ${until} GROUP BY customer_id`
+  WHERE nps IS NOT NULL AND responded_date <= ${asOf} GROUP BY customer_id`
     : `SELECT DISTINCT ON (customer_id) customer_id, nps FROM survey_responses
-  WHERE nps IS NOT NULL AND responded_at < ${until}
+  WHERE nps IS NOT NULL AND responded_date <= ${asOf}
   ORDER BY customer_id, responded_at DESC`
 
 /**

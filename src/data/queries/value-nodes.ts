@@ -4,9 +4,9 @@
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
 
-/** SQL: the referrals known at the as-of date (undated ones count). */
+/** SQL: the referrals known at the as-of date, by their local day (undated ones count). */
 export const knownReferrals = (asOf: string): string =>
-  `(SELECT * FROM referrals WHERE referred_at IS NULL OR CAST(referred_at AS DATE) <= DATE '${sqlDate(asOf)}')`
+  `(SELECT * FROM referrals WHERE referred_date IS NULL OR referred_date <= DATE '${sqlDate(asOf)}')`
 
 /** CREATE TEMP TABLE value_nodes (idx INTEGER, customer_id, buyer BOOLEAN). */
 export function valueNodes(d: Dialect, args: { analysis: string; asOf: string }): Query {

@@ -7,7 +7,7 @@ import { knownReferrals } from './value-nodes.ts'
 export function valueReferralEdges(_d: Dialect, args: { asOf: string }): Query {
   return {
     sql: `SELECT CAST(a.idx AS DOUBLE PRECISION) AS referrer, CAST(b.idx AS DOUBLE PRECISION) AS referred,
-  CAST(CAST(r.referred_at AS DATE) - DATE '1970-01-01' AS DOUBLE PRECISION) AS day
+  CAST(r.referred_date - DATE '1970-01-01' AS DOUBLE PRECISION) AS day
 FROM ${knownReferrals(args.asOf)} r
 JOIN value_nodes a ON a.customer_id = r.referrer_id
 JOIN value_nodes b ON b.customer_id = r.referred_id

@@ -23,7 +23,7 @@ import {
   insightsSurveyScores,
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
-import { expandCounts, has, type InsightsContext, tableOf } from './context.ts'
+import { dayColumn, expandCounts, has, type InsightsContext, tableOf } from './context.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 
 export const MAX_PERIODS = 24
@@ -187,7 +187,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   })
 
   const surveys = tableOf(ctx, 'surveys')
-  const surveyDate = has(ctx, 'surveys', 'responded_at') ? 'responded_at' : null
+  const surveyDate = dayColumn(ctx, 'surveys', 'responded')
   // a score column with no answer up to the as-of date (CSAT-only surveys, say) is skipped with a
   // note, as a missing table is, rather than shown as an empty table
   const scores = async (
@@ -229,7 +229,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   }
   let ticketResolution: GroupKpi[] | null = null
   if (has(ctx, 'tickets', 'customer_id', 'resolved_at')) {
-    const opened = has(ctx, 'tickets', 'opened_at') ? 'opened_at' : null
+    const opened = dayColumn(ctx, 'tickets', 'opened')
     const rows = await engine.query(insightsTicketResolution(d, { opened, asOf: opts.asOf }))
     ticketResolution = groupKpis(rows, (g) =>
       rate(Number(g[0]?.resolved ?? 0), Number(g[0]?.tickets ?? 0)),

@@ -186,3 +186,15 @@ export const has = (ctx: InsightsContext, table: string, ...cols: string[]): boo
   const c = ctx.columns.get(table)
   return c !== undefined && cols.every((x) => c.has(x))
 }
+
+/**
+ * The column that dates an optional input's rows by day: `<what>_date`, the local day the import
+ * stored (as orders' order_date), else the instant `<what>_at` of a table made otherwise, else null.
+ * @example dayColumn(ctx, 'tickets', 'opened') // 'opened_date'
+ */
+export const dayColumn = (ctx: InsightsContext, table: string, what: string): string | null =>
+  has(ctx, table, `${what}_date`)
+    ? `${what}_date`
+    : has(ctx, table, `${what}_at`)
+      ? `${what}_at`
+      : null

@@ -17,7 +17,7 @@ import {
 } from '../../data/queries/insights-early-features.ts'
 import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
 import { formatMoney } from '../../report/format.ts'
-import { doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
+import { dayColumn, doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
 import { NO_VALUE } from './over-index.ts'
 import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
 
@@ -247,14 +247,19 @@ export async function risingStars(
   }
   const d = engine.dialect
   const p = features.length
-  const engagementSql = has(ctx, 'engagement', 'customer_id', 'occurred_at')
-    ? `SELECT g.customer_id, count(*) AS events FROM ${tableOf(ctx, 'engagement')} g
+  // by the day the import stored (a table made otherwise: the instant's UTC day)
+  const occurred = has(ctx, 'engagement', 'customer_id', 'occurred_at')
+    ? dayColumn(ctx, 'engagement', 'occurred')
+    : null
+  const engagementSql =
+    occurred !== null
+      ? `SELECT g.customer_id, count(*) AS events FROM ${tableOf(ctx, 'engagement')} g
        JOIN ${INSIGHTS_FIRST} f0 ON f0.customer_id = g.customer_id
        -- the window is the first days from the first purchase: browsing before it is not in it
-       WHERE CAST(g.occurred_at AS DATE) >= f0.first_day
-         AND CAST(g.occurred_at AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
+       WHERE CAST(g.${occurred} AS DATE) >= f0.first_day
+         AND CAST(g.${occurred} AS DATE) < f0.first_day + ${Math.trunc(opts.earlyDays)}
        GROUP BY g.customer_id`
-    : undefined
+      : undefined
   await engine.exec(
     insightsEarlyFeatures(d, {
       features,
