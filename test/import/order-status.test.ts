@@ -60,6 +60,66 @@ describe('orders with a status', () => {
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 9 })
   })
 
+  test("stored WooCommerce statuses (wc-cancelled), Stripe's refunded flag beside amount_refunded, a Währung column", async () => {
+    const now = new Date('2025-01-01')
+    // a store of its own: these orders are in euros
+    const engine = await openWorkspace(':memory:')
+    const slugs = write(
+      dir,
+      'woo-slugs.csv',
+      [
+        'Order Number,Order Date,Order Status,Customer Email,Order Total,Währung',
+        's1,2024-01-05,wc-completed,s@x.com,50,EUR',
+        's2,2024-02-05,wc-cancelled,s@x.com,70,EUR',
+        's3,2024-03-05,wc-failed,s@x.com,20,EUR',
+      ].join('\n'),
+    )
+    const w = await importFile(engine, slugs, { kind: 'orders', now })
+    expect(w).toMatchObject({ refunds: 2 })
+    expect(w.columns).toMatchObject({ currency: 'Währung' })
+    const stripe = write(
+      dir,
+      'charges.json',
+      JSON.stringify({
+        object: 'list',
+        data: [
+          {
+            id: 'ch_1',
+            customer: 'cus_1',
+            created: 1704067200,
+            amount: 40,
+            amount_refunded: 10,
+            refunded: false,
+            currency: 'eur',
+          },
+          {
+            id: 'ch_2',
+            customer: 'cus_1',
+            created: 1706745600,
+            amount: 25,
+            amount_refunded: 25,
+            refunded: true,
+            currency: 'eur',
+          },
+        ],
+        has_more: false,
+      }),
+    )
+    const c = await importFile(engine, stripe, { kind: 'orders', now })
+    expect(c.columns).toMatchObject({ refunded: 'amount_refunded' })
+    expect(
+      await engine.query(
+        "SELECT order_key, amount FROM orders WHERE customer_id = 'cus_1' ORDER BY order_key",
+      ),
+    ).toEqual([
+      { order_key: 'ch_1', amount: 40 },
+      { order_key: 'ch_1:refunded', amount: -10 },
+      { order_key: 'ch_2', amount: 25 },
+      { order_key: 'ch_2:refunded', amount: -25 },
+    ])
+    await engine.close()
+  })
+
   test("a refunded amount on the order's row (Stripe's Amount Refunded) is a refund row of it", async () => {
     const f = write(
       dir,

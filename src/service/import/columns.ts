@@ -45,6 +45,12 @@ const f = (field: string, required: boolean, synonyms: readonly string[]): Field
   synonyms: [field, ...synonyms].map(fold),
 })
 
+/** A field whose own name is tried after its synonyms, not before them. */
+const ownNameLast = (s: FieldSpec): FieldSpec => ({
+  ...s,
+  synonyms: [...s.synonyms.slice(1), s.synonyms[0] as string],
+})
+
 /** The customer's id as German, Spanish, French, Dutch and Italian exports name it (folded). */
 const CUSTOMER_ID_ABROAD = [
   'kunde',
@@ -197,7 +203,18 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'numero pedido',
       'bestelnummer',
     ]),
-    f('currency', false, ['currency code', 'curr', 'ccy']),
+    f('currency', false, [
+      'currency code',
+      'curr',
+      'ccy',
+      'währung',
+      'waehrung',
+      'devise',
+      'moneda',
+      'divisa',
+      'valuta',
+      'moeda',
+    ]),
     f('quantity', false, [
       'qty',
       'units',
@@ -213,18 +230,22 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
     f('campaign', false, ['utm campaign', 'campaign name']),
     f('status', false, ['order status', 'financial status', 'payment status']),
-    f('refunded', false, [
-      'refunded amount',
-      'amount refunded',
-      'refund amount',
-      'total refunded',
-      'refunded total',
-      'refund total',
-      'total refund',
-      // WooCommerce's order export
-      'order refund amount',
-      'order refunded amount',
-    ]),
+    // a bare "refunded" after the amounts: Stripe's charges carry refunded (true/false) beside
+    // amount_refunded, the money
+    ownNameLast(
+      f('refunded', false, [
+        'refunded amount',
+        'amount refunded',
+        'refund amount',
+        'total refunded',
+        'refunded total',
+        'refund total',
+        'total refund',
+        // WooCommerce's order export
+        'order refund amount',
+        'order refunded amount',
+      ]),
+    ),
     // where the order went: the customer's place when no customers file says it (the UCI Online
     // Retail data: Country on every invoice line); never a bare "State", which may be the order's
     f('country', false, [...addressed('country'), 'country code', 'country name']),

@@ -341,7 +341,8 @@ const HMS = `${D2}:${D2}:${D2}`
  * order is stored with a refund row of its whole amount, so it is no purchase and adds no revenue.
  */
 export const UNPAID_STATUS =
-  '(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back)'
+  // WooCommerce stores its statuses with a prefix (wc-cancelled), as exports of the stored value show
+  '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back)'
 
 /**
  * What was refunded of an order, on its own row: the file's refunded amount (Stripe's Amount
