@@ -413,6 +413,13 @@ describe('dates, time zones and amounts', () => {
     )
     const r = await orders(comma)
     expect(r.decimalCommaFound).toEqual(['amount'])
+    // a status column is no number column, though the refunded amount is read from it
+    const status = write(
+      dir,
+      'comma-status.csv',
+      'order_id;customer_id;ordered_at;amount;status\nU1;u1;2024-01-05;1.234,50;cancelled\nU2;u1;2024-01-06;3,50;paid\n',
+    )
+    expect((await orders(status)).decimalCommaFound).toEqual(['amount'])
     const amounts = async (f: string) =>
       (
         await engine.query<{ amount: number }>(

@@ -1512,7 +1512,10 @@ async function importFileOnce(
       repeatedHeaders: repeatedHeaders(mapping.columns, columns),
       placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
-      decimalCommaFound: opts.decimalCommaFound ? headersOf(spec, 'number') : null,
+      // a status column is read for its words (refunded in full or not), not as a number
+      decimalCommaFound: opts.decimalCommaFound
+        ? [...new Set(headersOf(spec, 'number'))].filter((h) => h !== mapping.columns.status)
+        : null,
       pointThousands,
       ...(commaThousands.length > 0 ? { commaThousands } : {}),
       emptyRows,
