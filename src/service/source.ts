@@ -179,5 +179,5 @@ function questionsNote(r: ImportResult): string | null {
 function dateShapeNote(r: ImportResult): string | null {
   if (!r.dateShape) return null
   const columns = r.dateShape.columns.join(', ')
-  return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}) the one reading that takes them all without a date in the future, so they were read so (--date-format chooses another reading)`
+  return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}), the one reading that takes them all without a date in the future, so they were read so (--date-format chooses another reading)`
 }

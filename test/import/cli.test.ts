@@ -260,6 +260,17 @@ describe('loyals import', () => {
     expect(await storeOf(db)).toEqual(before)
   })
 
+  test('the decimal-comma note names the number columns, not the status column', () => {
+    const f = write(
+      dir,
+      'comma-status.csv',
+      'Date;Order;Customer;Amount;Status\n03.01.2023;1;a;1.234,50;completed\n15.02.2023;2;a;99,95;cancelled\n20.03.2023;3;b;12,00;completed\n',
+    )
+    const r = runCli(['summary', f])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`${f}: the numbers in Amount are written with a decimal comma`)
+  })
+
   test('more than 20 problems print 20 and "... and N more"', () => {
     const rows = ['customer_id,ordered_at,amount']
     for (let i = 0; i < 23; i++) rows.push(`c${i},someday,1`)
@@ -267,7 +278,7 @@ describe('loyals import', () => {
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
     expect(lines).toHaveLength(22)
-    expect(lines[21]).toBe('  ... and 3 more')
+    expect(lines[21]).toBe('  ... and 3 more (--rejects FILE lists them all)')
   })
 
   test.each([
