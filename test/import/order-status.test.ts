@@ -76,6 +76,21 @@ describe('orders with a status', () => {
     )
     const w = await importFile(engine, slugs, { kind: 'orders', now })
     expect(w).toMatchObject({ refunds: 2 })
+    // a German shop's words: cancelled and refunded in full; partly refunded is a purchase
+    const de = write(
+      dir,
+      'bestellungen.csv',
+      [
+        'Bestellnummer,Bestelldatum,Bestellstatus,Kunde,Betrag',
+        'd1,2024-01-05,Abgeschlossen,k@x.de,50',
+        'd2,2024-02-05,Storniert,k@x.de,70',
+        'd3,2024-03-05,Rückerstattet,k@x.de,20',
+        'd4,2024-03-06,teilweise erstattet,k@x.de,30',
+      ].join('\n'),
+    )
+    const g = await importFile(engine, de, { kind: 'orders', now })
+    expect(g.columns).toMatchObject({ status: 'Bestellstatus' })
+    expect(g).toMatchObject({ refunds: 2 })
     expect(w.columns).toMatchObject({ currency: 'Währung' })
     const stripe = write(
       dir,

@@ -229,7 +229,21 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('discount', false, ['discount amount', 'discounts', 'total discount', 'total discounts']),
     f('channel', false, ['sales channel', 'source', 'order source', 'utm medium', 'medium']),
     f('campaign', false, ['utm campaign', 'campaign name']),
-    f('status', false, ['order status', 'financial status', 'payment status']),
+    f('status', false, [
+      'order status',
+      'financial status',
+      'payment status',
+      'bestellstatus',
+      'zahlungsstatus',
+      'statut',
+      'statut de la commande',
+      'estado del pedido',
+      'estado pedido',
+      'estado do pedido',
+      'stato ordine',
+      'stato dell ordine',
+      'bestelstatus',
+    ]),
     // a bare "refunded" after the amounts: Stripe's charges carry refunded (true/false) beside
     // amount_refunded, the money
     ownNameLast(

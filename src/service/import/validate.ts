@@ -342,7 +342,14 @@ const HMS = `${D2}:${D2}:${D2}`
  */
 export const UNPAID_STATUS =
   // WooCommerce stores its statuses with a prefix (wc-cancelled), as exports of the stored value show
-  '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back)'
+  '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back' +
+  // the same words in the languages whose column names are read (a German shop's Storniert): a
+  // whole value only, so "teilweise erstattet" (partly refunded) is no full refund
+  '|storniert|(rück)?erstattet|fehlgeschlagen|abgebrochen|abgelehnt' +
+  '|annul[ée]e?|rembours[ée]e?|[ée]chou[ée]e?|refus[ée]e?' +
+  '|cancelad[oa]|anulad[oa]|reembolsad[oa]|fallid[oa]|rechazad[oa]' +
+  '|annullat[oa]|rimborsat[oa]|fallit[oa]|rifiutat[oa]' +
+  '|geannuleerd|terugbetaald|mislukt|geweigerd)'
 
 /**
  * What was refunded of an order, on its own row: the file's refunded amount (Stripe's Amount
