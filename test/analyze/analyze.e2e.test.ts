@@ -562,6 +562,15 @@ describe('loyals analyze with bad input', () => {
     const sum = runCli(['summary', file])
     expect(sum.code).toBe(1)
     expect(sum.stderr).toContain('the orders are in 2 currencies')
+    // a cancelled order is one row of the file, though stored with its refund row
+    const status = join(dir, 'status.csv')
+    writeFileSync(
+      status,
+      'order_id,customer_id,ordered_at,amount,currency,status\nS1,A,2024-01-01,10,USD,paid\nS2,A,2024-01-05,20,EUR,paid\nS3,B,2024-01-03,5,USD,cancelled\n',
+    )
+    expect(runCli(['summary', status]).stderr).toContain(
+      'the orders are in 2 currencies (USD on 2 rows, EUR on 1 row)',
+    )
     // one currency: B's refund is more than B bought: said, and measured in summary.json
     writeFileSync(file, readFileSync(file, 'utf8').replace('20,EUR', '20,USD'))
     const r = runCli(['analyze', file, '--out', join(dir, 'out'), '--no-insights'])

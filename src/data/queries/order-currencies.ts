@@ -8,7 +8,9 @@ export function orderCurrencies(_dialect: Dialect, args: { source?: string } = {
     sql: `
 SELECT currency, count(*) AS n
 FROM ${sqlIdent(args.source ?? 'orders')}
-WHERE currency IS NOT NULL
+-- the file's rows: not the refund row the import adds beside a cancelled or partly refunded
+-- order (key '<order>:refunded'), which the user cannot find in their file
+WHERE currency IS NOT NULL AND order_key NOT LIKE '%:refunded'
 GROUP BY currency
 ORDER BY n DESC, currency
 `,
