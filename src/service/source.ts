@@ -78,6 +78,9 @@ export function readingNotes(r: ImportResult): string[] {
     dateShapeNote(r),
     guessedCustomerNote(r),
     otherAmountsNote(r),
+    r.minorUnits
+      ? `${r.file}: the records are Stripe API objects, whose amounts are in the currency's smallest unit: read as such (1999 is 19.99; 1999 JPY and the other zero-decimal currencies is 1999)`
+      : null,
     readAgainNote(r),
     questionsNote(r),
     decimalCommaNote(r),

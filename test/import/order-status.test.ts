@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { importNotes } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from './helpers.ts'
@@ -131,6 +132,39 @@ describe('orders with a status', () => {
       { order_key: 'ch_1:refunded', amount: -10 },
       { order_key: 'ch_2', amount: 25 },
       { order_key: 'ch_2:refunded', amount: -25 },
+    ])
+    await engine.close()
+  })
+
+  test("Stripe API charges: amounts in the currency's smallest unit, said in a note", async () => {
+    const engine = await openWorkspace(':memory:')
+    const charge = (id: string, amount: number, refunded: number, currency: string) => ({
+      id,
+      object: 'charge',
+      amount,
+      amount_refunded: refunded,
+      created: 1704067200,
+      currency,
+      customer: `cus_${currency}`,
+      livemode: false,
+      refunded: refunded === amount,
+    })
+    const f = write(
+      dir,
+      'api-charges.json',
+      JSON.stringify({
+        object: 'list',
+        data: [charge('ch_a', 1999, 500, 'eur'), charge('ch_b', 1999, 0, 'jpy')],
+        has_more: false,
+      }),
+    )
+    const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.minorUnits).toBe(true)
+    expect(importNotes(r).join('\n')).toContain("amounts are in the currency's smallest unit")
+    expect(await engine.query('SELECT order_key, amount FROM orders ORDER BY order_key')).toEqual([
+      { order_key: 'ch_a', amount: 19.99 },
+      { order_key: 'ch_a:refunded', amount: -5 },
+      { order_key: 'ch_b', amount: 1999 },
     ])
     await engine.close()
   })

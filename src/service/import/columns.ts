@@ -567,6 +567,12 @@ export interface ColumnMapping {
    * --map that reads another.
    */
   readonly otherAmounts?: readonly string[]
+  /**
+   * The records are Stripe API objects (a field `object` beside `livemode` or another of their
+   * amounts, as its list endpoints and `stripe ... list` give them): `amount` and `amount_refunded` are in the currency's
+   * smallest unit (cents), read as such (1999 is 19.99; 1999 JPY is 1999).
+   */
+  readonly minorUnits?: true
 }
 
 /** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
@@ -717,12 +723,24 @@ export function resolveColumns(
     headers.some((h) => fold(h) === 'amazonorderid')
       ? { lineTotal: true as const }
       : {}
+  // Stripe API objects carry `object` ("charge") beside `livemode` or their other amounts
+  // (amount_captured, amount_refunded, amount_received); their `amount` is in cents
+  const has = (n: string) => headers.some((h) => fold(h) === n)
+  const stripe =
+    kind === 'orders' &&
+    layout === 'plain' &&
+    fold(columns.amount ?? '') === 'amount' &&
+    has('object') &&
+    ['livemode', 'amountcaptured', 'amountrefunded', 'amountreceived'].some(has)
+      ? { minorUnits: true as const }
+      : {}
   return {
     layout,
     columns,
     ...guessed,
     ...questions,
     ...lineTotal,
+    ...stripe,
     ...(others.length > 0 ? { otherAmounts: others } : {}),
   }
 }

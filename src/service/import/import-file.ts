@@ -307,6 +307,8 @@ export interface ImportResult {
    * unread: "Revenue gross" read, "Revenue net" left); null when one column or --map named it.
    */
   readonly otherAmounts: { readonly read: string; readonly others: readonly string[] } | null
+  /** Amounts were read in the currency's smallest unit (Stripe API objects: 1999 is 19.99). */
+  readonly minorUnits?: boolean
   /**
    * Number columns whose every value with a point has exactly three digits after it (2.000,
    * 12.500), in a sample of the file: read as decimals, they may be thousands (--decimal-comma).
@@ -1505,6 +1507,7 @@ async function importFileOnce(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      ...(mapping.minorUnits ? { minorUnits: true } : {}),
       otherAmounts:
         mapping.otherAmounts && mapping.columns.amount
           ? { read: mapping.columns.amount, others: mapping.otherAmounts }

@@ -375,6 +375,23 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
   }
 }
 
+/**
+ * Currencies Stripe gives in whole units (no cents): its list of zero-decimal currencies. Every
+ * other amount of a Stripe API object is in hundredths (cents).
+ */
+const ZERO_DECIMAL = 'bif|clp|djf|gnf|jpy|kmf|krw|mga|pyg|rwf|ugx|vnd|vuv|xaf|xof|xpf'
+
+/**
+ * SQL: an amount in the currency's smallest unit (1999 cents) as text in its units (19.99): a
+ * whole number read exactly as DECIMAL; anything else is left as it is, to be reported as read.
+ */
+export function minorUnitsSql(raw: string, currencyHeader: string | undefined): string {
+  const zero = currencyHeader
+    ? `regexp_full_match(lower(coalesce(${textOf(currencyHeader)}, '')), '${ZERO_DECIMAL}')`
+    : 'false'
+  return `CASE WHEN NOT ${zero} AND regexp_full_match(${raw}, '-?[0-9]{1,17}') THEN CAST(CAST(CAST(${raw} AS DECIMAL(18,0)) / 100 AS DECIMAL(18,2)) AS VARCHAR) ELSE ${raw} END`
+}
+
 /** Where an order went (country, region, city): the customer's place (import-order-places.ts). */
 const orderPlace = (c: Readonly<Record<string, string>>): FieldDef[] => [
   col(c, 'country', 'text', false),
@@ -521,16 +538,19 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     }
   }
   if (kind === 'orders') {
+    const amount = col(c, 'amount', 'number', true, 'an amount')
+    const refunded = refundedField(c, m.noAmount === true)
+    // Stripe API objects give money in the currency's smallest unit (see ColumnMapping.minorUnits)
+    const units = (f: FieldDef): FieldDef =>
+      m.minorUnits && f.header !== null ? { ...f, raw: minorUnitsSql(f.raw, c.currency) } : f
     return {
       fields: [
         col(c, 'customer_id', 'text', true),
         col(c, 'ordered_at', 'date', true),
         // a transaction log without spend: every order is worth 0 (see ColumnMapping.noAmount)
-        m.noAmount
-          ? { ...col(c, 'amount', 'number', true, 'an amount'), raw: "'0'" }
-          : col(c, 'amount', 'number', true, 'an amount'),
+        m.noAmount ? { ...amount, raw: "'0'" } : units(amount),
         col(c, 'order_id', 'text', false),
-        refundedField(c, m.noAmount === true),
+        units(refunded),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         ...orderDetails(c),
