@@ -12,6 +12,7 @@ import {
 import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
+import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 
 export const DEFAULT_DB = './loyals.duckdb'
 
@@ -152,6 +153,7 @@ export async function openWorkspace(
         // two processes creating the schema at once would race on IF NOT EXISTS
         await tx.exec('SELECT pg_advisory_xact_lock(7365201)')
         await tx.exec(createSchema(tx.dialect))
+        await migrateOnce(tx)
       })
     } catch (e) {
       await pg.close()
@@ -169,5 +171,15 @@ export async function openWorkspace(
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
   await engine.exec(createSchema(engine.dialect))
+  await engine.transaction((tx) => migrateOnce(tx))
   return engine
+}
+
+/** The data migrations a workspace has not had yet (each once, recorded in `meta`). */
+async function migrateOnce(tx: Engine): Promise<void> {
+  const [done] = await tx.query({
+    sql: 'SELECT value FROM meta WHERE key = $1',
+    params: [WHOLE_IDS_META],
+  })
+  if (!done) await tx.exec(migrateWholeIds(tx.dialect))
 }
