@@ -14,6 +14,18 @@ function checkColumns(
   nonNegative: readonly string[],
 ): number {
   const names = Object.keys(columns)
+  for (const k of names) {
+    const c: unknown = columns[k]
+    if (
+      typeof c !== 'object' ||
+      c === null ||
+      typeof (c as { length?: unknown }).length !== 'number'
+    ) {
+      throw new DataError(
+        `${fn}: ${k} must be an array of numbers (got ${c === null ? 'null' : typeof c})`,
+      )
+    }
+  }
   const n = columns[names[0] as string]!.length
   for (const k of names) {
     const c = columns[k]!
@@ -25,7 +37,8 @@ function checkColumns(
     const min = nonNegative.includes(k) ? 0 : Number.NEGATIVE_INFINITY
     for (let i = 0; i < n; i++) {
       const v = c[i]!
-      if (!(v >= min && v < Number.POSITIVE_INFINITY)) {
+      // a string ('1', read from a file) would be joined, not added
+      if (!(typeof v === 'number' && v >= min && v < Number.POSITIVE_INFINITY)) {
         throw new DataError(
           `${fn}: ${k}[${i}] must be a finite number${min === 0 ? ' >= 0' : ''} (got ${v})`,
           { field: k, row: i },

@@ -39,6 +39,13 @@ describe('the library refuses what it cannot answer', () => {
     expect(() => baselinePredictions([1], [-3], 10)).toThrow(/T\[0\] must be a finite number >= 0/)
     expect(() => baselinePredictions([1, 1], [3, 3], -10)).toThrow(DataError)
     expect(Array.from(baselinePredictions([1, 1], [3, 3], 6))).toEqual([2, 2])
+    // numbers read from a file as text would be joined, not added
+    expect(() => baselinePredictions(['1', '2'] as unknown as number[], [10, 10], 52)).toThrow(
+      DataError,
+    )
+    expect(() => baselinePredictions(null as unknown as number[], [10], 52)).toThrow(
+      /x must be an array of numbers/,
+    )
     expect(() => holdoutMetrics([Number.NaN, 1], [1, 1], [0, 1])).toThrow(DataError)
     expect(() => holdoutMetrics([1], [1, 1], [0, 1])).toThrow(DataError)
     expect(holdoutMetrics([0.5, 1], [1, 1], [0, 1]).mae).toBeCloseTo(0.25, 12)

@@ -154,7 +154,12 @@ describe('orders with a status', () => {
       'api-charges.json',
       JSON.stringify({
         object: 'list',
-        data: [charge('ch_a', 1999, 500, 'eur'), charge('ch_b', 1999, 0, 'jpy')],
+        data: [
+          charge('ch_a', 1999, 500, 'eur'),
+          charge('ch_b', 1999, 0, 'jpy'),
+          // a float column's whole number (pandas, Parquet DOUBLE) is cents too
+          { ...charge('ch_c', 1999, 0, 'usd'), amount: '1999.0' },
+        ],
         has_more: false,
       }),
     )
@@ -165,6 +170,7 @@ describe('orders with a status', () => {
       { order_key: 'ch_a', amount: 19.99 },
       { order_key: 'ch_a:refunded', amount: -5 },
       { order_key: 'ch_b', amount: 1999 },
+      { order_key: 'ch_c', amount: 19.99 },
     ])
     await engine.close()
   })

@@ -389,7 +389,8 @@ export function minorUnitsSql(raw: string, currencyHeader: string | undefined): 
   const zero = currencyHeader
     ? `regexp_full_match(lower(coalesce(${textOf(currencyHeader)}, '')), '${ZERO_DECIMAL}')`
     : 'false'
-  return `CASE WHEN NOT ${zero} AND regexp_full_match(${raw}, '-?[0-9]{1,17}') THEN CAST(CAST(CAST(${raw} AS DECIMAL(18,0)) / 100 AS DECIMAL(18,2)) AS VARCHAR) ELSE ${raw} END`
+  // a whole number of cents, also as a float column writes it (1999.0: pandas, Parquet DOUBLE)
+  return `CASE WHEN NOT ${zero} AND regexp_full_match(${raw}, '-?[0-9]{1,15}([.]0+)?') THEN CAST(CAST(CAST(CAST(${raw} AS DOUBLE) AS DECIMAL(18,0)) / 100 AS DECIMAL(18,2)) AS VARCHAR) ELSE ${raw} END`
 }
 
 /** Where an order went (country, region, city): the customer's place (import-order-places.ts). */
