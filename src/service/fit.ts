@@ -16,7 +16,7 @@ import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
-import { emptyFile, noDataRows, startsWithBom } from './import/formats.ts'
+import { emptyFile, noDataRows, onlyBlanks, startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
@@ -379,6 +379,11 @@ function parseOpenCsv(
     .replace(/\r$/, '')
     .split(',')
     .map((h) => h.trim().replace(/^"(.*)"$/, '$1'))
+  // a blank first line of a file that is all blanks: no header to look for columns in
+  if (header.join('') === '') {
+    while (!eof) fill()
+    if (text(buf, pos, have).trim() === '') throw onlyBlanks(file)
+  }
   const names = wanted(header)
   const slot = new Int32Array(header.length).fill(-1)
   const cols: Float64Array[] = []

@@ -208,6 +208,22 @@ describe('an empty or header-only table is said as the import says it, for every
       expect(e.message, model).toMatch(/(^|\/)e\.csv: the file is empty \(0 bytes\)$/)
     }
   })
+
+  it('blank lines only, or a byte-order mark alone: "only blanks", not a missing column', async () => {
+    for (const [name, body] of [
+      ['ws.csv', '   \n\t\n'],
+      ['blank.csv', '\n\n'],
+      ['bom.csv', '\ufeff'],
+    ] as const) {
+      const p = write(name, body)
+      for (const model of Object.keys(HEADERS) as (keyof typeof HEADERS)[]) {
+        const e = await importError(fitFile(p, { model }))
+        expect(e.message, `${model} ${name}`).toMatch(
+          new RegExp(`(^|/)${name.replace('.', '\\.')}: the file is empty \\(only blanks\\)$`),
+        )
+      }
+    }
+  })
 })
 
 describe('sBG names the file line of a survival curve the model cannot read', () => {

@@ -53,6 +53,10 @@ function problem(file: string, reason: string): ImportError {
 /** A file of 0 bytes: said alike by the import and by `fit`'s own tables. */
 export const emptyFile = (file: string): ImportError => problem(file, 'the file is empty (0 bytes)')
 
+/** A file of nothing but blank lines (or a byte-order mark): said alike by the import and `fit`. */
+export const onlyBlanks = (file: string): ImportError =>
+  problem(file, 'the file is empty (only blanks)')
+
 /**
  * A file with no rows under its header (a JSON or Parquet file with no records has no header):
  * said alike by the import and by `fit`'s own tables.
@@ -211,7 +215,7 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     const bom = startsWithBom(text)
     return { format: 'jsonl', gzip, ...(bom ? { bom: true as const } : {}) }
   }
-  if (text.toString('utf8').trim() === '') throw problem(file, 'the file is empty (only blanks)')
+  if (text.toString('utf8').trim() === '') throw onlyBlanks(file)
   const lead = SEP_LEAD.exec(text.toString('utf8'))
   const blankLead = (lead?.[0] ?? '').split('\n').length - 1
   return {
