@@ -87,11 +87,13 @@ describe('orders with a status', () => {
         'd2,2024-02-05,Storniert,k@x.de,70',
         'd3,2024-03-05,Rückerstattet,k@x.de,20',
         'd4,2024-03-06,teilweise erstattet,k@x.de,30',
+        // ü as u and a combining diaeresis (macOS)
+        'd5,2024-03-07,Ru\u0308ckerstattet,k@x.de,15',
       ].join('\n'),
     )
     const g = await importFile(engine, de, { kind: 'orders', now })
     expect(g.columns).toMatchObject({ status: 'Bestellstatus' })
-    expect(g).toMatchObject({ refunds: 2 })
+    expect(g).toMatchObject({ refunds: 3 })
     expect(w.columns).toMatchObject({ currency: 'Währung' })
     const stripe = write(
       dir,

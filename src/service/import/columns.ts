@@ -237,12 +237,17 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'zahlungsstatus',
       'statut',
       'statut de la commande',
+      'statut du paiement',
       'estado del pedido',
       'estado pedido',
       'estado do pedido',
+      'estado del pago',
+      'estado do pagamento',
       'stato ordine',
       'stato dell ordine',
+      'stato del pagamento',
       'bestelstatus',
+      'betaalstatus',
     ]),
     // a bare "refunded" after the amounts: Stripe's charges carry refunded (true/false) beside
     // amount_refunded, the money

@@ -345,11 +345,16 @@ export const UNPAID_STATUS =
   '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back' +
   // the same words in the languages whose column names are read (a German shop's Storniert): a
   // whole value only, so "teilweise erstattet" (partly refunded) is no full refund
-  '|storniert|(rück)?erstattet|fehlgeschlagen|abgebrochen|abgelehnt' +
-  '|annul[ée]e?|rembours[ée]e?|[ée]chou[ée]e?|refus[ée]e?' +
+  // (matched without accents: strip_accents, so a Mac's decomposed ü is the same letter)
+  '|storniert|(ruck)?erstattet|fehlgeschlagen|abgebrochen|abgelehnt' +
+  '|annulee?|remboursee?|echouee?|refusee?' +
   '|cancelad[oa]|anulad[oa]|reembolsad[oa]|fallid[oa]|rechazad[oa]' +
   '|annullat[oa]|rimborsat[oa]|fallit[oa]|rifiutat[oa]' +
   '|geannuleerd|terugbetaald|mislukt|geweigerd)'
+
+/** SQL: the status column says the order was never paid or was paid back in full. */
+const unpaidStatusSql = (header: string): string =>
+  `regexp_full_match(strip_accents(lower(${textOf(header)})), ${lit(UNPAID_STATUS)})`
 
 /**
  * What was refunded of an order, on its own row: the file's refunded amount (Stripe's Amount
@@ -357,10 +362,7 @@ export const UNPAID_STATUS =
  * voided, failed, refunded ...). importOrderRows stores it as a refund row of the order.
  */
 function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): FieldDef {
-  const unpaid =
-    c.status && c.amount && !noAmount
-      ? `regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)})`
-      : null
+  const unpaid = c.status && c.amount && !noAmount ? unpaidStatusSql(c.status) : null
   const given = c.refunded ? textOf(c.refunded) : NO_TEXT
   if (!unpaid && !c.refunded) {
     return { field: 'refunded', header: null, raw: given, type: 'number', required: false }
@@ -511,7 +513,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
               {
                 field: 'unpaid',
                 header: c.status,
-                raw: `CASE WHEN regexp_full_match(lower(${textOf(c.status)}), ${lit(UNPAID_STATUS)}) THEN 'yes' END`,
+                raw: `CASE WHEN ${unpaidStatusSql(c.status)} THEN 'yes' END`,
                 type: 'text',
                 required: false,
               } satisfies FieldDef,
