@@ -110,6 +110,8 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
       rows.map((r) => {
         const orderId = String(r.order_id ?? r.order_key)
         const amount = Number(r.amount)
+        const currency =
+          typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null
         const base = { type: 'track', userId: String(r.customer_id), timestamp: iso(r.ordered_at) }
         if (amount < 0) {
           // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`): the
@@ -124,8 +126,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             properties: defined({
               order_id: orderId,
               total: -amount,
-              currency:
-                typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null,
+              currency,
               refund_id: own ? key.slice(orderId.length + 1) : null,
             }),
           }
@@ -138,7 +139,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
           properties: defined({
             order_id: orderId,
             total: amount,
-            currency: typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null,
+            currency,
             discount: r.discount === null ? null : Number(r.discount),
             quantity: r.quantity === null ? null : Number(r.quantity),
             cost: r.cost === null ? null : Number(r.cost),

@@ -171,7 +171,8 @@ export async function openWorkspace(
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
   await engine.exec(createSchema(engine.dialect))
-  await engine.transaction((tx) => migrateOnce(tx))
+  // a store in memory (every analyze or summary of a file) holds nothing from before
+  if (location !== ':memory:') await engine.transaction((tx) => migrateOnce(tx))
   return engine
 }
 

@@ -44,14 +44,14 @@ export async function openSource(
   pathOrWorkspace: string,
   opts: ReadOptions,
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
-  // a PostgreSQL store is a workspace too (what runs on it is each caller's to say)
-  if (isPostgresUrl(pathOrWorkspace)) {
-    return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
+  // a PostgreSQL store is a workspace too (what runs on it is each caller's to say); past the
+  // checks of a file, a .duckdb name is a workspace (an empty file a new one)
+  const postgres = isPostgresUrl(pathOrWorkspace)
+  if (!postgres) {
+    if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
+    assertNamedWorkspace(pathOrWorkspace)
   }
-  if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
-  assertNamedWorkspace(pathOrWorkspace)
-  // past that check, a .duckdb name is a workspace (an empty file a new one)
-  if (isDuckDbFile(pathOrWorkspace) || workspaceName(pathOrWorkspace)) {
+  if (postgres || isDuckDbFile(pathOrWorkspace) || workspaceName(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }
   const engine = await openWorkspace(':memory:')
