@@ -1422,6 +1422,29 @@ describe('column recognition', () => {
     expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
+  test('Shopify orders export: an order cancelled while its payment was pending is no purchase', async () => {
+    const f = write(
+      dir,
+      'orders_export.csv',
+      'Name,Email,Financial Status,Paid at,Total,Refunded Amount,Created at,Cancelled at,Lineitem quantity,Lineitem name\n' +
+        '#3001,b@example.com,pending,,55.00,0.00,2024-03-05 14:22:10 -0500,2024-03-07 09:00:00 -0500,1,Mug\n' +
+        '#3002,b@example.com,paid,2024-03-06 10:00:00 -0500,80.00,0.00,2024-03-06 09:58:31 -0500,2024-03-08 09:00:00 -0500,1,Lamp\n' +
+        '#3003,b@example.com,pending,,30.00,0.00,2024-03-09 09:58:31 -0500,,1,Cup\n',
+    )
+    expect((await orders(f)).layout).toBe('shopify-orders')
+    const rows = await engine.query(
+      `SELECT order_key, amount FROM orders WHERE order_key LIKE '#300%' ORDER BY order_key`,
+    )
+    // cancelled unpaid: all refunded; cancelled but paid with nothing refunded: the shop kept it;
+    // pending and not cancelled: an open order, counted as the export stands
+    expect(rows).toEqual([
+      { order_key: '#3001', amount: 55 },
+      { order_key: '#3001:refunded', amount: -55 },
+      { order_key: '#3002', amount: 80 },
+      { order_key: '#3003', amount: 30 },
+    ])
+  })
+
   test('customers files in German, Spanish and French are recognised, accents or not', async () => {
     const files = [
       ['de.csv', 'Kundennummer;Anmeldedatum;Land;Stadt;Branche\nd1;2023-01-05;DE;Köln;Handel\n'],

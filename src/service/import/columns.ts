@@ -972,6 +972,7 @@ const SHOPIFY_ORDER_FIELDS = [
   'total',
   'refunded',
   'financial_status',
+  'cancelled_at',
   'currency',
   'discount',
   'channel',
@@ -1015,6 +1016,7 @@ function shopifyOrders(
   pick(headers, c, 'total', 'Total')
   pick(headers, c, 'refunded', 'Refunded Amount')
   pick(headers, c, 'financial_status', 'Financial Status')
+  pick(headers, c, 'cancelled_at', 'Cancelled at')
   pick(headers, c, 'currency', 'Currency')
   pick(headers, c, 'discount', 'Discount Amount')
   pick(headers, c, 'channel', 'Source')

@@ -442,8 +442,12 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
-    // was paid, so all of it counts as refunded.
-    const voided = c.financial_status ? `lower(${textOf(c.financial_status)}) = 'voided'` : 'false'
+    // was paid, so all of it counts as refunded. So does an order cancelled (Cancelled at) while
+    // its payment was still pending, authorized or expired: it will never be paid. A cancelled
+    // order that was paid keeps what its Refunded Amount says (the shop may have kept a fee).
+    const status = c.financial_status ? `lower(${textOf(c.financial_status)})` : 'NULL'
+    const cancelled = c.cancelled_at ? `${textOf(c.cancelled_at)} IS NOT NULL` : 'false'
+    const voided = `coalesce(${status} = 'voided' OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired')), false)`
     const refunded = c.refunded ? textOf(c.refunded) : NO_TEXT
     return {
       fields: [
