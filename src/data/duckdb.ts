@@ -15,6 +15,7 @@ import {
 import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
+import { rebuildIndexes } from './queries/rebuild-indexes.ts'
 
 function toPlain(v: unknown): unknown {
   if (v === null || v === undefined) return null
@@ -231,6 +232,8 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
       { path },
     )
   }
+  // a write-ahead log left beside the file: the last process to write it did not close it
+  const replayed = tempDir === null && existsSync(`${resolve(path)}.wal`)
   const options: Record<string, string> = { memory_limit: `${memoryLimitMb()}MB` }
   if (tempDir) options.temp_directory = tempDir
   try {
@@ -248,5 +251,14 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
     throw new QueryError(`open ${path}`, e)
   }
   const conn = await instance.connect()
-  return new DuckDbEngine(path, conn, instance, tempDir)
+  const engine = new DuckDbEngine(path, conn, instance, tempDir)
+  if (replayed) {
+    try {
+      await rebuildIndexes(engine)
+    } catch (e) {
+      await engine.close()
+      throw e
+    }
+  }
+  return engine
 }

@@ -1,12 +1,11 @@
 // Delete the rows of a set of keys, the keys passed as one JSON array parameter (see
-// api-insert-rows.ts). With the insert that follows, this is how customer_profile and customers
-// are rewritten: on DuckDB, DELETE + INSERT costs a quarter of INSERT ... ON CONFLICT DO UPDATE
-// on a primary key (12 vs 59 ms for one row, 61 vs 147 ms for 500).
+// api-insert-rows.ts). With the insert that follows, this is how the unindexed keyed tables
+// (customers, profile_tier_grace) are rewritten; customer_profile, which has a unique index, is
+// written by api-update-keyed-rows.ts.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
 
 const KEYED: Readonly<Record<string, string>> = {
-  customer_profile: 'customer_id',
   customers: 'customer_id',
   profile_tier_grace: 'customer_id',
 }

@@ -181,6 +181,28 @@ export function rowsPerStatement(_columns: number): number {
  * @throws UsageError for an unknown table or column, or a row of the wrong width.
  */
 export function insertRows(dialect: Dialect, a: InsertRowsArgs): Query {
+  const { cols, source, param, known } = rowsSource(dialect, a)
+  const list = cols.join(', ')
+  let sql = `INSERT INTO ${a.table} (${list}) SELECT ${list} FROM ${source}`
+  if (a.conflict === 'nothing') sql += ' ON CONFLICT DO NOTHING'
+  else if (a.conflict) {
+    const set = a.conflict.update.map((c) => `${known(c)} = excluded.${known(c)}`).join(', ')
+    sql += ` ON CONFLICT (${a.conflict.keys.map(known).join(', ')}) DO UPDATE SET ${set}`
+  }
+  if (a.returning) sql += ` RETURNING ${a.returning.map(known).join(', ')}`
+  return { sql, params: [param] }
+}
+
+/**
+ * The rows of a table as a relation named `alias`, built from ONE JSON parameter ($1): DuckDB from_json,
+ * PostgreSQL json_to_recordset, typed as the table's columns (TABLE_TYPES).
+ * @throws UsageError for an unknown table or column, no rows, or a row of the wrong width.
+ */
+export function rowsSource(
+  dialect: Dialect,
+  a: Pick<InsertRowsArgs, 'table' | 'columns' | 'rows'>,
+  alias = 'r',
+): { cols: string[]; source: string; param: string; known: (c: string) => string } {
   const types = TABLE_TYPES[a.table]
   if (!types) throw new UsageError(`insertRows: unknown table ${JSON.stringify(a.table)}`)
   const known = (c: string): string => {
@@ -197,21 +219,13 @@ export function insertRows(dialect: Dialect, a: InsertRowsArgs): Query {
     })
     return o
   })
-  const list = cols.join(', ')
   let source: string
   if (dialect === 'duckdb') {
     const struct = JSON.stringify([Object.fromEntries(cols.map((c) => [c, types[c]]))])
-    source = `(SELECT unnest(from_json($1, '${struct}'), recursive := true))`
+    source = `(SELECT unnest(from_json($1, '${struct}'), recursive := true)) AS ${alias}`
   } else {
     const defs = cols.map((c) => `${c} ${PG_TYPE[types[c]!]}`).join(', ')
-    source = `json_to_recordset(CAST($1 AS text)::json) AS r(${defs})`
+    source = `json_to_recordset(CAST($1 AS text)::json) AS ${alias}(${defs})`
   }
-  let sql = `INSERT INTO ${a.table} (${list}) SELECT ${list} FROM ${source}`
-  if (a.conflict === 'nothing') sql += ' ON CONFLICT DO NOTHING'
-  else if (a.conflict) {
-    const set = a.conflict.update.map((c) => `${known(c)} = excluded.${known(c)}`).join(', ')
-    sql += ` ON CONFLICT (${a.conflict.keys.map(known).join(', ')}) DO UPDATE SET ${set}`
-  }
-  if (a.returning) sql += ` RETURNING ${a.returning.map(known).join(', ')}`
-  return { sql, params: [JSON.stringify(objects)] }
+  return { cols, source, param: JSON.stringify(objects), known }
 }

@@ -10,7 +10,8 @@ export const SCHEMA_VERSION = 1
 
 // The `loyals serve` tables (src/service/ops). A PRIMARY KEY makes an event, an action or a task
 // idempotent (INSERT ... ON CONFLICT DO NOTHING). customer_profile has none: on DuckDB an upsert on
-// a key is 4x slower than delete + insert, and only the server's serialized writers touch it.
+// a key is 4x slower than an update plus an insert of the new keys (api-update-keyed-rows.ts), and
+// only the server's serialized writers touch it.
 const OPS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS api_keys (
   key_id     VARCHAR PRIMARY KEY,
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS events (
   payload     VARCHAR
 );
 CREATE TABLE IF NOT EXISTS customer_profile (
-  customer_id     VARCHAR NOT NULL,   -- unique: rewritten by delete + insert (api-delete-keys.ts)
+  customer_id     VARCHAR NOT NULL,   -- unique: see api-update-keyed-rows.ts
   email           VARCHAR,
   name            VARCHAR,
   time_zone       VARCHAR,
@@ -122,8 +123,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 // tier state kept between analyze runs for the grace period. Keys are enforced by the importer,
 // as for orders (no ART index).
 // A profile is found by id through an index on both engines: the server reads one per lookup that
-// misses its cache and rewrites a group's profiles by delete + insert. DuckDB at 1M profiles:
-// a lookup 1.0 ms CPU with the ART index vs 6.3 ms scanning, a 32-profile rewrite 11.5 vs 25.5 ms.
+// misses its cache and rewrites a group's profiles. DuckDB at 1M profiles: a lookup 1.0 ms CPU
+// with the ART index vs 6.3 ms scanning.
 const OPS_INDEXES = `
 CREATE UNIQUE INDEX IF NOT EXISTS customer_profile_id ON customer_profile (customer_id);
 `

@@ -18,6 +18,7 @@ import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { storedRefunds } from '../../data/queries/api-stored-refunds.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
+import { updateKeyedRows } from '../../data/queries/api-update-keyed-rows.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -63,20 +64,26 @@ export async function insertAll(
   return out
 }
 
-/** Replace the profiles' rows (delete + insert: see api-delete-keys.ts). */
+/** Replace the profiles' rows: an update of the stored ones, an insert of the new ones. */
 export async function writeProfiles(tx: Engine, profiles: readonly Profile[]): Promise<void> {
   if (profiles.length === 0) return
-  await tx.exec(
-    deleteKeys(
-      tx.dialect,
-      'customer_profile',
-      profiles.map((p) => p.customerId),
-    ),
-  )
+  const stored = new Set<unknown>()
+  const per = rowsPerStatement(PROFILE_COLUMNS.length)
+  for (let i = 0; i < profiles.length; i += per) {
+    const q = updateKeyedRows(tx.dialect, {
+      table: 'customer_profile',
+      key: 'customer_id',
+      columns: PROFILE_COLUMNS,
+      rows: profiles.slice(i, i + per).map(profileRow),
+    })
+    for (const r of await tx.query<{ key: string }>(q)) stored.add(r.key)
+  }
+  const fresh = profiles.filter((p) => !stored.has(p.customerId))
+  if (fresh.length === 0) return
   await insertAll(tx, {
     table: 'customer_profile',
     columns: PROFILE_COLUMNS,
-    rows: profiles.map(profileRow),
+    rows: fresh.map(profileRow),
   })
 }
 
