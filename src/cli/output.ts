@@ -67,8 +67,18 @@ export function convergenceDiagnostics(e: ConvergenceError): string {
   return parts.join(', ')
 }
 
+/**
+ * A message without the password of any connection URL it quotes (`postgres://u:secret@h` is
+ * `postgres://u:***@h`): a --db or --server value comes back in many messages, which land in
+ * terminals, CI logs and tickets.
+ */
+export function withoutPasswords(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi, '$1:***@')
+}
+
 /** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */
 export function fail(e: unknown): never {
+  const eprintln = (s: string) => process.stderr.write(`${withoutPasswords(s)}\n`)
   if (e instanceof ImportError) {
     eprintln(`error: ${e.message}`)
     // a message that already is its one problem (a file's first bad line) is not said twice

@@ -22,6 +22,24 @@ describe('command-line usage errors', () => {
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
 
+  it('a PostgreSQL URL given to a command is never printed with its password', () => {
+    const dir = tempDir('loyals-pw-')
+    const csv = join(dir, 'one.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
+    const url = 'postgres://pwuser:s3cret-pw@127.0.0.1:1/loyals'
+    for (const args of [
+      ['import', csv, '--db', url],
+      ['customer', 'c1', '--db', url],
+      ['fit', '--model', 'bgnbd', '--db', url],
+      ['analyze', url],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).not.toBe(0)
+      expect(r.stderr, args.join(' ')).toMatch(/^error: /)
+      expect(r.stderr, args.join(' ')).not.toContain('s3cret-pw')
+    }
+  })
+
   it('an empty LOYALS_* variable counts as unset; an invalid one is a one-line usage error', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const empty = runCli(['summary', cdnow], {
