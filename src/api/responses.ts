@@ -77,6 +77,14 @@ export const BatchAnswer = z.strictObject({
   results: z.array(IngestAnswer),
 })
 
+export const StagedAnswer = z.strictObject({
+  staged: count.describe('calls in this batch, held until the commit'),
+})
+export const CommitAnswer = z.strictObject({
+  stored: count,
+  duplicates: count.describe('calls stored before (this messageId, or the same order)'),
+})
+
 export const ActionsAnswer = z.strictObject({
   nextCursor: cursor,
   actions: z.array(

@@ -1,11 +1,14 @@
 // `loyals import` while a server holds the workspace: the file is imported as usual, but into a
 // throw-away in-memory DuckDB (same column mapping, validation and rejects), and its orders and
-// customers are sent to the server as Segment calls in batches of 1,000. Message ids are the ones
-// POST /v1/orders and /v1/customers use (`order:<order id>`), so importing the same file twice, or
-// an order the server already has, stores nothing new.
-import { createHash } from 'node:crypto'
+// customers are sent to the server as Segment calls in batches of 1,000, staged under one import
+// id; a last request stores them all in ONE transaction (staged-import.ts), so a failure or a
+// kill midway leaves the store as it was. Message ids are the ones POST /v1/orders and
+// /v1/customers use (`order:<order id>`), so importing the same file twice, or an order the
+// server already has, stores nothing new.
+import { createHash, randomUUID } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
 import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
+import { LoyalsError } from '../errors.ts'
 import { tsMs } from '../service/ops/time.ts'
 import type { RemoteServer } from './remote.ts'
 
@@ -25,22 +28,42 @@ const iso = (v: unknown): string | undefined => {
 const defined = <T extends Record<string, unknown>>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T
 
-async function send(remote: RemoteServer, batch: unknown[], acc: { sent: number; stored: number }) {
+interface Upload {
+  readonly path: string
+  seq: number
+  sent: number
+}
+
+async function send(remote: RemoteServer, batch: unknown[], up: Upload) {
   if (batch.length === 0) return
-  const r = await remote.request<{ stored: number }>('POST', '/v1/events/batch', { batch })
-  acc.sent += batch.length
-  acc.stored += r.stored
+  await remote.request('POST', `${up.path}/batches`, { seq: up.seq, batch })
+  up.seq++
+  up.sent += batch.length
 }
 
 /**
  * Send the customers and orders of an in-memory import to the server: identify calls first (so
  * signup dates, emails and the customers file's attributes are known), then "Order Completed" (with the order's lines as products)
  * and "Order Refunded" for negative rows, in order-key order.
- * @throws UsageError / LoyalsError from {@link RemoteServer.request}; the batches sent before a
- *   failure stay stored (a re-run sends them again as duplicates).
+ * Stored all at once by the last request, or not at all.
+ * @throws UsageError / LoyalsError from {@link RemoteServer.request}: nothing is stored then (what
+ *   was staged is dropped, or expires), and a re-run imports the file afresh.
  */
 export async function forwardImport(mem: Engine, remote: RemoteServer): Promise<ForwardResult> {
-  const acc = { sent: 0, stored: 0 }
+  try {
+    return await upload(mem, remote)
+  } catch (e) {
+    // the server answered with a refusal: the commit had not stored anything (it is the one
+    // transaction), and the user must know that none of the file went in, not half of it
+    if (e instanceof LoyalsError && typeof e.details.status === 'number') {
+      e.message += '; nothing of the file was stored'
+    }
+    throw e
+  }
+}
+
+async function upload(mem: Engine, remote: RemoteServer): Promise<ForwardResult> {
+  const acc: Upload = { path: `/v1/imports/${randomUUID()}`, seq: 0, sent: 0 }
   let after = ''
   for (;;) {
     const rows = await mem.query({
@@ -153,10 +176,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
       acc,
     )
   }
-  return {
-    server: remote.url,
-    sent: acc.sent,
-    stored: acc.stored,
-    duplicates: acc.sent - acc.stored,
-  }
+  if (acc.sent === 0) return { server: remote.url, sent: 0, stored: 0, duplicates: 0 }
+  const r = await remote.request<{ stored: number }>('POST', `${acc.path}/commit`)
+  return { server: remote.url, sent: acc.sent, stored: r.stored, duplicates: acc.sent - r.stored }
 }

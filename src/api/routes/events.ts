@@ -7,18 +7,33 @@ import {
   DirectOrderSchema,
   EventSchema,
   holdsTraits,
+  IMPORT_ID,
   normalizeEvent,
   orderAsEvent,
   type SegmentEvent,
+  StagedBatchSchema,
 } from '../../service/ops/events.ts'
+import { commitStaged, stageBatch } from '../../service/ops/staged-import.ts'
+import { RequestError } from '../errors.ts'
 import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-checks.ts'
-import { BatchAnswer, IngestAnswer } from '../responses.ts'
+import { BatchAnswer, CommitAnswer, IngestAnswer, StagedAnswer } from '../responses.ts'
 import type { ApiDeps } from '../route.ts'
 import { route } from '../route.ts'
 
 async function one(deps: ApiDeps, e: SegmentEvent) {
   const [r] = await deps.ingestor.submit([normalizeEvent(e, deps.store.now())])
   return { json: r }
+}
+
+/** The import id of a /v1/imports path. */
+function importId(params: Record<string, string>): string {
+  const id = params.id ?? ''
+  if (!IMPORT_ID.test(id)) {
+    throw new RequestError('invalid import id', [
+      { path: 'id', reason: 'must be 1 to 64 letters, digits, - or _ (a UUID)' },
+    ])
+  }
+  return id
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16)
@@ -57,6 +72,44 @@ export const eventRoutes = [
       const stored = results.filter((r) => r.status === 'stored').length
       return { json: { stored, duplicates: results.length - stored, results } }
     },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/imports/:id/batches',
+    openapiPath: '/v1/imports/{id}/batches',
+    permission: 'ingest',
+    tag: 'events',
+    summary:
+      'One batch of a file import (`loyals import` through the server): validated and held, not stored, until the commit.',
+    body: StagedBatchSchema,
+    response: { schema: StagedAnswer, description: 'The batch is held under the import id' },
+    errors: [422],
+    example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/batches',
+    handler: async ({ params, body, deps }) => {
+      const id = importId(params)
+      checkEvents(
+        body.batch,
+        { nowMs: deps.store.now(), currency: deps.currency },
+        (i) => `batch[${i}]`,
+      )
+      await stageBatch(deps.store, id, body.seq, body.batch)
+      return { json: { staged: body.batch.length } }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/imports/:id/commit',
+    openapiPath: '/v1/imports/{id}/commit',
+    permission: 'ingest',
+    tag: 'events',
+    summary:
+      "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId.",
+    response: { schema: CommitAnswer, description: 'Every call stored or found stored' },
+    errors: [422],
+    example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/commit',
+    handler: async ({ params, deps }) => ({
+      json: await commitStaged(deps.store, deps.ingestor, importId(params)),
+    }),
   }),
   route({
     method: 'post',

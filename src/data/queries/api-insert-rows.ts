@@ -53,6 +53,7 @@ export const TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ColTyp
     updated_at: TS,
   },
   model_params: { name: V, params: V, fitted_at: TS },
+  import_staging: { import_id: V, seq: 'INTEGER', payload: V, staged_at: TS },
   actions_log: {
     action_key: V,
     playbook_id: V,

@@ -31,6 +31,16 @@ CREATE TABLE IF NOT EXISTS events (
   received_at TIMESTAMP NOT NULL,
   payload     VARCHAR
 );
+-- a file loyals import sends through the server: its batches wait here under the import's id
+-- until the commit applies them all in one transaction and drops them (a client stopped midway
+-- leaves some, which expire: api-drop-staged.ts)
+CREATE TABLE IF NOT EXISTS import_staging (
+  import_id VARCHAR NOT NULL,
+  seq       INTEGER NOT NULL,
+  payload   VARCHAR NOT NULL,         -- the batch's calls as a JSON array, validated
+  staged_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (import_id, seq)
+);
 CREATE TABLE IF NOT EXISTS customer_profile (
   customer_id     VARCHAR NOT NULL,   -- unique: see api-update-keyed-rows.ts
   email           VARCHAR,

@@ -319,6 +319,16 @@ export const MAX_BATCH = 1000
 /** POST /v1/events/batch: Segment's batch envelope. */
 export const BatchSchema = z.object({ batch: z.array(EventSchema).min(1).max(MAX_BATCH) })
 
+/** POST /v1/imports/{id}/batches: one batch of a file `loyals import` forwards (staged-import.ts). */
+export const StagedBatchSchema = z.object({
+  /** The batch's place in the file: the commit applies the batches in this order. */
+  seq: z.int().min(0).max(1_000_000),
+  batch: z.array(EventSchema).min(1).max(MAX_BATCH),
+})
+
+/** A forwarded import's id, chosen by the client (a UUID). */
+export const IMPORT_ID = /^[A-Za-z0-9_-]{1,64}$/
+
 /** POST /v1/orders: one order without the Segment envelope (idempotent by order_id). */
 // strict: Loyals' own shapes, so a misspelt field ("ammount") is a 400, not silently dropped
 export const DirectOrderSchema = z

@@ -498,6 +498,21 @@ export async function ingestGroup(
   store: OpsStore,
   events: readonly IngestEvent[],
 ): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
+  return ingestInOne(store, events, events.length, async () => {})
+}
+
+/**
+ * Store events in ONE transaction, applied in groups of `group` (each group's statements stay
+ * within the engines' parameter limits); `within` runs last in the same transaction. The profiles
+ * the groups change are carried from one group to the next, and cached after the commit only.
+ * @throws QueryError / DataError when a statement or an event fails: nothing is stored then.
+ */
+export async function ingestInOne(
+  store: OpsStore,
+  events: readonly IngestEvent[],
+  group: number,
+  within: (tx: Engine) => Promise<void>,
+): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
   const nowMs = store.now()
   const first = new Map<string, number>()
   events.forEach((e, i) => {
@@ -507,362 +522,15 @@ export async function ingestGroup(
   const touched = new Map<string, Profile>()
   let queued = 0
   const stored = await store.engine.transaction(async (tx) => {
-    // An order `loyals import` stored is applied already: sent again by its customer with the
-    // same content (a re-run of the import through the server, a client replaying history) the
-    // event is a duplicate and nothing of it is stored; with other content the event is kept but
-    // the order still counts once; under another customer's id it is a clash (below).
-    const imported = await findImported(store, tx, unique)
-    // a refund that names its id and is stored already (by `loyals import`, or sent before)
-    const refunds = await findStoredRefunds(tx, unique)
-    const isCopy = (e: IngestEvent): boolean => {
-      if (e.refund?.key && refunds.has(e.refund.key)) return true
-      const o = e.order ? imported.get(e.order.orderId) : undefined
-      return o !== undefined && o.owner === e.customerId && sameOrder(e, o)
+    const all = new Set<string>()
+    const size = Math.max(1, group)
+    for (let i = 0; i < unique.length; i += size) {
+      const r = await applyGroup(store, tx, unique.slice(i, i + size), touched, nowMs)
+      for (const id of r.fresh) all.add(id)
+      queued += r.queued
     }
-    // The same order under a new messageId (a client that regenerates ids) is applied once too:
-    // a marker row per order id goes into the events table in the same statement. An imported
-    // order gets none: its orders row is its record. So does a refund with its own id.
-    const markerOf = (e: IngestEvent): string | null =>
-      e.order
-        ? `marker:order:${e.order.orderId}`
-        : e.refund
-          ? `marker:refund:${e.refund.key ?? e.eventId}`
-          : null
-    const markers = [
-      ...new Set(
-        unique.flatMap((e) => {
-          const m = markerOf(e)
-          const stored =
-            (e.order && imported.has(e.order.orderId)) ||
-            (e.refund?.key && refunds.has(e.refund.key))
-          return m === null || stored ? [] : [m]
-        }),
-      ),
-    ]
-    const eventRows = [
-      ...unique
-        .filter((e) => !isCopy(e))
-        .map((e) => [
-          e.eventId,
-          e.kind,
-          e.name,
-          e.customerId,
-          sqlTs(e.atMs),
-          sqlTs(nowMs),
-          e.payload,
-        ]),
-      ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
-    ]
-    let inserted: Set<string>
-    if (tx.dialect === 'duckdb') {
-      // DuckDB's INSERT ... ON CONFLICT DO NOTHING RETURNING costs about three plain inserts; the
-      // writer is serialized (one connection, one queue), so a primary-key lookup first is as
-      // safe, and the key still refuses a duplicate (failing the group) should one slip by.
-      const seen = new Set(
-        (
-          await tx.query(
-            existingEvents(
-              tx.dialect,
-              eventRows.map((r) => r[0] as string),
-            ),
-          )
-        ).map((r) => String(r.event_id)),
-      )
-      const rows = eventRows.filter((r) => !seen.has(r[0] as string))
-      if (rows.length > 0) await insertAll(tx, { table: 'events', columns: EVENT_COLUMNS, rows })
-      inserted = new Set(rows.map((r) => r[0] as string))
-    } else {
-      inserted = new Set(
-        (
-          await insertAll(tx, {
-            table: 'events',
-            columns: EVENT_COLUMNS,
-            rows: eventRows,
-            conflict: 'nothing',
-            returning: ['event_id'],
-          })
-        ).map((r) => String(r.event_id)),
-      )
-    }
-    const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
-    const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
-    // an API order id seen before (its marker was stored already): the order sent again, under
-    // the same messageId or a new one, must be the stored one (checkResend)
-    const resent = unique.filter(
-      (e) => e.order && !imported.has(e.order.orderId) && !newMarkers.has(markerOf(e)!),
-    )
-    if (resent.length > 0) {
-      const ids = [...new Set(resent.map((e) => e.order!.orderId))]
-      const stored = new Map<string, OrderContent>()
-      for (const r of await tx.query(storedOrders(tx.dialect, ids))) {
-        const id = String(r.order_id)
-        if (!stored.has(id)) {
-          stored.set(id, {
-            owner: String(r.customer_id),
-            amount: Number(r.amount),
-            atMs: tsMs(r.ordered_at),
-          })
-        }
-      }
-      for (const e of resent) {
-        const o = stored.get(e.order!.orderId)
-        if (o) checkResend(e, o)
-      }
-    }
-    const applied = unique.filter((e) => fresh.has(e.eventId))
-    if (applied.length === 0) return fresh
-    // the value inputs `loyals import` also fills (engagement, surveys, referrals, returns,
-    // tickets): a referral already stored is no new referral for the profile or the playbooks
-    const repeats = await writeValueInputs(tx, applied)
-    await writeTickets(tx, applied)
-    // the order each id of the group stands for, from its first event (checkResend)
-    const groupOrders = new Map<string, OrderContent>()
-    const ids = [...new Set(applied.map((e) => e.customerId))]
-    const known = await store.getProfiles(ids, tx)
-    const answered = new Map<string, SurveyTimes>()
-    const surveyed = [...new Set(applied.filter((e) => e.survey).map((e) => e.customerId))]
-    if (surveyed.length > 0) {
-      const q = surveyTimes(
-        tx.dialect,
-        surveyed,
-        applied.map((e) => e.eventId),
-      )
-      for (const r of await tx.query(q)) {
-        answered.set(String(r.customer_id), {
-          npsAt: tsMs(r.nps_at) ?? Number.NEGATIVE_INFINITY,
-          cesAt: tsMs(r.ces_at) ?? Number.NEGATIVE_INFINITY,
-        })
-      }
-    }
-    const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
-    const orders: unknown[][] = []
-    const lines: unknown[][] = []
-    const identified = new Set<string>()
-    // the customer attributes this group's identify calls carry, the latest call's winning
-    const attributes = new Map<string, Record<string, string | boolean>>()
-    const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
-    // what each refunded order was paid and has had refunded (stored rows, then this group's)
-    // who each order id of the group belongs to: the stored owner of an id seen before (its marker
-    // was there), then the group's own first use; an id under another customer is no retry but a
-    // clash of ids, which must not pass as "stored"
-    const owners = new Map<string, string>()
-    for (const [id, o] of imported) owners.set(id, o.owner)
-    const seenOrders = [
-      ...new Set(
-        applied.flatMap((e) =>
-          e.order &&
-          !imported.has(e.order.orderId) &&
-          !newMarkers.has(`marker:order:${e.order.orderId}`)
-            ? [e.order.orderId]
-            : [],
-        ),
-      ),
-    ]
-    if (seenOrders.length > 0) {
-      for (const r of await tx.query(refundOrders(tx.dialect, seenOrders))) {
-        owners.set(String(r.order_id), String(r.customer_id))
-      }
-    }
-    const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
-    const ledger = new Map<string, { paid: number; refunded: number }>()
-    const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
-    if (refundIds.length > 0) {
-      for (const r of await tx.query(refundOrders(tx.dialect, refundIds))) {
-        ledger.set(ledgerKey(String(r.customer_id), String(r.order_id)), {
-          paid: Number(r.paid),
-          refunded: Number(r.refunded),
-        })
-      }
-    }
-    // per customer: the profile before this group, and the group's last event that could cross a
-    // milestone (milestones are evaluated once, over the whole group: only the highest fires)
-    const milestoneFrom = new Map<string, { before: Profile | null; event: OpsEvent; id: string }>()
-    for (const e of applied) {
-      const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
-      const base = prev ?? emptyProfile(e.customerId, nowMs)
-      const m = markerOf(e)
-      const applyOrder = m !== null && newMarkers.delete(m)
-      if (e.order) {
-        const owner = owners.get(e.order.orderId)
-        if (owner !== undefined && owner !== e.customerId) {
-          throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
-        }
-        owners.set(e.order.orderId, e.customerId)
-      }
-      if (e.order) {
-        const first = groupOrders.get(e.order.orderId)
-        if (first) checkResend(e, first)
-        else if (applyOrder) {
-          groupOrders.set(e.order.orderId, {
-            owner: e.customerId,
-            amount: e.order.amount,
-            atMs: e.atMs,
-          })
-        }
-      }
-      if (applyOrder && e.order) {
-        const k = ledgerKey(e.customerId, e.order.orderId)
-        const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
-        ledger.set(k, { ...l, paid: l.paid + e.order.amount })
-      }
-      if (applyOrder && e.refund) {
-        // a refund pays back part of an order of this customer: not of an order nobody placed,
-        // and not more than is left of it (a retry under a new messageId would refund twice)
-        const { orderId, amount } = e.refund
-        const l = ledger.get(ledgerKey(e.customerId, orderId))
-        if (!l) {
-          throw new DataError(
-            `event ${e.eventId}: Order Refunded names order ${orderId}, which customer ${e.customerId} has not placed`,
-            { eventId: e.eventId, orderId },
-          )
-        }
-        const left = l.paid - l.refunded
-        if (Math.abs(amount) > left + 1e-9) {
-          throw new DataError(
-            `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
-            { eventId: e.eventId, orderId, left },
-          )
-        }
-        l.refunded += Math.abs(amount)
-      }
-      const times = answered.get(e.customerId) ?? {
-        npsAt: Number.NEGATIVE_INFINITY,
-        cesAt: Number.NEGATIVE_INFINITY,
-      }
-      answered.set(e.customerId, times)
-      let next = applyEvent(base, e, applyOrder, times, repeats)
-      next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
-      touched.set(e.customerId, next)
-      if (e.traits) {
-        identified.add(e.customerId)
-        const given = e.traits.attributes
-        if (given) attributes.set(e.customerId, { ...attributes.get(e.customerId), ...given })
-      }
-      if (applyOrder && (e.order || e.refund)) {
-        const o = e.order
-        const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
-        const orderId = o ? o.orderId : (e.refund?.orderId ?? null)
-        orders.push([
-          o ? orderId : (e.refund?.key ?? `refund:${e.eventId}`),
-          orderId,
-          e.customerId,
-          sqlTs(e.atMs),
-          sqlDay(e.atMs),
-          amount,
-          o ? o.currency : (e.refund?.currency ?? null),
-          o?.discount ?? null,
-          o?.quantity ?? null,
-          o?.cost ?? null,
-          o?.margin ?? null,
-          o?.channel ?? null,
-          o?.campaign ?? null,
-          'api',
-        ])
-        for (const [k, l] of (o?.products ?? []).entries()) {
-          lines.push([
-            `${orderId}:${k}`,
-            orderId,
-            l.productId,
-            l.name,
-            l.category,
-            l.quantity,
-            l.amount,
-            'api',
-          ])
-        }
-      }
-      const oe = opsEventOf(e, prev === null, repeats)
-      if (oe && store.ops.playbooks.length > 0) {
-        const log = logs.get(e.customerId) ?? []
-        logs.set(e.customerId, log)
-        planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan, 'skip')
-        const from = milestoneFrom.get(e.customerId)
-        milestoneFrom.set(e.customerId, {
-          before: from ? from.before : prev,
-          event: oe,
-          id: e.eventId,
-        })
-      }
-    }
-    for (const [customerId, m] of milestoneFrom) {
-      const after = touched.get(customerId)
-      if (!after) continue
-      const log = logs.get(customerId) ?? []
-      logs.set(customerId, log)
-      planActions(store, m.event, m.id, m.before, after, nowMs, fired, log, plan, 'only')
-    }
-    if (orders.length > 0) {
-      await insertAll(tx, {
-        table: 'orders',
-        columns: [
-          'order_key',
-          'order_id',
-          'customer_id',
-          'ordered_at',
-          'order_date',
-          'amount',
-          'currency',
-          'discount',
-          'quantity',
-          'cost',
-          'margin',
-          'channel',
-          'campaign',
-          'source',
-        ],
-        rows: orders,
-      })
-    }
-    if (lines.length > 0) {
-      await insertAll(tx, {
-        table: 'order_lines',
-        columns: [
-          'line_key',
-          'order_id',
-          'product_id',
-          'product_name',
-          'category',
-          'quantity',
-          'amount',
-          'source',
-        ],
-        rows: lines,
-      })
-    }
-    if (identified.size > 0) {
-      const list = [...identified]
-      // the row is rewritten whole: what the calls do not say keeps its stored value (a customers
-      // file's country stays when a call says only the email), as a file without a column does
-      const stored = new Map(
-        (await tx.query(apiCustomerRecords(tx.dialect, list))).map((r) => [
-          String(r.customer_id),
-          r,
-        ]),
-      )
-      await tx.exec(deleteKeys(tx.dialect, 'customers', list))
-      await insertAll(tx, {
-        table: 'customers',
-        columns: ['customer_id', 'email', 'name', 'signup_at', ...CUSTOMER_ATTRIBUTES, 'source'],
-        rows: list.map((id) => {
-          const p = touched.get(id)!
-          const s = stored.get(id)
-          const given = attributes.get(id) ?? {}
-          const signupMs = p.signupAtMs ?? tsMs(s?.signup_at)
-          return [
-            id,
-            p.email ?? s?.email ?? null,
-            p.name ?? s?.name ?? null,
-            signupMs === null ? null : sqlTs(signupMs),
-            ...CUSTOMER_ATTRIBUTES.map((a) => given[a] ?? s?.[a] ?? null),
-            'api',
-          ]
-        }),
-      })
-    }
-    await writeProfiles(tx, [...touched.values()])
-    await writePlan(tx, plan)
-    queued = plan.queued
-    return fresh
+    await within(tx)
+    return all
   })
   // committed: the cache may now show it
   for (const [id, p] of touched) store.profiles.set(id, p)
@@ -873,6 +541,373 @@ export async function ingestGroup(
     }),
   )
   return { results, queued, profiles: touched }
+}
+
+/** One group of {@link ingestInOne}'s events, in its transaction `tx`. */
+async function applyGroup(
+  store: OpsStore,
+  tx: Engine,
+  unique: readonly IngestEvent[],
+  touched: Map<string, Profile>,
+  nowMs: number,
+): Promise<{ fresh: Set<string>; queued: number }> {
+  // An order `loyals import` stored is applied already: sent again by its customer with the
+  // same content (a re-run of the import through the server, a client replaying history) the
+  // event is a duplicate and nothing of it is stored; with other content the event is kept but
+  // the order still counts once; under another customer's id it is a clash (below).
+  const imported = await findImported(store, tx, unique)
+  // a refund that names its id and is stored already (by `loyals import`, or sent before)
+  const refunds = await findStoredRefunds(tx, unique)
+  const isCopy = (e: IngestEvent): boolean => {
+    if (e.refund?.key && refunds.has(e.refund.key)) return true
+    const o = e.order ? imported.get(e.order.orderId) : undefined
+    return o !== undefined && o.owner === e.customerId && sameOrder(e, o)
+  }
+  // The same order under a new messageId (a client that regenerates ids) is applied once too:
+  // a marker row per order id goes into the events table in the same statement. An imported
+  // order gets none: its orders row is its record. So does a refund with its own id.
+  const markerOf = (e: IngestEvent): string | null =>
+    e.order
+      ? `marker:order:${e.order.orderId}`
+      : e.refund
+        ? `marker:refund:${e.refund.key ?? e.eventId}`
+        : null
+  const markers = [
+    ...new Set(
+      unique.flatMap((e) => {
+        const m = markerOf(e)
+        const stored =
+          (e.order && imported.has(e.order.orderId)) || (e.refund?.key && refunds.has(e.refund.key))
+        return m === null || stored ? [] : [m]
+      }),
+    ),
+  ]
+  const eventRows = [
+    ...unique
+      .filter((e) => !isCopy(e))
+      .map((e) => [
+        e.eventId,
+        e.kind,
+        e.name,
+        e.customerId,
+        sqlTs(e.atMs),
+        sqlTs(nowMs),
+        e.payload,
+      ]),
+    ...markers.map((m) => [m, 'marker', null, null, sqlTs(nowMs), sqlTs(nowMs), null]),
+  ]
+  let inserted: Set<string>
+  if (tx.dialect === 'duckdb') {
+    // DuckDB's INSERT ... ON CONFLICT DO NOTHING RETURNING costs about three plain inserts; the
+    // writer is serialized (one connection, one queue), so a primary-key lookup first is as
+    // safe, and the key still refuses a duplicate (failing the group) should one slip by.
+    const seen = new Set(
+      (
+        await tx.query(
+          existingEvents(
+            tx.dialect,
+            eventRows.map((r) => r[0] as string),
+          ),
+        )
+      ).map((r) => String(r.event_id)),
+    )
+    const rows = eventRows.filter((r) => !seen.has(r[0] as string))
+    if (rows.length > 0) await insertAll(tx, { table: 'events', columns: EVENT_COLUMNS, rows })
+    inserted = new Set(rows.map((r) => r[0] as string))
+  } else {
+    inserted = new Set(
+      (
+        await insertAll(tx, {
+          table: 'events',
+          columns: EVENT_COLUMNS,
+          rows: eventRows,
+          conflict: 'nothing',
+          returning: ['event_id'],
+        })
+      ).map((r) => String(r.event_id)),
+    )
+  }
+  const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
+  const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
+  // an API order id seen before (its marker was stored already): the order sent again, under
+  // the same messageId or a new one, must be the stored one (checkResend)
+  const resent = unique.filter(
+    (e) => e.order && !imported.has(e.order.orderId) && !newMarkers.has(markerOf(e)!),
+  )
+  if (resent.length > 0) {
+    const ids = [...new Set(resent.map((e) => e.order!.orderId))]
+    const stored = new Map<string, OrderContent>()
+    for (const r of await tx.query(storedOrders(tx.dialect, ids))) {
+      const id = String(r.order_id)
+      if (!stored.has(id)) {
+        stored.set(id, {
+          owner: String(r.customer_id),
+          amount: Number(r.amount),
+          atMs: tsMs(r.ordered_at),
+        })
+      }
+    }
+    for (const e of resent) {
+      const o = stored.get(e.order!.orderId)
+      if (o) checkResend(e, o)
+    }
+  }
+  const applied = unique.filter((e) => fresh.has(e.eventId))
+  if (applied.length === 0) return { fresh, queued: 0 }
+  // the value inputs `loyals import` also fills (engagement, surveys, referrals, returns,
+  // tickets): a referral already stored is no new referral for the profile or the playbooks
+  const repeats = await writeValueInputs(tx, applied)
+  await writeTickets(tx, applied)
+  // the order each id of the group stands for, from its first event (checkResend)
+  const groupOrders = new Map<string, OrderContent>()
+  const ids = [...new Set(applied.map((e) => e.customerId))]
+  const known = await store.getProfiles(ids, tx)
+  const answered = new Map<string, SurveyTimes>()
+  const surveyed = [...new Set(applied.filter((e) => e.survey).map((e) => e.customerId))]
+  if (surveyed.length > 0) {
+    const q = surveyTimes(
+      tx.dialect,
+      surveyed,
+      applied.map((e) => e.eventId),
+    )
+    for (const r of await tx.query(q)) {
+      answered.set(String(r.customer_id), {
+        npsAt: tsMs(r.nps_at) ?? Number.NEGATIVE_INFINITY,
+        cesAt: tsMs(r.ces_at) ?? Number.NEGATIVE_INFINITY,
+      })
+    }
+  }
+  const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
+  const changed = new Set<string>()
+  const orders: unknown[][] = []
+  const lines: unknown[][] = []
+  const identified = new Set<string>()
+  // the customer attributes this group's identify calls carry, the latest call's winning
+  const attributes = new Map<string, Record<string, string | boolean>>()
+  const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+  // what each refunded order was paid and has had refunded (stored rows, then this group's)
+  // who each order id of the group belongs to: the stored owner of an id seen before (its marker
+  // was there), then the group's own first use; an id under another customer is no retry but a
+  // clash of ids, which must not pass as "stored"
+  const owners = new Map<string, string>()
+  for (const [id, o] of imported) owners.set(id, o.owner)
+  const seenOrders = [
+    ...new Set(
+      applied.flatMap((e) =>
+        e.order &&
+        !imported.has(e.order.orderId) &&
+        !newMarkers.has(`marker:order:${e.order.orderId}`)
+          ? [e.order.orderId]
+          : [],
+      ),
+    ),
+  ]
+  if (seenOrders.length > 0) {
+    for (const r of await tx.query(refundOrders(tx.dialect, seenOrders))) {
+      owners.set(String(r.order_id), String(r.customer_id))
+    }
+  }
+  const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
+  const ledger = new Map<string, { paid: number; refunded: number }>()
+  const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
+  if (refundIds.length > 0) {
+    for (const r of await tx.query(refundOrders(tx.dialect, refundIds))) {
+      ledger.set(ledgerKey(String(r.customer_id), String(r.order_id)), {
+        paid: Number(r.paid),
+        refunded: Number(r.refunded),
+      })
+    }
+  }
+  // per customer: the profile before this group, and the group's last event that could cross a
+  // milestone (milestones are evaluated once, over the whole group: only the highest fires)
+  const milestoneFrom = new Map<string, { before: Profile | null; event: OpsEvent; id: string }>()
+  for (const e of applied) {
+    const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
+    const base = prev ?? emptyProfile(e.customerId, nowMs)
+    const m = markerOf(e)
+    const applyOrder = m !== null && newMarkers.delete(m)
+    if (e.order) {
+      const owner = owners.get(e.order.orderId)
+      if (owner !== undefined && owner !== e.customerId) {
+        throw orderClash(e.eventId, e.order.orderId, owner, e.customerId)
+      }
+      owners.set(e.order.orderId, e.customerId)
+    }
+    if (e.order) {
+      const first = groupOrders.get(e.order.orderId)
+      if (first) checkResend(e, first)
+      else if (applyOrder) {
+        groupOrders.set(e.order.orderId, {
+          owner: e.customerId,
+          amount: e.order.amount,
+          atMs: e.atMs,
+        })
+      }
+    }
+    if (applyOrder && e.order) {
+      const k = ledgerKey(e.customerId, e.order.orderId)
+      const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
+      ledger.set(k, { ...l, paid: l.paid + e.order.amount })
+    }
+    if (applyOrder && e.refund) {
+      // a refund pays back part of an order of this customer: not of an order nobody placed,
+      // and not more than is left of it (a retry under a new messageId would refund twice)
+      const { orderId, amount } = e.refund
+      const l = ledger.get(ledgerKey(e.customerId, orderId))
+      if (!l) {
+        throw new DataError(
+          `event ${e.eventId}: Order Refunded names order ${orderId}, which customer ${e.customerId} has not placed`,
+          { eventId: e.eventId, orderId },
+        )
+      }
+      const left = l.paid - l.refunded
+      if (Math.abs(amount) > left + 1e-9) {
+        throw new DataError(
+          `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
+          { eventId: e.eventId, orderId, left },
+        )
+      }
+      l.refunded += Math.abs(amount)
+    }
+    const times = answered.get(e.customerId) ?? {
+      npsAt: Number.NEGATIVE_INFINITY,
+      cesAt: Number.NEGATIVE_INFINITY,
+    }
+    answered.set(e.customerId, times)
+    let next = applyEvent(base, e, applyOrder, times, repeats)
+    next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
+    touched.set(e.customerId, next)
+    changed.add(e.customerId)
+    if (e.traits) {
+      identified.add(e.customerId)
+      const given = e.traits.attributes
+      if (given) attributes.set(e.customerId, { ...attributes.get(e.customerId), ...given })
+    }
+    if (applyOrder && (e.order || e.refund)) {
+      const o = e.order
+      const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
+      const orderId = o ? o.orderId : (e.refund?.orderId ?? null)
+      orders.push([
+        o ? orderId : (e.refund?.key ?? `refund:${e.eventId}`),
+        orderId,
+        e.customerId,
+        sqlTs(e.atMs),
+        sqlDay(e.atMs),
+        amount,
+        o ? o.currency : (e.refund?.currency ?? null),
+        o?.discount ?? null,
+        o?.quantity ?? null,
+        o?.cost ?? null,
+        o?.margin ?? null,
+        o?.channel ?? null,
+        o?.campaign ?? null,
+        'api',
+      ])
+      for (const [k, l] of (o?.products ?? []).entries()) {
+        lines.push([
+          `${orderId}:${k}`,
+          orderId,
+          l.productId,
+          l.name,
+          l.category,
+          l.quantity,
+          l.amount,
+          'api',
+        ])
+      }
+    }
+    const oe = opsEventOf(e, prev === null, repeats)
+    if (oe && store.ops.playbooks.length > 0) {
+      const log = logs.get(e.customerId) ?? []
+      logs.set(e.customerId, log)
+      planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan, 'skip')
+      const from = milestoneFrom.get(e.customerId)
+      milestoneFrom.set(e.customerId, {
+        before: from ? from.before : prev,
+        event: oe,
+        id: e.eventId,
+      })
+    }
+  }
+  for (const [customerId, m] of milestoneFrom) {
+    const after = touched.get(customerId)
+    if (!after) continue
+    const log = logs.get(customerId) ?? []
+    logs.set(customerId, log)
+    planActions(store, m.event, m.id, m.before, after, nowMs, fired, log, plan, 'only')
+  }
+  if (orders.length > 0) {
+    await insertAll(tx, {
+      table: 'orders',
+      columns: [
+        'order_key',
+        'order_id',
+        'customer_id',
+        'ordered_at',
+        'order_date',
+        'amount',
+        'currency',
+        'discount',
+        'quantity',
+        'cost',
+        'margin',
+        'channel',
+        'campaign',
+        'source',
+      ],
+      rows: orders,
+    })
+  }
+  if (lines.length > 0) {
+    await insertAll(tx, {
+      table: 'order_lines',
+      columns: [
+        'line_key',
+        'order_id',
+        'product_id',
+        'product_name',
+        'category',
+        'quantity',
+        'amount',
+        'source',
+      ],
+      rows: lines,
+    })
+  }
+  if (identified.size > 0) {
+    const list = [...identified]
+    // the row is rewritten whole: what the calls do not say keeps its stored value (a customers
+    // file's country stays when a call says only the email), as a file without a column does
+    const stored = new Map(
+      (await tx.query(apiCustomerRecords(tx.dialect, list))).map((r) => [String(r.customer_id), r]),
+    )
+    await tx.exec(deleteKeys(tx.dialect, 'customers', list))
+    await insertAll(tx, {
+      table: 'customers',
+      columns: ['customer_id', 'email', 'name', 'signup_at', ...CUSTOMER_ATTRIBUTES, 'source'],
+      rows: list.map((id) => {
+        const p = touched.get(id)!
+        const s = stored.get(id)
+        const given = attributes.get(id) ?? {}
+        const signupMs = p.signupAtMs ?? tsMs(s?.signup_at)
+        return [
+          id,
+          p.email ?? s?.email ?? null,
+          p.name ?? s?.name ?? null,
+          signupMs === null ? null : sqlTs(signupMs),
+          ...CUSTOMER_ATTRIBUTES.map((a) => given[a] ?? s?.[a] ?? null),
+          'api',
+        ]
+      }),
+    })
+  }
+  // this group's profiles: an earlier group's were written with it
+  await writeProfiles(
+    tx,
+    [...changed].map((id) => touched.get(id)!),
+  )
+  await writePlan(tx, plan)
+  return { fresh, queued: plan.queued }
 }
 
 /** Group commit in front of {@link ingestGroup}, on the store's serial queue. */
@@ -895,6 +930,21 @@ export class Ingestor {
       this.#pending.push({ events, resolve, reject })
       this.#schedule()
     })
+  }
+
+  /**
+   * Store `events` in ONE transaction of their own (a forwarded file: {@link commitStaged}), in
+   * groups of {@link maxGroup}, with `within` last in it; resolves after the commit.
+   */
+  async submitWhole(
+    events: readonly IngestEvent[],
+    within: (tx: Engine) => Promise<void>,
+  ): Promise<IngestResult[]> {
+    const { results, queued } = await this.#store.use(() =>
+      ingestInOne(this.#store, events, this.maxGroup, within),
+    )
+    if (queued > 0) this.onQueued?.()
+    return results
   }
 
   #schedule(): void {

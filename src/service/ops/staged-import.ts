@@ -1,0 +1,74 @@
+// A file `loyals import` forwards to the server is one transaction, as a direct import is: its
+// batches are staged under the import's id (import_staging), and the commit applies them all in
+// ONE store transaction that also drops them. A failed commit drops them too; batches a client
+// left unfinished (killed, connection lost) expire after a day. The store is untouched till then.
+import { dropStaged } from '../../data/queries/api-drop-staged.ts'
+import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
+import { DataError } from '../../errors.ts'
+import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
+import { type Ingestor, insertAll } from './ingest.ts'
+import type { OpsStore } from './store.ts'
+import { sqlTs } from './time.ts'
+
+/** How long staged batches wait for their commit. */
+export const STAGED_TTL_MS = 24 * 3_600_000
+
+/**
+ * Stage one batch (`seq`: its place in the file) of import `importId`, validated by the caller. A
+ * batch sent again under the same seq (a retried request) is kept once.
+ */
+export async function stageBatch(
+  store: OpsStore,
+  importId: string,
+  seq: number,
+  batch: readonly SegmentEvent[],
+): Promise<void> {
+  const now = store.now()
+  await store.use((engine) =>
+    engine.transaction(async (tx) => {
+      await tx.exec(dropStaged(tx.dialect, { importId: null, before: sqlTs(now - STAGED_TTL_MS) }))
+      await insertAll(tx, {
+        table: 'import_staging',
+        columns: ['import_id', 'seq', 'payload', 'staged_at'],
+        rows: [[importId, seq, JSON.stringify(batch), sqlTs(now)]],
+        conflict: 'nothing',
+      })
+    }),
+  )
+}
+
+/**
+ * Apply the staged batches of `importId` in one transaction, which drops them as it commits.
+ * @throws DataError when nothing is staged under the id (never staged, expired, or committed);
+ *   DataError / QueryError from the ingest, when the staged batches are dropped and nothing stored.
+ */
+export async function commitStaged(
+  store: OpsStore,
+  ingestor: Ingestor,
+  importId: string,
+): Promise<{ stored: number; duplicates: number }> {
+  const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
+  if (rows.length === 0) {
+    throw new DataError(
+      `nothing is staged under import ${importId}: it was committed, or expired (send its batches again)`,
+      { importId },
+    )
+  }
+  const now = store.now()
+  // validated when staged: parsed again for the types (the schemas' output parses as itself)
+  const events = rows.flatMap((r) =>
+    (JSON.parse(String(r.payload)) as unknown[]).map((x) =>
+      normalizeEvent(EventSchema.parse(x), now),
+    ),
+  )
+  const drop = dropStaged(store.engine.dialect, { importId, before: null })
+  try {
+    const results = await ingestor.submitWhole(events, (tx) => tx.exec(drop))
+    const stored = results.filter((r) => r.status === 'stored').length
+    return { stored, duplicates: results.length - stored }
+  } catch (e) {
+    // the import failed whole: what it staged goes too, so a re-run starts afresh
+    await store.use((engine) => engine.exec(drop)).catch(() => {})
+    throw e
+  }
+}
