@@ -99,7 +99,7 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
   for (;;) {
     const rows = await mem.query({
       sql: `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS ordered_at,
-  amount, currency, discount, quantity, cost, margin, channel, campaign
+  CAST(order_date AS VARCHAR) AS order_date, amount, currency, discount, quantity, cost, margin, channel, campaign
 FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
       params: [after],
     })
@@ -136,6 +136,8 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
         const currency =
           typeof r.currency === 'string' && r.currency.length === 3 ? r.currency : null
         const base = { type: 'track', userId: String(r.customer_id), timestamp: iso(r.ordered_at) }
+        // the day --tz made of the file's local time, as a direct import stores it
+        const day = r.order_date === null ? null : String(r.order_date)
         if (amount < 0) {
           // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`): the
           // server stores it under the key a direct import gives it, so the same file imported
@@ -151,6 +153,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
               total: -amount,
               currency,
               refund_id: own ? key.slice(orderId.length + 1) : null,
+              order_date: day,
             }),
           }
         }
@@ -169,6 +172,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             margin: r.margin === null ? null : Number(r.margin),
             channel: r.channel,
             campaign: r.campaign,
+            order_date: day,
             products: products && products.length > 0 ? products.slice(0, 1000) : null,
           }),
         }

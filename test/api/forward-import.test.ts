@@ -99,4 +99,29 @@ describe.each(STORES)('an import through the server ($name)', (kind) => {
     await forward(new HarnessServer(h, 1), good).catch(() => undefined)
     expect(await count(h, 'SELECT count(*) FROM import_staging')).toBe(1)
   })
+
+  it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
+    const file = write(
+      dir,
+      'tz.csv',
+      'order_id,customer_id,ordered_at,amount\nA2,c1,2024-01-05 19:00:00,20\nA2,c1,2024-01-05 20:00:00,-5\n',
+    )
+    await forward(new HarnessServer(h), file, { tz: 'America/Los_Angeles' })
+    const rows = await h.store.use((e) =>
+      e.query({
+        sql: 'SELECT amount, CAST(order_date AS VARCHAR) AS day FROM orders ORDER BY amount',
+      }),
+    )
+    expect(rows.map((r) => [Number(r.amount), r.day])).toEqual([
+      [-5, '2024-01-05'],
+      [20, '2024-01-05'],
+    ])
+    // a day no time zone gives the timestamp is refused
+    const far = orderEvent('c2', 'A3', 5, '2024-01-06T03:00:00Z', 'far')
+    const r = await h.call('POST', '/v1/events', {
+      body: { ...far, properties: { ...far.properties, order_date: '2024-01-08' } },
+    })
+    expect(r.status).toBe(400)
+    expect(r.text).toContain('order_date')
+  })
 })

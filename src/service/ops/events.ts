@@ -165,6 +165,12 @@ const Product = z
     message: 'price × quantity must be less than 1,000,000,000,000',
   })
 
+/**
+ * The order's day where it was placed (`loyals import --tz` works it out from the file's local
+ * times); without it, the timestamp's UTC day. Time zones reach 14 hours from UTC: within a day.
+ */
+const orderDate = z.iso.date().optional()
+
 /** "Order Completed" properties (Segment e-commerce spec v2). */
 export const OrderCompletedProps = z
   .object({
@@ -179,6 +185,7 @@ export const OrderCompletedProps = z
     margin: money.optional(),
     channel: tag,
     campaign: tag,
+    order_date: orderDate,
     products: z.array(Product).max(1000).optional(),
   })
   .catchall(z.unknown())
@@ -196,6 +203,7 @@ export const OrderRefundedProps = z
     // the refund's own id within its order: the same refund sent again (another messageId, or
     // `loyals import` forwarding a file whose refunds are stored already) counts once
     refund_id: id.optional(),
+    order_date: orderDate,
   })
   .catchall(z.unknown())
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
@@ -308,6 +316,18 @@ export const TrackSchema = z
       for (const i of r.error.issues) {
         ctx.addIssue({ code: 'custom', path: ['properties', ...i.path], message: i.message })
       }
+      return
+    }
+    const day = t.properties.order_date
+    if (typeof day === 'string' && t.timestamp) {
+      const off = (Date.parse(day) - Date.parse(t.timestamp.slice(0, 10))) / 86_400_000
+      if (Math.abs(off) > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['properties', 'order_date'],
+          message: `must be the timestamp's day in some time zone (${t.timestamp.slice(0, 10)}, or a day before or after)`,
+        })
+      }
     }
   })
 
@@ -374,6 +394,8 @@ export interface IngestEvent {
     readonly margin: number | null
     readonly channel: string | null
     readonly campaign: string | null
+    /** The order's day where it was placed (YYYY-MM-DD); null: the UTC day of atMs. */
+    readonly day: string | null
     readonly products: readonly {
       productId: string | null
       name: string | null
@@ -388,6 +410,8 @@ export interface IngestEvent {
     readonly currency: string | null
     /** The key of its `orders` row when the refund names its id (`<order id>:<refund id>`). */
     readonly key: string | null
+    /** As the order's. */
+    readonly day: string | null
   } | null
   readonly traits: {
     readonly email?: string
@@ -485,6 +509,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
         margin: p.margin ?? (p.cost === undefined ? null : (p.total ?? p.revenue ?? 0) - p.cost),
         channel: p.channel ?? null,
         campaign: p.campaign ?? null,
+        day: p.order_date ?? null,
         products: (p.products ?? []).map((x) => ({
           productId: x.product_id ?? x.sku ?? null,
           name: x.name ?? null,
@@ -504,6 +529,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
         amount: p.total ?? p.revenue ?? 0,
         currency: p.currency ?? null,
         key: p.refund_id === undefined ? null : `${p.order_id}:${p.refund_id}`,
+        day: p.order_date ?? null,
       },
     }
   }

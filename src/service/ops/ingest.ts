@@ -792,7 +792,7 @@ async function applyGroup(
         orderId,
         e.customerId,
         sqlTs(e.atMs),
-        sqlDay(e.atMs),
+        o?.day ?? e.refund?.day ?? sqlDay(e.atMs),
         amount,
         o ? o.currency : (e.refund?.currency ?? null),
         o?.discount ?? null,
