@@ -129,4 +129,26 @@ describe("Shopify's customers export", () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('import it with --kind customers')
   })
+
+  it('a kind no server takes says so, without sending a PostgreSQL user to a server and back', () => {
+    const file = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const pg = runCli(['import', file, '--kind', 'referrals', '--db', 'postgres://u@127.0.0.1:1/x'])
+    expect(pg.code).toBe(2)
+    expect(pg.stderr).toContain('a PostgreSQL store cannot take import --kind referrals yet')
+    const served = runCli([
+      'import',
+      file,
+      '--kind',
+      'tickets',
+      '--server',
+      'http://127.0.0.1:18901',
+      '--api-key',
+      'k',
+    ])
+    expect(served.code).toBe(2)
+    expect(served.stderr).toContain(
+      'import --kind tickets cannot go through the server at http://127.0.0.1:18901: only orders and customers do',
+    )
+    expect(served.stderr).toContain('a PostgreSQL store cannot take tickets yet')
+  })
 })

@@ -4,7 +4,7 @@
 import { existsSync, rmSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
-import { openWorkspace } from '../../data/workspace.ts'
+import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
 import { UsageError, WrongKindError } from '../../errors.ts'
 import { type ImportKind, KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
 import {
@@ -206,9 +206,14 @@ export function registerImport(program: Command): void {
     let kind = parseKind(opts.kind)
     const map = parseMap(opts.map)
     const remote = remoteFor(opts)
-    if (remote && kind !== 'orders' && kind !== 'customers') {
+    // only orders and customers go through a server, the one way into a PostgreSQL store: the
+    // other kinds go into a DuckDB file only (no advice to start a server that cannot take them)
+    const pg = isPostgresUrl(resolveDb(opts))
+    if ((remote || pg) && kind !== 'orders' && kind !== 'customers') {
       throw new UsageError(
-        `import --kind ${kind} needs the workspace itself: stop the server at ${remote.url} first (orders and customers go through it)`,
+        remote
+          ? `import --kind ${kind} cannot go through the server at ${remote.url}: only orders and customers do. A DuckDB workspace takes ${kind} directly (stop its server, then import into the file); a PostgreSQL store cannot take ${kind} yet`
+          : `a PostgreSQL store cannot take import --kind ${kind} yet: only orders and customers reach it, through its server (loyals serve --db URL, then import with --server URL --api-key KEY); ${kind} can be imported into a DuckDB workspace`,
       )
     }
     // through a server: validate and map into a throw-away workspace, then send
