@@ -75,6 +75,9 @@ describe('number formats', () => {
 describe('formatExpected', () => {
   it('keeps a small expectation visible and a large one to one decimal', () => {
     expect(formatExpected(0.0123)).toBe('0.012')
+    // a vanishing expectation is not printed as a string of zeros
+    expect(formatExpected(1.9e-14)).toBe('< 0.001')
+    expect(formatExpected(0.00123)).toBe('0.0012')
     expect(formatExpected(0.5)).toBe('0.5')
     expect(formatExpected(0.94)).toBe('0.94')
     expect(formatExpected(0.96)).toBe('1.0')

@@ -62,12 +62,14 @@ export function formatNumber(n: number | null | undefined, decimals = 2): string
 
 /**
  * An expected count (purchases): one decimal from 0.95 up, two significant digits below it, so a
- * small expectation does not read as none (0.012, not 0.0).
+ * small expectation does not read as none (0.012, not 0.0), and "< 0.001" below that (not
+ * 0.000000000000019, which reads as noise).
  * @example formatExpected(3.14) // '3.1'; formatExpected(0.0123) // '0.012'; formatExpected(0) // '0'
  */
 export function formatExpected(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   if (n === 0) return '0'
+  if (n > 0 && n < 0.001) return '< 0.001'
   if (Math.abs(n) >= 0.95) return formatNumber(n, 1)
   return new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 }).format(n)
 }
