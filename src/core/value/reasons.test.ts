@@ -55,7 +55,7 @@ describe('buildReasons', () => {
     expect(buildReasons(facts, { currency }).map((r) => r.text)).toEqual([
       'top 2 % by total value ($8,410)',
       'Champions: last order 12 days ago, 23 orders, $9,000 spent',
-      'lazy loyal: buys again without the value or signs of connection of a lucrative loyal',
+      'lazy loyal: buys again, but is not both high in value and connected (referrals, reviews, engagement, promoter score) as a lucrative loyal is',
     ])
     // the profile's five: then cadence and the largest other sum
     expect(buildReasons(facts, { currency, limit: 5 }).map((r) => r.code)).toEqual([

@@ -332,7 +332,9 @@ function loyaltyText(f: ReasonFacts, promoterMin: number, minRepeat: number): st
     case 'disengaged':
       return `${name}: buys again but shows no engagement, referral or review`
     case 'repeat_transactional':
-      return `${name}: buys again without the value or signs of connection of a lucrative loyal`
+      // the lucrative loyal has value AND connection; this customer lacks one or both (a top
+      // customer by value with too few signs of connection lands here too)
+      return `${name}: buys again, but is not both high in value and connected (referrals, reviews, engagement, promoter score) as a lucrative loyal is`
   }
   return name
 }
