@@ -2,7 +2,7 @@
 // the engine; only aggregates (a few hundred rows) come back to JS. The per-customer files are
 // written by the engine (COPY), so a million customers never become JS objects.
 import { rename, rm, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
 import type { Engine, Query } from '../data/engine.ts'
@@ -32,7 +32,7 @@ import type {
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
-import { makeDirs } from './out-dir.ts'
+import { readyOutDir } from './out-dir.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
 import { buildCustomerSummary, type OrderFacts, type TimeUnit, UNIT_DAYS } from './summary.ts'
@@ -41,6 +41,8 @@ import { buildValue, dropValueView, type ValueRun } from './value.ts'
 export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
 export const TOP_CUSTOMERS = 20
+/** The files `analyze` writes into its output directory. */
+const OUTPUT_FILES = ['customers.csv', 'customers.parquet', 'summary.json', 'report.html'] as const
 /**
  * Days a default as-of date (the last day of the data) may trail the last order because of
  * refunds dated after it before the gap is a warning rather than a note: refunds follow their
@@ -396,12 +398,7 @@ async function writeCustomerFiles(
   if (engine.dialect !== 'duckdb') {
     throw new UsageError('writing analysis files needs the embedded DuckDB store')
   }
-  const out = resolve(dir)
-  try {
-    await makeDirs(out)
-  } catch (e) {
-    throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
-  }
+  const out = await readyOutDir(dir, OUTPUT_FILES)
   const files: AnalysisFiles = {
     dir: out,
     csv: join(out, 'customers.csv'),
@@ -467,6 +464,8 @@ export async function analyze(
   // own tables (10M orders: ~0.7 GB of the analysis spilled to disk), and writing the files after
   // them took 8.4-8.8 s for the Parquet file and 6.4-7.2 s for the CSV, against 4.1 and 5.2 s.
   const progress = opts.progress ?? direct
+  // an output place that cannot take the files is said before the work, not after it
+  await readyOutDir(outDir, OUTPUT_FILES)
   const analysis = await computeAnalysis(engine, { ...opts, insights: false })
   const files = await writeCustomerFiles(engine, outDir, progress)
   const insights = opts.insights ?? {}
