@@ -34,6 +34,7 @@ const kpis: CohortsKpis = {
     start: i === 0 ? 0 : 10 + i,
     end: 12 + i,
     acquired: 2,
+    reactivated: 1,
     rate: i === 0 ? null : i / 20,
   })),
   secondPurchase: {
@@ -154,9 +155,9 @@ describe('Cohorts and KPIs section', () => {
   it('lists the retention rate of each of the twelve months', () => {
     const t = tableAfter(html, 'Customer retention rate by month')
     expect(bodyRows(t)).toBe(12)
-    expect(rowCells(t, '2023-01')).toEqual(['0', '2', '12', '–'])
-    expect(rowCells(t, '2023-02')).toEqual(['11', '2', '13', '5.0%'])
-    expect(rowCells(t, '2023-12')).toEqual(['21', '2', '23', '55.0%'])
+    expect(rowCells(t, '2023-01')).toEqual(['0', '2', '1', '12', '–'])
+    expect(rowCells(t, '2023-02')).toEqual(['11', '2', '1', '13', '5.0%'])
+    expect(rowCells(t, '2023-12')).toEqual(['21', '2', '1', '23', '55.0%'])
   })
 
   it('shows the share back within 30, 90, 180 and 365 days', () => {

@@ -2,6 +2,7 @@
 // nothing must be reported on the same company generated without plants. KPIs are checked by hand
 // on a four-customer dataset.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { computeAnalysis } from '../../src/service/analyze.ts'
 import { computeInsights, type InsightsResult } from '../../src/service/insights/index.ts'
@@ -178,6 +179,28 @@ describe('insights on the same company without plants', () => {
   })
 })
 
+/** Insights as of `asOf` on hand-written orders [customer, day, amount], one order each. */
+async function handInsights(
+  engine: Engine,
+  orders: readonly [string, string, number][],
+  asOf: string,
+): Promise<InsightsResult> {
+  for (const [i, [c, d, a]] of orders.entries()) {
+    await engine.exec({
+      sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+            VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
+      params: [`o${i}`, c, d, a],
+    })
+  }
+  const a = await computeAnalysis(engine, {
+    source: 'hand',
+    asOf,
+    predictions: false,
+    value: false,
+  })
+  return computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+}
+
 describe('KPIs on a hand-checked dataset', () => {
   it('computes repeat rate, time to second purchase, retention matrix, rate and stickiness', async () => {
     const engine = await openWorkspace(':memory:')
@@ -191,20 +214,7 @@ describe('KPIs on a hand-checked dataset', () => {
         ['C', '2024-06-01', 40],
         ['D', '2024-02-15', 60],
       ]
-      for (const [i, [c, d, a]] of orders.entries()) {
-        await engine.exec({
-          sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
-                VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
-          params: [`o${i}`, c, d, a],
-        })
-      }
-      const a = await computeAnalysis(engine, {
-        source: 'hand',
-        asOf: '2024-06-30',
-        predictions: false,
-        value: false,
-      })
-      const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+      const r = await handInsights(engine, orders, '2024-06-30')
       const k = r.summary.kpis
       expect(k.repeatRate.customers).toBe(4)
       expect(k.repeatRate.repeaters).toBe(2)
@@ -240,6 +250,33 @@ describe('KPIs on a hand-checked dataset', () => {
       expect(none.lower).toBeLessThan(0.25)
       expect(none.upper).toBeGreaterThan(0.25)
       expect(r.summary.notes.join(' ')).toMatch(/No surveys table/)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
+describe('customer retention rate with a lapsed customer coming back', () => {
+  it('counts the comeback as reactivated, not retained: the rate is |E ∩ S| / S, at most 1', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      const orders: [string, string, number][] = [
+        ['A', '2023-01-05', 100],
+        ['L', '2023-02-01', 300], // a customer up to 2024-01-31 ...
+        ['L', '2024-06-01', 300], // ... back in June, after four months away
+        ['M', '2024-05-01', 10],
+      ]
+      const r = await handInsights(engine, orders, '2024-06-30')
+      const month = (m: string) => {
+        const x = r.summary.kpis.retentionRate.find((y) => y.month === m)!
+        return [x.start, x.end, x.acquired, x.reactivated, x.rate]
+      }
+      // June: S = {M}, E = {M, L}; L is no new customer but was not one on May 31 either
+      expect(month('2024-06')).toEqual([1, 2, 0, 1, 1])
+      // May: nobody at the start, M acquired
+      expect(month('2024-05')).toEqual([0, 1, 1, 0, null])
+      // January: S = {A, L}, E = {L}: A lapses on 2024-01-05 (365 days after its order)
+      expect(month('2024-01')).toEqual([2, 1, 0, 0, 0.5])
     } finally {
       await engine.close()
     }

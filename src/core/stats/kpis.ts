@@ -124,7 +124,8 @@ export function ces(
 
 /**
  * Customer retention rate over a period: (E − N) / S, with S customers at the start, E at the end
- * and N acquired during the period (Farris et al., Marketing Metrics, 2nd ed., §5.3).
+ * and N those at the end who were not customers at the start: acquired during the period, and
+ * lapsed ones won back (Farris et al., Marketing Metrics, 2nd ed., §5.3). Then E − N = |E ∩ S|.
  * @example customerRetentionRate(200, 210, 30) // 0.9
  * @throws UsageError for negative counts, S = 0, or N > E.
  */

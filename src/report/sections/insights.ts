@@ -294,7 +294,8 @@ export const cohortsSection: Section = {
     const rrCols: Column<Rr>[] = [
       { header: 'Month', cell: (x) => escapeHtml(x.month) },
       { header: 'Start (S)', num: true, cell: (x) => formatInt(x.start) },
-      { header: 'New (N)', num: true, cell: (x) => formatInt(x.acquired) },
+      { header: 'New', num: true, cell: (x) => formatInt(x.acquired) },
+      { header: 'Reactivated', num: true, cell: (x) => formatInt(x.reactivated) },
       { header: 'End (E)', num: true, cell: (x) => formatInt(x.end) },
       {
         header: '(E − N) / S',
@@ -318,7 +319,7 @@ export const cohortsSection: Section = {
       kpi(
         'Retention rate (last month)',
         formatPct(k.retentionRate.at(-1)?.rate ?? null),
-        '(E − N) / S, active = bought in the last 365 days',
+        '(E − N) / S, N = new + reactivated, active = bought in the last 365 days',
       ),
     ]
     type W = (typeof sp.within)[number]

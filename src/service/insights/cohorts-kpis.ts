@@ -103,7 +103,8 @@ function groupKpis(
 /**
  * Retention matrix by acquisition month (customers and revenue, Fader & Hardie's cohort view),
  * repeat purchase rate (Wilson), customer retention rate (E − N)/S per month (Farris et al.
- * §5.3) with "customer" = bought in the last 365 days, Kaplan-Meier time to second purchase,
+ * §5.3) with "customer" = bought in the last 365 days and N = the customers at the end who were
+ * not at the start (new, or lapsed and back: never above 100 %), Kaplan-Meier time to second purchase,
  * stickiness (second purchase within 90 days among customers observed 90+ days) by acquisition
  * channel and campaign, and NPS / CES / ticket resolution / return rate by segment and tier when
  * those tables exist (a note otherwise).
@@ -129,6 +130,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     start_customers: number
     end_customers: number
     new_customers: number
+    reactivated: number
   }>(
     insightsRetentionRate(d, {
       asOf: opts.asOf,
@@ -141,9 +143,10 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     start: r.start_customers,
     end: r.end_customers,
     acquired: r.new_customers,
+    reactivated: r.reactivated,
     rate:
-      r.start_customers > 0 && r.new_customers <= r.end_customers
-        ? customerRetentionRate(r.start_customers, r.end_customers, r.new_customers)
+      r.start_customers > 0
+        ? customerRetentionRate(r.start_customers, r.end_customers, r.new_customers + r.reactivated)
         : null,
   }))
 

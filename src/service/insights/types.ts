@@ -199,7 +199,11 @@ export interface CohortsKpis {
     readonly month: string
     readonly start: number
     readonly end: number
+    /** in E, not in S: first purchase in the month */
     readonly acquired: number
+    /** in E, not in S, bought before the month (lapsed and came back) */
+    readonly reactivated: number
+    /** (E − acquired − reactivated) / S = |E ∩ S| / S; null when S = 0 */
     readonly rate: number | null
   }[]
   readonly secondPurchase: {
