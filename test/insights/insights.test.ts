@@ -179,19 +179,29 @@ describe('insights on the same company without plants', () => {
   })
 })
 
-/** Insights as of `asOf` on hand-written orders [customer, day, amount], one order each. */
-async function handInsights(
-  engine: Engine,
-  orders: readonly [string, string, number][],
-  asOf: string,
-): Promise<InsightsResult> {
-  for (const [i, [c, d, a]] of orders.entries()) {
+type OrderRow = readonly [key: string, id: string, customer: string, day: string, amount: number]
+
+/** [customer, day, amount] rows as the orders o0, o1, ... */
+const numbered = (orders: readonly (readonly [string, string, number])[]): OrderRow[] =>
+  orders.map(([c, d, a], i) => [`o${i}`, `o${i}`, c, d, a])
+
+async function insertOrders(engine: Engine, orders: readonly OrderRow[]): Promise<void> {
+  for (const [k, id, c, d, a] of orders) {
     await engine.exec({
       sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
-            VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
-      params: [`o${i}`, c, d, a],
+            VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($4 AS DATE), $5)`,
+      params: [k, id, c, d, a],
     })
   }
+}
+
+/** Insights as of `asOf` on hand-written orders. */
+async function handInsights(
+  engine: Engine,
+  orders: readonly OrderRow[],
+  asOf: string,
+): Promise<InsightsResult> {
+  await insertOrders(engine, orders)
   const a = await computeAnalysis(engine, {
     source: 'hand',
     asOf,
@@ -214,7 +224,7 @@ describe('KPIs on a hand-checked dataset', () => {
         ['C', '2024-06-01', 40],
         ['D', '2024-02-15', 60],
       ]
-      const r = await handInsights(engine, orders, '2024-06-30')
+      const r = await handInsights(engine, numbered(orders), '2024-06-30')
       const k = r.summary.kpis
       expect(k.repeatRate.customers).toBe(4)
       expect(k.repeatRate.repeaters).toBe(2)
@@ -266,7 +276,7 @@ describe('customer retention rate with a lapsed customer coming back', () => {
         ['L', '2024-06-01', 300], // ... back in June, after four months away
         ['M', '2024-05-01', 10],
       ]
-      const r = await handInsights(engine, orders, '2024-06-30')
+      const r = await handInsights(engine, numbered(orders), '2024-06-30')
       const month = (m: string) => {
         const x = r.summary.kpis.retentionRate.find((y) => y.month === m)!
         return [x.start, x.end, x.acquired, x.reactivated, x.rate]
@@ -287,8 +297,7 @@ describe('insights count the purchase days the summary counts', () => {
   it('a $0 order is a purchase, a day whose orders were all refunded (that day or later) is not', async () => {
     const engine = await openWorkspace(':memory:')
     try {
-      // [order_key, order_id, customer, day, amount]
-      const orders: [string, string, string, string, number][] = [
+      const orders: OrderRow[] = [
         ['e1', 'e1', 'E', '2024-01-03', 0], // E's only order is free
         ['f1', 'f1', 'F', '2024-01-04', 50],
         ['f2', 'f2', 'F', '2024-02-10', 0], // F comes back for a free order
@@ -297,13 +306,7 @@ describe('insights count the purchase days the summary counts', () => {
         // ... and G's return visit is refunded four days later: netted into its order's day
         ['g2:refund:1', 'g2', 'G', '2024-03-05', -30],
       ]
-      for (const [k, id, c, d, a] of orders) {
-        await engine.exec({
-          sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
-                VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($4 AS DATE), $5)`,
-          params: [k, id, c, d, a],
-        })
-      }
+      await insertOrders(engine, orders)
       const a = await computeAnalysis(engine, {
         source: 'hand',
         asOf: '2024-06-30',
@@ -322,6 +325,34 @@ describe('insights count the purchase days the summary counts', () => {
       expect(m.cohorts).toEqual(['2024-01'])
       const at = (p: number) => m.customers[p]
       expect([at(0), at(1), at(2)]).toEqual([1, 1 / 3, 0])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('nets refunds in the revenue matrix as revenue nets them, one naming no order in its own month', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      const r = await handInsights(
+        engine,
+        [
+          ['h1', 'h1', 'H', '2024-01-05', 100],
+          ['h1:refund:1', 'h1', 'H', '2024-02-10', -30], // refunds January's order: in January
+          ['h2', 'h2', 'H', '2024-03-01', 50],
+          ['x1', 'x9', 'H', '2024-03-20', -20], // names no order of H's: in March, its own month
+        ],
+        '2024-06-30',
+      )
+      const m = r.summary.kpis.retention
+      expect(m.cohorts).toEqual(['2024-01'])
+      // January 70, February nothing, March 30: the 100 of the customer's revenue
+      expect(m.revenue.slice(0, 3)).toEqual([1, 0, 30 / 70])
+      const [h] = await engine.query<{ revenue: number }>({
+        sql: 'SELECT revenue FROM insights_base',
+      })
+      expect(h?.revenue).toBe(100)
+      // the refund is no purchase: H is active in January and March only
+      expect(m.customers.slice(0, 3)).toEqual([1, 0, 1])
     } finally {
       await engine.close()
     }

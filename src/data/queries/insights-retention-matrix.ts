@@ -7,7 +7,9 @@ import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
 /**
  * Rows (cohort 'YYYY-MM', period (months since the cohort month), customers (with a purchase that
- * month), revenue, cohort_size, observed (months of the cohort seen up to asOf)), period < maxPeriods.
+ * month), revenue (net of refunds as the customer summary's revenue: in the month of the order
+ * they refund, or of their own date when they name no order), cohort_size, observed (months of the
+ * cohort seen up to asOf)), period < maxPeriods.
  */
 export function insightsRetentionMatrix(
   _dialect: Dialect,
@@ -21,7 +23,7 @@ WITH base AS (
 ),
 sizes AS (SELECT cohort, count(*) AS cohort_size FROM base GROUP BY 1),
 months AS (
-  SELECT cidx, date_trunc('month', day) AS m, ${exactSum('spend')} AS spend, bool_or(purchase) AS active
+  SELECT cidx, date_trunc('month', day) AS m, ${exactSum('spend + unlinked')} AS spend, bool_or(purchase) AS active
   FROM ${INSIGHTS_DAYS} GROUP BY 1, 2
 ),
 cells AS (
