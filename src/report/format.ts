@@ -130,3 +130,20 @@ export function formatPct(share: number | null | undefined, decimals = 1): strin
   if (share === null || share === undefined || !Number.isFinite(share)) return '–'
   return `${formatNumber(share * 100, decimals)}%`
 }
+
+/**
+ * The top cohort in words: the share as asked, with the decimals it was given ('top 2.5% of
+ * 4,303'), or, when the cohort, a whole number of customers (at least one), holds a share that
+ * reads otherwise at that precision, the count itself ('top 1 of 3', not 'top 10% of 3').
+ * @example formatTopShare(0.004, 17, 4303) // 'top 0.4% of 4,303'
+ */
+export function formatTopShare(share: number, top: number, eligible: number): string {
+  let decimals = 0
+  while (decimals < 6 && Math.abs(roundHalfAway(share * 100, decimals) - share * 100) > 1e-9) {
+    decimals++
+  }
+  const asked = formatPct(share, decimals)
+  return eligible > 0 && formatPct(top / eligible, decimals) !== asked
+    ? `top ${formatInt(top)} of ${formatInt(eligible)}`
+    : `top ${asked} of ${formatInt(eligible)}`
+}

@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
-import { formatInt, formatNumber, formatPct } from '../../report/format.ts'
+import { formatInt, formatNumber, formatPct, formatTopShare } from '../../report/format.ts'
 import { lapsedStake } from '../../report/sections/insights.ts'
 import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
@@ -54,7 +54,7 @@ export function formatInsightsDigest(
   const L: string[] = []
   const c = s.cohort
   L.push(
-    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression}) hold ${formatPct(c.topValueShare)} of their value.`,
+    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (${formatTopShare(c.topShare, c.top, c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression}) hold ${formatPct(c.topValueShare)} of their value.`,
   )
   L.push('')
   for (const line of s.icp) L.push(line)

@@ -1,7 +1,14 @@
 // The insights sections: one per analysis, each a table (and bars or a shaded matrix) read from the
 // `insights` block. A summary without that block renders nothing, so these can join any report.
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
-import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import {
+  escapeHtml,
+  formatInt,
+  formatMoney,
+  formatNumber,
+  formatPct,
+  formatTopShare,
+} from '../format.ts'
 import { type Column, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { mixColor } from '../svg.ts'
@@ -29,7 +36,7 @@ export const icpSection: Section = {
       kpi(
         'Top cohort',
         formatInt(c.top),
-        `top ${formatPct(c.topShare, 0)} of ${formatInt(c.eligible)} customers with ${c.minHistoryDays}+ days`,
+        `${formatTopShare(c.topShare, c.top, c.eligible)} customers with ${c.minHistoryDays}+ days`,
       ),
       kpi('Their share of value', formatPct(c.topValueShare), `value = ${c.valueExpression}`),
       kpi('Entry threshold', formatMoney(c.threshold, s.currency), 'smallest value in the cohort'),

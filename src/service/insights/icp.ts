@@ -1,6 +1,6 @@
 // The ideal customer profile: a few generated sentences from the other analyses' results, each one
 // backed by a significant figure (nothing is said about an effect that was not found).
-import { formatMoney, formatPct } from '../../report/format.ts'
+import { formatMoney, formatPct, formatTopShare } from '../../report/format.ts'
 import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
 
 export interface TopProfileRow {
@@ -20,14 +20,20 @@ const ratio = (a: number | null | undefined, b: number | null | undefined): numb
  * Sentences on who the best customers are (significant over-indexed levels, Holm p < 0.05), when
  * they buy (purchase rhythm against the rest), what they buy (productive first baskets with
  * q < 0.05), and what keeps them (coming back early; the model's strongest early signal).
- * @example icpText(overIndex, path, stars, profile, { topShare: 0.1, stickyDays: 90, currency: 'EUR' })
+ * @example icpText(overIndex, path, stars, profile, { topShare: 0.1, stickyDays: 90, currency: 'EUR', topCustomers: 40, eligible: 400 })
  */
 export function icpText(
   over: OverIndexSummary,
   path: PathToBest | null,
   stars: RisingStars | null,
   profile: readonly TopProfileRow[],
-  ctx: { topShare: number; stickyDays: number; currency: string | null; topCustomers: number },
+  ctx: {
+    topShare: number
+    stickyDays: number
+    currency: string | null
+    topCustomers: number
+    eligible: number
+  },
 ): string[] {
   // nothing was compared: no sentence may read as "tested, and nothing found"
   if (ctx.topCustomers === 0) {
@@ -38,7 +44,7 @@ export function icpText(
   const out: string[] = []
   const who = over.significant.filter((l) => l.index >= 120).slice(0, 3)
   const rare = over.significant.filter((l) => l.index <= 80).slice(-2)
-  const label = `the top ${Math.round(ctx.topShare * 100)} %`
+  const label = `the ${formatTopShare(ctx.topShare, ctx.topCustomers, ctx.eligible)}`
   if (who.length > 0) {
     out.push(
       `Who: ${label} are concentrated in ${who

@@ -288,6 +288,7 @@ export async function computeInsights(
     stickyDays: STICKY_DAYS,
     currency,
     topCustomers: Number(facts.top),
+    eligible: Number(facts.eligible),
   })
   const summary: InsightsSummary = {
     schemaVersion: 1,

@@ -1,0 +1,48 @@
+// The top cohort's label says the share as asked (0.4 %, not "0 %"; 2.5 %, not "3 %"), and the
+// count when the cohort's whole number of customers holds another share ("1 of 3", not "10 % of 3").
+import { describe, expect, it } from 'vitest'
+import { formatInsightsDigest } from '../../src/cli/commands/insights.ts'
+import { formatTopShare } from '../../src/report/format.ts'
+import { icpText } from '../../src/service/insights/icp.ts'
+import { sampleInsights } from '../analyze/sample-summary.ts'
+
+const files = { dir: 'out', json: 'out/insights.json', html: 'out/insights.html', csv: [] }
+
+const digest = (topShare: number, top: number, eligible: number) => {
+  const s = sampleInsights('x')
+  return formatInsightsDigest(
+    { ...s, cohort: { ...s.cohort, topShare, top, eligible } },
+    files,
+    null,
+  )
+}
+
+describe('top cohort label', () => {
+  it('prints the share with the decimals it was given', () => {
+    expect(formatTopShare(0.004, 17, 4303)).toBe('top 0.4% of 4,303')
+    expect(formatTopShare(0.025, 107, 4303)).toBe('top 2.5% of 4,303')
+    expect(formatTopShare(0.1, 430, 4303)).toBe('top 10% of 4,303')
+    expect(formatTopShare(0.07, 301, 4303)).toBe('top 7% of 4,303')
+  })
+
+  it('says the count when the cohort is too small to hold the share asked', () => {
+    // at least one customer: 1 of 3 is a third, not a tenth
+    expect(formatTopShare(0.1, 1, 3)).toBe('top 1 of 3')
+    // floor(0.1 × 95) = 9: 9.5 % reads as 9 %, not 10 %
+    expect(formatTopShare(0.1, 9, 95)).toBe('top 9 of 95')
+  })
+
+  it('labels the digest and the profile so', () => {
+    expect(digest(0.004, 17, 4303)).toContain('Top cohort: 17 customers (top 0.4% of 4,303 with')
+    expect(digest(0.1, 1, 3)).toContain('Top cohort: 1 customer (top 1 of 3 with')
+    const s = sampleInsights('x')
+    const icp = icpText(s.overIndex, null, null, [], {
+      topShare: 0.025,
+      stickyDays: 90,
+      currency: null,
+      topCustomers: 107,
+      eligible: 4303,
+    })
+    expect(icp[0]).toMatch(/^Who: the top 2\.5% of 4,303 are concentrated in x x/)
+  })
+})
