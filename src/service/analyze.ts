@@ -352,7 +352,11 @@ async function withInsights(
   }
   // the best customers are found by value: with every amount 0 they would be picked by the tie
   // order, and every first-order-value pattern would be an artefact of it
-  if (!summary.revenue.measured) return leftOut('which needs amounts')
+  if (!summary.revenue.measured) {
+    return leftOut(
+      'which needs amounts (`loyals insights --value orders` ranks them by their orders)',
+    )
+  }
   // amounts, but every customer's net revenue 0 (each purchase refunded): nothing to rank either
   const [priced] = await engine.query<{ n: number }>(
     insightsPriced(engine.dialect, { table: ANALYSIS_TABLE }),

@@ -70,6 +70,10 @@ describe('loyals analyze on a transaction log without amounts', () => {
     expect(summary.value).toBeUndefined()
     expect(summary.insights).toBeUndefined()
     expect(summary.quality.map((n) => n.message).join(' ')).toContain('Insights on the best')
+    // ... and says how to have them all the same
+    expect(summary.quality.map((n) => n.message).join(' ')).toContain(
+      '`loyals insights --value orders` ranks them by their orders',
+    )
     const notes = summary.quality.map((n) => n.message)
     expect(notes[0]).toMatch(/^The orders carry no amounts/)
     // none of the notes that speak of refunds, currency or margin of amounts that are not there
@@ -160,6 +164,8 @@ describe('loyals insights on orders without amounts', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain('the orders carry no amounts, or refunds cancel every purchase')
+    // ... and how to rank them all the same: by how often they buy
+    expect(r.stderr).toContain('or rank the customers by how often they buy with --value orders')
     expect(existsSync(join(dir, 'ins', 'insights.json'))).toBe(false)
   })
 

@@ -210,7 +210,7 @@ export async function computeInsights(
     // the default value is revenue (and predicted value): with every amount 0 the best customers
     // would be picked by the tie order and every first-order-value pattern would be an artefact
     throw new DataError(
-      "insights find the best customers by value, and every customer's revenue is 0 (the orders carry no amounts, or refunds cancel every purchase): there is no value to rank them by. Import orders with an amount column.",
+      "insights find the best customers by value, and every customer's revenue is 0 (the orders carry no amounts, or refunds cancel every purchase): there is no value to rank them by. Import orders with an amount column, or rank the customers by how often they buy with --value orders.",
     )
   }
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
