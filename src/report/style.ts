@@ -1,5 +1,6 @@
 // The report's only stylesheet, inlined into the page: system fonts, no web fonts, no images,
-// so the file renders identically offline. Print rules keep sections from splitting.
+// so the file renders identically offline. Print rules keep sections from splitting and fit every
+// table's columns on the page.
 
 export const REPORT_CSS = `
 :root {
@@ -87,7 +88,18 @@ table.retention th:first-child, table.retention td:first-child { position: stick
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 28px; }
 @media print {
   body { background: #fff; }
+  main { padding: 0; }
   section { border: none; padding: 8px 0; }
   nav.toc { display: none; }
+  /* paper does not scroll: every column must fit the page, so tables shrink and headers wrap */
+  .scroll { overflow: visible; }
+  table { font-size: 11px; }
+  th, td { padding: 3px 4px; }
+  th, th.num { font-size: 9.5px; white-space: normal; }
+  tr { break-inside: avoid; }
+  .track { width: 36px; margin-left: 4px; }
+  table.retention { font-size: 7.5px; }
+  table.retention th, table.retention td { padding: 2px; }
+  table.retention td.num, table.retention th.num { min-width: 0; }
 }
 `

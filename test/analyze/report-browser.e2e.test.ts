@@ -43,6 +43,33 @@ describe('report.html in Chromium, offline', () => {
     await browser?.close()
   })
 
+  /** `s` rendered by the source (not dist/) and opened at `width` CSS px, on screen or on paper. */
+  const open = async (s: AnalysisSummary, width: number, media: 'screen' | 'print' = 'screen') => {
+    const file = join(tempDir('loyals-report-open-'), 'report.html')
+    writeFileSync(file, renderReport(s, defaultSections()))
+    const context = await browser.newContext({ offline: true, viewport: { width, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`file://${file}`)
+    await page.emulateMedia({ media })
+    return { context, page }
+  }
+
+  it('prints every column of every table on A4: no table box cuts its table off on paper', async () => {
+    // A4 less Chromium's default margins leaves 718 CSS px. The tables scroll sideways in their
+    // box on a screen; printed, the box cut them at its edge (deciles, segments, top customers ...)
+    const { context, page } = await open(summary, 718, 'print')
+    const tables = (await page.evaluate(
+      `[...document.querySelectorAll('table')].map((t) => ({
+        section: t.closest('section').id,
+        box: t.parentElement.clientWidth,
+        width: t.parentElement.scrollWidth,
+      }))`,
+    )) as { section: string; box: number; width: number }[]
+    expect(tables.length).toBeGreaterThanOrEqual(15)
+    expect(tables.filter((t) => t.width > t.box)).toEqual([])
+    await context.close()
+  })
+
   it('fits a phone screen: the page is no wider than 390 px (tables scroll in their own box)', async () => {
     // a source path longer than the screen with nowhere to break it (a clean checkout in a
     // temporary directory such as /tmp/tmp.rZ2M2aS8gx made the CI's page 439 px wide)
