@@ -63,16 +63,18 @@ dl.defs { margin: 0; font-size: 13px; }
 dl.defs dt { font-weight: 600; margin-top: 6px; }
 dl.defs dd { margin: 0; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
-th, td { padding: 7px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
-th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* compact columns, and headers that wrap at their spaces, before a table outgrows its box */
+th, td { padding: 7px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
+th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tbody tr:hover { background: #f9fafb; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: none; }
 .track { display: inline-block; width: 80px; height: 8px; margin-left: 10px; vertical-align: middle; background: #eef1f5; border-radius: 4px; overflow: hidden; }
 .bar { display: block; height: 100%; border-radius: 4px; background: var(--accent); opacity: 0.85; }
 .bar-cell { white-space: nowrap; }
 .id, .clip { max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+.id { max-width: 150px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.retention { width: auto; font-size: 12.5px; }
@@ -80,7 +82,6 @@ table.retention th, table.retention td { padding: 4px 7px; }
 table.retention td.num, table.retention th.num { min-width: 3.6em; }
 /* the cohort names stay in view while the months scroll past */
 table.retention th:first-child, table.retention td:first-child { position: sticky; left: 0; background: var(--card); }
-.split th, .split th.num { white-space: normal; }
 .gini { font-size: 14px; margin-top: 12px; }
 .notes { margin: 0; padding-left: 18px; }
 .notes li { margin: 4px 0; }
@@ -91,11 +92,11 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   main { padding: 0; }
   section { border: none; padding: 8px 0; }
   nav.toc { display: none; }
-  /* paper does not scroll: every column must fit the page, so tables shrink and headers wrap */
+  /* paper does not scroll: every column must fit the page, so tables shrink */
   .scroll { overflow: visible; }
   table { font-size: 11px; }
   th, td { padding: 3px 4px; }
-  th, th.num { font-size: 9.5px; white-space: normal; }
+  th { font-size: 9.5px; }
   tr { break-inside: avoid; }
   .track { width: 36px; margin-left: 4px; }
   table.retention { font-size: 7.5px; }

@@ -94,6 +94,35 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it('fits the top customers, a margin column and a long id among them, in a desktop window', async () => {
+    // their 12 columns were 1,079 px in a 1,022 px box at 1280 and 1920 px: Days since was hidden
+    // behind a scroll bar (headers held on one line, a long id took 200 px)
+    const base = sampleSummary()
+    const s = sampleSummary({
+      topCustomers: base.topCustomers.map((c) => ({
+        ...c,
+        revenue: c.revenue * 338.5929,
+        margin: c.revenue * 178.0746,
+        orders: 141,
+        segment: 'Cannot lose them',
+        daysSinceLast: 273,
+      })),
+    })
+    expect(s.topCustomers[0]?.customerId.length).toBeGreaterThan(30)
+    for (const width of [1280, 1920]) {
+      const { context, page } = await open(s, width)
+      const table = (await page.evaluate(
+        `(() => {
+          const t = document.querySelector('section#top-customers table')
+          return { width: t.offsetWidth, box: t.parentElement.clientWidth, columns: t.rows[0].cells.length }
+        })()`,
+      )) as { width: number; box: number; columns: number }
+      expect(table.columns).toBe(12)
+      expect(table.width, `${width} px`).toBeLessThanOrEqual(table.box)
+      await context.close()
+    }
+  })
+
   it('draws the concentration markers of a few customers without overlapping labels', async () => {
     // 7 customers, one bringing nearly all: the top 10 % (1 customer) and the top 20 % (2) sit
     // almost on one spot; with 2 customers both groups are the same customer
