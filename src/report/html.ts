@@ -50,6 +50,11 @@ export function labelColumn<T>(
   return { header, className, cell: (row) => clipped(text(row)) }
 }
 
+/** A column of dates (2024-01-31, 2024-01): one line each, never broken at a hyphen. */
+export function dateColumn<T>(header: string, date: (row: T) => string): Column<T> {
+  return { header, className: 'date', cell: (row) => escapeHtml(date(row)) }
+}
+
 /** A share as text followed by a fixed-width track with a bar scaled so `max` fills it. */
 export function shareWithBar(share: number | null, max: number): string {
   const pct =

@@ -111,7 +111,7 @@ function tableAfter(html: string, heading: string): string {
 
 /** Text of every cell of the body row whose first cell is `first`. */
 function rowCells(table: string, first: string): string[] {
-  const row = table.match(new RegExp(`<tr><td>${first}</td>(.*?)</tr>`))?.[1]
+  const row = table.match(new RegExp(`<tr><td[^>]*>${first}</td>(.*?)</tr>`))?.[1]
   expect(row, first).toBeDefined()
   return [...(row ?? '').matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) =>
     (m[1] ?? '').replace(/<[^>]+>/g, ''),

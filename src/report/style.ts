@@ -33,10 +33,12 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
   font-size: 22px; line-height: 1.35; margin: 4px 0 18px; max-width: 820px;
 }
 .headline strong { color: var(--accent); }
-.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; }
-.kpi { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: #fbfcfd; }
+/* a card is never narrower than its figure (a flex item keeps its content's width, up to the row's):
+   cards move to another row instead of breaking a figure */
+.kpis { display: flex; flex-wrap: wrap; gap: 12px; }
+.kpi { flex: 1 1 160px; max-width: 100%; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: #fbfcfd; }
 .kpi .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
-.kpi .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.kpi .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .kpi .note { color: var(--muted); font-size: 12px; }
 .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; align-items: start; }
 @media (max-width: 860px) { .split, .split-wide { grid-template-columns: minmax(0, 1fr); } }
@@ -67,7 +69,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 th, td { padding: 7px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: middle; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
+td.num, td.date { white-space: nowrap; }
 tbody tr:hover { background: #f9fafb; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: none; }
 .track { display: inline-block; width: 80px; height: 8px; margin-left: 10px; vertical-align: middle; background: #eef1f5; border-radius: 4px; overflow: hidden; }
@@ -81,7 +83,7 @@ table.retention { width: auto; font-size: 12.5px; }
 table.retention th, table.retention td { padding: 4px 7px; }
 table.retention td.num, table.retention th.num { min-width: 3.6em; }
 /* the cohort names stay in view while the months scroll past */
-table.retention th:first-child, table.retention td:first-child { position: sticky; left: 0; background: var(--card); }
+table.retention th:first-child, table.retention td:first-child { position: sticky; left: 0; background: var(--card); white-space: nowrap; }
 .gini { font-size: 14px; margin-top: 12px; }
 .notes { margin: 0; padding-left: 18px; }
 .notes li { margin: 4px 0; }
@@ -97,6 +99,8 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   table { font-size: 11px; }
   th, td { padding: 3px 4px; }
   th { font-size: 9.5px; }
+  .id, .pill { font-size: 1em; }
+  .pill { padding: 0 5px; }
   tr { break-inside: avoid; }
   .track { width: 36px; margin-left: 4px; }
   table.retention { font-size: 7.5px; }

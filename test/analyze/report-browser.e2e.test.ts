@@ -94,6 +94,44 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it('breaks no figure across lines: headline cards, table cells, dates, on a phone, a desktop and paper', async () => {
+    // a headline card of 1024 or 1280 px broke €2,824,047.68 into "€2,824,047" and ".68", and a
+    // phone broke the cohort months (2025-01) at their hyphen
+    const base = sampleSummary()
+    const big = sampleSummary({
+      counts: { ...base.counts, customers: 4734, orders: 16279 },
+      revenue: {
+        ...base.revenue,
+        total: 2824047.68,
+        margin: 1491596.91,
+        marginRevenue: 2824047.68,
+        perCustomer: 596.55,
+        averageOrderValue: 173.48,
+      },
+    })
+    // text of digits and signs alone (money, shares, counts, dates) laid out on more than one line
+    const broken = `(() => {
+      const out = []
+      const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const t = n.textContent.trim()
+        if (!/\\d/.test(t) || /[A-Za-z\\s]/.test(t)) continue
+        const r = document.createRange()
+        r.selectNodeContents(n)
+        const lines = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)))
+        if (lines.size > 1) out.push(n.parentElement.closest('section').id + ': ' + t)
+      }
+      return out
+    })()`
+    for (const s of [big, summary]) {
+      for (const [width, media] of [[375], [1024], [1280], [718, 'print']] as const) {
+        const { context, page } = await open(s, width, media)
+        expect(await page.evaluate(broken), `${width} px ${media ?? ''}`).toEqual([])
+        await context.close()
+      }
+    }
+  }, 60_000)
+
   it('fits the top customers, a margin column and a long id among them, in a desktop window', async () => {
     // their 12 columns were 1,079 px in a 1,022 px box at 1280 and 1920 px: Days since was hidden
     // behind a scroll bar (headers held on one line, a long id took 200 px)

@@ -9,7 +9,7 @@ import {
   formatPct,
   formatTopShare,
 } from '../format.ts'
-import { type Column, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
+import { type Column, dateColumn, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { mixColor } from '../svg.ts'
 
@@ -170,7 +170,7 @@ export const lapsedBestSection: Section = {
       ...(lb.priced
         ? [{ header: 'Revenue', num: true, cell: (r: L) => formatMoney(r.revenue, s.currency) }]
         : []),
-      { header: 'Last order', cell: (r) => escapeHtml(r.lastPurchase) },
+      dateColumn('Last order', (r) => r.lastPurchase),
       { header: 'Days silent', num: true, cell: (r) => formatInt(r.daysSinceLast) },
       {
         header: 'Usual gap',
@@ -299,7 +299,7 @@ export const cohortsSection: Section = {
         )
     type Rr = (typeof k.retentionRate)[number]
     const rrCols: Column<Rr>[] = [
-      { header: 'Month', cell: (x) => escapeHtml(x.month) },
+      dateColumn('Month', (x) => x.month),
       { header: 'Start (S)', num: true, cell: (x) => formatInt(x.start) },
       { header: 'New', num: true, cell: (x) => formatInt(x.acquired) },
       { header: 'Reactivated', num: true, cell: (x) => formatInt(x.reactivated) },

@@ -3,7 +3,7 @@
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type { PredictionCandidate, PredictionSummary } from '../../service/prediction-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
-import { type Column, htmlTable, kpi, labelColumn } from '../html.ts'
+import { type Column, dateColumn, htmlTable, kpi, labelColumn } from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
 
@@ -65,7 +65,7 @@ function topTable(p: PredictionSummary, currency: string | null): string {
     { header: 'Expected purchases', num: true, cell: (c) => formatNumber(c.expectedPurchases, 2) },
     { header: 'Expected spend', num: true, cell: (c) => formatMoney(c.expectedSpend, currency) },
     { header: 'Predicted value', num: true, cell: (c) => formatMoney(c.predictedValue, currency) },
-    { header: 'Next purchase', cell: (c) => escapeHtml(c.expectedNextPurchase ?? '–') },
+    dateColumn('Next purchase', (c) => c.expectedNextPurchase ?? '–'),
   ]
   return `<h3>Highest predicted value</h3>${htmlTable(cols, p.topCustomers)}`
 }

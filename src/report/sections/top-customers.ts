@@ -1,7 +1,7 @@
 // The most valuable customers by name (id), with what makes them valuable.
 import type { AnalysisSummary, TopCustomer } from '../../service/analysis-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatPct } from '../format.ts'
-import { type Column, htmlTable, labelColumn } from '../html.ts'
+import { type Column, dateColumn, htmlTable, labelColumn } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 
 export const topCustomersSection: ReportSection = {
@@ -33,8 +33,8 @@ export const topCustomersSection: ReportSection = {
       )
     }
     cols.push(
-      { header: 'First purchase', cell: (c) => escapeHtml(c.firstPurchase) },
-      { header: 'Last purchase', cell: (c) => escapeHtml(c.lastPurchase) },
+      dateColumn('First purchase', (c) => c.firstPurchase),
+      dateColumn('Last purchase', (c) => c.lastPurchase),
       { header: 'Days since', num: true, cell: (c) => formatInt(c.daysSinceLast) },
     )
     return htmlTable(cols, s.topCustomers)
