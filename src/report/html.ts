@@ -31,7 +31,10 @@ export function htmlTable<T>(
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody>${foot}</table></div>`
 }
 
-/** User text in one line, clipped by its cell's `id` or `clip` class; the whole text on hover. */
+/**
+ * User text in one line, clipped by its cell's `id` or `clip` class; the whole text on hover, and
+ * wrapped whole where no hover shows it (print, a touch screen, a phone).
+ */
 export function clipped(text: string): string {
   const t = escapeHtml(text)
   return `<span title="${t}">${t}</span>`

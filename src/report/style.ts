@@ -77,6 +77,11 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
 .bar-cell { white-space: nowrap; }
 .id, .clip { max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .id { max-width: 150px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+/* the whole label, wrapped, where no tooltip shows: on paper, a touch screen, a phone (a word
+   longer than the cell breaks in it, as body text does) */
+@media print, (hover: none), (max-width: 640px) {
+  .id, .clip { white-space: normal; }
+}
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.retention { width: auto; font-size: 12.5px; }

@@ -9,7 +9,7 @@ import { renderReport } from '../../src/report/render.ts'
 import { defaultSections } from '../../src/report/sections/index.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
-import { sampleInsights, sampleSummary } from './sample-summary.ts'
+import { HOSTILE_ID, sampleInsights, sampleSummary } from './sample-summary.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 // flags for a closed network (see ../.library/env/machines/node.md): no background calls home
@@ -157,6 +157,46 @@ describe('report.html in Chromium, offline', () => {
       )) as { width: number; box: number; columns: number }
       expect(table.columns).toBe(12)
       expect(table.width, `${width} px`).toBeLessThanOrEqual(table.box)
+      await context.close()
+    }
+  })
+
+  it('shows long labels whole where no tooltip can: on paper, a phone and a touch screen', async () => {
+    // path-to-best combinations, rising stars' reasons and ids were cut with an ellipsis and their
+    // whole text was only in a hover tooltip: printed or on a phone it could not be read at all
+    const label = 'Outdoor kitchen & barbecue accessories'
+    const s = sampleSummary({ insights: sampleInsights(label) })
+    // each clipped cell: the text it holds and the text it shows (all of it, unless cut off)
+    const cells = `[...document.querySelectorAll('td.clip, td.id')].map((td) => ({
+      text: td.textContent,
+      cut: td.scrollWidth > td.clientWidth,
+    }))`
+    type Cell = { text: string; cut: boolean }
+    const screens = [
+      { width: 1280, media: 'screen', touch: false },
+      { width: 718, media: 'print', touch: false },
+      { width: 375, media: 'screen', touch: false },
+      { width: 1024, media: 'screen', touch: true },
+    ] as const
+    for (const v of screens) {
+      const file = join(tempDir('loyals-report-labels-'), 'report.html')
+      writeFileSync(file, renderReport(s, defaultSections()))
+      const context = await browser.newContext({
+        offline: true,
+        viewport: { width: v.width, height: 900 },
+        hasTouch: v.touch,
+        isMobile: v.touch,
+      })
+      const page = await context.newPage()
+      await page.goto(`file://${file}`)
+      await page.emulateMedia({ media: v.media })
+      const shown = (await page.evaluate(cells)) as Cell[]
+      const long = shown.filter((c) => c.text.includes(label) || c.text === HOSTILE_ID)
+      // the combination, the two steps of a path, the rising star's reason, the long id ...
+      expect(long.length, `${v.width} px`).toBeGreaterThanOrEqual(5)
+      const cut = long.filter((c) => c.cut).map((c) => c.text)
+      // a desktop with a mouse keeps them on one line, clipped where the column is too narrow
+      expect(cut.length > 0, `${v.width} px ${v.media}: ${cut.join(', ')}`).toBe(v.width === 1280)
       await context.close()
     }
   })
