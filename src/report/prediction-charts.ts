@@ -2,7 +2,7 @@
 // svg.ts (one offline file, no DOM). Colours are presentation attributes, so the shared stylesheet
 // needs no new rules.
 import { escapeHtml, formatNumber } from './format.ts'
-import { downsample, r2 } from './svg.ts'
+import { chartSvg, downsample, r2 } from './svg.ts'
 
 export const ACTUAL_COLOR = '#1d2433'
 export const PREDICTED_COLOR = '#0f766e'
@@ -96,14 +96,11 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
     )
   }
   parts.push(`<g transform="translate(${m.left + 12} ${m.top})">${legend(series, 0)}</g>`)
-  return [
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
-    `<title>${escapeHtml(opts.title)}</title>`,
+  return chartSvg({ width, height, title: opts.title }, [
     ...parts,
     `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
     `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
-    '</svg>',
-  ].join('')
+  ])
 }
 
 export interface BarGroup {
@@ -162,12 +159,9 @@ export function barChart(
   if (series.length > 1) {
     parts.push(`<g transform="translate(${m.left} 0)">${legend(series, 0)}</g>`)
   }
-  return [
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
-    `<title>${escapeHtml(opts.title)}</title>`,
+  return chartSvg({ width, height, title: opts.title }, [
     ...parts,
     `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
     `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
-    '</svg>',
-  ].join('')
+  ])
 }

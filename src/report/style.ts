@@ -42,7 +42,9 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .kpi .note { color: var(--muted); font-size: 12px; }
 .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; align-items: start; }
 @media (max-width: 860px) { .split, .split-wide { grid-template-columns: minmax(0, 1fr); } }
-.chart { max-width: 100%; height: auto; display: block; }
+/* a chart shrinks with its box down to its readable width (--min-width, see chartSvg), then scrolls */
+.chart-box { overflow-x: auto; }
+.chart { max-width: 100%; min-width: var(--min-width, 0); height: auto; display: block; }
 .chart .grid { stroke: #edf0f4; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; }
 .chart .axis-label { fill: var(--ink); font-size: 13px; }
@@ -99,8 +101,9 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   main { padding: 0; }
   section { border: none; padding: 8px 0; }
   nav.toc { display: none; }
-  /* paper does not scroll: every column must fit the page, so tables shrink */
-  .scroll { overflow: visible; }
+  /* paper does not scroll: every column and chart must fit the page, so tables and charts shrink */
+  .scroll, .chart-box { overflow: visible; }
+  .chart { min-width: 0; }
   table { font-size: 11px; }
   th, td { padding: 3px 4px; }
   th { font-size: 9.5px; }

@@ -35,6 +35,38 @@ export function downsample<T>(points: readonly T[], max: number): T[] {
   return out
 }
 
+/** The smallest chart text a screen shows, in px: a chart shrinks with its box down to that size. */
+const READABLE_PX = 9
+
+/**
+ * A chart's SVG, drawn on a `width` × `height` canvas and scaled with its box, but never so far
+ * that its smallest text (`minFont` px on the canvas) reads below READABLE_PX: in a narrower box
+ * (a phone) the chart keeps that width and scrolls sideways. Print lifts the floor (paper cannot
+ * scroll). `parts` are SVG markup; the title is escaped here.
+ * @example chartSvg({ width: 560, height: 420, title: 'Share' }, ['<path d="M0,0L1,1"/>'])
+ */
+export function chartSvg(
+  canvas: {
+    readonly width: number
+    readonly height: number
+    readonly title: string
+    readonly className?: string
+    readonly minFont?: number
+  },
+  parts: readonly string[],
+): string {
+  const { width, height } = canvas
+  const floor = Math.ceil((width * READABLE_PX) / (canvas.minFont ?? 12))
+  const cls = canvas.className ? `chart ${canvas.className}` : 'chart'
+  const title = escapeHtml(canvas.title)
+  return [
+    `<div class="chart-box"><svg class="${cls}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="--min-width:${floor}px" role="img" aria-label="${title}">`,
+    `<title>${title}</title>`,
+    ...parts,
+    '</svg></div>',
+  ].join('')
+}
+
 export interface CurvePoint {
   readonly x: number
   readonly y: number
@@ -133,9 +165,7 @@ export function concentrationChart(
     )
   })
 
-  return [
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
-    `<title>${escapeHtml(opts.title)}</title>`,
+  return chartSvg({ width, height, title: opts.title }, [
     ...grid,
     `<path class="area" d="${area}"/>`,
     `<line class="diagonal" x1="${r2(sx(0))}" y1="${r2(sy(0))}" x2="${r2(sx(1))}" y2="${r2(sy(1))}"/>`,
@@ -143,8 +173,7 @@ export function concentrationChart(
     ...markers,
     `<text class="axis-label" x="${r2(m.left + w / 2)}" y="${r2(height - 8)}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`,
     `<text class="axis-label" transform="translate(14 ${r2(m.top + h / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.yLabel)}</text>`,
-    '</svg>',
-  ].join('')
+  ])
 }
 
 export interface HeatCell {
@@ -237,10 +266,6 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
     `<text class="axis-label" x="${r2(left + (cw * opts.cols.length) / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.colLabel)}</text>`,
     `<text class="axis-label" transform="translate(16 ${r2(top + (ch * opts.rows.length) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.rowLabel)}</text>`,
   )
-  return [
-    `<svg class="chart heatmap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
-    `<title>${escapeHtml(opts.title)}</title>`,
-    ...parts,
-    '</svg>',
-  ].join('')
+  // its smallest text is the cell caption, 10.5 px in the stylesheet
+  return chartSvg({ width, height, title: opts.title, className: 'heatmap', minFont: 10.5 }, parts)
 }

@@ -3,7 +3,7 @@
 // totals are full bars from zero. Hand-rolled SVG like svg.ts, so the report stays one file.
 import { escapeHtml } from './format.ts'
 import { niceTicks } from './prediction-charts.ts'
-import { r2 } from './svg.ts'
+import { chartSvg, r2 } from './svg.ts'
 
 export interface WaterfallStep {
   readonly label: string
@@ -74,10 +74,5 @@ export function waterfallChart(steps: readonly WaterfallStep[], opts: WaterfallO
   parts.push(
     `<line class="diagonal" x1="${r2(sx(0))}" y1="${m.top}" x2="${r2(sx(0))}" y2="${height - m.bottom}"/>`,
   )
-  return [
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(opts.title)}">`,
-    `<title>${escapeHtml(opts.title)}</title>`,
-    ...parts,
-    '</svg>',
-  ].join('')
+  return chartSvg({ width, height, title: opts.title }, parts)
 }

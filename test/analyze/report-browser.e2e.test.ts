@@ -132,6 +132,24 @@ describe('report.html in Chromium, offline', () => {
     }
   }, 60_000)
 
+  it('keeps chart text readable on a phone: a chart scrolls sideways rather than shrink its text', async () => {
+    // at 375 px the charts shrank to 277 px and their text to 4-5 px (RFM grid, tracking chart,
+    // value breakdown, concentration curve)
+    const { context, page } = await open(summary, 375)
+    const charts = (await page.evaluate(
+      `[...document.querySelectorAll('svg.chart')].map((svg) => {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+        const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)
+        return { chart: svg.getAttribute('aria-label'), smallest: Math.min(...sizes) }
+      })`,
+    )) as { chart: string; smallest: number }[]
+    expect(charts.length).toBeGreaterThanOrEqual(5)
+    for (const c of charts) expect(c.smallest, c.chart).toBeGreaterThanOrEqual(9)
+    // the page itself stays as wide as the phone
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
+    await context.close()
+  })
+
   it('fits the top customers, a margin column and a long id among them, in a desktop window', async () => {
     // their 12 columns were 1,079 px in a 1,022 px box at 1280 and 1920 px: Days since was hidden
     // behind a scroll bar (headers held on one line, a long id took 200 px)
