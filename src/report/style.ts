@@ -111,6 +111,9 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   .pill { padding: 0 5px; }
   tr { break-inside: avoid; }
   .track { width: 36px; margin-left: 4px; }
+  /* bars and shaded cells are backgrounds, which a browser leaves off paper unless told (the
+     share bars were blank and a dark cell's white figure was lost) */
+  .track, .bar, table.retention td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   table.retention { font-size: 7.5px; }
   table.retention th, table.retention td { padding: 2px; }
   table.retention td.num, table.retention th.num { min-width: 0; }

@@ -70,6 +70,18 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it('prints the share bars and the shaded cohort cells, which are backgrounds', async () => {
+    // a browser leaves backgrounds off paper unless the page asks: the bars printed blank
+    const { context, page } = await open(summary, 718, 'print')
+    const plain = (await page.evaluate(
+      `[...document.querySelectorAll('.track, .bar, table.retention td[style]')]
+        .filter((e) => getComputedStyle(e).printColorAdjust !== 'exact').length`,
+    )) as number
+    expect(await page.locator('.bar').count()).toBeGreaterThan(10)
+    expect(plain).toBe(0)
+    await context.close()
+  })
+
   it('fits a phone screen: the page is no wider than 390 px (tables scroll in their own box)', async () => {
     // a source path longer than the screen with nowhere to break it (a clean checkout in a
     // temporary directory such as /tmp/tmp.rZ2M2aS8gx made the CI's page 439 px wide)
