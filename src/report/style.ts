@@ -42,8 +42,8 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .kpi .note { color: var(--muted); font-size: 12px; }
 .split { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; align-items: start; }
 @media (max-width: 860px) { .split, .split-wide { grid-template-columns: minmax(0, 1fr); } }
-/* a chart shrinks with its box down to its readable width (--min-width, see chartSvg), then scrolls */
-.chart-box { overflow-x: auto; }
+/* a chart shrinks with its box down to its readable width (--min-width, see chartSvg), then its
+   box scrolls */
 .chart { max-width: 100%; min-width: var(--min-width, 0); height: auto; display: block; }
 .chart .grid { stroke: #edf0f4; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; }
@@ -102,7 +102,7 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   section { border: none; padding: 8px 0; }
   nav.toc { display: none; }
   /* paper does not scroll: every column and chart must fit the page, so tables and charts shrink */
-  .scroll, .chart-box { overflow: visible; }
+  .scroll { overflow: visible; }
   .chart { min-width: 0; }
   table { font-size: 11px; }
   th, td { padding: 3px 4px; }

@@ -34,7 +34,7 @@ describe('concentrationChart', () => {
       yLabel: 'y',
       markers: [{ x: 0.1, y: 0.5, label: '<Top 10%>' }],
     })
-    expect(svg.startsWith('<div class="chart-box"><svg')).toBe(true)
+    expect(svg.startsWith('<div class="scroll"><svg')).toBe(true)
     expect(svg).toContain('class="diagonal"')
     expect(svg).toContain('class="curve"')
     expect(svg).toContain('&lt;Top 10%&gt;')

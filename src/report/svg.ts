@@ -60,7 +60,7 @@ export function chartSvg(
   const cls = canvas.className ? `chart ${canvas.className}` : 'chart'
   const title = escapeHtml(canvas.title)
   return [
-    `<div class="chart-box"><svg class="${cls}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="--min-width:${floor}px" role="img" aria-label="${title}">`,
+    `<div class="scroll"><svg class="${cls}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="--min-width:${floor}px" role="img" aria-label="${title}">`,
     `<title>${title}</title>`,
     ...parts,
     '</svg></div>',
