@@ -82,6 +82,9 @@ export const StagedAnswer = z.strictObject({
 })
 export const CommitAnswer = z.strictObject({
   stored: count,
+  replaced: count.describe(
+    'stored orders the file gives another amount or time: replaced by its version',
+  ),
   duplicates: count.describe('calls stored before (this messageId, or the same order)'),
 })
 

@@ -4,7 +4,8 @@
 // id; a last request stores them all in ONE transaction (staged-import.ts), so a failure or a
 // kill midway leaves the store as it was. Message ids are the ones POST /v1/orders and
 // /v1/customers use (`order:<order id>`), so importing the same file twice, or an order the
-// server already has, stores nothing new.
+// server already has, stores nothing new; an order the file gives another amount or time replaces
+// the stored one, as a direct import of a corrected export does.
 import { createHash, randomUUID } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
 import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
@@ -14,9 +15,13 @@ import type { RemoteServer } from './remote.ts'
 
 export interface ForwardResult {
   readonly server: string
-  /** Calls sent, and how many of them the server stored (the rest it had already). */
+  /**
+   * Calls sent, and how many of them the server stored, or stored over the order it held (a
+   * corrected export); the rest it had already.
+   */
   readonly sent: number
   readonly stored: number
+  readonly replaced: number
   readonly duplicates: number
 }
 
@@ -180,7 +185,13 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
       acc,
     )
   }
-  if (acc.sent === 0) return { server: remote.url, sent: 0, stored: 0, duplicates: 0 }
-  const r = await remote.request<{ stored: number }>('POST', `${acc.path}/commit`)
-  return { server: remote.url, sent: acc.sent, stored: r.stored, duplicates: acc.sent - r.stored }
+  if (acc.sent === 0) return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0 }
+  const r = await remote.request<{ stored: number; replaced: number }>('POST', `${acc.path}/commit`)
+  return {
+    server: remote.url,
+    sent: acc.sent,
+    stored: r.stored,
+    replaced: r.replaced,
+    duplicates: acc.sent - r.stored - r.replaced,
+  }
 }

@@ -100,6 +100,58 @@ describe.each(STORES)('an import through the server ($name)', (kind) => {
     expect(await count(h, 'SELECT count(*) FROM import_staging')).toBe(1)
   })
 
+  it('replaces an order a corrected export changes, as a direct import does', async () => {
+    const header = 'order_id,customer_id,ordered_at,amount'
+    const sent = (name: string, rows: string[]) =>
+      forward(new HarnessServer(h), write(dir, name, [header, ...rows].join('\n')))
+    const stored = () =>
+      h.store.use((e) =>
+        e.query({
+          sql: `SELECT o.order_id, o.amount, p.revenue, p.orders_count FROM orders o
+JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
+        }),
+      )
+    if (kind.name === 'duckdb') {
+      const direct = write(dir, 'direct.csv', `${header}\nD1,c3,2024-03-01 09:00:00,40`)
+      await importFile(h.engine, direct, { kind: 'orders' })
+    }
+    const first = ['A5,c2,2024-01-03 01:00:00,25', 'A6,c2,2024-02-01 12:00:00,35']
+    expect(await sent('v1.csv', first)).toMatchObject({ stored: 2, replaced: 0 })
+    // the corrected export: A6's amount changed
+    const fixed = [first[0]!, 'A6,c2,2024-02-01 12:00:00,99']
+    expect(await sent('v2.csv', fixed)).toMatchObject({ stored: 0, replaced: 1, duplicates: 1 })
+    expect((await stored()).map((r) => [r.order_id, Number(r.amount), Number(r.revenue)])).toEqual([
+      ['A5', 25, 124],
+      ['A6', 99, 124],
+    ])
+    expect(await sent('v2b.csv', fixed)).toMatchObject({ stored: 0, replaced: 0, duplicates: 2 })
+
+    // an order a direct import stored (a DuckDB file, before the server started), corrected
+    // through the server
+    if (kind.name === 'duckdb') {
+      expect(await sent('d2.csv', ['D1,c3,2024-03-01 09:00:00,44'])).toMatchObject({ replaced: 1 })
+      expect(await count(h, "SELECT amount FROM orders WHERE order_id = 'D1'")).toBe(44)
+      expect(await count(h, "SELECT revenue FROM customer_profile WHERE customer_id = 'c3'")).toBe(
+        44,
+      )
+    }
+
+    // an order POST /v1/orders stored (message id `order:P1`): the file's version for its
+    // customer replaces it, for another customer is refused, never "already there"
+    const api = await h.call('POST', '/v1/orders', {
+      body: { order_id: 'P1', customer_id: 'c4', ordered_at: '2024-03-03T09:00:00Z', amount: 12 },
+    })
+    expect(api.status).toBe(200)
+    const other = await sent('p1.csv', ['P1,c5,2024-03-03 09:00:00,12']).catch((x: unknown) => x)
+    expect((other as Error).message).toMatch(/order P1 belongs to customer c4, not c5/)
+    expect(await sent('p2.csv', ['P1,c4,2024-03-03 09:00:00,15'])).toMatchObject({ replaced: 1 })
+    expect(await count(h, "SELECT amount FROM orders WHERE order_id = 'P1'")).toBe(15)
+    expect(await count(h, "SELECT revenue FROM customer_profile WHERE customer_id = 'c4'")).toBe(15)
+    expect(
+      await count(h, "SELECT orders_count FROM customer_profile WHERE customer_id = 'c4'"),
+    ).toBe(1)
+  })
+
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
     const file = write(
       dir,

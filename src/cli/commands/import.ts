@@ -267,7 +267,7 @@ export function registerImport(program: Command): void {
         else {
           println(describeImport(result, true))
           println(
-            `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.duplicates} already there`,
+            `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.replaced ? `${sent.replaced} replaced, ` : ''}${sent.duplicates} already there`,
           )
         }
       } else if (opts.json) printJson(result)

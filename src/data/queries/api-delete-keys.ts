@@ -8,6 +8,8 @@ import type { Dialect, Query } from '../engine.ts'
 const KEYED: Readonly<Record<string, string>> = {
   customers: 'customer_id',
   profile_tier_grace: 'customer_id',
+  // an order's lines, all of them: a corrected order's lines replace them (ingest.ts)
+  order_lines: 'order_id',
 }
 
 /** The keys of a JSON array parameter (`$n`, a JSON.stringify of strings) as a subquery. */

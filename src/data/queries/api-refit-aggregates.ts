@@ -1,10 +1,14 @@
 // Per-customer order aggregates for the full refit, from every order (imported or from events).
 // A purchase day is a calendar day with an order (docs/summary.md); refunds lower revenue only.
+// The same for some customers: the counters of those a file import corrected an order of.
 import type { Dialect, Query } from '../engine.ts'
+import { jsonKeyList } from './api-delete-keys.ts'
 import { exactSum } from './customer-summary.ts'
 
-export function refitAggregates(_dialect: Dialect): Query {
+export function refitAggregates(dialect: Dialect, customers?: readonly string[]): Query {
+  const only = customers ? `WHERE customer_id IN (${jsonKeyList(dialect)}) ` : ''
   return {
+    ...(customers ? { params: [JSON.stringify(customers)] } : {}),
     // with the email and name of an imported customers file (a profile's own, from identify
     // calls, win over them in the refit)
     sql: `SELECT a.*, c.email, c.name FROM (
@@ -16,7 +20,7 @@ SELECT customer_id,
   ${exactSum('amount')} AS revenue,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
-FROM orders GROUP BY customer_id) a
+FROM orders ${only}GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id
 ORDER BY a.customer_id`,
   }

@@ -11,6 +11,8 @@ import { type InsertRowsArgs, rowsSource } from './api-insert-rows.ts'
 export interface KeyedRowsArgs extends Pick<InsertRowsArgs, 'table' | 'columns' | 'rows'> {
   /** The key column (one of `columns`); the rows' keys are distinct. */
   readonly key: string
+  /** Columns a row's null leaves as stored (an order's currency when a corrected file has none). */
+  readonly keep?: readonly string[]
 }
 
 /** UPDATE the stored rows whose key is among the rows' keys to the rows' values; RETURNING `key`. */
@@ -19,7 +21,7 @@ export function updateKeyedRows(dialect: Dialect, a: KeyedRowsArgs): Query {
   const key = known(a.key)
   const set = cols
     .filter((c) => c !== key)
-    .map((c) => `${c} = s.${c}`)
+    .map((c) => (a.keep?.includes(c) ? `${c} = coalesce(s.${c}, t.${c})` : `${c} = s.${c}`))
     .join(', ')
   return {
     sql: `UPDATE ${a.table} AS t SET ${set} FROM ${source} WHERE t.${key} = s.${key} RETURNING t.${key} AS key`,

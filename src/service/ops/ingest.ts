@@ -15,10 +15,12 @@ import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { importedOrders } from '../../data/queries/api-imported-orders.ts'
 import { storedOrders } from '../../data/queries/api-ingest-stored-orders.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
+import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { storedRefunds } from '../../data/queries/api-stored-refunds.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { updateKeyedRows } from '../../data/queries/api-update-keyed-rows.ts'
+import { LINE_COLUMNS } from '../../data/queries/import-line-rows.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -26,6 +28,7 @@ import {
   DAY_MS,
   emptyProfile,
   opsProfile,
+  orderCounters,
   type Profile,
   scoreProfile,
 } from './profile.ts'
@@ -38,9 +41,10 @@ export interface IngestResult {
   readonly eventId: string
   /**
    * stored: new; duplicate: this messageId was stored before, or the order it carries was
-   * imported with the same content (nothing applied again).
+   * imported with the same content (nothing applied again); replaced: a file import's version of
+   * a stored order (see correctOrders).
    */
-  readonly status: 'stored' | 'duplicate'
+  readonly status: 'stored' | 'duplicate' | 'replaced'
 }
 
 interface Submission {
@@ -337,13 +341,6 @@ function orderClash(eventId: string, orderId: string, owner: string, customer: s
   )
 }
 
-/** An order `loyals import` stored: its owner, what was paid and when (see findImported). */
-interface ImportedOrder {
-  readonly owner: string
-  readonly paid: number
-  readonly atMs: number | null
-}
-
 /**
  * The imported orders the group's order events name. Orders from events carry a marker row in
  * `events`; imported ones only their `orders` row, looked up here in one query for the ids that
@@ -354,8 +351,8 @@ async function findImported(
   store: OpsStore,
   tx: Engine,
   events: readonly IngestEvent[],
-): Promise<Map<string, ImportedOrder>> {
-  const out = new Map<string, ImportedOrder>()
+): Promise<Map<string, OrderContent>> {
+  const out = new Map<string, OrderContent>()
   const orderIds = [...new Set(events.flatMap((e) => (e.order ? [e.order.orderId] : [])))]
   if (orderIds.length === 0) return out
   const range = await store.importedOrders(tx)
@@ -366,7 +363,11 @@ async function findImported(
     const id = String(r.order_id)
     // an id stored for two customers (only a hand-edited store has that) stays one customer's
     if (!out.has(id)) {
-      out.set(id, { owner: String(r.customer_id), paid: Number(r.paid), atMs: tsMs(r.ordered_at) })
+      out.set(id, {
+        owner: String(r.customer_id),
+        amount: Number(r.paid),
+        atMs: tsMs(r.ordered_at),
+      })
     }
   }
   return out
@@ -398,16 +399,6 @@ async function findStoredRefunds(tx: Engine, events: readonly IngestEvent[]): Pr
     }
   }
   return new Set(stored.keys())
-}
-
-/** The event carries the imported order itself (same amount and instant, to the millisecond). */
-function sameOrder(e: IngestEvent, o: ImportedOrder): boolean {
-  const a = e.order?.amount ?? Number.NaN
-  return (
-    Math.abs(a - o.paid) <= 1e-9 * Math.max(1, Math.abs(a)) &&
-    o.atMs !== null &&
-    Math.floor(o.atMs) === Math.floor(e.atMs)
-  )
 }
 
 /** When a customer's stored NPS and CES answers were given (epoch ms; -Infinity: none yet). */
@@ -458,11 +449,25 @@ function applyEvent(
   return q
 }
 
-/** What a stored (or earlier in the group) order says: whose, how much, when. */
+/** What a stored (or earlier in the group) order says: whose, how much (paid), when. */
 interface OrderContent {
   readonly owner: string
   readonly amount: number
   readonly atMs: number | null
+}
+
+/** Where an order event is not the stored order `o` of its id: amount, instant (to the ms). */
+function differences(e: IngestEvent, o: OrderContent) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+  const a = e.order?.amount ?? Number.NaN
+  const differs: { field: string; stored: unknown; sent: unknown }[] = []
+  if (!(Math.abs(a - o.amount) <= 1e-9 * Math.max(1, Math.abs(a)))) {
+    differs.push({ field: 'amount', stored: o.amount, sent: a })
+  }
+  if (o.atMs === null || Math.floor(o.atMs) !== Math.floor(e.atMs)) {
+    differs.push({ field: 'time', stored: iso(o.atMs), sent: iso(e.atMs) })
+  }
+  return differs
 }
 
 /**
@@ -473,14 +478,7 @@ interface OrderContent {
 function checkResend(e: IngestEvent, o: OrderContent): void {
   const order = e.order
   if (!order || o.owner !== e.customerId) return
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
-  const differs: { field: string; stored: unknown; sent: unknown }[] = []
-  if (Math.abs(order.amount - o.amount) > 1e-9 * Math.max(1, Math.abs(order.amount))) {
-    differs.push({ field: 'amount', stored: o.amount, sent: order.amount })
-  }
-  if (o.atMs === null || Math.floor(o.atMs) !== Math.floor(e.atMs)) {
-    differs.push({ field: 'time', stored: iso(o.atMs), sent: iso(e.atMs) })
-  }
+  const differs = differences(e, o)
   if (differs.length === 0) return
   const said = differs.map((d) => `${d.field} ${d.stored} (sent: ${d.sent})`).join(', ')
   throw new DataError(
@@ -505,6 +503,8 @@ export async function ingestGroup(
  * Store events in ONE transaction, applied in groups of `group` (each group's statements stay
  * within the engines' parameter limits); `within` runs last in the same transaction. The profiles
  * the groups change are carried from one group to the next, and cached after the commit only.
+ * `file`: the events are a file `loyals import` forwards, stored as a direct import stores it (a
+ * stored order sent with another amount or time is replaced: {@link correctOrders}).
  * @throws QueryError / DataError when a statement or an event fails: nothing is stored then.
  */
 export async function ingestInOne(
@@ -512,6 +512,7 @@ export async function ingestInOne(
   events: readonly IngestEvent[],
   group: number,
   within: (tx: Engine) => Promise<void>,
+  file = false,
 ): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
   const nowMs = store.now()
   const first = new Map<string, number>()
@@ -521,12 +522,14 @@ export async function ingestInOne(
   const unique = [...first.values()].map((i) => events[i]!)
   const touched = new Map<string, Profile>()
   let queued = 0
+  const replaced = new Set<string>()
   const stored = await store.engine.transaction(async (tx) => {
     const all = new Set<string>()
     const size = Math.max(1, group)
     for (let i = 0; i < unique.length; i += size) {
-      const r = await applyGroup(store, tx, unique.slice(i, i + size), touched, nowMs)
+      const r = await applyGroup(store, tx, unique.slice(i, i + size), touched, nowMs, file)
       for (const id of r.fresh) all.add(id)
+      for (const id of r.replaced) replaced.add(id)
       queued += r.queued
     }
     await within(tx)
@@ -534,12 +537,18 @@ export async function ingestInOne(
   })
   // committed: the cache may now show it
   for (const [id, p] of touched) store.profiles.set(id, p)
-  const results = events.map(
-    (e, i): IngestResult => ({
+  const results = events.map((e, i): IngestResult => {
+    const once = first.get(e.eventId) === i
+    return {
       eventId: e.eventId,
-      status: first.get(e.eventId) === i && stored.has(e.eventId) ? 'stored' : 'duplicate',
-    }),
-  )
+      status:
+        once && replaced.has(e.eventId)
+          ? 'replaced'
+          : once && stored.has(e.eventId)
+            ? 'stored'
+            : 'duplicate',
+    }
+  })
   return { results, queued, profiles: touched }
 }
 
@@ -550,7 +559,8 @@ async function applyGroup(
   unique: readonly IngestEvent[],
   touched: Map<string, Profile>,
   nowMs: number,
-): Promise<{ fresh: Set<string>; queued: number }> {
+  file: boolean,
+): Promise<{ fresh: Set<string>; replaced: Set<string>; queued: number }> {
   // An order `loyals import` stored is applied already: sent again by its customer with the
   // same content (a re-run of the import through the server, a client replaying history) the
   // event is a duplicate and nothing of it is stored; with other content the event is kept but
@@ -558,10 +568,15 @@ async function applyGroup(
   const imported = await findImported(store, tx, unique)
   // a refund that names its id and is stored already (by `loyals import`, or sent before)
   const refunds = await findStoredRefunds(tx, unique)
+  // a file's version of a stored order of the same customer, by order id (correctOrders)
+  const corrected = new Map<string, IngestEvent>()
   const isCopy = (e: IngestEvent): boolean => {
     if (e.refund?.key && refunds.has(e.refund.key)) return true
     const o = e.order ? imported.get(e.order.orderId) : undefined
-    return o !== undefined && o.owner === e.customerId && sameOrder(e, o)
+    if (o === undefined || o.owner !== e.customerId) return false
+    if (differences(e, o).length === 0) return true
+    if (file) corrected.set(e.order!.orderId, e)
+    return false
   }
   // The same order under a new messageId (a client that regenerates ids) is applied once too:
   // a marker row per order id goes into the events table in the same statement. An imported
@@ -649,11 +664,22 @@ async function applyGroup(
     }
     for (const e of resent) {
       const o = stored.get(e.order!.orderId)
-      if (o) checkResend(e, o)
+      if (!o) continue
+      // a file is no retry: its order under another customer, or with another amount (a corrected
+      // export, stored over the old version), is not dropped as "already there"
+      if (file && o.owner !== e.customerId) {
+        throw orderClash(e.eventId, e.order!.orderId, o.owner, e.customerId)
+      }
+      if (file && differences(e, o).length > 0) corrected.set(e.order!.orderId, e)
+      else checkResend(e, o)
     }
   }
+  const replaced = new Set([...corrected.values()].map((e) => e.eventId))
   const applied = unique.filter((e) => fresh.has(e.eventId))
-  if (applied.length === 0) return { fresh, queued: 0 }
+  if (applied.length === 0) {
+    await correctOrders(store, tx, [...corrected.values()], touched, nowMs)
+    return { fresh, replaced, queued: 0 }
+  }
   // the value inputs `loyals import` also fills (engagement, surveys, referrals, returns,
   // tickets): a referral already stored is no new referral for the profile or the playbooks
   const repeats = await writeValueInputs(tx, applied)
@@ -803,18 +829,7 @@ async function applyGroup(
         o?.campaign ?? null,
         'api',
       ])
-      for (const [k, l] of (o?.products ?? []).entries()) {
-        lines.push([
-          `${orderId}:${k}`,
-          orderId,
-          l.productId,
-          l.name,
-          l.category,
-          l.quantity,
-          l.amount,
-          'api',
-        ])
-      }
+      if (o) lines.push(...lineRows(o))
     }
     const oe = opsEventOf(e, prev === null, repeats)
     if (oe && store.ops.playbooks.length > 0) {
@@ -858,22 +873,7 @@ async function applyGroup(
       rows: orders,
     })
   }
-  if (lines.length > 0) {
-    await insertAll(tx, {
-      table: 'order_lines',
-      columns: [
-        'line_key',
-        'order_id',
-        'product_id',
-        'product_name',
-        'category',
-        'quantity',
-        'amount',
-        'source',
-      ],
-      rows: lines,
-    })
-  }
+  await insertLines(tx, lines)
   if (identified.size > 0) {
     const list = [...identified]
     // the row is rewritten whole: what the calls do not say keeps its stored value (a customers
@@ -907,7 +907,111 @@ async function applyGroup(
     [...changed].map((id) => touched.get(id)!),
   )
   await writePlan(tx, plan)
-  return { fresh, queued: plan.queued }
+  // after the group's new orders: the counters are counted from every stored order
+  await correctOrders(store, tx, [...corrected.values()], touched, nowMs)
+  return { fresh, replaced, queued: plan.queued }
+}
+
+type OrderOf = NonNullable<IngestEvent['order']>
+
+/** The order_lines rows of an order event's products (keys `<order id>:<n>`). */
+function lineRows(o: OrderOf): unknown[][] {
+  return (o.products ?? []).map((l, k) => [
+    `${o.orderId}:${k}`,
+    o.orderId,
+    l.productId,
+    l.name,
+    l.category,
+    l.quantity,
+    l.amount,
+    'api',
+  ])
+}
+
+async function insertLines(tx: Engine, rows: readonly (readonly unknown[])[]): Promise<void> {
+  if (rows.length === 0) return
+  await insertAll(tx, {
+    table: 'order_lines',
+    // an event's line has no line of a file
+    columns: LINE_COLUMNS.filter((c) => c !== 'source_line'),
+    rows,
+  })
+}
+
+/**
+ * A forwarded file's version of stored orders (`events`: their customer's, another amount or
+ * time), stored as a direct import stores a corrected export: the order row takes the file's
+ * time, day, amount, cost and margin (and its currency, discount, quantity, channel and campaign
+ * where the file gives them), the file's lines replace the stored ones when it has some, and
+ * the customers' counters are counted again from their stored orders, as a refit counts them.
+ */
+async function correctOrders(
+  store: OpsStore,
+  tx: Engine,
+  events: readonly IngestEvent[],
+  touched: Map<string, Profile>,
+  nowMs: number,
+): Promise<void> {
+  if (events.length === 0) return
+  const orders = events.map((e) => e.order!)
+  await tx.exec(
+    updateKeyedRows(tx.dialect, {
+      table: 'orders',
+      key: 'order_key',
+      columns: [
+        'order_key',
+        'ordered_at',
+        'order_date',
+        'amount',
+        'cost',
+        'margin',
+        'currency',
+        'discount',
+        'quantity',
+        'channel',
+        'campaign',
+      ],
+      keep: ['currency', 'discount', 'quantity', 'channel', 'campaign'],
+      rows: events.map((e) => {
+        const o = e.order!
+        return [
+          o.orderId,
+          sqlTs(e.atMs),
+          o.day ?? sqlDay(e.atMs),
+          o.amount,
+          o.cost,
+          o.margin,
+          o.currency,
+          o.discount,
+          o.quantity,
+          o.channel,
+          o.campaign,
+        ]
+      }),
+    }),
+  )
+  const lined = orders.filter((o) => (o.products ?? []).length > 0)
+  if (lined.length > 0) {
+    await tx.exec(
+      deleteKeys(
+        tx.dialect,
+        'order_lines',
+        lined.map((o) => o.orderId),
+      ),
+    )
+    await insertLines(tx, lined.flatMap(lineRows))
+  }
+  const ids = [...new Set(events.map((e) => e.customerId))]
+  const known = await store.getProfiles(ids, tx)
+  const profiles: Profile[] = []
+  for (const r of await tx.query(refitAggregates(tx.dialect, ids))) {
+    const id = String(r.customer_id)
+    const p = touched.get(id) ?? known.get(id) ?? emptyProfile(id, nowMs)
+    const next = { ...p, ...orderCounters(r) }
+    profiles.push({ ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs })
+  }
+  for (const p of profiles) touched.set(p.customerId, p)
+  await writeProfiles(tx, profiles)
 }
 
 /** Group commit in front of {@link ingestGroup}, on the store's serial queue. */
@@ -941,7 +1045,7 @@ export class Ingestor {
     within: (tx: Engine) => Promise<void>,
   ): Promise<IngestResult[]> {
     const { results, queued } = await this.#store.use(() =>
-      ingestInOne(this.#store, events, this.maxGroup, within),
+      ingestInOne(this.#store, events, this.maxGroup, within, true),
     )
     if (queued > 0) this.onQueued?.()
     return results

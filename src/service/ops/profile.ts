@@ -11,6 +11,7 @@ import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
 import { buildReasons, type Reason } from '../../core/value/reasons.ts'
 import { qualifyingTier, tierBoundaries, tierTopPercents } from '../../core/value/tiers.ts'
+import { tsMs } from './time.ts'
 
 export const DAY_MS = 86_400_000
 /** Model time unit: weeks, as `loyals analyze` uses by default. */
@@ -121,6 +122,19 @@ export function addOrder(p: Profile, amount: number, atMs: number): Profile {
     revenue: addMoney(p.revenue, amount),
     firstOrderMs: p.firstOrderMs === null ? atMs : Math.min(p.firstOrderMs, atMs),
     lastOrderMs: p.lastOrderMs === null ? atMs : Math.max(p.lastOrderMs, atMs),
+  }
+}
+
+/** A customer's order counters from a row of api-refit-aggregates.ts (all their stored orders). */
+export function orderCounters(
+  r: Readonly<Record<string, unknown>>,
+): Pick<Profile, 'ordersCount' | 'purchaseDays' | 'revenue' | 'firstOrderMs' | 'lastOrderMs'> {
+  return {
+    ordersCount: Number(r.orders_count),
+    purchaseDays: Number(r.purchase_days),
+    revenue: Number(r.revenue),
+    firstOrderMs: tsMs(r.first_order_at),
+    lastOrderMs: tsMs(r.last_order_at),
   }
 }
 

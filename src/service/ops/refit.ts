@@ -18,6 +18,7 @@ import {
   emptyProfile,
   encodeBoundaries,
   histories,
+  orderCounters,
   type Profile,
   type ScoringModel,
   scoreProfile,
@@ -92,11 +93,7 @@ export async function refit(
   const n = rows.length
   const base: Profile[] = rows.map((r) => ({
     ...emptyProfile(String(r.customer_id), startMs),
-    ordersCount: Number(r.orders_count),
-    purchaseDays: Number(r.purchase_days),
-    revenue: Number(r.revenue),
-    firstOrderMs: tsMs(r.first_order_at),
-    lastOrderMs: tsMs(r.last_order_at),
+    ...orderCounters(r),
     email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
     name: r.name === null || r.name === undefined ? null : String(r.name),
   }))

@@ -1,6 +1,7 @@
 // A file `loyals import` forwards to the server is one transaction, as a direct import is: its
 // batches are staged under the import's id (import_staging), and the commit applies them all in
-// ONE store transaction that also drops them. A failed commit drops them too; batches a client
+// ONE store transaction that also drops them, storing the file as a direct import would (a stored
+// order the file gives another amount is replaced: a corrected export). A failed commit drops them too; batches a client
 // left unfinished (killed, connection lost) expire after a day. The store is untouched till then.
 import { dropStaged } from '../../data/queries/api-drop-staged.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
@@ -46,7 +47,7 @@ export async function commitStaged(
   store: OpsStore,
   ingestor: Ingestor,
   importId: string,
-): Promise<{ stored: number; duplicates: number }> {
+): Promise<{ stored: number; replaced: number; duplicates: number }> {
   const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
   if (rows.length === 0) {
     throw new DataError(
@@ -65,7 +66,8 @@ export async function commitStaged(
   try {
     const results = await ingestor.submitWhole(events, (tx) => tx.exec(drop))
     const stored = results.filter((r) => r.status === 'stored').length
-    return { stored, duplicates: results.length - stored }
+    const replaced = results.filter((r) => r.status === 'replaced').length
+    return { stored, replaced, duplicates: results.length - stored - replaced }
   } catch (e) {
     // the import failed whole: what it staged goes too, so a re-run starts afresh
     await store.use((engine) => engine.exec(drop)).catch(() => {})
