@@ -144,9 +144,10 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
         // the day --tz made of the file's local time, as a direct import stores it
         const day = r.order_date === null ? null : String(r.order_date)
         if (amount < 0) {
-          // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`): the
-          // server stores it under the key a direct import gives it, so the same file imported
-          // both ways refunds once
+          // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`), or the
+          // whole key of a row without an order id: the server stores it under the key a direct
+          // import gives it (and a refund of no stored order as it stores one), so the same file
+          // imported both ways refunds once
           const key = String(r.order_key)
           const own = r.order_id !== null && key.startsWith(`${orderId}:`)
           return {
@@ -154,10 +155,10 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             messageId: `refund:${key}`,
             event: 'Order Refunded',
             properties: defined({
-              order_id: orderId,
+              order_id: r.order_id === null ? null : orderId,
               total: -amount,
               currency,
-              refund_id: own ? key.slice(orderId.length + 1) : null,
+              refund_id: own ? key.slice(orderId.length + 1) : r.order_id === null ? key : null,
               order_date: day,
             }),
           }

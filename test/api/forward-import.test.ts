@@ -152,6 +152,59 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     ).toBe(1)
   })
 
+  it('stores refund rows of no stored order as a direct import stores them', async () => {
+    // a file without order ids (its refund row keyed by its own key) and a credit note (L4)
+    const keyless = write(
+      dir,
+      'keyless.csv',
+      'customer_id,ordered_at,amount\nr4,2024-01-20T10:00:00Z,45\nr4,2024-01-21T10:00:00Z,-45\n',
+    )
+    const lines = write(
+      dir,
+      'lines.csv',
+      [
+        'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID',
+        'L3,P3,Thing three,6,2024-02-03 10:00,0.5,u2',
+        'L4,P3,Thing three,-2,2024-02-05 10:00,0.5,u2',
+      ].join('\n'),
+    )
+    const refunds = async () =>
+      (
+        await h.store.use((e) =>
+          e.query({
+            sql: `SELECT order_key, order_id, amount FROM orders WHERE amount < 0 ORDER BY customer_id`,
+          }),
+        )
+      ).map((r) => [String(r.order_key), r.order_id, Number(r.amount)])
+    for (const f of [keyless, lines]) {
+      expect(await forward(new HarnessServer(h), f)).toMatchObject({ stored: 2, duplicates: 0 })
+    }
+    const rows = await refunds()
+    expect(rows).toEqual([
+      [expect.stringMatching(/^[0-9a-f]{32}:refund:1$/), null, -45],
+      [expect.stringMatching(/^L4:refund:[0-9a-f]+:1$/), 'L4', -1],
+    ])
+    expect(await count(h, "SELECT revenue FROM customer_profile WHERE customer_id = 'r4'")).toBe(0)
+    expect(await count(h, "SELECT revenue FROM customer_profile WHERE customer_id = 'u2'")).toBe(2)
+    // sent again: refunded once
+    for (const f of [keyless, lines]) {
+      expect(await forward(new HarnessServer(h), f)).toMatchObject({ stored: 0, duplicates: 2 })
+    }
+    expect(await refunds()).toEqual(rows)
+    // a single event still may not refund an order its customer has not placed
+    const r = await h.call('POST', '/v1/events', {
+      body: {
+        type: 'track',
+        messageId: 'lone-refund',
+        userId: 'u2',
+        event: 'Order Refunded',
+        timestamp: '2024-02-06T10:00:00Z',
+        properties: { order_id: 'L9', total: 1 },
+      },
+    })
+    expect(r.status).toBe(422)
+  })
+
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
     const file = write(
       dir,

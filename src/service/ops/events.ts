@@ -196,7 +196,8 @@ export const OrderCompletedProps = z
 
 export const OrderRefundedProps = z
   .object({
-    order_id: id,
+    // none: a refund row of a file without order ids, keyed by its refund_id alone
+    order_id: id.optional(),
     total: money.positive().optional(),
     revenue: money.positive().optional(),
     currency: z.string().min(3).max(3).toUpperCase().optional(),
@@ -209,6 +210,11 @@ export const OrderRefundedProps = z
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
     message: 'give total or revenue (the refunded amount)',
     path: ['total'],
+  })
+  .refine((p) => p.order_id !== undefined || p.refund_id !== undefined, {
+    message:
+      'give the order_id of the refunded order (or, for a refund of no order, its refund_id)',
+    path: ['order_id'],
   })
 
 const whole = (lo: number, hi: number, what: string) =>
@@ -405,7 +411,8 @@ export interface IngestEvent {
     }[]
   } | null
   readonly refund: {
-    readonly orderId: string
+    /** null: a refund of no order (a file row without an order id), keyed by its refund id. */
+    readonly orderId: string | null
     readonly amount: number
     readonly currency: string | null
     /** The key of its `orders` row when the refund names its id (`<order id>:<refund id>`). */
@@ -525,10 +532,15 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     return {
       ...ev,
       refund: {
-        orderId: p.order_id,
+        orderId: p.order_id ?? null,
         amount: p.total ?? p.revenue ?? 0,
         currency: p.currency ?? null,
-        key: p.refund_id === undefined ? null : `${p.order_id}:${p.refund_id}`,
+        key:
+          p.refund_id === undefined
+            ? null
+            : p.order_id === undefined
+              ? p.refund_id
+              : `${p.order_id}:${p.refund_id}`,
         day: p.order_date ?? null,
       },
     }

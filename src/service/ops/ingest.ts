@@ -733,7 +733,9 @@ async function applyGroup(
       owners.set(String(r.order_id), String(r.customer_id))
     }
   }
-  const refundIds = [...new Set(applied.flatMap((e) => (e.refund ? [e.refund.orderId] : [])))]
+  const refundIds = [
+    ...new Set(applied.flatMap((e) => (e.refund?.orderId ? [e.refund.orderId] : []))),
+  ]
   const ledger = new Map<string, { paid: number; refunded: number }>()
   const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
   if (refundIds.length > 0) {
@@ -777,23 +779,24 @@ async function applyGroup(
     }
     if (applyOrder && e.refund) {
       // a refund pays back part of an order of this customer: not of an order nobody placed,
-      // and not more than is left of it (a retry under a new messageId would refund twice)
+      // and not more than is left of it (a retry under a new messageId would refund twice). A
+      // file's refund row of no stored order is stored as a direct import stores it (README).
       const { orderId, amount } = e.refund
-      const l = ledger.get(ledgerKey(e.customerId, orderId))
-      if (!l) {
+      const l = orderId === null ? undefined : ledger.get(ledgerKey(e.customerId, orderId))
+      if (!l && !file) {
         throw new DataError(
-          `event ${e.eventId}: Order Refunded names order ${orderId}, which customer ${e.customerId} has not placed`,
+          `event ${e.eventId}: Order Refunded names ${orderId === null ? 'no order' : `order ${orderId}, which customer ${e.customerId} has not placed`}`,
           { eventId: e.eventId, orderId },
         )
       }
-      const left = l.paid - l.refunded
-      if (Math.abs(amount) > left + 1e-9) {
+      const left = l ? l.paid - l.refunded : Number.POSITIVE_INFINITY
+      if (l && Math.abs(amount) > left + 1e-9) {
         throw new DataError(
           `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
           { eventId: e.eventId, orderId, left },
         )
       }
-      l.refunded += Math.abs(amount)
+      if (l) l.refunded += Math.abs(amount)
     }
     const times = answered.get(e.customerId) ?? {
       npsAt: Number.NEGATIVE_INFINITY,
