@@ -58,7 +58,7 @@ function segmentTimes(e: SegmentEvent): Times {
   if (e.type === 'identify') {
     return [
       ['timestamp', e.timestamp],
-      ['traits.createdAt', e.traits.createdAt],
+      ['traits.createdAt', e.traits.createdAt ?? undefined],
     ]
   }
   if (e.event === 'Ticket Created' || e.event === 'Ticket Resolved') {

@@ -54,9 +54,14 @@ async function send(remote: RemoteServer, batch: unknown[], up: Upload) {
  * @throws UsageError / LoyalsError from {@link RemoteServer.request}: nothing is stored then (what
  *   was staged is dropped, or expires), and a re-run imports the file afresh.
  */
-export async function forwardImport(mem: Engine, remote: RemoteServer): Promise<ForwardResult> {
+export async function forwardImport(
+  mem: Engine,
+  remote: RemoteServer,
+  /** The fields a customers file has (ImportResult.columns): an empty cell of them is sent as null. */
+  cleared: readonly string[] = [],
+): Promise<ForwardResult> {
   try {
-    return await upload(mem, remote)
+    return await upload(mem, remote, new Set(cleared))
   } catch (e) {
     // the server answered with a refusal: the commit had not stored anything (it is the one
     // transaction), and the user must know that none of the file went in, not half of it
@@ -67,7 +72,11 @@ export async function forwardImport(mem: Engine, remote: RemoteServer): Promise<
   }
 }
 
-async function upload(mem: Engine, remote: RemoteServer): Promise<ForwardResult> {
+async function upload(
+  mem: Engine,
+  remote: RemoteServer,
+  cleared: ReadonlySet<string>,
+): Promise<ForwardResult> {
   const acc: Upload = { path: `/v1/imports/${randomUUID()}`, seq: 0, sent: 0 }
   let after = ''
   for (;;) {
@@ -82,13 +91,16 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
     await send(
       remote,
       rows.map((r) => {
-        // every field the file gave: the server stores the row a direct import would
-        const traits = defined({
-          email: r.email ?? undefined,
-          name: r.name ?? undefined,
-          createdAt: iso(r.signup_at),
-          ...Object.fromEntries(CUSTOMER_ATTRIBUTES.map((a) => [a, r[a] ?? undefined])),
-        })
+        // every field the file gave, an empty one as null: the server stores the row a direct
+        // import would (an empty cell clears the stored value)
+        const field = (col: string, v: unknown, trait = col): [string, unknown][] =>
+          v !== null && v !== undefined ? [[trait, v]] : cleared.has(col) ? [[trait, null]] : []
+        const traits = Object.fromEntries([
+          ...field('email', r.email),
+          ...field('name', r.name),
+          ...field('signup_at', iso(r.signup_at), 'createdAt'),
+          ...CUSTOMER_ATTRIBUTES.flatMap((a) => field(a, r[a])),
+        ])
         const hash = createHash('sha256').update(JSON.stringify(traits)).digest('hex').slice(0, 16)
         return {
           type: 'identify',

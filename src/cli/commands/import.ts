@@ -262,7 +262,11 @@ export function registerImport(program: Command): void {
         println(`${file} is Shopify's customers export: imported as --kind ${readAs}`)
       }
       if (remote) {
-        const sent = await forwardImport(engine, remote)
+        const sent = await forwardImport(
+          engine,
+          remote,
+          result.kind === 'customers' ? Object.keys(result.columns) : [],
+        )
         if (opts.json) printJson({ ...result, forwarded: sent })
         else {
           println(describeImport(result, true))

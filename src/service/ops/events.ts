@@ -116,21 +116,23 @@ const timeZone = z
 
 const Traits = z
   .object({
-    email: z.string().max(320).optional(),
-    name: z.string().max(500).optional(),
+    // null clears the stored value, as an empty cell of a customers file does
+    email: z.string().max(320).nullable().optional(),
+    name: z.string().max(500).nullable().optional(),
     firstName: z.string().max(250).optional(),
     lastName: z.string().max(250).optional(),
-    createdAt: dateTime.optional(),
+    createdAt: dateTime.nullable().optional(),
     timezone: timeZone.optional(),
     // what a customers file says of a customer (loyals import --kind customers; a file imported
-    // while a server holds the workspace is sent as identify calls with these)
-    country: z.string().max(200).optional(),
-    region: z.string().max(200).optional(),
-    city: z.string().max(200).optional(),
-    industry: z.string().max(200).optional(),
-    channel: z.string().max(200).optional(),
-    campaign: z.string().max(200).optional(),
-    switching_cost: z.boolean().optional(),
+    // while a server holds the workspace is sent as identify calls with these, null where its
+    // cell is empty)
+    country: z.string().max(200).nullable().optional(),
+    region: z.string().max(200).nullable().optional(),
+    city: z.string().max(200).nullable().optional(),
+    industry: z.string().max(200).nullable().optional(),
+    channel: z.string().max(200).nullable().optional(),
+    campaign: z.string().max(200).nullable().optional(),
+    switching_cost: z.boolean().nullable().optional(),
   })
   .catchall(z.unknown())
 
@@ -421,12 +423,13 @@ export interface IngestEvent {
     readonly day: string | null
   } | null
   readonly traits: {
-    readonly email?: string
-    readonly name?: string
-    readonly signupAtMs?: number
+    /** null: the call clears the stored value (an empty cell of a customers file). */
+    readonly email?: string | null
+    readonly name?: string | null
+    readonly signupAtMs?: number | null
     readonly timeZone?: string
     /** Customer attributes the call carries (customers' columns: country ... switching_cost). */
-    readonly attributes?: Readonly<Partial<Record<CustomerAttribute, string | boolean>>>
+    readonly attributes?: Readonly<Partial<Record<CustomerAttribute, string | boolean | null>>>
   } | null
   readonly survey: {
     readonly nps?: number
@@ -490,7 +493,9 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
       traits: {
         ...(t.email !== undefined ? { email: t.email } : {}),
         ...(name !== undefined ? { name } : {}),
-        ...(t.createdAt !== undefined ? { signupAtMs: Date.parse(t.createdAt) } : {}),
+        ...(t.createdAt !== undefined
+          ? { signupAtMs: t.createdAt === null ? null : Date.parse(t.createdAt) }
+          : {}),
         ...(t.timezone !== undefined ? { timeZone: t.timezone } : {}),
         ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
       },

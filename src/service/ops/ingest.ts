@@ -317,7 +317,7 @@ function opsEventOf(
 ): OpsEvent | null {
   if (e.order) return { type: 'order', id: e.eventId, atMs: e.atMs }
   if (e.kind === 'identify') {
-    return isNewCustomer || e.traits?.signupAtMs !== undefined
+    return isNewCustomer || typeof e.traits?.signupAtMs === 'number'
       ? { type: 'signup', id: e.eventId, atMs: e.traits?.signupAtMs ?? e.atMs }
       : null
   }
@@ -425,9 +425,10 @@ function applyEvent(
     const t = e.traits
     q = {
       ...q,
-      email: t.email ?? q.email,
-      name: t.name ?? q.name,
-      signupAtMs: t.signupAtMs ?? q.signupAtMs,
+      // a null clears the value (an empty cell of a customers file), undefined keeps it
+      email: t.email === undefined ? q.email : t.email,
+      name: t.name === undefined ? q.name : t.name,
+      signupAtMs: t.signupAtMs === undefined ? q.signupAtMs : t.signupAtMs,
       timeZone: t.timeZone ?? q.timeZone,
     }
   }
@@ -708,8 +709,9 @@ async function applyGroup(
   const orders: unknown[][] = []
   const lines: unknown[][] = []
   const identified = new Set<string>()
-  // the customer attributes this group's identify calls carry, the latest call's winning
-  const attributes = new Map<string, Record<string, string | boolean>>()
+  // the customer columns this group's identify calls give (null: cleared), the latest call's
+  // winning
+  const attributes = new Map<string, Record<string, string | boolean | null>>()
   const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
   // what each refunded order was paid and has had refunded (stored rows, then this group's)
   // who each order id of the group belongs to: the stored owner of an id seen before (its marker
@@ -809,8 +811,16 @@ async function applyGroup(
     changed.add(e.customerId)
     if (e.traits) {
       identified.add(e.customerId)
-      const given = e.traits.attributes
-      if (given) attributes.set(e.customerId, { ...attributes.get(e.customerId), ...given })
+      const { email, name, signupAtMs } = e.traits
+      const given = {
+        ...e.traits.attributes,
+        ...(email !== undefined ? { email } : {}),
+        ...(name !== undefined ? { name } : {}),
+        ...(signupAtMs !== undefined
+          ? { signup_at: signupAtMs === null ? null : sqlTs(signupAtMs) }
+          : {}),
+      }
+      attributes.set(e.customerId, { ...attributes.get(e.customerId), ...given })
     }
     if (applyOrder && (e.order || e.refund)) {
       const o = e.order
@@ -880,7 +890,8 @@ async function applyGroup(
   if (identified.size > 0) {
     const list = [...identified]
     // the row is rewritten whole: what the calls do not say keeps its stored value (a customers
-    // file's country stays when a call says only the email), as a file without a column does
+    // file's country stays when a call says only the email), as a file without a column does,
+    // and what they say is null is cleared, as an empty cell of a file is
     const stored = new Map(
       (await tx.query(apiCustomerRecords(tx.dialect, list))).map((r) => [String(r.customer_id), r]),
     )
@@ -893,12 +904,13 @@ async function applyGroup(
         const s = stored.get(id)
         const given = attributes.get(id) ?? {}
         const signupMs = p.signupAtMs ?? tsMs(s?.signup_at)
+        const said = (col: string, kept: unknown) => (col in given ? given[col] : (kept ?? null))
         return [
           id,
-          p.email ?? s?.email ?? null,
-          p.name ?? s?.name ?? null,
-          signupMs === null ? null : sqlTs(signupMs),
-          ...CUSTOMER_ATTRIBUTES.map((a) => given[a] ?? s?.[a] ?? null),
+          said('email', p.email ?? s?.email),
+          said('name', p.name ?? s?.name),
+          said('signup_at', signupMs === null ? null : sqlTs(signupMs)),
+          ...CUSTOMER_ATTRIBUTES.map((a) => said(a, s?.[a])),
           'api',
         ]
       }),
