@@ -59,11 +59,11 @@ export function eraseCustomer(
   WHERE customer_id = $1 AND status IN ('deferred', 'queued')`,
       params: [customerId],
     },
+    // the playbook idempotency key embeds the (URI-encoded) id: the caller renames the keys
+    // (erase.ts, api-rekey.ts)
     {
-      // the playbook idempotency key embeds the (URI-encoded) id: replace that part too
-      sql: `UPDATE actions_log SET customer_id = $2, payload = NULL,
-  action_key = replace(action_key, $3, $4) WHERE customer_id = $1`,
-      params: [customerId, pseudonym, `:${encodeURIComponent(customerId)}:`, `:${pseudonym}:`],
+      sql: 'UPDATE actions_log SET customer_id = $2, payload = NULL WHERE customer_id = $1',
+      params: p,
     },
     {
       sql: `UPDATE tasks SET status = 'cancelled', cancelled_at = CAST($2 AS TIMESTAMP),

@@ -5,9 +5,11 @@
 // done without keeping the id, even when no row is left under the pseudonym.
 import { createHmac, randomBytes } from 'node:crypto'
 import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
+import type { Engine } from '../../data/engine.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
-import { writeProfiles } from './ingest.ts'
+import { rekeyRows } from '../../data/queries/api-rekey.ts'
+import { taskIdFor, writeProfiles } from './ingest.ts'
 import type { Profile } from './profile.ts'
 import { PSEUDONYM } from './pseudonym.ts'
 import type { OpsStore } from './store.ts'
@@ -24,6 +26,35 @@ export interface ErasureResult {
 }
 
 const markerKey = (pseudonym: string): string => `erased:${pseudonym}`
+
+/**
+ * The renames of the customer's audit-log keys and of the ids of the tasks made from them (a hash
+ * of the action's key, taskIdFor): the id in a key becomes the pseudonym. A key the pseudonym
+ * holds already (the id came back after an erasure and the same action fired again) is numbered
+ * `~2`, `~3` ..., so each life keeps its rows.
+ */
+async function actionRenames(tx: Engine, customerId: string, pseudonym: string) {
+  const rows = await tx.query({
+    sql: 'SELECT action_key, customer_id, kind FROM actions_log WHERE customer_id IN ($1, $2)',
+    params: [customerId, pseudonym],
+  })
+  const taken = new Set(
+    rows.filter((r) => r.customer_id === pseudonym).map((r) => String(r.action_key)),
+  )
+  const actions: [string, string][] = []
+  const tasks: [string, string][] = []
+  for (const r of rows) {
+    if (r.customer_id !== customerId) continue
+    const from = String(r.action_key)
+    const named = from.replaceAll(`:${encodeURIComponent(customerId)}:`, `:${pseudonym}:`)
+    let to = named
+    for (let n = 2; taken.has(to); n++) to = `${named}~${n}`
+    taken.add(to)
+    actions.push([from, to])
+    if (r.kind === 'task') tasks.push([taskIdFor(from), taskIdFor(to)])
+  }
+  return { actions, tasks }
+}
 
 /**
  * Erase a customer. Returns the pseudonym their anonymous rows now carry; an id erased before (and
@@ -94,7 +125,12 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       }
       const now = store.now()
       const erasedAt = new Date(now).toISOString()
+      const renames = await actionRenames(tx, customerId, pseudonym)
       for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now))) await tx.exec(q)
+      if (renames.actions.length > 0) {
+        await tx.exec(rekeyRows(tx.dialect, 'actions_log', renames.actions))
+      }
+      if (renames.tasks.length > 0) await tx.exec(rekeyRows(tx.dialect, 'tasks', renames.tasks))
       await tx.exec(
         insertRows(tx.dialect, {
           table: 'meta',

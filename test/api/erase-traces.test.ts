@@ -1,0 +1,83 @@
+// What an erasure leaves behind, on both stores: a customer who comes back after an erasure is
+// erased again (their first life's rows under the pseudonym must not collide with the second's),
+// and a task the returning customer earns is created, not lost to the first life's task id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
+
+const NOW = Date.parse('2025-03-01T12:00:00Z')
+const hook = 'http://127.0.0.1:9/hook'
+
+describe.each(STORES)('erasure traces on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind, {
+      now: NOW,
+      ops: {
+        holdout: { defaultShare: 0 },
+        contactBudget: { quietHours: null, overall: [] },
+        playbooks: [
+          {
+            id: 'onboarding',
+            department: 'marketing',
+            trigger: {
+              type: 'onboarding',
+              start: 'signup',
+              steps: [{ delayDays: 0, template: 'ob-1' }],
+            },
+            actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'onboarding' }],
+          },
+          {
+            id: 'first-call',
+            department: 'service',
+            trigger: { type: 'first_order' },
+            actions: [{ type: 'task', role: 'am', title: 'Welcome call' }],
+          },
+        ],
+      },
+    })
+  })
+  afterAll(() => h?.close())
+
+  const identify = (id: string, email: string, messageId: string) =>
+    h.call('POST', '/v1/events', {
+      body: { type: 'identify', messageId, userId: id, traits: { email } },
+    })
+  const order = (id: string, orderId: string) =>
+    h.call('POST', '/v1/events', {
+      body: orderEvent(id, orderId, 20, new Date(NOW - 60_000).toISOString()),
+    })
+
+  it('erases again a customer who came back with new traits, and keeps both lives apart', async () => {
+    expect((await identify('zed', 'zed@example.com', 'zed-1')).status).toBe(200)
+    expect((await order('zed', 'zed-o1')).status).toBe(200)
+    const first = await h.call('DELETE', '/v1/customers/zed')
+    expect(first.status).toBe(200)
+    // back: the same onboarding step and the same first-order task as in the first life
+    expect((await identify('zed', 'zed-new@example.com', 'zed-2')).status).toBe(200)
+    expect((await order('zed', 'zed-o2')).status).toBe(200)
+    expect(await count(h, "SELECT count(*) FROM tasks WHERE customer_id = 'zed'")).toBe(1)
+    const second = await h.call('DELETE', '/v1/customers/zed')
+    expect(second.status).toBe(200)
+    expect(second.json).toMatchObject({ alreadyErased: false, pseudonym: first.json.pseudonym })
+    expect((await h.call('GET', '/v1/customers/zed')).status).toBe(404)
+    const p = [first.json.pseudonym]
+    const keys = await h.store.use((e) =>
+      e.query({
+        sql: 'SELECT action_key FROM actions_log WHERE customer_id = $1 ORDER BY action_key',
+        params: p,
+      }),
+    )
+    expect(keys).toHaveLength(4)
+    expect(JSON.stringify(keys)).not.toMatch(/zed/)
+    expect(await count(h, 'SELECT count(*) FROM tasks WHERE customer_id = $1', p)).toBe(2)
+    const rows = await h.store.use(async (x) => [
+      ...(await x.query('SELECT * FROM customers')),
+      ...(await x.query('SELECT * FROM customer_profile')),
+      ...(await x.query('SELECT * FROM events')),
+      ...(await x.query('SELECT * FROM actions_log')),
+      ...(await x.query('SELECT * FROM tasks')),
+    ])
+    expect(JSON.stringify(rows)).not.toMatch(/zed-new|zed@/)
+  })
+})
