@@ -13,6 +13,9 @@ export const EMAIL_ID_PATTERN =
 
 const EMAIL_ID = new RegExp(`^(?:${EMAIL_ID_PATTERN})$`)
 
+/** Whether `id` is an email address ({@link EMAIL_ID_PATTERN}). */
+export const isEmailId = (id: string): boolean => EMAIL_ID.test(id.trim())
+
 /**
  * `id` as the importer stores it: trimmed; a whole number written with ".0" without it; an email
  * address ({@link EMAIL_ID_PATTERN}) in lower case; text beyond ASCII in Unicode normal form C.
@@ -23,7 +26,7 @@ export function normalizeCustomerId(id: string): string {
   if (/^[0-9]+\.0$/.test(t)) return t.slice(0, -2)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included
   const nfc = /^[\x00-\x7f]*$/.test(t) ? t : t.normalize('NFC')
-  return EMAIL_ID.test(t) ? nfc.toLowerCase() : nfc
+  return isEmailId(t) ? nfc.toLowerCase() : nfc
 }
 
 /**

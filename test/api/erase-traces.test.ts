@@ -1,6 +1,8 @@
 // What an erasure leaves behind, on both stores: a customer who comes back after an erasure is
 // erased again (their first life's rows under the pseudonym must not collide with the second's),
-// and a task the returning customer earns is created, not lost to the first life's task id.
+// and a task the returning customer earns is created, not lost to the first life's task id; other
+// customers' events that name the erased customer (a referral's referred id, an email in any
+// field) name the pseudonym instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
@@ -79,5 +81,41 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       ...(await x.query('SELECT * FROM tasks')),
     ])
     expect(JSON.stringify(rows)).not.toMatch(/zed-new|zed@/)
+  })
+  it("names the pseudonym, not the id or the email, in other customers' event payloads", async () => {
+    const dave = 'dave.secret@example.com'
+    expect((await identify(dave, dave, 'dave-1')).status).toBe(200)
+    expect((await identify('c-dave', 'Dave.Home@Example.com', 'c-dave-1')).status).toBe(200)
+    const track = (event: string, messageId: string, userId: string, properties: object) =>
+      h.call('POST', '/v1/events', {
+        body: { type: 'track', event, messageId, userId, properties },
+      })
+    const referral = (messageId: string, userId: string, properties: object) =>
+      track('Referral Completed', messageId, userId, properties)
+    const referred = await referral('ref-1', 'xavier', {
+      referred_id: 'Dave.Secret@example.com',
+      note: `thanks to ${dave}`,
+    })
+    expect(referred.status).toBe(200)
+    // a short id is replaced where it is a whole value only: "c-dave" inside other text stays
+    expect(
+      (await referral('ref-2', 'yvonne', { referred_id: 'c-dave', note: 'c-dave-ish' })).status,
+    ).toBe(200)
+    const note = await track('Note Added', 'ref-3', 'zoe', { note: 'call dave.home@example.com' })
+    expect(note.status).toBe(200)
+    const one = (await h.call('DELETE', `/v1/customers/${dave}`)).json.pseudonym
+    const two = (await h.call('DELETE', '/v1/customers/c-dave')).json.pseudonym
+    const payloads = Object.fromEntries(
+      (
+        await h.store.use((e) =>
+          e.query("SELECT event_id, payload FROM events WHERE event_id LIKE 'ref-%'"),
+        )
+      ).map((r) => [r.event_id, JSON.parse(String(r.payload)).properties]),
+    )
+    expect(payloads).toEqual({
+      'ref-1': { referred_id: one, note: `thanks to ${one}` },
+      'ref-2': { referred_id: two, note: 'c-dave-ish' },
+      'ref-3': { note: `call ${two}` },
+    })
   })
 })

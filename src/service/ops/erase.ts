@@ -4,9 +4,11 @@
 // the pseudonym (meta 'erased:<pseudonym>') lets a second request for the same id be recognised as
 // done without keeping the id, even when no row is left under the pseudonym.
 import { createHmac, randomBytes } from 'node:crypto'
-import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
+import { isEmailId, lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import type { Engine } from '../../data/engine.ts'
+import { customerRecord } from '../../data/queries/api-customer-record.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
+import { eraseMentions } from '../../data/queries/api-erase-mentions.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { rekeyRows } from '../../data/queries/api-rekey.ts'
 import { taskIdFor, writeProfiles } from './ingest.ts'
@@ -126,11 +128,19 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       const now = store.now()
       const erasedAt = new Date(now).toISOString()
       const renames = await actionRenames(tx, customerId, pseudonym)
+      // the id and the emails (the profile's from identify calls, the customers row's from a
+      // file) as other customers' events may name them: a referral's referred id, a note
+      const [record] = await tx.query(customerRecord(tx.dialect, customerId))
+      const named = new Set([customerId, profile?.email, record?.email])
+      const mentions = [...named].flatMap((t) =>
+        typeof t === 'string' && t !== '' ? [{ text: t, anywhere: isEmailId(t) }] : [],
+      )
       for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now))) await tx.exec(q)
       if (renames.actions.length > 0) {
         await tx.exec(rekeyRows(tx.dialect, 'actions_log', renames.actions))
       }
       if (renames.tasks.length > 0) await tx.exec(rekeyRows(tx.dialect, 'tasks', renames.tasks))
+      for (const q of eraseMentions(tx.dialect, mentions, pseudonym)) await tx.exec(q)
       await tx.exec(
         insertRows(tx.dialect, {
           table: 'meta',
