@@ -2,7 +2,11 @@
 // erased again (their first life's rows under the pseudonym must not collide with the second's),
 // and a task the returning customer earns is created, not lost to the first life's task id; other
 // customers' events that name the erased customer (a referral's referred id, an email in any
-// field) name the pseudonym instead.
+// field) name the pseudonym instead; the keys hashed from the id (engagement, survey answers and
+// returns without an id, imported orders without an id, refunds keyed by their content) are
+// replaced by keys nobody can compute from a guessed id, and an old file sent again through the
+// server is still refused as the erased customer's.
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
@@ -117,5 +121,59 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       'ref-2': { referred_id: two, note: 'c-dave-ish' },
       'ref-3': { note: `call ${two}` },
     })
+  })
+  it('re-keys the rows whose keys were hashed from the id; the old file is still refused', async () => {
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex')
+    // as `loyals import` keys an order without an id, and a refund by its content
+    const noId = md5(`${md5('kim|2024-06-01 08:00:00|12.5|')}|1`)
+    const refund = `kim-o1:refund:${md5('kim|2024-06-02 08:00:00|-5.0|').slice(0, 10)}:1`
+    for (const [key, id, at, amount] of [
+      [noId, null, '2024-06-01 08:00:00', 12.5],
+      [refund, 'kim-o1', '2024-06-02 08:00:00', -5],
+    ] as const) {
+      await h.engine.exec({
+        sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, source)
+          VALUES ($1, $2, 'kim', CAST($3 AS TIMESTAMP), CAST(CAST($3 AS TIMESTAMP) AS DATE), $4, 'orders.csv')`,
+        params: [key, id, at, amount],
+      })
+    }
+    const at = new Date(NOW - 3_600_000).toISOString()
+    const track = (event: string, messageId: string, properties: object) =>
+      h.call('POST', '/v1/events', {
+        body: { type: 'track', event, messageId, userId: 'kim', timestamp: at, properties },
+      })
+    expect((await order('kim', 'kim-o1')).status).toBe(200)
+    expect((await track('Email Opened', 'kim-e', {})).status).toBe(200)
+    expect((await track('Survey Responded', 'kim-s', { nps: 9 })).status).toBe(200)
+    const returned = await track('Order Returned', 'kim-r', { order_id: 'kim-o1', amount: 5 })
+    expect(returned.status).toBe(200)
+    const keys = async (id: string) =>
+      (
+        await h.store.use((e) =>
+          e.query({
+            sql: `SELECT order_key AS k FROM orders WHERE customer_id = $1
+              UNION ALL SELECT event_key FROM engagement_events WHERE customer_id = $1
+              UNION ALL SELECT response_key FROM survey_responses WHERE customer_id = $1
+              UNION ALL SELECT return_key FROM returns WHERE customer_id = $1`,
+            params: [id],
+          }),
+        )
+      )
+        .map((r) => String(r.k))
+        .sort()
+    const before = await keys('kim')
+    expect(before).toHaveLength(6)
+    const pseudonym = (await h.call('DELETE', '/v1/customers/kim')).json.pseudonym
+    const after = await keys(pseudonym)
+    expect(after).toHaveLength(6)
+    // the order id stays the order's key; every key hashed from the id is gone
+    expect(after.filter((k) => before.includes(k))).toEqual(['kim-o1'])
+    // the old file through the server again: its order without an id is the erased customer's
+    const again = await h.call('POST', '/v1/events', {
+      body: orderEvent('kim', noId, 12.5, '2024-06-01T08:00:00Z', `order:${noId}`),
+    })
+    expect(again.status).toBe(422)
+    expect(again.json.error.message).toMatch(/belongs to an erased customer/)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'kim'")).toBe(0)
   })
 })

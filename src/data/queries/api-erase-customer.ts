@@ -1,6 +1,10 @@
 // Erasure of one customer, as one operation (run in one transaction): personal data goes
 // (customers row, event payloads, profile email/name), and the id is replaced by a salted hash
-// wherever rows must stay for the aggregates (orders, events, actions, tasks).
+// wherever rows must stay for the aggregates (orders, events, actions, tasks). A key that
+// `loyals import` or an event hashed from the id with the row's content (an engagement event, a
+// survey answer or a return without an id, an order without an id, a refund keyed by its content)
+// would let a guessed id be confirmed: it becomes md5(secret || ':' || key), as erasedKey
+// (service/ops/pseudonym.ts) computes it, so the server still knows such a row sent again.
 import type { Dialect, Query } from '../engine.ts'
 import { referralKeySql } from './value-input-columns.ts'
 
@@ -9,8 +13,11 @@ export function eraseCustomer(
   customerId: string,
   pseudonym: string,
   nowTs: string,
+  secret: string,
 ): Query[] {
   const p = [customerId, pseudonym]
+  const rekeyed = (key: string) => `md5($3 || ':' || ${key})`
+  const ps = [customerId, pseudonym, secret]
   // the message ids Loyals makes for a customer's traits (`customer:<id>:<hash of the traits>`,
   // POST /v1/customers and an import through the server) name the id and let a guess of the
   // email be checked: they become `customer:<pseudonym>:<hash keyed by the pseudonym>`
@@ -34,7 +41,13 @@ export function eraseCustomer(
   WHERE customer_id = $1 OR order_id IN (SELECT order_id FROM orders WHERE customer_id = $1)`,
       params: [customerId],
     },
-    { sql: 'UPDATE orders SET customer_id = $2 WHERE customer_id = $1', params: p },
+    {
+      sql: `UPDATE orders SET customer_id = $2, order_key = CASE
+    WHEN order_id IS NULL OR starts_with(order_key, order_id || ':refund:')
+    THEN ${rekeyed('order_key')} ELSE order_key END
+  WHERE customer_id = $1`,
+      params: ps,
+    },
     { sql: 'DELETE FROM customers WHERE customer_id = $1', params: [customerId] },
     {
       // a customer who came back and sent the same traits again (erased, then re-created) has
@@ -81,8 +94,10 @@ export function eraseCustomer(
     // the imported value inputs count under the pseudonym too; free text (a survey comment) and a
     // referral code (often the referrer's id) go
     {
-      sql: 'UPDATE survey_responses SET customer_id = $2, comment = NULL WHERE customer_id = $1',
-      params: p,
+      sql: `UPDATE survey_responses SET customer_id = $2, comment = NULL,
+  response_key = CASE WHEN response_id IS NULL THEN ${rekeyed('response_key')} ELSE response_key END
+  WHERE customer_id = $1`,
+      params: ps,
     },
     {
       sql: `UPDATE referrals SET
@@ -96,9 +111,18 @@ export function eraseCustomer(
 WHERE referrer_id = $1 OR referred_id = $1`,
       params: p,
     },
-    { sql: 'UPDATE engagement_events SET customer_id = $2 WHERE customer_id = $1', params: p },
+    {
+      sql: `UPDATE engagement_events SET customer_id = $2, event_key = ${rekeyed('event_key')}
+  WHERE customer_id = $1`,
+      params: ps,
+    },
     { sql: 'UPDATE tickets SET customer_id = $2 WHERE customer_id = $1', params: p },
-    { sql: 'UPDATE returns SET customer_id = $2 WHERE customer_id = $1', params: p },
+    {
+      sql: `UPDATE returns SET customer_id = $2,
+  return_key = CASE WHEN return_id IS NULL THEN ${rekeyed('return_key')} ELSE return_key END
+  WHERE customer_id = $1`,
+      params: ps,
+    },
     { sql: 'UPDATE tier_state SET customer_id = $2 WHERE customer_id = $1', params: p },
     { sql: 'UPDATE profile_tier_grace SET customer_id = $2 WHERE customer_id = $1', params: p },
   ]

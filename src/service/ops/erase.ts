@@ -70,8 +70,8 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
   let customerId = typedId
   const out = await store.use((e) =>
     e.transaction(async (tx) => {
-      const [salt] = await tx.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
-      let secret = salt ? String(salt.value) : null
+      let secret = await store.eraseSecret(tx)
+      store.erasing()
       if (secret === null) {
         secret = randomBytes(32).toString('hex')
         await tx.exec(
@@ -135,7 +135,9 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       const mentions = [...named].flatMap((t) =>
         typeof t === 'string' && t !== '' ? [{ text: t, anywhere: isEmailId(t) }] : [],
       )
-      for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now))) await tx.exec(q)
+      for (const q of eraseCustomer(tx.dialect, customerId, pseudonym, sqlTs(now), secret)) {
+        await tx.exec(q)
+      }
       if (renames.actions.length > 0) {
         await tx.exec(rekeyRows(tx.dialect, 'actions_log', renames.actions))
       }

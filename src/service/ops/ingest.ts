@@ -32,7 +32,7 @@ import {
   type Profile,
   scoreProfile,
 } from './profile.ts'
-import { PSEUDONYM } from './pseudonym.ts'
+import { erasedKey, PSEUDONYM } from './pseudonym.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { sqlDay, sqlTs, tsMs } from './time.ts'
 import { writeTickets, writeValueInputs } from './value-inputs.ts'
@@ -358,9 +358,19 @@ async function findImported(
   const range = await store.importedOrders(tx)
   const ids = orderIds.filter((id) => mayLieIn(id, range.idLo, range.idHi))
   const keys = orderIds.filter((id) => mayLieIn(id, range.keyLo, range.keyHi))
+  // a key an erasure re-keyed (erasedKey): the old key sent again is the erased customer's order
+  const secret = range.keyLo === null ? null : await store.eraseSecret(tx)
+  const erased = new Map<string, string>()
+  if (secret !== null) {
+    for (const id of orderIds) {
+      const k = erasedKey(secret, id)
+      if (mayLieIn(k, range.keyLo, range.keyHi)) erased.set(k, id)
+    }
+  }
+  keys.push(...erased.keys())
   if (ids.length === 0 && keys.length === 0) return out
   for (const r of await tx.query(importedOrders(tx.dialect, { ids, keys }))) {
-    const id = String(r.order_id)
+    const id = erased.get(String(r.order_id)) ?? String(r.order_id)
     // an id stored for two customers (only a hand-edited store has that) stays one customer's
     if (!out.has(id)) {
       out.set(id, {

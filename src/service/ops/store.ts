@@ -194,6 +194,8 @@ export class OpsStore {
   readonly records = new LruCache<Profile | null>(10_000)
   /** Read once (see api-imported-order-range.ts); undefined until then. */
   #importedOrders: ImportedOrderRange | undefined
+  /** The erasure secret (meta 'erase_salt', erase.ts): null before the first erasure. */
+  #eraseSecret: string | null | undefined
 
   constructor(engine: Engine, o: OpsStoreOptions) {
     this.engine = engine
@@ -384,5 +386,23 @@ export class OpsStore {
       }
     }
     return this.#importedOrders
+  }
+
+  /** The workspace's erasure secret, read on first use; null while nobody was erased. */
+  async eraseSecret(e: Engine): Promise<string | null> {
+    if (this.#eraseSecret === undefined) {
+      const [r] = await e.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
+      this.#eraseSecret = str(r?.value)
+    }
+    return this.#eraseSecret
+  }
+
+  /**
+   * An erasure is writing (erase.ts): it may make the secret and re-key imported orders, so both
+   * are read again at their next use (a rolled-back erasure costs a read).
+   */
+  erasing(): void {
+    this.#importedOrders = undefined
+    this.#eraseSecret = undefined
   }
 }
