@@ -102,14 +102,42 @@ describe('applyContactBudget', () => {
     )
     expect(full[0]).toMatchObject({ outcome: 'suppressed', reason: 'cap_overall', blockedBy: [] })
     expect(full[0]!.detail).toBe('3 contacts in the last 7 days; the cap is 3')
-    // Exactly 7 days ago has left the window; a future entry does not count either.
+    // Exactly 7 days ago has left the window; one planned 7 days from now shares none with now.
     const edge = applyContactBudget(
       [cand('svc', 'service')],
-      [sent(1), sent(2), sent(7), { ...sent(0), atMs: NOW + H }],
+      [sent(1), sent(2), sent(7), sent(-7)],
       NOW,
       budget,
     )
     expect(edge[0]!.outcome).toBe('allowed')
+  })
+
+  it('counts a planned contact (a retry, a deferred message) in every window it shares with now', () => {
+    const one = (log: ContactLogEntry[], c = cand('svc', 'service')) =>
+      applyContactBudget([c], log, NOW, budget)[0]!
+    // a webhook whose first attempt failed: queued again for 5 s from now
+    const full = one([sent(1), sent(2), { ...sent(0), atMs: NOW + 5000 }])
+    expect(full).toMatchObject({ outcome: 'suppressed', reason: 'cap_overall' })
+    expect(full.detail).toBe(
+      '3 contacts in the 7 days to 2024-06-12T14:00:05.000Z, planned ones included; the cap is 3',
+    )
+    // 3 and 2 days ago and one planned in a day: the week to tomorrow holds 3
+    expect(one([sent(3), sent(2), sent(-1)]).reason).toBe('cap_overall')
+    // one planned in 6 days shares a week with the last 1 day only: no window holds 3
+    expect(one([sent(3), sent(2), sent(-6)]).outcome).toBe('allowed')
+    // a deferred one is decided again when due: it holds its slot against its rank and below,
+    // not against an action that outranks it
+    const later = { ...sent(-1), department: 'recognition' as const, deferred: true, priority: 3 }
+    const past = [sent(3), sent(2), later]
+    expect(one(past, cand('mkt', 'marketing')).outcome).toBe('suppressed')
+    expect(one(past, cand('rec', 'recognition', 'email', { priority: 3 })).outcome).toBe(
+      'suppressed',
+    )
+    expect(one(past, cand('rec', 'recognition', 'email', { priority: 2 })).outcome).toBe('allowed')
+    expect(one(past, cand('svc', 'service')).outcome).toBe('allowed')
+    // a planned SMS fills the SMS cap as a sent one does
+    const sms = one([{ ...sent(0, 'sms'), atMs: NOW + 12 * H }], cand('s', 'service', 'sms'))
+    expect(sms.reason).toBe('cap_channel')
   })
 
   it('caps a channel separately (1 SMS per 7 days)', () => {

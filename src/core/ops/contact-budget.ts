@@ -8,12 +8,21 @@ import { DEPARTMENTS } from './config.ts'
 const DAY = 86_400_000
 const MINUTE = 60_000
 
-/** A contact already made: a message on a channel, or a staff task (channel null). */
+/**
+ * A contact made or planned: a message on a channel, or a staff task (channel null). A planned one
+ * has its planned time (after now): a message queued for its delivery or a retry goes out without
+ * another check, so it counts like a sent one; a deferred one (quiet hours, a later onboarding
+ * step) is decided again when due, so it counts only against the actions it is not outranked by.
+ */
 export interface ContactLogEntry {
   readonly atMs: number
   readonly channel: Channel | null
   readonly department: Department
   readonly kind?: 'webhook' | 'task'
+  /** Deferred: decided again when due (a candidate of a higher rank may take its slot). */
+  readonly deferred?: boolean
+  /** The playbook's priority (5 when not said), ranking a deferred entry within its department. */
+  readonly priority?: number
 }
 
 /** What the budget needs of a planned action (a {@link PlannedAction} fits). */
@@ -147,6 +156,27 @@ export function quietHoursEnd(
   return Math.max(t, ms)
 }
 
+/** The fullest window of a cap that holds now: how many contacts, and when it ends. */
+interface WindowCount {
+  readonly n: number
+  readonly endMs: number
+}
+
+/**
+ * The most contacts of `times` inside one window of `days` that holds now: the window ending now
+ * and each ending at a planned contact (a retry queued, a deferred message) less than `days`
+ * after now, since a contact sent now shares all of those with it. A window is (end − days, end].
+ */
+function fullestWindow(times: readonly number[], days: number, nowMs: number): WindowCount {
+  const span = days * DAY
+  let out: WindowCount = { n: 0, endMs: nowMs }
+  for (const end of [nowMs, ...times.filter((t) => t > nowMs && t < nowMs + span)]) {
+    const n = times.filter((t) => t > end - span && t <= end).length
+    if (n > out.n) out = { n, endMs: end }
+  }
+  return out
+}
+
 interface CapVerdict {
   readonly reason: 'cap_overall' | 'cap_channel' | 'lower_priority'
   readonly blockedBy: readonly string[]
@@ -155,19 +185,24 @@ interface CapVerdict {
 
 function checkCaps(
   caps: readonly { readonly days: number; readonly max: number }[],
-  fromLog: readonly number[],
+  fromLog: readonly WindowCount[],
   taken: readonly string[],
   capReason: 'cap_overall' | 'cap_channel',
   what: string,
+  nowMs: number,
 ): CapVerdict | null {
   for (let k = 0; k < caps.length; k++) {
     const cap = caps[k]!
-    const logged = fromLog[k] ?? 0
+    const { n: logged, endMs } = fromLog[k] ?? { n: 0, endMs: nowMs }
     if (logged >= cap.max) {
+      const window =
+        endMs === nowMs
+          ? `in the last ${cap.days} days`
+          : `in the ${cap.days} days to ${new Date(endMs).toISOString()}, planned ones included`
       return {
         reason: capReason,
         blockedBy: [],
-        detail: `${logged} ${what} in the last ${cap.days} days; the cap is ${cap.max}`,
+        detail: `${logged} ${what} ${window}; the cap is ${cap.max}`,
       }
     }
     if (logged + taken.length >= cap.max) {
@@ -207,6 +242,12 @@ function departmentRank(d: Department): number {
   return DEPARTMENTS.indexOf(d)
 }
 
+/** `c` comes before a deferred `e` in the priority order: a higher department or priority. */
+function outranks(c: BudgetCandidate, e: ContactLogEntry): boolean {
+  const d = departmentRank(c.department) - departmentRank(e.department)
+  return d < 0 || (d === 0 && c.priority < (e.priority ?? 5))
+}
+
 /**
  * Decide which candidate actions may contact the customer now.
  *
@@ -219,8 +260,9 @@ function departmentRank(d: Department): number {
  * / `cap_channel`; over it only because of higher-priority candidates in this batch → suppressed
  * `lower_priority` with their keys; a sequence step (onboarding) over a cap → deferred with that
  * reason until every cap has room, and the later steps of its sequence wait for it (deferred
- * `not_due`). Windows are rolling: a log entry counts when
- * now − days × 24 h < atMs ≤ now.
+ * `not_due`). Windows are rolling, (end − days × 24 h, end]: a cap is full when the window ending
+ * now, or one ending at a planned contact (atMs after now: a retry, a deferred message) less than
+ * `days` ahead, holds `max` contacts; a contact sent now would share each of them.
  * @returns one decision per candidate, in the input order. An unknown `timeZone` is the default's.
  * @throws UsageError for a non-finite time.
  */
@@ -239,21 +281,33 @@ export function applyContactBudget(
     (entry.kind ?? (entry.channel === null ? 'task' : 'webhook')) === 'webhook' ||
     config.countStaffTasks
   // Log counts per cap, so each candidate check is O(caps).
-  const overallLog = config.overall.map(
-    (c) => log.filter((e) => counts(e) && e.atMs <= nowMs && e.atMs > nowMs - c.days * DAY).length,
-  )
-  const channelLog = new Map<Channel, number[]>()
-  for (const [ch, list] of Object.entries(config.channels) as [Channel, typeof config.overall][]) {
-    channelLog.set(
-      ch,
-      list.map(
-        (c) =>
-          log.filter(
-            (e) =>
-              e.channel === ch && counts(e) && e.atMs <= nowMs && e.atMs > nowMs - c.days * DAY,
-          ).length,
-      ),
-    )
+  const counted = log.filter(counts)
+  // Log counts per cap for a candidate's rank (a deferred entry counts against its rank and
+  // below), once per rank, so each candidate check is O(caps).
+  const byRank = new Map<string, { overall: WindowCount[]; channel: Map<Channel, WindowCount[]> }>()
+  const logFor = (c: BudgetCandidate) => {
+    const rank = `${c.department}:${c.priority}`
+    let out = byRank.get(rank)
+    if (!out) {
+      const mine = counted.filter((e) => !e.deferred || !outranks(c, e))
+      const times = (list: readonly ContactLogEntry[]) => list.map((e) => e.atMs)
+      out = {
+        overall: config.overall.map((cap) => fullestWindow(times(mine), cap.days, nowMs)),
+        channel: new Map(),
+      }
+      for (const [ch, caps] of Object.entries(config.channels) as [
+        Channel,
+        typeof config.overall,
+      ][]) {
+        const on = times(mine.filter((e) => e.channel === ch))
+        out.channel.set(
+          ch,
+          caps.map((cap) => fullestWindow(on, cap.days, nowMs)),
+        )
+      }
+      byRank.set(rank, out)
+    }
+    return out
   }
   // Budget taken in this batch, by the keys that took it (all within every window: they are now).
   const takenOverall: string[] = []
@@ -337,15 +391,23 @@ export function applyContactBudget(
     // Caps: the log alone, then the log plus what higher-priority candidates took.
     const ch = isTask ? null : c.channel
     const verdict =
-      checkCaps(config.overall, overallLog, takenOverall, 'cap_overall', 'contacts') ??
+      checkCaps(
+        config.overall,
+        logFor(c).overall,
+        takenOverall,
+        'cap_overall',
+        'contacts',
+        nowMs,
+      ) ??
       (ch === null
         ? null
         : checkCaps(
             config.channels[ch] ?? [],
-            channelLog.get(ch) ?? [],
+            logFor(c).channel.get(ch) ?? [],
             takenChannel.get(ch) ?? [],
             'cap_channel',
             `${ch} messages`,
+            nowMs,
           ))
     if (verdict !== null && c.sequence) {
       const past = log.filter((e) => counts(e) && e.atMs <= nowMs)

@@ -19,7 +19,7 @@ import { actionStatus } from '../../data/queries/api-action-status.ts'
 import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.ts'
 import { actionsDue } from '../../data/queries/api-actions-due.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
-import { budgetDays, COUNTED, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
+import { budgetDays, COUNTED, contactOf, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -86,16 +86,11 @@ async function contactsFor(
         }
       }
       if (!r.recent || !COUNTED.has(status)) continue
-      const atMs = tsMs(r.scheduled_at) ?? 0
-      if (status === 'deferred' && atMs <= nowMs) continue
+      const contact = contactOf(store, r)
+      if (status === 'deferred' && contact.atMs <= nowMs) continue
       const id = String(r.customer_id)
       const list = logs.get(id) ?? []
-      list.push({
-        atMs,
-        channel: (r.channel as Channel | null) ?? null,
-        department: r.department as Department,
-        kind: r.kind === 'task' ? 'task' : 'webhook',
-      })
+      list.push(contact)
       logs.set(id, list)
     }
   }

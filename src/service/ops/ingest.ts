@@ -207,7 +207,14 @@ export function planActions(
     else status = a.kind === 'task' ? 'task_created' : 'queued'
     const at = d.outcome === 'deferred' && d.untilMs !== null ? d.untilMs : a.scheduledAtMs
     if (COUNTED.has(status)) {
-      log.push({ atMs: at, channel: a.channel, department: a.department, kind: a.kind })
+      log.push({
+        atMs: at,
+        channel: a.channel,
+        department: a.department,
+        kind: a.kind,
+        deferred: status === 'deferred',
+        priority: a.priority,
+      })
     }
     if (status === 'queued') out.queued++
     const act = a.action
@@ -270,6 +277,18 @@ export function budgetDays(store: OpsStore): number {
   return d
 }
 
+/** An audit-log row (api-contact-log.ts) as a contact of the budget, made or planned. */
+export function contactOf(store: OpsStore, r: Row): ContactLogEntry {
+  return {
+    atMs: tsMs(r.scheduled_at) ?? 0,
+    channel: (r.channel as Channel | null) ?? null,
+    department: r.department as Department,
+    kind: r.kind === 'task' ? 'task' : 'webhook',
+    deferred: r.status === 'deferred',
+    priority: store.ops.playbooks.find((p) => p.id === r.playbook_id)?.priority ?? 5,
+  }
+}
+
 /** Fired keys and recent contacts of the customers, from the audit log. */
 export async function loadContacts(
   store: OpsStore,
@@ -288,12 +307,7 @@ export async function loadContacts(
       if (!r.recent || !COUNTED.has(String(r.status))) continue
       const id = String(r.customer_id)
       const list = logs.get(id) ?? []
-      list.push({
-        atMs: tsMs(r.scheduled_at) ?? 0,
-        channel: (r.channel as Channel | null) ?? null,
-        department: r.department as Department,
-        kind: r.kind === 'task' ? 'task' : 'webhook',
-      })
+      list.push(contactOf(store, r))
       logs.set(id, list)
     }
   }
