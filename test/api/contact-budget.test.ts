@@ -1,5 +1,7 @@
 // The contact budget on the server, on both stores: a message waiting for its retry still counts
-// against the caps (it will go out), so the messages decided meanwhile cannot take its slot.
+// against the caps (it will go out), so the messages decided meanwhile cannot take its slot; and
+// the actions of one customer's events in a batch, milestones among them, are budgeted in one pass
+// in priority order (service before recognition before marketing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness, orderEvent } from './harness.ts'
@@ -43,6 +45,12 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
             actions: [webhook('http://127.0.0.1:9/referral', 'email', 'thanks-referral')],
           },
           {
+            id: 'milestones',
+            department: 'recognition',
+            trigger: { type: 'milestone', orderCounts: [3] },
+            actions: [webhook('http://127.0.0.1:9/milestone', 'sms', 'milestone')],
+          },
+          {
             id: 'welcome',
             department: 'marketing',
             trigger: { type: 'first_order' },
@@ -56,6 +64,15 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
 
   const send = async (body: object) =>
     expect((await h.call('POST', '/v1/events', { body })).status).toBe(200)
+  const referral = (userId: string, at: string) =>
+    send({
+      type: 'track',
+      event: 'Referral Completed',
+      messageId: `rf-${userId}`,
+      userId,
+      timestamp: at,
+      properties: { referred_id: `${userId}-friend` },
+    })
   const statuses = async (customer: string) =>
     Object.fromEntries(
       (await h.call('GET', `/v1/actions?customer=${customer}`)).json.actions.map(
@@ -80,14 +97,7 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
     h.dispatcher.kick()
     await h.dispatcher.idle()
     expect(await statuses('pri5')).toEqual({ 'thanks-review': ['queued', null] })
-    await send({
-      type: 'track',
-      event: 'Referral Completed',
-      messageId: 'rf-1',
-      userId: 'pri5',
-      timestamp: at,
-      properties: { referred_id: 'pri5-friend' },
-    })
+    await referral('pri5', at)
     await send(orderEvent('pri5', 'pri5-o1', 10, at))
     expect(await statuses('pri5')).toEqual({
       'thanks-review': ['queued', null],
@@ -105,5 +115,18 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
       'thanks-referral',
       'thanks-review',
     ])
+  })
+  it('gives the last slot to a recognition milestone over a marketing welcome of the same batch', async () => {
+    const at = iso(NOW - 60_000)
+    await referral('pri2', at)
+    const batch = [1, 2, 3].map((k) => orderEvent('pri2', `pri2-o${k}`, 10, at))
+    expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
+    const actions = (await h.call('GET', '/v1/actions?customer=pri2')).json.actions
+    const by = Object.fromEntries(actions.map((a: { playbookId: string }) => [a.playbookId, a]))
+    expect(by.milestones).toMatchObject({ status: 'queued', reason: null })
+    expect(by.welcome).toMatchObject({ status: 'suppressed', reason: 'lower_priority' })
+    expect(by.welcome.detail).toBe(
+      'the last of 2 contacts per 7 days went to higher-priority actions: milestones',
+    )
   })
 })

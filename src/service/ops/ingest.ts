@@ -169,11 +169,17 @@ export async function writePlan(tx: Engine, plan: PlanOutput): Promise<void> {
   }
 }
 
+/** A planned action and the event that fired it (null: a tick or a refit). */
+export interface Candidate {
+  readonly action: PlannedAction
+  readonly eventId: string | null
+}
+
 /**
- * Playbooks for one event: triggers → holdout (in the triggers) → contact budget → rows for the
- * audit log (every action, with the suppression or deferral reason) and the task table.
+ * What the playbooks plan on one event for a customer: triggers, with the holdout draw. Their keys
+ * join `fired`, so a later event of the same group does not plan them again.
  */
-export function planActions(
+export function planCandidates(
   store: OpsStore,
   event: OpsEvent,
   eventId: string | null,
@@ -181,13 +187,11 @@ export function planActions(
   after: Profile,
   nowMs: number,
   fired: Set<string>,
-  log: ContactLogEntry[],
-  out: PlanOutput,
   milestones?: 'only' | 'skip',
-): void {
+): Candidate[] {
   // an erased customer is nobody to contact: their pseudonym's counters stay for the totals, but
   // no anniversary, win-back or tier message is planned for it (a tick after the erasure made one)
-  if (PSEUDONYM.test(after.customerId)) return
+  if (PSEUDONYM.test(after.customerId)) return []
   const planned = evaluateTriggers(
     event,
     before ? opsProfile(before) : null,
@@ -196,11 +200,37 @@ export function planActions(
     store.ops,
     { tierNames: store.tierNames, firedKeys: fired, ...(milestones ? { milestones } : {}) },
   )
-  if (planned.length === 0) return
-  const decisions = applyContactBudget(planned, log, nowMs, store.ops.contactBudget, after.timeZone)
-  planned.forEach((a: PlannedAction, i) => {
+  for (const a of planned) fired.add(a.idempotencyKey)
+  return planned.map((action) => ({ action, eventId }))
+}
+
+/**
+ * One customer's candidates through the contact budget in one pass, so they compete in priority
+ * order whichever event fired them, then rows for the audit log (every action, with the
+ * suppression or deferral reason) and the task table. What counts is added to `log`.
+ */
+export function budgetCandidates(
+  store: OpsStore,
+  candidates: readonly Candidate[],
+  timeZone: string | null,
+  nowMs: number,
+  log: ContactLogEntry[],
+  out: PlanOutput,
+): void {
+  if (candidates.length === 0) return
+  const decisions = applyContactBudget(
+    candidates.map((c) => c.action),
+    log,
+    nowMs,
+    store.ops.contactBudget,
+    timeZone,
+  )
+  const playbookOf = new Map(candidates.map((c) => [c.action.idempotencyKey, c.action.playbookId]))
+  candidates.forEach(({ action: a, eventId }, i) => {
     const d = decisions[i]!
-    fired.add(a.idempotencyKey)
+    // the audit log says which playbooks took the slot (their keys name the customer: not those)
+    const by = [...new Set(d.blockedBy.map((k) => playbookOf.get(k)))]
+    const detail = by.length > 0 ? `${d.detail}: ${by.join(', ')}` : d.detail
     let status: string
     if (d.outcome === 'suppressed') status = 'suppressed'
     else if (d.outcome === 'deferred') status = 'deferred'
@@ -229,7 +259,7 @@ export function planActions(
       a.channel,
       status,
       d.reason,
-      d.detail,
+      detail,
       a.control,
       0,
       sqlTs(nowMs),
@@ -775,6 +805,8 @@ async function applyGroup(
   // per customer: the profile before this group, and the group's last event that could cross a
   // milestone (milestones are evaluated once, over the whole group: only the highest fires)
   const milestoneFrom = new Map<string, { before: Profile | null; event: OpsEvent; id: string }>()
+  // per customer: the actions the group's events planned, budgeted together after the loop
+  const candidates = new Map<string, Candidate[]>()
   for (const e of applied) {
     const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
     const base = prev ?? emptyProfile(e.customerId, nowMs)
@@ -870,9 +902,9 @@ async function applyGroup(
     }
     const oe = opsEventOf(e, prev === null, repeats)
     if (oe && store.ops.playbooks.length > 0) {
-      const log = logs.get(e.customerId) ?? []
-      logs.set(e.customerId, log)
-      planActions(store, oe, e.eventId, prev, next, nowMs, fired, log, plan, 'skip')
+      const list = candidates.get(e.customerId) ?? []
+      list.push(...planCandidates(store, oe, e.eventId, prev, next, nowMs, fired, 'skip'))
+      candidates.set(e.customerId, list)
       const from = milestoneFrom.get(e.customerId)
       milestoneFrom.set(e.customerId, {
         before: from ? from.before : prev,
@@ -881,12 +913,17 @@ async function applyGroup(
       })
     }
   }
+  // each customer's actions of the whole group, milestones among them, in one budget pass
   for (const [customerId, m] of milestoneFrom) {
     const after = touched.get(customerId)
     if (!after) continue
+    const all = [
+      ...(candidates.get(customerId) ?? []),
+      ...planCandidates(store, m.event, m.id, m.before, after, nowMs, fired, 'only'),
+    ]
     const log = logs.get(customerId) ?? []
     logs.set(customerId, log)
-    planActions(store, m.event, m.id, m.before, after, nowMs, fired, log, plan, 'only')
+    budgetCandidates(store, all, after.timeZone, nowMs, log, plan)
   }
   if (orders.length > 0) {
     await insertAll(tx, {

@@ -12,7 +12,14 @@ import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { readTierGrace } from '../../data/queries/api-tier-grace.ts'
 import { ConvergenceError } from '../../errors.ts'
-import { loadContacts, type PlanOutput, planActions, writePlan, writeProfiles } from './ingest.ts'
+import {
+  budgetCandidates,
+  loadContacts,
+  type PlanOutput,
+  planCandidates,
+  writePlan,
+  writeProfiles,
+} from './ingest.ts'
 import {
   DAY_MS,
   emptyProfile,
@@ -230,10 +237,17 @@ export async function refit(
           const ids = moved.map((p) => p.customerId)
           const { fired, logs } = await loadContacts(store, tx, ids, now)
           for (const p of moved) {
-            const log = logs.get(p.customerId) ?? []
-            logs.set(p.customerId, log)
             const event = { type: 'profile_change' as const, atMs: now }
-            planActions(store, event, null, live.get(p.customerId)!, p, now, fired, log, plan)
+            const planned = planCandidates(
+              store,
+              event,
+              null,
+              live.get(p.customerId)!,
+              p,
+              now,
+              fired,
+            )
+            budgetCandidates(store, planned, p.timeZone, now, logs.get(p.customerId) ?? [], plan)
           }
           await writePlan(tx, plan)
         }

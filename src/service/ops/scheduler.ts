@@ -9,7 +9,13 @@ import type { OpsEvent } from '../../core/ops/playbooks.ts'
 import { type TickTrigger, tickCandidates } from '../../data/queries/api-tick-candidates.ts'
 import { UsageError } from '../../errors.ts'
 import { type ReleaseCounts, releaseDeferred } from './dispatch.ts'
-import { loadContacts, type PlanOutput, planActions, writePlan } from './ingest.ts'
+import {
+  budgetCandidates,
+  loadContacts,
+  type PlanOutput,
+  planCandidates,
+  writePlan,
+} from './ingest.ts'
 import { DAY_MS } from './profile.ts'
 import { type OpsStore, rowProfile } from './store.ts'
 
@@ -172,10 +178,10 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
               const cached = store.profiles.get(id)
               const profile = cached === undefined ? fromRows.get(id) : cached
               if (!profile) continue
-              const log = logs.get(id) ?? []
-              logs.set(id, log)
               // before = after: only time triggers can fire, never a first order or a milestone
-              planActions(scoped, event, null, profile, profile, nowMs, fired, log, plan)
+              const planned = planCandidates(scoped, event, null, profile, profile, nowMs, fired)
+              const log = logs.get(id) ?? []
+              budgetCandidates(scoped, planned, profile.timeZone, nowMs, log, plan)
             }
             await writePlan(tx, plan)
           }),
