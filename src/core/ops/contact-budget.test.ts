@@ -125,16 +125,23 @@ describe('applyContactBudget', () => {
     expect(one([sent(3), sent(2), sent(-1)]).reason).toBe('cap_overall')
     // one planned in 6 days shares a week with the last 1 day only: no window holds 3
     expect(one([sent(3), sent(2), sent(-6)]).outcome).toBe('allowed')
-    // a deferred one is decided again when due: it holds its slot against its rank and below,
-    // not against an action that outranks it
+    // a deferred one is decided again when due: it holds its slot against the actions it
+    // outranks, not against its equals (a sequence's later steps) nor those above it
     const later = { ...sent(-1), department: 'recognition' as const, deferred: true, priority: 3 }
     const past = [sent(3), sent(2), later]
     expect(one(past, cand('mkt', 'marketing')).outcome).toBe('suppressed')
-    expect(one(past, cand('rec', 'recognition', 'email', { priority: 3 })).outcome).toBe(
+    expect(one(past, cand('rec', 'recognition', 'email', { priority: 4 })).outcome).toBe(
       'suppressed',
     )
-    expect(one(past, cand('rec', 'recognition', 'email', { priority: 2 })).outcome).toBe('allowed')
+    expect(one(past, cand('rec', 'recognition', 'email', { priority: 3 })).outcome).toBe('allowed')
     expect(one(past, cand('svc', 'service')).outcome).toBe('allowed')
+    // a sequence step held by a retry waits until the retry's week is over, not its own later
+    // steps (deferred, of its rank), nor a moment: the retry is still ahead now
+    const step1 = cand('onb-1', 'marketing', 'email', { sequence: { id: 'onb', step: 1 } })
+    const step3 = { ...sent(-6), deferred: true }
+    const held = one([sent(2), sent(1), { ...sent(0), atMs: NOW + 5000 }, step3], step1)
+    expect(held).toMatchObject({ outcome: 'deferred', reason: 'cap_overall' })
+    expect(held.untilMs).toBe(NOW + 5 * DAY)
     // a planned SMS fills the SMS cap as a sent one does
     const sms = one([{ ...sent(0, 'sms'), atMs: NOW + 12 * H }], cand('s', 'service', 'sms'))
     expect(sms.reason).toBe('cap_channel')

@@ -12,14 +12,14 @@ const MINUTE = 60_000
  * A contact made or planned: a message on a channel, or a staff task (channel null). A planned one
  * has its planned time (after now): a message queued for its delivery or a retry goes out without
  * another check, so it counts like a sent one; a deferred one (quiet hours, a later onboarding
- * step) is decided again when due, so it counts only against the actions it is not outranked by.
+ * step) is decided again when due, so it counts only against the actions it outranks.
  */
 export interface ContactLogEntry {
   readonly atMs: number
   readonly channel: Channel | null
   readonly department: Department
   readonly kind?: 'webhook' | 'task'
-  /** Deferred: decided again when due (a candidate of a higher rank may take its slot). */
+  /** Deferred: decided again when due (a candidate of its rank or above may take its slot). */
   readonly deferred?: boolean
   /** The playbook's priority (5 when not said), ranking a deferred entry within its department. */
   readonly priority?: number
@@ -217,9 +217,9 @@ function checkCaps(
 }
 
 /**
- * When every cap in `caps` has room again: the entries at or before now (ms, ascending) plus
- * `taken` more at now leave their windows one by one; a cap of max m has room once fewer than m
- * are inside.
+ * When every cap in `caps` has room again for one more contact: the contacts (ms, made and planned)
+ * plus `taken` more at now leave their windows one by one, and the first of those times at which
+ * no window holding it is full (fullestWindow) is the answer for a cap.
  */
 function capsRoomAt(
   caps: readonly { readonly days: number; readonly max: number }[],
@@ -227,13 +227,13 @@ function capsRoomAt(
   taken: number,
   nowMs: number,
 ): number {
+  const all = [...entries, ...Array.from({ length: taken }, () => nowMs)]
   let at = nowMs
   for (const cap of caps) {
-    const inside = entries.filter((t) => t > nowMs - cap.days * DAY)
-    for (let k = 0; k < taken; k++) inside.push(nowMs)
-    if (inside.length >= cap.max) {
-      at = Math.max(at, inside[inside.length - cap.max]! + cap.days * DAY)
-    }
+    const span = cap.days * DAY
+    const ends = [nowMs, ...all.map((t) => t + span).filter((t) => t > nowMs)].sort((a, b) => a - b)
+    const room = ends.find((t) => fullestWindow(all, cap.days, t).n < cap.max)
+    at = Math.max(at, room ?? ends[ends.length - 1]!)
   }
   return at
 }
@@ -242,10 +242,10 @@ function departmentRank(d: Department): number {
   return DEPARTMENTS.indexOf(d)
 }
 
-/** `c` comes before a deferred `e` in the priority order: a higher department or priority. */
-function outranks(c: BudgetCandidate, e: ContactLogEntry): boolean {
-  const d = departmentRank(c.department) - departmentRank(e.department)
-  return d < 0 || (d === 0 && c.priority < (e.priority ?? 5))
+/** A deferred `e` comes before `c` in the priority order: a higher department or priority. */
+function outranks(e: ContactLogEntry, c: BudgetCandidate): boolean {
+  const d = departmentRank(e.department) - departmentRank(c.department)
+  return d < 0 || (d === 0 && (e.priority ?? 5) < c.priority)
 }
 
 /**
@@ -282,16 +282,20 @@ export function applyContactBudget(
     config.countStaffTasks
   // Log counts per cap, so each candidate check is O(caps).
   const counted = log.filter(counts)
-  // Log counts per cap for a candidate's rank (a deferred entry counts against its rank and
-  // below), once per rank, so each candidate check is O(caps).
-  const byRank = new Map<string, { overall: WindowCount[]; channel: Map<Channel, WindowCount[]> }>()
+  // Log counts per cap for a candidate's rank (a deferred entry counts against the ranks below
+  // its own), once per rank, so each candidate check is O(caps).
+  const byRank = new Map<
+    string,
+    { mine: ContactLogEntry[]; overall: WindowCount[]; channel: Map<Channel, WindowCount[]> }
+  >()
   const logFor = (c: BudgetCandidate) => {
     const rank = `${c.department}:${c.priority}`
     let out = byRank.get(rank)
     if (!out) {
-      const mine = counted.filter((e) => !e.deferred || !outranks(c, e))
+      const mine = counted.filter((e) => !e.deferred || outranks(e, c))
       const times = (list: readonly ContactLogEntry[]) => list.map((e) => e.atMs)
       out = {
+        mine,
         overall: config.overall.map((cap) => fullestWindow(times(mine), cap.days, nowMs)),
         channel: new Map(),
       }
@@ -410,16 +414,15 @@ export function applyContactBudget(
             nowMs,
           ))
     if (verdict !== null && c.sequence) {
-      const past = log.filter((e) => counts(e) && e.atMs <= nowMs)
-      const times = (list: readonly ContactLogEntry[]) =>
-        list.map((e) => e.atMs).sort((a, b) => a - b)
+      const { mine } = logFor(c)
+      const times = (list: readonly ContactLogEntry[]) => list.map((e) => e.atMs)
       const untilMs = Math.max(
-        capsRoomAt(config.overall, times(past), takenOverall.length, nowMs),
+        capsRoomAt(config.overall, times(mine), takenOverall.length, nowMs),
         ch === null
           ? nowMs
           : capsRoomAt(
               config.channels[ch] ?? [],
-              times(past.filter((e) => e.channel === ch)),
+              times(mine.filter((e) => e.channel === ch)),
               (takenChannel.get(ch) ?? []).length,
               nowMs,
             ),
