@@ -5,7 +5,13 @@ import { z } from 'zod'
 import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import { authorize } from './auth.ts'
-import { PayloadTooLargeError, RequestError, toHttpError, zodDetails } from './errors.ts'
+import {
+  PayloadTooLargeError,
+  RequestError,
+  toHttpError,
+  UnsupportedMediaTypeError,
+  zodDetails,
+} from './errors.ts'
 import { openApiDocument } from './openapi.ts'
 import type { ApiDeps, Route } from './route.ts'
 import { customerRoutes } from './routes/customers.ts'
@@ -80,6 +86,9 @@ export function badTextPath(value: unknown): { path: string; reason: string } | 
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/** application/json or a `+json` type (application/vnd.api+json), parameters such as charset aside. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 /**
  * The body as text. Decoded strictly: a lenient decoder turns each invalid byte into U+FFFD, so
@@ -192,6 +201,8 @@ export function createApp(deps: ApiDeps): Hono {
         let raw: unknown
         if (text.trim() === '') raw = undefined
         else {
+          const type = c.req.header('content-type') ?? null
+          if (type === null || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError(type)
           try {
             raw = JSON.parse(text)
           } catch {

@@ -17,6 +17,21 @@ export class PayloadTooLargeError extends LoyalsError {
   }
 }
 
+/**
+ * A body not sent as JSON (`Content-Type` other than application/json or a `+json` type, or
+ * none): HTTP 415 `unsupported_media_type`. A client that labels JSON as text or a form may send
+ * other bodies the same way; it is told rather than guessed at.
+ */
+export class UnsupportedMediaTypeError extends LoyalsError {
+  constructor(contentType: string | null) {
+    super(
+      'unsupported_media_type',
+      `the body must be JSON sent with Content-Type: application/json (it came ${contentType === null ? 'without a Content-Type' : `as ${contentType}`})`,
+      { contentType },
+    )
+  }
+}
+
 /** 401 / 403, raised by the auth middleware. */
 export class AuthError extends LoyalsError {
   readonly status: 401 | 403
@@ -63,7 +78,7 @@ export const errorBody = (code: string, message: string, details: unknown): Erro
 })
 
 export interface HttpError {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500
   readonly body: ErrorBody
 }
 
@@ -76,6 +91,9 @@ export function toHttpError(e: unknown): HttpError {
     return { status: e.status, body: errorBody(e.code, e.message, e.details) }
   if (e instanceof PayloadTooLargeError) {
     return { status: 413, body: errorBody(e.code, e.message, e.details) }
+  }
+  if (e instanceof UnsupportedMediaTypeError) {
+    return { status: 415, body: errorBody(e.code, e.message, e.details) }
   }
   if (e instanceof QueryError) {
     return {

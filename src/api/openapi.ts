@@ -111,7 +111,7 @@ export function openApiDocument(
         '401': ERROR,
         '403': ERROR,
         '404': ERROR,
-        ...(r.body ? { '413': ERROR } : {}),
+        ...(r.body ? { '413': ERROR, '415': ERROR } : {}),
         ...Object.fromEntries((r.errors ?? []).map((status) => [String(status), ERROR])),
         '500': ERROR,
       },

@@ -41,7 +41,7 @@ describe('response schemas', () => {
       } else {
         expect(op.responses['200'].content['text/csv'], name).toBeDefined()
       }
-      for (const status of [...(r.errors ?? []), ...(r.body ? [413] : []), 400, 401, 500]) {
+      for (const status of [...(r.errors ?? []), ...(r.body ? [413, 415] : []), 400, 401, 500]) {
         expect(op.responses[String(status)]?.content, `${name} ${status}`).toBeDefined()
       }
     }
