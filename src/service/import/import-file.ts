@@ -21,6 +21,7 @@ import {
   typedAmounts,
 } from '../../data/queries/import-currency-marks.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
+import { importErasedRows } from '../../data/queries/import-erased-rows.ts'
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
 import { importLineOrders } from '../../data/queries/import-line-orders.ts'
 import {
@@ -73,6 +74,7 @@ import {
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
+import { metaValue } from '../../data/queries/meta-value.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { checkAsOf } from '../summary.ts'
@@ -517,6 +519,37 @@ function tryResolveColumns(
   } catch {
     return null
   }
+}
+
+/**
+ * An old file imported again after an erasure (DELETE /v1/customers/{id}): the erased customer's
+ * rows are refused, as the server refuses them, rather than bringing the customer back.
+ * @throws ImportError naming up to 20 of the rows (importErasedRows)
+ */
+async function refuseErased(
+  engine: Engine,
+  file: string,
+  main: { readonly table: string; readonly key: string },
+): Promise<void> {
+  const [secret] = await engine.query(metaValue(engine.dialect, 'erase_salt'))
+  const rows = await engine.query(
+    importErasedRows(engine.dialect, {
+      writeSet: 'import_write',
+      table: main.table,
+      key: main.key,
+      secret: secret ? String(secret.value) : null,
+    }),
+  )
+  if (rows.length === 0) return
+  throw new ImportError(
+    `${file}: rows of an erased customer; nothing was imported. An erasure is not undone by importing an old file: remove the customer's rows and import it again.`,
+    rows.map((r) => ({
+      file,
+      line: Number(r.line),
+      column: 'customer_id',
+      reason: 'the row of a customer erased since it was imported',
+    })),
+  )
 }
 
 async function count(engine: Engine, sql: string): Promise<number> {
@@ -1234,6 +1267,9 @@ async function importFileOnce(
       'import_write',
       uncarriedColumns(spec, main.columns, markedCurrency ? ['currency'] : []),
     )
+    if (!empty[main.table] && main.columns.includes('customer_id')) {
+      await refuseErased(engine, file, main)
+    }
     if (hasLines) {
       await writeSet(
         {

@@ -12,6 +12,7 @@ import { importedOrderRange } from '../../data/queries/api-imported-order-range.
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
 import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
+import { metaValue } from '../../data/queries/meta-value.ts'
 import { emptyProfile, type Profile, type ScoringModel, scoreProfile } from './profile.ts'
 import { Serial } from './serial.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -391,7 +392,7 @@ export class OpsStore {
   /** The workspace's erasure secret, read on first use; null while nobody was erased. */
   async eraseSecret(e: Engine): Promise<string | null> {
     if (this.#eraseSecret === undefined) {
-      const [r] = await e.query({ sql: "SELECT value FROM meta WHERE key = 'erase_salt'" })
+      const [r] = await e.query(metaValue(e.dialect, 'erase_salt'))
       this.#eraseSecret = str(r?.value)
     }
     return this.#eraseSecret

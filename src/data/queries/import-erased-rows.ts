@@ -1,0 +1,30 @@
+// The rows of an import's write set (import-changes.ts) that are an erased customer's: ones that
+// would replace a stored row kept under a pseudonym (the same key: an order id, a response id),
+// and ones whose key an erasure re-keyed (MD5 of the erasure secret, ':' and the key: see
+// api-erase-customer.ts). Imported, they would bring the customer back under their id, or count
+// their rows twice.
+import type { Dialect, Query } from '../engine.ts'
+import { ident } from './import-stage.ts'
+
+/** Up to 20 rows (line, key), in file order; `secret` null: the workspace never erased anyone. */
+export function importErasedRows(
+  _d: Dialect,
+  args: { writeSet: string; table: string; key: string; secret: string | null },
+): Query {
+  const k = ident(args.key)
+  const rekeyed =
+    args.secret === null
+      ? ''
+      : `UNION ALL
+SELECT r.source_line AS line, r.${k} AS key FROM ${args.writeSet} r
+JOIN ${args.table} o ON o.${k} = md5($1 || ':' || r.${k})
+`
+  return {
+    sql: `SELECT line, key FROM (
+SELECT r.source_line AS line, r.${k} AS key FROM ${args.writeSet} r
+JOIN ${args.table} o ON o.${k} = r.${k}
+WHERE NOT r.__new AND regexp_full_match(o.customer_id, 'erased_[0-9a-f]{32}')
+${rekeyed}) ORDER BY line LIMIT 20`,
+    params: args.secret === null ? [] : [args.secret],
+  }
+}
