@@ -6,25 +6,21 @@
 import type { Dialect, Query } from '../engine.ts'
 import { ident } from './import-stage.ts'
 
-/** Up to 20 rows (line, key), in file order; `secret` null: the workspace never erased anyone. */
+/** Up to 20 rows (line, key), in file order; `secret`: the workspace's erasure secret. */
 export function importErasedRows(
   _d: Dialect,
-  args: { writeSet: string; table: string; key: string; secret: string | null },
+  args: { writeSet: string; table: string; key: string; secret: string },
 ): Query {
   const k = ident(args.key)
-  const rekeyed =
-    args.secret === null
-      ? ''
-      : `UNION ALL
-SELECT r.source_line AS line, r.${k} AS key FROM ${args.writeSet} r
-JOIN ${args.table} o ON o.${k} = md5($1 || ':' || r.${k})
-`
   return {
     sql: `SELECT line, key FROM (
 SELECT r.source_line AS line, r.${k} AS key FROM ${args.writeSet} r
 JOIN ${args.table} o ON o.${k} = r.${k}
 WHERE NOT r.__new AND regexp_full_match(o.customer_id, 'erased_[0-9a-f]{32}')
-${rekeyed}) ORDER BY line LIMIT 20`,
-    params: args.secret === null ? [] : [args.secret],
+UNION ALL
+SELECT r.source_line AS line, r.${k} AS key FROM ${args.writeSet} r
+JOIN ${args.table} o ON o.${k} = md5($1 || ':' || r.${k})
+) ORDER BY line LIMIT 20`,
+    params: [args.secret],
   }
 }
