@@ -27,25 +27,12 @@ function gk15(f: (x: number) => number, a: number, b: number): [number, number] 
   return [k * h, Math.abs((k - g) * h)]
 }
 
-/** ∫_a^b f by adaptive bisection until the Kronrod-Gauss difference is below tol (abs + rel). */
-export function integrate(
-  f: (x: number) => number,
-  a: number,
-  b: number,
-  tol = 1e-11,
-  depth = 30,
-): number {
-  const [v, e] = gk15(f, a, b)
-  if (e <= tol * Math.max(1, Math.abs(v)) || depth === 0 || b - a < 1e-14 * Math.abs(a)) return v
-  const m = (a + b) / 2
-  return integrate(f, a, m, tol / 2, depth - 1) + integrate(f, m, b, tol / 2, depth - 1)
-}
-
 /**
  * ∫ f over each [edges[i], edges[i+1]] together, by globally adaptive Gauss-Kronrod: the interval
  * with the largest error estimate is halved until the summed estimate is below rel · |total| or
- * `maxIntervals` are in use. Unlike {@link integrate}, whose per-interval tolerance halves at each
- * level, it cannot ask for more than rounding allows and then split without bound.
+ * `maxIntervals` are in use: it cannot ask for more than rounding allows and then split without
+ * bound (a bisection that halved its tolerance at each level did, and hung on BG/NBD at a tiny
+ * dropout).
  */
 export function integrateAround(
   f: (x: number) => number,
