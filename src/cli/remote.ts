@@ -19,7 +19,7 @@ export function withServer(cmd: Command): Command {
   return cmd
     .option(
       '--server <url>',
-      'talk to this loyals serve instead of opening the workspace (default: $LOYALS_SERVER, or the server holding --db)',
+      'talk to this loyals serve instead of opening the workspace (default: $LOYALS_SERVER unless --db is given, or the server holding --db)',
     )
     .option('--api-key <key>', 'API key for the server (default: $LOYALS_API_KEY)')
 }
@@ -87,13 +87,15 @@ export class RemoteServer {
 
 /**
  * The server a command should talk to, or null to open the workspace itself:
- * `--server` (or $LOYALS_SERVER) when given; else the server holding the DuckDB workspace, found in
+ * `--server` (or $LOYALS_SERVER unless --db is given) when given; else the server holding the DuckDB workspace, found in
  * its lock file, when an API key is at hand.
  * @throws UsageError when a server is to be used and no key is given, naming the flag to pass.
  */
 export function remoteFor(opts: RemoteOptions): RemoteServer | null {
   const key = opts.apiKey ?? env().LOYALS_API_KEY
-  const explicit = opts.server ?? env().LOYALS_SERVER
+  // a --db on the command line names the store to use: $LOYALS_SERVER, a default, does not
+  // send its rows to another one
+  const explicit = opts.server ?? (opts.db === undefined ? env().LOYALS_SERVER : undefined)
   if (explicit !== undefined) {
     if (!/^https?:\/\//.test(explicit)) {
       throw new UsageError(`--server must be an http(s) URL, got ${JSON.stringify(explicit)}`)

@@ -40,6 +40,20 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('a --db on the command line wins over $LOYALS_SERVER: the rows go to the file named', () => {
+    const dir = tempDir('loyals-db-flag-')
+    const csv = join(dir, 'one.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
+    const db = join(dir, 'flag.duckdb')
+    const env = { LOYALS_SERVER: 'http://127.0.0.1:9', LOYALS_API_KEY: 'lk_unused' }
+    const r = runCli(['import', csv, '--db', db], { env })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const s = runCli(['summary', db], { env })
+    expect(s.code).toBe(0)
+    expect(s.stdout.split('\n')[1]).toMatch(/^c1,0,/)
+  })
+
   it('an empty LOYALS_* variable counts as unset; an invalid one is a one-line usage error', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const empty = runCli(['summary', cdnow], {
