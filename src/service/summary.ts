@@ -1,7 +1,7 @@
 // Per-customer summary use case: build the table in the engine, then read it back in pages or
 // let the engine write it out (COPY) so a million customers never become JS objects.
 import { createReadStream, existsSync, statSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -266,15 +266,12 @@ export type SummaryFormat = 'csv' | 'json'
 /**
  * Let the engine write the whole summary to `path` (a file, or '/dev/stdout') in natural
  * customer order: CSV with a header, or one JSON array. Doubles keep full precision.
- * @throws UsageError on an engine without COPY TO a local file.
+ * @throws UsageError when the path's directory is missing or the path is a directory.
  */
 export async function writeCustomerSummary(
   engine: Engine,
   opts: { table?: string; format: SummaryFormat; path: string },
 ): Promise<void> {
-  if (engine.dialect !== 'duckdb') {
-    throw new UsageError('writing a summary file needs the embedded DuckDB store')
-  }
   const table = opts.table ?? DEFAULT_SUMMARY_TABLE
   // said in the user's terms before the engine says it in its own ("IO Error: Cannot open file")
   const dir = dirname(opts.path)
@@ -287,6 +284,11 @@ export async function writeCustomerSummary(
     throw new UsageError(`cannot write ${opts.path}: it is a directory; name a file`, {
       path: opts.path,
     })
+  }
+  if (engine.dialect !== 'duckdb') {
+    // no COPY to a local file from a PostgreSQL server (see streamCustomerSummary)
+    await writeFile(opts.path, summaryText(await customerSummaryRows(engine, opts), opts.format))
+    return
   }
   const target = `'${opts.path.replaceAll("'", "''")}'`
   const options =
@@ -307,6 +309,16 @@ export async function streamCustomerSummary(
   opts: { table?: string; format: SummaryFormat },
   sink: NodeJS.WritableStream,
 ): Promise<void> {
+  if (engine.dialect !== 'duckdb') {
+    // no COPY to a local file from a PostgreSQL server: the rows come over the connection and
+    // are written here, in the layout DuckDB's writer gives them
+    try {
+      await writeText(sink, summaryText(await customerSummaryRows(engine, opts), opts.format))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e
+    }
+    return
+  }
   const dir = await mkdtemp(join(tmpdir(), 'loyals-summary-'))
   try {
     const file = join(dir, `summary.${opts.format}`)
@@ -317,4 +329,40 @@ export async function streamCustomerSummary(
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** The summary's DOUBLE columns (the others are text, dates and whole numbers). */
+const DOUBLE_COLUMNS = new Set([
+  't_x',
+  'T',
+  'monetary',
+  'revenue',
+  'margin',
+  'aov',
+  'holdout_revenue',
+])
+
+/** The summary rows as `loyals summary` prints them: CSV with a header (RFC 4180 quoting), or a JSON array. */
+function summaryText(rows: readonly CustomerSummaryRow[], format: SummaryFormat): string {
+  if (format === 'json') return `${JSON.stringify(rows)}\n`
+  const first = rows[0]
+  if (!first) return ''
+  const names = Object.keys(first)
+  const cell = (v: unknown, name: string): string => {
+    if (v === null || v === undefined) return ''
+    // DuckDB writes a whole DOUBLE as 0.0, 75.0
+    const t = DOUBLE_COLUMNS.has(name) && Number.isInteger(v) ? `${v}.0` : String(v)
+    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t
+  }
+  const lines = rows.map((r) =>
+    names.map((n) => cell((r as unknown as Record<string, unknown>)[n], n)).join(','),
+  )
+  return `${names.join(',')}\n${lines.join('\n')}\n`
+}
+
+function writeText(sink: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((done, fail) => {
+    sink.once('error', fail)
+    sink.write(text, (e) => (e ? fail(e) : done()))
+  })
 }

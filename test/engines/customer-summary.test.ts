@@ -2,6 +2,8 @@
 // customers) loaded through the adapter on both, plus refund cases, compared value by value and
 // against the published CDNOW calibration summary.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import {
@@ -9,8 +11,11 @@ import {
   type CustomerSummaryRow,
   customerSummaryRows,
   SUMMARY_COLUMNS,
+  streamCustomerSummary,
   type TimeUnit,
+  writeCustomerSummary,
 } from '../../src/service/summary.ts'
+import { tempDir } from '../helpers/cli.ts'
 import { CDNOW_ORDERS, CDNOW_SUMMARY, parseCsv } from '../summary/load-orders.ts'
 import { openStore, STORES, type TestStore } from './stores.ts'
 
@@ -122,6 +127,31 @@ describe('the customer summary is identical on every engine', () => {
       await l.engine.close()
       await l.store.cleanup()
     }
+  })
+
+  it('prints the same summary text from both: PostgreSQL rows are written as DuckDB writes its file', async () => {
+    const text = async (engine: Engine, format: 'csv' | 'json') => {
+      const chunks: string[] = []
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          chunks.push(String(chunk))
+          done()
+        },
+      })
+      await streamCustomerSummary(engine, { format }, sink)
+      return chunks.join('')
+    }
+    const [duck, pg] = loaded
+    const csv = await text(duck!.engine, 'csv')
+    expect(csv.split('\n')[0]).toMatch(/^customer_id,x,t_x,T,monetary,/)
+    expect(await text(pg!.engine, 'csv')).toBe(csv)
+    // and to a file (--out)
+    const dir = tempDir('loyals-summary-out-')
+    await writeCustomerSummary(pg!.engine, { format: 'csv', path: join(dir, 'pg.csv') })
+    expect(readFileSync(join(dir, 'pg.csv'), 'utf8')).toBe(csv)
+    expect(JSON.parse(await text(pg!.engine, 'json'))).toEqual(
+      JSON.parse(await text(duck!.engine, 'json')),
+    )
   })
 
   it('loads the same orders into both', async () => {
