@@ -4,6 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Dialect, Engine, Row } from '../data/engine.ts'
 import {
@@ -17,6 +18,7 @@ import {
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
 import { DataError, UsageError } from '../errors.ts'
+import { csvField } from './generate/write.ts'
 
 export type { TimeUnit }
 export { UNIT_DAYS }
@@ -313,7 +315,8 @@ export async function streamCustomerSummary(
     // no COPY to a local file from a PostgreSQL server: the rows come over the connection and
     // are written here, in the layout DuckDB's writer gives them
     try {
-      await writeText(sink, summaryText(await customerSummaryRows(engine, opts), opts.format))
+      const text = summaryText(await customerSummaryRows(engine, opts), opts.format)
+      await pipeline(Readable.from([text]), sink, { end: false })
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e
     }
@@ -345,24 +348,14 @@ const DOUBLE_COLUMNS = new Set([
 /** The summary rows as `loyals summary` prints them: CSV with a header (RFC 4180 quoting), or a JSON array. */
 function summaryText(rows: readonly CustomerSummaryRow[], format: SummaryFormat): string {
   if (format === 'json') return `${JSON.stringify(rows)}\n`
-  const first = rows[0]
-  if (!first) return ''
-  const names = Object.keys(first)
-  const cell = (v: unknown, name: string): string => {
-    if (v === null || v === undefined) return ''
-    // DuckDB writes a whole DOUBLE as 0.0, 75.0
-    const t = DOUBLE_COLUMNS.has(name) && Number.isInteger(v) ? `${v}.0` : String(v)
-    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t
-  }
+  if (rows.length === 0) return ''
+  const cell = (v: unknown, name: string): string =>
+    v === null || v === undefined
+      ? ''
+      : // DuckDB writes a whole DOUBLE as 0.0, 75.0
+        csvField(DOUBLE_COLUMNS.has(name) && Number.isInteger(v) ? `${v}.0` : String(v))
   const lines = rows.map((r) =>
-    names.map((n) => cell((r as unknown as Record<string, unknown>)[n], n)).join(','),
+    SUMMARY_COLUMNS.map((n) => cell((r as unknown as Record<string, unknown>)[n], n)).join(','),
   )
-  return `${names.join(',')}\n${lines.join('\n')}\n`
-}
-
-function writeText(sink: NodeJS.WritableStream, text: string): Promise<void> {
-  return new Promise((done, fail) => {
-    sink.once('error', fail)
-    sink.write(text, (e) => (e ? fail(e) : done()))
-  })
+  return `${SUMMARY_COLUMNS.join(',')}\n${lines.join('\n')}\n`
 }

@@ -8,6 +8,7 @@
 // index can be built. Constraint indexes (PRIMARY KEY) are not listed by duckdb_indexes() and
 // stay: those tables are only inserted into or updated off their keys.
 import type { Engine } from '../engine.ts'
+import { ident } from './import-stage.ts'
 
 interface IndexRow {
   readonly table_name: string
@@ -16,8 +17,6 @@ interface IndexRow {
   readonly expressions: string
   readonly sql: string
 }
-
-const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
 /** Drop and build again every explicit index; returns the number of duplicate rows dropped. */
 export async function rebuildIndexes(engine: Engine): Promise<number> {
@@ -29,7 +28,7 @@ export async function rebuildIndexes(engine: Engine): Promise<number> {
   for (const ix of indexes) {
     // one statement at a time: DuckDB refuses to build an index in the transaction that dropped
     // one of the same name. Stopped in between, the next open's schema builds it again.
-    await engine.exec(`DROP INDEX ${quoted(ix.index_name)}`)
+    await engine.exec(`DROP INDEX ${ident(ix.index_name)}`)
     if (ix.is_unique) {
       // the index's key columns as DuckDB lists them: [customer_id] or [a, b]; rows with a
       // NULL key do not collide in a unique index and stay
@@ -39,10 +38,10 @@ export async function rebuildIndexes(engine: Engine): Promise<number> {
         .map((k) => `${k.trim()} IS NOT NULL`)
         .join(' AND ')
       const gone = await engine.query(
-        `DELETE FROM ${quoted(ix.table_name)} WHERE rowid IN (
+        `DELETE FROM ${ident(ix.table_name)} WHERE rowid IN (
            SELECT rowid FROM (
              SELECT rowid, row_number() OVER (PARTITION BY ${keys} ORDER BY rowid DESC) AS k
-             FROM ${quoted(ix.table_name)} WHERE ${known})
+             FROM ${ident(ix.table_name)} WHERE ${known})
            WHERE k > 1)
          RETURNING 1 AS n`,
       )
