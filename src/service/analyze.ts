@@ -385,24 +385,23 @@ export async function writeAnalysisFiles(
   dir: string,
   progress: StepRunner = direct,
 ): Promise<AnalysisFiles> {
-  const files = await writeCustomerFiles(engine, dir, progress)
+  const files = await writeCustomerFiles(engine, await readyOutDir(dir, OUTPUT_FILES), progress)
   await writeSummaryFiles(summary, files, progress)
   return files
 }
 
 /**
  * The per-customer files (customers.parquet, customers.csv) of `writeAnalysisFiles`, and the
- * names of all four; the directory is made here.
+ * names of all four, in `out`, a directory readyOutDir made ready.
  */
 async function writeCustomerFiles(
   engine: Engine,
-  dir: string,
+  out: string,
   progress: StepRunner,
 ): Promise<AnalysisFiles> {
   if (engine.dialect !== 'duckdb') {
     throw new UsageError('writing analysis files needs the embedded DuckDB store')
   }
-  const out = await readyOutDir(dir, OUTPUT_FILES)
   const files: AnalysisFiles = {
     dir: out,
     csv: join(out, 'customers.csv'),
@@ -469,9 +468,9 @@ export async function analyze(
   // them took 8.4-8.8 s for the Parquet file and 6.4-7.2 s for the CSV, against 4.1 and 5.2 s.
   const progress = opts.progress ?? direct
   // an output place that cannot take the files is said before the work, not after it
-  await readyOutDir(outDir, OUTPUT_FILES)
+  const out = await readyOutDir(outDir, OUTPUT_FILES)
   const analysis = await computeAnalysis(engine, { ...opts, insights: false })
-  const files = await writeCustomerFiles(engine, outDir, progress)
+  const files = await writeCustomerFiles(engine, out, progress)
   const insights = opts.insights ?? {}
   const summary = await withInsights(engine, analysis, { ...opts, insights }, progress)
   await writeSummaryFiles(summary, files, progress)
