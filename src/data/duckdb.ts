@@ -213,11 +213,40 @@ export function memoryLimitMb(total = totalmem()): number {
 }
 
 /**
+ * What a user can do about a workspace DuckDB would not open, as a UsageError; null for other
+ * failures (kept as DuckDB says them).
+ */
+async function openFailure(path: string, e: unknown): Promise<Error | null> {
+  const msg = e instanceof Error ? e.message : String(e)
+  const { UsageError } = await import('../errors.ts')
+  if (/lock/i.test(msg)) {
+    return new UsageError(
+      `the workspace ${path} is in use by another process (a running 'loyals serve'?). ` +
+        'Stop it, or point the command at the server, or use another --db.',
+      { path },
+    )
+  }
+  // the file or its directory is not writable for this user (another user's workspace, a
+  // read-only mount): DuckDB's own text names neither the cause nor what to do
+  if (/permission denied|read-only file system/i.test(msg)) {
+    const why = /read-only/i.test(msg) ? 'the file system is read-only' : 'permission denied'
+    return new UsageError(
+      `the workspace ${path} cannot be opened for writing: ${why}. Loyals reads and writes its ` +
+        'workspace (and a .wal file beside it): run as a user who may write the file and its ' +
+        'directory, or copy it somewhere writable.',
+      { path },
+    )
+  }
+  return null
+}
+
+/**
  * Open (or create) a DuckDB workspace file; ':memory:' for a scratch store.
  * The buffer pool is capped by `memoryLimitMb` so big imports spill to disk rather than use most
  * of the RAM: next to the file (`<path>.tmp`, DuckDB's default) or, for ':memory:', a private
  * directory under the OS temp dir that is removed on close.
- * @throws UsageError when another process holds the file; QueryError when it cannot be opened.
+ * @throws UsageError when another process holds the file or this user may not write it;
+ *   QueryError when it cannot be opened otherwise.
  */
 export async function openDuckDb(path: string): Promise<DuckDbEngine> {
   let instance: DuckDBInstance
@@ -239,16 +268,7 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
   try {
     instance = await DuckDBInstance.create(path, options)
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e)
-    if (/lock/i.test(msg)) {
-      const { UsageError } = await import('../errors.ts')
-      throw new UsageError(
-        `the workspace ${path} is in use by another process (a running 'loyals serve'?). ` +
-          'Stop it, or point the command at the server, or use another --db.',
-        { path },
-      )
-    }
-    throw new QueryError(`open ${path}`, e)
+    throw (await openFailure(path, e)) ?? new QueryError(`open ${path}`, e)
   }
   const conn = await instance.connect()
   const engine = new DuckDbEngine(path, conn, instance, tempDir)
