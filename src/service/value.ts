@@ -492,6 +492,7 @@ export async function buildValue(
     currency,
     promoterMin: cfg.loyalty.nps.promoterMin,
     minRepeat: cfg.loyalty.minRepeat,
+    engagementSignalPercentile: cfg.loyalty.lucrative.engagementSignalPercentile,
   }
   const top3 = { ...reasonOpts, limit: 3 }
 

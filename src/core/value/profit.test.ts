@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import { DataError } from '../../errors.ts'
 import { DEFAULT_VALUE_CONFIG } from './config.ts'
+import { rankShares } from './engagement.ts'
 import { computeProfit, lossCustomers, profitConcentration, totalValue } from './profit.ts'
+import { assignTiers } from './tiers.ts'
 
 // $0.50 per ticket minute, $12 per return + 10 % of returned goods lost, $5 shipping per order,
 // 2.9 % + $0.30 payment fees, 30 % default margin.
@@ -103,6 +105,24 @@ describe('totalValue and profit concentration', () => {
     expect(v.total[0]).toBeCloseTo(602, 10)
     expect(v.total[1]).toBeCloseTo(-215.7, 10)
     expect(v.referralValue[0]).toBe(50)
+  })
+
+  test('equal totals reached by different sums tie at a tier line and a percentile', () => {
+    // ten customers; F: 36 - (3.48 + 0.60) = 31.92 of own profit; D: 24 - 2.62 = 21.38 plus a
+    // referred customer worth 12 - 1.46 = 10.54, which adds up to 31.919999999999998 in doubles.
+    // Default tiers: Gold takes 1 customer (P), Silver the top 3: the Silver line falls on 31.92,
+    // and "customers tied at a boundary all get the higher tier".
+    const past = Float64Array.of(1000, 500, 36 - (3.48 + 0.6), 24 - 2.62, 12 - 1.46, 5, 5, 5, 5, 5)
+    const referral = Float64Array.of(0, 0, 0, 12 - 1.46, 0, 0, 0, 0, 0, 0)
+    const v = totalValue(past, new Float64Array(10), referral)
+    expect(v.total[2]).toBe(31.92)
+    expect(v.total[3]).toBe(31.92)
+    const tiers = assignTiers(v.total, DEFAULT_VALUE_CONFIG.tiers)
+    expect(tiers.tier[3]).toBe(tiers.tier[2])
+    expect(Array.from(tiers.counts)).toEqual([0, 1, 3, 6])
+    const { percentile } = rankShares(v.total)
+    expect(percentile[2]).toBe(80)
+    expect(percentile[3]).toBe(80)
   })
 
   test('the top 20 % can hold more than 100 % of profit', () => {

@@ -185,8 +185,13 @@ export function totalValue(
   }
   const total = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    total[i] =
-      (pastProfit[i] as number) + (predictedProfit[i] as number) + (referralValue[i] as number)
+    // to the micro-unit amounts are stored in: two customers worth 31.92 each, one as 31.92 and
+    // one as 21.38 + 10.54 = 31.919999999999998, are tied at a tier's line and a percentile, and
+    // a total of 999.9999999999999 reaches a 1000 threshold
+    total[i] = roundHalfAway(
+      (pastProfit[i] as number) + (predictedProfit[i] as number) + (referralValue[i] as number),
+      6,
+    )
   }
   return { pastProfit, predictedProfit, referralValue, total }
 }

@@ -173,6 +173,20 @@ describe('buildReasons', () => {
     ).toBe(
       'lucrative loyal: top 5 % by value with 2 referrals, 1 review, promoter (NPS 10), engagement in the top 12 %',
     )
+    // engagement below the rules' signal percentile (default 60) was not counted as a sign of
+    // connection: the reason names only the promoter answer that was
+    const promoterOnly = {
+      loyalty: { type: 'lucrative_loyal', rule: 'high_value_connected' },
+      valuePercentile: 90,
+      engagement: { percentile: 40, reviews: 0 },
+      nps: 9,
+    } as const
+    expect(type(promoterOnly)).toBe('lucrative loyal: top 10 % by value with promoter (NPS 9)')
+    expect(
+      buildReasons(promoterOnly, { currency, engagementSignalPercentile: 30 }).find(
+        (r) => r.code === 'loyalty_type',
+      )?.text,
+    ).toBe('lucrative loyal: top 10 % by value with promoter (NPS 9), engagement in the top 60 %')
     expect(
       type({ loyalty: { type: 'lazy_loyal', rule: 'price_driven' }, priceDrivenShare: 0.7 }),
     ).toBe('lazy loyal: 70 % of orders used a discount or promotion')

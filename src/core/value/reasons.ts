@@ -131,6 +131,11 @@ export interface ReasonOptions {
   readonly promoterMin?: number
   /** Repeat purchase days the loyalty rules ask of a repeat buyer (default 1). */
   readonly minRepeat?: number
+  /**
+   * The engagement percentile the loyalty rules count as a sign of connection (default 60, the
+   * rules' engagementSignalPercentile): a lucrative loyal's reason cites only the signs counted.
+   */
+  readonly engagementSignalPercentile?: number
 }
 
 /** Distinct amounts remembered per formatter; later ones are formatted each time. */
@@ -272,7 +277,9 @@ function overdueText(daysSinceLast: number, usualGapDays: number): string {
   return `no order in ${plural(since, unit)} against a usual ${count(usualGapDays, unit)}`
 }
 
-function loyaltyText(f: ReasonFacts, promoterMin: number, minRepeat: number): string {
+function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
+  const promoterMin = opts.promoterMin ?? 9
+  const minRepeat = opts.minRepeat ?? 1
   const l = f.loyalty as NonNullable<ReasonFacts['loyalty']>
   const name = TYPE_NAME[l.type]
   const c = f.cadence
@@ -306,7 +313,7 @@ function loyaltyText(f: ReasonFacts, promoterMin: number, minRepeat: number): st
       if (reviews > 0) signs.push(plural(reviews, 'review'))
       if (f.nps !== undefined && f.nps >= promoterMin) signs.push(`promoter (NPS ${f.nps})`)
       const e = f.engagement
-      if (e && e.percentile > 0) {
+      if (e && e.percentile > 0 && e.percentile >= (opts.engagementSignalPercentile ?? 60)) {
         const share = e.topShare
         signs.push(
           share !== undefined && Number.isFinite(share)
@@ -382,7 +389,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   if (f.loyalty) {
     out.push({
       code: 'loyalty_type',
-      text: loyaltyText(f, opts.promoterMin ?? 9, opts.minRepeat ?? 1),
+      text: loyaltyText(f, opts),
     })
     if (out.length >= limit) return out
   }
