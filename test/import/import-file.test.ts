@@ -828,6 +828,39 @@ describe('dates, time zones and amounts', () => {
     ])
   })
 
+  test('the marks are read in a file whose status column also reads the amount', async () => {
+    // a status column ("refunded" rows give their amount back) reads the amount column too, so
+    // the reader never typed it: the marks were dropped unseen, and $, € and £ added up
+    const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+    const e = await orders(
+      write(
+        dir,
+        'mixed-status.csv',
+        'order_id,customer_id,ordered_at,amount,status\ns1,A,2024-01-01,$100.00,completed\n' +
+          's2,B,2024-01-02,100.00 €,completed\ns3,B,2024-01-03,£50.00,completed\n',
+      ),
+    ).catch((x: unknown) => x)
+    expect((e as ImportError).message).toContain(
+      'the amounts in amount are in 3 currencies (USD on 1 row, EUR on 1 row, GBP on 1 row)',
+    )
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(before)
+    // one currency's marks are that currency, as without the status column
+    await orders(
+      write(
+        dir,
+        'usd-status.csv',
+        'order_id,customer_id,ordered_at,amount,status\nt1,A,2024-01-01,$10.00,completed\nt2,B,2024-01-02,$5.00,refunded\n',
+      ),
+    )
+    const stored = await engine.query<{ order_id: string; currency: string | null }>(
+      "SELECT DISTINCT order_id, currency FROM orders WHERE order_id IN ('t1', 't2') ORDER BY order_id",
+    )
+    expect(stored).toEqual([
+      { order_id: 't1', currency: 'USD' },
+      { order_id: 't2', currency: 'USD' },
+    ])
+  })
+
   test('with a decimal comma, found or given, the marks still name the currency', async () => {
     const body =
       'customer_id;order_id;ordered_at;amount\nA;E1;2024-01-03;1.234,50 €\nC;E2;2024-01-04;7,00 €\n'

@@ -243,8 +243,8 @@ export interface FastStage {
   /** Rows where the `tally` condition holds (0 without one). */
   readonly tally: number
   /**
-   * A CSV's number columns did not read as DOUBLE and were parsed from their text: some amount is
-   * formatted ("$1,234.50", "12 EUR"), so it may carry a currency mark.
+   * Some number field of the file was not read as DOUBLE but parsed from its text: it may be
+   * formatted ("$1,234.50", "12 EUR") and carry a currency mark.
    */
   readonly formattedNumbers: boolean
 }
@@ -319,6 +319,8 @@ export async function tryFastStage(
   // throws: a read with fewer typed columns takes it, the all-text read last. One that reads has
   // the same bad rows as the all-text read would; a malformed line would fail every read.
   let got: Awaited<ReturnType<typeof read>> = { failed: null }
+  // the columns the read that succeeded typed as DOUBLE
+  let typed: readonly string[] = doubles
   if (timestamps.length > 0) got = await read(args.datedSource ?? '', doubles, timestamps)
   const failedOn = (g: typeof got, cols: readonly string[]): boolean =>
     typeof g === 'object' && (g.failed === null || cols.includes(g.failed))
@@ -326,13 +328,16 @@ export async function tryFastStage(
   if (failedOn(got, timestamps) && doubles.length > 0) {
     got = await read(args.typedSource ?? '', doubles)
   }
-  // typed numbers: the first read that succeeded had them (or there were none to type)
-  let formattedNumbers = false
   if (typeof got === 'object') {
     got = await read(args.source, [])
-    formattedNumbers = doubles.length > 0
+    typed = []
   }
   if (got !== 'read') return null
+  // a number field the reader did not type was parsed from its text, which may be formatted: an
+  // amount that a status column also reads ("refunded" when the status says so) is never typed
+  const formattedNumbers = spec.fields.some(
+    (f) => f.type === 'number' && !absent(f) && !(f.header !== null && typed.includes(f.header)),
+  )
   try {
     await engine.exec(
       typedViewSql(spec, { table: 'import_fast', view: 'import_typed', firstLine: args.firstLine }),
