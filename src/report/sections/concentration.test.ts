@@ -73,4 +73,32 @@ describe('concentration chart markers', () => {
     expect(attrs(svg, /<circle class="marker" cx="([\d.]+)"/g)).toEqual(['108', '156'])
     expect(attrs(svg, /class="marker-label"[^>]*>(Top \d+%)/g)).toEqual(['Top 10%', 'Top 20%'])
   })
+
+  it('shows the margin cohort beside its share when margin is known for fewer customers', () => {
+    const base = sampleSummary()
+    const revenue = concentrationOf(Array.from({ length: 20 }, (_, i) => 20 - i))
+    const table = (margin: ConcentrationSummary) =>
+      concentrationSection
+        .render(
+          sampleSummary({
+            counts: { ...base.counts, customers: 20 },
+            concentration: { revenue, margin: { ...margin, value: 'margin' } },
+          }),
+        )
+        .replace(/^[\s\S]*?<table/, '<table')
+    // margin known for 11 of the 20: its top 10 % is 2 customers, its top 20 % is 3
+    const partial = table(concentrationOf(Array.from({ length: 11 }, (_, i) => 11 - i)))
+    expect(partial).toContain('<th class="num">Customers (margin)</th>')
+    const rows = [...partial.matchAll(/<tr>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/g)].map((m) =>
+      [...(m[1] ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]),
+    )
+    expect(rows.map((r) => [r[0], r[1], r[3]])).toEqual([
+      ['Top 10%', '2', '2'],
+      ['Top 20%', '4', '3'],
+    ])
+    // known for every customer: the same cohorts, one count column
+    const whole = table(concentrationOf(Array.from({ length: 20 }, (_, i) => 40 - i)))
+    expect(whole).not.toContain('Customers (margin)')
+    expect(whole).toContain('Margin share')
+  })
 })

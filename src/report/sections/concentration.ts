@@ -82,7 +82,7 @@ export const concentrationSection: ReportSection = {
     const rev = s.concentration.revenue
     if (s.counts.customers === 0) return '<p>No customers to rank.</p>'
     const mar = s.concentration.margin
-    const marginByPct = new Map(mar?.topShares.map((t) => [t.percent, t.share]) ?? [])
+    const marginByPct = new Map(mar?.topShares.map((t) => [t.percent, t]) ?? [])
     const cols = [
       { header: 'Top customers', cell: (t: (typeof rev.topShares)[number]) => `Top ${t.percent}%` },
       {
@@ -97,10 +97,26 @@ export const concentrationSection: ReportSection = {
       },
     ]
     if (mar) {
+      // margin known for some customers only: its top 10 % is of those, another count, shown
+      // beside its share (or the row would read "69 customers hold 59.3 % of the margin" of 65)
+      if (
+        rev.topShares.some(
+          (t) => (marginByPct.get(t.percent)?.customers ?? t.customers) !== t.customers,
+        )
+      ) {
+        cols.push({
+          header: 'Customers (margin)',
+          num: true,
+          cell: (t) => {
+            const m = marginByPct.get(t.percent)
+            return m ? formatInt(m.customers) : ''
+          },
+        })
+      }
       cols.push({
         header: 'Margin share',
         num: true,
-        cell: (t) => formatPct(marginByPct.get(t.percent) ?? null),
+        cell: (t) => formatPct(marginByPct.get(t.percent)?.share ?? null),
       })
     }
     const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; 1 means one customer brings everything.</p>`
