@@ -52,6 +52,42 @@ describe('loyals import', () => {
     expect(s.code).toBe(2)
   })
 
+  test('--rejects naming the workspace (or its log) is refused before anything is read', () => {
+    const ws = join(dir, 'rejects-target.duckdb')
+    const good = write(
+      dir,
+      'rt-good.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,A,2024-01-01,100\nO2,B,2024-01-02,50\n',
+    )
+    expect(runCli(['import', good, '--db', ws]).code).toBe(0)
+    const bad = write(
+      dir,
+      'rt-bad.csv',
+      'customer_id,ordered_at,amount\nC,2024-01-03,10\nD,2024-01-04,oops\n',
+    )
+    const before = readFileSync(ws)
+    for (const [target, extra] of [
+      [ws, []],
+      [ws, ['--skip-bad-rows']],
+      [join(dir, '.', 'rejects-target.duckdb'), ['--skip-bad-rows']],
+      [`${ws}.wal`, ['--skip-bad-rows']],
+    ] as const) {
+      const r = runCli(['import', bad, '--db', ws, '--rejects', target, ...extra])
+      expect(r.code, `${target} ${extra.join(' ')}`).toBe(2)
+      expect(r.stderr).toContain(`--rejects ${target} is the workspace ${ws}`)
+      expect(r.stderr).toContain('Nothing was imported')
+    }
+    // the workspace is as it was: two orders, 150
+    expect(readFileSync(ws).equals(before)).toBe(true)
+    const s = runCli(['summary', ws, '--format', 'json'])
+    expect(s.code).toBe(0)
+    const rows = JSON.parse(s.stdout) as { customer_id: string; revenue: number }[]
+    expect(rows.map((r) => [r.customer_id, r.revenue])).toEqual([
+      ['A', 100],
+      ['B', 50],
+    ])
+  })
+
   test('a failed import leaves no new workspace behind; --db in a missing directory is a usage error', () => {
     const fresh = join(dir, 'fresh.duckdb')
     const bad = write(dir, 'fresh-bad.csv', 'customer_id,ordered_at,amount\nc1,2024-01-01,x\n')

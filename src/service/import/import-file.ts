@@ -647,7 +647,8 @@ export async function importFile(
 ): Promise<ImportResult> {
   requireEmbedded(engine, 'importFile')
   if (opts.skipBadRows || opts.rejects !== undefined) {
-    checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`)
+    const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location
+    checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`, store)
   }
   try {
     return await importFileOnce(engine, file, opts)
@@ -674,11 +675,12 @@ export async function importFile(
 
 /**
  * The rejects file can be written: its directory exists and takes new files, it is no directory
- * itself, and it is not the file being imported (which it would overwrite with the bad rows).
+ * itself, and it is neither the file being imported nor the workspace `store` (or its log), which
+ * the bad rows would overwrite: a refused import would lose every stored order.
  * Checked before anything is read: DuckDB would say it only after the import, in its own words.
  * @throws UsageError naming --rejects and what is wrong
  */
-function checkRejectsPath(file: string, rejects: string): void {
+function checkRejectsPath(file: string, rejects: string, store: string | null): void {
   const dir = dirname(resolve(rejects))
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UsageError(
@@ -704,6 +706,11 @@ function checkRejectsPath(file: string, rejects: string): void {
   if (same(file, rejects)) {
     throw new UsageError(
       `--rejects ${rejects} is the file being imported: the bad rows would overwrite it; name another file`,
+    )
+  }
+  if (store !== null && (same(store, rejects) || same(`${store}.wal`, rejects))) {
+    throw new UsageError(
+      `--rejects ${rejects} is the workspace ${store}${same(store, rejects) ? '' : "'s log"}: the bad rows would overwrite it and every stored row with it; name another file. Nothing was imported`,
     )
   }
   try {
