@@ -99,7 +99,7 @@ export function readingNotes(r: ImportResult): string[] {
       : null,
     ...r.repeatedHeaders.map(
       (h) =>
-        `${r.file}: the header names ${h.header} ${h.others.length + 1} times; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,
+        `${r.file}: the header names ${h.header} ${h.others.length + 1} times${h.others.every((o) => o.startsWith(`${h.header}_`)) ? '' : ' (apart from case)'}; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,
     ),
   ].filter((n): n is string => n !== null)
 }

@@ -607,6 +607,36 @@ describe('dates, time zones and amounts', () => {
     ).toEqual([{ n: 1 }])
   })
 
+  test('headers that differ only in case: --map naming neither as the reader does is refused', async () => {
+    // the reader's names are case-blind: "Total" and "total" read as Total and total_1, so
+    // --map amount=total read the first (100) although the file's 'total' is the second (80)
+    const f = write(
+      dir,
+      'case-twice.csv',
+      'order_id,customer_id,ordered_at,Total,total\nK1,k1,2024-01-01,100,80\n',
+    )
+    const before = await fingerprint(engine)
+    await expect(orders(f, { map: { amount: 'total' } })).rejects.toThrow(
+      `--map amount=total: ${f} has 2 columns named 'total' apart from case, which the reader calls Total, total_1 in file order: name the one to read that way (--map amount=total_1 for the second); nothing was imported`,
+    )
+    expect(await fingerprint(engine)).toEqual(before)
+    // unmapped, the first is read and the note says so
+    const r = await orders(f)
+    expect(importNotes(r)).toContain(
+      `${f}: the header names Total 2 times (apart from case); the first Total column was read as amount (--map amount=total_1 reads the next one)`,
+    )
+    const g = write(dir, 'case-twice-2.csv', readFileSync(f, 'utf8').replace('K1', 'K2'))
+    await orders(g, { map: { amount: 'total_1' } })
+    expect(
+      await engine.query(
+        `SELECT order_id, amount FROM orders WHERE order_id IN ('K1', 'K2') ORDER BY 1`,
+      ),
+    ).toEqual([
+      { order_id: 'K1', amount: 100 },
+      { order_id: 'K2', amount: 80 },
+    ])
+  })
+
   test('a header named twice: the first is read and the note names the other', async () => {
     const f = write(
       dir,

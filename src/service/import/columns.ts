@@ -588,6 +588,21 @@ function findHeader(headers: readonly string[], folded: string): string | undefi
 }
 
 /**
+ * The reader's names of the later columns a file names as `header` (apart from case): DuckDB
+ * keeps the first as it is and calls the others `<header>_1`, `<header>_2` ..., as its names are
+ * case-blind ("Total" and "total" read as Total and total_1).
+ */
+export function laterCopies(headers: readonly string[], header: string): string[] {
+  const lower = header.toLowerCase()
+  return headers.filter(
+    (h) =>
+      h.length > header.length &&
+      h.slice(0, header.length).toLowerCase() === lower &&
+      /^_\d+$/.test(h.slice(header.length)),
+  )
+}
+
+/**
  * The field a `--map` key names: the field itself, or a name a file would use for it
  * ("order_date", "order time" for ordered_at) when that names one field only and the map does not
  * also give that field by its own name.
@@ -642,6 +657,14 @@ export function resolveColumns(
     if (header === undefined) {
       throw new UsageError(
         `--map ${field}=${col}: no column '${col}' in ${file} (columns: ${headers.join(', ')})`,
+      )
+    }
+    // 'total' beside "Total" and "total" in the file: the reader kept the first as Total, so the
+    // name given is not the first's and may be the second's, which the reader renamed
+    const copies = header === col ? [] : laterCopies(headers, header)
+    if (copies.length > 0) {
+      throw new UsageError(
+        `--map ${field}=${col}: ${file} has ${copies.length + 1} columns named '${col}' apart from case, which the reader calls ${[header, ...copies].join(', ')} in file order: name the one to read that way (--map ${field}=${copies[0]} for the second); nothing was imported`,
       )
     }
     columns[field] = header

@@ -94,6 +94,7 @@ import {
   type ColumnMapping,
   type ImportKind,
   type Layout,
+  laterCopies,
   parseKind,
   resolveColumns,
 } from './columns.ts'
@@ -1583,9 +1584,9 @@ async function importFileOnce(
 }
 
 /**
- * Mapped headers that the file repeats: DuckDB's reader keeps the first as named and calls the
- * others `<name>_1`, `<name>_2` ... (a file that really names a column `Date_1` beside `Date`
- * reads as a repeat too; the note then only says which one was read).
+ * Mapped headers that the file repeats, apart from case too: DuckDB's reader keeps the first as
+ * named and calls the others `<name>_1`, `<name>_2` ... (laterCopies; a file that really names a
+ * column `Date_1` beside `Date` reads as a repeat too; the note then only says which one was read).
  */
 function repeatedHeaders(
   mapped: Readonly<Record<string, string>>,
@@ -1593,9 +1594,7 @@ function repeatedHeaders(
 ): ImportResult['repeatedHeaders'] {
   const out: { field: string; header: string; others: string[] }[] = []
   for (const [field, header] of Object.entries(mapped)) {
-    const others = columns.filter(
-      (c) => c.startsWith(`${header}_`) && /^\d+$/.test(c.slice(header.length + 1)),
-    )
+    const others = laterCopies(columns, header)
     if (others.length > 0) out.push({ field, header, others })
   }
   return out
