@@ -144,6 +144,7 @@ export {
 export type { Rng } from './core/random.ts'
 export { createRng } from './core/random.ts'
 export type { RfmRules } from './core/rfm-segments.ts'
+export { assignSegment, RfmRulesSchema, rfmSegmentCaseSql } from './core/rfm-segments.ts'
 export {
   digamma,
   hyp2f1,
@@ -258,7 +259,7 @@ export {
   ValueConfigSchema,
 } from './core/value/config.ts'
 export type { EngagementEvents, EngagementResult } from './core/value/engagement.ts'
-export { engagementScores, percentileRank } from './core/value/engagement.ts'
+export { engagementScores, percentileRank, rankShares } from './core/value/engagement.ts'
 export type {
   LoyaltyFeatureColumns,
   LoyaltyFeatures,
@@ -318,6 +319,9 @@ export {
   UsageError,
   WrongKindError,
 } from './errors.ts'
+// the pieces the docs name for use from code (docs/generator.md, insights.md, rfm.md, summary.md)
+export { defaultSections } from './report/sections/index.ts'
+export { insightsSections } from './report/sections/insights.ts'
 export type {
   AnalysisSummary,
   ConcentrationSummary,
@@ -334,14 +338,19 @@ export type {
   AnalyzeValueOptions,
 } from './service/analyze.ts'
 export { analyze, computeAnalysis, renderAnalysisReport } from './service/analyze.ts'
+export { concentration, marginKnown } from './service/concentration.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
 export { customerProfile } from './service/customer-profile.ts'
+export { generateCompany, generateInto } from './service/generate/company.ts'
+export { writeCompany } from './service/generate/write.ts'
 export type { ImportKind } from './service/import/columns.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
 export { importFile } from './service/import/import-file.ts'
+export { computeInsights, writeInsightsFiles } from './service/insights/index.ts'
 export type { InsightsSummary } from './service/insights/types.ts'
 export type { PredictOptions } from './service/predict.ts'
 export type { PredictionSummary } from './service/prediction-summary.ts'
+export { buildRfm, loadRfmRules } from './service/rfm.ts'
 export type { ReadOptions } from './service/source.ts'
 export { importNotes, openSource } from './service/source.ts'
 export type { CustomerSummaryInfo, OrderFacts } from './service/summary.ts'

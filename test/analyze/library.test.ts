@@ -6,11 +6,22 @@ import { describe, expect, it } from 'vitest'
 import {
   type AnalysisSummary,
   analyze,
+  assignSegment,
   buildCustomerSummary,
+  buildRfm,
   computeAnalysis,
+  concentration,
+  defaultSections,
+  generateCompany,
   importFile,
+  insightsSections,
+  marginKnown,
   openSource,
   openWorkspace,
+  RfmRulesSchema,
+  rankShares,
+  rfmSegmentCaseSql,
+  writeCompany,
 } from '../../src/index.ts'
 import { ROOT, tempDir } from '../helpers/cli.ts'
 
@@ -64,5 +75,39 @@ describe('the library runs the main job', () => {
     } finally {
       await engine.close()
     }
+  })
+
+  it('the functions the docs name for use from code come from the package entry', async () => {
+    // docs/generator.md: a small company in memory, and the same company written as files
+    const company = await generateCompany({ customers: 40, seed: 7 })
+    expect(company.orders.length).toBeGreaterThan(40)
+    const dir = tempDir('loyals-lib-docs-')
+    const written = await writeCompany({ customers: 40, seed: 7 }, dir, 'csv')
+    expect(existsSync(join(dir, 'orders.csv'))).toBe(true)
+    expect(written).toBeTruthy()
+    // docs/rfm.md and docs/summary.md on a workspace of the CDNOW sample
+    const engine = await openWorkspace(join(dir, 'w.duckdb'))
+    try {
+      await importFile(engine, SAMPLE, { kind: 'orders' })
+      await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
+      const rfm = await buildRfm(engine, { table: 'customer_summary' })
+      expect(rfm.customers).toBe(2357)
+      expect(await marginKnown(engine)).toBe(false)
+      const c = await concentration(engine, { table: 'customer_summary', value: 'revenue' })
+      expect(c.customers).toBe(2357)
+    } finally {
+      await engine.close()
+    }
+    expect(assignSegment(5, 5, null)).toBe('Champions')
+    expect(
+      rfmSegmentCaseSql(RfmRulesSchema.parse({ rules: [{ name: 'All', r: [1, 5] }] })),
+    ).toContain("'All'")
+    expect(Array.from(rankShares(Float64Array.of(0, 5, 5, 10)).topShare)).toEqual([
+      Number.NaN,
+      75,
+      75,
+      25,
+    ])
+    expect(defaultSections().length).toBeGreaterThan(insightsSections().length)
   })
 })

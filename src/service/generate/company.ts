@@ -264,13 +264,15 @@ const COMMENTS = {
  * an exponential lifetime with rate μ ~ Gamma(s, β). Spend per customer is lognormal. Planted
  * effects and all parameters are in params.ts and docs/generator.md.
  *
- * @example await generateInto({ ...DEFAULT_OPTIONS, customers: 1000 }, mySink)
+ * @example await generateInto({ customers: 1000 }, mySink) // the other options: DEFAULT_OPTIONS'
  * @throws RangeError on bad dates or a customer count that is not a positive integer.
  */
 export async function generateInto(
-  opts: GenerateOptions,
+  options: Partial<GenerateOptions>,
   sink: CompanySink,
 ): Promise<GenerationTruth> {
+  // what is not given is DEFAULT_OPTIONS', as for generateCompany
+  const opts: GenerateOptions = { ...DEFAULT_OPTIONS, ...options }
   const n = opts.customers
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`customers must be a positive integer`)
   const startMs = parseDay(opts.start, false)

@@ -100,11 +100,11 @@ export const VALUE_CONFIG_FILE = 'loyals.value.json'
  * `customers.csv`, `referrals.csv`, `engagement.csv`, `tickets.csv`, `returns.csv`,
  * `surveys.csv`, `products.csv`), `costs.json` (cost rates), the same rates as a value
  * configuration for `--config` (`loyals.value.json`) and `truth.json` (what was planted). Same options and seed give byte-identical files.
- * @example await writeCompany({ ...DEFAULT_OPTIONS, customers: 100_000 }, 'demo-co', 'csv')
+ * @example await writeCompany({ customers: 100_000 }, 'demo-co', 'csv') // others: DEFAULT_OPTIONS'
  * @throws RangeError for bad options; file-system errors as thrown by node:fs.
  */
 export async function writeCompany(
-  opts: GenerateOptions,
+  opts: Partial<GenerateOptions>,
   dir: string,
   format: GenerateFormat = 'csv',
 ): Promise<WriteResult> {
