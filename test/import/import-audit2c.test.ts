@@ -224,6 +224,52 @@ describe('order lines: the lines a file carries for an order are its lines', () 
     expect(await stored()).toEqual(['O5/P1/4', 'O5/P1/4'])
   })
 
+  // the file's lines of an order replace its stored lines: an order with a line rejected by
+  // --skip-bad-rows would get a partial set (beside its stored lines, or alone), so it is left out
+  it('with --skip-bad-rows an order with a bad line keeps its stored lines, its good lines rejected with it', async () => {
+    const head = 'order_id,product_id,product_name,quantity,amount\n'
+    await lines(write(dir, 'v1.csv', `${head}O1,P9,Old item,1,100\nO2,Q1,Cup,1,30\n`))
+    const f = write(
+      dir,
+      'v2.csv',
+      `${head}O1,P1,Pen,2,40\nO2,Q1,Cup,1,35\nO1,P2,Pad,1,60\nO1,P3,Ink,x,5\n`,
+    )
+    const rejects = join(dir, 'v2.rejects.csv')
+    const skip = { kind: 'order-lines', now: NOW, skipBadRows: true, rejects } as const
+    const r = await importFile(engine, f, skip)
+    expect(r).toMatchObject({ rowsStored: 1, rejected: 3, leftOut: 2 })
+    // O2 is imported as any order is: its corrected line replaces the stored one
+    expect(r.linesReplaced).toEqual({ lines: 1, orders: 1 })
+    expect(await stored()).toEqual(['O1/P9/100', 'O2/Q1/35'])
+    expect(readFileSync(rejects, 'utf8').trim().split('\n')).toEqual([
+      'order_id,product_id,product_name,quantity,amount,line,reason',
+      'O1,P1,Pen,2,40,2,order_id: order O1 is left out with its bad line 5',
+      'O1,P2,Pad,1,60,4,order_id: order O1 is left out with its bad line 5',
+      "O1,P3,Ink,x,5,5,quantity: cannot read 'x' as a number",
+    ])
+    expect(describeImport(r)).toContain(
+      '3 bad rows skipped (2 of them good lines of an order with a bad line: such an order is left out whole, what is stored of it kept), written to',
+    )
+    // a file of that order alone has nothing left to import, and says why
+    const alone = write(dir, 'v3.csv', `${head}O1,P1,Pen,2,40\nO1,P2,Pad,1,60\nO1,P3,Ink,x,5\n`)
+    const e = await importError(() => importFile(engine, alone, skip))
+    expect(e.message).toMatch(
+      /v3\.csv: every row is bad \(1\) or left out with a bad line of its order \(2\); nothing was imported\./,
+    )
+    expect(await stored()).toEqual(['O1/P9/100', 'O2/Q1/35'])
+  })
+
+  it('with --skip-bad-rows an order with a bad line gets none of its lines in a fresh workspace', async () => {
+    const f = write(
+      dir,
+      'new.csv',
+      'order_id,product_id,quantity,amount\nO1,P1,2,40\nO2,Q1,1,30\nO1,P2,1,60\nO1,P3,x,5\n',
+    )
+    const r = await importFile(engine, f, { kind: 'order-lines', now: NOW, skipBadRows: true })
+    expect(r).toMatchObject({ rowsStored: 1, rejected: 3, leftOut: 2 })
+    expect(await stored()).toEqual(['O2/Q1/30'])
+  })
+
   it('counts and names the lines whose order is not in the workspace', async () => {
     await orders(
       write(dir, 'o.csv', 'customer_id,order_id,ordered_at,amount\nC1,O1,2024-01-05,10\n'),

@@ -1277,13 +1277,53 @@ describe('column recognition', () => {
       `${f}:3 Lineitem quantity: cannot read 'one' as a number`,
     ])
     expect(await fingerprint(engine)).toEqual(before)
-    // skipped, the line's item is left out with it and the order stays (its Total is on line 2)
+    // skipped, the order is left out whole with it (its Total, on line 2, counts the bad line's
+    // item): stored without the line, it would replace a stored order and its lines with less
     const r = await orders(f, { skipBadRows: true })
-    expect(r.rejected).toBe(1)
-    const items = await engine.query<{ name: string }>(
-      "SELECT product_name AS name FROM order_lines WHERE order_id = '#1001' ORDER BY 1",
+    expect(r).toMatchObject({ rejected: 2, leftOut: 1, rowsStored: 5, lines: 5 })
+    expect(readFileSync(`${f}.rejects.csv`, 'utf8')).toContain(
+      'Name: order #1001 is left out with its bad line 3',
     )
-    expect(items).toEqual([{ name: 'Organic Coffee Beans 1kg' }])
+    expect(await engine.query("SELECT count(*) AS n FROM orders WHERE order_id = '#1001'")).toEqual(
+      [{ n: 0 }],
+    )
+    expect(
+      await engine.query("SELECT count(*) AS n FROM order_lines WHERE order_id = '#1001'"),
+    ).toEqual([{ n: 0 }])
+  })
+
+  test('Shopify orders export: with --skip-bad-rows an order with a bad line keeps its stored order and lines', async () => {
+    const H =
+      'Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Refunded Amount,Id\n'
+    const export_ = (gadgets: string, total: string) =>
+      `${H}#1001,ann@x.com,paid,EUR,100.00,2024-01-05 10:00:00 +0100,2,Widget,30.00,W1,0.00,111\n` +
+      `#1001,ann@x.com,,,,2024-01-05 10:00:00 +0100,${gadgets},Gadget,40.00,G1,,111\n` +
+      `#1002,bob@x.com,paid,EUR,${total},2024-01-06 10:00:00 +0100,1,Widget,${total},W1,0.00,112\n`
+    await orders(write(dir, 'v1.csv', export_('1', '30.00')))
+    const stored = async () => ({
+      orders: await engine.query('SELECT order_id, amount, quantity FROM orders ORDER BY order_id'),
+      lines: await engine.query(
+        'SELECT order_id, product_id, quantity, amount FROM order_lines ORDER BY order_id, product_id',
+      ),
+    })
+    const before = await stored()
+    expect(before.orders).toEqual([
+      { order_id: '#1001', amount: 100, quantity: 3 },
+      { order_id: '#1002', amount: 30, quantity: 1 },
+    ])
+    const r = await orders(write(dir, 'v2.csv', export_('abc', '35.00')), { skipBadRows: true })
+    expect(r).toMatchObject({ rejected: 2, leftOut: 1, updated: 1 })
+    // #1002 is replaced as any order is; #1001 is not touched
+    expect(r.changedOrders?.map((c) => c.orderId)).toEqual(['#1002'])
+    expect(r.linesReplaced).toEqual({ lines: 1, orders: 1 })
+    expect(await stored()).toEqual({
+      orders: [before.orders[0], { order_id: '#1002', amount: 35, quantity: 1 }],
+      lines: [
+        { order_id: '#1001', product_id: 'G1', quantity: 1, amount: 40 },
+        { order_id: '#1001', product_id: 'W1', quantity: 2, amount: 60 },
+        { order_id: '#1002', product_id: 'W1', quantity: 1, amount: 35 },
+      ],
+    })
   })
 
   test('Shopify orders export: one order per Name, its Refunded Amount a refund row, line items', async () => {

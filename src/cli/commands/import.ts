@@ -149,8 +149,13 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     }
   }
   if (r.rejected > 0) {
+    const leftOut = r.leftOut ?? 0
+    const withOrder =
+      leftOut > 0
+        ? ` (${leftOut} of them good line${leftOut === 1 ? '' : 's'} of an order with a bad line: such an order is left out whole, what is stored of it kept)`
+        : ''
     out.push(
-      `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped, written to ${r.rejectsFile}`,
+      `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped${withOrder}, written to ${r.rejectsFile}`,
     )
   }
   if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched, r)}`)

@@ -247,6 +247,12 @@ export interface ImportResult {
   }
   readonly unchanged: number
   readonly rejected: number
+  /**
+   * Of the rejected rows, good lines left out whole with a bad line of their order (line items, a
+   * Shopify export, order lines with --skip-bad-rows): the order and its stored lines stay as
+   * they were.
+   */
+  readonly leftOut?: number
   readonly rejectsFile: string | null
   /** Order lines written alongside orders (Shopify exports). */
   readonly lines: number
@@ -1070,6 +1076,8 @@ async function importFileOnce(
           )
     const spec = commaSpec(typedSpec(kind, mapping), opts)
     let badLines = 0
+    // of the bad lines, good ones left out with a bad line of their order (importLineSiblings)
+    let leftOut = 0
     if (!fast) {
       const prevTz = (
         await engine.query<{ tz: string }>("SELECT current_setting('TimeZone') AS tz")
@@ -1103,12 +1111,28 @@ async function importFileOnce(
             : undefined,
         ),
       )
-      if (opts.skipBadRows && mapping.layout === 'line-items') {
+      // a file whose lines are an order's lines (line items, a Shopify export, order lines)
+      // replaces the order and its stored lines: one with a bad line is left out whole instead
+      const shopify = kind === 'orders' && mapping.layout === 'shopify-orders'
+      const problemLines = () =>
+        count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
+      badLines = await problemLines()
+      if (
+        badLines > 0 &&
+        opts.skipBadRows &&
+        (mapping.layout === 'line-items' || shopify || kind === 'order-lines')
+      ) {
+        const name = mapping.columns.order_id ?? null
         await engine.exec(
-          importLineSiblings(engine.dialect, { header: mapping.columns.order_id ?? null }),
+          importLineSiblings(engine.dialect, {
+            header: name,
+            ...(shopify ? { rawOrder: `nullif(trim(${ident(name ?? 'Name')}), '')` } : {}),
+          }),
         )
+        const bad = badLines
+        badLines = await problemLines()
+        leftOut = badLines - bad
       }
-      badLines = await count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
       // some bad value a number with a decimal comma (12,50), and none written with a point:
       // read the file so, as the one way its numbers read, and say so
       if (badLines > 0 && !opts.decimalComma) {
@@ -1124,6 +1148,7 @@ async function importFileOnce(
       }
       // --skip-bad-rows with no good row left would import nothing and say it succeeded
       const none = opts.skipBadRows && badLines >= rowsRead
+      const withOrder = leftOut > 0 ? ` or left out with a bad line of its order (${leftOut})` : ''
       if (badLines > 0 && (!opts.skipBadRows || none)) {
         const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
         const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
@@ -1150,7 +1175,7 @@ async function importFileOnce(
         const where = listed ? ` Every bad row is in ${opts.rejects}.` : ''
         throw new ImportError(
           none
-            ? `${file}: every row is bad (${badLines}); nothing was imported. Fix them and import again.${where}`
+            ? `${file}: every row is bad (${badLines - leftOut})${withOrder}; nothing was imported. Fix them and import again.${where}`
             : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported.${where} ` +
                 'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
           problems,
@@ -1518,6 +1543,7 @@ async function importFileOnce(
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
       unchanged: rowsStored - Number(changes.inserted) - Number(changes.updated),
       rejected: badLines,
+      ...(leftOut > 0 ? { leftOut } : {}),
       rejectsFile,
       lines,
       customers: Number(stats?.customers ?? 0),
