@@ -2520,6 +2520,37 @@ describe('bad input: clear message, store unchanged', () => {
     expect(formatProblem(e1.problems[0]!)).toMatch(new RegExp(`^${first}:1: malformed JSON`))
   })
 
+  test('a JSON syntax error in a pretty-printed, array or wrapped file is said at its own line, with its record', async () => {
+    const rec = (c: string, amount: string) =>
+      `{"customer_id":"${c}","ordered_at":"2024-01-01","amount":${amount}}`
+    const before = await fingerprint(engine)
+    const cases: [string, string, string][] = [
+      [
+        'pretty.json',
+        `{\n  "customer_id": "A", "ordered_at": "2024-01-01", "amount": 10\n}\n{\n  "customer_id": "B",\n  "ordered_at": "2024-01-02",\n  "amount": 20,,\n}\n`,
+        ":7: malformed JSON in record 2 (which opens on line 4), character 16: ',' where a field name in double quotes was expected (a comma too many?)",
+      ],
+      [
+        'array.json',
+        `[\n  ${rec('A', '10')},\n  ${rec('B', '20,,')},\n  ${rec('C', '30')}\n]\n`,
+        ":3: malformed JSON in record 2, character 60: ',' where a field name in double quotes was expected (a comma too many?)",
+      ],
+      [
+        'wrapped.json',
+        `{"orders": [\n  ${rec('A', '10')},\n  ${rec('B', '20 "x":1')},\n  ${rec('C', '30')}\n]}\n`,
+        `:3: malformed JSON in record 2, character 60: '"' where ',' or '}' was expected (a comma missing?)`,
+      ],
+    ]
+    for (const [name, body, said] of cases) {
+      for (const f of [write(dir, name, body), write(dir, `${name}.gz`, gzipSync(body))]) {
+        const e = await importError(() => orders(f))
+        expect(e.message).toBe(`cannot read ${f}`)
+        expect(e.problems.map(formatProblem)).toEqual([`${f}${said}`])
+      }
+    }
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
   test('a --date-format DuckDB cannot read is a usage error', async () => {
     const f = write(dir, 'df.csv', 'customer_id,ordered_at,amount\nc1,01/02/2024,1\n')
     await expect(orders(f, { dateFormat: '%d/%Q/%Y' })).rejects.toThrow(

@@ -118,6 +118,7 @@ import {
   scalarColumns,
 } from './formats.ts'
 import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
+import { findJsonSyntaxError, type JsonRecordAt, type JsonSyntaxError } from './json-syntax.ts'
 import { extraKind } from './kinds/index.ts'
 import { headerBelow } from './preamble.ts'
 import { uncarriedColumns } from './uncarried.ts'
@@ -473,7 +474,9 @@ function readError(file: string, format: Format, e: unknown): ImportError {
   if (json) {
     // DuckDB 1.5 numbers the line after the bad one (the first line is reported as 2)
     const line = Number(json[1]) - 1
-    const reason = `malformed JSON: ${json[2]?.trim()}`
+    // DuckDB's hint names its own option, not one of the import's
+    const said = json[2]?.replace(/\s*Try auto-detecting the JSON format\.?/, '').trim()
+    const reason = `malformed JSON: ${said}`
     return new ImportError(`cannot read ${file}`, [{ file, line, column: null, reason }])
   }
   const first = (lines[0] ?? msg).replace(/^[\w ]+Error: /, '')
@@ -674,7 +677,16 @@ export async function importFile(
     // its own error says where
     if (copy.malformed.length === 0 || copy.good <= copy.malformed.length) {
       await copy.remove()
-      throw e
+      if (copy.malformed.length === 0) throw e
+      // the reader names the line after its one-line read of the document: a scan says where
+      const found = await findJsonSyntaxError(opts.readFrom ?? file, opts.readFrom ? false : gzip)
+      if (!found) throw e
+      // a page's record ({"orders": [...]}) unless the fields around the list make a record
+      const kind = parseKind(opts.kind)
+      const around = found.keys.filter((k) => k !== found.list?.field)
+      const isRecord = tryResolveColumns(file, around, kind, opts.map) !== null
+      const record = found.element ?? (found.list && !isRecord ? found.list : found.document)
+      throw jsonSyntaxProblem(file, found, record)
     }
     return await importCopy(engine, file, { ...opts, malformed: copy.malformed }, copy, {})
   }
@@ -775,9 +787,16 @@ function lineTooLong(e: unknown): boolean {
   )
 }
 
-/** Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"). */
+/**
+ * Whether `e` is the reader's refusal of a JSON line (readError's "malformed JSON"), not yet said
+ * at its own line by a scan of the file (jsonSyntaxProblem).
+ */
 function malformedJson(e: unknown): boolean {
-  return e instanceof ImportError && e.problems.some((p) => p.reason.startsWith('malformed JSON'))
+  return (
+    e instanceof ImportError &&
+    !scanned.has(e) &&
+    e.problems.some((p) => p.reason.startsWith('malformed JSON'))
+  )
 }
 
 async function importFileOnce(
@@ -1726,10 +1745,42 @@ async function jsonLinesCopy(
     await engine.exec(`COPY (${select}) TO ${lit(path)} (FORMAT json)`)
   } catch (e) {
     await remove()
-    throw readError(file, 'jsonl', e)
+    const err = readError(file, 'jsonl', e)
+    // DuckDB names the byte and its own count of values: a scan says the line and the record
+    const found = /Malformed JSON/.test(err.message) ? await findJsonSyntaxError(file, gzip) : null
+    if (!found) throw err
+    const record =
+      records === null ? found.element : 'documents' in records ? found.document : found.list
+    throw jsonSyntaxProblem(file, found, record)
   }
   return { path, remove }
 }
+
+/**
+ * A JSON syntax error said as a bad row at its own line: the record it is in (`record`) is named
+ * by its number, with the line it opens on when that is another, except a record of JSON lines
+ * (a document on one line), whose line is its name.
+ */
+function jsonSyntaxProblem(
+  file: string,
+  found: JsonSyntaxError,
+  record: JsonRecordAt | undefined,
+): ImportError {
+  const oneLine = record === found.document && record.line === found.line
+  const where =
+    record === undefined || oneLine
+      ? ''
+      : ` in record ${record.n}${record.line === found.line ? '' : ` (which opens on line ${record.line})`}`
+  const reason = `malformed JSON${where}, character ${found.column}: ${found.reason}`
+  const e = new ImportError(`cannot read ${file}`, [
+    { file, line: found.line, column: null, reason },
+  ])
+  scanned.add(e)
+  return e
+}
+
+/** The errors jsonSyntaxProblem made: importFile reads no copy without their lines. */
+const scanned = new WeakSet<ImportError>()
 
 /** A JSON file read as whole documents (one or more, each over any number of lines). */
 const unstructured = (file: string, gzip: boolean): string =>
