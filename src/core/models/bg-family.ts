@@ -230,13 +230,13 @@ const toParams = (t: readonly number[]): BgParams => ({
 })
 
 export function bgLogLikelihood(k: number, p: BgParams, h: Histories): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistories(h)
   return evalLL(makeWork(indexHistories(h), k), p, null)
 }
 
 export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories): Float64Array {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistories(h)
   const out = new Float64Array(h.x.length)
   evalLL(makeWork(indexHistories(h), k), p, null, out)
@@ -244,7 +244,7 @@ export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories):
 }
 
 export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistories(h)
   const g = [0, 0, 0, 0]
   evalLL(makeWork(indexHistories(h), k), p, g)
@@ -473,7 +473,7 @@ export function bgProbabilityAlive(
   tx: number,
   T: number,
 ): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistory(x, tx, T)
   return pAliveFast(k, p, x, tx, T)
 }
@@ -498,7 +498,7 @@ export function bgExpectedPurchases(
   tx: number,
   T: number,
 ): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistory(x, tx, T)
   if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
   return pAliveFast(k, p, x, tx, T) * bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
@@ -506,7 +506,7 @@ export function bgExpectedPurchases(
 
 /** E[X(t)] for a new customer: BG k=0 eq. 7 of FHL 2005; MBG: b/(a+b) · (same with b+1). */
 export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   if (k === 0) return bgExpectedAlive(p.r, p.alpha, p.a, p.b, t)
   return (p.b / (p.a + p.b)) * bgExpectedAlive(p.r, p.alpha, p.a, p.b + 1, t)
@@ -521,7 +521,7 @@ export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): numbe
  * @example probabilityOfPurchases({ r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }, 300, 39) // 4.75e-19
  */
 export function bgProbabilityOfPurchases(k: number, p: BgParams, n: number, t: number): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   if (!(Number.isInteger(n) && n >= 0))
     throw new DataError(`n must be a non-negative integer (got ${n})`)
   if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
@@ -553,7 +553,7 @@ export function bgProbabilityAnyPurchase(
   tx: number,
   T: number,
 ): number {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistory(x, tx, T)
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   const q = -Math.expm1(-(p.r + x) * Math.log1p(window / (p.alpha + T)))
@@ -571,7 +571,7 @@ export function bgExpectedNextPurchaseTime(
   tx: number,
   T: number,
 ): NextPurchase {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   checkHistory(x, tx, T)
   const shape = p.r + x
   const scale = p.alpha + T
@@ -603,7 +603,7 @@ export function bgSimulate(
   seed: number,
   resolution = 0,
 ): SimulatedHistories {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   if (!(Number.isInteger(n) && n >= 0)) {
     throw new DataError(`the number of customers must be an integer >= 0 (got ${n})`)
   }
@@ -662,7 +662,7 @@ export function bgScoreAll(
   },
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
-  checkParams('model', p)
+  checkParams('BG/NBD', p)
   if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
   const n = h.x.length
   const pAlive = new Float64Array(n)
