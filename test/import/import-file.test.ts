@@ -2051,6 +2051,32 @@ describe('formats', () => {
     )
     expect(last.at).toBe('2024-01-01 10:00:00')
   })
+
+  test('a NaN in a float id column is a missing id, not the id "nan"', async () => {
+    // pandas, Polars and Spark write a missing value of a float column as NaN
+    const pq = join(dir, 'nan-ids.parquet')
+    await engine.exec(
+      `COPY (SELECT * FROM (VALUES (91085.0, 9101.0, TIMESTAMP '2024-03-01', 10.0), ('nan'::DOUBLE, 9102.0, TIMESTAMP '2024-03-02', 20.0),
+         (91086.0, 'nan'::DOUBLE, TIMESTAMP '2024-03-03', 5.0), (91086.0, 'nan'::DOUBLE, TIMESTAMP '2024-03-04', 7.0))
+         t(customer_id, order_id, ordered_at, amount)) TO '${pq}' (FORMAT parquet)`,
+    )
+    const e = await importError(() => orders(pq))
+    expect(e.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [2, 'customer_id', 'empty value: customer_id is required'],
+    ])
+    const r = await orders(pq, { skipBadRows: true })
+    expect(r.rowsStored).toBe(3)
+    // the two orders without an id are two orders of 91086, not one order "nan" named twice
+    expect(
+      await engine.query(
+        "SELECT customer_id, order_id, amount FROM orders WHERE customer_id IN ('91085', '91086', 'nan') ORDER BY amount",
+      ),
+    ).toEqual([
+      { customer_id: '91086', order_id: null, amount: 5 },
+      { customer_id: '91086', order_id: null, amount: 7 },
+      { customer_id: '91085', order_id: '9101', amount: 10 },
+    ])
+  })
 })
 
 describe('bad input: clear message, store unchanged', () => {

@@ -204,15 +204,25 @@ export function flattenObjects(
 /**
  * Materialise `source` into the TEMP table `import_src` (all VARCHAR). `columns` are the source's
  * column names (from DESCRIBE); non-CSV columns are cast so validation has one path for every format.
+ * `floats`: those of them typed FLOAT or DOUBLE, whose NaN is the value a data frame writes for a
+ * missing one (pandas, Polars, Spark): it is staged as missing, not as the text 'nan' (a customer
+ * id 'nan', or two id-less orders as one order 'nan').
  */
 export function importStage(
   _dialect: Dialect,
-  args: { source: string; format: StageFormat; columns: readonly string[] },
+  args: {
+    source: string
+    format: StageFormat
+    columns: readonly string[]
+    floats?: ReadonlySet<string>
+  },
 ): Query {
+  const text = (c: string): string =>
+    args.floats?.has(c)
+      ? `CASE WHEN NOT isnan(${ident(c)}) THEN CAST(${ident(c)} AS VARCHAR) END`
+      : `CAST(${ident(c)} AS VARCHAR)`
   const cols =
-    args.format === 'csv'
-      ? '*'
-      : args.columns.map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`).join(', ')
+    args.format === 'csv' ? '*' : args.columns.map((c) => `${text(c)} AS ${ident(c)}`).join(', ')
   return { sql: `CREATE OR REPLACE TEMP TABLE import_src AS SELECT ${cols} FROM ${args.source}` }
 }
 

@@ -864,8 +864,6 @@ async function importFileOnce(
       quoted,
     )
     const describeTyped = (src: string) => engine.query<Described>(`DESCRIBE SELECT * FROM ${src}`)
-    const describe = async (src: string): Promise<string[]> =>
-      (await describeTyped(src)).map((d) => d.column_name)
     // Most files are clean: read them once into typed columns. Only a file with a problem pays
     // for the validating path, which stages every value as text and names each bad row. The fast
     // read's columns come from its own reader: describing a CSV with a rejects table costs ~0.2 s.
@@ -1027,8 +1025,13 @@ async function importFileOnce(
     let columns = fastColumns ?? []
     if (!fast) {
       await dropTemp(engine)
+      let floats = new Set<string>()
       try {
-        columns = await describe(source)
+        const described = await describeTyped(source)
+        columns = described.map((d) => d.column_name)
+        floats = new Set(
+          described.filter((d) => /^(FLOAT|DOUBLE)$/.test(d.column_type)).map((d) => d.column_name),
+        )
       } catch (e) {
         // DuckDB's sniffer cannot read a file that mixes CRLF and LF: read a copy with LF only
         // (the same lines), under the file's own name
@@ -1039,7 +1042,7 @@ async function importFileOnce(
         throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
       try {
-        await engine.exec(importStage(engine.dialect, { source, format, columns }))
+        await engine.exec(importStage(engine.dialect, { source, format, columns, floats }))
       } catch (e) {
         throw await blankAware(readError(file, format, e), readPath, format, readGzip)
       }
