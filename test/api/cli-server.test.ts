@@ -248,6 +248,12 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     // nothing imported since: the next tick does not refit
     const again = await runCli(['tick', '--db', fresh, '--config', opsPath])
     expect(again.stdout).not.toContain('Refitted first')
+    // ticks replayed a day back (--now): the first after an import refits, the next does not
+    const later = file('later.csv', [`g4,g,${at(1.5)},40`])
+    expect((await runCli(['import', later, '--db', fresh])).code).toBe(0)
+    const back = ['tick', '--db', fresh, '--config', opsPath, '--now', at(1), '--json']
+    expect(JSON.parse((await runCli(back)).stdout).refitted).toBe(1)
+    expect(JSON.parse((await runCli(back)).stdout).refitted ?? 0).toBe(0)
   })
 
   it('customers imported through the server are the rows a direct import stores: unchanged after', async () => {

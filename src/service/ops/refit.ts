@@ -267,7 +267,10 @@ export async function refit(
       insertRows(e.dialect, {
         table: 'model_params',
         columns: ['name', 'params', 'fitted_at'],
-        rows: [['current', JSON.stringify(model), sqlTs(startMs)]],
+        // when the refit ran, by the wall clock the imports are stamped with (refitDue compares
+        // them): a tick replayed with --now a day back would otherwise find every import newer
+        // and refit on every run (the model's own as-of is fittedAtMs, inside it)
+        rows: [['current', JSON.stringify(model), sqlTs(Math.max(startMs, Date.now()))]],
         conflict: { keys: ['name'], update: ['params', 'fitted_at'] },
       }),
     ),
