@@ -1,17 +1,38 @@
 // Per-customer order aggregates for the full refit, from every order (imported or from events).
 // A purchase day is a calendar day with an order (docs/summary.md); refunds lower revenue only.
-// The same for some customers: the counters of those a file import corrected an order of.
+// The same for some customers: the counters of those a file import corrected an order of. With
+// `connection`, also the counters the loyalty rules read from the value inputs.
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
 import { exactSum } from './customer-summary.ts'
 
-export function refitAggregates(dialect: Dialect, customers?: readonly string[]): Query {
+export function refitAggregates(
+  dialect: Dialect,
+  customers?: readonly string[],
+  opts: { connection?: boolean } = {},
+): Query {
   const only = customers ? `WHERE customer_id IN (${jsonKeyList(dialect)}) ` : ''
+  // the signs of connection the value inputs hold, imported or from events (both write them):
+  // referrals made (not of oneself), reviews, and the latest NPS and CES answers
+  const latest = (col: string) =>
+    `(array_agg(${col} ORDER BY responded_at DESC, response_key DESC) FILTER (WHERE ${col} IS NOT NULL))[1] AS ${col}`
+  const connection = opts.connection
+    ? `, coalesce(rf.referrals, 0) AS referrals, coalesce(rv.reviews, 0) AS reviews, sv.nps, sv.ces`
+    : ''
+  const connectionJoins = opts.connection
+    ? `
+LEFT JOIN (SELECT referrer_id, count(*) AS referrals FROM referrals
+  WHERE referred_id <> referrer_id GROUP BY referrer_id) rf ON rf.referrer_id = a.customer_id
+LEFT JOIN (SELECT customer_id, count(*) AS reviews FROM engagement_events
+  WHERE event = 'review' GROUP BY customer_id) rv ON rv.customer_id = a.customer_id
+LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_responses
+  GROUP BY customer_id) sv ON sv.customer_id = a.customer_id`
+    : ''
   return {
     ...(customers ? { params: [JSON.stringify(customers)] } : {}),
     // with the email and name of an imported customers file (a profile's own, from identify
     // calls, win over them in the refit)
-    sql: `SELECT a.*, c.email, c.name FROM (
+    sql: `SELECT a.*, c.email, c.name${connection} FROM (
 SELECT customer_id,
   sum(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders_count,
   count(DISTINCT CASE WHEN amount >= 0 THEN order_date END) AS purchase_days,
@@ -21,7 +42,7 @@ SELECT customer_id,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
 FROM orders ${only}GROUP BY customer_id) a
-LEFT JOIN customers c ON c.customer_id = a.customer_id
+LEFT JOIN customers c ON c.customer_id = a.customer_id${connectionJoins}
 ORDER BY a.customer_id`,
   }
 }

@@ -138,6 +138,22 @@ export function orderCounters(
   }
 }
 
+/**
+ * A customer's signs of connection from a row of api-refit-aggregates.ts with `connection`: the
+ * referrals, reviews and latest NPS/CES answers stored (imported files and events alike).
+ */
+export function connectionCounters(
+  r: Readonly<Record<string, unknown>>,
+): Pick<Profile, 'referrals' | 'reviews' | 'nps' | 'ces'> {
+  const answer = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+  return {
+    referrals: Number(r.referrals ?? 0),
+    reviews: Number(r.reviews ?? 0),
+    nps: answer(r.nps),
+    ces: answer(r.ces),
+  }
+}
+
 /** x, t_x, T in model units as of nowMs (x = purchase days − 1). */
 export function histories(p: Profile, nowMs: number): { x: number; tx: number; T: number } | null {
   if (p.firstOrderMs === null || p.lastOrderMs === null || p.purchaseDays < 1) return null

@@ -21,6 +21,7 @@ import {
   writeProfiles,
 } from './ingest.ts'
 import {
+  connectionCounters,
   DAY_MS,
   emptyProfile,
   encodeBoundaries,
@@ -96,11 +97,15 @@ export async function refit(
   const startMs = store.now()
   await progress(0.02, 'reading order aggregates')
   // one large aggregate over every order: worth all of DuckDB's threads
-  const rows = await store.use((e) => e.query(refitAggregates(e.dialect)), { parallel: true })
+  const rows = await store.use(
+    (e) => e.query(refitAggregates(e.dialect, undefined, { connection: true })),
+    { parallel: true },
+  )
   const n = rows.length
   const base: Profile[] = rows.map((r) => ({
     ...emptyProfile(String(r.customer_id), startMs),
     ...orderCounters(r),
+    ...connectionCounters(r),
     email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
     name: r.name === null || r.name === undefined ? null : String(r.name),
   }))
@@ -188,6 +193,11 @@ export async function refit(
             revenue: counters.revenue,
             firstOrderMs: counters.firstOrderMs,
             lastOrderMs: counters.lastOrderMs,
+            // imported referrals, reviews and survey answers count as the events' do
+            referrals: counters.referrals,
+            reviews: counters.reviews,
+            nps: counters.nps,
+            ces: counters.ces,
             tier: null,
             updatedAtMs: cur?.updatedAtMs ?? now,
           }
