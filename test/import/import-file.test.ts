@@ -689,6 +689,23 @@ describe('dates, time zones and amounts', () => {
       ['j1', '2023-11-15 00:00:00.000000', '2023-11-14'],
       ['j2', '2023-11-15 00:00:00.000000', '2023-11-14'],
     ])
+    // a JSON column of milliseconds and fractional seconds reads as floats: 1700006400250.0
+    const floats = write(
+      dir,
+      'epoch-floats.json',
+      '[{"customer_id":"f1","ordered_at":1700006400250,"amount":5},' +
+        '{"customer_id":"f2","ordered_at":1700006400.25,"amount":6}]\n',
+    )
+    await orders(floats)
+    expect(
+      await engine.query(
+        `SELECT customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M:%S.%f') AS at FROM orders
+         WHERE customer_id IN ('f1', 'f2') ORDER BY customer_id`,
+      ),
+    ).toEqual([
+      { customer_id: 'f1', at: '2023-11-15 00:00:00.250000' },
+      { customer_id: 'f2', at: '2023-11-15 00:00:00.250000' },
+    ])
     // other digit strings are no Unix time: 11 digits, 8 digits that no date shape reads alone
     const bad = write(
       dir,

@@ -322,14 +322,15 @@ const EPOCH_GLOB = `${'[0-9]'.repeat(9)}*`
 /**
  * A Unix time (an instant, so --tz does not apply) as a UTC TIMESTAMP: 9-10 digits are seconds
  * (1973-2286), with up to six decimals (Python's time.time()); 12-13 digits are milliseconds
- * (JavaScript's Date.now(), 2001-2286). Other digit strings are no date (an 8-digit 20240105 is
+ * (JavaScript's Date.now(), 2001-2286), with up to three decimals (1700000000000.0: a JSON
+ * column that also holds fractional seconds is read as floats). Other digit strings are no date (an 8-digit 20240105 is
  * the year-month-day shape, read by its date shape).
  */
 function epochSql(r: string): string {
   return `CASE WHEN regexp_full_match(${r}, '[0-9]{9,10}([.][0-9]{1,6})?')
       THEN make_timestamp(CAST(round(CAST(${r} AS DOUBLE) * 1000000) AS BIGINT))
-    WHEN regexp_full_match(${r}, '[0-9]{12,13}')
-      THEN make_timestamp(CAST(${r} AS BIGINT) * 1000) END`
+    WHEN regexp_full_match(${r}, '[0-9]{12,13}([.][0-9]{1,3})?')
+      THEN make_timestamp(CAST(round(CAST(${r} AS DOUBLE) * 1000) AS BIGINT)) END`
 }
 
 const D2 = '[0-9][0-9]'
