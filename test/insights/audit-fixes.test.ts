@@ -59,15 +59,18 @@ describe('rising-stars reasons in words', () => {
 })
 
 describe('lapsed best past revenue', () => {
-  it('is the exact sum of the days, as revenue is (ten days of 0.10 make 1.00)', async () => {
+  type Order = [id: string, customer: string, day: string, amount: number]
+  type LapsedRow = {
+    customer_id: string
+    past_revenue: number
+    revenue: number
+    top_now: boolean
+    top_then: boolean
+  }
+  /** lapsed_best's rows of a hand-made store analyzed as of 2024-12-31 (cutoff 2024-06-30). */
+  async function lapsed(orders: readonly Order[]): Promise<LapsedRow[]> {
     const engine = await openWorkspace(':memory:')
     try {
-      // A bought 0.10 on ten days in January and never again; ten others bought 0.05 once
-      const orders: [string, string, string, number][] = []
-      for (let i = 1; i <= 10; i++) {
-        orders.push([`a${i}`, 'A', `2024-01-${String(i).padStart(2, '0')}`, 0.1])
-        orders.push([`b${i}`, `B${i}`, `2024-02-${String(i).padStart(2, '0')}`, 0.05])
-      }
       for (const [id, c, d, a] of orders) {
         await engine.exec({
           sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
@@ -83,19 +86,40 @@ describe('lapsed best past revenue', () => {
       })
       const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
       const q = lapsedQuery(r.context)
-      const rows = await engine.query<{
-        customer_id: string
-        past_revenue: number
-        revenue: number
-      }>({ sql: `SELECT customer_id, past_revenue, revenue FROM (${q.sql})`, params: q.params })
-      const row = rows.find((x) => x.customer_id === 'A')
-      expect(row).toBeDefined()
-      // a sum of the doubles would be 0.9999999999999999
-      expect(row!.past_revenue).toBe(1)
-      expect(row!.revenue).toBe(1)
+      return await engine.query<LapsedRow>({
+        sql: `SELECT customer_id, past_revenue, revenue, top_now, top_then FROM (${q.sql}) ORDER BY 1`,
+        params: q.params,
+      })
     } finally {
       await engine.close()
     }
+  }
+  // A bought 0.10 on ten days in January and never again; ten others bought 0.05 once
+  const base: Order[] = []
+  for (let i = 1; i <= 10; i++) {
+    base.push([`a${i}`, 'A', `2024-01-${String(i).padStart(2, '0')}`, 0.1])
+    base.push([`b${i}`, `B${i}`, `2024-02-${String(i).padStart(2, '0')}`, 0.05])
+  }
+
+  it('is the exact sum of the days, as revenue is (ten days of 0.10 make 1.00)', async () => {
+    const row = (await lapsed(base)).find((x) => x.customer_id === 'A')
+    expect(row).toBeDefined()
+    // a sum of the doubles would be 0.9999999999999999
+    expect(row!.past_revenue).toBe(1)
+    expect(row!.revenue).toBe(1)
+  })
+
+  it("is every listed customer's, not only of those in the top then", async () => {
+    // A is the top then (1 of the 12 who bought by the cutoff); C, 0.90 on three January days,
+    // second then but top now (2 of 21) and lapsed since
+    const more: Order[] = [...base]
+    for (let i = 1; i <= 3; i++) more.push([`c${i}`, 'C', `2024-01-0${i}`, 0.3])
+    for (let i = 1; i <= 9; i++) more.push([`e${i}`, `E${i}`, `2024-11-0${i}`, 0.05])
+    const rows = await lapsed(more)
+    expect(rows.map((r) => [r.customer_id, r.past_revenue, r.top_now, r.top_then])).toEqual([
+      ['A', 1, true, true],
+      ['C', 0.9, true, false],
+    ])
   })
 })
 

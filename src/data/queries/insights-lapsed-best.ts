@@ -66,7 +66,7 @@ was_top AS (
   SELECT cidx, past_revenue FROM past_ranked WHERE r <= greatest(1, floor(${share} * n))
 ),
 c AS (
-  SELECT b.customer_id, b.value, b.revenue, coalesce(w.past_revenue, 0) AS past_revenue,
+  SELECT b.customer_id, b.value, b.revenue, coalesce(pr.past_revenue, 0) AS past_revenue,
     b.top AS top_now, w.cidx IS NOT NULL AS top_then, b.tier, ${topTier} AS top_tier,
     b.last_purchase, b.days_since_last, g.usual_gap,
     b.days_since_last / nullif(g.usual_gap, 0) AS gap_ratio,
@@ -78,6 +78,8 @@ c AS (
       AS long_gap
   FROM ${INSIGHTS_BASE} b
   LEFT JOIN was_top w ON w.cidx = b.cidx
+  -- everyone's revenue up to the cutoff, not only the top's then (top now or by tier too)
+  LEFT JOIN past pr ON pr.cidx = b.cidx
   LEFT JOIN g ON g.cidx = b.cidx
   WHERE b.top OR w.cidx IS NOT NULL OR ${topTier}
 )
