@@ -59,11 +59,13 @@ export const operationRoutes = [
     response: { schema: ActionsAnswer, description: 'A page of actions' },
     example: '/v1/actions',
     handler: async ({ query, deps }) => {
+      const customerId =
+        query.customer === undefined ? undefined : await deps.store.storedId(query.customer)
       const rows = await deps.store.use((e) =>
         e.query(
           actionsList(e.dialect, {
             ...(query.playbook !== undefined ? { playbookId: query.playbook } : {}),
-            ...(query.customer !== undefined ? { customerId: query.customer } : {}),
+            ...(customerId !== undefined ? { customerId } : {}),
             ...(query.status !== undefined ? { status: query.status } : {}),
             ...(query.cursor !== undefined
               ? { after: storeTime(decodeTimeCursor(query.cursor)) }
@@ -127,12 +129,14 @@ export const operationRoutes = [
     response: { schema: TasksAnswer, description: 'A page of tasks' },
     example: '/v1/tasks',
     handler: async ({ query, deps }) => {
+      const customerId =
+        query.customer === undefined ? undefined : await deps.store.storedId(query.customer)
       const tasks = await listTasks(deps.store, {
         ...(query.status !== undefined ? { status: query.status } : {}),
         ...(query.role !== undefined ? { role: query.role } : {}),
         ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
         ...(query.goal !== undefined ? { goalId: query.goal } : {}),
-        ...(query.customer !== undefined ? { customerId: query.customer } : {}),
+        ...(customerId !== undefined ? { customerId } : {}),
         ...(query.cursor !== undefined ? { after: storeTime(decodeTimeCursor(query.cursor)) } : {}),
         // one row more than asked: whether another page follows
         limit: query.limit + 1,

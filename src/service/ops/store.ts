@@ -342,6 +342,17 @@ export class OpsStore {
     ).answer
   }
 
+  /**
+   * The id a customer is stored under, for an id as a user typed it (a filter of tasks or
+   * actions): as given when a profile has it (an id stored before the importer normalized ids),
+   * else as the importer spells it (" VIP@Example.com " is vip@example.com).
+   */
+  async storedId(typed: string): Promise<string> {
+    const normal = normalizeCustomerId(typed)
+    if (normal === typed) return typed
+    return (await this.getProfile(typed)) ? typed : normal
+  }
+
   /** {@link getProfiles} for ids as users typed them, keyed by the id as typed. */
   async profilesAsTyped(typed: readonly string[]): Promise<Map<string, Profile>> {
     const all = await this.getProfiles(typed.flatMap((id) => [id, normalizeCustomerId(id)]))
