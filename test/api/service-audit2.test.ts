@@ -67,9 +67,11 @@ describe.each(STORES)('refit tiers on $name', (kind) => {
     // every stored tier is the one its stored value qualifies for under the stored boundaries
     const b = Float64Array.from(h.store.model!.boundaries, (x) => Number(x))
     for (const c of list) expect(c.tier.index, c.customerId).toBe(qualifyingTier(c.value.total, b))
-    // and the reasons agree: the 4th reaches Gold, the 12th Silver
-    expect(byValue[3].reasons[0].text).toMatch(/Gold/)
-    expect(byValue[11].reasons[0].text).toMatch(/Silver/)
+    // and the reasons agree, in the rank tiers' words (tier_rank, as analyze says them): the 4th
+    // is in the top 10 % (Gold), the 12th in the top 30 % (Silver)
+    expect(byValue[3].reasons[0]).toMatchObject({ code: 'tier_rank' })
+    expect(byValue[3].reasons[0].text).toMatch(/^top 10 % by total value/)
+    expect(byValue[11].reasons[0].text).toMatch(/^top 30 % by total value/)
     expect(byValue[11].reasons[0].text).not.toMatch(/below/)
   })
 

@@ -288,6 +288,8 @@ export function scoreProfile(
                     name: tierName,
                     basis: cfg.tiers.basis,
                     totalValue: value,
+                    // rank tiers are said by their top share, as analyze says them (tier_rank)
+                    ...(top && tier < levels.length - 1 ? { topPercent: top[tier]! } : {}),
                     ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
                     // a refund took the value below the tier it keeps until the refit
                     ...(b && Number.isFinite(b[tier]!) && value < b[tier]!
