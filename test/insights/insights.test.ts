@@ -133,7 +133,9 @@ describe('insights on a planted company', () => {
   it('refuses a value expression over a column the table lacks, naming the columns', async () => {
     await expect(
       computeInsights(c.engine, { asOf: r.summary.asOf, value: 'nosuchcol + 1' }),
-    ).rejects.toThrow(/--value "nosuchcol \+ 1" cannot be computed.*Columns: .*revenue/)
+    ).rejects.toThrow(
+      /invalid value expression "nosuchcol \+ 1": nosuchcol is not a column of the customers \(columns: .*revenue/,
+    )
   })
 
   it('draws survey samples of at most the configured size per segment', () => {

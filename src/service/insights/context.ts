@@ -72,8 +72,6 @@ export function defaultValueExpression(columns: ReadonlySet<string>): string {
   return 'revenue'
 }
 
-const VALUE_SQL = /^[A-Za-z0-9_+\-*/().,\s]+$/
-
 /**
  * The functions a value expression may call: deterministic arithmetic on one customer's numbers.
  * Anything else named before a parenthesis (a subquery's SELECT, read_text(), random()) would
@@ -109,33 +107,79 @@ const QUERY_WORDS = new Set(
   ),
 )
 
+const NUMBER = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/
+
 /**
- * Check a user's value expression: names, numbers, + - * / ( ) and calls of
- * {@link VALUE_FUNCTIONS} only (the probe in index.ts then checks the names are columns).
+ * Check a user's value expression by reading it token by token as the engine would: numbers,
+ * names, + - * / ( ) and commas only; a name before a parenthesis is one of
+ * {@link VALUE_FUNCTIONS}, any other name is a column (of `columns`, when given). A scan of the
+ * text for names was not enough: the engine also reads comments (`random/**\/()`), calls written
+ * after a dot (`x.fn()`) and a keyword glued to a number (`1from`), through which an expression
+ * could call any function and read any file.
  * @throws UsageError naming what is not allowed.
  */
-export function checkValueExpression(sql: string): string {
+export function checkValueExpression(sql: string, columns?: ReadonlySet<string>): string {
   const invalid = (why: string): never => {
     throw new UsageError(`invalid value expression ${JSON.stringify(sql)}: ${why}`)
   }
-  if (!VALUE_SQL.test(sql) || sql.trim() === '') {
-    invalid('use column names, numbers, + - * / ( ) and functions')
-  }
-  for (const m of sql.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/g)) {
-    // a name right after a digit is part of a number (1e6)
-    if (m.index > 0 && /[0-9.]/.test(sql[m.index - 1] ?? '')) continue
-    const name = m[1] ?? ''
-    if (m[2]) {
-      const fn = name.toLowerCase()
-      if (!VALUE_FUNCTIONS.has(fn) && !AGGREGATES.has(fn)) {
+  if (sql.trim() === '') invalid('use column names, numbers, + - * / ( ) and functions')
+  // '--' and '/*' open comments in SQL: `a - -b` and `a / *b` are written with a space
+  if (/--|\/\*|\*\//.test(sql)) invalid('no comments (write "- -" with a space between)')
+  const known = columns ? new Set([...columns].map((c) => c.toLowerCase())) : null
+  let depth = 0
+  let i = 0
+  while (i < sql.length) {
+    const rest = sql.slice(i)
+    const ch = sql[i] as string
+    if (/\s/.test(ch)) {
+      i++
+      continue
+    }
+    const num = NUMBER.exec(rest)
+    if (num) {
+      i += num[0].length
+      // a name, a dot or a digit right after a number is not arithmetic (1from, 1.2.3, 10.x)
+      if (/[A-Za-z0-9_.]/.test(sql[i] ?? '')) {
+        invalid(`${JSON.stringify(rest.slice(0, num[0].length + 1))} is not a number`)
+      }
+      continue
+    }
+    const name = NAME.exec(rest)
+    if (name) {
+      i += name[0].length
+      const word = name[0].toLowerCase()
+      const call = /^\s*\(/.test(sql.slice(i))
+      if (call) {
+        if (!VALUE_FUNCTIONS.has(word) && !AGGREGATES.has(word)) {
+          invalid(
+            `${name[0]}() is not one of the functions allowed (${[...VALUE_FUNCTIONS].join(', ')})`,
+          )
+        }
+      } else if (QUERY_WORDS.has(word)) {
+        invalid(`${name[0]} makes a query of it: a value is computed from one customer's columns`)
+      } else if (known && !known.has(word)) {
         invalid(
-          `${name}() is not one of the functions allowed (${[...VALUE_FUNCTIONS].join(', ')})`,
+          `${name[0]} is not a column of the customers (columns: ${[...columns!].sort().join(', ')})`,
         )
       }
-    } else if (QUERY_WORDS.has(name.toLowerCase())) {
-      invalid(`${name} makes a query of it: a value is computed from one customer's columns`)
+      continue
     }
+    if ('+-*/,'.includes(ch)) {
+      i++
+      continue
+    }
+    if (ch === '(' || ch === ')') {
+      depth += ch === '(' ? 1 : -1
+      if (depth < 0) invalid('a ) closes no (')
+      i++
+      continue
+    }
+    invalid(
+      `${JSON.stringify(ch)} is not allowed: use column names, numbers, + - * / ( ) and functions`,
+    )
   }
+  if (depth !== 0) invalid('a ( is not closed')
   return sql
 }
 

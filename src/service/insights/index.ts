@@ -213,7 +213,7 @@ export async function computeInsights(
       "insights find the best customers by value, and every customer's revenue is 0 (the orders carry no amounts, or refunds cancel every purchase): there is no value to rank them by. Import orders with an amount column, or rank the customers by how often they buy with --value orders.",
     )
   }
-  const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols))
+  const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols), tableCols)
   if (opts.value !== undefined) await probeValueExpression(engine, table, value, tableCols)
   const o = resolveOptions({ ...opts, table }, value)
   const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
