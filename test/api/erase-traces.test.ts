@@ -122,6 +122,33 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       'ref-3': { note: `call ${two}` },
     })
   })
+
+  it('names the pseudonym in place of an email the customer had before a change too', async () => {
+    expect((await identify('ezra', 'old.addr@example.com', 'ezra-1')).status).toBe(200)
+    const note = (messageId: string, text: string) =>
+      h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          event: 'Note Added',
+          messageId,
+          userId: 'quinn',
+          properties: { note: text, [text.split(' ').at(-1)!]: 'as a key' },
+        },
+      })
+    expect((await note('ezra-note-1', 'old email old.addr@example.com')).status).toBe(200)
+    expect((await identify('ezra', 'new.addr@example.com', 'ezra-2')).status).toBe(200)
+    expect((await note('ezra-note-2', 'new email new.addr@example.com')).status).toBe(200)
+    const erased = (await h.call('DELETE', '/v1/customers/ezra')).json.pseudonym
+    const rows = await h.store.use((e) =>
+      e.query("SELECT payload FROM events WHERE event_id LIKE 'ezra-note-%' ORDER BY event_id"),
+    )
+    const texts = rows.map((r) => String(r.payload))
+    expect(texts.join('\n')).not.toMatch(/old\.addr|new\.addr/)
+    expect(texts.map((t) => JSON.parse(t).properties.note)).toEqual([
+      `old email ${erased}`,
+      `new email ${erased}`,
+    ])
+  })
   it('re-keys the rows whose keys were hashed from the id; the old file is still refused', async () => {
     const md5 = (s: string) => createHash('md5').update(s).digest('hex')
     // as `loyals import` keys an order without an id, and a refund by its content

@@ -9,6 +9,7 @@ import type { Engine } from '../../data/engine.ts'
 import { customerRecord } from '../../data/queries/api-customer-record.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { eraseMentions } from '../../data/queries/api-erase-mentions.ts'
+import { identifyPayloads } from '../../data/queries/api-identify-payloads.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { rekeyRows } from '../../data/queries/api-rekey.ts'
 import { taskIdFor, writeProfiles } from './ingest.ts'
@@ -132,6 +133,11 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       // file) as other customers' events may name them: a referral's referred id, a note
       const [record] = await tx.query(customerRecord(tx.dialect, customerId))
       const named = new Set([customerId, profile?.email, record?.email])
+      // ... and the emails they had before a change, which only their identify calls still hold
+      for (const r of await tx.query(identifyPayloads(tx.dialect, customerId))) {
+        const email = formerEmail(r.payload)
+        if (email) named.add(email)
+      }
       const mentions = [...named].flatMap((t) =>
         typeof t === 'string' && t !== '' ? [{ text: t, anywhere: isEmailId(t) }] : [],
       )
@@ -179,4 +185,15 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
     if (out.anon) store.profiles.set(out.pseudonym, out.anon)
   }
   return { pseudonym: out.pseudonym, alreadyErased: out.alreadyErased, erasedAt: out.erasedAt }
+}
+
+/** The email of a stored identify call (its payload is the parsed event as JSON), or null. */
+function formerEmail(payload: unknown): string | null {
+  try {
+    const e = JSON.parse(String(payload)) as { traits?: { email?: unknown } }
+    const email = e.traits?.email
+    return typeof email === 'string' && isEmailId(email.trim()) ? email.trim() : null
+  } catch {
+    return null
+  }
 }
