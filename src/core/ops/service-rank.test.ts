@@ -155,6 +155,21 @@ describe('rankQueue', () => {
     ])
   })
 
+  it('takes a channel named as an Object property (constructor, __proto__) as any unknown one', () => {
+    const ops = parseOpsConfig({ serviceRank: { channels: { email: { targetFactor: 4 } } } })
+    const p = resolveServicePolicy(tiers, ops.serviceRank)
+    for (const channel of ['constructor', '__proto__', 'toString', 'fax']) {
+      const [r] = rankQueue(
+        [{ customerId: 'late', tier: 3, waitingSinceMs: NOW - 3 * 24 * 60 * M, channel }],
+        NOW,
+        p,
+      )
+      expect(r, channel).toMatchObject({ overdue: true })
+      expect(Number.isFinite(r?.targetMinutes), channel).toBe(true)
+      expect(r?.reason, channel).not.toMatch(/NaN/)
+    }
+  })
+
   it('counts a future waitingSince as no wait and rejects bad input', () => {
     const r = rankQueue([{ customerId: 'x', tier: 0, waitingSinceMs: NOW + 5 * M }], NOW, policy)
     expect(r[0]!.waitedMinutes).toBe(0)

@@ -83,7 +83,7 @@ export function resolveServicePolicy(
   let maxPriority = 1
   for (const l of tiers.levels) maxPriority = Math.max(maxPriority, l.serviceLevel.priority)
   const levels = tiers.levels.map((l, i): ServiceLevel => {
-    const o = rank.tiers[l.name] ?? {}
+    const o = Object.hasOwn(rank.tiers, l.name) ? (rank.tiers[l.name] ?? {}) : {}
     return {
       tier: i,
       tierName: l.name,
@@ -167,7 +167,12 @@ export function rankQueue(
     }
     const level = levelOf(policy, q.tier)
     const channel = q.channel ?? null
-    const factor = channel === null ? 1 : (policy.channelFactors[channel] ?? 1)
+    // own keys only: a channel named "constructor" or "__proto__" is an unknown channel, not
+    // Object's (which made its factor NaN and sent an overdue caller to the back)
+    const factor =
+      channel !== null && Object.hasOwn(policy.channelFactors, channel)
+        ? (policy.channelFactors[channel] as number)
+        : 1
     const target = level.responseTargetMinutes * factor
     const deadline =
       policy.maxWaitMinutes === null ? target : Math.min(target, policy.maxWaitMinutes)
