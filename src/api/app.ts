@@ -39,7 +39,9 @@ function depthOver(value: unknown, limit: number): boolean {
     if (depth > limit) return true
     const next: unknown[] = []
     for (const v of level) {
-      if (v !== null && typeof v === 'object') next.push(...Object.values(v as object))
+      if (v === null || typeof v !== 'object') continue
+      // one push per value: a spread of a 200,000-element array overflows the call stack
+      for (const x of Object.values(v as object)) next.push(x)
     }
     level = next
   }

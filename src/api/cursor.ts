@@ -30,12 +30,19 @@ export function decodeTimeCursor(c: string): { at: string; id: string } {
     v.length !== 2 ||
     typeof v[0] !== 'string' ||
     typeof v[1] !== 'string' ||
-    Number.isNaN(Date.parse(v[0]))
+    !inStoreRange(Date.parse(v[0]))
   ) {
     throw invalid()
   }
   return { at: v[0], id: v[1] }
 }
+
+/**
+ * A time the stores hold (years 1 to 9999): JavaScript reads dates up to the year 275760, which
+ * the store cannot compare with (a made-up cursor was a 500 "store_error").
+ */
+const inStoreRange = (ms: number): boolean =>
+  ms >= Date.parse('0001-01-01T00:00:00Z') && ms <= Date.parse('9999-12-31T23:59:59.999Z')
 
 const invalid = (): RequestError =>
   new RequestError('invalid cursor', [

@@ -286,6 +286,20 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(deep.status).toBe(400)
       expect(deep.json.error.details[0].reason).toMatch(/levels of nesting/)
       expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(0)
+      // wide is not deep: one array of 200,000 values (600 KB) is an event like any other
+      const wide = await h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          messageId: 'wide-1',
+          userId: 'wide',
+          event: 'Products Viewed',
+          properties: { viewed: new Array(200_000).fill(0) },
+        },
+      })
+      expect(wide.status).toBe(200)
+      expect(await count(h, "SELECT count(*) AS n FROM events WHERE event_id = 'wide-1'")).toBe(1)
+      // the later tests of this store count its events from none
+      await h.engine.exec("DELETE FROM events WHERE event_id = 'wide-1'")
     })
 
     it.each([
@@ -930,10 +944,17 @@ describe.each(STORES)('API on $name', (kind) => {
       const pagedTasks = await pages('/v1/tasks?goal=call-new', 'tasks')
       expect(pagedTasks).toEqual(tasks.map((t: { id: string }) => t.id))
       expect(new Set(pagedTasks).size).toBe(30)
-      for (const bad of ['abc', Buffer.from('["x","y"]').toString('base64url')]) {
-        const res = await h.call('GET', `/v1/tasks?cursor=${bad}`)
-        expect(res.status).toBe(400)
-        expect(JSON.stringify(res.json)).toContain('cursor')
+      // made up: no cursor text, no time in it, or a time JavaScript reads and the store cannot
+      for (const bad of [
+        'abc',
+        Buffer.from('["x","y"]').toString('base64url'),
+        Buffer.from('["275760-09-13","x"]').toString('base64url'),
+      ]) {
+        for (const path of ['/v1/tasks', '/v1/actions']) {
+          const res = await h.call('GET', `${path}?cursor=${bad}`)
+          expect(res.status, `${path} ${bad}`).toBe(400)
+          expect(JSON.stringify(res.json)).toContain('cursor')
+        }
       }
     })
 
