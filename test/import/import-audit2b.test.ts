@@ -164,6 +164,15 @@ describe('decimal commas with a bad row beside them', () => {
   })
 })
 
+describe('--map naming a field twice', () => {
+  test('with two columns is a usage error; with the same one twice, one mapping', () => {
+    expect(() => parseMap(['customer_id=Email', 'customer_id=Customer'])).toThrow(
+      '--map names customer_id twice (Email and Customer): give one column for each field',
+    )
+    expect(parseMap(['amount=Total', 'amount=Total'])).toEqual({ amount: 'Total' })
+  })
+})
+
 describe('--map with commas in a column name', () => {
   test('a comma splits entries only before a field name and =', () => {
     expect(parseMap(['amount=Revenue, net'])).toEqual({ amount: 'Revenue, net' })

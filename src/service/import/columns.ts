@@ -465,7 +465,16 @@ export function parseMap(values: readonly string[] | undefined): Record<string, 
       if (part.trim() === '') continue
       const eq = part.indexOf('=')
       if (eq <= 0) throw new UsageError(`--map expects field=Column, got '${part}'`)
-      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+      const field = part.slice(0, eq).trim()
+      const column = part.slice(eq + 1).trim()
+      // the later one silently won: which column was meant is the user's to say
+      const before = out[field]
+      if (before !== undefined && before !== column) {
+        throw new UsageError(
+          `--map names ${field} twice (${before} and ${column}): give one column for each field`,
+        )
+      }
+      out[field] = column
     }
   }
   return out
