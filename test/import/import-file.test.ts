@@ -2083,6 +2083,16 @@ describe('formats', () => {
     ])
     const r = await orders(pq, { skipBadRows: true })
     expect(r.rowsStored).toBe(3)
+    // JSON lines as Python's json writes a missing float: NaN, not a string
+    const jl = write(
+      dir,
+      'nan-ids.jsonl',
+      '{"customer_id":"91087","ordered_at":"2024-03-05","amount":3}\n' +
+        '{"customer_id":NaN,"ordered_at":"2024-03-06","amount":4}\n',
+    )
+    expect((await importError(() => orders(jl))).problems.map((p) => [p.line, p.reason])).toEqual([
+      [2, 'empty value: customer_id is required'],
+    ])
     // the two orders without an id are two orders of 91086, not one order "nan" named twice
     expect(
       await engine.query(

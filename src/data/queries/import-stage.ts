@@ -167,8 +167,13 @@ export function structFields(type: string): { name: string; type: string }[] | n
  * (`"customer_id": 123` on one line, `"123"` on another) as JSON, and that type's text keeps the
  * quotes of a string: `"123"` would be another customer than 123, and `"12.50"` no amount.
  * json_extract_string gives a string's own text, a number's digits, NULL for null, and an
- * object's or array's JSON text.
+ * object's or array's JSON text; a NaN (which Python's json writes for a missing float) is NULL,
+ * as a float column's NaN is (importStage), not the text 'NaN'.
  */
+/** A JSON value as text (see flattenObjects): NULL for null and for NaN. */
+const jsonText = (v: string): string =>
+  `CASE WHEN json_type(${v}) = 'DOUBLE' AND isnan(TRY_CAST(${v} AS DOUBLE)) THEN NULL ELSE json_extract_string(${v}, '$') END`
+
 export function flattenObjects(
   source: string,
   described: readonly { column_name: string; column_type: string }[],
@@ -185,16 +190,14 @@ export function flattenObjects(
       for (const f of fields) {
         const name = `${d.column_name}.${f.name}`
         const value = `${ident(d.column_name)}.${ident(f.name)}`
-        select.push(
-          `${f.type === 'JSON' ? `json_extract_string(${value}, '$')` : value} AS ${ident(name)}`,
-        )
+        select.push(`${f.type === 'JSON' ? jsonText(value) : value} AS ${ident(name)}`)
         columns.push(name)
       }
       continue
     }
     if (d.column_type === 'JSON') {
       changed = true
-      select.push(`json_extract_string(${ident(d.column_name)}, '$') AS ${ident(d.column_name)}`)
+      select.push(`${jsonText(ident(d.column_name))} AS ${ident(d.column_name)}`)
     } else select.push(ident(d.column_name))
     columns.push(d.column_name)
   }
