@@ -1,8 +1,9 @@
 // `loyals insights` as a user runs it: a workspace file of a generated company, the digest on
 // stdout, insights.json on --json, and every output file written.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
 import { companyWorkspace } from './company.ts'
 
@@ -14,6 +15,56 @@ describe('loyals insights (CLI)', () => {
     await c.close()
   })
   afterAll(() => {})
+
+  it("leaves the tiers analyze stored as they were, and values customers with --config's rates", async () => {
+    const cfg = join(dir, 'value.json')
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        costs: { defaultMarginRate: 0.4 },
+        tiers: {
+          basis: 'threshold',
+          levels: [
+            {
+              name: 'VIP',
+              minValue: 300,
+              serviceLevel: { priority: 1, responseTargetMinutes: 60 },
+            },
+            { name: 'Member', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+          ],
+        },
+      }),
+    )
+    const a = runCli(['analyze', db, '--config', cfg, '--out', join(dir, 'a1'), '--no-insights'])
+    expect(a.code, a.stderr).toBe(0)
+    const tierState = async () => {
+      const engine = await openWorkspace(db)
+      try {
+        return await engine.query(
+          'SELECT count(*) AS n, CAST(sum(hash(t)) AS VARCHAR) AS h FROM tier_state t',
+        )
+      } finally {
+        await engine.close()
+      }
+    }
+    const before = await tierState()
+    expect(Number(before[0]?.n)).toBeGreaterThan(0)
+    // insights values the customers to rank them, here with the default rates (other tiers
+    // than analyze's), but is no scoring run: the grace periods analyze keeps stay as they were
+    const plain = runCli(['insights', db, '--out', join(dir, 'plain')])
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(await tierState()).toEqual(before)
+    // ... and with --config it values them as analyze did
+    const out = join(dir, 'with-config')
+    const r = runCli(['insights', db, '--config', cfg, '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    expect(await tierState()).toEqual(before)
+    const json = JSON.parse(readFileSync(join(out, 'insights.json'), 'utf8'))
+    expect(json.cohort.valueExpression).toBe('total_value')
+    const refused = runCli(['insights', db, '--config', cfg, '--no-predictions', '--out', out])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('--config configures the whole-customer value')
+  })
 
   it('prints a digest and writes insights.json, insights.html and the CSV lists', () => {
     const out = join(dir, 'out')

@@ -16,6 +16,7 @@ import {
 } from '../../service/insights/index.ts'
 import { openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
+import { loadValueConfig } from '../../service/value-config.ts'
 import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -33,6 +34,7 @@ interface InsightsCliOptions extends FileCliOptions {
   seed: string
   value?: string
   predictions: boolean
+  config?: string
 }
 
 function number(name: string, v: string, integer: boolean): number {
@@ -119,7 +121,11 @@ export function registerInsights(program: Command): void {
           '--value <sql>',
           'value expression ranking customers (default: total_value, else revenue + coalesce(predicted_value, 0), else revenue)',
         )
-        .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)'),
+        .option('--no-predictions', 'skip purchase predictions and whole-customer value (faster)')
+        .option(
+          '--config <file>',
+          'value configuration the ranking by total value uses: cost rates, tiers ... (docs/value.md)',
+        ),
     ),
   ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
     if (opts.asOf) assertDate(opts.asOf)
@@ -134,6 +140,12 @@ export function registerInsights(program: Command): void {
     if (args.seed < 0 || args.seed > 2_147_483_646) {
       throw new UsageError(`--seed must be a whole number from 0 to 2147483646, got ${opts.seed}`)
     }
+    if (!opts.predictions && opts.config) {
+      throw new UsageError(
+        '--config configures the whole-customer value, which --no-predictions leaves out',
+      )
+    }
+    const config = opts.config ? await loadValueConfig(opts.config) : undefined
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
@@ -147,7 +159,11 @@ export function registerInsights(program: Command): void {
           computeAnalysis(engine, {
             source,
             ...(opts.asOf ? { asOf: opts.asOf } : {}),
-            ...(opts.predictions ? {} : { predictions: false, value: false }),
+            // the value step values the customers to rank them; the tiers it assigns are not a
+            // scoring run's (analyze stores those for the grace period), so nothing is stored
+            ...(opts.predictions
+              ? { value: { ...(config ?? {}), persistTiers: false } }
+              : { predictions: false, value: false }),
           }),
         )
         const result = await computeInsights(
