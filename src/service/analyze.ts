@@ -1,7 +1,7 @@
 // The analyze use case: summary -> RFM -> concentration -> one ranked per-customer table, all in
 // the engine; only aggregates (a few hundred rows) come back to JS. The per-customer files are
 // written by the engine (COPY), so a million customers never become JS objects.
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
@@ -31,6 +31,7 @@ import type {
 } from './analysis-summary.ts'
 import { type Concentration, concentration, marginKnown } from './concentration.ts'
 import { requireEmbedded } from './embedded-only.ts'
+import { FileSet } from './file-set.ts'
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
 import { readyOutDir } from './out-dir.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
@@ -385,19 +386,32 @@ export async function writeAnalysisFiles(
   dir: string,
   progress: StepRunner = direct,
 ): Promise<AnalysisFiles> {
-  const files = await writeCustomerFiles(engine, await readyOutDir(dir, OUTPUT_FILES), progress)
-  await writeSummaryFiles(summary, files, progress)
-  return files
+  const set = new FileSet()
+  try {
+    const files = await writeCustomerFiles(
+      engine,
+      await readyOutDir(dir, OUTPUT_FILES),
+      progress,
+      set,
+    )
+    await writeSummaryFiles(summary, files, progress, set)
+    await set.commit()
+    return files
+  } finally {
+    await set.discard()
+  }
 }
 
 /**
- * The per-customer files (customers.parquet, customers.csv) of `writeAnalysisFiles`, and the
- * names of all four, in `out`, a directory readyOutDir made ready.
+ * The per-customer files (customers.parquet, customers.csv) of `writeAnalysisFiles`, into `set`
+ * (in place at its commit), and the names of all four, in `out`, a directory readyOutDir made
+ * ready.
  */
 async function writeCustomerFiles(
   engine: Engine,
   out: string,
   progress: StepRunner,
+  set: FileSet,
 ): Promise<AnalysisFiles> {
   if (engine.dialect !== 'duckdb') {
     throw new UsageError('writing analysis files needs the embedded DuckDB store')
@@ -415,7 +429,7 @@ async function writeCustomerFiles(
   // default) rather than zstd: the file is ~30 % larger but written with 40 % less CPU.
   const select = customerAnalysisExport(engine.dialect, { table: ANALYSIS_TABLE, stored: true }).sql
   await progress.step(ANALYZE_STEPS[6], () =>
-    atomically(files.parquet, (tmp) =>
+    set.write(files.parquet, (tmp) =>
       engine.exec(`COPY (${select}) TO ${sqlPath(tmp)} (FORMAT parquet, COMPRESSION snappy)`),
     ),
   )
@@ -425,9 +439,11 @@ async function writeCustomerFiles(
     analysisView(engine.dialect, { analysis: ANALYSIS_TABLE }),
   )
   const csvFrom =
-    Number(view?.n) > 0 ? `SELECT * FROM read_parquet(${sqlPath(files.parquet)})` : select
+    Number(view?.n) > 0
+      ? `SELECT * FROM read_parquet(${sqlPath(set.tmpOf(files.parquet))})`
+      : select
   await progress.step(ANALYZE_STEPS[7], () =>
-    atomically(files.csv, (tmp) =>
+    set.write(files.csv, (tmp) =>
       engine.exec(
         `COPY (${csvFrom}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d')`,
       ),
@@ -436,15 +452,16 @@ async function writeCustomerFiles(
   return files
 }
 
-/** summary.json and report.html of `writeAnalysisFiles`. */
+/** summary.json and report.html of `writeAnalysisFiles`, into `set`. */
 async function writeSummaryFiles(
   summary: AnalysisSummary,
   files: AnalysisFiles,
   progress: StepRunner,
+  set: FileSet,
 ): Promise<void> {
   await progress.step(ANALYZE_STEPS[8], async () => {
-    await atomically(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
-    await atomically(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
+    await set.write(files.json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
+    await set.write(files.html, (tmp) => writeFile(tmp, renderAnalysisReport(summary)))
   })
 }
 
@@ -470,25 +487,17 @@ export async function analyze(
   // an output place that cannot take the files is said before the work, not after it
   const out = await readyOutDir(outDir, OUTPUT_FILES)
   const analysis = await computeAnalysis(engine, { ...opts, insights: false })
-  const files = await writeCustomerFiles(engine, out, progress)
-  const insights = opts.insights ?? {}
-  const summary = await withInsights(engine, analysis, { ...opts, insights }, progress)
-  await writeSummaryFiles(summary, files, progress)
-  return { summary, files }
-}
-
-async function atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
+  // the four files land together at the end (FileSet): a run stopped midway leaves the last set
+  const set = new FileSet()
   try {
-    await write(tmp)
-    await rename(tmp, path)
-  } catch (e) {
-    await rm(tmp, { force: true })
-    const err = e as NodeJS.ErrnoException
-    if (err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
-      throw new UsageError(`cannot write ${path}: ${err.message}`, { path })
-    }
-    throw e
+    const files = await writeCustomerFiles(engine, out, progress, set)
+    const insights = opts.insights ?? {}
+    const summary = await withInsights(engine, analysis, { ...opts, insights }, progress)
+    await writeSummaryFiles(summary, files, progress, set)
+    await set.commit()
+    return { summary, files }
+  } finally {
+    await set.discard()
   }
 }
 

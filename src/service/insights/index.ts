@@ -1,7 +1,7 @@
 // The insights use case: one TEMP base table (value, cohort, attributes) and one first-order table,
 // then each analysis in its own file reads them. Files are written by the engine (COPY) where the
 // rows are per customer, from JS where they are a few hundred aggregates.
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import {
@@ -19,6 +19,7 @@ import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
 import { requireEmbedded } from '../embedded-only.ts'
+import { FileSet } from '../file-set.ts'
 import { makeDirs } from '../out-dir.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
@@ -342,21 +343,6 @@ const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): 
 
 const sqlPath = (p: string): string => `'${p.replaceAll("'", "''")}'`
 
-async function atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  try {
-    await write(tmp)
-    await rename(tmp, path)
-  } catch (e) {
-    await rm(tmp, { force: true })
-    const err = e as NodeJS.ErrnoException
-    if (err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
-      throw new UsageError(`cannot write ${path}: ${err.message}`, { path })
-    }
-    throw e
-  }
-}
-
 /**
  * Write insights.json, insights.html and the CSV files (path_to_best, rising_stars, lapsed_best,
  * over_index, cohorts, survey_samples) into `dir`. Per-customer lists are COPYed by the engine.
@@ -376,122 +362,129 @@ export async function writeInsightsFiles(
   }
   const p = (f: string) => join(out, f)
   const files: string[] = []
-  const text = async (name: string, body: string) => {
-    await atomically(p(name), (tmp) => writeFile(tmp, body))
-    files.push(p(name))
-  }
-  const copy = async (name: string, q: { sql: string; params?: readonly unknown[] }) => {
-    await atomically(p(name), (tmp) =>
-      ctx.engine.exec({
-        sql: `COPY (${q.sql}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true)`,
-        params: q.params,
-      }),
-    )
-    files.push(p(name))
-  }
-  await text(
-    'path_to_best.csv',
-    csv(
-      [
-        'items',
-        'size',
-        'customers',
-        'support',
-        'top_customers',
-        'p_top',
-        'lift',
-        'lower95',
-        'upper95',
-        'p_value',
-        'q_value',
-        'productive',
-      ],
-      result.itemsets.map((s) => [
-        s.items.join(' + '),
-        s.items.length,
-        s.customers,
-        s.support,
-        s.topCustomers,
-        s.rate,
-        s.lift,
-        s.lower,
-        s.upper,
-        s.pValue,
-        s.qValue,
-        s.productive,
-      ]),
-    ),
-  )
-  await text(
-    'rising_stars.csv',
-    csv(
-      ['customer_id', 'propensity', 'value', 'reason_1', 'reason_2', 'reason_3'],
-      result.risingStars.map((r) => [
-        r.customerId,
-        r.propensity,
-        r.value,
-        r.reasons[0]?.text,
-        r.reasons[1]?.text,
-        r.reasons[2]?.text,
-      ]),
-    ),
-  )
-  await copy('lapsed_best.csv', lapsedQuery(ctx))
-  await text(
-    'over_index.csv',
-    csv(
-      [
-        'attribute',
-        'level',
-        'customers',
-        'top_customers',
-        'share_all',
-        'share_top',
-        'index',
-        'index_lower',
-        'index_upper',
-        'p_value',
-        'p_holm',
-        'q_value',
-      ],
-      result.overIndex.map((l) => [
-        l.attribute,
-        l.level,
-        l.customers,
-        l.topCustomers,
-        l.shareAll,
-        l.shareTop,
-        l.index,
-        l.indexLower,
-        l.indexUpper,
-        l.pValue,
-        l.pHolm,
-        l.qValue,
-      ]),
-    ),
-  )
-  const r = summary.kpis.retention
-  const cohortRows: unknown[][] = []
-  r.cohorts.forEach((c, i) => {
-    for (let k = 0; k < r.periods; k++) {
-      const cust = r.customers[i * r.periods + k]
-      if (cust === null || cust === undefined) continue
-      cohortRows.push([c, k, r.sizes[i], cust, r.revenue[i * r.periods + k]])
+  // the eight files land together once all are written (a stopped run leaves the last set)
+  const set = new FileSet()
+  try {
+    const text = async (name: string, body: string) => {
+      await set.write(p(name), (tmp) => writeFile(tmp, body))
+      files.push(p(name))
     }
-  })
-  await text(
-    'cohorts.csv',
-    csv(
-      ['cohort', 'months_since', 'cohort_size', 'customer_retention', 'revenue_vs_first_month'],
-      cohortRows,
-    ),
-  )
-  await copy('survey_samples.csv', surveyQuery(ctx))
-  const json = p('insights.json')
-  await atomically(json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
-  const html = p('insights.html')
-  await atomically(html, (tmp) => writeFile(tmp, renderInsightsReport(analysis, summary)))
-  return { dir: out, json, html, csv: files }
+    const copy = async (name: string, q: { sql: string; params?: readonly unknown[] }) => {
+      await set.write(p(name), (tmp) =>
+        ctx.engine.exec({
+          sql: `COPY (${q.sql}) TO ${sqlPath(tmp)} (FORMAT csv, HEADER true)`,
+          params: q.params,
+        }),
+      )
+      files.push(p(name))
+    }
+    await text(
+      'path_to_best.csv',
+      csv(
+        [
+          'items',
+          'size',
+          'customers',
+          'support',
+          'top_customers',
+          'p_top',
+          'lift',
+          'lower95',
+          'upper95',
+          'p_value',
+          'q_value',
+          'productive',
+        ],
+        result.itemsets.map((s) => [
+          s.items.join(' + '),
+          s.items.length,
+          s.customers,
+          s.support,
+          s.topCustomers,
+          s.rate,
+          s.lift,
+          s.lower,
+          s.upper,
+          s.pValue,
+          s.qValue,
+          s.productive,
+        ]),
+      ),
+    )
+    await text(
+      'rising_stars.csv',
+      csv(
+        ['customer_id', 'propensity', 'value', 'reason_1', 'reason_2', 'reason_3'],
+        result.risingStars.map((r) => [
+          r.customerId,
+          r.propensity,
+          r.value,
+          r.reasons[0]?.text,
+          r.reasons[1]?.text,
+          r.reasons[2]?.text,
+        ]),
+      ),
+    )
+    await copy('lapsed_best.csv', lapsedQuery(ctx))
+    await text(
+      'over_index.csv',
+      csv(
+        [
+          'attribute',
+          'level',
+          'customers',
+          'top_customers',
+          'share_all',
+          'share_top',
+          'index',
+          'index_lower',
+          'index_upper',
+          'p_value',
+          'p_holm',
+          'q_value',
+        ],
+        result.overIndex.map((l) => [
+          l.attribute,
+          l.level,
+          l.customers,
+          l.topCustomers,
+          l.shareAll,
+          l.shareTop,
+          l.index,
+          l.indexLower,
+          l.indexUpper,
+          l.pValue,
+          l.pHolm,
+          l.qValue,
+        ]),
+      ),
+    )
+    const r = summary.kpis.retention
+    const cohortRows: unknown[][] = []
+    r.cohorts.forEach((c, i) => {
+      for (let k = 0; k < r.periods; k++) {
+        const cust = r.customers[i * r.periods + k]
+        if (cust === null || cust === undefined) continue
+        cohortRows.push([c, k, r.sizes[i], cust, r.revenue[i * r.periods + k]])
+      }
+    })
+    await text(
+      'cohorts.csv',
+      csv(
+        ['cohort', 'months_since', 'cohort_size', 'customer_retention', 'revenue_vs_first_month'],
+        cohortRows,
+      ),
+    )
+    await copy('survey_samples.csv', surveyQuery(ctx))
+    const json = p('insights.json')
+    await set.write(json, (tmp) => writeFile(tmp, `${JSON.stringify(summary, null, 2)}\n`))
+    const html = p('insights.html')
+    await set.write(html, (tmp) => writeFile(tmp, renderInsightsReport(analysis, summary)))
+    await set.commit()
+    return { dir: out, json, html, csv: files }
+  } finally {
+    await set.discard()
+  }
 }
 
 /** insights.html: the report page with only the insights sections. */
