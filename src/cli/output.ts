@@ -8,12 +8,30 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
 }
 
+/**
+ * Control characters (an escape byte, a carriage return, a bell) and the bidirectional overrides
+ * that an imported id or name may hold: printed raw, they would drive the user's terminal (colours,
+ * cursor moves, text shown reversed). Line feeds and tabs are the output's own.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+/** `s` with the characters of UNSAFE written as escapes (\x1b, \u202e). */
+export function printable(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0)
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}
+
 export function println(s = ''): void {
-  process.stdout.write(`${s}\n`)
+  process.stdout.write(`${printable(s)}\n`)
 }
 
 export function eprintln(s = ''): void {
-  process.stderr.write(`${s}\n`)
+  process.stderr.write(`${printable(s)}\n`)
 }
 
 /** Render rows as an aligned text table (numbers right-aligned). */
