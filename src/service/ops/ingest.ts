@@ -21,6 +21,7 @@ import { storedRefunds } from '../../data/queries/api-stored-refunds.ts'
 import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { updateKeyedRows } from '../../data/queries/api-update-keyed-rows.ts'
 import { LINE_COLUMNS } from '../../data/queries/import-line-rows.ts'
+import { ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
 import { DataError } from '../../errors.ts'
 import type { IngestEvent } from './events.ts'
 import {
@@ -890,13 +891,15 @@ async function applyGroup(
         o?.day ?? e.refund?.day ?? sqlDay(e.atMs),
         amount,
         o ? o.currency : (e.refund?.currency ?? null),
-        o?.discount ?? null,
         o?.quantity ?? null,
         o?.cost ?? null,
         o?.margin ?? null,
+        o?.discount ?? null,
         o?.channel ?? null,
         o?.campaign ?? null,
         'api',
+        // an event has no line of a file
+        null,
       ])
       if (o) lines.push(...lineRows(o))
     }
@@ -928,22 +931,8 @@ async function applyGroup(
   if (orders.length > 0) {
     await insertAll(tx, {
       table: 'orders',
-      columns: [
-        'order_key',
-        'order_id',
-        'customer_id',
-        'ordered_at',
-        'order_date',
-        'amount',
-        'currency',
-        'discount',
-        'quantity',
-        'cost',
-        'margin',
-        'channel',
-        'campaign',
-        'source',
-      ],
+      // the columns a file import stores, in its order (the rows above follow it)
+      columns: ORDER_COLUMNS,
       rows: orders,
     })
   }
