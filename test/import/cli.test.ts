@@ -232,6 +232,43 @@ describe('loyals import', () => {
     expect(existsSync(w) ? Object.values(await storeOf(w)).join('') : '').not.toContain('R1')
   })
 
+  test('--skip-bad-rows with no bad row left empties the rejects file an earlier import wrote', () => {
+    const f = write(
+      dir,
+      'fixed-later.csv',
+      'order_id,customer_id,ordered_at,amount\nF1,c1,2024-01-01,x\nF2,c2,2024-01-02,5\n',
+    )
+    const w = join(dir, 'fixed-later.duckdb')
+    const first = runCli(['import', f, '--db', w, '--skip-bad-rows'])
+    expect(first.code).toBe(0)
+    const rejects = `${f}.rejects.csv`
+    expect(readFileSync(rejects, 'utf8')).toContain('F1,c1,2024-01-01,x,2,')
+    // the user fixes line 2 and imports again: the old rejects would still name it
+    writeFileSync(
+      f,
+      'order_id,customer_id,ordered_at,amount\nF1,c1,2024-01-01,4\nF2,c2,2024-01-02,5\n',
+    )
+    const again = runCli(['import', f, '--db', w, '--skip-bad-rows'])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain(
+      `no bad rows: ${rejects}, which held an earlier import's rejects, is now empty`,
+    )
+    expect(readFileSync(rejects, 'utf8')).toBe('')
+    // an empty or missing rejects file is left as it is, and nothing is said
+    const third = runCli([
+      'import',
+      f,
+      '--db',
+      w,
+      '--skip-bad-rows',
+      '--rejects',
+      join(dir, 'none.csv'),
+    ])
+    expect(third.code).toBe(0)
+    expect(third.stdout).not.toContain('no bad rows')
+    expect(existsSync(join(dir, 'none.csv'))).toBe(false)
+  })
+
   test('analyze and summary of an orders file: US dates read and said; --skip-bad-rows leaves out bad rows and names them', () => {
     const f = write(
       dir,

@@ -158,6 +158,11 @@ export function describeImport(r: ImportResult, forwarded = false): string {
       `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped${withOrder}, written to ${r.rejectsFile}`,
     )
   }
+  if (r.rejectsEmptied) {
+    out.push(
+      `  no bad rows: ${r.rejectsEmptied}, which held an earlier import's rejects, is now empty`,
+    )
+  }
   if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched, r)}`)
   if (r.otherOwner && r.otherOwner.rows > 0) {
     const o = r.otherOwner

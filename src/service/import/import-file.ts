@@ -8,6 +8,7 @@ import {
   existsSync,
   constants as fsConstants,
   statSync,
+  writeFileSync,
 } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -255,6 +256,8 @@ export interface ImportResult {
    */
   readonly leftOut?: number
   readonly rejectsFile: string | null
+  /** No bad row this time: the rejects file an earlier import wrote there was emptied. */
+  readonly rejectsEmptied?: string
   /** Order lines written alongside orders (Shopify exports). */
   readonly lines: number
   /** Distinct customers of the stored rows (orders, customers); 0 for a scratch import. */
@@ -690,6 +693,16 @@ export async function importFile(
     }
     return await importCopy(engine, file, { ...opts, malformed: copy.malformed }, copy, {})
   }
+}
+
+/**
+ * Empties `path` when it holds rows (an earlier import's rejects) and returns it; else null.
+ * checkRejectsPath already found it writable.
+ */
+function emptyStaleRejects(path: string): string | null {
+  if (!existsSync(path) || statSync(path).size === 0) return null
+  writeFileSync(path, '')
+  return path
 }
 
 /**
@@ -1502,6 +1515,11 @@ async function importFileOnce(
     } finally {
       if (unordered) await engine.exec('RESET preserve_insertion_order')
     }
+    // the rejects file of an earlier import of this file would still list rows since fixed
+    const rejectsEmptied =
+      badLines === 0 && (opts.skipBadRows || opts.rejects !== undefined)
+        ? emptyStaleRejects(opts.rejects ?? `${file}.rejects.csv`)
+        : null
     const linesWithoutOrder =
       kind === 'order-lines'
         ? (
@@ -1567,6 +1585,7 @@ async function importFileOnce(
       rejected: badLines,
       ...(leftOut > 0 ? { leftOut } : {}),
       rejectsFile,
+      ...(rejectsEmptied ? { rejectsEmptied } : {}),
       lines,
       customers: Number(stats?.customers ?? 0),
       refunds: Number(stats?.refunds ?? 0),
