@@ -83,7 +83,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // jobs left running by a server that was killed: nothing will finish them now
   await store.use((e) => e.exec(jobsInterrupted(e.dialect, { atTs: sqlTs(store.now()) })))
   const ingestor = new Ingestor(store)
-  const jobs = new JobRunner(store)
+  const jobs = new JobRunner(store, {
+    // the job record says why too, but an operator reads the log
+    onFailed: (id, message) => console.error(`loyals serve: refit ${id} failed: ${message}`),
+  })
   const dispatcher = new Dispatcher(store, o.fetch)
   ingestor.onQueued = () => dispatcher.kick()
   const scheduler = new Scheduler(store, () => dispatcher.kick())

@@ -23,10 +23,13 @@ export interface JobView {
 
 export class JobRunner {
   readonly #store: OpsStore
+  readonly #onFailed: ((id: string, message: string) => void) | undefined
   #running: { id: string; created: Promise<void>; done: Promise<void> } | null = null
 
-  constructor(store: OpsStore) {
+  /** `onFailed`: told of a job that failed (the server logs it; the job record says why too). */
+  constructor(store: OpsStore, opts: { onFailed?: (id: string, message: string) => void } = {}) {
     this.#store = store
+    this.#onFailed = opts.onFailed
   }
 
   /** Start a refit (or return the one running). Resolves once the job row exists. */
@@ -86,6 +89,7 @@ export class JobRunner {
         })
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e)
+        this.#onFailed?.(id, msg)
         await update('failed', 1, msg, { finished: sqlTs(store.now()) }).catch(() => {})
       } finally {
         this.#running = null
