@@ -8,6 +8,7 @@ import {
   formatMoneyCompact,
   formatNumber,
   formatPct,
+  roundedGroupNote,
 } from './format.ts'
 
 describe('escapeHtml', () => {
@@ -95,5 +96,17 @@ describe('formatCount', () => {
     expect(formatCount(0, 'customer')).toBe('0 customers')
     expect(formatCount(1959, 'order')).toBe('1,959 orders')
     expect(formatCount(2, 'customer has', 'customers have')).toBe('2 customers have')
+  })
+})
+
+describe('roundedGroupNote', () => {
+  it('names the customers when the top group is far from its share (few customers)', () => {
+    expect(roundedGroupNote({ percent: 10, customers: 1 }, 3)).toBe(' (1 customer of 3)')
+    expect(roundedGroupNote({ percent: 20, customers: 2 }, 6)).toBe(' (2 customers of 6)')
+    expect(roundedGroupNote({ percent: 10, customers: 1 }, 10)).toBe('')
+    // within a point of the share: nothing said
+    expect(roundedGroupNote({ percent: 10, customers: 11 }, 101)).toBe('')
+    expect(roundedGroupNote({ percent: 1, customers: 1 }, 1001)).toBe('')
+    expect(roundedGroupNote(undefined, 5)).toBe('')
   })
 })

@@ -147,3 +147,17 @@ export function formatTopShare(share: number, top: number, eligible: number): st
     ? `top ${formatInt(top)} of ${formatInt(eligible)}`
     : `top ${asked} of ${formatInt(eligible)}`
 }
+
+/**
+ * " (1 customer of 3)" when the top `percent` group is far from that share of `total` customers
+ * (rounded up on few customers: the top 10% of 3 is 1 of them); else "". Said beside a share so
+ * that "the top 10% hold 62%" does not read as a tenth of the customers.
+ */
+export function roundedGroupNote(
+  group: { percent: number; customers: number } | undefined,
+  total: number,
+): string {
+  if (!group || total <= 0) return ''
+  if (Math.abs(group.customers / total - group.percent / 100) <= 0.01) return ''
+  return ` (${formatInt(group.customers)} customer${group.customers === 1 ? '' : 's'} of ${formatInt(total)})`
+}

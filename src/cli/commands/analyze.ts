@@ -4,7 +4,13 @@ import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import type { RfmRules } from '../../core/rfm-segments.ts'
 import { UsageError } from '../../errors.ts'
-import { formatInt, formatMoney, formatNumber, formatPct } from '../../report/format.ts'
+import {
+  formatInt,
+  formatMoney,
+  formatNumber,
+  formatPct,
+  roundedGroupNote,
+} from '../../report/format.ts'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import {
   ANALYZE_STEPS,
@@ -107,7 +113,8 @@ function alignRight(values: string[], header: string): string[] {
 export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles): string {
   const cur = s.currency
   const rev = s.concentration.revenue
-  const share = (p: number) => rev.topShares.find((t) => t.percent === p)?.share ?? null
+  const top = (p: number) => rev.topShares.find((t) => t.percent === p)
+  const share = (p: number) => top(p)?.share ?? null
   const lines: string[] = []
   // a transaction log without amounts: counts only, no money columns or shares of revenue
   const money = s.revenue.measured
@@ -122,7 +129,7 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
       ? 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.'
       : share(10) === null
         ? 'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.'
-        : `The top 10% of customers hold ${formatPct(share(10))} of revenue ` +
+        : `The top 10% of customers${roundedGroupNote(top(10), s.counts.customers)} hold ${formatPct(share(10))} of revenue ` +
           `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
   )
   // what may make the figures mislead (currencies added together, margins known for a few) is

@@ -7,6 +7,7 @@ import {
   formatMoney,
   formatNumber,
   formatPct,
+  roundedGroupNote,
 } from '../format.ts'
 import { kpi } from '../html.ts'
 import type { ReportSection } from '../render.ts'
@@ -31,7 +32,10 @@ export const headlineSection: ReportSection = {
           ? `${formatInt(s.counts.customers)} customers placed ${formatInt(s.counts.orders)} orders. The orders carry no amounts, so customers are compared by how recently and how often they buy.`
           : top10 === null
             ? `${formatInt(s.counts.customers)} customers spent ${formatMoney(s.revenue.total, s.currency)}.`
-            : `The top 10% of customers hold <strong>${formatPct(top10)}</strong> of revenue` +
+            : `The top 10% of customers${roundedGroupNote(
+                rev.topShares.find((t) => t.percent === 10),
+                s.counts.customers,
+              )} hold <strong>${formatPct(top10)}</strong> of revenue` +
               (top20 === null ? '.' : `; the top 20% hold <strong>${formatPct(top20)}</strong>.`)
     const repeatShare = s.counts.customers > 0 ? s.counts.repeatCustomers / s.counts.customers : 0
     const perCustomer = s.counts.customers > 0 ? s.counts.orders / s.counts.customers : null
