@@ -79,7 +79,7 @@ export function readingNotes(r: ImportResult): string[] {
     guessedCustomerNote(r),
     otherAmountsNote(r),
     r.minorUnits
-      ? `${r.file}: the records are Stripe API objects, whose amounts are in the currency's smallest unit: read as such (1999 is 19.99; 1999 JPY and the other zero-decimal currencies is 1999)`
+      ? `${r.file}: the records are Stripe API objects, whose amounts are in the currency's smallest unit: read as such (1999 is 19.99; 1999 JPY and the other zero-decimal currencies is 1999; 5120 KWD and the other three-decimal currencies is 5.120)`
       : null,
     readAgainNote(r),
     questionsNote(r),

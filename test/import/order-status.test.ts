@@ -159,6 +159,8 @@ describe('orders with a status', () => {
         data: [
           charge('ch_a', 1999, 500, 'eur'),
           charge('ch_b', 1999, 0, 'jpy'),
+          // a thousandth of a dinar is the smallest unit of KWD (and BHD, JOD, OMR, TND)
+          charge('ch_d', 5120, 1000, 'kwd'),
           // a float column's whole number (pandas, Parquet DOUBLE) is cents too
           { ...charge('ch_c', 1999, 0, 'usd'), amount: '1999.0' },
         ],
@@ -173,6 +175,8 @@ describe('orders with a status', () => {
       { order_key: 'ch_a:refunded', amount: -5 },
       { order_key: 'ch_b', amount: 1999 },
       { order_key: 'ch_c', amount: 19.99 },
+      { order_key: 'ch_d', amount: 5.12 },
+      { order_key: 'ch_d:refunded', amount: -1 },
     ])
     await engine.close()
   })

@@ -383,17 +383,20 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
  * other amount of a Stripe API object is in hundredths (cents).
  */
 const ZERO_DECIMAL = 'bif|clp|djf|gnf|jpy|kmf|krw|mga|pyg|rwf|ugx|vnd|vuv|xaf|xof|xpf'
+/** Stripe's three-decimal currencies: 5120 is KWD 5.120 (a thousandth is their smallest unit). */
+const THREE_DECIMAL = 'bhd|jod|kwd|omr|tnd'
 
 /**
  * SQL: an amount in the currency's smallest unit (1999 cents) as text in its units (19.99): a
  * whole number read exactly as DECIMAL; anything else is left as it is, to be reported as read.
  */
 export function minorUnitsSql(raw: string, currencyHeader: string | undefined): string {
-  const zero = currencyHeader
-    ? `regexp_full_match(lower(coalesce(${textOf(currencyHeader)}, '')), '${ZERO_DECIMAL}')`
-    : 'false'
+  const code = currencyHeader ? `lower(coalesce(${textOf(currencyHeader)}, ''))` : null
+  const zero = code ? `regexp_full_match(${code}, '${ZERO_DECIMAL}')` : 'false'
+  const three = code ? `regexp_full_match(${code}, '${THREE_DECIMAL}')` : 'false'
   // a whole number of cents, also as a float column writes it (1999.0: pandas, Parquet DOUBLE)
-  return `CASE WHEN NOT ${zero} AND regexp_full_match(${raw}, '-?[0-9]{1,15}([.]0+)?') THEN CAST(CAST(CAST(CAST(${raw} AS DOUBLE) AS DECIMAL(18,0)) / 100 AS DECIMAL(18,2)) AS VARCHAR) ELSE ${raw} END`
+  const whole = `CAST(CAST(${raw} AS DOUBLE) AS DECIMAL(18,0))`
+  return `CASE WHEN NOT ${zero} AND regexp_full_match(${raw}, '-?[0-9]{1,15}([.]0+)?') THEN CASE WHEN ${three} THEN CAST(CAST(${whole} / 1000 AS DECIMAL(18,3)) AS VARCHAR) ELSE CAST(CAST(${whole} / 100 AS DECIMAL(18,2)) AS VARCHAR) END ELSE ${raw} END`
 }
 
 /** Where an order went (country, region, city): the customer's place (import-order-places.ts). */
