@@ -966,6 +966,68 @@ describe('dates, time zones and amounts', () => {
       ['x7', 300, 'CNY'],
     ])
   })
+
+  test('a code beside a symbol names the currency; marks in the cost and discount columns and beside a blank currency count too', async () => {
+    const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+    const refused = async (name: string, body: string) => {
+      const e = await orders(write(dir, name, body)).catch((x: unknown) => x)
+      expect(e, name).toBeInstanceOf(ImportError)
+      return e as ImportError
+    }
+    // "$12.50 CAD" is Canadian dollars: beside "CAD 10" one currency, beside "$10" two
+    await orders(
+      write(
+        dir,
+        'cad.csv',
+        'order_id,customer_id,ordered_at,amount\nk1,c1,2024-01-02,$12.50 CAD\nk2,c2,2024-01-03,CAD 10\n',
+      ),
+    )
+    expect(
+      await engine.query(
+        "SELECT order_id, amount, currency FROM orders WHERE order_id LIKE 'k%' ORDER BY 1",
+      ),
+    ).toEqual([
+      { order_id: 'k1', amount: 12.5, currency: 'CAD' },
+      { order_id: 'k2', amount: 10, currency: 'CAD' },
+    ])
+    const after = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+    const usd = await refused(
+      'cad-usd.csv',
+      'order_id,customer_id,ordered_at,amount\nk3,c1,2024-01-02,$12.50 CAD\nk4,c2,2024-01-03,$10\n',
+    )
+    expect(usd.message).toContain('are in 2 currencies (CAD on 1 row, USD on 1 row)')
+    // a cost in dollars beside amounts in euros: the margin would subtract one from the other
+    const cost = await refused(
+      'cost-usd.csv',
+      'order_id,customer_id,ordered_at,amount,cost\nk5,c1,2024-01-02,€12.50,$7.00\nk6,c2,2024-01-03,€10.00,2.00\n',
+    )
+    expect(cost.message).toContain('the money columns (amount, cost) are in 2 currencies')
+    expect(cost.problems.map((p) => [p.line, p.column])).toEqual([
+      [2, 'amount'],
+      [2, 'cost'],
+    ])
+    const discount = await refused(
+      'discount-jpy.csv',
+      'order_id,customer_id,ordered_at,amount,discount,currency\nk7,c1,2024-01-02,12.50,¥500,EUR\n',
+    )
+    expect(discount.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [
+        2,
+        'discount',
+        "'¥500' is marked ¥, but the row's currency (currency) is EUR: correct one of them",
+      ],
+    ])
+    // "$5" in a row whose currency is blank would be taken for the file's euros
+    const blank = await refused(
+      'blank-currency.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nk8,c1,2024-01-02,10,EUR\nk9,c2,2024-01-03,$5,\n',
+    )
+    expect(blank.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [3, 'amount', "'$5' is marked $, but the row's currency (currency) is empty: fill it in"],
+    ])
+    expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual(after)
+    expect(Number(after[0]!.n)).toBe(Number(before[0]!.n) + 2)
+  })
 })
 
 describe('fast path and validating path store the same orders', () => {

@@ -4,11 +4,20 @@
 import type { Dialect, Query } from '../engine.ts'
 import { ident, LINE } from './import-stage.ts'
 
-/** A symbol or ISO code next to the digits, as the money pattern of validate.ts reads them. */
-const MARK = String.raw`([$€£¥]|\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b)`
+/** The ISO codes and the symbols next to the digits that the money pattern of validate.ts reads. */
+const CODE_MARK = String.raw`\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b`
+const SYMBOL_MARK = '[$€£¥]'
 
 /**
- * Over `from` (a relation of `line`, the file line, and `raw`, the amount's text): the currency
+ * SQL: the mark an amount's text carries, upper case ('$', 'EUR'), or '' (a plain number). A code
+ * wins over a symbol: "$12.50 CAD" is Canadian dollars.
+ */
+export const markOfSql = (raw: string): string =>
+  `coalesce(nullif(upper(regexp_extract(${raw}, '${CODE_MARK}', 1, 'i')), ''), regexp_extract(${raw}, '${SYMBOL_MARK}', 0))`
+
+/**
+ * Over `from` (a relation of `line`, the file line, `raw`, a money column's text, and `col`, its
+ * header): the currency
  * named by each text's mark ('$' and 'USD' are one, as are '€'/'EUR', '£'/'GBP', '¥'/'JPY'), with
  * how many rows (n), the first line and its text. Only the texts that are not plain numbers are
  * searched (a plain number has no mark).
@@ -16,20 +25,17 @@ const MARK = String.raw`([$€£¥]|\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b)`
 export function importCurrencyMarks(_d: Dialect, args: { from: string }): Query {
   return {
     sql: `WITH marked AS (
-  SELECT line, raw AS text, upper(regexp_extract(raw, '${MARK}', 1, 'i')) AS mark
+  SELECT line, raw AS text, col, ${markOfSql('raw')} AS mark
   FROM ${args.from} src
   WHERE raw IS NOT NULL AND try_cast(raw AS DOUBLE) IS NULL
 )
 SELECT CASE mark WHEN '$' THEN 'USD' WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '¥' THEN 'JPY'
     ELSE mark END AS currency,
-  count(*) AS n, min(line) AS line, arg_min(text, line) AS text
+  count(*) AS n, min(line) AS line, arg_min(text, line) AS text, arg_min(col, line) AS col
 FROM marked WHERE mark <> ''
 GROUP BY 1 ORDER BY n DESC, line`,
   }
 }
-
-/** The mark an amount's text carries, upper case ('$', 'EUR'), or '' (a plain number). */
-export const markOfSql = (raw: string): string => `upper(regexp_extract(${raw}, '${MARK}', 1, 'i'))`
 
 // The codes whose symbols are known, and the codes each symbol may stand for ('$' is every dollar,
 // the peso and the real's R$; '¥' the yen and the yuan). A code outside the list is never said to
@@ -45,16 +51,18 @@ const codeList = (codes: readonly string[]) => codes.map((c) => `'${c}'`).join('
 
 /**
  * SQL true when an amount's text (`raw`) carries a currency mark that names another currency than
- * the row's currency code (`currency`, upper case): "$1,234.50" in a EUR row. A plain number and a
- * row without a currency never clash.
+ * the row's currency code (`currency`, upper case): "$1,234.50" in a EUR row; or when the row has
+ * no currency at all ("$5" beside a blank currency: it would be taken for the file's other rows'
+ * currency). A plain number never clashes.
  */
 export function markClashSql(raw: string, currency: string): string {
   const mark = markOfSql(raw)
   const bySymbol = Object.entries(SYMBOL_CODES)
     .map(([s, codes]) => `WHEN '${s}' THEN ${currency} NOT IN (${codeList(codes)})`)
     .join(' ')
-  return `CASE WHEN ${raw} IS NULL OR ${currency} IS NULL OR ${currency} NOT IN (${codeList(KNOWN_CODES)})
-    OR try_cast(${raw} AS DOUBLE) IS NOT NULL THEN false
+  return `CASE WHEN ${raw} IS NULL OR try_cast(${raw} AS DOUBLE) IS NOT NULL THEN false
+  WHEN ${currency} IS NULL THEN ${mark} <> ''
+  WHEN ${currency} NOT IN (${codeList(KNOWN_CODES)}) THEN false
   ELSE CASE ${mark} WHEN '' THEN false ${bySymbol} ELSE ${mark} <> ${currency} END END`
 }
 

@@ -10,7 +10,7 @@ import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
 import {
   absent,
-  currencyClash,
+  currencyClashes,
   dateSql,
   EARLIEST_DATE,
   emptyRowSql,
@@ -153,10 +153,11 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     }
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }
-  // an amount whose mark names another currency than the row's: the validating path reports it
-  const clash = currencyClash(spec)
-  const amount = spec.fields.find((f) => f.field === 'amount')
-  if (clash && amount && !typed(amount)) bad.push(clash.bad)
+  // money whose mark names another currency than the row's: the validating path reports it
+  for (const clash of currencyClashes(spec)) {
+    const field = spec.fields.find((f) => f.field === clash.field)
+    if (field && !typed(field)) bad.push(clash.bad)
+  }
   // a row with its required field present is not empty: the whole row is looked at only when not
   const gate = spec.fields.find((f) => f.required && f.header !== null)
   const empty =

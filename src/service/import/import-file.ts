@@ -127,6 +127,7 @@ import {
   absent,
   decimalCommaCheckSql,
   decimalCommaSql,
+  MONEY_FIELDS,
   type ParseOptions,
   problemsSql,
   rawName,
@@ -1128,8 +1129,8 @@ async function importFileOnce(
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       if (kind === 'orders') {
-        markedCurrency = await refuseMixedCurrencies(engine, file, spec, () =>
-          typedAmounts(rawName('amount')),
+        markedCurrency = await refuseMixedCurrencies(engine, file, spec, (_h, field) =>
+          typedAmounts(rawName(field)),
         )
       }
       // the sniffer failed on what the reader reported already (bytes that are not UTF-8): the
@@ -1810,9 +1811,10 @@ const unstructured = (file: string, gzip: boolean): string =>
 
 /**
  * Amounts that carry currency marks ("$10.50", "€5", "12 EUR") in a file without a currency column
- * are read as bare numbers; marks of two currencies would then be added up as one. Such a file is
+ * are read as bare numbers; marks of two currencies would then be added up as one, in the amount
+ * or between it and the other money columns (a "$7.00" cost of a "€12.50" order). Such a file is
  * refused, naming each currency's rows; with a currency column the rows keep their currency and the
- * analysis says the orders mix currencies. `amounts` gives the (line, raw) relation of the amount
+ * analysis says the orders mix currencies. `amounts` gives the (line, raw) relation of the money
  * column named `header` (typedAmounts or fileAmounts).
  * @returns the one currency the marks name (the file's orders are stored in it), or null
  */
@@ -1820,27 +1822,42 @@ async function refuseMixedCurrencies(
   engine: Engine,
   file: string,
   spec: TypedSpec,
-  amounts: (header: string) => string,
+  amounts: (header: string, field: string) => string,
 ): Promise<string | null> {
-  const amount = spec.fields.find((f) => f.field === 'amount')
-  if (!amount?.header || currencyColumn(spec)) return null
-  const marks = await engine.query<{ currency: string; n: number; line: number; text: string }>(
-    importCurrencyMarks(engine.dialect, { from: amounts(amount.header) }),
+  const money = spec.fields.flatMap((f) =>
+    f.header && f.type === 'number' && (MONEY_FIELDS as readonly string[]).includes(f.field)
+      ? [{ field: f.field, header: f.header }]
+      : [],
   )
+  if (!money.some((m) => m.field === 'amount') || currencyColumn(spec)) return null
+  const from = `(${money
+    .map((m) => `SELECT line, raw, ${lit(m.header)} AS col FROM ${amounts(m.header, m.field)}`)
+    .join(' UNION ALL ')})`
+  const marks = await engine.query<{
+    currency: string
+    n: number
+    line: number
+    text: string
+    col: string
+  }>(importCurrencyMarks(engine.dialect, { from }))
   if (marks.length < 2) return marks[0]?.currency ?? null
   const each = marks.map(
     (m) =>
       `${m.currency} on ${Number(m.n).toLocaleString('en-US')} row${Number(m.n) === 1 ? '' : 's'}`,
   )
+  // the columns the marks were found in
+  const cols = [...new Set(marks.map((m) => m.col))]
+  const where =
+    cols.length === 1 ? `the amounts in ${cols[0]}` : `the money columns (${cols.join(', ')})`
   throw new ImportError(
-    `${file}: the amounts in ${amount.header} are in ${marks.length} currencies (${each.join(', ')}); ` +
+    `${file}: ${where} are in ${marks.length} currencies (${each.join(', ')}); ` +
       'adding them without conversion would be wrong, so nothing was imported. Convert the ' +
       "amounts to one currency first, or import each currency's orders into a workspace of its " +
       'own (--db).',
     marks.map((m) => ({
       file,
       line: Number(m.line),
-      column: amount.header,
+      column: m.col,
       reason: `first amount in ${m.currency}: "${m.text}"`,
     })),
   )

@@ -771,24 +771,37 @@ export const MAX_NUMBER = String(MAX_MONEY)
 export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
+/** The money fields of an orders row: a currency mark in any of them names the row's currency. */
+export const MONEY_FIELDS = ['amount', 'refunded', 'cost', 'margin', 'discount'] as const
+
 /**
- * The rows whose amount names another currency than their currency column ("$1,234.50" in a EUR
- * row: the mark is dropped when the amount is read, so one of the two is wrong), over a relation
- * with the amount's text (rawName) and the currency; null when the file lacks either column.
+ * The rows whose money fields name another currency than their currency column ("$1,234.50" in a
+ * EUR row, or a cost of "$7.00" beside a EUR amount: the mark is dropped when the number is read,
+ * so one of the two is wrong), one rule per money field the file has, over a relation with the
+ * fields' text (rawName) and the currency; none when the file has no currency column.
  */
-export function currencyClash(
-  spec: TypedSpec,
-): { readonly header: string; readonly bad: string; readonly reason: string } | null {
-  const amount = spec.fields.find((f) => f.field === 'amount' && f.type === 'number')
+export function currencyClashes(spec: TypedSpec): {
+  readonly field: string
+  readonly header: string
+  readonly bad: string
+  readonly reason: string
+}[] {
   const currency = spec.fields.find((f) => f.field === 'currency')
-  if (!amount?.header || !currency?.header) return null
-  const raw = rawName('amount')
+  if (!currency?.header) return []
   const code = ident('currency')
-  return {
-    header: amount.header,
-    bad: markClashSql(raw, code),
-    reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header)} || ') is ' || ${code} || ': correct one of them'`,
-  }
+  return spec.fields.flatMap((f) => {
+    if (!f.header || f.type !== 'number') return []
+    if (!(MONEY_FIELDS as readonly string[]).includes(f.field)) return []
+    const raw = rawName(f.field)
+    return [
+      {
+        field: f.field,
+        header: f.header,
+        bad: markClashSql(raw, code),
+        reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header as string)} || ') is ' || coalesce(${code} || ': correct one of them', 'empty: fill it in')`,
+      },
+    ]
+  })
 }
 
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
@@ -850,8 +863,7 @@ export function problemsSql(
   for (const c of spec.rawChecks ?? []) {
     parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_raw WHERE ${c.bad}`)
   }
-  const clash = currencyClash(spec)
-  if (clash) {
+  for (const clash of currencyClashes(spec)) {
     parts.push(
       `SELECT ${LINE}, ${lit(clash.header)}, ${clash.reason} FROM import_typed WHERE ${clash.bad}`,
     )
