@@ -198,7 +198,7 @@ export async function customerProfile(
   }
   const [attrs] = await engine.query<Row>(customerAttributes(d, { customerId }))
   const orders = await engine.query<Row>(
-    customerRecentOrders(d, { customerId, limit: opts.recentOrders ?? 10 }),
+    customerRecentOrders(d, { customerId, limit: opts.recentOrders ?? 10, asOf: summary.asOf }),
   )
   const p = summary.predictions
   const valued = value && vs ? await valueParts(row, value, vs, customerId, opts) : null

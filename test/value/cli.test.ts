@@ -123,6 +123,23 @@ describe('value inputs and loyals customer', () => {
       '2024-03-10',
       '2024-01-01',
     ])
+    // as of an earlier day, a later order is not known yet: not listed either
+    const early = JSON.parse(
+      runCli([
+        'customer',
+        'A',
+        '--db',
+        db,
+        '--config',
+        config,
+        '--json',
+        '--no-predictions',
+        '--as-of',
+        '2024-02-15',
+      ]).stdout,
+    )
+    expect(early.summary).toMatchObject({ orders: 1, revenue: 100 })
+    expect(early.recentOrders.map((o: { date: string }) => o.date)).toEqual(['2024-01-01'])
     const b = JSON.parse(
       runCli(['customer', 'B', '--db', db, '--config', config, '--json', '--no-predictions'])
         .stdout,

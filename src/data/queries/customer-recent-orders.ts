@@ -1,15 +1,16 @@
-// A customer's latest orders (refund rows included, they are part of the story), newest first.
+// A customer's latest orders up to the as-of date (refund rows included, they are part of the
+// story), newest first: what came later is not known at that date, as in the summary.
 import type { Dialect, Query } from '../engine.ts'
 
 export function customerRecentOrders(
   _d: Dialect,
-  args: { customerId: string; limit: number },
+  args: { customerId: string; limit: number; asOf: string },
 ): Query {
   return {
     sql: `SELECT order_id, CAST(order_date AS VARCHAR) AS order_date, amount, margin, discount,
   channel, campaign
-FROM orders WHERE customer_id = $1
+FROM orders WHERE customer_id = $1 AND order_date <= CAST($2 AS DATE)
 ORDER BY ordered_at DESC, order_key DESC LIMIT ${Math.max(0, Math.trunc(args.limit))}`,
-    params: [args.customerId],
+    params: [args.customerId, args.asOf],
   }
 }
