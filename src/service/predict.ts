@@ -854,7 +854,8 @@ export async function buildPredictions(
     totals: {
       customers: tot?.customers ?? 0,
       expectedPurchases: tot?.expected_purchases ?? 0,
-      predictedValue: tot?.predicted_value ?? 0,
+      // a log without amounts: the value is unknown, not 0
+      predictedValue: spend.model === 'none' ? null : (tot?.predicted_value ?? 0),
       meanPAlive: tot?.mean_p_alive ?? null,
       expectedActiveCustomers: tot?.expected_active ?? 0,
       withNextPurchase: tot?.with_next ?? 0,
@@ -935,7 +936,7 @@ function spendModel(
     const r = fallback(
       'The orders carry no amounts: expected spend and predicted value are left empty (unknown).',
     )
-    return { ...r, rule: { kind: 'none' } }
+    return { spend: { ...r.spend, model: 'none', populationMean: null }, rule: { kind: 'none' } }
   }
   if (positive === 0 && mean === 0) {
     // only free orders: nothing to model, and nothing to apologise for

@@ -46,8 +46,11 @@ export interface PredictionCandidate {
 }
 
 export interface SpendPrediction {
-  /** 'gamma-gamma' (Fader & Hardie 2013) or 'mean' (mean repeat spend, too few repeaters). */
-  readonly model: 'gamma-gamma' | 'mean'
+  /**
+   * 'gamma-gamma' (Fader & Hardie 2013), 'mean' (mean repeat spend, too few repeaters) or 'none'
+   * (the orders carry no amounts: spend is unknown).
+   */
+  readonly model: 'gamma-gamma' | 'mean' | 'none'
   readonly params: Readonly<Record<string, number>> | null
   readonly standardErrors: Readonly<Record<string, number>> | null
   readonly logLikelihood: number | null
@@ -55,8 +58,8 @@ export interface SpendPrediction {
   readonly customers: number
   /** Correlation of frequency and mean spend among repeaters (the model assumes 0); null if n/a. */
   readonly correlation: number | null
-  /** Expected spend per purchase of a customer without repeat purchases. */
-  readonly populationMean: number
+  /** Expected spend per purchase of a customer without repeat purchases; null when unknown. */
+  readonly populationMean: number | null
 }
 
 export interface TrackingPointSummary {
@@ -116,8 +119,8 @@ export interface PredictionSummary {
     readonly customers: number
     /** Σ expected purchases over the horizon. */
     readonly expectedPurchases: number
-    /** Σ predicted (discounted) value over the horizon. */
-    readonly predictedValue: number
+    /** Σ predicted (discounted) value over the horizon; null when the orders carry no amounts. */
+    readonly predictedValue: number | null
     /** Mean P(alive); null for the baseline. */
     readonly meanPAlive: number | null
     /** Σ P(at least one purchase within the horizon): expected customers who buy again. */
@@ -125,15 +128,16 @@ export interface PredictionSummary {
     /** Customers with an expected next purchase date (the others are unlikely to buy again). */
     readonly withNextPurchase: number
   }
-  /** The customers with the highest predicted value. */
+  /** The customers with the highest predicted value (without amounts: most expected purchases). */
   readonly topCustomers: readonly {
     readonly customerId: string
     readonly revenue: number
     readonly orders: number
     readonly pAlive: number | null
     readonly expectedPurchases: number
-    readonly expectedSpend: number
-    readonly predictedValue: number
+    /** null when the orders carry no amounts (as in customers.csv) */
+    readonly expectedSpend: number | null
+    readonly predictedValue: number | null
     readonly expectedNextPurchase: string | null
   }[]
   /** Warnings and fallbacks, in plain words. */

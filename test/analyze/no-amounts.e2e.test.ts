@@ -118,6 +118,29 @@ describe('loyals analyze on a transaction log without amounts', () => {
     expect(summary.predictions?.notes.map((n) => n.message)).toContain(
       'The orders carry no amounts: expected spend and predicted value are left empty (unknown).',
     )
+    // summary.json says the same: no spend model, no value total, not zeros
+    const p = summary.predictions!
+    expect(p.spend).toMatchObject({ model: 'none', populationMean: null })
+    expect(p.totals.predictedValue).toBeNull()
+    // its top customers are those expected to buy most, not the first ids
+    const expected = p.topCustomers.map((c) => c.expectedPurchases)
+    expect(expected).toEqual([...expected].sort((x, y) => y - x))
+    expect(p.topCustomers[0]!.customerId).toBe(
+      rows.reduce((a, b) => (Number(b.expected_purchases) > Number(a.expected_purchases) ? b : a))
+        .customer_id,
+    )
+    expect(p.topCustomers.every((c) => c.predictedValue === null)).toBe(true)
+  })
+
+  it('counts later orders without a money figure for them', () => {
+    const dir = tempDir()
+    const file = join(dir, 'elog.csv')
+    writeFileSync(file, LOG)
+    const early = runCli(['analyze', file, '--out', join(dir, 'o'), '--as-of', '2024-04-30'])
+    expect(early.code, early.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'o', 'report.html'), 'utf8')
+    expect(html).toContain('6 later orders are left out of these figures.')
+    expect(html).not.toContain('of sales')
   })
 
   it('ranks the customers by orders, ties by customer id', () => {

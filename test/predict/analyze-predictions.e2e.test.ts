@@ -100,7 +100,7 @@ describe('loyals analyze predictions on unusual input', () => {
     expect(b.predictions!.horizon).toBe(26)
     expect(b.predictions!.margin).toEqual({ value: 0.5, source: 'option' })
     expect(b.predictions!.totals.predictedValue).toBeLessThan(
-      a.predictions!.totals.predictedValue / 2,
+      a.predictions!.totals.predictedValue! / 2,
     )
     const c = JSON.parse(
       runCli([...base, join(dir, 'c'), '--no-predictions']).stdout,

@@ -129,13 +129,16 @@ export function topPredicted(
   return {
     sql: `WITH top AS (
   SELECT * FROM ${sqlIdent(args.table)}
-  ORDER BY round(predicted_value, 6) DESC, customer_id
+  -- without amounts every predicted value is NULL: the expected purchases rank them
+  ORDER BY round(predicted_value, 6) DESC NULLS LAST, round(expected_purchases, 9) DESC NULLS LAST,
+    customer_id
   LIMIT ${limit}
 )
 SELECT p.customer_id, s.revenue, s.orders, p.p_alive, p.expected_purchases,
   p.expected_spend, p.predicted_value,
   strftime(p.expected_next_purchase, '%Y-%m-%d') AS expected_next_purchase
 FROM top p JOIN ${sqlIdent(args.summary)} s ON s.customer_id = p.customer_id
-ORDER BY round(p.predicted_value, 6) DESC, p.customer_id`,
+ORDER BY round(p.predicted_value, 6) DESC NULLS LAST,
+  round(p.expected_purchases, 9) DESC NULLS LAST, p.customer_id`,
   }
 }

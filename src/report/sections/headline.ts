@@ -74,7 +74,7 @@ export const headlineSection: ReportSection = {
         : `Analyzed as of ${escapeHtml(s.asOf)}.`
     const holdout =
       s.counts.ordersAfterAsOf > 0
-        ? ` ${formatCount(s.counts.ordersAfterAsOf, 'later order')} (${formatMoney(s.counts.amountAfterAsOf, s.currency)} of sales, before refunds) ${s.counts.ordersAfterAsOf === 1 ? 'is' : 'are'} left out of these figures.`
+        ? ` ${formatCount(s.counts.ordersAfterAsOf, 'later order')}${money ? ` (${formatMoney(s.counts.amountAfterAsOf, s.currency)} of sales, before refunds)` : ''} ${s.counts.ordersAfterAsOf === 1 ? 'is' : 'are'} left out of these figures.`
         : ''
     return `<p class="headline">${sentence}</p><div class="kpis">${cards.join('')}</div><p class="meta" style="margin-top:12px">${period}${holdout}</p>`
   },
