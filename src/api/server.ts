@@ -11,7 +11,13 @@ import type { Engine } from '../data/engine.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
-import { assertNotServed, isPostgresUrl, openWorkspace, serveLockPath } from '../data/workspace.ts'
+import {
+  assertNotServed,
+  isPostgresUrl,
+  openWorkspace,
+  processStart,
+  serveLockPath,
+} from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 import { readConfigFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
@@ -114,7 +120,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   if (duck && o.db !== ':memory:') {
     await writeFile(
       serveLockPath(o.db),
-      `${JSON.stringify({ pid: process.pid, port, url, startedAt: new Date().toISOString() })}\n`,
+      `${JSON.stringify({
+        pid: process.pid,
+        port,
+        url,
+        startedAt: new Date().toISOString(),
+        ...(processStart(process.pid) !== null ? { procStart: processStart(process.pid) } : {}),
+      })}\n`,
     )
   }
   dispatcher.start()

@@ -25,11 +25,31 @@ export interface ServeLock {
   readonly port: number
   readonly url: string
   readonly startedAt: string
+  /** The server process's start (processStart): a later process given the same pid is not it. */
+  readonly procStart?: string
+}
+
+/**
+ * When process `pid` started, in clock ticks since boot (Linux /proc/PID/stat), or null where
+ * unknown. With the pid it names one process: a pid is reused once its process is gone.
+ */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // the command name (field 2) may hold spaces and parentheses: count from after its last ')'
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+  } catch {
+    return null
+  }
 }
 
 export const serveLockPath = (db: string): string => `${db}.serve.json`
 
-/** The lock of a live server holding `db`, or null (none, unreadable, or its process is gone). */
+/**
+ * The lock of a live server holding `db`, or null: none, unreadable, or a stale lock of a killed
+ * server (its process is gone, or its pid now names another process: this one, restarted as pid
+ * 1 in a container, or any process started since).
+ */
 export function readServeLock(db: string): ServeLock | null {
   const path = serveLockPath(db)
   if (db === ':memory:' || !existsSync(path)) return null
@@ -39,7 +59,11 @@ export function readServeLock(db: string): ServeLock | null {
   } catch {
     return null
   }
-  if (!Number.isInteger(lock.pid) || lock.pid <= 0) return null
+  if (!Number.isInteger(lock.pid) || lock.pid <= 0 || lock.pid === process.pid) return null
+  if (lock.procStart !== undefined) {
+    const start = processStart(lock.pid)
+    if (start !== null && start !== lock.procStart) return null
+  }
   try {
     process.kill(lock.pid, 0)
   } catch (e) {
@@ -58,7 +82,7 @@ export function assertNotServed(db: string): void {
   if (lock) {
     throw new UsageError(
       `the workspace ${db} is served by loyals serve (pid ${lock.pid}) at ${lock.url}; ` +
-        'use the API or stop the server',
+        `use the API or stop the server (if no server runs, delete ${serveLockPath(db)})`,
       { db, pid: lock.pid, url: lock.url },
     )
   }
