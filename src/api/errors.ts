@@ -104,7 +104,11 @@ export function toHttpError(e: unknown): HttpError {
   if (e instanceof LoyalsError) {
     if (e.code === 'not_found')
       return { status: 404, body: errorBody(e.code, e.message, e.details) }
-    if (e.code === 'task_state_error' || e.code === 'key_state_error')
+    if (
+      e.code === 'task_state_error' ||
+      e.code === 'key_state_error' ||
+      e.code === 'batch_conflict'
+    )
       return { status: 409, body: errorBody(e.code, e.message, e.details) }
     if (e instanceof UsageError) {
       const issues = Array.isArray(e.details.issues)

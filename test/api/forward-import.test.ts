@@ -100,6 +100,25 @@ describe.each(STORES)('an import through the server ($name)', (kind) => {
     expect(await count(h, 'SELECT count(*) FROM import_staging')).toBe(1)
   })
 
+  it('refuses another batch under a seq already staged (a retry of the same batch is kept once)', async () => {
+    const id = 'aaaaaaaa-bbbb-cccc-dddd-000000000001'
+    const batch = (order: string, total: number) => ({
+      seq: 0,
+      batch: [orderEvent('SEQC', order, total, '2025-01-01T00:00:00Z', `sq-${order}`)],
+    })
+    const path = `/v1/imports/${id}/batches`
+    expect((await h.call('POST', path, { body: batch('SEQ-A', 5) })).json).toEqual({ staged: 1 })
+    // the same batch again (a retried request): fine
+    expect((await h.call('POST', path, { body: batch('SEQ-A', 5) })).status).toBe(200)
+    const other = await h.call('POST', path, { body: batch('SEQ-B', 7) })
+    expect(other.status).toBe(409)
+    expect(other.json.error.code).toBe('batch_conflict')
+    expect(other.json.error.message).toContain('already holds another batch at seq 0')
+    const done = await h.call('POST', `/v1/imports/${id}/commit`)
+    expect(done.json).toMatchObject({ stored: 1 })
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'SEQC'")).toBe(1)
+  })
+
   it('replaces an order a corrected export changes, as a direct import does', async () => {
     const header = 'order_id,customer_id,ordered_at,amount'
     const sent = (name: string, rows: string[]) =>

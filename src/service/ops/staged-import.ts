@@ -4,8 +4,9 @@
 // order the file gives another amount is replaced: a corrected export). A failed commit drops them too; batches a client
 // left unfinished (killed, connection lost) expire after a day. The store is untouched till then.
 import { dropStaged } from '../../data/queries/api-drop-staged.ts'
+import { stagedBatch } from '../../data/queries/api-staged-batch.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
-import { DataError } from '../../errors.ts'
+import { DataError, LoyalsError } from '../../errors.ts'
 import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
 import { type Ingestor, insertAll } from './ingest.ts'
 import type { OpsStore } from './store.ts'
@@ -14,9 +15,18 @@ import { sqlTs } from './time.ts'
 /** How long staged batches wait for their commit. */
 export const STAGED_TTL_MS = 24 * 3_600_000
 
+/** Another batch under a seq already staged: HTTP 409 `batch_conflict`. */
+export class BatchConflictError extends LoyalsError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('batch_conflict', message, details)
+  }
+}
+
 /**
  * Stage one batch (`seq`: its place in the file) of import `importId`, validated by the caller. A
  * batch sent again under the same seq (a retried request) is kept once.
+ * @throws BatchConflictError when the seq holds another batch: answered "staged", it would have
+ *   been dropped at the commit
  */
 export async function stageBatch(
   store: OpsStore,
@@ -25,15 +35,23 @@ export async function stageBatch(
   batch: readonly SegmentEvent[],
 ): Promise<void> {
   const now = store.now()
+  const payload = JSON.stringify(batch)
   await store.use((engine) =>
     engine.transaction(async (tx) => {
       await tx.exec(dropStaged(tx.dialect, { importId: null, before: sqlTs(now - STAGED_TTL_MS) }))
       await insertAll(tx, {
         table: 'import_staging',
         columns: ['import_id', 'seq', 'payload', 'staged_at'],
-        rows: [[importId, seq, JSON.stringify(batch), sqlTs(now)]],
+        rows: [[importId, seq, payload, sqlTs(now)]],
         conflict: 'nothing',
       })
+      const [kept] = await tx.query(stagedBatch(tx.dialect, importId, seq))
+      if (kept && String(kept.payload) !== payload) {
+        throw new BatchConflictError(
+          `import ${importId} already holds another batch at seq ${seq}: each batch of a file needs its own seq (a retried batch must be the same)`,
+          { importId, seq },
+        )
+      }
     }),
   )
 }
