@@ -9,7 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
 import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
-import { LoyalsError } from '../errors.ts'
+import { LoyalsError, UsageError } from '../errors.ts'
 import { tsMs } from '../service/ops/time.ts'
 import type { RemoteServer } from './remote.ts'
 
@@ -37,6 +37,8 @@ interface Upload {
   readonly path: string
   seq: number
   sent: number
+  /** The commit was sent: a lost connection leaves it unknown whether it stored the file. */
+  committing: boolean
 }
 
 async function send(remote: RemoteServer, batch: unknown[], up: Upload) {
@@ -60,13 +62,19 @@ export async function forwardImport(
   /** The fields a customers file has (ImportResult.columns): an empty cell of them is sent as null. */
   cleared: readonly string[] = [],
 ): Promise<ForwardResult> {
+  const acc: Upload = { path: `/v1/imports/${randomUUID()}`, seq: 0, sent: 0, committing: false }
   try {
-    return await upload(mem, remote, new Set(cleared))
+    return await upload(mem, remote, new Set(cleared), acc)
   } catch (e) {
     // the server answered with a refusal: the commit had not stored anything (it is the one
     // transaction), and the user must know that none of the file went in, not half of it
     if (e instanceof LoyalsError && typeof e.details.status === 'number') {
       e.message += '; nothing of the file was stored'
+    } else if (e instanceof UsageError && e.details.unreachable === true) {
+      // the server went away: before the commit nothing is stored; during it, all or nothing
+      e.message += acc.committing
+        ? '; it stopped answering during the commit, which is one transaction: the file was stored whole or not at all (import it again: what is stored is recognized, nothing is doubled)'
+        : '; nothing of the file was stored (it is stored by the last request, which was not sent)'
     }
     throw e
   }
@@ -76,8 +84,8 @@ async function upload(
   mem: Engine,
   remote: RemoteServer,
   cleared: ReadonlySet<string>,
+  acc: Upload,
 ): Promise<ForwardResult> {
-  const acc: Upload = { path: `/v1/imports/${randomUUID()}`, seq: 0, sent: 0 }
   let after = ''
   for (;;) {
     const rows = await mem.query({
@@ -199,6 +207,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
     )
   }
   if (acc.sent === 0) return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0 }
+  acc.committing = true
   const r = await remote.request<{ stored: number; replaced: number }>('POST', `${acc.path}/commit`)
   return {
     server: remote.url,

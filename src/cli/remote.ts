@@ -45,6 +45,7 @@ export class RemoteServer {
    */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
+    let text: string
     try {
       res = await fetch(`${this.url}${path}`, {
         method,
@@ -54,12 +55,16 @@ export class RemoteServer {
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       })
+      // a server killed while it answers drops the connection here ("other side closed")
+      text = await res.text()
     } catch (e) {
       const cause =
         e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : e
-      throw new UsageError(`cannot reach loyals serve at ${this.url}: ${cause}`, { url: this.url })
+      throw new UsageError(`cannot reach loyals serve at ${this.url}: ${cause}`, {
+        url: this.url,
+        unreachable: true,
+      })
     }
-    const text = await res.text()
     let json: unknown = null
     try {
       json = text === '' ? null : JSON.parse(text)

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { forwardImport } from '../../src/cli/forward-import.ts'
 import { RemoteServer } from '../../src/cli/remote.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
-import { LoyalsError } from '../../src/errors.ts'
+import { LoyalsError, UsageError } from '../../src/errors.ts'
 import { type ImportOptions, importFile } from '../../src/service/import/import-file.ts'
 import { STORES } from '../engines/stores.ts'
 import { tempDir } from '../helpers/cli.ts'
@@ -28,6 +28,27 @@ class HarnessServer extends RemoteServer {
       throw new LoyalsError(r.json.error.code, r.json.error.message, { status: r.status })
     }
     return r.json as T
+  }
+}
+
+/** A server that goes away: from request `goneAt` on, the connection is lost (after it is served). */
+class GoneServer extends HarnessServer {
+  constructor(
+    h: Harness,
+    readonly goneAt: number,
+  ) {
+    super(h)
+  }
+  override async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const n = this.requests
+    const r = await super.request<T>(method, path, body)
+    if (n >= this.goneAt) {
+      throw new UsageError('cannot reach loyals serve at http://harness: other side closed', {
+        url: 'http://harness',
+        unreachable: true,
+      })
+    }
+    return r
   }
 }
 
@@ -98,6 +119,23 @@ describe.each(STORES)('an import through the server ($name)', (kind) => {
     h.clock.now += 25 * 3_600_000
     await forward(new HarnessServer(h, 1), good).catch(() => undefined)
     expect(await count(h, 'SELECT count(*) FROM import_staging')).toBe(1)
+  })
+
+  it('says what a server gone midway stored: nothing before the commit, all or nothing during it', async () => {
+    const header = 'order_id,customer_id,ordered_at,amount'
+    const file = write(dir, 'gone.csv', [header, ...orders(2500)].join('\n'))
+    // three batches and the commit: the connection lost on the second batch, then on the commit
+    const early = await forward(new GoneServer(h, 1), file).catch((x: unknown) => x)
+    expect((early as Error).message).toBe(
+      'cannot reach loyals serve at http://harness: other side closed; nothing of the file was stored (it is stored by the last request, which was not sent)',
+    )
+    expect(await count(h, 'SELECT count(*) FROM orders')).toBe(0)
+    const late = await forward(new GoneServer(h, 3), file).catch((x: unknown) => x)
+    expect((late as Error).message).toContain(
+      'it stopped answering during the commit, which is one transaction: the file was stored whole or not at all',
+    )
+    // here the commit went through before the connection was lost
+    expect(await count(h, 'SELECT count(*) FROM orders')).toBe(2500)
   })
 
   it('refuses another batch under a seq already staged (a retry of the same batch is kept once)', async () => {
