@@ -132,6 +132,30 @@ describe('dates in a shape of their own', () => {
     ])
   })
 
+  test('a small file whose dates one shape reads but for one: that one is the bad row, named as such', async () => {
+    // day first (days up to 28) but for one month-first date
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) =>
+        `d${i},c${i},${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/2024,1`,
+    )
+    const e = await importError(() => orders('mostly.csv', [...rows, 'dx,c1,06/13/2024,2']))
+    expect(e.problems.map((p) => `${p.line} ${p.reason}`)).toEqual([
+      "52 cannot read '06/13/2024' as a date as day/month/year (%d/%m/%Y), as the file's other dates read; pass --date-format if they are meant otherwise",
+    ])
+    // skipped, the other 50 import read day first
+    const r = await orders('mostly.csv', [...rows, 'dx,c1,06/13/2024,2'], { skipBadRows: true })
+    expect(r.rowsStored).toBe(50)
+    expect(await stored(['d13'])).toEqual([
+      { order_id: 'd13', at: '2024-02-14 00:00:00', day: '2024-02-14' },
+    ])
+    // two shapes reading as many dates: nothing is guessed
+    const tie = await importError(() =>
+      orders('tie.csv', ['t1,a,03/04/2024,1', 't2,b,06/13/2024,1', 't3,c,13/06/2024,1']),
+    )
+    expect(tie.problems).toHaveLength(3)
+  })
+
   test('a value no shape reads: the rows are reported as before, nothing is guessed', async () => {
     const e = await importError(() =>
       orders('mixed.csv', ['m1,a,12/13/2010,1', 'm2,b,someday,2', 'm3,c,2024-01-05,3']),

@@ -111,17 +111,33 @@ export async function inferDateShape(
         const t = read(s)
         return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < ${EARLIEST_DATE}) AS m${i}`
       })
-      .join(',\n  ')}, min(v) AS example
+      .join(',\n  ')}, min(v) AS example, count(*) AS n
 FROM (${from})`)
   const fitting = async (shapes: readonly DateShape[], from: string) => {
     const [r] = await misses(shapes, from)
     return { fit: shapes.filter((_, i) => Number(r?.[`m${i}`] ?? 1) === 0), example: r?.example }
   }
+  // No shape reads every date: one that reads most of them, and more than any other, is the
+  // file's; the dates it cannot read are bad rows, named as such ("06/13/2024" among day-first
+  // dates), instead of every date reported as unreadable.
+  const mostly = async (): Promise<DateShapeResult> => {
+    const [r] = await misses(DATE_SHAPES, values)
+    const n = Number(r?.n ?? 0)
+    const missed = DATE_SHAPES.map((_, i) => Number(r?.[`m${i}`] ?? n))
+    const fewest = Math.min(...missed)
+    const best = DATE_SHAPES.filter((_, i) => missed[i] === fewest)
+    if (best.length !== 1 || fewest * 2 >= n) return { kind: 'none' }
+    const [example] = await engine.query<{ v: string }>(
+      `SELECT min(v) AS v FROM (${values}) WHERE ${read(best[0]!)} >= ${EARLIEST_DATE}`,
+    )
+    const [reading] = await formatsFor(engine, best, String(example?.v ?? ''))
+    return reading ? { kind: 'one', reading } : { kind: 'none' }
+  }
   const sampled = await fitting(DATE_SHAPES, `SELECT v FROM (${values}) LIMIT ${SAMPLE}`)
-  if (sampled.fit.length === 0) return { kind: 'none' }
+  if (sampled.fit.length === 0) return mostly()
   const all = await fitting(sampled.fit, values)
   const [first, ...others] = all.fit
-  if (!first) return { kind: 'none' }
+  if (!first) return mostly()
   // shapes that read every value as the same instant (%b and %B both taking "Dec") are one reading
   const differ = others.map((s) => `${read(first)} <> ${read(s)}`)
   const [d] =
