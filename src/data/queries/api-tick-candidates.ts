@@ -3,6 +3,7 @@
 // core/ops/playbooks.ts closely enough that few candidates are turned down there, and leaves out
 // customers whose current occasion already has an action of this playbook in the audit log.
 import type { Dialect, Query } from '../engine.ts'
+import { isoDate } from './dialect-sql.ts'
 
 /** A time trigger in SQL terms (tier names already turned into indexes). */
 export type TickTrigger =
@@ -59,11 +60,13 @@ function ints(xs: readonly number[]): string {
  *   gapMultiple usual gaps.
  * - no_order_for: last order + days in (since, now], at least minOrders orders, tier filter.
  *
- * Occasions keyed by the last order (due, at risk, no order) are done when the playbook has an
- * action for the customer created at or after that order; an anniversary when it has one
+ * Occasions keyed by a date (due, at risk, no order) are done when the playbook has an action
+ * for the customer whose key names that occasion (`...:no-order-since-2025-05-01:a0`), whenever
+ * it was created: an order reported after a nudge but placed before it ends the occasion the
+ * nudge was about, not the next one. An anniversary is done when the playbook has an action
  * created within the window.
  */
-export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query {
+export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
   // only the parameters a branch uses: PostgreSQL cannot type an unused one
   const params: unknown[] = [a.playbookId, a.nowSec]
   const now = 'CAST($2 AS DOUBLE PRECISION)'
@@ -71,16 +74,24 @@ export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query 
     params.push(a.sinceSec)
     return `CAST($${params.length} AS DOUBLE PRECISION)`
   }
-  const done = (createdAfter: string): string =>
+  // the period of the occasion's key (core/ops/playbooks.ts), e.g. 'due-' and the UTC day of an
+  // epoch-seconds moment; a rounding apart from the core's at midnight only proposes a customer
+  // whose key the core then finds fired
+  const period = (prefix: string, sec: string): string =>
+    `'${prefix}-' || ${isoDate(dialect, `DATE '1970-01-01' + CAST(FLOOR((${sec}) / ${DAY_SEC}) AS INTEGER)`)}`
+  // keys are playbook:customer:period:aJ, the customer's id URI-encoded (no colon), the period
+  // without '%' or '_'
+  const done = (occasion: string): string =>
     `NOT EXISTS (SELECT 1 FROM actions_log a WHERE a.playbook_id = $1
-  AND a.customer_id = p.customer_id AND a.created_at ${createdAfter})`
+  AND a.customer_id = p.customer_id AND a.action_key LIKE ('%:' || ${occasion} || ':a%'))`
   const t = a.trigger
   let where: string
   switch (t.type) {
     case 'next_purchase_due': {
       const moment = `(${epoch('p.last_order_at')} + ${GAP} + ${t.toleranceDays * DAY_SEC})`
+      const due = `(${epoch('p.last_order_at')} + ${GAP})`
       where = `${HAS_GAP} AND ${moment} <= ${now} AND ${moment} > ${since()}
-  AND ${done('>= p.last_order_at')}`
+  AND ${done(period('due', due))}`
       break
     }
     case 'anniversary': {
@@ -98,7 +109,7 @@ export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query 
       where = `p.tier IN (${ints(t.tiers)}) AND p.last_order_at IS NOT NULL
   AND (p.p_alive < ${Number(t.pAliveBelow)}
     OR (${HAS_GAP} AND ${now} - ${epoch('p.last_order_at')} > ${Number(t.gapMultiple)} * ${GAP}))
-  AND ${done('>= p.last_order_at')}`
+  AND ${done(period('at-risk', epoch('p.last_order_at')))}`
       break
     }
     case 'no_order_for': {
@@ -106,7 +117,7 @@ export function tickCandidates(_dialect: Dialect, a: TickCandidatesArgs): Query 
       where = `p.last_order_at IS NOT NULL AND p.orders_count >= ${Math.floor(t.minOrders)}
   ${t.tiers ? `AND p.tier IN (${ints(t.tiers)})` : ''}
   AND ${moment} <= ${now} AND ${moment} > ${since()}
-  AND ${done('>= p.last_order_at')}`
+  AND ${done(period('no-order-since', epoch('p.last_order_at')))}`
       break
     }
   }

@@ -31,3 +31,8 @@ export function intDiv(dialect: Dialect, a: string, b: string): string {
 export function byteOrder(dialect: Dialect, expr: string): string {
   return dialect === 'postgres' ? `${expr} COLLATE "C"` : expr
 }
+
+/** A DATE expression as text YYYY-MM-DD, whatever PostgreSQL's DateStyle. */
+export function isoDate(dialect: Dialect, expr: string): string {
+  return dialect === 'postgres' ? `to_char(${expr}, 'YYYY-MM-DD')` : `strftime(${expr}, '%Y-%m-%d')`
+}

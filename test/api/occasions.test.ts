@@ -1,0 +1,108 @@
+// Occasions of the time-based triggers on both stores: an occasion is named by its key, so an
+// order reported late ends the occasion it belongs to and the next one still fires.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { type Harness, harness, orderEvent } from './harness.ts'
+
+const hook = 'http://127.0.0.1:9/hook'
+
+async function keys(h: Harness): Promise<string[]> {
+  const res = await h.call('GET', '/v1/actions?limit=1000')
+  expect(res.status).toBe(200)
+  return res.json.actions.map((a: { actionKey: string }) => a.actionKey).sort()
+}
+
+async function tick(h: Harness, at: string) {
+  const res = await h.call('POST', '/v1/jobs/tick', { body: { now: at } })
+  expect(res.status).toBe(200)
+  return res.json
+}
+
+async function order(h: Harness, customer: string, id: string, amount: number, at: string) {
+  const res = await h.call('POST', '/v1/events/batch', {
+    body: { batch: [orderEvent(customer, id, amount, at)] },
+  })
+  expect(res.status).toBe(200)
+}
+
+describe.each(STORES)('occasions on $name', (kind) => {
+  describe('an order reported after a nudge but placed before it', () => {
+    let h: Harness
+    beforeAll(async () => {
+      h = await harness(kind, {
+        now: Date.parse('2026-11-10T01:00:00Z'),
+        value: {
+          tiers: {
+            basis: 'threshold',
+            levels: [
+              {
+                name: 'VIP',
+                minValue: 500,
+                serviceLevel: { priority: 1, responseTargetMinutes: 60 },
+              },
+              { name: 'Regular', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+            ],
+          },
+        },
+        ops: {
+          holdout: { defaultShare: 0 },
+          contactBudget: { overall: [{ days: 1, max: 10 }], quietHours: null },
+          playbooks: [
+            {
+              id: 'lapse10',
+              department: 'marketing',
+              trigger: { type: 'no_order_for', days: 10 },
+              actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'miss-you' }],
+            },
+            {
+              id: 'due',
+              department: 'marketing',
+              trigger: { type: 'next_purchase_due', toleranceDays: 1 },
+              actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'running-low' }],
+            },
+            {
+              id: 'risk',
+              department: 'service',
+              trigger: { type: 'best_at_risk', gapMultiple: 1 },
+              actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'vip' }],
+            },
+          ],
+        },
+      })
+      // a VIP every 9 days
+      await order(h, 'y1', 'Y1-1', 300, '2026-11-01T00:00:00Z')
+      await order(h, 'y1', 'Y1-2', 300, '2026-11-10T00:00:00Z')
+    })
+    afterAll(async () => {
+      await h.close()
+    })
+
+    it('fires the next occasion of each trigger when it is due', async () => {
+      h.clock.now = Date.parse('2026-11-20T09:00:00Z')
+      expect((await tick(h, '2026-11-20T09:00:00Z')).actions).toBe(3)
+      expect(await keys(h)).toEqual([
+        'due:y1:due-2026-11-19:a0',
+        'lapse10:y1:no-order-since-2026-11-10:a0',
+        'risk:y1:at-risk-2026-11-10:a0',
+      ])
+      // placed an hour before the nudges, reported after them: the last order is now Nov 20,
+      // the usual gap 9 2/3 days, the next purchase due Nov 30
+      h.clock.now = Date.parse('2026-11-20T10:00:00Z')
+      await order(h, 'y1', 'Y1-3', 300, '2026-11-20T08:00:00Z')
+      const report = await tick(h, '2026-12-01T01:00:00Z')
+      expect(report.actions).toBe(3)
+      expect(await keys(h)).toEqual([
+        'due:y1:due-2026-11-19:a0',
+        'due:y1:due-2026-11-30:a0',
+        'lapse10:y1:no-order-since-2026-11-10:a0',
+        'lapse10:y1:no-order-since-2026-11-20:a0',
+        'risk:y1:at-risk-2026-11-10:a0',
+        'risk:y1:at-risk-2026-11-20:a0',
+      ])
+      // each occasion once: the next tick proposes nobody
+      const again = await tick(h, '2026-12-01T02:00:00Z')
+      expect(again.actions).toBe(0)
+      expect(again.playbooks.map((p: { candidates: number }) => p.candidates)).toEqual([0, 0, 0])
+    })
+  })
+})
