@@ -1,10 +1,22 @@
 // Occasions of the time-based triggers on both stores: an occasion is named by its key, so an
-// order reported late ends the occasion it belongs to and the next one still fires.
+// order reported late ends the occasion it belongs to and the next one still fires; and a deferred
+// action is released only while its playbook is still enabled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseOpsConfig } from '../../src/core/ops/config.ts'
+import { parseValueConfig } from '../../src/core/value/config.ts'
+import { runTick } from '../../src/service/ops/scheduler.ts'
+import { OpsStore } from '../../src/service/ops/store.ts'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness, orderEvent } from './harness.ts'
 
 const hook = 'http://127.0.0.1:9/hook'
+
+// biome-ignore lint/suspicious/noExplicitAny: audit-log rows are checked field by field
+async function action(h: Harness, key: string): Promise<any> {
+  const res = await h.call('GET', '/v1/actions?limit=1000')
+  expect(res.status).toBe(200)
+  return res.json.actions.find((a: { actionKey: string }) => a.actionKey === key)
+}
 
 async function keys(h: Harness): Promise<string[]> {
   const res = await h.call('GET', '/v1/actions?limit=1000')
@@ -103,6 +115,60 @@ describe.each(STORES)('occasions on $name', (kind) => {
       const again = await tick(h, '2026-12-01T02:00:00Z')
       expect(again.actions).toBe(0)
       expect(again.playbooks.map((p: { candidates: number }) => p.candidates)).toEqual([0, 0, 0])
+    })
+  })
+
+  describe('a deferred action of a playbook disabled or removed before its release', () => {
+    let h: Harness
+    const onboard = (enabled: boolean, id = 'onboard') => ({
+      id,
+      enabled,
+      department: 'marketing' as const,
+      trigger: { type: 'onboarding' as const, steps: [{ delayDays: 0 }, { delayDays: 2 }] },
+      actions: [
+        { type: 'webhook' as const, url: hook, channel: 'email' as const, template: 'onb' },
+      ],
+    })
+    beforeAll(async () => {
+      h = await harness(kind, {
+        now: Date.parse('2026-12-01T10:00:00Z'),
+        ops: {
+          holdout: { defaultShare: 0 },
+          contactBudget: { quietHours: null },
+          playbooks: [onboard(true), onboard(true, 'onboard-2')],
+        },
+      })
+      await order(h, 'd1', 'D1-1', 20, '2026-12-01T10:00:00Z')
+    })
+    afterAll(async () => {
+      await h.close()
+    })
+
+    it('is suppressed as playbook_disabled, with why', async () => {
+      const step2 = 'onboard:d1:onboarding-step-2:a0'
+      expect((await action(h, step2)).status).toBe('deferred')
+      expect((await action(h, 'onboard-2:d1:onboarding-step-2:a0')).status).toBe('deferred')
+      // a restart with "onboard" disabled and "onboard-2" removed
+      const restarted = new OpsStore(h.engine, {
+        ops: parseOpsConfig({ holdout: { defaultShare: 0 }, playbooks: [onboard(false)] }),
+        value: parseValueConfig({}),
+        now: () => h.clock.now,
+      })
+      h.clock.now = Date.parse('2026-12-04T00:00:00Z')
+      const report = await runTick(restarted, h.clock.now)
+      expect(report.released).toEqual({ queued: 0, tasks: 0, deferred: 0, suppressed: 2 })
+      const disabled = await action(h, step2)
+      expect([disabled.status, disabled.reason, disabled.detail]).toEqual([
+        'suppressed',
+        'playbook_disabled',
+        'at release 2026-12-04T00:00:00.000Z: its playbook is disabled',
+      ])
+      const removed = await action(h, 'onboard-2:d1:onboarding-step-2:a0')
+      expect([removed.status, removed.reason, removed.detail]).toEqual([
+        'suppressed',
+        'playbook_disabled',
+        'at release 2026-12-04T00:00:00.000Z: its playbook is no longer configured',
+      ])
     })
   })
 })

@@ -2,9 +2,11 @@
 // onboarding step) goes through the contact budget again when it becomes due, against the contacts
 // made meanwhile: it is then queued (or its staff task created), deferred again, or suppressed with
 // the reason; an onboarding step over a cap is deferred instead, and the later steps of its
-// sequence wait for it (the customer was told how many steps there are). Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a
-// redelivery after a crash between send and record; failures are retried 3 times with backoff,
-// then marked failed in the audit log.
+// sequence wait for it (the customer was told how many steps there are). Before that, an action
+// whose playbook was disabled or removed meanwhile is suppressed.
+// Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a redelivery after a
+// crash between send and record; failures are retried 3 times with backoff, then marked failed in
+// the audit log.
 
 import type { Channel, Department } from '../../core/ops/config.ts'
 import {
@@ -98,7 +100,19 @@ async function contactsFor(
 }
 
 /**
- * Decide every deferred action due at `nowMs` (up to `limit`) again with the contact budget
+ * Why a deferred action due now is no longer wanted, or null when it still is: its playbook is
+ * disabled or gone from the configuration (`playbook_disabled`).
+ */
+function stale(store: OpsStore, r: Row): { reason: string; why: string } | null {
+  const p = store.ops.playbooks.find((x) => x.id === r.playbook_id)
+  if (!p) return { reason: 'playbook_disabled', why: 'its playbook is no longer configured' }
+  if (!p.enabled) return { reason: 'playbook_disabled', why: 'its playbook is disabled' }
+  return null
+}
+
+/**
+ * Decide every deferred action due at `nowMs` (up to `limit`) again: one no longer wanted (see
+ * {@link stale}) → `suppressed` with that reason; the others with the contact budget
  * (core/ops/contact-budget.ts), per customer and in priority order, against the contacts logged
  * meanwhile: allowed → `queued` (a message, sent by the dispatcher) or `task_created` (the task
  * is created now); quiet hours again → `deferred` until they end; a cap filled meanwhile →
@@ -127,7 +141,36 @@ export async function releaseDeferred(
       const priority = new Map(store.ops.playbooks.map((p) => [p.id, p.priority]))
       const tasks: unknown[][] = []
       const at = new Date(nowMs).toISOString()
-      for (const [id, list] of byCustomer) {
+      const decide = async (
+        r: Row,
+        status: 'queued' | 'task_created' | 'deferred' | 'suppressed',
+        reason: string | null,
+        detail: string,
+        when: number,
+      ): Promise<boolean> => {
+        const changed = await tx.query(
+          actionRelease(tx.dialect, {
+            actionKey: String(r.action_key),
+            status,
+            reason,
+            detail,
+            scheduledAtTs: sqlTs(when),
+          }),
+        )
+        return changed.length > 0
+      }
+      for (const [id, due] of byCustomer) {
+        const list: Row[] = []
+        for (const r of due) {
+          const gone = stale(store, r)
+          if (gone === null) list.push(r)
+          else if (
+            await decide(r, 'suppressed', gone.reason, `at release ${at}: ${gone.why}`, nowMs)
+          ) {
+            counts.suppressed++
+          }
+        }
+        if (list.length === 0) continue
         const candidates: BudgetCandidate[] = list.map((r) => {
           const key = String(r.action_key)
           const sequence = r.trigger_type === 'onboarding' ? sequenceOf(key) : null
@@ -172,16 +215,7 @@ export async function releaseDeferred(
             status = 'suppressed'
             detail = `at release ${at}: ${d.detail}`
           }
-          const changed = await tx.query(
-            actionRelease(tx.dialect, {
-              actionKey: key,
-              status,
-              reason: d.reason,
-              detail,
-              scheduledAtTs: sqlTs(when),
-            }),
-          )
-          if (changed.length === 0) continue
+          if (!(await decide(r, status, d.reason, detail, when))) continue
           if (status === 'task_created') {
             const payload = parsePayload(r)
             counts.tasks++
