@@ -1,6 +1,6 @@
 // Occasions of the time-based triggers on both stores: an occasion is named by its key, so an
 // order reported late ends the occasion it belongs to and the next one still fires; and a deferred
-// action is released only while its playbook is still enabled.
+// action is released only while its playbook is still enabled and its occasion still holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseOpsConfig } from '../../src/core/ops/config.ts'
 import { parseValueConfig } from '../../src/core/value/config.ts'
@@ -115,6 +115,55 @@ describe.each(STORES)('occasions on $name', (kind) => {
       const again = await tick(h, '2026-12-01T02:00:00Z')
       expect(again.actions).toBe(0)
       expect(again.playbooks.map((p: { candidates: number }) => p.candidates)).toEqual([0, 0, 0])
+    })
+  })
+
+  describe('a deferred action whose occasion ended before its release', () => {
+    let h: Harness
+    beforeAll(async () => {
+      h = await harness(kind, {
+        now: Date.parse('2026-11-20T00:00:00Z'),
+        ops: {
+          holdout: { defaultShare: 0 },
+          contactBudget: {
+            quietHours: { startHour: 21, endHour: 8, channels: ['sms'] },
+            defaultTimeZone: 'Asia/Tokyo',
+          },
+          playbooks: [
+            {
+              id: 'miss-you',
+              department: 'marketing',
+              trigger: { type: 'no_order_for', days: 10 },
+              actions: [{ type: 'webhook', url: hook, channel: 'sms', template: 'we-miss-you' }],
+            },
+          ],
+        },
+      })
+      await order(h, 'm1', 'M1-1', 20, '2026-11-20T00:00:00Z')
+      await order(h, 'm2', 'M2-1', 20, '2026-11-20T00:00:00Z')
+    })
+    afterAll(async () => {
+      await h.close()
+    })
+
+    it('is suppressed as no longer applying when the customer ordered since; the others go', async () => {
+      // 05:00 in Tokyo: both held until 08:00 there (23:00 UTC)
+      h.clock.now = Date.parse('2026-12-01T20:00:00Z')
+      expect((await tick(h, '2026-12-01T20:00:00Z')).actions).toBe(2)
+      const held = await action(h, 'miss-you:m1:no-order-since-2026-11-20:a0')
+      expect([held.status, held.reason]).toEqual(['deferred', 'quiet_hours'])
+      h.clock.now = Date.parse('2026-12-01T20:10:00Z')
+      await order(h, 'm1', 'M1-2', 20, '2026-12-01T20:10:00Z')
+      h.clock.now = Date.parse('2026-12-01T23:00:01Z')
+      const report = await tick(h, '2026-12-01T23:00:01Z')
+      expect(report.released).toEqual({ queued: 1, tasks: 0, deferred: 0, suppressed: 1 })
+      const m1 = await action(h, 'miss-you:m1:no-order-since-2026-11-20:a0')
+      expect([m1.status, m1.reason]).toEqual(['suppressed', 'no_longer_applies'])
+      expect(m1.detail).toMatch(
+        /^at release 2026-12-01T23:00:01.000Z: no_order_for no longer holds/,
+      )
+      const m2 = await action(h, 'miss-you:m2:no-order-since-2026-11-20:a0')
+      expect(m2.status).toBe('queued')
     })
   })
 

@@ -3,7 +3,8 @@
 // made meanwhile: it is then queued (or its staff task created), deferred again, or suppressed with
 // the reason; an onboarding step over a cap is deferred instead, and the later steps of its
 // sequence wait for it (the customer was told how many steps there are). Before that, an action
-// whose playbook was disabled or removed meanwhile is suppressed.
+// whose playbook was disabled or removed meanwhile, or whose occasion ended (a "we miss you" to a
+// customer who has ordered since), is suppressed: what held when it was planned may not hold now.
 // Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a redelivery after a
 // crash between send and record; failures are retried 3 times with backoff, then marked failed in
 // the audit log.
@@ -14,7 +15,7 @@ import {
   type BudgetCandidate,
   type ContactLogEntry,
 } from '../../core/ops/contact-budget.ts'
-import { sequenceOf } from '../../core/ops/playbooks.ts'
+import { evaluateTriggers, sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { actionRelease } from '../../data/queries/api-action-release.ts'
 import { actionStatus } from '../../data/queries/api-action-status.ts'
@@ -22,7 +23,7 @@ import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.
 import { actionsDue } from '../../data/queries/api-actions-due.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { budgetDays, COUNTED, contactOf, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
-import { DAY_MS } from './profile.ts'
+import { DAY_MS, opsProfile, type Profile } from './profile.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
@@ -99,15 +100,43 @@ async function contactsFor(
   return { logs, held }
 }
 
+/** Time triggers whose occasion a later order (or a new score) ends: checked again at release. */
+const RECHECKED = new Set(['next_purchase_due', 'best_at_risk', 'no_order_for'])
+
 /**
  * Why a deferred action due now is no longer wanted, or null when it still is: its playbook is
- * disabled or gone from the configuration (`playbook_disabled`).
+ * disabled or gone from the configuration (`playbook_disabled`), or its time trigger, evaluated
+ * now on the customer's current profile, no longer fires for the occasion its key names
+ * (`no_longer_applies`: an order since, a next due date moved, no longer a best customer at risk).
+ * @throws UsageError when the playbook names an unknown tier (as the tick does).
  */
-function stale(store: OpsStore, r: Row): { reason: string; why: string } | null {
+function stale(
+  store: OpsStore,
+  r: Row,
+  profile: Profile | undefined,
+  nowMs: number,
+): { reason: string; why: string } | null {
   const p = store.ops.playbooks.find((x) => x.id === r.playbook_id)
   if (!p) return { reason: 'playbook_disabled', why: 'its playbook is no longer configured' }
   if (!p.enabled) return { reason: 'playbook_disabled', why: 'its playbook is disabled' }
-  return null
+  if (!RECHECKED.has(String(r.trigger_type))) return null
+  const key = String(r.action_key)
+  const still =
+    profile !== undefined &&
+    evaluateTriggers(
+      { type: 'tick', id: null, atMs: nowMs },
+      null,
+      opsProfile(profile),
+      nowMs,
+      { playbooks: [p], holdout: store.ops.holdout },
+      { tierNames: store.tierNames },
+    ).some((a) => a.idempotencyKey === key)
+  return still
+    ? null
+    : {
+        reason: 'no_longer_applies',
+        why: `${p.trigger.type} no longer holds on the current profile`,
+      }
 }
 
 /**
@@ -118,7 +147,8 @@ function stale(store: OpsStore, r: Row): { reason: string; why: string } | null 
  * is created now); quiet hours again → `deferred` until they end; a cap filled meanwhile →
  * `suppressed` with the cap's reason and a detail saying it was at release time.
  * @returns the counts; 0 everywhere when nothing was due.
- * @throws QueryError from the store (nothing of the pass is kept then).
+ * @throws QueryError from the store (nothing of the pass is kept then); UsageError as
+ *   {@link stale}.
  */
 export async function releaseDeferred(
   store: OpsStore,
@@ -162,7 +192,7 @@ export async function releaseDeferred(
       for (const [id, due] of byCustomer) {
         const list: Row[] = []
         for (const r of due) {
-          const gone = stale(store, r)
+          const gone = stale(store, r, profiles.get(id), nowMs)
           if (gone === null) list.push(r)
           else if (
             await decide(r, 'suppressed', gone.reason, `at release ${at}: ${gone.why}`, nowMs)
