@@ -12,6 +12,8 @@ export interface ExistingValueArgs {
   readonly same: readonly string[]
   /** Nullable columns that must also match, NULL matching NULL. */
   readonly alsoSame?: readonly string[]
+  /** Match content only against rows a file import wrote (`source` other than 'api'). */
+  readonly sameImportedOnly?: boolean
   /** Rows of [key, ...same, ...alsoSame]. */
   readonly rows: readonly (readonly unknown[])[]
 }
@@ -25,7 +27,10 @@ export function existingValueKeys(dialect: Dialect, a: ExistingValueArgs): Query
   const byKey = `SELECT r.${a.key} AS k FROM ${rel} JOIN ${a.table} o ON o.${a.key} = r.${a.key}`
   if (a.same.length === 0) return { sql: byKey, params: [rowsParam(columns, a.rows)] }
   const on = a.same.map((c) => `o.${c} = r.${c}`).join(' AND ')
-  const where = also.map((c) => `o.${c} IS NOT DISTINCT FROM r.${c}`).join(' AND ')
+  const where = [
+    ...also.map((c) => `o.${c} IS NOT DISTINCT FROM r.${c}`),
+    ...(a.sameImportedOnly ? ["o.source IS DISTINCT FROM 'api'"] : []),
+  ].join(' AND ')
   return {
     sql: `${byKey}
 UNION

@@ -440,6 +440,11 @@ export interface IngestEvent {
   } | null
   /** The engagement type of an engagement event (ENGAGEMENT_EVENTS). */
   readonly engagement: EngagementEventType | null
+  /**
+   * What the engagement row is about, when the event names it: a review's `review_id`, else its
+   * `product_id`. Two reviews of one instant are two rows; the same review sent again is one.
+   */
+  readonly engagementId: string | null
   /** "Referral Completed": the customer the sender (the referrer) brought. */
   readonly referral: { readonly referredId: string; readonly code: string | null } | null
   /** "Ticket Created" / "Ticket Resolved": what the event says of the ticket (null: not said). */
@@ -462,6 +467,16 @@ export interface IngestEvent {
   readonly payload: string
 }
 
+/** A review's own id (`review_id`, else `product_id`: Segment's "Product Reviewed"), if any. */
+function reviewIdOf(properties: Readonly<Record<string, unknown>>): string | null {
+  for (const name of ['review_id', 'product_id']) {
+    const v = properties[name]
+    if (typeof v === 'string' && v.trim() !== '') return v
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+  }
+  return null
+}
+
 /** Turn a validated Segment call into an IngestEvent (receipt time when it carries none). */
 export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
   const atMs = e.timestamp ? Date.parse(e.timestamp) : nowMs
@@ -475,6 +490,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     traits: null,
     survey: null,
     engagement: null,
+    engagementId: null,
     referral: null,
     ticket: null,
     returned: null,
@@ -506,6 +522,7 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     kind: 'track' as const,
     name: e.event,
     engagement: Object.hasOwn(ENGAGEMENT_EVENTS, e.event) ? ENGAGEMENT_EVENTS[e.event]! : null,
+    engagementId: e.event === 'Product Reviewed' ? reviewIdOf(e.properties) : null,
   }
   if (e.event === 'Order Completed') {
     const p = OrderCompletedProps.parse(e.properties)

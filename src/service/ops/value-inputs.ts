@@ -1,7 +1,8 @@
 // The value inputs that events carry (survey answers, referrals, engagement, returns, tickets),
 // written in the event's transaction into the tables `loyals import --kind ...` fills, keyed as
 // the import keys them: a retried event, the same facts under a new messageId and a later import
-// of the same rows add nothing (docs/api.md, "Value inputs from events").
+// of the same rows add nothing (docs/api.md, "Value inputs from events"). A review that names its
+// id is keyed with it, so two reviews of one instant stay two.
 import { createHash } from 'node:crypto'
 import type { Engine } from '../../data/engine.ts'
 import { deleteTickets } from '../../data/queries/api-ingest-ticket-delete.ts'
@@ -51,6 +52,8 @@ interface ValueTable {
   /** Columns of the same content (besides the key); see api-ingest-value-existing.ts. */
   readonly same: readonly string[]
   readonly alsoSame?: readonly string[]
+  /** Match content only against rows a file import wrote (the API's own are matched by key). */
+  readonly sameImportedOnly?: boolean
 }
 
 const VALUE_TABLES = {
@@ -58,6 +61,9 @@ const VALUE_TABLES = {
     table: 'engagement_events',
     columns: ENGAGEMENT_COLUMNS,
     same: ['customer_id', 'occurred_at', 'event'],
+    // the API keys an engagement row by its content and, when the event names one, the review it
+    // is about: its rows match by key, and two reviews of one instant are two rows
+    sameImportedOnly: true,
   },
   survey: {
     table: 'survey_responses',
@@ -88,7 +94,11 @@ function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
   const when = importTimeText(e.atMs)
   const c = e.customerId
   if (e.engagement) {
-    const key = importContentKey([c, when, e.engagement])
+    // with the review's id a key no import makes: an imported row of the same instant is still
+    // found by its content
+    const key = importContentKey(
+      e.engagementId === null ? [c, when, e.engagement] : [c, when, e.engagement, e.engagementId],
+    )
     out.push(['engagement', [key, c, at, day, e.engagement, 'api']])
   }
   if (e.survey) {
@@ -149,6 +159,7 @@ export async function writeValueInputs(
       key: spec.columns[0]!,
       same: spec.same,
       ...(spec.alsoSame ? { alsoSame: spec.alsoSame } : {}),
+      ...(spec.sameImportedOnly ? { sameImportedOnly: true } : {}),
       rows: list.map((r) => [r.row[0], ...pick.map((i) => r.row[i])]),
     })
     for (const r of await tx.query(q)) stored.add(String(r.k))
