@@ -967,6 +967,18 @@ describe('dates, time zones and amounts', () => {
     ])
   })
 
+  test('parentheses make an amount negative only whole and with no sign inside', async () => {
+    const body =
+      'order_id,customer_id,ordered_at,amount\np1,c1,2024-01-02,100\np1,c1,2024-01-03,(12.50)\n' +
+      'p2,c2,2024-01-02,(-12.50)\np3,c3,2024-01-02,(12.50-)\np4,c4,2024-01-02,12.50)\n'
+    const e = await orders(write(dir, 'parens.csv', body)).catch((x: unknown) => x)
+    expect((e as ImportError).problems.map((p) => [p.line, p.reason])).toEqual([
+      [4, "cannot read '(-12.50)' as an amount"],
+      [5, "cannot read '(12.50-)' as an amount"],
+      [6, "cannot read '12.50)' as an amount"],
+    ])
+  })
+
   test('a code beside a symbol names the currency; marks in the cost and discount columns and beside a blank currency count too', async () => {
     const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
     const refused = async (name: string, body: string) => {

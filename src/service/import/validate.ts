@@ -273,7 +273,11 @@ export function numberSql(r: string, fast: string): string {
   const digits = `regexp_replace(${r}, '[^0-9.+-]', '', 'g')`
   // a trailing minus (12.50-) is the sign in front
   const signed = `CASE WHEN ends_with(${digits}, '-') THEN '-' || rtrim(${digits}, '-') ELSE ${digits} END`
-  const slow = `try_cast(${signed} AS DOUBLE) * CASE WHEN contains(${r}, '(') THEN -1 ELSE 1 END`
+  // parentheses, both of them and with no sign inside, make it negative: "(-12.50)" says two
+  // opposite things and "12.50)" is cut off, so neither is read (NULL: a bad row)
+  const paren = `CASE WHEN NOT contains(${r}, '(') AND NOT contains(${r}, ')') THEN 1
+    WHEN contains(${r}, '(') AND contains(${r}, ')') AND NOT regexp_matches(${digits}, '[-+]') THEN -1 END`
+  const slow = `try_cast(${signed} AS DOUBLE) * ${paren}`
   return `CASE WHEN isfinite(${fast}) THEN ${fast}
     WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${slow} END`
 }
