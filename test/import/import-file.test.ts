@@ -2376,6 +2376,17 @@ describe('bad input: clear message, store unchanged', () => {
       expect(importNotes(r2).join('\n')).toContain(
         '--encoding latin-1 read each accented letter as two',
       )
+      // behind a UTF-8 byte order mark: refused, saying what the file is
+      const bom = write(
+        dir,
+        'bom-as-latin1.csv',
+        '\ufeffcustomer_id,ordered_at,amount\nc1,2024-01-01,5\n',
+      )
+      await expect(
+        importFile(other.engine, bom, { kind: 'orders', encoding: 'latin-1' }),
+      ).rejects.toThrow(
+        `${bom} starts with a UTF-8 byte order mark: it is UTF-8, not Windows-1252; leave out --encoding`,
+      )
     } finally {
       await other.engine.close()
     }

@@ -831,6 +831,13 @@ async function importFileOnce(
   // Windows-1252 (what Excel writes as "CSV" on Windows, a superset of Latin-1's characters) is
   // read from a UTF-8 copy under the file's own name
   if (latin1 && !opts.readFrom) {
+    // a UTF-8 byte order mark says what the file is: read as Windows-1252 its header would start
+    // with "ï»¿" and the advice would be to --map that
+    if (!gzip && readHead(file, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))) {
+      throw new UsageError(
+        `${file} starts with a UTF-8 byte order mark: it is UTF-8, not Windows-1252; leave out --encoding`,
+      )
+    }
     const mark = !gzip && readsAsUtf8(file) ? { utf8ReadAsLatin1: true } : {}
     return importCopy(engine, file, opts, await utf8Copy(file, gzip), mark)
   }
