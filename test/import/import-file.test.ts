@@ -398,6 +398,45 @@ describe('keys, duplicates and refunds', () => {
   })
 })
 
+describe('the same file again', () => {
+  test('changes nothing, even after a later file corrected its rows (orders and customers)', async () => {
+    const head = 'order_id,customer_id,ordered_at,amount\n'
+    const jan = write(
+      dir,
+      'jan.csv',
+      `${head}O1,C1,2024-01-10T10:00:00Z,100\nO2,C2,2024-01-12T10:00:00Z,50\n`,
+    )
+    const feb = write(
+      dir,
+      'feb.csv',
+      `${head}O1,C1,2024-01-10T10:00:00Z,80\nO3,C1,2024-02-12T10:00:00Z,20\n`,
+    )
+    await orders(jan)
+    await orders(feb)
+    const again = await orders(jan)
+    expect([again.inserted, again.updated, again.importedBefore?.keptLater]).toEqual([0, 0, 1])
+    expect(importNotes(again).join('\n')).toContain(`the same file was imported before (${jan}, `)
+    expect(await engine.query('SELECT order_id, amount FROM orders ORDER BY order_id')).toEqual([
+      { order_id: 'O1', amount: 80 },
+      { order_id: 'O2', amount: 50 },
+      { order_id: 'O3', amount: 20 },
+    ])
+    // another file with the old version is a later file: its version wins, as documented
+    const old = write(dir, 'jan-copy.csv', `${head}O1,C1,2024-01-10T10:00:00Z,100\n`)
+    expect((await orders(old)).updated).toBe(1)
+    // customers files the same way
+    const c1 = write(dir, 'c1.csv', 'customer_id,country\nC1,DE\n')
+    const c2 = write(dir, 'c2.csv', 'customer_id,country\nC1,FR\n')
+    const customers = (f: string) => importFile(engine, f, { kind: 'customers', now: NOW })
+    await customers(c1)
+    await customers(c2)
+    expect((await customers(c1)).importedBefore?.keptLater).toBe(1)
+    expect(await engine.query('SELECT customer_id, country FROM customers')).toEqual([
+      { customer_id: 'C1', country: 'FR' },
+    ])
+  })
+})
+
 describe('dates, time zones and amounts', () => {
   test('a currency symbol after the number, a trailing minus, thousands grouped by (no-break) spaces', async () => {
     const point = write(

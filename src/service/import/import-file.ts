@@ -233,6 +233,15 @@ export interface ImportResult {
    */
   readonly readAgain: { readonly file: string; readonly importedAt: string } | null
   /**
+   * The same file, read the same way, was imported before, and `keptLater` of its rows have
+   * since been changed by later files: they keep the later version (nothing was written).
+   */
+  readonly importedBefore?: {
+    readonly file: string
+    readonly importedAt: string
+    readonly keptLater: number
+  }
+  /**
    * Stored orders this file replaced (its version of the order id wins), the first few in file
    * order with what changed ('customer C1 -> C9; amount 20 -> 25'); `updated` counts them all.
    */
@@ -1361,13 +1370,30 @@ async function importFileOnce(
       )
     }
     // Into an empty table every staged row is new: no need to read the write set once more.
-    const changes = empty[main.table]
+    let changes = empty[main.table]
       ? { inserted: rowsStored, updated: 0 }
       : ((
           await engine.query<{ inserted: number; updated: number }>(
             'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
           )
         )[0] ?? { inserted: 0, updated: 0 })
+    const digest = (await sha).sha
+    // The same file imported again, read the same way (nothing new), changes nothing: the rows it
+    // would change are rows a later file corrected, and "a later file's version wins" would give
+    // the old export the last word (a March export imported again after May's undid May's fixes).
+    const [earlier] =
+      digest !== '' && Number(changes.inserted) === 0 && Number(changes.updated) > 0
+        ? await engine.query<{ file: string; at: string }>(
+            importSameFile(engine.dialect, { sha256: digest, kind }),
+          )
+        : []
+    const keptLater = earlier ? Number(changes.updated) : 0
+    if (earlier) {
+      await engine.exec(
+        `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
+      )
+      changes = { inserted: 0, updated: 0 }
+    }
     // a later file's version of an order replaces the stored one (a corrected export): said, with
     // what changed, while the store still holds the old versions
     const changedOrders =
@@ -1381,7 +1407,7 @@ async function importFileOnce(
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     // the lines a file carries for an order are that order's lines: stored ones it lacks go
     const linesReplaced =
-      (kind === 'order-lines' || hasLines) && empty.order_lines !== true
+      (kind === 'order-lines' || hasLines) && empty.order_lines !== true && !earlier
         ? (
             await engine.query<{ n: number; orders: number }>(
               countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql,
@@ -1420,7 +1446,6 @@ async function importFileOnce(
       empty.orders === true &&
       ordersAsView
     const importId = randomUUID()
-    const digest = (await sha).sha
     const [before] =
       digest !== '' && Number(changes.inserted) > 0
         ? await engine.query<{ file: string; at: string }>(
@@ -1586,6 +1611,15 @@ async function importFileOnce(
       inserted: Number(changes.inserted),
       updated: Number(changes.updated),
       readAgain: before ? { file: before.file, importedAt: String(before.at).slice(0, 19) } : null,
+      ...(earlier
+        ? {
+            importedBefore: {
+              file: earlier.file,
+              importedAt: String(earlier.at).slice(0, 19),
+              keptLater,
+            },
+          }
+        : {}),
       changedOrders,
       ...(linesReplaced ? { linesReplaced } : {}),
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
