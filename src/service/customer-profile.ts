@@ -10,6 +10,7 @@ import type { Reason } from '../core/value/reasons.ts'
 import type { Engine, Row } from '../data/engine.ts'
 import { customerAttributes } from '../data/queries/customer-attributes.ts'
 import { customerKnown } from '../data/queries/customer-known.ts'
+import { customerOrdersBy } from '../data/queries/customer-orders-by.ts'
 import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
 import { DataError } from '../errors.ts'
@@ -185,8 +186,15 @@ export async function customerProfile(
     customerProfileRow(d, { analysis: ANALYSIS_TABLE, customerId }),
   )
   if (!row) {
+    // orders by then, yet no purchase day: refunds took every one of them back in full
+    const [placed] = await engine.query<{ n: number }>(
+      customerOrdersBy(d, { customerId, asOf: summary.asOf }),
+    )
+    const orders = n(placed?.n ?? 0)
     throw new DataError(
-      `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet`,
+      orders > 0
+        ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)`
+        : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet`,
       { customerId, asOf: summary.asOf },
     )
   }

@@ -182,3 +182,23 @@ describe("a customer's money breakdown", () => {
     expect(rows[1]).toMatchObject({ customer_id: 'B', referral_value: 90.12 })
   })
 })
+
+describe('loyals customer on a customer with nothing to value', () => {
+  it('says that refunds took back every order, or that none was placed yet', async () => {
+    const engine = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,cost\nO1,C1,2024-01-10,100,10\nO2,C2,2024-01-12,40,10\n' +
+        'O1,C1,2024-02-03,-100,\nO3,C3,2024-08-01,30,10\n',
+    })
+    const fail = (id: string) =>
+      customerProfile(engine, id, { asOf: '2024-02-28', predictions: false }).catch(
+        (e: unknown) => (e as Error).message,
+      )
+    expect(await fail('C1')).toBe(
+      "customer 'C1' placed 1 order on or before 2024-02-28, but refunds took it back in full: no purchase day is left to value (a day refunded in full is no purchase day)",
+    )
+    expect(await fail('C3')).toBe(
+      "customer 'C3' has no purchase on or before 2024-02-28: nothing to value yet",
+    )
+  })
+})
