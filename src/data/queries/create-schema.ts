@@ -270,8 +270,11 @@ CREATE TABLE IF NOT EXISTS imports (
   rows_in     BIGINT NOT NULL,
   rows_stored BIGINT NOT NULL,
   rows_rejected BIGINT NOT NULL,
-  imported_at TIMESTAMP NOT NULL
+  imported_at TIMESTAMP NOT NULL,
+  reading     VARCHAR                -- how the file was read (import-file.ts readingOf)
 );
+-- workspaces made before the column: added, empty (an earlier import's reading is not known)
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS reading VARCHAR;
 CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL

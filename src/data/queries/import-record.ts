@@ -11,11 +11,13 @@ export function importRecord(
     rowsIn: number
     rowsStored: number
     rowsRejected: number
+    /** How the file was read (--map, --tz, --date-format ...), as text to compare. */
+    reading: string
   },
 ): Query {
   return {
-    sql: `INSERT INTO imports (import_id, kind, file, sha256, rows_in, rows_stored, rows_rejected, imported_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))`,
+    sql: `INSERT INTO imports (import_id, kind, file, sha256, rows_in, rows_stored, rows_rejected, imported_at, reading)
+VALUES ($1, $2, $3, $4, $5, $6, $7, CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP), $8)`,
     params: [
       args.importId,
       args.kind,
@@ -24,6 +26,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP))
       args.rowsIn,
       args.rowsStored,
       args.rowsRejected,
+      args.reading,
     ],
   }
 }

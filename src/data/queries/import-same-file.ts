@@ -1,11 +1,20 @@
 // The last import of a file with the same content (SHA-256) and kind: an import that adds rows
-// from it read the file otherwise (another --map, --date-format or --tz), which the importer says.
+// from it read the file otherwise (another --map, --date-format or --tz), which the importer says;
+// with `reading`, the last one that read it the same way (whose rows an import again must not
+// change back).
 import type { Dialect, Query } from '../engine.ts'
 
-export function importSameFile(_d: Dialect, args: { sha256: string; kind: string }): Query {
+export function importSameFile(
+  _d: Dialect,
+  args: { sha256: string; kind: string; reading?: string },
+): Query {
+  const same = args.reading === undefined ? '' : ' AND reading = $3'
   return {
     sql: `SELECT file, CAST(imported_at AS VARCHAR) AS at FROM imports
-WHERE sha256 = $1 AND kind = $2 ORDER BY imported_at DESC LIMIT 1`,
-    params: [args.sha256, args.kind],
+WHERE sha256 = $1 AND kind = $2${same} ORDER BY imported_at DESC LIMIT 1`,
+    params:
+      args.reading === undefined
+        ? [args.sha256, args.kind]
+        : [args.sha256, args.kind, args.reading],
   }
 }

@@ -1381,10 +1381,17 @@ async function importFileOnce(
     // The same file imported again, read the same way (nothing new), changes nothing: the rows it
     // would change are rows a later file corrected, and "a later file's version wins" would give
     // the old export the last word (a March export imported again after May's undid May's fixes).
+    const reading = JSON.stringify({
+      columns: mapping.columns,
+      tz,
+      dateFormat: parse.dateFormat ?? parse.dateShape?.format ?? null,
+      decimalComma: opts.decimalComma === true,
+      encoding: opts.encoding ?? null,
+    })
     const [earlier] =
       digest !== '' && Number(changes.inserted) === 0 && Number(changes.updated) > 0
         ? await engine.query<{ file: string; at: string }>(
-            importSameFile(engine.dialect, { sha256: digest, kind }),
+            importSameFile(engine.dialect, { sha256: digest, kind, reading }),
           )
         : []
     const keptLater = earlier ? Number(changes.updated) : 0
@@ -1542,6 +1549,7 @@ async function importFileOnce(
             rowsIn: rowsRead,
             rowsStored,
             rowsRejected: badLines,
+            reading,
           }),
         )
       })
