@@ -127,7 +127,7 @@ import {
   absent,
   decimalCommaCheckSql,
   decimalCommaSql,
-  MONEY_FIELDS,
+  moneyFields,
   type ParseOptions,
   problemsSql,
   rawName,
@@ -1873,11 +1873,7 @@ async function refuseMixedCurrencies(
   spec: TypedSpec,
   amounts: (header: string, field: string) => string,
 ): Promise<string | null> {
-  const money = spec.fields.flatMap((f) =>
-    f.header && f.type === 'number' && (MONEY_FIELDS as readonly string[]).includes(f.field)
-      ? [{ field: f.field, header: f.header }]
-      : [],
-  )
+  const money = moneyFields(spec)
   if (!money.some((m) => m.field === 'amount') || currencyColumn(spec)) return null
   const from = `(${money
     .map((m) => `SELECT line, raw, ${lit(m.header)} AS col FROM ${amounts(m.header, m.field)}`)

@@ -776,7 +776,14 @@ export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
 /** The money fields of an orders row: a currency mark in any of them names the row's currency. */
-export const MONEY_FIELDS = ['amount', 'refunded', 'cost', 'margin', 'discount'] as const
+const MONEY_FIELDS: readonly string[] = ['amount', 'refunded', 'cost', 'margin', 'discount']
+
+/** The money fields the file has a column for, read as numbers. */
+export const moneyFields = (spec: TypedSpec): (FieldDef & { readonly header: string })[] =>
+  spec.fields.filter(
+    (f): f is FieldDef & { readonly header: string } =>
+      f.header !== null && f.type === 'number' && MONEY_FIELDS.includes(f.field),
+  )
 
 /**
  * The rows whose money fields name another currency than their currency column ("$1,234.50" in a
@@ -793,18 +800,14 @@ export function currencyClashes(spec: TypedSpec): {
   const currency = spec.fields.find((f) => f.field === 'currency')
   if (!currency?.header) return []
   const code = ident('currency')
-  return spec.fields.flatMap((f) => {
-    if (!f.header || f.type !== 'number') return []
-    if (!(MONEY_FIELDS as readonly string[]).includes(f.field)) return []
+  return moneyFields(spec).map((f) => {
     const raw = rawName(f.field)
-    return [
-      {
-        field: f.field,
-        header: f.header,
-        bad: markClashSql(raw, code),
-        reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header as string)} || ') is ' || coalesce(${code} || ': correct one of them', 'empty: fill it in')`,
-      },
-    ]
+    return {
+      field: f.field,
+      header: f.header,
+      bad: markClashSql(raw, code),
+      reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header as string)} || ') is ' || coalesce(${code} || ': correct one of them', 'empty: fill it in')`,
+    }
   })
 }
 
