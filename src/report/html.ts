@@ -43,12 +43,14 @@ export function clipped(text: string): string {
 /**
  * A column of user text (customer ids, categories, channels, products ...): one clipped line with
  * the whole text as its tooltip, so one long label cannot make the table wider than the page.
- * `id` also sets the text in monospace (customer ids).
+ * `id` also sets the text in monospace (customer ids); `wrap` wraps it in a wider cell instead,
+ * for labels made of several parts ("category: Lenses + category: Sunglasses", a list of reasons)
+ * whose clipped starts would read alike.
  */
 export function labelColumn<T>(
   header: string,
   text: (row: T) => string,
-  className: 'clip' | 'id' = 'clip',
+  className: 'clip' | 'id' | 'wrap' = 'clip',
 ): Column<T> {
   return { header, className, cell: (row) => clipped(text(row)) }
 }

@@ -78,6 +78,7 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
 .bar { display: block; height: 100%; border-radius: 4px; background: var(--accent); opacity: 0.85; }
 .bar-cell { white-space: nowrap; }
 .id, .clip { max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.wrap { min-width: 160px; max-width: 360px; white-space: normal; overflow-wrap: anywhere; }
 .id { max-width: 150px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 /* the whole label, wrapped, where no tooltip shows: on paper, a touch screen, a phone (a word
    longer than the cell breaks in it, as body text does) */

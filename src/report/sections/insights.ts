@@ -58,7 +58,7 @@ export const pathToBestSection: Section = {
     const max = Math.max(0, ...pb.itemsets.map((r) => r.rate))
     type R = (typeof pb.itemsets)[number]
     const cols: Column<R>[] = [
-      labelColumn('First order held', (r) => r.items.join(' + ')),
+      labelColumn('First order held', (r) => r.items.join(' + '), 'wrap'),
       { header: 'Customers', num: true, cell: (r) => formatInt(r.customers) },
       { header: 'Support', num: true, cell: (r) => formatPct(r.support, 2) },
       {
@@ -123,7 +123,7 @@ export const risingStarsSection: Section = {
       labelColumn('Customer', (r) => r.customerId, 'id'),
       { header: 'Propensity', num: true, cell: (r) => formatPct(r.propensity) },
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
-      labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; ')),
+      labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
     return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${tableOr(cal, v.calibration, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
   },
