@@ -128,6 +128,23 @@ describe('command-line usage errors', () => {
       expect(r.stderr, args.join(' ')).toContain('give a directory, not an empty name')
     }
   })
+
+  it('an --out naming a file is a usage error on every command that writes a directory', () => {
+    const dir = tempDir()
+    const file = join(dir, 'notadir')
+    writeFileSync(file, 'x\n')
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    for (const args of [
+      ['generate', '--out', file, '--customers', '10'],
+      ['analyze', cdnow, '--out', file],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args[0]).toBe(2)
+      expect(r.stderr, args[0]).toBe(
+        `error: cannot create the output directory ${file}: ${file} exists and is not a directory\n`,
+      )
+    }
+  })
 })
 
 describe("Shopify's customers export", () => {

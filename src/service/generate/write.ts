@@ -1,11 +1,12 @@
 // Stream a generated company to CSV (or gzip CSV) files: rows are appended to a per-file string
 // buffer that is handed to the stream in ~256 kB chunks, and the generator waits for the streams
 // to drain, so memory stays flat however many customers are generated.
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
+import { createWriteStream, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
+import { readyOutDir } from '../out-dir.ts'
 import { valueConfigFromCosts } from '../value-config.ts'
 import {
   type GenerateOptions,
@@ -101,17 +102,24 @@ export const VALUE_CONFIG_FILE = 'loyals.value.json'
  * `surveys.csv`, `products.csv`), `costs.json` (cost rates), the same rates as a value
  * configuration for `--config` (`loyals.value.json`) and `truth.json` (what was planted). Same options and seed give byte-identical files.
  * @example await writeCompany({ customers: 100_000 }, 'demo-co', 'csv') // others: DEFAULT_OPTIONS'
- * @throws RangeError for bad options; file-system errors as thrown by node:fs.
+ * @throws RangeError for bad options; UsageError when `dir` cannot be created or written (a file
+ *   of that name is in the way); other file-system errors as thrown by node:fs.
  */
 export async function writeCompany(
   opts: Partial<GenerateOptions>,
   dir: string,
   format: GenerateFormat = 'csv',
 ): Promise<WriteResult> {
-  mkdirSync(dir, { recursive: true })
   const ext = format === 'csv.gz' ? '.csv.gz' : '.csv'
   const gzip = format === 'csv.gz'
   const names = Object.keys(TABLES) as TableName[]
+  // checked before any row is generated: a file in the way is said in words, not as EEXIST
+  await readyOutDir(dir, [
+    ...names.map((t) => `${t}${ext}`),
+    'costs.json',
+    VALUE_CONFIG_FILE,
+    'truth.json',
+  ])
   const outs = new Map<TableName, CsvOut>()
   for (const t of names) outs.set(t, new CsvOut(join(dir, `${t}${ext}`), gzip, TABLES[t]))
   let truth: GenerationTruth
