@@ -1,7 +1,7 @@
 // `fit` use case: read a summary / BG-BB / survival table (a hand-written byte-level CSV number parser,
 // so a million rows load in ~0.1 s without per-row objects) or build the summary from orders, then
 // fit one model and report parameters named as in the papers.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -16,7 +16,7 @@ import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
-import { emptyFile, noDataRows, onlyBlanks, startsWithBom } from './import/formats.ts'
+import { emptyFile, noDataRows, notAFile, onlyBlanks, startsWithBom } from './import/formats.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
@@ -529,12 +529,18 @@ function findRole(header: readonly string[], role: FitRole): string | null {
 /**
  * The first line of a text file, or null for a DuckDB database (`DUCK` at byte 8, as
  * data/workspace.ts isDuckDbFile checks it), from one read of the file's head.
+ * @throws ImportError for a directory or a pipe: the head is read at offset 0, and the file is
+ *   read again after it (a pipe fails with ESPIPE, or would have lost its head).
  */
 function textHead(path: string): string | null {
   let fd: number
   try {
+    // stat before opening: a socket for standard input (a spawned process's) does not open
+    const bad = notAFile(path, statSync(path), 'fit')
+    if (bad) throw bad
     fd = openSync(path, 'r')
   } catch (e) {
+    if (e instanceof ImportError) throw e
     throw unreadable(path, e)
   }
   try {

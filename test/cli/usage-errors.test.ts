@@ -1,10 +1,11 @@
 // Mistyped command lines are usage errors (exit 2, as docs/insights.md and the README say) on
 // every command, not only on the ones that check their own options.
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
+import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 describe('command-line usage errors', () => {
   it('an unknown option, an extra argument or an unknown command exits 2 with the usage', () => {
@@ -85,6 +86,35 @@ describe('command-line usage errors', () => {
     const ws = runCli(['fit', join(dir, 'nope.duckdb'), '--model', 'bgnbd'])
     expect(ws.code).toBe(2)
     expect(ws.stderr).toMatch(/^error: no workspace at /)
+  })
+
+  it('fit refuses a pipe and a directory as summary does (exit 1), a redirected file it reads', () => {
+    const dir = tempDir()
+    const csv = readFileSync(
+      join(ROOT, 'test/fixtures/cdnow/cdnow_calibration_summary.csv'),
+      'utf8',
+    )
+    for (const model of ['bgnbd', 'gg', 'bgbb', 'sbg']) {
+      const r = runCli(['fit', '/dev/stdin', '--model', model], { input: csv })
+      expect(r.code, model).toBe(1)
+      expect(r.stderr, model).toBe(
+        'error: /dev/stdin: is a pipe or device, not a file: standard input and pipes are not read; save the data to a file and fit that\n',
+      )
+    }
+    const piped = runCli(['summary', '/dev/stdin'], { input: csv })
+    expect(piped.code).toBe(1)
+    expect(piped.stderr).toContain('/dev/stdin: is a pipe or device, not a file')
+    const folder = runCli(['fit', dir, '--model', 'bgnbd'])
+    expect(folder.code).toBe(1)
+    expect(folder.stderr).toBe(`error: ${dir}: is a directory, not a file\n`)
+    const file = join(dir, 'summary.csv')
+    writeFileSync(file, csv)
+    const redirected = spawnSync(process.execPath, [CLI, 'fit', '/dev/stdin', '--model', 'bgnbd'], {
+      stdio: [openSync(file, 'r'), 'pipe', 'pipe'],
+      encoding: 'utf8',
+    })
+    expect(redirected.stderr).toBe('')
+    expect(redirected.stdout).toMatch(/^BG\/NBD: /)
   })
 
   it('a missing configuration file exits 1 as a missing input file does, said in words', () => {

@@ -1,7 +1,7 @@
 // Input format detection from the first bytes (magic numbers) with the extension as a tie-breaker,
 // and early rejection of files that are not text (images, UTF-16, invalid UTF-8) so the user gets
 // one clear sentence instead of a parser error from deep inside DuckDB.
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, openSync, readSync, type Stats, statSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { structFields } from '../../data/queries/import-stage.ts'
 import { ImportError } from '../../errors.ts'
@@ -48,6 +48,20 @@ export function readHead(file: string, n: number): Buffer {
 /** A problem with the whole file: the message says it all, no per-row list. */
 function problem(file: string, reason: string): ImportError {
   return new ImportError(`${file}: ${reason}`)
+}
+
+/**
+ * Why `file` (its `st`) cannot be read, when it is not a regular file; said alike by the import
+ * and by `fit` (whose command line does the reading: `verb`). A pipe (/dev/stdin, <(...)) reads
+ * once and has no size, and both read a file more than once.
+ */
+export function notAFile(file: string, st: Stats, verb = 'import'): ImportError | null {
+  if (st.isDirectory()) return problem(file, 'is a directory, not a file')
+  if (st.isFile()) return null
+  return problem(
+    file,
+    `is a pipe or device, not a file: standard input and pipes are not read; save the data to a file and ${verb} that`,
+  )
 }
 
 /** A file of 0 bytes: said alike by the import and by `fit`'s own tables. */
@@ -168,14 +182,8 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
   let size: number
   try {
     const st = statSync(file)
-    if (st.isDirectory()) throw problem(file, 'is a directory, not a file')
-    // a pipe (/dev/stdin, <(...)) reads once and has no size: the import reads a file several times
-    if (!st.isFile()) {
-      throw problem(
-        file,
-        'is a pipe or device, not a file: standard input and pipes are not read; save the data to a file and import that',
-      )
-    }
+    const bad = notAFile(file, st)
+    if (bad) throw bad
     size = st.size
   } catch (e) {
     if (e instanceof ImportError) throw e
