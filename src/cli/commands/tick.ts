@@ -9,8 +9,10 @@ import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
+import { isCalendarDay } from '../../service/generate/company.ts'
 import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
+import { dateTime } from '../../service/ops/events.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
@@ -43,6 +45,23 @@ export function formatTick(r: TickReport): string {
   return lines.join('\n')
 }
 
+/**
+ * `--now` as epoch ms, read by the rule the server reads its `now` with (an ISO 8601 date-time
+ * with an offset, 1900 to 2199), so a tick means the same with and without one. Date.parse alone
+ * rolls 2025-02-30 over to March 2: the tick ran as of a day nobody asked for.
+ * @example parseNow('2025-03-01T09:00:00Z') // 1740819600000
+ * @throws UsageError naming --now and what is wrong with it.
+ */
+export function parseNow(value: string): number {
+  const invalid = (why: string) => new UsageError(`invalid --now ${JSON.stringify(value)}: ${why}`)
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0]
+  if (day !== undefined && !isCalendarDay(day))
+    throw invalid('there is no such day in the calendar')
+  const r = dateTime.safeParse(value)
+  if (!r.success) throw invalid(r.error.issues[0]?.message ?? 'not a date-time')
+  return Date.parse(r.data)
+}
+
 export function registerTick(program: Command): void {
   withServer(
     withDb(
@@ -53,13 +72,15 @@ export function registerTick(program: Command): void {
         ),
     ),
   )
-    .option('--now <time>', 'evaluate as of this ISO 8601 time (default: now)')
+    .option(
+      '--now <time>',
+      'evaluate as of this ISO 8601 date-time with an offset, e.g. 2025-03-01T09:00:00Z (default: now)',
+    )
     .option('--config <file>', 'operations configuration (loyals.ops.json), without a server')
     .option('--value-config <file>', 'value configuration (tiers), without a server')
     .option('--json', 'print the report as JSON')
     .action(async (opts: TickOptions) => {
-      const nowMs = opts.now === undefined ? Date.now() : Date.parse(opts.now)
-      if (!Number.isFinite(nowMs)) throw new UsageError(`invalid --now ${JSON.stringify(opts.now)}`)
+      const nowMs = opts.now === undefined ? Date.now() : parseNow(opts.now)
       const remote = remoteFor(opts)
       let report: TickReport
       let refitted: number | null = null
