@@ -117,6 +117,23 @@ describe('command-line usage errors', () => {
     expect(redirected.stdout).toMatch(/^BG\/NBD: /)
   })
 
+  it('fit on the JSON summary writes says to write the summary as CSV, not to run fit again', () => {
+    const dir = tempDir()
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const json = join(dir, 'sum.json')
+    expect(runCli(['summary', cdnow, '--format', 'json', '--out', json]).code).toBe(0)
+    const r = runCli(['fit', json, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      'This is a per-customer summary (x, t_x, T), not orders: `loyals fit` reads it as an uncompressed CSV file: write it with `loyals summary ORDERS --format csv --out FILE`',
+    )
+    const csv = join(dir, 'sum.csv')
+    expect(runCli(['summary', cdnow, '--format', 'csv', '--out', csv]).code).toBe(0)
+    const fitted = runCli(['fit', csv, '--model', 'bgnbd'])
+    expect(fitted.stderr).toBe('')
+    expect(fitted.stdout).toMatch(/^BG\/NBD: 2,357 customers/)
+  })
+
   it('a missing configuration file exits 1 as a missing input file does, said in words', () => {
     const dir = tempDir()
     const nope = join(dir, 'nope.csv')

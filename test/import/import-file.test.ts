@@ -2288,6 +2288,21 @@ describe('bad input: clear message, store unchanged', () => {
       /cal\.csv: missing required columns ordered_at, amount \(found: cust, x, t\.x, T\.cal, m\.x\)\. This is a per-customer summary \(x, t_x, T\), not orders: fit a model to it with `loyals fit FILE --model bgnbd`/,
     ],
     [
+      'a summary as JSON (summary --format json): fit is not sent to a file it does not read',
+      (d) =>
+        write(
+          d,
+          'sum.json',
+          '[\n\t{"customer_id":"1","x":3,"t_x":49.2,"T":77.8,"monetary":23.7}\n]\n',
+        ),
+      /sum\.json: missing required columns ordered_at, amount \(found: customer_id, x, t_x, T, monetary\)\. This is a per-customer summary \(x, t_x, T\), not orders: `loyals fit` reads it as an uncompressed CSV file: write it with `loyals summary ORDERS --format csv --out FILE` and fit that with `loyals fit FILE --model bgnbd` \(or pareto, mbgnbd; gg with a monetary column\)\.$/,
+    ],
+    [
+      'a gzipped survival table: fit reads it uncompressed',
+      (d) => write(d, 'surv.csv.gz', gzipSync('year,regular_pct_alive\n0,100\n1,63.1\n')),
+      /surv\.csv\.gz: .*This is a survival table .* not orders: `loyals fit` reads it as an uncompressed CSV file: save it as one and fit that with `loyals fit FILE --model sbg`\.$/,
+    ],
+    [
       'a survival table instead of orders',
       (d) => write(d, 'surv.csv', 'year,regular_pct_alive\n0,100\n1,63.1\n'),
       /surv\.csv: missing required columns customer_id, ordered_at, amount \(found: year, regular_pct_alive\)\. This is a survival table .* `loyals fit FILE --model sbg`\.$/,

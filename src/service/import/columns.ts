@@ -631,6 +631,8 @@ function mapField(
 /**
  * Map file headers to target fields: `--map` first, then synonyms in priority order; a header is
  * used for one field only.
+ * `fitReadable`: the file is a plain CSV, which `loyals fit` reads (said by the hint for one of its
+ * tables).
  * @throws UsageError for a --map naming an unknown field or a column the file lacks;
  *   ImportError when required fields are missing (lists them and the columns found).
  */
@@ -639,6 +641,7 @@ export function resolveColumns(
   headers: readonly string[],
   kind: ImportKind,
   map: Readonly<Record<string, string>> = {},
+  fitReadable = true,
 ): ColumnMapping {
   if (kind === 'customers') {
     const hint = ordersFileHint(headers)
@@ -734,7 +737,9 @@ export function resolveColumns(
     const names = missing.map((s) => s.field)
     const other =
       noHeaderHint(headers) ??
-      (kind === 'orders' ? (modelTableHint(headers) ?? customersFileHint(headers)) : null)
+      (kind === 'orders'
+        ? (modelTableHint(headers, fitReadable) ?? customersFileHint(headers))
+        : null)
     // a column named like the missing field that a --map gave to another field: say so
     const taken = names.flatMap((n) => {
       const given = Object.entries(map).find(([, col]) => fold(col) === fold(n))
@@ -939,20 +944,27 @@ export function noHeaderHint(headers: readonly string[]): string | null {
  * When an "orders" file is one of the tables `loyals fit` reads instead (the header names of
  * service/fit.ts ROLE_NAMES, case folded), the command to use; null otherwise. A user who passes
  * the BTYD donations table or a calibration summary to `analyze` learns where it goes, rather
- * than being asked to map columns that are not there.
+ * than being asked to map columns that are not there. `fitReadable` false: the table is not a
+ * plain CSV (JSON, Parquet, gzip), which fit does not read: it is said, or the advice was to run
+ * fit on the file, the command that had just failed on it (`summary --format json` wrote it).
  */
-export function modelTableHint(headers: readonly string[]): string | null {
+export function modelTableHint(headers: readonly string[], fitReadable = true): string | null {
   const h = new Set(headers.map(fold))
   const has = (role: FitRole) => FIT_ROLE_NAMES[role].some((n) => h.has(fold(n)))
+  // how the table reaches fit: as it is, or saved as a CSV first
+  const fitWith = (what: string, model: string, save = 'save it as one') =>
+    fitReadable
+      ? `fit ${what} with \`loyals fit FILE --model ${model}\``
+      : `\`loyals fit\` reads it as an uncompressed CSV file: ${save} and fit that with \`loyals fit FILE --model ${model}\``
   if (has('x') && has('tx') && has('n')) {
-    return 'This is a table of frequency, recency and periods for the BG/BB model, not orders: fit it with `loyals fit FILE --model bgbb`.'
+    return `This is a table of frequency, recency and periods for the BG/BB model, not orders: ${fitWith('it', 'bgbb')}.`
   }
   if (has('x') && has('tx') && has('T')) {
-    return 'This is a per-customer summary (x, t_x, T), not orders: fit a model to it with `loyals fit FILE --model bgnbd` (or pareto, mbgnbd; gg with a monetary column).'
+    return `This is a per-customer summary (x, t_x, T), not orders: ${fitWith('a model to it', 'bgnbd', 'write it with `loyals summary ORDERS --format csv --out FILE`')} (or pareto, mbgnbd; gg with a monetary column).`
   }
   const period = headers.some((c) => SURVIVAL_PERIOD.test(c.trim()))
   if (period && headers.some((c) => /alive|surviv|retain|retention|active/i.test(c))) {
-    return 'This is a survival table (the share of a cohort still active per period), not orders: fit it with `loyals fit FILE --model sbg`.'
+    return `This is a survival table (the share of a cohort still active per period), not orders: ${fitWith('it', 'sbg')}.`
   }
   return null
 }

@@ -514,7 +514,7 @@ function resolveOrPreamble(
   plainCsv: boolean,
 ): ColumnMapping {
   try {
-    return resolveColumns(file, columns, kind, map)
+    return resolveColumns(file, columns, kind, map, plainCsv)
   } catch (e) {
     if (!(e instanceof ImportError) || !plainCsv) throw e
     const below = headerBelow(file, (cols) => tryResolveColumns(file, cols, kind, map) !== null)
@@ -980,6 +980,7 @@ async function importFileOnce(
             d.map((c) => c.column_name),
             kind,
             opts.map,
+            false,
           )
       }
       // else the validating path describes the file again and says what is wrong with it
