@@ -1,7 +1,8 @@
 // Options shared by every command that touches a workspace.
+import { existsSync } from 'node:fs'
 import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
-import { DEFAULT_DB, isPostgresUrl } from '../data/workspace.ts'
+import { DEFAULT_DB, isPostgresUrl, noWorkspace } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb); `what` says what it may name. */
@@ -17,6 +18,17 @@ export function outDir(value: string): string {
 
 export function resolveDb(opts: { db?: string }): string {
   return opts.db ?? env().LOYALS_DB ?? DEFAULT_DB
+}
+
+/**
+ * The workspace of a command that reads or changes what is in one (summary, customer, keys list,
+ * refit, tick): opening a path that is not there would create an empty workspace behind a
+ * mistyped --db, and the command would report success on it. A PostgreSQL store is its server's.
+ * @throws UsageError (noWorkspace) for a DuckDB file that does not exist.
+ */
+export function existingWorkspace(db: string): string {
+  if (!isPostgresUrl(db) && !existsSync(db)) throw noWorkspace(db)
+  return db
 }
 
 /**

@@ -2,7 +2,7 @@
 // every command, not only on the ones that check their own options.
 
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
@@ -132,6 +132,30 @@ describe('command-line usage errors', () => {
     const fitted = runCli(['fit', csv, '--model', 'bgnbd'])
     expect(fitted.stderr).toBe('')
     expect(fitted.stdout).toMatch(/^BG\/NBD: 2,357 customers/)
+  })
+
+  it('a --db where no workspace is stops every command that works on one, and none is made', () => {
+    const dir = tempDir()
+    const db = join(dir, 'typo.duckdb')
+    for (const args of [
+      ['keys', 'list'],
+      ['keys', 'revoke', 'X'],
+      ['refit'],
+      ['tick'],
+      ['summary'],
+      ['customer', 'c1'],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toBe(
+        `error: no workspace at ${db}: import orders first (loyals import FILE), pass --db, or name an orders file\n`,
+      )
+      expect(existsSync(db), args.join(' ')).toBe(false)
+    }
+    // a key is made before the first `loyals serve` (the README's first step): that one creates
+    const created = runCli(['keys', 'create', '--role', 'admin', '--db', db])
+    expect(created.code, created.stderr).toBe(0)
+    expect(runCli(['keys', 'list', '--db', db]).stdout).toContain('admin')
   })
 
   it('a missing configuration file exits 1 as a missing input file does, said in words', () => {

@@ -1,9 +1,8 @@
 // `loyals customer ID`: one customer's profile on the terminal (or as JSON). The work is in
 // service/customer-profile.ts; this file parses flags and lays the profile out as text. While a
 // server holds the workspace (or with --server) it shows the server's live profile instead.
-import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { isPostgresUrl, noWorkspace, openWorkspace } from '../../data/workspace.ts'
+import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
   formatExpected,
@@ -16,7 +15,7 @@ import { type CustomerProfile, customerProfile } from '../../service/customer-pr
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
-import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -322,10 +321,7 @@ export function registerCustomer(program: Command): void {
       else println(formatLiveProfile(live, remote.url, level))
       return
     }
-    const db = requireDuckDbWorkspace(resolveDb(opts), 'customer')
-    if (!isPostgresUrl(db) && !existsSync(db)) {
-      throw noWorkspace(db)
-    }
+    const db = existingWorkspace(requireDuckDbWorkspace(resolveDb(opts), 'customer'))
     const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
     const engine = await openWorkspace(db)
     try {

@@ -11,15 +11,22 @@ import {
   ROLES,
   revokeApiKey,
 } from '../../service/ops/keys.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
+/**
+ * Run `fn` on the workspace. `create`: a workspace not there yet is created (a key is made before
+ * the first `loyals serve`, as the README starts); listing or revoking keys of a mistyped --db
+ * would report on an empty workspace made for it.
+ */
 async function withWorkspace<T>(
   opts: { db?: string },
   fn: (e: Awaited<ReturnType<typeof openWorkspace>>) => Promise<T>,
+  create = false,
 ): Promise<T> {
-  const engine = await openWorkspace(resolveDb(opts))
+  const db = resolveDb(opts)
+  const engine = await openWorkspace(create ? db : existingWorkspace(db))
   try {
     return await fn(engine)
   } finally {
@@ -44,7 +51,7 @@ export function registerKeys(program: Command): void {
               name: opts.name,
             })
             .then(({ key, ...info }) => ({ key, info }))
-        : await withWorkspace(opts, (e) => createApiKey(e, opts.role, opts.name))
+        : await withWorkspace(opts, (e) => createApiKey(e, opts.role, opts.name), true)
       if (opts.json) printJson({ key: r.key, ...r.info })
       else {
         // the key alone on stdout, so that KEY=$(loyals keys create ...) captures just it

@@ -10,7 +10,7 @@ import { DataError, UsageError } from '../../errors.ts'
 import { readJsonFile } from '../../service/json-file.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { OpsStore } from '../../service/ops/store.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -56,11 +56,12 @@ export function registerRefit(program: Command): void {
           job = await remote.request<JobView>('GET', path)
         }
       } else {
+        const db = existingWorkspace(resolveDb(opts))
         let value = {}
         if (opts.valueConfig) {
           value = (await readJsonFile(opts.valueConfig, 'value configuration')) as object
         }
-        const engine = await openWorkspace(resolveDb(opts))
+        const engine = await openWorkspace(db)
         try {
           const store = new OpsStore(engine, {
             ops: parseOpsConfig({}),

@@ -1,10 +1,9 @@
 // `loyals summary`: the per-customer summary, written by the engine (COPY) and streamed to stdout,
 // so a million customers never pass through JS objects.
-import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import type { Engine } from '../../data/engine.ts'
-import { isPostgresUrl, noWorkspace, openWorkspace } from '../../data/workspace.ts'
+import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { openSource } from '../../service/source.ts'
 import {
@@ -15,7 +14,7 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln } from '../output.ts'
 
@@ -40,11 +39,7 @@ async function openInput(
     for (const n of opened.notes) eprintln(`note: ${n}`)
     return opened
   }
-  const db = resolveDb(opts)
-  // opening a path that is not there would leave an empty workspace behind a mistyped --db
-  if (!isPostgresUrl(db) && !existsSync(db)) {
-    throw noWorkspace(db)
-  }
+  const db = existingWorkspace(resolveDb(opts))
   return { engine: await openWorkspace(db), temporary: false, notes: [] }
 }
 

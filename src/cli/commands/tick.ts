@@ -16,7 +16,7 @@ import { dateTime } from '../../service/ops/events.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
-import { resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -94,6 +94,7 @@ export function registerTick(program: Command): void {
           opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
         )
       } else {
+        const db = existingWorkspace(resolveDb(opts))
         const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
         const value = parseValueConfig(
           await readConfigFile(opts.valueConfig, 'value configuration'),
@@ -102,7 +103,7 @@ export function registerTick(program: Command): void {
           ops,
           value.tiers.levels.map((l) => l.name),
         )
-        const engine = await openWorkspace(resolveDb(opts))
+        const engine = await openWorkspace(db)
         try {
           const store = new OpsStore(engine, { ops, value, now: () => nowMs })
           // files imported since the last refit: the profiles would be theirs from before, and a
