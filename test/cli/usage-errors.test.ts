@@ -200,6 +200,20 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('demo --seed without --company is a usage error, not a seed silently ignored', () => {
+    const dir = tempDir()
+    const r = runCli(['demo', '--seed', '5', '--out', join(dir, 'out')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'error: --seed applies to --company only (the seed of the generated company); the CDNOW sample has none: add --company or leave it out\n',
+    )
+    expect(r.stdout).toBe('')
+    expect(existsSync(join(dir, 'out'))).toBe(false)
+    const bad = runCli(['demo', '--company', '--seed', 'x', '--out', join(dir, 'out')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toBe("error: --seed must be an integer, got 'x'\n")
+  })
+
   it('an --out naming a file is a usage error on every command that writes a directory', () => {
     const dir = tempDir()
     const file = join(dir, 'notadir')

@@ -26,9 +26,10 @@ export function demoSamplePath(): string {
  * `loyals demo --company`: generate a seeded company of 5,000 customers with every input kind,
  * import it into a workspace in a temporary directory, and analyze it with its cost rates.
  */
-async function companyDemo(opts: { out: string; json?: boolean; seed: string }): Promise<void> {
-  const seed = Number(opts.seed)
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${opts.seed}'`)
+async function companyDemo(opts: { out: string; json?: boolean; seed?: string }): Promise<void> {
+  const given = opts.seed ?? '1'
+  const seed = Number(given)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${given}'`)
   if (!opts.json) {
     println(`Generating a company (5,000 customers, 2023-2025, seed ${seed}): orders, customers,`)
     println('referrals, engagement, support tickets, returns and surveys; then analyzing it.')
@@ -61,11 +62,17 @@ export function registerDemo(program: Command): void {
       'print summary.json to stdout instead of the summary (the files are still written)',
     )
     .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
-    .option('--seed <n>', 'with --company: random seed of the generated company', '1')
-    .action(async (opts: { out: string; json?: boolean; company?: boolean; seed: string }) => {
+    // no commander default: a --seed given without --company is told apart, and refused
+    .option('--seed <n>', 'with --company: random seed of the generated company (default 1)')
+    .action(async (opts: { out: string; json?: boolean; company?: boolean; seed?: string }) => {
       if (opts.company) {
         await companyDemo(opts)
         return
+      }
+      if (opts.seed !== undefined) {
+        throw new UsageError(
+          '--seed applies to --company only (the seed of the generated company); the CDNOW sample has none: add --company or leave it out',
+        )
       }
       const sample = demoSamplePath()
       if (!existsSync(sample)) {
