@@ -186,6 +186,13 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(
       (await runCli(['keys', 'revoke', roKey.keyId, '--db', db, '--api-key', admin])).code,
     ).toBe(0)
+    // the server's 404 keeps its exit code 1 (docs/api.md), and a second revocation is no error
+    const unknown = await runCli(['keys', 'revoke', 'nope', '--db', db, '--api-key', admin])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe('error: no key "nope"\n')
+    const twice = await runCli(['keys', 'revoke', roKey.keyId, '--db', db, '--api-key', admin])
+    expect(twice.code, twice.stderr).toBe(0)
+    expect(twice.stdout).toContain(`${roKey.keyId} was revoked before, at `)
     const revoked = await runCli(['customer', 'ann', '--db', db, '--api-key', roKey.key])
     expect(revoked.code).toBe(2)
     expect(revoked.stderr).toContain('not valid or was revoked')

@@ -3,7 +3,6 @@
 // through the API's /v1/keys with an admin key.
 import type { Command } from 'commander'
 import { openWorkspace } from '../../data/workspace.ts'
-import { LoyalsError, UsageError } from '../../errors.ts'
 import {
   createApiKey,
   type KeyInfo,
@@ -11,6 +10,7 @@ import {
   ROLES,
   revokeApiKey,
 } from '../../service/ops/keys.ts'
+import { NotFoundError } from '../../service/ops/tasks.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -82,17 +82,23 @@ export function registerKeys(program: Command): void {
     .argument('<id>', 'key id (from keys list)')
     .action(async (id: string, opts: RemoteOptions) => {
       const remote = remoteFor(opts)
+      // an unknown id is a 404 (exit 1, as `customer ID` of nobody), not a usage error; a key
+      // revoked before is revoked, as DELETE /v1/keys/{id} answers it
+      let before: string | null = null
       if (remote) {
-        await remote.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`).catch((e: unknown) => {
-          if (e instanceof LoyalsError && e.code === 'not_found') {
-            throw new UsageError(`no active key with id ${id}`)
-          }
-          throw e
-        })
+        const r = await remote.request<{ revokedAt: string; alreadyRevoked: boolean }>(
+          'DELETE',
+          `/v1/keys/${encodeURIComponent(id)}`,
+        )
+        if (r.alreadyRevoked) before = r.revokedAt
       } else {
-        const ok = await withWorkspace(opts, (e) => revokeApiKey(e, id))
-        if (!ok) throw new UsageError(`no active key with id ${id}`)
+        before = await withWorkspace(opts, async (e) => {
+          if (await revokeApiKey(e, id)) return null
+          const key = (await listApiKeys(e)).find((k) => k.keyId === id)
+          if (!key) throw new NotFoundError('key', id)
+          return key.revokedAt
+        })
       }
-      println(`revoked ${id}`)
+      println(before === null ? `revoked ${id}` : `${id} was revoked before, at ${before}`)
     })
 }
