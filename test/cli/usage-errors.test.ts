@@ -200,6 +200,25 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('analyze --horizon over ten years is a usage error naming the flag and its range', () => {
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const out = join(tempDir(), 'out')
+    for (const [unit, horizon, most] of [
+      ['week', '1e9', '522 weeks'],
+      ['week', '523', '522 weeks'],
+      ['day', '3654', '3653 days'],
+      ['month', '121', '120 months'],
+    ] as const) {
+      const r = runCli(['analyze', cdnow, '--unit', unit, '--horizon', horizon, '--out', out])
+      expect(r.code, horizon).toBe(2)
+      expect(r.stderr, horizon).toBe(
+        `error: --horizon must be more than 0 and at most ${most} (10 years), got "${horizon}"\n`,
+      )
+    }
+    expect(existsSync(out)).toBe(false)
+    expect(runCli(['analyze', '--help']).stdout).toContain('at most 10 years: 3653 days, 522 weeks')
+  })
+
   it('demo --seed without --company is a usage error, not a seed silently ignored', () => {
     const dir = tempDir()
     const r = runCli(['demo', '--seed', '5', '--out', join(dir, 'out')])

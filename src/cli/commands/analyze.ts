@@ -22,7 +22,7 @@ import {
 import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import { openSource, type ReadOptions, readOptions } from '../../service/source.ts'
-import type { TimeUnit } from '../../service/summary.ts'
+import { type TimeUnit, UNIT_DAYS } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
@@ -225,7 +225,10 @@ export function registerAnalyze(program: Command): void {
           'print summary.json to stdout instead of the summary (the files are still written)',
         )
         .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
-        .option('--horizon <n>', 'prediction horizon in --unit units (default one year: 52 weeks)')
+        .option(
+          '--horizon <n>',
+          `prediction horizon in --unit units (default one year: 52 weeks; at most ${MAX_HORIZON_YEARS} years: 3653 days, 522 weeks, 120 months)`,
+        )
         .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
         .option(
           '--margin <share>',
@@ -263,6 +266,17 @@ export function registerAnalyze(program: Command): void {
   })
 }
 
+/**
+ * The longest --horizon, in years: every customer's forecast is summed over the horizon's steps of
+ * one unit, so the time grows with it (100 years of days took minutes, and a billion was refused
+ * by the library in its own terms); discounted at 10 %, value beyond ten years adds little.
+ */
+export const MAX_HORIZON_YEARS = 10
+
+/** The longest --horizon in `unit`s: 3653 days, 522 weeks or 120 months. */
+export const maxHorizon = (unit: TimeUnit): number =>
+  Math.ceil((MAX_HORIZON_YEARS * 365.25) / UNIT_DAYS[unit])
+
 /** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
 function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
   const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
@@ -276,6 +290,12 @@ function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
     return n
   }
   const horizon = number('--horizon', opts.horizon, (n) => n > 0)
+  const most = maxHorizon(opts.unit as TimeUnit)
+  if (horizon !== undefined && horizon > most) {
+    throw new UsageError(
+      `--horizon must be more than 0 and at most ${most} ${opts.unit}s (${MAX_HORIZON_YEARS} years), got ${JSON.stringify(opts.horizon)}`,
+    )
+  }
   const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
   const margin = number('--margin', opts.margin, (n) => n >= 0 && n <= 1)
   return {
