@@ -134,9 +134,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // last refit): score them now, in the background as any refit job, so that profiles, tiers and
   // audiences are current; the scheduler's first tick waits for it (a "no order for 30 days"
   // message to a customer whose order was imported yesterday would be wrong)
+  // so are profiles scored with other tiers (a tier removed or renamed since): their tiers, the
+  // boundaries and the tier lists are the old configuration's until re-scored
   const [due] = await store.use((e) => e.query<{ n: number }>(refitDue(e.dialect)))
   const refitted =
-    Number(due?.n ?? 0) > 0
+    Number(due?.n ?? 0) > 0 || store.tiersChanged
       ? jobs
           .startRefit()
           .then(() => jobs.idle())

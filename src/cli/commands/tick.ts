@@ -107,17 +107,23 @@ export function registerTick(program: Command): void {
         try {
           const store = new OpsStore(engine, { ops, value, now: () => nowMs })
           // files imported since the last refit: the profiles would be theirs from before, and a
-          // customer who ordered yesterday would be sent "we miss you"
+          // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
+          // profiles were scored with (a tier removed or renamed): a tier trigger would miss them
+          await store.loadModel()
           const [due] = await engine.query<{ n: number }>(refitDue(engine.dialect))
-          if (Number(due?.n ?? 0) > 0) {
+          const imported = Number(due?.n ?? 0) > 0
+          if (imported || store.tiersChanged) {
+            const why = imported
+              ? 'files were imported since the last refit'
+              : 'the tiers changed since the last refit'
             const r = await refit(store)
             refitted = r.customers
             if (!opts.json) {
               println(
-                `Refitted first (files were imported since the last refit): ${formatInt(r.customers)} customers scored${r.note ? `; ${r.note}` : ''}.`,
+                `Refitted first (${why}): ${formatInt(r.customers)} customers scored${r.note ? `; ${r.note}` : ''}.`,
               )
             }
-          } else await store.loadModel()
+          }
           report = await runTick(store, nowMs)
           // deliver what the tick queued (no server runs to do it)
           while ((await dispatchDue(store)) > 0) {}

@@ -33,6 +33,54 @@ export interface ScoringModel {
   readonly rfm: { readonly r: number[]; readonly f: number[]; readonly m: number[] } | null
   readonly fittedAtMs: number
   readonly customers: number
+  /**
+   * The tiers the boundaries and the stored profiles' tier indexes are of ({@link tiersKey});
+   * absent in models stored before it was kept (of unknown tiers).
+   */
+  readonly tiers?: string
+}
+
+/**
+ * What a profile's tier depends on in a tier configuration: the basis and each level's name and
+ * cut, best first. Service levels, perks and grace do not change a stored tier.
+ */
+export function tiersKey(t: ValueConfig['tiers']): string {
+  return JSON.stringify({
+    basis: t.basis,
+    levels: t.levels.map((l) => [l.name, l.share, l.minValue]),
+  })
+}
+
+const keys = new WeakMap<ValueConfig['tiers'], string>()
+const keyOf = (t: ValueConfig['tiers']): string => {
+  let k = keys.get(t)
+  if (k === undefined) {
+    k = tiersKey(t)
+    keys.set(t, k)
+  }
+  return k
+}
+
+/**
+ * Is `model` of other tiers than `cfg`'s (a server restarted with a tier removed or renamed)? Its
+ * boundaries then cut other tiers, and the profiles it scored hold other tiers' indexes, until
+ * the next refit. A model of unknown tiers counts as other ones.
+ */
+export function modelOfOtherTiers(model: ScoringModel | null, cfg: ValueConfig): boolean {
+  return model !== null && model.tiers !== keyOf(cfg.tiers)
+}
+
+/**
+ * A stored profile's tier in `cfg`'s tiers: docs/value.md matches tiers by name, so a profile
+ * scored with other tiers keeps the tier of its name, or none when that tier is gone (the next
+ * scoring qualifies it afresh), and is scored again as of its last scoring (its reasons named
+ * the old tiers).
+ */
+export function inTiersOf(p: Profile, model: ScoringModel | null, cfg: ValueConfig): Profile {
+  if (p.tier === null || cfg.tiers.levels[p.tier]?.name === p.tierName) return p
+  const i = cfg.tiers.levels.findIndex((l) => l.name === p.tierName)
+  const at = p.scoredAtMs ?? p.updatedAtMs
+  return { ...scoreProfile({ ...p, tier: i < 0 ? null : i }, model, cfg, at), scoredAtMs: at }
 }
 
 /** One row of customer_profile, in JS types (times as epoch ms). */
@@ -184,7 +232,9 @@ export function quintileScore(value: number, cuts: readonly number[]): number {
 }
 
 function boundariesOf(model: ScoringModel | null, cfg: ValueConfig): Float64Array | null {
-  if (model && model.boundaries.length === cfg.tiers.levels.length) {
+  // a model of other tiers (or of unknown ones, with as many) cuts other tiers
+  const mine = model && (model.tiers === undefined || model.tiers === keyOf(cfg.tiers))
+  if (model && mine && model.boundaries.length === cfg.tiers.levels.length) {
     return Float64Array.from(model.boundaries, (b) => Number(b))
   }
   // Threshold tiers need no data; rank tiers wait for the first refit.

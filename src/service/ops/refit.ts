@@ -30,6 +30,7 @@ import {
   type Profile,
   type ScoringModel,
   scoreProfile,
+  tiersKey,
 } from './profile.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -133,6 +134,7 @@ export async function refit(
     rfm: null,
     fittedAtMs: startMs,
     customers: n,
+    tiers: tiersKey(store.value.tiers),
   }
   const values = new Float64Array(n)
   const recency = new Float64Array(n)
@@ -164,6 +166,7 @@ export async function refit(
     },
     fittedAtMs: startMs,
     customers: n,
+    tiers: tiersKey(store.value.tiers),
   }
   for (let i = 0; i < n; i += CHUNK) {
     const chunk = base.slice(i, i + CHUNK)

@@ -13,7 +13,14 @@ import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
 import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
-import { emptyProfile, type Profile, type ScoringModel, scoreProfile } from './profile.ts'
+import {
+  emptyProfile,
+  inTiersOf,
+  modelOfOtherTiers,
+  type Profile,
+  type ScoringModel,
+  scoreProfile,
+} from './profile.ts'
 import { Serial } from './serial.ts'
 import { sqlTs, tsMs } from './time.ts'
 
@@ -243,6 +250,15 @@ export class OpsStore {
     return this.value.tiers.levels.map((l) => l.name)
   }
 
+  /**
+   * Were the stored model and profiles scored with other tiers than this configuration's (the
+   * server restarted with a tier removed or renamed)? Then a refit is due; until it has run the
+   * profiles read keep their tiers by name (see {@link inTiersOf}).
+   */
+  get tiersChanged(): boolean {
+    return modelOfOtherTiers(this.model, this.value)
+  }
+
   /** Load the stored scoring model (call once at start). */
   async loadModel(): Promise<void> {
     const rows = await this.use((e) => e.query(modelParams(e.dialect, 'current')))
@@ -278,7 +294,8 @@ export class OpsStore {
     const out = new Map<string, Profile>()
     for (let i = 0; i < ids.length; i += 500) {
       for (const r of await e.query(profilesById(e.dialect, ids.slice(i, i + 500)))) {
-        const p = rowProfile(r)
+        // a profile scored with other tiers holds their indexes (a 400 in service ranking)
+        const p = inTiersOf(rowProfile(r), this.model, this.value)
         out.set(p.customerId, p)
       }
     }
