@@ -106,6 +106,32 @@ describe('rank tiers that admit nobody', () => {
       "Gold and Silver have no minimum this run: no customer's total value qualifies for them",
     )
   })
+
+  it('every customer at a loss or at 0: no tier above the last has a minimum (was 5e-324)', async () => {
+    // 10 customers: Gold's cut (floor(1.0) = 1) and Silver's (3) fall among values <= 0
+    const orders = ['order_id,customer_id,ordered_at,amount,cost', '0,L0,2024-01-10,10,10']
+    for (let i = 1; i < 10; i++) orders.push(`${i},L${i},2024-01-10,10,${10 + i}`)
+    const engine = await workspace({ orders: `${orders.join('\n')}\n` })
+    const s = await analyze(engine)
+    const levels = s.value?.tiers.levels ?? []
+    expect(levels.map((l) => [l.name, l.customers, l.minValue])).toEqual([
+      ['Platinum', 0, null],
+      ['Gold', 0, null],
+      ['Silver', 0, null],
+      ['Bronze', 10, null],
+    ])
+    const rows = await engine.query<{ id: string; r: string }>(
+      "SELECT customer_id AS id, reason_1 AS r FROM customer_analysis WHERE customer_id IN ('L0', 'L5') ORDER BY customer_id",
+    )
+    // no "below the Gold minimum of 0": there is no minimum to be below
+    expect(rows.map((x) => x.r.split(';')[0])).toEqual([
+      'Bronze: total value 0',
+      'Bronze: total value -5',
+    ])
+    expect(valueSection.render(s)).toContain(
+      "Platinum, Gold and Silver have no minimum this run: no customer's total value qualifies",
+    )
+  })
 })
 
 describe('rank shares in the reasons', () => {

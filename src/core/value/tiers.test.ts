@@ -52,6 +52,10 @@ describe('tier boundaries', () => {
     // all zeros: the boundaries are positive, so nobody is above Bronze
     const zeros = assignTiers(new Float64Array(100), DEFAULT_VALUE_CONFIG.tiers)
     expect(Array.from(zeros.counts)).toEqual([0, 0, 0, 100])
+    // and no tier above the last has a minimum: it admits nobody (it was 5e-324, read as "0")
+    expect(Array.from(zeros.boundaries.subarray(0, 3))).toEqual([Infinity, Infinity, Infinity])
+    const losses = tierBoundaries(Float64Array.of(0, -2, -5), DEFAULT_VALUE_CONFIG.tiers)
+    expect(Array.from(losses)).toEqual([Infinity, Infinity, Infinity, -Infinity])
   })
 
   test('a cut among values <= 0 puts the boundary at the last positive customer in', () => {

@@ -39,8 +39,8 @@ export interface TierAssignment {
  * basis 'rank': tier i takes the top floor(cumulative share * n) customers by total value; its
  * boundary is the value of the last of them, so customers tied at a boundary all get the higher
  * tier. A tier above the last never admits a total value <= 0: when the cut falls among such
- * values, the boundary is the smallest positive value above it (Number.MIN_VALUE when there is
- * none). A tier whose cut lands on the boundary of a tier above it (ties at that line, or the cut
+ * values, the boundary is the smallest positive value above it; with none, the tier admits nobody
+ * (no customer within its share has a positive value). A tier whose cut lands on the boundary of a tier above it (ties at that line, or the cut
  * among values <= 0 when only the top tiers hold positive values) admits nobody: every value that
  * reaches the line qualifies for the tier above first. Its boundary is +Infinity, as for a share
  * too small to hold one customer, so it has no minimum of its own to cite.
@@ -67,10 +67,11 @@ export function tierBoundaries(total: Float64Array, tiers: TiersConfig): Float64
     if (!(v > 0)) {
       // the cut falls among values <= 0, which no tier above the last admits: the boundary is the
       // last customer in, the smallest positive value of the top `count` (the same customers as
-      // "any positive value", shown as the figure it is rather than 5e-324)
+      // "any positive value", shown as the figure it is rather than 5e-324); without one the tier
+      // admits nobody, with no minimum to cite (a minimum of 5e-324 read as "0" in reasons)
       let j = count - 1
       while (j >= 0 && !((desc[j] as number) > 0)) j--
-      v = j >= 0 ? (desc[j] as number) : Number.MIN_VALUE
+      v = j >= 0 ? (desc[j] as number) : Number.POSITIVE_INFINITY
     }
     if (v >= line) {
       b[i] = Number.POSITIVE_INFINITY

@@ -117,7 +117,7 @@ function tiersTable(v: ValueSummary): string {
   const empty = v.tiers.levels.slice(0, -1).filter((t) => t.minValue === null)
   const note =
     v.tiers.basis === 'rank' && empty.length > 0
-      ? `<p class="meta">${escapeHtml(wordList(empty.map((t) => t.name)))} ${empty.length === 1 ? 'has' : 'have'} no minimum this run: no customer's total value qualifies for ${empty.length === 1 ? 'it' : 'them'} (customers tied at the line of a tier above all go to that tier, and a share smaller than one customer holds nobody).</p>`
+      ? `<p class="meta">${escapeHtml(wordList(empty.map((t) => t.name)))} ${empty.length === 1 ? 'has' : 'have'} no minimum this run: no customer's total value qualifies for ${empty.length === 1 ? 'it' : 'them'} (customers tied at the line of a tier above all go to that tier, a share smaller than one customer holds nobody, and no tier above the last admits a total value of 0 or less).</p>`
       : ''
   return htmlTable(cols, v.tiers.levels) + note
 }
