@@ -39,6 +39,8 @@ SELECT customer_id,
   -- exact: a sum of doubles depends on the order the engine adds them in (124.5 on one store,
   -- 124.49999999999999 on the other), and so would the reasons' rounded money
   ${exactSum('amount')} AS revenue,
+  -- orders with an amount: none in the whole workspace is a transaction log (no money measured)
+  sum(CASE WHEN amount <> 0 THEN 1 ELSE 0 END) AS priced,
   min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
   max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
 FROM orders ${only}GROUP BY customer_id) a

@@ -34,6 +34,12 @@ export interface ScoringModel {
   readonly fittedAtMs: number
   readonly customers: number
   /**
+   * False when no stored order carried an amount (a transaction log of customer and date): a
+   * customer without revenue then has no value in money, tier, loyalty type or reasons, as
+   * `loyals customer` says; absent in models stored before (amounts assumed).
+   */
+  readonly amounts?: boolean
+  /**
    * The tiers the boundaries and the stored profiles' tier indexes are of ({@link tiersKey});
    * absent in models stored before it was kept (of unknown tiers).
    */
@@ -267,8 +273,11 @@ export function scoreProfile(
     expected = nbd.expectedPurchases(model.nbd, HORIZON_UNITS, h.x, h.tx, h.T)
   }
   const aov = p.ordersCount > 0 ? p.revenue / p.ordersCount : 0
-  const predicted = expected === null ? null : expected * aov
-  const value = p.ordersCount > 0 || p.revenue !== 0 ? p.revenue + (predicted ?? 0) : null
+  // orders without amounts measure no money: a total value of 0 would rank and tier them all
+  const unpriced = model?.amounts === false && p.revenue === 0
+  const predicted = expected === null || unpriced ? null : expected * aov
+  const value =
+    !unpriced && (p.ordersCount > 0 || p.revenue !== 0) ? p.revenue + (predicted ?? 0) : null
   const levels = cfg.tiers.levels
   const b = boundariesOf(model, cfg)
   let tier = p.tier
@@ -294,7 +303,7 @@ export function scoreProfile(
       : Number.NaN
   let loyaltyType: string | null = null
   let loyalty: ReturnType<typeof classifyLoyalty> | null = null
-  if (h) {
+  if (h && !unpriced) {
     loyalty = classifyLoyalty(
       {
         valuePercentile: valuePct,

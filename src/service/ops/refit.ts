@@ -103,6 +103,7 @@ export async function refit(
     { parallel: true },
   )
   const n = rows.length
+  const amounts = rows.some((r) => Number(r.priced ?? 0) > 0)
   const base: Profile[] = rows.map((r) => ({
     ...emptyProfile(String(r.customer_id), startMs),
     ...orderCounters(r),
@@ -135,6 +136,7 @@ export async function refit(
     fittedAtMs: startMs,
     customers: n,
     tiers: tiersKey(store.value.tiers),
+    amounts,
   }
   const values = new Float64Array(n)
   const recency = new Float64Array(n)
@@ -167,6 +169,7 @@ export async function refit(
     fittedAtMs: startMs,
     customers: n,
     tiers: tiersKey(store.value.tiers),
+    amounts,
   }
   for (let i = 0; i < n; i += CHUNK) {
     const chunk = base.slice(i, i + CHUNK)
