@@ -69,6 +69,19 @@ describe('parseValueConfig', () => {
     expect(c.tiers.grace.unit).toBe('runs')
   })
 
+  test('a grace in runs is a whole number of runs; one in days may be a fraction', () => {
+    expect(() => parseValueConfig({ tiers: { grace: { unit: 'runs', length: 1.5 } } })).toThrow(
+      /tiers\.grace\.length: expected an integer/,
+    )
+    expect(parseValueConfig({ tiers: { grace: { unit: 'runs', length: 2 } } }).tiers.grace).toEqual(
+      { unit: 'runs', length: 2 },
+    )
+    expect(parseValueConfig({ tiers: { grace: { length: 1.5 } } }).tiers.grace).toEqual({
+      unit: 'days',
+      length: 1.5,
+    })
+  })
+
   test('a key of the other basis, or a minimum on the last threshold tier, is refused', () => {
     const sl = { priority: 1, responseTargetMinutes: 60 }
     const paths = (tiers: unknown): string[] => {

@@ -236,6 +236,16 @@ const TiersSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
+    // a run is counted whole: 1.5 runs would hold a customer for "0.5 more scoring runs"
+    // (read with care: this check runs beside the grace's own errors, see TIERS_READABLE)
+    const g = t.grace as { unit?: unknown; length?: unknown } | undefined
+    if (g?.unit === 'runs' && typeof g.length === 'number' && !Number.isInteger(g.length)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grace', 'length'],
+        message: 'expected an integer (a number of scoring runs)',
+      })
+    }
     const names = new Set<string>()
     t.levels.forEach((l, i) => {
       if (names.has(l.name)) {
