@@ -6,7 +6,6 @@ import { rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
-import { parseValueConfig } from '../core/value/config.ts'
 import type { Engine } from '../data/engine.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
@@ -26,6 +25,7 @@ import { JobRunner } from '../service/ops/jobs.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
+import { loadValueConfig } from '../service/value-config.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
 import { answerClientError } from './client-error.ts'
@@ -66,11 +66,10 @@ async function ordersCurrency(engine: Engine): Promise<string | null> {
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ops = parseOpsConfig(await readConfigFile(o.opsConfigPath, 'operations configuration'))
-  const valueJson = await readConfigFile(o.valueConfigPath, 'value configuration')
-  const value = parseValueConfig(valueJson)
+  // a problem in the file is told with its name, as analyze tells it
+  const { config: value, currencyExplicit } = await loadValueConfig(o.valueConfigPath)
   // only a currency the file names is the workspace's: the default (USD) is a display choice
-  const named = (valueJson as { currency?: { code?: unknown } } | null)?.currency?.code
-  const currency = named === undefined ? null : value.currency.code
+  const currency = currencyExplicit ? value.currency.code : null
   checkOpsTierNames(
     ops,
     value.tiers.levels.map((l) => l.name),
@@ -80,10 +79,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const engine: Engine = await openWorkspace(o.db, { serving: true })
   // without a code of its own the configuration prices in the orders' one currency, as `loyals
   // customer` and `analyze` do (docs/value.md), not in the default's dollars
-  const priced =
-    named === undefined
-      ? { ...value, currency: { ...value.currency, code: await ordersCurrency(engine) } }
-      : value
+  const priced = !currencyExplicit
+    ? { ...value, currency: { ...value.currency, code: await ordersCurrency(engine) } }
+    : value
   const store = new OpsStore(engine, { ops, value: priced })
   await store.loadModel()
   // jobs left running by a server that was killed: nothing will finish them now

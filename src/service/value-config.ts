@@ -11,11 +11,13 @@ export interface LoadedValueConfig {
 }
 
 /**
- * Read and validate a value configuration file (JSON; every key optional, docs/value.md).
+ * Read and validate a value configuration file (JSON; every key optional, docs/value.md); no file
+ * is every default.
  * @example const { config } = await loadValueConfig('loyals.value.json')
  * @throws UsageError naming the file: missing, not JSON, or every `path: reason` problem.
  */
-export async function loadValueConfig(file: string): Promise<LoadedValueConfig> {
+export async function loadValueConfig(file?: string): Promise<LoadedValueConfig> {
+  if (file === undefined) return { config: parseValueConfig({}), currencyExplicit: false }
   const json = await readJsonFile(file, 'value configuration')
   try {
     const config = parseValueConfig(json)

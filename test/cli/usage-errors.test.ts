@@ -41,6 +41,29 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('a value configuration with a problem is named, whichever command reads it', () => {
+    // refit, tick and serve said "invalid value configuration" without the file, as analyze names it
+    const dir = tempDir('loyals-typo-')
+    const csv = join(dir, 'one.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    const typo = join(dir, 'typo.json')
+    writeFileSync(typo, '{"costs":{"defaultMarginRat":0.3}}')
+    for (const args of [
+      ['refit', '--value-config', typo],
+      ['tick', '--value-config', typo],
+      ['serve', '--value-config', typo, '--port', '0'],
+      ['analyze', '--config', typo, '--out', join(dir, 'out')],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, args[0]).toBe(2)
+      expect(r.stderr, args[0]).toBe(
+        `error: ${typo}: invalid value configuration:\n  costs: Unrecognized key: "defaultMarginRat"\n`,
+      )
+    }
+  })
+
   it('a --db on the command line wins over $LOYALS_SERVER: the rows go to the file named', () => {
     const dir = tempDir('loyals-db-flag-')
     const csv = join(dir, 'one.csv')

@@ -4,12 +4,11 @@
 
 import type { Command } from 'commander'
 import { parseOpsConfig } from '../../core/ops/config.ts'
-import { parseValueConfig } from '../../core/value/config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { DataError, UsageError } from '../../errors.ts'
-import { readJsonFile } from '../../service/json-file.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { OpsStore } from '../../service/ops/store.ts'
+import { loadValueConfig } from '../../service/value-config.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -57,15 +56,12 @@ export function registerRefit(program: Command): void {
         }
       } else {
         const db = existingWorkspace(resolveDb(opts))
-        let value = {}
-        if (opts.valueConfig) {
-          value = (await readJsonFile(opts.valueConfig, 'value configuration')) as object
-        }
+        const { config: value } = await loadValueConfig(opts.valueConfig)
         const engine = await openWorkspace(db)
         try {
           const store = new OpsStore(engine, {
             ops: parseOpsConfig({}),
-            value: parseValueConfig(value),
+            value,
           })
           await store.loadModel()
           const jobs = new JobRunner(store)

@@ -4,7 +4,6 @@
 
 import type { Command } from 'commander'
 import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
-import { parseValueConfig } from '../../core/value/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
@@ -16,6 +15,7 @@ import { dateTime } from '../../service/ops/events.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
+import { loadValueConfig } from '../../service/value-config.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -96,9 +96,7 @@ export function registerTick(program: Command): void {
       } else {
         const db = existingWorkspace(resolveDb(opts))
         const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
-        const value = parseValueConfig(
-          await readConfigFile(opts.valueConfig, 'value configuration'),
-        )
+        const { config: value } = await loadValueConfig(opts.valueConfig)
         checkOpsTierNames(
           ops,
           value.tiers.levels.map((l) => l.name),
