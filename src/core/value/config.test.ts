@@ -69,6 +69,16 @@ describe('parseValueConfig', () => {
     expect(c.tiers.grace.unit).toBe('runs')
   })
 
+  test('a money rate is below 10^12, as amounts are (1e306 made values infinite)', () => {
+    expect(() => parseValueConfig({ costs: { perTicketMinute: 1e306 } })).toThrow(
+      /costs\.perTicketMinute: must be less than 1,000,000,000,000/,
+    )
+    expect(() => parseValueConfig({ costs: { perReturn: 1e12 } })).toThrow(/costs\.perReturn: /)
+    expect(
+      parseValueConfig({ costs: { shippingPerOrder: 999_999_999_999 } }).costs.shippingPerOrder,
+    ).toBe(999_999_999_999)
+  })
+
   test('a grace in runs is a whole number of runs; one in days may be a fraction', () => {
     expect(() => parseValueConfig({ tiers: { grace: { unit: 'runs', length: 1.5 } } })).toThrow(
       /tiers\.grace\.length: expected an integer/,

@@ -15,7 +15,15 @@ export const ENGAGEMENT_EVENT_TYPES = [
 ] as const
 export type EngagementEventType = (typeof ENGAGEMENT_EVENT_TYPES)[number]
 
-const money = z.number().finite().min(0)
+/**
+ * A money rate: below 10^12, as an amount is (MAX_MONEY): a rate of 1e306 per ticket minute
+ * passed and made a customer's value infinite ("ownValue of customer 0 is not a finite number").
+ */
+const money = z
+  .number()
+  .finite()
+  .min(0)
+  .lt(1e12, 'must be less than 1,000,000,000,000, as amounts are')
 const share01 = z.number().finite().min(0).max(1)
 const percentile = z.number().finite().min(0).max(100)
 
