@@ -287,6 +287,38 @@ describe('formatting', () => {
     expect(moneyFormatter({ code: 'XYZ1', locale: 'en-US', decimals: 0 })(5)).toBe('5 XYZ1')
   })
 
+  test('an amount that rounds to 0 in whole units is shown in cents, and never as -0', () => {
+    const eur = moneyFormatter({ code: 'EUR', locale: 'en-US', decimals: 0 })
+    expect([-0.03, 0.33, 0.3, -0.4999, 0.5, -0.5, 0, -0, -0.004].map(eur)).toEqual([
+      '-€0.03',
+      '€0.33',
+      '€0.30',
+      '-€0.50',
+      '€1',
+      '-€1',
+      '€0',
+      '€0',
+      '€0',
+    ])
+    // a currency without a minor unit has nothing finer to show; no code: two decimals
+    expect(moneyFormatter({ code: 'JPY', locale: 'en-US', decimals: 0 })(-0.3)).toBe('¥0')
+    expect(moneyFormatter({ code: null, locale: 'en-US', decimals: 0 })(-0.25)).toBe('-0.25')
+    // configured cents: a tenth of a cent is 0, not -0.00
+    expect(moneyFormatter({ code: 'USD', locale: 'en-US', decimals: 2 })(-0.001)).toBe('$0.00')
+  })
+
+  test('a loss of cents is told in cents (it read "-€0" with fees of "€0" over a margin of "€0")', () => {
+    const [tier, loss] = buildReasons(
+      {
+        tier: { name: 'Bronze', basis: 'rank', totalValue: -0.03 },
+        profit: { past: -0.03, orders: 1, otherCost: 0.33, grossMargin: 0.3 },
+      },
+      { currency: { code: 'EUR', locale: 'en-US', decimals: 0 } },
+    )
+    expect(`${tier?.text} / ${loss?.text}`).not.toMatch(/€0(?![.\d])/)
+    expect(tier?.text).toContain('-€0.03')
+  })
+
   test('durations in the unit people use', () => {
     expect(formatDuration(1)).toBe('1 day')
     expect(formatDuration(35)).toBe('5 weeks')

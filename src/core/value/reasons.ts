@@ -145,8 +145,10 @@ const formatters = new Map<string, (n: number) => string>()
 const byConfig = new WeakMap<CurrencyConfig, (n: number) => string>()
 
 /**
- * A money formatter for the configured currency and locale, whole units by default. An unknown
- * currency code or locale prints a plain en-US number followed by the code rather than failing.
+ * A money formatter for the configured currency and locale, whole units by default; an amount
+ * that would round to 0 there is shown in the currency's minor unit ("-€0.03", not "-€0"). An
+ * unknown currency code or locale prints a plain en-US number followed by the code rather than
+ * failing.
  * @example moneyFormatter({ code: 'USD', locale: 'en-US', decimals: 0 })(1240) // '$1,240'
  */
 export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
@@ -162,30 +164,56 @@ export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
   return fn
 }
 
-function makeFormatter(c: CurrencyConfig): (n: number) => string {
-  const digits = { minimumFractionDigits: c.decimals, maximumFractionDigits: c.decimals }
-  let f: Intl.NumberFormat
-  let suffix = ''
+/** Digits of the currency's minor unit (2 for cents, 0 for yen); 2 without a known code. */
+function minorDigits(code: string | null): number {
+  if (!code) return 2
   try {
-    const opts: Intl.NumberFormatOptions = c.code
-      ? { style: 'currency', currency: c.code, ...digits }
-      : digits
-    f = new Intl.NumberFormat(c.locale, opts)
+    const o = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+    return o.resolvedOptions().maximumFractionDigits ?? 2
   } catch {
-    f = new Intl.NumberFormat('en-US', digits)
-    suffix = c.code ? ` ${c.code}` : ''
+    return 2
   }
-  // rounded first as the files are (round.ts), so a sentence and customers.csv show the same cents
-  const direct = (n: number) => `${f.format(roundHalfAway(n, c.decimals))}${suffix}`
-  if (c.decimals !== 0) return direct
+}
+
+function makeFormatter(c: CurrencyConfig): (n: number) => string {
+  const at = (decimals: number): ((n: number) => string) => {
+    const digits = { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
+    let f: Intl.NumberFormat
+    let suffix = ''
+    try {
+      const opts: Intl.NumberFormatOptions = c.code
+        ? { style: 'currency', currency: c.code, ...digits }
+        : digits
+      f = new Intl.NumberFormat(c.locale, opts)
+    } catch {
+      f = new Intl.NumberFormat('en-US', digits)
+      suffix = c.code ? ` ${c.code}` : ''
+    }
+    // rounded first as the files are (round.ts), so a sentence and customers.csv show the same
+    // cents; a value that rounds to zero is zero, not "-€0"
+    return (n: number) => {
+      const r = roundHalfAway(n, decimals)
+      return `${f.format(r === 0 ? 0 : r)}${suffix}`
+    }
+  }
+  const direct = at(c.decimals)
+  // An amount that rounds to nothing in the configured unit is shown in the currency's minor
+  // unit: a loss of 3 cents read "-€0", and fees of 33 cents "exceed the margin of €0"
+  const minor = minorDigits(c.code)
+  const fine = minor > c.decimals ? at(minor) : null
+  const exact = (n: number): string =>
+    fine && roundHalfAway(n, c.decimals) === 0 && roundHalfAway(n, minor) !== 0
+      ? fine(n)
+      : direct(n)
+  if (c.decimals !== 0) return exact
   // Intl costs ~1 µs a call and a million customers' reasons cite a few amounts each: whole-unit
   // texts are remembered by rounded value
   const whole = new Map<number, string>()
   return (n: number) => {
     // Intl rounds half away from zero ("halfExpand"), as this does, and the rounded value formats
-    // to the same text. Zero keeps the sign Intl shows ("-$0"), so it is never cached.
+    // to the same text. Zero may need the minor unit, so it is never cached.
     const r = n < 0 ? -Math.round(-n) : Math.round(n)
-    if (r === 0 || !Number.isFinite(r)) return direct(n)
+    if (r === 0 || !Number.isFinite(r)) return exact(n)
     let t = whole.get(r)
     if (t === undefined) {
       t = direct(r)
