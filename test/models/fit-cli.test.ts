@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { sig } from '../../src/cli/commands/fit.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
 
 const fx = (p: string) => join('test/fixtures', p)
@@ -369,5 +370,17 @@ describe('loyals fit and summary on transaction logs that need reading options',
     const j = fitJson(args)
     expect(j.standardErrors.s).toBeNull()
     expect(j.standardErrors.r).toBeGreaterThan(0)
+  })
+})
+
+describe('the fit table', () => {
+  it("shows '–' where a figure is not finite, as the JSON gives null", () => {
+    expect([sig(Number.NaN), sig(Number.POSITIVE_INFINITY), sig(1e5), sig(0.5), sig(0)]).toEqual([
+      '–',
+      '–',
+      '1.0000e+5',
+      '0.500000',
+      '0.00000',
+    ])
   })
 })

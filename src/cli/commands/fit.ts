@@ -27,8 +27,16 @@ const NAMES: Record<FitModelName, string> = {
   sbg: 'shifted-beta-geometric',
 }
 
-const sig = (v: number): string =>
-  Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toPrecision(6)
+/**
+ * An estimate, standard error or bound for the table: six significant digits, or '–' where there
+ * is none (a parameter at its limit has no finite standard error; the JSON gives null).
+ */
+export const sig = (v: number): string =>
+  !Number.isFinite(v)
+    ? '–'
+    : Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
+      ? v.toExponential(4)
+      : v.toPrecision(6)
 
 /** The JSON shape: model, params, standardErrors, logLikelihood, customers, then the rest. */
 export function reportJson(r: FitReport): Record<string, unknown> {
