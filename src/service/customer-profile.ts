@@ -4,6 +4,7 @@
 
 import { lookUpTyped } from '../core/customer-id.ts'
 import type { RfmRules } from '../core/rfm-segments.ts'
+import { roundHalfAway } from '../core/round.ts'
 import type { ValueConfig } from '../core/value/config.ts'
 import type { LoyaltyRule, LoyaltyType } from '../core/value/loyalty-type.ts'
 import type { Reason } from '../core/value/reasons.ts'
@@ -122,6 +123,9 @@ const n = (v: unknown): number => Number(v)
 const nn = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const s = (v: unknown): string => String(v)
 const day = (v: unknown): string => String(v).slice(0, 10)
+/** An order's money as stored, to the micro-unit (no amount is finer), or null. */
+const money = (v: unknown): number | null =>
+  v === null || v === undefined ? null : roundHalfAway(Number(v), 6)
 
 /**
  * The full profile of one customer: summary figures, RFM, predictions, value breakdown in money,
@@ -252,9 +256,10 @@ export async function customerProfile(
     recentOrders: orders.map((o) => ({
       orderId: o.order_id === null ? null : s(o.order_id),
       date: day(o.order_date),
-      amount: n(o.amount),
-      margin: nn(o.margin),
-      discount: nn(o.discount),
+      // a margin computed as amount - cost carries the double's noise (22.580000000000002)
+      amount: money(o.amount) as number,
+      margin: money(o.margin),
+      discount: money(o.discount),
       channel: (o.channel as string | null) ?? null,
       campaign: (o.campaign as string | null) ?? null,
     })),

@@ -142,17 +142,19 @@ async function idxOf(engine: Engine, customerId: string): Promise<number | null>
   return row ? Number(row.idx) : null
 }
 
+/** A referral tree with its customers' ids, its money to the cent as the value columns are. */
 function treeIds(t: ReferralTree, names: Map<number, string>): TopReferrer {
+  const cent = (x: number) => roundHalfAway(x, 2)
   const node = (n: ReferralTreeNode): ReferralTreeNodeSummary => ({
     customerId: names.get(n.customer) ?? String(n.customer),
     level: n.level,
-    ownValue: n.ownValue,
-    contribution: n.contribution,
+    ownValue: cent(n.ownValue),
+    contribution: cent(n.contribution),
     children: n.children.map(node),
   })
   return {
     customerId: names.get(t.customer) ?? String(t.customer),
-    referralValue: t.referralValue,
+    referralValue: cent(t.referralValue),
     direct: t.directCount,
     descendants: t.descendants,
     children: t.children.map(node),

@@ -228,3 +228,32 @@ describe('loyals customer on a customer with nothing to value', () => {
     )
   })
 })
+
+describe('loyals customer --json money', () => {
+  it('gives an order margin and the referral tree without floating-point noise', async () => {
+    const engine = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,cost\nO1,R,2024-01-10,45.1,22.52\n' +
+        'O2,K,2024-02-10,70.1,20.2\nO3,K2,2024-03-10,0.3,0.1\n',
+      referrals: 'referrer,referred,date\nR,K,2024-02-01\nK,K2,2024-03-01\n',
+    })
+    await analyze(engine)
+    const p = await customerProfile(engine, 'R', {
+      asOf: AS_OF,
+      predictions: false,
+      config: parseValueConfig({ costs: FREE }),
+    })
+    // 45.1 - 22.52 is 22.580000000000002 in binary
+    expect(p.recentOrders.map((o) => o.margin)).toEqual([22.58])
+    const values: number[] = []
+    const walk = (n: { ownValue: number; contribution: number; children: readonly unknown[] }) => {
+      values.push(n.ownValue, n.contribution)
+      for (const c of n.children) walk(c as typeof n)
+    }
+    const tree = p.referrals!.tree!
+    for (const c of tree.children) walk(c)
+    values.push(tree.referralValue)
+    for (const v of values) expect(Math.round(v * 100) / 100, String(v)).toBe(v)
+    expect(tree.children[0]).toMatchObject({ customerId: 'K', ownValue: 49.9 })
+  })
+})
