@@ -68,6 +68,11 @@ export type DateShapeResult =
       readonly example: string
     }
   | { readonly kind: 'none' }
+  /**
+   * No shape reads every date, and two read as many of them (more than half): the file mixes
+   * them, each reading with an `example` that only it reads (06/13/2024 and 13/06/2024).
+   */
+  | { readonly kind: 'mixed'; readonly readings: readonly [DateReading, DateReading] }
 
 /** The first format of each shape that reads `value` (every shape given reads it). */
 async function formatsFor(
@@ -126,7 +131,22 @@ FROM (${from})`)
     const missed = DATE_SHAPES.map((_, i) => Number(r?.[`m${i}`] ?? n))
     const fewest = Math.min(...missed)
     const best = DATE_SHAPES.filter((_, i) => missed[i] === fewest)
-    if (best.length !== 1 || fewest * 2 >= n) return { kind: 'none' }
+    if (fewest * 2 >= n) return { kind: 'none' }
+    if (best.length === 2) {
+      // a value each reads and the other does not
+      const [a, b] = best as [DateShape, DateShape]
+      const unread = (s: DateShape) => `${read(s)} IS NULL OR ${read(s)} < ${EARLIEST_DATE}`
+      const [e] = await engine.query<{ a: string | null; b: string | null }>(
+        `SELECT min(v) FILTER (WHERE ${unread(b)} AND NOT (${unread(a)})) AS a,
+  min(v) FILTER (WHERE ${unread(a)} AND NOT (${unread(b)})) AS b FROM (${values})`,
+      )
+      if (e?.a && e.b) {
+        const [ra] = await formatsFor(engine, [a], e.a)
+        const [rb] = await formatsFor(engine, [b], e.b)
+        if (ra && rb) return { kind: 'mixed', readings: [ra, rb] }
+      }
+    }
+    if (best.length !== 1) return { kind: 'none' }
     const [example] = await engine.query<{ v: string }>(
       `SELECT min(v) AS v FROM (${values}) WHERE ${read(best[0]!)} >= ${EARLIEST_DATE}`,
     )

@@ -403,6 +403,13 @@ async function unreadDates(
   if (r === null || r.kind === 'none') return null
   if (r.kind === 'one') return r.reading
   const columns = headersOf(spec, 'date')
+  if (r.kind === 'mixed') {
+    const [a, b] = r.readings
+    throw new ImportError(
+      `${file}: the dates in ${columns.join(', ')} mix two readings: '${a.example}' reads only as ${a.shape.label} (--date-format '${a.format}'), '${b.example}' only as ${b.shape.label} (--date-format '${b.format}'). ` +
+        'Pass the --date-format most of the file is written in: the dates it cannot read are then bad rows.',
+    )
+  }
   const readings = r.readings.map((s) => `${s.shape.label} (--date-format '${s.format}')`)
   throw new ImportError(
     `${file}: the dates in ${columns.join(', ')} read both ways, e.g. '${r.example}': as ${readings.join(' or as ')}. ` +
