@@ -130,3 +130,14 @@ export async function waitJob(h: Harness, id: string) {
   }
   throw new Error('job did not finish')
 }
+
+/** Two threshold tiers: VIP from a value of 500 (service priority 1), Regular below it. */
+export const VIP_OR_REGULAR: ValueConfigInput = {
+  tiers: {
+    basis: 'threshold',
+    levels: [
+      { name: 'VIP', minValue: 500, serviceLevel: { priority: 1, responseTargetMinutes: 60 } },
+      { name: 'Regular', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+    ],
+  },
+}

@@ -7,7 +7,7 @@ import { parseValueConfig } from '../../src/core/value/config.ts'
 import { runTick } from '../../src/service/ops/scheduler.ts'
 import { OpsStore } from '../../src/service/ops/store.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { type Harness, harness, orderEvent, VIP_OR_REGULAR } from './harness.ts'
 
 const hook = 'http://127.0.0.1:9/hook'
 
@@ -43,19 +43,7 @@ describe.each(STORES)('occasions on $name', (kind) => {
     beforeAll(async () => {
       h = await harness(kind, {
         now: Date.parse('2026-11-10T01:00:00Z'),
-        value: {
-          tiers: {
-            basis: 'threshold',
-            levels: [
-              {
-                name: 'VIP',
-                minValue: 500,
-                serviceLevel: { priority: 1, responseTargetMinutes: 60 },
-              },
-              { name: 'Regular', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
-            ],
-          },
-        },
+        value: VIP_OR_REGULAR,
         ops: {
           holdout: { defaultShare: 0 },
           contactBudget: { overall: [{ days: 1, max: 10 }], quietHours: null },

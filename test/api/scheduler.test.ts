@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anniversaryMonthDays } from '../../src/service/ops/scheduler.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { type Harness, harness, orderEvent, VIP_OR_REGULAR } from './harness.ts'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -43,19 +43,7 @@ describe.each(STORES)('scheduler on $name', (kind) => {
           sent.push({ url, body: JSON.parse(String(init.body)) })
           return { ok: true, status: 204 }
         },
-        value: {
-          tiers: {
-            basis: 'threshold',
-            levels: [
-              {
-                name: 'VIP',
-                minValue: 500,
-                serviceLevel: { priority: 1, responseTargetMinutes: 60 },
-              },
-              { name: 'Regular', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
-            ],
-          },
-        },
+        value: VIP_OR_REGULAR,
         ops: {
           holdout: { defaultShare: 0 },
           contactBudget: { overall: [{ days: 7, max: 10 }], quietHours: null },
