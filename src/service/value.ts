@@ -60,6 +60,7 @@ import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
+import { UsageError } from '../errors.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type {
   LossCustomer,
@@ -186,7 +187,8 @@ function treeMembers(t: ReferralTree): number[] {
  * unknown, not zero: without engagement events nobody is "disengaged".
  * @example const run = await buildValue(engine, 'customer_analysis', { config, asOf, unitDays: 7,
  *   predictions: null }); run.summary.breakdown.totalValue
- * @throws DataError from the core on inconsistent inputs; QueryError when a query fails.
+ * @throws DataError from the core on inconsistent inputs; UsageError when the configuration names
+ *   another currency than the orders'; QueryError when a query fails.
  */
 export async function buildValue(
   engine: Engine,
@@ -196,6 +198,13 @@ export async function buildValue(
   requireEmbedded(engine, 'buildValue')
   const d = engine.dialect
   const cfg = opts.config
+  // amounts are not converted: a configuration in dollars over orders in euros would put a dollar
+  // sign on euros beside the report's revenue in euros (the API refuses such orders, 422)
+  if (opts.currencyExplicit && opts.dataCurrency && cfg.currency.code !== opts.dataCurrency) {
+    throw new UsageError(
+      `the value configuration's currency.code is ${cfg.currency.code}, but the orders are in ${opts.dataCurrency}: amounts are not converted (100 ${opts.dataCurrency} must not count as 100 ${cfg.currency.code}); set currency.code to ${opts.dataCurrency}, or leave it out to show the orders' currency`,
+    )
+  }
   const levels = cfg.tiers.levels
   const tierNames = levels.map((l) => l.name)
   await engine.exec(valueNodes(d, { analysis, asOf: opts.asOf }))

@@ -257,3 +257,24 @@ describe('loyals customer --json money', () => {
     expect(tree.children[0]).toMatchObject({ customerId: 'K', ownValue: 49.9 })
   })
 })
+
+describe('a configuration in another currency than the orders', () => {
+  it('is refused: amounts are not converted', async () => {
+    const engine = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-10,100,EUR\nO2,B,2024-02-10,50,EUR\n',
+    })
+    const run = (code: string) =>
+      computeAnalysis(engine, {
+        source: 'test',
+        asOf: AS_OF,
+        predictions: false,
+        value: { config: parseValueConfig({ currency: { code } }), currencyExplicit: true },
+      })
+    await expect(run('USD')).rejects.toThrow(
+      "the value configuration's currency.code is USD, but the orders are in EUR: amounts are not converted",
+    )
+    // the orders' own code is fine
+    expect((await run('EUR')).value?.currency).toBe('EUR')
+  })
+})
