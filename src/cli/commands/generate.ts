@@ -1,12 +1,9 @@
 // `loyals generate`: write a seeded synthetic company (orders, lines, customers, referrals,
 // engagement, tickets, returns, surveys, costs) that `loyals import --kind ...` reads.
 import type { Command } from 'commander'
+import { isCalendarDay } from '../../core/calendar.ts'
 import { UsageError } from '../../errors.ts'
-import {
-  DEFAULT_OPTIONS,
-  type GenerateOptions,
-  isCalendarDay,
-} from '../../service/generate/company.ts'
+import { DEFAULT_OPTIONS, type GenerateOptions } from '../../service/generate/company.ts'
 import { PLANTS, type Plant } from '../../service/generate/params.ts'
 import {
   type GenerateFormat,

@@ -3,12 +3,12 @@
 // opens the workspace, ticks, delivers the webhooks it queued and exits, for a cron-driven setup.
 
 import type { Command } from 'commander'
+import { isCalendarDay } from '../../core/calendar.ts'
 import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
-import { isCalendarDay } from '../../service/generate/company.ts'
 import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'

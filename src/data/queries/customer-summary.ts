@@ -1,6 +1,7 @@
 // One statement builds the per-customer summary from `orders`: every per-row step (refund linking,
 // day grouping, calibration/holdout split) is a set operation in the engine, never a JS loop.
 // Values are inlined after validation because DDL (CREATE TABLE AS) cannot take parameters.
+import { isCalendarDay } from '../../core/calendar.ts'
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
 
@@ -78,8 +79,7 @@ export function sqlIdent(name: string): string {
 export function sqlDate(d: string): string {
   if (!ISO_DATE.test(d))
     throw new UsageError(`invalid date ${JSON.stringify(d)}: expected YYYY-MM-DD`)
-  const t = Date.parse(`${d}T00:00:00Z`)
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+  if (!isCalendarDay(d)) {
     throw new UsageError(`invalid date ${JSON.stringify(d)}: there is no such day in the calendar`)
   }
   return d

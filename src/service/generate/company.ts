@@ -1,6 +1,7 @@
 // The synthetic company, generated customer by customer into a sink so 100k+ customers stream to
 // files without holding rows. Latent traits live in typed arrays (pass 1); events are drawn per
 // customer in signup order (pass 2), which makes referrers always older than the referred.
+import { isCalendarDay } from '../../core/calendar.ts'
 import { createRng, type Rng } from '../../core/random.ts'
 import {
   buildCatalog,
@@ -214,17 +215,6 @@ function pick(rng: Rng, cum: Float64Array): number {
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
-
-/**
- * True for a real calendar day written YYYY-MM-DD. `Date.parse` alone is not enough: V8 rolls
- * 2024-02-30 over to March 1 instead of rejecting it.
- * @example isCalendarDay('2024-02-29') // true; isCalendarDay('2023-02-29') // false
- */
-export function isCalendarDay(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
-  const ms = Date.parse(`${s}T00:00:00Z`)
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s
-}
 
 function parseDay(s: string, endOfDay: boolean): number {
   if (!isCalendarDay(s)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`)
