@@ -116,6 +116,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`
   if (duck && o.db !== ':memory:') {
+    const procStart = processStart(process.pid)
     await writeFile(
       serveLockPath(o.db),
       `${JSON.stringify({
@@ -123,7 +124,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         port,
         url,
         startedAt: new Date().toISOString(),
-        ...(processStart(process.pid) !== null ? { procStart: processStart(process.pid) } : {}),
+        ...(procStart !== null ? { procStart } : {}),
       })}\n`,
     )
   }

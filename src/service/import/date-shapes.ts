@@ -110,12 +110,11 @@ export async function inferDateShape(
     .map((c) => `SELECT ${ident(c)} AS v FROM ${ident(args.table)} WHERE ${ident(c)} IS NOT NULL`)
     .join('\nUNION ALL\n')
   const read = (s: DateShape) => `try_strptime(v, [${s.formats.map(lit).join(', ')}])`
+  // a value a shape does not read as a date from 1900 on
+  const unread = (s: DateShape) => `${read(s)} IS NULL OR ${read(s)} < ${EARLIEST_DATE}`
   const misses = (shapes: readonly DateShape[], from: string) =>
     engine.query<Record<string, number>>(`SELECT ${shapes
-      .map((s, i) => {
-        const t = read(s)
-        return `count(*) FILTER (WHERE ${t} IS NULL OR ${t} < ${EARLIEST_DATE}) AS m${i}`
-      })
+      .map((s, i) => `count(*) FILTER (WHERE ${unread(s)}) AS m${i}`)
       .join(',\n  ')}, min(v) AS example, count(*) AS n
 FROM (${from})`)
   const fitting = async (shapes: readonly DateShape[], from: string) => {
@@ -135,7 +134,6 @@ FROM (${from})`)
     if (best.length === 2) {
       // a value each reads and the other does not
       const [a, b] = best as [DateShape, DateShape]
-      const unread = (s: DateShape) => `${read(s)} IS NULL OR ${read(s)} < ${EARLIEST_DATE}`
       const [e] = await engine.query<{ a: string | null; b: string | null }>(
         `SELECT min(v) FILTER (WHERE ${unread(b)} AND NOT (${unread(a)})) AS a,
   min(v) FILTER (WHERE ${unread(a)} AND NOT (${unread(b)})) AS b FROM (${values})`,
