@@ -1,4 +1,5 @@
-// Rounding for display that agrees with the files: the engine writes money with round(x, 2).
+// Rounding for display that agrees with the files: the engine writes money with round(x, d), d the
+// digits of the currency's minor unit.
 
 /**
  * `n` rounded to `decimals` places the way the engine's round(x, d) writes the files: the binary
@@ -11,4 +12,20 @@ export function roundHalfAway(n: number, decimals: number): number {
   const scale = 10 ** decimals
   const r = Math.round(Math.abs(n) * scale) / scale
   return n < 0 ? -r : r
+}
+
+/**
+ * Digits of the currency's minor unit: 2 for cents, 3 for the dinars (KWD, BHD, ...), 0 for the
+ * yen; 2 without a code or for one Intl does not know. Money in the value files and sentences is
+ * rounded to it, so a KWD breakdown keeps its fils and a yen one adds up in whole yen.
+ * @example minorDigits('EUR') // 2; minorDigits('KWD') // 3; minorDigits('JPY') // 0
+ */
+export function minorDigits(code: string | null | undefined): number {
+  if (!code) return 2
+  try {
+    const o = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+    return o.resolvedOptions().maximumFractionDigits ?? 2
+  } catch {
+    return 2
+  }
 }

@@ -3,7 +3,7 @@
 // tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
 // analysis table. Only the summary's few hundred figures become JS objects.
 
-import { roundHalfAway } from '../core/round.ts'
+import { minorDigits, roundHalfAway } from '../core/round.ts'
 import {
   type CostRates,
   ENGAGEMENT_EVENT_TYPES,
@@ -143,9 +143,12 @@ async function idxOf(engine: Engine, customerId: string): Promise<number | null>
   return row ? Number(row.idx) : null
 }
 
-/** A referral tree with its customers' ids, its money to the cent as the value columns are. */
-function treeIds(t: ReferralTree, names: Map<number, string>): TopReferrer {
-  const cent = (x: number) => roundHalfAway(x, 2)
+/**
+ * A referral tree with its customers' ids, its money to `digits` places (the currency's minor
+ * unit) as the value columns are.
+ */
+function treeIds(t: ReferralTree, names: Map<number, string>, digits: number): TopReferrer {
+  const cent = (x: number) => roundHalfAway(x, digits)
   const node = (n: ReferralTreeNode): ReferralTreeNodeSummary => ({
     customerId: names.get(n.customer) ?? String(n.customer),
     level: n.level,
@@ -205,6 +208,11 @@ export async function buildValue(
       `the value configuration's currency.code is ${cfg.currency.code}, but the orders are in ${opts.dataCurrency}: amounts are not converted (100 ${opts.dataCurrency} must not count as 100 ${cfg.currency.code}); set currency.code to ${opts.dataCurrency}, or leave it out to show the orders' currency`,
     )
   }
+  // the configuration's code only when it names one: orders that name no currency are shown as
+  // plain numbers, as the rest of the analysis shows them, not in the default's dollars
+  const currencyCode = opts.currencyExplicit ? cfg.currency.code : (opts.dataCurrency ?? null)
+  // money is shown and stored to the currency's minor unit (fils, cents, whole yen)
+  const digits = minorDigits(currencyCode)
   const levels = cfg.tiers.levels
   const tierNames = levels.map((l) => l.name)
   await engine.exec(valueNodes(d, { analysis, asOf: opts.asOf }))
@@ -264,10 +272,10 @@ export async function buildValue(
 
   // referrals: every node's own value flows up; nodes beyond the buyers are worth 0 themselves.
   // A customer's own value is their past and predicted profit as their breakdown shows them (to
-  // the cent), so that a tree quotes the figure the customer's own row sums to.
+  // the minor unit), so that a tree quotes the figure the customer's own row sums to.
   const own = new Float64Array(nodes)
   for (let i = 0; i < n; i++) {
-    const shown = shownProfit(profit, i)
+    const shown = shownProfit(profit, i, digits)
     own[i] = shown.pastProfit + shown.predictedProfit
   }
   if (inputs.referrals > 0) await sinceReferral(engine, analysis, opts.asOf, cfg.costs, own)
@@ -390,9 +398,6 @@ export async function buildValue(
   }
 
   // reasons
-  // the configuration's code only when it names one: orders that name no currency are shown as
-  // plain numbers, as the rest of the analysis shows them, not in the default's dollars
-  const currencyCode = opts.currencyExplicit ? cfg.currency.code : (opts.dataCurrency ?? null)
   const currency = { ...cfg.currency, code: currencyCode }
   const cumulativeTop = tierTopPercents(levels)
   const descendants = (i: number): number => {
@@ -415,7 +420,7 @@ export async function buildValue(
           topPercent: cfg.tiers.basis === 'rank' ? cumulativeTop[aboveIdx] : undefined,
         }
       : undefined
-  const cent = (x: number) => roundHalfAway(x, 2)
+  const cent = (x: number) => roundHalfAway(x, digits)
   // one fixed-shape object per customer (no conditional spreads): this runs a million times
   const factsOf = (i: number): ReasonFacts => {
     const t = tiers.tier[i] as number
@@ -425,8 +430,8 @@ export async function buildValue(
     const pAlive = f.p_alive[i] as number
     const share = priceShare[i] as number
     const seg = segments[f.segment[i] as number]
-    // the figures the breakdown beside the reasons shows, to the cent
-    const shown = shownValue(profit, referralValue, i)
+    // the figures the breakdown beside the reasons shows, to the minor unit
+    const shown = shownValue(profit, referralValue, i, digits)
     return {
       tier: {
         name: tierNames[t] as string,
@@ -550,6 +555,7 @@ export async function buildValue(
       tiers: tierNames,
       engagement: inputs.engagementEvents > 0,
       costs: cfg.costs,
+      digits,
     }),
   )
 
@@ -585,7 +591,7 @@ export async function buildValue(
       only[i] = referral.directCount[i] as number
       const [t] = referralTrees({ ...referral, directCount: only }, own, 1, maxNodes)
       if (!t) return null
-      return treeIds(t, await ids(engine, treeMembers(t)))
+      return treeIds(t, await ids(engine, treeMembers(t)), digits)
     },
     async referrerOf(customerId) {
       const i = await idxOf(engine, customerId)
@@ -834,7 +840,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
         referrer: names.get(a as number) ?? String(a),
         referred: names.get(b as number) ?? String(b),
       })),
-      top: trees.map((t) => treeIds(t, names)),
+      top: trees.map((t) => treeIds(t, names, minorDigits(s.currency))),
     },
     engagement: {
       halfLifeDays: cfg.engagement.halfLifeDays,

@@ -3,6 +3,7 @@
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import type { RfmRules } from '../../core/rfm-segments.ts'
+import { minorDigits, roundHalfAway } from '../../core/round.ts'
 import { UsageError } from '../../errors.ts'
 import {
   formatInt,
@@ -184,8 +185,9 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     lines.push('')
     // the printed equation adds up: its total is the sum of the terms as printed (the exact total,
     // a cent away at most, is in summary.json)
-    const cents = (n: number) => Math.round(n * 100) / 100
-    const shown = cents(cents(b.pastProfit) + cents(b.predictedProfit) + cents(b.referralValue))
+    const digits = minorDigits(vc)
+    const unit = (n: number) => roundHalfAway(n, digits)
+    const shown = unit(unit(b.pastProfit) + unit(b.predictedProfit) + unit(b.referralValue))
     lines.push(
       `Total value ${formatMoney(shown, vc, v.locale)} = past profit ${formatMoney(b.pastProfit, vc, v.locale)} + ` +
         `predicted profit ${formatMoney(b.predictedProfit, vc, v.locale)} + referrals ${formatMoney(b.referralValue, vc, v.locale)}.`,

@@ -252,7 +252,7 @@ export function profitConcentration(profit: Float64Array, percent = 20): ProfitC
   }
 }
 
-/** A customer's value as the files and the breakdown show it: each figure to the cent. */
+/** A customer's value as the files and the breakdown show it: each figure to the minor unit. */
 export interface ShownValue {
   readonly costToServe: number
   readonly pastProfit: number
@@ -263,38 +263,45 @@ export interface ShownValue {
 
 /**
  * Customer `i`'s value the way customers.csv and `loyals customer` show it (value-join.ts): each
- * part rounded to the cent and each sum the sum of its rounded parts, so that the reasons cite
- * the total the breakdown beside them adds up to (393.50, not 393.498 worded as 393).
- * @example shownValue(profit, referrals, 0).total
+ * part rounded to `digits` places (the currency's minor unit, core/round.ts minorDigits) and each
+ * sum the sum of its rounded parts, so that the reasons cite the total the breakdown beside them
+ * adds up to (393.50, not 393.498 worded as 393).
+ * @example shownValue(profit, referrals, 0, 2).total
  */
-export function shownValue(p: ProfitResult, referralValue: Float64Array, i: number): ShownValue {
-  const { costToServe, pastProfit, predictedProfit } = shownProfit(p, i)
-  const referral = roundHalfAway(referralValue[i] as number, 2)
+export function shownValue(
+  p: ProfitResult,
+  referralValue: Float64Array,
+  i: number,
+  digits: number,
+): ShownValue {
+  const { costToServe, pastProfit, predictedProfit } = shownProfit(p, i, digits)
+  const referral = roundHalfAway(referralValue[i] as number, digits)
   return {
     costToServe,
     pastProfit,
     predictedProfit,
     referralValue: referral,
-    total: roundHalfAway(pastProfit + predictedProfit + referral, 2),
+    total: roundHalfAway(pastProfit + predictedProfit + referral, digits),
   }
 }
 
 /**
  * Customer `i`'s cost to serve, past and predicted profit as {@link shownValue} shows them: the
- * own value a referrer's tree quotes for a customer is the same sum of cents.
+ * own value a referrer's tree quotes for a customer is the same sum of minor units.
  */
 export function shownProfit(
   p: ProfitResult,
   i: number,
+  digits: number,
 ): Pick<ShownValue, 'costToServe' | 'pastProfit' | 'predictedProfit'> {
-  const cent = (x: number) => roundHalfAway(x, 2)
-  const costToServe = cent(
-    cent(p.ticketCost[i] as number) +
-      cent(p.returnCost[i] as number) +
-      cent(p.shippingCost[i] as number) +
-      cent(p.feeCost[i] as number) +
-      cent(p.discountCost[i] as number),
+  const unit = (x: number) => roundHalfAway(x, digits)
+  const costToServe = unit(
+    unit(p.ticketCost[i] as number) +
+      unit(p.returnCost[i] as number) +
+      unit(p.shippingCost[i] as number) +
+      unit(p.feeCost[i] as number) +
+      unit(p.discountCost[i] as number),
   )
-  const pastProfit = cent(cent(p.grossMargin[i] as number) - costToServe)
-  return { costToServe, pastProfit, predictedProfit: cent(p.predictedProfit[i] as number) }
+  const pastProfit = unit(unit(p.grossMargin[i] as number) - costToServe)
+  return { costToServe, pastProfit, predictedProfit: unit(p.predictedProfit[i] as number) }
 }

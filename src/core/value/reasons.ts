@@ -2,7 +2,7 @@
 // gathers the facts; this file only words them in a fixed order (tier, segment, type first, so any
 // top three explains all three) and keeps the top N, so texts are testable without a database.
 // Formatting (currency, locale) comes from the configuration.
-import { roundHalfAway } from '../round.ts'
+import { minorDigits, roundHalfAway } from '../round.ts'
 import type { CurrencyConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -162,17 +162,6 @@ export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
   }
   byConfig.set(c, fn)
   return fn
-}
-
-/** Digits of the currency's minor unit (2 for cents, 0 for yen); 2 without a known code. */
-function minorDigits(code: string | null): number {
-  if (!code) return 2
-  try {
-    const o = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
-    return o.resolvedOptions().maximumFractionDigits ?? 2
-  } catch {
-    return 2
-  }
 }
 
 function makeFormatter(c: CurrencyConfig): (n: number) => string {

@@ -109,16 +109,26 @@ export const tierOfCodes = (tiers: readonly string[]): string => named(tiers, co
  */
 export function valueJoin(
   d: Dialect,
-  args: { analysis: string; tiers: readonly string[]; engagement: boolean; costs: CostRates },
+  args: {
+    analysis: string
+    tiers: readonly string[]
+    engagement: boolean
+    costs: CostRates
+    /** Digits of the currency's minor unit (core/round.ts minorDigits): 2 for cents. */
+    digits: number
+  },
 ): Query {
   const a = sqlIdent(args.analysis)
   const base = sqlIdent(`${args.analysis}_base`)
   const p = costParts(args.costs)
-  // money to the cent and shares to 0.01: the files stay readable and the CSV writer formats
-  // short numbers (full doubles made customers.csv twice as slow to write). Each part is rounded,
-  // and each sum is the sum of its rounded parts (rounded again, of float dust), so that a
-  // customer's breakdown adds up to the cent: 108.10 + 0.00 + 86.40 = 194.50, not 194.51
-  const cent = (e: string) => `round(${e}, 2)`
+  // money to the currency's minor unit (the cent; the fils of KWD, the whole yen) and shares to
+  // 0.01: the files stay readable and the CSV writer formats short numbers (full doubles made
+  // customers.csv twice as slow to write). Each part is rounded, and each sum is the sum of its
+  // rounded parts (rounded again, of float dust), so that a customer's breakdown adds up to the
+  // minor unit: 108.10 + 0.00 + 86.40 = 194.50, not 194.51
+  const digits = Math.trunc(args.digits)
+  if (!(digits >= 0 && digits <= 4)) throw new Error(`not a minor-unit digit count: ${args.digits}`)
+  const cent = (e: string) => `round(${e}, ${digits})`
   const cost = cent(
     `${cent(p.ticket_cost)} + ${cent(p.return_cost)} + ${cent(p.shipping_cost)} + ${cent(p.fee_cost)} + ${cent(p.discount_cost)}`,
   )
