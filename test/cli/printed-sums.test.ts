@@ -1,12 +1,15 @@
 // What the terminal prints adds up, and says what it measured: the total value equation is the
 // sum of its printed terms, and an import sent to a server does not print the scratch
 // workspace's new/updated counts as if they were the server's.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatAnalysisSummary } from '../../src/cli/commands/analyze.ts'
 import { describeImport } from '../../src/cli/commands/import.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { sampleSummary } from '../analyze/sample-summary.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
 import { freshWorkspace, write } from '../import/helpers.ts'
 
 describe('printed figures', () => {
@@ -46,5 +49,41 @@ describe('printed figures', () => {
     expect(formatAnalysisSummary(s, files)).toContain(
       'Total value 81,885.33 = past profit 64,075.62 + predicted profit 17,809.71 + referrals 0.00.',
     )
+  })
+
+  it('the equation adds up in fils for KWD, not to the cent (2.326 + 0.003 read as 2.330)', () => {
+    const value = {
+      currency: 'KWD',
+      breakdown: {
+        totalValue: 2.3298,
+        pastProfit: 2.3264,
+        predictedProfit: 0.0034,
+        referralValue: 0,
+      },
+      profitConcentration: { share: 0.5 },
+      unprofitable: { customers: 0, loss: 0 },
+      tiers: { levels: [{ name: 'Gold', customers: 1 }] },
+    }
+    const s = { ...sampleSummary(), value } as unknown as AnalysisSummary
+    const files = { dir: 'd', csv: 'c', parquet: 'p', json: 'j', html: 'h' }
+    expect(formatAnalysisSummary(s, files)).toContain(
+      'Total value KWD\u00a02.329 = past profit KWD\u00a02.326 + predicted profit KWD\u00a00.003 + referrals KWD\u00a00.000.',
+    )
+  })
+
+  it('names the customers behind the top 1 % and 20 % too when few (1 of 17 is not 1 %)', () => {
+    const dir = tempDir('loyals-groups-')
+    const rows = ['customer_id,ordered_at,amount']
+    for (let c = 0; c < 17; c++) rows.push(`c${c},2024-0${1 + (c % 6)}-10,${(c + 1) * 10}`)
+    writeFileSync(join(dir, 'o.csv'), `${rows.join('\n')}\n`)
+    const r = runCli(['analyze', join(dir, 'o.csv'), '--out', join(dir, 'out'), '--no-predictions'])
+    expect(r.code, r.stderr).toBe(0)
+    // top 10 % = 2 of 17, top 1 % = 1, top 20 % = ceil(3.4) = 4 (23.5 %)
+    expect(r.stdout).toContain('The top 10% of customers (2 customers of 17) hold')
+    expect(r.stdout).toMatch(
+      /\(top 1% \(1 customer of 17\): [\d.]+%, top 20% \(4 customers of 17\): /,
+    )
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8')
+    expect(html).toContain('the top 20% (4 customers of 17) hold')
   })
 })

@@ -131,7 +131,7 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
       : share(10) === null
         ? 'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.'
         : `The top 10% of customers${roundedGroupNote(top(10), s.counts.customers)} hold ${formatPct(share(10))} of revenue ` +
-          `(top 1%: ${formatPct(share(1))}, top 20%: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
+          `(top 1%${roundedGroupNote(top(1), s.counts.customers)}: ${formatPct(share(1))}, top 20%${roundedGroupNote(top(20), s.counts.customers)}: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
   )
   // what may make the figures mislead (currencies added together, margins known for a few) is
   // said here, not only in summary.json

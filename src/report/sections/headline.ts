@@ -36,7 +36,12 @@ export const headlineSection: ReportSection = {
                 rev.topShares.find((t) => t.percent === 10),
                 s.counts.customers,
               )} hold <strong>${formatPct(top10)}</strong> of revenue` +
-              (top20 === null ? '.' : `; the top 20% hold <strong>${formatPct(top20)}</strong>.`)
+              (top20 === null
+                ? '.'
+                : `; the top 20%${roundedGroupNote(
+                    rev.topShares.find((t) => t.percent === 20),
+                    s.counts.customers,
+                  )} hold <strong>${formatPct(top20)}</strong>.`)
     const repeatShare = s.counts.customers > 0 ? s.counts.repeatCustomers / s.counts.customers : 0
     const perCustomer = s.counts.customers > 0 ? s.counts.orders / s.counts.customers : null
     const cards = money
