@@ -31,13 +31,14 @@ describe('printed figures', () => {
     }
   })
 
-  it('the total value equation adds up as printed (the demo read 81,885.32 = 64,075.62 + 17,809.71)', () => {
+  /** The terminal summary of a value breakdown (past, predicted, referrals) in `currency`. */
+  const printed = (currency: string | null, past: number, predicted: number): string => {
     const value = {
-      currency: null,
+      currency,
       breakdown: {
-        totalValue: 81885.3208,
-        pastProfit: 64075.6157,
-        predictedProfit: 17809.7051,
+        totalValue: past + predicted,
+        pastProfit: past,
+        predictedProfit: predicted,
         referralValue: 0,
       },
       profitConcentration: { share: 0.5 },
@@ -45,28 +46,17 @@ describe('printed figures', () => {
       tiers: { levels: [{ name: 'Gold', customers: 1 }] },
     }
     const s = { ...sampleSummary(), value } as unknown as AnalysisSummary
-    const files = { dir: 'd', csv: 'c', parquet: 'p', json: 'j', html: 'h' }
-    expect(formatAnalysisSummary(s, files)).toContain(
+    return formatAnalysisSummary(s, { dir: 'd', csv: 'c', parquet: 'p', json: 'j', html: 'h' })
+  }
+
+  it('the total value equation adds up as printed (the demo read 81,885.32 = 64,075.62 + 17,809.71)', () => {
+    expect(printed(null, 64075.6157, 17809.7051)).toContain(
       'Total value 81,885.33 = past profit 64,075.62 + predicted profit 17,809.71 + referrals 0.00.',
     )
   })
 
   it('the equation adds up in fils for KWD, not to the cent (2.326 + 0.003 read as 2.330)', () => {
-    const value = {
-      currency: 'KWD',
-      breakdown: {
-        totalValue: 2.3298,
-        pastProfit: 2.3264,
-        predictedProfit: 0.0034,
-        referralValue: 0,
-      },
-      profitConcentration: { share: 0.5 },
-      unprofitable: { customers: 0, loss: 0 },
-      tiers: { levels: [{ name: 'Gold', customers: 1 }] },
-    }
-    const s = { ...sampleSummary(), value } as unknown as AnalysisSummary
-    const files = { dir: 'd', csv: 'c', parquet: 'p', json: 'j', html: 'h' }
-    expect(formatAnalysisSummary(s, files)).toContain(
+    expect(printed('KWD', 2.3264, 0.0034)).toContain(
       'Total value KWD\u00a02.329 = past profit KWD\u00a02.326 + predicted profit KWD\u00a00.003 + referrals KWD\u00a00.000.',
     )
   })
