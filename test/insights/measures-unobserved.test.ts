@@ -59,4 +59,52 @@ describe('measures with nothing to measure', () => {
     // month 2 of the December cohort: A bought in February, B did not
     expect(s.kpis.retention.customers[2]).toBe(0.5)
   })
+
+  it('answers from people without a purchase are named in a note, not dropped in silence', () => {
+    const dir = tempDir('loyals-outsiders-')
+    const db = join(dir, 'w.duckdb')
+    const orders = write(
+      dir,
+      'orders.csv',
+      [
+        'order_id,customer_id,ordered_at,amount',
+        'o1,A,2024-01-05,50',
+        'o2,A,2024-02-10,40',
+        'o3,B,2024-01-20,30',
+        // P's only order is refunded in full: no customer of the analysis
+        'o4,P,2024-01-22,35',
+        'o4,P,2024-01-25,-35',
+      ].join('\n'),
+    )
+    const surveys = write(
+      dir,
+      'surveys.csv',
+      [
+        'response_id,customer_id,responded_at,nps,ces',
+        'R1,A,2024-03-01,10,',
+        'R2,P,2024-03-01,2,2',
+        'R3,X,2024-03-02,9,3',
+      ].join('\n'),
+    )
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    expect(runCli(['import', surveys, '--kind', 'surveys', '--db', db]).code).toBe(0)
+    const args = ['insights', db, '--min-history-days', '0', '--no-predictions', '--json']
+    const r = runCli([...args, '--as-of', '2024-06-30'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout) as InsightsSummary
+    // A's promoter answer is counted; P's and X's are not and the note says so
+    expect(s.kpis.nps?.every((g) => g.n === 1)).toBe(true)
+    expect(s.notes).toContain(
+      '2 of the 3 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS by segment leaves them out.',
+    )
+    // every CES answer is an outsider's: skipped, and not said to be missing
+    expect(s.kpis.ces).toBeNull()
+    expect(s.notes).toContain(
+      "The surveys' 2 CES answers on or before 2024-06-30 are all from people without a purchase kept by then (none, or all refunded), so no segment holds them: CES by segment is skipped.",
+    )
+    expect(s.notes.join(' ')).not.toContain('hold no CES answer')
+    // the terminal: one customer in the top cohort holds, not hold
+    const t = runCli(args.filter((x) => x !== '--json').concat('--as-of', '2024-06-30'))
+    expect(t.stdout).toMatch(/Top cohort: 1 customer \(.*\) holds \d/)
+  })
 })

@@ -23,6 +23,7 @@ import {
   insightsSurveyScores,
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
+import { insightsSurveyOutsiders } from '../../data/queries/insights-survey-outsiders.ts'
 import { dayColumn, expandCounts, has, type InsightsContext, tableOf } from './context.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 
@@ -198,15 +199,14 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     measure: (values: Float64Array) => { n: number; value: number; lower: number; upper: number },
   ): Promise<GroupKpi[] | null> => {
     if (!has(ctx, 'surveys', 'customer_id', column)) return null
-    const rows = await engine.query(
-      insightsSurveyScores(d, { table: surveys, column, dated: surveyDate, asOf: opts.asOf }),
+    const args = { table: surveys, column, dated: surveyDate, asOf: opts.asOf }
+    const rows = await engine.query(insightsSurveyScores(d, args))
+    const [o] = await engine.query<{ answers: number; outside: number }>(
+      insightsSurveyOutsiders(d, args),
     )
-    if (rows.length === 0) {
-      ctx.notes.push(
-        `The surveys hold no ${column.toUpperCase()} answer on or before ${opts.asOf}: ${column.toUpperCase()} by segment is skipped.`,
-      )
-      return null
-    }
+    const note = surveyNote(column.toUpperCase(), opts.asOf, o?.answers ?? 0, o?.outside ?? 0)
+    if (note) ctx.notes.push(note)
+    if (rows.length === 0) return null
     return groupKpis(rows, (g) => {
       const r = measure(expandCounts(g, 'score', 'n').values)
       // one answer has no spread: its normal interval would be the point itself
@@ -258,4 +258,28 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     ticketResolution,
     returnRate,
   }
+}
+
+/**
+ * What NPS or CES by segment could not count, said in a note: no answer by the as-of date, or
+ * answers from people outside the analysis (no purchase by then), which no segment holds; null
+ * when every answer is counted.
+ */
+export function surveyNote(
+  measure: string,
+  asOf: string,
+  answers: number,
+  outside: number,
+): string | null {
+  if (answers === 0) {
+    return `The surveys hold no ${measure} answer on or before ${asOf}: ${measure} by segment is skipped.`
+  }
+  if (outside === 0) return null
+  const who = 'from people without a purchase kept by then (none, or all refunded), so no segment holds them'
+  if (outside === answers) {
+    return answers === 1
+      ? `The surveys' one ${measure} answer on or before ${asOf} is ${who.replace('them', 'it')}: ${measure} by segment is skipped.`
+      : `The surveys' ${answers} ${measure} answers on or before ${asOf} are all ${who}: ${measure} by segment is skipped.`
+  }
+  return `${outside} of the ${answers} ${measure} answers on or before ${asOf} ${outside === 1 ? 'is' : 'are'} ${who}: ${measure} by segment leaves ${outside === 1 ? 'it' : 'them'} out.`
 }
