@@ -2,6 +2,7 @@
 // (service, recognition, marketing; then playbook priority), so when they compete the more important
 // one takes what is left of each rolling-window cap. Quiet hours defer rather than drop a message.
 import { UsageError } from '../../errors.ts'
+import { zoneAbbreviationProblem } from '../time-zones.ts'
 import type { Channel, ContactBudgetConfig, Department } from './config.ts'
 import { DEPARTMENTS } from './config.ts'
 
@@ -89,8 +90,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
-/** Whether `timeZone` is an IANA zone the runtime knows. */
+/** Whether `timeZone` is an IANA zone the runtime knows (not an abbreviation ICU maps to one). */
 export function isTimeZone(timeZone: string): boolean {
+  if (zoneAbbreviationProblem(timeZone)) return false
   try {
     formatter(timeZone)
     return true

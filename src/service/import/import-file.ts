@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
+import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
@@ -591,6 +592,8 @@ async function count(engine: Engine, sql: string): Promise<number> {
 }
 
 async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
+  const abbreviation = zoneAbbreviationProblem(tz)
+  if (abbreviation) throw new UsageError(`unknown time zone '${tz}': ${abbreviation}`)
   try {
     await engine.query({ sql: "SELECT timezone($1, TIMESTAMP '2000-01-01') AS t", params: [tz] })
   } catch {

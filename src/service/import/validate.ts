@@ -294,7 +294,11 @@ export function dateSql(r: string, o: ParseOptions): string {
   const formats = o.dateShape?.shape.formats ?? (o.dateFormat ? [o.dateFormat] : null)
   if (formats) {
     const p = `try_strptime(${r}, ${formats.length === 1 ? lit(formats[0] ?? '') : `[${formats.map(lit).join(', ')}]`})`
-    const read = formats.some((f) => /%z|%Z/.test(f)) ? `timezone('UTC', ${p})` : toUtc(p)
+    const zoned = formats.some((f) => /%z|%Z/.test(f))
+    const named = formats.some((f) => f.includes('%Z'))
+      ? `CASE WHEN ${zoneAbbreviated(r)} THEN NULL ELSE ${p} END`
+      : p
+    const read = zoned ? `timezone('UTC', ${named})` : toUtc(p)
     if (!o.dateFormat || o.dateShape) return read
     // --date-format is for dates written as text; a typed Parquet TIMESTAMP or DATE (as text here:
     // 2024-01-05 10:00:00) and any ISO 8601 value the format does not take read as ISO 8601
@@ -304,7 +308,10 @@ export function dateSql(r: string, o: ParseOptions): string {
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
   const spaced = `CASE WHEN regexp_matches(${r}, '\\s[+-]\\d{2}:?\\d{2}$') THEN try_cast(regexp_replace(${r}, '\\s+([+-]\\d{2}:?\\d{2})$', '\\1') AS TIMESTAMPTZ) END`
-  const offset = `timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}))`
+  // ISO 8601 lets the seconds go (14:30+01:00); the cast wants them
+  const minutes = `CASE WHEN regexp_matches(${r}, '[T ]\\d{2}:\\d{2}[+-]\\d{2}:?\\d{2}$') THEN try_cast(regexp_replace(${r}, '([T ]\\d{2}:\\d{2})([+-]\\d{2}:?\\d{2})$', '\\1:00\\2') AS TIMESTAMPTZ) END`
+  const offset = `CASE WHEN ${zoneAbbreviated(r)} THEN NULL
+    ELSE timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}, ${minutes})) END`
   // "...Z" with no other offset is already UTC: dropping the Z skips the ICU cast (most exports)
   const utc = `(${zulu} AND length(${r}) BETWEEN 17 AND 30 AND NOT contains(${r}, '+') AND strpos(substr(${r}, 11), '-') = 0 AND substr(${r}, length(${r}) - 1, 1) BETWEEN '0' AND '9')`
   // The common shapes first: one GLOB each decides the branch below that such text takes (cheaper
@@ -318,6 +325,21 @@ export function dateSql(r: string, o: ParseOptions): string {
     WHEN ${noOffset} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
     WHEN ${utc} THEN coalesce(try_cast(left(${r}, length(${r}) - 1) AS TIMESTAMP), ${offset})
     ELSE ${offset} END`
+}
+
+/**
+ * SQL: `r` ends in a zone abbreviation right after the time ("00:30:00 BST"). The engine's cast
+ * reads such a name as ICU's zone of that id, BST as Asia/Dhaka (+6) rather than British Summer
+ * Time, and CET in July as +2: a wrong day with no message. Such text is no date; UTC, GMT and Z
+ * are what they say, and a full IANA name (Europe/London) is not caught here.
+ */
+export function zoneAbbreviated(r: string): string {
+  return `(regexp_matches(${r}, '[0-9]\\s*[A-Za-z]+$') AND NOT regexp_matches(${r}, '[0-9]\\s*([Uu][Tt][Cc]?|[Gg][Mm][Tt]|[Zz])$'))`
+}
+
+/** SQL: why text that {@link zoneAbbreviated} is no date, naming its abbreviation. */
+function abbreviationReason(r: string): string {
+  return `': ' || regexp_extract(${r}, '([A-Za-z]+)$', 1) || ' after the time is a zone abbreviation, which stands for different zones (BST: British or Bangladesh time); write the offset (+01:00), UTC, or an IANA zone (Europe/London)'`
 }
 
 /** Text that may be a Unix time: digits only, nine or more (see epochSql). */
@@ -855,7 +877,7 @@ export function problemsSql(
           ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date${hint.replaceAll("'", "''")}' FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,

@@ -3,6 +3,7 @@
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
 import { normalizeCustomerId } from '../../core/customer-id.ts'
+import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
@@ -98,6 +99,8 @@ const common = {
 const KNOWN_ZONES = new Set<string>()
 export function isTimeZone(zone: string): boolean {
   if (KNOWN_ZONES.has(zone)) return true
+  // BST, IST, PST ...: ICU reads each as one zone of several it may mean (core/time-zones.ts)
+  if (zoneAbbreviationProblem(zone)) return false
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
   } catch {

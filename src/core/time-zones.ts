@@ -1,0 +1,44 @@
+// Time zone names that look like zones but are abbreviations. ICU (in DuckDB and in Intl) still
+// accepts Java's old three-letter ids, and reads them as one zone each: BST as Asia/Dhaka, not
+// British Summer Time; AST as Anchorage, not Atlantic; IST as Kolkata. A user who writes them
+// means something else as often as not, so they are refused with the zone to write instead.
+
+/** Java's legacy ids that ICU knows but the IANA database does not, with what ICU reads. */
+const LEGACY_IDS: Readonly<Record<string, string>> = {
+  ACT: 'Australia/Darwin',
+  AET: 'Australia/Sydney',
+  AGT: 'America/Argentina/Buenos_Aires',
+  ART: 'Africa/Cairo',
+  AST: 'America/Anchorage',
+  BET: 'America/Sao_Paulo',
+  BST: 'Asia/Dhaka',
+  CAT: 'Africa/Harare',
+  CNT: 'America/St_Johns',
+  CST: 'America/Chicago',
+  CTT: 'Asia/Shanghai',
+  EAT: 'Africa/Addis_Ababa',
+  ECT: 'Europe/Paris',
+  IET: 'America/Indiana/Indianapolis',
+  IST: 'Asia/Kolkata',
+  JST: 'Asia/Tokyo',
+  MIT: 'Pacific/Apia',
+  NET: 'Asia/Yerevan',
+  NST: 'Pacific/Auckland',
+  PLT: 'Asia/Karachi',
+  PNT: 'America/Phoenix',
+  PRT: 'America/Puerto_Rico',
+  PST: 'America/Los_Angeles',
+  SST: 'Pacific/Guadalcanal',
+  VST: 'Asia/Ho_Chi_Minh',
+}
+
+/**
+ * Why `name` must not be taken as a time zone (an abbreviation ICU reads as one zone of several it
+ * may mean), or null for a name to check as usual.
+ * @example zoneAbbreviationProblem('BST') // "BST is an abbreviation, not a time zone: ..."
+ */
+export function zoneAbbreviationProblem(name: string): string | null {
+  const icu = LEGACY_IDS[name.toUpperCase()]
+  if (!icu) return null
+  return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
+}

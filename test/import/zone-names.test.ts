@@ -1,0 +1,81 @@
+// Zone names the engine would read wrongly are refused, and ISO 8601 times without seconds are
+// read: "00:30:00 BST" was taken as Asia/Dhaka (+6, ICU's old id) and put a London order of 1 July
+// on 30 June; `--tz BST` and a customer's timezone trait "PST" passed as zones; and
+// 2025-03-30T01:30+01:00 (no seconds) was a bad row though it is ISO 8601.
+import { describe, expect, it } from 'vitest'
+import { zoneAbbreviationProblem } from '../../src/core/time-zones.ts'
+import { isTimeZone } from '../../src/service/ops/events.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { write } from './helpers.ts'
+
+describe('zone names and offsets in order times', () => {
+  it('a zone abbreviation after the time is a bad row that says what to write instead', () => {
+    const dir = tempDir('loyals-abbrev-')
+    const file = write(
+      dir,
+      'bst.csv',
+      'customer_id,order_id,ordered_at,amount\nU1,O1,2025-07-01 00:30:00 BST,40\nU2,O2,2025-09-01 09:00:00 CET,10\n',
+    )
+    const r = runCli(['summary', file, '--tz', 'Europe/London', '--as-of', '2025-09-30'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain(
+      "bst.csv:2 ordered_at: cannot read '2025-07-01 00:30:00 BST' as a date: BST after the time is a zone abbreviation",
+    )
+    expect(r.stderr).toContain(
+      "bst.csv:3 ordered_at: cannot read '2025-09-01 09:00:00 CET' as a date: CET after",
+    )
+  })
+
+  it('UTC, GMT, offsets (with or without seconds) and IANA names after the time are read', () => {
+    const dir = tempDir('loyals-offsets-')
+    const file = write(
+      dir,
+      'ok.csv',
+      [
+        'customer_id,order_id,ordered_at,amount',
+        'A,1,2025-07-01 23:30:00 UTC,1',
+        'B,2,2025-07-01 23:30:00 GMT,1',
+        'C,3,2025-07-02T00:30+01:00,1',
+        'D,4,2025-07-02T00:30+0100,1',
+        'E,5,2025-07-02 00:30:00 Europe/London,1',
+      ].join('\n'),
+    )
+    const r = runCli([
+      'summary',
+      file,
+      '--as-of',
+      '2025-07-02',
+      '--unit',
+      'day',
+      '--format',
+      'json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const rows = JSON.parse(r.stdout) as { customer_id: string; first_purchase: string }[]
+    // every one of them is 2025-07-01 23:30 UTC
+    expect(rows.map((x) => [x.customer_id, x.first_purchase])).toEqual(
+      ['A', 'B', 'C', 'D', 'E'].map((c) => [c, '2025-07-01']),
+    )
+  })
+
+  it('--tz BST is refused, naming the zone ICU would have used', () => {
+    const dir = tempDir('loyals-tz-abbrev-')
+    const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01 10:00:00,1\n')
+    const r = runCli(['summary', file, '--tz', 'BST'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("unknown time zone 'BST': BST is an abbreviation, not a time zone")
+    expect(r.stderr).toContain('Asia/Dhaka')
+    expect(runCli(['summary', file, '--tz', 'Europe/London']).code).toBe(0)
+  })
+
+  it("a customer's time zone trait must be a zone, not an abbreviation", () => {
+    for (const z of ['BST', 'pst', 'IST', 'AST']) {
+      expect(zoneAbbreviationProblem(z), z).not.toBeNull()
+      expect(isTimeZone(z), z).toBe(false)
+    }
+    for (const z of ['Europe/London', 'UTC', 'EST', 'CET', 'US/Eastern']) {
+      expect(zoneAbbreviationProblem(z), z).toBeNull()
+      expect(isTimeZone(z), z).toBe(true)
+    }
+  })
+})
