@@ -319,6 +319,17 @@ export {
   UsageError,
   WrongKindError,
 } from './errors.ts'
+// the main job from code: an orders file or a workspace in, the four output files out; the jobs
+// on an engine (analysis, import, value, profile, summary, insights) run one at a time per engine
+export {
+  analyze,
+  buildCustomerSummary,
+  buildValue,
+  computeAnalysis,
+  computeInsights,
+  customerProfile,
+  importFile,
+} from './library-jobs.ts'
 // the pieces the docs name for use from code (docs/generator.md, insights.md, rfm.md, summary.md)
 export { defaultSections } from './report/sections/index.ts'
 export { insightsSections } from './report/sections/insights.ts'
@@ -330,23 +341,20 @@ export type {
   TopCustomer,
   TopShare,
 } from './service/analysis-summary.ts'
-// the main job from code: an orders file or a workspace in, the four output files out
 export type {
   AnalysisFiles,
   AnalyzeOptions,
   AnalyzeResult,
   AnalyzeValueOptions,
 } from './service/analyze.ts'
-export { analyze, computeAnalysis, renderAnalysisReport } from './service/analyze.ts'
+export { renderAnalysisReport } from './service/analyze.ts'
 export { concentration, marginKnown } from './service/concentration.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
-export { customerProfile } from './service/customer-profile.ts'
 export { generateCompany, generateInto } from './service/generate/company.ts'
 export { writeCompany } from './service/generate/write.ts'
 export type { ImportKind } from './service/import/columns.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
-export { importFile } from './service/import/import-file.ts'
-export { computeInsights, writeInsightsFiles } from './service/insights/index.ts'
+export { writeInsightsFiles } from './service/insights/index.ts'
 export type { InsightsSummary } from './service/insights/types.ts'
 export type { PredictOptions } from './service/predict.ts'
 export type { PredictionSummary } from './service/prediction-summary.ts'
@@ -354,9 +362,7 @@ export { buildRfm, loadRfmRules } from './service/rfm.ts'
 export type { ReadOptions } from './service/source.ts'
 export { importNotes, openSource } from './service/source.ts'
 export type { CustomerSummaryInfo, OrderFacts } from './service/summary.ts'
-export { buildCustomerSummary } from './service/summary.ts'
 export type { ValueOptions, ValueRun } from './service/value.ts'
-export { buildValue } from './service/value.ts'
 export type { GeneratorCosts, LoadedValueConfig } from './service/value-config.ts'
 export { loadValueConfig, valueConfigFromCosts } from './service/value-config.ts'
 export type {

@@ -2,9 +2,10 @@
 // BIGINT/HUGEINT -> number (counts and ids that fit), DECIMAL -> number, DATE/TIMESTAMP -> ISO string.
 // Memory is capped at open (DuckDB's default is 80 % of RAM): 10M-order imports then spill to a
 // temp directory instead of growing the process past a few GB.
-import { existsSync, rmSync } from 'node:fs'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { existsSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir, totalmem } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import {
   DOUBLE,
   type DuckDBConnection,
@@ -16,6 +17,7 @@ import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 import { rebuildIndexes } from './queries/rebuild-indexes.ts'
+import { Serial } from './serial.ts'
 
 function toPlain(v: unknown): unknown {
   if (v === null || v === undefined) return null
@@ -58,6 +60,9 @@ function trace(sql: string, t0: number): void {
   process.stderr.write(`trace ${ms.toFixed(0).padStart(6)} ms  ${text}\n`)
 }
 
+/** The engine whose connection the current async context holds (DuckDbEngine.hold). */
+const HOLDER = new AsyncLocalStorage<DuckDbEngine>()
+
 /** Prepared statements kept per connection (the server's queries are a few dozen texts). */
 const PREPARED_CACHE = 64
 
@@ -71,18 +76,23 @@ class DuckDbEngine implements Engine {
   #prepared = new Map<string, DuckDBPreparedStatement>()
   #instance: DuckDBInstance | null
   #inTx = false
+  #gate = new Serial()
   #tempDir: string | null
+  /** The file's key in OPEN_FILES, released on close. */
+  #fileKey: string | null
 
   constructor(
     location: string,
     conn: DuckDBConnection,
     instance: DuckDBInstance | null,
     tempDir: string | null = null,
+    fileKey: string | null = null,
   ) {
     this.location = location
     this.#conn = conn
     this.#instance = instance
     this.#tempDir = tempDir
+    this.#fileKey = fileKey
   }
 
   /** The statement `sql` (one, with parameters) prepared once and kept. */
@@ -106,7 +116,30 @@ class DuckDbEngine implements Engine {
     return st
   }
 
-  async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
+  /**
+   * Run `fn` with the connection to itself: statements, transactions and held jobs of other
+   * callers wait until it ends (one connection runs one thing; a transaction must not take in
+   * another caller's statements, nor two analyses each other's temp tables). Calls made inside
+   * `fn` (the same async context) go straight through.
+   */
+  hold<T>(fn: () => Promise<T>): Promise<T> {
+    if (HOLDER.getStore() === this) return fn()
+    return this.#gate.run(() => HOLDER.run(this, fn))
+  }
+
+  query<T extends Row = Row>(q: Query | string): Promise<T[]> {
+    return this.hold(() => this.#query<T>(q))
+  }
+
+  exec(q: Query | string): Promise<void> {
+    return this.hold(() => this.#exec(q))
+  }
+
+  transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+    return this.hold(() => this.#transaction(fn))
+  }
+
+  async #query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
     try {
@@ -144,7 +177,7 @@ class DuckDbEngine implements Engine {
     }
   }
 
-  async exec(q: Query | string): Promise<void> {
+  async #exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
     try {
@@ -163,7 +196,7 @@ class DuckDbEngine implements Engine {
     }
   }
 
-  async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+  async #transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
     if (this.#inTx) return fn(this)
     await this.exec('BEGIN TRANSACTION')
     this.#inTx = true
@@ -188,7 +221,12 @@ class DuckDbEngine implements Engine {
     return this.#conn
   }
 
-  async close(): Promise<void> {
+  /** Close once what is running has ended: closing under a running query hung the process. */
+  close(): Promise<void> {
+    return this.hold(async () => this.#close())
+  }
+
+  #close(): void {
     for (const st of this.#prepared.values()) st.destroySync()
     this.#prepared.clear()
     this.#conn.closeSync()
@@ -196,6 +234,8 @@ class DuckDbEngine implements Engine {
     this.#instance = null
     if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true })
     this.#tempDir = null
+    if (this.#fileKey !== null) OPEN_FILES.delete(this.#fileKey)
+    this.#fileKey = null
   }
 }
 
@@ -240,6 +280,24 @@ async function openFailure(path: string, e: unknown): Promise<Error | null> {
   return null
 }
 
+/** The workspace files this process has open (see openDuckDb), by real path. */
+const OPEN_FILES = new Set<string>()
+
+/** One name per file, whatever path reaches it (relative, through a symbolic link). */
+function fileKey(path: string): string {
+  const abs = resolve(path)
+  try {
+    return realpathSync(abs)
+  } catch {
+    // not created yet: its directory's real path and its name
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs))
+    } catch {
+      return abs
+    }
+  }
+}
+
 /**
  * Open (or create) a DuckDB workspace file; ':memory:' for a scratch store.
  * The buffer pool is capped by `memoryLimitMb` so big imports spill to disk rather than use most
@@ -265,13 +323,27 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
   const replayed = tempDir === null && existsSync(`${resolve(path)}.wal`)
   const options: Record<string, string> = { memory_limit: `${memoryLimitMb()}MB` }
   if (tempDir) options.temp_directory = tempDir
+  const key = tempDir === null ? fileKey(path) : null
+  if (key !== null) {
+    // DuckDB's lock keeps other processes out, not a second open in this one: two instances on
+    // one file each write their own checkpoints and leave it unreadable
+    if (OPEN_FILES.has(key)) {
+      const { UsageError } = await import('../errors.ts')
+      throw new UsageError(
+        `the workspace ${path} is already open in this process: use the engine that has it open, or close that one first`,
+        { path },
+      )
+    }
+    OPEN_FILES.add(key)
+  }
   try {
     instance = await DuckDBInstance.create(path, options)
   } catch (e) {
+    if (key !== null) OPEN_FILES.delete(key)
     throw (await openFailure(path, e)) ?? new QueryError(`open ${path}`, e)
   }
   const conn = await instance.connect()
-  const engine = new DuckDbEngine(path, conn, instance, tempDir)
+  const engine = new DuckDbEngine(path, conn, instance, tempDir, key)
   if (replayed) {
     try {
       await rebuildIndexes(engine)

@@ -22,5 +22,18 @@ export interface Engine {
   exec(q: Query | string): Promise<void>
   /** Run `fn` inside one transaction: all of it lands, or none of it. */
   transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T>
+  /**
+   * Run `fn` with the engine to itself: other callers' statements wait until it ends (DuckDB:
+   * DuckDbEngine.hold). Absent: the caller serializes its own uses (the server's queue).
+   */
+  hold?<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
+}
+
+/**
+ * `fn` with `engine` to itself when the engine can be held, else `fn` as it is: a job of many
+ * statements on shared temp tables (an analysis, an import) must not interleave with another.
+ */
+export function held<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
+  return engine.hold ? engine.hold(fn) : fn()
 }

@@ -13,6 +13,7 @@ import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
 import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
+import { Serial } from '../../data/serial.ts'
 import {
   emptyProfile,
   inTiersOf,
@@ -21,7 +22,6 @@ import {
   type ScoringModel,
   scoreProfile,
 } from './profile.ts'
-import { Serial } from './serial.ts'
 import { sqlTs, tsMs } from './time.ts'
 
 export const PROFILE_COLUMNS = [

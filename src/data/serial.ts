@@ -1,6 +1,7 @@
-// One store connection serves the whole server (DuckDB allows one process per file, and both
-// adapters run one session), so every use of it is queued here: a transaction never interleaves
-// with another request's statements.
+// One store connection serves a whole process (DuckDB allows one process per file, and both
+// adapters run one session), so its uses are queued: the server's requests (ops/store.ts), and
+// each DuckDB engine's statements and transactions (duckdb.ts), so that a transaction never
+// takes in another caller's statements.
 
 /** A FIFO of async tasks run one at a time. */
 export class Serial {
