@@ -275,8 +275,10 @@ export function spendFrequencyCorrelation(data: SpendData): number {
  * 946 CDNOW repeaters.
  * Needs at least 3 repeaters, and enough of them for the spread between customers to show.
  * @example
- * const x = new Float64Array(500).fill(3)
+ * const x = new Float64Array(20000).fill(3)
  * fitGammaGamma({ x, mx: simulateGammaGamma({ p: 6, q: 4, gamma: 15 }, x, 5) }) // p ≈ 6, q ≈ 4
+ * // with 500 such customers only the mean spend p γ / (q − 1) ≈ 30 is pinned down: p and γ
+ * // trade off (p 297, γ 0.24 fit that sample as well), so read their standard errors
  * @throws DataError when a repeater has m_x <= 0 (unless `excludeNonPositive`), or nobody repeated.
  * @throws ConvergenceError when the optimizer does not converge.
  */

@@ -160,7 +160,7 @@ export interface ChiSquareResult {
  * Pearson chi-square test of independence for an r×c table of counts, without Yates' correction
  * (as scipy.stats.chi2_contingency(correction=False)): X² = Σ (O - E)²/E, E = rowᵢ colⱼ / N,
  * df = (r-1)(c-1), p = Q(df/2, X²/2) (Agresti 2007 §2.4).
- * @example chiSquareIndependence([[12, 5], [7, 9]]).pValue // ≈ 0.13
+ * @example chiSquareIndependence([[12, 5], [7, 9]]).pValue // ≈ 0.12 (no continuity correction)
  * @throws UsageError for a ragged or negative table; DataError when a row or column sums to zero.
  */
 export function chiSquareIndependence(table: readonly (readonly number[])[]): ChiSquareResult {
