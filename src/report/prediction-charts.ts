@@ -35,6 +35,32 @@ export function niceTicks(max: number, count = 5): number[] {
   return ticks
 }
 
+/**
+ * Tick labels with the decimals the step needs, all alike: a step of 0.2 or 2.5 rounded to whole
+ * numbers labels evenly spaced gridlines 0 0 1 1 or 0 3 5 8.
+ * @example tickLabels([0, 2.5, 5]) // ['0.0', '2.5', '5.0']; tickLabels([0, 10]) // ['0', '10']
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  const step = Math.abs((ticks[1] ?? 1) - (ticks[0] ?? 0))
+  let decimals = 0
+  // toPrecision(12) in niceTicks leaves steps exact to well under 1e-9 of a unit of the last digit
+  while (
+    decimals < 10 &&
+    Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-6
+  )
+    decimals++
+  return ticks.map((t) => formatNumber(t, decimals))
+}
+
+/** Gridlines and labels of a y-axis at `left`, `w` wide. */
+function yAxis(ticks: readonly number[], sy: (y: number) => number, left: number, w: number) {
+  const labels = tickLabels(ticks)
+  return ticks.flatMap((t, i) => [
+    `<line class="grid" x1="${left}" y1="${r2(sy(t))}" x2="${left + w}" y2="${r2(sy(t))}"/>`,
+    `<text class="tick" x="${left - 8}" y="${r2(sy(t) + 4)}" text-anchor="end">${labels[i]}</text>`,
+  ])
+}
+
 function legend(series: readonly { label: string; color: string; dashed?: boolean }[], x: number) {
   return series
     .map((s, i) => {
@@ -65,20 +91,15 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const yMax = yTicks[yTicks.length - 1] ?? 1
   const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * w
   const sy = (y: number) => m.top + (1 - y / yMax) * h
-  const parts: string[] = []
-  for (const t of yTicks) {
+  const parts = yAxis(yTicks, sy, m.left, w)
+  const xTicks = niceTicks(x1 - x0, 6).map((t) => x0 + t)
+  const xLabels = tickLabels(xTicks)
+  xTicks.forEach((x, i) => {
+    if (x > x1) return
     parts.push(
-      `<line class="grid" x1="${m.left}" y1="${r2(sy(t))}" x2="${m.left + w}" y2="${r2(sy(t))}"/>`,
-      `<text class="tick" x="${m.left - 8}" y="${r2(sy(t) + 4)}" text-anchor="end">${formatNumber(t, 0)}</text>`,
+      `<text class="tick" x="${r2(sx(x))}" y="${r2(m.top + h + 18)}" text-anchor="middle">${xLabels[i]}</text>`,
     )
-  }
-  for (const t of niceTicks(x1 - x0, 6)) {
-    const x = x0 + t
-    if (x > x1) continue
-    parts.push(
-      `<text class="tick" x="${r2(sx(x))}" y="${r2(m.top + h + 18)}" text-anchor="middle">${formatNumber(x, 0)}</text>`,
-    )
-  }
+  })
   if (opts.divider && opts.divider.x > x0 && opts.divider.x < x1) {
     const dx = sx(opts.divider.x)
     parts.push(
@@ -116,6 +137,7 @@ export interface BarGroup {
 export function barChart(
   groups: readonly BarGroup[],
   series: readonly { readonly label: string; readonly color: string }[],
+  /** `format` is for the bars' values; the axis labels take the decimals of the tick step. */
   opts: Omit<LineChartOptions, 'divider'> & { readonly format?: (v: number) => string },
 ): string {
   const width = opts.width ?? 480
@@ -135,13 +157,7 @@ export function barChart(
   const gw = w / Math.max(groups.length, 1)
   const bw = (gw * 0.8) / Math.max(series.length, 1)
   const fmt = opts.format ?? ((v: number) => formatNumber(v, 2))
-  const parts: string[] = []
-  for (const t of yTicks) {
-    parts.push(
-      `<line class="grid" x1="${m.left}" y1="${r2(sy(t))}" x2="${m.left + w}" y2="${r2(sy(t))}"/>`,
-      `<text class="tick" x="${m.left - 8}" y="${r2(sy(t) + 4)}" text-anchor="end">${escapeHtml(fmt(t))}</text>`,
-    )
-  }
+  const parts = yAxis(yTicks, sy, m.left, w)
   groups.forEach((g, gi) => {
     const gx = m.left + gi * gw + gw * 0.1
     g.values.forEach((v, si) => {

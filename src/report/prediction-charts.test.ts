@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { barChart, lineChart, tickLabels } from './prediction-charts.ts'
+
+/** The y-axis labels of a chart: the text of the ticks drawn right-aligned left of the plot. */
+const yLabels = (svg: string) =>
+  [...svg.matchAll(/<text class="tick" [^>]*text-anchor="end">([^<]*)</g)].map((m) => m[1])
+
+const line = (ys: number[]) =>
+  lineChart([{ label: 'Actual', color: '#000', points: ys.map((y, x) => ({ x, y })) }], {
+    title: 't',
+    xLabel: 'x',
+    yLabel: 'y',
+  })
+
+describe('chart tick labels', () => {
+  it('label a fractional step with its decimals, not rounded to whole numbers', () => {
+    // QA: a step of 0.2 read "0 0 1 1 1 1", and one of 2.5 "0 3 5 8 10 13"
+    expect(yLabels(line([0, 0.5, 1]))).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8', '1.0'])
+    expect(yLabels(line([0, 6, 12.5]))).toEqual(['0.0', '2.5', '5.0', '7.5', '10.0', '12.5'])
+    expect(yLabels(line([0, 5000, 10000]))).toEqual([
+      '0',
+      '2,000',
+      '4,000',
+      '6,000',
+      '8,000',
+      '10,000',
+    ])
+  })
+
+  it('label the x-axis and a bar chart the same way', () => {
+    const svg = line([0, 1, 2, 3])
+    const x = [...svg.matchAll(/text-anchor="middle">([^<]*)</g)].map((m) => m[1])
+    expect(x.slice(0, 7)).toEqual(['0.0', '0.5', '1.0', '1.5', '2.0', '2.5', '3.0'])
+    const bars = barChart([{ label: 'a', values: [2] }], [{ label: 'Customers', color: '#000' }], {
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      format: (v) => String(Math.round(v)),
+    })
+    expect(yLabels(bars)).toEqual(['0.0', '0.5', '1.0', '1.5', '2.0'])
+  })
+
+  it('take the decimals from the step, whatever its magnitude', () => {
+    expect(tickLabels([0, 0.025, 0.05])).toEqual(['0.000', '0.025', '0.050'])
+    expect(tickLabels([0, 1])).toEqual(['0', '1'])
+  })
+})
