@@ -316,14 +316,21 @@ export function assessHistories(x: ArrayLike<number>, weight?: ArrayLike<number>
     customers += w
     if (x[i]! > 0) repeaters += w
   }
-  let message: string | null = null
-  if (customers === 0) message = 'there are no customers to model'
-  else if (repeaters === 0) {
-    message = `none of the ${customers} customers has bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
-  } else if (repeaters < MIN_REPEATERS) {
-    message = `only ${repeaters} of ${customers} customers bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`
-  }
+  const message = inadequacy(customers, repeaters)
   return { customers, repeaters, adequate: message === null, message }
+}
+
+/** The message of assessHistories: a sentence (a report shows it alone, in a table cell). */
+function inadequacy(customers: number, repeaters: number): string | null {
+  const noun = customers === 1 ? 'customer' : 'customers'
+  if (customers === 0) return 'There are no customers to model'
+  if (repeaters === 0) {
+    const who =
+      customers === 1 ? 'The one customer has not' : `None of the ${customers} customers has`
+    return `${who} bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
+  }
+  if (repeaters >= MIN_REPEATERS) return null
+  return `Only ${repeaters} of ${customers} ${noun} bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`
 }
 
 /**

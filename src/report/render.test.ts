@@ -85,3 +85,15 @@ describe('renderReport', () => {
     expect(out).toContain('No customers purchased')
   })
 })
+
+describe('the headline of one customer', () => {
+  it('uses the singular: "1 customer placed 1 order", not "1 customers placed 1 orders"', () => {
+    const s = sampleSummary()
+    const one = { ...s.counts, customers: 1, orders: 1 }
+    const noAmounts = { ...s, counts: one, revenue: { ...s.revenue, measured: false } }
+    expect(renderReport(noAmounts, defaultSections())).toContain('1 customer placed 1 order.')
+    const rev = { ...s.concentration.revenue, topShares: [] }
+    const spent = { ...s, counts: one, concentration: { ...s.concentration, revenue: rev } }
+    expect(renderReport(spent, defaultSections())).toMatch(/>1 customer spent /)
+  })
+})

@@ -49,6 +49,7 @@ import {
   trackingBirths,
 } from '../data/queries/prediction-tracking.ts'
 import { ConvergenceError, DataError, LoyalsError, UsageError } from '../errors.ts'
+import { formatCount } from '../report/format.ts'
 import type {
   PredictionCandidate,
   PredictionModelKey,
@@ -944,7 +945,7 @@ function spendModel(
   }
   if (positive < MIN_REPEATERS) {
     return fallback(
-      `Only ${positive} customers have repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is ${meanWords}.`,
+      `${positive === 0 ? 'No customer has' : `Only ${formatCount(positive, 'customer')} ${positive === 1 ? 'has' : 'have'}`} repeat purchases with positive spend (at least ${MIN_REPEATERS} are needed for the Gamma-Gamma spend model): expected spend is ${meanWords}.`,
     )
   }
   let fit: GammaGammaFit

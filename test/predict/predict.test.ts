@@ -247,6 +247,34 @@ describe('predictions without a holdout and on degenerate data', () => {
     }
   })
 
+  it('one or two customers: sentences with a capital and the singular for one', async () => {
+    // QA: "none of the 1 customers has bought twice", "only 1 of 2 customers ..." opening the
+    // reason, "Only 1 customers have ..." and "Only 0 customers have ..."
+    const predict = async (rows: string) => {
+      const engine = await openWorkspace(':memory:')
+      try {
+        await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+          SELECT k, c, CAST(d AS TIMESTAMP), CAST(d AS DATE), a FROM (VALUES ${rows}) t(k, c, d, a)`)
+        return await buildPredictions(engine, await buildCustomerSummary(engine, { unit: 'week' }))
+      } finally {
+        await engine.close()
+      }
+    }
+    const one = await predict(`('1', 'SOLO', '2024-01-05', 99.99)`)
+    expect(one.reason).toMatch(/^The one customer has not bought twice, so/)
+    expect(one.candidates.map((c) => c.error?.slice(0, 12))).toEqual(Array(3).fill('The one cust'))
+    expect(one.notes.map((n) => n.message)).toContain(
+      `No customer has repeat purchases with positive spend (at least 20 are needed for the Gamma-Gamma spend model): expected spend is the revenue per purchase day, 99.99.`,
+    )
+    const two = await predict(
+      `('1', 'A1', '2024-01-05', 120.5), ('2', 'A1', '2024-03-10', 80), ('3', 'B2', '2024-02-01', 15.25)`,
+    )
+    expect(two.reason).toMatch(/^Only 1 of 2 customers bought more than once \(at least 20/)
+    expect(two.notes.map((n) => n.message).join('\n')).toMatch(
+      /^Only 1 customer has repeat purchases with positive spend \(/m,
+    )
+  })
+
   it('a few repeat buyers: baseline with positive rates for them', async () => {
     const engine = await openWorkspace(':memory:')
     try {

@@ -29,9 +29,9 @@ export const headlineSection: ReportSection = {
       s.counts.customers === 0
         ? 'No customers purchased on or before the as-of date.'
         : !money
-          ? `${formatInt(s.counts.customers)} customers placed ${formatInt(s.counts.orders)} orders. The orders carry no amounts, so customers are compared by how recently and how often they buy.`
+          ? `${formatCount(s.counts.customers, 'customer')} placed ${formatCount(s.counts.orders, 'order')}. The orders carry no amounts, so customers are compared by how recently and how often they buy.`
           : top10 === null
-            ? `${formatInt(s.counts.customers)} customers spent ${formatMoney(s.revenue.total, s.currency)}.`
+            ? `${formatCount(s.counts.customers, 'customer')} spent ${formatMoney(s.revenue.total, s.currency)}.`
             : `The top 10% of customers${roundedGroupNote(
                 rev.topShares.find((t) => t.percent === 10),
                 s.counts.customers,

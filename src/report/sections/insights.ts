@@ -3,6 +3,7 @@
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import {
   escapeHtml,
+  formatCount,
   formatInt,
   formatMoney,
   formatNumber,
@@ -98,7 +99,7 @@ export const risingStarsSection: Section = {
       kpi(
         'AUC (later cohort)',
         formatNumber(v.auc, 3),
-        `${formatInt(v.customers)} customers, trained on ${formatInt(rs.train.customers)} earlier ones`,
+        `${formatCount(v.customers, 'customer')}, trained on ${formatInt(rs.train.customers)} earlier ones`,
       ),
       kpi(
         `Precision at top ${formatInt(v.k)}`,
@@ -347,7 +348,7 @@ export const cohortsSection: Section = {
             ],
             sp.within,
           )}<p class="meta">${escapeHtml(
-            `Kaplan-Meier over ${formatInt(sp.customers)} customers (those not back yet count for the days seen so far)${quartiles.length ? `; ${quartiles.join(', ')}` : ''}.`,
+            `Kaplan-Meier over ${formatCount(sp.customers, 'customer')} (those not back yet count for the days seen so far)${quartiles.length ? `; ${quartiles.join(', ')}` : ''}.`,
           )}</p>`
         : '<p class="meta">No customers to follow yet.</p>'
     type St = (typeof k.stickiness)[number]
