@@ -52,6 +52,18 @@ export function tickLabels(ticks: readonly number[]): string[] {
   return ticks.map((t) => formatNumber(t, decimals))
 }
 
+/** A 12 px tick label's width, a guess (no fonts here) at DejaVu Sans's widest digits, 0.64 em. */
+const TICK_CHAR = 7.7
+
+/**
+ * The left margin for y-tick labels ending 8 px left of the plot: at least `min`, and wide enough
+ * that the widest label stays clear of the rotated axis title, whose glyphs reach x = 18.
+ */
+function leftMargin(ticks: readonly number[], min: number): number {
+  const widest = Math.max(...tickLabels(ticks).map((l) => l.length * TICK_CHAR))
+  return Math.max(min, Math.ceil(18 + 6 + 8 + widest))
+}
+
 /** Gridlines and labels of a y-axis at `left`, `w` wide. */
 function yAxis(ticks: readonly number[], sy: (y: number) => number, left: number, w: number) {
   const labels = tickLabels(ticks)
@@ -81,13 +93,13 @@ function legend(series: readonly { label: string; color: string; dashed?: boolea
 export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
   const width = opts.width ?? 640
   const height = opts.height ?? 360
-  const m = { top: 16, right: 20, bottom: 52, left: 64 }
-  const w = width - m.left - m.right
-  const h = height - m.top - m.bottom
   const all = series.flatMap((s) => s.points)
   const x0 = Math.min(...all.map((p) => p.x), 0)
   const x1 = Math.max(...all.map((p) => p.x), x0 + 1)
   const yTicks = niceTicks(Math.max(...all.map((p) => (Number.isFinite(p.y) ? p.y : 0)), 0))
+  const m = { top: 16, right: 20, bottom: 52, left: leftMargin(yTicks, 64) }
+  const w = width - m.left - m.right
+  const h = height - m.top - m.bottom
   const yMax = yTicks[yTicks.length - 1] ?? 1
   const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * w
   const sy = (y: number) => m.top + (1 - y / yMax) * h
@@ -142,16 +154,16 @@ export function barChart(
 ): string {
   const width = opts.width ?? 480
   const height = opts.height ?? 320
+  const max = Math.max(0, ...groups.flatMap((g) => g.values.filter(Number.isFinite)))
+  const yTicks = niceTicks(max)
   const m = {
     top: series.length > 1 ? 16 + 18 * series.length : 16,
     right: 16,
     bottom: 52,
-    left: 60,
+    left: leftMargin(yTicks, 60),
   }
   const w = width - m.left - m.right
   const h = height - m.top - m.bottom
-  const max = Math.max(0, ...groups.flatMap((g) => g.values.filter(Number.isFinite)))
-  const yTicks = niceTicks(max)
   const yMax = yTicks[yTicks.length - 1] ?? 1
   const sy = (y: number) => m.top + (1 - Math.max(0, y) / yMax) * h
   const gw = w / Math.max(groups.length, 1)

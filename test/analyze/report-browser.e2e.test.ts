@@ -3,25 +3,14 @@
 // figures of summary.json.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../../src/report/render.ts'
 import { defaultSections } from '../../src/report/sections/index.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
+import { launchChromium } from '../helpers/chromium.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { HOSTILE_ID, sampleInsights, sampleSummary } from './sample-summary.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
-// flags for a closed network (see ../.library/env/machines/node.md): no background calls home
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 describe('report.html in Chromium, offline', () => {
   let browser: Browser
@@ -29,14 +18,11 @@ describe('report.html in Chromium, offline', () => {
   let summary: AnalysisSummary
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`)
-    }
     dir = tempDir('loyals-report-browser-')
     const r = runCli(['analyze', join(ROOT, 'data/cdnow/cdnow_sample_orders.csv'), '--out', dir])
     expect(r.code).toBe(0)
     summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as AnalysisSummary
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   }, 120_000)
 
   afterAll(async () => {
