@@ -1,6 +1,6 @@
 // The report's only stylesheet, inlined into the page: system fonts, no web fonts, no images,
-// so the file renders identically offline. Print rules keep sections from splitting and fit every
-// table's columns on the page.
+// so the file renders identically offline. Print rules let sections run across pages, keep only
+// short blocks whole, and fit every table's columns on the page.
 
 export const REPORT_CSS = `
 :root {
@@ -26,7 +26,7 @@ nav.toc a { color: var(--accent); text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
 section {
   background: var(--card); border: 1px solid var(--line); border-radius: 10px;
-  padding: 22px 24px; margin: 0 0 20px; break-inside: avoid;
+  padding: 22px 24px; margin: 0 0 20px;
 }
 section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .headline {
@@ -110,7 +110,12 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   th { font-size: 9.5px; }
   .id, .pill { font-size: 1em; }
   .pill { padding: 0 5px; }
-  tr { break-inside: avoid; }
+  /* a section kept whole moved to a new page when it did not fit, then split anyway when longer
+     than a page, leaving pages mostly blank: sections run on, and only short blocks are kept whole
+     (a heading stays with what follows it; a table's header repeats on each page) */
+  h2, h3, .lead { break-after: avoid; }
+  tr, .kpi, .headline, .chart, .notes li, p, dt, dd { break-inside: avoid; }
+  thead { display: table-header-group; }
   .track { width: 36px; margin-left: 4px; }
   /* bars and shaded cells are backgrounds, which a browser leaves off paper unless told (the
      share bars were blank and a dark cell's white figure was lost) */
