@@ -55,11 +55,9 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .chart .marker-guide { stroke: var(--accent); stroke-width: 1; stroke-dasharray: 2 3; opacity: 0.6; }
 .chart .marker-label { fill: var(--ink); font-size: 12.5px; font-weight: 600; }
 .heatmap .cell { stroke: #fff; }
-.heatmap .cell-text { fill: var(--ink); }
-.heatmap .cell-text.dark { fill: #fff; }
 .heatmap .cell-main { font-size: 15px; font-weight: 650; }
 .heatmap .cell-sub { font-size: 11.5px; }
-.heatmap .cell-caption { font-size: 10.5px; opacity: 0.85; }
+.heatmap .cell-caption { font-size: 10.5px; }
 .split-wide { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 28px; align-items: start; }
 @media (max-width: 980px) { .split-wide { grid-template-columns: 1fr; } }
 .split-wide h3 { margin-top: 0; }

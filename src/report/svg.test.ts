@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { concentrationChart, downsample, heatmap, mixColor, r2 } from './svg.ts'
+import {
+  concentrationChart,
+  contrastRatio,
+  downsample,
+  heatmap,
+  mixColor,
+  r2,
+  textColorOn,
+} from './svg.ts'
 
 describe('svg helpers', () => {
   it('rounds coordinates and never prints NaN', () => {
@@ -78,5 +86,17 @@ describe('heatmap', () => {
     expect(svg).not.toContain('<seg>')
     // the largest cell gets the full 'high' colour
     expect(svg).toContain('fill="#0f5c55"')
+  })
+})
+
+describe('text on shaded cells', () => {
+  it('is white or black, whichever reaches WCAG AA (4.5:1) on every shade of the heatmap', () => {
+    // QA: white on mid-teal cells was 2.9 to 3.2:1
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 10)
+    expect(contrastRatio('#72a19c', '#ffffff')).toBeCloseTo(2.88, 2)
+    for (let i = 0; i <= 1000; i++) {
+      const fill = mixColor('#eef6f5', '#0f5c55', i / 1000)
+      expect(contrastRatio(fill, textColorOn(fill))).toBeGreaterThanOrEqual(4.5)
+    }
   })
 })

@@ -26,6 +26,34 @@ function parseHex(hex: string): number[] {
   return [0, 2, 4].map((i) => Number.parseInt(h.slice(i, i + 2), 16) || 0)
 }
 
+/** Relative luminance of a `#rrggbb` colour (WCAG 2.1, "relative luminance"). */
+function luminance(hex: string): number {
+  const [r, g, b] = parseHex(hex).map((v) => {
+    const c = v / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+/**
+ * The contrast ratio of two `#rrggbb` colours, 1 to 21 (WCAG 2.1, "contrast ratio").
+ * @example contrastRatio('#ffffff', '#000000') // 21
+ */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number]
+  return (hi + 0.05) / (lo + 0.05)
+}
+
+/**
+ * Text on a shaded cell: white or black, whichever contrasts more. The worse of the two is at
+ * least 4.58:1 on any fill (WCAG AA asks 4.5 of small text); the page's ink (#1d2433) would fall
+ * to 4:1 on the mid tones where it and white are equally poor.
+ * @example textColorOn('#0f5c55') // '#ffffff'
+ */
+export function textColorOn(fill: string): '#ffffff' | '#000000' {
+  return contrastRatio(fill, '#ffffff') >= contrastRatio(fill, '#000000') ? '#ffffff' : '#000000'
+}
+
 /** Keep at most `max` points, evenly spaced, always keeping the first and last. */
 export function downsample<T>(points: readonly T[], max: number): T[] {
   if (points.length <= max) return [...points]
@@ -233,7 +261,7 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
       // sqrt keeps small cells visible next to one very large cell
       const k = Math.sqrt(t)
       const fill = cell && cell.value > 0 ? mixColor(low, high, k) : '#fafafa'
-      const textClass = k > 0.55 ? 'cell-text dark' : 'cell-text'
+      const ink = textColorOn(fill)
       parts.push(
         `<g><rect class="cell" x="${x + 1}" y="${y + 1}" width="${cw - 2}" height="${ch - 2}" rx="4" fill="${fill}"/>`,
       )
@@ -242,15 +270,15 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
         const cx = r2(x + cw / 2)
         if (cell.caption) {
           parts.push(
-            `<text class="${textClass} cell-caption" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(cell.caption)}</text>`,
+            `<text class="cell-text cell-caption" fill="${ink}" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(cell.caption)}</text>`,
           )
         }
         parts.push(
-          `<text class="${textClass} cell-main" x="${cx}" y="${r2(y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
+          `<text class="cell-text cell-main" fill="${ink}" x="${cx}" y="${r2(y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
         )
         if (cell.sublabel) {
           parts.push(
-            `<text class="${textClass} cell-sub" x="${cx}" y="${r2(y + ch - 10)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
+            `<text class="cell-text cell-sub" fill="${ink}" x="${cx}" y="${r2(y + ch - 10)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
           )
         }
       }

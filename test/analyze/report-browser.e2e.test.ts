@@ -7,10 +7,21 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../../src/report/render.ts'
 import { defaultSections } from '../../src/report/sections/index.ts'
+import { contrastRatio } from '../../src/report/svg.ts'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { launchChromium } from '../helpers/chromium.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { HOSTILE_ID, sampleInsights, sampleSummary } from './sample-summary.ts'
+
+/** The contrast of a computed `rgb(...)` text colour drawn at `opacity` on `bg` (blended first). */
+function cssContrast(fg: string, bg: string, opacity: number): number {
+  const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number)
+  const hex = (c: number[]) =>
+    `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`
+  const back = rgb(bg)
+  const front = rgb(fg).map((v, i) => v * opacity + (back[i] ?? 0) * (1 - opacity))
+  return contrastRatio(hex(front), hex(back))
+}
 
 const A4_MARGINS = { top: '12mm', bottom: '12mm', left: '12mm', right: '12mm' }
 
@@ -74,6 +85,35 @@ describe('report.html in Chromium, offline', () => {
     // pages for 11.9 pages of content, where sections kept whole took 16
     expect(pages).toBeLessThanOrEqual(Math.ceil((height / 1032) * 1.2))
     await context.close()
+  })
+
+  it('shows the heatmap and cohort cell figures at WCAG AA contrast (4.5:1) on every shade', async () => {
+    // QA: white on mid-teal RFM cells and cohort cells was 2.9 to 3.2:1, captions at 85 % opacity
+    const shades = Array.from({ length: 41 }, (_, i) => i / 40)
+    const base = sampleInsights('x')
+    const retention = {
+      ...base.kpis.retention,
+      periods: shades.length,
+      customers: shades,
+      revenue: shades,
+      averageCustomers: shades,
+      averageRevenue: shades,
+    }
+    const insights = { ...base, kpis: { ...base.kpis, retention } }
+    const { context, page } = await open({ ...summary, insights }, 1280)
+    const pairs = (await page.evaluate(`(() => {
+      const style = (e) => getComputedStyle(e)
+      const cells = [...document.querySelectorAll('.heatmap text.cell-text')].map((t) => ({
+        text: t.textContent, fg: style(t).fill, opacity: style(t).opacity,
+        bg: style(t.parentElement.querySelector('rect')).fill }))
+      const tds = [...document.querySelectorAll('table.retention td[style]')].map((td) => ({
+        text: td.textContent, fg: style(td).color, opacity: '1', bg: style(td).backgroundColor }))
+      return [...cells, ...tds]
+    })()`)) as { text: string; fg: string; opacity: string; bg: string }[]
+    await context.close()
+    expect(pairs.filter((p) => p.bg.startsWith('rgb(')).length).toBeGreaterThan(2 * shades.length)
+    const poor = pairs.filter((p) => cssContrast(p.fg, p.bg, Number(p.opacity)) < 4.5)
+    expect(poor).toEqual([])
   })
 
   it('prints the share bars and the shaded cohort cells, which are backgrounds', async () => {

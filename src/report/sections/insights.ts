@@ -12,7 +12,7 @@ import {
 } from '../format.ts'
 import { type Column, dateColumn, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
-import { mixColor } from '../svg.ts'
+import { mixColor, textColorOn } from '../svg.ts'
 
 /** The analysis summary, whose optional `insights` block these sections read. */
 export type WithInsights = AnalysisSummary
@@ -251,9 +251,8 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
   const cell = (v: number | null | undefined) => {
     if (v === null || v === undefined) return '<td></td>'
     // revenue can pass 100 % of the first month: the colour saturates there
-    const t = Math.sqrt(Math.min(1, Math.max(0, v)))
-    const dark = t > 0.55 ? ';color:#fff' : ''
-    return `<td class="num" style="background:${mixColor('#eef6f5', '#0f5c55', t)}${dark}">${formatPct(v, 0)}</td>`
+    const fill = mixColor('#eef6f5', '#0f5c55', Math.sqrt(Math.min(1, Math.max(0, v))))
+    return `<td class="num" style="background:${fill};color:${textColorOn(fill)}">${formatPct(v, 0)}</td>`
   }
   const head = `<tr><th>Cohort</th><th class="num">Customers</th>${months.map((j) => `<th class="num">${j}</th>`).join('')}</tr>`
   const rows = m.cohorts
