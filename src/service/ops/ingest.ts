@@ -15,6 +15,7 @@ import { existingEvents } from '../../data/queries/api-existing-events.ts'
 import { importedOrders } from '../../data/queries/api-imported-orders.ts'
 import { storedOrders } from '../../data/queries/api-ingest-stored-orders.ts'
 import { insertRows, rowsPerStatement } from '../../data/queries/api-insert-rows.ts'
+import { purchaseDays } from '../../data/queries/api-purchase-days.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { refundOrders } from '../../data/queries/api-refund-orders.ts'
 import { storedRefunds } from '../../data/queries/api-stored-refunds.ts'
@@ -472,10 +473,17 @@ function applyEvent(
   applyOrder: boolean,
   answered: SurveyTimes,
   repeats: ReadonlySet<string>,
+  bought: Set<string>,
 ): Profile {
   let q = p
-  if (e.order && applyOrder) q = addOrder(q, e.order.amount, e.atMs)
-  if (e.refund && applyOrder) q = addOrder(q, -Math.abs(e.refund.amount), e.atMs)
+  if (e.order && applyOrder) {
+    const day = orderDay(e)
+    // a profile that counts no day yet counts none of the stored orders (not refitted since an
+    // import stored them): its first order is its first day
+    q = addOrder(q, e.order.amount, e.atMs, q.purchaseDays === 0 || !bought.has(day))
+    bought.add(day)
+  }
+  if (e.refund && applyOrder) q = addOrder(q, -Math.abs(e.refund.amount), e.atMs, false)
   if (e.traits) {
     const t = e.traits
     q = {
@@ -503,6 +511,28 @@ function applyEvent(
     }
   }
   return q
+}
+
+/** The day an order event's order is stored on: the day it was placed, or its UTC day. */
+function orderDay(e: IngestEvent): string {
+  return e.order?.day ?? e.refund?.day ?? sqlDay(e.atMs)
+}
+
+/** The days each customer with an order among `events` bought on, from their stored orders. */
+async function boughtDays(
+  tx: Engine,
+  events: readonly IngestEvent[],
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>()
+  const ids = [...new Set(events.flatMap((e) => (e.order ? [e.customerId] : [])))]
+  if (ids.length === 0) return out
+  for (const r of await tx.query(purchaseDays(tx.dialect, ids))) {
+    const id = String(r.customer_id)
+    const days = out.get(id) ?? new Set<string>()
+    days.add(String(r.order_date))
+    out.set(id, days)
+  }
+  return out
 }
 
 /** What a stored (or earlier in the group) order says: whose, how much (paid), when. */
@@ -760,6 +790,7 @@ async function applyGroup(
     }
   }
   const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
+  const bought = await boughtDays(tx, applied)
   const changed = new Set<string>()
   const orders: unknown[][] = []
   const lines: unknown[][] = []
@@ -862,7 +893,9 @@ async function applyGroup(
       cesAt: Number.NEGATIVE_INFINITY,
     }
     answered.set(e.customerId, times)
-    let next = applyEvent(base, e, applyOrder, times, repeats)
+    const days = bought.get(e.customerId) ?? new Set<string>()
+    bought.set(e.customerId, days)
+    let next = applyEvent(base, e, applyOrder, times, repeats, days)
     next = { ...scoreProfile(next, store.model, store.value, nowMs), updatedAtMs: nowMs }
     touched.set(e.customerId, next)
     changed.add(e.customerId)
@@ -888,7 +921,7 @@ async function applyGroup(
         orderId,
         e.customerId,
         sqlTs(e.atMs),
-        o?.day ?? e.refund?.day ?? sqlDay(e.atMs),
+        orderDay(e),
         amount,
         o ? o.currency : (e.refund?.currency ?? null),
         o?.quantity ?? null,

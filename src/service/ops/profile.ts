@@ -148,8 +148,6 @@ export function emptyProfile(customerId: string, nowMs: number): Profile {
   }
 }
 
-const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
-
 /**
  * a + b to the millionth, as the store sums money (DECIMAL(18,6)): a running sum of doubles drifts
  * (1662.3599999999997), and its rounding in the reasons with it.
@@ -159,20 +157,17 @@ export function addMoney(a: number, b: number): number {
 }
 
 /**
- * Add one order (amount >= 0) or refund (amount < 0) to the counters. A purchase day is a UTC
- * calendar day with an order, as in docs/summary.md; an order on the day of the first or last
- * order is the same purchase day (orders arriving out of order on other days count as new days).
+ * Add one order (amount >= 0) or refund (amount < 0) to the counters. A purchase day is a
+ * calendar day with an order where it was placed, as in docs/summary.md: `newDay` says whether
+ * the order's day is one the counters hold no order on yet (the caller knows the days bought on,
+ * whatever order the orders arrive in).
  */
-export function addOrder(p: Profile, amount: number, atMs: number): Profile {
+export function addOrder(p: Profile, amount: number, atMs: number, newDay: boolean): Profile {
   if (amount < 0) return { ...p, revenue: addMoney(p.revenue, amount) }
-  const day = utcDay(atMs)
-  const sameDay =
-    (p.firstOrderMs !== null && utcDay(p.firstOrderMs) === day) ||
-    (p.lastOrderMs !== null && utcDay(p.lastOrderMs) === day)
   return {
     ...p,
     ordersCount: p.ordersCount + 1,
-    purchaseDays: p.purchaseDays + (sameDay ? 0 : 1),
+    purchaseDays: p.purchaseDays + (newDay ? 1 : 0),
     revenue: addMoney(p.revenue, amount),
     firstOrderMs: p.firstOrderMs === null ? atMs : Math.min(p.firstOrderMs, atMs),
     lastOrderMs: p.lastOrderMs === null ? atMs : Math.max(p.lastOrderMs, atMs),

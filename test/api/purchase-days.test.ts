@@ -1,0 +1,54 @@
+// The live profile counts purchase days as `loyals summary` and a refit do: distinct days the
+// orders were placed on (their stored order_date, the local day `loyals import --tz` sends),
+// whatever order the orders arrive in. It used to count a day as new unless it was the day of the
+// first or the last order, and by the UTC day of the order's time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
+
+/** An order event sent with the day it was placed on, as `loyals import --tz` sends it. */
+const placed = (customer: string, orderId: string, at: string, day: string) => {
+  const e = orderEvent(customer, orderId, 10, at)
+  return { ...e, properties: { ...e.properties, order_date: day } }
+}
+
+describe.each(STORES)('live purchase days on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind, { now: Date.parse('2026-04-01T00:00:00Z') })
+  })
+  afterAll(async () => {
+    await h.close()
+  })
+  const days = (id: string) =>
+    count(h, 'SELECT purchase_days FROM customer_profile WHERE customer_id = $1', [id])
+  const send = async (batch: unknown[]) => {
+    expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
+  }
+
+  it('counts a day between the first and the last once, whatever the arrival order', async () => {
+    await send([
+      orderEvent('late', 'l1', 10, '2026-01-15T10:00:00Z'),
+      orderEvent('late', 'l2', 10, '2026-03-13T10:00:00Z'),
+      orderEvent('late', 'l3', 10, '2026-02-10T10:00:00Z'),
+    ])
+    // another request: the day of l3 is stored, not the first's nor the last's
+    await send([orderEvent('late', 'l4', 10, '2026-02-10T11:00:00Z')])
+    expect(await days('late')).toBe(3)
+  })
+
+  it('counts the local days the orders were placed on, not their UTC days', async () => {
+    // New York: 2025-03-29 20:30 and 2025-03-30 19:30, two days on one UTC day
+    await send([
+      placed('ny', 'a1', '2025-03-30T00:30:00Z', '2025-03-29'),
+      placed('ny', 'a2', '2025-03-30T23:30:00Z', '2025-03-30'),
+    ])
+    // and one local day on two UTC days: 2025-03-29 11:00 and 22:00
+    await send([
+      placed('ny2', 'b1', '2025-03-29T15:00:00Z', '2025-03-29'),
+      placed('ny2', 'b2', '2025-03-30T02:00:00Z', '2025-03-29'),
+    ])
+    expect(await days('ny')).toBe(2)
+    expect(await days('ny2')).toBe(1)
+  })
+})
