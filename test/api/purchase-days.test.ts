@@ -4,7 +4,7 @@
 // first or the last order, and by the UTC day of the order's time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { count, type Harness, harness, orderEvent } from './harness.ts'
+import { count, type Harness, harness, orderEvent, waitJob } from './harness.ts'
 
 /** An order event sent with the day it was placed on, as `loyals import --tz` sends it. */
 const placed = (customer: string, orderId: string, at: string, day: string) => {
@@ -50,5 +50,20 @@ describe.each(STORES)('live purchase days on $name', (kind) => {
     ])
     expect(await days('ny')).toBe(2)
     expect(await days('ny2')).toBe(1)
+  })
+
+  it('rebuilds the counters from the stored orders in a refit, at any instant', async () => {
+    // a profile miscounted before (as the live count used to), updated at the refit's instant
+    await h.store.use((e) =>
+      e.exec({
+        sql: "UPDATE customer_profile SET purchase_days = 4 WHERE customer_id = 'late'",
+        params: [],
+      }),
+    )
+    h.store.profiles.delete('late')
+    const job = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+    expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+    expect(await days('late')).toBe(3)
+    expect(await days('ny')).toBe(2)
   })
 })

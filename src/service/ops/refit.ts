@@ -7,6 +7,7 @@ import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { fitNoDropout, type NbdParams, type NoDropoutFit } from '../../core/models/nbd.ts'
 import type { Histories } from '../../core/models/types.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
+import type { Engine } from '../../data/engine.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
@@ -85,6 +86,29 @@ function fitPurchaseModel(h: Histories): {
         ? `${note}; scored with the NBD model instead (no dropout: the limit of BG/NBD when nobody drops out)`
         : `${note}; the NBD could not be fitted either (${nd.nbdError}); scored with one purchase rate shared by every customer (Poisson, no dropout)`,
   }
+}
+
+/**
+ * The counters of the customers of `chunk` whose profile changed since the refit started, counted
+ * again from their stored orders in `tx`: the aggregates read at the start may or may not hold
+ * such an event, and the profile's own counters are the ones the refit is there to rebuild.
+ */
+async function recount(
+  tx: Engine,
+  chunk: readonly Profile[],
+  live: ReadonlyMap<string, Profile>,
+  startMs: number,
+): Promise<Map<string, Profile>> {
+  const ids = chunk
+    .filter((p) => (live.get(p.customerId)?.updatedAtMs ?? Number.NEGATIVE_INFINITY) >= startMs)
+    .map((p) => p.customerId)
+  const out = new Map<string, Profile>()
+  if (ids.length === 0) return out
+  for (const r of await tx.query(refitAggregates(tx.dialect, ids, { connection: true }))) {
+    const id = String(r.customer_id)
+    out.set(id, { ...emptyProfile(id, startMs), ...orderCounters(r), ...connectionCounters(r) })
+  }
+  return out
 }
 
 /**
@@ -185,10 +209,10 @@ export async function refit(
           (await tx.query(readTierGrace(tx.dialect, ids))).map((r) => [String(r.customer_id), r]),
         )
         const keep: unknown[][] = []
+        const recounted = await recount(tx, chunk, live, startMs)
         const out = chunk.map((p) => {
           const cur = live.get(p.customerId)
-          // an event after the refit started has newer counters than the aggregates read
-          const counters = cur && cur.updatedAtMs >= startMs ? cur : p
+          const counters = recounted.get(p.customerId) ?? p
           const merged: Profile = {
             ...(cur ?? p),
             // an identify call's email and name win; an imported customers file fills the gaps
