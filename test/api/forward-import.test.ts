@@ -314,3 +314,52 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     expect(r.text).toContain('order_date')
   })
 })
+
+describe.each(STORES)('playbooks on an import through the server ($name)', (kind) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await harness(kind, {
+      now: Date.parse('2026-12-01T00:00:00Z'),
+      ops: {
+        playbooks: [
+          {
+            id: 'welcome',
+            department: 'marketing',
+            trigger: { type: 'first_order' },
+            actions: [
+              {
+                type: 'webhook',
+                url: 'http://127.0.0.1:19359/hook',
+                channel: 'email',
+                template: 'hi',
+              },
+            ],
+          },
+        ],
+      },
+    })
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('greets by the earliest order, not the first row applied (rows go in order-id order)', async () => {
+    const file = write(
+      dir,
+      'welcome.csv',
+      [
+        'order_id,customer_id,ordered_at,amount',
+        // a customer since September: a9 is applied first, but is no first order
+        'z1,old,2026-09-01T10:00:00Z,10',
+        'z2,old,2026-10-01T10:00:00Z,10',
+        'a9,old,2026-11-29T10:00:00Z,10',
+        'n1,new,2026-11-30T10:00:00Z,10',
+      ].join('\n'),
+    )
+    await forward(new HarnessServer(h), file)
+    const welcomed = await h.store.use((e) =>
+      e.query({ sql: "SELECT customer_id FROM actions_log WHERE playbook_id = 'welcome'" }),
+    )
+    expect(welcomed.map((r) => r.customer_id)).toEqual(['new'])
+  })
+})

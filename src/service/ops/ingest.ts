@@ -609,11 +609,13 @@ export async function ingestInOne(
   const touched = new Map<string, Profile>()
   let queued = 0
   const replaced = new Set<string>()
+  const firstOrders = earliestOrders(unique)
   const stored = await store.engine.transaction(async (tx) => {
     const all = new Set<string>()
     const size = Math.max(1, group)
     for (let i = 0; i < unique.length; i += size) {
-      const r = await applyGroup(store, tx, unique.slice(i, i + size), touched, nowMs, file)
+      const some = unique.slice(i, i + size)
+      const r = await applyGroup(store, tx, some, touched, nowMs, file, firstOrders)
       for (const id of r.fresh) all.add(id)
       for (const id of r.replaced) replaced.add(id)
       queued += r.queued
@@ -638,7 +640,20 @@ export async function ingestInOne(
   return { results, queued, profiles: touched }
 }
 
-/** One group of {@link ingestInOne}'s events, in its transaction `tx`. */
+/** The time of each customer's earliest order among `events` (a file's rows, a batch). */
+function earliestOrders(events: readonly IngestEvent[]): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const e of events) {
+    if (!e.order) continue
+    out.set(e.customerId, Math.min(out.get(e.customerId) ?? e.atMs, e.atMs))
+  }
+  return out
+}
+
+/**
+ * One group of {@link ingestInOne}'s events, in its transaction `tx`. `firstOrders`: the earliest
+ * order of each customer among all the events, which the playbooks see as their first order.
+ */
 async function applyGroup(
   store: OpsStore,
   tx: Engine,
@@ -646,6 +661,7 @@ async function applyGroup(
   touched: Map<string, Profile>,
   nowMs: number,
   file: boolean,
+  firstOrders: ReadonlyMap<string, number>,
 ): Promise<{ fresh: Set<string>; replaced: Set<string>; queued: number }> {
   // An order `loyals import` stored is applied already: sent again by its customer with the
   // same content (a re-run of the import through the server, a client replaying history) the
@@ -939,7 +955,15 @@ async function applyGroup(
     const oe = opsEventOf(e, prev === null, repeats)
     if (oe && store.ops.playbooks.length > 0) {
       const list = candidates.get(e.customerId) ?? []
-      list.push(...planCandidates(store, oe, e.eventId, prev, next, nowMs, fired, 'skip'))
+      // the events are one history, applied in whatever order they came (a file in order-id
+      // order): a customer's first order is the earliest of them, and a welcome for a newer one
+      // would greet a customer of months as new (or past the stale limit, not at all)
+      const earliest = Math.min(
+        next.firstOrderMs ?? Number.POSITIVE_INFINITY,
+        firstOrders.get(e.customerId) ?? Number.POSITIVE_INFINITY,
+      )
+      const seen = Number.isFinite(earliest) ? { ...next, firstOrderMs: earliest } : next
+      list.push(...planCandidates(store, oe, e.eventId, prev, seen, nowMs, fired, 'skip'))
       candidates.set(e.customerId, list)
       const from = milestoneFrom.get(e.customerId)
       milestoneFrom.set(e.customerId, {
