@@ -209,6 +209,20 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     ).toBe(1)
   })
 
+  it('refunds a corrected order by what the file says it was paid, as a direct import does', async () => {
+    const header = 'order_id,customer_id,ordered_at,amount'
+    const sent = (name: string, rows: string[]) =>
+      forward(new HarnessServer(h), write(dir, name, [header, ...rows].join('\n')))
+    await sent('s1.csv', ['A1,A,2024-03-30T00:30:00Z,10'])
+    // A1 corrected to 30 and refunded in full: not "a refund of 30 is more than the 10 left"
+    await sent('s2.csv', ['A1,A,2024-05-01T12:00:00Z,30', 'A1,A,2024-05-02T12:00:00Z,-30'])
+    const amounts = await h.store.use((e) =>
+      e.query({ sql: "SELECT amount FROM orders WHERE order_id = 'A1' ORDER BY amount" }),
+    )
+    expect(amounts.map((r) => Number(r.amount))).toEqual([-30, 30])
+    expect(await count(h, "SELECT revenue FROM customer_profile WHERE customer_id = 'A'")).toBe(0)
+  })
+
   it('stores refund rows of no stored order as a direct import stores them', async () => {
     // a file without order ids (its refund row keyed by its own key) and a credit note (L4)
     const keyless = write(

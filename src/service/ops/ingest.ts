@@ -849,6 +849,12 @@ async function applyGroup(
         refunded: Number(r.refunded),
       })
     }
+    // a file's corrected order is paid what the file says: its refunds count against that, as a
+    // direct import's do (the order row is replaced after the loop, in correctOrders)
+    for (const [orderId, e] of corrected) {
+      const l = ledger.get(ledgerKey(e.customerId, orderId))
+      if (l) l.paid = e.order!.amount
+    }
   }
   // per customer: the profile before this group, and the group's last event that could cross a
   // milestone (milestones are evaluated once, over the whole group: only the highest fires)
