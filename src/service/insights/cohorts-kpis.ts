@@ -275,7 +275,8 @@ export function surveyNote(
     return `The surveys hold no ${measure} answer on or before ${asOf}: ${measure} by segment is skipped.`
   }
   if (outside === 0) return null
-  const who = 'from people without a purchase kept by then (none, or all refunded), so no segment holds them'
+  const who =
+    'from people without a purchase kept by then (none, or all refunded), so no segment holds them'
   if (outside === answers) {
     return answers === 1
       ? `The surveys' one ${measure} answer on or before ${asOf} is ${who.replace('them', 'it')}: ${measure} by segment is skipped.`
