@@ -33,6 +33,7 @@ import {
   orderCounters,
   type Profile,
   scoreProfile,
+  surelyNewDay,
 } from './profile.ts'
 import { erasedKey, PSEUDONYM } from './pseudonym.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
@@ -518,13 +519,24 @@ function orderDay(e: IngestEvent): string {
   return e.order?.day ?? e.refund?.day ?? sqlDay(e.atMs)
 }
 
-/** The days each customer with an order among `events` bought on, from their stored orders. */
+/**
+ * The days each customer with an order among `events` bought on, from their stored orders: read
+ * only for those with an order that may fall on one (a scan of `orders`, ~0.3 s at 3M orders,
+ * would otherwise come with every group). The others' sets start empty.
+ */
 async function boughtDays(
   tx: Engine,
   events: readonly IngestEvent[],
+  profileOf: (customerId: string) => Profile | undefined,
 ): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>()
-  const ids = [...new Set(events.flatMap((e) => (e.order ? [e.customerId] : [])))]
+  const ids = [
+    ...new Set(
+      events.flatMap((e) =>
+        e.order && !surelyNewDay(profileOf(e.customerId), e.atMs) ? [e.customerId] : [],
+      ),
+    ),
+  ]
   if (ids.length === 0) return out
   for (const r of await tx.query(purchaseDays(tx.dialect, ids))) {
     const id = String(r.customer_id)
@@ -806,7 +818,7 @@ async function applyGroup(
     }
   }
   const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
-  const bought = await boughtDays(tx, applied)
+  const bought = await boughtDays(tx, applied, (id) => touched.get(id) ?? known.get(id))
   const changed = new Set<string>()
   const orders: unknown[][] = []
   const lines: unknown[][] = []

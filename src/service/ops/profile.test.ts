@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseValueConfig } from '../../core/value/config.ts'
-import { addOrder, emptyProfile, scoreProfile } from './profile.ts'
+import { addOrder, emptyProfile, scoreProfile, surelyNewDay } from './profile.ts'
 
 describe('addOrder', () => {
   it('sums money to the millionth, as the store does, whatever the order of arrival', () => {
@@ -27,5 +27,18 @@ describe('scoreProfile', () => {
     const cadence = scored.reasons.find((r) => r.code === 'cadence')
     // first to last purchase: 2023-06-01 to 2025-06-01, two years, not three
     expect(cadence?.text).toBe('buys every 12 months for 2 years')
+  })
+})
+
+describe('surelyNewDay', () => {
+  it('is sure only three UTC days from the first and last order: a local day is a day off at most', () => {
+    const at = (d: number, h = 12) => Date.UTC(2025, 2, d, h)
+    let p = emptyProfile('c', 0)
+    expect(surelyNewDay(p, at(10))).toBe(true)
+    p = addOrder(addOrder(p, 10, at(10), true), 10, at(20), true)
+    // 23:30 UTC on the 22nd may be the 21st where it was placed, 00:30 on the 8th the 9th
+    for (const d of [8, 9, 10, 15, 20, 21, 22]) expect(surelyNewDay(p, at(d, 0))).toBe(false)
+    expect(surelyNewDay(p, at(23, 0))).toBe(true)
+    expect(surelyNewDay(p, at(7, 23))).toBe(true)
   })
 })

@@ -174,6 +174,20 @@ export function addOrder(p: Profile, amount: number, atMs: number, newDay: boole
   }
 }
 
+const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
+
+/**
+ * Whether an order at `atMs` is surely on a day none of the profile's orders is on, without the
+ * days themselves: an order's day is within a day of its UTC day (events.ts), so an order three
+ * UTC days before the first or after the last is on a new day. A profile of no purchase day
+ * counts no order (one a direct import stored is counted by the next refit).
+ */
+export function surelyNewDay(p: Profile | undefined, atMs: number): boolean {
+  if (!p || p.purchaseDays === 0 || p.firstOrderMs === null || p.lastOrderMs === null) return true
+  const day = utcDay(atMs)
+  return day - utcDay(p.lastOrderMs) >= 3 || utcDay(p.firstOrderMs) - day >= 3
+}
+
 /** A customer's order counters from a row of api-refit-aggregates.ts (all their stored orders). */
 export function orderCounters(
   r: Readonly<Record<string, unknown>>,
