@@ -3,7 +3,7 @@
 // for every command that accepts one in place of a workspace: the same flags and meaning as
 // `loyals import`.
 import type { Command } from 'commander'
-import { UsageError } from '../errors.ts'
+import { parseEncoding } from '../service/import/encoding.ts'
 import type { ReadOptions } from '../service/source.ts'
 
 export interface FileCliOptions {
@@ -53,18 +53,4 @@ export async function fileOptions(opts: FileCliOptions, defaultTz?: string): Pro
     ...(opts.skipBadRows ? { skipBadRows: true } : {}),
     ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
   }
-}
-
-/**
- * --encoding: UTF-8 or Latin-1 (ISO-8859-1) / Windows-1252 (its superset, read the same way), by
- * any of their usual names.
- * @throws UsageError for any other.
- */
-export function parseEncoding(name: string): 'utf-8' | 'latin-1' {
-  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '')
-  if (n === 'utf8') return 'utf-8'
-  if (['latin1', 'iso88591', 'l1', 'windows1252', 'cp1252', 'win1252'].includes(n)) return 'latin-1'
-  throw new UsageError(
-    `--encoding must be utf-8 or latin-1 (ISO-8859-1, or Windows-1252), got '${name}'`,
-  )
 }

@@ -2398,6 +2398,31 @@ describe('bad input: clear message, store unchanged', () => {
     }
   })
 
+  test("the library's encoding takes the CLI's names (Windows-1252) and refuses others", async () => {
+    const f = write(
+      dir,
+      'cp1252-lib.csv',
+      Buffer.concat([
+        Buffer.from('customer_id,ordered_at,amount\nJos'),
+        Buffer.from([0xe9]), // é
+        Buffer.from(',2024-01-01,5\n'),
+      ]),
+    )
+    const other = await freshWorkspace()
+    try {
+      // the library read 'Windows-1252' as UTF-8 (it knew only 'latin-1'), and 'ebcdic' too
+      const r = await importFile(other.engine, f, { kind: 'orders', encoding: 'Windows-1252' })
+      expect(r.rowsStored).toBe(1)
+      const names = await other.engine.query<{ c: string }>('SELECT customer_id AS c FROM orders')
+      expect(names).toEqual([{ c: 'José' }])
+      await expect(
+        importFile(other.engine, f, { kind: 'orders', encoding: 'ebcdic' }),
+      ).rejects.toThrow(/--encoding must be utf-8 or latin-1 .*got 'ebcdic'/)
+    } finally {
+      await other.engine.close()
+    }
+  })
+
   test("--encoding latin-1 reads Windows-1252, Excel's plain CSV: €, dashes and curly quotes", async () => {
     const f = write(
       dir,

@@ -7,6 +7,7 @@ import { env } from '../../config.ts'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
 import { UsageError, WrongKindError } from '../../errors.ts'
 import { type ImportKind, KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
+import { parseEncoding } from '../../service/import/encoding.ts'
 import {
   type ImportResult,
   type ImportStage,
@@ -15,7 +16,6 @@ import {
 import { extraKind } from '../../service/import/kinds/index.ts'
 import { readingNotes } from '../../service/source.ts'
 import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
-import { parseEncoding } from '../file-options.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'

@@ -102,6 +102,7 @@ import {
 } from './columns.ts'
 import { quoteRunsOn } from './csv-quotes.ts'
 import { type DateReading, sampledDateShape, unreadDateShape } from './date-shapes.ts'
+import { parseEncoding } from './encoding.ts'
 import {
   doubleColumns,
   fastSource,
@@ -162,9 +163,9 @@ export interface ImportOptions {
   readonly decimalComma?: boolean
   /**
    * The file's character encoding: UTF-8 (default) or Latin-1 (ISO-8859-1, what Excel on Windows
-   * writes as plain "CSV"; CSV files only).
+   * writes as plain "CSV"; CSV files only), by any usual name ('Windows-1252', 'cp1252', 'UTF8').
    */
-  readonly encoding?: 'utf-8' | 'latin-1'
+  readonly encoding?: string
   /** Import the good rows and write the bad ones to `rejects`. */
   readonly skipBadRows?: boolean
   /**
@@ -679,6 +680,7 @@ export async function importFile(
   opts: ImportOptions,
 ): Promise<ImportResult> {
   requireEmbedded(engine, 'importFile')
+  if (opts.encoding !== undefined) opts = { ...opts, encoding: parseEncoding(opts.encoding) }
   if (opts.skipBadRows || opts.rejects !== undefined) {
     const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location
     checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`, store)
