@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConvergenceError } from '../errors.ts'
+import { ConvergenceError, UsageError } from '../errors.ts'
 import {
   bfgs,
   hessianFromGradient,
@@ -182,5 +182,18 @@ describe('BFGS warm start', () => {
   it('ignores a warm start of the wrong shape', () => {
     const r = bfgs(f, g, [0, 0, 0], { gradientTolerance: 1e-8, initialInverseHessian: [[1]] })
     expect(r.converged).toBe(true)
+  })
+})
+
+describe('minimize options from JavaScript', () => {
+  it('refuses a count that is not a whole number of at least 1, rather than blame the data', () => {
+    const f = ([a]: readonly number[]) => (a! - 1) ** 2
+    for (const bad of [0, -3, Number.NaN, 2.5, 'abc']) {
+      const opts = { maxIterations: bad as number }
+      expect(() => minimize(f, [0], opts), String(bad)).toThrow(UsageError)
+      expect(() => minimize(f, [0], opts)).toThrow(/maxIterations must be a whole number/)
+    }
+    expect(() => minimize(f, [0], { maxEvaluations: 0 })).toThrow(UsageError)
+    expect(minimize(f, [0], { maxIterations: 50 }).x[0]).toBeCloseTo(1, 6)
   })
 })

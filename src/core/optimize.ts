@@ -1,6 +1,6 @@
 // Optimizers for smooth, low-dimensional likelihoods on log-parameters: BFGS with a backtracking
 // Armijo line search, Nelder-Mead as a derivative-free fallback, and Hessian-based standard errors.
-import { ConvergenceError } from '../errors.ts'
+import { ConvergenceError, UsageError } from '../errors.ts'
 import { SpecialFunctionError } from './special.ts'
 
 export interface OptimResult {
@@ -434,6 +434,14 @@ export interface MinimizeOptions {
  * @example minimize(([a, b]) => (a! - 1) ** 2 + (b! + 2) ** 2, [0, 0]).x // ≈ [1, -2]
  */
 export function minimize(f: Fn, x0: readonly number[], opts: MinimizeOptions = {}): OptimResult {
+  // a count from JavaScript can be anything: 0, NaN or 'abc' made every fit fail with a message
+  // blaming the data ("the likelihood is too flat")
+  for (const k of ['maxIterations', 'maxEvaluations'] as const) {
+    const v = opts[k]
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) {
+      throw new UsageError(`${k} must be a whole number of at least 1, got ${JSON.stringify(v)}`)
+    }
+  }
   const budget = opts.maxEvaluations ?? 600
   const bound = opts.bound ?? 15
   let used = 0
