@@ -66,4 +66,26 @@ describe.each(STORES)('live purchase days on $name', (kind) => {
     expect(await days('late')).toBe(3)
     expect(await days('ny')).toBe(2)
   })
+
+  it('a refit counts an order refunded in full as no order and no purchase day', async () => {
+    await send([
+      orderEvent('back', 'k1', 10, '2026-01-05T10:00:00Z'),
+      orderEvent('back', 'k2', 20, '2026-02-05T10:00:00Z'),
+      {
+        type: 'track',
+        messageId: 'm-k2-refund',
+        userId: 'back',
+        event: 'Order Refunded',
+        timestamp: '2026-02-07T10:00:00Z',
+        properties: { order_id: 'k2', total: 20 },
+      },
+    ])
+    const job = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+    expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+    // as the analysis counts it (docs/summary.md): k2 was returned, one order on one day is left
+    expect(await days('back')).toBe(1)
+    expect(
+      await count(h, 'SELECT orders_count FROM customer_profile WHERE customer_id = $1', ['back']),
+    ).toBe(1)
+  })
 })

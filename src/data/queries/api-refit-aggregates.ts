@@ -1,5 +1,6 @@
 // Per-customer order aggregates for the full refit, from every order (imported or from events).
-// A purchase day is a calendar day with an order (docs/summary.md); refunds lower revenue only.
+// A purchase day is a calendar day with an order that was not refunded in full (docs/summary.md);
+// refunds lower revenue only.
 // The same for some customers: the counters of those a file import corrected an order of. With
 // `connection`, also the counters the loyalty rules read from the value inputs.
 import type { Dialect, Query } from '../engine.ts'
@@ -34,16 +35,27 @@ LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_re
     // calls, win over them in the refit)
     sql: `SELECT a.*, c.email, c.name${connection} FROM (
 SELECT customer_id,
-  sum(CASE WHEN amount >= 0 THEN 1 ELSE 0 END) AS orders_count,
-  count(DISTINCT CASE WHEN amount >= 0 THEN order_date END) AS purchase_days,
+  sum(CASE WHEN kept THEN 1 ELSE 0 END) AS orders_count,
+  count(DISTINCT CASE WHEN kept THEN order_date END) AS purchase_days,
   -- exact: a sum of doubles depends on the order the engine adds them in (124.5 on one store,
   -- 124.49999999999999 on the other), and so would the reasons' rounded money
   ${exactSum('amount')} AS revenue,
   -- orders with an amount: none in the whole workspace is a transaction log (no money measured)
   sum(CASE WHEN amount <> 0 THEN 1 ELSE 0 END) AS priced,
-  min(CASE WHEN amount >= 0 THEN ordered_at END) AS first_order_at,
-  max(CASE WHEN amount >= 0 THEN ordered_at END) AS last_order_at
-FROM orders ${only}GROUP BY customer_id) a
+  min(CASE WHEN kept THEN ordered_at END) AS first_order_at,
+  max(CASE WHEN kept THEN ordered_at END) AS last_order_at
+FROM (
+  -- an order its refunds take back in full was cancelled or returned: no order, and no purchase
+  -- day of its own, as the analysis counts them (docs/summary.md); refunds lower revenue only
+  SELECT o.customer_id, o.order_date, o.ordered_at, o.amount,
+    o.amount >= 0 AND coalesce(o.amount + r.back > 0, true) AS kept
+  FROM orders o
+  LEFT JOIN (
+    SELECT customer_id, order_id, sum(amount) AS back FROM orders
+    WHERE amount < 0 AND order_id IS NOT NULL GROUP BY customer_id, order_id
+  ) r ON o.amount >= 0 AND r.customer_id = o.customer_id AND r.order_id = o.order_id
+  ${only.replace('WHERE customer_id', 'WHERE o.customer_id')}
+) o GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id${connectionJoins}
 ORDER BY a.customer_id`,
   }
