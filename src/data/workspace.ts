@@ -164,10 +164,23 @@ function assertWorkspaceFile(location: string): void {
  * @throws UsageError when the DuckDB file is locked or served, or the file is no DuckDB file; QueryError when PostgreSQL is
  *   unreachable.
  */
+/**
+ * A path (or connection string) given from JavaScript as anything but a non-empty string is a
+ * UsageError naming the call, not a TypeError from deep inside.
+ */
+export function requirePath(value: unknown, call: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(
+      `${call} needs a path: a file, a workspace (.duckdb), ':memory:' or a postgres:// URL (got ${value === '' ? 'an empty string' : typeof value})`,
+    )
+  }
+}
+
 export async function openWorkspace(
   location: string,
   options: { readonly serving?: boolean } = {},
 ): Promise<Engine> {
+  requirePath(location, 'openWorkspace')
   if (isPostgresUrl(location)) {
     // adapters load on first use: importing this module (e.g. for DEFAULT_DB) stays cheap
     const { openPostgres } = await import('./postgres.ts')

@@ -14,7 +14,7 @@ import { customerKnown } from '../data/queries/customer-known.ts'
 import { customerOrdersBy } from '../data/queries/customer-orders-by.ts'
 import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
-import { DataError } from '../errors.ts'
+import { DataError, UsageError } from '../errors.ts'
 import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type { PredictOptions } from './predict.ts'
@@ -141,6 +141,9 @@ export async function customerProfile(
   opts: CustomerProfileOptions = {},
 ): Promise<CustomerProfile> {
   requireEmbedded(engine, 'customerProfile')
+  if (typeof asGiven !== 'string' || asGiven.trim() === '') {
+    throw new UsageError('customerProfile needs a customer id (a non-empty string)')
+  }
   const d = engine.dialect
   const lookUp = async (id: string) =>
     (

@@ -8,6 +8,7 @@ import {
   missingWorkspace,
   noWorkspace,
   openWorkspace,
+  requirePath,
   workspaceName,
 } from '../data/workspace.ts'
 
@@ -42,8 +43,9 @@ export function readOptions(o: ReadOptions): ReadOptions {
  */
 export async function openSource(
   pathOrWorkspace: string,
-  opts: ReadOptions,
+  opts: ReadOptions = {},
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
+  requirePath(pathOrWorkspace, 'openSource')
   // a PostgreSQL store is a workspace too (what runs on it is each caller's to say); past the
   // checks of a file, a .duckdb name is a workspace (an empty file a new one)
   const postgres = isPostgresUrl(pathOrWorkspace)

@@ -1,5 +1,6 @@
 // What a library user meets on a bad call: typed errors they can import and test with
 // instanceof, never NaN or a number for a history that cannot exist.
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   baselinePredictions,
@@ -8,15 +9,19 @@ import {
   chooseModel,
   compressHistories,
   computeAnalysis,
+  customerProfile,
   DataError,
   holdoutMetrics,
   informationCriteria,
   LoyalsError,
+  openSource,
   openWorkspace,
   scoreClv,
   UsageError,
 } from '../../src/index.ts'
+import { ROOT } from '../helpers/cli.ts'
 
+const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
 
 describe('the library refuses what it cannot answer', () => {
@@ -86,6 +91,22 @@ describe('the library refuses what it cannot answer', () => {
           topCustomers: Number.NaN,
         }),
       ).rejects.toBeInstanceOf(UsageError)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('a path or customer id left out from JavaScript is a UsageError naming the call', async () => {
+    const call = (f: (x: never) => Promise<unknown>) => f(undefined as never)
+    await expect(call(openWorkspace)).rejects.toThrow(/openWorkspace needs a path: .*got undefined/)
+    await expect(call(openSource)).rejects.toBeInstanceOf(UsageError)
+    await expect(openWorkspace('')).rejects.toThrow(/got an empty string/)
+    // the options of openSource may be left out: the defaults are read
+    const { engine } = await openSource(SAMPLE)
+    try {
+      await expect(customerProfile(engine, undefined as never)).rejects.toThrow(
+        'customerProfile needs a customer id (a non-empty string)',
+      )
     } finally {
       await engine.close()
     }
