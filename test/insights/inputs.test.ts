@@ -128,6 +128,15 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
         expect(g.value).toBeCloseTo((100 * (promoters - detractors)) / rows.length, 10)
       }
       expect(k.nps!.filter((g) => g.kind === 'segment').reduce((s, g) => s + g.n, 0)).toBe(5)
+      // all customers together: every segment's responses, the company's NPS and CES
+      for (const kpi of [k.nps!, k.ces!, k.ticketResolution!, k.returnRate!]) {
+        const segs = kpi.filter((g) => g.kind === 'segment')
+        const all = kpi.filter((g) => g.kind === 'all')
+        expect(all.map((g) => g.group)).toEqual(['all customers'])
+        const n = segs.reduce((s, g) => s + g.n, 0)
+        expect(all[0]!.n).toBe(n)
+        expect(all[0]!.value).toBeCloseTo(segs.reduce((s, g) => s + g.n * g.value, 0) / n, 10)
+      }
 
       const cesRows = surveys.filter((s) => s[4] !== null && s[2] <= AS_OF)
       for (const [group, rows] of bySegment(seg, cesRows, (s) => s[1])) {

@@ -1,11 +1,16 @@
-// Service and satisfaction KPIs by RFM segment and tier, from the optional tables (surveys,
+// Service and satisfaction KPIs overall, by RFM segment and by tier, from the optional tables (surveys,
 // tickets, returns). Scores come back as grouped counts (group, score, n), never per response.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
+// every analysed customer together first (the company's NPS, CES ... as a whole), then by RFM
+// segment and by tier
 const groups = (inner: string) => `
-SELECT 'segment' AS kind, b.rfm_segment AS grp, x.* EXCLUDE (customer_id)
+SELECT 'all' AS kind, 'all customers' AS grp, x.* EXCLUDE (customer_id)
+FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
+UNION ALL
+SELECT 'segment', b.rfm_segment, x.* EXCLUDE (customer_id)
 FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
 UNION ALL
 SELECT 'tier', b.tier, x.* EXCLUDE (customer_id)

@@ -173,7 +173,8 @@ export interface RateWithInterval {
 }
 
 export interface GroupKpi {
-  readonly kind: 'segment' | 'tier'
+  /** 'all': every analysed customer together (group 'all customers'). */
+  readonly kind: 'all' | 'segment' | 'tier'
   readonly group: string
   readonly n: number
   readonly value: number
