@@ -35,6 +35,24 @@ export function withFileOptions(cmd: Command): Command {
 }
 
 /**
+ * A note when flags for reading an orders file come with a workspace, whose orders were read when
+ * they were imported: the flags change nothing (they were dropped in silence), or null.
+ */
+export function workspaceFlagsNote(input: string, opts: FileCliOptions): string | null {
+  const given = [
+    opts.map && opts.map.length > 0 ? '--map' : null,
+    opts.dateFormat ? '--date-format' : null,
+    opts.tz ? '--tz' : null,
+    opts.decimalComma ? '--decimal-comma' : null,
+    opts.encoding ? '--encoding' : null,
+    opts.skipBadRows ? '--skip-bad-rows' : null,
+  ].filter((f): f is string => f !== null)
+  if (given.length === 0) return null
+  const one = given.length === 1
+  return `${input} is a workspace: its orders were read as they were imported, so ${given.join(', ')} ${one ? 'changes' : 'change'} nothing here (import the file again with ${one ? 'it' : 'them'} to read it another way)`
+}
+
+/**
  * The import options of an orders file from the flags; `defaultTz` (e.g. $LOYALS_TZ) when --tz is
  * not given. The column parser is loaded only for --map (`fit` of a summary file starts fast).
  * @throws UsageError for a malformed --map.

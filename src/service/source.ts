@@ -34,6 +34,11 @@ export function readOptions(o: ReadOptions): ReadOptions {
   }
 }
 
+/** Whether openSource opens `path` as a workspace (DuckDB file, postgres:// URL), not a file. */
+export function isWorkspaceSource(path: string): boolean {
+  return isPostgresUrl(path) || isDuckDbFile(path) || workspaceName(path)
+}
+
 /**
  * Open a workspace file, or import an orders file into a temporary in-memory workspace.
  * `temporary` tells the caller the store disappears on close; `notes` says in words what reading
@@ -53,7 +58,7 @@ export async function openSource(
     if (missingWorkspace(pathOrWorkspace)) throw noWorkspace(pathOrWorkspace)
     assertNamedWorkspace(pathOrWorkspace)
   }
-  if (postgres || isDuckDbFile(pathOrWorkspace) || workspaceName(pathOrWorkspace)) {
+  if (isWorkspaceSource(pathOrWorkspace)) {
     return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
   }
   const engine = await openWorkspace(':memory:')

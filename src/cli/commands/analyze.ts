@@ -22,11 +22,21 @@ import {
 } from '../../service/analyze.ts'
 import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
-import { openSource, type ReadOptions, readOptions } from '../../service/source.ts'
+import {
+  isWorkspaceSource,
+  openSource,
+  type ReadOptions,
+  readOptions,
+} from '../../service/source.ts'
 import { type TimeUnit, UNIT_DAYS } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
-import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
+import {
+  type FileCliOptions,
+  fileOptions,
+  withFileOptions,
+  workspaceFlagsNote,
+} from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
@@ -247,6 +257,9 @@ export function registerAnalyze(program: Command): void {
     }
     const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
     const read = await fileOptions(opts, env().LOYALS_TZ)
+    const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze')
+    const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
+    if (flags) eprintln(`note: ${flags}`)
     const predictions = opts.predictions === false ? false : predictOptions(opts)
     if (opts.value === false && opts.config) {
       throw new UsageError('--config configures the value step, which --no-value turns off')
@@ -254,7 +267,7 @@ export function registerAnalyze(program: Command): void {
     const value =
       opts.value === false ? false : opts.config ? await loadValueConfig(opts.config) : undefined
     await runAnalysis({
-      input: requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze'),
+      input: source,
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       unit: opts.unit as TimeUnit,
       out: opts.out,

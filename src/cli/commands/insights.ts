@@ -14,11 +14,16 @@ import {
   type InsightsSummary,
   writeInsightsFiles,
 } from '../../service/insights/index.ts'
-import { openSource } from '../../service/source.ts'
+import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
-import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
+import {
+  type FileCliOptions,
+  fileOptions,
+  withFileOptions,
+  workspaceFlagsNote,
+} from '../file-options.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { createProgress } from '../progress.ts'
 
@@ -153,7 +158,8 @@ export function registerInsights(program: Command): void {
       const { engine, notes } = await progress.step('reading the orders', () =>
         openSource(source, read),
       )
-      for (const n of notes) eprintln(`note: ${n}`)
+      const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
+      for (const n of flags ? [flags, ...notes] : notes) eprintln(`note: ${n}`)
       try {
         const analysis = await progress.step('analyzing customers', () =>
           computeAnalysis(engine, {

@@ -15,7 +15,12 @@ import {
   writeCustomerSummary,
 } from '../../service/summary.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
-import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
+import {
+  type FileCliOptions,
+  fileOptions,
+  withFileOptions,
+  workspaceFlagsNote,
+} from '../file-options.ts'
 import { eprintln } from '../output.ts'
 
 interface SummaryOptions extends FileCliOptions {
@@ -36,7 +41,8 @@ async function openInput(
 ): Promise<{ engine: Engine; temporary: boolean; notes: string[] }> {
   if (input !== undefined) {
     const opened = await openSource(input, await fileOptions(opts, env().LOYALS_TZ))
-    for (const n of opened.notes) eprintln(`note: ${n}`)
+    const flags = opened.temporary ? null : workspaceFlagsNote(input, opts)
+    for (const n of flags ? [flags, ...opened.notes] : opened.notes) eprintln(`note: ${n}`)
     return opened
   }
   const db = existingWorkspace(resolveDb(opts))
