@@ -84,6 +84,7 @@ describe('measures with nothing to measure', () => {
         'R1,A,2024-03-01,10,',
         'R2,P,2024-03-01,2,2',
         'R3,X,2024-03-02,9,3',
+        'R4,B,2024-03-03,9,',
       ].join('\n'),
     )
     expect(runCli(['import', orders, '--db', db]).code).toBe(0)
@@ -92,10 +93,13 @@ describe('measures with nothing to measure', () => {
     const r = runCli([...args, '--as-of', '2024-06-30'])
     expect(r.code, r.stderr).toBe(0)
     const s = JSON.parse(r.stdout) as InsightsSummary
-    // A's promoter answer is counted; P's and X's are not and the note says so
-    expect(s.kpis.nps?.every((g) => g.n === 1)).toBe(true)
+    // A's and B's promoter answers are counted; P's and X's are not and the note says so
+    const all = s.kpis.nps?.find((g) => g.kind === 'all')
+    expect(all).toMatchObject({ n: 2, value: 100 })
+    // two answers alike show no spread: no interval, not "100 100-100"
+    expect([all?.lower, all?.upper]).toEqual([null, null])
     expect(s.notes).toContain(
-      '2 of the 3 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS by segment leaves them out.',
+      '2 of the 4 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS by segment leaves them out.',
     )
     // every CES answer is an outsider's: skipped, and not said to be missing
     expect(s.kpis.ces).toBeNull()

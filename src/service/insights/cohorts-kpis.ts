@@ -209,8 +209,9 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     if (rows.length === 0) return null
     return groupKpis(rows, (g) => {
       const r = measure(expandCounts(g, 'score', 'n').values)
-      // one answer has no spread: its normal interval would be the point itself
-      return r.n < 2 ? { ...r, lower: null, upper: null } : r
+      // one answer, or answers all alike (three promoters), show no spread: the normal interval
+      // would be the point itself ("100 100-100"), certainty no sample of a few gives
+      return r.n < 2 || r.lower === r.upper ? { ...r, lower: null, upper: null } : r
     })
   }
   const nps = await scores('nps', (v) => {
