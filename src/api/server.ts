@@ -3,6 +3,7 @@
 // playbook triggers) and the scheduled refit, and shut down cleanly (finish in-flight transactions,
 // close the store, remove the lock).
 import { rm, writeFile } from 'node:fs/promises'
+import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
@@ -29,6 +30,9 @@ import { loadValueConfig } from '../service/value-config.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
 import { answerClientError } from './client-error.ts'
+
+/** How long a stop lets the requests under way finish before it closes their connections. */
+const STOP_GRACE_MS = 10_000
 
 export interface ServerOptions {
   /** DuckDB path or postgres:// URL. */
@@ -102,8 +106,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     version: o.version,
     currency,
   })
-  const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host })
+  const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }) as HttpServer
   server.on('clientError', answerClientError)
+  // once stopping, each answer closes its connection: keep-alive clients under load otherwise
+  // kept reusing theirs, and the server kept serving for as long as they sent
+  let stopping = false
+  server.on('request', (_req, res) => {
+    if (stopping) res.setHeader('connection', 'close')
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve())
     server.once('error', reject)
@@ -158,7 +168,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (refitTimer) clearInterval(refitTimer)
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      stopping = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      // a request that takes longer than this is cut off: a stop must end
+      const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS)
+      force.unref()
+      await closed
+      clearTimeout(force)
       await scheduler.stop()
       await dispatcher.stop()
       await jobs.idle().catch(() => {})

@@ -279,7 +279,12 @@ export async function releaseDeferred(
   return counts
 }
 
-async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void> {
+async function deliver(
+  store: OpsStore,
+  r: Row,
+  fetchImpl: Fetch,
+  stop?: AbortSignal,
+): Promise<void> {
   const key = String(r.action_key)
   const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
@@ -302,11 +307,14 @@ async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void>
         variables: payload.variables ?? {},
         reason: payload.reason ?? null,
       }),
-      signal: AbortSignal.timeout(5000),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(5000), stop]) : AbortSignal.timeout(5000),
     })
     ok = res.ok
     detail = `HTTP ${res.status}`
   } catch (e) {
+    // cut off by the server stopping: no attempt to count, the action stays queued and goes out
+    // after a restart (its Idempotency-Key makes a second delivery harmless)
+    if (stop?.aborted) return
     detail = e instanceof Error ? e.message : String(e)
   }
   const status = ok ? 'sent' : attempts >= MAX_ATTEMPTS ? 'failed' : 'queued'
@@ -328,12 +336,20 @@ async function deliver(store: OpsStore, r: Row, fetchImpl: Fetch): Promise<void>
 /**
  * One dispatch pass: release the deferred actions that are due (budget re-checked), then send
  * every queued webhook that is due once. Returns how many actions it handled (0: nothing due).
+ * `stop` (the server stopping) ends the pass at once: what it has not sent stays queued.
  */
-export async function dispatchDue(store: OpsStore, fetchImpl: Fetch = fetch): Promise<number> {
+export async function dispatchDue(
+  store: OpsStore,
+  fetchImpl: Fetch = fetch,
+  stop?: AbortSignal,
+): Promise<number> {
   const released = await releaseDeferred(store, store.now())
   const handled = released.queued + released.tasks + released.deferred + released.suppressed
   const rows = await store.use((e) => e.query(actionsDue(e.dialect, sqlTs(store.now()), 200)))
-  for (const r of rows) await deliver(store, r, fetchImpl)
+  for (const r of rows) {
+    if (stop?.aborted) return 0
+    await deliver(store, r, fetchImpl, stop)
+  }
   return handled + rows.length
 }
 
@@ -344,6 +360,9 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | null = null
   #busy: Promise<void> | null = null
   #again = false
+  // stop() aborts it: a receiver that never answers held the server's exit for minutes (every
+  // queued message, each attempt to its 5 s timeout, the retries as they came due)
+  readonly #stopping = new AbortController()
 
   constructor(store: OpsStore, fetchImpl: Fetch = fetch) {
     this.#store = store
@@ -356,6 +375,7 @@ export class Dispatcher {
   }
 
   kick(): void {
+    if (this.#stopping.signal.aborted) return
     if (this.#busy) {
       this.#again = true
       return
@@ -364,7 +384,8 @@ export class Dispatcher {
       do {
         this.#again = false
         try {
-          while ((await dispatchDue(this.#store, this.#fetch)) > 0) {}
+          const stop = this.#stopping.signal
+          while (!stop.aborted && (await dispatchDue(this.#store, this.#fetch, stop)) > 0) {}
         } catch {
           // retried on the next tick; the audit log keeps the action queued
         }
@@ -378,8 +399,10 @@ export class Dispatcher {
     while (this.#busy) await this.#busy
   }
 
+  /** Stop now: the delivery under way is cut off, and what is queued stays queued. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer)
+    this.#stopping.abort()
     await this.idle()
   }
 }
