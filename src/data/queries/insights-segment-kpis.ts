@@ -17,20 +17,30 @@ SELECT 'tier', b.tier, x.* EXCLUDE (customer_id)
 FROM (${inner}) x JOIN ${INSIGHTS_BASE} b ON b.customer_id = x.customer_id
 WHERE b.tier IS NOT NULL`
 
+/** The survey answers of `args`: a `column` score (nps or ces), answered by the as-of date. */
+export interface SurveyAnswers {
+  readonly table: string
+  readonly column: 'nps' | 'ces'
+  /** The answer date column, or null when the table has none (every answer counts). */
+  readonly dated: string | null
+  readonly asOf: string
+}
+
+/** SQL: WHERE of the answers of `a` (in table alias `s`). */
+export function surveyAnswered(a: SurveyAnswers): string {
+  const when = a.dated ? `AND CAST(${a.dated} AS DATE) <= DATE '${sqlDate(a.asOf)}'` : ''
+  return `WHERE s.${a.column} IS NOT NULL ${when}`
+}
+
 /**
  * Rows (kind, grp, score, n) of integer survey scores in `column` (nps or ces) up to asOf, from
  * `table` (survey_responses as imported). Responses without that score are left out, so other
  * questions on the same survey never count.
  */
-export function insightsSurveyScores(
-  _dialect: Dialect,
-  args: { table: string; column: 'nps' | 'ces'; dated: string | null; asOf: string },
-): Query {
-  const asOf = `DATE '${sqlDate(args.asOf)}'`
-  const when = args.dated ? `AND CAST(${args.dated} AS DATE) <= ${asOf}` : ''
-  const inner = `SELECT customer_id, CAST(round(${args.column}) AS INTEGER) AS score
-    FROM ${sqlIdent(args.table)}
-    WHERE ${args.column} IS NOT NULL ${when}`
+export function insightsSurveyScores(_dialect: Dialect, args: SurveyAnswers): Query {
+  const inner = `SELECT s.customer_id, CAST(round(s.${args.column}) AS INTEGER) AS score
+    FROM ${sqlIdent(args.table)} s
+    ${surveyAnswered(args)}`
   return {
     sql: `SELECT kind, grp, score, CAST(count(*) AS INTEGER) AS n FROM (${groups(inner)})
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,

@@ -333,7 +333,7 @@ export function dateSql(r: string, o: ParseOptions): string {
  * Time, and CET in July as +2: a wrong day with no message. Such text is no date; UTC, GMT and Z
  * are what they say, and a full IANA name (Europe/London) is not caught here.
  */
-export function zoneAbbreviated(r: string): string {
+function zoneAbbreviated(r: string): string {
   return `(regexp_matches(${r}, '[0-9]\\s*[A-Za-z]+$') AND NOT regexp_matches(${r}, '[0-9]\\s*([Uu][Tt][Cc]?|[Gg][Mm][Tt]|[Zz])$'))`
 }
 
