@@ -730,7 +730,12 @@ export async function buildPredictions(
       reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier --as-of to choose by predictive accuracy.`
     }
   } else {
-    reason = `${adequacy.message ?? 'No model could be fitted'}. Expected purchases use each customer's historical repeat rate, shrunk toward the average; there is no probability alive.`
+    // the adequacy message says already what the predictions fall back to (zero repeat purchases
+    // when nobody bought twice): said again, "each customer's historical repeat rate" read as a
+    // second, different fallback
+    reason = adequacy.message
+      ? `${adequacy.message}. There is no probability alive.`
+      : "No model could be fitted. Expected purchases use each customer's historical repeat rate, shrunk toward the average; there is no probability alive."
     notes.push({ level: 'warning', message: reason })
   }
 

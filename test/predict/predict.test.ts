@@ -262,6 +262,10 @@ describe('predictions without a holdout and on degenerate data', () => {
     }
     const one = await predict(`('1', 'SOLO', '2024-01-05', 99.99)`)
     expect(one.reason).toMatch(/^The one customer has not bought twice, so/)
+    // one fallback, said once: zero repeat purchases, not also "each customer's historical rate"
+    expect(one.reason).toBe(
+      'The one customer has not bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases. There is no probability alive.',
+    )
     expect(one.candidates.map((c) => c.error?.slice(0, 12))).toEqual(Array(3).fill('The one cust'))
     expect(one.notes.map((n) => n.message)).toContain(
       `No customer has repeat purchases with positive spend (at least 20 are needed for the Gamma-Gamma spend model): expected spend is the revenue per purchase day, 99.99.`,
@@ -270,6 +274,7 @@ describe('predictions without a holdout and on degenerate data', () => {
       `('1', 'A1', '2024-01-05', 120.5), ('2', 'A1', '2024-03-10', 80), ('3', 'B2', '2024-02-01', 15.25)`,
     )
     expect(two.reason).toMatch(/^Only 1 of 2 customers bought more than once \(at least 20/)
+    expect(two.reason.match(/historical purchase rate|historical repeat rate/g)).toHaveLength(1)
     expect(two.notes.map((n) => n.message).join('\n')).toMatch(
       /^Only 1 customer has repeat purchases with positive spend \(/m,
     )
