@@ -77,6 +77,7 @@ class DuckDbEngine implements Engine {
   #instance: DuckDBInstance | null
   #inTx = false
   #gate = new Serial()
+  readonly #inflight = new Set<Promise<unknown>>()
   #tempDir: string | null
   /** The file's key in OPEN_FILES, released on close. */
   #fileKey: string | null
@@ -128,11 +129,29 @@ class DuckDbEngine implements Engine {
   }
 
   query<T extends Row = Row>(q: Query | string): Promise<T[]> {
-    return this.hold(() => this.#query<T>(q))
+    return this.hold(() => this.#track(this.#query<T>(q)))
   }
 
   exec(q: Query | string): Promise<void> {
-    return this.hold(() => this.#exec(q))
+    return this.hold(() => this.#track(this.#exec(q)))
+  }
+
+  /** `fn` (work on the raw connection) held, and waited for by close() as a statement is. */
+  track<T>(fn: () => Promise<T>): Promise<T> {
+    return this.hold(() => this.#track(fn()))
+  }
+
+  /**
+   * Statements under way, settled or not: one started inside a held job can outlive it (a query
+   * run beside a fit that then throws), and close() must wait for it.
+   */
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p)
+    p.then(
+      () => this.#inflight.delete(p),
+      () => this.#inflight.delete(p),
+    )
+    return p
   }
 
   transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
@@ -223,7 +242,10 @@ class DuckDbEngine implements Engine {
 
   /** Close once what is running has ended: closing under a running query hung the process. */
   close(): Promise<void> {
-    return this.hold(async () => this.#close())
+    return this.hold(async () => {
+      await Promise.allSettled([...this.#inflight])
+      this.#close()
+    })
   }
 
   #close(): void {
@@ -342,7 +364,14 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
     if (key !== null) OPEN_FILES.delete(key)
     throw (await openFailure(path, e)) ?? new QueryError(`open ${path}`, e)
   }
-  const conn = await instance.connect()
+  let conn: DuckDBConnection
+  try {
+    conn = await instance.connect()
+  } catch (e) {
+    instance.closeSync()
+    if (key !== null) OPEN_FILES.delete(key)
+    throw new QueryError(`open ${path}`, e)
+  }
   const engine = new DuckDbEngine(path, conn, instance, tempDir, key)
   if (replayed) {
     try {

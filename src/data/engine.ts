@@ -27,6 +27,11 @@ export interface Engine {
    * DuckDbEngine.hold). Absent: the caller serializes its own uses (the server's queue).
    */
   hold?<T>(fn: () => Promise<T>): Promise<T>
+  /**
+   * {@link hold}, and close() waits for `fn` as for a statement under way (DuckDB): for work on
+   * the raw connection (appenders, streamed reads) that could outlive the job that started it.
+   */
+  track?<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -36,4 +41,9 @@ export interface Engine {
  */
 export function held<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
   return engine.hold ? engine.hold(fn) : fn()
+}
+
+/** `fn` held and tracked when the engine can ({@link Engine.track}), else `fn` as it is. */
+export function tracked<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
+  return engine.track ? engine.track(fn) : fn()
 }

@@ -3,7 +3,7 @@
 // other engines fall back to row queries and batched INSERTs (correct, slower).
 import { DOUBLE, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api'
 import { QueryError } from '../errors.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, tracked } from './engine.ts'
 import { sqlIdent } from './queries/customer-summary.ts'
 
 /** DuckDB's data chunk capacity (STANDARD_VECTOR_SIZE). */
@@ -46,12 +46,24 @@ function validityWords(v: unknown): Uint32Array | 'all' | null {
  * @example const [x, w] = await readNumericColumns(engine, 'SELECT x::DOUBLE, count(*)::DOUBLE ...', 2)
  * @throws QueryError when the query fails.
  */
-export async function readNumericColumns(
+export function readNumericColumns(
   engine: Engine,
   sql: string,
   columns: number,
   rows?: number,
   opts: { readonly materialize?: boolean } = {},
+): Promise<Float64Array[]> {
+  // the raw connection goes through the engine's gate, and close() waits for a read started
+  // beside a fit whose job then failed
+  return tracked(engine, () => readColumns(engine, sql, columns, rows, opts))
+}
+
+async function readColumns(
+  engine: Engine,
+  sql: string,
+  columns: number,
+  rows: number | undefined,
+  opts: { readonly materialize?: boolean },
 ): Promise<Float64Array[]> {
   const conn = duckConnection(engine)
   if (!conn) {
@@ -124,7 +136,15 @@ export async function readNumericColumns(
  * appender, so callers write finite values or handle NaN in SQL (isnan()).
  * @throws QueryError when the table cannot be created or filled.
  */
-export async function writeNumericTable(
+export function writeNumericTable(
+  engine: Engine,
+  table: string,
+  columns: Readonly<Record<string, Float64Array>>,
+): Promise<void> {
+  return tracked(engine, () => writeNumbers(engine, table, columns))
+}
+
+async function writeNumbers(
   engine: Engine,
   table: string,
   columns: Readonly<Record<string, Float64Array>>,

@@ -3,7 +3,7 @@
 // DuckDB appends data chunks; other engines fall back to batched INSERTs with parameters.
 import { DOUBLE, type DuckDBConnection, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api'
 import { DataError, QueryError } from '../errors.ts'
-import type { Engine } from './engine.ts'
+import { type Engine, tracked } from './engine.ts'
 import { sqlIdent } from './queries/customer-summary.ts'
 
 const CHUNK = 2048
@@ -37,11 +37,16 @@ export interface ResultColumns {
  *   fill: (i, out) => { out[0] = words(i) } })
  * @throws DataError when a numeric column's length is not n; QueryError when the write fails.
  */
-export async function writeResultTable(
+export function writeResultTable(
   engine: Engine,
   table: string,
   cols: ResultColumns,
 ): Promise<void> {
+  // the appender works on the raw connection: through the engine's gate (duckdb.ts)
+  return tracked(engine, () => writeRows(engine, table, cols))
+}
+
+async function writeRows(engine: Engine, table: string, cols: ResultColumns): Promise<void> {
   const name = sqlIdent(table)
   const numNames = Object.keys(cols.numbers).map(sqlIdent)
   const nums = numNames.map((k) => cols.numbers[k] as Float64Array)

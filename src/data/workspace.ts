@@ -207,9 +207,15 @@ export async function openWorkspace(
   }
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
-  await engine.exec(createSchema(engine.dialect))
-  // a store in memory (every analyze or summary of a file) holds nothing from before
-  if (location !== ':memory:') await engine.transaction((tx) => migrateOnce(tx))
+  try {
+    await engine.exec(createSchema(engine.dialect))
+    // a store in memory (every analyze or summary of a file) holds nothing from before
+    if (location !== ':memory:') await engine.transaction((tx) => migrateOnce(tx))
+  } catch (e) {
+    // closed, so that the file is not left open in this process with no engine to close it
+    await engine.close()
+    throw e
+  }
   return engine
 }
 

@@ -46,6 +46,29 @@ describe('one engine, several callers', () => {
     expect(Number(n?.n)).toBe(6919)
   })
 
+  it('a workspace that fails to open is not left open: a second try says the same', async () => {
+    const dir = tempDir('loyals-bad-ws-')
+    const file = join(dir, 'other.duckdb')
+    // another tool's file: an orders table of other columns, which the schema cannot index
+    const { DuckDBInstance } = await import('@duckdb/node-api')
+    const db = await DuckDBInstance.create(file)
+    const c = await db.connect()
+    await c.run('CREATE TABLE orders (x INTEGER)')
+    c.closeSync()
+    db.closeSync()
+    const first = await openWorkspace(file).then(
+      () => null,
+      (e: Error) => e.message,
+    )
+    expect(first).not.toBeNull()
+    expect(first).not.toMatch(/already open/)
+    const second = await openWorkspace(file).then(
+      () => null,
+      (e: Error) => e.message,
+    )
+    expect(second).toBe(first)
+  })
+
   it('two imports started at once store both files, each once', async () => {
     const dir = tempDir('loyals-two-imports-')
     const one = write(
@@ -112,5 +135,20 @@ describe('one engine, several callers', () => {
     expect(Number(r?.n)).toBeGreaterThan(0)
     await closed
     await expect(e.query('SELECT 1')).rejects.toThrow()
+  })
+
+  it('close() waits for a query a finished job left running (started beside a fit that threw)', async () => {
+    const e = await openWorkspace(':memory:')
+    let slow: Promise<unknown> = Promise.resolve()
+    // a held job that starts a query and ends (throws) without awaiting it
+    await expect(
+      e.hold!(async () => {
+        slow = e.query('SELECT count(*) AS n FROM range(40000000) a WHERE hash(a.range) % 7 = 1')
+        slow.catch(() => {})
+        throw new Error('the fit failed')
+      }),
+    ).rejects.toThrow('the fit failed')
+    await e.close()
+    await expect(slow).resolves.toBeTruthy()
   })
 })
