@@ -88,4 +88,26 @@ describe.each(STORES)('live purchase days on $name', (kind) => {
       await count(h, 'SELECT orders_count FROM customer_profile WHERE customer_id = $1', ['back']),
     ).toBe(1)
   })
+
+  it('a new order on the day of one refunded in full counts that day again', async () => {
+    const refund = (id: string, orderId: string, total: number, at: string) => ({
+      type: 'track',
+      messageId: `m-${id}`,
+      userId: 'redo',
+      event: 'Order Refunded',
+      timestamp: at,
+      properties: { order_id: orderId, total },
+    })
+    await send([
+      orderEvent('redo', 'r1', 10, '2026-01-05T10:00:00Z'),
+      orderEvent('redo', 'r2', 20, '2026-01-06T10:00:00Z'),
+      refund('redo-r2', 'r2', 20, '2026-01-06T12:00:00Z'),
+    ])
+    const job = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+    expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+    expect(await days('redo')).toBe(1)
+    // the stored r2 was returned: its day holds no purchase, so r3 makes it one
+    await send([orderEvent('redo', 'r3', 5, '2026-01-06T15:00:00Z')])
+    expect(await days('redo')).toBe(2)
+  })
 })

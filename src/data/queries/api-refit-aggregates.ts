@@ -7,6 +7,23 @@ import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
 import { exactSum } from './customer-summary.ts'
 
+/**
+ * SQL: the rows of `orders` (customer_id, order_date, ordered_at, amount) with `kept`: an order
+ * (amount >= 0) its refunds do not take back in full. An order refunded in full was cancelled or
+ * returned: no order, and no purchase day of its own, as the analysis counts them
+ * (docs/summary.md); refunds lower revenue only. `where` filters the orders (alias o).
+ */
+export function keptOrders(where = ''): string {
+  return `SELECT o.customer_id, o.order_date, o.ordered_at, o.amount,
+    o.amount >= 0 AND coalesce(o.amount + r.back > 0, true) AS kept
+  FROM orders o
+  LEFT JOIN (
+    SELECT customer_id, order_id, sum(amount) AS back FROM orders
+    WHERE amount < 0 AND order_id IS NOT NULL GROUP BY customer_id, order_id
+  ) r ON o.amount >= 0 AND r.customer_id = o.customer_id AND r.order_id = o.order_id
+  ${where}`
+}
+
 export function refitAggregates(
   dialect: Dialect,
   customers?: readonly string[],
@@ -44,18 +61,8 @@ SELECT customer_id,
   sum(CASE WHEN amount <> 0 THEN 1 ELSE 0 END) AS priced,
   min(CASE WHEN kept THEN ordered_at END) AS first_order_at,
   max(CASE WHEN kept THEN ordered_at END) AS last_order_at
-FROM (
-  -- an order its refunds take back in full was cancelled or returned: no order, and no purchase
-  -- day of its own, as the analysis counts them (docs/summary.md); refunds lower revenue only
-  SELECT o.customer_id, o.order_date, o.ordered_at, o.amount,
-    o.amount >= 0 AND coalesce(o.amount + r.back > 0, true) AS kept
-  FROM orders o
-  LEFT JOIN (
-    SELECT customer_id, order_id, sum(amount) AS back FROM orders
-    WHERE amount < 0 AND order_id IS NOT NULL GROUP BY customer_id, order_id
-  ) r ON o.amount >= 0 AND r.customer_id = o.customer_id AND r.order_id = o.order_id
-  ${only.replace('WHERE customer_id', 'WHERE o.customer_id')}
-) o GROUP BY customer_id) a
+FROM (${keptOrders(only.replace('WHERE customer_id', 'WHERE o.customer_id'))}) o
+GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id${connectionJoins}
 ORDER BY a.customer_id`,
   }
