@@ -320,10 +320,12 @@ export {
   WrongKindError,
 } from './errors.ts'
 // the main job from code: an orders file or a workspace in, the four output files out; the jobs
-// on an engine (analysis, import, value, profile, summary, insights) run one at a time per engine
+// on a DuckDB engine (analysis, import, value, profile, summary, RFM, insights) run one at a time
+// per engine (a PostgreSQL engine takes only the summary, and its caller serializes it)
 export {
   analyze,
   buildCustomerSummary,
+  buildRfm,
   buildValue,
   computeAnalysis,
   computeInsights,
@@ -358,7 +360,7 @@ export { writeInsightsFiles } from './service/insights/index.ts'
 export type { InsightsSummary } from './service/insights/types.ts'
 export type { PredictOptions } from './service/predict.ts'
 export type { PredictionSummary } from './service/prediction-summary.ts'
-export { buildRfm, loadRfmRules } from './service/rfm.ts'
+export { loadRfmRules } from './service/rfm.ts'
 export type { ReadOptions } from './service/source.ts'
 export { importNotes, openSource } from './service/source.ts'
 export type { CustomerSummaryInfo, OrderFacts } from './service/summary.ts'

@@ -8,6 +8,7 @@ import { analyze as analyzeJob, computeAnalysis as computeAnalysisJob } from './
 import { customerProfile as customerProfileJob } from './service/customer-profile.ts'
 import { importFile as importFileJob } from './service/import/import-file.ts'
 import { computeInsights as computeInsightsJob } from './service/insights/index.ts'
+import { buildRfm as buildRfmJob } from './service/rfm.ts'
 import { buildCustomerSummary as buildCustomerSummaryJob } from './service/summary.ts'
 import { buildValue as buildValueJob } from './service/value.ts'
 
@@ -25,3 +26,4 @@ export const buildValue = heldJob(buildValueJob)
 export const customerProfile = heldJob(customerProfileJob)
 export const buildCustomerSummary = heldJob(buildCustomerSummaryJob)
 export const computeInsights = heldJob(computeInsightsJob)
+export const buildRfm = heldJob(buildRfmJob)
