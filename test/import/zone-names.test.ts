@@ -78,4 +78,19 @@ describe('zone names and offsets in order times', () => {
       expect(isTimeZone(z), z).toBe(true)
     }
   })
+
+  it('PM after the time is the 12-hour clock, not a zone: a bad date gets the format hint', () => {
+    const dir = tempDir('loyals-ampm-')
+    const file = write(
+      dir,
+      'pm.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-05 02:30 PM,1\nB,2024-13-01 02:30 PM,1\n',
+    )
+    const r = runCli(['summary', file, '--date-format', '%Y-%m-%d %I:%M %p'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain(
+      "pm.csv:3 ordered_at: cannot read '2024-13-01 02:30 PM' as a date with --date-format %Y-%m-%d %I:%M %p",
+    )
+    expect(r.stderr).not.toContain('zone abbreviation')
+  })
 })
