@@ -3,12 +3,13 @@
 import type { Command } from 'commander'
 import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
+// held (library-jobs.ts): the command is the engine's only user (see analyze.ts)
+import { computeAnalysis, computeInsights } from '../../library-jobs.ts'
 import { formatInt, formatNumber, formatPct, formatTopShare } from '../../report/format.ts'
 import { lapsedStake } from '../../report/sections/insights.ts'
-import { computeAnalysis, DEFAULT_OUT_DIR } from '../../service/analyze.ts'
+import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
 import {
-  computeInsights,
   INSIGHTS_STEPS,
   type InsightsFiles,
   type InsightsSummary,
