@@ -3,7 +3,7 @@
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
 import { normalizeCustomerId } from '../../core/customer-id.ts'
-import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
+import { isTimeZone } from '../../core/ops/contact-budget.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
@@ -91,24 +91,10 @@ const common = {
   channel: z.string().optional(),
 }
 
-/**
- * IANA zones Intl knows, as checked so far: the quiet hours are computed in the customer's zone,
- * and an unknown one ("Mars/Base") would silently judge them on UTC. Only known zones are kept
- * (a bounded set: aliases and case variants), so junk cannot grow the cache.
- */
-const KNOWN_ZONES = new Set<string>()
-export function isTimeZone(zone: string): boolean {
-  if (KNOWN_ZONES.has(zone)) return true
-  // BST, IST, PST ...: ICU reads each as one zone of several it may mean (core/time-zones.ts)
-  if (zoneAbbreviationProblem(zone)) return false
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-  } catch {
-    return false
-  }
-  if (KNOWN_ZONES.size < 4096) KNOWN_ZONES.add(zone)
-  return true
-}
+// the quiet hours are computed in the customer's zone: an unknown one ("Mars/Base") would
+// silently judge them on UTC, and an abbreviation (BST) on the one zone ICU reads it as
+export { isTimeZone }
+
 const timeZone = z
   .string()
   .max(64)
