@@ -62,33 +62,52 @@ describe('CDNOW holdout with the published BG/NBD', () => {
 
 describe('chooseModel', () => {
   const mk = (pred: number[], actual: number[]) => holdoutMetrics(pred, actual, [0, 1, 2])
-  it('picks the lowest MAE and says why', () => {
+  it('picks the lowest RMSE and says why', () => {
     const c = chooseModel([
       { name: 'BG/NBD', metrics: mk([1, 1, 1], [0, 1, 3]), bic: 100 },
       { name: 'Pareto/NBD', metrics: mk([0, 1, 2], [0, 1, 3]), bic: 110 },
     ])
     expect(c.best).toBe('Pareto/NBD')
     expect(c.ranking).toEqual(['Pareto/NBD', 'BG/NBD'])
-    expect(c.reason).toMatch(/Pareto\/NBD predicts the holdout best: mean absolute error 0\.333/)
-    expect(c.reason).toMatch(/1\.000 for BG\/NBD/)
+    // RMSE sqrt(1/3) against sqrt(5/3)
+    expect(c.reason).toMatch(
+      /Pareto\/NBD predicts the holdout best: root mean squared error 0\.577/,
+    )
+    expect(c.reason).toMatch(/1\.291 for BG\/NBD/)
     expect(c.reason).toMatch(/it predicts 3 holdout purchases against 4 actual \(-25\.0 %\)/)
     // counts are written with thousands separators, as the rest of the output writes them
     const big = (v: number) => holdoutMetrics([v, v], [800, 1082], [0, 1])
     const b = chooseModel([{ name: 'X', metrics: big(833), bic: 1 }])
     expect(b.reason).toMatch(/it predicts 1,666 holdout purchases against 1,882 actual/)
   })
-  it('writes the MAEs with as many decimals as tell them apart', () => {
-    const at = (v: number) => ({ ...mk([0, 0, 0], [0, 0, 0]), mae: v })
+  it('prefers the model predicting the mean over one predicting too few, as MAE would not', () => {
+    // four customers buy nothing, one buys 5: predicting 0 for all has MAE 1 (the median's
+    // error) against 1.6 for predicting 1 each (the mean), but misses every purchase
+    const actual = [0, 0, 0, 0, 5]
+    const x = [0, 0, 0, 0, 0]
+    const tooFew = holdoutMetrics([0, 0, 0, 0, 0], actual, x)
+    const mean = holdoutMetrics([1, 1, 1, 1, 1], actual, x)
+    expect(tooFew.mae).toBeLessThan(mean.mae)
+    const c = chooseModel([
+      { name: 'Too few', metrics: tooFew, bic: 1 },
+      { name: 'Mean', metrics: mean, bic: 2 },
+    ])
+    expect(c.best).toBe('Mean')
+    expect(c.reason).toMatch(/root mean squared error 2\.000 purchases per customer vs 2\.236/)
+    expect(c.reason).toMatch(/it predicts 5 holdout purchases against 5 actual \(\+0\.0 %\)/)
+  })
+  it('writes the errors with as many decimals as tell them apart', () => {
+    const at = (v: number) => ({ ...mk([0, 0, 0], [0, 0, 0]), rmse: v })
     const c = chooseModel([
       { name: 'MBG/NBD', metrics: at(0.003426), bic: 10 },
       { name: 'BG/NBD', metrics: at(0.003465), bic: 9 },
     ])
     expect(c.best).toBe('MBG/NBD')
     expect(c.reason).toMatch(
-      /mean absolute error 0\.0034 purchases per customer vs 0\.0035 for BG\/NBD/,
+      /root mean squared error 0\.0034 purchases per customer vs 0\.0035 for BG\/NBD/,
     )
   })
-  it('breaks an MAE tie with BIC', () => {
+  it('breaks an RMSE tie with BIC', () => {
     const same = mk([1, 1, 2], [0, 1, 3])
     const c = chooseModel([
       { name: 'A', metrics: same, bic: 120 },

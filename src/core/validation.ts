@@ -209,8 +209,8 @@ export interface ModelChoice {
   readonly ranking: readonly string[]
 }
 
-/** MAEs within this relative distance count as a tie, decided by BIC. */
-export const MAE_TIE = 0.005
+/** Holdout errors (RMSE) within this relative distance count as a tie, decided by BIC. */
+export const ERROR_TIE = 0.005
 
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
 const pct = (v: number | null): string =>
@@ -229,35 +229,40 @@ function digitsToTell(values: readonly number[]): number {
 }
 
 /**
- * Pick the candidate that predicts the holdout best. The lowest per-customer MAE sets the bar;
- * every candidate within 0.5 % of it ties with it, and among the tied the lower BIC wins (no BIC
- * counts as the highest; then the lower MAE, then the name). The tie is judged against the lowest
- * MAE only, so the choice does not depend on the candidates' order (pairwise ties chain: 1.000,
- * 1.004 and 1.008 are not all one tie). A candidate whose MAE is not a finite number never wins.
- * Returns the reason in plain words.
- * @throws DataError when there are no candidates, or none has a finite MAE.
+ * Pick the candidate that predicts the holdout best. The criterion is the per-customer root mean
+ * squared error: every model predicts each customer's expected (mean) number of purchases, and
+ * squared error is the loss the mean minimizes. Absolute error is minimized by the median, which
+ * for skewed purchase counts lies below the mean, so it rewards models that predict too few
+ * purchases (CDNOW at 1997-05-31: Pareto/NBD has the lowest MAE while predicting 1,395 holdout
+ * purchases against 2,889 actual). The lowest RMSE sets the bar; every candidate within 0.5 % of
+ * it ties with it, and among the tied the lower BIC wins (no BIC counts as the highest; then the
+ * lower RMSE, then the name). The tie is judged against the lowest RMSE only, so the choice does
+ * not depend on the candidates' order (pairwise ties chain: 1.000, 1.004 and 1.008 are not all one
+ * tie). A candidate whose RMSE is not a finite number never wins. Returns the reason in plain
+ * words.
+ * @throws DataError when there are no candidates, or none has a finite RMSE.
  */
 export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   if (candidates.length === 0) throw new DataError('chooseModel needs at least one candidate')
-  const valid = candidates.filter((c) => Number.isFinite(c.metrics.mae))
-  const invalid = candidates.filter((c) => !Number.isFinite(c.metrics.mae))
+  const valid = candidates.filter((c) => Number.isFinite(c.metrics.rmse))
+  const invalid = candidates.filter((c) => !Number.isFinite(c.metrics.rmse))
   if (valid.length === 0) {
     throw new DataError(
-      `chooseModel needs a candidate with a finite mean absolute error (${candidates.map((c) => `${c.name} ${c.metrics.mae}`).join(', ')})`,
+      `chooseModel needs a candidate with a finite root mean squared error (${candidates.map((c) => `${c.name} ${c.metrics.rmse}`).join(', ')})`,
     )
   }
   const bic = (c: Candidate) =>
     c.bic !== undefined && Number.isFinite(c.bic) ? c.bic : Number.POSITIVE_INFINITY
   const name = (a: Candidate, b: Candidate) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  const byMae = (a: Candidate, b: Candidate) =>
-    a.metrics.mae - b.metrics.mae || bic(a) - bic(b) || name(a, b)
+  const byError = (a: Candidate, b: Candidate) =>
+    a.metrics.rmse - b.metrics.rmse || bic(a) - bic(b) || name(a, b)
   const byBic = (a: Candidate, b: Candidate) =>
-    bic(a) - bic(b) || a.metrics.mae - b.metrics.mae || name(a, b)
-  const lowest = [...valid].sort(byMae)[0]!
-  const bar = lowest.metrics.mae
-  const limit = bar + MAE_TIE * Math.max(bar, 1e-12)
-  const tied = valid.filter((c) => c.metrics.mae <= limit).sort(byBic)
-  const rest = valid.filter((c) => c.metrics.mae > limit).sort(byMae)
+    bic(a) - bic(b) || a.metrics.rmse - b.metrics.rmse || name(a, b)
+  const lowest = [...valid].sort(byError)[0]!
+  const bar = lowest.metrics.rmse
+  const limit = bar + ERROR_TIE * Math.max(bar, 1e-12)
+  const tied = valid.filter((c) => c.metrics.rmse <= limit).sort(byBic)
+  const rest = valid.filter((c) => c.metrics.rmse > limit).sort(byError)
   const best = tied[0]!
   const ranking = [...tied, ...rest, ...[...invalid].sort(name)].map((c) => c.name)
   const m = best.metrics
@@ -265,33 +270,33 @@ export function chooseModel(candidates: readonly Candidate[]): ModelChoice {
   const totals = (who = 'it') =>
     `${who} predicts ${whole(m.totalPredicted)} holdout purchases against ${whole(m.totalActual)} actual (${pct(m.relativeError)})`
   const bicText = (c: Candidate) => (bic(c) < Infinity ? fmt(bic(c), 1) : 'no BIC')
-  // as many decimals as tell the MAEs apart (0.003426 and 0.003465 would both read 0.003)
-  const digits = digitsToTell(valid.map((c) => c.metrics.mae))
-  const mae = (v: number) => fmt(v, digits)
-  const maeOf = (cs: readonly Candidate[]) =>
-    wordList(cs.map((c) => `${mae(c.metrics.mae)} for ${c.name}`))
+  // as many decimals as tell the errors apart (0.003426 and 0.003465 would both read 0.003)
+  const digits = digitsToTell(valid.map((c) => c.metrics.rmse))
+  const err = (v: number) => fmt(v, digits)
+  const errOf = (cs: readonly Candidate[]) =>
+    wordList(cs.map((c) => `${err(c.metrics.rmse)} for ${c.name}`))
   const leftOut = invalid.length
-    ? ` ${wordList(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout mean absolute error is not a finite number.`
+    ? ` ${wordList(invalid.map((c) => c.name))} ${invalid.length === 1 ? 'was' : 'were'} left out: ${invalid.length === 1 ? 'its' : 'their'} holdout root mean squared error is not a finite number.`
     : ''
-  const behind = rest.length ? `; further behind: mean absolute error ${maeOf(rest)}` : ''
+  const behind = rest.length ? `; further behind: root mean squared error ${errOf(rest)}` : ''
   let reason: string
   if (valid.length === 1) {
-    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: mean absolute error ${mae(m.mae)} purchases per customer; ${totals()}.`
+    reason = `${best.name} is the only model ${invalid.length ? 'with a finite holdout error' : 'fitted'}: root mean squared error ${err(m.rmse)} purchases per customer; ${totals()}.`
   } else if (tied.length === 1) {
-    reason = `${best.name} predicts the holdout best: mean absolute error ${mae(m.mae)} purchases per customer vs ${maeOf(rest)}; ${totals()}.`
+    reason = `${best.name} predicts the holdout best: root mean squared error ${err(m.rmse)} purchases per customer vs ${errOf(rest)}; ${totals()}.`
   } else {
-    // the others in the tie, the lowest MAE first: the winner is compared with the best predictor
-    const others = tied.slice(1).sort(byMae)
+    // the others in the tie, the lowest error first: the winner is compared with the best predictor
+    const others = tied.slice(1).sort(byError)
     const two = others.length === 1
     const vs = (f: (c: Candidate) => string) =>
       two ? f(others[0]!) : wordList(others.map((c) => `${f(c)} for ${c.name}`))
     const within = best === lowest ? 'within 0.5 %' : `within 0.5 % of the lowest (${lowest.name})`
-    const maes = `mean absolute error per customer ${mae(m.mae)} vs ${vs((c) => mae(c.metrics.mae))}, ${within}`
+    const errors = `root mean squared error per customer ${err(m.rmse)} vs ${vs((c) => err(c.metrics.rmse))}, ${within}`
     const byBicAlone = others.every((c) => bic(c) > bic(best))
     const decided = byBicAlone
       ? `${best.name} has the ${two ? 'lower' : 'lowest'} BIC (${bicText(best)} vs ${vs(bicText)}), so it explains the calibration data with less complexity`
-      : `BIC does not separate them (${bicText(best)} vs ${vs(bicText)}), so the lower mean absolute error decides`
-    reason = `${wordList([best, ...others].map((c) => c.name))} predict the holdout equally well (${maes}), and ${decided}${behind}; ${totals(rest.length ? best.name : 'it')}.`
+      : `BIC does not separate them (${bicText(best)} vs ${vs(bicText)}), so the lower root mean squared error decides`
+    reason = `${wordList([best, ...others].map((c) => c.name))} predict the holdout equally well (${errors}), and ${decided}${behind}; ${totals(rest.length ? best.name : 'it')}.`
   }
   return { best: best.name, reason: reason + leftOut, ranking }
 }

@@ -500,7 +500,7 @@ function errorMessage(e: unknown): string {
  * expected_next_purchase, p_next_purchase_horizon) for every customer of `info.table`.
  *
  * Choice: with orders after asOf (a holdout), BG/NBD, MBG/NBD and Pareto/NBD fitted on the
- * calibration period predict each customer's holdout repeat purchases and the lowest MAE wins
+ * calibration period predict each customer's holdout repeat purchases and the lowest RMSE wins
  * (ties within 0.5 % by BIC; validation.chooseModel). Without a holdout the lowest BIC wins.
  * Predictions are made as of asOf from that calibration fit: what a user asks for with --as-of
  * (no refit on the holdout, so forward figures for a past as-of can be checked against what
@@ -703,7 +703,7 @@ export async function buildPredictions(
     basis = hasHoldout ? 'holdout' : 'bic'
     const ho = candidates.find((c) => c.key === 'nbd')?.holdout
     const poisson = chosen.fit.model === 'poisson'
-    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (mean absolute error ${fmt(ho.mae, 3)} per customer).` : ''}`
+    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (root mean squared error ${fmt(ho.rmse, 3)} per customer).` : ''}`
     notes.push({ level: 'info', message: reason })
   } else if (fitted.length > 0 && testable) {
     const byName = new Map(fitted.map((f) => [f.def.name, f]))

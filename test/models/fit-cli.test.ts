@@ -355,7 +355,10 @@ describe('loyals fit and summary on transaction logs that need reading options',
     expect(r.stdout).toMatch(
       /^Note: Pareto\/NBD: s and beta ran off together: customers do not differ in dropout rate, .* same rate 0\.008\d+ per period/m,
     )
-    expect(r.stdout).toMatch(/Pareto\/NBD predicts the holdout best: .* vs [\d.]+ for MBG\/NBD/)
+    // by RMSE: Pareto/NBD, with the lowest MAE but 36 % too few purchases, is behind
+    expect(r.stdout).toMatch(
+      /BG\/NBD and MBG\/NBD predict the holdout equally well .* further behind: root mean squared error [\d.]+ for Pareto\/NBD/,
+    )
   })
 
   it('a Pareto/NBD fit whose dropout does not vary between customers is fitted at that limit and says so, with the common rate', () => {

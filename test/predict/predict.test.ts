@@ -81,8 +81,8 @@ describe('predictions on CDNOW with a 39-week holdout', () => {
     expect(Math.abs(bg.totalPredicted / 1650 - 1)).toBeLessThan(0.03)
     expect(Math.abs(pa.totalPredicted / 1670 - 1)).toBeLessThan(0.03)
     const chosen = p.candidates.find((c) => c.key === p.model)!.holdout!
-    const best = Math.min(...p.candidates.map((c) => c.holdout!.mae))
-    expect(chosen.mae).toBeLessThanOrEqual(best * 1.005 + 1e-12)
+    const best = Math.min(...p.candidates.map((c) => c.holdout!.rmse))
+    expect(chosen.rmse).toBeLessThanOrEqual(best * 1.005 + 1e-12)
     expect(p.reason).toContain(p.modelName)
     expect(p.byFrequency).toHaveLength(8)
   })

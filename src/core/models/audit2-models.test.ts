@@ -11,18 +11,19 @@ import { mbgnbd } from './mbgnbd.ts'
 import * as pareto from './pareto-nbd.ts'
 import type { FitResult, Histories } from './types.ts'
 
-const metrics = (mae: number): HoldoutMetrics => ({
+// the choice is made on the RMSE; the MAE is set apart from it so a mix-up would show
+const metrics = (rmse: number): HoldoutMetrics => ({
   customers: 10,
-  mae,
-  rmse: 1,
+  mae: 1 / rmse,
+  rmse,
   totalPredicted: 5,
   totalActual: 5,
   relativeError: 0,
   byFrequency: [],
 })
-const cand = (name: string, mae: number, bic?: number): Candidate => ({
+const cand = (name: string, rmse: number, bic?: number): Candidate => ({
   name,
-  metrics: metrics(mae),
+  metrics: metrics(rmse),
   ...(bic === undefined ? {} : { bic }),
 })
 
@@ -33,7 +34,7 @@ function permutations<T>(xs: readonly T[]): T[][] {
   )
 }
 
-describe('chooseModel judges the MAE tie against the lowest MAE', () => {
+describe('chooseModel judges the RMSE tie against the lowest RMSE', () => {
   it('gives one winner and one ranking whatever the order (1.000, 1.004, 1.008: the audit case)', () => {
     // 1.004 ties with 1.000 (and wins it on BIC); 1.008 is 0.8 % off the lowest: no tie
     const cs = [cand('A', 1.0, 100), cand('B', 1.004, 95), cand('C', 1.008, 90)]
@@ -46,7 +47,7 @@ describe('chooseModel judges the MAE tie against the lowest MAE', () => {
     expect(out[0]!.reason).toMatch(/^B and A predict the holdout equally well/)
     expect(out[0]!.reason).toMatch(/1\.004 vs 1\.000, within 0\.5 % of the lowest \(A\)/)
     expect(out[0]!.reason).toMatch(
-      /lower BIC \(95\.0 vs 100\.0\).*further behind: mean absolute error 1\.008 for C/,
+      /lower BIC \(95\.0 vs 100\.0\).*further behind: root mean squared error 1\.008 for C/,
     )
     // after the clause on C, the totals name whose they are (B's), not "it"
     expect(out[0]!.reason).toMatch(/for C; B predicts \d+ holdout purchases against/)
@@ -65,24 +66,26 @@ describe('chooseModel judges the MAE tie against the lowest MAE', () => {
     expect(out[0]!.reason).toMatch(/lowest BIC \(90\.0 vs 100\.0 for A and 95\.0 for B\)/)
   })
 
-  it('a candidate beyond 0.5 % of the lowest MAE is out of the tie even if close to a tied one', () => {
+  it('a candidate beyond 0.5 % of the lowest RMSE is out of the tie even if close to a tied one', () => {
     // 1.006 is within 0.5 % of 1.003 but not of 1.000
     const cs = [cand('A', 1.0, 100), cand('B', 1.003, 99), cand('C', 1.006, 1)]
     for (const p of permutations(cs)) {
       const o = chooseModel(p)
       expect(o.best).toBe('B')
       expect(o.ranking).toEqual(['B', 'A', 'C'])
-      expect(o.reason).toMatch(/further behind: mean absolute error 1\.006 for C/)
+      expect(o.reason).toMatch(/further behind: root mean squared error 1\.006 for C/)
     }
   })
 
-  it('never picks a candidate whose MAE is not finite, and says it was left out', () => {
+  it('never picks a candidate whose RMSE is not finite, and says it was left out', () => {
     const cs = [cand('A', Number.NaN, 1), cand('B', 0.5, 200), cand('C', 0.7, 100)]
     for (const p of permutations(cs)) {
       const o = chooseModel(p)
       expect(o.best).toBe('B')
       expect(o.ranking).toEqual(['B', 'C', 'A'])
-      expect(o.reason).toMatch(/A was left out: its holdout mean absolute error is not a finite/)
+      expect(o.reason).toMatch(
+        /A was left out: its holdout root mean squared error is not a finite/,
+      )
     }
     const one = chooseModel([cand('A', Number.POSITIVE_INFINITY, 1), cand('B', 0.5, 2)])
     expect(one.best).toBe('B')

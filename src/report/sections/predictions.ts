@@ -36,8 +36,9 @@ function modelTable(p: PredictionSummary): string {
   ]
   if (p.holdout) {
     cols.push(
-      { header: 'Holdout MAE', num: true, cell: (c) => formatNumber(c.holdout?.mae, 3) },
-      { header: 'RMSE', num: true, cell: (c) => formatNumber(c.holdout?.rmse, 3) },
+      // RMSE first: the choice is made on it (validation.ts chooseModel)
+      { header: 'Holdout RMSE', num: true, cell: (c) => formatNumber(c.holdout?.rmse, 3) },
+      { header: 'MAE', num: true, cell: (c) => formatNumber(c.holdout?.mae, 3) },
       {
         header: 'Predicted / actual',
         num: true,
