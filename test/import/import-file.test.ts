@@ -283,6 +283,41 @@ describe('keys, duplicates and refunds', () => {
     expect(await orders(moved)).toMatchObject({ updated: 1 })
   })
 
+  test('an order naming another customer than its refund stored before it is a bad row', async () => {
+    const refunds = write(
+      dir,
+      'rf1.csv',
+      'customer_id,order_id,ordered_at,amount\nB,1,2024-01-03,-10\n',
+    )
+    await orders(refunds)
+    const later = write(
+      dir,
+      'rf2.csv',
+      'customer_id,order_id,ordered_at,amount\nA,1,2024-01-01,10\nA,2,2024-01-02,5\n',
+    )
+    const stored = await fingerprint(engine)
+    const e = await importError(() => orders(later))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${later}:2 customer_id: order 1 is customer A's, but the stored refund of it (-10 on 2024-01-03 from ${refunds}) names customer B`,
+    ])
+    expect(await fingerprint(engine)).toEqual(stored)
+    // skipping it stores the other order, again and again alike; the refunds file stays unchanged
+    for (let i = 0; i < 2; i++) {
+      expect(await orders(later, { skipBadRows: true })).toMatchObject({ rowsStored: 1 })
+      expect(await orders(refunds)).toMatchObject({ inserted: 0, unchanged: 1 })
+    }
+    const ids = await engine.query<{ order_id: string }>(
+      "SELECT order_id FROM orders WHERE customer_id = 'A'",
+    )
+    expect(ids).toEqual([{ order_id: '2' }])
+    // the refund's own customer may place the order: it is then netted
+    await orders(
+      write(dir, 'rf3.csv', 'customer_id,order_id,ordered_at,amount\nB,1,2024-01-01,10\n'),
+    )
+    const net = await one<{ s: number }>("SELECT sum(amount) AS s FROM orders WHERE order_id = '1'")
+    expect(net.s).toBe(0)
+  })
+
   test('another refund of an order in a later file is added; the same refund again is not', async () => {
     const first = write(
       dir,

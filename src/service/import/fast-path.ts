@@ -23,6 +23,7 @@ import {
   refundOwnerConflicts,
   type StoredTable,
   storedOrderConflicts,
+  storedRefundConflicts,
   type TypedSpec,
   textOf,
 } from './validate.ts'
@@ -348,11 +349,17 @@ export async function tryFastStage(
     // deleted rows leave the rowids of the others, and so their lines, as they were
     if (c.empty > 0) await engine.exec('DELETE FROM import_fast WHERE __bad IS NULL')
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
-    if (c.refunds > 0) {
+    const storedOrders = spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine))
+    // the validating path names each such refund with its order's line, and each such order with
+    // its stored refund (a file without refunds meets those too)
+    const owners = [
+      ...(c.refunds > 0 ? [refundOwnerConflicts('import_typed', storedOrders)] : []),
+      ...(storedOrders ? [storedRefundConflicts('import_typed')] : []),
+    ]
+    for (const conflicts of owners) {
       const [k] = await engine.query<{ n: number }>(
-        `SELECT count(*) AS n FROM (${refundOwnerConflicts('import_typed', await hasOrdersTable(engine))})`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM (${conflicts}) LIMIT 1)`,
       )
-      // the validating path names each such refund with its order's line
       if (Number(k?.n ?? 0) > 0) return null
     }
     const merged = args.stored && storedOrderConflicts('import_typed', spec, args.stored)
