@@ -1,12 +1,14 @@
 // Zone names the engine would read wrongly are refused, and ISO 8601 times without seconds are
 // read: "00:30:00 BST" was taken as Asia/Dhaka (+6, ICU's old id) and put a London order of 1 July
 // on 30 June; `--tz BST` and a customer's timezone trait "PST" passed as zones; and
-// 2025-03-30T01:30+01:00 (no seconds) was a bad row though it is ISO 8601.
+// 2025-03-30T01:30+01:00 (no seconds) was a bad row though it is ISO 8601, and so was
+// 2025-03-12 23:30 Europe/London.
 import { describe, expect, it } from 'vitest'
 import { zoneAbbreviationProblem } from '../../src/core/time-zones.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
 import { isTimeZone } from '../../src/service/ops/events.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
-import { write } from './helpers.ts'
+import { freshWorkspace, write } from './helpers.ts'
 
 describe('zone names and offsets in order times', () => {
   it('a zone abbreviation after the time is a bad row that says what to write instead', () => {
@@ -56,6 +58,47 @@ describe('zone names and offsets in order times', () => {
     expect(rows.map((x) => [x.customer_id, x.first_purchase])).toEqual(
       ['A', 'B', 'C', 'D', 'E'].map((c) => [c, '2025-07-01']),
     )
+  })
+
+  it('a time without seconds with UTC, GMT or an IANA name after it is that instant, in both paths', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      // each file its own order ids, so that the second does not replace the first's orders
+      const rows = (o: string) => [
+        `A,${o}1,2025-03-12 23:30 UTC,1`,
+        `B,${o}2,2025-03-12 23:30 gmt,1`,
+        `C,${o}3,2025-03-12T23:30 Europe/London,1`,
+        `D,${o}4,2025-03-12 16:30 America/Los_Angeles,1`,
+      ]
+      const header = 'customer_id,order_id,ordered_at,amount'
+      const now = new Date('2025-04-01T00:00:00Z')
+      const good = write(dir, 'nosec.csv', [header, ...rows('F')].join('\n'))
+      // a bad row sends the file down the validating path; an abbreviation stays one
+      const bad = write(
+        dir,
+        'nosec-bad.csv',
+        [header, ...rows('V'), 'E,V5,2025-03-12 23:30 BST,1'].join('\n'),
+      )
+      for (const [file, extra] of [
+        [good, {}],
+        [bad, { skipBadRows: true }],
+      ] as const) {
+        const r = await importFile(engine, file, {
+          kind: 'orders',
+          now,
+          tz: 'Asia/Tokyo',
+          ...extra,
+        })
+        expect(r.rowsStored, file).toBe(4)
+        const at = await engine.query<{ t: string }>(
+          `SELECT CAST(ordered_at AS VARCHAR) AS t FROM orders WHERE source = '${file}'`,
+        )
+        // 16:30 in Los Angeles on 12 March is daylight time (-7): every one is 23:30 UTC
+        expect(at.map((x) => x.t)).toEqual(Array(4).fill('2025-03-12 23:30:00'))
+      }
+    } finally {
+      await engine.close()
+    }
   })
 
   it('--tz BST is refused, naming the zone ICU would have used', () => {
