@@ -226,6 +226,29 @@ describe('keys, duplicates and refunds', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test('a row with a bad value is left out of the same order id comparison', async () => {
+    // '-1O.00' meant a refund, which may repeat its order's id; the good rows are still compared
+    const f = write(
+      dir,
+      'typo.csv',
+      'customer_id,order_id,ordered_at,amount\nA,1,2024-01-01,100.00\nA,1,2024-01-02,-1O.00\nA,1,2024-01-05,50\n',
+    )
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 amount: cannot read '-1O.00' as an amount`,
+      `${f}:4 order_id: order 1 also on line 2 with different content`,
+    ])
+    // the first row bad: the one after it is the order, and is stored when the bad one is skipped
+    const g = write(
+      dir,
+      'typo-first.csv',
+      'customer_id,order_id,ordered_at,amount\nA,2,2024-01-01,1OO\nA,2,2024-01-02,100\n',
+    )
+    const r = await orders(g, { skipBadRows: true })
+    expect(r.rowsStored).toBe(1)
+    expect(readFileSync(`${g}.rejects.csv`, 'utf8')).not.toContain('different content')
+  })
+
   test('refunds are stored as negative rows keyed to their order and net against it', async () => {
     const f = write(
       dir,

@@ -53,7 +53,10 @@ export interface TypedSpec {
   /** FROM clause (a subquery over import_raw) and row filter. */
   readonly from: string
   readonly where?: string
-  /** Field whose repeats must carry identical content (order id, customer id). */
+  /**
+   * Field whose repeats must carry identical content (order id, customer id); a row with a problem
+   * of its own (an unreadable amount) is left out of the comparison.
+   */
   readonly uniqueBy?: { field: string; noun: string; when?: string }
   /** Extra rules: rows of `import_typed` where `bad` holds get `reason` (a SQL text expression). */
   readonly checks?: readonly { field: string; bad: string; reason: string }[]
@@ -959,6 +962,7 @@ FROM (${merged.sql})`)
   }
   const u = spec.uniqueBy
   let pre = ''
+  let post = ''
   if (u) {
     const key = ident(u.field)
     const h = spec.fields.find((f) => f.field === u.field)?.header ?? u.field
@@ -970,14 +974,20 @@ FROM (${merged.sql})`)
     pre = `CREATE OR REPLACE TEMP TABLE import_dupkeys AS
 SELECT ${key} AS k FROM import_typed WHERE ${scope} GROUP BY ${key} HAVING count(*) > 1;
 `
-    parts.push(`SELECT ${LINE}, ${lit(h)}, ${lit(`${u.noun} `)} || ${key} || ' also on line ' || first_line || ' with different content'
+    // Run after the other rules: a row with a problem of its own is left out of the comparison.
+    // Its content is not what the file means ('-1O.00' read as no amount, where the amount meant
+    // would have made it a refund, outside the scope), and its problem names it already.
+    post = `;
+INSERT INTO import_problems
+SELECT ${LINE}, ${lit(h)}, ${lit(`${u.noun} `)} || ${key} || ' also on line ' || first_line || ' with different content'
 FROM (
   SELECT ${LINE}, ${key}, h,
     first_value(${LINE}) OVER w AS first_line, first_value(h) OVER w AS first_h
   FROM (SELECT ${LINE}, ${key}, md5(concat(${content})) AS h FROM import_typed
-        WHERE ${scope} AND ${key} IN (SELECT k FROM import_dupkeys))
+        WHERE ${scope} AND ${key} IN (SELECT k FROM import_dupkeys)
+          AND ${LINE} NOT IN (SELECT line FROM import_problems))
   WINDOW w AS (PARTITION BY ${key} ORDER BY ${LINE})
-) WHERE h <> first_h`)
+) WHERE h <> first_h`
   } else {
     pre =
       'CREATE OR REPLACE TEMP TABLE import_dupkeys AS SELECT CAST(NULL AS VARCHAR) AS k LIMIT 0;\n'
@@ -1004,5 +1014,5 @@ FROM (
   return `${pre}CREATE OR REPLACE TEMP TABLE import_problems AS
 SELECT * FROM (
 ${parts.join('\nUNION ALL\n')}
-) t(line, col, reason)`
+) t(line, col, reason)${post}`
 }
