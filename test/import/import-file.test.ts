@@ -1660,7 +1660,7 @@ describe('column recognition', () => {
     const before = await fingerprint(engine)
     const e = await importError(() => orders(none))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${none}:2 Email: empty value: customer_id is required`,
+      `${none}:2 Email: empty value: customer_id is required (Email, else Billing Phone: both empty)`,
     ])
     expect(await fingerprint(engine)).toEqual(before)
   })

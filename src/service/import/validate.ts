@@ -25,6 +25,11 @@ export interface FieldDef {
   readonly noun?: string
   /** The value as written, when `raw` rewrites it (a decimal comma): what problems quote. */
   readonly shown?: string
+  /**
+   * The other columns a value is taken from when `header`'s is empty, in order (a Shopify
+   * export's Phone after its Email): a required value missing names them too.
+   */
+  readonly fallbacks?: readonly string[]
 }
 
 /** import_typed's column of a field's value as written (FieldDef.shown). */
@@ -232,6 +237,15 @@ export const NUMBER_ID_FIELDS: readonly string[] = [
  */
 const phoneOf = (header: string | undefined): string =>
   header ? `nullif(regexp_replace(${textOf(header)}, '[^0-9+]', '', 'g'), '')` : 'NULL'
+
+/**
+ * The columns after `header` that a Shopify export's customer id is taken from (Email, else
+ * Phone, else Customer ID: phoneOf), none when a column names the customer.
+ */
+const shopifyFallbacks = (c: Readonly<Record<string, string>>, header: string | null): string[] =>
+  c.customer_id
+    ? []
+    : [c.email, c.phone, c.shopify_id].filter((h): h is string => h !== undefined && h !== header)
 
 /** The raw text of a field the file does not have. */
 export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
@@ -518,6 +532,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           raw: 'x.__customer',
           type: 'text',
           required: true,
+          fallbacks: shopifyFallbacks(c, c.customer_id ?? c.email ?? null),
         },
         col(c, 'ordered_at', 'date', true),
         { ...col(c, 'total', 'number', true, 'an amount'), field: 'amount' },
@@ -658,6 +673,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
             : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`,
           type: 'text',
           required: true,
+          fallbacks: shopifyFallbacks(c, c.customer_id ?? c.email ?? c.shopify_id ?? null),
         },
         { ...col(c, 'email', 'text', false), raw: c.email ? email : NO_TEXT },
         {
@@ -864,6 +880,13 @@ export function currencyClashes(spec: TypedSpec): {
   })
 }
 
+/** ' (Email, else Phone: both empty)' after a required value missing that `f.fallbacks` fill. */
+function fallbacksEmpty(f: FieldDef): string {
+  const from = [...(f.header === null ? [] : [f.header]), ...(f.fallbacks ?? [])]
+  if (from.length < 2) return ''
+  return ` (${from.join(', else ')}: ${from.length === 2 ? 'both' : 'all'} empty)`
+}
+
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 export function problemsSql(
   spec: TypedSpec,
@@ -885,7 +908,7 @@ export function problemsSql(
     const r = f.type === 'text' ? ident(f.field) : rawName(f.field)
     if (f.required) {
       parts.push(
-        `SELECT ${LINE}, ${h}, ${lit(`empty value: ${f.field} is required`)} FROM import_typed WHERE ${r} IS NULL`,
+        `SELECT ${LINE}, ${h}, ${lit(`empty value: ${f.field} is required${fallbacksEmpty(f)}`)} FROM import_typed WHERE ${r} IS NULL`,
       )
     }
     if (f.type === 'number') {
