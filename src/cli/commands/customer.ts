@@ -2,6 +2,7 @@
 // service/customer-profile.ts; this file parses flags and lays the profile out as text. While a
 // server holds the workspace (or with --server) it shows the server's live profile instead.
 import type { Command } from 'commander'
+import { daysAgo } from '../../core/words.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
@@ -70,7 +71,7 @@ function purchasesLine(p: CustomerProfile, money: Money | null): string {
   const revenue = money ? `, ${money(sm.revenue)} revenue` : ''
   return (
     `Purchases: ${plural(sm.orders, 'order')} on ${plural(sm.purchaseDays, 'day')}${revenue}; ` +
-    `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${formatInt(sm.daysSinceLast)} days ago). ` +
+    `first ${sm.firstPurchase}, last ${sm.lastPurchase} (${daysAgo(sm.daysSinceLast)}). ` +
     `RFM ${p.rfm.r}${p.rfm.f}${p.rfm.m ?? ''}.`
   )
 }
