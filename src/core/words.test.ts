@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysAgo, wordList } from './words.ts'
+import { daysAgo, decimalsApart, wordList } from './words.ts'
 
 describe('wordList', () => {
   it('joins words as a sentence does', () => {
@@ -17,5 +17,21 @@ describe('daysAgo', () => {
     expect(daysAgo(1)).toBe('1 day ago')
     expect(daysAgo(2)).toBe('2 days ago')
     expect(daysAgo(1234)).toBe('1,234 days ago')
+  })
+})
+
+describe('decimalsApart', () => {
+  it('keeps the unit when the figures read apart, else the cents, then as many as tell them apart', () => {
+    expect(decimalsApart(110.36, 314.59, 0, 2)).toBe(0)
+    expect(decimalsApart(314.53, 314.586853, 0, 2)).toBe(2)
+    expect(decimalsApart(314.586, 314.586853, 0, 2)).toBe(3)
+    expect(decimalsApart(1.5, 1.6, 0, 0)).toBe(1) // no minor unit: one decimal at a time
+    // a figure rounded before it came can sit on the other side: nothing reads right
+    expect(decimalsApart(314.59, 314.586853, 0, 2)).toBeNull()
+  })
+
+  it('asks a difference said beside the figures to agree with them', () => {
+    expect(decimalsApart(12.2, 20.1, 0, 2, 7.9)).toBe(0) // 20 - 12 = 8
+    expect(decimalsApart(4.4, 6.6, 0, 2, 2.2)).toBe(2) // 7 - 4 = 3, not 2
   })
 })

@@ -1,4 +1,5 @@
 // Words as a sentence says them, for the notes and reasons written in plain English.
+import { roundHalfAway } from './round.ts'
 
 /**
  * Words as a list in a sentence: "A", "A and B", "A, B and C".
@@ -19,4 +20,36 @@ export function daysAgo(days: number): string {
   if (days < 0.5) return 'today'
   const n = Math.round(days)
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'day' : 'days'} ago`
+}
+
+/**
+ * The decimals at which two figures one sentence compares read as it says: `low` below `high`
+ * ("is below the minimum", "costs exceed the margin"). Rounding can make them read the same
+ * ("€315 is below the Silver minimum of €315"), so when they do, the next try is `minor` decimals
+ * (the cents), then one more at a time, up to four more, until they read apart. A `difference`
+ * said beside them (passed as high - low; said as it or its negative, "profit -€1") must read as
+ * the shown high minus the shown low, so its sign and size agree with the figures. Returns `decimals` when the
+ * figures already read apart there, and null when no decimals make them read as the sentence
+ * says (a figure rounded before it came here can sit on the other side).
+ * @example decimalsApart(314.53, 314.586853, 0, 2) // 2: '314.53' below '314.59'
+ * @example decimalsApart(4.74, 5.49, 0, 2, 0.75) // 2: '4.74' below '5.49', difference '0.75'
+ */
+export function decimalsApart(
+  low: number,
+  high: number,
+  decimals: number,
+  minor: number,
+  difference?: number,
+): number | null {
+  const last = Math.max(decimals, minor) + 4
+  for (let d = decimals; d <= last; d = d < minor ? minor : d + 1) {
+    const l = roundHalfAway(low, d)
+    const h = roundHalfAway(high, d)
+    if (!(l < h)) continue
+    // the shown difference is the difference of the shown figures, to within float noise
+    if (difference !== undefined && Math.abs(roundHalfAway(difference, d) - (h - l)) > 10 ** -d / 2)
+      continue
+    return d
+  }
+  return null
 }

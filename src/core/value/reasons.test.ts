@@ -319,6 +319,61 @@ describe('formatting', () => {
     expect(tier?.text).toContain('-€0.03')
   })
 
+  test('amounts one sentence compares read apart, and the profit beside them agrees', () => {
+    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
+    const tier = (totalValue: number) =>
+      buildReasons(
+        {
+          tier: {
+            name: 'Bronze',
+            basis: 'rank',
+            totalValue,
+            above: { name: 'Silver', boundary: 314.586853, topPercent: 30 },
+          },
+        },
+        { currency: eur },
+      )[0]?.text
+    // it read "total value €315 is below the Silver minimum of €315"
+    expect(tier(314.53)).toBe(
+      'Bronze: total value €314.53 is below the Silver minimum of €314.59 (the top 30 %)',
+    )
+    // the cents alone do not tell them apart: a tenth of a cent more
+    expect(tier(314.586)).toContain('€314.586 is below the Silver minimum of €314.587')
+    // apart in whole units: whole units
+    expect(tier(110.36)).toContain('€110 is below the Silver minimum of €315')
+    // a total shown to the cent at the line it is below: no figure on the wrong side
+    expect(tier(314.59)).toBe(
+      'Bronze: total value is just below the Silver minimum of €315 (the top 30 %)',
+    )
+    const grace = buildReasons(
+      {
+        tier: {
+          name: 'Gold',
+          basis: 'threshold',
+          totalValue: 2999.8,
+          boundary: 3000,
+          heldByGrace: true,
+          graceLeft: 3,
+        },
+      },
+      { currency: eur },
+    )[0]?.text
+    expect(grace).toContain('total value €2,999.80 is below its €3,000.00 minimum')
+    const loss = (grossMargin: number, otherCost: number, past: number) =>
+      buildReasons({ profit: { past, orders: 1, otherCost, grossMargin } }, { currency: eur })[0]
+        ?.text
+    // it read "of €5 exceed the margin of €5 (profit -€1)"
+    expect(loss(4.74, 5.49, -0.75)).toBe(
+      'served at a loss: shipping, fees and discounts of €5.49 exceed the margin of €4.74 (profit -€0.75)',
+    )
+    // "-€0.05" with "€5" on both sides read as no loss at all
+    expect(loss(5.41, 5.46, -0.05)).toContain('of €5.46 exceed the margin of €5.41 (profit -€0.05)')
+    // €7 over €4 is not a loss of €2: the figures and their difference agree
+    expect(loss(4.4, 6.6, -2.2)).toContain('of €6.60 exceed the margin of €4.40 (profit -€2.20)')
+    // whole units that agree stay whole
+    expect(loss(12.2, 20.1, -7.9)).toContain('of €20 exceed the margin of €12 (profit -€8)')
+  })
+
   test('durations in the unit people use', () => {
     expect(formatDuration(1)).toBe('1 day')
     expect(formatDuration(35)).toBe('5 weeks')

@@ -3,6 +3,7 @@
 // top three explains all three) and keeps the top N, so texts are testable without a database.
 // Formatting (currency, locale) comes from the configuration.
 import { minorDigits, roundHalfAway } from '../round.ts'
+import { decimalsApart } from '../words.ts'
 import type { CurrencyConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -164,27 +165,63 @@ export function moneyFormatter(c: CurrencyConfig): (n: number) => string {
   return fn
 }
 
-function makeFormatter(c: CurrencyConfig): (n: number) => string {
-  const at = (decimals: number): ((n: number) => string) => {
-    const digits = { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
-    let f: Intl.NumberFormat
-    let suffix = ''
-    try {
-      const opts: Intl.NumberFormatOptions = c.code
-        ? { style: 'currency', currency: c.code, ...digits }
-        : digits
-      f = new Intl.NumberFormat(c.locale, opts)
-    } catch {
-      f = new Intl.NumberFormat('en-US', digits)
-      suffix = c.code ? ` ${c.code}` : ''
-    }
-    // rounded first as the files are (round.ts), so a sentence and customers.csv show the same
-    // cents; a value that rounds to zero is zero, not "-€0"
-    return (n: number) => {
-      const r = roundHalfAway(n, decimals)
-      return `${f.format(r === 0 ? 0 : r)}${suffix}`
-    }
+/** Money to a fixed number of decimals, rounded as the files are; zero never reads "-€0". */
+function formatAt(c: CurrencyConfig, decimals: number): (n: number) => string {
+  const digits = { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
+  let f: Intl.NumberFormat
+  let suffix = ''
+  try {
+    const opts: Intl.NumberFormatOptions = c.code
+      ? { style: 'currency', currency: c.code, ...digits }
+      : digits
+    f = new Intl.NumberFormat(c.locale, opts)
+  } catch {
+    f = new Intl.NumberFormat('en-US', digits)
+    suffix = c.code ? ` ${c.code}` : ''
   }
+  // rounded first as the files are (round.ts), so a sentence and customers.csv show the same
+  // cents; a value that rounds to zero is zero, not "-€0"
+  return (n: number) => {
+    const r = roundHalfAway(n, decimals)
+    return `${f.format(r === 0 ? 0 : r)}${suffix}`
+  }
+}
+
+const finer = new Map<string, (n: number) => string>()
+const minorOf = new WeakMap<CurrencyConfig, number>()
+
+/**
+ * A money formatter for amounts one sentence compares, `low` said to be below `high`: the usual
+ * one when they read apart, else one with the decimals that tell them apart (`decimalsApart`:
+ * the cents, then more), so "€315 is below the minimum of €315" reads "€314.53 is below the
+ * minimum of €314.59". `difference` (high - low) is said beside them. Null when no decimals make
+ * them read as the sentence says.
+ */
+function moneyApart(
+  c: CurrencyConfig,
+  low: number,
+  high: number,
+  difference?: number,
+): ((n: number) => string) | null {
+  let minor = minorOf.get(c)
+  if (minor === undefined) {
+    minor = minorDigits(c.code)
+    minorOf.set(c, minor)
+  }
+  const d = decimalsApart(low, high, c.decimals, minor, difference)
+  if (d === null) return null
+  if (d === c.decimals) return moneyFormatter(c)
+  const key = `${c.locale}|${c.code ?? ''}|${d}`
+  let fn = finer.get(key)
+  if (!fn) {
+    fn = formatAt(c, d)
+    finer.set(key, fn)
+  }
+  return fn
+}
+
+function makeFormatter(c: CurrencyConfig): (n: number) => string {
+  const at = (decimals: number) => formatAt(c, decimals)
   const direct = at(c.decimals)
   // An amount that rounds to nothing in the configured unit is shown in the currency's minor
   // unit: a loss of 3 cents read "-€0", and fees of 33 cents "exceed the margin of €0"
@@ -387,11 +424,11 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   const t = f.tier
   if (t) {
     const code = tierCode(t)
-    let text = tierText(t, code, money)
+    let text = tierText(t, code, money, opts.currency)
     // total value = past + predicted profit + referral value: what only some customers have is
     // said with the tier it lifts or sinks, so the first three keep room for segment and type
     if (r) text += `; ${referralText(r, money)}`
-    if (loss) text += `; ${lossText(loss, money)}`
+    if (loss) text += `; ${lossText(loss, money, opts.currency)}`
     out.push({ code, text, amount: t.totalValue })
     if (out.length >= limit) return out
   }
@@ -414,11 +451,12 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     // no tier to carry them: referrals and a loss stand alone, the larger impact first
     const lossAmount = loss ? lossImpact(loss) : 0
     const lossFirst = loss !== undefined && (!r || Math.abs(lossAmount) > Math.abs(r.value))
-    if (loss && lossFirst) out.push(lossReason(loss, lossAmount, money))
+    if (loss && lossFirst) out.push(lossReason(loss, lossAmount, money, opts.currency))
     if (r && out.length < limit) {
       out.push({ code: 'referrals', text: referralText(r, money), amount: r.value })
     }
-    if (loss && !lossFirst && out.length < limit) out.push(lossReason(loss, lossAmount, money))
+    if (loss && !lossFirst && out.length < limit)
+      out.push(lossReason(loss, lossAmount, money, opts.currency))
     if (out.length >= limit) return out
   }
   const c = f.cadence
@@ -477,7 +515,12 @@ function tierCode(t: TierFacts): ReasonCode {
   return 'tier_base'
 }
 
-function tierText(t: TierFacts, code: ReasonCode, money: (n: number) => string): string {
+function tierText(
+  t: TierFacts,
+  code: ReasonCode,
+  money: (n: number) => string,
+  c: CurrencyConfig,
+): string {
   const total = money(t.totalValue)
   const boundary = t.boundary ?? 0
   switch (code) {
@@ -485,16 +528,16 @@ function tierText(t: TierFacts, code: ReasonCode, money: (n: number) => string):
       // a rank tier nobody reaches this run (ties at the line above took its share) has no
       // minimum to be below
       const below = Number.isFinite(boundary)
-        ? `is below its ${money(boundary)} minimum`
-        : 'no longer qualifies for it (no customer does this run)'
+        ? belowText(t.totalValue, boundary, c, (m) => `its ${m} minimum`)
+        : `${total} no longer qualifies for it (no customer does this run)`
       if (t.graceUnit === 'refit') {
-        return `kept in ${t.name} until the next refit (demotions wait for it): total value ${total} ${below}`
+        return `kept in ${t.name} until the next refit (demotions wait for it): total value ${below}`
       }
       const left = t.graceLeft ?? 0
       const one = t.graceUnit === 'runs' ? 'scoring run' : 'day'
       // 0 left: this day (run) is the last one held, not "for 0 more days"
       const unit = left > 0 ? `for ${plural(left, `more ${one}`)}` : `for the last ${one}`
-      return `kept in ${t.name} ${unit} (grace period): total value ${total} ${below}`
+      return `kept in ${t.name} ${unit} (grace period): total value ${below}`
     }
     case 'tier_rank':
       return `top ${t.topPercent} % by total value (${total})`
@@ -504,7 +547,24 @@ function tierText(t: TierFacts, code: ReasonCode, money: (n: number) => string):
   const a = t.above
   if (a === undefined || !Number.isFinite(a.boundary)) return `${t.name}: total value ${total}`
   const share = a.topPercent === undefined ? '' : ` (the top ${a.topPercent} %)`
-  return `${t.name}: total value ${total} is below the ${a.name} minimum of ${money(a.boundary)}${share}`
+  const below = belowText(t.totalValue, a.boundary, c, (m) => `the ${a.name} minimum of ${m}`)
+  return `${t.name}: total value ${below}${share}`
+}
+
+/**
+ * "€314.53 is below the minimum of €314.59": the two amounts with the decimals that tell them
+ * apart (moneyApart); when none do (a total shown to the cent just under a finer minimum), the
+ * total's figure is left out rather than shown at or above the line it is below.
+ */
+function belowText(
+  value: number,
+  line: number,
+  c: CurrencyConfig,
+  minimum: (m: string) => string,
+): string {
+  const fmt = moneyApart(c, value, line)
+  if (fmt) return `${fmt(value)} is below ${minimum(fmt(line))}`
+  return `is just below ${minimum(moneyFormatter(c)(line))}`
 }
 
 type ReferralFacts = NonNullable<ReasonFacts['referrals']>
@@ -524,7 +584,7 @@ function lossImpact(p: ProfitFacts): number {
     : p.past
 }
 
-function lossText(p: ProfitFacts, money: (n: number) => string): string {
+function lossText(p: ProfitFacts, money: (n: number) => string, c: CurrencyConfig): string {
   const tickets = p.tickets ?? 0
   const returns = p.returns ?? 0
   if (tickets > 0 || returns > 0) {
@@ -540,13 +600,24 @@ function lossText(p: ProfitFacts, money: (n: number) => string): string {
   const gm = p.grossMargin
   // a negative margin is the loss itself (sold below cost, or refunds above purchases): no cost
   // "exceeds" anything then
-  return gm !== undefined && gm < 0
-    ? `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
-    : `served at a loss: shipping, fees and discounts of ${money(p.otherCost ?? 0)} exceed the margin${gm !== undefined ? ` of ${money(gm)}` : ''} (profit ${money(p.past)})`
+  if (gm !== undefined && gm < 0) {
+    return `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
+  }
+  const other = p.otherCost ?? 0
+  // the costs, the margin and the profit (their difference) with the decimals that keep "€5
+  // exceed the margin of €5 (profit -€1)" from contradicting itself
+  const fmt = (gm !== undefined && moneyApart(c, gm, other, -p.past)) || money
+  const margin = gm !== undefined ? ` of ${fmt(gm)}` : ''
+  return `served at a loss: shipping, fees and discounts of ${fmt(other)} exceed the margin${margin} (profit ${fmt(p.past)})`
 }
 
-function lossReason(p: ProfitFacts, amount: number, money: (n: number) => string): Reason {
-  return { code: 'served_at_loss', text: lossText(p, money), amount }
+function lossReason(
+  p: ProfitFacts,
+  amount: number,
+  money: (n: number) => string,
+  c: CurrencyConfig,
+): Reason {
+  return { code: 'served_at_loss', text: lossText(p, money, c), amount }
 }
 
 function pastReason(p: ProfitFacts, money: (n: number) => string): Reason {
