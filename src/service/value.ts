@@ -432,6 +432,9 @@ export async function buildValue(
     const seg = segments[f.segment[i] as number]
     // the figures the breakdown beside the reasons shows, to the minor unit
     const shown = shownValue(profit, referralValue, i, digits)
+    const shipping = cent(profit.shippingCost[i] as number)
+    const fee = cent(profit.feeCost[i] as number)
+    const discount = cent(profit.discountCost[i] as number)
     return {
       tier: {
         name: tierNames[t] as string,
@@ -477,11 +480,10 @@ export async function buildValue(
         ticketCost: cent(profit.ticketCost[i] as number),
         returns: f.returns[i] as number,
         returnCost: cent(profit.returnCost[i] as number),
-        otherCost: cent(
-          cent(profit.shippingCost[i] as number) +
-            cent(profit.feeCost[i] as number) +
-            cent(profit.discountCost[i] as number),
-        ),
+        otherCost: cent(shipping + fee + discount),
+        shippingCost: shipping,
+        feeCost: fee,
+        discountCost: discount,
         grossMargin: cent(profit.grossMargin[i] as number),
       },
       cadence: {

@@ -132,6 +132,31 @@ describe('buildReasons', () => {
     )
   })
 
+  test('a loss names only the cost kinds counted: no discounts unless they are a cost', () => {
+    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
+    const loss = (shippingCost: number, feeCost: number, discountCost: number) =>
+      buildReasons(
+        {
+          profit: {
+            past: 4.74 - shippingCost - feeCost - discountCost,
+            orders: 1,
+            otherCost: shippingCost + feeCost + discountCost,
+            shippingCost,
+            feeCost,
+            discountCost,
+            grossMargin: 4.74,
+          },
+        },
+        { currency: eur },
+      )[0]?.text
+    // discountAsCost false: the discount is 0 here and is not named
+    expect(loss(4.9, 0.59, 0)).toBe(
+      'served at a loss: shipping and fees of €5.49 exceed the margin of €4.74 (profit -€0.75)',
+    )
+    expect(loss(0, 0.59, 9.5)).toContain('fees and discounts of €10 exceed the margin of €5')
+    expect(loss(9.9, 0, 0)).toContain('shipping of €10 exceeds the margin of €5')
+  })
+
   test('cadence, overdue and a lapsed type', () => {
     // usual gap 35 days = 5 weeks; 21 gaps = 735 days = 2 years; 133 days since last = 19 weeks
     const cadence = { orders: 22, usualGapDays: 35, tenureDays: 868, daysSinceLast: 133 }

@@ -3,7 +3,7 @@
 // top three explains all three) and keeps the top N, so texts are testable without a database.
 // Formatting (currency, locale) comes from the configuration.
 import { minorDigits, roundHalfAway } from '../round.ts'
-import { decimalsApart } from '../words.ts'
+import { decimalsApart, wordList } from '../words.ts'
 import type { CurrencyConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -92,6 +92,13 @@ export interface ReasonFacts {
     readonly returnCost?: number
     /** Shipping, payment fees and discounts counted as cost. */
     readonly otherCost?: number
+    /**
+     * The parts of `otherCost`, so a loss names only the costs counted (discounts cost nothing
+     * unless `discountAsCost`); without them it names all three.
+     */
+    readonly shippingCost?: number
+    readonly feeCost?: number
+    readonly discountCost?: number
     /** Margin before the cost to serve (a negative one: sold below cost, or refunds). */
     readonly grossMargin?: number
   }
@@ -608,7 +615,23 @@ function lossText(p: ProfitFacts, money: (n: number) => string, c: CurrencyConfi
   // exceed the margin of €5 (profit -€1)" from contradicting itself
   const fmt = (gm !== undefined && moneyApart(c, gm, other, -p.past)) || money
   const margin = gm !== undefined ? ` of ${fmt(gm)}` : ''
-  return `served at a loss: shipping, fees and discounts of ${fmt(other)} exceed the margin${margin} (profit ${fmt(p.past)})`
+  const what = otherCostWords(p)
+  // "shipping exceeds", "shipping and fees exceed"
+  const verb = what === 'shipping' ? 'exceeds' : 'exceed'
+  return `served at a loss: ${what} of ${fmt(other)} ${verb} the margin${margin} (profit ${fmt(p.past)})`
+}
+
+/** The cost kinds in `otherCost` that were counted and are not zero, in words. */
+function otherCostWords(p: ProfitFacts): string {
+  if (p.shippingCost === undefined && p.feeCost === undefined && p.discountCost === undefined) {
+    return 'shipping, fees and discounts'
+  }
+  const kinds: string[] = []
+  if ((p.shippingCost ?? 0) > 0) kinds.push('shipping')
+  if ((p.feeCost ?? 0) > 0) kinds.push('fees')
+  if ((p.discountCost ?? 0) > 0) kinds.push('discounts')
+  // parts each under half a cent can add up to a cent
+  return kinds.length > 0 ? wordList(kinds) : 'shipping, fees and discounts'
 }
 
 function lossReason(
