@@ -511,6 +511,8 @@ export async function buildValue(
     promoterMin: cfg.loyalty.nps.promoterMin,
     minRepeat: cfg.loyalty.minRepeat,
     engagementSignalPercentile: cfg.loyalty.lucrative.engagementSignalPercentile,
+    minValuePercentile: cfg.loyalty.lucrative.minValuePercentile,
+    pAliveBelow: cfg.loyalty.lapsed.pAliveBelow,
   }
   const top3 = { ...reasonOpts, limit: 3 }
 

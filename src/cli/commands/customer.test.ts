@@ -15,7 +15,7 @@ describe('response-time targets in words', () => {
 
 describe('the purchases line', () => {
   // a transaction log's profile: the purchases line without money
-  const profile = (daysSinceLast: number): CustomerProfile => ({
+  const profile = (daysSinceLast: number, pAlive: number | null = null): CustomerProfile => ({
     customerId: 'C1',
     asOf: '2025-12-31',
     currency: null,
@@ -36,7 +36,18 @@ describe('the purchases line', () => {
       T: 758,
     },
     rfm: { r: 5, f: 5, m: null, segment: 'Champions' },
-    predictions: null,
+    predictions:
+      pAlive === null
+        ? null
+        : {
+            pAlive,
+            expectedPurchases: 2.4,
+            expectedSpend: null,
+            predictedValue: null,
+            expectedNextPurchase: null,
+            horizon: 52,
+            unit: 'week',
+          },
     value: null,
     service: null,
     tier: null,
@@ -51,5 +62,19 @@ describe('the purchases line', () => {
     expect(formatProfile(profile(1))).toContain('last 2025-12-30 (1 day ago).')
     expect(formatProfile(profile(2))).toContain('last 2025-12-30 (2 days ago).')
     expect(formatProfile(profile(1234))).toContain('(1,234 days ago).')
+  })
+
+  test('P(alive) below 1 never reads 100.0%, above 0 never 0.0%', () => {
+    const pa = (p: number) => /P\(alive\) ([^,]+),/.exec(formatProfile(profile(3, p)))?.[1]
+    expect(pa(0.999)).toBe('99.9%')
+    expect(pa(0.99996)).toBe('99.996%')
+    expect(pa(0.0004)).toBe('0.04%')
+    expect(pa(1)).toBe('100.0%')
+    expect(pa(0.4567)).toBe('45.7%')
+    // value profiles: under the lapsed line, never at it (the reason beside it says 29.98 %)
+    const line = (p: number) => /P\(alive\) ([^,]+),/.exec(formatProfile(profile(3, p), 0.3))?.[1]
+    expect(line(0.2998)).toBe('29.98%')
+    expect(line(0.29917)).toBe('29.9%')
+    expect(line(0.3)).toBe('30.0%')
   })
 })

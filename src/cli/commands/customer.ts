@@ -2,7 +2,8 @@
 // service/customer-profile.ts; this file parses flags and lays the profile out as text. While a
 // server holds the workspace (or with --server) it shows the server's live profile instead.
 import type { Command } from 'commander'
-import { daysAgo } from '../../core/words.ts'
+import { DEFAULT_VALUE_CONFIG } from '../../core/value/config.ts'
+import { daysAgo, decimalsApart } from '../../core/words.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
@@ -65,6 +66,22 @@ function treeLines(
 
 type Money = (v: number | null) => string
 
+/**
+ * P(alive) as a percent that reads neither 100.0% below 1 nor 0.0% above 0 (a customer the model
+ * is not sure of is never shown as certainly active or gone), nor at the lapsed rule's `line`
+ * below it (the reason beside it says "29.98 %"): a tenth of a percent, else the decimals that
+ * tell them apart (decimalsApart).
+ */
+function pAlivePct(p: number, line?: number): string {
+  const pc = p * 100
+  if (!(pc > 0 && pc < 100)) return formatPct(p)
+  const end = pc >= 50 ? decimalsApart(pc, 100, 1, 1) : decimalsApart(0, pc, 1, 1)
+  if (end === null) return pc >= 50 ? 'over 99.99999%' : 'under 0.00001%'
+  if (line === undefined || !(pc < line * 100)) return formatPct(p, end)
+  const below = decimalsApart(pc, line * 100, 1, 1)
+  return below === null ? `under ${formatPct(line)}` : formatPct(p, Math.max(end, below))
+}
+
 /** Orders, purchase days, dates and RFM; revenue too when `money` is given. */
 function purchasesLine(p: CustomerProfile, money: Money | null): string {
   const sm = p.summary
@@ -77,10 +94,14 @@ function purchasesLine(p: CustomerProfile, money: Money | null): string {
 }
 
 /** The predictions in one line (spend and value only when `money` is given); null without. */
-function predictionsLine(p: CustomerProfile, money: Money | null): string | null {
+function predictionsLine(
+  p: CustomerProfile,
+  money: Money | null,
+  pAliveBelow?: number,
+): string | null {
   const pr = p.predictions
   if (!pr) return null
-  const pa = pr.pAlive === null ? '' : `P(alive) ${formatPct(pr.pAlive)}, `
+  const pa = pr.pAlive === null ? '' : `P(alive) ${pAlivePct(pr.pAlive, pAliveBelow)}, `
   const next = pr.expectedNextPurchase ? `; next purchase around ${pr.expectedNextPurchase}` : ''
   const spend = money
     ? ` of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}`
@@ -92,7 +113,7 @@ function predictionsLine(p: CustomerProfile, money: Money | null): string | null
  * The profile of a workspace whose orders carry no amounts (a transaction log): who, when and how
  * often they buy, the predictions in purchases, and the recent orders; nothing in money.
  */
-function formatPurchasesOnly(p: CustomerProfile): string {
+function formatPurchasesOnly(p: CustomerProfile, pAliveBelow?: number): string {
   const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
   const lines = [
     `Customer ${p.customerId}${name}: ${p.rfm.segment} (as of ${p.asOf})`,
@@ -100,7 +121,7 @@ function formatPurchasesOnly(p: CustomerProfile): string {
     '',
     purchasesLine(p, null),
   ]
-  const pr = predictionsLine(p, null)
+  const pr = predictionsLine(p, null, pAliveBelow)
   if (pr) lines.push(pr)
   if (p.recentOrders.length > 0) {
     lines.push('', 'Recent orders:')
@@ -120,13 +141,16 @@ function formatPurchasesOnly(p: CustomerProfile): string {
   return lines.join('\n')
 }
 
-/** The profile as plain text: who, why, value breakdown, behaviour, service, orders, referrals. */
-export function formatProfile(p: CustomerProfile): string {
+/**
+ * The profile as plain text: who, why, value breakdown, behaviour, service, orders, referrals.
+ * `pAliveBelow` is the lapsed rule's line, which P(alive) never reads as at when below it.
+ */
+export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string {
   const cur = p.currency
   const money = (v: number | null) => formatMoney(v, cur, p.locale)
   const t = p.tier
   if (p.value === null || t === null || p.loyalty === null || p.service === null) {
-    return formatPurchasesOnly(p)
+    return formatPurchasesOnly(p, pAliveBelow)
   }
   const sl = t.serviceLevel
   const lines: string[] = []
@@ -174,7 +198,7 @@ export function formatProfile(p: CustomerProfile): string {
   )
   lines.push('')
   lines.push(purchasesLine(p, money))
-  const pr = predictionsLine(p, money)
+  const pr = predictionsLine(p, money, pAliveBelow)
   if (pr) lines.push(pr)
   const sv = p.service
   const parts = [
@@ -279,7 +303,7 @@ export function formatLiveProfile(
   )
   if (p.prediction.pAlive !== null) {
     lines.push(
-      `P(alive) ${formatPct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
+      `P(alive) ${pAlivePct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
     )
   }
   if (sl) lines.push(serviceLine(sl))
@@ -333,7 +357,10 @@ export function registerCustomer(program: Command): void {
         ...(opts.predictions === false ? { predictions: false } : {}),
       })
       if (opts.json) printJson(profile)
-      else println(formatProfile(profile))
+      else
+        println(
+          formatProfile(profile, (cfg?.config ?? DEFAULT_VALUE_CONFIG).loyalty.lapsed.pAliveBelow),
+        )
     } finally {
       await engine.close()
     }

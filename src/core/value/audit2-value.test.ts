@@ -89,9 +89,11 @@ describe('lucrative loyal: "top N %" is the rank share, rounded up', () => {
     expect(text(A)).toBe('lucrative loyal: top 8 % by value with engagement in the top 8 %')
   })
 
-  it('second of 13: top 16 % (2/13 = 15.4 %); tied fourth to sixth: top 47 % (6/13)', () => {
+  it('second of 13: top 16 % (2/13 = 15.4 %); tied fourth to sixth: the 76th percentile', () => {
     expect(text(G)).toBe('lucrative loyal: top 16 % by value with engagement in the top 16 %')
-    expect(text(B)).toBe('lucrative loyal: top 47 % by value with engagement in the top 47 %')
+    // in the top 47 % (6/13) by rank, which reads outside the rules' top 30 % by value (and 40 %
+    // by engagement) they passed at the 76th percentile (10/13 at or below): the percentile
+    expect(text(B)).toBe('lucrative loyal: value percentile 76 with engagement percentile 76')
   })
 
   it('the first of 1000 is in the top 1 %, the third of 100 in the top 3 %', () => {

@@ -252,6 +252,45 @@ describe('buildReasons', () => {
     ).toBe('one-time buyer: 2 purchase days (1 repeat; the rules ask for 2), the last 16 weeks ago')
   })
 
+  test('a rounded percent never reads as at or past the line of the rule it fails or passes', () => {
+    const type = (facts: Parameters<typeof buildReasons>[0]) =>
+      buildReasons(facts, { currency }).find((r) => r.code === 'loyalty_type')?.text
+    const lapsed = (pAlive: number) =>
+      type({ loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive })
+    // lapsed below a P(alive) of 0.3: it read "30 % chance"
+    expect(lapsed(0.29917)).toBe('lapsed: 29.9 % chance of still being active')
+    expect(lapsed(0.2998)).toBe('lapsed: 29.98 % chance of still being active')
+    expect(lapsed(0.2999999999)).toBe('lapsed: under 30 % chance of still being active')
+    expect(lapsed(0.18)).toBe('lapsed: 18 % chance of still being active')
+    // the line is the configured one
+    expect(
+      buildReasons(
+        { loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.497 },
+        { currency, pAliveBelow: 0.5 },
+      ).find((r) => r.code === 'loyalty_type')?.text,
+    ).toBe('lapsed: 49.7 % chance of still being active')
+    // lucrative from the 70th value percentile: the 901st of 3,000 is at it and in the top
+    // 30.03 %, which read "top 31 %"; the percentile the rule measured is cited instead
+    const lucrative = {
+      loyalty: { type: 'lucrative_loyal', rule: 'high_value_connected' },
+      valuePercentile: 70,
+      valueTopShare: (100 * 901) / 3000,
+      engagement: { percentile: 60, topShare: (100 * 1201) / 3000, reviews: 0 },
+    } as const
+    expect(type(lucrative)).toBe(
+      'lucrative loyal: value percentile 70 with engagement percentile 60',
+    )
+    // inside the line: the rank, as before
+    expect(
+      type({
+        ...lucrative,
+        valuePercentile: 95,
+        valueTopShare: 5.2,
+        engagement: { percentile: 66, topShare: 34.1, reviews: 0 },
+      }),
+    ).toBe('lucrative loyal: top 6 % by value with engagement in the top 35 %')
+  })
+
   test('tier held by grace, threshold tiers, segment and engagement', () => {
     const held = {
       name: 'Gold',

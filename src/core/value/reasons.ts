@@ -144,6 +144,13 @@ export interface ReasonOptions {
    * rules' engagementSignalPercentile): a lucrative loyal's reason cites only the signs counted.
    */
   readonly engagementSignalPercentile?: number
+  /** The lapsed rule's P(alive) line (default 0.3): a P(alive) under it never reads as at it. */
+  readonly pAliveBelow?: number
+  /**
+   * The value percentile the lucrative rule asks (default 70): the rank a lucrative loyal's
+   * reason cites never reads as outside it.
+   */
+  readonly minValuePercentile?: number
 }
 
 /** Distinct amounts remembered per formatter; later ones are formatted each time. */
@@ -315,6 +322,38 @@ const pct = (p: number) => `${Math.round(p)} %`
  */
 const topPct = (share: number) => `${Math.max(1, Math.ceil(share - 1e-9))} %`
 
+/**
+ * A percent under the line of the rule it fails or passes (a threshold the sentence does not
+ * show): whole when that reads under the line, else with the decimals that tell them apart
+ * (decimalsApart), so a P(alive) of 29.917 % under a line of 30 % reads "29.9 %", not "30 %";
+ * "under 30 %" when no decimals do. Under half a percent is "under 1 %", not a flat "0 %".
+ */
+function pctBelow(p: number, line: number): string {
+  if (p < 0.5) return 'under 1 %'
+  if (!(p < line)) return pct(p)
+  const d = decimalsApart(p, line, 0, 1)
+  return d === null ? `under ${line} %` : `${roundHalfAway(p, d).toFixed(d)} %`
+}
+
+/**
+ * Where a rule that passed on a percentile ranks the customer: "top N %" (topPct), unless that
+ * reads outside the rule's line (the top 100 - min %); then the percentile the rule measured,
+ * rounded down. The percentile counts the customer and ties as at or below, so the 901st of
+ * 3,000 is at the 70th percentile and in the top 30.03 %, which no rounding reads as the top 30 %.
+ */
+function rankWords(
+  share: number,
+  percentile: number | undefined,
+  minPercentile: number,
+  what: string,
+): string {
+  const top = topPct(share)
+  if (percentile === undefined || Number.parseInt(top, 10) <= 100 - minPercentile) {
+    return what === 'value' ? `top ${top} by value` : `${what} in the top ${top}`
+  }
+  return `${what} percentile ${Math.floor(percentile + 1e-9)}`
+}
+
 /** A loyalty type in words. */
 export const TYPE_NAME: Readonly<Record<LoyaltyType, string>> = {
   lucrative_loyal: 'lucrative loyal',
@@ -361,7 +400,7 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
       // under half a percent is "under 1 %", not a flat "0 %"
       return f.pAlive === undefined
         ? `${name}: unlikely to still be active`
-        : `${name}: ${f.pAlive < 0.005 ? 'under 1 %' : pct(f.pAlive * 100)} chance of still being active`
+        : `${name}: ${pctBelow(f.pAlive * 100, (opts.pAliveBelow ?? 0.3) * 100)} chance of still being active`
     case 'overdue':
       return c ? `${name}: ${overdueText(c.daysSinceLast, c.usualGapDays)}` : `${name}: overdue`
     case 'detractor':
@@ -374,18 +413,21 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
       if (reviews > 0) signs.push(plural(reviews, 'review'))
       if (f.nps !== undefined && f.nps >= promoterMin) signs.push(`promoter (NPS ${f.nps})`)
       const e = f.engagement
-      if (e && e.percentile > 0 && e.percentile >= (opts.engagementSignalPercentile ?? 60)) {
+      const signal = opts.engagementSignalPercentile ?? 60
+      if (e && e.percentile > 0 && e.percentile >= signal) {
         const share = e.topShare
         signs.push(
           share !== undefined && Number.isFinite(share)
-            ? `engagement in the top ${topPct(share)}`
+            ? rankWords(share, e.percentile, signal, 'engagement')
             : `engagement in the top ${pct(Math.max(1, 100 - e.percentile))}`,
         )
       }
       const vs = f.valueTopShare
+      const vp = f.valuePercentile
+      const minValue = opts.minValuePercentile ?? 70
       const top =
         vs !== undefined && Number.isFinite(vs)
-          ? `top ${topPct(vs)} by value`
+          ? rankWords(vs, vp !== undefined && vp >= minValue ? vp : undefined, minValue, 'value')
           : f.valuePercentile === undefined
             ? 'high value'
             : `top ${pct(Math.max(1, 100 - f.valuePercentile))} by value`

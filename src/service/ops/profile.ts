@@ -402,7 +402,13 @@ export function scoreProfile(
             ...(Number.isFinite(valuePct) ? { valuePercentile: valuePct } : {}),
           },
           // as many as `loyals customer` gives: tier, segment and type, then what drives them
-          { currency: cfg.currency, limit: 5 },
+          {
+            currency: cfg.currency,
+            limit: 5,
+            // the rules' lines, so a figure never reads as on the wrong side of one
+            minValuePercentile: cfg.loyalty.lucrative.minValuePercentile,
+            pAliveBelow: cfg.loyalty.lapsed.pAliveBelow,
+          },
         )
   return {
     ...p,
