@@ -79,11 +79,11 @@ const PROFITS = {
 } as const
 const LOSS_TEXT = {
   profitable: '',
-  serviceLoss: 'served at a loss: 3 support tickets (6 h) and 3 returns cost $390',
-  marginLoss:
-    "served at a loss: the orders' margin is -$50 (sold below cost or refunded), before any cost to serve (profit -$50)",
+  serviceLoss:
+    'served at a loss: 3 support tickets (6 h), 3 returns and shipping, fees and discounts cost $400, more than the margin of $90 (profit -$310)',
+  marginLoss: 'served at a loss: sold below cost or refunded (margin -$50)',
   feeLoss:
-    'served at a loss: shipping, fees and discounts of $38 exceed the margin of $30 (profit -$8)',
+    'served at a loss: shipping, fees and discounts cost $38, more than the margin of $30 (profit -$8)',
   revenue: '',
 } as const
 
@@ -151,7 +151,7 @@ describe('the first three reasons cover tier, segment and type', () => {
     // Platinum, lapsed, At risk, with a referral and served at a loss: the tier was 5th
     const atRisk = facts('rank', 'At risk', 'p_alive_low', 'direct', 'serviceLoss')
     expect(buildReasons(atRisk, { currency }).map((r) => r.text)).toEqual([
-      'top 2 % by total value ($12,039); referred 2 customers worth $330; served at a loss: 3 support tickets (6 h) and 3 returns cost $390',
+      'top 2 % by total value ($12,039); referred 2 customers worth $330; served at a loss: 3 support tickets (6 h), 3 returns and shipping, fees and discounts cost $400, more than the margin of $90 (profit -$310)',
       'At risk: last order 4 months ago, 22 orders, $4,900 spent',
       'lapsed: 6 % chance of still being active',
     ])

@@ -117,7 +117,7 @@ describe('buildReasons', () => {
     )
     expect(loss).toEqual({
       code: 'served_at_loss',
-      text: 'served at a loss: 14 support tickets (6 h) and 3 returns cost $212',
+      text: 'served at a loss: 14 support tickets (6 h) and 3 returns cost $212 (profit -$144)',
       amount: -212,
     })
   })
@@ -127,9 +127,7 @@ describe('buildReasons', () => {
       { profit: { past: -8.2, orders: 1, otherCost: 38.2 } },
       { currency },
     )
-    expect(loss?.text).toBe(
-      'served at a loss: shipping, fees and discounts of $38 exceed the margin (profit -$8)',
-    )
+    expect(loss?.text).toBe('served at a loss: shipping, fees and discounts cost $38 (profit -$8)')
   })
 
   test('a loss names only the cost kinds counted: no discounts unless they are a cost', () => {
@@ -151,10 +149,50 @@ describe('buildReasons', () => {
       )[0]?.text
     // discountAsCost false: the discount is 0 here and is not named
     expect(loss(4.9, 0.59, 0)).toBe(
-      'served at a loss: shipping and fees of €5.49 exceed the margin of €4.74 (profit -€0.75)',
+      'served at a loss: shipping and fees cost €5.49, more than the margin of €4.74 (profit -€0.75)',
     )
-    expect(loss(0, 0.59, 9.5)).toContain('fees and discounts of €10 exceed the margin of €5')
-    expect(loss(9.9, 0, 0)).toContain('shipping of €10 exceeds the margin of €5')
+    expect(loss(0, 0.59, 9.5)).toContain('discounts and fees cost €10, more than the margin of €5')
+    expect(loss(9.9, 0, 0)).toContain('shipping cost €10, more than the margin of €5')
+  })
+
+  test('a loss is told by what made it: a negative margin first, then every cost, the largest first', () => {
+    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
+    const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
+      buildReasons({ profit }, { currency: eur })[0]?.text
+    // sold below cost: it read "served at a loss: 1 support ticket (20 min) cost €16", as if
+    // support had made a loss the margin had already made
+    expect(
+      loss({
+        past: -25.07,
+        orders: 1,
+        tickets: 1,
+        ticketMinutes: 20,
+        ticketCost: 16,
+        shippingCost: 4.9,
+        feeCost: 0.9,
+        discountCost: 0,
+        otherCost: 5.8,
+        grossMargin: -3.27,
+      }),
+    ).toBe(
+      'served at a loss: sold below cost or refunded (margin -€3), and 1 support ticket (20 min), shipping and fees cost €22 more (profit -€25)',
+    )
+    // shipping and fees alone exceed the margin: it read "1 return cost €8"
+    expect(
+      loss({
+        past: -12.61,
+        orders: 1,
+        returns: 1,
+        returnCost: 7.5,
+        shippingCost: 4.9,
+        feeCost: 1.49,
+        discountCost: 0,
+        otherCost: 6.39,
+        grossMargin: 1.28,
+      }),
+    ).toBe(
+      'served at a loss: 1 return, shipping and fees cost €14, more than the margin of €1 (profit -€13)',
+    )
   })
 
   test('cadence, overdue and a lapsed type', () => {
@@ -428,14 +466,18 @@ describe('formatting', () => {
         ?.text
     // it read "of €5 exceed the margin of €5 (profit -€1)"
     expect(loss(4.74, 5.49, -0.75)).toBe(
-      'served at a loss: shipping, fees and discounts of €5.49 exceed the margin of €4.74 (profit -€0.75)',
+      'served at a loss: shipping, fees and discounts cost €5.49, more than the margin of €4.74 (profit -€0.75)',
     )
     // "-€0.05" with "€5" on both sides read as no loss at all
-    expect(loss(5.41, 5.46, -0.05)).toContain('of €5.46 exceed the margin of €5.41 (profit -€0.05)')
+    expect(loss(5.41, 5.46, -0.05)).toContain(
+      'cost €5.46, more than the margin of €5.41 (profit -€0.05)',
+    )
     // €7 over €4 is not a loss of €2: the figures and their difference agree
-    expect(loss(4.4, 6.6, -2.2)).toContain('of €6.60 exceed the margin of €4.40 (profit -€2.20)')
+    expect(loss(4.4, 6.6, -2.2)).toContain(
+      'cost €6.60, more than the margin of €4.40 (profit -€2.20)',
+    )
     // whole units that agree stay whole
-    expect(loss(12.2, 20.1, -7.9)).toContain('of €20 exceed the margin of €12 (profit -€8)')
+    expect(loss(12.2, 20.1, -7.9)).toContain('cost €20, more than the margin of €12 (profit -€8)')
   })
 
   test('durations in the unit people use', () => {

@@ -626,54 +626,80 @@ function referralText(r: ReferralFacts, money: (n: number) => string): string {
     : text
 }
 
-/** The money a loss reason cites: the service costs when there are any, else the loss itself. */
-function lossImpact(p: ProfitFacts): number {
-  return (p.tickets ?? 0) > 0 || (p.returns ?? 0) > 0
-    ? -((p.ticketCost ?? 0) + (p.returnCost ?? 0))
-    : p.past
+/** One cost to serve a loss reason names, in words, with its amount. */
+interface CostPart {
+  readonly words: string
+  /** Said inside the part's parentheses before the amount ("6 h"). */
+  readonly detail?: string
+  readonly amount: number
 }
 
-function lossText(p: ProfitFacts, money: (n: number) => string, c: CurrencyConfig): string {
+/**
+ * The costs to serve that were counted and are not zero, the largest first (ties in the order
+ * tickets, returns, shipping, fees, discounts), so a loss is not blamed on one cost that others
+ * made too. Discounts cost nothing unless `discountAsCost`; without the parts of `otherCost`, they
+ * are named together as before.
+ */
+function costParts(p: ProfitFacts): CostPart[] {
+  const parts: CostPart[] = []
   const tickets = p.tickets ?? 0
-  const returns = p.returns ?? 0
-  if (tickets > 0 || returns > 0) {
+  if (tickets > 0) {
     const mins = p.ticketMinutes ?? 0
-    const t =
-      tickets > 0
-        ? `${plural(tickets, 'support ticket')}${mins > 0 ? ` (${hours(mins)})` : ''}`
-        : ''
-    const r = returns > 0 ? plural(returns, 'return') : ''
-    const what = t && r ? `${t} and ${r}` : t || r
-    return `served at a loss: ${what} cost ${money((p.ticketCost ?? 0) + (p.returnCost ?? 0))}`
+    parts.push({
+      words: plural(tickets, 'support ticket'),
+      ...(mins > 0 ? { detail: hours(mins) } : {}),
+      amount: p.ticketCost ?? 0,
+    })
   }
-  const gm = p.grossMargin
-  // a negative margin is the loss itself (sold below cost, or refunds above purchases): no cost
-  // "exceeds" anything then
-  if (gm !== undefined && gm < 0) {
-    return `served at a loss: the orders' margin is ${money(gm)} (sold below cost or refunded), before any cost to serve (profit ${money(p.past)})`
+  const returns = p.returns ?? 0
+  if (returns > 0) parts.push({ words: plural(returns, 'return'), amount: p.returnCost ?? 0 })
+  if (p.shippingCost === undefined && p.feeCost === undefined && p.discountCost === undefined) {
+    const other = p.otherCost ?? 0
+    if (other > 0) parts.push({ words: 'shipping, fees and discounts', amount: other })
+  } else {
+    if ((p.shippingCost ?? 0) > 0) parts.push({ words: 'shipping', amount: p.shippingCost ?? 0 })
+    if ((p.feeCost ?? 0) > 0) parts.push({ words: 'fees', amount: p.feeCost ?? 0 })
+    if ((p.discountCost ?? 0) > 0) parts.push({ words: 'discounts', amount: p.discountCost ?? 0 })
   }
-  const other = p.otherCost ?? 0
-  // the costs, the margin and the profit (their difference) with the decimals that keep "€5
-  // exceed the margin of €5 (profit -€1)" from contradicting itself
-  const fmt = (gm !== undefined && moneyApart(c, gm, other, -p.past)) || money
-  const margin = gm !== undefined ? ` of ${fmt(gm)}` : ''
-  const what = otherCostWords(p)
-  // "shipping exceeds", "shipping and fees exceed"
-  const verb = what === 'shipping' ? 'exceeds' : 'exceed'
-  return `served at a loss: ${what} of ${fmt(other)} ${verb} the margin${margin} (profit ${fmt(p.past)})`
+  // a stable sort: equal amounts keep the order above
+  return parts.sort((a, b) => b.amount - a.amount)
 }
 
-/** The cost kinds in `otherCost` that were counted and are not zero, in words. */
-function otherCostWords(p: ProfitFacts): string {
-  if (p.shippingCost === undefined && p.feeCost === undefined && p.discountCost === undefined) {
-    return 'shipping, fees and discounts'
+const costsTotal = (parts: readonly CostPart[]): number =>
+  parts.reduce((sum, part) => sum + part.amount, 0)
+
+/** "1 support ticket (20 min), shipping and fees cost €22": the kinds, the largest first. */
+function costsText(parts: readonly CostPart[], money: (n: number) => string): string {
+  const kinds = parts.map((part) => (part.detail ? `${part.words} (${part.detail})` : part.words))
+  return `${wordList(kinds)} cost ${money(costsTotal(parts))}`
+}
+
+/** The money a loss reason cites: the costs it names against a margin, else the loss itself. */
+function lossImpact(p: ProfitFacts): number {
+  const parts = costParts(p)
+  return (p.grossMargin ?? 0) < 0 || parts.length === 0 ? p.past : -costsTotal(parts)
+}
+
+/**
+ * A loss told by what made it: a negative margin first (sold below cost or refunded: the customer
+ * was a loss before any cost to serve), then the costs to serve counted, the largest first. With a
+ * margin that is not negative, the costs are said against it, written so that they never read as
+ * equal to it and the profit agrees with them (moneyApart).
+ */
+function lossText(p: ProfitFacts, money: (n: number) => string, c: CurrencyConfig): string {
+  const parts = costParts(p)
+  const gm = p.grossMargin
+  if (gm !== undefined && gm < 0) {
+    const sold = `served at a loss: sold below cost or refunded (margin ${money(gm)})`
+    // no cost to serve: the margin is the loss
+    if (parts.length === 0) return sold
+    return `${sold}, and ${costsText(parts, money)} more (profit ${money(p.past)})`
   }
-  const kinds: string[] = []
-  if ((p.shippingCost ?? 0) > 0) kinds.push('shipping')
-  if ((p.feeCost ?? 0) > 0) kinds.push('fees')
-  if ((p.discountCost ?? 0) > 0) kinds.push('discounts')
-  // parts each under half a cent can add up to a cent
-  return kinds.length > 0 ? wordList(kinds) : 'shipping, fees and discounts'
+  if (parts.length === 0) return `served at a loss (profit ${money(p.past)})`
+  if (gm === undefined)
+    return `served at a loss: ${costsText(parts, money)} (profit ${money(p.past)})`
+  const fmt = moneyApart(c, gm, costsTotal(parts), -p.past) ?? money
+  return `served at a loss: ${costsText(parts, fmt)}, more than the margin of ${fmt(gm)} (profit ${fmt(p.past)})`
 }
 
 function lossReason(
