@@ -177,6 +177,20 @@ describe('buildReasons', () => {
     ).toBe(
       'served at a loss: sold below cost or refunded (margin -€3), and 1 support ticket (20 min), shipping and fees cost €22 more (profit -€25)',
     )
+    // the margin and the costs add up to the profit said: -€3 and €21 more are not -€25
+    expect(
+      loss({
+        past: -24.8,
+        orders: 1,
+        tickets: 1,
+        ticketCost: 16.5,
+        shippingCost: 4.9,
+        otherCost: 4.9,
+        grossMargin: -3.4,
+      }),
+    ).toContain(
+      '(margin -€3.40), and 1 support ticket and shipping cost €21.40 more (profit -€24.80)',
+    )
     // shipping and fees alone exceed the margin: it read "1 return cost €8"
     expect(
       loss({

@@ -690,10 +690,12 @@ function lossText(p: ProfitFacts, money: (n: number) => string, c: CurrencyConfi
   const parts = costParts(p)
   const gm = p.grossMargin
   if (gm !== undefined && gm < 0) {
-    const sold = `served at a loss: sold below cost or refunded (margin ${money(gm)})`
     // no cost to serve: the margin is the loss
-    if (parts.length === 0) return sold
-    return `${sold}, and ${costsText(parts, money)} more (profit ${money(p.past)})`
+    if (parts.length === 0)
+      return `served at a loss: sold below cost or refunded (margin ${money(gm)})`
+    // margin minus costs is the profit said: "-€3 ... €21 more (profit -€25)" would not add up
+    const fmt = moneyApart(c, gm, costsTotal(parts), -p.past) ?? money
+    return `served at a loss: sold below cost or refunded (margin ${fmt(gm)}), and ${costsText(parts, fmt)} more (profit ${fmt(p.past)})`
   }
   if (parts.length === 0) return `served at a loss (profit ${money(p.past)})`
   if (gm === undefined)
