@@ -36,6 +36,9 @@ export const ProfileAnswer = z.strictObject({
       .nullable()
       .describe('the purchase model that scored the customer (nbd: no dropout, P(alive) 1)'),
     pAlive: z.number().nullable(),
+    lapsedBelow: z
+      .number()
+      .describe("the lapsed rule's line: a P(alive) below it makes the customer lapsed"),
     expectedPurchases: z.number().nullable(),
     horizonWeeks: z.number(),
   }),

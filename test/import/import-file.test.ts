@@ -1833,6 +1833,26 @@ describe('column recognition', () => {
     ])
   })
 
+  test('Shopify customers export without an Email column: a row with no id names Phone, then Customer ID', async () => {
+    // the id is coalesce(Email, Phone, Customer ID): the message names them in that order
+    const [head, first, second] = readFileSync(
+      join(FIXTURES, 'shopify_customers_export.csv'),
+      'utf8',
+    )
+      .split('\n')
+      .map((line) => line.split(','))
+    const drop = head!.indexOf('Email')
+    const phone = head!.indexOf('Phone')
+    const id = head!.indexOf('Customer ID')
+    const blank = second!.map((v, i) => (i === phone || i === id ? '' : v))
+    const rows = [head!, first!, blank].map((r) => r.filter((_, i) => i !== drop).join(','))
+    const f = write(dir, 'no-email.csv', `${rows.join('\n')}\n`)
+    const e = await importError(() => importFile(engine, f, { kind: 'customers', now: NOW }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 Phone: empty value: customer_id is required (Phone, else Customer ID: both empty)`,
+    ])
+  })
+
   test('Shopify customers export: keyed by email, else phone (as the orders export), else Customer ID', async () => {
     const r = await importFile(engine, join(FIXTURES, 'shopify_customers_export.csv'), {
       kind: 'customers',

@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { ErasureAnswer, ProfileAnswer, ProfilesAnswer } from '../responses.ts'
 import { route } from '../route.ts'
 import { CustomersQuery, Empty } from '../schemas.ts'
-import { profileView, scoringModelName } from './views.ts'
+import { lapsedLine, profileView, scoringModelName } from './views.ts'
 
 export const customerRoutes = [
   route({
@@ -25,7 +25,7 @@ export const customerRoutes = [
     handler: async ({ params, deps }) => {
       const p = await deps.store.profileAsTyped(params.id!)
       if (!p) throw new NotFoundError('customer', params.id!)
-      return { json: profileView(p, scoringModelName(deps.store.model)) }
+      return { json: profileView(p, scoringModelName(deps.store.model), lapsedLine(deps.store)) }
     },
   }),
   route({
@@ -58,7 +58,7 @@ export const customerRoutes = [
       const last = page.at(-1)
       return {
         json: {
-          customers: page.map((x) => profileView(x, model)),
+          customers: page.map((x) => profileView(x, model, lapsedLine(deps.store))),
           nextCursor: more && last ? encodeCursor(last.customerId) : null,
         },
       }

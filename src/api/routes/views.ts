@@ -1,6 +1,7 @@
 // JSON shapes of the answers, built from service values in one place.
 import type { StaffTask } from '../../core/ops/tasks.ts'
 import { HORIZON_UNITS, type Profile, type ScoringModel } from '../../service/ops/profile.ts'
+import type { OpsStore } from '../../service/ops/store.ts'
 import { isoOrNull } from '../../service/ops/time.ts'
 
 /**
@@ -11,8 +12,15 @@ export function scoringModelName(m: ScoringModel | null): 'bgnbd' | 'nbd' | null
   return m?.bgnbd ? 'bgnbd' : m?.nbd ? 'nbd' : null
 }
 
-/** A profile as the API answers it; `model` names the purchase model that scored it. */
-export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null) {
+/** The lapsed rule's P(alive) line of the server's value configuration. */
+export const lapsedLine = (store: OpsStore): number => store.value.loyalty.lapsed.pAliveBelow
+
+/**
+ * A profile as the API answers it; `model` names the purchase model that scored it, and
+ * `lapsedBelow` is the lapsed rule's P(alive) line, so that a client shows a P(alive) below it
+ * as below it (the reasons say "29.98 %", never "30 %" under a line of 0.3).
+ */
+export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null, lapsedBelow: number) {
   return {
     customerId: p.customerId,
     email: p.email,
@@ -25,6 +33,7 @@ export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null) {
     prediction: {
       model: p.pAlive === null ? null : model,
       pAlive: p.pAlive,
+      lapsedBelow,
       expectedPurchases: p.expectedPurchases,
       horizonWeeks: HORIZON_UNITS,
     },

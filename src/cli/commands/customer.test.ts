@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { CustomerProfile } from '../../service/customer-profile.ts'
-import { formatProfile, minutes } from './customer.ts'
+import { formatLiveProfile, formatProfile, type LiveProfile, minutes } from './customer.ts'
 
 describe('response-time targets in words', () => {
   test('minutes, hours, then days; one day in the singular', () => {
@@ -76,5 +76,33 @@ describe('the purchases line', () => {
     expect(line(0.2998)).toBe('29.98%')
     expect(line(0.29917)).toBe('29.9%')
     expect(line(0.3)).toBe('30.0%')
+  })
+
+  test("a live profile's P(alive) reads under the server's lapsed line, as its reasons do", () => {
+    const live = (pAlive: number, lapsedBelow?: number): LiveProfile => ({
+      customerId: 'c1',
+      name: null,
+      orders: 2,
+      revenue: 50,
+      firstOrderAt: '2025-01-01T00:00:00.000Z',
+      lastOrderAt: '2025-02-01T00:00:00.000Z',
+      value: { total: 60, history: 50, predicted: 10 },
+      prediction: {
+        pAlive,
+        ...(lapsedBelow === undefined ? {} : { lapsedBelow }),
+        expectedPurchases: 0.4,
+        horizonWeeks: 52,
+      },
+      tier: null,
+      segment: null,
+      loyaltyType: 'lapsed',
+      reasons: [{ text: 'lapsed: 29.98 % chance of still being active' }],
+      scoredAt: null,
+    })
+    const pa = (p: LiveProfile) => /P\(alive\) ([^,]+),/.exec(formatLiveProfile(p, 'http://x'))?.[1]
+    expect(pa(live(0.2998, 0.3))).toBe('29.98%')
+    expect(pa(live(0.3, 0.3))).toBe('30.0%')
+    // an older server without the line: a tenth of a percent, as before
+    expect(pa(live(0.2998))).toBe('30.0%')
   })
 })

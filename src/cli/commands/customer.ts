@@ -242,7 +242,7 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
 }
 
 /** The live profile of `GET /v1/customers/{id}`, as `loyals serve` answers it. */
-interface LiveProfile {
+export interface LiveProfile {
   customerId: string
   name: string | null
   orders: number
@@ -250,7 +250,13 @@ interface LiveProfile {
   firstOrderAt: string | null
   lastOrderAt: string | null
   value: { total: number | null; history: number; predicted: number | null }
-  prediction: { pAlive: number | null; expectedPurchases: number | null; horizonWeeks: number }
+  prediction: {
+    pAlive: number | null
+    /** The server's lapsed line (older servers do not send it). */
+    lapsedBelow?: number
+    expectedPurchases: number | null
+    horizonWeeks: number
+  }
   tier: { index: number; name: string } | null
   segment: string | null
   loyaltyType: string | null
@@ -303,7 +309,7 @@ export function formatLiveProfile(
   )
   if (p.prediction.pAlive !== null) {
     lines.push(
-      `P(alive) ${pAlivePct(p.prediction.pAlive)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
+      `P(alive) ${pAlivePct(p.prediction.pAlive, p.prediction.lapsedBelow)}, ${formatExpected(p.prediction.expectedPurchases ?? 0)} expected purchases.`,
     )
   }
   if (sl) lines.push(serviceLine(sl))

@@ -304,6 +304,47 @@ describe('buildReasons', () => {
     ).toBe('one-time buyer: 2 purchase days (1 repeat; the rules ask for 2), the last 16 weeks ago')
   })
 
+  test('a loss under one unit of margin, a free cost kind and an odd lapsed line read true', () => {
+    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
+    const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
+      buildReasons({ profit }, { currency: eur })[0]?.text
+    // a margin of -0.03 was shown in cents beside whole euros: "(margin -€0.03), and shipping
+    // cost €10 more (profit -€10)" does not add up; the sentence is in cents throughout
+    expect(
+      loss({
+        past: -10.03,
+        orders: 1,
+        shippingCost: 10,
+        feeCost: 0,
+        otherCost: 10,
+        grossMargin: -0.03,
+      }),
+    ).toBe(
+      'served at a loss: sold below cost or refunded (margin -€0.03), and shipping cost €10.00 more (profit -€10.03)',
+    )
+    // a ticket with no minutes costs nothing (no rate): it made none of the loss, and is not named
+    const free = loss({
+      past: -15,
+      orders: 1,
+      tickets: 1,
+      ticketCost: 0,
+      returns: 1,
+      returnCost: 0,
+      shippingCost: 15,
+      otherCost: 15,
+      grossMargin: 0,
+    })
+    expect(free).not.toMatch(/ticket|return/)
+    expect(free).toContain('shipping cost €15')
+    // a line of 0.29 is 28.999999999999996 once times 100: said as 29
+    expect(
+      buildReasons(
+        { loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.289999999999 },
+        { currency, pAliveBelow: 0.29 },
+      ).find((r) => r.code === 'loyalty_type')?.text,
+    ).toBe('lapsed: under 29 % chance of still being active')
+  })
+
   test('a rounded percent never reads as at or past the line of the rule it fails or passes', () => {
     const type = (facts: Parameters<typeof buildReasons>[0]) =>
       buildReasons(facts, { currency }).find((r) => r.code === 'loyalty_type')?.text

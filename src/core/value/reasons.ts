@@ -222,7 +222,15 @@ function moneyApart(
     minor = minorDigits(c.code)
     minorOf.set(c, minor)
   }
-  const d = decimalsApart(low, high, c.decimals, minor, difference)
+  let d = decimalsApart(low, high, c.decimals, minor, difference)
+  // the usual formatter shows an amount that rounds to nothing in the minor unit, where the
+  // others stay whole ("margin -€0.03 ... €10 more (profit -€10)" would not add up): such a
+  // sentence is written in the minor unit throughout
+  const vanishes = (v: number | undefined) =>
+    v !== undefined && v !== 0 && roundHalfAway(v, c.decimals) === 0
+  if (d === c.decimals && minor > d && [low, high, difference].some(vanishes)) {
+    d = decimalsApart(low, high, minor, minor, difference)
+  }
   if (d === null) return null
   if (d === c.decimals) return moneyFormatter(c)
   const key = `${c.locale}|${c.code ?? ''}|${d}`
@@ -332,7 +340,8 @@ function pctBelow(p: number, line: number): string {
   if (p < 0.5) return 'under 1 %'
   if (!(p < line)) return pct(p)
   const d = decimalsApart(p, line, 0, 1)
-  return d === null ? `under ${line} %` : `${roundHalfAway(p, d).toFixed(d)} %`
+  // the line comes as a share times 100: 0.29 is 28.999999999999996
+  return d === null ? `under ${roundHalfAway(line, 6)} %` : `${roundHalfAway(p, d).toFixed(d)} %`
 }
 
 /**
@@ -643,7 +652,8 @@ interface CostPart {
 function costParts(p: ProfitFacts): CostPart[] {
   const parts: CostPart[] = []
   const tickets = p.tickets ?? 0
-  if (tickets > 0) {
+  // a kind counted but free (no minutes, or no rate) made none of the loss
+  if (tickets > 0 && (p.ticketCost ?? 0) > 0) {
     const mins = p.ticketMinutes ?? 0
     parts.push({
       words: plural(tickets, 'support ticket'),
@@ -652,7 +662,9 @@ function costParts(p: ProfitFacts): CostPart[] {
     })
   }
   const returns = p.returns ?? 0
-  if (returns > 0) parts.push({ words: plural(returns, 'return'), amount: p.returnCost ?? 0 })
+  if (returns > 0 && (p.returnCost ?? 0) > 0) {
+    parts.push({ words: plural(returns, 'return'), amount: p.returnCost ?? 0 })
+  }
   if (p.shippingCost === undefined && p.feeCost === undefined && p.discountCost === undefined) {
     const other = p.otherCost ?? 0
     if (other > 0) parts.push({ words: 'shipping, fees and discounts', amount: other })

@@ -239,13 +239,19 @@ const phoneOf = (header: string | undefined): string =>
   header ? `nullif(regexp_replace(${textOf(header)}, '[^0-9+]', '', 'g'), '')` : 'NULL'
 
 /**
- * The columns after `header` that a Shopify export's customer id is taken from (Email, else
- * Phone, else Customer ID: phoneOf), none when a column names the customer.
+ * The columns a Shopify export's customer id is taken from, in the order its SQL takes them (a
+ * customer id column alone, else `coalesce(Email, Phone, Customer ID)`): the first is the field's
+ * header, the others are named too when all are empty.
  */
-const shopifyFallbacks = (c: Readonly<Record<string, string>>, header: string | null): string[] =>
-  c.customer_id
-    ? []
-    : [c.email, c.phone, c.shopify_id].filter((h): h is string => h !== undefined && h !== header)
+function shopifyIdColumns(c: Readonly<Record<string, string>>): {
+  header: string | null
+  fallbacks: string[]
+} {
+  const cols = c.customer_id
+    ? [c.customer_id]
+    : [c.email, c.phone, c.shopify_id].filter((h): h is string => h !== undefined)
+  return { header: cols[0] ?? null, fallbacks: cols.slice(1) }
+}
 
 /** The raw text of a field the file does not have. */
 export const NO_TEXT = 'CAST(NULL AS VARCHAR)'
@@ -528,11 +534,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       fields: [
         {
           field: 'customer_id',
-          header: c.customer_id ?? c.email ?? null,
+          ...shopifyIdColumns(c),
           raw: 'x.__customer',
           type: 'text',
           required: true,
-          fallbacks: shopifyFallbacks(c, c.customer_id ?? c.email ?? null),
         },
         col(c, 'ordered_at', 'date', true),
         { ...col(c, 'total', 'number', true, 'an amount'), field: 'amount' },
@@ -667,13 +672,12 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       fields: [
         {
           field: 'customer_id',
-          header: c.customer_id ?? c.email ?? c.shopify_id ?? null,
+          ...shopifyIdColumns(c),
           raw: c.customer_id
             ? wholeId(textOf(c.customer_id))
             : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`,
           type: 'text',
           required: true,
-          fallbacks: shopifyFallbacks(c, c.customer_id ?? c.email ?? c.shopify_id ?? null),
         },
         { ...col(c, 'email', 'text', false), raw: c.email ? email : NO_TEXT },
         {
@@ -997,9 +1001,10 @@ FROM (${merged.sql})`)
     pre = `CREATE OR REPLACE TEMP TABLE import_dupkeys AS
 SELECT ${key} AS k FROM import_typed WHERE ${scope} GROUP BY ${key} HAVING count(*) > 1;
 `
-    // Run after the other rules: a row with a problem of its own is left out of the comparison.
-    // Its content is not what the file means ('-1O.00' read as no amount, where the amount meant
+    // Run after the other rules: a row with any problem is left out of the comparison. Its
+    // content is not what the file means ('-1O.00' read as no amount, where the amount meant
     // would have made it a refund, outside the scope), and its problem names it already.
+    // (NOT EXISTS, not NOT IN: one NULL line would turn a NOT IN off for every row.)
     post = `;
 INSERT INTO import_problems
 SELECT ${LINE}, ${lit(h)}, ${lit(`${u.noun} `)} || ${key} || ' also on line ' || first_line || ' with different content'
@@ -1008,7 +1013,7 @@ FROM (
     first_value(${LINE}) OVER w AS first_line, first_value(h) OVER w AS first_h
   FROM (SELECT ${LINE}, ${key}, md5(concat(${content})) AS h FROM import_typed
         WHERE ${scope} AND ${key} IN (SELECT k FROM import_dupkeys)
-          AND ${LINE} NOT IN (SELECT line FROM import_problems))
+          AND NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = import_typed.${LINE}))
   WINDOW w AS (PARTITION BY ${key} ORDER BY ${LINE})
 ) WHERE h <> first_h`
   } else {
