@@ -26,7 +26,12 @@ import {
   shownValue,
   totalValue,
 } from '../core/value/profit.ts'
-import { buildReasons, type Reason, type ReasonFacts } from '../core/value/reasons.ts'
+import {
+  buildReasons,
+  type Reason,
+  type ReasonFacts,
+  reasonRuleOptions,
+} from '../core/value/reasons.ts'
 import {
   computeReferralValue,
   type ReferralResult,
@@ -506,14 +511,7 @@ export async function buildValue(
       valueTopShare: valueTopShare[i] as number,
     }
   }
-  const reasonOpts = {
-    currency,
-    promoterMin: cfg.loyalty.nps.promoterMin,
-    minRepeat: cfg.loyalty.minRepeat,
-    engagementSignalPercentile: cfg.loyalty.lucrative.engagementSignalPercentile,
-    minValuePercentile: cfg.loyalty.lucrative.minValuePercentile,
-    pAliveBelow: cfg.loyalty.lapsed.pAliveBelow,
-  }
+  const reasonOpts = { currency, ...reasonRuleOptions(cfg.loyalty) }
   const top3 = { ...reasonOpts, limit: 3 }
 
   // results back to the engine

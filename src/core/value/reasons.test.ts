@@ -3,6 +3,10 @@ import { DEFAULT_VALUE_CONFIG } from './config.ts'
 import { buildReasons, formatDuration, moneyFormatter } from './reasons.ts'
 
 const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
+const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
+/** The reason of a customer known only by these profit facts, in euros. */
+const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
+  buildReasons({ profit }, { currency: eur })[0]?.text
 
 describe('buildReasons', () => {
   test('the tier reason carries the referrals; the other sums follow by money', () => {
@@ -131,7 +135,6 @@ describe('buildReasons', () => {
   })
 
   test('a loss names only the cost kinds counted: no discounts unless they are a cost', () => {
-    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
     const loss = (shippingCost: number, feeCost: number, discountCost: number) =>
       buildReasons(
         {
@@ -156,9 +159,6 @@ describe('buildReasons', () => {
   })
 
   test('a loss is told by what made it: a negative margin first, then every cost, the largest first', () => {
-    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
-    const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
-      buildReasons({ profit }, { currency: eur })[0]?.text
     // sold below cost: it read "served at a loss: 1 support ticket (20 min) cost €16", as if
     // support had made a loss the margin had already made
     expect(
@@ -305,9 +305,6 @@ describe('buildReasons', () => {
   })
 
   test('a loss under one unit of margin, a free cost kind and an odd lapsed line read true', () => {
-    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
-    const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
-      buildReasons({ profit }, { currency: eur })[0]?.text
     // a margin of -0.03 was shown in cents beside whole euros: "(margin -€0.03), and shipping
     // cost €10 more (profit -€10)" does not add up; the sentence is in cents throughout
     expect(
@@ -477,7 +474,6 @@ describe('formatting', () => {
   })
 
   test('amounts one sentence compares read apart, and the profit beside them agrees', () => {
-    const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
     const tier = (totalValue: number) =>
       buildReasons(
         {

@@ -4,7 +4,7 @@
 // Formatting (currency, locale) comes from the configuration.
 import { minorDigits, roundHalfAway } from '../round.ts'
 import { decimalsApart, wordList } from '../words.ts'
-import type { CurrencyConfig } from './config.ts'
+import type { CurrencyConfig, ValueConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
 export const REASON_CODES = [
@@ -151,6 +151,22 @@ export interface ReasonOptions {
    * reason cites never reads as outside it.
    */
   readonly minValuePercentile?: number
+}
+
+/**
+ * The loyalty rules' lines the reasons word against, from a value configuration: the analysis and
+ * the live profile word a customer by the same rules that classified them.
+ */
+export function reasonRuleOptions(
+  loyalty: ValueConfig['loyalty'],
+): Omit<ReasonOptions, 'currency' | 'limit'> {
+  return {
+    promoterMin: loyalty.nps.promoterMin,
+    minRepeat: loyalty.minRepeat,
+    engagementSignalPercentile: loyalty.lucrative.engagementSignalPercentile,
+    minValuePercentile: loyalty.lucrative.minValuePercentile,
+    pAliveBelow: loyalty.lapsed.pAliveBelow,
+  }
 }
 
 /** Distinct amounts remembered per formatter; later ones are formatted each time. */
@@ -328,7 +344,8 @@ const pct = (p: number) => `${Math.round(p)} %`
  * better rank than the customer holds (the best of 13 is in the top 8 %, not the top 1 %). The
  * small allowance keeps 100 * 3 / 100 = 3.0000000000000004 at 3.
  */
-const topPct = (share: number) => `${Math.max(1, Math.ceil(share - 1e-9))} %`
+const topShareWhole = (share: number) => Math.max(1, Math.ceil(share - 1e-9))
+const topPct = (share: number) => `${topShareWhole(share)} %`
 
 /**
  * A percent under the line of the rule it fails or passes (a threshold the sentence does not
@@ -356,8 +373,8 @@ function rankWords(
   minPercentile: number,
   what: string,
 ): string {
-  const top = topPct(share)
-  if (percentile === undefined || Number.parseInt(top, 10) <= 100 - minPercentile) {
+  if (percentile === undefined || topShareWhole(share) <= 100 - minPercentile) {
+    const top = topPct(share)
     return what === 'value' ? `top ${top} by value` : `${what} in the top ${top}`
   }
   return `${what} percentile ${Math.floor(percentile + 1e-9)}`

@@ -9,7 +9,7 @@ import type { OpsProfile } from '../../core/ops/playbooks.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
-import { buildReasons, type Reason } from '../../core/value/reasons.ts'
+import { buildReasons, type Reason, reasonRuleOptions } from '../../core/value/reasons.ts'
 import { qualifyingTier, tierBoundaries, tierTopPercents } from '../../core/value/tiers.ts'
 import { tsMs } from './time.ts'
 
@@ -402,13 +402,8 @@ export function scoreProfile(
             ...(Number.isFinite(valuePct) ? { valuePercentile: valuePct } : {}),
           },
           // as many as `loyals customer` gives: tier, segment and type, then what drives them
-          {
-            currency: cfg.currency,
-            limit: 5,
-            // the rules' lines, so a figure never reads as on the wrong side of one
-            minValuePercentile: cfg.loyalty.lucrative.minValuePercentile,
-            pAliveBelow: cfg.loyalty.lapsed.pAliveBelow,
-          },
+          // the rules that classified the customer, so a figure never reads past one of them
+          { currency: cfg.currency, limit: 5, ...reasonRuleOptions(cfg.loyalty) },
         )
   return {
     ...p,
