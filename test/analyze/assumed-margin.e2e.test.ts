@@ -64,3 +64,30 @@ describe('the margin rate of a partly known margin', () => {
     )
   })
 })
+
+describe('the margin of a file read into the scratch store without a copy', () => {
+  // order ids seen once, no refunds: `analyze FILE` makes its orders a view over the rows read
+  it.each([
+    ['cost', (amount: number) => amount * 0.4, 0.6],
+    ['margin', (amount: number) => amount * 0.25, 0.25],
+  ])('keeps a %s column', (column, value, rate) => {
+    const dir = tempDir()
+    const rows = Array.from({ length: 6 }, (_, i) => {
+      const amount = 10 * (i + 1)
+      return `o${i},C${i % 3},2024-01-0${i + 1},${amount},${value(amount)}`
+    })
+    const file = join(dir, `${column}.csv`)
+    writeFileSync(file, `order_id,customer_id,ordered_at,amount,${column}\n${rows.join('\n')}\n`)
+    const out = join(dir, 'out')
+    const r = runCli(['analyze', file, '--out', out, '--no-predictions', '--no-insights', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout) as AnalysisSummary
+    expect(s.revenue.total).toBe(210)
+    expect(s.revenue.margin).toBeCloseTo(210 * rate, 9)
+    // C0 bought 10 and 40
+    const csv = readFileSync(join(out, 'customers.csv'), 'utf8').trim().split('\n')
+    const header = csv[0]?.split(',') ?? []
+    const c0 = csv.find((l) => l.startsWith('C0,'))?.split(',') ?? []
+    expect(Number(c0[header.indexOf('margin')])).toBeCloseTo(50 * rate, 9)
+  })
+})

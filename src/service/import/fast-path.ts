@@ -419,21 +419,48 @@ async function fastCounts(
   | undefined
 > {
   const u = spec.uniqueBy
-  const [c] = await engine.query<{
-    n: number
-    bad: number
-    empty: number
-    tally: number
-    unscoped: number
-    refunds: number
-  }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE __bad) AS bad,
-  count(*) FILTER (WHERE __bad IS NULL) AS empty,
-  ${tally ? `count(*) FILTER (WHERE ${tally} AND __bad IS NOT NULL)` : '0'} AS tally,
-  ${u ? `count(*) FILTER (WHERE NOT coalesce(${scopeOf(u)}, false))` : '0'} AS unscoped,
-  ${spec.refundsNameTheirCustomer ? 'count(*) FILTER (WHERE amount < 0 AND order_id IS NOT NULL)' : '0'} AS refunds
-FROM (SELECT __bad, ${fieldList(spec)} FROM import_fast)`,
-  )
+  const from = `(SELECT __bad, ${fieldList(spec)} FROM import_fast)`
+  const conditions = {
+    bad: '__bad',
+    empty: '__bad IS NULL',
+    tally: tally ? `(${tally}) AND __bad IS NOT NULL` : null,
+    unscoped: u ? `NOT coalesce(${scopeOf(u)}, false)` : null,
+    refunds: spec.refundsNameTheirCustomer ? 'amount < 0 AND order_id IS NOT NULL' : null,
+  }
+  // Most files have none of these rows. Each is first looked for alone: a filter that the table's
+  // statistics rule out (no bad row, no negative amount, no id missing) reads no row, where one
+  // scan counting them all reads every row (~0.3 s for ten million).
+  let none = true
+  for (const cond of Object.values(conditions)) {
+    if (cond === null) continue
+    const [e] = await engine.query<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${cond} LIMIT 1)`,
+    )
+    if (Number(e?.n ?? 0) > 0) {
+      none = false
+      break
+    }
+  }
+  const counted = (name: keyof typeof conditions): string => {
+    const cond = conditions[name]
+    return cond === null ? '0' : `count(*) FILTER (WHERE ${cond})`
+  }
+  const [c] = none
+    ? await engine.query<{ n: number; bad: 0; empty: 0; tally: 0; unscoped: 0; refunds: 0 }>(
+        'SELECT count(*) AS n, 0 AS bad, 0 AS empty, 0 AS tally, 0 AS unscoped, 0 AS refunds FROM import_fast',
+      )
+    : await engine.query<{
+        n: number
+        bad: number
+        empty: number
+        tally: number
+        unscoped: number
+        refunds: number
+      }>(
+        `SELECT count(*) AS n, ${counted('bad')} AS bad, ${counted('empty')} AS empty,
+  ${counted('tally')} AS tally, ${counted('unscoped')} AS unscoped, ${counted('refunds')} AS refunds
+FROM ${from}`,
+      )
   if (!c) return undefined
   const counts = {
     n: Number(c.n),

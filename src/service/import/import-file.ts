@@ -440,6 +440,11 @@ function hasRefunded(spec: TypedSpec): boolean {
   return spec.fields.some((f) => f.field === 'refunded' && !absent(f))
 }
 
+/** Whether the file has a margin or a cost column (else every order's margin is unknown). */
+function hasCosts(spec: TypedSpec): boolean {
+  return spec.fields.some((f) => (f.field === 'margin' || f.field === 'cost') && !absent(f))
+}
+
 /**
  * Hex SHA-256 of the file and, in the same read, whether it may hold a blank line (`blankHint`);
  * null when that was not looked for (gzip data, whose bytes are not the text).
@@ -1008,7 +1013,12 @@ async function importFileOnce(
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
     // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
-    const notPlain = `order_id IS NULL OR ${NET_AMOUNT} < 0 OR coalesce(refunded > 0, false)`
+    const notPlainBy = (net: string): string =>
+      `order_id IS NULL OR ${net} < 0 OR coalesce(refunded > 0, false)`
+    const notPlain = notPlainBy(NET_AMOUNT)
+    // without a refunded column the net is the amount: a plain comparison, which the fast path
+    // decides from the table's statistics (no negative amount: no row read)
+    const fastNotPlain = notPlainBy(fastSpec && !hasRefunded(fastSpec) ? 'amount' : NET_AMOUNT)
     // the store's rows of this kind, which the file's rows merge with
     const storedKind = extraKind(kind)
     const stored = storedKind ? { table: storedKind.table, key: storedKind.key } : undefined
@@ -1030,7 +1040,7 @@ async function importFileOnce(
           spec: fastSpec,
           parse,
           firstLine: format === 'csv' ? 2 : 1,
-          ...(kind === 'orders' ? { tally: notPlain } : {}),
+          ...(kind === 'orders' ? { tally: fastNotPlain } : {}),
           ...(stored ? { stored } : {}),
         })
       : null
@@ -1502,6 +1512,7 @@ async function importFileOnce(
               hasProblems: false,
               scratchFrom: 'scratch_typed',
               refunded: hasRefunded(spec),
+              costs: hasCosts(spec),
               ...(markedCurrency ? { currency: markedCurrency } : {}),
             }),
           )
