@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { analysisTotals } from '../../src/data/queries/analysis-totals.ts'
+import { concentrationGini } from '../../src/data/queries/concentration-gini.ts'
 import { exactSum } from '../../src/data/queries/customer-summary.ts'
 import { createTempTableAs } from '../../src/data/queries/dialect-sql.ts'
 import { spendFacts } from '../../src/data/queries/prediction-inputs.ts'
@@ -64,6 +65,20 @@ describe.each(STORES)('exact sums on $name', (kind) => {
     )
     expect(Number(pred?.predicted_value)).toBe(0.6)
     expect(Number(pred?.mean_p_alive)).toBe(0.06 / 3)
+  })
+
+  it('the Gini adds up its values exactly (rows in ascending order: 0.1 + 0.2 + 0.3)', async () => {
+    // ranked by value, most first: 0.3 is rank 1, 0.1 rank 3
+    await engine.exec(`${createTempTableAs(engine.dialect, 'ranked')}
+SELECT CAST(CAST(v AS VARCHAR) AS DOUBLE PRECISION) AS value, CAST(rn AS BIGINT) AS rn
+FROM (VALUES ('0.1', 3), ('0.2', 2), ('0.3', 1)) AS r(v, rn)`)
+    const [g] = await engine.query<{ gini: number }>(
+      concentrationGini(engine.dialect, { ranked: 'ranked' }),
+    )
+    // G = (n + 1) / n - 2 sum(rn x) / (n S), the sums exactly 1 and 0.6; in row order the
+    // doubles give S = 0.6000000000000001 and G = 0.22222222222222232
+    expect(0.1 + 0.2 + 0.3).not.toBe(0.6)
+    expect(Number(g?.gini)).toBe(4 / 3 - (2 * 1) / (3 * 0.6))
   })
 })
 
