@@ -52,8 +52,12 @@ WHERE b.tenure_days >= ${early}
 
 /**
  * One row: `x`, the features of the rows of `split` flattened row-major (n × p, the layout of the
- * model's design matrix), and `top`, at most `limit` rows sampled with a fixed seed (reservoir),
- * in cidx order. One sort for all columns instead of one per column.
+ * model's design matrix), and `top`, at most `limit` rows drawn by a seeded hash of the customer
+ * index, in cidx order. One sort for all columns instead of one per column.
+ * The draw is the first `limit` rows in hash(cidx, seed) order: the same rows on every run. The
+ * engine's seeded reservoir sample (USING SAMPLE ... REPEATABLE) repeats only on one thread: on
+ * two, a 1M-order file's rising stars (their training rows, coefficients, the list) differed from
+ * run to run.
  */
 export function insightsFeatureSample(
   _dialect: Dialect,
@@ -61,14 +65,14 @@ export function insightsFeatureSample(
 ): Query {
   const cols = Array.from({ length: args.p }, (_, j) => `x${j}`).join(', ')
   const limit = Math.max(1, Math.trunc(args.limit))
-  // REPEATABLE takes 0 .. 2^31 - 2: any other seed is folded into that range
-  const m = 2_147_483_647
-  const seed = ((Math.trunc(args.seed) % m) + m) % m
+  // any seed folded into an integer the SQL text writes plainly
+  const seed = Math.trunc(args.seed) % 2_147_483_647
   return {
     sql: `
 WITH s AS (
   SELECT * FROM ${INSIGHTS_FEATURES} WHERE split = $1
-  USING SAMPLE reservoir(${limit} ROWS) REPEATABLE (${seed})
+  ORDER BY hash(cidx, ${seed}), cidx
+  LIMIT ${limit}
 )
 SELECT flatten(list([${cols}] ORDER BY cidx)) AS x, list(CAST(top AS INTEGER) ORDER BY cidx) AS top,
   count(*) AS n FROM s
