@@ -12,8 +12,10 @@ import { loadValueConfig } from '../../service/value-config.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
+import { parseNow } from './tick.ts'
 
 interface RefitOptions extends RemoteOptions {
+  now?: string
   valueConfig?: string
   wait: boolean
   json?: boolean
@@ -38,14 +40,21 @@ export function registerRefit(program: Command): void {
         ),
     ),
   )
+    .option(
+      '--now <time>',
+      'score as of this ISO 8601 date-time with an offset, e.g. 2025-03-01T09:00:00Z, without a server (default: now); two refits of one workspace as of one time store the same profiles',
+    )
     .option('--value-config <file>', 'value configuration (tiers), without a server')
     .option('--no-wait', 'through a server: print the job id and return at once')
     .option('--json', 'print the job as JSON')
     .action(async (opts: RefitOptions) => {
+      // each customer's time span runs to the refit's now: the profiles are as of that moment
+      const nowMs = opts.now === undefined ? null : parseNow(opts.now)
       const remote = remoteFor(opts)
       let job: JobView
       if (remote) {
         if (opts.valueConfig) throw new UsageError('--value-config is the server’s own')
+        if (nowMs !== null) throw new UsageError('--now: a server refits as of its own clock')
         const started = await remote.request<{ jobId: string }>('POST', '/v1/jobs/refit', {})
         const path = `/v1/jobs/${encodeURIComponent(started.jobId)}`
         job = await remote.request<JobView>('GET', path)
@@ -62,6 +71,7 @@ export function registerRefit(program: Command): void {
           const store = new OpsStore(engine, {
             ops: parseOpsConfig({}),
             value,
+            ...(nowMs === null ? {} : { now: () => nowMs }),
           })
           await store.loadModel()
           const jobs = new JobRunner(store)

@@ -1,0 +1,60 @@
+// `loyals refit` scores the live profiles as of its now: each customer's time span runs to it. With
+// --now two refits of one workspace store the same profiles; without, every second changed the
+// fit and every customer's expected purchases (a run-to-run audit).
+import { copyFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+
+async function profiles(db: string) {
+  const engine = await openWorkspace(db)
+  try {
+    return await engine.query<Record<string, unknown>>(
+      'SELECT customer_id, p_alive, expected_purchases FROM customer_profile ORDER BY customer_id',
+    )
+  } finally {
+    await engine.close()
+  }
+}
+
+describe('loyals refit --now', () => {
+  it('stores the same profiles for one now, others for a later one', async () => {
+    const dir = tempDir()
+    // 40 customers, each with a few orders in 2024 (a model can be fitted)
+    const rows: string[] = []
+    for (let c = 0; c < 40; c++) {
+      for (let k = 0; k <= c % 5; k++) {
+        const day = String(1 + ((c * 7 + k * 45) % 28)).padStart(2, '0')
+        const month = String(1 + ((c + k * 3) % 12)).padStart(2, '0')
+        rows.push(`o${c}-${k},C${c},2024-${month}-${day}T10:00:00Z,${20 + c + k}`)
+      }
+    }
+    const file = join(dir, 'orders.csv')
+    writeFileSync(file, `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
+    const a = join(dir, 'a.duckdb')
+    expect(runCli(['import', file, '--db', a]).code).toBe(0)
+    const b = join(dir, 'b.duckdb')
+    copyFileSync(a, b)
+    const now = '2025-01-15T12:00:00Z'
+    for (const db of [a, b]) {
+      const r = runCli(['refit', '--db', db, '--now', now, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+    }
+    const first = await profiles(a)
+    expect(first).toHaveLength(40)
+    expect(await profiles(b)).toEqual(first)
+    // a year later, the same customers look less alive
+    expect(runCli(['refit', '--db', b, '--now', '2026-01-15T12:00:00Z']).code).toBe(0)
+    const later = await profiles(b)
+    const alive = (ps: Record<string, unknown>[]) => ps.reduce((s, p) => s + Number(p.p_alive), 0)
+    expect(alive(later)).toBeLessThan(alive(first))
+  })
+
+  it('names a --now that is no date-time', () => {
+    const dir = tempDir()
+    const r = runCli(['refit', '--db', join(dir, 'x.duckdb'), '--now', '2025-02-30T10:00:00Z'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('invalid --now "2025-02-30T10:00:00Z": there is no such day')
+  })
+})
