@@ -55,17 +55,20 @@ export function customerAnalysis(_dialect: Dialect, args: CustomerAnalysisArgs):
   // back is exact), the same figure as the running sum of the last rank: the engine's parallel
   // double sums differ in the last bit between runs, which moved every share, and the running
   // share of the last customer came out as 1.0000000000000548 as often as 0.9999999999999943.
-  const total = `(SELECT ${exactSum('revenue')} FROM ${ranks})`
+  // computed once and joined (one row), not as a subquery at each of its uses: four scans of the
+  // ranks for one number cost ~0.1 s at 1M customers
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH tot AS (SELECT count(*) AS n, ${exactSum('revenue')} AS total FROM ${ranks})
 SELECT s.*,
   r.rn AS revenue_rank,
-  CAST(1 + (10 * (r.rn - 1)) // (SELECT count(*) FROM ${ranks}) AS INTEGER) AS revenue_decile,
-  CASE WHEN ${total} <= 0 THEN NULL ELSE s.revenue / ${total} END AS revenue_share,
-  CASE WHEN ${total} <= 0 THEN NULL ELSE r.cum / ${total} END AS cumulative_revenue_share${predCols}
+  CAST(1 + (10 * (r.rn - 1)) // tot.n AS INTEGER) AS revenue_decile,
+  CASE WHEN tot.total <= 0 THEN NULL ELSE s.revenue / tot.total END AS revenue_share,
+  CASE WHEN tot.total <= 0 THEN NULL ELSE r.cum / tot.total END AS cumulative_revenue_share${predCols}
 FROM ${args.scored} s
-JOIN ${ranks} r ON r.customer_id = s.customer_id${predJoin}
+JOIN ${ranks} r ON r.customer_id = s.customer_id
+CROSS JOIN tot${predJoin}
 ORDER BY r.rn
 `,
   }
