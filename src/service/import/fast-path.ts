@@ -441,26 +441,23 @@ async function fastCounts(
       break
     }
   }
+  // none: every count but the rows' is 0, and the one scan is skipped
   const counted = (name: keyof typeof conditions): string => {
     const cond = conditions[name]
-    return cond === null ? '0' : `count(*) FILTER (WHERE ${cond})`
+    return cond === null || none ? '0' : `count(*) FILTER (WHERE ${cond})`
   }
-  const [c] = none
-    ? await engine.query<{ n: number; bad: 0; empty: 0; tally: 0; unscoped: 0; refunds: 0 }>(
-        'SELECT count(*) AS n, 0 AS bad, 0 AS empty, 0 AS tally, 0 AS unscoped, 0 AS refunds FROM import_fast',
-      )
-    : await engine.query<{
-        n: number
-        bad: number
-        empty: number
-        tally: number
-        unscoped: number
-        refunds: number
-      }>(
-        `SELECT count(*) AS n, ${counted('bad')} AS bad, ${counted('empty')} AS empty,
+  const [c] = await engine.query<{
+    n: number
+    bad: number
+    empty: number
+    tally: number
+    unscoped: number
+    refunds: number
+  }>(
+    `SELECT count(*) AS n, ${counted('bad')} AS bad, ${counted('empty')} AS empty,
   ${counted('tally')} AS tally, ${counted('unscoped')} AS unscoped, ${counted('refunds')} AS refunds
-FROM ${from}`,
-      )
+FROM ${none ? 'import_fast' : from}`,
+  )
   if (!c) return undefined
   const counts = {
     n: Number(c.n),
