@@ -1,9 +1,9 @@
 // Vitest globalSetup: one temporary directory for the whole run, removed when it ends. The test
 // processes and the CLI and browser processes they start take it as TMPDIR, so every scratch file
 // of the run (a test's directory, an in-memory workspace's spill directory, a browser profile) is
-// under it: one run left ~2,000 directories, ~4 GB, in the system's temporary directory, and a
-// dozen runs filled the disk. Listed after the PostgreSQL setup, whose initdb template is kept
-// between runs in the system's temporary directory.
+// under it: one run left ~400 directories, ~0.8 GB, in the system's temporary directory, and the
+// runs of a few days (26,690 directories) filled the disk. Listed after the PostgreSQL setup, whose
+// initdb template is kept between runs in the system's temporary directory.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
