@@ -7,6 +7,11 @@ const eur = { code: 'EUR', locale: 'en-US', decimals: 0 }
 /** The reason of a customer known only by these profit facts, in euros. */
 const loss = (profit: NonNullable<Parameters<typeof buildReasons>[0]['profit']>) =>
   buildReasons({ profit }, { currency: eur })[0]?.text
+/** The loyalty type's reason for these facts, in dollars, under the rules' lines in `opts`. */
+const type = (
+  facts: Parameters<typeof buildReasons>[0],
+  opts: Omit<NonNullable<Parameters<typeof buildReasons>[1]>, 'currency'> = {},
+) => buildReasons(facts, { currency, ...opts }).find((r) => r.code === 'loyalty_type')?.text
 
 describe('buildReasons', () => {
   test('the tier reason carries the referrals; the other sums follow by money', () => {
@@ -237,8 +242,6 @@ describe('buildReasons', () => {
   })
 
   test('loyalty type texts cite the rule that fired', () => {
-    const type = (facts: Parameters<typeof buildReasons>[0]) =>
-      buildReasons(facts, { currency }).find((r) => r.code === 'loyalty_type')?.text
     expect(
       type({
         loyalty: { type: 'lucrative_loyal', rule: 'high_value_connected' },
@@ -259,11 +262,9 @@ describe('buildReasons', () => {
       nps: 9,
     } as const
     expect(type(promoterOnly)).toBe('lucrative loyal: top 10 % by value with promoter (NPS 9)')
-    expect(
-      buildReasons(promoterOnly, { currency, engagementSignalPercentile: 30 }).find(
-        (r) => r.code === 'loyalty_type',
-      )?.text,
-    ).toBe('lucrative loyal: top 10 % by value with promoter (NPS 9), engagement in the top 60 %')
+    expect(type(promoterOnly, { engagementSignalPercentile: 30 })).toBe(
+      'lucrative loyal: top 10 % by value with promoter (NPS 9), engagement in the top 60 %',
+    )
     expect(
       type({ loyalty: { type: 'lazy_loyal', rule: 'price_driven' }, priceDrivenShare: 0.7 }),
     ).toBe('lazy loyal: 70 % of orders used a discount or promotion')
@@ -293,14 +294,14 @@ describe('buildReasons', () => {
     // rules that ask for two repeats: a customer with two purchase days is a one-time buyer,
     // said as it is (not "on a single day")
     expect(
-      buildReasons(
+      type(
         {
           loyalty: { type: 'one_time_buyer', rule: 'single_purchase', repeatDays: 1 },
           cadence: { orders: 2, usualGapDays: 60, tenureDays: 60, daysSinceLast: 112 },
           profit: { past: 17, orders: 2 },
         },
-        { currency, minRepeat: 2 },
-      ).find((r) => r.code === 'loyalty_type')?.text,
+        { minRepeat: 2 },
+      ),
     ).toBe('one-time buyer: 2 purchase days (1 repeat; the rules ask for 2), the last 16 weeks ago')
   })
 
@@ -335,16 +336,14 @@ describe('buildReasons', () => {
     expect(free).toContain('shipping cost €15')
     // a line of 0.29 is 28.999999999999996 once times 100: said as 29
     expect(
-      buildReasons(
+      type(
         { loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.289999999999 },
-        { currency, pAliveBelow: 0.29 },
-      ).find((r) => r.code === 'loyalty_type')?.text,
+        { pAliveBelow: 0.29 },
+      ),
     ).toBe('lapsed: under 29 % chance of still being active')
   })
 
   test('a rounded percent never reads as at or past the line of the rule it fails or passes', () => {
-    const type = (facts: Parameters<typeof buildReasons>[0]) =>
-      buildReasons(facts, { currency }).find((r) => r.code === 'loyalty_type')?.text
     const lapsed = (pAlive: number) =>
       type({ loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive })
     // lapsed below a P(alive) of 0.3: it read "30 % chance"
@@ -354,10 +353,10 @@ describe('buildReasons', () => {
     expect(lapsed(0.18)).toBe('lapsed: 18 % chance of still being active')
     // the line is the configured one
     expect(
-      buildReasons(
+      type(
         { loyalty: { type: 'lapsed', rule: 'p_alive_low' }, pAlive: 0.497 },
-        { currency, pAliveBelow: 0.5 },
-      ).find((r) => r.code === 'loyalty_type')?.text,
+        { pAliveBelow: 0.5 },
+      ),
     ).toBe('lapsed: 49.7 % chance of still being active')
     // lucrative from the 70th value percentile: the 901st of 3,000 is at it and in the top
     // 30.03 %, which read "top 31 %"; the percentile the rule measured is cited instead
