@@ -47,6 +47,7 @@ import {
   importOrderRows,
   localDay,
   NET_AMOUNT,
+  netAmount,
   ORDER_COLUMNS,
 } from '../../data/queries/import-order-rows.ts'
 import { importPointThousands } from '../../data/queries/import-point-thousands.ts'
@@ -1016,9 +1017,9 @@ async function importFileOnce(
     const notPlainBy = (net: string): string =>
       `order_id IS NULL OR ${net} < 0 OR coalesce(refunded > 0, false)`
     const notPlain = notPlainBy(NET_AMOUNT)
-    // without a refunded column the net is the amount: a plain comparison, which the fast path
-    // decides from the table's statistics (no negative amount: no row read)
-    const fastNotPlain = notPlainBy(fastSpec && !hasRefunded(fastSpec) ? 'amount' : NET_AMOUNT)
+    // without a refunded column a plain comparison, which the fast path decides from the table's
+    // statistics (no negative amount: no row read)
+    const fastNotPlain = notPlainBy(netAmount(fastSpec ? hasRefunded(fastSpec) : undefined))
     // the store's rows of this kind, which the file's rows merge with
     const storedKind = extraKind(kind)
     const stored = storedKind ? { table: storedKind.table, key: storedKind.key } : undefined
