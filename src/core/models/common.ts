@@ -952,38 +952,84 @@ export function logNbdCoef(r: number, n: number): number {
   return lgamma(r + n) - lgamma(r) - lgamma(n + 1)
 }
 
+/** solveMonotone's least step in log w: below half its 1e-12 stopping width. */
+const TOL = 4e-13
+
 /**
  * Smallest w with f(w) >= target (f non-decreasing), to 1e-12 relative. The bracket grows (or
  * shrinks) from `hint` by factors that square at each step, since a waiting time's tail can fall as
- * slowly as w^-0.002 and put a median near 1e154; then bisection on log w. Null when even
- * f(Number.MAX_VALUE) < target: the solution is past the double range (a doubling bracket capped
- * at hint · 2^200 returned that cap as if it were the answer).
+ * slowly as w^-0.002 and put a median near 1e154. Null when even f(Number.MAX_VALUE) < target: the
+ * solution is past the double range (a doubling bracket capped at hint · 2^200 returned that cap as
+ * if it were the answer). Inside the bracket: regula falsi on log w with the Illinois halving, ~8
+ * evaluations for a smooth f where bisection took ~45 (each one a quadrature for Pareto/NBD's
+ * waiting time, 6 of the demo company's 7 s of `loyals customer`); a bisection step whenever two
+ * steps have not halved the bracket, so a step or flat f costs at most twice bisection's count.
  */
 export function solveMonotone(
   f: (w: number) => number,
   target: number,
   hint: number,
 ): number | null {
+  const g = (w: number): number => f(w) - target
   let lo = hint
   let hi = hint
-  if (f(hint) < target) {
-    for (let k = 2; f(hi) < target; k *= k) {
+  let glo = g(hint)
+  let ghi = glo
+  if (glo < 0) {
+    for (let k = 2; !(ghi >= 0); k *= k) {
       if (hi === Number.MAX_VALUE) return null
       lo = hi
+      glo = ghi
       hi = Math.min(hi * k, Number.MAX_VALUE)
+      ghi = g(hi)
     }
   } else {
-    for (let k = 2; lo > 0 && f(lo) >= target; k *= k) {
+    for (let k = 2; lo > 0 && !(glo < 0); k *= k) {
       hi = lo
+      ghi = glo
       lo /= k
+      if (lo > 0) glo = g(lo)
     }
     if (!(lo > 0)) return hi
   }
+  // g(lo) < 0 <= g(hi) (or NaN at hi, taken as reached, as before); `side` remembers which end
+  // moved last, so that an end kept twice has its value halved (Illinois)
+  let side = 0
+  let steps = 0
+  let width = Math.log(hi) - Math.log(lo)
+  let checked = width
   for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const m = Math.sqrt(lo) * Math.sqrt(hi)
-    if (!(m > lo && m < hi)) break
-    if (f(m) < target) lo = m
-    else hi = m
+    let bisect = false
+    if (steps === 2) {
+      bisect = width > checked / 2
+      checked = width
+      steps = 0
+    }
+    const ulo = Math.log(lo)
+    const uhi = Math.log(hi)
+    // a step that would land within the tolerance of an end lands the tolerance inside it, so
+    // that a falsi point on the root itself closes the bracket from the other side
+    const u = Math.min(Math.max(ulo - (glo * (uhi - ulo)) / (ghi - glo), ulo + TOL), uhi - TOL)
+    let m = Math.exp(u)
+    if (bisect || !(m > lo && m < hi)) {
+      m = Math.sqrt(lo) * Math.sqrt(hi)
+      side = 0
+      if (!(m > lo && m < hi)) break
+    }
+    const gm = g(m)
+    if (gm < 0) {
+      lo = m
+      glo = gm
+      if (side === -1) ghi /= 2
+      side = -1
+    } else {
+      hi = m
+      ghi = gm
+      if (side === 1) glo /= 2
+      side = 1
+    }
+    steps++
+    width = Math.log(hi) - Math.log(lo)
   }
   return (lo + hi) / 2
 }
