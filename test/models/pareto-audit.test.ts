@@ -89,14 +89,16 @@ describe('Pareto/NBD next-purchase waiting time', () => {
   it('finds the median wherever it is in the double range (mpmath)', () => {
     for (const { name, params, x, T, median, mean } of fx.nextPurchase) {
       const np = paretoNbd.expectedNextPurchaseTime(params, x, T, T)
+      // s >= 3 with β > α: the quadrature's path (Newton on the cumulative integral), ~1e-14
+      const tol = params.s >= 3 && params.beta > params.alpha ? 1e-11 : 1e-9
       if (median === null) {
         expect(np.median, name).toBeNull()
         expect(np.reason, name).toMatch(/median waiting time is beyond the largest double/)
       } else {
-        expect(rel(np.median!, median), `${name} median`).toBeLessThan(1e-9)
+        expect(rel(np.median!, median), `${name} median`).toBeLessThan(tol)
       }
       if (mean === null) expect(np.mean, name).toBeNull()
-      else expect(rel(np.mean!, mean), `${name} mean`).toBeLessThan(1e-9)
+      else expect(rel(np.mean!, mean), `${name} mean`).toBeLessThan(tol)
     }
     const tiny = fx.nextPurchase.find((c) => c.name === 'tiny')!
     expect(tiny.median).toBeGreaterThan(3e154)
