@@ -21,6 +21,7 @@ export const ProfileAnswer = z.strictObject({
   customerId: z.string(),
   email: z.string().nullable(),
   name: z.string().nullable(),
+  signupAt: isoOrNull.describe('from identify calls, else the imported customers file'),
   orders: count,
   revenue: z.number(),
   firstOrderAt: isoOrNull,

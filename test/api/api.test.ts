@@ -725,7 +725,7 @@ describe.each(STORES)('API on $name', (kind) => {
   })
 
   describe('customers imported from a file', () => {
-    it("a refit gives their profiles the file's email and name, and the audiences hash them", async () => {
+    it("a refit gives their profiles the file's email, name and signup time, and the audiences hash them", async () => {
       const h = await harness(kind, { now: Date.parse('2025-03-01T12:00:00Z') })
       try {
         await h.store.use(async (e) => {
@@ -733,13 +733,24 @@ describe.each(STORES)('API on $name', (kind) => {
             VALUES ('imp-o1', 'imp-o1', 'imp-1', TIMESTAMP '2025-01-05 10:00:00', DATE '2025-01-05', 40),
                    ('imp-o2', 'imp-o2', 'imp-1', TIMESTAMP '2025-02-05 10:00:00', DATE '2025-02-05', 60),
                    ('imp-o3', 'imp-o3', 'imp-2', TIMESTAMP '2025-02-10 10:00:00', DATE '2025-02-10', 5)`)
-          await e.exec(`INSERT INTO customers (customer_id, email, name)
-            VALUES ('imp-1', ' Ida.Imported@Example.com ', 'Ida Imported')`)
+          await e.exec(`INSERT INTO customers (customer_id, email, name, signup_at)
+            VALUES ('imp-1', ' Ida.Imported@Example.com ', 'Ida Imported', TIMESTAMP '2024-12-30 09:15:00')`)
         })
         const start = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
         expect((await waitJob(h, start.json.jobId)).status).toBe('succeeded')
         const p = (await h.call('GET', '/v1/customers/imp-1')).json
-        expect(p).toMatchObject({ email: 'Ida.Imported@Example.com', name: 'Ida Imported' })
+        expect(p).toMatchObject({
+          email: 'Ida.Imported@Example.com',
+          name: 'Ida Imported',
+          signupAt: '2024-12-30T09:15:00.000Z',
+        })
+        // the stored profile too, not only the answer
+        const [row] = await h.store.use((e) =>
+          e.query(
+            `SELECT CAST(signup_at AS VARCHAR) AS s FROM customer_profile WHERE customer_id = 'imp-1'`,
+          ),
+        )
+        expect(String(row?.s)).toMatch(/^2024-12-30 09:15:00/)
         const tier = p.tier.name as string
         const csv = (await h.call('GET', `/v1/audiences/${tier}.csv`, { role: 'admin' })).text
         const hash = sha('ida.imported@example.com')

@@ -25,6 +25,7 @@ export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null, lapsedBel
     customerId: p.customerId,
     email: p.email,
     name: p.name,
+    signupAt: isoOrNull(p.signupAtMs),
     orders: p.ordersCount,
     revenue: p.revenue,
     firstOrderAt: isoOrNull(p.firstOrderMs),

@@ -134,6 +134,7 @@ export async function refit(
     ...connectionCounters(r),
     email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
     name: r.name === null || r.name === undefined ? null : String(r.name),
+    signupAtMs: tsMs(r.signup_at),
   }))
   await progress(0.2, `fitting BG/NBD on ${n} customers`)
   const x = new Float64Array(n)
@@ -215,9 +216,11 @@ export async function refit(
           const counters = recounted.get(p.customerId) ?? p
           const merged: Profile = {
             ...(cur ?? p),
-            // an identify call's email and name win; an imported customers file fills the gaps
+            // an identify call's email, name and signup time win; an imported customers file
+            // fills the gaps
             email: cur?.email ?? p.email,
             name: cur?.name ?? p.name,
+            signupAtMs: cur?.signupAtMs ?? p.signupAtMs,
             ordersCount: counters.ordersCount,
             purchaseDays: counters.purchaseDays,
             revenue: counters.revenue,
