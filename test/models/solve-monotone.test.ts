@@ -52,6 +52,12 @@ describe('solveMonotone', () => {
     expect(c.calls()).toBeLessThanOrEqual(2 * 45 + 6)
   })
 
+  it('takes a NaN past the root as reached, as bisection did', () => {
+    // f stops being a number past 100 (a quadrature that overflowed): the answer is 100
+    const w = solveMonotone((v) => (v > 100 ? Number.NaN : Math.log(v)), Math.log(1000), 1)
+    expect(Math.abs((w as number) - 100)).toBeLessThanOrEqual(1e-10)
+  })
+
   it('is null past the largest double, and near 0 when every w reaches the target', () => {
     expect(solveMonotone((w) => 1e-5 * Math.log1p(w), 1e3, 1)).toBeNull()
     const w = solveMonotone(() => 1, 0.5, 3) as number

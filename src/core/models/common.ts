@@ -960,10 +960,10 @@ const TOL = 4e-13
  * shrinks) from `hint` by factors that square at each step, since a waiting time's tail can fall as
  * slowly as w^-0.002 and put a median near 1e154. Null when even f(Number.MAX_VALUE) < target: the
  * solution is past the double range (a doubling bracket capped at hint · 2^200 returned that cap as
- * if it were the answer). Inside the bracket: regula falsi on log w with the Illinois halving, ~8
- * evaluations for a smooth f where bisection took ~45 (each one a quadrature for Pareto/NBD's
- * waiting time, 6 of the demo company's 7 s of `loyals customer`); a bisection step whenever two
- * steps have not halved the bracket, so a step or flat f costs at most twice bisection's count.
+ * if it were the answer). Inside the bracket: regula falsi on log w with the Illinois halving,
+ * ~10 evaluations for a smooth f where bisection took ~45 (each one a 2F1 tail for Pareto/NBD's
+ * waiting time); a bisection step whenever two steps have not halved the bracket, so a step or
+ * flat f costs at most about twice bisection's count.
  */
 export function solveMonotone(
   f: (w: number) => number,
@@ -976,7 +976,7 @@ export function solveMonotone(
   let glo = g(hint)
   let ghi = glo
   if (glo < 0) {
-    for (let k = 2; !(ghi >= 0); k *= k) {
+    for (let k = 2; ghi < 0; k *= k) {
       if (hi === Number.MAX_VALUE) return null
       lo = hi
       glo = ghi
@@ -984,7 +984,7 @@ export function solveMonotone(
       ghi = g(hi)
     }
   } else {
-    for (let k = 2; lo > 0 && !(glo < 0); k *= k) {
+    for (let k = 2; lo > 0 && glo >= 0; k *= k) {
       hi = lo
       ghi = glo
       lo /= k
@@ -992,8 +992,8 @@ export function solveMonotone(
     }
     if (!(lo > 0)) return hi
   }
-  // g(lo) < 0 <= g(hi) (or NaN at hi, taken as reached, as before); `side` remembers which end
-  // moved last, so that an end kept twice has its value halved (Illinois)
+  // g(lo) < 0 <= g(hi), a NaN taken as reached at hi and as not at lo, as before; `side`
+  // remembers which end moved last, so that an end kept twice has its value halved (Illinois)
   let side = 0
   let steps = 0
   let width = Math.log(hi) - Math.log(lo)
