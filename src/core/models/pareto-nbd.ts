@@ -294,6 +294,8 @@ const LARGE_S = 3
  * and the range cut where what is left is below 1e-17 of the sum (past the integrand's peak its log
  * falls at least as fast as there). The panel count is bounded (~25 for an infinite span) whatever
  * q and b0, unlike the 2F1 series at q, b0 → ∞ with q/b0 fixed (a dropout rate shared by all).
+ * `moment`, when given, receives the mean of u/a0 under the integrand (moment[0]), summed beside
+ * it: no difference of two such logs, which cancels (see expectedNextPurchaseTime's mean).
  */
 export function logSpanIntegral(
   p: number,
@@ -302,6 +304,7 @@ export function logSpanIntegral(
   b0: number,
   span: number,
   d: Float64Array | null,
+  moment?: Float64Array,
 ): number {
   const lEnd = Math.log1p(span / a0)
   const omp = 1 - p
@@ -312,6 +315,7 @@ export function logSpanIntegral(
   let sa = 0
   let sL = 0
   let sb = 0
+  let sm = 0
   let l = 0
   for (let panel = 0; panel < 400 && l < lEnd; panel++) {
     // L'(ℓ) = a0 e^ℓ / (b0 + u), the slope of log(1 + u/b0), grows by at most e over a panel
@@ -328,6 +332,7 @@ export function logSpanIntegral(
       sa *= f
       sL *= f
       sb *= f
+      sm *= f
       shift = h0
     }
     const c = l + D / 2
@@ -339,6 +344,7 @@ export function logSpanIntegral(
       const L = Math.log1p(u / b0)
       const we = GL10_W[j < 5 ? j : j - 5]! * hw * Math.exp(omp * lj - q * L - shift)
       s0 += we
+      if (moment) sm += we * E
       if (d) {
         sl += we * lj
         sa += we / (1 + E)
@@ -353,9 +359,15 @@ export function logSpanIntegral(
     const slope = omp - (q * a0 * el2) / (k + a0 * el2)
     if (slope < 0 && l < lEnd) {
       const h = omp * l - q * Math.log1p((a0 * Math.expm1(l)) / b0) - shift
-      if (h - Math.log(-slope) < Math.log(s0) - 40) break
+      // the moment's integrand, u/a0 = e^ℓ - 1 times it, falls more slowly: its own bound too
+      const slopeM = slope + el2 / Math.expm1(l)
+      const past =
+        !moment ||
+        (slopeM < 0 && h + Math.log(Math.expm1(l)) - Math.log(-slopeM) < Math.log(sm) - 40)
+      if (past && h - Math.log(-slope) < Math.log(s0) - 40) break
     }
   }
+  if (moment) moment[0] = sm / s0
   const la0 = Math.log(a0)
   const lb0 = Math.log(b0)
   if (d) {
@@ -687,12 +699,11 @@ function logOddsDead(p: ParetoParams, x: number, tx: number, T: number): number 
   if (!(T > tx)) return Number.NEGATIVE_INFINITY
   const rx = r + x
   if (s >= LARGE_S && beta > alpha) {
-    // both terms times β^s, which cancels: s log(1 + t/β) keeps the digits s log(β + t) loses
-    const lI =
-      logSpanIntegral(rx, s + 1, alpha + tx, beta + tx, T - tx, null) -
-      s * Math.log1p(tx / beta) -
-      Math.log(beta + tx)
-    return Math.log(s) + lI + rx * Math.log(alpha + T) + s * Math.log1p(T / beta)
+    // both terms times (β + t_x)^s, which cancels: s log(1 + (T - t_x)/(β + t_x)) keeps the
+    // digits that s log(β + T) loses, and that s log(1 + T/β) - s log(1 + t_x/β) lost when β
+    // is small (6e5 each at s = 1e5, β = 0.5, T = 200: 1.5e-10 of P(alive))
+    const lI = logSpanIntegral(rx, s + 1, alpha + tx, beta + tx, T - tx, null) - Math.log(beta + tx)
+    return Math.log(s) + lI + rx * Math.log(alpha + T) + s * Math.log1p((T - tx) / (beta + tx))
   }
   const lA = -rx * Math.log(alpha + T) - s * Math.log(beta + T)
   const gtx = logTailIntegral(rx, s + 1, alpha, beta, tx)
@@ -819,6 +830,18 @@ export function probabilityAnyPurchase(
   checkHistory(x, tx, T)
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   if (window === 0) return 0
+  const pa = sigmoidNeg(logOddsDead(p, x, tx, T))
+  if (p.s >= LARGE_S && p.beta > p.alpha) {
+    // the window's own integral: the difference of the two tails, each carrying -s log B
+    // (-1.6e6 at s = 1e5), lost ~4e-10 of the log to rounding and 4e-8 of the answer at window 1
+    const rx = p.r + x
+    const A = p.alpha + T
+    const B = p.beta + T
+    const q = Math.exp(
+      Math.log(rx) + rx * Math.log(A) + logSpanIntegral(rx + 1, p.s, A, B, window, null),
+    )
+    return pa * Math.min(1, q)
+  }
   const l0 = logFirstPurchaseTail(p, x, T, 0)
   // at window = ∞ the tail is empty; its formula would meet ∞ − ∞ when s < 1
   const lw =
@@ -826,7 +849,7 @@ export function probabilityAnyPurchase(
       ? Number.NEGATIVE_INFINITY
       : logFirstPurchaseTail(p, x, T, window)
   const q = l0 > lw ? Math.exp(logDiffExp(l0, lw)) : 0
-  return sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, q)
+  return pa * Math.min(1, q)
 }
 
 /**
@@ -864,15 +887,15 @@ export function expectedNextPurchaseTime(
     // ∫_0^∞ τ f(τ) dτ / ∫ f = G_{p-1}(0)/G_p(0) - A with f = (A+τ)^-p (B+τ)^-s, p = r+x+1.
     const A = p.alpha + T
     const B = p.beta + T
-    // on the quadrature's path both logs carry the same -s log B (-1.6e6 at s = 1e5), whose
-    // rounding the difference kept (2e-9 of the mean): the integrals' own logs are compared
-    const m =
-      Math.exp(
-        large
-          ? logSpanIntegral(rx, p.s, A, B, Number.POSITIVE_INFINITY, null) -
-              logSpanIntegral(rx + 1, p.s, A, B, Number.POSITIVE_INFINITY, null)
-          : logTail(rx, p.s, A, B, 0) - logTail(rx + 1, p.s, A, B, 0),
-      ) - A
+    // on the quadrature's path, the mean of τ = A(e^ℓ - 1) summed beside the integral: the
+    // ratio of the two integrals less A cancels ~(r+x)² of the rounding of logs that carry
+    // -s log B (-1.6e6 at s = 1e5) and (r+x) log A (8e-4 of the mean at x = 1e6)
+    let m: number
+    if (large) {
+      const mom = new Float64Array(1)
+      logSpanIntegral(rx + 1, p.s, A, B, Number.POSITIVE_INFINITY, null, mom)
+      m = A * mom[0]!
+    } else m = Math.exp(logTail(rx, p.s, A, B, 0) - logTail(rx + 1, p.s, A, B, 0)) - A
     if (m > 0 && Number.isFinite(m)) mean = m
     else reasons.push(`mean waiting time lost to rounding${useMedian}`)
   } else {
