@@ -112,7 +112,7 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
   // alive term per pair; s log β (1e6 at s = 1e5) then goes into each term as -s log(1 + t/β),
   // as adding it here and taking s log(β + t) off each history leaves ~1e-10 of rounding noise
   // per history, which stalls the line search
-  const large = s >= LARGE_S && beta > alpha
+  const large = onQuadrature(p)
   const base = -lgamma(r) + r * lal + (large ? 0 : s * lbe)
   const psr = need ? digamma(r) : 0
   let ll = 0
@@ -284,6 +284,9 @@ const GL10_W = [
  * β run off together), while the quadrature's cost does not depend on s or β.
  */
 const LARGE_S = 3
+
+/** Whether `p`'s integrals are taken by quadrature (see LARGE_S). */
+const onQuadrature = (p: ParetoParams): boolean => p.s >= LARGE_S && p.beta > p.alpha
 
 /**
  * log of b0^q ∫_0^span (a0+u)^-p (b0+u)^-q du (span may be Infinity; b0 >= a0 > 0, p, q > 0,
@@ -698,7 +701,7 @@ function logOddsDead(p: ParetoParams, x: number, tx: number, T: number): number 
   const { r, alpha, s, beta } = p
   if (!(T > tx)) return Number.NEGATIVE_INFINITY
   const rx = r + x
-  if (s >= LARGE_S && beta > alpha) {
+  if (onQuadrature(p)) {
     // both terms times (β + t_x)^s, which cancels: s log(1 + (T - t_x)/(β + t_x)) keeps the
     // digits that s log(β + T) loses, and that s log(1 + T/β) - s log(1 + t_x/β) lost when β
     // is small (6e5 each at s = 1e5, β = 0.5, T = 200: 1.5e-10 of P(alive))
@@ -831,7 +834,7 @@ export function probabilityAnyPurchase(
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   if (window === 0) return 0
   const pa = sigmoidNeg(logOddsDead(p, x, tx, T))
-  if (p.s >= LARGE_S && p.beta > p.alpha) {
+  if (onQuadrature(p)) {
     // the window's own integral: the difference of the two tails, each carrying -s log B
     // (-1.6e6 at s = 1e5), lost ~4e-10 of the log to rounding and 4e-8 of the answer at window 1
     const rx = p.r + x
@@ -870,7 +873,7 @@ export function expectedNextPurchaseTime(
   const l0 = logFirstPurchaseTail(p, x, T, 0)
   const prob = sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, Math.exp(l0))
   const scale = (p.alpha + T) / (p.r + x)
-  const large = p.s >= LARGE_S && p.beta > p.alpha
+  const large = onQuadrature(p)
   const median = large
     ? medianWait(p.r + x + 1, p.s, p.alpha + T, p.beta + T)
     : solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
@@ -990,7 +993,7 @@ export function scoreAll(
   const expected = new Float64Array(n)
   // large s with β > α: the integral per history by quadrature (logOddsDead), so the 2F1 terms
   // per (x, t) pair are not needed
-  const large = p.s >= LARGE_S && p.beta > p.alpha
+  const large = onQuadrature(p)
   const w = large
     ? null
     : prepare({ x: X, tx: TX, T: TT, weight: new Float64Array(n).fill(1), customers: n })
