@@ -329,32 +329,12 @@ export function bgbbDiscountedResidualTransactions(
 }
 
 /**
- * log of the posterior weight of "alive through opportunity n, then j more opportunities alive
- * (surviving each one's dropout draw), transacting in none of them and, if `dies`, dropping out
- * before opportunity n+j+1": B(α+x, β+n-x+j)/B(α,β) · B(γ+c, δ+n+j)/B(γ,δ) / L, c = 1 if `dies`.
- */
-function logNoTransactionRun(
-  p: BgbbParams,
-  x: number,
-  n: number,
-  j: number,
-  dies: boolean,
-  lL: number,
-) {
-  return (
-    lbeta(p.alpha + x, p.beta + n - x + j) -
-    lbeta(p.alpha, p.beta) +
-    lbeta(p.gamma + (dies ? 1 : 0), p.delta + n + j) -
-    lbeta(p.gamma, p.delta) -
-    lL
-  )
-}
-
-/**
- * P(at least one transaction in opportunities n+1 .. n+k | x, t_x, n). A customer alive at n
- * survives each later opportunity's dropout draw with 1-θ and then transacts with p (as in
- * {@link simulateBgbb}), so P(none) = P(dead by n) + Σ_{j<k} E[(1-θ)^j θ (1-p)^j | alive at n]
- * + E[(1-θ)^k (1-p)^k | alive at n]; each term is a beta-function ratio of the posterior.
+ * P(at least one transaction in opportunities n+1 .. n+k | x, t_x, n) = Σ_{m=1}^{k} P(next at n+m)
+ * (see {@link bgbbExpectedNextPurchase}): positive terms, so the answer keeps its relative
+ * precision and grows with k. P(alive at n) - P(alive and none in k), the two nearly equal when
+ * a transaction is unlikely, lost 8e-4 of a 1e-12 answer and could shrink as k grew. The terms
+ * come by their ratio recurrence (restarted from the exact term every 512), past the direct
+ * part of the series as the difference of two Euler-Maclaurin tails.
  */
 export function bgbbProbabilityAnyPurchase(
   p: BgbbParams,
@@ -365,12 +345,58 @@ export function bgbbProbabilityAnyPurchase(
 ): number {
   checkRow(p, x, tx, n, k)
   if (k === 0) return 0
-  const lL = logL(p, x, tx, n)
-  // P(alive at n) - P(alive at n and no transaction in k): the alive part of the history
-  const aliveN = Math.exp(logNoTransactionRun(p, x, n, 0, false, lL))
-  let none = Math.exp(logNoTransactionRun(p, x, n, k, false, lL))
-  for (let j = 0; j < k; j++) none += Math.exp(logNoTransactionRun(p, x, n, j, true, lL))
-  return Math.min(1, Math.max(0, aliveN - none))
+  const { logP1, series } = nextSeries(p, x, tx, n)
+  const split = gammaRatioSeriesSplit(series)
+  const direct = Math.min(k, split - 1)
+  const [b1, e] = series.u as [number, number]
+  const [a1, g] = series.v as [number, number]
+  let sum = 0
+  let t = 0
+  for (let m = 1; m <= direct; m++) {
+    if ((m - 1) % 512 === 0) {
+      t = Math.exp(series.logC + logGammaRatio(m + b1, a1) + logGammaRatio(m + e, g))
+    }
+    sum += t
+    t *= ((m + b1) / (m + b1 + a1)) * ((m + e) / (m + e + g))
+  }
+  if (k > direct) {
+    const rest = gammaRatioSeriesTail(series, direct + 1)
+    sum += k === Number.POSITIVE_INFINITY ? rest : rest - gammaRatioSeriesTail(series, k + 1)
+  }
+  return Math.min(1, Math.exp(logP1 + Math.log(sum)))
+}
+
+/**
+ * P(next at n+m) = P(1) f(m): log P(1) = log[B(a+1, b) B(g, e+1) / (B(α,β) B(γ,δ) L)] and f as a
+ * {@link GammaRatioSeries} from m = 1, f(m) = Γ(m+b-1)/Γ(m+b+a) · Γ(m+e)/Γ(m+e+g) / [Γ(b)/Γ(b+a+1)
+ * · Γ(e+1)/Γ(e+1+g)], with a = α+x, b = β+n-x, g = γ, e = δ+n. The shape is summed on its own, so
+ * the median and mean survive a P(1) below the double range.
+ */
+function nextSeries(
+  p: BgbbParams,
+  x: number,
+  tx: number,
+  n: number,
+): { logP1: number; series: GammaRatioSeries } {
+  const a = p.alpha + x
+  const b = p.beta + n - x
+  const g = p.gamma
+  const e = p.delta + n
+  const logP1 =
+    lbeta(a + 1, b) +
+    lbeta(g, e + 1) -
+    lbeta(p.alpha, p.beta) -
+    lbeta(p.gamma, p.delta) -
+    logL(p, x, tx, n)
+  const series: GammaRatioSeries = {
+    logC: -(logGammaRatio(b, a + 1) + logGammaRatio(e + 1, g)),
+    u: [b - 1, e],
+    v: [a + 1, g],
+    kappa: 0,
+    delta: 0,
+    start: 1,
+  }
+  return { logP1, series }
 }
 
 /**
@@ -391,34 +417,14 @@ export function bgbbExpectedNextPurchase(
   n: number,
 ): NextPurchase {
   checkRow(p, x, tx, n)
-  const a = p.alpha + x
-  const b = p.beta + n - x
-  const g = p.gamma
-  const e = p.delta + n
-  // P(m) = P(1) f(m), f(m) = Γ(m+b-1)/Γ(m+b+a) · Γ(m+e)/Γ(m+e+g) / [Γ(b)/Γ(b+a+1) · Γ(e+1)/Γ(e+1+g)]
-  // with P(1) = B(a+1, b) B(g, e+1) / (B(α,β) B(γ,δ) L). The shape f is summed on its own, so the
-  // median and mean survive a P(1) below the double range.
-  const logP1 =
-    lbeta(a + 1, b) +
-    lbeta(g, e + 1) -
-    lbeta(p.alpha, p.beta) -
-    lbeta(p.gamma, p.delta) -
-    logL(p, x, tx, n)
-  const series: GammaRatioSeries = {
-    logC: -(logGammaRatio(b, a + 1) + logGammaRatio(e + 1, g)),
-    u: [b - 1, e],
-    v: [a + 1, g],
-    kappa: 0,
-    delta: 0,
-    start: 1,
-  }
+  const { logP1, series } = nextSeries(p, x, tx, n)
+  const meanFinite = p.alpha + x + p.gamma > 1
   const split = gammaRatioSeriesSplit(series)
   const partial = new Float64Array(Math.max(0, split - 1))
   const shape = sumGammaRatioSeries(series, (m, _t, sum) => {
     partial[m - 1] = sum
   })
   const total = Math.exp(logP1 + Math.log(shape))
-  const meanFinite = a + g > 1
   const mean = meanFinite ? sumGammaRatioSeries({ ...series, kappa: 1 }) / shape : null
   const median = medianOpportunity(series, shape / 2, partial)
   const reasons: string[] = []
