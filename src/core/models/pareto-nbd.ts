@@ -3,7 +3,7 @@
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
-import { digamma, lgamma, logDiffExp } from '../special.ts'
+import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
 import {
   checkHistories,
   checkHistory,
@@ -309,6 +309,24 @@ export function logSpanIntegral(
   d: Float64Array | null,
   moment?: Float64Array,
 ): number {
+  return (1 - p) * Math.log(a0) + logSpanShape(p, q, a0, b0, span, d, moment)
+}
+
+/**
+ * {@link logSpanIntegral} without its (1-p) log a0: log ∫_0^ℓ(span) e^{(1-p)ℓ - q log(1 + u/b0)}
+ * dℓ, of the order of its own value. A caller whose answer carries a0^(p-1) cancels that factor
+ * exactly here, where adding (1-p) log a0 and taking it off again would lose its rounding (5e6 at
+ * p = 1e6).
+ */
+function logSpanShape(
+  p: number,
+  q: number,
+  a0: number,
+  b0: number,
+  span: number,
+  d: Float64Array | null,
+  moment?: Float64Array,
+): number {
   const lEnd = Math.log1p(span / a0)
   const omp = 1 - p
   const k = b0 - a0
@@ -371,15 +389,13 @@ export function logSpanIntegral(
     }
   }
   if (moment) moment[0] = sm / s0
-  const la0 = Math.log(a0)
-  const lb0 = Math.log(b0)
   if (d) {
-    d[0] = -la0 - sl / s0
+    d[0] = -Math.log(a0) - sl / s0
     d[1] = (-p / a0) * (sa / s0)
-    d[2] = -lb0 - sL / s0
+    d[2] = -Math.log(b0) - sL / s0
     d[3] = -q * (sb / s0)
   }
-  return (1 - p) * la0 + Math.log(s0) + shift
+  return Math.log(s0) + shift
 }
 
 const toParams = (t: readonly number[]): ParetoParams => ({
@@ -740,7 +756,8 @@ function meanLifetimeWithin(s: number, B: number, t: number): number {
 
 /**
  * E[Y(t) | history] = P(alive) · (r+x)/(α+T) · E[(1 - e^{-μt})/μ], μ ~ Gamma(s, β+T)
- * = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)] (SMC 1987).
+ * = P(alive) · (r+x)(β+T) / ((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)] (SMC 1987). At t = Infinity
+ * with s <= 1 it is Infinity, as P(alive) > 0 however far it underflows.
  */
 export function expectedPurchases(
   p: ParetoParams,
@@ -752,8 +769,40 @@ export function expectedPurchases(
   checkParams('pareto', p)
   checkHistory(x, tx, T)
   if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
-  const pa = sigmoidNeg(logOddsDead(p, x, tx, T))
-  return ((pa * (p.r + x)) / (p.alpha + T)) * meanLifetimeWithin(p.s, p.beta + T, t)
+  const lodd = logOddsDead(p, x, tx, T)
+  return expectedAlive(sigmoidNeg(lodd), lodd, (p.r + x) / (p.alpha + T), p.s, p.beta + T, t)
+}
+
+/**
+ * P(alive) · rate · E[(1 - e^{-μt})/μ], μ ~ Gamma(s, B), given P(alive) = pa and its log-odds of
+ * death lodd. P(alive) is a ratio of positive terms, never 0 in exact arithmetic, but it underflows
+ * past log-odds 745 (x in the hundreds with t_x far before T): then 0 · ∞ was NaN where s <= 1
+ * makes the lifetime infinite, and 0 where the product is a representable number (4e-54 at
+ * t = 1e300). Such a product is formed in logs.
+ */
+function expectedAlive(
+  pa: number,
+  lodd: number,
+  rate: number,
+  s: number,
+  B: number,
+  t: number,
+): number {
+  const life = meanLifetimeWithin(s, B, t)
+  if (pa > 1e-250 && life < 1e250) return pa * rate * life
+  if (life === Number.POSITIVE_INFINITY && t === Number.POSITIVE_INFINITY) return life
+  return Math.exp(-log1pExp(lodd) + Math.log(rate) + logMeanLifetimeWithin(s, B, t))
+}
+
+/** log of {@link meanLifetimeWithin}, finite where the lifetime is past the largest double. */
+function logMeanLifetimeWithin(s: number, B: number, t: number): number {
+  if (t === Number.POSITIVE_INFINITY) return Math.log(B) - Math.log(s - 1)
+  const L = Math.log1p(t / B)
+  const y = (1 - s) * L
+  if (Math.abs(y) < 1e-10) return Math.log(B) + Math.log(L)
+  // B (e^y - 1)/(1 - s): for s < 1, y > 0 and e^y may overflow; log(e^y - 1) = y + log(1 - e^-y)
+  if (y > 0) return Math.log(B) + y + Math.log(-Math.expm1(-y)) - Math.log(1 - s)
+  return Math.log(B) + Math.log(-Math.expm1(y)) - Math.log(s - 1)
 }
 
 /**
@@ -781,6 +830,194 @@ function logTail(p: number, q: number, A: number, B: number, t: number): number 
   return q >= LARGE_S && B > A
     ? logSpanIntegral(p, q, A + t, B + t, Number.POSITIVE_INFINITY, null) - q * Math.log(B + t)
     : logTailIntegral(p, q, A, B, t)
+}
+
+/**
+ * The first-purchase waiting time's density (A+τ)^-(k+1) (B+τ)^-s on τ > 0 (k = r+x, A = α+T,
+ * B = β+T), named by its bases: `lo` = min(A, B) with exponent `eLo`, `hi` = max(A, B) with `eHi`
+ * (the integral is symmetric in the two pairs), and `lr` = log of k A^k B^s lo^(1-eLo) hi^-eHi, so
+ * that P(a purchase in (0, w] | alive) = e^lr · J(w), J(w) = ∫_0^ℓ(w) e^{(1-eLo)ℓ} (1 + u/hi)^-eHi
+ * dℓ with ℓ = log(1 + u/lo): the k log A of size 5e6 at a million purchases cancels in lr, not in
+ * a sum of logs. `eLoM1` = eLo - 1 (k itself, not (k + 1) - 1) and `z0` = (hi - lo)/hi, from
+ * |α - β| rather than from A - B, which carries the rounding of adding T.
+ */
+interface Wait {
+  readonly k: number
+  readonly s: number
+  readonly lo: number
+  readonly hi: number
+  readonly eLo: number
+  readonly eLoM1: number
+  readonly eHi: number
+  readonly lr: number
+  readonly z0: number
+}
+
+function waitOf(p: ParetoParams, x: number, T: number): Wait {
+  const k = p.r + x
+  const A = p.alpha + T
+  const B = p.beta + T
+  const z0 = Math.abs(p.alpha - p.beta) / Math.max(A, B)
+  return A >= B
+    ? {
+        k,
+        s: p.s,
+        lo: B,
+        hi: A,
+        eLo: p.s,
+        eLoM1: p.s - 1,
+        eHi: k + 1,
+        lr: Math.log(k) - Math.log(A / B),
+        z0,
+      }
+    : { k, s: p.s, lo: A, hi: B, eLo: k + 1, eLoM1: k, eHi: p.s, lr: Math.log(k), z0 }
+}
+
+/** waitSeries' sums: 2F1 at z0, Σ n u_n z0^n, and the window's change Σ u_n (zw^n - z0^n). */
+const SUMS = new Float64Array(3)
+
+/**
+ * The series 2F1(a, b; c; z0) = Σ u_n z0^n (u_0 = 1, u_{n+1}/u_n = (a+n)(b+n)/((c+n)(n+1)) <= 1,
+ * so each term is at most z0 times the last) into SUMS with Σ n u_n z0^n and Σ u_n (zw^n - z0^n),
+ * 0 <= zw <= z0 < 1, dz = zw - z0 and y0 = 1 - z0 given exactly. Every sum's terms share one sign:
+ * each keeps its relative precision, where the difference of two 2F1s (a short window's change)
+ * or of a ratio of two and a constant (the mean wait) does not. zw^n - z0^n is carried by its own
+ * recurrence, e_{n+1} = zw e_n + z0^n dz. The tails past term n are below (n+1) t_n / y0^2 (and
+ * |dz|/z0 times that for the change). False when 1,000 terms do not reach 1e-17 (z0 near 1).
+ */
+function waitSeries(
+  a: number,
+  b: number,
+  c: number,
+  z0: number,
+  zw: number,
+  dz: number,
+  y0: number,
+): boolean {
+  const slack = 1 / (y0 * y0)
+  let u = 1
+  let zn = 1
+  let e = 0
+  let f = 1
+  let nf = 0
+  let df = 0
+  for (let n = 0; n < 1000; n++) {
+    e = zw * e + zn * dz
+    zn *= z0
+    u *= ((a + n) * (b + n)) / ((c + n) * (n + 1))
+    const t = u * zn
+    f += t
+    nf += (n + 1) * t
+    df += u * e
+    const rest = (n + 2) * t * slack
+    if (2 * rest <= 1e-17 * (f + nf) && rest * -dz <= 1e-17 * -df * z0) {
+      SUMS[0] = f
+      SUMS[1] = nf
+      SUMS[2] = df
+      return true
+    }
+  }
+  return false
+}
+
+/**
+ * P(a purchase in (0, window] | alive) on the 2F1 path. The tail from t is (Gradshteyn & Ryzhik
+ * 3.197.1) G(t) = (hi+t)^-eHi (lo+t)^-eLoM1 / (k+s) · 2F1(1, eHi; k+s+1; z_t), with
+ * z_t = (hi-lo)/(hi+t), and the answer is P0 (1 - G(w)/G(0)), the second factor as -expm1 of
+ * its log, whose parts all fall with w when eLo >= 1. With eLo < 1 the (lo+t) factor rises
+ * against the others (5e-13 of the answer at s = 0.048, hi/lo = 22), so there Euler's transform,
+ * 2F1(1, eHi; c; z) = (1-z)^(eLo-1) 2F1(c-1, eLo; c; z), takes it in (3e-15):
+ * G(t) = (hi+t)^-(k+s) / (k+s) · 2F1(k+s, eLo; k+s+1; z_t). Where the series is slow (z0 near
+ * 1), J(w) by quadrature.
+ */
+function windowPurchase(w: Wait, window: number): number {
+  const { k, s, lo, hi, z0 } = w
+  const y0 = lo / hi
+  const euler = w.eLo < 1
+  const a = euler ? k + s : 1
+  const b = euler ? w.eLo : w.eHi
+  const inf = window === Number.POSITIVE_INFINITY
+  const zw = inf ? 0 : z0 * (hi / (hi + window))
+  const dz = inf ? -z0 : (-z0 * window) / (hi + window)
+  if (!waitSeries(a, b, k + s + 1, z0, zw, dz, y0)) {
+    return Math.exp(w.lr + logWaitQuadrature(w, window))
+  }
+  const f = SUMS[0]!
+  // log P0 = lr + log J(∞), J(∞) = 2F1(1, eHi; k+s+1; z0) / (k+s)
+  const lp0 = w.lr + Math.log(f) - Math.log(k + s) + (euler ? w.eLoM1 * Math.log(y0) : 0)
+  if (inf) return Math.exp(lp0)
+  const lSurvive =
+    (euler
+      ? -(k + s) * Math.log1p(window / hi)
+      : -w.eHi * Math.log1p(window / hi) - w.eLoM1 * Math.log1p(window / lo)) +
+    Math.log1p(SUMS[2]! / f)
+  return Math.exp(lp0) * -Math.expm1(lSurvive)
+}
+
+/**
+ * Mean first-purchase wait, r + x + s > 1: ∫ τ f / ∫ f = lo/(k+s-1) · 2F1(2, eHi; c; z0) /
+ * 2F1(1, eHi; c; z0) (Gradshteyn & Ryzhik 3.197.1 at ν = 2 over ν = 1), c = k+s+1, and
+ * 2F1(2, ...) = Σ (n+1) u_n z0^n: a ratio of two positive sums, where ∫ (A+τ) f / ∫ f - A
+ * subtracted A from a number near it (up to 8e-2 of the mean at a million purchases, 2.7e-4 at
+ * A/mean = 2e8). Where the series is slow, or on the quadrature path, the mean of u/lo summed
+ * beside J by quadrature.
+ */
+function meanWait(w: Wait, quadrature: boolean): number {
+  const { k, s, lo, hi, z0 } = w
+  if (!quadrature && waitSeries(1, w.eHi, k + s + 1, z0, z0, 0, lo / hi)) {
+    return (lo / (k + s - 1)) * (1 + SUMS[1]! / SUMS[0]!)
+  }
+  const mom = new Float64Array(1)
+  if (quadrature) logSpanShape(w.eLo, w.eHi, lo, hi, Number.POSITIVE_INFINITY, null, mom)
+  else logWaitQuadrature(w, Number.POSITIVE_INFINITY, mom)
+  return lo * mom[0]!
+}
+
+/**
+ * log J(span) (see Wait) where waitSeries is slow (hi/lo above ~20), and with `mom` (span = ∞) the
+ * mean of u/lo beside it. Past u = 4 (hi - lo), at ℓ = L, the integrand is (hi/lo)^eHi v^(k+s)
+ * (1 + κv)^-eHi in v = e^-ℓ, κ = hi/lo - 1: it falls as slowly as e^-(k+s)ℓ, and the moment's as
+ * e^-(k+s-1)ℓ, past logSpanShape's 400 panels at k + s = 1.09 (2e-6 of the mean lost). There the
+ * rest is ∫_0^V v^(j-1) (1 + κv)^-eHi dv (j = k+s, and k+s-1 for the moment's e^ℓ), a series.
+ */
+function logWaitQuadrature(w: Wait, span: number, mom?: Float64Array): number {
+  const { lo, hi, eLo, eHi } = w
+  const kappa = (hi - lo) / lo
+  const uL = lo * (4 * kappa - 1)
+  if (!(kappa > 1 && span > uL)) return logSpanShape(eLo, eHi, lo, hi, span, null, mom)
+  const m = w.k + w.s
+  const lL = -Math.log(4 * kappa)
+  const lead = eHi * Math.log(hi / lo)
+  const lS = logSpanShape(eLo, eHi, lo, hi, uL, null, mom)
+  let lT = lead + logPowerTail(m, eHi, lL, kappa)
+  if (span < Number.POSITIVE_INFINITY) {
+    // less the part past the span: -expm1 of its log ratio to the whole tail from L
+    const rest = lead + logPowerTail(m, eHi, -Math.log1p(span / lo), kappa)
+    lT += Math.log(Math.max(0, -Math.expm1(rest - lT)))
+  }
+  if (mom) {
+    // ∫_L^∞ (e^ℓ - 1) g dℓ = (hi/lo)^eHi ∫_0^V (v^(j-2) - v^(j-1)) (1 + κv)^-eHi dv, relative to S
+    const tm = Math.exp(lead + logPowerTail(m - 1, eHi, lL, kappa) - lS) - Math.exp(lT - lS)
+    mom[0] = (mom[0]! + tm) / (1 + Math.exp(lT - lS))
+  }
+  return logSumExp(lS, lT)
+}
+
+/**
+ * log ∫_0^V v^(j-1) (1 + κv)^-q dv = log [V^j/j (1+y)^-q 2F1(1, q; j+1; y/(1+y))], y = κV <= 1/4
+ * (Euler's integral, then Pfaff's transform to a series of positive terms; each at most
+ * (q+n)/(j+1+n) · y/(1+y) of the last, below 2/5 here: q - (j + 1) < 1 <= j + 1).
+ */
+function logPowerTail(j: number, q: number, logV: number, kappa: number): number {
+  const y = kappa * Math.exp(logV)
+  const x = y / (1 + y)
+  let term = 1
+  let sum = 1
+  for (let n = 0; n < 1000 && term > 1e-17 * sum; n++) {
+    term *= ((q + n) / (j + 1 + n)) * x
+    sum += term
+  }
+  return j * logV - Math.log(j) - q * Math.log1p(y) + Math.log(sum)
 }
 
 /**
@@ -820,7 +1057,9 @@ function medianWait(p: number, q: number, A: number, B: number): number {
 /**
  * P(at least one purchase in (T, T+window] | history) = P(alive) · E[λ/(λ+μ) (1 - e^{-(λ+μ) window})]
  * under the alive posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T); the expectation is
- * (r+x)(α+T)^(r+x)(β+T)^s ∫_0^window (α+T+τ)^-(r+x+1) (β+T+τ)^-s dτ.
+ * (r+x)(α+T)^(r+x)(β+T)^s ∫_0^window (α+T+τ)^-(r+x+1) (β+T+τ)^-s dτ, taken as the window's
+ * own integral (quadrature) or as one series for the tail's change (windowPurchase): its
+ * relative precision holds for the shortest windows, where 1 - a ratio of two tails lost it.
  */
 export function probabilityAnyPurchase(
   p: ParetoParams,
@@ -834,33 +1073,23 @@ export function probabilityAnyPurchase(
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   if (window === 0) return 0
   const pa = sigmoidNeg(logOddsDead(p, x, tx, T))
-  if (onQuadrature(p)) {
-    // the window's own integral: the difference of the two tails, each carrying -s log B
-    // (-1.6e6 at s = 1e5), lost ~4e-10 of the log to rounding and 4e-8 of the answer at window 1
-    const rx = p.r + x
-    const A = p.alpha + T
-    const B = p.beta + T
-    const q = Math.exp(
-      Math.log(rx) + rx * Math.log(A) + logSpanIntegral(rx + 1, p.s, A, B, window, null),
-    )
-    return pa * Math.min(1, q)
-  }
-  const l0 = logFirstPurchaseTail(p, x, T, 0)
-  // at window = ∞ the tail is empty; its formula would meet ∞ − ∞ when s < 1
-  const lw =
-    window === Number.POSITIVE_INFINITY
-      ? Number.NEGATIVE_INFINITY
-      : logFirstPurchaseTail(p, x, T, window)
-  const q = l0 > lw ? Math.exp(logDiffExp(l0, lw)) : 0
+  const w = waitOf(p, x, T)
+  // on the quadrature path the window's own integral: the difference of the two tails, each
+  // carrying -s log B (-1.6e6 at s = 1e5), lost ~4e-10 of the log to rounding and 4e-8 of the
+  // answer at window 1 (and its A^-k now cancels in lr, see Wait, not beside a sum of logs)
+  const q = onQuadrature(p)
+    ? Math.exp(w.lr + logSpanShape(w.eLo, w.eHi, w.lo, w.hi, window, null))
+    : windowPurchase(w, window)
   return pa * Math.min(1, q)
 }
 
 /**
  * Waiting time W from T to the next purchase among futures where one happens (alive and buys
  * before dying). median solves P(W > w | purchase) = 1/2; mean = ∫ P(W > w | purchase) dw, finite
- * when r + x + s > 1. `probability` = P(alive) · P(purchase before death | alive). The tail falls
- * like w^-(r+x+s): with r + x + s below ~0.0014 the median is past the largest double, and is
- * then null with the reason saying so.
+ * when r + x + s > 1, from a ratio of positive sums or integrals (meanWait), never as a
+ * difference from α + T, which it may be 1e8 times below. `probability` = P(alive) ·
+ * P(purchase before death | alive). The tail falls like w^-(r+x+s): with r + x + s below ~0.0014
+ * the median is past the largest double, and is then null with the reason saying so.
  */
 export function expectedNextPurchaseTime(
   p: ParetoParams,
@@ -887,18 +1116,7 @@ export function expectedNextPurchaseTime(
   }
   const useMedian = median === null ? '' : '; use the median'
   if (rx + p.s > 1) {
-    // ∫_0^∞ τ f(τ) dτ / ∫ f = G_{p-1}(0)/G_p(0) - A with f = (A+τ)^-p (B+τ)^-s, p = r+x+1.
-    const A = p.alpha + T
-    const B = p.beta + T
-    // on the quadrature's path, the mean of τ = A(e^ℓ - 1) summed beside the integral: the
-    // ratio of the two integrals less A cancels ~(r+x)² of the rounding of logs that carry
-    // -s log B (-1.6e6 at s = 1e5) and (r+x) log A (8e-4 of the mean at x = 1e6)
-    let m: number
-    if (large) {
-      const mom = new Float64Array(1)
-      logSpanIntegral(rx + 1, p.s, A, B, Number.POSITIVE_INFINITY, null, mom)
-      m = A * mom[0]!
-    } else m = Math.exp(logTail(rx, p.s, A, B, 0) - logTail(rx + 1, p.s, A, B, 0)) - A
+    const m = meanWait(waitOf(p, x, T), large)
     if (m > 0 && Number.isFinite(m)) mean = m
     else reasons.push(`mean waiting time lost to rounding${useMedian}`)
   } else {
@@ -1009,9 +1227,14 @@ export function scoreAll(
     }
     const pa = sigmoidNeg(lodd)
     pAlive[i] = pa
-    expected[i] =
-      ((pa * (p.r + X[i]!)) / (p.alpha + TT[i]!)) *
-      meanLifetimeWithin(p.s, p.beta + TT[i]!, horizon)
+    expected[i] = expectedAlive(
+      pa,
+      lodd,
+      (p.r + X[i]!) / (p.alpha + TT[i]!),
+      p.s,
+      p.beta + TT[i]!,
+      horizon,
+    )
   }
   return { pAlive, expected }
 }
