@@ -869,12 +869,23 @@ export function bgExpectedAliveByQuadrature(
   // (1 − (α/(α + p t))^r) / p, → r t / α as p → 0
   const g = (p: number): number =>
     p === 0 ? (r * t) / alpha : -Math.expm1(-r * Math.log1p((p * t) / alpha)) / p
-  if (a >= 1 && b >= 1 && a + b > 1000) return byQuadratureConcentrated(g, a, b)
+  // where g turns (p t/α = 1), with a decade either side
+  const turns = [alpha / t].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5)
+  // a, b >= 1: no endpoint singularity to substitute away, and the density's peak must be an edge
+  // (in u = p^a below, Beta(10, 300)'s mass sat in the first 1e-9 of its first interval, unseen);
+  // so must every decade from g's turn up: the shortfall 1 - (α/(α + p t))^r below a peak far
+  // above it decays like a power of p and went unseen in one long interval (1e-9 at a = 2)
+  if (a >= 1 && b >= 1) {
+    const decades: number[] = []
+    // (from 1e-30 at most: α/t is 0 for t = ∞, and the mass below is nothing at a >= 1)
+    for (let p = Math.max(alpha / t / 10, 1e-30); p < 1; p *= 10) decades.push(p)
+    return byQuadratureConcentrated(g, a, b, decades)
+  }
   // globally adaptive and bounded: the locally adaptive rule halved an absolute tolerance at each
   // level and, once that was below the rounding of a large integrand (r t/α = 50 at a = 0.01,
   // b = 1e5), split 2^30 times. Below 1/2 the edges are where g turns (p t/α = 1) and where
   // (1 − p)^(b−1) falls (p b = 1), each with a decade either side, in u = p^a.
-  const turns = [alpha / t, 1 / b].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5)
+  turns.push(...[1 / b].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5))
   const low = integrateAround(
     (u) => {
       const p = u ** (1 / a)
@@ -900,13 +911,19 @@ export function bgExpectedAliveByQuadrature(
  * 0.5^a and 0.5^b, which underflow (a = 2000: a shared-dropout fit), and scale by 1/B(a, b), which
  * overflows: 0 · ∞ came back as NaN.
  */
-function byQuadratureConcentrated(g: (p: number) => number, a: number, b: number): number {
+function byQuadratureConcentrated(
+  g: (p: number) => number,
+  a: number,
+  b: number,
+  turns: readonly number[],
+): number {
   const lb = lbeta(a, b)
   const n = a + b
   const mean = a / n
   const sd = Math.sqrt((mean * (b / n)) / (n + 1))
-  const edges = [...new Set([-40, -10, -4, -1, 0, 1, 4, 10, 40].map((k) => mean + k * sd))]
+  const edges = [...[-40, -10, -4, -1, 0, 1, 4, 10, 40].map((k) => mean + k * sd), ...turns]
     .map((p) => Math.min(1, Math.max(0, p)))
+    .sort((x, y) => x - y)
     .filter((p, i, all) => i === 0 || p > all[i - 1]!)
   const f = (p: number): number =>
     p <= 0 || p >= 1 ? 0 : g(p) * Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - lb)
