@@ -7,7 +7,7 @@
 // far enough out (x + u_i >= 20, κ/x + Σv/(x + min u) <= 1/50, δ <= 0.01) that the omitted terms
 // stay near 1e-12 of the sum, and the integral is taken in y = log(x/J) with the power law split
 // off exactly.
-import { digamma, lgamma } from './special.ts'
+import { digamma } from './special.ts'
 
 /** The series Σ_{j>=start} f(j) described above (v_i > 0, start + u_i > 0). */
 export interface GammaRatioSeries {
@@ -36,9 +36,18 @@ function powerDefect(x: number, u: number, v: number): number {
   return -v * Math.log1p(u / x) - ((X + v - 0.5) * L - v) + stirlingTail(X) - stirlingTail(X + v)
 }
 
-/** log Γ(X)/Γ(X+v) for X > 0, v > 0; Stirling-based (no cancellation) once X >= 20. */
+/**
+ * log Γ(X)/Γ(X+v) for X > 0, v > 0; Stirling-based (no cancellation) once X >= 20, and below by
+ * Γ(X)/Γ(X+v) = Γ(X+1)/Γ(X+1+v) · (1 + v/X): lgamma(X) - lgamma(X+v) lost 1e-16 of lgamma(X+v)'s
+ * size (1e-10 of the answer at X = 1e-9, v = 1e5) and of a tiny v's ratio.
+ */
 export function logGammaRatio(X: number, v: number): number {
-  if (X < 20) return lgamma(X) - lgamma(X + v)
+  if (X < 20) {
+    let s = 0
+    let z = X
+    for (; z < 20; z++) s += Math.log1p(v / z)
+    return s + logGammaRatio(z, v)
+  }
   const L = Math.log1p(v / X)
   return -v * Math.log(X) - ((X + v - 0.5) * L - v) + stirlingTail(X) - stirlingTail(X + v)
 }
