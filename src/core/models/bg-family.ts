@@ -482,7 +482,8 @@ function pAliveFast(k: number, p: BgParams, x: number, tx: number, T: number): n
   if (x + k <= 0) return 1
   // log1p: with α in the billions and beyond, (α+T)/(α+t_x) rounds to 1
   const l =
-    Math.log(p.a) - Math.log(p.b + x + k - 1) + (p.r + x) * Math.log1p((T - tx) / (p.alpha + tx))
+    // the whole numbers first: b + x + k - 1 from the left rounds a b of 1e-9 (8e-8 of P(alive))
+    Math.log(p.a) - Math.log(p.b + (x + k - 1)) + (p.r + x) * Math.log1p((T - tx) / (p.alpha + tx))
   return l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
 }
 
@@ -501,7 +502,11 @@ export function bgExpectedPurchases(
   checkParams('BG/NBD', p)
   checkHistory(x, tx, T)
   if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
-  return pAliveFast(k, p, x, tx, T) * bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
+  const alive = bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
+  // a <= 1 at t = ∞: infinitely many purchases expected of the alive, and P(alive) is a ratio of
+  // positive terms, never 0 but for underflow (0 · ∞ was NaN)
+  if (alive === Number.POSITIVE_INFINITY) return alive
+  return pAliveFast(k, p, x, tx, T) * alive
 }
 
 /** E[X(t)] for a new customer: BG k=0 eq. 7 of FHL 2005; MBG: b/(a+b) · (same with b+1). */
@@ -576,7 +581,8 @@ export function bgExpectedNextPurchaseTime(
   const shape = p.r + x
   const scale = p.alpha + T
   const median = scale * Math.expm1(Math.LN2 / shape)
-  const mean = shape > 1 ? scale / (shape - 1) : null
+  // r + (x - 1): r + x - 1 from the left rounds an r of 1e-9 at x = 1
+  const mean = shape > 1 ? scale / (p.r + (x - 1)) : null
   return {
     median,
     mean,
@@ -679,7 +685,7 @@ export function bgScoreAll(
     if (!(x >= 0 && tx >= 0 && T >= tx && x + T < Infinity)) checkHistory(x, tx, T)
     let pa = 1
     if (x + k > 0) {
-      const l = la - Math.log(b + x + k - 1) + (r + x) * Math.log1p((T - tx) / (alpha + tx))
+      const l = la - Math.log(b + (x + k - 1)) + (r + x) * Math.log1p((T - tx) / (alpha + tx))
       pa = l > 0 ? Math.exp(-l) / (1 + Math.exp(-l)) : 1 / (1 + Math.exp(l))
     }
     pAlive[i] = pa
