@@ -212,14 +212,16 @@ function emCorrection(s: GammaRatioSeries, J: number): number {
 }
 
 /**
- * Σ_{j>=start} f(j) (see {@link GammaRatioSeries}): directly while the terms are rough, by
- * Euler-Maclaurin after; a discounted series (κ = 0) with δ > 0.01 is summed directly until the
- * geometric bound on what is left, term · e^-δ/(1 - e^-δ), is below 1e-17 of the sum.
+ * Σ_{start<=j<=end} f(j) (see {@link GammaRatioSeries}; end = ∞ by default): directly while the
+ * terms are rough, by Euler-Maclaurin after (a finite end past that point as the difference of
+ * two tails); a discounted series (κ = 0) with δ > 0.01 is summed directly until the geometric
+ * bound on what is left, term · e^-δ/(1 - e^-δ), is below 1e-17 of the sum.
  * `visit(j, term, partialSum)` sees each directly summed term.
  */
 export function sumGammaRatioSeries(
   s: GammaRatioSeries,
   visit?: (j: number, term: number, partial: number) => void,
+  end = Number.POSITIVE_INFINITY,
 ): number {
   const geometric = s.delta > 0.01 && s.kappa === 0
   const J = geometric ? Number.POSITIVE_INFINITY : eulerMaclaurinStart(s)
@@ -227,6 +229,7 @@ export function sumGammaRatioSeries(
   let sum = 0
   let t = 0
   for (let j = s.start; j < J; j++) {
+    if (j > end) return sum
     // the ratio recurrence drifts by ~1 ulp a step: restart it from the exact term now and then
     if ((j - s.start) % 512 === 0) t = Math.exp(logTerm(s, j))
     sum += t
@@ -236,7 +239,8 @@ export function sumGammaRatioSeries(
     for (let i = 0; i < s.u.length; i++) r *= (j + s.u[i]!) / (j + s.u[i]! + s.v[i]!)
     t *= r
   }
-  return sum + Math.exp(logTailSum(s, J))
+  const tail = Math.exp(logTailSum(s, J))
+  return sum + (end === Number.POSITIVE_INFINITY ? tail : tail - Math.exp(logTailSum(s, end + 1)))
 }
 
 /** Σ_{j>=J} f(j) for J at or past the point where {@link sumGammaRatioSeries} stops summing directly. */

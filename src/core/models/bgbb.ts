@@ -229,15 +229,8 @@ function logAliveOpportunities(g: number, d: number, n: number, k: number): numb
   }
   const y0 = d + n + 1
   const v = g - 1
-  // log R(y), R(y) = Γ(y)/Γ(y+v): from Stirling (logGammaRatio) once both arguments pass 20, and
-  // below by R(y) = R(y+1) (1 + v/y), whose log1p keeps every digit of a tiny v (log-gammas of
-  // small arguments, subtracted, lost 5e-10 of the answer at γ = 1 + 2e-6)
-  const logR = (y: number): number => {
-    let s = 0
-    let z = y
-    for (; z < 21; z++) s += Math.log1p(v / z)
-    return s + (v > 0 ? logGammaRatio(z, v) : -logGammaRatio(z + v, -v))
-  }
+  // log R(y), R(y) = Γ(y)/Γ(y+v); for v < 0 the reciprocal of Γ(y+v)/Γ(y+v+|v|)
+  const logR = (y: number): number => (v > 0 ? logGammaRatio(y, v) : -logGammaRatio(y + v, -v))
   const lr0 = logR(y0)
   const lrho = logR(y0 + k) - lr0
   // γ > 1: ρ < 1, (1 - ρ)/(γ - 1) > 0; γ < 1: ρ > 1, (ρ - 1)/(1 - γ) > 0
@@ -332,9 +325,7 @@ export function bgbbDiscountedResidualTransactions(
  * P(at least one transaction in opportunities n+1 .. n+k | x, t_x, n) = Σ_{m=1}^{k} P(next at n+m)
  * (see {@link bgbbExpectedNextPurchase}): positive terms, so the answer keeps its relative
  * precision and grows with k. P(alive at n) - P(alive and none in k), the two nearly equal when
- * a transaction is unlikely, lost 8e-4 of a 1e-12 answer and could shrink as k grew. The terms
- * come by their ratio recurrence (restarted from the exact term every 512), past the direct
- * part of the series as the difference of two Euler-Maclaurin tails.
+ * a transaction is unlikely, lost 8e-4 of a 1e-12 answer and could shrink as k grew.
  */
 export function bgbbProbabilityAnyPurchase(
   p: BgbbParams,
@@ -346,23 +337,7 @@ export function bgbbProbabilityAnyPurchase(
   checkRow(p, x, tx, n, k)
   if (k === 0) return 0
   const { logP1, series } = nextSeries(p, x, tx, n)
-  const split = gammaRatioSeriesSplit(series)
-  const direct = Math.min(k, split - 1)
-  const [b1, e] = series.u as [number, number]
-  const [a1, g] = series.v as [number, number]
-  let sum = 0
-  let t = 0
-  for (let m = 1; m <= direct; m++) {
-    if ((m - 1) % 512 === 0) {
-      t = Math.exp(series.logC + logGammaRatio(m + b1, a1) + logGammaRatio(m + e, g))
-    }
-    sum += t
-    t *= ((m + b1) / (m + b1 + a1)) * ((m + e) / (m + e + g))
-  }
-  if (k > direct) {
-    const rest = gammaRatioSeriesTail(series, direct + 1)
-    sum += k === Number.POSITIVE_INFINITY ? rest : rest - gammaRatioSeriesTail(series, k + 1)
-  }
+  const sum = sumGammaRatioSeries(series, undefined, k)
   return Math.min(1, Math.exp(logP1 + Math.log(sum)))
 }
 

@@ -869,8 +869,6 @@ export function bgExpectedAliveByQuadrature(
   // (1 − (α/(α + p t))^r) / p, → r t / α as p → 0
   const g = (p: number): number =>
     p === 0 ? (r * t) / alpha : -Math.expm1(-r * Math.log1p((p * t) / alpha)) / p
-  // where g turns (p t/α = 1), with a decade either side
-  const turns = [alpha / t].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5)
   // a, b >= 1: no endpoint singularity to substitute away, and the density's peak must be an edge
   // (in u = p^a below, Beta(10, 300)'s mass sat in the first 1e-9 of its first interval, unseen);
   // so must every decade from g's turn up: the shortfall 1 - (α/(α + p t))^r below a peak far
@@ -885,7 +883,7 @@ export function bgExpectedAliveByQuadrature(
   // level and, once that was below the rounding of a large integrand (r t/α = 50 at a = 0.01,
   // b = 1e5), split 2^30 times. Below 1/2 the edges are where g turns (p t/α = 1) and where
   // (1 − p)^(b−1) falls (p b = 1), each with a decade either side, in u = p^a.
-  turns.push(...[1 / b].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5))
+  const turns = [alpha / t, 1 / b].flatMap((p) => [p / 10, p, 10 * p]).filter((p) => p < 0.5)
   const low = integrateAround(
     (u) => {
       const p = u ** (1 / a)

@@ -196,10 +196,14 @@ export function sbgSurvival(p: SbgParams, t: number): number {
 export function sbgRetentionRate(p: SbgParams, t: number): number {
   checkParams('sbg', p)
   checkPeriod(t, 1)
-  // the whole number first: β + t - 1 from the left rounds a β of 1e-9 to 1.00000008e-9
-  const m = t - 1
-  return (p.beta + m) / (p.alpha + p.beta + m)
+  return retention(p, t - 1)
 }
+
+/**
+ * r(m+1) = (β+m)/(α+β+m), the whole number m formed first: β + t - 1 from the left rounds a β of
+ * 1e-9 to 1.00000008e-9.
+ */
+const retention = (p: SbgParams, m: number): number => (p.beta + m) / (p.alpha + p.beta + m)
 
 /**
  * Discounted expected lifetime in payments, DEL(d) = Σ_{t>=0} S(t)/(1+d)^t = 2F1(1, β; α+β; 1/(1+d))
@@ -256,10 +260,7 @@ export function sbgProbabilityAlive(p: SbgParams, renewals: number, ahead = 0): 
   // periods ahead). Far ahead, the same ratio as two Stirling-based log-gamma ratios.
   if (ahead <= 1000) {
     let s = 1
-    for (let k = 1; k <= ahead; k++) {
-      const m = renewals + k - 1
-      s *= (p.beta + m) / (p.alpha + p.beta + m)
-    }
+    for (let k = 0; k < ahead; k++) s *= retention(p, renewals + k)
     return s
   }
   // Γ(b+k)Γ(α+b) / (Γ(b)Γ(α+b+k)), b = β+n, k = ahead, shifting by the smaller of α and k: each
