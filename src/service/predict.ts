@@ -358,7 +358,7 @@ function modelScores(
       if (!v) {
         const any = pareto.probabilityAnyPurchase(p, horizon, x, T, T)
         const any5 = pareto.probabilityAnyPurchase(p, far, x, T, T)
-        const med = pareto.expectedNextPurchaseTime(p, x, T, T).median
+        const med = pareto.medianNextPurchaseTime(p, x, T, T)
         v = [any, any5, med ?? Number.NaN]
         byX.set(x, v)
       }

@@ -4,7 +4,12 @@
 // once gave medians 3x short for customers with x = 0 and T ≈ 21 weeks: Newton stopped early).
 import { describe, expect, it } from 'vitest'
 import { solveMonotone } from '../../src/core/models/common.ts'
-import { logSpanIntegral, type ParetoParams, paretoNbd } from '../../src/core/models/pareto-nbd.ts'
+import {
+  logSpanIntegral,
+  medianNextPurchaseTime,
+  type ParetoParams,
+  paretoNbd,
+} from '../../src/core/models/pareto-nbd.ts'
 
 /** The median from the tail equation, solved by the general solver. */
 function tailMedian(p: ParetoParams, x: number, T: number): number {
@@ -39,4 +44,30 @@ describe('Pareto/NBD next-purchase median on the quadrature path', () => {
       expect(bad).toEqual([])
     })
   }
+})
+
+// Scoring (predict.ts) asks for the median alone; it must be the same number as the whole call's,
+// on both paths (CDNOW's published fit takes the 2F1 path) and whatever t_x is.
+describe('Pareto/NBD median-only next purchase', () => {
+  const cdnow: ParetoParams = { r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67 }
+  for (const [name, p] of Object.entries({ ...FITS, cdnow })) {
+    it(`equals expectedNextPurchaseTime().median for ${name}`, () => {
+      const bad: string[] = []
+      for (const x of [0, 1, 7, 300]) {
+        for (const T of [0, 0.25, 21.428571428571427, 400]) {
+          for (const tx of [0, T / 3, T]) {
+            if (x === 0 && tx > 0) continue
+            const want = paretoNbd.expectedNextPurchaseTime(p, x, tx, T).median
+            const got = medianNextPurchaseTime(p, x, tx, T)
+            if (!Object.is(got, want)) bad.push(`x=${x} tx=${tx} T=${T}: ${got} vs ${want}`)
+          }
+        }
+      }
+      expect(bad).toEqual([])
+    })
+  }
+  it('rejects what the whole call rejects', () => {
+    expect(() => medianNextPurchaseTime({ ...FITS.moderateS!, s: -1 }, 1, 1, 2)).toThrow()
+    expect(() => medianNextPurchaseTime(FITS.moderateS!, 1, 3, 2)).toThrow()
+  })
 })

@@ -1101,11 +1101,8 @@ export function expectedNextPurchaseTime(
   checkHistory(x, tx, T)
   const l0 = logFirstPurchaseTail(p, x, T, 0)
   const prob = sigmoidNeg(logOddsDead(p, x, tx, T)) * Math.min(1, Math.exp(l0))
-  const scale = (p.alpha + T) / (p.r + x)
   const large = onQuadrature(p)
-  const median = large
-    ? medianWait(p.r + x + 1, p.s, p.alpha + T, p.beta + T)
-    : solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
+  const median = medianOf(p, x, T, large ? null : l0)
   const rx = p.r + x
   let mean: number | null = null
   const reasons: string[] = []
@@ -1128,6 +1125,29 @@ export function expectedNextPurchaseTime(
     probability: prob,
     reason: reasons.length > 0 ? reasons.join('; ') : null,
   }
+}
+
+/**
+ * The median of {@link expectedNextPurchaseTime} alone, the same number: scoring a million
+ * customers wants only it, and on the quadrature path the mean and the probability took two
+ * thirds of a call (~30 of 46 µs).
+ */
+export function medianNextPurchaseTime(
+  p: ParetoParams,
+  x: number,
+  tx: number,
+  T: number,
+): number | null {
+  checkParams('pareto', p)
+  checkHistory(x, tx, T)
+  return medianOf(p, x, T, onQuadrature(p) ? null : logFirstPurchaseTail(p, x, T, 0))
+}
+
+/** The median wait; `l0` = logFirstPurchaseTail(p, x, T, 0), needed off the quadrature path only. */
+function medianOf(p: ParetoParams, x: number, T: number, l0: number | null): number | null {
+  if (l0 === null) return medianWait(p.r + x + 1, p.s, p.alpha + T, p.beta + T)
+  const scale = (p.alpha + T) / (p.r + x)
+  return solveMonotone((w) => l0 - logFirstPurchaseTail(p, x, T, w), Math.LN2, scale)
 }
 
 /**
