@@ -1,15 +1,23 @@
 // Series of gamma-function ratios. The sBG's DEL and DERL (models/sbg.ts) and the BG/BB residual
 // transactions and next-transaction distribution (models/bgbb.ts, whose dropout process is an sBG)
-// are all sums Σ_{j>=j0} f(j) with f(x) = exp(logC + κ log x - δ x) Π_i Γ(x+u_i)/Γ(x+u_i+v_i).
+// are all sums Σ_{j>=j0} f(j) with f(x) ∝ exp(κ log x - δ x) Π_i Γ(x+u_i)/Γ(x+u_i+v_i).
 // Their terms fall like x^-(Σv - κ) e^-(δ x), so plain summation needs ~1/δ terms, or, at δ = 0,
 // can need 1e10 or more. The sum is taken directly while the terms are rough, then by Euler-
 // Maclaurin from J on: Σ_{j>=J} f(j) = ∫_J^∞ f + f(J)/2 - f'(J)/12 + f'''(J)/720 - ..., where J is
-// far enough out (x + u_i >= 20, κ/x + Σv/(x + min u) <= 1/50, δ <= 0.01) that the omitted terms
-// stay near 1e-12 of the sum, and the integral is taken in y = log(x/J) with the power law split
-// off exactly.
+// far enough out (x + u_i >= 20, κ/x + Σ log(1 + v_i/(x + u_i)) <= 1/50, δ <= 0.01) that the
+// omitted terms stay near 1e-12 of the sum, and the integral is taken in y = log(x/J) with the
+// power law split off exactly. Below J the terms fall by at least e^-1/50 a step, so the direct sum
+// stops, long before J when J is large, once a bound on what is left of it is below 1e-17.
+// Ratios of terms are taken as one log-gamma second difference (logGammaRatioStep), never as the
+// difference of two log-ratios: those are ~v log x each, and lost 2e-7 of a term at v = 1e8.
 import { digamma } from './special.ts'
 
-/** The series Σ_{j>=start} f(j) described above (v_i > 0, start + u_i > 0). */
+/**
+ * The series Σ_{j>=start} f(j) described above (v_i > 0, start + u_i > 0), with the products taken
+ * relative to the first term: f(j) = exp(logC + κ log j - δ j) Π_i [Γ(j+u_i)/Γ(j+u_i+v_i)] /
+ * [Γ(start+u_i)/Γ(start+u_i+v_i)], so that logC = 0 makes the first term 1 (times start^κ e^-δ·start)
+ * exactly, whatever the size of u and v.
+ */
 export interface GammaRatioSeries {
   readonly logC: number
   readonly u: readonly number[]
@@ -52,11 +60,44 @@ export function logGammaRatio(X: number, v: number): number {
   return -v * Math.log(X) - ((X + v - 0.5) * L - v) + stirlingTail(X) - stirlingTail(X + v)
 }
 
+/**
+ * log[Γ(X+d) Γ(X+v) / (Γ(X) Γ(X+d+v))] for X > 0, d, v >= 0: how much a ratio Γ(x)/Γ(x+v) changes
+ * from x = X to X + d (symmetric in d and v, and <= 0). From Stirling it is -w log(1 + W/X) plus
+ * small corrections, w = min(d, v), W = max(d, v): its rounding is ~1e-16 of the answer, where
+ * logGammaRatio(X+d, v) - logGammaRatio(X, v) loses ~1e-16 · v log X (2e-7 at v = 1e8). Below
+ * X = 20 by D(X) = D(X+1) + log(1 - dv/((X+d)(X+v))).
+ */
+export function logGammaRatioStep(X: number, d: number, v: number): number {
+  if (d === 0 || v === 0) return 0
+  let s = 0
+  let z = X
+  for (; z < 20; z++) {
+    const q = (d * v) / ((z + d) * (z + v))
+    // near q = 1 (z small against d and v) 1 - q is formed exactly as z (z+d+v) / ((z+d)(z+v))
+    s += q < 0.5 ? Math.log1p(-q) : Math.log((z * (z + d + v)) / ((z + d) * (z + v)))
+  }
+  const w = Math.min(d, v)
+  const W = Math.max(d, v)
+  // h(Z) = (Z + w - 1/2) log(1 + w/Z) - w, the non-power part of -log Γ(Z+w)/Γ(Z)
+  const h = (Z: number): number => (Z + w - 0.5) * Math.log1p(w / Z) - w
+  return (
+    s -
+    w * Math.log1p(W / z) -
+    (h(z + W) - h(z)) +
+    stirlingTail(z + W) -
+    stirlingTail(z + W + w) -
+    stirlingTail(z) +
+    stirlingTail(z + w)
+  )
+}
+
+/** log f(x) (see {@link GammaRatioSeries}). */
 function logTerm(s: GammaRatioSeries, x: number): number {
   let l = s.logC
   if (x !== 0 && s.delta !== 0) l -= s.delta * x
   if (s.kappa !== 0) l += s.kappa * Math.log(x)
-  for (let i = 0; i < s.u.length; i++) l += logGammaRatio(x + s.u[i]!, s.v[i]!)
+  for (let i = 0; i < s.u.length; i++)
+    l += logGammaRatioStep(s.start + s.u[i]!, x - s.start, s.v[i]!)
   return l
 }
 
@@ -72,22 +113,34 @@ function tetragammaAsym(X: number): number {
   return -r2 - r * r2 - r2 * r2 * (0.5 - r2 * (1 / 6 - r2 / 6))
 }
 
-/** Where Euler-Maclaurin may start (see above); summing directly below it. */
+/**
+ * Where Euler-Maclaurin may start (see above); summing directly below it. The log-slope of f is
+ * about κ/x - Σ log(1 + v_i/(x+u_i)) and the higher log-derivatives are smaller again by 1/(x+u_i),
+ * so EM's omitted terms go like that slope to the 5th power. The slope falls as x grows: the first
+ * x where it is 1/50 or less is found by doubling and bisection (~60 evaluations).
+ */
 function eulerMaclaurinStart(s: GammaRatioSeries): number {
-  // f^(k)/f is about (κ/x + Σ v_i/(x+u_i))^k: large shifts u make the terms smooth early
   let umin = Number.POSITIVE_INFINITY
-  let vsum = 0
-  for (let i = 0; i < s.u.length; i++) {
-    umin = Math.min(umin, s.u[i]!)
-    vsum += s.v[i]!
+  for (const u of s.u) umin = Math.min(umin, u)
+  const lo0 = Math.max(s.start, 1, Math.ceil(20 - umin))
+  const steep = (x: number): boolean => {
+    let l = s.kappa / x
+    for (let i = 0; i < s.u.length; i++) l += Math.log1p(s.v[i]! / (x + s.u[i]!))
+    return l > 1 / 50
   }
-  return Math.max(
-    s.start,
-    1,
-    Math.ceil(20 - umin),
-    Math.ceil(50 * (vsum + s.kappa) - umin),
-    50 * s.kappa,
-  )
+  if (!steep(lo0)) return lo0
+  let lo = lo0
+  let hi = 2 * lo0
+  while (steep(hi)) {
+    lo = hi
+    hi *= 2
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor(lo + (hi - lo) / 2)
+    if (steep(mid)) lo = mid
+    else hi = mid
+  }
+  return hi
 }
 
 // 16-point Gauss-Legendre nodes and weights on [-1, 1], by Newton's method on P_16 at load time.
@@ -145,8 +198,17 @@ function logTailSum(s: GammaRatioSeries, J: number): number {
     decay += s.v[i]!
     umax = Math.max(umax, s.u[i]!)
   }
-  // H(y) = Σ_i [defect(J e^y) - defect(J)] is all of log f(J e^y) - log f(J) but the power law
-  // and the discount
+  // log f(J e^y) - log f(J), as second differences of log-gammas: as defect(J e^y) - defect(J) it
+  // lost ~1e-16 · v log(u/J) (4e-9 at u = 1e8, v = 2e6, where the head is all of the sum)
+  const rel = (y: number): number => {
+    const d = J * Math.expm1(y)
+    // past 1e300 the defect is 0 to double precision (and Γ of ∞ would make it NaN)
+    if (!(d < 1e300)) return -decay * y - s.delta * d - defectJ
+    let l = s.kappa * y - s.delta * d
+    for (let i = 0; i < n; i++) l += logGammaRatioStep(J + s.u[i]!, d, s.v[i]!)
+    return l
+  }
+  // defect(x) is all of log f(x) but the power law and the discount; it serves the far tail only
   let defectJ = 0
   for (let i = 0; i < n; i++) defectJ += powerDefect(J, s.u[i]!, s.v[i]!)
   const defectAt = (y: number): number => {
@@ -165,16 +227,19 @@ function logTailSum(s: GammaRatioSeries, J: number): number {
   if (s.delta === 0) {
     // Up to y0 the integrand is taken as it is. Beyond, the pure power law integrates to
     // e^((1-decay) y0)/(decay - 1) exactly and the rest falls like e^(-decay y); y0 is past the
-    // shifts u, so the two parts do not cancel.
+    // shifts u, so the two parts do not cancel much.
     const y0 = settle + 4
-    const head = integratePanels((y) => Math.exp((1 - decay) * y + defectAt(y) - defectJ), 0, y0)
+    const head = integratePanels((y) => Math.exp(y + rel(y)), 0, y0)
     const g = (y: number): number => Math.exp((1 - decay) * y) * Math.expm1(defectAt(y))
     const rest = integratePanels(g, y0, y0 + 40 / decay + 1)
     const power = Math.exp((1 - decay) * y0) / (decay - 1)
-    return lf + Math.log(J * (head + Math.exp(-defectJ) * (power + rest)) + em)
+    // e^-defectJ overflows when Σv is large (defectJ ~ -Σv (u + Σv/2)/J: -2000 at v = 1e5) while
+    // power + rest underflows: ∞ · 0 made the sum NaN. In logs it is e^-(4 Σv) or less there.
+    const far = power + rest > 0 ? Math.exp(Math.log(power + rest) - defectJ) : 0
+    return lf + Math.log(J * (head + far) + em)
   }
   const dJ = s.delta * J
-  const logg = (y: number): number => (1 - decay) * y - dJ * Math.expm1(y) + defectAt(y) - defectJ
+  const logg = (y: number): number => y + rel(y)
   // integrate up to where the discount has cut the integrand by e^-50 from its largest value
   let top = logg(0)
   let hi = 1
@@ -215,7 +280,10 @@ function emCorrection(s: GammaRatioSeries, J: number): number {
  * Σ_{start<=j<=end} f(j) (see {@link GammaRatioSeries}; end = ∞ by default): directly while the
  * terms are rough, by Euler-Maclaurin after (a finite end past that point as the difference of
  * two tails); a discounted series (κ = 0) with δ > 0.01 is summed directly until the geometric
- * bound on what is left, term · e^-δ/(1 - e^-δ), is below 1e-17 of the sum.
+ * bound on what is left, term · e^-δ/(1 - e^-δ), is below 1e-17 of the sum. The direct part also
+ * stops early once what is left of it before the Euler-Maclaurin start is below 1e-17 of the sum
+ * (see {@link directRemainder}): with Σv = 1e5 that start is ~1e7 terms out, where the terms have
+ * fallen by e^-200000, and summing up to it took 0.3 s.
  * `visit(j, term, partialSum)` sees each directly summed term.
  */
 export function sumGammaRatioSeries(
@@ -225,6 +293,7 @@ export function sumGammaRatioSeries(
 ): number {
   const geometric = s.delta > 0.01 && s.kappa === 0
   const J = geometric ? Number.POSITIVE_INFINITY : eulerMaclaurinStart(s)
+  const logFJ = geometric ? 0 : logTerm(s, J) - (s.kappa === 0 ? 0 : s.kappa * Math.log(J))
   const q = Math.exp(-s.delta)
   let sum = 0
   let t = 0
@@ -235,12 +304,36 @@ export function sumGammaRatioSeries(
     sum += t
     if (visit) visit(j, t, sum)
     if (geometric && (t === 0 || t * q < 1e-17 * (1 - q) * sum)) return sum
+    // a cheap test first (every 64th term), the bound only once the term is negligible itself
+    if (
+      !geometric &&
+      (j - s.start) % 64 === 63 &&
+      t <= 1e-17 * sum &&
+      directRemainder(s, j, J, logFJ) <= 1e-17 * sum
+    ) {
+      break
+    }
     let r = s.kappa === 0 ? q : q * ((j + 1) / j) ** s.kappa
     for (let i = 0; i < s.u.length; i++) r *= (j + s.u[i]!) / (j + s.u[i]! + s.v[i]!)
     t *= r
   }
+  if (end < J) return sum
   const tail = Math.exp(logTailSum(s, J))
   return sum + (end === Number.POSITIVE_INFINITY ? tail : tail - Math.exp(logTailSum(s, end + 1)))
+}
+
+/**
+ * An upper bound on Σ_{j<i<J} f(i). Without x^κ, log f is convex (ψ' falls, so each
+ * log Γ(x+u)/Γ(x+u+v) is convex, and -δx is linear): on [j, J] it lies below its chord, of slope
+ * c = (log f(J) - log f(j))/(J - j) (logFJ is log f(J) without κ log J). And x^κ <= j^κ e^(κ(x-j)/j).
+ * So f(i) <= f(j) ρ^(i-j) with ρ = e^(c + κ/j), and the sum is at most f(j) ρ/(1 - ρ).
+ */
+function directRemainder(s: GammaRatioSeries, j: number, J: number, logFJ: number): number {
+  const lj = logTerm(s, j)
+  const power = s.kappa === 0 ? 0 : s.kappa * Math.log(j)
+  const logRho = (logFJ - (lj - power)) / (J - j) + (s.kappa === 0 ? 0 : s.kappa / j)
+  if (!(logRho < 0)) return Number.POSITIVE_INFINITY
+  return Math.exp(lj + logRho - Math.log(-Math.expm1(logRho)))
 }
 
 /** Σ_{j>=J} f(j) for J at or past the point where {@link sumGammaRatioSeries} stops summing directly. */
@@ -259,7 +352,7 @@ export function gammaRatioSeriesSplit(s: GammaRatioSeries): number {
  */
 export function discountedSurvivalSum(a: number, b: number, d: number): number {
   return sumGammaRatioSeries({
-    logC: -logGammaRatio(b, a),
+    logC: 0,
     u: [b],
     v: [a],
     kappa: 0,

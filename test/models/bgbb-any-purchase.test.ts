@@ -2,14 +2,10 @@
 // (scripts/fixtures/bgbb_any_purchase.py): a sum of positive terms, where P(alive) - P(alive and
 // none) lost 8e-4 of a 1e-12 answer and could fall as k grew.
 import { describe, expect, it } from 'vitest'
-import { type BgbbParams, bgbbProbabilityAnyPurchase } from '../../src/core/models/bgbb.ts'
-import { fixtureJson } from './fixtures.ts'
+import { bgbbProbabilityAnyPurchase } from '../../src/core/models/bgbb.ts'
+import { type BgbbCase, fixtureJson } from './fixtures.ts'
 
-interface Case {
-  params: BgbbParams
-  x: number
-  tx: number
-  n: number
+interface Case extends BgbbCase {
   k: number
   p: string
 }

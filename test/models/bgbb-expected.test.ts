@@ -8,13 +8,9 @@ import {
   bgbbExpectedPurchases,
   bgbbExpectedPurchasesNew,
 } from '../../src/core/models/bgbb.ts'
-import { fixtureJson } from './fixtures.ts'
+import { type BgbbCase, fixtureJson } from './fixtures.ts'
 
-interface Case {
-  params: BgbbParams
-  x: number
-  tx: number
-  n: number
+interface Case extends BgbbCase {
   nStar: number
   expected: string
   log: string

@@ -8,6 +8,7 @@ import {
   gammaRatioSeriesSplit,
   gammaRatioSeriesTail,
   logGammaRatio,
+  logGammaRatioStep,
   sumGammaRatioSeries,
 } from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
@@ -355,23 +356,54 @@ function nextSeries(
 ): { logP1: number; series: GammaRatioSeries } {
   const a = p.alpha + x
   const b = p.beta + n - x
-  const g = p.gamma
   const e = p.delta + n
-  const logP1 =
-    lbeta(a + 1, b) +
-    lbeta(g, e + 1) -
-    lbeta(p.alpha, p.beta) -
-    lbeta(p.gamma, p.delta) -
-    logL(p, x, tx, n)
   const series: GammaRatioSeries = {
-    logC: -(logGammaRatio(b, a + 1) + logGammaRatio(e + 1, g)),
+    logC: 0,
     u: [b - 1, e],
-    v: [a + 1, g],
+    v: [a + 1, p.gamma],
     kappa: 0,
     delta: 0,
     start: 1,
   }
-  return { logP1, series }
+  return { logP1: logFirstNext(p, x, tx, n), series }
+}
+
+/**
+ * log P(next at n+1) = -log Σ_k R_k, R_k = B(α+x, β+y_k) B(γ+c_k, δ+z_k) / [B(a+1, b) B(γ, e+1)]
+ * over the terms of L (FHS 2010 eq. 5; B(α,β) B(γ,δ) cancels). Each R_k is a ratio of gamma
+ * functions whose arguments differ by whole numbers, taken with logGammaRatioStep: the lbeta
+ * differences of logL lose ~1e-16 of lbeta's size, 1e-8 of the answer at α = β = 1e8.
+ * R_0 = (a+b)/a · (γ+e)/e (alive at n); for the customer gone after opportunity tx+i,
+ * R = (a+b)/a · γ/(γ+δ+tx+i) · exp(-D(β+y, n-tx-i, a) - D(δ+tx+i, n-tx-i+1, γ)), y = tx-x+i,
+ * D = logGammaRatioStep; the ratio of consecutive ones is (β+y)/(a+β+y) · (δ+z)/(γ+1+δ+z).
+ */
+function logFirstNext(p: BgbbParams, x: number, tx: number, n: number): number {
+  const a = p.alpha + x
+  const g = p.gamma
+  const e = p.delta + n
+  const gone = n - tx
+  let logGone = Number.NEGATIVE_INFINITY
+  if (gone > 0) {
+    const logR = (i: number): number =>
+      Math.log(g / (g + p.delta + tx + i)) -
+      logGammaRatioStep(p.beta + tx - x + i, gone - i, a) -
+      logGammaRatioStep(p.delta + tx + i, gone - i + 1, g)
+    // the terms fall with i: sum them relative to the first, by their ratio, restarted from the
+    // exact value every 512 terms against drift
+    const log0 = logR(0)
+    let sum = 0
+    let t = 1
+    for (let i = 0; i < gone; i++) {
+      if (i % 512 === 0) t = Math.exp(logR(i) - log0)
+      sum += t
+      const y = p.beta + tx - x + i
+      const z = p.delta + tx + i
+      t *= (y / (a + y)) * (z / (g + 1 + z))
+    }
+    logGone = log0 + Math.log(sum)
+  }
+  const logAlive = Math.log((g + e) / e)
+  return -(Math.log((a + p.beta + n - x) / a) + logSumExp(logAlive, logGone))
 }
 
 /**
@@ -395,13 +427,15 @@ export function bgbbExpectedNextPurchase(
   const { logP1, series } = nextSeries(p, x, tx, n)
   const meanFinite = p.alpha + x + p.gamma > 1
   const split = gammaRatioSeriesSplit(series)
-  const partial = new Float64Array(Math.max(0, split - 1))
-  const shape = sumGammaRatioSeries(series, (m, _t, sum) => {
-    partial[m - 1] = sum
+  // the direct part stops once the rest is negligible (a few thousand terms at most), long before
+  // split when split is large: sized by split, this array took 8 GB at α = γ = 1e7
+  const partial: number[] = []
+  const shape = sumGammaRatioSeries(series, (_m, _t, sum) => {
+    partial.push(sum)
   })
   const total = Math.exp(logP1 + Math.log(shape))
   const mean = meanFinite ? sumGammaRatioSeries({ ...series, kappa: 1 }) / shape : null
-  const median = medianOpportunity(series, shape / 2, partial)
+  const median = medianOpportunity(series, shape / 2, partial, split)
   const reasons: string[] = []
   if (!meanFinite) {
     reasons.push('the mean waiting time is infinite when alpha + x + gamma <= 1; use the median')
@@ -420,16 +454,19 @@ export function bgbbExpectedNextPurchase(
 
 /**
  * Smallest m with Σ_{k<=m} P(k) >= half: among the directly summed terms from their partial sums,
- * else by bisection on the tail Σ_{k>m} P(k) <= half (taken directly, not as total - partial).
+ * else by bisection on the tail Σ_{k>m} P(k) <= half (taken directly, not as total - partial). When
+ * the direct sum stopped early, the terms it skipped before `split` are below 1e-17 of the total,
+ * so a median past the partial sums lies at split or beyond, where the tail is valid.
  */
 function medianOpportunity(
   series: GammaRatioSeries,
   half: number,
-  partial: Float64Array,
+  partial: readonly number[],
+  split: number,
 ): number | null {
   for (let i = 0; i < partial.length; i++) if (partial[i]! >= half) return i + 1
   const tail = (m: number): number => gammaRatioSeriesTail(series, m + 1)
-  let lo = partial.length // tail(lo) > half
+  let lo = Math.max(partial.length, split - 1) // tail(lo) > half
   let hi = Math.max(2 * lo, 2)
   while (tail(hi) > half) {
     lo = hi
