@@ -105,10 +105,12 @@ export function fail(e: unknown): never {
     if (!repeats) for (const p of e.problems) eprintln(`  ${formatProblem(p)}`)
     const total = Number(e.details.total ?? e.problems.length)
     if (total > e.problems.length) {
-      // the rest are a --rejects away (said unless the message names the file they went to)
-      const hint = e.message.includes('Every bad row is in')
-        ? ''
-        : ' (--rejects FILE lists them all)'
+      // the rest are a --rejects away, an option of `loyals import` only (said unless the message
+      // names the file they went to); `fit` of a summary file listed its rows with that hint too
+      const hint =
+        process.argv[2] !== 'import' || e.message.includes('Every bad row is in')
+          ? ''
+          : ' (--rejects FILE lists them all)'
       eprintln(`  ... and ${total - e.problems.length} more${hint}`)
     }
   } else if (e instanceof ConvergenceError) {

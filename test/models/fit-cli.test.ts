@@ -230,6 +230,15 @@ describe('loyals fit on bad input', () => {
     )
     expect(a.stderr).not.toContain('--exclude-nonpositive')
   })
+  it('lists 10 summary rows and counts the rest, with no hint of an option fit lacks', () => {
+    // 25 repeaters without spend: the message lists 10; --rejects is an option of `loyals import`
+    const rows = ['x,t_x,T,monetary']
+    for (let i = 0; i < 25; i++) rows.push('1,2,3,0')
+    const r = runCli(['fit', write('many-zero.csv', rows.join('\n')), '--model', 'gg'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/\.\.\. and 15 more\n/)
+    expect(r.stderr).not.toContain('--rejects')
+  })
   it('BG/BB names the file line of a history the model cannot have', () => {
     // rows 2 and 4 are the same history: the model sees them as one, the message still names line 5
     const p = write('bb.csv', 'frequency,recency,n,weight\n1,2,6,10\n0,0,6,5\n1,2,6,1\n7,2,6,1\n')
