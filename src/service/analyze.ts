@@ -36,7 +36,13 @@ import { computeInsights, type InsightsOptions } from './insights/index.ts'
 import { readyOutDir } from './out-dir.ts'
 import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
 import { buildRfm } from './rfm.ts'
-import { buildCustomerSummary, type OrderFacts, type TimeUnit, UNIT_DAYS } from './summary.ts'
+import {
+  asOfGapNote,
+  buildCustomerSummary,
+  type OrderFacts,
+  type TimeUnit,
+  UNIT_DAYS,
+} from './summary.ts'
 import { buildValue, dropValueView, type ValueRun } from './value.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
@@ -44,12 +50,6 @@ export const DEFAULT_OUT_DIR = './loyals-out'
 export const TOP_CUSTOMERS = 20
 /** The files `analyze` writes into its output directory. */
 const OUTPUT_FILES = ['customers.csv', 'customers.parquet', 'summary.json', 'report.html'] as const
-/**
- * Days a default as-of date (the last day of the data) may trail the last order because of
- * refunds dated after it before the gap is a warning rather than a note: refunds follow their
- * orders by days, an export that stops selling but keeps refunding for a month is worth a look.
- */
-const REFUND_TRAIL_DAYS = 30
 
 /** Runs one named step; the CLI passes one that draws a progress bar when a step is slow. */
 export interface StepRunner {
@@ -610,19 +610,12 @@ function qualityNotes(
         'The orders carry no amounts (every amount is 0): revenue shares, the monetary score and value in money (profit, cost to serve, value tiers) are not measured. Customers are scored on recency and frequency (FM = F) and ranked by orders.',
     })
   }
-  // an as-of date past the export's end reads the gap as customers not buying; the default is
-  // past it only when refunds are dated after the last order (a short gap is how refunds trail)
-  if (f.lastOrder !== null && f.lastOrder < asOf) {
-    const gap = Math.round((Date.parse(asOf) - Date.parse(f.lastOrder)) / 86_400_000)
-    const days = formatCount(gap, 'day')
-    const which = asOfGiven
-      ? `The as-of date ${asOf} is ${days} after the last order in the data (${f.lastOrder})`
-      : `The as-of date defaults to the last day of the data, ${asOf}, a refund's day ${days} after the last order (${f.lastOrder})`
-    notes.push({
-      level: asOfGiven || gap > REFUND_TRAIL_DAYS ? 'warning' : 'info',
-      message: `${which}: recency, the R scores, P(alive) and the forecasts count ${gap === 1 ? 'that day' : 'those days'} as time without purchases. If the data simply ends on ${f.lastOrder}, pass --as-of ${f.lastOrder}${asOfGiven ? '' : ' (refunds dated after it are then not netted)'}.`,
-    })
-  }
+  const gap = asOfGapNote(
+    f,
+    { day: asOf, given: asOfGiven },
+    'recency, the R scores, P(alive) and the forecasts',
+  )
+  if (gap) notes.push(gap)
   if (f.ordersAfter > 0) {
     notes.push({
       level: 'info',

@@ -909,16 +909,20 @@ async function summaryFromOrders(
 ): Promise<{ summary: SummaryColumns; notes: readonly string[] }> {
   // loaded here, not at start-up: a summary file needs neither DuckDB nor the importer
   const { openSource, readOptions } = await import('./source.ts')
-  const { buildCustomerSummary, customerSummaryRows, writeCustomerSummary } = await import(
-    './summary.ts'
-  )
+  const { asOfGapNote, buildCustomerSummary, customerSummaryRows, writeCustomerSummary } =
+    await import('./summary.ts')
   const { engine, notes } = await openSource(path, readOptions(opts))
   const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
   try {
-    await buildCustomerSummary(engine, {
+    const info = await buildCustomerSummary(engine, {
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       unit: opts.unit ?? 'week',
     })
+    const gap = asOfGapNote(
+      info.orders,
+      { day: info.asOf, given: opts.asOf !== undefined },
+      'T, and so the fitted purchase and dropout rates,',
+    )
     const out = join(dir, 'summary.csv')
     await writeCustomerSummary(engine, { format: 'csv', path: out })
     const summary = readSummaryCsv(out, opts.model === 'gg')
@@ -938,7 +942,7 @@ async function summaryFromOrders(
         { nonPositive: b.customers, customers: ids },
       )
     }
-    return { summary, notes }
+    return { summary, notes: gap ? [...notes, gap.message] : notes }
   } finally {
     await engine.close()
     await rm(dir, { recursive: true, force: true })

@@ -18,6 +18,7 @@ import {
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
 import { DataError, UsageError } from '../errors.ts'
+import { formatCount } from '../report/format.ts'
 import { csvField } from './generate/write.ts'
 
 export type { TimeUnit }
@@ -109,6 +110,37 @@ export interface OrderFacts {
   readonly priced: number
   /** Rows with an amount of 0 (free orders: no payment, so no fixed payment fee). */
   readonly free: number
+}
+
+/**
+ * Days a default as-of date (the last day of the data) may trail the last order because of
+ * refunds dated after it before the gap is a warning rather than a note: refunds follow their
+ * orders by days, an export that stops selling but keeps refunding for a month is worth a look.
+ */
+const REFUND_TRAIL_DAYS = 30
+
+/**
+ * What an as-of date after the last order does, or null when it is not after it: the gap reads as
+ * customers not buying. The default is past the last order only when refunds are dated after it
+ * (a short gap is how refunds trail). `counted` names the figures that count the gap, in the
+ * caller's words (analyze: recency, the R scores, P(alive) and the forecasts; summary: T and
+ * days since last). Said by analyze, summary and fit alike: the last two once said nothing.
+ */
+export function asOfGapNote(
+  f: Pick<OrderFacts, 'lastOrder'>,
+  asOf: { day: string; given: boolean },
+  counted: string,
+): { level: 'info' | 'warning'; message: string } | null {
+  if (f.lastOrder === null || !(f.lastOrder < asOf.day)) return null
+  const gap = Math.round((Date.parse(asOf.day) - Date.parse(f.lastOrder)) / 86_400_000)
+  const days = formatCount(gap, 'day')
+  const which = asOf.given
+    ? `The as-of date ${asOf.day} is ${days} after the last order in the data (${f.lastOrder})`
+    : `The as-of date defaults to the last day of the data, ${asOf.day}, a refund's day ${days} after the last order (${f.lastOrder})`
+  return {
+    level: asOf.given || gap > REFUND_TRAIL_DAYS ? 'warning' : 'info',
+    message: `${which}: ${counted} count ${gap === 1 ? 'that day' : 'those days'} as time without purchases. If the data simply ends on ${f.lastOrder}, pass --as-of ${f.lastOrder}${asOf.given ? '' : ' (refunds dated after it are then not netted)'}.`,
+  }
 }
 
 /**

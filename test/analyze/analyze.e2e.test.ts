@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
+import { CDNOW_ORDERS } from '../summary/load-orders.ts'
 
 const SAMPLE = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
 const CUSTOMERS = 2357
@@ -365,6 +366,34 @@ describe('loyals analyze on the CDNOW sample', () => {
       },
     ])
     expect(lateRefund('2024-05-31').map((n) => n.level)).toEqual(['warning'])
+  })
+
+  it('summary and fit warn of an as-of date after the last order too', () => {
+    // both once read the gap as customers not buying in silence, where analyze said so
+    const dir = tempDir()
+    const file = write(
+      dir,
+      'ends.csv',
+      'order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no2,B,2024-01-05,50\no3,A,2024-02-10,30\n',
+    )
+    const s = runCli(['summary', file, '--as-of', '2024-03-01'])
+    expect(s.code, s.stderr).toBe(0)
+    expect(s.stderr).toContain(
+      'warning: The as-of date 2024-03-01 is 20 days after the last order in the data (2024-02-10): T and days_since_last count those days as time without purchases. If the data simply ends on 2024-02-10, pass --as-of 2024-02-10.',
+    )
+    // fit needs more customers than two: the CDNOW sample, whose last order is on 1998-06-30
+    const f = runCli(['fit', CDNOW_ORDERS, '--model', 'bgnbd', '--as-of', '1998-07-30'])
+    expect(f.code, f.stderr).toBe(0)
+    expect(f.stderr).toContain(
+      'note: The as-of date 1998-07-30 is 30 days after the last order in the data (1998-06-30): T, and so the fitted purchase and dropout rates, count those days',
+    )
+    for (const args of [
+      ['summary', file],
+      ['summary', file, '--as-of', '2024-02-10'],
+      ['fit', CDNOW_ORDERS, '--model', 'bgnbd'],
+    ]) {
+      expect(runCli(args).stderr).not.toMatch(/after the last order/)
+    }
   })
 
   it('a net revenue below 0 has no shares: NULL, not shares of the wrong sign', () => {

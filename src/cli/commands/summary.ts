@@ -7,6 +7,7 @@ import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { openSource } from '../../service/source.ts'
 import {
+  asOfGapNote,
   assertDate,
   buildCustomerSummary,
   type SummaryFormat,
@@ -76,7 +77,16 @@ export function registerSummary(program: Command): void {
     if (opts.asOf !== undefined) assertDate(opts.asOf)
     const { engine } = await openInput(input, opts)
     try {
-      await buildCustomerSummary(engine, { asOf: opts.asOf, unit: opts.unit as TimeUnit })
+      const info = await buildCustomerSummary(engine, {
+        asOf: opts.asOf,
+        unit: opts.unit as TimeUnit,
+      })
+      const gap = asOfGapNote(
+        info.orders,
+        { day: info.asOf, given: opts.asOf !== undefined },
+        'T and days_since_last',
+      )
+      if (gap) eprintln(`${gap.level === 'warning' ? 'warning' : 'note'}: ${gap.message}`)
       const format = opts.format as SummaryFormat
       if (opts.out) await writeCustomerSummary(engine, { format, path: opts.out })
       else await streamCustomerSummary(engine, { format }, process.stdout)
