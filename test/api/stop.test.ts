@@ -16,12 +16,17 @@ import { harness, orderEvent } from './harness.ts'
 describe.each(STORES)('stopping the dispatcher on $name', (kind) => {
   it('cuts off a delivery that hangs and leaves what is queued queued, attempts untouched', async () => {
     const started: string[] = []
+    // why each delivery's request ended: the stop's abort, not its own 5 s timeout
+    const endedBy: string[] = []
     const h = await harness(kind, {
       // a receiver that never answers: the request ends only when its signal aborts it
       fetch: (_url, init) =>
         new Promise((_resolve, reject) => {
           started.push(String((init.headers as Record<string, string>)['idempotency-key']))
-          init.signal?.addEventListener('abort', () => reject(new Error('aborted')))
+          init.signal?.addEventListener('abort', () => {
+            endedBy.push(String((init.signal?.reason as Error | undefined)?.name))
+            reject(new Error('aborted'))
+          })
         }),
       ops: {
         holdout: { defaultShare: 0 },
@@ -43,9 +48,9 @@ describe.each(STORES)('stopping the dispatcher on $name', (kind) => {
       expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
       h.dispatcher.kick()
       while (started.length === 0) await new Promise((r) => setTimeout(r, 10))
-      const t0 = performance.now()
       await h.dispatcher.stop()
-      expect(performance.now() - t0).toBeLessThan(2000)
+      // cut off by the stop (AbortError), where waiting out the timeout ended it as TimeoutError
+      expect(endedBy).toEqual(['AbortError'])
       // one delivery was under way, none after it; nothing counts as an attempt
       expect(started).toHaveLength(1)
       const rows = await h.engine.query<{ status: string; attempts: number }>(
@@ -99,14 +104,13 @@ describe('stopping the server under keep-alive load', () => {
     }
     const clients = Promise.all([client(), client(), client(), client()])
     await new Promise((r) => setTimeout(r, 300))
-    const t0 = performance.now()
     stopped = true
+    // keep-alive connections left open would keep the clients sending, and this close waiting,
+    // until the test's timeout
     await server.close()
-    const took = performance.now() - t0
     await clients
     agent.destroy()
     // each connection answers at most the request it was sent after the stop, then closes
-    expect(took).toBeLessThan(3000)
     expect(after).toBeLessThanOrEqual(8)
   }, 60_000)
 })

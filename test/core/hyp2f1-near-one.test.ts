@@ -19,11 +19,11 @@ describe('logHyp2f1A1 near z = 1', () => {
       expect(logHyp2f1One(b, c, z)).toBe(got)
     }
   })
-  it('each evaluation is bounded: the whole grid with derivatives takes well under a second', () => {
+  it('gives finite derivatives over the whole grid', () => {
     const out = new Float64Array(4)
-    const t0 = performance.now()
-    for (const [b, c, z] of rows) logHyp2f1OneDerivs(b, c, z, out)
-    expect(performance.now() - t0).toBeLessThan(2000)
-    expect(Number.isFinite(out[0]!) && Number.isFinite(out[3]!)).toBe(true)
+    for (const [b, c, z] of rows) {
+      logHyp2f1OneDerivs(b, c, z, out)
+      expect(out.every(Number.isFinite), `b=${b} c=${c} z=${z}`).toBe(true)
+    }
   })
 })

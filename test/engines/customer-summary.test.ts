@@ -100,7 +100,6 @@ interface Loaded {
   readonly engine: Engine
   readonly store: TestStore
   readonly summaries: Map<TimeUnit, CustomerSummaryRow[]>
-  readonly loadMs: number
 }
 
 describe('the customer summary is identical on every engine', () => {
@@ -109,17 +108,15 @@ describe('the customer summary is identical on every engine', () => {
   beforeAll(async () => {
     for (const kind of STORES) {
       const { engine, store } = await openStore(kind)
-      const t0 = performance.now()
       expect(await loadCdnowRows(engine)).toBe(6919)
       await loadRefundRows(engine)
-      const loadMs = performance.now() - t0
       const summaries = new Map<TimeUnit, CustomerSummaryRow[]>()
       for (const unit of UNITS) {
         const info = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit })
         expect(info.customers).toBe(2357 + 2) // ra, rb; rc buys after asOf, rd only refunds
         summaries.set(unit, await customerSummaryRows(engine))
       }
-      loaded.push({ name: kind.name, engine, store, summaries, loadMs })
+      loaded.push({ name: kind.name, engine, store, summaries })
     }
   })
   afterAll(async () => {
@@ -259,10 +256,5 @@ describe('the customer summary is identical on every engine', () => {
       const info = await buildCustomerSummary(l.engine, { unit: 'week', table: 'summary_default' })
       expect({ engine: l.name, asOf: info.asOf }).toEqual({ engine: l.name, asOf: '1998-06-30' })
     }
-  })
-
-  it('loads in reasonable time', () => {
-    // informative bound: 6,933 rows in 7 batched statements
-    for (const l of loaded) expect(l.loadMs).toBeLessThan(30_000)
   })
 })

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import { compressHistories } from '../../src/core/compress.ts'
 import {
   COMMON_DROPOUT_SIZE,
-  gradient,
   logLikelihood,
   logLikelihoodPerHistory,
   type ParetoParams,
@@ -125,29 +124,12 @@ describe('Pareto/NBD likelihood at large s and beta', () => {
       })
     }
   })
-
-  it('costs about as much per evaluation at s = 1e5 as at an interior optimum', () => {
-    const data = commonDropoutData(20000, 0.005, 7)
-    const time = (p: ParetoParams): number => {
-      gradient(p, data)
-      const t0 = performance.now()
-      for (let k = 0; k < 3; k++) gradient(p, data)
-      return performance.now() - t0
-    }
-    const interior = time({ r: 0.8, alpha: 4, s: 0.6, beta: 100 })
-    const limit = time({ r: 0.8, alpha: 4, s: 1e5, beta: 1e5 / 0.005 })
-    // the 2F1 series and continued fraction took ~100x longer here, and grew with s
-    expect(limit).toBeLessThan(6 * interior + 50)
-  })
 })
 
 describe('Pareto/NBD fit near the common-dropout limit', () => {
   const check = (h: Histories, mu: number, thorough: boolean) => {
-    const t0 = performance.now()
+    // took minutes before (135 iterations on 50,000 customers): `npm run bench -- models` times it
     const f = paretoNbd.fit(h)
-    const elapsed = performance.now() - t0
-    // minutes before (135 iterations on 50,000 customers); about a second now
-    expect(elapsed).toBeLessThan(8000)
     expect(f.note).toMatch(/s and beta ran off together: .* same rate 0\.0\d+ per period/)
     expect(f.params.s).toBe(COMMON_DROPOUT_SIZE)
     const m = f.params.s / f.params.beta

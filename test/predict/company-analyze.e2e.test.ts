@@ -10,12 +10,10 @@ describe('analyze on the 5,000-customer company', () => {
     const dir = tempDir()
     const gen = runCli(['generate', '--customers', '5000', '--seed', '1', '--out', dir])
     expect(gen.code, gen.stderr).toBe(0)
-    const t0 = performance.now()
     const r = runCli(['analyze', join(dir, 'orders.csv'), '--out', join(dir, 'out'), '--json'], {
       timeoutMs: 55_000,
     })
     expect(r.code, r.stderr).toBe(0)
-    expect(performance.now() - t0).toBeLessThan(55_000)
     const s = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))
     const p = s.predictions
     expect(['bgnbd', 'mbgnbd', 'pareto', 'baseline']).toContain(p.model)
