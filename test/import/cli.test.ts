@@ -127,6 +127,28 @@ describe('loyals import', () => {
     expect(r.stdout).toContain('  1 customer, orders from 2024-01-01 to 2024-01-01')
   })
 
+  test('columns no field reads are named (the Gender of a customers file went unread in silence)', () => {
+    const c = write(dir, 'cov.csv', 'Id,Gender,Channel\n1,F,online\n2,M,store\n')
+    const r = runCli(['import', c, '--kind', 'customers', '--db', join(dir, 'cov.duckdb')])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(
+      '  1 column not read: Gender (no field of --kind customers reads it; --map FIELD=COLUMN reads a column as a field)',
+    )
+    const many = write(
+      dir,
+      'wide.csv',
+      `customer_id,ordered_at,amount,${'abcdefghij'.split('').join(',')}\nw,2024-01-01,5,${'1,'.repeat(9)}1\n`,
+    )
+    const w = runCli(['import', many, '--db', join(dir, 'wide.duckdb')])
+    expect(w.stdout).toContain('  10 columns not read: a, b, c, d, e, f, g, h and 2 more (no field')
+    // every column read: nothing said, and --json carries the list
+    const j = runCli(['import', CDNOW, '--db', join(dir, 'cdnow-cols.duckdb'), '--json'])
+    expect(JSON.parse(j.stdout).unusedColumns).toEqual([])
+    expect(runCli(['import', CDNOW, '--db', join(dir, 'cdnow-cols.duckdb')]).stdout).not.toContain(
+      'not read',
+    )
+  })
+
   test('returns of orders not in the workspace are noted, whether or not they name a known customer', () => {
     const w = join(dir, 'returns.duckdb')
     const o = write(dir, 'ro.csv', 'order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-01,50\n')

@@ -123,6 +123,15 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   for (const n of readingNotes(r)) out.push(`  ${n}`)
+  const unused = r.unusedColumns
+  if (unused.length > 0) {
+    const shown = unused.slice(0, 8).join(', ')
+    const more = unused.length > 8 ? ` and ${unused.length - 8} more` : ''
+    const one = unused.length === 1
+    out.push(
+      `  ${unused.length} column${one ? '' : 's'} not read: ${shown}${more} (no field of --kind ${r.kind} reads ${one ? 'it' : 'them'}; --map FIELD=COLUMN reads a column as a field)`,
+    )
+  }
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',

@@ -329,6 +329,12 @@ export interface ImportResult {
   /** No column was named for the customer: this bare "Id" column was read as the customer id. */
   readonly guessedCustomer: string | null
   /**
+   * The file's columns that no field reads, in file order: extra columns are no error, but a
+   * customers file's Gender went unread in silence. CSV and Parquet files of the plain layout only
+   * (Shopify and line-item exports read columns of their own; JSON's are nested).
+   */
+  readonly unusedColumns: readonly string[]
+  /**
    * The amount was read from `read`, the first of several columns named like one (the others
    * unread: "Revenue gross" read, "Revenue net" left); null when one column or --map named it.
    */
@@ -1696,6 +1702,10 @@ async function importFileOnce(
       jsonArray: false,
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
+      unusedColumns:
+        mapping.layout === 'plain' && format !== 'jsonl'
+          ? columns.filter((c) => !Object.values(mapping.columns).includes(c))
+          : [],
       ...(mapping.minorUnits ? { minorUnits: true } : {}),
       otherAmounts:
         mapping.otherAmounts && mapping.columns.amount
