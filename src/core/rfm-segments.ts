@@ -12,6 +12,11 @@ export type ScoreRange = readonly [number, number]
 export interface RfmRule {
   readonly name: string
   readonly description?: string
+  /**
+   * The description for orders without amounts, where FM is F alone (M is not scored): the
+   * default ones spoke of spend ("... and spend the most") on a transaction log that has none.
+   */
+  readonly descriptionWithoutSpend?: string
   readonly r?: ScoreRange
   readonly f?: ScoreRange
   readonly m?: ScoreRange
@@ -35,18 +40,21 @@ export const DEFAULT_RFM_RULES: RfmRules = {
     {
       name: 'Champions',
       description: 'Bought recently, buy often and spend the most.',
+      descriptionWithoutSpend: 'Bought recently and buy the most often.',
       r: [4, 5],
       fm: [4, 5],
     },
     {
       name: 'Loyal',
       description: 'Buy regularly and spend well; not necessarily the most recent.',
+      descriptionWithoutSpend: 'Buy regularly; not necessarily the most recent.',
       r: [3, 5],
       fm: [3, 5],
     },
     {
       name: 'Potential loyalist',
       description: 'Recent customers with average frequency and spend.',
+      descriptionWithoutSpend: 'Recent customers with average frequency.',
       r: [4, 5],
       fm: [2, 2],
     },
@@ -54,12 +62,14 @@ export const DEFAULT_RFM_RULES: RfmRules = {
     {
       name: 'Promising',
       description: 'Recent shoppers who have not spent much yet.',
+      descriptionWithoutSpend: 'Recent shoppers who have not bought often yet.',
       r: [4, 4],
       fm: [1, 1],
     },
     {
       name: 'Need attention',
       description: 'Average recency, frequency and spend; slipping without a nudge.',
+      descriptionWithoutSpend: 'Average recency and frequency; slipping without a nudge.',
       r: [3, 3],
       fm: [2, 2],
     },
@@ -72,24 +82,28 @@ export const DEFAULT_RFM_RULES: RfmRules = {
     {
       name: 'Cannot lose them',
       description: 'Used to buy often and spend the most, but not for a long time.',
+      descriptionWithoutSpend: 'Used to buy the most often, but not for a long time.',
       r: [1, 1],
       fm: [4, 5],
     },
     {
       name: 'At risk',
       description: 'Bought often and spent well, but a long time ago.',
+      descriptionWithoutSpend: 'Bought often, but a long time ago.',
       r: [1, 2],
       fm: [3, 5],
     },
     {
       name: 'Hibernating',
       description: 'Last purchase long ago, few orders, low spend.',
+      descriptionWithoutSpend: 'Last purchase long ago, few orders.',
       r: [2, 2],
       fm: [1, 2],
     },
     {
       name: 'Lost',
       description: 'Lowest recency, frequency and spend.',
+      descriptionWithoutSpend: 'Lowest recency and frequency.',
       r: [1, 1],
       fm: [1, 2],
     },
@@ -111,6 +125,7 @@ export const RfmRulesSchema = z
           .object({
             name: z.string().min(1).max(100),
             description: z.string().optional(),
+            descriptionWithoutSpend: z.string().optional(),
             r: Range.optional(),
             f: Range.optional(),
             m: Range.optional(),

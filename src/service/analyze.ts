@@ -207,7 +207,13 @@ export async function computeAnalysis(
             customersWithoutPurchase(d, { summary: info.table, asOf: info.asOf }),
           )
         : []
-    const descriptions = new Map(rules.rules.map((r) => [r.name, r.description ?? null]))
+    // without amounts FM is F alone: the descriptions that speak of spend give way
+    const descriptions = new Map(
+      rules.rules.map((r) => [
+        r.name,
+        (measured ? r.description : (r.descriptionWithoutSpend ?? r.description)) ?? null,
+      ]),
+    )
     const currency = f.currencies === 1 ? f.currency : null
     return {
       schemaVersion: 1,

@@ -92,6 +92,11 @@ describe('loyals analyze on a transaction log without amounts', () => {
       return at < 0 ? '' : html.slice(at, html.indexOf('</section>', at))
     }
     expect(section('rfm')).toContain('there is no spend score and FM is F')
+    // the segments' descriptions speak of recency and frequency only
+    expect(section('rfm')).not.toMatch(/spend the most|spent well|low spend|and spend/)
+    const said = summary.rfm.segments.map((g) => g.description ?? '')
+    expect(said.filter((d) => d !== '')).not.toHaveLength(0)
+    for (const d of said) expect(d).not.toMatch(/spen[dt]/)
     expect(section('rfm')).not.toMatch(/Revenue/)
     expect(section('top-customers')).toContain('the most orders')
     expect(section('top-customers')).not.toMatch(/<th[^>]*>Revenue/)
