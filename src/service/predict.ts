@@ -50,6 +50,7 @@ import {
 } from '../data/queries/prediction-tracking.ts'
 import { ConvergenceError, DataError, LoyalsError, UsageError } from '../errors.ts'
 import { formatCount } from '../report/format.ts'
+import type { QualityNote } from './analysis-summary.ts'
 import type {
   PredictionCandidate,
   PredictionModelKey,
@@ -308,6 +309,29 @@ function expectedNewFn(f: Fitted): (t: number) => number {
   const mod = f.def.key === 'bgnbd' ? bgnbd : mbgnbd
   const p = f.fit.params as bgnbd.BgParams
   return (t) => mod.expectedPurchasesNew(p, t)
+}
+
+/**
+ * BG/NBD lets a customer drop out only right after a repeat purchase, so every customer without
+ * one has P(alive) = 1, however long ago their only purchase: said when some bought once over a
+ * year ago (QA: 566 grocery customers, lapsed 400 days and more, P(alive) 100 % beside the RFM
+ * segment Lost). Their expected purchases still fall with that time; MBG/NBD and Pareto/NBD let
+ * them drop out too.
+ */
+function oneTimeAliveNote(h: Histories, perYear: number): QualityNote | null {
+  let once = 0
+  let lapsed = 0
+  for (let i = 0; i < h.x.length; i++) {
+    if (h.x[i] !== 0) continue
+    once += h.weight[i]!
+    if (h.T[i]! > perYear) lapsed += h.weight[i]!
+  }
+  if (lapsed === 0) return null
+  const n = (k: number) => Math.round(k).toLocaleString('en-US')
+  return {
+    level: 'info',
+    message: `BG/NBD, the model chosen, counts every customer without a repeat purchase as alive (P(alive) = 1 for all ${n(once)} of them, ${lapsed === once ? 'each' : n(lapsed)} of whom bought their one time more than a year ago): in BG/NBD a customer can drop out only after a repeat purchase. Their expected purchases still fall the longer ago that purchase was; MBG/NBD and Pareto/NBD let one-time buyers drop out too.`,
+  }
 }
 
 /** Per-history forward scores of the chosen model (or baseline). NaN next_units = no date. */
@@ -754,6 +778,8 @@ export async function buildPredictions(
     expectedNew = (t) => b.rho * t
   }
   stage('score histories')
+  const aliveNote = chosen?.def.key === 'bgnbd' ? oneTimeAliveNote(h, perYear) : null
+  if (aliveNote) notes.push(aliveNote)
   await writeNumericTable(engine, SCORES_TABLE, {
     x: points.x,
     ...(byXT ? {} : { t_x: h.tx }),

@@ -74,6 +74,50 @@ describe('loyals analyze --as-of 1997-09-30 on CDNOW', () => {
   })
 })
 
+describe('BG/NBD chosen with one-time buyers lapsed for over a year', () => {
+  it('says that it counts them alive, and not where none bought over a year ago', () => {
+    const dir = tempDir()
+    const grocery = join(ROOT, 'test/fixtures/grocery/groceryElog.csv')
+    const r = runCli([
+      'analyze',
+      grocery,
+      '--as-of',
+      '2007-05-01',
+      '--out',
+      dir,
+      '--no-value',
+      '--no-insights',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const p = (JSON.parse(r.stdout) as AnalysisSummary).predictions!
+    // QA: BG/NBD wins the holdout here, and gives 566 customers who bought once 400+ days ago
+    // P(alive) = 1 beside the RFM segment Lost
+    expect(p.model).toBe('bgnbd')
+    expect(p.notes.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(
+        /^BG\/NBD, the model chosen, counts every customer without a repeat purchase as alive \(P\(alive\) = 1 for all 566 of them, each of whom bought their one time more than a year ago\)/,
+      ),
+    )
+    // CDNOW's calibration is 39 weeks: nobody's one purchase is a year old
+    const c = runCli([
+      'analyze',
+      SAMPLE,
+      '--as-of',
+      '1997-09-30',
+      '--out',
+      join(dir, 'c'),
+      '--no-value',
+      '--no-insights',
+      '--json',
+    ])
+    const q = (JSON.parse(c.stdout) as AnalysisSummary).predictions!
+    expect(q.notes.map((n) => n.message).join(' ')).not.toContain(
+      'without a repeat purchase as alive',
+    )
+  }, 60_000)
+})
+
 describe('loyals analyze predictions on unusual input', () => {
   it('everyone with one order: succeeds with a note and the baseline', () => {
     const dir = tempDir()
