@@ -735,7 +735,14 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const n = f.revenue.length
   const levels = cfg.tiers.levels
 
-  const losses = Array.from(lossCustomers(profit.historicalProfit).subarray(0, opts.lossList ?? 20))
+  // past profit as customers.csv and `loyals customer` show it (to the minor unit): counted
+  // unrounded, a customer at -0.00005 was served at a loss in the summary and at 0.00 in the files
+  const digits = minorDigits(s.currency)
+  const shownPast = Float64Array.from(
+    { length: n },
+    (_, i) => shownProfit(profit, i, digits).pastProfit,
+  )
+  const losses = Array.from(lossCustomers(shownPast).subarray(0, opts.lossList ?? 20))
   // only customers rank as top referrers: a referral-only node (someone who never bought, a link
   // in a chain) stays inside others' trees, worth 0 itself
   const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50, n)
@@ -744,7 +751,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     s.edges.referred[e] as number,
   ])
   const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers), ...dropped.flat()])
-  const conc = profitConcentration(profit.historicalProfit, 20)
+  const conc = profitConcentration(shownPast, 20)
 
   const tierValue = new Float64Array(levels.length)
   const tierHeld = new Int32Array(levels.length)
@@ -788,10 +795,10 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
 
   const lossRows: LossCustomer[] = losses.map((i) => ({
     customerId: names.get(i) ?? String(i),
-    pastProfit: profit.historicalProfit[i] as number,
+    pastProfit: shownPast[i] as number,
     revenue: f.revenue[i] as number,
-    grossMargin: profit.grossMargin[i] as number,
-    costToServe: profit.costToServe[i] as number,
+    grossMargin: roundHalfAway(profit.grossMargin[i] as number, digits),
+    costToServe: shownProfit(profit, i, digits).costToServe,
     orders: f.orders[i] as number,
     tickets: f.tickets[i] as number,
     ticketMinutes: f.ticket_minutes[i] as number,
@@ -842,7 +849,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
         referrer: names.get(a as number) ?? String(a),
         referred: names.get(b as number) ?? String(b),
       })),
-      top: trees.map((t) => treeIds(t, names, minorDigits(s.currency))),
+      top: trees.map((t) => treeIds(t, names, digits)),
     },
     engagement: {
       halfLifeDays: cfg.engagement.halfLifeDays,

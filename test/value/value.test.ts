@@ -687,3 +687,23 @@ describe('orders without discounts', () => {
     ])
   })
 })
+
+describe('served at a loss, as the files show it', () => {
+  test('a past profit of 0.00 to the cent is no loss, though the unrounded one is -0.00005', async () => {
+    // Z: margin 0.58995 (0.59 to the cent) against fees of 0.029 x 10 + 0.30 = 0.59: the files
+    // show a past profit of 0.00; the summary counted -0.00005 as a customer served at a loss
+    const { engine } = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,margin\no1,Z,2024-06-01,10,0.58995\no2,P,2024-06-01,100,40\n',
+    })
+    const costs = { ...FREE, paymentFeeRate: 0.029, paymentFeeFixed: 0.3 }
+    const s = await analyzeValue(engine, { costs })
+    const [z] = await engine.query<{ p: number }>(
+      "SELECT historical_profit AS p FROM customer_analysis WHERE customer_id = 'Z'",
+    )
+    expect(z?.p).toBe(0)
+    expect(s.value?.unprofitable.customers).toBe(0)
+    expect(s.value?.unprofitable.loss).toBe(0)
+    expect(s.value?.unprofitable.worst).toEqual([])
+  })
+})
