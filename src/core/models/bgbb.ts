@@ -7,9 +7,9 @@ import {
   type GammaRatioSeries,
   gammaRatioSeriesSplit,
   gammaRatioSeriesTail,
-  logGammaRatio,
   logGammaRatioStep,
   sumGammaRatioSeries,
+  survivalSumAhead,
 } from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
@@ -64,7 +64,11 @@ function checkRow(p: BgbbParams, x: number, tx: number, n: number, ahead = 0): v
   validateBgbb({ x: one(x), tx: one(tx), T: one(n), weight: one(1), customers: 1 })
 }
 
-/** log L and d log L / d(α, β, γ, δ) for one row (FHS 2010 eq. 5). */
+/**
+ * log L and d log L / d(α, β, γ, δ) for one row (FHS 2010 eq. 5). The value alone is
+ * {@link logLikelihoodRow}'s (no large log-betas cancel, O(1) in n - t_x); with the gradient, the
+ * softmax weights of the m + 1 terms are needed one by one anyway, so it is their log-sum-exp.
+ */
 function rowLL(
   a: number,
   b: number,
@@ -76,6 +80,7 @@ function rowLL(
   grad: Float64Array | null,
   terms: Float64Array,
 ): number {
+  if (!grad) return logLikelihoodRow(a, b, g, d, x, tx, n)
   const lab = lbeta(a, b)
   const lgd = lbeta(g, d)
   const m = n - tx
@@ -192,59 +197,128 @@ export function fitBgbb(h: Histories): FitResult<BgbbParams> {
   })
 }
 
-function logL(p: BgbbParams, x: number, tx: number, n: number): number {
-  const terms = new Float64Array(n - tx + 1)
-  return rowLL(p.alpha, p.beta, p.gamma, p.delta, x, tx, n, null, terms)
+/**
+ * The likelihood of a history (FHS 2010 eq. 5), L = A_0 + Σ_{i<m} G_i, m = n - t_x, a = α+x,
+ * b = β+n-x, e = δ+n, with every beta ratio a sum of log-gamma second differences D =
+ * logGammaRatioStep, each exact to ~1e-16 of itself: the log-betas of eq. 5, ~1e9 each at
+ * α = β = 1e8, left 1e-8 of their difference. A_0 = B(a, b)/B(α,β) · B(γ, e)/B(γ,δ) (alive after
+ * n opportunities) = exp(D(α, x, β) + D(β, n-x, a) + D(δ, n, γ)); G_i (gone after opportunity
+ * t_x+i) = B(a, β+t_x-x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ), G_0 = exp(D(α, x, β) + D(β, t_x-x, a)
+ * + D(δ, t_x, γ)) · γ/(γ+δ+t_x). Both are taken from their own D's, so log L keeps its precision
+ * whichever of them is most of it (the two are e^±12000 apart at α = 1e-3, β = γ = 1e8).
+ */
+function logLikelihoodRow(
+  al: number,
+  be: number,
+  ga: number,
+  de: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  const a = al + x
+  const first = logGammaRatioStep(al, x, be)
+  const logHead = first + logGammaRatioStep(be, n - x, a) + logGammaRatioStep(de, n, ga)
+  if (n === tx) return logHead
+  const logG0 =
+    first +
+    logGammaRatioStep(be, tx - x, a) +
+    logGammaRatioStep(de, tx, ga) +
+    Math.log(ga / (ga + de + tx))
+  return logSumExp(logHead, logG0 + logGoneSum(al, be, ga, de, x, tx, n))
+}
+
+/**
+ * log(L / A_0) = log(1 + Σ_i R_i) >= 0 (see {@link logLikelihoodRow}), R_i = G_i/A_0 =
+ * γ/(γ+δ+t_x+i) · exp(-D(β+t_x-x+i, m-i, a) - D(δ+t_x+i, m-i, γ)): all that the per-customer
+ * formulas need, their own beta ratios being A_0 times O(1) factors.
+ */
+function logRestOf(p: BgbbParams, x: number, tx: number, n: number): number {
+  const m = n - tx
+  if (m === 0) return 0
+  const a = p.alpha + x
+  const y0 = p.beta + (tx - x)
+  const z0 = p.delta + tx
+  const logR0 =
+    Math.log(p.gamma / (p.gamma + z0)) -
+    logGammaRatioStep(y0, m, a) -
+    logGammaRatioStep(z0, m, p.gamma)
+  return logSumExp(0, logR0 + logGoneSum(p.alpha, p.beta, p.gamma, p.delta, x, tx, n))
+}
+
+/** Histories with n - t_x above this have the likelihood's sum taken as a gamma-ratio series. */
+const DIRECT_GONE = 64
+
+/**
+ * log Σ_{i<m} G_i/G_0 (see {@link logLikelihoodRow}), whose terms fall by (β+t_x-x+i)/(a+β+t_x-x+i)
+ * · (δ+t_x+i)/(γ+1+δ+t_x+i). Up to {@link DIRECT_GONE} terms by that ratio (exact to an ulp or two:
+ * they drift by ~1e-14); beyond, as {@link goneSeries} with a finite end, summed directly only
+ * while its terms are rough: term by term it took ~3 ms a call at n - t_x = 1e4.
+ */
+function logGoneSum(
+  al: number,
+  be: number,
+  ga: number,
+  de: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  const m = n - tx
+  if (m > DIRECT_GONE) {
+    return Math.log(sumGammaRatioSeries(goneSeries(al, be, ga, de, x, tx), undefined, m - 1))
+  }
+  const a = al + x
+  let sum = 0
+  let t = 1
+  for (let i = 0; i < m; i++) {
+    sum += t
+    t *=
+      ((be + (tx - x + i)) / (a + be + (tx - x + i))) * ((de + (tx + i)) / (ga + 1 + de + (tx + i)))
+  }
+  return Math.log(sum)
+}
+
+/**
+ * Σ_i G_i/G_0 of {@link logLikelihoodRow} as a {@link GammaRatioSeries} from i = 0: f(i) =
+ * Γ(i+y0)/Γ(i+y0+a) · Γ(i+z0)/Γ(i+z0+γ+1) over the same at i = 0, y0 = β+t_x-x, z0 = δ+t_x.
+ * Exported for tests (the number of terms summed directly).
+ */
+export function goneSeries(
+  al: number,
+  be: number,
+  ga: number,
+  de: number,
+  x: number,
+  tx: number,
+): GammaRatioSeries {
+  return {
+    logC: 0,
+    u: [be + (tx - x), de + tx],
+    v: [al + x, ga + 1],
+    kappa: 0,
+    delta: 0,
+    start: 0,
+  }
 }
 
 /**
  * P(alive at opportunity n+1 | x, t_x, n) (FHS 2010 eq. 11):
- * B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L.
+ * B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L = (δ+n)/(γ+δ+n) / (1 + Σ R_i)
+ * (see {@link logRestOf}).
  */
 export function bgbbProbabilityAlive(p: BgbbParams, x: number, tx: number, n: number): number {
   checkRow(p, x, tx, n)
-  const l =
-    lbeta(p.alpha + x, p.beta + n - x) -
-    lbeta(p.alpha, p.beta) +
-    lbeta(p.gamma, p.delta + n + 1) -
-    lbeta(p.gamma, p.delta)
-  return Math.min(1, Math.exp(l - logL(p, x, tx, n)))
-}
-
-/**
- * log Σ_{t=n+1}^{n+k} B(γ, δ+t)/B(γ, δ), the log of the expected number of opportunities alive.
- * B(γ, y) = B(γ-1, y) - B(γ-1, y+1) telescopes the sum to Γ(γ+δ)/Γ(δ) R(y0) (1 - ρ)/(γ-1) with
- * y0 = δ+n+1, R(y) = Γ(y)/Γ(y+γ-1) and ρ = R(y0+k)/R(y0) (FHS 2010 eq. 8/13). 1 - ρ is -expm1 of
- * log ρ, whose two log-ratios carry no log-gamma of a large argument (logGammaRatio): the closed
- * form as a difference of two exponentials lost 8e-5 of the answer at γ = 1 + 1e-5. Summed term
- * by term near γ = 1, where (1 - ρ)/(γ-1) is 0/0, and for short windows. In logs, so that a head
- * of e^3000 times an alive count of e^-3000 is not ∞ · 0.
- */
-function logAliveOpportunities(g: number, d: number, n: number, k: number): number {
-  if (k <= 0) return Number.NEGATIVE_INFINITY
-  if (Math.abs(g - 1) < 1e-6 || k <= 64) {
-    const lgd = lbeta(g, d)
-    let l = Number.NEGATIVE_INFINITY
-    for (let t = n + 1; t <= n + k; t++) l = logSumExp(l, lbeta(g, d + t) - lgd)
-    return l
-  }
-  const y0 = d + n + 1
-  const v = g - 1
-  // log R(y), R(y) = Γ(y)/Γ(y+v); for v < 0 the reciprocal of Γ(y+v)/Γ(y+v+|v|)
-  const logR = (y: number): number => (v > 0 ? logGammaRatio(y, v) : -logGammaRatio(y + v, -v))
-  const lr0 = logR(y0)
-  const lrho = logR(y0 + k) - lr0
-  // γ > 1: ρ < 1, (1 - ρ)/(γ - 1) > 0; γ < 1: ρ > 1, (ρ - 1)/(1 - γ) > 0
-  const lfrac =
-    g > 1
-      ? Math.log(-Math.expm1(lrho)) - Math.log(g - 1)
-      : Math.log(Math.expm1(lrho)) - Math.log(1 - g)
-  return lgamma(g + d) - lgamma(d) + lr0 + lfrac
+  const e = p.delta + n
+  return (e / (p.gamma + e)) * Math.exp(-logRestOf(p, x, tx, n))
 }
 
 /**
  * Expected transactions in the next `nStar` opportunities for a customer with history (x, t_x, n)
- * (FHS 2010 eq. 13): B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ, δ).
+ * (FHS 2010 eq. 13): B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ, δ)
+ * = (α+x)/(α+β+n) / (1 + Σ R_i) · Σ_{j=1}^{n*} B(γ, δ+n+j)/B(γ, δ+n) (see {@link logRestOf};
+ * the last sum is {@link survivalSumAhead}'s, O(1) in n*). Every factor is at most n*, so nothing
+ * overflows however small the likelihood.
  */
 export function bgbbExpectedPurchases(
   p: BgbbParams,
@@ -254,14 +328,16 @@ export function bgbbExpectedPurchases(
   n: number,
 ): number {
   checkRow(p, x, tx, n, nStar)
-  const head = lbeta(p.alpha + x + 1, p.beta + n - x) - lbeta(p.alpha, p.beta) - logL(p, x, tx, n)
-  return Math.exp(head + logAliveOpportunities(p.gamma, p.delta, n, nStar))
+  const share = (p.alpha + x) / (p.alpha + p.beta + n)
+  const alive = survivalSumAhead(p.gamma, p.delta + n, nStar)
+  // one rounding at the end: a product of subnormal factors lost their digits (1.6e-2 at 6e-322)
+  return Math.exp(Math.log(share) - logRestOf(p, x, tx, n) + Math.log(alive))
 }
 
 /** E[X(n)] for a customer just acquired (FHS 2010 eq. 8): α/(α+β) · Σ_{t=1}^{n} B(γ,δ+t)/B(γ,δ). */
 export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
   checkRow(p, 0, 0, n)
-  return (p.alpha / (p.alpha + p.beta)) * Math.exp(logAliveOpportunities(p.gamma, p.delta, 0, n))
+  return (p.alpha / (p.alpha + p.beta)) * survivalSumAhead(p.gamma, p.delta, n)
 }
 
 /**
@@ -276,20 +352,17 @@ export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): n
     throw new DataError(`number of transactions must be a whole number >= 0 (got ${x})`)
   }
   if (x > n) return 0
-  const lab = lbeta(p.alpha, p.beta)
-  const lgd = lbeta(p.gamma, p.delta)
+  const { alpha: al, beta: be, gamma: ga, delta: de } = p
   const lchoose = (a: number, k: number): number =>
     lgamma(a + 1) - lgamma(k + 1) - lgamma(a - k + 1)
-  let s = Math.exp(
-    lchoose(n, x) + lbeta(p.alpha + x, p.beta + n - x) - lab + lbeta(p.gamma, p.delta + n) - lgd,
-  )
+  // B(α+x, β+i-x)/B(α,β) = exp(D(α, x, β) + D(β, i-x, α+x)) and B(γ, δ+i)/B(γ,δ) = exp(D(δ, i, γ)),
+  // D = logGammaRatioStep: differences of log-betas of 1e9 left 1e-8 of each term at α = β = 1e8
+  const headX = logGammaRatioStep(al, x, be)
+  const logBeta = (i: number): number => headX + logGammaRatioStep(be, i - x, al + x)
+  let s = Math.exp(lchoose(n, x) + logBeta(n) + logGammaRatioStep(de, n, ga))
   for (let i = x; i < n; i++) {
     s += Math.exp(
-      lchoose(i, x) +
-        lbeta(p.alpha + x, p.beta + i - x) -
-        lab +
-        lbeta(p.gamma + 1, p.delta + i) -
-        lgd,
+      lchoose(i, x) + logBeta(i) + Math.log(ga / (ga + de + i)) + logGammaRatioStep(de, i, ga),
     )
   }
   return s
@@ -313,13 +386,14 @@ export function bgbbDiscountedResidualTransactions(
 ): number {
   if (!(d > 0)) throw new DataError(`discount rate per opportunity must be positive (got ${d})`)
   checkRow(p, x, tx, n)
-  const head =
-    lbeta(p.alpha + x + 1, p.beta + n - x) -
-    lbeta(p.alpha, p.beta) -
-    logL(p, x, tx, n) +
-    lbeta(p.gamma, p.delta + n + 1) -
-    lbeta(p.gamma, p.delta)
-  return (Math.exp(head) / (1 + d)) * discountedSurvivalSum(p.gamma, p.delta + n + 1, d)
+  // the beta ratios are A_0 of logLikelihoodRow times (α+x)/(α+β+n) and (δ+n)/(γ+δ+n)
+  const e = p.delta + n
+  const logHead =
+    Math.log((p.alpha + x) / (p.alpha + p.beta + n)) +
+    Math.log(e / (p.gamma + e)) -
+    logRestOf(p, x, tx, n)
+  // in logs to one rounding at the end, as in bgbbExpectedPurchases
+  return Math.exp(logHead - Math.log1p(d) + Math.log(discountedSurvivalSum(p.gamma, e + 1, d)))
 }
 
 /**
@@ -369,41 +443,13 @@ function nextSeries(
 }
 
 /**
- * log P(next at n+1) = -log Σ_k R_k, R_k = B(α+x, β+y_k) B(γ+c_k, δ+z_k) / [B(a+1, b) B(γ, e+1)]
- * over the terms of L (FHS 2010 eq. 5; B(α,β) B(γ,δ) cancels). Each R_k is a ratio of gamma
- * functions whose arguments differ by whole numbers, taken with logGammaRatioStep: the lbeta
- * differences of logL lose ~1e-16 of lbeta's size, 1e-8 of the answer at α = β = 1e8.
- * R_0 = (a+b)/a · (γ+e)/e (alive at n); for the customer gone after opportunity tx+i,
- * R = (a+b)/a · γ/(γ+δ+tx+i) · exp(-D(β+y, n-tx-i, a) - D(δ+tx+i, n-tx-i+1, γ)), y = tx-x+i,
- * D = logGammaRatioStep; the ratio of consecutive ones is (β+y)/(a+β+y) · (δ+z)/(γ+1+δ+z).
+ * log P(next at n+1) = log[B(a+1, b) B(γ, e+1) / (B(α,β) B(γ,δ) L)] = log[a/(a+b) · e/(γ+e)] -
+ * log(1 + Σ R_i) (see {@link logRestOf}), a = α+x, b = β+n-x, e = δ+n.
  */
 function logFirstNext(p: BgbbParams, x: number, tx: number, n: number): number {
-  const a = p.alpha + x
-  const g = p.gamma
   const e = p.delta + n
-  const gone = n - tx
-  let logGone = Number.NEGATIVE_INFINITY
-  if (gone > 0) {
-    const logR = (i: number): number =>
-      Math.log(g / (g + p.delta + tx + i)) -
-      logGammaRatioStep(p.beta + tx - x + i, gone - i, a) -
-      logGammaRatioStep(p.delta + tx + i, gone - i + 1, g)
-    // the terms fall with i: sum them relative to the first, by their ratio, restarted from the
-    // exact value every 512 terms against drift
-    const log0 = logR(0)
-    let sum = 0
-    let t = 1
-    for (let i = 0; i < gone; i++) {
-      if (i % 512 === 0) t = Math.exp(logR(i) - log0)
-      sum += t
-      const y = p.beta + tx - x + i
-      const z = p.delta + tx + i
-      t *= (y / (a + y)) * (z / (g + 1 + z))
-    }
-    logGone = log0 + Math.log(sum)
-  }
-  const logAlive = Math.log((g + e) / e)
-  return -(Math.log((a + p.beta + n - x) / a) + logSumExp(logAlive, logGone))
+  const share = Math.log((p.alpha + x) / (p.alpha + p.beta + n)) + Math.log(e / (p.gamma + e))
+  return share - logRestOf(p, x, tx, n)
 }
 
 /**

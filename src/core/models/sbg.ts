@@ -1,7 +1,7 @@
 // Shifted-beta-geometric model of contractual retention (Fader & Hardie 2007), fitted from a
 // survival curve (share of a cohort still active per period) turned into counts lost per period.
 import { DataError } from '../../errors.ts'
-import { discountedSurvivalSum, logGammaRatio } from '../gamma-ratio-series.ts'
+import { discountedSurvivalSum, logGammaRatio, survivalSumAhead } from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta } from '../special.ts'
@@ -273,20 +273,16 @@ export function sbgProbabilityAlive(p: SbgParams, renewals: number, ahead = 0): 
 
 /**
  * Expected renewals in the next `periods` periods of a customer who has made `renewals` renewals:
- * Σ_{k=1..periods} S(n+k)/S(n), each term a running product of retention rates.
+ * Σ_{k=1..periods} S(n+k)/S(n) = Σ_k B(α, β+n+k)/B(α, β+n), by {@link survivalSumAhead}: a
+ * running product of retention rates for up to 64 periods, the telescoped closed form beyond
+ * (O(1) in periods; the loop took 0.2 s at 1e7 periods).
  * @throws DataError for arguments that are not whole numbers >= 0.
  */
 export function sbgExpectedPurchases(p: SbgParams, renewals: number, periods: number): number {
   checkParams('sbg', p)
   checkRenewals(renewals)
   checkRenewals(periods, 'periods')
-  let s = 1
-  let sum = 0
-  for (let k = 1; k <= periods; k++) {
-    s *= sbgRetentionRate(p, renewals + k)
-    sum += s
-  }
-  return sum
+  return survivalSumAhead(p.alpha, p.beta + renewals, periods)
 }
 
 /** Expected renewals of a new customer in periods 1..t: Σ_{k=1..t} S(k). */
