@@ -707,3 +707,23 @@ describe('served at a loss, as the files show it', () => {
     expect(s.value?.unprofitable.worst).toEqual([])
   })
 })
+
+describe('percentiles as the files show them', () => {
+  test('rounded down to 2 decimals, never up onto a line a rule may draw', async () => {
+    // three customers worth 10, 20 and 30: the middle one is at 2/3 = 66.666...: 66.66, where
+    // rounding to nearest read 66.67 (and 69.998 read 70.00 beside a rule of 70 it failed)
+    const { engine } = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount\no1,A,2024-06-01,10\no2,B,2024-06-01,20\no3,C,2024-06-01,30\n',
+    })
+    await analyzeValue(engine, { costs: FREE })
+    const rows = await engine.query<{ id: string; p: number }>(
+      'SELECT customer_id AS id, value_percentile AS p FROM customer_analysis ORDER BY 1',
+    )
+    expect(rows.map((r) => [r.id, r.p])).toEqual([
+      ['A', 33.33],
+      ['B', 66.66],
+      ['C', 100],
+    ])
+  })
+})

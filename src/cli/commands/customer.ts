@@ -172,7 +172,8 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   const v = p.value
   const c = v.costs
   lines.push(
-    `Total value ${money(v.totalValue)}: value percentile ${formatNumber(v.valuePercentile, 0)} ` +
+    // rounded down, as the rules measure it: 69.998 is not the 70th percentile a rule may ask for
+    `Total value ${money(v.totalValue)}: value percentile ${formatNumber(Math.floor(v.valuePercentile + 1e-8), 0)} ` +
       // percentileRank gives every value <= 0 a 0: "as much or less" would be untrue there
       (v.totalValue > 0
         ? '(the share of customers worth as much or less)'

@@ -18,6 +18,14 @@ const dbl = (v: number): string => `CAST(${String(v)} AS DOUBLE PRECISION)`
  * operations in the same order, so they are the same doubles as the JS arrays (appending six
  * million-row columns cost more than these products in the view).
  */
+/**
+ * A percentile to 2 decimals, rounded down: rounded to nearest, 69.998 read 70.00 beside a rule
+ * of "at the 70th percentile or above" that it fails (docs/value.md: a percent never reads at or
+ * past the line of the rule it fails). The 1e-8 absorbs the float noise of 100 k/n (~1e-12)
+ * and is below any true distance from a boundary (>= 1e-7 up to 1e7 customers).
+ */
+const downTo2 = (x: string): string => `floor(${x} * 100 + 1e-8) / 100`
+
 export function costParts(r: CostRates): Record<(typeof COST_PARTS)[number], string> {
   return {
     // m - m = 0: finite (NULL, NaN and infinities are not), in DuckDB and PostgreSQL alike
@@ -163,9 +171,9 @@ SELECT a.*,
   CAST(n.referrals_direct AS INTEGER) AS referrals_direct,
   CAST(n.referred_customers AS INTEGER) AS referred_customers,
   ${score} AS engagement_score,
-  round(${nan('n.engagement_percentile')}, 2) AS engagement_percentile,
+  ${downTo2(nan('n.engagement_percentile'))} AS engagement_percentile,
   ${money},
-  round(n.value_percentile, 2) AS value_percentile,
+  ${downTo2('n.value_percentile')} AS value_percentile,
   ${named(LOYALTY_TYPES, code(0))} AS loyalty_type,
   ${named(LOYALTY_RULES, code(1))} AS loyalty_rule,
   ${named(args.tiers, code(2))} AS tier,
