@@ -8,6 +8,7 @@ import { authorize } from './auth.ts'
 import {
   PayloadTooLargeError,
   RequestError,
+  requestIssue,
   toHttpError,
   UnsupportedMediaTypeError,
   zodDetails,
@@ -221,7 +222,7 @@ export function createApp(deps: ApiDeps): Hono {
           const bad = text.includes('\\u') ? badTextPath(raw) : null
           if (bad !== null) throw new RequestError('invalid request body', [bad])
         }
-        const parsed = r.body.safeParse(raw)
+        const parsed = r.body.safeParse(raw, { error: requestIssue })
         if (!parsed.success) {
           throw new RequestError('invalid request body', zodDetails(parsed.error))
         }
@@ -239,7 +240,7 @@ export function createApp(deps: ApiDeps): Hono {
         )
       }
       // a route that takes no query refuses one: a misspelt filter must not read as "all"
-      const parsed = (r.query ?? NO_QUERY).safeParse(c.req.query())
+      const parsed = (r.query ?? NO_QUERY).safeParse(c.req.query(), { error: requestIssue })
       if (!parsed.success) {
         throw new RequestError(
           'invalid query',

@@ -68,6 +68,18 @@ export function zodDetails(
   )
 }
 
+/**
+ * zod's messages for a request, where its own read as a validator's: a field left out ("Invalid
+ * input: expected number, received undefined") is 'required'; a query number that is no number
+ * (?limit=abc, coerced to NaN) is 'not a number'. Others keep zod's.
+ */
+export const requestIssue = (iss: { code?: string; input?: unknown }): string | undefined => {
+  if (iss.code !== 'invalid_type') return undefined
+  if (iss.input === undefined) return 'required'
+  if (typeof iss.input === 'number' && Number.isNaN(iss.input)) return 'not a number'
+  return undefined
+}
+
 /** The body of every error answer. */
 export interface ErrorBody {
   readonly error: { code: string; message: string; details: unknown }

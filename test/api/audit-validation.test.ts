@@ -97,6 +97,18 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(0)
     })
 
+    it('a field left out is "required" and a query number that is none "not a number"', async () => {
+      // zod's own words read "Invalid input: expected number, received undefined" / "... NaN"
+      const res = await h.call('POST', '/v1/orders', {
+        body: { order_id: 'o-miss', customer_id: 'c-miss', ordered_at: iso(NOW - DAY), ammount: 5 },
+      })
+      expect(res.status).toBe(400)
+      expect(reasonAt(res, 'amount')).toBe('required')
+      const list = await h.call('GET', '/v1/customers?limit=abc')
+      expect(list.status).toBe(400)
+      expect(reasonAt(list, 'limit')).toBe('not a number')
+    })
+
     it('safe integers and strings are still ids', async () => {
       const res = await h.call('POST', '/v1/orders', {
         raw: '{"order_id":9007199254740991,"customer_id":-42,"ordered_at":"2025-01-01T00:00:00Z","amount":5}',
