@@ -106,6 +106,8 @@ export interface AnalyzeValueOptions {
   readonly currencyExplicit?: boolean
   /** Keep this run's tiers for the next run's grace period (default true). */
   readonly persistTiers?: boolean
+  /** Start the grace periods afresh (ValueOptions.resetTiers). */
+  readonly resetTiers?: boolean
   /** Receives the value run (per-customer reasons and referral trees, for `loyals customer`). */
   readonly onValue?: (run: ValueRun) => void
 }
@@ -300,6 +302,7 @@ export async function computeAnalysis(
       freeOrders: info.orders.free > 0,
       ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
       ...(v.persistTiers === false ? { persistTiers: false } : {}),
+      ...(v.resetTiers ? { resetTiers: true } : {}),
     }),
   )
   v.onValue?.(run)

@@ -60,6 +60,7 @@ import { packCodes, REASON_SEPARATOR, valueJoin } from '../data/queries/value-jo
 import { valueNodes } from '../data/queries/value-nodes.ts'
 import { valueReferralEdges } from '../data/queries/value-referral-edges.ts'
 import { valueSegments } from '../data/queries/value-segments.ts'
+import { clearTierState } from '../data/queries/value-tier-state-clear.ts'
 import { laterTierStates } from '../data/queries/value-tier-state-later.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
@@ -92,6 +93,11 @@ export interface ValueOptions {
   readonly currencyExplicit?: boolean
   /** Store this run's tiers in `tier_state` for the next run's grace period (default true). */
   readonly persistTiers?: boolean
+  /**
+   * Start the grace periods afresh: the stored states are not read, and (when this run stores its
+   * tiers) replaced by this run's, as a first run writes them (`analyze --reset-tiers`).
+   */
+  readonly resetTiers?: boolean
   /** Referrers listed with their trees in the summary (default 10). */
   readonly topReferrers?: number
   /** Nodes per tree in the summary (default 50). */
@@ -343,7 +349,7 @@ export async function buildValue(
   const prevTier = new Int8Array(n).fill(-1)
   const prevBelow = new Float64Array(n).fill(Number.NaN)
   const prevRuns = new Int32Array(n)
-  const stateRows = sIdx?.length ?? 0
+  const stateRows = opts.resetTiers ? 0 : (sIdx?.length ?? 0)
   for (let k = 0; k < stateRows; k++) {
     const i = (sIdx as Float64Array)[k] as number
     prevTier[i] = (sTier as Float64Array)[k] as number
@@ -547,9 +553,12 @@ export async function buildValue(
     },
   })
   if (persist && firstRun && n > 0) {
-    await engine.transaction((tx) =>
-      tx.exec(writeFirstTierState(tx.dialect, { analysis, tiers: tierNames, asOf: opts.asOf })),
-    )
+    await engine.transaction(async (tx) => {
+      if (opts.resetTiers) await tx.exec(clearTierState(tx.dialect))
+      await tx.exec(
+        writeFirstTierState(tx.dialect, { analysis, tiers: tierNames, asOf: opts.asOf }),
+      )
+    })
   }
   await engine.exec(
     valueJoin(d, {

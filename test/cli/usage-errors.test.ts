@@ -23,6 +23,19 @@ describe('command-line usage errors', () => {
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
 
+  it('--reset-tiers needs a workspace and the value step', () => {
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const out = join(tempDir(), 'out')
+    const file = runCli(['analyze', cdnow, '--reset-tiers', '--out', out])
+    expect(file.code).toBe(2)
+    expect(file.stderr).toContain('is an orders file, which keeps none')
+    const db = join(tempDir(), 'w.duckdb')
+    expect(runCli(['import', cdnow, '--db', db]).code).toBe(0)
+    const off = runCli(['analyze', db, '--reset-tiers', '--no-value', '--out', out])
+    expect(off.code).toBe(2)
+    expect(off.stderr).toContain('which --no-value turns off')
+  })
+
   it('a PostgreSQL URL given to a command is never printed with its password', () => {
     const dir = tempDir('loyals-pw-')
     const csv = join(dir, 'one.csv')

@@ -390,10 +390,17 @@ H2,H,2024-04-10,100,20
     },
   }
 
-  async function run(db: string, asOf: string) {
+  async function run(db: string, asOf: string, resetTiers = false) {
     const engine = await openWorkspace(db) // reopened each time: the state lives in the file
     try {
-      const s = await analyzeValue(engine, config, asOf)
+      const s = resetTiers
+        ? await computeAnalysis(engine, {
+            source: 'test',
+            asOf,
+            predictions: false,
+            value: { config: parseValueConfig(config), resetTiers: true },
+          })
+        : await analyzeValue(engine, config, asOf)
       const r = await rows(
         engine,
         'total_value, tier, qualified_tier, held_by_grace, grace_left, reason_1, reason_2, reason_3',
@@ -454,6 +461,25 @@ H2,H,2024-04-10,100,20
     const r4 = await run(db, '2024-05-16')
     expect(r4.r.G).toMatchObject({ tier: 'Member', held_by_grace: false, grace_left: null })
     expect(r4.state[0]).toEqual({ customer_id: 'G', tier: 'Member', below_since: null })
+  })
+
+  test('--reset-tiers starts the grace periods afresh: tiers as they qualify, stored as such', async () => {
+    const { db, engine } = await workspace(files)
+    await engine.close()
+    open.length = 0
+    await run(db, '2024-03-31')
+    // G below Gold from 2024-04-15 would be held 30 days; reset, it is Member at once
+    const r = await run(db, '2024-04-15', true)
+    expect(r.r.G).toMatchObject({ total_value: 90, tier: 'Member', held_by_grace: false })
+    expect(r.r.H).toMatchObject({ total_value: 140, tier: 'Gold', held_by_grace: false })
+    expect(r.state).toEqual([
+      { customer_id: 'G', tier: 'Member', below_since: null },
+      { customer_id: 'H', tier: 'Gold', below_since: null },
+    ])
+    expect(r.s.value?.tiers.levels.map((l) => [l.name, l.customers, l.heldByGrace])).toEqual([
+      ['Gold', 1, 0],
+      ['Member', 1, 0],
+    ])
   })
 })
 

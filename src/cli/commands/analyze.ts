@@ -57,6 +57,7 @@ interface AnalyzeCliOptions extends FileCliOptions {
   insights?: boolean
   value?: boolean
   config?: string
+  resetTiers?: boolean
 }
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
@@ -252,7 +253,11 @@ export function registerAnalyze(program: Command): void {
         .option('--no-predictions', 'skip the purchase and value predictions')
         .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
         .option('--no-value', 'skip the whole-customer value step: profit, tiers, reasons')
-        .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)'),
+        .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
+        .option(
+          '--reset-tiers',
+          "start the tiers' grace periods afresh (after changing the tier list or thresholds)",
+        ),
     ),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
     if (!UNITS.includes(opts.unit as TimeUnit)) {
@@ -267,8 +272,22 @@ export function registerAnalyze(program: Command): void {
     if (opts.value === false && opts.config) {
       throw new UsageError('--config configures the value step, which --no-value turns off')
     }
+    if (opts.resetTiers && (opts.value === false || !isWorkspaceSource(source))) {
+      throw new UsageError(
+        opts.value === false
+          ? "--reset-tiers resets the value step's tiers, which --no-value turns off"
+          : `--reset-tiers resets the tier states a workspace keeps between runs; ${source} is an orders file, which keeps none`,
+      )
+    }
     const value =
-      opts.value === false ? false : opts.config ? await loadValueConfig(opts.config) : undefined
+      opts.value === false
+        ? false
+        : opts.config || opts.resetTiers
+          ? {
+              ...(opts.config ? await loadValueConfig(opts.config) : {}),
+              ...(opts.resetTiers ? { resetTiers: true } : {}),
+            }
+          : undefined
     await runAnalysis({
       input: source,
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
