@@ -12,6 +12,7 @@ import type { Engine, Row } from '../data/engine.ts'
 import { customerAttributes } from '../data/queries/customer-attributes.ts'
 import { customerKnown } from '../data/queries/customer-known.ts'
 import { customerOrdersBy } from '../data/queries/customer-orders-by.ts'
+import { customerOtherCase } from '../data/queries/customer-other-case.ts'
 import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
 import { DataError, UsageError } from '../errors.ts'
@@ -161,12 +162,25 @@ export async function customerProfile(
   if (!found(known)) {
     const referred = n(known?.referred)
     // a referrer known only from the referrals: say so, and whom they brought
+    // ids match exactly: the same id in another case is said, not taken
+    const cased =
+      referred > 0
+        ? []
+        : (
+            await engine.query<{ customer_id: string }>(
+              customerOtherCase(d, { customerId, limit: 3 }),
+            )
+          ).map((r) => r.customer_id)
+    const otherCase =
+      cased.length > 0
+        ? `; customer ids match exactly, and ${cased.join(', ')} ${cased.length === 1 ? 'differs' : 'differ'} from it only in case`
+        : ''
     const brought =
       referred > 0
         ? `; the referrals name '${customerId}' as the referrer of ${referred} customer${referred === 1 ? '' : 's'} (${known?.referred_ids ?? ''}${referred > 3 ? ', ...' : ''}), but there is no order or customer record: import them to see a profile`
         : ''
     throw new DataError(
-      `no customer '${customerId}' in the workspace ${engine.location}${brought}`,
+      `no customer '${customerId}' in the workspace ${engine.location}${brought}${otherCase}`,
       {
         customerId,
         referred,

@@ -210,6 +210,12 @@ describe('value inputs and loyals customer', () => {
     const r = runCli(['customer', 'ZZZ', '--db', db])
     expect(r.code).toBe(1)
     expect(r.stderr.trim()).toBe(`error: no customer 'ZZZ' in the workspace ${db}`)
+    // the same id in another case is said, not taken (ids match exactly)
+    const a = runCli(['customer', 'a', '--db', db])
+    expect(a.code).toBe(1)
+    expect(a.stderr.trim()).toBe(
+      `error: no customer 'a' in the workspace ${db}; customer ids match exactly, and A differs from it only in case`,
+    )
   })
 
   test('a referrer with no order or customer record: who they referred, and what to import', () => {
