@@ -10,6 +10,7 @@ import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import type { Engine } from '../data/engine.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
+import { lastOrderDate } from '../data/queries/last-order-date.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import {
   assertNotServed,
@@ -48,6 +49,25 @@ export interface ServerOptions {
   readonly tickEveryMs?: number | null
   readonly version: string
   readonly fetch?: Fetch
+}
+
+/** Days the newest order may lie before the clock before `loyals serve` says so at start. */
+const STALE_ORDER_DAYS = 90
+
+/**
+ * A note when the newest order is more than {@link STALE_ORDER_DAYS} days before the server's
+ * clock, else null. The server scores as of its clock (no --as-of), so a workspace of old or demo
+ * data reads as everyone lapsed, in silence until now (QA: data ending 2025-12-31 served in
+ * December 2026, a customer who ordered 4 days before the data's end "lapsed, no order in 49
+ * weeks").
+ */
+export async function staleOrdersNote(store: OpsStore): Promise<string | null> {
+  const [row] = await store.use((e) => e.query<{ d: string | null }>(lastOrderDate(e.dialect)))
+  if (!row?.d) return null
+  const today = new Date(store.now()).toISOString().slice(0, 10)
+  const days = Math.round((Date.parse(today) - Date.parse(row.d)) / 86_400_000)
+  if (days <= STALE_ORDER_DAYS) return null
+  return `the newest order is from ${row.d}, ${days} days before the clock (${today}): the server scores as of its clock, so profiles, P(alive) and lapsed rules count those days as time without purchases. Import current orders, or look at the data as of its end with \`loyals analyze --as-of ${row.d}\``
 }
 
 export interface RunningServer {

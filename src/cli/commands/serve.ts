@@ -1,7 +1,7 @@
 // `loyals serve`: the operations HTTP API on a workspace (src/api/server.ts). Prints one line with
 // the URL when it listens (tests and scripts read it), stops cleanly on SIGINT/SIGTERM.
 import type { Command } from 'commander'
-import { startServer } from '../../api/server.ts'
+import { staleOrdersNote, startServer } from '../../api/server.ts'
 import { UsageError } from '../../errors.ts'
 import { VERSION } from '../../version.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -68,6 +68,8 @@ export function registerServe(program: Command): void {
       println(
         `loyals serve: listening on ${server.url} (workspace ${server.store.engine.location})`,
       )
+      const stale = await staleOrdersNote(server.store)
+      if (stale) eprintln(`loyals serve: note: ${stale}`)
       const stop = (signal: string) => {
         eprintln(`loyals serve: ${signal}, stopping`)
         server.close().then(
