@@ -26,6 +26,10 @@ export const ProfileAnswer = z.strictObject({
   revenue: z.number(),
   firstOrderAt: isoOrNull,
   lastOrderAt: isoOrNull,
+  currency: z
+    .string()
+    .nullable()
+    .describe('the ISO 4217 code of revenue and value, null when the orders name none'),
   value: z.strictObject({
     total: z.number().nullable(),
     history: z.number(),

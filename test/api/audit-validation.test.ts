@@ -392,6 +392,28 @@ describe('loyals serve takes the currency from the value configuration only when
         }),
       })
       expect(res.status).toBe(status)
+      // the profile says the currency its money is in (the live `loyals customer` prints it)
+      const ok = await fetch(`${server.url}/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          order_id: 'o2',
+          customer_id: 'c2',
+          ordered_at: '2025-01-02T00:00:00Z',
+          amount: 50,
+          currency: 'EUR',
+        }),
+      })
+      expect(ok.status).toBe(200)
+      const p = await fetch(`${server.url}/v1/customers/c2`, {
+        headers: { authorization: `Bearer ${key}` },
+      })
+      expect(p.status).toBe(200)
+      // EUR named by the file; without one, the orders' one currency when the server started
+      // (none: the workspace was empty)
+      expect(((await p.json()) as { currency: string | null }).currency).toBe(
+        status === 422 ? 'EUR' : null,
+      )
     } finally {
       await server.close()
     }

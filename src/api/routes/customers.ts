@@ -25,7 +25,14 @@ export const customerRoutes = [
     handler: async ({ params, deps }) => {
       const p = await deps.store.profileAsTyped(params.id!)
       if (!p) throw new NotFoundError('customer', params.id!)
-      return { json: profileView(p, scoringModelName(deps.store.model), lapsedLine(deps.store)) }
+      return {
+        json: profileView(
+          p,
+          scoringModelName(deps.store.model),
+          lapsedLine(deps.store),
+          deps.store.value.currency.code,
+        ),
+      }
     },
   }),
   route({
@@ -58,7 +65,9 @@ export const customerRoutes = [
       const last = page.at(-1)
       return {
         json: {
-          customers: page.map((x) => profileView(x, model, lapsedLine(deps.store))),
+          customers: page.map((x) =>
+            profileView(x, model, lapsedLine(deps.store), deps.store.value.currency.code),
+          ),
           nextCursor: more && last ? encodeCursor(last.customerId) : null,
         },
       }

@@ -20,7 +20,12 @@ export const lapsedLine = (store: OpsStore): number => store.value.loyalty.lapse
  * `lapsedBelow` is the lapsed rule's P(alive) line, so that a client shows a P(alive) below it
  * as below it (the reasons say "29.98 %", never "30 %" under a line of 0.3).
  */
-export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null, lapsedBelow: number) {
+export function profileView(
+  p: Profile,
+  model: 'bgnbd' | 'nbd' | null,
+  lapsedBelow: number,
+  currency: string | null,
+) {
   return {
     customerId: p.customerId,
     email: p.email,
@@ -30,6 +35,7 @@ export function profileView(p: Profile, model: 'bgnbd' | 'nbd' | null, lapsedBel
     revenue: p.revenue,
     firstOrderAt: isoOrNull(p.firstOrderMs),
     lastOrderAt: isoOrNull(p.lastOrderMs),
+    currency,
     value: { total: p.value, history: p.revenue, predicted: p.predictedValue },
     prediction: {
       model: p.pAlive === null ? null : model,

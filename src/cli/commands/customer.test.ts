@@ -104,5 +104,10 @@ describe('the purchases line', () => {
     expect(pa(live(0.3, 0.3))).toBe('30.0%')
     // an older server without the line: a tenth of a percent, as before
     expect(pa(live(0.2998))).toBe('30.0%')
+    // money in the server's currency, as its reasons are; plain numbers without one
+    const eur = formatLiveProfile({ ...live(0.5), currency: 'EUR' }, 'http://x')
+    expect(eur).toContain('Value €60.00: €50.00 so far + €10.00 predicted over 52 weeks.')
+    expect(eur).toContain('2 orders, €50.00 revenue')
+    expect(formatLiveProfile(live(0.5), 'http://x')).toContain('Value 60.00: 50.00 so far')
   })
 })

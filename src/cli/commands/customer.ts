@@ -250,6 +250,8 @@ export interface LiveProfile {
   revenue: number
   firstOrderAt: string | null
   lastOrderAt: string | null
+  /** The currency of revenue and value (older servers do not send it). */
+  currency?: string | null
   value: { total: number | null; history: number; predicted: number | null }
   prediction: {
     pAlive: number | null
@@ -300,12 +302,14 @@ export function formatLiveProfile(
     for (const r of p.reasons) lines.push(`  - ${r.text}`)
   }
   lines.push('')
+  // in the server's currency, as its reasons are (the money here once printed as plain numbers)
+  const cur = p.currency ?? null
   lines.push(
-    `Value ${formatMoney(p.value.total, null)}: ${formatMoney(p.value.history, null)} so far + ` +
-      `${formatMoney(p.value.predicted, null)} predicted over ${p.prediction.horizonWeeks} weeks.`,
+    `Value ${formatMoney(p.value.total, cur)}: ${formatMoney(p.value.history, cur)} so far + ` +
+      `${formatMoney(p.value.predicted, cur)} predicted over ${p.prediction.horizonWeeks} weeks.`,
   )
   lines.push(
-    `Purchases: ${plural(p.orders, 'order')}, ${formatMoney(p.revenue, null)} revenue; ` +
+    `Purchases: ${plural(p.orders, 'order')}, ${formatMoney(p.revenue, cur)} revenue; ` +
       `first ${p.firstOrderAt?.slice(0, 10) ?? '-'}, last ${p.lastOrderAt?.slice(0, 10) ?? '-'}.`,
   )
   if (p.prediction.pAlive !== null) {
