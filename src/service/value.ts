@@ -744,13 +744,31 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const n = f.revenue.length
   const levels = cfg.tiers.levels
 
-  // past profit as customers.csv and `loyals customer` show it (to the minor unit): counted
-  // unrounded, a customer at -0.00005 was served at a loss in the summary and at 0.00 in the files
+  // the figures customers.csv and `loyals customer` show (each to the minor unit): the losses
+  // count the shown past profit (counted unrounded, a customer at -0.00005 was served at a loss
+  // here and at 0.00 in the files), and the breakdown adds them up in whole minor units (summed
+  // unrounded, its totals were cents off the columns' sums: 0.57 of predicted profit, QA)
   const digits = minorDigits(s.currency)
-  const shownPast = Float64Array.from(
-    { length: n },
-    (_, i) => shownProfit(profit, i, digits).pastProfit,
-  )
+  const shownPast = new Float64Array(n)
+  const scale = 10 ** digits
+  const minor = { margin: 0, tickets: 0, returns: 0, shipping: 0, fees: 0, discounts: 0 }
+  const shownMinor = { cost: 0, past: 0, predicted: 0, referral: 0, total: 0 }
+  const m = (x: number) => Math.round(roundHalfAway(x, digits) * scale)
+  for (let i = 0; i < n; i++) {
+    minor.margin += m(profit.grossMargin[i] as number)
+    minor.tickets += m(profit.ticketCost[i] as number)
+    minor.returns += m(profit.returnCost[i] as number)
+    minor.shipping += m(profit.shippingCost[i] as number)
+    minor.fees += m(profit.feeCost[i] as number)
+    minor.discounts += m(profit.discountCost[i] as number)
+    const v = shownValue(profit, referral.value, i, digits)
+    shownPast[i] = v.pastProfit
+    shownMinor.cost += m(v.costToServe)
+    shownMinor.past += m(v.pastProfit)
+    shownMinor.predicted += m(v.predictedProfit)
+    shownMinor.referral += m(v.referralValue)
+    shownMinor.total += m(v.total)
+  }
   const losses = Array.from(lossCustomers(shownPast).subarray(0, opts.lossList ?? 20))
   // only customers rank as top referrers: a referral-only node (someone who never bought, a link
   // in a chain) stays inside others' trees, worth 0 itself
@@ -813,9 +831,9 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     ticketMinutes: f.ticket_minutes[i] as number,
     returns: f.returns[i] as number,
   }))
-  const pastProfit = sum(profit.historicalProfit)
-  const predictedProfit = sum(profit.predictedProfit)
-  const referralValue = sum(referral.value, 0, n)
+  const pastProfit = shownMinor.past / scale
+  const predictedProfit = shownMinor.predicted / scale
+  const referralValue = shownMinor.referral / scale
   return {
     currency: s.currency,
     locale: s.locale,
@@ -824,19 +842,19 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     breakdown: {
       customers: n,
       revenue: sum(f.revenue),
-      grossMargin: sum(profit.grossMargin),
+      grossMargin: minor.margin / scale,
       costs: {
-        tickets: sum(profit.ticketCost),
-        returns: sum(profit.returnCost),
-        shipping: sum(profit.shippingCost),
-        fees: sum(profit.feeCost),
-        discounts: sum(profit.discountCost),
+        tickets: minor.tickets / scale,
+        returns: minor.returns / scale,
+        shipping: minor.shipping / scale,
+        fees: minor.fees / scale,
+        discounts: minor.discounts / scale,
       },
-      costToServe: sum(profit.costToServe),
+      costToServe: shownMinor.cost / scale,
       pastProfit,
       predictedProfit,
       referralValue,
-      totalValue: pastProfit + predictedProfit + referralValue,
+      totalValue: shownMinor.total / scale,
     },
     unprofitable: { customers: conc.lossCustomers, loss: conc.lossTotal, worst: lossRows },
     profitConcentration: {

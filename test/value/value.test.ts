@@ -753,3 +753,25 @@ describe('percentiles as the files show them', () => {
     ])
   })
 })
+
+describe('the value breakdown adds up the files', () => {
+  test('its totals are the sums of the figures customers.csv shows, to the cent', async () => {
+    // three orders of 0.10 at a fee of 2.9 % + 0.30: 0.3029 each, shown 0.30; summed unrounded
+    // the breakdown said 0.9087 against the column's 0.90
+    const { engine } = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount\no1,A,2024-06-01,0.1\no2,B,2024-06-02,0.1\no3,C,2024-06-03,0.1\n',
+    })
+    const s = await analyzeValue(engine, {
+      costs: { ...FREE, paymentFeeRate: 0.029, paymentFeeFixed: 0.3 },
+    })
+    const [col] = await engine.query<{ fees: number; total: number; past: number }>(
+      'SELECT sum(fee_cost) AS fees, sum(total_value) AS total, sum(historical_profit) AS past FROM customer_analysis',
+    )
+    const b = s.value!.breakdown
+    expect(b.costs.fees).toBe(0.9)
+    expect(b.costs.fees).toBeCloseTo(Number(col?.fees), 9)
+    expect(b.totalValue).toBeCloseTo(Number(col?.total), 9)
+    expect(b.pastProfit).toBeCloseTo(Number(col?.past), 9)
+  })
+})
