@@ -270,6 +270,23 @@ describe('orders with a status', () => {
     await expect(importFile(engine, c, { kind: 'orders' })).rejects.toThrow(
       /This looks like a customers file \(one row per customer\), not orders: import it with --kind customers\./,
     )
+    // a product catalog (the generator's products.csv) is no kind at all; order lines are not one
+    const catalog = write(
+      dir,
+      'products.csv',
+      'product_id,product_name,brand,category,list_price\nP0001,Lens,Acme,Optics,19.90\n',
+    )
+    await expect(importFile(engine, catalog, { kind: 'orders' })).rejects.toThrow(
+      /This looks like a product catalog \(one row per product\), which Loyals does not import/,
+    )
+    const lines = write(
+      dir,
+      'lines.csv',
+      'order_id,product_id,product_name,quantity,amount\nO1,P0001,Lens,1,19.90\n',
+    )
+    await expect(importFile(engine, lines, { kind: 'orders' })).rejects.not.toThrow(
+      /product catalog/,
+    )
   })
 
   test('an orders export imported as customers says so instead of one error per line item', async () => {

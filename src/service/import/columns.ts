@@ -738,7 +738,9 @@ export function resolveColumns(
     const other =
       noHeaderHint(headers) ??
       (kind === 'orders'
-        ? (modelTableHint(headers, fitReadable) ?? customersFileHint(headers))
+        ? (modelTableHint(headers, fitReadable) ??
+          customersFileHint(headers) ??
+          productCatalogHint(headers))
         : null)
     // a column named like the missing field that a --map gave to another field: say so
     const taken = names.flatMap((n) => {
@@ -988,6 +990,25 @@ export function customersFileHint(headers: readonly string[]): string | null {
   )
   return shopify || signup
     ? 'This looks like a customers file (one row per customer), not orders: import it with --kind customers.'
+    : null
+}
+
+/**
+ * When an "orders" file is a product catalog (a product id and its name, brand, category or price
+ * on each row, no customer: the generator's products.csv, a shop's product export), that Loyals
+ * imports none; null otherwise. The missing customer, date and amount said nothing of it.
+ */
+export function productCatalogHint(headers: readonly string[]): string | null {
+  const folded = new Set(headers.map(fold))
+  const product = ['productid', 'sku', 'itemid', 'variantid'].some((n) => folded.has(n))
+  const about = ['productname', 'name', 'title', 'brand', 'category', 'price', 'listprice'].some(
+    (n) => folded.has(n),
+  )
+  // order lines carry a product too, with their order (and orders a customer)
+  const has = (field: string) =>
+    (FIELDS.orders.find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+  return product && about && !has('order_id') && !has('customer_id')
+    ? "This looks like a product catalog (one row per product), which Loyals does not import: order lines (--kind order-lines) carry each product's name and category themselves."
     : null
 }
 
