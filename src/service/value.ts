@@ -22,8 +22,9 @@ import {
   lossCustomers,
   type ProfitResult,
   profitConcentration,
+  type ShownValues,
   shownProfit,
-  shownValue,
+  shownValues,
   totalValue,
 } from '../core/value/profit.ts'
 import {
@@ -317,6 +318,8 @@ export async function buildValue(
     cfg.referrals,
   )
   const referralValue = referral.value.slice(0, n)
+  // every customer's figures as their breakdown shows them (to the minor unit), once
+  const shown = shownValues(profit, referralValue, digits)
   const value = totalValue(profit.historicalProfit, profit.predictedProfit, referralValue)
   // the percentile (ties counted below) for the rules, the top share for "top N % by value"
   const { percentile: valuePercentile, topShare: valueTopShare } = rankShares(value.total)
@@ -442,7 +445,6 @@ export async function buildValue(
     const share = priceShare[i] as number
     const seg = segments[f.segment[i] as number]
     // the figures the breakdown beside the reasons shows, to the minor unit
-    const shown = shownValue(profit, referralValue, i, digits)
     const shipping = cent(profit.shippingCost[i] as number)
     const fee = cent(profit.feeCost[i] as number)
     const discount = cent(profit.discountCost[i] as number)
@@ -450,7 +452,7 @@ export async function buildValue(
       tier: {
         name: tierNames[t] as string,
         basis: cfg.tiers.basis,
-        totalValue: shown.total,
+        totalValue: shown.total[i] as number,
         topPercent:
           cfg.tiers.basis === 'rank' && t < levels.length - 1 ? cumulativeTop[t] : undefined,
         boundary: tiers.boundaries[t] as number,
@@ -479,12 +481,12 @@ export async function buildValue(
               direct,
               directValue: cent(referral.directValue[i] as number),
               indirect: descendants(i) - direct,
-              value: shown.referralValue,
+              value: shown.referralValue[i] as number,
             }
           : undefined,
       profit: {
-        past: shown.pastProfit,
-        predicted: hasPrediction ? shown.predictedProfit : undefined,
+        past: shown.pastProfit[i] as number,
+        predicted: hasPrediction ? (shown.predictedProfit[i] as number) : undefined,
         orders: f.orders[i] as number,
         tickets: f.tickets[i] as number,
         ticketMinutes: f.ticket_minutes[i] as number,
@@ -580,6 +582,7 @@ export async function buildValue(
     referral,
     own,
     total: value.total,
+    shown,
     engagement,
     loyalty,
     tiers,
@@ -720,6 +723,8 @@ interface SummaryInputs {
   readonly referral: ReferralResult
   readonly own: Float64Array
   readonly total: Float64Array
+  /** The customers' figures as their breakdown shows them (shownValues). */
+  readonly shown: ShownValues
   readonly engagement: Engagement | null
   readonly loyalty: ReturnType<typeof classifyLoyaltyBatch>
   readonly tiers: TierAssignment
@@ -739,7 +744,7 @@ const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
 }
 
 async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary> {
-  const { opts, f, profit, referral, total, tiers, loyalty } = s
+  const { opts, f, profit, referral, total, tiers, loyalty, shown } = s
   const cfg = opts.config
   const n = f.revenue.length
   const levels = cfg.tiers.levels
@@ -749,7 +754,6 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   // here and at 0.00 in the files), and the breakdown adds them up in whole minor units (summed
   // unrounded, its totals were cents off the columns' sums: 0.57 of predicted profit, QA)
   const digits = minorDigits(s.currency)
-  const shownPast = new Float64Array(n)
   const scale = 10 ** digits
   const minor = { margin: 0, tickets: 0, returns: 0, shipping: 0, fees: 0, discounts: 0 }
   const shownMinor = { cost: 0, past: 0, predicted: 0, referral: 0, total: 0 }
@@ -761,15 +765,13 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     minor.shipping += m(profit.shippingCost[i] as number)
     minor.fees += m(profit.feeCost[i] as number)
     minor.discounts += m(profit.discountCost[i] as number)
-    const v = shownValue(profit, referral.value, i, digits)
-    shownPast[i] = v.pastProfit
-    shownMinor.cost += m(v.costToServe)
-    shownMinor.past += m(v.pastProfit)
-    shownMinor.predicted += m(v.predictedProfit)
-    shownMinor.referral += m(v.referralValue)
-    shownMinor.total += m(v.total)
+    shownMinor.cost += m(shown.costToServe[i] as number)
+    shownMinor.past += m(shown.pastProfit[i] as number)
+    shownMinor.predicted += m(shown.predictedProfit[i] as number)
+    shownMinor.referral += m(shown.referralValue[i] as number)
+    shownMinor.total += m(shown.total[i] as number)
   }
-  const losses = Array.from(lossCustomers(shownPast).subarray(0, opts.lossList ?? 20))
+  const losses = Array.from(lossCustomers(shown.pastProfit).subarray(0, opts.lossList ?? 20))
   // only customers rank as top referrers: a referral-only node (someone who never bought, a link
   // in a chain) stays inside others' trees, worth 0 itself
   const trees = referralTrees(referral, s.own, opts.topReferrers ?? 10, opts.treeNodes ?? 50, n)
@@ -778,7 +780,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     s.edges.referred[e] as number,
   ])
   const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers), ...dropped.flat()])
-  const conc = profitConcentration(shownPast, 20)
+  const conc = profitConcentration(shown.pastProfit, 20)
 
   const tierValue = new Float64Array(levels.length)
   const tierHeld = new Int32Array(levels.length)
@@ -822,10 +824,10 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
 
   const lossRows: LossCustomer[] = losses.map((i) => ({
     customerId: names.get(i) ?? String(i),
-    pastProfit: shownPast[i] as number,
+    pastProfit: shown.pastProfit[i] as number,
     revenue: f.revenue[i] as number,
     grossMargin: roundHalfAway(profit.grossMargin[i] as number, digits),
-    costToServe: shownProfit(profit, i, digits).costToServe,
+    costToServe: shown.costToServe[i] as number,
     orders: f.orders[i] as number,
     tickets: f.tickets[i] as number,
     ticketMinutes: f.ticket_minutes[i] as number,

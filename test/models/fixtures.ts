@@ -38,6 +38,17 @@ export function oneHistory(x: number, tx: number, T: number, weight = 1): Histor
   }
 }
 
+/** A Pareto/NBD fixture case's parameters and history, flat as the fixture scripts write them. */
+export interface ParetoCase {
+  r: number
+  alpha: number
+  s: number
+  beta: number
+  x: number
+  tx: number
+  T: number
+}
+
 /** A BG/BB fixture case's parameters and history (x transactions, the last at t_x, of n). */
 export interface BgbbCase {
   params: BgbbParams

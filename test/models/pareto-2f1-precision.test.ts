@@ -6,17 +6,10 @@
 // test/fixtures/models/pareto_2f1_precision.json.
 import { describe, expect, it } from 'vitest'
 import { type ParetoParams, paretoNbd } from '../../src/core/models/pareto-nbd.ts'
-import { fixtureJson } from './fixtures.ts'
+import { fixtureJson, type ParetoCase } from './fixtures.ts'
 
 type Value = number | 'Infinity'
-interface History {
-  r: number
-  alpha: number
-  s: number
-  beta: number
-  x: number
-  tx: number
-  T: number
+interface History extends ParetoCase {
   expected: Value[]
 }
 interface Case extends History {

@@ -4,16 +4,9 @@
 // References: scripts/fixtures/pareto_large_s.py -> test/fixtures/models/pareto_large_s.json.
 import { describe, expect, it } from 'vitest'
 import { type ParetoParams, paretoNbd } from '../../src/core/models/pareto-nbd.ts'
-import { fixtureJson } from './fixtures.ts'
+import { fixtureJson, type ParetoCase } from './fixtures.ts'
 
-interface Case {
-  r: number
-  alpha: number
-  s: number
-  beta: number
-  x: number
-  tx: number
-  T: number
+interface Case extends ParetoCase {
   windows: number[]
   any: number[]
   mean: number

@@ -285,6 +285,43 @@ export function shownValue(
   }
 }
 
+/** {@link ShownValue} of every customer, as columns. */
+export interface ShownValues {
+  readonly costToServe: Float64Array
+  readonly pastProfit: Float64Array
+  readonly predictedProfit: Float64Array
+  readonly referralValue: Float64Array
+  readonly total: Float64Array
+}
+
+/**
+ * {@link shownValue} of customers 0..n-1 (n = referralValue.length), computed once: the reasons,
+ * the losses and the summary's breakdown all read these figures, and each took them afresh.
+ */
+export function shownValues(
+  p: ProfitResult,
+  referralValue: Float64Array,
+  digits: number,
+): ShownValues {
+  const n = referralValue.length
+  const out: ShownValues = {
+    costToServe: new Float64Array(n),
+    pastProfit: new Float64Array(n),
+    predictedProfit: new Float64Array(n),
+    referralValue: new Float64Array(n),
+    total: new Float64Array(n),
+  }
+  for (let i = 0; i < n; i++) {
+    const v = shownValue(p, referralValue, i, digits)
+    out.costToServe[i] = v.costToServe
+    out.pastProfit[i] = v.pastProfit
+    out.predictedProfit[i] = v.predictedProfit
+    out.referralValue[i] = v.referralValue
+    out.total[i] = v.total
+  }
+  return out
+}
+
 /**
  * Customer `i`'s cost to serve, past and predicted profit as {@link shownValue} shows them: the
  * own value a referrer's tree quotes for a customer is the same sum of minor units.
