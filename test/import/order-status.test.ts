@@ -284,9 +284,16 @@ describe('orders with a status', () => {
       'lines.csv',
       'order_id,product_id,product_name,quantity,amount\nO1,P0001,Lens,1,19.90\n',
     )
-    await expect(importFile(engine, lines, { kind: 'orders' })).rejects.not.toThrow(
-      /product catalog/,
+    await expect(importFile(engine, lines, { kind: 'orders' })).rejects.toThrow(
+      /This looks like order lines \(one row per product of an order\): import it with --kind order-lines/,
     )
+    // an orders file that only lacks its date is not taken for order lines
+    const undated = write(
+      dir,
+      'undated.csv',
+      'order_id,customer_id,product_id,amount\nO1,C1,P1,5\n',
+    )
+    await expect(importFile(engine, undated, { kind: 'orders' })).rejects.not.toThrow(/order lines/)
   })
 
   test('an orders export imported as customers says so instead of one error per line item', async () => {

@@ -740,7 +740,8 @@ export function resolveColumns(
       (kind === 'orders'
         ? (modelTableHint(headers, fitReadable) ??
           customersFileHint(headers) ??
-          productCatalogHint(headers))
+          productCatalogHint(headers) ??
+          orderLinesHint(headers))
         : null)
     // a column named like the missing field that a --map gave to another field: say so
     const taken = names.flatMap((n) => {
@@ -1009,6 +1010,24 @@ export function productCatalogHint(headers: readonly string[]): string | null {
     (FIELDS.orders.find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
   return product && about && !has('order_id') && !has('customer_id')
     ? "This looks like a product catalog (one row per product), which Loyals does not import: order lines (--kind order-lines) carry each product's name and category themselves."
+    : null
+}
+
+/**
+ * When an "orders" file is order lines (an order id and a product on each row, no customer and no
+ * order date: the generator's order_lines.csv, a shop's line-item export), the kind to use; null
+ * otherwise. The missing customer and date alone did not say which file this is.
+ */
+export function orderLinesHint(headers: readonly string[]): string | null {
+  const folded = new Set(headers.map(fold))
+  const has = (kind: 'orders' | 'order-lines', field: string) =>
+    (FIELDS[kind].find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+  const product = ['product_id', 'product_name', 'category'].some((f) => has('order-lines', f))
+  return product &&
+    has('order-lines', 'order_id') &&
+    !has('orders', 'customer_id') &&
+    !has('orders', 'ordered_at')
+    ? 'This looks like order lines (one row per product of an order): import it with --kind order-lines, after the orders it belongs to.'
     : null
 }
 
