@@ -321,8 +321,11 @@ export async function buildValue(
   // every customer's figures as their breakdown shows them (to the minor unit), once
   const shown = shownValues(profit, referralValue, digits)
   const value = totalValue(profit.historicalProfit, profit.predictedProfit, referralValue)
-  // the percentile (ties counted below) for the rules, the top share for "top N % by value"
-  const { percentile: valuePercentile, topShare: valueTopShare } = rankShares(value.total)
+  // the percentile (ties counted below) for the rules, the top share for "top N % by value", and
+  // the tiers below, all from the totals as shown (to the minor unit): a customer shown at 1,000.00
+  // meets a rule of 1,000 although float noise left the sum at 999.9999999, and two customers
+  // shown at one value share one percentile
+  const { percentile: valuePercentile, topShare: valueTopShare } = rankShares(shown.total)
 
   // engagement
   const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
@@ -364,7 +367,7 @@ export async function buildValue(
   // run's, and a run dated before a stored state looks at the past: neither is the next run
   const [later] = await engine.query<{ n: number }>(laterTierStates(d, { asOf: opts.asOf }))
   const persist = opts.persistTiers !== false && Number(later?.n ?? 0) === 0
-  const tiers = assignTiers(value.total, cfg.tiers, {
+  const tiers = assignTiers(shown.total, cfg.tiers, {
     ...(stateRows > 0
       ? { previous: { tier: prevTier, belowSinceDay: prevBelow, runsBelow: prevRuns } }
       : {}),

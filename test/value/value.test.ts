@@ -463,6 +463,41 @@ H2,H,2024-04-10,100,20
     expect(r4.state[0]).toEqual({ customer_id: 'G', tier: 'Member', below_since: null })
   })
 
+  test('tiers and percentiles go by the total as shown: 199.996 shown as 200.00 meets a minimum of 200', async () => {
+    // G's 4 ticket minutes at $0.001 cost 0.004, shown as 0.00: G's total shows as 200.00, as K's
+    const { engine } = await workspace({
+      orders:
+        'order_id,customer_id,ordered_at,amount,cost\nG1,G,2024-03-01,200,0\nK1,K,2024-03-02,200,0\nL1,L,2024-03-03,50,0\n',
+      tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT1,G,2024-03-10,4\n',
+    })
+    const s = await analyzeValue(
+      engine,
+      {
+        costs: { ...FREE, perTicketMinute: 0.001 },
+        tiers: {
+          basis: 'threshold',
+          levels: [
+            {
+              name: 'Gold',
+              minValue: 200,
+              serviceLevel: { priority: 1, responseTargetMinutes: 60 },
+            },
+            { name: 'Member', serviceLevel: { priority: 2, responseTargetMinutes: 1440 } },
+          ],
+        },
+      },
+      '2024-03-31',
+    )
+    const r = await rows(engine, 'total_value, tier, value_percentile')
+    expect(r.G).toMatchObject({ total_value: 200, tier: 'Gold' })
+    expect(r.K).toMatchObject({ total_value: 200, tier: 'Gold' })
+    expect(r.G?.value_percentile).toBe(r.K?.value_percentile)
+    expect(s.value?.tiers.levels.map((l) => [l.name, l.customers])).toEqual([
+      ['Gold', 2],
+      ['Member', 1],
+    ])
+  })
+
   test('--reset-tiers starts the grace periods afresh: tiers as they qualify, stored as such', async () => {
     const { db, engine } = await workspace(files)
     await engine.close()
