@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { scoreClv } from '../dist/core/clv.js'
 import { compressHistories } from '../dist/core/compress.js'
+import { fitBgbb, simulateBgbb } from '../dist/core/models/bgbb.js'
 import { bgnbd } from '../dist/core/models/bgnbd.js'
 import {
   expectedSpendAll,
@@ -21,6 +22,10 @@ import { createRng } from '../dist/core/random.js'
 const BG = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }
 const PARETO = { r: 0.5532, alpha: 10.576, s: 0.6062, beta: 11.67 }
 const GG = { p: 6.2488, q: 3.7446, gamma: 15.4477 }
+// BG/BB with daily opportunities over a year: rare transactions, slow dropout
+const BGBB = { alpha: 0.6, beta: 8, gamma: 0.5, delta: 60 }
+const BGBB_CUSTOMERS = 100_000
+const BGBB_DAYS = 365
 
 function timed(label, fn, rows) {
   const c = process.cpuUsage()
@@ -88,6 +93,13 @@ export async function run(args) {
   const gx = Float64Array.from(rep, (k) => simBg.x[k])
   const gm = Float64Array.from(rep, (k) => spend[k])
   const fitGg = timed('Gamma-Gamma fit', () => fitGammaGamma({ x: gx, mx: gm }), rows)
+  const simBb = simulateBgbb(BGBB, BGBB_CUSTOMERS, BGBB_DAYS, 14)
+  const hBb = compressHistories(simBb.x, simBb.tx, simBb.n)
+  const fitBb = timed(
+    `BG/BB fit, ${BGBB_CUSTOMERS} customers over ${BGBB_DAYS} daily opportunities (${hBb.x.length} distinct histories)`,
+    () => fitBgbb(hBb),
+    rows,
+  )
   const horizon = 52
   timed(
     'BG/NBD score 1M (P(alive), expected purchases 52 wk)',
@@ -145,7 +157,12 @@ export async function run(args) {
   rows.push([`loyals fit --help (start-up alone, best of ${runs})`, startup.wall, startup.cpu])
   console.log(
     '\nfitted:',
-    JSON.stringify({ bg: fitBg.params, pareto: fitPa.params, gg: fitGg.params }),
+    JSON.stringify({
+      bg: fitBg.params,
+      pareto: fitPa.params,
+      gg: fitGg.params,
+      bgbb: fitBb.params,
+    }),
   )
   console.log(
     `\nmachine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at the start ${loadStart}, at the end ${loadText()}`,
