@@ -1066,6 +1066,13 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
           ? `the survival curve must start at 100 % of the cohort (got ${x}); give the share still active at the start of each period`
           : `${counts ? 'customers' : 'share'} still active (${x}) must be between 0 and the previous period's (${v[i - 1]})`,
     )
+    // a head count states the cohort itself: a --cohort that differs would be silently ignored
+    // (or, if used, contradict the counts), so it is refused rather than either
+    if (counts && opts.cohort !== undefined && opts.cohort !== v[0]) {
+      throw new UsageError(
+        `--cohort ${opts.cohort} contradicts ${t.file} column ${col}: it holds head counts, and its first row (line ${t.line[0]}) says the cohort is ${v[0]} customers; leave --cohort out (it applies to shares or percentages)`,
+      )
+    }
     const cohort = counts ? v[0]! : (opts.cohort ?? DEFAULT_COHORT)
     const c = survivalToCounts(counts ? v.map((x) => x / v[0]!) : v, cohort)
     const f = fitSbg(c)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fitGammaGamma } from '../../src/core/models/gamma-gamma.ts'
 import { survivalToCounts } from '../../src/core/models/sbg.ts'
-import { DataError, formatProblem, ImportError } from '../../src/errors.ts'
+import { DataError, formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { fitFile } from '../../src/service/fit.ts'
 import { tempDir } from '../helpers/cli.ts'
 
@@ -256,6 +256,30 @@ describe('sBG names the file line of a survival curve the model cannot read', ()
     const p = write('ok.csv', 'year,s\n0,1\n1,0.6\n2,0.6\n3,0.45\n')
     const [r] = await fitFile(p, { model: 'sbg' })
     expect(r!.extra.periods).toBe(3)
+  })
+})
+
+describe('sBG --cohort against a table of head counts', () => {
+  const HEADS = 'year,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n'
+
+  it('a --cohort that contradicts the counts is a usage error, not silently ignored', async () => {
+    const p = write('heads.csv', HEADS)
+    const e = await rejection(fitFile(p, { model: 'sbg', cohort: 500 }))
+    expect(e).toBeInstanceOf(UsageError)
+    expect(e.message).toBe(
+      '--cohort 500 contradicts heads.csv column alive: it holds head counts, and its first row (line 2) says the cohort is 1000 customers; leave --cohort out (it applies to shares or percentages)',
+    )
+    // the count the file states, given again, agrees with it
+    const [r] = await fitFile(p, { model: 'sbg', cohort: 1000 })
+    expect(r!.customers).toBe(1000)
+    expect(r!.extra.cohortAssumed).toBe(false)
+  })
+
+  it('--cohort still sizes a table of percentages', async () => {
+    const p = write('pct.csv', 'year,pct\n0,100\n1,63.1\n2,46.8\n3,38.2\n')
+    const [r] = await fitFile(p, { model: 'sbg', cohort: 500 })
+    expect(r!.customers).toBeCloseTo(500, 9)
+    expect(r!.extra.cohort).toBe(500)
   })
 })
 

@@ -114,7 +114,10 @@ export function registerFit(program: Command): void {
         'unit of t_x and T when built from orders: day, week or month (default week)',
       )
       .option('--column <name>', 'sbg: the survival column to fit (default: each one)')
-      .option('--cohort <n>', 'sbg: cohort size behind percentage shares (default 1000)')
+      .option(
+        '--cohort <n>',
+        'sbg: cohort size behind percentage shares (default 1000; a table of head counts states its own)',
+      )
       .option('--exclude-nonpositive', 'gg: leave out repeaters with zero or negative spend')
       .option('--json', 'print the result as JSON')
       // withDb's option, declared here: ../common.ts loads the config schema (zod), which costs
