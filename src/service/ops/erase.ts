@@ -11,9 +11,10 @@ import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { eraseMentions } from '../../data/queries/api-erase-mentions.ts'
 import { identifyPayloads } from '../../data/queries/api-identify-payloads.ts'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
+import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { rekeyRows } from '../../data/queries/api-rekey.ts'
 import { taskIdFor, writeProfiles } from './ingest.ts'
-import type { Profile } from './profile.ts'
+import { connectionCounters, orderCounters, type Profile, scoreProfile } from './profile.ts'
 import { PSEUDONYM } from './pseudonym.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
@@ -129,6 +130,8 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       const now = store.now()
       const erasedAt = new Date(now).toISOString()
       const renames = await actionRenames(tx, customerId, pseudonym)
+      // the id came back after an erasure: the first life's profile, kept under the pseudonym
+      const before = (await store.getProfiles([pseudonym], tx)).get(pseudonym) ?? null
       // the id and the emails (the profile's from identify calls, the customers row's from a
       // file) as other customers' events may name them: a referral's referred id, a note
       const [record] = await tx.query(customerRecord(tx.dialect, customerId))
@@ -161,10 +164,11 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       // without a profile there are no counters to keep: the refit scores what stays (orders not
       // scored yet) under the pseudonym
       if (!profile) return { pseudonym, anon: null, alreadyErased: false, erasedAt }
+      const kept = before ? await bothLives(store, tx, before, profile, pseudonym, now) : profile
       // the counters, survey answers and scores (tier, value, prediction, segment) stay under
       // the pseudonym, as the rows they come from do; nothing that identifies the person does
       const anon: Profile = {
-        ...profile,
+        ...kept,
         customerId: pseudonym,
         email: null,
         name: null,
@@ -185,6 +189,36 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
     if (out.anon) store.profiles.set(out.pseudonym, out.anon)
   }
   return { pseudonym: out.pseudonym, alreadyErased: out.alreadyErased, erasedAt: out.erasedAt }
+}
+
+/**
+ * One profile for both lives of an id erased twice, whose rows now all carry the pseudonym: the
+ * counters counted again from them as a refit counts them (the two lives may share a purchase
+ * day), the better of the two tiers (a demotion waits for the refit, as ever), scored as of now.
+ * Without orders under the pseudonym the two lives' counters are added up.
+ */
+async function bothLives(
+  store: OpsStore,
+  tx: Engine,
+  before: Profile,
+  after: Profile,
+  pseudonym: string,
+  nowMs: number,
+): Promise<Profile> {
+  const [r] = await tx.query(refitAggregates(tx.dialect, [pseudonym], { connection: true }))
+  const tiers = [before, after].filter((p) => p.tier !== null)
+  const best = tiers.sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0))[0] ?? after
+  const merged: Profile = r
+    ? { ...after, ...orderCounters(r), ...connectionCounters(r) }
+    : {
+        ...after,
+        referrals: before.referrals + after.referrals,
+        reviews: before.reviews + after.reviews,
+        nps: after.nps ?? before.nps,
+        ces: after.ces ?? before.ces,
+      }
+  const p = { ...merged, tier: best.tier, tierName: best.tierName }
+  return scoreProfile(p, store.model, store.value, nowMs)
 }
 
 /** The email of a stored identify call (its payload is the parsed event as JSON), or null. */
