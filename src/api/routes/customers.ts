@@ -2,7 +2,7 @@
 // and erasure.
 import { hashEmail } from '../../core/ops/audiences.ts'
 import { audienceEmails } from '../../data/queries/api-audience-emails.ts'
-import { profilesList } from '../../data/queries/api-profiles-list.ts'
+import { customersList } from '../../data/queries/api-customers-list.ts'
 import { eraseCustomerData } from '../../service/ops/erase.ts'
 import { rowProfile } from '../../service/ops/store.ts'
 import { NotFoundError } from '../../service/ops/tasks.ts'
@@ -40,7 +40,8 @@ export const customerRoutes = [
     path: '/v1/customers',
     permission: 'read',
     tag: 'profiles',
-    summary: 'Customers by tier and/or segment, in customer id order; `nextCursor` pages on.',
+    summary:
+      'Every known customer (those without orders too), or those of a tier and/or segment, in customer id order; `nextCursor` pages on.',
     query: CustomersQuery,
     response: { schema: ProfilesAnswer, description: 'A page of profiles' },
     example: '/v1/customers?limit=2',
@@ -51,7 +52,7 @@ export const customerRoutes = [
       }
       const rows = await deps.store.use((e) =>
         e.query(
-          profilesList(e.dialect, {
+          customersList(e.dialect, {
             ...(query.tier !== undefined ? { tierName: query.tier } : {}),
             ...(query.segment !== undefined ? { segment: query.segment } : {}),
             ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}),
@@ -61,7 +62,19 @@ export const customerRoutes = [
       )
       const model = scoringModelName(deps.store.model)
       const more = rows.length > query.limit
-      const page = rows.slice(0, query.limit).map(rowProfile)
+      // a customer without orders has no profile row: shown as the lookup shows them
+      const page = rows
+        .slice(0, query.limit)
+        .map((r) =>
+          r.customer_id === null || r.customer_id === undefined
+            ? deps.store.recordProfile(
+                String(r.listed_id),
+                r.record_email,
+                r.record_name,
+                r.record_signup_at,
+              )
+            : rowProfile(r),
+        )
       const last = page.at(-1)
       return {
         json: {

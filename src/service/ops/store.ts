@@ -393,12 +393,20 @@ export class OpsStore {
     const [r] = await e.query(customerRecord(e.dialect, id))
     if (!r?.known) return null
     if (opts.unscored === false && r.has_orders) return null
+    return this.recordProfile(id, r.email, r.name, r.signup_at)
+  }
+
+  /**
+   * The profile of a customer known without one (no orders yet): their customers row's email,
+   * name and sign-up (NULL without one), scored as of now. The lookup and the list both show it.
+   */
+  recordProfile(id: string, email: unknown, name: unknown, signupAt: unknown): Profile {
     const now = this.now()
     const base: Profile = {
       ...emptyProfile(id, now),
-      email: str(r.email),
-      name: str(r.name),
-      signupAtMs: tsMs(r.signup_at),
+      email: str(email),
+      name: str(name),
+      signupAtMs: tsMs(signupAt),
     }
     return scoreProfile(base, this.model, this.value, now)
   }

@@ -1,0 +1,66 @@
+// Every customer GET /v1/customers/{id} knows, keyset-paged on customer_id (stable under inserts,
+// no OFFSET): the profiles, and the customers known only from imported rows (a customers file,
+// value inputs) with no order, who have no profile until they order. A customer whose orders the
+// refit has not scored yet is left out, as the lookup leaves them out.
+import type { Dialect, Query } from '../engine.ts'
+
+export interface CustomersListArgs {
+  readonly tierName?: string
+  readonly segment?: string
+  /** Return customers after this id. */
+  readonly after?: string
+  readonly limit: number
+}
+
+/** The tables that make a customer known without a profile, and their customer id column. */
+const KNOWN_BY: readonly (readonly [string, string])[] = [
+  ['customers', 'customer_id'],
+  ['engagement_events', 'customer_id'],
+  ['tickets', 'customer_id'],
+  ['survey_responses', 'customer_id'],
+  ['referrals', 'referrer_id'],
+  ['referrals', 'referred_id'],
+  ['returns', 'customer_id'],
+]
+
+/**
+ * Rows of customer_profile (all columns; NULL for a customer without a profile) with `listed_id`,
+ * and the customers row's `record_email`, `record_name` and `record_signup_at`, in customer id
+ * order, `limit` + 1 of them (the last one says there is a next page). A tier or segment filter
+ * lists profiles only: a customer without orders has neither.
+ */
+export function customersList(_dialect: Dialect, a: CustomersListArgs): Query {
+  const params: unknown[] = []
+  const param = (v: unknown) => {
+    params.push(v)
+    return `$${params.length}`
+  }
+  const filters = [
+    ...(a.tierName === undefined ? [] : [`tier_name = ${param(a.tierName)}`]),
+    ...(a.segment === undefined ? [] : [`segment = ${param(a.segment)}`]),
+  ]
+  const from = a.after === undefined ? null : param(a.after)
+  const after = (col: string) => (from === null ? 'true' : `${col} > ${from}`)
+  const profiles = `SELECT customer_id FROM customer_profile WHERE ${[...filters, after('customer_id')].join(' AND ')}`
+  const records = KNOWN_BY.map(
+    ([table, col]) =>
+      `SELECT ${col} AS customer_id FROM ${table} WHERE ${col} IS NOT NULL AND ${after(col)}`,
+  ).join('\n  UNION ')
+  const known =
+    filters.length > 0
+      ? profiles
+      : `${profiles}
+UNION SELECT r.customer_id FROM (
+  ${records}
+) r WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.customer_id)`
+  const limit = Math.max(1, Math.min(1000, Math.floor(a.limit))) + 1
+  return {
+    sql: `SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS record_name,
+  c.signup_at AS record_signup_at
+FROM (SELECT customer_id FROM (${known}) u ORDER BY customer_id LIMIT ${limit}) k
+LEFT JOIN customer_profile p ON p.customer_id = k.customer_id
+LEFT JOIN customers c ON c.customer_id = k.customer_id
+ORDER BY k.customer_id`,
+    params,
+  }
+}
