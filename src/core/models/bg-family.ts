@@ -323,7 +323,61 @@ function bgFitScaled(
       // below
     }
   }
-  return summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
+  const fit = summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
+  if (ridgeLogSe(fit, 'a') <= FLAT_LOG_SE && ridgeLogSe(fit, 'b') <= FLAT_LOG_SE) return fit
+  return flatDropoutFit(model, fit, opt, obj, tw, h.customers)
+}
+
+/**
+ * Log-scale standard error of a or b above which the data are taken not to see it: its 95 %
+ * interval spans a factor e^(±19.6), 3e8 either way (3 customers: 1e-143 to 1e142, which
+ * summarizeFit's 0-to-infinity rule let through). Well-identified fits (CDNOW: below 0.3, large
+ * data) never reach it, so the check below costs them nothing.
+ */
+const FLAT_LOG_SE = 10
+
+const ridgeLogSe = (f: FitResult<BgParams>, name: 'a' | 'b'): number =>
+  f.standardErrors[name] / f.params[name]
+
+/**
+ * An interior optimum at which a and b are not identified. The ridge may still rise toward the
+ * shared-dropout limit (a, b → ∞ with a/(a+b) kept): that limit is fitted from here and returned
+ * if more likely. Otherwise the point is a maximum no parameter of dropout can be read from, and
+ * a ConvergenceError says so with both log-likelihoods (3 customers: the interior is 1.8e-5 above
+ * the limit, by mpmath too), as MBG/NBD's and Pareto/NBD's flat fits do.
+ */
+function flatDropoutFit(
+  model: string,
+  fit: FitResult<BgParams>,
+  opt: { readonly x: readonly number[]; readonly iterations: number },
+  obj: { f: (t: readonly number[]) => number; grad?: (t: readonly number[]) => number[] },
+  totalWeight: number,
+  customers: number,
+): FitResult<BgParams> {
+  const stop = new ConvergenceError(`${model}: a and b are flat along the ridge`, 0, opt.x)
+  let limit: FitResult<BgParams> | null = null
+  try {
+    limit = fitSharedDropout(model, obj, totalWeight, customers, opt.x, stop)
+  } catch {
+    // no limit fit to compare with: the error below says so
+  }
+  if (limit && limit.logLikelihood > fit.logLikelihood) return limit
+  const ci = (n: 'a' | 'b') =>
+    `${n} ${fit.params[n].toPrecision(3)}, 95 % interval ${fit.confidenceIntervals[n][0].toPrecision(2)} to ${fit.confidenceIntervals[n][1].toPrecision(2)}`
+  const p = fit.params.a / (fit.params.a + fit.params.b)
+  const beside = limit
+    ? `; the shared-dropout limit (every customer dropping out with probability ${(limit.params.a / SHARED_DROPOUT_SIZE).toPrecision(3)} after each purchase) is ${(fit.logLikelihood - limit.logLikelihood).toExponential(1)} below it in log-likelihood`
+    : ''
+  throw new ConvergenceError(
+    `${model}: the likelihood is flat along a and b at the optimum (${ci('a')}; ${ci('b')}): the data cannot tell how dropout differs between customers, only its mean a/(a+b) ${p.toPrecision(3)}${beside} (too few customers, or too little repeat behaviour)`,
+    opt.iterations,
+    opt.x.map(Math.exp),
+    {
+      logLikelihood: fit.logLikelihood,
+      confidenceIntervals: { a: fit.confidenceIntervals.a, b: fit.confidenceIntervals.b },
+      ...(limit ? { sharedDropoutLogLikelihood: limit.logLikelihood } : {}),
+    },
+  )
 }
 
 /**
