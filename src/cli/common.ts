@@ -10,6 +10,19 @@ export function withDb(cmd: Command, what = 'workspace file'): Command {
   return cmd.option('--db <path>', `${what} (default: $LOYALS_DB or ${DEFAULT_DB})`)
 }
 
+/**
+ * A note when both a file to read and --db are given: the command reads the file, and --db (whose
+ * workspace it would read without one) is left unread, which the user should hear of.
+ */
+export function dbFlagNote(
+  input: string | undefined,
+  opts: { db?: string },
+  command: string,
+): string | null {
+  if (input === undefined || opts.db === undefined || opts.db === input) return null
+  return `--db ${opts.db} is not read: ${command} reads ${input} (give one or the other)`
+}
+
 /** Parser of `--out <dir>`: an empty name would write into the current directory unasked. */
 export function outDir(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('give a directory, not an empty name')

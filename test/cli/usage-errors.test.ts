@@ -36,6 +36,47 @@ describe('command-line usage errors', () => {
     expect(off.stderr).toContain('which --no-value turns off')
   })
 
+  it('summary --out refuses the file it reads or the workspace, which it would overwrite; --db beside a file is said to be unread', () => {
+    const dir = tempDir('loyals-out-')
+    const csv = join(dir, 'orders.csv')
+    const orders = 'customer_id,ordered_at,amount\nc1,2024-01-02,10\nc1,2024-02-02,20\n'
+    writeFileSync(csv, orders)
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    const before = readFileSync(db)
+    for (const [args, target] of [
+      [['summary', '--db', db, '--out', db], db],
+      [['summary', db, '--out', db], db],
+      [['summary', csv, '--out', csv], csv],
+    ] as const) {
+      const r = runCli([...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(/the summary would overwrite it; name another file/)
+      expect(existsSync(target)).toBe(true)
+    }
+    expect(readFileSync(csv, 'utf8')).toBe(orders)
+    expect(readFileSync(db).equals(before)).toBe(true)
+    // the workspace still answers, and another file is written
+    const out = join(dir, 'summary.csv')
+    expect(runCli(['summary', '--db', db, '--out', out]).code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toMatch(/^customer_id,x,t_x,T,monetary/)
+    // a file to read and --db: the file is read, and the user hears that --db was not
+    const both = runCli(['summary', csv, '--db', db])
+    expect(both.code).toBe(0)
+    expect(both.stderr).toContain(`note: --db ${db} is not read: summary reads ${csv}`)
+    const analyzed = runCli([
+      'analyze',
+      csv,
+      '--db',
+      db,
+      '--out',
+      join(dir, 'a'),
+      '--no-predictions',
+    ])
+    expect(analyzed.code).toBe(0)
+    expect(analyzed.stderr).toContain(`note: --db ${db} is not read: analyze reads ${csv}`)
+  })
+
   it('a PostgreSQL URL given to a command is never printed with its password', () => {
     const dir = tempDir('loyals-pw-')
     const csv = join(dir, 'one.csv')

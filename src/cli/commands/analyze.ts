@@ -33,7 +33,7 @@ import {
 } from '../../service/source.ts'
 import { type TimeUnit, UNIT_DAYS } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { dbFlagNote, outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -267,7 +267,7 @@ export function registerAnalyze(program: Command): void {
     const read = await fileOptions(opts, env().LOYALS_TZ)
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze')
     const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
-    if (flags) eprintln(`note: ${flags}`)
+    for (const n of [dbFlagNote(input, opts, 'analyze'), flags]) if (n) eprintln(`note: ${n}`)
     const predictions = opts.predictions === false ? false : predictOptions(opts)
     if (opts.value === false && opts.config) {
       throw new UsageError('--config configures the value step, which --no-value turns off')

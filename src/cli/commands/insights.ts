@@ -18,7 +18,7 @@ import {
 import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { dbFlagNote, outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -160,7 +160,8 @@ export function registerInsights(program: Command): void {
         openSource(source, read),
       )
       const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
-      for (const n of flags ? [flags, ...notes] : notes) eprintln(`note: ${n}`)
+      const db = dbFlagNote(input, opts, 'insights')
+      for (const n of [db, flags, ...notes]) if (n) eprintln(`note: ${n}`)
       try {
         const analysis = await progress.step('analyzing customers', () =>
           computeAnalysis(engine, {

@@ -5,6 +5,7 @@ import { env } from '../../config.ts'
 import type { Engine } from '../../data/engine.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
+import { sameFile } from '../../service/same-file.ts'
 import { openSource } from '../../service/source.ts'
 import {
   asOfGapNote,
@@ -15,7 +16,7 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { existingWorkspace, resolveDb, withDb } from '../common.ts'
+import { dbFlagNote, existingWorkspace, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -43,11 +44,31 @@ async function openInput(
   if (input !== undefined) {
     const opened = await openSource(input, await fileOptions(opts, env().LOYALS_TZ))
     const flags = opened.temporary ? null : workspaceFlagsNote(input, opts)
-    for (const n of flags ? [flags, ...opened.notes] : opened.notes) eprintln(`note: ${n}`)
+    const db = dbFlagNote(input, opts, 'summary')
+    for (const n of [db, flags, ...opened.notes]) if (n) eprintln(`note: ${n}`)
     return opened
   }
   const db = existingWorkspace(resolveDb(opts))
   return { engine: await openWorkspace(db), temporary: false, notes: [] }
+}
+
+/**
+ * --out is neither the file the summary reads (an orders file or workspace) nor a workspace's log:
+ * the summary would overwrite it, and a workspace with it every stored row.
+ * @throws UsageError before anything is read
+ */
+function checkOut(out: string, source: string): void {
+  for (const [file, what] of [
+    [source, `the file the summary reads (${source})`],
+    [`${source}.wal`, `the log of the workspace ${source}`],
+  ] as const) {
+    if (sameFile(out, file)) {
+      throw new UsageError(
+        `--out ${out} is ${what}: the summary would overwrite it; name another file. Nothing was written`,
+        { path: out },
+      )
+    }
+  }
 }
 
 export function registerSummary(program: Command): void {
@@ -75,6 +96,7 @@ export function registerSummary(program: Command): void {
       throw new UsageError(`--format must be csv or json, got ${JSON.stringify(opts.format)}`)
     }
     if (opts.asOf !== undefined) assertDate(opts.asOf)
+    if (opts.out !== undefined) checkOut(opts.out, input ?? resolveDb(opts))
     const { engine } = await openInput(input, opts)
     try {
       const info = await buildCustomerSummary(engine, {

@@ -1,4 +1,5 @@
 // The import use case: detect -> stage in DuckDB -> recognise columns -> validate in SQL -> write
+
 // in ONE transaction. Staging and validation only touch TEMP tables, so a rejected import changes
 // nothing; the transaction makes a crash mid-write leave the store as it was.
 import { createHash, randomUUID } from 'node:crypto'
@@ -80,6 +81,7 @@ import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
+import { sameFile } from '../same-file.ts'
 import { checkAsOf } from '../summary.ts'
 import {
   blankHint,
@@ -760,15 +762,7 @@ function checkRejectsPath(file: string, rejects: string, store: string | null): 
       `--rejects ${rejects} is a directory: name a file for the bad rows (${example}, say); nothing was imported`,
     )
   }
-  const same = (a: string, b: string): boolean => {
-    if (resolve(a) === resolve(b)) return true
-    try {
-      const [x, y] = [statSync(a), statSync(b)]
-      return x.dev === y.dev && x.ino === y.ino
-    } catch {
-      return false
-    }
-  }
+  const same = sameFile
   if (same(file, rejects)) {
     throw new UsageError(
       `--rejects ${rejects} is the file being imported: the bad rows would overwrite it; name another file`,
