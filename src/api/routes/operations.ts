@@ -217,7 +217,7 @@ export const operationRoutes = [
     permission: 'refit',
     tag: 'jobs',
     summary:
-      'Run one scheduler tick now: time-based playbook triggers, then deferred actions due. `now` (admin only) evaluates as of another time.',
+      'Run one scheduler tick now: time-based playbook triggers, then deferred actions due. `now` (admin only) finds the occasions due as of another time; a later one fires them early, sent at the clock, and moves no held action.',
     body: TickBody.optional(),
     response: { schema: TickAnswer, description: 'What the tick did' },
     example: '/v1/jobs/tick',

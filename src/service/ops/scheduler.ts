@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.ts'
 import { type ReleaseCounts, releaseDeferred } from './dispatch.ts'
 import {
   budgetCandidates,
+  type Candidate,
   loadContacts,
   type PlanOutput,
   planCandidates,
@@ -130,6 +131,10 @@ export function runTick(store: OpsStore, nowMs: number, pageSize = 500): Promise
 
 async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<TickReport> {
   const started = Date.now()
+  // A tick dated later than the clock (an admin's `now`) finds the occasions due by then, so it
+  // fires them early, but decides and sends what it plans at the clock, and releases only the
+  // held actions due at the clock: a made-up time must not move a real message's time.
+  const sendMs = Math.min(nowMs, store.now())
   const report: { playbookId: string; trigger: string; candidates: number; actions: number }[] = []
   let actions = 0
   let queued = 0
@@ -173,7 +178,7 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
         const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
         await store.use((e) =>
           e.transaction(async (tx) => {
-            const { fired, logs } = await loadContacts(store, tx, ids, nowMs)
+            const { fired, logs } = await loadContacts(store, tx, ids, sendMs)
             for (const id of ids) {
               const cached = store.profiles.get(id)
               const profile = cached === undefined ? fromRows.get(id) : cached
@@ -181,7 +186,8 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
               // before = after: only time triggers can fire, never a first order or a milestone
               const planned = planCandidates(scoped, event, null, profile, profile, nowMs, fired)
               const log = logs.get(id) ?? []
-              budgetCandidates(scoped, planned, profile.timeZone, nowMs, log, plan)
+              const early = planned.map((c) => sentAt(c, sendMs))
+              budgetCandidates(scoped, early, profile.timeZone, sendMs, log, plan)
             }
             await writePlan(tx, plan)
           }),
@@ -193,7 +199,7 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
       if (rows.length < pageSize * 20) break
     }
   }
-  const released = await releaseDeferred(store, nowMs, 100_000)
+  const released = await releaseDeferred(store, sendMs, 100_000)
   return {
     now: new Date(nowMs).toISOString(),
     playbooks: report,
@@ -202,6 +208,15 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
     released,
     durationMs: Date.now() - started,
   }
+}
+
+/** A candidate planned as of a later time, to be sent (and a task due) counting from `atMs`. */
+function sentAt(c: Candidate, atMs: number): Candidate {
+  const a = c.action
+  const early = a.scheduledAtMs - atMs
+  if (early <= 0) return c
+  const dueAtMs = a.dueAtMs === null ? null : a.dueAtMs - early
+  return { ...c, action: { ...a, scheduledAtMs: atMs, dueAtMs } }
 }
 
 /** Runs {@link runTick} every `everyMs` on the store's clock; `onQueued` after queued messages. */
