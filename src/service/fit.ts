@@ -11,7 +11,16 @@ import * as bgnbd from '../core/models/bgnbd.ts'
 import { fitGammaGamma, nonPositiveSpendMessage } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
 import * as pareto from '../core/models/pareto-nbd.ts'
-import { DEFAULT_COHORT, fitSbg, survivalToCounts } from '../core/models/sbg.ts'
+import {
+  DEFAULT_COHORT,
+  fitSbg,
+  type SbgParams,
+  sbgDiscountedExpectedLifetime,
+  sbgExpectedLifetime,
+  sbgRetentionRate,
+  sbgSurvival,
+  survivalToCounts,
+} from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
 import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
@@ -1076,6 +1085,7 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
     const cohort = counts ? v[0]! : (opts.cohort ?? DEFAULT_COHORT)
     const c = survivalToCounts(counts ? v.map((x) => x / v[0]!) : v, cohort)
     const f = fitSbg(c)
+    const observed = v.map((x) => x / scale)
     return report(
       'sbg',
       f,
@@ -1084,10 +1094,63 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
         periods: c.lost.length,
         cohort,
         cohortAssumed: !counts && opts.cohort === undefined,
+        curve: retentionCurve(f.params, observed),
+        lifetime: expectedLifetime(f.params),
       },
       { kind: 'survival table', rows: t.rows, readMs },
     )
   })
+}
+
+/** Periods projected past the data in the sBG curve: enough to see where retention is going. */
+export const SBG_PROJECTION_PERIODS = 5
+/** Discount rate per period of the sBG DEL in `fit` (FH 2010's example; periods have no unit here). */
+export const SBG_DISCOUNT_RATE = 0.1
+
+/** One period of the sBG curve; `observed*` are null for projected periods (and r at period 0). */
+export interface SbgCurvePoint {
+  readonly period: number
+  readonly observedSurvival: number | null
+  readonly fittedSurvival: number
+  readonly observedRetention: number | null
+  readonly fittedRetention: number | null
+}
+
+/**
+ * Observed and fitted S(t) and r(t) = S(t)/S(t-1) for each period of the data, then
+ * {@link SBG_PROJECTION_PERIODS} more: the curve an analyst checks the fit by.
+ */
+function retentionCurve(p: SbgParams, observed: readonly number[]): SbgCurvePoint[] {
+  const out: SbgCurvePoint[] = []
+  for (let t = 0; t < observed.length + SBG_PROJECTION_PERIODS; t++) {
+    const s = observed[t]
+    const prev = observed[t - 1]
+    out.push({
+      period: t,
+      observedSurvival: s ?? null,
+      fittedSurvival: sbgSurvival(p, t),
+      // a cohort gone to 0 has no retention rate after it
+      observedRetention: s !== undefined && prev !== undefined && prev > 0 ? s / prev : null,
+      fittedRetention: t === 0 ? null : sbgRetentionRate(p, t),
+    })
+  }
+  return out
+}
+
+/** Mean lifetime in periods (null when infinite: α <= 1) and DEL at {@link SBG_DISCOUNT_RATE}. */
+export interface SbgLifetime {
+  readonly meanPeriods: number | null
+  readonly discountRate: number
+  readonly discountedPeriods: number
+}
+
+function expectedLifetime(p: SbgParams): SbgLifetime {
+  const mean = sbgExpectedLifetime(p)
+  return {
+    meanPeriods: Number.isFinite(mean) ? mean : null,
+    discountRate: SBG_DISCOUNT_RATE,
+    discountedPeriods: sbgDiscountedExpectedLifetime(p, SBG_DISCOUNT_RATE),
+  }
 }
 
 /**

@@ -2,7 +2,14 @@
 import type { Command } from 'commander'
 import { DEFAULT_DB } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
-import { FIT_MODELS, type FitModelName, type FitReport, fitFile } from '../../service/fit.ts'
+import {
+  FIT_MODELS,
+  type FitModelName,
+  type FitReport,
+  fitFile,
+  type SbgCurvePoint,
+  type SbgLifetime,
+} from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
@@ -77,6 +84,7 @@ function printReport(r: FitReport): void {
       `correlation of frequency and mean spend among repeaters: ${r.extra.correlation.toFixed(3)}`,
     )
   }
+  if (Array.isArray(r.extra.curve)) printCurve(r)
   if (r.extra.cohortAssumed)
     println(`shares read against an assumed cohort of ${String(r.extra.cohort)}`)
   if (typeof r.extra.note === 'string') println(`note: ${r.extra.note}`)
@@ -88,6 +96,37 @@ function printReport(r: FitReport): void {
     summarized
       ? `summarized the ${r.input.kind} into ${n} customers in ${r.input.readMs.toFixed(0)} ms`
       : `read ${n} rows (${r.input.kind}) in ${r.input.readMs.toFixed(0)} ms`,
+  )
+}
+
+const pct = (v: number | null): string => (v === null ? '–' : `${(v * 100).toFixed(1)}%`)
+
+/** sBG: observed and fitted survival and retention per period, projections, expected lifetime. */
+function printCurve(r: FitReport): void {
+  const curve = r.extra.curve as readonly SbgCurvePoint[]
+  const last = Number(r.extra.periods)
+  println(
+    table(
+      ['period', 'observed S', 'fitted S', 'observed r', 'fitted r'],
+      curve.map((c) => [
+        c.period > last ? `${c.period}*` : String(c.period),
+        pct(c.observedSurvival),
+        pct(c.fittedSurvival),
+        pct(c.observedRetention),
+        pct(c.fittedRetention),
+      ]),
+    ),
+  )
+  const life = r.extra.lifetime as SbgLifetime
+  const mean =
+    life.meanPeriods === null
+      ? 'infinite (alpha <= 1: the least likely to churn almost never do)'
+      : `${life.meanPeriods.toFixed(2)} periods`
+  println(
+    `* projected. S(t): share still active after t periods; r(t) = S(t)/S(t-1), the renewal rate.`,
+  )
+  println(
+    `expected lifetime: mean ${mean}; discounted at ${life.discountRate * 100} % per period (DEL, first period undiscounted) ${life.discountedPeriods.toFixed(3)} periods`,
   )
 }
 

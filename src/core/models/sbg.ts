@@ -206,6 +206,18 @@ export function sbgRetentionRate(p: SbgParams, t: number): number {
 const retention = (p: SbgParams, m: number): number => (p.beta + m) / (p.alpha + p.beta + m)
 
 /**
+ * Expected lifetime in periods, E[T] = Σ_{t>=0} S(t) = (α+β-1)/(α-1) for α > 1 (the mean of the
+ * shifted-beta-geometric; FH 2007 eq. 4 summed): Infinity for α <= 1, where the customers least
+ * likely to churn (θ near 0) are common enough that the sum diverges.
+ * @example sbgExpectedLifetime({ alpha: 3, beta: 8 }) // 5
+ * @throws DataError when a parameter is not finite and > 0.
+ */
+export function sbgExpectedLifetime(p: SbgParams): number {
+  checkParams('sbg', p)
+  return p.alpha > 1 ? (p.alpha + p.beta - 1) / (p.alpha - 1) : Number.POSITIVE_INFINITY
+}
+
+/**
  * Discounted expected lifetime in payments, DEL(d) = Σ_{t>=0} S(t)/(1+d)^t = 2F1(1, β; α+β; 1/(1+d))
  * (Fader & Hardie 2010, Marketing Science 29(1), eq. 3). The first payment (t = 0) is undiscounted,
  * so expected CLV = margin per period × DEL. Accurate to ~1e-12 for every d > 0: the terms fall
