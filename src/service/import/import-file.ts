@@ -58,6 +58,7 @@ import {
   movedRefundCount,
   moveRefunds,
 } from '../../data/queries/import-refund-owners.ts'
+import { importRefundRekey } from '../../data/queries/import-refund-rekey.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
@@ -1317,9 +1318,9 @@ async function importFileOnce(
               `SELECT count(*) FILTER (WHERE ${notPlain})
                  + (SELECT count(*) FROM import_dupkeys) AS n FROM import_typed`,
             )) === 0
-      const asView =
-        plain &&
+      const emptyOrders =
         (await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1)')) === 0
+      const asView = plain && emptyOrders
       ordersAsView = asView
       await engine.exec(
         importOrderRows(engine.dialect, {
@@ -1333,6 +1334,8 @@ async function importFileOnce(
           ...(markedCurrency ? { currency: markedCurrency } : {}),
         }),
       )
+      // plain rows hold no refund; into an empty store there is nothing to find
+      if (!plain && !emptyOrders) await engine.exec(importRefundRekey(engine.dialect))
       const c = mapping.columns
       if (hasLines) {
         // a line-items file names quantity and price as orders do; Shopify's are the line's own
