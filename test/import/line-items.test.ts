@@ -44,6 +44,32 @@ describe('orders file of line items', () => {
     expect(detectLayout(['Id', 'Date', 'Price'], 'orders')).toBe('plain')
     expect(detectLayout([...HEADER.split(','), 'Total'], 'orders')).toBe('plain')
     expect(detectLayout(HEADER.split(','), 'order-lines')).toBe('plain')
+    // a price per unit and a quantity are a line's, with or without a product
+    expect(detectLayout(['customer', 'date', 'price', 'quantity'], 'orders')).toBe('line-items')
+    expect(detectLayout(['customer', 'date', 'unit price', 'qty'], 'orders')).toBe('line-items')
+  })
+
+  test('a price and a quantity without a product or total: each row is price x quantity', async () => {
+    const f = write(
+      dir,
+      'pq.csv',
+      'customer,date,price,quantity\nA,2024-02-01,8,3\nA,2024-03-01,5,1\n',
+    )
+    // a store of its own: the tests below list every stored order
+    const own = await openWorkspace(':memory:')
+    try {
+      const r = await importFile(own, f, { kind: 'orders', now: new Date('2026-01-01T00:00:00Z') })
+      expect(r.layout).toBe('line-items')
+      const rows = await own.query(
+        'SELECT CAST(order_date AS VARCHAR) AS day, amount, quantity FROM orders ORDER BY 1',
+      )
+      expect(rows).toEqual([
+        { day: '2024-02-01', amount: 24, quantity: 3 },
+        { day: '2024-03-01', amount: 5, quantity: 1 },
+      ])
+    } finally {
+      await own.close()
+    }
   })
 
   test('orders are their lines summed; lines kept; a cancelled invoice is a refund; again: no change', async () => {

@@ -530,9 +530,10 @@ const QUANTITY_NAMES = ['quantity', 'qty', 'units', 'quantitypurchased']
 
 /**
  * Recognise a Shopify export from its headers (needs most of its distinctive columns), and an
- * orders file of line items: a product, a quantity and a price per unit on every row and no
- * total (the UCI "Online Retail" export: InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
- * UnitPrice, CustomerID, Country).
+ * orders file of line items: a quantity and a price per unit on every row and no total (the UCI
+ * "Online Retail" export: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,
+ * CustomerID, Country). A product is not needed: beside a quantity, a price is the unit's (a
+ * customer,date,price,quantity row of 8 and 3 was read as an order of 8, not 24).
  */
 export function detectLayout(headers: readonly string[], kind: ImportKind): Layout {
   const folded = new Set(headers.map(fold))
@@ -546,7 +547,6 @@ export function detectLayout(headers: readonly string[], kind: ImportKind): Layo
     kind === 'orders' &&
     hits(UNIT_PRICE_NAMES) > 0 &&
     hits(QUANTITY_NAMES) > 0 &&
-    hits([...PRODUCT_ID_NAMES, ...PRODUCT_NAME_NAMES]) > 0 &&
     hits([...TOTAL_NAMES, ...TOTAL_MORE]) === 0
   ) {
     return 'line-items'
