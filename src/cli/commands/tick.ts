@@ -103,7 +103,12 @@ export function registerTick(program: Command): void {
         )
         const engine = await openWorkspace(db)
         try {
-          const store = new OpsStore(engine, { ops, value, now: () => nowMs })
+          // a --now after the clock fires the occasions due by then early, but decides and sends
+          // them at the clock, as the server does (docs/operations.md): with the store's clock at
+          // --now, a message held for tonight's quiet hours was pushed to that day. A --now before
+          // the clock replays the run as of it.
+          const clock = nowMs > Date.now() ? () => Date.now() : () => nowMs
+          const store = new OpsStore(engine, { ops, value, now: clock })
           // files imported since the last refit: the profiles would be theirs from before, and a
           // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
           // profiles were scored with (a tier removed or renamed): a tier trigger would miss them
