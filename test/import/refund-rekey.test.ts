@@ -74,3 +74,55 @@ describe('refunds imported again in another form', () => {
     expect(await net()).toBe(65)
   })
 })
+
+describe('refunds that cannot be what they say', () => {
+  test('refunded by more than paid, or before the order: stored, and the import says which', async () => {
+    const dir = tempDir('loyals-refund-suspect-')
+    const engine = await openWorkspace(':memory:')
+    try {
+      const rows = [
+        HEAD,
+        'A,1,2024-01-05,10',
+        'A,1,2024-01-06,-15',
+        'B,2,2024-02-05,50',
+        'B,2,2024-02-01,-20',
+        'C,3,2024-02-05,50',
+        'C,3,2024-02-07,-20',
+      ]
+      const r = await importFile(engine, write(dir, 'sus.csv', rows.join('\n')), {
+        kind: 'orders',
+        now: NOW,
+      })
+      expect(r.suspectRefunds).toEqual({
+        over: { orders: 1, examples: '1 (line 3): 15.00 refunded of 10.00 paid' },
+        early: { orders: 1, examples: '2 (line 5): refunded 4 days before it was placed' },
+      })
+      expect(r.inserted).toBe(6)
+      // a later refund that takes order 3 past what it was paid is found with the stored one
+      const more = await importFile(
+        engine,
+        write(dir, 'more.csv', [HEAD, 'C,3,2024-02-09,-40'].join('\n')),
+        {
+          kind: 'orders',
+          now: NOW,
+        },
+      )
+      expect(more.suspectRefunds?.over).toEqual({
+        orders: 1,
+        examples: '3 (line 2): 60.00 refunded of 50.00 paid',
+      })
+      // a file of plain orders has no refunds to look at
+      const plain = await importFile(
+        engine,
+        write(dir, 'plain.csv', [HEAD, 'D,4,2024-03-01,5'].join('\n')),
+        {
+          kind: 'orders',
+          now: NOW,
+        },
+      )
+      expect(plain.suspectRefunds).toBeUndefined()
+    } finally {
+      await engine.close()
+    }
+  })
+})

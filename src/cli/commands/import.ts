@@ -182,6 +182,24 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         `the customer ${one ? 'it names' : 'they name'}: check the returns or the orders`,
     )
   }
+  const suspect = r.suspectRefunds
+  if (suspect && suspect.over.orders > 0) {
+    const o = suspect.over
+    const one = o.orders === 1
+    out.push(
+      `  note: ${o.orders} order${one ? ' is' : 's are'} refunded by more than ${one ? 'it was' : 'they were'} paid ` +
+        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given, so revenue nets the whole refund: ` +
+        'check the refund amounts or their order ids',
+    )
+  }
+  if (suspect && suspect.early.orders > 0) {
+    const o = suspect.early
+    const one = o.orders === 1
+    out.push(
+      `  note: ${o.orders} order${one ? ' is' : 's are'} refunded before ${one ? 'it was' : 'they were'} placed ` +
+        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given: check the dates or the order ids`,
+    )
+  }
   if (r.overReturned && r.overReturned.orders > 0) {
     const o = r.overReturned
     const one = o.orders === 1

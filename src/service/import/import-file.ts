@@ -59,6 +59,7 @@ import {
   moveRefunds,
 } from '../../data/queries/import-refund-owners.ts'
 import { importRefundRekey } from '../../data/queries/import-refund-rekey.ts'
+import { importRefundsSuspect } from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
@@ -311,6 +312,15 @@ export interface ImportResult {
    * order was paid, with up to 3 examples; absent for other kinds.
    */
   readonly overReturned?: { readonly orders: number; readonly examples: string }
+  /**
+   * Orders only: orders this file refunds whose refunds (stored ones too) add up to more than the
+   * order was paid, and orders refunded before the day they were placed, with up to 3 examples
+   * each; absent for other kinds and files without refunds of an order id.
+   */
+  readonly suspectRefunds?: {
+    readonly over: { readonly orders: number; readonly examples: string }
+    readonly early: { readonly orders: number; readonly examples: string }
+  }
   /** Orders read as a transaction log without spend: no amount column, every amount 0. */
   readonly noAmount: boolean
   /** The file mixed CRLF and LF line endings and was read from a copy with LF only. */
@@ -1625,6 +1635,31 @@ async function importFileOnce(
             n: number
           }>(importReturnsOverPaid(engine.dialect, { rows: 'import_kind_rows' }).sql)
         : undefined
+    const suspect =
+      kind === 'orders' && Number(stats?.refunds ?? 0) > 0
+        ? await engine.query<{
+            problem: 'over' | 'early'
+            order_id: string
+            line: number
+            refunded: number
+            paid: number
+            days_before: number
+            n: number
+          }>(importRefundsSuspect(engine.dialect).sql)
+        : undefined
+    const suspectOf = (problem: 'over' | 'early') => {
+      const rows = (suspect ?? []).filter((r) => r.problem === problem)
+      return {
+        orders: Number(rows[0]?.n ?? 0),
+        examples: rows
+          .map((o) =>
+            problem === 'over'
+              ? `${o.order_id} (line ${o.line}): ${Number(o.refunded).toFixed(2)} refunded of ${Number(o.paid).toFixed(2)} paid`
+              : `${o.order_id} (line ${o.line}): refunded ${o.days_before} day${Number(o.days_before) === 1 ? '' : 's'} before it was placed`,
+          )
+          .join(', '),
+      }
+    }
     const otherOwner =
       kind === 'returns'
         ? (
@@ -1693,6 +1728,9 @@ async function importFileOnce(
                 .join(', '),
             },
           }
+        : {}),
+      ...(suspect
+        ? { suspectRefunds: { over: suspectOf('over'), early: suspectOf('early') } }
         : {}),
       noAmount: mapping.noAmount === true,
       mixedLineEndings: false,
