@@ -3015,6 +3015,9 @@ describe('--skip-bad-rows', () => {
     expect(e.message).toMatch(/allbad\.csv: every row is bad \(3\); nothing was imported\./)
     expect(e.problems.map((p) => p.line)).toEqual([2, 3, 4])
     expect(await fingerprint(engine)).toEqual(before)
+    // the rejects are written where --skip-bad-rows writes them, all of them (not only the 20 shown)
+    expect(e.message).toContain(`Every bad row is in ${f}.rejects.csv.`)
+    expect(readFileSync(`${f}.rejects.csv`, 'utf8').trim().split('\n')).toHaveLength(4)
   })
 
   test('--rejects names the file', async () => {

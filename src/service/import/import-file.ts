@@ -1248,18 +1248,15 @@ async function importFileOnce(
           reason: r.reason,
         }))
         // --rejects alone: the refused import still writes every bad row there, so that a file
-        // with more problems than a screen shows can be fixed in one pass
-        const listed = opts.rejects !== undefined
-        if (listed) {
+        // with more problems than a screen shows can be fixed in one pass; so does
+        // --skip-bad-rows with no good row, which asked for the rejects in a file
+        const out = opts.rejects ?? (none ? `${file}.rejects.csv` : undefined)
+        if (out !== undefined) {
           await engine.exec(
-            importRejects(engine.dialect, {
-              out: opts.rejects as string,
-              csvRejects: csvRejected > 0,
-              columns,
-            }),
+            importRejects(engine.dialect, { out, csvRejects: csvRejected > 0, columns }),
           )
         }
-        const where = listed ? ` Every bad row is in ${opts.rejects}.` : ''
+        const where = out !== undefined ? ` Every bad row is in ${out}.` : ''
         throw new ImportError(
           none
             ? `${file}: every row is bad (${badLines - leftOut})${withOrder}; nothing was imported. Fix them and import again.${where}`
