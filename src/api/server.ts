@@ -2,12 +2,14 @@
 // (<db>.serve.json with pid, port, url), run the webhook dispatcher, the scheduler tick (time-based
 // playbook triggers) and the scheduled refit, and shut down cleanly (finish in-flight transactions,
 // close the store, remove the lock).
+
 import { rm, writeFile } from 'node:fs/promises'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import type { Engine } from '../data/engine.ts'
+import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
 import { lastOrderDate } from '../data/queries/last-order-date.ts'
@@ -68,6 +70,29 @@ export async function staleOrdersNote(store: OpsStore): Promise<string | null> {
   const days = Math.round((Date.parse(today) - Date.parse(row.d)) / 86_400_000)
   if (days <= STALE_ORDER_DAYS) return null
   return `the newest order is from ${row.d}, ${days} days before the clock (${today}): the server scores as of its clock, so profiles, P(alive) and lapsed rules count those days as time without purchases. Import current orders, or look at the data as of its end with \`loyals analyze --as-of ${row.d}\``
+}
+
+/**
+ * What a server that just started cannot do yet, for its start-up output: a workspace made by this
+ * start (`existed` false: a mistyped --db serves an empty one), and no API key, with which every
+ * request is refused (401). Empty when neither. The workspace is named by its location, which
+ * never shows a PostgreSQL password.
+ */
+export async function startNotes(store: OpsStore, existed: boolean): Promise<string[]> {
+  const db = store.engine.location
+  const notes: string[] = []
+  if (!existed) {
+    notes.push(
+      `there was no workspace at ${db}: a new, empty one was made. If you meant another, stop the server and check --db`,
+    )
+  }
+  const [keys] = await store.use((e) => e.query<{ n: number }>(apiActiveKeyCount(e.dialect)))
+  if (Number(keys?.n ?? 0) === 0) {
+    notes.push(
+      `${db} holds no API key, so every request is refused (401). Stop the server, run \`loyals keys create --role admin --db ${db}\` (it prints the key once), and start it again`,
+    )
+  }
+  return notes
 }
 
 export interface RunningServer {

@@ -1,7 +1,9 @@
 // `loyals serve`: the operations HTTP API on a workspace (src/api/server.ts). Prints one line with
 // the URL when it listens (tests and scripts read it), stops cleanly on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { staleOrdersNote, startServer } from '../../api/server.ts'
+import { staleOrdersNote, startNotes, startServer } from '../../api/server.ts'
+import { isPostgresUrl } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { VERSION } from '../../version.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -55,6 +57,7 @@ export function registerServe(program: Command): void {
         throw new UsageError(`invalid --port ${JSON.stringify(opts.port)}`)
       }
       const db = resolveDb(opts)
+      const existed = isPostgresUrl(db) || existsSync(db)
       const server = await startServer({
         db,
         port,
@@ -68,8 +71,9 @@ export function registerServe(program: Command): void {
       println(
         `loyals serve: listening on ${server.url} (workspace ${server.store.engine.location})`,
       )
+      const notes = await startNotes(server.store, existed)
       const stale = await staleOrdersNote(server.store)
-      if (stale) eprintln(`loyals serve: note: ${stale}`)
+      for (const n of stale ? [...notes, stale] : notes) eprintln(`loyals serve: note: ${n}`)
       const stop = (signal: string) => {
         eprintln(`loyals serve: ${signal}, stopping`)
         server.close().then(
