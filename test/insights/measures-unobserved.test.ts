@@ -60,6 +60,46 @@ describe('measures with nothing to measure', () => {
     expect(s.kpis.retention.customers[2]).toBe(0.5)
   })
 
+  it('the month of --as-of is unobserved until its last day: no half month read as a whole', () => {
+    const dir = tempDir('loyals-partial-month-')
+    const db = join(dir, 'w.duckdb')
+    const orders = write(
+      dir,
+      'orders.csv',
+      [
+        'customer_id,ordered_at,amount',
+        'A,2024-01-05,50',
+        'A,2024-02-10,40',
+        'B,2024-01-20,30',
+        'B,2024-02-25,35',
+        'C,2024-01-08,20',
+      ].join('\n'),
+    )
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    const run = (asOf: string) => {
+      const r = runCli([
+        'insights',
+        db,
+        '--as-of',
+        asOf,
+        '--min-history-days',
+        '1',
+        '--no-predictions',
+        '--json',
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      return (JSON.parse(r.stdout) as InsightsSummary).kpis.retention
+    }
+    // as of Feb 15, A's February purchase is in but B's is not: February is not yet a month
+    const mid = run('2024-02-15')
+    expect(mid.customers.slice(0, 2)).toEqual([1, null])
+    expect(mid.averageCustomers[1]).toBeNull()
+    // as of Feb 29 (its last day) February is whole: 2 of the 3 January customers bought again
+    const end = run('2024-02-29')
+    expect(end.customers.slice(0, 2)).toEqual([1, 2 / 3])
+    expect(end.averageCustomers[1]).toBeCloseTo(2 / 3, 12)
+  })
+
   it('answers from people without a purchase are named in a note, not dropped in silence', () => {
     const dir = tempDir('loyals-outsiders-')
     const db = join(dir, 'w.duckdb')

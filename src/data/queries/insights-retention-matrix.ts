@@ -8,8 +8,8 @@ import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 /**
  * Rows (cohort 'YYYY-MM', period (months since the cohort month), customers (with a purchase that
  * month), revenue (net of refunds as the customer summary's revenue: in the month of the order
- * they refund, or of their own date when they name no order), cohort_size, observed (months of the
- * cohort seen up to asOf)), period < maxPeriods.
+ * they refund, or of their own date when they name no order), cohort_size, observed (whole months
+ * of the cohort seen up to asOf: its month counts when asOf is its last day)), period < maxPeriods.
  */
 export function insightsRetentionMatrix(
   _dialect: Dialect,
@@ -34,7 +34,10 @@ cells AS (
 )
 SELECT strftime(c.cohort, '%Y-%m') AS cohort, c.period, c.customers, c.revenue,
   CAST(s.cohort_size AS INTEGER) AS cohort_size,
-  CAST(date_diff('month', c.cohort, date_trunc('month', ${asOf})) + 1 AS INTEGER) AS observed
+  -- the month of asOf is observed only once it is over (asOf its last day): a cell of its first
+  -- half read as a whole month's retention (8 % for June 1-15 against 16 % for all of June)
+  CAST(date_diff('month', c.cohort, date_trunc('month', ${asOf}))
+    + CASE WHEN ${asOf} = last_day(${asOf}) THEN 1 ELSE 0 END AS INTEGER) AS observed
 FROM cells c JOIN sizes s ON s.cohort = c.cohort
 WHERE c.period < $1
 ORDER BY c.cohort, c.period
