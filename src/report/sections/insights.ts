@@ -19,7 +19,9 @@ export type WithInsights = AnalysisSummary
 type Section = ReportSection<WithInsights>
 
 const p = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))
-const ci = (lo: number, hi: number) => `${formatPct(lo)}–${formatPct(hi)}`
+/** An interval as "lo to hi": a dash between signed figures read "-27–-20". */
+const range = (lo: string, hi: string) => `${lo} to ${hi}`
+const ci = (lo: number, hi: number) => range(formatPct(lo), formatPct(hi))
 const para = (s: string) => `<p>${escapeHtml(s)}</p>`
 /** A table, or a sentence saying why there is none (a header row alone reads as a bug). */
 const tableOr = <R>(cols: Column<R>[], rows: readonly R[], empty: string) =>
@@ -209,6 +211,14 @@ export const overIndexSection: Section = {
         cell: (r) =>
           `${formatInt(Math.round(r.index))}<span class="track"><span class="bar" style="width:${Math.min(100, (r.index / Math.max(max, 1)) * 100).toFixed(1)}%"></span></span>`,
       },
+      {
+        header: '95 % CI',
+        num: true,
+        cell: (r) =>
+          Number.isFinite(r.indexUpper)
+            ? range(formatInt(Math.round(r.indexLower)), formatInt(Math.round(r.indexUpper)))
+            : `${formatInt(Math.round(r.indexLower))} or more`,
+      },
       { header: 'Holm p', num: true, cell: (r) => p(r.pHolm) },
     ]
     type C = (typeof oi.categories)[number]
@@ -371,7 +381,7 @@ export const cohortsSection: Section = {
                 num: true,
                 // a group of one answer has no interval
                 cell: (x) =>
-                  x.lower === null || x.upper === null ? '–' : `${fmt(x.lower)}–${fmt(x.upper)}`,
+                  x.lower === null || x.upper === null ? '–' : range(fmt(x.lower), fmt(x.upper)),
               },
             ],
             rows,

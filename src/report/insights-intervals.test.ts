@@ -1,0 +1,21 @@
+// Intervals in the insights report read "lo to hi": a dash between signed figures read "-27–-20"
+// (NPS), and the over-index table shows the index's interval, as over_index.csv does.
+import { describe, expect, it } from 'vitest'
+import { sampleInsights, sampleSummary } from '../../test/analyze/sample-summary.ts'
+import { renderReport } from './render.ts'
+import { insightsSections } from './sections/insights.ts'
+
+describe('insights report intervals', () => {
+  it('NPS interval with negative ends, and the over-index interval', () => {
+    const s = sampleInsights('x')
+    const nps = [{ kind: 'segment', group: 'x', n: 40, value: -25, lower: -27.4, upper: -20.2 }]
+    const page = renderReport(
+      sampleSummary({ insights: { ...s, kpis: { ...s.kpis, nps } } }),
+      insightsSections(),
+    )
+    expect(page).toContain('-27 to -20')
+    expect(page).not.toContain('-27–-20')
+    // index 400 with its interval 200 to 600
+    expect(page).toMatch(/<td class="num">200 to 600<\/td>/)
+  })
+})
