@@ -8,7 +8,9 @@ import { insightsSections } from './sections/insights.ts'
 describe('insights report intervals', () => {
   it('NPS interval with negative ends, and the over-index interval', () => {
     const s = sampleInsights('x')
-    const nps = [{ kind: 'segment', group: 'x', n: 40, value: -25, lower: -27.4, upper: -20.2 }]
+    const nps = [
+      { kind: 'segment' as const, group: 'x', n: 40, value: -25, lower: -27.4, upper: -20.2 },
+    ]
     const page = renderReport(
       sampleSummary({ insights: { ...s, kpis: { ...s.kpis, nps } } }),
       insightsSections(),
