@@ -1,10 +1,14 @@
 // The top cohort's label says the share as asked (0.4 %, not "0 %"; 2.5 %, not "3 %"), and the
 // count when the cohort's whole number of customers holds another share ("1 of 3", not "10 % of 3").
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatInsightsDigest } from '../../src/cli/commands/insights.ts'
 import { formatTopShare } from '../../src/report/format.ts'
 import { icpText } from '../../src/service/insights/icp.ts'
+import type { InsightsSummary } from '../../src/service/insights/types.ts'
 import { sampleInsights } from '../analyze/sample-summary.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
 
 const files = { dir: 'out', json: 'out/insights.json', html: 'out/insights.html', csv: [] }
 
@@ -30,6 +34,47 @@ describe('top cohort label', () => {
     expect(formatTopShare(0.1, 1, 3)).toBe('top 1 of 3')
     // floor(0.1 × 95) = 9: 9.5 % reads as 9 %, not 10 %
     expect(formatTopShare(0.1, 9, 95)).toBe('top 9 of 95')
+  })
+
+  it('gives no share of a total value of 0 or less (values below 0: revenue - 1000)', () => {
+    const s = sampleInsights('x')
+    const line = formatInsightsDigest(
+      { ...s, cohort: { ...s.cohort, topValueShare: null } },
+      files,
+      null,
+    )
+    expect(line).toContain(
+      'value = revenue); no share of value: the value of all 10 sums to 0 or less.',
+    )
+  })
+
+  it('a value that sums to 0 or less over the eligible customers has no top share', () => {
+    const dir = tempDir('loyals-negative-value-')
+    const db = join(dir, 'w.duckdb')
+    const rows = ['customer_id,ordered_at,amount']
+    for (let i = 0; i < 12; i++)
+      rows.push(`c${i},2023-01-0${1 + (i % 9)},${100 + 10 * i}`, `c${i},2024-02-01,5`)
+    expect(runCli(['import', write(dir, 'orders.csv', rows.join('\n')), '--db', db]).code).toBe(0)
+    const run = (value: string) => {
+      const r = runCli([
+        'insights',
+        db,
+        '--value',
+        value,
+        '--no-predictions',
+        '--json',
+        '--out',
+        join(dir, 'o'),
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      return (JSON.parse(r.stdout) as InsightsSummary).cohort
+    }
+    // every value below 0: a negative over a negative is no share
+    expect(run('revenue - 1000').topValueShare).toBeNull()
+    // a positive total: the top's share of it
+    const positive = run('revenue')
+    expect(positive.topValueShare).toBeGreaterThan(0)
+    expect(positive.topValueShare).toBeLessThan(1)
   })
 
   it('labels the digest and the profile so', () => {

@@ -301,9 +301,12 @@ export async function computeInsights(
       top: facts.top,
       topShare: o.topShare,
       minHistoryDays: o.minHistoryDays,
-      threshold: facts.threshold,
+      // to 15 significant digits: a sum of doubles left 706.1300000000001 in insights.json
+      threshold: facts.threshold === null ? null : Number(Number(facts.threshold).toPrecision(15)),
+      // a share of a total of 0 or less is none: with values below 0 (revenue - 1000) the top
+      // "held -128 %" of it, or 2 % as a negative over a negative
       topValueShare:
-        facts.eligible_value && facts.top_value !== null
+        facts.eligible_value !== null && facts.eligible_value > 0 && facts.top_value !== null
           ? facts.top_value / facts.eligible_value
           : null,
     },
