@@ -5,6 +5,7 @@ import {
   formatExpected,
   formatInt,
   formatMoney,
+  formatMoneyCard,
   formatMoneyCompact,
   formatNumber,
   formatPct,
@@ -64,6 +65,13 @@ describe('number formats', () => {
     expect(formatMoneyCompact(1234567)).toBe('1.23M')
     expect(formatMoneyCompact(11234)).toBe('11.2K')
     expect(formatMoneyCompact(12, 'USD')).toBe('$12')
+  })
+  it('writes a card figure below 1,000 to the minor unit, larger ones compact', () => {
+    expect(formatMoneyCard(28.2, 'USD')).toBe('$28.20')
+    expect(formatMoneyCard(-5600, 'JPY')).toBe('-¥5.6K')
+    expect(formatMoneyCard(999.994, 'EUR')).toBe('€999.99')
+    expect(formatMoneyCard(1980000, 'EUR')).toBe('€1.98M')
+    expect(formatMoneyCard(null)).toBe('–')
   })
   it('formats shares as percentages', () => {
     expect(formatPct(0.4567)).toBe('45.7%')

@@ -105,6 +105,21 @@ export function formatMoney(
  * Compact money for chart labels: 1.2M, 34.5k.
  * @example formatMoneyCompact(1234567) // '1.23M'
  */
+/**
+ * Money for a figure card: to the minor unit below 1,000 in size (a compact "$28.2" beside a table
+ * of "$28.20" read as another amount), compact above (€1.98M).
+ * @example formatMoneyCard(28.2, 'USD') // '$28.20'
+ */
+export function formatMoneyCard(
+  n: number | null | undefined,
+  currency: string | null = null,
+  locale = 'en-US',
+): string {
+  return n !== null && n !== undefined && Math.abs(n) < 1000
+    ? formatMoney(n, currency, locale)
+    : formatMoneyCompact(n, currency, locale)
+}
+
 export function formatMoneyCompact(
   n: number | null | undefined,
   currency: string | null = null,

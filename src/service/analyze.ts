@@ -19,7 +19,7 @@ import { insightsPriced } from '../data/queries/insights-priced.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
-import { formatCount, formatInt, formatPct } from '../report/format.ts'
+import { formatCount, formatInt, formatMoney, formatPct } from '../report/format.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
 import type {
@@ -655,7 +655,7 @@ function qualityNotes(
     const net = Number(left?.net ?? 0)
     notes.push({
       level: 'warning',
-      message: `${formatCount(gone, 'customer has', 'customers have')} refunds but no purchase day up to ${asOf} (a refund of an order not in the data, or orders refunded in full): ${gone === 1 ? 'this customer is' : 'they are'} not in these figures, and ${gone === 1 ? 'its' : 'their'} net ${net.toFixed(2)}${currency ? ` ${currency}` : ''} is not in revenue.`,
+      message: `${formatCount(gone, 'customer has', 'customers have')} refunds but no purchase day up to ${asOf} (a refund of an order not in the data, or orders refunded in full): ${gone === 1 ? 'this customer is' : 'they are'} not in these figures, and ${gone === 1 ? 'its' : 'their'} net ${formatMoney(net, currency)} is not in revenue.`,
     })
   }
   if (t.nonpositive_customers > 0) {

@@ -15,6 +15,7 @@ import {
   formatCount,
   formatInt,
   formatMoney,
+  formatMoneyCard,
   formatMoneyCompact,
   formatPct,
 } from '../format.ts'
@@ -231,26 +232,26 @@ export const valueSection: ReportSection = {
     const kpis = `<div class="kpis">${[
       kpi(
         'Total value',
-        formatMoneyCompact(b.totalValue, cur, v.locale),
+        formatMoneyCard(b.totalValue, cur, v.locale),
         formatCount(b.customers, 'customer'),
       ),
       kpi(
         'Past profit',
-        formatMoneyCompact(b.pastProfit, cur, v.locale),
-        `after ${formatMoneyCompact(b.costToServe, cur, v.locale)} cost to serve`,
+        formatMoneyCard(b.pastProfit, cur, v.locale),
+        `after ${formatMoneyCard(b.costToServe, cur, v.locale)} cost to serve`,
       ),
       kpi(
         'Predicted profit',
-        formatMoneyCompact(b.predictedProfit, cur, v.locale),
+        formatMoneyCard(b.predictedProfit, cur, v.locale),
         v.predictions === 'model' ? 'from the predictions' : 'no predictions',
       ),
-      kpi('Referral value', formatMoneyCompact(b.referralValue, cur, v.locale)),
+      kpi('Referral value', formatMoneyCard(b.referralValue, cur, v.locale)),
       kpi(
         'Served at a loss',
         formatInt(v.unprofitable.customers),
         // -0 reads "losing -0": nobody loses anything then
         v.unprofitable.customers > 0
-          ? `losing ${formatMoneyCompact(Math.abs(v.unprofitable.loss), cur, v.locale)}`
+          ? `losing ${formatMoneyCard(Math.abs(v.unprofitable.loss), cur, v.locale)}`
           : 'nobody',
       ),
       kpi('Top 20% hold', formatPct(conc.share), 'of all past profit'),
