@@ -21,3 +21,19 @@ describe('insights report intervals', () => {
     expect(page).toMatch(/<td class="num">200 to 600<\/td>/)
   })
 })
+
+describe('insights report entry threshold', () => {
+  it('a value that counts orders is written as a count, not as money', () => {
+    const s = sampleInsights('x')
+    const page = (valueExpression: string) =>
+      renderReport(
+        sampleSummary({
+          insights: { ...s, cohort: { ...s.cohort, valueExpression, threshold: 8 } },
+        }),
+        insightsSections(),
+      )
+    expect(page('orders')).toMatch(/Entry threshold<\/div><div class="value">8<\/div>/)
+    expect(page('orders')).toContain('smallest value in the cohort (orders)')
+    expect(page('revenue')).toMatch(/Entry threshold<\/div><div class="value">[^<]*8\.00<\/div>/)
+  })
+})

@@ -19,6 +19,15 @@ export type WithInsights = AnalysisSummary
 type Section = ReportSection<WithInsights>
 
 const p = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))
+/** Value expressions that count purchases or days rather than money. */
+const COUNT_VALUES = new Set([
+  'orders',
+  'purchase_days',
+  'repeat_purchase_days',
+  'x',
+  'tenure_days',
+])
+
 /** An interval as "lo to hi": a dash between signed figures read "-27–-20". */
 const range = (lo: string, hi: string) => `${lo} to ${hi}`
 const ci = (lo: number, hi: number) => range(formatPct(lo), formatPct(hi))
@@ -35,6 +44,8 @@ export const icpSection: Section = {
     const i = s.insights
     if (!i) return ''
     const c = i.cohort
+    // a value that counts (--value orders on a transaction log) is no money: "8", not "8.00"
+    const counted = COUNT_VALUES.has(c.valueExpression.trim()) ? c.valueExpression.trim() : null
     const cards = [
       kpi(
         'Top cohort',
@@ -42,7 +53,11 @@ export const icpSection: Section = {
         `${formatTopShare(c.topShare, c.top, c.eligible)} customers with ${c.minHistoryDays}+ days`,
       ),
       kpi('Their share of value', formatPct(c.topValueShare), `value = ${c.valueExpression}`),
-      kpi('Entry threshold', formatMoney(c.threshold, s.currency), 'smallest value in the cohort'),
+      kpi(
+        'Entry threshold',
+        counted ? formatNumber(c.threshold, 0) : formatMoney(c.threshold, s.currency),
+        `smallest value in the cohort${counted ? ` (${counted.replaceAll('_', ' ')})` : ''}`,
+      ),
     ]
     const notes = i.notes.length
       ? `<ul class="notes">${i.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
