@@ -84,7 +84,17 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
   .id, .clip { white-space: normal; }
 }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #eef1f5; white-space: nowrap; }
-.scroll { overflow-x: auto; }
+/* a box that scrolls sideways (a chart or table wider than a phone) shows a shadow at the edge
+   with more beyond it, and none where it ends: the covers scroll with the content (local), the
+   shadows stay at the edges (scroll), so a cut-off chart reads as one that goes on */
+.scroll {
+  overflow-x: auto;
+  background:
+    linear-gradient(to right, var(--card) 30%, rgba(255, 255, 255, 0)) left center / 40px 100% no-repeat local,
+    linear-gradient(to left, var(--card) 30%, rgba(255, 255, 255, 0)) right center / 40px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.2), rgba(0, 0, 0, 0)) left center / 14px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.2), rgba(0, 0, 0, 0)) right center / 14px 100% no-repeat scroll;
+}
 table.retention { width: auto; font-size: 12.5px; }
 table.retention th, table.retention td { padding: 4px 7px; }
 table.retention td.num, table.retention th.num { min-width: 3.6em; }
@@ -101,7 +111,7 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   section { border: none; padding: 8px 0; }
   nav.toc { display: none; }
   /* paper does not scroll: every column and chart must fit the page, so tables and charts shrink */
-  .scroll { overflow: visible; }
+  .scroll { overflow: visible; background: none; }
   .chart { min-width: 0; }
   table { font-size: 11px; }
   th, td { padding: 3px 4px; }

@@ -203,6 +203,14 @@ describe('report.html in Chromium, offline', () => {
     )) as { chart: string; smallest: number }[]
     expect(charts.length).toBeGreaterThanOrEqual(5)
     for (const c of charts) expect(c.smallest, c.chart).toBeGreaterThanOrEqual(9)
+    // a box that scrolls sideways says so: a shadow at each edge (the RFM grid's Champions
+    // column and the tracking chart's holdout were cut off with nothing to show more was there)
+    const cues = (await page.evaluate(
+      `[...document.querySelectorAll('.scroll')].filter((b) => b.scrollWidth > b.clientWidth)
+        .map((b) => (getComputedStyle(b).backgroundImage.match(/radial-gradient/g) || []).length)`,
+    )) as number[]
+    expect(cues.length).toBeGreaterThan(0)
+    for (const n of cues) expect(n).toBe(2)
     // the page itself stays as wide as the phone
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     await context.close()
