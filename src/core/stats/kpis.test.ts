@@ -29,8 +29,17 @@ describe('nps', () => {
     expect(r.nps).toBeCloseTo(10, 12)
     // Var = (0.4 + 0.3 − 0.1²)/10 = 0.069 -> se = 100·√0.069
     expect(r.standardError).toBeCloseTo(100 * Math.sqrt(0.069), 12)
-    expect(r.lower).toBeCloseTo(10 - 1.959963984540054 * 100 * Math.sqrt(0.069), 9)
-    expect(nps([10, 10]).upper).toBe(100)
+    // adjusted Wald (Rocks 2016): p+ = 4.75/13, p- = 3.75/13 about 100 × 1/13
+    const pa = 4.75 / 13
+    const pd = 3.75 / 13
+    const se = 100 * Math.sqrt((pa + pd - (pa - pd) ** 2) / 13)
+    expect(r.lower).toBeCloseTo(100 / 13 - 1.959963984540054 * se, 9)
+    expect(r.upper).toBeCloseTo(100 / 13 + 1.959963984540054 * se, 9)
+    // answers all alike still have an interval: two promoters are no certainty of 100
+    const two = nps([10, 10])
+    expect(two.nps).toBe(100)
+    expect(two.upper).toBe(100)
+    expect(two.lower).toBeLessThan(60)
     expect(() => nps([11])).toThrow(/0\.\.10/)
     expect(() => nps([])).toThrow(/no responses/)
   })

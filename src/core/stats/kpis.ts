@@ -26,8 +26,12 @@ export interface NpsResult {
 
 /**
  * NPS = 100 × (share scoring 9-10 − share scoring 0-6) (Reichheld 2003, HBR "The One Number You
- * Need to Grow"). Its standard error follows from the trinomial: Var = (p₊ + p₋ − (p₊ − p₋)²)/n;
- * the interval is normal, clipped to [-100, 100].
+ * Need to Grow"). Its standard error follows from the trinomial: Var = (p₊ + p₋ − (p₊ − p₋)²)/n.
+ * The interval is the adjusted Wald of Rocks (2016, The American Statistician 70(4), "Interval
+ * estimation for the Net Promoter Score"), the best of the methods he compared: 3/4 of a response
+ * added to the promoters and to the detractors and 3 to n, the normal interval about the adjusted
+ * score, clipped to [-100, 100]. The plain (Wald) interval claimed 95 % for "67 [29, 100]" on six
+ * answers, and none at all for answers all alike.
  * @example nps([10, 9, 8, 7, 3]).nps // 100 × (2 − 1)/5 = 20
  * @throws UsageError for a score that is not an integer 0..10; DataError for no scores.
  */
@@ -51,6 +55,12 @@ export function nps(
   const value = 100 * (pp - pd)
   const se = 100 * Math.sqrt(Math.max(0, pp + pd - (pp - pd) ** 2) / n)
   const z = zFor(options.confidence ?? 0.95)
+  // adjusted Wald (Rocks 2016): 3/4 added to promoters and detractors, 3 to n
+  const na = n + 3
+  const pa = (promoters + 0.75) / na
+  const da = (detractors + 0.75) / na
+  const centre = 100 * (pa - da)
+  const seAdjusted = 100 * Math.sqrt(Math.max(0, pa + da - (pa - da) ** 2) / na)
   return {
     n,
     promoters,
@@ -58,8 +68,8 @@ export function nps(
     detractors,
     nps: value,
     standardError: se,
-    lower: Math.max(-100, value - z * se),
-    upper: Math.min(100, value + z * se),
+    lower: Math.max(-100, centre - z * seAdjusted),
+    upper: Math.min(100, centre + z * seAdjusted),
   }
 }
 

@@ -209,8 +209,9 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     if (rows.length === 0) return null
     return groupKpis(rows, (g) => {
       const r = measure(expandCounts(g, 'score', 'n').values)
-      // one answer, or answers all alike (three promoters), show no spread: the normal interval
-      // would be the point itself ("100 100-100"), certainty no sample of a few gives
+      // one answer, or answers all alike (three CES answers of 7), show no spread: the normal
+      // interval would be the point itself ("7 7-7"), certainty no sample of a few gives (the NPS
+      // interval, adjusted, has a spread for those too)
       return r.n < 2 || r.lower === r.upper ? { ...r, lower: null, upper: null } : r
     })
   }
