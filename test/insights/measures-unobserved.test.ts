@@ -136,8 +136,11 @@ describe('measures with nothing to measure', () => {
     // A's and B's promoter answers are counted; P's and X's are not and the note says so
     const all = s.kpis.nps?.find((g) => g.kind === 'all')
     expect(all).toMatchObject({ n: 2, value: 100 })
-    // two answers alike show no spread: no interval, not "100 100-100"
-    expect([all?.lower, all?.upper]).toEqual([null, null])
+    // two answers alike are no certainty of 100: the adjusted interval (Rocks 2016) is wide,
+    // not "100 100-100"; p+ = 2.75/5, p- = 0.75/5 about 100 × 0.4
+    const se = 100 * Math.sqrt((0.55 + 0.15 - 0.4 ** 2) / 5)
+    expect(all?.lower).toBeCloseTo(40 - 1.959963984540054 * se, 9)
+    expect(all?.upper).toBe(100)
     expect(s.notes).toContain(
       '2 of the 4 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS by segment leaves them out.',
     )
