@@ -68,6 +68,11 @@ function topTable(p: PredictionSummary, currency: string | null): string {
     { header: 'Predicted value', num: true, cell: (c) => formatMoney(c.predictedValue, currency) },
     dateColumn('Next purchase', (c) => c.expectedNextPurchase ?? '–'),
   ]
+  // a table of customers at 0 ranked by id says nothing: nobody is predicted to buy again (every
+  // customer bought once and the model expects no repeat, or P(alive) is 0 throughout)
+  if (p.topCustomers.every((c) => !(Number(c.predictedValue) > 0))) {
+    return `<h3>Highest predicted value</h3><p>Nobody is predicted any value over the horizon: the model expects no customer to buy again.</p>`
+  }
   return `<h3>Highest predicted value</h3>${htmlTable(cols, p.topCustomers)}`
 }
 

@@ -105,7 +105,14 @@ export function icpText(
   } else {
     out.push('What they buy: no first basket raises the chance of reaching the top significantly.')
   }
-  if (top && rest && top.back_within !== null && rest.back_within !== null) {
+  // nobody back within the window, top or rest (everyone bought once): no sentence rests on it
+  if (
+    top &&
+    rest &&
+    top.back_within !== null &&
+    rest.back_within !== null &&
+    (top.back_within > 0 || rest.back_within > 0)
+  ) {
     let s = `What keeps them: ${formatPct(top.back_within)} of them bought again within ${ctx.stickyDays} days of their first order, against ${formatPct(rest.back_within)} of the others.`
     const strongest = stars?.features
       .filter((f) => f.coefficient > 0)
