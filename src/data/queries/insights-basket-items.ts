@@ -39,9 +39,12 @@ e AS (
 items AS (
   SELECT bidx, 'category: ' || unnest(first_categories) AS item FROM e
   UNION ALL SELECT bidx, 'product: ' || unnest(first_products) FROM e
+  -- with one first-order value for all (a log without amounts: every amount 0) there are no
+  -- quarters: "lowest quarter" held every customer
   UNION ALL SELECT bidx, 'first order value: ' ||
     CASE band WHEN 1 THEN 'lowest quarter' WHEN 2 THEN 'second quarter'
       WHEN 3 THEN 'third quarter' ELSE 'top quarter' END FROM e
+    WHERE (SELECT max(band) FROM k) > 1
   UNION ALL SELECT bidx, 'discount used' FROM e WHERE first_discount > 0
   UNION ALL SELECT bidx, 'ordered via ' || first_channel FROM e WHERE first_channel IS NOT NULL
   UNION ALL SELECT bidx, 'campaign: ' || first_campaign FROM e WHERE first_campaign IS NOT NULL
