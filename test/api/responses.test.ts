@@ -47,6 +47,8 @@ describe('response schemas', () => {
     }
     const claim = doc.paths['/v1/tasks/{id}/claim'].post.responses
     expect(Object.keys(claim)).toContain('409')
+    // a batch under a seq already held with other content is a 409 batch_conflict
+    expect(Object.keys(doc.paths['/v1/imports/{id}/batches'].post.responses)).toContain('409')
     expect(doc.paths['/v1/keys'].post.responses['201']).toBeDefined()
     expect(doc.paths['/v1/jobs/refit'].post.responses['202']).toBeDefined()
   })

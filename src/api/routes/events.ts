@@ -83,7 +83,8 @@ export const eventRoutes = [
       'One batch of a file import (`loyals import` through the server): validated and held, not stored, until the commit.',
     body: StagedBatchSchema,
     response: { schema: StagedAnswer, description: 'The batch is held under the import id' },
-    errors: [422],
+    // 409 batch_conflict: another batch under a seq already held
+    errors: [409, 422],
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/batches',
     handler: async ({ params, body, deps }) => {
       const id = importId(params)
