@@ -68,7 +68,7 @@ export function eraseCustomer(
     // pending contact for a person who asked to be forgotten is not sent (a later tick would
     // have released a deferred one)
     {
-      sql: `UPDATE actions_log SET status = 'suppressed', reason = 'customer erased'
+      sql: `UPDATE actions_log SET status = 'suppressed', reason = 'customer_erased'
   WHERE customer_id = $1 AND status IN ('deferred', 'queued')`,
       params: [customerId],
     },
@@ -80,7 +80,7 @@ export function eraseCustomer(
     },
     {
       sql: `UPDATE tasks SET status = 'cancelled', cancelled_at = CAST($2 AS TIMESTAMP),
-  cancel_reason = 'customer erased' WHERE customer_id = $1 AND status IN ('open', 'claimed')`,
+  cancel_reason = 'customer_erased' WHERE customer_id = $1 AND status IN ('open', 'claimed')`,
       params: [customerId, nowTs],
     },
     // what staff wrote after a call is about the person ("spoke to ... on +44 ..."): it goes, the
