@@ -172,10 +172,17 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     events: nEvents,
     medianDays: km ? survivalQuantile(km, 0.5) : null,
     quartileDays: km ? [0.25, 0.5, 0.75].map((q) => survivalQuantile(km, q)) : [null, null, null],
-    // past the longest follow-up the curve is only carried forward, not seen: no share there
+    // past the longest follow-up the curve is only carried forward, not seen: no share there,
+    // unless everyone had come back by then (the curve ended at 0: nobody is left to come back,
+    // so the share is 1 at any later horizon; a lone customer back at day 60 read "not observed
+    // yet" at 90 days)
     within: [30, 90, 180, 365].map((h) => ({
       days: h,
-      share: !km ? 0 : h > longest ? null : 1 - survivalAt(km, h),
+      share: !km
+        ? 0
+        : h > longest && (km.survival[km.survival.length - 1] ?? 1) > 0
+          ? null
+          : 1 - survivalAt(km, h),
     })),
   }
 
