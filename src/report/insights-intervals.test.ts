@@ -37,3 +37,24 @@ describe('insights report entry threshold', () => {
     expect(page('revenue')).toMatch(/Entry threshold<\/div><div class="value">[^<]*8\.00<\/div>/)
   })
 })
+
+describe('insights report over-index without levels', () => {
+  it('says there was nothing to compare rather than that nothing differs', () => {
+    const s = sampleInsights('x')
+    const page = (attributesCompared: string[]) =>
+      renderReport(
+        sampleSummary({
+          insights: {
+            ...s,
+            overIndex: { ...s.overIndex, significant: [], levels: [], attributesCompared },
+          },
+        }),
+        insightsSections(),
+      )
+    expect(page([])).toContain('No customer attribute to compare: import customers with a country')
+    expect(page(['country'])).toContain(
+      'Too few customers to compare: no value of country is held by 2 customers.',
+    )
+    expect(page([])).not.toContain('No attribute level differs significantly')
+  })
+})

@@ -247,7 +247,13 @@ export const overIndexSection: Section = {
     ]
     const sig = oi.significant.length
       ? htmlTable(cols, oi.significant)
-      : para('No attribute level differs significantly between the top cohort and the rest.')
+      : oi.levels.length === 0
+        ? para(
+            oi.attributesCompared.length > 0
+              ? `Too few customers to compare: no value of ${oi.attributesCompared.join(', ')} is held by ${oi.minCount} customers.`
+              : 'No customer attribute to compare: import customers with a country, region, industry or channel, or order lines with categories.',
+          )
+        : para('No attribute level differs significantly between the top cohort and the rest.')
     return `${sig}<h3>Categories: returns and repeat</h3>${tableOr(ccols, oi.categories, 'No categories to compare (they come from order lines with a category).')}`
   },
 }
