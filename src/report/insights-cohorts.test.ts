@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { sampleSummary } from '../../test/analyze/sample-summary.ts'
 import type { CohortsKpis, InsightsSummary } from '../service/insights/types.ts'
 import { renderReport } from './render.ts'
-import { cohortsSection, insightsSections, retentionTable } from './sections/insights.ts'
+import {
+  cohortsSection,
+  insightsSections,
+  retentionTable,
+  SHOWN_COHORTS,
+} from './sections/insights.ts'
 
 const PERIODS = 24
 const grid = (rows: readonly ((j: number) => number | null)[]) =>
@@ -201,6 +206,33 @@ describe('Cohorts and KPIs section', () => {
 })
 
 describe('retentionTable', () => {
+  it('shows the latest three years of cohorts and says where the rest are', () => {
+    const n = 230
+    const cohorts = Array.from({ length: n }, (_, i) => {
+      const y = 2005 + Math.floor(i / 12)
+      return `${y}-${String((i % 12) + 1).padStart(2, '0')}`
+    })
+    const t = retentionTable(
+      {
+        cohorts,
+        sizes: Array<number>(n).fill(2),
+        periods: 2,
+        values: cohorts.flatMap(() => [1, 0.5]),
+        average: [1, 0.5],
+      },
+      'x',
+    )
+    expect(SHOWN_COHORTS).toBe(36)
+    expect((t.match(/<tr>/g) ?? []).length).toBe(1 + 36 + 1)
+    expect(t).toContain('<td>2024-02</td>')
+    expect(t).not.toContain(`<td>${cohorts[n - 37]}</td>`)
+    expect(t).toContain(
+      `The latest 36 of 230 cohorts; the 194 before ${cohorts[194]} are in cohorts.csv and in the all-cohort row.`,
+    )
+    // the all-cohort row counts every cohort
+    expect(t).toContain('<td>All cohorts</td><td class="num">460</td>')
+  })
+
   it('drops the trailing months no cohort has lived through yet', () => {
     const t = retentionTable(
       {

@@ -273,6 +273,9 @@ interface CohortMatrix {
  * later columns would be empty for all), scrolling sideways when it is wider than the page. Empty
  * cells are months a cohort has not reached yet, not zero retention.
  */
+/** Cohort rows a retention table shows: the latest three years of acquisition months. */
+export const SHOWN_COHORTS = 36
+
 export function retentionTable(m: CohortMatrix, caption: string): string {
   if (m.cohorts.length === 0) return '<p class="meta">No acquisition cohorts yet.</p>'
   const seen = (j: number) => m.cohorts.some((_, i) => m.values[i * m.periods + j] != null)
@@ -286,15 +289,23 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
     return `<td class="num" style="background:${fill};color:${textColorOn(fill)}">${formatPct(v, 0)}</td>`
   }
   const head = `<tr><th>Cohort</th><th class="num">Customers</th>${months.map((j) => `<th class="num">${j}</th>`).join('')}</tr>`
+  // the latest SHOWN_COHORTS months: twenty years of history made 230 rows a table (half the
+  // page); the all-cohort row below still averages every cohort, and cohorts.csv lists them all
+  const first = Math.max(0, m.cohorts.length - SHOWN_COHORTS)
   const rows = m.cohorts
     .map(
       (c, i) =>
         `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(m.sizes[i] ?? 0)}</td>${months.map((j) => cell(m.values[i * m.periods + j])).join('')}</tr>`,
     )
+    .slice(first)
     .join('\n')
+  const left =
+    first > 0
+      ? `<p class="meta">${escapeHtml(`The latest ${SHOWN_COHORTS} of ${formatInt(m.cohorts.length)} cohorts; the ${formatInt(first)} before ${m.cohorts[first] ?? ''} are in cohorts.csv and in the all-cohort row.`)}</p>`
+      : ''
   const total = m.sizes.reduce((a, b) => a + b, 0)
   const foot = `<tfoot><tr><td>All cohorts</td><td class="num">${formatInt(total)}</td>${months.map((j) => `<td class="num">${formatPct(m.average[j] ?? null, 0)}</td>`).join('')}</tr></tfoot>`
-  return `<div class="scroll"><table class="retention" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>`
+  return `<div class="scroll"><table class="retention" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>${left}`
 }
 
 export const cohortsSection: Section = {
