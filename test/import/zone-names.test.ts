@@ -16,7 +16,7 @@ describe('zone names and offsets in order times', () => {
     const file = write(
       dir,
       'bst.csv',
-      'customer_id,order_id,ordered_at,amount\nU1,O1,2025-07-01 00:30:00 BST,40\nU2,O2,2025-09-01 09:00:00 CET,10\n',
+      'customer_id,order_id,ordered_at,amount\nU1,O1,2025-07-01 00:30:00 BST,40\nU2,O2,2025-09-01 09:00:00 CET,10\nU3,O3,2025-09-0x,10\nU4,O4,2025-09-02 09:00 EST,10\n',
     )
     const r = runCli(['summary', file, '--tz', 'Europe/London', '--as-of', '2025-09-30'])
     expect(r.code).not.toBe(0)
@@ -25,6 +25,13 @@ describe('zone names and offsets in order times', () => {
     )
     expect(r.stderr).toContain(
       "bst.csv:3 ordered_at: cannot read '2025-09-01 09:00:00 CET' as a date: CET after",
+    )
+    // a letter with no time before it is no zone: a typo, said as one
+    expect(r.stderr).toContain(
+      "bst.csv:4 ordered_at: cannot read '2025-09-0x' as a date (expected ISO 8601",
+    )
+    expect(r.stderr).toContain(
+      "bst.csv:5 ordered_at: cannot read '2025-09-02 09:00 EST' as a date: EST after",
     )
   })
 

@@ -437,14 +437,16 @@ export function dateSql(r: string, o: ParseOptions): string {
 }
 
 /**
- * SQL: `r` ends in a zone abbreviation right after the time ("00:30:00 BST"). The engine's cast
+ * SQL: `r` ends in a zone abbreviation right after the time ("00:30:00 BST", "00:30 CET"). The engine's cast
  * reads such a name as ICU's zone of that id, BST as Asia/Dhaka (+6) rather than British Summer
  * Time, and CET in July as +2: a wrong day with no message. Such text is no date; UTC, GMT and Z
  * are what they say, AM and PM are the 12-hour clock's, and a full IANA name (Europe/London) is
  * not caught here.
  */
 function zoneAbbreviated(r: string): string {
-  return `(regexp_matches(${r}, '[0-9]\\s*[A-Za-z]+$') AND NOT regexp_matches(${r}, '[0-9]\\s*([Uu][Tt][Cc]?|[Gg][Mm][Tt]|[Zz]|[AaPp][Mm])$'))`
+  // after a time (hh:mm, seconds and fractions optional): "2024-01-0x" has none, and is no date
+  // for another reason than a zone
+  return `(regexp_matches(${r}, '[0-9]:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*[A-Za-z]+$') AND NOT regexp_matches(${r}, '[0-9]\\s*([Uu][Tt][Cc]?|[Gg][Mm][Tt]|[Zz]|[AaPp][Mm])$'))`
 }
 
 /** SQL: why text that {@link zoneAbbreviated} is no date, naming its abbreviation. */
