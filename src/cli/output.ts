@@ -94,9 +94,34 @@ export function withoutPasswords(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi, '$1:***@')
 }
 
+/**
+ * The error as JSON for a command run with --json (a script reading stdout found it empty):
+ * `{"error": {"code", "message", "exitCode"}}`, with an import's `problems` (file, line, column,
+ * reason: the first 20) and their `total`.
+ */
+export function errorJson(e: unknown): string {
+  const message = withoutPasswords(e instanceof Error ? e.message : String(e))
+  const code = e instanceof LoyalsError ? e.code : 'internal_error'
+  const problems =
+    e instanceof ImportError
+      ? {
+          problems: e.problems.map((p) => ({
+            file: p.file,
+            line: p.line,
+            column: p.column,
+            reason: p.reason,
+          })),
+          total: Number(e.details.total ?? e.problems.length),
+        }
+      : {}
+  return JSON.stringify({ error: { code, message, exitCode: exitCodeFor(e), ...problems } })
+}
+
 /** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */
 export function fail(e: unknown): never {
   const eprintln = (s: string) => process.stderr.write(`${withoutPasswords(s)}\n`)
+  // --json: a script reads stdout; the person still reads stderr
+  if (process.argv.includes('--json')) process.stdout.write(`${errorJson(e)}\n`)
   if (e instanceof ImportError) {
     eprintln(`error: ${e.message}`)
     // a message that already is its one problem (a file's first bad line) is not said twice

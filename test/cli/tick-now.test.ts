@@ -38,7 +38,14 @@ describe('loyals tick --now', () => {
     expect(r.stderr).toBe(
       'error: invalid --now "2025-02-30T00:00:00Z": there is no such day in the calendar\n',
     )
-    expect(r.stdout).toBe('')
+    // --json: the same error as JSON on stdout
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        code: 'usage_error',
+        message: 'invalid --now "2025-02-30T00:00:00Z": there is no such day in the calendar',
+        exitCode: 2,
+      },
+    })
     expect(existsSync(db)).toBe(false)
   })
 })

@@ -6,7 +6,7 @@ import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, ImportError } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
-import { tempDir } from '../helpers/cli.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
 import { write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
@@ -48,6 +48,25 @@ describe('marks of a missing id', () => {
     expect(msg).toContain(`${f}:9 customer_id: empty value: customer_id is required`)
     expect(msg).not.toContain(`${f}:10 `)
     expect(await engine.query('SELECT count(*) AS n FROM orders')).toEqual([{ n: 0 }])
+  })
+
+  test('a refused import with --json prints its problems as JSON on stdout', () => {
+    const f = write(dir, 'guest.csv', FILE)
+    const r = runCli(['import', f, '--db', `${dir}/w.duckdb`, '--json'])
+    expect(r.code).toBe(1)
+    const out = JSON.parse(r.stdout) as {
+      error: {
+        code: string
+        exitCode: number
+        total: number
+        problems: { line: number; column: string; reason: string }[]
+      }
+    }
+    expect(out.error).toMatchObject({ code: 'import_error', exitCode: 1, total: 5 })
+    expect(out.error.problems.map((p) => p.line)).toEqual([3, 4, 5, 6, 9])
+    expect(out.error.problems[0]).toMatchObject({ file: f, column: 'customer_id' })
+    // the person at the terminal reads stderr as before
+    expect(r.stderr).toMatch(/^error: .*guest\.csv: 5 bad rows; nothing was imported/)
   })
 
   test('with --skip-bad-rows the guests are left out and an order id that marks none is no id', async () => {

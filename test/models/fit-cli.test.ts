@@ -294,7 +294,12 @@ describe('loyals fit on bad input', () => {
     const p = write('flat.csv', `x,t_x,T\n${rows.join('\n')}\n1,5,30\n`)
     const r = runCli(['fit', p, '--model', 'pareto', '--json'])
     expect(r.code).toBe(1)
-    expect(r.stdout).toBe('')
+    // --json: the error as JSON on stdout too, for the script reading it
+    const out = JSON.parse(r.stdout) as {
+      error: { code: string; message: string; exitCode: number }
+    }
+    expect(out.error).toMatchObject({ code: 'convergence_error', exitCode: 1 })
+    expect(out.error.message).toMatch(/^parameter \w+ ran off to (infinity|zero)/)
     expect(r.stderr).toMatch(/^error: parameter \w+ ran off to (infinity|zero)/)
     expect(r.stderr).toMatch(
       /diagnostics: \d+ iterations, \d+ start values tried, gradient norm [\d.e+-]+ where it stopped, mean negative log-likelihood [\d.]+/,
