@@ -103,10 +103,19 @@ const timeZone = z
       `must be an IANA time zone such as Europe/Berlin or America/New_York (got ${JSON.stringify(i.input)})`,
   })
 
+/**
+ * An email as a customers file stores it: trimmed, and blank is none ("  Ann@X.com " went to the
+ * webhooks as sent, where the same address in a file is stored trimmed).
+ */
+const emailText = z
+  .string()
+  .max(320)
+  .transform((v) => (v.trim() === '' ? null : v.trim()))
+
 const Traits = z
   .object({
     // null clears the stored value, as an empty cell of a customers file does
-    email: z.string().max(320).nullable().optional(),
+    email: emailText.nullable().optional(),
     name: z.string().max(500).nullable().optional(),
     firstName: z.string().max(250).optional(),
     lastName: z.string().max(250).optional(),
@@ -364,7 +373,7 @@ export const DirectOrderSchema = z
 export const DirectCustomerSchema = z
   .object({
     customer_id: customerId,
-    email: z.string().max(320).optional(),
+    email: emailText.optional(),
     name: z.string().max(500).optional(),
     signup_at: dateTime.optional(),
     timezone: timeZone.optional(),
