@@ -183,33 +183,51 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   const suspect = r.suspectRefunds
-  if (suspect && suspect.over.orders > 0) {
-    const o = suspect.over
-    const one = o.orders === 1
+  if (suspect) {
     out.push(
-      `  note: ${o.orders} order${one ? ' is' : 's are'} refunded by more than ${one ? 'it was' : 'they were'} paid ` +
-        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given, so revenue nets the whole refund: ` +
-        'check the refund amounts or their order ids',
+      ...ordersNote(
+        suspect.over,
+        ['is', 'are'],
+        (it) => `refunded by more than ${it} paid`,
+        'stored as given, so revenue nets the whole refund: check the refund amounts or their order ids',
+      ),
+      ...ordersNote(
+        suspect.early,
+        ['is', 'are'],
+        (it) => `refunded before ${it} placed`,
+        'stored as given: check the dates or the order ids',
+      ),
     )
   }
-  if (suspect && suspect.early.orders > 0) {
-    const o = suspect.early
-    const one = o.orders === 1
+  if (r.overReturned) {
     out.push(
-      `  note: ${o.orders} order${one ? ' is' : 's are'} refunded before ${one ? 'it was' : 'they were'} placed ` +
-        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given: check the dates or the order ids`,
-    )
-  }
-  if (r.overReturned && r.overReturned.orders > 0) {
-    const o = r.overReturned
-    const one = o.orders === 1
-    out.push(
-      `  note: ${o.orders} order${one ? ' has' : 's have'} returns worth more than ${one ? 'it was' : 'they were'} paid ` +
-        `(${o.examples}${o.orders > 3 ? ', ...' : ''}); stored as given, so the returned goods count in ` +
-        'full in the cost to serve: check the return amounts or their order ids',
+      ...ordersNote(
+        r.overReturned,
+        ['has', 'have'],
+        (it) => `returns worth more than ${it} paid`,
+        'stored as given, so the returned goods count in full in the cost to serve: check the return amounts or their order ids',
+      ),
     )
   }
   return out.join('\n')
+}
+
+/**
+ * A note on orders of the file that look wrong, with up to three examples: none when there are
+ * no such orders. `verb` agrees with one order or several; `what` says it of "it was" / "they were".
+ */
+function ordersNote(
+  o: { readonly orders: number; readonly examples: string },
+  verb: readonly [string, string],
+  what: (itWas: string) => string,
+  advice: string,
+): string[] {
+  if (o.orders === 0) return []
+  const one = o.orders === 1
+  return [
+    `  note: ${o.orders} order${one ? ` ${verb[0]}` : `s ${verb[1]}`} ${what(one ? 'it was' : 'they were')} ` +
+      `(${o.examples}${o.orders > 3 ? ', ...' : ''}); ${advice}`,
+  ]
 }
 
 export function registerImport(program: Command): void {

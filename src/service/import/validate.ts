@@ -223,17 +223,17 @@ export const wholeNumberId = (t: string): string =>
 
 /**
  * What exports write for a missing value (SQL's NULL, pandas' nan, R's NA, Excel's #N/A, None,
- * nil, a dash), compared in upper case. As an id it is no customer or order: 100 guest orders under
- * "NULL" made one customer who held a third of the revenue.
+ * nil, a dash), as they write it; compared in any case. As an id it is no customer or order: 100
+ * guest orders under "NULL" made one customer who held a third of the revenue.
  */
 export const MISSING_MARKS: readonly string[] = [
   'NULL',
-  'NAN',
+  'nan',
   'NA',
   'N/A',
   '#N/A',
-  'NONE',
-  'NIL',
+  'None',
+  'nil',
   '-',
 ]
 
@@ -253,7 +253,10 @@ export const oneOf = (expr: string, values: readonly string[]): string =>
 
 /** SQL: text `t` is one of {@link MISSING_MARKS} (upper case taken only of short texts). */
 export const missingMark = (t: string): string =>
-  `CASE WHEN strlen(${t}) > 4 THEN false ELSE ${oneOf(`upper(${t})`, MISSING_MARKS)} END`
+  `CASE WHEN strlen(${t}) > 4 THEN false ELSE ${oneOf(
+    `upper(${t})`,
+    MISSING_MARKS.map((m) => m.toUpperCase()),
+  )} END`
 
 /**
  * SQL: a text field's value from its raw column `r` (a column name: the id expressions repeat
@@ -268,7 +271,7 @@ export function textValue(f: FieldDef, r: string): string {
 /** The fields whose {@link MISSING_MARKS} are no value. */
 export const MARKED_MISSING_FIELDS: readonly string[] = ['customer_id', 'order_id']
 
-const MARKS_SHOWN = 'NULL, nan, NA, N/A, #N/A, None, nil or -'
+const MARKS_SHOWN = `${MISSING_MARKS.slice(0, -1).join(', ')} or ${MISSING_MARKS.at(-1)}`
 
 /**
  * import_typed's column that says a required field's cell held text (a mark of no value, when
