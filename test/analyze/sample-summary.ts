@@ -190,7 +190,19 @@ export function sampleInsights(label: string): InsightsSummary {
           productive: true,
         },
       ],
-      paths: [{ ...interval, first: label, second: label, customers: 4, topCustomers: 2 }],
+      paths: [
+        {
+          ...interval,
+          first: label,
+          second: label,
+          customers: 4,
+          topCustomers: 2,
+          pValue: 0.02,
+          qValue: 0.02,
+        },
+      ],
+      pathBase: { customers: 8, topCustomers: 2, rate: 0.25 },
+      pathsTested: 1,
     },
     risingStars: {
       features: [],

@@ -98,9 +98,17 @@ export const pathToBestSection: Section = {
       { header: 'P(top)', num: true, cell: (r) => formatPct(r.rate) },
       { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
+      { header: 'q', num: true, cell: (r) => p(r.qValue) },
     ]
+    const base = pb.pathBase
+    const pathLead =
+      base && base.customers > 0
+        ? para(
+            `Among the ${formatInt(base.customers)} customers with a second purchase (and a category in both orders), ${formatPct(base.rate)} reach the top cohort: lift is over that rate, and only paths above it are listed (${formatInt(pb.pathsTested ?? 0)} paths with at least ${pb.minCount} customers tested; q is Benjamini-Hochberg over them).`,
+          )
+        : ''
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads one to the top cohort (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
+${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${pathLead}${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads to the top cohort more often than the other repeat buyers (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
   },
 }
 

@@ -41,6 +41,10 @@ export interface PathRow {
   readonly lift: number
   readonly lower: number
   readonly upper: number
+  /** One-sided Fisher p: the path's customers against the other repeat buyers. */
+  readonly pValue: number
+  /** Benjamini-Hochberg over every path tested. */
+  readonly qValue: number
 }
 
 export interface PathToBest {
@@ -51,7 +55,19 @@ export interface PathToBest {
   readonly itemsets: readonly ItemsetRow[]
   /** Itemsets tested (all, for the q-values). */
   readonly tested: number
+  /**
+   * Paths above the repeat buyers' top rate, by the lower Wilson bound; at most 15. Lift is over
+   * `pathBase.rate`, not over `baseRate`.
+   */
   readonly paths: readonly PathRow[]
+  /** The eligible customers with a second purchase and a category in both orders: paths' base. */
+  readonly pathBase: {
+    readonly customers: number
+    readonly topCustomers: number
+    readonly rate: number
+  }
+  /** Paths with at least minCount customers (for the q-values). */
+  readonly pathsTested: number
 }
 
 export interface RisingStarReason {
