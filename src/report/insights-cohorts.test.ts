@@ -47,6 +47,9 @@ const kpis: CohortsKpis = {
     events: 8,
     medianDays: 180,
     quartileDays: [40, 180, null],
+    // the 75 % was reached with 2 still waiting: not known
+    quartileAtRisk: [14, 11, 2],
+    minAtRisk: 10,
     within: [
       { days: 30, share: 0.12 },
       { days: 90, share: 0.34 },
@@ -172,7 +175,9 @@ describe('Cohorts and KPIs section', () => {
     expect(rowCells(t, '90 days')).toEqual(['34.0%'])
     expect(rowCells(t, '180 days')).toEqual(['50.0%'])
     expect(rowCells(t, '365 days')).toEqual(['62.5%'])
-    expect(html).toContain('25 % by day 40, 50 % by day 180.')
+    expect(html).toContain(
+      '25 % by day 40, 50 % by day 180, 75 %: not known (only 2 customers still waiting by then, fewer than 10).',
+    )
   })
 
   it('says so when orders carry no amounts or there are no cohorts', () => {

@@ -1,5 +1,6 @@
 // Time to second purchase: past the longest follow-up the Kaplan-Meier curve is only carried
 // forward, so the share "within 365 days" of a 272-day history was shown as if it had been seen.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
@@ -55,5 +56,51 @@ describe('time to second purchase on a short history', () => {
     ).insights.kpis.secondPurchase.within
     // back at days 20 and 60: half within 30 days, all by 90, and so by 180 and 365 too
     expect(within.map((w) => w.share)).toEqual([0.5, 1, 1, 1])
+  })
+
+  it('gives no quartile the curve reaches only by the returns of the last few still waiting', () => {
+    const dir = tempDir()
+    const rows = ['customer_id,ordered_at,amount']
+    // C1..C12 come back after 1..12 days (20 to 9 still waiting); C13..C19 are new this month
+    // (waiting, 30 days seen); C20 comes back after 200 days, the only one still waiting then
+    for (let i = 1; i <= 12; i++) {
+      rows.push(`C${i},2024-01-01,10`, `C${i},2024-01-${String(1 + i).padStart(2, '0')},10`)
+    }
+    for (let i = 13; i <= 19; i++) rows.push(`C${i},2024-12-01,10`)
+    rows.push('C20,2024-01-01,10', 'C20,2024-07-19,10')
+    const orders = write(dir, 'orders.csv', `${rows.join('\n')}\n`)
+    const out = join(dir, 'o')
+    const r = runCli([
+      'analyze',
+      orders,
+      '--as-of',
+      '2024-12-31',
+      '--out',
+      out,
+      '--no-value',
+      '--no-predictions',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const sp = (
+      JSON.parse(r.stdout) as {
+        insights: {
+          kpis: {
+            secondPurchase: {
+              medianDays: number | null
+              quartileDays: (number | null)[]
+              quartileAtRisk: (number | null)[]
+            }
+          }
+        }
+      }
+    ).insights.kpis.secondPurchase
+    // 25 % at day 5 (16 waiting), 50 % at day 10 (11 waiting); 75 % only at C20's day 200
+    expect(sp.quartileDays).toEqual([5, 10, null])
+    expect(sp.quartileAtRisk).toEqual([16, 11, 1])
+    expect(sp.medianDays).toBe(10)
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      '75 %: not known (only 1 customer still waiting by then, fewer than 10)',
+    )
   })
 })

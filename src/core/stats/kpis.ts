@@ -343,9 +343,23 @@ export function survivalAt(km: KaplanMeier, t: number): number {
  * @throws UsageError unless 0 < q < 1.
  */
 export function survivalQuantile(km: KaplanMeier, q: number): number | null {
+  return survivalCrossing(km, q)?.time ?? null
+}
+
+/**
+ * The event time at which S(t) first falls to 1 − q, with the number still at risk just before
+ * it; null when the curve never falls that far. A crossing made by the last few at risk is one or
+ * two customers' times, not the group's: callers decide how many at risk a quantile needs.
+ * @example survivalCrossing(km, 0.75) // { time: 882, atRisk: 1 }
+ * @throws UsageError unless 0 < q < 1.
+ */
+export function survivalCrossing(
+  km: KaplanMeier,
+  q: number,
+): { readonly time: number; readonly atRisk: number } | null {
   if (!(q > 0 && q < 1)) throw new UsageError('quantile must be between 0 and 1', { q })
   for (let j = 0; j < km.times.length; j++)
-    if (km.survival[j]! <= 1 - q + 1e-12) return km.times[j]!
+    if (km.survival[j]! <= 1 - q + 1e-12) return { time: km.times[j]!, atRisk: km.atRisk[j]! }
   return null
 }
 

@@ -381,7 +381,15 @@ export const cohortsSection: Section = {
     ]
     type W = (typeof sp.within)[number]
     const quartiles = sp.quartileDays
-      .map((d, i) => (d === null ? null : `${[25, 50, 75][i]} % by day ${formatInt(d)}`))
+      .map((d, i) => {
+        const atRisk = sp.quartileAtRisk?.[i] ?? null
+        const pct = [25, 50, 75][i]
+        if (d !== null) return `${pct} % by day ${formatInt(d)}`
+        // reached, but by the returns of the last few still waiting: not the group's time
+        return atRisk === null
+          ? null
+          : `${pct} %: not known (only ${formatCount(atRisk, 'customer')} still waiting by then, fewer than ${sp.minAtRisk})`
+      })
       .filter((x) => x !== null)
     const comeback =
       sp.customers > 0

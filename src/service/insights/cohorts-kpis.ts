@@ -7,7 +7,7 @@ import {
   nps as npsOf,
   retentionMatrix,
   survivalAt,
-  survivalQuantile,
+  survivalCrossing,
 } from '../../core/stats/kpis.ts'
 import { wilsonInterval } from '../../core/stats/proportion.ts'
 import type { Row } from '../../data/engine.ts'
@@ -32,6 +32,8 @@ export const RETENTION_MONTHS = 12
 /** A customer "is a customer" on a day when they bought in the year up to it. */
 export const ACTIVE_WINDOW_DAYS = 365
 export const STICKY_DAYS = 90
+/** Customers still waiting a time-to-second-purchase quartile needs to be given. */
+export const MIN_AT_RISK = 10
 
 interface CellRow extends Row {
   cohort: string
@@ -167,11 +169,19 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   const km = times.length > 0 ? kaplanMeier(times, events) : null
   let longest = 0
   for (let i = 0; i < times.length; i++) longest = Math.max(longest, times[i] as number)
+  // a quartile the curve reaches only when fewer than MIN_AT_RISK are still waiting is the time
+  // of those few customers' returns ("75 % by day 882" was one customer's), so it is not given
+  const quartiles = [0.25, 0.5, 0.75].map((q) => {
+    const c = km ? survivalCrossing(km, q) : null
+    return { days: c && c.atRisk >= MIN_AT_RISK ? c.time : null, atRisk: c ? c.atRisk : null }
+  })
   const secondPurchase = {
     customers: times.length,
     events: nEvents,
-    medianDays: km ? survivalQuantile(km, 0.5) : null,
-    quartileDays: km ? [0.25, 0.5, 0.75].map((q) => survivalQuantile(km, q)) : [null, null, null],
+    medianDays: quartiles[1]?.days ?? null,
+    quartileDays: quartiles.map((x) => x.days),
+    quartileAtRisk: quartiles.map((x) => x.atRisk),
+    minAtRisk: MIN_AT_RISK,
     // past the longest follow-up the curve is only carried forward, not seen: no share there,
     // unless everyone had come back by then (the curve ended at 0: nobody is left to come back,
     // so the share is 1 at any later horizon; a lone customer back at day 60 read "not observed
