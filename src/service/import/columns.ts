@@ -1093,6 +1093,17 @@ function shopifyOrders(
   columns: Record<string, string>,
 ): Record<string, string> {
   const c = { ...columns }
+  // the generic names a user maps (--map amount="Subtotal") are the fields this layout reads by
+  // its own names: the amount is the order's total, the quantity its lines'
+  for (const [generic, own] of [
+    ['amount', 'total'],
+    ['quantity', 'line_quantity'],
+  ] as const) {
+    if (c[generic] !== undefined && c[own] === undefined) {
+      c[own] = c[generic]
+      delete c[generic]
+    }
+  }
   pick(headers, c, 'order_id', 'Name')
   pick(headers, c, 'email', 'Email')
   pick(headers, c, 'shopify_id', 'Customer ID')

@@ -592,7 +592,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // order that was paid keeps what its Refunded Amount says (the shop may have kept a fee).
     const status = c.financial_status ? `lower(${textOf(c.financial_status)})` : 'NULL'
     const cancelled = c.cancelled_at ? `${textOf(c.cancelled_at)} IS NOT NULL` : 'false'
-    const voided = `coalesce(${status} = 'voided' OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired')), false)`
+    // a status column the user maps (--map status="Order State") says unpaid orders as in a
+    // plain file: cancelled, refunded, failed ... refunds all of the order
+    const mapped = c.status ? ` OR ${unpaidStatusSql(c.status)}` : ''
+    const voided = `coalesce(${status} = 'voided' OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired'))${mapped}, false)`
     const refunded = c.refunded ? textOf(c.refunded) : NO_TEXT
     return {
       fields: [

@@ -1,0 +1,61 @@
+// A Shopify orders export read with the generic names a user maps: `--map amount=Subtotal` (revenue
+// without shipping and tax) and `--map status=...` were accepted and then ignored, since the
+// export's reader takes the order total and the financial status by their own names.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { FIXTURES, write } from './helpers.ts'
+
+const EXPORT = join(FIXTURES, 'shopify_orders_export.csv')
+const NOW = new Date('2025-01-01')
+
+describe('a Shopify orders export with --map', () => {
+  let engine: Engine
+  let dir: string
+  beforeAll(async () => {
+    dir = tempDir('loyals-shopify-map-')
+    engine = await openWorkspace(':memory:')
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  const net = () =>
+    engine.query<{ order_id: string; amount: number }>(
+      `SELECT order_id, sum(amount) AS amount FROM orders GROUP BY 1 ORDER BY 1`,
+    )
+
+  test('an amount mapped to Subtotal is the order amount', async () => {
+    const r = await importFile(engine, EXPORT, {
+      kind: 'orders',
+      map: { amount: 'Subtotal' },
+      now: NOW,
+    })
+    expect(r.layout).toBe('shopify-orders')
+    // Subtotal less Refunded Amount: #1002 1,200 - 96, #1003 36 - 18
+    expect(await net()).toEqual([
+      { order_id: '#1001', amount: 54 },
+      { order_id: '#1002', amount: 1104 },
+      { order_id: '#1003', amount: 18 },
+      { order_id: '#1004', amount: 25 },
+    ])
+  })
+
+  test('a status mapped to a column of its own refunds the orders it calls cancelled', async () => {
+    const lines = readFileSync(EXPORT, 'utf8').trimEnd().split('\n')
+    const withState = lines.map((l, i) => {
+      if (i === 0) return `${l},Order State`
+      // the first row of #1004 (line 6) is cancelled; every other row says nothing or open
+      return `${l},${l.startsWith('#1004,chloe') ? 'cancelled' : l.startsWith('#100') && /,paid,|,partially_refunded,/.test(l) ? 'open' : ''}`
+    })
+    const f = write(dir, 'orders_export_state.csv', `${withState.join('\n')}\n`)
+    await importFile(engine, f, { kind: 'orders', map: { status: 'Order State' }, now: NOW })
+    const rows = await net()
+    expect(rows.find((r) => r.order_id === '#1004')?.amount).toBe(0)
+    expect(rows.find((r) => r.order_id === '#1001')?.amount).toBe(63.32)
+  })
+})
