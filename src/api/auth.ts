@@ -24,6 +24,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'read-only': ['read'],
 }
 
+/** The roles that hold `permission`, in the order of ROLE_PERMISSIONS. */
+export const rolesWith = (permission: Permission): Role[] =>
+  (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes(permission))
+
 export interface Principal {
   readonly keyId: string
   readonly name: string
@@ -73,10 +77,12 @@ export async function authorize(
   const p = await keys.verify(m[1]!)
   if (!p) throw new AuthError(401, 'the API key is not valid or was revoked')
   if (!ROLE_PERMISSIONS[p.role].includes(permission)) {
-    throw new AuthError(403, `the ${p.role} role may not ${permission}`, {
-      role: p.role,
-      permission,
-    })
+    // the permission is a noun ("keys", "erase"): "the read-only role may not keys" read as a typo
+    throw new AuthError(
+      403,
+      `the ${p.role} role lacks the "${permission}" permission, which this request needs (roles with it: ${rolesWith(permission).join(', ')})`,
+      { role: p.role, permission },
+    )
   }
   return p
 }

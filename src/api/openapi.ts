@@ -2,7 +2,7 @@
 // description can never drift from what the server validates.
 import { z } from 'zod'
 import { ENGAGEMENT_EVENTS, TRACK_PROPERTIES } from '../service/ops/events.ts'
-import { ROLE_PERMISSIONS } from './auth.ts'
+import { rolesWith } from './auth.ts'
 import type { Route } from './route.ts'
 
 function schemaOf(s: z.ZodType): unknown {
@@ -94,9 +94,7 @@ export function openApiDocument(
         query.push({ name, in: 'query', required: js.required?.includes(name) ?? false, schema })
       }
     }
-    const roles = Object.entries(ROLE_PERMISSIONS)
-      .filter(([, ps]) => ps.includes(r.permission))
-      .map(([role]) => role)
+    const roles = rolesWith(r.permission)
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],

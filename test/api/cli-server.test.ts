@@ -182,7 +182,9 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     // a read-only key may not tick; a revoked key is refused
     const forbidden = await runCli(['tick', '--db', db, '--api-key', roKey.key])
     expect(forbidden.code).toBe(2)
-    expect(forbidden.stderr).toContain('refused the request: the read-only role may not refit')
+    expect(forbidden.stderr).toContain(
+      'refused the request: the read-only role lacks the "refit" permission, which this request needs (roles with it: admin, analyst)',
+    )
     expect(
       (await runCli(['keys', 'revoke', roKey.keyId, '--db', db, '--api-key', admin])).code,
     ).toBe(0)
