@@ -4,7 +4,7 @@
 import { DataError } from '../errors.ts'
 import type { BgParams } from './models/bg-family.ts'
 import * as bgFamily from './models/bg-family.ts'
-import { bgExpectedAlive } from './models/common.ts'
+import { bgExpectedAlive, checkColumnLengths, type HistoryColumns } from './models/common.ts'
 import type { ParetoParams } from './models/pareto-nbd.ts'
 import * as pareto from './models/pareto-nbd.ts'
 import { lgamma } from './special.ts'
@@ -266,11 +266,7 @@ export function paretoDiscountedAlive(
  */
 export function scoreClv(
   m: ClvModel,
-  h: {
-    readonly x: ArrayLike<number>
-    readonly tx: ArrayLike<number>
-    readonly T: ArrayLike<number>
-  },
+  h: HistoryColumns,
   spend: ArrayLike<number> | number,
   opts: ClvOptions = {},
 ): ClvResult {
@@ -290,12 +286,7 @@ export function scoreClv(
   // one year in whole units, as the CLI and docs/models.md: 52 weeks, 12 months, 365 days
   const horizon = opts.horizon ?? Math.round(perYear)
   if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
-  const n = h.x.length
-  if (h.tx.length !== n || h.T.length !== n) {
-    throw new DataError(
-      `scoreClv: x, tx and T must have the same length (got ${n}, ${h.tx.length}, ${h.T.length})`,
-    )
-  }
+  const n = checkColumnLengths(h, 'scoreClv')
   if (typeof spend !== 'number' && spend.length !== n) {
     throw new DataError(
       `scoreClv: spend must have one value per customer (got ${spend.length} for ${n})`,

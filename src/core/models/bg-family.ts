@@ -14,6 +14,7 @@ import {
 } from '../special.ts'
 import {
   bgExpectedAlive,
+  checkColumnLengths,
   checkHistories,
   checkHistory,
   checkParams,
@@ -21,6 +22,7 @@ import {
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
+  type HistoryColumns,
   type Indexed,
   indexHistories,
   indexPairs,
@@ -711,20 +713,18 @@ export function bgSimulate(
 /**
  * P(alive) and expected purchases over `horizon` for every customer. The expectation given alive
  * depends only on (x, T), so it is computed once per distinct pair.
+ * @throws DataError when x, tx and T differ in length, for an invalid history (x >= 0,
+ *   0 <= t_x <= T, all finite) or a horizon that is not a number >= 0.
  */
 export function bgScoreAll(
   k: number,
   p: BgParams,
-  h: {
-    readonly x: ArrayLike<number>
-    readonly tx: ArrayLike<number>
-    readonly T: ArrayLike<number>
-  },
+  h: HistoryColumns,
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
   checkParams('BG/NBD', p)
   if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
-  const n = h.x.length
+  const n = checkColumnLengths(h, k === 1 ? 'mbgnbd.scoreAll' : 'bgnbd.scoreAll')
   const pAlive = new Float64Array(n)
   const expected = new Float64Array(n)
   const { r, alpha, a, b } = p

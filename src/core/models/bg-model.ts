@@ -17,15 +17,10 @@ import {
   bgSimulate,
   type SimulatedHistories,
 } from './bg-family.ts'
-import type { NextPurchase } from './common.ts'
+import type { HistoryColumns, NextPurchase } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
 type Scored = { pAlive: Float64Array; expected: Float64Array }
-type HistoryColumns = {
-  readonly x: ArrayLike<number>
-  readonly tx: ArrayLike<number>
-  readonly T: ArrayLike<number>
-}
 
 /** The model as one object, for callers that pick a model at run time. */
 export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
@@ -73,7 +68,10 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
       seed: number,
       resolution?: number,
     ): SimulatedHistories => bgSimulate(k, p, n, T, seed, resolution),
-    /** P(alive) and expected purchases over `horizon` for every customer (typed arrays). */
+    /**
+     * P(alive) and expected purchases over `horizon` for every customer (typed arrays). Throws
+     * DataError when x, tx and T differ in length or a history or the horizon is invalid.
+     */
     scoreAll: (p: BgParams, h: HistoryColumns, horizon: number): Scored =>
       bgScoreAll(k, p, h, horizon),
   } as const

@@ -673,6 +673,29 @@ export function checkHistory(x: number, tx: number, T: number): void {
   }
 }
 
+/** The columns of a scoring call: one value per customer in each. */
+export interface HistoryColumns {
+  readonly x: ArrayLike<number>
+  readonly tx: ArrayLike<number>
+  readonly T: ArrayLike<number>
+}
+
+/**
+ * The number of customers in `h`; DataError naming `caller` unless x, tx and T have one length (a
+ * shorter column was read past its end as undefined and reported as an invalid history).
+ * @example checkColumnLengths({ x: [1, 2], tx: [1], T: [2] }, 'bgnbd.scoreAll') // throws
+ */
+export function checkColumnLengths(h: HistoryColumns, caller: string): number {
+  const n = h.x.length
+  if (h.tx.length !== n || h.T.length !== n) {
+    throw new DataError(
+      `${caller}: x, tx and T must have the same length (got ${n}, ${h.tx.length}, ${h.T.length})`,
+      { lengths: [n, h.tx.length, h.T.length] },
+    )
+  }
+  return n
+}
+
 /**
  * DataError unless `h` has the fields of {@link Histories}: called from JavaScript with another
  * shape ({x, t_x, T}) a fit otherwise failed as a TypeError deep inside.

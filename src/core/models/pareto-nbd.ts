@@ -5,6 +5,7 @@ import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
 import {
+  checkColumnLengths,
   checkHistories,
   checkHistory,
   checkParams,
@@ -12,6 +13,7 @@ import {
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
+  type HistoryColumns,
   indexHistories,
   indexPairs,
   type LimitOf,
@@ -1207,20 +1209,17 @@ export function simulate(
 /**
  * P(alive) and expected purchases over `horizon` for every customer; the 2F1 terms are computed once
  * per distinct (x, t) pair.
- * @throws DataError for an invalid history (x >= 0, 0 <= t_x <= T, all finite) or horizon < 0.
+ * @throws DataError when x, tx and T differ in length, for an invalid history (x >= 0,
+ *   0 <= t_x <= T, all finite) or horizon < 0.
  */
 export function scoreAll(
   p: ParetoParams,
-  h: {
-    readonly x: ArrayLike<number>
-    readonly tx: ArrayLike<number>
-    readonly T: ArrayLike<number>
-  },
+  h: HistoryColumns,
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
   checkParams('pareto', p)
   if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
-  const n = h.x.length
+  const n = checkColumnLengths(h, 'paretoNbd.scoreAll')
   const X = Float64Array.from(h.x)
   const TX = Float64Array.from(h.tx)
   const TT = Float64Array.from(h.T)
