@@ -4,6 +4,7 @@ import { type Handler, Hono } from 'hono'
 import { z } from 'zod'
 import { env } from '../config.ts'
 import { QueryError } from '../errors.ts'
+import { allowedMethods, knownRoutes } from './allowed-methods.ts'
 import { authorize } from './auth.ts'
 import {
   PayloadTooLargeError,
@@ -138,26 +139,6 @@ function checkAnswer(r: Route, status: number, json: unknown): void {
   }
 }
 
-/** `/v1/customers/:id` as a pattern matching a request path. */
-const routePattern = (path: string): RegExp =>
-  new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+').replace(/\./g, '\\.')}$`)
-
-interface KnownRoute {
-  readonly method: string
-  readonly path: string
-  readonly re: RegExp
-}
-
-/**
- * The methods answered on a request path, none for an unknown path. A path that a route spells
- * out is that route's alone: `/v1/jobs/tick` is not the job id "tick" of `GET /v1/jobs/:id`.
- */
-function allowedMethods(known: readonly KnownRoute[], path: string): string[] {
-  const literal = known.filter((k) => k.path === path)
-  const matched = literal.length > 0 ? literal : known.filter((k) => k.re.test(path))
-  return [...new Set(matched.map((k) => k.method))]
-}
-
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono()
   const doc = openApiDocument(ROUTES, deps.version)
@@ -169,10 +150,10 @@ export function createApp(deps: ApiDeps): Hono {
       return c.json({ status: 'ok', store: deps.store.engine.dialect, version: deps.version })
     },
   }
-  const known: KnownRoute[] = [
+  const known = knownRoutes([
     ...Object.keys(open).map((path) => ({ method: 'GET', path })),
-    ...ROUTES.map((r) => ({ method: r.method.toUpperCase(), path: r.path })),
-  ].map((k) => ({ ...k, re: routePattern(k.path) }))
+    ...ROUTES,
+  ])
   // registered first, so that it runs before any route: GET /v1/jobs/tick would reach the job route
   app.use(async (c, next) => {
     const allow = allowedMethods(known, c.req.path)

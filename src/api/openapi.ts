@@ -2,6 +2,7 @@
 // description can never drift from what the server validates.
 import { z } from 'zod'
 import { ENGAGEMENT_EVENTS, TRACK_PROPERTIES } from '../service/ops/events.ts'
+import { type KnownRoute, knownRoutes, shadowedPaths } from './allowed-methods.ts'
 import { rolesWith } from './auth.ts'
 import type { Route } from './route.ts'
 
@@ -9,26 +10,81 @@ function schemaOf(s: z.ZodType): unknown {
   return z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' })
 }
 
-const ERROR = {
-  description: 'Error',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        properties: {
-          error: {
-            type: 'object',
-            properties: {
-              code: { type: 'string' },
-              message: { type: 'string' },
-              details: {},
+/**
+ * An error answer `{error: {code, message, details}}` with `description`; `code` and `details`
+ * narrowed where the answer fixes them (required then).
+ */
+function errorResponse(
+  description: string,
+  fixed?: { code: string; details: Record<string, unknown> },
+): { description: string; content: unknown } {
+  return {
+    description,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: {
+                code: fixed ? { const: fixed.code } : { type: 'string' },
+                message: { type: 'string' },
+                details: fixed?.details ?? {},
+              },
+              required: fixed ? ['code', 'message', 'details'] : ['code', 'message'],
             },
-            required: ['code', 'message'],
           },
         },
       },
     },
+  }
+}
+
+const ERROR = errorResponse('Error')
+
+/**
+ * A 405: the path is known, the method is not one of its own. The `Allow` header and
+ * `details.allow` list the path's methods (app.ts answers it before any route).
+ */
+const METHOD_NOT_ALLOWED = {
+  ...errorResponse(
+    'method_not_allowed: the path takes other methods, listed by the Allow header and details.allow',
+    {
+      code: 'method_not_allowed',
+      details: {
+        type: 'object',
+        properties: { allow: { type: 'array', items: { type: 'string' } } },
+        required: ['allow'],
+      },
+    },
+  ),
+  headers: {
+    Allow: { description: "The path's methods, e.g. `POST`", schema: { type: 'string' } },
   },
+}
+
+/** The rule for methods a path does not take, said on every path of the document. */
+function methodsNote(item: Record<string, unknown>): string {
+  const methods = Object.keys(item).map((m) => m.toUpperCase())
+  const head = methods.includes('GET') ? ' (HEAD is answered as GET)' : ''
+  return `Takes ${methods.join(', ')}${head}; any other method answers 405 method_not_allowed (#/components/responses/MethodNotAllowed), its Allow header and details.allow listing ${methods.join(', ')}.`
+}
+
+/**
+ * The 405 of an operation whose path pattern matches another route's literal path that does not
+ * take its method (`GET /v1/jobs/tick` for `GET /v1/jobs/{id}`), or none.
+ */
+function shadowed(known: readonly KnownRoute[], r: Route): Record<string, unknown> {
+  const paths = shadowedPaths(known, r)
+  if (paths.length === 0) return {}
+  const calls = paths.map((p) => `${r.method.toUpperCase()} ${p}`).join(', ')
+  return {
+    '405': {
+      ...METHOD_NOT_ALLOWED,
+      description: `${METHOD_NOT_ALLOWED.description}: ${calls} (those paths are other routes', not parameter values of this one)`,
+    },
+  }
 }
 
 /** The success answer of a route: its status, and its JSON schema (as the client reads it). */
@@ -79,6 +135,7 @@ export function openApiDocument(
   version: string,
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
+  const known = knownRoutes(routes)
   for (const r of routes) {
     const path = r.openapiPath ?? r.path
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
@@ -109,6 +166,7 @@ export function openApiDocument(
         '401': ERROR,
         '403': ERROR,
         '404': ERROR,
+        ...shadowed(known, r),
         ...(r.body ? { '413': ERROR, '415': ERROR } : {}),
         ...Object.fromEntries((r.errors ?? []).map((status) => [String(status), ERROR])),
         '500': ERROR,
@@ -149,10 +207,17 @@ export function openApiDocument(
   paths['/openapi.json'] = {
     get: { summary: 'This document (no key needed).', responses: { '200': { description: 'OK' } } },
   }
+  for (const item of Object.values(paths)) item.description = methodsNote(item)
   return {
     openapi: '3.1.0',
-    info: { title: 'Loyals operations API', version },
+    info: {
+      title: 'Loyals operations API',
+      version,
+      description:
+        "Every error is {error: {code, message, details}}. A method a path does not take answers 405 method_not_allowed (components.responses.MethodNotAllowed; each path's description lists its methods), and so does an operation's 405 where a path parameter's value would be another route's path (GET /v1/jobs/tick).",
+    },
     components: {
+      responses: { MethodNotAllowed: METHOD_NOT_ALLOWED },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'lk_<id>_<secret>' },
       },
