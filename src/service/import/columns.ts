@@ -739,6 +739,7 @@ export function resolveColumns(
       noHeaderHint(headers) ??
       (kind === 'orders'
         ? (modelTableHint(headers, fitReadable) ??
+          extraKindHint(headers) ??
           customersFileHint(headers) ??
           productCatalogHint(headers) ??
           orderLinesHint(headers))
@@ -992,6 +993,38 @@ export function customersFileHint(headers: readonly string[]): string | null {
   return shopify || signup
     ? 'This looks like a customers file (one row per customer), not orders: import it with --kind customers.'
     : null
+}
+
+/**
+ * When an "orders" file is one of the value inputs (returns, referrals, engagement, surveys,
+ * tickets), the `--kind` to use; null otherwise. A kind fits when its required columns are all
+ * there and at least one of them is a name orders never read (`returned_at`, `referrer`,
+ * `ticket_id`): the --map of the missing order date that the message gave otherwise
+ * (`--map ordered_at=returned_at`) stored each return as an order, over the one it returned.
+ * Of several kinds that fit, the one with the most such columns.
+ */
+export function extraKindHint(headers: readonly string[]): string | null {
+  const folded = new Set(headers.map(fold))
+  const orders = new Set(FIELDS.orders.flatMap((s) => s.synonyms))
+  let best: { kind: KindName; own: number } | null = null
+  for (const kind of EXTRA_KIND_NAMES) {
+    const found = FIELDS[kind].filter((s) => s.synonyms.some((n) => folded.has(n)))
+    if (FIELDS[kind].some((s) => s.required && !found.includes(s))) continue
+    const own = found.filter((s) => s.synonyms.some((n) => folded.has(n) && !orders.has(n))).length
+    if (own > 0 && (best === null || own > best.own)) best = { kind, own }
+  }
+  return best === null
+    ? null
+    : `This looks like ${EXTRA_KINDS[best.kind].noun} (one row per ${ONE[best.kind]}), not orders: import it with --kind ${best.kind}.`
+}
+
+/** What one row of each value input is, for extraKindHint. */
+const ONE: Readonly<Record<KindName, string>> = {
+  returns: 'return of an order',
+  referrals: 'customer brought by another',
+  engagement: 'event of a customer',
+  surveys: 'answer to a survey',
+  tickets: 'support ticket',
 }
 
 /**
