@@ -212,6 +212,11 @@ export function createApp(deps: ApiDeps): Hono {
       const params = c.req.param() as Record<string, string>
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
+      const badPath = Object.entries(r.params ?? {}).flatMap(([name, schema]) => {
+        const checked = schema.safeParse(params[name], { error: requestIssue })
+        return checked.success ? [] : zodDetails(checked.error, name).slice(0, 1)
+      })
+      if (badPath.length > 0) throw new RequestError('invalid path', badPath)
       // ?tier=Gold&tier=Silver would read as Gold alone: a parameter is given once
       const repeated = Object.entries(c.req.queries()).filter(([, v]) => v.length > 1)
       if (repeated.length > 0) {

@@ -138,12 +138,15 @@ export function openApiDocument(
   const known = knownRoutes(routes)
   for (const r of routes) {
     const path = r.openapiPath ?? r.path
-    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }))
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => {
+      const declared = r.params?.[m[1]!]
+      return {
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: declared ? schemaOf(declared) : { type: 'string' },
+      }
+    })
     const query: unknown[] = []
     if (r.query) {
       const js = schemaOf(r.query) as { properties?: Record<string, unknown>; required?: string[] }

@@ -44,6 +44,11 @@ export interface Route<B = unknown, Q = unknown> {
   readonly body?: z.ZodType<B>
   readonly query?: z.ZodType<Q>
   /**
+   * Path parameters that are more than any text, by name: checked before the handler (400
+   * naming the parameter) and described by the OpenAPI document. Others are any non-empty text.
+   */
+  readonly params?: Readonly<Record<string, z.ZodString>>
+  /**
    * The answer on success: its status (default 200) and the schema of its JSON (responses.ts), or
    * the content type of a text answer. Described in the OpenAPI document; with
    * LOYALS_CHECK_RESPONSES set every JSON answer is checked against the schema.

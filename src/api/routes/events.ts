@@ -7,14 +7,13 @@ import {
   DirectOrderSchema,
   EventSchema,
   holdsTraits,
-  IMPORT_ID,
+  ImportIdSchema,
   normalizeEvent,
   orderAsEvent,
   type SegmentEvent,
   StagedBatchSchema,
 } from '../../service/ops/events.ts'
 import { commitStaged, stageBatch } from '../../service/ops/staged-import.ts'
-import { RequestError } from '../errors.ts'
 import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-checks.ts'
 import { BatchAnswer, CommitAnswer, IngestAnswer, StagedAnswer } from '../responses.ts'
 import type { ApiDeps } from '../route.ts'
@@ -23,17 +22,6 @@ import { route } from '../route.ts'
 async function one(deps: ApiDeps, e: SegmentEvent) {
   const [r] = await deps.ingestor.submit([normalizeEvent(e, deps.store.now())])
   return { json: r }
-}
-
-/** The import id of a /v1/imports path. */
-function importId(params: Record<string, string>): string {
-  const id = params.id ?? ''
-  if (!IMPORT_ID.test(id)) {
-    throw new RequestError('invalid import id', [
-      { path: 'id', reason: 'must be 1 to 64 letters, digits, - or _ (a UUID)' },
-    ])
-  }
-  return id
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16)
@@ -85,9 +73,10 @@ export const eventRoutes = [
     response: { schema: StagedAnswer, description: 'The batch is held under the import id' },
     // 409 batch_conflict: another batch under a seq already held
     errors: [409, 422],
+    params: { id: ImportIdSchema },
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/batches',
     handler: async ({ params, body, deps }) => {
-      const id = importId(params)
+      const id = params.id!
       checkEvents(
         body.batch,
         { nowMs: deps.store.now(), currency: deps.currency },
@@ -107,9 +96,10 @@ export const eventRoutes = [
       "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId.",
     response: { schema: CommitAnswer, description: 'Every call stored or found stored' },
     errors: [422],
+    params: { id: ImportIdSchema },
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/commit',
     handler: async ({ params, deps }) => ({
-      json: await commitStaged(deps.store, deps.ingestor, importId(params)),
+      json: await commitStaged(deps.store, deps.ingestor, params.id!),
     }),
   }),
   route({

@@ -352,8 +352,16 @@ export const StagedBatchSchema = z.object({
   batch: z.array(EventSchema).min(1).max(MAX_BATCH),
 })
 
-/** A forwarded import's id, chosen by the client (a UUID). */
-export const IMPORT_ID = /^[A-Za-z0-9_-]{1,64}$/
+const IMPORT_ID_RULE = 'must be 1 to 64 letters, digits, - or _ (a UUID is one)'
+/**
+ * A forwarded import's id, chosen by the client: 1 to 64 of A-Z, a-z, 0-9, `-` and `_`
+ * (`loyals import` picks a UUID; any such id will do).
+ */
+export const ImportIdSchema = z
+  .string()
+  .min(1, IMPORT_ID_RULE)
+  .max(64, IMPORT_ID_RULE)
+  .regex(/^[A-Za-z0-9_-]+$/, IMPORT_ID_RULE)
 
 /** POST /v1/orders: one order without the Segment envelope (idempotent by order_id). */
 // strict: Loyals' own shapes, so a misspelt field ("ammount") is a 400, not silently dropped
