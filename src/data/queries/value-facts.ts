@@ -80,7 +80,9 @@ export interface ValueFactsArgs {
   readonly discounts?: boolean
   /**
    * Some order has an amount of 0 (a free order: no payment, so no fixed payment fee). When none
-   * has, paid_orders is the orders count itself and no aggregate of the orders is needed for it.
+   * has, paid_orders is the orders count itself and no aggregate of the orders is needed for it;
+   * else it is the order rows above 0 among the orders counted (an order refunded in full is not:
+   * it pays no fee either way), so a customer's fee never depends on another customer's orders.
    */
   readonly freeOrders?: boolean
 }
@@ -123,14 +125,18 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
     ? `coalesce(o.discount, 0) AS discount,
   CASE WHEN o.order_rows > 0 THEN CAST(o.discounted AS DOUBLE PRECISION) / o.order_rows END AS price_share,`
     : `${num(0)} AS discount, ${num(0)} AS price_share,`
-  const paid = free ? 'coalesce(o.paid, 0)' : 'a.orders'
+  // the orders the summary counts (a.orders) are at most as many as the order rows counted here:
+  // least() keeps the rare order on a day that refunds of another order net to 0 out of it too
+  const paid = free ? 'least(coalesce(o.paid, 0), a.orders)' : 'a.orders'
   const ordersJoin =
     withDiscounts || free
       ? `LEFT JOIN (
-  SELECT customer_id, sum(coalesce(discount, 0)) AS discount,
-    count(*) FILTER (WHERE discount > 0) AS discounted, count(*) AS order_rows,
-    count(*) FILTER (WHERE amount > 0) AS paid
-  FROM orders WHERE amount >= 0 AND order_date <= ${asOf} GROUP BY customer_id
+  SELECT o.customer_id, sum(coalesce(o.discount, 0)) AS discount,
+    count(*) FILTER (WHERE o.discount > 0) AS discounted, count(*) AS order_rows,
+    count(*) FILTER (WHERE o.amount > 0 AND c.order_id IS NULL) AS paid
+  FROM orders o
+  LEFT JOIN (${refundedInFull(asOf)}) c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  WHERE o.amount >= 0 AND o.order_date <= ${asOf} GROUP BY o.customer_id
 ) o ON o.customer_id = a.customer_id
 `
       : ''
@@ -186,6 +192,24 @@ LEFT JOIN customers c ON c.customer_id = a.customer_id
 ORDER BY idx`,
   }
 }
+
+/**
+ * (customer_id, order_id) of the orders refunded in full by refunds dated on or before `asOf`:
+ * the orders the summary does not count (customer-summary.ts, `cancelled`), so that they pay no
+ * fixed payment fee here either, whether or not some other order in the workspace is free.
+ * Only orders that have a refund are grouped.
+ */
+const refundedInFull = (asOf: string): string => `
+    SELECT o.customer_id, o.order_id
+    FROM orders o
+    JOIN (
+      SELECT DISTINCT customer_id, order_id FROM orders
+      WHERE amount < 0 AND order_id IS NOT NULL AND order_date <= ${asOf}
+    ) r ON r.customer_id = o.customer_id AND r.order_id = o.order_id
+    GROUP BY o.customer_id, o.order_id
+    HAVING count(*) FILTER (WHERE o.amount >= 0) > 0
+      AND sum(o.amount) FILTER (WHERE o.amount >= 0 OR o.order_date <= ${asOf}) <= 0
+  `
 
 /**
  * Each customer's latest NPS answer on or before `asOf` (DuckDB's arg_max: a quarter of the sort).
