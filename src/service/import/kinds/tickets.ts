@@ -61,6 +61,13 @@ function requesterColumn(c: Readonly<Record<string, string>>): FieldDef {
   return { ...def, raw: `coalesce(${def.raw}, ${email.raw})` }
 }
 
+/**
+ * The most handling minutes one ticket may cost: a week, round the clock (7 × 24 × 60). More is
+ * a column in seconds or milliseconds (`1e9`), which would make the customer's cost to serve
+ * absurd without a word; money has its own bound (MAX_NUMBER), which minutes never reach.
+ */
+export const MAX_TICKET_MINUTES = 10_080
+
 export const TICKETS: ExtraKindSpec = {
   kind: 'tickets',
   noun: 'tickets',
@@ -128,6 +135,11 @@ export const TICKETS: ExtraKindSpec = {
       uniqueBy: { field: 'ticket_id', noun: 'ticket' },
       checks: [
         check('handling_minutes', 'handling_minutes < 0', 'handling minutes cannot be negative'),
+        {
+          field: 'handling_minutes',
+          bad: `handling_minutes > ${MAX_TICKET_MINUTES}`,
+          reason: `'handling minutes ' || handling_minutes__raw || ' are more than a week of work (${MAX_TICKET_MINUTES.toLocaleString('en-US')} minutes) on one ticket: is the column in seconds? Convert it to minutes'`,
+        },
         check(
           'satisfaction',
           'satisfaction < 1 OR satisfaction > 5',
