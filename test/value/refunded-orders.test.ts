@@ -69,3 +69,25 @@ ${ref}`,
     expect(withFree.FREE).toMatchObject({ orders: 2, fee_cost: 0, shipping_cost: 4 })
   })
 })
+
+describe('discounted share of a customer with an order refunded in full', () => {
+  it('is over the orders counted: 1 of 2, price-driven', async () => {
+    const r = await analyzed(
+      `order_id,customer_id,ordered_at,amount,discount
+1,PD,2024-01-10,100,10
+2,PD,2024-03-10,100,0
+3,PD,2024-05-10,100,0
+3,PD,2024-05-11,-100,
+4,Q,2024-02-01,50,0
+5,Q,2024-04-01,50,0
+`,
+      '2024-07-31',
+    )
+    expect(r.PD).toMatchObject({
+      orders: 2,
+      loyalty_type: 'lazy_loyal',
+      loyalty_rule: 'price_driven',
+    })
+    expect(r.Q).toMatchObject({ orders: 2, loyalty_rule: 'repeat_transactional' })
+  })
+})

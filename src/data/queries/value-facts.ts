@@ -94,7 +94,7 @@ export interface ValueFactsArgs {
  * DuckDB, see value-nodes.ts), so JS arrays and a positional join line up with the table.
  * Unknown values are NULL (NaN in JS). `segment` is the 0-based position of the customer's RFM
  * segment among the distinct names in name order (see value-segments.ts); `price_share` the share
- * of orders with a discount (NULL without orders); `usual_gap_days` the mean days between repeat
+ * of the orders counted (`orders`: not those refunded in full) with a discount (NULL without); `usual_gap_days` the mean days between repeat
  * purchases (NULL for one purchase day). Tickets opened, returns made, answers given and events
  * after the as-of date (by their stored local day, as orders by order_date) are not yet known and
  * left out. A return without a customer is attributed through its order.
@@ -123,16 +123,19 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
   const free = args.freeOrders === true
   const discounted = withDiscounts
     ? `coalesce(o.discount, 0) AS discount,
-  CASE WHEN o.order_rows > 0 THEN CAST(o.discounted AS DOUBLE PRECISION) / o.order_rows END AS price_share,`
+  CASE WHEN a.orders > 0
+    THEN CAST(least(coalesce(o.discounted, 0), a.orders) AS DOUBLE PRECISION) / a.orders
+  END AS price_share,`
     : `${num(0)} AS discount, ${num(0)} AS price_share,`
   // the orders the summary counts (a.orders) are at most as many as the order rows counted here:
-  // least() keeps the rare order on a day that refunds of another order net to 0 out of it too
+  // least() keeps the rare order on a day that refunds of another order net to 0 out of it too.
+  // The discounted share is over those same orders: an order refunded in full is in neither.
   const paid = free ? 'least(coalesce(o.paid, 0), a.orders)' : 'a.orders'
   const ordersJoin =
     withDiscounts || free
       ? `LEFT JOIN (
   SELECT o.customer_id, sum(coalesce(o.discount, 0)) AS discount,
-    count(*) FILTER (WHERE o.discount > 0) AS discounted, count(*) AS order_rows,
+    count(*) FILTER (WHERE o.discount > 0 AND c.order_id IS NULL) AS discounted,
     count(*) FILTER (WHERE o.amount > 0 AND c.order_id IS NULL) AS paid
   FROM orders o
   LEFT JOIN (${refundedInFull(asOf)}) c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
@@ -196,7 +199,8 @@ ORDER BY idx`,
 /**
  * (customer_id, order_id) of the orders refunded in full by refunds dated on or before `asOf`:
  * the orders the summary does not count (customer-summary.ts, `cancelled`), so that they pay no
- * fixed payment fee here either, whether or not some other order in the workspace is free.
+ * fixed payment fee here either, whether or not some other order in the workspace is free, and
+ * are not in the discounted share (which is over the customer's `orders`).
  * Only orders that have a refund are grouped.
  */
 const refundedInFull = (asOf: string): string => `
