@@ -55,7 +55,9 @@ export const customerRoutes = [
           customersList(e.dialect, {
             ...(query.tier !== undefined ? { tierName: query.tier } : {}),
             ...(query.segment !== undefined ? { segment: query.segment } : {}),
-            ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}),
+            ...(query.cursor !== undefined
+              ? { after: decodeCursor('customers', query.cursor) }
+              : {}),
             limit: query.limit,
           }),
         ),
@@ -81,7 +83,7 @@ export const customerRoutes = [
           customers: page.map((x) =>
             profileView(x, model, lapsedLine(deps.store), deps.store.value.currency.code),
           ),
-          nextCursor: more && last ? encodeCursor(last.customerId) : null,
+          nextCursor: more && last ? encodeCursor('customers', last.customerId) : null,
         },
       }
     },

@@ -68,7 +68,7 @@ export const operationRoutes = [
             ...(customerId !== undefined ? { customerId } : {}),
             ...(query.status !== undefined ? { status: query.status } : {}),
             ...(query.cursor !== undefined
-              ? { after: storeTime(decodeTimeCursor(query.cursor)) }
+              ? { after: storeTime(decodeTimeCursor('actions', query.cursor)) }
               : {}),
             limit: query.limit,
           }),
@@ -80,7 +80,11 @@ export const operationRoutes = [
         json: {
           nextCursor:
             rows.length > query.limit && last
-              ? encodeTimeCursor(isoOrNull(tsMs(last.created_at)) ?? '', String(last.action_key))
+              ? encodeTimeCursor(
+                  'actions',
+                  isoOrNull(tsMs(last.created_at)) ?? '',
+                  String(last.action_key),
+                )
               : null,
           actions: page.map((r) => ({
             actionKey: r.action_key,
@@ -137,7 +141,9 @@ export const operationRoutes = [
         ...(query.assignee !== undefined ? { assignee: query.assignee } : {}),
         ...(query.goal !== undefined ? { goalId: query.goal } : {}),
         ...(customerId !== undefined ? { customerId } : {}),
-        ...(query.cursor !== undefined ? { after: storeTime(decodeTimeCursor(query.cursor)) } : {}),
+        ...(query.cursor !== undefined
+          ? { after: storeTime(decodeTimeCursor('tasks', query.cursor)) }
+          : {}),
         // one row more than asked: whether another page follows
         limit: query.limit + 1,
       })
@@ -148,7 +154,7 @@ export const operationRoutes = [
           tasks: page.map(taskView),
           nextCursor:
             tasks.length > query.limit && last
-              ? encodeTimeCursor(new Date(last.dueAtMs).toISOString(), last.id)
+              ? encodeTimeCursor('tasks', new Date(last.dueAtMs).toISOString(), last.id)
               : null,
         },
       }
