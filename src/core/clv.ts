@@ -29,6 +29,36 @@ export function discountRatePerUnit(annualRate: number, perYear: number): number
   return Math.log1p(annualRate) / perYear
 }
 
+/**
+ * What is wrong with an annual discount rate as a share (0.1 = 10 % a year), or null when it is
+ * one: a finite number from 0 to 1. Above 1 (over 100 % a year) it is nearly always a percentage
+ * typed as a number, and it would discount almost all value away: the message suggests the share.
+ * The caller names the option (scoreClv's `annualDiscountRate`, analyze's `--discount-rate`).
+ * @example discountRateProblem(10) // 'must be a share from 0 to 1 a year, ... (got 10; for 10 % a year pass 0.1)'
+ */
+export function discountRateProblem(rate: number): string | null {
+  if (rate >= 0 && rate <= 1) return null
+  const percent =
+    rate > 1 && rate <= 100
+      ? `; for ${rate} % a year pass ${Number((rate / 100).toPrecision(6))}`
+      : ''
+  return `must be a share from 0 to 1 a year, e.g. 0.1 for 10 % (got ${rate}${percent})`
+}
+
+/**
+ * What is wrong with a margin (the share of spend that is profit), or null when it is one: a
+ * number from 0 to 1. 30 for 30 % would multiply value by 30. The caller names the option.
+ * @example marginProblem(30) // 'must be the share of spend that is profit, ... (got 30; for 30 % pass 0.3)'
+ */
+export function marginProblem(margin: number): string | null {
+  if (margin >= 0 && margin <= 1) return null
+  const percent =
+    margin > 1 && margin <= 100
+      ? `; for ${margin} % pass ${Number((margin / 100).toPrecision(6))}`
+      : ''
+  return `must be the share of spend that is profit, from 0 to 1, e.g. 0.3 (got ${margin}${percent})`
+}
+
 /** Horizon >= 0 (∞ allowed) and rate per unit δ finite and >= 0; NaN fails both. */
 function checkDiscounting(horizon: number, delta: number): void {
   if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
@@ -122,13 +152,23 @@ export type ClvModel =
   | { readonly model: 'pareto'; readonly params: ParetoParams }
 
 export interface ClvOptions {
-  /** Horizon in model units; `Infinity` for lifetime. Default: one year in whole units (52 weeks). */
+  /**
+   * Horizon in model units, a number >= 0; `Infinity` for lifetime (needs a discount rate > 0).
+   * 0 values every customer at 0, as expectedPurchases(p, 0, ...) is 0. Default: one year in
+   * whole units (Math.round(unitsPerYear): 52 weeks, 12 months, 365 days), not 365.25 days.
+   */
   readonly horizon?: number
-  /** Annual discount rate (0.1 = 10 % a year). Default 0.1. */
+  /**
+   * Annual discount rate as a share from 0 to 1 (0.1 = 10 % a year; 10 is refused, not read as
+   * 1000 %). Default 0.1.
+   */
   readonly annualDiscountRate?: number
   /** Model units per year: 365.25/7 for weeks (default), 12 for months, 365.25 for days. */
   readonly unitsPerYear?: number
-  /** Profit share of spend (scalar or per customer). Default 1: value in spend. */
+  /**
+   * Profit share of spend from 0 to 1 (scalar, or one per customer). Default 1: value in spend.
+   * 30 for 30 % is refused, as analyze's `--margin` refuses it.
+   */
   readonly margin?: number | ArrayLike<number>
   /**
    * 'steps': purchases of each step (default 1 unit) discounted at the step's end, Σ D(t_j) ΔE(t_j);
@@ -260,9 +300,15 @@ export function paretoDiscountedAlive(
  * Discounted expected profit per customer: CLV_i = margin_i × E[M]_i × DET_i, with DET from the
  * transaction model (BG/NBD and MBG/NBD: discrete steps of `step` units by default; Pareto/NBD: the
  * closed form). Vectorized over typed arrays; the model-specific part is computed once per distinct
- * (x, T). See docs/models.md for the conventions and a worked example.
+ * (x, T). `spend` is the expected spend per purchase E[M] (e.g. expectedSpend), one for all or one
+ * per customer: a finite number >= 0 (0, a customer whose purchases bring nothing, is worth 0; a
+ * negative spend would make a loss of purchases). See docs/models.md for the conventions and a
+ * worked example.
  * @example scoreClv({ model: 'bgnbd', params }, { x, tx, T }, spend, { margin: 0.3 })
- * @throws DataError on invalid options (negative rate, infinite horizon without discounting).
+ * @throws DataError on invalid options, each named: a horizon that is not a number >= 0, an
+ *   annualDiscountRate outside 0..1, a margin outside 0..1, a spend that is negative or not finite,
+ *   spend or margin arrays of another length than x, an unknown method, an infinite horizon without
+ *   discounting; or when x, tx and T differ in length.
  */
 export function scoreClv(
   m: ClvModel,
@@ -285,17 +331,50 @@ export function scoreClv(
   }
   // one year in whole units, as the CLI and docs/models.md: 52 weeks, 12 months, 365 days
   const horizon = opts.horizon ?? Math.round(perYear)
-  if (!(horizon > 0)) throw new DataError(`horizon must be positive (got ${horizon})`)
-  const n = checkColumnLengths(h, 'scoreClv')
-  if (typeof spend !== 'number' && spend.length !== n) {
-    throw new DataError(
-      `scoreClv: spend must have one value per customer (got ${spend.length} for ${n})`,
-    )
+  if (!(horizon >= 0)) {
+    throw new DataError(`scoreClv: horizon must be a number >= 0 (got ${horizon})`)
   }
-  const delta = discountRatePerUnit(opts.annualDiscountRate ?? 0.1, perYear)
+  const n = checkColumnLengths(h, 'scoreClv')
+  const perCustomer = (
+    name: string,
+    v: number | ArrayLike<number>,
+    ok: (v: number) => string | null,
+  ) => {
+    if (typeof v === 'number') {
+      const problem = ok(v)
+      if (problem) throw new DataError(`scoreClv: ${name} ${problem}`)
+      return
+    }
+    if (v.length !== n) {
+      throw new DataError(
+        `scoreClv: ${name} must have one value per customer (got ${v.length} for ${n})`,
+      )
+    }
+    for (let i = 0; i < n; i++) {
+      const problem = ok(v[i]!)
+      if (problem)
+        throw new DataError(`scoreClv: ${name} of customer ${i + 1} ${problem}`, { row: i + 1 })
+    }
+  }
+  perCustomer('spend', spend, (v) =>
+    v >= 0 && v < Number.POSITIVE_INFINITY
+      ? null
+      : `must be a finite number >= 0, the expected spend per purchase (got ${v})`,
+  )
+  const margin = opts.margin ?? 1
+  perCustomer('margin', margin, marginProblem)
+  const annualRate = opts.annualDiscountRate ?? 0.1
+  const rateProblem = discountRateProblem(annualRate)
+  if (rateProblem) throw new DataError(`scoreClv: annualDiscountRate ${rateProblem}`)
+  const delta = discountRatePerUnit(annualRate, perYear)
   const step = opts.step ?? 1
   if (!(step > 0 && step < Number.POSITIVE_INFINITY)) {
     throw new DataError(`step must be a finite number > 0 (got ${step})`)
+  }
+  if (opts.method !== undefined && opts.method !== 'steps' && opts.method !== 'continuous') {
+    throw new DataError(
+      `scoreClv: method must be 'steps' or 'continuous' (got ${JSON.stringify(opts.method)})`,
+    )
   }
   const infinite = !Number.isFinite(horizon)
   const method: 'steps' | 'continuous' = infinite
@@ -342,7 +421,6 @@ export function scoreClv(
     det[i] = pAlive[i]! * v
   }
   const value = new Float64Array(n)
-  const margin = opts.margin ?? 1
   for (let i = 0; i < n; i++) {
     const mi = typeof margin === 'number' ? margin : margin[i]!
     const si = typeof spend === 'number' ? spend : spend[i]!

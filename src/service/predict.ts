@@ -7,6 +7,8 @@ import {
   type ClvModel,
   discountedSteps,
   discountRatePerUnit,
+  discountRateProblem,
+  marginProblem,
   scoreClv,
   unitsPerYear,
 } from '../core/clv.ts'
@@ -78,9 +80,12 @@ export const MIN_NEXT_PURCHASE_PROBABILITY = 0.01
 export interface PredictOptions {
   /** Horizon of expected purchases and value, in the summary's unit (default one year). */
   readonly horizon?: number
-  /** Annual discount rate (default 0.10). */
+  /** Annual discount rate, a share from 0 to 1 (default 0.10: 10 % a year). */
   readonly annualDiscountRate?: number
-  /** Share of spend that is profit; default: margin / revenue when the data has margin, else 1. */
+  /**
+   * Share of spend that is profit, from 0 to 1; default: margin / revenue when the data has
+   * margin, else 1.
+   */
   readonly margin?: number
   /** Orders table (default `orders`). */
   readonly source?: string
@@ -534,7 +539,7 @@ function errorMessage(e: unknown): string {
  * and a note; never NaN.
  *
  * @example const p = await buildPredictions(engine, info, { horizon: 52 })
- * @throws UsageError for a non-positive horizon, a negative discount rate or a non-finite margin;
+ * @throws UsageError for a non-positive horizon, a discount rate or margin outside 0..1;
  *   QueryError from the engine.
  */
 export async function buildPredictions(
@@ -550,26 +555,17 @@ export async function buildPredictions(
   if (!(horizon > 0) || !Number.isFinite(horizon)) {
     throw new UsageError(`--horizon must be a positive number of ${unit}s (got ${horizon})`)
   }
+  // the rules scoreClv holds its options to (core/clv.ts): a rate above 1 is over 100 % a year,
+  // most likely a percentage typed as a number (10 for 10 %), and refused as scoreClv refuses it
   const rate = opts.annualDiscountRate ?? DEFAULT_DISCOUNT_RATE
-  if (!(rate >= 0) || !Number.isFinite(rate)) {
-    throw new UsageError(`--discount-rate must be a number >= 0, e.g. 0.1 (got ${rate})`)
-  }
-  if (opts.margin !== undefined && !(opts.margin >= 0 && opts.margin <= 1)) {
-    throw new UsageError(
-      `--margin must be the share of spend that is profit, from 0 to 1, e.g. 0.3 (got ${opts.margin})`,
-    )
-  }
+  const rateProblem = discountRateProblem(rate)
+  if (rateProblem) throw new UsageError(`--discount-rate ${rateProblem}`)
+  const marginOption = opts.margin === undefined ? null : marginProblem(opts.margin)
+  if (marginOption) throw new UsageError(`--margin ${marginOption}`)
   // discount in weekly steps whatever the unit: daily steps only add work, monthly ones discount
   // too much (docs/models.md, worked example); a step may be a fraction of a unit (a month's 7 days)
   const step = 7 / unitDays
   const notes: { level: 'info' | 'warning'; message: string }[] = []
-  // a rate above 1 is over 100 % a year: most likely a percentage typed as a number (10 for 10 %)
-  if (rate > 1) {
-    notes.push({
-      level: 'warning',
-      message: `The discount rate ${rate} is ${Number((rate * 100).toPrecision(6))} % a year, which discounts nearly all future value away; for ${rate} %, pass --discount-rate ${Number((rate / 100).toPrecision(6))}.`,
-    })
-  }
   let clock = performance.now()
   const stage = (name: string): void => {
     const now = performance.now()

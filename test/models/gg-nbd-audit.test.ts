@@ -292,8 +292,8 @@ describe('CLV discounting arguments (audit item 11)', () => {
     rejects(() => scoreClv(m, h, 1, { horizon: -1 }), /horizon .*got -1/)
     rejects(() => scoreClv(m, h, 1, { step: Number.NaN }), /step .*got NaN/)
     rejects(() => scoreClv(m, h, 1, { step: Number.POSITIVE_INFINITY }), /step .*Infinity/)
-    rejects(() => scoreClv(m, h, 1, { annualDiscountRate: Number.NaN }), /discount rate/)
-    rejects(() => scoreClv(m, h, 1, { annualDiscountRate: -0.1 }), /discount rate/)
+    rejects(() => scoreClv(m, h, 1, { annualDiscountRate: Number.NaN }), /annualDiscountRate/)
+    rejects(() => scoreClv(m, h, 1, { annualDiscountRate: -0.1 }), /annualDiscountRate/)
     rejects(() => scoreClv(m, h, 1, { horizon: 52, unitsPerYear: Number.NaN }), /units per year/)
     rejects(
       () => scoreClv(m, h, 1, { horizon: 52, unitsPerYear: Number.POSITIVE_INFINITY }),
