@@ -93,7 +93,7 @@ export const eventRoutes = [
     permission: 'ingest',
     tag: 'events',
     summary:
-      "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId.",
+      "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId. 404 when no batch is held under the id (never sent, committed, or expired).",
     response: { schema: CommitAnswer, description: 'Every call stored or found stored' },
     errors: [422],
     params: { id: ImportIdSchema },

@@ -6,7 +6,7 @@
 import { dropStaged } from '../../data/queries/api-drop-staged.ts'
 import { stagedBatch } from '../../data/queries/api-staged-batch.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
-import { DataError, LoyalsError } from '../../errors.ts'
+import { LoyalsError } from '../../errors.ts'
 import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
 import { type Ingestor, insertAll } from './ingest.ts'
 import type { OpsStore } from './store.ts'
@@ -57,9 +57,24 @@ export async function stageBatch(
 }
 
 /**
+ * No import is held under the id: never started, or committed or expired (a staged batch holds
+ * at least one call, so a held import is never empty): HTTP 404 `not_found`.
+ */
+export class UnknownImportError extends LoyalsError {
+  constructor(importId: string) {
+    super(
+      'not_found',
+      `no import "${importId}" is held: no batch was sent under that id, or it was committed, or its batches expired a day after they were sent (send them again)`,
+      { importId },
+    )
+  }
+}
+
+/**
  * Apply the staged batches of `importId` in one transaction, which drops them as it commits.
- * @throws DataError when nothing is staged under the id (never staged, expired, or committed);
- *   DataError / QueryError from the ingest, when the staged batches are dropped and nothing stored.
+ * @throws UnknownImportError when nothing is staged under the id (never staged, expired, or
+ *   committed); DataError / QueryError from the ingest, when the staged batches are dropped and
+ *   nothing stored.
  */
 export async function commitStaged(
   store: OpsStore,
@@ -67,12 +82,7 @@ export async function commitStaged(
   importId: string,
 ): Promise<{ stored: number; replaced: number; duplicates: number }> {
   const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
-  if (rows.length === 0) {
-    throw new DataError(
-      `nothing is staged under import ${importId}: it was committed, or expired (send its batches again)`,
-      { importId },
-    )
-  }
+  if (rows.length === 0) throw new UnknownImportError(importId)
   const now = store.now()
   // validated when staged: parsed again for the types (the schemas' output parses as itself)
   const events = rows.flatMap((r) =>

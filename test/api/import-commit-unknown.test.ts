@@ -1,0 +1,30 @@
+// POST /v1/imports/{id}/commit under an id that holds no batch is a 404 not_found, not a 422
+// data_error: there is no import to store (never started, committed, or expired), and a 422
+// reads as a file the server refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { type Harness, harness, orderEvent } from './harness.ts'
+
+describe.each(STORES)('committing an unknown import on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind)
+  })
+  afterAll(() => h?.close())
+
+  it('is a 404 for an id never started and for one already committed', async () => {
+    const fresh = '0b6c3d1e-7f2a-4c55-9e0d-3a1b2c3d4e5f'
+    const never = await h.call('POST', `/v1/imports/${fresh}/commit`)
+    expect(never.status).toBe(404)
+    expect(never.json.error).toMatchObject({ code: 'not_found', details: { importId: fresh } })
+    expect(never.json.error.message).toContain(`no import "${fresh}" is held`)
+
+    const id = 'committed-once'
+    const batch = { seq: 0, batch: [orderEvent('c1', 'o1', 10, '2025-02-01T10:00:00Z')] }
+    expect((await h.call('POST', `/v1/imports/${id}/batches`, { body: batch })).status).toBe(200)
+    expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 1 })
+    const again = await h.call('POST', `/v1/imports/${id}/commit`)
+    expect(again.status).toBe(404)
+    expect(again.json.error.code).toBe('not_found')
+  })
+})
