@@ -50,6 +50,23 @@ function satisfactionColumn(c: Readonly<Record<string, string>>): FieldDef {
 }
 
 /**
+ * Handling minutes as a number, or as a duration written hh:mm or hh:mm:ss (Freshdesk's Time
+ * tracked `01:30`, 90 minutes): read as its minutes, the value as written quoted in problems.
+ */
+function minutesColumn(c: Readonly<Record<string, string>>): FieldDef {
+  const def = column(c, 'handling_minutes', 'number', false, 'a number of minutes')
+  if (def.header === null) return def
+  const part = (i: number) => `CAST(string_split(${def.raw}, ':')[${i}] AS DOUBLE)`
+  return {
+    ...def,
+    raw: `CASE WHEN regexp_full_match(${def.raw}, '[0-9]+:[0-5][0-9](:[0-5][0-9])?')
+  THEN CAST(${part(1)} * 60 + ${part(2)} + coalesce(${part(3)}, 0) / 60 AS VARCHAR)
+  ELSE ${def.raw} END`,
+    shown: def.raw,
+  }
+}
+
+/**
  * The ticket's customer: Zendesk exports its Requester external id column whether or not the shop
  * syncs its ids, empty on the tickets of requesters it never got one for; on those rows the
  * Requester email is the customer, as it is for a whole file without external ids.
@@ -100,11 +117,22 @@ export const TICKETS: ExtraKindSpec = {
       'opened on',
       'created at',
       'created',
+      // Freshdesk
+      'created time',
       'submitted at',
       'date',
       'time',
     ]),
-    kf('resolved_at', false, ['resolved', 'resolved on', 'closed at', 'closed', 'solved at']),
+    kf('resolved_at', false, [
+      'resolved',
+      'resolved on',
+      'closed at',
+      'closed',
+      'solved at',
+      // Freshdesk: Resolved time, and Closed time for a ticket closed without being resolved
+      'resolved time',
+      'closed time',
+    ]),
     kf('channel', false, ['via', 'contact channel', 'source', 'medium']),
     kf('handling_minutes', false, [
       'handling time',
@@ -114,6 +142,8 @@ export const TICKETS: ExtraKindSpec = {
       'time spent',
       'agent minutes',
       'duration minutes',
+      // Freshdesk, written hh:mm (minutesColumn)
+      'time tracked',
     ]),
     kf('satisfaction', false, ['csat', 'satisfaction score', 'rating', 'score']),
     // recognised only beside another customer column: the requester's email stands in on the
@@ -128,7 +158,7 @@ export const TICKETS: ExtraKindSpec = {
         column(c, 'opened_at', 'date', true),
         column(c, 'resolved_at', 'date', false),
         column(c, 'channel', 'text', false),
-        column(c, 'handling_minutes', 'number', false, 'a number of minutes'),
+        minutesColumn(c),
         satisfactionColumn(c),
       ],
       from: 'import_raw x',
@@ -138,7 +168,8 @@ export const TICKETS: ExtraKindSpec = {
         {
           field: 'handling_minutes',
           bad: `handling_minutes > ${MAX_TICKET_MINUTES}`,
-          reason: `'handling minutes ' || handling_minutes__raw || ' are more than a week of work (${MAX_TICKET_MINUTES.toLocaleString('en-US')} minutes) on one ticket: is the column in seconds? Convert it to minutes'`,
+          // as written: 200:00, not the 12000 it reads as
+          reason: `'handling minutes ' || handling_minutes__${c.handling_minutes ? 'shown' : 'raw'} || ' are more than a week of work (${MAX_TICKET_MINUTES.toLocaleString('en-US')} minutes) on one ticket: is the column in seconds? Convert it to minutes'`,
         },
         check(
           'satisfaction',
