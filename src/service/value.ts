@@ -297,10 +297,10 @@ export async function buildValue(
     3,
   )
   // the previous run's tier states (for the grace period)
-  const [sIdx, sTier, sBelow, sRuns] = await readNumericColumns(
+  const [sIdx, sTier, sBelow, sRuns, sDay] = await readNumericColumns(
     engine,
     readTierState(d, { tiers: tierNames, asOf: opts.asOf }).sql,
-    4,
+    5,
   )
   // events per type of the analysed customers, counted per customer by the value_facts scan
   const eventCounts =
@@ -355,12 +355,14 @@ export async function buildValue(
   const prevTier = new Int8Array(n).fill(-1)
   const prevBelow = new Float64Array(n).fill(Number.NaN)
   const prevRuns = new Int32Array(n)
+  const prevDay = new Float64Array(n).fill(Number.NaN)
   const stateRows = opts.resetTiers ? 0 : (sIdx?.length ?? 0)
   for (let k = 0; k < stateRows; k++) {
     const i = (sIdx as Float64Array)[k] as number
     prevTier[i] = (sTier as Float64Array)[k] as number
     prevBelow[i] = (sBelow as Float64Array)[k] as number
     prevRuns[i] = num((sRuns as Float64Array)[k] as number)
+    prevDay[i] = (sDay as Float64Array)[k] as number
   }
   const asOfDay = dayNumber(opts.asOf)
   // a scoring run stores its states; `loyals customer` (persistTiers false) re-reads the last
@@ -369,7 +371,14 @@ export async function buildValue(
   const persist = opts.persistTiers !== false && Number(later?.n ?? 0) === 0
   const tiers = assignTiers(shown.total, cfg.tiers, {
     ...(stateRows > 0
-      ? { previous: { tier: prevTier, belowSinceDay: prevBelow, runsBelow: prevRuns } }
+      ? {
+          previous: {
+            tier: prevTier,
+            belowSinceDay: prevBelow,
+            runsBelow: prevRuns,
+            runDay: prevDay,
+          },
+        }
       : {}),
     asOfDay,
     countRun: persist,

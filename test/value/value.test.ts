@@ -298,8 +298,8 @@ T3,L,2024-03-06,120
 describe('margin with refunds and partly known costs', () => {
   // Every cost rate 0 (FREE): profit = gross margin. Default margin rate 0.3.
   // REF: b1 100 (cost 60) refunded in full, b2, b3 200 (cost 100): margin 40 - 40 + 100 + 100 = 200.
-  // NEG: c1, c2 50 (cost 30), a refund of 300 that names no order: margin known 40 on 100 of
-  //   revenue, the other -300 at 0.3: 40 - 90 = -50, served at a loss.
+  // NEG: c1, c2 50 (cost 30), a refund of 300 that names no order: it takes back NEG's own
+  //   margin rate (every order has a cost: 40 / 100): 40 - 120 = -80, served at a loss.
   // MIX: a1 100 (cost 60), a2 1000 without a cost: 40 + 1000 * 0.3 = 340.
   const files = {
     orders: `order_id,customer_id,ordered_at,amount,cost
@@ -327,9 +327,9 @@ c3,NEG,2024-04-10,-300,
     })
     expect(r.MIX).toMatchObject({ revenue: 1100, margin: 40, margin_revenue: 100 })
     expect(r.MIX!.gross_margin).toBeCloseTo(340, 9)
-    expect(r.NEG).toMatchObject({ revenue: -200, margin: 40, margin_revenue: 100 })
-    expect(r.NEG!.gross_margin).toBeCloseTo(-50, 9)
-    expect(r.NEG!.historical_profit).toBeCloseTo(-50, 9)
+    expect(r.NEG).toMatchObject({ revenue: -200, margin: -80, margin_revenue: -200 })
+    expect(r.NEG!.gross_margin).toBeCloseTo(-80, 9)
+    expect(r.NEG!.historical_profit).toBeCloseTo(-80, 9)
     // NEG is served at a loss, and the reason blames the margin, not costs of 0
     expect(s.value?.unprofitable.customers).toBe(1)
     const neg = await customerProfile(engine, 'NEG', {
@@ -338,10 +338,10 @@ c3,NEG,2024-04-10,-300,
       predictions: false,
     })
     expect(neg.reasons.map((x) => x.text).join(' | ')).toMatch(
-      /served at a loss: sold below cost or refunded \(margin -50\)/,
+      /served at a loss: sold below cost or refunded \(margin -80\)/,
     )
     expect(s.quality.map((q) => q.message).join(' ')).toMatch(
-      /2 customers have a margin \(cost\) for some orders only/,
+      /1 customer has a margin \(cost\) for some orders only/,
     )
   })
 })
@@ -574,6 +574,21 @@ describe('tiers with a grace period in scoring runs', () => {
     const r4 = await scored(db, '2024-04-17')
     expect(r4.run).toMatchObject({ tier: 'Member', held_by_grace: false })
     expect(r4.profile).toEqual({ tier: 'Member', held: false, left: null })
+  })
+
+  test('runs again for the same as-of date are that run again: the grace is not used up', async () => {
+    const { db, engine } = await workspace(files)
+    await engine.close()
+    open.length = 0
+    expect((await scored(db, '2024-03-31')).run).toMatchObject({ tier: 'Gold' })
+    for (let k = 0; k < 3; k++) {
+      const r = await scored(db, '2024-04-15')
+      expect(r.run).toMatchObject({ tier: 'Gold', held_by_grace: true, grace_left: 1 })
+      expect(r.state).toEqual([{ tier: 'Gold', runs_below: 1, as_of: '2024-04-15' }])
+    }
+    expect((await scored(db, '2024-04-16')).run).toMatchObject({ tier: 'Gold', grace_left: 0 })
+    expect((await scored(db, '2024-04-16')).run).toMatchObject({ tier: 'Gold', grace_left: 0 })
+    expect((await scored(db, '2024-04-17')).run).toMatchObject({ tier: 'Member' })
   })
 })
 

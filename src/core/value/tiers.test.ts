@@ -131,6 +131,23 @@ describe('grace period', () => {
     expect(r3.tier[0]).toBe(SILVER)
   })
 
+  test('a run on the as-of date of the stored state is that run again: not counted twice', () => {
+    const runs = { ...threshold, grace: { unit: 'runs' as const, length: 2 } }
+    const v = Float64Array.of(2800)
+    const r1 = assignTiers(v, runs, { previous: one(GOLD), asOfDay: 10 }) // below: 1 left
+    expect(Array.from(r1.state.runDay ?? [])).toEqual([10])
+    const again = assignTiers(v, runs, { previous: r1.state, asOfDay: 10 })
+    expect([again.tier[0], again.graceLeft[0], again.state.runsBelow[0]]).toEqual([GOLD, 1, 1])
+    const r2 = assignTiers(v, runs, { previous: again.state, asOfDay: 11 }) // next date: 0 left
+    expect([r2.tier[0], r2.graceLeft[0]]).toEqual([GOLD, 0])
+    // a state not yet below (written on that date) starts its grace on a re-run of the date
+    const fresh = assignTiers(v, runs, {
+      previous: { ...one(GOLD), runDay: Float64Array.of(10) },
+      asOfDay: 10,
+    })
+    expect([fresh.tier[0], fresh.graceLeft[0]]).toEqual([GOLD, 1])
+  })
+
   test('without a previous state or with a bad one', () => {
     expect(assignTiers(Float64Array.of(2800), threshold).tier[0]).toBe(SILVER)
     expect(() =>

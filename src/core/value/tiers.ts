@@ -13,6 +13,11 @@ export interface TierState {
   readonly belowSinceDay: Float64Array
   /** Scoring runs in a row below the held tier's boundary (grace unit 'runs'). */
   readonly runsBelow: Int32Array
+  /**
+   * Day number (as-of date) of the run that wrote each state; NaN = unknown. A run with the same
+   * as-of date is the same scoring run again: it does not count once more in `runsBelow`.
+   */
+  readonly runDay?: Float64Array
 }
 
 export interface TierAssignment {
@@ -107,7 +112,10 @@ export function qualifyingTier(value: number, boundaries: Float64Array): number 
 export interface AssignTiersOptions {
   /** State returned by the previous run; without it nobody is held by grace. */
   readonly previous?: TierState
-  /** Day number of this run (same epoch as `belowSinceDay`); required for grace unit 'days'. */
+  /**
+   * Day number of this run (same epoch as `belowSinceDay`); required for grace unit 'days', and
+   * for 'runs' to know a re-run of the same as-of date (`TierState.runDay`).
+   */
   readonly asOfDay?: number
   /**
    * Whether this is a new scoring run (default true). false re-reads the previous run's decision
@@ -122,8 +130,9 @@ export interface AssignTiersOptions {
  *
  * With previous tier p and qualifying tier q (index, 0 = best): q <= p (same or promotion) gives q
  * at once. q > p (below p's boundary) keeps p while the customer has been below it for at most
- * `grace.length` days (counted from the first run found below) or runs (this run included);
- * after that q.
+ * `grace.length` days (counted from the first run found below) or runs (this run included;
+ * a run on the as-of date of the customer's stored state, `previous.runDay`, is that run again
+ * and does not count twice); after that q.
  * @example // Gold boundary 3000, 30-day grace: value 2800 on day 0 -> Gold (held, 30 days left);
  * // day 20 -> Gold (10 left); day 31 -> Silver
  * @throws DataError when `previous` has the wrong length or grace in days has no asOfDay
@@ -137,7 +146,10 @@ export function assignTiers(
   const prev = opts.previous
   if (
     prev &&
-    (prev.tier.length !== n || prev.belowSinceDay.length !== n || prev.runsBelow.length !== n)
+    (prev.tier.length !== n ||
+      prev.belowSinceDay.length !== n ||
+      prev.runsBelow.length !== n ||
+      (prev.runDay !== undefined && prev.runDay.length !== n))
   ) {
     throw new DataError('previous tier state has a different number of customers', {
       customers: n,
@@ -160,6 +172,7 @@ export function assignTiers(
   const stTier = new Int8Array(n)
   const stBelow = new Float64Array(n).fill(Number.NaN)
   const stRuns = new Int32Array(n)
+  const stDay = new Float64Array(n).fill(asOf)
 
   for (let i = 0; i < n; i++) {
     const q = qualifyingTier(total[i] as number, boundaries)
@@ -177,7 +190,11 @@ export function assignTiers(
           stBelow[i] = since
         }
       } else {
-        const runs = (prev?.runsBelow[i] as number) + (opts.countRun === false ? 0 : 1)
+        const before = prev?.runsBelow[i] as number
+        // a re-run for the same as-of date is that date's run again, already counted for a
+        // customer it found below: re-running analyze must not use up the grace
+        const again = before > 0 && prev?.runDay?.[i] === asOf
+        const runs = before + (opts.countRun === false || again ? 0 : 1)
         if (runs <= grace) {
           t = p
           graceLeft[i] = grace - runs
@@ -197,6 +214,6 @@ export function assignTiers(
     graceLeft,
     boundaries,
     counts,
-    state: { tier: stTier, belowSinceDay: stBelow, runsBelow: stRuns },
+    state: { tier: stTier, belowSinceDay: stBelow, runsBelow: stRuns, runDay: stDay },
   }
 }
