@@ -34,7 +34,12 @@ import { requireEmbedded } from './embedded-only.ts'
 import { FileSet } from './file-set.ts'
 import { computeInsights, type InsightsOptions } from './insights/index.ts'
 import { readyOutDir } from './out-dir.ts'
-import { buildPredictions, PREDICTION_TABLE, type PredictOptions } from './predict.ts'
+import {
+  buildPredictions,
+  checkPredictOptions,
+  PREDICTION_TABLE,
+  type PredictOptions,
+} from './predict.ts'
 import { buildRfm } from './rfm.ts'
 import {
   asOfGapNote,
@@ -135,7 +140,7 @@ export interface AnalyzeResult {
  *   const summary = await computeAnalysis(engine, { source: 'orders.csv', unit: 'week' })
  *   summary.concentration.revenue.topShares.find((t) => t.percent === 10)?.share
  * @throws DataError when there are no orders or nobody purchased by asOf; UsageError for a bad
- *   date, unit or rules.
+ *   date, unit, rules or prediction option (a horizon past ten years, checked before any work).
  */
 export async function computeAnalysis(
   engine: Engine,
@@ -146,9 +151,11 @@ export async function computeAnalysis(
   if (top !== undefined && !(Number.isInteger(top) && top >= 0)) {
     throw new UsageError(`topCustomers must be a whole number >= 0 (got ${top})`)
   }
+  const unit = opts.unit ?? 'week'
+  // refused before the customers are summarized, as the CLI refuses its flags
+  if (opts.predictions) checkPredictOptions(opts.predictions, unit)
   const progress = opts.progress ?? direct
   const rules = opts.rules ?? DEFAULT_RFM_RULES
-  const unit = opts.unit ?? 'week'
   const info = await progress.step(ANALYZE_STEPS[0], () =>
     buildCustomerSummary(engine, { asOf: opts.asOf, unit }),
   )

@@ -60,7 +60,7 @@ import type {
   SpendPrediction,
   TrackingPointSummary,
 } from './prediction-summary.ts'
-import { type CustomerSummaryInfo, UNIT_DAYS } from './summary.ts'
+import { type CustomerSummaryInfo, type TimeUnit, UNIT_DAYS } from './summary.ts'
 
 export const PREDICTION_TABLE = 'customer_predictions'
 const SCORES_TABLE = 'prediction_scores'
@@ -72,13 +72,28 @@ export const DEFAULT_HORIZON: Readonly<Record<'day' | 'week' | 'month', number>>
   month: 12,
 }
 export const DEFAULT_DISCOUNT_RATE = 0.1
+
+/**
+ * The longest horizon, in years: every customer's forecast is summed over the horizon's weekly
+ * steps, so the time grows with it (100 years of days took minutes); discounted at 10 %, value
+ * beyond ten years adds little.
+ */
+export const MAX_HORIZON_YEARS = 10
+
+/** The longest horizon in `unit`s: 3653 days, 522 weeks or 120 months. */
+export const maxHorizon = (unit: TimeUnit): number =>
+  Math.ceil((MAX_HORIZON_YEARS * 365.25) / UNIT_DAYS[unit])
+
 /** A next-purchase date is given only when a purchase within this many years is plausible. */
 export const NEXT_PURCHASE_YEARS = 5
 /** ... i.e. when P(a purchase within NEXT_PURCHASE_YEARS) is at least this. */
 export const MIN_NEXT_PURCHASE_PROBABILITY = 0.01
 
 export interface PredictOptions {
-  /** Horizon of expected purchases and value, in the summary's unit (default one year). */
+  /**
+   * Horizon of expected purchases and value, in the summary's unit: more than 0 and at most
+   * {@link MAX_HORIZON_YEARS} years (522 weeks, 3653 days, 120 months). Default one year.
+   */
   readonly horizon?: number
   /** Annual discount rate, a share from 0 to 1 (default 0.10: 10 % a year). */
   readonly annualDiscountRate?: number
@@ -99,6 +114,31 @@ export interface PredictOptions {
    * JavaScript. The caller awaits what it issued.
    */
   readonly alongside?: () => void
+}
+
+/**
+ * UsageError unless the prediction options are ones analyze can use: one check for the library
+ * (computeAnalysis, buildPredictions) and the CLI (whose flags reach it). A horizon more than 0
+ * and at most {@link maxHorizon} units; a discount rate and a margin from 0 to 1.
+ * @example checkPredictOptions({ horizon: 5000 }, 'week') // throws: at most 522 weeks (10 years)
+ */
+export function checkPredictOptions(opts: PredictOptions, unit: TimeUnit): void {
+  // an unknown unit is refused where the summary is built, in its own words
+  if (Object.hasOwn(UNIT_DAYS, unit)) {
+    const horizon = opts.horizon ?? DEFAULT_HORIZON[unit]
+    const most = maxHorizon(unit)
+    if (!(horizon > 0 && horizon <= most)) {
+      throw new UsageError(
+        `horizon (--horizon) must be more than 0 and at most ${most} ${unit}s (${MAX_HORIZON_YEARS} years), got ${horizon}`,
+      )
+    }
+  }
+  // the rules scoreClv holds its options to (core/clv.ts): a rate above 1 is over 100 % a year,
+  // most likely a percentage typed as a number (10 for 10 %), and refused as scoreClv refuses it
+  const rateProblem = discountRateProblem(opts.annualDiscountRate ?? DEFAULT_DISCOUNT_RATE)
+  if (rateProblem) throw new UsageError(`--discount-rate ${rateProblem}`)
+  const marginOption = opts.margin === undefined ? null : marginProblem(opts.margin)
+  if (marginOption) throw new UsageError(`--margin ${marginOption}`)
 }
 
 type ModelKey = Exclude<PredictionModelKey, 'baseline'>
@@ -539,7 +579,8 @@ function errorMessage(e: unknown): string {
  * and a note; never NaN.
  *
  * @example const p = await buildPredictions(engine, info, { horizon: 52 })
- * @throws UsageError for a non-positive horizon, a discount rate or margin outside 0..1;
+ * @throws UsageError for a horizon not more than 0 or past ten years, a discount rate or margin
+ *   outside 0..1;
  *   QueryError from the engine.
  */
 export async function buildPredictions(
@@ -551,17 +592,9 @@ export async function buildPredictions(
   const unit = info.unit
   const unitDays = UNIT_DAYS[unit]
   const perYear = unitsPerYear(unitDays)
+  checkPredictOptions(opts, unit)
   const horizon = opts.horizon ?? DEFAULT_HORIZON[unit]
-  if (!(horizon > 0) || !Number.isFinite(horizon)) {
-    throw new UsageError(`--horizon must be a positive number of ${unit}s (got ${horizon})`)
-  }
-  // the rules scoreClv holds its options to (core/clv.ts): a rate above 1 is over 100 % a year,
-  // most likely a percentage typed as a number (10 for 10 %), and refused as scoreClv refuses it
   const rate = opts.annualDiscountRate ?? DEFAULT_DISCOUNT_RATE
-  const rateProblem = discountRateProblem(rate)
-  if (rateProblem) throw new UsageError(`--discount-rate ${rateProblem}`)
-  const marginOption = opts.margin === undefined ? null : marginProblem(opts.margin)
-  if (marginOption) throw new UsageError(`--margin ${marginOption}`)
   // discount in weekly steps whatever the unit: daily steps only add work, monthly ones discount
   // too much (docs/models.md, worked example); a step may be a fraction of a unit (a month's 7 days)
   const step = 7 / unitDays

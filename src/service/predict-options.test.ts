@@ -1,0 +1,46 @@
+// The prediction options are checked in one place (checkPredictOptions) that computeAnalysis,
+// buildPredictions and the CLI's flags all reach: computeAnalysis took a horizon of 5000 weeks
+// (96 years of weekly steps) that `--horizon 5000` is refused.
+import { describe, expect, it } from 'vitest'
+import { openWorkspace } from '../data/workspace.ts'
+import { UsageError } from '../errors.ts'
+import { computeAnalysis } from './analyze.ts'
+import { checkPredictOptions, MAX_HORIZON_YEARS, maxHorizon } from './predict.ts'
+
+describe('prediction options', () => {
+  it('a horizon is more than 0 and at most ten years of the unit', () => {
+    expect(MAX_HORIZON_YEARS).toBe(10)
+    expect([maxHorizon('day'), maxHorizon('week'), maxHorizon('month')]).toEqual([3653, 522, 120])
+    for (const unit of ['day', 'week', 'month'] as const) {
+      expect(() => checkPredictOptions({ horizon: maxHorizon(unit) }, unit)).not.toThrow()
+      expect(() => checkPredictOptions({}, unit)).not.toThrow()
+    }
+    expect(() => checkPredictOptions({ horizon: 523 }, 'week')).toThrow(
+      new UsageError(
+        'horizon (--horizon) must be more than 0 and at most 522 weeks (10 years), got 523',
+      ),
+    )
+    for (const horizon of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => checkPredictOptions({ horizon }, 'month'), String(horizon)).toThrow(
+        `horizon (--horizon) must be more than 0 and at most 120 months (10 years), got ${horizon}`,
+      )
+    }
+  })
+
+  it('computeAnalysis refuses a horizon past ten years before it reads any order', async () => {
+    // an empty workspace: the option is refused before "no orders" could be
+    const engine = await openWorkspace(':memory:')
+    try {
+      const run = computeAnalysis(engine, {
+        source: 'x',
+        unit: 'week',
+        asOf: '1997-09-30',
+        predictions: { horizon: 5000 },
+      })
+      await expect(run).rejects.toBeInstanceOf(UsageError)
+      await expect(run).rejects.toThrow('at most 522 weeks (10 years), got 5000')
+    } finally {
+      await engine.close()
+    }
+  })
+})
