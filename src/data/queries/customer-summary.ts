@@ -123,7 +123,8 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
  *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
  * - x_star / holdout_revenue: purchase days and net spend after asOf;
  * - margin sums the known margins; a refund without a margin of its own takes back the margin
- *   rate of the order it refunds (when every row of that order has one); margin_revenue is the net
+ *   rate of the order it refunds (when every row of that order has one), and one naming no stored
+ *   order the customer's own rate (when every order row of theirs has one); margin_revenue is the net
  *   revenue of the rows whose margin is known (the value step prices the rest at its default
  *   margin rate).
  */
@@ -167,7 +168,21 @@ flagged AS (
   SELECT customer_id, order_id, order_date, amount, margin
   FROM ${source} WHERE amount < 0
 ),
-refunded_orders AS (${refundedOrders(source, 'refunds', true)}),
+refunded_orders AS (${refundedOrders(source, 'refunds', true)}),${
+        args.noMargin
+          ? ''
+          : `
+-- a refund naming no stored order (or none) takes back the customer's own margin rate, when
+-- every order row of theirs has a margin: unknown, it left 60 of margin on a customer who had
+-- paid -20 net, and "revenue with a known cost" above their revenue
+customer_rates AS (
+  SELECT customer_id,
+    CASE WHEN count(margin) = count(*) AND sum(amount) > 0
+      THEN sum(margin) / sum(amount) END AS margin_rate
+  FROM ${source} WHERE amount >= 0 AND customer_id IN (SELECT customer_id FROM refunds)
+  GROUP BY customer_id
+),`
+      }
 -- orders whose refunds known at the order's own period (by asOf for a calibration order) take
 -- back their whole amount: cancelled or returned in full, no order of the customer's, even on a
 -- day that has another (that day's spend nets them out all the same)
@@ -191,9 +206,14 @@ lines AS (
   UNION ALL
   SELECT r.customer_id, ro.day, r.order_date,
          ${toDecimal('r.amount')},
-         ${toDecimal('coalesce(r.margin, r.amount * ro.margin_rate)')}, 0, 1
+         ${toDecimal(args.noMargin ? 'coalesce(r.margin, r.amount * ro.margin_rate)' : 'coalesce(r.margin, r.amount * CASE WHEN ro.customer_id IS NULL THEN cr.margin_rate ELSE ro.margin_rate END)')}, 0, 1
   FROM refunds r LEFT JOIN refunded_orders ro
-    ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
+    ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id${
+      args.noMargin
+        ? ''
+        : `
+  LEFT JOIN customer_rates cr ON cr.customer_id = r.customer_id`
+    }
 ),
 days AS (
   SELECT customer_id, day,
