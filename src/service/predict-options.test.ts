@@ -43,4 +43,31 @@ describe('prediction options', () => {
       await engine.close()
     }
   })
+
+  it('a library caller and a CLI user both read which option is wrong: its name and its flag', async () => {
+    expect(() => checkPredictOptions({ annualDiscountRate: -1 }, 'week')).toThrow(
+      new UsageError(
+        'annualDiscountRate (--discount-rate) must be a share from 0 to 1 a year, e.g. 0.1 for 10 % (got -1)',
+      ),
+    )
+    expect(() => checkPredictOptions({ margin: 30 }, 'week')).toThrow(
+      new UsageError(
+        'margin (--margin) must be the share of spend that is profit, from 0 to 1, e.g. 0.3 (got 30; for 30 % pass 0.3)',
+      ),
+    )
+    const engine = await openWorkspace(':memory:')
+    try {
+      for (const [predictions, named] of [
+        [{ horizon: -1 }, 'horizon (--horizon) must be'],
+        [{ annualDiscountRate: -1 }, 'annualDiscountRate (--discount-rate) must be'],
+        [{ margin: 2 }, 'margin (--margin) must be'],
+      ] as const) {
+        await expect(
+          computeAnalysis(engine, { source: 'x', unit: 'week', predictions }),
+        ).rejects.toThrow(new RegExp(`^${named.replace(/[()]/g, '\\$&')}`))
+      }
+    } finally {
+      await engine.close()
+    }
+  })
 })

@@ -119,7 +119,9 @@ export interface PredictOptions {
 /**
  * UsageError unless the prediction options are ones analyze can use: one check for the library
  * (computeAnalysis, buildPredictions) and the CLI (whose flags reach it). A horizon more than 0
- * and at most {@link maxHorizon} units; a discount rate and a margin from 0 to 1.
+ * and at most {@link maxHorizon} units; a discount rate and a margin from 0 to 1. The messages
+ * name the option and its flag (`margin (--margin)`): a library caller set the one, a CLI user
+ * the other.
  * @example checkPredictOptions({ horizon: 5000 }, 'week') // throws: at most 522 weeks (10 years)
  */
 export function checkPredictOptions(opts: PredictOptions, unit: TimeUnit): void {
@@ -136,9 +138,9 @@ export function checkPredictOptions(opts: PredictOptions, unit: TimeUnit): void 
   // the rules scoreClv holds its options to (core/clv.ts): a rate above 1 is over 100 % a year,
   // most likely a percentage typed as a number (10 for 10 %), and refused as scoreClv refuses it
   const rateProblem = discountRateProblem(opts.annualDiscountRate ?? DEFAULT_DISCOUNT_RATE)
-  if (rateProblem) throw new UsageError(`--discount-rate ${rateProblem}`)
+  if (rateProblem) throw new UsageError(`annualDiscountRate (--discount-rate) ${rateProblem}`)
   const marginOption = opts.margin === undefined ? null : marginProblem(opts.margin)
-  if (marginOption) throw new UsageError(`--margin ${marginOption}`)
+  if (marginOption) throw new UsageError(`margin (--margin) ${marginOption}`)
 }
 
 type ModelKey = Exclude<PredictionModelKey, 'baseline'>
@@ -633,7 +635,7 @@ export async function buildPredictions(
     const days = Math.round(span * unitDays)
     notes.push({
       level: 'warning',
-      message: `The longest purchase history is ${days} day${days === 1 ? '' : 's'} and the forecast covers ${Number(horizon.toPrecision(4))} ${unit}s, ${span > 0 ? `${Math.round(horizon / span)} times as long` : 'from a single day'}: expected purchases and value extrapolate far beyond the data, so treat them as rough (set --horizon, or analyze a longer history).`,
+      message: `The longest purchase history is ${days} day${days === 1 ? '' : 's'} and the forecast covers ${Number(horizon.toPrecision(4))} ${unit}s, ${span > 0 ? `${Math.round(horizon / span)} times as long` : 'from a single day'}: expected purchases and value extrapolate far beyond the data, so treat them as rough; choose a shorter horizon (--horizon) or analyze a longer history.`,
     })
   }
 
@@ -777,10 +779,10 @@ export async function buildPredictions(
       .join(', ')
     const byBic = `${chosen.def.name} fits the purchase histories best by BIC (${fmt(chosen.fit.bic)}${others ? `; ${others}` : ''})`
     if (hasHoldout) {
-      reason = `No customer of the calibration period bought again between ${addDays(info.asOf, 1)} and ${lastOrder}, so that holdout cannot test the predictions (there is no actual purchase to compare with); ${byBic}. Re-run with an earlier --as-of, or check that the orders after it are all there.`
+      reason = `No customer of the calibration period bought again between ${addDays(info.asOf, 1)} and ${lastOrder}, so that holdout cannot test the predictions (there is no actual purchase to compare with); ${byBic}. Re-run with an earlier asOf (--as-of), or check that the orders after it are all there.`
       notes.push({ level: 'warning', message: reason })
     } else {
-      reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier --as-of to choose by predictive accuracy.`
+      reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier asOf (--as-of) to choose by predictive accuracy.`
     }
   } else {
     // the adequacy message says already what the predictions fall back to (zero repeat purchases
@@ -831,7 +833,7 @@ export async function buildPredictions(
       margin = { value: 1, source: 'default' }
       notes.push({
         level: 'warning',
-        message: `The margins in the data add up to ${fmt(100 * share)} % of revenue (costs below 0?), no share of spend: predicted value is spend (margin 1). Check the cost column, or set --margin.`,
+        message: `The margins in the data add up to ${fmt(100 * share)} % of revenue (costs below 0?), no share of spend: predicted value is spend (margin 1). Check the cost column, or set margin (--margin).`,
       })
     } else {
       margin = { value: share, source: 'data' }
@@ -839,11 +841,11 @@ export async function buildPredictions(
         share > 0
           ? {
               level: 'info',
-              message: `Predicted value is profit: spend × ${fmt(100 * share)} %, the margin share of revenue in the data (set --margin to override).`,
+              message: `Predicted value is profit: spend × ${fmt(100 * share)} %, the margin share of revenue in the data; set margin (--margin) to override.`,
             }
           : {
               level: 'warning',
-              message: `The orders' margins add up to ${fmt(100 * share)} % of revenue: sold at a loss, so predicted value (spend × that share) is a loss too (set --margin to override).`,
+              message: `The orders' margins add up to ${fmt(100 * share)} % of revenue: sold at a loss, so predicted value (spend × that share) is a loss too; set margin (--margin) to override.`,
             },
       )
     }

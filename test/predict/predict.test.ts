@@ -397,12 +397,12 @@ describe('the margin predicted value is taken with', () => {
       expect(p.totals.predictedValue).toBeLessThan(0)
       expect(p.notes.map((n) => n.message).join(' ')).toMatch(/sold at a loss/)
       await expect(buildPredictions(engine, info, { margin: 7 })).rejects.toThrow(
-        /--margin must be the share of spend that is profit, from 0 to 1/,
+        /^margin \(--margin\) must be the share of spend that is profit, from 0 to 1/,
       )
       // a rate of 10 is 1000 % a year: most likely 10 % typed as a number, refused as scoreClv
       // refuses it (it was a warning, and the value discounted nearly to nothing)
       await expect(buildPredictions(engine, info, { annualDiscountRate: 10 })).rejects.toThrow(
-        /must be a share from 0 to 1 a year, e\.g\. 0\.1 for 10 % \(got 10; for 10 % a year pass 0\.1\)/,
+        /^annualDiscountRate \(--discount-rate\) must be a share from 0 to 1 a year, e\.g\. 0\.1 for 10 % \(got 10; for 10 % a year pass 0\.1\)/,
       )
       const usual = await buildPredictions(engine, info, { annualDiscountRate: 0.1 })
       expect(usual.notes.map((n) => n.message).join(' ')).not.toMatch(/discount rate/)
