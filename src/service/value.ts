@@ -25,7 +25,6 @@ import {
   type ShownValues,
   shownProfit,
   shownValues,
-  totalValue,
 } from '../core/value/profit.ts'
 import {
   buildReasons,
@@ -320,7 +319,6 @@ export async function buildValue(
   const referralValue = referral.value.slice(0, n)
   // every customer's figures as their breakdown shows them (to the minor unit), once
   const shown = shownValues(profit, referralValue, digits)
-  const value = totalValue(profit.historicalProfit, profit.predictedProfit, referralValue)
   // the percentile (ties counted below) for the rules, the top share for "top N % by value", and
   // the tiers below, all from the totals as shown (to the minor unit): a customer shown at 1,000.00
   // meets a rule of 1,000 although float noise left the sum at 999.9999999, and two customers
@@ -593,7 +591,6 @@ export async function buildValue(
     profit,
     referral,
     own,
-    total: value.total,
     shown,
     engagement,
     loyalty,
@@ -734,7 +731,6 @@ interface SummaryInputs {
   readonly profit: ProfitResult
   readonly referral: ReferralResult
   readonly own: Float64Array
-  readonly total: Float64Array
   /** The customers' figures as their breakdown shows them (shownValues). */
   readonly shown: ShownValues
   readonly engagement: Engagement | null
@@ -756,7 +752,7 @@ const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
 }
 
 async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary> {
-  const { opts, f, profit, referral, total, tiers, loyalty, shown } = s
+  const { opts, f, profit, referral, tiers, loyalty, shown } = s
   const cfg = opts.config
   const n = f.revenue.length
   const levels = cfg.tiers.levels
@@ -794,16 +790,19 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const names = await ids(engine, [...losses, ...trees.flatMap(treeMembers), ...dropped.flat()])
   const conc = profitConcentration(shown.pastProfit, 20)
 
+  // tier and type totals in whole minor units of the totals as shown, as the breakdown: summed
+  // unrounded they were cents off the sums of customers.csv (Silver 515234.444 for 515,234.25)
   const tierValue = new Float64Array(levels.length)
   const tierHeld = new Int32Array(levels.length)
   const typeValue = new Float64Array(LOYALTY_TYPES.length)
   const ruleCounts = new Int32Array(LOYALTY_RULES.length)
   for (let i = 0; i < n; i++) {
     const t = tiers.tier[i] as number
-    tierValue[t] = (tierValue[t] as number) + (total[i] as number)
+    const v = m(shown.total[i] as number)
+    tierValue[t] = (tierValue[t] as number) + v
     tierHeld[t] = (tierHeld[t] as number) + (tiers.heldByGrace[i] as number)
     const ty = loyalty.type[i] as number
-    typeValue[ty] = (typeValue[ty] as number) + (total[i] as number)
+    typeValue[ty] = (typeValue[ty] as number) + v
     const r = loyalty.rule[i] as number
     ruleCounts[r] = (ruleCounts[r] as number) + 1
   }
@@ -904,7 +903,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
         name: l.name,
         customers: tiers.counts[t] as number,
         share: n > 0 ? (tiers.counts[t] as number) / n : 0,
-        totalValue: tierValue[t] as number,
+        totalValue: (tierValue[t] as number) / scale,
         minValue: Number.isFinite(tiers.boundaries[t] as number)
           ? (tiers.boundaries[t] as number)
           : null,
@@ -918,7 +917,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
       types: LOYALTY_TYPES.map((type, k) => ({
         type,
         customers: loyalty.counts[k] as number,
-        totalValue: typeValue[k] as number,
+        totalValue: (typeValue[k] as number) / scale,
       })),
       rules,
       minRepeat: cfg.loyalty.minRepeat,
