@@ -61,7 +61,15 @@ export interface TierSummary {
   readonly name: string
   readonly customers: number
   readonly share: number
+  /** Sum of its customers' total values (referral credit included), as customers.csv shows them. */
   readonly totalValue: number
+  /**
+   * Sum of its customers' own value, past + predicted profit (no referral credit): the tier's part
+   * of the breakdown's companyValue.
+   */
+  readonly ownValue: number
+  /** ownValue / the breakdown's companyValue; null when that is 0 or less. */
+  readonly valueShare: number | null
   /** Minimum total value of the tier in this run; null for the last tier (everyone else). */
   readonly minValue: number | null
   /** Customers kept in this tier by the grace period. */
@@ -90,7 +98,19 @@ export interface ValueSummary {
     readonly returns: number
     readonly surveyResponses: number
   }
-  readonly breakdown: MoneyBreakdown & { readonly customers: number }
+  /**
+   * Sums of the customers' figures. totalValue is the sum of their total values, so a referred
+   * customer's profit is in it twice (in their own value and in their referrers' referral value);
+   * companyValue is what the customers are worth together, each customer's money counted once.
+   */
+  readonly breakdown: MoneyBreakdown & {
+    readonly customers: number
+    /**
+     * pastProfit + predictedProfit: the company's total. referralValue is credit already inside
+     * the referred customers' own value, not money on top of it.
+     */
+    readonly companyValue: number
+  }
   readonly unprofitable: {
     readonly customers: number
     /** Sum of their (negative) past profit. */

@@ -793,6 +793,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   // tier and type totals in whole minor units of the totals as shown, as the breakdown: summed
   // unrounded they were cents off the sums of customers.csv (Silver 515234.444 for 515,234.25)
   const tierValue = new Float64Array(levels.length)
+  const tierOwn = new Float64Array(levels.length)
   const tierHeld = new Int32Array(levels.length)
   const typeValue = new Float64Array(LOYALTY_TYPES.length)
   const ruleCounts = new Int32Array(LOYALTY_RULES.length)
@@ -800,6 +801,11 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     const t = tiers.tier[i] as number
     const v = m(shown.total[i] as number)
     tierValue[t] = (tierValue[t] as number) + v
+    // the tier's part of the company's value: no referral credit, which is other customers' money
+    tierOwn[t] =
+      (tierOwn[t] as number) +
+      m(shown.pastProfit[i] as number) +
+      m(shown.predictedProfit[i] as number)
     tierHeld[t] = (tierHeld[t] as number) + (tiers.heldByGrace[i] as number)
     const ty = loyalty.type[i] as number
     typeValue[ty] = (typeValue[ty] as number) + v
@@ -847,6 +853,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const pastProfit = shownMinor.past / scale
   const predictedProfit = shownMinor.predicted / scale
   const referralValue = shownMinor.referral / scale
+  const companyMinor = shownMinor.past + shownMinor.predicted
   return {
     currency: s.currency,
     locale: s.locale,
@@ -868,6 +875,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
       predictedProfit,
       referralValue,
       totalValue: shownMinor.total / scale,
+      companyValue: companyMinor / scale,
     },
     unprofitable: { customers: conc.lossCustomers, loss: conc.lossTotal, worst: lossRows },
     profitConcentration: {
@@ -904,6 +912,8 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
         customers: tiers.counts[t] as number,
         share: n > 0 ? (tiers.counts[t] as number) / n : 0,
         totalValue: (tierValue[t] as number) / scale,
+        ownValue: (tierOwn[t] as number) / scale,
+        valueShare: companyMinor > 0 ? (tierOwn[t] as number) / companyMinor : null,
         minValue: Number.isFinite(tiers.boundaries[t] as number)
           ? (tiers.boundaries[t] as number)
           : null,

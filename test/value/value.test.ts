@@ -123,6 +123,13 @@ E,E,2024-03-25
     })
     // 125 + 50 + 20: each customer's value counted once per ancestor level, with its weight
     expect(v?.breakdown.referralValue).toBeCloseTo(195, 9)
+    // the company's value counts each customer's profit once: 10 + 100 + 40 + 20 + 5, not the
+    // customers' total values (370), whose referral credit is B's, C's and D's profit again
+    expect(v?.breakdown.totalValue).toBeCloseTo(370, 9)
+    expect(v?.breakdown.companyValue).toBeCloseTo(175, 9)
+    const own = v?.tiers.levels.map((l) => [l.ownValue, l.valueShare ?? 0]) ?? []
+    expect(own.reduce((x, [o]) => x + (o as number), 0)).toBeCloseTo(175, 9)
+    expect(own.reduce((x, [, sh]) => x + (sh as number), 0)).toBeCloseTo(1, 9)
     const top = v?.referrals.top[0]
     expect(top).toMatchObject({ customerId: 'A', direct: 1, descendants: 3 })
     expect(top?.referralValue).toBeCloseTo(125, 9)

@@ -5,7 +5,8 @@ import type { ValueSummary } from '../../service/value-summary.ts'
 import { waterfallChart } from '../waterfall.ts'
 import { valueSection } from './value.ts'
 
-// Past profit 300 = margin 400 - tickets 60 - returns 20 - fees 20; total 300 + 90 + 30 = 420.
+// Past profit 300 = margin 400 - tickets 60 - returns 20 - fees 20; total 300 + 90 + 30 = 420, of
+// which the referral credit 30 is K1's and K2's own value again: the company's value is 390.
 // The top 20 % hold 360 of 300 (120 %): the customer served at a loss takes 60 back.
 const levels = DEFAULT_VALUE_CONFIG.tiers.levels
 const value: ValueSummary = {
@@ -23,6 +24,7 @@ const value: ValueSummary = {
     predictedProfit: 90,
     referralValue: 30,
     totalValue: 420,
+    companyValue: 390,
   },
   unprofitable: {
     customers: 1,
@@ -92,6 +94,9 @@ const value: ValueSummary = {
       customers: i === 3 ? 4 : i === 2 ? 1 : 0,
       share: i === 3 ? 0.8 : i === 2 ? 0.2 : 0,
       totalValue: i === 3 ? 60 : i === 2 ? 360 : 0,
+      // R1 (Silver) holds the referral credit of 30
+      ownValue: i === 3 ? 60 : i === 2 ? 330 : 0,
+      valueShare: i === 3 ? 60 / 390 : i === 2 ? 330 / 390 : 0,
       // the top tier admits nobody this run (no minimum); the last takes the rest
       minValue: i === 3 || i === 0 ? null : 360,
       heldByGrace: 0,
@@ -137,6 +142,19 @@ describe('value section', () => {
     expect(html).toContain('1 customer referred 2 others.')
     expect(html).toContain('1 referral cycle broken by dropping H → G')
     expect(html).toContain('one purchase day so far')
+  })
+
+  it("shows the customers' value without the referral credit, which is said apart", () => {
+    expect(html).toMatch(/Customer value<\/div><div class="value">\$390/)
+    expect(html).not.toMatch(/Total value<\/div><div class="value">/)
+    expect(html).toContain('Referral credit of $30.00 is not added')
+    expect(html).toContain('so those add up to $420.00')
+    expect(html).not.toContain('text-anchor="end">Referral value<')
+    // the tiers' shares are of their own value (Silver 330 of 390), adding up to 100 %
+    const rows = [...html.matchAll(/<tr><td>[\s\S]*?<\/tr>/g)].map((m) => m[0])
+    const silver = rows.find((r) => r.includes(`>${levels[2]?.name}<`)) ?? ''
+    expect(silver).toContain('$330.00')
+    expect(silver).toContain('84.6%')
   })
 
   it("says the rules' threshold for one-time buyers when they ask for more than one repeat", () => {

@@ -69,13 +69,24 @@ function breakdown(v: ValueSummary): string {
     { label: 'Discounts', value: -c.discounts },
     { label: 'Past profit', value: b.pastProfit, total: true },
     { label: 'Predicted profit', value: b.predictedProfit },
-    { label: 'Referral value', value: b.referralValue },
-    { label: 'Total value', value: b.totalValue, total: true },
+    // no referral step: referral value is the referred customers' own value again
+    { label: 'Customer value', value: b.companyValue, total: true },
   ].filter((s) => s.total || s.value !== 0)
   return waterfallChart(steps, {
-    title: 'Total value: margin minus the cost to serve, plus predicted profit and referrals',
+    title: 'Customer value: margin minus the cost to serve, plus predicted profit',
     format: (x) => formatMoneyCompact(x, v.currency, v.locale),
   })
+}
+
+/**
+ * Why referral value is not added to the company's value: it credits referrers with value the
+ * referred customers' own profit already holds. Empty without referral value.
+ */
+function referralCreditNote(v: ValueSummary): string {
+  const b = v.breakdown
+  if (b.referralValue === 0) return ''
+  const money = (x: number) => formatMoney(x, v.currency, v.locale)
+  return `<p class="meta">Referral credit of ${escapeHtml(money(b.referralValue))} is not added: it is the value of the customers referrers brought, already inside those customers' own past and predicted profit. Each customer's total value (customers.csv, the tiers' total value) includes their referral credit, so those add up to ${escapeHtml(money(b.totalValue))}, more than the customers are worth together.</p>`
 }
 
 function tiersTable(v: ValueSummary): string {
@@ -85,12 +96,9 @@ function tiersTable(v: ValueSummary): string {
     { header: 'Customers', num: true, cell: (t) => formatInt(t.customers) },
     { header: 'Share', num: true, cell: (t) => formatPct(t.share) },
     { header: 'Total value', num: true, cell: (t) => formatMoney(t.totalValue, cur, v.locale) },
-    {
-      header: 'Value share',
-      num: true,
-      cell: (t) =>
-        formatPct(v.breakdown.totalValue > 0 ? t.totalValue / v.breakdown.totalValue : null),
-    },
+    // the share of the customers' value the tier holds: own value, so that the shares add up
+    { header: 'Own value', num: true, cell: (t) => formatMoney(t.ownValue, cur, v.locale) },
+    { header: 'Value share', num: true, cell: (t) => formatPct(t.valueShare) },
     {
       header: 'From',
       num: true,
@@ -222,7 +230,7 @@ function referrersTable(v: ValueSummary): string {
 export const valueSection: ReportSection = {
   id: 'customer-value',
   title: 'Customer value',
-  lead: 'What each customer is worth after the cost of serving them: past profit (margin minus support, returns, shipping, payment fees and discounts), plus predicted profit, plus the value of the customers they referred.',
+  lead: "What each customer is worth after the cost of serving them: past profit (margin minus support, returns, shipping, payment fees and discounts), plus predicted profit, plus the value of the customers they referred (a credit to the referrer, not added to the company's total: it is the referred customers' own value).",
   render(s: AnalysisSummary): string {
     const v = s.value
     if (!v) return ''
@@ -231,9 +239,9 @@ export const valueSection: ReportSection = {
     const conc = v.profitConcentration
     const kpis = `<div class="kpis">${[
       kpi(
-        'Total value',
-        formatMoneyCard(b.totalValue, cur, v.locale),
-        formatCount(b.customers, 'customer'),
+        'Customer value',
+        formatMoneyCard(b.companyValue, cur, v.locale),
+        `${formatCount(b.customers, 'customer')}: past + predicted profit`,
       ),
       kpi(
         'Past profit',
@@ -245,7 +253,11 @@ export const valueSection: ReportSection = {
         formatMoneyCard(b.predictedProfit, cur, v.locale),
         v.predictions === 'model' ? 'from the predictions' : 'no predictions',
       ),
-      kpi('Referral value', formatMoneyCard(b.referralValue, cur, v.locale)),
+      kpi(
+        'Referral credit',
+        formatMoneyCard(b.referralValue, cur, v.locale),
+        "already inside the referred customers' value",
+      ),
       kpi(
         'Served at a loss',
         formatInt(v.unprofitable.customers),
@@ -276,7 +288,7 @@ export const valueSection: ReportSection = {
     return [
       kpis,
       note,
-      `<h3>Value breakdown</h3>${breakdown(v)}`,
+      `<h3>Value breakdown</h3>${breakdown(v)}${referralCreditNote(v)}`,
       over,
       `<h3>Tiers</h3>${tiersTable(v)}`,
       `<h3>Loyalty types</h3>${loyaltyTable(v)}`,
