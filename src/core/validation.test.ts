@@ -116,6 +116,34 @@ describe('chooseModel', () => {
     expect(c.best).toBe('B')
     expect(c.reason).toMatch(/equally well.*lower BIC \(100\.0 vs 120\.0\)/)
   })
+  it('lets the holdout total decide between RMSE-tied models whose BICs are within 2', () => {
+    // CDNOW at 1997-09-30: MBG/NBD's BIC 0.59 below BG/NBD's, its holdout total 16.2 % short
+    // against 12.1 %; Pareto/NBD's BIC far above both
+    const at = (rmse: number, rel: number) => ({
+      ...mk([1, 1, 1], [1, 1, 1]),
+      rmse,
+      totalPredicted: 1882 * (1 + rel),
+      totalActual: 1882,
+      relativeError: rel,
+    })
+    const cs = [
+      { name: 'MBG/NBD', metrics: at(2.381, -0.162), bic: 19195.3 },
+      { name: 'BG/NBD', metrics: at(2.38, -0.121), bic: 19195.9 },
+      { name: 'Pareto/NBD', metrics: at(2.382, -0.115), bic: 19221.0 },
+    ]
+    const c = chooseModel(cs)
+    expect(c.best).toBe('BG/NBD')
+    expect(c.ranking).toEqual(['BG/NBD', 'MBG/NBD', 'Pareto/NBD'])
+    expect(c.reason).toMatch(
+      /BIC does not separate BG\/NBD and MBG\/NBD \(19195\.9 vs 19195\.3, within 2; Pareto\/NBD's 19221\.0 is 2 or more above\), so the holdout total decides: -12\.1 % against -16\.2 % for MBG\/NBD/,
+    )
+    // a BIC 2 or more lower still decides, in words that claim no "less complexity"
+    const far = chooseModel([cs[0]!, { ...cs[1]!, bic: 19197.3 }])
+    expect(far.best).toBe('MBG/NBD')
+    expect(far.reason).toMatch(
+      /MBG\/NBD has the lower BIC \(19195\.3 vs 19197\.3\): it fits the calibration data better for its number of parameters/,
+    )
+  })
   it('information criteria', () => {
     expect(informationCriteria(-100, 4, 1000)).toEqual({ aic: 208, bic: 4 * Math.log(1000) + 200 })
   })
