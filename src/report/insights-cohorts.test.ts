@@ -32,6 +32,7 @@ const kpis: CohortsKpis = {
     ]),
     averageCustomers: Array.from({ length: PERIODS }, (_, j) => (j === 0 ? 1 : 0.4)),
     averageRevenue: Array.from({ length: PERIODS }, (_, j) => (j === 0 ? 1 : 0.7)),
+    noRevenueBase: ['2023-12'],
   },
   repeatRate: { estimate: 0.5, lower: 0.3, upper: 0.7, customers: 16, repeaters: 8 },
   retentionRate: Array.from({ length: 12 }, (_, i) => ({
@@ -152,8 +153,12 @@ describe('Cohorts and KPIs section', () => {
     const b = rowCells(revenue, '2023-11')
     expect(b.slice(1, 3)).toEqual(['100%', '60%'])
     expect(b.slice(3)).toEqual(Array(PERIODS - 2).fill(''))
-    // no first-month revenue: nothing to compare against, the whole row stays empty
-    expect(rowCells(revenue, '2023-12').slice(1)).toEqual(Array(PERIODS).fill(''))
+    // no first-month revenue: nothing to compare against, so the month it lived through reads
+    // n/a (not blank, which means "not reached yet"), and a note says it is out of the average
+    expect(rowCells(revenue, '2023-12').slice(1)).toEqual(['n/a', ...Array(PERIODS - 1).fill('')])
+    expect(html).toContain(
+      'n/a: 1 cohort had no revenue in its first month (free first orders), so no share of it can be given; it is left out of the all-cohort row.',
+    )
     // the weighted average over cohorts closes the table
     expect(revenue).toMatch(
       /<tfoot><tr><td>All cohorts<\/td><td class="num">16<\/td><td class="num">100%<\/td><td class="num">70%<\/td>/,

@@ -295,6 +295,7 @@ export function sampleInsights(label: string): InsightsSummary {
         revenue: [1],
         averageCustomers: [1],
         averageRevenue: [1],
+        noRevenueBase: [],
       },
       repeatRate: { estimate: 0.5, lower: 0.3, upper: 0.7, customers: 10, repeaters: 5 },
       retentionRate: [],

@@ -274,6 +274,14 @@ interface CohortMatrix {
   readonly values: readonly (number | null)[]
   /** Per month, weighted over the cohorts that lived through it; null where none did. */
   readonly average: readonly (number | null)[]
+  /**
+   * Cohorts whose values are undefined rather than unobserved (no first-month revenue), with the
+   * cells they have lived through (non-null there): shown "n/a", not blank.
+   */
+  readonly undefinedRows?: {
+    readonly cohorts: readonly string[]
+    readonly lived: readonly (number | null)[]
+  }
 }
 
 /**
@@ -290,7 +298,11 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
   let shown = m.periods
   while (shown > 1 && !seen(shown - 1)) shown--
   const months = Array.from({ length: shown }, (_, j) => j)
-  const cell = (v: number | null | undefined) => {
+  const undefinedRow = new Set(m.undefinedRows?.cohorts ?? [])
+  const cell = (v: number | null | undefined, i: number, j: number) => {
+    if (undefinedRow.has(m.cohorts[i] ?? '') && m.undefinedRows?.lived[i * m.periods + j] != null) {
+      return '<td class="num meta" title="no revenue in the first month: no share of it">n/a</td>'
+    }
     if (v === null || v === undefined) return '<td></td>'
     // revenue can pass 100 % of the first month: the colour saturates there
     const fill = mixColor('#eef6f5', '#0f5c55', Math.sqrt(Math.min(1, Math.max(0, v))))
@@ -303,7 +315,7 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
   const rows = m.cohorts
     .map(
       (c, i) =>
-        `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(m.sizes[i] ?? 0)}</td>${months.map((j) => cell(m.values[i * m.periods + j])).join('')}</tr>`,
+        `<tr><td>${escapeHtml(c)}</td><td class="num">${formatInt(m.sizes[i] ?? 0)}</td>${months.map((j) => cell(m.values[i * m.periods + j], i, j)).join('')}</tr>`,
     )
     .slice(first)
     .join('\n')
@@ -313,7 +325,12 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
       : ''
   const total = m.sizes.reduce((a, b) => a + b, 0)
   const foot = `<tfoot><tr><td>All cohorts</td><td class="num">${formatInt(total)}</td>${months.map((j) => `<td class="num">${formatPct(m.average[j] ?? null, 0)}</td>`).join('')}</tr></tfoot>`
-  return `<div class="scroll"><table class="retention" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>${left}`
+  const na = undefinedRow.size
+  const naNote =
+    na > 0
+      ? `<p class="meta">${escapeHtml(`n/a: ${formatCount(na, 'cohort')} had no revenue in ${na === 1 ? 'its' : 'their'} first month (free first orders), so no share of it can be given; ${na === 1 ? 'it is' : 'they are'} left out of the all-cohort row.`)}</p>`
+      : ''
+  return `<div class="scroll"><table class="retention" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>${left}${naNote}`
 }
 
 export const cohortsSection: Section = {
@@ -344,6 +361,8 @@ export const cohortsSection: Section = {
             periods: r.periods,
             values: r.revenue,
             average: r.averageRevenue,
+            // older insights.json files have no such list
+            undefinedRows: { cohorts: r.noRevenueBase ?? [], lived: r.customers },
           },
           'Revenue retention by acquisition month',
         )

@@ -83,6 +83,8 @@ export function retentionFromCells(cells: readonly CellRow[], periods: number) {
     revenue: Array.from({ length: C * periods }, (_, i) => cell(rr, i)),
     averageCustomers: average(rc),
     averageRevenue: average(rr),
+    // their revenue cells are null though observed: no share of a first month of 0 exists
+    noRevenueBase: cohorts.filter((_, i) => !(rev[i * periods]! > 0) && observed[i]! > 0),
   }
 }
 

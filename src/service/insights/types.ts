@@ -210,6 +210,11 @@ export interface CohortsKpis {
     /** Per month, weighted over the cohorts observed in it; null where none is. */
     readonly averageCustomers: readonly (number | null)[]
     readonly averageRevenue: readonly (number | null)[]
+    /**
+     * Cohorts whose first month had no revenue (free first orders): their revenue cells are null
+     * though observed, and they are left out of averageRevenue.
+     */
+    readonly noRevenueBase: readonly string[]
   }
   readonly repeatRate: RateWithInterval & { readonly customers: number; readonly repeaters: number }
   readonly retentionRate: readonly {
