@@ -32,8 +32,10 @@ import {
   type Pairs,
   requireIdentifiable,
   rescaleHistories,
+  STAGE_ITERATIONS,
   summarizeFit,
   unscaleFit,
+  withIterationCap,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -255,6 +257,11 @@ export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
 
 export interface BgFitOptions {
   readonly start?: Partial<BgParams>
+  /**
+   * The most optimizer iterations the whole fit may take (FitResult.iterations), a whole number
+   * >= 1: a fit that needs more throws ConvergenceError; one within it is the fit without it.
+   * Default: no cap. The same in every model (withIterationCap).
+   */
   readonly maxIterations?: number
 }
 
@@ -264,15 +271,17 @@ export function bgFit(
   h: Histories,
   opts: BgFitOptions = {},
 ): FitResult<BgParams> {
-  checkHistories(h)
-  requireIdentifiable(h, model)
-  // α is a time scale: in seconds or in millennia it leaves the optimizer's bounds, so such data
-  // is fitted in a unit near its own time scale and α mapped back (the model is equivariant)
-  const c = fitTimeScale(h)
-  if (c === 1) return bgFitScaled(k, model, h, opts)
-  const alpha = opts.start?.alpha
-  const o = alpha === undefined ? opts : { ...opts, start: { ...opts.start, alpha: alpha / c } }
-  return unscaleFit(bgFitScaled(k, model, rescaleHistories(h, c), o), h, c, ['alpha'])
+  return withIterationCap(model, opts.maxIterations, () => {
+    checkHistories(h)
+    requireIdentifiable(h, model)
+    // α is a time scale: in seconds or in millennia it leaves the optimizer's bounds, so such data
+    // is fitted in a unit near its own time scale and α mapped back (the model is equivariant)
+    const c = fitTimeScale(h)
+    if (c === 1) return bgFitScaled(k, model, h, opts)
+    const alpha = opts.start?.alpha
+    const o = alpha === undefined ? opts : { ...opts, start: { ...opts.start, alpha: alpha / c } }
+    return unscaleFit(bgFitScaled(k, model, rescaleHistories(h, c), o), h, c, ['alpha'])
+  })
 }
 
 /** {@link bgFit} on histories already in a unit near their time scale. */
@@ -302,7 +311,7 @@ function bgFitScaled(
   let opt: ReturnType<typeof fitWithRestarts>
   try {
     opt = fitWithRestarts(obj.f, obj.grad, starts, {
-      maxIterations: opts.maxIterations ?? 300,
+      maxIterations: STAGE_ITERATIONS,
       gradientTolerance: 1e-7,
       names: BG_PARAM_NAMES,
       explainBoundary: explainBgBoundary,

@@ -29,8 +29,10 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
     paramNames: ['r', 'alpha', 'a', 'b'] as const,
     /**
      * Maximum-likelihood fit on log-parameters (BFGS with analytic gradient, restarts, Nelder-Mead
-     * fallback). Throws DataError when nobody repeat-purchased, ConvergenceError when no start
-     * converges. @example fit(compressHistories(x, tx, T)).params // { r, alpha, a, b }
+     * fallback). Throws DataError when nobody repeat-purchased, UsageError for a maxIterations
+     * that is not a whole number >= 1, ConvergenceError when no start converges (or the fit needs
+     * more than maxIterations iterations).
+     * @example fit(compressHistories(x, tx, T)).params // { r, alpha, a, b }
      */
     fit: (h: Histories, opts?: BgFitOptions): FitResult<BgParams> => bgFit(k, name, h, opts),
     /** Total weighted log-likelihood. Throws DataError on a row compressHistories would refuse. */

@@ -1,6 +1,6 @@
 // Shared machinery for the repeat-purchase models: history indexing for fast likelihoods, fitting
 // with restarts, the fit summary (SE, CI, AIC/BIC) and closed-form pieces several models reuse.
-import { ConvergenceError, DataError, LoyalsError } from '../../errors.ts'
+import { ConvergenceError, DataError, LoyalsError, UsageError } from '../../errors.ts'
 import {
   type Fn,
   type Grad,
@@ -474,6 +474,47 @@ export function fitWithRestarts(
     throw new ConvergenceError('no start value converged', totalIt, starts[0] ?? [], { attempts })
   }
   return { ...best, iterations: totalIt }
+}
+
+/**
+ * BFGS iterations per stage inside a repeat-purchase fit (minimize's `maxIterations`): the fits'
+ * own setting, which a caller's `maxIterations` (a cap on the whole fit) does not change.
+ */
+export const STAGE_ITERATIONS = 300
+
+/**
+ * `run()`, a fit, held to a caller's `maxIterations`, the one meaning of the option in every
+ * repeat-purchase fit (BG/NBD, MBG/NBD, Pareto/NBD): the most optimizer iterations the whole fit
+ * may take, over every start and stage (what FitResult.iterations counts). It caps and never
+ * steers: a fit that converges within it is the fit without it (passed down as the per-stage BFGS
+ * cap, a small one sent the fits into Nelder-Mead: 183 iterations reported for 1, or 600
+ * evaluations and a ConvergenceError). Undefined: no cap (the evaluation budget bounds the time).
+ * @example withIterationCap('bgnbd', 50, () => fitScaled(h)) // the fit, or ConvergenceError
+ * @throws UsageError, before fitting, unless maxIterations is undefined or a whole number >= 1;
+ *   ConvergenceError (details.maxIterations) when the fit took more iterations than that.
+ */
+export function withIterationCap<P extends Record<string, number>>(
+  model: string,
+  maxIterations: number | undefined,
+  run: () => FitResult<P>,
+): FitResult<P> {
+  const v: unknown = maxIterations
+  if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) {
+    throw new UsageError(
+      `${model}: maxIterations must be a whole number of at least 1, the most optimizer iterations the fit may take (got ${typeof v === 'string' ? JSON.stringify(v) : String(v)})`,
+      { maxIterations: v },
+    )
+  }
+  const r = run()
+  if (maxIterations !== undefined && r.iterations > maxIterations) {
+    throw new ConvergenceError(
+      `${model}: the fit took ${r.iterations} optimizer iterations to converge, more than maxIterations ${maxIterations} (raise it, or leave it out)`,
+      r.iterations,
+      Object.values(r.params),
+      { maxIterations },
+    )
+  }
+  return r
 }
 
 /**

@@ -23,9 +23,11 @@ import {
   type NextPurchase,
   requireIdentifiable,
   rescaleHistories,
+  STAGE_ITERATIONS,
   solveMonotone,
   summarizeFit,
   unscaleFit,
+  withIterationCap,
 } from './common.ts'
 import { probabilityOfPurchases } from './pareto-pmf.ts'
 import type { FitResult, Histories } from './types.ts'
@@ -432,15 +434,26 @@ export function gradient(p: ParetoParams, h: Histories): number[] {
 
 export interface ParetoFitOptions {
   readonly start?: Partial<ParetoParams>
+  /**
+   * The most optimizer iterations the whole fit may take (FitResult.iterations), a whole number
+   * >= 1: a fit that needs more throws ConvergenceError; one within it is the fit without it.
+   * Default: no cap. The same in every model (withIterationCap).
+   */
   readonly maxIterations?: number
 }
 
 /**
  * Maximum-likelihood fit on log-parameters (BFGS with a central-difference gradient, restarts,
- * Nelder-Mead fallback). Throws DataError when nobody repeat-purchased, ConvergenceError otherwise.
+ * Nelder-Mead fallback). Throws DataError when nobody repeat-purchased, UsageError for a
+ * maxIterations that is not a whole number >= 1, ConvergenceError when the fit does not converge
+ * (or needs more than maxIterations iterations).
  * @example fit(compressHistories(x, tx, T)).params // { r, alpha, s, beta }
  */
 export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
+  return withIterationCap('pareto', opts.maxIterations, () => fitUncapped(h, opts))
+}
+
+function fitUncapped(h: Histories, opts: ParetoFitOptions): FitResult<ParetoParams> {
   checkHistories(h)
   requireIdentifiable(h, 'pareto')
   // α and β are time scales: in seconds or in millennia they leave the optimizer's bounds, so such
@@ -479,7 +492,7 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
     [0.3, a0 / 5, 0.3, a0 / 2],
   ].map((v) => v.map(Math.log))
   const base = {
-    maxIterations: opts.maxIterations ?? 300,
+    maxIterations: STAGE_ITERATIONS,
     gradientTolerance: 1e-6,
     names: NAMES,
     explainBoundary: explainBoundary,
