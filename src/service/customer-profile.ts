@@ -15,6 +15,7 @@ import { customerOrdersBy } from '../data/queries/customer-orders-by.ts'
 import { customerOtherCase } from '../data/queries/customer-other-case.ts'
 import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
+import { valueCustomerFeedback } from '../data/queries/value-customer-feedback.ts'
 import { DataError, UsageError } from '../errors.ts'
 import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import { requireEmbedded } from './embedded-only.ts'
@@ -87,7 +88,18 @@ export interface CustomerProfile {
     readonly tickets: number
     readonly ticketMinutes: number
     readonly returns: number
+    /** The latest NPS answer (0-10) on or before the as-of date. */
     readonly nps: number | null
+    /** The latest CES answer (customer effort, 1-7), likewise. */
+    readonly ces: number | null
+    /** The latest CSAT answer (1-5), likewise. */
+    readonly csat: number | null
+    /** Mean satisfaction (1-5) of the tickets opened by then that were rated; null when none. */
+    readonly ticketSatisfaction: number | null
+    /** Tickets opened by then with a satisfaction rating. */
+    readonly ticketsRated: number
+    /** The latest survey comment (free text, as written) with the day it was given. */
+    readonly comment: { readonly text: string; readonly date: string } | null
     readonly engagementScore: number | null
     readonly engagementPercentile: number | null
   } | null
@@ -230,7 +242,8 @@ export async function customerProfile(
     customerRecentOrders(d, { customerId, limit: opts.recentOrders ?? 10, asOf: summary.asOf }),
   )
   const p = summary.predictions
-  const valued = value && vs ? await valueParts(row, value, vs, customerId, opts) : null
+  const valued =
+    value && vs ? await valueParts(engine, row, value, vs, customerId, summary.asOf, opts) : null
   return {
     customerId,
     asOf: summary.asOf,
@@ -290,13 +303,16 @@ type ValueParts = Pick<
 
 /** The parts of a profile the value step gives: money, service, tier, loyalty, reasons, referrals. */
 async function valueParts(
+  engine: Engine,
   row: Row,
   value: ValueRun,
   vs: ValueSummary,
   customerId: string,
+  asOf: string,
   opts: CustomerProfileOptions,
 ): Promise<ValueParts> {
   const level = vs.tiers.levels.find((l) => l.name === row.tier)
+  const [fb] = await engine.query<Row>(valueCustomerFeedback(engine.dialect, { customerId, asOf }))
   return {
     value: {
       revenue: n(row.revenue),
@@ -320,6 +336,14 @@ async function valueParts(
       ticketMinutes: n(row.ticket_minutes),
       returns: n(row.returns),
       nps: nn(row.nps),
+      ces: nn(fb?.ces),
+      csat: nn(fb?.csat),
+      ticketSatisfaction: nn(fb?.ticket_satisfaction),
+      ticketsRated: n(fb?.tickets_rated ?? 0),
+      comment:
+        fb?.comment === null || fb?.comment === undefined
+          ? null
+          : { text: s(fb.comment), date: day(fb.comment_date) },
       engagementScore: nn(row.engagement_score),
       engagementPercentile: nn(row.engagement_percentile),
     },

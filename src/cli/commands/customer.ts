@@ -38,6 +38,16 @@ const TYPE_NAMES: Record<string, string> = {
 }
 
 const plural = (k: number, one: string): string => `${formatInt(k)} ${one}${k === 1 ? '' : 's'}`
+/** A 1-5 or 1-7 score: whole numbers as they are, a mean to one decimal. */
+const score = (v: number): string => formatNumber(v, Number.isInteger(v) ? 0 : 1)
+/** Characters of a comment shown on the terminal (--json gives all of it). */
+const COMMENT_SHOWN = 200
+/** Free text on one line: its line breaks and runs of spaces as one space, long text cut. */
+function oneLine(text: string): string {
+  // by code points, so that an emoji is never cut in half
+  const t = Array.from(text.replace(/\s+/g, ' ').trim())
+  return t.length > COMMENT_SHOWN ? `${t.slice(0, COMMENT_SHOWN - 1).join('')}…` : t.join('')
+}
 
 /** A response-time target in words: "45 min", "1.5 h", "1 day", "2.5 days". */
 export function minutes(m: number): string {
@@ -206,11 +216,19 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
     `${plural(sv.tickets, 'support ticket')} (${minutes(sv.ticketMinutes)})`,
     plural(sv.returns, 'return'),
   ]
+  if (sv.ticketSatisfaction !== null) {
+    parts.push(
+      `ticket satisfaction ${score(sv.ticketSatisfaction)} of 5 (${plural(sv.ticketsRated, 'rated ticket')})`,
+    )
+  }
   if (sv.nps !== null) parts.push(`latest NPS answer ${sv.nps}`)
+  if (sv.ces !== null) parts.push(`latest CES ${score(sv.ces)} of 7`)
+  if (sv.csat !== null) parts.push(`latest CSAT ${score(sv.csat)} of 5`)
   if (sv.engagementPercentile !== null) {
     parts.push(`engagement percentile ${formatNumber(sv.engagementPercentile, 0)}`)
   }
   lines.push(`Service: ${parts.join(', ')}.`)
+  if (sv.comment) lines.push(`Latest comment (${sv.comment.date}): "${oneLine(sv.comment.text)}"`)
   lines.push(serviceLine({ ...sl, tierName: t.name, outreach: t.outreach, perks: t.perks }))
   if (p.referrals?.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
   if (p.recentOrders.length > 0) {
