@@ -1,6 +1,11 @@
 // Typed errors carry their context; each edge (CLI, HTTP) translates them once.
 
-/** Base class: `code` is stable and machine-readable, `message` is for people. */
+/**
+ * Base class: `code` is stable and machine-readable, `message` is for people. The library's codes:
+ * `usage_error` (UsageError), `data_error` (DataError), `import_error` (ImportError and
+ * WrongKindError), `query_error` (QueryError), `convergence_error` (ConvergenceError); the HTTP
+ * API adds its own (docs/api.md).
+ */
 export class LoyalsError extends Error {
   readonly code: string
   readonly details: Record<string, unknown>
@@ -85,6 +90,19 @@ export class QueryError extends LoyalsError {
     super('query_error', `query failed: ${msg}`, { sql })
     this.cause = cause
   }
+}
+
+/**
+ * What a {@link ConvergenceError} carries in `details` (typed as the base class's record, so read
+ * it as `e.details as ConvergenceDetails`).
+ */
+export interface ConvergenceDetails {
+  /** Iterations (or likelihood evaluations) spent before giving up. */
+  readonly iterations: number
+  /** The parameters where it stopped, on their natural scale unless the message says log. */
+  readonly lastParams: readonly number[]
+  /** Model-specific diagnostics: `limit` ('no-dropout' ...), `diverged`, `logLikelihood` ... */
+  readonly [key: string]: unknown
 }
 
 /** An optimizer did not reach a stationary point; never return its parameters silently. */

@@ -310,9 +310,11 @@ export type { TimeUnit } from './data/queries/customer-summary.ts'
 // whole-customer value on a workspace: open it, value every customer, read one customer's profile
 export { openWorkspace } from './data/workspace.ts'
 // typed errors: every failure the library reports is a LoyalsError of one of these kinds
+export type { ConvergenceDetails, RowProblem } from './errors.ts'
 export {
   ConvergenceError,
   DataError,
+  formatProblem,
   ImportError,
   LoyalsError,
   QueryError,
@@ -348,6 +350,7 @@ export type {
   AnalyzeOptions,
   AnalyzeResult,
   AnalyzeValueOptions,
+  StepRunner,
 } from './service/analyze.ts'
 export { renderAnalysisReport } from './service/analyze.ts'
 export { concentration, marginKnown } from './service/concentration.ts'
@@ -356,10 +359,13 @@ export { generateCompany, generateInto } from './service/generate/company.ts'
 export { writeCompany } from './service/generate/write.ts'
 export type { ImportKind } from './service/import/columns.ts'
 export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
+export type { InsightsOptions } from './service/insights/context.ts'
+export type { InsightsResult } from './service/insights/index.ts'
 export { writeInsightsFiles } from './service/insights/index.ts'
 export type { InsightsSummary } from './service/insights/types.ts'
 export type { PredictOptions } from './service/predict.ts'
 export type { PredictionSummary } from './service/prediction-summary.ts'
+export type { RfmResult } from './service/rfm.ts'
 export { loadRfmRules } from './service/rfm.ts'
 export type { ReadOptions } from './service/source.ts'
 export { importNotes, openSource } from './service/source.ts'

@@ -154,7 +154,8 @@ export type ImportStage =
   | 'rows-written'
 
 export interface ImportOptions {
-  readonly kind: ImportKind | string
+  // any string is checked at run time (a CLI's --kind); `string & {}` keeps the kinds offered
+  readonly kind: ImportKind | (string & {})
   /** Target field -> file column, overriding recognition. */
   readonly map?: Readonly<Record<string, string>>
   /** strptime format for dates, e.g. `%d/%m/%Y`. Default: ISO 8601. */
