@@ -23,7 +23,7 @@ import {
   type AnalyzeValueOptions,
   DEFAULT_OUT_DIR,
 } from '../../service/analyze.ts'
-import type { PredictOptions } from '../../service/predict.ts'
+import { MAX_HORIZON_YEARS, maxHorizon, type PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import {
   isWorkspaceSource,
@@ -31,7 +31,7 @@ import {
   type ReadOptions,
   readOptions,
 } from '../../service/source.ts'
-import { type TimeUnit, UNIT_DAYS } from '../../service/summary.ts'
+import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { dbFlagNote, outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import {
@@ -302,17 +302,6 @@ export function registerAnalyze(program: Command): void {
     })
   })
 }
-
-/**
- * The longest --horizon, in years: every customer's forecast is summed over the horizon's steps of
- * one unit, so the time grows with it (100 years of days took minutes, and a billion was refused
- * by the library in its own terms); discounted at 10 %, value beyond ten years adds little.
- */
-export const MAX_HORIZON_YEARS = 10
-
-/** The longest --horizon in `unit`s: 3653 days, 522 weeks or 120 months. */
-export const maxHorizon = (unit: TimeUnit): number =>
-  Math.ceil((MAX_HORIZON_YEARS * 365.25) / UNIT_DAYS[unit])
 
 /** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
 function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
