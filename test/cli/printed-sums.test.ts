@@ -32,14 +32,19 @@ describe('printed figures', () => {
   })
 
   /** The terminal summary of a value breakdown (past, predicted, referrals) in `currency`. */
-  const printed = (currency: string | null, past: number, predicted: number): string => {
+  const printed = (
+    currency: string | null,
+    past: number,
+    predicted: number,
+    referrals = 0,
+  ): string => {
     const value = {
       currency,
       breakdown: {
         totalValue: past + predicted,
         pastProfit: past,
         predictedProfit: predicted,
-        referralValue: 0,
+        referralValue: referrals,
       },
       profitConcentration: { share: 0.5 },
       unprofitable: { customers: 0, loss: 0 },
@@ -51,13 +56,19 @@ describe('printed figures', () => {
 
   it('the total value equation adds up as printed (the demo read 81,885.32 = 64,075.62 + 17,809.71)', () => {
     expect(printed(null, 64075.6157, 17809.7051)).toContain(
-      'Total value 81,885.33 = past profit 64,075.62 + predicted profit 17,809.71 + referrals 0.00.',
+      'Customer value 81,885.33 = past profit 64,075.62 + predicted profit 17,809.71.',
+    )
+  })
+
+  it('does not add referral credit to the company total: it is inside the referred customers’ value', () => {
+    expect(printed(null, 1000, 200, 150)).toContain(
+      "Customer value 1,200.00 = past profit 1,000.00 + predicted profit 200.00 (referral credit 150.00, already inside the referred customers' value).",
     )
   })
 
   it('the equation adds up in fils for KWD, not to the cent (2.326 + 0.003 read as 2.330)', () => {
     expect(printed('KWD', 2.3264, 0.0034)).toContain(
-      'Total value KWD\u00a02.329 = past profit KWD\u00a02.326 + predicted profit KWD\u00a00.003 + referrals KWD\u00a00.000.',
+      'Customer value KWD\u00a02.329 = past profit KWD\u00a02.326 + predicted profit KWD\u00a00.003.',
     )
   })
 

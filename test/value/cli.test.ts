@@ -196,7 +196,7 @@ describe('value inputs and loyals customer', () => {
     const out = join(dir, 'out-de')
     const a = runCli(['analyze', '--db', db, '--config', de, '--out', out, '--no-predictions'])
     expect(a.code, a.stderr).toBe(0)
-    expect(a.stdout).toMatch(/Total value [\d.]+,\d\d\s€ = past profit/)
+    expect(a.stdout).toMatch(/Customer value [\d.]+,\d\d\s€ = past profit/)
     const html = readFileSync(join(out, 'report.html'), 'utf8')
     expect(html).not.toMatch(/€\d/)
     // the orders name none: the note says the money is in the configuration's currency
@@ -259,7 +259,7 @@ describe('value inputs and loyals customer', () => {
     const out = join(dir, 'out')
     const r = runCli(['analyze', '--db', db, '--config', config, '--out', out, '--no-predictions'])
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' })
-    expect(r.stdout).toContain('Total value $')
+    expect(r.stdout).toContain('Customer value $')
     const csv = readFileSync(join(out, 'customers.csv'), 'utf8').split('\n')
     const header = (csv[0] ?? '').split(',')
     for (const c of [

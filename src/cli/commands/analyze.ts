@@ -201,10 +201,14 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     // a cent away at most, is in summary.json)
     const digits = minorDigits(vc)
     const unit = (n: number) => roundHalfAway(n, digits)
-    const shown = unit(unit(b.pastProfit) + unit(b.predictedProfit) + unit(b.referralValue))
+    // referral value is credit for value the referred customers' own profit holds: not added
+    const shown = unit(unit(b.pastProfit) + unit(b.predictedProfit))
     lines.push(
-      `Total value ${formatMoney(shown, vc, v.locale)} = past profit ${formatMoney(b.pastProfit, vc, v.locale)} + ` +
-        `predicted profit ${formatMoney(b.predictedProfit, vc, v.locale)} + referrals ${formatMoney(b.referralValue, vc, v.locale)}.`,
+      `Customer value ${formatMoney(shown, vc, v.locale)} = past profit ${formatMoney(b.pastProfit, vc, v.locale)} + ` +
+        `predicted profit ${formatMoney(b.predictedProfit, vc, v.locale)}` +
+        (b.referralValue !== 0
+          ? ` (referral credit ${formatMoney(b.referralValue, vc, v.locale)}, already inside the referred customers' value).`
+          : '.'),
     )
     lines.push(
       `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc, v.locale)}); ` +
