@@ -319,6 +319,7 @@ describe('returns', () => {
     expect(r.unmatched).toEqual({
       rows: 3,
       ownerless: 2,
+      named: 1,
       examples: 'O9 (line 3), O8 (line 4), O7 (line 5)',
     })
     expect(await engine.query('SELECT count(*) AS n FROM returns')).toEqual([{ n: 4 }])
@@ -331,6 +332,7 @@ describe('returns', () => {
     expect(again.unmatched).toEqual({
       rows: 2,
       ownerless: 1,
+      named: 1,
       examples: 'O8 (line 4), O7 (line 5)',
     })
     // the kinds keyed by customer say the same for customers the workspace does not know

@@ -59,7 +59,8 @@ describe('returns owner notes', () => {
         'order_id,customer_id,returned_at,amount\nO8,Q,2024-02-01,5\nO1,,2024-02-01,5\n',
       ),
     )
-    expect(r.unmatched).toEqual({ rows: 1, ownerless: 1, examples: 'O8 (line 2)' })
+    // O8 names Q: the return counts toward Q once Q is known
+    expect(r.unmatched).toEqual({ rows: 1, ownerless: 1, named: 1, examples: 'O8 (line 2)' })
     expect(r.otherOwner).toEqual({ rows: 0, examples: '' })
   })
 
@@ -85,11 +86,11 @@ describe('returns owner notes', () => {
         'return_id,order_id,returned_at,amount\nR1,O1,2024-02-01,60\nR2,O3,2024-02-01,30\nR3,O2,2024-02-02,25\nR4,O1,2024-02-03,40.01\n',
       ),
     )
-    // O1: 100.01 of 100; O3 returned in full is no excess
+    // O1: 100.01 of 100, crossed by R4 (line 5); O3 returned in full is no excess
     expect(r.overReturned).toEqual({
       orders: 2,
       examples:
-        'O1 (line 2): 100.01 returned of 100.00 paid, O2 (line 4): 45.00 returned of 40.00 paid',
+        'O2 (line 4): 45.00 returned of 40.00 paid, O1 (line 5): 100.01 returned of 100.00 paid',
     })
     expect(await engine.query('SELECT count(*) AS n FROM returns')).toEqual([{ n: 5 }])
     const clean = await load(
@@ -98,7 +99,7 @@ describe('returns owner notes', () => {
     )
     expect(clean.overReturned).toEqual({ orders: 0, examples: '' })
     expect(describeImport(r)).toContain(
-      'note: 2 orders have returns worth more than they were paid (O1 (line 2): 100.01 returned of 100.00 paid, O2 (line 4): 45.00 returned of 40.00 paid)',
+      'note: 2 orders have returns worth more than they were paid (O2 (line 4): 45.00 returned of 40.00 paid, O1 (line 5): 100.01 returned of 100.00 paid)',
     )
   })
 })

@@ -39,33 +39,61 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 /** What the stored rows that belong to no known customer mean, with a few of them. */
 function unmatchedNote(
   kind: string,
-  u: { rows: number; ownerless: number; examples: string },
+  u: { rows: number; ownerless: number; named?: number; examples: string },
   r: Pick<ImportResult, 'columns' | 'rowsStored'>,
 ): string {
   const one = u.rows === 1
   const more = u.rows > 3 ? ', ...' : ''
   if (kind === 'returns') {
-    const owned = u.rows - u.ownerless
-    // a return naming a known customer counts toward it; the others wait for their order
+    const named = u.named ?? 0
+    // as the value step counts them: a return naming its customer counts toward that customer
+    // (once known, whatever its order); one naming none waits for its order
+    const groups: [number, (one: boolean) => string][] = [
+      [u.rows - u.ownerless, (o) => `toward the customer ${o ? 'it names' : 'they name'}`],
+      [
+        named,
+        (o) =>
+          `toward the customer ${o ? 'it names' : 'they name'}, who has no order or customer record yet`,
+      ],
+      [
+        u.ownerless - named,
+        (o) => `toward no customer until ${o ? 'its order is' : 'their orders are'} imported`,
+      ],
+    ]
+    const held = groups.filter(([n]) => n > 0)
     const counts =
-      u.ownerless === 0
-        ? `${one ? 'it counts' : 'they count'} toward the customer ${one ? 'it names' : 'they name'}`
-        : owned === 0
-          ? `but ${one ? 'it counts' : 'they count'} toward no customer until ${one ? 'that order is' : 'those orders are'} imported`
-          : `${owned} count${owned === 1 ? 's' : ''} toward the customer ${owned === 1 ? 'it names' : 'they name'}, ` +
-            `${u.ownerless} toward no customer until ${u.ownerless === 1 ? 'its order is' : 'their orders are'} imported`
+      held.length === 1
+        ? `${held[0]?.[0] === u.rows - u.ownerless ? '' : 'but '}${one ? 'it counts' : 'they count'} ${held[0]?.[1](one)}`
+        : held
+            .map(
+              ([n, what], i) =>
+                `${n}${i === 0 ? ` count${n === 1 ? 's' : ''}` : ''} ${what(n === 1)}`,
+            )
+            .join(', ')
     return (
       `note: ${u.rows} return${one ? ' is' : 's are'} of ${one ? 'an order' : 'orders'} not in the ` +
       `workspace (${u.examples}${more}); stored, ${counts}`
     )
   }
-  const noun = { tickets: 'ticket', engagement: 'engagement event', surveys: 'survey response' }[
-    kind
-  ]
+  const noun = {
+    tickets: 'ticket',
+    engagement: 'engagement event',
+    surveys: 'survey response',
+    referrals: 'referral',
+  }[kind]
+  // a referral is of two customers: it names them
+  const are =
+    kind === 'referrals'
+      ? one
+        ? ' names a customer'
+        : 's name customers'
+      : one
+        ? ' is of customers'
+        : 's are of customers'
   return (
-    `note: ${u.rows} ${noun ?? 'row'}${one ? ' is' : 's are'} of customers with no order or customer record ` +
+    `note: ${u.rows} ${noun ?? 'row'}${are} with no order or customer record ` +
     `(${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} toward no one until ` +
-    'those customers are imported' +
+    `${one && kind === 'referrals' ? 'that customer is' : 'those customers are'} imported` +
     // none matching at all: more likely the wrong column (a help desk's own user id) than
     // customers still to import
     (u.rows === r.rowsStored && r.columns.customer_id
@@ -199,6 +227,15 @@ export function describeImport(r: ImportResult, forwarded = false): string {
       ),
     )
   }
+  out.push(...currencyNotes(r))
+  const early = r.returnedEarly
+  if (early) {
+    const one = early.returns === 1
+    out.push(
+      `  note: ${early.returns} return${one ? ' is' : 's are'} dated before ${one ? 'its order' : 'their orders'} ` +
+        `(${early.examples}${early.returns > 3 ? ', ...' : ''}); stored as given: check the dates or the order ids`,
+    )
+  }
   if (r.overReturned) {
     out.push(
       ...ordersNote(
@@ -210,6 +247,35 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   return out.join('\n')
+}
+
+/**
+ * The notes on an orders file whose currency column names several currencies (summary and analyze
+ * refuse to add them up: said here with the first line of each, where the file can be fixed) or
+ * is empty on some rows among one currency's (those count as that currency).
+ */
+function currencyNotes(r: ImportResult): string[] {
+  const all = r.currencies ?? []
+  const named = all.filter((c) => c.currency !== null)
+  const blank = all.find((c) => c.currency === null)
+  const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`
+  const out: string[] = []
+  if (named.length > 1) {
+    out.push(
+      `  note: the orders are in ${named.length} currencies (${named.map((c) => `${c.currency} on ${rows(c.rows)}, first ${r.file}:${c.line}`).join('; ')}): ` +
+        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+    )
+  }
+  if (blank && named.length > 0) {
+    const one = blank.rows === 1
+    out.push(
+      `  note: ${rows(blank.rows)} ${one ? 'has' : 'have'} no currency (first ${r.file}:${blank.line}) among rows in ${named.map((c) => c.currency).join(', ')}` +
+        (named.length === 1
+          ? `: ${one ? 'it counts' : 'they count'} as ${named[0]?.currency}; fill the currency in if ${one ? 'it is' : 'they are'} not`
+          : ': fill the currency in'),
+    )
+  }
+  return out
 }
 
 /**

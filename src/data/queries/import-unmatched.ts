@@ -12,6 +12,10 @@ const OWNER: Readonly<Record<string, string>> = {
   tickets: 'r.customer_id',
   engagement: 'r.customer_id',
   surveys: 'r.customer_id',
+  // a referral is of two customers: the one of them the workspace does not know (the referrer
+  // first), NULL when both are known
+  referrals: `CASE WHEN r.referrer_id NOT IN (SELECT customer_id FROM known) THEN r.referrer_id
+    WHEN r.referred_id NOT IN (SELECT customer_id FROM known) THEN r.referred_id END`,
 }
 
 /**
@@ -30,22 +34,31 @@ export const hasOwnerCheck = (kind: string): boolean => kind in OWNER
 /**
  * Rows of the staged `rows` (columns of the kind's table, with source_line) the note names (those
  * whose owner is missing or unknown; for returns, those of orders not in the workspace): columns
- * n (how many), ownerless (of them, those whose owner is missing or unknown) and examples (up to 3
- * 'id (line N)' texts, file order).
+ * n (how many), ownerless (of them, those whose owner is missing or unknown), named (of those, the
+ * returns that name their customer: they count toward that customer once it is known) and examples
+ * (up to 3 'id (line N)' texts, file order; for referrals the unknown customer's id).
  */
 export function importUnmatched(_d: Dialect, args: { kind: string; rows: string }): Query {
   const owner = OWNER[args.kind]
   if (!owner) throw new Error(`no owner rule for ${args.kind}`)
-  const label = args.kind === 'returns' ? 'r.order_id' : 'r.customer_id'
-  const ownerless = `coalesce(${owner} NOT IN (SELECT customer_id FROM known), true)`
+  const label =
+    args.kind === 'returns' ? 'r.order_id' : args.kind === 'referrals' ? owner : 'r.customer_id'
+  const ownerless =
+    args.kind === 'referrals'
+      ? `${owner} IS NOT NULL`
+      : `coalesce(${owner} NOT IN (SELECT customer_id FROM known), true)`
+  // a return that names its customer counts toward that customer once they are known, whatever
+  // its order: said apart from those that wait for their order
+  const named = args.kind === 'returns' ? 'r.customer_id IS NOT NULL' : 'false'
   return {
     sql: `WITH known AS (
   SELECT customer_id FROM orders UNION SELECT customer_id FROM customers
 ), lost AS (
-  SELECT ${label} AS label, r.source_line, ${ownerless} AS ownerless
+  SELECT ${label} AS label, r.source_line, ${ownerless} AS ownerless, ${named} AS named
   FROM ${args.rows} r WHERE ${NAMED[args.kind] ?? ownerless}
 )
 SELECT count(*) AS n, count(*) FILTER (WHERE ownerless) AS ownerless,
+  count(*) FILTER (WHERE ownerless AND named) AS named,
   (SELECT string_agg(label || ' (line ' || source_line || ')', ', ' ORDER BY source_line)
    FROM (SELECT * FROM lost ORDER BY source_line LIMIT 3) few) AS examples
 FROM lost`,

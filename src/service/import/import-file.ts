@@ -23,6 +23,7 @@ import {
   importCurrencyMarks,
   typedAmounts,
 } from '../../data/queries/import-currency-marks.ts'
+import { importCurrencyMix } from '../../data/queries/import-currency-mix.ts'
 import { CUSTOMER_COLUMNS, importCustomerRows } from '../../data/queries/import-customer-rows.ts'
 import { importErasedRows } from '../../data/queries/import-erased-rows.ts'
 import { importKindRows } from '../../data/queries/import-kind-rows.ts'
@@ -62,6 +63,7 @@ import { importRefundRekey } from '../../data/queries/import-refund-rekey.ts'
 import { importRefundsSuspect } from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
+import { importReturnsBeforeOrder } from '../../data/queries/import-returns-before-order.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
 import { importSameFile } from '../../data/queries/import-same-file.ts'
 import {
@@ -294,13 +296,19 @@ export interface ImportResult {
   readonly afterAsOf: number | null
   /**
    * Tickets, engagement and surveys: stored rows whose customer the workspace does not know (no
-   * order, no customer record); returns: stored returns of orders not in the workspace. Up to
+   * order, no customer record); referrals: those naming such a customer (referrer or referred);
+   * returns: stored returns of orders not in the workspace. Up to
    * three of them as 'id (line N)'; `ownerless`: how many count toward nobody until that customer
    * or order is imported (all but the returns that name a known customer). Null for other kinds.
    */
   readonly unmatched: {
     readonly rows: number
     readonly ownerless: number
+    /**
+     * Returns: of the ownerless, those naming a customer the workspace does not know (yet), which
+     * count toward that customer once it is known; absent when none.
+     */
+    readonly named?: number
     readonly examples: string
   } | null
   /**
@@ -313,6 +321,20 @@ export interface ImportResult {
    * order was paid, with up to 3 examples; absent for other kinds.
    */
   readonly overReturned?: { readonly orders: number; readonly examples: string }
+  /**
+   * Orders with a currency column only: the currencies it names (null: the column empty), each
+   * with its rows and first line, most rows first; absent when it names one and is never empty.
+   */
+  readonly currencies?: readonly {
+    readonly currency: string | null
+    readonly rows: number
+    readonly line: number
+  }[]
+  /**
+   * Returns only: returns of this file dated before the day of the order they return, with up to
+   * 3 examples; absent when there are none and for other kinds.
+   */
+  readonly returnedEarly?: { readonly returns: number; readonly examples: string }
   /**
    * Orders only: orders this file refunds whose refunds (stored ones too) add up to more than the
    * order was paid, and orders refunded before the day they were placed, with up to 3 examples
@@ -1611,9 +1633,12 @@ async function importFileOnce(
         : undefined
     const unmatched = hasOwnerCheck(kind)
       ? (
-          await engine.query<{ n: number; ownerless: number; examples: string | null }>(
-            importUnmatched(engine.dialect, { kind, rows: 'import_kind_rows' }).sql,
-          )
+          await engine.query<{
+            n: number
+            ownerless: number
+            named: number
+            examples: string | null
+          }>(importUnmatched(engine.dialect, { kind, rows: 'import_kind_rows' }).sql)
         )[0]
       : undefined
     // amounts whose every point stands before exactly three digits (2.000, 12.500) read as
@@ -1632,6 +1657,22 @@ async function importFileOnce(
             paid: number
             n: number
           }>(importReturnsOverPaid(engine.dialect, { rows: 'import_kind_rows' }).sql)
+        : undefined
+    // a currency column naming several currencies, or none on some rows: the file imports, but
+    // summary and analyze refuse (or take the blank rows as the one currency named)
+    const mix =
+      kind === 'orders' && !opts.scratch && currencyColumn(spec)
+        ? (
+            await engine.query<{ currency: string | null; n: number; line: number }>(
+              importCurrencyMix(engine.dialect).sql,
+            )
+          ).map((c) => ({ currency: c.currency, rows: Number(c.n), line: Number(c.line) }))
+        : []
+    const returnedEarly =
+      kind === 'returns'
+        ? await engine.query<{ order_id: string; line: number; days_before: number; n: number }>(
+            importReturnsBeforeOrder(engine.dialect, { rows: 'import_kind_rows' }).sql,
+          )
         : undefined
     const suspect =
       kind === 'orders' && Number(stats?.refunds ?? 0) > 0
@@ -1708,6 +1749,8 @@ async function importFileOnce(
         ? {
             rows: Number(unmatched.n),
             ownerless: Number(unmatched.ownerless),
+            // returns only, and only when some are: the other kinds' notes have no use for it
+            ...(Number(unmatched.named) > 0 ? { named: Number(unmatched.named) } : {}),
             examples: unmatched.examples ?? '',
           }
         : null,
@@ -1722,6 +1765,20 @@ async function importFileOnce(
                 .map(
                   (o) =>
                     `${o.order_id} (line ${o.line}): ${Number(o.returned).toFixed(2)} returned of ${Number(o.paid).toFixed(2)} paid`,
+                )
+                .join(', '),
+            },
+          }
+        : {}),
+      ...(mix.length > 1 ? { currencies: mix } : {}),
+      ...(returnedEarly && returnedEarly.length > 0
+        ? {
+            returnedEarly: {
+              returns: Number(returnedEarly[0]?.n ?? 0),
+              examples: returnedEarly
+                .map(
+                  (r) =>
+                    `${r.order_id} (line ${r.line}): ${r.days_before} day${Number(r.days_before) === 1 ? '' : 's'} before it was placed`,
                 )
                 .join(', '),
             },
