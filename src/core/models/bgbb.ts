@@ -16,6 +16,7 @@ import { createRng } from '../random.ts'
 import { digamma, lgamma, logSumExp } from '../special.ts'
 import { checkParams, type NextPurchase } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
+import { betaBoundary, explainFlatOptimum } from './sbg.ts'
 import type { FitResult, Histories } from './types.ts'
 
 /** Beta(α, β) transaction probability, Beta(γ, δ) dropout probability per opportunity. */
@@ -180,7 +181,9 @@ export function bgbbGradient(params: BgbbParams, h: Histories): number[] {
  * Fit BG/BB by maximum likelihood on log-parameters with the analytic gradient. On the donations
  * data (11,104 donors, 6 opportunities) this gives α 1.2035, β 0.7497, γ 0.6567, δ 2.7834,
  * LL -33225.58.
- * @throws DataError on invalid rows or when nobody transacted; ConvergenceError if the fit stalls.
+ * @throws DataError on invalid rows or when nobody transacted; ConvergenceError if the fit stalls,
+ * or runs off to (or stops flat near) a boundary, saying what the histories show (everyone
+ * transacting at every opportunity, no sign of dropout, no spread in either probability, ...).
  */
 export function fitBgbb(h: Histories): FitResult<BgbbParams> {
   validateBgbb(h)
@@ -189,25 +192,96 @@ export function fitBgbb(h: Histories): FitResult<BgbbParams> {
   if (repeaters === 0) {
     throw new DataError('nobody transacted in any opportunity: BG/BB cannot be fitted')
   }
-  return fitOnLogScale<BgbbParams>({
-    model: 'bgbb',
-    names: ['alpha', 'beta', 'gamma', 'delta'],
-    logLikelihood: (p) => total(p, h, null),
-    gradientLog: (th) => {
-      const p = th.map(Math.exp)
-      const g = [0, 0, 0, 0]
-      total(p, h, g)
-      return g.map((v, i) => v * p[i]!)
-    },
-    start: [1, 1, 1, 1],
-    // dropout rare but uneven (γ and δ small) lies past a ridge toward γ -> 0 from the first start
-    moreStarts: [
-      [1, 1, 0.01, 0.1],
-      [1, 1, 0.1, 10],
-    ],
-    customers: h.customers,
-  })
+  const explain = (name: string, _: 'high' | 'low', theta: readonly number[]) =>
+    explainBgbbBoundary(h, name, theta)
+  try {
+    return fitOnLogScale<BgbbParams>({
+      model: 'bgbb',
+      names: ['alpha', 'beta', 'gamma', 'delta'],
+      logLikelihood: (p) => total(p, h, null),
+      gradientLog: (th) => {
+        const p = th.map(Math.exp)
+        const g = [0, 0, 0, 0]
+        total(p, h, g)
+        return g.map((v, i) => v * p[i]!)
+      },
+      start: [1, 1, 1, 1],
+      // dropout rare but uneven (γ and δ small) lies past a ridge toward γ -> 0 from the first start
+      moreStarts: [
+        [1, 1, 0.01, 0.1],
+        [1, 1, 0.1, 10],
+      ],
+      customers: h.customers,
+      explainBoundary: explain,
+    })
+  } catch (e) {
+    throw explainFlatOptimum(e, explain)
+  }
 }
+
+/**
+ * Plain words for a BG/BB fit stopped at a boundary (theta: log α, β, γ, δ), about the histories:
+ * each Beta pair at a boundary (see {@link betaBoundary}) said as what it means for transactions
+ * (α, β) or dropout (γ, δ), the pair of the parameter that ran off (`name`) first.
+ */
+function explainBgbbBoundary(
+  h: Histories,
+  name: string,
+  theta: readonly number[],
+): string | undefined {
+  let customers = 0
+  let every = 0 // transacted at every opportunity: x = n
+  let buyers = 0
+  let noGaps = 0 // transacted at every opportunity up to the last transaction: x = t_x
+  let atEnd = 0 // transacted at the last opportunity: t_x = n
+  for (let i = 0; i < h.x.length; i++) {
+    const w = h.weight[i]!
+    const [x, tx, n] = [h.x[i]!, h.tx[i]!, h.T[i]!]
+    customers += w
+    if (x === n && n > 0) every += w
+    if (x === 0) continue
+    buyers += w
+    if (x === tx) noGaps += w
+    if (tx === n) atEnd += w
+  }
+  const share = (v: number, of: number) => `${((100 * v) / Math.max(of, 1)).toPrecision(3)} %`
+  const transaction = betaBoundary(theta[0]!, theta[1]!)
+  const dropout = betaBoundary(theta[2]!, theta[3]!)
+  const said: string[] = []
+  if (transaction) {
+    const p = transaction.mean.toPrecision(3)
+    said.push(
+      {
+        shared: `customers do not differ in transaction probability: one probability shared by all, ${p} per opportunity (alpha and beta grow together)`,
+        'zero-one': `customers either transact at every opportunity while active or never (${share(noGaps, buyers)} of those who transacted did so at every opportunity up to their last): every transaction probability goes to 0 or 1 (alpha and beta go to 0 together)`,
+        'to-one': `${share(noGaps, buyers)} of the customers who transacted did so at every opportunity up to their last: the transaction probability goes to 1 for everyone`,
+        'to-zero': `transactions are too rare to tell how customers differ in them (mean transaction probability ${p} per opportunity)`,
+      }[transaction.kind],
+    )
+  }
+  if (dropout) {
+    const p = dropout.mean.toPrecision(3)
+    said.push(
+      {
+        shared: `customers do not differ in dropout probability: one probability shared by all, ${p} per opportunity (gamma and delta grow together)`,
+        'zero-one': `customers either drop out at once or never (${share(customers - buyers, customers)} never transacted; ${share(atEnd, buyers)} of the others transacted at the last opportunity): every dropout probability goes to 0 or 1 (gamma and delta go to 0 together)`,
+        'to-zero':
+          dropout.mean < RARE
+            ? `no sign of customers dropping out (${share(atEnd, buyers)} of the customers who transacted did so at the last opportunity): the dropout probability goes to 0`
+            : `too little dropout to tell how customers differ in it (${share(atEnd, buyers)} of the customers who transacted did so at the last opportunity; mean dropout probability ${p} per opportunity)`,
+        'to-one': `customers drop out at once: the dropout probability goes to 1 (${p} per opportunity)`,
+      }[dropout.kind],
+    )
+  }
+  if (name === 'gamma' || name === 'delta') said.reverse()
+  if (every === customers && said.length > 0) {
+    return `every customer transacted at every opportunity (frequency = opportunities for all ${customers}): the transaction probability goes to 1 and the dropout probability to 0 for everyone, so the data say nothing of how customers differ in either`
+  }
+  return said.length > 0 ? said.join('; ') : undefined
+}
+
+/** A mean dropout probability below which a run-off of γ or δ is "nobody drops out". */
+const RARE = 1e-3
 
 /**
  * The likelihood of a history (FHS 2010 eq. 5), L = A_0 + Σ_{i<m} G_i, m = n - t_x, a = α+x,

@@ -1,6 +1,6 @@
 // Shifted-beta-geometric model of contractual retention (Fader & Hardie 2007), fitted from a
 // survival curve (share of a cohort still active per period) turned into counts lost per period.
-import { DataError } from '../../errors.ts'
+import { ConvergenceError, DataError } from '../../errors.ts'
 import { discountedSurvivalSum, logGammaRatio, survivalSumAhead } from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
@@ -126,7 +126,8 @@ export function sbgGradient(p: SbgParams, c: SbgCounts): number[] {
  * retention table (years 1-7, cohort 1000): regular α 0.704 β 1.182; high end α 0.668 β 3.806.
  * @example fitSbg(survivalToCounts([100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1]))
  * @throws DataError when a count is not finite and >= 0, or when nobody churned or nobody stayed
- * (the MLE is at the boundary).
+ * (the MLE is at the boundary); ConvergenceError when the fit runs off to (or stops flat near) a
+ * boundary, saying what the curve shows (retention not rising, churn in period 1 only, ...).
  */
 export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
   checkCounts(c)
@@ -143,18 +144,122 @@ export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
       `one period gives one number (the share churning in it, ${(churned / (churned + c.alive)).toFixed(3)}) for two parameters: the sBG model needs at least two periods`,
     )
   }
-  return fitOnLogScale<SbgParams>({
-    model: 'sbg',
-    names: ['alpha', 'beta'],
-    logLikelihood: (p) => llAndGrad(c, p[0]!, p[1]!)[0],
-    gradientLog: (th) => {
-      const [a, b] = [Math.exp(th[0]!), Math.exp(th[1]!)]
-      const v = llAndGrad(c, a, b)
-      return [v[1] * a, v[2] * b]
-    },
-    start: [1, 1],
-    customers: churned + c.alive,
-  })
+  const explain = (_: string, __: 'high' | 'low', th: readonly number[]) =>
+    explainSbgBoundary(c, th)
+  try {
+    return fitOnLogScale<SbgParams>({
+      model: 'sbg',
+      names: ['alpha', 'beta'],
+      logLikelihood: (p) => llAndGrad(c, p[0]!, p[1]!)[0],
+      gradientLog: (th) => {
+        const [a, b] = [Math.exp(th[0]!), Math.exp(th[1]!)]
+        const v = llAndGrad(c, a, b)
+        return [v[1] * a, v[2] * b]
+      },
+      start: [1, 1],
+      customers: churned + c.alive,
+      explainBoundary: explain,
+    })
+  } catch (e) {
+    throw explainFlatOptimum(e, explain)
+  }
+}
+
+/**
+ * |log α| or |log β| past which the fit is at a boundary of the model (e^7 ≈ 1,100; the run-off
+ * bound is e^15); a partner past e^±5 is running with it (α, β together to 0 or to ∞).
+ */
+const EXTREME_LOG = 7
+const PARTNER_LOG = 5
+
+/**
+ * A ConvergenceError of fitOnLogScale's own (the likelihood flat at an optimum far out at a
+ * boundary, whose `lastParams` are natural-scale) with what that boundary says about the data
+ * appended; run-offs (`details.diverged`) already carry it, anything else passes unchanged.
+ * Shared with bgbb.ts.
+ */
+export function explainFlatOptimum(
+  e: unknown,
+  explain: (name: string, dir: 'high' | 'low', logParams: readonly number[]) => string | undefined,
+): unknown {
+  if (!(e instanceof ConvergenceError)) return e
+  const { iterations, lastParams, ...rest } = e.details as {
+    iterations: number
+    lastParams: readonly number[]
+    diverged?: string
+    start?: unknown
+  }
+  // minimize's own errors (they carry `start`) hold log-scale parameters and explain run-offs
+  if (rest.diverged !== undefined || rest.start !== undefined || !Array.isArray(lastParams)) {
+    return e
+  }
+  const theta = lastParams.map(Math.log)
+  if (!theta.some((t) => Math.abs(t) > EXTREME_LOG)) return e
+  const meaning = explain('', 'high', theta)
+  return meaning
+    ? new ConvergenceError(`${e.message}: ${meaning}`, iterations, lastParams, rest)
+    : e
+}
+
+/**
+ * What a pair of Beta(a, b) parameters at a boundary means, from where the fit stopped (log a,
+ * log b): both to ∞ (no heterogeneity: everyone has the mean a/(a+b)), both to 0 (every
+ * probability is 0 or 1, a share a/(a+b) at 1), or the mean itself to 0 or 1. Null when neither
+ * is past e^±7. Shared with bgbb.ts.
+ */
+export function betaBoundary(
+  la: number,
+  lb: number,
+): { readonly kind: 'shared' | 'zero-one' | 'to-zero' | 'to-one'; readonly mean: number } | null {
+  if (!(Math.abs(la) > EXTREME_LOG || Math.abs(lb) > EXTREME_LOG)) return null
+  const mean = 1 / (1 + Math.exp(lb - la))
+  if (la > PARTNER_LOG && lb > PARTNER_LOG) return { kind: 'shared', mean }
+  if (la < -PARTNER_LOG && lb < -PARTNER_LOG) return { kind: 'zero-one', mean }
+  return { kind: mean < 0.5 ? 'to-zero' : 'to-one', mean }
+}
+
+const pct = (v: number): string => `${(100 * v).toPrecision(3)} %`
+
+/**
+ * Plain words for an sBG fit stopped at a boundary (log α, log β = theta), about the cohort `c`.
+ * Retention rises in the sBG model whenever customers differ (those likely to churn go first), so
+ * a curve whose retention stays level or falls drives α and β to ∞ together (one churn
+ * probability for all: a geometric lifetime); churn in period 1 only drives them to 0 together
+ * (every churn probability 0 or 1).
+ */
+function explainSbgBoundary(c: SbgCounts, theta: readonly number[]): string | undefined {
+  const at = betaBoundary(theta[0]!, theta[1]!)
+  if (!at) return undefined
+  const T = c.lost.length
+  const cohort = c.lost.reduce((a, b) => a + b, c.alive)
+  // observed retention r(t) = S(t)/S(t-1) of every period with anyone left to renew
+  const renewed: number[] = []
+  let left = cohort
+  for (const n of c.lost) {
+    if (left > 0) renewed.push((left - n) / left)
+    left -= n
+  }
+  const first = renewed[0] ?? 0
+  const last = renewed[renewed.length - 1] ?? 0
+  const shared = `customers do not differ in churn probability: the best sBG is one churn probability shared by all, ${at.mean.toPrecision(3)} per period (alpha and beta grow together toward a plain geometric lifetime)`
+  switch (at.kind) {
+    case 'shared':
+      if (c.alive <= 0) {
+        return `everyone had churned by period ${renewed.length} (retention fell from ${pct(first)} in period 1 to 0 %), while in the sBG model retention rises whenever customers differ in churn probability; so ${shared}, which cannot fit a cohort that is all gone`
+      }
+      if (last <= first) {
+        return `retention does not rise (${pct(first)} renewed in period 1, ${pct(last)} in period ${renewed.length}), while in the sBG model it rises whenever customers differ in churn probability; so ${shared}`
+      }
+      return shared
+    case 'zero-one':
+      if (c.lost.slice(1).some((n) => n > 0)) break
+      return `everyone who churned did so in period 1 (${pct(1 - first)} of the cohort) and nobody in ${T === 2 ? 'period 2' : `periods 2 to ${T}`}: customers look either certain to churn at once or never to churn (alpha and beta go to 0 together), so the model cannot project any later churn`
+    case 'to-zero':
+      return `churn is too rare to tell how customers differ in it (${pct(1 - c.alive / cohort)} of the cohort churned in ${T} periods; mean churn probability ${at.mean.toPrecision(3)} per period)`
+    default:
+      return `the cohort churns almost entirely in period 1 (${pct(1 - first)} of it): the churn probability goes to 1`
+  }
+  return 'customers look either certain to churn at once or never to churn (alpha and beta go to 0 together)'
 }
 
 /** DataError unless `t` is a whole number >= `min`. */
