@@ -48,8 +48,8 @@ const kpis: CohortsKpis = {
     events: 8,
     medianDays: 180,
     quartileDays: [40, 180, null],
-    // the 75 % was reached with 2 still waiting: not known
-    quartileAtRisk: [14, 11, 2],
+    // the 75 % is not reached; the median was, with 9 still waiting
+    quartileAtRisk: [14, 9, null],
     minAtRisk: 10,
     within: [
       { days: 30, share: 0.12 },
@@ -180,9 +180,8 @@ describe('Cohorts and KPIs section', () => {
     expect(rowCells(t, '90 days')).toEqual(['34.0%'])
     expect(rowCells(t, '180 days')).toEqual(['50.0%'])
     expect(rowCells(t, '365 days')).toEqual(['62.5%'])
-    expect(html).toContain(
-      '25 % by day 40, 50 % by day 180, 75 %: not known (only 2 customers still waiting by then, fewer than 10).',
-    )
+    expect(html).toContain('25 % by day 40, 50 % by day 180 (only 9 customers still waiting then).')
+    expect(html).toContain('8 of 16 came back; only 9 customers still waiting at the median')
   })
 
   it('says so when orders carry no amounts or there are no cohorts', () => {

@@ -58,7 +58,7 @@ describe('time to second purchase on a short history', () => {
     expect(within.map((w) => w.share)).toEqual([0.5, 1, 1, 1])
   })
 
-  it('gives no quartile the curve reaches only by the returns of the last few still waiting', () => {
+  it('says how few were still waiting when a quartile rests on the last few customers', () => {
     const dir = tempDir()
     const rows = ['customer_id,ordered_at,amount']
     // C1..C12 come back after 1..12 days (20 to 9 still waiting); C13..C19 are new this month
@@ -96,11 +96,11 @@ describe('time to second purchase on a short history', () => {
       }
     ).insights.kpis.secondPurchase
     // 25 % at day 5 (16 waiting), 50 % at day 10 (11 waiting); 75 % only at C20's day 200
-    expect(sp.quartileDays).toEqual([5, 10, null])
+    expect(sp.quartileDays).toEqual([5, 10, 200])
     expect(sp.quartileAtRisk).toEqual([16, 11, 1])
     expect(sp.medianDays).toBe(10)
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
-      '75 %: not known (only 1 customer still waiting by then, fewer than 10)',
+      '75 % by day 200 (only 1 customer still waiting then)',
     )
   })
 })

@@ -390,7 +390,7 @@ export const cohortsSection: Section = {
       kpi(
         'Median days to 2nd purchase',
         sp.medianDays === null ? 'not reached' : formatInt(sp.medianDays),
-        `Kaplan-Meier, ${formatInt(sp.events)} of ${formatInt(sp.customers)} came back`,
+        `Kaplan-Meier, ${formatInt(sp.events)} of ${formatInt(sp.customers)} came back${(sp.quartileAtRisk?.[1] ?? Infinity) < sp.minAtRisk ? `; only ${formatCount(sp.quartileAtRisk?.[1] ?? 0, 'customer')} still waiting at the median` : ''}`,
       ),
       kpi(
         'Retention rate (last month)',
@@ -401,13 +401,14 @@ export const cohortsSection: Section = {
     type W = (typeof sp.within)[number]
     const quartiles = sp.quartileDays
       .map((d, i) => {
+        if (d === null) return null
+        // reached by the returns of the last few still waiting: their time, not the group's
         const atRisk = sp.quartileAtRisk?.[i] ?? null
-        const pct = [25, 50, 75][i]
-        if (d !== null) return `${pct} % by day ${formatInt(d)}`
-        // reached, but by the returns of the last few still waiting: not the group's time
-        return atRisk === null
-          ? null
-          : `${pct} %: not known (only ${formatCount(atRisk, 'customer')} still waiting by then, fewer than ${sp.minAtRisk})`
+        const few =
+          atRisk !== null && atRisk < sp.minAtRisk
+            ? ` (only ${formatCount(atRisk, 'customer')} still waiting then)`
+            : ''
+        return `${[25, 50, 75][i]} % by day ${formatInt(d)}${few}`
       })
       .filter((x) => x !== null)
     const comeback =

@@ -232,10 +232,11 @@ export interface CohortsKpis {
     readonly customers: number
     readonly events: number
     readonly medianDays: number | null
-    /** 25, 50, 75 %; null when not reached, or reached with fewer than minAtRisk waiting. */
+    /** 25, 50, 75 %; null when not reached. */
     readonly quartileDays: readonly (number | null)[]
     /** Customers still waiting when the curve reached each quartile; null when never reached. */
     readonly quartileAtRisk: readonly (number | null)[]
+    /** Fewer still waiting than this: the report says the quartile is those few customers' time. */
     readonly minAtRisk: number
     /** share null: no customer was followed that long (the as-of date is too close) */
     readonly within: readonly { readonly days: number; readonly share: number | null }[]
