@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { count, type Harness, harness, orderEvent, waitJob } from './harness.ts'
+import { count, type Harness, harness, identifyEvent, orderEvent, waitJob } from './harness.ts'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -893,9 +893,11 @@ describe.each(STORES)('API on $name', (kind) => {
     })
 
     it('first orders fire the welcome (with a holdout) and a staff task; webhooks arrive once', async () => {
+      // each identified with an email, the welcome's channel
       const batch = []
-      for (let k = 0; k < 30; k++)
-        batch.push(orderEvent(`p${k}`, `po${k}`, 20, iso(now - 3_600_000)))
+      for (let k = 0; k < 30; k++) {
+        batch.push(identifyEvent(`p${k}`), orderEvent(`p${k}`, `po${k}`, 20, iso(now - 3_600_000)))
+      }
       await h.call('POST', '/v1/events/batch', { body: { batch } })
       await h.dispatcher.kick()
       await h.dispatcher.idle()
@@ -919,6 +921,7 @@ describe.each(STORES)('API on $name', (kind) => {
         channel: 'email',
         template: 'welcome',
       })
+      expect(received.every((r) => r.body.email === `${r.body.customerId}@example.com`)).toBe(true)
       const tasks = (await h.call('GET', '/v1/tasks?goal=call-new&limit=100')).json.tasks
       expect(tasks).toHaveLength(30)
       // a retried event fires nothing again

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLI, type CliResult, ROOT, tempDir } from '../helpers/cli.ts'
 import { type Served, startServe } from '../helpers/serve.ts'
+import { identifyEvent } from './harness.ts'
 
 const DAY = 86_400_000
 // biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field
@@ -124,7 +125,9 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
       timestamp: new Date(atMs).toISOString(),
       properties: { order_id: id, total: 25 },
     })
-    // first purchase a year and two days ago: its anniversary was two days ago
+    // first purchase a year and two days ago: its anniversary was two days ago (the email is
+    // where the playbooks' messages go)
+    expect((await api(s1.url, '/v1/events', identifyEvent('ann'))).status).toBe(200)
     const res = await api(s1.url, '/v1/events', order('ann', 'ann-1', Date.now() - 367 * DAY))
     expect(res.status).toBe(200)
 
@@ -201,6 +204,7 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
 
     // a customer whose last order turns 35 days old yesterday; the restarted server's own tick
     // fires it at start, and the anniversary is not fired again
+    await api(s1.url, '/v1/events', identifyEvent('lapsed'))
     await api(s1.url, '/v1/events', order('lapsed', 'lapsed-1', Date.now() - 36 * DAY))
     await stop(s1.child)
     const s2 = await serve(['--db', db, '--config', opsPath, '--tick-every', '1h'])

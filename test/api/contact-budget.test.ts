@@ -4,7 +4,7 @@
 // in priority order (service before recognition before marketing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { type Harness, harness, identifyEvent, orderEvent } from './harness.ts'
 
 const NOW = Date.parse('2025-03-01T12:00:00Z')
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -85,6 +85,8 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
 
   it('counts a message queued for its retry, so a cap of 2 lets 2 out', async () => {
     const at = iso(NOW - 60_000)
+    // with an email, the referral thanks and the welcome have somewhere to go
+    await send(identifyEvent('pri5'))
     await send({
       type: 'track',
       event: 'Product Reviewed',
@@ -118,6 +120,7 @@ describe.each(STORES)('the contact budget on $name', (kind) => {
   })
   it('gives the last slot to a recognition milestone over a marketing welcome of the same batch', async () => {
     const at = iso(NOW - 60_000)
+    await send(identifyEvent('pri2'))
     await referral('pri2', at)
     const batch = [1, 2, 3].map((k) => orderEvent('pri2', `pri2-o${k}`, 10, at))
     expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)

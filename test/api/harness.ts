@@ -115,6 +115,18 @@ export function orderEvent(
   }
 }
 
+/**
+ * A Segment "identify" call giving the customer an email (null clears it), so an email playbook
+ * has an address to send to.
+ */
+export function identifyEvent(
+  customer: string,
+  email: string | null = `${customer}@example.com`,
+  messageId = `id-${customer}-${seq++}`,
+) {
+  return { type: 'identify', messageId, userId: customer, traits: { email } }
+}
+
 /** The first column of the first row of `sql` on the harness's store, as a number. */
 export async function count(h: Harness, sql: string, params: unknown[] = []): Promise<number> {
   const [r] = await h.store.use((e) => e.query({ sql, params }))

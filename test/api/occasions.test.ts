@@ -7,7 +7,7 @@ import { parseValueConfig } from '../../src/core/value/config.ts'
 import { runTick } from '../../src/service/ops/scheduler.ts'
 import { OpsStore } from '../../src/service/ops/store.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent, VIP_OR_REGULAR } from './harness.ts'
+import { type Harness, harness, identifyEvent, orderEvent, VIP_OR_REGULAR } from './harness.ts'
 
 const hook = 'http://127.0.0.1:9/hook'
 
@@ -175,6 +175,8 @@ describe.each(STORES)('occasions on $name', (kind) => {
           playbooks: [onboard(true), onboard(true, 'onboard-2')],
         },
       })
+      // with an email, so the steps are held for their time (not suppressed as no_email)
+      expect((await h.call('POST', '/v1/events', { body: identifyEvent('d1') })).status).toBe(200)
       await order(h, 'd1', 'D1-1', 20, '2026-12-01T10:00:00Z')
     })
     afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anniversaryMonthDays } from '../../src/service/ops/scheduler.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent, VIP_OR_REGULAR } from './harness.ts'
+import { type Harness, harness, identifyEvent, orderEvent, VIP_OR_REGULAR } from './harness.ts'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -97,7 +97,11 @@ describe.each(STORES)('scheduler on $name', (kind) => {
         ['vip-ok', '2025-05-20T12:00:00Z', 300], // VIP, ordered 5 days ago
         ['vip-ok', '2025-06-10T12:00:00Z', 300],
       ]
-      const batch = orders.map(([c, at, amount], i) => orderEvent(c, `${c}-${i}`, amount, at))
+      // each customer with an email, where the messages go
+      const batch = [
+        ...[...new Set(orders.map(([c]) => c))].map((c) => identifyEvent(c)),
+        ...orders.map(([c, at, amount], i) => orderEvent(c, `${c}-${i}`, amount, at)),
+      ]
       expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
     })
     afterAll(async () => {
@@ -311,6 +315,7 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       await pass(t0)
       // r1 posts a review the next day: the email takes the second contact of the week
       h.clock.now = t0 + DAY
+      await h.call('POST', '/v1/events', { body: identifyEvent('r1') })
       await h.call('POST', '/v1/events', {
         body: {
           type: 'track',

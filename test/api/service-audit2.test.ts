@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { qualifyingTier } from '../../src/core/value/tiers.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent, waitJob } from './harness.ts'
+import { type Harness, harness, identifyEvent, orderEvent, waitJob } from './harness.ts'
 
 const DAY = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -204,6 +204,7 @@ describe.each(STORES)('an onboarding step held by the contact budget on $name', 
   const step = (k: number) => `onb:o1:onboarding-step-${k}:a0`
 
   it('defers the step until the cap has room, holds the later steps behind it, and tells every step truly', async () => {
+    await h.call('POST', '/v1/events', { body: identifyEvent('o1') })
     await h.call('POST', '/v1/events', { body: orderEvent('o1', 'o1-o1', 30, iso(t0)) })
     await pass(t0)
     // a review the next day: its thanks takes the second contact of the week

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpsConfigInput } from '../../src/core/ops/config.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { type Harness, harness, identifyEvent, orderEvent } from './harness.ts'
 
 const T0 = Date.parse('2026-12-01T22:00:00Z') // inside SMS quiet hours (21-8 UTC)
 const FUTURE = '2026-12-05T18:00:00.000Z'
@@ -55,6 +55,9 @@ describe.each(STORES)('a tick dated in the future on $name', (kind) => {
       },
     })
     const batch = [
+      // with emails, where the onboarding and the anniversary go
+      identifyEvent('c1'),
+      identifyEvent('a1'),
       orderEvent('c1', 'c1-1', 50, new Date(T0 - 3_600_000).toISOString()),
       // first purchase on Dec 4 last year: its anniversary is in 3 days, not today
       orderEvent('a1', 'a1-1', 50, '2025-12-04T10:00:00Z'),

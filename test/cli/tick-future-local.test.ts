@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { OpsConfigInput } from '../../src/core/ops/config.ts'
-import { harness, orderEvent } from '../api/harness.ts'
+import { harness, identifyEvent, orderEvent } from '../api/harness.ts'
 import type { StoreKind } from '../engines/stores.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
 
@@ -63,7 +63,11 @@ describe('loyals tick --now after the clock, without a server', () => {
     }
     const h = await harness(kept, { ops, now: Date.now() })
     try {
-      const batch = [orderEvent('c1', 'c1-1', 50, new Date(Date.now() - 60_000).toISOString())]
+      // with an email, where the onboarding step goes
+      const batch = [
+        identifyEvent('c1'),
+        orderEvent('c1', 'c1-1', 50, new Date(Date.now() - 60_000).toISOString()),
+      ]
       expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
     } finally {
       await h.close()

@@ -3,8 +3,9 @@
 // made meanwhile: it is then queued (or its staff task created), deferred again, or suppressed with
 // the reason; an onboarding step over a cap is deferred instead, and the later steps of its
 // sequence wait for it (the customer was told how many steps there are). Before that, an action
-// whose playbook was disabled or removed meanwhile, or whose occasion ended (a "we miss you" to a
-// customer who has ordered since), is suppressed: what held when it was planned may not hold now.
+// whose playbook was disabled or removed meanwhile, whose occasion ended (a "we miss you" to a
+// customer who has ordered since), or an email whose customer's address was cleared, is
+// suppressed: what held when it was planned may not hold now.
 // Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a redelivery after a
 // crash between send and record; failures are retried 3 times with backoff, then marked failed in
 // the audit log.
@@ -24,6 +25,7 @@ import { actionsDue } from '../../data/queries/api-actions-due.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { budgetDays, COUNTED, contactOf, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
 import { DAY_MS, opsProfile, type Profile } from './profile.ts'
+import { lacksAddress, NO_EMAIL } from './reach.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
@@ -105,7 +107,8 @@ const RECHECKED = new Set(['next_purchase_due', 'best_at_risk', 'no_order_for'])
 
 /**
  * Why a deferred action due now is no longer wanted, or null when it still is: its playbook is
- * disabled or gone from the configuration (`playbook_disabled`), or its time trigger, evaluated
+ * disabled or gone from the configuration (`playbook_disabled`), it is an email and the customer
+ * has no email address now (`no_email`: cleared since it was held), or its time trigger, evaluated
  * now on the customer's current profile, no longer fires for the occasion its key names
  * (`no_longer_applies`: an order since, a next due date moved, no longer a best customer at risk).
  * @throws UsageError when the playbook names an unknown tier (as the tick does).
@@ -119,6 +122,9 @@ function stale(
   const p = store.ops.playbooks.find((x) => x.id === r.playbook_id)
   if (!p) return { reason: 'playbook_disabled', why: 'its playbook is no longer configured' }
   if (!p.enabled) return { reason: 'playbook_disabled', why: 'its playbook is disabled' }
+  if (lacksAddress({ kind: r.kind, channel: r.channel }, profile?.email)) {
+    return { reason: NO_EMAIL.reason, why: NO_EMAIL.detail }
+  }
   if (!RECHECKED.has(String(r.trigger_type))) return null
   const key = String(r.action_key)
   const still =

@@ -5,7 +5,11 @@
 // messageId, caught by the events primary key) is stored once.
 import { createHash } from 'node:crypto'
 import type { Channel, Department } from '../../core/ops/config.ts'
-import { applyContactBudget, type ContactLogEntry } from '../../core/ops/contact-budget.ts'
+import {
+  applyContactBudget,
+  type BudgetDecision,
+  type ContactLogEntry,
+} from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
@@ -36,6 +40,7 @@ import {
   surelyNewDay,
 } from './profile.ts'
 import { erasedKey, PSEUDONYM } from './pseudonym.ts'
+import { lacksAddress, NO_EMAIL } from './reach.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { sqlDay, sqlTs, tsMs } from './time.ts'
 import { writeTickets, writeValueInputs } from './value-inputs.ts'
@@ -210,23 +215,40 @@ export function planCandidates(
 /**
  * One customer's candidates through the contact budget in one pass, so they compete in priority
  * order whichever event fired them, then rows for the audit log (every action, with the
- * suppression or deferral reason) and the task table. What counts is added to `log`.
+ * suppression or deferral reason) and the task table. What counts is added to `log`. An email
+ * to a customer without an email address (reach.ts) is suppressed as `no_email` before the
+ * budget, so it takes no slot from a message that can go out; a holdout one stays `holdout`
+ * (the control draw does not depend on the address).
  */
 export function budgetCandidates(
   store: OpsStore,
   candidates: readonly Candidate[],
-  timeZone: string | null,
+  to: Pick<Profile, 'timeZone' | 'email'>,
   nowMs: number,
   log: ContactLogEntry[],
   out: PlanOutput,
 ): void {
   if (candidates.length === 0) return
-  const decisions = applyContactBudget(
-    candidates.map((c) => c.action),
+  const unreachable = candidates.map(({ action: a }) => !a.control && lacksAddress(a, to.email))
+  const budgeted = applyContactBudget(
+    candidates.filter((_, i) => !unreachable[i]).map((c) => c.action),
     log,
     nowMs,
     store.ops.contactBudget,
-    timeZone,
+    to.timeZone,
+  )
+  let next = 0
+  const decisions = candidates.map(
+    ({ action: a }, i): Omit<BudgetDecision, 'reason'> & { reason: string | null } =>
+      unreachable[i]
+        ? {
+            idempotencyKey: a.idempotencyKey,
+            outcome: 'suppressed',
+            untilMs: null,
+            blockedBy: [],
+            ...NO_EMAIL,
+          }
+        : budgeted[next++]!,
   )
   const playbookOf = new Map(candidates.map((c) => [c.action.idempotencyKey, c.action.playbookId]))
   candidates.forEach(({ action: a, eventId }, i) => {
@@ -1001,7 +1023,7 @@ async function applyGroup(
     ]
     const log = logs.get(customerId) ?? []
     logs.set(customerId, log)
-    budgetCandidates(store, all, after.timeZone, nowMs, log, plan)
+    budgetCandidates(store, all, after, nowMs, log, plan)
   }
   if (orders.length > 0) {
     await insertAll(tx, {

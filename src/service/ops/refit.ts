@@ -290,7 +290,7 @@ export async function refit(
               now,
               fired,
             )
-            budgetCandidates(store, planned, p.timeZone, now, logs.get(p.customerId) ?? [], plan)
+            budgetCandidates(store, planned, p, now, logs.get(p.customerId) ?? [], plan)
           }
           await writePlan(tx, plan)
         }

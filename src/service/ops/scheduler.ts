@@ -187,7 +187,7 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
               const planned = planCandidates(scoped, event, null, profile, profile, nowMs, fired)
               const log = logs.get(id) ?? []
               const early = planned.map((c) => sentAt(c, sendMs))
-              budgetCandidates(scoped, early, profile.timeZone, sendMs, log, plan)
+              budgetCandidates(scoped, early, profile, sendMs, log, plan)
             }
             await writePlan(tx, plan)
           }),
