@@ -23,7 +23,7 @@ import {
   type AnalyzeValueOptions,
   DEFAULT_OUT_DIR,
 } from '../../service/analyze.ts'
-import { MAX_HORIZON_YEARS, maxHorizon, type PredictOptions } from '../../service/predict.ts'
+import type { PredictOptions } from '../../service/predict.ts'
 import { loadRfmRules } from '../../service/rfm.ts'
 import {
   isWorkspaceSource,
@@ -41,6 +41,7 @@ import {
   workspaceFlagsNote,
 } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
+import { predictFlags, predictOptions } from '../predict-flags.ts'
 import { createProgress } from '../progress.ts'
 
 interface AnalyzeCliOptions extends FileCliOptions {
@@ -228,32 +229,25 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
 export function registerAnalyze(program: Command): void {
   withFileOptions(
     withDb(
-      program
-        .command('analyze')
-        .description(
-          'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
-        )
-        .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
-        .option(
-          '--as-of <date>',
-          'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
-        )
-        .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
-        .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
-        .option(
-          '--json',
-          'print summary.json to stdout instead of the summary (the files are still written)',
-        )
-        .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)')
-        .option(
-          '--horizon <n>',
-          `prediction horizon in --unit units (default one year: 52 weeks; at most ${MAX_HORIZON_YEARS} years: 3653 days, 522 weeks, 120 months)`,
-        )
-        .option('--discount-rate <rate>', 'annual discount rate of predicted value', '0.10')
-        .option(
-          '--margin <share>',
-          'share of spend that is profit (default: from the data, else 1)',
-        )
+      predictFlags(
+        program
+          .command('analyze')
+          .description(
+            'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
+          )
+          .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+          .option(
+            '--as-of <date>',
+            'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+          )
+          .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
+          .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
+          .option(
+            '--json',
+            'print summary.json to stdout instead of the summary (the files are still written)',
+          )
+          .option('--rfm-rules <file>', 'JSON file of RFM segment rules (see docs/rfm.md)'),
+      )
         .option('--no-predictions', 'skip the purchase and value predictions')
         .option('--no-insights', 'skip the insights on the best customers (docs/insights.md)')
         .option('--no-value', 'skip the whole-customer value step: profit, tiers, reasons')
@@ -305,32 +299,4 @@ export function registerAnalyze(program: Command): void {
       ...(opts.insights === false ? { insights: false as const } : {}),
     })
   })
-}
-
-/** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
-function predictOptions(opts: AnalyzeCliOptions): PredictOptions {
-  const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
-    if (v === undefined) return undefined
-    const n = Number(v)
-    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
-      throw new UsageError(
-        `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'a share from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
-      )
-    }
-    return n
-  }
-  const horizon = number('--horizon', opts.horizon, (n) => n > 0)
-  const most = maxHorizon(opts.unit as TimeUnit)
-  if (horizon !== undefined && horizon > most) {
-    throw new UsageError(
-      `--horizon must be more than 0 and at most ${most} ${opts.unit}s (${MAX_HORIZON_YEARS} years), got ${JSON.stringify(opts.horizon)}`,
-    )
-  }
-  const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
-  const margin = number('--margin', opts.margin, (n) => n >= 0 && n <= 1)
-  return {
-    ...(horizon !== undefined ? { horizon } : {}),
-    ...(rate !== undefined ? { annualDiscountRate: rate } : {}),
-    ...(margin !== undefined ? { margin } : {}),
-  }
 }

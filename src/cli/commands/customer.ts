@@ -19,9 +19,10 @@ import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
 import { existingWorkspace, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
+import { type PredictFlags, predictFlags, predictOptions } from '../predict-flags.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
-interface CustomerCliOptions extends RemoteOptions {
+interface CustomerCliOptions extends RemoteOptions, PredictFlags {
   config?: string
   json?: boolean
   asOf?: string
@@ -342,18 +343,20 @@ export function formatLiveProfile(
 export function registerCustomer(program: Command): void {
   withServer(
     withDb(
-      program
-        .command('customer')
-        .description(
-          "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
-        )
-        .argument('<id>', 'customer id')
-        .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
-        .option(
-          '--as-of <date>',
-          'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
-        )
-        .option('--unit <unit>', 'time unit of the model: day, week or month', 'week')
+      predictFlags(
+        program
+          .command('customer')
+          .description(
+            "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
+          )
+          .argument('<id>', 'customer id')
+          .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
+          .option(
+            '--as-of <date>',
+            'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+          )
+          .option('--unit <unit>', 'time unit of the model: day, week or month', 'week'),
+      )
         .option('--no-predictions', 'skip the purchase predictions')
         .option('--json', 'print the profile as JSON'),
     ),
@@ -363,9 +366,17 @@ export function registerCustomer(program: Command): void {
     }
     const remote = remoteFor(opts)
     if (remote) {
-      if (opts.config || opts.asOf || opts.unit !== 'week' || opts.predictions === false) {
+      const local =
+        opts.config ||
+        opts.asOf ||
+        opts.unit !== 'week' ||
+        opts.predictions === false ||
+        opts.horizon !== undefined ||
+        opts.margin !== undefined ||
+        opts.discountRate !== '0.10'
+      if (local) {
         throw new UsageError(
-          '--config, --as-of, --unit and --no-predictions need the workspace itself; the server shows its live profile',
+          '--config, --as-of, --unit, --horizon, --discount-rate, --margin and --no-predictions need the workspace itself; the server shows its live profile',
         )
       }
       const path = encodeURIComponent(id)
@@ -383,7 +394,7 @@ export function registerCustomer(program: Command): void {
         ...(opts.asOf ? { asOf: opts.asOf } : {}),
         unit: opts.unit as TimeUnit,
         ...(cfg ? { config: cfg.config, currencyExplicit: cfg.currencyExplicit } : {}),
-        ...(opts.predictions === false ? { predictions: false } : {}),
+        predictions: opts.predictions === false ? false : predictOptions(opts),
       })
       if (opts.json) printJson(profile)
       else

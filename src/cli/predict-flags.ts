@@ -1,0 +1,56 @@
+// --horizon, --discount-rate and --margin: one definition for every command that predicts (analyze,
+// customer), so a profile can be asked for with the same figures analyze wrote.
+import type { Command } from 'commander'
+import { UsageError } from '../errors.ts'
+import { MAX_HORIZON_YEARS, maxHorizon, type PredictOptions } from '../service/predict.ts'
+import type { TimeUnit } from '../service/summary.ts'
+
+export interface PredictFlags {
+  unit: string
+  horizon?: string
+  discountRate?: string
+  margin?: string
+}
+
+/** Declare the three prediction flags on `cmd`. */
+export function predictFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--horizon <n>',
+      `prediction horizon in --unit units (default one year: 52 weeks; at most ${MAX_HORIZON_YEARS} years: 3653 days, 522 weeks, 120 months)`,
+    )
+    .option(
+      '--discount-rate <rate>',
+      'annual discount rate of predicted value, a share (0.10 is 10 %)',
+      '0.10',
+    )
+    .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
+}
+
+/** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
+export function predictOptions(opts: PredictFlags): PredictOptions {
+  const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
+      throw new UsageError(
+        `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'a share from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
+      )
+    }
+    return n
+  }
+  const horizon = number('--horizon', opts.horizon, (n) => n > 0)
+  const most = maxHorizon(opts.unit as TimeUnit)
+  if (horizon !== undefined && horizon > most) {
+    throw new UsageError(
+      `--horizon must be more than 0 and at most ${most} ${opts.unit}s (${MAX_HORIZON_YEARS} years), got ${JSON.stringify(opts.horizon)}`,
+    )
+  }
+  const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
+  const margin = number('--margin', opts.margin, (n) => n >= 0 && n <= 1)
+  return {
+    ...(horizon !== undefined ? { horizon } : {}),
+    ...(rate !== undefined ? { annualDiscountRate: rate } : {}),
+    ...(margin !== undefined ? { margin } : {}),
+  }
+}
