@@ -83,6 +83,7 @@ export async function openSource(
 export function readingNotes(r: ImportResult): string[] {
   return [
     dateShapeNote(r),
+    utcColumnsNote(r),
     guessedCustomerNote(r),
     otherAmountsNote(r),
     r.minorUnits
@@ -123,6 +124,14 @@ export function importNotes(r: ImportResult): string[] {
     )
   }
   return out
+}
+
+/** That a date column whose header names UTC was read in UTC, not in --tz's zone. */
+function utcColumnsNote(r: ImportResult): string | null {
+  const cols = r.utcColumns ?? []
+  if (cols.length === 0) return null
+  const one = cols.length === 1
+  return `${r.file}: ${cols.join(', ')} ${one ? 'names' : 'name'} UTC as ${one ? 'its' : 'their'} zone, so ${one ? 'its' : 'their'} times without an offset were read as UTC, not in the --tz zone (which still gives each order its local day)`
 }
 
 /** That a JSON array was read record by record, and how its problems are numbered. */

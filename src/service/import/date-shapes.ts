@@ -4,7 +4,13 @@
 // are tried on a sample first, and only the ones that read all of it are checked on every row.
 import type { Engine } from '../../data/engine.ts'
 import { ident, lit } from '../../data/queries/import-stage.ts'
-import { dateSql, EARLIEST_DATE, type ParseOptions, type TypedSpec } from './validate.ts'
+import {
+  dateSql,
+  EARLIEST_DATE,
+  fieldParse,
+  type ParseOptions,
+  type TypedSpec,
+} from './validate.ts'
 
 /** One way of writing dates: a name for messages and the strptime formats that read it. */
 export interface DateShape {
@@ -249,7 +255,7 @@ export async function sampledDateShape(
   if (dates.length === 0) return null
   const cols = dates.map((f) => {
     const raw = `nullif(trim(CAST(${ident(f.header ?? '')} AS VARCHAR)), '')`
-    return `${raw} AS ${ident(`${f.field}__raw`)}, ${dateSql(raw, args.parse)} AS ${ident(f.field)}`
+    return `${raw} AS ${ident(`${f.field}__raw`)}, ${dateSql(raw, fieldParse(args.parse, f))} AS ${ident(f.field)}`
   })
   try {
     await engine.exec(`CREATE OR REPLACE TEMP TABLE import_date_sample AS

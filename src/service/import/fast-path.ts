@@ -15,6 +15,7 @@ import {
   EARLIEST_DATE,
   emptyRowSql,
   type FieldDef,
+  fieldParse,
   MARKED_MISSING_FIELDS,
   MAX_NUMBER,
   missingMark,
@@ -133,7 +134,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
           : r
         : f.type === 'number'
           ? numberSql(r, ident(`${f.field}__fast`))
-          : dateSql(r, o)
+          : dateSql(r, fieldParse(o, f))
       return `${r}, ${p} AS ${ident(f.field)}`
     })
     .join(',\n    ')

@@ -136,6 +136,7 @@ import {
   absent,
   decimalCommaCheckSql,
   decimalCommaSql,
+  headerNamesUtc,
   moneyFields,
   type ParseOptions,
   problemsSql,
@@ -413,6 +414,11 @@ export interface ImportResult {
    * and none with a point: the file was read with --decimal-comma. The number columns it read.
    */
   readonly decimalCommaFound: readonly string[] | null
+  /**
+   * Date columns whose header names UTC or GMT (`Created (UTC)`) in an import whose --tz is
+   * another zone: their times without an offset were read as UTC, not --tz; absent otherwise.
+   */
+  readonly utcColumns?: readonly string[]
   /**
    * Dates were not ISO 8601 and no --date-format was given: the one common shape that reads every
    * date of the file, used for it. Null otherwise.
@@ -1707,6 +1713,13 @@ async function importFileOnce(
             )
           )[0]
         : undefined
+    // a header naming UTC wins over --tz for its times without an offset (fieldParse): said
+    const utcColumns =
+      tz === 'UTC'
+        ? []
+        : spec.fields.flatMap((f) =>
+            f.type === 'date' && f.header !== null && headerNamesUtc(f.header) ? [f.header] : [],
+          )
     return {
       importId,
       file,
@@ -1811,6 +1824,7 @@ async function importFileOnce(
       pointThousands,
       ...(commaThousands.length > 0 ? { commaThousands } : {}),
       emptyRows,
+      ...(utcColumns.length > 0 ? { utcColumns } : {}),
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,

@@ -393,6 +393,25 @@ export function numberSql(r: string, fast: string): string {
 }
 
 /**
+ * Whether a date column's header names UTC or GMT as its zone (`Created (UTC)`, `Order Date GMT`,
+ * `created_utc`, `CreatedUTC`; not `UTC+2`, an offset): its times without an offset are UTC,
+ * whatever --tz says (Stripe's exports write UTC under such names).
+ * @example headerNamesUtc('Created (UTC)') // true
+ */
+export function headerNamesUtc(header: string | null): boolean {
+  if (header === null) return false
+  return (
+    /(?:^|[^\p{L}\p{N}])(?:utc|gmt)(?![\p{L}\p{N}+-])/iu.test(header) ||
+    /\p{Ll}(?:UTC|GMT)(?![\p{L}\p{N}+-])/u.test(header)
+  )
+}
+
+/** The parse options of date field `f`: UTC for a column whose header names it (headerNamesUtc). */
+export function fieldParse(o: ParseOptions, f: FieldDef): ParseOptions {
+  return o.tz !== 'UTC' && headerNamesUtc(f.header) ? { ...o, tz: 'UTC' } : o
+}
+
+/**
  * Parse a date or timestamp to a UTC TIMESTAMP. Text without an offset is local time in `o.tz`;
  * that common case takes a plain TIMESTAMP cast (twice as fast as the ICU TIMESTAMPTZ cast).
  * Text with an offset or Z goes through TIMESTAMPTZ, read in the session TimeZone (set to --tz by
@@ -837,7 +856,8 @@ export function typedTableSql(spec: TypedSpec, o: ParseOptions): string {
         return `${textValue(f, r)} AS ${ident(f.field)}${g ? `, ${ident(g)}` : ''}`
       const type = f.type === 'number' ? 'DOUBLE' : 'TIMESTAMP'
       if (absent(f)) return `${r}, CAST(NULL AS ${type}) AS ${ident(f.field)}`
-      const parsed = f.type === 'number' ? numberSql(r, ident(`${f.field}__fast`)) : dateSql(r, o)
+      const parsed =
+        f.type === 'number' ? numberSql(r, ident(`${f.field}__fast`)) : dateSql(r, fieldParse(o, f))
       return `${r}, ${f.shown ? `${shownName(f.field)}, ` : ''}${parsed} AS ${ident(f.field)}`
     })
     .join(',\n  ')
