@@ -45,6 +45,13 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 /* a chart shrinks with its box down to its readable width (--min-width, see chartSvg), then its
    box scrolls */
 .chart { max-width: 100%; min-width: var(--min-width, 0); height: auto; display: block; }
+/* a chart drawn twice (responsiveChart): its narrow layout on a phone, where the wide one would
+   scroll or shrink its text below reading size; paper takes the wide one */
+.chart-narrow { display: none; }
+@media screen and (max-width: 640px) {
+  .chart-wide { display: none; }
+  .chart-narrow { display: block; }
+}
 .chart .grid { stroke: #edf0f4; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; }
 .chart .axis-label { fill: var(--ink); font-size: 13px; }

@@ -95,6 +95,15 @@ export function chartSvg(
   ].join('')
 }
 
+/**
+ * One chart in two layouts: `wide` for a desktop box and paper, `narrow` for a phone's (the
+ * stylesheet shows one of them at a time, by the window's width).
+ * @example responsiveChart(chartSvg(wideCanvas, parts), chartSvg(narrowCanvas, parts))
+ */
+export function responsiveChart(wide: string, narrow: string): string {
+  return `<div class="chart-wide">${wide}</div><div class="chart-narrow">${narrow}</div>`
+}
+
 export interface CurvePoint {
   readonly x: number
   readonly y: number

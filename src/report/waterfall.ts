@@ -3,7 +3,7 @@
 // totals are full bars from zero. Hand-rolled SVG like svg.ts, so the report stays one file.
 import { escapeHtml } from './format.ts'
 import { niceTicks } from './prediction-charts.ts'
-import { chartSvg, r2 } from './svg.ts'
+import { chartSvg, r2, responsiveChart } from './svg.ts'
 
 export interface WaterfallStep {
   readonly label: string
@@ -24,14 +24,33 @@ const NEG = '#b42318'
 const TOTAL = '#1d2433'
 
 /**
- * The waterfall as an SVG string; every label is escaped.
+ * The waterfall as HTML: the chart drawn twice, labels beside the bars for a wide box and above them
+ * for a phone, where the wide one kept 540 px in a 292 px box and hid most bars and every figure.
+ * The stylesheet shows one (`chart-wide` / `chart-narrow`); paper takes the wide one.
  * @example waterfallChart([{ label: 'Margin', value: 90, total: true }, { label: 'Fees', value: -9 }],
  *   { title: 'Breakdown', format: String })
  */
 export function waterfallChart(steps: readonly WaterfallStep[], opts: WaterfallOptions): string {
-  const width = opts.width ?? 720
-  const row = 30
-  const m = { top: 10, right: 110, bottom: 34, left: 170 }
+  return responsiveChart(waterfallSvg(steps, opts, 'wide'), waterfallSvg(steps, opts, 'narrow'))
+}
+
+/**
+ * One layout of the waterfall as an SVG string; every label is escaped. `wide`: labels left of
+ * the bars on a 720-unit canvas; `narrow`: each label above its bar on a 360-unit canvas, which
+ * shrinks to 270 px with its text at 9 px.
+ */
+export function waterfallSvg(
+  steps: readonly WaterfallStep[],
+  opts: WaterfallOptions,
+  layout: 'wide' | 'narrow',
+): string {
+  const narrow = layout === 'narrow'
+  const width = narrow ? 360 : (opts.width ?? 720)
+  const row = narrow ? 40 : 30
+  // narrow: the value figure right of the longest bar needs ~60 units ("-123.4K" at 12 px)
+  const m = narrow
+    ? { top: 4, right: 64, bottom: 34, left: 16 }
+    : { top: 10, right: 110, bottom: 34, left: 170 }
   const height = m.top + m.bottom + row * steps.length
   const spans: { from: number; to: number }[] = []
   let run = 0
@@ -65,10 +84,16 @@ export function waterfallChart(steps: readonly WaterfallStep[], opts: WaterfallO
     const a = sx(Math.min(span.from, span.to))
     const b = sx(Math.max(span.from, span.to))
     const fill = s.total ? TOTAL : s.value < 0 ? NEG : POS
+    // narrow: the label on the row's first line, the bar and its figure on the second
+    const barTop = narrow ? y + 18 : y + 5
+    const barMid = narrow ? y + 30 : y + row / 2 + 4
+    const label = narrow
+      ? `<text class="tick bar-label" x="${m.left}" y="${r2(y + 13)}">${escapeHtml(s.label)}</text>`
+      : `<text class="tick bar-label" x="${m.left - 10}" y="${r2(y + row / 2 + 4)}" text-anchor="end">${escapeHtml(s.label)}</text>`
     parts.push(
-      `<text class="tick" x="${m.left - 10}" y="${r2(y + row / 2 + 4)}" text-anchor="end">${escapeHtml(s.label)}</text>`,
-      `<rect x="${r2(a)}" y="${r2(y + 5)}" width="${r2(Math.max(1, b - a))}" height="${row - 10}" rx="3" fill="${fill}"><title>${escapeHtml(`${s.label}: ${opts.format(s.value)}`)}</title></rect>`,
-      `<text class="tick" x="${r2(b + 6)}" y="${r2(y + row / 2 + 4)}">${escapeHtml(opts.format(s.value))}</text>`,
+      label,
+      `<rect x="${r2(a)}" y="${r2(barTop)}" width="${r2(Math.max(1, b - a))}" height="${narrow ? 16 : row - 10}" rx="3" fill="${fill}"><title>${escapeHtml(`${s.label}: ${opts.format(s.value)}`)}</title></rect>`,
+      `<text class="tick bar-value" x="${r2(b + 6)}" y="${r2(barMid)}">${escapeHtml(opts.format(s.value))}</text>`,
     )
   })
   parts.push(

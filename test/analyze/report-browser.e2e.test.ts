@@ -195,7 +195,7 @@ describe('report.html in Chromium, offline', () => {
     // value breakdown, concentration curve)
     const { context, page } = await open(summary, 375)
     const charts = (await page.evaluate(
-      `[...document.querySelectorAll('svg.chart')].map((svg) => {
+      `[...document.querySelectorAll('svg.chart')].filter((svg) => svg.getClientRects().length > 0).map((svg) => {
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
         const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)
         return { chart: svg.getAttribute('aria-label'), smallest: Math.min(...sizes) }
@@ -214,6 +214,49 @@ describe('report.html in Chromium, offline', () => {
     // the page itself stays as wide as the phone
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     await context.close()
+  })
+
+  it('shows every bar of the value breakdown and its label and figure on a phone', async () => {
+    // QA at 390: the chart kept 540 px in a 292 px box; only 3 bars showed, Payment fees,
+    // Predicted profit and Support tickets read empty and every figure was off to the right
+    const v = summary.value
+    if (!v) throw new Error('the CDNOW run has no value block')
+    const costs = { tickets: 1200, returns: 800, shipping: 2500, fees: 900, discounts: 400 }
+    const breakdown = { ...v.breakdown, costs }
+    const { context, page } = await open({ ...summary, value: { ...v, breakdown } }, 390)
+    const chart = (await page.evaluate(`(() => {
+      const svg = [...document.querySelectorAll('#customer-value svg.chart')].find((s) => s.getClientRects().length > 0)
+      const box = svg.parentElement.getBoundingClientRect()
+      const inside = (r) => r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+      const all = (sel) => [...svg.querySelectorAll(sel)].map((e) => ({ text: e.textContent, inside: inside(e.getBoundingClientRect()) }))
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+      return { bars: all('rect'), labels: all('text.bar-label'), values: all('text.bar-value'),
+        smallest: Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+        scrolls: svg.parentElement.scrollWidth > svg.parentElement.clientWidth }
+    })()`)) as {
+      bars: { text: string; inside: boolean }[]
+      labels: { text: string; inside: boolean }[]
+      values: { text: string; inside: boolean }[]
+      smallest: number
+      scrolls: boolean
+    }
+    await context.close()
+    expect(chart.labels.map((l) => l.text)).toEqual([
+      'Gross margin',
+      'Support tickets',
+      'Returns',
+      'Shipping',
+      'Payment fees',
+      'Discounts',
+      'Past profit',
+      'Predicted profit',
+      'Customer value',
+    ])
+    for (const part of [...chart.bars, ...chart.labels, ...chart.values]) {
+      expect(part.inside, part.text).toBe(true)
+    }
+    expect(chart.scrolls).toBe(false)
+    expect(chart.smallest).toBeGreaterThanOrEqual(9)
   })
 
   it('fits the top customers, a margin column and a long id among them, in a desktop window', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { HOSTILE_ID, sampleSummary } from '../../../test/analyze/sample-summary.ts'
 import { DEFAULT_VALUE_CONFIG } from '../../core/value/config.ts'
 import type { ValueSummary } from '../../service/value-summary.ts'
-import { waterfallChart } from '../waterfall.ts'
+import { waterfallChart, waterfallSvg } from '../waterfall.ts'
 import { valueSection } from './value.ts'
 
 // Past profit 300 = margin 400 - tickets 60 - returns 20 - fees 20; total 300 + 90 + 30 = 420, of
@@ -175,13 +175,14 @@ describe('value section', () => {
 
 describe('waterfallChart', () => {
   it('draws steps from the running total and totals from zero', () => {
-    const svg = waterfallChart(
+    const svg = waterfallSvg(
       [
         { label: 'Margin', value: 100, total: true },
         { label: 'Costs', value: -40 },
         { label: 'Profit', value: 60, total: true },
       ],
       { title: 't', format: String, width: 400 },
+      'wide',
     )
     // x scale: left 170, width 400 - 170 - 110 = 120 over 0..100 (ticks 0, 20 ... 100)
     const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [
@@ -194,5 +195,35 @@ describe('waterfallChart', () => {
       [170, 72],
     ])
     expect(svg).toContain('fill="#b42318"')
+  })
+})
+
+describe('waterfallChart on a phone', () => {
+  it('draws a narrow layout too: each label above its bar, every figure inside the canvas', () => {
+    // the wide layout kept 540 px in a 292 px box at 390: only 3 bars and no figure showed
+    const steps = [
+      { label: 'Gross margin', value: 73_228, total: true },
+      { label: 'Support tickets', value: -1_200 },
+      { label: 'Payment fees', value: -9_152 },
+      { label: 'Past profit', value: 62_876, total: true },
+      { label: 'Predicted profit', value: 17_810 },
+      { label: 'Customer value', value: 80_686, total: true },
+    ]
+    const html = waterfallChart(steps, { title: 't', format: (v) => `${Math.round(v / 1000)}K` })
+    expect(html).toMatch(/^<div class="chart-wide">.*<\/div><div class="chart-narrow">.*<\/div>$/)
+    const narrow = html.slice(html.indexOf('chart-narrow'))
+    expect(narrow).toContain('viewBox="0 0 360 ')
+    const labels = [...narrow.matchAll(/class="tick bar-label" x="([\d.]+)" y="([\d.]+)"/g)]
+    const bars = [...narrow.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"/g)]
+    const values = [...narrow.matchAll(/class="tick bar-value" x="([\d.]+)"/g)]
+    expect(labels.length).toBe(steps.length)
+    expect(bars.length).toBe(steps.length)
+    labels.forEach((l, i) => {
+      // the label starts at the left edge, on the line above its bar
+      expect(Number(l[1])).toBe(16)
+      expect(Number(l[2])).toBeLessThan(Number(bars[i]?.[2]))
+    })
+    // the figure beside the longest bar still has 6 characters' room (~60 units at 12 px)
+    for (const v of values) expect(Number(v[1])).toBeLessThanOrEqual(360 - 58)
   })
 })
