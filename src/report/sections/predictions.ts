@@ -148,7 +148,16 @@ function aliveChart(p: PredictionSummary): string {
 export const predictionsSection: ReportSection = {
   id: 'predictions',
   title: 'Predictions',
-  lead: 'What each customer is expected to buy next, from a repeat-purchase model fitted on the history up to the as-of date; the charts show how well that model predicted what happened after it.',
+  // without orders after the as-of date there is nothing to test the model on: the tracking chart
+  // then covers the fitting period only, and the lead says so rather than promise a test
+  lead: (s: AnalysisSummary) => {
+    const fitted =
+      'What each customer is expected to buy next, from a repeat-purchase model fitted on the history up to the as-of date'
+    const h = s.predictions?.holdout
+    return h
+      ? `${fitted}; the charts show how well that model predicted what happened after it (the holdout, ${h.from} to ${h.to}).`
+      : `${fitted}. No orders are dated after it, so nothing tests the predictions: the tracking chart shows how closely the model follows the history it was fitted on.`
+  },
   render(s: AnalysisSummary): string {
     const p = s.predictions
     if (!p) return ''
