@@ -50,6 +50,25 @@ describe('renderReport', () => {
     expect(html).toContain('0.300')
   })
 
+  it('names the source file and the as-of day in the page title, not only the report kind', () => {
+    // QA: every report's tab read 'Customer value report'
+    const page = (source: string) =>
+      renderReport(sampleSummary({ source, asOf: '2024-06-22' }), defaultSections())
+    const title = (h: string) => h.match(/<title>(.*)<\/title>/)?.[1]
+    expect(title(page('/tmp/qa7/tiny.csv'))).toBe(
+      'tiny.csv, as of 2024-06-22 – Customer value report',
+    )
+    expect(title(page('C:\\data\\orders.csv'))).toBe(
+      'orders.csv, as of 2024-06-22 – Customer value report',
+    )
+    expect(title(page('CDNOW sample (data/cdnow/x.csv)'))).toBe(
+      'CDNOW sample (data/cdnow/x.csv), as of 2024-06-22 – Customer value report',
+    )
+    expect(title(html)).toBe(
+      `orders&lt;&amp;&gt;.csv, as of ${sampleSummary().asOf} – Customer value report`,
+    )
+  })
+
   it('composes: extra sections render, empty ones are left out of page and contents', () => {
     interface Extended extends AnalysisSummary {
       readonly extra: string

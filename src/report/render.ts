@@ -35,6 +35,12 @@ export function renderReport<S extends AnalysisSummary>(
   opts: RenderOptions = {},
 ): string {
   const title = opts.title ?? 'Customer value report'
+  // every report had the same tab and bookmark name: the file's name and the as-of day tell them
+  // apart (a path's folders add nothing there; a described source, with spaces, is kept whole)
+  const source = /\s/.test(summary.source)
+    ? summary.source
+    : (summary.source.split(/[\\/]/).pop() ?? summary.source)
+  const tabTitle = `${source}, as of ${summary.asOf} – ${title}`
   const rendered = sections
     .map((s) => ({ s, body: s.render(summary) }))
     .filter((x) => x.body.trim() !== '')
@@ -56,7 +62,7 @@ export function renderReport<S extends AnalysisSummary>(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="loyals">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(tabTitle)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
