@@ -205,6 +205,16 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     ]),
     f('currency', false, [
       'currency code',
+      // WooCommerce's order export (Order Currency), Magento's (Order Currency Code), PayPal's
+      // and payment processors' (Transaction Currency), Shopify Payments' (Presentment Currency)
+      'order currency',
+      'order currency code',
+      'transaction currency',
+      'payment currency',
+      'charge currency',
+      'presentment currency',
+      'currency iso code',
+      'iso currency code',
       'curr',
       'ccy',
       'währung',
