@@ -84,6 +84,9 @@ export function readingNotes(r: ImportResult): string[] {
   return [
     dateShapeNote(r),
     utcColumnsNote(r),
+    r.amountCurrency
+      ? `${r.file}: the amounts are in ${r.amountCurrency.currency}, as their column ${r.amountCurrency.column} says (the file has no currency column): stored as the orders' currency`
+      : null,
     guessedCustomerNote(r),
     otherAmountsNote(r),
     r.minorUnits

@@ -47,4 +47,26 @@ describe('the currency of orders', () => {
       expect(r.unused, header).toEqual([])
     }
   })
+
+  it("is the ISO code an amount column's header names when no column names one, and said", async () => {
+    const r = await currencies(
+      'umsatz.csv',
+      'Kunde,Datum,Umsatz (EUR)\nK1,2024-01-02,10.00\nK2,2024-01-05,20.00\n',
+    )
+    expect(r.currencies).toEqual(['EUR'])
+    expect(r.notes.join('\n')).toContain(
+      "umsatz.csv: the amounts are in EUR, as their column Umsatz (EUR) says (the file has no currency column): stored as the orders' currency",
+    )
+    const usd = await currencies('usd.csv', 'customer,date,amount_usd\nA,2024-01-02,1\n')
+    expect(usd.currencies).toEqual(['USD'])
+    // a currency column wins, and a qualifier that is no currency names none
+    const col = await currencies(
+      'col.csv',
+      'customer,date,Amount (USD),currency\nA,2024-01-02,1,CAD\n',
+    )
+    expect(col.currencies).toEqual(['CAD'])
+    expect(col.notes.join('\n')).not.toContain('as their column')
+    const gross = await currencies('gross.csv', 'customer,date,Amount (gross)\nA,2024-01-02,1\n')
+    expect(gross.currencies).toEqual(['null'])
+  })
 })

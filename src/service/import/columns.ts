@@ -597,6 +597,11 @@ export interface ColumnMapping {
    * smallest unit (cents), read as such (1999 is 19.99; 1999 JPY is 1999).
    */
   readonly minorUnits?: true
+  /**
+   * Orders without a currency column whose amount header names an ISO code after the amount's
+   * name (`Umsatz (EUR)`, `Amount (USD)`): that currency, stored as the orders'.
+   */
+  readonly amountCurrency?: string
 }
 
 /** Fields of a line-items file beyond the generic orders ones (`unit_price` replaces amount). */
@@ -790,10 +795,15 @@ export function resolveColumns(
     ['livemode', 'amountcaptured', 'amountrefunded', 'amountreceived'].some(has)
       ? { minorUnits: true as const }
       : {}
+  const currency =
+    kind === 'orders' && layout === 'plain' && columns.currency === undefined
+      ? headerCurrency(columns.amount)
+      : null
   return {
     layout,
     columns,
     ...guessed,
+    ...(currency ? { amountCurrency: currency } : {}),
     ...questions,
     ...lineTotal,
     ...stripe,
@@ -886,6 +896,13 @@ const QUALIFIERS = new Set([
   'pln',
   'inr',
   'brl',
+  'mxn',
+  'nzd',
+  'sgd',
+  'hkd',
+  'cny',
+  'czk',
+  'huf',
   'inctax',
   'incltax',
   'exctax',
@@ -902,6 +919,17 @@ const QUALIFIERS = new Set([
   'local',
   'localtime',
 ])
+
+/**
+ * The ISO code a column's header ends in as a qualifier (`Umsatz (EUR)`, `amount_usd`), upper
+ * case; null when it ends in none or in one Intl does not know as a currency (`Total (UTC)`).
+ */
+function headerCurrency(header: string | undefined): string | null {
+  const folded = fold(header ?? '')
+  const code = folded.slice(-3)
+  if (folded.length <= 3 || !QUALIFIERS.has(code)) return null
+  return Intl.supportedValuesOf('currency').includes(code.toUpperCase()) ? code.toUpperCase() : null
+}
 
 /** `folded` is `synonym` followed by one qualifier (see {@link QUALIFIERS}). */
 function qualified(folded: string, synonym: string): boolean {

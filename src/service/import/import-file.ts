@@ -420,6 +420,11 @@ export interface ImportResult {
    */
   readonly utcColumns?: readonly string[]
   /**
+   * Orders without a currency column or currency marks whose amount column's header names an ISO
+   * code (`Umsatz (EUR)`): the code was stored as the orders' currency; absent otherwise.
+   */
+  readonly amountCurrency?: { readonly column: string; readonly currency: string }
+  /**
    * Dates were not ISO 8601 and no --date-format was given: the one common shape that reads every
    * date of the file, used for it. Null otherwise.
    */
@@ -1180,6 +1185,12 @@ async function importFileOnce(
     if (rowsRead === 0) throw noDataRows(file, format === 'csv')
     await opts.onStage?.('staged')
 
+    // the orders' currency where no column names it: the amounts' marks', else the one the amount
+    // column's header names (Umsatz (EUR))
+    const fileCurrency = (): { currency?: string } => {
+      const c = markedCurrency ?? mapping.amountCurrency
+      return c ? { currency: c } : {}
+    }
     const mapping =
       fast && fastMapping
         ? fastMapping
@@ -1367,7 +1378,7 @@ async function importFileOnce(
           asView,
           refunded: hasRefunded(spec) || unpaidLines,
           ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
-          ...(markedCurrency ? { currency: markedCurrency } : {}),
+          ...fileCurrency(),
         }),
       )
       // plain rows hold no refund; into an empty store there is nothing to find
@@ -1416,7 +1427,7 @@ async function importFileOnce(
     await writeSet(
       main,
       'import_write',
-      uncarriedColumns(spec, main.columns, markedCurrency ? ['currency'] : []),
+      uncarriedColumns(spec, main.columns, fileCurrency().currency ? ['currency'] : []),
     )
     if (!empty[main.table] && main.columns.includes('customer_id')) {
       await refuseErased(engine, file, main)
@@ -1553,7 +1564,7 @@ async function importFileOnce(
               scratchFrom: 'scratch_typed',
               refunded: hasRefunded(spec),
               costs: hasCosts(spec),
-              ...(markedCurrency ? { currency: markedCurrency } : {}),
+              ...fileCurrency(),
             }),
           )
         } else {
@@ -1825,6 +1836,14 @@ async function importFileOnce(
       ...(commaThousands.length > 0 ? { commaThousands } : {}),
       emptyRows,
       ...(utcColumns.length > 0 ? { utcColumns } : {}),
+      ...(mapping.amountCurrency && markedCurrency === null
+        ? {
+            amountCurrency: {
+              column: mapping.columns.amount ?? '',
+              currency: mapping.amountCurrency,
+            },
+          }
+        : {}),
       dateShape: opts.dateShape
         ? {
             label: opts.dateShape.shape.label,
