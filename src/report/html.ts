@@ -32,6 +32,15 @@ export function htmlTable<T>(
 }
 
 /**
+ * A message as HTML: escaped, with each `backquoted` span (a command or flag the notes name) set
+ * as code instead of showing its backquotes.
+ * @example withCode('run `loyals insights` again') // 'run <code>loyals insights</code> again'
+ */
+export function withCode(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+}
+
+/**
  * User text in one line, clipped by its cell's `id` or `clip` class; the whole text on hover, and
  * wrapped whole where no hover shows it (print, a touch screen, a phone).
  */

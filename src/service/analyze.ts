@@ -623,7 +623,7 @@ function qualityNotes(
     notes.push({
       level: 'info',
       message:
-        'The orders carry no amounts (every amount is 0): revenue shares, the monetary score and value in money (profit, cost to serve, value tiers) are not measured. Customers are scored on recency and frequency (FM = F) and ranked by orders.',
+        'The orders carry no amounts (no amount column, or every amount 0): revenue shares, the monetary score and value in money (profit, cost to serve, value tiers) are not measured. Customers are scored on recency and frequency (FM = F) and ranked by orders.',
     })
   }
   const gap = asOfGapNote(

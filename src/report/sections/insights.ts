@@ -10,7 +10,15 @@ import {
   formatPct,
   formatTopShare,
 } from '../format.ts'
-import { type Column, dateColumn, htmlTable, kpi, labelColumn, shareWithBar } from '../html.ts'
+import {
+  type Column,
+  dateColumn,
+  htmlTable,
+  kpi,
+  labelColumn,
+  shareWithBar,
+  withCode,
+} from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { mixColor, textColorOn } from '../svg.ts'
 
@@ -60,7 +68,7 @@ export const icpSection: Section = {
       ),
     ]
     const notes = i.notes.length
-      ? `<ul class="notes">${i.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+      ? `<ul class="notes">${i.notes.map((n) => `<li>${withCode(n)}</li>`).join('')}</ul>`
       : ''
     return `<div class="kpis">${cards.join('')}</div>${i.icp.map(para).join('')}${notes}`
   },

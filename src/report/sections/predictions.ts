@@ -3,7 +3,7 @@
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type { PredictionCandidate, PredictionSummary } from '../../service/prediction-summary.ts'
 import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
-import { type Column, dateColumn, htmlTable, kpi, labelColumn } from '../html.ts'
+import { type Column, dateColumn, htmlTable, kpi, labelColumn, withCode } from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
 
@@ -192,7 +192,7 @@ export const predictionsSection: ReportSection = {
       kpis.push(kpi('Mean P(alive)', formatPct(p.totals.meanPAlive), 'share still active'))
     }
     const notes = p.notes.length
-      ? `<ul class="notes">${p.notes.map((n) => `<li class="${n.level}">${escapeHtml(n.message)}</li>`).join('')}</ul>`
+      ? `<ul class="notes">${p.notes.map((n) => `<li class="${n.level}">${withCode(n.message)}</li>`).join('')}</ul>`
       : ''
     const track = trackingChart(p)
     const freq = frequencyChart(p)
