@@ -84,6 +84,14 @@ tfoot td { font-weight: 600; border-top: 2px solid var(--line); border-bottom: n
 .bar-cell { white-space: nowrap; }
 .id, .clip { max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .wrap { min-width: 160px; max-width: 360px; white-space: normal; overflow-wrap: anywhere; }
+/* a column of sentences (service levels, perks, reasons) keeps a few words a line where its table
+   scrolls sideways anyway (a phone): squeezed to 1-3 words, a Platinum tier row stood 250 px tall
+   and the rising stars' reasons 4,400 px. A desktop and paper fit the whole table instead */
+.text { max-width: 28em; }
+@media screen and (max-width: 640px) {
+  .text { min-width: 14em; }
+  .wrap { min-width: 20em; }
+}
 .id { max-width: 150px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 /* the whole label, wrapped, where no tooltip shows: on paper, a touch screen, a phone (a word
    longer than the cell breaks in it, as body text does) */

@@ -259,6 +259,31 @@ describe('report.html in Chromium, offline', () => {
     expect(chart.smallest).toBeGreaterThanOrEqual(9)
   })
 
+  it('keeps text columns a few words wide where a table scrolls on a phone, and fits them on a desktop', async () => {
+    // QA at 390: the tiers' Service/Perks held 1-3 words a line (a Platinum row ~250 px tall), the
+    // loyalty type description ~90 px, the rising stars' reasons made a 4,438 px table
+    const measure = async (width: number) => {
+      const { context, page } = await open(summary, width)
+      const cells = (await page.evaluate(
+        `[...document.querySelectorAll('td.text, td.wrap')].map((td) => {
+          const table = td.closest('table')
+          return { column: table.rows[0].cells[td.cellIndex].textContent, width: td.getBoundingClientRect().width,
+            scrolls: table.parentElement.scrollWidth > table.parentElement.clientWidth }
+        })`,
+      )) as { column: string; width: number; scrolls: boolean }[]
+      await context.close()
+      return cells
+    }
+    const phone = await measure(390)
+    const columns = new Set(phone.map((c) => c.column))
+    for (const c of ['Service', 'Outreach', 'Perks', 'Loyalty type']) expect(columns).toContain(c)
+    // 14em of 13.5 px type: ~30 characters a line
+    for (const c of phone) expect(c.width, c.column).toBeGreaterThanOrEqual(180)
+    // a desktop fits those tables whole, as before (the tiers table filled its 1,022 px box)
+    const desktop = await measure(1280)
+    expect(desktop.filter((c) => c.scrolls)).toEqual([])
+  })
+
   it('fits the top customers, a margin column and a long id among them, in a desktop window', async () => {
     // their 12 columns were 1,079 px in a 1,022 px box at 1280 and 1920 px: Days since was hidden
     // behind a scroll bar (headers held on one line, a long id took 200 px)

@@ -113,14 +113,15 @@ function tiersTable(v: ValueSummary): string {
     { header: 'Held by grace', num: true, cell: (t) => formatInt(t.heldByGrace) },
     {
       header: 'Service',
+      className: 'text',
       cell: (t) =>
         escapeHtml(
           `priority ${t.serviceLevel.priority}, reply within ${minutes(t.serviceLevel.responseTargetMinutes)}` +
             (t.serviceLevel.dedicatedOwner ? ', dedicated owner' : ''),
         ),
     },
-    { header: 'Outreach', cell: (t) => escapeHtml(t.outreach) },
-    { header: 'Perks', cell: (t) => escapeHtml(t.perks.join(', ') || '–') },
+    { header: 'Outreach', className: 'text', cell: (t) => escapeHtml(t.outreach) },
+    { header: 'Perks', className: 'text', cell: (t) => escapeHtml(t.perks.join(', ') || '–') },
   ]
   // a rank tier without a minimum admits nobody: said in words, not only as a dash
   const empty = v.tiers.levels.slice(0, -1).filter((t) => t.minValue === null)
@@ -138,6 +139,7 @@ function loyaltyTable(v: ValueSummary): string {
   const cols: Column<T>[] = [
     {
       header: 'Loyalty type',
+      className: 'text',
       cell: (t) =>
         `<strong>${escapeHtml(TYPE_NAMES[t.type] ?? t.type)}</strong><br><span class="meta">${escapeHtml(typeNote(t.type, v.loyalty.minRepeat))}</span>`,
     },
