@@ -63,7 +63,8 @@ export const ClaimBody = z
   .optional()
 export const CompleteBody = z
   .object({
-    outcome: z.string().trim().min(1).max(2000),
+    // trimmed first: "  " is blank, not "too small" after two characters were sent
+    outcome: z.string().trim().min(1, 'is blank: say what came of the task').max(2000),
     by: z.string().min(1).max(200).optional(),
   })
   .strict()

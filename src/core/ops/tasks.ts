@@ -99,9 +99,14 @@ function illegal(task: StaffTask, action: string, why: string): TaskStateError {
 
 /**
  * open → claimed by `by`. A task assigned to a person can only be claimed by them.
- * @throws TaskStateError unless open, or when `by` is not the assignee.
+ * @throws TaskStateError unless open (a claimed task's error names the claimer), or when `by` is
+ *   not the assignee.
  */
 export function claimTask(task: StaffTask, by: string, nowMs: number): StaffTask {
+  // a claimed task names its claimer, as complete's error does: whom to ask, or that it is yours
+  if (task.status === 'claimed') {
+    throw illegal(task, 'claim', `it is claimed by ${task.claimedBy}`)
+  }
   if (task.status !== 'open') throw illegal(task, 'claim', `it is ${task.status}`)
   if (task.assignee !== null && task.assignee !== by) {
     throw illegal(task, 'claim', `it is assigned to ${task.assignee}`)
