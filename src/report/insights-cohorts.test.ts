@@ -5,6 +5,7 @@ import { renderReport } from './render.ts'
 import {
   cohortsSection,
   insightsSections,
+  retentionPrintPx,
   retentionTable,
   SHOWN_COHORTS,
 } from './sections/insights.ts'
@@ -256,5 +257,26 @@ describe('retentionTable', () => {
     expect(t).toContain('<th class="num">2</th>')
     expect(t).not.toContain('<th class="num">3</th>')
     expect(rowCells(t, '2024-02')).toEqual(['1', '100%', '0%', ''])
+  })
+
+  it('prints at the size of the other tables when its months fit the page, smaller only when not', () => {
+    // QA: every retention table printed at 7.5 px, 18 months that fit at 11 px among them
+    const table = (months: number) =>
+      retentionTable(
+        {
+          cohorts: ['2024-01'],
+          sizes: [10],
+          periods: months,
+          values: Array.from({ length: months }, () => 0.5),
+          average: Array.from({ length: months }, () => 0.5),
+        },
+        'x',
+      )
+    expect(table(18)).toContain('style="--print-font:11px"')
+    expect(retentionPrintPx(20)).toBe(11)
+    // 24 months (26 columns, 675 px at 7.8 px in Chromium) and 60 (the floor)
+    expect(retentionPrintPx(26)).toBe(7.8)
+    expect(table(24)).toContain('style="--print-font:7.8px"')
+    expect(retentionPrintPx(62)).toBe(6.5)
   })
 })

@@ -143,8 +143,10 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
   /* bars and shaded cells are backgrounds, which a browser leaves off paper unless told (the
      share bars were blank and a dark cell's white figure was lost) */
   .track, .bar, table.retention td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  table.retention { font-size: 7.5px; }
+  table.retention { font-size: var(--print-font, 7.5px); }
   table.retention th, table.retention td { padding: 2px; }
+  /* the right-aligned Customers header ran into Cohort ("COHORT CUSTOMERS") with 2 px between */
+  table.retention th:nth-child(2), table.retention td:nth-child(2) { padding-left: 1.2em; }
   table.retention td.num, table.retention th.num { min-width: 0; }
 }
 `

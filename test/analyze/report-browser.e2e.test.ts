@@ -69,6 +69,32 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it('prints a retention table that fits the page at the size of the other tables', async () => {
+    // QA: every retention table printed at 7.5 px even when it fitted at 11, and its headers ran
+    // together ("COHORT CUSTOMERS", 2 px apart)
+    const { context, page } = await open(summary, 718, 'print')
+    const tables = (await page.evaluate(
+      `[...document.querySelectorAll('table.retention')].map((t) => {
+        const [cohort, customers] = [...t.rows[0].cells].map((c) => {
+          const r = document.createRange()
+          r.selectNodeContents(c)
+          return r.getBoundingClientRect()
+        })
+        return { cols: t.rows[0].cells.length, font: parseFloat(getComputedStyle(t).fontSize),
+          gap: customers.left - cohort.right,
+          fits: t.parentElement.scrollWidth <= t.parentElement.clientWidth }
+      })`,
+    )) as { cols: number; font: number; gap: number; fits: boolean }[]
+    await context.close()
+    expect(tables.length).toBe(2)
+    for (const t of tables) {
+      expect(t.cols).toBeLessThanOrEqual(20)
+      expect(t.font).toBe(11)
+      expect(t.fits).toBe(true)
+      expect(t.gap).toBeGreaterThanOrEqual(8)
+    }
+  })
+
   it('prints sections across pages: no page left mostly blank by a section kept whole', async () => {
     // every section was break-inside: avoid, so one that did not fit jumped to a new page and then
     // split anyway when longer than a page: 16 A4 pages for CDNOW, many of them half empty
