@@ -145,8 +145,17 @@ export const risingStarsSection: Section = {
         `of ${formatInt(rs.candidates)} new customers below the top`,
       ),
     ]
-    type C = (typeof v.calibration)[number]
+    // the bands come lowest score first, cut at the score deciles (a band of tied scores can be
+    // empty and is left out): each row is named by its place, or the rows read as unlabelled
+    type C = (typeof v.calibration)[number] & { readonly band: number }
+    const bands: C[] = v.calibration.map((r, i) => ({ ...r, band: i + 1 }))
+    const last = bands.length
     const cal: Column<C>[] = [
+      {
+        header: 'Score band',
+        cell: (r) =>
+          `${formatInt(r.band)}${r.band === 1 ? ' (lowest)' : r.band === last ? ' (highest)' : ''}`,
+      },
       { header: 'Customers', num: true, cell: (r) => formatInt(r.n) },
       { header: 'Predicted', num: true, cell: (r) => formatPct(r.meanPredicted) },
       { header: 'Observed', num: true, cell: (r) => formatPct(r.observedRate) },
@@ -159,7 +168,7 @@ export const risingStarsSection: Section = {
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${tableOr(cal, v.calibration, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para('The later cohort in bands of about a tenth each by score, lowest first: the mean predicted chance of reaching the top beside the share that did.') : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
   },
 }
 

@@ -1,0 +1,24 @@
+// The insights tables' rows say what they are: calibration bands named by their place, lists cut
+// short say so.
+import { describe, expect, it } from 'vitest'
+import { sampleInsights, sampleSummary } from '../../test/analyze/sample-summary.ts'
+import { risingStarsSection } from './sections/insights.ts'
+
+describe('rising stars calibration', () => {
+  it('names each band in a first column, lowest scores first', () => {
+    // QA: the table had Customers, Predicted, Observed and CI, and nothing saying which band
+    const s = sampleInsights('x')
+    const rs = s.risingStars
+    if (!rs) throw new Error('the sample has rising stars')
+    const bin = (p: number) => ({ n: 10, meanPredicted: p, observedRate: p, lower: 0, upper: 1 })
+    const validation = { ...rs.validation, calibration: [0.1, 0.3, 0.6].map(bin) }
+    const html = risingStarsSection.render(
+      sampleSummary({ insights: { ...s, risingStars: { ...rs, validation } } }),
+    )
+    const table = html.slice(html.indexOf('Calibration'), html.indexOf('Highest propensity'))
+    expect(table).toContain('<th>Score band</th><th class="num">Customers</th>')
+    const first = [...table.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(first).toEqual(['1 (lowest)', '2', '3 (highest)'])
+    expect(table).toContain('lowest first')
+  })
+})
