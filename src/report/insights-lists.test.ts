@@ -2,7 +2,8 @@
 // short say so.
 import { describe, expect, it } from 'vitest'
 import { sampleInsights, sampleSummary } from '../../test/analyze/sample-summary.ts'
-import { risingStarsSection } from './sections/insights.ts'
+import { renderReport } from './render.ts'
+import { insightsSections, risingStarsSection } from './sections/insights.ts'
 
 describe('rising stars calibration', () => {
   it('names each band in a first column, lowest scores first', () => {
@@ -20,5 +21,34 @@ describe('rising stars calibration', () => {
     const first = [...table.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1])
     expect(first).toEqual(['1 (lowest)', '2', '3 (highest)'])
     expect(table).toContain('lowest first')
+  })
+})
+
+describe('lists cut short', () => {
+  it('say how many of how many they show and which file holds them all', () => {
+    // QA: Lapsed best showed 50 of 115 and Highest propensity 25 of 120 without saying so
+    const s = sampleInsights('x')
+    const rs = s.risingStars
+    const lb = s.lapsedBest
+    if (!rs || !lb) throw new Error('the sample has rising stars and lapsed best')
+    const page = (stars: number, lapsed: number) =>
+      renderReport(
+        sampleSummary({
+          insights: {
+            ...s,
+            risingStars: { ...rs, highPropensity: stars },
+            lapsedBest: { ...lb, customers: lapsed },
+          },
+        }),
+        insightsSections(),
+      )
+    const cut = page(120, 115)
+    expect(cut).toContain(
+      'Showing 1 of 120 high-propensity candidates, highest first; <code>loyals insights</code> writes them all to rising_stars.csv.',
+    )
+    expect(cut).toContain(
+      'Showing 1 of 115, most value at stake first; <code>loyals insights</code> writes them all to lapsed_best.csv.',
+    )
+    expect(page(1, 1)).not.toContain('Showing')
   })
 })

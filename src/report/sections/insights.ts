@@ -40,6 +40,15 @@ const COUNT_VALUES = new Set([
 const range = (lo: string, hi: string) => `${lo} to ${hi}`
 const ci = (lo: number, hi: number) => range(formatPct(lo), formatPct(hi))
 const para = (s: string) => `<p>${escapeHtml(s)}</p>`
+/**
+ * Under a list cut short: how many of how many it shows and the file holding them all (`loyals
+ * insights` writes it; analyze does not). Empty when the list is whole.
+ * @example cutNote(50, 115, 'lapsed_best.csv')
+ */
+const cutNote = (shown: number, all: number, file: string, what = '') =>
+  shown < all
+    ? `<p class="meta">${withCode(`Showing ${formatInt(shown)} of ${formatInt(all)}${what}; \`loyals insights\` writes them all to ${file}.`)}</p>`
+    : ''
 /** A table, or a sentence saying why there is none (a header row alone reads as a bug). */
 const tableOr = <R>(cols: Column<R>[], rows: readonly R[], empty: string) =>
   rows.length > 0 ? htmlTable(cols, rows) : `<p class="meta">${escapeHtml(empty)}</p>`
@@ -168,7 +177,7 @@ export const risingStarsSection: Section = {
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para('The later cohort in bands of about a tenth each by score, lowest first: the mean predicted chance of reaching the top beside the share that did.') : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para('The later cohort in bands of about a tenth each by score, lowest first: the mean predicted chance of reaching the top beside the share that did.') : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}${cutNote(rs.list.length, rs.highPropensity, 'rising_stars.csv', ' high-propensity candidates, highest first')}`
   },
 }
 
@@ -226,7 +235,7 @@ export const lapsedBestSection: Section = {
         cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
       },
     ]
-    return `${para(`${formatInt(lb.customers)} lapsed best customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}`
+    return `${para(`${formatInt(lb.customers)} lapsed best customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}${cutNote(lb.list.length, lb.customers, 'lapsed_best.csv', ', most value at stake first')}`
   },
 }
 
