@@ -453,10 +453,15 @@ export function fieldsOf(kind: ImportKind): readonly string[] {
 
 export function parseKind(kind: string | undefined): ImportKind {
   if (kind && (KINDS as readonly string[]).includes(kind)) return kind as ImportKind
+  // the singular or another spelling of a kind (order, order_lines, Survey): named
+  const near =
+    kind === undefined
+      ? undefined
+      : KINDS.find((k) => fold(k).replace(/s$/, '') === fold(kind).replace(/s$/, ''))
   throw new UsageError(
     kind === undefined
       ? `--kind is required: one of ${KINDS.join(', ')}`
-      : `unknown --kind '${kind}': use one of ${KINDS.join(', ')}`,
+      : `unknown --kind '${kind}'${near ? ` (did you mean ${near}?)` : ''}: use one of ${KINDS.join(', ')}`,
     { kind },
   )
 }
@@ -659,7 +664,7 @@ export function resolveColumns(
   fitReadable = true,
 ): ColumnMapping {
   if (kind === 'customers') {
-    const hint = ordersFileHint(headers)
+    const hint = ordersFileHint(headers) ?? otherKindHint(headers, kind)
     if (hint) throw new ImportError(`${file}: ${hint}`)
   }
   // an amount the user names is the order's: the rows are then orders, not line items
@@ -754,11 +759,11 @@ export function resolveColumns(
       noHeaderHint(headers) ??
       (kind === 'orders'
         ? (modelTableHint(headers, fitReadable) ??
-          extraKindHint(headers) ??
+          otherKindHint(headers, kind) ??
           customersFileHint(headers) ??
           productCatalogHint(headers) ??
           orderLinesHint(headers))
-        : null)
+        : otherKindHint(headers, kind))
     // a column named like the missing field that a --map gave to another field: say so
     const taken = names.flatMap((n) => {
       const given = Object.entries(map).find(([, col]) => fold(col) === fold(n))
@@ -776,6 +781,21 @@ export function resolveColumns(
       throw new WrongKindError(message, 'customers')
     }
     throw new ImportError(message)
+  }
+  // order lines with no product, category or quantity but an order's customer and date: orders
+  // (stored as lines, they counted nowhere and the orders were never imported)
+  if (
+    kind === 'order-lines' &&
+    ['product_id', 'product_name', 'category', 'quantity'].every((f) => columns[f] === undefined)
+  ) {
+    const folded = new Set(headers.map(fold))
+    const has = (field: string) =>
+      (FIELDS.orders.find((s) => s.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+    if (has('customer_id') && has('ordered_at')) {
+      throw new ImportError(
+        `${file}: This looks like orders (one row per order: a customer and an order date, no product), not order lines: import it with --kind orders.`,
+      )
+    }
   }
   const others = map.amount === undefined ? otherAmounts(headers, specs, columns, used) : []
   const lineTotal =
@@ -1034,30 +1054,56 @@ export function customersFileHint(headers: readonly string[]): string | null {
 }
 
 /**
- * When an "orders" file is one of the value inputs (returns, referrals, engagement, surveys,
- * tickets), the `--kind` to use; null otherwise. A kind fits when its required columns are all
- * there and at least one of them is a name orders never read (`returned_at`, `referrer`,
- * `ticket_id`): the --map of the missing order date that the message gave otherwise
- * (`--map ordered_at=returned_at`) stored each return as an order, over the one it returned.
- * Of several kinds that fit, the one with the most such columns.
+ * When a file imported as `kind` is plainly another kind, the `--kind` to use; null otherwise. A
+ * kind fits when its required columns are all there and at least one of them is a name `kind`
+ * never reads (`returned_at`, `referrer`, `ticket_id`; `ordered_at` for returns): the --map of the
+ * missing field that the message gave otherwise (`--map ordered_at=returned_at`,
+ * `--map returned_at=ordered_at`) stored each return as an order, or each order as a return. Of
+ * several kinds that fit, the one with the most such columns; orders files are also checked for
+ * customers and order lines by their own hints, after this one.
  */
-export function extraKindHint(headers: readonly string[]): string | null {
+export function otherKindHint(headers: readonly string[], kind: ImportKind): string | null {
   const folded = new Set(headers.map(fold))
-  const orders = new Set(FIELDS.orders.flatMap((s) => s.synonyms))
-  let best: { kind: KindName; own: number } | null = null
-  for (const kind of EXTRA_KIND_NAMES) {
-    const found = FIELDS[kind].filter((s) => s.synonyms.some((n) => folded.has(n)))
-    if (FIELDS[kind].some((s) => s.required && !found.includes(s))) continue
-    const own = found.filter((s) => s.synonyms.some((n) => folded.has(n) && !orders.has(n))).length
-    if (own > 0 && (best === null || own > best.own)) best = { kind, own }
+  const read = new Set(FIELDS[kind].flatMap((s) => s.synonyms))
+  // a customers file may hold a total and a date beside its customer: orders by ordersFileHint
+  const candidates: readonly ImportKind[] =
+    kind === 'orders' || kind === 'customers' ? EXTRA_KIND_NAMES : ['orders', ...EXTRA_KIND_NAMES]
+  let best: { kind: ImportKind; own: number } | null = null
+  for (const k of candidates.filter((c) => c !== kind)) {
+    const found = FIELDS[k].filter((s) => s.synonyms.some((n) => folded.has(n)))
+    if (FIELDS[k].some((s) => s.required && !found.includes(s))) continue
+    const own = found.filter((s) => s.synonyms.some((n) => folded.has(n) && !read.has(n))).length
+    if (own > 0 && (best === null || own > best.own)) best = { kind: k, own }
   }
-  return best === null
-    ? null
-    : `This looks like ${EXTRA_KINDS[best.kind].noun} (one row per ${ONE[best.kind]}), not orders: import it with --kind ${best.kind}.`
+  if (best !== null) {
+    return `This looks like ${nounOf(best.kind)} (one row per ${ONE[best.kind]}), not ${nounOf(kind)}: import it with --kind ${best.kind}.`
+  }
+  if (kind === 'orders' || kind === 'customers') return null
+  // a customers file by a signup date no order or `kind` reads by that name (not "Created at")
+  const orders = new Set(FIELDS.orders.flatMap((s) => s.synonyms))
+  const signup = FIELDS.customers.find((f) => f.field === 'signup_at')?.synonyms ?? []
+  if (
+    shopifyCustomersExport(headers) ||
+    signup.some((n) => folded.has(n) && !read.has(n) && !orders.has(n))
+  ) {
+    return `This looks like a customers file (one row per customer), not ${nounOf(kind)}: import it with --kind customers.`
+  }
+  return kind === 'order-lines' ? null : orderLinesHint(headers)
 }
 
-/** What one row of each value input is, for extraKindHint. */
-const ONE: Readonly<Record<KindName, string>> = {
+/** A kind's rows in messages: "orders", "order lines", "survey responses". */
+const nounOf = (kind: ImportKind): string =>
+  kind === 'orders' || kind === 'customers'
+    ? kind
+    : kind === 'order-lines'
+      ? 'order lines'
+      : EXTRA_KINDS[kind].noun
+
+/** What one row of each kind is, for otherKindHint. */
+const ONE: Readonly<Record<ImportKind, string>> = {
+  orders: 'order',
+  'order-lines': 'product of an order',
+  customers: 'customer',
   returns: 'return of an order',
   referrals: 'customer brought by another',
   engagement: 'event of a customer',
