@@ -68,6 +68,26 @@ const CUSTOMER_ID_ABROAD = [
   'klantnummer',
 ]
 
+/**
+ * Place names in German, French, Spanish, Portuguese, Italian and Dutch (folded in use), for
+ * customers and orders alike. Never a bare "Estado" or "Staat": a status, or a country.
+ */
+const COUNTRY_ABROAD = ['land', 'lieferland', 'pais', 'pays', 'paese']
+const REGION_ABROAD = ['bundesland', 'provincia', 'provincie', 'regione', 'kanton', 'departement']
+const CITY_ABROAD = [
+  'stadt',
+  'ort',
+  'wohnort',
+  'ciudad',
+  'localidad',
+  'ville',
+  'cidade',
+  'citta',
+  'comune',
+  'plaats',
+  'woonplaats',
+]
+
 const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
   ...(Object.fromEntries(
     EXTRA_KIND_NAMES.map((k) => [
@@ -277,14 +297,20 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     ),
     // where the order went: the customer's place when no customers file says it (the UCI Online
     // Retail data: Country on every invoice line); never a bare "State", which may be the order's
-    f('country', false, [...addressed('country'), 'country code', 'country name']),
+    f('country', false, [
+      ...addressed('country'),
+      'country code',
+      'country name',
+      ...COUNTRY_ABROAD,
+    ]),
     f('region', false, [
       ...addressed('province'),
       ...addressed('state'),
       'state province',
       'province',
+      ...REGION_ABROAD,
     ]),
-    f('city', false, addressed('city')),
+    f('city', false, [...addressed('city'), ...CITY_ABROAD]),
   ],
   'order-lines': [
     f('order_id', true, [
@@ -385,10 +411,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'country region',
       'country name',
       ...addressed('country'),
-      'land',
-      'pais',
-      'pays',
-      'paese',
+      ...COUNTRY_ABROAD,
     ]),
     f('region', false, [
       'state',
@@ -400,21 +423,9 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'state province',
       ...addressed('state'),
       ...addressed('province'),
-      'bundesland',
-      'provincia',
-      'provincie',
+      ...REGION_ABROAD,
     ]),
-    f('city', false, [
-      'town',
-      'default address city',
-      ...addressed('city'),
-      'stadt',
-      'ort',
-      'ciudad',
-      'ville',
-      'plaats',
-      'citta',
-    ]),
+    f('city', false, ['town', 'default address city', ...addressed('city'), ...CITY_ABROAD]),
     f('industry', false, ['sector', 'vertical', 'branche', 'industria', 'secteur']),
     f('channel', false, [
       'acquisition channel',
