@@ -4,13 +4,16 @@ import type { ConcentrationSummary } from '../../service/analysis-summary.ts'
 import { concentrationSection } from './concentration.ts'
 
 /** A revenue concentration of the given customer values, built as the analysis builds it. */
-function concentrationOf(values: readonly number[]): ConcentrationSummary {
+function concentrationOf(
+  values: readonly number[],
+  percents: readonly number[] = [10, 20],
+): ConcentrationSummary {
   const n = values.length
   const desc = [...values].sort((a, b) => b - a)
   const net = values.reduce((a, b) => a + b, 0)
   const clamped = desc.map((v) => Math.max(0, v))
   const total = clamped.reduce((a, b) => a + b, 0)
-  const topShares = [10, 20].map((percent) => {
+  const topShares = percents.map((percent) => {
     const customers = Math.max(1, Math.ceil((percent * n) / 100))
     const value = desc.slice(0, customers).reduce((a, b) => a + b, 0)
     return { percent, customers, value, share: value / net }
@@ -33,9 +36,9 @@ function concentrationOf(values: readonly number[]): ConcentrationSummary {
   }
 }
 
-function chart(values: readonly number[]): string {
+function chart(values: readonly number[], percents?: readonly number[]): string {
   const base = sampleSummary()
-  const revenue = concentrationOf(values)
+  const revenue = concentrationOf(values, percents)
   const s = sampleSummary({
     counts: { ...base.counts, customers: values.length },
     concentration: { revenue, margin: null },
@@ -48,13 +51,14 @@ const attrs = (svg: string, re: RegExp) => [...svg.matchAll(re)].map((m) => m.sl
 describe('concentration chart markers', () => {
   // plot area x 60..540, y 16..368
   it('puts a top group at its real share of customers, on the curve, one marker per point', () => {
-    // two customers: top 10 % and top 20 % are both the one customer with 20 of 30
+    // two customers: top 10 % and top 20 % are both the one customer with 20 of 30, named so
+    // (QA: "Top 10–20%" sat at x = 33 % on 3 customers)
     const svg = chart([10, 20])
     expect(svg).toContain('L300,133.33')
     expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual([
       '300,133.33',
     ])
-    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 10–20%: 66.7%'])
+    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 1 customer: 66.7%'])
   })
 
   it('puts the point on the curve (negatives at 0), and labels it with the net share of the table', () => {
@@ -62,7 +66,7 @@ describe('concentration chart markers', () => {
     const svg = chart([30, 10, -20])
     expect(svg).toContain('L220,104')
     expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual(['220,104'])
-    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 10–20%: 150.0%'])
+    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 1 customer: 150.0%'])
     expect(svg).toContain('The curve counts the 1 customer with a negative net revenue as 0')
     expect(chart([10, 20])).not.toContain('The curve counts')
   })
@@ -100,5 +104,24 @@ describe('concentration chart markers', () => {
     const whole = table(concentrationOf(Array.from({ length: 20 }, (_, i) => 40 - i)))
     expect(whole).not.toContain('Customers (margin)')
     expect(whole).toContain('Margin share')
+  })
+
+  it('lists top groups of a few customers once each, by the customers they are', () => {
+    // QA, 3 customers: Top 1/2/5/10/20% were five rows of "1 customer" each
+    const table = chart([120, 400, 1000], [1, 2, 5, 10, 20, 50]).replace(
+      /^[\s\S]*?<table/,
+      '<table',
+    )
+    const rows = [...table.matchAll(/<tr><td>([^<]*)<\/td><td class="num">([^<]*)</g)].map((m) => [
+      m[1],
+      m[2],
+    ])
+    expect(rows).toEqual([
+      ['Top 1 customer (33.3%)', '1'],
+      ['Top 2 customers (66.7%)', '2'],
+    ])
+    // many customers: the percents, as before
+    const many = chart(Array.from({ length: 20 }, (_, i) => 20 - i))
+    expect(many).toContain('<td>Top 10%</td>')
   })
 })

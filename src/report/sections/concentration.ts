@@ -2,7 +2,7 @@
 // beside the top-share table. The Lorenz curve is drawn from the top (the "top x % hold y %"
 // view merchants read), the same curve rotated; the Gini is identical either way.
 import type { AnalysisSummary, ConcentrationSummary } from '../../service/analysis-summary.ts'
-import { formatInt, formatNumber, formatPct } from '../format.ts'
+import { formatCount, formatInt, formatNumber, formatPct } from '../format.ts'
 import { htmlTable } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { type CurveMarker, type CurvePoint, concentrationChart } from '../svg.ts'
@@ -31,6 +31,26 @@ export function curveAt(points: readonly CurvePoint[], x: number): number {
 }
 
 /**
+ * Whether a top group is the share of customers it is named after: with few customers a group is
+ * rounded up to whole customers (the top 10 % of 3 is 1 customer, 33 %), and its percent misleads.
+ */
+function isExact(percents: readonly number[], customers: number, n: number): boolean {
+  const [k] = percents
+  return percents.length === 1 && k !== undefined && Math.abs(customers / n - k / 100) < 0.005
+}
+
+/**
+ * A top group's name: its percent when it is that share of the customers, else the customers it
+ * holds ("Top 1 customer"), as the headline says "(1 customer of 3)".
+ * @example groupName([10, 20], 1, 3) // 'Top 1 customer'
+ */
+export function groupName(percents: readonly number[], customers: number, n: number): string {
+  return isExact(percents, customers, n)
+    ? `Top ${percents[0]}%`
+    : `Top ${formatCount(customers, 'customer')}`
+}
+
+/**
  * The "Top k %" markers, on the drawn curve: a top group holds ceil(k n / 100) customers (at least
  * one), so with few customers "top 10 %" is a larger share than 10 %; the height is the
  * curve's (values clamped at 0), the label the table's net share, which negatives can push above
@@ -51,10 +71,9 @@ export function curveMarkers(
   return [...groups].map(([customers, { pcts, share }]) => {
     const x = Math.min(1, customers / c.customers)
     const y = curveAt(points, x)
-    const range = pcts.length > 1 ? `${pcts[0]}–${pcts.at(-1)}` : `${pcts[0]}`
     // the label is the table's net share (the figure the page states everywhere else), the point
-    // the curve's height there
-    return { x, y, label: `Top ${range}%: ${formatPct(share)}` }
+    // the curve's height there; "Top 10–20%" sat at x = 33 % on 3 customers: named by the customers
+    return { x, y, label: `${groupName(pcts, customers, c.customers)}: ${formatPct(share)}` }
   })
 }
 
@@ -83,17 +102,37 @@ export const concentrationSection: ReportSection = {
     if (s.counts.customers === 0) return '<p>No customers to rank.</p>'
     const mar = s.concentration.margin
     const marginByPct = new Map(mar?.topShares.map((t) => [t.percent, t]) ?? [])
+    type Row = (typeof rev.topShares)[number] & { readonly percents: readonly number[] }
+    // rows of the same customers are one row (Top 1/2/5/10/20 % of 3 customers were five rows of
+    // "1 customer"), named by those customers when rounding made them more than the percent
+    const rows: Row[] = []
+    for (const t of rev.topShares) {
+      const last = rows.at(-1)
+      const same =
+        last !== undefined &&
+        last.customers === t.customers &&
+        marginByPct.get(last.percent)?.customers === marginByPct.get(t.percent)?.customers
+      if (same) rows[rows.length - 1] = { ...last, percents: [...last.percents, t.percent] }
+      else rows.push({ ...t, percents: [t.percent] })
+    }
+    const n = rev.customers
     const cols = [
-      { header: 'Top customers', cell: (t: (typeof rev.topShares)[number]) => `Top ${t.percent}%` },
+      {
+        header: 'Top customers',
+        cell: (t: Row) =>
+          isExact(t.percents, t.customers, n)
+            ? `Top ${t.percent}%`
+            : `${groupName(t.percents, t.customers, n)} (${formatPct(t.customers / n)})`,
+      },
       {
         header: 'Customers',
         num: true,
-        cell: (t: (typeof rev.topShares)[number]) => formatInt(t.customers),
+        cell: (t: Row) => formatInt(t.customers),
       },
       {
         header: 'Revenue share',
         num: true,
-        cell: (t: (typeof rev.topShares)[number]) => formatPct(t.share),
+        cell: (t: Row) => formatPct(t.share),
       },
     ]
     if (mar) {
@@ -121,6 +160,6 @@ export const concentrationSection: ReportSection = {
     }
     const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; 1 means one customer brings everything.</p>`
     const marginChart = mar ? `<h3>Margin</h3>${chartFor(mar, 'margin')}` : ''
-    return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div><div class="scroll">${htmlTable(cols, rev.topShares)}</div>${gini}</div></div>`
+    return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div><div class="scroll">${htmlTable(cols, rows)}</div>${gini}</div></div>`
   },
 }
