@@ -157,6 +157,9 @@ export const TaskAnswer = z.strictObject({
   claimedAt: isoOrNull,
   completedAt: isoOrNull,
   outcome: z.string().nullable(),
+  cancelledAt: isoOrNull,
+  /** Why it was cancelled: the staff's reason, `customer_erased` or `no_longer_applies`. */
+  cancelReason: z.string().nullable(),
 })
 
 export const TasksAnswer = z.strictObject({ tasks: z.array(TaskAnswer), nextCursor: cursor })

@@ -69,6 +69,12 @@ export const CompleteBody = z
   })
   .strict()
 
+/** `by` (default the key's name) must be the claimer; the whole body may be left out. */
+export const ReleaseBody = ClaimBody
+export const CancelBody = z
+  .object({ reason: z.string().trim().min(1, 'is blank: say why the task is cancelled').max(500) })
+  .strict()
+
 export const EffectQuery = z
   .object({ windowDays: z.coerce.number().int().min(1).max(3650).default(30) })
   .strict()

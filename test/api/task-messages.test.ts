@@ -3,24 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness } from './harness.ts'
+import { CALL_FIRST } from './task-harness.ts'
 
 describe.each(STORES)('task error messages on $name', (kind) => {
   let h: Harness
   let taskId: string
   beforeAll(async () => {
-    h = await harness(kind, {
-      ops: {
-        holdout: { defaultShare: 0 },
-        playbooks: [
-          {
-            id: 'call-first',
-            department: 'service',
-            trigger: { type: 'first_order' },
-            actions: [{ type: 'task', role: 'am', title: 'Call to welcome' }],
-          },
-        ],
-      },
-    })
+    h = await harness(kind, { ops: CALL_FIRST })
     const order = { order_id: 'o1', customer_id: 'c1', ordered_at: '2025-03-01T11:00:00Z' }
     expect((await h.call('POST', '/v1/orders', { body: { ...order, amount: 50 } })).status).toBe(
       200,

@@ -7,11 +7,13 @@ import { dateTime } from '../../service/ops/events.ts'
 import { createApiKey, listApiKeys, revokeKeyKeepingAdmin } from '../../service/ops/keys.ts'
 import { runTick } from '../../service/ops/scheduler.ts'
 import {
+  cancel,
   claim,
   complete,
   goalsProgress,
   listTasks,
   NotFoundError,
+  release,
 } from '../../service/ops/tasks.ts'
 import { isoOrNull, sqlTs, tsMs } from '../../service/ops/time.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../cursor.ts'
@@ -32,11 +34,13 @@ import {
 import { route } from '../route.ts'
 import {
   ActionsQuery,
+  CancelBody,
   ClaimBody,
   CompleteBody,
   EffectQuery,
   Empty,
   KeyBody,
+  ReleaseBody,
   TasksQuery,
 } from '../schemas.ts'
 import { taskView } from './views.ts'
@@ -191,6 +195,38 @@ export const operationRoutes = [
       json: taskView(
         await complete(deps.store, params.id!, body.by ?? principal.name, body.outcome),
       ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/tasks/:id/release',
+    openapiPath: '/v1/tasks/{id}/release',
+    permission: 'tasks',
+    tag: 'tasks',
+    summary:
+      'Release a claimed task back to open, as its claimer `by` (default the API key name; the body may be left out). 409 when not claimed by `by`.',
+    body: ReleaseBody,
+    response: { schema: TaskAnswer, description: 'The task, open again' },
+    errors: [409],
+    example: '/v1/tasks/task_x/release',
+    handler: async ({ params, body, principal, deps }) => ({
+      json: taskView(await release(deps.store, params.id!, body?.by ?? principal.name)),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/tasks/:id/cancel',
+    openapiPath: '/v1/tasks/{id}/cancel',
+    permission: 'tasks',
+    tag: 'tasks',
+    summary:
+      'Cancel an open or claimed task with a reason; it then counts toward no goal. 409 when completed or cancelled.',
+    body: CancelBody,
+    response: { schema: TaskAnswer, description: 'The task, cancelled' },
+    errors: [409],
+    example: '/v1/tasks/task_x/cancel',
+    handler: async ({ params, body, deps }) => ({
+      json: taskView(await cancel(deps.store, params.id!, body.reason)),
     }),
   }),
   route({

@@ -70,5 +70,7 @@ export function taskView(t: StaffTask) {
     claimedAt: isoOrNull(t.claimedAtMs),
     completedAt: isoOrNull(t.completedAtMs),
     outcome: t.outcome,
+    cancelledAt: isoOrNull(t.cancelledAtMs),
+    cancelReason: t.cancelReason,
   }
 }

@@ -2,6 +2,7 @@
 // UPDATE checks the status it started from, so two staff claiming at once cannot both win.
 import type { TeamGoal } from '../../core/ops/config.ts'
 import {
+  cancelTask,
   claimTask,
   completeTask,
   type GoalProgress,
@@ -89,9 +90,17 @@ export function claim(store: OpsStore, taskId: string, by: string): Promise<Staf
   return transition(store, taskId, (t, now) => claimTask(t, by, now))
 }
 
-/** claimed → open. */
+/** claimed → open, by its claimer. @throws NotFoundError, TaskStateError (HTTP 409). */
 export function release(store: OpsStore, taskId: string, by: string): Promise<StaffTask> {
   return transition(store, taskId, (t) => releaseTask(t, by))
+}
+
+/**
+ * open or claimed → cancelled with a reason (a duplicate, the customer asked not to be called);
+ * a cancelled task counts toward no goal's rate. @throws NotFoundError, TaskStateError (HTTP 409).
+ */
+export function cancel(store: OpsStore, taskId: string, reason: string): Promise<StaffTask> {
+  return transition(store, taskId, (t, now) => cancelTask(t, reason, now))
 }
 
 /** claimed → completed with an outcome. */
