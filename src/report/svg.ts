@@ -238,6 +238,9 @@ export interface HeatmapOptions {
   readonly cellHeight?: number
   readonly low?: string
   readonly high?: string
+  /** A phone's layout: narrow cells with the count and the sublabel, no caption (the segment's
+   * name is in the cell's tooltip and the table beside). */
+  readonly compact?: boolean
 }
 
 /**
@@ -245,9 +248,10 @@ export interface HeatmapOptions {
  * Missing cells are drawn empty. Used for the RFM recency-by-frequency grid.
  */
 export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): string {
-  const cw = opts.cellWidth ?? 124
-  const ch = opts.cellHeight ?? 70
-  const left = 64
+  const compact = opts.compact === true
+  const cw = opts.cellWidth ?? (compact ? 56 : 124)
+  const ch = opts.cellHeight ?? (compact ? 56 : 70)
+  const left = compact ? 40 : 64
   const top = 8
   const bottom = 48
   const width = left + cw * opts.cols.length + 8
@@ -277,17 +281,17 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
       if (cell) {
         if (cell.title) parts.push(`<title>${escapeHtml(cell.title)}</title>`)
         const cx = r2(x + cw / 2)
-        if (cell.caption) {
+        if (cell.caption && !compact) {
           parts.push(
             `<text class="cell-text cell-caption" fill="${ink}" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(cell.caption)}</text>`,
           )
         }
         parts.push(
-          `<text class="cell-text cell-main" fill="${ink}" x="${cx}" y="${r2(y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
+          `<text class="cell-text cell-main" fill="${ink}" x="${cx}" y="${r2(compact && cell.sublabel ? y + 26 : y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
         )
         if (cell.sublabel) {
           parts.push(
-            `<text class="cell-text cell-sub" fill="${ink}" x="${cx}" y="${r2(y + ch - 10)}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
+            `<text class="cell-text cell-sub" fill="${ink}" x="${cx}" y="${r2(y + ch - (compact ? 12 : 10))}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
           )
         }
       }
@@ -303,6 +307,7 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
     `<text class="axis-label" x="${r2(left + (cw * opts.cols.length) / 2)}" y="${height - 8}" text-anchor="middle">${escapeHtml(opts.colLabel)}</text>`,
     `<text class="axis-label" transform="translate(16 ${r2(top + (ch * opts.rows.length) / 2)}) rotate(-90)" text-anchor="middle">${escapeHtml(opts.rowLabel)}</text>`,
   )
-  // its smallest text is the cell caption, 10.5 px in the stylesheet
-  return chartSvg({ width, height, title: opts.title, className: 'heatmap', minFont: 10.5 }, parts)
+  // its smallest text is the cell caption, 10.5 px in the stylesheet (compact: the sublabel, 11.5)
+  const minFont = compact ? 11.5 : 10.5
+  return chartSvg({ width, height, title: opts.title, className: 'heatmap', minFont }, parts)
 }

@@ -285,6 +285,35 @@ describe('report.html in Chromium, offline', () => {
     expect(chart.smallest).toBeGreaterThanOrEqual(9)
   })
 
+  it('fits every chart to a phone: whole, unscrolled, its text inside its box and 9 px or more', async () => {
+    // QA at 390: the RFM grid showed columns 1-2 (Champions off-screen), the tracking chart weeks
+    // 0-28 of 78 without its x-axis title, the concentration title read "most valuabl" and the
+    // P(alive) bars 80 and 90 were hidden: each kept a readable minimum wider than the 292 px box
+    const { context, page } = await open(summary, 390)
+    const charts = (await page.evaluate(
+      `[...document.querySelectorAll('svg.chart')].filter((svg) => svg.getClientRects().length > 0).map((svg) => {
+        const box = svg.parentElement.getBoundingClientRect()
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+        const texts = [...svg.querySelectorAll('text')]
+        return { chart: svg.getAttribute('aria-label'),
+          scrolls: svg.parentElement.scrollWidth > svg.parentElement.clientWidth,
+          outside: texts.filter((t) => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5 }).map((t) => t.textContent),
+          smallest: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)) }
+      })`,
+    )) as { chart: string; scrolls: boolean; outside: string[]; smallest: number }[]
+    await context.close()
+    // concentration, RFM grid, tracking, P(alive), value breakdown (no holdout: no frequency)
+    expect(charts.length).toBeGreaterThanOrEqual(5)
+    for (const c of charts) {
+      expect({ chart: c.chart, scrolls: c.scrolls, outside: c.outside }).toEqual({
+        chart: c.chart,
+        scrolls: false,
+        outside: [],
+      })
+      expect(c.smallest, c.chart).toBeGreaterThanOrEqual(9)
+    }
+  })
+
   it('keeps text columns a few words wide where a table scrolls on a phone, and fits them on a desktop', async () => {
     // QA at 390: the tiers' Service/Perks held 1-3 words a line (a Platinum row ~250 px tall), the
     // loyalty type description ~90 px, the rising stars' reasons made a 4,438 px table
@@ -402,18 +431,25 @@ describe('report.html in Chromium, offline', () => {
       writeFileSync(join(d, 'orders.csv'), `customer_id,ordered_at,amount\n${csv}\n`)
       const args = ['analyze', join(d, 'orders.csv'), '--out', join(d, 'out'), '--no-insights']
       expect(runCli([...args, '--no-predictions']).code).toBe(0)
-      await page.goto(`file://${join(d, 'out', 'report.html')}`)
-      const labels = (await page.evaluate(
-        `[...document.querySelectorAll('section#concentration .marker-label')].map((t) => {
-          const b = t.getBBox()
-          return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }
-        })`,
-      )) as { text: string; x: number; y: number; w: number; h: number }[]
-      expect(labels.map((l) => l.text)).toEqual(c.labels)
-      const [a, b] = labels
-      if (a && b) {
-        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y
-        expect(apart, JSON.stringify(labels)).toBe(true)
+      // the wide layout on a desktop, the narrow one (its own canvas) on a phone
+      for (const [layout, width] of [
+        ['chart-wide', 1280],
+        ['chart-narrow', 390],
+      ] as const) {
+        await page.setViewportSize({ width, height: 900 })
+        await page.goto(`file://${join(d, 'out', 'report.html')}`)
+        const labels = (await page.evaluate(
+          `[...document.querySelectorAll('section#concentration .${layout} .marker-label')].map((t) => {
+            const b = t.getBBox()
+            return { text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height }
+          })`,
+        )) as { text: string; x: number; y: number; w: number; h: number }[]
+        expect(labels.map((l) => l.text)).toEqual(c.labels)
+        const [a, b] = labels
+        if (a && b) {
+          const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y
+          expect(apart, `${layout} ${JSON.stringify(labels)}`).toBe(true)
+        }
       }
     }
     await context.close()

@@ -43,7 +43,12 @@ function chart(values: readonly number[], percents?: readonly number[]): string 
     counts: { ...base.counts, customers: values.length },
     concentration: { revenue, margin: null },
   })
-  return concentrationSection.render(s)
+  // the wide layout (the phone's follows it, on its own canvas)
+  const html = concentrationSection.render(s)
+  const narrow = html.indexOf('<div class="chart-narrow">')
+  return narrow < 0
+    ? html
+    : html.slice(0, narrow) + html.slice(html.indexOf('</svg></div></div>', narrow) + 18)
 }
 
 const attrs = (svg: string, re: RegExp) => [...svg.matchAll(re)].map((m) => m.slice(1).join(','))

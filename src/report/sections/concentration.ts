@@ -5,7 +5,7 @@ import type { AnalysisSummary, ConcentrationSummary } from '../../service/analys
 import { formatCount, formatInt, formatNumber, formatPct } from '../format.ts'
 import { htmlTable } from '../html.ts'
 import type { ReportSection } from '../render.ts'
-import { type CurveMarker, type CurvePoint, concentrationChart } from '../svg.ts'
+import { type CurveMarker, type CurvePoint, concentrationChart, responsiveChart } from '../svg.ts'
 
 /**
  * Turn Lorenz points (bottom p of customers hold L(p)) into the top-down concentration curve
@@ -80,12 +80,18 @@ export function curveMarkers(
 function chartFor(c: ConcentrationSummary, label: string): string {
   const points = fromTop(c.lorenz)
   if (points.length < 2) return `<p>The ${label} total is zero: there is no curve to draw.</p>`
-  const chart = concentrationChart(points, {
+  const opts = {
     title: `Share of ${label} held by the top customers`,
     xLabel: 'Share of customers, most valuable first',
     yLabel: `Share of ${label}`,
     markers: curveMarkers(c, points),
-  })
+  }
+  // a phone: a 340-unit canvas that fits its box with 9 px text (the 560-unit one scrolled and cut
+  // its x-axis title to "most valuabl")
+  const chart = responsiveChart(
+    concentrationChart(points, opts),
+    concentrationChart(points, { ...opts, width: 340, height: 320 }),
+  )
   const n = c.negativeCustomers
   if (n === 0) return chart
   return `${chart}<p class="meta">The curve counts the ${formatInt(n)} customer${n === 1 ? '' : 's'} with a negative net ${label} as 0; the labels are shares of the net ${label}, as in the table, which ${n === 1 ? 'that customer pulls' : 'they pull'} down.</p>`

@@ -6,6 +6,7 @@ import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../
 import { type Column, dateColumn, htmlTable, kpi, labelColumn, withCode } from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
+import { responsiveChart } from '../svg.ts'
 
 type Top = PredictionSummary['topCustomers'][number]
 
@@ -76,72 +77,96 @@ function topTable(p: PredictionSummary, currency: string | null): string {
   return `<h3>Highest predicted value</h3>${htmlTable(cols, p.topCustomers)}`
 }
 
+/**
+ * A chart drawn for a wide box and again on a 360-unit canvas for a phone's, which fits a 292 px
+ * box with 9 px text (the wide ones scrolled: weeks 0-28 of 78 showed, P(alive) 80 and 90 hid).
+ */
+function forPhone(draw: (size: { width?: number; height?: number }) => string, height: number) {
+  return responsiveChart(draw({}), draw({ width: 360, height }))
+}
+
 function trackingChart(p: PredictionSummary): string {
   const pts = p.tracking.points
   if (pts.length < 2) return ''
-  return lineChart(
-    [
-      {
-        label: 'Actual',
-        color: ACTUAL_COLOR,
-        points: pts.map((t) => ({ x: t.period, y: t.actual })),
-      },
-      {
-        label: `Predicted (${p.modelName})`,
-        color: PREDICTED_COLOR,
-        dashed: true,
-        points: pts.map((t) => ({ x: t.period, y: t.predicted })),
-      },
-    ],
-    {
-      title: 'Cumulative repeat purchases, actual vs predicted',
-      width: 1000,
-      height: 380,
-      xLabel: `Weeks since ${p.tracking.start}`,
-      yLabel: 'Cumulative repeat purchases',
-      ...(p.holdout
-        ? {
-            divider: {
-              x: p.tracking.calibrationPeriods,
-              left: 'calibration',
-              right: 'holdout',
-            },
-          }
-        : {}),
-    },
+  return forPhone(
+    (size) =>
+      lineChart(
+        [
+          {
+            label: 'Actual',
+            color: ACTUAL_COLOR,
+            points: pts.map((t) => ({ x: t.period, y: t.actual })),
+          },
+          {
+            label: `Predicted (${p.modelName})`,
+            color: PREDICTED_COLOR,
+            dashed: true,
+            points: pts.map((t) => ({ x: t.period, y: t.predicted })),
+          },
+        ],
+        {
+          title: 'Cumulative repeat purchases, actual vs predicted',
+          width: 1000,
+          height: 380,
+          ...size,
+          xLabel: `Weeks since ${p.tracking.start}`,
+          yLabel: 'Cumulative repeat purchases',
+          ...(p.holdout
+            ? {
+                divider: {
+                  x: p.tracking.calibrationPeriods,
+                  left: 'calibration',
+                  right: 'holdout',
+                },
+              }
+            : {}),
+        },
+      ),
+    300,
   )
 }
 
 function frequencyChart(p: PredictionSummary): string {
-  if (!p.byFrequency) return ''
-  return barChart(
-    p.byFrequency.map((b) => ({ label: b.frequency, values: [b.actual, b.predicted] })),
-    [
-      { label: 'Actual', color: ACTUAL_COLOR },
-      { label: `Predicted (${p.modelName})`, color: PREDICTED_COLOR },
-    ],
-    {
-      title: 'Holdout purchases per customer by calibration repeat purchases',
-      xLabel: 'Repeat purchases before the as-of date',
-      yLabel: 'Holdout purchases per customer',
-    },
+  const buckets = p.byFrequency
+  if (!buckets) return ''
+  return forPhone(
+    (size) =>
+      barChart(
+        buckets.map((b) => ({ label: b.frequency, values: [b.actual, b.predicted] })),
+        [
+          { label: 'Actual', color: ACTUAL_COLOR },
+          { label: `Predicted (${p.modelName})`, color: PREDICTED_COLOR },
+        ],
+        {
+          title: 'Holdout purchases per customer by calibration repeat purchases',
+          xLabel: 'Repeat purchases before the as-of date',
+          yLabel: 'Holdout purchases per customer',
+          ...size,
+        },
+      ),
+    300,
   )
 }
 
 function aliveChart(p: PredictionSummary): string {
   if (p.pAliveHistogram.length === 0) return ''
-  return barChart(
-    p.pAliveHistogram.map((b) => ({
-      label: `${Math.round(b.from * 100)}`,
-      values: [b.customers],
-    })),
-    [{ label: 'Customers', color: PREDICTED_COLOR }],
-    {
-      title: 'Customers by probability alive',
-      xLabel: 'P(alive), % (bin start)',
-      yLabel: 'Customers',
-      format: (v) => formatNumber(v, 0),
-    },
+  return forPhone(
+    (size) =>
+      barChart(
+        p.pAliveHistogram.map((b) => ({
+          label: `${Math.round(b.from * 100)}`,
+          values: [b.customers],
+        })),
+        [{ label: 'Customers', color: PREDICTED_COLOR }],
+        {
+          title: 'Customers by probability alive',
+          xLabel: 'P(alive), % (bin start)',
+          yLabel: 'Customers',
+          format: (v) => formatNumber(v, 0),
+          ...size,
+        },
+      ),
+    280,
   )
 }
 

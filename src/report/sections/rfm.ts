@@ -12,7 +12,7 @@ import {
 } from '../format.ts'
 import { type Column, htmlTable, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
-import { type HeatCell, heatmap } from '../svg.ts'
+import { type HeatCell, heatmap, responsiveChart } from '../svg.ts'
 
 const SCORES = [1, 2, 3, 4, 5]
 
@@ -65,7 +65,8 @@ export const rfmSection: ReportSection = {
     const cur = s.currency
     // a log without amounts: no spend in the cells, the axis or the segment table
     const money = s.revenue.measured
-    const grid = heatmap(gridCells(s.rfm.grid, cur, money), {
+    const cells = gridCells(s.rfm.grid, cur, money)
+    const gridOpts = {
       rows: [...SCORES].reverse(),
       cols: SCORES,
       rowLabel: 'Recency score (5 = most recent)',
@@ -73,7 +74,12 @@ export const rfmSection: ReportSection = {
       title: money
         ? 'Customers by recency and frequency-spend score'
         : 'Customers by recency and frequency score',
-    })
+    }
+    // a phone: five columns of 56 units, where the 692-unit grid showed two and scrolled
+    const grid = responsiveChart(
+      heatmap(cells, gridOpts),
+      heatmap(cells, { ...gridOpts, compact: true }),
+    )
     const segs = [...s.rfm.segments].sort((a, b) =>
       money ? b.revenue - a.revenue : b.customers - a.customers,
     )
