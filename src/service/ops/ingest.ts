@@ -42,6 +42,7 @@ import {
 import { erasedKey, PSEUDONYM } from './pseudonym.ts'
 import { lacksAddress, NO_EMAIL } from './reach.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
+import { withdrawEndedTasks } from './tasks.ts'
 import { sqlDay, sqlTs, tsMs } from './time.ts'
 import { writeTickets, writeValueInputs } from './value-inputs.ts'
 
@@ -1071,6 +1072,7 @@ async function applyGroup(
   await writePlan(tx, plan)
   // after the group's new orders: the counters are counted from every stored order
   await correctOrders(store, tx, [...corrected.values()], touched, nowMs)
+  await withdrawEndedTasks(store, tx, [...changed], nowMs)
   return { fresh, replaced, queued: plan.queued }
 }
 

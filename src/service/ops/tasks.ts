@@ -11,9 +11,10 @@ import {
   type StaffTask,
   TaskStateError,
 } from '../../core/ops/tasks.ts'
-import type { Row } from '../../data/engine.ts'
+import type { Engine, Row } from '../../data/engine.ts'
 import { taskSave } from '../../data/queries/api-task-save.ts'
 import { type TasksListArgs, tasksList } from '../../data/queries/api-tasks-list.ts'
+import { taskWithdraw } from '../../data/queries/task-withdraw.ts'
 import { LoyalsError } from '../../errors.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -111,6 +112,51 @@ export function complete(
   outcome: string,
 ): Promise<StaffTask> {
   return transition(store, taskId, (t, now) => completeTask(t, by, outcome, now))
+}
+
+/**
+ * The time triggers whose occasion an order ends, as a held action of them is checked again at
+ * release (dispatch.ts, `no_longer_applies`): a lapse or a due date is over once the customer buys.
+ */
+const ENDED_BY_ORDER = new Set(['best_at_risk', 'no_order_for', 'next_purchase_due'])
+
+/** The cancel reason of a task an order withdrew. */
+export const NO_LONGER_APPLIES = 'no_longer_applies'
+
+/**
+ * Withdraw the open and claimed tasks that an order made moot: a task of a `best_at_risk`,
+ * `no_order_for` or `next_purchase_due` playbook whose customer has an order placed after the task
+ * was opened is cancelled with reason `no_longer_applies` (so it counts toward no goal, neither
+ * done nor missed). Called in the transaction of an event group, after its orders are stored; an
+ * order imported late that was placed before the task was opened withdraws nothing.
+ * @example await withdrawEndedTasks(store, tx, ['C000002'], now) // ['task_…']
+ * @returns the ids of the tasks withdrawn.
+ * @throws QueryError from the store.
+ */
+export async function withdrawEndedTasks(
+  store: OpsStore,
+  tx: Engine,
+  customerIds: readonly string[],
+  nowMs: number,
+): Promise<string[]> {
+  const playbookIds = store.ops.playbooks
+    .filter((p) => ENDED_BY_ORDER.has(p.trigger.type))
+    .map((p) => p.id)
+  if (playbookIds.length === 0 || customerIds.length === 0) return []
+  const out: string[] = []
+  // a bounded parameter list per statement (PostgreSQL takes at most 65,535)
+  for (let i = 0; i < customerIds.length; i += 1000) {
+    const rows = await tx.query(
+      taskWithdraw(tx.dialect, {
+        customerIds: customerIds.slice(i, i + 1000),
+        playbookIds,
+        atTs: sqlTs(nowMs),
+        reason: NO_LONGER_APPLIES,
+      }),
+    )
+    out.push(...rows.map((r) => String(r.task_id)))
+  }
+  return out
 }
 
 /** Every configured goal's completion rate and time to action, from the goal's tasks. */
