@@ -73,7 +73,14 @@ export async function openSource(
     await engine.close()
     throw e
   }
-  return { engine, temporary: true, notes: importNotes(imported) }
+  // the columns not read, as `loyals import` says them under its summary
+  const unused = unusedColumnsNote(imported)
+  const notes = importNotes(imported)
+  return {
+    engine,
+    temporary: true,
+    notes: unused === null ? notes : [...notes, `${imported.file}: ${unused}`],
+  }
 }
 
 /**
@@ -88,6 +95,7 @@ export function readingNotes(r: ImportResult): string[] {
       ? `${r.file}: the amounts are in ${r.amountCurrency.currency}, as their column ${r.amountCurrency.column} says (the file has no currency column): stored as the orders' currency`
       : null,
     guessedCustomerNote(r),
+    otherCustomersNote(r),
     otherAmountsNote(r),
     r.minorUnits
       ? `${r.file}: the records are Stripe API objects, whose amounts are in the currency's smallest unit: read as such (1999 is 19.99; 1999 JPY and the other zero-decimal currencies is 1999; 5120 KWD and the other three-decimal currencies is 5.120)`
@@ -151,6 +159,30 @@ function jsonArrayNote(r: ImportResult): string {
 function decimalCommaNote(r: ImportResult): string | null {
   if (r.decimalCommaFound === null) return null
   return `${r.file}: the numbers in ${r.decimalCommaFound.join(', ')} are written with a decimal comma (12,50; a point between thousands) and none with a decimal point, so they were read so (as with --decimal-comma)`
+}
+
+/** Which of several columns naming the customer an import read, and how to read another. */
+function otherCustomersNote(r: ImportResult): string | null {
+  const c = r.otherCustomers
+  if (c === undefined) return null
+  const one = c.others.length === 1
+  return `${r.file}: the customer id was read from ${c.read}; ${c.others.join(', ')} ${one ? 'names' : 'name'} the customer too and ${one ? 'was' : 'were'} not read (--map ${shellWord(`customer_id=${c.others[0]}`)} reads ${one ? 'it' : 'the first'} instead)`
+}
+
+/**
+ * The file's columns no field read, in words ("3 columns not read: ..."), but for those another
+ * note names (otherAmounts, otherCustomers); null when there are none. `loyals import` prints it
+ * under its summary; a file read in place of a workspace (openSource) says it with the other notes.
+ */
+export function unusedColumnsNote(r: ImportResult): string | null {
+  // the ones named beside the amount or customer read are said there
+  const said = new Set([...(r.otherAmounts?.others ?? []), ...(r.otherCustomers?.others ?? [])])
+  const unused = r.unusedColumns.filter((c) => !said.has(c))
+  if (unused.length === 0) return null
+  const shown = unused.slice(0, 8).join(', ')
+  const more = unused.length > 8 ? ` and ${unused.length - 8} more` : ''
+  const one = unused.length === 1
+  return `${unused.length} column${one ? '' : 's'} not read: ${shown}${more} (no field of --kind ${r.kind} reads ${one ? 'it' : 'them'}; --map FIELD=COLUMN reads a column as a field)`
 }
 
 /** Which of several amount-like columns an import read, and how to read another, in words. */

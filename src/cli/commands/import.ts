@@ -14,7 +14,7 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import { readingNotes } from '../../service/source.ts'
+import { readingNotes, unusedColumnsNote } from '../../service/source.ts'
 import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -151,15 +151,8 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   for (const n of readingNotes(r)) out.push(`  ${n}`)
-  const unused = r.unusedColumns
-  if (unused.length > 0) {
-    const shown = unused.slice(0, 8).join(', ')
-    const more = unused.length > 8 ? ` and ${unused.length - 8} more` : ''
-    const one = unused.length === 1
-    out.push(
-      `  ${unused.length} column${one ? '' : 's'} not read: ${shown}${more} (no field of --kind ${r.kind} reads ${one ? 'it' : 'them'}; --map FIELD=COLUMN reads a column as a field)`,
-    )
-  }
+  const unused = unusedColumnsNote(r)
+  if (unused !== null) out.push(`  ${unused}`)
   if (r.mixedLineEndings) {
     out.push(
       '  the file mixes CRLF and LF line endings: read from a copy with LF only (same lines)',

@@ -608,6 +608,11 @@ export interface ColumnMapping {
    */
   readonly otherAmounts?: readonly string[]
   /**
+   * Columns left unread that name the customer too (WooCommerce's Customer User ID beside the
+   * Billing Email read): said, with the --map that reads another.
+   */
+  readonly otherCustomers?: readonly string[]
+  /**
    * The records are Stripe API objects (a field `object` beside `livemode` or another of their
    * amounts, as its list endpoints and `stripe ... list` give them): `amount` and `amount_refunded` are in the currency's
    * smallest unit (cents), read as such (1999 is 19.99; 1999 JPY is 1999).
@@ -809,6 +814,13 @@ export function resolveColumns(
     }
   }
   const others = map.amount === undefined ? otherAmounts(headers, specs, columns, used) : []
+  const otherIds =
+    kind === 'orders' &&
+    layout === 'plain' &&
+    map.customer_id === undefined &&
+    !guessed.guessedCustomer
+      ? otherCustomers(headers, specs, columns, used)
+      : []
   const lineTotal =
     lineItems &&
     fold(columns.unit_price ?? '') === 'itemprice' &&
@@ -839,7 +851,35 @@ export function resolveColumns(
     ...lineTotal,
     ...stripe,
     ...(others.length > 0 ? { otherAmounts: others } : {}),
+    ...(otherIds.length > 0 ? { otherCustomers: otherIds } : {}),
   }
+}
+
+/** What a column naming the customer holds, after who (folded): `Customer User ID`, `Buyer Email`. */
+const CUSTOMER_WHO = /(customer|user|client|buyer|member|kunde|klant)/
+const CUSTOMER_WHAT = /(id|email|number|no|nr)$/
+
+/**
+ * Headers no field took that name the customer too (a synonym of customer_id, or a customer's,
+ * user's ... id, email or number: WooCommerce's Customer User ID beside the Billing Email read),
+ * when the customer was found by name: the import says which was read.
+ */
+function otherCustomers(
+  headers: readonly string[],
+  specs: readonly FieldSpec[],
+  columns: Readonly<Record<string, string>>,
+  used: ReadonlySet<string>,
+): string[] {
+  const spec = specs.find((s) => s.field === 'customer_id')
+  if (spec === undefined || columns.customer_id === undefined) return []
+  return headers.filter((h) => {
+    const f = fold(h)
+    return (
+      !used.has(h) &&
+      (spec.synonyms.some((syn) => f === syn || qualified(f, syn)) ||
+        (CUSTOMER_WHO.test(f) && CUSTOMER_WHAT.test(f)))
+    )
+  })
 }
 
 /**

@@ -376,6 +376,11 @@ export interface ImportResult {
    * unread: "Revenue gross" read, "Revenue net" left); null when one column or --map named it.
    */
   readonly otherAmounts: { readonly read: string; readonly others: readonly string[] } | null
+  /**
+   * The customer was read from `read`, the first of several columns that name one (the others
+   * unread: WooCommerce's Billing Email read, Customer User ID left); absent otherwise.
+   */
+  readonly otherCustomers?: { readonly read: string; readonly others: readonly string[] }
   /** Amounts were read in the currency's smallest unit (Stripe API objects: 1999 is 19.99). */
   readonly minorUnits?: boolean
   /**
@@ -1825,6 +1830,11 @@ async function importFileOnce(
         mapping.otherAmounts && mapping.columns.amount
           ? { read: mapping.columns.amount, others: mapping.otherAmounts }
           : null,
+      // as the unused columns: JSON's records name their customer's every field (customer.id,
+      // customer.email), which says nothing of the file
+      ...(mapping.otherCustomers && mapping.columns.customer_id && format !== 'jsonl'
+        ? { otherCustomers: { read: mapping.columns.customer_id, others: mapping.otherCustomers } }
+        : {}),
       repeatedHeaders: repeatedHeaders(mapping.columns, columns),
       placesFilled: places.length > 0 ? placesFilled : null,
       questionColumns: mapping.questions ?? null,
