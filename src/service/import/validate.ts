@@ -471,6 +471,22 @@ function zoneAbbreviated(r: string): string {
   return `(regexp_matches(${r}, '[0-9]:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*[A-Za-z]+$') AND NOT regexp_matches(${r}, '[0-9]\\s*([Uu][Tt][Cc]?|[Gg][Mm][Tt]|[Zz]|[AaPp][Mm])$'))`
 }
 
+/**
+ * SQL CASE branches (bad rows only): a value that --date-format, written without a time of day
+ * (`%d/%m/%Y`), does not read because it carries one (`13/01/2024 10:00`) is told the format with
+ * the time that reads it, rather than only that the format did not.
+ */
+function timeOfDayHint(r: string, o: ParseOptions): string {
+  const format = o.dateShape ? undefined : o.dateFormat
+  if (format === undefined || /%[HIkTRrlXc]/.test(format)) return ''
+  return ['%H:%M', '%H:%M:%S']
+    .map((t) => {
+      const reason = ` with --date-format ${format}, which has no time of day: --date-format '${format} ${t}' reads it`
+      return ` WHEN try_strptime(${r}, ${lit(`${format} ${t}`)}) IS NOT NULL THEN ${lit(reason)}`
+    })
+    .join('')
+}
+
 /** SQL: why text that {@link zoneAbbreviated} is no date, naming its abbreviation. */
 function abbreviationReason(r: string): string {
   return `': ' || regexp_extract(${r}, '([A-Za-z]+)$', 1) || ' after the time is a zone abbreviation, which stands for different zones (BST: British or Bangladesh time); write the offset (+01:00), UTC, or an IANA zone (Europe/London)'`
@@ -1033,7 +1049,7 @@ export function problemsSql(
           ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
