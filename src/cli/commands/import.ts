@@ -102,24 +102,34 @@ function unmatchedNote(
   )
 }
 
+/** A count as the other commands print it: 2,357. */
+const num = (n: number): string => n.toLocaleString('en-US')
+
+/** "1 order", "2,357 customers", "1 order line": the plural noun made singular for one. */
+const count = (n: number, plural: string): string =>
+  `${num(n)} ${n === 1 ? plural.replace(/s$/, '') : plural}`
+
 /** What an import did, as printed on the terminal. */
 export function describeImport(r: ImportResult, forwarded = false): string {
   const what =
     extraKind(r.kind)?.noun ??
     (r.kind === 'orders' ? 'orders' : r.kind === 'order-lines' ? 'order lines' : 'customers')
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
-  const refunds = r.refunds > 0 ? `, ${r.refunds} of them refund${r.refunds === 1 ? '' : 's'}` : ''
-  // "1 order", "1 referral", "1 order line", "1 customer"
-  const stored = r.rowsStored === 1 ? what.replace(/s$/, '') : what
+  // refund rows are stored beside their orders: said apart from them, so that orders and refunds
+  // add up to the rows stored (new + updated + unchanged) and the orders are analyze's
+  const stored =
+    r.refunds > 0
+      ? `${count(r.rowsStored - r.refunds, what)} and ${count(r.refunds, 'refunds')}`
+      : count(r.rowsStored, what)
   // sent to a server, the file was staged in a scratch workspace first: its new/updated counts
   // say nothing of the server's store (the "sent to" line says what the server stored)
   const out = [
     forwarded
-      ? `read ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'}, ${r.rowsStored} ${stored}${refunds}`
-      : `imported ${r.file}${layout}: ${r.rowsRead} row${r.rowsRead === 1 ? '' : 's'} read, ${r.rowsStored} ${stored} ` +
-        `(${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged${refunds})`,
+      ? `read ${r.file}${layout}: ${count(r.rowsRead, 'rows')}, ${stored}`
+      : `imported ${r.file}${layout}: ${count(r.rowsRead, 'rows')} read, ${stored} ` +
+        `(${num(r.inserted)} new, ${num(r.updated)} updated, ${num(r.unchanged)} unchanged)`,
   ]
-  if (r.lines > 0) out.push(`  ${r.lines} order line${r.lines === 1 ? '' : 's'}`)
+  if (r.lines > 0) out.push(`  ${count(r.lines, 'order lines')}`)
   // a later file's version of an order id replaces the stored order (corrected exports): named
   const changed = r.changedOrders ?? []
   if (changed.length > 0) {
@@ -165,12 +175,10 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   }
   if (r.kind === 'orders') {
     out.push(
-      `  ${r.customers} customer${r.customers === 1 ? '' : 's'}${r.firstDate ? `, orders from ${r.firstDate} to ${r.lastDate}` : ''}`,
+      `  ${count(r.customers, 'customers')}${r.firstDate ? `, orders from ${r.firstDate} to ${r.lastDate}` : ''}`,
     )
     if (r.afterAsOf !== null) {
-      out.push(
-        `  ${r.afterAsOf} order${r.afterAsOf === 1 ? '' : 's'} after --as-of (kept for holdout)`,
-      )
+      out.push(`  ${count(r.afterAsOf, 'orders')} after --as-of (kept for holdout)`)
     }
     if (r.refundsMoved > 0) {
       out.push(
@@ -184,9 +192,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
       leftOut > 0
         ? ` (${leftOut} of them good line${leftOut === 1 ? '' : 's'} of an order with a bad line: such an order is left out whole, what is stored of it kept)`
         : ''
-    out.push(
-      `  ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} skipped${withOrder}, written to ${r.rejectsFile}`,
-    )
+    out.push(`  ${count(r.rejected, 'bad rows')} skipped${withOrder}, written to ${r.rejectsFile}`)
   }
   if (r.rejectsEmptied) {
     out.push(
