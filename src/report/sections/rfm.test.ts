@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { gridCells } from './rfm.ts'
+import { sampleSummary } from '../../../test/analyze/sample-summary.ts'
+import { gridCells, rfmSection, segmentKey } from './rfm.ts'
 
 describe('gridCells', () => {
   it('titles a cell with its customers in the right number', () => {
@@ -14,5 +15,30 @@ describe('gridCells', () => {
       'R 5, FM 5 (Champions): 1 customer, 60.00',
       'R 1, FM 1 (Lost): 1,200 customers, 900.00',
     ])
+  })
+})
+
+describe('the phone grid', () => {
+  it('keys each recency row to its segments, as its narrow cells leave the names out', () => {
+    // the wide grid names the segment in each cell; the phone's 56-unit cells hold no name
+    const cells = gridCells(
+      [
+        { r: 5, fm: 5, segment: 'Champions', customers: 1, revenue: 60 },
+        { r: 5, fm: 1, segment: 'New', customers: 2, revenue: 10 },
+        { r: 1, fm: 1, segment: 'Lost', customers: 1200, revenue: 900 },
+      ],
+      null,
+    )
+    expect(segmentKey(cells)).toEqual([
+      'R 5: New, –, –, –, Champions',
+      'R 4: –, –, –, –, –',
+      'R 3: –, –, –, –, –',
+      'R 2: –, –, –, –, –',
+      'R 1: Lost, –, –, –, –',
+    ])
+    const html = rfmSection.render(sampleSummary())
+    const narrow = html.slice(html.indexOf('chart-narrow'))
+    expect(narrow).not.toContain('cell-caption')
+    expect(narrow).toContain('FM 1 to 5:</p><ul class="notes meta"><li>R 5: ')
   })
 })

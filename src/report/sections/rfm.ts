@@ -53,6 +53,18 @@ export function gridCells(
   })
 }
 
+/**
+ * The phone grid's key: its cells leave the segment names out (56 units hold no "Hibernating"),
+ * so each recency row lists its cells' segments, lowest FM first ('–' for an empty cell).
+ * @example segmentKey(cells) // ['R 5: New, Potential loyalist, Loyal, Champions, Champions', ...]
+ */
+export function segmentKey(cells: readonly HeatCell[]): string[] {
+  return [...SCORES].reverse().map((r) => {
+    const names = SCORES.map((fm) => cells.find((c) => c.row === r && c.col === fm)?.caption ?? '–')
+    return `R ${r}: ${names.join(', ')}`
+  })
+}
+
 export const rfmSection: ReportSection = {
   id: 'rfm',
   title: 'RFM segments',
@@ -78,7 +90,12 @@ export const rfmSection: ReportSection = {
     // a phone: five columns of 56 units, where the 692-unit grid showed two and scrolled
     const grid = responsiveChart(
       heatmap(cells, gridOpts),
-      heatmap(cells, { ...gridOpts, compact: true }),
+      heatmap(cells, { ...gridOpts, compact: true }) +
+        `<p class="meta">The cells' segments, FM 1 to 5:</p><ul class="notes meta">${segmentKey(
+          cells,
+        )
+          .map((k) => `<li>${escapeHtml(k)}</li>`)
+          .join('')}</ul>`,
     )
     const segs = [...s.rfm.segments].sort((a, b) =>
       money ? b.revenue - a.revenue : b.customers - a.customers,
