@@ -152,7 +152,9 @@ function jsonArrayNote(r: ImportResult): string {
     : r.jsonWrapper === null
       ? 'a JSON array'
       : `the records listed under "${r.jsonWrapper}"`
-  return `${r.file}: ${what}, read one record after another; a problem's line number is the record's (1 = the first)`
+  // problems read `orders.json:37 (record 3)`: the line the record opens on, then its number
+  const rejects = r.rejected > 0 ? "; the rejects file's line column holds the record's number" : ''
+  return `${r.file}: ${what}, read one record after another; a problem names its record's number (1 = the first) after the line the record opens on (${r.file}:LINE (record N)), or alone when the records share one line${rejects}`
 }
 
 /** That an import found the file's numbers written with a decimal comma, in words. */

@@ -2117,7 +2117,7 @@ describe('formats', () => {
     expect(r).toMatchObject({ format: 'jsonl', rowsStored: 2, customers: 2, jsonArray: true })
     expect(r.columns).toMatchObject({ customer_id: 'customer.id', order_id: 'id', amount: 'total' })
     expect(importNotes(r)).toEqual([
-      `${f}: a JSON array, read one record after another; a problem's line number is the record's (1 = the first)`,
+      `${f}: a JSON array, read one record after another; a problem names its record's number (1 = the first) after the line the record opens on (${f}:LINE (record N)), or alone when the records share one line`,
     ])
     expect(await sumOf()).toEqual({ n: 2, s: 19.5 })
     // the same records gzipped: the same orders, unchanged
@@ -2168,7 +2168,7 @@ describe('formats', () => {
     const r = await orders(compact)
     expect(r).toMatchObject({ rowsStored: 2, customers: 1, jsonArray: true, jsonWrapper: 'orders' })
     expect(importNotes(r)).toEqual([
-      `${compact}: the records listed under "orders", read one record after another; a problem's line number is the record's (1 = the first)`,
+      `${compact}: the records listed under "orders", read one record after another; a problem names its record's number (1 = the first) after the line the record opens on (${compact}:LINE (record N)), or alone when the records share one line`,
     ])
     const pretty = write(
       dir,
