@@ -57,6 +57,20 @@ export const ProfileAnswer = z.strictObject({
     nps: z.number().nullable(),
     ces: z.number().nullable(),
   }),
+  consent: z
+    .strictObject({
+      unsubscribed: z
+        .boolean()
+        .describe('opted out of email: recognition and marketing emails are not sent'),
+      unsubscribedAt: isoOrNull.describe('when the opt-out was given (kept while it stands)'),
+      marketingConsent: z
+        .boolean()
+        .nullable()
+        .describe(
+          'false: no recognition or marketing message on any channel; null: never said (sent)',
+        ),
+    })
+    .describe('what the customer agreed to hear (identify traits, POST /v1/customers)'),
   scoredAt: isoOrNull,
   updatedAt: isoOrNull,
 })

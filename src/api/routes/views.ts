@@ -49,6 +49,11 @@ export function profileView(
     loyaltyType: p.loyaltyType,
     reasons: p.reasons,
     engagement: { referrals: p.referrals, reviews: p.reviews, nps: p.nps, ces: p.ces },
+    consent: {
+      unsubscribed: p.unsubscribedAtMs !== null,
+      unsubscribedAt: isoOrNull(p.unsubscribedAtMs),
+      marketingConsent: p.marketingConsent,
+    },
     scoredAt: isoOrNull(p.scoredAtMs),
     updatedAt: isoOrNull(p.updatedAtMs),
   }

@@ -66,8 +66,13 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   loyalty_type    VARCHAR,
   reasons         VARCHAR,            -- JSON array of {code, text, amount}
   scored_at       TIMESTAMP,
-  updated_at      TIMESTAMP NOT NULL
+  updated_at      TIMESTAMP NOT NULL,
+  unsubscribed_at TIMESTAMP,          -- when the customer opted out of email; NULL: not opted out
+  marketing_consent BOOLEAN           -- consent to marketing messages; NULL: never said
 );
+-- workspaces made before consent was kept: added, empty (no opt-out, consent never said)
+ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS unsubscribed_at TIMESTAMP;
+ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS marketing_consent BOOLEAN;
 CREATE TABLE IF NOT EXISTS profile_tier_grace (
   customer_id VARCHAR NOT NULL,     -- a customer a refit kept in a tier they fall below
   tier        INTEGER NOT NULL,     -- the tier index kept

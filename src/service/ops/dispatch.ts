@@ -4,7 +4,8 @@
 // the reason; an onboarding step over a cap is deferred instead, and the later steps of its
 // sequence wait for it (the customer was told how many steps there are). Before that, an action
 // whose playbook was disabled or removed meanwhile, whose occasion ended (a "we miss you" to a
-// customer who has ordered since), or an email whose customer's address was cleared, is
+// customer who has ordered since), a message the customer has refused since (an unsubscribe, a
+// marketing consent withdrawn), or an email whose customer's address was cleared, is
 // suppressed: what held when it was planned may not hold now.
 // Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a redelivery after a
 // crash between send and record; failures are retried 3 times with backoff, then marked failed in
@@ -25,7 +26,7 @@ import { actionsDue } from '../../data/queries/api-actions-due.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { budgetDays, COUNTED, contactOf, insertAll, TASK_COLUMNS, taskIdFor } from './ingest.ts'
 import { DAY_MS, opsProfile, type Profile } from './profile.ts'
-import { lacksAddress, NO_EMAIL } from './reach.ts'
+import { heldBack } from './reach.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
 
@@ -107,8 +108,9 @@ const RECHECKED = new Set(['next_purchase_due', 'best_at_risk', 'no_order_for'])
 
 /**
  * Why a deferred action due now is no longer wanted, or null when it still is: its playbook is
- * disabled or gone from the configuration (`playbook_disabled`), it is an email and the customer
- * has no email address now (`no_email`: cleared since it was held), or its time trigger, evaluated
+ * disabled or gone from the configuration (`playbook_disabled`), the customer refused it since it
+ * was held (`unsubscribed`, `no_consent`: consent.ts), it is an email and the customer has no
+ * email address now (`no_email`: cleared since it was held), or its time trigger, evaluated
  * now on the customer's current profile, no longer fires for the occasion its key names
  * (`no_longer_applies`: an order since, a next due date moved, no longer a best customer at risk).
  * @throws UsageError when the playbook names an unknown tier (as the tick does).
@@ -122,9 +124,11 @@ function stale(
   const p = store.ops.playbooks.find((x) => x.id === r.playbook_id)
   if (!p) return { reason: 'playbook_disabled', why: 'its playbook is no longer configured' }
   if (!p.enabled) return { reason: 'playbook_disabled', why: 'its playbook is disabled' }
-  if (lacksAddress({ kind: r.kind, channel: r.channel }, profile?.email)) {
-    return { reason: NO_EMAIL.reason, why: NO_EMAIL.detail }
-  }
+  const held = heldBack(
+    { kind: r.kind, channel: r.channel, department: r.department },
+    profile ?? { email: null, unsubscribedAtMs: null, marketingConsent: null },
+  )
+  if (held) return { reason: held.reason, why: held.detail }
   if (!RECHECKED.has(String(r.trigger_type))) return null
   const key = String(r.action_key)
   const still =

@@ -112,6 +112,28 @@ const emailText = z
   .max(320)
   .transform((v) => (v.trim() === '' ? null : v.trim()))
 
+/**
+ * The trait names a consent is read from, the first the call gives of each (a call that gives
+ * two of one with different values is refused: which one meant it?). `unsubscribed` and its
+ * aliases: the customer opted out of email (null clears the opt-out); `marketingConsent` and
+ * its aliases (Shopify's `acceptsMarketing`): consent to marketing messages (null: never said).
+ */
+export const CONSENT_TRAITS = {
+  unsubscribed: ['unsubscribed', 'emailOptOut', 'email_opt_out'],
+  marketingConsent: ['marketingConsent', 'marketing_consent', 'acceptsMarketing'],
+} as const
+const ALL_CONSENT_TRAITS: readonly string[] = [
+  ...CONSENT_TRAITS.unsubscribed,
+  ...CONSENT_TRAITS.marketingConsent,
+]
+/** A consent: JSON true, false or null, nothing that could be misread ("no", 0, "false"). */
+const consentFlag = z
+  .boolean({
+    error: (i) => `must be true, false or null (got ${JSON.stringify(i.input) ?? 'nothing'})`,
+  })
+  .nullable()
+  .optional()
+
 const Traits = z
   .object({
     // null clears the stored value, as an empty cell of a customers file does
@@ -131,8 +153,31 @@ const Traits = z
     channel: z.string().max(200).nullable().optional(),
     campaign: z.string().max(200).nullable().optional(),
     switching_cost: z.boolean().nullable().optional(),
+    ...Object.fromEntries(
+      ALL_CONSENT_TRAITS.map((n) => [
+        n,
+        consentFlag.describe(
+          (CONSENT_TRAITS.unsubscribed as readonly string[]).includes(n)
+            ? 'true: opted out of email (recognition and marketing emails are held back); false or null: opted in again'
+            : 'consent to marketing: false holds back recognition and marketing messages on every channel; null: never said',
+        ),
+      ]),
+    ),
   })
   .catchall(z.unknown())
+  .superRefine((t, ctx) => {
+    for (const names of Object.values(CONSENT_TRAITS)) {
+      const given = names.filter((n) => t[n] !== undefined)
+      for (const n of given.slice(1)) {
+        if (t[n] === t[given[0]!]) continue
+        ctx.addIssue({
+          code: 'custom',
+          path: [n],
+          message: `contradicts ${given[0]} (${JSON.stringify(t[given[0]!])}): give one of ${names.join(', ')}`,
+        })
+      }
+    }
+  })
 
 export const IdentifySchema = z.object({
   type: z.literal('identify'),
@@ -385,6 +430,10 @@ export const DirectCustomerSchema = z
     name: z.string().max(500).optional(),
     signup_at: dateTime.optional(),
     timezone: timeZone.optional(),
+    /** The customer opted out of email (false: opted in again). */
+    unsubscribed: z.boolean().optional(),
+    /** Consent to marketing messages (null: never said). */
+    marketing_consent: z.boolean().nullable().optional(),
   })
   .strict()
 
@@ -434,6 +483,10 @@ export interface IngestEvent {
     readonly name?: string | null
     readonly signupAtMs?: number | null
     readonly timeZone?: string
+    /** Opted out of email (true) or in again (false); the opt-out's time is the event's. */
+    readonly unsubscribed?: boolean
+    /** Consent to marketing messages; null: never said (cleared). */
+    readonly marketingConsent?: boolean | null
     /** Customer attributes the call carries (customers' columns: country ... switching_cost). */
     readonly attributes?: Readonly<Partial<Record<CustomerAttribute, string | boolean | null>>>
   } | null
@@ -505,6 +558,12 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
     const t = e.traits
     const name =
       t.name ?? ([t.firstName, t.lastName].filter((x) => x !== undefined).join(' ') || undefined)
+    const [unsubscribed, marketingConsent] = [
+      CONSENT_TRAITS.unsubscribed,
+      CONSENT_TRAITS.marketingConsent,
+    ].map((names) =>
+      names.map((n) => t[n] as boolean | null | undefined).find((v) => v !== undefined),
+    )
     const attributes = Object.fromEntries(
       CUSTOMER_ATTRIBUTES.flatMap((a) => (t[a] !== undefined ? [[a, t[a]]] : [])),
     )
@@ -519,6 +578,9 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
           ? { signupAtMs: t.createdAt === null ? null : Date.parse(t.createdAt) }
           : {}),
         ...(t.timezone !== undefined ? { timeZone: t.timezone } : {}),
+        // null clears the opt-out: not opted out
+        ...(unsubscribed !== undefined ? { unsubscribed: unsubscribed === true } : {}),
+        ...(marketingConsent !== undefined ? { marketingConsent } : {}),
         ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
       },
     }
@@ -641,18 +703,25 @@ export function orderAsEvent(o: z.output<typeof DirectOrderSchema>): SegmentEven
   }
 }
 
-/** Whether a profile holds every trait a direct customer sends (email, name, sign-up, zone). */
+/**
+ * Whether a profile holds every trait a direct customer sends (email, name, sign-up, zone,
+ * consent).
+ */
 export function holdsTraits(
   p: {
     email: string | null
     name: string | null
     signupAtMs: number | null
     timeZone: string | null
+    unsubscribedAtMs: number | null
+    marketingConsent: boolean | null
   },
   c: z.output<typeof DirectCustomerSchema>,
 ): boolean {
   return (
     (c.email === undefined || c.email === p.email) &&
+    (c.unsubscribed === undefined || c.unsubscribed === (p.unsubscribedAtMs !== null)) &&
+    (c.marketing_consent === undefined || c.marketing_consent === p.marketingConsent) &&
     (c.name === undefined || c.name === p.name) &&
     (c.signup_at === undefined || Date.parse(c.signup_at) === p.signupAtMs) &&
     (c.timezone === undefined || c.timezone === p.timeZone)
@@ -675,6 +744,8 @@ export function customerAsEvent(
     ...(c.name !== undefined ? { name: c.name } : {}),
     ...(c.signup_at !== undefined ? { createdAt: c.signup_at } : {}),
     ...(c.timezone !== undefined ? { timezone: c.timezone } : {}),
+    ...(c.unsubscribed !== undefined ? { unsubscribed: c.unsubscribed } : {}),
+    ...(c.marketing_consent !== undefined ? { marketingConsent: c.marketing_consent } : {}),
   }
   return {
     type: 'identify',

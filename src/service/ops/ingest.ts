@@ -40,7 +40,7 @@ import {
   surelyNewDay,
 } from './profile.ts'
 import { erasedKey, PSEUDONYM } from './pseudonym.ts'
-import { lacksAddress, NO_EMAIL } from './reach.ts'
+import { heldBack } from './reach.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { withdrawEndedTasks } from './tasks.ts'
 import { sqlDay, sqlTs, tsMs } from './time.ts'
@@ -216,23 +216,23 @@ export function planCandidates(
 /**
  * One customer's candidates through the contact budget in one pass, so they compete in priority
  * order whichever event fired them, then rows for the audit log (every action, with the
- * suppression or deferral reason) and the task table. What counts is added to `log`. An email
- * to a customer without an email address (reach.ts) is suppressed as `no_email` before the
- * budget, so it takes no slot from a message that can go out; a holdout one stays `holdout`
- * (the control draw does not depend on the address).
+ * suppression or deferral reason) and the task table. What counts is added to `log`. A message
+ * the customer refused (`unsubscribed`, `no_consent`) or an email to a customer without an email
+ * address (`no_email`; reach.ts) is suppressed before the budget, so it takes no slot from a
+ * message that can go out; a holdout one stays `holdout` (the control draw depends on neither).
  */
 export function budgetCandidates(
   store: OpsStore,
   candidates: readonly Candidate[],
-  to: Pick<Profile, 'timeZone' | 'email'>,
+  to: Pick<Profile, 'timeZone' | 'email' | 'unsubscribedAtMs' | 'marketingConsent'>,
   nowMs: number,
   log: ContactLogEntry[],
   out: PlanOutput,
 ): void {
   if (candidates.length === 0) return
-  const unreachable = candidates.map(({ action: a }) => !a.control && lacksAddress(a, to.email))
+  const held = candidates.map(({ action: a }) => (a.control ? null : heldBack(a, to)))
   const budgeted = applyContactBudget(
-    candidates.filter((_, i) => !unreachable[i]).map((c) => c.action),
+    candidates.filter((_, i) => held[i] === null).map((c) => c.action),
     log,
     nowMs,
     store.ops.contactBudget,
@@ -240,16 +240,18 @@ export function budgetCandidates(
   )
   let next = 0
   const decisions = candidates.map(
-    ({ action: a }, i): Omit<BudgetDecision, 'reason'> & { reason: string | null } =>
-      unreachable[i]
+    ({ action: a }, i): Omit<BudgetDecision, 'reason'> & { reason: string | null } => {
+      const h = held[i]
+      return h
         ? {
             idempotencyKey: a.idempotencyKey,
             outcome: 'suppressed',
             untilMs: null,
             blockedBy: [],
-            ...NO_EMAIL,
+            ...h,
           }
-        : budgeted[next++]!,
+        : budgeted[next++]!
+    },
   )
   const playbookOf = new Map(candidates.map((c) => [c.action.idempotencyKey, c.action.playbookId]))
   candidates.forEach(({ action: a, eventId }, i) => {
@@ -517,6 +519,14 @@ function applyEvent(
       name: t.name === undefined ? q.name : t.name,
       signupAtMs: t.signupAtMs === undefined ? q.signupAtMs : t.signupAtMs,
       timeZone: t.timeZone ?? q.timeZone,
+      // an opt-out keeps the time it was first given (identify calls repeat every trait)
+      unsubscribedAtMs:
+        t.unsubscribed === undefined
+          ? q.unsubscribedAtMs
+          : t.unsubscribed
+            ? (q.unsubscribedAtMs ?? e.atMs)
+            : null,
+      marketingConsent: t.marketingConsent === undefined ? q.marketingConsent : t.marketingConsent,
     }
   }
   if (e.referral && counts(e, repeats)) q = { ...q, referrals: q.referrals + 1 }

@@ -116,6 +116,10 @@ export interface Profile {
   reasons: Reason[]
   scoredAtMs: number | null
   updatedAtMs: number
+  /** When the customer opted out of email (identify `unsubscribed: true`); null: not opted out. */
+  unsubscribedAtMs: number | null
+  /** Consent to marketing messages (identify `marketingConsent`); null: never said. */
+  marketingConsent: boolean | null
 }
 
 export function emptyProfile(customerId: string, nowMs: number): Profile {
@@ -145,6 +149,8 @@ export function emptyProfile(customerId: string, nowMs: number): Profile {
     reasons: [],
     scoredAtMs: null,
     updatedAtMs: nowMs,
+    unsubscribedAtMs: null,
+    marketingConsent: null,
   }
 }
 

@@ -50,6 +50,8 @@ export const PROFILE_COLUMNS = [
   'reasons',
   'scored_at',
   'updated_at',
+  'unsubscribed_at',
+  'marketing_consent',
 ] as const
 
 const ts = (ms: number | null): string | null => (ms === null ? null : sqlTs(ms))
@@ -84,6 +86,8 @@ export function profileRow(p: Profile): unknown[] {
     JSON.stringify(p.reasons),
     ts(p.scoredAtMs),
     ts(p.updatedAtMs),
+    ts(p.unsubscribedAtMs),
+    p.marketingConsent,
   ]
 }
 
@@ -115,6 +119,11 @@ export function rowProfile(r: Row): Profile {
     reasons: r.reasons ? (JSON.parse(String(r.reasons)) as Profile['reasons']) : [],
     scoredAtMs: tsMs(r.scored_at),
     updatedAtMs: tsMs(r.updated_at) ?? 0,
+    unsubscribedAtMs: tsMs(r.unsubscribed_at),
+    marketingConsent:
+      r.marketing_consent === null || r.marketing_consent === undefined
+        ? null
+        : Boolean(r.marketing_consent),
   }
 }
 
