@@ -10,7 +10,11 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
 })
 
-/** The server's stderr until it has said `until` (or 20 s), then it is stopped. */
+/**
+ * The server's stderr until it has said `until` (or 20 s), then it is stopped; resolves once it
+ * has exited, so that the workspace is free for the next command (`keys create` right after a
+ * kill found it still served, now and then).
+ */
 function startupNotes(db: string, until: RegExp | null): Promise<string> {
   const child = spawn(
     process.execPath,
@@ -24,9 +28,11 @@ function startupNotes(db: string, until: RegExp | null): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = ''
     let err = ''
+    let stopping = false
     const done = () => {
+      if (stopping) return
+      stopping = true
       child.kill('SIGTERM')
-      resolve(err)
     }
     const timer = setTimeout(done, 20_000)
     child.stdout!.on('data', (d) => {
@@ -41,7 +47,11 @@ function startupNotes(db: string, until: RegExp | null): Promise<string> {
         done()
       }
     })
-    child.on('exit', (code) => (code === 0 || code === null ? undefined : reject(new Error(err))))
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      if (code === 0 || code === null || stopping) resolve(err)
+      else reject(new Error(err))
+    })
   })
 }
 
