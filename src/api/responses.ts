@@ -160,7 +160,8 @@ export const TaskAnswer = z.strictObject({
   id: z.string(),
   customerId: z.string(),
   title: z.string(),
-  role: z.string(),
+  /** The team the task is for; null when the playbook gave it to one person (`assignee`). */
+  role: z.string().nullable(),
   assignee: z.string().nullable(),
   playbookId: z.string().nullable(),
   goalId: z.string().nullable(),
