@@ -10,44 +10,39 @@ import { freshWorkspace, write } from './helpers.ts'
 const now = new Date('2024-03-01T00:00:00Z')
 
 describe('a header that names UTC', () => {
-  it('wins over --tz for times without an offset, in the fast and the validating path', async () => {
+  // a bad row sends the file down the validating path
+  it.each([
+    ['the fast path', false],
+    ['the validating path', true],
+  ] as const)('wins over --tz for times without an offset, in %s', async (_path, bad) => {
     const { engine, dir } = await freshWorkspace()
     try {
-      const rows = (o: string) => [
-        `${o}1,cus_1,2024-01-20 04:40:00,10.00,usd`,
-        `${o}2,cus_2,2024-01-10 12:00:00+01:00,20.00,usd`,
+      const lines = [
+        'id,Customer ID,Created (UTC),Amount,Currency',
+        'O1,cus_1,2024-01-20 04:40:00,10.00,usd',
+        'O2,cus_2,2024-01-10 12:00:00+01:00,20.00,usd',
+        ...(bad ? ['O3,cus_3,x,1,usd'] : []),
       ]
-      const header = 'id,Customer ID,Created (UTC),Amount,Currency'
-      const good = write(dir, 'stripe.csv', [header, ...rows('F')].join('\n'))
-      // a bad row sends the file down the validating path
-      const bad = write(
-        dir,
-        'stripe-bad.csv',
-        [header, ...rows('V'), 'V3,cus_3,x,1,usd'].join('\n'),
+      const file = write(dir, 'stripe.csv', lines.join('\n'))
+      const r = await importFile(engine, file, {
+        kind: 'orders',
+        now,
+        tz: 'America/Los_Angeles',
+        ...(bad ? { skipBadRows: true } : {}),
+      })
+      expect(r.rowsStored).toBe(2)
+      expect(r.utcColumns).toEqual(['Created (UTC)'])
+      expect(importNotes(r).join('\n')).toContain(
+        'Created (UTC) names UTC as its zone, so its times without an offset were read as UTC, not in the --tz zone',
       )
-      for (const [file, extra] of [
-        [good, {}],
-        [bad, { skipBadRows: true }],
-      ] as const) {
-        const r = await importFile(engine, file, {
-          kind: 'orders',
-          now,
-          tz: 'America/Los_Angeles',
-          ...extra,
-        })
-        expect(r.utcColumns).toEqual(['Created (UTC)'])
-        expect(importNotes(r).join('\n')).toContain(
-          'Created (UTC) names UTC as its zone, so its times without an offset were read as UTC, not in the --tz zone',
-        )
-        const at = await engine.query<{ t: string; d: string }>(
-          `SELECT CAST(ordered_at AS VARCHAR) AS t, CAST(order_date AS VARCHAR) AS d FROM orders WHERE source = '${file}' ORDER BY order_id`,
-        )
-        // 04:40 UTC is 20:40 on the 19th in Los Angeles; an offset is the instant it says
-        expect(at).toEqual([
-          { t: '2024-01-20 04:40:00', d: '2024-01-19' },
-          { t: '2024-01-10 11:00:00', d: '2024-01-10' },
-        ])
-      }
+      const at = await engine.query<{ t: string; d: string }>(
+        'SELECT CAST(ordered_at AS VARCHAR) AS t, CAST(order_date AS VARCHAR) AS d FROM orders ORDER BY order_id',
+      )
+      // 04:40 UTC is 20:40 on the 19th in Los Angeles; an offset is the instant it says
+      expect(at).toEqual([
+        { t: '2024-01-20 04:40:00', d: '2024-01-19' },
+        { t: '2024-01-10 11:00:00', d: '2024-01-10' },
+      ])
     } finally {
       await engine.close()
     }

@@ -813,13 +813,14 @@ export function resolveColumns(
       )
     }
   }
-  const others = map.amount === undefined ? otherAmounts(headers, specs, columns, used) : []
+  const others =
+    map.amount === undefined ? unreadNamedLike('amount', headers, specs, columns, used) : []
   const otherIds =
     kind === 'orders' &&
     layout === 'plain' &&
     map.customer_id === undefined &&
     !guessed.guessedCustomer
-      ? otherCustomers(headers, specs, columns, used)
+      ? unreadNamedLike('customer_id', headers, specs, columns, used, customerNamed)
       : []
   const lineTotal =
     lineItems &&
@@ -858,45 +859,28 @@ export function resolveColumns(
 /** What a column naming the customer holds, after who (folded): `Customer User ID`, `Buyer Email`. */
 const CUSTOMER_WHO = /(customer|user|client|buyer|member|kunde|klant)/
 const CUSTOMER_WHAT = /(id|email|number|no|nr)$/
+const customerNamed = (folded: string): boolean =>
+  CUSTOMER_WHO.test(folded) && CUSTOMER_WHAT.test(folded)
 
 /**
- * Headers no field took that name the customer too (a synonym of customer_id, or a customer's,
- * user's ... id, email or number: WooCommerce's Customer User ID beside the Billing Email read),
- * when the customer was found by name: the import says which was read.
+ * Headers no field took that are named as `field` is (a synonym, alone or with a qualifier, or a
+ * folded name `also` takes), when `field` was found by name: "Revenue net" beside the "Revenue
+ * gross" read as the amount; WooCommerce's Customer User ID beside the Billing Email read as the
+ * customer. The import says which was read.
  */
-function otherCustomers(
+function unreadNamedLike(
+  field: string,
   headers: readonly string[],
   specs: readonly FieldSpec[],
   columns: Readonly<Record<string, string>>,
   used: ReadonlySet<string>,
+  also: (folded: string) => boolean = () => false,
 ): string[] {
-  const spec = specs.find((s) => s.field === 'customer_id')
-  if (spec === undefined || columns.customer_id === undefined) return []
+  const spec = specs.find((s) => s.field === field)
+  if (spec === undefined || columns[field] === undefined) return []
   return headers.filter((h) => {
     const f = fold(h)
-    return (
-      !used.has(h) &&
-      (spec.synonyms.some((syn) => f === syn || qualified(f, syn)) ||
-        (CUSTOMER_WHO.test(f) && CUSTOMER_WHAT.test(f)))
-    )
-  })
-}
-
-/**
- * Headers no field took that are named as the amount is (a synonym, alone or with a qualifier:
- * "Revenue net" beside the "Revenue gross" read), when the amount was found by name.
- */
-function otherAmounts(
-  headers: readonly string[],
-  specs: readonly FieldSpec[],
-  columns: Readonly<Record<string, string>>,
-  used: ReadonlySet<string>,
-): string[] {
-  const spec = specs.find((s) => s.field === 'amount')
-  if (spec === undefined || columns.amount === undefined) return []
-  return headers.filter((h) => {
-    const f = fold(h)
-    return !used.has(h) && spec.synonyms.some((syn) => f === syn || qualified(f, syn))
+    return !used.has(h) && (spec.synonyms.some((syn) => f === syn || qualified(f, syn)) || also(f))
   })
 }
 
