@@ -1,11 +1,13 @@
 // Playbooks, tasks, goals, jobs and keys: the audit log of actions, the staff task workflow, team
 // goal progress, each playbook's effect against its holdout, the refit job, key management.
 import { z } from 'zod'
+import type { StaffTask } from '../../core/ops/tasks.ts'
 import { actionsList } from '../../data/queries/api-actions-list.ts'
 import { playbookEffect } from '../../service/ops/effect.ts'
 import { dateTime } from '../../service/ops/events.ts'
 import { createApiKey, listApiKeys, revokeKeyKeepingAdmin } from '../../service/ops/keys.ts'
 import { runTick } from '../../service/ops/scheduler.ts'
+import type { OpsStore } from '../../service/ops/store.ts'
 import {
   cancel,
   claim,
@@ -16,6 +18,7 @@ import {
   release,
 } from '../../service/ops/tasks.ts'
 import { isoOrNull, sqlTs, tsMs } from '../../service/ops/time.ts'
+import type { Principal } from '../auth.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../cursor.ts'
 import { AuthError } from '../errors.ts'
 import {
@@ -31,7 +34,7 @@ import {
   TasksAnswer,
   TickAnswer,
 } from '../responses.ts'
-import { route } from '../route.ts'
+import { type Route, route } from '../route.ts'
 import {
   ActionsQuery,
   CancelBody,
@@ -50,6 +53,38 @@ const storeTime = (c: { at: string; id: string }) => ({ at: sqlTs(Date.parse(c.a
 
 /** POST /v1/jobs/tick: evaluate as of `now` (admin keys only) instead of the server clock. */
 const TickBody = z.object({ now: dateTime.optional() }).strict()
+
+/**
+ * POST /v1/tasks/{id}/<move>: one of a task's moves (claim, complete, release, cancel), each with
+ * the `tasks` permission, a 409 when the task is not in a state that allows it, and the task as
+ * it is after the move for an answer.
+ */
+function taskMove<B>(
+  move: string,
+  m: {
+    readonly summary: string
+    readonly body: z.ZodType<B>
+    /** The answer's description: the task as the move leaves it. */
+    readonly answer: string
+    readonly run: (store: OpsStore, id: string, body: B, principal: Principal) => Promise<StaffTask>
+  },
+): Route {
+  return route({
+    method: 'post',
+    path: `/v1/tasks/:id/${move}`,
+    openapiPath: `/v1/tasks/{id}/${move}`,
+    permission: 'tasks',
+    tag: 'tasks',
+    summary: m.summary,
+    body: m.body,
+    response: { schema: TaskAnswer, description: m.answer },
+    errors: [409],
+    example: `/v1/tasks/task_x/${move}`,
+    handler: async ({ params, body, principal, deps }) => ({
+      json: taskView(await m.run(deps.store, params.id!, body, principal)),
+    }),
+  })
+}
 
 export const operationRoutes = [
   route({
@@ -164,70 +199,33 @@ export const operationRoutes = [
       }
     },
   }),
-  route({
-    method: 'post',
-    path: '/v1/tasks/:id/claim',
-    openapiPath: '/v1/tasks/{id}/claim',
-    permission: 'tasks',
-    tag: 'tasks',
+  taskMove('claim', {
     summary:
       'Claim an open task (as `by`, default the API key name; the body may be left out). 409 when not open.',
     body: ClaimBody,
-    response: { schema: TaskAnswer, description: 'The task, claimed' },
-    errors: [409],
-    example: '/v1/tasks/task_x/claim',
-    handler: async ({ params, body, principal, deps }) => ({
-      json: taskView(await claim(deps.store, params.id!, body?.by ?? principal.name)),
-    }),
+    answer: 'The task, claimed',
+    run: (store, id, body, principal) => claim(store, id, body?.by ?? principal.name),
   }),
-  route({
-    method: 'post',
-    path: '/v1/tasks/:id/complete',
-    openapiPath: '/v1/tasks/{id}/complete',
-    permission: 'tasks',
-    tag: 'tasks',
+  taskMove('complete', {
     summary: 'Complete a claimed task with an outcome. 409 when not claimed by `by`.',
     body: CompleteBody,
-    response: { schema: TaskAnswer, description: 'The task, completed' },
-    errors: [409],
-    example: '/v1/tasks/task_x/complete',
-    handler: async ({ params, body, principal, deps }) => ({
-      json: taskView(
-        await complete(deps.store, params.id!, body.by ?? principal.name, body.outcome),
-      ),
-    }),
+    answer: 'The task, completed',
+    run: (store, id, body, principal) =>
+      complete(store, id, body.by ?? principal.name, body.outcome),
   }),
-  route({
-    method: 'post',
-    path: '/v1/tasks/:id/release',
-    openapiPath: '/v1/tasks/{id}/release',
-    permission: 'tasks',
-    tag: 'tasks',
+  taskMove('release', {
     summary:
       'Release a claimed task back to open, as its claimer `by` (default the API key name; the body may be left out). 409 when not claimed by `by`.',
     body: ReleaseBody,
-    response: { schema: TaskAnswer, description: 'The task, open again' },
-    errors: [409],
-    example: '/v1/tasks/task_x/release',
-    handler: async ({ params, body, principal, deps }) => ({
-      json: taskView(await release(deps.store, params.id!, body?.by ?? principal.name)),
-    }),
+    answer: 'The task, open again',
+    run: (store, id, body, principal) => release(store, id, body?.by ?? principal.name),
   }),
-  route({
-    method: 'post',
-    path: '/v1/tasks/:id/cancel',
-    openapiPath: '/v1/tasks/{id}/cancel',
-    permission: 'tasks',
-    tag: 'tasks',
+  taskMove('cancel', {
     summary:
       'Cancel an open or claimed task with a reason; it then counts toward no goal. 409 when completed or cancelled.',
     body: CancelBody,
-    response: { schema: TaskAnswer, description: 'The task, cancelled' },
-    errors: [409],
-    example: '/v1/tasks/task_x/cancel',
-    handler: async ({ params, body, deps }) => ({
-      json: taskView(await cancel(deps.store, params.id!, body.reason)),
-    }),
+    answer: 'The task, cancelled',
+    run: (store, id, body) => cancel(store, id, body.reason),
   }),
   route({
     method: 'get',
