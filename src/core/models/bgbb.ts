@@ -14,9 +14,8 @@ import {
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, logSumExp } from '../special.ts'
-import { checkParams, type NextPurchase } from './common.ts'
+import { betaBoundary, checkParams, type NextPurchase } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
-import { betaBoundary, explainFlatOptimum } from './sbg.ts'
 import type { FitResult, Histories } from './types.ts'
 
 /** Beta(α, β) transaction probability, Beta(γ, δ) dropout probability per opportunity. */
@@ -194,29 +193,26 @@ export function fitBgbb(h: Histories): FitResult<BgbbParams> {
   }
   const explain = (name: string, _: 'high' | 'low', theta: readonly number[]) =>
     explainBgbbBoundary(h, name, theta)
-  try {
-    return fitOnLogScale<BgbbParams>({
-      model: 'bgbb',
-      names: ['alpha', 'beta', 'gamma', 'delta'],
-      logLikelihood: (p) => total(p, h, null),
-      gradientLog: (th) => {
-        const p = th.map(Math.exp)
-        const g = [0, 0, 0, 0]
-        total(p, h, g)
-        return g.map((v, i) => v * p[i]!)
-      },
-      start: [1, 1, 1, 1],
-      // dropout rare but uneven (γ and δ small) lies past a ridge toward γ -> 0 from the first start
-      moreStarts: [
-        [1, 1, 0.01, 0.1],
-        [1, 1, 0.1, 10],
-      ],
-      customers: h.customers,
-      explainBoundary: explain,
-    })
-  } catch (e) {
-    throw explainFlatOptimum(e, explain)
-  }
+  return fitOnLogScale<BgbbParams>({
+    model: 'bgbb',
+    names: ['alpha', 'beta', 'gamma', 'delta'],
+    logLikelihood: (p) => total(p, h, null),
+    gradientLog: (th) => {
+      const p = th.map(Math.exp)
+      const g = [0, 0, 0, 0]
+      total(p, h, g)
+      return g.map((v, i) => v * p[i]!)
+    },
+    start: [1, 1, 1, 1],
+    // dropout rare but uneven (γ and δ small) lies past a ridge toward γ -> 0 from the first start
+    moreStarts: [
+      [1, 1, 0.01, 0.1],
+      [1, 1, 0.1, 10],
+    ],
+    customers: h.customers,
+    explainBoundary: explain,
+    explainFlat: (th) => explainBgbbBoundary(h, '', th),
+  })
 }
 
 /**

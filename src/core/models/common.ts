@@ -1201,3 +1201,23 @@ function buildPairs(ix: Indexed): Pairs {
   }
   return { pairX: Int32Array.from(px), pairT: Int32Array.from(pt), pT, pTx }
 }
+
+/** A partner past e^±5 is running with a parameter past e^±7 (both to 0 or both to ∞). */
+const PARTNER_LOG = 5
+
+/**
+ * What a pair of Beta(a, b) parameters at a boundary means, from where the fit stopped (log a,
+ * log b): both to ∞ (no heterogeneity: everyone has the mean a/(a+b)), both to 0 (every
+ * probability is 0 or 1, a share a/(a+b) at 1), or the mean itself to 0 or 1. Null when neither
+ * is past e^±7.
+ */
+export function betaBoundary(
+  la: number,
+  lb: number,
+): { readonly kind: 'shared' | 'zero-one' | 'to-zero' | 'to-one'; readonly mean: number } | null {
+  if (!(Math.abs(la) > EXTREME_LOG || Math.abs(lb) > EXTREME_LOG)) return null
+  const mean = 1 / (1 + Math.exp(lb - la))
+  if (la > PARTNER_LOG && lb > PARTNER_LOG) return { kind: 'shared', mean }
+  if (la < -PARTNER_LOG && lb < -PARTNER_LOG) return { kind: 'zero-one', mean }
+  return { kind: mean < 0.5 ? 'to-zero' : 'to-one', mean }
+}

@@ -8,6 +8,7 @@ import {
   numericHessian,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
+import { EXTREME_LOG } from './common.ts'
 import type { FitResult } from './types.ts'
 
 // The exact 97.5 % normal quantile, as summarizeFit (common.ts) uses: with the rounded 1.96 the
@@ -31,6 +32,11 @@ export interface LogScaleProblem {
   readonly moreStarts?: readonly (readonly number[])[]
   /** Number of customers (weights summed): scales the objective and enters BIC. */
   readonly customers: number
+  /**
+   * Plain-words meaning of an optimum far out at a boundary (some |log θ| past 7) where the
+   * likelihood is flat, appended to that ConvergenceError (log-parameters given).
+   */
+  readonly explainFlat?: (logParams: readonly number[]) => string | undefined
   /** Plain-words meaning of a parameter running off to a boundary, for the error message. */
   readonly explainBoundary?: (
     name: string,
@@ -71,6 +77,18 @@ export function fitOnLogScale<P extends Record<string, number>>(
   }
   if (opt === null) throw failure
   const th = opt.x
+  const iterations = opt.iterations
+  // a flat optimum far out at a boundary: what that boundary says about the data, when known
+  const flat = (message: string, details: Record<string, unknown>): ConvergenceError => {
+    const far = th.some((t) => Math.abs(t) > EXTREME_LOG)
+    const meaning = far ? prob.explainFlat?.(th) : undefined
+    return new ConvergenceError(
+      meaning ? `${message}: ${meaning}` : message,
+      iterations,
+      th.map(Math.exp),
+      details,
+    )
+  }
   const H = g
     ? hessianFromGradient((t) => g(t).map((v) => v * n), th)
     : numericHessian((t) => f(t) * n, th)
@@ -78,10 +96,8 @@ export function fitOnLogScale<P extends Record<string, number>>(
   try {
     se = standardErrorsFromLogHessian(th, H).standardErrors
   } catch (e) {
-    throw new ConvergenceError(
+    throw flat(
       `${prob.model}: the likelihood is flat in some direction at the optimum (Hessian not positive definite); the data cannot identify all parameters`,
-      opt.iterations,
-      th.map(Math.exp),
       { hessian: H, cause: e instanceof Error ? e.message : String(e) },
     )
   }
@@ -103,10 +119,8 @@ export function fitOnLogScale<P extends Record<string, number>>(
     return !(lo > 0 && Number.isFinite(hi))
   })
   if (unbounded.length > 0) {
-    throw new ConvergenceError(
+    throw flat(
       `${prob.model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'}`,
-      opt.iterations,
-      th.map(Math.exp),
       {},
     )
   }

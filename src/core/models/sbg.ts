@@ -1,11 +1,11 @@
 // Shifted-beta-geometric model of contractual retention (Fader & Hardie 2007), fitted from a
 // survival curve (share of a cohort still active per period) turned into counts lost per period.
-import { ConvergenceError, DataError } from '../../errors.ts'
+import { DataError } from '../../errors.ts'
 import { discountedSurvivalSum, logGammaRatio, survivalSumAhead } from '../gamma-ratio-series.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lbeta } from '../special.ts'
-import { checkParams } from './common.ts'
+import { betaBoundary, checkParams } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
@@ -146,76 +146,20 @@ export function fitSbg(c: SbgCounts): FitResult<SbgParams> {
   }
   const explain = (_: string, __: 'high' | 'low', th: readonly number[]) =>
     explainSbgBoundary(c, th)
-  try {
-    return fitOnLogScale<SbgParams>({
-      model: 'sbg',
-      names: ['alpha', 'beta'],
-      logLikelihood: (p) => llAndGrad(c, p[0]!, p[1]!)[0],
-      gradientLog: (th) => {
-        const [a, b] = [Math.exp(th[0]!), Math.exp(th[1]!)]
-        const v = llAndGrad(c, a, b)
-        return [v[1] * a, v[2] * b]
-      },
-      start: [1, 1],
-      customers: churned + c.alive,
-      explainBoundary: explain,
-    })
-  } catch (e) {
-    throw explainFlatOptimum(e, explain)
-  }
-}
-
-/**
- * |log α| or |log β| past which the fit is at a boundary of the model (e^7 ≈ 1,100; the run-off
- * bound is e^15); a partner past e^±5 is running with it (α, β together to 0 or to ∞).
- */
-const EXTREME_LOG = 7
-const PARTNER_LOG = 5
-
-/**
- * A ConvergenceError of fitOnLogScale's own (the likelihood flat at an optimum far out at a
- * boundary, whose `lastParams` are natural-scale) with what that boundary says about the data
- * appended; run-offs (`details.diverged`) already carry it, anything else passes unchanged.
- * Shared with bgbb.ts.
- */
-export function explainFlatOptimum(
-  e: unknown,
-  explain: (name: string, dir: 'high' | 'low', logParams: readonly number[]) => string | undefined,
-): unknown {
-  if (!(e instanceof ConvergenceError)) return e
-  const { iterations, lastParams, ...rest } = e.details as {
-    iterations: number
-    lastParams: readonly number[]
-    diverged?: string
-    start?: unknown
-  }
-  // minimize's own errors (they carry `start`) hold log-scale parameters and explain run-offs
-  if (rest.diverged !== undefined || rest.start !== undefined || !Array.isArray(lastParams)) {
-    return e
-  }
-  const theta = lastParams.map(Math.log)
-  if (!theta.some((t) => Math.abs(t) > EXTREME_LOG)) return e
-  const meaning = explain('', 'high', theta)
-  return meaning
-    ? new ConvergenceError(`${e.message}: ${meaning}`, iterations, lastParams, rest)
-    : e
-}
-
-/**
- * What a pair of Beta(a, b) parameters at a boundary means, from where the fit stopped (log a,
- * log b): both to ∞ (no heterogeneity: everyone has the mean a/(a+b)), both to 0 (every
- * probability is 0 or 1, a share a/(a+b) at 1), or the mean itself to 0 or 1. Null when neither
- * is past e^±7. Shared with bgbb.ts.
- */
-export function betaBoundary(
-  la: number,
-  lb: number,
-): { readonly kind: 'shared' | 'zero-one' | 'to-zero' | 'to-one'; readonly mean: number } | null {
-  if (!(Math.abs(la) > EXTREME_LOG || Math.abs(lb) > EXTREME_LOG)) return null
-  const mean = 1 / (1 + Math.exp(lb - la))
-  if (la > PARTNER_LOG && lb > PARTNER_LOG) return { kind: 'shared', mean }
-  if (la < -PARTNER_LOG && lb < -PARTNER_LOG) return { kind: 'zero-one', mean }
-  return { kind: mean < 0.5 ? 'to-zero' : 'to-one', mean }
+  return fitOnLogScale<SbgParams>({
+    model: 'sbg',
+    names: ['alpha', 'beta'],
+    logLikelihood: (p) => llAndGrad(c, p[0]!, p[1]!)[0],
+    gradientLog: (th) => {
+      const [a, b] = [Math.exp(th[0]!), Math.exp(th[1]!)]
+      const v = llAndGrad(c, a, b)
+      return [v[1] * a, v[2] * b]
+    },
+    start: [1, 1],
+    customers: churned + c.alive,
+    explainBoundary: explain,
+    explainFlat: (th) => explainSbgBoundary(c, th),
+  })
 }
 
 const pct = (v: number): string => `${(100 * v).toPrecision(3)} %`
