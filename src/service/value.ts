@@ -648,6 +648,7 @@ async function sinceReferral(
       revenue: col('revenue'),
       margin: col('margin'),
       orders: col('orders'),
+      paidOrders: col('paid_orders'),
       ticketMinutes: col('ticket_minutes'),
       returns: col('returns'),
       returnAmount: col('return_amount'),

@@ -183,6 +183,30 @@ T2,B,2024-02-10,5
     expect(r.A?.referral_value).toBeCloseTo(95, 9)
     expect(r.A?.total_value).toBeCloseTo(10 + 95, 9)
   })
+
+  test('an order refunded in full before the referral is no sale before it either', async () => {
+    // B's order 2 (80) was refunded in full before A referred B on 2024-02-01; orders 4 (50,
+    // cost 25, before the referral) and 3 (120, cost 60, on its day) count. Fees 0.30 per paid
+    // order: B's own profit = 85 - 0.60 = 84.40, of which 25 - 0.30 = 24.70 before the referral,
+    // so A's referral value is 59.70 (it was 60.00 when the refunded order paid a fee before the
+    // referral that B's own value never charged).
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-01-05,80,50
+2,B,2024-01-08,-80,-50
+4,B,2024-01-10,50,25
+3,B,2024-02-01,120,60
+`,
+      referrals: `referrer,referred,date
+A,B,2024-02-01
+`,
+    })
+    await analyzeValue(engine, { costs: { ...FREE, paymentFeeFixed: 0.3 } })
+    const r = await rows(engine, 'historical_profit, referral_value')
+    expect(r.B?.historical_profit).toBeCloseTo(84.4, 9)
+    expect(r.A?.referral_value).toBeCloseTo(59.7, 9)
+  })
 })
 
 describe('cost to serve', () => {

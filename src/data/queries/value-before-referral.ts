@@ -4,13 +4,14 @@
 // first purchase came before their (earliest, dated) referral.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
-import { RETURNS_WITH_OWNER } from './value-facts.ts'
+import { RETURNS_WITH_OWNER, refundedInFull } from './value-facts.ts'
 
 /** Columns of {@link valueBeforeReferral}, after idx, all DOUBLE PRECISION. */
 export const BEFORE_REFERRAL_COLUMNS = [
   'revenue',
   'margin',
   'orders',
+  'paid_orders',
   'ticket_minutes',
   'returns',
   'return_amount',
@@ -18,11 +19,14 @@ export const BEFORE_REFERRAL_COLUMNS = [
 ] as const
 
 /**
- * Rows (idx, revenue, margin, orders, ticket_minutes, returns, return_amount, discount): for each
- * analysis row (idx as in value-facts.ts) whose customer bought before the day of their earliest
- * dated referral (on or before `asOf`), the order rows (net amounts, order rows with amount >= 0
- * counted as orders; margin NULL when no row has one), ticket minutes, returns and discounts dated
- * before that day. Orders on the referral day count as since the referral.
+ * Rows (idx, revenue, margin, orders, paid_orders, ticket_minutes, returns, return_amount,
+ * discount): for each analysis row (idx as in value-facts.ts) whose customer bought before the
+ * day of their earliest dated referral (on or before `asOf`), the order rows (net amounts, order
+ * rows with amount >= 0 counted as orders and those above 0 as paid ones; margin NULL when no row
+ * has one), ticket minutes, returns and discounts dated before that day. Orders on the referral
+ * day count as since the referral. An order refunded in full by `asOf` is left out with its
+ * refunds, as the customer's own value leaves it out (value-facts.ts): it was never a sale, so it
+ * neither adds to what came before nor pays an order's shipping and fee there.
  */
 export function valueBeforeReferral(d: Dialect, args: { analysis: string; asOf: string }): Query {
   const a = sqlIdent(args.analysis)
@@ -46,15 +50,18 @@ early AS (
 )
 SELECT ${dbl('e.idx')} AS idx,
   ${dbl('coalesce(o.revenue, 0)')} AS revenue, ${dbl('o.margin')} AS margin,
-  ${dbl('coalesce(o.orders, 0)')} AS orders, ${dbl('coalesce(t.minutes, 0)')} AS ticket_minutes,
+  ${dbl('coalesce(o.orders, 0)')} AS orders, ${dbl('coalesce(o.paid, 0)')} AS paid_orders,
+  ${dbl('coalesce(t.minutes, 0)')} AS ticket_minutes,
   ${dbl('coalesce(r.returns, 0)')} AS returns, ${dbl('coalesce(r.amount, 0)')} AS return_amount,
   ${dbl('coalesce(o.discount, 0)')} AS discount
 FROM early e
 LEFT JOIN (
   SELECT o.customer_id, sum(o.amount) AS revenue, sum(o.margin) AS margin,
-    count(*) FILTER (WHERE o.amount >= 0) AS orders, sum(coalesce(o.discount, 0)) AS discount
+    count(*) FILTER (WHERE o.amount >= 0) AS orders,
+    count(*) FILTER (WHERE o.amount > 0) AS paid, sum(coalesce(o.discount, 0)) AS discount
   FROM orders o JOIN early e ON e.customer_id = o.customer_id
-  WHERE o.order_date < e.day
+  LEFT JOIN (${refundedInFull(asOf)}) c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  WHERE o.order_date < e.day AND c.order_id IS NULL
   GROUP BY o.customer_id
 ) o ON o.customer_id = e.customer_id
 LEFT JOIN (

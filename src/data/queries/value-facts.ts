@@ -203,7 +203,7 @@ ORDER BY idx`,
  * are not in the discounted share (which is over the customer's `orders`).
  * Only orders that have a refund are grouped.
  */
-const refundedInFull = (asOf: string): string => `
+export const refundedInFull = (asOf: string): string => `
     SELECT o.customer_id, o.order_id
     FROM orders o
     JOIN (
