@@ -45,8 +45,12 @@ const OPS: OpsConfigInput = {
 describe.each(STORES)('consent on $name', (kind) => {
   let h: Harness
   const received: { url: string; body: { customerId: string } }[] = []
+  // a receiver that is down for this customer's messages: they stay queued for a retry
+  let downFor: string | null = null
   const record: Fetch = async (url, init) => {
-    received.push({ url, body: JSON.parse(String(init.body)) })
+    const body = JSON.parse(String(init.body))
+    if (body.customerId === downFor) return { ok: false, status: 503 }
+    received.push({ url, body })
     return { ok: true, status: 200 }
   }
   beforeAll(async () => {
@@ -207,6 +211,50 @@ describe.each(STORES)('consent on $name', (kind) => {
     // the service email held with it still goes
     expect(hooksOf('N9')).toContain('http://hooks/order-help')
     expect(hooksOf('N9')).not.toContain('http://hooks/thanks')
+  })
+
+  it('queued for a retry, a message is suppressed at send when the customer unsubscribed or lost their email meanwhile', async () => {
+    h.clock.now = Date.parse('2025-03-03T12:00:00Z')
+    expect((await identify('N11', { email: 'n11@example.com' })).status).toBe(200)
+    downFor = 'N11'
+    expect((await order('N11', '2025-03-03T11:00:00Z')).status).toBe(200)
+    await dispatch()
+    // the receiver answered 503: both messages wait for their retry
+    expect(await actions('N11')).toMatchObject({
+      'order-help': { status: 'queued' },
+      thanks: { status: 'queued' },
+    })
+    expect((await identify('N11', { unsubscribed: true })).status).toBe(200)
+    downFor = null
+    h.clock.now = Date.parse('2025-03-03T12:01:00Z')
+    await dispatch()
+    const log = (await h.call('GET', '/v1/actions?customer=N11')).json.actions
+    expect(log.find((a: { playbookId: string }) => a.playbookId === 'thanks')).toMatchObject({
+      status: 'suppressed',
+      reason: 'unsubscribed',
+      detail:
+        'at send 2025-03-03T12:01:00.000Z: the customer unsubscribed from email at 2025-03-03T12:00:00.000Z',
+    })
+    // a service message is not promotion: it goes on its retry
+    expect(hooksOf('N11')).toEqual(['http://hooks/order-help'])
+
+    // an email whose customer's address was cleared while it waited
+    h.clock.now = Date.parse('2025-03-04T12:00:00Z')
+    expect((await identify('N12', { email: 'n12@example.com' })).status).toBe(200)
+    downFor = 'N12'
+    expect((await order('N12', '2025-03-04T11:00:00Z')).status).toBe(200)
+    await dispatch()
+    expect((await actions('N12'))['order-help']).toMatchObject({ status: 'queued' })
+    const cleared = await identify('N12', { email: null })
+    expect(cleared.status).toBe(200)
+    downFor = null
+    h.clock.now = Date.parse('2025-03-04T12:01:00Z')
+    await dispatch()
+    expect((await actions('N12'))['order-help']).toEqual({
+      status: 'suppressed',
+      reason: 'no_email',
+    })
+    expect(hooksOf('N12')).toEqual([])
   })
 })
 

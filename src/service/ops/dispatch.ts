@@ -6,7 +6,9 @@
 // whose playbook was disabled or removed meanwhile, whose occasion ended (a "we miss you" to a
 // customer who has ordered since), a message the customer has refused since (an unsubscribe, a
 // marketing consent withdrawn), or an email whose customer's address was cleared, is
-// suppressed: what held when it was planned may not hold now.
+// suppressed: what held when it was planned may not hold now. A queued message is checked again
+// when it is sent (or retried): one the customer has refused since, or an email whose address was
+// cleared, is suppressed then instead of sent.
 // Webhooks are POSTed with an Idempotency-Key header, so a receiver can drop a redelivery after a
 // crash between send and record; failures are retried 3 times with backoff, then marked failed in
 // the audit log.
@@ -19,6 +21,7 @@ import {
 } from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
+import { actionHoldQueued } from '../../data/queries/api-action-hold-queued.ts'
 import { actionRelease } from '../../data/queries/api-action-release.ts'
 import { actionStatus } from '../../data/queries/api-action-status.ts'
 import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.ts'
@@ -300,6 +303,25 @@ async function deliver(
   const attempts = Number(r.attempts) + 1
   const now = store.now()
   const profile = await store.getProfile(String(r.customer_id))
+  // a message waits in the queue for a retry, or until a server runs the dispatcher: the
+  // customer may have unsubscribed or lost their address since it was queued
+  const held = heldBack(
+    { kind: r.kind, channel: r.channel, department: r.department },
+    profile ?? { email: null, unsubscribedAtMs: null, marketingConsent: null },
+  )
+  if (held) {
+    const at = new Date(now).toISOString()
+    await store.use((e) =>
+      e.exec(
+        actionHoldQueued(e.dialect, {
+          actionKey: key,
+          reason: held.reason,
+          detail: `at send ${at}: ${held.detail}`,
+        }),
+      ),
+    )
+    return
+  }
   let ok = false
   let detail: string
   try {
