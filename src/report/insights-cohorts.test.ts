@@ -103,7 +103,7 @@ function insights(k: CohortsKpis): InsightsSummary {
     },
     icp: [],
     kpis: k,
-    surveys: { size: 0, seed: 1, groups: [] },
+    surveys: { size: 0, seed: 1, restDays: 90, groups: [] },
     notes: [],
   }
 }

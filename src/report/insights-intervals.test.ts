@@ -58,3 +58,28 @@ describe('insights report over-index without levels', () => {
     expect(page([])).not.toContain('No attribute level differs significantly')
   })
 })
+
+describe('insights report survey lists', () => {
+  it('counts the resting respondents beside the sampled ones and says why', () => {
+    const s = sampleInsights('x')
+    const page = (resting: number, restDays: number) =>
+      renderReport(
+        sampleSummary({
+          insights: {
+            ...s,
+            surveys: {
+              ...s.surveys,
+              restDays,
+              groups: [{ kind: 'segment', group: 'x', sampled: 10, resting }],
+            },
+          },
+        }),
+        insightsSections(),
+      )
+    expect(page(2, 90)).toMatch(/<th[^>]*>Resting<\/th>/)
+    expect(page(2, 90)).toContain('answered a survey in the 90 days up to the as-of date rest')
+    expect(page(0, 90)).not.toMatch(/<th[^>]*>Resting<\/th>/)
+    expect(page(0, 90)).toContain('none did')
+    expect(page(0, 0)).not.toContain('answered a survey')
+  })
+})

@@ -314,7 +314,12 @@ export function sampleInsights(label: string): InsightsSummary {
       ticketResolution: [group],
       returnRate: [group],
     },
-    surveys: { size: 10, seed: 1, groups: [{ kind: 'segment', group: label, sampled: 10 }] },
+    surveys: {
+      size: 10,
+      seed: 1,
+      restDays: 90,
+      groups: [{ kind: 'segment', group: label, sampled: 10, resting: 2 }],
+    },
     notes: [],
   }
 }

@@ -7,6 +7,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import { computeAnalysis } from '../../src/service/analyze.ts'
 import { computeInsights, type InsightsResult } from '../../src/service/insights/index.ts'
 import { lapsedQuery } from '../../src/service/insights/lapsed-best.ts'
+import { surveyQuery } from '../../src/service/insights/survey-lists.ts'
 import { companyWorkspace, type TestCompany } from './company.ts'
 
 const N = 6000
@@ -355,6 +356,73 @@ describe('insights count the purchase days the summary counts', () => {
       expect(h?.revenue).toBe(100)
       // the refund is no purchase: H is active in January and March only
       expect(m.customers.slice(0, 3)).toEqual([1, 0, 1])
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
+describe('survey samples leave recent respondents to rest', () => {
+  it('does not draw a customer who answered in the rest window up to the as-of date', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // six one-order customers; as of 2024-06-30 with 90 days' rest the window is
+      // 2024-04-02 .. 2024-06-30: A (06-20) and B (04-02) rest, C (04-01, one day too early),
+      // D (07-05, after the as-of date) and E, F (no answer) are drawn
+      const orders: [string, string, number][] = ['A', 'B', 'C', 'D', 'E', 'F'].map((c, i) => [
+        c,
+        `2024-0${1 + i}-10`,
+        10 * (i + 1),
+      ])
+      await insertOrders(engine, numbered(orders))
+      const answers: [string, string][] = [
+        ['A', '2024-06-20'],
+        ['A', '2023-01-01'],
+        ['B', '2024-04-02'],
+        ['C', '2024-04-01'],
+        ['D', '2024-07-05'],
+      ]
+      for (const [i, [c, d]] of answers.entries()) {
+        await engine.exec({
+          sql: `INSERT INTO survey_responses (response_key, customer_id, responded_at,
+                  responded_date, nps) VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), 9)`,
+          params: [`r${i}`, c, d],
+        })
+      }
+      const a = await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2024-06-30',
+        predictions: false,
+        value: false,
+      })
+      const drawn = async (opts: { surveyRestDays?: number }) => {
+        const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0, ...opts })
+        const q = surveyQuery(r.context)
+        const rows = await engine.query<{ customer_id: string }>(q)
+        const sum = (k: 'sampled' | 'resting') =>
+          r.summary.surveys.groups.reduce((s, g) => s + g[k], 0)
+        return {
+          ids: rows.map((x) => x.customer_id).sort(),
+          sampled: sum('sampled'),
+          resting: sum('resting'),
+          restDays: r.summary.surveys.restDays,
+        }
+      }
+      expect(await drawn({})).toEqual({
+        ids: ['C', 'D', 'E', 'F'],
+        sampled: 4,
+        resting: 2,
+        restDays: 90,
+      })
+      expect(await drawn({ surveyRestDays: 0 })).toEqual({
+        ids: ['A', 'B', 'C', 'D', 'E', 'F'],
+        sampled: 6,
+        resting: 0,
+        restDays: 0,
+      })
+      await expect(computeInsights(engine, { asOf: a.asOf, surveyRestDays: -1 })).rejects.toThrow(
+        '--survey-rest-days must be a whole number >= 0',
+      )
     } finally {
       await engine.close()
     }

@@ -37,6 +37,7 @@ interface InsightsCliOptions extends FileCliOptions {
   minHistoryDays: string
   earlyDays: string
   surveySize: string
+  surveyRestDays: string
   seed: string
   value?: string
   predictions: boolean
@@ -122,6 +123,11 @@ export function registerInsights(program: Command): void {
         .option('--min-history-days <n>', 'days of history a customer needs to be ranked', '365')
         .option('--early-days <n>', 'the "first N days" window of early behaviour', '30')
         .option('--survey-size <n>', 'customers sampled per segment or tier', '50')
+        .option(
+          '--survey-rest-days <n>',
+          'customers who answered a survey in the last N days are not sampled (0: all are)',
+          '90',
+        )
         .option('--seed <n>', 'seed of the survey sample and the model folds', '1')
         .option(
           '--value <sql>',
@@ -141,6 +147,7 @@ export function registerInsights(program: Command): void {
       minHistoryDays: number('--min-history-days', opts.minHistoryDays, true),
       earlyDays: number('--early-days', opts.earlyDays, true),
       surveySize: number('--survey-size', opts.surveySize, true),
+      surveyRestDays: number('--survey-rest-days', opts.surveyRestDays, true),
       seed: number('--seed', opts.seed, true),
     }
     if (args.seed < 0 || args.seed > 2_147_483_646) {

@@ -507,13 +507,28 @@ export const surveySection: Section = {
     const sv = s.insights?.surveys
     if (!sv || sv.groups.length === 0) return ''
     type G = (typeof sv.groups)[number]
-    return htmlTable<G>(
+    const resting = sv.groups.some((g) => g.resting > 0)
+    const table = htmlTable<G>(
       [
         labelColumn('Group', (x) => `${x.kind}: ${x.group}`),
         { header: 'Sampled', num: true, cell: (x) => formatInt(x.sampled) },
+        ...(resting
+          ? [
+              {
+                header: 'Resting',
+                num: true,
+                cell: (x: G) => formatInt(x.resting),
+              },
+            ]
+          : []),
       ],
       sv.groups,
     )
+    const note =
+      sv.restDays > 0
+        ? `<p class="note">Customers who answered a survey in the ${formatInt(sv.restDays)} days up to the as-of date rest: they are not sampled (${resting ? 'the Resting column counts them' : 'none did'}).</p>`
+        : ''
+    return table + note
   },
 }
 

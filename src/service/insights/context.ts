@@ -16,6 +16,11 @@ export interface InsightsOptions {
   readonly earlyDays?: number
   /** Customers drawn per survey group (default 50). */
   readonly surveySize?: number
+  /**
+   * Customers who answered a survey in the days up to the as-of date are not drawn (default 90;
+   * 0 draws everyone).
+   */
+  readonly surveyRestDays?: number
   readonly seed?: number
   /** SQL expression over the table's columns; default see {@link defaultValueExpression}. */
   readonly value?: string
@@ -53,6 +58,7 @@ export const DEFAULTS = {
   minHistoryDays: 365,
   earlyDays: 30,
   surveySize: 50,
+  surveyRestDays: 90,
   seed: 1,
   lapsedMonths: 6,
   lapsedGapFactor: 3,

@@ -98,6 +98,10 @@ function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
     !(Number.isInteger(o.surveySize) && o.surveySize >= 1),
     '--survey-size must be a whole number >= 1',
   )
+  bad(
+    !(Number.isInteger(o.surveyRestDays) && o.surveyRestDays >= 0),
+    '--survey-rest-days must be a whole number >= 0',
+  )
   bad(!(o.lapsedGapFactor > 0), 'the lapsed gap factor must be > 0')
   return o
 }
@@ -316,7 +320,7 @@ export async function computeInsights(
     overIndex: over,
     icp,
     kpis,
-    surveys: { size: o.surveySize, seed: o.seed, groups: surveys },
+    surveys: { size: o.surveySize, seed: o.seed, restDays: o.surveyRestDays, groups: surveys },
     notes: ctx.notes,
     timings,
   }

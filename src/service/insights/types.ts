@@ -260,6 +260,8 @@ export interface SurveyGroup {
   readonly kind: 'segment' | 'tier'
   readonly group: string
   readonly sampled: number
+  /** Customers of the group left out: they answered a survey in the last surveyRestDays. */
+  readonly resting: number
 }
 
 export interface InsightsSummary {
@@ -275,6 +277,8 @@ export interface InsightsSummary {
   readonly surveys: {
     readonly size: number
     readonly seed: number
+    /** Days a respondent rests before being drawn again (0: nobody rests). */
+    readonly restDays: number
     readonly groups: readonly SurveyGroup[]
   }
   /** What was skipped or approximated, in words. */
