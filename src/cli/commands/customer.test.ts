@@ -111,3 +111,82 @@ describe('the purchases line', () => {
     expect(formatLiveProfile(live(0.5), 'http://x')).toContain('Value 60.00: 50.00 so far')
   })
 })
+
+describe('the service line', () => {
+  // a value profile (C000608 of `loyals generate --customers 2000`, trimmed to what is printed)
+  const profile = (engagementPercentile: number | null): CustomerProfile => ({
+    customerId: 'C000608',
+    asOf: '2025-12-31',
+    currency: 'EUR',
+    locale: 'en-US',
+    attributes: null,
+    summary: {
+      firstPurchase: '2024-04-03',
+      lastPurchase: '2025-12-12',
+      orders: 11,
+      purchaseDays: 11,
+      revenue: 2588.39,
+      margin: 1446.42,
+      averageOrderValue: 235.31,
+      daysSinceLast: 19,
+      tenureDays: 637,
+      x: 10,
+      t_x: 86,
+      T: 91,
+    },
+    rfm: { r: 5, f: 5, m: 5, segment: 'Champions' },
+    predictions: null,
+    value: {
+      revenue: 2588.39,
+      grossMargin: 1446.42,
+      costs: { tickets: 0, returns: 0, shipping: 53.9, fees: 77.81, discounts: 0 },
+      costToServe: 131.71,
+      pastProfit: 1314.71,
+      predictedProfit: 416.69,
+      referralValue: 0,
+      totalValue: 1731.4,
+      valuePercentile: 95.93,
+    },
+    service: {
+      tickets: 0,
+      ticketMinutes: 0,
+      returns: 0,
+      nps: null,
+      ces: null,
+      csat: null,
+      ticketSatisfaction: null,
+      ticketsRated: 0,
+      comment: null,
+      engagementScore: 17.4627,
+      engagementPercentile,
+    },
+    tier: {
+      name: 'Gold',
+      qualifiedTier: 'Gold',
+      heldByGrace: false,
+      graceLeft: null,
+      graceUnit: 'days',
+      serviceLevel: { priority: 2, responseTargetMinutes: 240, dedicatedOwner: false },
+      perks: [],
+      outreach: 'personal',
+    },
+    loyalty: { type: 'lucrative_loyal', rule: 'high_value_connected' },
+    reasons: [],
+    referrals: null,
+    recentOrders: [],
+  })
+
+  test('the engagement percentile reads 100 only for the most engaged customer, as --json has it', () => {
+    const pct = (p: number | null) =>
+      /engagement percentile ([^.,]+)/.exec(formatProfile(profile(p)))?.[1]
+    // rounded down, as the value percentile is: 99.94 is not the 100th percentile
+    expect(pct(99.94)).toBe('99')
+    expect(pct(99.5)).toBe('99')
+    expect(pct(100)).toBe('100')
+    expect(pct(42.7)).toBe('42')
+    expect(pct(0)).toBe('0')
+    // a percentile computed as 70 but stored a hair under it is still the 70th
+    expect(pct(69.99999999999)).toBe('70')
+    expect(pct(null)).toBeUndefined()
+  })
+})

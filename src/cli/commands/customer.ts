@@ -43,6 +43,12 @@ const plural = (k: number, one: string): string => `${formatInt(k)} ${one}${k ==
 const score = (v: number): string => formatNumber(v, Number.isInteger(v) ? 0 : 1)
 /** Characters of a comment shown on the terminal (--json gives all of it). */
 const COMMENT_SHOWN = 200
+
+/**
+ * A percentile in whole numbers, rounded down as the rules measure it: 69.998 is not the 70th
+ * percentile a rule may ask for, and 99.94 is not the 100th (only the top customer reads 100).
+ */
+const percentile = (p: number): string => formatNumber(Math.floor(p + 1e-8), 0)
 /** Free text on one line: its line breaks and runs of spaces as one space, long text cut. */
 function oneLine(text: string): string {
   // by code points, so that an emoji is never cut in half
@@ -183,8 +189,7 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   const v = p.value
   const c = v.costs
   lines.push(
-    // rounded down, as the rules measure it: 69.998 is not the 70th percentile a rule may ask for
-    `Total value ${money(v.totalValue)}: value percentile ${formatNumber(Math.floor(v.valuePercentile + 1e-8), 0)} ` +
+    `Total value ${money(v.totalValue)}: value percentile ${percentile(v.valuePercentile)} ` +
       // percentileRank gives every value <= 0 a 0: "as much or less" would be untrue there
       (v.totalValue > 0
         ? '(the share of customers worth as much or less)'
@@ -226,7 +231,7 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   if (sv.ces !== null) parts.push(`latest CES ${score(sv.ces)} of 7`)
   if (sv.csat !== null) parts.push(`latest CSAT ${score(sv.csat)} of 5`)
   if (sv.engagementPercentile !== null) {
-    parts.push(`engagement percentile ${formatNumber(sv.engagementPercentile, 0)}`)
+    parts.push(`engagement percentile ${percentile(sv.engagementPercentile)}`)
   }
   lines.push(`Service: ${parts.join(', ')}.`)
   if (sv.comment) lines.push(`Latest comment (${sv.comment.date}): "${oneLine(sv.comment.text)}"`)
