@@ -72,3 +72,33 @@ export function cutsFromPositions(
   })
   return { cuts, nullScore: nullScore(known, n) }
 }
+
+/**
+ * Cuts of a measure from every customer's value (NaN: no value, ranked after all), as
+ * {@link cutsFromCounts} gives them: for a scorer that holds the values in memory.
+ * @example cutsFromValues(Float64Array.of(10, 20, 20, 30, 40), 'more') // cuts [10, 20, 20, 30]
+ */
+export function cutsFromValues(values: Float64Array, better: Better): MeasureCuts {
+  const known = values.filter((v) => !Number.isNaN(v))
+  // worst first
+  known.sort()
+  if (better === 'less') known.reverse()
+  const cuts = cutPositions(values.length).map((c) =>
+    c <= 0 || c > known.length ? null : (known[c - 1] as number),
+  )
+  return { cuts, nullScore: nullScore(known.length, values.length) }
+}
+
+/**
+ * The 1-5 score of `value` against a measure's cuts: 1 + the cuts it is strictly better than, so
+ * equal values share a score (the rank rule of docs/rfm.md). NaN scores as a missing value.
+ * @example scoreFromCuts(20, { cuts: [10, 20, 20, 30], nullScore: 1 }, 'more') // 2
+ */
+export function scoreFromCuts(value: number, mc: MeasureCuts, better: Better): number {
+  if (Number.isNaN(value)) return mc.nullScore
+  let s = 1
+  for (const c of mc.cuts) {
+    if (c !== null && (better === 'more' ? value > c : value < c)) s++
+  }
+  return s
+}

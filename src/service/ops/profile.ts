@@ -6,6 +6,7 @@ import type { BgParams } from '../../core/models/bg-family.ts'
 import { expectedPurchases, probabilityAlive } from '../../core/models/bgnbd.ts'
 import * as nbd from '../../core/models/nbd.ts'
 import type { OpsProfile } from '../../core/ops/playbooks.ts'
+import { type MeasureCuts, scoreFromCuts } from '../../core/rfm-cuts.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
@@ -29,8 +30,16 @@ export interface ScoringModel {
   readonly boundaries: readonly (number | 'Infinity' | '-Infinity')[]
   /** Sorted ascending: the 1st..99th percentile of total value, for the value percentile. */
   readonly valuePercentiles: readonly number[]
-  /** RFM quintile cut points (4 each): recency days (lower is better), orders, revenue. */
-  readonly rfm: { readonly r: number[]; readonly f: number[]; readonly m: number[] } | null
+  /**
+   * RFM cuts of the rank rule (core/rfm-cuts.ts) on the analysis' measures: days since the last
+   * purchase day (fewer is better), purchase days, revenue. Null before a refit; absent in
+   * models stored before the rank rule was kept (their segments wait for the next refit).
+   */
+  readonly rfmCuts?: {
+    readonly r: MeasureCuts
+    readonly f: MeasureCuts
+    readonly m: MeasureCuts
+  } | null
   readonly fittedAtMs: number
   readonly customers: number
   /**
@@ -180,6 +189,7 @@ export function addOrder(p: Profile, amount: number, atMs: number, newDay: boole
   }
 }
 
+/** The UTC calendar day of an instant, as a day number (days since 1970-01-01). */
 const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
 
 /**
@@ -226,12 +236,21 @@ export function connectionCounters(
 /** x, t_x, T in model units as of nowMs (x = purchase days − 1). */
 export function histories(p: Profile, nowMs: number): { x: number; tx: number; T: number } | null {
   if (p.firstOrderMs === null || p.lastOrderMs === null || p.purchaseDays < 1) return null
-  const unit = UNIT_DAYS * DAY_MS
+  // whole (UTC) days, as the summary counts them from purchase days: two customers who bought on
+  // the same days have the same history whatever the hour
+  const first = utcDay(p.firstOrderMs)
   const x = p.purchaseDays - 1
-  const T = Math.max(0, nowMs - p.firstOrderMs) / unit
-  const tx = x > 0 ? Math.min(T, (p.lastOrderMs - p.firstOrderMs) / unit) : 0
+  const T = Math.max(0, utcDay(nowMs) - first) / UNIT_DAYS
+  const tx = x > 0 ? Math.min(T, (utcDay(p.lastOrderMs) - first) / UNIT_DAYS) : 0
   return { x, tx, T }
 }
+
+/**
+ * Whole days from the last purchase day to the day of `nowMs` (UTC days), as the analysis'
+ * days_since_last; NaN without an order.
+ */
+export const daysSinceLast = (p: Profile, nowMs: number): number =>
+  p.lastOrderMs === null ? Number.NaN : Math.max(0, utcDay(nowMs) - utcDay(p.lastOrderMs))
 
 function percentileOf(value: number, cuts: readonly number[]): number {
   if (cuts.length === 0) return Number.NaN
@@ -243,13 +262,6 @@ function percentileOf(value: number, cuts: readonly number[]): number {
     else hi = mid
   }
   return (lo / cuts.length) * 100
-}
-
-/** Score 1-5 from 4 ascending quintile cut points (higher value, higher score). */
-export function quintileScore(value: number, cuts: readonly number[]): number {
-  let s = 1
-  for (const c of cuts) if (value > c) s++
-  return s
 }
 
 function boundariesOf(model: ScoringModel | null, cfg: ValueConfig): Float64Array | null {
@@ -300,14 +312,14 @@ export function scoreProfile(
     const q = qualifyingTier(value, b)
     tier = tier === null ? q : Math.min(tier, q)
   }
-  const daysSince = p.lastOrderMs === null ? Number.NaN : (nowMs - p.lastOrderMs) / DAY_MS
+  const daysSince = daysSinceLast(p, nowMs)
   let segment = p.segment
-  if (model?.rfm && p.lastOrderMs !== null) {
-    const r = 6 - quintileScore(daysSince, model.rfm.r)
+  const rfm = model?.rfmCuts
+  if (rfm && p.lastOrderMs !== null) {
     segment = assignSegment(
-      r,
-      quintileScore(p.ordersCount, model.rfm.f),
-      quintileScore(p.revenue, model.rfm.m),
+      scoreFromCuts(daysSince, rfm.r, 'less'),
+      scoreFromCuts(p.purchaseDays, rfm.f, 'more'),
+      scoreFromCuts(p.revenue, rfm.m, 'more'),
     )
   }
   const valuePct =

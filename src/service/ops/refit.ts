@@ -6,6 +6,7 @@ import type { BgParams } from '../../core/models/bg-family.ts'
 import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { fitNoDropout, type NbdParams, type NoDropoutFit } from '../../core/models/nbd.ts'
 import type { Histories } from '../../core/models/types.ts'
+import { cutsFromValues } from '../../core/rfm-cuts.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import type { Engine } from '../../data/engine.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
@@ -24,6 +25,7 @@ import {
 import {
   connectionCounters,
   DAY_MS,
+  daysSinceLast,
   emptyProfile,
   encodeBoundaries,
   histories,
@@ -157,7 +159,7 @@ export async function refit(
     nbd,
     boundaries: [],
     valuePercentiles: [],
-    rfm: null,
+    rfmCuts: null,
     fittedAtMs: startMs,
     customers: n,
     tiers: tiersKey(store.value.tiers),
@@ -170,13 +172,12 @@ export async function refit(
   base.forEach((p, i) => {
     const s = scoreProfile(p, prelim, store.value, startMs)
     values[i] = s.value ?? 0
-    recency[i] = p.lastOrderMs === null ? 1e9 : (startMs - p.lastOrderMs) / DAY_MS
-    freq[i] = p.ordersCount
+    recency[i] = daysSinceLast(p, startMs)
+    freq[i] = p.purchaseDays
     money[i] = p.revenue
   })
   const b = tierBoundaries(values, store.value.tiers)
   const sorted = (a: Float64Array) => Float64Array.from(a).sort()
-  const cuts = [0.2, 0.4, 0.6, 0.8]
   const model: ScoringModel = {
     bgnbd: params,
     nbd,
@@ -185,11 +186,11 @@ export async function refit(
       sorted(values),
       Array.from({ length: 99 }, (_, i) => (i + 1) / 100),
     ),
-    // ascending cut points on days since the last order; scoreProfile scores r = 6 − quintile
-    rfm: {
-      r: quantiles(sorted(recency), cuts),
-      f: quantiles(sorted(freq), cuts),
-      m: quantiles(sorted(money), cuts),
+    // the analysis' rank rule on its measures (docs/rfm.md): equal values share a score
+    rfmCuts: {
+      r: cutsFromValues(recency, 'less'),
+      f: cutsFromValues(freq, 'more'),
+      m: cutsFromValues(money, 'more'),
     },
     fittedAtMs: startMs,
     customers: n,
