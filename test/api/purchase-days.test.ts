@@ -52,6 +52,35 @@ describe.each(STORES)('live purchase days on $name', (kind) => {
     expect(await days('ny2')).toBe(1)
   })
 
+  it('refuses a day the instant never had in any time zone, reading the offset', async () => {
+    const post = (at: string, day: string) =>
+      h.call('POST', '/v1/events', { body: placed('tz', `tz-${at}-${day}`, at, day) })
+    // 23:30 at -04:00 is 03:30 UTC on 07-01: from UTC-12 to UTC+14 it is 06-30 or 07-01
+    const late = '2024-06-30T23:30:00-04:00'
+    for (const ok of ['2024-06-30', '2024-07-01']) expect((await post(late, ok)).status).toBe(200)
+    const bad = await post(late, '2024-06-29')
+    expect(bad.status).toBe(400)
+    expect(bad.json.error.details).toEqual([
+      {
+        path: 'properties.order_date',
+        reason: "must be the timestamp's day in some time zone (2024-06-30 to 2024-07-01)",
+      },
+    ])
+    // 00:30 at +10:00 is 14:30 UTC on 06-30: 06-30 or 07-01, not 07-02
+    const early = '2024-07-01T00:30:00+10:00'
+    expect((await post(early, '2024-07-01')).status).toBe(200)
+    expect((await post(early, '2024-07-02')).status).toBe(400)
+    // noon UTC is midnight at UTC-12 and 02:00 the next day at UTC+14
+    for (const [day, status] of [
+      ['2024-06-29', 400],
+      ['2024-06-30', 200],
+      ['2024-07-01', 200],
+      ['2024-07-02', 400],
+    ] as const) {
+      expect((await post('2024-06-30T12:00:00Z', day)).status, day).toBe(status)
+    }
+  })
+
   it('rebuilds the counters from the stored orders in a refit, at any instant', async () => {
     // a profile miscounted before (as the live count used to), updated at the refit's instant
     await h.store.use((e) =>

@@ -371,12 +371,17 @@ export const TrackSchema = z
     }
     const day = t.properties.order_date
     if (typeof day === 'string' && t.timestamp) {
-      const off = (Date.parse(day) - Date.parse(t.timestamp.slice(0, 10))) / 86_400_000
-      if (Math.abs(off) > 1) {
+      // the days the instant has somewhere: from UTC-12 to UTC+14 (not the date as written,
+      // which is already one zone's day: 23:30-04:00 is 03:30 UTC the next day)
+      const at = Date.parse(t.timestamp)
+      const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+      const first = dayOf(at - 12 * 3_600_000)
+      const last = dayOf(at + 14 * 3_600_000)
+      if (day < first || day > last) {
         ctx.addIssue({
           code: 'custom',
           path: ['properties', 'order_date'],
-          message: `must be the timestamp's day in some time zone (${t.timestamp.slice(0, 10)}, or a day before or after)`,
+          message: `must be the timestamp's day in some time zone (${first === last ? first : `${first} to ${last}`})`,
         })
       }
     }
