@@ -24,6 +24,7 @@ describe('docs/operations.md', () => {
         'onboarding',
         'referral_made',
         'review_posted',
+        'survey_answered',
         'tier_down',
         'tier_up',
       ].sort(),

@@ -108,6 +108,18 @@ const TriggerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('review_posted') }).strict(),
   z
     .object({
+      type: z.literal('survey_answered'),
+      /**
+       * Fires when an answer meets any condition given (NPS at most, CES at least, CSAT at most:
+       * a detractor, a hard time, a dissatisfied customer); with none given, on every answer.
+       */
+      npsAtMost: z.number().int().min(0).max(10).optional(),
+      cesAtLeast: z.number().int().min(1).max(7).optional(),
+      csatAtMost: z.number().min(1).max(5).optional(),
+    })
+    .strict(),
+  z
+    .object({
       type: z.literal('best_at_risk'),
       /** Tier names watched; default: the best tier only. */
       tiers: tierNames,

@@ -443,3 +443,63 @@ describe('holdout and config handling', () => {
     ).toThrow(/unknown tier "Diamond"/)
   })
 })
+
+describe('survey_answered', () => {
+  const ops = config([
+    {
+      id: 'recover',
+      department: 'service',
+      trigger: { type: 'survey_answered', npsAtMost: 6, cesAtLeast: 6 },
+      actions: [{ type: 'task', role: 'cx', title: 'Call back' }],
+    },
+    {
+      id: 'thank-every-answer',
+      department: 'recognition',
+      trigger: { type: 'survey_answered' },
+      actions: [hook('thanks')],
+    },
+  ])
+  const answer = (survey: { nps?: number; ces?: number; csat?: number }, id = 's1', atMs = NOW) =>
+    evaluateTriggers({ type: 'profile_change', id, atMs, survey }, firstOrder, firstOrder, NOW, ops)
+
+  it('fires on a detractor or a hard time, keyed by the event id, with the scores', () => {
+    const a = answer({ nps: 3, csat: 4 })
+    expect(a.map((x) => x.idempotencyKey)).toEqual([
+      'recover:c-1:survey-s1:a0',
+      'thank-every-answer:c-1:survey-s1:a0',
+    ])
+    expect(a[0]!.reason).toBe('answered a survey on 2024-06-15: NPS 3 (a detractor)')
+    expect(a[0]!.variables).toEqual({ nps: 3, csat: 4 })
+    expect(a[1]!.reason).toBe('answered a survey on 2024-06-15: NPS 3 (a detractor), CSAT 4 of 5')
+    expect(answer({ ces: 6 }).map((x) => x.playbookId)).toEqual(['recover', 'thank-every-answer'])
+  })
+
+  it('does not fire the conditions on a promoter, nor on a profile change without an answer', () => {
+    expect(answer({ nps: 9, ces: 2 }).map((x) => x.playbookId)).toEqual(['thank-every-answer'])
+    expect(answer({ nps: 7 }).map((x) => x.playbookId)).toEqual(['thank-every-answer'])
+    expect(
+      evaluateTriggers(
+        { type: 'profile_change', id: 'x', atMs: NOW },
+        firstOrder,
+        firstOrder,
+        NOW,
+        ops,
+      ),
+    ).toEqual([])
+    // an answer from weeks ago arriving late is stale
+    expect(answer({ nps: 0 }, 's2', NOW - 20 * DAY)).toEqual([])
+  })
+
+  it('refuses conditions outside the scales', () => {
+    expect(() =>
+      config([
+        { id: 'x', trigger: { type: 'survey_answered', npsAtMost: 11 }, actions: [hook('t')] },
+      ]),
+    ).toThrow()
+    expect(() =>
+      config([
+        { id: 'x', trigger: { type: 'survey_answered', cesAtLeast: 0 }, actions: [hook('t')] },
+      ]),
+    ).toThrow()
+  })
+})

@@ -39,6 +39,15 @@ export interface OpsEvent {
   readonly type: 'order' | 'signup' | 'referral' | 'review' | 'profile_change' | 'tick'
   readonly id?: string | null
   readonly atMs?: number | null
+  /** A survey answer the event carries (a profile_change): what survey_answered looks at. */
+  readonly survey?: SurveyAnswer
+}
+
+/** One survey response's scores (each optional, at least one given). */
+export interface SurveyAnswer {
+  readonly nps?: number
+  readonly ces?: number
+  readonly csat?: number
 }
 
 /** One action a playbook wants, ready to be stored under its idempotency key. */
@@ -256,6 +265,40 @@ function fire(
         variables: {},
       }
     }
+    case 'survey_answered': {
+      const a = event.survey
+      if (!a || !fresh(eventAt)) return null
+      const heard: string[] = []
+      const given =
+        t.npsAtMost !== undefined || t.cesAtLeast !== undefined || t.csatAtMost !== undefined
+      if (a.nps !== undefined && (!given || (t.npsAtMost !== undefined && a.nps <= t.npsAtMost))) {
+        heard.push(
+          `NPS ${a.nps}${a.nps <= 6 ? ' (a detractor)' : a.nps >= 9 ? ' (a promoter)' : ''}`,
+        )
+      }
+      if (
+        a.ces !== undefined &&
+        (!given || (t.cesAtLeast !== undefined && a.ces >= t.cesAtLeast))
+      ) {
+        heard.push(`CES ${a.ces} of 7`)
+      }
+      if (
+        a.csat !== undefined &&
+        (!given || (t.csatAtMost !== undefined && a.csat <= t.csatAtMost))
+      ) {
+        heard.push(`CSAT ${a.csat} of 5`)
+      }
+      if (heard.length === 0) return null
+      return {
+        period: `survey-${requireEventId(event, p)}`,
+        reason: `answered a survey on ${isoDay(eventAt)}: ${heard.join(', ')}`,
+        variables: {
+          ...(a.nps !== undefined ? { nps: a.nps } : {}),
+          ...(a.ces !== undefined ? { ces: a.ces } : {}),
+          ...(a.csat !== undefined ? { csat: a.csat } : {}),
+        },
+      }
+    }
     case 'best_at_risk': {
       if (event.type !== 'tick') return null
       const tier = after.tier
@@ -333,7 +376,7 @@ function fire(
  * first_order `first-order` · onboarding `onboarding-step-k` (all N steps planned at once, step k
  * at start + delayDays, told "step k of N") · next_purchase_due `due-<expected date>` ·
  * anniversary `anniversary-<years>` · tier_up / tier_down `tier-<from>-<to>-<date>` ·
- * referral_made / review_posted `<kind>-<event id>` · best_at_risk `at-risk-<last order date>`
+ * referral_made / review_posted `<kind>-<event id>` · survey_answered `survey-<event id>` · best_at_risk `at-risk-<last order date>`
  * (once per lapse) · no_order_for `no-order-since-<last order date>` (once per lapse) · milestone `orders-<n>` / `spend-<threshold>` (the highest crossed).
  * State triggers compare `before` and `after`; time triggers use `after` and `nowMs` and fire only
  * on `tick` events (an order imported years late must not nudge about a due date back then); events older

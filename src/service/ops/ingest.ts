@@ -399,7 +399,25 @@ function opsEventOf(
   if (e.name === 'Product Reviewed') {
     return counts(e, repeats) ? { type: 'review', id: e.eventId, atMs: e.atMs } : null
   }
-  if (e.refund || e.survey) return { type: 'profile_change', id: e.eventId, atMs: e.atMs }
+  if (e.survey) {
+    // a retried answer is stored once and fires nothing again (its key is the event id anyway)
+    const { nps, ces, csat } = e.survey
+    return {
+      type: 'profile_change',
+      id: e.eventId,
+      atMs: e.atMs,
+      ...(repeats.has(e.eventId)
+        ? {}
+        : {
+            survey: {
+              ...(nps !== undefined ? { nps } : {}),
+              ...(ces !== undefined ? { ces } : {}),
+              ...(csat !== undefined ? { csat } : {}),
+            },
+          }),
+    }
+  }
+  if (e.refund) return { type: 'profile_change', id: e.eventId, atMs: e.atMs }
   return null
 }
 
