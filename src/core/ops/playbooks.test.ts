@@ -491,15 +491,17 @@ describe('survey_answered', () => {
   })
 
   it('refuses conditions outside the scales', () => {
-    expect(() =>
+    const playbook = (trigger: { npsAtMost?: number; cesAtLeast?: number }) =>
       config([
-        { id: 'x', trigger: { type: 'survey_answered', npsAtMost: 11 }, actions: [hook('t')] },
-      ]),
-    ).toThrow()
-    expect(() =>
-      config([
-        { id: 'x', trigger: { type: 'survey_answered', cesAtLeast: 0 }, actions: [hook('t')] },
-      ]),
-    ).toThrow()
+        {
+          id: 'x',
+          department: 'service',
+          trigger: { type: 'survey_answered', ...trigger },
+          actions: [hook('t')],
+        },
+      ])
+    expect(() => playbook({ npsAtMost: 11 })).toThrow(/npsAtMost/)
+    expect(() => playbook({ cesAtLeast: 0 })).toThrow(/cesAtLeast/)
+    expect(playbook({ npsAtMost: 6 }).playbooks).toHaveLength(1)
   })
 })
