@@ -878,12 +878,18 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
       totalValue: shownMinor.total / scale,
       companyValue: companyMinor / scale,
     },
-    unprofitable: { customers: conc.lossCustomers, loss: conc.lossTotal, worst: lossRows },
+    // sums of profits shown to the minor unit, given to it (summed as doubles they ended in
+    // float noise: -1931.019999999999)
+    unprofitable: {
+      customers: conc.lossCustomers,
+      loss: roundHalfAway(conc.lossTotal, digits),
+      worst: lossRows,
+    },
     profitConcentration: {
       percent: conc.percent,
       customers: conc.customers,
-      topProfit: conc.topProfit,
-      totalProfit: conc.totalProfit,
+      topProfit: roundHalfAway(conc.topProfit, digits),
+      totalProfit: roundHalfAway(conc.totalProfit, digits),
       share: conc.share,
     },
     referrals: {

@@ -856,3 +856,25 @@ describe('the value breakdown adds up the files', () => {
     expect(b.pastProfit).toBeCloseTo(Number(col?.past), 9)
   })
 })
+
+describe('value sums in summary.json', () => {
+  test('the loss and the profit concentration sums are given to the cent, without float noise', async () => {
+    // past profits (every cost rate 0): A 0.1, B 0.2, C -0.1, D -0.2. As doubles the sums are
+    // 0.30000000000000004 (top), -0.30000000000000004 (loss) and 0 (total)
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,0.1,0
+2,B,2024-01-02,0.2,0
+3,C,2024-01-03,1,1.1
+4,D,2024-01-04,1,1.2
+5,E,2024-01-05,0.1,0
+`,
+    })
+    const s = await analyzeValue(engine, { costs: FREE })
+    expect(s.value?.unprofitable.loss).toBe(-0.3)
+    expect(s.value?.unprofitable.customers).toBe(2)
+    // top 20 % of 5 = 1 customer (B, 0.2); total 0.1 + 0.2 - 0.1 - 0.2 + 0.1 = 0.1
+    expect(s.value?.profitConcentration.topProfit).toBe(0.2)
+    expect(s.value?.profitConcentration.totalProfit).toBe(0.1)
+  })
+})
