@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
 import { outDir } from '../common.ts'
-import { println } from '../output.ts'
+import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
 
 /** Package root: dist/cli/commands/demo.js (or src/cli/commands/demo.ts) is three levels down. */
@@ -43,7 +43,11 @@ async function companyDemo(opts: { out: string; json?: boolean; seed?: string })
     value: co.value,
     ...(opts.json ? { json: true } : {}),
   })
-  if (!opts.json) {
+  if (opts.json) {
+    // stdout is summary.json for a script; the person still learns where the company is (its
+    // directory is kept, about 12 MB, so that `loyals customer --db` works on it)
+    eprintln(`The company's files and workspace are in ${co.dir} (workspace ${co.db})`)
+  } else {
     const top = summary.value?.referrals.top[0]?.customerId ?? summary.topCustomers[0]?.customerId
     println('')
     println(`Open the report in a browser: file://${files.html}`)
