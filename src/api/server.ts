@@ -1,11 +1,12 @@
 // `loyals serve`: open the workspace, start the HTTP server, write the lock file the CLI checks
-// (<db>.serve.json with pid, port, url), run the webhook dispatcher, the scheduler tick (time-based
-// playbook triggers) and the scheduled refit, and shut down cleanly (finish in-flight transactions,
-// close the store, remove the lock).
+// (<db>.serve.json with pid, port, url; on PostgreSQL an advisory lock and a serve_holder row), run
+// the webhook dispatcher, the scheduler tick (time-based playbook triggers) and the scheduled
+// refit, and shut down cleanly (finish in-flight transactions, close the store, remove the lock).
 
 import { rm, writeFile } from 'node:fs/promises'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
 import type { Engine } from '../data/engine.ts'
@@ -16,8 +17,10 @@ import { lastOrderDate } from '../data/queries/last-order-date.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import {
   assertNotServed,
+  holdPostgresStore,
   isPostgresUrl,
   openWorkspace,
+  type PostgresServeHold,
   processStart,
   serveLockPath,
 } from '../data/workspace.ts'
@@ -126,6 +129,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const duck = !isPostgresUrl(o.db)
   if (duck) assertNotServed(o.db)
   const engine: Engine = await openWorkspace(o.db, { serving: true })
+  // before anything is written (jobsInterrupted would end another server's refit)
+  let pgHold: PostgresServeHold | null = null
+  if (!duck) {
+    try {
+      pgHold = await holdPostgresStore(o.db)
+    } catch (e) {
+      await engine.close()
+      throw e
+    }
+  }
   // without a code of its own the configuration prices in the orders' one currency, as `loyals
   // customer` and `analyze` do (docs/value.md), not in the default's dollars
   const priced = !currencyExplicit
@@ -164,6 +177,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     server.once('error', reject)
   }).catch(async (e) => {
     await engine.close()
+    await pgHold?.release()
     throw new UsageError(
       `cannot listen on ${o.host}:${o.port}: ${e instanceof Error ? e.message : e}`,
     )
@@ -183,6 +197,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       })}\n`,
     )
   }
+  await pgHold?.record({
+    host: hostname(),
+    pid: process.pid,
+    port,
+    url,
+    startedAt: new Date().toISOString(),
+  })
   dispatcher.start()
   // files imported while no server ran (customers without a profile, or orders newer than the
   // last refit): score them now, in the background as any refit job, so that profiles, tiers and
@@ -226,6 +247,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await jobs.idle().catch(() => {})
       await store.serial.run(async () => {})
       await engine.close()
+      await pgHold?.release()
       if (duck && o.db !== ':memory:') await rm(serveLockPath(o.db), { force: true })
     })()
     return closing

@@ -13,6 +13,10 @@ import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
+import { pgServeHolder } from './queries/pg-serve-holder.ts'
+import { pgServeHolderTable } from './queries/pg-serve-holder-table.ts'
+import { pgServeHolderWrite, type ServeHolderRow } from './queries/pg-serve-holder-write.ts'
+import { pgServeLock } from './queries/pg-serve-lock.ts'
 
 export const DEFAULT_DB = './loyals.duckdb'
 
@@ -86,6 +90,87 @@ export function assertNotServed(db: string): void {
       { db, pid: lock.pid, url: lock.url },
     )
   }
+}
+
+/** The server holding a PostgreSQL store: its row, or nulls while it starts. */
+export interface PostgresServeHolder {
+  readonly host: string | null
+  readonly pid: number | null
+  readonly port: number | null
+  readonly url: string | null
+  readonly started_at: string | null
+}
+
+/** The server holding the PostgreSQL store `engine` is open on, or null when none serves it. */
+export async function postgresServeHolder(engine: Engine): Promise<PostgresServeHolder | null> {
+  const [row] = await engine.query<PostgresServeHolder & Record<string, unknown>>(
+    pgServeHolder(engine.dialect),
+  )
+  return row ?? null
+}
+
+/**
+ * The refusal for a PostgreSQL store held by a server, worded as {@link assertNotServed}'s: its
+ * lock is PostgreSQL's and ends with the server's connection, so it is never stale.
+ */
+export function servedPostgresError(location: string, h: PostgresServeHolder): UsageError {
+  const who =
+    h.pid === null
+      ? 'loyals serve (a server starting)'
+      : `loyals serve (pid ${h.pid} on ${h.host}, since ${h.started_at}) at ${h.url}`
+  return new UsageError(
+    `the workspace ${location} is served by ${who}; use the API or stop the server`,
+    {
+      db: location,
+      pid: h.pid,
+      host: h.host,
+      url: h.url,
+    },
+  )
+}
+
+/** The hold of `loyals serve` on a PostgreSQL store, from {@link holdPostgresStore}. */
+export interface PostgresServeHold {
+  /** Record who holds it (once the server listens), for the refusals of others. */
+  record(holder: ServeHolderRow): Promise<void>
+  /** Let go: ends the session, which releases the lock. */
+  release(): Promise<void>
+}
+
+/**
+ * Make this process the one server of the PostgreSQL store at `url`: two servers on one store go
+ * out of step (each caches profiles and API keys, both send the webhooks), as on a DuckDB file,
+ * which its lock file prevents. The lock is a session-level advisory lock on a connection of its
+ * own, held while the server runs; PostgreSQL releases it when that session ends, however the
+ * server ends. Open the workspace first (it makes the serve_holder table).
+ * @throws UsageError naming the server that holds the store; QueryError when it is unreachable.
+ */
+export async function holdPostgresStore(url: string): Promise<PostgresServeHold> {
+  const { openPostgres } = await import('./postgres.ts')
+  const pg = await openPostgres(url)
+  try {
+    const [row] = await pg.query<{ locked: boolean }>(pgServeLock(pg.dialect))
+    if (!row?.locked) {
+      const holder = await postgresServeHolder(pg)
+      throw servedPostgresError(pg.location, holder ?? NO_HOLDER)
+    }
+  } catch (e) {
+    await pg.close()
+    throw e
+  }
+  return {
+    record: (holder) => pg.exec(pgServeHolderWrite(pg.dialect, holder)),
+    release: () => pg.close(),
+  }
+}
+
+// the lock was let go between the try and the look (a server stopping): said as one starting
+const NO_HOLDER: PostgresServeHolder = {
+  host: null,
+  pid: null,
+  port: null,
+  url: null,
+  started_at: null,
 }
 
 /**
@@ -190,6 +275,7 @@ export async function openWorkspace(
         // two processes creating the schema at once would race on IF NOT EXISTS
         await tx.exec('SELECT pg_advisory_xact_lock(7365201)')
         await tx.exec(createSchema(tx.dialect))
+        await tx.exec(pgServeHolderTable(tx.dialect))
         await migrateOnce(tx)
       })
     } catch (e) {

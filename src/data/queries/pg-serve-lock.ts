@@ -1,0 +1,19 @@
+// The lock that lets one `loyals serve` hold a PostgreSQL store: a session-level advisory lock, so
+// it ends with the server's connection (a stop, a crash, a kill) and can never be left stale.
+// Advisory locks are per database; the key also names the schema, so that stores in other schemas
+// of one database (search_path) are served apart.
+import type { Dialect, Query } from '../engine.ts'
+
+/** The lock's first key: any fixed number that no other user of advisory locks is likely to take. */
+export const SERVE_LOCK_CLASS = 7365202
+
+/** The lock's second key, a non-negative int4 (as pg_locks.objid shows it) from the schema. */
+export const SERVE_LOCK_KEY =
+  "(hashtext('loyals serve ' || coalesce(current_schema(), '')) & 2147483647)"
+
+/** One row, locked: whether this session now holds the store (false: another session does). */
+export function pgServeLock(_dialect: Dialect): Query {
+  return {
+    sql: `SELECT pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) AS locked`,
+  }
+}

@@ -1,0 +1,97 @@
+// One `loyals serve` per PostgreSQL store, as per DuckDB file: a second server on the same store
+// (database and schema) is refused with the first one's pid, host and URL, and the hold ends with
+// the first server's connection, however it ends (a stop, or a kill).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { hostname } from 'node:os'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { CLI, runCli } from '../helpers/cli.ts'
+import { isolatedPostgresUrl } from '../helpers/postgres.ts'
+import type { Served } from '../helpers/serve.ts'
+
+const children: ChildProcess[] = []
+const drops: (() => Promise<void>)[] = []
+
+afterEach(async () => {
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  for (const d of drops.splice(0)) await d().catch(() => {})
+})
+
+async function store(): Promise<string> {
+  const { url, drop } = await isolatedPostgresUrl(inject('pgUrl'))
+  drops.push(drop)
+  return url
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((r) => child.once('exit', (code) => r(code)))
+}
+
+/** Serve `db` (no key: it says so), resolving once its notes are out and its signals handled. */
+function serve(db: string): Promise<Served> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--tick-every', 'off', '--db', db],
+    {
+      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    const check = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out)
+      if (m && err.includes('holds no API key')) resolve({ child, url: m[1]! })
+    }
+    child.stdout!.on('data', (d) => {
+      out += d
+      check()
+    })
+    child.stderr!.on('data', (d) => {
+      err += d
+      check()
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
+  })
+}
+
+describe('loyals serve on PostgreSQL', () => {
+  it('refuses a second server on the same store, naming the first, until the first ends', async () => {
+    const db = await store()
+    const first = await serve(db)
+    const second = runCli(['serve', '--db', db, '--port', '0'], { timeoutMs: 30_000 })
+    expect(second.code, second.stderr).toBe(2)
+    expect(second.stderr).toContain(
+      `the workspace ${new URL(db).toString()} is served by loyals serve (pid ${first.child.pid} on ${hostname()}, since `,
+    )
+    expect(second.stderr).toContain(`at ${first.url}; use the API or stop the server`)
+    // another schema is another store: served at the same time
+    const other = await serve(await store())
+    other.child.kill('SIGTERM')
+    expect(await exited(other.child)).toBe(0)
+    // a stop lets go
+    first.child.kill('SIGTERM')
+    expect(await exited(first.child)).toBe(0)
+    const again = await serve(db)
+    // and so does a kill: PostgreSQL ends the session, and its lock with it
+    again.child.kill('SIGKILL')
+    await exited(again.child)
+    let last: unknown = null
+    for (let k = 0; k < 20; k++) {
+      try {
+        const third = await serve(db)
+        third.child.kill('SIGTERM')
+        expect(await exited(third.child)).toBe(0)
+        last = null
+        break
+      } catch (e) {
+        last = e
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    }
+    expect(last).toBeNull()
+  })
+})
