@@ -14,6 +14,7 @@ import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgServeHolder } from './queries/pg-serve-holder.ts'
+import { pgServeHolderRow } from './queries/pg-serve-holder-row.ts'
 import { pgServeHolderTable } from './queries/pg-serve-holder-table.ts'
 import { pgServeHolderWrite, type ServeHolderRow } from './queries/pg-serve-holder-write.ts'
 import { pgServeLock } from './queries/pg-serve-lock.ts'
@@ -101,25 +102,48 @@ export interface PostgresServeHolder {
   readonly started_at: string | null
 }
 
+// a server that holds the lock but has not written its row yet (it writes it once it listens)
+const NO_HOLDER: PostgresServeHolder = {
+  host: null,
+  pid: null,
+  port: null,
+  url: null,
+  started_at: null,
+}
+
 /** The server holding the PostgreSQL store `engine` is open on, or null when none serves it. */
 export async function postgresServeHolder(engine: Engine): Promise<PostgresServeHolder | null> {
-  const [row] = await engine.query<PostgresServeHolder & Record<string, unknown>>(
+  const [lock] = await engine.query<{ backend_pid: number; recorded: boolean }>(
     pgServeHolder(engine.dialect),
   )
-  return row ?? null
+  if (!lock) return null
+  const [row] = lock.recorded
+    ? await engine.query<PostgresServeHolder & Record<string, unknown>>(
+        pgServeHolderRow(engine.dialect, lock.backend_pid),
+      )
+    : []
+  return row ?? NO_HOLDER
 }
 
 /**
  * The refusal for a PostgreSQL store held by a server, worded as {@link assertNotServed}'s: its
  * lock is PostgreSQL's and ends with the server's connection, so it is never stale.
  */
-export function servedPostgresError(location: string, h: PostgresServeHolder): UsageError {
+export function servedPostgresError(
+  location: string,
+  h: PostgresServeHolder,
+  /** Refusing a CLI command rather than a second server: say how it reaches the server. */
+  command = false,
+): UsageError {
   const who =
     h.pid === null
       ? 'loyals serve (a server starting)'
       : `loyals serve (pid ${h.pid} on ${h.host}, since ${h.started_at}) at ${h.url}`
+  const through = command
+    ? ` (keys, refit, tick and import go through the server with --server ${h.url ?? 'URL'} --api-key KEY)`
+    : ''
   return new UsageError(
-    `the workspace ${location} is served by ${who}; use the API or stop the server`,
+    `the workspace ${location} is served by ${who}; use the API or stop the server${through}`,
     {
       db: location,
       pid: h.pid,
@@ -142,7 +166,7 @@ export interface PostgresServeHold {
  * out of step (each caches profiles and API keys, both send the webhooks), as on a DuckDB file,
  * which its lock file prevents. The lock is a session-level advisory lock on a connection of its
  * own, held while the server runs; PostgreSQL releases it when that session ends, however the
- * server ends. Open the workspace first (it makes the serve_holder table).
+ * server ends.
  * @throws UsageError naming the server that holds the store; QueryError when it is unreachable.
  */
 export async function holdPostgresStore(url: string): Promise<PostgresServeHold> {
@@ -152,6 +176,7 @@ export async function holdPostgresStore(url: string): Promise<PostgresServeHold>
     const [row] = await pg.query<{ locked: boolean }>(pgServeLock(pg.dialect))
     if (!row?.locked) {
       const holder = await postgresServeHolder(pg)
+      // let go between the try and the look (a server stopping): said as one starting
       throw servedPostgresError(pg.location, holder ?? NO_HOLDER)
     }
   } catch (e) {
@@ -159,18 +184,12 @@ export async function holdPostgresStore(url: string): Promise<PostgresServeHold>
     throw e
   }
   return {
-    record: (holder) => pg.exec(pgServeHolderWrite(pg.dialect, holder)),
+    record: async (holder) => {
+      await pg.exec(pgServeHolderTable(pg.dialect))
+      await pg.exec(pgServeHolderWrite(pg.dialect, holder))
+    },
     release: () => pg.close(),
   }
-}
-
-// the lock was let go between the try and the look (a server stopping): said as one starting
-const NO_HOLDER: PostgresServeHolder = {
-  host: null,
-  pid: null,
-  port: null,
-  url: null,
-  started_at: null,
 }
 
 /**
@@ -246,7 +265,8 @@ function assertWorkspaceFile(location: string): void {
  * Open the workspace at `location` (a DuckDB path, ':memory:', or a `postgres://` URL) and
  * ensure its schema.
  * `serving`: the caller is `loyals serve` itself (skips the served-workspace check).
- * @throws UsageError when the DuckDB file is locked or served, or the file is no DuckDB file; QueryError when PostgreSQL is
+ * `reading`: the caller only reads (a PostgreSQL store may be read while served; a DuckDB file not).
+ * @throws UsageError when the DuckDB file is locked or served, the PostgreSQL store served to a writer, or the file is no DuckDB file; QueryError when PostgreSQL is
  *   unreachable.
  */
 /**
@@ -263,7 +283,7 @@ export function requirePath(value: unknown, call: string): asserts value is stri
 
 export async function openWorkspace(
   location: string,
-  options: { readonly serving?: boolean } = {},
+  options: { readonly serving?: boolean; readonly reading?: boolean } = {},
 ): Promise<Engine> {
   requirePath(location, 'openWorkspace')
   if (isPostgresUrl(location)) {
@@ -275,9 +295,14 @@ export async function openWorkspace(
         // two processes creating the schema at once would race on IF NOT EXISTS
         await tx.exec('SELECT pg_advisory_xact_lock(7365201)')
         await tx.exec(createSchema(tx.dialect))
-        await tx.exec(pgServeHolderTable(tx.dialect))
         await migrateOnce(tx)
       })
+      // the server caches keys and profiles and sends the webhooks: a write beside it (a key
+      // revoked, a refit, a tick) is not seen by it, or is done twice. Reading is harmless.
+      if (!options.serving && !options.reading) {
+        const holder = await postgresServeHolder(pg)
+        if (holder) throw servedPostgresError(pg.location, holder, true)
+      }
     } catch (e) {
       await pg.close()
       throw e

@@ -59,7 +59,11 @@ export async function openSource(
     assertNamedWorkspace(pathOrWorkspace)
   }
   if (isWorkspaceSource(pathOrWorkspace)) {
-    return { engine: await openWorkspace(pathOrWorkspace), temporary: false, notes: [] }
+    return {
+      engine: await openWorkspace(pathOrWorkspace, { reading: true }),
+      temporary: false,
+      notes: [],
+    }
   }
   const engine = await openWorkspace(':memory:')
   let imported: ImportResult

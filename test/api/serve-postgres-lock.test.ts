@@ -29,7 +29,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Serve `db` (no key: it says so), resolving once its notes are out and its signals handled. */
-function serve(db: string): Promise<Served> {
+function serve(db: string, keyless = true): Promise<Served> {
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--port', '0', '--tick-every', 'off', '--db', db],
@@ -44,7 +44,7 @@ function serve(db: string): Promise<Served> {
     let err = ''
     const check = () => {
       const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m && err.includes('holds no API key')) resolve({ child, url: m[1]! })
+      if (m && (!keyless || err.includes('holds no API key'))) resolve({ child, url: m[1]! })
     }
     child.stdout!.on('data', (d) => {
       out += d
@@ -93,5 +93,37 @@ describe('loyals serve on PostgreSQL', () => {
       }
     }
     expect(last).toBeNull()
+  })
+
+  it('refuses the CLI commands that would write the served store beside its server', async () => {
+    const db = await store()
+    const made = runCli(['keys', 'create', '--role', 'admin', '--db', db, '--json'])
+    expect(made.code, made.stderr).toBe(0)
+    const { key, keyId } = JSON.parse(made.stdout) as { key: string; keyId: string }
+    const s = await serve(db, false)
+    const served = `the workspace ${new URL(db).toString()} is served by loyals serve (pid ${s.child.pid} on ${hostname()}, since `
+    for (const args of [
+      ['keys', 'create', '--role', 'admin'],
+      ['keys', 'list'],
+      ['keys', 'revoke', keyId],
+      ['refit'],
+      ['tick'],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+      expect(r.stderr).toContain(served)
+      expect(r.stderr).toContain(
+        `use the API or stop the server (keys, refit, tick and import go through the server with --server ${s.url} --api-key KEY)`,
+      )
+    }
+    // reading is harmless: summary reads the store the server holds
+    expect(runCli(['summary', '--db', db]).stderr).not.toContain('is served by')
+    // and the way it says works
+    const listed = runCli(['keys', 'list', '--server', s.url, '--api-key', key, '--json'])
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(JSON.parse(listed.stdout)).toHaveLength(1)
+    s.child.kill('SIGTERM')
+    await exited(s.child)
+    expect(runCli(['keys', 'list', '--db', db]).code).toBe(0)
   })
 })

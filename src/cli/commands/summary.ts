@@ -49,7 +49,7 @@ async function openInput(
     return opened
   }
   const db = existingWorkspace(resolveDb(opts))
-  return { engine: await openWorkspace(db), temporary: false, notes: [] }
+  return { engine: await openWorkspace(db, { reading: true }), temporary: false, notes: [] }
 }
 
 /**

@@ -2,7 +2,11 @@
 // a CLI write: the advisory lock (pg-serve-lock.ts) says whether one serves, this row says which.
 import type { Dialect, Query } from '../engine.ts'
 
-/** Create the table of the server holding the store (PostgreSQL only; one row, its session's). */
+/**
+ * Create the table of the server holding the store (PostgreSQL only; one row, its session's). Made
+ * by the server once it holds the lock, not with the workspace schema: a store never served has
+ * the same tables on both engines.
+ */
 export function pgServeHolderTable(_dialect: Dialect): Query {
   return {
     sql: `CREATE TABLE IF NOT EXISTS serve_holder (
