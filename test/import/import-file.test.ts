@@ -1442,6 +1442,14 @@ describe('column recognition', () => {
       "--map: unknown field 'order_date' for --kind orders; the fields",
     )
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
+    // written the wrong way round: quoted as typed, with the mapping the other way round
+    await expect(orders(f, { map: { who: 'customer_id' } })).rejects.toThrow(
+      "the fields are customer_id, ordered_at, amount, order_id, currency, quantity, cost, margin, discount, channel, campaign, status, refunded, country, region, city; the field comes first and the file's column second: --map customer_id=who",
+    )
+    const g = write(dir, 'g.csv', 'cust,date\n1,2024-01-02\n')
+    await expect(orders(g, { map: { cust: 'customer_id' } })).rejects.toThrow(
+      `--map cust=customer_id: no column 'customer_id' in ${g} (columns: cust, date); the field comes first and the file's column second: --map customer_id=cust`,
+    )
     // the customer column given to another field: the message says where it went
     const o = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2024-01-01,10\n')
     await expect(orders(o, { map: { amount: 'customer_id' } })).rejects.toThrow(

@@ -693,18 +693,27 @@ export function resolveColumns(
   const valid = specs.map((s) => s.field)
   const shopifyFields =
     layout === 'shopify-orders' ? SHOPIFY_ORDER_FIELDS : lineItems ? LINE_ITEM_FIELDS : []
+  // written the wrong way round (--map cust=customer_id): the file's column on the left and the
+  // field on the right; said when the right side names no column
+  const swapHint = (given: string, col: string): string => {
+    const column = headers.includes(given) ? given : findHeader(headers, fold(given))
+    const swapped = column === undefined ? undefined : mapField(col, specs, map, shopifyFields)
+    return swapped === undefined
+      ? ''
+      : `; the field comes first and the file's column second: --map ${swapped}=${column}`
+  }
   for (const [given, col] of Object.entries(map)) {
     const field = mapField(given, specs, map, shopifyFields)
+    const header = headers.includes(col) ? col : findHeader(headers, fold(col))
     if (field === undefined) {
       throw new UsageError(
-        `--map: unknown field '${given}' for --kind ${kind}; the fields are ${valid.join(', ')}`,
+        `--map: unknown field '${given}' for --kind ${kind}; the fields are ${valid.join(', ')}${header === undefined ? swapHint(given, col) : ''}`,
         { fields: valid },
       )
     }
-    const header = headers.includes(col) ? col : findHeader(headers, fold(col))
     if (header === undefined) {
       throw new UsageError(
-        `--map ${field}=${col}: no column '${col}' in ${file} (columns: ${headers.join(', ')})`,
+        `--map ${given}=${col}: no column '${col}' in ${file} (columns: ${headers.join(', ')})${swapHint(given, col)}`,
       )
     }
     // 'total' beside "Total" and "total" in the file: the reader kept the first as Total, so the
