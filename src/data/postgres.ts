@@ -1,6 +1,7 @@
 // PostgreSQL adapter: the server store. One session, like DuckDB's one connection, so TEMP tables
 // and "everything joins the open transaction" behave the same on both engines. Values become the
 // same plain JS as duckdb.ts returns: int8/numeric -> number, DATE/TIMESTAMP -> the server's text.
+import { connect } from 'node:net'
 import postgres, { type Sql } from 'postgres'
 import { QueryError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
@@ -39,6 +40,64 @@ export function redactUrl(url: string): string {
   } catch {
     return 'postgres://(unparsable url)'
   }
+}
+
+/** `host:port` of a connection string, for messages (never its password). */
+function hostPort(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port || '5432'}`
+  } catch {
+    return redactUrl(url)
+  }
+}
+
+// SSLRequest: length 8, code 80877103. A PostgreSQL server answers it with one byte, S or N.
+const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47])
+
+/**
+ * Ask `url`'s host:port whether it speaks PostgreSQL, before the driver does: the driver retries a
+ * connection closed during its start-up at once and forever (postgres 3.4.9, connection.js
+ * closed()), leaking a socket each time. A port that refuses, or a host not found, passes: the
+ * driver says so in its own words. So does a URL with no single TCP host (a socket directory).
+ * @throws Error saying what answered instead, or that nothing did within `seconds`.
+ */
+async function probePostgres(url: string, seconds: number): Promise<void> {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '')
+  if (host === '' || host.includes(',') || u.searchParams.has('host')) return
+  const where = `${u.hostname}:${u.port || '5432'}`
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host, port: Number(u.port || 5432) })
+    const done = (err: Error | null) => {
+      clearTimeout(timer)
+      socket.destroy()
+      if (err) reject(err)
+      else resolve()
+    }
+    const timer = setTimeout(
+      () => done(new Error(`no PostgreSQL server answered at ${where} within ${seconds} s`)),
+      seconds * 1000,
+    )
+    socket.once('connect', () => socket.write(SSL_REQUEST))
+    socket.once('data', (d: Buffer) => {
+      if (d.length === 1 && (d[0] === 0x53 || d[0] === 0x4e)) return done(null)
+      // its first line, e.g. an HTTP server's "HTTP/1.1 400 Bad Request"
+      const line = d.toString('latin1', 0, 80).split(/\r?\n/)[0] ?? ''
+      const said = line.replace(/[^\x20-\x7e]+/g, ' ').trim()
+      done(new Error(`${where} is not a PostgreSQL server: it answered ${JSON.stringify(said)}`))
+    })
+    socket.once('end', () =>
+      done(new Error(`${where} is not a PostgreSQL server: it closed the connection unanswered`)),
+    )
+    // refused, unreachable, unknown host: the driver's own error says it
+    socket.once('error', () => done(null))
+  })
 }
 
 class PostgresEngine implements Engine {
@@ -126,7 +185,8 @@ export interface PostgresOptions {
  * Connect to a PostgreSQL database (`postgres://user:pass@host:port/db`) and check it answers.
  * One connection (a session): TEMP tables live as long as the engine, as with DuckDB.
  * @example const pg = await openPostgres('postgres://loyals@127.0.0.1:5432/loyals')
- * @throws QueryError (sql `connect <url without password>`) when the server cannot be reached.
+ * @throws QueryError (sql `connect <url without password>`) when the server cannot be reached or
+ *   does not answer as PostgreSQL within the connect timeout.
  */
 export async function openPostgres(
   url: string,
@@ -142,11 +202,36 @@ export async function openPostgres(
     types: PG_TYPES,
     connection: { application_name: 'loyals', TimeZone: 'UTC', DateStyle: 'ISO, YMD' },
   }) as unknown as PgSql
+  const seconds = opts.connectTimeout ?? 10
   try {
-    await sql.unsafe('SELECT 1')
+    await probePostgres(url, seconds)
   } catch (e) {
-    await sql.end({ timeout: 1 }).catch(() => {})
+    await sql.end({ timeout: 0 }).catch(() => {})
     throw new QueryError(`connect ${location}`, e)
+  }
+  let timer: NodeJS.Timeout | undefined
+  // the driver's connect_timeout covers the TCP connect only: a port that accepts and then closes
+  // (an HTTP server, a proxy with no backend) had it reconnect forever, and the command hang
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `no PostgreSQL server answered at ${hostPort(url)} within ${seconds} s (the connection was closed or stayed silent): is that a PostgreSQL port?`,
+        ),
+      )
+    }, seconds * 1000)
+  })
+  try {
+    await Promise.race([sql.unsafe('SELECT 1'), gaveUp])
+  } catch (e) {
+    // not awaited past a second: ending a client stuck reconnecting can itself wait
+    await Promise.race([
+      sql.end({ timeout: 0 }).catch(() => {}),
+      new Promise((r) => setTimeout(r, 1000).unref()),
+    ])
+    throw new QueryError(`connect ${location}`, e)
+  } finally {
+    clearTimeout(timer)
   }
   return new PostgresEngine(location, sql, false)
 }
