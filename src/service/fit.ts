@@ -22,7 +22,7 @@ import {
   survivalToCounts,
 } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
-import { missingWorkspace, noWorkspace } from '../data/workspace.ts'
+import { isPostgresUrl, missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import { emptyFile, noDataRows, notAFile, onlyBlanks, startsWithBom } from './import/formats.ts'
@@ -536,12 +536,14 @@ function findRole(header: readonly string[], role: FitRole): string | null {
 }
 
 /**
- * The first line of a text file, or null for a DuckDB database (`DUCK` at byte 8, as
- * data/workspace.ts isDuckDbFile checks it), from one read of the file's head.
+ * The first line of a text file, or null for a workspace: a DuckDB database (`DUCK` at byte 8, as
+ * data/workspace.ts isDuckDbFile checks it) or a PostgreSQL store (a postgres:// URL, no file to
+ * read: it was said "file not found"), from one read of the file's head.
  * @throws ImportError for a directory or a pipe: the head is read at offset 0, and the file is
  *   read again after it (a pipe fails with ESPIPE, or would have lost its head).
  */
 function textHead(path: string): string | null {
+  if (isPostgresUrl(path)) return null
   let fd: number
   try {
     // stat before opening: a socket for standard input (a spawned process's) does not open
