@@ -3,7 +3,7 @@
 // same plain JS as duckdb.ts returns: int8/numeric -> number, DATE/TIMESTAMP -> the server's text.
 import { connect } from 'node:net'
 import postgres, { type Sql } from 'postgres'
-import { QueryError } from '../errors.ts'
+import { QueryError, UsageError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 
 // OIDs: int8, numeric; date, timestamp, timestamptz. The session runs with DateStyle ISO and
@@ -50,6 +50,47 @@ function hostPort(url: string): string {
   } catch {
     return redactUrl(url)
   }
+}
+
+const ENCODE_HINT =
+  'percent-encode special characters in the user name, password and database name (@ as %40, : as %3A, / as %2F, # as %23, ? as %3F, % as %25)'
+
+/**
+ * Check a connection string once, before the driver reads it: its own errors ("Invalid URL",
+ * "URI malformed") reached the user as internal bugs (exit 70). Never prints the password.
+ * @returns the database name, percent-decoded (the driver decodes the user name, not it).
+ * @throws UsageError saying what is wrong.
+ */
+export function checkPostgresUrl(url: string): { database: string } {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    // the host and port follow the last @ of the authority, whatever the password holds
+    const authority = url.replace(/^[a-z]+:\/\//i, '').split(/[/?]/)[0] ?? ''
+    const port = /:(\d+)$/.exec(authority.slice(authority.lastIndexOf('@') + 1))?.[1]
+    if (port !== undefined && Number(port) > 65535) {
+      throw new UsageError(`the PostgreSQL URL's port ${port} is out of range (1 to 65535)`)
+    }
+    throw new UsageError(`the PostgreSQL URL cannot be read as a URL: ${ENCODE_HINT}`)
+  }
+  if (u.hash !== '') {
+    throw new UsageError(
+      `the PostgreSQL URL holds a # (read as the start of a fragment, which cuts it short): ${ENCODE_HINT}`,
+    )
+  }
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      throw new UsageError(
+        `the PostgreSQL URL's ${what} holds a % not followed by two hex digits: ${ENCODE_HINT}`,
+      )
+    }
+  }
+  decode(u.username, 'user name')
+  decode(u.password, 'password')
+  return { database: decode(u.pathname.slice(1), 'database name') }
 }
 
 // SSLRequest: length 8, code 80877103. A PostgreSQL server answers it with one byte, S or N.
@@ -185,15 +226,19 @@ export interface PostgresOptions {
  * Connect to a PostgreSQL database (`postgres://user:pass@host:port/db`) and check it answers.
  * One connection (a session): TEMP tables live as long as the engine, as with DuckDB.
  * @example const pg = await openPostgres('postgres://loyals@127.0.0.1:5432/loyals')
- * @throws QueryError (sql `connect <url without password>`) when the server cannot be reached or
+ * @throws UsageError for a URL that cannot be read ({@link checkPostgresUrl}); QueryError (sql
+ *   `connect <url without password>`) when the server cannot be reached or
  *   does not answer as PostgreSQL within the connect timeout.
  */
 export async function openPostgres(
   url: string,
   opts: PostgresOptions = {},
 ): Promise<PostgresEngine> {
+  const { database } = checkPostgresUrl(url)
   const location = redactUrl(url)
   const sql = postgres(url, {
+    // the driver takes the path as it is written: /odd%20db named a database "odd%20db"
+    ...(database !== '' ? { database } : {}),
     max: 1,
     connect_timeout: opts.connectTimeout ?? 10,
     idle_timeout: 0,

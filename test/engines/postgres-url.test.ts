@@ -1,0 +1,67 @@
+// A --db postgres:// URL is read once, by openPostgres: an unencoded password, a malformed
+// percent-escape or an impossible port is a usage error (exit 2) that says what to fix and never
+// prints the password, not "Invalid URL" / "URI malformed" as an internal bug (exit 70). A
+// percent-encoded database name is decoded, as the user name is.
+import postgres from 'postgres'
+import { describe, expect, inject, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { runCli } from '../helpers/cli.ts'
+
+const HINT =
+  'percent-encode special characters in the user name, password and database name (@ as %40, : as %3A, / as %2F, # as %23, ? as %3F, % as %25)'
+
+describe('a --db postgres:// URL', () => {
+  it.each([
+    [
+      'postgres://u:p@ss:w/rd#1%@127.0.0.1:5432/db',
+      `the PostgreSQL URL cannot be read as a URL: ${HINT}`,
+    ],
+    [
+      'postgres://u%zz:secret@127.0.0.1:5432/db',
+      `the PostgreSQL URL's user name holds a % not followed by two hex digits: ${HINT}`,
+    ],
+    [
+      'postgres://u:se%zzcret@127.0.0.1:5432/db',
+      `the PostgreSQL URL's password holds a % not followed by two hex digits: ${HINT}`,
+    ],
+    [
+      'postgres://u:secret@127.0.0.1:5432/odd%zzdb',
+      `the PostgreSQL URL's database name holds a % not followed by two hex digits: ${HINT}`,
+    ],
+    [
+      'postgres://u:secret@127.0.0.1:99999/db',
+      "the PostgreSQL URL's port 99999 is out of range (1 to 65535)",
+    ],
+    [
+      'postgres://u:secret@127.0.0.1:5432/db#1',
+      `the PostgreSQL URL holds a # (read as the start of a fragment, which cuts it short): ${HINT}`,
+    ],
+  ])('%s is a usage error', (url, message) => {
+    const r = runCli(['summary', '--db', url])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toBe(`error: ${message}\n`)
+    expect(r.stderr).not.toMatch(/secret|p@ss|rd#1/)
+  })
+
+  it('has its percent-encoded database name decoded', async () => {
+    const base = inject('pgUrl')
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    const name = `odd db ${process.pid}`
+    await admin.unsafe(`CREATE DATABASE "${name}"`)
+    try {
+      const u = new URL(base)
+      u.pathname = `/${encodeURIComponent(name)}`
+      expect(u.pathname).toContain('%20')
+      const engine = await openWorkspace(u.toString())
+      try {
+        const [row] = await engine.query<{ db: string }>('SELECT current_database() AS db')
+        expect(row?.db).toBe(name)
+      } finally {
+        await engine.close()
+      }
+    } finally {
+      await admin.unsafe(`DROP DATABASE "${name}"`)
+      await admin.end({ timeout: 5 })
+    }
+  })
+})
