@@ -377,15 +377,42 @@ const DOUBLE_COLUMNS = new Set([
   'holdout_revenue',
 ])
 
-/** The summary rows as `loyals summary` prints them: CSV with a header (RFC 4180 quoting), or a JSON array. */
+/**
+ * A DOUBLE as DuckDB writes it in CSV and JSON: a whole value with `.0` (0.0, 75.0, -0.0) and an
+ * exponent without `+` (1e21, 1.7976931348623157e308), else as JavaScript writes it.
+ */
+function duckDouble(v: number): string {
+  if (Object.is(v, -0)) return '-0.0'
+  const text = String(v).replace('e+', 'e')
+  return Number.isInteger(v) && !text.includes('e') ? `${text}.0` : text
+}
+
+/**
+ * The summary rows as `loyals summary` prints them, byte for byte as DuckDB's COPY writes them:
+ * CSV with a header (RFC 4180 quoting), or a JSON array of one record a line, each after a tab.
+ */
 function summaryText(rows: readonly CustomerSummaryRow[], format: SummaryFormat): string {
-  if (format === 'json') return `${JSON.stringify(rows)}\n`
+  const value = (v: unknown, name: string): string | null =>
+    v === null || v === undefined
+      ? null
+      : DOUBLE_COLUMNS.has(name) && typeof v === 'number'
+        ? duckDouble(v)
+        : typeof v === 'number'
+          ? String(v)
+          : null
+  if (format === 'json') {
+    const records = rows.map((r) => {
+      const fields = Object.entries(r as unknown as Record<string, unknown>).map(
+        ([k, v]) => `${JSON.stringify(k)}:${value(v, k) ?? JSON.stringify(v ?? null)}`,
+      )
+      return `{${fields.join(',')}}`
+    })
+    // COPY ... (FORMAT json, ARRAY true): an empty summary is "[", a tab, "]"
+    return `[\n\t${records.join(',\n\t')}\n]\n`
+  }
   if (rows.length === 0) return ''
   const cell = (v: unknown, name: string): string =>
-    v === null || v === undefined
-      ? ''
-      : // DuckDB writes a whole DOUBLE as 0.0, 75.0
-        csvField(DOUBLE_COLUMNS.has(name) && Number.isInteger(v) ? `${v}.0` : String(v))
+    v === null || v === undefined ? '' : csvField(value(v, name) ?? String(v))
   const lines = rows.map((r) =>
     SUMMARY_COLUMNS.map((n) => cell((r as unknown as Record<string, unknown>)[n], n)).join(','),
   )
