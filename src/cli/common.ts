@@ -45,8 +45,9 @@ export function existingWorkspace(db: string): string {
 }
 
 /**
- * The workspace of a command that runs DuckDB's own SQL (import, customer, analyze, insights,
- * fit): a PostgreSQL store is served, and these go through its server instead.
+ * The workspace of a command that runs DuckDB's own SQL (import, customer, analyze, insights): a
+ * PostgreSQL store is served, and import and customer go through its server instead; analyze and
+ * insights read an export of its orders (the command's name is no verb to put before one).
  * @throws UsageError for a postgres:// URL, saying how to reach it.
  */
 export function requireDuckDbWorkspace(db: string, command: string): string {
@@ -55,7 +56,7 @@ export function requireDuckDbWorkspace(db: string, command: string): string {
     throw new UsageError(
       served
         ? `loyals ${command} works on a DuckDB workspace; a PostgreSQL store is reached through its server: start \`loyals serve --db ${db}\` and pass --server URL --api-key KEY`
-        : `loyals ${command} reads an orders file or a DuckDB workspace, not a PostgreSQL store: ${command} an export of its orders`,
+        : `loyals ${command} reads an orders file or a DuckDB workspace, not a PostgreSQL store: run it on an export of the store's orders (loyals ${command} orders.csv)`,
     )
   }
   return db

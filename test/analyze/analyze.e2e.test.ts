@@ -534,7 +534,10 @@ describe('loyals analyze with bad input', () => {
     for (const [args, says] of [
       [['customer', 'C1', '--db', pg], /pass --server URL --api-key KEY$/],
       [['import', SAMPLE, '--db', pg], /pass --server URL --api-key KEY$/],
-      [['analyze', '--db', pg], /not a PostgreSQL store: analyze an export of its orders$/],
+      [
+        ['analyze', '--db', pg],
+        /not a PostgreSQL store: run it on an export of the store's orders \(loyals analyze orders\.csv\)$/,
+      ],
     ] as const) {
       const r = runCli([...args])
       expect(r.code, args.join(' ')).toBe(2)
