@@ -2,9 +2,10 @@
 // it, so commands with an API equivalent talk to that server (found in the workspace's lock file,
 // or given with --server) with an API key, and the others say what to do. HTTP errors become the
 // CLI's typed errors, so exit codes stay those of a local run.
+import { hostname } from 'node:os'
 import type { Command } from 'commander'
 import { env } from '../config.ts'
-import { isPostgresUrl, readServeLock } from '../data/workspace.ts'
+import { isPostgresUrl, postgresServeHolderAt, readServeLock } from '../data/workspace.ts'
 import { LoyalsError, UsageError } from '../errors.ts'
 import { resolveDb } from './common.ts'
 
@@ -93,10 +94,11 @@ export class RemoteServer {
 /**
  * The server a command should talk to, or null to open the workspace itself:
  * `--server` (or $LOYALS_SERVER unless --db is given) when given; else the server holding the DuckDB workspace, found in
- * its lock file, when an API key is at hand.
+ * its lock file, when an API key is at hand; else, with a key, the server holding a PostgreSQL
+ * store when it runs on this host (its URL is one from here; opening the store refuses others).
  * @throws UsageError when a server is to be used and no key is given, naming the flag to pass.
  */
-export function remoteFor(opts: RemoteOptions): RemoteServer | null {
+export async function remoteFor(opts: RemoteOptions): Promise<RemoteServer | null> {
   const key = opts.apiKey ?? env().LOYALS_API_KEY
   // a --db on the command line names the store to use: $LOYALS_SERVER, a default, does not
   // send its rows to another one
@@ -113,7 +115,13 @@ export function remoteFor(opts: RemoteOptions): RemoteServer | null {
     return new RemoteServer(explicit, key)
   }
   const db = resolveDb(opts)
-  if (isPostgresUrl(db)) return null
+  if (isPostgresUrl(db)) {
+    // without a key, opening the store refuses a served one with the message that says so
+    if (key === undefined) return null
+    const holder = await postgresServeHolderAt(db)
+    const here = holder?.url && holder.host === hostname()
+    return here ? new RemoteServer(holder.url as string, key) : null
+  }
   const lock = readServeLock(db)
   if (lock === null) return null
   if (key === undefined) {

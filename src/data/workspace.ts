@@ -125,6 +125,17 @@ export async function postgresServeHolder(engine: Engine): Promise<PostgresServe
   return row ?? NO_HOLDER
 }
 
+/** {@link postgresServeHolder} of the store at `url`, on a connection of its own. */
+export async function postgresServeHolderAt(url: string): Promise<PostgresServeHolder | null> {
+  const { openPostgres } = await import('./postgres.ts')
+  const pg = await openPostgres(url)
+  try {
+    return await postgresServeHolder(pg)
+  } finally {
+    await pg.close()
+  }
+}
+
 /**
  * The refusal for a PostgreSQL store held by a server, worded as {@link assertNotServed}'s: its
  * lock is PostgreSQL's and ends with the server's connection, so it is never stale.

@@ -126,4 +126,25 @@ describe('loyals serve on PostgreSQL', () => {
     await exited(s.child)
     expect(runCli(['keys', 'list', '--db', db]).code).toBe(0)
   })
+
+  it('sends them through the server when a key is at hand, as for a served DuckDB file', async () => {
+    const db = await store()
+    const made = runCli(['keys', 'create', '--role', 'admin', '--db', db])
+    expect(made.code, made.stderr).toBe(0)
+    const key = made.stdout.trim()
+    const s = await serve(db, false)
+    const env = { LOYALS_API_KEY: key }
+    const created = runCli(['keys', 'create', '--role', 'read-only', '--db', db], { env })
+    expect(created.code, created.stderr).toBe(0)
+    // the server knows the new key at once: it made it
+    const res = await fetch(`${s.url}/v1/customers/nobody`, {
+      headers: { authorization: `Bearer ${created.stdout.trim()}` },
+    })
+    expect(res.status).toBe(404)
+    const listed = runCli(['keys', 'list', '--db', db, '--json'], { env })
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(JSON.parse(listed.stdout)).toHaveLength(2)
+    s.child.kill('SIGTERM')
+    await exited(s.child)
+  })
 })

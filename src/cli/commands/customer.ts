@@ -369,7 +369,7 @@ export function registerCustomer(program: Command): void {
     if (!['day', 'week', 'month'].includes(opts.unit)) {
       throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
     }
-    const remote = remoteFor(opts)
+    const remote = await remoteFor(opts)
     if (remote) {
       const local =
         opts.config ||

@@ -325,7 +325,7 @@ export function registerImport(program: Command): void {
   ).action(async (file: string, opts: ImportCliOptions, cmd: Command) => {
     let kind = parseKind(opts.kind)
     const map = parseMap(opts.map)
-    const remote = remoteFor(opts)
+    const remote = await remoteFor(opts)
     // only orders and customers go through a server, the one way into a PostgreSQL store: the
     // other kinds go into a DuckDB file only (no advice to start a server that cannot take them)
     const pg = isPostgresUrl(resolveDb(opts))

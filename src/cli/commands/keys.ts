@@ -43,7 +43,7 @@ export function registerKeys(program: Command): void {
     .option('--name <name>', 'who or what uses the key', 'api')
     .option('--json', 'print JSON')
     .action(async (opts: { role: string; name: string; json?: boolean } & RemoteOptions) => {
-      const remote = remoteFor(opts)
+      const remote = await remoteFor(opts)
       const r = remote
         ? await remote
             .request<{ key: string } & KeyInfo>('POST', '/v1/keys', {
@@ -64,7 +64,7 @@ export function registerKeys(program: Command): void {
   withServer(withDb(keys.command('list').description('List API keys (never their secrets).')))
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean } & RemoteOptions) => {
-      const remote = remoteFor(opts)
+      const remote = await remoteFor(opts)
       const list = remote
         ? (await remote.request<{ keys: KeyInfo[] }>('GET', '/v1/keys')).keys
         : await withWorkspace(opts, (e) => listApiKeys(e))
@@ -81,7 +81,7 @@ export function registerKeys(program: Command): void {
   withServer(withDb(keys.command('revoke').description('Revoke an API key by id.')))
     .argument('<id>', 'key id (from keys list)')
     .action(async (id: string, opts: RemoteOptions) => {
-      const remote = remoteFor(opts)
+      const remote = await remoteFor(opts)
       // an unknown id is a 404 (exit 1, as `customer ID` of nobody), not a usage error; a key
       // revoked before is revoked, as DELETE /v1/keys/{id} answers it
       let before: string | null = null

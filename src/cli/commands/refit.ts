@@ -50,7 +50,7 @@ export function registerRefit(program: Command): void {
     .action(async (opts: RefitOptions) => {
       // each customer's time span runs to the refit's now: the profiles are as of that moment
       const nowMs = opts.now === undefined ? null : parseNow(opts.now)
-      const remote = remoteFor(opts)
+      const remote = await remoteFor(opts)
       let job: JobView
       if (remote) {
         if (opts.valueConfig) throw new UsageError('--value-config is the server’s own')

@@ -81,7 +81,7 @@ export function registerTick(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: TickOptions) => {
       const nowMs = opts.now === undefined ? Date.now() : parseNow(opts.now)
-      const remote = remoteFor(opts)
+      const remote = await remoteFor(opts)
       let report: TickReport
       let refitted: number | null = null
       if (remote) {
