@@ -69,6 +69,12 @@ export const ProfileAnswer = z.strictObject({
         .describe(
           'false: no recognition or marketing message on any channel; null: never said (sent)',
         ),
+      importedMarketingConsent: z
+        .boolean()
+        .nullable()
+        .describe(
+          "the imported customers file's consent (as of the last refit): false holds recognition and marketing back while marketingConsent is null",
+        ),
     })
     .describe('what the customer agreed to hear (identify traits, POST /v1/customers)'),
   scoredAt: isoOrNull,

@@ -90,7 +90,7 @@ async function upload(
   for (;;) {
     const rows = await mem.query({
       sql: `SELECT customer_id, email, name, CAST(signup_at AS VARCHAR) AS signup_at,
-  ${CUSTOMER_ATTRIBUTES.join(', ')}
+  ${CUSTOMER_ATTRIBUTES.join(', ')}, marketing_consent
 FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
       params: [after],
     })
@@ -108,6 +108,8 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
           ...field('name', r.name),
           ...field('signup_at', iso(r.signup_at), 'createdAt'),
           ...CUSTOMER_ATTRIBUTES.flatMap((a) => field(a, r[a])),
+          // the file's consent column: the server keeps it as the customer's consent
+          ...field('marketing_consent', r.marketing_consent, 'marketingConsent'),
         ])
         const hash = createHash('sha256').update(JSON.stringify(traits)).digest('hex').slice(0, 16)
         return {

@@ -6,6 +6,7 @@
 // before the contact budget (no slot taken) and again at release; service messages and staff
 // tasks still go; opting in again works; a consent that is not true, false or null is a 400.
 // A workspace made before the consent columns gets them when it is opened.
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpsConfigInput } from '../../src/core/ops/config.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -89,12 +90,14 @@ describe.each(STORES)('consent on $name', (kind) => {
       email: 'n6@example.com',
       unsubscribed: true,
       marketingConsent: false,
+      importedMarketingConsent: null,
     })
     expect(res.status).toBe(200)
     expect(await consentOf('N6')).toEqual({
       unsubscribed: true,
       unsubscribedAt: '2025-03-01T12:00:00.000Z',
       marketingConsent: false,
+      importedMarketingConsent: null,
     })
     expect((await order('N6')).status).toBe(200)
     await dispatch()
@@ -117,7 +120,21 @@ describe.each(STORES)('consent on $name', (kind) => {
       unsubscribed: true,
       unsubscribedAt: '2025-03-01T12:00:00.000Z',
       marketingConsent: false,
+      importedMarketingConsent: null,
     })
+  })
+
+  it('leaves a customer without marketing consent out of the ad audience of their tier', async () => {
+    const tier = (await h.call('GET', '/v1/customers/N6')).json.tier?.name
+    expect(tier).toBeTruthy()
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex')
+    const audience = async () =>
+      (await h.call('GET', `/v1/audiences/${tier}.csv`, { role: 'analyst' })).text
+    expect(await audience()).not.toContain(sha('n6@example.com'))
+    // consent given again: back in
+    expect((await identify('N6', { marketingConsent: true })).status).toBe(200)
+    expect(await audience()).toContain(sha('n6@example.com'))
+    expect((await identify('N6', { marketingConsent: false })).status).toBe(200)
   })
 
   it('takes POST /v1/customers `unsubscribed`; the email held back leaves its slot to an SMS', async () => {
@@ -143,6 +160,7 @@ describe.each(STORES)('consent on $name', (kind) => {
       unsubscribed: false,
       unsubscribedAt: null,
       marketingConsent: true,
+      importedMarketingConsent: null,
     })
   })
 
@@ -159,6 +177,7 @@ describe.each(STORES)('consent on $name', (kind) => {
       unsubscribed: false,
       unsubscribedAt: null,
       marketingConsent: true,
+      importedMarketingConsent: null,
     })
     expect((await order('N8')).status).toBe(200)
     await dispatch()
@@ -292,6 +311,7 @@ describe.each(STORES)('a workspace made before consent was kept, on $name', (kin
         unsubscribed: false,
         unsubscribedAt: null,
         marketingConsent: null,
+        importedMarketingConsent: null,
       })
       const res = await h.call('POST', '/v1/events', {
         body: {

@@ -303,6 +303,22 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     ).toBe(1)
   })
 
+  it("carries a customers file's consent column to the customer's consent", async () => {
+    const f = write(
+      dir,
+      'consent.csv',
+      'customer_id,email,Accepts Email Marketing\nm1,m1@x.com,no\nm2,m2@x.com,yes\nm3,m3@x.com,\n',
+    )
+    await forward(new HarnessServer(h), f, { kind: 'customers' })
+    const consent = async (id: string) =>
+      (await h.call('GET', `/v1/customers/${id}`)).json.consent.marketingConsent
+    expect([await consent('m1'), await consent('m2'), await consent('m3')]).toEqual([
+      false,
+      true,
+      null,
+    ])
+  })
+
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
     const file = write(
       dir,

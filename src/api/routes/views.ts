@@ -53,6 +53,7 @@ export function profileView(
       unsubscribed: p.unsubscribedAtMs !== null,
       unsubscribedAt: isoOrNull(p.unsubscribedAtMs),
       marketingConsent: p.marketingConsent,
+      importedMarketingConsent: p.importedConsent,
     },
     scoredAt: isoOrNull(p.scoredAtMs),
     updatedAt: isoOrNull(p.updatedAtMs),

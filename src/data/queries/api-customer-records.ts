@@ -5,8 +5,19 @@ import { jsonKeyList } from './api-delete-keys.ts'
 import { CUSTOMER_COLUMNS } from './import-customer-rows.ts'
 
 /** The customer attributes besides email, name and sign-up (customers' columns). */
+// marketing_consent is the file's: the API's own consent is the profile's (identify traits,
+// POST /v1/customers `marketing_consent`), which wins over it
 export const CUSTOMER_ATTRIBUTES = CUSTOMER_COLUMNS.filter(
-  (c) => !['customer_id', 'email', 'name', 'signup_at', 'source', 'source_line'].includes(c),
+  (c) =>
+    ![
+      'customer_id',
+      'email',
+      'name',
+      'signup_at',
+      'source',
+      'source_line',
+      'marketing_consent',
+    ].includes(c),
 )
 
 export function apiCustomerRecords(dialect: Dialect, ids: readonly string[]): Query {

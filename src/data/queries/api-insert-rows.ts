@@ -53,6 +53,7 @@ export const TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ColTyp
     updated_at: TS,
     unsubscribed_at: TS,
     marketing_consent: 'BOOLEAN',
+    imported_consent: 'BOOLEAN',
   },
   model_params: { name: V, params: V, fitted_at: TS },
   import_staging: { import_id: V, seq: 'INTEGER', payload: V, staged_at: TS },

@@ -50,7 +50,7 @@ LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_re
     ...(customers ? { params: [JSON.stringify(customers)] } : {}),
     // with the email, name and signup time of an imported customers file (a profile's own,
     // from identify calls, win over them in the refit)
-    sql: `SELECT a.*, c.email, c.name, c.signup_at${connection} FROM (
+    sql: `SELECT a.*, c.email, c.name, c.signup_at, c.marketing_consent AS imported_consent${connection} FROM (
 SELECT customer_id,
   sum(CASE WHEN kept THEN 1 ELSE 0 END) AS orders_count,
   count(DISTINCT CASE WHEN kept THEN order_date END) AS purchase_days,

@@ -68,11 +68,13 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   scored_at       TIMESTAMP,
   updated_at      TIMESTAMP NOT NULL,
   unsubscribed_at TIMESTAMP,          -- when the customer opted out of email; NULL: not opted out
-  marketing_consent BOOLEAN           -- consent to marketing messages; NULL: never said
+  marketing_consent BOOLEAN,          -- consent to marketing messages; NULL: never said
+  imported_consent BOOLEAN            -- the customers file's consent (a refit copies it); NULL: none
 );
 -- workspaces made before consent was kept: added, empty (no opt-out, consent never said)
 ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS unsubscribed_at TIMESTAMP;
 ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS marketing_consent BOOLEAN;
+ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS imported_consent BOOLEAN;
 CREATE TABLE IF NOT EXISTS profile_tier_grace (
   customer_id VARCHAR NOT NULL,     -- a customer a refit kept in a tier they fall below
   tier        INTEGER NOT NULL,     -- the tier index kept
@@ -263,10 +265,12 @@ CREATE TABLE IF NOT EXISTS customers (
   campaign    VARCHAR,
   source      VARCHAR,
   source_line BIGINT,
-  switching_cost BOOLEAN            -- held by a contract, subscription or stored balance
+  switching_cost BOOLEAN,           -- held by a contract, subscription or stored balance
+  marketing_consent BOOLEAN         -- the file's consent to marketing (Shopify's Accepts Email Marketing)
 );
--- workspaces made before the column: added, empty (unknown)
+-- workspaces made before the columns: added, empty (unknown)
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS switching_cost BOOLEAN;
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS marketing_consent BOOLEAN;
 CREATE TABLE IF NOT EXISTS imports (
   import_id   VARCHAR PRIMARY KEY,
   kind        VARCHAR NOT NULL,

@@ -18,6 +18,7 @@ export const CUSTOMER_COLUMNS = [
   'source',
   'source_line',
   'switching_cost',
+  'marketing_consent',
 ] as const
 
 /** The attributes of a customer record (every column but the key and the source). */
@@ -25,9 +26,9 @@ const ATTRIBUTES = CUSTOMER_COLUMNS.filter(
   (c) => c !== 'customer_id' && c !== 'source' && c !== 'source_line',
 )
 
-/** The file's yes/no text (validate.ts's switchingCostField) as the stored BOOLEAN. */
+/** The file's yes/no text (validate.ts's yesNoField) as the stored BOOLEAN. */
 const attribute = (c: string): string =>
-  c === 'switching_cost' ? `CAST(r.${c} AS BOOLEAN) AS ${c}` : `r.${c}`
+  c === 'switching_cost' || c === 'marketing_consent' ? `CAST(r.${c} AS BOOLEAN) AS ${c}` : `r.${c}`
 
 /**
  * TEMP table `import_customer_rows` in the column order of `customers`. Attributes the file has

@@ -454,6 +454,21 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'stored balance',
       'locked in',
     ]),
+    // consent to marketing messages (the service holds marketing and recognition back without
+    // it): Shopify's customers export, CRMs' opt-in columns
+    f('marketing_consent', false, [
+      'accepts email marketing',
+      'accepts marketing',
+      'accepts email',
+      'email marketing consent',
+      'marketing consent',
+      'marketing opt in',
+      'email opt in',
+      'opt in',
+      'opted in',
+      'newsletter opt in',
+      'email subscription status',
+    ]),
   ],
 }
 

@@ -796,11 +796,12 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'industry', 'text', false),
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
-        switchingCostField(c),
+        yesNoField(c, 'switching_cost'),
+        yesNoField(c, 'marketing_consent'),
       ],
       from: 'import_raw x',
       uniqueBy: { field: 'customer_id', noun: 'customer' },
-      checks: [SWITCHING_COST_CHECK],
+      checks: [yesNoCheck('switching_cost'), yesNoCheck('marketing_consent')],
     }
   }
   return {
@@ -815,11 +816,12 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       col(c, 'industry', 'text', false),
       col(c, 'channel', 'text', false),
       col(c, 'campaign', 'text', false),
-      switchingCostField(c),
+      yesNoField(c, 'switching_cost'),
+      yesNoField(c, 'marketing_consent'),
     ],
     from: 'import_raw x',
     uniqueBy: { field: 'customer_id', noun: 'customer' },
-    checks: [SWITCHING_COST_CHECK],
+    checks: [yesNoCheck('switching_cost'), yesNoCheck('marketing_consent')],
   }
 }
 
@@ -827,26 +829,43 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
 const YES = ['yes', 'y', 'true', 't', '1', 'x', 'ja', 'oui', 'si', 'sí']
 const NO = ['no', 'n', 'false', 'f', '0', 'nein', 'non']
 
+/** A consent column's own words (Mailchimp's statuses, opt-in wording), lower case. */
+const CONSENT_YES = ['subscribed', 'opted in', 'opt in', 'opted_in']
+const CONSENT_NO = [
+  'unsubscribed',
+  'not subscribed',
+  'not_subscribed',
+  'opted out',
+  'opt out',
+  'opted_out',
+]
+
 /**
- * Held by a switching cost (a contract, subscription or stored balance): the file's yes/no as
- * 'true' / 'false' (stored as BOOLEAN by importCustomerRows), other words as written, for
- * {@link SWITCHING_COST_CHECK} to refuse.
+ * A yes/no column of the customers file (held by a switching cost: a contract, subscription or
+ * stored balance; consent to marketing): the file's yes/no as 'true' / 'false' (stored as BOOLEAN
+ * by importCustomerRows), other words as written, for {@link yesNoCheck} to refuse.
  */
-function switchingCostField(c: Readonly<Record<string, string>>): FieldDef {
-  const def = col(c, 'switching_cost', 'text', false)
+function yesNoField(
+  c: Readonly<Record<string, string>>,
+  field: 'switching_cost' | 'marketing_consent',
+): FieldDef {
+  const def = col(c, field, 'text', false)
   if (def.header === null) return def
-  const v = `lower(${def.raw})`
+  const v = `lower(trim(${def.raw}))`
+  const consent = field === 'marketing_consent'
+  const yes = consent ? [...YES, ...CONSENT_YES] : YES
+  const no = consent ? [...NO, ...CONSENT_NO] : NO
   return {
     ...def,
-    raw: `CASE WHEN ${oneOf(v, YES)} THEN 'true' WHEN ${oneOf(v, NO)} THEN 'false' ELSE ${def.raw} END`,
+    raw: `CASE WHEN ${oneOf(v, yes)} THEN 'true' WHEN ${oneOf(v, no)} THEN 'false' ELSE ${def.raw} END`,
   }
 }
 
-const SWITCHING_COST_CHECK = {
-  field: 'switching_cost',
-  bad: "switching_cost NOT IN ('true', 'false')",
-  reason: "'cannot read ''' || switching_cost || ''' as yes or no'",
-}
+const yesNoCheck = (field: 'switching_cost' | 'marketing_consent') => ({
+  field,
+  bad: `${field} NOT IN ('true', 'false')`,
+  reason: `'cannot read ''' || ${field} || ''' as yes or no'`,
+})
 
 /** CREATE TEMP TABLE import_typed: __line, then per field `<f>__raw` (numbers, dates) and `<f>`. */
 export function typedTableSql(spec: TypedSpec, o: ParseOptions): string {

@@ -14,6 +14,8 @@ export interface Consent {
   readonly unsubscribedAtMs: number | null
   /** Consent to marketing messages; null: never said. */
   readonly marketingConsent: boolean | null
+  /** The imported customers file's consent, where they said nothing through the API. */
+  readonly importedConsent?: boolean | null
 }
 
 /**
@@ -41,6 +43,13 @@ export function withoutConsent(
     return {
       reason: 'no_consent',
       detail: 'the customer does not consent to marketing (recognition and marketing messages)',
+    }
+  }
+  if (consent.marketingConsent === null && consent.importedConsent === false) {
+    return {
+      reason: 'no_consent',
+      detail:
+        'the imported customers file says the customer does not accept marketing (recognition and marketing messages)',
     }
   }
   return null

@@ -129,6 +129,11 @@ export interface Profile {
   unsubscribedAtMs: number | null
   /** Consent to marketing messages (identify `marketingConsent`); null: never said. */
   marketingConsent: boolean | null
+  /**
+   * The consent an imported customers file gives (Shopify's Accepts Email Marketing), copied by
+   * each refit; it holds where the customer said nothing through the API (marketingConsent null).
+   */
+  importedConsent: boolean | null
 }
 
 export function emptyProfile(customerId: string, nowMs: number): Profile {
@@ -160,6 +165,7 @@ export function emptyProfile(customerId: string, nowMs: number): Profile {
     updatedAtMs: nowMs,
     unsubscribedAtMs: null,
     marketingConsent: null,
+    importedConsent: null,
   }
 }
 

@@ -137,6 +137,10 @@ export async function refit(
     email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
     name: r.name === null || r.name === undefined ? null : String(r.name),
     signupAtMs: tsMs(r.signup_at),
+    importedConsent:
+      r.imported_consent === null || r.imported_consent === undefined
+        ? null
+        : Boolean(r.imported_consent),
   }))
   await progress(0.2, `fitting BG/NBD on ${n} customers`)
   const x = new Float64Array(n)
@@ -222,6 +226,9 @@ export async function refit(
             email: cur?.email ?? p.email,
             name: cur?.name ?? p.name,
             signupAtMs: cur?.signupAtMs ?? p.signupAtMs,
+            // the file's consent as it is now (a later file's replaces it); the customer's own
+            // word through the API (marketingConsent) still wins over it
+            importedConsent: p.importedConsent,
             ordersCount: counters.ordersCount,
             purchaseDays: counters.purchaseDays,
             revenue: counters.revenue,

@@ -52,11 +52,13 @@ export const PROFILE_COLUMNS = [
   'updated_at',
   'unsubscribed_at',
   'marketing_consent',
+  'imported_consent',
 ] as const
 
 const ts = (ms: number | null): string | null => (ms === null ? null : sqlTs(ms))
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : Boolean(v))
 
 /** A profile as the values of PROFILE_COLUMNS, in order. */
 export function profileRow(p: Profile): unknown[] {
@@ -88,6 +90,7 @@ export function profileRow(p: Profile): unknown[] {
     ts(p.updatedAtMs),
     ts(p.unsubscribedAtMs),
     p.marketingConsent,
+    p.importedConsent,
   ]
 }
 
@@ -120,10 +123,8 @@ export function rowProfile(r: Row): Profile {
     scoredAtMs: tsMs(r.scored_at),
     updatedAtMs: tsMs(r.updated_at) ?? 0,
     unsubscribedAtMs: tsMs(r.unsubscribed_at),
-    marketingConsent:
-      r.marketing_consent === null || r.marketing_consent === undefined
-        ? null
-        : Boolean(r.marketing_consent),
+    marketingConsent: bool(r.marketing_consent),
+    importedConsent: bool(r.imported_consent),
   }
 }
 
