@@ -1905,6 +1905,15 @@ describe('column recognition', () => {
         city: null,
       },
     ])
+    // Accepts Email Marketing is the customer's marketing consent (Accepts SMS Marketing is not)
+    expect(
+      (
+        await engine.query<{ marketing_consent: boolean | null }>(
+          'SELECT marketing_consent FROM customers ORDER BY source_line',
+        )
+      ).map((x) => x.marketing_consent),
+    ).toEqual([true, false, false, false])
+    expect(r.columns).toMatchObject({ marketing_consent: 'Accepts Email Marketing' })
   })
 
   test('generic customers and order lines', async () => {

@@ -1318,5 +1318,7 @@ function shopifyCustomers(
   pick(headers, c, 'region', 'Default Address Province Code', 'Province Code', 'Province')
   pick(headers, c, 'city', 'Default Address City', 'City')
   pick(headers, c, 'signup_at', 'Created At', 'Created at')
+  // the customer's email marketing consent (older exports: Accepts Marketing); yes / no
+  pick(headers, c, 'marketing_consent', 'Accepts Email Marketing', 'Accepts Marketing')
   return c
 }
