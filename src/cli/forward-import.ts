@@ -108,8 +108,12 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
           ...field('name', r.name),
           ...field('signup_at', iso(r.signup_at), 'createdAt'),
           ...CUSTOMER_ATTRIBUTES.flatMap((a) => field(a, r[a])),
-          // the file's consent column: the server keeps it as the customer's consent
-          ...field('marketing_consent', r.marketing_consent, 'marketingConsent'),
+          // the file's consent column: the server keeps it as the customer's consent. An empty
+          // cell is "not said" and sent as nothing: as null it would clear a "no" the customer
+          // gave the API, and messages they refused would go out again
+          ...(r.marketing_consent === null || r.marketing_consent === undefined
+            ? []
+            : [['marketingConsent', r.marketing_consent] as [string, unknown]]),
         ])
         const hash = createHash('sha256').update(JSON.stringify(traits)).digest('hex').slice(0, 16)
         return {

@@ -317,6 +317,19 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
       true,
       null,
     ])
+    // an empty cell is "not said": it leaves the "no" m3 gave the API since
+    const no = await h.call('POST', '/v1/customers', {
+      body: { customer_id: 'm3', marketing_consent: false },
+    })
+    expect(no.status).toBe(200)
+    const g = write(
+      dir,
+      'consent2.csv',
+      'customer_id,email,Accepts Email Marketing\nm3,m3.new@x.com,\n',
+    )
+    await forward(new HarnessServer(h), g, { kind: 'customers' })
+    expect((await h.call('GET', '/v1/customers/m3')).json.email).toBe('m3.new@x.com')
+    expect(await consent('m3')).toBe(false)
   })
 
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
