@@ -420,9 +420,13 @@ describe('survey samples leave recent respondents to rest', () => {
         resting: 0,
         restDays: 0,
       })
-      await expect(computeInsights(engine, { asOf: a.asOf, surveyRestDays: -1 })).rejects.toThrow(
-        '--survey-rest-days must be a whole number >= 0',
-      )
+      for (const bad of [-1, 1.5, 99_999_999_999]) {
+        await expect(
+          computeInsights(engine, { asOf: a.asOf, surveyRestDays: bad }),
+        ).rejects.toThrow(
+          `--survey-rest-days must be a whole number of days from 0 to 36525 (a century), got ${bad}`,
+        )
+      }
     } finally {
       await engine.close()
     }

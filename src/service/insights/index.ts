@@ -99,8 +99,8 @@ function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
     '--survey-size must be a whole number >= 1',
   )
   bad(
-    !(Number.isInteger(o.surveyRestDays) && o.surveyRestDays >= 0),
-    '--survey-rest-days must be a whole number >= 0',
+    !(Number.isInteger(o.surveyRestDays) && o.surveyRestDays >= 0 && o.surveyRestDays <= 36_525),
+    `--survey-rest-days must be a whole number of days from 0 to 36525 (a century), got ${o.surveyRestDays}`,
   )
   bad(!(o.lapsedGapFactor > 0), 'the lapsed gap factor must be > 0')
   return o
