@@ -3,9 +3,13 @@
 // scored on fractional days and interpolated cut points, so two customers who bought on the same
 // day for the same amount got different segments when one bought at 00:30 and the other at 23:30,
 // and the live segments disagreed with `loyals analyze` on the same orders.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { computeAnalysis } from '../../src/service/analyze.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
 import { STORES } from '../engines/stores.ts'
+import { tempDir } from '../helpers/cli.ts'
 import { harness, orderEvent, waitJob } from './harness.ts'
 
 const NOW = Date.parse('2024-12-31T12:00:00Z')
@@ -61,6 +65,63 @@ describe.each(STORES)('live RFM segments on $name', (kind) => {
       )
       expect(rows).toHaveLength(20)
       for (const r of rows) expect(live.get(r.customer_id), r.customer_id).toBe(r.rfm_segment)
+    } finally {
+      await h.close()
+    }
+  })
+})
+
+describe('live RFM segments of orders imported with --tz', () => {
+  it('count the days the orders were placed on, as analyze does', async () => {
+    // Auckland (UTC+13 in summer): A_i at 12:30 UTC is 01:30 the next local day, B_i at 05:00 UTC
+    // the next day is 18:00 that same local day. Pairs share a local day but not a UTC day.
+    const now = Date.parse('2024-12-31T00:30:00Z') // 13:30 on 2024-12-31 in Auckland
+    const h = await harness(STORES.find((s) => s.name === 'duckdb')!, { now })
+    try {
+      // two older customers, so that quintile cuts fall inside pairs (22 customers: the cuts
+      // are at the 5th, 9th, 14th and 18th worst recency)
+      const rows = [
+        'order_id,customer_id,ordered_at,amount',
+        'y,Y,2023-06-01T05:00:00Z,5',
+        'z,Z,2023-07-01T05:00:00Z,5',
+      ]
+      for (let i = 0; i < 10; i++) {
+        const d = Date.UTC(2024, 0, 1 + 20 * i)
+        const iso = (ms: number) => new Date(ms).toISOString()
+        rows.push(`a${i},A${i},${iso(d + 12.5 * 3_600_000)},${10 * (i + 1)}`)
+        rows.push(`b${i},B${i},${iso(d + 29 * 3_600_000)},${10 * (i + 1)}`)
+      }
+      const dir = tempDir('loyals-live-tz-')
+      const file = join(dir, 'orders.csv')
+      writeFileSync(file, `${rows.join('\n')}\n`)
+      await importFile(h.engine, file, {
+        kind: 'orders',
+        tz: 'Pacific/Auckland',
+        now: new Date(now),
+      })
+      const job = await h.call('POST', '/v1/jobs/refit', { role: 'analyst' })
+      expect((await waitJob(h, job.json.jobId)).status).toBe('succeeded')
+      const live = new Map<string, string>()
+      for (const c of ['Y', 'Z']) {
+        live.set(c, (await h.call('GET', `/v1/customers/${c}`)).json.segment)
+      }
+      for (let i = 0; i < 10; i++) {
+        for (const c of [`A${i}`, `B${i}`]) {
+          live.set(c, (await h.call('GET', `/v1/customers/${c}`)).json.segment)
+        }
+        expect(live.get(`A${i}`), `pair ${i}`).toBe(live.get(`B${i}`))
+      }
+      await computeAnalysis(h.engine, {
+        source: 'test',
+        asOf: '2024-12-31',
+        predictions: false,
+        value: false,
+      })
+      const got = await h.engine.query<{ customer_id: string; rfm_segment: string }>(
+        'SELECT customer_id, rfm_segment FROM customer_analysis ORDER BY customer_id',
+      )
+      expect(got).toHaveLength(22)
+      for (const r of got) expect(live.get(r.customer_id), r.customer_id).toBe(r.rfm_segment)
     } finally {
       await h.close()
     }

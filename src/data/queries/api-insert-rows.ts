@@ -54,6 +54,8 @@ export const TABLE_TYPES: Readonly<Record<string, Readonly<Record<string, ColTyp
     unsubscribed_at: TS,
     marketing_consent: 'BOOLEAN',
     imported_consent: 'BOOLEAN',
+    first_order_day: 'DATE',
+    last_order_day: 'DATE',
   },
   model_params: { name: V, params: V, fitted_at: TS },
   import_staging: { import_id: V, seq: 'INTEGER', payload: V, staged_at: TS },

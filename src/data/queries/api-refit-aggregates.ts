@@ -60,7 +60,10 @@ SELECT customer_id,
   -- orders with an amount: none in the whole workspace is a transaction log (no money measured)
   sum(CASE WHEN amount <> 0 THEN 1 ELSE 0 END) AS priced,
   min(CASE WHEN kept THEN ordered_at END) AS first_order_at,
-  max(CASE WHEN kept THEN ordered_at END) AS last_order_at
+  max(CASE WHEN kept THEN ordered_at END) AS last_order_at,
+  -- the days they were placed on where they were placed, as the summary counts days
+  CAST(min(CASE WHEN kept THEN order_date END) AS VARCHAR) AS first_order_day,
+  CAST(max(CASE WHEN kept THEN order_date END) AS VARCHAR) AS last_order_day
 FROM (${keptOrders(only.replace('WHERE customer_id', 'WHERE o.customer_id'))}) o
 GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id${connectionJoins}

@@ -69,12 +69,16 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   updated_at      TIMESTAMP NOT NULL,
   unsubscribed_at TIMESTAMP,          -- when the customer opted out of email; NULL: not opted out
   marketing_consent BOOLEAN,          -- consent to marketing messages; NULL: never said
-  imported_consent BOOLEAN            -- the customers file's consent (a refit copies it); NULL: none
+  imported_consent BOOLEAN,           -- the customers file's consent (a refit copies it); NULL: none
+  first_order_day DATE,               -- the days the first and last orders were placed on, where
+  last_order_day  DATE                -- they were placed (order_date); NULL: not known yet
 );
 -- workspaces made before consent was kept: added, empty (no opt-out, consent never said)
 ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS unsubscribed_at TIMESTAMP;
 ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS marketing_consent BOOLEAN;
 ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS imported_consent BOOLEAN;
+ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS first_order_day DATE;
+ALTER TABLE customer_profile ADD COLUMN IF NOT EXISTS last_order_day DATE;
 CREATE TABLE IF NOT EXISTS profile_tier_grace (
   customer_id VARCHAR NOT NULL,     -- a customer a refit kept in a tier they fall below
   tier        INTEGER NOT NULL,     -- the tier index kept

@@ -524,7 +524,7 @@ function applyEvent(
     const day = orderDay(e)
     // a profile that counts no day yet counts none of the stored orders (not refitted since an
     // import stored them): its first order is its first day
-    q = addOrder(q, e.order.amount, e.atMs, q.purchaseDays === 0 || !bought.has(day))
+    q = addOrder(q, e.order.amount, e.atMs, q.purchaseDays === 0 || !bought.has(day), day)
     bought.add(day)
   }
   if (e.refund && applyOrder) q = addOrder(q, -Math.abs(e.refund.amount), e.atMs, false)

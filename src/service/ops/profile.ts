@@ -134,6 +134,13 @@ export interface Profile {
    * each refit; it holds where the customer said nothing through the API (marketingConsent null).
    */
   importedConsent: boolean | null
+  /**
+   * The days (YYYY-MM-DD) the first and last orders were placed on, where they were placed (the
+   * orders' order_date: `loyals import --tz` or an event's order_date); null in profiles stored
+   * before they were kept, whose histories count the orders' UTC days until the next refit.
+   */
+  firstOrderDay: string | null
+  lastOrderDay: string | null
 }
 
 export function emptyProfile(customerId: string, nowMs: number): Profile {
@@ -166,6 +173,8 @@ export function emptyProfile(customerId: string, nowMs: number): Profile {
     unsubscribedAtMs: null,
     marketingConsent: null,
     importedConsent: null,
+    firstOrderDay: null,
+    lastOrderDay: null,
   }
 }
 
@@ -183,8 +192,16 @@ export function addMoney(a: number, b: number): number {
  * the order's day is one the counters hold no order on yet (the caller knows the days bought on,
  * whatever order the orders arrive in).
  */
-export function addOrder(p: Profile, amount: number, atMs: number, newDay: boolean): Profile {
+export function addOrder(
+  p: Profile,
+  amount: number,
+  atMs: number,
+  newDay: boolean,
+  /** The day it was placed on (YYYY-MM-DD); default its UTC day. */
+  day: string = new Date(atMs).toISOString().slice(0, 10),
+): Profile {
   if (amount < 0) return { ...p, revenue: addMoney(p.revenue, amount) }
+  const known = p.ordersCount > 0
   return {
     ...p,
     ordersCount: p.ordersCount + 1,
@@ -192,6 +209,12 @@ export function addOrder(p: Profile, amount: number, atMs: number, newDay: boole
     revenue: addMoney(p.revenue, amount),
     firstOrderMs: p.firstOrderMs === null ? atMs : Math.min(p.firstOrderMs, atMs),
     lastOrderMs: p.lastOrderMs === null ? atMs : Math.max(p.lastOrderMs, atMs),
+    // a profile with orders but no days kept (stored before they were) stays without, until its
+    // refit: one day would stand for all of them
+    firstOrderDay:
+      p.firstOrderDay === null ? (known ? null : day) : day < p.firstOrderDay ? day : p.firstOrderDay,
+    lastOrderDay:
+      p.lastOrderDay === null ? (known ? null : day) : day > p.lastOrderDay ? day : p.lastOrderDay,
   }
 }
 
@@ -213,13 +236,19 @@ export function surelyNewDay(p: Profile | undefined, atMs: number): boolean {
 /** A customer's order counters from a row of api-refit-aggregates.ts (all their stored orders). */
 export function orderCounters(
   r: Readonly<Record<string, unknown>>,
-): Pick<Profile, 'ordersCount' | 'purchaseDays' | 'revenue' | 'firstOrderMs' | 'lastOrderMs'> {
+): Pick<
+  Profile,
+  'ordersCount' | 'purchaseDays' | 'revenue' | 'firstOrderMs' | 'lastOrderMs' | 'firstOrderDay' | 'lastOrderDay'
+> {
+  const day = (v: unknown) => (v === null || v === undefined ? null : String(v).slice(0, 10))
   return {
     ordersCount: Number(r.orders_count),
     purchaseDays: Number(r.purchase_days),
     revenue: Number(r.revenue),
     firstOrderMs: tsMs(r.first_order_at),
     lastOrderMs: tsMs(r.last_order_at),
+    firstOrderDay: day(r.first_order_day),
+    lastOrderDay: day(r.last_order_day),
   }
 }
 
@@ -242,21 +271,29 @@ export function connectionCounters(
 /** x, t_x, T in model units as of nowMs (x = purchase days − 1). */
 export function histories(p: Profile, nowMs: number): { x: number; tx: number; T: number } | null {
   if (p.firstOrderMs === null || p.lastOrderMs === null || p.purchaseDays < 1) return null
-  // whole (UTC) days, as the summary counts them from purchase days: two customers who bought on
-  // the same days have the same history whatever the hour
-  const first = utcDay(p.firstOrderMs)
+  // whole days, as the summary counts them from purchase days (the days the orders were placed
+  // on, else their UTC days): two customers who bought on the same days have the same history
+  // whatever the hour
+  const first = firstDay(p)
   const x = p.purchaseDays - 1
   const T = Math.max(0, utcDay(nowMs) - first) / UNIT_DAYS
-  const tx = x > 0 ? Math.min(T, (utcDay(p.lastOrderMs) - first) / UNIT_DAYS) : 0
+  const tx = x > 0 ? Math.min(T, (lastDay(p) - first) / UNIT_DAYS) : 0
   return { x, tx, T }
 }
 
+const dayNumber = (iso: string): number => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS)
+/** Day numbers of the first and last purchase days (the placed-on day, else the UTC day). */
+const firstDay = (p: Profile): number =>
+  p.firstOrderDay !== null ? dayNumber(p.firstOrderDay) : utcDay(p.firstOrderMs as number)
+const lastDay = (p: Profile): number =>
+  p.lastOrderDay !== null ? dayNumber(p.lastOrderDay) : utcDay(p.lastOrderMs as number)
+
 /**
- * Whole days from the last purchase day to the day of `nowMs` (UTC days), as the analysis'
- * days_since_last; NaN without an order.
+ * Whole days from the last purchase day (the day it was placed on) to the UTC day of `nowMs`, as
+ * the analysis' days_since_last; NaN without an order.
  */
 export const daysSinceLast = (p: Profile, nowMs: number): number =>
-  p.lastOrderMs === null ? Number.NaN : Math.max(0, utcDay(nowMs) - utcDay(p.lastOrderMs))
+  p.lastOrderMs === null ? Number.NaN : Math.max(0, utcDay(nowMs) - lastDay(p))
 
 function percentileOf(value: number, cuts: readonly number[]): number {
   if (cuts.length === 0) return Number.NaN

@@ -234,6 +234,8 @@ export async function refit(
             revenue: counters.revenue,
             firstOrderMs: counters.firstOrderMs,
             lastOrderMs: counters.lastOrderMs,
+            firstOrderDay: counters.firstOrderDay,
+            lastOrderDay: counters.lastOrderDay,
             // imported referrals, reviews and survey answers count as the events' do
             referrals: counters.referrals,
             reviews: counters.reviews,
