@@ -212,7 +212,13 @@ export function addOrder(
     // a profile with orders but no days kept (stored before they were) stays without, until its
     // refit: one day would stand for all of them
     firstOrderDay:
-      p.firstOrderDay === null ? (known ? null : day) : day < p.firstOrderDay ? day : p.firstOrderDay,
+      p.firstOrderDay === null
+        ? known
+          ? null
+          : day
+        : day < p.firstOrderDay
+          ? day
+          : p.firstOrderDay,
     lastOrderDay:
       p.lastOrderDay === null ? (known ? null : day) : day > p.lastOrderDay ? day : p.lastOrderDay,
   }
@@ -238,7 +244,13 @@ export function orderCounters(
   r: Readonly<Record<string, unknown>>,
 ): Pick<
   Profile,
-  'ordersCount' | 'purchaseDays' | 'revenue' | 'firstOrderMs' | 'lastOrderMs' | 'firstOrderDay' | 'lastOrderDay'
+  | 'ordersCount'
+  | 'purchaseDays'
+  | 'revenue'
+  | 'firstOrderMs'
+  | 'lastOrderMs'
+  | 'firstOrderDay'
+  | 'lastOrderDay'
 > {
   const day = (v: unknown) => (v === null || v === undefined ? null : String(v).slice(0, 10))
   return {
