@@ -54,7 +54,15 @@ export interface ServerOptions {
   readonly tickEveryMs?: number | null
   readonly version: string
   readonly fetch?: Fetch
+  /**
+   * Called when a PostgreSQL store's hold was lost to another server (after PostgreSQL ended the
+   * lock's session); the server has begun to stop. Default: nothing more.
+   */
+  readonly onHoldLost?: (message: string) => void
 }
+
+/** How often a server checks that it still holds its PostgreSQL store. */
+const HOLD_CHECK_MS = 2000
 
 /** Days the newest order may lie before the clock before `loyals serve` says so at start. */
 const STALE_ORDER_DAYS = 90
@@ -225,6 +233,26 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       if (closing === null) scheduler.start(tickEvery)
     })
   }
+  // PostgreSQL may end the lock's session (a restart, pg_terminate_backend) while the server runs:
+  // take the lock again at once in the driver's new session, before a second server can; when
+  // one already has it, stop, as two servers on one store go out of step
+  const holdTimer = pgHold
+    ? setInterval(() => {
+        if (closing !== null) return
+        pgHold.keep().then(
+          (held) => {
+            if (held || closing !== null) return
+            void close()
+            o.onHoldLost?.(
+              `another loyals serve took the PostgreSQL store ${engine.location} while this server's hold on it was lost (PostgreSQL restarted or ended its session); stopping`,
+            )
+          },
+          // PostgreSQL out of reach: nobody can take the lock meanwhile; ask again next time
+          () => {},
+        )
+      }, HOLD_CHECK_MS)
+    : null
+  holdTimer?.unref()
   const refitTimer =
     o.refitEveryMs && o.refitEveryMs > 0
       ? setInterval(() => void jobs.startRefit().catch(() => {}), o.refitEveryMs)
@@ -234,6 +262,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (refitTimer) clearInterval(refitTimer)
+      if (holdTimer) clearInterval(holdTimer)
       stopping = true
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()

@@ -168,6 +168,13 @@ export function servedPostgresError(
 export interface PostgresServeHold {
   /** Record who holds it (once the server listens), for the refusals of others. */
   record(holder: ServeHolderRow): Promise<void>
+  /**
+   * Make sure the server still holds the store: after PostgreSQL restarted (or ended the lock's
+   * session) the driver reconnects in a new session that holds nothing, and another server could
+   * start. Takes the lock again (and records the holder again) when it is free; false when
+   * another session took it meanwhile. Throws when PostgreSQL cannot be reached (ask again later).
+   */
+  keep(): Promise<boolean>
   /** Let go: ends the session, which releases the lock. */
   release(): Promise<void>
 }
@@ -194,10 +201,20 @@ export async function holdPostgresStore(url: string): Promise<PostgresServeHold>
     await pg.close()
     throw e
   }
+  let recorded: ServeHolderRow | null = null
+  const record = async (holder: ServeHolderRow) => {
+    await pg.exec(pgServeHolderTable(pg.dialect))
+    await pg.exec(pgServeHolderWrite(pg.dialect, holder))
+    recorded = holder
+  }
   return {
-    record: async (holder) => {
-      await pg.exec(pgServeHolderTable(pg.dialect))
-      await pg.exec(pgServeHolderWrite(pg.dialect, holder))
+    record,
+    keep: async () => {
+      const [row] = await pg.query<{ held: boolean; locked: boolean }>(pgServeLock(pg.dialect))
+      if (!row?.locked) return false
+      // taken again in a new session: the holder row names the old one's backend
+      if (!row.held && recorded) await record(recorded)
+      return true
     },
     release: () => pg.close(),
   }

@@ -4,6 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { hostname } from 'node:os'
 import { afterEach, describe, expect, inject, it } from 'vitest'
+import { openPostgres } from '../../src/data/postgres.ts'
+import { SERVE_LOCK_CLASS, SERVE_LOCK_KEY } from '../../src/data/queries/pg-serve-lock.ts'
 import { CLI, runCli } from '../helpers/cli.ts'
 import { isolatedPostgresUrl } from '../helpers/postgres.ts'
 import type { Served } from '../helpers/serve.ts'
@@ -93,6 +95,48 @@ describe('loyals serve on PostgreSQL', () => {
       }
     }
     expect(last).toBeNull()
+  })
+
+  it('takes its hold again when PostgreSQL ends the session that held it, and stops when another server took it', async () => {
+    const db = await store()
+    const first = await serve(db)
+    const pg = await openPostgres(db)
+    try {
+      const holder = async () =>
+        (
+          await pg.query<{ pid: number }>(
+            `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = ${SERVE_LOCK_CLASS}::oid AND objid = ${SERVE_LOCK_KEY}::oid AND granted`,
+          )
+        ).map((r) => Number(r.pid))
+      // as a restart of PostgreSQL does: the lock's session ends, the driver opens a new one
+      const [before] = await holder()
+      expect(before).toBeDefined()
+      await pg.query(`SELECT pg_terminate_backend(${before})`)
+      let after: number[] = []
+      for (let k = 0; k < 40 && !(after.length === 1 && after[0] !== before); k++) {
+        await new Promise((r) => setTimeout(r, 250))
+        after = await holder()
+      }
+      expect(after).toHaveLength(1)
+      expect(after[0]).not.toBe(before)
+      const second = runCli(['serve', '--db', db, '--port', '0'], { timeoutMs: 30_000 })
+      expect(second.code, second.stderr).toBe(2)
+      expect(second.stderr).toContain(`is served by loyals serve (pid ${first.child.pid} on `)
+      // ended again, and this time another session (a second server) takes the store first
+      await pg.query(`SELECT pg_terminate_backend(${after[0]})`)
+      const [taken] = await pg.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) AS locked`,
+      )
+      expect(taken?.locked).toBe(true)
+      let err = ''
+      first.child.stderr!.on('data', (d) => {
+        err += d
+      })
+      expect(await exited(first.child)).toBe(1)
+      expect(err).toContain('another loyals serve took the PostgreSQL store')
+    } finally {
+      await pg.close()
+    }
   })
 
   it('refuses the CLI commands that would write the served store beside its server', async () => {

@@ -67,6 +67,14 @@ export function registerServe(program: Command): void {
         refitEveryMs: opts.refitEvery ? parseEvery(opts.refitEvery) : null,
         tickEveryMs: opts.tickEvery === 'off' ? null : parseEvery(opts.tickEvery, '--tick-every'),
         version: VERSION,
+        onHoldLost: (message) => {
+          eprintln(`loyals serve: ${message}`)
+          // the server is closing itself; end with a failure once it has
+          server.close().then(
+            () => process.exit(1),
+            () => process.exit(1),
+          )
+        },
       })
       println(
         `loyals serve: listening on ${server.url} (workspace ${server.store.engine.location})`,

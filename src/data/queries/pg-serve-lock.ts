@@ -11,9 +11,20 @@ export const SERVE_LOCK_CLASS = 7365202
 export const SERVE_LOCK_KEY =
   "(hashtext('loyals serve ' || coalesce(current_schema(), '')) & 2147483647)"
 
-/** One row, locked: whether this session now holds the store (false: another session does). */
+/**
+ * One row: held, whether this session held the store already, and locked, whether it holds it now
+ * (false: another session does). Asked again while serving, it takes the lock only when this
+ * session lost it (a new session after PostgreSQL restarted), so the lock count never grows.
+ */
 export function pgServeLock(_dialect: Dialect): Query {
   return {
-    sql: `SELECT pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) AS locked`,
+    sql: `SELECT held, CASE WHEN held THEN true
+  ELSE pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) END AS locked
+FROM (SELECT EXISTS (
+  SELECT 1 FROM pg_locks l
+  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.pid = pg_backend_pid()
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND l.classid = ${SERVE_LOCK_CLASS}::oid AND l.objid = ${SERVE_LOCK_KEY}::oid
+) AS held) h`,
   }
 }
