@@ -14,7 +14,6 @@ import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
 import { lastOrderDate } from '../data/queries/last-order-date.ts'
-import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import {
   assertNotServed,
   holdPostgresStore,
@@ -29,6 +28,7 @@ import { readConfigFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
+import { ordersCurrency } from '../service/ops/priced-config.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
@@ -112,12 +112,6 @@ export interface RunningServer {
   readonly store: OpsStore
   readonly scheduler: Scheduler
   close(): Promise<void>
-}
-
-/** The one currency the stored orders name, or null for none (or several, refused elsewhere). */
-async function ordersCurrency(engine: Engine): Promise<string | null> {
-  const rows = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
-  return rows.length === 1 ? (rows[0]?.currency ?? null) : null
 }
 
 /**

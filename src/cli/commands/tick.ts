@@ -12,6 +12,7 @@ import { formatInt } from '../../report/format.ts'
 import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
+import { pricedValueConfig } from '../../service/ops/priced-config.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
@@ -103,12 +104,14 @@ export function registerTick(program: Command): void {
         )
         const engine = await openWorkspace(db)
         try {
+          // priced in the orders' currency when the file names none, as the server prices
+          const { value: priced } = await pricedValueConfig(engine, opts.valueConfig)
           // a --now after the clock fires the occasions due by then early, but decides and sends
           // them at the clock, as the server does (docs/operations.md): with the store's clock at
           // --now, a message held for tonight's quiet hours was pushed to that day. A --now before
           // the clock replays the run as of it.
           const clock = nowMs > Date.now() ? () => Date.now() : () => nowMs
-          const store = new OpsStore(engine, { ops, value, now: clock })
+          const store = new OpsStore(engine, { ops, value: priced, now: clock })
           // files imported since the last refit: the profiles would be theirs from before, and a
           // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
           // profiles were scored with (a tier removed or renamed): a tier trigger would miss them
