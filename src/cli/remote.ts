@@ -29,14 +29,24 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown }
 }
 
+/**
+ * How long one request may wait for the server's answer: a server that stopped answering (paused,
+ * frozen, a dead peer behind a proxy) would hold the command forever. An import's commit applies
+ * the whole file in one transaction and may take minutes; other calls answer at once.
+ */
+const ANSWER_WAIT_MS = 120_000
+const COMMIT_WAIT_MS = 900_000
+
 /** A running server and the key to call it with. */
 export class RemoteServer {
   readonly url: string
   readonly #key: string
+  readonly #waitMs: number | undefined
 
-  constructor(url: string, key: string) {
+  constructor(url: string, key: string, opts: { waitMs?: number } = {}) {
     this.url = url.replace(/\/+$/, '')
     this.#key = key
+    this.#waitMs = opts.waitMs
   }
 
   /**
@@ -47,6 +57,7 @@ export class RemoteServer {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
     let text: string
+    const waitMs = this.#waitMs ?? (/\/commit$/.test(path) ? COMMIT_WAIT_MS : ANSWER_WAIT_MS)
     try {
       res = await fetch(`${this.url}${path}`, {
         method,
@@ -55,12 +66,19 @@ export class RemoteServer {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(waitMs),
       })
       // a server killed while it answers drops the connection here ("other side closed")
       text = await res.text()
     } catch (e) {
-      const cause =
-        e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : e
+      const timedOut = e instanceof Error && e.name === 'TimeoutError'
+      const cause = timedOut
+        ? `no answer within ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`} (is it frozen or overloaded?)`
+        : e instanceof Error
+          ? e.cause instanceof Error
+            ? e.cause.message
+            : e.message
+          : e
       throw new UsageError(`cannot reach loyals serve at ${this.url}: ${cause}`, {
         url: this.url,
         unreachable: true,
