@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
-import { DEFAULT_DB, isPostgresUrl, noWorkspace } from '../data/workspace.ts'
+import { DEFAULT_DB, isPostgresUrl, noWorkspace, postgresServeHolderAt } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb); `what` says what it may name. */
@@ -55,9 +55,26 @@ export function requireDuckDbWorkspace(db: string, command: string): string {
     const served = command === 'import' || command === 'customer'
     throw new UsageError(
       served
-        ? `loyals ${command} works on a DuckDB workspace; a PostgreSQL store is reached through its server: start \`loyals serve --db ${db}\` and pass --server URL --api-key KEY`
+        ? `loyals ${command} works on a DuckDB workspace; a PostgreSQL store is reached through its server: start \`loyals serve --db URL\` with this store's URL and pass --server URL --api-key KEY`
         : `loyals ${command} reads an orders file or a DuckDB workspace, not a PostgreSQL store: run it on an export of the store's orders (loyals ${command} orders.csv)`,
     )
   }
   return db
+}
+
+/**
+ * {@link requireDuckDbWorkspace} for the commands that reach a PostgreSQL store through its server
+ * (import, customer): when a server holds it, the refusal names it and asks only for the key (it
+ * said to start a server that was running). The URL is not repeated: with a password it is shown
+ * redacted, which cannot be pasted back.
+ */
+export async function requireDuckDbOrServer(db: string, command: string): Promise<string> {
+  if (!isPostgresUrl(db)) return db
+  const holder = await postgresServeHolderAt(db).catch(() => null)
+  if (holder?.url) {
+    throw new UsageError(
+      `loyals ${command} reaches this PostgreSQL store through the loyals serve that holds it (pid ${holder.pid} on ${holder.host}) at ${holder.url}: pass --api-key KEY (or set LOYALS_API_KEY)`,
+    )
+  }
+  return requireDuckDbWorkspace(db, command)
 }

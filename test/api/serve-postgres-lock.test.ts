@@ -2,11 +2,13 @@
 // (database and schema) is refused with the first one's pid, host and URL, and the hold ends with
 // the first server's connection, however it ends (a stop, or a kill).
 import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { openPostgres } from '../../src/data/postgres.ts'
 import { SERVE_LOCK_CLASS, SERVE_LOCK_KEY } from '../../src/data/queries/pg-serve-lock.ts'
-import { CLI, runCli } from '../helpers/cli.ts'
+import { CLI, runCli, tempDir } from '../helpers/cli.ts'
 import { isolatedPostgresUrl } from '../helpers/postgres.ts'
 import type { Served } from '../helpers/serve.ts'
 
@@ -158,6 +160,19 @@ describe('loyals serve on PostgreSQL', () => {
       expect(r.stderr).toContain(served)
       expect(r.stderr).toContain(
         `use the API or stop the server (keys, refit, tick and import go through the server with --server ${s.url} --api-key KEY)`,
+      )
+    }
+    // import and customer reach it through the server: without a key they name it and ask for one
+    const orders = join(tempDir('loyals-pg-served-'), 'o.csv')
+    writeFileSync(orders, 'customer_id,ordered_at,amount\nc1,2024-01-01,10\n')
+    for (const args of [
+      ['import', orders],
+      ['customer', 'c1'],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2)
+      expect(r.stderr).toContain(
+        `loyals ${args[0]} reaches this PostgreSQL store through the loyals serve that holds it (pid ${s.child.pid} on ${hostname()}) at ${s.url}: pass --api-key KEY (or set LOYALS_API_KEY)`,
       )
     }
     // reading is harmless: summary reads the store the server holds

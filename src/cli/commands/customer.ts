@@ -17,7 +17,7 @@ import { type CustomerProfile, customerProfile } from '../../service/customer-pr
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
-import { existingWorkspace, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { existingWorkspace, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type PredictFlags, predictFlags, predictOptions } from '../predict-flags.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -391,7 +391,7 @@ export function registerCustomer(program: Command): void {
       else println(formatLiveProfile(live, remote.url, level))
       return
     }
-    const db = existingWorkspace(requireDuckDbWorkspace(resolveDb(opts), 'customer'))
+    const db = existingWorkspace(await requireDuckDbOrServer(resolveDb(opts), 'customer'))
     const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
     const engine = await openWorkspace(db)
     try {

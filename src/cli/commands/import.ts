@@ -15,7 +15,7 @@ import {
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
 import { readingNotes, unusedColumnsNote } from '../../service/source.ts'
-import { requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import { requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -337,7 +337,7 @@ export function registerImport(program: Command): void {
       )
     }
     // through a server: validate and map into a throw-away workspace, then send
-    const path = remote ? ':memory:' : requireDuckDbWorkspace(resolveDb(opts), 'import')
+    const path = remote ? ':memory:' : await requireDuckDbOrServer(resolveDb(opts), 'import')
     // an import that fails changes nothing: not even a workspace file it would have created
     const created = path !== ':memory:' && !existsSync(path)
     const engine = await openWorkspace(path)
