@@ -14,6 +14,22 @@ describe('addOrder', () => {
     // a plain running sum of the same doubles is not exact
     expect(amounts.reduce((s, a) => s + a, 0)).not.toBe(exact)
   })
+
+  it('keeps the days the first and last orders were placed on, not their UTC days', () => {
+    // 23:30 UTC on 03-05 placed on 03-06 in Auckland; then an order placed on 03-01
+    let p = addOrder(emptyProfile('c', 0), 10, Date.UTC(2026, 2, 5, 23, 30), true, '2026-03-06')
+    p = addOrder(p, 10, Date.UTC(2026, 2, 1, 2), true, '2026-03-01')
+    expect([p.firstOrderDay, p.lastOrderDay]).toEqual(['2026-03-01', '2026-03-06'])
+    // without a day given, the UTC day; a refund changes no day
+    p = addOrder(p, -5, Date.UTC(2026, 3, 1), false)
+    expect(p.lastOrderDay).toBe('2026-03-06')
+    expect(addOrder(emptyProfile('d', 0), 1, Date.UTC(2026, 0, 2, 12), true).firstOrderDay).toBe(
+      '2026-01-02',
+    )
+    // a profile of orders stored before days were kept stays without until its refit
+    const old = { ...emptyProfile('e', 0), ordersCount: 3, purchaseDays: 2 }
+    expect(addOrder(old, 1, Date.UTC(2026, 0, 2), true, '2026-01-02').lastOrderDay).toBeNull()
+  })
 })
 
 describe('scoreProfile', () => {

@@ -201,7 +201,10 @@ export function addOrder(
   day: string = new Date(atMs).toISOString().slice(0, 10),
 ): Profile {
   if (amount < 0) return { ...p, revenue: addMoney(p.revenue, amount) }
-  const known = p.ordersCount > 0
+  // a profile with orders but no days kept (stored before they were) stays without until its
+  // refit: this one order's day would stand for all of them
+  const kept = (cur: string | null, keep: (a: string, b: string) => string): string | null =>
+    cur === null ? (p.ordersCount > 0 ? null : day) : keep(cur, day)
   return {
     ...p,
     ordersCount: p.ordersCount + 1,
@@ -209,18 +212,9 @@ export function addOrder(
     revenue: addMoney(p.revenue, amount),
     firstOrderMs: p.firstOrderMs === null ? atMs : Math.min(p.firstOrderMs, atMs),
     lastOrderMs: p.lastOrderMs === null ? atMs : Math.max(p.lastOrderMs, atMs),
-    // a profile with orders but no days kept (stored before they were) stays without, until its
-    // refit: one day would stand for all of them
-    firstOrderDay:
-      p.firstOrderDay === null
-        ? known
-          ? null
-          : day
-        : day < p.firstOrderDay
-          ? day
-          : p.firstOrderDay,
-    lastOrderDay:
-      p.lastOrderDay === null ? (known ? null : day) : day > p.lastOrderDay ? day : p.lastOrderDay,
+    // ISO days compare as text
+    firstOrderDay: kept(p.firstOrderDay, (a, b) => (b.localeCompare(a) < 0 ? b : a)),
+    lastOrderDay: kept(p.lastOrderDay, (a, b) => (b.localeCompare(a) > 0 ? b : a)),
   }
 }
 
