@@ -58,4 +58,18 @@ describe.each(STORES)('survey_answered on $name', (kind) => {
     expect((await answer('P1', 'sv-2', { nps: 10 })).status).toBe(200)
     expect(await tasks('P1')).toEqual([])
   })
+
+  it('reads an unanswered question sent as null as not given, and a blank comment as no answer', async () => {
+    expect((await answer('D2', 'sv-3', { nps: null, ces: 5 })).status).toBe(200)
+    expect((await h.call('GET', '/v1/customers/D2')).json.engagement).toMatchObject({
+      nps: null,
+      ces: 5,
+    })
+    expect(await tasks('D2')).toEqual([])
+    const blank = await answer('D3', 'sv-4', { comment: '   ' })
+    expect(blank.status).toBe(400)
+    expect(blank.json.error.details).toEqual([
+      { path: 'properties.nps', reason: 'no answer: give nps, ces, csat or comment' },
+    ])
+  })
 })

@@ -270,14 +270,23 @@ const whole = (lo: number, hi: number, what: string) =>
     .max(hi, { error: `${what} must be a whole number from ${lo} to ${hi}` })
 const text = (max: number) => z.string().max(max)
 
-/** "Survey Responded": one answer of the surveys import kind (at least one of the four). */
+/** A question left unanswered, as forms send it: null is "not given", as a missing key is. */
+const unanswered = <T extends z.ZodType>(t: T) =>
+  t.nullish().transform((v: z.output<T> | null | undefined) => (v === null ? undefined : v))
+
+/**
+ * "Survey Responded": one answer of the surveys import kind (at least one of the four; a comment
+ * of blanks says nothing).
+ */
 export const SurveyProps = z
   .object({
     response_id: id.optional(),
-    nps: whole(0, 10, 'NPS').optional(),
-    ces: whole(1, 7, 'CES').optional(),
-    csat: z.number().finite().min(1).max(5).optional(),
-    comment: text(10_000).optional(),
+    nps: unanswered(whole(0, 10, 'NPS')),
+    ces: unanswered(whole(1, 7, 'CES')),
+    csat: unanswered(z.number().finite().min(1).max(5)),
+    comment: unanswered(text(10_000)).transform((c) =>
+      c === undefined || c.trim() === '' ? undefined : c,
+    ),
   })
   .catchall(z.unknown())
   .refine(
