@@ -28,7 +28,7 @@ import { readConfigFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
-import { ordersCurrency } from '../service/ops/priced-config.ts'
+import { priceInOrdersCurrency } from '../service/ops/priced-config.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
@@ -121,12 +121,10 @@ export interface RunningServer {
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ops = parseOpsConfig(await readConfigFile(o.opsConfigPath, 'operations configuration'))
   // a problem in the file is told with its name, as analyze tells it
-  const { config: value, currencyExplicit } = await loadValueConfig(o.valueConfigPath)
-  // only a currency the file names is the workspace's: the default (USD) is a display choice
-  const currency = currencyExplicit ? value.currency.code : null
+  const loaded = await loadValueConfig(o.valueConfigPath)
   checkOpsTierNames(
     ops,
-    value.tiers.levels.map((l) => l.name),
+    loaded.config.tiers.levels.map((l) => l.name),
   )
   const duck = !isPostgresUrl(o.db)
   if (duck) assertNotServed(o.db)
@@ -141,11 +139,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       throw e
     }
   }
-  // without a code of its own the configuration prices in the orders' one currency, as `loyals
-  // customer` and `analyze` do (docs/value.md), not in the default's dollars
-  const priced = !currencyExplicit
-    ? { ...value, currency: { ...value.currency, code: await ordersCurrency(engine) } }
-    : value
+  // only a currency the file names is the workspace's (currency): the default (USD) is a display
+  // choice, and without one the store prices in the orders' currency
+  const { value: priced, currency } = await priceInOrdersCurrency(engine, loaded)
   const store = new OpsStore(engine, { ops, value: priced })
   await store.loadModel()
   // jobs left running by a server that was killed: nothing will finish them now

@@ -7,7 +7,7 @@ import { parseOpsConfig } from '../../core/ops/config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { DataError, UsageError } from '../../errors.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
-import { pricedValueConfig } from '../../service/ops/priced-config.ts'
+import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import { existingWorkspace, resolveDb, withDb } from '../common.ts'
@@ -67,10 +67,10 @@ export function registerRefit(program: Command): void {
       } else {
         const db = existingWorkspace(resolveDb(opts))
         // a bad file is told before the workspace is opened
-        await loadValueConfig(opts.valueConfig)
+        const loaded = await loadValueConfig(opts.valueConfig)
         const engine = await openWorkspace(db)
         try {
-          const { value } = await pricedValueConfig(engine, opts.valueConfig)
+          const { value } = await priceInOrdersCurrency(engine, loaded)
           const store = new OpsStore(engine, {
             ops: parseOpsConfig({}),
             value,

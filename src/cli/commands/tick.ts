@@ -12,7 +12,7 @@ import { formatInt } from '../../report/format.ts'
 import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
-import { pricedValueConfig } from '../../service/ops/priced-config.ts'
+import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
@@ -97,15 +97,15 @@ export function registerTick(program: Command): void {
       } else {
         const db = existingWorkspace(resolveDb(opts))
         const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
-        const { config: value } = await loadValueConfig(opts.valueConfig)
+        const loaded = await loadValueConfig(opts.valueConfig)
         checkOpsTierNames(
           ops,
-          value.tiers.levels.map((l) => l.name),
+          loaded.config.tiers.levels.map((l) => l.name),
         )
         const engine = await openWorkspace(db)
         try {
           // priced in the orders' currency when the file names none, as the server prices
-          const { value: priced } = await pricedValueConfig(engine, opts.valueConfig)
+          const { value: priced } = await priceInOrdersCurrency(engine, loaded)
           // a --now after the clock fires the occasions due by then early, but decides and sends
           // them at the clock, as the server does (docs/operations.md): with the store's clock at
           // --now, a message held for tonight's quiet hours was pushed to that day. A --now before

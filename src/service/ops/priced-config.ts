@@ -5,24 +5,23 @@
 import type { ValueConfig } from '../../core/value/config.ts'
 import type { Engine } from '../../data/engine.ts'
 import { orderCurrencies } from '../../data/queries/order-currencies.ts'
-import { loadValueConfig } from '../value-config.ts'
 
 /** The one currency the stored orders name, or null for none (or several, refused elsewhere). */
-export async function ordersCurrency(engine: Engine): Promise<string | null> {
+async function ordersCurrency(engine: Engine): Promise<string | null> {
   const rows = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
   return rows.length === 1 ? (rows[0]?.currency ?? null) : null
 }
 
 /**
- * The value configuration at `path` (defaults without one), priced in the orders' currency when
- * it names none. `currency` is the configuration's own code, or null when it named none.
- * @throws UsageError for a bad configuration file.
+ * A loaded value configuration (loadValueConfig's answer, read once before the store is opened,
+ * so that a bad file is told first) priced in the orders' currency when it names none.
+ * `currency` is the configuration's own code, or null when it named none.
  */
-export async function pricedValueConfig(
+export async function priceInOrdersCurrency(
   engine: Engine,
-  path: string | undefined,
+  loaded: { readonly config: ValueConfig; readonly currencyExplicit: boolean },
 ): Promise<{ value: ValueConfig; currency: string | null }> {
-  const { config, currencyExplicit } = await loadValueConfig(path)
+  const { config, currencyExplicit } = loaded
   if (currencyExplicit) return { value: config, currency: config.currency.code }
   const code = await ordersCurrency(engine)
   return { value: { ...config, currency: { ...config.currency, code } }, currency: null }
