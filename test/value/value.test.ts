@@ -859,8 +859,8 @@ describe('the value breakdown adds up the files', () => {
 
 describe('value sums in summary.json', () => {
   test('the loss and the profit concentration sums are given to the cent, without float noise', async () => {
-    // past profits (every cost rate 0): A 0.1, B 0.2, C -0.1, D -0.2. As doubles the sums are
-    // 0.30000000000000004 (top), -0.30000000000000004 (loss) and 0 (total)
+    // past profits (every cost rate 0): A 0.1, B 0.2, C -0.1, D -0.2, E 0.1. As doubles the
+    // loss sums to -0.30000000000000004 and the total to a hair off 0.1
     const { engine } = await workspace({
       orders: `order_id,customer_id,ordered_at,amount,cost
 1,A,2024-01-01,0.1,0

@@ -12,7 +12,7 @@ import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
 import { buildReasons, type Reason, reasonRuleOptions } from '../../core/value/reasons.ts'
 import { qualifyingTier, tierBoundaries, tierTopPercents } from '../../core/value/tiers.ts'
-import { tsMs } from './time.ts'
+import { dayText, sqlDay, tsMs } from './time.ts'
 
 export const DAY_MS = 86_400_000
 /** Model time unit: weeks, as `loyals analyze` uses by default. */
@@ -198,7 +198,7 @@ export function addOrder(
   atMs: number,
   newDay: boolean,
   /** The day it was placed on (YYYY-MM-DD); default its UTC day. */
-  day: string = new Date(atMs).toISOString().slice(0, 10),
+  day: string = sqlDay(atMs),
 ): Profile {
   if (amount < 0) return { ...p, revenue: addMoney(p.revenue, amount) }
   // a profile with orders but no days kept (stored before they were) stays without until its
@@ -246,15 +246,14 @@ export function orderCounters(
   | 'firstOrderDay'
   | 'lastOrderDay'
 > {
-  const day = (v: unknown) => (v === null || v === undefined ? null : String(v).slice(0, 10))
   return {
     ordersCount: Number(r.orders_count),
     purchaseDays: Number(r.purchase_days),
     revenue: Number(r.revenue),
     firstOrderMs: tsMs(r.first_order_at),
     lastOrderMs: tsMs(r.last_order_at),
-    firstOrderDay: day(r.first_order_day),
-    lastOrderDay: day(r.last_order_day),
+    firstOrderDay: dayText(r.first_order_day),
+    lastOrderDay: dayText(r.last_order_day),
   }
 }
 

@@ -22,7 +22,7 @@ import {
   type ScoringModel,
   scoreProfile,
 } from './profile.ts'
-import { sqlTs, tsMs } from './time.ts'
+import { dayText, sqlTs, tsMs } from './time.ts'
 
 export const PROFILE_COLUMNS = [
   'customer_id',
@@ -61,13 +61,6 @@ const ts = (ms: number | null): string | null => (ms === null ? null : sqlTs(ms)
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : Boolean(v))
-/** A DATE as YYYY-MM-DD, however the engine returns it (string, Date). */
-const day = (v: unknown): string | null =>
-  v === null || v === undefined
-    ? null
-    : v instanceof Date
-      ? v.toISOString().slice(0, 10)
-      : String(v).slice(0, 10)
 
 /** A profile as the values of PROFILE_COLUMNS, in order. */
 export function profileRow(p: Profile): unknown[] {
@@ -136,8 +129,8 @@ export function rowProfile(r: Row): Profile {
     unsubscribedAtMs: tsMs(r.unsubscribed_at),
     marketingConsent: bool(r.marketing_consent),
     importedConsent: bool(r.imported_consent),
-    firstOrderDay: day(r.first_order_day),
-    lastOrderDay: day(r.last_order_day),
+    firstOrderDay: dayText(r.first_order_day),
+    lastOrderDay: dayText(r.last_order_day),
   }
 }
 

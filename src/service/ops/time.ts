@@ -11,6 +11,12 @@ export function sqlDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
+/** A DATE as the store returns it (text, or a Date) -> 'YYYY-MM-DD'; null stays null. */
+export function dayText(v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  return v instanceof Date ? sqlDay(v.getTime()) : String(v).slice(0, 10)
+}
+
 /** A TIMESTAMP as the store returns it (UTC text) -> epoch ms; null stays null. */
 export function tsMs(v: unknown): number | null {
   if (v === null || v === undefined) return null
