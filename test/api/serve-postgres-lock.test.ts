@@ -1,16 +1,16 @@
 // One `loyals serve` per PostgreSQL store, as per DuckDB file: a second server on the same store
 // (database and schema) is refused with the first one's pid, host and URL, and the hold ends with
 // the first server's connection, however it ends (a stop, or a kill).
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { openPostgres } from '../../src/data/postgres.ts'
 import { SERVE_LOCK_CLASS, SERVE_LOCK_KEY } from '../../src/data/queries/pg-serve-lock.ts'
-import { CLI, runCli, tempDir } from '../helpers/cli.ts'
+import { runCli, tempDir } from '../helpers/cli.ts'
 import { isolatedPostgresUrl } from '../helpers/postgres.ts'
-import type { Served } from '../helpers/serve.ts'
+import { type Served, startServe } from '../helpers/serve.ts'
 
 const children: ChildProcess[] = []
 const drops: (() => Promise<void>)[] = []
@@ -33,34 +33,12 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Serve `db`, resolving once it listens and (keyless) its note on the missing key is out. */
-function serve(db: string, keyless = true): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--tick-every', 'off', '--db', db],
-    {
-      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+const serve = (db: string, keyless = true): Promise<Served> =>
+  startServe(
+    ['--tick-every', 'off', '--db', db],
+    children,
+    keyless ? 'holds no API key' : undefined,
   )
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m && (!keyless || err.includes('holds no API key'))) resolve({ child, url: m[1]! })
-    }
-    child.stdout!.on('data', (d) => {
-      out += d
-      check()
-    })
-    child.stderr!.on('data', (d) => {
-      err += d
-      check()
-    })
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
-  })
-}
 
 describe('loyals serve on PostgreSQL', () => {
   it('refuses a second server on the same store, naming the first, until the first ends', async () => {

@@ -8,8 +8,15 @@ export interface Served {
   readonly url: string
 }
 
-/** Start `loyals serve --port 0 ...args`; the child goes into `track` (to kill after each test). */
-export function startServe(args: readonly string[], track: ChildProcess[]): Promise<Served> {
+/**
+ * Start `loyals serve --port 0 ...args`; the child goes into `track` (to kill after each test).
+ * `stderrHas`: resolve only once stderr holds it too (a start-up note printed after listening).
+ */
+export function startServe(
+  args: readonly string[],
+  track: ChildProcess[],
+  stderrHas?: string,
+): Promise<Served> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
     env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -19,14 +26,20 @@ export function startServe(args: readonly string[], track: ChildProcess[]): Prom
     let out = ''
     let err = ''
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 30_000)
-    child.stderr!.on('data', (d) => (err += d))
-    child.stdout!.on('data', (d) => {
-      out += d
+    const check = () => {
       const m = /listening on (http:\/\/\S+)/.exec(out)
-      if (m) {
+      if (m && (stderrHas === undefined || err.includes(stderrHas))) {
         clearTimeout(timer)
         resolve({ child, url: m[1]! })
       }
+    }
+    child.stderr!.on('data', (d) => {
+      err += d
+      check()
+    })
+    child.stdout!.on('data', (d) => {
+      out += d
+      check()
     })
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
   })
