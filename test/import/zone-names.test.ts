@@ -47,6 +47,9 @@ describe('zone names and offsets in order times', () => {
         'C,3,2025-07-02T00:30+01:00,1',
         'D,4,2025-07-02T00:30+0100,1',
         'E,5,2025-07-02 00:30:00 Europe/London,1',
+        // a space before the offset, as Shopify writes it, with the seconds left out
+        'F,6,2025-07-02 00:30 +0100,1',
+        'G,7,2025-07-02 00:30 +01:00,1',
       ].join('\n'),
     )
     const r = runCli([
@@ -63,7 +66,7 @@ describe('zone names and offsets in order times', () => {
     const rows = JSON.parse(r.stdout) as { customer_id: string; first_purchase: string }[]
     // every one of them is 2025-07-01 23:30 UTC
     expect(rows.map((x) => [x.customer_id, x.first_purchase])).toEqual(
-      ['A', 'B', 'C', 'D', 'E'].map((c) => [c, '2025-07-01']),
+      ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((c) => [c, '2025-07-01']),
     )
   })
 

@@ -438,9 +438,11 @@ export function dateSql(r: string, o: ParseOptions): string {
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
   const spaced = `CASE WHEN regexp_matches(${r}, '\\s[+-]\\d{2}:?\\d{2}$') THEN try_cast(regexp_replace(${r}, '\\s+([+-]\\d{2}:?\\d{2})$', '\\1') AS TIMESTAMPTZ) END`
   // ISO 8601 lets the seconds go (14:30+01:00), and so do times with a zone name after them (14:30
-  // UTC, 14:30 Europe/London); the cast wants them. An abbreviation never gets here (zoneAbbreviated)
+  // UTC, 14:30 Europe/London); the cast wants them. An offset may follow a space (14:30 +0200, as
+  // Shopify writes it), which the cast does not take either. An abbreviation never gets here
+  // (zoneAbbreviated)
   const zone = `([+-]\\d{2}:?\\d{2}| [A-Za-z][A-Za-z0-9_/+-]*)$`
-  const minutes = `CASE WHEN regexp_matches(${r}, '[T ]\\d{2}:\\d{2}${zone}') THEN try_cast(regexp_replace(${r}, '([T ]\\d{2}:\\d{2})${zone}', '\\1:00\\2') AS TIMESTAMPTZ) END`
+  const minutes = `CASE WHEN regexp_matches(${r}, '[T ]\\d{2}:\\d{2}\\s*${zone}') THEN try_cast(regexp_replace(${r}, '([T ]\\d{2}:\\d{2})\\s*${zone}', '\\1:00\\2') AS TIMESTAMPTZ) END`
   const offset = `CASE WHEN ${zoneAbbreviated(r)} THEN NULL
     ELSE timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}, ${minutes})) END`
   // "...Z" with no other offset is already UTC: dropping the Z skips the ICU cast (most exports)
