@@ -207,6 +207,34 @@ A,B,2024-02-01
     expect(r.B?.historical_profit).toBeCloseTo(84.4, 9)
     expect(r.A?.referral_value).toBeCloseTo(59.7, 9)
   })
+
+  test("what came before the referral is priced as the customer's own value prices it", async () => {
+    // Costs free but the 30 % margin of revenue without a cost. Before A referred B (2024-02-01):
+    // order 2, 200 cost 120 (80); order 5, 200 with no cost (60 at 30 %); order 6, 100 cost 50,
+    // refunded 40 on 01-20 (the refund takes back the order's 50 %: 50 - 20 = 30); order 7, 60
+    // cost 30, refunded 20 on 02-10, after the referral but netted into its order's day (30 - 10
+    // = 20): 190 before. Since: order 3, 120 cost 60. B's own profit 250, so A's referral value
+    // is 60 (it was 90: order 5's unknown margin and both refunds' margins were left out).
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-01-05,200,120
+5,B,2024-01-10,200,
+6,B,2024-01-12,100,50
+6,B,2024-01-20,-40,
+7,B,2024-01-15,60,30
+7,B,2024-02-10,-20,
+3,B,2024-02-01,120,60
+`,
+      referrals: `referrer,referred,date
+A,B,2024-02-01
+`,
+    })
+    await analyzeValue(engine, { costs: FREE })
+    const r = await rows(engine, 'historical_profit, referral_value')
+    expect(r.B?.historical_profit).toBeCloseTo(250, 9)
+    expect(r.A?.referral_value).toBeCloseTo(60, 9)
+  })
 })
 
 describe('cost to serve', () => {
