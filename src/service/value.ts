@@ -727,9 +727,10 @@ function engagementOf(f: Facts, n: number): Engagement {
   const score = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const v = f.engagement_score[i] as number
-    // the engine's parallel sums can differ in the last bit between runs: ranked on scores
-    // rounded far below what the files show, equal scores stay tied and percentiles reproducible
-    score[i] = Number.isFinite(v) ? Math.round(v * 1e9) / 1e9 : 0
+    // ranked on the scores as the files show them (4 decimals): two customers shown at one score
+    // share one percentile, and the engine's parallel sums, which can differ in the last bit
+    // between runs, leave the percentiles reproducible
+    score[i] = Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0
   }
   return { score, ...rankShares(score) }
 }

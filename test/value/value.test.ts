@@ -772,6 +772,28 @@ describe('engagement', () => {
       expect(r[id]?.engagement_percentile).toBeCloseTo(core.percentile[i] as number, 2)
     })
   })
+
+  test('two customers shown at one score share one percentile', async () => {
+    // X's open weighs 1 and Y's visit 1.00001 (both on the as-of day): both are shown as 1.0000,
+    // so both are at 100 (they were at 66.66 and 100); Z has no events
+    const orders = ['order_id,customer_id,ordered_at,amount']
+    for (const id of ['X', 'Y', 'Z']) orders.push(`${id},${id},2024-06-30,10`)
+    const { engine } = await workspace({
+      orders: `${orders.join('\n')}\n`,
+      engagement: 'customer,time,event\nX,2024-06-30,email_open\nY,2024-06-30,site_visit\n',
+    })
+    await analyzeValue(
+      engine,
+      { engagement: { weights: { email_open: 1, site_visit: 1.00001 } } },
+      '2024-06-30',
+    )
+    const r = await rows(engine, 'engagement_score, engagement_percentile')
+    expect([r.X, r.Y, r.Z].map((x) => [x?.engagement_score, x?.engagement_percentile])).toEqual([
+      [1, 100],
+      [1, 100],
+      [0, 0],
+    ])
+  })
 })
 
 describe('orders without discounts', () => {
