@@ -170,6 +170,14 @@ describe('insights on a generated company: notes and value expressions', () => {
     expect(e.message).not.toMatch(/Conversion Error|DECIMAL/)
   })
 
+  it('refuses a value expression that is unknown (NULL) for some customers', async () => {
+    // they had been ranked last without a word: the top customers fell out of the top cohort
+    const e = await refused('nullif(revenue, greatest(revenue, 500))')
+    expect(e.message).toMatch(
+      /is unknown \(NULL\) for \d+ customers \(e\.g\. C\d+; .*as in coalesce\(margin, 0\)/,
+    )
+  })
+
   it('refuses a value expression the engine cannot compute on the values', async () => {
     const e = await refused('ln(revenue - 1e9)')
     expect(e.message).toMatch(/fails on the customers' values: cannot take logarithm/)

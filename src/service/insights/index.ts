@@ -158,12 +158,27 @@ async function probeValueExpression(
     () => 'is an aggregate over all customers (such as sum() or avg()), not one value per customer',
   )
   // some errors (ln of 0) come only from the values, and a division by 0 gives no error but an
-  // infinity that would break the exact sums later: both show on the rows themselves
-  const [bad] = await attempt<{ n: number; example: string | null }>(
-    `SELECT count(*) AS n, min(customer_id) AS example FROM ${table}
-     WHERE NOT (abs(${v}) < ${MAX_VALUE})`,
+  // infinity that would break the exact sums later: both show on the rows themselves. So does an
+  // unknown value (margin without a cost, nullif), which would rank its customer last unseen
+  const [bad] = await attempt<{
+    n: number
+    example: string | null
+    unknown: number
+    unknownExample: string | null
+  }>(
+    `SELECT count(*) FILTER (WHERE NOT (abs(${v}) < ${MAX_VALUE})) AS n,
+       min(customer_id) FILTER (WHERE NOT (abs(${v}) < ${MAX_VALUE})) AS example,
+       count(*) FILTER (WHERE ${v} IS NULL) AS unknown,
+       min(customer_id) FILTER (WHERE ${v} IS NULL) AS "unknownExample"
+     FROM ${table}`,
     (e) => `fails on the customers' values: ${valueProblem(e)}`,
   )
+  const unknown = Number(bad?.unknown ?? 0)
+  if (unknown > 0) {
+    fail(
+      `is unknown (NULL) for ${unknown} customer${unknown === 1 ? '' : 's'} (e.g. ${bad?.unknownExample}; margin is unknown without a cost): give those customers a value, as in coalesce(margin, 0)`,
+    )
+  }
   const n = Number(bad?.n ?? 0)
   if (n > 0) {
     fail(
