@@ -131,7 +131,9 @@ export function checkValueExpression(sql: string, columns?: ReadonlySet<string>)
   }
   if (sql.trim() === '') invalid('use column names, numbers, + - * / ( ) and functions')
   // '--' and '/*' open comments in SQL: `a - -b` and `a / *b` are written with a space
-  if (/--|\/\*|\*\//.test(sql)) invalid('no comments (write "- -" with a space between)')
+  // "--" is also a minus before a minus, so say how to write that; "/*" is only ever a comment
+  if (sql.includes('--')) invalid('no comments (for a minus before a minus write "- -")')
+  if (/\/\*|\*\//.test(sql)) invalid('no comments (/* ... */)')
   const known = columns ? new Set([...columns].map((c) => c.toLowerCase())) : null
   let depth = 0
   let i = 0
