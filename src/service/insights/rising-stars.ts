@@ -141,9 +141,21 @@ export function buildFeatures(
   }
   pick('acquisition channel', 'b.channel', 6, 'acquired via')
   pick('acquisition campaign', 'b.campaign', 6, 'campaign')
-  const cats = levels
-    .filter((l) => l.attribute === 'first-purchase category')
-    .sort((a, b) => b.customers - a.customers)
+  // the categories most first orders include, as path to best counted them (single-category
+  // itemsets); over-index's count of the first order's largest line only when it has none
+  const included = itemsets
+    .filter((s) => s.items.length === 1 && s.items[0]?.startsWith('category: '))
+    .map((s) => ({
+      level: (s.items[0] as string).slice('category: '.length),
+      customers: s.customers,
+    }))
+  const cats = (
+    included.length > 0 ? included : levels.filter((l) => l.attribute === 'first-purchase category')
+  )
+    .slice()
+    .sort(
+      (a, b) => b.customers - a.customers || (a.level < b.level ? -1 : a.level > b.level ? 1 : 0),
+    )
     .slice(0, 12)
   for (const c of cats) {
     f.push({
