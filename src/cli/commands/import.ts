@@ -265,6 +265,13 @@ function currencyNotes(r: ImportResult): string[] {
         "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
     )
   }
+  const stored = r.storeCurrencies ?? []
+  if (stored.length > 1) {
+    out.push(
+      `  note: the workspace's orders are now in ${stored.length} currencies (${stored.map((c) => `${c.currency} on ${rows(c.rows)}`).join(', ')}): ` +
+        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+    )
+  }
   if (blank && named.length > 0) {
     const one = blank.rows === 1
     out.push(

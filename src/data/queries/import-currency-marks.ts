@@ -66,6 +66,19 @@ export function markClashSql(raw: string, currency: string): string {
   ELSE CASE ${mark} WHEN '' THEN false ${bySymbol} ELSE ${mark} <> ${currency} END END`
 }
 
+/**
+ * Whether an amount's text ("$40.00", "40 CAD") may be in `currency` (upper case), by the rules of
+ * markClashSql: a code names itself, a symbol any of its codes ('$' a Canadian dollar too), and a
+ * currency whose symbols are not known never clashes.
+ */
+export function markMayBe(text: string, currency: string): boolean {
+  if (!KNOWN_CODES.includes(currency)) return true
+  const code = new RegExp(CODE_MARK, 'i').exec(text)?.[1]
+  if (code) return code.toUpperCase() === currency
+  const symbol = new RegExp(SYMBOL_MARK).exec(text)?.[0]
+  return symbol === undefined || (SYMBOL_CODES[symbol]?.includes(currency) ?? true)
+}
+
 /** The relation of importCurrencyMarks over the validating path's import_typed. */
 export const typedAmounts = (raw: string): string =>
   `(SELECT ${LINE} AS line, ${raw} AS raw FROM import_typed)`

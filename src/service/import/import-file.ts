@@ -21,6 +21,7 @@ import { importChangedOrders, importChanges } from '../../data/queries/import-ch
 import {
   fileAmounts,
   importCurrencyMarks,
+  markMayBe,
   typedAmounts,
 } from '../../data/queries/import-currency-marks.ts'
 import { importCurrencyMix } from '../../data/queries/import-currency-mix.ts'
@@ -83,6 +84,7 @@ import {
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
+import { orderCurrencies } from '../../data/queries/order-currencies.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { sameFile } from '../same-file.ts'
@@ -331,6 +333,11 @@ export interface ImportResult {
     readonly rows: number
     readonly line: number
   }[]
+  /**
+   * Orders only: the currencies of all the stored orders with their rows, most rows first, when
+   * this file (in one currency, or none) left them in several; absent otherwise.
+   */
+  readonly storeCurrencies?: readonly { readonly currency: string; readonly rows: number }[]
   /**
    * Returns only: returns of this file dated before the day of the order they return, with up to
    * 3 examples; absent when there are none and for other kinds.
@@ -1097,15 +1104,22 @@ async function importFileOnce(
       : null
     // the one currency the amounts' marks name ("$10.50"), in a file without a currency column
     let markedCurrency: string | null = null
+    const checkMarks = async (mark: CurrencyMark | null): Promise<void> => {
+      // an orders file's rows are stored in it; lines and returns are in their orders' currency
+      if (kind === 'orders') markedCurrency = mark?.currency ?? null
+      else if (mark) await refuseForeignMarks(engine, file, kind, mark)
+    }
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
     // (Parquet and JSON amounts may be text too, "$10.00" beside "€20.00": their read is not typed
     // ahead, so they are checked whenever they come; nor is a decimal comma's, "1.234,50 €")
     const untyped =
       fast?.formattedNumbers === true || format !== 'csv' || opts.decimalComma === true
-    if (fast && untyped && kind === 'orders' && fastSpec) {
-      markedCurrency = await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
-        fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
+    if (fast && untyped && MARKED_KINDS.has(kind) && fastSpec) {
+      await checkMarks(
+        await refuseMixedCurrencies(engine, file, fastSpec, (header) =>
+          fileAmounts(fastSource(source), header, format === 'csv' ? 2 : 1),
+        ),
       )
     }
     // The fast read failed, maybe on dates that are not ISO 8601: when the first rows show their
@@ -1224,9 +1238,11 @@ async function importFileOnce(
         const shape = await unreadDates(engine, file, spec, parse.now)
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
-      if (kind === 'orders') {
-        markedCurrency = await refuseMixedCurrencies(engine, file, spec, (_h, field) =>
-          typedAmounts(rawName(field)),
+      if (MARKED_KINDS.has(kind)) {
+        await checkMarks(
+          await refuseMixedCurrencies(engine, file, spec, (_h, field) =>
+            typedAmounts(rawName(field)),
+          ),
         )
       }
       // the sniffer failed on what the reader reported already (bytes that are not UTF-8): the
@@ -1690,6 +1706,13 @@ async function importFileOnce(
             )
           ).map((c) => ({ currency: c.currency, rows: Number(c.n), line: Number(c.line) }))
         : []
+    // this file in one currency beside stored orders in another (the file's own mix is said above)
+    const inStore =
+      kind === 'orders' && !opts.scratch && mix.filter((c) => c.currency !== null).length < 2
+        ? (
+            await engine.query<{ currency: string; n: number }>(orderCurrencies(engine.dialect))
+          ).map((c) => ({ currency: c.currency, rows: Number(c.n) }))
+        : []
     const returnedEarly =
       kind === 'returns'
         ? await engine.query<{ order_id: string; line: number; days_before: number; n: number }>(
@@ -1800,6 +1823,7 @@ async function importFileOnce(
           }
         : {}),
       ...(mix.length > 1 ? { currencies: mix } : {}),
+      ...(inStore.length > 1 ? { storeCurrencies: inStore } : {}),
       ...(returnedEarly && returnedEarly.length > 0
         ? {
             returnedEarly: {
@@ -2033,14 +2057,15 @@ const unstructured = (file: string, gzip: boolean): string =>
  * refused, naming each currency's rows; with a currency column the rows keep their currency and the
  * analysis says the orders mix currencies. `amounts` gives the (line, raw) relation of the money
  * column named `header` (typedAmounts or fileAmounts).
- * @returns the one currency the marks name (the file's orders are stored in it), or null
+ * @returns the one currency the marks name (the file's orders are stored in it) with its first
+ *   marked value, or null
  */
 async function refuseMixedCurrencies(
   engine: Engine,
   file: string,
   spec: TypedSpec,
   amounts: (header: string, field: string) => string,
-): Promise<string | null> {
+): Promise<CurrencyMark | null> {
   const money = moneyFields(spec)
   if (!money.some((m) => m.field === 'amount') || currencyColumn(spec)) return null
   const from = `(${money
@@ -2053,7 +2078,10 @@ async function refuseMixedCurrencies(
     text: string
     col: string
   }>(importCurrencyMarks(engine.dialect, { from }))
-  if (marks.length < 2) return marks[0]?.currency ?? null
+  if (marks.length < 2) {
+    const [m] = marks
+    return m ? { currency: m.currency, line: Number(m.line), text: m.text, column: m.col } : null
+  }
   const each = marks.map(
     (m) =>
       `${m.currency} on ${Number(m.n).toLocaleString('en-US')} row${Number(m.n) === 1 ? '' : 's'}`,
@@ -2073,6 +2101,49 @@ async function refuseMixedCurrencies(
       column: m.col,
       reason: `first amount in ${m.currency}: "${m.text}"`,
     })),
+  )
+}
+
+/** The currency an amount's mark names, with where the first such amount is. */
+interface CurrencyMark {
+  readonly currency: string
+  readonly line: number
+  readonly text: string
+  readonly column: string
+}
+
+/** Kinds whose amounts may carry currency marks: orders, and the lines and returns of orders. */
+const MARKED_KINDS: ReadonlySet<ImportKind> = new Set(['orders', 'order-lines', 'returns'])
+
+/**
+ * Order lines and returns have no currency of their own: they are in their orders'. Amounts
+ * marked in another currency than the stored orders' ("$40.00" returned of a EUR order) would be
+ * taken as that currency unconverted, so the file is refused. Without stored orders, or none with
+ * a currency, the mark cannot be checked and the file is taken.
+ */
+async function refuseForeignMarks(
+  engine: Engine,
+  file: string,
+  kind: ImportKind,
+  mark: CurrencyMark,
+): Promise<void> {
+  if (!(await hasOrdersTable(engine))) return
+  const stored = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
+  if (stored.length === 0 || stored.some((c) => markMayBe(mark.text, c.currency))) return
+  const what = kind === 'returns' ? 'returned amounts' : 'line amounts'
+  const theirs = stored.map((c) => c.currency).join(', ')
+  throw new ImportError(
+    `${file}: the ${what} are marked in ${mark.currency} ("${mark.text}"), but the orders are in ${theirs}; ` +
+      `they would be taken as ${theirs} without conversion, so nothing was imported. Convert them ` +
+      `to ${theirs} first (or remove the marks when they are ${theirs} already).`,
+    [
+      {
+        file,
+        line: mark.line,
+        column: mark.column,
+        reason: `"${mark.text}" is marked ${mark.currency}, but the orders are in ${theirs}`,
+      },
+    ],
   )
 }
 

@@ -1,0 +1,123 @@
+// Currencies across files of one workspace. Order lines and returns have no currency of their
+// own: amounts marked in another currency than their orders' ("$40.00" returned of a EUR order)
+// were stored as EUR without a word, and a returns file marked in dollars and yen was added up as
+// one. A second orders file in another currency imported in silence, and summary and analyze
+// then refused the workspace.
+import { expect, test } from 'vitest'
+import { describeImport } from '../../src/cli/commands/import.ts'
+import { ImportError } from '../../src/errors.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { eachWorkspace } from './each-workspace.ts'
+import { write } from './helpers.ts'
+
+const ws = eachWorkspace()
+
+async function orders(currency: string): Promise<void> {
+  const f = write(
+    ws.dir,
+    `orders-${currency}.csv`,
+    `order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-05,100.00,${currency}\nO2,B,2024-01-06,80.00,${currency}\n`,
+  )
+  await importFile(ws.engine, f, { kind: 'orders' })
+}
+
+const refusal = async (file: string, kind: string): Promise<ImportError> => {
+  try {
+    await importFile(ws.engine, file, { kind })
+  } catch (e) {
+    expect(e).toBeInstanceOf(ImportError)
+    return e as ImportError
+  }
+  throw new Error(`${file} was imported`)
+}
+
+const count = async (table: string): Promise<number> =>
+  Number((await ws.engine.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n)
+
+test('returns and lines marked in another currency than the orders are refused, storing nothing', async () => {
+  await orders('EUR')
+  const returns = write(
+    ws.dir,
+    'r.csv',
+    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,€10.00\nR2,O2,2024-01-11,$40.00\n',
+  )
+  const r = await refusal(returns, 'returns')
+  expect(r.message).toContain(
+    `${returns}: the amounts in amount are in 2 currencies (EUR on 1 row, USD on 1 row)`,
+  )
+  const usd = write(
+    ws.dir,
+    'r1.csv',
+    'return_id,order_id,returned_at,amount\nR2,O2,2024-01-11,$40.00\n',
+  )
+  const e = await refusal(usd, 'returns')
+  expect(e.message).toContain(
+    `${usd}: the returned amounts are marked in USD ("$40.00"), but the orders are in EUR`,
+  )
+  expect(e.problems).toEqual([
+    {
+      file: usd,
+      line: 2,
+      column: 'amount',
+      reason: '"$40.00" is marked USD, but the orders are in EUR',
+    },
+  ])
+  const lines = write(ws.dir, 'l.csv', 'order_id,product,quantity,amount\nO1,Mug,1,¥60\n')
+  expect((await refusal(lines, 'order-lines')).message).toContain(
+    'the line amounts are marked in JPY ("¥60"), but the orders are in EUR',
+  )
+  expect([await count('returns'), await count('order_lines')]).toEqual([0, 0])
+  // marks of the orders' currency, and plain numbers, are taken
+  await importFile(
+    ws.engine,
+    write(
+      ws.dir,
+      'r2.csv',
+      'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,€10.00\nR2,O2,2024-01-11,5\n',
+    ),
+    { kind: 'returns' },
+  )
+  expect(await count('returns')).toBe(2)
+})
+
+test('a dollar sign may be any dollar: Canadian orders take "$" returns', async () => {
+  await orders('CAD')
+  const f = write(
+    ws.dir,
+    'r.csv',
+    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
+  )
+  await importFile(ws.engine, f, { kind: 'returns' })
+  expect(await count('returns')).toBe(1)
+  const eur = write(
+    ws.dir,
+    'r-eur.csv',
+    'return_id,order_id,returned_at,amount\nR2,O2,2024-01-10,40 EUR\n',
+  )
+  expect((await refusal(eur, 'returns')).message).toContain('but the orders are in CAD')
+})
+
+test('an orders file in another currency than the stored orders says the workspace now mixes them', async () => {
+  await orders('EUR')
+  const f = write(
+    ws.dir,
+    'usd.csv',
+    'order_id,customer_id,ordered_at,amount\nU1,C,2024-01-07,$12.50\n',
+  )
+  const r = await importFile(ws.engine, f, { kind: 'orders' })
+  expect(r.storeCurrencies).toEqual([
+    { currency: 'EUR', rows: 2 },
+    { currency: 'USD', rows: 1 },
+  ])
+  expect(describeImport(r)).toContain(
+    "note: the workspace's orders are now in 2 currencies (EUR on 2 rows, USD on 1 row): summary and analyze refuse",
+  )
+  // a later file hears of the mix too, until the workspace is one currency again
+  const more = write(
+    ws.dir,
+    'eur.csv',
+    'order_id,customer_id,ordered_at,amount\nE9,D,2024-01-08,€12.50\n',
+  )
+  const again = await importFile(ws.engine, more, { kind: 'orders' })
+  expect(again.storeCurrencies).toHaveLength(2)
+})
