@@ -1028,6 +1028,41 @@ describe('dates, time zones and amounts', () => {
     expect((e as ImportError).message).toContain('are in 2 currencies')
   })
 
+  test('with --decimal-comma a number written with a decimal point is a bad row', async () => {
+    // "1,234.50" and "12.50" were read with the point beside "1,500" read with the comma (1.5):
+    // two ways of writing numbers in one column, unseen. A point between thousands is one.
+    const body =
+      'customer_id,order_id,ordered_at,amount\nA,P1,2024-01-03,"1,234.50"\nB,P2,2024-01-04,"1,500"\n' +
+      'C,P3,2024-01-05,12.50\nD,P4,2024-01-06,1.500\n'
+    const e = await orders(write(dir, 'points.csv', body), { decimalComma: true }).catch(
+      (x: unknown) => x,
+    )
+    expect(e).toBeInstanceOf(ImportError)
+    const why =
+      ' (a decimal point, but the numbers are read with a decimal comma, where a point only separates thousands: 1.234,50)'
+    expect((e as ImportError).problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+      [2, 'amount', `cannot read '1,234.50' as an amount${why}`],
+      [4, 'amount', `cannot read '12.50' as an amount${why}`],
+    ])
+    const good = write(
+      dir,
+      'points-ok.csv',
+      body
+        .split('\n')
+        .filter((_, i) => ![1, 3].includes(i))
+        .join('\n'),
+    )
+    await orders(good, { decimalComma: true })
+    expect(
+      await engine.query(
+        "SELECT order_id, amount FROM orders WHERE order_id IN ('P2', 'P4') ORDER BY 1",
+      ),
+    ).toEqual([
+      { order_id: 'P2', amount: 1.5 },
+      { order_id: 'P4', amount: 1500 },
+    ])
+  })
+
   test('an amount marked with another currency than its currency column is a bad row', async () => {
     const body =
       'order_id,customer_id,ordered_at,amount,Currency\n' +

@@ -489,13 +489,13 @@ async function unreadDates(
  * With a decimal comma, every number field read from the file reads through `decimalCommaSql`
  * (the fast path then reads those columns as text: the reader's own number parse is a point's).
  */
-function commaSpec(spec: TypedSpec, opts: ImportOptions): TypedSpec {
+function commaSpec(spec: TypedSpec, opts: ImportOptions, csv: boolean): TypedSpec {
   if (!opts.decimalComma) return spec
   return {
     ...spec,
     fields: spec.fields.map((f) =>
       f.type === 'number' && f.header !== null
-        ? { ...f, raw: decimalCommaSql(f.raw), shown: f.raw }
+        ? { ...f, raw: decimalCommaSql(f.raw, csv), shown: f.raw }
         : f,
     ),
   }
@@ -1067,7 +1067,7 @@ async function importFileOnce(
     const fastMapping =
       fastColumns &&
       tryResolveColumns(file, scalarColumns(fastColumns, nested, opts.map), kind, opts.map)
-    const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts) : null
+    const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts, format === 'csv') : null
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
     // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
@@ -1220,7 +1220,7 @@ async function importFileOnce(
             opts.map,
             format === 'csv' && !gzip,
           )
-    const spec = commaSpec(typedSpec(kind, mapping), opts)
+    const spec = commaSpec(typedSpec(kind, mapping), opts, format === 'csv')
     let badLines = 0
     // of the bad lines, good ones left out with a bad line of their order (importLineSiblings)
     let leftOut = 0

@@ -361,18 +361,28 @@ const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
 const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
- * A number written with a decimal comma as the same number with a point: '1.234,50' -> '1234.50',
- * '-12,5' -> '-12.5', '1.234' -> '1234' ('.' separates thousands, in groups of three). Text of
- * any other shape is left as it is, so its problem is reported in the file's own words.
+ * What decimalCommaSql makes of a number with a point that is no thousands separator ('12.50',
+ * '1,234.50'): no number, so that the row is a bad one. Read with a point, such a value beside
+ * '1,500' read with a comma would mix the two ways of writing numbers in one column unseen.
  */
-export function decimalCommaSql(r: string): string {
+export const POINT_IN_COMMA_FILE = '(decimal point)'
+
+/**
+ * A number written with a decimal comma as the same number with a point: '1.234,50' -> '1234.50',
+ * '-12,5' -> '-12.5', '1.234' -> '1234' ('.' separates thousands, in groups of three). A point
+ * elsewhere gives POINT_IN_COMMA_FILE when `points` (text read from a CSV; a JSON or Parquet
+ * number is 12.5 whatever the flag says); text of any other shape is left as it is, so its
+ * problem is reported in the file's own words.
+ */
+export function decimalCommaSql(r: string, points = true): string {
   // around the digits only what a money text has: signs, spaces, parentheses, symbols, codes
   const around = '[-+ ()€$£¥A-Z]*'
   // thousands grouped by points, or by spaces as French and Nordic exports write them (Excel's
   // no-break spaces U+00A0 and U+202F too): '1 234,50'
   const shape = `'^${around}[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]+(,[0-9]+)?${around}$'`
   const ungrouped = `regexp_replace(${r}, '([0-9])[. \u00a0\u202f]([0-9]{3})', '\\1\\2', 'g')`
-  return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(regexp_replace(${ungrouped}, '([0-9])[. \u00a0\u202f]([0-9]{3})', '\\1\\2', 'g'), ',', '.') ELSE ${r} END`
+  return `CASE WHEN regexp_matches(${r}, ${shape}) THEN replace(regexp_replace(${ungrouped}, '([0-9])[. \u00a0\u202f]([0-9]{3})', '\\1\\2', 'g'), ',', '.')
+    ${points ? `WHEN regexp_matches(${r}, '[0-9][.]|[.][0-9]') THEN '${POINT_IN_COMMA_FILE}'` : ''} ELSE ${r} END`
 }
 
 /**
@@ -932,6 +942,10 @@ const commaHint = (raw: string): string => {
   return `CASE WHEN contains(${raw}, ',') AND (${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL THEN '${COMMA_HINT}' ELSE '' END`
 }
 
+/** ' (a decimal point ...)' after a value that decimalCommaSql found written with a point. */
+const pointHint = (raw: string): string =>
+  `CASE WHEN ${raw} = '${POINT_IN_COMMA_FILE}' THEN ' (a decimal point, but the numbers are read with a decimal comma, where a point only separates thousands: 1.234,50)' ELSE '' END`
+
 /**
  * SQL over import_typed and import_problems (the validating path): one row with `comma`, the
  * problems that a decimal comma would mend, and `point`, the rows with a number written with
@@ -1049,7 +1063,7 @@ export function problemsSql(
     }
     if (f.type === 'number') {
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} || ${pointHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'number too large: ' || ${show(r)} || ' (at most 999,999,999,999.99: amounts are summed to the millionth)' FROM import_typed WHERE abs(${ident(f.field)}) >= ${MAX_NUMBER}`,
       )
     }
