@@ -1067,7 +1067,9 @@ async function importFileOnce(
     const fastMapping =
       fastColumns &&
       tryResolveColumns(file, scalarColumns(fastColumns, nested, opts.map), kind, opts.map)
-    const fastSpec = fastMapping ? commaSpec(typedSpec(kind, fastMapping), opts, format === 'csv') : null
+    const fastSpec = fastMapping
+      ? commaSpec(typedSpec(kind, fastMapping), opts, format === 'csv')
+      : null
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
     // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
