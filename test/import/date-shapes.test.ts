@@ -158,6 +158,21 @@ describe('dates in a shape of their own', () => {
     )
   })
 
+  test('an ISO 8601 date among day/month/year dates reads as ISO 8601, as with --date-format', async () => {
+    // it was a bad row whose message said to pass --date-format, which then took it
+    const r = await orders('iso-among.csv', [
+      's1,a,2024-03-04,1',
+      's2,b,04/03/2024,1',
+      's3,c,25/12/2024,1',
+    ])
+    expect(r.dateShape).toMatchObject({ label: 'day/month/year' })
+    expect(await stored(['s1', 's2', 's3'])).toEqual([
+      { order_id: 's1', at: '2024-03-04 00:00:00', day: '2024-03-04' },
+      { order_id: 's2', at: '2024-03-04 00:00:00', day: '2024-03-04' },
+      { order_id: 's3', at: '2024-12-25 00:00:00', day: '2024-12-25' },
+    ])
+  })
+
   test('a value no shape reads: the rows are reported as before, nothing is guessed', async () => {
     const e = await importError(() =>
       orders('mixed.csv', ['m1,a,12/13/2010,1', 'm2,b,someday,2', 'm3,c,2024-01-05,3']),

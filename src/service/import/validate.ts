@@ -438,9 +438,9 @@ export function dateSql(r: string, o: ParseOptions): string {
       ? `CASE WHEN ${zoneAbbreviated(r)} THEN NULL ELSE ${p} END`
       : p
     const read = zoned ? `timezone('UTC', ${named})` : toUtc(p)
-    if (!o.dateFormat || o.dateShape) return read
-    // --date-format is for dates written as text; a typed Parquet TIMESTAMP or DATE (as text here:
-    // 2024-01-05 10:00:00) and any ISO 8601 value the format does not take read as ISO 8601
+    // --date-format, or the shape the import found (day/month/year), is for dates written as text;
+    // a typed Parquet TIMESTAMP or DATE (as text here: 2024-01-05 10:00:00) and any ISO 8601 value
+    // the format does not take read as ISO 8601, which no other shape reads otherwise
     const iso = dateSql(r, { tz: o.tz, now: o.now })
     return `coalesce(${read}, CASE WHEN ${r} GLOB '${YMD}*' THEN ${iso} END)`
   }
