@@ -58,5 +58,18 @@ INSERT INTO survey_responses (response_key, customer_id, responded_at, nps, ces,
     // the detractor rule reads the answer (docs/value.md, loyalty rules)
     const q1 = (await h.call('GET', '/v1/customers/q1')).json
     expect(q1.loyaltyType).toBe('limited_loyal')
+    // an answer sent now but given 30 days ago is older than the file's NPS answer (5 days ago),
+    // which it does not replace, and newer than its CES answer (60 days ago), which it does: it
+    // had replaced both, and the next refit put them back
+    const late = {
+      type: 'track',
+      messageId: 'late-survey',
+      userId: 'q1',
+      event: 'Survey Responded',
+      timestamp: iso(now - 30 * DAY),
+      properties: { nps: 9, ces: 7 },
+    }
+    expect((await h.call('POST', '/v1/events', { body: late })).status).toBe(200)
+    expect(await engagement('q1')).toEqual({ referrals: 0, reviews: 0, nps: 3, ces: 7 })
   })
 })
