@@ -209,12 +209,15 @@ export function createApp(deps: ApiDeps): Hono {
         }
         body = parsed.data
       }
-      const params = c.req.param() as Record<string, string>
+      const params = { ...(c.req.param() as Record<string, string>) }
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
       const badPath = Object.entries(r.params ?? {}).flatMap(([name, schema]) => {
         const checked = schema.safeParse(params[name], { error: requestIssue })
-        return checked.success ? [] : zodDetails(checked.error, name).slice(0, 1)
+        if (!checked.success) return zodDetails(checked.error, name).slice(0, 1)
+        // the handler gets the value as checked (a customer id trimmed)
+        params[name] = checked.data
+        return []
       })
       if (badPath.length > 0) throw new RequestError('invalid path', badPath)
       // ?tier=Gold&tier=Silver would read as Gold alone: a parameter is given once

@@ -14,6 +14,16 @@ export const CustomersQuery = z
   })
   .strict()
 
+/**
+ * A customer id in a path or a queue: trimmed, as the importer and the events trim ids (" C1 " is
+ * C1); nothing but spaces is no id (400).
+ */
+export const CustomerIdText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty (or only spaces)')
+  .max(256, 'must be at most 256 characters')
+
 export const RankBody = z
   .object({
     /** Evaluation time (default: now). */
@@ -22,7 +32,7 @@ export const RankBody = z
       .array(
         z
           .object({
-            customerId: z.string().min(1).max(256),
+            customerId: CustomerIdText,
             waitingSince: dateTime,
             channel: z.string().min(1).max(64).optional(),
           })

@@ -1,0 +1,54 @@
+// Customer ids in paths and in a queue to rank are trimmed, as every id the API takes is, and an
+// id of nothing but spaces is a 400 naming it: " C1" was found but echoed untrimmed, "  " got a
+// 200 (a service level, a place in the queue) and GET or DELETE /v1/customers/%20 a 404.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { type Harness, harness, orderEvent } from './harness.ts'
+
+const duckdb = STORES.filter((s) => s.name === 'duckdb')
+
+describe.each(duckdb)('customer ids in paths on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind)
+    const r = await h.call('POST', '/v1/events', {
+      body: orderEvent('c1', 'o1', 50, '2025-02-01T10:00:00Z'),
+    })
+    expect(r.status).toBe(200)
+  })
+  afterAll(async () => {
+    await h.close()
+  })
+
+  const blank = (r: { status: number; json: unknown }, path: string) => {
+    expect(r.status).toBe(400)
+    const details = (r.json as { error: { details: { path: string; reason: string }[] } }).error
+      .details
+    expect(details).toEqual([{ path, reason: 'must not be empty (or only spaces)' }])
+  }
+
+  it('an id of spaces is a 400 on every path that takes a customer id', async () => {
+    blank(await h.call('GET', '/v1/service/level/%20%20'), 'customerId')
+    blank(await h.call('GET', '/v1/customers/%20'), 'id')
+    blank(await h.call('DELETE', '/v1/customers/%20', { role: 'admin' }), 'id')
+    const rank = await h.call('POST', '/v1/service/rank', {
+      body: { queue: [{ customerId: '  ', waitingSince: '2025-03-01T11:00:00Z' }] },
+    })
+    expect(rank.status).toBe(400)
+    expect(rank.text).toContain('must not be empty (or only spaces)')
+  })
+
+  it('an id with spaces around it is the customer, and is answered trimmed', async () => {
+    const level = await h.call('GET', '/v1/service/level/%20c1%20')
+    expect(level.status).toBe(200)
+    expect(level.json).toMatchObject({ customerId: 'c1', known: true })
+    const profile = await h.call('GET', '/v1/customers/%20c1')
+    expect(profile.status).toBe(200)
+    expect((profile.json as { customerId: string }).customerId).toBe('c1')
+    const rank = await h.call('POST', '/v1/service/rank', {
+      body: { queue: [{ customerId: ' c1 ', waitingSince: '2025-03-01T11:00:00Z' }] },
+    })
+    expect(rank.status).toBe(200)
+    expect((rank.json as { queue: { customerId: string }[] }).queue[0]?.customerId).toBe('c1')
+  })
+})
