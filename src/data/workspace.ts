@@ -39,21 +39,35 @@ export interface ServeLock {
  * unknown. With the pid it names one process: a pid is reused once its process is gone.
  */
 export function processStart(pid: number): string | null {
+  return procStatFields(pid)?.[19] ?? null
+}
+
+/** Fields 3 on of /proc/PID/stat (state first), or null where unknown. */
+function procStatFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // the command name (field 2) may hold spaces and parentheses: count from after its last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return null
   }
+}
+
+/**
+ * Whether process `pid` has exited but not been reaped yet (a zombie, state Z or X): it holds no
+ * file and serves nothing, though signal 0 still finds it until its parent waits for it.
+ */
+function exited(pid: number): boolean {
+  const state = procStatFields(pid)?.[0]
+  return state === 'Z' || state === 'X'
 }
 
 export const serveLockPath = (db: string): string => `${db}.serve.json`
 
 /**
  * The lock of a live server holding `db`, or null: none, unreadable, or a stale lock of a killed
- * server (its process is gone, or its pid now names another process: this one, restarted as pid
- * 1 in a container, or any process started since).
+ * server (its process is gone or a zombie not yet reaped, or its pid now names another process:
+ * this one, restarted as pid 1 in a container, or any process started since).
  */
 export function readServeLock(db: string): ServeLock | null {
   const path = serveLockPath(db)
@@ -69,6 +83,7 @@ export function readServeLock(db: string): ServeLock | null {
     const start = processStart(lock.pid)
     if (start !== null && start !== lock.procStart) return null
   }
+  if (exited(lock.pid)) return null
   try {
     process.kill(lock.pid, 0)
   } catch (e) {
