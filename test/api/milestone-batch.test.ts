@@ -1,6 +1,7 @@
 // A batch of orders that crosses several milestone thresholds fires only the highest one
 // (docs/operations.md), as one evaluation does: the batch is evaluated from the profile before it
-// to the one after it. One order at a time still fires each threshold it reaches.
+// to the one after it. One order at a time still fires each threshold it reaches, also when calls
+// sent at once are stored in one group commit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness, orderEvent } from './harness.ts'
@@ -54,6 +55,21 @@ describe.each(STORES)('milestones in a batch on $name', (kind) => {
     expect(await milestones('c-one')).toEqual([
       'second-order:c-one:orders-2:a0',
       'second-order:c-one:orders-5:a0',
+    ])
+  })
+
+  it('single calls sent at once fire what they fire one by one, however group commit groups them', async () => {
+    // all six in the queue before the first transaction starts: one group of six calls, which
+    // was evaluated as one batch (orders-5 only), so orders-2 was lost for good
+    const sent = [1, 2, 3, 4, 5, 6].map((k) =>
+      h.call('POST', '/v1/events', {
+        body: orderEvent('c-many', `m-${k}`, 10, iso(NOW - (7 - k) * 60_000)),
+      }),
+    )
+    for (const r of await Promise.all(sent)) expect(r.status).toBe(200)
+    expect(await milestones('c-many')).toEqual([
+      'second-order:c-many:orders-2:a0',
+      'second-order:c-many:orders-5:a0',
     ])
   })
 })

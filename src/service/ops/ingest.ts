@@ -644,8 +644,9 @@ function checkResend(e: IngestEvent, o: OrderContent): void {
 export async function ingestGroup(
   store: OpsStore,
   events: readonly IngestEvent[],
+  calls?: ReadonlyMap<IngestEvent, number>,
 ): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
-  return ingestInOne(store, events, events.length, async () => {})
+  return ingestInOne(store, events, events.length, async () => {}, false, calls)
 }
 
 /**
@@ -662,6 +663,7 @@ export async function ingestInOne(
   group: number,
   within: (tx: Engine) => Promise<void>,
   file = false,
+  calls?: ReadonlyMap<IngestEvent, number>,
 ): Promise<{ results: IngestResult[]; queued: number; profiles: Map<string, Profile> }> {
   const nowMs = store.now()
   const first = new Map<string, number>()
@@ -678,7 +680,7 @@ export async function ingestInOne(
     const size = Math.max(1, group)
     for (let i = 0; i < unique.length; i += size) {
       const some = unique.slice(i, i + size)
-      const r = await applyGroup(store, tx, some, touched, nowMs, file, firstOrders)
+      const r = await applyGroup(store, tx, some, touched, nowMs, file, firstOrders, calls)
       for (const id of r.fresh) all.add(id)
       for (const id of r.replaced) replaced.add(id)
       queued += r.queued
@@ -725,6 +727,7 @@ async function applyGroup(
   nowMs: number,
   file: boolean,
   firstOrders: ReadonlyMap<string, number>,
+  calls?: ReadonlyMap<IngestEvent, number>,
 ): Promise<{ fresh: Set<string>; replaced: Set<string>; queued: number }> {
   // An order `loyals import` stored is applied already: sent again by its customer with the
   // same content (a re-run of the import through the server, a client replaying history) the
@@ -919,9 +922,14 @@ async function applyGroup(
       if (l) l.paid = e.order!.amount
     }
   }
-  // per customer: the profile before this group, and the group's last event that could cross a
-  // milestone (milestones are evaluated once, over the whole group: only the highest fires)
-  const milestoneFrom = new Map<string, { before: Profile | null; event: OpsEvent; id: string }>()
+  // per customer and call (a request, or a batch, group commit put in this group): the profile
+  // before the call's events and after them, and its last event that could cross a milestone.
+  // Milestones are evaluated once per call (only the highest it crosses fires), so which fire
+  // does not depend on how concurrent calls were grouped
+  const milestoneFrom = new Map<
+    string,
+    { customerId: string; before: Profile | null; after: Profile; event: OpsEvent; id: string }
+  >()
   // per customer: the actions the group's events planned, budgeted together after the loop
   const candidates = new Map<string, Candidate[]>()
   for (const e of applied) {
@@ -1034,22 +1042,29 @@ async function applyGroup(
       const seen = Number.isFinite(earliest) ? { ...next, firstOrderMs: earliest } : next
       list.push(...planCandidates(store, oe, e.eventId, prev, seen, nowMs, fired, 'skip'))
       candidates.set(e.customerId, list)
-      const from = milestoneFrom.get(e.customerId)
-      milestoneFrom.set(e.customerId, {
+      const key = `${e.customerId}\u0000${calls?.get(e) ?? 0}`
+      const from = milestoneFrom.get(key)
+      milestoneFrom.set(key, {
+        customerId: e.customerId,
         before: from ? from.before : prev,
+        after: next,
         event: oe,
         id: e.eventId,
       })
     }
   }
-  // each customer's actions of the whole group, milestones among them, in one budget pass
-  for (const [customerId, m] of milestoneFrom) {
+  // each customer's actions of the whole group, the milestones of each call among them, in one
+  // budget pass
+  const milestones = new Map<string, Candidate[]>()
+  for (const m of milestoneFrom.values()) {
+    const list = milestones.get(m.customerId) ?? []
+    list.push(...planCandidates(store, m.event, m.id, m.before, m.after, nowMs, fired, 'only'))
+    milestones.set(m.customerId, list)
+  }
+  for (const [customerId, reached] of milestones) {
     const after = touched.get(customerId)
     if (!after) continue
-    const all = [
-      ...(candidates.get(customerId) ?? []),
-      ...planCandidates(store, m.event, m.id, m.before, after, nowMs, fired, 'only'),
-    ]
+    const all = [...(candidates.get(customerId) ?? []), ...reached]
     const log = logs.get(customerId) ?? []
     logs.set(customerId, log)
     budgetCandidates(store, all, after, nowMs, log, plan)
@@ -1265,7 +1280,12 @@ export class Ingestor {
     if (group.length === 0) return
     try {
       const all = group.flatMap((s) => s.events)
-      const { results, queued } = await ingestGroup(this.#store, all)
+      // each event's submission: milestones are evaluated per call, not per group
+      const calls = new Map<IngestEvent, number>()
+      group.forEach((s, k) => {
+        for (const e of s.events) calls.set(e, k)
+      })
+      const { results, queued } = await ingestGroup(this.#store, all, calls)
       let k = 0
       for (const s of group) {
         s.resolve(results.slice(k, k + s.events.length))
