@@ -2737,6 +2737,25 @@ describe('bad input: clear message, store unchanged', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test('a gzip file cut within its header is cut short, not empty; a file named .parquet that is none says so', async () => {
+    // the first 10 bytes of a gzip stream inflate to nothing: it was "the file is empty"
+    const whole = gzipSync('customer_id,ordered_at,amount\nc1,2024-01-01,10\n')
+    const cut = write(dir, 'head.csv.gz', whole.subarray(0, 10))
+    expect((await importError(() => orders(cut))).message).toMatch(
+      /head\.csv\.gz: the gzip data is cut short or damaged \(unexpected end of file\)/,
+    )
+    // a whole gzip stream of nothing is an empty file
+    const empty = write(dir, 'nothing.csv.gz', gzipSync(''))
+    expect((await importError(() => orders(empty))).message).toMatch(
+      /nothing\.csv\.gz: the file is empty \(0 bytes after gunzip\)/,
+    )
+    // text named .parquet was read as a CSV of one header line: "no data rows"
+    const fake = write(dir, 'fake.parquet', 'not parquet\n')
+    expect((await importError(() => orders(fake))).message).toMatch(
+      /fake\.parquet: is named \.parquet but is not a Parquet file \(it does not begin with PAR1\)/,
+    )
+  })
+
   test('rows with the wrong number of columns', async () => {
     const f = write(
       dir,

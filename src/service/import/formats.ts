@@ -205,14 +205,31 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     } catch {
       throw problem(file, 'the gzip data is corrupt')
     }
-    if (text.length === 0) throw problem(file, 'the file is empty (0 bytes after gunzip)')
+    if (text.length === 0) {
+      // the stream may hold nothing (a gzipped empty file), or be cut off before its first byte
+      if (!truncated) {
+        try {
+          gunzipSync(head)
+        } catch {
+          throw problem(file, 'the gzip data is cut short or damaged (unexpected end of file)')
+        }
+      }
+      throw problem(file, 'the file is empty (0 bytes after gunzip)')
+    }
   }
   // a gzipped Parquet file: read from an inflated copy (DuckDB reads Parquet from files only)
   if (startsWith(head, [0x1f, 0x8b]) && startsWith(text, [0x50, 0x41, 0x52, 0x31])) {
     return { format: 'parquet', gzip: true }
   }
-  checkText(file, text, truncated, opts.latin1 === true)
   const base = lower.replace(/\.gz$/, '')
+  // named Parquet but without its PAR1 mark: read as text it would be "a header and no rows"
+  if (base.endsWith('.parquet')) {
+    throw problem(
+      file,
+      'is named .parquet but is not a Parquet file (it does not begin with PAR1); rename it to what it holds (.csv, .jsonl) or export it again',
+    )
+  }
+  checkText(file, text, truncated, opts.latin1 === true)
   const firstChar = text.toString('utf8').trimStart()[0]
   // one JSON document holding an array of records ("[{" or "[]"; a CSV header may start with a
   // bracketed name, "[CustomerID],[OrderDate]")
