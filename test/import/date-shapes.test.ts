@@ -173,6 +173,15 @@ describe('dates in a shape of their own', () => {
     ])
   })
 
+  test('a spreadsheet serial day number is named as one, with the day it would be', async () => {
+    // the hint had been to pass --date-format, which cannot read a serial number
+    const e = await importError(() => orders('serial.csv', ['x1,a,45292,1', 'x2,b,45300.25,1']))
+    expect(e.problems.map((p) => `${p.line} ${p.reason}`)).toEqual([
+      "2 cannot read '45292' as a date: it looks like a spreadsheet serial day number (45292 is 2024-01-01 in Excel's 1900 system); format the column as dates (yyyy-mm-dd) in the spreadsheet and export it again",
+      "3 cannot read '45300.25' as a date: it looks like a spreadsheet serial day number (45300.25 is 2024-01-09 in Excel's 1900 system); format the column as dates (yyyy-mm-dd) in the spreadsheet and export it again",
+    ])
+  })
+
   test('a value no shape reads: the rows are reported as before, nothing is guessed', async () => {
     const e = await importError(() =>
       orders('mixed.csv', ['m1,a,12/13/2010,1', 'm2,b,someday,2', 'm3,c,2024-01-05,3']),

@@ -471,6 +471,17 @@ export function dateSql(r: string, o: ParseOptions): string {
 }
 
 /**
+ * SQL: `r` looks like a spreadsheet's serial day number (45292, 45292.5: days since 1899-12-30,
+ * 1955 to 2119), what Excel writes for a date cell formatted as a number. No --date-format reads
+ * it, and it is not read as one here: a workbook may count from 1904, so the day is not certain.
+ */
+const excelSerial = (r: string): string => `regexp_full_match(${r}, '[2-9][0-9]{4}([.][0-9]+)?')`
+
+/** The reason for an excelSerial value, with the day it would be in the 1900 system. */
+const excelSerialReason = (r: string): string =>
+  `': it looks like a spreadsheet serial day number (' || ${r} || ' is ' || strftime(DATE '1899-12-30' + CAST(floor(CAST(${r} AS DOUBLE)) AS INTEGER), '%Y-%m-%d') || ' in Excel''s 1900 system); format the column as dates (yyyy-mm-dd) in the spreadsheet and export it again'`
+
+/**
  * SQL: `r` ends in a zone abbreviation right after the time ("00:30:00 BST", "00:30 CET"). The engine's cast
  * reads such a name as ICU's zone of that id, BST as Asia/Dhaka (+6) rather than British Summer
  * Time, and CET in July as +2: a wrong day with no message. Such text is no date; UTC, GMT and Z
@@ -1084,7 +1095,7 @@ export function problemsSql(
           ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
