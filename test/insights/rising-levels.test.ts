@@ -7,7 +7,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import type { InsightsContext } from '../../src/service/insights/context.ts'
 import { NO_VALUE } from '../../src/service/insights/over-index.ts'
 import { buildFeatures } from '../../src/service/insights/rising-stars.ts'
-import type { ItemsetRow, OverIndexLevel } from '../../src/service/insights/types.ts'
+import type { OverIndexLevel } from '../../src/service/insights/types.ts'
 
 const level = (attribute: string, name: string, customers: number): OverIndexLevel => ({
   attribute,
@@ -62,21 +62,10 @@ describe('rising-stars one-hot levels', () => {
   })
   it('the category features are the 12 categories most first orders include', () => {
     // over-index counts a first order by its largest line: Scarves is no largest line but in
-    // 300 first orders, Watches the largest line of 100 but in only 110: Scarves is a feature
+    // 300 first orders, Watches the largest line of 100 but in only 110: Scarves is a feature.
+    // Categories in fewer first orders than path to best's itemsets need count too (they had
+    // been left out, for fewer than 12 features on small data)
     const ctx = { opts: { earlyDays: 90 }, columns: new Map() } as unknown as InsightsContext
-    const itemset = (items: string[], customers: number): ItemsetRow => ({
-      items,
-      customers,
-      support: 0,
-      topCustomers: 0,
-      rate: 0,
-      lift: 1,
-      lower: 0,
-      upper: 1,
-      pValue: 1,
-      qValue: 1,
-      productive: false,
-    })
     const others = Array.from({ length: 11 }, (_, k) => `C${String(k).padStart(2, '0')}`)
     const features = buildFeatures(
       ctx,
@@ -84,20 +73,18 @@ describe('rising-stars one-hot levels', () => {
         level('first-purchase category', 'Watches', 100),
         ...others.map((c) => level('first-purchase category', c, 150)),
       ],
+      [],
       [
-        itemset(['category: Scarves'], 300),
-        itemset(['category: Watches'], 110),
-        ...others.map((c) => itemset([`category: ${c}`], 200)),
-        // a pair is no single category
-        itemset(['category: Watches', 'category: Scarves'], 500),
-        itemset(['channel: ads'], 900),
+        { level: 'Watches', customers: 110 },
+        { level: 'Scarves', customers: 300 },
+        ...others.map((c, k) => ({ level: c, customers: k < 6 ? 200 : 3 })),
       ],
     )
     const cats = features
       .filter((f) => f.name.startsWith('first_order_has='))
       .map((f) => f.name.slice('first_order_has='.length))
-    expect(cats).toEqual(['Scarves', ...others])
-    // without path to best's itemsets, over-index's counts are used
+    expect(cats).toEqual(['Scarves', ...others.slice(0, 6), 'Watches', ...others.slice(6, 10)])
+    // without path to best, over-index's counts are used
     const fallback = buildFeatures(ctx, [level('first-purchase category', 'Watches', 100)], [])
     expect(
       fallback.filter((f) => f.name.startsWith('first_order_has=')).map((f) => f.name),

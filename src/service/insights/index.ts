@@ -295,7 +295,12 @@ export async function computeInsights(
   const path = await timed(2, () => pathToBest(ctx))
   const over = await timed(3, () => whereBestOverIndex(ctx))
   const stars = await timed(4, () =>
-    risingStars(ctx, buildFeatures(ctx, over.levels, path?.all ?? []), currency, facts.threshold),
+    risingStars(
+      ctx,
+      buildFeatures(ctx, over.levels, path?.all ?? [], path?.categories ?? []),
+      currency,
+      facts.threshold,
+    ),
   )
   const lapsed = await timed(5, () => lapsedBest(ctx))
   const kpis = await timed(6, () => cohortsKpis(ctx))

@@ -71,9 +71,12 @@ export function scorePaths(
  * Returns null (with a note) when no eligible customer or no top customer exists.
  * @example const p = await pathToBest(ctx); p?.summary.itemsets[0]?.items // ['category: Lenses', 'category: Sunglasses']
  */
-export async function pathToBest(
-  ctx: InsightsContext,
-): Promise<{ summary: PathToBest; all: ItemsetRow[] } | null> {
+export async function pathToBest(ctx: InsightsContext): Promise<{
+  summary: PathToBest
+  all: ItemsetRow[]
+  /** Every category of the first orders with the customers whose first order includes it. */
+  categories: { level: string; customers: number }[]
+} | null> {
   const { engine, opts } = ctx
   const d = engine.dialect
   await engine.exec(insightsBasketItems(d))
@@ -140,5 +143,17 @@ export async function pathToBest(
     },
     pathsTested: scored.tested,
   }
-  return { summary, all }
+  // each basket holds an item once: its count is the customers whose first order includes it,
+  // for every category, however rare (the itemsets keep only those with enough support)
+  const inBaskets = new Int32Array(labels.length)
+  for (const id of items) inBaskets[id] = (inBaskets[id] ?? 0) + 1
+  const categories = labels.flatMap((label, id) =>
+    label.startsWith(CATEGORY) && (inBaskets[id] ?? 0) > 0
+      ? [{ level: label.slice(CATEGORY.length), customers: inBaskets[id] as number }]
+      : [],
+  )
+  return { summary, all, categories }
 }
+
+/** The prefix of a category's item label ('category: Lenses'). */
+const CATEGORY = 'category: '

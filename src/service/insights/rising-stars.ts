@@ -56,6 +56,8 @@ export function buildFeatures(
   ctx: InsightsContext,
   levels: readonly OverIndexLevel[],
   itemsets: readonly ItemsetRow[],
+  /** Each category with the customers whose first order includes it (path to best). */
+  categories: readonly { readonly level: string; readonly customers: number }[] = [],
 ): Feature[] {
   const e = ctx.opts.earlyDays
   const f: Feature[] = [
@@ -141,16 +143,12 @@ export function buildFeatures(
   }
   pick('acquisition channel', 'b.channel', 6, 'acquired via')
   pick('acquisition campaign', 'b.campaign', 6, 'campaign')
-  // the categories most first orders include, as path to best counted them (single-category
-  // itemsets); over-index's count of the first order's largest line only when it has none
-  const included = itemsets
-    .filter((s) => s.items.length === 1 && s.items[0]?.startsWith('category: '))
-    .map((s) => ({
-      level: (s.items[0] as string).slice('category: '.length),
-      customers: s.customers,
-    }))
+  // the categories most first orders include (path to best's count); over-index's count of the
+  // first order's largest line only when path to best did not run
   const cats = (
-    included.length > 0 ? included : levels.filter((l) => l.attribute === 'first-purchase category')
+    categories.length > 0
+      ? categories
+      : levels.filter((l) => l.attribute === 'first-purchase category')
   )
     .slice()
     .sort(
