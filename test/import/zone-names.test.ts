@@ -50,6 +50,10 @@ describe('zone names and offsets in order times', () => {
         // a space before the offset, as Shopify writes it, with the seconds left out
         'F,6,2025-07-02 00:30 +0100,1',
         'G,7,2025-07-02 00:30 +01:00,1',
+        // an offset of hours alone, as ISO 8601 lets it be written
+        'H,8,2025-07-02T00:30+01,1',
+        'I,9,2025-07-02 00:30:00 +01,1',
+        'J,10,2025-07-02 00:30 +01,1',
       ].join('\n'),
     )
     const r = runCli([
@@ -66,7 +70,7 @@ describe('zone names and offsets in order times', () => {
     const rows = JSON.parse(r.stdout) as { customer_id: string; first_purchase: string }[]
     // every one of them is 2025-07-01 23:30 UTC
     expect(rows.map((x) => [x.customer_id, x.first_purchase])).toEqual(
-      ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((c) => [c, '2025-07-01']),
+      ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'].map((c) => [c, '2025-07-01']),
     )
   })
 

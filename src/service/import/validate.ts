@@ -446,12 +446,13 @@ export function dateSql(r: string, o: ParseOptions): string {
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
   const noOffset = `(length(${r}) <= 19 AND NOT contains(${r}, '+') AND NOT ${zulu} AND strpos(substr(${r}, 11), '-') = 0)`
-  const spaced = `CASE WHEN regexp_matches(${r}, '\\s[+-]\\d{2}:?\\d{2}$') THEN try_cast(regexp_replace(${r}, '\\s+([+-]\\d{2}:?\\d{2})$', '\\1') AS TIMESTAMPTZ) END`
+  // the offset's minutes may go too (+02), as ISO 8601 lets them
+  const spaced = `CASE WHEN regexp_matches(${r}, '\\s[+-]\\d{2}(:?\\d{2})?$') THEN try_cast(regexp_replace(${r}, '\\s+([+-]\\d{2}(:?\\d{2})?)$', '\\1') AS TIMESTAMPTZ) END`
   // ISO 8601 lets the seconds go (14:30+01:00), and so do times with a zone name after them (14:30
   // UTC, 14:30 Europe/London); the cast wants them. An offset may follow a space (14:30 +0200, as
   // Shopify writes it), which the cast does not take either. An abbreviation never gets here
   // (zoneAbbreviated)
-  const zone = `([+-]\\d{2}:?\\d{2}| [A-Za-z][A-Za-z0-9_/+-]*)$`
+  const zone = `([+-]\\d{2}(:?\\d{2})?| [A-Za-z][A-Za-z0-9_/+-]*)$`
   const minutes = `CASE WHEN regexp_matches(${r}, '[T ]\\d{2}:\\d{2}\\s*${zone}') THEN try_cast(regexp_replace(${r}, '([T ]\\d{2}:\\d{2})\\s*${zone}', '\\1:00\\2') AS TIMESTAMPTZ) END`
   const offset = `CASE WHEN ${zoneAbbreviated(r)} THEN NULL
     ELSE timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}, ${minutes})) END`
