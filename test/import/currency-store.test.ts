@@ -80,6 +80,24 @@ test('returns and lines marked in another currency than the orders are refused, 
   expect(await count('returns')).toBe(2)
 })
 
+test('marked returns before any orders are refused: nothing could check them later', async () => {
+  const f = write(
+    ws.dir,
+    'early.csv',
+    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
+  )
+  expect((await refusal(f, 'returns')).message).toContain(
+    'the returned amounts are marked in USD ("$40.00"), but no orders are imported yet',
+  )
+  // plain numbers are taken: they say nothing of a currency
+  await importFile(
+    ws.engine,
+    write(ws.dir, 'plain.csv', 'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,40.00\n'),
+    { kind: 'returns' },
+  )
+  expect(await count('returns')).toBe(1)
+})
+
 test('a dollar sign may be any dollar: Canadian orders take "$" returns', async () => {
   await orders('CAD')
   const f = write(

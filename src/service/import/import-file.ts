@@ -2120,8 +2120,9 @@ const MARKED_KINDS: ReadonlySet<ImportKind> = new Set(['orders', 'order-lines', 
 /**
  * Order lines and returns have no currency of their own: they are in their orders'. Amounts
  * marked in another currency than the stored orders' ("$40.00" returned of a EUR order) would be
- * taken as that currency unconverted, so the file is refused. Without stored orders, or none with
- * a currency, the mark cannot be checked and the file is taken.
+ * taken as that currency unconverted, so the file is refused. Without stored orders a marked file
+ * is refused too (the rows keep no currency: the orders imported later could not be checked
+ * against it); with orders but none of a known currency, the file is taken.
  */
 async function refuseForeignMarks(
   engine: Engine,
@@ -2130,9 +2131,26 @@ async function refuseForeignMarks(
   mark: CurrencyMark,
 ): Promise<void> {
   if (!(await hasOrdersTable(engine))) return
+  const what = kind === 'returns' ? 'returned amounts' : 'line amounts'
+  const [any] = await engine.query<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1) o',
+  )
+  if (Number(any?.n ?? 0) === 0) {
+    // nothing to check the marks against, and nothing would later: the rows keep no currency
+    throw new ImportError(
+      `${file}: the ${what} are marked in ${mark.currency} ("${mark.text}"), but no orders are imported yet, so the marks cannot be checked against their currency; nothing was imported. Import the orders first.`,
+      [
+        {
+          file,
+          line: mark.line,
+          column: mark.column,
+          reason: `"${mark.text}" is marked ${mark.currency}, and there are no orders yet to check it against`,
+        },
+      ],
+    )
+  }
   const stored = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
   if (stored.length === 0 || stored.some((c) => markMayBe(mark.text, c.currency))) return
-  const what = kind === 'returns' ? 'returned amounts' : 'line amounts'
   const theirs = stored.map((c) => c.currency).join(', ')
   throw new ImportError(
     `${file}: the ${what} are marked in ${mark.currency} ("${mark.text}"), but the orders are in ${theirs}; ` +
