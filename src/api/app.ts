@@ -212,6 +212,15 @@ export function createApp(deps: ApiDeps): Hono {
       const params = { ...(c.req.param() as Record<string, string>) }
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
+      // every id in a path is trimmed, as the ids of events are; one of nothing but spaces is none
+      const blank = Object.keys(params).filter((k) => (params[k] ?? '').trim() === '')
+      if (blank.length > 0) {
+        throw new RequestError(
+          'invalid path',
+          blank.map((k) => ({ path: k, reason: 'must not be empty (or only spaces)' })),
+        )
+      }
+      for (const k of Object.keys(params)) params[k] = (params[k] ?? '').trim()
       const badPath = Object.entries(r.params ?? {}).flatMap(([name, schema]) => {
         const checked = schema.safeParse(params[name], { error: requestIssue })
         if (!checked.success) return zodDetails(checked.error, name).slice(0, 1)

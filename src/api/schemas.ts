@@ -42,10 +42,13 @@ export const RankBody = z
   })
   .strict()
 
+/** A name or id in a query: trimmed, and not empty or only spaces. */
+const name = () => z.string().trim().min(1, 'must not be empty (or only spaces)')
+
 export const ActionsQuery = z
   .object({
-    playbook: z.string().min(1).optional(),
-    customer: z.string().min(1).optional(),
+    playbook: name().optional(),
+    customer: CustomerIdText.optional(),
     status: z
       .enum(['queued', 'sent', 'failed', 'deferred', 'suppressed', 'task_created'])
       .optional(),
@@ -57,10 +60,10 @@ export const ActionsQuery = z
 export const TasksQuery = z
   .object({
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']).optional(),
-    role: z.string().min(1).optional(),
-    assignee: z.string().min(1).optional(),
-    goal: z.string().min(1).optional(),
-    customer: z.string().min(1).optional(),
+    role: name().optional(),
+    assignee: name().optional(),
+    goal: name().optional(),
+    customer: CustomerIdText.optional(),
     limit: limit(100, 1000),
     cursor: z.string().min(1).max(400).optional(),
   })

@@ -1,6 +1,6 @@
-// Customer ids in paths and in a queue to rank are trimmed, as every id the API takes is, and an
-// id of nothing but spaces is a 400 naming it: " C1" was found but echoed untrimmed, "  " got a
-// 200 (a service level, a place in the queue) and GET or DELETE /v1/customers/%20 a 404.
+// Ids in paths, in a queue to rank and in queries are trimmed, as every id the API takes is, and
+// an id of nothing but spaces is a 400 naming it: " C1" was found but echoed untrimmed, "  " got
+// a 200 (a service level, a place in the queue, an empty list) and GET /v1/customers/%20 a 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness, orderEvent } from './harness.ts'
@@ -36,6 +36,16 @@ describe.each(duckdb)('customer ids in paths on $name', (kind) => {
     })
     expect(rank.status).toBe(400)
     expect(rank.text).toContain('must not be empty (or only spaces)')
+    // every other id in a path, and a customer or name in a query, too (they were 404s naming
+    // " ", or a 200 with an empty list)
+    blank(await h.call('GET', '/v1/jobs/%20'), 'id')
+    blank(await h.call('GET', '/v1/playbooks/%20/effect'), 'id')
+    blank(await h.call('DELETE', '/v1/keys/%20'), 'id')
+    for (const q of ['actions?customer=%20', 'tasks?customer=%20%20', 'actions?playbook=%20']) {
+      const r = await h.call('GET', `/v1/${q}`)
+      expect(r.status, q).toBe(400)
+      expect(r.text, q).toContain('must not be empty (or only spaces)')
+    }
   })
 
   it('an id with spaces around it is the customer, and is answered trimmed', async () => {
