@@ -174,7 +174,11 @@ describe('insights on a generated company: notes and value expressions', () => {
     // they had been ranked last without a word: the top customers fell out of the top cohort
     const e = await refused('nullif(revenue, greatest(revenue, 500))')
     expect(e.message).toMatch(
-      /is unknown \(NULL\) for \d+ customers \(e\.g\. C\d+; .*as in coalesce\(margin, 0\)/,
+      /is unknown \(NULL\) for \d+ customers \(e\.g\. C\d+\): give those customers a value, as in coalesce\(/,
+    )
+    // margin is named only when the expression uses it
+    expect((await refused('nullif(revenue, greatest(revenue, 500)) + 0 * margin')).message).toMatch(
+      /\(e\.g\. C\d+; margin is unknown without a cost\): .* coalesce\(margin, 0\)/,
     )
   })
 

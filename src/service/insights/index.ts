@@ -176,7 +176,7 @@ async function probeValueExpression(
   const unknown = Number(bad?.unknown ?? 0)
   if (unknown > 0) {
     fail(
-      `is unknown (NULL) for ${unknown} customer${unknown === 1 ? '' : 's'} (e.g. ${bad?.unknownExample}; margin is unknown without a cost): give those customers a value, as in coalesce(margin, 0)`,
+      `is unknown (NULL) for ${unknown} customer${unknown === 1 ? '' : 's'} (e.g. ${bad?.unknownExample}${/\bmargin\b/i.test(value) ? '; margin is unknown without a cost' : ''}): give those customers a value, as in coalesce(${/\bmargin\b/i.test(value) ? 'margin' : 'nps'}, 0)`,
     )
   }
   const n = Number(bad?.n ?? 0)
