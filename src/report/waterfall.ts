@@ -65,8 +65,19 @@ export function waterfallSvg(
   }
   const lo = Math.min(0, ...spans.map((s) => Math.min(s.from, s.to)))
   const hi = Math.max(0, ...spans.map((s) => Math.max(s.from, s.to)))
-  const ticksPos = niceTicks(hi)
-  const ticksNeg = lo < 0 ? niceTicks(-lo).map((t) => -t) : [0]
+  // one step on both sides of 0, the larger side's: each side's own step put six labels of a
+  // small loss into the width of one step of the gains
+  const larger = niceTicks(Math.max(hi, -lo))
+  const step = (larger[1] ?? 1) - (larger[0] ?? 0)
+  const side = (extent: number): number[] => {
+    const out = [0]
+    while ((out.at(-1) as number) < extent) {
+      out.push(Number(((out.length as number) * step).toPrecision(12)))
+    }
+    return out
+  }
+  const ticksPos = side(hi)
+  const ticksNeg = side(-lo).map((t) => (t === 0 ? 0 : -t))
   const x0 = Math.min(lo, ...ticksNeg)
   const x1 = Math.max(hi, ...ticksPos, x0 + 1)
   const w = width - m.left - m.right
