@@ -244,6 +244,28 @@ export interface HeatmapOptions {
 }
 
 /**
+ * Mean advance of a caption's character (10.5 px sans-serif, style.ts), a little above the usual
+ * half an em: an estimate on the wide side, so that a fitted caption stays inside its cell.
+ */
+const CAPTION_CHAR_WIDTH = 6.2
+
+/**
+ * `text` cut to fit `width` units at `charWidth` per character, ending in "…" when cut (a custom
+ * RFM segment's long name ran over its neighbours' cells and off the grid).
+ * @example fitText('Whales with extraordinarily high spending', 114, 6.2) // 'Whales with extraor…'
+ */
+export function fitText(text: string, width: number, charWidth: number): string {
+  const most = Math.max(1, Math.floor(width / charWidth))
+  const chars = [...text]
+  return chars.length <= most
+    ? text
+    : `${chars
+        .slice(0, most - 1)
+        .join('')
+        .trimEnd()}…`
+}
+
+/**
  * A grid heatmap: colour intensity by `value` relative to the largest cell, text inside each cell.
  * Missing cells are drawn empty. Used for the RFM recency-by-frequency grid.
  */
@@ -282,8 +304,13 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
         if (cell.title) parts.push(`<title>${escapeHtml(cell.title)}</title>`)
         const cx = r2(x + cw / 2)
         if (cell.caption && !compact) {
+          const caption = fitText(cell.caption, cw - 10, CAPTION_CHAR_WIDTH)
+          // a shortened caption keeps its whole text as a tooltip when the cell has none
+          if (caption !== cell.caption && !cell.title) {
+            parts.push(`<title>${escapeHtml(cell.caption)}</title>`)
+          }
           parts.push(
-            `<text class="cell-text cell-caption" fill="${ink}" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(cell.caption)}</text>`,
+            `<text class="cell-text cell-caption" fill="${ink}" x="${cx}" y="${r2(y + 18)}" text-anchor="middle">${escapeHtml(caption)}</text>`,
           )
         }
         parts.push(

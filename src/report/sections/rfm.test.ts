@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sampleSummary } from '../../../test/analyze/sample-summary.ts'
+import { heatmap } from '../svg.ts'
 import { gridCells, rfmSection, segmentKey } from './rfm.ts'
 
 describe('gridCells', () => {
@@ -40,5 +41,31 @@ describe('the phone grid', () => {
     const narrow = html.slice(html.indexOf('chart-narrow'))
     expect(narrow).not.toContain('cell-caption')
     expect(narrow).toContain('FM 1 to 5:</p><ul class="notes meta"><li>R 5: ')
+  })
+})
+
+describe('the wide grid', () => {
+  it("fits a long segment name into its cell, the whole name in the cell's tooltip", () => {
+    // a custom rule's name ran over the next cells and off the grid
+    const long = 'Whales with extraordinarily high spending'
+    const cells = gridCells(
+      [
+        { r: 5, fm: 5, segment: long, customers: 3, revenue: 600 },
+        { r: 4, fm: 4, segment: 'Potential loyalist', customers: 2, revenue: 90 },
+      ],
+      null,
+    )
+    const svg = heatmap(cells, {
+      rows: [5, 4, 3, 2, 1],
+      cols: [1, 2, 3, 4, 5],
+      rowLabel: 'R',
+      colLabel: 'FM',
+      title: 'grid',
+    })
+    const captions = [...svg.matchAll(/class="cell-text cell-caption"[^>]*>([^<]*)</g)].map(
+      (m) => m[1],
+    )
+    expect(captions).toEqual(['Whales with extra…', 'Potential loyalist'])
+    expect(svg).toContain(`(${long})`)
   })
 })
