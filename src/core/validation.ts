@@ -56,9 +56,9 @@ export interface FrequencyBucket {
   /** '0' .. '6', '7+' */
   readonly frequency: string
   readonly customers: number
-  /** Mean predicted / actual holdout purchases per customer in the bucket (0 when empty). */
-  readonly predicted: number
-  readonly actual: number
+  /** Mean predicted / actual holdout purchases per customer in the bucket (null when empty). */
+  readonly predicted: number | null
+  readonly actual: number | null
 }
 
 export interface HoldoutMetrics {
@@ -114,8 +114,8 @@ export function holdoutMetrics(
     byFrequency.push({
       frequency: b === FREQUENCY_BUCKETS - 1 ? `${b}+` : String(b),
       customers: c,
-      predicted: c > 0 ? sp[b]! / c : 0,
-      actual: c > 0 ? sa[b]! / c : 0,
+      predicted: c > 0 ? sp[b]! / c : null,
+      actual: c > 0 ? sa[b]! / c : null,
     })
   }
   return {

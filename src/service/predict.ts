@@ -308,8 +308,8 @@ export function weightedHoldoutMetrics(rows: HistoryRows, predicted: Float64Arra
   const byFrequency = Array.from({ length: FREQUENCY_BUCKETS }, (_, b) => ({
     frequency: b === FREQUENCY_BUCKETS - 1 ? `${b}+` : String(b),
     customers: cnt[b]!,
-    predicted: cnt[b]! > 0 ? sp[b]! / cnt[b]! : 0,
-    actual: cnt[b]! > 0 ? sa[b]! / cnt[b]! : 0,
+    predicted: cnt[b]! > 0 ? sp[b]! / cnt[b]! : null,
+    actual: cnt[b]! > 0 ? sa[b]! / cnt[b]! : null,
   }))
   return {
     customers: n,
@@ -698,9 +698,9 @@ export async function buildPredictions(
         key: def.key,
         name: def.name,
         params: fit.params,
-        standardErrors: Object.values(fit.standardErrors).every(Number.isFinite)
-          ? fit.standardErrors
-          : null,
+        // a parameter at a limit of the model (Pareto/NBD's s and beta at common dropout) has
+        // none, the others keep theirs: NaN, null in JSON
+        standardErrors: fit.standardErrors,
         logLikelihood: fit.logLikelihood,
         aic: fit.aic,
         bic: fit.bic,

@@ -13,8 +13,9 @@ export interface PredictionFrequencyBucket {
   /** '0' .. '6', '7+' */
   readonly frequency: string
   readonly customers: number
-  readonly predicted: number
-  readonly actual: number
+  /** Mean holdout purchases per customer; null for a bucket without customers. */
+  readonly predicted: number | null
+  readonly actual: number | null
 }
 
 export interface PredictionHoldoutMetrics {

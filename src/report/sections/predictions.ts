@@ -132,7 +132,8 @@ function frequencyChart(p: PredictionSummary): string {
   return forPhone(
     (size) =>
       barChart(
-        buckets.map((b) => ({ label: b.frequency, values: [b.actual, b.predicted] })),
+        // a bucket without customers has no bars
+        buckets.map((b) => ({ label: b.frequency, values: [b.actual ?? 0, b.predicted ?? 0] })),
         [
           { label: 'Actual', color: ACTUAL_COLOR },
           { label: `Predicted (${p.modelName})`, color: PREDICTED_COLOR },
