@@ -2132,10 +2132,7 @@ async function refuseForeignMarks(
 ): Promise<void> {
   if (!(await hasOrdersTable(engine))) return
   const what = kind === 'returns' ? 'returned amounts' : 'line amounts'
-  const [any] = await engine.query<{ n: number }>(
-    'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1) o',
-  )
-  if (Number(any?.n ?? 0) === 0) {
+  if ((await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1) o')) === 0) {
     // nothing to check the marks against, and nothing would later: the rows keep no currency
     throw new ImportError(
       `${file}: the ${what} are marked in ${mark.currency} ("${mark.text}"), but no orders are imported yet, so the marks cannot be checked against their currency; nothing was imported. Import the orders first.`,
