@@ -15,7 +15,7 @@ import {
 } from '../../src/core/models/pareto-nbd.ts'
 import type { Histories } from '../../src/core/models/types.ts'
 import { lgamma } from '../../src/core/special.ts'
-import { ROOT, runCli } from '../helpers/cli.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { close, fixtureJson } from './fixtures.ts'
 
 interface Fixture {
@@ -208,4 +208,32 @@ describe('Pareto/NBD fit near the common-dropout limit', () => {
     expect(sup - f.logLikelihood).toBeLessThan(1e-5)
     expect(Math.abs(sup - -12097.28491)).toBeLessThan(1e-4)
   }, 60_000)
+
+  it("analyze keeps r's and alpha's standard errors at the limit, s and beta none (null)", () => {
+    // a candidate's standard errors were all dropped (null) when those of s and beta were NaN
+    const r = runCli([
+      'analyze',
+      join(ROOT, 'test/fixtures/apparel/apparelTrans.csv'),
+      '--map',
+      'customer_id=Id',
+      '--as-of',
+      '2012-01-01',
+      '--out',
+      tempDir('loyals-pareto-se-'),
+      '--no-value',
+      '--no-insights',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const pareto = (
+      JSON.parse(r.stdout) as {
+        predictions: {
+          candidates: { key: string; standardErrors: Record<string, number | null> }[]
+        }
+      }
+    ).predictions.candidates.find((c) => c.key === 'pareto')
+    expect(pareto?.standardErrors.r).toBeGreaterThan(0)
+    expect(pareto?.standardErrors.alpha).toBeGreaterThan(0)
+    expect([pareto?.standardErrors.s, pareto?.standardErrors.beta]).toEqual([null, null])
+  })
 })
