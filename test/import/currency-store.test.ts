@@ -139,3 +139,32 @@ test('an orders file in another currency than the stored orders says the workspa
   const again = await importFile(ws.engine, more, { kind: 'orders' })
   expect(again.storeCurrencies).toHaveLength(2)
 })
+
+test('in a workspace of two currencies, marks are checked against the orders the rows name', async () => {
+  // "$" returns of EUR orders had passed because some other order was in dollars
+  await orders('EUR')
+  await importFile(
+    ws.engine,
+    write(
+      ws.dir,
+      'usd.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nU1,C,2024-01-07,12.50,USD\n',
+    ),
+    { kind: 'orders' },
+  )
+  const ofEur = write(
+    ws.dir,
+    'r-eur.csv',
+    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
+  )
+  expect((await refusal(ofEur, 'returns')).message).toContain(
+    'the returned amounts are marked in USD ("$40.00"), but the orders are in EUR',
+  )
+  const ofUsd = write(
+    ws.dir,
+    'r-usd.csv',
+    'return_id,order_id,returned_at,amount\nR2,U1,2024-01-10,$5.00\n',
+  )
+  await importFile(ws.engine, ofUsd, { kind: 'returns' })
+  expect(await count('returns')).toBe(1)
+})

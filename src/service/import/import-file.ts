@@ -85,6 +85,7 @@ import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatc
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { orderCurrencies } from '../../data/queries/order-currencies.ts'
+import { referencedOrderCurrencies } from '../../data/queries/referenced-order-currencies.ts'
 import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { sameFile } from '../same-file.ts'
@@ -1106,10 +1107,12 @@ async function importFileOnce(
       : null
     // the one currency the amounts' marks name ("$10.50"), in a file without a currency column
     let markedCurrency: string | null = null
+    // the marks of a lines or returns file, checked against their orders once the rows are staged
+    let linesMark: CurrencyMark | null = null
     const checkMarks = async (mark: CurrencyMark | null): Promise<void> => {
       // an orders file's rows are stored in it; lines and returns are in their orders' currency
       if (kind === 'orders') markedCurrency = mark?.currency ?? null
-      else if (mark) await refuseForeignMarks(engine, file, kind, mark)
+      else linesMark = mark
     }
     // Formatted amounts may carry currency marks, which the fast read dropped: their text is read
     // again (such files only) to refuse marks of two currencies, as the validating path does
@@ -1439,6 +1442,7 @@ async function importFileOnce(
         importCustomerRows(engine.dialect, { source: file, hasProblems: badLines > 0 }),
       )
     }
+    if (linesMark) await refuseForeignMarks(engine, file, kind, linesMark, main.staged)
     const rowsStored = await count(engine, `SELECT count(*) AS n FROM ${main.staged}`)
     const empty: Record<string, boolean> = {}
     const writeSet = async (m: typeof main, into: string, keep: readonly string[] = []) => {
@@ -2120,7 +2124,9 @@ const MARKED_KINDS: ReadonlySet<ImportKind> = new Set(['orders', 'order-lines', 
 /**
  * Order lines and returns have no currency of their own: they are in their orders'. Amounts
  * marked in another currency than the stored orders' ("$40.00" returned of a EUR order) would be
- * taken as that currency unconverted, so the file is refused. Without stored orders a marked file
+ * taken as that currency unconverted, so the file is refused: against the currencies of the
+ * orders its rows name (`staged`, the file's staged rows), every one of which must be the marks',
+ * else, when it names no stored order, against the store's. Without stored orders a marked file
  * is refused too (the rows keep no currency: the orders imported later could not be checked
  * against it); with orders but none of a known currency, the file is taken.
  */
@@ -2129,6 +2135,7 @@ async function refuseForeignMarks(
   file: string,
   kind: ImportKind,
   mark: CurrencyMark,
+  staged: string,
 ): Promise<void> {
   if (!(await hasOrdersTable(engine))) return
   const what = kind === 'returns' ? 'returned amounts' : 'line amounts'
@@ -2146,8 +2153,23 @@ async function refuseForeignMarks(
       ],
     )
   }
-  const stored = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
-  if (stored.length === 0 || stored.some((c) => markMayBe(mark.text, c.currency))) return
+  // the currencies of the orders the rows name; of all stored orders when it names none stored
+  const named = await engine.query<{ currency: string }>(
+    referencedOrderCurrencies(engine.dialect, { staged }),
+  )
+  const stored =
+    named.length > 0
+      ? named
+      : await engine.query<{ currency: string }>(orderCurrencies(engine.dialect))
+  // every one must be the marks' (in a workspace of EUR and USD orders, "$" returns of EUR orders
+  // are wrong however many USD orders there are)
+  if (stored.length === 0) return
+  if (
+    named.length > 0
+      ? stored.every((c) => markMayBe(mark.text, c.currency))
+      : stored.some((c) => markMayBe(mark.text, c.currency))
+  )
+    return
   const theirs = stored.map((c) => c.currency).join(', ')
   throw new ImportError(
     `${file}: the ${what} are marked in ${mark.currency} ("${mark.text}"), but the orders are in ${theirs}; ` +
