@@ -15,8 +15,8 @@ export const CustomersQuery = z
   .strict()
 
 /**
- * A customer id in a path or a queue: trimmed, as the importer and the events trim ids (" C1 " is
- * C1); nothing but spaces is no id (400).
+ * A customer id in a queue or a query: trimmed, as the importer and the events trim ids (" C1 " is
+ * C1); nothing but spaces is no id (400). Ids in paths are trimmed for every route (app.ts).
  */
 export const CustomerIdText = z
   .string()

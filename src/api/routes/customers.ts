@@ -9,7 +9,7 @@ import { NotFoundError } from '../../service/ops/tasks.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { ErasureAnswer, ProfileAnswer, ProfilesAnswer } from '../responses.ts'
 import { route } from '../route.ts'
-import { CustomerIdText, CustomersQuery, Empty } from '../schemas.ts'
+import { CustomersQuery, Empty } from '../schemas.ts'
 import { lapsedLine, profileView, scoringModelName } from './views.ts'
 
 export const customerRoutes = [
@@ -17,7 +17,6 @@ export const customerRoutes = [
     method: 'get',
     path: '/v1/customers/:id',
     openapiPath: '/v1/customers/{id}',
-    params: { id: CustomerIdText },
     permission: 'read',
     tag: 'profiles',
     summary: "A customer's value, prediction, tier, segment, loyalty type and reasons.",
@@ -125,7 +124,6 @@ export const customerRoutes = [
     method: 'delete',
     path: '/v1/customers/:id',
     openapiPath: '/v1/customers/{id}',
-    params: { id: CustomerIdText },
     permission: 'erase',
     tag: 'privacy',
     summary:

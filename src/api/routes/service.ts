@@ -3,7 +3,7 @@
 import { rankQueue, serviceLevel } from '../../core/ops/service-rank.ts'
 import { RankAnswer, ServiceLevelAnswer } from '../responses.ts'
 import { route } from '../route.ts'
-import { CustomerIdText, RankBody } from '../schemas.ts'
+import { RankBody } from '../schemas.ts'
 
 export const serviceRoutes = [
   route({
@@ -36,7 +36,6 @@ export const serviceRoutes = [
     method: 'get',
     path: '/v1/service/level/:customerId',
     openapiPath: '/v1/service/level/{customerId}',
-    params: { customerId: CustomerIdText },
     permission: 'read',
     tag: 'service',
     summary:
