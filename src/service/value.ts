@@ -638,26 +638,19 @@ async function sinceReferral(
   own: Float64Array,
 ): Promise<void> {
   const rows = await engine.query<Record<'idx' | (typeof BEFORE_REFERRAL_COLUMNS)[number], number>>(
-    valueBeforeReferral(engine.dialect, { analysis, asOf }),
+    valueBeforeReferral(engine.dialect, {
+      analysis,
+      asOf,
+      defaultMarginRate: costs.defaultMarginRate,
+    }),
   )
   if (rows.length === 0) return
   const col = (c: (typeof BEFORE_REFERRAL_COLUMNS)[number]): Float64Array =>
     Float64Array.from(rows, (r) => (r[c] === null ? Number.NaN : Number(r[c])))
-  const revenue = col('revenue')
-  const marginRevenue = col('margin_revenue')
-  // the known margins plus the revenue without one at the default rate, as the customer's own
-  // value prices it (value-facts.ts); NaN (none known) leaves computeProfit to price all of it
-  const margin = col('margin').map(
-    (m, k) =>
-      m +
-      ((revenue[k] as number) -
-        (Number.isNaN(marginRevenue[k]) ? 0 : (marginRevenue[k] as number))) *
-        costs.defaultMarginRate,
-  )
   const before = computeProfit(
     {
-      revenue,
-      margin,
+      revenue: col('revenue'),
+      margin: col('margin'),
       orders: col('orders'),
       paidOrders: col('paid_orders'),
       ticketMinutes: col('ticket_minutes'),

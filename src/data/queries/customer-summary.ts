@@ -93,6 +93,21 @@ export function sqlDate(d: string): string {
  * (a refund gives back that share of its amount in margin). The one refund linking of the summary,
  * the tracking curve and the insights' purchase days. A small join: refunds are few.
  */
+/**
+ * SQL body: (customer_id, margin_rate) of the customers of `refunds` (a relation of refund rows):
+ * their margin over their order rows' amount, when every order row of theirs has a margin and
+ * they paid more than 0; else NULL. What a refund naming no stored order takes back.
+ */
+export function customerMarginRates(source: string, refunds: string): string {
+  return `
+  SELECT customer_id,
+    CASE WHEN count(margin) = count(*) AND sum(amount) > 0
+      THEN sum(margin) / sum(amount) END AS margin_rate
+  FROM ${source} WHERE amount >= 0 AND customer_id IN (SELECT customer_id FROM ${refunds})
+  GROUP BY customer_id
+`
+}
+
 export function refundedOrders(source: string, refunds: string, marginRate = false): string {
   const rate = marginRate
     ? `,
@@ -175,13 +190,7 @@ refunded_orders AS (${refundedOrders(source, 'refunds', true)}),${
 -- a refund naming no stored order (or none) takes back the customer's own margin rate, when
 -- every order row of theirs has a margin: unknown, it left 60 of margin on a customer who had
 -- paid -20 net, and "revenue with a known cost" above their revenue
-customer_rates AS (
-  SELECT customer_id,
-    CASE WHEN count(margin) = count(*) AND sum(amount) > 0
-      THEN sum(margin) / sum(amount) END AS margin_rate
-  FROM ${source} WHERE amount >= 0 AND customer_id IN (SELECT customer_id FROM refunds)
-  GROUP BY customer_id
-),`
+customer_rates AS (${customerMarginRates(source, 'refunds')}),`
       }
 -- orders whose refunds known at the order's own period (by asOf for a calibration order) take
 -- back their whole amount: cancelled or returned in full, no order of the customer's, even on a

@@ -3,14 +3,13 @@
 // is taken off the customer's own value in the referral sums. Few rows: only customers whose
 // first purchase came before their (earliest, dated) referral.
 import type { Dialect, Query } from '../engine.ts'
-import { refundedOrders, sqlDate, sqlIdent } from './customer-summary.ts'
-import { RETURNS_WITH_OWNER, refundedInFull } from './value-facts.ts'
+import { customerMarginRates, refundedOrders, sqlDate, sqlIdent } from './customer-summary.ts'
+import { pricedMarginSql, RETURNS_WITH_OWNER, refundedInFull } from './value-facts.ts'
 
 /** Columns of {@link valueBeforeReferral}, after idx, all DOUBLE PRECISION. */
 export const BEFORE_REFERRAL_COLUMNS = [
   'revenue',
   'margin',
-  'margin_revenue',
   'orders',
   'paid_orders',
   'ticket_minutes',
@@ -20,22 +19,25 @@ export const BEFORE_REFERRAL_COLUMNS = [
 ] as const
 
 /**
- * Rows (idx, revenue, margin, margin_revenue, orders, paid_orders, ticket_minutes, returns,
- * return_amount, discount): for each analysis row (idx as in value-facts.ts) whose customer bought
+ * Rows (idx, revenue, margin, orders, paid_orders, ticket_minutes, returns, return_amount,
+ * discount): for each analysis row (idx as in value-facts.ts) whose customer bought
  * before the day of their earliest dated referral (on or before `asOf`), what came before that
  * day by the rules of the customer's own value (customer-summary.ts): the order rows dated before
  * it (amount >= 0 counted as orders, those above 0 as paid ones) with the refunds of those orders
  * known by `asOf` netted in, whatever their own date (a refund belongs to its order's day), and
  * refunds naming no stored order by their own date; ticket minutes, returns and discounts dated
  * before the day. margin sums the known margins, a refund without one taking back its order's
- * margin rate (the customer's own rate for an unlinked refund), and margin_revenue is the net
- * revenue whose margin is known: the caller prices the rest at the default rate, as the
- * customer's own value does (value-facts.ts); NULL when none is known. Orders on the referral day
+ * margin rate (the customer's own rate for an unlinked refund), and prices the revenue whose
+ * margin is unknown at `defaultMarginRate`, as the customer's own value does (value-facts.ts,
+ * pricedMarginSql); NULL when none is known. Orders on the referral day
  * count as since the referral. An order refunded in full by `asOf` is left out with its refunds,
  * as the customer's own value leaves it out: it was never a sale, so it neither adds to what came
  * before nor pays an order's shipping and fee there.
  */
-export function valueBeforeReferral(d: Dialect, args: { analysis: string; asOf: string }): Query {
+export function valueBeforeReferral(
+  d: Dialect,
+  args: { analysis: string; asOf: string; defaultMarginRate: number },
+): Query {
   const a = sqlIdent(args.analysis)
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const idx = d === 'duckdb' ? 'a.rowid' : 'v.idx'
@@ -63,13 +65,7 @@ early_refunds AS (
 ),
 refunded AS (${refundedOrders('orders', 'early_refunds', true)}),
 -- an unlinked refund's margin: the customer's own rate when every order row of theirs has one
-customer_rates AS (
-  SELECT customer_id,
-    CASE WHEN count(margin) = count(*) AND sum(amount) > 0
-      THEN sum(margin) / sum(amount) END AS margin_rate
-  FROM orders WHERE amount >= 0 AND customer_id IN (SELECT customer_id FROM early_refunds)
-  GROUP BY customer_id
-),
+customer_rates AS (${customerMarginRates('orders', 'early_refunds')}),
 lines AS (
   SELECT o.customer_id, o.amount, o.margin, coalesce(o.discount, 0) AS discount, 1 AS is_order
   FROM orders o JOIN early e ON e.customer_id = o.customer_id
@@ -86,8 +82,8 @@ lines AS (
   WHERE c.order_id IS NULL AND coalesce(ro.day, r.order_date) < r.before_day
 )
 SELECT ${dbl('e.idx')} AS idx,
-  ${dbl('coalesce(o.revenue, 0)')} AS revenue, ${dbl('o.margin')} AS margin,
-  ${dbl('o.margin_revenue')} AS margin_revenue,
+  ${dbl('coalesce(o.revenue, 0)')} AS revenue,
+  ${dbl(pricedMarginSql('o.margin', 'o.revenue', 'o.margin_revenue', args.defaultMarginRate))} AS margin,
   ${dbl('coalesce(o.orders, 0)')} AS orders, ${dbl('coalesce(o.paid, 0)')} AS paid_orders,
   ${dbl('coalesce(t.minutes, 0)')} AS ticket_minutes,
   ${dbl('coalesce(r.returns, 0)')} AS returns, ${dbl('coalesce(r.amount, 0)')} AS return_amount,

@@ -10,6 +10,17 @@ import { sqlDate, sqlIdent } from './customer-summary.ts'
 /** A finite number as an exact SQL double literal. */
 const num = (v: number): string => `CAST(${String(v)} AS DOUBLE PRECISION)`
 
+/**
+ * SQL: a margin with the revenue whose margin is unknown priced at `rate`: the known margins plus
+ * (revenue - margin_revenue) x rate; NULL when no margin is known (the value step prices it all).
+ */
+export const pricedMarginSql = (
+  margin: string,
+  revenue: string,
+  marginRevenue: string,
+  rate: number,
+): string => `${margin} + (${revenue} - coalesce(${marginRevenue}, 0)) * ${num(rate)}`
+
 /** Columns of value_facts that every run reads into JS, in this order. */
 export const VALUE_FACT_COLUMNS = [
   'orders',
@@ -150,7 +161,7 @@ SELECT CAST(idx AS INTEGER) AS idx,
   ${counts.map((c) => `CAST(coalesce(${c}, 0) AS BIGINT) AS ${c}`).join(', ')}
 FROM (
 SELECT ${idx} AS idx, a.orders, ${paid} AS paid_orders, a.revenue,
-  a.margin + (a.revenue - coalesce(a.margin_revenue, 0)) * ${num(args.defaultMarginRate)} AS margin,
+  ${pricedMarginSql('a.margin', 'a.revenue', 'a.margin_revenue', args.defaultMarginRate)} AS margin,
   a.x,
   CASE WHEN a.x > 0 THEN a.t_x * ${num(args.unitDays)} / a.x END AS usual_gap_days,
   a.days_since_last, a.tenure_days,
