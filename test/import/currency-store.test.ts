@@ -12,6 +12,10 @@ import { write } from './helpers.ts'
 
 const ws = eachWorkspace()
 
+/** A returns file of these rows. */
+const returns = (name: string, ...rows: string[]): string =>
+  write(ws.dir, name, `return_id,order_id,returned_at,amount\n${rows.join('\n')}\n`)
+
 async function orders(currency: string): Promise<void> {
   const f = write(
     ws.dir,
@@ -36,20 +40,12 @@ const count = async (table: string): Promise<number> =>
 
 test('returns and lines marked in another currency than the orders are refused, storing nothing', async () => {
   await orders('EUR')
-  const returns = write(
-    ws.dir,
-    'r.csv',
-    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,€10.00\nR2,O2,2024-01-11,$40.00\n',
-  )
-  const r = await refusal(returns, 'returns')
+  const mixed = returns('r.csv', 'R1,O1,2024-01-10,€10.00', 'R2,O2,2024-01-11,$40.00')
+  const r = await refusal(mixed, 'returns')
   expect(r.message).toContain(
-    `${returns}: the amounts in amount are in 2 currencies (EUR on 1 row, USD on 1 row)`,
+    `${mixed}: the amounts in amount are in 2 currencies (EUR on 1 row, USD on 1 row)`,
   )
-  const usd = write(
-    ws.dir,
-    'r1.csv',
-    'return_id,order_id,returned_at,amount\nR2,O2,2024-01-11,$40.00\n',
-  )
+  const usd = returns('r1.csv', 'R2,O2,2024-01-11,$40.00')
   const e = await refusal(usd, 'returns')
   expect(e.message).toContain(
     `${usd}: the returned amounts are marked in USD ("$40.00"), but the orders are in EUR`,
@@ -68,50 +64,28 @@ test('returns and lines marked in another currency than the orders are refused, 
   )
   expect([await count('returns'), await count('order_lines')]).toEqual([0, 0])
   // marks of the orders' currency, and plain numbers, are taken
-  await importFile(
-    ws.engine,
-    write(
-      ws.dir,
-      'r2.csv',
-      'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,€10.00\nR2,O2,2024-01-11,5\n',
-    ),
-    { kind: 'returns' },
-  )
+  await importFile(ws.engine, returns('r2.csv', 'R1,O1,2024-01-10,€10.00', 'R2,O2,2024-01-11,5'), {
+    kind: 'returns',
+  })
   expect(await count('returns')).toBe(2)
 })
 
 test('marked returns before any orders are refused: nothing could check them later', async () => {
-  const f = write(
-    ws.dir,
-    'early.csv',
-    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
-  )
+  const f = returns('early.csv', 'R1,O1,2024-01-10,$40.00')
   expect((await refusal(f, 'returns')).message).toContain(
     'the returned amounts are marked in USD ("$40.00"), but no orders are imported yet',
   )
   // plain numbers are taken: they say nothing of a currency
-  await importFile(
-    ws.engine,
-    write(ws.dir, 'plain.csv', 'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,40.00\n'),
-    { kind: 'returns' },
-  )
+  await importFile(ws.engine, returns('plain.csv', 'R1,O1,2024-01-10,40.00'), { kind: 'returns' })
   expect(await count('returns')).toBe(1)
 })
 
 test('a dollar sign may be any dollar: Canadian orders take "$" returns', async () => {
   await orders('CAD')
-  const f = write(
-    ws.dir,
-    'r.csv',
-    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
-  )
+  const f = returns('r.csv', 'R1,O1,2024-01-10,$40.00')
   await importFile(ws.engine, f, { kind: 'returns' })
   expect(await count('returns')).toBe(1)
-  const eur = write(
-    ws.dir,
-    'r-eur.csv',
-    'return_id,order_id,returned_at,amount\nR2,O2,2024-01-10,40 EUR\n',
-  )
+  const eur = returns('r-eur.csv', 'R2,O2,2024-01-10,40 EUR')
   expect((await refusal(eur, 'returns')).message).toContain('but the orders are in CAD')
 })
 
@@ -152,19 +126,11 @@ test('in a workspace of two currencies, marks are checked against the orders the
     ),
     { kind: 'orders' },
   )
-  const ofEur = write(
-    ws.dir,
-    'r-eur.csv',
-    'return_id,order_id,returned_at,amount\nR1,O1,2024-01-10,$40.00\n',
-  )
+  const ofEur = returns('r-eur.csv', 'R1,O1,2024-01-10,$40.00')
   expect((await refusal(ofEur, 'returns')).message).toContain(
     'the returned amounts are marked in USD ("$40.00"), but the orders are in EUR',
   )
-  const ofUsd = write(
-    ws.dir,
-    'r-usd.csv',
-    'return_id,order_id,returned_at,amount\nR2,U1,2024-01-10,$5.00\n',
-  )
+  const ofUsd = returns('r-usd.csv', 'R2,U1,2024-01-10,$5.00')
   await importFile(ws.engine, ofUsd, { kind: 'returns' })
   expect(await count('returns')).toBe(1)
 })
