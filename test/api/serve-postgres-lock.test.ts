@@ -103,11 +103,19 @@ describe('loyals serve on PostgreSQL', () => {
       expect(second.code, second.stderr).toBe(2)
       expect(second.stderr).toContain(`is served by loyals serve (pid ${first.child.pid} on `)
       // ended again, and this time another session (a second server) takes the store first
-      await pg.query(`SELECT pg_terminate_backend(${after[0]})`)
-      const [taken] = await pg.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) AS locked`,
-      )
-      expect(taken?.locked).toBe(true)
+      // pg_terminate_backend only signals: wait (up to 5 s) for the session to be gone, so its
+      // lock with it; the server asks again every 2 s, and should it win that race, end its new
+      // session and try again
+      let taken = false
+      for (let k = 0; k < 5 && !taken; k++) {
+        const [held] = await holder()
+        if (held !== undefined) await pg.query(`SELECT pg_terminate_backend(${held}, 5000)`)
+        const [r] = await pg.query<{ locked: boolean }>(
+          `SELECT pg_try_advisory_lock(${SERVE_LOCK_CLASS}, ${SERVE_LOCK_KEY}) AS locked`,
+        )
+        taken = r?.locked === true
+      }
+      expect(taken).toBe(true)
       let err = ''
       first.child.stderr!.on('data', (d) => {
         err += d
