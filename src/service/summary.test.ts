@@ -154,6 +154,35 @@ describe('orders without refunds', () => {
     }
   })
 
+  it("takes back a refund naming no order at the customer's margin rate as of asOf", async () => {
+    // u and v: 100 at cost 60 on 01-01, a refund of 10 naming no order on 01-10; after asOf
+    // (03-31) u buys 100 at cost 100 and v buys 100 of unknown cost. At asOf both rates are
+    // 40 / 100, so both refunds take back 4: margin 36 on 90 of revenue with a known margin
+    const rows: OrderRow[] = [
+      ['U1', 'U1', 'u', '2024-01-01', 100, 40],
+      ['Ur', null, 'u', '2024-01-10', -10, null],
+      ['U2', 'U2', 'u', '2024-06-01', 100, 0],
+      ['V1', 'V1', 'v', '2024-01-01', 100, 40],
+      ['Vr', null, 'v', '2024-01-10', -10, null],
+      ['V2', 'V2', 'v', '2024-06-01', 100, null],
+    ]
+    for (const upTo of [rows, rows.filter((r) => r[3] < '2024-06-01')]) {
+      const engine = await openWorkspace(':memory:')
+      try {
+        await insertOrders(engine, upTo)
+        await buildCustomerSummary(engine, { asOf: '2024-03-31', unit: 'day' })
+        const got = await customerSummaryRows(engine)
+        for (const r of got) {
+          expect(r.margin, r.customer_id).toBeCloseTo(36, 9)
+          expect(r.revenue, r.customer_id).toBeCloseTo(90, 9)
+        }
+        expect(got).toHaveLength(2)
+      } finally {
+        await engine.close()
+      }
+    }
+  })
+
   it('same-day orders, margins and a holdout: same rows; buildCustomerSummary uses it', async () => {
     const engine = await openWorkspace(':memory:')
     try {

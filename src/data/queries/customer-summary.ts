@@ -95,15 +95,19 @@ export function sqlDate(d: string): string {
  */
 /**
  * SQL body: (customer_id, margin_rate) of the customers of `refunds` (a relation of refund rows):
- * their margin over their order rows' amount, when every order row of theirs has a margin and
- * they paid more than 0; else NULL. What a refund naming no stored order takes back.
+ * their margin over the amount of their order rows dated on or before `asOf` (a SQL date), when
+ * every one of those has a margin and they paid more than 0; else NULL. What a refund naming no
+ * stored order takes back. Orders after `asOf` are not known at it: they would move the margin of
+ * the summary at `asOf` as they arrive.
  */
-export function customerMarginRates(source: string, refunds: string): string {
+export function customerMarginRates(source: string, refunds: string, asOf: string): string {
   return `
   SELECT customer_id,
     CASE WHEN count(margin) = count(*) AND sum(amount) > 0
       THEN sum(margin) / sum(amount) END AS margin_rate
-  FROM ${source} WHERE amount >= 0 AND customer_id IN (SELECT customer_id FROM ${refunds})
+  FROM ${source}
+  WHERE amount >= 0 AND order_date <= ${asOf}
+    AND customer_id IN (SELECT customer_id FROM ${refunds})
   GROUP BY customer_id
 `
 }
@@ -190,7 +194,7 @@ refunded_orders AS (${refundedOrders(source, 'refunds', true)}),${
 -- a refund naming no stored order (or none) takes back the customer's own margin rate, when
 -- every order row of theirs has a margin: unknown, it left 60 of margin on a customer who had
 -- paid -20 net, and "revenue with a known cost" above their revenue
-customer_rates AS (${customerMarginRates(source, 'refunds')}),`
+customer_rates AS (${customerMarginRates(source, 'refunds', asOf)}),`
       }
 -- orders whose refunds known at the order's own period (by asOf for a calibration order) take
 -- back their whole amount: cancelled or returned in full, no order of the customer's, even on a

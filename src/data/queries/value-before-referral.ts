@@ -65,7 +65,7 @@ early_refunds AS (
 ),
 refunded AS (${refundedOrders('orders', 'early_refunds', true)}),
 -- an unlinked refund's margin: the customer's own rate when every order row of theirs has one
-customer_rates AS (${customerMarginRates('orders', 'early_refunds')}),
+customer_rates AS (${customerMarginRates('orders', 'early_refunds', asOf)}),
 lines AS (
   SELECT o.customer_id, o.amount, o.margin, coalesce(o.discount, 0) AS discount, 1 AS is_order
   FROM orders o JOIN early e ON e.customer_id = o.customer_id
