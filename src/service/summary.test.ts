@@ -183,6 +183,39 @@ describe('orders without refunds', () => {
     }
   })
 
+  it('counts a free order kept on a day whose other order was refunded in full', async () => {
+    // c: 5 on 01-01; on 01-06 an order of 10 refunded in full and a free sample (0). d: the same
+    // without the refunded order. Both bought on two days: x = 1, two orders, last 01-06
+    const rows: OrderRow[] = [
+      ['C9', 'C9', 'c', '2024-01-01', 5, null],
+      ['C7', 'C7', 'c', '2024-01-06', 10, null],
+      ['C7r', 'C7', 'c', '2024-01-06', -10, null],
+      ['C8', 'C8', 'c', '2024-01-06', 0, null],
+      ['D10', 'D10', 'd', '2024-01-01', 5, null],
+      ['D11', 'D11', 'd', '2024-01-06', 0, null],
+    ]
+    const engine = await openWorkspace(':memory:')
+    try {
+      await insertOrders(engine, rows)
+      await buildCustomerSummary(engine, { asOf: '2024-01-31', unit: 'day' })
+      const got = await customerSummaryRows(engine)
+      for (const id of ['c', 'd']) {
+        expect(
+          got.find((r) => r.customer_id === id),
+          id,
+        ).toMatchObject({
+          x: 1,
+          orders: 2,
+          last_purchase: '2024-01-06',
+          revenue: 5,
+          monetary: 0,
+        })
+      }
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('same-day orders, margins and a holdout: same rows; buildCustomerSummary uses it', async () => {
     const engine = await openWorkspace(':memory:')
     try {

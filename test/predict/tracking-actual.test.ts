@@ -84,4 +84,26 @@ describe('tracking actual without refunds', () => {
     // the curve ends at the summary's repeat purchase days
     expect(rows.reduce((a, r) => a + Number(r.purchases), 0)).toBe(Number(f!.x))
   })
+
+  it('a free order kept beside one refunded in full makes a purchase day on the curve too', async () => {
+    const x = async () => {
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const [f] = await engine.query<{ s: string; x: number }>(
+        `SELECT strftime(min(first_purchase), '%Y-%m-%d') AS s, sum(x) AS x FROM ${info.table}`,
+      )
+      const rows = await engine.query<{ purchases: number }>(
+        trackingActual('duckdb', { summary: info.table, start: f!.s, end: info.asOf, unitDays: 7 }),
+      )
+      return { summary: Number(f!.x), curve: rows.reduce((a, r) => a + Number(r.purchases), 0) }
+    }
+    const before = await x()
+    // c9 on a day of its own: an order refunded in full the same day, and a free sample
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ('g1', 'gone', 'c9', TIMESTAMP '2024-06-20', DATE '2024-06-20', 30),
+             ('g2', 'gone', 'c9', TIMESTAMP '2024-06-20', DATE '2024-06-20', -30),
+             ('g3', 'free', 'c9', TIMESTAMP '2024-06-20', DATE '2024-06-20', 0)`)
+    const after = await x()
+    expect(after.summary).toBe(before.summary + 1)
+    expect(after.curve).toBe(after.summary)
+  })
 })

@@ -137,7 +137,8 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
  * - a refund row (amount < 0) whose (customer_id, order_id) matches an order is netted into that
  *   order's day; it counts for the calibration only once it has happened (its own date <= asOf);
  *   an unlinked refund lowers revenue on no day;
- * - a day whose net spend is <= 0 because of refunds (everything returned) is not a purchase day;
+ * - a day whose net spend is <= 0 because of refunds (everything returned) is not a purchase day,
+ *   unless a free order (amount 0) of it is kept;
  * - x = purchase days - 1; t_x = (last - first) / unit when x > 0; T = (asOf - first) / unit;
  *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
  * - x_star / holdout_revenue: purchase days and net spend after asOf;
@@ -235,14 +236,17 @@ days AS (
          ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(margin)'} AS margin,
          ${args.noMargin ? 'CAST(NULL AS DECIMAL(18,6))' : 'sum(amount) FILTER (WHERE margin IS NOT NULL)'} AS margin_revenue,
          sum(is_order) AS orders,
-         sum(is_refund) AS refunds
+         sum(is_refund) AS refunds,
+         count(*) FILTER (WHERE is_order = 1 AND amount = 0) AS free
   FROM lines
   -- a refund dated after asOf of a calibration-period order is not yet known at asOf
   WHERE NOT (is_refund = 1 AND day IS NOT NULL AND day <= ${asOf} AND dated > ${asOf})
   GROUP BY customer_id, day, coalesce(day, dated) <= ${asOf}
 ),
+-- a day of orders kept is a purchase day unless refunds took its spend to nothing; a free order
+-- (a sample) kept on it makes it one all the same, as on a day without refunds
 flagged AS (
-  SELECT *, (day IS NOT NULL AND orders > 0 AND (spend > 0 OR refunds = 0)) AS purchase
+  SELECT *, (day IS NOT NULL AND orders > 0 AND (spend > 0 OR refunds = 0 OR free > 0)) AS purchase
   FROM days
 )`
   return {

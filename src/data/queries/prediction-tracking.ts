@@ -49,7 +49,9 @@ days AS (
   FROM lines l JOIN ${s} s ON s.customer_id = l.customer_id
   WHERE l.day > s.first_purchase AND l.day <= ${end}
   GROUP BY 1, 2
-  HAVING sum(l.is_order) > 0 AND (sum(l.amount) > 0 OR sum(l.is_refund) = 0)
+  HAVING sum(l.is_order) > 0
+    AND (sum(l.amount) > 0 OR sum(l.is_refund) = 0
+      OR count(*) FILTER (WHERE l.is_order = 1 AND l.amount = 0) > 0)
 )
 SELECT CAST(1 + floor(date_diff('day', ${start}, order_date) / ${args.unitDays.toString()}) AS INTEGER)
     AS period,
