@@ -12,8 +12,9 @@ export const INSIGHTS_FIRST = 'insights_first'
 
 /**
  * CREATE OR REPLACE TEMP TABLE insights_first, one row per customer of insights_base:
- * first_day (the first purchase day), first_amount, first_quantity, first_discount (money off, 0
- * when unknown), first_channel, first_campaign, first_categories / first_products (distinct,
+ * first_day (the first purchase day), first_amount, first_quantity (the order's quantity, else
+ * its lines' quantities summed, a line without one counting 1; else 1), first_discount (money
+ * off, 0 when unknown), first_channel, first_campaign, first_categories / first_products (distinct,
  * sorted lists from order_lines), main_category (largest line amount), days_to_second (first to
  * second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
  * first, first included) and early_revenue (net spend of those days), second_categories (of the
@@ -64,12 +65,13 @@ lines AS (
       AS main_category,
     list_sort(list(DISTINCT l.category) FILTER (WHERE x.which = 2 AND l.category IS NOT NULL))
       AS second_categories,
-    bool_or(x.which = 2) AS has_second
+    bool_or(x.which = 2) AS has_second,
+    sum(coalesce(l.quantity, 1)) FILTER (WHERE x.which = 1) AS items
   FROM firsts x JOIN order_lines l ON l.order_id = x.f.id
   GROUP BY x.cidx
 )
 SELECT b.cidx, b.customer_id, b.first_purchase AS first_day,
-  f.f.a AS first_amount, coalesce(f.f.q, 1) AS first_quantity,
+  f.f.a AS first_amount, coalesce(f.f.q, l.items, 1) AS first_quantity,
   coalesce(f.f.disc, 0) AS first_discount, f.f.ch AS first_channel, f.f.camp AS first_campaign,
   coalesce(l.categories, []) AS first_categories, coalesce(l.products, []) AS first_products,
   l.main_category,

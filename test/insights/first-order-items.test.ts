@@ -1,0 +1,53 @@
+// Rising stars' "items in the first order": the order's quantity when the orders file has one,
+// else the first order's lines' quantities summed (an orders file without a quantity column and
+// order lines with them had given every customer 1 item, a feature without information).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import { INSIGHTS_BASE } from '../../src/data/queries/insights-base.ts'
+import {
+  INSIGHTS_FIRST,
+  insightsFirstOrders,
+} from '../../src/data/queries/insights-first-orders.ts'
+import { INSIGHTS_DAYS } from '../../src/data/queries/insights-purchase-days.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+
+describe('first order items', () => {
+  let engine: Engine
+  beforeAll(async () => {
+    engine = await openWorkspace(':memory:')
+    // a: two lines (2 + 3 units); b: one line without a quantity and one of 4; c: the orders
+    // file's quantity 7 (its one line says 1); d: no lines and no quantity
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, quantity)
+      VALUES ('a1', 'A1', 'a', TIMESTAMP '2024-01-01', DATE '2024-01-01', 50, NULL),
+             ('b1', 'B1', 'b', TIMESTAMP '2024-01-02', DATE '2024-01-02', 30, NULL),
+             ('c1', 'C1', 'c', TIMESTAMP '2024-01-03', DATE '2024-01-03', 20, 7),
+             ('d1', 'D1', 'd', TIMESTAMP '2024-01-04', DATE '2024-01-04', 10, NULL)`)
+    await engine.exec(`INSERT INTO order_lines (line_key, order_id, product_id, category, quantity, amount)
+      VALUES ('l1', 'A1', 'p1', 'Shoes', 2, 20), ('l2', 'A1', 'p2', 'Socks', 3, 30),
+             ('l3', 'B1', 'p3', 'Hats', NULL, 10), ('l4', 'B1', 'p4', 'Hats', 4, 20),
+             ('l5', 'C1', 'p5', 'Bags', 1, 20)`)
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_BASE} AS
+      SELECT CAST(i AS INTEGER) AS cidx, c AS customer_id, d AS first_purchase
+      FROM (VALUES (0, 'a', DATE '2024-01-01'), (1, 'b', DATE '2024-01-02'),
+                   (2, 'c', DATE '2024-01-03'), (3, 'd', DATE '2024-01-04')) t(i, c, d)`)
+    await engine.exec(`CREATE OR REPLACE TEMP TABLE ${INSIGHTS_DAYS} AS
+      SELECT cidx, first_purchase AS day, true AS purchase, CAST(10 AS DOUBLE) AS spend
+      FROM ${INSIGHTS_BASE}`)
+  })
+  afterAll(async () => {
+    await engine.close()
+  })
+
+  it("are the order's quantity, else its lines' quantities summed, else 1", async () => {
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query<{ customer_id: string; q: number }>(
+      `SELECT customer_id, CAST(first_quantity AS DOUBLE) AS q FROM ${INSIGHTS_FIRST} ORDER BY 1`,
+    )
+    expect(rows.map((r) => [r.customer_id, Number(r.q)])).toEqual([
+      ['a', 5],
+      ['b', 5],
+      ['c', 7],
+      ['d', 1],
+    ])
+  })
+})
