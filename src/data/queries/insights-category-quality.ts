@@ -4,10 +4,12 @@ import type { Dialect, Query } from '../engine.ts'
 import { sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_FIRST } from './insights-first-orders.ts'
+import { cancelledOrders } from './insights-segment-kpis.ts'
 
 /**
  * Rows (category, orders, returned_orders, first_customers, first_repeaters): orders holding the
- * category up to asOf (without a returns table: first orders holding it), those with a return row
+ * category up to asOf, the cancelled ones left out (insights-segment-kpis.ts, cancelledOrders;
+ * without a returns table: first orders holding it), those with a return row
  * (NULL without returns), customers whose first order held it, and of those the ones with a second
  * purchase day. One more row with category NULL holds the same counts over all categories, each
  * order and customer once: the overall rates (an order of two categories is one order there, so a
@@ -26,6 +28,7 @@ export function insightsCategoryQuality(
   const perOrder = `lo AS (
   SELECT DISTINCT l.category, l.order_id FROM order_lines l
   SEMI JOIN orders o ON o.order_id = l.order_id AND o.amount >= 0 AND o.order_date <= ${asOf}
+  ANTI JOIN (${cancelledOrders(asOf)}) c ON c.order_id = l.order_id
   WHERE l.category IS NOT NULL
 ),
 per_cat AS (

@@ -3,6 +3,7 @@
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
+import { refundedInFull } from './value-facts.ts'
 
 // every analysed customer together first (the company's NPS, CES ... as a whole), then by RFM
 // segment and by tier
@@ -64,13 +65,28 @@ export function insightsTicketResolution(
   }
 }
 
-/** Rows (kind, grp, orders, returned) of orders up to asOf and those returned by then. */
+/**
+ * SQL body (customer_id, order_id): the orders refunded in full by `asOf` (a SQL date) without a
+ * returns row by then: cancelled, so no order to return, where an order returned whole (its
+ * refund and a returns row) is an order returned.
+ */
+export const cancelledOrders = (asOf: string): string => `
+  SELECT c.customer_id, c.order_id FROM (${refundedInFull(asOf)}) c
+  WHERE c.order_id NOT IN (SELECT order_id FROM returns WHERE returned_date <= ${asOf})`
+
+/**
+ * Rows (kind, grp, orders, returned) of orders up to asOf (the cancelled ones left out, see
+ * cancelledOrders) and those returned by then.
+ */
 export function insightsReturnRate(_dialect: Dialect, args: { asOf: string }): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   const inner = `SELECT o.customer_id,
       CAST(o.order_id IN (SELECT order_id FROM returns WHERE returned_date <= ${asOf})
         AS INTEGER) AS returned
-    FROM orders o WHERE o.amount >= 0 AND o.order_date <= ${asOf}`
+    FROM orders o
+    LEFT JOIN (${cancelledOrders(asOf)}) c
+      ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+    WHERE o.amount >= 0 AND o.order_date <= ${asOf} AND c.order_id IS NULL`
   return {
     sql: `SELECT kind, grp, CAST(count(*) AS INTEGER) AS orders,
   CAST(sum(returned) AS INTEGER) AS returned FROM (${groups(inner)}) GROUP BY 1, 2 ORDER BY 1, 2`,
