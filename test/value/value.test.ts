@@ -845,6 +845,33 @@ describe('orders without discounts', () => {
   })
 })
 
+describe('discounts of orders refunded in full', () => {
+  test('are no cost: the sale never happened', async () => {
+    // A1 (50, 5 off) refunded in full two days later; A2 and A3 at 40 without a discount.
+    // Shipping 1 an order: 2 orders, shipping 2, discount 0, profit 80 - 2 (cost 0)
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost,discount
+A1,A,2024-01-01,50,0,5
+A1,A,2024-01-03,-50,,
+A2,A,2024-02-01,40,0,
+A3,A,2024-03-01,40,0,
+`,
+    })
+    await analyzeValue(
+      engine,
+      { costs: { ...FREE, shippingPerOrder: 1, discountAsCost: true } },
+      '2024-06-30',
+    )
+    const a = (await rows(engine, 'orders, shipping_cost, discount_cost, historical_profit')).A
+    expect(a).toMatchObject({
+      orders: 2,
+      shipping_cost: 2,
+      discount_cost: 0,
+      historical_profit: 78,
+    })
+  })
+})
+
 describe('served at a loss, as the files show it', () => {
   test('a past profit of 0.00 to the cent is no loss, though the unrounded one is -0.00005', async () => {
     // Z: margin 0.58995 (0.59 to the cent) against fees of 0.029 x 10 + 0.30 = 0.59: the files

@@ -140,12 +140,13 @@ export function valueFacts(d: Dialect, args: ValueFactsArgs): Query {
     : `${num(0)} AS discount, ${num(0)} AS price_share,`
   // the orders the summary counts (a.orders) are at most as many as the order rows counted here:
   // least() keeps the rare order on a day that refunds of another order net to 0 out of it too.
-  // The discounted share is over those same orders: an order refunded in full is in neither.
+  // The discounted share is over those same orders: an order refunded in full is in neither, and
+  // its discount is no cost (the sale never happened).
   const paid = free ? 'least(coalesce(o.paid, 0), a.orders)' : 'a.orders'
   const ordersJoin =
     withDiscounts || free
       ? `LEFT JOIN (
-  SELECT o.customer_id, sum(coalesce(o.discount, 0)) AS discount,
+  SELECT o.customer_id, sum(coalesce(o.discount, 0)) FILTER (WHERE c.order_id IS NULL) AS discount,
     count(*) FILTER (WHERE o.discount > 0 AND c.order_id IS NULL) AS discounted,
     count(*) FILTER (WHERE o.amount > 0 AND c.order_id IS NULL) AS paid
   FROM orders o
