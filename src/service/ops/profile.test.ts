@@ -46,6 +46,19 @@ describe('scoreProfile', () => {
   })
 })
 
+describe('scoreProfile without a kept order', () => {
+  it('gives no segment: the one held before every order was refunded is stale', () => {
+    // a refit recounts the customer's orders (all refunded in full) over the live profile
+    const p = { ...emptyProfile('c', 0), segment: 'New', tier: null }
+    const scored = scoreProfile(p, null, parseValueConfig({}), Date.UTC(2025, 5, 1))
+    expect(scored.segment).toBeNull()
+    const bought = addOrder(p, 20, Date.UTC(2025, 4, 1), true)
+    expect(scoreProfile(bought, null, parseValueConfig({}), Date.UTC(2025, 5, 1)).segment).toBe(
+      'New',
+    )
+  })
+})
+
 describe('surelyNewDay', () => {
   it('is sure only three UTC days from the first and last order: a local day is a day off at most', () => {
     const at = (d: number, h = 12) => Date.UTC(2025, 2, d, h)

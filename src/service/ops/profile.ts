@@ -361,7 +361,9 @@ export function scoreProfile(
     tier = tier === null ? q : Math.min(tier, q)
   }
   const daysSince = daysSinceLast(p, nowMs)
-  let segment = p.segment
+  // a customer without a kept order (none yet, or every one refunded in full) has no segment, as
+  // analyze gives them no row: the one they had is stale
+  let segment = p.lastOrderMs === null ? null : p.segment
   const rfm = model?.rfmCuts
   if (rfm && p.lastOrderMs !== null) {
     segment = assignSegment(
