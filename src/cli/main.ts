@@ -3,8 +3,9 @@
 // being run (all of them for help): start-up then costs what that command needs, not the whole
 // library (DuckDB's native module, the HTTP server, every model).
 import { Command } from 'commander'
+import { UsageError } from '../errors.ts'
 import { VERSION } from '../version.ts'
-import { fail } from './output.ts'
+import { errorJson, fail } from './output.ts'
 
 type Register = (program: Command) => unknown
 
@@ -36,7 +37,13 @@ async function main(): Promise<void> {
   // exited 1, not the usage error's 2)
   program.exitOverride((err) => {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0)
-    process.exit(err.exitCode === 0 ? 0 : 2)
+    if (err.exitCode === 0) process.exit(0)
+    // a usage error of the parser (a required option or argument missing, an unknown option)
+    // is said on stdout with --json as every other error is (output.ts, fail); stderr has it
+    if (process.argv.includes('--json')) {
+      process.stdout.write(`${errorJson(new UsageError(err.message.replace(/^error: /, '')))}\n`)
+    }
+    process.exit(2)
   })
   const first = process.argv[2]
   const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
