@@ -210,6 +210,11 @@ export async function buildValue(
   opts: ValueOptions,
 ): Promise<ValueRun> {
   requireEmbedded(engine, 'buildValue')
+  if (typeof analysis !== 'string' || typeof opts !== 'object' || opts === null) {
+    throw new UsageError(
+      'buildValue(engine, analysis, opts) needs the analysis table name and the value options',
+    )
+  }
   const d = engine.dialect
   const cfg = opts.config
   // amounts are not converted: a configuration in dollars over orders in euros would put a dollar

@@ -31,4 +31,17 @@ describe('the library entry point', () => {
     expectTypeOf<'orders'>().toMatchTypeOf<ImportOptions['kind']>()
     expectTypeOf<'something'>().toMatchTypeOf<ImportOptions['kind']>()
   })
+
+  it('says what is missing when a JavaScript caller leaves the options out', async () => {
+    const engine = await loyals.openWorkspace(':memory:')
+    try {
+      const call = loyals.importFile as (...a: unknown[]) => Promise<unknown>
+      await expect(call(engine, 'orders.csv')).rejects.toThrow(loyals.UsageError)
+      await expect(call(engine, 'orders.csv')).rejects.toThrow(/needs its options/)
+      const value = loyals.buildValue as (...a: unknown[]) => Promise<unknown>
+      await expect(value(engine, {})).rejects.toThrow(loyals.UsageError)
+    } finally {
+      await engine.close()
+    }
+  })
 })

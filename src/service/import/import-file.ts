@@ -752,6 +752,12 @@ export async function importFile(
   opts: ImportOptions,
 ): Promise<ImportResult> {
   requireEmbedded(engine, 'importFile')
+  // a JavaScript caller may leave the options out: say what is missing, not a TypeError
+  if (typeof opts !== 'object' || opts === null) {
+    throw new UsageError(
+      "importFile(engine, file, opts) needs its options, at least the kind: { kind: 'orders' }",
+    )
+  }
   if (opts.encoding !== undefined) opts = { ...opts, encoding: parseEncoding(opts.encoding) }
   if (opts.skipBadRows || opts.rejects !== undefined) {
     const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location
