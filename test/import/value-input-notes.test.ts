@@ -81,6 +81,6 @@ test('a referral whose referrer or referred customer is unknown is named', async
     examples: 'Z (line 3), Y (line 4)',
   })
   expect(text).toContain(
-    'note: 2 referrals name customers with no order or customer record (Z (line 3), Y (line 4)); stored, but they count toward no one until those customers are imported',
+    'note: 2 referrals name customers with no order or customer record (Z (line 3), Y (line 4)); stored; those customers are worth nothing of their own until imported, and a chain through them still credits the referrers above',
   )
 })

@@ -92,8 +92,12 @@ function unmatchedNote(
         : 's are of customers'
   return (
     `note: ${u.rows} ${noun ?? 'row'}${are} with no order or customer record ` +
-    `(${u.examples}${more}); stored, but ${one ? 'it counts' : 'they count'} toward no one until ` +
-    `${one && kind === 'referrals' ? 'that customer is' : 'those customers are'} imported` +
+    `(${u.examples}${more}); ` +
+    // a referral through someone who never bought still credits the referrer above them
+    // (docs/value.md): only the unknown customer's own value is missing
+    (kind === 'referrals'
+      ? `stored; ${one ? 'that customer is' : 'those customers are'} worth nothing of their own until imported, and a chain through them still credits the referrers above`
+      : `stored, but ${one ? 'it counts' : 'they count'} toward no one until those customers are imported`) +
     // none matching at all: more likely the wrong column (a help desk's own user id) than
     // customers still to import
     (u.rows === r.rowsStored && r.columns.customer_id
