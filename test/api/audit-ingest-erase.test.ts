@@ -206,6 +206,12 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('A')
     expect(await status('A')).toBe('duplicate')
     expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('A')
+    // a change retried (after a timeout): its first call's id had a revision, the retry's is a
+    // duplicate all the same, and so is every retry after it
+    expect(await status('C')).toBe('stored')
+    expect(await status('C')).toBe('duplicate')
+    expect(await status('C')).toBe('duplicate')
+    expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('C')
   })
 
   it('finds an email-spelled id typed in another case or with spaces on every route', async () => {

@@ -130,10 +130,12 @@ export const eventRoutes = [
     handler: async ({ body, deps }) => {
       checkDirectCustomer(body, { nowMs: deps.store.now() })
       const p = await deps.store.getProfile(body.customer_id)
-      return one(
-        deps,
-        customerAsEvent(body, sha, p && !holdsTraits(p, body) ? p.updatedAtMs : undefined),
-      )
+      // the profile holds these traits already: a retry (whose first call had a revision in its
+      // id, see customerAsEvent) or no change; either way nothing to apply or store
+      if (p && holdsTraits(p, body)) {
+        return { json: { eventId: customerAsEvent(body, sha).messageId, status: 'duplicate' } }
+      }
+      return one(deps, customerAsEvent(body, sha, p ? p.updatedAtMs : undefined))
     },
   }),
 ]
