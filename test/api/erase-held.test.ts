@@ -41,7 +41,12 @@ describe.each(STORES)('erasing a customer with a held message on $name', (kind) 
     expect((await h.call('DELETE', '/v1/customers/e1')).status).toBe(200)
     const after = (await h.call('GET', '/v1/actions?limit=100')).json.actions
     const sms = after.find((a: { channel: string | null }) => a.channel === 'sms')
-    expect(sms).toMatchObject({ status: 'suppressed', reason: 'customer_erased' })
+    // its detail says why now (it had kept the deferral's quiet-hours words)
+    expect(sms).toMatchObject({
+      status: 'suppressed',
+      reason: 'customer_erased',
+      detail: 'not sent: the customer asked to be erased before it went out',
+    })
     // the task API shows no cancel reason: it is in the store
     const tasks = await h.engine.query('SELECT status, cancel_reason FROM tasks')
     expect(tasks).toEqual([{ status: 'cancelled', cancel_reason: 'customer_erased' }])

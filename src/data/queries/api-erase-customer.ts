@@ -68,7 +68,8 @@ export function eraseCustomer(
     // pending contact for a person who asked to be forgotten is not sent (a later tick would
     // have released a deferred one)
     {
-      sql: `UPDATE actions_log SET status = 'suppressed', reason = 'customer_erased'
+      sql: `UPDATE actions_log SET status = 'suppressed', reason = 'customer_erased',
+    detail = 'not sent: the customer asked to be erased before it went out'
   WHERE customer_id = $1 AND status IN ('deferred', 'queued')`,
       params: [customerId],
     },
