@@ -195,6 +195,14 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       })
       expect(analyst.status).toBe(403)
       expect(analyst.json.error.code).toBe('forbidden')
+      // the analyst holds refit: the body says what it lacks is "now", which admins alone send
+      expect(analyst.json.error.details).toEqual({
+        role: 'analyst',
+        permission: 'refit',
+        field: 'now',
+        roles: ['admin'],
+      })
+      expect(analyst.json.error.message).toContain('a tick with "now" needs an admin key')
       const plain = await h.call('POST', '/v1/jobs/tick', { role: 'analyst' })
       expect(plain.status).toBe(200)
       expect(plain.json.now).toBe(iso(h.clock.now))

@@ -263,10 +263,13 @@ export const operationRoutes = [
     example: '/v1/jobs/tick',
     handler: async ({ body, principal, deps }) => {
       if (body?.now !== undefined && principal.role !== 'admin') {
-        throw new AuthError(403, 'only an admin key may run a tick at another time than now', {
-          role: principal.role,
-          permission: 'refit',
-        })
+        // the role holds the route's permission (refit): what it lacks is the admin's say over
+        // the clock, which no permission names
+        throw new AuthError(
+          403,
+          `the ${principal.role} role may run a tick, but only at the clock's time: a tick with "now" needs an admin key (roles with it: admin)`,
+          { role: principal.role, permission: 'refit', field: 'now', roles: ['admin'] },
+        )
       }
       const report = await runTick(
         deps.store,
