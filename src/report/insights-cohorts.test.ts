@@ -96,6 +96,8 @@ function insights(k: CohortsKpis): InsightsSummary {
       significant: [],
       levels: [],
       attributesCompared: [],
+      attributesTooRecent: [],
+      minHistoryDays: 365,
       minCount: 20,
       categories: [],
       overallReturnRate: null,

@@ -269,6 +269,8 @@ export function sampleInsights(label: string): InsightsSummary {
       ],
       levels: [],
       attributesCompared: [label],
+      attributesTooRecent: [],
+      minHistoryDays: 365,
       minCount: 2,
       categories: [
         {

@@ -61,6 +61,11 @@ export function icpText(
     out.push(
       `Who: too few customers to compare: no value of ${over.attributesCompared.join(', ')} is held by ${over.minCount} customers.`,
     )
+  } else if (over.levels.length === 0 && over.attributesTooRecent.length > 0) {
+    // imported, but only on customers too new to rank: importing again would change nothing
+    out.push(
+      `Who: not compared yet: only customers with less than ${over.minHistoryDays} days of history have a value for ${over.attributesTooRecent.join(', ')}.`,
+    )
   } else if (over.levels.length === 0) {
     out.push(
       `Who: no customer attribute could be compared (import customers with a country, region, industry or channel, or order lines with categories).`,

@@ -172,6 +172,8 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
     significant,
     levels,
     attributesCompared: used.map((a) => a.name),
+    attributesTooRecent: young.map((a) => a.name),
+    minHistoryDays: opts.minHistoryDays,
     minCount: opts.minCount,
     categories,
     overallReturnRate,

@@ -175,6 +175,13 @@ export interface OverIndexSummary {
    * customers are not among `levels` (none may be, on small data).
    */
   readonly attributesCompared: readonly string[]
+  /**
+   * The attributes imported but held only by customers with less than `minHistoryDays` of
+   * history (not eligible for the top cohort yet): not compared until some have that history.
+   */
+  readonly attributesTooRecent: readonly string[]
+  /** The history a customer needs to be ranked for the top cohort (--min-history-days). */
+  readonly minHistoryDays: number
   /** The fewest customers a value must have to be compared. */
   readonly minCount: number
   readonly categories: readonly CategoryQuality[]
