@@ -2403,6 +2403,11 @@ describe('bad input: clear message, store unchanged', () => {
       /cd\.txt: .*Line 1 is data, not column names: .*, and its values are separated by runs of spaces, not by a delimiter\.$/,
     ],
     [
+      'a header of names separated by spaces: one column, said so (it asked for a --map)',
+      (d) => write(d, 'sp.txt', 'customer_id ordered_at quantity amount\n0001 19970101 2 29.33\n'),
+      /sp\.txt: missing required columns customer_id, ordered_at, amount \(found: customer_id ordered_at quantity amount\)\. Line 1 reads as one column: its names are separated by spaces, not by a delimiter\. Save the file with a comma, semicolon, tab or \| between the columns\.$/,
+    ],
+    [
       'one field missing and one column left over: the example names it',
       (d) => write(d, 'clv.csv', 'Ref,Date,Price\n1,2005-01-02,230.3\n'),
       /clv\.csv: missing required column customer_id \(found: Ref, Date, Price\)\. Name them with --map, e.g\. --map customer_id=Ref$/,

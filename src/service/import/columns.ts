@@ -797,6 +797,7 @@ export function resolveColumns(
     const names = missing.map((s) => s.field)
     const other =
       noHeaderHint(headers) ??
+      spacedHeaderHint(headers) ??
       (kind === 'orders'
         ? (modelTableHint(headers, fitReadable) ??
           otherKindHint(headers, kind) ??
@@ -1058,6 +1059,20 @@ export function noHeaderHint(headers: readonly string[]): string | null {
     'Line 1 is data, not column names: the file needs a header line naming its columns ' +
     '(e.g. customer_id,ordered_at,amount)' +
     (spaced ? ', and its values are separated by runs of spaces, not by a delimiter.' : '.')
+  )
+}
+
+/**
+ * When the header is one column of several words (`customer_id ordered_at amount`), no delimiter
+ * was found: the columns are separated by spaces, which no delimiter of a CSV is (a name may hold
+ * one). Say so rather than ask for a --map of columns the file does have.
+ */
+export function spacedHeaderHint(headers: readonly string[]): string | null {
+  const [only] = headers
+  if (headers.length !== 1 || only === undefined || !/\S\s+\S/.test(only.trim())) return null
+  return (
+    'Line 1 reads as one column: its names are separated by spaces, not by a delimiter. ' +
+    'Save the file with a comma, semicolon, tab or | between the columns.'
   )
 }
 
