@@ -63,8 +63,7 @@ function ints(xs: readonly number[]): string {
  * Occasions keyed by a date (due, at risk, no order) are done when the playbook has an action
  * for the customer whose key names that occasion (`...:no-order-since-2025-05-01:a0`), whenever
  * it was created: an order reported after a nudge but placed before it ends the occasion the
- * nudge was about, not the next one. An anniversary is done when the playbook has an action
- * created within the window.
+ * nudge was about, not the next one. So is an anniversary, by its years (`anniversary-2`).
  */
 export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
   // only the parameters a branch uses: PostgreSQL cannot type an unused one
@@ -95,14 +94,25 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
       break
     }
     case 'anniversary': {
-      // the window is shorter than a year in practice; capped so last year's action never
-      // counts as this year's
-      const windowSec = Math.min(t.windowDays, 360) * DAY_SEC
+      // the years of the latest anniversary at or before now, as the core counts them
+      // (lastAnniversary: UTC days, Feb 29 kept on Feb 28 in common years): its key
+      // `anniversary-<years>` is the occasion. (An action within the window had stood for it:
+      // a tick with a later now found customers whose actions were made at the clock's time.)
+      const d = new Date(a.nowSec * 1000)
+      const y = d.getUTCFullYear()
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+      const month = 'EXTRACT(MONTH FROM p.first_order_at)'
+      const day = `EXTRACT(DAY FROM p.first_order_at)`
+      const celebrated = leap
+        ? day
+        : `CASE WHEN ${month} = 2 AND ${day} = 29 THEN 28 ELSE ${day} END`
+      const today = (d.getUTCMonth() + 1) * 100 + d.getUTCDate()
+      const years = `CAST(${y} - EXTRACT(YEAR FROM p.first_order_at)
+    - CASE WHEN ${month} * 100 + ${celebrated} > ${today} THEN 1 ELSE 0 END AS INTEGER)`
       where = `p.first_order_at IS NOT NULL
-  AND EXTRACT(MONTH FROM p.first_order_at) * 100 + EXTRACT(DAY FROM p.first_order_at) IN (${ints(t.monthDays)})
+  AND ${month} * 100 + ${day} IN (${ints(t.monthDays)})
   AND ${epoch('p.first_order_at')} < ${now} - ${300 * DAY_SEC}
-  AND NOT EXISTS (SELECT 1 FROM actions_log a WHERE a.playbook_id = $1
-    AND a.customer_id = p.customer_id AND ${epoch('a.created_at')} > ${now} - ${windowSec})`
+  AND ${done(`'anniversary-' || CAST(${years} AS VARCHAR)`)}`
       break
     }
     case 'best_at_risk': {
