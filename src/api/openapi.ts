@@ -116,7 +116,7 @@ const propertiesName = (event: string) => `${event.replace(/[^A-Za-z0-9]/g, '')}
 
 /**
  * What the Segment routes do with each track event: the properties schema checked for it (the
- * body schema says only "an object", as a track call may carry any event) and the engagement
+ * body schema ties them to the event by if/then, see withTrackProperties) and the engagement
  * type an event name is stored as.
  */
 function trackEventsText(): string {
@@ -127,6 +127,28 @@ function trackEventsText(): string {
     .map(([e, t]) => `"${e}" -> ${t}`)
     .join(', ')
   return ` Track events whose properties are checked: ${checked}. Engagement events (stored in engagement_events): ${engagement}. Any other track event is stored as sent.`
+}
+
+/**
+ * `schema` (a request body's JSON schema) with each track call's `properties` tied to the schema
+ * the server checks for its event (if `event` is "Order Completed", then `properties` is
+ * OrderCompletedProperties), so that a client validating against the document refuses what the
+ * server refuses. A track call is an object schema whose `type` is the constant "track".
+ */
+function withTrackProperties(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withTrackProperties)
+  if (typeof schema !== 'object' || schema === null) return schema
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(schema)) out[k] = withTrackProperties(v)
+  const props = out.properties as Record<string, { const?: unknown }> | undefined
+  if (props?.type?.const === 'track' && props.properties !== undefined) {
+    out.allOf = Object.keys(TRACK_PROPERTIES).map((e) => ({
+      if: { properties: { event: { const: e } }, required: ['event'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+      then: { properties: { properties: { $ref: `#/components/schemas/${propertiesName(e)}` } } },
+    }))
+  }
+  return out
 }
 
 /** The OpenAPI 3.1 document for `routes`. */
@@ -178,7 +200,7 @@ export function openApiDocument(
     if (r.body) {
       op.requestBody = {
         required: !r.body.safeParse(undefined).success,
-        content: { 'application/json': { schema: schemaOf(r.body) } },
+        content: { 'application/json': { schema: withTrackProperties(schemaOf(r.body)) } },
       }
     }
     paths[path] = { ...(paths[path] ?? {}), [r.method]: op }

@@ -56,7 +56,13 @@ export const dateTime = z
     const t = Date.parse(s)
     return !(t < EARLIEST_MS || t >= LATEST_MS)
   }, 'must be a date-time from 1900 to 2199')
-  .meta({ format: 'date-time' })
+  // what is accepted, for the OpenAPI document: RFC 3339's date-time is stricter (no +0100)
+  .meta({
+    type: 'string',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)$',
+    description:
+      'an ISO 8601 date-time with seconds and an offset (Z, +01:00, +0100 or +01), from 1900 to 2199',
+  })
 // Money below 10^12 in size (MAX_MONEY): the store sums amounts as DECIMAL(18,6), and one amount
 // beyond it would make every summary of the workspace overflow.
 const money = z
