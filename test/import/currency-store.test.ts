@@ -134,3 +134,46 @@ test('in a workspace of two currencies, marks are checked against the orders the
   await importFile(ws.engine, ofUsd, { kind: 'returns' })
   expect(await count('returns')).toBe(1)
 })
+
+test("returns and lines with a currency column in another currency than their order's are bad rows", async () => {
+  await orders('EUR')
+  const r = write(
+    ws.dir,
+    'rc.csv',
+    'return_id,order_id,returned_at,amount,currency\nR1,O1,2024-01-10,10.00,eur\nR2,O2,2024-01-11,40.00,USD\n',
+  )
+  const e = await refusal(r, 'returns')
+  expect(e.problems).toEqual([
+    {
+      file: r,
+      line: 3,
+      column: 'currency',
+      reason:
+        "the row's currency is USD, but order O2 is in EUR: convert the amount to EUR (or correct the currency)",
+    },
+  ])
+  const l = write(
+    ws.dir,
+    'lc.csv',
+    'order_id,product_id,quantity,amount,currency\nO1,p1,1,100.00,EUR\nO2,p2,1,80.00,GBP\n',
+  )
+  const el = await refusal(l, 'order-lines')
+  expect(el.problems.map((p) => [p.line, p.column])).toEqual([[3, 'currency']])
+  expect([await count('returns'), await count('order_lines')]).toEqual([0, 0])
+  // in their orders' currency (any case): stored, the currency column itself is not
+  await importFile(
+    ws.engine,
+    write(
+      ws.dir,
+      'rc2.csv',
+      'return_id,order_id,returned_at,amount,currency\nR1,O1,2024-01-10,10.00,eur\n',
+    ),
+    { kind: 'returns' },
+  )
+  await importFile(
+    ws.engine,
+    write(ws.dir, 'lc2.csv', 'order_id,product_id,quantity,amount,currency\nO1,p1,1,100.00,EUR\n'),
+    { kind: 'order-lines' },
+  )
+  expect([await count('returns'), await count('order_lines')]).toEqual([1, 1])
+})

@@ -3,6 +3,7 @@
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
 import { ImportError, UsageError, WrongKindError } from '../../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
+import { CURRENCY_SYNONYMS } from './currency-synonyms.ts'
 import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 
 export type ImportKind = 'orders' | 'order-lines' | 'customers' | KindName
@@ -223,28 +224,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'numero pedido',
       'bestelnummer',
     ]),
-    f('currency', false, [
-      'currency code',
-      // WooCommerce's order export (Order Currency), Magento's (Order Currency Code), PayPal's
-      // and payment processors' (Transaction Currency), Shopify Payments' (Presentment Currency)
-      'order currency',
-      'order currency code',
-      'transaction currency',
-      'payment currency',
-      'charge currency',
-      'presentment currency',
-      'currency iso code',
-      'iso currency code',
-      'curr',
-      'ccy',
-      'währung',
-      'waehrung',
-      'devise',
-      'moneda',
-      'divisa',
-      'valuta',
-      'moeda',
-    ]),
+    f('currency', false, CURRENCY_SYNONYMS),
     f('quantity', false, [
       'qty',
       'units',
@@ -328,6 +308,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('product_name', false, ['product title', 'title', 'item name', 'description']),
     f('category', false, ['product category', 'product type', 'type', 'department']),
     f('quantity', false, ['qty', 'units', 'count']),
+    // not stored (a line is in its order's currency): checked against the order's
+    f('currency', false, CURRENCY_SYNONYMS),
     f('amount', false, [
       'line total',
       'line amount',

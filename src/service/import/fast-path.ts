@@ -31,13 +31,17 @@ import {
   textOf,
 } from './validate.ts'
 
-/** Whether a spec can take the fast path: a plain projection of the file, no extra rules. */
+/**
+ * Whether a spec can take the fast path: a plain projection of the file, no extra rules (lines
+ * with a currency column are checked against their orders' currency: validating path).
+ */
 export function fastEligible(spec: TypedSpec): boolean {
   return (
     spec.from === 'import_raw x' &&
     !spec.where &&
     (spec.checks ?? []).length === 0 &&
-    (spec.rawChecks ?? []).length === 0
+    (spec.rawChecks ?? []).length === 0 &&
+    !(spec.inTheirOrdersCurrency && spec.fields.some((f) => f.field === 'currency' && f.header))
   )
 }
 

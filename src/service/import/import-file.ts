@@ -1264,7 +1264,8 @@ async function importFileOnce(
           spec,
           { ...parse, unquotedCsv },
           csvRejected > 0,
-          spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine)),
+          (spec.refundsNameTheirCustomer === true || spec.inTheirOrdersCurrency === true) &&
+            (await hasOrdersTable(engine)),
           stored && spec.inOrder && (await hasStoreTable(engine, stored.table))
             ? stored
             : undefined,

@@ -85,6 +85,11 @@ export interface TypedSpec {
    * (storedOrderConflicts).
    */
   readonly inOrder?: { readonly first: string; readonly last: string }
+  /**
+   * Rows of orders (lines, returns) whose currency column must be their stored order's currency:
+   * they have no currency of their own, and an amount in another would be taken unconverted.
+   */
+  readonly inTheirOrdersCurrency?: boolean
 }
 
 /** The store table that an import's rows merge with, and its key column (a field of the file). */
@@ -784,8 +789,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'category', 'text', false),
         col(c, 'quantity', 'number', false),
         col(c, 'amount', 'number', false, 'an amount'),
+        col(c, 'currency', 'text', false),
       ],
       from: 'import_raw x',
+      inTheirOrdersCurrency: true,
     }
   }
   if (m.layout === 'shopify-customers') {
@@ -1053,7 +1060,7 @@ export function problemsSql(
   csvRejects: boolean,
   /**
    * The engine holds a store's `orders` table (hasOrdersTable): refunds are checked against it,
-   * and orders against its refunds.
+   * orders against its refunds, and lines and returns against their orders' currency.
    */
   storedOrders: boolean,
   /** The store's table of this kind, when the engine holds it: rows merged with it are checked. */
@@ -1115,6 +1122,17 @@ export function problemsSql(
     parts.push(
       `SELECT ${LINE}, ${lit(clash.header)}, ${clash.reason} FROM import_typed WHERE ${clash.bad}`,
     )
+  }
+  const currency = spec.fields.find((f) => f.field === 'currency')?.header
+  if (spec.inTheirOrdersCurrency && currency && storedOrders) {
+    // a return of a EUR order marked USD: its amount would be taken as EUR unconverted
+    parts.push(`SELECT x.${LINE}, ${lit(currency)},
+  'the row''s currency is ' || trim(x.currency) || ', but order ' || x.order_id || ' is in '
+    || o.currency || ': convert the amount to ' || o.currency || ' (or correct the currency)'
+FROM import_typed x
+JOIN (SELECT DISTINCT order_id, currency FROM orders
+  WHERE amount >= 0 AND currency IS NOT NULL) o ON o.order_id = x.order_id
+WHERE nullif(trim(x.currency), '') IS NOT NULL AND upper(trim(x.currency)) <> o.currency`)
   }
   if (spec.refundsNameTheirCustomer) {
     const header = spec.fields.find((f) => f.field === 'customer_id')?.header ?? null

@@ -2,6 +2,7 @@
 // (a return is of an order); the customer may be left out and is then found through the order.
 
 import { RETURN_COLUMNS } from '../../../data/queries/value-input-columns.ts'
+import { CURRENCY_SYNONYMS } from '../currency-synonyms.ts'
 import { CUSTOMER_SYNONYMS, check, column, contentOf, type ExtraKindSpec, kf } from './common.ts'
 
 export const RETURNS: ExtraKindSpec = {
@@ -49,6 +50,8 @@ export const RETURNS: ExtraKindSpec = {
     kf('return_id', false, ['return', 'return number', 'rma', 'rma number', 'id']),
     kf('customer_id', false, CUSTOMER_SYNONYMS),
     kf('reason', false, ['return reason', 'cause', 'why']),
+    // not stored (a return is in its order's currency): checked against the order's
+    kf('currency', false, CURRENCY_SYNONYMS),
   ],
   typed(c) {
     return {
@@ -59,8 +62,10 @@ export const RETURNS: ExtraKindSpec = {
         column(c, 'return_id', 'text', false),
         column(c, 'customer_id', 'text', false),
         column(c, 'reason', 'text', false),
+        column(c, 'currency', 'text', false),
       ],
       from: 'import_raw x',
+      inTheirOrdersCurrency: true,
       uniqueBy: { field: 'return_id', noun: 'return' },
       checks: [check('amount', 'amount < 0', 'a returned amount cannot be negative')],
     }
