@@ -2,7 +2,13 @@
 import { existsSync } from 'node:fs'
 import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
-import { DEFAULT_DB, isPostgresUrl, noWorkspace, postgresServeHolderAt } from '../data/workspace.ts'
+import {
+  DEFAULT_DB,
+  isPostgresUrl,
+  noWorkspace,
+  postgresServeHolderAt,
+  postgresWorkspaceAt,
+} from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb); `what` says what it may name. */
@@ -41,6 +47,20 @@ export function resolveDb(opts: { db?: string }): string {
  */
 export function existingWorkspace(db: string): string {
   if (!isPostgresUrl(db) && !existsSync(db)) throw noWorkspace(db)
+  return db
+}
+
+/**
+ * {@link existingWorkspace} for a PostgreSQL store too: one without Loyals' tables (a mistyped
+ * database or schema) is no workspace, where opening it would make one in silence.
+ * @throws UsageError (noWorkspace, the URL without its password) when there is none.
+ */
+export async function existingStore(db: string): Promise<string> {
+  if (!isPostgresUrl(db)) return existingWorkspace(db)
+  if (!(await postgresWorkspaceAt(db))) {
+    const { redactUrl } = await import('../data/postgres.ts')
+    throw noWorkspace(redactUrl(db))
+  }
   return db
 }
 

@@ -152,6 +152,24 @@ export async function postgresServeHolderAt(url: string): Promise<PostgresServeH
 }
 
 /**
+ * Whether the PostgreSQL store at `url` (its database, and schema by search_path) holds a Loyals
+ * workspace: a table only Loyals makes (customer_profile; an application's own database may have
+ * an `orders`). Nothing is created: a mistyped URL must not fill another database's schema.
+ */
+export async function postgresWorkspaceAt(url: string): Promise<boolean> {
+  const { openPostgres } = await import('./postgres.ts')
+  const pg = await openPostgres(url)
+  try {
+    const [r] = await pg.query<{ ok: boolean }>(
+      "SELECT to_regclass('customer_profile') IS NOT NULL AS ok",
+    )
+    return r?.ok === true
+  } finally {
+    await pg.close()
+  }
+}
+
+/**
  * The refusal for a PostgreSQL store held by a server, worded as {@link assertNotServed}'s: its
  * lock is PostgreSQL's and ends with the server's connection, so it is never stale.
  */

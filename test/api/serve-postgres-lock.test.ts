@@ -127,6 +127,39 @@ describe('loyals serve on PostgreSQL', () => {
     }
   })
 
+  it('refuses keys, refit, tick and summary on a store without a workspace, creating nothing', async () => {
+    const db = await store()
+    for (const args of [
+      ['keys', 'list'],
+      ['keys', 'revoke', 'k1'],
+      ['refit'],
+      ['tick'],
+      ['summary'],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+      expect(r.stderr).toContain(`no workspace at ${new URL(db).toString()}`)
+    }
+    const pg = await openPostgres(db)
+    try {
+      const [t] = await pg.query<{ n: number }>(
+        'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()',
+      )
+      expect(Number(t?.n)).toBe(0)
+    } finally {
+      await pg.close()
+    }
+    // a server makes one, and says so
+    const s = await startServe(
+      ['--tick-every', 'off', '--db', db],
+      children,
+      'there was no workspace at',
+    )
+    s.child.kill('SIGTERM')
+    await exited(s.child)
+    expect(runCli(['keys', 'list', '--db', db]).code).toBe(0)
+  })
+
   it('refuses the CLI commands that would write the served store beside its server', async () => {
     const db = await store()
     const made = runCli(['keys', 'create', '--role', 'admin', '--db', db, '--json'])

@@ -11,7 +11,7 @@ import {
   revokeApiKey,
 } from '../../service/ops/keys.ts'
 import { NotFoundError } from '../../service/ops/tasks.ts'
-import { existingWorkspace, resolveDb, withDb } from '../common.ts'
+import { existingStore, resolveDb, withDb } from '../common.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -26,7 +26,7 @@ async function withWorkspace<T>(
   create = false,
 ): Promise<T> {
   const db = resolveDb(opts)
-  const engine = await openWorkspace(create ? db : existingWorkspace(db))
+  const engine = await openWorkspace(create ? db : await existingStore(db))
   try {
     return await fn(engine)
   } finally {

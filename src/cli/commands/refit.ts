@@ -10,7 +10,7 @@ import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { existingWorkspace, resolveDb, withDb } from '../common.ts'
+import { existingStore, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 import { parseNow } from './tick.ts'
@@ -65,7 +65,7 @@ export function registerRefit(program: Command): void {
           job = await remote.request<JobView>('GET', path)
         }
       } else {
-        const db = existingWorkspace(resolveDb(opts))
+        const db = await existingStore(resolveDb(opts))
         // a bad file is told before the workspace is opened
         const loaded = await loadValueConfig(opts.valueConfig)
         const engine = await openWorkspace(db)

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { staleOrdersNote, startNotes, startServer } from '../../api/server.ts'
-import { isPostgresUrl } from '../../data/workspace.ts'
+import { isPostgresUrl, postgresWorkspaceAt } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { VERSION } from '../../version.ts'
 import { resolveDb, withDb } from '../common.ts'
@@ -57,7 +57,8 @@ export function registerServe(program: Command): void {
         throw new UsageError(`invalid --port ${JSON.stringify(opts.port)}`)
       }
       const db = resolveDb(opts)
-      const existed = isPostgresUrl(db) || existsSync(db)
+      // a PostgreSQL store without Loyals' tables is made by this start, as a new DuckDB file is
+      const existed = isPostgresUrl(db) ? await postgresWorkspaceAt(db) : existsSync(db)
       const server = await startServer({
         db,
         port,

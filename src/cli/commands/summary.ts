@@ -16,7 +16,7 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { dbFlagNote, existingWorkspace, resolveDb, withDb } from '../common.ts'
+import { dbFlagNote, existingStore, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -48,7 +48,7 @@ async function openInput(
     for (const n of [db, flags, ...opened.notes]) if (n) eprintln(`note: ${n}`)
     return opened
   }
-  const db = existingWorkspace(resolveDb(opts))
+  const db = await existingStore(resolveDb(opts))
   return { engine: await openWorkspace(db, { reading: true }), temporary: false, notes: [] }
 }
 

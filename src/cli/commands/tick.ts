@@ -17,7 +17,7 @@ import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { existingWorkspace, resolveDb, withDb } from '../common.ts'
+import { existingStore, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -95,7 +95,7 @@ export function registerTick(program: Command): void {
           opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
         )
       } else {
-        const db = existingWorkspace(resolveDb(opts))
+        const db = await existingStore(resolveDb(opts))
         const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
         const loaded = await loadValueConfig(opts.valueConfig)
         checkOpsTierNames(
