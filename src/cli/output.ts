@@ -97,7 +97,7 @@ export function withoutPasswords(text: string): string {
 /**
  * The error as JSON for a command run with --json (a script reading stdout found it empty):
  * `{"error": {"code", "message", "exitCode"}}`, with an import's `problems` (file, line, column,
- * reason: the first 20) and their `total`.
+ * reason: the first 20) and their `total`, or a fit's `details` (iterations, lastParams, limit).
  */
 export function errorJson(e: unknown): string {
   const message = withoutPasswords(e instanceof Error ? e.message : String(e))
@@ -114,7 +114,21 @@ export function errorJson(e: unknown): string {
           total: Number(e.details.total ?? e.problems.length),
         }
       : {}
-  return JSON.stringify({ error: { code, message, exitCode: exitCodeFor(e), ...problems } })
+  // a fit that did not converge: where it stopped, and the model's limit it ran to (no-dropout),
+  // as a library caller reads them in ConvergenceError.details
+  const fit =
+    e instanceof ConvergenceError
+      ? {
+          details: {
+            iterations: e.details.iterations,
+            lastParams: e.details.lastParams,
+            ...(e.details.limit !== undefined ? { limit: e.details.limit } : {}),
+          },
+        }
+      : {}
+  return JSON.stringify({
+    error: { code, message, exitCode: exitCodeFor(e), ...problems, ...fit },
+  })
 }
 
 /** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */

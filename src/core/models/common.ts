@@ -610,7 +610,9 @@ export function summarizeFit<P extends Record<string, number>>(
         )}`
       : ''
     throw new ConvergenceError(
-      `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
+      limit === 'no-dropout'
+        ? `${model}: no sign of customers dropping out: the fit runs to the model's no-dropout limit${where}, where the likelihood is flat (Hessian not positive definite) and the dropout parameters cannot be identified; the NBD (no dropout) is the model for these data`
+        : `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
       opt.iterations,
       theta.map(Math.exp),
       {
@@ -641,7 +643,7 @@ export function summarizeFit<P extends Record<string, number>>(
   })
   if (unbounded.length > 0) {
     throw new ConvergenceError(
-      `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (too few customers, or too little repeat behaviour)`,
+      `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (${limit === 'no-dropout' ? 'no sign of customers dropping out: the NBD, without dropout, is the model for these data' : 'too few customers, too little repeat behaviour, or too little sign of dropout'})`,
       opt.iterations,
       theta.map(Math.exp),
       { ...(limit ? { limit } : {}) },
