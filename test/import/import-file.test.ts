@@ -493,6 +493,40 @@ describe('the same file again', () => {
       { customer_id: 'C1', country: 'FR' },
     ])
   })
+
+  test('changes nothing for order lines either, whether a later file changed, dropped or added lines', async () => {
+    await orders(
+      write(
+        dir,
+        'lo.csv',
+        'order_id,customer_id,ordered_at,amount\nL1,C1,2024-01-05,30\nL2,C2,2024-01-06,10\n',
+      ),
+    )
+    const head = 'order_id,product,quantity,amount\n'
+    const v1 = write(dir, 'l1.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL2,Hat,1,10\n`)
+    const lines = (f: string) => importFile(engine, f, { kind: 'order-lines', now: NOW })
+    const stored = async () =>
+      (
+        await engine.query<{ o: string; p: string }>(
+          "SELECT order_id AS o, product_id AS p FROM order_lines WHERE order_id IN ('L1', 'L2') ORDER BY 1, 2",
+        )
+      ).map((r) => `${r.o} ${r.p}`)
+    await lines(v1)
+    // a later file changes L2's line (Hat -> Cap): the first file again keeps Cap
+    await lines(write(dir, 'l2.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL2,Cap,1,10\n`))
+    const again = await lines(v1)
+    expect([again.inserted, again.updated, again.importedBefore?.keptLater]).toEqual([0, 0, 2])
+    expect(again.readAgain).toBeNull()
+    expect(await stored()).toEqual(['L1 Shoe', 'L1 Sock', 'L2 Cap'])
+    // one adds a line to L1: kept too (Hat, Cap and Belt are the rows that differ)
+    await lines(write(dir, 'l3.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL1,Belt,1,5\n`))
+    expect((await lines(v1)).importedBefore?.keptLater).toBe(3)
+    expect(await stored()).toEqual(['L1 Belt', 'L1 Shoe', 'L1 Sock', 'L2 Cap'])
+    // a file again with nothing changed since: no note
+    const l4 = write(dir, 'l4.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL1,Belt,1,5\n`)
+    expect((await lines(l4)).importedBefore).toBeUndefined()
+    expect((await lines(l4)).importedBefore).toBeUndefined()
+  })
 })
 
 describe('dates, time zones and amounts', () => {

@@ -1496,13 +1496,23 @@ async function importFileOnce(
       decimalComma: opts.decimalComma === true,
       encoding: opts.encoding ?? null,
     })
+    // Lines are replaced per order: rows of the file that a later file dropped come back as new,
+    // and lines a later file added would be removed, so any change at all counts, not updates only.
+    const linesKind = kind === 'order-lines' || hasLines
     const [earlier] =
-      digest !== '' && Number(changes.inserted) === 0 && Number(changes.updated) > 0
+      digest !== ''
         ? await engine.query<{ file: string; at: string }>(
             importSameFile(engine.dialect, { sha256: digest, kind, reading }),
           )
         : []
-    const keptLater = earlier ? Number(changes.updated) : 0
+    const dropped =
+      earlier && linesKind && empty.order_lines !== true
+        ? await count(
+            engine,
+            `SELECT n FROM (${countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql}) c`,
+          )
+        : 0
+    const keptLater = earlier ? Number(changes.updated) + Number(changes.inserted) + dropped : 0
     if (earlier) {
       await engine.exec(
         `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
@@ -1522,12 +1532,14 @@ async function importFileOnce(
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     // the lines a file carries for an order are that order's lines: stored ones it lacks go
     const linesReplaced =
-      (kind === 'order-lines' || hasLines) && empty.order_lines !== true && !earlier
-        ? (
-            await engine.query<{ n: number; orders: number }>(
-              countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql,
-            )
-          ).map((r) => ({ lines: Number(r.n), orders: Number(r.orders) }))[0]
+      linesKind && empty.order_lines !== true
+        ? earlier
+          ? { lines: 0, orders: 0 }
+          : (
+              await engine.query<{ n: number; orders: number }>(
+                countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql,
+              )
+            ).map((r) => ({ lines: Number(r.n), orders: Number(r.orders) }))[0]
         : undefined
     const stats =
       kind === 'orders' && !opts.scratch
@@ -1786,7 +1798,7 @@ async function importFileOnce(
       inserted: Number(changes.inserted),
       updated: Number(changes.updated),
       readAgain: before ? { file: before.file, importedAt: String(before.at).slice(0, 19) } : null,
-      ...(earlier
+      ...(earlier && keptLater > 0
         ? {
             importedBefore: {
               file: earlier.file,
