@@ -53,13 +53,17 @@ export function existingWorkspace(db: string): string {
 /**
  * {@link existingWorkspace} for a PostgreSQL store too: one without Loyals' tables (a mistyped
  * database or schema) is no workspace, where opening it would make one in silence.
- * @throws UsageError (noWorkspace, the URL without its password) when there is none.
+ * @throws UsageError when there is none (the URL without its password, and how to make one).
  */
 export async function existingStore(db: string): Promise<string> {
   if (!isPostgresUrl(db)) return existingWorkspace(db)
   if (!(await postgresWorkspaceAt(db))) {
+    // `import FILE --db URL` and "name an orders file" do not apply to a server's store: a
+    // server started on it, or a first key, makes the workspace
     const { redactUrl } = await import('../data/postgres.ts')
-    throw noWorkspace(redactUrl(db))
+    throw new UsageError(
+      `no workspace at ${redactUrl(db)} (no Loyals tables in its schema): start \`loyals serve --db URL\` on it, or create its first key with \`loyals keys create --role admin --db URL\`, which make one; or check the URL's database and search_path`,
+    )
   }
   return db
 }

@@ -160,8 +160,11 @@ export async function postgresWorkspaceAt(url: string): Promise<boolean> {
   const { openPostgres } = await import('./postgres.ts')
   const pg = await openPostgres(url)
   try {
+    // in the schema the store writes to (the first of search_path), not anywhere on the path: a
+    // workspace in public must not make s4 of `search_path=s4,public` look like one
     const [r] = await pg.query<{ ok: boolean }>(
-      "SELECT to_regclass('customer_profile') IS NOT NULL AS ok",
+      `SELECT EXISTS (SELECT 1 FROM information_schema.tables
+        WHERE table_schema = current_schema() AND table_name = 'customer_profile') AS ok`,
     )
     return r?.ok === true
   } finally {

@@ -149,6 +149,15 @@ describe('loyals serve on PostgreSQL', () => {
     } finally {
       await pg.close()
     }
+    // a workspace further along the search_path is another schema's: still none here
+    const other = await isolatedPostgresUrl(inject('pgUrl'))
+    drops.push(other.drop)
+    expect(runCli(['keys', 'create', '--role', 'admin', '--db', other.url]).code).toBe(0)
+    const path = new URL(db)
+    path.searchParams.set('search_path', `${path.searchParams.get('search_path')},${other.schema}`)
+    const behind = runCli(['keys', 'list', '--db', path.toString()])
+    expect(behind.code, behind.stderr).toBe(2)
+    expect(behind.stderr).toContain('no workspace at')
     // a server makes one, and says so
     const s = await startServe(
       ['--tick-every', 'off', '--db', db],
