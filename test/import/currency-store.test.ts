@@ -177,3 +177,30 @@ test("returns and lines with a currency column in another currency than their or
   )
   expect([await count('returns'), await count('order_lines')]).toEqual([1, 1])
 })
+
+test('a currency column naming no stored order is held to the stored orders, and refused before any', async () => {
+  const lines = write(
+    ws.dir,
+    'lx.csv',
+    'order_id,product_id,quantity,amount,currency\nM1,p1,1,100.00,EUR\n',
+  )
+  // no orders yet: nothing could check it later, as for currency marks
+  const before = await refusal(lines, 'order-lines')
+  expect(before.problems[0]?.reason).toBe(
+    "the row's currency is EUR, and no orders are imported yet to check it against (lines and returns are in their orders' currency): import the orders first",
+  )
+  await orders('JPY')
+  const after = await refusal(lines, 'order-lines')
+  expect(after.problems[0]?.reason).toBe(
+    "the row's currency is EUR, but order M1 is not imported and the stored orders are in JPY: convert the amount (or correct the currency)",
+  )
+  expect(await count('order_lines')).toBe(0)
+  // in the store's currency it is taken
+  const jpy = write(
+    ws.dir,
+    'ly.csv',
+    'order_id,product_id,quantity,amount,currency\nM1,p1,1,100,JPY\n',
+  )
+  await importFile(ws.engine, jpy, { kind: 'order-lines' })
+  expect(await count('order_lines')).toBe(1)
+})

@@ -1125,14 +1125,29 @@ export function problemsSql(
   }
   const currency = spec.fields.find((f) => f.field === 'currency')?.header
   if (spec.inTheirOrdersCurrency && currency && storedOrders) {
-    // a return of a EUR order marked USD: its amount would be taken as EUR unconverted
+    // A return of a EUR order marked USD: its amount would be taken as EUR unconverted. As with
+    // currency marks (import-file.ts, refuseForeignMarks): a row naming no stored order is held
+    // to the store's currencies, and with no orders at all nothing could check it later (the
+    // rows keep no currency), so it is refused until the orders are imported.
     parts.push(`SELECT x.${LINE}, ${lit(currency)},
-  'the row''s currency is ' || trim(x.currency) || ', but order ' || x.order_id || ' is in '
-    || o.currency || ': convert the amount to ' || o.currency || ' (or correct the currency)'
+  'the row''s currency is ' || trim(x.currency) || CASE
+    WHEN o.order_id IS NOT NULL THEN ', but order ' || x.order_id || ' is in ' || o.currency
+      || ': convert the amount to ' || o.currency || ' (or correct the currency)'
+    WHEN s.n = 0 THEN ', and no orders are imported yet to check it against (lines and returns are in their orders'' currency): import the orders first'
+    ELSE ', but order ' || x.order_id || ' is not imported and the stored orders are in '
+      || s.currencies || ': convert the amount (or correct the currency)' END
 FROM import_typed x
-JOIN (SELECT DISTINCT order_id, currency FROM orders
+LEFT JOIN (SELECT DISTINCT order_id, currency FROM orders
   WHERE amount >= 0 AND currency IS NOT NULL) o ON o.order_id = x.order_id
-WHERE nullif(trim(x.currency), '') IS NOT NULL AND upper(trim(x.currency)) <> o.currency`)
+CROSS JOIN (SELECT (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) f) AS n,
+  (SELECT string_agg(DISTINCT currency, ', ') FROM orders) AS currencies) s
+WHERE nullif(trim(x.currency), '') IS NOT NULL AND CASE
+  WHEN o.order_id IS NOT NULL THEN upper(trim(x.currency)) <> o.currency
+  WHEN s.n = 0 THEN true
+  -- an order stored without a currency cannot be checked; nor can a store of none
+  WHEN EXISTS (SELECT 1 FROM orders w WHERE w.order_id = x.order_id) THEN false
+  ELSE s.currencies IS NOT NULL
+    AND upper(trim(x.currency)) NOT IN (SELECT currency FROM orders WHERE currency IS NOT NULL) END`)
   }
   if (spec.refundsNameTheirCustomer) {
     const header = spec.fields.find((f) => f.field === 'customer_id')?.header ?? null
