@@ -121,7 +121,12 @@ export function errorJson(e: unknown): string {
       ? {
           details: {
             iterations: e.details.iterations,
-            lastParams: e.details.lastParams,
+            // a run-off stops on the log scale the fits work on (the message says "log a = ...");
+            // a script reads every parameter on its natural scale
+            lastParams:
+              e.details.diverged !== undefined && Array.isArray(e.details.lastParams)
+                ? (e.details.lastParams as number[]).map(Math.exp)
+                : e.details.lastParams,
             ...(e.details.limit !== undefined ? { limit: e.details.limit } : {}),
           },
         }

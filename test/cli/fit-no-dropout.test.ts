@@ -25,7 +25,30 @@ describe('fit without dropout', () => {
       expect(e.message, model).toContain('no sign of customers dropping out')
       expect(e.details.limit, model).toBe('no-dropout')
       expect(e.details.lastParams).toHaveLength(4)
+      // every parameter on its natural scale, a run-off's too (a, the dropout one, near 0)
+      for (const v of e.details.lastParams) expect(v, model).toBeGreaterThan(0)
       expect(e.details.iterations).toBeGreaterThan(0)
     }
+    // BG/BB over 6 opportunities, as many active at the end as the transactions suggest
+    const table = [
+      'x,t_x,n,weight',
+      ...'0,0,206 1,1,56 1,2,56 1,3,49 1,4,50 1,5,44 1,6,51 2,2,19 2,3,40 2,4,66 2,5,99 2,6,119 3,3,12 3,4,32 3,5,104 3,6,165 4,4,23 4,5,85 4,6,225 5,5,45 5,6,249 6,6,205'
+        .split(' ')
+        .map((r) => {
+          const [x, tx, w] = r.split(',')
+          return `${x},${tx},6,${w}`
+        }),
+    ]
+    const bgbb = runCli([
+      'fit',
+      write(dir, 'b.csv', `${table.join('\n')}\n`),
+      '--model',
+      'bgbb',
+      '--json',
+    ])
+    expect(bgbb.code, bgbb.stderr).toBe(1)
+    const be = JSON.parse(bgbb.stdout).error
+    expect(be.message).toContain('no sign of customers dropping out')
+    expect(be.details.limit).toBe('no-dropout')
   })
 })

@@ -212,6 +212,11 @@ export function fitBgbb(h: Histories): FitResult<BgbbParams> {
     customers: h.customers,
     explainBoundary: explain,
     explainFlat: (th) => explainBgbbBoundary(h, '', th),
+    // the dropout pair at a boundary with a mean below RARE: nobody drops out
+    limitAt: (th) => {
+      const b = betaBoundary(th[2]!, th[3]!)
+      return b?.kind === 'to-zero' && b.mean < RARE ? 'no-dropout' : undefined
+    },
   })
 }
 

@@ -8,7 +8,7 @@ import {
   numericHessian,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
-import { EXTREME_LOG } from './common.ts'
+import { EXTREME_LOG, type FitLimit } from './common.ts'
 import type { FitResult } from './types.ts'
 
 // The exact 97.5 % normal quantile, as summarizeFit (common.ts) uses: with the rounded 1.96 the
@@ -37,6 +37,11 @@ export interface LogScaleProblem {
    * likelihood is flat, appended to that ConvergenceError (log-parameters given).
    */
   readonly explainFlat?: (logParams: readonly number[]) => string | undefined
+  /**
+   * The model's limit at these log-parameters, if any ('no-dropout': nobody drops out), set as
+   * `details.limit` on the ConvergenceError of a fit that ran off to it or stopped flat there.
+   */
+  readonly limitAt?: (logParams: readonly number[]) => FitLimit | undefined
   /** Plain-words meaning of a parameter running off to a boundary, for the error message. */
   readonly explainBoundary?: (
     name: string,
@@ -75,18 +80,25 @@ export function fitOnLogScale<P extends Record<string, number>>(
       failure ??= e
     }
   }
-  if (opt === null) throw failure
+  if (opt === null) {
+    // a run-off: its limit, from where it stopped (log-parameters)
+    const d = (failure as ConvergenceError).details as { lastParams?: readonly number[] }
+    const limit = d.lastParams ? prob.limitAt?.(d.lastParams) : undefined
+    if (limit) Object.assign(d, { limit })
+    throw failure
+  }
   const th = opt.x
   const iterations = opt.iterations
   // a flat optimum far out at a boundary: what that boundary says about the data, when known
   const flat = (message: string, details: Record<string, unknown>): ConvergenceError => {
     const far = th.some((t) => Math.abs(t) > EXTREME_LOG)
     const meaning = far ? prob.explainFlat?.(th) : undefined
+    const limit = far ? prob.limitAt?.(th) : undefined
     return new ConvergenceError(
       meaning ? `${message}: ${meaning}` : message,
       iterations,
       th.map(Math.exp),
-      details,
+      { ...details, ...(limit ? { limit } : {}) },
     )
   }
   const H = g
