@@ -142,10 +142,14 @@ function withTrackProperties(schema: unknown): unknown {
   for (const [k, v] of Object.entries(schema)) out[k] = withTrackProperties(v)
   const props = out.properties as Record<string, { const?: unknown }> | undefined
   if (props?.type?.const === 'track' && props.properties !== undefined) {
-    out.allOf = Object.keys(TRACK_PROPERTIES).map((e) => ({
+    out.allOf = Object.entries(TRACK_PROPERTIES).map(([e, schema]) => ({
       if: { properties: { event: { const: e } }, required: ['event'] },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
-      then: { properties: { properties: { $ref: `#/components/schemas/${propertiesName(e)}` } } },
+      then: {
+        // left out, the properties are {}, which every checked event refuses
+        ...(schema.safeParse({}).success ? {} : { required: ['properties'] }),
+        properties: { properties: { $ref: `#/components/schemas/${propertiesName(e)}` } },
+      },
     }))
   }
   return out

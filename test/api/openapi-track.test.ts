@@ -42,11 +42,31 @@ describe('the OpenAPI request schemas', () => {
         }
       }
     }
-    // Order Completed's schema says what the server refuses: a total below 0
+    // left out, the properties are {}, which each checked event refuses: they are required then
+    const body = doc.paths['/v1/events']!.post!.requestBody!.content['application/json']!.schema
+    for (const r of trackSchemas(body)[0]!.allOf as { then: Node }[]) {
+      expect(r.then.required).toEqual(['properties'])
+    }
+    // Order Completed's schema says what the server refuses: a total below 0, neither total nor
+    // revenue, an empty order id
     const oc = doc.components.schemas.OrderCompletedProperties as {
       properties: Record<string, Node>
+      anyOf: Node[]
     }
     expect(oc.properties.total).toMatchObject({ type: 'number', minimum: 0 })
+    expect(oc.anyOf).toEqual([{ required: ['total'] }, { required: ['revenue'] }])
+    expect(oc.properties.order_id!.anyOf).toContainEqual({
+      type: 'string',
+      pattern: '\\S',
+      maxLength: 256,
+    })
+    const refund = doc.components.schemas.OrderRefundedProperties as { allOf: Node[] }
+    expect(refund.allOf).toHaveLength(2)
+    const referral = doc.components.schemas.ReferralCompletedProperties as { anyOf: Node[] }
+    expect(referral.anyOf).toEqual([
+      { required: ['referred_id'] },
+      { required: ['referred_user_id'] },
+    ])
   })
 
   it('give date-times the pattern of what the server takes', () => {
@@ -60,6 +80,11 @@ describe('the OpenAPI request schemas', () => {
       '2025-01-01T10:00:00+01',
       '2025-01-01T10:00:00.123+01:00',
       '2025-01-01T10:00Z',
+      '2025-01-01T25:00:00Z',
+      '2025-13-01T10:00:00Z',
+      '2025-01-01T10:00:60Z',
+      '2025-01-01T10:00:00+24:00',
+      '2025-01-01T10:00:00+01:60',
       '2025-01-01 10:00:00Z',
       '2025-01-01T10:00:00',
       '2025-01-01',

@@ -34,6 +34,13 @@ const idOf = (required: string) =>
         .min(1, 'must not be empty (or only spaces)')
         .max(256, 'must be at most 256 characters'),
     )
+    // for the OpenAPI document: what is taken, as the input it is sent as
+    .meta({
+      anyOf: [
+        { type: 'string', pattern: '\\S', maxLength: 256 },
+        { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+      ],
+    })
 const id = idOf('required')
 /** A customer's id, spelled as the importer stores it (an email in lower case: core/customer-id.ts). */
 const customerIdOf = (required: string) => idOf(required).transform(normalizeCustomerId)
@@ -59,9 +66,10 @@ export const dateTime = z
   // what is accepted, for the OpenAPI document: RFC 3339's date-time is stricter (no +0100)
   .meta({
     type: 'string',
-    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}(:?\\d{2})?)$',
+    pattern:
+      '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$',
     description:
-      'an ISO 8601 date-time with seconds and an offset (Z, +01:00, +0100 or +01), from 1900 to 2199',
+      'an ISO 8601 date-time with seconds and an offset (Z, +01:00, +0100 or +01), from 1900 to 2199 in UTC, on a day the calendar has',
   })
 // Money below 10^12 in size (MAX_MONEY): the store sums amounts as DECIMAL(18,6), and one amount
 // beyond it would make every summary of the workspace overflow.
@@ -244,6 +252,8 @@ export const OrderCompletedProps = z
     message: 'give total or revenue',
     path: ['total'],
   })
+  // the refinements in JSON Schema terms, for the OpenAPI document (its client refuses them too)
+  .meta({ anyOf: [{ required: ['total'] }, { required: ['revenue'] }] })
 
 export const OrderRefundedProps = z
   .object({
@@ -266,6 +276,12 @@ export const OrderRefundedProps = z
     message:
       'give the order_id of the refunded order (or, for a refund of no order, its refund_id)',
     path: ['order_id'],
+  })
+  .meta({
+    allOf: [
+      { anyOf: [{ required: ['total'] }, { required: ['revenue'] }] },
+      { anyOf: [{ required: ['order_id'] }, { required: ['refund_id'] }] },
+    ],
   })
 
 const whole = (lo: number, hi: number, what: string) =>
@@ -300,6 +316,14 @@ export const SurveyProps = z
       p.nps !== undefined || p.ces !== undefined || p.csat !== undefined || p.comment !== undefined,
     { message: 'no answer: give nps, ces, csat or comment', path: ['nps'] },
   )
+  .meta({
+    anyOf: [
+      { required: ['nps'] },
+      { required: ['ces'] },
+      { required: ['csat'] },
+      { required: ['comment'] },
+    ],
+  })
 
 /** "Referral Completed", sent for the referrer (userId): whom they brought. */
 export const ReferralProps = z
@@ -314,6 +338,7 @@ export const ReferralProps = z
     message: "required: the referred customer's id (a referral is a pair of customers)",
     path: ['referred_id'],
   })
+  .meta({ anyOf: [{ required: ['referred_id'] }, { required: ['referred_user_id'] }] })
 
 /** "Ticket Created" and "Ticket Resolved": the tickets import kind's fields. */
 export const TicketProps = z
@@ -341,6 +366,7 @@ export const ReturnProps = z
     message: 'give amount (or total): the value of the goods returned',
     path: ['amount'],
   })
+  .meta({ anyOf: [{ required: ['amount'] }, { required: ['total'] }] })
 
 /**
  * Segment track events that are engagement (the value layer's types, docs/value.md): the names
