@@ -2720,15 +2720,17 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
-  test('dates in the future (now + 1 day slack)', async () => {
+  test('dates in the future: after tomorrow (UTC), whatever the hour of the import', async () => {
+    // NOW is 2025-01-01 00:00 UTC: all of 2025-01-02 is tomorrow, 2025-01-03 is after it
     const f = write(
       dir,
       'future.csv',
-      'customer_id,ordered_at,amount\nc1,2025-01-01T23:00:00Z,1\nc2,2025-01-03,1\n',
+      'customer_id,ordered_at,amount\nc1,2025-01-01T23:00:00Z,1\nc2,2025-01-03,1\nc3,2025-01-02T23:59:59Z,1\nc4,2025-01-03T00:00:00Z,1\n',
     )
     const e = await importError(() => orders(f))
     expect(e.problems.map(formatProblem)).toEqual([
       `${f}:3 ordered_at: date is in the future: 2025-01-03`,
+      `${f}:5 ordered_at: date is in the future: 2025-01-03T00:00:00Z`,
     ])
   })
 

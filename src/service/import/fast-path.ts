@@ -10,6 +10,7 @@ import { ident, lit } from '../../data/queries/import-stage.ts'
 import { LoyalsError } from '../../errors.ts'
 import {
   absent,
+  afterTomorrowSql,
   currencyClashes,
   dateSql,
   EARLIEST_DATE,
@@ -142,8 +143,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       return `${r}, ${p} AS ${ident(f.field)}`
     })
     .join(',\n    ')
-  const nowUtc = o.now.toISOString().replace('T', ' ').replace('Z', '')
-  const future = `(TIMESTAMP ${lit(nowUtc)} + INTERVAL 1 DAY)`
+  const future = afterTomorrowSql(o.now)
   const bad: string[] = []
   for (const f of spec.fields) {
     const v = ident(f.field)
@@ -161,7 +161,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'number' && !absent(f)) bad.push(`coalesce(abs(${v}) >= ${MAX_NUMBER}, false)`)
     if (f.type === 'date' && !absent(f)) {
-      bad.push(`coalesce(${v} > ${future} OR ${v} < ${EARLIEST_DATE}, false)`)
+      bad.push(`coalesce(${v} >= ${future} OR ${v} < ${EARLIEST_DATE}, false)`)
     }
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }

@@ -1053,6 +1053,15 @@ function fallbacksEmpty(f: FieldDef): string {
   return ` (${from.join(', else ')}: ${from.length === 2 ? 'both' : 'all'} empty)`
 }
 
+/**
+ * SQL: the first instant a file's date may not reach, the start of the day after tomorrow (UTC)
+ * at `now`: "a date after tomorrow is refused" (README), whatever the hour of the import.
+ */
+export function afterTomorrowSql(now: Date): string {
+  const day = now.toISOString().slice(0, 10)
+  return `(TIMESTAMP ${lit(`${day} 00:00:00`)} + INTERVAL 2 DAY)`
+}
+
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 export function problemsSql(
   spec: TypedSpec,
@@ -1067,8 +1076,7 @@ export function problemsSql(
   stored?: StoredTable,
 ): string {
   const parts: string[] = []
-  const nowUtc = o.now.toISOString().replace('T', ' ').replace('Z', '')
-  const nowLit = `(TIMESTAMP ${lit(nowUtc)} + INTERVAL 1 DAY)`
+  const nowLit = afterTomorrowSql(o.now)
   for (const f of spec.fields) {
     const h = f.header === null ? 'CAST(NULL AS VARCHAR)' : lit(f.header)
     const r = f.type === 'text' ? ident(f.field) : rawName(f.field)
@@ -1104,7 +1112,7 @@ export function problemsSql(
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
-        `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} > ${nowLit}`,
+        `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} >= ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
       )
