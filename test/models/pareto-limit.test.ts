@@ -101,6 +101,15 @@ function commonDropoutData(n: number, mu: number, seed: number): Histories {
   return compressHistories(sim.x, sim.tx, sim.T)
 }
 
+/** The CLVTools apparel file as of 2012-01-01: seven years of history, Pareto/NBD at its common-dropout limit. */
+const APPAREL_2012 = [
+  join(ROOT, 'test/fixtures/apparel/apparelTrans.csv'),
+  '--map',
+  'customer_id=Id',
+  '--as-of',
+  '2012-01-01',
+]
+
 describe('Pareto/NBD likelihood at large s and beta', () => {
   const { x, tx, T } = fx.histories
   const h = compressHistories(x, tx, T)
@@ -182,14 +191,7 @@ describe('Pareto/NBD fit near the common-dropout limit', () => {
   it('apparel over seven years: within 1e-5 of the limit (at s = 1e5 it stopped 2.8e-4 short)', () => {
     // 600 customers whose histories run to 2012-01-01: c/s with c ≈ 28, where simulated data of
     // 50,000 customers had c ≈ 0.1 (QA's independent fit: the limit is -12097.28491)
-    const r = runCli([
-      'summary',
-      join(ROOT, 'test/fixtures/apparel/apparelTrans.csv'),
-      '--map',
-      'customer_id=Id',
-      '--as-of',
-      '2012-01-01',
-    ])
+    const r = runCli(['summary', ...APPAREL_2012])
     expect(r.code, r.stderr).toBe(0)
     const [head, ...rows] = r.stdout.trim().split('\n')
     const col = (name: string) => head!.split(',').indexOf(name)
@@ -213,11 +215,7 @@ describe('Pareto/NBD fit near the common-dropout limit', () => {
     // a candidate's standard errors were all dropped (null) when those of s and beta were NaN
     const r = runCli([
       'analyze',
-      join(ROOT, 'test/fixtures/apparel/apparelTrans.csv'),
-      '--map',
-      'customer_id=Id',
-      '--as-of',
-      '2012-01-01',
+      ...APPAREL_2012,
       '--out',
       tempDir('loyals-pareto-se-'),
       '--no-value',

@@ -1,6 +1,6 @@
 // Turns an optimum on log-parameters into a FitResult: Hessian of the total negative log-likelihood
 // (from the analytic gradient when there is one), delta-method standard errors, log-scale 95 % CIs.
-import { ConvergenceError } from '../../errors.ts'
+import { type ConvergenceDetails, ConvergenceError } from '../../errors.ts'
 import {
   type Grad,
   hessianFromGradient,
@@ -81,11 +81,11 @@ export function fitOnLogScale<P extends Record<string, number>>(
     }
   }
   if (opt === null) {
-    // a run-off: its limit, from where it stopped (log-parameters)
-    const d = (failure as ConvergenceError).details as { lastParams?: readonly number[] }
-    const limit = d.lastParams ? prob.limitAt?.(d.lastParams) : undefined
-    if (limit) Object.assign(d, { limit })
-    throw failure
+    // a run-off: the same error, with its limit from where it stopped (log-parameters)
+    const e = failure as ConvergenceError
+    const { iterations, lastParams, ...rest } = e.details as ConvergenceDetails
+    const limit = prob.limitAt?.(lastParams)
+    throw limit ? new ConvergenceError(e.message, iterations, lastParams, { ...rest, limit }) : e
   }
   const th = opt.x
   const iterations = opt.iterations
