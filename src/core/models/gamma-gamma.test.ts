@@ -25,6 +25,26 @@ const cd = csvColumns('cdnow/cdnow_calibration_summary.csv')
 const data = { x: cd.x!, mx: cd['m.x']! }
 
 describe('Gamma-Gamma on the CDNOW repeaters', () => {
+  it('is the same fit in any currency unit: spend times c gives p, q, gamma times c, LL - n log c', () => {
+    const base = fitGammaGamma(data)
+    // mean spends in the millions (dong, rupiah) and in millionths were refused as run-offs
+    for (const c of [1e5, 1e7, 1e-8]) {
+      const f = fitGammaGamma({ x: data.x, mx: data.mx.map((m) => m * c) })
+      expect(f.params.p / base.params.p - 1).toBeCloseTo(0, 5)
+      expect(f.params.q / base.params.q - 1).toBeCloseTo(0, 5)
+      expect(f.params.gamma / (base.params.gamma * c) - 1).toBeCloseTo(0, 5)
+      expect(f.standardErrors.gamma / (base.standardErrors.gamma * c) - 1).toBeCloseTo(0, 3)
+      expect(
+        f.confidenceIntervals.gamma[1] / (base.confidenceIntervals.gamma[1] * c) - 1,
+      ).toBeCloseTo(0, 3)
+      expect(f.logLikelihood - (base.logLikelihood - 946 * Math.log(c))).toBeCloseTo(0, 5)
+      expect(f.bic - (base.bic + 2 * 946 * Math.log(c))).toBeCloseTo(0, 4)
+      expect(
+        expectedSpend(f.params, 2, 30 * c) / (expectedSpend(base.params, 2, 30) * c) - 1,
+      ).toBeCloseTo(0, 5)
+    }
+  })
+
   it('reproduces the published estimates (Fader & Hardie 2013) and the scipy fit', () => {
     const f = fitGammaGamma(data)
     expect(f.customers).toBe(946)

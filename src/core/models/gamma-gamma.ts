@@ -1,7 +1,7 @@
 // Gamma-Gamma spend model (Fader & Hardie 2013 note; Fader, Hardie & Lee 2005 "RFM and CLV").
 // The likelihood is split into per-x sums (lgamma/digamma once per distinct x) and two per-customer
 // sums of log(x m_x + γ) and 1/(x m_x + γ), so a fit on a million customers costs a few logs each.
-import { DataError } from '../../errors.ts'
+import { type ConvergenceDetails, ConvergenceError, DataError } from '../../errors.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma } from '../special.ts'
@@ -295,14 +295,20 @@ export function fitGammaGamma(
   let cache: { key: string; v: [number, number, number, number] } | null = null
   const at = (t: readonly number[]): [number, number, number, number] => {
     const key = t.join(',')
-    if (cache?.key !== key) cache = { key, v: llAndGrad(d, t[0]!, t[1]!, t[2]!) }
+    if (cache?.key !== key) cache = { key, v: llAndGrad(s, t[0]!, t[1]!, t[2]!) }
     return cache.v
   }
-  // Start: p = 2, q = 3, γ from the mean spend E[m] = pγ/(q-1).
+  // The model is scale-free (spend times c: the same p and q, γ times c, LL minus n log c), so it is
+  // fitted on spend in units of its mean: γ then starts near 1 whatever the currency, far from the
+  // optimizer's run-off bound on |log γ| (a shop in dong or rupiah, mean spends in the millions, had
+  // its fit refused as running off to infinity at the first step).
   let meanM = 0
   for (let i = 0; i < d.x.length; i++) meanM += (d.w[i]! * d.xm[i]!) / d.x[i]!
   meanM /= d.n
-  let start = [2, 3, Math.max(meanM, 1e-6)]
+  const unit = meanM > 0 && Number.isFinite(meanM) ? meanM : 1
+  const logUnit = Math.log(unit)
+  const s = unitScaled(d, unit)
+  let start = [2, 3, 1]
   // Large inputs: fit a strided subsample first, so the full-data BFGS starts next to the optimum and
   // needs a handful of passes over the million rows instead of dozens.
   if (d.x.length > 100_000) {
@@ -314,21 +320,27 @@ export function fitGammaGamma(
       mx: take(d.xm).map((v, i) => v / sx[i]!),
       weight: take(d.w),
     })
-    start = [sub.params.p, sub.params.q, sub.params.gamma]
+    start = [sub.params.p, sub.params.q, sub.params.gamma / unit]
   }
-  const fit = fitOnLogScale<GammaGammaParams>({
-    model: 'gg',
-    names: ['p', 'q', 'gamma'],
-    logLikelihood: (t) => at(t)[0],
-    gradientLog: (th) => {
-      const t = th.map(Math.exp)
-      const v = at(t)
-      return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
-    },
-    start,
-    customers: d.n,
-    explainBoundary: explainSpendBoundary,
-  })
+  let scaled: FitResult<GammaGammaParams>
+  try {
+    scaled = fitOnLogScale<GammaGammaParams>({
+      model: 'gg',
+      names: ['p', 'q', 'gamma'],
+      logLikelihood: (t) => at(t)[0],
+      gradientLog: (th) => {
+        const t = th.map(Math.exp)
+        const v = at(t)
+        return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
+      },
+      start,
+      customers: d.n,
+      explainBoundary: explainSpendBoundary,
+    })
+  } catch (e) {
+    throw e instanceof ConvergenceError ? inSpendUnits(e, logUnit) : e
+  }
+  const fit = inCurrency(scaled, unit, d.n)
   const warnings: string[] = []
   if (Math.abs(d.correlation) > CORRELATION_WARNING) {
     warnings.push(
@@ -346,6 +358,61 @@ export function fitGammaGamma(
     )
   }
   return { ...fit, correlation: d.correlation, excluded: d.excluded, warnings }
+}
+
+/** The prepared data with every spend divided by `unit` (the sums of log m_x moved to match). */
+function unitScaled(d: Prepared, unit: number): Prepared {
+  if (unit === 1) return d
+  const logUnit = Math.log(unit)
+  let sx = 0
+  for (let i = 0; i < d.x.length; i++) sx += d.w[i]! * d.x[i]!
+  return {
+    ...d,
+    xm: d.xm.map((v) => v / unit),
+    sumWLogM: d.sumWLogM - d.n * logUnit,
+    sumWXLogM: d.sumWXLogM - sx * logUnit,
+  }
+}
+
+/**
+ * A fit on spend in units of `unit` taken back to the currency: γ, its standard error and interval
+ * times `unit`; the log-likelihood of the spend densities minus n log(unit) (AIC and BIC with it).
+ */
+function inCurrency(
+  fit: FitResult<GammaGammaParams>,
+  unit: number,
+  n: number,
+): FitResult<GammaGammaParams> {
+  if (unit === 1) return fit
+  const shift = n * Math.log(unit)
+  const [lo, hi] = fit.confidenceIntervals.gamma
+  return {
+    ...fit,
+    params: { ...fit.params, gamma: fit.params.gamma * unit },
+    standardErrors: { ...fit.standardErrors, gamma: fit.standardErrors.gamma * unit },
+    confidenceIntervals: { ...fit.confidenceIntervals, gamma: [lo * unit, hi * unit] },
+    logLikelihood: fit.logLikelihood - shift,
+    aic: fit.aic + 2 * shift,
+    bic: fit.bic + 2 * shift,
+  }
+}
+
+/**
+ * A ConvergenceError of the fit in spend units, said in the currency: log γ moved by log(unit) in
+ * the message and in `lastParams` (log-parameters of a run-off, natural ones of a flat optimum).
+ */
+function inSpendUnits(e: ConvergenceError, logUnit: number): ConvergenceError {
+  if (logUnit === 0) return e
+  const { iterations, lastParams, ...rest } = e.details as ConvergenceDetails
+  const onLogScale = rest.diverged !== undefined
+  const last = lastParams.map((v, i) =>
+    i !== 2 ? v : onLogScale ? v + logUnit : v * Math.exp(logUnit),
+  )
+  const message = e.message.replace(
+    /\(log gamma = (-?[0-9.]+)\)/,
+    (_, v: string) => `(log gamma = ${(Number(v) + logUnit).toFixed(1)})`,
+  )
+  return new ConvergenceError(message, iterations, last, rest)
 }
 
 /** Plain-words meaning of a Gamma-Gamma parameter running off to a boundary. */
