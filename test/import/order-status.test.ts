@@ -335,6 +335,9 @@ describe('orders with a status', () => {
         'ch_1,,2024-06-01 10:00:00,60.00,0.00,usd,Paid,cus_A',
         'ch_2,,2024-06-02 10:00:00,45.00,0.00,usd,Failed,cus_A',
         'ch_3,,2024-06-09 10:00:00,15.00,0.00,usd,Paid,cus_A',
+        // never paid: blocked by Stripe's fraud rules, or the customer never finished paying
+        'ch_4,,2024-06-10 10:00:00,500.00,0.00,usd,Blocked,cus_A',
+        'ch_5,,2024-06-11 10:00:00,300.00,0.00,usd,Incomplete,cus_A',
       ].join('\n'),
     )
     const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
@@ -343,7 +346,16 @@ describe('orders with a status', () => {
     const keys = await engine.query(
       "SELECT order_key FROM orders WHERE customer_id = 'cus_A' ORDER BY order_key",
     )
-    expect(keys.map((k) => k.order_key)).toEqual(['ch_1', 'ch_2', 'ch_2:refunded', 'ch_3'])
+    expect(keys.map((k) => k.order_key)).toEqual([
+      'ch_1',
+      'ch_2',
+      'ch_2:refunded',
+      'ch_3',
+      'ch_4',
+      'ch_4:refunded',
+      'ch_5',
+      'ch_5:refunded',
+    ])
     const info = await buildCustomerSummary(engine, { unit: 'day' })
     const [c] = await engine.query(
       `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'cus_A'`,
@@ -378,5 +390,43 @@ describe('orders with a status', () => {
     expect(s).toEqual([{ customer_id: 'd1', purchase_days: 2, revenue: 40 }])
     const again = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 8 })
+  })
+
+  test('a refund row (amount < 0) whose status says refunded, or whose refunded column restates it, is that refund once', async () => {
+    // WooCommerce's analytics export lists a refund as its own line: net sales -100, status Refunded
+    const f = write(
+      dir,
+      'woo-refund-lines.csv',
+      [
+        'order_id,customer,date,amount,status,refunded',
+        '702,a,2024-05-01,100,completed,',
+        '702,a,2024-05-02,-100,refunded,',
+        '703,a,2024-05-03,10,completed,',
+        '704,b,2024-05-03,5,completed,',
+        '705,b,2024-05-04,40,completed,',
+        '705,b,2024-05-05,-40,completed,40',
+      ].join('\n'),
+    )
+    const e = await openWorkspace(':memory:')
+    try {
+      const r = await importFile(e, f, { kind: 'orders', now: new Date('2025-01-01') })
+      expect(r).toMatchObject({ rowsRead: 6, refunds: 2 })
+      const info = await buildCustomerSummary(e, { unit: 'day' })
+      const s = await e.query(
+        `SELECT customer_id, purchase_days, orders, revenue, first_purchase FROM ${info.table} ORDER BY 1`,
+      )
+      expect(s).toEqual([
+        {
+          customer_id: 'a',
+          purchase_days: 1,
+          orders: 1,
+          revenue: 10,
+          first_purchase: '2024-05-03',
+        },
+        { customer_id: 'b', purchase_days: 1, orders: 1, revenue: 5, first_purchase: '2024-05-03' },
+      ])
+    } finally {
+      await e.close()
+    }
   })
 })

@@ -31,10 +31,15 @@ export const localDay = (tz: string, instant: string): string =>
     ? `CAST(${instant} AS DATE)`
     : `CAST(timezone(${lit(tz)}, timezone('UTC', ${instant})) AS DATE)`
 
-/** `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). */
+/**
+ * `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). A
+ * refund row (amount < 0) is the refund itself: a status saying "refunded" on it (WooCommerce's
+ * refund lines), or a refunded column restating it, takes nothing more (it had netted the row to
+ * an order of 0, or taken the refund twice).
+ */
 export const NET_AMOUNT =
   // round away float noise of Total - Refunded (25.880000000000003)
-  'CASE WHEN refunded IS NULL THEN amount ELSE round(amount - refunded, 9) END'
+  'CASE WHEN refunded IS NULL OR amount < 0 THEN amount ELSE round(amount - refunded, 9) END'
 
 /**
  * `net` for rows that have a refunded amount or not (`refunded` false: a file without one). Without

@@ -549,6 +549,9 @@ const HMS = `${D2}:${D2}:${D2}`
 export const UNPAID_STATUS =
   // WooCommerce stores its statuses with a prefix (wc-cancelled), as exports of the stored value show
   '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back' +
+  // Stripe's payments that never took money: Blocked (by its fraud rules), Incomplete (the
+  // customer never finished paying)
+  '|blocked|incomplete' +
   // the same words in the languages whose column names are read (a German shop's Storniert): a
   // whole value only, so "teilweise erstattet" (partly refunded) is no full refund
   // (matched without accents: strip_accents, so a Mac's decomposed ü is the same letter)
