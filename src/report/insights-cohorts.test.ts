@@ -160,11 +160,12 @@ describe('Cohorts and KPIs section', () => {
     // n/a (not blank, which means "not reached yet"), and a note says it is out of the average
     expect(rowCells(revenue, '2023-12').slice(1)).toEqual(['n/a', ...Array(PERIODS - 1).fill('')])
     expect(html).toContain(
-      'n/a: 1 cohort had no revenue in its first month (free first orders), so no share of it can be given; it is left out of the all-cohort row.',
+      'n/a: 1 cohort had no revenue above 0 in its first month (free first orders, or refunds as large as them), so no share of it can be given; it is left out of the all-cohort row.',
     )
-    // the weighted average over cohorts closes the table
+    // the weighted average over cohorts closes the table, counting the customers it is over (not
+    // the n/a cohort's 2)
     expect(revenue).toMatch(
-      /<tfoot><tr><td>All cohorts<\/td><td class="num">16<\/td><td class="num">100%<\/td><td class="num">70%<\/td>/,
+      /<tfoot><tr><td>All cohorts<\/td><td class="num">14<\/td><td class="num">100%<\/td><td class="num">70%<\/td>/,
     )
   })
 
@@ -188,12 +189,28 @@ describe('Cohorts and KPIs section', () => {
   })
 
   it('says so when orders carry no amounts or there are no cohorts', () => {
-    const noAmounts = render({
-      ...kpis,
-      retention: { ...kpis.retention, revenue: kpis.retention.revenue.map(() => null) },
+    const base = sampleSummary({ insights: insights(kpis) })
+    const noAmounts = cohortsSection.render({
+      ...base,
+      revenue: { ...base.revenue, measured: false },
+      insights: insights({
+        ...kpis,
+        retention: { ...kpis.retention, revenue: kpis.retention.revenue.map(() => null) },
+      }),
     })
-    expect(noAmounts).toContain('No cohort has revenue in its first month')
+    expect(noAmounts).toContain('No cohort has revenue in its first month (orders without amounts)')
     expect(noAmounts).not.toContain('aria-label="Revenue retention by acquisition month"')
+    // every cohort's first revenue month at 0 or below: the n/a rows, not "without amounts"
+    const netNothing = render({
+      ...kpis,
+      retention: {
+        ...kpis.retention,
+        revenue: kpis.retention.revenue.map(() => null),
+        noRevenueBase: kpis.retention.cohorts,
+      },
+    })
+    expect(netNothing).not.toContain('orders without amounts')
+    expect(netNothing).toContain('n/a: 3 cohorts had no revenue above 0 in their first month')
     const empty = render({
       ...kpis,
       retention: {
@@ -207,6 +224,42 @@ describe('Cohorts and KPIs section', () => {
     })
     expect(empty).toContain('No acquisition cohorts yet.')
     expect(empty).not.toMatch(/NaN|undefined|Infinity/)
+    // a shop whose first month is the as-of month: a cohort, no month complete yet
+    const young = render({
+      ...kpis,
+      retention: {
+        ...kpis.retention,
+        cohorts: ['2024-03'],
+        sizes: [3],
+        periods: 1,
+        customers: [null],
+        revenue: [null],
+        averageCustomers: [null],
+        averageRevenue: [null],
+        noRevenueBase: [],
+      },
+    })
+    expect(young).not.toContain('orders without amounts')
+    expect(young.split('No acquisition month is complete yet').length - 1).toBe(2)
+  })
+
+  it("leaves the as-of month's cohort out of the all-cohort row's count, and says so", () => {
+    const P = kpis.retention.periods
+    const young = render({
+      ...kpis,
+      retention: {
+        ...kpis.retention,
+        cohorts: [...kpis.retention.cohorts, '2024-01'],
+        sizes: [...kpis.retention.sizes, 5],
+        customers: [...kpis.retention.customers, ...Array(P).fill(null)],
+        revenue: [...kpis.retention.revenue, ...Array(P).fill(null)],
+      },
+    })
+    const t = tableAfter(young, 'Customer retention by acquisition month')
+    expect(t).toMatch(/<tfoot><tr><td>All cohorts<\/td><td class="num">16<\/td>/)
+    expect(young).toContain(
+      'The all-cohort row leaves out 5 customers of the as-of month, which is not complete yet',
+    )
   })
 
   it('stays a self-contained page with the insights sections', () => {

@@ -142,12 +142,12 @@ describe('measures with nothing to measure', () => {
     expect(all?.lower).toBeCloseTo(40 - 1.959963984540054 * se, 9)
     expect(all?.upper).toBe(100)
     expect(s.notes).toContain(
-      '2 of the 4 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS by segment leaves them out.',
+      '2 of the 4 NPS answers on or before 2024-06-30 are from people without a purchase kept by then (none, or all refunded), so no segment holds them: NPS of all customers and by segment leaves them out.',
     )
     // every CES answer is an outsider's: skipped, and not said to be missing
     expect(s.kpis.ces).toBeNull()
     expect(s.notes).toContain(
-      "The surveys' 2 CES answers on or before 2024-06-30 are all from people without a purchase kept by then (none, or all refunded), so no segment holds them: CES by segment is skipped.",
+      "The surveys' 2 CES answers on or before 2024-06-30 are all from people without a purchase kept by then (none, or all refunded), so no segment holds them: CES of all customers and by segment is skipped.",
     )
     expect(s.notes.join(' ')).not.toContain('hold no CES answer')
     // the terminal: one customer in the top cohort holds, not hold

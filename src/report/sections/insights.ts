@@ -315,6 +315,10 @@ interface CohortMatrix {
  * later columns would be empty for all), scrolling sideways when it is wider than the page. Empty
  * cells are months a cohort has not reached yet, not zero retention.
  */
+/** What a retention table says when no cohort has lived through a whole month. */
+const NO_WHOLE_MONTH =
+  'No acquisition month is complete yet: a month counts once the as-of date reaches its last day.'
+
 /** Cohort rows a retention table shows: the latest three years of acquisition months. */
 export const SHOWN_COHORTS = 36
 
@@ -331,6 +335,9 @@ export function retentionPrintPx(columns: number): number {
 
 export function retentionTable(m: CohortMatrix, caption: string): string {
   if (m.cohorts.length === 0) return '<p class="meta">No acquisition cohorts yet.</p>'
+  if (m.values.every((v) => v === null) && (m.undefinedRows?.cohorts.length ?? 0) === 0) {
+    return `<p class="meta">${NO_WHOLE_MONTH}</p>`
+  }
   const seen = (j: number) => m.cohorts.some((_, i) => m.values[i * m.periods + j] != null)
   let shown = m.periods
   while (shown > 1 && !seen(shown - 1)) shown--
@@ -360,17 +367,30 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
     first > 0
       ? `<p class="meta">${escapeHtml(`The latest ${SHOWN_COHORTS} of ${formatInt(m.cohorts.length)} cohorts; the ${formatInt(first)} before ${m.cohorts[first] ?? ''} are in cohorts.csv and in the all-cohort row.`)}</p>`
       : ''
-  const total = m.sizes.reduce((a, b) => a + b, 0)
+  // the all-cohort row counts the customers its averages are over: not a cohort with no month
+  // observed yet (the as-of month's) nor one whose shares are undefined (n/a)
+  const inAverage = (i: number) =>
+    m.values[i * m.periods] != null && !undefinedRow.has(m.cohorts[i] ?? '')
+  const total = m.sizes.reduce((a, b, i) => a + (inAverage(i) ? b : 0), 0)
+  const unobserved = m.sizes.reduce(
+    (a, b, i) =>
+      a + (m.values[i * m.periods] == null && !undefinedRow.has(m.cohorts[i] ?? '') ? b : 0),
+    0,
+  )
   const foot = `<tfoot><tr><td>All cohorts</td><td class="num">${formatInt(total)}</td>${months.map((j) => `<td class="num">${formatPct(m.average[j] ?? null, 0)}</td>`).join('')}</tr></tfoot>`
   const na = undefinedRow.size
   const naNote =
     na > 0
-      ? `<p class="meta">${escapeHtml(`n/a: ${formatCount(na, 'cohort')} had no revenue in ${na === 1 ? 'its' : 'their'} first month (free first orders), so no share of it can be given; ${na === 1 ? 'it is' : 'they are'} left out of the all-cohort row.`)}</p>`
+      ? `<p class="meta">${escapeHtml(`n/a: ${formatCount(na, 'cohort')} had no revenue above 0 in ${na === 1 ? 'its' : 'their'} first month (free first orders, or refunds as large as them), so no share of it can be given; ${na === 1 ? 'it is' : 'they are'} left out of the all-cohort row.`)}</p>`
+      : ''
+  const unobservedNote =
+    unobserved > 0
+      ? `<p class="meta">${escapeHtml(`The all-cohort row leaves out ${formatCount(unobserved, 'customer')} of the as-of month, which is not complete yet (a month counts once the as-of date reaches its last day).`)}</p>`
       : ''
   // on paper every month must fit the page: only a table too wide for it prints smaller (all were
   // at 7.5 px, 18 months that fit at 11 px among them)
   const print = `--print-font:${retentionPrintPx(months.length + 2)}px`
-  return `<div class="scroll"><table class="retention" style="${print}" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>${left}${naNote}`
+  return `<div class="scroll"><table class="retention" style="${print}" aria-label="${escapeHtml(caption)}"><thead>${head}</thead><tbody>${rows}</tbody>${foot}</table></div>${left}${naNote}${unobservedNote}`
 }
 
 export const cohortsSection: Section = {
@@ -392,20 +412,22 @@ export const cohortsSection: Section = {
       'Customer retention by acquisition month',
     )
     // a transaction log without amounts has no first-month revenue to compare against
-    const revenueMatrix = r.revenue.every((v) => v === null)
+    const revenueMatrix = !s.revenue.measured
       ? '<p class="meta">No cohort has revenue in its first month (orders without amounts).</p>'
-      : retentionTable(
-          {
-            cohorts: r.cohorts,
-            sizes: r.sizes,
-            periods: r.periods,
-            values: r.revenue,
-            average: r.averageRevenue,
-            // older insights.json files have no such list
-            undefinedRows: { cohorts: r.noRevenueBase ?? [], lived: r.customers },
-          },
-          'Revenue retention by acquisition month',
-        )
+      : r.customers.every((v) => v === null)
+        ? `<p class="meta">${NO_WHOLE_MONTH}</p>`
+        : retentionTable(
+            {
+              cohorts: r.cohorts,
+              sizes: r.sizes,
+              periods: r.periods,
+              values: r.revenue,
+              average: r.averageRevenue,
+              // older insights.json files have no such list
+              undefinedRows: { cohorts: r.noRevenueBase ?? [], lived: r.customers },
+            },
+            'Revenue retention by acquisition month',
+          )
     type Rr = (typeof k.retentionRate)[number]
     const rrCols: Column<Rr>[] = [
       dateColumn('Month', (x) => x.month),

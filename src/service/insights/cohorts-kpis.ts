@@ -301,8 +301,8 @@ export function surveyNote(
     'from people without a purchase kept by then (none, or all refunded), so no segment holds them'
   if (outside === answers) {
     return answers === 1
-      ? `The surveys' one ${measure} answer on or before ${asOf} is ${who.replace('them', 'it')}: ${measure} by segment is skipped.`
-      : `The surveys' ${answers} ${measure} answers on or before ${asOf} are all ${who}: ${measure} by segment is skipped.`
+      ? `The surveys' one ${measure} answer on or before ${asOf} is ${who.replace('them', 'it')}: ${measure} of all customers and by segment is skipped.`
+      : `The surveys' ${answers} ${measure} answers on or before ${asOf} are all ${who}: ${measure} of all customers and by segment is skipped.`
   }
-  return `${outside} of the ${answers} ${measure} answers on or before ${asOf} ${outside === 1 ? 'is' : 'are'} ${who}: ${measure} by segment leaves ${outside === 1 ? 'it' : 'them'} out.`
+  return `${outside} of the ${answers} ${measure} answers on or before ${asOf} ${outside === 1 ? 'is' : 'are'} ${who}: ${measure} of all customers and by segment leaves ${outside === 1 ? 'it' : 'them'} out.`
 }
