@@ -66,6 +66,16 @@ describe('number formats', () => {
     expect(formatMoneyCompact(11234)).toBe('11.2K')
     expect(formatMoneyCompact(12, 'USD')).toBe('$12')
   })
+  it('writes whole units where the locale has no short word for the size, never 3 digits that look exact', () => {
+    // German has no short form for thousands: compact notation wrote 7,372.16 as "7370 €"
+    const nb = (t: string) => t.replace(/\s/g, ' ')
+    expect(nb(formatMoneyCompact(7372.16, 'EUR', 'de-DE'))).toBe('7.372 €')
+    expect(nb(formatMoneyCompact(-3581.15, 'EUR', 'de-DE'))).toBe('-3.581 €')
+    expect(nb(formatMoneyCard(37805.68, 'EUR', 'de-DE'))).toBe('37.806 €')
+    expect(nb(formatMoneyCompact(1234567, 'EUR', 'de-DE'))).toBe('1,23 Mio. €')
+    expect(formatMoneyCompact(7372.16, 'EUR', 'ja-JP')).toBe('€7,372')
+    expect(formatMoneyCompact(7372.16, 'EUR', 'fr-FR')).toContain('k')
+  })
   it('writes a card figure below 1,000 to the minor unit, larger ones compact', () => {
     expect(formatMoneyCard(28.2, 'USD')).toBe('$28.20')
     expect(formatMoneyCard(-5600, 'JPY')).toBe('-¥5.6K')

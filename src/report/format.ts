@@ -102,10 +102,6 @@ export function formatMoney(
 }
 
 /**
- * Compact money for chart labels: 1.2M, 34.5k.
- * @example formatMoneyCompact(1234567) // '1.23M'
- */
-/**
  * Money for a figure card: to the minor unit below 1,000 in size (a compact "$28.2" beside a table
  * of "$28.20" read as another amount), compact above (€1.98M).
  * @example formatMoneyCard(28.2, 'USD') // '$28.20'
@@ -120,6 +116,12 @@ export function formatMoneyCard(
     : formatMoneyCompact(n, currency, locale)
 }
 
+/**
+ * Compact money for chart labels and cards: 1.2M, 34.5K. A locale with no short word for a size
+ * (German, Japanese below 10,000: "7370 €" for 7,372.16) shows it in whole units instead ("7.372 €"):
+ * three significant digits without a "K" read as an exact amount.
+ * @example formatMoneyCompact(1234567) // '1.23M'
+ */
 export function formatMoneyCompact(
   n: number | null | undefined,
   currency: string | null = null,
@@ -127,14 +129,24 @@ export function formatMoneyCompact(
 ): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   const opts: Intl.NumberFormatOptions = { notation: 'compact', maximumSignificantDigits: 3 }
+  const shown = (f: Intl.NumberFormat): string => {
+    if (Math.abs(n) < 1000 || f.formatToParts(n).some((p) => p.type === 'compact')) {
+      return f.format(n)
+    }
+    const o = f.resolvedOptions()
+    return new Intl.NumberFormat(o.locale, {
+      ...(o.style === 'currency' ? { style: 'currency', currency: o.currency } : {}),
+      maximumFractionDigits: 0,
+    }).format(n)
+  }
   if (currency) {
     try {
-      return new Intl.NumberFormat(locale, { ...opts, style: 'currency', currency }).format(n)
+      return shown(new Intl.NumberFormat(locale, { ...opts, style: 'currency', currency }))
     } catch {
       // unknown code: plain compact number
     }
   }
-  return new Intl.NumberFormat('en-US', opts).format(n)
+  return shown(new Intl.NumberFormat('en-US', opts))
 }
 
 /**
