@@ -762,6 +762,23 @@ const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
   return s
 }
 
+/**
+ * The customers' revenue summed as the summary's `revenue.total` is (exact decimals): a
+ * compensated sum of the doubles, rounded to 6 places, the float noise of 2,357 additions
+ * (244091.9399999978 for 244,091.94) gone while no money unit has that many digits.
+ */
+function revenueTotal(a: ArrayLike<number>): number {
+  let s = 0
+  let c = 0
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number
+    const t = s + v
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s
+    s = t
+  }
+  return roundHalfAway(s + c, 6)
+}
+
 async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary> {
   const { opts, f, profit, referral, tiers, loyalty, shown } = s
   const cfg = opts.config
@@ -872,7 +889,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     inputs: s.inputs,
     breakdown: {
       customers: n,
-      revenue: sum(f.revenue),
+      revenue: revenueTotal(f.revenue),
       grossMargin: minor.margin / scale,
       costs: {
         tickets: minor.tickets / scale,

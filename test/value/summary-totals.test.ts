@@ -52,3 +52,30 @@ test('tier and loyalty-type totals are the sums of the shown total values', asyn
   const tiers = (v?.tiers.levels ?? []).reduce((a, t) => a + t.totalValue, 0)
   expect(cents(tiers)).toBe(9000)
 })
+
+test('the breakdown revenue is the summary revenue total, without the float noise of its sum', async () => {
+  const dir = tempDir('loyals-value-revenue-')
+  const engine = await openWorkspace(join(dir, 'w.duckdb'))
+  open.push(engine)
+  // 0.1 + 0.2 + ... summed as doubles ends in noise (the CDNOW sample gave 244091.9399999978)
+  const orders = Array.from(
+    { length: 300 },
+    (_, i) => `${i},C${i},2024-01-${(i % 28) + 1},${(0.1 + (i % 7) * 0.1).toFixed(2)}`,
+  )
+  await importFile(
+    engine,
+    write(dir, 'orders.csv', `order_id,customer_id,ordered_at,amount\n${orders.join('\n')}\n`),
+    { kind: 'orders', now: new Date('2025-01-01T00:00:00Z') },
+  )
+  const s = await computeAnalysis(engine, {
+    source: 'test',
+    asOf: '2024-06-30',
+    predictions: false,
+    value: { config: parseValueConfig({}) },
+  })
+  let naive = 0
+  for (let i = 0; i < 300; i++) naive += 0.1 + (i % 7) * 0.1
+  expect(naive).not.toBe(s.revenue.total)
+  expect(s.revenue.total).toBe(119.7)
+  expect(s.value?.breakdown.revenue).toBe(s.revenue.total)
+})
