@@ -208,10 +208,20 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('A')
     // a change retried (after a timeout): its first call's id had a revision, the retry's is a
     // duplicate all the same, and so is every retry after it
-    expect(await status('C')).toBe('stored')
-    expect(await status('C')).toBe('duplicate')
-    expect(await status('C')).toBe('duplicate')
+    const first = (await send('C')).json
+    expect(first.status).toBe('stored')
+    // and answers with the id its first call was stored under, so a client can match the two
+    expect((await send('C')).json).toEqual({ eventId: first.eventId, status: 'duplicate' })
+    expect((await send('C')).json).toEqual({ eventId: first.eventId, status: 'duplicate' })
     expect((await h.call('GET', '/v1/customers/pc1')).json.name).toBe('C')
+    // a customer id with LIKE's wildcards matches itself only
+    const odd = (id: string) =>
+      h.call('POST', '/v1/customers', { body: { customer_id: id, name: 'Z' } })
+    const a = (await odd('p_%1')).json
+    const b = (await odd('pa%1')).json
+    expect(a.status).toBe('stored')
+    expect(b.status).toBe('stored')
+    expect((await odd('p_%1')).json).toEqual({ eventId: a.eventId, status: 'duplicate' })
   })
 
   it('finds an email-spelled id typed in another case or with spaces on every route', async () => {

@@ -133,7 +133,10 @@ export const eventRoutes = [
       // the profile holds these traits already: a retry (whose first call had a revision in its
       // id, see customerAsEvent) or no change; either way nothing to apply or store
       if (p && holdsTraits(p, body)) {
-        return { json: { eventId: customerAsEvent(body, sha).messageId, status: 'duplicate' } }
+        // the id the first call was stored under (with its revision), when an event set them
+        const base = customerAsEvent(body, sha).messageId
+        const eventId = (await deps.store.identifyEventId(base)) ?? base
+        return { json: { eventId, status: 'duplicate' } }
       }
       return one(deps, customerAsEvent(body, sha, p ? p.updatedAtMs : undefined))
     },

@@ -2,12 +2,14 @@
 // the current scoring model and a write-through cache of profiles. The server is the only process
 // using the workspace (see src/data/workspace.ts), so the cache is never stale. DuckDB runs its
 // statements on one thread here unless a task asks for all (see `use`).
+
 import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import type { OpsConfig } from '../../core/ops/config.ts'
 import { resolveServicePolicy, type ServicePolicy } from '../../core/ops/service-rank.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { customerRecord } from '../../data/queries/api-customer-record.ts'
+import { latestIdentifyEvent } from '../../data/queries/api-identify-event.ts'
 import { importedOrderRange } from '../../data/queries/api-imported-order-range.ts'
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
@@ -384,6 +386,15 @@ export class OpsStore {
     const normal = normalizeCustomerId(typed)
     if (normal === typed) return typed
     return (await this.getProfile(typed)) ? typed : normal
+  }
+
+  /**
+   * The id of the stored identify event whose id is `base` or `base:<revision>` (the latest), or
+   * null: what a retried direct customer answers as its eventId.
+   */
+  async identifyEventId(base: string): Promise<string | null> {
+    const rows = await this.use((e) => e.query(latestIdentifyEvent(e.dialect, base)))
+    return rows.length > 0 ? String(rows[0]!.event_id) : null
   }
 
   /** {@link getProfiles} for ids as users typed them, keyed by the id as typed. */
