@@ -104,7 +104,8 @@ function expIntegralQuadrature(s: number, z: number): number {
  * h(s, z) = ∫_0^∞ e^{-zv} (1+v)^{-s} dv = e^z E_s(z) = U(1, 2-s, z), for s > 0, z > 0: the
  * Pareto/NBD discounting term (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2, where
  * δ^(s-1) U(s, s; δ(β+T)) = (β+T)^(1-s) h(s, δ(β+T)) by Kummer's transformation).
- * z >= 1: continued fraction (modified Lentz); z < 1: the series
+ * z >= 1 or s >= 10: continued fraction (modified Lentz; it converges on z + s, in under 150 steps
+ * from s = 10 whatever z); else the series
  * E_s(z) = Γ(1-s) z^(s-1) - Σ_k (-z)^k / (k! (k+1-s)); s within 1e-3 of an integer (where that series
  * cancels): quadrature. Accurate to ~1e-12 relative against mpmath.
  * @throws DataError for s <= 0 or z <= 0 (z = 0 is the undiscounted case, infinite when s <= 1).
@@ -113,7 +114,9 @@ export function expIntegralScaled(s: number, z: number): number {
   if (!(s > 0) || !(z > 0) || !Number.isFinite(s) || !Number.isFinite(z)) {
     throw new DataError(`discounting term needs s > 0 and z > 0 (got s ${s}, z ${z})`)
   }
-  if (z >= 1) {
+  // the series below loses everything to cancellation as s grows (Γ(1-s) z^(s-1) against the sum:
+  // 4 % off at s = 1000, 2,000-fold at s = 10^4, for a nearly common dropout of Pareto/NBD)
+  if (z >= 1 || s >= 10) {
     const tiny = 1e-300
     let b = z + s
     let c = 1 / tiny
