@@ -47,6 +47,7 @@ export {
   sbgChurnProbability,
   sbgDiscountedExpectedLifetime,
   sbgDiscountedResidualLifetime,
+  sbgExpectedLifetime,
   sbgExpectedNextPurchase,
   sbgExpectedPurchases,
   sbgExpectedPurchasesNew,
