@@ -27,6 +27,21 @@ describe('prediction options', () => {
     }
   })
 
+  it('a number given as text is refused as such, not coerced into the range checks', () => {
+    const asText = { horizon: '52' } as unknown as { horizon: number }
+    expect(() => checkPredictOptions(asText, 'week')).toThrow(
+      new UsageError('horizon (--horizon) must be a number (got "52", string)'),
+    )
+    const rate = { annualDiscountRate: '0.1' } as unknown as { annualDiscountRate: number }
+    expect(() => checkPredictOptions(rate, 'week')).toThrow(
+      'annualDiscountRate (--discount-rate) must be a number',
+    )
+    const margin = { margin: null } as unknown as { margin: number }
+    expect(() => checkPredictOptions(margin, 'week')).toThrow(
+      'margin (--margin) must be a number (got null, null)',
+    )
+  })
+
   it('computeAnalysis refuses a horizon past ten years before it reads any order', async () => {
     // an empty workspace: the option is refused before "no orders" could be
     const engine = await openWorkspace(':memory:')

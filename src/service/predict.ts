@@ -125,6 +125,20 @@ export interface PredictOptions {
  * @example checkPredictOptions({ horizon: 5000 }, 'week') // throws: at most 522 weeks (10 years)
  */
 export function checkPredictOptions(opts: PredictOptions, unit: TimeUnit): void {
+  // from JavaScript a number may come as text ('52' from a form or a query string): '52' passed the
+  // range checks below by coercion and failed in the engine as a conversion error
+  for (const [name, flag] of [
+    ['horizon', '--horizon'],
+    ['annualDiscountRate', '--discount-rate'],
+    ['margin', '--margin'],
+  ] as const) {
+    const v: unknown = opts[name]
+    if (v !== undefined && typeof v !== 'number') {
+      throw new UsageError(
+        `${name} (${flag}) must be a number (got ${JSON.stringify(v) ?? String(v)}, ${v === null ? 'null' : typeof v})`,
+      )
+    }
+  }
   // an unknown unit is refused where the summary is built, in its own words
   if (Object.hasOwn(UNIT_DAYS, unit)) {
     const horizon = opts.horizon ?? DEFAULT_HORIZON[unit]

@@ -12,7 +12,7 @@ import { rfmCuts } from '../data/queries/rfm-cuts.ts'
 import { rfmGrid } from '../data/queries/rfm-grid.ts'
 import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
-import { UsageError } from '../errors.ts'
+import { QueryError, UsageError } from '../errors.ts'
 import { readJsonFile } from './json-file.ts'
 
 export const DEFAULT_RFM_TABLE = 'customer_rfm'
@@ -70,7 +70,16 @@ export async function buildRfm(
   const rules = parseRfmRules(opts.rules ?? DEFAULT_RFM_RULES)
   const out = opts.out ?? DEFAULT_RFM_TABLE
   const summary = opts.table ?? 'customer_summary'
-  const cuts = await readCuts(engine, summary)
+  const cuts = await readCuts(engine, summary).catch((e: unknown) => {
+    // called before any summary: the engine's "Table ... does not exist! Did you mean customers?"
+    // said nothing of what to run first
+    if (e instanceof QueryError && /does not exist/i.test(e.message)) {
+      throw new UsageError(
+        `buildRfm scores the customer summary table ${summary}, which does not exist: run buildCustomerSummary first`,
+      )
+    }
+    throw e
+  })
   const monetary = opts.monetary !== false
   const segmentCase = rfmSegmentCaseSql(
     rules,

@@ -746,6 +746,33 @@ async function dropTemp(engine: Engine): Promise<void> {
  * @throws ImportError with up to 20 `{file, line, column, reason}` problems (total in details);
  *   UsageError for an unknown kind, time zone or --map field.
  */
+/**
+ * UsageError for an option of the wrong type from JavaScript: `tz: 5` failed as a TypeError in
+ * the zone lookup, and a `map` given as the CLI's text ('customer_id=x') was walked character by
+ * character ("unknown field '0'").
+ */
+function checkOptionTypes(opts: ImportOptions): void {
+  for (const name of ['tz', 'dateFormat', 'encoding', 'rejects'] as const) {
+    const v: unknown = opts[name]
+    if (v !== undefined && typeof v !== 'string') {
+      throw new UsageError(`${name} must be a string (got ${v === null ? 'null' : typeof v})`)
+    }
+  }
+  const map: unknown = opts.map
+  if (map !== undefined && (typeof map !== 'object' || map === null || Array.isArray(map))) {
+    throw new UsageError(
+      `map must be an object of field -> file column, e.g. { customer_id: 'Email' } (got ${map === null ? 'null' : Array.isArray(map) ? 'an array' : typeof map}${typeof map === 'string' ? ": the CLI's --map text is parsed into that object by the CLI" : ''})`,
+    )
+  }
+  if (map !== undefined) {
+    for (const [field, column] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof column !== 'string') {
+        throw new UsageError(`map.${field} must be a column name (got ${typeof column})`)
+      }
+    }
+  }
+}
+
 export async function importFile(
   engine: Engine,
   file: string,
@@ -758,6 +785,7 @@ export async function importFile(
       "importFile(engine, file, opts) needs its options, at least the kind: { kind: 'orders' }",
     )
   }
+  checkOptionTypes(opts)
   if (opts.encoding !== undefined) opts = { ...opts, encoding: parseEncoding(opts.encoding) }
   if (opts.skipBadRows || opts.rejects !== undefined) {
     const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location

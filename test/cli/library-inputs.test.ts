@@ -1,0 +1,79 @@
+// Library calls with wrong inputs from JavaScript get a UsageError saying what is wrong, as the
+// README promises of every failure (these were TypeErrors, a SQL conversion error, or the engine's
+// "Table ... does not exist").
+import { join, resolve } from 'node:path'
+import { afterEach, expect, test } from 'vitest'
+import type { Engine } from '../../src/data/engine.ts'
+import {
+  analyze,
+  buildCustomerSummary,
+  buildRfm,
+  computeAnalysis,
+  importFile,
+  openSource,
+  openWorkspace,
+  UsageError,
+} from '../../src/index.ts'
+import { tempDir } from '../helpers/cli.ts'
+
+const CDNOW = resolve(import.meta.dirname, '../../data/cdnow/cdnow_sample_orders.csv')
+const open: Engine[] = []
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.close()
+})
+const as = <T>(v: unknown): T => v as T
+
+test('read options of the wrong type: tz, map as CLI text, map values', async () => {
+  await expect(openSource(CDNOW, { tz: as<string>(5) })).rejects.toThrow(
+    new UsageError('tz must be a string (got number)'),
+  )
+  await expect(
+    openSource(CDNOW, { map: as<Record<string, string>>('customer_id=x') }),
+  ).rejects.toThrow(/map must be an object of field -> file column.*got string/)
+  await expect(
+    openSource(CDNOW, { map: as<Record<string, string>>({ amount: 3 }) }),
+  ).rejects.toThrow(new UsageError('map.amount must be a column name (got number)'))
+  const e = await openWorkspace(':memory:')
+  open.push(e)
+  await expect(
+    importFile(e, CDNOW, { kind: 'orders', dateFormat: as<string>(1) }),
+  ).rejects.toBeInstanceOf(UsageError)
+})
+
+test('computeAnalysis without options, analyze without a directory, a horizon as text', async () => {
+  const { engine } = await openSource(CDNOW)
+  open.push(engine)
+  await expect(computeAnalysis(engine, as<never>(undefined))).rejects.toThrow(
+    /computeAnalysis\(engine, opts\) needs its options/,
+  )
+  await expect(analyze(engine, as<string>(5), { source: 'x' })).rejects.toThrow(
+    new UsageError('analyze(engine, outDir, opts) needs the directory to write to (got number)'),
+  )
+  const run = computeAnalysis(engine, {
+    source: 'x',
+    asOf: '1997-09-30',
+    value: false,
+    insights: false,
+    predictions: { horizon: as<number>('52') },
+  })
+  await expect(run).rejects.toThrow(
+    new UsageError('horizon (--horizon) must be a number (got "52", string)'),
+  )
+})
+
+test('buildRfm before a summary says to build one first; after it, it scores', async () => {
+  const e = await openWorkspace(join(tempDir('loyals-lib-'), 'w.duckdb'))
+  open.push(e)
+  await importFile(e, CDNOW, { kind: 'orders' })
+  const early = await buildRfm(e).then(
+    () => null,
+    (err: unknown) => err,
+  )
+  expect(early).toBeInstanceOf(UsageError)
+  expect((early as Error).message).toBe(
+    'buildRfm scores the customer summary table customer_summary, which does not exist: run buildCustomerSummary first',
+  )
+  await buildCustomerSummary(e, { unit: 'week', asOf: '1997-09-30' })
+  const rfm = await buildRfm(e)
+  expect(rfm.segments.reduce((a, s) => a + s.customers, 0)).toBe(2357)
+})
