@@ -37,4 +37,30 @@ describe('waterfall axis', () => {
     )
     expect(ticks(svg).map((x) => x.label)).toEqual(['0', '20', '40', '60', '80', '100'])
   })
+
+  it('keeps an edge figure on the canvas on a phone: aligned to the edge, not centred past it', () => {
+    const svg = waterfallSvg(
+      [
+        { label: 'Gross margin', value: 12.5, total: true },
+        { label: 'Total', value: 12.5, total: true },
+      ],
+      { title: 'Value breakdown', format: (v) => `KWD ${v}` },
+      'narrow',
+    )
+    const texts = [
+      ...svg.matchAll(
+        /<text class="tick" x="([\d.]+)" text-anchor="(\w+)"[^>]*>(KWD [^<]*)<\/text>/g,
+      ),
+    ]
+    expect(texts.length).toBeGreaterThan(2)
+    for (const [, x, anchor, label] of texts) {
+      const w = (label as string).length * 6.6
+      const left =
+        anchor === 'start' ? Number(x) : anchor === 'end' ? Number(x) - w : Number(x) - w / 2
+      expect(left, label).toBeGreaterThanOrEqual(0)
+      expect(left + w, label).toBeLessThanOrEqual(360)
+    }
+    expect(texts[0]?.[3]).toBe('KWD 0')
+    expect(texts[0]?.[2]).toBe('start')
+  })
 })

@@ -84,9 +84,20 @@ export function waterfallSvg(
   const sx = (v: number) => m.left + ((v - x0) / (x1 - x0)) * w
   const parts: string[] = []
   for (const t of [...new Set([...ticksNeg, ...ticksPos])]) {
+    const text = opts.format(t)
+    // a figure centred on a tick near the edge ran off the canvas ("KWD 0" at the narrow layout's
+    // left edge showed as "WD 0"): there it is aligned to the edge instead (~6.6 units a character)
+    const half = (text.length * 6.6) / 2
+    const at = sx(t)
+    const anchor =
+      at - half < 2
+        ? `x="${r2(Math.max(2, at - 4))}" text-anchor="start"`
+        : at + half > width - 2
+          ? `x="${r2(Math.min(width - 2, at + 4))}" text-anchor="end"`
+          : `x="${r2(at)}" text-anchor="middle"`
     parts.push(
-      `<line class="grid" x1="${r2(sx(t))}" y1="${m.top}" x2="${r2(sx(t))}" y2="${height - m.bottom}"/>`,
-      `<text class="tick" x="${r2(sx(t))}" y="${height - m.bottom + 18}" text-anchor="middle">${escapeHtml(opts.format(t))}</text>`,
+      `<line class="grid" x1="${r2(at)}" y1="${m.top}" x2="${r2(at)}" y2="${height - m.bottom}"/>`,
+      `<text class="tick" ${anchor} y="${height - m.bottom + 18}">${escapeHtml(text)}</text>`,
     )
   }
   steps.forEach((s, i) => {
