@@ -131,10 +131,14 @@ export function runTick(store: OpsStore, nowMs: number, pageSize = 500): Promise
 
 async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<TickReport> {
   const started = Date.now()
-  // A tick dated later than the clock (an admin's `now`) finds the occasions due by then, so it
-  // fires them early, but decides and sends what it plans at the clock, and releases only the
-  // held actions due at the clock: a made-up time must not move a real message's time.
-  const sendMs = Math.min(nowMs, store.now())
+  // A tick dated other than the clock (an admin's `now`) finds the occasions due by then, but
+  // decides and sends what it plans at the clock, and releases only the held actions due at the
+  // clock: a made-up time must not move a real message's time. Later, it fires them early; earlier
+  // (a missed tick caught up after an outage), its messages still go out now, so the contact
+  // budget and quiet hours are those of now (decided as of the past time, a fourth contact in a
+  // week went out, and a marketing SMS at 23:00). `loyals tick --now` without a server sets the
+  // store's clock itself: there both are the given time.
+  const sendMs = store.now()
   const report: { playbookId: string; trigger: string; candidates: number; actions: number }[] = []
   let actions = 0
   let queued = 0
