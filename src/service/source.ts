@@ -133,6 +133,27 @@ export function readingNotes(r: ImportResult): string[] {
 /** What an import decided without being told, in words (empty when it decided nothing). */
 export function importNotes(r: ImportResult): string[] {
   const out = readingNotes(r)
+  // what `loyals import` warns of an orders file's refunds, said by analyze FILE too (it was lost)
+  const suspect = r.suspectRefunds
+  const refundNote = (o: { orders: number; examples: string }, what: string, advice: string) => {
+    if (o.orders === 0) return
+    const one = o.orders === 1
+    out.push(
+      `${r.file}: ${o.orders} order${one ? ' is' : 's are'} ${what.replace('IT', one ? 'it was' : 'they were')} (${o.examples}${o.orders > 3 ? ', ...' : ''}); ${advice}`,
+    )
+  }
+  if (suspect) {
+    refundNote(
+      suspect.over,
+      'refunded by more than IT paid',
+      'taken as given, so revenue nets the whole refund: check the refund amounts or their order ids',
+    )
+    refundNote(
+      suspect.early,
+      'refunded before IT placed',
+      'taken as given: check the dates or the order ids',
+    )
+  }
   if (r.rejected > 0) {
     out.push(
       `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,

@@ -261,15 +261,15 @@ export async function buildCustomerSummary(
  * customer who pays in yen would rank first on the number alone.
  */
 async function refuseMixedCurrencies(engine: Engine, source: string | undefined): Promise<never> {
-  const rows = await engine.query<{ currency: string; n: number }>(
-    orderCurrencies(engine.dialect, source ? { source } : {}),
+  const rows = await engine.query<{ currency: string; n: number; first: string | null }>(
+    orderCurrencies(engine.dialect, { ...(source ? { source } : {}), first: true }),
   )
   const each = rows.map(
     (r) =>
-      `${r.currency} on ${Number(r.n).toLocaleString('en-US')} row${Number(r.n) === 1 ? '' : 's'}`,
+      `${r.currency} on ${Number(r.n).toLocaleString('en-US')} row${Number(r.n) === 1 ? '' : 's'}${r.first ? `, first ${r.first}` : ''}`,
   )
   throw new DataError(
-    `the orders are in ${rows.length} currencies (${each.join(', ')}): adding their amounts without conversion would be wrong. Convert the amounts to one currency before importing, or import each currency's orders into a workspace of its own (--db).`,
+    `the orders are in ${rows.length} currencies (${each.join(rows.some((r) => r.first) ? '; ' : ', ')}): adding their amounts without conversion would be wrong. Convert the amounts to one currency before importing, or import each currency's orders into a workspace of its own (--db).`,
     { currencies: rows.map((r) => r.currency) },
   )
 }

@@ -588,7 +588,7 @@ describe('loyals analyze with bad input', () => {
     const mixed = runCli(['analyze', file, '--out', join(dir, 'mixed'), '--no-insights'])
     expect(mixed.code).toBe(1)
     expect(mixed.stderr).toContain(
-      'the orders are in 2 currencies (USD on 3 rows, EUR on 1 row): adding their amounts without conversion would be wrong',
+      `the orders are in 2 currencies (USD on 3 rows, first ${file}:2; EUR on 1 row, first ${file}:3): adding their amounts without conversion would be wrong`,
     )
     expect(existsSync(join(dir, 'mixed', 'summary.json'))).toBe(false)
     const sum = runCli(['summary', file])
@@ -601,7 +601,7 @@ describe('loyals analyze with bad input', () => {
       'order_id,customer_id,ordered_at,amount,currency,status\nS1,A,2024-01-01,10,USD,paid\nS2,A,2024-01-05,20,EUR,paid\nS3,B,2024-01-03,5,USD,cancelled\n',
     )
     expect(runCli(['summary', status]).stderr).toContain(
-      'the orders are in 2 currencies (USD on 2 rows, EUR on 1 row)',
+      `the orders are in 2 currencies (USD on 2 rows, first ${status}:2; EUR on 1 row, first ${status}:3)`,
     )
     // one currency: B's refund is more than B bought: said, and measured in summary.json
     writeFileSync(file, readFileSync(file, 'utf8').replace('20,EUR', '20,USD'))

@@ -540,7 +540,10 @@ describe('dates, time zones and amounts', () => {
     const comma = write(
       dir,
       'suffix-comma.csv',
-      'order_id;customer_id;ordered_at;amount\nT1;t1;2024-01-05;12,50 €\nT2;t1;2024-01-06;1 234,50\nT3;t1;2024-01-07;1\u00a0000,00 €\nT4;t1;2024-01-08;2\u202f000\u202f000,25\nT5;t1;2024-01-09;1.234.567,50\n',
+      'order_id;customer_id;ordered_at;amount\nT1;t1;2024-01-05;12,50 €\nT2;t1;2024-01-06;1 234,50\nT3;t1;2024-01-07;1\u00a0000,00 €\nT4;t1;2024-01-08;2\u202f000\u202f000,25\nT5;t1;2024-01-09;1.234.567,50\n' +
+        // as Excel and Intl (de-DE, fr-FR) write money: a no-break space before the symbol or
+        // after it, and the minus sign U+2212
+        'T6;t1;2024-01-10;12,00\u00a0€\nT7;t1;2024-01-11;€\u00a012,00\nT8;t1;2024-01-12;\u22125,00\u202f€\n',
     )
     const r = await orders(comma)
     expect(r.decimalCommaFound).toEqual(['amount'])
@@ -558,7 +561,15 @@ describe('dates, time zones and amounts', () => {
         )
       ).map((x) => x.amount)
     expect(await amounts(point)).toEqual([12.5, 3, 4, 5.25, -2.5])
-    expect(await amounts(comma)).toEqual([12.5, 1234.5, 1000, 2000000.25, 1234567.5])
+    expect(await amounts(comma)).toEqual([12.5, 1234.5, 1000, 2000000.25, 1234567.5, 12, 12, -5])
+    // the same with a decimal point: 12.00 USD after a no-break space, a minus sign
+    const typo = write(
+      dir,
+      'typographic.csv',
+      'order_id,customer_id,ordered_at,amount\nV1,v1,2024-01-05,12.00\u00a0USD\nV2,v1,2024-01-06,$\u00a03.50\nV3,v1,2024-01-07,\u22122.25\n',
+    )
+    await orders(typo)
+    expect(await amounts(typo)).toEqual([12, 3.5, -2.25])
   })
 
   test('1.234,50 reads as 1234.5 with --decimal-comma, or found so when no value has a decimal point', async () => {

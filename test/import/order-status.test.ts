@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
-import { importNotes } from '../../src/service/source.ts'
+import { importNotes, openSource } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from './helpers.ts'
@@ -428,5 +428,66 @@ describe('orders with a status', () => {
     } finally {
       await e.close()
     }
+  })
+
+  test('German, Dutch and Italian export headers name the amount and the order id', async () => {
+    const cases = [
+      ['Bestellnr;Kunde;Datum;Gesamtsumme', 'Bestellnr', 'Gesamtsumme'],
+      ['Auftragsnummer;Kunde;Datum;Rechnungsbetrag', 'Auftragsnummer', 'Rechnungsbetrag'],
+      ['Ordernummer;Klant;Datum;Totaalbedrag', 'Ordernummer', 'Totaalbedrag'],
+      ['Numero ordine;Cliente;Data;Importo totale', 'Numero ordine', 'Importo totale'],
+    ] as const
+    for (const [header, order, amount] of cases) {
+      const f = write(
+        dir,
+        `${order}.csv`,
+        `${header}\nN1;k1;2024-01-05;12,50\nN2;k1;2024-01-06;7,00\n`,
+      )
+      const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+      expect(r.columns, header).toMatchObject({ order_id: order, amount })
+    }
+  })
+
+  test('analyze FILE says what loyals import warns of refunds: more than paid, before the order', async () => {
+    const f = write(
+      dir,
+      'over-refund.csv',
+      [
+        'order_id,customer_id,ordered_at,amount',
+        '2005,a,2024-03-05,55',
+        '2005,a,2024-03-06,-60',
+        '2006,b,2024-03-07,10',
+        '2006,b,2024-03-01,-4',
+      ].join('\n'),
+    )
+    const { engine: e, notes } = await openSource(f)
+    await e.close()
+    expect(notes).toContain(
+      `${f}: 1 order is refunded by more than it was paid (2005 (line 3): 60.00 refunded of 55.00 paid); taken as given, so revenue nets the whole refund: check the refund amounts or their order ids`,
+    )
+    expect(notes.some((n) => n.includes('1 order is refunded before it was placed (2006'))).toBe(
+      true,
+    )
+  })
+
+  test('flat JSON records get the notes a CSV gets of unread columns; nested ones do not', async () => {
+    const rec = (c: string, d: string) =>
+      JSON.stringify({ customer_id: c, email: `${c}@x.com`, date: d, amount: 5, junk: 'x' })
+    const flat = write(
+      dir,
+      'flat.ndjson',
+      `${rec('j1', '2024-01-01')}\n${rec('j2', '2024-01-02')}\n`,
+    )
+    const r = await importFile(engine, flat, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.unusedColumns).toEqual(['email', 'junk'])
+    expect(r.otherCustomers).toEqual({ read: 'customer_id', others: ['email'] })
+    const nested = write(
+      dir,
+      'nested.ndjson',
+      `${JSON.stringify({ id: 1, customer: { id: 7, email: 'n@x.com' }, created_at: '2024-01-01T00:00:00Z', total_price: '5.00' })}\n`,
+    )
+    const n = await importFile(engine, nested, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(n.unusedColumns).toEqual([])
+    expect(n.otherCustomers).toBeUndefined()
   })
 })

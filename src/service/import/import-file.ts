@@ -1397,6 +1397,8 @@ async function importFileOnce(
               columns: CUSTOMER_COLUMNS,
             }
     let ordersAsView = false
+    // every order row plain (an id seen once, no refund): a scratch import then has no refund to check
+    let ordersPlain = false
     // order lines come with the orders of a Shopify export and of a file of line items with ids
     const hasLines =
       kind === 'orders' &&
@@ -1430,6 +1432,7 @@ async function importFileOnce(
         (await count(engine, 'SELECT count(*) AS n FROM (SELECT 1 FROM orders LIMIT 1)')) === 0
       const asView = plain && emptyOrders
       ordersAsView = asView
+      ordersPlain = plain
       await engine.exec(
         importOrderRows(engine.dialect, {
           tz,
@@ -1772,8 +1775,10 @@ async function importFileOnce(
             importReturnsBeforeOrder(engine.dialect, { rows: 'import_kind_rows' }).sql,
           )
         : undefined
+    // a scratch store (analyze FILE) counts no refunds (no statistics scan): unless every row was
+    // plain it looks, so that analyze FILE warns of them as loyals import does
     const suspect =
-      kind === 'orders' && Number(stats?.refunds ?? 0) > 0
+      kind === 'orders' && (opts.scratch ? !ordersPlain : Number(stats?.refunds ?? 0) > 0)
         ? await engine.query<{
             problem: 'over' | 'early'
             order_id: string
@@ -1812,6 +1817,9 @@ async function importFileOnce(
         : spec.fields.flatMap((f) =>
             f.type === 'date' && f.header !== null && headerNamesUtc(f.header) ? [f.header] : [],
           )
+    // JSON records without nested fields read like a CSV's rows: the same notes of unread columns
+    // (nested ones flatten to customer.id, customer.email ...: every field the shop's API has)
+    const flatRecords = format !== 'jsonl' || !columns.some((c) => c.includes('.'))
     return {
       importId,
       file,
@@ -1899,7 +1907,7 @@ async function importFileOnce(
       jsonWrapper: null,
       guessedCustomer: mapping.guessedCustomer ?? null,
       unusedColumns:
-        mapping.layout === 'plain' && format !== 'jsonl'
+        mapping.layout === 'plain' && flatRecords
           ? columns.filter((c) => !Object.values(mapping.columns).includes(c))
           : [],
       ...(mapping.minorUnits ? { minorUnits: true } : {}),
@@ -1907,9 +1915,9 @@ async function importFileOnce(
         mapping.otherAmounts && mapping.columns.amount
           ? { read: mapping.columns.amount, others: mapping.otherAmounts }
           : null,
-      // as the unused columns: JSON's records name their customer's every field (customer.id,
-      // customer.email), which says nothing of the file
-      ...(mapping.otherCustomers && mapping.columns.customer_id && format !== 'jsonl'
+      // as the unused columns: JSON's nested records name their customer's every field
+      // (customer.id, customer.email), which says nothing of the file
+      ...(mapping.otherCustomers && mapping.columns.customer_id && flatRecords
         ? { otherCustomers: { read: mapping.columns.customer_id, others: mapping.otherCustomers } }
         : {}),
       repeatedHeaders: repeatedHeaders(mapping.columns, columns),

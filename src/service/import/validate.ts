@@ -366,6 +366,14 @@ const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
 const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
+ * SQL: money text as a spreadsheet or Intl writes it, in plain characters: the no-break spaces
+ * U+00A0 and U+202F ("12,00 €" from Excel or de-DE formatting) as spaces, the minus sign U+2212 as
+ * '-' (else the digits-only step dropped it: −5 read as 5, so such text was refused).
+ */
+const typographic = (r: string): string =>
+  `replace(replace(replace(${r}, '\u00a0', ' '), '\u202f', ' '), '\u2212', '-')`
+
+/**
  * What decimalCommaSql makes of a number with a point that is no thousands separator ('12.50',
  * '1,234.50'): no number, so that the row is a bad one. Read with a point, such a value beside
  * '1,500' read with a comma would mix the two ways of writing numbers in one column unseen.
@@ -379,7 +387,8 @@ export const POINT_IN_COMMA_FILE = '(decimal point)'
  * number is 12.5 whatever the flag says); text of any other shape is left as it is, so its
  * problem is reported in the file's own words.
  */
-export function decimalCommaSql(r: string, points = true): string {
+export function decimalCommaSql(raw: string, points = true): string {
+  const r = typographic(raw)
   // around the digits only what a money text has: signs, spaces, parentheses, symbols, codes
   const around = '[-+ ()€$£¥A-Z]*'
   // thousands grouped by points, or by spaces as French and Nordic exports write them (Excel's
@@ -394,7 +403,8 @@ export function decimalCommaSql(r: string, points = true): string {
  * Parse money and quantities. `fast` is `try_cast(r AS DOUBLE)`, computed once by the caller; the
  * formatted-amount path runs only for the rows where it failed (CASE evaluates selectively).
  */
-export function numberSql(r: string, fast: string): string {
+export function numberSql(raw: string, fast: string): string {
+  const r = typographic(raw)
   const digits = `regexp_replace(${r}, '[^0-9.+-]', '', 'g')`
   // a trailing minus (12.50-) is the sign in front
   const signed = `CASE WHEN ends_with(${digits}, '-') THEN '-' || rtrim(${digits}, '-') ELSE ${digits} END`
