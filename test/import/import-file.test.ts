@@ -221,7 +221,7 @@ describe('keys, duplicates and refunds', () => {
     const before = await fingerprint(engine)
     const e = await importError(() => orders(f))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${f}:12 order_id: order A-1 also on line 6 with different content`,
+      `${f}:12 order_id: order A-1 also on line 6 with different content (amount)`,
     ])
     expect(await fingerprint(engine)).toEqual(before)
   })
@@ -236,7 +236,7 @@ describe('keys, duplicates and refunds', () => {
     const e = await importError(() => orders(f))
     expect(e.problems.map(formatProblem)).toEqual([
       `${f}:3 amount: cannot read '-1O.00' as an amount`,
-      `${f}:4 order_id: order 1 also on line 2 with different content`,
+      `${f}:4 order_id: order 1 also on line 2 with different content (ordered_at, amount)`,
     ])
     // the first row bad: the one after it is the order, and is stored when the bad one is skipped
     const g = write(
@@ -2190,7 +2190,7 @@ describe('formats', () => {
     )
     const d = await importError(() => orders(dup))
     expect(d.problems.map(formatProblem)).toEqual([
-      `${dup}:14 (record 3) order_id: order p4 also in record 1 (line 2) with different content`,
+      `${dup}:14 (record 3) order_id: order p4 also in record 1 (line 2) with different content (amount)`,
     ])
     for (const body of ['{"orders": []}\n', '{\n  "orders": []\n}\n']) {
       const empty = write(dir, 'empty-page.json', body)

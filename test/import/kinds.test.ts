@@ -84,7 +84,7 @@ describe('referrals', () => {
       [
         '2 referrer: empty value: referrer_id is required',
         "3 date: cannot read 'yesterday' as a date (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)",
-        '5 referred: referral A > E also on line 4 with different content',
+        '5 referred: referral A > E also on line 4 with different content (date)',
       ],
     )
   })
@@ -106,7 +106,7 @@ describe('referrals', () => {
     const g = write(dir, 'w.csv', 'referrer,referred,date\n123,D,2024-01-05\n123.0,D,2024-01-07\n')
     const e = await importError(() => load('referrals', g))
     expect(e.problems.map(formatProblem)).toEqual([
-      `${g}:3 referred: referral 123 > D also on line 2 with different content`,
+      `${g}:3 referred: referral 123 > D also on line 2 with different content (date)`,
     ])
   })
 
@@ -230,7 +230,7 @@ describe('tickets', () => {
         '3 satisfaction: satisfaction must be from 1 to 5',
         '4 resolved_at: resolved before it was opened',
         "5 handling_minutes: cannot read 'ten' as a number of minutes",
-        '7 ticket_id: ticket T7 also on line 6 with different content',
+        '7 ticket_id: ticket T7 also on line 6 with different content (channel)',
       ],
     )
   })

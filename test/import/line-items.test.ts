@@ -347,7 +347,7 @@ describe('orders file of line items', () => {
     const f = write(dir, 'mapped.csv', RETAIL)
     const e = await importError(() => orders(f, { map: { amount: 'UnitPrice' } }))
     expect(e.problems.map(formatProblem)).toContain(
-      `${f}:3 InvoiceNo: order 536365 also on line 2 with different content`,
+      `${f}:3 InvoiceNo: order 536365 also on line 2 with different content (UnitPrice)`,
     )
   })
 })

@@ -1217,13 +1217,23 @@ SELECT ${key} AS k FROM import_typed WHERE ${scope} GROUP BY ${key} HAVING count
     // content is not what the file means ('-1O.00' read as no amount, where the amount meant
     // would have made it a refund, outside the scope), and its problem names it already.
     // (NOT EXISTS, not NOT IN: one NULL line would turn a NOT IN off for every row.)
+    // which columns differ, named as the file names them: "with different content" alone left
+    // the user to compare two rows of twenty columns (a line-item export's Quantity)
+    const differs = spec.fields
+      .filter((f) => f.field !== u.field && !f.field.startsWith('__'))
+      .map((f) => {
+        const v = `coalesce(CAST(${ident(f.field)} AS VARCHAR), '~')`
+        return `CASE WHEN ${v} <> first_value(${v}) OVER w THEN ${lit(f.header ?? f.field)} END`
+      })
+    const which = differs.length > 0 ? `concat_ws(', ', ${differs.join(', ')})` : "''"
     post = `;
 INSERT INTO import_problems
 SELECT ${LINE}, ${lit(h)}, ${lit(`${u.noun} `)} || ${key} || ' also on line ' || first_line || ' with different content'
+  || CASE WHEN which <> '' THEN ' (' || which || ')' ELSE '' END
 FROM (
   SELECT ${LINE}, ${key}, h,
-    first_value(${LINE}) OVER w AS first_line, first_value(h) OVER w AS first_h
-  FROM (SELECT ${LINE}, ${key}, md5(concat(${content})) AS h FROM import_typed
+    first_value(${LINE}) OVER w AS first_line, first_value(h) OVER w AS first_h, ${which} AS which
+  FROM (SELECT *, md5(concat(${content})) AS h FROM import_typed
         WHERE ${scope} AND ${key} IN (SELECT k FROM import_dupkeys)
           AND NOT EXISTS (SELECT 1 FROM import_problems p WHERE p.line = import_typed.${LINE}))
   WINDOW w AS (PARTITION BY ${key} ORDER BY ${LINE})
