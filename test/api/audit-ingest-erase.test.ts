@@ -222,6 +222,15 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect(a.status).toBe('stored')
     expect(b.status).toBe('stored')
     expect((await odd('p_%1')).json).toEqual({ eventId: a.eventId, status: 'duplicate' })
+    // another customer whose id is this one's whole event id: its events are not this one's
+    const q = (body: Record<string, string>) => h.call('POST', '/v1/customers', { body })
+    const mine = (await q({ customer_id: 'q', email: 'a@x.com', name: 'A' })).json
+    const base = String(mine.eventId).slice('customer:'.length)
+    expect((await q({ customer_id: base, email: 'b@x.com', name: 'B' })).json.status).toBe('stored')
+    expect((await q({ customer_id: 'q', email: 'a@x.com', name: 'A' })).json).toEqual({
+      eventId: mine.eventId,
+      status: 'duplicate',
+    })
   })
 
   it('finds an email-spelled id typed in another case or with spaces on every route', async () => {

@@ -9,7 +9,7 @@ import { resolveServicePolicy, type ServicePolicy } from '../../core/ops/service
 import type { ValueConfig } from '../../core/value/config.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { customerRecord } from '../../data/queries/api-customer-record.ts'
-import { latestIdentifyEvent } from '../../data/queries/api-identify-event.ts'
+import { identifyEventsFrom } from '../../data/queries/api-identify-event.ts'
 import { importedOrderRange } from '../../data/queries/api-imported-order-range.ts'
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
@@ -393,8 +393,12 @@ export class OpsStore {
    * null: what a retried direct customer answers as its eventId.
    */
   async identifyEventId(base: string): Promise<string | null> {
-    const rows = await this.use((e) => e.query(latestIdentifyEvent(e.dialect, base)))
-    return rows.length > 0 ? String(rows[0]!.event_id) : null
+    const rows = await this.use((e) => e.query(identifyEventsFrom(e.dialect, base)))
+    // `base:<revision>` only: customer `q:<hash>`'s events begin with customer q's base too
+    const ours = rows
+      .map((r) => String(r.event_id))
+      .find((id) => id === base || /^\d+$/.test(id.slice(base.length + 1)))
+    return ours ?? null
   }
 
   /** {@link getProfiles} for ids as users typed them, keyed by the id as typed. */
