@@ -142,6 +142,20 @@ describe('Gamma-Gamma bad and degenerate data', () => {
     expect(() => fitGammaGamma({ x, mx })).toThrow(
       /ran off to infinity .*: the transaction values .* do not vary/,
     )
+    // in any currency unit the same run-off, its figures in that unit: the mean negative
+    // log-likelihood moves by log c (spend's density over c), gamma by the factor c
+    const caught = (m: ArrayLike<number>): ConvergenceError => {
+      try {
+        fitGammaGamma({ x, mx: m })
+      } catch (e) {
+        return e as ConvergenceError
+      }
+      throw new Error('no run-off')
+    }
+    const one = caught(mx).details as { value: number; lastParams: number[] }
+    const big = caught(mx.map((v) => v * 1e6)).details as { value: number; lastParams: number[] }
+    expect(big.value - one.value).toBeCloseTo(Math.log(1e6), 6)
+    expect(big.lastParams[2]! - one.lastParams[2]!).toBeCloseTo(Math.log(1e6), 6)
   })
   it('refuses data with nobody repeating', () => {
     expect(() => fitGammaGamma({ x: [0, 0], mx: [0, 0] })).toThrow(/no customer with repeat/)

@@ -412,7 +412,14 @@ function inSpendUnits(e: ConvergenceError, logUnit: number): ConvergenceError {
     /\(log gamma = (-?[0-9.]+)\)/,
     (_, v: string) => `(log gamma = ${(Number(v) + logUnit).toFixed(1)})`,
   )
-  return new ConvergenceError(message, iterations, last, rest)
+  // the mean negative log-likelihood where it stopped, of spend in the currency: + log(unit) (the
+  // density of m is that of m / unit over unit); the start, log-parameters, as lastParams
+  const moved: Record<string, unknown> = { ...rest }
+  if (typeof rest.value === 'number') moved.value = rest.value + logUnit
+  if (Array.isArray(rest.start) && rest.start.length === 3) {
+    moved.start = rest.start.map((v: number, i: number) => (i === 2 ? v + logUnit : v))
+  }
+  return new ConvergenceError(message, iterations, last, moved)
 }
 
 /** Plain-words meaning of a Gamma-Gamma parameter running off to a boundary. */
