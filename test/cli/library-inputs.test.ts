@@ -77,3 +77,12 @@ test('buildRfm before a summary says to build one first; after it, it scores', a
   const rfm = await buildRfm(e)
   expect(rfm.segments.reduce((a, s) => a + s.customers, 0)).toBe(2357)
 })
+
+test('a history value given as text is named with its type, not printed as if valid', async () => {
+  const { bgnbd, DataError } = await import('../../src/index.ts')
+  const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
+  expect(() => bgnbd.probabilityAlive(params, as<number>('2'), 30, 38)).toThrow(
+    new DataError('invalid history: x must be a number (got string "2")'),
+  )
+  expect(bgnbd.probabilityAlive(params, 2, 30, 38)).toBeGreaterThan(0)
+})

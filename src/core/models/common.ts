@@ -709,8 +709,25 @@ export function checkParams(model: string, p: Record<string, number>): void {
   }
 }
 
+/** DataError naming which of a history's values is not a number, and its type. */
+function notNumbers(x: unknown, tx: unknown, T: unknown): never {
+  const bad = (
+    [
+      ['x', x],
+      ['t_x', tx],
+      ['T', T],
+    ] as const
+  ).filter(([, v]) => typeof v !== 'number')
+  throw new DataError(
+    `invalid history: ${bad.map(([n, v]) => `${n} must be a number (got ${v === null ? 'null' : typeof v} ${JSON.stringify(v)})`).join(', ')}`,
+  )
+}
+
 /** Throws DataError unless 0 <= tx <= T, x >= 0, all finite. */
 export function checkHistory(x: number, tx: number, T: number): void {
+  // from JavaScript a '2' read from a CSV passes the comparisons by coercion: name the type (the
+  // typeof tests first: this runs once per customer scored)
+  if (typeof x !== 'number' || typeof tx !== 'number' || typeof T !== 'number') notNumbers(x, tx, T)
   if (!(x >= 0 && tx >= 0 && T >= tx && Number.isFinite(x + tx + T))) {
     throw new DataError(`invalid history x=${x}, t_x=${tx}, T=${T}: need x >= 0 and 0 <= t_x <= T`)
   }
