@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { importNotes, openSource } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { tempDir } from '../helpers/cli.ts'
-import { write } from './helpers.ts'
+import { importError, write } from './helpers.ts'
 
 const WOO = [
   'Order ID,Order Date,Order Status,Customer Email,Order Total',
@@ -489,5 +490,28 @@ describe('orders with a status', () => {
     const n = await importFile(engine, nested, { kind: 'orders', now: new Date('2025-01-01') })
     expect(n.unusedColumns).toEqual([])
     expect(n.otherCustomers).toBeUndefined()
+  })
+
+  test("a Shopify export's item row naming another customer than its order is a bad row", async () => {
+    const head =
+      'Name,Email,Financial Status,Created at,Total,Lineitem quantity,Lineitem name,Lineitem price'
+    const f = write(
+      dir,
+      'shopify-two-customers.csv',
+      [
+        head,
+        '#2004,x@y.com,paid,2024-01-01 10:00:00 +0100,30,1,A,10',
+        '#2004,z@y.com,,,,2,B,10',
+        // an item row without an email is the order's, as Shopify writes them
+        '#2005,x@y.com,paid,2024-01-02 10:00:00 +0100,5,1,C,5',
+        '#2005,,,,,1,D,0',
+      ].join('\n'),
+    )
+    const e = await importError(() =>
+      importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') }),
+    )
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:2 Email: the rows of order #2004 name different customers (x@y.com and z@y.com)`,
+    ])
   })
 })

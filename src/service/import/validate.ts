@@ -704,13 +704,32 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
         ...orderPlace(c),
+        ...['__customer_lo', '__customer_hi'].map(
+          (field): FieldDef => ({
+            field,
+            header: null,
+            raw: `x.${field}`,
+            type: 'text',
+            required: false,
+          }),
+        ),
       ],
       // the quantity of the order's lines, each counted once (two exports pasted together repeat
-      // them; a re-sorted sheet moves some away from the order's first row)
-      from: `(SELECT *, ${customer} AS __customer,
+      // them; a re-sorted sheet moves some away from the order's first row); the customers its
+      // rows name (an item row naming another was ignored unseen: one order, one customer)
+      from: `(SELECT *, min(__customer) OVER o AS __customer_lo, max(__customer) OVER o AS __customer_hi
+        FROM (SELECT *, ${customer} AS __customer,
         sum(CASE WHEN __counted THEN ${qty} END) OVER (PARTITION BY trim(${name})) AS __qty
-        FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r) x`,
+        FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r)
+        WINDOW o AS (PARTITION BY trim(${name}))) x`,
       where: `${total} IS NOT NULL`,
+      checks: [
+        {
+          field: 'customer_id',
+          bad: '__customer_lo <> __customer_hi',
+          reason: `'the rows of order ' || order_id || ' name different customers (' || __customer_lo || ' and ' || __customer_hi || ')'`,
+        },
+      ],
       uniqueBy: { field: 'order_id', noun: 'order' },
       rawChecks: [c.line_quantity, c.line_price].flatMap((h) => (h ? [lineItemNumber(h)] : [])),
     }
