@@ -647,6 +647,14 @@ function lineItemNumber(header: string): { header: string; bad: string; reason: 
   }
 }
 
+/**
+ * The least and greatest customer an order's rows name (x.__customer_lo, x.__customer_hi, computed
+ * by the layout's `from`), carried to the checks: one order, one customer.
+ */
+const CUSTOMER_RANGE: readonly FieldDef[] = ['__customer_lo', '__customer_hi'].map(
+  (field): FieldDef => ({ field, header: null, raw: `x.${field}`, type: 'text', required: false }),
+)
+
 /** Field definitions for a kind and its recognised columns. */
 export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   const c = m.columns
@@ -704,15 +712,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'channel', 'text', false),
         col(c, 'campaign', 'text', false),
         ...orderPlace(c),
-        ...['__customer_lo', '__customer_hi'].map(
-          (field): FieldDef => ({
-            field,
-            header: null,
-            raw: `x.${field}`,
-            type: 'text',
-            required: false,
-          }),
-        ),
+        ...CUSTOMER_RANGE,
       ],
       // the quantity of the order's lines, each counted once (two exports pasted together repeat
       // them; a re-sorted sheet moves some away from the order's first row); the customers its
@@ -767,15 +767,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
               } satisfies FieldDef,
             ]
           : []),
-        ...['__customer_lo', '__customer_hi'].map(
-          (field): FieldDef => ({
-            field,
-            header: null,
-            raw: `x.${field}`,
-            type: 'text',
-            required: false,
-          }),
-        ),
+        ...CUSTOMER_RANGE,
       ],
       from: `(SELECT *, ${across('min')} AS __customer_lo, ${across('max')} AS __customer_hi
         FROM import_raw) x`,
