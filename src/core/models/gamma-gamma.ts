@@ -399,12 +399,15 @@ function inCurrency(
 
 /**
  * A ConvergenceError of the fit in spend units, said in the currency: log γ moved by log(unit) in
- * the message and in `lastParams` (log-parameters of a run-off, natural ones of a flat optimum).
+ * the message and in `lastParams` (log-parameters where the optimizer stopped, natural ones of a
+ * flat optimum: γ times unit).
  */
 function inSpendUnits(e: ConvergenceError, logUnit: number): ConvergenceError {
   if (logUnit === 0) return e
   const { iterations, lastParams, ...rest } = e.details as ConvergenceDetails
-  const onLogScale = rest.diverged !== undefined
+  // the optimizer's own errors (a run-off, no convergence, its budget spent) stop at
+  // log-parameters and count their likelihood evaluations; a flat optimum gives natural ones
+  const onLogScale = rest.diverged !== undefined || rest.evaluations !== undefined
   const last = lastParams.map((v, i) =>
     i !== 2 ? v : onLogScale ? v + logUnit : v * Math.exp(logUnit),
   )
