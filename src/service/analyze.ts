@@ -658,7 +658,11 @@ function qualityNotes(
     const rows = (n: number) => formatCount(n, 'refund row')
     const isAre = (n: number) => (n === 1 ? 'is' : 'are')
     const said = [
-      netted > 0 ? `${rows(netted)} (negative amounts) ${isAre(netted)} netted into revenue.` : '',
+      // the rows the import stores for a refunded amount or an unpaid status count too, so the
+      // note names them beside the file's negative amounts
+      netted > 0
+        ? `${rows(netted)} (negative amounts, refunded amounts, cancelled or refunded orders) ${isAre(netted)} netted into revenue.`
+        : '',
       leftRefunds > 0
         ? `${rows(leftRefunds)} of customers without a purchase day ${isAre(leftRefunds)} not netted into revenue (see the warning on them).`
         : '',

@@ -477,7 +477,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     const s = JSON.parse(r.stdout) as AnalysisSummary
     expect(s.revenue.total).toBe(140)
     expect(s.quality.map((n) => n.message)).toContainEqual(
-      '1 refund row (negative amounts) is netted into revenue. 1 refund row dated after the as-of date 2024-02-01 is not netted into revenue (not yet known then).',
+      '1 refund row (negative amounts, refunded amounts, cancelled or refunded orders) is netted into revenue. 1 refund row dated after the as-of date 2024-02-01 is not netted into revenue (not yet known then).',
     )
   })
 
