@@ -514,4 +514,21 @@ describe('orders with a status', () => {
       `${f}:2 Email: the rows of order #2004 name different customers (x@y.com and z@y.com)`,
     ])
   })
+
+  test("a replaced refund row is named as its order's refund, not as the order a second time", async () => {
+    const e = await openWorkspace(':memory:')
+    try {
+      const file = (refunded: number) =>
+        write(
+          dir,
+          `partial-${refunded}.csv`,
+          `order_id,customer_id,ordered_at,amount,refunded\nP1002,a,2024-02-02,100,${refunded}\n`,
+        )
+      await importFile(e, file(50), { kind: 'orders', now: new Date('2025-01-01') })
+      const r = await importFile(e, file(20), { kind: 'orders', now: new Date('2025-01-01') })
+      expect(r.changedOrders).toEqual([{ orderId: "P1002's refund", what: 'amount -50 -> -20' }])
+    } finally {
+      await e.close()
+    }
+  })
 })

@@ -77,7 +77,10 @@ export function importChangedOrders(_d: Dialect): Query {
     .map((c) => `CASE WHEN r.${ident(c)} IS DISTINCT FROM o.${ident(c)} THEN '${c}' END`)
     .join(', ')
   return {
-    sql: `SELECT coalesce(r.order_id, r.order_key) AS order_id,
+    // a refund row (amount < 0) of an order is named as its refund: "#1002" twice, for the order
+    // and its refund row, read as one order listed twice
+    sql: `SELECT coalesce(r.order_id, r.order_key)
+    || CASE WHEN r.amount < 0 AND r.order_id IS NOT NULL THEN '''s refund' ELSE '' END AS order_id,
   concat_ws('; ', ${change('customer', 'customer_id', text)}, ${change('amount', 'amount', num)}, ${when},
     nullif(concat_ws(', ', ${others}), '')) AS what
 FROM import_write r JOIN orders o ON o.order_key = r.order_key
