@@ -153,3 +153,20 @@ export const VIP_OR_REGULAR: ValueConfigInput = {
     ],
   },
 }
+
+type PlaybookInput = NonNullable<OpsConfigInput['playbooks']>[number]
+
+/** A marketing playbook of one webhook message (template = its id) to `url`, on `channel`. */
+export function messagePlaybook(
+  id: string,
+  trigger: PlaybookInput['trigger'],
+  channel: 'email' | 'sms' = 'email',
+  url = 'http://127.0.0.1:9/hook',
+): PlaybookInput {
+  return {
+    id,
+    department: 'marketing',
+    trigger,
+    actions: [{ type: 'webhook', url, channel, template: id }],
+  }
+}

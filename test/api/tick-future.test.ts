@@ -3,25 +3,13 @@
 // 2026-12-05 decided an SMS held for quiet hours again and pushed it three days late, and queued
 // onboarding steps for a time nobody would deliver them at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OpsConfigInput } from '../../src/core/ops/config.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, identifyEvent, orderEvent } from './harness.ts'
+import { type Harness, harness, identifyEvent, messagePlaybook, orderEvent } from './harness.ts'
 
 const T0 = Date.parse('2026-12-01T22:00:00Z') // inside SMS quiet hours (21-8 UTC)
 const FUTURE = '2026-12-05T18:00:00.000Z'
 const hook = 'http://127.0.0.1:9/hook'
-type PlaybookInput = NonNullable<OpsConfigInput['playbooks']>[number]
-/** A marketing playbook of one message. */
-const message = (
-  id: string,
-  trigger: PlaybookInput['trigger'],
-  channel: 'email' | 'sms' = 'email',
-): PlaybookInput => ({
-  id,
-  department: 'marketing',
-  trigger,
-  actions: [{ type: 'webhook', url: hook, channel, template: id }],
-})
+const message = messagePlaybook
 
 describe.each(STORES)('a tick dated in the future on $name', (kind) => {
   let h: Harness

@@ -2,24 +2,12 @@
 // by then, but its messages go out now: the contact budget and quiet hours are those of now. QA's
 // tick "as of" a week ago sent a fourth contact within the week and a marketing SMS at 23:00.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OpsConfigInput } from '../../src/core/ops/config.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, identifyEvent, orderEvent } from './harness.ts'
+import { type Harness, harness, identifyEvent, messagePlaybook, orderEvent } from './harness.ts'
 
 const T0 = Date.parse('2027-06-01T23:00:00Z') // inside SMS quiet hours (21-8 UTC)
 const PAST = '2027-05-24T12:00:00.000Z'
-const hook = 'http://127.0.0.1:9/hook'
-type PlaybookInput = NonNullable<OpsConfigInput['playbooks']>[number]
-const message = (
-  id: string,
-  trigger: PlaybookInput['trigger'],
-  channel: 'email' | 'sms',
-): PlaybookInput => ({
-  id,
-  department: 'marketing',
-  trigger,
-  actions: [{ type: 'webhook', url: hook, channel, template: id }],
-})
+const message = messagePlaybook
 
 describe.each(STORES)('a tick dated in the past on $name', (kind) => {
   let h: Harness
