@@ -135,24 +135,8 @@ export function importNotes(r: ImportResult): string[] {
   const out = readingNotes(r)
   // what `loyals import` warns of an orders file's refunds, said by analyze FILE too (it was lost)
   const suspect = r.suspectRefunds
-  const refundNote = (o: { orders: number; examples: string }, what: string, advice: string) => {
-    if (o.orders === 0) return
-    const one = o.orders === 1
-    out.push(
-      `${r.file}: ${o.orders} order${one ? ' is' : 's are'} ${what.replace('IT', one ? 'it was' : 'they were')} (${o.examples}${o.orders > 3 ? ', ...' : ''}); ${advice}`,
-    )
-  }
   if (suspect) {
-    refundNote(
-      suspect.over,
-      'refunded by more than IT paid',
-      'taken as given, so revenue nets the whole refund: check the refund amounts or their order ids',
-    )
-    refundNote(
-      suspect.early,
-      'refunded before IT placed',
-      'taken as given: check the dates or the order ids',
-    )
+    for (const n of suspectRefundNotes(suspect, 'taken')) out.push(`${r.file}: ${n}`)
   }
   if (r.rejected > 0) {
     out.push(
@@ -160,6 +144,48 @@ export function importNotes(r: ImportResult): string[] {
     )
   }
   return out
+}
+
+/**
+ * `n orders are <what>` (up to 3 examples, then ...); `advice`: one sentence of what orders a file
+ * names, as `loyals import` and analyze FILE say it (`itWas`: "it was" or "they were").
+ */
+export function ordersNote(
+  o: { readonly orders: number; readonly examples: string },
+  verb: readonly [string, string],
+  what: (itWas: string) => string,
+  advice: string,
+): string | null {
+  if (o.orders === 0) return null
+  const one = o.orders === 1
+  return (
+    `${o.orders} order${one ? ` ${verb[0]}` : `s ${verb[1]}`} ${what(one ? 'it was' : 'they were')} ` +
+    `(${o.examples}${o.orders > 3 ? ', ...' : ''}); ${advice}`
+  )
+}
+
+/**
+ * The refunds of an orders file that cannot be what they say: more than their order was paid, or
+ * dated before it. `stored`: `loyals import` kept them so; `taken`: analyze FILE read them so.
+ */
+export function suspectRefundNotes(
+  suspect: NonNullable<ImportResult['suspectRefunds']>,
+  as: 'stored' | 'taken',
+): string[] {
+  return [
+    ordersNote(
+      suspect.over,
+      ['is', 'are'],
+      (it) => `refunded by more than ${it} paid`,
+      `${as} as given, so revenue nets the whole refund: check the refund amounts or their order ids`,
+    ),
+    ordersNote(
+      suspect.early,
+      ['is', 'are'],
+      (it) => `refunded before ${it} placed`,
+      `${as} as given: check the dates or the order ids`,
+    ),
+  ].filter((n): n is string => n !== null)
 }
 
 /** That a date column whose header names UTC was read in UTC, not in --tz's zone. */

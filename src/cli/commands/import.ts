@@ -14,7 +14,12 @@ import {
   importFile,
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
-import { readingNotes, unusedColumnsNote } from '../../service/source.ts'
+import {
+  ordersNote,
+  readingNotes,
+  suspectRefundNotes,
+  unusedColumnsNote,
+} from '../../service/source.ts'
 import { requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
@@ -214,22 +219,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   const suspect = r.suspectRefunds
-  if (suspect) {
-    out.push(
-      ...ordersNote(
-        suspect.over,
-        ['is', 'are'],
-        (it) => `refunded by more than ${it} paid`,
-        'stored as given, so revenue nets the whole refund: check the refund amounts or their order ids',
-      ),
-      ...ordersNote(
-        suspect.early,
-        ['is', 'are'],
-        (it) => `refunded before ${it} placed`,
-        'stored as given: check the dates or the order ids',
-      ),
-    )
-  }
+  if (suspect) out.push(...suspectRefundNotes(suspect, 'stored').map((n) => `  note: ${n}`))
   out.push(...currencyNotes(r))
   const early = r.returnedEarly
   if (early) {
@@ -239,16 +229,15 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         `(${early.examples}${early.returns > 3 ? ', ...' : ''}); stored as given: check the dates or the order ids`,
     )
   }
-  if (r.overReturned) {
-    out.push(
-      ...ordersNote(
+  const over = r.overReturned
+    ? ordersNote(
         r.overReturned,
         ['has', 'have'],
         (it) => `returns worth more than ${it} paid`,
         'stored as given, so the returned goods count in full in the cost to serve: check the return amounts or their order ids',
-      ),
-    )
-  }
+      )
+    : null
+  if (over !== null) out.push(`  note: ${over}`)
   return out.join('\n')
 }
 
@@ -286,24 +275,6 @@ function currencyNotes(r: ImportResult): string[] {
     )
   }
   return out
-}
-
-/**
- * A note on orders of the file that look wrong, with up to three examples: none when there are
- * no such orders. `verb` agrees with one order or several; `what` says it of "it was" / "they were".
- */
-function ordersNote(
-  o: { readonly orders: number; readonly examples: string },
-  verb: readonly [string, string],
-  what: (itWas: string) => string,
-  advice: string,
-): string[] {
-  if (o.orders === 0) return []
-  const one = o.orders === 1
-  return [
-    `  note: ${o.orders} order${one ? ` ${verb[0]}` : `s ${verb[1]}`} ${what(one ? 'it was' : 'they were')} ` +
-      `(${o.examples}${o.orders > 3 ? ', ...' : ''}); ${advice}`,
-  ]
 }
 
 export function registerImport(program: Command): void {
