@@ -717,10 +717,11 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       // the quantity of the order's lines, each counted once (two exports pasted together repeat
       // them; a re-sorted sheet moves some away from the order's first row); the customers its
       // rows name (an item row naming another was ignored unseen: one order, one customer)
-      from: `(SELECT *, min(__customer) OVER o AS __customer_lo, max(__customer) OVER o AS __customer_hi
-        FROM (SELECT *, ${customer} AS __customer,
-        sum(CASE WHEN __counted THEN ${qty} END) OVER (PARTITION BY trim(${name})) AS __qty
-        FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r)
+      // (one window over the order's rows for all three)
+      from: `(SELECT *, ${customer} AS __customer,
+        sum(CASE WHEN __counted THEN ${qty} END) OVER o AS __qty,
+        min(${customer}) OVER o AS __customer_lo, max(${customer}) OVER o AS __customer_hi
+        FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r
         WINDOW o AS (PARTITION BY trim(${name}))) x`,
       where: `${total} IS NOT NULL`,
       checks: [
