@@ -7,7 +7,9 @@ import * as bgFamily from './models/bg-family.ts'
 import { bgExpectedAlive, checkColumnLengths, type HistoryColumns } from './models/common.ts'
 import type { ParetoParams } from './models/pareto-nbd.ts'
 import * as pareto from './models/pareto-nbd.ts'
-import { lgamma } from './special.ts'
+import { expIntegralScaled, gaussLegendre, lgamma } from './special.ts'
+
+export { expIntegralScaled }
 
 /** Days per model unit → units per year (365.25-day year). Throws DataError unless unitDays > 0. */
 export function unitsPerYear(unitDays: number): number {
@@ -65,88 +67,6 @@ function checkDiscounting(horizon: number, delta: number): void {
   if (!(delta >= 0 && delta < Number.POSITIVE_INFINITY)) {
     throw new DataError(`discount rate per unit must be a finite number >= 0 (got ${delta})`)
   }
-}
-
-// 10-point Gauss-Legendre on [-1, 1]
-const GL_X = [
-  -0.9739065285171717, -0.8650633666889845, -0.6794095682990244, -0.4333953941292472,
-  -0.1488743389816312, 0.1488743389816312, 0.4333953941292472, 0.6794095682990244,
-  0.8650633666889845, 0.9739065285171717,
-]
-const GL_W = [
-  0.0666713443086881, 0.1494513491505806, 0.219086362515982, 0.2692667193099963, 0.2955242247147529,
-  0.2955242247147529, 0.2692667193099963, 0.219086362515982, 0.1494513491505806, 0.0666713443086881,
-]
-
-/** ∫_a^b f with 10-point Gauss-Legendre on each of `panels` equal panels. */
-function gaussLegendre(f: (t: number) => number, a: number, b: number, panels: number): number {
-  const h = (b - a) / panels
-  let s = 0
-  for (let p = 0; p < panels; p++) {
-    const mid = a + (p + 0.5) * h
-    for (let i = 0; i < 10; i++) s += GL_W[i]! * f(mid + 0.5 * h * GL_X[i]!)
-  }
-  return 0.5 * h * s
-}
-
-/** ∫_0^∞ exp((1-s)w - z(e^w - 1)) dw: log-concave integrand, integrated on [0, W] by panels. */
-function expIntegralQuadrature(s: number, z: number): number {
-  const g = (w: number): number => (1 - s) * w - z * Math.expm1(w)
-  const wStar = s < 1 ? Math.max(0, Math.log((1 - s) / z)) : 0
-  const gMax = g(wStar)
-  let W = wStar + 1
-  while (g(W) > gMax - 45) W = W * 1.5 + 1
-  const f = (w: number): number => Math.exp(g(w) - gMax)
-  return Math.exp(gMax) * gaussLegendre(f, 0, W, Math.ceil(W * 4) + 8)
-}
-
-/**
- * h(s, z) = ∫_0^∞ e^{-zv} (1+v)^{-s} dv = e^z E_s(z) = U(1, 2-s, z), for s > 0, z > 0: the
- * Pareto/NBD discounting term (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2, where
- * δ^(s-1) U(s, s; δ(β+T)) = (β+T)^(1-s) h(s, δ(β+T)) by Kummer's transformation).
- * z >= 1 or s >= 10: continued fraction (modified Lentz; it converges on z + s, in under 150 steps
- * from s = 10 whatever z); else the series
- * E_s(z) = Γ(1-s) z^(s-1) - Σ_k (-z)^k / (k! (k+1-s)); s within 1e-3 of an integer (where that series
- * cancels): quadrature. Accurate to ~1e-12 relative against mpmath.
- * @throws DataError for s <= 0 or z <= 0 (z = 0 is the undiscounted case, infinite when s <= 1).
- */
-export function expIntegralScaled(s: number, z: number): number {
-  if (!(s > 0) || !(z > 0) || !Number.isFinite(s) || !Number.isFinite(z)) {
-    throw new DataError(`discounting term needs s > 0 and z > 0 (got s ${s}, z ${z})`)
-  }
-  // the series below loses everything to cancellation as s grows (Γ(1-s) z^(s-1) against the sum:
-  // 4 % off at s = 1000, 2,000-fold at s = 10^4, for a nearly common dropout of Pareto/NBD)
-  if (z >= 1 || s >= 10) {
-    const tiny = 1e-300
-    let b = z + s
-    let c = 1 / tiny
-    let d = 1 / b
-    let h = d
-    for (let i = 1; i < 10000; i++) {
-      const an = -i * (s - 1 + i)
-      b += 2
-      d = 1 / (an * d + b)
-      c = b + an / c
-      const del = c * d
-      h *= del
-      if (Math.abs(del - 1) < 1e-16) break
-    }
-    return h
-  }
-  const m = Math.round(s)
-  if (m >= 1 && Math.abs(s - m) < 1e-3) return expIntegralQuadrature(s, z)
-  // Γ(1-s) = π / (sin(πs) Γ(s)) by reflection; signs tracked explicitly
-  const sinPs = Math.sin(Math.PI * s)
-  const lead = (Math.PI / sinPs) * Math.exp((s - 1) * Math.log(z) - lgamma(s))
-  let sum = 0
-  let term = 1 // (-z)^k / k!
-  for (let k = 0; k < 200; k++) {
-    const add = term / (k + 1 - s)
-    sum += add
-    if (Math.abs(add) < 1e-17 * Math.abs(sum) && k > 2) break
-    term *= -z / (k + 1)
-  }
-  return Math.exp(z) * (lead - sum)
 }
 
 /** Which transaction model supplies the expected purchases. */

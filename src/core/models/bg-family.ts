@@ -11,6 +11,7 @@ import {
   lgammaDiff,
   logBetaIncReg,
   logSumExp,
+  softplusWeight,
 } from '../special.ts'
 import {
   bgExpectedAlive,
@@ -38,6 +39,9 @@ import {
   withIterationCap,
 } from './common.ts'
 import type { FitResult, Histories } from './types.ts'
+
+// the logistic weight softplusWeight hands back (one per module: the loops are synchronous)
+const SHARE = new Float64Array(1)
 
 export interface BgParams extends Record<string, number> {
   readonly r: number
@@ -187,17 +191,8 @@ function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array)
     const qX = pTx[i]!
     // d = A4 - A3; LL adds softplus(d), the second term's weight is sigmoid(d).
     const d = la4[j]! + p1[qX]! - p1[qT]!
-    let sp: number
-    let w4: number
-    if (d > 0) {
-      const e = Math.exp(-d)
-      sp = d + Math.log1p(e)
-      w4 = 1 / (1 + e)
-    } else {
-      const e = Math.exp(d)
-      sp = Math.log1p(e)
-      w4 = e / (1 + e)
-    }
+    const sp = softplusWeight(d, SHARE)
+    const w4 = SHARE[0]!
     const wi = W[i]!
     sll += wi * sp
     if (need) {

@@ -3,7 +3,7 @@
 // 2F1 term is evaluated once per distinct (x, t) pair in log space; the gradient is numeric.
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
-import { digamma, lgamma, log1pExp, logDiffExp, logSumExp } from '../special.ts'
+import { digamma, lgamma, log1pExp, logDiffExp, logSumExp, softplusWeight } from '../special.ts'
 import {
   checkColumnLengths,
   checkHistories,
@@ -29,8 +29,12 @@ import {
   unscaleFit,
   withIterationCap,
 } from './common.ts'
+import { commonDropoutObjective } from './pareto-limit.ts'
 import { probabilityOfPurchases } from './pareto-pmf.ts'
 import type { FitResult, Histories } from './types.ts'
+
+// the logistic weight softplusWeight hands back (one per module: the loops are synchronous)
+const SHARE = new Float64Array(1)
 
 export { probabilityOfPurchases }
 
@@ -218,17 +222,8 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
       // lI = log(G(t_x) - G(T)); u = log s + lI; LL adds logSumExp(a, u).
       const u = ls + lI
       const dd = u - a
-      let sp: number
-      let wu: number
-      if (dd > 0) {
-        const e = Math.exp(-dd)
-        sp = dd + Math.log1p(e)
-        wu = 1 / (1 + e)
-      } else {
-        const e = Math.exp(dd)
-        sp = Math.log1p(e)
-        wu = e / (1 + e)
-      }
+      const sp = softplusWeight(dd, SHARE)
+      const wu = SHARE[0]!
       const li = a + sp
       if (perRow) perRow[i] = w.cx[ix[i]!]! + li
       ll += wi * li
@@ -520,7 +515,7 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
       e instanceof RidgeStop
         ? seen.iterations
         : Number((e as ConvergenceError).details.iterations ?? 0)
-    const limit = fitCommonDropout(obj, warm, tw, h.customers, from, prior)
+    const limit = fitCommonDropout(obj, tw, h.customers, from, prior)
     if (limit) return limit
     if (!(e instanceof RidgeStop)) throw e
     // the limit could not be fitted: the ordinary fit, to wherever it goes
@@ -528,7 +523,7 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
   }
   // converged far out on the ridge: the limit, where it is at least as likely
   if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
-    const limit = fitCommonDropout(obj, warm, tw, h.customers, opt.x, opt.iterations)
+    const limit = fitCommonDropout(obj, tw, h.customers, opt.x, opt.iterations)
     if (limit && limit.logLikelihood >= -opt.value * tw) return limit
   }
   return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit)
@@ -539,13 +534,12 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
    */
   function fitCommonDropout(
     o: typeof obj,
-    wo: typeof warm,
     totalWeight: number,
     customers: number,
     from: readonly number[],
     prior: number,
   ): FitResult<ParetoParams> | null {
-    const limit = fitCommonDropoutLimit(o, wo, totalWeight, customers, from, prior, c)
+    const limit = fitCommonDropoutLimit(h, totalWeight, customers, from, prior, c)
     if (!limit) return null
     const { r, alpha, beta } = limit.params
     const mu = limit.params.s / beta
@@ -617,39 +611,26 @@ export const COMMON_DROPOUT_SIZE = 1e7
 
 /**
  * Every customer drops out at the same rate μ: the limit of Pareto/NBD with s, β → ∞ and s/β = μ
- * (NBD purchases, exponential lifetime at the common rate). Fitted on (log r, log α, log μ) at
- * s = {@link COMMON_DROPOUT_SIZE}, β = s/μ, an ordinary parameter set for every scoring function (the
- * quadrature of logSpanIntegral keeps each evaluation as cheap as an interior one). s and β get no
- * standard error (only their ratio is identified); AIC and BIC count three parameters. Null when
- * this fit fails too.
+ * (NBD purchases, exponential lifetime at the common rate). Fitted on (log r, log α, log μ) with
+ * the limit's own likelihood in closed form (pareto-limit.ts: one incomplete gamma per distinct
+ * (x, t) pair, where the four-parameter likelihood at huge s needs a quadrature per history), and
+ * given as s = {@link COMMON_DROPOUT_SIZE}, β = s/μ, an ordinary parameter set for every scoring
+ * function. The log-likelihood is the limit's; the four-parameter one at that s is below it by
+ * ~c/s (see COMMON_DROPOUT_SIZE). s and β get no standard error (only their ratio is
+ * identified); AIC and BIC count three parameters. Null when this fit fails too.
  */
 function fitCommonDropoutLimit(
-  obj: { f: (t: readonly number[]) => number; grad: (t: readonly number[]) => number[] },
-  warm:
-    | { f: (t: readonly number[]) => number; grad?: (t: readonly number[]) => number[] }
-    | undefined,
+  h: Histories,
   totalWeight: number,
   customers: number,
   from: readonly number[],
   prior: number,
   unit = 1,
 ): FitResult<ParetoParams> | null {
-  const lk = Math.log(COMMON_DROPOUT_SIZE)
-  const full = (phi: readonly number[]): number[] => [phi[0]!, phi[1]!, lk, lk - phi[2]!]
-  const reduce = (o: {
-    f: (t: readonly number[]) => number
-    grad?: (t: readonly number[]) => number[]
-  }) => {
-    const g4 = o.grad
-    return {
-      f: (phi: readonly number[]) => o.f(full(phi)),
-      grad: (phi: readonly number[]) => {
-        const g = g4 ? g4(full(phi)) : numericGrad4(o.f, full(phi))
-        return [g[0]!, g[1]!, -g[3]!]
-      },
-    }
-  }
-  const o3 = reduce(obj)
+  const { obj: o3, warm } = fitObjectives(h, (data) => ({
+    totalWeight: data.weight.reduce((a, b) => a + b, 0),
+    ll: commonDropoutObjective(data),
+  }))
   const start = [from[0]!, from[1]!, from[2]! - from[3]!]
   let fit3: FitResult<{ r: number; alpha: number; mu: number }>
   let iterations: number
@@ -658,7 +639,7 @@ function fitCommonDropoutLimit(
       maxIterations: 300,
       gradientTolerance: 1e-6,
       names: ['r', 'alpha', 'mu'],
-      ...(warm ? { warm: reduce(warm) } : {}),
+      ...(warm ? { warm } : {}),
     })
     iterations = prior + opt.iterations
     fit3 = summarizeFit('pareto', ['r', 'alpha', 'mu'], opt, o3, totalWeight, customers)
@@ -693,19 +674,8 @@ function fitCommonDropoutLimit(
     aic: 2 * 3 - 2 * ll,
     bic: 3 * Math.log(customers) - 2 * ll,
     converged: true,
-    note: `s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate ${muU.toPrecision(3)} per period (95 % interval ${loU.toPrecision(3)} to ${hiU.toPrecision(3)}; the limit s, beta → ∞ with s/beta = ${muU.toPrecision(3)}, fitted at s = ${K}; s and beta have no standard errors)`,
+    note: `s and beta ran off together: customers do not differ in dropout rate, so every customer drops out at the same rate ${muU.toPrecision(3)} per period (95 % interval ${loU.toPrecision(3)} to ${hiU.toPrecision(3)}; the limit s, beta → ∞ with s/beta = ${muU.toPrecision(3)}, given as s = ${K}; s and beta have no standard errors)`,
   }
-}
-
-/** Central differences of f on log-parameters (objectives without a gradient; not used by fit). */
-function numericGrad4(f: (t: readonly number[]) => number, t: readonly number[]): number[] {
-  return t.map((_, i) => {
-    const a = [...t]
-    const b = [...t]
-    a[i]! += 1e-5
-    b[i]! -= 1e-5
-    return (f(a) - f(b)) / 2e-5
-  })
 }
 
 /**
