@@ -230,6 +230,26 @@ describe('Pareto/NBD fit near the common-dropout limit', () => {
     check(commonDropoutData(10000, 0.005, 3), 0.005, true)
   }, 30_000)
 
+  it('a finite s in the quadrature region (s 30, beta 1,500) is found, not cut short at the limit', () => {
+    // the fit climbs the ridge s, beta up from its start; the climb may stop early only where the
+    // likelihood rises on to the limit, which it does not here
+    const T = Float64Array.from(
+      { length: 20000 },
+      (_, i) => 20 + 130 * ((i * 0.6180339887498949) % 1),
+    )
+    const sim = simulate({ r: 0.8, alpha: 4, s: 30, beta: 1500 }, 20000, T, 3)
+    const h = compressHistories(sim.x, sim.tx, sim.T)
+    const f = paretoNbd.fit(h)
+    expect(f.note ?? '').not.toMatch(/ran off together/)
+    expect(f.params.s).toBeGreaterThan(10)
+    expect(f.params.s).toBeLessThan(200)
+    const { r, alpha, s, beta } = f.params
+    const limit = commonDropoutLogLikelihood({ r, alpha, mu: s / beta }, h)
+    expect(f.logLikelihood).toBeGreaterThan(limit)
+    const again = paretoNbd.fit(h, { start: { r, alpha, s: s * 1.5, beta: beta * 1.5 } })
+    expect(Math.abs(again.logLikelihood - f.logLikelihood)).toBeLessThan(1e-6)
+  }, 60_000)
+
   it('40,000 distinct histories (subsample warm start): the limit as well', () => {
     const h = commonDropoutData(40000, 0.02, 4)
     expect(h.x.length).toBeGreaterThan(32000)

@@ -495,8 +495,16 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
   }
   // accepted BFGS iterates (one gradient each) before a RidgeStop, for `iterations`
   const seen = { iterations: 0 }
+  // the limit's likelihood on the full data, built on first use (see risesToLimit)
+  let limitLL: ((theta: readonly number[], g: null) => number) | null = null
+  const risesToLimit = (t: readonly number[]): boolean => {
+    limitLL ??= commonDropoutObjective(h)
+    const here = -obj.f(t) * tw
+    const up = -obj.f([t[0]!, t[1]!, t[2]! + 2, t[3]! + 2]) * tw
+    return here < up && up < limitLL([t[0]!, t[1]!, t[2]! - t[3]!], null)
+  }
   const plain = (from: readonly (readonly number[])[], stop: boolean, budget?: number) =>
-    fitWithRestarts(obj.f, stop ? stopOnRidge(obj.grad, seen) : obj.grad, from, {
+    fitWithRestarts(obj.f, stop ? stopOnRidge(obj.grad, seen, risesToLimit) : obj.grad, from, {
       ...base,
       ...(budget ? { maxEvaluations: budget } : {}),
       ...(warm
@@ -546,7 +554,8 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
     const finite = [Math.log(r), Math.log(alpha), EXTREME_LOG, EXTREME_LOG - Math.log(mu)]
     if (!(-o.f(finite) * totalWeight > limit.logLikelihood)) return limit
     try {
-      const inner = plain([finite], false, 200)
+      // from where the climb was stopped when that was short of e^7 (the optimum lies above it)
+      const inner = plain([from[2]! < EXTREME_LOG ? from : finite], false, 200)
       const ll = -inner.value * totalWeight
       if (ll > limit.logLikelihood) {
         return summarizeFit<ParetoParams>(
@@ -578,15 +587,39 @@ class RidgeStop extends Error {
  * is asked for) with s and β both past e^7: the likelihood rises along the ridge s, β → ∞ with
  * s/β fixed, and following it there costs hundreds of evaluations (135 iterations and 5 minutes on
  * 50,000 customers) for a gain below 1e-4; the limit is fitted directly instead.
+ * With `rises` (the full data's objective; the subsample's is cheap to run out) it also stops at
+ * the second step in a row up the ridge inside the quadrature region (s >= LARGE_S, β > α: log s
+ * and log β each up by more than 0.2, by the same amount within a tenth, i.e. s/β kept) where
+ * `rises` finds the likelihood rising along the ridge to the limit (at s and β times e^2, and the
+ * limit above that). Each step there costs a quadrature per history: a million generated customers
+ * whose subsample's fit ended at s = 12 climbed 9 such steps (10 s) to e^7. A climb toward a
+ * finite optimum (the likelihood higher at e^2 times s than at the limit) goes on.
  */
 function stopOnRidge(
   grad: (t: readonly number[]) => number[],
   seen: { iterations: number },
+  rises?: (t: readonly number[]) => boolean,
 ): (t: readonly number[]) => number[] {
+  let prev: readonly number[] | null = null
+  let climbs = 0
   return (t) => {
     if (t[2]! > EXTREME_LOG && t[3]! > EXTREME_LOG) throw new RidgeStop([...t])
     seen.iterations++
-    return grad(t)
+    const g = grad(t)
+    if (rises && prev) {
+      const ds = t[2]! - prev[2]!
+      const db = t[3]! - prev[3]!
+      const up = ds > 0.2 && db > 0.2 && Math.abs(ds - db) < 0.1 * ds
+      const quadrature = t[2]! >= Math.log(LARGE_S) && t[3]! > t[1]!
+      // the same point asked again (memoized objective) neither adds to nor breaks a run
+      if (ds !== 0 || db !== 0) climbs = up && quadrature ? climbs + 1 : 0
+      if (climbs >= 2) {
+        if (rises(t)) throw new RidgeStop([...t])
+        climbs = 0
+      }
+    }
+    prev = [...t]
+    return g
   }
 }
 
