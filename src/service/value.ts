@@ -369,9 +369,11 @@ export async function buildValue(
   }
   const asOfDay = dayNumber(opts.asOf)
   // a scoring run stores its states; `loyals customer` (persistTiers false) re-reads the last
-  // run's, and a run dated before a stored state looks at the past: neither is the next run
+  // run's, and a run dated before a stored state looks at the past: neither is the next run.
+  // A reset asked for is done whatever the date: the run's tiers replace every stored state.
   const [later] = await engine.query<{ n: number }>(laterTierStates(d, { asOf: opts.asOf }))
-  const persist = opts.persistTiers !== false && Number(later?.n ?? 0) === 0
+  const persist =
+    opts.persistTiers !== false && (opts.resetTiers === true || Number(later?.n ?? 0) === 0)
   const tiers = assignTiers(shown.total, cfg.tiers, {
     ...(stateRows > 0
       ? {

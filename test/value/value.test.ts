@@ -575,6 +575,25 @@ H2,H,2024-04-10,100,20
       ['Member', 1, 0],
     ])
   })
+
+  test('--reset-tiers dated before the stored states replaces them all the same', async () => {
+    const { db, engine } = await workspace(files)
+    await engine.close()
+    open.length = 0
+    await run(db, '2024-03-31')
+    // as of 2024-04-20 G is below Gold and held by grace; a reset as of 2024-04-15 (earlier)
+    // still replaces every state: G is stored as Member, its grace gone
+    const held = await run(db, '2024-04-20')
+    expect(held.r.G).toMatchObject({ tier: 'Gold', held_by_grace: true })
+    const r = await run(db, '2024-04-15', true)
+    expect(r.r.G).toMatchObject({ tier: 'Member', held_by_grace: false })
+    expect(r.state).toEqual([
+      { customer_id: 'G', tier: 'Member', below_since: null },
+      { customer_id: 'H', tier: 'Gold', below_since: null },
+    ])
+    const after = await run(db, '2024-04-20')
+    expect(after.r.G).toMatchObject({ tier: 'Member', held_by_grace: false })
+  })
 })
 
 describe('tiers with a grace period in scoring runs', () => {
