@@ -237,6 +237,11 @@ describe('loyals insights on orders without amounts', () => {
     expect(Number(lapsed[0]?.purchases_a_year)).toBeCloseTo((13 * 365.25) / 365, 9)
     const json = JSON.parse(readFileSync(join(out, 'insights.json'), 'utf8'))
     expect(json.lapsedBest).toMatchObject({ priced: false, customers: 1, valueAtStake: 0 })
+    // a bare log's first orders hold no item: the profile says so, not "too few share one"
+    expect(json.pathToBest).toMatchObject({ items: 0, tested: 0 })
+    expect(json.icp).toContain(
+      'What they buy: the first orders hold nothing to compare (no product, category, channel, campaign or discount, and one first-order value for all): import order lines, or orders with a channel or campaign, to see which first purchases lead to the top.',
+    )
     const html = readFileSync(join(out, 'insights.html'), 'utf8')
     expect(html).toContain('13 purchases a year at stake')
     expect(html).toContain('Purchases / year')

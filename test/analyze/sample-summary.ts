@@ -175,6 +175,7 @@ export function sampleInsights(label: string): InsightsSummary {
     },
     pathToBest: {
       baskets: 10,
+      items: 3,
       baseRate: 0.2,
       minCount: 2,
       tested: 1,

@@ -126,7 +126,15 @@ describe('surveys, tickets and returns on a hand-made workspace', () => {
         const g = find(k.nps, group)!
         expect(g.n).toBe(rows.length)
         expect(g.value).toBeCloseTo((100 * (promoters - detractors)) / rows.length, 10)
+        // Rocks' adjusted Wald, one answer included (it was left out as for CES)
+        const na = rows.length + 3
+        const pa = (promoters + 0.75) / na
+        const da = (detractors + 0.75) / na
+        const half = 1.959963984540054 * 100 * Math.sqrt((pa + da - (pa - da) ** 2) / na)
+        expect(g.lower).toBeCloseTo(Math.max(-100, 100 * (pa - da) - half), 9)
+        expect(g.upper).toBeCloseTo(Math.min(100, 100 * (pa - da) + half), 9)
       }
+      expect(k.nps!.filter((g) => g.kind === 'segment' && g.n === 1).length).toBeGreaterThan(0)
       expect(k.nps!.filter((g) => g.kind === 'segment').reduce((s, g) => s + g.n, 0)).toBe(5)
       // all customers together: every segment's responses, the company's NPS and CES
       for (const kpi of [k.nps!, k.ces!, k.ticketResolution!, k.returnRate!]) {

@@ -90,7 +90,7 @@ export function measureEffect(
 ): EffectEstimate {
   const confidence = options.confidence ?? 0.95
   if (!(confidence > 0 && confidence < 1)) {
-    throw new UsageError('confidence must be between 0 and 1', { confidence })
+    throw new UsageError('confidence must be above 0 and below 1 (0.95 for 95 %)', { confidence })
   }
   const t = groupRate('treated', treated, confidence)
   const c = groupRate('control', control, confidence)

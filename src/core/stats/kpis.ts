@@ -8,7 +8,7 @@ import { tQuantile } from './student-t.ts'
 
 function zFor(confidence: number): number {
   if (!(confidence > 0 && confidence < 1))
-    throw new UsageError('confidence must be between 0 and 1', { confidence })
+    throw new UsageError('confidence must be above 0 and below 1 (0.95 for 95 %)', { confidence })
   return normalQuantile(1 - (1 - confidence) / 2)
 }
 
@@ -357,7 +357,7 @@ export function survivalCrossing(
   km: KaplanMeier,
   q: number,
 ): { readonly time: number; readonly atRisk: number } | null {
-  if (!(q > 0 && q < 1)) throw new UsageError('quantile must be between 0 and 1', { q })
+  if (!(q > 0 && q < 1)) throw new UsageError('quantile must be above 0 and below 1', { q })
   for (let j = 0; j < km.times.length; j++)
     if (km.survival[j]! <= 1 - q + 1e-12) return { time: km.times[j]!, atRisk: km.atRisk[j]! }
   return null

@@ -21,7 +21,7 @@ function checkCount(name: string, v: number): void {
 
 function zFor(confidence: number): number {
   if (!(confidence > 0 && confidence < 1)) {
-    throw new UsageError('confidence must be between 0 and 1', { confidence })
+    throw new UsageError('confidence must be above 0 and below 1 (0.95 for 95 %)', { confidence })
   }
   return normalQuantile(1 - (1 - confidence) / 2)
 }

@@ -229,10 +229,11 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     if (rows.length === 0) return null
     return groupKpis(rows, (g) => {
       const r = measure(expandCounts(g, 'score', 'n').values)
-      // one answer, or answers all alike (three CES answers of 7), show no spread: the normal
-      // interval would be the point itself ("7 7-7"), certainty no sample of a few gives (the NPS
-      // interval, adjusted, has a spread for those too)
-      return r.n < 2 || r.lower === r.upper ? { ...r, lower: null, upper: null } : r
+      // one CES answer, or answers all alike (three CES answers of 7), show no spread: the t
+      // interval would be the point itself ("7 7-7"), certainty no sample of a few gives. The NPS
+      // interval, adjusted, has a spread for those too, one answer included.
+      const none = column === 'ces' && (r.n < 2 || r.lower === r.upper)
+      return none ? { ...r, lower: null, upper: null } : r
     })
   }
   const nps = await scores('nps', (v) => {

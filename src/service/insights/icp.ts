@@ -1,5 +1,6 @@
 // The ideal customer profile: a few generated sentences from the other analyses' results, each one
 // backed by a significant figure (nothing is said about an effect that was not found).
+import { fisherExact } from '../../core/stats/proportion.ts'
 import { formatMoney, formatPct, formatTopShare } from '../../report/format.ts'
 import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
 
@@ -13,13 +14,21 @@ export interface TopProfileRow {
   readonly discount_first: number | null
 }
 
+/**
+ * Top customers below which their rhythm is not compared with the others' (the over-index's
+ * fewest customers for a level): a median of a handful says nothing.
+ */
+const MIN_TOP = 20
+
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a !== null && a !== undefined && b !== null && b !== undefined && b > 0 ? a / b : null
 
 /**
  * Sentences on who the best customers are (significant over-indexed levels, Holm p < 0.05), when
- * they buy (purchase rhythm against the rest), what they buy (productive first baskets with
- * q < 0.05), and what keeps them (coming back early; the model's strongest early signal).
+ * they buy (purchase rhythm against the rest, from MIN_TOP top customers), what they buy
+ * (productive first baskets with q < 0.05), and what keeps them (coming back early, when Fisher's
+ * exact test finds the top cohort's share different at p < 0.05; the model's strongest early
+ * signal).
  * @example icpText(overIndex, path, stars, profile, { topShare: 0.1, stickyDays: 90, currency: 'EUR', topCustomers: 40, eligible: 400 })
  */
 export function icpText(
@@ -75,7 +84,11 @@ export function icpText(
   }
   const top = profile.find((p) => p.top)
   const rest = profile.find((p) => !p.top)
-  if (top && rest) {
+  if (top && rest && top.customers < MIN_TOP) {
+    out.push(
+      `When they buy: too few top customers (${top.customers}; ${MIN_TOP} needed) to compare their rhythm with the others'.`,
+    )
+  } else if (top && rest) {
     const f = ratio(top.purchases_per_year, rest.purchases_per_year)
     out.push(
       `When they buy: about ${(top.purchases_per_year ?? 0).toFixed(1)} purchases a year` +
@@ -105,6 +118,10 @@ export function icpText(
               : '.')
           : ''),
     )
+  } else if (path && path.items === 0) {
+    out.push(
+      'What they buy: the first orders hold nothing to compare (no product, category, channel, campaign or discount, and one first-order value for all): import order lines, or orders with a channel or campaign, to see which first purchases lead to the top.',
+    )
   } else if (!path || path.tested === 0) {
     out.push('What they buy: no first basket could be tested (too few customers share one).')
   } else {
@@ -118,13 +135,23 @@ export function icpText(
     rest.back_within !== null &&
     (top.back_within > 0 || rest.back_within > 0)
   ) {
-    let s = `What keeps them: ${formatPct(top.back_within)} of them bought again within ${ctx.stickyDays} days of their first order, against ${formatPct(rest.back_within)} of the others.`
-    const strongest = stars?.features
-      .filter((f) => f.coefficient > 0)
-      .sort((a, b) => b.coefficient - a.coefficient)[0]
-    if (strongest)
-      s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
-    out.push(s)
+    // the shares are of each group's customers: back to counts for Fisher's exact test
+    const a = Math.round(top.back_within * top.customers)
+    const c = Math.round(rest.back_within * rest.customers)
+    const p = fisherExact(a, top.customers - a, c, rest.customers - c).pValue
+    if (!(p < 0.05)) {
+      out.push(
+        `What keeps them: coming back within ${ctx.stickyDays} days of the first order is not significantly more common among them (${formatPct(top.back_within)} of ${top.customers} against ${formatPct(rest.back_within)} of the others; Fisher p = ${p.toFixed(2)}).`,
+      )
+    } else {
+      let s = `What keeps them: ${formatPct(top.back_within)} of them bought again within ${ctx.stickyDays} days of their first order, against ${formatPct(rest.back_within)} of the others.`
+      const strongest = stars?.features
+        .filter((f) => f.coefficient > 0)
+        .sort((a, b) => b.coefficient - a.coefficient)[0]
+      if (strongest)
+        s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
+      out.push(s)
+    }
   }
   return out
 }

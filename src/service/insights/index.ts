@@ -85,7 +85,10 @@ function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
   const bad = (cond: boolean, msg: string) => {
     if (cond) throw new UsageError(msg)
   }
-  bad(!(o.topShare > 0 && o.topShare < 1), `--top-share must be between 0 and 1, got ${o.topShare}`)
+  bad(
+    !(o.topShare > 0 && o.topShare < 1),
+    `--top-share must be above 0 and below 1 (0.1 for the top 10 %), got ${o.topShare}`,
+  )
   bad(
     !(Number.isInteger(o.minHistoryDays) && o.minHistoryDays >= 0),
     '--min-history-days must be a whole number >= 0',

@@ -131,6 +131,7 @@ export async function pathToBest(ctx: InsightsContext): Promise<{
   )
   const summary: PathToBest = {
     baskets: res.baskets,
+    items: labels.length,
     baseRate: res.baseRate,
     minCount: res.minCount,
     itemsets: all.slice(0, SHOWN),

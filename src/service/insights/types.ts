@@ -49,6 +49,11 @@ export interface PathRow {
 
 export interface PathToBest {
   readonly baskets: number
+  /**
+   * Distinct items the first orders hold (categories, products, value quarters, discount, channel,
+   * campaign): 0 for a bare transaction log, whose baskets have nothing to compare.
+   */
+  readonly items: number
   readonly baseRate: number
   readonly minCount: number
   /** Productive itemsets first, by the lower Wilson bound; at most 25. */

@@ -1,0 +1,45 @@
+// The profile's rhythm and "what keeps them" sentences rest on a comparison the data can carry: a
+// top cohort of one customer was "6.1x the others" and "100 % against 22 %" in a report whose
+// lead says each sentence rests on a significant figure.
+import { describe, expect, it } from 'vitest'
+import { icpText, type TopProfileRow } from '../../src/service/insights/icp.ts'
+import { sampleInsights } from '../analyze/sample-summary.ts'
+
+const row = (top: boolean, customers: number, back: number): TopProfileRow => ({
+  top,
+  customers,
+  purchases_per_year: top ? 7.4 : 1.2,
+  median_gap_days: top ? 49 : 120,
+  first_order_value: 100,
+  back_within: back,
+  discount_first: 0,
+})
+
+describe('ideal customer profile on a small top cohort', () => {
+  const over = { ...sampleInsights('x').overIndex, significant: [], levels: [] }
+  const ctx = { topShare: 0.1, stickyDays: 90, currency: null, topCustomers: 1, eligible: 10 }
+
+  it('one top customer: no rhythm ratio, no share compared as if it were significant', () => {
+    const out = icpText(over, null, null, [row(true, 1, 1), row(false, 9, 2 / 9)], ctx)
+    const when = out.find((s) => s.startsWith('When they buy'))
+    expect(when).toBe(
+      "When they buy: too few top customers (1; 20 needed) to compare their rhythm with the others'.",
+    )
+    const keeps = out.find((s) => s.startsWith('What keeps them'))
+    // 1 of 1 against 2 of 9: Fisher's two-sided p is 0.3
+    expect(keeps).toMatch(
+      /not significantly more common among them \(100\.0% of 1 against 22\.2% of the others; Fisher p = 0\.30\)/,
+    )
+  })
+
+  it('a cohort large enough and a real difference: both sentences as before', () => {
+    const big = { ...ctx, topCustomers: 100, eligible: 1000 }
+    const out = icpText(over, null, null, [row(true, 100, 0.6), row(false, 900, 0.3)], big)
+    expect(out.find((s) => s.startsWith('When they buy'))).toBe(
+      'When they buy: about 7.4 purchases a year (6.2× the others), typically every 49 days.',
+    )
+    expect(out.find((s) => s.startsWith('What keeps them'))).toBe(
+      'What keeps them: 60.0% of them bought again within 90 days of their first order, against 30.0% of the others.',
+    )
+  })
+})
