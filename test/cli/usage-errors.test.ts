@@ -145,6 +145,15 @@ describe('command-line usage errors', () => {
     expect(bad.stderr).toBe(
       'error: environment variable LOYALS_TRACE="abc" is not valid: expected a number of milliseconds >= 0 (unset it or give it a valid value)\n',
     )
+    // a zone the user never passed as --tz is named as the variable it came from
+    for (const tz of ['BST', 'Mars/Base']) {
+      const zone = runCli(['summary', cdnow], { env: { LOYALS_TZ: tz } })
+      expect(zone.code).toBe(2)
+      expect(zone.stderr).toBe(
+        `error: environment variable LOYALS_TZ="${tz}" is not valid: expected an IANA time zone such as UTC, Europe/Paris or America/New_York (not an abbreviation such as BST) (unset it or give it a valid value)\n`,
+      )
+    }
+    expect(runCli(['summary', cdnow], { env: { LOYALS_TZ: 'Europe/Paris' } }).code).toBe(0)
   })
 
   it('a missing input file exits 1 on every command that reads one, a missing workspace 2', () => {

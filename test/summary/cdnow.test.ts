@@ -92,6 +92,24 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     expect(rows.at(-1)?.customer_id).toBe('2357')
   })
 
+  it('natural order takes whole-number ids by value, a decimal or 1e3 with the text ids', () => {
+    // DuckDB's cast alone had read 2.6 as 3 and 1e3 as 1000 (PostgreSQL took whole numbers only)
+    const file = join(tempDir(), 'ids.csv')
+    const ids = ['3', '2.4', '2.6', '-1', '1', '+4', '1e3', 'B', 'A1']
+    writeFileSync(
+      file,
+      ['customer_id,ordered_at,amount', ...ids.map((id) => `${id},2024-01-01,1`)].join('\n'),
+    )
+    const r = runCli(['summary', file])
+    expect(r.code, r.stderr).toBe(0)
+    const got = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0])
+    expect(got).toEqual(['-1', '1', '3', '+4', 'B', 'A1', '1e3', '2.4', '2.6'])
+  })
+
   it('the CLI prints the same summary from the orders CSV and, as JSON, from a workspace', async () => {
     const dir = tempDir()
     const db = join(dir, 'cdnow.duckdb')

@@ -298,11 +298,13 @@ WHERE first_purchase IS NOT NULL
 }
 
 /**
- * Natural customer order: numeric ids by value, then the others as text. Used by every listing
- * so that exports line up with the source files.
+ * Natural customer order: whole-number ids by value, then the others as text. Used by every
+ * listing so that exports line up with the source files. Only whole numbers, as on PostgreSQL:
+ * DuckDB's cast alone read '2.6' as 3 and '1e3' as 1000 (no slower for 1M ids: the regex is
+ * cheaper than the failed cast of a text id).
  */
-export const NATURAL_CUSTOMER_ORDER =
-  'TRY_CAST(customer_id AS HUGEINT) NULLS LAST, length(customer_id), customer_id'
+export const NATURAL_CUSTOMER_ORDER = `CASE WHEN regexp_full_match(customer_id, '[+-]?[0-9]{1,38}')
+    THEN TRY_CAST(customer_id AS HUGEINT) END NULLS LAST, length(customer_id), customer_id`
 
 /**
  * NATURAL_CUSTOMER_ORDER for a dialect. PostgreSQL has no TRY_CAST, and its text order follows
