@@ -18,6 +18,21 @@ describe('the import summary', () => {
     expect(r.stdout).toContain(
       ': 1,202 rows read, 1,200 orders and 2 refunds (1,202 new, 0 updated, 0 unchanged)',
     )
-    expect(r.stdout).toContain('  1,200 customers, orders from 2024-01-02 to 2024-01-03')
+    // the range is the orders': the refunds of 2024-01-03 are no order of that day
+    expect(r.stdout).toContain('  1,200 customers, orders from 2024-01-02 to 2024-01-02\n')
+  })
+
+  it('gives no order range for a file of refunds only', () => {
+    const dir = tempDir('loyals-import-counts-')
+    const file = write(
+      dir,
+      'refunds.csv',
+      'order_id,customer_id,ordered_at,amount\nR1,A,2024-01-05,-10\n',
+    )
+    const r = runCli(['import', file, '--db', `${dir}/w.duckdb`])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('1 row read, 0 orders and 1 refund')
+    expect(r.stdout).toContain('  1 customer\n')
+    expect(r.stdout).not.toContain('orders from')
   })
 })

@@ -293,7 +293,7 @@ export interface ImportResult {
    * already stored for one customer to another (see import-refund-owners.ts).
    */
   readonly refundsMoved: number
-  /** First and last order day; null for a scratch import. */
+  /** First and last order day (refund rows left out); null for a scratch import or no order. */
   readonly firstDate: string | null
   readonly lastDate: string | null
   /** Orders dated after `asOf` (stored; summaries ignore them). */
@@ -1583,8 +1583,8 @@ async function importFileOnce(
               refunds: number
             }>(
               `SELECT count(DISTINCT customer_id) AS customers, count(*) FILTER (WHERE amount < 0) AS refunds,
-                CAST(min(order_date) AS VARCHAR) AS first,
-                CAST(max(order_date) AS VARCHAR) AS last,
+                CAST(min(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS first,
+                CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last,
                 ${opts.asOf ? `count(*) FILTER (WHERE amount >= 0 AND order_date > DATE '${opts.asOf}')` : 'NULL'} AS after
                FROM import_rows`,
             )
