@@ -1,23 +1,12 @@
 // The only reader of process.env. Parsed once; everything else receives values explicitly.
 import { z } from 'zod'
-import { zoneAbbreviationProblem } from './core/time-zones.ts'
+import { isTimeZone } from './core/time-zones.ts'
 import { UsageError } from './errors.ts'
-
-/** An IANA zone Intl knows, not an ambiguous abbreviation (BST, EST, ...). */
-function ianaZone(tz: string): boolean {
-  if (zoneAbbreviationProblem(tz)) return false
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const EnvSchema = z.object({
   LOYALS_DB: z.string().min(1).optional(),
   // checked here, where the message can name the variable: an import's zone error named --tz
-  LOYALS_TZ: z.string().min(1).refine(ianaZone).optional(),
+  LOYALS_TZ: z.string().min(1).refine(isTimeZone).optional(),
   /** A running `loyals serve` the CLI talks to instead of opening the workspace. */
   LOYALS_SERVER: z.string().min(1).optional(),
   /** The API key the CLI sends to that server. */

@@ -42,3 +42,19 @@ export function zoneAbbreviationProblem(name: string): string | null {
   if (!icu) return null
   return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
 }
+
+/**
+ * Whether `timeZone` is an IANA zone the runtime knows (not an abbreviation ICU maps to one).
+ * Here, beside the abbreviations and free of other imports: the environment's LOYALS_TZ is
+ * checked with it at every start.
+ * @example isTimeZone('Europe/Paris') // true; isTimeZone('BST') // false
+ */
+export function isTimeZone(timeZone: string): boolean {
+  if (zoneAbbreviationProblem(timeZone)) return false
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -661,7 +661,7 @@ function fitCommonDropoutLimit(
   unit = 1,
 ): FitResult<ParetoParams> | null {
   const { obj: o3, warm } = fitObjectives(h, (data) => ({
-    totalWeight: data.weight.reduce((a, b) => a + b, 0),
+    totalWeight: indexHistories(data).totalWeight,
     ll: commonDropoutObjective(data),
   }))
   const start = [from[0]!, from[1]!, from[2]! - from[3]!]

@@ -2,9 +2,11 @@
 // (service, recognition, marketing; then playbook priority), so when they compete the more important
 // one takes what is left of each rolling-window cap. Quiet hours defer rather than drop a message.
 import { UsageError } from '../../errors.ts'
-import { zoneAbbreviationProblem } from '../time-zones.ts'
+import { isTimeZone } from '../time-zones.ts'
 import type { Channel, ContactBudgetConfig, Department } from './config.ts'
 import { DEPARTMENTS } from './config.ts'
+
+export { isTimeZone }
 
 const DAY = 86_400_000
 const MINUTE = 60_000
@@ -88,17 +90,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f)
   }
   return f
-}
-
-/** Whether `timeZone` is an IANA zone the runtime knows (not an abbreviation ICU maps to one). */
-export function isTimeZone(timeZone: string): boolean {
-  if (zoneAbbreviationProblem(timeZone)) return false
-  try {
-    formatter(timeZone)
-    return true
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -297,13 +297,16 @@ WHERE first_purchase IS NOT NULL
   }
 }
 
+/** A whole-number customer id (what natural order sorts by value), on both engines. */
+const WHOLE_NUMBER = '[+-]?[0-9]{1,38}'
+
 /**
  * Natural customer order: whole-number ids by value, then the others as text. Used by every
  * listing so that exports line up with the source files. Only whole numbers, as on PostgreSQL:
  * DuckDB's cast alone read '2.6' as 3 and '1e3' as 1000 (no slower for 1M ids: the regex is
  * cheaper than the failed cast of a text id).
  */
-export const NATURAL_CUSTOMER_ORDER = `CASE WHEN regexp_full_match(customer_id, '[+-]?[0-9]{1,38}')
+export const NATURAL_CUSTOMER_ORDER = `CASE WHEN regexp_full_match(customer_id, '${WHOLE_NUMBER}')
     THEN TRY_CAST(customer_id AS HUGEINT) END NULLS LAST, length(customer_id), customer_id`
 
 /**
@@ -312,6 +315,6 @@ export const NATURAL_CUSTOMER_ORDER = `CASE WHEN regexp_full_match(customer_id, 
  */
 export function naturalCustomerOrder(dialect: Dialect): string {
   if (dialect !== 'postgres') return NATURAL_CUSTOMER_ORDER
-  return `CASE WHEN customer_id ~ '^[+-]?[0-9]{1,38}$' THEN CAST(customer_id AS NUMERIC) END
+  return `CASE WHEN customer_id ~ '^${WHOLE_NUMBER}$' THEN CAST(customer_id AS NUMERIC) END
     NULLS LAST, length(customer_id), customer_id COLLATE "C"`
 }
