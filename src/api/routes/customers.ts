@@ -65,18 +65,20 @@ export const customerRoutes = [
       const model = scoringModelName(deps.store.model)
       const more = rows.length > query.limit
       // a customer without orders has no profile row: shown as the lookup shows them
-      const page = rows
-        .slice(0, query.limit)
-        .map((r) =>
-          r.customer_id === null || r.customer_id === undefined
-            ? deps.store.recordProfile(
-                String(r.listed_id),
-                r.record_email,
-                r.record_name,
-                r.record_signup_at,
-              )
-            : rowProfile(r),
-        )
+      const page = rows.slice(0, query.limit).map((r) =>
+        r.customer_id === null || r.customer_id === undefined
+          ? deps.store.recordProfile(String(r.listed_id), {
+              email: r.record_email,
+              name: r.record_name,
+              signup_at: r.record_signup_at,
+              imported_consent: r.record_consent,
+              referrals: r.record_referrals,
+              reviews: r.record_reviews,
+              nps: r.record_nps,
+              ces: r.record_ces,
+            })
+          : rowProfile(r),
+      )
       const last = page.at(-1)
       return {
         json: {

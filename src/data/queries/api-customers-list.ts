@@ -3,6 +3,7 @@
 // value inputs) with no order, who have no profile until they order. A customer whose orders the
 // refit has not scored yet is left out, as the lookup leaves them out.
 import type { Dialect, Query } from '../engine.ts'
+import { connectionJoins } from './api-refit-aggregates.ts'
 
 export interface CustomersListArgs {
   readonly tierName?: string
@@ -25,8 +26,9 @@ const KNOWN_BY: readonly (readonly [string, string])[] = [
 
 /**
  * Rows of customer_profile (all columns; NULL for a customer without a profile) with `listed_id`,
- * and the customers row's `record_email`, `record_name` and `record_signup_at`, in customer id
- * order, `limit` + 1 of them (the last one says there is a next page). A tier or segment filter
+ * the customers row's `record_email`, `record_name`, `record_signup_at` and `record_consent`, and
+ * the stored signs of connection (`record_referrals`, `record_reviews`, `record_nps`,
+ * `record_ces`: what the profile of a customer without one shows), in customer id order, `limit` + 1 of them (the last one says there is a next page). A tier or segment filter
  * lists profiles only: a customer without orders has neither.
  */
 export function customersList(_dialect: Dialect, a: CustomersListArgs): Query {
@@ -55,11 +57,14 @@ UNION SELECT r.customer_id FROM (
 ) r WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.customer_id)`
   const limit = Math.max(1, Math.min(1000, Math.floor(a.limit))) + 1
   return {
-    sql: `SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS record_name,
-  c.signup_at AS record_signup_at
-FROM (SELECT customer_id FROM (${known}) u ORDER BY customer_id LIMIT ${limit}) k
+    sql: `WITH k AS (SELECT customer_id FROM (${known}) u ORDER BY customer_id LIMIT ${limit})
+SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS record_name,
+  c.signup_at AS record_signup_at, c.marketing_consent AS record_consent,
+  coalesce(rf.referrals, 0) AS record_referrals, coalesce(rv.reviews, 0) AS record_reviews,
+  sv.nps AS record_nps, sv.ces AS record_ces
+FROM k
 LEFT JOIN customer_profile p ON p.customer_id = k.customer_id
-LEFT JOIN customers c ON c.customer_id = k.customer_id
+LEFT JOIN customers c ON c.customer_id = k.customer_id${connectionJoins('k', 'SELECT customer_id FROM k WHERE NOT EXISTS (SELECT 1 FROM customer_profile q WHERE q.customer_id = k.customer_id)')}
 ORDER BY k.customer_id`,
     params,
   }

@@ -24,27 +24,41 @@ export function keptOrders(where = ''): string {
   ${where}`
 }
 
+/** The counters {@link connectionJoins} joins in, as columns referrals, reviews, nps and ces. */
+export const CONNECTION_COLUMNS =
+  'coalesce(rf.referrals, 0) AS referrals, coalesce(rv.reviews, 0) AS reviews, sv.nps, sv.ces'
+
+/**
+ * LEFT JOINs onto `alias`.customer_id of the signs of connection the value inputs hold, imported
+ * or from events (both write them): referrals made (not of oneself), reviews, and the latest NPS
+ * and CES answers ({@link CONNECTION_COLUMNS}). `keys`: a query of the ids wanted, so a lookup
+ * does not count every customer's events.
+ */
+export function connectionJoins(alias: string, keys?: string): string {
+  const only = (col: string, and: boolean) =>
+    keys === undefined ? '' : `${and ? ' AND' : ' WHERE'} ${col} IN (${keys})`
+  const latest = (col: string) =>
+    `(array_agg(${col} ORDER BY responded_at DESC, response_key DESC) FILTER (WHERE ${col} IS NOT NULL))[1] AS ${col}`
+  return `
+LEFT JOIN (SELECT referrer_id, count(*) AS referrals FROM referrals
+  WHERE referred_id <> referrer_id${only('referrer_id', true)} GROUP BY referrer_id) rf
+  ON rf.referrer_id = ${alias}.customer_id
+LEFT JOIN (SELECT customer_id, count(*) AS reviews FROM engagement_events
+  WHERE event = 'review'${only('customer_id', true)} GROUP BY customer_id) rv
+  ON rv.customer_id = ${alias}.customer_id
+LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_responses${only('customer_id', false)}
+  GROUP BY customer_id) sv ON sv.customer_id = ${alias}.customer_id`
+}
+
 export function refitAggregates(
   dialect: Dialect,
   customers?: readonly string[],
   opts: { connection?: boolean } = {},
 ): Query {
   const only = customers ? `WHERE customer_id IN (${jsonKeyList(dialect)}) ` : ''
-  // the signs of connection the value inputs hold, imported or from events (both write them):
-  // referrals made (not of oneself), reviews, and the latest NPS and CES answers
-  const latest = (col: string) =>
-    `(array_agg(${col} ORDER BY responded_at DESC, response_key DESC) FILTER (WHERE ${col} IS NOT NULL))[1] AS ${col}`
-  const connection = opts.connection
-    ? `, coalesce(rf.referrals, 0) AS referrals, coalesce(rv.reviews, 0) AS reviews, sv.nps, sv.ces`
-    : ''
-  const connectionJoins = opts.connection
-    ? `
-LEFT JOIN (SELECT referrer_id, count(*) AS referrals FROM referrals
-  WHERE referred_id <> referrer_id GROUP BY referrer_id) rf ON rf.referrer_id = a.customer_id
-LEFT JOIN (SELECT customer_id, count(*) AS reviews FROM engagement_events
-  WHERE event = 'review' GROUP BY customer_id) rv ON rv.customer_id = a.customer_id
-LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_responses
-  GROUP BY customer_id) sv ON sv.customer_id = a.customer_id`
+  const connection = opts.connection ? `, ${CONNECTION_COLUMNS}` : ''
+  const joins = opts.connection
+    ? connectionJoins('a', customers ? jsonKeyList(dialect) : undefined)
     : ''
   return {
     ...(customers ? { params: [JSON.stringify(customers)] } : {}),
@@ -66,7 +80,7 @@ SELECT customer_id,
   CAST(max(CASE WHEN kept THEN order_date END) AS VARCHAR) AS last_order_day
 FROM (${keptOrders(only.replace('WHERE customer_id', 'WHERE o.customer_id'))}) o
 GROUP BY customer_id) a
-LEFT JOIN customers c ON c.customer_id = a.customer_id${connectionJoins}
+LEFT JOIN customers c ON c.customer_id = a.customer_id${joins}
 ORDER BY a.customer_id`,
   }
 }

@@ -13,6 +13,7 @@ import {
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
+import { customerRecords } from '../../data/queries/api-customer-record.ts'
 import { apiCustomerRecords, CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
 import { existingEvents } from '../../data/queries/api-existing-events.ts'
@@ -36,6 +37,7 @@ import {
   opsProfile,
   orderCounters,
   type Profile,
+  recordedProfile,
   scoreProfile,
   surelyNewDay,
 } from './profile.ts'
@@ -848,14 +850,25 @@ async function applyGroup(
     await correctOrders(store, tx, [...corrected.values()], touched, nowMs)
     return { fresh, replaced, queued: 0 }
   }
+  const ids = [...new Set(applied.map((e) => e.customerId))]
+  const known = await store.getProfiles(ids, tx)
+  // a customer without a profile starts from their stored rows (a customers file's email and
+  // consent, imported reviews and answers), as the refit would have made them: read before this
+  // group's own value inputs are stored, which its events then count once
+  const unprofiled = ids.filter((id) => !touched.has(id) && !known.has(id))
+  const records = new Map<string, Profile>()
+  if (unprofiled.length > 0) {
+    for (const r of await tx.query(customerRecords(tx.dialect, unprofiled))) {
+      const id = String(r.customer_id)
+      records.set(id, recordedProfile(id, r, nowMs))
+    }
+  }
   // the value inputs `loyals import` also fills (engagement, surveys, referrals, returns,
   // tickets): a referral already stored is no new referral for the profile or the playbooks
   const repeats = await writeValueInputs(tx, applied)
   await writeTickets(tx, applied)
   // the order each id of the group stands for, from its first event (checkResend)
   const groupOrders = new Map<string, OrderContent>()
-  const ids = [...new Set(applied.map((e) => e.customerId))]
-  const known = await store.getProfiles(ids, tx)
   const answered = new Map<string, SurveyTimes>()
   const surveyed = [...new Set(applied.filter((e) => e.survey).map((e) => e.customerId))]
   if (surveyed.length > 0) {
@@ -934,7 +947,7 @@ async function applyGroup(
   const candidates = new Map<string, Candidate[]>()
   for (const e of applied) {
     const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
-    const base = prev ?? emptyProfile(e.customerId, nowMs)
+    const base = prev ?? records.get(e.customerId) ?? emptyProfile(e.customerId, nowMs)
     const m = markerOf(e)
     const applyOrder = m !== null && newMarkers.delete(m)
     if (e.order) {

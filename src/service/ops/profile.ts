@@ -273,6 +273,36 @@ export function connectionCounters(
   }
 }
 
+/** A customer's stored rows as {@link recordedProfile} reads them (api-customer-record.ts). */
+export interface RecordRow {
+  readonly email?: unknown
+  readonly name?: unknown
+  readonly signup_at?: unknown
+  readonly imported_consent?: unknown
+  readonly referrals?: unknown
+  readonly reviews?: unknown
+  readonly nps?: unknown
+  readonly ces?: unknown
+}
+
+/**
+ * The profile of a customer known without one, from their customers row (email, name, sign-up,
+ * the file's marketing consent) and stored signs of connection, as the refit would make it: what
+ * the reads show and what an event for them starts from (starting empty lost the email, so the
+ * welcome of their first order was suppressed for want of one).
+ */
+export function recordedProfile(id: string, r: RecordRow, nowMs: number): Profile {
+  const consent = r.imported_consent
+  return {
+    ...emptyProfile(id, nowMs),
+    ...connectionCounters(r as Readonly<Record<string, unknown>>),
+    email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
+    name: r.name === null || r.name === undefined ? null : String(r.name),
+    signupAtMs: tsMs(r.signup_at),
+    importedConsent: consent === null || consent === undefined ? null : Boolean(consent),
+  }
+}
+
 /** x, t_x, T in model units as of nowMs (x = purchase days − 1). */
 export function histories(p: Profile, nowMs: number): { x: number; tx: number; T: number } | null {
   if (p.firstOrderMs === null || p.lastOrderMs === null || p.purchaseDays < 1) return null

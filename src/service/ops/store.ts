@@ -17,10 +17,11 @@ import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { Serial } from '../../data/serial.ts'
 import {
-  emptyProfile,
   inTiersOf,
   modelOfOtherTiers,
   type Profile,
+  type RecordRow,
+  recordedProfile,
   type ScoringModel,
   scoreProfile,
 } from './profile.ts'
@@ -424,22 +425,16 @@ export class OpsStore {
     const [r] = await e.query(customerRecord(e.dialect, id))
     if (!r?.known) return null
     if (opts.unscored === false && r.has_orders) return null
-    return this.recordProfile(id, r.email, r.name, r.signup_at)
+    return this.recordProfile(id, r)
   }
 
   /**
-   * The profile of a customer known without one (no orders yet): their customers row's email,
-   * name and sign-up (NULL without one), scored as of now. The lookup and the list both show it.
+   * The profile of a customer known without one (no orders yet), from their stored rows
+   * (recordedProfile), scored as of now. The lookup and the list both show it.
    */
-  recordProfile(id: string, email: unknown, name: unknown, signupAt: unknown): Profile {
+  recordProfile(id: string, r: RecordRow): Profile {
     const now = this.now()
-    const base: Profile = {
-      ...emptyProfile(id, now),
-      email: str(email),
-      name: str(name),
-      signupAtMs: tsMs(signupAt),
-    }
-    return scoreProfile(base, this.model, this.value, now)
+    return scoreProfile(recordedProfile(id, r, now), this.model, this.value, now)
   }
 
   /** The imported orders' id range, read on first use (imports do not run beside the server). */
