@@ -2789,6 +2789,21 @@ describe('bad input: clear message, store unchanged', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test('a small gzip file cut in its last value or its trailer is refused, not read up to the cut', async () => {
+    // DuckDB's reader stopped at the cut without a word: B's 1234.56 was stored as 123, and an
+    // import over a stored copy replaced the order's amount with it
+    const whole = gzipSync(
+      'customer_id,order_id,ordered_at,amount\nA,1,2024-01-05,10.00\nB,2,2024-01-06,1234.56\n',
+    )
+    const before = await fingerprint(engine)
+    for (const cut of [whole.length - 1, whole.length - 8, whole.length - 13]) {
+      const f = write(dir, `tail-${cut}.csv.gz`, whole.subarray(0, cut))
+      const e = await importError(() => orders(f))
+      expect(e.message).toMatch(/tail-\d+\.csv\.gz: the gzip data is cut short or damaged/)
+    }
+    expect(await fingerprint(engine)).toEqual(before)
+  })
+
   test('a gzip file cut within its header is cut short, not empty; a file named .parquet that is none says so', async () => {
     // the first 10 bytes of a gzip stream inflate to nothing: it was "the file is empty"
     const whole = gzipSync('customer_id,ordered_at,amount\nc1,2024-01-01,10\n')

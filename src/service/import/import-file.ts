@@ -93,6 +93,7 @@ import { checkAsOf } from '../summary.ts'
 import {
   blankHint,
   blankLines,
+  gzipIntact,
   inflatedCopy,
   lfCopy,
   type MalformedLine,
@@ -978,9 +979,14 @@ async function importFileOnce(
   const readPath = opts.readFrom ?? file
   const readGzip = opts.readFrom ? false : gzip
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
+  // gzip data is inflated to its end beside the read (the digest waits for it): a file cut short
+  // is refused, not read up to the cut
   const sha =
     opts.digest ??
-    (opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip))
+    Promise.all([
+      opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip),
+      gzip ? gzipIntact(file) : undefined,
+    ]).then(([digest]) => digest)
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
