@@ -24,7 +24,7 @@ describe('zone names and offsets in order times', () => {
       "bst.csv:2 ordered_at: cannot read '2025-07-01 00:30:00 BST' as a date: BST after the time is a zone abbreviation",
     )
     expect(r.stderr).toContain(
-      "bst.csv:3 ordered_at: cannot read '2025-09-01 09:00:00 CET' as a date: CET after",
+      "bst.csv:3 ordered_at: cannot read '2025-09-01 09:00:00 CET' as a date: CET after the time is a zone abbreviation, which is not read: an abbreviation can stand for several zones (BST for British and Bangladesh time) or change its offset with summer time (CET)",
     )
     // a letter with no time before it is no zone: a typo, said as one
     expect(r.stderr).toContain(

@@ -50,4 +50,33 @@ describe('first order items', () => {
       ['d', 1],
     ])
   })
+
+  it("take the largest line's category, of equal lines the first by name, whatever the line order", async () => {
+    // e's two lines of 10 were stored Hats first, f's Bags first: the line order followed the
+    // import (a file's row order), and so did the category over-index counted
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ('e1', 'E1', 'e', TIMESTAMP '2024-01-05', DATE '2024-01-05', 20),
+             ('f1', 'F1', 'f', TIMESTAMP '2024-01-05', DATE '2024-01-05', 20)`)
+    await engine.exec(`INSERT INTO order_lines (line_key, order_id, product_id, category, quantity, amount)
+      VALUES ('l6', 'E1', 'p6', 'Hats', 1, 10), ('l7', 'E1', 'p7', 'Bags', 1, 10),
+             ('l8', 'F1', 'p8', 'Bags', 1, 10), ('l9', 'F1', 'p9', 'Hats', 1, 10)`)
+    await engine.exec(
+      `INSERT INTO ${INSIGHTS_BASE} VALUES (4, 'e', DATE '2024-01-05'), (5, 'f', DATE '2024-01-05')`,
+    )
+    await engine.exec(
+      `INSERT INTO ${INSIGHTS_DAYS} VALUES (4, DATE '2024-01-05', true, 20), (5, DATE '2024-01-05', true, 20)`,
+    )
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query<{ customer_id: string; m: string | null }>(
+      `SELECT customer_id, main_category AS m FROM ${INSIGHTS_FIRST} ORDER BY 1`,
+    )
+    expect(rows.map((r) => [r.customer_id, r.m])).toEqual([
+      ['a', 'Socks'],
+      ['b', 'Hats'],
+      ['c', 'Bags'],
+      ['d', null],
+      ['e', 'Bags'],
+      ['f', 'Bags'],
+    ])
+  })
 })

@@ -48,6 +48,17 @@ describe('top cohort label', () => {
     )
   })
 
+  it('with no eligible customer, says none has the history, not that a value sums to 0 or less', () => {
+    const s = sampleInsights('x')
+    const line = formatInsightsDigest(
+      { ...s, cohort: { ...s.cohort, topValueShare: null, top: 0, eligible: 0 } },
+      files,
+      null,
+    )
+    expect(line).toContain(`; no customer has ${s.cohort.minHistoryDays} days of history yet.`)
+    expect(line).not.toContain('sums to 0 or less')
+  })
+
   it('a value that sums to 0 or less over the eligible customers has no top share', () => {
     const dir = tempDir('loyals-negative-value-')
     const db = join(dir, 'w.duckdb')

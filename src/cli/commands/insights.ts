@@ -63,7 +63,7 @@ export function formatInsightsDigest(
   const L: string[] = []
   const c = s.cohort
   L.push(
-    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (${formatTopShare(c.topShare, c.top, c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression})${c.topValueShare === null ? `; no share of value: the value of all ${formatInt(c.eligible)} sums to 0 or less` : ` ${c.top === 1 ? 'holds' : 'hold'} ${formatPct(c.topValueShare)} of their value`}.`,
+    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (${formatTopShare(c.topShare, c.top, c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression})${c.topValueShare === null ? (c.eligible === 0 ? `; no customer has ${c.minHistoryDays} days of history yet` : `; no share of value: the value of all ${formatInt(c.eligible)} sums to 0 or less`) : ` ${c.top === 1 ? 'holds' : 'hold'} ${formatPct(c.topValueShare)} of their value`}.`,
   )
   L.push('')
   for (const line of s.icp) L.push(line)

@@ -15,7 +15,7 @@ export const INSIGHTS_FIRST = 'insights_first'
  * first_day (the first purchase day), first_amount, first_quantity (the order's quantity, else
  * its lines' quantities summed, a line without one counting 1; else 1), first_discount (money
  * off, 0 when unknown), first_channel, first_campaign, first_categories / first_products (distinct,
- * sorted lists from order_lines), main_category (largest line amount), days_to_second (first to
+ * sorted lists from order_lines), main_category (largest line amount; ties: first by name), days_to_second (first to
  * second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
  * first, first included) and early_revenue (net spend of those days), second_categories (of the
  * first order of the second purchase day). A purchase day is a day of insights_days with net spend
@@ -61,7 +61,10 @@ lines AS (
     list_sort(list(DISTINCT coalesce(l.product_name, l.product_id))
       FILTER (WHERE x.which = 1 AND coalesce(l.product_name, l.product_id) IS NOT NULL))
       AS products,
-    arg_max(l.category, l.amount) FILTER (WHERE x.which = 1 AND l.category IS NOT NULL)
+    -- the largest line's; of lines equally large, the category first in alphabetical order
+    -- (by the line order it would change with the order the lines were imported in)
+    arg_min(l.category, (-l.amount, l.category))
+      FILTER (WHERE x.which = 1 AND l.category IS NOT NULL AND l.amount IS NOT NULL)
       AS main_category,
     list_sort(list(DISTINCT l.category) FILTER (WHERE x.which = 2 AND l.category IS NOT NULL))
       AS second_categories,

@@ -528,7 +528,7 @@ function timeOfDayHint(r: string, o: ParseOptions): string {
 
 /** SQL: why text that {@link zoneAbbreviated} is no date, naming its abbreviation. */
 function abbreviationReason(r: string): string {
-  return `': ' || regexp_extract(${r}, '([A-Za-z]+)$', 1) || ' after the time is a zone abbreviation, which stands for different zones (BST: British or Bangladesh time); write the offset (+01:00), UTC, or an IANA zone (Europe/London)'`
+  return `': ' || regexp_extract(${r}, '([A-Za-z]+)$', 1) || ' after the time is a zone abbreviation, which is not read: an abbreviation can stand for several zones (BST for British and Bangladesh time) or change its offset with summer time (CET); write the offset (+01:00), UTC, or an IANA zone (Europe/London)'`
 }
 
 /** Text that may be a Unix time: digits only, nine or more (see epochSql). */
