@@ -10,3 +10,15 @@ export function isCalendarDay(s: string): boolean {
   const ms = Date.parse(`${s}T00:00:00Z`)
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === s
 }
+
+/**
+ * Why `day` (YYYY-MM-DD) is no calendar day: its month when that is none (2026-13-01 is no
+ * missing day of a month but a 13th month), else that the month has no such day.
+ * @example calendarDayProblem('2026-13-01') // 'there is no month 13'
+ */
+export function calendarDayProblem(day: string): string {
+  const month = Number(day.slice(5, 7))
+  return month < 1 || month > 12
+    ? `there is no month ${day.slice(5, 7)}`
+    : 'there is no such day in the calendar'
+}

@@ -77,5 +77,8 @@ describe.each(STORES)('a tick dated in the past on $name', (kind) => {
     expect(res.status).toBe(400)
     expect(JSON.stringify(res.json)).toContain('there is no such day in the calendar')
     expect(JSON.stringify(res.json)).not.toContain('must be an ISO 8601 date-time')
+    const month = await h.call('POST', '/v1/jobs/tick', { body: { now: '2026-13-01T00:00:00Z' } })
+    expect(month.status).toBe(400)
+    expect(JSON.stringify(month.json)).toContain('there is no month 13')
   })
 })

@@ -19,12 +19,15 @@ describe('loyals tick --now', () => {
       '2025-02-30T00:00:00Z',
       '2025-04-31T10:00:00+02:00',
       '2023-02-29T00:00:00Z',
-      '2025-13-01T00:00:00Z',
     ]) {
       expect(() => parseNow(v), v).toThrow(
         new UsageError(`invalid --now "${v}": there is no such day in the calendar`),
       )
     }
+    // a month past 12 is no missing day of a month
+    expect(() => parseNow('2025-13-01T00:00:00Z')).toThrow(
+      new UsageError('invalid --now "2025-13-01T00:00:00Z": there is no month 13'),
+    )
     for (const v of ['2025-03-01T09:00:00', '2025-03-01', 'yesterday']) {
       expect(() => parseNow(v), v).toThrow(/^invalid --now ".*": must be an ISO 8601 date-time/)
     }

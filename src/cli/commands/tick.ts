@@ -3,7 +3,7 @@
 // opens the workspace, ticks, delivers the webhooks it queued and exits, for a cron-driven setup.
 
 import type { Command } from 'commander'
-import { isCalendarDay } from '../../core/calendar.ts'
+import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
@@ -56,8 +56,7 @@ export function formatTick(r: TickReport): string {
 export function parseNow(value: string): number {
   const invalid = (why: string) => new UsageError(`invalid --now ${JSON.stringify(value)}: ${why}`)
   const day = /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0]
-  if (day !== undefined && !isCalendarDay(day))
-    throw invalid('there is no such day in the calendar')
+  if (day !== undefined && !isCalendarDay(day)) throw invalid(calendarDayProblem(day))
   const r = dateTime.safeParse(value)
   if (!r.success) throw invalid(r.error.issues[0]?.message ?? 'not a date-time')
   return Date.parse(r.data)

@@ -114,6 +114,10 @@ describe('rankQueue', () => {
     expect(r.map((x) => x.overdue)).toEqual([true, true, false, false])
     expect(r[0]!.deadlineMinutes).toBe(30)
     expect(r[0]!.reason).toMatch(/past the 30 min maximum wait/)
+    // before it, the reason says when the maximum wait makes them overdue (sooner than the target)
+    expect(r[2]!.reason).toBe(
+      'Platinum (weight 8): waited 5 min of a 60 min target; overdue at the 30 min maximum wait',
+    )
   })
 
   it('ties: a customer at their target ties with a new arrival one tier up; the longer wait wins', () => {

@@ -197,7 +197,10 @@ export function rankQueue(
     } else if (r.overdue) {
       reason = `waited ${waitedText}, past the ${formatMinutes(r.target)} target for ${name}: overdue customers go first, longest waiting first`
     } else {
-      reason = `${name} (weight ${r.level.weight}): waited ${waitedText} of a ${formatMinutes(r.target)} target`
+      // the maximum wait, when it comes first, is when they go to the front: said, not left out
+      const cap =
+        r.deadline < r.target ? `; overdue at the ${formatMinutes(r.deadline)} maximum wait` : ''
+      reason = `${name} (weight ${r.level.weight}): waited ${waitedText} of a ${formatMinutes(r.target)} target${cap}`
     }
     return {
       position: k + 1,

@@ -2,7 +2,7 @@
 // validated with zod and normalized to one shape the ingest path applies. The schemas are exported
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
-import { isCalendarDay } from '../../core/calendar.ts'
+import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { normalizeCustomerId } from '../../core/customer-id.ts'
 import { isTimeZone } from '../../core/ops/contact-budget.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
@@ -58,13 +58,12 @@ const DATE_TIME =
 export const dateTime = z
   .string({ error: DATE_TIME })
   // 2027-02-30T00:00:00Z has the shape: say what is wrong with it, as `loyals tick --now` does
-  .refine(
-    (s) => {
-      const day = /^\d{4}-\d{2}-\d{2}/.exec(s)?.[0]
-      return day === undefined || isCalendarDay(day)
-    },
-    { error: 'there is no such day in the calendar', abort: true },
-  )
+  .superRefine((s, ctx) => {
+    const day = /^\d{4}-\d{2}-\d{2}/.exec(s)?.[0]
+    if (day !== undefined && !isCalendarDay(day)) {
+      ctx.addIssue({ code: 'custom', message: calendarDayProblem(day), abort: true })
+    }
+  })
   .transform((s) => s.replace(SHORT_OFFSET, (_, t, h, m) => `${t}${h}:${m ?? '00'}`))
   .pipe(z.iso.datetime({ offset: true, error: DATE_TIME }))
   .refine((s) => {
