@@ -1801,6 +1801,32 @@ describe('column recognition', () => {
     expect(await orders(f)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 })
   })
 
+  test('Shopify orders export: a refunded order is refunded in full, whatever column holds the amount', async () => {
+    // Refunded Amount is the Total (shipping and taxes in): read against the Subtotal it left a
+    // refund above the order (a net of minus the shipping), and a refunded order whose Refunded
+    // Amount the export left at 0 counted as a purchase
+    const f = write(
+      dir,
+      'orders_export.csv',
+      'Name,Email,Financial Status,Subtotal,Total,Refunded Amount,Created at,Lineitem quantity,Lineitem name\n' +
+        '#4001,r@example.com,refunded,50.00,59.90,59.90,2024-03-05 14:22:10 -0500,1,Mug\n' +
+        '#4002,r@example.com,refunded,20.00,24.90,0.00,2024-03-06 14:22:10 -0500,1,Cup\n' +
+        '#4003,r@example.com,partially_refunded,80.00,89.90,9.90,2024-03-07 14:22:10 -0500,1,Lamp\n',
+    )
+    expect((await orders(f, { map: { amount: 'Subtotal' } })).layout).toBe('shopify-orders')
+    const rows = await engine.query(
+      `SELECT order_key, amount FROM orders WHERE order_key LIKE '#400%' ORDER BY order_key`,
+    )
+    expect(rows).toEqual([
+      { order_key: '#4001', amount: 50 },
+      { order_key: '#4001:refunded', amount: -50 },
+      { order_key: '#4002', amount: 20 },
+      { order_key: '#4002:refunded', amount: -20 },
+      { order_key: '#4003', amount: 80 },
+      { order_key: '#4003:refunded', amount: -9.9 },
+    ])
+  })
+
   test('Shopify orders export: an order cancelled while its payment was pending is no purchase', async () => {
     const f = write(
       dir,

@@ -672,7 +672,9 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       : `coalesce(${email}, ${phoneOf(c.phone)}, ${sid})`
     const qty = c.line_quantity ? `try_cast(${textOf(c.line_quantity)} AS DOUBLE)` : 'NULL'
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
-    // was paid, so all of it counts as refunded. So does an order cancelled (Cancelled at) while
+    // was paid, so all of it counts as refunded. A refunded one (Shopify's status for a refund of
+    // the whole order) is all refunded too: its Refunded Amount, which holds shipping and taxes,
+    // is more than a Subtotal read with --map amount=Subtotal. So does an order cancelled (Cancelled at) while
     // its payment was still pending, authorized or expired: it will never be paid. A cancelled
     // order that was paid keeps what its Refunded Amount says (the shop may have kept a fee).
     const status = c.financial_status ? `lower(${textOf(c.financial_status)})` : 'NULL'
@@ -680,7 +682,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // a status column the user maps (--map status="Order State") says unpaid orders as in a
     // plain file: cancelled, refunded, failed ... refunds all of the order
     const mapped = c.status ? ` OR ${unpaidStatusSql(c.status)}` : ''
-    const voided = `coalesce(${status} = 'voided' OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired'))${mapped}, false)`
+    const voided = `coalesce(${status} IN ('voided', 'refunded') OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired'))${mapped}, false)`
     const refunded = c.refunded ? textOf(c.refunded) : NO_TEXT
     return {
       fields: [
