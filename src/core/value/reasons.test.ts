@@ -493,6 +493,26 @@ describe('formatting', () => {
     expect(tier(314.586)).toContain('€314.586 is below the Silver minimum of €314.587')
     // apart in whole units: whole units
     expect(tier(110.36)).toContain('€110 is below the Silver minimum of €315')
+    // a total to the cent under a minimum finer than the cent: the total keeps its cents
+    // (it read "€69.500 is below ... €69.504", and "￥40,195.0" in yen)
+    const under = (totalValue: number, boundary: number, currency: typeof eur) =>
+      buildReasons(
+        {
+          tier: {
+            name: 'Bronze',
+            basis: 'threshold',
+            totalValue,
+            above: { name: 'Silver', boundary },
+          },
+        },
+        { currency },
+      )[0]?.text
+    expect(under(69.5, 69.504, eur)).toBe(
+      'Bronze: total value €69.50 is below the Silver minimum of €69.504',
+    )
+    expect(under(40195, 40195.4, { ...eur, code: 'JPY', locale: 'en-US' })).toBe(
+      'Bronze: total value ¥40,195 is below the Silver minimum of ¥40,195.4',
+    )
     // a total shown to the cent at the line it is below: no figure on the wrong side
     expect(tier(314.59)).toBe(
       'Bronze: total value is just below the Silver minimum of €315 (the top 30 %)',

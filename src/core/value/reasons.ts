@@ -249,6 +249,11 @@ function moneyApart(
   }
   if (d === null) return null
   if (d === c.decimals) return moneyFormatter(c)
+  return finerFormatter(c, d)
+}
+
+/** {@link formatAt}, one per currency, locale and decimals. */
+function finerFormatter(c: CurrencyConfig, d: number): (n: number) => string {
   const key = `${c.locale}|${c.code ?? ''}|${d}`
   let fn = finer.get(key)
   if (!fn) {
@@ -628,7 +633,8 @@ function tierText(
 
 /**
  * "€314.53 is below the minimum of €314.59": the two amounts with the decimals that tell them
- * apart (moneyApart); when none do (a total shown to the cent just under a finer minimum), the
+ * apart (moneyApart), a total to the minor unit not padded past it ("$69.50 is below the minimum
+ * of $69.504"); when none do (a total shown to the cent just under a finer minimum), the
  * total's figure is left out rather than shown at or above the line it is below.
  */
 function belowText(
@@ -638,7 +644,20 @@ function belowText(
   minimum: (m: string) => string,
 ): string {
   const fmt = moneyApart(c, value, line)
-  if (fmt) return `${fmt(value)} is below ${minimum(fmt(line))}`
+  if (fmt) {
+    // a total is to the minor unit: the decimals only a finer minimum needs would pad it with
+    // zeros ("$69.500 is below ... $69.504", "¥40,195.0"), so it keeps its own
+    let minor = minorOf.get(c)
+    if (minor === undefined) {
+      minor = minorDigits(c.code)
+      minorOf.set(c, minor)
+    }
+    const own =
+      fmt !== moneyFormatter(c) && roundHalfAway(value, minor) === value
+        ? finerFormatter(c, Math.max(minor, c.decimals))
+        : fmt
+    return `${own(value)} is below ${minimum(fmt(line))}`
+  }
   return `is just below ${minimum(moneyFormatter(c)(line))}`
 }
 
