@@ -511,7 +511,8 @@ describe('orders with a status', () => {
       importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') }),
     )
     expect(e.problems.map(formatProblem)).toEqual([
-      `${f}:2 Email: the rows of order #2004 name different customers (x@y.com and z@y.com)`,
+      // the item row naming another customer is named beside the order's row (it was left out)
+      `${f}:2 Email: the rows of order #2004 name different customers (x@y.com and z@y.com); the item row on line 3 names another customer than the order's row`,
     ])
   })
 

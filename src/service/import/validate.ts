@@ -715,22 +715,34 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'campaign', 'text', false),
         ...orderPlace(c),
         ...CUSTOMER_RANGE,
+        {
+          field: '__customer_odd',
+          header: null,
+          raw: 'x.__customer_odd',
+          type: 'text',
+          required: false,
+        },
       ],
       // the quantity of the order's lines, each counted once (two exports pasted together repeat
       // them; a re-sorted sheet moves some away from the order's first row); the customers its
       // rows name (an item row naming another was ignored unseen: one order, one customer)
       // (one window over the order's rows for all three)
-      from: `(SELECT *, ${customer} AS __customer,
+      // and the lines of the item rows that name another customer than the order's row, to name
+      // the odd row rather than only the order's
+      from: `(SELECT *, string_agg(CASE WHEN __customer <> __order_customer THEN CAST(${LINE} AS VARCHAR) END, ', '
+          ORDER BY ${LINE}) OVER (PARTITION BY trim(${name})) AS __customer_odd
+        FROM (SELECT *, ${customer} AS __customer,
         sum(CASE WHEN __counted THEN ${qty} END) OVER o AS __qty,
-        min(${customer}) OVER o AS __customer_lo, max(${customer}) OVER o AS __customer_hi
+        min(${customer}) OVER o AS __customer_lo, max(${customer}) OVER o AS __customer_hi,
+        max(CASE WHEN ${total} IS NOT NULL THEN ${customer} END) OVER o AS __order_customer
         FROM (${withOrderRuns(`trim(${name})`, 'import_raw', lineContent([c.line_sku, c.line_name, c.line_quantity, c.line_price]))}) r
-        WINDOW o AS (PARTITION BY trim(${name}))) x`,
+        WINDOW o AS (PARTITION BY trim(${name}))) r2) x`,
       where: `${total} IS NOT NULL`,
       checks: [
         {
           field: 'customer_id',
           bad: '__customer_lo <> __customer_hi',
-          reason: `'the rows of order ' || order_id || ' name different customers (' || __customer_lo || ' and ' || __customer_hi || ')'`,
+          reason: `'the rows of order ' || order_id || ' name different customers (' || __customer_lo || ' and ' || __customer_hi || ')' || coalesce('; the item row on line ' || __customer_odd || ' names another customer than the order''s row', '')`,
         },
       ],
       uniqueBy: { field: 'order_id', noun: 'order' },
