@@ -189,7 +189,7 @@ export async function customerProfile(
         : ''
     const brought =
       referred > 0
-        ? `; the referrals name '${customerId}' as the referrer of ${referred} customer${referred === 1 ? '' : 's'} (${known?.referred_ids ?? ''}${referred > 3 ? ', ...' : ''}), but there is no order or customer record: import them to see a profile`
+        ? `${referrerNote(customerId, known)}, but there is no order or customer record: import them to see a profile`
         : ''
     throw new DataError(
       `no customer '${customerId}' in the workspace ${engine.location}${brought}${otherCase}`,
@@ -227,7 +227,7 @@ export async function customerProfile(
     throw new DataError(
       orders > 0
         ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)`
-        : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet`,
+        : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}`,
       { customerId, asOf: summary.asOf },
     )
   }
@@ -370,4 +370,18 @@ async function valueParts(
       tree: await value.treeOf(customerId),
     },
   }
+}
+
+/**
+ * "; the referrals name 'E6' as the referrer of 2 customers (E1, E2)" when they do, else '': said
+ * both of a referrer with no record and of one with a record but no purchase yet.
+ */
+function referrerNote(
+  customerId: string,
+  known: { readonly referred?: unknown; readonly referred_ids?: unknown } | undefined,
+): string {
+  const referred = Number(known?.referred ?? 0)
+  if (!(referred > 0)) return ''
+  const ids = `${String(known?.referred_ids ?? '')}${referred > 3 ? ', ...' : ''}`
+  return `; the referrals name '${customerId}' as the referrer of ${referred} customer${referred === 1 ? '' : 's'} (${ids})`
 }

@@ -227,6 +227,20 @@ describe('loyals customer on a customer with nothing to value', () => {
       "customer 'C3' has no purchase on or before 2024-02-28: nothing to value yet",
     )
   })
+
+  it('names whom a customer with a record but no purchase referred, as for one without a record', async () => {
+    const engine = await workspace({
+      orders: 'order_id,customer_id,ordered_at,amount\nO1,E1,2024-01-10,100\nO2,E2,2024-01-12,40\n',
+      customers: 'customer_id,signup_at\nE6,2024-01-01\n',
+      referrals: 'referrer,referred,date\nE6,E1,2024-01-05\nE6,E2,2024-01-06\n',
+    })
+    const e = await customerProfile(engine, 'E6', { asOf: '2024-02-28', predictions: false }).catch(
+      (x: unknown) => (x as Error).message,
+    )
+    expect(e).toBe(
+      "customer 'E6' has no purchase on or before 2024-02-28: nothing to value yet; the referrals name 'E6' as the referrer of 2 customers (E1, E2)",
+    )
+  })
 })
 
 describe('loyals customer --json money', () => {
