@@ -7,7 +7,7 @@ import * as bgFamily from './models/bg-family.ts'
 import { bgExpectedAlive, checkColumnLengths, type HistoryColumns } from './models/common.ts'
 import type { ParetoParams } from './models/pareto-nbd.ts'
 import * as pareto from './models/pareto-nbd.ts'
-import { expIntegralScaled, gaussLegendre, lgamma } from './special.ts'
+import { expIntegralScaled, gaussLegendre } from './special.ts'
 
 export { expIntegralScaled }
 

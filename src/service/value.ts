@@ -758,12 +758,6 @@ interface SummaryInputs {
 /** Dropped cycle edges named in the summary, at most. */
 const CYCLE_EDGES_LISTED = 20
 
-const sum = (a: ArrayLike<number>, from = 0, to = a.length): number => {
-  let s = 0
-  for (let i = from; i < to; i++) s += a[i] as number
-  return s
-}
-
 /**
  * The customers' revenue summed as the summary's `revenue.total` is (exact decimals): a
  * compensated sum of the doubles, rounded to 6 places, the float noise of 2,357 additions

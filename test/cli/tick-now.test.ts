@@ -15,11 +15,7 @@ describe('loyals tick --now', () => {
   })
 
   it('refuses a day the calendar does not have, and a time without an offset', () => {
-    for (const v of [
-      '2025-02-30T00:00:00Z',
-      '2025-04-31T10:00:00+02:00',
-      '2023-02-29T00:00:00Z',
-    ]) {
+    for (const v of ['2025-02-30T00:00:00Z', '2025-04-31T10:00:00+02:00', '2023-02-29T00:00:00Z']) {
       expect(() => parseNow(v), v).toThrow(
         new UsageError(`invalid --now "${v}": there is no such day in the calendar`),
       )

@@ -220,6 +220,16 @@ function formatAt(c: CurrencyConfig, decimals: number): (n: number) => string {
 const finer = new Map<string, (n: number) => string>()
 const minorOf = new WeakMap<CurrencyConfig, number>()
 
+/** minorDigits of the configuration's currency, once per configuration. */
+function minorUnitOf(c: CurrencyConfig): number {
+  let minor = minorOf.get(c)
+  if (minor === undefined) {
+    minor = minorDigits(c.code)
+    minorOf.set(c, minor)
+  }
+  return minor
+}
+
 /**
  * A money formatter for amounts one sentence compares, `low` said to be below `high`: the usual
  * one when they read apart, else one with the decimals that tell them apart (`decimalsApart`:
@@ -233,11 +243,7 @@ function moneyApart(
   high: number,
   difference?: number,
 ): ((n: number) => string) | null {
-  let minor = minorOf.get(c)
-  if (minor === undefined) {
-    minor = minorDigits(c.code)
-    minorOf.set(c, minor)
-  }
+  const minor = minorUnitOf(c)
   let d = decimalsApart(low, high, c.decimals, minor, difference)
   // the usual formatter shows an amount that rounds to nothing in the minor unit, where the
   // others stay whole ("margin -€0.03 ... €10 more (profit -€10)" would not add up): such a
@@ -647,11 +653,7 @@ function belowText(
   if (fmt) {
     // a total is to the minor unit: the decimals only a finer minimum needs would pad it with
     // zeros ("$69.500 is below ... $69.504", "¥40,195.0"), so it keeps its own
-    let minor = minorOf.get(c)
-    if (minor === undefined) {
-      minor = minorDigits(c.code)
-      minorOf.set(c, minor)
-    }
+    const minor = minorUnitOf(c)
     const own =
       fmt !== moneyFormatter(c) && roundHalfAway(value, minor) === value
         ? finerFormatter(c, Math.max(minor, c.decimals))

@@ -28,8 +28,9 @@ const KNOWN_BY: readonly (readonly [string, string])[] = [
  * Rows of customer_profile (all columns; NULL for a customer without a profile) with `listed_id`,
  * the customers row's `record_email`, `record_name`, `record_signup_at` and `record_consent`, and
  * the stored signs of connection (`record_referrals`, `record_reviews`, `record_nps`,
- * `record_ces`: what the profile of a customer without one shows), in customer id order, `limit` + 1 of them (the last one says there is a next page). A tier or segment filter
- * lists profiles only: a customer without orders has neither.
+ * `record_ces`: what the profile of a customer without one shows), in customer id order,
+ * `limit` + 1 of them (the last one says there is a next page). A tier or segment filter lists
+ * profiles only: a customer without orders has neither.
  */
 export function customersList(_dialect: Dialect, a: CustomersListArgs): Query {
   const params: unknown[] = []
@@ -56,6 +57,9 @@ UNION SELECT r.customer_id FROM (
   ${records}
 ) r WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.customer_id)`
   const limit = Math.max(1, Math.min(1000, Math.floor(a.limit))) + 1
+  // the page's customers without a profile: only theirs are counted
+  const unprofiled =
+    'SELECT customer_id FROM k WHERE NOT EXISTS (SELECT 1 FROM customer_profile q WHERE q.customer_id = k.customer_id)'
   return {
     sql: `WITH k AS (SELECT customer_id FROM (${known}) u ORDER BY customer_id LIMIT ${limit})
 SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS record_name,
@@ -64,7 +68,7 @@ SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS recor
   sv.nps AS record_nps, sv.ces AS record_ces
 FROM k
 LEFT JOIN customer_profile p ON p.customer_id = k.customer_id
-LEFT JOIN customers c ON c.customer_id = k.customer_id${connectionJoins('k', 'SELECT customer_id FROM k WHERE NOT EXISTS (SELECT 1 FROM customer_profile q WHERE q.customer_id = k.customer_id)')}
+LEFT JOIN customers c ON c.customer_id = k.customer_id${connectionJoins('k', unprofiled)}
 ORDER BY k.customer_id`,
     params,
   }

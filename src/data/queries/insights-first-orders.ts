@@ -15,8 +15,8 @@ export const INSIGHTS_FIRST = 'insights_first'
  * first_day (the first purchase day), first_amount, first_quantity (the order's quantity, else
  * its lines' quantities summed, a line without one counting 1; else 1), first_discount (money
  * off, 0 when unknown), first_channel, first_campaign, first_categories / first_products (distinct,
- * sorted lists from order_lines), main_category (largest line amount; ties: first by name), days_to_second (first to
- * second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
+ * sorted lists from order_lines), main_category (largest line amount; ties: first by name),
+ * days_to_second (first to second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
  * first, first included) and early_revenue (net spend of those days), second_categories (of the
  * first order of the second purchase day). A purchase day is a day of insights_days with net spend
  * > 0 (build it first); the first order of a day is the earliest (ordered_at, order_key) with

@@ -674,7 +674,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded. A refunded one (Shopify's status for a refund of
     // the whole order) is all refunded too: its Refunded Amount, which holds shipping and taxes,
-    // is more than a Subtotal read with --map amount=Subtotal. So does an order cancelled (Cancelled at) while
+    // is more than a Subtotal read with --map amount=Subtotal. So is an order cancelled (Cancelled
+    // at) while
     // its payment was still pending, authorized or expired: it will never be paid. A cancelled
     // order that was paid keeps what its Refunded Amount says (the shop may have kept a fee).
     const status = c.financial_status ? `lower(${textOf(c.financial_status)})` : 'NULL'

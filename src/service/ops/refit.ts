@@ -31,6 +31,7 @@ import {
   histories,
   orderCounters,
   type Profile,
+  recordedProfile,
   type ScoringModel,
   scoreProfile,
   tiersKey,
@@ -130,17 +131,11 @@ export async function refit(
   )
   const n = rows.length
   const amounts = rows.some((r) => Number(r.priced ?? 0) > 0)
+  // the customers row and signs of connection as the reads show a customer without orders,
+  // with the order counters
   const base: Profile[] = rows.map((r) => ({
-    ...emptyProfile(String(r.customer_id), startMs),
+    ...recordedProfile(String(r.customer_id), r, startMs),
     ...orderCounters(r),
-    ...connectionCounters(r),
-    email: r.email === null || r.email === undefined ? null : String(r.email).trim(),
-    name: r.name === null || r.name === undefined ? null : String(r.name),
-    signupAtMs: tsMs(r.signup_at),
-    importedConsent:
-      r.imported_consent === null || r.imported_consent === undefined
-        ? null
-        : Boolean(r.imported_consent),
   }))
   await progress(0.2, `fitting BG/NBD on ${n} customers`)
   const x = new Float64Array(n)
