@@ -6,8 +6,6 @@ import { isTimeZone } from '../time-zones.ts'
 import type { Channel, ContactBudgetConfig, Department } from './config.ts'
 import { DEPARTMENTS } from './config.ts'
 
-export { isTimeZone }
-
 const DAY = 86_400_000
 const MINUTE = 60_000
 

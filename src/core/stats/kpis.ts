@@ -2,15 +2,8 @@
 // retention and repeat rates, cohort retention matrices, and Kaplan-Meier for censored time to event.
 
 import { DataError, UsageError } from '../../errors.ts'
-import { normalQuantile } from './normal.ts'
-import { type ProportionInterval, wilsonInterval } from './proportion.ts'
+import { type ProportionInterval, wilsonInterval, zFor } from './proportion.ts'
 import { tQuantile } from './student-t.ts'
-
-function zFor(confidence: number): number {
-  if (!(confidence > 0 && confidence < 1))
-    throw new UsageError('confidence must be above 0 and below 1 (0.95 for 95 %)', { confidence })
-  return normalQuantile(1 - (1 - confidence) / 2)
-}
 
 /** Net Promoter Score with its interval, in points (-100..100). */
 export interface NpsResult {

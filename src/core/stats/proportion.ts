@@ -19,7 +19,8 @@ function checkCount(name: string, v: number): void {
     throw new UsageError(`${name} must be a non-negative integer`, { [name]: v })
 }
 
-function zFor(confidence: number): number {
+/** The two-sided normal quantile of `confidence` (1.96 for 0.95), which must be in (0, 1). */
+export function zFor(confidence: number): number {
   if (!(confidence > 0 && confidence < 1)) {
     throw new UsageError('confidence must be above 0 and below 1 (0.95 for 95 %)', { confidence })
   }

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { normalizeCustomerId } from '../../core/customer-id.ts'
-import { isTimeZone } from '../../core/ops/contact-budget.ts'
+import { isTimeZone } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
