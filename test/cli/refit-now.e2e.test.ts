@@ -51,6 +51,66 @@ describe('loyals refit --now', () => {
     expect(alive(later)).toBeLessThan(alive(first))
   })
 
+  it('counts only the orders, refunds and reviews placed by its now', async () => {
+    const dir = tempDir()
+    const rows = [
+      'a1,A,2024-03-01T10:00:00Z,100',
+      'a2,A,2024-04-01T10:00:00Z,50',
+      // after the now: not known yet, nor is the refund of a2
+      'a2,A,2024-07-01T10:00:00Z,-50',
+      'a3,A,2024-09-01T10:00:00Z,70',
+      'b1,B,2024-02-01T10:00:00Z,30',
+      'b2,B,2024-05-01T10:00:00Z,40',
+    ]
+    const file = join(dir, 'orders.csv')
+    writeFileSync(file, `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', file, '--db', db]).code).toBe(0)
+    const ev = join(dir, 'engagement.csv')
+    writeFileSync(
+      ev,
+      'customer_id,event,occurred_at\nA,review,2024-05-01T10:00:00Z\nA,review,2024-08-01T10:00:00Z\n',
+    )
+    const imported = runCli(['import', ev, '--kind', 'engagement', '--db', db])
+    expect(imported.code, imported.stderr).toBe(0)
+    const r = runCli(['refit', '--db', db, '--now', '2024-06-01T00:00:00Z'])
+    expect(r.code, r.stderr).toBe(0)
+    const engine = await openWorkspace(db)
+    try {
+      const got = await engine.query<Record<string, unknown>>(
+        `SELECT customer_id, orders_count, purchase_days, revenue, reviews,
+           strftime(last_order_at, '%Y-%m-%d') AS last FROM customer_profile ORDER BY customer_id`,
+      )
+      expect(
+        got.map((p) => ({
+          ...p,
+          orders_count: Number(p.orders_count),
+          purchase_days: Number(p.purchase_days),
+          reviews: Number(p.reviews),
+        })),
+      ).toEqual([
+        {
+          customer_id: 'A',
+          orders_count: 2,
+          purchase_days: 2,
+          revenue: 150,
+          reviews: 1,
+          last: '2024-04-01',
+        },
+        {
+          customer_id: 'B',
+          orders_count: 2,
+          purchase_days: 2,
+          revenue: 70,
+          reviews: 0,
+          last: '2024-05-01',
+        },
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('names a --now that is no date-time', () => {
     const dir = tempDir()
     const r = runCli(['refit', '--db', join(dir, 'x.duckdb'), '--now', '2025-02-30T10:00:00Z'])

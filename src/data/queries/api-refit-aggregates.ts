@@ -11,17 +11,20 @@ import { exactSum } from './customer-summary.ts'
  * SQL: the rows of `orders` (customer_id, order_date, ordered_at, amount) with `kept`: an order
  * (amount >= 0) its refunds do not take back in full. An order refunded in full was cancelled or
  * returned: no order, and no purchase day of its own, as the analysis counts them
- * (docs/summary.md); refunds lower revenue only. `where` filters the orders (alias o).
+ * (docs/summary.md); refunds lower revenue only. `where` filters the orders (alias o). `until`
+ * (a SQL timestamp): only the orders and refunds placed by then count, as if read at that moment.
  */
-export function keptOrders(where = ''): string {
+export function keptOrders(where = '', until?: string): string {
+  const by = (alias: string) => (until ? ` AND ${alias}ordered_at <= ${until}` : '')
+  const placed = by('o.')
   return `SELECT o.customer_id, o.order_date, o.ordered_at, o.amount,
     o.amount >= 0 AND coalesce(o.amount + r.back > 0, true) AS kept
   FROM orders o
   LEFT JOIN (
     SELECT customer_id, order_id, sum(amount) AS back FROM orders
-    WHERE amount < 0 AND order_id IS NOT NULL GROUP BY customer_id, order_id
+    WHERE amount < 0 AND order_id IS NOT NULL${by('')} GROUP BY customer_id, order_id
   ) r ON o.amount >= 0 AND r.customer_id = o.customer_id AND r.order_id = o.order_id
-  ${where}`
+  ${where ? `${where}${placed}` : placed ? `WHERE ${placed.slice(5)}` : ''}`
 }
 
 /** The counters {@link connectionJoins} joins in, as columns referrals, reviews, nps and ces. */
@@ -32,33 +35,46 @@ export const CONNECTION_COLUMNS =
  * LEFT JOINs onto `alias`.customer_id of the signs of connection the value inputs hold, imported
  * or from events (both write them): referrals made (not of oneself), reviews, and the latest NPS
  * and CES answers ({@link CONNECTION_COLUMNS}). `keys`: a query of the ids wanted, so a lookup
- * does not count every customer's events.
+ * does not count every customer's events. `until` (a SQL timestamp): only what had happened by
+ * then (a referral without a date counts).
  */
-export function connectionJoins(alias: string, keys?: string): string {
+export function connectionJoins(alias: string, keys?: string, until?: string): string {
   const only = (col: string, and: boolean) =>
     keys === undefined ? '' : `${and ? ' AND' : ' WHERE'} ${col} IN (${keys})`
+  const by = (col: string) => (until ? ` AND ${col} <= ${until}` : '')
   const latest = (col: string) =>
     `(array_agg(${col} ORDER BY responded_at DESC, response_key DESC) FILTER (WHERE ${col} IS NOT NULL))[1] AS ${col}`
   return `
 LEFT JOIN (SELECT referrer_id, count(*) AS referrals FROM referrals
-  WHERE referred_id <> referrer_id${only('referrer_id', true)} GROUP BY referrer_id) rf
+  WHERE referred_id <> referrer_id${only('referrer_id', true)}${until ? ` AND coalesce(referred_at <= ${until}, true)` : ''} GROUP BY referrer_id) rf
   ON rf.referrer_id = ${alias}.customer_id
 LEFT JOIN (SELECT customer_id, count(*) AS reviews FROM engagement_events
-  WHERE event = 'review'${only('customer_id', true)} GROUP BY customer_id) rv
+  WHERE event = 'review'${only('customer_id', true)}${by('occurred_at')} GROUP BY customer_id) rv
   ON rv.customer_id = ${alias}.customer_id
-LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_responses${only('customer_id', false)}
+LEFT JOIN (SELECT customer_id, ${latest('nps')}, ${latest('ces')} FROM survey_responses
+  WHERE true${only('customer_id', true)}${by('responded_at')}
   GROUP BY customer_id) sv ON sv.customer_id = ${alias}.customer_id`
 }
 
+/** SQL: the UTC instant `ms` (epoch milliseconds) as a TIMESTAMP literal, as orders store it. */
+export function utcTimestamp(ms: number): string {
+  return `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}'`
+}
+
+/**
+ * `until` (epoch ms): the refit's now; orders, refunds and signs of connection after it are not
+ * known yet (a refit as of a past moment, `loyals refit --now`, would have counted them).
+ */
 export function refitAggregates(
   dialect: Dialect,
   customers?: readonly string[],
-  opts: { connection?: boolean } = {},
+  opts: { connection?: boolean; until?: number } = {},
 ): Query {
-  const only = customers ? `WHERE customer_id IN (${jsonKeyList(dialect)}) ` : ''
+  const only = customers ? `WHERE o.customer_id IN (${jsonKeyList(dialect)})` : ''
+  const until = opts.until === undefined ? undefined : utcTimestamp(opts.until)
   const connection = opts.connection ? `, ${CONNECTION_COLUMNS}` : ''
   const joins = opts.connection
-    ? connectionJoins('a', customers ? jsonKeyList(dialect) : undefined)
+    ? connectionJoins('a', customers ? jsonKeyList(dialect) : undefined, until)
     : ''
   return {
     ...(customers ? { params: [JSON.stringify(customers)] } : {}),
@@ -78,7 +94,7 @@ SELECT customer_id,
   -- the days they were placed on where they were placed, as the summary counts days
   CAST(min(CASE WHEN kept THEN order_date END) AS VARCHAR) AS first_order_day,
   CAST(max(CASE WHEN kept THEN order_date END) AS VARCHAR) AS last_order_day
-FROM (${keptOrders(only.replace('WHERE customer_id', 'WHERE o.customer_id'))}) o
+FROM (${keptOrders(only, until)}) o
 GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id${joins}
 ORDER BY a.customer_id`,

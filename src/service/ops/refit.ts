@@ -107,7 +107,9 @@ async function recount(
     .map((p) => p.customerId)
   const out = new Map<string, Profile>()
   if (ids.length === 0) return out
-  for (const r of await tx.query(refitAggregates(tx.dialect, ids, { connection: true }))) {
+  for (const r of await tx.query(
+    refitAggregates(tx.dialect, ids, { connection: true, until: startMs }),
+  )) {
     const id = String(r.customer_id)
     out.set(id, { ...emptyProfile(id, startMs), ...orderCounters(r), ...connectionCounters(r) })
   }
@@ -126,7 +128,7 @@ export async function refit(
   await progress(0.02, 'reading order aggregates')
   // one large aggregate over every order: worth all of DuckDB's threads
   const rows = await store.use(
-    (e) => e.query(refitAggregates(e.dialect, undefined, { connection: true })),
+    (e) => e.query(refitAggregates(e.dialect, undefined, { connection: true, until: startMs })),
     { parallel: true },
   )
   const n = rows.length
