@@ -1,7 +1,8 @@
 // The analyze use case: summary -> RFM -> concentration -> one ranked per-customer table, all in
 // the engine; only aggregates (a few hundred rows) come back to JS. The per-customer files are
 // written by the engine (COPY), so a million customers never become JS objects.
-import { writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { rmdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_RFM_RULES, type RfmRules } from '../core/rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG, type ValueConfig } from '../core/value/config.ts'
@@ -54,7 +55,13 @@ export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
 export const TOP_CUSTOMERS = 20
 /** The files `analyze` writes into its output directory. */
-const OUTPUT_FILES = ['customers.csv', 'customers.parquet', 'summary.json', 'report.html'] as const
+/** The files `analyze` writes into its output directory. */
+export const OUTPUT_FILES = [
+  'customers.csv',
+  'customers.parquet',
+  'summary.json',
+  'report.html',
+] as const
 
 /** Runs one named step; the CLI passes one that draws a progress bar when a step is slow. */
 export interface StepRunner {
@@ -512,17 +519,24 @@ export async function analyze(
   // them took 8.4-8.8 s for the Parquet file and 6.4-7.2 s for the CSV, against 4.1 and 5.2 s.
   const progress = opts.progress ?? direct
   // an output place that cannot take the files is said before the work, not after it
+  const existed = existsSync(outDir)
   const out = await readyOutDir(outDir, OUTPUT_FILES)
-  const analysis = await computeAnalysis(engine, { ...opts, insights: false })
   // the four files land together at the end (FileSet): a run stopped midway leaves the last set
   const set = new FileSet()
   try {
+    const analysis = await computeAnalysis(engine, { ...opts, insights: false })
     const files = await writeCustomerFiles(engine, out, progress, set)
     const insights = opts.insights ?? {}
     const summary = await withInsights(engine, analysis, { ...opts, insights }, progress)
     await writeSummaryFiles(summary, files, progress, set)
     await set.commit()
     return { summary, files }
+  } catch (e) {
+    await set.discard()
+    // a run that fails (a bad --as-of, no customer by it) leaves no empty directory it made;
+    // rmdir takes only an empty one
+    if (!existed) await rmdir(out).catch(() => {})
+    throw e
   } finally {
     await set.discard()
   }

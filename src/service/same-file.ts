@@ -2,7 +2,8 @@
 // symbolic link). Output options check it against the files a command reads, which the output
 // would overwrite.
 import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { UsageError } from '../errors.ts'
 
 /** True when `a` and `b` are one file (false when either does not exist under another name). */
 export function sameFile(a: string, b: string): boolean {
@@ -13,4 +14,41 @@ export function sameFile(a: string, b: string): boolean {
   } catch {
     return false
   }
+}
+
+/** A file a command reads, and how to name it in an error. */
+export interface ReadFile {
+  readonly path: string
+  readonly what: string
+}
+
+/**
+ * None of `names` in directory `dir` is a file the command reads (its orders file, a workspace or
+ * its log, a configuration): writing the outputs would replace it with them, and the input would
+ * be lost with no message (`analyze customers.csv --out .`).
+ * @throws UsageError naming the output and the input, before anything is written.
+ */
+export function checkOutputsApart(
+  dir: string,
+  names: readonly string[],
+  reads: readonly ReadFile[],
+): void {
+  for (const name of names) {
+    const out = join(dir, name)
+    for (const r of reads) {
+      if (!sameFile(out, r.path)) continue
+      throw new UsageError(
+        `--out ${dir}: its ${name} would overwrite ${r.path}, ${r.what}; name another directory or move the file. Nothing was written`,
+        { path: out },
+      )
+    }
+  }
+}
+
+/** The files a workspace or orders file `source` stands for: the file, and a workspace's log. */
+export function sourceFiles(source: string, what: string): ReadFile[] {
+  return [
+    { path: source, what },
+    { path: `${source}.wal`, what: `the log of ${source}` },
+  ]
 }

@@ -10,11 +10,13 @@ import { lapsedStake } from '../../report/sections/insights.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
 import {
+  INSIGHTS_FILES,
   INSIGHTS_STEPS,
   type InsightsFiles,
   type InsightsSummary,
   writeInsightsFiles,
 } from '../../service/insights/index.ts'
+import { checkOutputsApart, sourceFiles } from '../../service/same-file.ts'
 import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
@@ -160,6 +162,13 @@ export function registerInsights(program: Command): void {
     }
     const config = opts.config ? await loadValueConfig(opts.config) : undefined
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
+    checkOutputsApart(opts.out, INSIGHTS_FILES, [
+      ...sourceFiles(
+        source,
+        isWorkspaceSource(source) ? 'the workspace it reads' : 'the orders file it reads',
+      ),
+      ...(opts.config ? [{ path: opts.config, what: 'the value configuration it reads' }] : []),
+    ])
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
       const read = await fileOptions(opts, env().LOYALS_TZ)

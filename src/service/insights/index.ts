@@ -373,6 +373,18 @@ const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): 
 
 const sqlPath = (p: string): string => `'${p.replaceAll("'", "''")}'`
 
+/** The files `writeInsightsFiles` writes into its directory. */
+export const INSIGHTS_FILES = [
+  'insights.json',
+  'insights.html',
+  'path_to_best.csv',
+  'rising_stars.csv',
+  'lapsed_best.csv',
+  'over_index.csv',
+  'cohorts.csv',
+  'survey_samples.csv',
+] as const
+
 /**
  * Write insights.json, insights.html and the CSV files (path_to_best, rising_stars, lapsed_best,
  * over_index, cohorts, survey_samples) into `dir`. Per-customer lists are COPYed by the engine.
