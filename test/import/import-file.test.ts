@@ -479,6 +479,15 @@ describe('the same file again', () => {
       { order_id: 'O2', amount: 50 },
       { order_id: 'O3', amount: 20 },
     ])
+    // a gzip copy of it is the same file (its text's digest), not a later one undoing the fix
+    const gz = write(dir, 'jan.csv.gz', gzipSync(readFileSync(jan), { level: 1 }))
+    const zipped = await orders(gz)
+    expect([zipped.inserted, zipped.updated, zipped.importedBefore?.keptLater]).toEqual([0, 0, 1])
+    expect(await engine.query('SELECT order_id, amount FROM orders ORDER BY order_id')).toEqual([
+      { order_id: 'O1', amount: 80 },
+      { order_id: 'O2', amount: 50 },
+      { order_id: 'O3', amount: 20 },
+    ])
     // another file with the old version is a later file: its version wins, as documented
     const old = write(dir, 'jan-copy.csv', `${head}O1,C1,2024-01-10T10:00:00Z,100\n`)
     expect((await orders(old)).updated).toBe(1)

@@ -4,6 +4,7 @@
 // by the validating path, which is the one that names lines, and only when the quick test on the
 // import's SHA-256 read (`blankHint`) could not rule blank lines out. Also the line-ending scan and
 // copy for files that mix CRLF and LF, which DuckDB's CSV sniffer cannot read.
+import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -53,14 +54,17 @@ function openText(file: string, gzip: boolean) {
 }
 
 /**
- * Resolves once the whole gzip file inflates to its end (the text is not kept); rejects with
- * openText's ImportError naming the file when the data is cut short or damaged. DuckDB's readers
- * stop at a cut without a word, the value they were in read half (1234.56 stored as 123).
+ * Hex SHA-256 of the text a gzip file inflates to, read to its end; rejects with openText's
+ * ImportError naming the file when the data is cut short or damaged. DuckDB's readers stop at a
+ * cut without a word, the value they were in read half (1234.56 stored as 123). The digest is the
+ * text's, not the compressed bytes': a gzip copy of a file imported before is the same file (its
+ * bytes differ with the compression level and the name and time in its header), so it keeps the
+ * later versions of the orders it holds as the plain file does.
  */
-export async function gzipIntact(file: string): Promise<void> {
-  for await (const _ of openText(file, true).stream) {
-    // inflated only to reach the end, where zlib checks the length and CRC
-  }
+export async function inflatedSha256(file: string): Promise<string> {
+  const h = createHash('sha256')
+  for await (const chunk of openText(file, true).stream) h.update(chunk)
+  return h.digest('hex')
 }
 
 /**

@@ -93,8 +93,8 @@ import { checkAsOf } from '../summary.ts'
 import {
   blankHint,
   blankLines,
-  gzipIntact,
   inflatedCopy,
+  inflatedSha256,
   lfCopy,
   type MalformedLine,
   mixedLineEndings,
@@ -514,23 +514,20 @@ function hasCosts(spec: TypedSpec): boolean {
 }
 
 /**
- * Hex SHA-256 of the file and, in the same read, whether it may hold a blank line (`blankHint`);
- * null when that was not looked for (gzip data, whose bytes are not the text).
+ * Hex SHA-256 of a plain (not gzip) file and, in the same read, whether it may hold a blank line
+ * (`blankHint`).
  */
-function sha256File(
-  file: string,
-  gzip: boolean,
-): Promise<{ sha: string; blankHint: boolean | null }> {
+function sha256File(file: string): Promise<{ sha: string; blankHint: boolean | null }> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
-    const hint = gzip ? null : blankHint()
+    const hint = blankHint()
     createReadStream(file)
       .on('data', (chunk) => {
         h.update(chunk as Buffer)
-        hint?.push(chunk as Buffer)
+        hint.push(chunk as Buffer)
       })
       .on('error', reject)
-      .on('end', () => resolve({ sha: h.digest('hex'), blankHint: hint ? hint.found : null }))
+      .on('end', () => resolve({ sha: h.digest('hex'), blankHint: hint.found }))
   })
 }
 
@@ -979,14 +976,15 @@ async function importFileOnce(
   const readPath = opts.readFrom ?? file
   const readGzip = opts.readFrom ? false : gzip
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
-  // gzip data is inflated to its end beside the read (the digest waits for it): a file cut short
-  // is refused, not read up to the cut
+  // gzip data is inflated to its end beside the read (the digest of its text waits for it): a
+  // file cut short is refused, not read up to the cut
   const sha =
     opts.digest ??
-    Promise.all([
-      opts.scratch ? Promise.resolve({ sha: '', blankHint: null }) : sha256File(file, gzip),
-      gzip ? gzipIntact(file) : undefined,
-    ]).then(([digest]) => digest)
+    (gzip
+      ? inflatedSha256(file).then((text) => ({ sha: opts.scratch ? '' : text, blankHint: null }))
+      : opts.scratch
+        ? Promise.resolve({ sha: '', blankHint: null })
+        : sha256File(file))
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -1536,8 +1534,9 @@ async function importFileOnce(
     // Lines are replaced per order: rows of the file that a later file dropped come back as new,
     // and lines a later file added would be removed, so any change at all counts, not updates only.
     const linesKind = kind === 'order-lines' || hasLines
+    // (a table left empty since holds no later version to keep: its rows are stored again)
     const [earlier] =
-      digest !== ''
+      digest !== '' && empty[main.table] !== true
         ? await engine.query<{ file: string; at: string }>(
             importSameFile(engine.dialect, { sha256: digest, kind, reading }),
           )
