@@ -1929,6 +1929,12 @@ describe('column recognition', () => {
     expect(await importFile(engine, g, { kind: 'customers', now: NOW })).toMatchObject({
       unchanged: 1,
     })
+    // one with a country column says the whole place: the order's city goes with the old country
+    const h = write(dir, 'countries.csv', 'customer_id,country\nc1,France\n')
+    await importFile(engine, h, { kind: 'customers', now: NOW })
+    expect(
+      await engine.query("SELECT country, region, city FROM customers WHERE customer_id = 'c1'"),
+    ).toEqual([{ country: 'France', region: null, city: null }])
   })
 
   test("a CRM's contacts export (HubSpot): Create Date, Country/Region, State/Region and Original Source are read; the email key is the email too", async () => {

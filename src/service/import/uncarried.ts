@@ -22,6 +22,13 @@ const IDS: ReadonlySet<string> = new Set(['order_id', 'return_id', 'response_id'
 const DAY_OF: ReadonlyMap<string, string> = new Map(VALUE_DAYS.map(([, at, day]) => [day, at]))
 
 /**
+ * A place is one unit (README): a customers file that says any of country, region and city says
+ * the whole place, so the parts it has no column for are cleared, not kept. Kept, a file of
+ * countries and regions over the place an order filled in left "FR, (none), Vienna".
+ */
+const PLACE: readonly string[] = ['country', 'region', 'city']
+
+/**
  * The store `columns` whose field the file has no column for (`spec`), less those it fills
  * otherwise (`filled`: the currency the amounts' marks name).
  * @example uncarriedColumns(spec, RETURN_COLUMNS) // ['customer_id'] for a file without customers
@@ -35,6 +42,8 @@ export function uncarriedColumns(
     spec.fields.filter((f) => f.header === null && absent(f)).map((f) => f.field),
   )
   for (const [day, at] of DAY_OF) if (missing.has(at)) missing.add(day)
+  const placed = PLACE.some((f) => columns.includes(f) && !missing.has(f))
+  if (placed) for (const f of PLACE) missing.delete(f)
   return columns.filter(
     (c) => missing.has(c) && !IDS.has(c) && !WITH_AMOUNT.has(c) && !filled.includes(c),
   )
