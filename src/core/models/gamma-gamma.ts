@@ -4,8 +4,8 @@
 import { type ConvergenceDetails, ConvergenceError, DataError } from '../../errors.ts'
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
-import { digamma, lgamma } from '../special.ts'
-import { checkParams } from './common.ts'
+import { digamma, lgamma, trigamma } from '../special.ts'
+import { checkParams, EXTREME_LOG } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
@@ -292,26 +292,21 @@ export function fitGammaGamma(
       `only ${d.n} customer${d.n === 1 ? '' : 's'} with repeat purchases: too few to fit the Gamma-Gamma spend model`,
     )
   }
-  let cache: { key: string; v: [number, number, number, number] } | null = null
-  const at = (t: readonly number[]): [number, number, number, number] => {
-    const key = t.join(',')
-    if (cache?.key !== key) cache = { key, v: llAndGrad(s, t[0]!, t[1]!, t[2]!) }
-    return cache.v
-  }
   // The model is scale-free (spend times c: the same p and q, γ times c, LL minus n log c), so it is
-  // fitted on spend in units of its mean: γ then starts near 1 whatever the currency, far from the
-  // optimizer's run-off bound on |log γ| (a shop in dong or rupiah, mean spends in the millions, had
-  // its fit refused as running off to infinity at the first step).
-  let meanM = 0
-  for (let i = 0; i < d.x.length; i++) meanM += (d.w[i]! * d.xm[i]!) / d.x[i]!
-  meanM /= d.n
-  const unit = meanM > 0 && Number.isFinite(meanM) ? meanM : 1
-  const logUnit = Math.log(unit)
-  const s = unitScaled(d, unit)
-  let start = [2, 3, 1]
+  // fitted on spend in units of γ's moment estimate: γ then starts at 1 whatever the currency, and
+  // the optimum lies near it, far from the optimizer's run-off bound on |log γ|. The mean spend,
+  // the unit before, failed both ways: a shop in dong had its fit refused as running off at the
+  // first step, and under heavy-tailed spend (q < 1, log-uniform over eight decades) the optimum's
+  // γ was e^-15 of the mean, past the bound, refused as a run-off although it is interior.
+  let tried: readonly (readonly number[])[]
+  let unit: number
   // Large inputs: fit a strided subsample first, so the full-data BFGS starts next to the optimum and
-  // needs a handful of passes over the million rows instead of dozens.
-  if (d.x.length > 100_000) {
+  // needs a handful of passes over the million rows instead of dozens (the subsample fit tries
+  // every start; the full fit polishes its optimum only).
+  if (d.x.length <= 100_000) {
+    tried = momentStarts(d)
+    unit = tried[0]![2]!
+  } else {
     const stride = Math.floor(d.x.length / 20_000)
     const take = (a: Float64Array) => a.filter((_, i) => i % stride === 0)
     const sx = take(d.x)
@@ -320,27 +315,10 @@ export function fitGammaGamma(
       mx: take(d.xm).map((v, i) => v / sx[i]!),
       weight: take(d.w),
     })
-    start = [sub.params.p, sub.params.q, sub.params.gamma / unit]
+    tried = [[sub.params.p, sub.params.q, sub.params.gamma]]
+    unit = sub.params.gamma
   }
-  let scaled: FitResult<GammaGammaParams>
-  try {
-    scaled = fitOnLogScale<GammaGammaParams>({
-      model: 'gg',
-      names: ['p', 'q', 'gamma'],
-      logLikelihood: (t) => at(t)[0],
-      gradientLog: (th) => {
-        const t = th.map(Math.exp)
-        const v = at(t)
-        return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
-      },
-      start,
-      customers: d.n,
-      explainBoundary: explainSpendBoundary,
-    })
-  } catch (e) {
-    throw e instanceof ConvergenceError ? inSpendUnits(e, logUnit) : e
-  }
-  const fit = inCurrency(scaled, unit, d.n)
+  const fit = fitFrom(d, unit, tried)
   const warnings: string[] = []
   if (Math.abs(d.correlation) > CORRELATION_WARNING) {
     warnings.push(
@@ -358,6 +336,180 @@ export function fitGammaGamma(
     )
   }
   return { ...fit, correlation: d.correlation, excluded: d.excluded, warnings }
+}
+
+/**
+ * The best fit from `starts` (p, q, γ in the currency) with spend in units of `unit`, in the
+ * currency. γ is a pure scale, so its run-off bound is about the unit, not the data: a run-off of
+ * γ is tried again in the unit where it stopped (γ back at 1 there). A real run-off keeps raising
+ * the likelihood and runs off again, 15 more e-folds out; an interior optimum that lay past the
+ * bound (γ e^-15 of the mean spend under heavy-tailed spend) converges there.
+ */
+function fitFrom(
+  d: Prepared,
+  unit: number,
+  starts: readonly (readonly number[])[],
+): FitResult<GammaGammaParams> {
+  try {
+    return inCurrency(fitInUnit(d, unit, starts), unit, d.n)
+  } catch (e) {
+    if (!(e instanceof ConvergenceError)) throw e
+    const det = e.details as ConvergenceDetails
+    if (det.diverged !== 'gamma') throw inSpendUnits(e, Math.log(unit))
+    const last = det.lastParams.map(Math.exp)
+    const again = unit * last[2]!
+    try {
+      return inCurrency(fitInUnit(d, again, [[last[0]!, last[1]!, again]]), again, d.n)
+    } catch (e2) {
+      throw e2 instanceof ConvergenceError ? inSpendUnits(e2, Math.log(again)) : e2
+    }
+  }
+}
+
+/**
+ * {@link fitGammaGamma} from one start with spend in units of `unit` (no moment starts, no
+ * subsample); exported for tests of the run-off check.
+ */
+export function fitGammaGammaFrom(
+  data: SpendData,
+  start: GammaGammaParams,
+  unit: number,
+): FitResult<GammaGammaParams> {
+  return fitFrom(prepare(data, false), unit, [[start.p, start.q, start.gamma]])
+}
+
+/**
+ * Maximize the likelihood of `d` with spend in units of `unit`, from each start (p, q, γ in the
+ * currency); the best converged fit wins, in those units (see {@link inCurrency}).
+ */
+function fitInUnit(
+  d: Prepared,
+  unit: number,
+  starts: readonly (readonly number[])[],
+): FitResult<GammaGammaParams> {
+  const s = unitScaled(d, unit)
+  let cache: { key: string; v: [number, number, number, number] } | null = null
+  const at = (t: readonly number[]): [number, number, number, number] => {
+    const key = t.join(',')
+    if (cache?.key !== key) cache = { key, v: llAndGrad(s, t[0]!, t[1]!, t[2]!) }
+    return cache.v
+  }
+  const inUnit = starts.map(([p, q, g]) => [p!, q!, g! / unit])
+  const fit = fitOnLogScale<GammaGammaParams>({
+    model: 'gg',
+    names: ['p', 'q', 'gamma'],
+    logLikelihood: (t) => at(t)[0],
+    gradientLog: (th) => {
+      const t = th.map(Math.exp)
+      const v = at(t)
+      return [v[1] * t[0]!, v[2] * t[1]!, v[3] * t[2]!]
+    },
+    start: inUnit[0]!,
+    moreStarts: inUnit.slice(1),
+    customers: d.n,
+    explainBoundary: explainSpendBoundary,
+    // a flat optimum far out (p e^11, γ e^-15 on 300 log-uniform spends, the likelihood still
+    // rising by 1e-5 an e-fold) is the run-off's limit reached before the bound: the same meaning
+    explainFlat: ([lp, lq]) =>
+      lp! > EXTREME_LOG
+        ? explainSpendBoundary('p', 'high')
+        : lq! > EXTREME_LOG
+          ? explainSpendBoundary('q', 'high')
+          : undefined,
+  })
+  checkRidge(fit, (t) => at(t)[0])
+  return fit
+}
+
+/**
+ * ConvergenceError when a converged fit lies far out on one of the model's two limits and the
+ * likelihood still rises along it: p → ∞ with p γ fixed (every customer's transactions alike) or
+ * q, γ → ∞ with q / γ fixed (customers alike). BFGS stops there once the gradient is below its
+ * tolerance (on 300 log-uniform spends the LL gains 1e-5 from p e^11 to e^14), so a fit at p 3.6e5
+ * came back, or a run-off error, depending on the start; the supremum is the limit either way.
+ * An optimum far out but interior (the LL falls further along) stays a fit.
+ */
+function checkRidge(fit: FitResult<GammaGammaParams>, ll: (t: readonly number[]) => number): void {
+  const { p, q, gamma } = fit.params
+  const step = Math.exp(3)
+  const ridges = [
+    { name: 'p', log: Math.log(p), further: [p * step, q, gamma / step], why: 'p·gamma' },
+    { name: 'q', log: Math.log(q), further: [p, q * step, gamma * step], why: 'q/gamma' },
+  ]
+  for (const r of ridges) {
+    if (!(r.log > EXTREME_LOG)) continue
+    const gain = ll(r.further) - fit.logLikelihood
+    if (!(gain > 1e-12 * Math.abs(fit.logLikelihood))) continue
+    const th = [p, q, gamma].map(Math.log)
+    throw new ConvergenceError(
+      `parameter ${r.name} runs off to infinity (the likelihood still rises past log ${r.name} = ${r.log.toFixed(1)}, ${r.why} fixed): ${explainSpendBoundary(r.name, 'high')}`,
+      fit.iterations,
+      th,
+      { diverged: r.name, direction: 'high', gain },
+    )
+  }
+}
+
+/** Shapes p of the moment starts: the spend of one transaction from nearly exponential to tight. */
+const START_P = [2, 0.5, 8, 32] as const
+
+/**
+ * Starting points (p, q, γ) that match the weighted mean and variance of log m_x, one per p in
+ * {@link START_P} that leaves some of that variance to the spread between customers. Given ν,
+ * m_x ~ Gamma(px, xν), so E log m_x = ψ(px) − log x − ψ(q) + log γ and Var log m_x = ψ'(px) +
+ * ψ'(q) + the spread of ψ(px) − log x over x: the variance left after p's share gives q, the mean
+ * then gives γ. The likelihood can have separate local maxima (300 log-uniform spends: q 8.9 at
+ * p 0.03 beside the global q 0.12 at p 3.3), so one fixed start, (2, 3, mean spend) before, can
+ * climb the wrong one; starts that already fit the spread of log spend sit on the right slope,
+ * and the spread of p covers the ridge along which p and γ trade off.
+ */
+function momentStarts(d: Prepared): number[][] {
+  const { x, xm, w, n } = d
+  let mean = 0
+  for (let i = 0; i < x.length; i++) mean += w[i]! * Math.log(xm[i]! / x[i]!)
+  mean /= n
+  let v = 0
+  for (let i = 0; i < x.length; i++) v += w[i]! * (Math.log(xm[i]! / x[i]!) - mean) ** 2
+  v /= n
+  const starts: number[][] = []
+  for (const p of START_P) {
+    let tri = 0
+    let dig = 0
+    let dig2 = 0
+    for (let j = 0; j < d.xs.length; j++) {
+      const px = p * d.xs[j]!
+      const e = digamma(px) - Math.log(d.xs[j]!)
+      tri += d.wx[j]! * trigamma(px)
+      dig += d.wx[j]! * e
+      dig2 += d.wx[j]! * e * e
+    }
+    dig /= n
+    // no variance left for ν: this p is too small for the data (or every spend is alike)
+    const left = v - tri / n - Math.max(dig2 / n - dig * dig, 0)
+    if (!(left > 0)) continue
+    const q = inverseTrigamma(left)
+    const g = Math.exp(mean - dig + digamma(q))
+    // spends spread over the whole double range put γ out of it: no start there
+    if (g > 1e-300 && g < 1e300) starts.push([p, q, g])
+  }
+  if (starts.length > 0) return starts
+  // log spend varies less than any of these p allow: the fixed start (2, 3) with the mean spend
+  // p γ / (q − 1) matching the data's
+  let sm = 0
+  for (let i = 0; i < x.length; i++) sm += (w[i]! * xm[i]!) / x[i]!
+  return [[2, 3, sm / n]]
+}
+
+/** The q in [1e-3, 1e4] with ψ'(q) = y (ψ' falls from ~1/q² near 0 to ~1/q): bisection on log q. */
+function inverseTrigamma(y: number): number {
+  let lo = Math.log(1e-3)
+  let hi = Math.log(1e4)
+  for (let k = 0; k < 60; k++) {
+    const mid = (lo + hi) / 2
+    if (trigamma(Math.exp(mid)) > y) lo = mid
+    else hi = mid
+  }
+  return Math.exp((lo + hi) / 2)
 }
 
 /** The prepared data with every spend divided by `unit` (the sums of log m_x moved to match). */
