@@ -4,6 +4,7 @@
 // refit has not scored yet is left out, as the lookup leaves them out.
 import type { Dialect, Query } from '../engine.ts'
 import { connectionJoins } from './api-refit-aggregates.ts'
+import { byteOrder } from './dialect-sql.ts'
 
 export interface CustomersListArgs {
   readonly tierName?: string
@@ -32,7 +33,10 @@ const KNOWN_BY: readonly (readonly [string, string])[] = [
  * `limit` + 1 of them (the last one says there is a next page). A tier or segment filter lists
  * profiles only: a customer without orders has neither.
  */
-export function customersList(_dialect: Dialect, a: CustomersListArgs): Query {
+export function customersList(dialect: Dialect, a: CustomersListArgs): Query {
+  // DuckDB's byte order on PostgreSQL too, whatever the database's collation: pages and their
+  // order are the same on both stores
+  const id = (col: string) => byteOrder(dialect, col)
   const params: unknown[] = []
   const param = (v: unknown) => {
     params.push(v)
@@ -43,7 +47,7 @@ export function customersList(_dialect: Dialect, a: CustomersListArgs): Query {
     ...(a.segment === undefined ? [] : [`segment = ${param(a.segment)}`]),
   ]
   const from = a.after === undefined ? null : param(a.after)
-  const after = (col: string) => (from === null ? 'true' : `${col} > ${from}`)
+  const after = (col: string) => (from === null ? 'true' : `${id(col)} > ${from}`)
   const profiles = `SELECT customer_id FROM customer_profile WHERE ${[...filters, after('customer_id')].join(' AND ')}`
   const records = KNOWN_BY.map(
     ([table, col]) =>
@@ -61,7 +65,7 @@ UNION SELECT r.customer_id FROM (
   const unprofiled =
     'SELECT customer_id FROM k WHERE NOT EXISTS (SELECT 1 FROM customer_profile q WHERE q.customer_id = k.customer_id)'
   return {
-    sql: `WITH k AS (SELECT customer_id FROM (${known}) u ORDER BY customer_id LIMIT ${limit})
+    sql: `WITH k AS (SELECT customer_id FROM (${known}) u ORDER BY ${id('customer_id')} LIMIT ${limit})
 SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS record_name,
   c.signup_at AS record_signup_at, c.marketing_consent AS record_consent,
   coalesce(rf.referrals, 0) AS record_referrals, coalesce(rv.reviews, 0) AS record_reviews,
@@ -69,7 +73,7 @@ SELECT p.*, k.customer_id AS listed_id, c.email AS record_email, c.name AS recor
 FROM k
 LEFT JOIN customer_profile p ON p.customer_id = k.customer_id
 LEFT JOIN customers c ON c.customer_id = k.customer_id${connectionJoins('k', unprofiled)}
-ORDER BY k.customer_id`,
+ORDER BY ${id('k.customer_id')}`,
     params,
   }
 }

@@ -3,7 +3,7 @@
 // core/ops/playbooks.ts closely enough that few candidates are turned down there, and leaves out
 // customers whose current occasion already has an action of this playbook in the audit log.
 import type { Dialect, Query } from '../engine.ts'
-import { isoDate } from './dialect-sql.ts'
+import { byteOrder, isoDate } from './dialect-sql.ts'
 
 /** A time trigger in SQL terms (tier names already turned into indexes). */
 export type TickTrigger =
@@ -133,11 +133,11 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
   }
   if (a.afterId !== null) {
     params.push(a.afterId)
-    where += ` AND p.customer_id > $${params.length}`
+    where += ` AND ${byteOrder(dialect, 'p.customer_id')} > $${params.length}`
   }
   return {
     sql: `SELECT p.* FROM customer_profile p WHERE ${where}
-ORDER BY p.customer_id LIMIT ${Math.max(1, Math.floor(a.limit))}`,
+ORDER BY ${byteOrder(dialect, 'p.customer_id')} LIMIT ${Math.max(1, Math.floor(a.limit))}`,
     params,
   }
 }
