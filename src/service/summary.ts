@@ -1,11 +1,12 @@
 // Per-customer summary use case: build the table in the engine, then read it back in pages or
 // let the engine write it out (COPY) so a million customers never become JS objects.
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, extname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { gzipSync } from 'node:zlib'
 import type { Dialect, Engine, Row } from '../data/engine.ts'
 import {
   customerSummary,
@@ -298,6 +299,25 @@ export async function customerSummaryRows(
 export type SummaryFormat = 'csv' | 'json'
 
 /**
+ * How `path` asks to be packed (DuckDB's COPY reads it from the name: .gz, .zst), after a check
+ * that its format extension, if any, is `format`'s: a summary.parquet or a .json of CSV text
+ * would not read as what it is named.
+ * @throws UsageError naming the file and the way out.
+ */
+function outPacking(path: string, format: SummaryFormat): 'gzip' | 'zstd' | null {
+  const name = basename(path).toLowerCase()
+  const packed = name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : null
+  const ext = extname(packed ? name.slice(0, name.lastIndexOf('.')) : name)
+  if (['.parquet', '.csv', '.json', '.jsonl', '.tsv'].includes(ext) && ext !== `.${format}`) {
+    throw new UsageError(
+      `cannot write ${path}: the summary is written as ${format.toUpperCase()} (--format csv or json); name the file .${format}${format === 'csv' && ext === '.json' ? ' or pass --format json' : ''}`,
+      { path },
+    )
+  }
+  return packed
+}
+
+/**
  * Let the engine write the whole summary to `path` (a file, or '/dev/stdout') in natural
  * customer order: CSV with a header, or one JSON array. Doubles keep full precision.
  * @throws UsageError when the path's directory is missing or the path is a directory.
@@ -319,9 +339,23 @@ export async function writeCustomerSummary(
       path: opts.path,
     })
   }
+  const packed = outPacking(opts.path, opts.format)
+  try {
+    accessSync(existsSync(opts.path) ? opts.path : dir, constants.W_OK)
+  } catch {
+    throw new UsageError(`cannot write ${opts.path}: permission denied`, { path: opts.path })
+  }
   if (engine.dialect !== 'duckdb') {
-    // no COPY to a local file from a PostgreSQL server (see streamCustomerSummary)
-    await writeFile(opts.path, summaryText(await customerSummaryRows(engine, opts), opts.format))
+    // no COPY to a local file from a PostgreSQL server (see streamCustomerSummary); packed here
+    // as DuckDB's COPY packs it by the name
+    if (packed === 'zstd') {
+      throw new UsageError(
+        `cannot write ${opts.path}: zstd files are written from a DuckDB workspace only; name it .gz`,
+        { path: opts.path },
+      )
+    }
+    const text = summaryText(await customerSummaryRows(engine, opts), opts.format)
+    await writeFile(opts.path, packed === 'gzip' ? gzipSync(text) : text)
     return
   }
   const target = `'${opts.path.replaceAll("'", "''")}'`

@@ -1,9 +1,10 @@
 // The per-customer summary must be the same table on DuckDB and PostgreSQL: CDNOW (2,357
 // customers) loaded through the adapter on both, plus refund cases, compared value by value and
 // against the published CDNOW calibration summary.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import {
@@ -146,6 +147,23 @@ describe('the customer summary is identical on every engine', () => {
     const dir = tempDir('loyals-summary-out-')
     await writeCustomerSummary(pg!.engine, { format: 'csv', path: join(dir, 'pg.csv') })
     expect(readFileSync(join(dir, 'pg.csv'), 'utf8')).toBe(csv)
+    // a .gz name is gzip from either store (PostgreSQL's was plain text under that name)
+    for (const [i, l] of loaded.entries()) {
+      const gz = join(dir, `s${i}.csv.gz`)
+      await writeCustomerSummary(l.engine, { format: 'csv', path: gz })
+      expect(gunzipSync(readFileSync(gz)).toString('utf8'), l.name).toBe(csv)
+      // a name of another format is refused before anything is written
+      for (const [name, format] of [
+        ['s.parquet', 'csv'],
+        ['s.json', 'csv'],
+        ['s.csv.gz', 'json'],
+      ] as const) {
+        await expect(
+          writeCustomerSummary(l.engine, { format, path: join(dir, name) }),
+        ).rejects.toThrow(`cannot write ${join(dir, name)}: the summary is written as`)
+        expect(existsSync(join(dir, name))).toBe(false)
+      }
+    }
     expect(JSON.parse(await text(pg!.engine, 'json'))).toEqual(
       JSON.parse(await text(duck!.engine, 'json')),
     )
