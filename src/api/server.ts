@@ -209,7 +209,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // message to a customer whose order was imported yesterday would be wrong)
   // so are profiles scored with other tiers (a tier removed or renamed since): their tiers, the
   // boundaries and the tier lists are the old configuration's until re-scored
-  const [due] = await store.use((e) => e.query<{ n: number }>(refitDue(e.dialect)))
+  const [due] = await store.use((e) => e.query<{ n: number }>(refitDue(e.dialect, store.now())))
   const refitted =
     Number(due?.n ?? 0) > 0 || store.tiersChanged
       ? jobs

@@ -61,6 +61,8 @@ describe('loyals refit --now', () => {
       'a3,A,2024-09-01T10:00:00Z,70',
       'b1,B,2024-02-01T10:00:00Z,30',
       'b2,B,2024-05-01T10:00:00Z,40',
+      // C's only order comes after it: no customer yet
+      'c1,C,2024-08-01T10:00:00Z,25',
     ]
     const file = join(dir, 'orders.csv')
     writeFileSync(file, `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
@@ -75,6 +77,12 @@ describe('loyals refit --now', () => {
     expect(imported.code, imported.stderr).toBe(0)
     const r = runCli(['refit', '--db', db, '--now', '2024-06-01T00:00:00Z'])
     expect(r.code, r.stderr).toBe(0)
+    // a tick as of that moment finds nothing to refit: C is not known by then
+    for (let k = 0; k < 2; k++) {
+      const t = runCli(['tick', '--db', db, '--now', '2024-06-01T00:00:00Z', '--json'])
+      expect(t.code, t.stderr).toBe(0)
+      expect(JSON.parse(t.stdout).refitted ?? 0).toBe(0)
+    }
     const engine = await openWorkspace(db)
     try {
       const got = await engine.query<Record<string, unknown>>(

@@ -115,7 +115,7 @@ export function registerTick(program: Command): void {
           // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
           // profiles were scored with (a tier removed or renamed): a tier trigger would miss them
           await store.loadModel()
-          const [due] = await engine.query<{ n: number }>(refitDue(engine.dialect))
+          const [due] = await engine.query<{ n: number }>(refitDue(engine.dialect, store.now()))
           const imported = Number(due?.n ?? 0) > 0
           if (imported || store.tiersChanged) {
             const why = imported

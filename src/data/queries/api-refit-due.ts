@@ -1,17 +1,20 @@
 import type { Dialect, Query } from '../engine.ts'
+import { utcTimestamp } from './api-refit-aggregates.ts'
 
 /**
  * One row (n: 0 or 1): whether the live profiles lag the stored data, so that a refit is due
  * before anything acts on them: some customer with orders has no profile yet (a workspace filled
  * by `loyals import`, which writes orders but scores nobody), or a file was imported after the
  * last refit (orders of a customer scored before: their order count, last order and P(alive)
- * would be those of the refit). Stops at the first unscored customer.
+ * would be those of the refit). Stops at the first unscored customer. `now` (epoch ms): the
+ * store's clock; a customer whose orders all come after it is not known yet to a refit as of it
+ * (a tick replayed with --now a month back refitted on every run for them).
  */
-export function refitDue(_d: Dialect): Query {
+export function refitDue(_d: Dialect, now?: number): Query {
   return {
     sql: `SELECT CASE WHEN EXISTS (
   SELECT 1 FROM orders o
-  WHERE NOT EXISTS (SELECT 1 FROM customer_profile p WHERE p.customer_id = o.customer_id)
+  WHERE ${now === undefined ? '' : `o.ordered_at <= ${utcTimestamp(now)} AND `}NOT EXISTS (SELECT 1 FROM customer_profile p WHERE p.customer_id = o.customer_id)
 ) OR (SELECT max(imported_at) FROM imports) >
   coalesce((SELECT max(fitted_at) FROM model_params WHERE name = 'current'), TIMESTAMP '1900-01-01')
 THEN 1 ELSE 0 END AS n`,
