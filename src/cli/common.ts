@@ -36,7 +36,21 @@ export function outDir(value: string): string {
 }
 
 export function resolveDb(opts: { db?: string }): string {
+  // an empty --db (an unset shell variable: --db "$WS") is a mistake to say in the flag's terms
+  if (opts.db !== undefined && opts.db.trim() === '') {
+    throw new UsageError('--db is empty: give the workspace file (or a postgres:// URL)')
+  }
   return opts.db ?? env().LOYALS_DB ?? DEFAULT_DB
+}
+
+/**
+ * `value` of the positional argument `name`, refused when empty or blank (an unset shell
+ * variable, `loyals analyze "$FILE"`), which the library would name by its own function.
+ * @throws UsageError naming the argument.
+ */
+export function nonEmptyArg(value: string, name: string): string {
+  if (value.trim() === '') throw new UsageError(`the ${name} is empty: give one`)
+  return value
 }
 
 /**

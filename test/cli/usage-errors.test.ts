@@ -286,6 +286,21 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('an empty argument or --db is said in the terms of the command, not of a library function', () => {
+    for (const [args, said] of [
+      [['import', 'o.csv', '--db', ''], '--db is empty'],
+      [['analyze', ''], 'the orders file or workspace is empty'],
+      [['summary', ' '], 'the orders file or workspace is empty'],
+      [['customer', '', '--db', 'w.duckdb'], 'the customer id is empty'],
+      [['import', ''], 'the file to import is empty'],
+    ] as const) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toContain(said)
+      expect(r.stderr, args.join(' ')).not.toMatch(/openWorkspace|openSource|customerProfile/)
+    }
+  })
+
   it('analyze --horizon over ten years is a usage error naming the flag and its range', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const out = join(tempDir(), 'out')

@@ -35,7 +35,14 @@ import {
 } from '../../service/source.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { dbFlagNote, outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import {
+  dbFlagNote,
+  nonEmptyArg,
+  outDir,
+  requireDuckDbWorkspace,
+  resolveDb,
+  withDb,
+} from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -237,7 +244,11 @@ export function registerAnalyze(program: Command): void {
           .description(
             'Customer value, RFM segments and revenue concentration: writes customers.csv/.parquet, summary.json and report.html',
           )
-          .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+          .argument(
+            '[file-or-workspace]',
+            'orders file or workspace file (default: --db)',
+            (v: string) => nonEmptyArg(v, 'orders file or workspace'),
+          )
           .option(
             '--as-of <date>',
             'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',

@@ -17,7 +17,13 @@ import { type CustomerProfile, customerProfile } from '../../service/customer-pr
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
-import { existingWorkspace, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
+import {
+  existingWorkspace,
+  nonEmptyArg,
+  requireDuckDbOrServer,
+  resolveDb,
+  withDb,
+} from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type PredictFlags, predictFlags, predictOptions } from '../predict-flags.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -354,7 +360,7 @@ export function registerCustomer(program: Command): void {
           .description(
             "One customer's profile: value breakdown, tier, loyalty type, reasons, referrals",
           )
-          .argument('<id>', 'customer id')
+          .argument('<id>', 'customer id', (v: string) => nonEmptyArg(v, 'customer id'))
           .option('--config <file>', 'value configuration: cost rates, tiers ... (docs/value.md)')
           .option(
             '--as-of <date>',

@@ -20,7 +20,7 @@ import {
   suspectRefundNotes,
   unusedColumnsNote,
 } from '../../service/source.ts'
-import { requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
+import { nonEmptyArg, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -285,7 +285,7 @@ export function registerImport(program: Command): void {
         .description(
           'Import orders, order lines, customers, referrals, engagement, tickets, returns or surveys (CSV, Parquet, JSON lines, gzip)',
         )
-        .argument('<file>', 'the file to import')
+        .argument('<file>', 'the file to import', (v: string) => nonEmptyArg(v, 'file to import'))
         .option('--kind <kind>', `what the file holds: ${KINDS.join(', ')}`, 'orders')
         .option('--map <field=Column>', 'use this column for a field (repeatable, or a,b)', collect)
         .option('--date-format <fmt>', 'strptime format of dates, e.g. %d/%m/%Y (default ISO 8601)')

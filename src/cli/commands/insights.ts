@@ -20,7 +20,14 @@ import { checkOutputsApart, sourceFiles } from '../../service/same-file.ts'
 import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
-import { dbFlagNote, outDir, requireDuckDbWorkspace, resolveDb, withDb } from '../common.ts'
+import {
+  dbFlagNote,
+  nonEmptyArg,
+  outDir,
+  requireDuckDbWorkspace,
+  resolveDb,
+  withDb,
+} from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -111,7 +118,11 @@ export function registerInsights(program: Command): void {
         .description(
           'Learn from the best customers: path to best, rising stars, lapsed best, over-index, ICP, cohorts and KPIs, survey lists',
         )
-        .argument('[file-or-workspace]', 'orders file or workspace file (default: --db)')
+        .argument(
+          '[file-or-workspace]',
+          'orders file or workspace file (default: --db)',
+          (v: string) => nonEmptyArg(v, 'orders file or workspace'),
+        )
         .option(
           '--as-of <date>',
           'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',

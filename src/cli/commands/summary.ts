@@ -16,7 +16,7 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { dbFlagNote, existingStore, resolveDb, withDb } from '../common.ts'
+import { dbFlagNote, existingStore, nonEmptyArg, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -79,7 +79,9 @@ export function registerSummary(program: Command): void {
         .description(
           'Print one row per customer: customer_id,x,t_x,T,monetary, then dates, revenue, RFM inputs',
         )
-        .argument('[file-or-workspace]', 'orders file or workspace (default: --db)')
+        .argument('[file-or-workspace]', 'orders file or workspace (default: --db)', (v: string) =>
+          nonEmptyArg(v, 'orders file or workspace'),
+        )
         .option(
           '--as-of <date>',
           'calibration end YYYY-MM-DD (default: the last day in the data, refunds included)',
