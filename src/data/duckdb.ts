@@ -283,8 +283,9 @@ async function openFailure(path: string, e: unknown): Promise<Error | null> {
   const { UsageError } = await import('../errors.ts')
   if (/lock/i.test(msg)) {
     return new UsageError(
-      `the workspace ${path} is in use by another process (a running 'loyals serve'?). ` +
-        'Stop it, or point the command at the server, or use another --db.',
+      `the workspace ${path} is in use by another process: another loyals command still running ` +
+        "(an import, an analyze), or a running 'loyals serve'. Wait for the command to finish, " +
+        'or stop the server or point the command at it, or use another --db.',
       { path },
     )
   }

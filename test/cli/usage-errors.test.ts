@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
 import { CLI, ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 describe('command-line usage errors', () => {
@@ -298,6 +299,24 @@ describe('command-line usage errors', () => {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toContain(said)
       expect(r.stderr, args.join(' ')).not.toMatch(/openWorkspace|openSource|customerProfile/)
+    }
+  })
+
+  it('a workspace another process holds is said to be in use, by a command or a server', async () => {
+    const dir = tempDir()
+    const db = join(dir, 'w.duckdb')
+    const orders = join(dir, 'o.csv')
+    writeFileSync(orders, 'order_id,customer_id,ordered_at,amount\n1,c1,2024-01-02,5\n')
+    expect(runCli(['import', orders, '--db', db]).code).toBe(0)
+    const held = await openWorkspace(db)
+    try {
+      const r = runCli(['import', orders, '--db', db])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(
+        `the workspace ${db} is in use by another process: another loyals command still running`,
+      )
+    } finally {
+      await held.close()
     }
   })
 

@@ -3243,6 +3243,11 @@ describe('--skip-bad-rows', () => {
     await expect(importFile(engine, f, { ...opts, rejects: folder })).rejects.toThrow(
       `--rejects ${folder} is a directory: name a file for the bad rows (${join(folder, 'tickets.csv.rejects.csv')}, say); nothing was imported`,
     )
+    // the default one beside the file is named as such: analyze --skip-bad-rows takes no --rejects
+    mkdirSync(`${f}.rejects.csv`)
+    await expect(importFile(engine, f, { ...opts, scratch: true })).rejects.toThrow(
+      `the rejects file ${f}.rejects.csv is a directory:`,
+    )
     // a directory that takes no new files (root writes anywhere: nothing to refuse there)
     if (process.getuid?.() !== 0) {
       const locked = join(dir, 'locked')

@@ -787,7 +787,10 @@ export async function importFile(
   if (opts.encoding !== undefined) opts = { ...opts, encoding: parseEncoding(opts.encoding) }
   if (opts.skipBadRows || opts.rejects !== undefined) {
     const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location
-    checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`, store)
+    checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`, store, {
+      named: opts.rejects !== undefined,
+      scratch: opts.scratch === true,
+    })
   }
   try {
     return await importFileOnce(engine, file, opts)
@@ -838,36 +841,46 @@ function emptyStaleRejects(path: string): string | null {
  * Checked before anything is read: DuckDB would say it only after the import, in its own words.
  * @throws UsageError naming --rejects and what is wrong
  */
-function checkRejectsPath(file: string, rejects: string, store: string | null): void {
+function checkRejectsPath(
+  file: string,
+  rejects: string,
+  store: string | null,
+  way: { named: boolean; scratch: boolean },
+): void {
+  // the default rejects file is named as such: `analyze --skip-bad-rows` takes no --rejects
+  const label = way.named ? `--rejects ${rejects}` : `the rejects file ${rejects}`
   const dir = dirname(resolve(rejects))
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(
-      `--rejects ${rejects}: the directory ${dir} does not exist; nothing was imported`,
-    )
+    throw new UsageError(`${label}: the directory ${dir} does not exist; nothing was imported`)
   }
   const exists = existsSync(rejects)
   if (exists && statSync(rejects).isDirectory()) {
     const example = join(rejects, `${basename(file)}.rejects.csv`)
     throw new UsageError(
-      `--rejects ${rejects} is a directory: name a file for the bad rows (${example}, say); nothing was imported`,
+      `${label} is a directory: name a file for the bad rows (${example}, say); nothing was imported`,
     )
   }
   const same = sameFile
   if (same(file, rejects)) {
     throw new UsageError(
-      `--rejects ${rejects} is the file being imported: the bad rows would overwrite it; name another file`,
+      `${label} is the file being imported: the bad rows would overwrite it; name another file`,
     )
   }
   if (store !== null && (same(store, rejects) || same(`${store}.wal`, rejects))) {
     throw new UsageError(
-      `--rejects ${rejects} is the workspace ${store}${same(store, rejects) ? '' : "'s log"}: the bad rows would overwrite it and every stored row with it; name another file. Nothing was imported`,
+      `${label} is the workspace ${store}${same(store, rejects) ? '' : "'s log"}: the bad rows would overwrite it and every stored row with it; name another file. Nothing was imported`,
     )
   }
   try {
     accessSync(exists ? rejects : dir, fsConstants.W_OK)
   } catch {
     const what = exists ? 'the file cannot be written' : `the directory ${dir} takes no new files`
-    throw new UsageError(`--rejects ${rejects}: ${what} (permission denied); nothing was imported`)
+    const wayOut = way.named
+      ? ''
+      : way.scratch
+        ? `; copy ${file} into a directory you can write and read it there`
+        : '; name another place with --rejects FILE'
+    throw new UsageError(`${label}: ${what} (permission denied); nothing was imported${wayOut}`)
   }
 }
 
