@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
 import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
+import { shellArg } from '../core/words.ts'
 import type { Engine } from '../data/engine.ts'
 import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
@@ -100,7 +101,7 @@ export async function startNotes(store: OpsStore, existed: boolean): Promise<str
   const [keys] = await store.use((e) => e.query<{ n: number }>(apiActiveKeyCount(e.dialect)))
   if (Number(keys?.n ?? 0) === 0) {
     notes.push(
-      `${db} holds no API key, so every request is refused (401). Stop the server, run \`loyals keys create --role admin --db ${db}\` (it prints the key once), and start it again`,
+      `${db} holds no API key, so every request is refused (401). Stop the server, run \`loyals keys create --role admin --db ${shellArg(db)}\` (it prints the key once), and start it again`,
     )
   }
   return notes

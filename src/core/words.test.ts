@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysAgo, decimalsApart, wordList } from './words.ts'
+import { daysAgo, decimalsApart, shellArg, wordList } from './words.ts'
 
 describe('wordList', () => {
   it('joins words as a sentence does', () => {
@@ -33,5 +33,15 @@ describe('decimalsApart', () => {
   it('asks a difference said beside the figures to agree with them', () => {
     expect(decimalsApart(12.2, 20.1, 0, 2, 7.9)).toBe(0) // 20 - 12 = 8
     expect(decimalsApart(4.4, 6.6, 0, 2, 2.2)).toBe(2) // 7 - 4 = 3, not 2
+  })
+})
+
+describe('shellArg', () => {
+  it('leaves a plain word as it is and quotes the rest so a shell reads one argument', () => {
+    expect(shellArg('/tmp/w.duckdb')).toBe('/tmp/w.duckdb')
+    expect(shellArg('/tmp/dir with spaces/ws ü.duckdb')).toBe("'/tmp/dir with spaces/ws ü.duckdb'")
+    expect(shellArg("O'Brien")).toBe("'O'\\''Brien'")
+    expect(shellArg('')).toBe("''")
+    expect(shellArg('$HOME')).toBe("'$HOME'")
   })
 })

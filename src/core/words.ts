@@ -53,3 +53,14 @@ export function decimalsApart(
   }
   return null
 }
+
+/**
+ * `arg` as one word of a POSIX shell command the user may paste: as it is when it holds only
+ * characters no shell reads specially, else in single quotes (a quote inside as '\''). A path
+ * with a space, printed bare in a suggested command, split into two arguments.
+ * @example shellArg('/tmp/w.duckdb') // /tmp/w.duckdb; shellArg('/tmp/my ws.duckdb') // '/tmp/my ws.duckdb'
+ */
+export function shellArg(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg
+  return `'${arg.replaceAll("'", "'\\''")}'`
+}

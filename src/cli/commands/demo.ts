@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
+import { shellArg } from '../../core/words.ts'
 import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
@@ -52,7 +53,9 @@ async function companyDemo(opts: { out: string; json?: boolean; seed?: string })
     println('')
     println(`Open the report in a browser: file://${files.html}`)
     println(`The company's files and workspace are in ${co.dir}; look at one customer with`)
-    println(`  loyals customer ${top ?? '<id>'} --db ${co.db} --config ${co.valueConfig}`)
+    println(
+      `  loyals customer ${top === undefined ? '<id>' : shellArg(top)} --db ${shellArg(co.db)} --config ${shellArg(co.valueConfig)}`,
+    )
   }
 }
 
