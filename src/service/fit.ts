@@ -948,8 +948,11 @@ async function summaryFromOrders(
       }
       const more = b.total > ids.length ? ` and ${b.total - ids.length} more` : ''
       const which = ` (customer${b.total === 1 ? '' : 's'} ${ids.join(', ')}${more})`
+      const { redactUrl } = await import('../data/postgres.ts')
       throw new DataError(
-        `${basename(path)}: ${nonPositiveSpendMessage(b.customers, b.none, which)}`,
+        // a store is named by its redacted URL: the basename of postgres://host/loyals read as
+        // the program's name ("loyals: 2 customers ...")
+        `${isPostgresUrl(path) ? redactUrl(path) : basename(path)}: ${nonPositiveSpendMessage(b.customers, b.none, which)}`,
         { nonPositive: b.customers, customers: ids },
       )
     }
