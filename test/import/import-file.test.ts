@@ -1385,6 +1385,21 @@ describe('column recognition', () => {
     expect(importNotes(named)).toEqual([])
   })
 
+  test('a replaced order of a file without order ids is named by its line, not by its key', async () => {
+    const f = write(
+      dir,
+      'no-ids-tz.csv',
+      'customer_id,created_at,amount\nC1,2023-02-01T01:00:00Z,10\nC2,2023-02-02T03:00:00Z,-4\n',
+    )
+    await orders(f)
+    // read again in New York: the same instants (the same keys) on the day before
+    const r = await orders(f, { tz: 'America/New_York' })
+    expect(r.changedOrders).toEqual([
+      { orderId: 'the order on line 2', what: 'date 2023-02-01 -> 2023-01-31' },
+      { orderId: 'the refund on line 3', what: 'date 2023-02-02 -> 2023-02-01' },
+    ])
+  })
+
   test('of several columns named like the amount, the one read is said, with the --map for another', async () => {
     const f = write(
       dir,

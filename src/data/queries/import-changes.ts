@@ -79,7 +79,9 @@ export function importChangedOrders(_d: Dialect): Query {
   return {
     // a refund row (amount < 0) of an order is named as its refund: "#1002" twice, for the order
     // and its refund row, read as one order listed twice
-    sql: `SELECT coalesce(r.order_id, r.order_key)
+    // a row without an order id by its line: its key is a content hash no one can look up
+    sql: `SELECT coalesce(r.order_id, 'the ' || CASE WHEN r.amount < 0 THEN 'refund' ELSE 'order' END
+      || ' on line ' || CAST(r.source_line AS VARCHAR))
     || CASE WHEN r.amount < 0 AND r.order_id IS NOT NULL THEN '''s refund' ELSE '' END AS order_id,
   concat_ws('; ', ${change('customer', 'customer_id', text)}, ${change('amount', 'amount', num)}, ${when},
     nullif(concat_ws(', ', ${others}), '')) AS what
