@@ -31,6 +31,8 @@ import {
   logNbdCoef,
   type NextPurchase,
   type Pairs,
+  purchaseRateRidgeError,
+  purchaseRateRidgeGain,
   requireIdentifiable,
   rescaleHistories,
   STAGE_ITERATIONS,
@@ -316,22 +318,66 @@ function bgFitScaled(
   } catch (e) {
     const from = sharedDropoutStop(e)
     if (!from) throw e
-    return fitSharedDropout(model, obj, tw, h.customers, from, e as ConvergenceError)
+    let limit: FitResult<BgParams>
+    try {
+      limit = fitSharedDropout(model, obj, tw, h.customers, from, e as ConvergenceError)
+    } catch (e2) {
+      throw rateRidgeToo(e2, from)
+    }
+    return checkRateRidge(limit)
   }
   // converged far out on the ridge (a and b both past e^7): the shared-dropout limit, fitted as
   // such, whether the curvature there is nil (no standard errors) or merely says nothing (a in
   // [2, 2e11]); should that fit fail, the converged one stands if it can be summarized
   if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
+    const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
     try {
-      const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
-      return fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge)
-    } catch {
+      return checkRateRidge(fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge))
+    } catch (e) {
+      if (e !== ridge) throw e
       // below
     }
   }
   const fit = summarizeFit<BgParams>(model, BG_PARAM_NAMES, opt, obj, tw, h.customers, bgLimit)
-  if (ridgeLogSe(fit, 'a') <= FLAT_LOG_SE && ridgeLogSe(fit, 'b') <= FLAT_LOG_SE) return fit
-  return flatDropoutFit(model, fit, opt, obj, tw, h.customers)
+  if (ridgeLogSe(fit, 'a') <= FLAT_LOG_SE && ridgeLogSe(fit, 'b') <= FLAT_LOG_SE)
+    return checkRateRidge(fit)
+  return checkRateRidge(flatDropoutFit(model, fit, opt, obj, tw, h.customers))
+
+  /**
+   * The fit, unless it stopped far out toward r, α → ∞ with the likelihood still rising there
+   * (purchaseRateRidgeGain): then the ConvergenceError of α running off, as the optimizer gives
+   * when it reaches its bound.
+   */
+  function checkRateRidge(f: FitResult<BgParams>): FitResult<BgParams> {
+    const { r, alpha, a, b } = f.params
+    const th = [r, alpha, a, b].map(Math.log)
+    const gain = purchaseRateRidgeGain(th, (t) => -obj.f(t) * tw)
+    if (gain === null) return f
+    throw purchaseRateRidgeError(
+      model,
+      th,
+      gain,
+      f.iterations,
+      explainBgBoundary('alpha', 'high', th),
+    )
+  }
+
+  /**
+   * The run-off error of a and b (a dropout shared by all) whose shared-dropout fit failed, its
+   * message naming r and α too where they ran off as well (purchase rates alike): the optimizer
+   * names only the first parameter to reach its bound.
+   */
+  function rateRidgeToo(e: unknown, from: readonly number[]): unknown {
+    if (!(e instanceof ConvergenceError)) return e
+    const gain = purchaseRateRidgeGain(from, (t) => -obj.f(t) * tw)
+    if (gain === null) return e
+    return new ConvergenceError(
+      `${e.message}; r and alpha ran off as well (log r = ${from[0]!.toFixed(1)}, log alpha = ${from[1]!.toFixed(1)}; the likelihood still rises with both up together, r/alpha fixed): ${explainBgBoundary('alpha', 'high', from)}`,
+      Number((e.details as { iterations?: number }).iterations ?? 0),
+      (e.details as { lastParams?: readonly number[] }).lastParams ?? from,
+      { ...e.details, rateGain: gain },
+    )
+  }
 }
 
 /**

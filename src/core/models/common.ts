@@ -551,6 +551,52 @@ function ridgeMeaning(
 /** |log parameter| beyond which a fitted value counts as extreme (e^7 ≈ 1,100). */
 export const EXTREME_LOG = 7
 
+/** How far (log scale) {@link purchaseRateRidgeGain} moves r and α up together. */
+const RATE_RIDGE_STEP = 3
+
+/**
+ * The log-likelihood gained by moving a fit's log r and log α (`theta[0]`, `theta[1]`) up by
+ * {@link RATE_RIDGE_STEP} together (r/α, the mean purchase rate, kept), when log r is past
+ * {@link EXTREME_LOG} and the likelihood still rises there; else null. Such a fit stopped on the
+ * flat ridge toward r, α → ∞ (every customer purchasing at one rate) once the gradient fell below
+ * its tolerance, short of the optimizer's run-off bound: two Pareto/NBD customers came back at r =
+ * 1.9e5 with the LL 2.4e-6 below its value at e^3 times that. The gain must beat the rounding of
+ * lgamma(r + x) − lgamma(r) at r · e^3 (~1e-9 there), hence 1e-8 of the LL (at least 1e-8).
+ * An optimum far out but interior (the LL falls along the ridge) gives null.
+ * @example purchaseRateRidgeGain(opt.x, (t) => -obj.f(t) * w) // null for an interior fit
+ */
+export function purchaseRateRidgeGain(
+  theta: readonly number[],
+  ll: (theta: readonly number[]) => number,
+): number | null {
+  if (!(theta[0]! > EXTREME_LOG)) return null
+  const here = ll(theta)
+  const up = [...theta]
+  up[0] = theta[0]! + RATE_RIDGE_STEP
+  up[1] = theta[1]! + RATE_RIDGE_STEP
+  const gain = ll(up) - here
+  return gain > 1e-8 * Math.max(1, Math.abs(here)) ? gain : null
+}
+
+/**
+ * The ConvergenceError of r and α running off together (purchase rates alike), with
+ * `meaning` (the model's explanation of α running off) and the gain that showed it.
+ */
+export function purchaseRateRidgeError(
+  model: string,
+  theta: readonly number[],
+  gain: number,
+  iterations: number,
+  meaning: string,
+): ConvergenceError {
+  return new ConvergenceError(
+    `${model}: parameter alpha ran off to infinity (log r = ${theta[0]!.toFixed(1)}, log alpha = ${theta[1]!.toFixed(1)}; the likelihood still rises with r and alpha up together, r/alpha fixed): ${meaning}`,
+    iterations,
+    theta,
+    { diverged: 'alpha', direction: 'high', gain },
+  )
+}
+
 /** Summary of a fit from the optimum of the mean NLL on log-parameters. */
 export function summarizeFit<P extends Record<string, number>>(
   model: string,

@@ -21,6 +21,8 @@ import {
   logHyp2f1OneDerivs,
   logTailIntegral,
   type NextPurchase,
+  purchaseRateRidgeError,
+  purchaseRateRidgeGain,
   requireIdentifiable,
   rescaleHistories,
   STAGE_ITERATIONS,
@@ -524,7 +526,7 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
         ? seen.iterations
         : Number((e as ConvergenceError).details.iterations ?? 0)
     const limit = fitCommonDropout(obj, tw, h.customers, from, prior)
-    if (limit) return limit
+    if (limit) return checkRateRidge(limit)
     if (!(e instanceof RidgeStop)) throw e
     // the limit could not be fitted: the ordinary fit, to wherever it goes
     opt = plain(starts, false)
@@ -532,9 +534,38 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
   // converged far out on the ridge: the limit, where it is at least as likely
   if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
     const limit = fitCommonDropout(obj, tw, h.customers, opt.x, opt.iterations)
-    if (limit && limit.logLikelihood >= -opt.value * tw) return limit
+    if (limit && limit.logLikelihood >= -opt.value * tw) return checkRateRidge(limit)
   }
-  return summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit)
+  return checkRateRidge(
+    summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit),
+  )
+
+  /**
+   * The fit, unless it stopped far out toward r, α → ∞ with the likelihood still rising there
+   * (purchaseRateRidgeGain): then the ConvergenceError of α running off, as the optimizer gives
+   * when it reaches its bound. The common-dropout limit is checked on its own likelihood.
+   */
+  function checkRateRidge(f: FitResult<ParetoParams>): FitResult<ParetoParams> {
+    const { r, alpha, s, beta } = f.params
+    const th = [r, alpha, s, beta].map(Math.log)
+    const isLimit = s === COMMON_DROPOUT_SIZE && Number.isNaN(f.standardErrors.s)
+    let gain: number | null
+    if (isLimit) {
+      limitLL ??= commonDropoutObjective(h)
+      const ll = limitLL
+      gain = purchaseRateRidgeGain([th[0]!, th[1]!, th[2]! - th[3]!], (t) => ll(t, null))
+    } else {
+      gain = purchaseRateRidgeGain(th, (t) => -obj.f(t) * tw)
+    }
+    if (gain === null) return f
+    throw purchaseRateRidgeError(
+      'pareto',
+      th,
+      gain,
+      f.iterations,
+      explainBoundary('alpha', 'high', th),
+    )
+  }
 
   /**
    * The common-dropout limit, unless the four-parameter likelihood is higher at a finite s
