@@ -2,6 +2,8 @@
 // never returns for a path where mkdir fails with ENOENT although the parent exists (under /proc,
 // for one): it retries the parent and the child forever at full CPU. Each level is created here
 // once, and a second failure is the answer.
+
+import { existsSync, statSync } from 'node:fs'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.ts'
@@ -27,6 +29,19 @@ export async function makeDirs(path: string): Promise<void> {
   }
   // the parents exist now: a failure here is this level's own
   await mkdir(path)
+}
+
+/**
+ * Refuse at once an output directory that is a file, before a command prints what it is about to
+ * do: the same words readyOutDir uses when it finds it later.
+ * @throws UsageError naming the directory.
+ */
+export function refuseFileAsOutDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UsageError(
+      `cannot create the output directory ${dir}: ${dir} exists and is not a directory`,
+    )
+  }
 }
 
 /**

@@ -361,9 +361,13 @@ describe('command-line usage errors', () => {
     for (const args of [
       ['generate', '--out', file, '--customers', '10'],
       ['analyze', cdnow, '--out', file],
+      ['demo', '--out', file],
+      ['demo', '--company', '--out', file],
     ]) {
       const r = runCli(args)
       expect(r.code, args[0]).toBe(2)
+      // nothing said of the work it will not do
+      expect(r.stdout, args.join(' ')).toBe('')
       expect(r.stderr, args[0]).toBe(
         `error: cannot create the output directory ${file}: ${file} exists and is not a directory\n`,
       )

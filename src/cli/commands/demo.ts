@@ -9,6 +9,7 @@ import { shellArg } from '../../core/words.ts'
 import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
+import { refuseFileAsOutDir } from '../../service/out-dir.ts'
 import { outDir } from '../common.ts'
 import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
@@ -31,6 +32,7 @@ async function companyDemo(opts: { out: string; json?: boolean; seed?: string })
   const given = opts.seed ?? '1'
   const seed = Number(given)
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${given}'`)
+  refuseFileAsOutDir(opts.out)
   if (!opts.json) {
     println(`Generating a company (5,000 customers, 2023-2025, seed ${seed}): orders, customers,`)
     println('referrals, engagement, support tickets, returns and surveys; then analyzing it.')
@@ -85,6 +87,7 @@ export function registerDemo(program: Command): void {
       if (!existsSync(sample)) {
         throw new UsageError(`the bundled sample is missing: ${sample} (is the package complete?)`)
       }
+      refuseFileAsOutDir(opts.out)
       if (!opts.json) {
         println('Analyzing the CDNOW sample: 1997-98 purchases of 2,357 customers of an online')
         println('music store (Fader, Hardie & Lee 2005), as of its last order day.')
