@@ -55,7 +55,6 @@ export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
 export const TOP_CUSTOMERS = 20
 /** The files `analyze` writes into its output directory. */
-/** The files `analyze` writes into its output directory. */
 export const OUTPUT_FILES = [
   'customers.csv',
   'customers.parquet',
@@ -532,6 +531,7 @@ export async function analyze(
     await set.commit()
     return { summary, files }
   } catch (e) {
+    // the temporary files first: they sit in the directory
     await set.discard()
     // a run that fails (a bad --as-of, no customer by it) leaves no empty directory it made;
     // rmdir takes only an empty one
