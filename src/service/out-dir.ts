@@ -32,8 +32,8 @@ export async function makeDirs(path: string): Promise<void> {
 }
 
 /**
- * Refuse at once an output directory that is a file, before a command prints what it is about to
- * do: the same words readyOutDir uses when it finds it later.
+ * Refuse an output directory that is a file. readyOutDir starts with it; a command that prints
+ * what it is about to do calls it before that, so that the refusal comes first.
  * @throws UsageError naming the directory.
  */
 export function refuseFileAsOutDir(dir: string): void {
@@ -53,6 +53,7 @@ export function refuseFileAsOutDir(dir: string): void {
  * @throws UsageError naming the directory or file and the reason.
  */
 export async function readyOutDir(dir: string, files: readonly string[]): Promise<string> {
+  refuseFileAsOutDir(dir)
   const out = resolve(dir)
   try {
     await makeDirs(out)

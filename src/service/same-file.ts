@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { UsageError } from '../errors.ts'
+import { isWorkspaceSource } from './source.ts'
 
 /** True when `a` and `b` are one file (false when either does not exist under another name). */
 export function sameFile(a: string, b: string): boolean {
@@ -45,10 +46,19 @@ export function checkOutputsApart(
   }
 }
 
-/** The files a workspace or orders file `source` stands for: the file, and a workspace's log. */
-export function sourceFiles(source: string, what: string): ReadFile[] {
+/**
+ * The files a command reading `source` (a workspace or an orders file) reads: the source, a
+ * workspace's log, and the configuration files given to it.
+ */
+export function sourceFiles(
+  source: string,
+  configs: { readonly config?: string | undefined; readonly rfmRules?: string | undefined } = {},
+): ReadFile[] {
+  const what = isWorkspaceSource(source) ? 'the workspace it reads' : 'the orders file it reads'
   return [
     { path: source, what },
     { path: `${source}.wal`, what: `the log of ${source}` },
+    ...(configs.config ? [{ path: configs.config, what: 'the value configuration it reads' }] : []),
+    ...(configs.rfmRules ? [{ path: configs.rfmRules, what: 'the RFM rules it reads' }] : []),
   ]
 }

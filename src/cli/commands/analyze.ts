@@ -277,14 +277,11 @@ export function registerAnalyze(program: Command): void {
     const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
     const read = await fileOptions(opts, env().LOYALS_TZ)
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze')
-    checkOutputsApart(opts.out, OUTPUT_FILES, [
-      ...sourceFiles(
-        source,
-        isWorkspaceSource(source) ? 'the workspace it reads' : 'the orders file it reads',
-      ),
-      ...(opts.config ? [{ path: opts.config, what: 'the value configuration it reads' }] : []),
-      ...(opts.rfmRules ? [{ path: opts.rfmRules, what: 'the RFM rules it reads' }] : []),
-    ])
+    checkOutputsApart(
+      opts.out,
+      OUTPUT_FILES,
+      sourceFiles(source, { config: opts.config, rfmRules: opts.rfmRules }),
+    )
     const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
     for (const n of [dbFlagNote(input, opts, 'analyze'), flags]) if (n) eprintln(`note: ${n}`)
     const predictions = opts.predictions === false ? false : predictOptions(opts)

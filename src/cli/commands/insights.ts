@@ -173,13 +173,7 @@ export function registerInsights(program: Command): void {
     }
     const config = opts.config ? await loadValueConfig(opts.config) : undefined
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
-    checkOutputsApart(opts.out, INSIGHTS_FILES, [
-      ...sourceFiles(
-        source,
-        isWorkspaceSource(source) ? 'the workspace it reads' : 'the orders file it reads',
-      ),
-      ...(opts.config ? [{ path: opts.config, what: 'the value configuration it reads' }] : []),
-    ])
+    checkOutputsApart(opts.out, INSIGHTS_FILES, sourceFiles(source, { config: opts.config }))
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
       const read = await fileOptions(opts, env().LOYALS_TZ)

@@ -517,7 +517,7 @@ function hasCosts(spec: TypedSpec): boolean {
  * Hex SHA-256 of a plain (not gzip) file and, in the same read, whether it may hold a blank line
  * (`blankHint`).
  */
-function sha256File(file: string): Promise<{ sha: string; blankHint: boolean | null }> {
+function sha256File(file: string): Promise<{ sha: string; blankHint: boolean }> {
   return new Promise((resolve, reject) => {
     const h = createHash('sha256')
     const hint = blankHint()
