@@ -195,6 +195,14 @@ export function describeImport(r: ImportResult, forwarded = false): string {
       )
     }
   }
+  const withdrawn = r.refundsWithdrawn
+  if (withdrawn.n > 0) {
+    const one = withdrawn.n === 1
+    out.push(
+      `  ${withdrawn.n} stored refund${one ? '' : 's'} withdrawn: this file's version of ${one ? 'its order refunds' : 'their orders refunds'} nothing (` +
+        `${withdrawn.examples}${withdrawn.more > 0 ? `, and ${withdrawn.more} more` : ''})`,
+    )
+  }
   if (r.rejected > 0) {
     const leftOut = r.leftOut ?? 0
     const withOrder =

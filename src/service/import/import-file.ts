@@ -83,6 +83,12 @@ import {
 } from '../../data/queries/import-stage.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
+import {
+  deleteWithdrawnRefunds,
+  importWithdrawnRefunds,
+  WITHDRAWN_SHOWN,
+  withdrawnRefunds,
+} from '../../data/queries/import-withdrawn-refunds.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { orderCurrencies } from '../../data/queries/order-currencies.ts'
 import { referencedOrderCurrencies } from '../../data/queries/referenced-order-currencies.ts'
@@ -294,6 +300,16 @@ export interface ImportResult {
    * already stored for one customer to another (see import-refund-owners.ts).
    */
   readonly refundsMoved: number
+  /**
+   * Stored refunds that an earlier file made of an order's refunded amount or status, withdrawn
+   * as this file's version of the order refunds nothing (see import-withdrawn-refunds.ts): how
+   * many, the first few as "O1 (30 refunded)", and how many more.
+   */
+  readonly refundsWithdrawn: {
+    readonly n: number
+    readonly examples: string
+    readonly more: number
+  }
   /** First and last order day (refund rows left out); null for a scratch import or no order. */
   readonly firstDate: string | null
   readonly lastDate: string | null
@@ -1416,6 +1432,8 @@ async function importFileOnce(
     let ordersAsView = false
     // every order row plain (an id seen once, no refund): a scratch import then has no refund to check
     let ordersPlain = false
+    // the file says what was refunded of each order (a refunded amount or status column)
+    let statesRefunds = false
     // order lines come with the orders of a Shopify export and of a file of line items with ids
     const hasLines =
       kind === 'orders' &&
@@ -1424,6 +1442,7 @@ async function importFileOnce(
     if (kind === 'orders') {
       const lineItems = mapping.layout === 'line-items'
       const unpaidLines = lineItems && spec.fields.some((f) => f.field === 'unpaid')
+      statesRefunds = hasRefunded(spec) || unpaidLines
       if (lineItems) {
         await engine.exec(
           importLineOrders(engine.dialect, {
@@ -1457,7 +1476,7 @@ async function importFileOnce(
           hasProblems: badLines > 0,
           plain,
           asView,
-          refunded: hasRefunded(spec) || unpaidLines,
+          refunded: statesRefunds,
           ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
           ...fileCurrency(),
         }),
@@ -1533,6 +1552,16 @@ async function importFileOnce(
             'SELECT count(*) FILTER (WHERE __new) AS inserted, count(*) FILTER (WHERE NOT __new) AS updated FROM import_write',
           )
         )[0] ?? { inserted: 0, updated: 0 })
+    // refunds an earlier file made of orders this file's version refunds nothing of
+    let withdrawn = { n: 0, examples: '', more: 0 }
+    if (statesRefunds && empty.orders !== true) {
+      await engine.exec(importWithdrawnRefunds(engine.dialect))
+      const [w] = await engine.query<{ n: number; examples: string | null }>(
+        withdrawnRefunds(engine.dialect).sql,
+      )
+      const n = Number(w?.n ?? 0)
+      withdrawn = { n, examples: w?.examples ?? '', more: Math.max(0, n - WITHDRAWN_SHOWN) }
+    }
     const digest = (await sha).sha
     // The same file imported again, read the same way (nothing new), changes nothing: the rows it
     // would change are rows a later file corrected, and "a later file's version wins" would give
@@ -1561,8 +1590,11 @@ async function importFileOnce(
             `SELECT n FROM (${countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql}) c`,
           )
         : 0
-    const keptLater = earlier ? Number(changes.updated) + Number(changes.inserted) + dropped : 0
+    const keptLater = earlier
+      ? Number(changes.updated) + Number(changes.inserted) + dropped + withdrawn.n
+      : 0
     if (earlier) {
+      withdrawn = { n: 0, examples: '', more: 0 }
       await engine.exec(
         `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
       )
@@ -1663,6 +1695,7 @@ async function importFileOnce(
             }),
           )
         } else {
+          if (withdrawn.n > 0) await tx.exec(deleteWithdrawnRefunds(tx.dialect))
           const moving = kind === 'orders' && empty[main.table] !== true
           if (moving) await tx.exec(importMovedOrders(tx.dialect))
           await tx.exec(
@@ -1873,6 +1906,7 @@ async function importFileOnce(
       customers: Number(stats?.customers ?? 0),
       refunds: Number(stats?.refunds ?? 0),
       refundsMoved,
+      refundsWithdrawn: withdrawn,
       firstDate: stats?.first ?? null,
       lastDate: stats?.last ?? null,
       afterAsOf: stats?.after === null || stats?.after === undefined ? null : Number(stats.after),

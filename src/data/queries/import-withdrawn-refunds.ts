@@ -1,0 +1,41 @@
+// A refund that an earlier file made of an order's refunded amount or status (stored under the key
+// `<order id>:refunded`, see import-order-rows.ts) is withdrawn when a later file's version of the
+// order refunds nothing: a failed payment that the customer retried and paid, a cancellation undone.
+// Kept, the order would stay netted to what the old export said. Only a file that states refunds
+// (a refunded amount or status column) can withdraw one; a file without them says nothing of it.
+import type { Dialect, Query } from '../engine.ts'
+import { createTempTableAs } from './dialect-sql.ts'
+
+/** How many withdrawn refunds an import names (the count says the rest). */
+export const WITHDRAWN_SHOWN = 5
+
+/**
+ * TEMP table import_withdrawn (order_key, order_id, amount, source_line): the stored refunds of
+ * the staged orders (`import_rows`) that the file no longer gives a refund row. Run before the
+ * write, while `orders` holds them.
+ */
+export function importWithdrawnRefunds(d: Dialect): Query {
+  return {
+    sql: `${createTempTableAs(d, 'import_withdrawn')}
+SELECT o.order_key, o.order_id, o.amount, r.source_line
+FROM orders o JOIN import_rows r ON o.order_key = r.order_id || ':refunded'
+WHERE o.order_key LIKE '%:refunded' AND r.order_key = r.order_id AND r.amount >= 0
+  AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.order_key = o.order_key)`,
+  }
+}
+
+/** One row: n withdrawn refunds, and the first {@link WITHDRAWN_SHOWN} in file order. */
+export function withdrawnRefunds(_d: Dialect): Query {
+  return {
+    sql: `SELECT (SELECT count(*) FROM import_withdrawn) AS n,
+  (SELECT string_agg(order_id || ' (' || regexp_replace(CAST(CAST(-amount AS DOUBLE) AS VARCHAR), '\\.0$', '') || ' refunded)', ', ' ORDER BY source_line, order_key)
+   FROM (SELECT * FROM import_withdrawn ORDER BY source_line, order_key LIMIT ${WITHDRAWN_SHOWN}) f) AS examples`,
+  }
+}
+
+/** The withdrawn refunds leave the store (inside the import's transaction). */
+export function deleteWithdrawnRefunds(_d: Dialect): Query {
+  return {
+    sql: 'DELETE FROM orders WHERE order_key IN (SELECT order_key FROM import_withdrawn)',
+  }
+}
