@@ -91,6 +91,8 @@ export interface CustomerSummaryInfo {
 export interface OrderFacts {
   /** The last day with a non-refund order (YYYY-MM-DD), after asOf when there is a holdout. */
   readonly lastOrder: string | null
+  /** The last day of any row, refunds included (YYYY-MM-DD): the default as-of date. */
+  readonly lastDay: string | null
   /** Non-refund rows dated after asOf (the holdout). */
   readonly ordersAfter: number
   /** Their amount (customers whose first purchase is later included). */
@@ -128,19 +130,25 @@ const REFUND_TRAIL_DAYS = 30
  * days since last). Said by analyze, summary and fit alike: the last two once said nothing.
  */
 export function asOfGapNote(
-  f: Pick<OrderFacts, 'lastOrder'>,
+  f: Pick<OrderFacts, 'lastOrder' | 'lastDay'>,
   asOf: { day: string; given: boolean },
   counted: string,
 ): { level: 'info' | 'warning'; message: string } | null {
   if (f.lastOrder === null || !(f.lastOrder < asOf.day)) return null
   const gap = Math.round((Date.parse(asOf.day) - Date.parse(f.lastOrder)) / 86_400_000)
   const days = formatCount(gap, 'day')
-  const which = asOf.given
-    ? `The as-of date ${asOf.day} is ${days} after the last order in the data (${f.lastOrder})`
-    : `The as-of date defaults to the last day of the data, ${asOf.day}, a refund's day ${days} after the last order (${f.lastOrder})`
+  // refunds dated after the last order: an as-of on the last order day would leave them out, so
+  // the advice says so (a given as-of on the data's last day is the default, said as such)
+  const trailing = f.lastDay !== null && f.lastDay > f.lastOrder
+  const atEnd = asOf.day === f.lastDay
+  const which = !asOf.given
+    ? `The as-of date defaults to the last day of the data, ${asOf.day}, a refund's day ${days} after the last order (${f.lastOrder})`
+    : atEnd
+      ? `The as-of date ${asOf.day}, the last day of the data, is a refund's day ${days} after the last order (${f.lastOrder})`
+      : `The as-of date ${asOf.day} is ${days} after the last order in the data (${f.lastOrder}${trailing ? `; refunds are dated up to ${f.lastDay}` : ''})`
   return {
-    level: asOf.given || gap > REFUND_TRAIL_DAYS ? 'warning' : 'info',
-    message: `${which}: ${counted} count ${gap === 1 ? 'that day' : 'those days'} as time without purchases. If the data simply ends on ${f.lastOrder}, pass --as-of ${f.lastOrder}${asOf.given ? '' : ' (refunds dated after it are then not netted)'}.`,
+    level: (asOf.given && !atEnd) || gap > REFUND_TRAIL_DAYS ? 'warning' : 'info',
+    message: `${which}: ${counted} count ${gap === 1 ? 'that day' : 'those days'} as time without purchases. If the data simply ends on ${f.lastOrder}, pass --as-of ${f.lastOrder}${trailing ? ' (refunds dated after it are then not netted)' : ''}.`,
   }
 }
 
@@ -243,6 +251,7 @@ export async function buildCustomerSummary(
   }
   const orders: OrderFacts = {
     lastOrder: facts?.last_order ?? null,
+    lastDay: facts?.last_day ?? null,
     ordersAfter: Number(facts?.orders_after ?? 0),
     amountAfter: Number(facts?.amount_after ?? 0),
     refunds: Number(facts?.refunds ?? 0),

@@ -350,13 +350,13 @@ describe('loyals analyze on the CDNOW sample', () => {
     }
     // the default as-of is the last day of any row: a refund's day after the last order is said
     // in a note, a warning once refunds trail the last order by more than a month
-    const lateRefund = (day: string) => {
+    const lateRefund = (day: string, asOf: string[] = []) => {
       write(
         dir,
         'ends.csv',
         `order_id,customer_id,ordered_at,amount\no1,A,2024-01-01,100\no3,A,2024-02-10,30\no3,A,${day},-30\n`,
       )
-      return run([]).filter((n) => /after the last order/.test(n.message))
+      return run(asOf).filter((n) => /after the last order/.test(n.message))
     }
     expect(lateRefund('2024-02-20')).toEqual([
       {
@@ -366,6 +366,22 @@ describe('loyals analyze on the CDNOW sample', () => {
       },
     ])
     expect(lateRefund('2024-05-31').map((n) => n.level)).toEqual(['warning'])
+    // the same day given as --as-of is the default, said as such; a later one names the refunds,
+    // and either way the advice says that an earlier as-of leaves them out
+    expect(lateRefund('2024-02-20', ['--as-of', '2024-02-20'])).toEqual([
+      {
+        level: 'info',
+        message:
+          "The as-of date 2024-02-20, the last day of the data, is a refund's day 10 days after the last order (2024-02-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, pass --as-of 2024-02-10 (refunds dated after it are then not netted).",
+      },
+    ])
+    expect(lateRefund('2024-02-20', ['--as-of', '2024-02-25'])).toEqual([
+      {
+        level: 'warning',
+        message:
+          'The as-of date 2024-02-25 is 15 days after the last order in the data (2024-02-10; refunds are dated up to 2024-02-20): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-02-10, pass --as-of 2024-02-10 (refunds dated after it are then not netted).',
+      },
+    ])
   })
 
   it('summary and fit warn of an as-of date after the last order too', () => {

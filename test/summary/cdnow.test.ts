@@ -72,6 +72,7 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
       customers: 2357,
       orders: {
         lastOrder: last,
+        lastDay: last,
         ordersAfter: after,
         amountAfter: cents / 100,
         refunds: 0,
