@@ -40,6 +40,8 @@ describe('parseValueConfig', () => {
     expect(parseValueConfig({ currency: { code: 'EUR', locale: 'de-DE' } }).currency).toMatchObject(
       { code: 'EUR', locale: 'de-DE' },
     )
+    // in any case, as the orders' currency column is read
+    expect(parseValueConfig({ currency: { code: 'eur' } }).currency.code).toBe('EUR')
   })
 
   test('a partial file keeps the other defaults', () => {

@@ -43,9 +43,10 @@ function isFormattingLocale(locale: string): boolean {
 
 const CurrencySchema = z
   .object({
-    /** ISO 4217 code; null prints plain numbers. */
+    /** ISO 4217 code, in any case as the orders' currency column is read ("eur" is EUR); null prints plain numbers. */
     code: z
       .string()
+      .transform((c) => c.toUpperCase())
       .refine(isCurrencyCode, 'not an ISO 4217 currency code (such as USD, EUR, GBP)')
       .nullable()
       .default('USD'),
