@@ -7,7 +7,7 @@ import { headerNamesUtc } from '../../src/service/import/validate.ts'
 import { importNotes } from '../../src/service/source.ts'
 import { freshWorkspace, write } from './helpers.ts'
 
-const now = new Date('2024-03-01T00:00:00Z')
+const now = new Date('2024-08-01T00:00:00Z')
 
 describe('a header that names UTC', () => {
   // a bad row sends the file down the validating path
@@ -79,6 +79,45 @@ describe('a header that names UTC', () => {
       await engine.close()
     }
   })
+
+  // a date names a calendar day: read as midnight UTC it fell on the day before west of UTC (the
+  // holdout boundary moved with it)
+  it.each([
+    ['ISO dates', 'Order Date (UTC)', ['2024-06-01', '2024-07-01'], {}],
+    ['ISO dates beside a bad row', 'Order Date (UTC)', ['2024-06-01', '2024-07-01', 'x'], {}],
+    [
+      'a --date-format of days',
+      'created_utc',
+      ['01/06/2024', '01/07/2024'],
+      { dateFormat: '%d/%m/%Y' },
+    ],
+    ['a date shape of days', 'Date GMT', ['25/06/2024', '01/07/2024'], {}],
+  ] as const)(
+    'keeps the day of a date without a time of day: %s',
+    async (_what, header, values, extra) => {
+      const { engine, dir } = await freshWorkspace()
+      try {
+        const rows = values.map((v, i) => `A${i},${v},${i + 1}`)
+        const file = write(dir, 'days.csv', [`customer_id,${header},amount`, ...rows].join('\n'))
+        await importFile(engine, file, {
+          kind: 'orders',
+          now,
+          tz: 'America/New_York',
+          ...((values as readonly string[]).includes('x') ? { skipBadRows: true } : {}),
+          ...extra,
+        })
+        const days = await engine.query<{ d: string }>(
+          'SELECT CAST(order_date AS VARCHAR) AS d FROM orders ORDER BY customer_id',
+        )
+        const want = values
+          .filter((v) => v !== 'x')
+          .map((v) => (v.includes('/') ? `${v.slice(6)}-${v.slice(3, 5)}-${v.slice(0, 2)}` : v))
+        expect(days.map((r) => r.d)).toEqual(want)
+      } finally {
+        await engine.close()
+      }
+    },
+  )
 
   it('is UTC or GMT as a word or a suffix, not an offset from it', () => {
     for (const h of [

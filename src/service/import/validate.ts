@@ -42,6 +42,12 @@ export interface ParseOptions {
   readonly dateShape?: DateReading
   /** IANA zone for times without an offset. The session TimeZone must be set to it. */
   readonly tz: string
+  /**
+   * The zone whose midnight a date without a time of day is, when not `tz`: --tz, for a column
+   * whose header names UTC for its times (fieldParse). A date names a calendar day, and read as
+   * midnight UTC it would fall on the day before west of UTC.
+   */
+  readonly dayTz?: string
   /** Dates after now + 1 day are errors. */
   readonly now: Date
   /**
@@ -433,7 +439,7 @@ export function headerNamesUtc(header: string | null): boolean {
 
 /** The parse options of date field `f`: UTC for a column whose header names it (headerNamesUtc). */
 export function fieldParse(o: ParseOptions, f: FieldDef): ParseOptions {
-  return o.tz !== 'UTC' && headerNamesUtc(f.header) ? { ...o, tz: 'UTC' } : o
+  return o.tz !== 'UTC' && headerNamesUtc(f.header) ? { ...o, tz: 'UTC', dayTz: o.tz } : o
 }
 
 /**
@@ -443,8 +449,15 @@ export function fieldParse(o: ParseOptions, f: FieldDef): ParseOptions {
  * the caller); Shopify's "2024-03-05 14:22:10 -0500" loses its space first.
  */
 export function dateSql(r: string, o: ParseOptions): string {
-  const toUtc = (naive: string) =>
-    o.tz === 'UTC' ? naive : `timezone('UTC', timezone(${lit(o.tz)}, ${naive}))`
+  const inZone = (tz: string, naive: string) =>
+    tz === 'UTC' ? naive : `timezone('UTC', timezone(${lit(tz)}, ${naive}))`
+  const toUtc = (naive: string) => inZone(o.tz, naive)
+  // a date without a time of day (no colon in the text) is midnight in dayTz, when it is another zone
+  const dayTz = o.dayTz ?? o.tz
+  const naiveUtc = (naive: string) =>
+    dayTz === o.tz
+      ? toUtc(naive)
+      : `CASE WHEN contains(${r}, ':') THEN ${toUtc(naive)} ELSE ${inZone(dayTz, naive)} END`
   const formats = o.dateShape?.shape.formats ?? (o.dateFormat ? [o.dateFormat] : null)
   if (formats) {
     const p = `try_strptime(${r}, ${formats.length === 1 ? lit(formats[0] ?? '') : `[${formats.map(lit).join(', ')}]`})`
@@ -452,11 +465,14 @@ export function dateSql(r: string, o: ParseOptions): string {
     const named = formats.some((f) => f.includes('%Z'))
       ? `CASE WHEN ${zoneAbbreviated(r)} THEN NULL ELSE ${p} END`
       : p
-    const read = zoned ? `timezone('UTC', ${named})` : toUtc(p)
+    // a format without a time of day reads days (%d/%m/%Y): midnight in dayTz; with one (a shape
+    // may hold both), the value's own text says which
+    const timed = formats.some((f) => /%[HIkTRrlXcsp]/.test(f))
+    const read = zoned ? `timezone('UTC', ${named})` : timed ? naiveUtc(p) : inZone(dayTz, p)
     // --date-format, or the shape the import found (day/month/year), is for dates written as text;
     // a typed Parquet TIMESTAMP or DATE (as text here: 2024-01-05 10:00:00) and any ISO 8601 value
     // the format does not take read as ISO 8601, which no other shape reads otherwise
-    const iso = dateSql(r, { tz: o.tz, now: o.now })
+    const iso = dateSql(r, { tz: o.tz, now: o.now, ...(o.dayTz ? { dayTz: o.dayTz } : {}) })
     return `coalesce(${read}, CASE WHEN ${r} GLOB '${YMD}*' THEN ${iso} END)`
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
@@ -479,9 +495,9 @@ export function dateSql(r: string, o: ParseOptions): string {
   const zShape = `${r} GLOB '${YMD}[T ]${HMS}Z'`
   const naiveShape = `(${r} GLOB '${YMD}' OR ${r} GLOB '${YMD}[T ]${HMS}')`
   return `CASE WHEN ${zShape} THEN coalesce(try_cast(${r} AS TIMESTAMP), ${offset})
-    WHEN ${naiveShape} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
+    WHEN ${naiveShape} THEN ${naiveUtc(`try_cast(${r} AS TIMESTAMP)`)}
     WHEN ${r} GLOB '${EPOCH_GLOB}' THEN ${epochSql(r)}
-    WHEN ${noOffset} THEN ${toUtc(`try_cast(${r} AS TIMESTAMP)`)}
+    WHEN ${noOffset} THEN ${naiveUtc(`try_cast(${r} AS TIMESTAMP)`)}
     WHEN ${utc} THEN coalesce(try_cast(left(${r}, length(${r}) - 1) AS TIMESTAMP), ${offset})
     ELSE ${offset} END`
 }
