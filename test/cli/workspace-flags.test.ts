@@ -7,7 +7,7 @@ import { runCli, tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
 
 describe('file flags with a workspace', () => {
-  it('analyze, summary and insights say the flags change nothing there', () => {
+  it('analyze, summary (--db and LOYALS_DB too) and insights say the flags change nothing there', () => {
     const dir = tempDir('loyals-ws-flags-')
     const db = join(dir, 'w.duckdb')
     const rows = ['customer_id,ordered_at,amount']
@@ -22,6 +22,15 @@ describe('file flags with a workspace', () => {
     const s = runCli(['summary', db, ...flags])
     expect(s.code, s.stderr).toBe(0)
     expect(s.stderr).toContain(note)
+    // named by --db or LOYALS_DB rather than as the argument, the same
+    for (const [args, env] of [
+      [['summary', '--db', db, ...flags], {}],
+      [['summary', ...flags], { LOYALS_DB: db }],
+    ] as const) {
+      const d = runCli(args, { env })
+      expect(d.code, d.stderr).toBe(0)
+      expect(d.stderr).toContain(note)
+    }
     const i = runCli(['insights', db, '--out', join(dir, 'ins'), '--no-predictions', ...flags])
     expect(i.code, i.stderr).toBe(0)
     expect(i.stderr).toContain(note)

@@ -49,6 +49,9 @@ async function openInput(
     return opened
   }
   const db = await existingStore(resolveDb(opts))
+  // --db (or LOYALS_DB) is a workspace: reading flags change nothing, said as for a named one
+  const flags = workspaceFlagsNote(db, opts)
+  if (flags) eprintln(`note: ${flags}`)
   return { engine: await openWorkspace(db, { reading: true }), temporary: false, notes: [] }
 }
 
