@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import { parseEncoding } from '../service/import/encoding.ts'
 import type { ReadOptions } from '../service/source.ts'
+import { nonEmptyArg } from './common.ts'
 
 export interface FileCliOptions {
   map?: string[]
@@ -58,7 +59,8 @@ export function workspaceFlagsNote(input: string, opts: FileCliOptions): string 
  * @throws UsageError for a malformed --map.
  */
 export async function fileOptions(opts: FileCliOptions, defaultTz?: string): Promise<ReadOptions> {
-  const tz = opts.tz ?? defaultTz
+  // an empty --tz is a mistake (an unset shell variable), not UTC over LOYALS_TZ
+  const tz = opts.tz === undefined ? defaultTz : nonEmptyArg(opts.tz, '--tz zone')
   const map =
     opts.map && opts.map.length > 0
       ? (await import('../service/import/columns.ts')).parseMap(opts.map)

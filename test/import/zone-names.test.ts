@@ -125,6 +125,23 @@ describe('zone names and offsets in order times', () => {
     expect(runCli(['summary', file, '--tz', 'Europe/London']).code).toBe(0)
   })
 
+  it('an empty --tz is refused, not read as UTC over LOYALS_TZ', () => {
+    const dir = tempDir('loyals-tz-empty-')
+    const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01 03:30:00,1\n')
+    const env = { LOYALS_TZ: 'America/New_York' }
+    for (const args of [
+      ['summary', file, '--tz', ''],
+      ['import', file, '--db', `${dir}/w.duckdb`, '--tz', ' '],
+    ]) {
+      const r = runCli(args, { env })
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain('the --tz zone is empty')
+    }
+    // without the flag, LOYALS_TZ is the zone: 03:30 in New York is still 1 July
+    const ok = runCli(['summary', file], { env })
+    expect(ok.stdout).toContain(',2025-07-01,')
+  })
+
   it("a customer's time zone trait must be a zone, not an abbreviation", () => {
     for (const z of ['BST', 'pst', 'IST', 'AST']) {
       expect(zoneAbbreviationProblem(z), z).not.toBeNull()

@@ -333,7 +333,7 @@ export function registerImport(program: Command): void {
     const engine = await openWorkspace(path)
     let ok = false
     try {
-      const tz = opts.tz ?? env().LOYALS_TZ
+      const tz = opts.tz === undefined ? env().LOYALS_TZ : nonEmptyArg(opts.tz, '--tz zone')
       const read = (k: ImportKind) =>
         importFile(engine, file, {
           kind: k,
