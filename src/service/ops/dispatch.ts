@@ -240,8 +240,11 @@ export async function releaseDeferred(
           store.ops.contactBudget,
           profiles.get(id)?.timeZone ?? null,
         )
+        // a slot lost at release names the playbooks that took it, as at event time (ingest.ts)
+        const playbookOf = new Map(list.map((r) => [String(r.action_key), String(r.playbook_id)]))
         for (const [k, r] of list.entries()) {
           const d = decisions[k]!
+          const by = [...new Set(d.blockedBy.map((b) => playbookOf.get(b)))]
           const key = String(r.action_key)
           const isTask = r.kind === 'task'
           let status: 'queued' | 'task_created' | 'deferred' | 'suppressed'
@@ -256,7 +259,7 @@ export async function releaseDeferred(
             detail = d.detail
           } else {
             status = 'suppressed'
-            detail = `at release ${at}: ${d.detail}`
+            detail = `at release ${at}: ${d.detail}${by.length > 0 ? `: ${by.join(', ')}` : ''}`
           }
           if (!(await decide(r, status, d.reason, detail, when))) continue
           if (status === 'task_created') {

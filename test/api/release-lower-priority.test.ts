@@ -1,0 +1,89 @@
+// Two messages held for quiet hours (two reviews sent apart, one playbook) where the budget has room
+// for one: at release the one that loses its slot is suppressed as lower_priority, and its detail
+// names the playbook that took the slot, as the same decision at event time does (it said only
+// "went to higher-priority actions").
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES } from '../engines/stores.ts'
+import { type Harness, harness, identifyEvent } from './harness.ts'
+
+const webhook = (template: string) => ({
+  type: 'webhook' as const,
+  url: `http://hooks/${template}`,
+  channel: 'email' as const,
+  template,
+})
+
+describe.each(STORES)('a held message that loses its slot at release, on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind, {
+      now: Date.parse('2025-03-01T22:00:00Z'),
+      fetch: async () => ({ ok: true, status: 200 }),
+      ops: {
+        holdout: { defaultShare: 0 },
+        contactBudget: {
+          quietHours: { startHour: 21, endHour: 8, channels: ['email'] },
+          overall: [{ days: 7, max: 1 }],
+        },
+        playbooks: [
+          {
+            id: 'thanks-review',
+            department: 'recognition',
+            trigger: { type: 'review_posted' },
+            actions: [webhook('thanks')],
+          },
+        ],
+      },
+    })
+  })
+  afterAll(() => h?.close())
+
+  it('is suppressed with the winning playbook named', async () => {
+    expect((await h.call('POST', '/v1/events', { body: identifyEvent('c1') })).status).toBe(200)
+    for (const id of ['r1', 'r2']) {
+      const review = {
+        type: 'track',
+        messageId: `rev-${id}`,
+        userId: 'c1',
+        event: 'Product Reviewed',
+        timestamp: '2025-03-01T21:59:00Z',
+        properties: { review_id: id, product_id: 'p1', rating: 5 },
+      }
+      expect((await h.call('POST', '/v1/events', { body: review })).status).toBe(200)
+    }
+    const list = async () =>
+      Object.fromEntries(
+        (await h.call('GET', '/v1/actions?customer=c1')).json.actions.map(
+          (a: {
+            actionKey: string
+            playbookId: string
+            status: string
+            reason: string | null
+            detail: string
+          }) => [
+            a.actionKey,
+            { playbook: a.playbookId, status: a.status, reason: a.reason, detail: a.detail },
+          ],
+        ),
+      )
+    const held = await list()
+    expect(Object.values(held).map((a) => (a as { status: string }).status)).toEqual([
+      'deferred',
+      'deferred',
+    ])
+    h.clock.now = Date.parse('2025-03-02T09:00:00Z')
+    h.dispatcher.kick()
+    await h.dispatcher.idle()
+    const after = await list()
+    const lost = Object.entries(after).filter(([, a]) => a.status === 'suppressed')
+    const won = Object.entries(after).filter(([, a]) => a.status === 'sent')
+    expect(lost).toHaveLength(1)
+    expect(won).toHaveLength(1)
+    expect(lost[0]![1]).toEqual({
+      playbook: 'thanks-review',
+      status: 'suppressed',
+      reason: 'lower_priority',
+      detail: `at release 2025-03-02T09:00:00.000Z: the last of 1 contacts per 7 days went to higher-priority actions: thanks-review`,
+    })
+  })
+})
