@@ -407,6 +407,13 @@ describe.each(STORES)('API on $name', (kind) => {
         const p = await h.call('GET', `/v1/customers/${encodeURIComponent(typed)}`)
         expect(p.status).toBe(200)
         expect(p.json).toMatchObject({ customerId: 'ann@x.com', orders: 3, revenue: 30 })
+        // the service level names them as stored too; a ranked queue keeps the ids as sent
+        const level = await h.call('GET', `/v1/service/level/${encodeURIComponent(typed)}`)
+        expect(level.json).toMatchObject({ customerId: 'ann@x.com', known: true })
+        const rank = await h.call('POST', '/v1/service/rank', {
+          body: { queue: [{ customerId: typed, waitingSince: '2025-02-03T00:00:00Z' }] },
+        })
+        expect(rank.json.queue.map((q: { customerId: string }) => q.customerId)).toEqual([typed])
       }
     })
 

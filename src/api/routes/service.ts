@@ -45,7 +45,10 @@ export const serviceRoutes = [
     handler: async ({ params, deps }) => {
       const p = await deps.store.profileAsTyped(params.customerId!)
       const level = serviceLevel(deps.store.policy, p?.tier ?? null)
-      return { json: { customerId: params.customerId, known: p !== null, ...level } }
+      // a known customer as stored (Ann@X.com is ann@x.com), as the profile gives them
+      return {
+        json: { customerId: p?.customerId ?? params.customerId, known: p !== null, ...level },
+      }
     },
   }),
 ]
