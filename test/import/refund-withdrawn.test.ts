@@ -65,6 +65,27 @@ describe('a withdrawn refund', () => {
     expect(await stored()).toEqual(['O1 100', 'O2 9'])
   })
 
+  test('in a file without order ids, the failed row paid later is whole again', async () => {
+    const head = 'Order Date,Order Status,Order Total,Billing Email'
+    await load(
+      'f1.csv',
+      `${head}\n2024-06-01,failed,50.00,g@y.com\n2024-06-02,completed,20.00,g@y.com\n`,
+    )
+    const r = await load(
+      'f2.csv',
+      `${head}\n2024-06-01,completed,50.00,g@y.com\n2024-06-02,completed,20.00,g@y.com\n`,
+    )
+    expect(r.refundsWithdrawn).toEqual({
+      n: 1,
+      examples: 'the order on line 2 (50 refunded)',
+      more: 0,
+    })
+    const [s] = await ws.engine.query<{ n: number; revenue: number; refunds: number }>(
+      'SELECT count(*) FILTER (WHERE amount >= 0) AS n, sum(amount) AS revenue, count(*) FILTER (WHERE amount < 0) AS refunds FROM orders',
+    )
+    expect(s).toEqual({ n: 2, revenue: 70, refunds: 0 })
+  })
+
   test('many withdrawn: the first five in file order, and how many more', async () => {
     const ids = Array.from({ length: 7 }, (_, i) => `O${i + 1}`)
     await load(

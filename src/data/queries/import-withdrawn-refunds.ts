@@ -17,9 +17,13 @@ export const WITHDRAWN_SHOWN = 5
 export function importWithdrawnRefunds(d: Dialect): Query {
   return {
     sql: `${createTempTableAs(d, 'import_withdrawn')}
-SELECT o.order_key, o.order_id, o.amount, r.source_line
-FROM orders o JOIN import_rows r ON o.order_key = r.order_id || ':refunded'
-WHERE o.order_key LIKE '%:refunded' AND r.order_key = r.order_id AND r.amount >= 0
+SELECT o.order_key, coalesce(r.order_id, 'the order on line ' || CAST(r.source_line AS VARCHAR)) AS order_id,
+  o.amount, r.source_line
+FROM orders o JOIN import_rows r ON o.order_key = r.order_key || ':refunded'
+WHERE o.order_key LIKE '%:refunded' AND r.amount >= 0
+  -- the order's own row: keyed by its id, or by its content in a file without ids (a failed
+  -- payment there took its row's key as its id, and its refund is keyed by it)
+  AND (r.order_key = r.order_id OR r.order_id IS NULL)
   AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.order_key = o.order_key)`,
   }
 }
