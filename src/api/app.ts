@@ -3,6 +3,7 @@
 import { type Handler, Hono } from 'hono'
 import { z } from 'zod'
 import { env } from '../config.ts'
+import { trimSpaces } from '../core/customer-id.ts'
 import { QueryError } from '../errors.ts'
 import { allowedMethods, knownRoutes } from './allowed-methods.ts'
 import { authorize } from './auth.ts'
@@ -213,14 +214,14 @@ export function createApp(deps: ApiDeps): Hono {
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
       // every id in a path is trimmed, as the ids of events are; one of nothing but spaces is none
-      const blank = Object.keys(params).filter((k) => (params[k] ?? '').trim() === '')
+      const blank = Object.keys(params).filter((k) => trimSpaces(params[k] ?? '') === '')
       if (blank.length > 0) {
         throw new RequestError(
           'invalid path',
           blank.map((k) => ({ path: k, reason: 'must not be empty (or only spaces)' })),
         )
       }
-      for (const k of Object.keys(params)) params[k] = (params[k] ?? '').trim()
+      for (const k of Object.keys(params)) params[k] = trimSpaces(params[k] ?? '')
       const badPath = Object.entries(r.params ?? {}).flatMap(([name, schema]) => {
         const checked = schema.safeParse(params[name], { error: requestIssue })
         if (!checked.success) return zodDetails(checked.error, name).slice(0, 1)

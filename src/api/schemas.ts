@@ -1,5 +1,6 @@
 // Request schemas of the routes that are not events (those live in service/ops/events.ts).
 import { z } from 'zod'
+import { trimSpaces } from '../core/customer-id.ts'
 import { dateTime } from '../service/ops/events.ts'
 import { ROLES } from '../service/ops/keys.ts'
 
@@ -20,9 +21,13 @@ export const CustomersQuery = z
  */
 export const CustomerIdText = z
   .string()
-  .trim()
-  .min(1, 'must not be empty (or only spaces)')
-  .max(256, 'must be at most 256 characters')
+  .transform(trimSpaces)
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty (or only spaces)')
+      .max(256, 'must be at most 256 characters'),
+  )
 
 export const RankBody = z
   .object({
@@ -43,7 +48,8 @@ export const RankBody = z
   .strict()
 
 /** A name or id in a query: trimmed, and not empty or only spaces. */
-const name = () => z.string().trim().min(1, 'must not be empty (or only spaces)')
+const name = () =>
+  z.string().transform(trimSpaces).pipe(z.string().min(1, 'must not be empty (or only spaces)'))
 
 export const ActionsQuery = z
   .object({

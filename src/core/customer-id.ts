@@ -16,17 +16,28 @@ const EMAIL_ID = new RegExp(`^(?:${EMAIL_ID_PATTERN})$`)
 /** Whether `id` is an email address ({@link EMAIL_ID_PATTERN}). */
 export const isEmailId = (id: string): boolean => EMAIL_ID.test(id.trim())
 
+const EDGE_SPACES = /^\p{Zs}+|\p{Zs}+$/gu
+
 /**
- * `id` as the importer stores it: trimmed; a whole number written with ".0" without it; an email
+ * `text` trimmed as the importer trims a field (the engine's trim): of Unicode space separators
+ * (' ', no-break and ideographic spaces ...), not of tabs or line breaks, so an id sent to the
+ * API is the id an import of the same text stores.
+ */
+export const trimSpaces = (text: string): string => text.replace(EDGE_SPACES, '')
+
+/**
+ * `id` as the importer stores it: trimmed of spaces; a whole number written with ".0" (".00")
+ * without it; an email
  * address ({@link EMAIL_ID_PATTERN}) in lower case; text beyond ASCII in Unicode normal form C.
  * @example normalizeCustomerId(' Ann@X.com ') // 'ann@x.com'; normalizeCustomerId('Store@1') // 'Store@1'
  */
 export function normalizeCustomerId(id: string): string {
-  const t = id.trim()
-  if (/^[0-9]+\.0$/.test(t)) return t.slice(0, -2)
+  // the importer's trim (the engine's): Unicode space separators, not tabs or line breaks
+  const t = trimSpaces(id)
+  if (/^[0-9]+\.0+$/.test(t)) return t.slice(0, t.indexOf('.'))
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included
   const nfc = /^[\x00-\x7f]*$/.test(t) ? t : t.normalize('NFC')
-  return isEmailId(t) ? nfc.toLowerCase() : nfc
+  return EMAIL_ID.test(t) ? nfc.toLowerCase() : nfc
 }
 
 /**

@@ -61,4 +61,23 @@ describe.each(duckdb)('customer ids in paths on $name', (kind) => {
     expect(rank.status).toBe(200)
     expect((rank.json as { queue: { customerId: string }[] }).queue[0]?.customerId).toBe('c1')
   })
+
+  it('ids are trimmed of spaces, not of tabs, as an import trims them; .00 is a whole number', async () => {
+    // an import keeps "\tc2\t" apart from c2: the API went to c2 and could not reach it
+    for (const [id, order] of [
+      ['\tc2\t', 'o2'],
+      ['c2', 'o3'],
+      ['12.00', 'o4'],
+    ] as const) {
+      const r = await h.call('POST', '/v1/events', {
+        body: orderEvent(id, order, 10, '2025-02-02T10:00:00Z'),
+      })
+      expect(r.status).toBe(200)
+    }
+    const tabbed = await h.call('GET', '/v1/customers/%09c2%09')
+    expect(tabbed.json).toMatchObject({ customerId: '\tc2\t', orders: 1 })
+    const plain = await h.call('GET', '/v1/customers/%20c2%C2%A0')
+    expect(plain.json).toMatchObject({ customerId: 'c2', orders: 1 })
+    expect((await h.call('GET', '/v1/customers/12')).json).toMatchObject({ customerId: '12' })
+  })
 })

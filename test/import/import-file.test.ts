@@ -200,6 +200,33 @@ describe('keys, duplicates and refunds', () => {
     ])
   })
 
+  test('ids trimmed of spaces (not tabs) and written with zero decimals: SQL as normalizeCustomerId', async () => {
+    // the API spells an id it is sent with normalizeCustomerId: an imported id must be the same
+    // text, or the API reaches another customer ("\tTAB\t" went to TAB there, stayed apart here)
+    const raw = ['\tTAB\t', 'TAB', '\u00a0nb\u3000', '12.00', '12.0', '12', '007.0', '1.5', '3.']
+    const f = write(
+      dir,
+      'ids.csv',
+      `order_id,customer_id,ordered_at,amount\n${raw.map((id, i) => `O${i},"${id}",2024-01-05,1`).join('\n')}\n`,
+    )
+    await orders(f)
+    const stored = await engine.query<{ customer_id: string }>(
+      'SELECT customer_id FROM orders ORDER BY source_line',
+    )
+    expect(stored.map((r) => r.customer_id)).toEqual(raw.map(normalizeCustomerId))
+    expect(stored.map((r) => r.customer_id)).toEqual([
+      '\tTAB\t',
+      'TAB',
+      'nb',
+      '12',
+      '12',
+      '12',
+      '007',
+      '1.5',
+      '3.',
+    ])
+  })
+
   test('identical repeats of an order id collapse to one order', async () => {
     const f = write(
       dir,

@@ -208,7 +208,7 @@ export function textOf(header: string): string {
 /**
  * A customer id as stored, so that one customer is one id across files and systems:
  * - written as a whole number with ".0" (13085.0: pandas writes an id column with any gap as
- *   floats, and so do the Kaggle copies of Online Retail II) it is the id without it (13085), so
+ *   floats, and so do the Kaggle copies of Online Retail II; or ".00") it is the id without it (13085), so
  *   that the orders meet the customers file and the CRM lists that write 13085;
  * - an email address (EMAIL_ID_PATTERN, something@domain.tld) is folded to lower case, as a
  *   Shopify export writes it: a CRM's Ann@X.com and a shop's ann@x.com are one customer (another
@@ -219,7 +219,7 @@ export function textOf(header: string): string {
  * normalizeCustomerId (core/customer-id.ts) is the same rule for an id a user types.
  */
 export const wholeId = (t: string): string =>
-  `CASE WHEN ends_with(${t}, '.0') AND regexp_full_match(${t}, '[0-9]+[.]0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1')
+  `CASE WHEN ${floatWritten(t)} THEN ${withoutZeros(t)}
     WHEN contains(${t}, '@') AND regexp_full_match(${t}, ${lit(EMAIL_ID_PATTERN)}) THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
     WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
 
@@ -230,7 +230,18 @@ export const wholeId = (t: string): string =>
  * return of order 1001.0 finds order 1001. Other ids are kept as written.
  */
 export const wholeNumberId = (t: string): string =>
-  `CASE WHEN ends_with(${t}, '.0') AND regexp_full_match(${t}, '[0-9]+[.]0') THEN regexp_replace(${t}, '^([0-9]+)[.]0$', '\\1') ELSE ${t} END`
+  `CASE WHEN ${floatWritten(t)} THEN ${withoutZeros(t)} ELSE ${t} END`
+
+/**
+ * SQL: `t` is a whole number written with zero decimals (13085.0, or 13085.00 from a spreadsheet
+ * column formatted with two): the cheap tests first, the regular expression only for such text.
+ */
+function floatWritten(t: string): string {
+  return `contains(${t}, '.') AND ends_with(${t}, '0') AND regexp_full_match(${t}, '[0-9]+[.]0+')`
+}
+
+/** SQL: {@link floatWritten} text without its point and zeros. */
+const withoutZeros = (t: string): string => `regexp_replace(${t}, '^([0-9]+)[.]0+$', '\\1')`
 
 /**
  * What exports write for a missing value (SQL's NULL, pandas' nan, R's NA, Excel's #N/A, None,

@@ -3,7 +3,7 @@
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
-import { normalizeCustomerId } from '../../core/customer-id.ts'
+import { normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
 import { isTimeZone } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
@@ -28,7 +28,7 @@ const idOf = (required: string) =>
             : 'must be a string (or a whole number)',
     })
     // " C1 " is C1, as the importer trims ids; nothing but spaces is no id at all
-    .transform((v) => String(v).trim())
+    .transform((v) => trimSpaces(String(v)))
     .pipe(
       z
         .string()
