@@ -83,6 +83,30 @@ describe('custom rules', () => {
     expect(RfmRulesSchema.parse({ rules: [{ name: 'x' }] }).fallback).toBe('Other')
   })
 
+  it('a segment may span several rules, with one description', () => {
+    const spans = RfmRulesSchema.safeParse({
+      rules: [
+        { name: 'A', r: [4, 5], description: 'recent or old' },
+        { name: 'A', r: [1, 1], description: 'recent or old' },
+        { name: 'B' },
+      ],
+    })
+    expect(spans.success).toBe(true)
+    const two = RfmRulesSchema.safeParse({
+      rules: [
+        { name: 'A', r: [4, 5], description: 'first A' },
+        { name: 'A', r: [1, 3], description: 'second A' },
+      ],
+    })
+    expect(two.success).toBe(false)
+    expect(two.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [
+        'rules.1.description',
+        'rule 2 is named "A" as rule 1 is, with another description: one segment has one description (give both rules the same one, or the segments two names)',
+      ],
+    ])
+  })
+
   it('compiles to a CASE with quoted names', () => {
     const sql = rfmSegmentCaseSql({ rules: [{ name: "O'Brien", r: [2, 3] }], fallback: 'z' })
     expect(sql).toBe("CASE WHEN r_score BETWEEN 2 AND 3 THEN 'O''Brien' ELSE 'z' END")

@@ -138,6 +138,27 @@ export const RfmRulesSchema = z
     fallback: z.string().min(1).max(100).default('Other'),
   })
   .strict()
+  // a segment may span several rules (cells far apart on the grid), but it has one description:
+  // with two, every customer of the segment would be described by the last one
+  .superRefine((v, ctx) => {
+    const first = new Map<string, number>()
+    v.rules.forEach((rule, i) => {
+      const j = first.get(rule.name)
+      if (j === undefined) {
+        first.set(rule.name, i)
+        return
+      }
+      const other = v.rules[j]!
+      for (const key of ['description', 'descriptionWithoutSpend'] as const) {
+        if (other[key] === rule[key]) continue
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, key],
+          message: `rule ${i + 1} is named ${JSON.stringify(rule.name)} as rule ${j + 1} is, with another ${key}: one segment has one ${key} (give both rules the same one, or the segments two names)`,
+        })
+      }
+    })
+  })
 
 /** Combined frequency-monetary score: round half up of the mean of f and m. */
 export function fmScore(f: number, m: number): number {
