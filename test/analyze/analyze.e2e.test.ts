@@ -424,7 +424,7 @@ describe('loyals analyze on the CDNOW sample', () => {
     const r = runCli(args)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain(
-      'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.',
+      'Net revenue is not above 0 (the orders add up to nothing, or refunds take back all of the sales): there are no shares of it to compare customers by.',
     )
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as AnalysisSummary
     expect(s.revenue.total).toBe(-5)

@@ -153,7 +153,7 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     !money
       ? 'The orders carry no amounts: no revenue shares or value in money; customers are scored on recency and frequency and ranked by orders.'
       : share(10) === null
-        ? 'Net revenue is not above 0 (refunds take back all of the sales): there are no shares of it to compare customers by.'
+        ? 'Net revenue is not above 0 (the orders add up to nothing, or refunds take back all of the sales): there are no shares of it to compare customers by.'
         : `The top 10% of customers${roundedGroupNote(top(10), s.counts.customers)} hold ${formatPct(share(10))} of revenue ` +
           `(top 1%${roundedGroupNote(top(1), s.counts.customers)}: ${formatPct(share(1))}, top 20%${roundedGroupNote(top(20), s.counts.customers)}: ${formatPct(share(20))}; Gini ${rev.gini === null ? '–' : rev.gini.toFixed(2)}).`,
   )
