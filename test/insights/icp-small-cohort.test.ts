@@ -2,6 +2,7 @@
 // top cohort of one customer was "6.1x the others" and "100 % against 22 %" in a report whose
 // lead says each sentence rests on a significant figure.
 import { describe, expect, it } from 'vitest'
+import { formatInsightsDigest } from '../../src/cli/commands/insights.ts'
 import { icpText, type TopProfileRow } from '../../src/service/insights/icp.ts'
 import { sampleInsights } from '../analyze/sample-summary.ts'
 
@@ -29,6 +30,26 @@ describe('ideal customer profile on a small top cohort', () => {
     // 1 of 1 against 2 of 9: Fisher's two-sided p is 0.3
     expect(keeps).toMatch(
       /not significantly more common among them \(100\.0% of 1 against 22\.2% of the others; Fisher p = 0\.30\)/,
+    )
+  })
+
+  it('levels the best are significantly rarer in are said when none is more common', () => {
+    const sig = sampleInsights('x').overIndex.significant[0]!
+    const rarer = {
+      ...over,
+      levels: [{ ...sig, attribute: 'city', level: 'Berlin', shareTop: 0, index: 0 }],
+      significant: [{ ...sig, attribute: 'city', level: 'Berlin', shareTop: 0, index: 0 }],
+    }
+    const out = icpText(rarer, null, null, [], { ...ctx, topCustomers: 4, eligible: 40 })
+    expect(out.find((s) => s.startsWith('Who'))).toBe(
+      'Who: no customer attribute is significantly more common among the top 10% of 40. They are rarer in city Berlin (0.0×).',
+    )
+    // the digest's headline says so too: it read "0.0× as common among the best"
+    const s = sampleInsights('x')
+    const files = { dir: 'out', json: 'out/insights.json', html: 'out/insights.html', csv: [] }
+    const digest = formatInsightsDigest({ ...s, overIndex: rarer }, files, null)
+    expect(digest).toContain(
+      'Over-index: no level is more common among the best; city Berlin is 0.0× as common among them (Holm p 2.0e-3); 1 significant level.',
     )
   })
 

@@ -83,10 +83,13 @@ export function formatInsightsDigest(
       `Path to best: first orders with ${best.items.join(' + ')}: ${formatPct(best.rate)} reach the top (95 % CI ${formatPct(best.lower)}-${formatPct(best.upper)}, lift ${formatNumber(best.lift, 1)}, q ${best.qValue.toExponential(1)}, ${best.customers} customers).`,
     )
   }
-  const o = s.overIndex.significant[0]
+  // the headline is a level the best over-index in; one they are rarer in is said as such
+  const sig = s.overIndex.significant
+  const o = sig.find((l) => l.index > 100) ?? sig[0]
   if (o) {
+    const lead = o.index > 100 ? '' : 'no level is more common among the best; '
     L.push(
-      `Over-index: ${o.attribute} ${o.level} is ${formatNumber(o.index / 100, 1)}× as common among the best (Holm p ${o.pHolm.toExponential(1)}); ${s.overIndex.significant.length} significant levels.`,
+      `Over-index: ${lead}${o.attribute} ${o.level} is ${formatNumber(o.index / 100, 1)}× as common among ${lead ? 'them' : 'the best'} (Holm p ${o.pHolm.toExponential(1)}); ${sig.length} significant level${sig.length === 1 ? '' : 's'}.`,
     )
   }
   const rs = s.risingStars

@@ -54,6 +54,11 @@ export function icpText(
   const who = over.significant.filter((l) => l.index >= 120).slice(0, 3)
   const rare = over.significant.filter((l) => l.index <= 80).slice(-2)
   const label = `the ${formatTopShare(ctx.topShare, ctx.topCustomers, ctx.eligible)}`
+  // where the best are significantly rarer is said whether or not they are concentrated anywhere
+  const rarer =
+    rare.length > 0
+      ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
+      : ''
   if (who.length > 0) {
     out.push(
       `Who: ${label} are concentrated in ${who
@@ -61,11 +66,10 @@ export function icpText(
           (l) =>
             `${l.attribute} ${l.level} (${formatPct(l.shareTop)} of them vs ${formatPct(l.shareAll)} of all, ${(l.index / 100).toFixed(1)}×)`,
         )
-        .join('; ')}.` +
-        (rare.length > 0
-          ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
-          : ''),
+        .join('; ')}.${rarer}`,
     )
+  } else if (rarer !== '') {
+    out.push(`Who: no customer attribute is significantly more common among ${label}.${rarer}`)
   } else if (over.levels.length === 0 && over.attributesCompared.length > 0) {
     out.push(
       `Who: too few customers to compare: no value of ${over.attributesCompared.join(', ')} is held by ${over.minCount} customers.`,
