@@ -138,7 +138,8 @@ export function errorJson(e: unknown): string {
 
 /** Print an error the way a person wants to read it, then exit. Stack traces only with DEBUG. */
 export function fail(e: unknown): never {
-  const eprintln = (s: string) => process.stderr.write(`${withoutPasswords(s)}\n`)
+  // an id or file text in the message may hold escapes: printed as such, as the output is
+  const eprintln = (s: string) => process.stderr.write(`${printable(withoutPasswords(s))}\n`)
   // --json: a script reads stdout; the person still reads stderr
   if (process.argv.includes('--json')) process.stdout.write(`${errorJson(e)}\n`)
   if (e instanceof ImportError) {

@@ -27,5 +27,10 @@ describe('terminal output of imported text', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).not.toContain('\u001b')
     expect(r.stdout).toContain('esc\\x1b[2Jid')
+    // an error naming such an id (not found) escapes it too: it went to the terminal raw
+    const missing = runCli(['customer', 'evil\u001b[31mred', '--db', db])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).not.toContain('\u001b')
+    expect(missing.stderr).toContain("no customer 'evil\\x1b[31mred'")
   })
 })
