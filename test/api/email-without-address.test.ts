@@ -5,7 +5,13 @@
 // meanwhile is suppressed when it comes due, not sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, identifyEvent, orderEvent } from './harness.ts'
+import {
+  type Harness,
+  harness,
+  identifyEvent,
+  ONE_A_WEEK_QUIET_NIGHTS,
+  orderEvent,
+} from './harness.ts'
 
 const NOW = Date.parse('2025-03-01T12:00:00Z')
 
@@ -22,10 +28,7 @@ describe.each(STORES)('an email action without an email address on $name', (kind
       ops: {
         holdout: { defaultShare: 0 },
         // one message a week: a message that cannot go out must not use it up
-        contactBudget: {
-          quietHours: { startHour: 21, endHour: 8, channels: ['email'] },
-          overall: [{ days: 7, max: 1 }],
-        },
+        contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
         playbooks: [
           {
             id: 'welcome',

@@ -170,3 +170,12 @@ export function messagePlaybook(
     actions: [{ type: 'webhook', url, channel, template: id }],
   }
 }
+
+/**
+ * A contact budget of one message a week with quiet nights (21:00-08:00) for email: a second
+ * message loses its slot, and one sent at night is held till morning.
+ */
+export const ONE_A_WEEK_QUIET_NIGHTS = {
+  quietHours: { startHour: 21, endHour: 8, channels: ['email' as const] },
+  overall: [{ days: 7, max: 1 }],
+}

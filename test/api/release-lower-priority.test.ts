@@ -4,7 +4,7 @@
 // "went to higher-priority actions").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, identifyEvent } from './harness.ts'
+import { type Harness, harness, identifyEvent, ONE_A_WEEK_QUIET_NIGHTS } from './harness.ts'
 
 const webhook = (template: string) => ({
   type: 'webhook' as const,
@@ -21,10 +21,7 @@ describe.each(STORES)('a held message that loses its slot at release, on $name',
       fetch: async () => ({ ok: true, status: 200 }),
       ops: {
         holdout: { defaultShare: 0 },
-        contactBudget: {
-          quietHours: { startHour: 21, endHour: 8, channels: ['email'] },
-          overall: [{ days: 7, max: 1 }],
-        },
+        contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
         playbooks: [
           {
             id: 'thanks-review',
