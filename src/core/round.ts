@@ -15,6 +15,32 @@ export function roundHalfAway(n: number, decimals: number): number {
 }
 
 /**
+ * `parts` rounded to `decimals` places so that they add up to `total` rounded alike, as a table of
+ * parts beside its total should: each part rounded on its own, then the few cents the total
+ * differs by given one each to the parts that rounding moved furthest the other way (each shown
+ * part stays within one unit of its exact value). When the difference is more units than there
+ * are parts (the parts do not make up the total), the parts are only rounded.
+ * @example apportion([0.5, 0.5, 0.5], 1.5, 0) // [0, 1, 1]: 2, as round(1.5)
+ */
+export function apportion(parts: readonly number[], total: number, decimals: number): number[] {
+  const scale = 10 ** decimals
+  const shown = parts.map((p) => roundHalfAway(p, decimals))
+  let diff = Math.round((roundHalfAway(total, decimals) - shown.reduce((a, b) => a + b, 0)) * scale)
+  if (diff === 0 || Math.abs(diff) > parts.length) return shown
+  const step = Math.sign(diff)
+  // parts by how far rounding moved them against the needed direction, furthest first
+  const order = parts
+    .map((p, i) => ({ i, off: (p - (shown[i] as number)) * step }))
+    .sort((a, b) => b.off - a.off || a.i - b.i)
+  for (const { i } of order) {
+    if (diff === 0) break
+    shown[i] = roundHalfAway((shown[i] as number) + step / scale, decimals)
+    diff -= step
+  }
+  return shown
+}
+
+/**
  * Digits of the currency's minor unit: 2 for cents, 3 for the dinars (KWD, BHD, ...), 0 for the
  * yen; 2 without a code or for one Intl does not know. Money in the value files and sentences is
  * rounded to it, so a KWD breakdown keeps its fils and a yen one adds up in whole yen.

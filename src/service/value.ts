@@ -3,7 +3,7 @@
 // tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
 // analysis table. Only the summary's few hundred figures become JS objects.
 
-import { minorDigits, roundHalfAway } from '../core/round.ts'
+import { apportion, minorDigits, roundHalfAway } from '../core/round.ts'
 import {
   type CostRates,
   ENGAGEMENT_EVENT_TYPES,
@@ -160,11 +160,23 @@ async function idxOf(engine: Engine, customerId: string): Promise<number | null>
  */
 function treeIds(t: ReferralTree, names: Map<number, string>, digits: number): TopReferrer {
   const cent = (x: number) => roundHalfAway(x, digits)
+  // a whole tree's contributions add up to its referral value as shown (two half cents each
+  // rounded up read one cent over it); a cut tree's cannot, and are only rounded
+  const all: ReferralTreeNode[] = []
+  const stack = [...t.children]
+  while (stack.length > 0) {
+    const n = stack.pop() as ReferralTreeNode
+    all.push(n)
+    stack.push(...n.children)
+  }
+  const parts = all.map((n) => n.contribution)
+  const shown = t.omitted === 0 ? apportion(parts, t.referralValue, digits) : parts.map(cent)
+  const contribution = new Map(all.map((n, i) => [n, shown[i] as number]))
   const node = (n: ReferralTreeNode): ReferralTreeNodeSummary => ({
     customerId: names.get(n.customer) ?? String(n.customer),
     level: n.level,
     ownValue: cent(n.ownValue),
-    contribution: cent(n.contribution),
+    contribution: contribution.get(n) ?? cent(n.contribution),
     children: n.children.map(node),
   })
   return {

@@ -146,6 +146,33 @@ E,E,2024-03-25
     )
   })
 
+  test("a referral tree's shown contributions add up to its referral value", async () => {
+    // own values (amount - cost): B 0.51, C 0.31, D 0.03, E 0.01. A -> B -> D and A -> C -> E:
+    // A = 0.51 + 0.31 + 0.5 * 0.03 + 0.5 * 0.01 = 0.84; the halves 0.015 and 0.005 each round up
+    // (0.02 + 0.01), and the tree read 0.85 beside its 0.84
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,10,9
+2,B,2024-02-01,1.51,1
+3,C,2024-02-02,1.31,1
+4,D,2024-03-01,1.03,1
+5,E,2024-03-02,1.01,1
+`,
+      referrals: `referrer,referred,date
+A,B,2024-01-15
+A,C,2024-01-16
+B,D,2024-02-15
+C,E,2024-02-16
+`,
+    })
+    const s = await analyzeValue(engine, { costs: FREE })
+    const top = s.value?.referrals.top.find((t) => t.customerId === 'A')
+    expect(top?.referralValue).toBe(0.84)
+    const sum = (ns: readonly { contribution: number; children: readonly unknown[] }[]): number =>
+      ns.reduce((a, n) => a + n.contribution + sum(n.children as typeof ns), 0)
+    expect(Math.round(sum(top?.children ?? []) * 100)).toBe(84)
+  })
+
   test('maxDepth 2 stops the flow after two levels (a second analysis on the same connection)', async () => {
     const { engine } = await workspace(files)
     await analyzeValue(engine, { costs: FREE })

@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'vitest'
+import { apportion, roundHalfAway } from './round.ts'
+
+describe('apportion', () => {
+  test('parts that each round up by half a cent add up to the total again', () => {
+    // a referral tree: 360.11 and 96.91 at half weight are 180.055 and 48.455; both round up
+    const parts = [857.79, 180.055, 105.84, 72.78, 56.37, 48.455, 32.45, 7.86, 263.01]
+    const total = parts.reduce((a, b) => a + b, 0)
+    expect(roundHalfAway(total, 2)).toBe(1624.61)
+    const plain = parts.map((p) => roundHalfAway(p, 2))
+    expect(Math.round(plain.reduce((a, b) => a + b, 0) * 100)).toBe(162462)
+    const shown = apportion(parts, total, 2)
+    expect(Math.round(shown.reduce((a, b) => a + b, 0) * 100)).toBe(162461)
+    // one of the two halves gives its cent back; every part within a cent of its exact value
+    expect(shown.filter((s, i) => s !== plain[i])).toHaveLength(1)
+    shown.forEach((s, i) => {
+      expect(Math.abs(s - (parts[i] as number))).toBeLessThan(0.01 + 1e-9)
+    })
+  })
+
+  test('negative parts, whole units, and parts that do not make up the total', () => {
+    const neg = apportion([-0.005, -0.005, 1.0], 0.99, 2)
+    expect(Math.round(neg.reduce((a, b) => a + b, 0) * 100)).toBe(99)
+    expect(apportion([0.5, 0.5, 0.5], 1.5, 0)).toEqual([0, 1, 1])
+    // three units apart with two parts: rounded only
+    expect(apportion([1, 1], 5, 0)).toEqual([1, 1])
+    expect(apportion([], 0, 2)).toEqual([])
+  })
+})
