@@ -128,7 +128,9 @@ describe('value section', () => {
   it('shows the figures, the over-100 % profit share and the tables, escaping ids', () => {
     expect(html).toContain('The top 20% of customers hold <strong>120.0%</strong> of the profit')
     expect(html).toContain('because the 1 customer served at a loss takes $60.00 back')
-    expect(html).toContain('Not imported: engagement events, survey responses')
+    expect(html).toContain(
+      'Not imported: engagement events (<code>loyals import FILE --kind engagement</code>), survey responses (<code>loyals import FILE --kind surveys</code>); values leave those parts out.',
+    )
     for (const h of ['Value breakdown', 'Tiers', 'Loyalty types', 'Customers served at a loss']) {
       expect(html).toContain(`<h3>${h}</h3>`)
     }

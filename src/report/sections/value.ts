@@ -270,18 +270,19 @@ export const valueSection: ReportSection = {
       ),
       kpi('Top 20% hold', formatPct(conc.share), 'of all past profit'),
     ].join('')}</div>`
-    const missing = Object.entries({
-      referrals: v.inputs.referrals,
-      'engagement events': v.inputs.engagementEvents,
-      'support tickets': v.inputs.tickets,
-      returns: v.inputs.returns,
-      'survey responses': v.inputs.surveyResponses,
-    })
-      .filter(([, k]) => k === 0)
-      .map(([name]) => name)
+    // each with the command that imports it: a bare `--kind` named no kind to give it
+    const missing = (
+      [
+        ['referrals', v.inputs.referrals, 'referrals'],
+        ['engagement events', v.inputs.engagementEvents, 'engagement'],
+        ['support tickets', v.inputs.tickets, 'tickets'],
+        ['returns', v.inputs.returns, 'returns'],
+        ['survey responses', v.inputs.surveyResponses, 'surveys'],
+      ] as const
+    ).filter(([, k]) => k === 0)
     const note =
       missing.length > 0
-        ? `<p class="meta">Not imported: ${escapeHtml(missing.join(', '))} (import them with <code>loyals import --kind</code>); values leave those parts out.</p>`
+        ? `<p class="meta">Not imported: ${missing.map(([name, , kind]) => `${escapeHtml(name)} (<code>loyals import FILE --kind ${kind}</code>)`).join(', ')}; values leave those parts out.</p>`
         : ''
     const over =
       conc.share !== null && conc.share > 1
