@@ -162,13 +162,7 @@ function treeIds(t: ReferralTree, names: Map<number, string>, digits: number): T
   const cent = (x: number) => roundHalfAway(x, digits)
   // a whole tree's contributions add up to its referral value as shown (two half cents each
   // rounded up read one cent over it); a cut tree's cannot, and are only rounded
-  const all: ReferralTreeNode[] = []
-  const stack = [...t.children]
-  while (stack.length > 0) {
-    const n = stack.pop() as ReferralTreeNode
-    all.push(n)
-    stack.push(...n.children)
-  }
+  const all = treeNodes(t)
   const parts = all.map((n) => n.contribution)
   const shown = t.omitted === 0 ? apportion(parts, t.referralValue, digits) : parts.map(cent)
   const contribution = new Map(all.map((n, i) => [n, shown[i] as number]))
@@ -189,15 +183,21 @@ function treeIds(t: ReferralTree, names: Map<number, string>, digits: number): T
   }
 }
 
-function treeMembers(t: ReferralTree): number[] {
-  const out = [t.customer]
+/** Every node of a referral tree below its root (depth first, without recursion). */
+function treeNodes(t: ReferralTree): ReferralTreeNode[] {
+  const out: ReferralTreeNode[] = []
   const stack = [...t.children]
   while (stack.length > 0) {
     const n = stack.pop() as ReferralTreeNode
-    out.push(n.customer)
+    out.push(n)
     stack.push(...n.children)
   }
   return out
+}
+
+/** The customers of a referral tree, its root first. */
+function treeMembers(t: ReferralTree): number[] {
+  return [t.customer, ...treeNodes(t).map((n) => n.customer)]
 }
 
 /**
