@@ -44,6 +44,15 @@ describe('scoreProfile', () => {
     // first to last purchase: 2023-06-01 to 2025-06-01, two years, not three
     expect(cadence?.text).toBe('buys every 12 months for 2 years')
   })
+
+  it("says when a one-time buyer's order was, as analyze does", () => {
+    const p = addOrder(emptyProfile('c', 0), 20, Date.UTC(2024, 10, 1, 10), true)
+    const scored = scoreProfile(p, null, parseValueConfig({}), Date.UTC(2025, 5, 1))
+    const texts = scored.reasons.map((r) => r.text)
+    expect(texts).toContain('one-time buyer: a single order, 7 months ago')
+    // no buying rhythm is read into one purchase
+    expect(scored.reasons.find((r) => r.code === 'cadence')).toBeUndefined()
+  })
 })
 
 describe('scoreProfile without a kept order', () => {

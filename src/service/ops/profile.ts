@@ -484,7 +484,8 @@ export function scoreProfile(
               ...(predicted !== null ? { predicted } : {}),
               orders: p.ordersCount,
             },
-            ...(h && h.x > 0 && p.firstOrderMs !== null
+            // a one-time buyer's too: their type says when the order was, as analyze's does
+            ...(h && p.firstOrderMs !== null
               ? {
                   cadence: {
                     // purchase days, as the usual gap counts them (orders on one day are one)
