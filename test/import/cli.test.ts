@@ -488,4 +488,35 @@ describe('atomicity under SIGKILL', () => {
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).inserted).toBe(400000)
   }, 120_000)
+
+  test('a --skip-bad-rows import killed before its commit leaves no rejects file', async () => {
+    const dir = tempDir('loyals-kill-rejects-')
+    const db = join(dir, 'w.duckdb')
+    const file = write(
+      dir,
+      'o.csv',
+      'order_id,customer_id,ordered_at,amount\nA1,c1,2024-01-02,10\nA2,c2,not a date,5\n',
+    )
+    const child = spawn(
+      process.execPath,
+      [CLI, 'import', file, '--db', db, '--skip-bad-rows', '--pause-at', 'orders-written'],
+      { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stderr = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        if (stderr.includes('paused at orders-written')) resolve()
+      })
+      child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
+    })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGKILL')
+    await exited
+    // it said rows were skipped from an import that never happened
+    expect(existsSync(`${file}.rejects.csv`)).toBe(false)
+    const r = runCli(['import', file, '--db', db, '--skip-bad-rows'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(readFileSync(`${file}.rejects.csv`, 'utf8')).toContain('not a date')
+  }, 60_000)
 })

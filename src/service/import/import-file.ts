@@ -1403,13 +1403,9 @@ async function importFileOnce(
     }
     await opts.onStage?.('validated')
 
-    let rejectsFile: string | null = null
-    if (badLines > 0) {
-      rejectsFile = opts.rejects ?? `${file}.rejects.csv`
-      await engine.exec(
-        importRejects(engine.dialect, { out: rejectsFile, csvRejects: csvRejected > 0, columns }),
-      )
-    }
+    // written once the good rows are committed (below): an import killed before that leaves no
+    // rejects file saying rows were skipped from it, nor replaces an earlier import's
+    const rejectsFile: string | null = badLines > 0 ? (opts.rejects ?? `${file}.rejects.csv`) : null
 
     const extra = extraKind(kind)
     const main = extra
@@ -1758,6 +1754,11 @@ async function importFileOnce(
       })
     } finally {
       if (unordered) await engine.exec('RESET preserve_insertion_order')
+    }
+    if (rejectsFile !== null) {
+      await engine.exec(
+        importRejects(engine.dialect, { out: rejectsFile, csvRejects: csvRejected > 0, columns }),
+      )
     }
     // the rejects file of an earlier import of this file would still list rows since fixed
     const rejectsEmptied =
