@@ -448,6 +448,25 @@ describe('loyals import', () => {
   })
 })
 
+/** Run the CLI with `args` until it pauses at orders-written (`--pause-at`), then SIGKILL it. */
+async function killAtOrdersWritten(args: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, [CLI, ...args, '--pause-at', 'orders-written'], {
+    env: { ...process.env, TZ: 'UTC' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (stderr.includes('paused at orders-written')) resolve()
+    })
+    child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
+  })
+  const exited = new Promise((resolve) => child.on('exit', resolve))
+  child.kill('SIGKILL')
+  await exited
+}
+
 describe('atomicity under SIGKILL', () => {
   test('killing the process after orders were written (before commit) leaves the store as it was', async () => {
     const dir = tempDir('loyals-kill-')
@@ -461,27 +480,7 @@ describe('atomicity under SIGKILL', () => {
     await e.close()
     const before = await storeOf(db)
 
-    const child = spawn(
-      process.execPath,
-      [CLI, 'import', big, '--db', db, '--pause-at', 'orders-written'],
-      {
-        env: { ...process.env, TZ: 'UTC' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let stderr = ''
-    const paused = new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString()
-        if (stderr.includes('paused at orders-written')) resolve()
-      })
-      child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
-    })
-    await paused
-    const exited = new Promise((resolve) => child.on('exit', resolve))
-    child.kill('SIGKILL')
-    await exited
-
+    await killAtOrdersWritten(['import', big, '--db', db])
     expect(await storeOf(db)).toEqual(before)
     // and the workspace still works: the same import now lands in full
     const r = runCli(['import', big, '--db', db, '--json'])
@@ -497,22 +496,7 @@ describe('atomicity under SIGKILL', () => {
       'o.csv',
       'order_id,customer_id,ordered_at,amount\nA1,c1,2024-01-02,10\nA2,c2,not a date,5\n',
     )
-    const child = spawn(
-      process.execPath,
-      [CLI, 'import', file, '--db', db, '--skip-bad-rows', '--pause-at', 'orders-written'],
-      { env: { ...process.env, TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stderr = ''
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString()
-        if (stderr.includes('paused at orders-written')) resolve()
-      })
-      child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
-    })
-    const exited = new Promise((resolve) => child.on('exit', resolve))
-    child.kill('SIGKILL')
-    await exited
+    await killAtOrdersWritten(['import', file, '--db', db, '--skip-bad-rows'])
     // it said rows were skipped from an import that never happened
     expect(existsSync(`${file}.rejects.csv`)).toBe(false)
     const r = runCli(['import', file, '--db', db, '--skip-bad-rows'])
