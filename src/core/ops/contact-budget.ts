@@ -147,6 +147,19 @@ export function quietHoursEnd(
   return Math.max(t, ms)
 }
 
+/**
+ * A decision's detail for the audit log, naming the playbooks whose actions took the slot
+ * (`blockedBy`, lower_priority) by their ids: the actions' keys name the customer. The same words
+ * when an event is planned and when a held action is released.
+ */
+export function detailNamingTakers(
+  d: Pick<BudgetDecision, 'detail' | 'blockedBy'>,
+  playbookOf: ReadonlyMap<string, string>,
+): string {
+  const by = [...new Set(d.blockedBy.map((k) => playbookOf.get(k)))]
+  return by.length > 0 ? `${d.detail}: ${by.join(', ')}` : d.detail
+}
+
 /** The fullest window of a cap that holds now: how many contacts, and when it ends. */
 interface WindowCount {
   readonly n: number

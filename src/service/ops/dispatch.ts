@@ -18,6 +18,7 @@ import {
   applyContactBudget,
   type BudgetCandidate,
   type ContactLogEntry,
+  detailNamingTakers,
 } from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
@@ -244,7 +245,6 @@ export async function releaseDeferred(
         const playbookOf = new Map(list.map((r) => [String(r.action_key), String(r.playbook_id)]))
         for (const [k, r] of list.entries()) {
           const d = decisions[k]!
-          const by = [...new Set(d.blockedBy.map((b) => playbookOf.get(b)))]
           const key = String(r.action_key)
           const isTask = r.kind === 'task'
           let status: 'queued' | 'task_created' | 'deferred' | 'suppressed'
@@ -259,7 +259,7 @@ export async function releaseDeferred(
             detail = d.detail
           } else {
             status = 'suppressed'
-            detail = `at release ${at}: ${d.detail}${by.length > 0 ? `: ${by.join(', ')}` : ''}`
+            detail = `at release ${at}: ${detailNamingTakers(d, playbookOf)}`
           }
           if (!(await decide(r, status, d.reason, detail, when))) continue
           if (status === 'task_created') {

@@ -9,6 +9,7 @@ import {
   applyContactBudget,
   type BudgetDecision,
   type ContactLogEntry,
+  detailNamingTakers,
 } from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
@@ -258,9 +259,7 @@ export function budgetCandidates(
   const playbookOf = new Map(candidates.map((c) => [c.action.idempotencyKey, c.action.playbookId]))
   candidates.forEach(({ action: a, eventId }, i) => {
     const d = decisions[i]!
-    // the audit log says which playbooks took the slot (their keys name the customer: not those)
-    const by = [...new Set(d.blockedBy.map((k) => playbookOf.get(k)))]
-    const detail = by.length > 0 ? `${d.detail}: ${by.join(', ')}` : d.detail
+    const detail = detailNamingTakers(d, playbookOf)
     let status: string
     if (d.outcome === 'suppressed') status = 'suppressed'
     else if (d.outcome === 'deferred') status = 'deferred'
