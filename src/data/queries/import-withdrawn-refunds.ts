@@ -10,15 +10,20 @@ import { createTempTableAs } from './dialect-sql.ts'
 export const WITHDRAWN_SHOWN = 5
 
 /**
- * TEMP table import_withdrawn (order_key, order_id, amount, source_line): the stored refunds of
- * the staged orders (`import_rows`) that the file no longer gives a refund row. Run before the
- * write, while `orders` holds them.
+ * TEMP table import_withdrawn (order_key, order_id, amount, source_line, covered): the stored
+ * refunds of the staged orders (`import_rows`) that the file no longer gives a refund row. Run
+ * before the write, while `orders` holds them. `covered` (with args.covered, the table
+ * import_refund_covered of import-refunded-rest.ts): the file still refunds it, on refund rows of
+ * the order, so it is no withdrawn refund to name.
  */
-export function importWithdrawnRefunds(d: Dialect): Query {
+export function importWithdrawnRefunds(d: Dialect, args: { covered: boolean }): Query {
+  const covered = args.covered
+    ? 'o.order_key IN (SELECT order_key FROM import_refund_covered)'
+    : 'false'
   return {
     sql: `${createTempTableAs(d, 'import_withdrawn')}
 SELECT o.order_key, coalesce(r.order_id, 'the order on line ' || CAST(r.source_line AS VARCHAR)) AS order_id,
-  o.amount, r.source_line
+  o.amount, r.source_line, ${covered} AS covered
 FROM orders o JOIN import_rows r ON o.order_key = r.order_key || ':refunded'
 WHERE o.order_key LIKE '%:refunded' AND r.amount >= 0
   -- the order's own row: keyed by its id, or by its content in a file without ids (a failed
@@ -28,12 +33,16 @@ WHERE o.order_key LIKE '%:refunded' AND r.amount >= 0
   }
 }
 
-/** One row: n withdrawn refunds, and the first {@link WITHDRAWN_SHOWN} in file order. */
+/**
+ * One row: n withdrawn refunds, and the first {@link WITHDRAWN_SHOWN} in file order; rows: the
+ * stored refunds leaving, those covered by refund rows too.
+ */
 export function withdrawnRefunds(_d: Dialect): Query {
   return {
-    sql: `SELECT (SELECT count(*) FROM import_withdrawn) AS n,
+    sql: `SELECT (SELECT count(*) FROM import_withdrawn WHERE NOT covered) AS n,
+  (SELECT count(*) FROM import_withdrawn) AS rows,
   (SELECT string_agg(order_id || ' (' || regexp_replace(CAST(CAST(-amount AS DOUBLE) AS VARCHAR), '\\.0$', '') || ' refunded)', ', ' ORDER BY source_line, order_key)
-   FROM (SELECT * FROM import_withdrawn ORDER BY source_line, order_key LIMIT ${WITHDRAWN_SHOWN}) f) AS examples`,
+   FROM (SELECT * FROM import_withdrawn WHERE NOT covered ORDER BY source_line, order_key LIMIT ${WITHDRAWN_SHOWN}) f) AS examples`,
   }
 }
 

@@ -61,6 +61,7 @@ import {
   moveRefunds,
 } from '../../data/queries/import-refund-owners.ts'
 import { importRefundRekey } from '../../data/queries/import-refund-rekey.ts'
+import { importRefundedRest } from '../../data/queries/import-refunded-rest.ts'
 import { importRefundsSuspect } from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
@@ -1430,6 +1431,8 @@ async function importFileOnce(
     let ordersPlain = false
     // the file says what was refunded of each order (a refunded amount or status column)
     let statesRefunds = false
+    // the own-row refunds were netted of the orders' refund rows (import-refunded-rest.ts)
+    let refundedRest = false
     // order lines come with the orders of a Shopify export and of a file of line items with ids
     const hasLines =
       kind === 'orders' &&
@@ -1479,6 +1482,9 @@ async function importFileOnce(
       )
       // plain rows hold no refund; into an empty store there is nothing to find
       if (!plain && !emptyOrders) await engine.exec(importRefundRekey(engine.dialect))
+      // an order's refunded amount or status counts its refund rows as part of it
+      refundedRest = statesRefunds && !plain
+      if (refundedRest) await engine.exec(importRefundedRest(engine.dialect))
       const c = mapping.columns
       if (hasLines) {
         // a line-items file names quantity and price as orders do; Shopify's are the line's own
@@ -1550,12 +1556,15 @@ async function importFileOnce(
         )[0] ?? { inserted: 0, updated: 0 })
     // refunds an earlier file made of orders this file's version refunds nothing of
     let withdrawn = { n: 0, examples: '', more: 0 }
+    // those and the stored own-row refunds that the file's refund rows now cover: all leave
+    let refundsLeaving = 0
     if (statesRefunds && empty.orders !== true) {
-      await engine.exec(importWithdrawnRefunds(engine.dialect))
-      const [w] = await engine.query<{ n: number; examples: string | null }>(
+      await engine.exec(importWithdrawnRefunds(engine.dialect, { covered: refundedRest }))
+      const [w] = await engine.query<{ n: number; rows: number; examples: string | null }>(
         withdrawnRefunds(engine.dialect).sql,
       )
       const n = Number(w?.n ?? 0)
+      refundsLeaving = Number(w?.rows ?? 0)
       withdrawn = { n, examples: w?.examples ?? '', more: Math.max(0, n - WITHDRAWN_SHOWN) }
     }
     const digest = (await sha).sha
@@ -1587,10 +1596,11 @@ async function importFileOnce(
           )
         : 0
     const keptLater = earlier
-      ? Number(changes.updated) + Number(changes.inserted) + dropped + withdrawn.n
+      ? Number(changes.updated) + Number(changes.inserted) + dropped + refundsLeaving
       : 0
     if (earlier) {
       withdrawn = { n: 0, examples: '', more: 0 }
+      refundsLeaving = 0
       await engine.exec(
         `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
       )
@@ -1691,7 +1701,7 @@ async function importFileOnce(
             }),
           )
         } else {
-          if (withdrawn.n > 0) await tx.exec(deleteWithdrawnRefunds(tx.dialect))
+          if (refundsLeaving > 0) await tx.exec(deleteWithdrawnRefunds(tx.dialect))
           const moving = kind === 'orders' && empty[main.table] !== true
           if (moving) await tx.exec(importMovedOrders(tx.dialect))
           await tx.exec(
