@@ -333,6 +333,40 @@ describe('insights count the purchase days the summary counts', () => {
     }
   })
 
+  it('a $0 order beside an order refunded in full is a purchase day, as the summary counts it', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      const orders: OrderRow[] = [
+        ['s1', 's1', 'S', '2025-02-01', 20],
+        ['s1:refund:1', 's1', 'S', '2025-02-03', -20], // S's paid order refunded in full ...
+        ['s2', 's2', 'S', '2025-02-01', 0], // ... beside a free one on the same day
+        ['s3', 's3', 'S', '2025-03-01', 10],
+        ['u1', 'u1', 'U', '2025-01-02', 30],
+        ['u2', 'u2', 'U', '2025-02-02', 30],
+      ]
+      await insertOrders(engine, orders)
+      const a = await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2025-03-31',
+        predictions: false,
+        value: false,
+      })
+      const [s] = await engine.query<{ first_purchase: string; purchase_days: number }>({
+        sql: "SELECT CAST(first_purchase AS VARCHAR) AS first_purchase, purchase_days FROM customer_summary WHERE customer_id = 'S'",
+      })
+      expect([s?.first_purchase, Number(s?.purchase_days)]).toEqual(['2025-02-01', 2])
+      const r = await computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
+      const m = r.summary.kpis.retention
+      expect(m.cohorts).toEqual(['2025-01', '2025-02'])
+      // S (the February cohort's row) buys in its own first month and in March
+      const feb = m.periods
+      expect(m.customers.slice(feb, feb + 2)).toEqual([1, 1])
+      expect(m.averageCustomers[0]).toBe(1)
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('nets refunds in the revenue matrix as revenue nets them, one naming no order in its own month', async () => {
     const engine = await openWorkspace(':memory:')
     try {

@@ -16,8 +16,9 @@ export const INSIGHTS_DAYS = 'insights_days'
  * id) once it has happened (its own date on or before asOf), whatever day it is dated; a refund
  * that names no order lowers no order's day but the customer's revenue: it is in `unlinked` (0 or
  * less) on its own date. purchase: an order row (amount >= 0), and a net spend above 0 unless the
- * day has no refund of its orders, so a $0 order (a free sample, a log without amounts) is a
- * purchase, a day whose orders were all refunded (the same day or later) is not.
+ * day has no refund of its orders or has a $0 order (a free sample, a log without amounts: a
+ * purchase also beside an order refunded in full, as the summary counts it), so a day whose
+ * orders were all refunded (the same day or later) is not.
  */
 export function insightsPurchaseDays(_dialect: Dialect, args: { asOf: string }): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
@@ -40,7 +41,7 @@ lines AS (
 SELECT b.cidx, l.day, coalesce(${exactSum('l.amount', { filter: 'l.linked' })}, 0) AS spend,
   coalesce(${exactSum('l.amount', { filter: 'NOT l.linked' })}, 0) AS unlinked,
   bool_or(l.amount >= 0) AND (${exactSum('l.amount', { filter: 'l.linked' })} > 0
-    OR bool_and(l.amount >= 0 OR NOT l.linked)) AS purchase
+    OR bool_and(l.amount >= 0 OR NOT l.linked) OR bool_or(l.amount = 0)) AS purchase
 FROM lines l JOIN ${INSIGHTS_BASE} b ON b.customer_id = l.customer_id
 GROUP BY 1, 2
 `,
