@@ -8,6 +8,7 @@ import * as nbd from '../../core/models/nbd.ts'
 import type { OpsProfile } from '../../core/ops/playbooks.ts'
 import { type MeasureCuts, scoreFromCuts } from '../../core/rfm-cuts.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
+import { minorDigits, roundHalfAway } from '../../core/round.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
 import { buildReasons, type Reason, reasonRuleOptions } from '../../core/value/reasons.ts'
@@ -383,11 +384,14 @@ export function scoreProfile(
   const predicted = expected === null || unpriced ? null : expected * aov
   const value =
     !unpriced && (p.ordersCount > 0 || p.revenue !== 0) ? p.revenue + (predicted ?? 0) : null
+  // tiered and said as analyze tiers and shows it, to the currency's minor unit: 99.996 reads
+  // 100.00 and meets a minimum of 100 (docs/value.md)
+  const shown = value === null ? null : roundHalfAway(value, minorDigits(cfg.currency.code))
   const levels = cfg.tiers.levels
   const b = boundariesOf(model, cfg)
   let tier = p.tier
-  if (b && value !== null) {
-    const q = qualifyingTier(value, b)
+  if (b && shown !== null) {
+    const q = qualifyingTier(shown, b)
     tier = tier === null ? q : Math.min(tier, q)
   }
   const daysSince = daysSinceLast(p, nowMs)
@@ -453,12 +457,12 @@ export function scoreProfile(
                   tier: {
                     name: tierName,
                     basis: cfg.tiers.basis,
-                    totalValue: value,
+                    totalValue: shown ?? value,
                     // rank tiers are said by their top share, as analyze says them (tier_rank)
                     ...(top && tier < levels.length - 1 ? { topPercent: top[tier]! } : {}),
                     ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
                     // a refund took the value below the tier it keeps until the refit
-                    ...(b && Number.isFinite(b[tier]!) && value < b[tier]!
+                    ...(b && Number.isFinite(b[tier]!) && (shown ?? value) < b[tier]!
                       ? held
                         ? { heldByGrace: true, ...held }
                         : { heldByGrace: true, graceUnit: 'refit' as const }

@@ -7,6 +7,7 @@ import { fit as fitBgnbd } from '../../core/models/bgnbd.ts'
 import { fitNoDropout, type NbdParams, type NoDropoutFit } from '../../core/models/nbd.ts'
 import type { Histories } from '../../core/models/types.ts'
 import { cutsFromValues } from '../../core/rfm-cuts.ts'
+import { minorDigits, roundHalfAway } from '../../core/round.ts'
 import { tierBoundaries } from '../../core/value/tiers.ts'
 import type { Engine } from '../../data/engine.ts'
 import { deleteKeys } from '../../data/queries/api-delete-keys.ts'
@@ -170,9 +171,11 @@ export async function refit(
   const recency = new Float64Array(n)
   const freq = new Float64Array(n)
   const money = new Float64Array(n)
+  // ranked as shown, to the minor unit, as profiles are tiered (scoreProfile) and analyze ranks
+  const digits = minorDigits(store.value.currency.code)
   base.forEach((p, i) => {
     const s = scoreProfile(p, prelim, store.value, startMs)
-    values[i] = s.value ?? 0
+    values[i] = s.value === null ? 0 : roundHalfAway(s.value, digits)
     recency[i] = daysSinceLast(p, startMs)
     freq[i] = p.purchaseDays
     money[i] = p.revenue
