@@ -316,6 +316,24 @@ function bgFitScaled(
       ...(warm ? { warm } : {}),
     })
   } catch (e) {
+    const apart = splitDropoutStop(e)
+    if (apart) {
+      try {
+        return checkRateRidge(
+          fitSharedDropout(
+            model,
+            obj,
+            tw,
+            h.customers,
+            apart,
+            e as ConvergenceError,
+            SPLIT_DROPOUT_SIZE,
+          ),
+        )
+      } catch (e2) {
+        throw rateRidgeToo(e2, apart)
+      }
+    }
     const from = sharedDropoutStop(e)
     if (!from) throw e
     let limit: FitResult<BgParams>
@@ -414,6 +432,24 @@ function flatDropoutFit(
     // no limit fit to compare with: the error below says so
   }
   if (limit && limit.logLikelihood > fit.logLikelihood) return limit
+  // the ridge may rise the other way, to a, b → 0 (customers gone at once or never): that limit
+  // when it is the more likely (a CDNOW sample of 60: a 1e-6 and b 3e-6 stopped short of it)
+  if (meanDropout(opt.x) >= NO_DROPOUT_MEAN) {
+    try {
+      const apart = fitSharedDropout(
+        model,
+        obj,
+        totalWeight,
+        customers,
+        opt.x,
+        stop,
+        SPLIT_DROPOUT_SIZE,
+      )
+      if (apart.logLikelihood > fit.logLikelihood) return apart
+    } catch {
+      // the interior point stands, as the error below says
+    }
+  }
   const ci = (n: 'a' | 'b') =>
     `${n} ${fit.params[n].toPrecision(3)}, 95 % interval ${fit.confidenceIntervals[n][0].toPrecision(2)} to ${fit.confidenceIntervals[n][1].toPrecision(2)}`
   const p = fit.params.a / (fit.params.a + fit.params.b)
@@ -438,6 +474,28 @@ function flatDropoutFit(
  * hypergeometric terms (b ≈ 1e5) still sum in a few dozen steps.
  */
 export const SHARED_DROPOUT_SIZE = 1e5
+
+/**
+ * a + b of the split-dropout fit: the other end of the ridge, a, b → 0 with a/(a+b) kept, where
+ * the beta distribution of the dropout probability puts a share a/(a+b) of the customers at 1
+ * (gone at their first chance) and the rest at 0 (never gone). The likelihood there differs from
+ * its supremum by O(a + b): 1e-6 is within the fit's tolerance, and the gamma functions of a and
+ * b stay exact at that size.
+ */
+export const SPLIT_DROPOUT_SIZE = 1e-6
+
+/**
+ * log a and log b where a fit ran off with both low and a/(a+b) not near 0 (not the no-dropout
+ * limit, a → 0 alone), else null.
+ */
+function splitDropoutStop(e: unknown): readonly number[] | null {
+  if (!(e instanceof ConvergenceError)) return null
+  const d = e.details as { diverged?: string; direction?: string; lastParams?: readonly number[] }
+  const theta = d.lastParams ?? []
+  if (d.direction !== 'low' || (d.diverged !== 'a' && d.diverged !== 'b')) return null
+  if (theta.length !== 4 || !(theta[2]! < -5 && theta[3]! < -5)) return null
+  return meanDropout(theta) >= NO_DROPOUT_MEAN ? theta : null
+}
 
 /** log a and log b where a fit ran off with both high (a/(a+b) not near 0), else null. */
 function sharedDropoutStop(e: unknown): readonly number[] | null {
@@ -473,8 +531,9 @@ function fitSharedDropout(
   customers: number,
   from: readonly number[],
   original: ConvergenceError,
+  K: number = SHARED_DROPOUT_SIZE,
 ): FitResult<BgParams> {
-  const K = SHARED_DROPOUT_SIZE
+  const split = K < 1
   const sig = (eta: number) => 1 / (1 + Math.exp(-eta))
   const full = (phi: readonly number[]): number[] => {
     const p = sig(phi[2]!)
@@ -540,7 +599,9 @@ function fitSharedDropout(
     aic: 2 * 3 - 2 * ll,
     bic: 3 * Math.log(customers) - 2 * ll,
     converged: true,
-    note: `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
+    note: split
+      ? `a and b ran off to zero together: customers differ in dropout as much as they can, a share ${p.toPrecision(3)} of them dropping out at their first purchase chance (dropout probability 1) and the rest never (probability 0) (95 % interval of the share ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → 0 with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`
+      : `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
   }
 }
 
@@ -561,7 +622,8 @@ const meanDropout = (theta: readonly number[]): number =>
  */
 const bgLimit: LimitOf = (name, dir, theta) =>
   (name === 'b' && dir === 'high' && meanDropout(theta) < NO_DROPOUT_MEAN) ||
-  (name === 'a' && dir === 'low')
+  // a → 0 beside b → 0 keeps a/(a+b): customers split into the gone and the staying
+  (name === 'a' && dir === 'low' && meanDropout(theta) < NO_DROPOUT_MEAN)
     ? 'no-dropout'
     : undefined
 
@@ -569,6 +631,9 @@ const bgLimit: LimitOf = (name, dir, theta) =>
 function explainBgBoundary(name: string, dir: 'high' | 'low', theta: readonly number[]): string {
   if (bgLimit(name, dir, theta) === 'no-dropout')
     return 'no sign of customers dropping out: the dropout probability is not identified'
+  if ((name === 'a' || name === 'b') && dir === 'low') {
+    return `customers differ in dropout as much as they can (a and b go to zero together; a share a/(a+b) ${meanDropout(theta).toPrecision(3)} drops out at the first chance, the rest never)`
+  }
   if (name === 'a' || name === 'b') {
     return `customers do not differ in dropout probability (a and b grow together; a/(a+b), the probability shared by all, ${meanDropout(theta).toPrecision(3)}), or the data cannot tell them apart`
   }
