@@ -43,6 +43,24 @@ describe('scoreAll and scoreClv refuse x, tx and T of different lengths', () => 
     )
   })
 
+  it.each([
+    ['bgnbd.scoreAll', () => bgnbd.scoreAll(BG, { x: [1], t_x: [1], T: [2] } as never, 10)],
+    [
+      'paretoNbd.scoreAll',
+      () => paretoNbd.scoreAll(PARETO, { x: [1], t_x: [1], T: [2] } as never, 10),
+    ],
+    [
+      'scoreClv',
+      () => scoreClv({ model: 'bgnbd', params: BG }, { x: [1], t_x: [1], T: [2] } as never, 35),
+    ],
+  ])("%s names the column given as t_x (the summary's name) instead of tx", (name, f) => {
+    const e = error(f)
+    expect(e.message).toBe(
+      `${name}: tx must be an array of numbers (got nothing) (the column is tx here, not t_x); the fields are x, tx and T (arrays of one length)`,
+    )
+    expect(e.details).toEqual({ field: 'tx' })
+  })
+
   it('columns of one length still score', () => {
     expect(bgnbd.scoreAll(BG, { x: [1, 2], tx: [1, 2], T: [2, 3] }, 10).expected).toHaveLength(2)
   })

@@ -792,6 +792,25 @@ export interface HistoryColumns {
  * @example checkColumnLengths({ x: [1, 2], tx: [1], T: [2] }, 'bgnbd.scoreAll') // throws
  */
 export function checkColumnLengths(h: HistoryColumns, caller: string): number {
+  // from JavaScript with the summary's names ({x, t_x, T}): a TypeError deep inside otherwise
+  const cols = 'x, tx and T (arrays of one length)'
+  if (typeof h !== 'object' || h === null) {
+    throw new DataError(`${caller}: histories must be an object with ${cols}`)
+  }
+  for (const k of ['x', 'tx', 'T'] as const) {
+    const v: unknown = h[k]
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      typeof (v as { length?: unknown }).length !== 'number'
+    ) {
+      const named = k === 'tx' && 't_x' in h ? ' (the column is tx here, not t_x)' : ''
+      throw new DataError(
+        `${caller}: ${k} must be an array of numbers (got ${v === undefined ? 'nothing' : typeof v})${named}; the fields are ${cols}`,
+        { field: k },
+      )
+    }
+  }
   const n = h.x.length
   if (h.tx.length !== n || h.T.length !== n) {
     throw new DataError(
