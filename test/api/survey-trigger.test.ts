@@ -15,6 +15,13 @@ const OPS: OpsConfigInput = {
       trigger: { type: 'survey_answered', npsAtMost: 6 },
       actions: [{ type: 'task', role: 'cx', title: 'Call the detractor back', dueInDays: 2 }],
     },
+    {
+      // CES is agreement that the company made it easy (7 = easiest): a low one was a hard time
+      id: 'hard-to-deal-with',
+      department: 'service',
+      trigger: { type: 'survey_answered', cesAtMost: 3 },
+      actions: [{ type: 'task', role: 'cx', title: 'Follow up the hard time', dueInDays: 2 }],
+    },
   ],
   holdout: { defaultShare: 0 },
 }
@@ -57,6 +64,13 @@ describe.each(STORES)('survey_answered on $name', (kind) => {
     })
     expect((await answer('P1', 'sv-2', { nps: 10 })).status).toBe(200)
     expect(await tasks('P1')).toEqual([])
+  })
+
+  it('follows up a low CES (a hard time), not a high one (an easy time)', async () => {
+    expect((await answer('E1', 'sv-5', { ces: 7, comment: 'so easy' })).status).toBe(200)
+    expect((await answer('E2', 'sv-6', { ces: 2, comment: 'very hard' })).status).toBe(200)
+    expect(await tasks('E1')).toEqual([])
+    expect((await tasks('E2')).map((t) => t.title)).toEqual(['Follow up the hard time'])
   })
 
   it('reads an unanswered question sent as null as not given, and a blank comment as no answer', async () => {

@@ -521,6 +521,26 @@ describe('surveys', () => {
     expect(rows).toEqual([{ customer_id: 'c2', nps: 6, comment: 'faster delivery' }])
   })
 
+  test('an effort question (high = hard) is refused as CES, which reads 7 as easiest; "made it easy" is read', async () => {
+    const effort = write(
+      dir,
+      'effort.csv',
+      'Submitted At,Customer ID,How much effort did you personally have to put forth to handle your request?\n2024-03-03 10:00:00,c2,6\n',
+    )
+    const e = await importError(() => load('surveys', effort))
+    expect(e.message).toContain(
+      'asks how much effort it took (high = hard), but a CES answer here is agreement that the company made it easy (1-7, 7 = easiest)',
+    )
+    expect(await engine.query('SELECT count(*) AS n FROM survey_responses')).toEqual([{ n: 0 }])
+    const easy = write(
+      dir,
+      'easy.csv',
+      'Submitted At,Customer ID,The company made it easy for me to handle my issue\n2024-03-03 10:00:00,c2,6\n',
+    )
+    expect(await load('surveys', easy)).toMatchObject({ inserted: 1 })
+    expect(await engine.query('SELECT ces FROM survey_responses')).toEqual([{ ces: 6 }])
+  })
+
   test("SurveyMonkey's export: the respondent id, the end date, the email, the NPS question and the open-ended answer", async () => {
     const f = write(
       dir,

@@ -110,10 +110,12 @@ const TriggerSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('survey_answered'),
       /**
-       * Fires when an answer meets any condition given (NPS at most, CES at least, CSAT at most:
-       * a detractor, a hard time, a dissatisfied customer); with none given, on every answer.
+       * Fires when an answer meets any condition given (NPS at most: a detractor; CES at most: a
+       * hard time, CES being agreement that the company made it easy, 7 = easiest; CES at least:
+       * an easy time; CSAT at most: a dissatisfied customer); with none given, on every answer.
        */
       npsAtMost: z.number().int().min(0).max(10).optional(),
+      cesAtMost: z.number().int().min(1).max(7).optional(),
       cesAtLeast: z.number().int().min(1).max(7).optional(),
       csatAtMost: z.number().min(1).max(5).optional(),
     })

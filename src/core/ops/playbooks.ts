@@ -270,7 +270,10 @@ function fire(
       if (!a || !fresh(eventAt)) return null
       const heard: string[] = []
       const given =
-        t.npsAtMost !== undefined || t.cesAtLeast !== undefined || t.csatAtMost !== undefined
+        t.npsAtMost !== undefined ||
+        t.cesAtMost !== undefined ||
+        t.cesAtLeast !== undefined ||
+        t.csatAtMost !== undefined
       if (a.nps !== undefined && (!given || (t.npsAtMost !== undefined && a.nps <= t.npsAtMost))) {
         heard.push(
           `NPS ${a.nps}${a.nps <= 6 ? ' (a detractor)' : a.nps >= 9 ? ' (a promoter)' : ''}`,
@@ -278,9 +281,14 @@ function fire(
       }
       if (
         a.ces !== undefined &&
-        (!given || (t.cesAtLeast !== undefined && a.ces >= t.cesAtLeast))
+        (!given ||
+          (t.cesAtMost !== undefined && a.ces <= t.cesAtMost) ||
+          (t.cesAtLeast !== undefined && a.ces >= t.cesAtLeast))
       ) {
-        heard.push(`CES ${a.ces} of 7`)
+        // 7 = the company made it easy (docs/value.md): said, since effort scales run the other way
+        heard.push(
+          `CES ${a.ces} of 7${a.ces <= 3 ? ' (found it hard)' : a.ces >= 5 ? ' (found it easy)' : ''}`,
+        )
       }
       if (
         a.csat !== undefined &&

@@ -949,6 +949,15 @@ function surveyQuestions(
     if (columns[field] !== undefined) continue
     const h = headers.find((x) => !used.has(x) && words.some((w) => fold(x).includes(w)))
     if (h === undefined) continue
+    // "How much effort did you personally have to put forth ..." (CES 1.0) runs the other way
+    // from the CES read here (agreement that it was easy, 7 = easiest): read as it is, every
+    // hard time would count as an easy one
+    if (field === 'ces' && ['howmucheffort', 'putforth'].some((w) => fold(h).includes(w))) {
+      throw new ImportError(
+        `${file}: the column ${h} asks how much effort it took (high = hard), but a CES answer here is agreement that the company made it easy (1-7, 7 = easiest); ` +
+          'write the answers reversed (8 - answer on a 1-7 scale) in a column of their own and import it with --map ces=COLUMN',
+      )
+    }
     columns[field] = h
     used.add(h)
     found[field] = h
