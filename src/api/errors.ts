@@ -119,7 +119,8 @@ export function toHttpError(e: unknown): HttpError {
     if (
       e.code === 'task_state_error' ||
       e.code === 'key_state_error' ||
-      e.code === 'batch_conflict'
+      e.code === 'batch_conflict' ||
+      e.code === 'batches_missing'
     )
       return { status: 409, body: errorBody(e.code, e.message, e.details) }
     if (e instanceof UsageError) {

@@ -27,4 +27,32 @@ describe.each(STORES)('committing an unknown import on $name', (kind) => {
     expect(again.status).toBe(404)
     expect(again.json.error.code).toBe('not_found')
   })
+
+  it('is a 409 naming the missing seq when a batch was never held, and stores nothing', async () => {
+    const id = 'gap-1'
+    const batch = (seq: number, order: string) => ({
+      seq,
+      batch: [orderEvent('g1', order, 10, '2025-02-01T10:00:00Z')],
+    })
+    for (const [seq, order] of [
+      [0, 'g-a'],
+      [2, 'g-c'],
+    ] as const) {
+      const r = await h.call('POST', `/v1/imports/${id}/batches`, { body: batch(seq, order) })
+      expect(r.status).toBe(200)
+    }
+    const gap = await h.call('POST', `/v1/imports/${id}/commit`)
+    expect(gap.status).toBe(409)
+    expect(gap.json.error).toMatchObject({
+      code: 'batches_missing',
+      details: { importId: id, missing: [1], held: 2 },
+    })
+    expect(gap.json.error.message).toContain('but not seq 1')
+    expect((await h.call('GET', '/v1/customers/g1')).status).toBe(404)
+    // the missing batch sent, the commit stores the whole file
+    expect(
+      (await h.call('POST', `/v1/imports/${id}/batches`, { body: batch(1, 'g-b') })).status,
+    ).toBe(200)
+    expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 3 })
+  })
 })

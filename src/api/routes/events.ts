@@ -95,7 +95,8 @@ export const eventRoutes = [
     summary:
       "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId. 404 when no batch is held under the id (never sent, committed, or expired).",
     response: { schema: CommitAnswer, description: 'Every call stored or found stored' },
-    errors: [422],
+    // 409 batches_missing: the held seqs have a gap (a batch never held)
+    errors: [409, 422],
     params: { id: ImportIdSchema },
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/commit',
     handler: async ({ params, deps }) => ({

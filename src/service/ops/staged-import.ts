@@ -71,6 +71,23 @@ export class UnknownImportError extends LoyalsError {
 }
 
 /**
+ * The batches held under an import do not run 0, 1, 2 ... without a gap: one was never held (lost
+ * on the way, or refused), and a commit would store the file without it. HTTP 409; the held
+ * batches stay, so the missing one can be sent and the commit asked again.
+ */
+export class MissingBatchesError extends LoyalsError {
+  constructor(importId: string, missing: readonly number[], held: number) {
+    const shown = missing.slice(0, 10).join(', ')
+    const more = missing.length > 10 ? ` and ${missing.length - 10} more` : ''
+    super(
+      'batches_missing',
+      `import "${importId}" holds ${held} batch${held === 1 ? '' : 'es'} but not seq ${shown}${more}: a commit stores a whole file, so send ${missing.length === 1 ? 'that batch' : 'those batches'} and commit again (nothing was stored)`,
+      { importId, missing, held },
+    )
+  }
+}
+
+/**
  * Apply the staged batches of `importId` in one transaction, which drops them as it commits.
  * @throws UnknownImportError when nothing is staged under the id (never staged, expired, or
  *   committed); DataError / QueryError from the ingest, when the staged batches are dropped and
@@ -83,6 +100,14 @@ export async function commitStaged(
 ): Promise<{ stored: number; replaced: number; duplicates: number }> {
   const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
   if (rows.length === 0) throw new UnknownImportError(importId)
+  // seqs run from 0 (forward-import.ts): the greatest held says how many there should be
+  const held = new Set(rows.map((r) => Number(r.seq)))
+  const last = Math.max(...held)
+  if (held.size !== last + 1) {
+    const missing: number[] = []
+    for (let q = 0; q <= last; q++) if (!held.has(q)) missing.push(q)
+    throw new MissingBatchesError(importId, missing, held.size)
+  }
   const now = store.now()
   // validated when staged: parsed again for the types (the schemas' output parses as itself)
   const events = rows.flatMap((r) =>
