@@ -364,9 +364,14 @@ describe('the CLI with a running server', { timeout: 300_000 }, () => {
     expect(f.forwarded).toMatchObject({ server: s.url, duplicates: 0 })
     expect(f.forwarded.stored).toBe(f.forwarded.sent)
     expect(f.forwarded.sent).toBeGreaterThanOrEqual(f.rowsStored)
+    expect([f.inserted, f.updated, f.unchanged]).toEqual([f.forwarded.sent, 0, 0])
     const again = await runCli(['import', file, '--db', served, '--api-key', admin])
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toContain(`sent to ${s.url}: ${f.forwarded.sent} calls, 0 stored`)
+    // --json says what the server did with the file held already, not what the scratch read did
+    const third = await runCli(['import', file, '--db', served, '--api-key', admin, '--json'])
+    const t = JSON.parse(third.stdout)
+    expect([t.inserted, t.updated, t.unchanged]).toEqual([0, 0, f.forwarded.sent])
     const res = await fetch(`${s.url}/v1/customers?limit=1000`, {
       headers: { authorization: `Bearer ${admin}` },
     })

@@ -377,8 +377,17 @@ export function registerImport(program: Command): void {
           remote,
           result.kind === 'customers' ? Object.keys(result.columns) : [],
         )
-        if (opts.json) printJson({ ...result, forwarded: sent })
-        else {
+        // the counts of the scratch workspace the file was read into say nothing of the server's
+        // store (a file it held already read "inserted 2000"): its answer stands in for them
+        if (opts.json) {
+          printJson({
+            ...result,
+            inserted: sent.stored,
+            updated: sent.replaced,
+            unchanged: sent.duplicates,
+            forwarded: sent,
+          })
+        } else {
           println(describeImport(result, true))
           println(
             `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.replaced ? `${sent.replaced} replaced, ` : ''}${sent.duplicates} already there`,
