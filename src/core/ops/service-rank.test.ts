@@ -217,6 +217,17 @@ describe('rankQueue', () => {
       formatMinutes(2880),
     ]).toEqual(['45 min', '4 h', '2.5 h', '2 d'])
   })
+
+  it('says a wait short of its target short of it: 239.98 min of 240 is not "4 h of a 4 h target"', () => {
+    const r = rankQueue(
+      [{ customerId: 'g', tier: 'Gold', waitingSinceMs: NOW - 239.98 * M }],
+      NOW,
+      policy,
+    )
+    expect(r[0]!.overdue).toBe(false)
+    expect(r[0]!.reason).toBe('Gold (weight 4): waited 3.9 h of a 4 h target')
+    expect(formatMinutes(59.99, true)).toBe('59 min')
+  })
 })
 
 /**

@@ -133,10 +133,15 @@ export function serviceLevel(
 }
 
 /** "45 min", "4 h", "1.5 h", "2 d": short enough for an agent's screen. */
-export function formatMinutes(m: number): string {
-  if (m < 120) return `${Math.round(m)} min`
-  if (m < 2880) return `${Number((m / 60).toFixed(1))} h`
-  return `${Number((m / 1440).toFixed(1))} d`
+export function formatMinutes(m: number, down = false): string {
+  // `down`: a wait short of a target reads short of it (239.98 min of 240 was "4 h of a 4 h target")
+  const at = (x: number, places: number) => {
+    const k = 10 ** places
+    return down ? Math.floor(x * k + 1e-9) / k : Number(x.toFixed(places))
+  }
+  if (m < 120) return `${at(m, 0)} min`
+  if (m < 2880) return `${at(m / 60, 1)} h`
+  return `${at(m / 1440, 1)} d`
 }
 
 /**
@@ -200,7 +205,7 @@ export function rankQueue(
       // the maximum wait, when it comes first, is when they go to the front: said, not left out
       const cap =
         r.deadline < r.target ? `; overdue at the ${formatMinutes(r.deadline)} maximum wait` : ''
-      reason = `${name} (weight ${r.level.weight}): waited ${waitedText} of a ${formatMinutes(r.target)} target${cap}`
+      reason = `${name} (weight ${r.level.weight}): waited ${formatMinutes(r.waited, true)} of a ${formatMinutes(r.target)} target${cap}`
     }
     return {
       position: k + 1,
