@@ -96,6 +96,39 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 /**
+ * 415 for a body the server would misread: compressed (Content-Encoding other than identity, read
+ * as UTF-8 it was "not valid UTF-8"), or in a charset other than UTF-8 (a Latin-1 "Jürgen" was
+ * refused as invalid UTF-8, and a Latin-1 body of ASCII letters only would pass unnoticed).
+ */
+function checkEncoding(encoding: string | undefined, type: string | undefined): void {
+  const enc = encoding?.trim().toLowerCase()
+  if (enc && enc !== 'identity') {
+    throw new UnsupportedMediaTypeError(
+      type ?? null,
+      `the body must be sent uncompressed (it came with Content-Encoding: ${encoding}); send the JSON as it is`,
+    )
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type ?? '')?.[1]?.toLowerCase()
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new UnsupportedMediaTypeError(
+      type ?? null,
+      `the body must be UTF-8 JSON (it came as ${type}); send it with charset=utf-8 or none`,
+    )
+  }
+}
+
+/** Where JSON.parse stopped, as line and column, when its message gives the position. */
+function jsonErrorAt(text: string, e: unknown): string {
+  const m = /at position (\d+)/.exec(e instanceof Error ? e.message : '')
+  if (!m) return 'invalid JSON'
+  const pos = Number(m[1])
+  const before = text.slice(0, pos)
+  const line = before.split('\n').length
+  const column = pos - before.lastIndexOf('\n')
+  return `invalid JSON at line ${line}, column ${column} (character ${pos + 1})`
+}
+
+/**
  * The body as text. Decoded strictly: a lenient decoder turns each invalid byte into U+FFFD, so
  * `c\xff` and `c\xfe` would arrive as one customer id.
  * @throws RequestError when the bytes are not UTF-8
@@ -182,6 +215,9 @@ export function createApp(deps: ApiDeps): Hono {
       if (r.body) {
         const bytes = await c.req.arrayBuffer()
         if (bytes.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES)
+        if (bytes.byteLength > 0) {
+          checkEncoding(c.req.header('content-encoding'), c.req.header('content-type'))
+        }
         const text = utf8(bytes)
         let raw: unknown
         if (text.trim() === '') raw = undefined
@@ -190,9 +226,9 @@ export function createApp(deps: ApiDeps): Hono {
           if (type === null || !JSON_TYPE.test(type)) throw new UnsupportedMediaTypeError(type)
           try {
             raw = JSON.parse(text)
-          } catch {
+          } catch (e) {
             throw new RequestError('the body is not valid JSON', [
-              { path: '', reason: 'invalid JSON' },
+              { path: '', reason: jsonErrorAt(text, e) },
             ])
           }
           if (depthOver(raw, MAX_BODY_DEPTH)) {

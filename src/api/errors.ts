@@ -23,10 +23,11 @@ export class PayloadTooLargeError extends LoyalsError {
  * other bodies the same way; it is told rather than guessed at.
  */
 export class UnsupportedMediaTypeError extends LoyalsError {
-  constructor(contentType: string | null) {
+  constructor(contentType: string | null, why?: string) {
     super(
       'unsupported_media_type',
-      `the body must be JSON sent with Content-Type: application/json (it came ${contentType === null ? 'without a Content-Type' : `as ${contentType}`})`,
+      why ??
+        `the body must be JSON sent with Content-Type: application/json (it came ${contentType === null ? 'without a Content-Type' : `as ${contentType}`})`,
       { contentType },
     )
   }
