@@ -14,7 +14,7 @@ describe('request bodies on the wire', () => {
   })
   afterAll(() => h?.close())
 
-  const post = async (body: BodyInit, headers: Record<string, string>) => {
+  const post = async (body: string | Uint8Array, headers: Record<string, string>) => {
     const res = await h.app.request('/v1/events', {
       method: 'POST',
       headers: { authorization: `Bearer ${h.keys.admin}`, ...headers },
