@@ -28,6 +28,18 @@ describe.each(STORES)('committing an unknown import on $name', (kind) => {
     expect(again.json.error.code).toBe('not_found')
   })
 
+  it('answers one of two commits of an id sent at once, the other a 404 as if sent after it', async () => {
+    const id = 'twice-at-once'
+    const batch = { seq: 0, batch: [orderEvent('t1', 't-a', 10, '2025-02-01T10:00:00Z')] }
+    expect((await h.call('POST', `/v1/imports/${id}/batches`, { body: batch })).status).toBe(200)
+    const both = await Promise.all([
+      h.call('POST', `/v1/imports/${id}/commit`),
+      h.call('POST', `/v1/imports/${id}/commit`),
+    ])
+    expect(both.map((r) => r.status).sort()).toEqual([200, 404])
+    expect(both.find((r) => r.status === 200)?.json).toMatchObject({ stored: 1 })
+  })
+
   it('is a 409 naming the missing seq when a batch was never held, and stores nothing', async () => {
     const id = 'gap-1'
     const batch = (seq: number, order: string) => ({

@@ -117,7 +117,13 @@ export async function commitStaged(
   )
   const drop = dropStaged(store.engine.dialect, { importId, before: null })
   try {
-    const results = await ingestor.submitWhole(events, (tx) => tx.exec(drop))
+    const results = await ingestor.submitWhole(events, async (tx) => {
+      // a commit of the same id sent at the same time ran first and dropped the batches: this one
+      // is an import no longer held (404, as a commit after it), not a file of duplicates
+      const still = await tx.query<{ n: number }>(stagedBatches(tx.dialect, importId))
+      if (still.length === 0) throw new UnknownImportError(importId)
+      await tx.exec(drop)
+    })
     const stored = results.filter((r) => r.status === 'stored').length
     const replaced = results.filter((r) => r.status === 'replaced').length
     return { stored, replaced, duplicates: results.length - stored - replaced }
