@@ -722,7 +722,16 @@ function summaryLooksValid(
     for (let i = 0; i < n; i++) {
       const a = tx[i]!
       const b = T[i]!
-      if (!(a >= 0 && b >= 0 && b < Infinity && a <= b * (1 + 1e-12) && (a === 0 || x[i]! > 0)))
+      if (
+        !(
+          a >= 0 &&
+          b >= 0 &&
+          b < Infinity &&
+          a <= b * (1 + 1e-12) &&
+          (a === 0 || x[i]! > 0) &&
+          (b > 0 || x[i] === 0)
+        )
+      )
         return false
     }
   }
@@ -781,6 +790,15 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
           (v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0)),
         (v, i) =>
           v > T[i]! ? `t_x ${v} is after T ${T[i]}` : `t_x must be 0 when x is 0 (got ${v})`,
+        found,
+      )
+      // repeat purchases in no time: the likelihood grows without bound as alpha goes to 0, and
+      // the fit's run-off error would blame the whole data
+      checkColumn(
+        t,
+        name('T')!,
+        (v, i) => !(v >= 0 && xs[i]! > 0) || v > 0,
+        (_v, i) => `T must be above 0 for a customer with repeat purchases (x ${xs[i]} in no time)`,
         found,
       )
     }

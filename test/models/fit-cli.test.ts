@@ -117,6 +117,14 @@ describe('loyals fit on bad input', () => {
       `  s3.csv:6 t_x: t_x 5 is after T 4`,
     ])
   })
+  it('names a row of repeat purchases in no time (x > 0, T = 0), not a run-off of alpha', () => {
+    const p = write('t0.csv', 'x,t_x,T\n2,0,0\n1,3,8\n0,0,0\n')
+    const r = runCli(['fit', p, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n').slice(1)).toEqual([
+      '  t0.csv:2 T: T must be above 0 for a customer with repeat purchases (x 2 in no time)',
+    ])
+  })
   it('reads a number in quotes; refuses hexadecimal, Infinity and a column named twice', () => {
     const base = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8').trim().split('\n')
     const plain = fitJson([write('plain.csv', `${base.join('\n')}\n`), '--model', 'bgnbd'])
