@@ -637,6 +637,10 @@ function explainBgBoundary(name: string, dir: 'high' | 'low', theta: readonly nu
   if (name === 'a' || name === 'b') {
     return `customers do not differ in dropout probability (a and b grow together; a/(a+b), the probability shared by all, ${meanDropout(theta).toPrecision(3)}), or the data cannot tell them apart`
   }
+  // alpha → 0 is the opposite of a common rate: purchases in next to no time (a history of
+  // repeat purchases with T near 0) make the rate grow without bound
+  if (name === 'alpha' && dir === 'low')
+    return 'the purchase rate grows without bound: some history has repeat purchases in next to no time (x above 0 with T near 0)'
   return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }
 

@@ -760,6 +760,10 @@ function explainBoundary(name: string, dir: 'high' | 'low', theta: readonly numb
     return 'no sign of customers dropping out: the dropout rate is not identified'
   if (name === 's' || name === 'beta')
     return 'customers do not differ in dropout rate (s and beta grow together), so the heterogeneity is not identified'
+  // alpha → 0 is the opposite of a common rate: purchases in next to no time (a history of
+  // repeat purchases with T near 0) make the rate grow without bound
+  if (name === 'alpha' && dir === 'low')
+    return 'the purchase rate grows without bound: some history has repeat purchases in next to no time (x above 0 with T near 0)'
   return 'customers do not differ in purchase rate (r and alpha grow together), or the rate is not identified'
 }
 
