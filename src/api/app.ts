@@ -92,6 +92,9 @@ export function badTextPath(value: unknown): { path: string; reason: string } | 
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 
+/** How long /health waits for the store before it answers `busy` (the store working on a write). */
+export const HEALTH_WAIT_MS = 1000
+
 /** application/json or a `+json` type (application/vnd.api+json), parameters such as charset aside. */
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -180,8 +183,21 @@ export function createApp(deps: ApiDeps): Hono {
   const open: Record<string, Handler> = {
     '/openapi.json': (c) => c.json(doc),
     '/health': async (c) => {
-      await deps.store.use((e) => e.query('SELECT 1 AS ok'))
-      return c.json({ status: 'ok', store: deps.store.engine.dialect, version: deps.version })
+      // the store answers in turn: behind an import's commit it waited the whole commit, and a
+      // liveness probe with a timeout of a few seconds restarted the server in the middle of it
+      let timer: NodeJS.Timeout | undefined
+      const busy = new Promise<'busy'>((resolve) => {
+        timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS)
+      })
+      const answered = deps.store.use((e) => e.query('SELECT 1 AS ok')).then(() => 'ok' as const)
+      // answered busy, a later failure of the query is no unhandled rejection
+      answered.catch(() => {})
+      try {
+        const status = await Promise.race([answered, busy])
+        return c.json({ status, store: deps.store.engine.dialect, version: deps.version })
+      } finally {
+        clearTimeout(timer)
+      }
     },
   }
   const known = knownRoutes([

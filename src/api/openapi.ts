@@ -214,13 +214,14 @@ export function openApiDocument(
       summary: 'Liveness and store check (no key needed).',
       responses: {
         '200': {
-          description: 'The server runs and its store answers',
+          description:
+            'The server runs and its store answers (`ok`), or is busy with a write that has not let it answer within a second (`busy`)',
           content: {
             'application/json': {
               schema: {
                 type: 'object',
                 properties: {
-                  status: { const: 'ok' },
+                  status: { enum: ['ok', 'busy'] },
                   store: { enum: ['duckdb', 'postgres'] },
                   version: { type: 'string' },
                 },
