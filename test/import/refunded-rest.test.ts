@@ -49,6 +49,22 @@ describe('an order refunded on its own row and on refund rows', () => {
     expect(await net()).toEqual(['O1 0', 'O2 18'])
   })
 
+  test('refund lines in later files are part of a stored refunded amount, until they cover it', async () => {
+    await load('stripe.csv', 'order_id,customer_id,date,amount,refunded\nO1,A,2024-01-01,50,30\n')
+    expect(await net()).toEqual(['O1 20'])
+    // a refund file of the processor: 20 of the 30 stated, then the other 10 and 5 more
+    await load('r1.csv', `${HEAD}\nO1,A,2024-01-03,-20,\n`)
+    expect(await net()).toEqual(['O1 20'])
+    await load('r1.csv', `${HEAD}\nO1,A,2024-01-03,-20,\n`)
+    expect(await net()).toEqual(['O1 20'])
+    await load('r2.csv', `${HEAD}\nO1,A,2024-01-04,-10,\nO1,A,2024-01-05,-5,\n`)
+    expect(await net()).toEqual(['O1 15'])
+    const keys = await ws.engine.query<{ order_key: string }>(
+      "SELECT order_key FROM orders WHERE order_key = 'O1:refunded'",
+    )
+    expect(keys).toEqual([])
+  })
+
   test('a stored "refunded" order whose refund line comes later: the refund line takes its place', async () => {
     await load('a.csv', `${HEAD}\nO1,A,2024-01-01,50,refunded\nO2,A,2024-02-01,30,completed\n`)
     expect(await net()).toEqual(['O1 0', 'O2 30'])

@@ -61,7 +61,11 @@ import {
   moveRefunds,
 } from '../../data/queries/import-refund-owners.ts'
 import { importRefundRekey } from '../../data/queries/import-refund-rekey.ts'
-import { importRefundedRest } from '../../data/queries/import-refunded-rest.ts'
+import {
+  coveredStoredCount,
+  deleteCoveredRefunds,
+  importRefundedRest,
+} from '../../data/queries/import-refunded-rest.ts'
 import { importRefundsSuspect } from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
@@ -1433,6 +1437,8 @@ async function importFileOnce(
     let statesRefunds = false
     // the own-row refunds were netted of the orders' refund rows (import-refunded-rest.ts)
     let refundedRest = false
+    // stored own-row refunds the file's refund rows cover in full: they leave the store
+    let coveredStored = 0
     // order lines come with the orders of a Shopify export and of a file of line items with ids
     const hasLines =
       kind === 'orders' &&
@@ -1482,9 +1488,14 @@ async function importFileOnce(
       )
       // plain rows hold no refund; into an empty store there is nothing to find
       if (!plain && !emptyOrders) await engine.exec(importRefundRekey(engine.dialect))
-      // an order's refunded amount or status counts its refund rows as part of it
-      refundedRest = statesRefunds && !plain
-      if (refundedRest) await engine.exec(importRefundedRest(engine.dialect))
+      // an order's refunded amount or status counts its refund rows as part of it, those of the
+      // file and those stored (and a stored one, the refund rows a later file brings)
+      refundedRest = !plain
+      if (refundedRest) {
+        await engine.exec(importRefundedRest(engine.dialect))
+        if (!emptyOrders)
+          coveredStored = await count(engine, coveredStoredCount(engine.dialect).sql)
+      }
       const c = mapping.columns
       if (hasLines) {
         // a line-items file names quantity and price as orders do; Shopify's are the line's own
@@ -1596,11 +1607,16 @@ async function importFileOnce(
           )
         : 0
     const keptLater = earlier
-      ? Number(changes.updated) + Number(changes.inserted) + dropped + refundsLeaving
+      ? Number(changes.updated) +
+        Number(changes.inserted) +
+        dropped +
+        refundsLeaving +
+        coveredStored
       : 0
     if (earlier) {
       withdrawn = { n: 0, examples: '', more: 0 }
       refundsLeaving = 0
+      coveredStored = 0
       await engine.exec(
         `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
       )
@@ -1702,6 +1718,7 @@ async function importFileOnce(
           )
         } else {
           if (refundsLeaving > 0) await tx.exec(deleteWithdrawnRefunds(tx.dialect))
+          if (coveredStored > 0) await tx.exec(deleteCoveredRefunds(tx.dialect))
           const moving = kind === 'orders' && empty[main.table] !== true
           if (moving) await tx.exec(importMovedOrders(tx.dialect))
           await tx.exec(
