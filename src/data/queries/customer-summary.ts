@@ -148,6 +148,38 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
  *   revenue of the rows whose margin is known (the value step prices the rest at its default
  *   margin rate).
  */
+/**
+ * The refund-free summary's per-customer figures in one GROUP BY of the orders (DuckDB): every
+ * order is a purchase, so purchase days are the unique days of each period's list of days, and
+ * the money sums are those of the day groups they replace (DECIMAL, exact, in any order).
+ */
+function refundFreeCustomers(
+  source: string,
+  asOf: string,
+  args: CustomerSummaryArgs,
+  allCal: boolean,
+): string {
+  const cal = allCal ? '' : ` FILTER (WHERE order_date <= ${asOf})`
+  const held = ` FILTER (WHERE order_date > ${asOf})`
+  const amount = toDecimal('amount')
+  const none = 'CAST(NULL AS DECIMAL(18,6))'
+  return `
+  SELECT customer_id,
+    min(order_date)${cal} AS first_purchase,
+    max(order_date)${cal} AS last_purchase,
+    coalesce(list_unique(list(order_date)${cal}), 0) AS purchase_days,
+    sum(${amount})${cal} AS purchase_spend,
+    count(*)${cal} AS orders,
+    coalesce(sum(${amount})${cal}, 0) AS revenue,
+    ${args.noMargin ? none : `sum(${toDecimal('margin')})${cal}`} AS margin,
+    ${args.noMargin ? none : `sum(${amount}) FILTER (WHERE ${allCal ? '' : `order_date <= ${asOf} AND `}margin IS NOT NULL)`} AS margin_revenue,
+    ${allCal ? '0' : `coalesce(list_unique(list(order_date)${held}), 0)`} AS x_star,
+    ${allCal ? '0' : `coalesce(sum(${amount})${held}, 0)`} AS holdout_revenue
+  FROM ${source}
+  GROUP BY customer_id
+`
+}
+
 export function customerSummary(dialect: Dialect, args: CustomerSummaryArgs): Query {
   const table = sqlIdent(args.table)
   const source = sqlIdent(args.source ?? 'orders')
@@ -249,10 +281,24 @@ flagged AS (
   SELECT *, (day IS NOT NULL AND orders > 0 AND (spend > 0 OR refunds = 0 OR free > 0)) AS purchase
   FROM days
 )`
-  return {
-    sql: `
-${create}
-WITH ${dayRows},
+  // DuckDB without refunds: one GROUP BY of the orders by customer, not by (customer, day) first:
+  // ten million day groups cost 2-4 s where the customer groups and their lists of days cost ~1 s.
+  // Purchase days are the unique days of the list; the first day's spend is the orders of that
+  // day, found by a join for the customers with more than one purchase day (monetary's only use).
+  const perCustomer =
+    args.noRefunds && !pg
+      ? `customer_orders AS MATERIALIZED (${refundFreeCustomers(source, asOf, args, allCal)}),
+first_days AS (
+  SELECT o.customer_id, sum(${toDecimal('o.amount')}) AS first_spend
+  FROM ${source} o
+  JOIN (SELECT customer_id, first_purchase FROM customer_orders WHERE purchase_days > 1) f
+    ON o.customer_id = f.customer_id AND o.order_date = f.first_purchase
+  GROUP BY o.customer_id
+),
+per_customer AS (
+  SELECT c.*, f.first_spend FROM customer_orders c LEFT JOIN first_days f USING (customer_id)
+)`
+      : `${dayRows},
 per_customer AS (
   SELECT customer_id,
     min(day)${calPurchase} AS first_purchase,
@@ -268,7 +314,11 @@ per_customer AS (
     ${allCal ? '0' : 'coalesce(sum(spend) FILTER (WHERE NOT cal), 0)'} AS holdout_revenue
   FROM flagged
   GROUP BY customer_id
-)
+)`
+  return {
+    sql: `
+${create}
+WITH ${perCustomer}
 SELECT
   customer_id,
   CAST(purchase_days - 1 AS INTEGER) AS x,
