@@ -17,7 +17,7 @@ export function predictFlags(cmd: Command): Command {
   return cmd
     .option(
       '--horizon <n>',
-      `prediction horizon in --unit units (default one year: 52 weeks; at most ${MAX_HORIZON_YEARS} years: 3653 days, 522 weeks, 120 months)`,
+      `prediction horizon in --unit units (default one year: 365 days, 52 weeks or 12 months; at most ${MAX_HORIZON_YEARS} years: 3653 days, 522 weeks, 120 months)`,
     )
     .option(
       '--discount-rate <rate>',

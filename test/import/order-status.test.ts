@@ -364,6 +364,28 @@ describe('orders with a status', () => {
     expect(c).toEqual({ purchase_days: 2, revenue: 75 })
   })
 
+  test("Stripe's payment intents waiting for the customer took no money; processing ones count", async () => {
+    const f = write(
+      dir,
+      'intents.csv',
+      [
+        'id,created,amount,currency,status,customer',
+        'pi_1,2024-06-01 10:00:00,60.00,usd,succeeded,cus_B',
+        'pi_2,2024-06-02 10:00:00,45.00,usd,requires_payment_method,cus_B',
+        'pi_3,2024-06-03 10:00:00,25.00,usd,requires_action,cus_B',
+        'pi_4,2024-06-04 10:00:00,35.00,usd,requires_confirmation,cus_B',
+        'pi_5,2024-06-05 10:00:00,15.00,usd,processing,cus_B',
+        'pi_6,2024-06-06 10:00:00,99.00,usd,canceled,cus_B',
+      ].join('\n'),
+    )
+    await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const [c] = await engine.query(
+      `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'cus_B'`,
+    )
+    expect(c).toEqual({ purchase_days: 2, revenue: 75 })
+  })
+
   test('without order ids, a failed or refunded row is still no purchase: its pair gets an id', async () => {
     const rows = [
       'customer,date,amount,status',

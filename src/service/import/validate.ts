@@ -589,6 +589,9 @@ export const UNPAID_STATUS =
   // Stripe's payments that never took money: Blocked (by its fraud rules), Incomplete (the
   // customer never finished paying)
   '|blocked|incomplete' +
+  // a PaymentIntent still waiting for a card, the customer's confirmation or their 3-D Secure step
+  // (requires_payment_method ...): no money taken; "processing" (a bank debit under way) counts
+  '|requires[ _-]?(payment[ _-]?method|confirmation|action)' +
   // the same words in the languages whose column names are read (a German shop's Storniert): a
   // whole value only, so "teilweise erstattet" (partly refunded) is no full refund
   // (matched without accents: strip_accents, so a Mac's decomposed ü is the same letter)
