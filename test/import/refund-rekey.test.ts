@@ -111,6 +111,17 @@ describe('refunds that cannot be what they say', () => {
         orders: 1,
         examples: '3 (line 2): 60.00 refunded of 50.00 paid',
       })
+      // a later export of the order at a lower amount leaves the stored refunds above it
+      const lower = await importFile(
+        engine,
+        write(dir, 'lower.csv', [HEAD, 'C,3,2024-02-05,40'].join('\n')),
+        { kind: 'orders', now: NOW },
+      )
+      expect(lower.updated).toBe(1)
+      expect(lower.suspectRefunds?.over).toEqual({
+        orders: 1,
+        examples: '3 (line 2): 60.00 refunded of 40.00 paid',
+      })
       // a file of plain orders has no refunds to look at
       const plain = await importFile(
         engine,

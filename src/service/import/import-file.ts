@@ -66,7 +66,10 @@ import {
   deleteCoveredRefunds,
   importRefundedRest,
 } from '../../data/queries/import-refunded-rest.ts'
-import { importRefundsSuspect } from '../../data/queries/import-refunds-suspect.ts'
+import {
+  importRefundsSuspect,
+  importTouchesRefunded,
+} from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsBeforeOrder } from '../../data/queries/import-returns-before-order.ts'
@@ -367,9 +370,10 @@ export interface ImportResult {
    */
   readonly returnedEarly?: { readonly returns: number; readonly examples: string }
   /**
-   * Orders only: orders this file refunds whose refunds (stored ones too) add up to more than the
-   * order was paid, and orders refunded before the day they were placed, with up to 3 examples
-   * each; absent for other kinds and files without refunds of an order id.
+   * Orders only: orders this file refunds, or brings again beside stored refunds, whose refunds
+   * (stored ones too) add up to more than the order was paid, and orders refunded before the day
+   * they were placed, with up to 3 examples each; absent for other kinds and for files that neither
+   * refund an order id nor bring an order refunded in the store.
    */
   readonly suspectRefunds?: {
     readonly over: { readonly orders: number; readonly examples: string }
@@ -1856,8 +1860,13 @@ async function importFileOnce(
         : undefined
     // a scratch store (analyze FILE) counts no refunds (no statistics scan): unless every row was
     // plain it looks, so that analyze FILE warns of them as loyals import does
+    // (and an import of orders without refunds looks when it brings orders refunded in the store)
     const suspect =
-      kind === 'orders' && (opts.scratch ? !ordersPlain : Number(stats?.refunds ?? 0) > 0)
+      kind === 'orders' &&
+      (opts.scratch
+        ? !ordersPlain
+        : Number(stats?.refunds ?? 0) > 0 ||
+          (await count(engine, importTouchesRefunded(engine.dialect).sql)) > 0)
         ? await engine.query<{
             problem: 'over' | 'early'
             order_id: string
