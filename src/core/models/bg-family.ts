@@ -361,8 +361,27 @@ function bgFitScaled(
     throw e
   }
   if (ridgeLogSe(fit, 'a') <= FLAT_LOG_SE && ridgeLogSe(fit, 'b') <= FLAT_LOG_SE)
-    return checkRateRidge(fit)
+    return checkRateRidge(orSmallDataLimit(fit))
   return checkRateRidge(flatDropoutFit(model, fit, opt, obj, tw, h.customers))
+
+  /**
+   * On small data the likelihood can have a second maximum at an end of the dropout ridge that
+   * no start reaches (MBG/NBD on 100 simulated customers: an interior optimum 0.27 below the
+   * shared-dropout limit): up to {@link SMALL_DATA_HISTORIES} distinct histories, where a limit
+   * fit costs milliseconds, both limits are fitted from the optimum and the more likely returned.
+   */
+  function orSmallDataLimit(f: FitResult<BgParams>): FitResult<BgParams> {
+    if (h.x.length > SMALL_DATA_HISTORIES) return f
+    const none = new ConvergenceError(`${model}: no limit fit`, 0, opt.x)
+    try {
+      const limit = bestDropoutLimit((K) =>
+        fitSharedDropout(model, obj, tw, h.customers, opt.x, none, K),
+      )
+      return limit.logLikelihood > f.logLikelihood + 1e-6 ? limit : f
+    } catch {
+      return f
+    }
+  }
 
   /**
    * A fit that ended at the no-dropout limit (a → 0 or b → ∞ with a/(a+b) → 0, the NBD) may have
@@ -435,6 +454,9 @@ function bgFitScaled(
     )
   }
 }
+
+/** Distinct histories up to which an interior BG-family optimum is checked against the limits. */
+const SMALL_DATA_HISTORIES = 5000
 
 /**
  * Log-scale standard error of a or b above which the data are taken not to see it: its 95 %
