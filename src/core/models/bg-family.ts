@@ -501,10 +501,7 @@ function flatDropoutFit(
   } catch {
     // the shared limit or the interior point stands
   }
-  const best = [limit, apart].reduce<FitResult<BgParams> | null>(
-    (m, f) => (f && (!m || f.logLikelihood > m.logLikelihood) ? f : m),
-    null,
-  )
+  const best = apart && (!limit || apart.logLikelihood > limit.logLikelihood) ? apart : limit
   if (best && best.logLikelihood > fit.logLikelihood) return best
   const ci = (n: 'a' | 'b') =>
     `${n} ${fit.params[n].toPrecision(3)}, 95 % interval ${fit.confidenceIntervals[n][0].toPrecision(2)} to ${fit.confidenceIntervals[n][1].toPrecision(2)}`
@@ -583,9 +580,9 @@ function sharedDropoutStop(e: unknown): readonly number[] | null {
 /**
  * The more likely of the two ends of the ridge a/(a+b) = p, fitted from where a fit stopped
  * (`fitAt(K)`: fitSharedDropout at a + b = K): the shared dropout (a, b → ∞) and the split one
- * (a, b → 0). `first` is the size of the end
- * the fit ran to: its limit fit throws as it would alone (p going on to 0 there is the no-dropout
- * limit, said by that error), and the other end replaces it only when more likely.
+ * (a, b → 0). `first` is the size of the end the fit ran to: its limit fit throws as it would
+ * alone (p going on to 0 there is the no-dropout limit, said by that error), and the other end
+ * replaces it only when more likely.
  */
 function bestDropoutLimit(
   fitAt: (K: number) => FitResult<BgParams>,
