@@ -357,11 +357,19 @@ function logSeries(a: number, b: number, c: number, z: number, maxTerms = 200_00
  * (DLMF 8.17.22, Lentz's method; 2F1(1, b; c; z) is the ratio with a = c-1, b' = b-c+1), which
  * converges in O(sqrt(b)) steps except when c - b < ~2 and z is within ~1e-6 of 1; those take the
  * 1 - z transform. Each evaluation is bounded (at most 4,000 fraction steps), so a likelihood sweep
- * never stalls. Throws SpecialFunctionError when no branch gives a finite value.
+ * never stalls. `y` = 1 - z from a caller that has it exactly (z = (α-β)/(α+t) beside
+ * (β+t)/(α+t)): below {@link EXACT_COMPLEMENT} the transform in y is taken first, as z in doubles
+ * then keeps too few digits of 1 - z (at β/α = 2.5e-16, none: the value follows (1-z)^(c-b-1),
+ * and a Pareto/NBD log-likelihood of 100 customers came out 0.85 too high).
+ * Throws SpecialFunctionError when no branch gives a finite value.
  * @example logHyp2f1A1(150, 151.6, 0.9994) // log 2F1(1, 150; 151.6; 0.9994)
  */
-export function logHyp2f1A1(b: number, c: number, z: number): number {
+export function logHyp2f1A1(b: number, c: number, z: number, y?: number): number {
   if (z === 0) return 0
+  if (y !== undefined && y > 0 && y < EXACT_COMPLEMENT && b > 0 && c > 1) {
+    const t = logOneMinusZ(1, b, c, 1 - y, y)
+    if (t !== null) return t
+  }
   if (!(b > 0 && c > 1 && z > 0 && z < 1)) return logHyp2f1(1, b, c, z)
   const cf = logBetaFraction(c - 1, b - c + 1, z, 4000)
   if (cf !== null) return cf
@@ -369,6 +377,12 @@ export function logHyp2f1A1(b: number, c: number, z: number): number {
   if (t !== null) return t
   return logHyp2f1(1, b, c, z)
 }
+
+/**
+ * 1 - z below which {@link logHyp2f1A1} reads 1 - z from its caller's exact complement: z in doubles
+ * carries 1 - z to ~1e-16 absolute, 1e-10 relative here.
+ */
+const EXACT_COMPLEMENT = 1e-6
 
 /** log of the incomplete-beta continued fraction = log 2F1(a+b, 1; a+1; x), or null if unconverged. */
 function logBetaFraction(a: number, b: number, x: number, maxSteps: number): number | null {

@@ -1089,12 +1089,12 @@ export function logTailIntegral(p: number, q: number, A: number, B: number, t: n
     -p * Math.log(A + t) -
     (q - 1) * Math.log(B + t) -
     Math.log(p + q - 1) +
-    logHyp2f1One(p, p + q, z)
+    logHyp2f1One(p, p + q, z, (B + t) / (A + t))
   )
 }
 
 /** log 2F1(1, b; c; z) for c > b > 0, 0 <= z < 1 (all series terms positive, ratio < z). */
-export function logHyp2f1One(b: number, c: number, z: number): number {
+export function logHyp2f1One(b: number, c: number, z: number, y?: number): number {
   if (z === 0) return 0
   if (z <= 0.9) {
     let term = 1
@@ -1107,7 +1107,7 @@ export function logHyp2f1One(b: number, c: number, z: number): number {
     return Math.log(sum)
   }
   // Near z = 1 the series needs ~40/(1-z) terms; the continued fraction stays bounded.
-  return logHyp2f1A1(b, c, z)
+  return logHyp2f1A1(b, c, z, y)
 }
 
 /** log Γ(r + n) - log Γ(r) - log n!: log of the NBD coefficient. */
@@ -1212,7 +1212,13 @@ export interface NextPurchase {
  * log 2F1(1, b; c; z) and its partial derivatives in b, c, z, written to out[0..3]. Series with
  * running derivative sums for z <= 0.9; central differences of the general evaluator otherwise.
  */
-export function logHyp2f1OneDerivs(b: number, c: number, z: number, out: Float64Array): void {
+export function logHyp2f1OneDerivs(
+  b: number,
+  c: number,
+  z: number,
+  out: Float64Array,
+  y?: number,
+): void {
   if (z <= 0.9) {
     let term = 1
     let sum = 1
@@ -1237,14 +1243,19 @@ export function logHyp2f1OneDerivs(b: number, c: number, z: number, out: Float64
     out[3] = z > 0 ? dz / (z * sum) : b / c
     return
   }
-  const f0 = logHyp2f1A1(b, c, z)
+  const w = y ?? 1 - z
+  const f = (bb: number, cc: number, ww: number): number =>
+    y === undefined ? logHyp2f1A1(bb, cc, 1 - ww) : logHyp2f1A1(bb, cc, 1 - ww, ww)
   const hb = 1e-6 * b
   const hc = 1e-6 * c
-  const hz = Math.min(1e-7, (1 - z) / 10)
-  out[0] = f0
-  out[1] = (logHyp2f1A1(b + hb, c, z) - logHyp2f1A1(b - hb, c, z)) / (2 * hb)
-  out[2] = (logHyp2f1A1(b, c + hc, z) - logHyp2f1A1(b, c - hc, z)) / (2 * hc)
-  out[3] = (logHyp2f1A1(b, c, z + hz) - logHyp2f1A1(b, c, z - hz)) / (2 * hz)
+  // the step in 1 - z, so that a complement below the doubles' resolution near 1 still has one:
+  // a tenth of it when 1 - z comes from z (a finer step is lost to rounding), else 1e-4 of it,
+  // the value's terms going as powers of 1 - z (a tenth put 1 % errors into the slope)
+  const hw = Math.min(1e-7, y === undefined ? w / 10 : w * 1e-4)
+  out[0] = y === undefined ? logHyp2f1A1(b, c, z) : logHyp2f1A1(b, c, z, y)
+  out[1] = (f(b + hb, c, w) - f(b - hb, c, w)) / (2 * hb)
+  out[2] = (f(b, c + hc, w) - f(b, c - hc, w)) / (2 * hc)
+  out[3] = (f(b, c, w - hw) - f(b, c, w + hw)) / (2 * hw)
 }
 
 /** Distinct (x, t) pairs used by the likelihoods, with per-row indexes for t = T and t = t_x. */

@@ -168,8 +168,10 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
     }
     if (large) continue
     if (aGe) {
-      if (need) logHyp2f1OneDerivs(rx, rx + s + 1, z, F)
-      else F[0] = logHyp2f1One(rx, rx + s + 1, z)
+      // 1 - z = (β+t)/(α+t) exactly, which z in doubles loses when β is a tiny share of α
+      const y = (beta + t) / (alpha + t)
+      if (need) logHyp2f1OneDerivs(rx, rx + s + 1, z, F, y)
+      else F[0] = logHyp2f1One(rx, rx + s + 1, z, y)
       w.lG[k] = -rx * la - s * lb - Math.log(rx + s) + F[0]!
       if (need) {
         const at = alpha + t
@@ -179,8 +181,9 @@ function evalLL(w: Prepared, p: ParetoParams, g: number[] | null, perRow?: Float
         dG[k4 + 3] = -s / (beta + t) - F[3]! / at
       }
     } else {
-      if (need) logHyp2f1OneDerivs(s + 1, rx + s + 1, z, F)
-      else F[0] = logHyp2f1One(s + 1, rx + s + 1, z)
+      const y = (alpha + t) / (beta + t)
+      if (need) logHyp2f1OneDerivs(s + 1, rx + s + 1, z, F, y)
+      else F[0] = logHyp2f1One(s + 1, rx + s + 1, z, y)
       w.lG[k] = -(s + 1) * lb - (rx - 1) * la - Math.log(rx + s) + F[0]!
       if (need) {
         const bt = beta + t
