@@ -529,7 +529,7 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
         ? seen.iterations
         : Number((e as ConvergenceError).details.iterations ?? 0)
     const limit = fitCommonDropout(obj, tw, h.customers, from, prior)
-    if (limit) return checkRateRidge(orSmallDataInterior(limit))
+    if (limit) return checkRateRidge(orSmallDataStarts(limit))
     if (!(e instanceof RidgeStop)) throw e
     // the limit could not be fitted: the ordinary fit, to wherever it goes
     opt = plain(starts, false)
@@ -538,35 +538,49 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
   if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
     const limit = fitCommonDropout(obj, tw, h.customers, opt.x, opt.iterations)
     if (limit && limit.logLikelihood >= -opt.value * tw) {
-      return checkRateRidge(orSmallDataInterior(limit))
+      return checkRateRidge(orSmallDataStarts(limit))
     }
   }
   return checkRateRidge(
-    summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit),
+    orSmallDataStarts(
+      summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit),
+    ),
   )
 
   /**
-   * On small data the likelihood can have an interior maximum, with dropout rates that differ
-   * widely, beside the common-dropout limit that the starts climb to (200 simulated customers:
-   * the limit at -773.416, s = 0.058 and β = 0.146 at -773.181; scripts/fixtures/
-   * pareto_two_maxima.py). Up to {@link SMALL_DATA_HISTORIES} distinct histories, where a fit
-   * costs milliseconds, one more fit starts from the limit's purchase rates and mean dropout rate
-   * with s = {@link WIDE_DROPOUT_S}, and the interior optimum it reaches is returned when it is
-   * more likely than the limit.
+   * On small data the likelihood can have a second maximum that the starts do not reach:
+   * - beside the common-dropout limit they climb to, an interior one with dropout rates that
+   *   differ widely (200 simulated customers: the limit at -773.416, s = 0.058 and β = 0.146 at
+   *   -773.181; scripts/fixtures/pareto_two_maxima.py);
+   * - beside an interior one, another where a share of the customers leaves almost at once (a
+   *   small s with a tiny β: 100 simulated customers, 74 without a repeat purchase, reached
+   *   s = 0.27, β = 12.8 at -311.304, where s = 0.077, β = 5e-6 is at -310.023;
+   *   scripts/fixtures/pareto_early_dropout.py).
+   * Up to {@link SMALL_DATA_HISTORIES} distinct histories, where a fit costs milliseconds, two
+   * more fits start from the fit's purchase rates with s = {@link WIDE_DROPOUT_S}: one at the fit's
+   * mean dropout rate, one at β = {@link EARLY_DROPOUT_BETA} of the data's time scale; an interior
+   * optimum they reach that is more likely than the fit is returned.
    */
-  function orSmallDataInterior(limit: FitResult<ParetoParams>): FitResult<ParetoParams> {
-    const { r, alpha, s, beta } = limit.params
-    if (h.x.length > SMALL_DATA_HISTORIES || s !== COMMON_DROPOUT_SIZE) return limit
-    const start = [r, alpha, WIDE_DROPOUT_S, (WIDE_DROPOUT_S * beta) / s].map(Math.log)
-    try {
-      const inner = plain([start], false, 400)
-      if (inner.x[2]! > EXTREME_LOG && inner.x[3]! > EXTREME_LOG) return limit
-      if (!(-inner.value * tw > limit.logLikelihood + 1e-6)) return limit
-      return summarizeFit<ParetoParams>('pareto', NAMES, inner, obj, tw, h.customers, paretoLimit)
-    } catch {
-      // no interior optimum there: the limit stands
-      return limit
+  function orSmallDataStarts(f: FitResult<ParetoParams>): FitResult<ParetoParams> {
+    if (h.x.length > SMALL_DATA_HISTORIES) return f
+    const { r, alpha, s, beta } = f.params
+    const wide = WIDE_DROPOUT_S
+    const from = [
+      [r, alpha, wide, (wide * beta) / s],
+      [r, alpha, wide, EARLY_DROPOUT_BETA * a0],
+    ]
+    let best = f
+    for (const start of from) {
+      try {
+        const o = plain([start.map(Math.log)], false, 400)
+        if (o.x[2]! > EXTREME_LOG && o.x[3]! > EXTREME_LOG) continue
+        if (!(-o.value * tw > best.logLikelihood + 1e-6)) continue
+        best = summarizeFit<ParetoParams>('pareto', NAMES, o, obj, tw, h.customers, paretoLimit)
+      } catch {
+        // no optimum there (a run-off or a non-convergence): the fit stands
+      }
     }
+    return best
   }
 
   /**
@@ -635,11 +649,17 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
   }
 }
 
-/** Distinct histories up to which a common-dropout fit is checked against an interior optimum. */
+/** Distinct histories up to which a fit is checked against two more starts (orSmallDataStarts). */
 const SMALL_DATA_HISTORIES = 5000
 
-/** s of the extra start beside a common-dropout fit: dropout rates that differ widely. */
+/** s of the extra starts on small data: dropout rates that differ widely. */
 const WIDE_DROPOUT_S = 0.1
+
+/**
+ * β of the early-dropout start on small data, as a share of the data's time scale (the mean T per
+ * repeat purchase): with s = 0.1, a share of the customers gone almost at once.
+ */
+const EARLY_DROPOUT_BETA = 1e-3
 
 /** Thrown by {@link stopOnRidge}: where the fit reached the common-dropout ridge. */
 class RidgeStop extends Error {
