@@ -148,6 +148,21 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         `${changed.map((c) => `${c.orderId} (${c.what || 'no field shown changed'})`).join(', ')}${more}`,
     )
   }
+  const same = r.sameTimeOrders
+  if (same && same.n > 0) {
+    const one = same.n === 1
+    const shown = same.first
+      .map(
+        (o) => `line ${o.line} (${o.customerId} at ${o.at} UTC: ${o.amount}, stored ${o.stored})`,
+      )
+      .join(', ')
+    const more = same.n > same.first.length ? `, and ${same.n - same.first.length} more` : ''
+    out.push(
+      `  note: ${one ? '1 order' : `${same.n} orders`} without an order id ${one ? 'has' : 'have'} the customer and time of a stored order but another amount, ` +
+        `stored beside it as ${one ? 'a second order' : 'second orders'}: ${shown}${more}. Orders without ids are known by customer, time and amount; ` +
+        'if this file corrects an earlier one, import it into a fresh workspace without that one',
+    )
+  }
   const replaced = r.linesReplaced
   if (replaced && replaced.lines > 0) {
     const one = replaced.lines === 1

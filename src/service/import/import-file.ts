@@ -75,6 +75,7 @@ import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsBeforeOrder } from '../../data/queries/import-returns-before-order.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
 import { importSameFile } from '../../data/queries/import-same-file.ts'
+import { importSameTimeOrders } from '../../data/queries/import-same-time-orders.ts'
 import {
   flattenObjects,
   ident,
@@ -275,6 +276,21 @@ export interface ImportResult {
    * order with what changed ('customer C1 -> C9; amount 20 -> 25'); `updated` counts them all.
    */
   readonly changedOrders?: readonly { readonly orderId: string; readonly what: string }[]
+  /**
+   * New orders without an order id that have the customer and time of a stored order without one
+   * but another amount (a later export's corrected amount, or a second order at that time): stored
+   * beside it. `n` counts them; `first` names the first few in file order.
+   */
+  readonly sameTimeOrders?: {
+    readonly n: number
+    readonly first: readonly {
+      readonly line: number
+      readonly customerId: string
+      readonly at: string
+      readonly amount: number
+      readonly stored: number
+    }[]
+  }
   /**
    * Stored order lines this file replaced: the lines a file carries for an order are that order's
    * lines, so stored lines of those orders that the file lacks were removed.
@@ -1636,6 +1652,11 @@ async function importFileOnce(
             )
           ).map((r) => ({ orderId: String(r.order_id), what: r.what }))
         : []
+    // an id-less order whose amount a later export changed is stored beside the first: named
+    const sameTime =
+      kind === 'orders' && empty[main.table] === false && Number(changes.inserted) > 0
+        ? await sameTimeOrders(engine)
+        : undefined
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     // the lines a file carries for an order are that order's lines: stored ones it lacks go
     const linesReplaced =
@@ -1932,6 +1953,7 @@ async function importFileOnce(
           }
         : {}),
       changedOrders,
+      ...(sameTime ? { sameTimeOrders: sameTime } : {}),
       ...(linesReplaced ? { linesReplaced } : {}),
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
       unchanged: rowsStored - Number(changes.inserted) - Number(changes.updated),
@@ -2396,4 +2418,27 @@ function quotedDialect(s: SniffedCsv, path: string, gzip: boolean): QuotedCsv | 
   const columns = names.map((n) => (/^".*"$/s.test(n) ? n.slice(1, -1).replaceAll('""', '"') : n))
   // one column still: the sniffer made out no header at all (the read's own recovery names it)
   return columns.length > 1 && new Set(columns).size === columns.length ? { delim, columns } : null
+}
+
+/** The new id-less orders stored beside a stored one of the same customer and time (ImportResult). */
+async function sameTimeOrders(engine: Engine): Promise<ImportResult['sameTimeOrders']> {
+  const rows = await engine.query<{
+    n: number
+    line: number
+    customer_id: string
+    at: string
+    amount: number
+    stored: number
+  }>(importSameTimeOrders(engine.dialect).sql)
+  if (rows.length === 0) return undefined
+  return {
+    n: Number(rows[0]?.n ?? 0),
+    first: rows.map((r) => ({
+      line: Number(r.line),
+      customerId: String(r.customer_id),
+      at: String(r.at),
+      amount: Number(r.amount),
+      stored: Number(r.stored),
+    })),
+  }
 }
