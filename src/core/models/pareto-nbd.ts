@@ -570,17 +570,21 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
       [r, alpha, wide, EARLY_DROPOUT_BETA * a0],
     ]
     let best = f
+    // the fit's iterations count every start's (FitResult.iterations, what maxIterations caps)
+    let extra = 0
     for (const start of from) {
       try {
         const o = plain([start.map(Math.log)], false, 400)
+        extra += o.iterations
         if (o.x[2]! > EXTREME_LOG && o.x[3]! > EXTREME_LOG) continue
         if (!(-o.value * tw > best.logLikelihood + 1e-6)) continue
         best = summarizeFit<ParetoParams>('pareto', NAMES, o, obj, tw, h.customers, paretoLimit)
-      } catch {
+      } catch (e) {
         // no optimum there (a run-off or a non-convergence): the fit stands
+        extra += e instanceof ConvergenceError ? Number(e.details.iterations ?? 0) : 0
       }
     }
-    return best
+    return { ...best, iterations: f.iterations + extra }
   }
 
   /**
