@@ -372,7 +372,7 @@ function bgFitScaled(
    */
   function orSmallDataLimit(f: FitResult<BgParams>): FitResult<BgParams> {
     if (h.x.length > SMALL_DATA_HISTORIES) return f
-    const none = new ConvergenceError(`${model}: no limit fit`, 0, opt.x)
+    const none = new ConvergenceError(`${model}: no limit fit`, f.iterations, opt.x)
     try {
       const limit = bestDropoutLimit((K) =>
         fitSharedDropout(model, obj, tw, h.customers, opt.x, none, K),
