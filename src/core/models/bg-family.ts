@@ -36,6 +36,7 @@ import {
   purchaseRateRidgeGain,
   requireIdentifiable,
   rescaleHistories,
+  SMALL_DATA_HISTORIES,
   STAGE_ITERATIONS,
   summarizeFit,
   unscaleFit,
@@ -454,9 +455,6 @@ function bgFitScaled(
     )
   }
 }
-
-/** Distinct histories up to which an interior BG-family optimum is checked against the limits. */
-const SMALL_DATA_HISTORIES = 5000
 
 /**
  * Log-scale standard error of a or b above which the data are taken not to see it: its 95 %

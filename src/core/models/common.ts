@@ -551,6 +551,13 @@ function ridgeMeaning(
 /** |log parameter| beyond which a fitted value counts as extreme (e^7 ≈ 1,100). */
 export const EXTREME_LOG = 7
 
+/**
+ * Distinct histories up to which a repeat-purchase fit checks its optimum against other maxima
+ * (BG/NBD, MBG/NBD: both dropout limits; Pareto/NBD: two more starts): there a fit costs
+ * milliseconds, and small data is where a second maximum was found beside the one the starts reach.
+ */
+export const SMALL_DATA_HISTORIES = 5000
+
 /** How far (log scale) {@link purchaseRateRidgeGain} moves r and α up together. */
 const RATE_RIDGE_STEP = 3
 
@@ -1252,7 +1259,7 @@ export function logHyp2f1OneDerivs(
   // a tenth of it when 1 - z comes from z (a finer step is lost to rounding), else 1e-4 of it,
   // the value's terms going as powers of 1 - z (a tenth put 1 % errors into the slope)
   const hw = Math.min(1e-7, y === undefined ? w / 10 : w * 1e-4)
-  out[0] = y === undefined ? logHyp2f1A1(b, c, z) : logHyp2f1A1(b, c, z, y)
+  out[0] = logHyp2f1A1(b, c, z, y)
   out[1] = (f(b + hb, c, w) - f(b - hb, c, w)) / (2 * hb)
   out[2] = (f(b, c + hc, w) - f(b, c - hc, w)) / (2 * hc)
   out[3] = (f(b, c, w - hw) - f(b, c, w + hw)) / (2 * hw)

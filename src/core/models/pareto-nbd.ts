@@ -25,6 +25,7 @@ import {
   purchaseRateRidgeGain,
   requireIdentifiable,
   rescaleHistories,
+  SMALL_DATA_HISTORIES,
   STAGE_ITERATIONS,
   solveMonotone,
   summarizeFit,
@@ -652,9 +653,6 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
     return limit
   }
 }
-
-/** Distinct histories up to which a fit is checked against two more starts (orSmallDataStarts). */
-const SMALL_DATA_HISTORIES = 5000
 
 /** s of the extra starts on small data: dropout rates that differ widely. */
 const WIDE_DROPOUT_S = 0.1
