@@ -24,6 +24,20 @@ describe('command-line usage errors', () => {
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
 
+  it('--version prints the package version and exits 0; the help still lists every command', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-V']) {
+      const r = runCli([flag])
+      expect(r.code, flag).toBe(0)
+      expect(r.stdout.trim(), flag).toBe(pkg.version)
+    }
+    const help = runCli(['--help'])
+    expect(help.code).toBe(0)
+    for (const name of ['analyze', 'customer', 'fit', 'import', 'serve', 'summary', 'tick']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'))
+    }
+  })
+
   it('--reset-tiers needs a workspace and the value step', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const out = join(tempDir(), 'out')
