@@ -5,7 +5,7 @@
 // `connection`, also the counters the loyalty rules read from the value inputs.
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
-import { exactSum } from './customer-summary.ts'
+import { exactSum, toDecimal } from './customer-summary.ts'
 
 /**
  * SQL: the rows of `orders` (customer_id, order_date, ordered_at, amount) with `kept`: an order
@@ -18,10 +18,10 @@ export function keptOrders(where = '', until?: string): string {
   const by = (alias: string) => (until ? ` AND ${alias}ordered_at <= ${until}` : '')
   const placed = by('o.')
   return `SELECT o.customer_id, o.order_date, o.ordered_at, o.amount,
-    o.amount >= 0 AND coalesce(o.amount + r.back > 0, true) AS kept
+    o.amount >= 0 AND coalesce(${toDecimal('o.amount')} + r.back > 0, true) AS kept
   FROM orders o
   LEFT JOIN (
-    SELECT customer_id, order_id, sum(amount) AS back FROM orders
+    SELECT customer_id, order_id, sum(${toDecimal('amount')}) AS back FROM orders
     WHERE amount < 0 AND order_id IS NOT NULL${by('')} GROUP BY customer_id, order_id
   ) r ON o.amount >= 0 AND r.customer_id = o.customer_id AND r.order_id = o.order_id
   ${where ? `${where}${placed}` : placed ? `WHERE ${placed.slice(5)}` : ''}`

@@ -238,7 +238,9 @@ cancelled AS (
   JOIN refunds r ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
   WHERE ro.day > ${asOf} OR r.order_date <= ${asOf}
   GROUP BY ro.customer_id, ro.order_id, ro.amount
-  HAVING ro.amount + sum(r.amount) <= 0
+  -- exact: in doubles 30.51 - 15.25 - 15.26 is 3.6e-15, and an order refunded in two parts was
+  -- still counted
+  HAVING ${toDecimal('ro.amount')} + sum(${toDecimal('r.amount')}) <= 0
 ),
 lines AS (
   -- money is summed as DECIMAL(18,6): exact, so the result does not depend on the order in

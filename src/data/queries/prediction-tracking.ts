@@ -4,7 +4,7 @@
 // the summary says which customers ever ordered twice on one day, and only they are deduplicated.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { refundedOrders, sqlDate, sqlIdent } from './customer-summary.ts'
+import { refundedOrders, sqlDate, sqlIdent, toDecimal } from './customer-summary.ts'
 
 export interface TrackingArgs {
   readonly summary: string
@@ -50,7 +50,7 @@ days AS (
   WHERE l.day > s.first_purchase AND l.day <= ${end}
   GROUP BY 1, 2
   HAVING sum(l.is_order) > 0
-    AND (sum(l.amount) > 0 OR sum(l.is_refund) = 0
+    AND (sum(${toDecimal('l.amount')}) > 0 OR sum(l.is_refund) = 0
       OR count(*) FILTER (WHERE l.is_order = 1 AND l.amount = 0) > 0)
 )
 SELECT CAST(1 + floor(date_diff('day', ${start}, order_date) / ${args.unitDays.toString()}) AS INTEGER)

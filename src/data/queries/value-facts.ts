@@ -5,7 +5,7 @@
 // column moved to JS costs ~0.15 s of CPU per million rows.
 import { ENGAGEMENT_EVENT_TYPES, type EngagementConfig } from '../../core/value/config.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { sqlDate, sqlIdent } from './customer-summary.ts'
+import { sqlDate, sqlIdent, toDecimal } from './customer-summary.ts'
 
 /** A finite number as an exact SQL double literal. */
 const num = (v: number): string => `CAST(${String(v)} AS DOUBLE PRECISION)`
@@ -224,7 +224,7 @@ export const refundedInFull = (asOf: string): string => `
     ) r ON r.customer_id = o.customer_id AND r.order_id = o.order_id
     GROUP BY o.customer_id, o.order_id
     HAVING count(*) FILTER (WHERE o.amount >= 0) > 0
-      AND sum(o.amount) FILTER (WHERE o.amount >= 0 OR o.order_date <= ${asOf}) <= 0
+      AND sum(${toDecimal('o.amount')}) FILTER (WHERE o.amount >= 0 OR o.order_date <= ${asOf}) <= 0
   `
 
 /**
