@@ -26,6 +26,39 @@ afterEach(async () => {
 const orders = (file: string, extra: Record<string, unknown> = {}) =>
   importFile(engine, file, { kind: 'orders', now: NOW, ...extra })
 
+describe('a quoted header name holding the delimiter, with a row of the wrong width', () => {
+  // the row of the wrong width throws DuckDB's sniffer off (one column, no quote); the header
+  // was then split at every comma, "Total, USD" into two names, and the good rows were the bad
+  const RAGGED =
+    'Customer ID,Order Date,"Total, USD"\nA,2024-01-01,5\nB,2024-01-02,6\nC,2024-01-03,7,extra\n'
+
+  it('names only the ragged line, and reads the others under the quoted name', async () => {
+    const f = write(dir, 'ragged.csv', RAGGED)
+    const e = await importError(() => orders(f))
+    expect(e.problems.map((p) => [p.line, p.reason])).toEqual([
+      [4, 'wrong number of columns (expected 3, found 4)'],
+    ])
+    const r = await orders(f, { skipBadRows: true })
+    expect([r.rowsStored, r.rejected]).toEqual([2, 1])
+    const rows = await engine.query<{ customer_id: string; amount: number; currency: string }>(
+      'SELECT customer_id, amount, currency FROM orders ORDER BY customer_id',
+    )
+    expect(rows.map((x) => [x.customer_id, Number(x.amount), x.currency])).toEqual([
+      ['A', 5, 'USD'],
+      ['B', 6, 'USD'],
+    ])
+    expect(readFileSync(r.rejectsFile as string, 'utf8').split('\n')[0]).toBe(
+      'Customer ID,Order Date,"Total, USD",line,reason,raw_line',
+    )
+  })
+
+  it('maps a quoted name holding the delimiter', async () => {
+    const f = write(dir, 'ragged-map.csv', RAGGED.replace('Total, USD', 'Revenue, net'))
+    const r = await orders(f, { skipBadRows: true, map: { amount: 'Revenue, net' } })
+    expect([r.rowsStored, r.rejected]).toEqual([2, 1])
+  })
+})
+
 describe('line numbers after a multi-line quoted field, with a row of the wrong width', () => {
   const ML_COLS =
     'customer_id,order_id,ordered_at,amount,note\n' +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { quoteRunsOn } from './csv-quotes.ts'
+import { quoteRunsOn, splitCsvLine } from './csv-quotes.ts'
 
 describe('quoteRunsOn', () => {
   it('finds a quote that takes the lines after it', () => {
@@ -13,5 +13,16 @@ describe('quoteRunsOn', () => {
   })
   it('a value left open on the last line runs over nothing', () => {
     expect(quoteRunsOn('a,b\n1,"x\ny"\n2,"open\n', ',')).toBe(false)
+  })
+})
+
+describe('splitCsvLine', () => {
+  it('keeps a quoted delimiter and a doubled quote inside their field', () => {
+    expect(splitCsvLine('id,"Total, USD",x', ',')).toEqual(['id', 'Total, USD', 'x'])
+    expect(splitCsvLine('a;"say ""hi""";', ';')).toEqual(['a', 'say "hi"', ''])
+  })
+  it('opens no quote inside a field, and keeps what follows a closing quote', () => {
+    expect(splitCsvLine('12" pipe,b', ',')).toEqual(['12" pipe', 'b'])
+    expect(splitCsvLine('"a"b,c', ',')).toEqual(['ab', 'c'])
   })
 })

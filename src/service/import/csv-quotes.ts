@@ -29,3 +29,39 @@ export function quoteRunsOn(text: string, delim: string, maxBreaks = 1): boolean
   }
   return quoted && breaks > maxBreaks
 }
+
+/**
+ * The fields of one CSV line split by `delim` with `"` as the quote, by the rules of
+ * {@link quoteRunsOn}: a quote opens a value only at the start of a field, `""` inside one is a
+ * quote, and what follows a closing quote up to the next delimiter is kept as written. For a
+ * header the sniffer could not split (a ragged row threw it off): `"Total, USD"` is one name.
+ * @example splitCsvLine('id,"Total, USD",x', ',') // ['id', 'Total, USD', 'x']
+ */
+export function splitCsvLine(line: string, delim: string): string[] {
+  const fields: string[] = []
+  let cur = ''
+  let quoted = false
+  let fieldStart = true
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!
+    if (quoted) {
+      if (ch !== '"') cur += ch
+      else if (line[i + 1] === '"') {
+        cur += '"'
+        i++
+      } else quoted = false
+    } else if (ch === delim) {
+      fields.push(cur)
+      cur = ''
+      fieldStart = true
+    } else if (ch === '"' && fieldStart) {
+      quoted = true
+      fieldStart = false
+    } else {
+      cur += ch
+      fieldStart = false
+    }
+  }
+  fields.push(cur)
+  return fields
+}

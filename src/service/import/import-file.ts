@@ -126,7 +126,7 @@ import {
   parseKind,
   resolveColumns,
 } from './columns.ts'
-import { quoteRunsOn } from './csv-quotes.ts'
+import { quoteRunsOn, splitCsvLine } from './csv-quotes.ts'
 import { type DateReading, sampledDateShape, unreadDateShape } from './date-shapes.ts'
 import { parseEncoding } from './encoding.ts'
 import {
@@ -2396,16 +2396,18 @@ function quotedDialect(s: SniffedCsv, path: string, gzip: boolean): QuotedCsv | 
   // only where it found no quote character at all: a file quoted with ' keeps its own
   if (!(s.quote === '(empty)' || s.quote === '') || s.delim.length !== 1) return null
   let delim = s.delim
-  let names = JSON.parse(s.names) as string[]
-  // one column: a bad quote can also throw the sniffer off the delimiter; the header's most
-  // frequent separator is the file's
+  const names = JSON.parse(s.names) as string[]
+  // a name the sniffer read without quoting keeps its quote marks: "customer_id"
+  let columns = names.map((n) => (/^".*"$/s.test(n) ? n.slice(1, -1).replaceAll('""', '"') : n))
+  // one column: a bad quote or a ragged row can also throw the sniffer off the delimiter; the
+  // header's most frequent separator is the file's, outside quotes ("Total, USD" is one name)
   const [only] = names
   if (names.length === 1 && only !== undefined) {
-    const seps = [',', ';', '\t', '|'].map((c) => ({ c, n: only.split(c).length }))
-    const best = seps.reduce((a, b) => (b.n > a.n ? b : a))
-    if (best.n > 1) {
+    const seps = [',', ';', '\t', '|'].map((c) => ({ c, fields: splitCsvLine(only, c) }))
+    const best = seps.reduce((a, b) => (b.fields.length > a.fields.length ? b : a))
+    if (best.fields.length > 1) {
       delim = best.c
-      names = only.split(best.c)
+      columns = best.fields
     }
   }
   // a quote never closed would take the lines after it: without quoting, the id check names it
@@ -2414,8 +2416,6 @@ function quotedDialect(s: SniffedCsv, path: string, gzip: boolean): QuotedCsv | 
     'utf8',
   )
   if (quoteRunsOn(text, delim)) return null
-  // a name the sniffer read without quoting keeps its quote marks: "customer_id"
-  const columns = names.map((n) => (/^".*"$/s.test(n) ? n.slice(1, -1).replaceAll('""', '"') : n))
   // one column still: the sniffer made out no header at all (the read's own recovery names it)
   return columns.length > 1 && new Set(columns).size === columns.length ? { delim, columns } : null
 }
