@@ -1385,6 +1385,39 @@ describe('column recognition', () => {
     )
   })
 
+  test('a transaction log over stored orders keeps their amounts, costs and margins', async () => {
+    // the same orders exported without the amount column: its 0 is "not said", not "free"; it
+    // set every stored amount to 0 ("403 updated ... amount 25.61 -> 0")
+    const full = write(
+      dir,
+      'full.csv',
+      'order_id,customer_id,ordered_at,amount,cost\nO1,A,2024-01-01,25.61,10\nO2,B,2024-01-02,8,3\n',
+    )
+    await orders(full)
+    const log = write(
+      dir,
+      'log.csv',
+      'order_id,customer_id,ordered_at\nO1,A,2024-01-01\nO2,B,2024-01-05\nO3,C,2024-01-03\n',
+    )
+    const r = await orders(log)
+    expect(r).toMatchObject({ noAmount: true, inserted: 1, updated: 1 })
+    const rows = await engine.query<{ order_id: string; amount: number; margin: number | null }>(
+      'SELECT order_id, amount, margin, CAST(order_date AS VARCHAR) AS day FROM orders ORDER BY order_id',
+    )
+    expect(
+      rows.map((x) => ({
+        ...x,
+        amount: Number(x.amount),
+        margin: x.margin === null ? null : Number(x.margin),
+      })),
+    ).toEqual([
+      { order_id: 'O1', amount: 25.61, margin: 15.61, day: '2024-01-01' },
+      // the date it does say replaces the stored one
+      { order_id: 'O2', amount: 8, margin: 5, day: '2024-01-05' },
+      { order_id: 'O3', amount: 0, margin: null, day: '2024-01-03' },
+    ])
+  })
+
   test('a bare Id is read as the customer when no column is named for one, and said', async () => {
     // CLVTools' apparelTrans layout: Id,Date,Price
     const f = write(

@@ -8,7 +8,7 @@ import { absent, type TypedSpec } from './validate.ts'
  * Store columns that go with the amount: an order's margin is coalesce(margin, amount - cost)
  * (import-order-rows.ts), so a cost or margin kept from an earlier import beside a new amount
  * would be stale (amount 20 with the margin 6 of amount 10 at cost 4). A file without them stores
- * none, as it stores its own amount.
+ * none, as it stores its own amount; one without an amount (a transaction log) keeps all three.
  */
 const WITH_AMOUNT: ReadonlySet<string> = new Set(['cost', 'margin'])
 
@@ -41,10 +41,19 @@ export function uncarriedColumns(
   const missing = new Set(
     spec.fields.filter((f) => f.header === null && absent(f)).map((f) => f.field),
   )
+  // a transaction log (orders without an amount column) stages every amount as 0 for its new
+  // orders; over a stored order that 0 means "not said", not "free": replaced, a log of the same
+  // orders set every stored amount to 0. The cost and margin that go with it stay too.
+  const log = spec.fields.some((f) => f.field === 'amount' && f.header === null && !absent(f))
+  if (log) missing.add('amount')
   for (const [day, at] of DAY_OF) if (missing.has(at)) missing.add(day)
   const placed = PLACE.some((f) => columns.includes(f) && !missing.has(f))
   if (placed) for (const f of PLACE) missing.delete(f)
   return columns.filter(
-    (c) => missing.has(c) && !IDS.has(c) && !WITH_AMOUNT.has(c) && !filled.includes(c),
+    (c) =>
+      missing.has(c) &&
+      !IDS.has(c) &&
+      (!WITH_AMOUNT.has(c) || missing.has('amount')) &&
+      !filled.includes(c),
   )
 }
