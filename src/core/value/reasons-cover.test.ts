@@ -183,6 +183,23 @@ describe('the first three reasons cover tier, segment and type', () => {
   })
 })
 
+describe('a disengaged limited loyal', () => {
+  const text = (engagement?: { percentile: number }) =>
+    buildReasons(
+      { loyalty: { type: 'limited_loyal', rule: 'disengaged' }, ...(engagement && { engagement }) },
+      { currency },
+    )[0]?.text
+  test('is said to engage less than the share above it, not to show no engagement at all', () => {
+    // one email open in a quarter put this customer at the 23rd percentile: some engagement
+    expect(text({ percentile: 23.07 })).toBe(
+      'limited loyal: buys again but is less engaged than 76 % of customers, with no referral, review or promoter answer',
+    )
+    expect(text()).toBe(
+      'limited loyal: buys again but engages little, with no referral, review or promoter answer',
+    )
+  })
+})
+
 describe('"today" in the segment and the type alike', () => {
   const oneTimer = (days: number) =>
     buildReasons(

@@ -476,8 +476,17 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
         : `${name}: ${pct(f.priceDrivenShare * 100)} of orders used a discount or promotion`
     case 'switching_cost':
       return `${name}: stays because leaving has a cost (contract, subscription or balance)`
-    case 'disengaged':
-      return `${name}: buys again but shows no engagement, referral or review`
+    case 'disengaged': {
+      // the rule is a low engagement percentile, not none: one email open in a quarter is some.
+      // The percentile counts ties as at or below, so 100 - it is the share strictly above (rounded
+      // down: no more than are).
+      const p = f.engagement?.percentile
+      const low =
+        p === undefined || !Number.isFinite(p)
+          ? 'engages little'
+          : `is less engaged than ${pct(Math.floor(100 - p))} of customers`
+      return `${name}: buys again but ${low}, with no referral, review or promoter answer`
+    }
     case 'repeat_transactional':
       // the lucrative loyal has value AND connection; this customer lacks one or both (a top
       // customer by value with too few signs of connection lands here too)
