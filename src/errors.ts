@@ -44,7 +44,10 @@ export function formatProblem(p: RowProblem): string {
           ? `${p.file}:${p.startLine} (record ${p.line})`
           : `${p.file} record ${p.line}`
         : `${p.file}:${p.line}`
-  return p.column ? `${where} ${p.column}: ${p.reason}` : `${where}: ${p.reason}`
+  // one problem, one line: a quoted value holding a line break (a date cut in two) printed as is
+  // split the line, and the second half read as a line of its own
+  const reason = p.reason.replaceAll('\r', '\\r').replaceAll('\n', '\\n')
+  return p.column ? `${where} ${p.column}: ${reason}` : `${where}: ${reason}`
 }
 
 /** Input that cannot be imported. `problems` lists every bad row found (capped by the importer). */

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { describeImport } from '../../src/cli/commands/import.ts'
 import type { Engine } from '../../src/data/engine.ts'
+import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
@@ -25,6 +26,20 @@ afterEach(async () => {
 
 const orders = (file: string, extra: Record<string, unknown> = {}) =>
   importFile(engine, file, { kind: 'orders', now: NOW, ...extra })
+
+describe('a bad value holding a line break', () => {
+  it('is named on one line, the break written as \\n', async () => {
+    const f = write(
+      dir,
+      'nl.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-01,5\nB,"2024-01\n-02",6\n',
+    )
+    const e = await importError(() => orders(f))
+    const text = formatProblem(e.problems[0]!)
+    expect(text).toMatch(new RegExp(`^${f}:3 ordered_at: cannot read '2024-01\\\\n-02' as a date`))
+    expect(text).not.toContain('\n')
+  })
+})
 
 describe('a quoted header name holding the delimiter, with a row of the wrong width', () => {
   // the row of the wrong width throws DuckDB's sniffer off (one column, no quote); the header
