@@ -485,6 +485,7 @@ export async function buildValue(
         topPercent:
           cfg.tiers.basis === 'rank' && t < levels.length - 1 ? cumulativeTop[t] : undefined,
         boundary: tiers.boundaries[t] as number,
+        nextBoundary: t > 0 ? (tiers.boundaries[t - 1] as number) : undefined,
         heldByGrace: tiers.heldByGrace[i] === 1,
         graceLeft: tiers.graceLeft[i] as number,
         graceUnit: cfg.tiers.grace.unit,

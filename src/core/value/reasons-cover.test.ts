@@ -183,6 +183,28 @@ describe('the first three reasons cover tier, segment and type', () => {
   })
 })
 
+describe('a threshold tier just under the line above', () => {
+  const text = (totalValue: number, nextBoundary?: number) =>
+    buildReasons(
+      {
+        tier: {
+          name: 'Silver',
+          basis: 'threshold',
+          totalValue,
+          boundary: 500,
+          ...(nextBoundary !== undefined && { nextBoundary }),
+        },
+      },
+      { currency },
+    )[0]?.text
+  test('says the total with the cents that keep it below the Gold minimum', () => {
+    expect(text(999.5, 1000)).toBe('total value $999.50 reaches the Silver minimum of $500')
+    // far from it, or with no tier above, the total is said as usual
+    expect(text(650.4, 1000)).toBe('total value $650 reaches the Silver minimum of $500')
+    expect(text(999.5)).toBe('total value $1,000 reaches the Silver minimum of $500')
+  })
+})
+
 describe('a disengaged limited loyal', () => {
   const text = (engagement?: { percentile: number }) =>
     buildReasons(

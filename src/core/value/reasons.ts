@@ -43,6 +43,11 @@ export interface ReasonFacts {
     readonly topPercent?: number
     /** The tier's minimum total value (its boundary). */
     readonly boundary?: number
+    /**
+     * The minimum of the tier right above: the total is said with the decimals that tell it from
+     * that line, so a total of 999.50 does not read "1,000" under a Gold minimum of 1,000.
+     */
+    readonly nextBoundary?: number
     readonly heldByGrace?: boolean
     readonly graceLeft?: number
     /** 'refit': the service keeps a tier until its next refit (live scores only promote). */
@@ -636,8 +641,15 @@ function tierText(
     }
     case 'tier_rank':
       return `top ${t.topPercent} % by total value (${total})`
-    case 'tier_threshold':
-      return `total value ${total} reaches the ${t.name} minimum of ${money(boundary)}`
+    case 'tier_threshold': {
+      const next = t.nextBoundary
+      const apart =
+        next !== undefined && Number.isFinite(next) && t.totalValue < next
+          ? moneyApart(c, t.totalValue, next)
+          : null
+      const shown = apart ? apart(t.totalValue) : total
+      return `total value ${shown} reaches the ${t.name} minimum of ${money(boundary)}`
+    }
   }
   const a = t.above
   if (a === undefined || !Number.isFinite(a.boundary)) return `${t.name}: total value ${total}`

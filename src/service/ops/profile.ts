@@ -461,6 +461,7 @@ export function scoreProfile(
                     // rank tiers are said by their top share, as analyze says them (tier_rank)
                     ...(top && tier < levels.length - 1 ? { topPercent: top[tier]! } : {}),
                     ...(b && Number.isFinite(b[tier]!) ? { boundary: b[tier]! } : {}),
+                    ...(b && tier > 0 ? { nextBoundary: b[tier - 1]! } : {}),
                     // a refund took the value below the tier it keeps until the refit
                     ...(b && Number.isFinite(b[tier]!) && (shown ?? value) < b[tier]!
                       ? held
