@@ -202,6 +202,8 @@ function logHyp2f1Pos(a: number, b: number, c: number, z: number, y?: number): n
   if (z === 0 || a === 0 || b === 0) return 0
   const cab = c - a - b
   if (z < 0.9) {
+    const d = positiveSeries(a, b, c, z)
+    if (d !== null) return Math.log(d)
     const v = stdHyp2f1(a, b, c, z)
     if (Number.isFinite(v) && v > 0 && v < 1e300) return Math.log(v)
     const s = logSeries(a, b, c, z)
@@ -336,6 +338,28 @@ function logIntegerGap(a: number, b: number, m: number, w: number): number | nul
 }
 
 /** Power series summed in log space; positive-term case only. Returns null if it cannot. */
+/**
+ * 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 0.9 as its power series in doubles, where every
+ * term is positive and the sum carries the rounding of its terms only; null where it is long (over
+ * 1,000 terms) or overflows. stdlib's evaluator, next in line, lost 2e-10 relative at a = 1e4,
+ * z = 5.6e-6 (a BG/NBD fit's huge r), which the expected purchases' cancellation made 2e-7.
+ */
+function positiveSeries(a: number, b: number, c: number, z: number): number | null {
+  if (!(a > 0 && b > 0 && c > 0)) return null
+  let term = 1
+  let sum = 1
+  for (let n = 0; n < 1000; n++) {
+    term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z
+    sum += term
+    if (!(sum < 1e300)) return null
+    // the later ratios fall toward z from above or rise toward it from below: max(next, z) bounds
+    // them, so the tail is at most term · q/(1 - q)
+    const q = Math.max((((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2))) * z, z)
+    if (q < 1 && (term * q) / (1 - q) <= 1e-17 * sum) return sum
+  }
+  return null
+}
+
 function logSeries(a: number, b: number, c: number, z: number, maxTerms = 200_000): number | null {
   if (!(a > 0 && b > 0 && c > 0 && z >= 0 && z < 1)) return null
   let logTerm = 0
