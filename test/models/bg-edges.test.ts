@@ -30,4 +30,18 @@ describe('BG-family edges', () => {
     const next = bgnbd.expectedNextPurchaseTime({ r: 1e-9, alpha: 12, a: 0.8, b: 2 }, 1, 0, 1)
     expect(Math.abs((next.mean ?? 0) / 1.3e10 - 1)).toBeLessThan(1e-12)
   })
+  it('a median wait past the largest double is null with the reason, as Pareto/NBD says it', () => {
+    // (α+T)(2^(1/(r+x)) − 1) at r + x = 1e-4 is ~8.7e3011 weeks
+    for (const m of [bgnbd, mbgnbd]) {
+      const far = m.expectedNextPurchaseTime({ ...CDNOW, r: 1e-4 }, 0, 0, 39)
+      expect(far.median).toBeNull()
+      expect(far.mean).toBeNull()
+      expect(far.reason).toMatch(/median waiting time is beyond the largest double/)
+      expect(far.reason).not.toMatch(/use the median/)
+      // r + x = 0.01: 2^100 (α+T), a double
+      const near = m.expectedNextPurchaseTime({ ...CDNOW, r: 0.01 }, 0, 0, 39)
+      expect(near.median! / (43.4136 * Math.expm1(100 * Math.LN2)) - 1).toBeLessThan(1e-13)
+      expect(near.reason).toMatch(/use the median/)
+    }
+  })
 })

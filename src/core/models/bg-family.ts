@@ -834,7 +834,8 @@ export function bgProbabilityAnyPurchase(
 
 /**
  * Waiting time from T to the next purchase, given it happens (i.e. the customer is alive): Lomax
- * with shape r+x and scale α+T. median = (α+T)(2^(1/(r+x)) - 1); mean = (α+T)/(r+x-1) if r+x > 1.
+ * with shape r+x and scale α+T. median = (α+T)(2^(1/(r+x)) - 1), null with the reason when that is
+ * past the largest double; mean = (α+T)/(r+x-1) if r+x > 1.
  */
 export function bgExpectedNextPurchaseTime(
   k: number,
@@ -847,14 +848,27 @@ export function bgExpectedNextPurchaseTime(
   checkHistory(x, tx, T)
   const shape = p.r + x
   const scale = p.alpha + T
-  const median = scale * Math.expm1(Math.LN2 / shape)
+  const m = scale * Math.expm1(Math.LN2 / shape)
+  // r + x below ~0.00097 puts 2^(1/(r+x)) past the largest double: null, as Pareto/NBD says it
+  const median = Number.isFinite(m) ? m : null
   // r + (x - 1): r + x - 1 from the left rounds an r of 1e-9 at x = 1
   const mean = shape > 1 ? scale / (p.r + (x - 1)) : null
+  const reasons: string[] = []
+  if (median === null) {
+    reasons.push(
+      `the median waiting time is beyond the largest double (${Number.MAX_VALUE.toPrecision(2)} time units): the chance of a purchase fades like w^-(r+x), r + x = ${shape.toPrecision(3)}`,
+    )
+  }
+  if (mean === null) {
+    reasons.push(
+      `mean waiting time is infinite when r + x <= 1${median === null ? '' : '; use the median'}`,
+    )
+  }
   return {
     median,
     mean,
     probability: pAliveFast(k, p, x, tx, T),
-    reason: mean === null ? 'mean waiting time is infinite when r + x <= 1; use the median' : null,
+    reason: reasons.length > 0 ? reasons.join('; ') : null,
   }
 }
 
