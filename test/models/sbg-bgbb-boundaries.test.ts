@@ -76,6 +76,27 @@ describe('sBG at a boundary says what the survival curve shows', () => {
     expect(details(e).direction).toBe('high')
   })
 
+  it('level retention is never returned as a fit, wherever on the ridge the fit stops', () => {
+    // some of these stopped with a Hessian that was not positive definite, others at alpha = beta
+    // = 2e4 with intervals of 6e-37 to 7e44, returned as an estimate
+    const curves = [
+      [100, 50, 25],
+      [100, 50, 25, 12.5],
+      [100, 40, 16],
+      [100, 90, 81, 72.9],
+      [100, 60, 36, 21.6],
+      [100, 80, 64],
+      [100, 70, 49],
+    ]
+    for (const curve of curves) {
+      const e = convergenceError(() => fitSbg(survivalToCounts(curve)))
+      expect(e.message).toContain('the likelihood is flat')
+      expect(e.message).toContain('customers do not differ in churn probability')
+      const churn = (1 - curve[1]! / 100).toFixed(3)
+      expect(e.message).toContain(`one churn probability shared by all, ${churn} per period`)
+    }
+  })
+
   it('churn in period 1 only: every churn probability 0 or 1', () => {
     const e = convergenceError(() => fitSbg(survivalToCounts([100, 60, 60, 60])))
     expect(e.message).toContain(

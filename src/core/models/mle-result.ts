@@ -15,6 +15,9 @@ import type { FitResult } from './types.ts'
 // intervals of the two fitting paths differed by ~6e-6 relative.
 const Z975 = 1.959963984540054
 
+/** Log-scale standard error past which an optimum beyond e^±7 is a flat ridge, not an estimate. */
+const FLAT_LOG_SE = 10
+
 /** What a model supplies to {@link fitOnLogScale}: objective in log-parameters, names, counts. */
 export interface LogScaleProblem {
   readonly model: string
@@ -133,6 +136,19 @@ export function fitOnLogScale<P extends Record<string, number>>(
   if (unbounded.length > 0) {
     throw flat(
       `${prob.model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'}`,
+      {},
+    )
+  }
+  // an optimum past e^±7 whose interval spans more than e^±20 (a log-scale SE past 10) is the
+  // same ridge, seen with a curvature that still has digits: an sBG curve with level retention
+  // stopped at alpha = beta = 2e4 with intervals of 6e-37 to 7e44, and was returned as a fit
+  const adrift = prob.names.filter(
+    (_name, i) => Math.abs(th[i]!) > EXTREME_LOG && se[i]! / Math.exp(th[i]!) > FLAT_LOG_SE,
+  )
+  if (adrift.length > 0) {
+    const [lo, hi] = confidenceIntervals[adrift[0]!]!
+    throw flat(
+      `${prob.model}: the likelihood is flat at the optimum: ${adrift.map((name) => `${name} = ${params[name]!.toPrecision(3)}`).join(', ')}, far out on a ridge (the 95 % interval of ${adrift[0]} runs from ${lo.toPrecision(2)} to ${hi.toPrecision(2)}), so the data cannot identify ${adrift.length === 1 ? 'it' : 'them'}`,
       {},
     )
   }
