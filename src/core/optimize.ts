@@ -327,6 +327,37 @@ export function hessianFromGradient(grad: Grad, x: readonly number[], h = 1e-5):
 }
 
 /**
+ * {@link hessianFromGradient} at step h, refined by Richardson's extrapolation, (4 H(h/2) − H(h))/3,
+ * where the matrix is nearly singular (two parameters correlated past 0.99 in its inverse). The
+ * inverse magnifies the central differences' O(h^2) error there: at h = 1e-3 a BG/NBD fit with a
+ * shared dropout probability (a = 49, b = 188) had standard errors 6.7e-4 too high (121.300 for
+ * 121.219); extrapolated, they agree to 1e-7. Elsewhere the one matrix, as it costs two more
+ * gradients per parameter. A matrix that is not positive definite is returned as it is.
+ */
+export function hessianFromGradientRefined(
+  grad: Grad,
+  x: readonly number[],
+  h: number,
+): number[][] {
+  const H = hessianFromGradient(grad, x, h)
+  let inv: number[][]
+  try {
+    inv = invertSymmetric(H)
+  } catch {
+    return H
+  }
+  let worst = 0
+  for (let i = 0; i < x.length; i++) {
+    for (let j = 0; j < i; j++) {
+      worst = Math.max(worst, Math.abs(inv[i]![j]!) / Math.sqrt(inv[i]![i]! * inv[j]![j]!))
+    }
+  }
+  if (!(worst > 0.99)) return H
+  const half = hessianFromGradient(grad, x, h / 2)
+  return H.map((row, i) => row.map((v, j) => (4 * half[i]![j]! - v) / 3))
+}
+
+/**
  * Inverse of a symmetric positive-definite matrix via Cholesky. Throws SpecialFunctionError
  * (code numeric_error) when the matrix is not positive definite (e.g. a flat likelihood direction).
  */

@@ -5,6 +5,7 @@ import {
   type Fn,
   type Grad,
   hessianFromGradient,
+  hessianFromGradientRefined,
   type MinimizeOptions,
   minimize,
   type OptimResult,
@@ -639,9 +640,9 @@ export function summarizeFit<P extends Record<string, number>>(
   // and that is read at the small step, where the curvature is the optimum's own.
   // (A gradient from differences of the likelihood has its own error: 1e-3 everywhere.)
   const ridge = meanNegLL.grad !== undefined && theta.some((t) => Math.abs(t) > EXTREME_LOG)
-  const H = hessianFromGradient(g, theta, ridge ? 1e-5 : 1e-3).map((row) =>
-    row.map((v) => v * totalWeight),
-  )
+  const H = (
+    ridge ? hessianFromGradient(g, theta, 1e-5) : hessianFromGradientRefined(g, theta, 1e-3)
+  ).map((row) => row.map((v) => v * totalWeight))
   // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
   // Pareto/NBD growing together: customers do not differ in dropout rate), and which limit of the
   // model that is (details.limit of the errors below).
