@@ -824,7 +824,14 @@ describe.each(STORES)('API on $name', (kind) => {
         expect(held.tier.name).toBe('Platinum')
         expect(held.reasons[0].text).toMatch(/^kept in Platinum for 30 more days \(grace period\)/)
         expect(await downs()).toEqual([])
-        h.clock.now = now + 20 * DAY
+        // a refit minutes later is still day 0 of the grace (it read "29 more days"); the days
+        // are whole days since the first refit that found t0 below
+        h.clock.now = now + 10 * 60_000
+        await refit()
+        expect((await h.call('GET', '/v1/customers/t0')).json.reasons[0].text).toMatch(
+          /^kept in Platinum for 30 more days/,
+        )
+        h.clock.now = now + 20 * DAY + 5 * 3600_000
         await refit()
         expect((await h.call('GET', '/v1/customers/t0')).json.reasons[0].text).toMatch(
           /^kept in Platinum for 10 more days/,

@@ -259,12 +259,16 @@ export async function refit(
           const grace = store.value.tiers.grace
           const sinceMs = same ? (tsMs(g.below_since) ?? now) : now
           const runs = (same ? Number(g.runs_below) : 0) + 1
+          // whole days since that refit, as analyze counts them (day 0: 30 left of 30; a refit
+          // minutes later read "29 more days")
           const left =
-            grace.unit === 'days' ? grace.length - (now - sinceMs) / DAY_MS : grace.length - runs
+            grace.unit === 'days'
+              ? grace.length - Math.floor((now - sinceMs) / DAY_MS)
+              : grace.length - runs
           if (left < 0) return scored
           keep.push([p.customerId, was, sqlTs(sinceMs), runs])
           return scoreProfile({ ...merged, tier: was }, model, store.value, at, {
-            graceLeft: grace.unit === 'days' ? Math.floor(left) : left,
+            graceLeft: left,
             graceUnit: grace.unit,
           })
         })
