@@ -112,6 +112,7 @@ export interface RisingStars {
   /** Candidates scoring at least the validation top-k threshold. */
   readonly highPropensity: number
   readonly threshold: number
+  /** The first `listSize` (25) of the rising stars; rising_stars.csv holds up to 1,000. */
   readonly list: readonly RisingStar[]
 }
 
@@ -142,6 +143,7 @@ export interface LapsedBest {
   readonly purchasesAtStake: number
   /** The orders carry amounts (false: a transaction log, every amount 0; value at stake is 0). */
   readonly priced: boolean
+  /** The first 2 × `listSize` (50), most value at stake first; lapsed_best.csv holds them all. */
   readonly list: readonly LapsedCustomer[]
 }
 
