@@ -650,7 +650,7 @@ const headerOf = (head: string): string[] =>
 function tableInput(path: string, model: 'bgbb' | 'sbg'): void {
   const wants =
     model === 'bgbb'
-      ? 'a BG/BB table of frequency, recency, opportunities and weights (as test/fixtures/donations/donations.csv in the repository: frequency,recency,periods,weights)'
+      ? 'a BG/BB table of frequency, recency, opportunities and weights (columns frequency,recency,periods,weights, one row per distinct history; docs/models.md, BG/BB)'
       : 'a survival table: a period column and the share still active in each period'
   const head = textHead(path)
   const header = head === null ? [] : headerOf(head)
@@ -1108,7 +1108,8 @@ function fitSbgFile(path: string, opts: FitOptions, t0: number): FitReport[] {
     const cohort = counts ? v[0]! : (opts.cohort ?? DEFAULT_COHORT)
     const c = survivalToCounts(counts ? v.map((x) => x / v[0]!) : v, cohort)
     const f = fitSbg(c)
-    const observed = v.map((x) => x / scale)
+    // to 15 digits: 86.9 / 100 is 0.8690000000000001 in doubles, which the JSON printed
+    const observed = v.map((x) => Number((x / scale).toPrecision(15)))
     return report(
       'sbg',
       f,

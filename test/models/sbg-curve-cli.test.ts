@@ -44,7 +44,8 @@ describe('loyals fit --model sbg: the retention curve and the expected lifetime'
         if (i === 0) expect(c.fittedRetention).toBeNull()
         else near(c.fittedRetention!, t.retention[i]!)
         const obs = t.shares[i]
-        expect(c.observedSurvival).toBe(obs === undefined ? null : obs / 100)
+        // the share as written, read as a decimal (86.9 % is 0.869, not 86.9 / 100 in doubles)
+        expect(c.observedSurvival).toBe(obs === undefined ? null : Number(`${obs}e-2`))
         const prev = t.shares[i - 1]
         if (obs === undefined || prev === undefined) expect(c.observedRetention).toBeNull()
         else near(c.observedRetention!, obs / prev)
