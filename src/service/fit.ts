@@ -581,9 +581,20 @@ function needRows(t: { readonly file: string; readonly rows: number }): void {
  * A weight counts the customers who share a row's history: a whole number, at least 1 (a row of
  * weight 0 stands for nobody, and was dropped without a word).
  */
-const isWeight = (v: number): boolean => Number.isInteger(v) && v > 0
+const isWeight = (v: number): boolean => Number.isSafeInteger(v) && v > 0
 const weightReason = (v: number): string =>
-  Number.isNaN(v) ? 'empty value' : `must be a whole number > 0 (got ${v})`
+  Number.isNaN(v)
+    ? 'empty value'
+    : v > Number.MAX_SAFE_INTEGER && v < Infinity
+      ? tooMany(v)
+      : `must be a whole number > 0 (got ${v})`
+
+/**
+ * A count past 2^53 - 1 is no count in doubles (1e300 passed as a whole number, and the fit ran
+ * 600 evaluations into a flat likelihood before it said anything).
+ */
+const tooMany = (v: number): string =>
+  `must be a count of at most ${Number.MAX_SAFE_INTEGER}, the largest whole number held exactly (got ${v})`
 
 function missing(file: string, header: readonly string[], role: FitRole, why: string): ImportError {
   return new ImportError(`${file}: missing column for ${role}`, [
@@ -717,7 +728,7 @@ function summaryLooksValid(
   // x counts repeat purchases for the purchase models (t_x and T given): a whole number
   const maxFraction = tx && T ? 0 : 1
   for (let i = 0; i < n; i++)
-    if (!(x[i]! >= 0 && x[i]! < Infinity && x[i]! % 1 <= maxFraction)) return false
+    if (!(x[i]! >= 0 && x[i]! <= Number.MAX_SAFE_INTEGER && x[i]! % 1 <= maxFraction)) return false
   if (tx && T) {
     for (let i = 0; i < n; i++) {
       const a = tx[i]!
@@ -774,8 +785,13 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
     checkColumn(
       t,
       name('x')!,
-      (v) => nonNeg(v) && (!whole || v % 1 === 0),
-      (v) => (Number.isNaN(v) || !whole ? why(v) : `must be a whole number >= 0 (got ${v})`),
+      (v) => nonNeg(v) && v <= Number.MAX_SAFE_INTEGER && (!whole || v % 1 === 0),
+      (v) =>
+        v > Number.MAX_SAFE_INTEGER && v < Infinity
+          ? tooMany(v)
+          : Number.isNaN(v) || !whole
+            ? why(v)
+            : `must be a whole number >= 0 (got ${v})`,
       found,
     )
     if (tx && T) {
@@ -1010,9 +1026,13 @@ function fitBgbbFile(path: string, t0: number): FitReport {
     if (!findRole(t.header, r)) throw missing(t.file, t.header, r, 'for BG/BB')
   }
   const c = (r: FitRole) => t.columns[findRole(t.header, r)!]!
-  const whole = (v: number) => Number.isInteger(v) && v >= 0
+  const whole = (v: number) => Number.isSafeInteger(v) && v >= 0
   const why = (v: number) =>
-    Number.isNaN(v) ? 'empty value' : `must be a whole number >= 0 (got ${v})`
+    Number.isNaN(v)
+      ? 'empty value'
+      : v > Number.MAX_SAFE_INTEGER && v < Infinity
+        ? tooMany(v)
+        : `must be a whole number >= 0 (got ${v})`
   for (const r of ['x', 'tx', 'n'] as FitRole[]) checkColumn(t, findRole(t.header, r)!, whole, why)
   const w = findRole(t.header, 'weight') ? c('weight') : undefined
   if (w) checkColumn(t, findRole(t.header, 'weight')!, isWeight, weightReason)

@@ -168,6 +168,22 @@ describe('loyals fit on bad input', () => {
     expect(b.code).toBe(2)
     expect(b.stderr).toMatch(/--unit applies when .*a BG\/BB table is already summarized/)
   })
+  it('a count past 2^53 - 1 is named as such, not fitted into a flat likelihood', () => {
+    const p = write('huge.csv', 'x,t_x,T,weight\n3,20,39,1\n1e300,38,39,1\n1,5,30,1e20\n0,0,30,1\n')
+    for (const model of ['bgnbd', 'pareto']) {
+      const r = runCli(['fit', p, '--model', model])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(
+        'huge.csv:3 x: must be a count of at most 9007199254740991, the largest whole number held exactly (got 1e+300)',
+      )
+      expect(r.stderr).toContain('huge.csv:4 weight: must be a count of at most 9007199254740991')
+    }
+    const bb = write('hugebb.csv', 'frequency,recency,periods,weights\n2,3,6,1e300\n1,1,6,3\n')
+    const r = runCli(['fit', bb, '--model', 'bgbb'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('hugebb.csv:2 weights: must be a count of at most')
+  })
+
   it('names file:line column for a negative x', () => {
     const p = write('neg.csv', 'x,t_x,T\n1,2,3\n-1,0,9\n')
     const r = runCli(['fit', p, '--model', 'pareto'])
