@@ -335,6 +335,22 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     expect((await h.call('GET', '/v1/customers/c4')).json.revenue).toBe(12)
   })
 
+  it('takes money to the millionth, as the store keeps it: the stored amount sent again is that order', async () => {
+    const fine = orderEvent('c7', 'o-micro', 2.0000015, '2025-02-05T10:00:00Z', 'micro-1')
+    expect((await h.call('POST', '/v1/events', { body: fine })).json.status).toBe('stored')
+    expect((await h.call('GET', '/v1/customers/c7')).json.revenue).toBe(2.000002)
+    // it was refused as "stored with another amount: 2.0000015 (sent: 2.000002)"
+    const again = await h.call('POST', '/v1/events', {
+      body: orderEvent('c7', 'o-micro', 2.000002, '2025-02-05T10:00:00Z', 'micro-2'),
+    })
+    expect(again.status).toBe(200)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'o-micro'")).toBe(1)
+    expect((await h.call('GET', '/v1/customers/c7')).json).toMatchObject({
+      orders: 1,
+      revenue: 2.000002,
+    })
+  })
+
   it('refuses an unknown IANA time zone with a 400 naming the path', async () => {
     const identify = (id: string, timezone: string) => ({
       type: 'identify',

@@ -80,11 +80,14 @@ export const dateTime = z
       'an ISO 8601 date-time with seconds and an offset (Z, +01:00, +0100 or +01), from 1900 to 2199 in UTC, on a day the calendar has',
   })
 // Money below 10^12 in size (MAX_MONEY): the store sums amounts as DECIMAL(18,6), and one amount
-// beyond it would make every summary of the workspace overflow.
+// beyond it would make every summary of the workspace overflow. Taken to the millionth, as the
+// store keeps it and as an import reads it: 2.0000015 was stored as 2.000002, and sending that
+// again was refused as "stored with another amount: 2.0000015".
 const money = z
   .number()
   .finite()
   .refine((v) => Math.abs(v) < MAX_MONEY, 'must be less than 1,000,000,000,000 in size')
+  .overwrite((v) => Math.round(v * 1e6) / 1e6)
 
 /** A sales channel or campaign: blank is none. */
 const tag = z
