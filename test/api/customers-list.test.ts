@@ -74,6 +74,19 @@ describe.each(STORES)('the customer list on $name', (kind) => {
     expect((await h.call('GET', '/v1/customers/d4')).status).toBe(404)
   })
 
+  it('shows a customer without orders the same from call to call, as the lookup does', async () => {
+    // the list scored them afresh at every call: scoredAt and updatedAt moved with the clock,
+    // and disagreed with the lookup's
+    const first = (await walk()).find((c) => c.customerId === 'c3')
+    h.clock.now = NOW + 5 * 60_000
+    const lookup = (await h.call('GET', '/v1/customers/c3')).json
+    h.clock.now = NOW + 9 * 60_000
+    const again = (await walk()).find((c) => c.customerId === 'c3')
+    h.clock.now = NOW
+    expect(again).toEqual(first)
+    expect(lookup).toEqual(first)
+  })
+
   it('lists customers without orders under no tier or segment, before and after a refit', async () => {
     expect((await walk('&tier=VIP')).map((c) => c.customerId)).toEqual(['b2'])
     expect((await walk('&tier=Regular')).map((c) => c.customerId)).toEqual(['e6'])

@@ -333,6 +333,8 @@ export async function refit(
     ),
   )
   store.model = model
+  // customers without orders are scored with the model: read again under the new one
+  store.records.clear()
   return {
     customers: n,
     model: params ? 'bgnbd' : nbd ? 'nbd' : null,

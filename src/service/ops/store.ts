@@ -430,11 +430,17 @@ export class OpsStore {
 
   /**
    * The profile of a customer known without one (no orders yet), from their stored rows
-   * (recordedProfile), scored as of now. The lookup and the list both show it.
+   * (recordedProfile), scored as of the first read since the last refit and kept: the lookup and
+   * the list both show it, the same each time (the list scored it afresh at each call, so its
+   * scoredAt and updatedAt moved with every page read and disagreed with the lookup's).
    */
   recordProfile(id: string, r: RecordRow): Profile {
+    const kept = this.records.get(id)
+    if (kept) return kept
     const now = this.now()
-    return scoreProfile(recordedProfile(id, r, now), this.model, this.value, now)
+    const p = scoreProfile(recordedProfile(id, r, now), this.model, this.value, now)
+    this.records.set(id, p)
+    return p
   }
 
   /** The imported orders' id range, read on first use (imports do not run beside the server). */
