@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest'
-import { apportion, roundHalfAway } from './round.ts'
+import { describe, expect, it, test } from 'vitest'
+import { apportion, fromMillionths, millionths, roundHalfAway } from './round.ts'
 
 describe('apportion', () => {
   test('parts that each round up by half a cent add up to the total again', () => {
@@ -25,5 +25,18 @@ describe('apportion', () => {
     // three units apart with two parts: rounded only
     expect(apportion([1, 1], 5, 0)).toEqual([1, 1])
     expect(apportion([], 0, 2)).toEqual([])
+  })
+})
+
+describe('millionths', () => {
+  it('reads amounts exactly, from their decimal text, at any size the store takes', () => {
+    expect(millionths(999999999999.99) - millionths(999999999999.98)).toBe(10_000n)
+    expect(millionths('30.51')).toBe(30_510_000n)
+    expect(millionths(-15.25)).toBe(-15_250_000n)
+    expect(millionths('2.0000015')).toBe(2_000_002n)
+    expect(millionths(1e-7)).toBe(0n)
+    expect(fromMillionths(10_000n)).toBe('0.01')
+    expect(fromMillionths(-2_500_000n)).toBe('-2.5')
+    expect(fromMillionths(7_000_000n)).toBe('7')
   })
 })

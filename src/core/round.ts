@@ -55,3 +55,26 @@ export function minorDigits(code: string | null | undefined): number {
     return 2
   }
 }
+
+/**
+ * An amount in millionths, exactly: from the shortest decimal that reads back as the number (what
+ * the client sent, to 15 digits) or the store's DECIMAL text, not from amount × 1e6 in doubles
+ * (999999999999.99 × 1e6 is off by up to 64 millionths there).
+ */
+export function millionths(v: unknown): bigint {
+  const text = typeof v === 'number' ? String(v) : String(v ?? 0).trim()
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text)
+  if (!m) return BigInt(Math.round(Number(text) * 1e6))
+  const frac = (m[3] ?? '').padEnd(7, '0')
+  // to the millionth, half away from zero
+  const whole = BigInt(`${m[2] || '0'}${frac.slice(0, 6)}`) + (frac[6]! >= '5' ? 1n : 0n)
+  return m[1] === '-' ? -whole : whole
+}
+
+/** A number of millionths as the shortest decimal text (10000n: "0.01"). */
+export function fromMillionths(n: bigint): string {
+  const sign = n < 0n ? '-' : ''
+  const a = n < 0n ? -n : n
+  const frac = (a % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '')
+  return `${sign}${a / 1_000_000n}${frac ? `.${frac}` : ''}`
+}

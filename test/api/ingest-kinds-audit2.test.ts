@@ -351,6 +351,26 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     })
   })
 
+  it('counts what is left of an order in millionths, exactly, at any size', async () => {
+    // in doubles 999999999999.99 less 999999999999.98 left 0.010009765625: 0.010001 passed
+    const at = '2025-02-06T10:00:00Z'
+    const big = orderEvent('c8', 'o-big', 999999999999.99, at, 'big-1')
+    expect((await h.call('POST', '/v1/events', { body: big })).status).toBe(200)
+    const refund = (total: number, id: string) =>
+      track('c8', 'Order Refunded', { order_id: 'o-big', total }, id, '2025-02-07T10:00:00Z')
+    expect(
+      (await h.call('POST', '/v1/events', { body: refund(999999999999.98, 'big-r1') })).status,
+    ).toBe(200)
+    const over = await h.call('POST', '/v1/events', { body: refund(0.010001, 'big-r2') })
+    expect(over.status).toBe(422)
+    expect(over.json.error.message).toMatch(
+      /a refund of 0\.010001 is more than the 0\.01 left of order o-big/,
+    )
+    expect(over.json.error.details.left).toBe(0.01)
+    expect((await h.call('POST', '/v1/events', { body: refund(0.01, 'big-r3') })).status).toBe(200)
+    expect(await count(h, "SELECT count(*) FROM events WHERE event_id = 'big-r2'")).toBe(0)
+  })
+
   it('refuses an unknown IANA time zone with a 400 naming the path', async () => {
     const identify = (id: string, timezone: string) => ({
       type: 'identify',

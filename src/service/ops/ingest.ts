@@ -12,6 +12,7 @@ import {
   detailNamingTakers,
 } from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
+import { fromMillionths, millionths } from '../../core/round.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { customerRecords } from '../../data/queries/api-customer-record.ts'
@@ -918,20 +919,22 @@ async function applyGroup(
   const refundIds = [
     ...new Set(applied.flatMap((e) => (e.refund?.orderId ? [e.refund.orderId] : []))),
   ]
-  const ledger = new Map<string, { paid: number; refunded: number }>()
+  // in millionths, as the store sums money: in doubles an order of 999999999999.99 less a refund
+  // of 999999999999.98 left 0.010009765625, and a further refund of 0.010001 passed
+  const ledger = new Map<string, { paid: bigint; refunded: bigint }>()
   const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
   if (refundIds.length > 0) {
     for (const r of await tx.query(refundOrders(tx.dialect, refundIds))) {
       ledger.set(ledgerKey(String(r.customer_id), String(r.order_id)), {
-        paid: Number(r.paid),
-        refunded: Number(r.refunded),
+        paid: millionths(r.paid),
+        refunded: millionths(r.refunded),
       })
     }
     // a file's corrected order is paid what the file says: its refunds count against that, as a
     // direct import's do (the order row is replaced after the loop, in correctOrders)
     for (const [orderId, e] of corrected) {
       const l = ledger.get(ledgerKey(e.customerId, orderId))
-      if (l) l.paid = e.order!.amount
+      if (l) l.paid = millionths(e.order!.amount)
     }
   }
   // per customer and call (a request, or a batch, group commit put in this group): the profile
@@ -969,8 +972,8 @@ async function applyGroup(
     }
     if (applyOrder && e.order) {
       const k = ledgerKey(e.customerId, e.order.orderId)
-      const l = ledger.get(k) ?? { paid: 0, refunded: 0 }
-      ledger.set(k, { ...l, paid: l.paid + e.order.amount })
+      const l = ledger.get(k) ?? { paid: 0n, refunded: 0n }
+      ledger.set(k, { ...l, paid: l.paid + millionths(e.order.amount) })
     }
     if (applyOrder && e.refund) {
       // a refund pays back part of an order of this customer: not of an order nobody placed,
@@ -984,14 +987,15 @@ async function applyGroup(
           { eventId: e.eventId, orderId },
         )
       }
-      const left = l ? l.paid - l.refunded : Number.POSITIVE_INFINITY
-      if (l && Math.abs(amount) > left + 1e-9) {
+      const back = millionths(Math.abs(amount))
+      if (l && back > l.paid - l.refunded) {
+        const left = fromMillionths(l.paid - l.refunded)
         throw new DataError(
           `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
-          { eventId: e.eventId, orderId, left },
+          { eventId: e.eventId, orderId, left: Number(left) },
         )
       }
-      if (l) l.refunded += Math.abs(amount)
+      if (l) l.refunded += back
     }
     const times = answered.get(e.customerId) ?? {
       npsAt: Number.NEGATIVE_INFINITY,
