@@ -369,6 +369,10 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     expect(over.json.error.details.left).toBe(0.01)
     expect((await h.call('POST', '/v1/events', { body: refund(0.01, 'big-r3') })).status).toBe(200)
     expect(await count(h, "SELECT count(*) FROM events WHERE event_id = 'big-r2'")).toBe(0)
+    // and the live profile's revenue is the exact sum (it read 1.60001 here)
+    const small = orderEvent('c8', 'o-small', 1.6, at, 'big-s')
+    expect((await h.call('POST', '/v1/events', { body: small })).status).toBe(200)
+    expect((await h.call('GET', '/v1/customers/c8')).json.revenue).toBe(1.6)
   })
 
   it('refuses an unknown IANA time zone with a 400 naming the path', async () => {

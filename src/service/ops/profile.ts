@@ -8,7 +8,7 @@ import * as nbd from '../../core/models/nbd.ts'
 import type { OpsProfile } from '../../core/ops/playbooks.ts'
 import { type MeasureCuts, scoreFromCuts } from '../../core/rfm-cuts.ts'
 import { assignSegment } from '../../core/rfm-segments.ts'
-import { minorDigits, roundHalfAway } from '../../core/round.ts'
+import { fromMillionths, millionths, minorDigits, roundHalfAway } from '../../core/round.ts'
 import type { ValueConfig } from '../../core/value/config.ts'
 import { classifyLoyalty } from '../../core/value/loyalty-type.ts'
 import { buildReasons, type Reason, reasonRuleOptions } from '../../core/value/reasons.ts'
@@ -180,11 +180,13 @@ export function emptyProfile(customerId: string, nowMs: number): Profile {
 }
 
 /**
- * a + b to the millionth, as the store sums money (DECIMAL(18,6)): a running sum of doubles drifts
- * (1662.3599999999997), and its rounding in the reasons with it.
+ * a + b to the millionth, exactly, as the store sums money (DECIMAL(18,6)): a running sum of
+ * doubles drifts (1662.3599999999997), and its rounding in the reasons with it; rounded after
+ * the sum it was still off where amounts are large (999999999999.99 − 999999999999.98 + 1.60
+ * read 1.610010).
  */
 export function addMoney(a: number, b: number): number {
-  return Math.round((a + b) * 1e6) / 1e6
+  return Number(fromMillionths(millionths(a) + millionths(b)))
 }
 
 /**
