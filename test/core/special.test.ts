@@ -41,6 +41,13 @@ describe('special functions against mpmath', () => {
   it('throws a typed error instead of NaN', () => {
     expect(() => logHyp2f1(1, 2, 3, 1.5)).toThrow(SpecialFunctionError)
     expect(() => logHyp2f1(Number.NaN, 2, 3, 0.5)).toThrow(SpecialFunctionError)
+    expect(() => hyp2f1(1, 2, 3, 1.5)).toThrow(SpecialFunctionError)
+  })
+  it('hyp2f1 at z = 1 by Gauss where the series converges (mpmath), a typed error where not', () => {
+    close(hyp2f1(0.5, 1.5, 3.5, 1), 1.47262155637022, 1e-14)
+    close(hyp2f1(-2.3, 0.7, -0.5, 1), -0.746430715401148, 1e-14)
+    close(hyp2f1(-2, 3, 5, 1), 0.2, 1e-14)
+    expect(() => hyp2f1(-0.3, 0.2, -2.5, 1)).toThrow(SpecialFunctionError)
   })
 })
 
