@@ -582,19 +582,19 @@ function needRows(t: { readonly file: string; readonly rows: number }): void {
  * weight 0 stands for nobody, and was dropped without a word).
  */
 const isWeight = (v: number): boolean => Number.isSafeInteger(v) && v > 0
-const weightReason = (v: number): string =>
+const weightReason = (v: number): string => countWhy(v, `must be a whole number > 0 (got ${v})`)
+
+/**
+ * Why a count `v` is refused: empty, past 2^53 - 1 (no count in doubles: 1e300 passed as a whole
+ * number, and the fit ran 600 evaluations into a flat likelihood before it said anything), else
+ * `otherwise`.
+ */
+const countWhy = (v: number, otherwise: string): string =>
   Number.isNaN(v)
     ? 'empty value'
     : v > Number.MAX_SAFE_INTEGER && v < Infinity
-      ? tooMany(v)
-      : `must be a whole number > 0 (got ${v})`
-
-/**
- * A count past 2^53 - 1 is no count in doubles (1e300 passed as a whole number, and the fit ran
- * 600 evaluations into a flat likelihood before it said anything).
- */
-const tooMany = (v: number): string =>
-  `must be a count of at most ${Number.MAX_SAFE_INTEGER}, the largest whole number held exactly (got ${v})`
+      ? `must be a count of at most ${Number.MAX_SAFE_INTEGER}, the largest whole number held exactly (got ${v})`
+      : otherwise
 
 function missing(file: string, header: readonly string[], role: FitRole, why: string): ImportError {
   return new ImportError(`${file}: missing column for ${role}`, [
@@ -787,11 +787,7 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
       name('x')!,
       (v) => nonNeg(v) && v <= Number.MAX_SAFE_INTEGER && (!whole || v % 1 === 0),
       (v) =>
-        v > Number.MAX_SAFE_INTEGER && v < Infinity
-          ? tooMany(v)
-          : Number.isNaN(v) || !whole
-            ? why(v)
-            : `must be a whole number >= 0 (got ${v})`,
+        countWhy(v, whole ? `must be a whole number >= 0 (got ${v})` : `must be >= 0 (got ${v})`),
       found,
     )
     if (tx && T) {
@@ -1027,12 +1023,7 @@ function fitBgbbFile(path: string, t0: number): FitReport {
   }
   const c = (r: FitRole) => t.columns[findRole(t.header, r)!]!
   const whole = (v: number) => Number.isSafeInteger(v) && v >= 0
-  const why = (v: number) =>
-    Number.isNaN(v)
-      ? 'empty value'
-      : v > Number.MAX_SAFE_INTEGER && v < Infinity
-        ? tooMany(v)
-        : `must be a whole number >= 0 (got ${v})`
+  const why = (v: number) => countWhy(v, `must be a whole number >= 0 (got ${v})`)
   for (const r of ['x', 'tx', 'n'] as FitRole[]) checkColumn(t, findRole(t.header, r)!, whole, why)
   const w = findRole(t.header, 'weight') ? c('weight') : undefined
   if (w) checkColumn(t, findRole(t.header, 'weight')!, isWeight, weightReason)
