@@ -836,7 +836,14 @@ describe.each(STORES)('API on $name', (kind) => {
         expect((await h.call('GET', '/v1/customers/t0')).json.reasons[0].text).toMatch(
           /^kept in Platinum for 10 more days/,
         )
-        h.clock.now = now + 31 * DAY
+        // days are calendar days (UTC), as analyze counts them: 2025-04-02 01:00 is day 30 (the
+        // last), 2025-04-03 00:30 day 31, though only 30.5 days after the first refit's 12:00
+        h.clock.now = now + 29 * DAY + 13 * 3600_000
+        await refit()
+        expect((await h.call('GET', '/v1/customers/t0')).json.reasons[0].text).toMatch(
+          /^kept in Platinum for the last day/,
+        )
+        h.clock.now = now + 30 * DAY + 12.5 * 3600_000
         await refit()
         expect((await h.call('GET', '/v1/customers/t0')).json.tier.name).not.toBe('Platinum')
         const actions = (await h.call('GET', '/v1/actions?playbook=tier-down-check-in')).json

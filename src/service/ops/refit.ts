@@ -259,11 +259,12 @@ export async function refit(
           const grace = store.value.tiers.grace
           const sinceMs = same ? (tsMs(g.below_since) ?? now) : now
           const runs = (same ? Number(g.runs_below) : 0) + 1
-          // whole days since that refit, as analyze counts them (day 0: 30 left of 30; a refit
-          // minutes later read "29 more days")
+          // calendar days (UTC) since that refit, as analyze counts days between as-of dates: a
+          // refit later the same day is day 0 (30 left of 30), one just past midnight 30 days on
+          // is day 31 (24-hour periods from the refit's instant kept it up to a day longer)
           const left =
             grace.unit === 'days'
-              ? grace.length - Math.floor((now - sinceMs) / DAY_MS)
+              ? grace.length - (Math.floor(now / DAY_MS) - Math.floor(sinceMs / DAY_MS))
               : grace.length - runs
           if (left < 0) return scored
           keep.push([p.customerId, was, sqlTs(sinceMs), runs])
