@@ -86,14 +86,15 @@ describe.each(STORES)('occasions on $name', (kind) => {
         'risk:y1:at-risk-2026-11-10:a0',
       ])
       // placed an hour before the nudges, reported after them: the last order is now Nov 20,
-      // the usual gap 9 2/3 days, the next purchase due Nov 30
+      // the usual gap 9.5 days (purchase days Nov 1, 10 and 20), the next purchase due Nov 29
+      // 12:00
       h.clock.now = Date.parse('2026-11-20T10:00:00Z')
       await order(h, 'y1', 'Y1-3', 300, '2026-11-20T08:00:00Z')
       const report = await tick(h, '2026-12-01T01:00:00Z')
       expect(report.actions).toBe(3)
       expect(await keys(h)).toEqual([
         'due:y1:due-2026-11-19:a0',
-        'due:y1:due-2026-11-30:a0',
+        'due:y1:due-2026-11-29:a0',
         'lapse10:y1:no-order-since-2026-11-10:a0',
         'lapse10:y1:no-order-since-2026-11-20:a0',
         'risk:y1:at-risk-2026-11-10:a0',

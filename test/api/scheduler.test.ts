@@ -166,7 +166,8 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       await h.call('POST', '/v1/events', {
         body: orderEvent('due1', 'due1-again', 20, '2025-06-16T12:00:00Z'),
       })
-      // 3 purchase days, usual gap 33.5 days: due Jul 20 00:00, + 3 days tolerance; no order
+      // 3 purchase days, usual gap 33.5 days: due Jul 19 12:00 (33.5 days after the last
+      // purchase day's 00:00, as the gap counts days), + 3 days tolerance; no order
       // for 35 days on Jul 21 12:00 (and ann-young on Jul 18); vip-ok passes 2 usual gaps
       // (42 days) on Jul 22 12:00
       const at = Date.parse('2025-07-23T12:00:00Z')
@@ -179,7 +180,7 @@ describe.each(STORES)('scheduler on $name', (kind) => {
         'save-best': [1, 1],
       })
       const keys = (await actions(h)).map((a) => a.actionKey)
-      expect(keys).toContain('nudge:due1:due-2025-07-20:a0')
+      expect(keys).toContain('nudge:due1:due-2025-07-19:a0')
       expect(keys).toContain('win-back:due1:no-order-since-2025-06-16:a0')
       expect(keys).toContain('win-back:ann-young:no-order-since-2025-06-13:a0')
       expect(keys).toContain('save-best:vip-ok:at-risk-2025-06-10:a0')
@@ -223,6 +224,52 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect(byPlaybook(res.json).anniv).toEqual([1, 0])
       expect((await actions(h)).filter((a) => /erased_/.test(a.actionKey))).toEqual([])
     })
+  })
+
+  it('puts the next purchase of two customers who bought on the same days due on one day, whatever the hours', async () => {
+    const h = await harness(kind, {
+      now: Date.parse('2025-07-01T12:00:00Z'),
+      ops: {
+        holdout: { defaultShare: 0 },
+        contactBudget: { overall: [{ days: 7, max: 10 }], quietHours: null },
+        playbooks: [
+          {
+            id: 'nudge',
+            department: 'marketing',
+            trigger: { type: 'next_purchase_due', toleranceDays: 3 },
+            actions: [{ type: 'webhook', url: hook, channel: 'email', template: 'running-low' }],
+          },
+        ],
+      },
+    })
+    try {
+      // purchase days May 1 and May 31 for both: a usual gap of 30 days, due Jun 30 (the
+      // instants gave late-b a gap of 29.04 days, due Jun 29 01:30, a day before late-a)
+      const orders: [string, string][] = [
+        ['late-a', '2025-05-01T00:30:00Z'],
+        ['late-a', '2025-05-31T00:30:00Z'],
+        ['late-b', '2025-05-01T23:30:00Z'],
+        ['late-b', '2025-05-31T00:30:00Z'],
+      ]
+      const batch = [
+        identifyEvent('late-a'),
+        identifyEvent('late-b'),
+        ...orders.map(([c, at], i) => orderEvent(c, `${c}-${i}`, 20, at)),
+      ]
+      expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
+      const early = await h.call('POST', '/v1/jobs/tick', {
+        body: { now: '2025-07-02T12:00:00Z' },
+      })
+      expect(early.json.actions).toBe(0)
+      const due = await h.call('POST', '/v1/jobs/tick', { body: { now: '2025-07-03T12:00:00Z' } })
+      expect(due.json.actions).toBe(2)
+      expect((await actions(h)).map((a) => a.actionKey).sort()).toEqual([
+        'nudge:late-a:due-2025-06-30:a0',
+        'nudge:late-b:due-2025-06-30:a0',
+      ])
+    } finally {
+      await h.close()
+    }
   })
 
   describe('deferred actions and the contact budget', () => {

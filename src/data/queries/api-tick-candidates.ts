@@ -40,10 +40,18 @@ export interface TickCandidatesArgs {
 
 const DAY_SEC = 86_400
 const epoch = (col: string): string => `CAST(EXTRACT(EPOCH FROM ${col}) AS DOUBLE PRECISION)`
-// Mean days between purchase days, in seconds, as core opsProfile computes the usual gap.
-const GAP = `((${epoch('p.last_order_at')} - ${epoch('p.first_order_at')}) / (p.purchase_days - 1))`
-const HAS_GAP =
-  'p.purchase_days >= 2 AND p.first_order_at IS NOT NULL AND p.last_order_at > p.first_order_at'
+// The day number of a purchase day: the day it was placed on, else (profiles stored before the
+// days were kept) the UTC day of its instant, as service/ops/profile.ts firstDay/lastDay.
+const dayNo = (day: string, at: string): string =>
+  `COALESCE(CAST(${day} - DATE '1970-01-01' AS DOUBLE PRECISION), FLOOR(${epoch(at)} / ${DAY_SEC}))`
+const FIRST_DAY = dayNo('p.first_order_day', 'p.first_order_at')
+const LAST_DAY = dayNo('p.last_order_day', 'p.last_order_at')
+// Mean days between purchase days, in seconds, as usualGapDays (service/ops/profile.ts) counts
+// them; the next purchase is due that long after the last purchase day's 00:00 UTC.
+const GAP = `((${LAST_DAY} - ${FIRST_DAY}) * ${DAY_SEC} / (p.purchase_days - 1))`
+const DUE = `(${LAST_DAY} * ${DAY_SEC} + ${GAP})`
+const HAS_GAP = `p.purchase_days >= 2 AND p.first_order_at IS NOT NULL AND p.last_order_at IS NOT NULL
+  AND ${LAST_DAY} > ${FIRST_DAY}`
 
 function ints(xs: readonly number[]): string {
   const v = xs.filter((x) => Number.isInteger(x))
@@ -53,7 +61,7 @@ function ints(xs: readonly number[]): string {
 /**
  * One page of candidates' profile rows, by customer id ascending.
  *
- * - next_purchase_due: last order + usual gap + tolerance in (since, now].
+ * - next_purchase_due: last purchase day + usual gap + tolerance in (since, now].
  * - anniversary: the first purchase's month and day among `monthDays` and over 300 days ago
  *   (the core checks the year count and the window exactly).
  * - best_at_risk: a watched tier and P(alive) below the threshold, or no order for more than
@@ -87,10 +95,9 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
   let where: string
   switch (t.type) {
     case 'next_purchase_due': {
-      const moment = `(${epoch('p.last_order_at')} + ${GAP} + ${t.toleranceDays * DAY_SEC})`
-      const due = `(${epoch('p.last_order_at')} + ${GAP})`
+      const moment = `(${DUE} + ${t.toleranceDays * DAY_SEC})`
       where = `${HAS_GAP} AND ${moment} <= ${now} AND ${moment} > ${since()}
-  AND ${done(period('due', due))}`
+  AND ${done(period('due', DUE))}`
       break
     }
     case 'anniversary': {

@@ -327,6 +327,18 @@ const lastDay = (p: Profile): number =>
   p.lastOrderDay !== null ? dayNumber(p.lastOrderDay) : utcDay(p.lastOrderMs as number)
 
 /**
+ * Mean days between purchase days, (last − first purchase day) / x, as analyze's usual_gap_days
+ * counts them: two customers who bought on the same days have one gap whatever the hours (the
+ * orders' instants put one's next purchase due a day before the other's). Null without a repeat
+ * purchase day.
+ */
+export function usualGapDays(p: Profile): number | null {
+  const x = p.purchaseDays - 1
+  if (x <= 0 || p.firstOrderMs === null || p.lastOrderMs === null) return null
+  return (lastDay(p) - firstDay(p)) / x
+}
+
+/**
  * Whole days from the last purchase day (the day it was placed on) to the UTC day of `nowMs`, as
  * the analysis' days_since_last; NaN without an order.
  */
@@ -410,10 +422,7 @@ export function scoreProfile(
   }
   const valuePct =
     value === null || !model ? Number.NaN : percentileOf(value, model.valuePercentiles)
-  const usualGap =
-    h && h.x > 0 && p.firstOrderMs !== null && p.lastOrderMs !== null
-      ? (p.lastOrderMs - p.firstOrderMs) / DAY_MS / h.x
-      : Number.NaN
+  const usualGap = h ? (usualGapDays(p) ?? Number.NaN) : Number.NaN
   let loyaltyType: string | null = null
   let loyalty: ReturnType<typeof classifyLoyalty> | null = null
   if (h && !unpriced) {
@@ -498,7 +507,8 @@ export function scoreProfile(
                     // purchase days, as the usual gap counts them (orders on one day are one)
                     orders: p.purchaseDays,
                     usualGapDays: usualGap,
-                    tenureDays: (nowMs - p.firstOrderMs) / DAY_MS,
+                    // whole days from the first purchase day, as analyze's tenure_days
+                    tenureDays: Math.max(0, utcDay(nowMs) - firstDay(p)),
                     daysSinceLast: daysSince,
                   },
                 }
@@ -535,11 +545,7 @@ export function encodeBoundaries(b: Float64Array): ScoringModel['boundaries'] {
 
 /** The view of a profile the playbook triggers need. */
 export function opsProfile(p: Profile): OpsProfile {
-  const x = p.purchaseDays - 1
-  const gap =
-    x > 0 && p.firstOrderMs !== null && p.lastOrderMs !== null
-      ? (p.lastOrderMs - p.firstOrderMs) / DAY_MS / x
-      : null
+  const gap = usualGapDays(p)
   return {
     customerId: p.customerId,
     orderCount: p.ordersCount,
@@ -547,8 +553,9 @@ export function opsProfile(p: Profile): OpsProfile {
     firstOrderMs: p.firstOrderMs,
     lastOrderMs: p.lastOrderMs,
     usualGapDays: gap,
-    expectedNextPurchaseMs:
-      gap !== null && p.lastOrderMs !== null ? p.lastOrderMs + gap * DAY_MS : null,
+    // the usual gap after the last purchase day's start (00:00 UTC of that date), as the tick's
+    // candidate query computes it (api-tick-candidates.ts)
+    expectedNextPurchaseMs: gap !== null ? (lastDay(p) + gap) * DAY_MS : null,
     pAlive: p.pAlive,
     tier: p.tier,
   }
