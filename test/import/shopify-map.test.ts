@@ -59,3 +59,31 @@ describe('a Shopify orders export with --map', () => {
     expect(rows.find((r) => r.order_id === '#1001')?.amount).toBe(63.32)
   })
 })
+
+describe('a Shopify orders export or a bare order id imported as order lines', () => {
+  test('is refused before anything is stored: the lines read as orders stay as they were', async () => {
+    const dir = tempDir('loyals-shopify-lines-')
+    const engine = await openWorkspace(':memory:')
+    try {
+      await importFile(engine, EXPORT, { kind: 'orders', now: NOW })
+      const lines = () =>
+        engine.query<Record<string, unknown>>(
+          `SELECT order_id, product_id, product_name, quantity, amount FROM order_lines ORDER BY ALL`,
+        )
+      const before = await lines()
+      expect(before.length).toBeGreaterThan(0)
+      expect(before.every((l) => l.product_name !== null && l.quantity !== null)).toBe(true)
+      // read as order lines, every line was stored empty and replaced the good ones
+      await expect(importFile(engine, EXPORT, { kind: 'order-lines', now: NOW })).rejects.toThrow(
+        /looks like a Shopify orders export .*--kind orders.*nothing was imported/,
+      )
+      const bare = write(dir, 'bare.csv', 'Name,Note\n#1001,gift\n')
+      await expect(importFile(engine, bare, { kind: 'order-lines', now: NOW })).rejects.toThrow(
+        /bare\.csv: no column holds a line's product .*found: Name, Note.*--map product_name=/,
+      )
+      expect(await lines()).toEqual(before)
+    } finally {
+      await engine.close()
+    }
+  })
+})

@@ -704,6 +704,13 @@ export function resolveColumns(
   }
   // an amount the user names is the order's: the rows are then orders, not line items
   const detected = detectLayout(headers, kind)
+  // read as order lines, Shopify's columns (Lineitem name, quantity, price) are no line field's
+  // names: every line was stored empty and replaced the order's stored lines
+  if (kind === 'order-lines' && detected === 'shopify-orders') {
+    throw new ImportError(
+      `${file}: This looks like a Shopify orders export (one row per line item): import it with --kind orders, which stores its line items as the orders' lines (names, quantities and prices); nothing was imported.`,
+    )
+  }
   const layout = detected === 'line-items' && map.amount !== undefined ? 'plain' : detected
   const lineItems = layout === 'line-items'
   const specs = lineItems ? FIELDS.orders.filter((s) => s.field !== 'amount') : FIELDS[kind]
@@ -839,6 +846,12 @@ export function resolveColumns(
     if (has('customer_id') && has('ordered_at')) {
       throw new ImportError(
         `${file}: This looks like orders (one row per order: a customer and an order date, no product), not order lines: import it with --kind orders.`,
+      )
+    }
+    // an order id alone: every line would be stored empty, replacing the order's stored lines
+    if (columns.amount === undefined) {
+      throw new ImportError(
+        `${file}: no column holds a line's product (product_id, product_name), category, quantity or amount (found: ${headers.join(', ')}). Name one with --map, e.g. --map product_name=<Column>; nothing was imported.`,
       )
     }
   }
