@@ -272,6 +272,58 @@ describe.each(STORES)('scheduler on $name', (kind) => {
     }
   })
 
+  it.each([
+    ['marketing listed first', false],
+    ['recognition listed first', true],
+  ])(
+    'gives the last free slot of a tick by department, whatever the order of the configuration (%s)',
+    async (_, reversed) => {
+      const playbooks = [
+        {
+          id: 'miss-you',
+          department: 'marketing' as const,
+          trigger: { type: 'no_order_for' as const, days: 60 },
+          actions: [
+            { type: 'webhook' as const, url: hook, channel: 'email', template: 'miss-you' },
+          ],
+        },
+        {
+          id: 'anniv',
+          department: 'recognition' as const,
+          trigger: { type: 'anniversary' as const, windowDays: 7 },
+          actions: [{ type: 'webhook' as const, url: hook, channel: 'email', template: 'anniv' }],
+        },
+      ]
+      const h = await harness(kind, {
+        now: Date.parse('2025-06-15T12:00:00Z'),
+        ops: {
+          holdout: { defaultShare: 0 },
+          contactBudget: { overall: [{ days: 7, max: 1 }], quietHours: null },
+          playbooks: reversed ? playbooks.reverse() : playbooks,
+        },
+      })
+      try {
+        // first order a year ago on Jun 13 (anniversary in the window), last Apr 12: 60 days
+        // without an order on Jun 11; one slot in the week for both occasions
+        const batch = [
+          identifyEvent('a1'),
+          orderEvent('a1', 'a1-1', 60, '2024-06-13T10:00:00Z'),
+          orderEvent('a1', 'a1-2', 60, '2025-04-12T10:00:00Z'),
+        ]
+        expect((await h.call('POST', '/v1/events/batch', { body: { batch } })).status).toBe(200)
+        const res = await h.call('POST', '/v1/jobs/tick', { body: { now: '2025-06-15T12:00:00Z' } })
+        expect(byPlaybook(res.json)).toEqual({ anniv: [1, 1], 'miss-you': [1, 1] })
+        const log = await actions(h)
+        const of = (id: string) => log.find((a) => a.playbookId === id)
+        expect(of('anniv')).toMatchObject({ status: 'queued' })
+        expect(of('miss-you')).toMatchObject({ status: 'suppressed', reason: 'lower_priority' })
+        expect(of('miss-you').detail).toMatch(/anniv/)
+      } finally {
+        await h.close()
+      }
+    },
+  )
+
   describe('deferred actions and the contact budget', () => {
     let h: Harness
     const sent: { key: string; template: unknown }[] = []

@@ -17,7 +17,7 @@ import {
   planCandidates,
   writePlan,
 } from './ingest.ts'
-import { DAY_MS } from './profile.ts'
+import { DAY_MS, type Profile } from './profile.ts'
 import { type OpsStore, rowProfile } from './store.ts'
 
 /** Trigger types the tick evaluates (the others fire on events). */
@@ -143,6 +143,14 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
   let actions = 0
   let queued = 0
   const event: OpsEvent = { type: 'tick', id: null, atMs: nowMs }
+  // First who each time playbook finds due; then each customer's occasions of this tick decided
+  // together in one budget pass, so that the departments' order decides who gets a last free slot
+  // (decided playbook by playbook, the one listed first in the configuration took it: a marketing
+  // nudge suppressed an anniversary as over the cap, where docs/operations.md ranks recognition
+  // above marketing).
+  const found = new Map<string, Playbook[]>()
+  const profiles = new Map<string, Profile>()
+  const entries = new Map<string, (typeof report)[number]>()
   for (const p of store.ops.playbooks) {
     if (!p.enabled) continue
     const trigger = sqlTrigger(p, nowMs, store.tierNames)
@@ -150,14 +158,10 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
     const lookbackDays = Math.max(p.staleAfterDays, 1)
     const entry = { playbookId: p.id, trigger: p.trigger.type, candidates: 0, actions: 0 }
     report.push(entry)
-    // Only this playbook is evaluated for its candidates: another time playbook's occasion for
-    // the same customer is found by that playbook's own query.
-    const scoped: OpsStore = Object.create(store, {
-      ops: { value: { ...store.ops, playbooks: [p] } },
-    })
+    entries.set(p.id, entry)
     let afterId: string | null = null
     for (;;) {
-      // one candidate query per 20 chunks: each is a scan of the profiles, so few and large
+      // one candidate query per 20 pages: each is a scan of the profiles, so few and large
       const rows = await store.use((e) =>
         e.query(
           tickCandidates(e.dialect, {
@@ -171,37 +175,51 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
         ),
       )
       if (rows.length === 0) break
-      // the rows are the profiles: no second read; a profile that an event changed since is
-      // newer in the write-through cache
-      const fromRows = new Map(rows.map((r) => [String(r.customer_id), rowProfile(r)]))
-      const page = [...fromRows.keys()]
-      afterId = page[page.length - 1]!
-      entry.candidates += page.length
-      for (let k = 0; k < page.length; k += pageSize) {
-        const ids = page.slice(k, k + pageSize)
-        const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
-        await store.use((e) =>
-          e.transaction(async (tx) => {
-            const { fired, logs } = await loadContacts(store, tx, ids, sendMs)
-            for (const id of ids) {
-              const cached = store.profiles.get(id)
-              const profile = cached === undefined ? fromRows.get(id) : cached
-              if (!profile) continue
-              // before = after: only time triggers can fire, never a first order or a milestone
-              const planned = planCandidates(scoped, event, null, profile, profile, nowMs, fired)
-              const log = logs.get(id) ?? []
-              const early = planned.map((c) => sentAt(c, sendMs))
-              budgetCandidates(scoped, early, profile, sendMs, log, plan)
-            }
-            await writePlan(tx, plan)
-          }),
-        )
-        entry.actions += plan.actions.length
-        actions += plan.actions.length
-        queued += plan.queued
+      for (const r of rows) {
+        const id = String(r.customer_id)
+        // the rows are the profiles: no second read
+        if (!profiles.has(id)) profiles.set(id, rowProfile(r))
+        const list = found.get(id)
+        if (list) list.push(p)
+        else found.set(id, [p])
       }
+      afterId = String(rows[rows.length - 1]!.customer_id)
+      entry.candidates += rows.length
       if (rows.length < pageSize * 20) break
     }
+  }
+  const ids = [...found.keys()]
+  for (let k = 0; k < ids.length; k += pageSize) {
+    const chunk = ids.slice(k, k + pageSize)
+    const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
+    await store.use((e) =>
+      e.transaction(async (tx) => {
+        const { fired, logs } = await loadContacts(store, tx, chunk, sendMs)
+        for (const id of chunk) {
+          // a profile that an event changed since is newer in the write-through cache
+          const cached = store.profiles.get(id)
+          const profile = cached === undefined ? profiles.get(id) : cached
+          if (!profile) continue
+          // Only the playbooks whose query found this customer are evaluated: another's
+          // occasion may be past its lookback, which the query applies and the core does not.
+          const scoped: OpsStore = Object.create(store, {
+            ops: { value: { ...store.ops, playbooks: found.get(id) ?? [] } },
+          })
+          // before = after: only time triggers can fire, never a first order or a milestone
+          const planned = planCandidates(scoped, event, null, profile, profile, nowMs, fired)
+          const log = logs.get(id) ?? []
+          const early = planned.map((c) => sentAt(c, sendMs))
+          budgetCandidates(scoped, early, profile, sendMs, log, plan)
+        }
+        await writePlan(tx, plan)
+      }),
+    )
+    for (const row of plan.actions) {
+      const entry = entries.get(String(row[1]))
+      if (entry) entry.actions++
+    }
+    actions += plan.actions.length
+    queued += plan.queued
   }
   const released = await releaseDeferred(store, sendMs, 100_000)
   return {
