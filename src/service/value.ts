@@ -132,6 +132,8 @@ interface Engagement {
   readonly percentile: Float64Array
   /** Percent of customers scoring at or above each one (NaN for no engagement). */
   readonly topShare: Float64Array
+  /** Percent of customers with any engagement (a score above 0). */
+  readonly engagedShare: number
 }
 
 const DAY_MS = 86_400_000
@@ -539,6 +541,7 @@ export async function buildValue(
         ? {
             percentile: engagement.percentile[i] as number,
             topShare: engagement.topShare[i] as number,
+            engagedShare: engagement.engagedShare,
             reviews: reviews[i] as number,
           }
         : undefined,
@@ -745,7 +748,9 @@ function engagementOf(f: Facts, n: number): Engagement {
     // between runs, leave the percentiles reproducible
     score[i] = Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0
   }
-  return { score, ...rankShares(score) }
+  let engaged = 0
+  for (let i = 0; i < n; i++) if ((score[i] as number) > 0) engaged++
+  return { score, ...rankShares(score), engagedShare: n > 0 ? (100 * engaged) / n : 0 }
 }
 
 interface SummaryInputs {

@@ -284,14 +284,21 @@ describe.each(STORES)('scheduler on $name', (kind) => {
           department: 'marketing' as const,
           trigger: { type: 'no_order_for' as const, days: 60 },
           actions: [
-            { type: 'webhook' as const, url: hook, channel: 'email', template: 'miss-you' },
+            {
+              type: 'webhook' as const,
+              url: hook,
+              channel: 'email' as const,
+              template: 'miss-you',
+            },
           ],
         },
         {
           id: 'anniv',
           department: 'recognition' as const,
           trigger: { type: 'anniversary' as const, windowDays: 7 },
-          actions: [{ type: 'webhook' as const, url: hook, channel: 'email', template: 'anniv' }],
+          actions: [
+            { type: 'webhook' as const, url: hook, channel: 'email' as const, template: 'anniv' },
+          ],
         },
       ]
       const h = await harness(kind, {

@@ -206,7 +206,7 @@ describe('a threshold tier just under the line above', () => {
 })
 
 describe('a disengaged limited loyal', () => {
-  const text = (engagement?: { percentile: number }) =>
+  const text = (engagement?: { percentile: number; engagedShare?: number }) =>
     buildReasons(
       { loyalty: { type: 'limited_loyal', rule: 'disengaged' }, ...(engagement && { engagement }) },
       { currency },
@@ -218,6 +218,15 @@ describe('a disengaged limited loyal', () => {
     )
     expect(text()).toBe(
       'limited loyal: buys again but engages little, with no referral, review or promoter answer',
+    )
+  })
+  test('without any engagement is not said to engage less than 100 % of customers', () => {
+    // percentile 0 by rule; 2 of 3 customers without events, 1 with: one third engage
+    expect(text({ percentile: 0, engagedShare: 100 / 3 })).toBe(
+      'limited loyal: buys again but has no engagement on record, where 33 % of customers have some, with no referral, review or promoter answer',
+    )
+    expect(text({ percentile: 0 })).toBe(
+      'limited loyal: buys again but has no engagement on record, with no referral, review or promoter answer',
     )
   })
 })

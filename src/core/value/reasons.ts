@@ -122,6 +122,11 @@ export interface ReasonFacts {
      * the texts fall back on the percentile, which counts ties as below.
      */
     readonly topShare?: number
+    /**
+     * Percent of customers with any engagement (a score above 0): the share more engaged than a
+     * customer without any, whose percentile is 0 by rule (100 - 0 would say "than 100 %").
+     */
+    readonly engagedShare?: number
     readonly reviews?: number
   }
   readonly nps?: number
@@ -485,11 +490,18 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
       // the rule is a low engagement percentile, not none: one email open in a quarter is some.
       // The percentile counts ties as at or below, so 100 - it is the share strictly above (rounded
       // down: no more than are).
+      // A customer without any engagement is at percentile 0 by rule, not above nobody: the
+      // share more engaged is then the share with any.
       const p = f.engagement?.percentile
+      const some = f.engagement?.engagedShare
       const low =
         p === undefined || !Number.isFinite(p)
           ? 'engages little'
-          : `is less engaged than ${pct(Math.floor(100 - p))} of customers`
+          : p > 0
+            ? `is less engaged than ${pct(Math.floor(100 - p))} of customers`
+            : some !== undefined && Number.isFinite(some)
+              ? `has no engagement on record, where ${pct(Math.floor(some))} of customers have some`
+              : 'has no engagement on record'
       return `${name}: buys again but ${low}, with no referral, review or promoter answer`
     }
     case 'repeat_transactional':
