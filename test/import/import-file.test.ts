@@ -276,6 +276,38 @@ describe('keys, duplicates and refunds', () => {
     expect(readFileSync(`${g}.rejects.csv`, 'utf8')).not.toContain('different content')
   })
 
+  test('with --skip-bad-rows the refunds of an order whose own row is bad are left out with it', async () => {
+    const f = write(
+      dir,
+      'orphan.csv',
+      'order_id,customer_id,ordered_at,amount\n1,A,2024-01-01,100\n2,A,2024-01-05,5O.00\n2,A,2024-01-06,-50\n3,A,2024-01-09,40\n3,A,2024-01-10,-10\n',
+    )
+    const r = await orders(f, { skipBadRows: true })
+    expect(r.rowsStored).toBe(3)
+    // revenue 100 + 40 - 10: the refund of the rejected order 2 took back 50 the store never had
+    expect(await one<{ s: number }>('SELECT sum(amount) AS s FROM orders')).toEqual({ s: 130 })
+    const rejects = readFileSync(`${f}.rejects.csv`, 'utf8')
+    expect(rejects).toContain("cannot read '5O.00' as an amount")
+    expect(rejects).toContain('a refund of order 2, whose own row (line 3) is rejected')
+    // the order imported later, fixed, takes its refund from a file of its own as usual
+    const fixed = write(
+      dir,
+      'orphan-fixed.csv',
+      'order_id,customer_id,ordered_at,amount\n2,A,2024-01-05,50.00\n2,A,2024-01-06,-50\n',
+    )
+    await orders(fixed)
+    expect(await one<{ s: number }>('SELECT sum(amount) AS s FROM orders')).toEqual({ s: 130 })
+    // a refund whose order is stored already stays, though this file's copy of the order is bad
+    const again = write(
+      dir,
+      'orphan-again.csv',
+      'order_id,customer_id,ordered_at,amount\n1,A,2024-01-01,1OO\n1,A,2024-02-01,-20\n4,A,2024-02-02,7\n',
+    )
+    const r2 = await orders(again, { skipBadRows: true })
+    expect(r2.rowsStored).toBe(2)
+    expect(await one<{ s: number }>('SELECT sum(amount) AS s FROM orders')).toEqual({ s: 117 })
+  })
+
   test('refunds are stored as negative rows keyed to their order and net against it', async () => {
     const f = write(
       dir,

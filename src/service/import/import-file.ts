@@ -53,6 +53,7 @@ import {
   netAmount,
   ORDER_COLUMNS,
 } from '../../data/queries/import-order-rows.ts'
+import { importOrphanRefunds } from '../../data/queries/import-orphan-refunds.ts'
 import { importPointThousands } from '../../data/queries/import-point-thousands.ts'
 import { importRecord } from '../../data/queries/import-record.ts'
 import {
@@ -1373,6 +1374,24 @@ async function importFileOnce(
           importLineSiblings(engine.dialect, {
             header: name,
             ...(shopify ? { rawOrder: `nullif(trim(${ident(name ?? 'Name')}), '')` } : {}),
+          }),
+        )
+        const bad = badLines
+        badLines = await problemLines()
+        leftOut = badLines - bad
+      } else if (
+        badLines > 0 &&
+        opts.skipBadRows &&
+        kind === 'orders' &&
+        mapping.layout === 'plain' &&
+        mapping.columns.order_id !== undefined
+      ) {
+        // the refunds of an order whose own row is rejected go with it: kept, they took back
+        // revenue the store never had (an order of 50 rejected, its refund of -50 stored)
+        await engine.exec(
+          importOrphanRefunds(engine.dialect, {
+            header: mapping.columns.amount ?? null,
+            stored: await hasOrdersTable(engine),
           }),
         )
         const bad = badLines
