@@ -643,9 +643,14 @@ export async function buildPredictions(
   const hasHoldout = holdoutDays > 0
   stage(`read ${h.x.length} histories`)
   // every model extrapolates a rate seen over the history; far beyond it the figures are guesses
+  // (with nobody's repeat purchase the forecast is zero: nothing is extrapolated)
   let span = 0
-  for (let i = 0; i < h.T.length; i++) span = Math.max(span, h.T[i]!)
-  if (h.T.length > 0 && horizon > EXTRAPOLATION_LIMIT * span) {
+  let repeat = false
+  for (let i = 0; i < h.T.length; i++) {
+    span = Math.max(span, h.T[i]!)
+    if (h.x[i]! > 0) repeat = true
+  }
+  if (repeat && horizon > EXTRAPOLATION_LIMIT * span) {
     const days = Math.round(span * unitDays)
     notes.push({
       level: 'warning',

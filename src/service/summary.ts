@@ -16,6 +16,7 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from '../data/queries/customer-summary.ts'
+import { firstOrderDay } from '../data/queries/first-order-day.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
 import { DataError, UsageError } from '../errors.ts'
@@ -240,6 +241,19 @@ export async function buildCustomerSummary(
   if (customers === 0) {
     // with every order by then refunded in full a later as-of adds no purchase day: say why
     const later = facts?.last_order != null && facts.last_order > asOf
+    if (later && opts.asOf !== undefined) {
+      // an as-of before the data is the user's date, as one in the future is: said with the
+      // first order day, as a usage error
+      const [first] = await engine.query<{ first_order: string | null }>(
+        firstOrderDay(engine.dialect, opts.source ? { source: opts.source } : {}),
+      )
+      if (first?.first_order != null && first.first_order > asOf) {
+        throw new UsageError(
+          `--as-of ${asOf} is before the first order (${first.first_order}; the last is ${facts?.last_order}): nobody had purchased yet. Choose a day from ${first.first_order} on`,
+          { asOf, firstOrder: first.first_order },
+        )
+      }
+    }
     throw new DataError(
       facts?.last_day == null
         ? 'there are no orders in the workspace: import some first'

@@ -370,6 +370,34 @@ describe('command-line usage errors', () => {
     expect(bad.stderr).toBe("error: --seed must be an integer, got 'x'\n")
   })
 
+  it('demo takes the --as-of its advice names; an --as-of before the first order is a usage error naming that day', () => {
+    const dir = tempDir()
+    // without a holdout the demo's reason says to re-run with an earlier --as-of: it works
+    const plain = runCli(['demo', '--json', '--out', join(dir, 'plain')])
+    expect(plain.code).toBe(0)
+    expect(JSON.parse(plain.stdout).predictions.reason).toMatch(/earlier asOf \(--as-of\)/)
+    const held = runCli(['demo', '--json', '--as-of', '1997-09-30', '--out', join(dir, 'held')])
+    expect(held.code).toBe(0)
+    const s = JSON.parse(held.stdout)
+    expect(s.asOf).toBe('1997-09-30')
+    expect(s.predictions.reason).not.toMatch(/no holdout/)
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    for (const cmd of ['analyze', 'summary']) {
+      const early = runCli([
+        cmd,
+        cdnow,
+        '--as-of',
+        '1996-12-31',
+        '--out',
+        join(dir, `early-${cmd}`),
+      ])
+      expect(early.code, cmd).toBe(2)
+      expect(early.stderr, cmd).toMatch(
+        /--as-of 1996-12-31 is before the first order \(1997-01-01; the last is 1998-06-30\)/,
+      )
+    }
+  })
+
   it('an --out naming a file is a usage error on every command that writes a directory', () => {
     const dir = tempDir()
     const file = join(dir, 'notadir')

@@ -336,6 +336,23 @@ describe('predictions without a holdout and on degenerate data', () => {
     }
   })
 
+  it('a zero forecast (nobody bought twice) is not flagged as an extrapolation', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // 30 customers, one order each, all on one day: every prediction is 0
+      await engine.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount)
+        SELECT 'k' || i, 'c' || i, TIMESTAMP '2024-01-01', DATE '2024-01-01', 20
+        FROM range(30) t(i)`)
+      const info = await buildCustomerSummary(engine, { unit: 'week' })
+      const p = await buildPredictions(engine, info)
+      expect(p.reason).toMatch(/predictions fall back to zero repeat purchases/)
+      expect(p.totals.expectedPurchases).toBe(0)
+      expect(p.notes.some((n) => /extrapolate/.test(n.message))).toBe(false)
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('no dropout in the data: the NBD (their limit) instead of the historical rate', async () => {
     const engine = await openWorkspace(':memory:')
     try {

@@ -28,7 +28,12 @@ export function demoSamplePath(): string {
  * `loyals demo --company`: generate a seeded company of 5,000 customers with every input kind,
  * import it into a workspace in a temporary directory, and analyze it with its cost rates.
  */
-async function companyDemo(opts: { out: string; json?: boolean; seed?: string }): Promise<void> {
+async function companyDemo(opts: {
+  out: string
+  json?: boolean
+  seed?: string
+  asOf?: string
+}): Promise<void> {
   const given = opts.seed ?? '1'
   const seed = Number(given)
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${given}'`)
@@ -44,6 +49,7 @@ async function companyDemo(opts: { out: string; json?: boolean; seed?: string })
     label: `generated company (loyals generate --customers ${co.customers} --seed ${co.seed})`,
     out: opts.out,
     value: co.value,
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
     ...(opts.json ? { json: true } : {}),
   })
   if (opts.json) {
@@ -70,38 +76,56 @@ export function registerDemo(program: Command): void {
       '--json',
       'print summary.json to stdout instead of the summary (the files are still written)',
     )
+    // the advice of a run without a holdout ("re-run with an earlier --as-of") works here too
+    .option(
+      '--as-of <date>',
+      'analysis date YYYY-MM-DD (default: the last order day); the orders after it are the holdout that picks the model, e.g. 1997-09-30 for the CDNOW sample',
+    )
     .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
     // no commander default: a --seed given without --company is told apart, and refused
     .option('--seed <n>', 'with --company: random seed of the generated company (default 1)')
-    .action(async (opts: { out: string; json?: boolean; company?: boolean; seed?: string }) => {
-      if (opts.company) {
-        await companyDemo(opts)
-        return
-      }
-      if (opts.seed !== undefined) {
-        throw new UsageError(
-          '--seed applies to --company only (the seed of the generated company); the CDNOW sample has none: add --company or leave it out',
-        )
-      }
-      const sample = demoSamplePath()
-      if (!existsSync(sample)) {
-        throw new UsageError(`the bundled sample is missing: ${sample} (is the package complete?)`)
-      }
-      refuseFileAsOutDir(opts.out)
-      if (!opts.json) {
-        println('Analyzing the CDNOW sample: 1997-98 purchases of 2,357 customers of an online')
-        println('music store (Fader, Hardie & Lee 2005), as of its last order day.')
-        println('')
-      }
-      const { files } = await runAnalysis({
-        input: sample,
-        label: 'CDNOW sample (data/cdnow/cdnow_sample_orders.csv)',
-        out: opts.out,
-        ...(opts.json ? { json: true } : {}),
-      })
-      if (!opts.json) {
-        println('')
-        println(`Open the report in a browser: file://${files.html}`)
-      }
-    })
+    .action(
+      async (opts: {
+        out: string
+        json?: boolean
+        company?: boolean
+        seed?: string
+        asOf?: string
+      }) => {
+        if (opts.company) {
+          await companyDemo(opts)
+          return
+        }
+        if (opts.seed !== undefined) {
+          throw new UsageError(
+            '--seed applies to --company only (the seed of the generated company); the CDNOW sample has none: add --company or leave it out',
+          )
+        }
+        const sample = demoSamplePath()
+        if (!existsSync(sample)) {
+          throw new UsageError(
+            `the bundled sample is missing: ${sample} (is the package complete?)`,
+          )
+        }
+        refuseFileAsOutDir(opts.out)
+        if (!opts.json) {
+          println('Analyzing the CDNOW sample: 1997-98 purchases of 2,357 customers of an online')
+          println(
+            `music store (Fader, Hardie & Lee 2005), as of ${opts.asOf ? `${opts.asOf} (the later orders are the holdout)` : 'its last order day'}.`,
+          )
+          println('')
+        }
+        const { files } = await runAnalysis({
+          input: sample,
+          label: 'CDNOW sample (data/cdnow/cdnow_sample_orders.csv)',
+          out: opts.out,
+          ...(opts.asOf ? { asOf: opts.asOf } : {}),
+          ...(opts.json ? { json: true } : {}),
+        })
+        if (!opts.json) {
+          println('')
+          println(`Open the report in a browser: file://${files.html}`)
+        }
+      },
+    )
 }
