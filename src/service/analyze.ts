@@ -115,6 +115,8 @@ export interface AnalyzeValueOptions {
   readonly config?: ValueConfig
   /** The configuration named a currency (else the orders' currency is used). */
   readonly currencyExplicit?: boolean
+  /** The configuration's file, named by the currency error. */
+  readonly configSource?: string
   /** Keep this run's tiers for the next run's grace period (default true). */
   readonly persistTiers?: boolean
   /** Start the grace periods afresh (ValueOptions.resetTiers). */
@@ -320,6 +322,7 @@ export async function computeAnalysis(
       discounts: info.orders.discounts > 0,
       freeOrders: info.orders.free > 0,
       ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
+      ...(v.configSource ? { configSource: v.configSource } : {}),
       ...(v.persistTiers === false ? { persistTiers: false } : {}),
       ...(v.resetTiers ? { resetTiers: true } : {}),
     }),

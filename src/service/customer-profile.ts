@@ -30,6 +30,8 @@ export interface CustomerProfileOptions {
   readonly rules?: RfmRules
   readonly config?: ValueConfig
   readonly currencyExplicit?: boolean
+  /** The configuration's file, named by the currency error. */
+  readonly configSource?: string
   readonly predictions?: PredictOptions | false
   /** Recent orders listed (default 10). */
   readonly recentOrders?: number
@@ -209,6 +211,7 @@ export async function customerProfile(
     value: {
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.currencyExplicit ? { currencyExplicit: true } : {}),
+      ...(opts.configSource ? { configSource: opts.configSource } : {}),
       persistTiers: false,
       onValue: (r) => {
         run = r

@@ -8,6 +8,8 @@ export interface LoadedValueConfig {
   readonly config: ValueConfig
   /** The file named a currency code (it then wins over the orders' currency). */
   readonly currencyExplicit: boolean
+  /** The file read, named by errors about its content found later (a currency the orders lack). */
+  readonly configSource?: string
 }
 
 /**
@@ -22,7 +24,7 @@ export async function loadValueConfig(file?: string): Promise<LoadedValueConfig>
   try {
     const config = parseValueConfig(json)
     const code = (json as { currency?: { code?: unknown } } | null)?.currency?.code
-    return { config, currencyExplicit: code !== undefined }
+    return { config, currencyExplicit: code !== undefined, configSource: file }
   } catch (e) {
     if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`, e.details)
     throw e

@@ -91,6 +91,8 @@ export interface ValueOptions {
   readonly dataCurrency?: string | null
   /** The configuration file named a currency: it wins over the data's. */
   readonly currencyExplicit?: boolean
+  /** The configuration's file, named by the currency error. */
+  readonly configSource?: string
   /** Store this run's tiers in `tier_state` for the next run's grace period (default true). */
   readonly persistTiers?: boolean
   /**
@@ -235,7 +237,7 @@ export async function buildValue(
   // sign on euros beside the report's revenue in euros (the API refuses such orders, 422)
   if (opts.currencyExplicit && opts.dataCurrency && cfg.currency.code !== opts.dataCurrency) {
     throw new UsageError(
-      `the value configuration's currency.code is ${cfg.currency.code}, but the orders are in ${opts.dataCurrency}: amounts are not converted (100 ${opts.dataCurrency} must not count as 100 ${cfg.currency.code}); set currency.code to ${opts.dataCurrency}, or leave it out to show the orders' currency`,
+      `${opts.configSource ? `${opts.configSource}: ` : ''}the value configuration's currency.code is ${cfg.currency.code}, but the orders are in ${opts.dataCurrency}: amounts are not converted (100 ${opts.dataCurrency} must not count as 100 ${cfg.currency.code}); set currency.code to ${opts.dataCurrency}, or leave it out to show the orders' currency`,
     )
   }
   // the configuration's code only when it names one: orders that name no currency are shown as

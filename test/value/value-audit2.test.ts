@@ -12,6 +12,7 @@ import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
 import { computeAnalysis } from '../../src/service/analyze.ts'
 import { customerProfile } from '../../src/service/customer-profile.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { loadValueConfig } from '../../src/service/value-config.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
 
@@ -290,5 +291,11 @@ describe('a configuration in another currency than the orders', () => {
     )
     // the orders' own code is fine
     expect((await run('EUR')).value?.currency).toBe('EUR')
+    // read from a file, the message names it, as the file's other errors do
+    const file = write(tempDir('loyals-usd-'), 'usd.json', '{"currency":{"code":"USD"}}')
+    const loaded = await loadValueConfig(file)
+    await expect(
+      computeAnalysis(engine, { source: 'test', asOf: AS_OF, predictions: false, value: loaded }),
+    ).rejects.toThrow(`${file}: the value configuration's currency.code is USD`)
   })
 })

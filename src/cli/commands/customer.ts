@@ -405,6 +405,7 @@ export function registerCustomer(program: Command): void {
         ...(opts.asOf ? { asOf: opts.asOf } : {}),
         unit: opts.unit as TimeUnit,
         ...(cfg ? { config: cfg.config, currencyExplicit: cfg.currencyExplicit } : {}),
+        ...(cfg?.configSource ? { configSource: cfg.configSource } : {}),
         predictions: opts.predictions === false ? false : predictOptions(opts),
       })
       if (opts.json) printJson(profile)

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { DEFAULT_RFM_RULES } from '../rfm-segments.ts'
 import { DEFAULT_VALUE_CONFIG } from './config.ts'
 import { LOYALTY_RULES, type LoyaltyRule, RULE_TYPE } from './loyalty-type.ts'
-import { buildReasons, type ReasonFacts, TYPE_NAME } from './reasons.ts'
+import { buildReasons, hours, type ReasonFacts, TYPE_NAME } from './reasons.ts'
 
 const currency = DEFAULT_VALUE_CONFIG.currency // USD, en-US, 0 decimals
 
@@ -267,5 +267,15 @@ describe('"today" in the segment and the type alike', () => {
       'New: last order 2 days ago, 1 order, $486 spent',
       'one-time buyer: a single order, 2 days ago',
     ])
+  })
+})
+
+describe('handling time in words', () => {
+  test('some time under half a minute is under 1 min, not 0 min beside its cost', () => {
+    expect(hours(20 / 60)).toBe('under 1 min')
+    expect(hours(0.5)).toBe('1 min')
+    expect(hours(0)).toBe('0 min')
+    expect(hours(59.4)).toBe('59 min')
+    expect(hours(90)).toBe('1.5 h')
   })
 })

@@ -353,8 +353,12 @@ function countText(n: number): string {
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${countText(n)} ${n === 1 ? one : many}`
 
-/** Handling time in words: minutes below an hour, else hours to a tenth (the report's rule too). */
+/**
+ * Handling time in words: minutes below an hour, else hours to a tenth (the report's rule too);
+ * some time under half a minute is "under 1 min", not "0 min" beside the cost it has.
+ */
 export function hours(minutes: number): string {
+  if (minutes > 0 && minutes < 0.5) return 'under 1 min'
   if (minutes < 60) return `${Math.round(minutes)} min`
   return `${Math.round((minutes / 60) * 10) / 10} h`
 }
