@@ -92,7 +92,22 @@ describe('rankQueue', () => {
     )
     expect(r.map((x) => x.customerId)).toEqual(['bronze', 'plat'])
     expect(r[0]).toMatchObject({ overdue: true, targetMinutes: 2880, waitedMinutes: 2881 })
-    expect(r[0]!.reason).toMatch(/past the 2 d target for Bronze/)
+    // 2,881 minutes of a 2,880-minute target both read "2 d": how far past it is said instead
+    expect(r[0]!.reason).toBe(
+      'waited 1 min past the 2 d target for Bronze: overdue customers go first, longest waiting first',
+    )
+    const whole = rankQueue(
+      [{ customerId: 'bronze', tier: 3, waitingSinceMs: NOW - 2880 * M }],
+      NOW,
+      policy,
+    )
+    expect(whole[0]!.reason).toMatch(/^waited the whole of the 2 d target for Bronze: /)
+    const far = rankQueue(
+      [{ customerId: 'bronze', tier: 3, waitingSinceMs: NOW - 4000 * M }],
+      NOW,
+      policy,
+    )
+    expect(far[0]!.reason).toMatch(/^waited 2\.8 d, past the 2 d target for Bronze: /)
   })
 
   it('serves overdue customers oldest first, then the rest by score', () => {

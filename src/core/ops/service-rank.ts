@@ -197,10 +197,20 @@ export function rankQueue(
     const waitedText = formatMinutes(r.waited)
     const name = r.level.tierName
     let reason: string
-    if (r.overdue && r.deadline < r.target) {
-      reason = `waited ${waitedText}, past the ${formatMinutes(r.deadline)} maximum wait: overdue customers go first, longest waiting first`
-    } else if (r.overdue) {
-      reason = `waited ${waitedText}, past the ${formatMinutes(r.target)} target for ${name}: overdue customers go first, longest waiting first`
+    if (r.overdue) {
+      const capped = r.deadline < r.target
+      const limit = formatMinutes(capped ? r.deadline : r.target)
+      const what = capped ? `the ${limit} maximum wait` : `the ${limit} target for ${name}`
+      // a wait that rounds to the limit says how far past it, or that it is the whole of it
+      // ("waited 2 d, past the 2 d target" read as equal)
+      const over = r.waited - r.deadline
+      const past =
+        waitedText !== limit
+          ? `waited ${waitedText}, past ${what}`
+          : over < 0.5
+            ? `waited the whole of ${what}`
+            : `waited ${formatMinutes(over)} past ${what}`
+      reason = `${past}: overdue customers go first, longest waiting first`
     } else {
       // the maximum wait, when it comes first, is when they go to the front: said, not left out
       const cap =
