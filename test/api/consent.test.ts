@@ -199,14 +199,27 @@ describe.each(STORES)('consent on $name', (kind) => {
       expect(res.status, JSON.stringify(traits)).toBe(400)
       expect(res.json.error.details).toEqual([{ path, reason: expect.any(String) }])
     }
-    for (const [body, path] of [
-      [{ customer_id: 'N10', unsubscribed: 'true' }, 'unsubscribed'],
-      [{ customer_id: 'N10', unsubscribed: null }, 'unsubscribed'],
-      [{ customer_id: 'N10', marketing_consent: 'no' }, 'marketing_consent'],
+    for (const [body, path, reason] of [
+      [
+        { customer_id: 'N10', unsubscribed: 'true' },
+        'unsubscribed',
+        'must be true or false (got "true")',
+      ],
+      [
+        { customer_id: 'N10', unsubscribed: null },
+        'unsubscribed',
+        'must be true or false (got null)',
+      ],
+      [
+        { customer_id: 'N10', marketing_consent: 'no' },
+        'marketing_consent',
+        'must be true, false or null (got "no")',
+      ],
     ] as const) {
       const res = await h.call('POST', '/v1/customers', { body })
       expect(res.status, JSON.stringify(body)).toBe(400)
-      expect(res.json.error.details).toEqual([{ path, reason: expect.any(String) }])
+      // worded as the identify traits' (was zod's "expected boolean, received string")
+      expect(res.json.error.details).toEqual([{ path, reason }])
     }
     expect((await h.call('GET', '/v1/customers/N10')).status).toBe(404)
   })

@@ -488,9 +488,13 @@ export const DirectCustomerSchema = z
     signup_at: dateTime.optional(),
     timezone: timeZone.optional(),
     /** The customer opted out of email (false: opted in again). */
-    unsubscribed: z.boolean().optional(),
-    /** Consent to marketing messages (null: never said). */
-    marketing_consent: z.boolean().nullable().optional(),
+    unsubscribed: z
+      .boolean({
+        error: (i) => `must be true or false (got ${JSON.stringify(i.input) ?? 'nothing'})`,
+      })
+      .optional(),
+    /** Consent to marketing messages (null: never said); worded as the identify trait's. */
+    marketing_consent: consentFlag,
   })
   .strict()
 
