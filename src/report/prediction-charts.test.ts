@@ -45,3 +45,29 @@ describe('chart tick labels', () => {
     expect(tickLabels([0, 1])).toEqual(['0', '1'])
   })
 })
+
+describe('grouped bars', () => {
+  it('draw no bar for an unknown value and show each group note under its label', () => {
+    const series = [
+      { label: 'Actual', color: '#111' },
+      { label: 'Predicted', color: '#222' },
+    ]
+    const svg = barChart(
+      [
+        { label: '0', values: [0.2, 0.25], note: 'n = 707' },
+        // a bucket without customers: null in summary.json, no bar of 0.00
+        { label: '6', values: [Number.NaN, Number.NaN], note: 'n = 0' },
+      ],
+      series,
+      { title: 't', xLabel: 'x', yLabel: 'y' },
+    )
+    const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1])
+    expect(titles.filter((t) => t !== 't')).toEqual([
+      '0 · Actual: 0.20 (n = 707)',
+      '0 · Predicted: 0.25 (n = 707)',
+    ])
+    expect(svg.match(/<rect /g)).toHaveLength(2)
+    expect(svg).toContain('>n = 0</text>')
+    expect(svg).not.toContain('NaN')
+  })
+})

@@ -138,8 +138,10 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
 
 export interface BarGroup {
   readonly label: string
-  /** One value per series, in series order. */
+  /** One value per series, in series order; NaN draws no bar (unknown, not 0). */
   readonly values: readonly number[]
+  /** A second line under the label and in the tooltips ("n = 707"): how much a group weighs. */
+  readonly note?: string
 }
 
 /**
@@ -172,17 +174,25 @@ export function barChart(
   const parts = yAxis(yTicks, sy, m.left, w)
   groups.forEach((g, gi) => {
     const gx = m.left + gi * gw + gw * 0.1
+    const note = g.note ? ` (${g.note})` : ''
     g.values.forEach((v, si) => {
       const s = series[si]
-      if (!s) return
-      const y = sy(Number.isFinite(v) ? v : 0)
+      // an unknown value (a group without customers) has no bar: a bar of 0 would say "none"
+      if (!s || !Number.isFinite(v)) return
+      const y = sy(v)
       parts.push(
-        `<rect x="${r2(gx + si * bw)}" y="${r2(y)}" width="${r2(bw - 2)}" height="${r2(m.top + h - y)}" fill="${s.color}" rx="2"><title>${escapeHtml(`${g.label} · ${s.label}: ${fmt(v)}`)}</title></rect>`,
+        `<rect x="${r2(gx + si * bw)}" y="${r2(y)}" width="${r2(bw - 2)}" height="${r2(m.top + h - y)}" fill="${s.color}" rx="2"><title>${escapeHtml(`${g.label} · ${s.label}: ${fmt(v)}${note}`)}</title></rect>`,
       )
     })
+    const cx = r2(m.left + gi * gw + gw / 2)
     parts.push(
-      `<text class="tick" x="${r2(m.left + gi * gw + gw / 2)}" y="${r2(m.top + h + 18)}" text-anchor="middle">${escapeHtml(g.label)}</text>`,
+      `<text class="tick" x="${cx}" y="${r2(m.top + h + 18)}" text-anchor="middle">${escapeHtml(g.label)}</text>`,
     )
+    if (g.note) {
+      parts.push(
+        `<text class="tick" x="${cx}" y="${r2(m.top + h + 31)}" text-anchor="middle" font-size="9">${escapeHtml(g.note)}</text>`,
+      )
+    }
   })
   if (series.length > 1) {
     parts.push(`<g transform="translate(${m.left} 0)">${legend(series, 0)}</g>`)

@@ -132,8 +132,13 @@ function frequencyChart(p: PredictionSummary): string {
   return forPhone(
     (size) =>
       barChart(
-        // a bucket without customers has no bars
-        buckets.map((b) => ({ label: b.frequency, values: [b.actual ?? 0, b.predicted ?? 0] })),
+        // a bucket without customers has no bars (null in summary.json: unknown, not 0), and
+        // each says how many customers its means stand on (a bucket of 1 beside one of 707)
+        buckets.map((b) => ({
+          label: b.frequency,
+          values: [b.actual ?? Number.NaN, b.predicted ?? Number.NaN],
+          note: `n = ${formatInt(b.customers)}`,
+        })),
         [
           { label: 'Actual', color: ACTUAL_COLOR },
           { label: `Predicted (${p.modelName})`, color: PREDICTED_COLOR },
