@@ -236,3 +236,16 @@ describe('BG/BB next transaction', () => {
     )
   })
 })
+
+describe('BG/BB new-customer functions', () => {
+  it('name a bad number of opportunities as the argument, not as a history row', () => {
+    const p = { alpha: 1.2035, beta: 0.7497, gamma: 0.6567, delta: 2.7834 }
+    for (const n of [-1, 1.5, Number.NaN]) {
+      expect(() => bgbbExpectedPurchasesNew(p, n)).toThrow(
+        new DataError(`opportunities must be a whole number >= 0 (got ${n})`),
+      )
+      expect(() => bgbbProbabilityPurchases(p, n, 0)).toThrow(/^opportunities must be a whole/)
+    }
+    expect(bgbbExpectedPurchasesNew(p, 0)).toBe(0)
+  })
+})

@@ -441,9 +441,20 @@ export function bgbbExpectedPurchases(
   return Math.exp(Math.log(share) - logRestOf(p, x, tx, n) + Math.log(alive))
 }
 
+/**
+ * A new customer's n opportunities, said as the argument they are: checked as a history's
+ * (checkRow), a bad one read "row 1: BG/BB needs whole numbers with 0 <= frequency <= recency".
+ */
+function checkNewRow(p: BgbbParams, n: number): void {
+  checkParams('bgbb', p)
+  if (!(n >= 0 && Number.isInteger(n)))
+    throw new DataError(`opportunities must be a whole number >= 0 (got ${n})`)
+  checkRow(p, 0, 0, n)
+}
+
 /** E[X(n)] for a customer just acquired (FHS 2010 eq. 8): α/(α+β) · Σ_{t=1}^{n} B(γ,δ+t)/B(γ,δ). */
 export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
-  checkRow(p, 0, 0, n)
+  checkNewRow(p, n)
   return (p.alpha / (p.alpha + p.beta)) * survivalSumAhead(p.gamma, p.delta, n)
 }
 
@@ -454,7 +465,7 @@ export function bgbbExpectedPurchasesNew(p: BgbbParams, n: number): number {
  * @throws DataError unless n and x are whole numbers >= 0 and the parameters finite and > 0.
  */
 export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): number {
-  checkRow(p, 0, 0, n)
+  checkNewRow(p, n)
   if (!(x >= 0 && Number.isInteger(x))) {
     throw new DataError(`number of transactions must be a whole number >= 0 (got ${x})`)
   }
