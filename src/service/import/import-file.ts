@@ -102,7 +102,13 @@ import {
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { orderCurrencies } from '../../data/queries/order-currencies.ts'
 import { referencedOrderCurrencies } from '../../data/queries/referenced-order-currencies.ts'
-import { ImportError, LoyalsError, type RowProblem, UsageError } from '../../errors.ts'
+import {
+  formatProblem,
+  ImportError,
+  LoyalsError,
+  type RowProblem,
+  UsageError,
+} from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { sameFile } from '../same-file.ts'
 import { checkAsOf } from '../summary.ts'
@@ -147,6 +153,7 @@ import {
   readHead,
   scalarColumns,
 } from './formats.ts'
+import { firstNonObjectLine } from './json-non-object.ts'
 import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
 import { findJsonSyntaxError, type JsonRecordAt, type JsonSyntaxError } from './json-syntax.ts'
 import { extraKind } from './kinds/index.ts'
@@ -926,6 +933,35 @@ function checkRejectsPath(
   }
 }
 
+/**
+ * A JSON lines file with a record that is not an object reads as one JSON column `json`: the
+ * missing columns it then reported ("found: json") named neither the line nor the reason. The
+ * error naming the first such line (not a row --skip-bad-rows can skip: the reader's records
+ * are the lines as a whole), or null.
+ */
+async function nonObjectError(
+  file: string,
+  readPath: string,
+  gzip: boolean,
+  described: readonly Described[],
+): Promise<ImportError | null> {
+  const [only] = described
+  if (described.length !== 1 || only?.column_name !== 'json' || only.column_type !== 'JSON')
+    return null
+  const bad = await firstNonObjectLine(readPath, gzip)
+  if (bad === null) return null
+  const problem = {
+    file,
+    line: bad.line,
+    column: null,
+    reason: `the record is ${bad.what}, not an object: every line of a JSON lines file is one object of fields ({"customer_id": ..., ...})`,
+  }
+  return new ImportError(
+    `${formatProblem(problem)}. Fix or remove the line; nothing was imported.`,
+    [problem],
+  )
+}
+
 /** A column as DuckDB's DESCRIBE gives it. */
 type Described = { readonly column_name: string; readonly column_type: string }
 
@@ -1102,8 +1138,13 @@ async function importFileOnce(
         ? lists[0]!.column_name
         : null
     }
+    let nonObject: ImportError | null = null
     try {
       let described = await describeTyped(fastSource(source))
+      if (format === 'jsonl') {
+        nonObject = await nonObjectError(file, readPath, readGzip, described)
+        if (nonObject) throw nonObject
+      }
       if (format === 'jsonl') await refuseEmptyList(file, described, onePage(fastSource(source)))
       if (format === 'jsonl') wrapper = listOfRecords(described, true)
       if (format === 'jsonl' && wrapper === null) {
@@ -1117,7 +1158,8 @@ async function importFileOnce(
         source = flat.source
         fastColumns = flat.columns
       }
-    } catch {
+    } catch (e) {
+      if (e === nonObject) throw e
       // one JSON document over many lines ({"orders": [\n ...]}, or one pretty-printed record) is
       // not JSON lines
       if (format === 'jsonl' && !opts.readFrom) {
