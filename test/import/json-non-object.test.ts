@@ -28,7 +28,9 @@ describe('a JSON lines record that is not an object', () => {
     try {
       await importFile(engine, write(dir, 'first.jsonl', `${A}\n`), { kind: 'orders', now: NOW })
       for (const skipBadRows of [false, true]) {
-        const e = await importFile(engine, f, { kind: 'orders', now: NOW, skipBadRows }).catch((x: unknown) => x)
+        const e = await importFile(engine, f, { kind: 'orders', now: NOW, skipBadRows }).catch(
+          (x: unknown) => x,
+        )
         expect(e).toBeInstanceOf(ImportError)
         expect((e as ImportError).problems.map(formatProblem)).toEqual([
           `${f}:3: the record is ${what}, not an object: every line of a JSON lines file is one object of fields ({"customer_id": ..., ...})`,
