@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
-import { predictionsSection } from './predictions.ts'
+import { paramNumber, predictionsSection } from './predictions.ts'
 
 /** The section's lead for a summary whose predictions have `holdout` (the lead reads nothing else). */
 const lead = (holdout: { from: string; to: string; periods: number } | null) => {
@@ -20,5 +20,17 @@ describe('predictions lead', () => {
     const some = lead({ from: '2024-07-01', to: '2024-12-31', periods: 26 })
     expect(some).toContain('how well that model predicted what happened after it')
     expect(some).toContain('2024-07-01 to 2024-12-31')
+  })
+})
+
+describe('model parameters in the models table', () => {
+  it('show a tiny parameter in significant digits, not as 0.0000', () => {
+    // BG/NBD at its split-dropout limit: a = 2.5e-7, b = 7.5e-7 read "a 0.0000, b 0.0000"
+    expect(paramNumber(2.5e-7, 4)).toBe('2.50e-7')
+    expect(paramNumber(0.00004, 4)).toBe('4.00e-5')
+    expect(paramNumber(0.00005, 4)).toBe('0.0001')
+    expect(paramNumber(4.4048, 4)).toBe('4.4048')
+    expect(paramNumber(0, 4)).toBe('0.0000')
+    expect(paramNumber(0.0004, 3)).toBe('4.00e-4')
   })
 })

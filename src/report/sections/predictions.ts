@@ -12,13 +12,23 @@ type Top = PredictionSummary['topCustomers'][number]
 
 const plural = (unit: string, n: number) => `${unit}${n === 1 ? '' : 's'}`
 
+/**
+ * A parameter to 4 decimals, or to 3 significant digits when that would show a non-zero value
+ * as 0.0000 (a and b of 2.5e-7 at BG/NBD's split-dropout limit read as a broken fit).
+ */
+export function paramNumber(v: number, decimals: number): string {
+  return v !== 0 && Number.isFinite(v) && Math.abs(v) < 0.5 * 10 ** -decimals
+    ? v.toExponential(2)
+    : formatNumber(v, decimals)
+}
+
 function params(c: PredictionCandidate): string {
   if (!c.params) return `<span class="muted">${escapeHtml(c.error ?? 'not fitted')}</span>`
   return Object.entries(c.params)
     .map(([k, v]) => {
       const se = c.standardErrors?.[k]
-      const s = se !== undefined && Number.isFinite(se) ? ` ± ${formatNumber(se, 3)}` : ''
-      return `${escapeHtml(k)} ${formatNumber(v, 4)}${escapeHtml(s)}`
+      const s = se !== undefined && Number.isFinite(se) ? ` ± ${paramNumber(se, 3)}` : ''
+      return `${escapeHtml(k)} ${paramNumber(v, 4)}${escapeHtml(s)}`
     })
     .join('<br>')
 }
