@@ -17,8 +17,8 @@ import {
   planCandidates,
   writePlan,
 } from './ingest.ts'
-import { DAY_MS, type Profile } from './profile.ts'
-import { type OpsStore, rowProfile } from './store.ts'
+import { DAY_MS } from './profile.ts'
+import type { OpsStore } from './store.ts'
 
 /** Trigger types the tick evaluates (the others fire on events). */
 export const TIME_TRIGGERS = [
@@ -148,8 +148,9 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
   // (decided playbook by playbook, the one listed first in the configuration took it: a marketing
   // nudge suppressed an anniversary as over the cap, where docs/operations.md ranks recognition
   // above marketing).
+  // (ids only: the profiles are read again per page, so a first tick over a million customers
+  // holds no million profiles)
   const found = new Map<string, Playbook[]>()
-  const profiles = new Map<string, Profile>()
   const entries = new Map<string, (typeof report)[number]>()
   for (const p of store.ops.playbooks) {
     if (!p.enabled) continue
@@ -177,8 +178,6 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
       if (rows.length === 0) break
       for (const r of rows) {
         const id = String(r.customer_id)
-        // the rows are the profiles: no second read
-        if (!profiles.has(id)) profiles.set(id, rowProfile(r))
         const list = found.get(id)
         if (list) list.push(p)
         else found.set(id, [p])
@@ -195,10 +194,10 @@ async function tick(store: OpsStore, nowMs: number, pageSize: number): Promise<T
     await store.use((e) =>
       e.transaction(async (tx) => {
         const { fired, logs } = await loadContacts(store, tx, chunk, sendMs)
+        // a profile that an event changed since is newer in the write-through cache
+        const profiles = await store.getProfiles(chunk, tx)
         for (const id of chunk) {
-          // a profile that an event changed since is newer in the write-through cache
-          const cached = store.profiles.get(id)
-          const profile = cached === undefined ? profiles.get(id) : cached
+          const profile = profiles.get(id)
           if (!profile) continue
           // Only the playbooks whose query found this customer are evaluated: another's
           // occasion may be past its lookback, which the query applies and the core does not.
