@@ -48,3 +48,21 @@ describe('a JSON lines record that is not an object', () => {
     }
   })
 })
+
+describe('a JSON lines record with a key given twice', () => {
+  test('is named by its line and field, past blank lines', async () => {
+    const dir = tempDir('loyals-json-dupkey-')
+    const dup = '{"customer_id":"B","ordered_at":"2024-01-02","amount":6,"amount":7}'
+    const f = write(dir, 'dup.jsonl', `\n${A}\n${dup}\n${C}\n`)
+    const engine = await openWorkspace(':memory:')
+    try {
+      const e = await importFile(engine, f, { kind: 'orders', now: NOW }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(ImportError)
+      expect((e as ImportError).problems.map(formatProblem)).toEqual([
+        `${f}:3 amount: the record gives amount twice: keep one`,
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
+})

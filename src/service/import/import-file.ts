@@ -620,6 +620,15 @@ function readError(file: string, format: Format, e: unknown): ImportError {
     const reason = `malformed JSON: ${said}`
     return new ImportError(`cannot read ${file}`, [{ file, line, column: null, reason }])
   }
+  // a record with one key twice (legal JSON, which DuckDB's reader refuses): its record number
+  // (blankAware makes it the file's line) and the key, as a problem of that field
+  const dup =
+    /JSON transform error in file .*?, in line (\d+): .* has duplicate key "([^"]*)"/.exec(msg)
+  if (dup) {
+    const column = dup[2] ?? null
+    const reason = `the record gives ${column} twice: keep one`
+    return new ImportError(`cannot read ${file}`, [{ file, line: Number(dup[1]), column, reason }])
+  }
   const first = (lines[0] ?? msg).replace(/^[\w ]+Error: /, '')
   const reason =
     format === 'parquet'
