@@ -3,7 +3,7 @@ import { insertOrders, loadCdnow, type OrderRow } from '../../test/summary/load-
 import type { Engine } from '../data/engine.ts'
 import { customerSummary } from '../data/queries/customer-summary.ts'
 import { openWorkspace } from '../data/workspace.ts'
-import { DataError, UsageError } from '../errors.ts'
+import { UsageError } from '../errors.ts'
 import { buildCustomerSummary, customerSummaryRows } from './summary.ts'
 
 // Customer a, as of 2024-01-31 (hand-computed in the comments):
@@ -112,9 +112,10 @@ describe('buildCustomerSummary', () => {
     await expect(
       buildCustomerSummary(engine, { asOf: '2024-01-01', unit: 'day', table: 'x; drop' }),
     ).rejects.toThrow(UsageError)
-    await expect(buildCustomerSummary(engine, { asOf: '2023-01-01', unit: 'day' })).rejects.toThrow(
-      DataError,
-    )
+    // before the first order: the user's date, said with the first order day (a usage error)
+    const early = buildCustomerSummary(engine, { asOf: '2023-01-01', unit: 'day' })
+    await expect(early).rejects.toThrow(UsageError)
+    await expect(early).rejects.toThrow(/^--as-of 2023-01-01 is before the first order \(2024-/)
     const empty = await openWorkspace(':memory:')
     await expect(buildCustomerSummary(empty, { unit: 'week' })).rejects.toThrow(/no orders/)
     await empty.close()

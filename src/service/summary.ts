@@ -179,8 +179,8 @@ export function checkAsOf(asOf: string, now: Date = new Date()): void {
  *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
  *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, refundsAfter: 0, currencies: 0,
  *   //       currency: null, discounts: 0 } }
- * @throws UsageError for a malformed date, unit or table name; DataError when there are no orders
- *   or nobody purchased on or before asOf.
+ * @throws UsageError for a malformed date, unit or table name, or an asOf before the first order;
+ *   DataError when there are no orders or no purchase day on or before asOf (all refunded).
  */
 export async function buildCustomerSummary(
   engine: Engine,
