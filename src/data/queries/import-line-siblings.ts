@@ -11,6 +11,16 @@ import { LINE } from './import-stage.ts'
  * (`import_typed`) are not all its lines (a Shopify export types an order's first row only, and
  * checks its other lines' items in `import_raw`); else the lines are `import_typed`'s.
  */
+/**
+ * Each order id with a bad row among `lines` (a table or subquery with LINE and order_id) and its
+ * first bad line: `SELECT order_id, first_bad`.
+ */
+export function firstBadLineOfOrders(lines: string): string {
+  return `SELECT t.order_id, min(p.line) AS first_bad
+  FROM import_problems p JOIN ${lines} t ON t.${LINE} = p.line
+  WHERE t.order_id IS NOT NULL GROUP BY 1`
+}
+
 export function importLineSiblings(
   _d: Dialect,
   args: { header: string | null; rawOrder?: string },
@@ -24,11 +34,7 @@ export function importLineSiblings(
     sql: `INSERT INTO import_problems
 SELECT t.${LINE}, ${col}, 'order ' || t.order_id || ' is left out with its bad line ' || b.first_bad
 FROM ${lines} t
-JOIN (
-  SELECT t.order_id, min(p.line) AS first_bad
-  FROM import_problems p JOIN ${lines} t ON t.${LINE} = p.line
-  WHERE t.order_id IS NOT NULL GROUP BY 1
-) b ON b.order_id = t.order_id
+JOIN (${firstBadLineOfOrders(lines)}) b ON b.order_id = t.order_id
 WHERE t.${LINE} NOT IN (SELECT line FROM import_problems)`,
   }
 }

@@ -2,6 +2,7 @@
 // take back revenue the store never had; it is left out with the order instead. An order that
 // keeps a good row in the file, or is stored already, keeps its refunds.
 import type { Dialect, Query } from '../engine.ts'
+import { firstBadLineOfOrders } from './import-line-siblings.ts'
 import { LINE } from './import-stage.ts'
 
 /**
@@ -22,11 +23,7 @@ export function importOrphanRefunds(
     sql: `INSERT INTO import_problems
 SELECT t.${LINE}, ${col}, 'a refund of order ' || t.order_id || ', whose own row (line ' || b.first_bad || ') is rejected: left out with it'
 FROM import_typed t
-JOIN (
-  SELECT t.order_id, min(p.line) AS first_bad
-  FROM import_problems p JOIN import_typed t ON t.${LINE} = p.line
-  WHERE t.order_id IS NOT NULL GROUP BY 1
-) b ON b.order_id = t.order_id
+JOIN (${firstBadLineOfOrders('import_typed')}) b ON b.order_id = t.order_id
 WHERE t.amount < 0 AND t.${LINE} NOT IN (SELECT line FROM import_problems)
   AND NOT EXISTS (SELECT 1 FROM import_typed g WHERE g.order_id = t.order_id AND g.amount >= 0
     AND g.${LINE} NOT IN (SELECT line FROM import_problems))

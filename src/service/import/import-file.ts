@@ -1415,36 +1415,26 @@ async function importFileOnce(
       const problemLines = () =>
         count(engine, 'SELECT count(DISTINCT line) AS n FROM import_problems')
       badLines = await problemLines()
-      if (
-        badLines > 0 &&
-        opts.skipBadRows &&
-        (mapping.layout === 'line-items' || shopify || kind === 'order-lines')
-      ) {
-        const name = mapping.columns.order_id ?? null
-        await engine.exec(
-          importLineSiblings(engine.dialect, {
-            header: name,
-            ...(shopify ? { rawOrder: `nullif(trim(${ident(name ?? 'Name')}), '')` } : {}),
-          }),
-        )
-        const bad = badLines
-        badLines = await problemLines()
-        leftOut = badLines - bad
-      } else if (
-        badLines > 0 &&
-        opts.skipBadRows &&
-        kind === 'orders' &&
-        mapping.layout === 'plain' &&
-        mapping.columns.order_id !== undefined
-      ) {
-        // the refunds of an order whose own row is rejected go with it: kept, they took back
-        // revenue the store never had (an order of 50 rejected, its refund of -50 stored)
-        await engine.exec(
-          importOrphanRefunds(engine.dialect, {
-            header: mapping.columns.amount ?? null,
-            stored: await hasOrdersTable(engine),
-          }),
-        )
+      // the good rows left out with a bad row of their order; the refunds of an order whose own
+      // row is rejected go with it too: kept, they took back revenue the store never had (an order
+      // of 50 rejected, its refund of -50 stored)
+      const name = mapping.columns.order_id ?? null
+      const withTheirOrder =
+        badLines === 0 || !opts.skipBadRows
+          ? null
+          : mapping.layout === 'line-items' || shopify || kind === 'order-lines'
+            ? importLineSiblings(engine.dialect, {
+                header: name,
+                ...(shopify ? { rawOrder: `nullif(trim(${ident(name ?? 'Name')}), '')` } : {}),
+              })
+            : kind === 'orders' && mapping.layout === 'plain' && name !== null
+              ? importOrphanRefunds(engine.dialect, {
+                  header: mapping.columns.amount ?? null,
+                  stored: await hasOrdersTable(engine),
+                })
+              : null
+      if (withTheirOrder) {
+        await engine.exec(withTheirOrder)
         const bad = badLines
         badLines = await problemLines()
         leftOut = badLines - bad

@@ -222,7 +222,7 @@ export function addOrder(
 }
 
 /** The UTC calendar day of an instant, as a day number (days since 1970-01-01). */
-const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
+export const utcDay = (ms: number): number => Math.floor(ms / DAY_MS)
 
 /**
  * Whether an order at `atMs` is surely on a day none of the profile's orders is on, without the

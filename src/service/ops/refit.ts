@@ -25,7 +25,6 @@ import {
 } from './ingest.ts'
 import {
   connectionCounters,
-  DAY_MS,
   daysSinceLast,
   emptyProfile,
   encodeBoundaries,
@@ -36,6 +35,7 @@ import {
   type ScoringModel,
   scoreProfile,
   tiersKey,
+  utcDay,
 } from './profile.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs, tsMs } from './time.ts'
@@ -264,7 +264,7 @@ export async function refit(
           // is day 31 (24-hour periods from the refit's instant kept it up to a day longer)
           const left =
             grace.unit === 'days'
-              ? grace.length - (Math.floor(now / DAY_MS) - Math.floor(sinceMs / DAY_MS))
+              ? grace.length - (utcDay(now) - utcDay(sinceMs))
               : grace.length - runs
           if (left < 0) return scored
           keep.push([p.customerId, was, sqlTs(sinceMs), runs])
