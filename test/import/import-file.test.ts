@@ -3211,7 +3211,7 @@ describe('--skip-bad-rows', () => {
     expect(e.problems.map(formatProblem)).toEqual([
       expect.stringMatching(new RegExp(`^${f}:2: malformed JSON`)),
       `${f}:4 amount: cannot read 'x' as an amount`,
-      `${f}:5: malformed JSON: not a JSON object`,
+      `${f}:5: the record is a list ([1]), not an object: every line of a JSON lines file is one object of fields ({"customer_id": ..., ...})`,
     ])
     expect((await engine.query('SELECT * FROM orders')).length).toBe(0)
     const gz = `${f}.gz`
@@ -3231,7 +3231,9 @@ describe('--skip-bad-rows', () => {
       expect(rejects[1]).toMatch(/^,,,2,"?malformed JSON: Unexpected token/)
       expect(rejects[1]).toContain('""amount"":}')
       expect(rejects[2]).toBe("c3,2024-01-03,x,4,amount: cannot read 'x' as an amount,")
-      expect(rejects[3]).toBe(',,,5,malformed JSON: not a JSON object,[1]')
+      expect(rejects[3]).toBe(
+        ',,,5,"the record is a list ([1]), not an object: every line of a JSON lines file is one object of fields ({""customer_id"": ..., ...})",[1]',
+      )
     }
     // one document over many lines, broken, is no JSON lines file with a few bad lines: its own
     // error, not every line skipped and "missing columns"

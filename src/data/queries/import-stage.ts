@@ -266,25 +266,38 @@ SELECT line + unnest(range(cnt)) AS line, slot FROM (VALUES ${values}) v(line, c
   return out
 }
 
+/** error_type of a JSON line that parses but is no record: its error_message is the reason. */
+export const JSON_RECORD_ERROR = 'JSON RECORD'
+
 /**
  * TEMP table `import_csv_errors` as DuckDB's CSV reader leaves it, holding the JSON lines that do
  * not parse (`lines`, from withoutMalformedLines): the problems and rejects of an import read
- * them as it reads a CSV's unsplittable lines. Batched statements.
+ * them as it reads a CSV's unsplittable lines. A line that parses but is no record has the type
+ * {@link JSON_RECORD_ERROR} and the field it names, if any, in column_name. Batched statements.
  */
 export function importMalformedLines(
   _dialect: Dialect,
-  lines: readonly { line: number; text: string; reason: string }[],
+  lines: readonly {
+    line: number
+    text: string
+    reason: string
+    record?: { readonly field: string | null }
+  }[],
 ): Query[] {
   const out: Query[] = [
     {
       sql: `CREATE OR REPLACE TEMP TABLE import_csv_errors (line BIGINT, column_idx BIGINT,
-  error_type VARCHAR, error_message VARCHAR, csv_line VARCHAR)`,
+  column_name VARCHAR, error_type VARCHAR, error_message VARCHAR, csv_line VARCHAR)`,
     },
   ]
   for (let i = 0; i < lines.length; i += 1000) {
     const values = lines
       .slice(i, i + 1000)
-      .map((l) => `(${l.line}, 0, 'MALFORMED JSON', ${lit(l.reason)}, ${lit(l.text)})`)
+      .map((l) => {
+        const type = l.record ? JSON_RECORD_ERROR : 'MALFORMED JSON'
+        const field = l.record?.field == null ? 'NULL' : lit(l.record.field)
+        return `(${l.line}, 0, ${field}, '${type}', ${lit(l.reason)}, ${lit(l.text)})`
+      })
       .join(', ')
     out.push({ sql: `INSERT INTO import_csv_errors VALUES ${values}` })
   }

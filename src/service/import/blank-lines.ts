@@ -13,6 +13,12 @@ import { createGunzip } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { ImportError, LoyalsError } from '../../errors.ts'
 import { SEP_LEAD, startsWithBom } from './formats.ts'
+import {
+  duplicateKey,
+  duplicateKeyReason,
+  nonObjectReason,
+  notAnObject,
+} from './json-non-object.ts'
 import { emptyRowSql, SPACES_ONLY_LINE } from './validate.ts'
 
 /** A run of blank lines and where it sits. */
@@ -349,12 +355,17 @@ export interface MalformedLine {
   readonly line: number
   readonly text: string
   readonly reason: string
+  /**
+   * The line parses but is no record to read: a value other than an object, or a key given
+   * twice (`field`: the column named by the key). Its reason is said as it is, not as a syntax error.
+   */
+  readonly record?: { readonly field: string | null }
 }
 
 /**
  * A copy of JSON-lines `file` (inflated when `gzip`) with every line that is not one JSON object
- * left blank, and those lines. What --skip-bad-rows reads when DuckDB's reader stops at a
- * malformed line: the reader skips blank lines, whose shift the importer already accounts for,
+ * (or one giving a key twice) left blank, and those lines. What --skip-bad-rows reads when
+ * DuckDB's reader stops at such a line: the reader skips blank lines, whose shift the importer already accounts for,
  * so every other record keeps its own line number. Lines are split at LF (a CR before it is part
  * of the line ending).
  */
@@ -376,21 +387,24 @@ export async function withoutMalformedLines(
   const check = (bytes: Buffer): Buffer => {
     const text = bytes.toString('utf8').replace(/\r$/, '')
     if (text.trim() === '') return bytes
-    let reason: string | null = null
+    let bad: Omit<MalformedLine, 'line' | 'text'> | null = null
     try {
       const v: unknown = JSON.parse(text)
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) reason = 'not a JSON object'
+      const what = notAnObject(v, text.trim())
+      const twice = what === null ? duplicateKey(text) : null
+      if (what !== null) bad = { reason: nonObjectReason(what), record: { field: null } }
+      else if (twice !== null) bad = { reason: duplicateKeyReason(twice), record: { field: twice } }
     } catch (e) {
       // V8 quotes the line back ('Unexpected token '}', "{"a":}" is not valid JSON'): the
       // rejects file holds the line already
       const m = e instanceof Error ? e.message : String(e)
-      reason = m.replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, '$1')
+      bad = { reason: m.replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, '$1') }
     }
-    if (reason === null) {
+    if (bad === null) {
       good++
       return bytes
     }
-    malformed.push({ line, text, reason })
+    malformed.push({ line, text, ...bad })
     return Buffer.alloc(0)
   }
   const rewrite = (chunk: Buffer): Buffer => {

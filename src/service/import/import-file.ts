@@ -153,7 +153,12 @@ import {
   readHead,
   scalarColumns,
 } from './formats.ts'
-import { firstNonObjectLine } from './json-non-object.ts'
+import {
+  duplicateKeyReason,
+  firstNonObjectLine,
+  isRecordReason,
+  nonObjectReason,
+} from './json-non-object.ts'
 import { type RecordLayout, scanRecordLines } from './json-record-lines.ts'
 import { findJsonSyntaxError, type JsonRecordAt, type JsonSyntaxError } from './json-syntax.ts'
 import { extraKind } from './kinds/index.ts'
@@ -626,7 +631,7 @@ function readError(file: string, format: Format, e: unknown): ImportError {
     /JSON transform error in file .*?, in line (\d+): .* has duplicate key "([^"]*)"/.exec(msg)
   if (dup) {
     const column = dup[2] ?? null
-    const reason = `the record gives ${column} twice: keep one`
+    const reason = duplicateKeyReason(column ?? 'a key')
     return new ImportError(`cannot read ${file}`, [{ file, line: Number(dup[1]), column, reason }])
   }
   const first = (lines[0] ?? msg).replace(/^[\w ]+Error: /, '')
@@ -856,18 +861,22 @@ export async function importFile(
     if (!opts.longLines && lineTooLong(e)) {
       return await importFile(engine, file, { ...opts, longLines: true })
     }
-    // a JSON line the reader cannot parse: read again without that line (and every other such
-    // line), which become bad rows like a CSV's unsplittable lines: rejects with --skip-bad-rows,
-    // else listed with the file's other bad rows (the reader's error names the first alone)
-    if (opts.malformed || !malformedJson(e)) throw e
+    // a JSON line the reader cannot parse, or one that is no record (not an object, a key given
+    // twice): read again without that line (and every other such line), which become bad rows
+    // like a CSV's unsplittable lines: rejects with --skip-bad-rows, else listed with the file's
+    // other bad rows (the reader's error names the first alone)
+    const badRecord = recordRefused(e)
+    if (opts.malformed || !(badRecord || malformedJson(e))) throw e
     const { gzip } = detectFormat(file, {})
     const copy = await withoutMalformedLines(opts.readFrom ?? file, opts.readFrom ? false : gzip)
     // the reader failed on something else than a line that does not parse, or the file is no JSON
     // lines with a few bad ones but one document over many lines (a pretty-printed page, broken):
-    // its own error says where
-    if (copy.malformed.length === 0 || copy.good <= copy.malformed.length) {
+    // its own error says where; a file of no good record is said by the error naming the first
+    // (lines that each parse are JSON lines: only a file without any record is refused whole)
+    const whole = badRecord ? copy.good === 0 : copy.good <= copy.malformed.length
+    if (copy.malformed.length === 0 || whole) {
       await copy.remove()
-      if (copy.malformed.length === 0) throw e
+      if (copy.malformed.length === 0 || badRecord) throw e
       // the reader names the line after its one-line read of the document: a scan says where
       const found = await findJsonSyntaxError(opts.readFrom ?? file, opts.readFrom ? false : gzip)
       if (!found) throw e
@@ -945,8 +954,8 @@ function checkRejectsPath(
 /**
  * A JSON lines file with a record that is not an object reads as one JSON column `json`: the
  * missing columns it then reported ("found: json") named neither the line nor the reason. The
- * error naming the first such line (not a row --skip-bad-rows can skip: the reader's records
- * are the lines as a whole), or null.
+ * error naming the first such line, or null. importFile then reads a copy without every such
+ * line (withoutMalformedLines), each a bad row, unless no line holds a record.
  */
 async function nonObjectError(
   file: string,
@@ -955,15 +964,15 @@ async function nonObjectError(
   described: readonly Described[],
 ): Promise<ImportError | null> {
   const [only] = described
-  if (described.length !== 1 || only?.column_name !== 'json' || only.column_type !== 'JSON')
-    return null
+  // (JSON when the values differ in type; a file of numbers alone is described as numbers)
+  if (described.length !== 1 || only?.column_name !== 'json') return null
   const bad = await firstNonObjectLine(readPath, gzip)
   if (bad === null) return null
   const problem = {
     file,
     line: bad.line,
     column: null,
-    reason: `the record is ${bad.what}, not an object: every line of a JSON lines file is one object of fields ({"customer_id": ..., ...})`,
+    reason: nonObjectReason(bad.what),
   }
   return new ImportError(
     `${formatProblem(problem)}. Fix or remove the line; nothing was imported.`,
@@ -1028,6 +1037,14 @@ function malformedJson(e: unknown): boolean {
     !scanned.has(e) &&
     e.problems.some((p) => p.reason.startsWith('malformed JSON'))
   )
+}
+
+/**
+ * Whether `e` refuses a JSON line that parses but is no record (json-non-object.ts): a value other
+ * than an object, or a key given twice.
+ */
+function recordRefused(e: unknown): boolean {
+  return e instanceof ImportError && e.problems.some((p) => isRecordReason(p.reason))
 }
 
 async function importFileOnce(

@@ -4,7 +4,14 @@
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
-import { ident, LINE, lineContent, lit, withOrderRuns } from '../../data/queries/import-stage.ts'
+import {
+  ident,
+  JSON_RECORD_ERROR,
+  LINE,
+  lineContent,
+  lit,
+  withOrderRuns,
+} from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
 import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
@@ -1300,8 +1307,10 @@ FROM (
       'CREATE OR REPLACE TEMP TABLE import_dupkeys AS SELECT CAST(NULL AS VARCHAR) AS k LIMIT 0;\n'
   }
   if (csvRejects) {
-    parts.push(`SELECT CAST(line AS BIGINT), CAST(NULL AS VARCHAR),
-  CASE WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
+    parts.push(`SELECT CAST(line AS BIGINT),
+  CASE WHEN error_type = '${JSON_RECORD_ERROR}' THEN column_name END,
+  CASE WHEN error_type = '${JSON_RECORD_ERROR}' THEN error_message
+       WHEN error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')
        THEN 'wrong number of columns (expected ' || regexp_extract(error_message, 'Columns: (\\d+)', 1)
             || ', found ' || regexp_extract(error_message, 'Found: (\\d+)', 1) || ')'
        WHEN error_type = 'INVALID ENCODING' THEN ${lit(NOT_UTF8)}
@@ -1313,6 +1322,7 @@ FROM (
   -- one entry per missing column: the first one carries the true count; one per extra column:
   -- the last one does
   SELECT line, arg_min(error_type, column_idx) AS error_type,
+    arg_min(column_name, column_idx) AS column_name,
     CASE WHEN arg_min(error_type, column_idx) = 'TOO MANY COLUMNS'
       THEN arg_max(error_message, column_idx) ELSE arg_min(error_message, column_idx) END
       AS error_message
