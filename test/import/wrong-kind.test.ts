@@ -58,6 +58,37 @@ describe('a file imported as another kind than it holds', () => {
     }
   })
 
+  it('a data row holding a column name (a channel `email`) is not taken for the header', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const cases: [string, string, string][] = [
+        [
+          'ticket_id,customer_id,opened_at,channel\nT1,A,2024-03-01,email\n',
+          'customers',
+          'This looks like tickets (one row per support ticket), not customers: import it with --kind tickets.',
+        ],
+        [
+          'order_id,customer_id,ordered_at,amount,channel\nO1,A,2024-03-01,100,email\n',
+          'customers',
+          'This looks like an orders file (order id, order date and amount on each row), not customers: import it with --kind orders.',
+        ],
+        [
+          'foo,bar,baz\n1,2024-03-01,email\n',
+          'customers',
+          'missing required column customer_id (found: foo, bar, baz)',
+        ],
+      ]
+      for (const [text, kind, said] of cases) {
+        const file = write(dir, 'f.csv', text)
+        const e = await importError(() => importFile(engine, file, { kind }))
+        expect(e.message, text).toContain(said)
+        expect(e.message, text).not.toContain('not a header')
+      }
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('a kind written in the singular or otherwise is named', () => {
     for (const [given, meant] of [
       ['order', 'orders'],

@@ -658,7 +658,8 @@ function resolveOrPreamble(
   try {
     return resolveColumns(file, columns, kind, map, plainCsv)
   } catch (e) {
-    if (!(e instanceof ImportError) || !plainCsv) throw e
+    // a header of another kind's file is a header: its error says which kind
+    if (!(e instanceof ImportError) || !plainCsv || e.message.includes('This looks like ')) throw e
     const below = headerBelow(file, (cols) => tryResolveColumns(file, cols, kind, map) !== null)
     if (below === null) throw e
     const above = below.line - 1

@@ -21,8 +21,14 @@ const fieldsOf = (line: string, sep: string): string[] =>
   line.split(sep).map((f) => f.trim().replace(/^"(.*)"$/, '$1'))
 
 /**
+ * A field that is a value, not a column's name: a number or a date. A line holding one is a data
+ * row, whatever names its other fields match (a ticket's channel `email` reads as a customer id).
+ */
+const VALUE = /^([-+]?\d+([.,]\d+)?|\d{4}-\d{1,2}-\d{1,2}([T ].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})$/
+
+/**
  * The first line below line 1 (up to line 21) whose fields `recognises` accepts as a header
- * (with any of , ; tab |), or null. Reads the first 64 KB of a plain (not compressed) file.
+ * (with any of , ; tab |) and none of which is a number or a date, or null. Reads the first 64 KB of a plain (not compressed) file.
  * @example headerBelow('title.csv', (cols) => cols.includes('customer')) // { line: 3, text: 'customer,date,amount' }
  */
 export function headerBelow(
@@ -43,7 +49,9 @@ export function headerBelow(
     if (text === '') continue
     for (const sep of SEPARATORS) {
       const cols = fieldsOf(text, sep)
-      if (cols.length > 1 && recognises(cols)) return { line: i + 1, text }
+      if (cols.length > 1 && !cols.some((c) => VALUE.test(c)) && recognises(cols)) {
+        return { line: i + 1, text }
+      }
     }
   }
   return null
