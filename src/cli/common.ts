@@ -54,6 +54,19 @@ export function nonEmptyArg(value: string, name: string): string {
 }
 
 /**
+ * The --as-of option's value: an empty one (`--as-of ""`, an unset shell variable) is refused
+ * rather than read as no date, which would analyze at the last day without a word.
+ */
+export function asOfArg(value: string): string {
+  if (value.trim() === '') {
+    throw new UsageError(
+      '--as-of is empty: give a date YYYY-MM-DD, or leave the option out for the last day in the data',
+    )
+  }
+  return value
+}
+
+/**
  * The workspace of a command that reads or changes what is in one (summary, customer, keys list,
  * refit, tick): opening a path that is not there would create an empty workspace behind a
  * mistyped --db, and the command would report success on it. A PostgreSQL store is its server's.

@@ -38,6 +38,20 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('an empty --as-of is refused on every command that takes one, not read as no date', () => {
+    const csv = join(tempDir('loyals-asof-'), 'orders.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\nc1,2024-02-02,20\n')
+    for (const command of ['analyze', 'summary', 'fit', 'insights', 'customer', 'import', 'demo']) {
+      const target =
+        command === 'customer' ? ['c1', '--orders', csv] : command === 'demo' ? [] : [csv]
+      const r = runCli([command, ...target, '--as-of', ''])
+      expect(r.code, command).toBe(2)
+      expect(r.stderr, command).toContain(
+        '--as-of is empty: give a date YYYY-MM-DD, or leave the option out for the last day in the data',
+      )
+    }
+  })
+
   it('--reset-tiers needs a workspace and the value step', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const out = join(tempDir(), 'out')

@@ -36,6 +36,7 @@ import {
 import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import {
+  asOfArg,
   dbFlagNote,
   nonEmptyArg,
   outDir,
@@ -252,6 +253,7 @@ export function registerAnalyze(program: Command): void {
           .option(
             '--as-of <date>',
             'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+            asOfArg,
           )
           .option('--unit <unit>', 'time unit of x, t_x, T: day, week or month', 'week')
           .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)

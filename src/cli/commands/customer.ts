@@ -18,6 +18,7 @@ import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
 import {
+  asOfArg,
   existingWorkspace,
   nonEmptyArg,
   requireDuckDbOrServer,
@@ -365,6 +366,7 @@ export function registerCustomer(program: Command): void {
           .option(
             '--as-of <date>',
             'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+            asOfArg,
           )
           .option('--unit <unit>', 'time unit of the model: day, week or month', 'week'),
       )

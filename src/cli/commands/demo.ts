@@ -10,7 +10,7 @@ import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
 import { refuseFileAsOutDir } from '../../service/out-dir.ts'
-import { outDir } from '../common.ts'
+import { asOfArg, outDir } from '../common.ts'
 import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
 
@@ -80,6 +80,7 @@ export function registerDemo(program: Command): void {
     .option(
       '--as-of <date>',
       'analysis date YYYY-MM-DD (default: the last order day); the orders after it are the holdout that picks the model, e.g. 1997-09-30 for the CDNOW sample',
+      asOfArg,
     )
     .option('--company', 'analyze a generated company instead: referrals, tickets, returns ...')
     // no commander default: a --seed given without --company is told apart, and refused

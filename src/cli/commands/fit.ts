@@ -11,6 +11,7 @@ import {
   type SbgLifetime,
 } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
+import { asOfArg } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
@@ -147,6 +148,7 @@ export function registerFit(program: Command): void {
       .option(
         '--as-of <date>',
         'calibration end for orders/workspaces (default: the last day in the data, refunds included)',
+        asOfArg,
       )
       .option(
         '--unit <unit>',

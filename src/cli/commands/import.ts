@@ -20,7 +20,7 @@ import {
   suspectRefundNotes,
   unusedColumnsNote,
 } from '../../service/source.ts'
-import { nonEmptyArg, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
+import { asOfArg, nonEmptyArg, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -323,7 +323,11 @@ export function registerImport(program: Command): void {
           '--rejects <file>',
           'where bad rows go (default <file>.rejects.csv); without --skip-bad-rows, every bad row of a refused import',
         )
-        .option('--as-of <date>', 'report how many orders fall after this date (they are kept)')
+        .option(
+          '--as-of <date>',
+          'report how many orders fall after this date (they are kept)',
+          asOfArg,
+        )
         .option('--json', 'print the summary as JSON')
         .addOption(new Option('--pause-at <stage>', 'test hook: stall at a stage').hideHelp()),
     ),

@@ -21,6 +21,7 @@ import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import {
+  asOfArg,
   dbFlagNote,
   nonEmptyArg,
   outDir,
@@ -129,6 +130,7 @@ export function registerInsights(program: Command): void {
         .option(
           '--as-of <date>',
           'analysis date YYYY-MM-DD (default: the last day in the data, refunds included)',
+          asOfArg,
         )
         .option('--out <dir>', 'output directory', outDir, DEFAULT_OUT_DIR)
         .option(

@@ -16,7 +16,7 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { dbFlagNote, existingStore, nonEmptyArg, resolveDb, withDb } from '../common.ts'
+import { asOfArg, dbFlagNote, existingStore, nonEmptyArg, resolveDb, withDb } from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -88,6 +88,7 @@ export function registerSummary(program: Command): void {
         .option(
           '--as-of <date>',
           'calibration end YYYY-MM-DD (default: the last day in the data, refunds included)',
+          asOfArg,
         )
         .option('--unit <unit>', 'unit of t_x and T: day, week or month (30.4375 days)', 'week')
         .option('--format <format>', 'csv or json', 'csv')
