@@ -116,3 +116,32 @@ describe('the headline of one customer', () => {
     expect(renderReport(spent, defaultSections())).toMatch(/>1 customer spent /)
   })
 })
+
+describe('the Gini caption', () => {
+  it('names the highest Gini of a few customers, (n - 1) / n, where it is not 1', () => {
+    const base = sampleSummary()
+    const of = (customers: number) =>
+      renderReport(
+        sampleSummary({
+          concentration: {
+            ...base.concentration,
+            revenue: { ...base.concentration.revenue, customers, gini: 0.5 },
+          },
+        }),
+        defaultSections(),
+      )
+    // two customers, one bringing everything: 0.5 is the highest there is
+    const two = of(2)
+    expect(two).toContain(
+      '0 means every customer spends the same; its highest for 2 customers, 0.500, means one customer brings everything.',
+    )
+    expect(two).toContain('0 = equal, 0.50 = one customer')
+    expect(two).not.toContain('1 means one customer')
+    // a million customers: the highest rounds to 1
+    const many = of(1_000_000)
+    expect(many).toContain(
+      '0 means every customer spends the same; 1 means one customer brings everything.',
+    )
+    expect(many).toContain('0 = equal, 1.00 = one customer')
+  })
+})

@@ -20,6 +20,18 @@ export function fromTop(lorenz: ConcentrationSummary['lorenz']): CurvePoint[] {
   return pts
 }
 
+/**
+ * The highest Gini of n customers, (n - 1) / n (one customer holding everything), in words:
+ * "1" only where it rounds to 1, else "its highest for 4 customers, 0.750".
+ */
+export function giniTop(n: number, digits = 3): string {
+  const top = n > 0 ? (n - 1) / n : 0
+  const shown = formatNumber(top, digits)
+  return shown === formatNumber(1, digits)
+    ? '1'
+    : `its highest for ${formatCount(n, 'customer')}, ${shown},`
+}
+
 /** The curve's height at share x of customers, read off the drawn line (points ascending in x). */
 export function curveAt(points: readonly CurvePoint[], x: number): number {
   const i = points.findIndex((p) => p.x >= x)
@@ -164,7 +176,7 @@ export const concentrationSection: ReportSection = {
         cell: (t) => formatPct(marginByPct.get(t.percent)?.share ?? null),
       })
     }
-    const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; 1 means one customer brings everything.</p>`
+    const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; ${giniTop(rev.customers)} means one customer brings everything.</p>`
     const marginChart = mar ? `<h3>Margin</h3>${chartFor(mar, 'margin')}` : ''
     return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div><div class="scroll">${htmlTable(cols, rows)}</div>${gini}</div></div>`
   },

@@ -72,7 +72,14 @@ export const headlineSection: ReportSection = {
           : `of the ${formatMoney(base, s.currency)} revenue with a known cost`
       cards.push(kpi('Margin', formatMoney(s.revenue.margin, s.currency), `${formatPct(ms)} ${of}`))
     }
-    if (money) cards.push(kpi('Gini', formatNumber(rev.gini, 2), '0 = equal, 1 = one customer'))
+    if (money)
+      cards.push(
+        kpi(
+          'Gini',
+          formatNumber(rev.gini, 2),
+          `0 = equal, ${formatNumber(rev.customers > 0 ? (rev.customers - 1) / rev.customers : 0, 2)} = one customer`,
+        ),
+      )
     const period =
       s.period.firstPurchase && s.period.lastPurchase
         ? `Purchases from ${escapeHtml(s.period.firstPurchase)} to ${escapeHtml(s.period.lastPurchase)}, analyzed as of ${escapeHtml(s.asOf)}.`
