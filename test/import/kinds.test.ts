@@ -147,6 +147,14 @@ describe('engagement', () => {
       { event: 'review', n: 1 },
     ])
     expect(await load('engagement', f)).toMatchObject({ inserted: 0, unchanged: 3 })
+    // the same events spelled as another tool names them are the stored ones, not new events
+    const again = write(
+      dir,
+      'e2.csv',
+      'customer_id,occurred_at,event\nc1,2024-01-01T10:00:00Z,email_open\nc1,2024-01-01T10:00:00Z,Opened Email\nc2,2024-01-02,review\n',
+    )
+    expect(await load('engagement', again)).toMatchObject({ inserted: 0, unchanged: 3 })
+    expect(await engine.query('SELECT count(*) AS n FROM engagement_events')).toEqual([{ n: 3 }])
   })
 
   test("an email tool's export (Mailchimp, Klaviyo): its names for the events are the six types", async () => {

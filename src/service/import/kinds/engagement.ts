@@ -100,7 +100,9 @@ export const ENGAGEMENT: ExtraKindSpec = {
   rows: (day) => ({
     key: 'event_key',
     id: null,
-    content: contentOf('customer_id', 'occurred_at', 'event'),
+    // the event as stored (its type): "Email Open" and "email_open" are one event, not two; for
+    // the six names themselves the key is what it was when the raw text was hashed
+    content: `concat_ws('|', ${contentOf('customer_id', 'occurred_at')}, coalesce(${eventTypeSql('event')}, ''))`,
     columns: [
       ['customer_id', 'customer_id'],
       ['occurred_at', 'occurred_at'],
