@@ -8,7 +8,7 @@ import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
-import { checkOpsTierNames, parseOpsConfig } from '../core/ops/config.ts'
+import { checkOpsTierNames } from '../core/ops/config.ts'
 import { shellArg } from '../core/words.ts'
 import type { Engine } from '../data/engine.ts'
 import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
@@ -25,7 +25,6 @@ import {
   serveLockPath,
 } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
-import { readConfigFile } from '../service/json-file.ts'
 import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
@@ -33,7 +32,7 @@ import { priceInOrdersCurrency } from '../service/ops/priced-config.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
-import { loadValueConfig } from '../service/value-config.ts'
+import { loadOpsConfig, loadValueConfig } from '../service/value-config.ts'
 import { createApp } from './app.ts'
 import { KeyCache } from './auth.ts'
 import { answerClientError } from './client-error.ts'
@@ -120,7 +119,7 @@ export interface RunningServer {
  * @throws UsageError for bad configuration or a workspace already served; QueryError from the store.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const ops = parseOpsConfig(await readConfigFile(o.opsConfigPath, 'operations configuration'))
+  const ops = await loadOpsConfig(o.opsConfigPath)
   // a problem in the file is told with its name, as analyze tells it
   const loaded = await loadValueConfig(o.valueConfigPath)
   checkOpsTierNames(

@@ -102,7 +102,7 @@ describe('custom rules', () => {
     expect(two.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       [
         'rules.1.description',
-        'rule 2 is named "A" as rule 1 is, with another description: one segment has one description (give both rules the same one, or the segments two names)',
+        'rules[1] is named "A" as rules[0] is, with another description: one segment has one description (give both rules the same one, or the segments two names)',
       ],
     ])
   })

@@ -154,7 +154,7 @@ export const RfmRulesSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['rules', i, key],
-          message: `rule ${i + 1} is named ${JSON.stringify(rule.name)} as rule ${j + 1} is, with another ${key}: one segment has one ${key} (give both rules the same one, or the segments two names)`,
+          message: `rules[${i}] is named ${JSON.stringify(rule.name)} as rules[${j}] is, with another ${key}: one segment has one ${key} (give both rules the same one, or the segments two names)`,
         })
       }
     })

@@ -2,8 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parseOpsConfig } from '../core/ops/config.ts'
+import { parseValueConfig } from '../core/value/config.ts'
 import { DataError, UsageError } from '../errors.ts'
-import { parseJsonText, readJsonFile } from './json-file.ts'
+import { loadJsonConfig, parseJsonText, readJsonFile } from './json-file.ts'
+import { loadRfmRules } from './rfm.ts'
 
 const thrown = (f: () => unknown): UsageError => {
   try {
@@ -58,5 +61,45 @@ describe('JSON configuration files', () => {
     expect(await readJsonFile(join(dir, 'bom.json'), 'x')).toEqual({ tiers: {} })
     writeFileSync(join(dir, 'ok.json'), '{"tiers": {}}')
     expect(await readJsonFile(join(dir, 'ok.json'), 'x')).toEqual({ tiers: {} })
+  })
+})
+
+describe("a configuration's schema problems", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loyals-json-config-'))
+  const failure = async (p: Promise<unknown>): Promise<UsageError> => {
+    const e = await p.then(
+      () => null,
+      (x: unknown) => x,
+    )
+    if (!(e instanceof UsageError)) throw new Error(`expected a UsageError, got ${String(e)}`)
+    return e
+  }
+
+  it('are each said at their line, a key the schema does not know at its own', async () => {
+    const rules = join(dir, 'rules.json')
+    // a BOM before it: the lines are the editor's
+    writeFileSync(
+      rules,
+      '\uFEFF{\n  "rules": [\n    { "name": "A",\n      "r": [4, 5],\n      "F": [1, 2] },\n    { "name": "B", "r": [1, 9] }\n  ]\n}\n',
+    )
+    const e = await failure(loadRfmRules(rules))
+    expect(e.message).toBe(
+      `invalid RFM rules in ${rules}:\n  ${rules}:5 rules[0]: Unrecognized key: "F"\n  ${rules}:6 rules[1].r[1]: Too big: expected number to be <=5`,
+    )
+    const issues = (e.details?.issues ?? []) as { line: number }[]
+    expect(issues.map((i) => i.line)).toEqual([5, 6])
+    const value = join(dir, 'value.json')
+    writeFileSync(value, '{\n  "referrals": {\n    "maxDepth": 2,\n    "decay": 1.5\n  }\n}\n')
+    expect((await failure(loadJsonConfig(value, 'v', parseValueConfig, 'bad'))).message).toBe(
+      `bad:\n  ${value}:4 referrals.decay: Too big: expected number to be <=1`,
+    )
+    const ops = join(dir, 'ops.json')
+    writeFileSync(
+      ops,
+      '{\n  "contactBudget": {\n    "overall": [\n      { "days": 0, "max": 3 }\n    ]\n  }\n}\n',
+    )
+    expect((await failure(loadJsonConfig(ops, 'o', parseOpsConfig, 'bad'))).message).toBe(
+      `bad:\n  ${ops}:4 contactBudget.overall[0].days: Too small: expected number to be >0`,
+    )
   })
 })

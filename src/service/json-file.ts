@@ -3,6 +3,7 @@
 // says only "at position 38". A leading byte-order mark (Notepad, PowerShell 5) is not part of the
 // JSON and is dropped, as data files drop it.
 import { readFile } from 'node:fs/promises'
+import { type JsonPathStep, jsonPathLine } from '../core/json-path-line.ts'
 import { DataError, type LoyalsError, UsageError } from '../errors.ts'
 
 /**
@@ -55,19 +56,55 @@ function unreadable(path: string, what: string, e: unknown): LoyalsError {
  * be read otherwise, or where its JSON breaks.
  */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  return (await readJsonFileText(path, what)).json
+}
+
+/** {@link readJsonFile}, with the text read (to place a schema's problems at their lines). */
+export async function readJsonFileText(
+  path: string,
+  what: string,
+): Promise<{ json: unknown; text: string }> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
     throw unreadable(path, what, e)
   }
-  return parseJsonText(text, path, what)
+  return { json: parseJsonText(text, path, what), text }
+}
+
+/** A schema's problem as the parsers give it (details.issues): `at` is its path as steps. */
+interface PlacedIssue {
+  readonly path: string
+  readonly reason: string
+  readonly at?: readonly JsonPathStep[]
 }
 
 /**
- * A configuration file given by path, or {} (every default) when none is.
- * @throws UsageError as {@link readJsonFile}.
+ * Read a configuration file and validate it with `parse`; the problems `parse` finds
+ * (UsageError with details.issues) are said each at its line, as an editor finds it:
+ * `heading:` then `  file:line path: reason` per problem; details.issues gain `line`.
+ * @throws as {@link readJsonFile}; UsageError for what `parse` refuses
+ * @example await loadJsonConfig('rules.json', 'RFM rules file', parseRfmRules, 'invalid RFM rules in rules.json')
  */
-export function readConfigFile(path: string | undefined, what: string): Promise<unknown> {
-  return path === undefined ? Promise.resolve({}) : readJsonFile(path, what)
+export async function loadJsonConfig<T>(
+  path: string,
+  what: string,
+  parse: (json: unknown) => T,
+  heading: string,
+): Promise<T> {
+  const { json, text } = await readJsonFileText(path, what)
+  try {
+    return parse(json)
+  } catch (e) {
+    const issues =
+      e instanceof UsageError ? (e.details?.issues as PlacedIssue[] | undefined) : undefined
+    if (!(e instanceof UsageError) || !Array.isArray(issues)) throw e
+    const placed = issues.map((i) => ({
+      ...i,
+      line: jsonPathLine(text.replace(/^\uFEFF/, ''), i.at ?? []),
+    }))
+    const lines = placed.map((i) => `  ${path}:${i.line} ${i.path}: ${i.reason}`).join('\n')
+    throw new UsageError(`${heading}:\n${lines}`, { ...e.details, path, issues: placed })
+  }
 }

@@ -1,5 +1,6 @@
 // RFM use case: scores and segments are computed by the engine from the summary table; the
 // segment rules come from core (defaults or a user's JSON file) and are compiled to SQL once.
+import { issueSteps, pathText } from '../core/json-path-line.ts'
 import { cutsFromCounts, cutsFromPositions } from '../core/rfm-cuts.ts'
 import {
   DEFAULT_RFM_RULES,
@@ -13,7 +14,7 @@ import { rfmGrid } from '../data/queries/rfm-grid.ts'
 import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
 import { QueryError, UsageError } from '../errors.ts'
-import { readJsonFile } from './json-file.ts'
+import { loadJsonConfig } from './json-file.ts'
 
 export const DEFAULT_RFM_TABLE = 'customer_rfm'
 
@@ -121,16 +122,29 @@ async function readCuts(engine: Engine, summary: string): Promise<RfmCuts> {
 export function parseRfmRules(value: unknown, file?: string): RfmRules {
   const parsed = RfmRulesSchema.safeParse(value)
   if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    const issues = parsed.error.issues.map((i) => ({
+      path: pathText(i.path),
+      reason: i.message,
+      at: issueSteps(i),
+    }))
+    const why = issues.map((i) => `${i.path}: ${i.reason}`)
     throw new UsageError(`invalid RFM rules${file ? ` in ${file}` : ''}: ${why.join('; ')}`, {
-      issues: why,
+      issues,
       ...(file ? { path: file } : {}),
     })
   }
   return parsed.data
 }
 
-/** Read and validate a rules file (JSON, schema `RfmRulesSchema`). Throws UsageError. */
+/**
+ * Read and validate a rules file (JSON, schema `RfmRulesSchema`).
+ * @throws UsageError naming each problem's line (`rules.json:5 rules[0].F: ...`)
+ */
 export async function loadRfmRules(path: string): Promise<RfmRules> {
-  return parseRfmRules(await readJsonFile(path, 'RFM rules file'), path)
+  return loadJsonConfig(
+    path,
+    'RFM rules file',
+    (json) => parseRfmRules(json, path),
+    `invalid RFM rules in ${path}`,
+  )
 }

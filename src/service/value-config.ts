@@ -1,8 +1,8 @@
 // Reading the value configuration file (`--config loyals.value.json`) and turning the generator's
 // costs.json into one, so the demo company is valued with the cost rates it was generated with.
+import { type OpsConfig, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig, type ValueConfig, type ValueConfigInput } from '../core/value/config.ts'
-import { UsageError } from '../errors.ts'
-import { readJsonFile } from './json-file.ts'
+import { loadJsonConfig } from './json-file.ts'
 
 export interface LoadedValueConfig {
   readonly config: ValueConfig
@@ -20,15 +20,32 @@ export interface LoadedValueConfig {
  */
 export async function loadValueConfig(file?: string): Promise<LoadedValueConfig> {
   if (file === undefined) return { config: parseValueConfig({}), currencyExplicit: false }
-  const json = await readJsonFile(file, 'value configuration')
-  try {
-    const config = parseValueConfig(json)
-    const code = (json as { currency?: { code?: unknown } } | null)?.currency?.code
-    return { config, currencyExplicit: code !== undefined, configSource: file }
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`, e.details)
-    throw e
-  }
+  let code: unknown
+  const config = await loadJsonConfig(
+    file,
+    'value configuration',
+    (json) => {
+      code = (json as { currency?: { code?: unknown } } | null)?.currency?.code
+      return parseValueConfig(json)
+    },
+    `${file}: invalid value configuration`,
+  )
+  return { config, currencyExplicit: code !== undefined, configSource: file }
+}
+
+/**
+ * Read and validate an operations configuration file (loyals.ops.json, docs/operations.md); no
+ * file is every default.
+ * @throws UsageError naming the file: missing, not JSON, or each problem at its line.
+ */
+export async function loadOpsConfig(file?: string): Promise<OpsConfig> {
+  if (file === undefined) return parseOpsConfig({})
+  return loadJsonConfig(
+    file,
+    'operations configuration',
+    parseOpsConfig,
+    `${file}: invalid operations configuration`,
+  )
 }
 
 /** The generator's costs.json (docs/generator.md). */

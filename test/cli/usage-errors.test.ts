@@ -142,7 +142,7 @@ describe('command-line usage errors', () => {
       const r = runCli([...args, '--db', db])
       expect(r.code, args[0]).toBe(2)
       expect(r.stderr, args[0]).toBe(
-        `error: ${typo}: invalid value configuration:\n  costs: Unrecognized key: "defaultMarginRat"\n`,
+        `error: ${typo}: invalid value configuration:\n  ${typo}:1 costs: Unrecognized key: "defaultMarginRat"\n`,
       )
     }
   })

@@ -4,19 +4,18 @@
 
 import type { Command } from 'commander'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
-import { checkOpsTierNames, parseOpsConfig } from '../../core/ops/config.ts'
+import { checkOpsTierNames } from '../../core/ops/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
-import { readConfigFile } from '../../service/json-file.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
 import { refit } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
-import { loadValueConfig } from '../../service/value-config.ts'
+import { loadOpsConfig, loadValueConfig } from '../../service/value-config.ts'
 import { existingStore, resolveDb, withDb } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -95,7 +94,7 @@ export function registerTick(program: Command): void {
         )
       } else {
         const db = await existingStore(resolveDb(opts))
-        const ops = parseOpsConfig(await readConfigFile(opts.config, 'operations configuration'))
+        const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
         checkOpsTierNames(
           ops,

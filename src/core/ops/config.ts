@@ -3,6 +3,7 @@
 // are errors so a typo never silently falls back to a default. See docs/operations.md.
 import { z } from 'zod'
 import { UsageError } from '../../errors.ts'
+import { issueSteps, pathText } from '../json-path-line.ts'
 
 export const DEPARTMENTS = ['service', 'recognition', 'marketing'] as const
 /** Who sends: service before recognition before marketing when they compete for the budget. */
@@ -298,12 +299,6 @@ export type ContactBudgetConfig = OpsConfig['contactBudget']
 export type HoldoutConfig = OpsConfig['holdout']
 export type TeamGoal = OpsConfig['goals'][number]
 
-function pathText(path: readonly PropertyKey[]): string {
-  let s = ''
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p)
-  return s || '(root)'
-}
-
 /**
  * Validate a parsed `loyals.ops.json` and fill in every default.
  * @example parseOpsConfig({}).contactBudget.overall // [{ days: 7, max: 3 }]
@@ -313,7 +308,11 @@ export function parseOpsConfig(json: unknown): OpsConfig {
   // no file (undefined) is every default; a file holding `null` is not an object and is refused
   const r = OpsConfigSchema.safeParse(json === undefined ? {} : json)
   if (r.success) return r.data
-  const issues = r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message }))
+  const issues = r.error.issues.map((i) => ({
+    path: pathText(i.path),
+    reason: i.message,
+    at: issueSteps(i),
+  }))
   const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
   throw new UsageError(`invalid operations configuration:\n${lines}`, { issues })
 }

@@ -3,6 +3,7 @@
 // are errors so a typo never silently falls back to a default. See docs/value.md.
 import { z } from 'zod'
 import { UsageError } from '../../errors.ts'
+import { issueSteps, pathText } from '../json-path-line.ts'
 
 /** Engagement event types; the position in this list is the type code used in typed arrays. */
 export const ENGAGEMENT_EVENT_TYPES = [
@@ -359,12 +360,6 @@ export type LoyaltyRules = ValueConfig['loyalty']
 export type TiersConfig = ValueConfig['tiers']
 export type TierLevel = TiersConfig['levels'][number]
 
-function pathText(path: readonly PropertyKey[]): string {
-  let s = ''
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p)
-  return s || '(root)'
-}
-
 /**
  * Validate a parsed value configuration file and fill in every default.
  * @example parseValueConfig({ referrals: { decay: 0.4 } }).referrals // { decay: 0.4, maxDepth: 5 }
@@ -378,7 +373,11 @@ export function parseValueConfig(json: unknown): ValueConfig {
       iss.code === 'invalid_type' && iss.input === undefined ? 'required' : undefined,
   })
   if (r.success) return r.data
-  const issues = r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message }))
+  const issues = r.error.issues.map((i) => ({
+    path: pathText(i.path),
+    reason: i.message,
+    at: issueSteps(i),
+  }))
   const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
   throw new UsageError(`invalid value configuration:\n${lines}`, { issues })
 }
