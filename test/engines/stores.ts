@@ -45,3 +45,20 @@ export async function openStore(kind: StoreKind): Promise<{ engine: Engine; stor
   const store = await kind.create()
   return { engine: await openWorkspace(store.location), store }
 }
+
+/**
+ * Rows of `csv` (order_id,customer_id,ordered_at,amount with a header) into the store's orders as
+ * the importer stores them: a PostgreSQL store is filled through its server.
+ */
+export async function insertOrderCsv(engine: Engine, csv: string): Promise<void> {
+  const values = csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line, i) => {
+      const [id, c, day, amount] = line.split(',')
+      return `('k${i}', '${id}', '${c}', TIMESTAMP '${day}', DATE '${day?.slice(0, 10)}', ${amount})`
+    })
+  await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ${values.join(', ')}`)
+}

@@ -9,7 +9,7 @@ import { trackingActual } from '../../src/data/queries/prediction-tracking.ts'
 import { refundedInFull } from '../../src/data/queries/value-facts.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
-import { STORES, type TestStore } from './stores.ts'
+import { insertOrderCsv, STORES, type TestStore } from './stores.ts'
 
 // A: its second order (30.51) refunded in two parts, in the calibration period, on the day of
 // another order (so the day stays a purchase day and only the order count tells); B: the same in
@@ -35,16 +35,7 @@ describe.each(STORES)('an order refunded in two parts on $name', (kind) => {
   beforeAll(async () => {
     store = await kind.create()
     engine = await openWorkspace(store.location)
-    // stored as the importer stores them (a PostgreSQL store is filled through its server)
-    const values = ORDERS.trim()
-      .split('\n')
-      .slice(1)
-      .map((line, i) => {
-        const [id, c, day, amount] = line.split(',')
-        return `('k${i}', '${id}', '${c}', TIMESTAMP '${day}', DATE '${day!.slice(0, 10)}', ${amount})`
-      })
-    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
-      VALUES ${values.join(', ')}`)
+    await insertOrderCsv(engine, ORDERS)
   })
   afterAll(async () => {
     await engine.close()

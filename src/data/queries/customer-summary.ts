@@ -86,14 +86,6 @@ export function sqlDate(d: string): string {
 }
 
 /**
- * The body of a CTE (customer_id, order_id, day, amount): the day of each order that a row of the
- * CTE `refunds` (customer_id, order_id) refunds, the day its refunds are netted into, and the
- * order's amount; with
- * `marginRate`, also margin_rate, the order's margin / amount when every row of it has a margin
- * (a refund gives back that share of its amount in margin). The one refund linking of the summary,
- * the tracking curve and the insights' purchase days. A small join: refunds are few.
- */
-/**
  * SQL body: (customer_id, margin_rate) of the customers of `refunds` (a relation of refund rows):
  * their margin over the amount of their order rows dated on or before `asOf` (a SQL date), when
  * every one of those has a margin and they paid more than 0; else NULL. What a refund naming no
@@ -112,6 +104,14 @@ export function customerMarginRates(source: string, refunds: string, asOf: strin
 `
 }
 
+/**
+ * The body of a CTE (customer_id, order_id, day, amount): the day of each order that a row of the
+ * CTE `refunds` (customer_id, order_id) refunds, the day its refunds are netted into, and the
+ * order's amount; with
+ * `marginRate`, also margin_rate, the order's margin / amount when every row of it has a margin
+ * (a refund gives back that share of its amount in margin). The one refund linking of the summary,
+ * the tracking curve and the insights' purchase days. A small join: refunds are few.
+ */
 export function refundedOrders(source: string, refunds: string, marginRate = false): string {
   const rate = marginRate
     ? `,
@@ -130,6 +130,24 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
 }
 
 /**
+ * The body of a CTE (customer_id, day, excess): each order of `refunded` (refundedOrders) whose
+ * refunds in `refunds` (customer_id, order_id, amount) give back more than its amount (150 of
+ * 100), with the excess (50, a DOUBLE added up exactly). The excess comes off the customer's
+ * revenue as a refund naming no order does, not off the spend of the day's other orders: a paid
+ * order of that day stays a purchase. `where`: a condition on the refunded order `d`.
+ */
+export function overRefunds(refunds: string, refunded: string, where = 'true'): string {
+  const net = `${toDecimal('d.amount', 38)} + sum(${toDecimal('r.amount', 38)})`
+  return `
+  SELECT d.customer_id, d.day, ${toDouble(`-(${net})`)} AS excess
+  FROM ${refunds} r JOIN ${refunded} d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  WHERE ${where}
+  GROUP BY d.customer_id, d.order_id, d.day, d.amount
+  HAVING ${net} < 0
+`
+}
+
+/**
  * CREATE OR REPLACE TEMP TABLE <table>: one row per customer whose first purchase day is on or
  * before `asOf`. Rules (docs/summary.md):
  * - a purchase day is a calendar day (order_date) with at least one order row (amount >= 0);
@@ -138,7 +156,8 @@ export function refundedOrders(source: string, refunds: string, marginRate = fal
  *   order's day; it counts for the calibration only once it has happened (its own date <= asOf);
  *   an unlinked refund lowers revenue on no day;
  * - a day whose net spend is <= 0 because of refunds (everything returned) is not a purchase day,
- *   unless a free order (amount 0) of it is kept;
+ *   unless a free order (amount 0) of it is kept; what refunds give back beyond their order's
+ *   amount lowers revenue on no day (as an unlinked refund), not the day's other orders;
  * - x = purchase days - 1; t_x = (last - first) / unit when x > 0; T = (asOf - first) / unit;
  *   monetary = mean net spend of the repeat purchase days (0 when x = 0);
  * - x_star / holdout_revenue: purchase days and net spend after asOf;
@@ -233,11 +252,12 @@ customer_rates AS (${customerMarginRates(source, 'refunds', asOf)}),`
 -- back their whole amount: cancelled or returned in full, no order of the customer's, even on a
 -- day that has another (that day's spend nets them out all the same)
 cancelled AS (
-  SELECT ro.customer_id, ro.order_id
+  SELECT ro.customer_id, ro.order_id, ro.day,
+    -(${toDecimal('ro.amount', 38)} + sum(${toDecimal('r.amount', 38)})) AS excess
   FROM refunded_orders ro
   JOIN refunds r ON r.customer_id = ro.customer_id AND r.order_id = ro.order_id
   WHERE ro.day > ${asOf} OR r.order_date <= ${asOf}
-  GROUP BY ro.customer_id, ro.order_id, ro.amount
+  GROUP BY ro.customer_id, ro.order_id, ro.day, ro.amount
   -- exact: in doubles 30.51 - 15.25 - 15.26 is 3.6e-15, and an order refunded in two parts was
   -- still counted
   HAVING ${toDecimal('ro.amount')} + sum(${toDecimal('r.amount')}) <= 0
@@ -262,6 +282,15 @@ lines AS (
         : `
   LEFT JOIN customer_rates cr ON cr.customer_id = r.customer_id`
     }
+  -- refunds beyond their order's amount (150 of 100): the excess is given back to the order's day
+  -- and taken off on no day, as a refund naming no order is, so the day's other paid orders keep
+  -- it a purchase day (its margin stays with the refunds)
+  UNION ALL
+  SELECT customer_id, day, day, CAST(excess AS DECIMAL(18,6)), CAST(NULL AS DECIMAL(18,6)), 0, 0
+  FROM cancelled WHERE excess > 0
+  UNION ALL
+  SELECT customer_id, NULL, day, CAST(-excess AS DECIMAL(18,6)), CAST(NULL AS DECIMAL(18,6)), 0, 0
+  FROM cancelled WHERE excess > 0
 ),
 days AS (
   SELECT customer_id, day,

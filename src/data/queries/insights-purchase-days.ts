@@ -3,7 +3,7 @@
 // four times. Keyed by the integer cidx of insights_base: every later window, group and join on
 // these ten million rows compares integers, not customer id strings.
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum, refundedOrders, sqlDate } from './customer-summary.ts'
+import { exactSum, overRefunds, refundedOrders, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
 export const INSIGHTS_DAYS = 'insights_days'
@@ -15,7 +15,8 @@ export const INSIGHTS_DAYS = 'insights_days'
  * (docs/summary.md): a refund row goes to the day of the order it names (same customer and order
  * id) once it has happened (its own date on or before asOf), whatever day it is dated; a refund
  * that names no order lowers no order's day but the customer's revenue: it is in `unlinked` (0 or
- * less) on its own date. purchase: an order row (amount >= 0), and a net spend above 0 unless the
+ * less) on its own date, as is what refunds give back beyond their order's amount (on the order's
+ * day). purchase: an order row (amount >= 0), and a net spend above 0 unless the
  * day has no refund of its orders or has a $0 order (a free sample, a log without amounts: a
  * purchase also beside an order refunded in full, as the summary counts it), so a day whose
  * orders were all refunded (the same day or later) is not.
@@ -30,6 +31,7 @@ WITH refunds AS (
   WHERE amount < 0 AND order_date <= ${asOf}
 ),
 refunded AS (${refundedOrders('orders', 'refunds')}),
+over AS (${overRefunds('refunds', 'refunded', `d.day <= ${asOf}`)}),
 lines AS (
   SELECT customer_id, order_date AS day, amount, true AS linked FROM orders
   WHERE amount >= 0 AND order_date <= ${asOf}
@@ -37,6 +39,11 @@ lines AS (
   SELECT r.customer_id, coalesce(d.day, r.order_date), r.amount, d.day IS NOT NULL FROM refunds r
   LEFT JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
   WHERE d.day IS NULL OR d.day <= ${asOf}
+  UNION ALL
+  -- what refunds give back beyond their order's amount: off the customer, not the day's orders
+  SELECT customer_id, day, excess, true FROM over
+  UNION ALL
+  SELECT customer_id, day, -excess, false FROM over
 )
 SELECT b.cidx, l.day, coalesce(${exactSum('l.amount', { filter: 'l.linked' })}, 0) AS spend,
   coalesce(${exactSum('l.amount', { filter: 'NOT l.linked' })}, 0) AS unlinked,

@@ -4,7 +4,7 @@
 // the summary says which customers ever ordered twice on one day, and only they are deduplicated.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { refundedOrders, sqlDate, sqlIdent, toDecimal } from './customer-summary.ts'
+import { overRefunds, refundedOrders, sqlDate, sqlIdent, toDecimal } from './customer-summary.ts'
 
 export interface TrackingArgs {
   readonly summary: string
@@ -42,6 +42,9 @@ lines AS (
   UNION ALL
   SELECT r.customer_id, d.day, r.amount, 0, 1
   FROM refunds r JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  UNION ALL
+  -- what refunds give back beyond their order's amount is off the customer, not the day's orders
+  SELECT customer_id, day, excess, 0, 0 FROM (${overRefunds('refunds', 'refunded')}) over
 ),
 days AS (
   -- purchase days as the summary counts them: a day whose orders were refunded in full is none
