@@ -472,6 +472,34 @@ describe('surveys', () => {
   const good =
     'response_id,customer_id,responded_at,nps,ces,csat,comment\nS1,c1,2024-03-01,9,6,5,"Great, fast"\nS2,c2,2024-03-02,,,,just text\n'
 
+  test('an id-less answer beside a stored one of the same customer and time is named: a correction or a second response', async () => {
+    const first = write(dir, 'n1.csv', 'customer_id,responded_at,nps\nB,2024-03-20,3\n')
+    expect(await load('surveys', first)).toMatchObject({ inserted: 1 })
+    const second = write(
+      dir,
+      'n2.csv',
+      'customer_id,responded_at,nps,comment\nB,2024-03-20,9,great\nA,2024-03-21,5,\n',
+    )
+    const r = await load('surveys', second)
+    expect(r).toMatchObject({ inserted: 2 })
+    expect(r.sameTimeResponses).toEqual({
+      n: 1,
+      first: [
+        {
+          line: 2,
+          customerId: 'B',
+          at: '2024-03-20 00:00:00',
+          answers: 'nps 9, a comment',
+          stored: 'nps 3',
+        },
+      ],
+    })
+    // the same file again: nothing new, nothing named
+    const again = await load('surveys', second)
+    expect(again).toMatchObject({ inserted: 0, unchanged: 2 })
+    expect(again.sameTimeResponses).toBeUndefined()
+  })
+
   test('stores answers; NPS and CES are whole numbers', async () => {
     expect(await load('surveys', write(dir, 's.csv', good))).toMatchObject({ inserted: 2 })
     const rows = await engine.query(

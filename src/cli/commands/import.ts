@@ -163,6 +163,22 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         'if this file corrects an earlier one, import it into a fresh workspace without that one',
     )
   }
+  const answered = r.sameTimeResponses
+  if (answered && answered.n > 0) {
+    const one = answered.n === 1
+    const shown = answered.first
+      .map(
+        (a) => `line ${a.line} (${a.customerId} at ${a.at} UTC: ${a.answers}; stored ${a.stored})`,
+      )
+      .join(', ')
+    const more =
+      answered.n > answered.first.length ? `, and ${answered.n - answered.first.length} more` : ''
+    out.push(
+      `  note: ${one ? '1 response' : `${answered.n} responses`} without a response id ${one ? 'has' : 'have'} the customer and time of a stored one but other answers, ` +
+        `stored beside it as ${one ? 'a second response' : 'second responses'}: ${shown}${more}. Responses without ids are known by customer, time and answers, and two at one time tie as the latest; ` +
+        'if this file corrects an earlier one, import it into a fresh workspace without that one, or give the responses ids',
+    )
+  }
   const replaced = r.linesReplaced
   if (replaced && replaced.lines > 0) {
     const one = replaced.lines === 1

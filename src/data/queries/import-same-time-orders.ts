@@ -11,7 +11,7 @@ export const SAME_TIME_SHOWN = 3
  * The new order rows of the write set `import_write` without an order id that have the customer
  * and instant of a stored order without one but another amount, that stored order not among this
  * file's rows: n (all of them), then the first `SAME_TIME_SHOWN` in file order with the line, the
- * customer, the instant, the amount and the stored amount. Refund rows are left out (a refund is
+ * customer, the instant, the amount (`value`) and the stored amount. Refund rows are left out (a refund is
  * known by its order, day and amount). Run before the write, while `orders` holds the old rows.
  */
 export function importSameTimeOrders(_d: Dialect): Query {
@@ -26,7 +26,7 @@ export function importSameTimeOrders(_d: Dialect): Query {
   GROUP BY ALL
 )
 SELECT count(*) OVER () AS n, source_line AS line, customer_id, CAST(ordered_at AS VARCHAR) AS at,
-  amount, stored
+  amount AS value, stored
 FROM hit ORDER BY source_line LIMIT ${SAME_TIME_SHOWN}`,
   }
 }

@@ -77,6 +77,7 @@ import { importReturnsBeforeOrder } from '../../data/queries/import-returns-befo
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
 import { importSameFile } from '../../data/queries/import-same-file.ts'
 import { importSameTimeOrders } from '../../data/queries/import-same-time-orders.ts'
+import { importSameTimeResponses } from '../../data/queries/import-same-time-responses.ts'
 import {
   flattenObjects,
   ident,
@@ -289,6 +290,21 @@ export interface ImportResult {
    * order with what changed ('customer C1 -> C9; amount 20 -> 25'); `updated` counts them all.
    */
   readonly changedOrders?: readonly { readonly orderId: string; readonly what: string }[]
+  /**
+   * New survey responses without a response id that have the customer and time of a stored one
+   * without one but other answers (a later export's corrected answer, or a second response at
+   * that time): stored beside it. `n` counts them; `first` names the first few in file order.
+   */
+  readonly sameTimeResponses?: {
+    readonly n: number
+    readonly first: readonly {
+      readonly line: number
+      readonly customerId: string
+      readonly at: string
+      readonly answers: string
+      readonly stored: string
+    }[]
+  }
   /**
    * New orders without an order id that have the customer and time of a stored order without one
    * but another amount (a later export's corrected amount, or a second order at that time): stored
@@ -1735,6 +1751,11 @@ async function importFileOnce(
       kind === 'orders' && empty[main.table] === false && Number(changes.inserted) > 0
         ? await sameTimeOrders(engine)
         : undefined
+    // so is an id-less survey answer a later export corrected
+    const sameTimeAnswers =
+      kind === 'surveys' && empty[main.table] === false && Number(changes.inserted) > 0
+        ? await sameTimeResponses(engine)
+        : undefined
     const lines = hasLines ? await count(engine, 'SELECT count(*) AS n FROM import_line_rows') : 0
     // the lines a file carries for an order are that order's lines: stored ones it lacks go
     const linesReplaced =
@@ -2032,6 +2053,7 @@ async function importFileOnce(
         : {}),
       changedOrders,
       ...(sameTime ? { sameTimeOrders: sameTime } : {}),
+      ...(sameTimeAnswers ? { sameTimeResponses: sameTimeAnswers } : {}),
       ...(linesReplaced ? { linesReplaced } : {}),
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
       unchanged: rowsStored - Number(changes.inserted) - Number(changes.updated),
@@ -2498,6 +2520,48 @@ function quotedDialect(s: SniffedCsv, path: string, gzip: boolean): QuotedCsv | 
   return columns.length > 1 && new Set(columns).size === columns.length ? { delim, columns } : null
 }
 
+/**
+ * The rows of a same-time query (importSameTimeOrders, importSameTimeResponses: n, then the first
+ * few with line, customer_id, at and the two versions in `value` and `stored`), or undefined.
+ */
+async function sameTimeRows<V>(
+  engine: Engine,
+  sql: string,
+  read: (v: unknown) => V,
+): Promise<{ n: number; first: SameTimeRow<V>[] } | undefined> {
+  const rows = await engine.query<Record<string, unknown>>(sql)
+  if (rows.length === 0) return undefined
+  return {
+    n: Number(rows[0]?.n ?? 0),
+    first: rows.map((r) => ({
+      line: Number(r.line),
+      customerId: String(r.customer_id),
+      at: String(r.at),
+      value: read(r.value),
+      stored: read(r.stored),
+    })),
+  }
+}
+
+type SameTimeRow<V> = {
+  line: number
+  customerId: string
+  at: string
+  value: V
+  stored: V
+}
+
+/** The new id-less survey responses stored beside a stored one of the same customer and time. */
+async function sameTimeResponses(engine: Engine): Promise<ImportResult['sameTimeResponses']> {
+  const found = await sameTimeRows(engine, importSameTimeResponses(engine.dialect).sql, String)
+  return (
+    found && {
+      n: found.n,
+      first: found.first.map(({ value, ...r }) => ({ ...r, answers: value })),
+    }
+  )
+}
+
 /** The new id-less orders stored beside a stored one of the same customer and time (ImportResult). */
 async function sameTimeOrders(engine: Engine): Promise<ImportResult['sameTimeOrders']> {
   // most files give every order an id: then the join below (and its anti-join on the file's keys)
@@ -2507,23 +2571,11 @@ async function sameTimeOrders(engine: Engine): Promise<ImportResult['sameTimeOrd
     'SELECT count(*) AS n FROM (SELECT 1 FROM import_write WHERE __new AND order_id IS NULL LIMIT 1)',
   )
   if (idless === 0) return undefined
-  const rows = await engine.query<{
-    n: number
-    line: number
-    customer_id: string
-    at: string
-    amount: number
-    stored: number
-  }>(importSameTimeOrders(engine.dialect).sql)
-  if (rows.length === 0) return undefined
-  return {
-    n: Number(rows[0]?.n ?? 0),
-    first: rows.map((r) => ({
-      line: Number(r.line),
-      customerId: String(r.customer_id),
-      at: String(r.at),
-      amount: Number(r.amount),
-      stored: Number(r.stored),
-    })),
-  }
+  const found = await sameTimeRows(engine, importSameTimeOrders(engine.dialect).sql, Number)
+  return (
+    found && {
+      n: found.n,
+      first: found.first.map(({ value, ...r }) => ({ ...r, amount: value })),
+    }
+  )
 }
