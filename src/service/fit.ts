@@ -530,8 +530,16 @@ function parseOpenCsv(
 // ---------------------------------------------------------------------------------------------
 // Input kinds
 
+/** Roles whose names are read in any case (Weight, MONETARY): x, t_x and T are case-sensitive. */
+const ANY_CASE: ReadonlySet<FitRole> = new Set(['n', 'monetary', 'weight'])
+
 function findRole(header: readonly string[], role: FitRole): string | null {
   for (const name of FIT_ROLE_NAMES[role]) if (header.includes(name)) return name
+  // a weight column written Weight was left unread without a word: every row then counted once
+  if (ANY_CASE.has(role)) {
+    const names = new Set<string>(FIT_ROLE_NAMES[role].map((n) => n.toLowerCase()))
+    for (const h of header) if (names.has(h.toLowerCase())) return h
+  }
   return null
 }
 

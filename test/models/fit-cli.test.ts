@@ -217,6 +217,23 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/late\.csv:69002 t\.x: t_x 60 is after T 41/)
   })
+  it('a weight column written Weight or WEIGHTS is read as the weights, as weight is', () => {
+    const rows = '0,0,30,50\n1,5,30,10\n2,20,30,5\n3,28,30,3\n1,25,30,8\n4,12,30,2\n'
+    const want = fitJson([write('wl.csv', `x,t_x,T,weight\n${rows}`), '--model', 'bgnbd'])
+    expect(want.customers).toBe(78)
+    for (const name of ['Weight', 'WEIGHTS', 'Count']) {
+      const got = fitJson([write(`w-${name}.csv`, `x,t_x,T,${name}\n${rows}`), '--model', 'bgnbd'])
+      expect(got.customers, name).toBe(78)
+      expect(got.logLikelihood, name).toBe(want.logLikelihood)
+    }
+    // a BG/BB table too
+    const donations = readFileSync(fx('donations/donations.csv'), 'utf8')
+    const bb = write('bbw.csv', donations.replace('weights', 'Weights'))
+    const bbWant = fitJson([fx('donations/donations.csv'), '--model', 'bgbb'])
+    const bbGot = fitJson([bb, '--model', 'bgbb'])
+    expect(bbGot.customers).toBe(11_104)
+    expect(bbGot.logLikelihood).toBe(bbWant.logLikelihood)
+  })
   it('a weight of 0, a header alone and an empty file: the file named, exit 1', () => {
     const w = write('w0.csv', 'x,t_x,T,weight\n1,2,5,1\n2,3,5,0\n')
     const r = runCli(['fit', w, '--model', 'bgnbd'])
