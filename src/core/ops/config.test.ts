@@ -8,7 +8,9 @@ function issuesOf(json: unknown): { path: string; reason: string }[] {
     parseOpsConfig(json)
   } catch (e) {
     expect(e).toBeInstanceOf(UsageError)
-    return (e as UsageError).details.issues as { path: string; reason: string }[]
+    // the path and the reason (each issue also has its path as steps, `at`, to find its line)
+    const issues = (e as UsageError).details.issues as { path: string; reason: string }[]
+    return issues.map(({ path, reason }) => ({ path, reason }))
   }
   throw new Error('expected a UsageError')
 }
