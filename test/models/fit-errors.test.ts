@@ -3,7 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { compressHistories } from '../../src/core/compress.ts'
+import * as bgnbd from '../../src/core/models/bgnbd.ts'
 import { fitGammaGamma } from '../../src/core/models/gamma-gamma.ts'
+import * as mbgnbd from '../../src/core/models/mbgnbd.ts'
+import * as paretoNbd from '../../src/core/models/pareto-nbd.ts'
 import { survivalToCounts } from '../../src/core/models/sbg.ts'
 import { DataError, formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { fitFile } from '../../src/service/fit.ts'
@@ -294,5 +298,29 @@ describe('the core keeps its own messages for library callers', () => {
     expect(() => fitGammaGamma({ x: [1, 2], mx: [0, -5] })).toThrow(
       'no customer with repeat purchases has a positive mean spend (all 2 have zero, negative or missing spend; orders without amounts?): the Gamma-Gamma spend model has nothing to fit',
     )
+  })
+})
+
+describe("a fit's start values", () => {
+  const h = compressHistories([0, 1, 2, 3, 0, 5], [0, 5, 20, 28, 0, 12], [30, 30, 30, 30, 20, 30])
+  it('are named when one is not a finite number above 0, or no parameter of the model', () => {
+    for (const [fit, model] of [
+      [(s: object) => bgnbd.fit(h, { start: s }), 'bgnbd'],
+      [(s: object) => mbgnbd.fit(h, { start: s }), 'mbgnbd'],
+      [(s: object) => paretoNbd.fit(h, { start: s }), 'pareto'],
+    ] as const) {
+      expect(() => fit({ r: -1 }), model).toThrow(UsageError)
+      expect(() => fit({ r: -1 }), model).toThrow(
+        `${model}: start.r must be a finite number above 0 (got -1)`,
+      )
+      expect(() => fit({ alpha: Number.NaN }), model).toThrow(
+        `${model}: start.alpha must be a finite number above 0 (got NaN)`,
+      )
+      expect(() => fit({ alhpa: 4 }), model).toThrow(
+        `${model}: start.alhpa is no parameter of the model`,
+      )
+      // a good start is taken
+      expect(fit({ r: 0.5, alpha: 10 }).params.r, model).toBeGreaterThan(0)
+    }
   })
 })

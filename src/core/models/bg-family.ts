@@ -19,6 +19,7 @@ import {
   checkHistories,
   checkHistory,
   checkParams,
+  checkStart,
   EXTREME_LOG,
   fitLimit,
   fitObjectives,
@@ -272,6 +273,7 @@ export function bgFit(
   opts: BgFitOptions = {},
 ): FitResult<BgParams> {
   return withIterationCap(model, opts.maxIterations, () => {
+    checkStart(model, opts.start, BG_PARAM_NAMES)
     checkHistories(h)
     requireIdentifiable(h, model)
     // α is a time scale: in seconds or in millennia it leaves the optimizer's bounds, so such data

@@ -484,6 +484,37 @@ export function fitWithRestarts(
 export const STAGE_ITERATIONS = 300
 
 /**
+ * A fit's `start` option: undefined, or an object of the model's parameters, each finite and above
+ * 0 (the fit starts from their logarithms). A bad one made every start fail, and the fit said the
+ * likelihood was too flat; a misspelt name was ignored.
+ * @throws UsageError naming `start.<name>` and what it must be
+ * @example checkStart('bgnbd', { r: -1 }, ['r', 'alpha', 'a', 'b']) // throws start.r must be ...
+ */
+export function checkStart(model: string, start: unknown, names: readonly string[]): void {
+  if (start === undefined) return
+  if (typeof start !== 'object' || start === null || Array.isArray(start)) {
+    throw new UsageError(
+      `${model}: start must be an object of starting parameters (${names.join(', ')}), got ${JSON.stringify(start)}`,
+    )
+  }
+  for (const [k, v] of Object.entries(start)) {
+    if (!names.includes(k)) {
+      throw new UsageError(
+        `${model}: start.${k} is no parameter of the model: the parameters are ${names.join(', ')}`,
+        { start: k },
+      )
+    }
+    if (v === undefined) continue
+    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+      throw new UsageError(
+        `${model}: start.${k} must be a finite number above 0 (got ${typeof v === 'string' ? JSON.stringify(v) : String(v)})`,
+        { start: k },
+      )
+    }
+  }
+}
+
+/**
  * `run()`, a fit, held to a caller's `maxIterations`, the one meaning of the option in every
  * repeat-purchase fit (BG/NBD, MBG/NBD, Pareto/NBD): the most optimizer iterations the whole fit
  * may take, over every start and stage (what FitResult.iterations counts). It caps and never

@@ -9,6 +9,7 @@ import {
   checkHistories,
   checkHistory,
   checkParams,
+  checkStart,
   EXTREME_LOG,
   fitObjectives,
   fitTimeScale,
@@ -455,6 +456,7 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
 }
 
 function fitUncapped(h: Histories, opts: ParetoFitOptions): FitResult<ParetoParams> {
+  checkStart('pareto', opts.start, NAMES)
   checkHistories(h)
   requireIdentifiable(h, 'pareto')
   // α and β are time scales: in seconds or in millennia they leave the optimizer's bounds, so such
