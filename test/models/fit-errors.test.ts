@@ -304,23 +304,23 @@ describe('the core keeps its own messages for library callers', () => {
 describe("a fit's start values", () => {
   const h = compressHistories([0, 1, 2, 3, 0, 5], [0, 5, 20, 28, 0, 12], [30, 30, 30, 30, 20, 30])
   it('are named when one is not a finite number above 0, or no parameter of the model', () => {
-    for (const [fit, model] of [
+    for (const [fitWith, model] of [
       [(s: object) => bgnbd.fit(h, { start: s }), 'bgnbd'],
       [(s: object) => mbgnbd.fit(h, { start: s }), 'mbgnbd'],
       [(s: object) => paretoNbd.fit(h, { start: s }), 'pareto'],
     ] as const) {
-      expect(() => fit({ r: -1 }), model).toThrow(UsageError)
-      expect(() => fit({ r: -1 }), model).toThrow(
+      expect(() => fitWith({ r: -1 }), model).toThrow(UsageError)
+      expect(() => fitWith({ r: -1 }), model).toThrow(
         `${model}: start.r must be a finite number above 0 (got -1)`,
       )
-      expect(() => fit({ alpha: Number.NaN }), model).toThrow(
+      expect(() => fitWith({ alpha: Number.NaN }), model).toThrow(
         `${model}: start.alpha must be a finite number above 0 (got NaN)`,
       )
-      expect(() => fit({ alhpa: 4 }), model).toThrow(
+      expect(() => fitWith({ alhpa: 4 }), model).toThrow(
         `${model}: start.alhpa is no parameter of the model`,
       )
       // a good start is taken
-      expect(fit({ r: 0.5, alpha: 10 }).params.r, model).toBeGreaterThan(0)
+      expect(fitWith({ r: 0.5, alpha: 10 }).params.r, model).toBeGreaterThan(0)
     }
   })
 })
