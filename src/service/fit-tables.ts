@@ -4,11 +4,12 @@
 
 /** Accepted spellings of each role, ours first, then the BTYD / lifetimes names. */
 export const FIT_ROLE_NAMES = {
-  x: ['x', 'frequency'],
-  tx: ['t_x', 't.x', 'recency'],
+  // lifetimes' calibration_and_holdout_data names its calibration columns with _cal
+  x: ['x', 'frequency', 'frequency_cal'],
+  tx: ['t_x', 't.x', 'recency', 'recency_cal'],
   T: ['T', 'T.cal', 'T_cal', 'age'],
   n: ['periods', 'n', 'n.cal', 'n_cal', 'opportunities'],
-  monetary: ['monetary', 'm.x', 'm_x', 'monetary_value'],
+  monetary: ['monetary', 'm.x', 'm_x', 'monetary_value', 'monetary_value_cal'],
   weight: ['weight', 'weights', 'custs', 'count'],
 } as const
 export type FitRole = keyof typeof FIT_ROLE_NAMES

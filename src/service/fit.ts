@@ -714,6 +714,12 @@ function summaryShape(path: string, head: string, header: readonly string[]): vo
       )
     }
   }
+  // t_x and T without x: a summary that lost its x, not an orders file to be told its columns
+  if (findRole(header, 'x') === null && findRole(header, 'tx') && findRole(header, 'T')) {
+    throw new UsageError(
+      `${path}: no x (frequency) column in this summary file, beside ${findRole(header, 'tx')} and ${findRole(header, 'T')}: fit reads x,t_x,T[,monetary][,weight]`,
+    )
+  }
   if (findRole(header, 'x') === null && summaryLike(lower)) {
     throw new UsageError(
       `${path}: a summary's columns are named x, t_x and T (monetary, weight), in that case; found ${header.join(', ')}`,

@@ -217,6 +217,32 @@ describe('loyals fit on bad input', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/late\.csv:69002 t\.x: t_x 60 is after T 41/)
   })
+  it("lifetimes' calibration columns are read; a summary without its x column is told so", () => {
+    const cdnow = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8')
+    const [head, ...rest] = cdnow.split('\n')
+    const renamed = head!
+      .split(',')
+      .map(
+        (c) =>
+          ({
+            x: 'frequency_cal',
+            't.x': 'recency_cal',
+            'T.cal': 'T_cal',
+            'm.x': 'monetary_value_cal',
+          })[c] ?? c,
+      )
+      .join(',')
+    const want = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'bgnbd'])
+    const got = fitJson([write('lifetimes.csv', [renamed, ...rest].join('\n')), '--model', 'bgnbd'])
+    expect(renamed).toContain('frequency_cal,recency_cal,T_cal')
+    expect(got.customers).toBe(2357)
+    expect(got.logLikelihood).toBe(want.logLikelihood)
+    const r = runCli(['fit', write('nox.csv', 't_x,T\n10,30\n'), '--model', 'bgnbd'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(
+      'nox.csv: no x (frequency) column in this summary file, beside t_x and T: fit reads x,t_x,T[,monetary][,weight]',
+    )
+  })
   it('a weight column written Weight or WEIGHTS is read as the weights, as weight is', () => {
     const rows = '0,0,30,50\n1,5,30,10\n2,20,30,5\n3,28,30,3\n1,25,30,8\n4,12,30,2\n'
     const want = fitJson([write('wl.csv', `x,t_x,T,weight\n${rows}`), '--model', 'bgnbd'])
