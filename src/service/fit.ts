@@ -770,9 +770,15 @@ const SPEND_ROLES: readonly FitRole[] = ['x', 'monetary', 'weight']
 
 /**
  * Read a summary file. Only the columns the model uses are parsed: x, t_x, T for the purchase
- * models; x and monetary for Gamma-Gamma; weight when present.
+ * models; x and monetary for Gamma-Gamma; weight when present. `excludeEmptySpend`
+ * (--exclude-nonpositive): a repeater's empty spend is read as missing, for the fit to leave out,
+ * as it leaves out a spend of 0 or below, instead of a bad value.
  */
-function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
+function readSummaryCsv(
+  path: string,
+  forSpend: boolean,
+  excludeEmptySpend = false,
+): SummaryColumns {
   const roles = forSpend ? SPEND_ROLES : HISTORY_ROLES
   const t = parseNumericCsv(path, (h) => roles.map((r) => findRole(h, r)), { collect: true })
   needRows(t)
@@ -837,7 +843,7 @@ function readSummaryCsv(path: string, forSpend: boolean): SummaryColumns {
     checkColumn(
       t,
       name('monetary')!,
-      (v, i) => Number.isFinite(v) || (Number.isNaN(v) && xs[i] === 0),
+      (v, i) => Number.isFinite(v) || (Number.isNaN(v) && (xs[i] === 0 || excludeEmptySpend)),
       () => 'empty value for a customer with repeat purchases',
       found,
     )
@@ -1270,7 +1276,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
       return [fitHistories(opts.model, histories, { kind: 'summary file', rows, t0, notes })]
     } else {
       builtOnly(opts, 'a summary file')
-      s = readSummaryCsv(path, true)
+      s = readSummaryCsv(path, true, opts.excludeNonPositive === true)
       checkSpendRows(basename(path), s, opts.excludeNonPositive ?? false)
       kind = 'summary file'
     }

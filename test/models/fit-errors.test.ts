@@ -67,6 +67,20 @@ describe('Gamma-Gamma on a summary file names the rows without a positive spend'
     expect(r!.customers).toBe(946)
   })
 
+  it('an empty mean spend of a repeater: a bad value, left out with --exclude-nonpositive', async () => {
+    const p = cdnowWith('empty.csv', ['1:NaN'])
+    const text = readFileSync(p, 'utf8').replace(/NaN/, '')
+    writeFileSync(p, text)
+    const e = await importError(fitFile(p, { model: 'gg' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      'empty.csv:3 m.x: empty value for a customer with repeat purchases',
+    ])
+    // as docs/models.md says: a missing m_x is left out like a zero or negative one
+    const [r] = await fitFile(p, { model: 'gg', excludeNonPositive: true })
+    expect(r!.extra.excluded).toBe(1)
+    expect(r!.customers).toBe(946)
+  })
+
   it('many: the first ten lines, the total, and weighted customers counted as the model does', async () => {
     const bad = Array.from({ length: 12 }, (_, i) => `${i + 1}:${i % 2 === 0 ? 0 : -1}`)
     const e = await importError(fitFile(cdnowWith('many.csv', bad), { model: 'gg' }))
