@@ -114,7 +114,7 @@ describe('buildRfm', () => {
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, JSON.stringify({ rules: [{ name: 'x', r: [6, 7] }] }))
     await expect(loadRfmRules(bad)).rejects.toThrow(UsageError)
-    await expect(loadRfmRules(bad)).rejects.toThrow(/rules\.0\.r/)
+    await expect(loadRfmRules(bad)).rejects.toThrow(`${bad}:1 rules[0].r[0]: Too big`)
     await expect(loadRfmRules(join(dir, 'missing.json'))).rejects.toThrow(/cannot read/)
   })
 })

@@ -909,6 +909,7 @@ export function checkHistories(h: Histories): void {
       `histories: x, t_x, T and weight must have the same length (got ${n}, ${tx.length}, ${T.length}, ${weight.length})`,
     )
   }
+  let total = 0
   for (let i = 0; i < n; i++) {
     const xi = x[i]!
     const ti = tx[i]!
@@ -920,6 +921,14 @@ export function checkHistories(h: Histories): void {
         { row: i + 1, x: xi, tx: ti, T: Ti, weight: wi },
       )
     }
+    total += wi
+  }
+  // the number of customers is the BIC's n: histories built by hand could say another
+  if (Math.abs(h.customers - total) > 1e-9 * Math.max(1, total)) {
+    throw new DataError(
+      `histories: customers must be the sum of the weights (got customers ${h.customers}, weights summing to ${total})`,
+      { customers: h.customers, weights: total },
+    )
   }
 }
 
