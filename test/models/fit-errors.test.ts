@@ -338,3 +338,15 @@ describe("a fit's start values", () => {
     }
   })
 })
+
+describe('hand-built histories', () => {
+  it('whose customers are not the sum of their weights are refused (the BIC counts them)', () => {
+    const h = compressHistories([0, 1, 2, 3, 0, 5], [0, 5, 20, 28, 0, 12], [30, 30, 30, 30, 20, 30])
+    expect(h.customers).toBe(6)
+    expect(() => bgnbd.fit({ ...h, customers: 5 })).toThrow(DataError)
+    expect(() => bgnbd.fit({ ...h, customers: 5 })).toThrow(
+      'histories: customers must be the sum of the weights (got customers 5, weights summing to 6)',
+    )
+    expect(() => paretoNbd.fit({ ...h, customers: 400 })).toThrow(/customers must be the sum/)
+  })
+})
