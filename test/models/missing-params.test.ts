@@ -77,5 +77,12 @@ describe('model parameters', () => {
     expect(() => bgnbd.probabilityAlive({ r: 1, alpha: 1, a: -1, b: 2 }, 2, 30, 39)).toThrow(
       'BG/NBD: parameter a must be finite and > 0 (got -1)',
     )
+    // MBG/NBD's own functions name MBG/NBD, not the BG/NBD they share code with
+    expect(() => mbgnbd.probabilityAlive({ r: -1, alpha: 1, a: 1, b: 2 }, 2, 30, 39)).toThrow(
+      'MBG/NBD: parameter r must be finite and > 0 (got -1)',
+    )
+    expect(() => mbgnbd.expectedPurchases({ r: 1, alpha: 1, a: 1, b: 0 }, 10, 2, 30, 39)).toThrow(
+      /^MBG\/NBD: parameter b/,
+    )
   })
 })

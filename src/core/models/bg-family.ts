@@ -227,6 +227,9 @@ function evalLL(w: Work, p: BgParams, g: number[] | null, perRow?: Float64Array)
   return ll
 }
 
+/** The model's name in messages: k = 1 is MBG/NBD (drop out after any purchase), else BG/NBD. */
+const bgName = (k: number): string => (k === 1 ? 'MBG/NBD' : 'BG/NBD')
+
 const toParams = (t: readonly number[]): BgParams => ({
   r: Math.exp(t[0]!),
   alpha: Math.exp(t[1]!),
@@ -235,13 +238,13 @@ const toParams = (t: readonly number[]): BgParams => ({
 })
 
 export function bgLogLikelihood(k: number, p: BgParams, h: Histories): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistories(h)
   return evalLL(makeWork(indexHistories(h), k), p, null)
 }
 
 export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories): Float64Array {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistories(h)
   const out = new Float64Array(h.x.length)
   evalLL(makeWork(indexHistories(h), k), p, null, out)
@@ -249,7 +252,7 @@ export function bgLogLikelihoodPerHistory(k: number, p: BgParams, h: Histories):
 }
 
 export function bgGradient(k: number, p: BgParams, h: Histories): number[] {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistories(h)
   const g = [0, 0, 0, 0]
   evalLL(makeWork(indexHistories(h), k), p, g)
@@ -742,7 +745,7 @@ export function bgProbabilityAlive(
   tx: number,
   T: number,
 ): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistory(x, tx, T)
   return pAliveFast(k, p, x, tx, T)
 }
@@ -768,7 +771,7 @@ export function bgExpectedPurchases(
   tx: number,
   T: number,
 ): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistory(x, tx, T)
   if (!(t >= 0)) throw new DataError(`horizon t must be >= 0 (got ${t})`)
   const alive = bgExpectedAlive(p.r + x, p.alpha + T, p.a, p.b + x + k, t)
@@ -780,7 +783,7 @@ export function bgExpectedPurchases(
 
 /** E[X(t)] for a new customer: BG k=0 eq. 7 of FHL 2005; MBG: b/(a+b) · (same with b+1). */
 export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
   if (k === 0) return bgExpectedAlive(p.r, p.alpha, p.a, p.b, t)
   return (p.b / (p.a + p.b)) * bgExpectedAlive(p.r, p.alpha, p.a, p.b + 1, t)
@@ -795,7 +798,7 @@ export function bgExpectedPurchasesNew(k: number, p: BgParams, t: number): numbe
  * @example probabilityOfPurchases({ r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 }, 300, 39) // 4.75e-19
  */
 export function bgProbabilityOfPurchases(k: number, p: BgParams, n: number, t: number): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   if (!(Number.isInteger(n) && n >= 0))
     throw new DataError(`n must be a non-negative integer (got ${n})`)
   if (!(t >= 0)) throw new DataError(`t must be a number >= 0 (got ${t})`)
@@ -827,7 +830,7 @@ export function bgProbabilityAnyPurchase(
   tx: number,
   T: number,
 ): number {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistory(x, tx, T)
   if (!(window >= 0)) throw new DataError(`window must be >= 0 (got ${window})`)
   const q = -Math.expm1(-(p.r + x) * Math.log1p(window / (p.alpha + T)))
@@ -846,7 +849,7 @@ export function bgExpectedNextPurchaseTime(
   tx: number,
   T: number,
 ): NextPurchase {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   checkHistory(x, tx, T)
   const shape = p.r + x
   const scale = p.alpha + T
@@ -892,7 +895,7 @@ export function bgSimulate(
   seed: number,
   resolution = 0,
 ): SimulatedHistories {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   if (!(Number.isInteger(n) && n >= 0)) {
     throw new DataError(`the number of customers must be an integer >= 0 (got ${n})`)
   }
@@ -949,7 +952,7 @@ export function bgScoreAll(
   h: HistoryColumns,
   horizon: number,
 ): { pAlive: Float64Array; expected: Float64Array } {
-  checkParams('BG/NBD', p)
+  checkParams(bgName(k), p)
   if (!(horizon >= 0)) throw new DataError(`horizon must be a number >= 0 (got ${horizon})`)
   const n = checkColumnLengths(h, k === 1 ? 'mbgnbd.scoreAll' : 'bgnbd.scoreAll')
   const pAlive = new Float64Array(n)

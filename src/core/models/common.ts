@@ -757,6 +757,7 @@ export function summarizeFit<P extends Record<string, number>>(
  */
 const PARAM_NAMES: Readonly<Record<string, readonly string[]>> = {
   'BG/NBD': ['r', 'alpha', 'a', 'b'],
+  'MBG/NBD': ['r', 'alpha', 'a', 'b'],
   pareto: ['r', 'alpha', 's', 'beta'],
   NBD: ['r', 'alpha'],
   bgbb: ['alpha', 'beta', 'gamma', 'delta'],
