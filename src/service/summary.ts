@@ -249,7 +249,7 @@ export async function buildCustomerSummary(
       )
       if (first?.first_order != null && first.first_order > asOf) {
         throw new UsageError(
-          `--as-of ${asOf} is before the first order (${first.first_order}; the last is ${facts?.last_order}): nobody had purchased yet. Choose a day from ${first.first_order} on`,
+          `the as-of date ${asOf} is before the first order (${first.first_order}; the last is ${facts?.last_order}): nobody had purchased yet. Choose a day from ${first.first_order} on`,
           { asOf, firstOrder: first.first_order },
         )
       }

@@ -407,7 +407,7 @@ describe('command-line usage errors', () => {
       ])
       expect(early.code, cmd).toBe(2)
       expect(early.stderr, cmd).toMatch(
-        /--as-of 1996-12-31 is before the first order \(1997-01-01; the last is 1998-06-30\)/,
+        /the as-of date 1996-12-31 is before the first order \(1997-01-01; the last is 1998-06-30\)/,
       )
     }
   })
