@@ -101,6 +101,17 @@ describe('parseNumericCsv', () => {
     expect(q.problems[0]!.reason).toContain('"one" is not a number')
     const dot = errorOf(() => parseNumericCsv(csv('x,T\n1,2\n-,.\n'), all))
     expect(dot.problems[0]).toMatchObject({ line: 3, column: 'x' })
+    // a quoted decimal comma, and a quote never closed: said so, not "a quoted value"
+    for (const [body, column, field] of [
+      ['x,t_x,T\n1,2,5\n"2","10,5","30"\n', 't_x', '"10'],
+      ['x,t_x,T\n1,2,5\n"2,10,30\n', 'x', '"2'],
+    ] as const) {
+      const e = errorOf(() => parseNumericCsv(csv(body), all))
+      expect(e.problems[0], body).toMatchObject({ line: 3, column })
+      expect(e.problems[0]!.reason).toBe(
+        `a quoted value is not closed before the next comma (${field}): a decimal comma ("10,5")? fit reads numbers written with a decimal point; or a quote left open`,
+      )
+    }
   })
 
   it('reports a row with too few fields', () => {

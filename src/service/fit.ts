@@ -477,7 +477,12 @@ function parseOpenCsv(
       // a number in quotes (as some spreadsheets write every field) is still that number
       const quoted = t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34
       const n = quoted ? t.slice(1, -1).trim() : t
-      if (n.charCodeAt(0) === 34) problem('quoted value where a number was expected')
+      // the field ended at a comma inside quotes ("10,5"), or its quote is never closed
+      if (n.charCodeAt(0) === 34) {
+        problem(
+          `a quoted value is not closed before the next comma (${t}): a decimal comma ("10,5")? fit reads numbers written with a decimal point; or a quote left open`,
+        )
+      }
       if (n !== '') {
         // Number() also reads 0x10, 0b1, 0o7 and "Infinity": not numbers a summary holds
         v = DECIMAL.test(n) ? Number(n) : Number.NaN
