@@ -115,7 +115,9 @@ describe('buildCustomerSummary', () => {
     // before the first order: the user's date, said with the first order day (a usage error)
     const early = buildCustomerSummary(engine, { asOf: '2023-01-01', unit: 'day' })
     await expect(early).rejects.toThrow(UsageError)
-    await expect(early).rejects.toThrow(/^the as-of date 2023-01-01 is before the first order \(2024-/)
+    await expect(early).rejects.toThrow(
+      /^the as-of date 2023-01-01 is before the first order \(2024-/,
+    )
     const empty = await openWorkspace(':memory:')
     await expect(buildCustomerSummary(empty, { unit: 'week' })).rejects.toThrow(/no orders/)
     await empty.close()
