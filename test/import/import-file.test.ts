@@ -253,6 +253,19 @@ describe('keys, duplicates and refunds', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test('an amount of -0 is the amount 0: the same order id with 0 and -0 is one order', async () => {
+    const f = write(
+      dir,
+      'zero.csv',
+      'order_id,customer_id,ordered_at,amount\nO1,A,2024-01-05,0\nO1,A,2024-01-05,-0\nO2,B,2024-01-06,5\n',
+    )
+    expect(await orders(f)).toMatchObject({ rowsRead: 3, rowsStored: 2 })
+    const rows = await engine.query<{ amount: number }>(
+      "SELECT amount FROM orders WHERE order_id = 'O1'",
+    )
+    expect(rows.map((r) => Object.is(r.amount, -0))).toEqual([false])
+  })
+
   test('a row with a bad value is left out of the same order id comparison', async () => {
     // '-1O.00' meant a refund, which may repeat its order's id; the good rows are still compared
     const f = write(

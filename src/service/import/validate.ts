@@ -437,7 +437,8 @@ export function numberSql(raw: string, fast: string): string {
   const paren = `CASE WHEN NOT contains(${r}, '(') AND NOT contains(${r}, ')') THEN 1
     WHEN contains(${r}, '(') AND contains(${r}, ')') AND NOT regexp_matches(${digits}, '[-+]') THEN -1 END`
   const slow = `try_cast(${signed} AS DOUBLE) * ${paren}`
-  return `CASE WHEN isfinite(${fast}) THEN ${fast}
+  // + 0.0 makes -0 the 0 it is (IEEE: -0 + 0 = +0): as text "-0.0" it was another content than 0
+  return `CASE WHEN isfinite(${fast}) THEN ${fast} + 0.0
     WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${slow} END`
 }
 
