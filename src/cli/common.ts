@@ -63,6 +63,12 @@ export function asOfArg(value: string): string {
       '--as-of is empty: give a date YYYY-MM-DD, or leave the option out for the last day in the data',
     )
   }
+  // `--as-of orders.csv` (the date left out) took the file as the date: said before anything else
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) && existsSync(value)) {
+    throw new UsageError(
+      `--as-of takes a date YYYY-MM-DD, and got ${JSON.stringify(value)}, a file: was the date left out?`,
+    )
+  }
   return value
 }
 

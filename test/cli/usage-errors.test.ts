@@ -50,6 +50,12 @@ describe('command-line usage errors', () => {
         '--as-of is empty: give a date YYYY-MM-DD, or leave the option out for the last day in the data',
       )
     }
+    // the date left out: the file named after the option is taken as its value
+    const r = runCli(['analyze', '--as-of', csv])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(
+      `--as-of takes a date YYYY-MM-DD, and got ${JSON.stringify(csv)}, a file: was the date left out?`,
+    )
   })
 
   it('--reset-tiers needs a workspace and the value step', () => {
