@@ -357,7 +357,8 @@ function inadequacy(customers: number, repeaters: number): string | null {
   if (repeaters === 0) {
     const who =
       customers === 1 ? 'The one customer has not' : `None of the ${customers} customers has`
-    return `${who} bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
+    // purchases are days: two orders on one day are one purchase (docs/summary.md)
+    return `${who} bought on more than one day, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
   }
   if (repeaters >= MIN_REPEATERS) return null
   return `Only ${repeaters} of ${customers} ${noun} bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`

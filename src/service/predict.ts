@@ -28,6 +28,7 @@ import {
   MIN_REPEATERS,
   relativeError,
 } from '../core/validation.ts'
+import { wordList } from '../core/words.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { lastOrderDate } from '../data/queries/last-order-date.ts'
@@ -777,7 +778,14 @@ export async function buildPredictions(
     basis = hasHoldout ? 'holdout' : 'bic'
     const ho = candidates.find((c) => c.key === 'nbd')?.holdout
     const poisson = chosen.fit.model === 'poisson'
-    reason = `No sign of customers dropping out: BG/NBD, MBG/NBD and Pareto/NBD all ran to their no-dropout limit (dropout probability or rate going to zero), so their limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (root mean squared error ${fmt(ho.rmse, 3)} per customer).` : ''}`
+    // which models named the limit: the others failed otherwise (their notes say how)
+    const atLimit = MODELS.filter((_, i) => fitLimit(errors[i]) === 'no-dropout').map((d) => d.name)
+    const others = MODELS.map((d) => d.name).filter((n) => !atLimit.includes(n))
+    const ran =
+      others.length === 0
+        ? `${wordList(atLimit)} all ran to their no-dropout limit (dropout probability or rate going to zero)`
+        : `${wordList(atLimit)} ran to ${atLimit.length === 1 ? 'its' : 'their'} no-dropout limit (dropout probability or rate going to zero) and ${wordList(others)} could not be fitted either`
+    reason = `No sign of customers dropping out: ${ran}, so that limit is used, ${poisson ? 'one purchase rate shared by every customer (Poisson: the NBD could not be fitted either, purchase rates do not differ between customers)' : 'the NBD model (each customer buys at a steady rate of their own, rates vary between customers)'}, and every customer counts as alive (P(alive) = 1).${ho ? ` On the holdout (${addDays(info.asOf, 1)} to ${lastOrder}) it predicted ${Math.round(ho.totalPredicted).toLocaleString('en-US')} repeat purchases against ${Math.round(ho.totalActual).toLocaleString('en-US')} actual (root mean squared error ${fmt(ho.rmse, 3)} per customer).` : ''}`
     notes.push({ level: 'info', message: reason })
   } else if (fitted.length > 0 && testable) {
     const byName = new Map(fitted.map((f) => [f.def.name, f]))

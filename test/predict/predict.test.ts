@@ -261,10 +261,10 @@ describe('predictions without a holdout and on degenerate data', () => {
       }
     }
     const one = await predict(`('1', 'SOLO', '2024-01-05', 99.99)`)
-    expect(one.reason).toMatch(/^The one customer has not bought twice, so/)
+    expect(one.reason).toMatch(/^The one customer has not bought on more than one day, so/)
     // one fallback, said once: zero repeat purchases, not also "each customer's historical rate"
     expect(one.reason).toBe(
-      'The one customer has not bought twice, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases. There is no probability alive.',
+      'The one customer has not bought on more than one day, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases. There is no probability alive.',
     )
     expect(one.candidates.map((c) => c.error?.slice(0, 12))).toEqual(Array(3).fill('The one cust'))
     expect(one.notes.map((n) => n.message)).toContain(
