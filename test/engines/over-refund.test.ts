@@ -3,12 +3,9 @@
 // netted to -30), and a customer whose only day it was fell out of the analysis. The excess now
 // comes off the customer's revenue on no day, as a refund naming no order does; the summary, the
 // tracking curve and the live refit agree on the purchase days.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Engine } from '../../src/data/engine.ts'
-import { trackingActual } from '../../src/data/queries/prediction-tracking.ts'
-import { openWorkspace } from '../../src/data/workspace.ts'
+import { describe, expect, it } from 'vitest'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
-import { insertOrderCsv, STORES, type TestStore } from './stores.ts'
+import { STORES, storeWithOrders, trackedRepeats } from './stores.ts'
 
 // A: order 2 (100) refunded 150, beside order 3 (20) on 03-01, in the calibration period;
 // B: the same in the holdout (after 2024-06-30); C: only an over-refunded order and a paid one
@@ -29,21 +26,11 @@ const ORDERS = `order_id,customer_id,ordered_at,amount
 `
 
 describe.each(STORES)('a refund above its order on $name', (kind) => {
-  let store: TestStore
-  let engine: Engine
-  beforeAll(async () => {
-    store = await kind.create()
-    engine = await openWorkspace(store.location)
-    await insertOrderCsv(engine, ORDERS)
-  })
-  afterAll(async () => {
-    await engine.close()
-    await store.cleanup()
-  })
+  const store = storeWithOrders(kind, ORDERS)
 
   it("leaves the day's paid orders a purchase; the excess is off the revenue", async () => {
-    const info = await buildCustomerSummary(engine, { asOf: '2024-06-30', unit: 'day' })
-    const rows = await engine.query<Record<string, unknown>>(
+    const info = await buildCustomerSummary(store(), { asOf: '2024-06-30', unit: 'day' })
+    const rows = await store().query<Record<string, unknown>>(
       `SELECT customer_id, x, orders, revenue, monetary, purchase_days, x_star, holdout_revenue
        FROM ${info.table} ORDER BY customer_id`,
     )
@@ -62,16 +49,8 @@ describe.each(STORES)('a refund above its order on $name', (kind) => {
     // C: one purchase day (order 9), revenue 100 - 150 + 20
     expect(by.C).toMatchObject({ x: 0, orders: 1, revenue: -30, purchase_days: 1 })
     if (kind.name === 'duckdb') {
-      const track = await engine.query<{ purchases: number }>(
-        trackingActual(kind.name, {
-          summary: info.table,
-          start: '2024-01-01',
-          end: '2024-12-31',
-          unitDays: 7,
-        }),
-      )
       // the repeat days: A's 03-01 and 04-01, B's 07-10 (the summary's x + x_star)
-      expect(track.reduce((a, r) => a + Number(r.purchases), 0)).toBe(3)
+      expect(await trackedRepeats(store(), info.table)).toBe(3)
     }
   })
 })

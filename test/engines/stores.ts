@@ -2,8 +2,9 @@
 // PostgreSQL server (started by test/helpers/postgres-global.ts). Use with describe.each(STORES).
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import type { Dialect, Engine } from '../../src/data/engine.ts'
+import { trackingActual } from '../../src/data/queries/prediction-tracking.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { isolatedPostgresUrl } from '../helpers/postgres.ts'
@@ -47,18 +48,41 @@ export async function openStore(kind: StoreKind): Promise<{ engine: Engine; stor
 }
 
 /**
- * Rows of `csv` (order_id,customer_id,ordered_at,amount with a header) into the store's orders as
- * the importer stores them: a PostgreSQL store is filled through its server.
+ * Inside a describe: a store of `kind` opened before its tests with the rows of `csv`
+ * (order_id,customer_id,ordered_at,amount with a header) in its orders, stored as the importer
+ * stores them (a PostgreSQL store is filled through its server), closed and removed after them.
+ * Returns the engine's getter.
  */
-export async function insertOrderCsv(engine: Engine, csv: string): Promise<void> {
-  const values = csv
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line, i) => {
-      const [id, c, day, amount] = line.split(',')
-      return `('k${i}', '${id}', '${c}', TIMESTAMP '${day}', DATE '${day?.slice(0, 10)}', ${amount})`
-    })
-  await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+export function storeWithOrders(kind: StoreKind, csv: string): () => Engine {
+  let store: TestStore | undefined
+  let engine: Engine | undefined
+  beforeAll(async () => {
+    ;({ engine, store } = await openStore(kind))
+    const values = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line, i) => {
+        const [id, c, day, amount] = line.split(',')
+        return `('k${i}', '${id}', '${c}', TIMESTAMP '${day}', DATE '${day?.slice(0, 10)}', ${amount})`
+      })
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
       VALUES ${values.join(', ')}`)
+  })
+  afterAll(async () => {
+    await engine?.close()
+    await store?.cleanup()
+  })
+  return () => {
+    if (!engine) throw new Error('the store opens before the tests')
+    return engine
+  }
+}
+
+/** Repeat purchases on the tracking curve (analyze's, DuckDB) of `summary`, over 2024, in all. */
+export async function trackedRepeats(engine: Engine, summary: string): Promise<number> {
+  const track = await engine.query<{ purchases: number }>(
+    trackingActual('duckdb', { summary, start: '2024-01-01', end: '2024-12-31', unitDays: 7 }),
+  )
+  return track.reduce((a, r) => a + Number(r.purchases), 0)
 }

@@ -2,14 +2,11 @@
 // doubles 30.51 - 15.25 - 15.26 is 3.6e-15, above 0, and the order was still counted (orders and
 // average order value in the summary, fees in the value facts, the tracking curve's holdout days,
 // the live refit's kept orders). The sums are exact now, as the summary's day spend always was.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Engine } from '../../src/data/engine.ts'
+import { describe, expect, it } from 'vitest'
 import { keptOrders } from '../../src/data/queries/api-refit-aggregates.ts'
-import { trackingActual } from '../../src/data/queries/prediction-tracking.ts'
 import { refundedInFull } from '../../src/data/queries/value-facts.ts'
-import { openWorkspace } from '../../src/data/workspace.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
-import { insertOrderCsv, STORES, type TestStore } from './stores.ts'
+import { STORES, storeWithOrders, trackedRepeats } from './stores.ts'
 
 // A: its second order (30.51) refunded in two parts, in the calibration period, on the day of
 // another order (so the day stays a purchase day and only the order count tells); B: the same in
@@ -30,21 +27,11 @@ const ORDERS = `order_id,customer_id,ordered_at,amount
 `
 
 describe.each(STORES)('an order refunded in two parts on $name', (kind) => {
-  let store: TestStore
-  let engine: Engine
-  beforeAll(async () => {
-    store = await kind.create()
-    engine = await openWorkspace(store.location)
-    await insertOrderCsv(engine, ORDERS)
-  })
-  afterAll(async () => {
-    await engine.close()
-    await store.cleanup()
-  })
+  const store = storeWithOrders(kind, ORDERS)
 
   it('is no order in the summary; a refund a cent short leaves it one', async () => {
-    const info = await buildCustomerSummary(engine, { asOf: '2024-06-30', unit: 'day' })
-    const rows = await engine.query<{
+    const info = await buildCustomerSummary(store(), { asOf: '2024-06-30', unit: 'day' })
+    const rows = await store().query<{
       customer_id: string
       orders: number
       aov: number
@@ -61,24 +48,16 @@ describe.each(STORES)('an order refunded in two parts on $name', (kind) => {
   it('is no purchase day of the tracking curve, and no order of the value facts or the refit', async () => {
     // the tracking curve is analyze's, on DuckDB only
     if (kind.name === 'duckdb') {
-      const info = await buildCustomerSummary(engine, { asOf: '2024-06-30', unit: 'day' })
-      const track = await engine.query<{ purchases: number }>(
-        trackingActual(kind.name, {
-          summary: info.table,
-          start: '2024-01-01',
-          end: '2024-12-31',
-          unitDays: 7,
-        }),
-      )
+      const info = await buildCustomerSummary(store(), { asOf: '2024-06-30', unit: 'day' })
       // the repeat days: A's 2024-03-10 only (02-10 nets to 0; B's 07-10 nets to 0)
-      expect(track.reduce((a, r) => a + Number(r.purchases), 0)).toBe(1)
+      expect(await trackedRepeats(store(), info.table)).toBe(1)
     }
-    const full = await engine.query<{ customer_id: string; order_id: string }>(
+    const full = await store().query<{ customer_id: string; order_id: string }>(
       `SELECT customer_id, order_id FROM (${refundedInFull("DATE '2024-12-31'")}) c
        ORDER BY customer_id, order_id`,
     )
     expect(full.map((r) => `${r.customer_id}:${r.order_id}`)).toEqual(['A:2', 'B:5'])
-    const kept = await engine.query<{ customer_id: string; n: number }>(
+    const kept = await store().query<{ customer_id: string; n: number }>(
       `SELECT customer_id, count(*) AS n FROM (${keptOrders()}) o WHERE kept
        GROUP BY customer_id ORDER BY customer_id`,
     )
