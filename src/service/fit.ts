@@ -758,7 +758,7 @@ function summaryLooksValid(
           b >= 0 &&
           b < Infinity &&
           a <= b * (1 + 1e-12) &&
-          (a === 0 || x[i]! > 0) &&
+          (a === 0) === (x[i] === 0) &&
           (b > 0 || x[i] === 0)
         )
       )
@@ -824,9 +824,16 @@ function readSummaryCsv(
         // a value already named (not a number, empty, negative) is not judged again here
         (v, i) =>
           !(v >= 0 && xs[i]! >= 0 && T[i]! >= 0) ||
-          (v <= T[i]! * (1 + 1e-12) && (xs[i]! > 0 || v === 0)),
+          // (T 0 with repeats is named once, by the check on T below)
+          (v <= T[i]! * (1 + 1e-12) && ((v === 0) === (xs[i] === 0) || T[i] === 0)),
         (v, i) =>
-          v > T[i]! ? `t_x ${v} is after T ${T[i]}` : `t_x must be 0 when x is 0 (got ${v})`,
+          v > T[i]!
+            ? `t_x ${v} is after T ${T[i]}`
+            : xs[i] === 0
+              ? `t_x must be 0 when x is 0 (got ${v})`
+              : // the last repeat purchase comes after the first purchase; with t_x 0 the
+                // likelihood grows without bound (alpha to 0) and the fit would blame all the data
+                `t_x must be above 0 when x is ${xs[i]} (the last repeat purchase comes after the first)`,
         found,
       )
       // repeat purchases in no time: the likelihood grows without bound as alpha goes to 0, and

@@ -125,6 +125,14 @@ describe('loyals fit on bad input', () => {
       '  t0.csv:2 T: T must be above 0 for a customer with repeat purchases (x 2 in no time)',
     ])
   })
+  it('names a row of repeat purchases with t_x = 0 (the last repeat at the first purchase)', () => {
+    const p = write('tx0.csv', 'x,t_x,T\n3,0,30\n1,3,8\n0,0,20\n')
+    const r = runCli(['fit', p, '--model', 'pareto'])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n').slice(1)).toEqual([
+      '  tx0.csv:2 t_x: t_x must be above 0 when x is 3 (the last repeat purchase comes after the first)',
+    ])
+  })
   it('reads a number in quotes; refuses hexadecimal, Infinity and a column named twice', () => {
     const base = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8').trim().split('\n')
     const plain = fitJson([write('plain.csv', `${base.join('\n')}\n`), '--model', 'bgnbd'])
