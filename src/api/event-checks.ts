@@ -106,6 +106,6 @@ export function checkDirectOrder(o: DirectOrder, ctx: EventContext): void {
 /** POST /v1/customers: a sign-up after the clock plus a day is refused. */
 export function checkDirectCustomer(c: DirectCustomer, ctx: EventContext): void {
   const issues: Issue[] = []
-  futureIssues([['signup_at', c.signup_at]], ctx.nowMs, '', issues)
+  futureIssues([['signup_at', c.signup_at ?? undefined]], ctx.nowMs, '', issues)
   throwIssues(issues)
 }

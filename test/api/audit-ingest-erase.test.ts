@@ -196,6 +196,33 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect(JSON.stringify(rows).toLowerCase()).not.toMatch(/jo\.back|jo back|c-77/)
   })
 
+  it('clears a name, email and sign-up sent as null, by identify and by POST /v1/customers', async () => {
+    const get = async (id: string) => {
+      const j = (await h.call('GET', `/v1/customers/${id}`)).json
+      return [j.name, j.email, j.signupAt]
+    }
+    const traits = { name: 'Ann B', email: 'ann@x.com', createdAt: '2024-01-02T00:00:00Z' }
+    const identify = (id: string, t: Record<string, unknown>, messageId: string) =>
+      h.call('POST', '/v1/events', {
+        body: { type: 'identify', messageId, userId: id, traits: t },
+      })
+    expect((await identify('nn1', traits, 'nn1-a')).status).toBe(200)
+    expect(await get('nn1')).toEqual(['Ann B', 'ann@x.com', '2024-01-02T00:00:00.000Z'])
+    expect((await identify('nn1', { name: null }, 'nn1-b')).status).toBe(200)
+    expect(await get('nn1')).toEqual([null, 'ann@x.com', '2024-01-02T00:00:00.000Z'])
+    const direct = (body: Record<string, unknown>) =>
+      h.call('POST', '/v1/customers', { body: { customer_id: 'nn2', ...body } })
+    expect(
+      (await direct({ name: 'Bo', email: 'bo@x.com', signup_at: '2024-03-04T00:00:00Z' })).status,
+    ).toBe(200)
+    const cleared = await direct({ name: null, email: null, signup_at: null })
+    expect(cleared.json.status).toBe('stored')
+    expect(await get('nn2')).toEqual([null, null, null])
+    expect((await direct({ name: null, email: null, signup_at: null })).json.status).toBe(
+      'duplicate',
+    )
+  })
+
   it('a customer renamed back to an earlier name takes it; a retry stays a duplicate', async () => {
     const send = (name: string) =>
       h.call('POST', '/v1/customers', { body: { customer_id: 'pc1', name } })

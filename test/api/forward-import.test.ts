@@ -277,19 +277,26 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
   })
 
   it("clears a customer's values where a customers file's cells are empty, as a direct import does", async () => {
-    const header = 'customer_id,email,country,city'
-    const cu1 = write(dir, 'cu1.csv', `${header}\nk1,k1@x.com,DE,Berlin\nk2,k2@x.com,FR,Paris\n`)
-    const cu2 = write(dir, 'cu2.csv', `${header}\nk1,,,Hamburg\nk2,k2@x.com,,Lyon\n`)
+    const header = 'customer_id,email,name,country,city'
+    const cu1 = write(
+      dir,
+      'cu1.csv',
+      `${header}\nk1,k1@x.com,Ann,DE,Berlin\nk2,k2@x.com,Bo,FR,Paris\n`,
+    )
+    const cu2 = write(dir, 'cu2.csv', `${header}\nk1,,,,Hamburg\nk2,k2@x.com,Bo,,Lyon\n`)
     for (const f of [cu1, cu2]) await forward(new HarnessServer(h), f, { kind: 'customers' })
     const rows = await h.store.use((e) =>
-      e.query({ sql: 'SELECT customer_id, email, country, city FROM customers ORDER BY 1' }),
+      e.query({ sql: 'SELECT customer_id, email, name, country, city FROM customers ORDER BY 1' }),
     )
-    expect(rows.map((r) => [r.customer_id, r.email, r.country, r.city])).toEqual([
-      ['k1', null, null, 'Hamburg'],
-      ['k2', 'k2@x.com', null, 'Lyon'],
+    expect(rows.map((r) => [r.customer_id, r.email, r.name, r.country, r.city])).toEqual([
+      ['k1', null, null, null, 'Hamburg'],
+      ['k2', 'k2@x.com', 'Bo', null, 'Lyon'],
     ])
     expect(
-      await count(h, "SELECT count(email) FROM customer_profile WHERE customer_id = 'k1'"),
+      await count(
+        h,
+        "SELECT count(email) + count(name) FROM customer_profile WHERE customer_id = 'k1'",
+      ),
     ).toBe(0)
     // a file without the country column keeps the stored one
     await forward(new HarnessServer(h), write(dir, 'cu3.csv', 'customer_id,country\nk1,AT\n'), {

@@ -483,9 +483,10 @@ export const DirectOrderSchema = z
 export const DirectCustomerSchema = z
   .object({
     customer_id: customerId,
-    email: emailText.optional(),
-    name: z.string().max(500).optional(),
-    signup_at: dateTime.optional(),
+    // null clears the stored value, as the identify traits do
+    email: emailText.nullable().optional(),
+    name: z.string().max(500).nullable().optional(),
+    signup_at: dateTime.nullable().optional(),
     timezone: timeZone.optional(),
     /** The customer opted out of email (false: opted in again). */
     unsubscribed: z
@@ -617,8 +618,12 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
   }
   if (e.type === 'identify') {
     const t = e.traits
+    // a name sent as null clears it (as an empty cell of a customers file does); `??` would
+    // have read that null as "not sent" and kept the stored name
     const name =
-      t.name ?? ([t.firstName, t.lastName].filter((x) => x !== undefined).join(' ') || undefined)
+      t.name !== undefined
+        ? t.name
+        : [t.firstName, t.lastName].filter((x) => x !== undefined).join(' ') || undefined
     const [unsubscribed, marketingConsent] = [
       CONSENT_TRAITS.unsubscribed,
       CONSENT_TRAITS.marketingConsent,
@@ -784,7 +789,8 @@ export function holdsTraits(
     (c.unsubscribed === undefined || c.unsubscribed === (p.unsubscribedAtMs !== null)) &&
     (c.marketing_consent === undefined || c.marketing_consent === p.marketingConsent) &&
     (c.name === undefined || c.name === p.name) &&
-    (c.signup_at === undefined || Date.parse(c.signup_at) === p.signupAtMs) &&
+    (c.signup_at === undefined ||
+      (c.signup_at === null ? null : Date.parse(c.signup_at)) === p.signupAtMs) &&
     (c.timezone === undefined || c.timezone === p.timeZone)
   )
 }
