@@ -113,6 +113,25 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect((await actions(h)).map((a) => a.actionKey)).toEqual([
         'welcome:ann-young:first-order:a0',
       ])
+      // a catch-up tick dated before vip-risk's last order (and the other VIP's first) sees
+      // their later profiles: nobody is at risk then, even with a P(alive) that says so now,
+      // and the occasion is kept for its time
+      const setAlive = (v: string) =>
+        h.store.use((e) =>
+          e.exec(
+            `UPDATE customer_profile SET p_alive = ${v} WHERE customer_id IN ('vip-risk', 'vip-ok')`,
+          ),
+        )
+      const [alive] = await h.store.use((e) =>
+        e.query("SELECT p_alive FROM customer_profile WHERE customer_id = 'vip-risk'"),
+      )
+      await setAlive('0.01')
+      const early = await h.call('POST', '/v1/jobs/tick', {
+        body: { now: '2025-03-20T12:00:00Z' },
+      })
+      await setAlive(alive!.p_alive === null ? 'NULL' : String(alive!.p_alive))
+      expect(early.status).toBe(200)
+      expect(byPlaybook(early.json)['save-best']).toEqual([0, 0])
       const res = await h.call('POST', '/v1/jobs/tick', { body: { now: iso(now) } })
       expect(res.status).toBe(200)
       expect(res.json.now).toBe(iso(now))

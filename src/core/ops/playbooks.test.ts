@@ -227,6 +227,8 @@ describe('time triggers', () => {
     // Not the top tier: nothing.
     const gold = { ...lowAlive, tier: 1 }
     expect(evaluateTriggers({ type: 'tick' }, gold, gold, NOW, ops)).toEqual([])
+    // A tick dated before the last order (a catch-up run) sees a later profile: not at risk yet.
+    expect(evaluateTriggers({ type: 'tick' }, lowAlive, lowAlive, last - DAY, ops)).toEqual([])
   })
 
   it('no order for N days: once per lapse, optional tier and order-count filters', () => {

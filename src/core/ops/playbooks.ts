@@ -314,6 +314,9 @@ function fire(
       const watched = t.tiers ? t.tiers.map(tierIndex) : [0]
       if (!watched.includes(tier)) return null
       const daysSince = (nowMs - after.lastOrderMs) / DAY
+      // a tick dated before the last order (a catch-up run) sees a profile from its future:
+      // nothing is at risk yet, and firing would use up the occasion of that later order
+      if (daysSince < 0) return null
       const gap = after.usualGapDays
       const pAlive = after.pAlive
       const lowAlive = pAlive !== null && pAlive !== undefined && pAlive < t.pAliveBelow

@@ -65,7 +65,7 @@ function ints(xs: readonly number[]): string {
  * - anniversary: the first purchase's month and day among `monthDays` and over 300 days ago
  *   (the core checks the year count and the window exactly).
  * - best_at_risk: a watched tier and P(alive) below the threshold, or no order for more than
- *   gapMultiple usual gaps.
+ *   gapMultiple usual gaps; the last order at or before now.
  * - no_order_for: last order + days in (since, now], at least minOrders orders, tier filter.
  *
  * Occasions keyed by a date (due, at risk, no order) are done when the playbook has an action
@@ -123,7 +123,9 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
       break
     }
     case 'best_at_risk': {
+      // (a tick dated before the last order sees the profile of its future: not at risk then)
       where = `p.tier IN (${ints(t.tiers)}) AND p.last_order_at IS NOT NULL
+  AND ${epoch('p.last_order_at')} <= ${now}
   AND (p.p_alive < ${Number(t.pAliveBelow)}
     OR (${HAS_GAP} AND ${now} - ${epoch('p.last_order_at')} > ${Number(t.gapMultiple)} * ${GAP}))
   AND ${done(period('at-risk', epoch('p.last_order_at')))}`
