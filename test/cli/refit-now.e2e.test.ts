@@ -49,6 +49,122 @@ describe('loyals refit --now', () => {
     const later = await profiles(b)
     const alive = (ps: Record<string, unknown>[]) => ps.reduce((s, p) => s + Number(p.p_alive), 0)
     expect(alive(later)).toBeLessThan(alive(first))
+    // and back to the first time: refused, the profiles stay as of the later refit (their tiers
+    // and grace periods are from then, so the run would not store what a refit then stored)
+    const back = runCli(['refit', '--db', b, '--now', now])
+    expect(back.code).toBe(2)
+    expect(back.stderr).toContain(
+      'refit --now: the profiles are scored as of 2026-01-15T12:00:00.000Z (the last refit), after 2025-01-15T12:00:00.000Z: a refit cannot go back in time on them',
+    )
+    expect(await profiles(b)).toEqual(later)
+    // a tick replayed then, after an import, refits as of the last refit's time (not back)
+    const more = join(dir, 'more.csv')
+    writeFileSync(more, 'order_id,customer_id,ordered_at,amount\nz1,C1,2024-12-01T10:00:00Z,10\n')
+    expect(runCli(['import', more, '--db', b]).code).toBe(0)
+    expect(runCli(['refit', '--db', a, '--now', '2026-01-15T12:00:00Z']).code).toBe(0)
+    expect(runCli(['import', more, '--db', a]).code).toBe(0)
+    const tick = runCli(['tick', '--db', b, '--now', now])
+    expect(tick.code, tick.stderr).toBe(0)
+    expect(tick.stdout).toContain(
+      "Refitted first (files were imported since the last refit): 40 customers scored as of the last refit's time, 2026-01-15T12:00:00.000Z (a refit does not go back before it)",
+    )
+    expect(runCli(['refit', '--db', a, '--now', '2026-01-15T12:00:00Z']).code).toBe(0)
+    expect(await profiles(b)).toEqual(await profiles(a))
+    expect(await profiles(b)).not.toEqual(later)
+  })
+
+  it('fires the tier playbooks for the customers it moves with --config, and says so without', async () => {
+    const dir = tempDir()
+    // steady buyers and one-off big spenders: a year on, the one-off spenders fall
+    const rows: string[] = []
+    for (let c = 0; c < 30; c++) {
+      const k = c % 2 === 0 ? 6 : 1
+      for (let j = 0; j < k; j++) {
+        const month = String(1 + j * 2).padStart(2, '0')
+        rows.push(
+          `o${c}-${j},C${c},2024-${month}-${String(1 + (c % 27)).padStart(2, '0')}T10:00:00Z,${c % 2 === 0 ? 40 : 400 + c}`,
+        )
+      }
+    }
+    const file = join(dir, 'orders.csv')
+    writeFileSync(file, `order_id,customer_id,ordered_at,amount\n${rows.join('\n')}\n`)
+    const value = join(dir, 'value.json')
+    writeFileSync(value, JSON.stringify({ tiers: { grace: { length: 0, unit: 'days' } } }))
+    const ops = join(dir, 'ops.json')
+    writeFileSync(
+      ops,
+      JSON.stringify({
+        holdout: { defaultShare: 0 },
+        playbooks: [
+          {
+            id: 'moved',
+            department: 'service',
+            trigger: { type: 'tier_down' },
+            actions: [{ type: 'task', role: 'am', title: 'Tier fell' }],
+          },
+          {
+            id: 'raised',
+            department: 'service',
+            trigger: { type: 'tier_up' },
+            actions: [{ type: 'task', role: 'am', title: 'Tier rose' }],
+          },
+        ],
+      }),
+    )
+    const a = join(dir, 'a.duckdb')
+    expect(runCli(['import', file, '--db', a]).code).toBe(0)
+    const first = runCli([
+      'refit',
+      '--db',
+      a,
+      '--value-config',
+      value,
+      '--now',
+      '2024-12-31T00:00:00Z',
+    ])
+    expect(first.code, first.stderr).toBe(0)
+    const b = join(dir, 'b.duckdb')
+    copyFileSync(a, b)
+    const tiers = async (db: string) => {
+      const engine = await openWorkspace(db)
+      try {
+        return new Map(
+          (
+            await engine.query<{ customer_id: string; tier: number }>(
+              'SELECT customer_id, tier FROM customer_profile',
+            )
+          ).map((r) => [r.customer_id, Number(r.tier)]),
+        )
+      } finally {
+        await engine.close()
+      }
+    }
+    const before = await tiers(a)
+    const later = ['--value-config', value, '--now', '2026-06-30T00:00:00Z', '--json']
+    const withOps = runCli(['refit', '--db', a, ...later, '--config', ops])
+    expect(withOps.code, withOps.stderr).toBe(0)
+    const after = await tiers(a)
+    const moved = [...after].filter(([id, t]) => before.get(id) !== t).length
+    expect(moved).toBeGreaterThan(0)
+    expect(JSON.parse(withOps.stdout).result.tierMoves).toBe(moved)
+    expect(withOps.stderr).toBe('')
+    const engine = await openWorkspace(a)
+    try {
+      const [n] = await engine.query<{ n: number }>(
+        "SELECT count(*) AS n FROM actions_log WHERE playbook_id IN ('moved', 'raised')",
+      )
+      expect(Number(n!.n)).toBe(moved)
+    } finally {
+      await engine.close()
+    }
+    // without --config the moves are stored all the same, and no playbook can fire for them later
+    const without = runCli(['refit', '--db', b, ...later])
+    expect(without.code, without.stderr).toBe(0)
+    expect(without.stderr).toMatch(
+      new RegExp(
+        `^note: ${moved} customers? changed tier, and no tier_up or tier_down playbook ran for (it|them): without a server, give the operations file with --config`,
+      ),
+    )
   })
 
   it('counts only the orders, refunds and reviews placed by its now', async () => {

@@ -3,13 +3,15 @@
 // starts the job there and follows its progress; otherwise it runs the job on the workspace.
 
 import type { Command } from 'commander'
-import { parseOpsConfig } from '../../core/ops/config.ts'
+import { checkOpsTierNames } from '../../core/ops/config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { DataError, UsageError } from '../../errors.ts'
+import { formatInt } from '../../report/format.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
+import { refitBeforeLast } from '../../service/ops/refit.ts'
 import { OpsStore } from '../../service/ops/store.ts'
-import { loadValueConfig } from '../../service/value-config.ts'
+import { loadOpsConfig, loadValueConfig } from '../../service/value-config.ts'
 import { existingStore, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
@@ -17,6 +19,7 @@ import { parseNow } from './tick.ts'
 
 interface RefitOptions extends RemoteOptions {
   now?: string
+  config?: string
   valueConfig?: string
   wait: boolean
   json?: boolean
@@ -45,6 +48,10 @@ export function registerRefit(program: Command): void {
       '--now <time>',
       'score as of this ISO 8601 date-time with an offset, e.g. 2025-03-01T09:00:00Z, without a server (default: now); two refits of one workspace as of one time store the same profiles',
     )
+    .option(
+      '--config <file>',
+      'operations configuration (loyals.ops.json), without a server: the tier_up and tier_down playbooks fire for the customers the refit moves',
+    )
     .option('--value-config <file>', 'value configuration (tiers), without a server')
     .option('--no-wait', 'through a server: print the job id and return at once')
     .option('--json', 'print the job as JSON')
@@ -54,7 +61,9 @@ export function registerRefit(program: Command): void {
       const remote = await remoteFor(opts)
       let job: JobView
       if (remote) {
-        if (opts.valueConfig) throw new UsageError('--value-config is the server’s own')
+        if (opts.config || opts.valueConfig) {
+          throw new UsageError('--config and --value-config are the server’s own when it refits')
+        }
         if (nowMs !== null) throw new UsageError('--now: a server refits as of its own clock')
         const started = await remote.request<{ jobId: string }>('POST', '/v1/jobs/refit', {})
         const path = `/v1/jobs/${encodeURIComponent(started.jobId)}`
@@ -67,16 +76,23 @@ export function registerRefit(program: Command): void {
       } else {
         const db = await existingStore(resolveDb(opts))
         // a bad file is told before the workspace is opened
+        const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
+        checkOpsTierNames(
+          ops,
+          loaded.config.tiers.levels.map((l) => l.name),
+        )
         const engine = await openWorkspace(db)
         try {
           const { value } = await priceInOrdersCurrency(engine, loaded)
           const store = new OpsStore(engine, {
-            ops: parseOpsConfig({}),
+            ops,
             value,
             ...(nowMs === null ? {} : { now: () => nowMs }),
           })
           await store.loadModel()
+          const early = refitBeforeLast(store, store.now())
+          if (early) throw new UsageError(`refit${nowMs === null ? '' : ' --now'}: ${early}`)
           const jobs = new JobRunner(store)
           const { id } = await jobs.startRefit()
           await jobs.idle()
@@ -87,6 +103,13 @@ export function registerRefit(program: Command): void {
       }
       if (opts.json) printJson(job)
       else println(describeJob(job))
+      const moves = (job.result as { tierMoves?: number } | null)?.tierMoves ?? 0
+      if (!remote && opts.config === undefined && moves > 0) {
+        // the moves are stored: a later refit finds no move, so these playbooks never fire
+        eprintln(
+          `note: ${formatInt(moves)} customer${moves === 1 ? '' : 's'} changed tier, and no tier_up or tier_down playbook ran for ${moves === 1 ? 'it' : 'them'}: without a server, give the operations file with --config`,
+        )
+      }
       if (job.status === 'failed') throw new DataError(`the refit failed: ${job.message ?? ''}`)
     })
 }

@@ -12,7 +12,7 @@ import { formatInt } from '../../report/format.ts'
 import { dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
-import { refit } from '../../service/ops/refit.ts'
+import { refit, refitBeforeLast } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { loadOpsConfig, loadValueConfig } from '../../service/value-config.ts'
@@ -108,7 +108,9 @@ export function registerTick(program: Command): void {
           // them at the clock, as the server does (docs/operations.md): with the store's clock at
           // --now, a message held for tonight's quiet hours was pushed to that day. A --now before
           // the clock replays the run as of it.
-          const clock = nowMs > Date.now() ? () => Date.now() : () => nowMs
+          // (while its refit runs, the clock may stand at the last refit's time: see below)
+          let refitAt: number | null = null
+          const clock = () => refitAt ?? Math.min(nowMs, Date.now())
           const store = new OpsStore(engine, { ops, value: priced, now: clock })
           // files imported since the last refit: the profiles would be theirs from before, and a
           // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
@@ -120,11 +122,22 @@ export function registerTick(program: Command): void {
             const why = imported
               ? 'files were imported since the last refit'
               : 'the tiers changed since the last refit'
-            const r = await refit(store)
+            // a tick replayed before the last refit cannot refit back in time (the stored tiers and
+            // grace periods are from later: refitBeforeLast): it scores the imports as of that
+            // refit's time, and its playbooks then see the orders
+            const last = store.model?.fittedAtMs ?? null
+            const back = last !== null && refitBeforeLast(store, store.now()) !== null
+            if (back) refitAt = last
+            let r: Awaited<ReturnType<typeof refit>>
+            try {
+              r = await refit(store)
+            } finally {
+              refitAt = null
+            }
             refitted = r.customers
             if (!opts.json) {
               println(
-                `Refitted first (${why}): ${formatInt(r.customers)} customers scored${r.note ? `; ${r.note}` : ''}.`,
+                `Refitted first (${why}): ${formatInt(r.customers)} customers scored${back ? ` as of the last refit's time, ${new Date(last).toISOString()} (a refit does not go back before it)` : ''}${r.note ? `; ${r.note}` : ''}.`,
               )
             }
           }

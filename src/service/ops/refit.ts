@@ -46,6 +46,8 @@ export interface RefitResult {
   readonly model: 'bgnbd' | 'nbd' | null
   readonly params: BgParams | NbdParams | null
   readonly note: string | null
+  /** Customers whose tier the refit changed (the tier_up / tier_down playbooks fire for them). */
+  readonly tierMoves: number
 }
 
 function quantiles(sorted: Float64Array, qs: readonly number[]): number[] {
@@ -115,6 +117,24 @@ async function recount(
     out.set(id, { ...emptyProfile(id, startMs), ...orderCounters(r), ...connectionCounters(r) })
   }
   return out
+}
+
+/**
+ * Why a refit as of `nowMs` cannot run on this store, or null. The stored profiles, tiers and
+ * grace periods are as of the last refit; a refit dated before it would start from that later
+ * state (a tier held by a grace period only the later refit began, customers who had not ordered
+ * yet kept as they were then), so two refits as of one time would not store the same profiles.
+ * Needs `store.loadModel()` first.
+ */
+export function refitBeforeLast(store: OpsStore, nowMs: number): string | null {
+  const last = store.model?.fittedAtMs
+  if (last === undefined || nowMs >= last) return null
+  return (
+    `the profiles are scored as of ${new Date(last).toISOString()} (the last refit), after ` +
+    `${new Date(nowMs).toISOString()}: a refit cannot go back in time on them (their tiers and ` +
+    'grace periods are from later); give a time at or after the last refit, or refit a copy of ' +
+    'the workspace saved before it'
+  )
 }
 
 /**
@@ -201,6 +221,7 @@ export async function refit(
     tiers: tiersKey(store.value.tiers),
     amounts,
   }
+  let tierMoves = 0
   for (let i = 0; i < n; i += CHUNK) {
     const chunk = base.slice(i, i + CHUNK)
     await store.use(async (e) => {
@@ -290,6 +311,7 @@ export async function refit(
           const was = live.get(p.customerId)?.tier
           return was !== null && was !== undefined && p.tier !== null && p.tier !== was
         })
+        tierMoves += moved.length
         if (moved.length > 0) {
           const plan: PlanOutput = { actions: [], tasks: [], queued: 0 }
           const ids = moved.map((p) => p.customerId)
@@ -341,5 +363,6 @@ export async function refit(
     model: params ? 'bgnbd' : nbd ? 'nbd' : null,
     params: params ?? nbd,
     note,
+    tierMoves,
   }
 }
