@@ -308,6 +308,33 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     })
     expect(sameId.status).toBe(422)
     expect(sameId.json.error.details.differs).toEqual([{ field: 'amount', stored: 40, sent: 39 }])
+    // and under another customer: the order is not theirs (this was answered "duplicate")
+    const otherOwner = await h.call('POST', '/v1/events', {
+      body: orderEvent('c2', 'o1', 40, '2025-02-01T10:00:00Z', 'o1-first'),
+    })
+    expect(otherOwner.status).toBe(422)
+    expect(otherOwner.json.error.message).toMatch(/order o1 belongs to customer c1, not c2/)
+    // one messageId twice in a batch with other content is no retry: the batch is refused
+    const twice = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('c1', 'o-dup', 7, '2025-02-16T10:00:00Z', 'dup-id'),
+          orderEvent('c1', 'o-dup2', 8, '2025-02-16T10:00:00Z', 'dup-id'),
+        ],
+      },
+    })
+    expect(twice.status).toBe(422)
+    expect(twice.json.error.message).toContain(
+      'event dup-id: this messageId is given twice in the batch with other content (events 0 and 1)',
+    )
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id LIKE 'o-dup%'")).toBe(0)
+    // the same message twice in a batch is a retry: stored once
+    const retried = orderEvent('c9', 'o-dup', 7, '2025-02-16T10:00:00Z', 'dup-id')
+    const again = await h.call('POST', '/v1/events/batch', { body: { batch: [retried, retried] } })
+    expect(again.json.results.map((r: { status: string }) => r.status)).toEqual([
+      'stored',
+      'duplicate',
+    ])
     // within one batch: the second of two events for one new order id says otherwise
     const inBatch = await h.call('POST', '/v1/events/batch', {
       body: {

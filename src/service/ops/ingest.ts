@@ -628,7 +628,10 @@ function differences(e: IngestEvent, o: OrderContent) {
  */
 function checkResend(e: IngestEvent, o: OrderContent): void {
   const order = e.order
-  if (!order || o.owner !== e.customerId) return
+  if (!order) return
+  // under a messageId stored before too: a client that sent the order for the wrong customer is
+  // not told "duplicate" while nothing of it is stored
+  if (o.owner !== e.customerId) throw orderClash(e.eventId, order.orderId, o.owner, e.customerId)
   const differs = differences(e, o)
   if (differs.length === 0) return
   const said = differs.map((d) => `${d.field} ${d.stored} (sent: ${d.sent})`).join(', ')
@@ -670,7 +673,16 @@ export async function ingestInOne(
   const nowMs = store.now()
   const first = new Map<string, number>()
   events.forEach((e, i) => {
-    if (!first.has(e.eventId)) first.set(e.eventId, i)
+    const k = first.get(e.eventId)
+    if (k === undefined) first.set(e.eventId, i)
+    // one messageId twice in a batch is a retry only with the same content: the second of two
+    // messages was answered "duplicate" and dropped
+    else if (!file && events[k]!.payload !== e.payload) {
+      throw new DataError(
+        `event ${e.eventId}: this messageId is given twice in the batch with other content (events ${k} and ${i}); a messageId names one message (give each message its own)`,
+        { eventId: e.eventId, events: [k, i] },
+      )
+    }
   })
   const unique = [...first.values()].map((i) => events[i]!)
   const touched = new Map<string, Profile>()
