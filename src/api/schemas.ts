@@ -82,16 +82,19 @@ export const TasksQuery = z
   })
   .strict()
 
+/**
+ * Who moves a task, as named by the client: trimmed (" bob " is bob, who may then release it),
+ * and a blank one is refused rather than made a claimer nobody can name.
+ */
+const By = z.string().trim().min(1, 'is blank: name who moves the task').max(200)
+
 /** `by` is optional, so the whole body may be left out. */
-export const ClaimBody = z
-  .object({ by: z.string().min(1).max(200).optional() })
-  .strict()
-  .optional()
+export const ClaimBody = z.object({ by: By.optional() }).strict().optional()
 export const CompleteBody = z
   .object({
     // trimmed first: "  " is blank, not "too small" after two characters were sent
     outcome: z.string().trim().min(1, 'is blank: say what came of the task').max(2000),
-    by: z.string().min(1).max(200).optional(),
+    by: By.optional(),
   })
   .strict()
 

@@ -35,8 +35,16 @@ describe.each(STORES)('a task assigned to one person on $name', (kind) => {
     expect(list.json.tasks).toHaveLength(1)
     const [t] = list.json.tasks
     expect(t).toMatchObject({ role: null, assignee: 'alice', status: 'open' })
-    const claim = await h.call('POST', `/v1/tasks/${t.id}/claim`, { body: { by: 'alice' } })
+    // a blank claimer is refused, one sent with spaces is trimmed (and may then release it)
+    const blank = await h.call('POST', `/v1/tasks/${t.id}/claim`, { body: { by: '  ' } })
+    expect(blank.status).toBe(400)
+    expect(blank.json.error.details).toEqual([
+      { path: 'by', reason: 'is blank: name who moves the task' },
+    ])
+    const claim = await h.call('POST', `/v1/tasks/${t.id}/claim`, { body: { by: ' alice ' } })
     expect(claim.status, claim.text).toBe(200)
     expect(claim.json).toMatchObject({ role: null, claimedBy: 'alice' })
+    const release = await h.call('POST', `/v1/tasks/${t.id}/release`, { body: { by: 'alice' } })
+    expect(release.status, release.text).toBe(200)
   })
 })
