@@ -41,17 +41,30 @@ describe('insights report entry threshold', () => {
 describe('insights report over-index without levels', () => {
   it('says there was nothing to compare rather than that nothing differs', () => {
     const s = sampleInsights('x')
-    const page = (attributesCompared: string[]) =>
+    const page = (attributesCompared: string[], attributesTooRecent: string[] = []) =>
       renderReport(
         sampleSummary({
           insights: {
             ...s,
-            overIndex: { ...s.overIndex, significant: [], levels: [], attributesCompared },
+            overIndex: {
+              ...s.overIndex,
+              significant: [],
+              levels: [],
+              attributesCompared,
+              attributesTooRecent,
+              minHistoryDays: 365,
+            },
           },
         }),
         insightsSections(),
       )
     expect(page([])).toContain('No customer attribute to compare: import customers with a country')
+    // imported, but only the customers too new to rank have it: no import is asked for
+    const young = page([], ['country', 'industry'])
+    expect(young).toContain(
+      'Not compared yet: only customers with less than 365 days of history have a value for country, industry.',
+    )
+    expect(young).not.toContain('import customers')
     expect(page(['country'])).toContain(
       'Too few customers to compare: no value of country is held by 2 customers.',
     )

@@ -285,7 +285,11 @@ export const overIndexSection: Section = {
         ? para(
             oi.attributesCompared.length > 0
               ? `Too few customers to compare: no value of ${oi.attributesCompared.join(', ')} is held by ${oi.minCount} customers.`
-              : 'No customer attribute to compare: import customers with a country, region, industry or channel, or order lines with categories.',
+              : oi.attributesTooRecent.length > 0
+                ? // imported, but none of the customers with enough history has a value: another
+                  // import would change nothing (the note says the same)
+                  `Not compared yet: only customers with less than ${formatInt(oi.minHistoryDays)} days of history have a value for ${oi.attributesTooRecent.join(', ')}.`
+                : 'No customer attribute to compare: import customers with a country, region, industry or channel, or order lines with categories.',
           )
         : para('No attribute level differs significantly between the top cohort and the rest.')
     return `${sig}<h3>Categories: returns and repeat</h3>${tableOr(ccols, oi.categories, 'No categories to compare (they come from order lines with a category).')}`
