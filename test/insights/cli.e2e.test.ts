@@ -104,6 +104,25 @@ describe('loyals insights (CLI)', () => {
     expect(Array.isArray(json.icp)).toBe(true)
   })
 
+  it('says rising stars lack customers outside the top when the top share is nearly everyone', () => {
+    const r = runCli([
+      'insights',
+      db,
+      '--out',
+      join(dir, 'o3'),
+      '--no-predictions',
+      '--top-share',
+      '0.999',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const notes: string[] = JSON.parse(r.stdout).notes
+    const note = notes.find((n) => n.startsWith('Rising stars skipped'))
+    expect(note).toMatch(
+      /^Rising stars skipped: too few customers outside the top cohort to train and validate \(top customers: train [\d,]+ of [\d,]+, validation [\d,]+ of [\d,]+\)\.$/,
+    )
+  })
+
   it('rejects a bad option with exit code 2', () => {
     const r = runCli(['insights', db, '--top-share', '2', '--no-predictions'])
     expect(r.code).toBe(2)

@@ -36,6 +36,22 @@ describe('top cohort label', () => {
     expect(formatTopShare(0.1, 9, 95)).toBe('top 9 of 95')
   })
 
+  it('says an unreached median of days to a second purchase in words, not as "median – days"', () => {
+    const s = sampleInsights('x')
+    const line = formatInsightsDigest(
+      {
+        ...s,
+        kpis: { ...s.kpis, secondPurchase: { ...s.kpis.secondPurchase, medianDays: null } },
+      },
+      files,
+      null,
+    )
+    expect(line).toContain(
+      'median days to a second purchase not reached (fewer than half have bought again),',
+    )
+    expect(line).not.toContain('median –')
+  })
+
   it('gives no share of a total value of 0 or less (values below 0: revenue - 1000)', () => {
     const s = sampleInsights('x')
     const line = formatInsightsDigest(

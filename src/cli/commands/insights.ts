@@ -105,7 +105,7 @@ export function formatInsightsDigest(
   )
   const k = s.kpis
   L.push(
-    `KPIs: repeat rate ${formatPct(k.repeatRate.estimate)}, median ${k.secondPurchase.medianDays ?? '–'} days to a second purchase, retention rate ${formatPct(k.retentionRate.at(-1)?.rate ?? null)} last month.`,
+    `KPIs: repeat rate ${formatPct(k.repeatRate.estimate)}, ${k.secondPurchase.medianDays === null ? 'median days to a second purchase not reached (fewer than half have bought again)' : `median ${k.secondPurchase.medianDays} days to a second purchase`}, retention rate ${formatPct(k.retentionRate.at(-1)?.rate ?? null)} last month.`,
   )
   for (const n of s.notes) L.push(`note: ${n}`)
   L.push('')

@@ -1,7 +1,7 @@
 // The ideal customer profile: a few generated sentences from the other analyses' results, each one
 // backed by a significant figure (nothing is said about an effect that was not found).
 import { fisherExact } from '../../core/stats/proportion.ts'
-import { formatMoney, formatPct, formatTopShare } from '../../report/format.ts'
+import { formatInt, formatMoney, formatPct, formatTopShare } from '../../report/format.ts'
 import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
 
 export interface TopProfileRow {
@@ -90,7 +90,7 @@ export function icpText(
   const rest = profile.find((p) => !p.top)
   if (top && rest && top.customers < MIN_TOP) {
     out.push(
-      `When they buy: too few top customers (${top.customers}; ${MIN_TOP} needed) to compare their rhythm with the others'.`,
+      `When they buy: too few top customers (${formatInt(top.customers)}; ${MIN_TOP} needed) to compare their rhythm with the others'.`,
     )
   } else if (top && rest) {
     const f = ratio(top.purchases_per_year, rest.purchases_per_year)
@@ -145,7 +145,7 @@ export function icpText(
     const p = fisherExact(a, top.customers - a, c, rest.customers - c).pValue
     if (!(p < 0.05)) {
       out.push(
-        `What keeps them: coming back within ${ctx.stickyDays} days of the first order is not significantly more common among them (${formatPct(top.back_within)} of ${top.customers} against ${formatPct(rest.back_within)} of the others; Fisher p = ${p.toFixed(2)}).`,
+        `What keeps them: coming back within ${ctx.stickyDays} days of the first order is not significantly more common among them (${formatPct(top.back_within)} of ${formatInt(top.customers)} against ${formatPct(rest.back_within)} of the others; Fisher p = ${p.toFixed(2)}).`,
       )
     } else {
       let s = `What keeps them: ${formatPct(top.back_within)} of them bought again within ${ctx.stickyDays} days of their first order, against ${formatPct(rest.back_within)} of the others.`

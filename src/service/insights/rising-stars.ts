@@ -16,7 +16,7 @@ import {
   insightsTopCandidates,
 } from '../../data/queries/insights-early-features.ts'
 import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
-import { formatMoney } from '../../report/format.ts'
+import { formatInt, formatMoney } from '../../report/format.ts'
 import { dayColumn, doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
 import { NO_VALUE } from './over-index.ts'
 import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
@@ -294,8 +294,16 @@ export async function risingStars(
   const trainPos = pos(train.y)
   const valPos = pos(val.y)
   if (trainPos < 10 || train.n - trainPos < 10 || valPos < 1 || val.n - valPos < 1) {
+    // name what is missing: top customers, or others to tell them from (a top share near 1),
+    // or customers with the history at all
+    const few =
+      train.n + val.n === 0
+        ? `no customer has ${formatInt(opts.minHistoryDays)} days of history yet`
+        : trainPos < 10 || valPos < 1
+          ? 'too few top customers'
+          : 'too few customers outside the top cohort'
     ctx.notes.push(
-      `Rising stars skipped: too few top customers to train and validate (train ${trainPos} of ${train.n}, validation ${valPos} of ${val.n}).`,
+      `Rising stars skipped: ${few} to train and validate (top customers: train ${formatInt(trainPos)} of ${formatInt(train.n)}, validation ${formatInt(valPos)} of ${formatInt(val.n)}).`,
     )
     return null
   }
