@@ -31,6 +31,13 @@ describe('measures with nothing to measure', () => {
     )
     expect(runCli(['import', orders, '--db', db]).code).toBe(0)
     expect(runCli(['import', csat, '--kind', 'surveys', '--db', db]).code).toBe(0)
+    // tickets, all opened after the as-of date: none to measure then
+    const tickets = write(
+      dir,
+      'tickets.csv',
+      'ticket_id,customer_id,opened_at,resolved_at\nT1,A,2024-07-02,2024-07-03\n',
+    )
+    expect(runCli(['import', tickets, '--kind', 'tickets', '--db', db]).code).toBe(0)
     const r = runCli([
       'insights',
       db,
@@ -50,6 +57,10 @@ describe('measures with nothing to measure', () => {
     )
     expect(s.notes).toContain(
       'The surveys hold no CES answer on or before 2024-06-30: CES by segment is skipped.',
+    )
+    expect(s.kpis.ticketResolution).toBeNull()
+    expect(s.notes).toContain(
+      'The tickets hold none opened on or before 2024-06-30: ticket resolution is skipped.',
     )
     // the oldest cohort (2023-12) is observed in months 0-6 (to June 2024), no cohort after that
     const avg = s.kpis.retention.averageCustomers

@@ -257,9 +257,16 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   if (has(ctx, 'tickets', 'customer_id', 'resolved_at')) {
     const opened = dayColumn(ctx, 'tickets', 'opened')
     const rows = await engine.query(insightsTicketResolution(d, { opened, asOf: opts.asOf }))
-    ticketResolution = groupKpis(rows, (g) =>
-      rate(Number(g[0]?.resolved ?? 0), Number(g[0]?.tickets ?? 0)),
-    )
+    if (rows.some((r) => Number(r.tickets ?? 0) > 0)) {
+      ticketResolution = groupKpis(rows, (g) =>
+        rate(Number(g[0]?.resolved ?? 0), Number(g[0]?.tickets ?? 0)),
+      )
+    } else {
+      // as the surveys without an answer by then: said, not shown as an empty table
+      ctx.notes.push(
+        `The tickets hold none opened on or before ${opts.asOf}: ticket resolution is skipped.`,
+      )
+    }
   } else {
     ctx.notes.push('No tickets table: ticket resolution rate is skipped (import tickets).')
   }
