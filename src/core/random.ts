@@ -23,7 +23,10 @@ export interface Rng {
  * @example const rng = createRng(42); rng.gamma(2, 1)
  */
 export function createRng(seed: number): Rng {
-  let st = (seed >>> 0) ^ Math.floor(seed / 4294967296)
+  // the low 32 bits seed the state; the high part, when there is one, is mixed in after (below):
+  // folding it in by XOR made seeds 0, -1 and 2^32 + 1 give one stream
+  const high = Math.floor(seed / 4294967296) | 0
+  let st = seed >>> 0
   const split = (): number => {
     st = (st + 0x9e3779b9) | 0
     let z = st
@@ -35,6 +38,14 @@ export function createRng(seed: number): Rng {
   let s1 = split()
   let s2 = split()
   let s3 = split()
+  if (high !== 0) {
+    // (seeds 0 to 2^32 - 1 keep the streams they always had)
+    st = (st ^ Math.imul(high, 0x27d4eb2d)) | 0
+    s0 ^= split()
+    s1 ^= split()
+    s2 ^= split()
+    s3 ^= split()
+  }
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1
   const next = (): number => {
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0

@@ -47,6 +47,22 @@ describe('generate flags', () => {
     expect(isCalendarDay('2024-4-30')).toBe(false)
   })
 
+  it('refuses seeds past 2^53 - 1 (neighbours read as one number) and an empty --plant', () => {
+    expect(() => parseGenerateFlags({ ...BASE, seed: '9007199254740993' })).toThrow(
+      "--seed must be a whole number from -9007199254740991 to 9007199254740991 (2^53 - 1), got '9007199254740993': larger seeds are not told apart",
+    )
+    expect(() => parseGenerateFlags({ ...BASE, seed: '99999999999999999999' })).toThrow(UsageError)
+    expect(parseGenerateFlags({ ...BASE, seed: '9007199254740991' }).opts.seed).toBe(
+      9007199254740991,
+    )
+    expect(() => parseGenerateFlags({ ...BASE, seed: '1.5' })).toThrow(
+      "--seed must be an integer, got '1.5'",
+    )
+    expect(() => parseGenerateFlags({ ...BASE, plant: ' ' })).toThrow(
+      '--plant is empty: name planted effects',
+    )
+  })
+
   it('rejects an impossible day in the library too', async () => {
     await expect(
       generateCompany({ customers: 5, start: '2024-02-30', end: '2024-06-30' }),

@@ -27,6 +27,17 @@ interface GenerateFlags {
 }
 
 /** Turn the flags into generator options; every bad value is a UsageError naming the flag. */
+/**
+ * Why a --seed is refused: not a whole number, or one past 2^53 - 1, where neighbouring seeds are
+ * the same number (9007199254740993 reads as ...992) and would give the same company.
+ */
+export function seedProblem(given: string): string {
+  const v = Number(given)
+  return Number.isInteger(v)
+    ? `--seed must be a whole number from -9007199254740991 to 9007199254740991 (2^53 - 1), got '${given}': larger seeds are not told apart`
+    : `--seed must be an integer, got '${given}'`
+}
+
 export function parseGenerateFlags(f: GenerateFlags): {
   opts: GenerateOptions
   format: GenerateFormat
@@ -38,7 +49,7 @@ export function parseGenerateFlags(f: GenerateFlags): {
     )
   }
   const seed = Number(f.seed)
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${f.seed}'`)
+  if (!Number.isSafeInteger(seed)) throw new UsageError(seedProblem(f.seed))
   for (const [flag, v] of [
     ['--start', f.start],
     ['--end', f.end],
@@ -61,6 +72,11 @@ export function parseGenerateFlags(f: GenerateFlags): {
   else if (f.plant === undefined) plants = [...PLANTS]
   else {
     plants = []
+    if (f.plant.trim() === '') {
+      throw new UsageError(
+        `--plant is empty: name planted effects (${PLANTS.join(', ')}), or give --no-plant for none`,
+      )
+    }
     for (const p of f.plant
       .split(',')
       .map((s) => s.trim())
