@@ -267,7 +267,7 @@ describe('buildReasons', () => {
     )
     expect(
       type({ loyalty: { type: 'lazy_loyal', rule: 'price_driven' }, priceDrivenShare: 0.7 }),
-    ).toBe('lazy loyal: 70 % of orders used a discount or promotion')
+    ).toBe('lazy loyal: 70 % of orders used a discount')
     expect(type({ loyalty: { type: 'limited_loyal', rule: 'detractor' }, nps: 3 })).toBe(
       'limited loyal: detractor (NPS answer 3)',
     )

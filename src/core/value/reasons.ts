@@ -487,7 +487,7 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
     case 'price_driven':
       return f.priceDrivenShare === undefined
         ? `${name}: buys mostly on discount`
-        : `${name}: ${pct(f.priceDrivenShare * 100)} of orders used a discount or promotion`
+        : `${name}: ${pct(f.priceDrivenShare * 100)} of orders used a discount`
     case 'switching_cost':
       return `${name}: stays because leaving has a cost (contract, subscription or balance)`
     case 'disengaged': {
