@@ -51,6 +51,18 @@ describe('buildReasons', () => {
         { currency },
       ),
     ).toEqual([{ code: 'referrals', text: 'referred 4 customers worth $1,240', amount: 1240 }])
+    // referred customers who never bought are worth nothing: no money, no reason
+    const none = { direct: 1, directValue: 0, indirect: 0, value: 0 }
+    expect(
+      buildReasons(
+        {
+          tier: { name: 'Platinum', basis: 'rank', totalValue: 8410, topPercent: 2 },
+          referrals: none,
+        },
+        { currency },
+      ),
+    ).toEqual([{ code: 'tier_rank', text: 'top 2 % by total value ($8,410)', amount: 8410 }])
+    expect(buildReasons({ referrals: none }, { currency })).toEqual([])
   })
 
   test('the top three are tier, segment and type in that order; a referral does not push one out', () => {

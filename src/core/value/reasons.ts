@@ -534,7 +534,11 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
   const out: Reason[] = []
   // each reason is worded only when it is kept (this runs for every customer of an analysis)
   if (out.length >= limit) return out
-  const r = f.referrals !== undefined && f.referrals.direct > 0 ? f.referrals : undefined
+  // referrals worth nothing (the referred never bought) add no money to any sum: not a reason
+  const r =
+    f.referrals !== undefined && f.referrals.direct > 0 && f.referrals.value !== 0
+      ? f.referrals
+      : undefined
   const p = f.profit
   const loss = p !== undefined && p.basis !== 'revenue' && p.past < 0 ? p : undefined
   const t = f.tier
