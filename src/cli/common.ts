@@ -78,8 +78,8 @@ export function asOfArg(value: string): string {
  * mistyped --db, and the command would report success on it. A PostgreSQL store is its server's.
  * @throws UsageError (noWorkspace) for a DuckDB file that does not exist.
  */
-export function existingWorkspace(db: string): string {
-  if (!isPostgresUrl(db) && !existsSync(db)) throw noWorkspace(db)
+export function existingWorkspace(db: string, takesFile = true): string {
+  if (!isPostgresUrl(db) && !existsSync(db)) throw noWorkspace(db, takesFile)
   return db
 }
 
@@ -88,8 +88,8 @@ export function existingWorkspace(db: string): string {
  * database or schema) is no workspace, where opening it would make one in silence.
  * @throws UsageError when there is none (the URL without its password, and how to make one).
  */
-export async function existingStore(db: string): Promise<string> {
-  if (!isPostgresUrl(db)) return existingWorkspace(db)
+export async function existingStore(db: string, takesFile = true): Promise<string> {
+  if (!isPostgresUrl(db)) return existingWorkspace(db, takesFile)
   if (!(await postgresWorkspaceAt(db))) {
     // `import FILE --db URL` and "name an orders file" do not apply to a server's store: a
     // server started on it, or a first key, makes the workspace

@@ -260,9 +260,12 @@ export async function holdPostgresStore(url: string): Promise<PostgresServeHold>
  * The error for a workspace file that is not there (the default ./loyals.duckdb before any import,
  * or a mistyped --db), one message on every command.
  */
-export function noWorkspace(path: string): UsageError {
+export function noWorkspace(path: string, takesFile = true): UsageError {
+  // customer, refit, tick and keys take no orders file: naming one is no way out for them
   return new UsageError(
-    `no workspace at ${path}: import orders first (loyals import FILE), pass --db, or name an orders file`,
+    takesFile
+      ? `no workspace at ${path}: import orders first (loyals import FILE), pass --db, or name an orders file`
+      : `no workspace at ${path}: import orders first (loyals import FILE), or pass --db`,
   )
 }
 
@@ -320,7 +323,7 @@ function assertWorkspaceFile(location: string): void {
   if (statSync(location).size === 0 || isDuckDbFile(location)) return
   throw new UsageError(
     `${location} is not a workspace (a DuckDB file): it holds other data, a CSV or Parquet file perhaps. ` +
-      'Give --db a new or existing .duckdb file; an orders file is read when it is the FILE argument',
+      'Give --db a new or existing .duckdb file; an orders file goes to loyals import, or is the FILE argument of analyze, summary, fit or insights',
     { db: location },
   )
 }

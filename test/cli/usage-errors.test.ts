@@ -268,11 +268,21 @@ describe('command-line usage errors', () => {
     ]) {
       const r = runCli([...args, '--db', db])
       expect(r.code, args.join(' ')).toBe(2)
+      // only summary takes an orders file instead of a workspace
+      const orName = args[0] === 'summary' ? ', pass --db, or name an orders file' : ', or pass --db'
       expect(r.stderr, args.join(' ')).toBe(
-        `error: no workspace at ${db}: import orders first (loyals import FILE), pass --db, or name an orders file\n`,
+        `error: no workspace at ${db}: import orders first (loyals import FILE)${orName}\n`,
       )
       expect(existsSync(db), args.join(' ')).toBe(false)
     }
+    // an orders file given as --db: where it goes instead, for a command without a FILE too
+    const orders = join(dir, 'orders.csv')
+    writeFileSync(orders, 'customer_id,ordered_at,amount\nc1,2024-01-01,5\n')
+    const asDb = runCli(['customer', 'c1', '--db', orders])
+    expect(asDb.code).toBe(2)
+    expect(asDb.stderr).toContain(
+      'Give --db a new or existing .duckdb file; an orders file goes to loyals import, or is the FILE argument of analyze, summary, fit or insights',
+    )
     // a key is made before the first `loyals serve` (the README's first step): that one creates
     const created = runCli(['keys', 'create', '--role', 'admin', '--db', db])
     expect(created.code, created.stderr).toBe(0)

@@ -399,7 +399,7 @@ export function registerCustomer(program: Command): void {
       else println(formatLiveProfile(live, remote.url, level))
       return
     }
-    const db = existingWorkspace(await requireDuckDbOrServer(resolveDb(opts), 'customer'))
+    const db = existingWorkspace(await requireDuckDbOrServer(resolveDb(opts), 'customer'), false)
     const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
     const engine = await openWorkspace(db)
     try {

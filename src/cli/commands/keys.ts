@@ -26,7 +26,7 @@ async function withWorkspace<T>(
   create = false,
 ): Promise<T> {
   const db = resolveDb(opts)
-  const engine = await openWorkspace(create ? db : await existingStore(db))
+  const engine = await openWorkspace(create ? db : await existingStore(db, false))
   try {
     return await fn(engine)
   } finally {

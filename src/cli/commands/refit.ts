@@ -74,7 +74,7 @@ export function registerRefit(program: Command): void {
           job = await remote.request<JobView>('GET', path)
         }
       } else {
-        const db = await existingStore(resolveDb(opts))
+        const db = await existingStore(resolveDb(opts), false)
         // a bad file is told before the workspace is opened
         const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)

@@ -93,7 +93,7 @@ export function registerTick(program: Command): void {
           opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
         )
       } else {
-        const db = await existingStore(resolveDb(opts))
+        const db = await existingStore(resolveDb(opts), false)
         const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
         checkOpsTierNames(
