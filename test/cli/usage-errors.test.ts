@@ -269,7 +269,8 @@ describe('command-line usage errors', () => {
       const r = runCli([...args, '--db', db])
       expect(r.code, args.join(' ')).toBe(2)
       // only summary takes an orders file instead of a workspace
-      const orName = args[0] === 'summary' ? ', pass --db, or name an orders file' : ', or pass --db'
+      const orName =
+        args[0] === 'summary' ? ', pass --db, or name an orders file' : ', or pass --db'
       expect(r.stderr, args.join(' ')).toBe(
         `error: no workspace at ${db}: import orders first (loyals import FILE)${orName}\n`,
       )
