@@ -33,4 +33,21 @@ describe('terminal output of imported text', () => {
     expect(missing.stderr).not.toContain('\u001b')
     expect(missing.stderr).toContain("no customer 'evil\\x1b[31mred'")
   })
+
+  it('loyals customer keeps an id and a name holding a line feed or a tab on their line', () => {
+    const dir = tempDir('loyals-esc-')
+    const csv = join(dir, 'orders.csv')
+    writeFileSync(
+      csv,
+      'customer_id,ordered_at,amount\n"line1\nline2",2024-01-02,10\nplain,2024-01-03,5\n',
+    )
+    const people = join(dir, 'customers.csv')
+    writeFileSync(people, 'customer_id,name\n"line1\nline2","Ann\tB"\n')
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    expect(runCli(['import', people, '--kind', 'customers', '--db', db]).code).toBe(0)
+    const r = runCli(['customer', 'line1\nline2', '--db', db, '--as-of', '2024-02-01'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/^Customer line1\\nline2 \(Ann\\tB\): /)
+  })
 })

@@ -56,6 +56,15 @@ const COMMENT_SHOWN = 200
  * percentile a rule may ask for, and 99.94 is not the 100th (only the top customer reads 100).
  */
 const percentile = (p: number): string => formatNumber(Math.floor(p + 1e-8), 0)
+/**
+ * A stored text (an id, a name) on one terminal line: its line feeds and tabs written as escapes,
+ * so an id holding one does not break the profile's lines (println escapes the other control
+ * characters; --json gives the text as is).
+ */
+export function shown(text: string): string {
+  return text.replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : '\\t'))
+}
+
 /** Free text on one line: its line breaks and runs of spaces as one space, long text cut. */
 function oneLine(text: string): string {
   // by code points, so that an emoji is never cut in half
@@ -82,7 +91,7 @@ function treeLines(
       node.level === 1
         ? money(node.contribution)
         : `${money(node.contribution)} of ${money(node.ownValue)}`
-    out.push(`${'  '.repeat(depth)}- ${node.customerId} (level ${node.level}): ${part}`)
+    out.push(`${'  '.repeat(depth)}- ${shown(node.customerId)} (level ${node.level}): ${part}`)
     out.push(...treeLines(node.children, money, depth + 1))
   }
   return out
@@ -138,9 +147,9 @@ function predictionsLine(
  * often they buy, the predictions in purchases, and the recent orders; nothing in money.
  */
 function formatPurchasesOnly(p: CustomerProfile, pAliveBelow?: number): string {
-  const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
+  const name = p.attributes?.name ? ` (${shown(p.attributes.name)})` : ''
   const lines = [
-    `Customer ${p.customerId}${name}: ${p.rfm.segment} (as of ${p.asOf})`,
+    `Customer ${shown(p.customerId)}${name}: ${p.rfm.segment} (as of ${p.asOf})`,
     '  The orders carry no amounts: no value in money, tier, loyalty type or reasons.',
     '',
     purchasesLine(p, null),
@@ -153,8 +162,8 @@ function formatPurchasesOnly(p: CustomerProfile, pAliveBelow?: number): string {
     const cols: [string, (o: CustomerProfile['recentOrders'][number]) => string][] = [
       ['Date', (o) => o.date],
     ]
-    if (p.recentOrders.some((o) => o.orderId)) cols.push(['Order', (o) => o.orderId ?? ''])
-    if (p.recentOrders.some((o) => o.channel)) cols.push(['Channel', (o) => o.channel ?? ''])
+    if (p.recentOrders.some((o) => o.orderId)) cols.push(['Order', (o) => shown(o.orderId ?? '')])
+    if (p.recentOrders.some((o) => o.channel)) cols.push(['Channel', (o) => shown(o.channel ?? '')])
     lines.push(
       table(
         cols.map(([h]) => h),
@@ -178,9 +187,9 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   }
   const sl = t.serviceLevel
   const lines: string[] = []
-  const name = p.attributes?.name ? ` (${p.attributes.name})` : ''
+  const name = p.attributes?.name ? ` (${shown(p.attributes.name)})` : ''
   lines.push(
-    `Customer ${p.customerId}${name}: ${t.name}, ${TYPE_NAMES[p.loyalty.type] ?? p.loyalty.type}, ` +
+    `Customer ${shown(p.customerId)}${name}: ${t.name}, ${TYPE_NAMES[p.loyalty.type] ?? p.loyalty.type}, ` +
       `${p.rfm.segment} (as of ${p.asOf})`,
   )
   if (t.heldByGrace) {
@@ -243,7 +252,7 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   lines.push(`Service: ${parts.join(', ')}.`)
   if (sv.comment) lines.push(`Latest comment (${sv.comment.date}): "${oneLine(sv.comment.text)}"`)
   lines.push(serviceLine({ ...sl, tierName: t.name, outreach: t.outreach, perks: t.perks }))
-  if (p.referrals?.referredBy) lines.push(`Referred by ${p.referrals.referredBy}.`)
+  if (p.referrals?.referredBy) lines.push(`Referred by ${shown(p.referrals.referredBy)}.`)
   if (p.recentOrders.length > 0) {
     lines.push('')
     lines.push('Recent orders:')
@@ -252,10 +261,10 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
         ['Date', 'Order', 'Amount', 'Discount', 'Channel'],
         p.recentOrders.map((o) => [
           o.date,
-          o.orderId ?? '',
+          shown(o.orderId ?? ''),
           money(o.amount),
           o.discount ? money(o.discount) : '',
-          o.channel ?? '',
+          shown(o.channel ?? ''),
         ]),
       ),
     )
@@ -323,10 +332,10 @@ export function formatLiveProfile(
   server: string,
   sl: LiveServiceLevel | null = null,
 ): string {
-  const name = p.name ? ` (${p.name})` : ''
+  const name = p.name ? ` (${shown(p.name)})` : ''
   const kind = p.loyaltyType ? (TYPE_NAMES[p.loyaltyType] ?? p.loyaltyType) : 'not scored'
   const lines = [
-    `Customer ${p.customerId}${name}: ${p.tier?.name ?? 'no tier yet'}, ${kind}, ${p.segment ?? 'no segment yet'} (live profile from ${server})`,
+    `Customer ${shown(p.customerId)}${name}: ${p.tier?.name ?? 'no tier yet'}, ${kind}, ${p.segment ?? 'no segment yet'} (live profile from ${server})`,
   ]
   if (p.reasons.length > 0) {
     lines.push('', 'Why:')
