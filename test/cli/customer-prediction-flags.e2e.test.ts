@@ -30,6 +30,16 @@ describe('customer with the prediction flags', () => {
     expect(profile.predictions.horizon).toBe(104)
     expect(profile.predictions.predictedValue).toBeCloseTo(Number(at('predicted_value')), 2)
     expect(profile.value.totalValue).toBeCloseTo(Number(at('total_value')), 2)
+    // on the terminal the next purchase date is said as what it is: the date if they buy again
+    const buyer = rows
+      .map((r) => r.split(','))
+      .find((r) => r[cols.indexOf('expected_next_purchase')] !== '')
+    expect(buyer).toBeDefined()
+    const text = runCli(['customer', buyer![cols.indexOf('customer_id')]!, '--db', db, ...flags])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain(
+      `; if they buy again, the next purchase around ${buyer![cols.indexOf('expected_next_purchase')]}.`,
+    )
     // a bad flag is refused as analyze refuses it
     const bad = runCli(['customer', id, '--db', db, '--horizon', '0'])
     expect(bad.code).toBe(2)

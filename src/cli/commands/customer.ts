@@ -135,7 +135,11 @@ function predictionsLine(
   const pr = p.predictions
   if (!pr) return null
   const pa = pr.pAlive === null ? '' : `P(alive) ${pAlivePct(pr.pAlive, pAliveBelow)}, `
-  const next = pr.expectedNextPurchase ? `; next purchase around ${pr.expectedNextPurchase}` : ''
+  // the median among the futures in which they buy again: said as such, since a customer with a
+  // P(alive) of 4 % has a date too
+  const next = pr.expectedNextPurchase
+    ? `; if they buy again, the next purchase around ${pr.expectedNextPurchase}`
+    : ''
   const spend = money
     ? ` of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}`
     : ''
