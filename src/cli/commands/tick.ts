@@ -9,7 +9,7 @@ import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
-import { dispatchDue } from '../../service/ops/dispatch.ts'
+import { type DeliveryTally, dispatchDue } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
 import { refit, refitBeforeLast } from '../../service/ops/refit.ts'
@@ -43,6 +43,16 @@ export function formatTick(r: TickReport): string {
     `Deferred actions due: ${d.queued} queued, ${d.tasks} task(s) created, ${d.deferred} deferred again, ${d.suppressed} suppressed.`,
   )
   return lines.join('\n')
+}
+
+/** What the local tick's webhook deliveries came to, in one line. */
+export function formatDeliveries(d: DeliveryTally): string {
+  const parts = [`${formatInt(d.sent)} sent`]
+  if (d.retry > 0)
+    parts.push(`${formatInt(d.retry)} failed and queued for a retry at the next tick`)
+  if (d.failed > 0) parts.push(`${formatInt(d.failed)} failed for the last time (3 attempts)`)
+  if (d.held > 0) parts.push(`${formatInt(d.held)} held back (unsubscribed or no email since)`)
+  return `Messages delivered: ${parts.join(', ')}.`
 }
 
 /**
@@ -83,6 +93,8 @@ export function registerTick(program: Command): void {
       const remote = await remoteFor(opts)
       let report: TickReport
       let refitted: number | null = null
+      let tierMoves = 0
+      const deliveries: DeliveryTally = { sent: 0, failed: 0, retry: 0, held: 0 }
       if (remote) {
         if (opts.config || opts.valueConfig) {
           throw new UsageError('--config and --value-config are the server’s own when it ticks')
@@ -135,20 +147,35 @@ export function registerTick(program: Command): void {
               refitAt = null
             }
             refitted = r.customers
+            tierMoves = r.tierMoves
             if (!opts.json) {
+              // the tier playbooks of the customers it moved ran in it, not in the tick's table
+              const moves =
+                r.tierMoves > 0
+                  ? `, ${formatInt(r.tierMoves)} changed tier (their tier_up and tier_down playbooks ran)`
+                  : ''
               println(
-                `Refitted first (${why}): ${formatInt(r.customers)} customers scored${back ? ` as of the last refit's time, ${new Date(last).toISOString()} (a refit does not go back before it)` : ''}${r.note ? `; ${r.note}` : ''}.`,
+                `Refitted first (${why}): ${formatInt(r.customers)} customers scored${back ? ` as of the last refit's time, ${new Date(last).toISOString()} (a refit does not go back before it)` : ''}${moves}${r.note ? `; ${r.note}` : ''}.`,
               )
             }
           }
           report = await runTick(store, nowMs)
-          // deliver what the tick queued (no server runs to do it)
-          while ((await dispatchDue(store)) > 0) {}
+          // deliver what the tick queued (no server runs to do it), and what earlier ticks left
+          // queued for a retry: said after the report, as the server's log would
+          while ((await dispatchDue(store, fetch, undefined, deliveries)) > 0) {}
         } finally {
           await engine.close()
         }
       }
-      if (opts.json) printJson(refitted === null ? report : { ...report, refitted })
-      else println(formatTick(report))
+      if (opts.json) {
+        printJson({
+          ...report,
+          ...(refitted === null ? {} : { refitted, tierMoves }),
+          ...(remote ? {} : { deliveries }),
+        })
+      } else {
+        println(formatTick(report))
+        if (!remote) println(formatDeliveries(deliveries))
+      }
     })
 }

@@ -295,12 +295,34 @@ export async function releaseDeferred(
   return counts
 }
 
+/** What the webhook deliveries of dispatch passes came to (a local tick reports it). */
+export interface DeliveryTally {
+  sent: number
+  /** Failed for the last time (MAX_ATTEMPTS): not tried again. */
+  failed: number
+  /** Failed, to be tried again later. */
+  retry: number
+  /** Not sent: the customer unsubscribed or has no address since it was queued. */
+  held: number
+}
+
+/** A failed fetch in words, with its cause ("fetch failed: ECONNREFUSED"): the message alone says little. */
+function fetchProblem(e: unknown): string {
+  if (!(e instanceof Error)) return String(e)
+  const cause = (e as { cause?: unknown }).cause
+  const why =
+    cause && typeof cause === 'object'
+      ? String((cause as { code?: unknown }).code ?? (cause as { message?: unknown }).message ?? '')
+      : ''
+  return why && !e.message.includes(why) ? `${e.message}: ${why}` : e.message
+}
+
 async function deliver(
   store: OpsStore,
   r: Row,
   fetchImpl: Fetch,
   stop?: AbortSignal,
-): Promise<void> {
+): Promise<keyof DeliveryTally | null> {
   const key = String(r.action_key)
   const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
@@ -323,7 +345,7 @@ async function deliver(
         }),
       ),
     )
-    return
+    return 'held'
   }
   let ok = false
   let detail: string
@@ -349,8 +371,8 @@ async function deliver(
   } catch (e) {
     // cut off by the server stopping: no attempt to count, the action stays queued and goes out
     // after a restart (its Idempotency-Key makes a second delivery harmless)
-    if (stop?.aborted) return
-    detail = e instanceof Error ? e.message : String(e)
+    if (stop?.aborted) return null
+    detail = fetchProblem(e)
   }
   const status = ok ? 'sent' : attempts >= MAX_ATTEMPTS ? 'failed' : 'queued'
   const retryAt = now + 5000 * 2 ** (attempts - 1)
@@ -366,6 +388,7 @@ async function deliver(
       }),
     ),
   )
+  return status === 'queued' ? 'retry' : status
 }
 
 /**
@@ -377,13 +400,15 @@ export async function dispatchDue(
   store: OpsStore,
   fetchImpl: Fetch = fetch,
   stop?: AbortSignal,
+  tally?: DeliveryTally,
 ): Promise<number> {
   const released = await releaseDeferred(store, store.now())
   const handled = released.queued + released.tasks + released.deferred + released.suppressed
   const rows = await store.use((e) => e.query(actionsDue(e.dialect, sqlTs(store.now()), 200)))
   for (const r of rows) {
     if (stop?.aborted) return 0
-    await deliver(store, r, fetchImpl, stop)
+    const outcome = await deliver(store, r, fetchImpl, stop)
+    if (tally && outcome) tally[outcome]++
   }
   return handled + rows.length
 }
