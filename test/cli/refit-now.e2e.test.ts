@@ -40,6 +40,11 @@ describe('loyals refit --now', () => {
     for (const db of [a, b]) {
       const r = runCli(['refit', '--db', db, '--now', now, '--json'])
       expect(r.code, r.stderr).toBe(0)
+      // the job's record says when it ran, not the time it scored as of
+      const job = JSON.parse(r.stdout)
+      for (const at of [job.createdAt, job.finishedAt]) {
+        expect(Math.abs(Date.parse(at) - Date.now())).toBeLessThan(10 * 60_000)
+      }
     }
     const first = await profiles(a)
     expect(first).toHaveLength(40)

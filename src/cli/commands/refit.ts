@@ -93,7 +93,8 @@ export function registerRefit(program: Command): void {
           await store.loadModel()
           const early = refitBeforeLast(store, store.now())
           if (early) throw new UsageError(`refit${nowMs === null ? '' : ' --now'}: ${early}`)
-          const jobs = new JobRunner(store)
+          // the record says when the job ran; the profiles are as of --now
+          const jobs = new JobRunner(store, { clock: Date.now })
           const { id } = await jobs.startRefit()
           await jobs.idle()
           job = await jobs.get(id)

@@ -24,12 +24,21 @@ export interface JobView {
 export class JobRunner {
   readonly #store: OpsStore
   readonly #onFailed: ((id: string, message: string) => void) | undefined
+  readonly #clock: () => number
   #running: { id: string; created: Promise<void>; done: Promise<void> } | null = null
 
-  /** `onFailed`: told of a job that failed (the server logs it; the job record says why too). */
-  constructor(store: OpsStore, opts: { onFailed?: (id: string, message: string) => void } = {}) {
+  /**
+   * `onFailed`: told of a job that failed (the server logs it; the job record says why too).
+   * `clock`: when the job is created, started and finished (default the store's clock); `loyals
+   * refit --now` scores as of another time but runs now, and its record says when it ran.
+   */
+  constructor(
+    store: OpsStore,
+    opts: { onFailed?: (id: string, message: string) => void; clock?: () => number } = {},
+  ) {
     this.#store = store
     this.#onFailed = opts.onFailed
+    this.#clock = opts.clock ?? (() => store.now())
   }
 
   /** Start a refit (or return the one running). Resolves once the job row exists. */
@@ -41,7 +50,7 @@ export class JobRunner {
     }
     const id = `job_${randomUUID()}`
     const store = this.#store
-    const now = sqlTs(store.now())
+    const now = sqlTs(this.#clock())
     // taken before the first await: requests arriving meanwhile find this job, not start another
     const created = store.use((e) =>
       e.exec(
@@ -84,13 +93,13 @@ export class JobRunner {
         await update('running', 0, 'starting')
         const r = await refit(store, (p, m) => update('running', p, m))
         await update('succeeded', 1, r.note ?? 'done', {
-          finished: sqlTs(store.now()),
+          finished: sqlTs(this.#clock()),
           result: JSON.stringify(r),
         })
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e)
         this.#onFailed?.(id, msg)
-        await update('failed', 1, msg, { finished: sqlTs(store.now()) }).catch(() => {})
+        await update('failed', 1, msg, { finished: sqlTs(this.#clock()) }).catch(() => {})
       } finally {
         this.#running = null
       }
