@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import ts from 'typescript'
 import { expect, test } from 'vitest'
 import { tempDir } from '../helpers/cli.ts'
 
@@ -20,7 +21,11 @@ function libraryExamples(): string[] {
 /** Run one example as an ES module in `dir`, with `tail` appended; its stdout. */
 function run(dir: string, code: string, tail: string): string {
   const entry = join(ROOT, 'dist/index.js')
-  const js = code
+  // the examples are TypeScript: their types taken out, as a user's build would
+  const plain = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText
+  const js = plain
     .replace(/from 'loyals'/g, `from ${JSON.stringify(entry)}`)
     .replace(/node_modules\/loyals\/data\//g, `${join(ROOT, 'data')}/`)
   const file = join(dir, `example-${Math.random().toString(36).slice(2)}.mjs`)
@@ -55,6 +60,35 @@ test('the model example fits the published BG/NBD and gives the P(alive) its com
   expect(r.params.alpha).toBeCloseTo(4.4136, 3)
   expect(r.ll).toBeCloseTo(-9582.43, 2)
   expect(r.pAlive).toBeCloseTo(0.7266, 4)
+}, 120_000)
+
+test('the examples type-check under strict settings against the built declarations', () => {
+  // a user's project: `loyals` is the package's declarations (dist/index.d.ts)
+  const dir = tempDir('loyals-readme-tsc-')
+  // an ES module project (top-level await)
+  writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n')
+  const files = libraryExamples().map((code, i) => {
+    const file = join(dir, `example${i}.ts`)
+    writeFileSync(file, `${code}\nexport {}\n`)
+    return file
+  })
+  const host = ts.createCompilerHost({})
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+    paths: { loyals: [join(ROOT, 'dist/index.d.ts')] },
+  }
+  const program = ts.createProgram(files, options, host)
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file === undefined || files.includes(d.file.fileName))
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+  expect(problems).toEqual([])
 }, 120_000)
 
 test('the sBG expected lifetime is reachable from the package entry, as its siblings are', async () => {
