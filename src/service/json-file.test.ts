@@ -30,11 +30,32 @@ describe('JSON configuration files', () => {
     expect(thrown(() => parseJsonText('{"a":\n', 'c.json', 'x')).message).toBe(
       'c.json:2:1: the x is not valid JSON: Unexpected end of JSON input',
     )
-    // V8 gives no position for an unexpected token: the file and the token, not a wrong line
+    // V8 gives no position for an unexpected token: found where the text stops being JSON
     expect(thrown(() => parseJsonText('{"a": x}', 'c.json', 'x')).message).toBe(
-      "c.json: the x is not valid JSON: Unexpected token 'x'",
+      "c.json:1:7: the x is not valid JSON: Unexpected token 'x'",
+    )
+    // and its quote of the text, cut with "..." in a long file, is left out
+    const nan = `{\n  "costs": {\n    "perTicketMinute": 1,\n    "perReturn": NaN\n  }\n}\n`
+    expect(thrown(() => parseJsonText(nan, 'c.json', 'value configuration')).message).toBe(
+      "c.json:4:18: the value configuration is not valid JSON: Unexpected token 'N'",
+    )
+    expect(thrown(() => parseJsonText('// rates\n{"a": 1}', 'c.json', 'x')).message).toBe(
+      "c.json:1:1: the x is not valid JSON: Unexpected token '/'",
     )
     expect(parseJsonText('{"a": [1]}', 'c.json', 'x')).toEqual({ a: [1] })
+  })
+
+  it('refuse a key given twice in one object, at the second (JSON.parse keeps the last)', () => {
+    const twice = '{\n  "costs": { "perTicketMinute": 1 },\n  "costs": { "perTicketMinute": 2 }\n}'
+    expect(thrown(() => parseJsonText(twice, 'v.json', 'value configuration')).message).toBe(
+      'v.json:3:3: the value configuration gives the key costs twice in one object (JSON keeps only the last): give it once',
+    )
+    const inner = '{"tiers": {"levels": [{"name": "A", "name": "B"}]}}'
+    expect(thrown(() => parseJsonText(inner, 'v.json', 'x')).message).toMatch(
+      /^v\.json:1:37: the x gives the key tiers\.levels\.name twice/,
+    )
+    // the same key in two objects is no repeat
+    expect(parseJsonText('[{"a": 1}, {"a": 2}]', 'v.json', 'x')).toEqual([{ a: 1 }, { a: 2 }])
   })
 
   it('drop a leading byte-order mark (Notepad, PowerShell 5), counting columns without it', () => {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { type JsonPathStep, jsonPathLine } from '../core/json-path-line.ts'
 import { DataError, type LoyalsError, UsageError } from '../errors.ts'
+import { duplicateKeyAt } from './import/json-non-object.ts'
 
 /**
  * Parse `text` as JSON.
@@ -13,17 +14,23 @@ import { DataError, type LoyalsError, UsageError } from '../errors.ts'
  */
 export function parseJsonText(withBom: string, path: string, what: string): unknown {
   const text = withBom.replace(/^\uFEFF/, '')
+  let json: unknown
   try {
-    return JSON.parse(text)
+    json = JSON.parse(text)
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e)
     const at = /at position (\d+)/.exec(message)
     // "Unexpected end of JSON input" has no position: the end is where it stopped; V8 gives none
     // for an unexpected token either (it quotes the text instead, which is dropped here)
-    const pos = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : null
+    const pos = at
+      ? Number(at[1])
+      : /end of JSON input/.test(message)
+        ? text.length
+        : firstBadOffset(text)
+    // V8 quotes the text around the token, cut with "..." on either side when long: not repeated
     const reason = message
       .replace(/ in JSON at position \d+.*$/s, '')
-      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
     if (pos === null) {
       throw new UsageError(`${path}: the ${what} is not valid JSON: ${reason}`, { path })
     }
@@ -36,6 +43,49 @@ export function parseJsonText(withBom: string, path: string, what: string): unkn
       column,
     })
   }
+  // JSON.parse keeps the last of two equal keys in silence: a rate given twice would take the
+  // second without a word, where a setting is meant to be said once
+  const twice = duplicateKeyAt(text)
+  if (twice) {
+    const before = text.slice(0, twice.offset)
+    const line = before.split('\n').length
+    const column = twice.offset - before.lastIndexOf('\n')
+    throw new UsageError(
+      `${path}:${line}:${column}: the ${what} gives the key ${twice.field} twice in one object (JSON keeps only the last): give it once`,
+      { path, line, column },
+    )
+  }
+  return json
+}
+
+/**
+ * Where JSON `text` stops being valid, when the parser's message gives no position (an unexpected
+ * token: `NaN`, a `//` comment): the shortest prefix that is wrong in itself, not just unfinished,
+ * found by bisection (a prefix of a prefix that parses so far parses so far too). Null when every
+ * prefix is only unfinished.
+ */
+function firstBadOffset(text: string): number | null {
+  const unfinished = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n))
+      return true
+    } catch (e) {
+      const m = e instanceof Error ? e.message : ''
+      const at = /at position (\d+)/.exec(m)
+      // wrong only at its end (an open string, a missing comma before the end): unfinished
+      return /end of JSON input/.test(m) || (at !== null && Number(at[1]) >= n)
+    }
+  }
+  let lo = 0
+  let hi = text.length
+  if (unfinished(hi)) return null
+  // unfinished(lo) holds, unfinished(hi) does not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1
+    if (unfinished(mid)) lo = mid
+    else hi = mid
+  }
+  return hi - 1
 }
 
 /**

@@ -51,6 +51,14 @@ const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a |
  * null.
  */
 export function duplicateKey(text: string): string | null {
+  return duplicateKeyAt(text)?.field ?? null
+}
+
+/**
+ * {@link duplicateKey} with where the second one starts (its opening quote's offset in `text`),
+ * to name its line in a configuration file.
+ */
+export function duplicateKeyAt(text: string): { field: string; offset: number } | null {
   // one entry per open object (its keys and path) or list (null keys: its items have none)
   const open: { keys: Set<string> | null; path: string }[] = []
   let pending: string | null = null
@@ -66,7 +74,7 @@ export function duplicateKey(text: string): string | null {
       if (text.charCodeAt(k) === 0x3a && top?.keys) {
         const key = JSON.parse(text.slice(i, j + 1)) as string
         const field = top.path === '' ? key : `${top.path}.${key}`
-        if (top.keys.has(key)) return field
+        if (top.keys.has(key)) return { field, offset: i }
         top.keys.add(key)
         pending = field
       }
