@@ -123,6 +123,11 @@ describe('parseValueConfig', () => {
         ],
       }),
     ).toEqual(['tiers.levels[0].minValue'])
+    // basis "threshold" with the default levels (none given): one problem, not one per default
+    expect(paths({ basis: 'threshold' })).toEqual(['tiers.levels'])
+    expect(() => parseValueConfig({ tiers: { basis: 'threshold' } } as never)).toThrow(
+      'basis "threshold" needs levels of its own, each but the last with a minValue',
+    )
   })
 
   test('a required key left out is reported as required', () => {

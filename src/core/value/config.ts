@@ -268,6 +268,17 @@ const TiersSchema = z
       names.add(l.name)
     })
     const last = t.levels.length - 1
+    if (t.basis === 'threshold' && sameAsDefaultLevels(t.levels)) {
+      // basis "threshold" without levels of its own: the default levels are cut by rank shares,
+      // and a problem per default level would name keys the file does not hold
+      ctx.addIssue({
+        code: 'custom',
+        path: ['levels'],
+        message:
+          'basis "threshold" needs levels of its own, each but the last with a minValue (the default levels are cut by rank shares)',
+      })
+      return
+    }
     if (t.basis === 'rank') {
       let sum = 0
       t.levels.forEach((l, i) => {
@@ -337,6 +348,13 @@ const TiersSchema = z
       })
     }
   }, TIERS_READABLE)
+
+/** Whether `levels` are the default tier levels (as parsed): what a file without levels gets. */
+function sameAsDefaultLevels(levels: readonly unknown[]): boolean {
+  defaultLevelsText ??= JSON.stringify(z.array(TierLevelSchema).parse(DEFAULT_TIER_LEVELS))
+  return JSON.stringify(levels) === defaultLevelsText
+}
+let defaultLevelsText: string | undefined
 
 /** The schema of the value configuration file. Parse with {@link parseValueConfig}. */
 export const ValueConfigSchema = z
