@@ -159,6 +159,11 @@ describe('loyals refit --now', () => {
         "SELECT count(*) AS n FROM actions_log WHERE playbook_id IN ('moved', 'raised')",
       )
       expect(Number(n!.n)).toBe(moved)
+      // a grace of length 0 holds nobody (in days, day 0 kept those who fell until midnight)
+      const [held] = await engine.query<{ n: number }>(
+        'SELECT count(*) AS n FROM profile_tier_grace',
+      )
+      expect(Number(held!.n)).toBe(0)
     } finally {
       await engine.close()
     }

@@ -131,6 +131,15 @@ describe('grace period', () => {
     expect(r3.tier[0]).toBe(SILVER)
   })
 
+  test('a grace of length 0 is none, in days as in runs', () => {
+    const v = Float64Array.of(2800)
+    for (const unit of ['days', 'runs'] as const) {
+      const none = { ...threshold, grace: { unit, length: 0 } }
+      const r = assignTiers(v, none, { previous: one(GOLD), asOfDay: 0 })
+      expect([r.tier[0], r.heldByGrace[0]], unit).toEqual([SILVER, 0])
+    }
+  })
+
   test('a run on the as-of date of the stored state is that run again: not counted twice', () => {
     const runs = { ...threshold, grace: { unit: 'runs' as const, length: 2 } }
     const v = Float64Array.of(2800)

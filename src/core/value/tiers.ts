@@ -184,7 +184,8 @@ export function assignTiers(
         const before = prev?.belowSinceDay[i] as number
         const since = Number.isNaN(before) ? asOf : before
         const elapsed = asOf - since
-        if (elapsed <= grace) {
+        // a length of 0 is no grace, in days as in runs (day 0 would otherwise keep them a day)
+        if (grace > 0 && elapsed <= grace) {
           t = p
           graceLeft[i] = grace - elapsed
           stBelow[i] = since

@@ -287,7 +287,8 @@ export async function refit(
             grace.unit === 'days'
               ? grace.length - (utcDay(now) - utcDay(sinceMs))
               : grace.length - runs
-          if (left < 0) return scored
+          // (a length of 0 is no grace: in days, day 0 would keep them until midnight)
+          if (left < 0 || grace.length === 0) return scored
           keep.push([p.customerId, was, sqlTs(sinceMs), runs])
           return scoreProfile({ ...merged, tier: was }, model, store.value, at, {
             graceLeft: left,
