@@ -9,10 +9,10 @@ import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
-import { type DeliveryTally, dispatchDue } from '../../service/ops/dispatch.ts'
+import { type DeliveryTally, dispatchDue, MAX_ATTEMPTS } from '../../service/ops/dispatch.ts'
 import { dateTime } from '../../service/ops/events.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
-import { refit, refitBeforeLast } from '../../service/ops/refit.ts'
+import { type RefitResult, refit, refitBeforeLast } from '../../service/ops/refit.ts'
 import { runTick, type TickReport } from '../../service/ops/scheduler.ts'
 import { OpsStore } from '../../service/ops/store.ts'
 import { loadOpsConfig, loadValueConfig } from '../../service/value-config.ts'
@@ -50,7 +50,8 @@ export function formatDeliveries(d: DeliveryTally): string {
   const parts = [`${formatInt(d.sent)} sent`]
   if (d.retry > 0)
     parts.push(`${formatInt(d.retry)} failed and queued for a retry at the next tick`)
-  if (d.failed > 0) parts.push(`${formatInt(d.failed)} failed for the last time (3 attempts)`)
+  if (d.failed > 0)
+    parts.push(`${formatInt(d.failed)} failed for the last time (${MAX_ATTEMPTS} attempts)`)
   if (d.held > 0) parts.push(`${formatInt(d.held)} held back (unsubscribed or no email since)`)
   return `Messages delivered: ${parts.join(', ')}.`
 }
@@ -140,7 +141,7 @@ export function registerTick(program: Command): void {
             const last = store.model?.fittedAtMs ?? null
             const back = last !== null && refitBeforeLast(store, store.now()) !== null
             if (back) refitAt = last
-            let r: Awaited<ReturnType<typeof refit>>
+            let r: RefitResult
             try {
               r = await refit(store)
             } finally {
