@@ -34,9 +34,7 @@ export function parseJsonText(withBom: string, path: string, what: string): unkn
     if (pos === null) {
       throw new UsageError(`${path}: the ${what} is not valid JSON: ${reason}`, { path })
     }
-    const before = text.slice(0, pos)
-    const line = before.split('\n').length
-    const column = pos - before.lastIndexOf('\n')
+    const { line, column } = lineColumn(text, pos)
     throw new UsageError(`${path}:${line}:${column}: the ${what} is not valid JSON: ${reason}`, {
       path,
       line,
@@ -47,15 +45,19 @@ export function parseJsonText(withBom: string, path: string, what: string): unkn
   // second without a word, where a setting is meant to be said once
   const twice = duplicateKeyAt(text)
   if (twice) {
-    const before = text.slice(0, twice.offset)
-    const line = before.split('\n').length
-    const column = twice.offset - before.lastIndexOf('\n')
+    const { line, column } = lineColumn(text, twice.offset)
     throw new UsageError(
       `${path}:${line}:${column}: the ${what} gives the key ${twice.field} twice in one object (JSON keeps only the last): give it once`,
       { path, line, column },
     )
   }
   return json
+}
+
+/** Line and column (both from 1) of character `offset` in `text`, as an editor counts them. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset)
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') }
 }
 
 /**
