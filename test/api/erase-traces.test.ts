@@ -123,6 +123,86 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     })
   })
 
+  it("names the pseudonym in other customers' survey comments, return reasons, referral codes, product names and task outcomes", async () => {
+    const vic = 'vic.private@example.com'
+    expect((await identify('c-vic', vic, 'vic-1')).status).toBe(200)
+    const track = (event: string, messageId: string, userId: string, properties: object) =>
+      h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          event,
+          messageId,
+          userId,
+          properties,
+          timestamp: new Date(NOW - 30_000).toISOString(),
+        },
+      })
+    const said = `my friend (VIC.Private@example.com) told me`
+    const bought = orderEvent('wes', 'wes-o1', 30, new Date(NOW - 60_000).toISOString())
+    bought.properties.products = [
+      { product_id: 'p9', name: `gift for ${vic}`, price: 30, quantity: 1 },
+    ]
+    expect((await h.call('POST', '/v1/events', { body: bought })).status).toBe(200)
+    expect(
+      (await track('Survey Responded', 'vic-s', 'wes', { nps: 8, comment: said })).status,
+    ).toBe(200)
+    expect(
+      (
+        await track('Order Returned', 'vic-r', 'wes', {
+          order_id: 'wes-o1',
+          amount: 5,
+          reason: `gift for ${vic}`,
+        })
+      ).status,
+    ).toBe(200)
+    expect(
+      (await track('Referral Completed', 'vic-f1', 'wes', { referred_id: 'amy', code: vic }))
+        .status,
+    ).toBe(200)
+    expect(
+      (await track('Referral Completed', 'vic-f2', 'wes', { referred_id: 'bo', code: 'c-vic' }))
+        .status,
+    ).toBe(200)
+    // wes's first order made a welcome-call task: staff wrote the email into its outcome
+    const [task] = await h.store.use((e) =>
+      e.query("SELECT task_id FROM tasks WHERE customer_id = 'wes'"),
+    )
+    const claimed = await h.call('POST', `/v1/tasks/${String(task?.task_id)}/claim`, {
+      body: { by: 'alice' },
+    })
+    expect(claimed.status).toBe(200)
+    const done = await h.call('POST', `/v1/tasks/${String(task?.task_id)}/complete`, {
+      body: { by: 'alice', outcome: `the buyer is ${vic}` },
+    })
+    expect(done.status).toBe(200)
+    const erased = (await h.call('DELETE', '/v1/customers/c-vic')).json.pseudonym
+    const texts = await h.store.use(async (e) => ({
+      comment: (
+        await e.query("SELECT comment FROM survey_responses WHERE customer_id = 'wes'")
+      ).map((r) => r.comment),
+      reason: (await e.query("SELECT reason FROM returns WHERE order_id = 'wes-o1'")).map(
+        (r) => r.reason,
+      ),
+      codes: (
+        await e.query("SELECT code FROM referrals WHERE referrer_id = 'wes' ORDER BY referred_id")
+      ).map((r) => r.code),
+      outcome: (await e.query("SELECT outcome FROM tasks WHERE customer_id = 'wes'")).map(
+        (r) => r.outcome,
+      ),
+      product: (
+        await e.query("SELECT product_name FROM order_lines WHERE order_id = 'wes-o1'")
+      ).map((r) => r.product_name),
+    }))
+    expect(texts).toEqual({
+      comment: [`my friend (${erased}) told me`],
+      reason: [`gift for ${erased}`],
+      // a code that is the id itself is a mention; as an email it is one anywhere
+      codes: [erased, erased],
+      outcome: [`the buyer is ${erased}`],
+      product: [`gift for ${erased}`],
+    })
+  })
+
   it('names the pseudonym in place of an email the customer had before a change too', async () => {
     expect((await identify('ezra', 'old.addr@example.com', 'ezra-1')).status).toBe(200)
     const note = (messageId: string, text: string) =>

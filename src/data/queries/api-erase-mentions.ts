@@ -1,12 +1,14 @@
-// An erased customer named in other customers' event payloads (the referred id of a referral, an
-// email in a free-text field) is named by the pseudonym there: one UPDATE per mention, over the
-// payloads that contain it (a LIKE first, so the regular expression runs on those rows only).
+// An erased customer named in other customers' rows (the referred id of a referral, an email in a
+// free-text field: a note in an event, a survey comment, a return reason, a referral code, what
+// staff wrote after a call, a product name on an order line) is named by the pseudonym there: one
+// UPDATE per mention and column, over the rows that contain it (a LIKE first, so the regular
+// expression runs on those rows only).
 import type { Dialect, Query } from '../engine.ts'
 
 /**
  * What to replace: `text` anywhere and in any case (an email address: distinctive wherever it
- * stands), or only where it is a whole JSON string value (another id: `c1` inside `c12` or a
- * sentence is no mention of customer c1).
+ * stands), or only where it is a whole value (another id: `c1` inside `c12` or a sentence is no
+ * mention of customer c1).
  */
 export interface Mention {
   readonly text: string
@@ -16,11 +18,23 @@ export interface Mention {
 const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
 
+/**
+ * The columns of free text a person may write another customer's email into; the erased
+ * customer's own rows lost theirs already (api-erase-customer.ts). Fixed names, never user input.
+ */
+const FREE_TEXT: readonly (readonly [table: string, column: string])[] = [
+  ['survey_responses', 'comment'],
+  ['returns', 'reason'],
+  ['referrals', 'code'],
+  ['tasks', 'outcome'],
+  ['order_lines', 'product_name'],
+]
+
 export function eraseMentions(_dialect: Dialect, mentions: readonly Mention[], pseudonym: string) {
-  return mentions.map((m): Query => {
+  return mentions.flatMap((m): Query[] => {
     // payloads are JSON.stringify of the call: a whole value is the id's JSON text, quotes and all
     const text = m.anywhere ? m.text : JSON.stringify(m.text)
-    return {
+    const inPayloads: Query = {
       sql: `UPDATE events SET payload = regexp_replace(payload, $1, $2, $3)
 WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
       params: [
@@ -30,5 +44,20 @@ WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
         `%${likeEscape(text)}%`,
       ],
     }
+    const inText = FREE_TEXT.map(
+      ([table, column]): Query =>
+        m.anywhere
+          ? {
+              sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'gi')
+WHERE ${column} ILIKE $3 ESCAPE '\\'`,
+              params: [regexEscape(m.text), pseudonym, `%${likeEscape(m.text)}%`],
+            }
+          : // a column that is the id and nothing else (a referral code that is the customer's id)
+            {
+              sql: `UPDATE ${table} SET ${column} = $2 WHERE ${column} = $1`,
+              params: [m.text, pseudonym],
+            },
+    )
+    return [inPayloads, ...inText]
   })
 }
