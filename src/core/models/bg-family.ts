@@ -885,7 +885,10 @@ export interface SimulatedHistories {
 
 /**
  * Simulates n customers observed for T (number or per-customer array) from the model.
- * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks).
+ * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks) and
+ * counts x as `loyals summary` counts repeat purchase days: the periods after the first
+ * purchase's with a purchase, so a repeat within the first period or a second one in a period is
+ * no repeat, and x > 0 always has t_x > 0.
  */
 export function bgSimulate(
   k: number,
@@ -929,12 +932,15 @@ export function bgSimulate(
     while (alive) {
       t += rng.exponential(lambda)
       if (!(t <= Ti)) break
-      x++
-      tx = t
+      // on a grid, purchases count as the summary counts them: once per period after the first's
+      if (resolution === 0 || snap(t) > tx) {
+        x++
+        tx = snap(t)
+      }
       if (rng.uniform() < drop) alive = false
     }
     X[i] = x
-    TX[i] = Math.min(snap(tx), Ti)
+    TX[i] = Math.min(tx, Ti)
     TT[i] = Ti
   }
   return { x: X, tx: TX, T: TT }

@@ -1266,7 +1266,9 @@ function medianOf(p: ParetoParams, x: number, T: number, l0: number | null): num
 
 /**
  * Simulates n customers observed for T (number or per-customer array) from the model.
- * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks).
+ * `resolution` > 0 floors event times and T to multiples of it (e.g. 1/7 for days in weeks) and
+ * counts x as `loyals summary` counts repeat purchase days (periods after the first's with a
+ * purchase: x > 0 always has t_x > 0).
  * @throws DataError unless n is a non-negative integer, every T finite and >= 0 and resolution
  * finite and >= 0.
  */
@@ -1305,12 +1307,15 @@ export function simulate(
     let tx = 0
     let t = rng.exponential(lambda)
     while (t <= end) {
-      x++
-      tx = t
+      // on a grid, purchases count as the summary counts them: once per period after the first's
+      if (resolution === 0 || snap(t) > tx) {
+        x++
+        tx = snap(t)
+      }
       t += rng.exponential(lambda)
     }
     X[i] = x
-    TX[i] = Math.min(snap(tx), Ti)
+    TX[i] = Math.min(tx, Ti)
     TT[i] = Ti
   }
   return { x: X, tx: TX, T: TT }
