@@ -136,6 +136,27 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   ])
 }
 
+/** A 10 px note's width per character (class tick-note), a guess on the wide side (digits, ',', '='). */
+const NOTE_CHAR = 6.2
+
+/**
+ * The lines each group's note is drawn on under its label, alike for every group: one line when
+ * every note fits its group's width, else split at ' = ' ("n =" over "1,411") when the halves fit,
+ * else none (the notes stay in the bars' tooltips): side by side "n = 1,411n = 439" read as one.
+ */
+function noteLines(groups: readonly BarGroup[], groupWidth: number): string[][] {
+  const room = groupWidth - 4
+  const fits = (t: string) => t.length * NOTE_CHAR <= room
+  const all = groups.map((g) => g.note ?? '')
+  if (all.every(fits)) return all.map((n) => (n ? [n] : []))
+  const split = all.map((n) => {
+    const at = n.indexOf(' = ')
+    return at < 0 ? [n] : [n.slice(0, at + 2), n.slice(at + 3)]
+  })
+  if (split.every((lines) => lines.every(fits))) return split.map((l) => l.filter(Boolean))
+  return all.map(() => [])
+}
+
 export interface BarGroup {
   readonly label: string
   /** One value per series, in series order; NaN draws no bar (unknown, not 0). */
@@ -158,17 +179,21 @@ export function barChart(
   const height = opts.height ?? 320
   const max = Math.max(0, ...groups.flatMap((g) => g.values.filter(Number.isFinite)))
   const yTicks = niceTicks(max)
+  const left = leftMargin(yTicks, 60)
+  const gw = (width - left - 16) / Math.max(groups.length, 1)
+  const notes = noteLines(groups, gw)
+  const lines = Math.max(0, ...notes.map((n) => n.length))
   const m = {
     top: series.length > 1 ? 16 + 18 * series.length : 16,
     right: 16,
-    bottom: 52,
-    left: leftMargin(yTicks, 60),
+    // tick labels, the notes' lines under them, then the axis title clear of both
+    bottom: lines === 0 ? 52 : 57 + 12 * (lines - 1),
+    left,
   }
   const w = width - m.left - m.right
   const h = height - m.top - m.bottom
   const yMax = yTicks[yTicks.length - 1] ?? 1
   const sy = (y: number) => m.top + (1 - Math.max(0, y) / yMax) * h
-  const gw = w / Math.max(groups.length, 1)
   const bw = (gw * 0.8) / Math.max(series.length, 1)
   const fmt = opts.format ?? ((v: number) => formatNumber(v, 2))
   const parts = yAxis(yTicks, sy, m.left, w)
@@ -188,11 +213,11 @@ export function barChart(
     parts.push(
       `<text class="tick" x="${cx}" y="${r2(m.top + h + 18)}" text-anchor="middle">${escapeHtml(g.label)}</text>`,
     )
-    if (g.note) {
+    ;(notes[gi] ?? []).forEach((line, li) => {
       parts.push(
-        `<text class="tick" x="${cx}" y="${r2(m.top + h + 31)}" text-anchor="middle" font-size="9">${escapeHtml(g.note)}</text>`,
+        `<text class="tick-note" x="${cx}" y="${r2(m.top + h + 33 + 12 * li)}" text-anchor="middle">${escapeHtml(line)}</text>`,
       )
-    }
+    })
   })
   if (series.length > 1) {
     parts.push(`<g transform="translate(${m.left} 0)">${legend(series, 0)}</g>`)

@@ -54,6 +54,7 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 }
 .chart .grid { stroke: #edf0f4; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; }
+.chart .tick-note { fill: var(--muted); font-size: 10px; }
 .chart .axis-label { fill: var(--ink); font-size: 13px; }
 .chart .diagonal { stroke: #9aa3b2; stroke-width: 1.5; stroke-dasharray: 5 4; }
 .chart .curve { fill: none; stroke: var(--accent); stroke-width: 2.5; }

@@ -35,6 +35,43 @@ describe('chart axes in Chromium', () => {
     return { title, ticks: boxes.filter((b) => b.cls === 'tick' && b.anchor === 'end') }
   }
 
+  it("keeps the grouped bars' customer counts clear of each other and of the axis title", async () => {
+    // QA: the demo's holdout chart read "n = 1,411n = 439", and on a phone none could be read
+    const counts = [1411, 439, 214, 100, 62, 38, 29, 64]
+    const groups = counts.map((n, i) => ({
+      label: i === 7 ? '7+' : String(i),
+      values: [n / 1000, n / 900],
+      note: `n = ${n.toLocaleString('en-US')}`,
+    }))
+    const series = [
+      { label: 'Actual', color: '#000' },
+      { label: 'Predicted', color: '#555' },
+    ]
+    const opts = { title: 't', xLabel: 'Repeat purchases before the as-of date', yLabel: 'y' }
+    for (const size of [{}, { width: 360, height: 300 }]) {
+      const page = await browser.newPage()
+      await page.setContent(
+        `<style>${REPORT_CSS}</style><div class="chart">${barChart(groups, series, { ...opts, ...size })}</div>`,
+      )
+      const boxes = (await page.evaluate(`[...document.querySelectorAll('svg text')]
+        .filter((t) => !t.getAttribute('transform')).map((t) => {
+          const r = t.getBoundingClientRect()
+          return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+        })`)) as (Box & { top: number; bottom: number })[]
+      await page.close()
+      // every count is shown, whole or split at ' = '
+      const shown = boxes.map((b) => b.text).join(' ')
+      for (const n of counts) expect(shown).toContain(n.toLocaleString('en-US'))
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const apart =
+            a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top
+          expect(apart, `"${a.text}" and "${b.text}" overlap at ${JSON.stringify(size)}`).toBe(true)
+        }
+      }
+    }
+  })
+
   it('keeps the rotated y-axis title clear of five-digit tick labels', async () => {
     // QA: in the company demo "Cumulative repeat purchases" overlapped "10,000" by 3 px
     const points = [0, 4000, 10_000].map((y, x) => ({ x, y }))
