@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { ImportError } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { FIXTURES, write } from './helpers.ts'
@@ -82,6 +83,35 @@ describe('a Shopify orders export or a bare order id imported as order lines', (
         /bare\.csv: no column holds a line's product .*found: Name, Note.*--map product_name=/,
       )
       expect(await lines()).toEqual(before)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
+describe('a Shopify orders export cut or filtered between its rows', () => {
+  test("an item row whose order's first row is missing is a bad row, not dropped unseen", async () => {
+    const dir = tempDir('loyals-shopify-cut-')
+    const engine = await openWorkspace(':memory:')
+    try {
+      const lines = readFileSync(EXPORT, 'utf8').trimEnd().split('\n')
+      // without #1004's first row (line 6): its two item rows stay, with nothing to belong to
+      const cut = write(dir, 'cut.csv', `${lines.filter((_, i) => i !== 5).join('\n')}\n`)
+      const e = (await importFile(engine, cut, { kind: 'orders', now: NOW }).catch(
+        (x) => x,
+      )) as ImportError
+      expect(e).toBeInstanceOf(ImportError)
+      const reason =
+        "an item row of order #1004, but no row of that order gives its Total (the order's first row): the export was cut or filtered; export the whole order"
+      expect(e.problems).toEqual([
+        { file: cut, line: 6, column: 'Name', reason },
+        { file: cut, line: 7, column: 'Name', reason },
+      ])
+      expect(await engine.query('SELECT * FROM orders')).toEqual([])
+      const r = await importFile(engine, cut, { kind: 'orders', now: NOW, skipBadRows: true })
+      expect(r.rejected).toBe(2)
+      const ids = await engine.query('SELECT DISTINCT order_id FROM orders ORDER BY 1')
+      expect(ids.map((o) => o.order_id)).toEqual(['#1001', '#1002', '#1003'])
     } finally {
       await engine.close()
     }

@@ -785,7 +785,17 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         },
       ],
       uniqueBy: { field: 'order_id', noun: 'order' },
-      rawChecks: [c.line_quantity, c.line_price].flatMap((h) => (h ? [lineItemNumber(h)] : [])),
+      rawChecks: [
+        ...[c.line_quantity, c.line_price].flatMap((h) => (h ? [lineItemNumber(h)] : [])),
+        // an item row whose order has no first row (Total) in the file would be dropped unseen:
+        // a cut or filtered export, whose order would lose its revenue and lines
+        {
+          header: c.order_id ?? 'Name',
+          bad: `${total} IS NULL AND coalesce(trim(${name}), '') NOT IN
+            (SELECT coalesce(trim(${name}), '') FROM import_raw WHERE ${total} IS NOT NULL)`,
+          reason: `'an item row of order ' || coalesce(${show(`trim(${name})`)}, '(no name)') || ', but no row of that order gives its Total (the order''s first row): the export was cut or filtered; export the whole order'`,
+        },
+      ],
     }
   }
   if (kind === 'orders' && m.layout === 'line-items') {
