@@ -30,8 +30,12 @@ export function println(s = ''): void {
   process.stdout.write(`${printable(s)}\n`)
 }
 
+/**
+ * A line on stderr: notes and errors, which quote --db and --server values and land in CI logs,
+ * so no connection URL's password goes out (a note written without withoutPasswords printed it).
+ */
 export function eprintln(s = ''): void {
-  process.stderr.write(`${printable(s)}\n`)
+  process.stderr.write(`${printable(withoutPasswords(s))}\n`)
 }
 
 /** Render rows as an aligned text table (numbers right-aligned). */

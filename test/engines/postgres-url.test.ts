@@ -65,3 +65,28 @@ describe('a --db postgres:// URL', () => {
     }
   })
 })
+
+describe('a note about a postgres:// workspace', () => {
+  it('does not print the password of the URL it quotes', async () => {
+    // QA: `summary --db postgres://u:pw@.../ws --tz Europe/Berlin` noted the URL with its password
+    const base = inject('pgUrl')
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    const schema = `note_pw_${process.pid}`
+    await admin.unsafe(`CREATE SCHEMA ${schema}`)
+    try {
+      const u = new URL(base)
+      // the test server trusts local logins: the password is never checked, only quoted
+      u.password = 'hunter2secret'
+      u.searchParams.set('search_path', schema)
+      const engine = await openWorkspace(u.toString())
+      await engine.close()
+      const r = runCli(['summary', '--db', u.toString(), '--tz', 'Europe/Berlin'])
+      expect(r.stderr).toContain('is a workspace: its orders were read as they were imported')
+      expect(r.stderr).toContain(':***@')
+      expect(r.stderr).not.toContain('hunter2secret')
+    } finally {
+      await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end({ timeout: 5 })
+    }
+  })
+})
