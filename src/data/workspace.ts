@@ -13,6 +13,7 @@ import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
+import { pgSchemaState } from './queries/pg-schema-state.ts'
 import { pgServeHolder } from './queries/pg-serve-holder.ts'
 import { pgServeHolderRow } from './queries/pg-serve-holder-row.ts'
 import { pgServeHolderTable } from './queries/pg-serve-holder-table.ts'
@@ -148,6 +149,29 @@ export async function postgresServeHolderAt(url: string): Promise<PostgresServeH
     return await postgresServeHolder(pg)
   } finally {
     await pg.close()
+  }
+}
+
+/**
+ * Checks that the store's schema (the first of search_path that exists) is one Loyals can make
+ * its tables in, or holds them already; PostgreSQL's own words for it ("no schema has been
+ * selected to create in", "permission denied for schema public") name neither the URL nor a fix.
+ * @throws UsageError for a search_path without an existing schema, or a schema without Loyals'
+ *   tables the user may not create in.
+ */
+async function schemaToCreateIn(pg: Engine): Promise<void> {
+  const [r] = await pg.query<{ schema: string | null; path: string; ready: boolean; may: boolean }>(
+    pgSchemaState(pg.dialect),
+  )
+  if (!r || r.schema === null) {
+    throw new UsageError(
+      `no schema of the PostgreSQL URL's search_path (${r?.path ?? ''}) exists in its database, or the URL's user may not use one (no USAGE privilege): create it (CREATE SCHEMA name), or fix the URL's database or search_path`,
+    )
+  }
+  if (!r.ready && !r.may) {
+    throw new UsageError(
+      `schema ${r.schema} holds no Loyals workspace and the URL's user may not create one in it (no CREATE privilege): grant it (GRANT CREATE ON SCHEMA ${r.schema} TO the user), or give the URL a search_path with a schema of the user's own`,
+    )
   }
 }
 
@@ -358,6 +382,7 @@ export async function openWorkspace(
     const { openPostgres } = await import('./postgres.ts')
     const pg = await openPostgres(location)
     try {
+      await schemaToCreateIn(pg)
       await pg.transaction(async (tx) => {
         // two processes creating the schema at once would race on IF NOT EXISTS
         await tx.exec('SELECT pg_advisory_xact_lock(7365201)')

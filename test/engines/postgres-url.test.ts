@@ -90,3 +90,55 @@ describe('a note about a postgres:// workspace', () => {
     }
   })
 })
+
+describe('a postgres:// URL whose schema holds no workspace', () => {
+  it('is no workspace to fit, and fit creates nothing in it', async () => {
+    const base = inject('pgUrl')
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    const schema = `fit_empty_${process.pid}`
+    await admin.unsafe(`CREATE SCHEMA ${schema}`)
+    try {
+      const u = new URL(base)
+      u.searchParams.set('search_path', schema)
+      const r = runCli(['fit', '--model', 'bgnbd', '--db', u.toString()])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(/^error: no workspace at .* \(no Loyals tables in its schema\)/)
+      const tables = await admin.unsafe(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = '${schema}'`,
+      )
+      expect(tables[0]?.n).toBe(0)
+    } finally {
+      await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end({ timeout: 5 })
+    }
+  })
+
+  it('says what to fix when no schema of its search_path exists, or the user may not create in it', async () => {
+    const base = inject('pgUrl')
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    const schema = `no_create_${process.pid}`
+    const role = `loyals_nc_${process.pid}`
+    await admin.unsafe(`CREATE SCHEMA ${schema}`)
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN`)
+    await admin.unsafe(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`)
+    try {
+      const missing = new URL(base)
+      missing.searchParams.set('search_path', `nosuch_${process.pid}`)
+      await expect(openWorkspace(missing.toString())).rejects.toThrow(
+        /^no schema of the PostgreSQL URL's search_path \(nosuch_\d+\) exists in its database.*CREATE SCHEMA/,
+      )
+      const guest = new URL(base)
+      guest.username = role
+      guest.searchParams.set('search_path', schema)
+      await expect(openWorkspace(guest.toString())).rejects.toThrow(
+        new RegExp(
+          `^schema ${schema} holds no Loyals workspace and the URL's user may not create one in it`,
+        ),
+      )
+    } finally {
+      await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.unsafe(`DROP ROLE ${role}`)
+      await admin.end({ timeout: 5 })
+    }
+  })
+})

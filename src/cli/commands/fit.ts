@@ -1,6 +1,6 @@
 // `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
 import type { Command } from 'commander'
-import { DEFAULT_DB } from '../../data/workspace.ts'
+import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
   FIT_MODELS,
@@ -11,7 +11,7 @@ import {
   type SbgLifetime,
 } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
-import { asOfArg } from '../common.ts'
+import { asOfArg, existingStore, resolveDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
@@ -184,7 +184,10 @@ export function registerFit(program: Command): void {
         throw new UsageError(`--cohort must be a whole number >= 1, got ${opts.cohort}`)
       }
     }
-    const source = file ?? (await import('../common.ts')).resolveDb(opts)
+    const named = file ?? resolveDb(opts)
+    // a PostgreSQL URL without Loyals' tables (a mistyped database or search_path) is no
+    // workspace: opening it would make one, a fit only reads
+    const source = isPostgresUrl(named) ? await existingStore(named) : named
     const reports = await fitFile(source, {
       model: opts.model as FitModelName,
       ...(opts.unit ? { unit: opts.unit as TimeUnit } : {}),
