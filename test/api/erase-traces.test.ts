@@ -203,6 +203,52 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     })
   })
 
+  it('voids a held file import that names the erased customer: its commit stores nothing and says why', async () => {
+    const at = new Date(NOW - 60_000).toISOString()
+    const held = [
+      {
+        type: 'identify',
+        messageId: 'stg-id',
+        userId: 'c-stan',
+        traits: { email: 'staged.secret@example.com', name: 'Staged Secret' },
+        timestamp: at,
+      },
+      orderEvent('c-stan', 'stg-o1', 9, at, 'stg-o1'),
+    ]
+    expect((await identify('c-stan', 'stan@example.com', 'stan-1')).status).toBe(200)
+    expect((await order('c-stan', 'stan-o0')).status).toBe(200)
+    const staged = await h.call('POST', '/v1/imports/stg-erased/batches', {
+      body: { seq: 0, batch: held },
+    })
+    expect(staged.status).toBe(200)
+    // another file, naming someone else, stays held
+    const other = await h.call('POST', '/v1/imports/stg-other/batches', {
+      body: { seq: 0, batch: [orderEvent('c-olga', 'olga-o1', 5, at, 'olga-o1')] },
+    })
+    expect(other.status).toBe(200)
+    expect((await h.call('DELETE', '/v1/customers/c-stan')).status).toBe(200)
+    const left = await h.store.use((e) =>
+      e.query("SELECT import_id, payload FROM import_staging WHERE import_id LIKE 'stg-%'"),
+    )
+    expect(left.map((r) => r.import_id)).toEqual(['stg-other'])
+    const commit = await h.call('POST', '/v1/imports/stg-erased/commit')
+    expect(commit.status).toBe(409)
+    expect(commit.json.error.code).toBe('import_voided')
+    expect(commit.json.error.message).toMatch(
+      /erased at .*, before its commit: .*nothing of it was stored/,
+    )
+    // a batch sent after the erasure is refused alike: the file cannot be stored any more
+    const late = await h.call('POST', '/v1/imports/stg-erased/batches', {
+      body: { seq: 1, batch: [orderEvent('c-olga', 'olga-o2', 5, at, 'olga-o2')] },
+    })
+    expect(late.status).toBe(409)
+    expect((await h.call('GET', '/v1/customers/c-stan')).status).toBe(404)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'stg-o1'")).toBe(0)
+    const olga = await h.call('POST', '/v1/imports/stg-other/commit')
+    expect(olga.status).toBe(200)
+    expect(olga.json.stored).toBe(1)
+  })
+
   it('names the pseudonym in place of an email the customer had before a change too', async () => {
     expect((await identify('ezra', 'old.addr@example.com', 'ezra-1')).status).toBe(200)
     const note = (messageId: string, text: string) =>

@@ -16,6 +16,7 @@ import { rekeyRows } from '../../data/queries/api-rekey.ts'
 import { taskIdFor, writeProfiles } from './ingest.ts'
 import { connectionCounters, orderCounters, type Profile, scoreProfile } from './profile.ts'
 import { PSEUDONYM } from './pseudonym.ts'
+import { voidStagedImports } from './staged-import.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
 import { sqlTs } from './time.ts'
@@ -152,6 +153,10 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       }
       if (renames.tasks.length > 0) await tx.exec(rekeyRows(tx.dialect, 'tasks', renames.tasks))
       for (const q of eraseMentions(tx.dialect, mentions, pseudonym)) await tx.exec(q)
+      // a file sent through the server and held for its commit names the customer: committed
+      // after this, it would bring them back under their id. It is voided whole (a commit stores
+      // a file or nothing), and its commit says why (staged-import.ts)
+      await voidStagedImports(tx, mentions, erasedAt)
       await tx.exec(
         insertRows(tx.dialect, {
           table: 'meta',

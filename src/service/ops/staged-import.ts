@@ -3,14 +3,66 @@
 // ONE store transaction that also drops them, storing the file as a direct import would (a stored
 // order the file gives another amount is replaced: a corrected export). A failed commit drops them too; batches a client
 // left unfinished (killed, connection lost) expire after a day. The store is untouched till then.
+import type { Engine } from '../../data/engine.ts'
 import { dropStaged } from '../../data/queries/api-drop-staged.ts'
+import type { Mention } from '../../data/queries/api-erase-mentions.ts'
 import { stagedBatch } from '../../data/queries/api-staged-batch.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
+import { stagedNaming } from '../../data/queries/api-staged-naming.ts'
 import { LoyalsError } from '../../errors.ts'
 import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
 import { type Ingestor, insertAll } from './ingest.ts'
 import type { OpsStore } from './store.ts'
 import { sqlTs } from './time.ts'
+
+/** The meta key that says an import was voided by an erasure, and when. */
+const voidedKey = (importId: string): string => `import_voided:${importId}`
+
+/**
+ * A held import named a customer who was erased before its commit: its batches were dropped with
+ * the erasure, and nothing of it can be stored (HTTP 409 `import_voided`). Sent again, the file
+ * is a new import, as any file sent after an erasure.
+ */
+export class ImportVoidedError extends LoyalsError {
+  constructor(importId: string, erasedAt: string) {
+    super(
+      'import_voided',
+      `import "${importId}" held calls naming a customer who was erased at ${erasedAt}, before its commit: its batches were dropped with the erasure and nothing of it was stored; send the file again to store it (its rows of the erased customer then bring them back, as any file sent after an erasure)`,
+      { importId, erasedAt },
+    )
+  }
+}
+
+/**
+ * Drop the held imports that name a customer being erased (`mentions`, as the erasure replaces
+ * them), in the erasure's transaction, and mark each voided at `erasedAt`.
+ */
+export async function voidStagedImports(
+  tx: Engine,
+  mentions: readonly Mention[],
+  erasedAt: string,
+): Promise<void> {
+  if (mentions.length === 0) return
+  for (const r of await tx.query(stagedNaming(tx.dialect, mentions))) {
+    const importId = String(r.import_id)
+    await tx.exec(dropStaged(tx.dialect, { importId, before: null }))
+    await insertAll(tx, {
+      table: 'meta',
+      columns: ['key', 'value'],
+      rows: [[voidedKey(importId), erasedAt]],
+      conflict: 'nothing',
+    })
+  }
+}
+
+/** @throws ImportVoidedError when an erasure voided the import. */
+async function refuseVoided(tx: Engine, importId: string): Promise<void> {
+  const [m] = await tx.query({
+    sql: 'SELECT value FROM meta WHERE key = $1',
+    params: [voidedKey(importId)],
+  })
+  if (m) throw new ImportVoidedError(importId, String(m.value))
+}
 
 /** How long staged batches wait for their commit. */
 export const STAGED_TTL_MS = 24 * 3_600_000
@@ -39,6 +91,8 @@ export async function stageBatch(
   await store.use((engine) =>
     engine.transaction(async (tx) => {
       await tx.exec(dropStaged(tx.dialect, { importId: null, before: sqlTs(now - STAGED_TTL_MS) }))
+      // a batch sent after an erasure voided its import: the file cannot be stored any more
+      await refuseVoided(tx, importId)
       await insertAll(tx, {
         table: 'import_staging',
         columns: ['import_id', 'seq', 'payload', 'staged_at'],
@@ -99,7 +153,10 @@ export async function commitStaged(
   importId: string,
 ): Promise<{ stored: number; replaced: number; duplicates: number }> {
   const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
-  if (rows.length === 0) throw new UnknownImportError(importId)
+  if (rows.length === 0) {
+    await store.use((e) => refuseVoided(e, importId))
+    throw new UnknownImportError(importId)
+  }
   // seqs run from 0 (forward-import.ts): the greatest held says how many there should be
   const held = new Set(rows.map((r) => Number(r.seq)))
   const last = Math.max(...held)
@@ -121,6 +178,8 @@ export async function commitStaged(
       // a commit of the same id sent at the same time ran first and dropped the batches: this one
       // is an import no longer held (404, as a commit after it), not a file of duplicates
       const still = await tx.query<{ n: number }>(stagedBatches(tx.dialect, importId))
+      // ... or an erasure voided it since the batches were read
+      await refuseVoided(tx, importId)
       if (still.length === 0) throw new UnknownImportError(importId)
       await tx.exec(drop)
     })

@@ -1,0 +1,22 @@
+// The forwarded imports whose held batches name a customer being erased: their calls were sent
+// before the erasure and, committed after it, would bring the customer back under their id. The
+// mentions are as api-erase-mentions.ts takes them: the id as a whole JSON string value, an email
+// anywhere in any case.
+import type { Dialect, Query } from '../engine.ts'
+import type { Mention } from './api-erase-mentions.ts'
+
+const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
+
+/** SELECT DISTINCT import_id of the held batches that hold any of `mentions`. */
+export function stagedNaming(_dialect: Dialect, mentions: readonly Mention[]): Query {
+  const params = mentions.map(
+    (m) => `%${likeEscape(m.anywhere ? m.text : JSON.stringify(m.text))}%`,
+  )
+  const any = mentions
+    .map((m, i) => `payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $${i + 1} ESCAPE '\\'`)
+    .join(' OR ')
+  return {
+    sql: `SELECT DISTINCT import_id FROM import_staging WHERE ${any || 'false'} ORDER BY import_id`,
+    params,
+  }
+}
