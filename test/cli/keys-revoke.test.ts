@@ -23,3 +23,27 @@ describe('loyals keys revoke on the workspace', () => {
     )
   })
 })
+
+describe('loyals keys revoke of the last active admin key, without a server', () => {
+  it('is refused as the API refuses it (exit 1, nothing revoked); with a second admin it is revoked', () => {
+    // QA: revoked offline, the next `serve` turned every admin request away (keys, erasures)
+    const db = join(tempDir(), 'k.duckdb')
+    const admin = () => {
+      const r = runCli(['keys', 'create', '--role', 'admin', '--db', db, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      return (JSON.parse(r.stdout) as { keyId: string }).keyId
+    }
+    const first = admin()
+    const refused = runCli(['keys', 'revoke', first, '--db', db])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe(
+      `error: key ${first} is the last active admin key: revoking it would leave nobody able to manage keys; create another admin key first (\`loyals keys create --role admin\`), then revoke this one\n`,
+    )
+    const list = runCli(['keys', 'list', '--db', db, '--json'])
+    expect(JSON.parse(list.stdout)).toMatchObject([{ keyId: first, revokedAt: null }])
+    admin()
+    const revoked = runCli(['keys', 'revoke', first, '--db', db])
+    expect(revoked.code, revoked.stderr).toBe(0)
+    expect(revoked.stdout).toBe(`revoked ${first}\n`)
+  })
+})

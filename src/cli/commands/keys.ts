@@ -8,7 +8,7 @@ import {
   type KeyInfo,
   listApiKeys,
   ROLES,
-  revokeApiKey,
+  revokeKeyKeepingAdmin,
 } from '../../service/ops/keys.ts'
 import { NotFoundError } from '../../service/ops/tasks.ts'
 import { existingStore, resolveDb, withDb } from '../common.ts'
@@ -92,11 +92,14 @@ export function registerKeys(program: Command): void {
         )
         if (r.alreadyRevoked) before = r.revokedAt
       } else {
+        // the same rule as the API's: the last active admin key stays (a server started on the
+        // workspace after would turn every admin request away, keys and erasures among them)
         before = await withWorkspace(opts, async (e) => {
-          if (await revokeApiKey(e, id)) return null
-          const key = (await listApiKeys(e)).find((k) => k.keyId === id)
-          if (!key) throw new NotFoundError('key', id)
-          return key.revokedAt
+          const r = await e.transaction((tx) =>
+            revokeKeyKeepingAdmin(tx, id, Date.now(), '`loyals keys create --role admin`'),
+          )
+          if (!r) throw new NotFoundError('key', id)
+          return r.alreadyRevoked ? r.revokedAt : null
         })
       }
       println(before === null ? `revoked ${id}` : `${id} was revoked before, at ${before}`)

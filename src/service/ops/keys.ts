@@ -119,7 +119,8 @@ export interface Revocation {
 /**
  * Revoke a key through the API. Revoking a revoked key changes nothing (DELETE is idempotent) and
  * answers when it was revoked. The last active admin key is kept: without it nobody could manage
- * keys through the API any more (only `loyals keys create` on the stopped server's workspace).
+ * keys through the API any more (only `loyals keys create` on the stopped server's workspace), so
+ * `loyals keys revoke` without a server keeps it too.
  * The caller runs it as one use of the store, so no other revocation comes between the count and
  * the update.
  * @returns null when no key has that id.
@@ -129,6 +130,8 @@ export async function revokeKeyKeepingAdmin(
   engine: Engine,
   keyId: string,
   nowMs = Date.now(),
+  /** How the user creates another admin key where they are (the API's words by default). */
+  createAdmin = 'POST /v1/keys with role admin',
 ): Promise<Revocation | null> {
   const keys = await listApiKeys(engine)
   const key = keys.find((k) => k.keyId === keyId)
@@ -137,7 +140,7 @@ export async function revokeKeyKeepingAdmin(
   const admins = keys.filter((k) => k.role === 'admin' && k.revokedAt === null)
   if (key.role === 'admin' && admins.length === 1) {
     throw new KeyStateError(
-      `key ${keyId} is the last active admin key: revoking it would leave nobody able to manage keys; create another admin key first (POST /v1/keys with role admin), then revoke this one`,
+      `key ${keyId} is the last active admin key: revoking it would leave nobody able to manage keys; create another admin key first (${createAdmin}), then revoke this one`,
       { keyId },
     )
   }
