@@ -251,4 +251,19 @@ describe('loyals refit --now', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('invalid --now "2025-02-30T10:00:00Z": there is no such day')
   })
+
+  it('refuses a --now in the future, which would have blocked every refit until then', () => {
+    const dir = tempDir()
+    const db = join(dir, 'x.duckdb')
+    const file = join(dir, 'orders.csv')
+    writeFileSync(file, 'customer_id,ordered_at,amount\nC1,2024-01-05,10\nC1,2024-02-05,12\n')
+    expect(runCli(['import', file, '--db', db]).code).toBe(0)
+    const r = runCli(['refit', '--db', db, '--now', '2099-01-01T00:00:00Z'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^error: invalid --now "2099-01-01T00:00:00Z": it is in the future \(the clock says 20\d\d-/,
+    )
+    const later = runCli(['refit', '--db', db])
+    expect(later.code, later.stderr).toBe(0)
+  })
 })

@@ -58,6 +58,13 @@ export function registerRefit(program: Command): void {
     .action(async (opts: RefitOptions) => {
       // each customer's time span runs to the refit's now: the profiles are as of that moment
       const nowMs = opts.now === undefined ? null : parseNow(opts.now)
+      // profiles scored as of a time still to come would stand until then: every refit before it
+      // is one back in time (refused), and orders imported meanwhile would wait for it
+      if (nowMs !== null && nowMs > Date.now() + 60_000) {
+        throw new UsageError(
+          `invalid --now ${JSON.stringify(opts.now)}: it is in the future (the clock says ${new Date().toISOString().slice(0, 19)}Z); a refit scores as of now or an earlier time`,
+        )
+      }
       const remote = await remoteFor(opts)
       let job: JobView
       if (remote) {
