@@ -12,6 +12,7 @@ import {
 import { UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
+import { duckDbTables } from './queries/duckdb-tables.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgSchemaState } from './queries/pg-schema-state.ts'
 import { pgServeHolder } from './queries/pg-serve-holder.ts'
@@ -352,6 +353,28 @@ function assertWorkspaceFile(location: string): void {
   )
 }
 
+/** The tables a workspace holds, as createSchema makes them. */
+const WORKSPACE_TABLES: ReadonlySet<string> = new Set(
+  [...createSchema('duckdb').sql.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]!),
+)
+
+/**
+ * A DuckDB file with tables of its own and none of a workspace's is another application's
+ * database: Loyals' tables made in it (by a read such as `summary --db` too) would mix with its
+ * own. A file without tables is a new workspace.
+ * @throws UsageError naming the file and a few of its tables.
+ */
+async function refuseForeignDatabase(engine: Engine, location: string): Promise<void> {
+  const rows = await engine.query<{ name: string }>(duckDbTables(engine.dialect))
+  const names = rows.map((r) => String(r.name))
+  if (names.length === 0 || names.some((n) => WORKSPACE_TABLES.has(n))) return
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', ...' : '')
+  throw new UsageError(
+    `${location} is a DuckDB database but not a Loyals workspace (it holds other tables: ${shown}); nothing was changed in it. Give --db a new file or a workspace`,
+    { db: location },
+  )
+}
+
 /**
  * Open the workspace at `location` (a DuckDB path, ':memory:', or a `postgres://` URL) and
  * ensure its schema.
@@ -411,6 +434,7 @@ export async function openWorkspace(
   const { openDuckDb } = await import('./duckdb.ts')
   const engine = await openDuckDb(location)
   try {
+    if (location !== ':memory:') await refuseForeignDatabase(engine, location)
     await engine.exec(createSchema(engine.dialect))
     // a store in memory (every analyze or summary of a file) holds nothing from before
     if (location !== ':memory:') await engine.transaction((tx) => migrateOnce(tx))

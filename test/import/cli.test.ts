@@ -52,6 +52,36 @@ describe('loyals import', () => {
     expect(s.code).toBe(2)
   })
 
+  test("--db naming another application's DuckDB database: refused, and no Loyals table made in it", async () => {
+    // QA: `summary --db app.duckdb` said "no orders" and left 21 Loyals tables beside the app's
+    const app = join(dir, 'app.duckdb')
+    const { DuckDBInstance } = await import('@duckdb/node-api')
+    const own = await DuckDBInstance.create(app)
+    const c = await own.connect()
+    await c.run('CREATE TABLE invoices (id INTEGER); CREATE VIEW recent AS SELECT * FROM invoices')
+    c.closeSync()
+    own.closeSync()
+    for (const args of [
+      ['summary', '--db', app],
+      ['import', CDNOW, '--db', app],
+      ['keys', 'create', '--role', 'admin', '--db', app],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toBe(
+        `error: ${app} is a DuckDB database but not a Loyals workspace (it holds other tables: invoices, recent); nothing was changed in it. Give --db a new file or a workspace\n`,
+      )
+    }
+    const again = await DuckDBInstance.create(app)
+    const d = await again.connect()
+    const tables = await d.runAndReadAll(
+      'SELECT table_name FROM information_schema.tables ORDER BY 1',
+    )
+    expect(tables.getRows().map((r) => r[0])).toEqual(['invoices', 'recent'])
+    d.closeSync()
+    again.closeSync()
+  })
+
   test('--rejects naming the workspace (or its log) is refused before anything is read', () => {
     const ws = join(dir, 'rejects-target.duckdb')
     const good = write(
