@@ -58,6 +58,19 @@ describe('command-line usage errors', () => {
     )
   })
 
+  it('serve refuses an empty --host (every interface to Node) and a --port that is no number', () => {
+    const db = join(tempDir('loyals-serve-flags-'), 'w.duckdb')
+    const host = runCli(['serve', '--db', db, '--host', '', '--port', '0'])
+    expect(host.code).toBe(2)
+    expect(host.stderr).toContain('--host is empty: give an interface address')
+    for (const port of ['', '0x50', '-1', '65536', '8.5']) {
+      const r = runCli(['serve', '--db', db, '--port', port])
+      expect(r.code, port).toBe(2)
+      expect(r.stderr, port).toContain(`invalid --port ${JSON.stringify(port)}: give a number`)
+    }
+    expect(existsSync(db)).toBe(false)
+  })
+
   it('--reset-tiers needs a workspace and the value step', () => {
     const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
     const out = join(tempDir(), 'out')

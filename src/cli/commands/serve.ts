@@ -53,8 +53,18 @@ export function registerServe(program: Command): void {
     )
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new UsageError(`invalid --port ${JSON.stringify(opts.port)}`)
+      // Number('') is 0 (any free port) and Number('0x50') 80: only digits are a port
+      if (!/^\d+$/.test(opts.port.trim()) || !Number.isInteger(port) || port > 65535) {
+        throw new UsageError(
+          `invalid --port ${JSON.stringify(opts.port)}: give a number from 0 (any free port) to 65535`,
+        )
+      }
+      // an empty host is every interface to Node, not the default loopback: the API would face
+      // the network while the user meant no host at all
+      if (opts.host.trim() === '') {
+        throw new UsageError(
+          '--host is empty: give an interface address (127.0.0.1, the default, for this machine only; 0.0.0.0 for every interface)',
+        )
       }
       const db = resolveDb(opts)
       // a PostgreSQL store without Loyals' tables is made by this start, as a new DuckDB file is
