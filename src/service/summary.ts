@@ -1,5 +1,7 @@
 // Per-customer summary use case: build the table in the engine, then read it back in pages or
 // let the engine write it out (COPY) so a million customers never become JS objects.
+
+import { once } from 'node:events'
 import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -415,7 +417,12 @@ export async function streamCustomerSummary(
   try {
     const file = join(dir, `summary.${opts.format}`)
     await writeCustomerSummary(engine, { ...opts, path: file })
-    await pipeline(createReadStream(file), sink, { end: false })
+    const source = createReadStream(file)
+    await once(source, 'open')
+    // removed once open (the open file stays readable): a reader that closes the pipe ends the
+    // process at once (main.ts), before any finally, and the customers' rows stayed in /tmp
+    await rm(dir, { recursive: true, force: true })
+    await pipeline(source, sink, { end: false })
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e
   } finally {
