@@ -36,8 +36,23 @@ export function createProgress(opts: ProgressOptions): Progress {
   const delay = opts.delayMs ?? 1000
   let done = 0
   let bar: SingleBar | null = null
+  // the bar hides the cursor and turns off line wrapping; a Ctrl-C (or a kill) while it shows
+  // ended the process with both still off, in the user's shell after it
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopBar()
+    // the default handling (exit 130 for Ctrl-C) now that the terminal is as it was
+    process.kill(process.pid, signal)
+  }
+  const stopBar = () => {
+    for (const s of SIGNALS) process.off(s, onSignal)
+    if (bar) {
+      bar.stop()
+      bar = null
+    }
+  }
   const show = (label: string) => {
     if (!bar) {
+      for (const s of SIGNALS) process.once(s, onSignal)
       bar = new SingleBar({
         stream,
         format: '{bar} {value}/{total} {step} {duration}s',
@@ -64,14 +79,11 @@ export function createProgress(opts: ProgressOptions): Progress {
         ;(bar as SingleBar | null)?.update(done)
       }
     },
-    stop() {
-      if (bar) {
-        bar.stop()
-        bar = null
-      }
-    },
+    stop: stopBar,
   }
 }
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /** With LOYALS_TRACE set (profiling), each step's wall time goes to stderr instead of a bar. */
 function tracedSteps(stream: NodeJS.WriteStream): Progress {
