@@ -504,7 +504,7 @@ export function dateSql(r: string, o: ParseOptions): string {
   // (zoneAbbreviated)
   const zone = `([+-]\\d{2}(:?\\d{2})?| [A-Za-z][A-Za-z0-9_/+-]*)$`
   const minutes = `CASE WHEN regexp_matches(${r}, '[T ]\\d{2}:\\d{2}\\s*${zone}') THEN try_cast(regexp_replace(${r}, '([T ]\\d{2}:\\d{2})\\s*${zone}', '\\1:00\\2') AS TIMESTAMPTZ) END`
-  const offset = `CASE WHEN ${zoneAbbreviated(r)} THEN NULL
+  const offset = `CASE WHEN ${zoneAbbreviated(r)} OR ${offsetOutOfRange(r)} THEN NULL
     ELSE timezone('UTC', coalesce(try_cast(${r} AS TIMESTAMPTZ), ${spaced}, ${minutes})) END`
   // "...Z" with no other offset is already UTC: dropping the Z skips the ICU cast (most exports)
   const utc = `(${zulu} AND length(${r}) BETWEEN 17 AND 30 AND NOT contains(${r}, '+') AND strpos(substr(${r}, 11), '-') = 0 AND substr(${r}, length(${r}) - 1, 1) BETWEEN '0' AND '9')`
@@ -559,6 +559,27 @@ function timeOfDayHint(r: string, o: ParseOptions): string {
       return ` WHEN try_strptime(${r}, ${lit(`${format} ${t}`)}) IS NOT NULL THEN ${lit(reason)}`
     })
     .join('')
+}
+
+/** The offset after a time of day: sign, hours and minutes (optional, with or without a colon). */
+const TIME_OFFSET = `[0-9]:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*([+-])([0-9]{2}):?([0-9]{2})?$`
+
+/**
+ * SQL: `r` ends in a UTC offset no clock has (+99:99, -23:59, +14:30: offsets run from -12:00 to
+ * +14:00, minutes below 60). The engine's cast takes any two digits, and moved such an order by
+ * up to four days with no word.
+ */
+function offsetOutOfRange(r: string): string {
+  const part = (i: number) =>
+    `CAST(coalesce(nullif(regexp_extract(${r}, '${TIME_OFFSET}', ${i}), ''), '0') AS INTEGER)`
+  // groups 3-5 of TIME_OFFSET: sign, hours, minutes
+  const most = `CASE regexp_extract(${r}, '${TIME_OFFSET}', 3) WHEN '+' THEN 840 ELSE 720 END`
+  return `(regexp_matches(${r}, '${TIME_OFFSET}') AND (${part(4)} * 60 + ${part(5)} > ${most} OR ${part(5)} >= 60))`
+}
+
+/** SQL: why text that {@link offsetOutOfRange} is no date, naming its offset. */
+function offsetReason(r: string): string {
+  return `': the UTC offset ' || regexp_extract(${r}, '([+-][0-9]{2}:?([0-9]{2})?)$', 1) || ' is none a clock keeps (offsets run from -12:00 to +14:00, with minutes below 60)'`
 }
 
 /** SQL: why text that {@link zoneAbbreviated} is no date, naming its abbreviation. */
@@ -1199,7 +1220,7 @@ export function problemsSql(
           ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${offsetOutOfRange(r)} THEN ${offsetReason(r)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} >= ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
