@@ -9,19 +9,27 @@ import { join } from 'node:path'
 const GNU_TIME = '/usr/bin/time'
 const WRAPPER = join(import.meta.dirname, 'rss-wrapper.js')
 
+let gnuTime = null
+
+/** Whether GNU time reports peak RSS here; probed once (a probe inside a timing added 40-170 ms). */
 export const hasGnuTime = () => {
-  if (!existsSync(GNU_TIME)) return false
-  const r = spawnSync(GNU_TIME, ['-v', 'true'], { encoding: 'utf8' })
-  return r.status === 0 && /Maximum resident set size/.test(r.stderr)
+  if (gnuTime === null) {
+    const r = existsSync(GNU_TIME)
+      ? spawnSync(GNU_TIME, ['-v', 'true'], { encoding: 'utf8' })
+      : null
+    gnuTime = r !== null && r.status === 0 && /Maximum resident set size/.test(r.stderr)
+  }
+  return gnuTime
 }
 
 /** Run `node script ...args` and measure it. */
 export function measureNode(script, args, { env = {}, cwd } = {}) {
   const fullEnv = { ...process.env, TZ: 'UTC', NO_COLOR: '1', ...env }
+  const gnu = hasGnuTime()
   const t0 = performance.now()
   let r
   let rssKb = null
-  if (hasGnuTime()) {
+  if (gnu) {
     r = spawnSync(GNU_TIME, ['-v', process.execPath, script, ...args], {
       env: fullEnv,
       cwd,

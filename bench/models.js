@@ -1,4 +1,4 @@
-// Benchmark of the model library at 1M customers: `npm run bench -- models [--customers N]`.
+// Benchmark of the model library at 1M customers: `npm run bench -- models [--customers N] [--runs N]`.
 // Data are simulated from the CDNOW estimates with daily resolution (times in weeks snapped to
 // 1/7), the way real order data look; each step is timed separately, then `loyals fit` is timed
 // as a whole process on a 1M-row summary file (reading included). Every step reports wall and CPU
@@ -67,12 +67,52 @@ function ages(n, seed) {
   return T
 }
 
+const USAGE =
+  'usage: npm run bench -- models [--customers N (default 1000000)] [--runs N (default 3)]'
+
+/** --customers and --runs, whole numbers >= 1; anything else stops with the usage. */
+function options(args) {
+  const out = { customers: 1_000_000, runs: 3 }
+  for (let k = 0; k < args.length; k += 2) {
+    const flag = args[k]
+    const value = args[k + 1]
+    if (flag === '--help' || flag === '-h') {
+      console.log(USAGE)
+      process.exit(0)
+    }
+    const key = flag === '--customers' ? 'customers' : flag === '--runs' ? 'runs' : null
+    if (key === null) throw new Error(`unknown option ${JSON.stringify(flag)}\n${USAGE}`)
+    const v = Number(value)
+    if (!/^\d+$/.test(value ?? '') || !(v >= 1)) {
+      throw new Error(`${flag} takes a whole number >= 1, got ${JSON.stringify(value)}\n${USAGE}`)
+    }
+    out[key] = v
+  }
+  return out
+}
+
+/** 1M, 250k, 3,000: the size in the step labels. */
+const size = (n) =>
+  n >= 1e6 && n % 1e6 === 0
+    ? `${n / 1e6}M`
+    : n >= 1e3 && n % 1e3 === 0
+      ? `${n / 1e3}k`
+      : n.toLocaleString('en-US')
+
 export async function run(args) {
-  const i = args.indexOf('--customers')
-  const n = i >= 0 ? Number(args[i + 1]) : 1_000_000
-  const j = args.indexOf('--runs')
-  const runs = j >= 0 ? Number(args[j + 1]) : 3
+  const { customers: n, runs } = options(args)
+  const N = size(n)
   const rows = []
+  try {
+    await steps(n, N, runs, rows)
+  } finally {
+    // what was measured is printed even when a later step fails
+    console.log('\n| step | wall s | CPU s |\n| --- | ---: | ---: |')
+    for (const [l, s, c] of rows) console.log(`| ${l} | ${s.toFixed(3)} | ${c.toFixed(3)} |`)
+  }
+}
+
+async function steps(n, N, runs, rows) {
   const loadStart = loadText()
   const T = ages(n, 7)
   const simBg = bgnbd.simulate(BG, n, T, 11, 1 / 7)
@@ -80,7 +120,7 @@ export async function run(args) {
   const spend = simulateGammaGamma(GG, simBg.x, 13)
 
   const hBg = timed(
-    'compress 1M histories (BG/NBD data)',
+    `compress ${N} histories (BG/NBD data)`,
     () => compressHistories(simBg.x, simBg.tx, simBg.T),
     rows,
   )
@@ -102,23 +142,27 @@ export async function run(args) {
   )
   const horizon = 52
   timed(
-    'BG/NBD score 1M (P(alive), expected purchases 52 wk)',
+    `BG/NBD score ${N} (P(alive), expected purchases 52 wk)`,
     () => bgnbd.scoreAll(fitBg.params, simBg, horizon),
     rows,
   )
   timed(
-    'Pareto/NBD score 1M (P(alive), expected purchases 52 wk)',
+    `Pareto/NBD score ${N} (P(alive), expected purchases 52 wk)`,
     () => paretoNbd.scoreAll(fitPa.params, simPa, horizon),
     rows,
   )
-  timed('Gamma-Gamma expected spend 1M', () => expectedSpendAll(fitGg.params, simBg.x, spend), rows)
   timed(
-    'CLV 1M, BG/NBD, 52 weekly steps',
+    `Gamma-Gamma expected spend ${N}`,
+    () => expectedSpendAll(fitGg.params, simBg.x, spend),
+    rows,
+  )
+  timed(
+    `CLV ${N}, BG/NBD, 52 weekly steps`,
     () => scoreClv({ model: 'bgnbd', params: fitBg.params }, simBg, 50, { horizon }),
     rows,
   )
   timed(
-    'CLV 1M, Pareto/NBD closed form, 52 weeks',
+    `CLV ${N}, Pareto/NBD closed form, 52 weeks`,
     () => scoreClv({ model: 'pareto', params: fitPa.params }, simPa, 50, { horizon }),
     rows,
   )
@@ -167,6 +211,4 @@ export async function run(args) {
   console.log(
     `\nmachine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at the start ${loadStart}, at the end ${loadText()}`,
   )
-  console.log('\n| step | wall s | CPU s |\n| --- | ---: | ---: |')
-  for (const [l, s, c] of rows) console.log(`| ${l} | ${s.toFixed(3)} | ${c.toFixed(3)} |`)
 }
