@@ -45,6 +45,22 @@ async function main(): Promise<void> {
     }
     process.exit(2)
   })
+  // `--out --json`: the parser takes the next flag as the option's value, and the run wrote a
+  // directory named --json; a value that is one of the command's own options was left out
+  program.hook('preAction', (_program, command) => {
+    const names = new Set(command.options.flatMap((o) => (o.long ? [o.long] : [])))
+    for (const o of command.options) {
+      if (!o.required && !o.optional) continue
+      const v = command.getOptionValue(o.attributeName()) as unknown
+      for (const value of Array.isArray(v) ? v : [v]) {
+        if (typeof value === 'string' && names.has(value.split('=')[0] ?? value)) {
+          throw new UsageError(
+            `${o.long ?? o.flags} takes a value, and got ${JSON.stringify(value)}, another of its options: was the value left out?`,
+          )
+        }
+      }
+    }
+  })
   const first = process.argv[2]
   // the version needs no command (loading all of them took ~0.6 s of its ~0.8 s)
   const versionOnly = first === '--version' || first === '-V'

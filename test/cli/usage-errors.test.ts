@@ -58,6 +58,26 @@ describe('command-line usage errors', () => {
     )
   })
 
+  it('an option whose value was left out, the next option taken for it, is a usage error', () => {
+    // QA: `analyze FILE --out --json` wrote a directory named --json
+    const dir = tempDir('loyals-left-out-')
+    const csv = join(dir, 'orders.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\nc1,2024-02-02,20\n')
+    for (const [args, flag, value] of [
+      [['analyze', csv, '--out', '--json'], '--out', '--json'],
+      [['summary', csv, '--out', '--format'], '--out', '--format'],
+      [['import', csv, '--db', '--json'], '--db', '--json'],
+      [['fit', csv, '--model', '--json'], '--model', '--json'],
+    ] as const) {
+      const r = runCli([...args], { cwd: dir })
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toContain(
+        `${flag} takes a value, and got "${value}", another of its options: was the value left out?`,
+      )
+      expect(existsSync(join(dir, value))).toBe(false)
+    }
+  })
+
   it('serve refuses an empty --host (every interface to Node) and a --port that is no number', () => {
     const db = join(tempDir('loyals-serve-flags-'), 'w.duckdb')
     const host = runCli(['serve', '--db', db, '--host', '', '--port', '0'])
