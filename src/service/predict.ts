@@ -730,11 +730,11 @@ export async function buildPredictions(
     } catch (e) {
       if (!(e instanceof LoyalsError)) throw e
       errors.push(e)
-      candidates.push(failed(def, errorMessage(e)))
-      failures.push({
-        level: 'warning',
-        message: `${def.name} could not be fitted: ${errorMessage(e)}`,
-      })
+      // the library names the model by its key ("bgnbd: the likelihood is flat ..."): the report
+      // and its notes name it as people write it, once
+      const why = errorMessage(e).replace(/^[a-z-]+: /, (k) => (k === `${def.key}: ` ? '' : k))
+      candidates.push(failed(def, why))
+      failures.push({ level: 'warning', message: `${def.name} could not be fitted: ${why}` })
     }
   }
   for (const def of MODELS) {
@@ -806,10 +806,10 @@ export async function buildPredictions(
       .join(', ')
     const byBic = `${chosen.def.name} fits the purchase histories best by BIC (${fmt(chosen.fit.bic)}${others ? `; ${others}` : ''})`
     if (hasHoldout) {
-      reason = `No customer of the calibration period bought again between ${addDays(info.asOf, 1)} and ${lastOrder}, so that holdout cannot test the predictions (there is no actual purchase to compare with); ${byBic}. Re-run with an earlier asOf (--as-of), or check that the orders after it are all there.`
+      reason = `No customer of the calibration period bought again between ${addDays(info.asOf, 1)} and ${lastOrder}, so that holdout cannot test the predictions (there is no actual purchase to compare with); ${byBic}. Re-run with an earlier as-of date (--as-of; asOf in the library), or check that the orders after it are all there.`
       notes.push({ level: 'warning', message: reason })
     } else {
-      reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier asOf (--as-of) to choose by predictive accuracy.`
+      reason = `There are no orders after the as-of date ${info.asOf}, so no holdout to test predictions on; ${byBic}. Re-run with an earlier as-of date (--as-of; asOf in the library) to choose by predictive accuracy.`
     }
   } else {
     // the adequacy message says already what the predictions fall back to (zero repeat purchases

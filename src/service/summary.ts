@@ -260,7 +260,7 @@ export async function buildCustomerSummary(
       facts?.last_day == null
         ? 'there are no orders in the workspace: import some first'
         : later
-          ? `nobody purchased on or before ${asOf}: choose a later asOf (--as-of)`
+          ? `nobody purchased on or before ${asOf}: choose a later as-of date (--as-of; asOf in the library)`
           : `nobody has a purchase day on or before ${asOf}: every order is refunded in full (a day whose refunds cancel its orders is no purchase), so there is no customer to summarize`,
       { asOf },
     )

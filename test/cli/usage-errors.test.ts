@@ -439,7 +439,9 @@ describe('command-line usage errors', () => {
     // without a holdout the demo's reason says to re-run with an earlier --as-of: it works
     const plain = runCli(['demo', '--json', '--out', join(dir, 'plain')])
     expect(plain.code).toBe(0)
-    expect(JSON.parse(plain.stdout).predictions.reason).toMatch(/earlier asOf \(--as-of\)/)
+    expect(JSON.parse(plain.stdout).predictions.reason).toMatch(
+      /earlier as-of date \(--as-of; asOf in the library\)/,
+    )
     const held = runCli(['demo', '--json', '--as-of', '1997-09-30', '--out', join(dir, 'held')])
     expect(held.code).toBe(0)
     const s = JSON.parse(held.stdout)

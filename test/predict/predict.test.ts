@@ -370,9 +370,12 @@ describe('predictions without a holdout and on degenerate data', () => {
       const dropout = p.candidates.filter((c) => c.key !== 'nbd')
       expect(dropout.map((c) => c.key)).toEqual(['bgnbd', 'mbgnbd', 'pareto'])
       expect(dropout.every((c) => c.error !== null)).toBe(true)
+      // the reasons name no model key ("bgnbd: the likelihood ..."): the report's table names it
+      for (const c of dropout) expect(c.error).not.toMatch(/^[a-z]+: /)
       // their failures are what the data says, not a fault: notes, not warnings
       const failures = p.notes.filter((n) => /could not be fitted/.test(n.message))
       expect(failures.map((n) => n.level)).toEqual(['info', 'info', 'info'])
+      for (const n of failures) expect(n.message).not.toMatch(/fitted: (bgnbd|mbgnbd|pareto): /)
       const c = p.candidates.find((k) => k.key === 'nbd')!
       expect(c.params!.r).toBeGreaterThan(0)
       expect(c.standardErrors!.alpha).toBeGreaterThan(0)
