@@ -21,7 +21,7 @@ export function htmlTable<T>(
     const names = [c.num ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ')
     return names ? ` class="${names}"` : ''
   }
-  const head = columns.map((c) => `<th${cls(c)}>${escapeHtml(c.header)}</th>`).join('')
+  const head = columns.map((c) => `<th scope="col"${cls(c)}>${escapeHtml(c.header)}</th>`).join('')
   const body = rows
     .map((r) => `<tr>${columns.map((c) => `<td${cls(c)}>${c.cell(r)}</td>`).join('')}</tr>`)
     .join('\n')

@@ -138,7 +138,7 @@ describe('Cohorts and KPIs section', () => {
 
   it('shows every computed month of the customer matrix, not only the first year', () => {
     const customers = tableAfter(html, 'Customer retention by acquisition month')
-    for (let j = 0; j < PERIODS; j++) expect(customers).toContain(`<th class="num">${j}</th>`)
+    for (let j = 0; j < PERIODS; j++) expect(customers).toContain(`<th scope="col" class="num">${j}</th>`)
     const a = rowCells(customers, '2022-01')
     // size, then months 0..23: month 13 is 0.5 - 0.13, month 23 is 0.5 - 0.23
     expect(a).toHaveLength(1 + PERIODS)
@@ -309,8 +309,8 @@ describe('retentionTable', () => {
       },
       'x',
     )
-    expect(t).toContain('<th class="num">2</th>')
-    expect(t).not.toContain('<th class="num">3</th>')
+    expect(t).toContain('<th scope="col" class="num">2</th>')
+    expect(t).not.toContain('<th scope="col" class="num">3</th>')
     expect(rowCells(t, '2024-02')).toEqual(['1', '100%', '0%', ''])
   })
 

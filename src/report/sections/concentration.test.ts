@@ -97,7 +97,7 @@ describe('concentration chart markers', () => {
         .replace(/^[\s\S]*?<table/, '<table')
     // margin known for 11 of the 20: its top 10 % is 2 customers, its top 20 % is 3
     const partial = table(concentrationOf(Array.from({ length: 11 }, (_, i) => 11 - i)))
-    expect(partial).toContain('<th class="num">Customers (margin)</th>')
+    expect(partial).toContain('<th scope="col" class="num">Customers (margin)</th>')
     const rows = [...partial.matchAll(/<tr>((?:<td[^>]*>[^<]*<\/td>)+)<\/tr>/g)].map((m) =>
       [...(m[1] ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]),
     )

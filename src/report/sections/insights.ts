@@ -356,7 +356,7 @@ export function retentionTable(m: CohortMatrix, caption: string): string {
     const fill = mixColor('#eef6f5', '#0f5c55', Math.sqrt(Math.min(1, Math.max(0, v))))
     return `<td class="num" style="background:${fill};color:${textColorOn(fill)}">${formatPct(v, 0)}</td>`
   }
-  const head = `<tr><th>Cohort</th><th class="num">Customers</th>${months.map((j) => `<th class="num">${j}</th>`).join('')}</tr>`
+  const head = `<tr><th scope="col">Cohort</th><th scope="col" class="num">Customers</th>${months.map((j) => `<th scope="col" class="num">${j}</th>`).join('')}</tr>`
   // the latest SHOWN_COHORTS months: twenty years of history made 230 rows a table (half the
   // page); the all-cohort row below still averages every cohort, and cohorts.csv lists them all
   const first = Math.max(0, m.cohorts.length - SHOWN_COHORTS)
