@@ -143,7 +143,11 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
       window: ACTIVE_WINDOW_DAYS,
     }),
   )
-  const retentionRate = rr.map((r) => ({
+  // months before the first customer have nobody to keep: rows of zeros and dashes, not months
+  const first = rr.findIndex(
+    (r) => r.start_customers + r.end_customers + r.new_customers + r.reactivated > 0,
+  )
+  const retentionRate = (first < 0 ? [] : rr.slice(first)).map((r) => ({
     month: r.month,
     start: r.start_customers,
     end: r.end_customers,
