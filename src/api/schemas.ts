@@ -109,7 +109,15 @@ export const EffectQuery = z
   .strict()
 
 export const KeyBody = z
-  .object({ role: z.enum(ROLES), name: z.string().min(1).max(200).default('api') })
+  .object({
+    role: z.enum(ROLES),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'is blank: name who or what uses the key')
+      .max(200)
+      .default('api'),
+  })
   .strict()
 
 export const Empty = z.object({}).strict()

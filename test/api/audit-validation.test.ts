@@ -194,6 +194,17 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
   describe('key revocation', () => {
     const idOf = (key: string) => key.split('_')[1]!
 
+    it('a blank key name is a 400 naming name (keys list tells keys apart by it); a name is trimmed', async () => {
+      const blank = await h.call('POST', '/v1/keys', { body: { role: 'analyst', name: '   ' } })
+      expect(blank.status).toBe(400)
+      expect(blank.json.error.details).toEqual([
+        { path: 'name', reason: 'is blank: name who or what uses the key' },
+      ])
+      const padded = await h.call('POST', '/v1/keys', { body: { role: 'analyst', name: ' bot ' } })
+      expect(padded.status).toBe(201)
+      expect(padded.json.name).toBe('bot')
+    })
+
     it('the last active admin key cannot revoke itself; a revoked key again is 200 with alreadyRevoked', async () => {
       const own = idOf(h.keys.admin)
       const self = await h.call('DELETE', `/v1/keys/${own}`)

@@ -1,5 +1,6 @@
 // `loyals keys revoke` of an id no key has is a missing thing (exit 1, as `customer` of nobody and
 // the API's 404), not a usage error; a key revoked before is said so, as DELETE /v1/keys answers.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli, tempDir } from '../helpers/cli.ts'
@@ -45,5 +46,15 @@ describe('loyals keys revoke of the last active admin key, without a server', ()
     const revoked = runCli(['keys', 'revoke', first, '--db', db])
     expect(revoked.code, revoked.stderr).toBe(0)
     expect(revoked.stdout).toBe(`revoked ${first}\n`)
+  })
+})
+
+describe('loyals keys create --name', () => {
+  it('refuses a blank name before a workspace is made', () => {
+    const db = join(tempDir(), 'k.duckdb')
+    const r = runCli(['keys', 'create', '--role', 'analyst', '--name', '  ', '--db', db])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('error: --name is blank: name who or what uses the key\n')
+    expect(existsSync(db)).toBe(false)
   })
 })

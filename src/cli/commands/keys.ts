@@ -3,6 +3,7 @@
 // through the API's /v1/keys with an admin key.
 import type { Command } from 'commander'
 import { openWorkspace } from '../../data/workspace.ts'
+import { UsageError } from '../../errors.ts'
 import {
   createApiKey,
   type KeyInfo,
@@ -43,6 +44,10 @@ export function registerKeys(program: Command): void {
     .option('--name <name>', 'who or what uses the key', 'api')
     .option('--json', 'print JSON')
     .action(async (opts: { role: string; name: string; json?: boolean } & RemoteOptions) => {
+      // before a workspace is made for the key
+      if (opts.name.trim() === '') {
+        throw new UsageError('--name is blank: name who or what uses the key')
+      }
       const remote = await remoteFor(opts)
       const r = remote
         ? await remote

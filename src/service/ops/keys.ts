@@ -39,6 +39,12 @@ export async function createApiKey(
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`unknown role "${role}": use one of ${ROLES.join(', ')}`, { role })
   }
+  // `keys list` tells keys apart by their names: a blank one names nobody
+  if (name.trim() === '') {
+    throw new UsageError('the key name is blank: name who or what uses the key (--name)', {
+      issues: [{ path: 'name', reason: 'is blank: name who or what uses the key' }],
+    })
+  }
   const keyId = randomBytes(9)
     .toString('base64url')
     .toLowerCase()
