@@ -69,3 +69,44 @@ describe('the wide grid', () => {
     expect(svg).toContain(`(${long})`)
   })
 })
+
+describe('the grid on ties and few customers', () => {
+  const base = sampleSummary()
+  const grid = (cells: { r: number; fm: number; customers: number }[]) =>
+    cells.map((c) => ({ ...c, segment: c.r === 1 ? 'Lost' : 'Loyal', revenue: 10 }))
+  it('warns beside the grid when every customer shares one R score, or there are under five', () => {
+    // QA: everyone bought on the as-of day and the grid called them Lost, its warning pages below
+    const tied = rfmSection.render({
+      ...base,
+      counts: { ...base.counts, customers: 200 },
+      rfm: {
+        ...base.rfm,
+        grid: grid([
+          { r: 1, fm: 3, customers: 120 },
+          { r: 1, fm: 1, customers: 80 },
+        ]),
+      },
+    })
+    expect(tied.indexOf('Every customer has the same recency')).toBeGreaterThan(-1)
+    expect(tied.indexOf('Every customer has the same recency')).toBeLessThan(tied.indexOf('<svg'))
+    const one = rfmSection.render({
+      ...base,
+      counts: { ...base.counts, customers: 1 },
+      rfm: { ...base.rfm, grid: grid([{ r: 1, fm: 1, customers: 1 }]) },
+    })
+    expect(one).toContain('With 1 customer, there are fewer than the five quintiles')
+    expect(one).not.toContain('same recency')
+    const spread = rfmSection.render({
+      ...base,
+      counts: { ...base.counts, customers: 200 },
+      rfm: {
+        ...base.rfm,
+        grid: grid([
+          { r: 5, fm: 3, customers: 120 },
+          { r: 1, fm: 1, customers: 80 },
+        ]),
+      },
+    })
+    expect(spread).not.toContain('class="warning"')
+  })
+})

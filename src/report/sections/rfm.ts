@@ -132,11 +132,37 @@ export const rfmSection: ReportSection = {
           ]
         : []),
     ]
+    const caveat = gridCaveat(s)
     const defs = segs
       .filter((g) => g.description)
       .map((g) => `<dt>${escapeHtml(g.segment)}</dt><dd>${escapeHtml(g.description ?? '')}</dd>`)
       .join('')
     const side = defs ? `<div><h3>The segments</h3><dl class="defs">${defs}</dl></div>` : ''
-    return `<div class="split-wide">${grid}${side}</div><h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
+    return `${caveat}<div class="split-wide">${grid}${side}</div><h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
   },
+}
+
+/**
+ * A warning beside the grid when its names cannot be read as they stand (it was only under
+ * "About the data", pages below a grid that called a customer who bought on the as-of day Lost):
+ * every customer with one R score (their last purchases tied), or too few customers for quintiles.
+ */
+function gridCaveat(s: AnalysisSummary): string {
+  const held = s.rfm.grid.filter((c) => c.customers > 0)
+  const rScores = new Set(held.map((c) => c.r))
+  const n = s.counts.customers
+  const why: string[] = []
+  if (n < 5) {
+    why.push(
+      `With ${formatInt(n)} customer${n === 1 ? '' : 's'}, there are fewer than the five quintiles the scores rank into: the segments say little.`,
+    )
+  }
+  if (rScores.size === 1 && n > 1) {
+    why.push(
+      `Every customer has the same recency (their last purchases are tied), so all share R ${[...rScores][0]} by the tie rule (the lowest score): a segment such as Lost or At risk says nothing about when they bought.`,
+    )
+  }
+  return why.length === 0
+    ? ''
+    : `<ul class="notes">${why.map((w) => `<li class="warning">${escapeHtml(w)}</li>`).join('')}</ul>`
 }
