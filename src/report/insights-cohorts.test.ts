@@ -138,7 +138,8 @@ describe('Cohorts and KPIs section', () => {
 
   it('shows every computed month of the customer matrix, not only the first year', () => {
     const customers = tableAfter(html, 'Customer retention by acquisition month')
-    for (let j = 0; j < PERIODS; j++) expect(customers).toContain(`<th scope="col" class="num">${j}</th>`)
+    for (let j = 0; j < PERIODS; j++)
+      expect(customers).toContain(`<th scope="col" class="num">${j}</th>`)
     const a = rowCells(customers, '2022-01')
     // size, then months 0..23: month 13 is 0.5 - 0.13, month 23 is 0.5 - 0.23
     expect(a).toHaveLength(1 + PERIODS)

@@ -17,7 +17,9 @@ describe('rising stars calibration', () => {
       sampleSummary({ insights: { ...s, risingStars: { ...rs, validation } } }),
     )
     const table = html.slice(html.indexOf('Calibration'), html.indexOf('Highest propensity'))
-    expect(table).toContain('<th scope="col">Score band</th><th scope="col" class="num">Customers</th>')
+    expect(table).toContain(
+      '<th scope="col">Score band</th><th scope="col" class="num">Customers</th>',
+    )
     const first = [...table.matchAll(/<tr><td>([^<]*)<\/td>/g)].map((m) => m[1])
     expect(first).toEqual(['1 (lowest)', '2', '3 (highest)'])
     expect(table).toContain('lowest first')
