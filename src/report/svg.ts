@@ -248,6 +248,8 @@ export interface HeatmapOptions {
  * half an em: an estimate on the wide side, so that a fitted caption stays inside its cell.
  */
 const CAPTION_CHAR_WIDTH = 6.2
+/** A cell's 11.5 px sublabel (money), per character: digits and capitals at ~0.62 em. */
+const SUB_CHAR_WIDTH = 7.2
 
 /**
  * `text` cut to fit `width` units at `charWidth` per character, ending in "…" when cut (a custom
@@ -317,8 +319,15 @@ export function heatmap(cells: readonly HeatCell[], opts: HeatmapOptions): strin
           `<text class="cell-text cell-main" fill="${ink}" x="${cx}" y="${r2(compact && cell.sublabel ? y + 26 : y + ch / 2 + 6)}" text-anchor="middle">${escapeHtml(cell.label)}</text>`,
         )
         if (cell.sublabel) {
+          // "CHF 1.53K" is wider than a phone's 56-unit cell and ran into the next one: squeezed
+          // to the cell (glyphs and spacing), as few characters as fit drop nothing
+          const room = cw - 8
+          const squeeze =
+            cell.sublabel.length * SUB_CHAR_WIDTH > room
+              ? ` textLength="${room}" lengthAdjust="spacingAndGlyphs"`
+              : ''
           parts.push(
-            `<text class="cell-text cell-sub" fill="${ink}" x="${cx}" y="${r2(y + ch - (compact ? 12 : 10))}" text-anchor="middle">${escapeHtml(cell.sublabel)}</text>`,
+            `<text class="cell-text cell-sub" fill="${ink}" x="${cx}" y="${r2(y + ch - (compact ? 12 : 10))}" text-anchor="middle"${squeeze}>${escapeHtml(cell.sublabel)}</text>`,
           )
         }
       }

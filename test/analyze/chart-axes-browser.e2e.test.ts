@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { barChart, lineChart } from '../../src/report/prediction-charts.ts'
 import { REPORT_CSS } from '../../src/report/style.ts'
+import { heatmap } from '../../src/report/svg.ts'
 import { launchChromium } from '../helpers/chromium.ts'
 
 interface Box {
@@ -69,6 +70,38 @@ describe('chart axes in Chromium', () => {
           expect(apart, `"${a.text}" and "${b.text}" overlap at ${JSON.stringify(size)}`).toBe(true)
         }
       }
+    }
+  })
+
+  it("keeps a compact grid cell's money inside its cell, three-letter currency codes too", async () => {
+    // QA: on a phone "CHF 1.53K" and "CHF 334K" ran into the next cells of the RFM grid
+    const cells = [1, 2, 3, 4, 5].map((col, i) => ({
+      row: 1,
+      col,
+      value: 10 + i,
+      label: String(10 + i),
+      sublabel: ['CHF 1.53K', 'CHF 334K', '-CHF 19.5K', 'CHF 12', 'KWD 1.234M'][i]!,
+    }))
+    const svg = heatmap(cells, {
+      rows: [1],
+      cols: [1, 2, 3, 4, 5],
+      rowLabel: 'R',
+      colLabel: 'FM',
+      title: 'grid',
+      compact: true,
+    })
+    const page = await browser.newPage()
+    await page.setContent(`<style>${REPORT_CSS}</style><div class="chart heatmap">${svg}</div>`)
+    const boxes = (await page.evaluate(`[...document.querySelectorAll('svg g')].map((g) => {
+      const cell = g.querySelector('rect.cell')?.getBoundingClientRect()
+      const sub = g.querySelector('.cell-sub')?.getBoundingClientRect()
+      return cell && sub ? { cl: cell.left, cr: cell.right, sl: sub.left, sr: sub.right } : null
+    }).filter(Boolean)`)) as { cl: number; cr: number; sl: number; sr: number }[]
+    await page.close()
+    expect(boxes).toHaveLength(5)
+    for (const b of boxes) {
+      expect(b.sl).toBeGreaterThanOrEqual(b.cl)
+      expect(b.sr).toBeLessThanOrEqual(b.cr)
     }
   })
 
