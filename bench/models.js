@@ -170,13 +170,20 @@ async function steps(n, N, runs, rows) {
   // `loyals fit` on a 1M-row summary file, reading included (a fresh process)
   const dir = join(import.meta.dirname, 'out')
   mkdirSync(dir, { recursive: true })
-  const file = join(dir, `summary-${n}.csv`)
-  const lines = ['customer_id,x,t_x,T,monetary']
-  for (let k = 0; k < n; k++)
-    lines.push(`${k + 1},${simBg.x[k]},${simBg.tx[k]},${simBg.T[k]},${spend[k]}`)
-  writeFileSync(file, `${lines.join('\n')}\n`)
+  // each model fits data simulated from it (Pareto/NBD's own histories, not BG/NBD's)
+  const summaryFile = (name, sim) => {
+    const file = join(dir, `summary-${name}-${n}.csv`)
+    const lines = ['customer_id,x,t_x,T,monetary']
+    for (let k = 0; k < n; k++)
+      lines.push(`${k + 1},${sim.x[k]},${sim.tx[k]},${sim.T[k]},${spend[k]}`)
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    return file
+  }
+  const bgFile = summaryFile('bgnbd', simBg)
+  const files = { bgnbd: bgFile, gg: bgFile, pareto: summaryFile('pareto', simPa) }
   const cli = join(import.meta.dirname, '../dist/cli/main.js')
   for (const model of ['bgnbd', 'pareto', 'gg']) {
+    const file = files[model]
     // best of `runs` fresh processes (wall and CPU minimised separately)
     let wall = Number.POSITIVE_INFINITY
     let cpu = Number.POSITIVE_INFINITY
