@@ -146,6 +146,11 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     expect(
       (await track('Survey Responded', 'vic-s', 'wes', { nps: 8, comment: said })).status,
     ).toBe(200)
+    // another id is a mention in free text only as a referral code: a comment that is the id
+    // alone is text of its own
+    expect(
+      (await track('Survey Responded', 'vic-s2', 'yan', { nps: 7, comment: 'c-vic' })).status,
+    ).toBe(200)
     expect(
       (
         await track('Order Returned', 'vic-r', 'wes', {
@@ -178,7 +183,9 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     const erased = (await h.call('DELETE', '/v1/customers/c-vic')).json.pseudonym
     const texts = await h.store.use(async (e) => ({
       comment: (
-        await e.query("SELECT comment FROM survey_responses WHERE customer_id = 'wes'")
+        await e.query(
+          "SELECT comment FROM survey_responses WHERE customer_id IN ('wes', 'yan') ORDER BY customer_id",
+        )
       ).map((r) => r.comment),
       reason: (await e.query("SELECT reason FROM returns WHERE order_id = 'wes-o1'")).map(
         (r) => r.reason,
@@ -194,7 +201,7 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       ).map((r) => r.product_name),
     }))
     expect(texts).toEqual({
-      comment: [`my friend (${erased}) told me`],
+      comment: [`my friend (${erased}) told me`, 'c-vic'],
       reason: [`gift for ${erased}`],
       // a code that is the id itself is a mention; as an email it is one anywhere
       codes: [erased, erased],

@@ -44,20 +44,17 @@ WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
         `%${likeEscape(text)}%`,
       ],
     }
-    const inText = FREE_TEXT.map(
-      ([table, column]): Query =>
-        m.anywhere
-          ? {
-              sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'gi')
+    // another id names the customer in free text only as a referral code that is the id: a
+    // comment, a reason or a product name "42" is no mention of customer 42
+    const inText = m.anywhere
+      ? FREE_TEXT.map(
+          ([table, column]): Query => ({
+            sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'gi')
 WHERE ${column} ILIKE $3 ESCAPE '\\'`,
-              params: [regexEscape(m.text), pseudonym, `%${likeEscape(m.text)}%`],
-            }
-          : // a column that is the id and nothing else (a referral code that is the customer's id)
-            {
-              sql: `UPDATE ${table} SET ${column} = $2 WHERE ${column} = $1`,
-              params: [m.text, pseudonym],
-            },
-    )
+            params: [regexEscape(m.text), pseudonym, `%${likeEscape(m.text)}%`],
+          }),
+        )
+      : [{ sql: 'UPDATE referrals SET code = $2 WHERE code = $1', params: [m.text, pseudonym] }]
     return [inPayloads, ...inText]
   })
 }
