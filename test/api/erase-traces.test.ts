@@ -228,9 +228,10 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       body: { seq: 0, batch: held },
     })
     expect(staged.status).toBe(200)
-    // another file, naming someone else, stays held
+    // another file, naming someone else, stays held: its order id is the erased customer's id,
+    // which names nobody there
     const other = await h.call('POST', '/v1/imports/stg-other/batches', {
-      body: { seq: 0, batch: [orderEvent('c-olga', 'olga-o1', 5, at, 'olga-o1')] },
+      body: { seq: 0, batch: [orderEvent('c-olga', 'c-stan', 5, at, 'olga-o1')] },
     })
     expect(other.status).toBe(200)
     expect((await h.call('DELETE', '/v1/customers/c-stan')).status).toBe(200)

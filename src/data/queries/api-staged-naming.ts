@@ -1,7 +1,7 @@
 // The forwarded imports whose held batches name a customer being erased: their calls were sent
-// before the erasure and, committed after it, would bring the customer back under their id. The
-// mentions are as api-erase-mentions.ts takes them: the id as a whole JSON string value, an email
-// anywhere in any case.
+// before the erasure and, committed after it, would bring the customer back under their id. An
+// email (api-erase-mentions.ts) names them anywhere, in any case; an id only as a call's userId
+// (an order id "42" in another customer's call is no mention of customer 42).
 import type { Dialect, Query } from '../engine.ts'
 import type { Mention } from './api-erase-mentions.ts'
 
@@ -10,7 +10,8 @@ const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
 /** SELECT DISTINCT import_id of the held batches that hold any of `mentions`. */
 export function stagedNaming(_dialect: Dialect, mentions: readonly Mention[]): Query {
   const params = mentions.map(
-    (m) => `%${likeEscape(m.anywhere ? m.text : JSON.stringify(m.text))}%`,
+    // the batch is JSON.stringify of the calls: no space after the colon
+    (m) => `%${likeEscape(m.anywhere ? m.text : `"userId":${JSON.stringify(m.text)}`)}%`,
   )
   const any = mentions
     .map((m, i) => `payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $${i + 1} ESCAPE '\\'`)
