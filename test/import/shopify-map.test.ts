@@ -108,6 +108,18 @@ describe('a Shopify orders export cut or filtered between its rows', () => {
         { file: cut, line: 7, column: 'Name', reason },
       ])
       expect(await engine.query('SELECT * FROM orders')).toEqual([])
+      // an item row without a Name belongs to no order at all
+      const nameless = write(
+        dir,
+        'nameless.csv',
+        `${lines[0]}\n${lines[1]}\n${lines[2]?.replace(/^#1001,/, ',')}\n`,
+      )
+      const n = (await importFile(engine, nameless, { kind: 'orders', now: NOW }).catch(
+        (x) => x,
+      )) as ImportError
+      expect(n.problems.map((p) => [p.line, p.reason])).toEqual([
+        [3, reason.replace('order #1004', 'order (no name)')],
+      ])
       const r = await importFile(engine, cut, { kind: 'orders', now: NOW, skipBadRows: true })
       expect(r.rejected).toBe(2)
       const ids = await engine.query('SELECT DISTINCT order_id FROM orders ORDER BY 1')

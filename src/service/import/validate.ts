@@ -814,7 +814,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           header: c.order_id ?? 'Name',
           bad: `${total} IS NULL AND coalesce(trim(${name}), '') NOT IN
             (SELECT coalesce(trim(${name}), '') FROM import_raw WHERE ${total} IS NOT NULL)`,
-          reason: `'an item row of order ' || coalesce(${show(`trim(${name})`)}, '(no name)') || ', but no row of that order gives its Total (the order''s first row): the export was cut or filtered; export the whole order'`,
+          reason: `'an item row of order ' || coalesce(${show(`nullif(trim(${name}), '')`)}, '(no name)') || ', but no row of that order gives its Total (the order''s first row): the export was cut or filtered; export the whole order'`,
         },
       ],
     }
