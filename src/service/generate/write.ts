@@ -1,7 +1,7 @@
 // Stream a generated company to CSV (or gzip CSV) files: rows are appended to a per-file string
 // buffer that is handed to the stream in ~256 kB chunks, and the generator waits for the streams
 // to drain, so memory stays flat however many customers are generated.
-import { createWriteStream, writeFileSync } from 'node:fs'
+import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
@@ -93,6 +93,8 @@ class CsvOut {
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
 /** The value configuration file written beside costs.json (docs/value.md format). */
 export const VALUE_CONFIG_FILE = 'loyals.value.json'
 
@@ -120,26 +122,52 @@ export async function writeCompany(
     VALUE_CONFIG_FILE,
     'truth.json',
   ])
+  // every file is written under a temporary name and renamed into place at the end: an
+  // interrupted run (Ctrl-C, a kill, an error) left tables cut short under their final names,
+  // which import without a word
+  const temps: string[] = []
+  const tmpOf = (name: string) => {
+    const tmp = join(dir, `${name}.${process.pid}.tmp`)
+    temps.push(tmp)
+    return tmp
+  }
+  const removeTemps = () => {
+    for (const t of temps) rmSync(t, { force: true })
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeTemps()
+    for (const sig of SIGNALS) process.off(sig, onSignal)
+    process.kill(process.pid, signal)
+  }
+  for (const sig of SIGNALS) process.once(sig, onSignal)
   const outs = new Map<TableName, CsvOut>()
-  for (const t of names) outs.set(t, new CsvOut(join(dir, `${t}${ext}`), gzip, TABLES[t]))
   let truth: GenerationTruth
   try {
-    truth = await generateInto(opts, {
-      row: (table, values) => outs.get(table)?.add(values),
-      flush: async () => {
-        for (const o of outs.values()) await o.drain()
-      },
-    })
+    for (const t of names) outs.set(t, new CsvOut(tmpOf(`${t}${ext}`), gzip, TABLES[t]))
+    try {
+      truth = await generateInto(opts, {
+        row: (table, values) => outs.get(table)?.add(values),
+        flush: async () => {
+          for (const o of outs.values()) await o.drain()
+        },
+      })
+    } finally {
+      for (const o of outs.values()) await o.close()
+    }
+    writeFileSync(tmpOf('costs.json'), `${JSON.stringify(COST_RATES, null, 2)}\n`)
+    // the same rates as a value configuration, for `analyze` / `customer --config`
+    writeFileSync(
+      tmpOf(VALUE_CONFIG_FILE),
+      `${JSON.stringify(valueConfigFromCosts(COST_RATES), null, 2)}\n`,
+    )
+    writeFileSync(tmpOf('truth.json'), `${JSON.stringify(truth, null, 2)}\n`)
+    for (const tmp of temps) renameSync(tmp, tmp.slice(0, -`.${process.pid}.tmp`.length))
+  } catch (e) {
+    removeTemps()
+    throw e
   } finally {
-    for (const o of outs.values()) await o.close()
+    for (const sig of SIGNALS) process.off(sig, onSignal)
   }
-  writeFileSync(join(dir, 'costs.json'), `${JSON.stringify(COST_RATES, null, 2)}\n`)
-  // the same rates as a value configuration, for `analyze` / `customer --config`
-  writeFileSync(
-    join(dir, VALUE_CONFIG_FILE),
-    `${JSON.stringify(valueConfigFromCosts(COST_RATES), null, 2)}\n`,
-  )
-  writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`)
   const files: WrittenFile[] = names.map((t) => ({
     name: `${t}${ext}`,
     path: join(dir, `${t}${ext}`),
