@@ -3,6 +3,7 @@
 import { SingleBar } from 'cli-progress'
 import { env } from '../config.ts'
 import type { StepRunner } from '../service/analyze.ts'
+import { onInterrupt } from '../service/interrupt.ts'
 
 export interface Progress extends StepRunner {
   /** Remove the bar (if shown). Call once when the command ends, also on errors. */
@@ -38,13 +39,10 @@ export function createProgress(opts: ProgressOptions): Progress {
   let bar: SingleBar | null = null
   // the bar hides the cursor and turns off line wrapping; a Ctrl-C (or a kill) while it shows
   // ended the process with both still off, in the user's shell after it
-  const onSignal = (signal: NodeJS.Signals) => {
-    stopBar()
-    // the default handling (exit 130 for Ctrl-C) now that the terminal is as it was
-    process.kill(process.pid, signal)
-  }
+  let stopListening: (() => void) | null = null
   const stopBar = () => {
-    for (const s of SIGNALS) process.off(s, onSignal)
+    stopListening?.()
+    stopListening = null
     if (bar) {
       bar.stop()
       bar = null
@@ -52,7 +50,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   }
   const show = (label: string) => {
     if (!bar) {
-      for (const s of SIGNALS) process.once(s, onSignal)
+      stopListening = onInterrupt(stopBar)
       bar = new SingleBar({
         stream,
         format: '{bar} {value}/{total} {step} {duration}s',
@@ -82,8 +80,6 @@ export function createProgress(opts: ProgressOptions): Progress {
     stop: stopBar,
   }
 }
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /** With LOYALS_TRACE set (profiling), each step's wall time goes to stderr instead of a bar. */
 function tracedSteps(stream: NodeJS.WriteStream): Progress {

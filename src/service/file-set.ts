@@ -6,22 +6,21 @@
 import { rmSync } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { UsageError } from '../errors.ts'
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+import { onInterrupt } from './interrupt.ts'
 
 export class FileSet {
   readonly #pending: { tmp: string; path: string }[] = []
   /** The file being written, not yet pending. */
   #writing: string | null = null
-  #listening = false
+  /** Stops the interrupt listener; null when none listens. */
+  #stopListening: (() => void) | null = null
 
-  readonly #onSignal = (signal: NodeJS.Signals): void => {
+  /** On an interrupt, the temporary files go before the process ends. */
+  readonly #removeTemps = (): void => {
+    this.#stopListening = null
     for (const tmp of [...this.#pending.map((p) => p.tmp), this.#writing]) {
       if (tmp !== null) rmSync(tmp, { force: true })
     }
-    this.#unlisten()
-    // the default handling (exit 130 for Ctrl-C) once the files are gone
-    process.kill(process.pid, signal)
   }
 
   /** The temporary name `path` is written under until `commit`. */
@@ -69,15 +68,12 @@ export class FileSet {
   }
 
   #listen(): void {
-    if (this.#listening) return
-    for (const s of SIGNALS) process.once(s, this.#onSignal)
-    this.#listening = true
+    this.#stopListening ??= onInterrupt(this.#removeTemps)
   }
 
   #unlisten(): void {
-    if (!this.#listening) return
-    for (const s of SIGNALS) process.off(s, this.#onSignal)
-    this.#listening = false
+    this.#stopListening?.()
+    this.#stopListening = null
   }
 }
 

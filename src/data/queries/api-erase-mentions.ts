@@ -16,7 +16,8 @@ export interface Mention {
 }
 
 const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
+/** `s` as a LIKE pattern's literal text (ESCAPE '\\'). */
+export const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
 
 /**
  * The columns of free text a person may write another customer's email into; the erased

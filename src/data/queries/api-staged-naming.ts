@@ -3,9 +3,7 @@
 // email (api-erase-mentions.ts) names them anywhere, in any case; an id only as a call's userId
 // (an order id "42" in another customer's call is no mention of customer 42).
 import type { Dialect, Query } from '../engine.ts'
-import type { Mention } from './api-erase-mentions.ts'
-
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, '\\$&')
+import { likeEscape, type Mention } from './api-erase-mentions.ts'
 
 /** SELECT DISTINCT import_id of the held batches that hold any of `mentions`. */
 export function stagedNaming(_dialect: Dialect, mentions: readonly Mention[]): Query {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
+import { onInterrupt } from '../interrupt.ts'
 import { readyOutDir } from '../out-dir.ts'
 import { valueConfigFromCosts } from '../value-config.ts'
 import {
@@ -93,8 +94,6 @@ class CsvOut {
   }
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
-
 /** The value configuration file written beside costs.json (docs/value.md format). */
 export const VALUE_CONFIG_FILE = 'loyals.value.json'
 
@@ -134,12 +133,7 @@ export async function writeCompany(
   const removeTemps = () => {
     for (const t of temps) rmSync(t, { force: true })
   }
-  const onSignal = (signal: NodeJS.Signals) => {
-    removeTemps()
-    for (const sig of SIGNALS) process.off(sig, onSignal)
-    process.kill(process.pid, signal)
-  }
-  for (const sig of SIGNALS) process.once(sig, onSignal)
+  const stopListening = onInterrupt(removeTemps)
   const outs = new Map<TableName, CsvOut>()
   let truth: GenerationTruth
   try {
@@ -166,7 +160,7 @@ export async function writeCompany(
     removeTemps()
     throw e
   } finally {
-    for (const sig of SIGNALS) process.off(sig, onSignal)
+    stopListening()
   }
   const files: WrittenFile[] = names.map((t) => ({
     name: `${t}${ext}`,
