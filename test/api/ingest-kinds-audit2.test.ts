@@ -178,16 +178,57 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     expect(await opened()).toBe('2025-02-13')
   })
 
-  it('an answer under a stored response id keeps the stored answer; a self-referral counts for nothing', async () => {
-    const answer = (nps: number, id: string) =>
-      track('c5', 'Survey Responded', { response_id: 'S1', nps }, id, '2025-02-12T09:00:00Z')
+  it('refuses another answer under a stored response id (422, the stored one kept); a self-referral counts for nothing', async () => {
+    const answer = (nps: number, id: string, user = 'c5') =>
+      track(user, 'Survey Responded', { response_id: 'S1', nps }, id, '2025-02-12T09:00:00Z')
     await h.call('POST', '/v1/events', {
       body: orderEvent('c5', 'o5', 10, '2025-02-01T10:00:00Z', 'o5'),
     })
     expect((await h.call('POST', '/v1/events', { body: answer(6, 's1-a') })).status).toBe(200)
-    expect((await h.call('POST', '/v1/events', { body: answer(7, 's1-b') })).status).toBe(200)
-    const [s] = await rows("SELECT nps FROM survey_responses WHERE response_id = 'S1'")
-    expect(Number(s!.nps)).toBe(6)
+    // the same answer under a new messageId is a retry: stored once
+    expect((await h.call('POST', '/v1/events', { body: answer(6, 's1-a2') })).status).toBe(200)
+    const other = await h.call('POST', '/v1/events', { body: answer(7, 's1-b') })
+    expect(other.status).toBe(422)
+    expect(other.json.error.message).toMatch(
+      /survey answer S1 is stored with another nps: nps 6 \(sent: 7\)/,
+    )
+    const elsewhere = await h.call('POST', '/v1/events', { body: answer(2, 's1-c', 'c6') })
+    expect(elsewhere.status).toBe(422)
+    expect(elsewhere.json.error.message).toMatch(
+      /another customer and nps: customer "c5" \(sent: "c6"\)/,
+    )
+    // two answers of one id in a batch, the second other: the batch is refused
+    const batch = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          { ...answer(8, 's9-a'), properties: { response_id: 'S9', nps: 8 } },
+          { ...answer(3, 's9-b'), properties: { response_id: 'S9', nps: 3 } },
+        ],
+      },
+    })
+    expect(batch.status).toBe(422)
+    const stored = await rows(
+      "SELECT customer_id, nps FROM survey_responses WHERE response_id IN ('S1', 'S9')",
+    )
+    expect(stored.map((r) => [r.customer_id, Number(r.nps)])).toEqual([['c5', 6]])
+    expect((await h.call('GET', '/v1/customers/c5')).json.engagement.nps).toBe(6)
+    // a return under a stored return id with another amount is refused the same way
+    const ret = (amount: number, id: string) =>
+      track(
+        'c5',
+        'Order Returned',
+        { order_id: 'o5', return_id: 'R5', amount },
+        id,
+        '2025-02-13T09:00:00Z',
+      )
+    expect((await h.call('POST', '/v1/events', { body: ret(4, 'r5-a') })).status).toBe(200)
+    const r2 = await h.call('POST', '/v1/events', { body: ret(5, 'r5-b') })
+    expect(r2.status).toBe(422)
+    expect(r2.json.error.message).toMatch(
+      /return R5 is stored with another amount: amount 4 \(sent: 5\)/,
+    )
+    const [r] = await rows("SELECT amount FROM returns WHERE return_id = 'R5'")
+    expect(Number(r!.amount)).toBe(4)
     const self = track('c5', 'Referral Completed', { referred_id: 'c5' }, 'self-ref')
     expect((await h.call('POST', '/v1/events', { body: self })).status).toBe(200)
     expect((await h.call('GET', '/v1/customers/c5')).json.engagement).toMatchObject({

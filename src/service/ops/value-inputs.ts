@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Engine } from '../../data/engine.ts'
 import { deleteTickets } from '../../data/queries/api-ingest-ticket-delete.ts'
 import { ticketsById } from '../../data/queries/api-ingest-tickets.ts'
+import { valueRowsById } from '../../data/queries/api-ingest-value-by-id.ts'
 import { existingValueKeys } from '../../data/queries/api-ingest-value-existing.ts'
 import { insertValueRows } from '../../data/queries/api-ingest-value-insert.ts'
 import {
@@ -128,6 +129,129 @@ function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
   return out
 }
 
+/** What a survey answer or a return sent with its own id says, field by field, for comparing. */
+type IdContent = ReadonlyArray<readonly [field: string, value: string | number | null]>
+
+/** The content of an event's answer or return that has an id: [table, id, content]; else null. */
+function idContentOf(e: IngestEvent): [table: string, id: string, content: IdContent] | null {
+  const at = new Date(Math.floor(e.atMs)).toISOString()
+  const s = e.survey
+  if (s?.responseId !== undefined) {
+    return [
+      'survey_responses',
+      s.responseId,
+      [
+        ['customer', e.customerId],
+        ['time', at],
+        ['nps', s.nps ?? null],
+        ['ces', s.ces ?? null],
+        ['csat', s.csat ?? null],
+        ['comment', s.comment ?? null],
+      ],
+    ]
+  }
+  const r = e.returned
+  if (r?.returnId) {
+    return [
+      'returns',
+      r.returnId,
+      [
+        ['customer', e.customerId],
+        ['time', at],
+        ['order', r.orderId],
+        ['amount', r.amount],
+        ['reason', r.reason],
+      ],
+    ]
+  }
+  return null
+}
+
+/** The content of a stored row of valueRowsById, in the fields of idContentOf. */
+function storedContent(table: string, r: Record<string, unknown>): IdContent {
+  const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+  const ms = tsMs(r.at)
+  const at = ms === null ? null : new Date(Math.floor(ms)).toISOString()
+  return table === 'survey_responses'
+    ? [
+        ['customer', text(r.customer_id)],
+        ['time', at],
+        ['nps', num(r.nps)],
+        ['ces', num(r.ces)],
+        ['csat', num(r.csat)],
+        ['comment', text(r.comment)],
+      ]
+    : [
+        ['customer', text(r.customer_id)],
+        ['time', at],
+        ['order', text(r.order_id)],
+        ['amount', num(r.amount)],
+        ['reason', text(r.reason)],
+      ]
+}
+
+/** The fields where two contents differ (numbers to a part in 10^9, as order amounts are). */
+function contentDiffers(a: IdContent, b: IdContent): string[] {
+  const out: string[] = []
+  a.forEach(([field, x], i) => {
+    const y = b[i]?.[1] ?? null
+    const same =
+      typeof x === 'number' && typeof y === 'number'
+        ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x))
+        : (x === '' ? null : x) === (y === '' ? null : y)
+    if (!same) out.push(field)
+  })
+  return out
+}
+
+/**
+ * A survey answer or a return sent with an id (response_id, return_id) that is stored, or sent
+ * earlier in the group, with other content: an id names one answer, so this is no retry. From
+ * the API it is refused (422, as an order id or a ticket id under another customer is) rather
+ * than answered "stored" while the stored row stays. (`loyals import --server` forwards orders
+ * and customers only: a survey or returns file is imported directly, where its row replaces.)
+ * @throws DataError for such an event.
+ */
+async function checkIdClashes(tx: Engine, applied: readonly IngestEvent[]): Promise<void> {
+  const sent = applied.flatMap((e) => {
+    const c = idContentOf(e)
+    return c ? [{ e, table: c[0], id: c[1], content: c[2] }] : []
+  })
+  if (sent.length === 0) return
+  const clash = (eventId: string, table: string, id: string, was: IdContent, now: IdContent) => {
+    const fields = contentDiffers(was, now)
+    const value = (c: IdContent, f: string) => JSON.stringify(c.find(([k]) => k === f)?.[1] ?? null)
+    const said = fields.map((f) => `${f} ${value(was, f)} (sent: ${value(now, f)})`).join(', ')
+    const what = table === 'returns' ? 'return' : 'survey answer'
+    const idName = table === 'returns' ? 'return_id' : 'response_id'
+    return new DataError(
+      `event ${eventId}: ${what} ${id} is stored with another ${fields.join(' and ')}: ${said}; a stored ${what} is not changed by sending it again (give another ${idName} for another ${what})`,
+      { eventId, [idName === 'return_id' ? 'returnId' : 'responseId']: id, fields },
+    )
+  }
+  for (const table of new Set(sent.map((s) => s.table))) {
+    const mine = sent.filter((s) => s.table === table)
+    const stored = new Map<string, IdContent>()
+    const ids = [...new Set(mine.map((s) => s.id))]
+    for (const r of await tx.query(valueRowsById(tx.dialect, table, ids))) {
+      stored.set(String(r.k), storedContent(table, r))
+    }
+    const first = new Map<string, { eventId: string; content: IdContent }>()
+    for (const s of mine) {
+      const was = stored.get(s.id)
+      if (was && contentDiffers(was, s.content).length > 0) {
+        throw clash(s.e.eventId, table, s.id, was, s.content)
+      }
+      const earlier = first.get(s.id)
+      if (!earlier) first.set(s.id, { eventId: s.e.eventId, content: s.content })
+      else if (contentDiffers(earlier.content, s.content).length > 0) {
+        throw clash(s.e.eventId, table, s.id, earlier.content, s.content)
+      }
+    }
+  }
+}
+
 /**
  * Write the value-input rows of a group's new events (engagement, survey answers, referrals,
  * returns) into the tables `loyals import` fills. A row whose key or content is stored already
@@ -138,6 +262,7 @@ export async function writeValueInputs(
   tx: Engine,
   applied: readonly IngestEvent[],
 ): Promise<Set<string>> {
+  await checkIdClashes(tx, applied)
   const left = new Set<string>()
   const byTable = new Map<keyof typeof VALUE_TABLES, Map<string, ValueRow>>()
   for (const e of applied) {
