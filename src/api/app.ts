@@ -210,17 +210,19 @@ export function createApp(deps: ApiDeps): Hono {
     // Hono answers HEAD with the GET route
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     if (allow.length === 0 || allow.includes(method)) return next()
-    // a known path asked with another method: 405 with the methods it has
+    // a known path asked with another method: 405 with the methods it has, HEAD with GET (it is
+    // answered wherever GET is, and an Allow header lists every method that is)
+    const listed = allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
     return c.json(
       {
         error: {
           code: 'method_not_allowed',
-          message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`,
-          details: { allow },
+          message: `${c.req.method} is not allowed on ${c.req.path}; use ${listed.join(', ')}`,
+          details: { allow: listed },
         },
       },
       405,
-      { allow: allow.join(', ') },
+      { allow: listed.join(', ') },
     )
   })
   for (const [path, handler] of Object.entries(open)) app.get(path, handler)

@@ -68,7 +68,8 @@ const METHOD_NOT_ALLOWED = {
 function methodsNote(item: Record<string, unknown>): string {
   const methods = Object.keys(item).map((m) => m.toUpperCase())
   const head = methods.includes('GET') ? ' (HEAD is answered as GET)' : ''
-  return `Takes ${methods.join(', ')}${head}; any other method answers 405 method_not_allowed (#/components/responses/MethodNotAllowed), its Allow header and details.allow listing ${methods.join(', ')}.`
+  const allow = methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
+  return `Takes ${methods.join(', ')}${head}; any other method answers 405 method_not_allowed (#/components/responses/MethodNotAllowed), its Allow header and details.allow listing ${allow.join(', ')}.`
 }
 
 /**

@@ -35,6 +35,8 @@ export const CustomerIdText = z
       .min(1, 'must not be empty (or only spaces)')
       .max(256, 'must be at most 256 characters'),
   )
+  // for the OpenAPI document: the input as sent (the pipe's checks are on the trimmed text)
+  .meta({ type: 'string', pattern: '\\S', maxLength: 256 })
 
 export const RankBody = z
   .object({
@@ -56,7 +58,11 @@ export const RankBody = z
 
 /** A name or id in a query: trimmed, and not empty or only spaces. */
 const name = () =>
-  z.string().transform(trimSpaces).pipe(z.string().min(1, 'must not be empty (or only spaces)'))
+  z
+    .string()
+    .transform(trimSpaces)
+    .pipe(z.string().min(1, 'must not be empty (or only spaces)'))
+    .meta({ type: 'string', pattern: '\\S' })
 
 export const ActionsQuery = z
   .object({

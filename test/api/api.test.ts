@@ -303,13 +303,13 @@ describe.each(STORES)('API on $name', (kind) => {
     })
 
     it.each([
-      ['POST', '/health', 'GET'],
-      ['POST', '/openapi.json', 'GET'],
+      ['POST', '/health', 'GET, HEAD'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
       // not the jobs "tick" and "refit" of GET /v1/jobs/:id (that was a 404 "no job")
       ['GET', '/v1/jobs/tick', 'POST'],
       ['GET', '/v1/jobs/refit', 'POST'],
-      ['DELETE', '/v1/customers', 'POST, GET'],
-      ['PUT', '/v1/customers/c1', 'GET, DELETE'],
+      ['DELETE', '/v1/customers', 'POST, GET, HEAD'],
+      ['PUT', '/v1/customers/c1', 'GET, HEAD, DELETE'],
     ])('405 for %s %s with Allow: %s', async (method, path, allow) => {
       const res = await h.app.request(path, { method })
       expect(res.status).toBe(405)

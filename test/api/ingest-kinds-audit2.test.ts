@@ -320,6 +320,21 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
       expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path)
     }
     expect(await count(h, "SELECT count(*) FROM events WHERE event_id LIKE 'bad-%'")).toBe(0)
+    // a score out of range is said in words, as NPS and CES are
+    for (const [event, properties, said] of [
+      ['Survey Responded', { csat: 6 }, 'CSAT must be a number from 1 to 5'],
+      [
+        'Ticket Resolved',
+        { ticket_id: 't9', satisfaction: 0 },
+        'satisfaction must be a number from 1 to 5',
+      ],
+    ] as const) {
+      const res = await h.call('POST', '/v1/events', {
+        body: track('c1', event, properties, `bad-words-${event}`),
+      })
+      expect(res.status).toBe(400)
+      expect(res.json.error.details.map((d: { reason: string }) => d.reason)).toContain(said)
+    }
   })
 
   it('refuses an order sent again with another amount or time, and keeps the first', async () => {

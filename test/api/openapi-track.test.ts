@@ -53,7 +53,11 @@ describe('the OpenAPI request schemas', () => {
       properties: Record<string, Node>
       anyOf: Node[]
     }
-    expect(oc.properties.total).toMatchObject({ type: 'number', minimum: 0 })
+    expect(oc.properties.total).toMatchObject({
+      type: 'number',
+      minimum: 0,
+      exclusiveMaximum: 1e12,
+    })
     expect(oc.anyOf).toEqual([{ required: ['total'] }, { required: ['revenue'] }])
     expect(oc.properties.order_id!.anyOf).toContainEqual({
       type: 'string',
@@ -67,6 +71,21 @@ describe('the OpenAPI request schemas', () => {
       { required: ['referred_id'] },
       { required: ['referred_user_id'] },
     ])
+  })
+
+  it('say that a customer id in a queue or a query is not empty or only spaces', () => {
+    const rank = doc.paths['/v1/service/rank']!.post!.requestBody!.content['application/json']!
+      .schema as { properties: { queue: { items: { properties: Record<string, Node> } } } }
+    expect(rank.properties.queue.items.properties.customerId).toMatchObject({
+      type: 'string',
+      pattern: '\\S',
+      maxLength: 256,
+    })
+    const actions = (doc.paths['/v1/actions']!.get as unknown as { parameters: Node[] }).parameters
+    expect(actions.find((p) => p.name === 'customer')?.schema).toMatchObject({
+      type: 'string',
+      pattern: '\\S',
+    })
   })
 
   it('give date-times the pattern of what the server takes', () => {

@@ -88,6 +88,7 @@ const money = z
   .finite()
   .refine((v) => Math.abs(v) < MAX_MONEY, 'must be less than 1,000,000,000,000 in size')
   .overwrite((v) => Math.round(v * 1e6) / 1e6)
+  .meta({ exclusiveMinimum: -MAX_MONEY, exclusiveMaximum: MAX_MONEY })
 
 /** A sales channel or campaign: blank is none. */
 const tag = z
@@ -301,6 +302,11 @@ const whole = (lo: number, hi: number, what: string) =>
     .int({ error: `${what} must be a whole number from ${lo} to ${hi}` })
     .min(lo, { error: `${what} must be a whole number from ${lo} to ${hi}` })
     .max(hi, { error: `${what} must be a whole number from ${lo} to ${hi}` })
+/** A score that may be a fraction (CSAT, a ticket's satisfaction), with a message saying its range. */
+const score = (lo: number, hi: number, what: string) => {
+  const error = `${what} must be a number from ${lo} to ${hi}`
+  return z.number({ error }).finite({ error }).min(lo, { error }).max(hi, { error })
+}
 const text = (max: number) => z.string().max(max)
 
 /** A question left unanswered, as forms send it: null is "not given", as a missing key is. */
@@ -316,7 +322,7 @@ export const SurveyProps = z
     response_id: id.optional(),
     nps: unanswered(whole(0, 10, 'NPS')),
     ces: unanswered(whole(1, 7, 'CES')),
-    csat: unanswered(z.number().finite().min(1).max(5)),
+    csat: unanswered(score(1, 5, 'CSAT')),
     comment: unanswered(text(10_000)).transform((c) =>
       c === undefined || c.trim() === '' ? undefined : c,
     ),
@@ -359,7 +365,7 @@ export const TicketProps = z
     opened_at: dateTime.optional(),
     resolved_at: dateTime.optional(),
     handling_minutes: z.number().finite().min(0).max(1_000_000).optional(),
-    satisfaction: z.number().finite().min(1).max(5).optional(),
+    satisfaction: score(1, 5, 'satisfaction').optional(),
   })
   .catchall(z.unknown())
 
