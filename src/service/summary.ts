@@ -188,6 +188,11 @@ export async function buildCustomerSummary(
   engine: Engine,
   opts: { asOf?: string; unit: TimeUnit; table?: string; source?: string },
 ): Promise<CustomerSummaryInfo> {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new UsageError(
+      "buildCustomerSummary(engine, opts) needs its options: { unit: 'day' | 'week' | 'month', asOf?, table?, source? }",
+    )
+  }
   const table = sqlIdent(opts.table ?? DEFAULT_SUMMARY_TABLE)
   if (!(opts.unit in UNIT_DAYS)) {
     throw new UsageError(`invalid unit ${JSON.stringify(opts.unit)}: expected day, week or month`)

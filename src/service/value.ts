@@ -42,7 +42,8 @@ import {
 import { assignTiers, type TierAssignment, tierTopPercents } from '../core/value/tiers.ts'
 import type { Engine } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
-import { sqlIdent } from '../data/queries/customer-summary.ts'
+import { sqlDate, sqlIdent } from '../data/queries/customer-summary.ts'
+import { insightsColumns } from '../data/queries/insights-columns.ts'
 import {
   type BEFORE_REFERRAL_COLUMNS,
   valueBeforeReferral,
@@ -231,8 +232,34 @@ export async function buildValue(
       'buildValue(engine, analysis, opts) needs the analysis table name and the value options',
     )
   }
-  const d = engine.dialect
   const cfg = opts.config
+  if (
+    typeof cfg !== 'object' ||
+    cfg === null ||
+    !Array.isArray(cfg.tiers?.levels) ||
+    typeof cfg.costs !== 'object' ||
+    typeof cfg.currency !== 'object' ||
+    typeof cfg.engagement !== 'object'
+  ) {
+    throw new UsageError(
+      'buildValue: opts.config must be a whole value configuration: parseValueConfig(json) of a loyals.value.json, or DEFAULT_VALUE_CONFIG',
+    )
+  }
+  if (
+    typeof opts.unitDays !== 'number' ||
+    !(opts.unitDays > 0) ||
+    !Number.isFinite(opts.unitDays)
+  ) {
+    throw new UsageError(
+      `buildValue: opts.unitDays must be the days per unit of the summary's t_x and T (1, 7 or 30.4375 for day, week or month), not ${String(opts.unitDays)}`,
+    )
+  }
+  // a YYYY-MM-DD day on the calendar (it is put into SQL)
+  sqlDate(opts.asOf)
+  // a second run on the same analysis table: the first left its value view under the table's name
+  await restoreAnalysisTable(engine, analysis)
+  await checkAnalysisTable(engine, analysis)
+  const d = engine.dialect
   // amounts are not converted: a configuration in dollars over orders in euros would put a dollar
   // sign on euros beside the report's revenue in euros (the API refuses such orders, 422)
   if (opts.currencyExplicit && opts.dataCurrency && cfg.currency.code !== opts.dataCurrency) {
@@ -711,6 +738,49 @@ function descendantCounts(referral: ReferralResult, n: number): Float64Array {
 export async function dropValueView(engine: Engine, analysis: string): Promise<void> {
   const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
   if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
+}
+
+/**
+ * Put the analysis table back under its name when a previous run left its value view there (the
+ * table then sits under `<analysis>_base`, value-join.ts), so that buildValue can run again.
+ */
+async function restoreAnalysisTable(engine: Engine, analysis: string): Promise<void> {
+  const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
+  if (Number(row?.n ?? 0) === 0) return
+  const base = `${analysis}_base`
+  const kept = await engine.query(insightsColumns(engine.dialect, { tables: [base] }))
+  // a view of another kind (buildRfm's customer_rfm): no table to value, said by the caller
+  if (kept.length === 0) {
+    throw new UsageError(
+      `buildValue: ${analysis} is a view: the value step adds its columns to the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)`,
+    )
+  }
+  await engine.exec(
+    `DROP VIEW ${sqlIdent(analysis)}; ALTER TABLE ${sqlIdent(`${analysis}_base`)} RENAME TO ${sqlIdent(analysis)}`,
+  )
+}
+
+/** Columns of the per-customer table the value step reads (computeAnalysis's customer_analysis). */
+const ANALYSIS_COLUMNS = ['customer_id', 'rfm_segment', 'revenue', 'orders'] as const
+
+/**
+ * @throws UsageError when `analysis` is no table, or lacks what the value step reads (the summary
+ *   or RFM table alone), naming the table computeAnalysis makes instead of the engine's error.
+ */
+async function checkAnalysisTable(engine: Engine, analysis: string): Promise<void> {
+  const have = new Set(
+    (
+      await engine.query<{ column_name: string }>(
+        insightsColumns(engine.dialect, { tables: [analysis] }),
+      )
+    ).map((r) => r.column_name.toLowerCase()),
+  )
+  const lacking = ANALYSIS_COLUMNS.filter((c) => !have.has(c))
+  if (have.size === 0 || lacking.length > 0) {
+    throw new UsageError(
+      `buildValue: ${have.size === 0 ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: the value step reads the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)`,
+    )
+  }
 }
 
 /** value_facts as columns in idx order; without predictions their columns are NaN, unread. */

@@ -8,7 +8,10 @@ import {
   analyze,
   buildCustomerSummary,
   buildRfm,
+  buildValue,
   computeAnalysis,
+  computeInsights,
+  DEFAULT_VALUE_CONFIG,
   importFile,
   openSource,
   openWorkspace,
@@ -85,4 +88,48 @@ test('a history value given as text is named with its type, not printed as if va
     new DataError('invalid history: x must be a number (got string "2")'),
   )
   expect(bgnbd.probabilityAlive(params, 2, 30, 38)).toBeGreaterThan(0)
+})
+
+test('buildValue runs again on its own analysis table; bad unitDays, config or table are UsageErrors', async () => {
+  const { engine } = await openSource(CDNOW)
+  open.push(engine)
+  await computeAnalysis(engine, {
+    source: 'orders',
+    asOf: '1997-09-30',
+    value: false,
+    insights: false,
+  })
+  const o = { config: DEFAULT_VALUE_CONFIG, asOf: '1997-09-30', unitDays: 7, predictions: null }
+  const first = await buildValue(engine, 'customer_analysis', o)
+  // the first run left its value view under the table's name (that was "rowid not found")
+  const again = await buildValue(engine, 'customer_analysis', o)
+  expect(again.summary.breakdown.totalValue).toBe(first.summary.breakdown.totalValue)
+  for (const unitDays of [Number.NaN, 0, -7, Number.POSITIVE_INFINITY]) {
+    await expect(buildValue(engine, 'customer_analysis', { ...o, unitDays })).rejects.toThrow(
+      /buildValue: opts.unitDays must be the days per unit/,
+    )
+  }
+  await expect(
+    buildValue(engine, 'customer_analysis', { ...o, config: as<never>({}) }),
+  ).rejects.toThrow(/opts.config must be a whole value configuration/)
+  await expect(buildCustomerSummary(engine, as<never>(undefined))).rejects.toThrow(
+    /buildCustomerSummary\(engine, opts\) needs its options/,
+  )
+  await expect(computeInsights(engine, as<never>(undefined))).rejects.toThrow(
+    /computeInsights\(engine, opts\) needs its options/,
+  )
+  await buildCustomerSummary(engine, { unit: 'week', asOf: '1997-09-30' })
+  await buildRfm(engine)
+  await expect(buildValue(engine, 'customer_summary', o)).rejects.toThrow(
+    new UsageError(
+      'buildValue: the table customer_summary has no rfm_segment: the value step reads the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)',
+    ),
+  )
+  await expect(buildValue(engine, 'customer_rfm', o)).rejects.toThrow(/customer_rfm is a view/)
+  await expect(
+    computeInsights(engine, { asOf: '1997-09-30', table: 'customer_rfm' }),
+  ).rejects.toThrow(/the table customer_rfm has no first_purchase, last_purchase, orders/)
+  // the analysis table is whole after all that
+  const last = await buildValue(engine, 'customer_analysis', o)
+  expect(last.summary.breakdown.totalValue).toBe(first.summary.breakdown.totalValue)
 })

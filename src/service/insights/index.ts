@@ -194,6 +194,15 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
+/** Columns of the per-customer table every insight reads (computeAnalysis's customer_analysis). */
+const ANALYSIS_COLUMNS = [
+  'customer_id',
+  'rfm_segment',
+  'first_purchase',
+  'last_purchase',
+  'orders',
+] as const
+
 /**
  * Run every insight on the per-customer table `opts.table` (default customer_analysis, as left
  * by `computeAnalysis`) and the workspace's orders, lines and customers. The top cohort is the
@@ -211,6 +220,11 @@ export async function computeInsights(
   currency: string | null = null,
 ): Promise<InsightsResult> {
   requireEmbedded(engine, 'insights')
+  if (typeof opts !== 'object' || opts === null) {
+    throw new UsageError(
+      'computeInsights(engine, opts) needs its options: { asOf, table?, topShare?, ... } (docs/insights.md)',
+    )
+  }
   const table = opts.table ?? DEFAULTS.table
   const physical = Object.values(OPTIONAL_TABLES).flat()
   const colRows = await engine.query<{ table_name: string; column_name: string }>(
@@ -224,6 +238,14 @@ export async function computeInsights(
   }
   const tableCols = found.get(table)
   if (!tableCols) throw new UsageError(`no per-customer table ${table}: run the analysis first`)
+  // the summary or RFM table alone lacks what the insights read (segments, scores): say so, not
+  // the engine's "Referenced column not found"
+  const lacking = ANALYSIS_COLUMNS.filter((c) => !tableCols.has(c))
+  if (lacking.length > 0) {
+    throw new UsageError(
+      `the table ${table} has no ${lacking.join(', ')}: insights read the per-customer table computeAnalysis makes (customer_analysis; loyals analyze's workspace), not the summary or RFM table alone`,
+    )
+  }
   const priced =
     !tableCols.has('revenue') ||
     Number(
