@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import { describe, expect, inject, it } from 'vitest'
 import { audienceEmails } from '../../src/data/queries/api-audience-emails.ts'
 import { customersList } from '../../src/data/queries/api-customers-list.ts'
+import { refitAggregates } from '../../src/data/queries/api-refit-aggregates.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 
 const IDS = ['-7', '+5', '7', 'C0001', 'ann@x.com', 'Zoë', 'b', 'B', '_x']
@@ -55,6 +56,17 @@ describe('customer listings on a PostgreSQL database with an ICU collation', () 
           audienceEmails('postgres', 'Gold'),
         )
         expect(emails.map((r) => r.customer_id)).toEqual(bytes)
+        // the refit's model input in that order too: in the language's order the fitted
+        // parameters (and every live profile's figures) differed from DuckDB's in the last digits
+        for (const [i, id] of IDS.entries()) {
+          await engine.exec({
+            sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+              VALUES ($1, $1, $2, TIMESTAMP '2025-01-01 10:00:00', DATE '2025-01-01', $3)`,
+            params: [`o${i}`, id, 10 + i],
+          })
+        }
+        const refit = await engine.query<{ customer_id: string }>(refitAggregates('postgres'))
+        expect(refit.map((r) => r.customer_id)).toEqual(bytes)
       } finally {
         await engine.close()
       }

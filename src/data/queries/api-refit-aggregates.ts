@@ -6,6 +6,7 @@
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
 import { exactSum, toDecimal } from './customer-summary.ts'
+import { byteOrder } from './dialect-sql.ts'
 
 /**
  * SQL: the rows of `orders` (customer_id, order_date, ordered_at, amount) with `kept`: an order
@@ -97,6 +98,6 @@ SELECT customer_id,
 FROM (${keptOrders(only, until)}) o
 GROUP BY customer_id) a
 LEFT JOIN customers c ON c.customer_id = a.customer_id${joins}
-ORDER BY a.customer_id`,
+ORDER BY ${byteOrder(dialect, 'a.customer_id')}`,
   }
 }
