@@ -44,7 +44,15 @@ const idOf = (required: string) =>
     })
 const id = idOf('required')
 /** A customer's id, spelled as the importer stores it (an email in lower case: core/customer-id.ts). */
-const customerIdOf = (required: string) => idOf(required).transform(normalizeCustomerId)
+const customerIdOf = (required: string) =>
+  idOf(required)
+    .transform(normalizeCustomerId)
+    // a URL's path takes "." and ".." (also as %2E) as steps, so GET and DELETE
+    // /v1/customers/{id} could never reach such a customer: not even to erase them
+    .refine(
+      (v) => v !== '.' && v !== '..',
+      'a customer id of "." or ".." cannot be named in a URL path (GET and DELETE /v1/customers/{id} would never reach the customer): give the customer another id',
+    )
 const customerId = customerIdOf('required')
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
 const EARLIEST_MS = Date.UTC(1900, 0, 1)
