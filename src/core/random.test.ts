@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { simulate as simulateBgnbd } from './models/bgnbd.ts'
+import { simulate as simulatePareto } from './models/pareto-nbd.ts'
 import { createRng } from './random.ts'
 
 const moments = (f: () => number, n = 100_000): [number, number] => {
@@ -51,5 +53,18 @@ describe('createRng', () => {
       expect(Math.abs(em - m)).toBeLessThan(5 * Math.sqrt(v / 100_000) + 1e-9)
       expect(Math.abs(ev - v) / v).toBeLessThan(0.05)
     }
+  })
+
+  it('refuses a seed that is no whole number, which would run as another seed', () => {
+    for (const seed of [Number.NaN, Number.POSITIVE_INFINITY, 1.5, '7' as unknown as number]) {
+      expect(() => createRng(seed)).toThrow(/seed must be a whole number/)
+    }
+    // through the models' simulators too
+    const p = { r: 0.24, alpha: 4.4, a: 0.79, b: 2.4 }
+    expect(() => simulateBgnbd(p, 10, 39, Number.NaN)).toThrow(/seed must be a whole number/)
+    expect(() => simulatePareto({ r: 0.55, alpha: 10.6, s: 0.6, beta: 11.7 }, 10, 39, 1.5)).toThrow(
+      /seed must be a whole number/,
+    )
+    expect(createRng(-3).uniform()).toBe(createRng(-3).uniform())
   })
 })

@@ -1,6 +1,8 @@
 // Seeded pseudo-random numbers for reproducible simulation: xoshiro128** seeded by splitmix32, with
 // gamma (Marsaglia-Tsang), beta, Poisson (inversion / PTRS), exponential and geometric samplers.
 
+import { DataError } from '../errors.ts'
+
 export interface Rng {
   /** Uniform on (0, 1) with 53 random bits; never exactly 0 or 1. */
   uniform(): number
@@ -21,8 +23,13 @@ export interface Rng {
 /**
  * A seeded generator; the same seed gives the same stream on every platform.
  * @example const rng = createRng(42); rng.gamma(2, 1)
+ * @throws DataError when the seed is not a whole number (a safe integer).
  */
 export function createRng(seed: number): Rng {
+  // NaN, Infinity or text would run as seed 0, and 1.5 as 1: streams nobody asked for
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    throw new DataError(`seed must be a whole number (got ${String(seed)})`)
+  }
   // the low 32 bits seed the state; the high part, when there is one, is mixed in after (below):
   // folding it in by XOR made seeds 0, -1 and 2^32 + 1 give one stream
   const high = Math.floor(seed / 4294967296) | 0
