@@ -379,7 +379,7 @@ describe('loyals import', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr.split('\n')).toEqual([
-      `error: ${f}: 1 bad row; nothing was imported. Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.`,
+      `error: ${f}: 1 bad row; nothing was imported. Fix them, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.`,
       `  ${f}:3 amount: cannot read 'abc' as an amount`,
       '',
     ])
@@ -418,7 +418,7 @@ describe('loyals import', () => {
       'unknown kind',
       ['import', CDNOW, '--kind', 'invoices'],
       2,
-      /^error: unknown --kind 'invoices'/,
+      /^error: unknown kind 'invoices' \(--kind; kind in the library\)/,
     ],
     [
       'bad time zone',

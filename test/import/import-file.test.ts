@@ -3160,7 +3160,7 @@ describe('bad input: clear message, store unchanged', () => {
   test('unknown kind and time zone are usage errors', async () => {
     const f = write(dir, 'k.csv', 'customer_id,ordered_at,amount\nc1,2024-01-01,1\n')
     await expect(importFile(engine, f, { kind: 'invoices' })).rejects.toThrow(
-      "unknown --kind 'invoices': use one of orders, order-lines, customers",
+      "unknown kind 'invoices' (--kind; kind in the library): use one of orders, order-lines, customers",
     )
     await expect(orders(f, { tz: 'Mars/Olympus' })).rejects.toThrow(
       /unknown time zone 'Mars\/Olympus'/,

@@ -96,8 +96,12 @@ describe('a file imported as another kind than it holds', () => {
       ['Survey', 'surveys'],
     ]) {
       expect(() => parseKind(given)).toThrow(UsageError)
-      expect(() => parseKind(given)).toThrow(`unknown --kind '${given}' (did you mean ${meant}?)`)
+      expect(() => parseKind(given)).toThrow(
+        `unknown kind '${given}' (--kind; kind in the library) (did you mean ${meant}?)`,
+      )
     }
-    expect(() => parseKind('invoices')).toThrow(/unknown --kind 'invoices': use one of/)
+    expect(() => parseKind('invoices')).toThrow(
+      /unknown kind 'invoices' \(--kind; kind in the library\): use one of/,
+    )
   })
 })

@@ -56,7 +56,7 @@ describe('Gamma-Gamma on a summary file names the rows without a positive spend'
     const p = cdnowWith('neg.csv', ['1:-11.77'])
     const e = await importError(fitFile(p, { model: 'gg' }))
     expect(e.message).toBe(
-      'neg.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+      'neg.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive; excludeNonPositive in the library)',
     )
     expect(e.problems.map(formatProblem)).toEqual([
       'neg.csv:3 m.x: mean spend must be > 0 for a customer with repeat purchases (got -11.77 with x = 1)',
@@ -122,7 +122,7 @@ describe('Gamma-Gamma on orders names the customers without a positive spend', (
     const e = await rejection(fitFile(p, { model: 'gg', asOf: '1997-09-30' }))
     expect(e).toBeInstanceOf(DataError)
     expect(e.message).toBe(
-      'edge.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend (customer Z_ZERO); the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+      'edge.csv: 1 customer with repeat purchases has a zero, negative or missing mean spend (customer Z_ZERO); the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive; excludeNonPositive in the library)',
     )
     expect((e as DataError).details.customers).toEqual(['Z_ZERO'])
   }, 60_000)
@@ -307,7 +307,7 @@ describe('the core keeps its own messages for library callers', () => {
       "period 2: share still active (70) must be between 0 and the previous period's (60)",
     )
     expect(() => fitGammaGamma({ x: [1, 2, 3], mx: [-1, 5, 6] })).toThrow(
-      '1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)',
+      '1 customer with repeat purchases has a zero, negative or missing mean spend; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive; excludeNonPositive in the library)',
     )
     expect(() => fitGammaGamma({ x: [1, 2], mx: [0, -5] })).toThrow(
       'no customer with repeat purchases has a positive mean spend (all 2 have zero, negative or missing spend; orders without amounts?): the Gamma-Gamma spend model has nothing to fit',

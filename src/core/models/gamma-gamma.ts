@@ -62,7 +62,7 @@ export function nonPositiveSpendMessage(bad: number, none: boolean, which = ''):
     return `no customer with repeat purchases has a positive mean spend (all ${bad} have zero, negative or missing spend; orders without amounts?)${which}: the Gamma-Gamma spend model has nothing to fit`
   }
   const one = bad === 1
-  return `${bad} customer${one ? '' : 's'} with repeat purchases ha${one ? 's' : 've'} a zero, negative or missing mean spend${which}; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive)`
+  return `${bad} customer${one ? '' : 's'} with repeat purchases ha${one ? 's' : 've'} a zero, negative or missing mean spend${which}; the Gamma-Gamma model needs positive spend (exclude them, e.g. with --exclude-nonpositive; excludeNonPositive in the library)`
 }
 
 const infinitePopulationMean = (): DataError =>

@@ -491,7 +491,7 @@ export function parseKind(kind: string | undefined): ImportKind {
   throw new UsageError(
     kind === undefined
       ? `--kind is required: one of ${KINDS.join(', ')}`
-      : `unknown --kind '${kind}'${near ? ` (did you mean ${near}?)` : ''}: use one of ${KINDS.join(', ')}`,
+      : `unknown kind '${kind}' (--kind; kind in the library)${near ? ` (did you mean ${near}?)` : ''}: use one of ${KINDS.join(', ')}`,
     { kind },
   )
 }

@@ -1514,7 +1514,7 @@ async function importFileOnce(
           none
             ? `${file}: every row is bad (${badLines - leftOut})${withOrder}; nothing was imported. Fix them and import again.${where}`
             : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported.${where} ` +
-                'Fix them, or pass --skip-bad-rows to import the good rows and write the rejects to a file.',
+                'Fix them, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.',
           problems,
           total,
         )
