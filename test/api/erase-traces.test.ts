@@ -137,7 +137,8 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
           timestamp: new Date(NOW - 30_000).toISOString(),
         },
       })
-    const said = `my friend (VIC.Private@example.com) told me`
+    // the address whole, twice one comma apart, and before a full stop; not inside longer ones
+    const said = `my friend (VIC.Private@example.com) told me: ${vic},${vic}. Not x${vic}, ${vic}.au or ${vic}x`
     const bought = orderEvent('wes', 'wes-o1', 30, new Date(NOW - 60_000).toISOString())
     bought.properties.products = [
       { product_id: 'p9', name: `gift for ${vic}`, price: 30, quantity: 1 },
@@ -201,7 +202,10 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
       ).map((r) => r.product_name),
     }))
     expect(texts).toEqual({
-      comment: [`my friend (${erased}) told me`, 'c-vic'],
+      comment: [
+        `my friend (${erased}) told me: ${erased},${erased}. Not x${vic}, ${vic}.au or ${vic}x`,
+        'c-vic',
+      ],
       reason: [`gift for ${erased}`],
       // a code that is the id itself is a mention; as an email it is one anywhere
       codes: [erased, erased],

@@ -31,6 +31,15 @@ const FREE_TEXT: readonly (readonly [table: string, column: string])[] = [
   ['order_lines', 'product_name'],
 ]
 
+/**
+ * An email as a whole address in text: not inside a longer one (`xa@b.com`, `a@b.com.au`,
+ * `a@b.comx`), where a sentence's full stop after it still ends it. The characters around it are
+ * captured and put back (`\1`, `\2`): DuckDB's RE2 has no lookaround. A character between two
+ * mentions is taken by the first match, so the UPDATE runs twice (see eraseMentions).
+ */
+const wholeEmail = (email: string): string =>
+  `(^|[^a-z0-9._%+-])${regexEscape(email)}($|[^a-z0-9_.-]|\\.$|\\.[^a-z0-9_-])`
+
 export function eraseMentions(_dialect: Dialect, mentions: readonly Mention[], pseudonym: string) {
   return mentions.flatMap((m): Query[] => {
     // payloads are JSON.stringify of the call: a whole value is the id's JSON text, quotes and all
@@ -38,12 +47,9 @@ export function eraseMentions(_dialect: Dialect, mentions: readonly Mention[], p
     const inPayloads: Query = {
       sql: `UPDATE events SET payload = regexp_replace(payload, $1, $2, $3)
 WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
-      params: [
-        regexEscape(text),
-        m.anywhere ? pseudonym : JSON.stringify(pseudonym),
-        m.anywhere ? 'gi' : 'g',
-        `%${likeEscape(text)}%`,
-      ],
+      params: m.anywhere
+        ? [wholeEmail(text), `\\1${pseudonym}\\2`, 'gi', `%${likeEscape(text)}%`]
+        : [regexEscape(text), JSON.stringify(pseudonym), 'g', `%${likeEscape(text)}%`],
     }
     // another id names the customer in free text only as a referral code that is the id: a
     // comment, a reason or a product name "42" is no mention of customer 42
@@ -52,10 +58,11 @@ WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
           ([table, column]): Query => ({
             sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'gi')
 WHERE ${column} ILIKE $3 ESCAPE '\\'`,
-            params: [regexEscape(m.text), pseudonym, `%${likeEscape(m.text)}%`],
+            params: [wholeEmail(m.text), `\\1${pseudonym}\\2`, `%${likeEscape(m.text)}%`],
           }),
         )
       : [{ sql: 'UPDATE referrals SET code = $2 WHERE code = $1', params: [m.text, pseudonym] }]
-    return [inPayloads, ...inText]
+    // twice for an email: two mentions one character apart ("a@b.com,a@b.com") need two passes
+    return m.anywhere ? [inPayloads, ...inText, inPayloads, ...inText] : [inPayloads, ...inText]
   })
 }
