@@ -145,7 +145,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const store = new OpsStore(engine, { ops, value: priced })
   await store.loadModel()
   // jobs left running by a server that was killed: nothing will finish them now
-  await store.use((e) => e.exec(jobsInterrupted(e.dialect, { atTs: sqlTs(store.now()) })))
+  const interrupted = await store.use((e) =>
+    e.query<{ kind: string }>(jobsInterrupted(e.dialect, { atTs: sqlTs(store.now()) })),
+  )
+  // a refit cut short re-scored some profiles with a model it never saved: the rest are the old
+  // model's, and the stored boundaries contradict the new tiers until a refit runs whole
+  const refitCut = interrupted.some((j) => j.kind === 'refit')
+  if (refitCut) {
+    console.error(
+      'loyals serve: a refit was cut short when the server stopped (some profiles were re-scored by a model never saved); a new refit runs now',
+    )
+  }
   const ingestor = new Ingestor(store)
   const jobs = new JobRunner(store, {
     // the job record says why too, but an operator reads the log
@@ -211,7 +221,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // boundaries and the tier lists are the old configuration's until re-scored
   const [due] = await store.use((e) => e.query<{ n: number }>(refitDue(e.dialect, store.now())))
   const refitted =
-    Number(due?.n ?? 0) > 0 || store.tiersChanged
+    Number(due?.n ?? 0) > 0 || store.tiersChanged || refitCut
       ? jobs
           .startRefit()
           .then(() => jobs.idle())

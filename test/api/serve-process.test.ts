@@ -137,9 +137,20 @@ describe('loyals serve process', () => {
     const job = (await res.json()) as { status: string; message: string; finishedAt: string | null }
     expect(job.status).toBe('failed')
     expect(job.message).toMatch(/^interrupted: the server stopped before the job ended/)
+    // the refit cut short re-scored some profiles with a model it never saved: a new one runs
+    expect(job.message).toMatch(/the server started a new refit when it started again/)
     expect(job.finishedAt).not.toBeNull()
     s.child.kill('SIGTERM')
     expect(await exited(s.child)).toBe(0)
+    const after = await openWorkspace(db)
+    try {
+      const rerun = await after.query<{ status: string }>(
+        "SELECT status FROM jobs WHERE kind = 'refit' AND job_id <> 'job_old'",
+      )
+      expect(rerun.map((r) => r.status)).toEqual(['succeeded'])
+    } finally {
+      await after.close()
+    }
   })
 
   it('loses no acknowledged event and duplicates none when killed mid-stream', async () => {
