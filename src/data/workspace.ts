@@ -359,6 +359,19 @@ const WORKSPACE_TABLES: ReadonlySet<string> = new Set(
 )
 
 /**
+ * A table a job writes (CREATE OR REPLACE TEMP TABLE) must not be named as a workspace table: a
+ * temporary `orders` hides the stored one for the rest of the session, and every later job read it.
+ * @throws UsageError naming the option.
+ */
+export function checkOutputTable(name: string, option: string): void {
+  if (WORKSPACE_TABLES.has(name.toLowerCase())) {
+    throw new UsageError(
+      `${option} ${JSON.stringify(name)} is a workspace table: the job's table would hide it for the rest of the session; name another table`,
+    )
+  }
+}
+
+/**
  * A DuckDB file with tables of its own and none of a workspace's is another application's
  * database: Loyals' tables made in it (by a read such as `summary --db` too) would mix with its
  * own. A file without tables is a new workspace.

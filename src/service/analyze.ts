@@ -23,6 +23,7 @@ import { UsageError } from '../errors.ts'
 import { formatCount, formatInt, formatMoney, formatPct } from '../report/format.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
+import { recordAnalysisAsOf } from './analysis-state.ts'
 import type {
   AnalysisSummary,
   ConcentrationSummary,
@@ -42,6 +43,7 @@ import {
   type PredictOptions,
 } from './predict.ts'
 import { buildRfm } from './rfm.ts'
+import { checkOutputsApart, sourceFiles } from './same-file.ts'
 import {
   asOfGapNote,
   buildCustomerSummary,
@@ -206,6 +208,7 @@ export async function computeAnalysis(
     const d = engine.dialect
     await ranking.done()
     await dropValueView(engine, ANALYSIS_TABLE)
+    recordAnalysisAsOf(engine, info.asOf)
     await engine.exec(
       customerAnalysis(d, {
         scored: rfm.scoredRows,
@@ -519,6 +522,16 @@ export async function analyze(
   // The customer files are written before the insights: those fill the engine's memory with their
   // own tables (10M orders: ~0.7 GB of the analysis spilled to disk), and writing the files after
   // them took 8.4-8.8 s for the Parquet file and 6.4-7.2 s for the CSV, against 4.1 and 5.2 s.
+  if (typeof opts !== 'object' || opts === null) {
+    throw new UsageError(
+      'analyze(engine, outDir, opts) needs its options: { source, asOf?, unit?, ... } (docs/outputs.md)',
+    )
+  }
+  // the source as a file that the outputs would replace (customers.csv as the orders file): the
+  // CLI refuses it, and the library must not overwrite a caller's input either
+  if (typeof opts.source === 'string' && existsSync(opts.source)) {
+    checkOutputsApart(outDir, OUTPUT_FILES, sourceFiles(opts.source))
+  }
   const progress = opts.progress ?? direct
   // an output place that cannot take the files is said before the work, not after it
   const existed = existsSync(outDir)

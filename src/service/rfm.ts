@@ -13,6 +13,7 @@ import { rfmCuts } from '../data/queries/rfm-cuts.ts'
 import { rfmGrid } from '../data/queries/rfm-grid.ts'
 import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
+import { checkOutputTable } from '../data/workspace.ts'
 import { QueryError, UsageError } from '../errors.ts'
 import { loadJsonConfig } from './json-file.ts'
 
@@ -70,6 +71,7 @@ export async function buildRfm(
 ): Promise<RfmResult> {
   const rules = parseRfmRules(opts.rules ?? DEFAULT_RFM_RULES)
   const out = opts.out ?? DEFAULT_RFM_TABLE
+  checkOutputTable(out, 'buildRfm: out')
   const summary = opts.table ?? 'customer_summary'
   const cuts = await readCuts(engine, summary).catch((e: unknown) => {
     // called before any summary: the engine's "Table ... does not exist! Did you mean customers?"

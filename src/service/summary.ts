@@ -21,6 +21,7 @@ import {
 import { firstOrderDay } from '../data/queries/first-order-day.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
+import { checkOutputTable } from '../data/workspace.ts'
 import { DataError, UsageError } from '../errors.ts'
 import { formatCount } from '../report/format.ts'
 import { csvField } from './generate/write.ts'
@@ -194,6 +195,7 @@ export async function buildCustomerSummary(
     )
   }
   const table = sqlIdent(opts.table ?? DEFAULT_SUMMARY_TABLE)
+  checkOutputTable(table, 'buildCustomerSummary: table')
   if (!(opts.unit in UNIT_DAYS)) {
     throw new UsageError(`invalid unit ${JSON.stringify(opts.unit)}: expected day, week or month`)
   }

@@ -254,6 +254,11 @@ export async function buildValue(
       `buildValue: opts.unitDays must be the days per unit of the summary's t_x and T (1, 7 or 30.4375 for day, week or month), not ${String(opts.unitDays)}`,
     )
   }
+  if (opts.predictions !== null && typeof opts.predictions !== 'string') {
+    throw new UsageError(
+      `buildValue: opts.predictions must be the predictions table (customer_predictions, as computeAnalysis makes it) or null for none (got ${String(opts.predictions)})`,
+    )
+  }
   // a YYYY-MM-DD day on the calendar (it is put into SQL)
   sqlDate(opts.asOf)
   // a second run on the same analysis table: the first left its value view under the table's name

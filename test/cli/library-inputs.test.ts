@@ -1,6 +1,7 @@
 // Library calls with wrong inputs from JavaScript get a UsageError saying what is wrong, as the
 // README promises of every failure (these were TypeErrors, a SQL conversion error, or the engine's
 // "Table ... does not exist").
+import { copyFileSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
@@ -11,6 +12,7 @@ import {
   buildValue,
   computeAnalysis,
   computeInsights,
+  customerProfile,
   DEFAULT_VALUE_CONFIG,
   importFile,
   openSource,
@@ -132,4 +134,49 @@ test('buildValue runs again on its own analysis table; bad unitDays, config or t
   // the analysis table is whole after all that
   const last = await buildValue(engine, 'customer_analysis', o)
   expect(last.summary.breakdown.totalValue).toBe(first.summary.breakdown.totalValue)
+})
+
+test('analyze does not write over the orders file it reads', async () => {
+  const dir = tempDir('loyals-lib-')
+  const orders = join(dir, 'customers.csv')
+  copyFileSync(CDNOW, orders)
+  const before = readFileSync(orders, 'utf8')
+  const { engine } = await openSource(orders)
+  open.push(engine)
+  await expect(analyze(engine, dir, { source: orders, insights: false })).rejects.toThrow(
+    /its customers.csv would overwrite .*customers.csv, the orders file it reads/,
+  )
+  expect(readFileSync(orders, 'utf8')).toBe(before)
+})
+
+test('insights refuse an analysis table of another date; a workspace table is no output table', async () => {
+  const e = await openWorkspace(join(tempDir('loyals-lib-'), 'w.duckdb'))
+  open.push(e)
+  await importFile(e, CDNOW, { kind: 'orders' })
+  await computeAnalysis(e, { source: 'w', asOf: '1998-06-30', value: false, insights: false })
+  const first = await computeInsights(e, { asOf: '1998-06-30' })
+  // a profile as of another day replaces the analysis table
+  await customerProfile(e, '1', { asOf: '1997-09-30' })
+  await expect(computeInsights(e, { asOf: '1998-06-30' })).rejects.toThrow(
+    /the table customer_analysis is as of 1997-09-30 .* not 1998-06-30: run computeAnalysis with asOf 1998-06-30 first/,
+  )
+  await computeAnalysis(e, { source: 'w', asOf: '1998-06-30', value: false, insights: false })
+  const again = await computeInsights(e, { asOf: '1998-06-30' })
+  expect(again.summary.cohort).toEqual(first.summary.cohort)
+  await expect(buildCustomerSummary(e, { unit: 'week', table: 'orders' })).rejects.toThrow(
+    /buildCustomerSummary: table "orders" is a workspace table/,
+  )
+  await buildCustomerSummary(e, { unit: 'week' })
+  await expect(buildRfm(e, { out: 'Customers' })).rejects.toThrow(/is a workspace table/)
+  // the stored orders are still what the jobs read
+  const s = await computeAnalysis(e, { source: 'w', value: false, insights: false })
+  expect(s.counts.orders).toBe(6919)
+  await expect(
+    buildValue(e, 'customer_analysis', {
+      config: DEFAULT_VALUE_CONFIG,
+      asOf: '1998-06-30',
+      unitDays: 7,
+      predictions: as<null>(undefined),
+    }),
+  ).rejects.toThrow(/opts.predictions must be the predictions table/)
 })

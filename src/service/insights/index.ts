@@ -17,6 +17,7 @@ import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
 import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
+import { analysisAsOf } from '../analysis-state.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { FileSet } from '../file-set.ts'
@@ -226,6 +227,19 @@ export async function computeInsights(
     )
   }
   const table = opts.table ?? DEFAULTS.table
+  // the analysis table of another date (a customerProfile as of another day replaced it): the
+  // insights would be labelled one date and computed on another
+  const made = analysisAsOf(engine)
+  if (
+    table === DEFAULTS.table &&
+    made !== undefined &&
+    opts.asOf !== undefined &&
+    made !== opts.asOf
+  ) {
+    throw new UsageError(
+      `the table ${table} is as of ${made} (the last analysis on this engine: computeAnalysis, or customerProfile as of that day), not ${opts.asOf}: run computeAnalysis with asOf ${opts.asOf} first`,
+    )
+  }
   const physical = Object.values(OPTIONAL_TABLES).flat()
   const colRows = await engine.query<{ table_name: string; column_name: string }>(
     insightsColumns(engine.dialect, { tables: [table, ...physical] }),
