@@ -3,7 +3,7 @@
 // the webhook dispatcher, the scheduler tick (time-based playbook triggers) and the scheduled
 // refit, and shut down cleanly (finish in-flight transactions, close the store, remove the lock).
 
-import { rm, writeFile } from 'node:fs/promises'
+import { rm, unlink, writeFile } from 'node:fs/promises'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
@@ -194,16 +194,29 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`
   if (duck && o.db !== ':memory:') {
     const procStart = processStart(process.pid)
-    await writeFile(
-      serveLockPath(o.db),
-      `${JSON.stringify({
-        pid: process.pid,
-        port,
-        url,
-        startedAt: new Date().toISOString(),
-        ...(procStart !== null ? { procStart } : {}),
-      })}\n`,
-    )
+    const lockPath = serveLockPath(o.db)
+    try {
+      await writeFile(
+        lockPath,
+        `${JSON.stringify({
+          pid: process.pid,
+          port,
+          url,
+          startedAt: new Date().toISOString(),
+          ...(procStart !== null ? { procStart } : {}),
+        })}\n`,
+      )
+    } catch (e) {
+      // a full disk or a directory this user may not write in: said as such (exit 2), not as a
+      // bug, and without a server that other commands could not see
+      await unlink(lockPath).catch(() => {})
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await engine.close()
+      throw new UsageError(
+        `cannot write ${lockPath}, the lock that tells other commands the workspace is served: ${e instanceof Error ? e.message : String(e)}; the server writes it beside the workspace (free space there, or run as a user who may write in that directory)`,
+        { db: o.db },
+      )
+    }
   }
   await pgHold?.record({
     host: hostname(),

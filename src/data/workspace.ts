@@ -104,7 +104,9 @@ export function assertNotServed(db: string): void {
   if (lock) {
     throw new UsageError(
       `the workspace ${db} is served by loyals serve (pid ${lock.pid}) at ${lock.url}; ` +
-        `use the API or stop the server (if no server runs, delete ${serveLockPath(db)})`,
+        // the process is alive (readServeLock checked): deleting its lock would let a second
+        // writer in, so that is not offered
+        'use the API or stop the server',
       { db, pid: lock.pid, url: lock.url },
     )
   }

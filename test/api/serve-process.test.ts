@@ -2,7 +2,7 @@
 // clean stop, and a SIGKILL in the middle of concurrent ingestion: after a restart every
 // acknowledged event is stored exactly once, and every retried event is recognized.
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -71,6 +71,8 @@ describe('loyals serve process', () => {
       expect(r.stderr).toContain(
         `the workspace ${db} is served by loyals serve (pid ${s.child.pid}) at ${s.url}; use the API or stop the server`,
       )
+      // the server is alive: deleting its lock file is no advice to give
+      expect(r.stderr).not.toContain('.serve.json')
     }
     // a second server on the same file is refused the same way
     const second = runCli(['serve', '--db', db, '--port', '0'], { timeoutMs: 30_000 })
@@ -116,6 +118,20 @@ describe('loyals serve process', () => {
     expect(reasons).not.toMatch(/\$/)
     s.child.kill('SIGTERM')
     expect(await exited(s.child)).toBe(0)
+  })
+
+  it('says it cannot write its lock file (exit 2, not a bug) and serves nothing then', () => {
+    const db = join(tempDir(), 'w.duckdb')
+    createKey(db, 'admin')
+    // a directory where the lock file goes: writing it fails as a full disk or a read-only
+    // directory would
+    mkdirSync(`${db}.serve.json`)
+    const r = runCli(['serve', '--db', db, '--port', '0'], { timeoutMs: 30_000 })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(
+      `cannot write ${db}.serve.json, the lock that tells other commands the workspace is served:`,
+    )
+    expect(statSync(`${db}.serve.json`).isDirectory()).toBe(true)
   })
 
   it('fails a job that a killed server left running, so that nobody polls it forever', async () => {
