@@ -8,11 +8,11 @@ import { jsonKeyList } from './api-delete-keys.ts'
 const CONTENT: Readonly<Record<string, { key: string; columns: string }>> = {
   survey_responses: {
     key: 'response_key',
-    columns: 'customer_id, responded_at AS at, nps, ces, csat, comment',
+    columns: 'customer_id, nps, ces, csat, comment',
   },
   returns: {
     key: 'return_key',
-    columns: 'customer_id, returned_at AS at, order_id, amount, reason',
+    columns: 'customer_id, order_id, amount, reason',
   },
 }
 

@@ -134,7 +134,6 @@ type IdContent = ReadonlyArray<readonly [field: string, value: string | number |
 
 /** The content of an event's answer or return that has an id: [table, id, content]; else null. */
 function idContentOf(e: IngestEvent): [table: string, id: string, content: IdContent] | null {
-  const at = new Date(Math.floor(e.atMs)).toISOString()
   const s = e.survey
   if (s?.responseId !== undefined) {
     return [
@@ -142,7 +141,6 @@ function idContentOf(e: IngestEvent): [table: string, id: string, content: IdCon
       s.responseId,
       [
         ['customer', e.customerId],
-        ['time', at],
         ['nps', s.nps ?? null],
         ['ces', s.ces ?? null],
         ['csat', s.csat ?? null],
@@ -157,7 +155,6 @@ function idContentOf(e: IngestEvent): [table: string, id: string, content: IdCon
       r.returnId,
       [
         ['customer', e.customerId],
-        ['time', at],
         ['order', r.orderId],
         ['amount', r.amount],
         ['reason', r.reason],
@@ -171,12 +168,9 @@ function idContentOf(e: IngestEvent): [table: string, id: string, content: IdCon
 function storedContent(table: string, r: Record<string, unknown>): IdContent {
   const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
-  const ms = tsMs(r.at)
-  const at = ms === null ? null : new Date(Math.floor(ms)).toISOString()
   return table === 'survey_responses'
     ? [
         ['customer', text(r.customer_id)],
-        ['time', at],
         ['nps', num(r.nps)],
         ['ces', num(r.ces)],
         ['csat', num(r.csat)],
@@ -184,22 +178,26 @@ function storedContent(table: string, r: Record<string, unknown>): IdContent {
       ]
     : [
         ['customer', text(r.customer_id)],
-        ['time', at],
         ['order', text(r.order_id)],
         ['amount', num(r.amount)],
         ['reason', text(r.reason)],
       ]
 }
 
-/** The fields where two contents differ (numbers to a part in 10^9, as order amounts are). */
+/**
+ * The fields where two contents differ (numbers to a part in 10^9, as order amounts are; text
+ * without the blanks around it). The time is not compared: a file gives a day where the API gives
+ * an instant, and the same answer sent at another time is still that answer.
+ */
 function contentDiffers(a: IdContent, b: IdContent): string[] {
   const out: string[] = []
+  const plain = (v: string | number | null) => (typeof v === 'string' ? v.trim() || null : v)
   a.forEach(([field, x], i) => {
     const y = b[i]?.[1] ?? null
     const same =
       typeof x === 'number' && typeof y === 'number'
         ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x))
-        : (x === '' ? null : x) === (y === '' ? null : y)
+        : plain(x) === plain(y)
     if (!same) out.push(field)
   })
   return out
