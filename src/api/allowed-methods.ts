@@ -34,6 +34,14 @@ export function allowedMethods(known: readonly KnownRoute[], path: string): stri
 }
 
 /**
+ * The methods to list in an Allow header (and a 405's details.allow): HEAD with GET, as it is
+ * answered wherever GET is (Hono answers HEAD with the GET route).
+ */
+export function withHead(methods: readonly string[]): string[] {
+  return methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
+}
+
+/**
  * The paths that another route spells out and that `route`'s pattern matches, where `route`'s
  * method is not answered: requests there that look like `route`'s answer 405 (`GET
  * /v1/jobs/tick`, a job id to `GET /v1/jobs/:id`, is the tick's path, which only takes POST).

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { env } from '../config.ts'
 import { trimSpaces } from '../core/customer-id.ts'
 import { QueryError } from '../errors.ts'
-import { allowedMethods, knownRoutes } from './allowed-methods.ts'
+import { allowedMethods, knownRoutes, withHead } from './allowed-methods.ts'
 import { authorize } from './auth.ts'
 import {
   PayloadTooLargeError,
@@ -210,9 +210,8 @@ export function createApp(deps: ApiDeps): Hono {
     // Hono answers HEAD with the GET route
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     if (allow.length === 0 || allow.includes(method)) return next()
-    // a known path asked with another method: 405 with the methods it has, HEAD with GET (it is
-    // answered wherever GET is, and an Allow header lists every method that is)
-    const listed = allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
+    // a known path asked with another method: 405 with the methods it has
+    const listed = withHead(allow)
     return c.json(
       {
         error: {

@@ -2,7 +2,7 @@
 // description can never drift from what the server validates.
 import { z } from 'zod'
 import { ENGAGEMENT_EVENTS, TRACK_PROPERTIES } from '../service/ops/events.ts'
-import { type KnownRoute, knownRoutes, shadowedPaths } from './allowed-methods.ts'
+import { type KnownRoute, knownRoutes, shadowedPaths, withHead } from './allowed-methods.ts'
 import { rolesWith } from './auth.ts'
 import type { Route } from './route.ts'
 
@@ -68,8 +68,7 @@ const METHOD_NOT_ALLOWED = {
 function methodsNote(item: Record<string, unknown>): string {
   const methods = Object.keys(item).map((m) => m.toUpperCase())
   const head = methods.includes('GET') ? ' (HEAD is answered as GET)' : ''
-  const allow = methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
-  return `Takes ${methods.join(', ')}${head}; any other method answers 405 method_not_allowed (#/components/responses/MethodNotAllowed), its Allow header and details.allow listing ${allow.join(', ')}.`
+  return `Takes ${methods.join(', ')}${head}; any other method answers 405 method_not_allowed (#/components/responses/MethodNotAllowed), its Allow header and details.allow listing ${withHead(methods).join(', ')}.`
 }
 
 /**

@@ -3,7 +3,7 @@
 // the webhook dispatcher, the scheduler tick (time-based playbook triggers) and the scheduled
 // refit, and shut down cleanly (finish in-flight transactions, close the store, remove the lock).
 
-import { rm, unlink, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
@@ -209,7 +209,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch (e) {
       // a full disk or a directory this user may not write in: said as such (exit 2), not as a
       // bug, and without a server that other commands could not see
-      await unlink(lockPath).catch(() => {})
+      // (force: a file never made is no error; a directory in its place is left as it is)
+      await rm(lockPath, { force: true }).catch(() => {})
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await engine.close()
       throw new UsageError(

@@ -736,32 +736,38 @@ function descendantCounts(referral: ReferralResult, n: number): Float64Array {
   return out
 }
 
+/** Whether `analysis` is now a view: the value view a previous run left there (value-join.ts). */
+async function isView(engine: Engine, analysis: string): Promise<boolean> {
+  const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
+  return Number(row?.n ?? 0) > 0
+}
+
 /**
  * Drop the value view a previous run left under the analysis table's name (value-join.ts), so the
  * analysis table can be created again. A no-op when there is none.
  */
 export async function dropValueView(engine: Engine, analysis: string): Promise<void> {
-  const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
-  if (Number(row?.n ?? 0) > 0) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
+  if (await isView(engine, analysis)) await engine.exec(`DROP VIEW ${sqlIdent(analysis)}`)
 }
+
+/** What buildValue values, said by its errors about the analysis table. */
+const ANALYSIS_TABLE_NEEDED =
+  'the value step reads the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)'
 
 /**
  * Put the analysis table back under its name when a previous run left its value view there (the
  * table then sits under `<analysis>_base`, value-join.ts), so that buildValue can run again.
+ * @throws UsageError for a view of another kind (buildRfm's customer_rfm): no table to value.
  */
 async function restoreAnalysisTable(engine: Engine, analysis: string): Promise<void> {
-  const [row] = await engine.query<{ n: number }>(analysisView(engine.dialect, { analysis }))
-  if (Number(row?.n ?? 0) === 0) return
+  if (!(await isView(engine, analysis))) return
   const base = `${analysis}_base`
   const kept = await engine.query(insightsColumns(engine.dialect, { tables: [base] }))
-  // a view of another kind (buildRfm's customer_rfm): no table to value, said by the caller
   if (kept.length === 0) {
-    throw new UsageError(
-      `buildValue: ${analysis} is a view: the value step adds its columns to the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)`,
-    )
+    throw new UsageError(`buildValue: ${analysis} is a view: ${ANALYSIS_TABLE_NEEDED}`)
   }
   await engine.exec(
-    `DROP VIEW ${sqlIdent(analysis)}; ALTER TABLE ${sqlIdent(`${analysis}_base`)} RENAME TO ${sqlIdent(analysis)}`,
+    `DROP VIEW ${sqlIdent(analysis)}; ALTER TABLE ${sqlIdent(base)} RENAME TO ${sqlIdent(analysis)}`,
   )
 }
 
@@ -783,7 +789,7 @@ async function checkAnalysisTable(engine: Engine, analysis: string): Promise<voi
   const lacking = ANALYSIS_COLUMNS.filter((c) => !have.has(c))
   if (have.size === 0 || lacking.length > 0) {
     throw new UsageError(
-      `buildValue: ${have.size === 0 ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: the value step reads the per-customer table computeAnalysis makes (customer_analysis; run it with value: false to value the customers yourself)`,
+      `buildValue: ${have.size === 0 ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: ${ANALYSIS_TABLE_NEEDED}`,
     )
   }
 }

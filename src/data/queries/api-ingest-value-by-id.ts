@@ -1,27 +1,24 @@
-// The stored survey answers and returns of the ids a group of events names: an answer or a return
-// sent with an id stored with other content is no retry, and must not be answered "stored" while
-// the stored row stays (value-inputs.ts).
-import { UsageError } from '../../errors.ts'
+// The stored rows of the keys a group of events gives with their own id (a survey answer's
+// response_id, a return's return_id): the same id with other content is no retry, and must not
+// be answered "stored" while the stored row stays (value-inputs.ts).
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
+import { columnTypes } from './api-ingest-value-insert.ts'
 
-const CONTENT: Readonly<Record<string, { key: string; columns: string }>> = {
-  survey_responses: {
-    key: 'response_key',
-    columns: 'customer_id, nps, ces, csat, comment',
+/** SELECT k (the key) and `columns` of `table`'s rows WHERE `key` IN (the keys). */
+export function valueRowsById(
+  dialect: Dialect,
+  args: {
+    readonly table: string
+    readonly key: string
+    readonly columns: readonly string[]
+    readonly keys: readonly string[]
   },
-  returns: {
-    key: 'return_key',
-    columns: 'customer_id, order_id, amount, reason',
-  },
-}
-
-/** SELECT k (the key) and the content columns of `table`'s rows WHERE the key IN (the ids). */
-export function valueRowsById(dialect: Dialect, table: string, ids: readonly string[]): Query {
-  const c = CONTENT[table]
-  if (!c) throw new UsageError(`valueRowsById: unsupported table ${JSON.stringify(table)}`)
+): Query {
+  // a table and columns of the value-input tables only (columnTypes throws for any other name)
+  columnTypes(args.table, [args.key, ...args.columns])
   return {
-    sql: `SELECT ${c.key} AS k, ${c.columns} FROM ${table} WHERE ${c.key} IN (${jsonKeyList(dialect)})`,
-    params: [JSON.stringify(ids)],
+    sql: `SELECT ${args.key} AS k, ${args.columns.join(', ')} FROM ${args.table} WHERE ${args.key} IN (${jsonKeyList(dialect)})`,
+    params: [JSON.stringify(args.keys)],
   }
 }

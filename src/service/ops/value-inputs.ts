@@ -55,6 +55,21 @@ interface ValueTable {
   readonly alsoSame?: readonly string[]
   /** Match content only against rows a file import wrote (the API's own are matched by key). */
   readonly sameImportedOnly?: boolean
+  /** A row sent with its own id: what it is called, and the columns that say what it is. */
+  readonly byId?: IdRule
+}
+
+/**
+ * An answer or a return sent with its own id (response_id, return_id): the id names one, so the
+ * same id with other content is no retry (checkSameContent). The time is not content: a file gives
+ * a day where the API gives an instant, and the same answer sent at another time is that answer.
+ */
+interface IdRule {
+  readonly idColumn: string
+  readonly what: string
+  /** The id's name in the error's details. */
+  readonly detail: string
+  readonly content: readonly string[]
 }
 
 const VALUE_TABLES = {
@@ -71,12 +86,24 @@ const VALUE_TABLES = {
     columns: SURVEY_COLUMNS,
     same: ['customer_id', 'responded_at'],
     alsoSame: ['nps', 'ces', 'csat'],
+    byId: {
+      idColumn: 'response_id',
+      what: 'survey answer',
+      detail: 'responseId',
+      content: ['customer_id', 'nps', 'ces', 'csat', 'comment'],
+    },
   },
   referral: { table: 'referrals', columns: REFERRAL_COLUMNS, same: [] },
   returned: {
     table: 'returns',
     columns: RETURN_COLUMNS,
     same: ['order_id', 'returned_at', 'amount'],
+    byId: {
+      idColumn: 'return_id',
+      what: 'return',
+      detail: 'returnId',
+      content: ['customer_id', 'order_id', 'amount', 'reason'],
+    },
   },
 } as const satisfies Record<string, ValueTable>
 
@@ -129,124 +156,77 @@ function valueRowsOf(e: IngestEvent): [keyof typeof VALUE_TABLES, unknown[]][] {
   return out
 }
 
-/** What a survey answer or a return sent with its own id says, field by field, for comparing. */
-type IdContent = ReadonlyArray<readonly [field: string, value: string | number | null]>
+/** The cells of a row of `spec`'s table by column name. */
+const cellsOf =
+  (spec: ValueTable, row: readonly unknown[]) =>
+  (column: string): unknown =>
+    row[spec.columns.indexOf(column)]
 
-/** The content of an event's answer or return that has an id: [table, id, content]; else null. */
-function idContentOf(e: IngestEvent): [table: string, id: string, content: IdContent] | null {
-  const s = e.survey
-  if (s?.responseId !== undefined) {
-    return [
-      'survey_responses',
-      s.responseId,
-      [
-        ['customer', e.customerId],
-        ['nps', s.nps ?? null],
-        ['ces', s.ces ?? null],
-        ['csat', s.csat ?? null],
-        ['comment', s.comment ?? null],
-      ],
-    ]
-  }
-  const r = e.returned
-  if (r?.returnId) {
-    return [
-      'returns',
-      r.returnId,
-      [
-        ['customer', e.customerId],
-        ['order', r.orderId],
-        ['amount', r.amount],
-        ['reason', r.reason],
-      ],
-    ]
-  }
-  return null
-}
-
-/** The content of a stored row of valueRowsById, in the fields of idContentOf. */
-function storedContent(table: string, r: Record<string, unknown>): IdContent {
-  const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
-  return table === 'survey_responses'
-    ? [
-        ['customer', text(r.customer_id)],
-        ['nps', num(r.nps)],
-        ['ces', num(r.ces)],
-        ['csat', num(r.csat)],
-        ['comment', text(r.comment)],
-      ]
-    : [
-        ['customer', text(r.customer_id)],
-        ['order', text(r.order_id)],
-        ['amount', num(r.amount)],
-        ['reason', text(r.reason)],
-      ]
-}
+/** A cell as compared: text without the blanks around it (blank: none), numbers as numbers. */
+const plain = (v: unknown): string | number | null =>
+  v === null || v === undefined ? null : typeof v === 'number' ? v : String(v).trim() || null
 
 /**
- * The fields where two contents differ (numbers to a part in 10^9, as order amounts are; text
- * without the blanks around it). The time is not compared: a file gives a day where the API gives
- * an instant, and the same answer sent at another time is still that answer.
+ * The content columns of `rule` where row `was` and row `sent` (cells by column name) differ:
+ * numbers to a part in 10^9, as order amounts are.
+ * @throws DataError naming them, when any does.
  */
-function contentDiffers(a: IdContent, b: IdContent): string[] {
-  const out: string[] = []
-  const plain = (v: string | number | null) => (typeof v === 'string' ? v.trim() || null : v)
-  a.forEach(([field, x], i) => {
-    const y = b[i]?.[1] ?? null
-    const same =
-      typeof x === 'number' && typeof y === 'number'
-        ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x))
-        : plain(x) === plain(y)
-    if (!same) out.push(field)
+function checkSameContent(
+  rule: IdRule,
+  id: string,
+  eventId: string,
+  was: (column: string) => unknown,
+  sent: (column: string) => unknown,
+): void {
+  const differs = rule.content.filter((c) => {
+    const [x, y] = [plain(was(c)), plain(sent(c))]
+    return x !== null && y !== null && (typeof x === 'number' || typeof y === 'number')
+      ? !(Math.abs(Number(x) - Number(y)) <= 1e-9 * Math.max(1, Math.abs(Number(x))))
+      : x !== y
   })
-  return out
-}
-
-/**
- * A survey answer or a return sent with an id (response_id, return_id) that is stored, or sent
- * earlier in the group, with other content: an id names one answer, so this is no retry. From
- * the API it is refused (422, as an order id or a ticket id under another customer is) rather
- * than answered "stored" while the stored row stays. (`loyals import --server` forwards orders
- * and customers only: a survey or returns file is imported directly, where its row replaces.)
- * @throws DataError for such an event.
- */
-async function checkIdClashes(tx: Engine, applied: readonly IngestEvent[]): Promise<void> {
-  const sent = applied.flatMap((e) => {
-    const c = idContentOf(e)
-    return c ? [{ e, table: c[0], id: c[1], content: c[2] }] : []
-  })
-  if (sent.length === 0) return
-  const clash = (eventId: string, table: string, id: string, was: IdContent, now: IdContent) => {
-    const fields = contentDiffers(was, now)
-    const value = (c: IdContent, f: string) => JSON.stringify(c.find(([k]) => k === f)?.[1] ?? null)
-    const said = fields.map((f) => `${f} ${value(was, f)} (sent: ${value(now, f)})`).join(', ')
-    const what = table === 'returns' ? 'return' : 'survey answer'
-    const idName = table === 'returns' ? 'return_id' : 'response_id'
-    return new DataError(
-      `event ${eventId}: ${what} ${id} is stored with another ${fields.join(' and ')}: ${said}; a stored ${what} is not changed by sending it again (give another ${idName} for another ${what})`,
-      { eventId, [idName === 'return_id' ? 'returnId' : 'responseId']: id, fields },
+  if (differs.length === 0) return
+  // customer_id reads "customer", order_id "order"
+  const fields = differs.map((c) => c.replace(/_id$/, ''))
+  const said = differs
+    .map(
+      (c, i) =>
+        `${fields[i]} ${JSON.stringify(plain(was(c)))} (sent: ${JSON.stringify(plain(sent(c)))})`,
     )
-  }
-  for (const table of new Set(sent.map((s) => s.table))) {
-    const mine = sent.filter((s) => s.table === table)
-    const stored = new Map<string, IdContent>()
-    const ids = [...new Set(mine.map((s) => s.id))]
-    for (const r of await tx.query(valueRowsById(tx.dialect, table, ids))) {
-      stored.set(String(r.k), storedContent(table, r))
-    }
-    const first = new Map<string, { eventId: string; content: IdContent }>()
-    for (const s of mine) {
-      const was = stored.get(s.id)
-      if (was && contentDiffers(was, s.content).length > 0) {
-        throw clash(s.e.eventId, table, s.id, was, s.content)
-      }
-      const earlier = first.get(s.id)
-      if (!earlier) first.set(s.id, { eventId: s.e.eventId, content: s.content })
-      else if (contentDiffers(earlier.content, s.content).length > 0) {
-        throw clash(s.e.eventId, table, s.id, earlier.content, s.content)
-      }
-    }
+    .join(', ')
+  throw new DataError(
+    `event ${eventId}: ${rule.what} ${id} is stored with another ${fields.join(' and ')}: ${said}; a stored ${rule.what} is not changed by sending it again (give another ${rule.idColumn} for another ${rule.what})`,
+    { eventId, [rule.detail]: id, fields },
+  )
+}
+
+/**
+ * The rows of `list` sent with their own id that the table holds with other content: no retry,
+ * so refused (422, as an order id or a ticket id under another customer is) rather than answered
+ * "stored" while the stored row stays. (`loyals import --server` forwards orders and customers
+ * only: a survey or returns file is imported directly, where its row replaces.)
+ * @throws DataError naming the fields that differ.
+ */
+async function checkStoredContent(
+  tx: Engine,
+  spec: ValueTable,
+  rule: IdRule,
+  list: readonly ValueRow[],
+): Promise<void> {
+  const withId = list.filter((r) => cellsOf(spec, r.row)(rule.idColumn) !== null)
+  if (withId.length === 0) return
+  const keys = withId.map((r) => String(r.row[0]))
+  const q = valueRowsById(tx.dialect, {
+    table: spec.table,
+    key: spec.columns[0]!,
+    columns: rule.content,
+    keys,
+  })
+  const stored = new Map<string, Record<string, unknown>>()
+  for (const r of await tx.query(q)) stored.set(String(r.k), r)
+  for (const r of withId) {
+    const was = stored.get(String(r.row[0]))
+    if (was)
+      checkSameContent(rule, String(r.row[0]), r.eventId, (c) => was[c], cellsOf(spec, r.row))
   }
 }
 
@@ -260,7 +240,6 @@ export async function writeValueInputs(
   tx: Engine,
   applied: readonly IngestEvent[],
 ): Promise<Set<string>> {
-  await checkIdClashes(tx, applied)
   const left = new Set<string>()
   const byTable = new Map<keyof typeof VALUE_TABLES, Map<string, ValueRow>>()
   for (const e of applied) {
@@ -268,12 +247,21 @@ export async function writeValueInputs(
       const rows = byTable.get(t) ?? new Map<string, ValueRow>()
       byTable.set(t, rows)
       const key = String(row[0])
-      if (rows.has(key)) left.add(e.eventId)
-      else rows.set(key, { eventId: e.eventId, row })
+      const earlier = rows.get(key)
+      if (earlier) {
+        // an id given twice in the group: the second must be the same answer or return
+        const spec: ValueTable = VALUE_TABLES[t]
+        const sent = cellsOf(spec, row)
+        if (spec.byId && sent(spec.byId.idColumn) !== null) {
+          checkSameContent(spec.byId, key, e.eventId, cellsOf(spec, earlier.row), sent)
+        }
+        left.add(e.eventId)
+      } else rows.set(key, { eventId: e.eventId, row })
     }
   }
   for (const [t, rows] of byTable) {
     const spec: ValueTable = VALUE_TABLES[t]
+    if (spec.byId) await checkStoredContent(tx, spec, spec.byId, [...rows.values()])
     const pick = [...spec.same, ...(spec.alsoSame ?? [])].map((col) => spec.columns.indexOf(col))
     const list = [...rows.values()]
     const stored = new Set<string>()
