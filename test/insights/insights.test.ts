@@ -139,6 +139,24 @@ describe('insights on a planted company', () => {
     )
   })
 
+  it('refuses library options out of range, naming the option (was NaN, or a silent empty list)', async () => {
+    const cases: [Record<string, number>, string][] = [
+      [{ lapsedMonths: 0 }, 'lapsedMonths must be a whole number of months from 1 to 1200, got 0'],
+      [{ lapsedMonths: 2.5 }, 'lapsedMonths must be a whole number'],
+      [{ pAliveThreshold: 1.5 }, 'pAliveThreshold must be a probability from 0 to 1, got 1.5'],
+      [{ pAliveThreshold: Number.NaN }, 'pAliveThreshold must be a probability'],
+      [{ listSize: 0 }, 'listSize must be a whole number from 1 to 1000, got 0'],
+      [{ minCount: -1 }, 'minCount must be a whole number >= 1, got -1'],
+      [{ minSupport: 1 }, 'minSupport must be a share from 0 up to (not including) 1, got 1'],
+      [{ lapsedGapFactor: Number.POSITIVE_INFINITY }, 'lapsedGapFactor must be a number above 0'],
+      [{ seed: -3 }, '--seed (seed) must be a whole number from 0 to 2147483646, got -3'],
+      [{ topShare: 1 }, '--top-share (topShare) must be above 0 and below 1'],
+    ]
+    for (const [opt, msg] of cases) {
+      await expect(computeInsights(c.engine, { asOf: r.summary.asOf, ...opt })).rejects.toThrow(msg)
+    }
+  })
+
   it('draws survey samples of at most the configured size per segment', () => {
     expect(r.summary.surveys.groups.length).toBeGreaterThan(3)
     for (const g of r.summary.surveys.groups) expect(g.sampled).toBeLessThanOrEqual(50)
@@ -457,7 +475,7 @@ describe('survey samples leave recent respondents to rest', () => {
         await expect(
           computeInsights(engine, { asOf: a.asOf, surveyRestDays: bad }),
         ).rejects.toThrow(
-          `--survey-rest-days must be a whole number of days from 0 to 36525 (a century), got ${bad}`,
+          `--survey-rest-days (surveyRestDays) must be a whole number of days from 0 to 36525 (a century), got ${bad}`,
         )
       }
     } finally {

@@ -83,30 +83,64 @@ const direct: StepRunner = { step: (_label, fn) => fn() }
 
 function resolveOptions(opts: InsightsOptions, value: string): ResolvedOptions {
   const o = { ...DEFAULTS, ...stripUndefined(opts), value } as ResolvedOptions
-  const bad = (cond: boolean, msg: string) => {
-    if (cond) throw new UsageError(msg)
+  // a flag's message names the library option too; library-only options name themselves
+  const bad = (cond: boolean, name: string, rule: string, got: unknown) => {
+    if (cond) throw new UsageError(`${name} must be ${rule}, got ${String(got)}`)
   }
+  const whole = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+    !(Number.isInteger(v) && v >= min && v <= max)
   bad(
     !(o.topShare > 0 && o.topShare < 1),
-    `--top-share must be above 0 and below 1 (0.1 for the top 10 %), got ${o.topShare}`,
+    '--top-share (topShare)',
+    'above 0 and below 1 (0.1 for the top 10 %)',
+    o.topShare,
   )
   bad(
-    !(Number.isInteger(o.minHistoryDays) && o.minHistoryDays >= 0),
-    '--min-history-days must be a whole number >= 0',
+    whole(o.minHistoryDays, 0),
+    '--min-history-days (minHistoryDays)',
+    'a whole number >= 0',
+    o.minHistoryDays,
+  )
+  bad(whole(o.earlyDays, 1), '--early-days (earlyDays)', 'a whole number >= 1', o.earlyDays)
+  bad(whole(o.surveySize, 1), '--survey-size (surveySize)', 'a whole number >= 1', o.surveySize)
+  bad(
+    whole(o.surveyRestDays, 0, 36_525),
+    '--survey-rest-days (surveyRestDays)',
+    'a whole number of days from 0 to 36525 (a century)',
+    o.surveyRestDays,
   )
   bad(
-    !(Number.isInteger(o.earlyDays) && o.earlyDays >= 1),
-    '--early-days must be a whole number >= 1',
+    whole(o.seed, 0, 2_147_483_646),
+    '--seed (seed)',
+    'a whole number from 0 to 2147483646',
+    o.seed,
   )
   bad(
-    !(Number.isInteger(o.surveySize) && o.surveySize >= 1),
-    '--survey-size must be a whole number >= 1',
+    whole(o.lapsedMonths, 1, 1200),
+    'lapsedMonths',
+    'a whole number of months from 1 to 1200',
+    o.lapsedMonths,
   )
   bad(
-    !(Number.isInteger(o.surveyRestDays) && o.surveyRestDays >= 0 && o.surveyRestDays <= 36_525),
-    `--survey-rest-days must be a whole number of days from 0 to 36525 (a century), got ${o.surveyRestDays}`,
+    !(o.lapsedGapFactor > 0 && Number.isFinite(o.lapsedGapFactor)),
+    'lapsedGapFactor',
+    'a number above 0 (3: silent for three usual gaps)',
+    o.lapsedGapFactor,
   )
-  bad(!(o.lapsedGapFactor > 0), 'the lapsed gap factor must be > 0')
+  bad(
+    !(o.pAliveThreshold >= 0 && o.pAliveThreshold <= 1),
+    'pAliveThreshold',
+    'a probability from 0 to 1',
+    o.pAliveThreshold,
+  )
+  bad(
+    !(o.minSupport >= 0 && o.minSupport < 1),
+    'minSupport',
+    'a share from 0 up to (not including) 1',
+    o.minSupport,
+  )
+  bad(whole(o.minCount, 1), 'minCount', 'a whole number >= 1', o.minCount)
+  bad(whole(o.listSize, 1, 1000), 'listSize', 'a whole number from 1 to 1000', o.listSize)
   return o
 }
 
