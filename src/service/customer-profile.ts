@@ -159,6 +159,17 @@ export async function customerProfile(
   if (typeof asGiven !== 'string' || asGiven.trim() === '') {
     throw new UsageError('customerProfile needs a customer id (a non-empty string)')
   }
+  for (const [name, v] of [
+    ['recentOrders', opts.recentOrders],
+    ['reasons', opts.reasons],
+  ] as const) {
+    // checked before the analysis runs: NaN reached the SQL as LIMIT NaN, a fraction was cut
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) {
+      throw new UsageError(
+        `customerProfile's ${name} must be a whole number >= 0, got ${String(v)}`,
+      )
+    }
+  }
   const d = engine.dialect
   const lookUp = async (id: string) =>
     (

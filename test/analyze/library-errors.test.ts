@@ -107,6 +107,23 @@ describe('the library refuses what it cannot answer', () => {
       await expect(customerProfile(engine, undefined as never)).rejects.toThrow(
         'customerProfile needs a customer id (a non-empty string)',
       )
+      // a count of listed rows that is no whole number is refused before anything runs
+      for (const [opt, msg] of [
+        [
+          { recentOrders: Number.NaN },
+          "customerProfile's recentOrders must be a whole number >= 0, got NaN",
+        ],
+        [
+          { recentOrders: 2.5 },
+          "customerProfile's recentOrders must be a whole number >= 0, got 2.5",
+        ],
+        [{ reasons: -1 }, "customerProfile's reasons must be a whole number >= 0, got -1"],
+      ] as const) {
+        await expect(customerProfile(engine, '1', opt)).rejects.toThrow(msg)
+      }
+      const p = await customerProfile(engine, '1', { recentOrders: 1, reasons: 0 })
+      expect(p.recentOrders).toHaveLength(1)
+      expect(p.reasons).toEqual([])
     } finally {
       await engine.close()
     }
