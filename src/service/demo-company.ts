@@ -1,7 +1,7 @@
 // The demo's generated company: a seeded synthetic company (src/service/generate) written to a
 // temporary directory, every file imported into a workspace there, and its cost rates turned into a
 // value configuration, so one `loyals demo --company` shows every feature on realistic data.
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openWorkspace } from '../data/workspace.ts'
@@ -51,22 +51,34 @@ export async function buildDemoCompany(
     customers: opts.customers ?? 5000,
     seed: opts.seed ?? DEFAULT_OPTIONS.seed,
   }
-  await writeCompany(gen, dir, 'csv')
   const db = join(dir, 'company.duckdb')
-  const engine = await openWorkspace(db)
   try {
-    for (const [file, kind] of COMPANY_FILES) await importFile(engine, join(dir, file), { kind })
-  } finally {
-    await engine.close()
-  }
-  // the file `loyals customer --config` is pointed at, so a profile shows the demo's figures
-  const valueConfig = join(dir, VALUE_CONFIG_FILE)
-  return {
-    dir,
-    db,
-    valueConfig,
-    value: await loadValueConfig(valueConfig),
-    customers: gen.customers,
-    seed: gen.seed,
+    const { files } = await writeCompany(gen, dir, 'csv')
+    const rows = new Map(files.map((f) => [f.name, f.rows]))
+    const engine = await openWorkspace(db)
+    try {
+      for (const [file, kind] of COMPANY_FILES) {
+        // a small company may have no referral, ticket or return at all: a file of a header only
+        // is refused by the import (rightly, for a user's export), so it is left out
+        if (rows.get(file) === 0) continue
+        await importFile(engine, join(dir, file), { kind })
+      }
+    } finally {
+      await engine.close()
+    }
+    // the file `loyals customer --config` is pointed at, so a profile shows the demo's figures
+    const valueConfig = join(dir, VALUE_CONFIG_FILE)
+    return {
+      dir,
+      db,
+      valueConfig,
+      value: await loadValueConfig(valueConfig),
+      customers: gen.customers,
+      seed: gen.seed,
+    }
+  } catch (e) {
+    // a company that could not be built leaves no directory behind in the temporary folder
+    await rm(dir, { recursive: true, force: true })
+    throw e
   }
 }

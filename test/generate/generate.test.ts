@@ -334,4 +334,26 @@ describe('loyals generate', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/unknown --plant 'moon'/)
   })
+
+  it('names the files a small company leaves without rows (the import refuses a header only)', () => {
+    const dir = tempDir()
+    const r = runCli(['generate', '--out', dir, '--customers', '3', '--seed', '1'])
+    expect(r.code).toBe(0)
+    const empty = readdirSync(dir).filter(
+      (f) =>
+        f.endsWith('.csv') && readFileSync(join(dir, f), 'utf8').trim().split('\n').length === 1,
+    )
+    expect(empty.length).toBeGreaterThan(0)
+    const note = /note: (.*) have no rows \(a small company\)/.exec(r.stderr)
+    expect(note?.[1]?.split(', ').sort()).toEqual(empty.sort())
+    const imp = runCli([
+      'import',
+      join(dir, empty[0]!),
+      '--kind',
+      'referrals',
+      '--db',
+      join(dir, 'w.duckdb'),
+    ])
+    expect(imp.code).not.toBe(0)
+  })
 })

@@ -1,13 +1,15 @@
 // Audit 2 of the generator: impossible calendar dates and conflicting plant flags are usage
 // errors, money is written with two decimals, and referrers had bought by the referral date.
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import { parseGenerateFlags, registerGenerate } from '../../src/cli/commands/generate.ts'
 import { isCalendarDay } from '../../src/core/calendar.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
 import { UsageError } from '../../src/errors.ts'
-import { generateCompany } from '../../src/service/generate/company.ts'
+import { buildDemoCompany } from '../../src/service/demo-company.ts'
+import { generateCompany, sideSeed } from '../../src/service/generate/company.ts'
 import { moneyField, writeCompany } from '../../src/service/generate/write.ts'
 import { tempDir } from '../helpers/cli.ts'
 
@@ -58,6 +60,12 @@ describe('generate flags', () => {
     expect(() => parseGenerateFlags({ ...BASE, seed: '1.5' })).toThrow(
       "--seed must be an integer, got '1.5'",
     )
+    // Number('') is 0: an empty seed ran as seed 0
+    for (const seed of ['', ' ']) {
+      expect(() => parseGenerateFlags({ ...BASE, seed })).toThrow(
+        `--seed must be an integer, got '${seed}'`,
+      )
+    }
     expect(() => parseGenerateFlags({ ...BASE, plant: ' ' })).toThrow(
       '--plant is empty: name planted effects',
     )
@@ -128,19 +136,25 @@ describe('generated money', () => {
   })
 })
 
+/** Each customer's first order time. */
+function firstOrders(c: { orders: readonly Record<string, unknown>[] }): Map<string, string> {
+  const first = new Map<string, string>()
+  for (const o of c.orders) {
+    const id = String(o.customer_id)
+    const at = String(o.ordered_at)
+    const f = first.get(id)
+    if (f === undefined || at < f) first.set(id, at)
+  }
+  return first
+}
+
 describe('generated referrals', () => {
   it('draws referrers only from customers who had ordered by the referral date', async () => {
     const bad: string[] = []
     let referrals = 0
     for (const seed of [3, 11]) {
       const c = await generateCompany({ customers: 3000, seed, plants: [] })
-      const first = new Map<string, string>()
-      for (const o of c.orders) {
-        const id = String(o.customer_id)
-        const at = String(o.ordered_at)
-        const f = first.get(id)
-        if (f === undefined || at < f) first.set(id, at)
-      }
+      const first = firstOrders(c)
       for (const r of c.referrals) {
         referrals++
         const f = first.get(String(r.referrer_id))
@@ -153,5 +167,57 @@ describe('generated referrals', () => {
     }
     expect(referrals).toBeGreaterThan(300)
     expect(bad).toEqual([])
+  })
+})
+
+describe('the largest seeds and small companies', () => {
+  it('generates with the top seed of the accepted range (its side streams wrap, not overflow)', async () => {
+    expect(sideSeed(1, 7919)).toBe(7920)
+    expect(sideSeed(Number.MAX_SAFE_INTEGER, 7919)).toBe(-Number.MAX_SAFE_INTEGER + 7918)
+    expect(sideSeed(Number.MAX_SAFE_INTEGER - 7918, 7919)).toBe(-Number.MAX_SAFE_INTEGER)
+    expect(sideSeed(Number.MAX_SAFE_INTEGER - 7919, 7919)).toBe(Number.MAX_SAFE_INTEGER)
+    for (const seed of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+      const c = await generateCompany({ customers: 30, seed })
+      expect(c.orders.length).toBeGreaterThan(0)
+    }
+  })
+
+  it("dates every survey answer on or after the customer's first order", async () => {
+    const bad: string[] = []
+    let answers = 0
+    for (const opts of [
+      { customers: 3000, seed: 1 },
+      // a short span: signups and first orders are close to the answers' window
+      { customers: 1500, seed: 4, start: '2020-02-01', end: '2020-03-02' },
+    ]) {
+      const c = await generateCompany(opts)
+      const first = firstOrders(c)
+      for (const s of c.surveys) {
+        answers++
+        const f = first.get(String(s.customer_id))
+        if (f === undefined || String(s.responded_at) < f) {
+          bad.push(`${s.response_id} of ${s.customer_id} at ${s.responded_at}, first order ${f}`)
+        }
+      }
+    }
+    expect(answers).toBeGreaterThan(500)
+    expect(bad).toEqual([])
+  })
+
+  it('builds the demo company of 3 customers, leaving out the files with no rows', async () => {
+    const co = await buildDemoCompany({ customers: 3, seed: 1 })
+    try {
+      const engine = await openWorkspace(co.db)
+      try {
+        const [r] = await engine.query<{ n: number }>({
+          sql: 'SELECT count(*)::INTEGER AS n FROM customers',
+        })
+        expect(r?.n).toBe(3)
+      } finally {
+        await engine.close()
+      }
+    } finally {
+      rmSync(co.dir, { recursive: true, force: true })
+    }
   })
 })

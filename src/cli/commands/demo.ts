@@ -13,7 +13,7 @@ import { refuseFileAsOutDir } from '../../service/out-dir.ts'
 import { asOfArg, outDir } from '../common.ts'
 import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
-import { seedProblem } from './generate.ts'
+import { parseSeed } from './generate.ts'
 
 /** Package root: dist/cli/commands/demo.js (or src/cli/commands/demo.ts) is three levels down. */
 export function packageRoot(): string {
@@ -36,8 +36,7 @@ async function companyDemo(opts: {
   asOf?: string
 }): Promise<void> {
   const given = opts.seed ?? '1'
-  const seed = Number(given)
-  if (!Number.isSafeInteger(seed)) throw new UsageError(seedProblem(given))
+  const seed = parseSeed(given)
   refuseFileAsOutDir(opts.out)
   if (!opts.json) {
     println(`Generating a company (5,000 customers, 2023-2025, seed ${seed}): orders, customers,`)

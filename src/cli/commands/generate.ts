@@ -11,7 +11,7 @@ import {
   writeCompany,
 } from '../../service/generate/write.ts'
 import { outDir } from '../common.ts'
-import { printJson, println, table } from '../output.ts'
+import { eprintln, printJson, println, table } from '../output.ts'
 
 interface GenerateFlags {
   out: string
@@ -32,10 +32,17 @@ interface GenerateFlags {
  * the same number (9007199254740993 reads as ...992) and would give the same company.
  */
 export function seedProblem(given: string): string {
-  const v = Number(given)
+  const v = given.trim() === '' ? Number.NaN : Number(given)
   return Number.isInteger(v)
     ? `--seed must be a whole number from -9007199254740991 to 9007199254740991 (2^53 - 1), got '${given}': larger seeds are not told apart`
     : `--seed must be an integer, got '${given}'`
+}
+
+/** A --seed as a number; an empty one is refused (Number('') is 0, which ran as seed 0). */
+export function parseSeed(given: string): number {
+  const seed = given.trim() === '' ? Number.NaN : Number(given)
+  if (!Number.isSafeInteger(seed)) throw new UsageError(seedProblem(given))
+  return seed
 }
 
 export function parseGenerateFlags(f: GenerateFlags): {
@@ -48,8 +55,7 @@ export function parseGenerateFlags(f: GenerateFlags): {
       `--customers must be a whole number from 1 to 10000000, got '${f.customers}'`,
     )
   }
-  const seed = Number(f.seed)
-  if (!Number.isSafeInteger(seed)) throw new UsageError(seedProblem(f.seed))
+  const seed = parseSeed(f.seed)
   for (const [flag, v] of [
     ['--start', f.start],
     ['--end', f.end],
@@ -148,5 +154,12 @@ export function registerGenerate(program: Command): void {
       println(
         `Files, costs.json (with ${VALUE_CONFIG_FILE}, the same rates for --config) and truth.json (what was planted) are in ${flags.out}`,
       )
+      const empty = files.filter((f) => f.rows === 0).map((f) => f.name)
+      if (empty.length > 0) {
+        // `loyals import` refuses a file of a header only, as it should for an export
+        eprintln(
+          `note: ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no rows (a small company): leave ${empty.length === 1 ? 'it' : 'them'} out of the import`,
+        )
+      }
     })
 }

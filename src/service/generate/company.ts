@@ -216,6 +216,16 @@ function pick(rng: Rng, cum: Float64Array): number {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
 
+/**
+ * The seed of a side stream: `seed + offset`, wrapped past 2^53 - 1 to the negative end (computed
+ * in two exact steps) so that every accepted seed has its side streams; the largest seeds ran past
+ * the safe integers and were refused by createRng.
+ */
+export function sideSeed(seed: number, offset: number): number {
+  const max = Number.MAX_SAFE_INTEGER
+  return seed > max - offset ? seed - max + (offset - max - 1) : seed + offset
+}
+
 function parseDay(s: string, endOfDay: boolean): number {
   if (!isCalendarDay(s)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`)
   return Date.parse(`${s}T${endOfDay ? '23:59:59' : '00:00:00'}Z`)
@@ -447,10 +457,10 @@ export async function generateInto(
     }
     return pairN > 0 ? all / allN / (pair / pairN) : 1
   }
-  const bundle = bundleFactor(createRng(opts.seed + 7919))
+  const bundle = bundleFactor(createRng(sideSeed(opts.seed, 7919)))
   // subscribers (a switching cost: the loyalty type "limited loyal, held by a contract") on a
   // stream of their own, so the rest of the company is the same as without them
-  const subscription = createRng(opts.seed + 104_729)
+  const subscription = createRng(sideSeed(opts.seed, 104_729))
   // A referrer drawn in pass 1 may not have ordered yet on the referral date (the referred
   // customer's signup): their first order comes days after their own signup. Such a referral is
   // drawn again, same weights, among the buyers who had ordered by then; buyers wait in `waiting`
@@ -458,7 +468,7 @@ export async function generateInto(
   const firstOrderAt = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
   const waiting = new FirstOrderHeap()
   const ready: number[] = []
-  const redraw = createRng(opts.seed + 15_485_863)
+  const redraw = createRng(sideSeed(opts.seed, 15_485_863))
 
   for (let i = 0; i < n; i++) {
     const id = cid(i)
@@ -660,7 +670,10 @@ export async function generateInto(
     if (orders > 0 && rng.uniform() < 0.33) {
       const answers = rng.uniform() < 0.25 ? 2 : 1
       for (let k = 0; k < answers; k++) {
-        const at = su + (Math.min(endMs, lastActive + 60 * DAY) - su) * rng.uniform()
+        // answered by a buyer: on or after their first order (from the signup, one in 80 answered
+        // before buying), up to 60 days past their last active day
+        const until = Math.max(firstOrder, Math.min(endMs, lastActive + 60 * DAY))
+        const at = firstOrder + (until - firstOrder) * rng.uniform()
         const score = clamp(nps[i]! + Math.round(0.8 * rng.normal()), 0, 10)
         const ces = clamp(
           Math.round(5 + 0.3 * (score - 6) - (isCostly ? 1.5 : 0) + rng.normal()),
