@@ -331,6 +331,8 @@ function bgFitScaled(
     if (!from) {
       const split = splitOverNoDropout(e, logStop(e))
       if (split) return checkRateRidge(split)
+      const shared = sharedOverRateRidge(e)
+      if (shared) return shared
       throw e
     }
     let limit: FitResult<BgParams>
@@ -422,6 +424,35 @@ function bgFitScaled(
       // the NBD's own run-off: the stop's likelihood stands for it
     }
     return splitShare(split) >= NO_DROPOUT_MEAN && split.logLikelihood > nbdLL + 1e-6 ? split : null
+  }
+
+  /**
+   * A fit whose r and α ran off together (purchase rates alike) may have passed by the
+   * shared-dropout limit at moderate r and α: 40 customers of equal spend, 1-4 orders each, ran
+   * off along the rate ridge at log-likelihood -221.17 while a, b → ∞ at r 3.98, α 45.3 reaches
+   * -220.90 (the optimizer follows the slope where it starts). That limit, fitted from the starts'
+   * r and α with the stop's dropout odds, when it is finite in r and α (checkRateRidge) and more
+   * likely than the stop; else null.
+   */
+  function sharedOverRateRidge(e: unknown): FitResult<BgParams> | null {
+    if (!(e instanceof ConvergenceError)) return null
+    const d = e.details as { diverged?: string; direction?: string }
+    const theta = logStop(e)
+    if (d.direction !== 'high' || (d.diverged !== 'alpha' && d.diverged !== 'r')) return null
+    if (theta?.length !== 4) return null
+    const stopLL = -obj.f(theta) * tw
+    let best: FitResult<BgParams> | null = null
+    for (const st of starts) {
+      try {
+        const fit = checkRateRidge(
+          fitSharedDropout(model, obj, tw, h.customers, [st[0]!, st[1]!, theta[2]!, theta[3]!], e),
+        )
+        if (!best || fit.logLikelihood > best.logLikelihood) best = fit
+      } catch {
+        // this start rode off too: the next one may not
+      }
+    }
+    return best && best.logLikelihood > stopLL + 1e-6 ? best : null
   }
 
   /**
