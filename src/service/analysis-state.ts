@@ -1,16 +1,25 @@
 // The as-of date of the analysis table an engine holds, as the last computeAnalysis made it: a
 // later customerProfile (an analysis as of another date) replaces that table, and insights asked
-// for one date must not read a table of another.
+// for one date must not read a table of another. Beside it, the last order days and whether the
+// date was given, so that insights say what an as-of past the last order does, as analyze does.
 import type { Engine } from '../data/engine.ts'
+import type { OrderFacts } from './summary.ts'
 
-const asOfByEngine = new WeakMap<Engine, string>()
-
-/** Record that `engine`'s analysis table is now as of `asOf` (YYYY-MM-DD). */
-export function recordAnalysisAsOf(engine: Engine, asOf: string): void {
-  asOfByEngine.set(engine, asOf)
+export interface AnalysisState {
+  readonly asOf: string
+  /** The as-of date was the caller's (not the default, the data's last day). */
+  readonly given: boolean
+  readonly orders: Pick<OrderFacts, 'lastOrder' | 'lastDay'>
 }
 
-/** The as-of date of `engine`'s analysis table, if this process made it. */
-export function analysisAsOf(engine: Engine): string | undefined {
-  return asOfByEngine.get(engine)
+const byEngine = new WeakMap<Engine, AnalysisState>()
+
+/** Record that `engine`'s analysis table is now as of `state.asOf` (YYYY-MM-DD). */
+export function recordAnalysis(engine: Engine, state: AnalysisState): void {
+  byEngine.set(engine, state)
+}
+
+/** The state of `engine`'s analysis table, if this process made it. */
+export function analysisState(engine: Engine): AnalysisState | undefined {
+  return byEngine.get(engine)
 }

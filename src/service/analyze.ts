@@ -23,7 +23,7 @@ import { UsageError } from '../errors.ts'
 import { formatCount, formatInt, formatMoney, formatPct } from '../report/format.ts'
 import { renderReport } from '../report/render.ts'
 import { defaultSections } from '../report/sections/index.ts'
-import { recordAnalysisAsOf } from './analysis-state.ts'
+import { recordAnalysis } from './analysis-state.ts'
 import type {
   AnalysisSummary,
   ConcentrationSummary,
@@ -208,7 +208,7 @@ export async function computeAnalysis(
     const d = engine.dialect
     await ranking.done()
     await dropValueView(engine, ANALYSIS_TABLE)
-    recordAnalysisAsOf(engine, info.asOf)
+    recordAnalysis(engine, { asOf: info.asOf, given: opts.asOf !== undefined, orders: info.orders })
     await engine.exec(
       customerAnalysis(d, {
         scored: rfm.scoredRows,

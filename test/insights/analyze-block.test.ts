@@ -74,7 +74,9 @@ describe('loyals analyze (CLI) on an orders file alone', () => {
     expect(json.insights?.pathToBest?.paths).toEqual([])
     expect(html).toContain('No first-to-second order path has')
     expect(json.insights?.risingStars?.list).toEqual([])
-    expect(html).toContain('No new customer below the top cohort')
+    // every customer is past the 365 days: nobody is too young to score, there is simply no one
+    expect(json.insights?.risingStars?.candidates).toBe(0)
+    expect(html).toContain('is newer than the 365 days of history a ranked customer has.')
   })
 
   it('--no-insights leaves them out', () => {

@@ -232,6 +232,53 @@ async function handInsights(
   return computeInsights(engine, { asOf: a.asOf, minHistoryDays: 0 })
 }
 
+describe('a ranking value the same for every customer', () => {
+  it('is refused as --value, said in a note by default (the top cohort was the first ids)', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // every customer spent 25 once: revenue ranks nobody
+      const orders = numbered([
+        ['C1', '2024-01-05', 25],
+        ['C10', '2024-02-05', 25],
+        ['C2', '2024-03-05', 25],
+        ['C3', '2024-03-15', 25],
+      ])
+      const r = await handInsights(engine, orders, '2024-06-30')
+      expect(r.summary.notes.join(' ')).toContain(
+        'Every one of the 4 customers eligible to be ranked has the same value (25) by the default ranking value (revenue): the top cohort is the first customer ids',
+      )
+      // the KPIs stand
+      expect(r.summary.kpis.repeatRate.customers).toBe(4)
+      await expect(
+        computeInsights(engine, { asOf: '2024-06-30', minHistoryDays: 0, value: 'orders * 2' }),
+      ).rejects.toThrow(
+        '--value "orders * 2" gives every one of the 4 customers eligible to be ranked the same value (2): it tells the best customers from nobody, and the top cohort would be the first customer ids. Rank by an expression that differs between customers, such as orders',
+      )
+      // only the eligible count: C3 spends more but is too new to be ranked
+      await insertOrders(engine, [['x1', 'x1', 'C3', '2024-04-01', 10]])
+      await computeAnalysis(engine, {
+        source: 'hand',
+        asOf: '2024-06-30',
+        predictions: false,
+        value: false,
+      })
+      await expect(
+        computeInsights(engine, { asOf: '2024-06-30', minHistoryDays: 110, value: 'revenue' }),
+      ).rejects.toThrow(
+        'gives every one of the 3 customers eligible to be ranked the same value (25)',
+      )
+      const ok = await computeInsights(engine, {
+        asOf: '2024-06-30',
+        minHistoryDays: 0,
+        value: 'revenue',
+      })
+      expect(ok.summary.notes.join(' ')).not.toMatch(/same value/)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
 describe('KPIs on a hand-checked dataset', () => {
   it('computes repeat rate, time to second purchase, retention matrix, rate and stickiness', async () => {
     const engine = await openWorkspace(':memory:')
@@ -246,6 +293,10 @@ describe('KPIs on a hand-checked dataset', () => {
         ['D', '2024-02-15', 60],
       ]
       const r = await handInsights(engine, numbered(orders), '2024-06-30')
+      // an as-of past the last order is said, as analyze says it (insights said nothing)
+      expect(r.summary.notes.join(' ')).toContain(
+        'The as-of date 2024-06-30 is 29 days after the last order in the data (2024-06-01): lapsed best (silence against the usual gap), the rising stars and the retention figures count those days as time without purchases',
+      )
       const k = r.summary.kpis
       expect(k.repeatRate.customers).toBe(4)
       expect(k.repeatRate.repeaters).toBe(2)

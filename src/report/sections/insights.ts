@@ -177,7 +177,7 @@ export const risingStarsSection: Section = {
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para('The later cohort in bands of about a tenth each by score, lowest first: the mean predicted chance of reaching the top beside the share that did.') : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, 'No new customer below the top cohort has enough history to score yet.')}${cutNote(rs.list.length, rs.highPropensity, 'rising_stars.csv', ' high-propensity candidates, highest first')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.highPropensity, 'rising_stars.csv', ' high-propensity candidates, highest first')}`
   },
 }
 

@@ -14,14 +14,16 @@ import { insightsFirstOrders } from '../../data/queries/insights-first-orders.ts
 import { insightsPriced } from '../../data/queries/insights-priced.ts'
 import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
+import { insightsValueSpread } from '../../data/queries/insights-value-spread.ts'
 import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
-import { analysisAsOf } from '../analysis-state.ts'
+import { analysisState } from '../analysis-state.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { FileSet } from '../file-set.ts'
 import { makeDirs } from '../out-dir.ts'
+import { asOfGapNote } from '../summary.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
   checkValueExpression,
@@ -225,6 +227,31 @@ async function probeValueExpression(
   }
 }
 
+/**
+ * A value that is the same for every eligible customer tells the best from nobody: the top cohort
+ * would be the first customer ids in byte order (grocery ranked by `--value revenue` without
+ * amounts: "1", "10", "100" ... were its best). The user's --value is refused; the default (every
+ * customer spent alike and no model) is said in a note, since the KPIs and cohorts stand.
+ * @throws UsageError for the user's --value.
+ */
+async function valueSpreadNote(
+  engine: Engine,
+  { table, value, minHistoryDays }: ResolvedOptions,
+  given: boolean,
+): Promise<string | null> {
+  const [r] = await engine.query<{ customers: number; values: number; v: number | null }>(
+    insightsValueSpread(engine.dialect, { table, value, minHistoryDays }),
+  )
+  if (Number(r?.customers ?? 0) < 2 || Number(r?.values ?? 0) !== 1) return null
+  const same = `the same value (${r?.v})`
+  if (given) {
+    throw new UsageError(
+      `--value ${JSON.stringify(value)} gives every one of the ${r?.customers} customers eligible to be ranked ${same}: it tells the best customers from nobody, and the top cohort would be the first customer ids. Rank by an expression that differs between customers, such as ${/^\s*orders\s*$/i.test(value) ? 'revenue' : 'orders'}`,
+    )
+  }
+  return `Every one of the ${r?.customers} customers eligible to be ranked has ${same} by the default ranking value (${value}): the top cohort is the first customer ids, and what follows from it (path to best, over-index, rising stars, lapsed best, the profile) says nothing about them. Rank them with --value (value in the library), such as --value orders.`
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
@@ -263,7 +290,8 @@ export async function computeInsights(
   const table = opts.table ?? DEFAULTS.table
   // the analysis table of another date (a customerProfile as of another day replaced it): the
   // insights would be labelled one date and computed on another
-  const made = analysisAsOf(engine)
+  const state = analysisState(engine)
+  const made = state?.asOf
   if (
     table === DEFAULTS.table &&
     made !== undefined &&
@@ -309,6 +337,7 @@ export async function computeInsights(
   const value = checkValueExpression(opts.value ?? defaultValueExpression(tableCols), tableCols)
   if (opts.value !== undefined) await probeValueExpression(engine, table, value, tableCols)
   const o = resolveOptions({ ...opts, table }, value)
+  const flat = await valueSpreadNote(engine, o, opts.value !== undefined)
   const columns = new Map<string, ReadonlySet<string>>([[table, tableCols]])
   const tables = new Map<string, string>()
   // an optional table that exists but is empty (the schema creates them up front) is absent
@@ -324,6 +353,17 @@ export async function computeInsights(
     }
   }
   const ctx: InsightsContext = { engine, opts: o, columns, tables, notes: [], priced }
+  if (flat) ctx.notes.push(flat)
+  // an as-of past the last order reads as silence: analyze warns of it, and so do the insights,
+  // where lapsed best count that silence most
+  if (state && table === DEFAULTS.table && state.asOf === o.asOf) {
+    const gap = asOfGapNote(
+      state.orders,
+      { day: state.asOf, given: state.given },
+      'lapsed best (silence against the usual gap), the rising stars and the retention figures',
+    )
+    if (gap) ctx.notes.push(gap.message)
+  }
   const timings: Record<string, number> = {}
   const timed = async <T>(i: number, fn: () => Promise<T>): Promise<T> => {
     const label = INSIGHTS_STEPS[i]!
