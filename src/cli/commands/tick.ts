@@ -49,7 +49,9 @@ export function formatTick(r: TickReport): string {
 export function formatDeliveries(d: DeliveryTally): string {
   const parts = [`${formatInt(d.sent)} sent`]
   if (d.retry > 0)
-    parts.push(`${formatInt(d.retry)} failed and queued for a retry at the next tick`)
+    parts.push(
+      `${formatInt(d.retry)} failed and queued for a retry by a later tick (due 5 s, then 10 s, after a failure)`,
+    )
   if (d.failed > 0)
     parts.push(`${formatInt(d.failed)} failed for the last time (${MAX_ATTEMPTS} attempts)`)
   if (d.held > 0) parts.push(`${formatInt(d.held)} held back (unsubscribed or no email since)`)

@@ -56,7 +56,18 @@ const ServiceRankSchema = z
 const WebhookActionSchema = z
   .object({
     type: z.literal('webhook'),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine(
+      (u) => {
+        const p = new URL(u)
+        return p.username === '' && p.password === ''
+      },
+      {
+        // fetch refuses such a URL, so every message failed, its error (URL and password) in
+        // the audit log that read-only keys see
+        error:
+          'must not hold a user name or password (user:pass@host): the delivery cannot send them; put a token in the path or query instead',
+      },
+    ),
     channel: ChannelSchema,
     template: z.string().min(1),
   })

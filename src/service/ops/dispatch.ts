@@ -36,7 +36,10 @@ import { sqlTs, tsMs } from './time.ts'
 
 export const MAX_ATTEMPTS = 3
 
-export type Fetch = (url: string, init: RequestInit) => Promise<{ ok: boolean; status: number }>
+export type Fetch = (
+  url: string,
+  init: RequestInit,
+) => Promise<{ ok: boolean; status: number; headers?: { get(name: string): string | null } }>
 
 interface Payload {
   template?: string | null
@@ -306,6 +309,12 @@ export interface DeliveryTally {
   held: number
 }
 
+/** How long one delivery attempt may take before it is cut off and counted as failed. */
+export const DELIVERY_TIMEOUT_MS = 5000
+
+/** The wait before the first retry, doubled for each later one (5 s, then 10 s). */
+const RETRY_BASE_MS = 5000
+
 /** A failed fetch in words, with its cause ("fetch failed: ECONNREFUSED"): the message alone says little. */
 function fetchProblem(e: unknown): string {
   if (!(e instanceof Error)) return String(e)
@@ -349,6 +358,23 @@ async function deliver(
   }
   let ok = false
   let detail: string
+  // the attempt's own timer, not AbortSignal.timeout inside AbortSignal.any: on Node 20 that
+  // timeout can be garbage-collected before it fires (nodejs/node#57736), and a receiver that never
+  // answered then held the one-at-a-time dispatcher, and every customer's messages, for minutes
+  const attempt = new AbortController()
+  const timer = setTimeout(
+    () =>
+      attempt.abort(
+        new DOMException(
+          `The operation was aborted due to timeout (${DELIVERY_TIMEOUT_MS / 1000} s)`,
+          'TimeoutError',
+        ),
+      ),
+    DELIVERY_TIMEOUT_MS,
+  )
+  const onStop = () => attempt.abort(stop?.reason)
+  if (stop?.aborted) onStop()
+  else stop?.addEventListener('abort', onStop, { once: true })
   try {
     const res = await fetchImpl(payload.url ?? '', {
       method: 'POST',
@@ -364,18 +390,30 @@ async function deliver(
         variables: payload.variables ?? {},
         reason: payload.reason ?? null,
       }),
-      signal: stop ? AbortSignal.any([AbortSignal.timeout(5000), stop]) : AbortSignal.timeout(5000),
+      signal: attempt.signal,
+      // a redirect is no delivery: followed, a 301/302 turned the POST into a GET without the
+      // payload, recorded "sent", and a 307 sent the customer's details on to another host
+      redirect: 'manual',
     })
     ok = res.ok
-    detail = `HTTP ${res.status}`
+    const to = res.headers?.get('location')
+    detail =
+      res.status >= 300 && res.status < 400
+        ? `HTTP ${res.status}: a redirect${to ? ` to ${to}` : ''}, not followed (give the webhook's final URL)`
+        : `HTTP ${res.status}`
   } catch (e) {
     // cut off by the server stopping: no attempt to count, the action stays queued and goes out
     // after a restart (its Idempotency-Key makes a second delivery harmless)
     if (stop?.aborted) return null
     detail = fetchProblem(e)
+  } finally {
+    clearTimeout(timer)
+    stop?.removeEventListener('abort', onStop)
   }
   const status = ok ? 'sent' : attempts >= MAX_ATTEMPTS ? 'failed' : 'queued'
-  const retryAt = now + 5000 * 2 ** (attempts - 1)
+  // the next try counts from the end of this one: from its start, an attempt cut off at its 5 s
+  // timeout was due again the moment it failed
+  const retryAt = store.now() + RETRY_BASE_MS * 2 ** (attempts - 1)
   await store.use((e) =>
     e.exec(
       actionStatus(e.dialect, {
