@@ -19,6 +19,11 @@ const EnvSchema = z.object({
    * tested by every API test.
    */
   LOYALS_CHECK_RESPONSES: z.enum(['0', '1']).optional(),
+  /**
+   * The secret webhook deliveries are signed with (the Loyals-Signature header, docs/api.md): from
+   * the environment, not the configuration file, which is often kept in a repository.
+   */
+  LOYALS_WEBHOOK_SECRET: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
 })
 
@@ -59,4 +64,21 @@ const HINT: Record<string, string> = {
 export function env(): Env {
   cached ??= parseEnv()
   return cached
+}
+
+/**
+ * LOYALS_WEBHOOK_SECRET for the commands that deliver webhooks (serve, tick), checked there only:
+ * a short secret should not stop an offline analysis, and its value is never printed.
+ * @throws UsageError when it is shorter than 16 characters.
+ */
+export function webhookSecret(): string | null {
+  const s = env().LOYALS_WEBHOOK_SECRET
+  if (s === undefined) return null
+  if (s.length < 16) {
+    throw new UsageError(
+      `environment variable LOYALS_WEBHOOK_SECRET is too short (${s.length} characters): webhook signatures need at least 16, a random string such as the output of openssl rand -hex 32`,
+      { variable: 'LOYALS_WEBHOOK_SECRET' },
+    )
+  }
+  return s
 }

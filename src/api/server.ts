@@ -54,6 +54,8 @@ export interface ServerOptions {
   readonly tickEveryMs?: number | null
   readonly version: string
   readonly fetch?: Fetch
+  /** Signs every webhook delivery (the Loyals-Signature header); `loyals serve` reads LOYALS_WEBHOOK_SECRET. */
+  readonly webhookSecret?: string | null
   /**
    * Called when a PostgreSQL store's hold was lost to another server (after PostgreSQL ended the
    * lock's session); the server has begun to stop. Default: nothing more.
@@ -142,7 +144,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // only a currency the file names is the workspace's (currency): the default (USD) is a display
   // choice, and without one the store prices in the orders' currency
   const { value: priced, currency } = await priceInOrdersCurrency(engine, loaded)
-  const store = new OpsStore(engine, { ops, value: priced })
+  const store = new OpsStore(engine, { ops, value: priced, webhookSecret: o.webhookSecret ?? null })
   await store.loadModel()
   // jobs left running by a server that was killed: nothing will finish them now
   const interrupted = await store.use((e) =>

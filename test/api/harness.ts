@@ -35,7 +35,13 @@ export interface Harness {
 
 export async function harness(
   kind: StoreKind,
-  o: { ops?: OpsConfigInput; value?: ValueConfigInput; fetch?: Fetch; now?: number } = {},
+  o: {
+    ops?: OpsConfigInput
+    value?: ValueConfigInput
+    fetch?: Fetch
+    now?: number
+    webhookSecret?: string
+  } = {},
 ): Promise<Harness> {
   const ts: TestStore = await kind.create()
   const engine = await openWorkspace(ts.location)
@@ -44,6 +50,7 @@ export async function harness(
     ops: parseOpsConfig(o.ops ?? {}),
     value: parseValueConfig(o.value ?? {}),
     now: () => clock.now,
+    ...(o.webhookSecret ? { webhookSecret: o.webhookSecret } : {}),
   })
   await store.loadModel()
   const ingestor = new Ingestor(store)

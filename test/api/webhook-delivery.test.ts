@@ -4,12 +4,19 @@
 // attempt (from its start, an attempt cut off at 5 s was due again at once); a redirect is a failed
 // delivery, not followed (a 302 turned the POST into a GET without the payload, recorded "sent");
 // a URL with a password is refused in the configuration (fetch refuses it, so every message failed
-// with the password in the audit log).
+// with the password in the audit log); with LOYALS_WEBHOOK_SECRET each delivery is signed.
+import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type OpsConfigInput, parseOpsConfig } from '../../src/core/ops/config.ts'
-import { DELIVERY_TIMEOUT_MS, type Fetch } from '../../src/service/ops/dispatch.ts'
+import {
+  DELIVERY_TIMEOUT_MS,
+  type Fetch,
+  webhookSignature,
+} from '../../src/service/ops/dispatch.ts'
 import { STORES } from '../engines/stores.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { harness, orderEvent } from './harness.ts'
 
 const DUCKDB = STORES[0]!
@@ -31,11 +38,13 @@ async function oneOrder(
   fetchImpl: Fetch | undefined,
   url = 'http://127.0.0.1:9/hook',
   clock?: number,
+  webhookSecret?: string,
 ) {
   const h = await harness(DUCKDB, {
     ops: playbook(url),
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(clock !== undefined ? { now: clock } : {}),
+    ...(webhookSecret ? { webhookSecret } : {}),
   })
   const ev = orderEvent('c1', 'o1', 10, '2025-03-01T10:00:00Z')
   expect((await h.call('POST', '/v1/events/batch', { body: { batch: [ev] } })).status).toBe(200)
@@ -137,5 +146,64 @@ describe('one webhook attempt', () => {
       /must not hold a user name or password/,
     )
     expect(() => parseOpsConfig(playbook('https://127.0.0.1:9/hook?token=abc'))).not.toThrow()
+  })
+
+  it('is signed with LOYALS_WEBHOOK_SECRET: t and an HMAC-SHA256 of t.body a receiver can check', async () => {
+    // a vector computed apart (Python: hmac.new(key, b'1700000000.{"a":1}', sha256))
+    expect(webhookSignature('0123456789abcdef', '{"a":1}', 1_700_000_000_999)).toBe(
+      't=1700000000,v1=9eb18f493f8ec135d9eb2dad817c369bb4e9cbfa818657897a7437c1cd8c3a23',
+    )
+    const secret = 'a-secret-of-32-characters-000000'
+    const got: { headers: Record<string, string>; body: string }[] = []
+    const capture: Fetch = async (_url, init) => {
+      got.push({ headers: init.headers as Record<string, string>, body: String(init.body) })
+      return { ok: true, status: 200 }
+    }
+    for (const withSecret of [true, false]) {
+      got.length = 0
+      const h = await oneOrder(capture, undefined, undefined, withSecret ? secret : undefined)
+      try {
+        const before = Math.floor(Date.now() / 1000)
+        h.dispatcher.kick()
+        await h.dispatcher.idle()
+        expect(got).toHaveLength(1)
+        const sig = got[0]!.headers['loyals-signature']
+        if (!withSecret) {
+          expect(sig).toBeUndefined()
+          continue
+        }
+        // as a receiver checks it: the real time, and the MAC of exactly the bytes received
+        const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig ?? '')
+        expect(m).not.toBeNull()
+        const t = Number(m![1])
+        expect(Math.abs(t - before)).toBeLessThanOrEqual(2)
+        const mac = createHmac('sha256', secret).update(`${t}.${got[0]!.body}`).digest('hex')
+        expect(m![2]).toBe(mac)
+        expect(JSON.parse(got[0]!.body)).toMatchObject({ customerId: 'c1', playbookId: 'thanks' })
+      } finally {
+        await h.close()
+      }
+    }
+  })
+
+  it('refuses a LOYALS_WEBHOOK_SECRET shorter than 16 characters in serve and tick, not printing it', () => {
+    const dir = tempDir()
+    for (const cmd of [
+      ['tick', '--db', join(dir, 'w.duckdb')],
+      ['serve', '--db', join(dir, 'w.duckdb'), '--port', '0'],
+    ]) {
+      const r = runCli(cmd, { env: { LOYALS_WEBHOOK_SECRET: 'short-secret' } })
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(
+        'environment variable LOYALS_WEBHOOK_SECRET is too short (12 characters): webhook signatures need at least 16',
+      )
+      expect(r.stderr).not.toContain('short-secret')
+    }
+    // an offline command does not read it
+    const ok = runCli(
+      ['summary', join(ROOT, 'data/cdnow/cdnow_sample_orders.csv'), '--as-of', '1997-09-30'],
+      { env: { LOYALS_WEBHOOK_SECRET: 'short-secret' } },
+    )
+    expect(ok.code).toBe(0)
   })
 })

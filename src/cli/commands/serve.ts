@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { staleOrdersNote, startNotes, startServer } from '../../api/server.ts'
+import { webhookSecret } from '../../config.ts'
 import { isPostgresUrl, postgresWorkspaceAt } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import { VERSION } from '../../version.ts'
@@ -52,6 +53,8 @@ export function registerServe(program: Command): void {
       '1h',
     )
     .action(async (opts: ServeOptions) => {
+      // checked before anything opens: a secret too short is the operator's to fix first
+      const secret = webhookSecret()
       const port = Number(opts.port)
       // Number('') is 0 (any free port) and Number('0x50') 80: only digits are a port
       if (!/^\d+$/.test(opts.port.trim()) || !Number.isInteger(port) || port > 65535) {
@@ -78,6 +81,7 @@ export function registerServe(program: Command): void {
         refitEveryMs: opts.refitEvery ? parseEvery(opts.refitEvery) : null,
         tickEveryMs: opts.tickEvery === 'off' ? null : parseEvery(opts.tickEvery, '--tick-every'),
         version: VERSION,
+        webhookSecret: secret,
         onHoldLost: (message) => {
           eprintln(`loyals serve: ${message}`)
           // the server is closing itself; end with a failure once it has

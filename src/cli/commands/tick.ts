@@ -3,6 +3,7 @@
 // opens the workspace, ticks, delivers the webhooks it queued and exits, for a cron-driven setup.
 
 import type { Command } from 'commander'
+import { webhookSecret } from '../../config.ts'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { checkOpsTierNames } from '../../core/ops/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
@@ -108,6 +109,8 @@ export function registerTick(program: Command): void {
           opts.now === undefined ? {} : { now: new Date(nowMs).toISOString() },
         )
       } else {
+        // checked before anything opens: a secret too short is the operator's to fix first
+        const secret = webhookSecret()
         const db = await existingStore(resolveDb(opts), false)
         const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
@@ -126,7 +129,12 @@ export function registerTick(program: Command): void {
           // (while its refit runs, the clock may stand at the last refit's time: see below)
           let refitAt: number | null = null
           const clock = () => refitAt ?? Math.min(nowMs, Date.now())
-          const store = new OpsStore(engine, { ops, value: priced, now: clock })
+          const store = new OpsStore(engine, {
+            ops,
+            value: priced,
+            now: clock,
+            webhookSecret: secret,
+          })
           // files imported since the last refit: the profiles would be theirs from before, and a
           // customer who ordered yesterday would be sent "we miss you"; or tiers other than the
           // profiles were scored with (a tier removed or renamed): a tier trigger would miss them

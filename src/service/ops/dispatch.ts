@@ -13,6 +13,7 @@
 // crash between send and record; failures are retried 3 times with backoff, then marked failed in
 // the audit log.
 
+import { createHmac } from 'node:crypto'
 import type { Channel, Department } from '../../core/ops/config.ts'
 import {
   applyContactBudget,
@@ -309,6 +310,18 @@ export interface DeliveryTally {
   held: number
 }
 
+/**
+ * The Loyals-Signature header of a delivery: `t=<unix seconds>,v1=<hex>`, the hex an HMAC-SHA256
+ * under the secret of `<t>.<body>` (the body as sent), so that a receiver can tell our deliveries
+ * from anyone's and refuse an old one replayed (t, the real time of the attempt, not a tick's clock).
+ * @example webhookSignature('0123456789abcdef', '{}', 1700000000000) // 't=1700000000,v1=...'
+ */
+export function webhookSignature(secret: string, body: string, atMs: number): string {
+  const t = Math.floor(atMs / 1000)
+  const mac = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')
+  return `t=${t},v1=${mac}`
+}
+
 /** How long one delivery attempt may take before it is cut off and counted as failed. */
 export const DELIVERY_TIMEOUT_MS = 5000
 
@@ -376,20 +389,28 @@ async function deliver(
   if (stop?.aborted) onStop()
   else stop?.addEventListener('abort', onStop, { once: true })
   try {
+    const body = JSON.stringify({
+      actionKey: key,
+      playbookId: r.playbook_id,
+      customerId: r.customer_id,
+      email: profile?.email ?? null,
+      name: profile?.name ?? null,
+      channel: r.channel,
+      template: payload.template ?? null,
+      variables: payload.variables ?? {},
+      reason: payload.reason ?? null,
+    })
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'idempotency-key': key,
+    }
+    if (store.webhookSecret !== null) {
+      headers['loyals-signature'] = webhookSignature(store.webhookSecret, body, Date.now())
+    }
     const res = await fetchImpl(payload.url ?? '', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify({
-        actionKey: key,
-        playbookId: r.playbook_id,
-        customerId: r.customer_id,
-        email: profile?.email ?? null,
-        name: profile?.name ?? null,
-        channel: r.channel,
-        template: payload.template ?? null,
-        variables: payload.variables ?? {},
-        reason: payload.reason ?? null,
-      }),
+      headers,
+      body,
       signal: attempt.signal,
       // a redirect is no delivery: followed, a 301/302 turned the POST into a GET without the
       // payload, recorded "sent", and a 307 sent the customer's details on to another host

@@ -202,6 +202,8 @@ export interface OpsStoreOptions {
   readonly now?: () => number
   /** Profiles kept in memory (default 200,000). */
   readonly cacheSize?: number
+  /** Signs every webhook delivery (Loyals-Signature) when given (LOYALS_WEBHOOK_SECRET). */
+  readonly webhookSecret?: string | null
 }
 
 export class OpsStore {
@@ -211,6 +213,7 @@ export class OpsStore {
   readonly value: ValueConfig
   readonly policy: ServicePolicy
   readonly now: () => number
+  readonly webhookSecret: string | null
   /** customer id -> profile, or null for "no such customer" (both verified against the store). */
   readonly profiles: LruCache<Profile | null>
   model: ScoringModel | null = null
@@ -229,6 +232,7 @@ export class OpsStore {
     this.ops = o.ops
     this.value = o.value
     this.now = o.now ?? Date.now
+    this.webhookSecret = o.webhookSecret ?? null
     this.policy = resolveServicePolicy(o.value.tiers, o.ops.serviceRank)
     this.profiles = new LruCache(o.cacheSize ?? 200_000)
   }
