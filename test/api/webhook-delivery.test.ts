@@ -17,20 +17,16 @@ import {
 } from '../../src/service/ops/dispatch.ts'
 import { STORES } from '../engines/stores.ts'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
-import { harness, orderEvent } from './harness.ts'
+import { harness, messagePlaybook, orderEvent } from './harness.ts'
 
 const DUCKDB = STORES[0]!
 
 const playbook = (url: string): OpsConfigInput => ({
   holdout: { defaultShare: 0 },
   contactBudget: { quietHours: null },
+  // a service message: no marketing consent needed
   playbooks: [
-    {
-      id: 'thanks',
-      department: 'service',
-      trigger: { type: 'first_order' },
-      actions: [{ type: 'webhook', url, channel: 'sms', template: 't' }],
-    },
+    { ...messagePlaybook('thanks', { type: 'first_order' }, 'sms', url), department: 'service' },
   ],
 })
 

@@ -28,21 +28,18 @@ interface GenerateFlags {
 
 /** Turn the flags into generator options; every bad value is a UsageError naming the flag. */
 /**
- * Why a --seed is refused: not a whole number, or one past 2^53 - 1, where neighbouring seeds are
- * the same number (9007199254740993 reads as ...992) and would give the same company.
+ * A --seed as a number. Refused: an empty one (Number('') is 0, which ran as seed 0), one that is
+ * no whole number, and one past 2^53 - 1, where neighbouring seeds are the same number
+ * (9007199254740993 reads as ...992) and would give the same company.
  */
-export function seedProblem(given: string): string {
-  const v = given.trim() === '' ? Number.NaN : Number(given)
-  return Number.isInteger(v)
-    ? `--seed must be a whole number from -9007199254740991 to 9007199254740991 (2^53 - 1), got '${given}': larger seeds are not told apart`
-    : `--seed must be an integer, got '${given}'`
-}
-
-/** A --seed as a number; an empty one is refused (Number('') is 0, which ran as seed 0). */
 export function parseSeed(given: string): number {
   const seed = given.trim() === '' ? Number.NaN : Number(given)
-  if (!Number.isSafeInteger(seed)) throw new UsageError(seedProblem(given))
-  return seed
+  if (Number.isSafeInteger(seed)) return seed
+  throw new UsageError(
+    Number.isInteger(seed)
+      ? `--seed must be a whole number from -9007199254740991 to 9007199254740991 (2^53 - 1), got '${given}': larger seeds are not told apart`
+      : `--seed must be an integer, got '${given}'`,
+  )
 }
 
 export function parseGenerateFlags(f: GenerateFlags): {

@@ -669,10 +669,10 @@ export async function generateInto(
     // Surveys: a third of buyers answer once, some twice; scores track the customer's NPS.
     if (orders > 0 && rng.uniform() < 0.33) {
       const answers = rng.uniform() < 0.25 ? 2 : 1
+      // answered by a buyer: on or after their first order (from the signup, one in 80 answered
+      // before buying), up to 60 days past their last active day
+      const until = Math.max(firstOrder, Math.min(endMs, lastActive + 60 * DAY))
       for (let k = 0; k < answers; k++) {
-        // answered by a buyer: on or after their first order (from the signup, one in 80 answered
-        // before buying), up to 60 days past their last active day
-        const until = Math.max(firstOrder, Math.min(endMs, lastActive + 60 * DAY))
         const at = firstOrder + (until - firstOrder) * rng.uniform()
         const score = clamp(nps[i]! + Math.round(0.8 * rng.normal()), 0, 10)
         const ces = clamp(
