@@ -147,6 +147,35 @@ describe('applyContactBudget', () => {
     expect(sms.reason).toBe('cap_channel')
   })
 
+  it('a deferred message that will find its caps full when due holds no slot', () => {
+    const mail = [cand('mkt', 'marketing', 'email')]
+    // an SMS sent yesterday fills the week's SMS cap: the recognition SMS deferred to tomorrow
+    // will be suppressed then, so the week's third contact is the marketing email's to take
+    const rec = { ...sent(-1, 'sms'), department: 'recognition' as const, deferred: true }
+    const smsFull = [sent(1, 'sms'), sent(2), rec]
+    expect(applyContactBudget(mail, smsFull, NOW, budget)[0]).toMatchObject({
+      outcome: 'allowed',
+    })
+    // with room for it on its channel it still holds the slot
+    const smsRoom = [sent(1), sent(2), rec]
+    expect(applyContactBudget(mail, smsRoom, NOW, budget)[0]).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'cap_overall',
+    })
+    // of two deferred SMS the higher-priority one goes out when due, the other will not
+    const both = [
+      sent(2),
+      { ...sent(-1, 'sms'), department: 'service' as const, deferred: true, priority: 1 },
+      { ...sent(-2, 'sms'), department: 'service' as const, deferred: true, priority: 2 },
+    ]
+    expect(applyContactBudget(mail, both, NOW, budget)[0]?.outcome).toBe('allowed')
+    // a deferred one the sent contacts leave no overall room for is not counted twice either
+    const overallFull = [sent(1), sent(2), sent(3), { ...rec, channel: 'email' as const }]
+    expect(applyContactBudget(mail, overallFull, NOW, budget)[0]?.detail).toBe(
+      '3 contacts in the last 7 days; the cap is 3',
+    )
+  })
+
   it('caps a channel separately (1 SMS per 7 days)', () => {
     const d = applyContactBudget(
       [cand('sms', 'service', 'sms'), cand('mail', 'marketing', 'email')],

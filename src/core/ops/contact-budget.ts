@@ -13,7 +13,8 @@ const MINUTE = 60_000
  * A contact made or planned: a message on a channel, or a staff task (channel null). A planned one
  * has its planned time (after now): a message queued for its delivery or a retry goes out without
  * another check, so it counts like a sent one; a deferred one (quiet hours, a later onboarding
- * step) is decided again when due, so it counts only against the actions it outranks.
+ * step) is decided again when due, so it counts only against the actions it outranks, and only
+ * when the caps will have room for it then.
  */
 export interface ContactLogEntry {
   readonly atMs: number
@@ -252,6 +253,56 @@ function outranks(e: ContactLogEntry, c: BudgetCandidate): boolean {
   return d < 0 || (d === 0 && (e.priority ?? 5) < c.priority)
 }
 
+/** Every cap of `caps` has room at `atMs` for one more contact among `times`. */
+function roomAt(
+  caps: readonly { readonly days: number; readonly max: number }[],
+  times: readonly number[],
+  atMs: number,
+): boolean {
+  return caps.every((cap) => fullestWindow(times, cap.days, atMs).n < cap.max)
+}
+
+/**
+ * The deferred entries of `counted` that can still go out when due. A deferred one is decided again
+ * then, against what is sent or queued and the deferred ones above it; one that will find its
+ * channel's cap (or the overall one) full then will not go out, so it must not hold a slot against
+ * the actions it outranks now (an SMS deferred beside a higher-priority SMS held the week's last
+ * overall slot from a marketing email, for nothing). Decided in the budget's priority order.
+ */
+function deferredThatCanGo(
+  counted: readonly ContactLogEntry[],
+  config: ContactBudgetConfig,
+): Set<ContactLogEntry> {
+  const going = new Set<ContactLogEntry>()
+  const deferred = counted.filter((e) => e.deferred)
+  if (deferred.length === 0) return going
+  const fixed = counted.filter((e) => !e.deferred)
+  deferred.sort(
+    (a, b) =>
+      departmentRank(a.department) - departmentRank(b.department) ||
+      (a.priority ?? 5) - (b.priority ?? 5) ||
+      a.atMs - b.atMs,
+  )
+  for (const e of deferred) {
+    const with_ = [...fixed, ...going]
+    const onChannel = with_.filter((x) => e.channel !== null && x.channel === e.channel)
+    const fits =
+      roomAt(
+        config.overall,
+        with_.map((x) => x.atMs),
+        e.atMs,
+      ) &&
+      (e.channel === null ||
+        roomAt(
+          config.channels[e.channel] ?? [],
+          onChannel.map((x) => x.atMs),
+          e.atMs,
+        ))
+    if (fits) going.add(e)
+  }
+  return going
+}
+
 /**
  * Decide which candidate actions may contact the customer now.
  *
@@ -260,7 +311,7 @@ function outranks(e: ContactLogEntry, c: BudgetCandidate): boolean {
  * deferred `not_due`; staff task → allowed (and counted against the overall caps only when
  * countStaffTasks); message in quiet hours on a quiet channel → deferred `quiet_hours` until they
  * end (it still reserves budget, so a marketing message cannot use the slot a deferred service
- * message needs); over an overall or channel cap counting the log alone → suppressed `cap_overall`
+ * message needs, unless that one will find its caps full when due and never go out); over an overall or channel cap counting the log alone → suppressed `cap_overall`
  * / `cap_channel`; over it only because of higher-priority candidates in this batch → suppressed
  * `lower_priority` with their keys; a sequence step (onboarding) over a cap → deferred with that
  * reason until every cap has room, and the later steps of its sequence wait for it (deferred
@@ -286,6 +337,7 @@ export function applyContactBudget(
     config.countStaffTasks
   // Log counts per cap, so each candidate check is O(caps).
   const counted = log.filter(counts)
+  const going = deferredThatCanGo(counted, config)
   // Log counts per cap for a candidate's rank (a deferred entry counts against the ranks below
   // its own), once per rank, so each candidate check is O(caps).
   const byRank = new Map<
@@ -296,7 +348,7 @@ export function applyContactBudget(
     const rank = `${c.department}:${c.priority}`
     let out = byRank.get(rank)
     if (!out) {
-      const mine = counted.filter((e) => !e.deferred || outranks(e, c))
+      const mine = counted.filter((e) => !e.deferred || (going.has(e) && outranks(e, c)))
       const times = (list: readonly ContactLogEntry[]) => list.map((e) => e.atMs)
       out = {
         mine,
