@@ -4,7 +4,8 @@
 // attempt (from its start, an attempt cut off at 5 s was due again at once); a redirect is a failed
 // delivery, not followed (a 302 turned the POST into a GET without the payload, recorded "sent");
 // a URL with a password is refused in the configuration (fetch refuses it, so every message failed
-// with the password in the audit log); with LOYALS_WEBHOOK_SECRET each delivery is signed.
+// with the password in the audit log); with LOYALS_WEBHOOK_SECRET each delivery is signed; the
+// receiver's answer is let go of, not left unread holding its connection.
 import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
@@ -133,6 +134,36 @@ describe('one webhook attempt', () => {
       expect(seen).toEqual(['POST /hook'])
     } finally {
       await h.close()
+      await new Promise<void>((r) => receiver.close(() => r()))
+    }
+  }, 30_000)
+
+  it('lets go of the answer it does not read, so a receiver streaming one holds no connection', async () => {
+    let closed: () => void = () => {}
+    const gone = new Promise<void>((r) => {
+      closed = r
+    })
+    // answers 200 and then streams a body it never ends
+    const receiver: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.write('x'.repeat(64 * 1024))
+      res.on('close', () => closed())
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+    const port = (receiver.address() as { port: number }).port
+    const h = await oneOrder(undefined, `http://127.0.0.1:${port}/hook`)
+    try {
+      h.dispatcher.kick()
+      await h.dispatcher.idle()
+      expect((await thanksRow(h)).status).toBe('sent')
+      const cut = await Promise.race([
+        gone.then(() => 'closed'),
+        new Promise((r) => setTimeout(() => r('still open'), 3000)),
+      ])
+      expect(cut).toBe('closed')
+    } finally {
+      await h.close()
+      receiver.closeAllConnections()
       await new Promise<void>((r) => receiver.close(() => r()))
     }
   }, 30_000)

@@ -40,7 +40,12 @@ export const MAX_ATTEMPTS = 3
 export type Fetch = (
   url: string,
   init: RequestInit,
-) => Promise<{ ok: boolean; status: number; headers?: { get(name: string): string | null } }>
+) => Promise<{
+  ok: boolean
+  status: number
+  headers?: { get(name: string): string | null }
+  body?: { cancel(): Promise<void> } | null
+}>
 
 interface Payload {
   template?: string | null
@@ -422,6 +427,9 @@ async function deliver(
       res.status >= 300 && res.status < 400
         ? `HTTP ${res.status}: a redirect${to ? ` to ${to}` : ''}, not followed (give the webhook's final URL)`
         : `HTTP ${res.status}`
+    // the answer is not read: left unread, a receiver streaming one kept its connection (and the
+    // socket here) until garbage collection
+    await res.body?.cancel().catch(() => {})
   } catch (e) {
     // cut off by the server stopping: no attempt to count, the action stays queued and goes out
     // after a restart (its Idempotency-Key makes a second delivery harmless)
