@@ -7,7 +7,7 @@
 // with the password in the audit log); with LOYALS_WEBHOOK_SECRET each delivery is signed; the
 // receiver's answer is let go of, not left unread holding its connection.
 import { createHmac } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type OpsConfigInput, parseOpsConfig } from '../../src/core/ops/config.ts'
@@ -46,6 +46,26 @@ async function oneOrder(
   const ev = orderEvent('c1', 'o1', 10, '2025-03-01T10:00:00Z')
   expect((await h.call('POST', '/v1/events/batch', { body: { batch: [ev] } })).status).toBe(200)
   return h
+}
+
+/** One order delivered to a real HTTP receiver at /hook; `check` runs after the dispatch. */
+async function withReceiver(
+  handler: RequestListener,
+  check: (h: Awaited<ReturnType<typeof oneOrder>>) => Promise<void>,
+): Promise<void> {
+  const receiver: Server = createServer(handler)
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+  const port = (receiver.address() as { port: number }).port
+  const h = await oneOrder(undefined, `http://127.0.0.1:${port}/hook`)
+  try {
+    h.dispatcher.kick()
+    await h.dispatcher.idle()
+    await check(h)
+  } finally {
+    await h.close()
+    receiver.closeAllConnections()
+    await new Promise<void>((r) => receiver.close(() => r()))
+  }
 }
 
 async function thanksRow(h: Awaited<ReturnType<typeof oneOrder>>) {
@@ -113,29 +133,23 @@ describe('one webhook attempt', () => {
 
   it('counts a redirect as a failed delivery and does not follow it', async () => {
     const seen: string[] = []
-    const receiver: Server = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`)
-      if (req.url === '/hook') {
-        res.writeHead(302, { location: '/elsewhere' })
-        res.end()
-      } else res.end('ok')
-    })
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
-    const port = (receiver.address() as { port: number }).port
-    const h = await oneOrder(undefined, `http://127.0.0.1:${port}/hook`)
-    try {
-      h.dispatcher.kick()
-      await h.dispatcher.idle()
-      const row = await thanksRow(h)
-      expect([row.status, Number(row.attempts)]).toEqual(['queued', 1])
-      expect(row.detail).toBe(
-        "HTTP 302: a redirect to /elsewhere, not followed (give the webhook's final URL)",
-      )
-      expect(seen).toEqual(['POST /hook'])
-    } finally {
-      await h.close()
-      await new Promise<void>((r) => receiver.close(() => r()))
-    }
+    await withReceiver(
+      (req, res) => {
+        seen.push(`${req.method} ${req.url}`)
+        if (req.url === '/hook') {
+          res.writeHead(302, { location: '/elsewhere' })
+          res.end()
+        } else res.end('ok')
+      },
+      async (h) => {
+        const row = await thanksRow(h)
+        expect([row.status, Number(row.attempts)]).toEqual(['queued', 1])
+        expect(row.detail).toBe(
+          "HTTP 302: a redirect to /elsewhere, not followed (give the webhook's final URL)",
+        )
+        expect(seen).toEqual(['POST /hook'])
+      },
+    )
   }, 30_000)
 
   it('lets go of the answer it does not read, so a receiver streaming one holds no connection', async () => {
@@ -143,29 +157,22 @@ describe('one webhook attempt', () => {
     const gone = new Promise<void>((r) => {
       closed = r
     })
-    // answers 200 and then streams a body it never ends
-    const receiver: Server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' })
-      res.write('x'.repeat(64 * 1024))
-      res.on('close', () => closed())
-    })
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
-    const port = (receiver.address() as { port: number }).port
-    const h = await oneOrder(undefined, `http://127.0.0.1:${port}/hook`)
-    try {
-      h.dispatcher.kick()
-      await h.dispatcher.idle()
-      expect((await thanksRow(h)).status).toBe('sent')
-      const cut = await Promise.race([
-        gone.then(() => 'closed'),
-        new Promise((r) => setTimeout(() => r('still open'), 3000)),
-      ])
-      expect(cut).toBe('closed')
-    } finally {
-      await h.close()
-      receiver.closeAllConnections()
-      await new Promise<void>((r) => receiver.close(() => r()))
-    }
+    await withReceiver(
+      // answers 200 and then streams a body it never ends
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.write('x'.repeat(64 * 1024))
+        res.on('close', () => closed())
+      },
+      async (h) => {
+        expect((await thanksRow(h)).status).toBe('sent')
+        const cut = await Promise.race([
+          gone.then(() => 'closed'),
+          new Promise((r) => setTimeout(() => r('still open'), 3000)),
+        ])
+        expect(cut).toBe('closed')
+      },
+    )
   }, 30_000)
 
   it('refuses a webhook URL with a user name or password in the configuration', () => {
