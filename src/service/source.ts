@@ -120,6 +120,7 @@ export function readingNotes(r: ImportResult): string[] {
     (r.commaThousands ?? []).length > 0
       ? `${r.file}: every amount with a comma in ${r.commaThousands!.join(', ')} is a whole number grouped by commas (such as 1,234), read as a thousands separator (1,234 = 1234); if the comma is the decimal mark, pass --decimal-comma`
       : null,
+    repeatedRowsNote(r),
     r.emptyRows > 0
       ? `${r.file}: ${r.emptyRows} row${r.emptyRows === 1 ? '' : 's'} of nothing but separators or spaces (as spreadsheets leave at the end) skipped`
       : null,
@@ -128,6 +129,25 @@ export function readingNotes(r: ImportResult): string[] {
         `${r.file}: the header names ${h.header} ${h.others.length + 1} times${h.others.every((o) => o.startsWith(`${h.header}_`)) ? '' : ' (apart from case)'}; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,
     ),
   ].filter((n): n is string => n !== null)
+}
+
+/**
+ * The rows that repeat an earlier row exactly, stored once: said, or the user is left to wonder
+ * why fewer rows were stored than read (and a total summed from the file disagrees with ours).
+ */
+function repeatedRowsNote(r: ImportResult): string | null {
+  const rep = r.repeatedRows
+  if (!rep || rep.n === 0) return null
+  const one = rep.n === 1
+  const at = r.jsonArray ? 'record' : 'line'
+  const shown = rep.first
+    .map((x) => `${at} ${x.line} = ${at} ${x.sameAs}, ${rep.noun} ${x.key}`)
+    .join('; ')
+  const more = rep.n > rep.first.length ? `; and ${rep.n - rep.first.length} more` : ''
+  return (
+    `${r.file}: ${one ? '1 row repeats' : `${rep.n} rows repeat`} an earlier row exactly ` +
+    `(${shown}${more}), counted once (the same id with other content would be a bad row)`
+  )
 }
 
 /** What an import decided without being told, in words (empty when it decided nothing). */

@@ -72,6 +72,7 @@ import {
   importTouchesRefunded,
 } from '../../data/queries/import-refunds-suspect.ts'
 import { importRejects } from '../../data/queries/import-rejects.ts'
+import { importRepeatedRows } from '../../data/queries/import-repeated-rows.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsBeforeOrder } from '../../data/queries/import-returns-before-order.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
@@ -303,6 +304,20 @@ export interface ImportResult {
       readonly at: string
       readonly answers: string
       readonly stored: string
+    }[]
+  }
+  /**
+   * Rows repeating an earlier row of the file exactly (the same key and content): each stored
+   * once. `n` counts them; `first` names the first few in file order with the line they repeat;
+   * `noun` names the key ('order', 'ticket', ...).
+   */
+  readonly repeatedRows?: {
+    readonly n: number
+    readonly noun: string
+    readonly first: readonly {
+      readonly line: number
+      readonly sameAs: number
+      readonly key: string
     }[]
   }
   /**
@@ -1544,6 +1559,9 @@ async function importFileOnce(
               key: 'customer_id',
               columns: CUSTOMER_COLUMNS,
             }
+    const repeatedRows = spec.uniqueBy
+      ? await repeatedRowsOf(engine, spec.uniqueBy, badLines > 0)
+      : undefined
     let ordersAsView = false
     // every order row plain (an id seen once, no refund): a scratch import then has no refund to check
     let ordersPlain = false
@@ -2053,6 +2071,7 @@ async function importFileOnce(
         : {}),
       changedOrders,
       ...(sameTime ? { sameTimeOrders: sameTime } : {}),
+      ...(repeatedRows ? { repeatedRows } : {}),
       ...(sameTimeAnswers ? { sameTimeResponses: sameTimeAnswers } : {}),
       ...(linesReplaced ? { linesReplaced } : {}),
       ...(linesWithoutOrder ? { linesWithoutOrder } : {}),
@@ -2560,6 +2579,31 @@ async function sameTimeResponses(engine: Engine): Promise<ImportResult['sameTime
       first: found.first.map(({ value, ...r }) => ({ ...r, answers: value })),
     }
   )
+}
+
+/** The rows repeating an earlier row of the file exactly, stored once (ImportResult). */
+async function repeatedRowsOf(
+  engine: Engine,
+  u: NonNullable<TypedSpec['uniqueBy']>,
+  hasProblems: boolean,
+): Promise<ImportResult['repeatedRows']> {
+  // most files repeat no key: then there is nothing to look up
+  if ((await count(engine, 'SELECT count(*) AS n FROM import_dupkeys')) === 0) return undefined
+  const key = ident(u.field)
+  const rows = await engine.query<{ line: number; k: string; first_line: number; n: number }>(
+    importRepeatedRows(engine.dialect, {
+      key,
+      scope: `${key} IS NOT NULL${u.when ? ` AND ${u.when}` : ''}`,
+      hasProblems,
+      limit: 3,
+    }).sql,
+  )
+  if (rows.length === 0) return undefined
+  return {
+    n: Number(rows[0]!.n),
+    noun: u.noun,
+    first: rows.map((r) => ({ line: Number(r.line), sameAs: Number(r.first_line), key: r.k })),
+  }
 }
 
 /** The new id-less orders stored beside a stored one of the same customer and time (ImportResult). */
