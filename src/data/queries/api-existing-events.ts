@@ -3,10 +3,13 @@
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
 
-/** SELECT event_id FROM events WHERE event_id IN (the ids). */
+/**
+ * SELECT event_id, kind, name FROM events WHERE event_id IN (the ids): a retry is told from
+ * another message given a stored one's id by its kind and name.
+ */
 export function existingEvents(dialect: Dialect, ids: readonly string[]): Query {
   return {
-    sql: `SELECT event_id FROM events WHERE event_id IN (${jsonKeyList(dialect)})`,
+    sql: `SELECT event_id, kind, name FROM events WHERE event_id IN (${jsonKeyList(dialect)})`,
     params: [JSON.stringify(ids)],
   }
 }

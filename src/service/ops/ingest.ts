@@ -642,6 +642,45 @@ function checkResend(e: IngestEvent, o: OrderContent): void {
 }
 
 /**
+ * Events whose messageId is stored already must be retries of the stored message: a stored event
+ * of another kind or name under that id (an identify call given `order:<id>`, the id
+ * `POST /v1/orders` gives its order), or an order or refund never stored before (`isNew`: its
+ * marker was new) under a used id, is another message, refused (422) rather than answered
+ * "duplicate" while nothing of it is stored. The customer is not compared: an erased customer's
+ * events carry a pseudonym, and a retry of one stays a duplicate.
+ */
+async function checkRetries(
+  tx: Engine,
+  retried: readonly IngestEvent[],
+  isNew: (e: IngestEvent) => boolean,
+): Promise<void> {
+  const stored = new Map(
+    (
+      await tx.query(
+        existingEvents(
+          tx.dialect,
+          retried.map((e) => e.eventId),
+        ),
+      )
+    ).map((r) => [String(r.event_id), r]),
+  )
+  for (const e of retried) {
+    const s = stored.get(e.eventId)
+    if (!s) continue
+    const what = (kind: unknown, name: unknown) => (name ? `"${String(name)}"` : String(kind))
+    const other = String(s.kind) !== e.kind || (s.name ?? null) !== (e.name ?? null)
+    if (!other && !isNew(e)) continue
+    const news = e.order ? `order ${e.order.orderId}` : e.refund ? 'refund' : 'event'
+    throw new DataError(
+      other
+        ? `event ${e.eventId}: this messageId is stored already for another message (${what(s.kind, s.name)}, not ${what(e.kind, e.name)}); a messageId names one message: give this one its own`
+        : `event ${e.eventId}: this messageId is stored already for another message, and the ${news} it carries is not stored; a messageId names one message: give this one its own`,
+      { eventId: e.eventId, stored: { kind: String(s.kind), name: s.name ?? null } },
+    )
+  }
+}
+
+/**
  * Store a group of events in one transaction and apply their effects. Returns one result per
  * event, in order. Exported for tests and the CLI; the server goes through {@link Ingestor}.
  * @throws QueryError when a statement fails (nothing of the group is stored then).
@@ -779,9 +818,10 @@ async function applyGroup(
       }),
     ),
   ]
+  const copies = new Set(unique.filter(isCopy).map((e) => e.eventId))
   const eventRows = [
     ...unique
-      .filter((e) => !isCopy(e))
+      .filter((e) => !copies.has(e.eventId))
       .map((e) => [
         e.eventId,
         e.kind,
@@ -826,6 +866,13 @@ async function applyGroup(
   }
   const fresh = new Set(unique.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId))
   const newMarkers = new Set(markers.filter((m) => inserted.has(m)))
+  const retried = unique.filter((e) => !fresh.has(e.eventId) && !copies.has(e.eventId))
+  if (retried.length > 0) {
+    await checkRetries(tx, retried, (e) => {
+      const m = markerOf(e)
+      return m !== null && newMarkers.has(m)
+    })
+  }
   // an API order id seen before (its marker was stored already): the order sent again, under
   // the same messageId or a new one, must be the stored one (checkResend)
   const resent = unique.filter(
