@@ -1,6 +1,7 @@
 // A customer id of "." or "..": a URL path takes them as steps (also spelled %2E), so GET and
 // DELETE /v1/customers/{id} could never reach such a customer, not even to erase them. The API
-// refuses them where a customer is named (400), and stores nothing.
+// refuses them where a customer is named (400), and stores nothing; so it does the shape erasure
+// gives a customer (erased_ and 32 hex digits), whose new data DELETE would not erase.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
@@ -47,5 +48,37 @@ describe('customer ids "." and ".."', () => {
     expect(dotted.status).toBe(200)
     expect((await h.call('GET', '/v1/customers/...')).status).toBe(200)
     expect(await count(h, 'SELECT count(*) FROM customer_profile')).toBe(1)
+  })
+
+  it('of the form erasure gives are refused: DELETE would answer "already erased" and keep the data', async () => {
+    const pseudonym = `erased_${'0'.repeat(32)}`
+    const identify = await h.call('POST', '/v1/events', {
+      body: {
+        type: 'identify',
+        messageId: 'ps-1',
+        userId: pseudonym,
+        traits: { email: 'someone@example.com' },
+      },
+    })
+    expect(identify.status).toBe(400)
+    expect(identify.json.error.details).toContainEqual({
+      path: 'userId',
+      reason: expect.stringContaining('names an erased customer'),
+    })
+    const order = await h.call('POST', '/v1/orders', {
+      body: {
+        order_id: 'ps-o',
+        customer_id: pseudonym,
+        ordered_at: '2025-02-01T10:00:00Z',
+        amount: 5,
+      },
+    })
+    expect(order.status).toBe(400)
+    // erased_ with another tail is an ordinary id
+    const near = await h.call('POST', '/v1/events', {
+      body: orderEvent('erased_friend', 'o-near', 10, '2025-02-01T10:00:00Z'),
+    })
+    expect(near.status).toBe(200)
+    expect(await count(h, 'SELECT count(*) FROM customer_profile')).toBe(2)
   })
 })

@@ -8,6 +8,7 @@ import { isTimeZone } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
+import { PSEUDONYM } from './pseudonym.ts'
 
 /**
  * An id as a string, or as a JSON number only while it is a safe integer: a larger one has already
@@ -52,6 +53,12 @@ const customerIdOf = (required: string) =>
     .refine(
       (v) => v !== '.' && v !== '..',
       'a customer id of "." or ".." cannot be named in a URL path (GET and DELETE /v1/customers/{id} would never reach the customer): give the customer another id',
+    )
+    // the shape erasure gives a customer: data sent under it (a client syncing ids from
+    // GET /v1/customers) would be an erased customer's again, and DELETE answers "already erased"
+    .refine(
+      (v) => !PSEUDONYM.test(v),
+      'a customer id of the form erased_<32 hex digits> names an erased customer, who takes no new data: give the customer another id',
     )
 const customerId = customerIdOf('required')
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
