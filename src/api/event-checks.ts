@@ -39,13 +39,18 @@ function futureIssues(times: Times, nowMs: number, prefix: string, out: Issue[])
   }
 }
 
-function sameCurrency(given: unknown, path: string, ctx: EventContext): void {
+function sameCurrency(
+  given: unknown,
+  path: string,
+  ctx: EventContext,
+  what: 'order' | 'refund' = 'order',
+): void {
   const expected = ctx.currency
   if (!expected || typeof given !== 'string') return
-  const code = given.toUpperCase()
+  const code = given.trim().toUpperCase()
   if (code === expected) return
   throw new DataError(
-    `${path}: the order is in ${code}, but the workspace's currency is ${expected} (currency.code of the value configuration); amounts in two currencies cannot be added up, so convert the order to ${expected} first`,
+    `${path}: the ${what} is in ${code}, but the workspace's currency is ${expected} (currency.code of the value configuration); amounts in two currencies cannot be added up, so convert the order to ${expected} first`,
     { path, currency: code, expected },
   )
 }
@@ -76,7 +81,7 @@ function segmentTimes(e: SegmentEvent): Times {
 /**
  * Segment calls (`prefix` names the one in a batch, `batch[3]`).
  * @throws RequestError (400) naming each time after the clock plus a day; DataError (422) for an
- *   "Order Completed" whose currency is not the workspace's.
+ *   "Order Completed" or "Order Refunded" whose currency is not the workspace's.
  */
 export function checkEvents(
   events: readonly SegmentEvent[],
@@ -89,8 +94,14 @@ export function checkEvents(
   }
   throwIssues(issues)
   for (const [i, e] of events.entries()) {
-    if (e.type === 'track' && e.event === 'Order Completed') {
-      sameCurrency(e.properties.currency, join(prefix(i), 'properties.currency'), ctx)
+    // a refund in another currency would be taken off the orders' money as well
+    if (e.type === 'track' && (e.event === 'Order Completed' || e.event === 'Order Refunded')) {
+      sameCurrency(
+        e.properties.currency,
+        join(prefix(i), 'properties.currency'),
+        ctx,
+        e.event === 'Order Refunded' ? 'refund' : 'order',
+      )
     }
   }
 }

@@ -296,6 +296,17 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       })
       expect(batch.status).toBe(422)
       expect(batch.json.error.details).toMatchObject({ path: 'batch[1].properties.currency' })
+      // a refund in another currency would be taken off the euros too
+      const refund = await post('/v1/events', {
+        type: 'track',
+        messageId: 'r-gbp',
+        userId: 'yen',
+        event: 'Order Refunded',
+        timestamp: iso(NOW - DAY),
+        properties: { order_id: 'e0', total: 5, currency: 'GBP' },
+      })
+      expect(refund.status).toBe(422)
+      expect(refund.json.error.message).toMatch(/^properties\.currency: the refund is in GBP, but/)
       expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(before)
       // the workspace's currency in any case, or none, is taken
       const eur = await post('/v1/orders', {
@@ -310,7 +321,7 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(none.status).toBe(200)
     })
 
-    it('without a configured currency any is taken (as before)', async () => {
+    it('without a configured currency any ISO 4217 code is taken', async () => {
       const res = await h.call('POST', '/v1/orders', {
         role: 'service',
         body: {
@@ -322,6 +333,24 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
         },
       })
       expect(res.status).toBe(200)
+      // but only an ISO 4217 code: "xx1" or "DOLLARS" made a workspace no offline command reads
+      for (const currency of ['xx1', 'DOLLARS', 'US', 'XYZ']) {
+        const bad = await h.call('POST', '/v1/orders', {
+          role: 'service',
+          body: {
+            order_id: `j-${currency}`,
+            customer_id: 'yen2',
+            ordered_at: iso(NOW - DAY),
+            amount: 1,
+            currency,
+          },
+        })
+        expect(bad.status, currency).toBe(400)
+        expect(bad.json.error.details, currency).toContainEqual({
+          path: 'currency',
+          reason: 'must be an ISO 4217 currency code (EUR, USD, JPY ...)',
+        })
+      }
     })
   })
 

@@ -29,7 +29,7 @@ const share01 = z.number().finite().min(0).max(1)
 const percentile = z.number().finite().min(0).max(100)
 
 /** Codes Intl knows (ISO 4217): a typo ("EUO") would print as a made-up currency. */
-function isCurrencyCode(code: string): boolean {
+export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code)
 }
 

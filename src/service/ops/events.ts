@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
 import { isTimeZone } from '../../core/time-zones.ts'
-import type { EngagementEventType } from '../../core/value/config.ts'
+import { type EngagementEventType, isCurrencyCode } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { PSEUDONYM } from './pseudonym.ts'
@@ -61,6 +61,15 @@ const customerIdOf = (required: string) =>
       'a customer id of the form erased_<32 hex digits> names an erased customer, who takes no new data: give the customer another id',
     )
 const customerId = customerIdOf('required')
+/**
+ * An ISO 4217 code as Intl knows it, in any case ("eur"): "xx1" or "DOLLARS" stored as an order's
+ * currency made the workspace one no offline command would read, and no configuration could name.
+ */
+const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrencyCode, 'must be an ISO 4217 currency code (EUR, USD, JPY ...)')
 /** Times outside these years are a client's mistake (an epoch of 0, 9999-12-31 for "never"). */
 const EARLIEST_MS = Date.UTC(1900, 0, 1)
 const LATEST_MS = Date.UTC(2200, 0, 1)
@@ -263,7 +272,7 @@ export const OrderCompletedProps = z
     order_id: id,
     total: money.min(0).optional(),
     revenue: money.min(0).optional(),
-    currency: z.string().min(3).max(3).toUpperCase().optional(),
+    currency: currencyCode.optional(),
     discount: money.optional(),
     // what an orders file's optional columns carry, stored as `loyals import` stores them
     quantity: z.number().finite().min(0, 'must not be negative').optional(),
@@ -288,7 +297,7 @@ export const OrderRefundedProps = z
     order_id: id.optional(),
     total: money.positive().optional(),
     revenue: money.positive().optional(),
-    currency: z.string().min(3).max(3).toUpperCase().optional(),
+    currency: currencyCode.optional(),
     // the refund's own id within its order: the same refund sent again (another messageId, or
     // `loyals import` forwarding a file whose refunds are stored already) counts once
     refund_id: id.optional(),
@@ -494,7 +503,7 @@ export const DirectOrderSchema = z
     customer_id: customerId,
     ordered_at: dateTime,
     amount: money.min(0),
-    currency: z.string().min(3).max(3).toUpperCase().optional(),
+    currency: currencyCode.optional(),
     discount: money.optional(),
     products: z.array(Product).max(1000).optional(),
   })
