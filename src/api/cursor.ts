@@ -22,7 +22,13 @@ function decode(scope: CursorScope, c: string, n: number): string[] {
   } catch {
     throw invalid()
   }
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string') || encode(v) !== c) {
+  // no id we store holds a NUL (the API refuses one), and PostgreSQL cannot take one as text: a
+  // made-up cursor with one was a 500 there
+  if (
+    !Array.isArray(v) ||
+    !v.every((x) => typeof x === 'string' && !x.includes('\u0000')) ||
+    encode(v) !== c
+  ) {
     throw invalid()
   }
   const [of, ...key] = v as string[]

@@ -991,6 +991,19 @@ describe.each(STORES)('API on $name', (kind) => {
           expect(JSON.stringify(res.json)).toContain('cursor')
         }
       }
+      // a NUL in a made-up key: PostgreSQL cannot take it as text (it was a 500 there)
+      const nul = (parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url')
+      for (const [path, c] of [
+        ['/v1/customers', nul(['customers', '\u0000'])],
+        ['/v1/tasks', nul(['tasks', '2025-01-01T00:00:00Z', 'a\u0000'])],
+        ['/v1/actions', nul(['actions', '2025-01-01T00:00:00Z', 'a\u0000'])],
+      ] as const) {
+        const res = await h.call('GET', `${path}?cursor=${c}`)
+        expect(res.status, path).toBe(400)
+        expect(res.json.error.details).toEqual([
+          { path: 'cursor', reason: 'not a cursor from a previous page' },
+        ])
+      }
     })
 
     it('the contact budget suppresses a second message in the window, with the reason', async () => {
