@@ -555,6 +555,24 @@ describe.each(STORES)('API on $name', (kind) => {
       expect(other.status).toBe(422)
       expect(other.json.error.message).toMatch(/refund o-rid:r1 is stored as a refund of 30/)
       expect((await h.call('GET', '/v1/customers/c3')).json.revenue).toBe(50)
+      // order "o-rid:r1"'s refund "x" and order "o-rid"'s refund "r1:x" share the key
+      // "o-rid:r1:x": the second is another refund, refused rather than dropped as a duplicate
+      await h.call('POST', '/v1/events', {
+        body: orderEvent('c3', 'o-rid:r1', 40, '2025-02-13T00:00:00Z', 'o-rid-2'),
+      })
+      const colon = (id: string, orderId: string, refundId: string) => ({
+        ...refund(id, 5),
+        properties: { order_id: orderId, total: 5, refund_id: refundId },
+      })
+      expect(
+        (await h.call('POST', '/v1/events', { body: colon('col-1', 'o-rid:r1', 'x') })).status,
+      ).toBe(200)
+      const clash = await h.call('POST', '/v1/events', { body: colon('col-2', 'o-rid', 'r1:x') })
+      expect(clash.status).toBe(422)
+      expect(clash.json.error.message).toMatch(
+        /refund o-rid:r1:x is stored already as a refund of order o-rid:r1, not of order o-rid;/,
+      )
+      expect((await h.call('GET', '/v1/customers/c3')).json.revenue).toBe(85)
     })
   })
 

@@ -4,10 +4,10 @@
 import type { Dialect, Query } from '../engine.ts'
 import { jsonKeyList } from './api-delete-keys.ts'
 
-/** Rows (order_key, customer_id, amount) of the refunds stored under these keys. */
+/** Rows (order_key, order_id, customer_id, amount) of the refunds stored under these keys. */
 export function storedRefunds(dialect: Dialect, keys: readonly string[]): Query {
   return {
-    sql: `SELECT order_key, customer_id, amount
+    sql: `SELECT order_key, order_id, customer_id, amount
 FROM orders WHERE order_key IN (${jsonKeyList(dialect)}) AND amount < 0`,
     params: [JSON.stringify(keys)],
   }

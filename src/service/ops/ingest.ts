@@ -484,14 +484,27 @@ async function findStoredRefunds(tx: Engine, events: readonly IngestEvent[]): Pr
   const named = events.filter((e) => e.refund?.key)
   if (named.length === 0) return new Set()
   const keys = [...new Set(named.map((e) => e.refund!.key!))]
-  const stored = new Map<string, { owner: string; amount: number }>()
+  const stored = new Map<string, { owner: string; amount: number; orderId: string | null }>()
   for (const r of await tx.query(storedRefunds(tx.dialect, keys))) {
-    stored.set(String(r.order_key), { owner: String(r.customer_id), amount: -Number(r.amount) })
+    stored.set(String(r.order_key), {
+      owner: String(r.customer_id),
+      amount: -Number(r.amount),
+      orderId: r.order_id === null ? null : String(r.order_id),
+    })
   }
   for (const e of named) {
     const s = stored.get(e.refund!.key!)
     if (!s) continue
     const amount = e.refund!.amount
+    // the key joins order and refund ids with ':', which either may hold (order "a" refund "b:c"
+    // is order "a:b" refund "c"): a refund of another order under the key is another refund,
+    // refused rather than answered "duplicate" and dropped
+    if (s.orderId !== e.refund!.orderId) {
+      throw new DataError(
+        `event ${e.eventId}: refund ${e.refund!.key} is stored already as a refund of ${s.orderId === null ? 'no order' : `order ${s.orderId}`}, not of ${e.refund!.orderId === null ? 'no order' : `order ${e.refund!.orderId}`}; the key joins the order and refund ids with ':', so give this refund another refund_id`,
+        { eventId: e.eventId, orderId: e.refund!.orderId },
+      )
+    }
     if (s.owner !== e.customerId || Math.abs(s.amount - amount) > 1e-9 * Math.max(1, amount)) {
       const whose = PSEUDONYM.test(s.owner) ? 'an erased customer' : `customer ${s.owner}`
       throw new DataError(
