@@ -3,7 +3,7 @@
 // four times. Keyed by the integer cidx of insights_base: every later window, group and join on
 // these ten million rows compares integers, not customer id strings.
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum, overRefunds, refundedOrders, sqlDate } from './customer-summary.ts'
+import { exactSum, overRefunds, refundedOrders, sqlDate, toDecimal } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 
 export const INSIGHTS_DAYS = 'insights_days'
@@ -16,10 +16,11 @@ export const INSIGHTS_DAYS = 'insights_days'
  * id) once it has happened (its own date on or before asOf), whatever day it is dated; a refund
  * that names no order lowers no order's day but the customer's revenue: it is in `unlinked` (0 or
  * less) on its own date, as is what refunds give back beyond their order's amount (on the order's
- * day). purchase: an order row (amount >= 0), and a net spend above 0 unless the
- * day has no refund of its orders or has a $0 order (a free sample, a log without amounts: a
- * purchase also beside an order refunded in full, as the summary counts it), so a day whose
- * orders were all refunded (the same day or later) is not.
+ * day). purchase: the summary's rule to the letter: an order row (amount >= 0) of an order not
+ * cancelled (refunds known by asOf taking back its whole amount), and a net spend above 0 unless
+ * the day has no refund of its orders or has a $0 order not cancelled (a free sample, a log
+ * without amounts: a purchase also beside an order refunded in full), so a day whose orders were
+ * all refunded (the same day or later) is not, a refunded $0 order's day included.
  */
 export function insightsPurchaseDays(_dialect: Dialect, args: { asOf: string }): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
@@ -32,23 +33,34 @@ WITH refunds AS (
 ),
 refunded AS (${refundedOrders('orders', 'refunds')}),
 over AS (${overRefunds('refunds', 'refunded', `d.day <= ${asOf}`)}),
+-- orders whose refunds take back their whole amount are no orders, as in the summary (its
+-- is_order = 0): a $0 order refunded at all is one, and no longer makes its day a purchase (the
+-- insights counted it where the summary did not)
+cancelled AS (
+  SELECT d.customer_id, d.order_id FROM refunds r
+  JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  WHERE d.day <= ${asOf}
+  GROUP BY d.customer_id, d.order_id, d.amount
+  HAVING ${toDecimal('d.amount')} + sum(${toDecimal('r.amount')}) <= 0
+),
 lines AS (
-  SELECT customer_id, order_date AS day, amount, true AS linked FROM orders
-  WHERE amount >= 0 AND order_date <= ${asOf}
+  SELECT o.customer_id, o.order_date AS day, o.amount, true AS linked, c.order_id IS NULL AS kept
+  FROM orders o LEFT JOIN cancelled c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  WHERE o.amount >= 0 AND o.order_date <= ${asOf}
   UNION ALL
-  SELECT r.customer_id, coalesce(d.day, r.order_date), r.amount, d.day IS NOT NULL FROM refunds r
-  LEFT JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  SELECT r.customer_id, coalesce(d.day, r.order_date), r.amount, d.day IS NOT NULL, false
+  FROM refunds r LEFT JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
   WHERE d.day IS NULL OR d.day <= ${asOf}
   UNION ALL
   -- what refunds give back beyond their order's amount: off the customer, not the day's orders
-  SELECT customer_id, day, excess, true FROM over
+  SELECT customer_id, day, excess, true, false FROM over
   UNION ALL
-  SELECT customer_id, day, -excess, false FROM over
+  SELECT customer_id, day, -excess, false, false FROM over
 )
 SELECT b.cidx, l.day, coalesce(${exactSum('l.amount', { filter: 'l.linked' })}, 0) AS spend,
   coalesce(${exactSum('l.amount', { filter: 'NOT l.linked' })}, 0) AS unlinked,
-  bool_or(l.amount >= 0) AND (${exactSum('l.amount', { filter: 'l.linked' })} > 0
-    OR bool_and(l.amount >= 0 OR NOT l.linked) OR bool_or(l.amount = 0)) AS purchase
+  bool_or(l.kept) AND (${exactSum('l.amount', { filter: 'l.linked' })} > 0
+    OR bool_and(l.amount >= 0 OR NOT l.linked) OR bool_or(l.kept AND l.amount = 0)) AS purchase
 FROM lines l JOIN ${INSIGHTS_BASE} b ON b.customer_id = l.customer_id
 GROUP BY 1, 2
 `,
