@@ -4,7 +4,7 @@
 // the summary says which customers ever ordered twice on one day, and only they are deduplicated.
 import { UsageError } from '../../errors.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { overRefunds, refundedOrders, sqlDate, sqlIdent, toDecimal } from './customer-summary.ts'
+import { refundedOrders, sqlDate, sqlIdent, toDecimal, toDouble } from './customer-summary.ts'
 
 export interface TrackingArgs {
   readonly summary: string
@@ -19,8 +19,9 @@ export interface TrackingArgs {
 /**
  * Repeat purchases per period: purchase days after the customer's first purchase day, up to
  * `end`, for customers of the summary, counted as the summary counts them (a refund is netted into
- * the day of the order it names; a day whose orders were refunded in full is no purchase day), so
- * the curve's total is the summary's x + x_star; period = 1 + floor(days since start / unit).
+ * the day of the order it names, for an order up to the summary's as-of date only once it has
+ * happened by then; a day whose orders were refunded in full is no purchase day), so the curve's
+ * total is the summary's x + x_star; period = 1 + floor(days since start / unit).
  * Rows (period, purchases), empty periods omitted.
  */
 export function trackingActual(_dialect: Dialect, args: TrackingArgs): Query {
@@ -31,20 +32,44 @@ export function trackingActual(_dialect: Dialect, args: TrackingArgs): Query {
   const end = `DATE '${sqlDate(args.end)}'`
   return {
     sql: `
-WITH refunds AS (
-  SELECT customer_id, order_id, amount FROM ${o}
-  WHERE amount < 0 AND order_id IS NOT NULL AND order_date <= ${end}
+WITH as_of AS (
+  -- the summary's as-of date (every row's first purchase + tenure): the summary carries it, and
+  -- the curve must split calibration from holdout where the summary did
+  SELECT max(first_purchase + tenure_days) AS day FROM ${s}
+),
+refunds AS (
+  SELECT customer_id, order_id, order_date, amount FROM ${o}
+  WHERE amount < 0 AND order_id IS NOT NULL
 ),
 refunded AS (${refundedOrders(o, 'refunds')}),
+-- the refunds the summary nets: of an order up to the as-of date only those dated by then (x: a
+-- later one is not known at the as-of date; netted, it took a calibration purchase day off the
+-- curve), of a later order all of them (x_star), even those after the end (the last order day)
+known AS (
+  SELECT r.customer_id, r.order_id, d.day, d.amount AS order_amount, r.amount
+  FROM refunds r
+  JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  CROSS JOIN as_of a
+  WHERE d.day > a.day OR r.order_date <= a.day
+),
+-- orders whose known refunds take back their whole amount are no orders (the summary's
+-- cancelled ones), and what refunds give back beyond it is off the customer, not the day's orders
+cancelled AS (
+  SELECT customer_id, order_id, day,
+    ${toDouble(`-(${toDecimal('order_amount', 38)} + sum(${toDecimal('amount', 38)}))`)} AS excess
+  FROM known
+  GROUP BY customer_id, order_id, day, order_amount
+  HAVING ${toDecimal('order_amount', 38)} + sum(${toDecimal('amount', 38)}) <= 0
+),
 lines AS (
-  SELECT customer_id, order_date AS day, amount, 1 AS is_order, 0 AS is_refund
-  FROM ${o} WHERE amount >= 0 AND order_date <= ${end}
+  SELECT o.customer_id, o.order_date AS day, o.amount,
+    CASE WHEN c.order_id IS NULL THEN 1 ELSE 0 END AS is_order, 0 AS is_refund
+  FROM ${o} o LEFT JOIN cancelled c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  WHERE o.amount >= 0 AND o.order_date <= ${end}
   UNION ALL
-  SELECT r.customer_id, d.day, r.amount, 0, 1
-  FROM refunds r JOIN refunded d ON d.customer_id = r.customer_id AND d.order_id = r.order_id
+  SELECT customer_id, day, amount, 0, 1 FROM known
   UNION ALL
-  -- what refunds give back beyond their order's amount is off the customer, not the day's orders
-  SELECT customer_id, day, excess, 0, 0 FROM (${overRefunds('refunds', 'refunded')}) over
+  SELECT customer_id, day, excess, 0, 0 FROM cancelled WHERE excess > 0
 ),
 days AS (
   -- purchase days as the summary counts them: a day whose orders were refunded in full is none
