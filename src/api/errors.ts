@@ -122,6 +122,7 @@ export function toHttpError(e: unknown): HttpError {
       e.code === 'key_state_error' ||
       e.code === 'batch_conflict' ||
       e.code === 'batches_missing' ||
+      e.code === 'batches_changed' ||
       e.code === 'import_voided'
     )
       return { status: 409, body: errorBody(e.code, e.message, e.details) }

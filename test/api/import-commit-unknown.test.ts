@@ -2,6 +2,13 @@
 // data_error: there is no import to store (never started, committed, or expired), and a 422
 // reads as a file the server refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SegmentEvent } from '../../src/service/ops/events.ts'
+import type { Ingestor } from '../../src/service/ops/ingest.ts'
+import {
+  BatchesChangedError,
+  commitStaged,
+  stageBatch,
+} from '../../src/service/ops/staged-import.ts'
 import { STORES } from '../engines/stores.ts'
 import { type Harness, harness, orderEvent } from './harness.ts'
 
@@ -66,5 +73,44 @@ describe.each(STORES)('committing an unknown import on $name', (kind) => {
       (await h.call('POST', `/v1/imports/${id}/batches`, { body: batch(1, 'g-b') })).status,
     ).toBe(200)
     expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 3 })
+  })
+
+  it('names the first 100 missing seqs and how many, not a million of them', async () => {
+    const id = 'far-seq'
+    for (const seq of [0, 100_000]) {
+      const body = { seq, batch: [orderEvent('f1', `f-${seq}`, 1, '2025-02-01T10:00:00Z')] }
+      expect((await h.call('POST', `/v1/imports/${id}/batches`, { body })).status).toBe(200)
+    }
+    const gap = await h.call('POST', `/v1/imports/${id}/commit`)
+    expect(gap.status).toBe(409)
+    expect(gap.json.error.details.missing).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(gap.json.error.details).toMatchObject({ missingCount: 99_999, held: 2 })
+    expect(gap.text.length).toBeLessThan(5_000)
+  })
+
+  it('keeps a batch that arrives while the import is committed, and stores nothing then', async () => {
+    const id = 'late-batch'
+    const batch = (seq: number) =>
+      [orderEvent('l1', `l-${seq}`, 10, '2025-02-01T10:00:00Z')] as unknown as SegmentEvent[]
+    for (const seq of [0, 1]) await stageBatch(h.store, id, seq, batch(seq))
+    // batch 2 arrives after the commit read 0 and 1, before its transaction took them
+    const racing = {
+      submitWhole: async (...args: Parameters<Ingestor['submitWhole']>) => {
+        await stageBatch(h.store, id, 2, batch(2))
+        return h.ingestor.submitWhole(...args)
+      },
+    } as Ingestor
+    await expect(commitStaged(h.store, racing, id)).rejects.toThrow(BatchesChangedError)
+    expect((await h.call('GET', '/v1/customers/l1')).status).toBe(404)
+    // all three kept: the commit asked again stores the whole file
+    expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 3 })
+  })
+
+  it('takes no body but {} (a body of anything else was committed)', async () => {
+    const id = 'with-body'
+    const body = { seq: 0, batch: [orderEvent('w1', 'w-a', 10, '2025-02-01T10:00:00Z')] }
+    expect((await h.call('POST', `/v1/imports/${id}/batches`, { body })).status).toBe(200)
+    expect((await h.call('POST', `/v1/imports/${id}/commit`, { body: { x: 1 } })).status).toBe(400)
+    expect((await h.call('POST', `/v1/imports/${id}/commit`, { body: {} })).status).toBe(200)
   })
 })

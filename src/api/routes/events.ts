@@ -18,6 +18,7 @@ import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-che
 import { BatchAnswer, CommitAnswer, IngestAnswer, StagedAnswer } from '../responses.ts'
 import type { ApiDeps } from '../route.ts'
 import { route } from '../route.ts'
+import { Empty } from '../schemas.ts'
 
 async function one(deps: ApiDeps, e: SegmentEvent) {
   const [r] = await deps.ingestor.submit([normalizeEvent(e, deps.store.now())])
@@ -94,8 +95,11 @@ export const eventRoutes = [
     tag: 'events',
     summary:
       "Store a file import's batches in ONE transaction (all or none); each call idempotent by messageId. 404 when no batch is held under the id (never sent, committed, or expired).",
+    // no body, or {}: the batches are what it stores (a body of anything else was taken)
+    body: Empty.optional(),
     response: { schema: CommitAnswer, description: 'Every call stored or found stored' },
-    // 409 batches_missing: the held seqs have a gap (a batch never held)
+    // 409 batches_missing: the held seqs have a gap (a batch never held); batches_changed: a
+    // batch arrived while it was committed
     errors: [409, 422],
     params: { id: ImportIdSchema },
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/commit',

@@ -9,6 +9,7 @@ import type { Mention } from '../../data/queries/api-erase-mentions.ts'
 import { stagedBatch } from '../../data/queries/api-staged-batch.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
 import { stagedNaming } from '../../data/queries/api-staged-naming.ts'
+import { takeStaged } from '../../data/queries/api-take-staged.ts'
 import { LoyalsError } from '../../errors.ts'
 import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
 import { type Ingestor, insertAll } from './ingest.ts'
@@ -136,7 +137,22 @@ export class MissingBatchesError extends LoyalsError {
     super(
       'batches_missing',
       `import "${importId}" holds ${held} batch${held === 1 ? '' : 'es'} but not seq ${shown}${more}: a commit stores a whole file, so send ${missing.length === 1 ? 'that batch' : 'those batches'} and commit again (nothing was stored)`,
-      { importId, missing, held },
+      // the first 100: a lone batch at seq 1,000,000 made a 7 MB answer of the million others
+      { importId, missing: missing.slice(0, 100), missingCount: missing.length, held },
+    )
+  }
+}
+
+/**
+ * Batches of the import arrived while it was committed (after the commit read the held ones): the
+ * commit stored nothing and keeps them all, to be asked again. HTTP 409.
+ */
+export class BatchesChangedError extends LoyalsError {
+  constructor(importId: string, late: readonly number[]) {
+    super(
+      'batches_changed',
+      `import "${importId}" received ${late.length === 1 ? `batch seq ${late[0]}` : late.length > 1 ? `batches seq ${late.slice(0, 10).join(', ')}${late.length > 10 ? ' ...' : ''}` : 'batches'} while it was committed: nothing was stored and every batch is kept; commit again once all are sent`,
+      { importId, late: late.slice(0, 100) },
     )
   }
 }
@@ -175,20 +191,30 @@ export async function commitStaged(
   const drop = dropStaged(store.engine.dialect, { importId, before: null })
   try {
     const results = await ingestor.submitWhole(events, async (tx) => {
-      // a commit of the same id sent at the same time ran first and dropped the batches: this one
-      // is an import no longer held (404, as a commit after it), not a file of duplicates
-      const still = await tx.query<{ n: number }>(stagedBatches(tx.dialect, importId))
-      // ... or an erasure voided it since the batches were read
+      // an erasure voided it since the batches were read
       await refuseVoided(tx, importId)
-      if (still.length === 0) throw new UnknownImportError(importId)
-      await tx.exec(drop)
+      // the batches are taken as the transaction's last step: a commit of the same id that ran
+      // first took them (this one is an import no longer held: 404, as a commit after it, not a
+      // file of duplicates; PostgreSQL answered both 200), and a batch that arrived since they
+      // were read would be dropped unstored though its sender was answered 200
+      const taken = new Set(
+        (await tx.query<{ seq: number }>(takeStaged(tx.dialect, importId))).map((r) =>
+          Number(r.seq),
+        ),
+      )
+      if (taken.size === 0) throw new UnknownImportError(importId)
+      const late = [...taken].filter((q) => !held.has(q)).sort((a, b) => a - b)
+      if (late.length > 0 || taken.size !== held.size) throw new BatchesChangedError(importId, late)
     })
     const stored = results.filter((r) => r.status === 'stored').length
     const replaced = results.filter((r) => r.status === 'replaced').length
     return { stored, replaced, duplicates: results.length - stored - replaced }
   } catch (e) {
-    // the import failed whole: what it staged goes too, so a re-run starts afresh
-    await store.use((engine) => engine.exec(drop)).catch(() => {})
+    // the import failed whole: what it staged goes too, so a re-run starts afresh (unless batches
+    // came meanwhile: they are all kept for the commit asked again)
+    if (!(e instanceof BatchesChangedError)) {
+      await store.use((engine) => engine.exec(drop)).catch(() => {})
+    }
     throw e
   }
 }
