@@ -355,6 +355,31 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
   })
 
   describe('small ones', () => {
+    it('an event name we act on is read in any case and spacing; a messageId of spaces is refused', async () => {
+      for (const [name, id, order] of [
+        ['order completed', 'lc-1', 'lc-o1'],
+        ['  Order   Completed ', 'lc-2', 'lc-o2'],
+      ] as const) {
+        const ev = { ...orderEvent('lc', order, 10, iso(NOW - DAY), id), event: name }
+        const r = await h.call('POST', '/v1/events', { body: ev })
+        expect([r.status, r.json.status], name).toEqual([200, 'stored'])
+      }
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE customer_id = 'lc'")).toBe(2)
+      expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(20)
+      const blank = await h.call('POST', '/v1/events', {
+        body: { ...orderEvent('lc', 'lc-o3', 10, iso(NOW - DAY), '   ') },
+      })
+      expect(blank.status).toBe(400)
+      expect(blank.json.error.details).toContainEqual({
+        path: 'messageId',
+        reason: 'must not be only spaces',
+      })
+      const noName = await h.call('POST', '/v1/events', {
+        body: { ...orderEvent('lc', 'lc-o4', 10, iso(NOW - DAY)), event: '  ' },
+      })
+      expect(noName.status).toBe(400)
+    })
+
     it('an anonymousId-only call is told that userId is required', async () => {
       const res = await h.call('POST', '/v1/events', {
         body: { type: 'identify', messageId: 'anon', anonymousId: 'a-1', traits: {} },

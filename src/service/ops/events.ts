@@ -126,7 +126,9 @@ const common = {
   messageId: z
     .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
     .min(1, 'must not be empty')
-    .max(256, 'must be at most 256 characters'),
+    .max(256, 'must be at most 256 characters')
+    // kept as sent (a stored key is matched as it was stored), but spaces alone name no message
+    .refine((s) => s.trim() !== '', 'must not be only spaces'),
   userId: customerIdOf(
     'userId is required: profiles are kept by your user id, so a call with only an anonymousId cannot be stored',
   ),
@@ -434,11 +436,32 @@ export const TRACK_PROPERTIES: Readonly<Record<string, z.ZodType>> = {
   'Ticket Resolved': TicketProps,
 }
 
+/**
+ * The names the server acts on, by their lower-case, trimmed spelling: "order completed" or
+ * "Order Completed " was stored as an event of no meaning, the order lost without a word.
+ */
+const KNOWN_EVENTS = new Map(
+  [...Object.keys(TRACK_PROPERTIES), ...Object.keys(ENGAGEMENT_EVENTS)].map((n) => [
+    n.toLowerCase(),
+    n,
+  ]),
+)
+
+/** A track call's event name, trimmed, and spelled as the spec does when it is one we act on. */
+const eventName = z
+  .string()
+  .max(200)
+  .transform((s) => {
+    const t = s.trim().replace(/\s+/g, ' ')
+    return KNOWN_EVENTS.get(t.toLowerCase()) ?? t
+  })
+  .pipe(z.string().min(1, 'must not be empty (or only spaces)'))
+
 export const TrackSchema = z
   .object({
     type: z.literal('track'),
     ...common,
-    event: z.string().min(1).max(200),
+    event: eventName,
     properties: z.record(z.string(), z.unknown()).default({}),
   })
   .superRefine((t, ctx) => {
