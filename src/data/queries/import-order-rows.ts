@@ -32,6 +32,14 @@ export const localDay = (tz: string, instant: string): string =>
     : `CAST(timezone(${lit(tz)}, timezone('UTC', ${instant})) AS DATE)`
 
 /**
+ * The refund row of an unpaid order of 0 (cancelled before anything was paid): below 0, so the
+ * summary reads it as a refund and its order as refunded in full (its order's day is then no
+ * purchase day, as for a cancelled order of 10), yet 0 to the millionth money is summed to, so it
+ * takes nothing off revenue. Large enough to survive import-refunded-rest's rounding to 1e-9.
+ */
+export const ZERO_REFUND = '-1e-9'
+
+/**
  * `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). A
  * refund row (amount < 0) is the refund itself: a status saying "refunded" on it (WooCommerce's
  * refund lines), or a refunded column restating it, takes nothing more (it had netted the row to
@@ -90,6 +98,12 @@ export function importOrderRows(
      * is USD, "€5" EUR), an ISO code of import-currency-marks.ts.
      */
     currency?: string
+    /**
+     * The rows have an `unpaid` column ('yes': the status says never paid or paid back in full).
+     * An unpaid order of 0 has no amount to refund, and kept as it is it would read as a free
+     * sample (a purchase): it is stored with a refund row of ZERO_REFUND instead.
+     */
+    unpaid?: boolean
   },
 ): Query {
   if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) {
@@ -120,11 +134,15 @@ FROM (SELECT *, ${net} AS net FROM (${rows}))`,
   // An order with an id and a refunded amount on its own row (Shopify's Refunded Amount, all of
   // it when voided) is stored as what was paid plus a refund row of the same order and day, so
   // the summary nets them by its refund rule: a day refunded in full is no purchase day.
-  const split = args.refunded === false ? 'false' : 'coalesce(refunded > 0 AND amount >= 0, false)'
+  const zero = args.unpaid ? " OR (unpaid = 'yes' AND amount = 0)" : ''
+  const split =
+    args.refunded === false && !args.unpaid
+      ? 'false'
+      : `coalesce((refunded > 0${zero}) AND amount >= 0, false)`
   const refundRows = `
 UNION ALL
 SELECT order_id || ':refunded' AS order_key, order_id, customer_id, ordered_at, ${day} AS order_date,
-  -round(refunded, 9) AS amount, ${currency} AS currency, CAST(NULL AS DOUBLE) AS quantity,
+  CASE WHEN refunded > 0 THEN -round(refunded, 9) ELSE ${ZERO_REFUND} END AS amount, ${currency} AS currency, CAST(NULL AS DOUBLE) AS quantity,
   CAST(NULL AS DOUBLE) AS cost,
   -- no margin of its own: the summary takes back the order's margin rate, as for a refund row of
   -- the file (a full refund of 100 bought at cost 60 takes back 40, not 100)

@@ -593,6 +593,11 @@ function hasRefunded(spec: TypedSpec): boolean {
   return spec.fields.some((f) => f.field === 'refunded' && !absent(f))
 }
 
+/** Whether the rows say from their status which orders were never paid (validate.ts unpaidField). */
+function hasUnpaid(spec: TypedSpec): boolean {
+  return spec.fields.some((f) => f.field === 'unpaid')
+}
+
 /** Whether the file has a margin or a cost column (else every order's margin is unknown). */
 function hasCosts(spec: TypedSpec): boolean {
   return spec.fields.some((f) => (f.field === 'margin' || f.field === 'cost') && !absent(f))
@@ -1267,12 +1272,15 @@ async function importFileOnce(
     // Orders that are all plain (an id seen once, no refund) need no numbering window: counted in
     // the fast path's own scan.
     // a refunded amount on an order's own row becomes a refund row (importOrderRows): not plain
-    const notPlainBy = (net: string): string =>
-      `order_id IS NULL OR ${net} < 0 OR coalesce(refunded > 0, false)`
-    const notPlain = notPlainBy(NET_AMOUNT)
+    // so does an unpaid order of 0, refunded by a row of its own
+    const notPlainBy = (net: string, s: TypedSpec | null): string =>
+      `order_id IS NULL OR ${net} < 0 OR coalesce(refunded > 0, false)${s && hasUnpaid(s) ? ` OR coalesce(unpaid = 'yes' AND amount = 0, false)` : ''}`
     // without a refunded column a plain comparison, which the fast path decides from the table's
     // statistics (no negative amount: no row read)
-    const fastNotPlain = notPlainBy(netAmount(fastSpec ? hasRefunded(fastSpec) : undefined))
+    const fastNotPlain = notPlainBy(
+      netAmount(fastSpec ? hasRefunded(fastSpec) : undefined),
+      fastSpec,
+    )
     // the store's rows of this kind, which the file's rows merge with
     const storedKind = extraKind(kind)
     const stored = storedKind ? { table: storedKind.table, key: storedKind.key } : undefined
@@ -1598,7 +1606,7 @@ async function importFileOnce(
           ? fast.tally + (await count(engine, 'SELECT count(*) AS n FROM import_dupkeys'))
           : await count(
               engine,
-              `SELECT count(*) FILTER (WHERE ${notPlain})
+              `SELECT count(*) FILTER (WHERE ${notPlainBy(NET_AMOUNT, spec)})
                  + (SELECT count(*) FROM import_dupkeys) AS n FROM import_typed`,
             )) === 0
       const emptyOrders =
@@ -1614,6 +1622,7 @@ async function importFileOnce(
           plain,
           asView,
           refunded: statesRefunds,
+          unpaid: !lineItems && hasUnpaid(spec),
           ...(lineItems ? { rows: 'SELECT * FROM import_line_orders' } : {}),
           ...fileCurrency(),
         }),

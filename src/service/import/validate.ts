@@ -656,6 +656,25 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
 }
 
 /**
+ * `unpaid` ('yes' or NULL): the status says the order (or line) was never paid or was paid back in
+ * full. importLineOrders refunds an unpaid line's amount; importOrderRows refunds an unpaid order
+ * of 0 with a refund row of its own, since it has no amount to refund and alone would read as a
+ * free sample, a purchase.
+ */
+function unpaidField(status: string | undefined): FieldDef[] {
+  if (!status) return []
+  return [
+    {
+      field: 'unpaid',
+      header: status,
+      raw: `CASE WHEN ${unpaidStatusSql(status)} THEN 'yes' END`,
+      type: 'text',
+      required: false,
+    },
+  ]
+}
+
+/**
  * Currencies Stripe gives in whole units (no cents): its list of zero-decimal currencies. Every
  * other amount of a Stripe API object is in hundredths (cents).
  */
@@ -841,17 +860,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         ...orderDetails(c),
         // a line whose status says it was never paid or was paid back (cancelled, refunded ...):
         // importLineOrders refunds its amount, as a plain orders file's unpaid order is refunded
-        ...(c.status
-          ? [
-              {
-                field: 'unpaid',
-                header: c.status,
-                raw: `CASE WHEN ${unpaidStatusSql(c.status)} THEN 'yes' END`,
-                type: 'text',
-                required: false,
-              } satisfies FieldDef,
-            ]
-          : []),
+        ...unpaidField(c.status),
         ...CUSTOMER_RANGE,
       ],
       from: `(SELECT *, ${across('min')} AS __customer_lo, ${across('max')} AS __customer_hi
@@ -879,6 +888,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         m.noAmount ? { ...amount, raw: "'0'" } : units(amount),
         col(c, 'order_id', 'text', false),
         units(refunded),
+        ...unpaidField(c.amount && !m.noAmount ? c.status : undefined),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         ...orderDetails(c),
