@@ -96,6 +96,17 @@ export class QueryError extends LoyalsError {
 }
 
 /**
+ * A statement that did not run because the store's server cannot be reached (refused, lost, shut
+ * down): the request may be sent again once it is back. The HTTP service answers 503.
+ */
+export class StoreUnreachableError extends QueryError {
+  constructor(sql: string, reason: string) {
+    super(sql, new Error(reason))
+    this.message = `the store cannot be reached: ${reason}`
+  }
+}
+
+/**
  * What a {@link ConvergenceError} carries in `details` (typed as the base class's record, so read
  * it as `e.details as ConvergenceDetails`).
  */

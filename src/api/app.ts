@@ -4,7 +4,7 @@ import { type Handler, Hono } from 'hono'
 import { z } from 'zod'
 import { env } from '../config.ts'
 import { trimSpaces } from '../core/customer-id.ts'
-import { QueryError } from '../errors.ts'
+import { QueryError, StoreUnreachableError } from '../errors.ts'
 import { allowedMethods, knownRoutes, withHead } from './allowed-methods.ts'
 import { authorize } from './auth.ts'
 import {
@@ -189,12 +189,27 @@ export function createApp(deps: ApiDeps): Hono {
       const busy = new Promise<'busy'>((resolve) => {
         timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS)
       })
-      const answered = deps.store.use((e) => e.query('SELECT 1 AS ok')).then(() => 'ok' as const)
+      // a store whose server cannot be reached is down, not busy: a probe must tell an outage
+      // from a long commit (it answered "busy" with a 200 through a PostgreSQL outage)
+      const answered = deps.store
+        .use((e) => e.query('SELECT 1 AS ok'))
+        .then(
+          () => 'ok' as const,
+          (e) => {
+            if (e instanceof StoreUnreachableError) return 'unavailable' as const
+            throw e
+          },
+        )
       // answered busy, a later failure of the query is no unhandled rejection
       answered.catch(() => {})
       try {
         const status = await Promise.race([answered, busy])
-        return c.json({ status, store: deps.store.engine.dialect, version: deps.version })
+        const store = deps.store.engine.dialect
+        const reason = deps.store.engine.unreachable?.() ?? null
+        if (status === 'unavailable' || (status === 'busy' && reason !== null)) {
+          return c.json({ status: 'unavailable', store, version: deps.version, reason }, 503)
+        }
+        return c.json({ status, store, version: deps.version })
       } finally {
         clearTimeout(timer)
       }

@@ -1,7 +1,14 @@
 // The one translation of errors to HTTP: `{error: {code, message, details}}` with a status per
 // error class. Store errors never leak their SQL to the client.
 import type { z } from 'zod'
-import { DataError, ImportError, LoyalsError, QueryError, UsageError } from '../errors.ts'
+import {
+  DataError,
+  ImportError,
+  LoyalsError,
+  QueryError,
+  StoreUnreachableError,
+  UsageError,
+} from '../errors.ts'
 
 /** A request that fails validation: HTTP 400 `invalid_request` with one detail per problem. */
 export class RequestError extends LoyalsError {
@@ -91,7 +98,7 @@ export const errorBody = (code: string, message: string, details: unknown): Erro
 })
 
 export interface HttpError {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503
   readonly body: ErrorBody
 }
 
@@ -107,6 +114,17 @@ export function toHttpError(e: unknown): HttpError {
   }
   if (e instanceof UnsupportedMediaTypeError) {
     return { status: 415, body: errorBody(e.code, e.message, e.details) }
+  }
+  // before QueryError, which it is: the request may be sent again once the store is back
+  if (e instanceof StoreUnreachableError) {
+    return {
+      status: 503,
+      body: errorBody(
+        'store_unavailable',
+        `${e.message}; nothing of this request was stored: send it again when the store answers (GET /health says when)`,
+        {},
+      ),
+    }
   }
   if (e instanceof QueryError) {
     return {

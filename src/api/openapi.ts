@@ -199,6 +199,8 @@ export function openApiDocument(
         ...(r.body ? { '413': ERROR, '415': ERROR } : {}),
         ...Object.fromEntries((r.errors ?? []).map((status) => [String(status), ERROR])),
         '500': ERROR,
+        // a server store (PostgreSQL) that cannot be reached
+        '503': ERROR,
       },
     }
     if (r.body) {
@@ -226,6 +228,24 @@ export function openApiDocument(
                   version: { type: 'string' },
                 },
                 required: ['status', 'store', 'version'],
+              },
+            },
+          },
+        },
+        '503': {
+          description:
+            "The store's server cannot be reached (`unavailable`, with the `reason`): requests answer 503 `store_unavailable` until it is back",
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  status: { enum: ['unavailable'] },
+                  store: { enum: ['duckdb', 'postgres'] },
+                  version: { type: 'string' },
+                  reason: { type: 'string' },
+                },
+                required: ['status', 'store', 'version', 'reason'],
               },
             },
           },

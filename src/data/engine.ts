@@ -32,6 +32,11 @@ export interface Engine {
    * the raw connection (appenders, streamed reads) that could outlive the job that started it.
    */
   track?<T>(fn: () => Promise<T>): Promise<T>
+  /**
+   * Why the store cannot be reached now (a server store that refused or lost the connection, not
+   * yet answering again), or null. Absent: an embedded store, always there.
+   */
+  unreachable?(): string | null
   close(): Promise<void>
 }
 

@@ -3,7 +3,7 @@
 // same plain JS as duckdb.ts returns: int8/numeric -> number, DATE/TIMESTAMP -> the server's text.
 import { connect } from 'node:net'
 import postgres, { type Sql } from 'postgres'
-import { QueryError, UsageError } from '../errors.ts'
+import { QueryError, StoreUnreachableError, UsageError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 
 // OIDs: int8, numeric; date, timestamp, timestamptz. The session runs with DateStyle ISO and
@@ -141,11 +141,47 @@ async function probePostgres(url: string, seconds: number): Promise<void> {
   })
 }
 
+/** The driver's and the server's words for a connection refused, lost or shut down. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  // admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down)
+  '57P01',
+  '57P02',
+  '57P03',
+])
+
+/** The message of a connection failure, or null for any other error (a statement's own). */
+function connectionProblem(e: unknown): string | null {
+  const c = e instanceof QueryError ? e.cause : e
+  const code = (c as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !CONNECTION_CODES.has(code)) return null
+  return c instanceof Error && c.message ? c.message : code
+}
+
+/**
+ * After the server could not be reached, statements fail at once for this long instead of each
+ * waiting on the driver's reconnection: a request waited 30-50 s for a 500 while PostgreSQL was
+ * down, queued behind the others. One statement a second tries the connection again.
+ */
+const RETRY_MS = 1000
+
 class PostgresEngine implements Engine {
   readonly dialect = 'postgres' as const
   readonly location: string
   #sql: PgSql
   #isTx: boolean
+  #down: { atMs: number; reason: string } | null = null
   // While a transaction is open on the root engine, its statements run inside it (DuckDB
   // semantics; also avoids a deadlock on the single connection).
   #active: PostgresEngine | null = null
@@ -156,35 +192,59 @@ class PostgresEngine implements Engine {
     this.#isTx = isTx
   }
 
+  unreachable(): string | null {
+    return this.#down?.reason ?? null
+  }
+
+  /** Fail at once while the server was found unreachable less than RETRY_MS ago. */
+  #gate(sql: string): void {
+    const down = this.#down
+    if (down && Date.now() - down.atMs < RETRY_MS) throw new StoreUnreachableError(sql, down.reason)
+  }
+
+  /** The error a failed statement throws; a connection failure marks the store unreachable. */
+  #failed(sql: string, e: unknown): QueryError {
+    const problem = connectionProblem(e)
+    if (problem === null) return e instanceof QueryError ? e : new QueryError(sql, e)
+    const reason = `PostgreSQL at ${this.location}: ${problem}`
+    this.#down = { atMs: Date.now(), reason }
+    return new StoreUnreachableError(sql, reason)
+  }
+
   async query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     if (this.#active) return this.#active.query<T>(q)
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    this.#gate(sql)
     try {
       const res = await this.#sql.unsafe(sql, normalizeParams(params) as never[])
+      this.#down = null
       // several statements in one string (simple protocol) give one result per statement
       const last = res.length > 0 && Array.isArray(res[0]) ? (res.at(-1) as unknown as Row[]) : res
       return Array.from(last) as T[]
     } catch (e) {
-      throw new QueryError(sql, e)
+      throw this.#failed(sql, e)
     }
   }
 
   async exec(q: Query | string): Promise<void> {
     if (this.#active) return this.#active.exec(q)
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
+    this.#gate(sql)
     try {
       await this.#sql.unsafe(sql, normalizeParams(params) as never[])
+      this.#down = null
     } catch (e) {
-      throw new QueryError(sql, e)
+      throw this.#failed(sql, e)
     }
   }
 
   async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
     if (this.#isTx) return fn(this)
     if (this.#active) return fn(this.#active)
+    this.#gate('BEGIN ... COMMIT')
     let failed: { error: unknown } | null = null
     try {
-      return (await this.#sql.begin(async (txSql) => {
+      const out = (await this.#sql.begin(async (txSql) => {
         const tx = new PostgresEngine(this.location, txSql as unknown as PgSql, true)
         this.#active = tx
         try {
@@ -194,10 +254,17 @@ class PostgresEngine implements Engine {
           throw e
         }
       })) as T
+      this.#down = null
+      return out
     } catch (e) {
-      // the caller's own error passes through unchanged; a failed BEGIN/COMMIT is wrapped
-      if (failed) throw (failed as { error: unknown }).error
-      throw new QueryError('BEGIN ... COMMIT', e)
+      // the caller's own error passes through unchanged (unless the connection was lost under
+      // it: then the store is unreachable); a failed BEGIN/COMMIT is wrapped
+      if (failed) {
+        const own = (failed as { error: unknown }).error
+        if (connectionProblem(own) === null) throw own
+        throw this.#failed('BEGIN ... COMMIT', own)
+      }
+      throw this.#failed('BEGIN ... COMMIT', e)
     } finally {
       this.#active = null
     }
@@ -241,6 +308,9 @@ export async function openPostgres(
     ...(database !== '' ? { database } : {}),
     max: 1,
     connect_timeout: opts.connectTimeout ?? 10,
+    // reconnect within a second once the server is back (the driver's default waits up to 20 s
+    // between tries, so a restarted PostgreSQL stayed "down" for the service 8-12 s)
+    backoff: (tries: number) => Math.min(0.05 * 2 ** tries, 1),
     idle_timeout: 0,
     onnotice: () => {},
     prepare: false,

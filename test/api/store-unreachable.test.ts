@@ -1,0 +1,101 @@
+// A PostgreSQL store that goes away while the server runs: requests answer 503 store_unavailable
+// at once (they waited 30-50 s each, queued, for a 500 "store_error"), /health says
+// "unavailable" with a 503 (it said "busy" with a 200 through the outage), and when the server is
+// back the service answers again without a restart, nothing of the refused requests stored. The
+// outage is a real one: the store is reached through a TCP relay to the test PostgreSQL server,
+// closed and opened again on the same port.
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { STORES, type StoreKind, type TestStore } from '../engines/stores.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
+
+const AT = '2025-03-01T10:00:00Z'
+
+/** A relay from a local port to `target` that can be closed (refusing connections) and opened. */
+function relay(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>()
+  let server: Server | null = null
+  let port = 0
+  const open = () =>
+    new Promise<void>((resolve) => {
+      if (server) return resolve()
+      server = createServer((client) => {
+        const up = connect(target)
+        for (const s of [client, up]) {
+          sockets.add(s)
+          s.on('close', () => sockets.delete(s))
+          s.on('error', () => s.destroy())
+        }
+        client.pipe(up).pipe(client)
+      })
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port
+        resolve()
+      })
+    })
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy()
+      server ? server.close(() => resolve()) : resolve()
+      server = null
+    })
+  return { open, close, port: () => port }
+}
+
+describe('a PostgreSQL store that cannot be reached', () => {
+  let h: Harness
+  let store: TestStore
+  let link: ReturnType<typeof relay>
+  beforeAll(async () => {
+    store = await STORES[1]!.create()
+    const url = new URL(store.location)
+    link = relay({ host: url.hostname, port: Number(url.port || 5432) })
+    await link.open()
+    url.hostname = '127.0.0.1'
+    url.port = String(link.port())
+    const through: StoreKind = {
+      name: 'postgres',
+      create: async () => ({ location: url.toString(), cleanup: async () => {} }),
+    }
+    h = await harness(through)
+  })
+  afterAll(async () => {
+    await link.open()
+    await h?.close()
+    await link.close()
+    await store?.cleanup()
+  })
+
+  it('is a 503 while it is away, and served again when it is back', async () => {
+    const order = (id: string) => ({ body: orderEvent('c1', id, 10, AT, `m-${id}`) })
+    expect((await h.call('POST', '/v1/events', order('o1'))).status).toBe(200)
+    expect((await h.call('GET', '/health', { role: null })).json.status).toBe('ok')
+
+    await link.close()
+    const refused = await h.call('POST', '/v1/events', order('o2'))
+    expect(refused.status).toBe(503)
+    expect(refused.json.error.code).toBe('store_unavailable')
+    expect(refused.json.error.message).toMatch(
+      /^the store cannot be reached: PostgreSQL at .*; nothing of this request was stored/,
+    )
+    // the next ones are refused at once, not each after its own wait on the driver
+    const again = await Promise.all(
+      ['o3', 'o4', 'o5'].map((id) => h.call('POST', '/v1/events', order(id))),
+    )
+    expect(again.map((r) => r.status)).toEqual([503, 503, 503])
+    const health = await h.call('GET', '/health', { role: null })
+    expect(health.status).toBe(503)
+    expect(health.json).toMatchObject({ status: 'unavailable', store: 'postgres' })
+    expect(health.json.reason).toMatch(/^PostgreSQL at /)
+
+    await link.open()
+    let status = ''
+    for (let i = 0; i < 50 && status !== 'ok'; i++) {
+      await new Promise((r) => setTimeout(r, 200))
+      status = (await h.call('GET', '/health', { role: null })).json.status
+    }
+    expect(status).toBe('ok')
+    expect((await h.call('POST', '/v1/events', order('o6'))).status).toBe(200)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'c1'")).toBe(2)
+  }, 60_000)
+})
