@@ -10,6 +10,7 @@ import {
   TicketProps,
 } from '../service/ops/events.ts'
 import { RequestError } from './errors.ts'
+import type { ApiDeps } from './route.ts'
 
 /** A day of slack past the server's clock, as the import allows: time zones ahead of UTC. */
 export const FUTURE_SLACK_MS = 86_400_000
@@ -19,6 +20,8 @@ export interface EventContext {
   readonly nowMs: number
   /** The workspace's configured currency; null or absent: orders may name any. */
   readonly currency?: string | null
+  /** Without a configured one, the stored orders' one currency (ApiDeps.ordersCurrency). */
+  readonly ordersCurrency?: string | null
 }
 
 type Issue = { path: string; reason: string }
@@ -45,12 +48,15 @@ function sameCurrency(
   ctx: EventContext,
   what: 'order' | 'refund' = 'order',
 ): void {
-  const expected = ctx.currency
+  const expected = ctx.currency || ctx.ordersCurrency
   if (!expected || typeof given !== 'string') return
   const code = given.trim().toUpperCase()
   if (code === expected) return
+  const whose = ctx.currency
+    ? `the workspace's currency is ${expected} (currency.code of the value configuration)`
+    : `the stored orders are in ${expected} (the value configuration names no currency.code)`
   throw new DataError(
-    `${path}: the ${what} is in ${code}, but the workspace's currency is ${expected} (currency.code of the value configuration); amounts in two currencies cannot be added up, so convert the order to ${expected} first`,
+    `${path}: the ${what} is in ${code}, but ${whose}; amounts in two currencies cannot be added up, so convert the ${what} to ${expected} first`,
     { path, currency: code, expected },
   )
 }
@@ -102,6 +108,34 @@ export function checkEvents(
         ctx,
         e.event === 'Order Refunded' ? 'refund' : 'order',
       )
+    }
+  }
+}
+
+/** The context the routes check events in: the server's clock and currencies. */
+export function eventContext(deps: ApiDeps): EventContext {
+  return {
+    nowMs: deps.store.now(),
+    currency: deps.currency ?? null,
+    ordersCurrency: deps.ordersCurrency?.code ?? null,
+  }
+}
+
+/**
+ * After `events` were stored: the first currency an order or refund brings to a workspace whose
+ * orders named none is the one the next are checked against.
+ */
+export function noteCurrency(deps: ApiDeps, events: readonly SegmentEvent[]): void {
+  const held = deps.ordersCurrency
+  if (!held || held.code !== null || deps.currency) return
+  for (const e of events) {
+    if (e.type !== 'track' || (e.event !== 'Order Completed' && e.event !== 'Order Refunded')) {
+      continue
+    }
+    const c = e.properties.currency
+    if (typeof c === 'string' && c.trim() !== '') {
+      held.code = c.trim().toUpperCase()
+      return
     }
   }
 }

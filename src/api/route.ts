@@ -17,6 +17,13 @@ export interface ApiDeps {
    * Absent or null: none was named, and orders may carry any.
    */
   readonly currency?: string | null
+  /**
+   * Without a named currency: the stored orders' one currency (read when the server starts, then
+   * the first one an order brings to a workspace without any); an order or refund in another is
+   * refused, as no offline command could read the workspace then. Code null: none yet (or several
+   * stored already). Absent: not checked (a test's app).
+   */
+  readonly ordersCurrency?: { code: string | null }
 }
 
 export interface RouteInput<B, Q> {

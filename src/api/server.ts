@@ -173,6 +173,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     keys: new KeyCache(store),
     version: o.version,
     currency,
+    // without a named currency, the orders' one (null for none or several)
+    ordersCurrency: { code: currency === null ? priced.currency.code : null },
   })
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }) as HttpServer
   server.on('clientError', answerClientError)

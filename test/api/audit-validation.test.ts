@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/api/app.ts'
 import { KeyCache } from '../../src/api/auth.ts'
+import type { ApiDeps } from '../../src/api/route.ts'
 import { startServer } from '../../src/api/server.ts'
 import { createApiKey } from '../../src/service/ops/keys.ts'
 import { STORES } from '../engines/stores.ts'
@@ -244,16 +245,17 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
   })
 
   describe("orders in another currency than the workspace's", () => {
-    it('is a 422 naming the field and both currencies when the value configuration names one', async () => {
+    /** POST as the service role to an app with these currency settings. */
+    const poster = (currencies: Pick<ApiDeps, 'currency' | 'ordersCurrency'>) => {
       const app = createApp({
         store: h.store,
         ingestor: h.ingestor,
         jobs: h.jobs,
         keys: new KeyCache(h.store),
         version: 'test',
-        currency: 'EUR',
+        ...currencies,
       })
-      const post = async (path: string, body: unknown) => {
+      return async (path: string, body: unknown) => {
         const res = await app.request(path, {
           method: 'POST',
           headers: {
@@ -265,6 +267,10 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
         // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
         return { status: res.status, json: (await res.json()) as any }
       }
+    }
+
+    it('is a 422 naming the field and both currencies when the value configuration names one', async () => {
+      const post = poster({ currency: 'EUR' })
       const before = await count(h, 'SELECT count(*) AS n FROM events')
       const direct = await post('/v1/orders', {
         order_id: 'y1',
@@ -319,6 +325,42 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(eur.status).toBe(200)
       const none = await post('/v1/events', orderEvent('yen', 'e2', 5, iso(NOW - DAY)))
       expect(none.status).toBe(200)
+    })
+
+    it("without a configured one, is a 422 against the stored orders' currency, or the first an order brings", async () => {
+      const held = { code: null as string | null }
+      const post = poster({ currency: null, ordersCurrency: held })
+      const order = (id: string, currency?: string) => ({
+        order_id: id,
+        customer_id: 'mix',
+        ordered_at: iso(NOW - DAY),
+        amount: 10,
+        ...(currency ? { currency } : {}),
+      })
+      expect((await post('/v1/orders', order('m1'))).status).toBe(200)
+      expect(held.code).toBeNull()
+      expect((await post('/v1/orders', order('m2', 'eur'))).status).toBe(200)
+      expect(held.code).toBe('EUR')
+      const usd = await post('/v1/orders', order('m3', 'USD'))
+      expect(usd.status).toBe(422)
+      expect(usd.json.error.message).toBe(
+        'currency: the order is in USD, but the stored orders are in EUR (the value configuration names no currency.code); amounts in two currencies cannot be added up, so convert the order to EUR first',
+      )
+      const refund = await post('/v1/events', {
+        type: 'track',
+        messageId: 'mix-r',
+        userId: 'mix',
+        event: 'Order Refunded',
+        timestamp: iso(NOW - DAY),
+        properties: { order_id: 'm2', total: 5, currency: 'GBP' },
+      })
+      expect(refund.status).toBe(422)
+      expect(refund.json.error.details).toMatchObject({ currency: 'GBP', expected: 'EUR' })
+      expect((await post('/v1/orders', order('m4', 'EUR'))).status).toBe(200)
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE customer_id = 'mix'")).toBe(3)
+      // a server reads the stored orders' one currency when it starts
+      const started = poster({ currency: null, ordersCurrency: { code: 'JPY' } })
+      expect((await started('/v1/orders', order('m5', 'EUR'))).status).toBe(422)
     })
 
     it('without a configured currency any ISO 4217 code is taken', async () => {
@@ -457,6 +499,26 @@ describe('loyals serve takes the currency from the value configuration only when
         }),
       })
       expect(res.status).toBe(status)
+      // without a named one, the JPY order stored is the orders' currency now: EUR is refused
+      const second = async (currency: string, id: string) =>
+        (
+          await fetch(`${server.url}/v1/orders`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              order_id: id,
+              customer_id: 'c3',
+              ordered_at: '2025-01-02T00:00:00Z',
+              amount: 5,
+              currency,
+            }),
+          })
+        ).status
+      if (status === 200) {
+        expect(await second('EUR', 'o3')).toBe(422)
+        expect(await second('JPY', 'o3')).toBe(200)
+        return
+      }
       // the profile says the currency its money is in (the live `loyals customer` prints it)
       const ok = await fetch(`${server.url}/v1/orders`, {
         method: 'POST',

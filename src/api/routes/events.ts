@@ -14,7 +14,13 @@ import {
   StagedBatchSchema,
 } from '../../service/ops/events.ts'
 import { commitStaged, stageBatch } from '../../service/ops/staged-import.ts'
-import { checkDirectCustomer, checkDirectOrder, checkEvents } from '../event-checks.ts'
+import {
+  checkDirectCustomer,
+  checkDirectOrder,
+  checkEvents,
+  eventContext,
+  noteCurrency,
+} from '../event-checks.ts'
 import { BatchAnswer, CommitAnswer, IngestAnswer, StagedAnswer } from '../responses.ts'
 import type { ApiDeps } from '../route.ts'
 import { route } from '../route.ts'
@@ -22,6 +28,7 @@ import { Empty } from '../schemas.ts'
 
 async function one(deps: ApiDeps, e: SegmentEvent) {
   const [r] = await deps.ingestor.submit([normalizeEvent(e, deps.store.now())])
+  noteCurrency(deps, [e])
   return { json: r }
 }
 
@@ -40,7 +47,7 @@ export const eventRoutes = [
     errors: [422],
     example: '/v1/events',
     handler: ({ body, deps }) => {
-      checkEvents([body], { nowMs: deps.store.now(), currency: deps.currency })
+      checkEvents([body], eventContext(deps))
       return one(deps, body)
     },
   }),
@@ -55,9 +62,12 @@ export const eventRoutes = [
     errors: [422],
     example: '/v1/events/batch',
     handler: async ({ body, deps }) => {
-      const now = deps.store.now()
-      checkEvents(body.batch, { nowMs: now, currency: deps.currency }, (i) => `batch[${i}]`)
-      const results = await deps.ingestor.submit(body.batch.map((e) => normalizeEvent(e, now)))
+      const ctx = eventContext(deps)
+      checkEvents(body.batch, ctx, (i) => `batch[${i}]`)
+      const results = await deps.ingestor.submit(
+        body.batch.map((e) => normalizeEvent(e, ctx.nowMs)),
+      )
+      noteCurrency(deps, body.batch)
       const stored = results.filter((r) => r.status === 'stored').length
       return { json: { stored, duplicates: results.length - stored, results } }
     },
@@ -78,11 +88,7 @@ export const eventRoutes = [
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/batches',
     handler: async ({ params, body, deps }) => {
       const id = params.id!
-      checkEvents(
-        body.batch,
-        { nowMs: deps.store.now(), currency: deps.currency },
-        (i) => `batch[${i}]`,
-      )
+      checkEvents(body.batch, eventContext(deps), (i) => `batch[${i}]`)
       await stageBatch(deps.store, id, body.seq, body.batch)
       return { json: { staged: body.batch.length } }
     },
@@ -118,7 +124,7 @@ export const eventRoutes = [
     errors: [422],
     example: '/v1/orders',
     handler: ({ body, deps }) => {
-      checkDirectOrder(body, { nowMs: deps.store.now(), currency: deps.currency })
+      checkDirectOrder(body, eventContext(deps))
       return one(deps, orderAsEvent(body))
     },
   }),
