@@ -245,6 +245,14 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
   })
 
   describe("orders in another currency than the workspace's", () => {
+    const gbpRefund = (messageId: string, userId: string, orderId: string) => ({
+      type: 'track',
+      messageId,
+      userId,
+      event: 'Order Refunded',
+      timestamp: iso(NOW - DAY),
+      properties: { order_id: orderId, total: 5, currency: 'GBP' },
+    })
     /** POST as the service role to an app with these currency settings. */
     const poster = (currencies: Pick<ApiDeps, 'currency' | 'ordersCurrency'>) => {
       const app = createApp({
@@ -303,14 +311,7 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(batch.status).toBe(422)
       expect(batch.json.error.details).toMatchObject({ path: 'batch[1].properties.currency' })
       // a refund in another currency would be taken off the euros too
-      const refund = await post('/v1/events', {
-        type: 'track',
-        messageId: 'r-gbp',
-        userId: 'yen',
-        event: 'Order Refunded',
-        timestamp: iso(NOW - DAY),
-        properties: { order_id: 'e0', total: 5, currency: 'GBP' },
-      })
+      const refund = await post('/v1/events', gbpRefund('r-gbp', 'yen', 'e0'))
       expect(refund.status).toBe(422)
       expect(refund.json.error.message).toMatch(/^properties\.currency: the refund is in GBP, but/)
       expect(await count(h, 'SELECT count(*) AS n FROM events')).toBe(before)
@@ -346,14 +347,7 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(usd.json.error.message).toBe(
         'currency: the order is in USD, but the stored orders are in EUR (the value configuration names no currency.code); amounts in two currencies cannot be added up, so convert the order to EUR first',
       )
-      const refund = await post('/v1/events', {
-        type: 'track',
-        messageId: 'mix-r',
-        userId: 'mix',
-        event: 'Order Refunded',
-        timestamp: iso(NOW - DAY),
-        properties: { order_id: 'm2', total: 5, currency: 'GBP' },
-      })
+      const refund = await post('/v1/events', gbpRefund('mix-r', 'mix', 'm2'))
       expect(refund.status).toBe(422)
       expect(refund.json.error.details).toMatchObject({ currency: 'GBP', expected: 'EUR' })
       expect((await post('/v1/orders', order('m4', 'EUR'))).status).toBe(200)
