@@ -3,6 +3,7 @@
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
 import { ImportError, UsageError, WrongKindError } from '../../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
+import { isCurrencyCode } from './currency-codes.ts'
 import { CURRENCY_SYNONYMS } from './currency-synonyms.ts'
 import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 
@@ -779,7 +780,7 @@ export function resolveColumns(
     for (const syn of spec.synonyms) {
       const h =
         headers.find((x) => !used.has(x) && fold(x) === syn) ??
-        headers.find((x) => !used.has(x) && qualified(fold(x), syn))
+        headers.find((x) => !used.has(x) && qualified(x, syn))
       if (h !== undefined) {
         columns[spec.field] = h
         used.add(h)
@@ -922,7 +923,7 @@ function unreadNamedLike(
   if (spec === undefined || columns[field] === undefined) return []
   return headers.filter((h) => {
     const f = fold(h)
-    return !used.has(h) && (spec.synonyms.some((syn) => f === syn || qualified(f, syn)) || also(f))
+    return !used.has(h) && (spec.synonyms.some((syn) => f === syn || qualified(h, syn)) || also(f))
   })
 }
 
@@ -987,7 +988,10 @@ function surveyQuestions(
   return Object.keys(found).length > 0 ? { questions: found } : {}
 }
 
-/** What an export writes after a column's name: its currency, tax or time zone (folded). */
+/**
+ * What an export writes after a column's name: its currency, tax or time zone (folded). Any other
+ * ISO code is a qualifier too when written as a code (codeQualifier).
+ */
 const QUALIFIERS = new Set([
   'usd',
   'eur',
@@ -1027,23 +1031,39 @@ const QUALIFIERS = new Set([
 ])
 
 /**
- * The ISO code a column's header ends in as a qualifier (`Umsatz (EUR)`, `amount_usd`), upper
- * case; null when it ends in none or in one Intl does not know as a currency (`Total (UTC)`).
+ * The ISO 4217 code a header ends in written apart from its name as a code is (`Amount (KWD)`,
+ * `[kwd]`, `amount_kwd`, `Total KWD`), upper case: any code Intl knows, beyond the common ones of
+ * QUALIFIERS. A word that is also a code, written as a word, is none (`Total All`: ALL is the
+ * Albanian lek; `Amount Top`); nor is a qualifier Intl does not know (`Amount (net)`).
+ */
+function codeQualifier(header: string): string | null {
+  const m =
+    /.(?:\(\s*([A-Za-z]{3})\s*\)|\[\s*([A-Za-z]{3})\s*\]|_([A-Za-z]{3})|[\s.-]([A-Z]{3}))\s*$/.exec(
+      header,
+    )
+  const code = (m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4])?.toUpperCase()
+  return code !== undefined && isCurrencyCode(code) ? code : null
+}
+
+/**
+ * The ISO code a column's header ends in as a qualifier (`Umsatz (EUR)`, `amount_usd`,
+ * `Amount (KWD)`), upper case; null when it ends in none or in one Intl does not know as a
+ * currency (`Total (UTC)`).
  */
 function headerCurrency(header: string | undefined): string | null {
   const folded = fold(header ?? '')
   const code = folded.slice(-3)
-  if (folded.length <= 3 || !QUALIFIERS.has(code)) return null
-  return Intl.supportedValuesOf('currency').includes(code.toUpperCase()) ? code.toUpperCase() : null
+  if (folded.length <= 3) return null
+  if (QUALIFIERS.has(code) && isCurrencyCode(code.toUpperCase())) return code.toUpperCase()
+  return codeQualifier(header ?? '')
 }
 
-/** `folded` is `synonym` followed by one qualifier (see {@link QUALIFIERS}). */
-function qualified(folded: string, synonym: string): boolean {
-  return (
-    folded.length > synonym.length &&
-    folded.startsWith(synonym) &&
-    QUALIFIERS.has(folded.slice(synonym.length))
-  )
+/** `header` is `synonym` followed by one qualifier (see {@link QUALIFIERS}, {@link codeQualifier}). */
+function qualified(header: string, synonym: string): boolean {
+  const folded = fold(header)
+  if (folded.length <= synonym.length || !folded.startsWith(synonym)) return false
+  const rest = folded.slice(synonym.length)
+  return QUALIFIERS.has(rest) || codeQualifier(header)?.toLowerCase() === rest
 }
 
 /**
