@@ -162,11 +162,13 @@ export function asOfGapNote(
  */
 export function checkAsOf(asOf: string, now: Date = new Date()): void {
   sqlDate(asOf)
-  // a day of slack for time zones ahead of UTC, as for order dates (import)
-  const latest = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)
+  // tomorrow where the day is furthest along (UTC+14): the default, the last order's local day,
+  // can be that far ahead (an order at 01:00 in Kiritimati while UTC is the day before), and a
+  // day later than UTC's tomorrow given as --as-of was refused
+  const latest = new Date(now.getTime() + (14 + 24) * 3_600_000).toISOString().slice(0, 10)
   if (asOf > latest) {
     throw new UsageError(
-      `--as-of ${asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to tomorrow, ${latest}: a day of slack for time zones ahead of UTC)`,
+      `--as-of ${asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to ${latest}, tomorrow where the day is furthest along, UTC+14)`,
       { asOf },
     )
   }

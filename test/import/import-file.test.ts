@@ -12,7 +12,7 @@ import { formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { importNotes, openSource } from '../../src/service/source.ts'
-import { buildCustomerSummary } from '../../src/service/summary.ts'
+import { buildCustomerSummary, checkAsOf } from '../../src/service/summary.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
@@ -86,6 +86,20 @@ describe('CDNOW sample', () => {
       expect(e).toBeInstanceOf(UsageError)
       expect((e as Error).message).toContain(message)
     }
+  })
+
+  test('--as-of may be tomorrow where the day is furthest along (UTC+14), not later', () => {
+    // 17:25 UTC is 07:25 the next morning in Kiritimati: its tomorrow is two UTC days ahead, and
+    // an order at 01:00 there made that day the default as-of that --as-of refused
+    const evening = new Date('2026-12-05T17:25:00Z')
+    expect(() => checkAsOf('2026-12-07', evening)).not.toThrow()
+    expect(() => checkAsOf('2026-12-08', evening)).toThrow(
+      '--as-of 2026-12-08 is in the future: recency, tenure and T would count days that have not happened yet (use a date up to 2026-12-07, tomorrow where the day is furthest along, UTC+14)',
+    )
+    // 05:00 UTC is 19:00 the same day there: tomorrow is UTC's tomorrow
+    const morning = new Date('2026-12-05T05:00:00Z')
+    expect(() => checkAsOf('2026-12-06', morning)).not.toThrow()
+    expect(() => checkAsOf('2026-12-07', morning)).toThrow(UsageError)
   })
 
   test('a summary of nothing but refunds says so, not that the workspace is empty', async () => {
@@ -1193,7 +1207,7 @@ describe('dates, time zones and amounts', () => {
     const body =
       'order_id,customer_id,ordered_at,amount,Currency\n' +
       'x1,c1,2024-01-02,"$1,234.50",EUR\nx2,c2,2024-01-03,€20.00,eur\nx3,c3,2024-01-04,12 USD,EUR\n' +
-      'x4,c4,2024-01-05,15.5,EUR\nx5,c5,2024-01-06,$5,CAD\nx6,c6,2024-01-07,£5,XYZ\nx7,c7,2024-01-08,¥300,CNY\n'
+      'x4,c4,2024-01-05,15.5,EUR\nx5,c5,2024-01-06,$5,CAD\nx6,c6,2024-01-07,£5,SEK\nx7,c7,2024-01-08,¥300,CNY\n'
     const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
     const e = await orders(write(dir, 'clash.csv', body)).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(ImportError)
@@ -1220,7 +1234,7 @@ describe('dates, time zones and amounts', () => {
       ['x2', 20, 'EUR'],
       ['x4', 15.5, 'EUR'],
       ['x5', 5, 'CAD'],
-      ['x6', 5, 'XYZ'],
+      ['x6', 5, 'SEK'],
       ['x7', 300, 'CNY'],
     ])
   })
