@@ -30,6 +30,7 @@ import {
   storedRefundConflicts,
   type TypedSpec,
   textOf,
+  valueChecks,
 } from './validate.ts'
 
 /**
@@ -360,6 +361,14 @@ export async function tryFastStage(
     // deleted rows leave the rowids of the others, and so their lines, as they were
     if (c.empty > 0) await engine.exec('DELETE FROM import_fast WHERE __bad IS NULL')
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
+    // a value the store cannot take (validate.ts valueChecks): the validating path names its rows
+    const unfit = valueChecks(spec)
+    if (unfit.length > 0) {
+      const [u] = await engine.query<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM import_typed WHERE ${unfit.map((x) => `coalesce(${x.bad}, false)`).join(' OR ')} LIMIT 1)`,
+      )
+      if (Number(u?.n ?? 0) > 0) return null
+    }
     const storedOrders = spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine))
     // the validating path names each such refund with its order's line, and each such order with
     // its stored refund (a file without refunds meets those too)

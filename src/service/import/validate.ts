@@ -13,6 +13,7 @@ import {
   withOrderRuns,
 } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
+import { currencyCodes } from './currency-codes.ts'
 import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
@@ -1129,6 +1130,32 @@ export const MAX_NUMBER = String(MAX_MONEY)
 export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
+/**
+ * Values that read but that the store cannot take, as (header, bad, reason) on import_typed: a
+ * currency that is no ISO 4217 code Intl knows (`US`, `DOLLARS`: reports would show money in it,
+ * and the value config could never name it; a currency symbol, `$` or `€`, is taken as before).
+ * Both the validating path and the fast path check them.
+ */
+export function valueChecks(spec: TypedSpec): { header: string; bad: string; reason: string }[] {
+  const out: { header: string; bad: string; reason: string }[] = []
+  for (const f of spec.fields) {
+    if (f.header === null || f.type !== 'text') continue
+    const v = ident(f.field)
+    if (f.field === 'currency') {
+      const codes = [...currencyCodes()].map(lit).join(', ')
+      out.push({
+        header: f.header,
+        bad: `nullif(trim(${v}), '') IS NOT NULL AND upper(trim(${v})) NOT IN (${codes}) AND NOT regexp_full_match(trim(${v}), ${lit(CURRENCY_SYMBOL)})`,
+        reason: `'not an ISO 4217 currency code: ''' || ${show(v)} || ''' (write the code, such as USD, EUR or KWD)'`,
+      })
+    }
+  }
+  return out
+}
+
+/** A currency column's symbol rather than code: `$`, `€`, `₹`, also `US$`, `R$` (RE2). */
+const CURRENCY_SYMBOL = '\\p{Sc}+|[A-Z]{1,2}\\$'
+
 /** The money fields of an orders row: a currency mark in any of them names the row's currency. */
 const MONEY_FIELDS: readonly string[] = ['amount', 'refunded', 'cost', 'margin', 'discount']
 
@@ -1244,6 +1271,9 @@ export function problemsSql(
   }
   for (const c of spec.rawChecks ?? []) {
     parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_raw WHERE ${c.bad}`)
+  }
+  for (const c of valueChecks(spec)) {
+    parts.push(`SELECT ${LINE}, ${lit(c.header)}, ${c.reason} FROM import_typed WHERE ${c.bad}`)
   }
   for (const clash of currencyClashes(spec)) {
     parts.push(

@@ -1,0 +1,58 @@
+// A currency column's value must be an ISO 4217 code: `DOLLARS` was stored as the orders'
+// currency ("revenue 180.00 DOLLARS"), which the value config could then never name.
+import { describe, expect, it } from 'vitest'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { freshWorkspace, importError, write } from './helpers.ts'
+
+const now = new Date('2024-03-01T00:00:00Z')
+
+async function currencies(kind: 'orders', content: string): Promise<string[]> {
+  const { engine, dir } = await freshWorkspace()
+  try {
+    await importFile(engine, write(dir, 'orders.csv', content), { kind, now })
+    const rows = await engine.query<{ c: string }>('SELECT DISTINCT currency AS c FROM orders')
+    return rows.map((r) => r.c).sort()
+  } finally {
+    await engine.close()
+  }
+}
+
+describe('a currency column', () => {
+  it('with a value that is no ISO 4217 code is a bad row naming line, column and value', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const f = write(
+        dir,
+        'orders.csv',
+        'order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-02,10,USD\nO2,A,2024-01-03,10,US\nO3,B,2024-01-04,10,DOLLARS\nO4,B,2024-01-05,10,U$D\nO5,C,2024-01-06,10,XYZ\n',
+      )
+      const e = await importError(() => importFile(engine, f, { kind: 'orders', now }))
+      expect(e.problems.map((p) => [p.file, p.line, p.column, p.reason])).toEqual(
+        [
+          [3, 'US'],
+          [4, 'DOLLARS'],
+          [5, 'U$D'],
+          [6, 'XYZ'],
+        ].map(([line, v]) => [
+          f,
+          line,
+          'currency',
+          `not an ISO 4217 currency code: '${v}' (write the code, such as USD, EUR or KWD)`,
+        ]),
+      )
+      const n = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
+      expect(Number(n[0]?.n)).toBe(0)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('takes codes in any case and padded, and currency symbols as before', async () => {
+    const rows = ['kwd', ' usd ', 'Eur', '$', '€', 'US$']
+      .map((c, i) => `O${i},C${i},2024-01-0${i + 1},10,${c}`)
+      .join('\n')
+    expect(
+      await currencies('orders', `order_id,customer_id,ordered_at,amount,currency\n${rows}\n`),
+    ).toEqual(['$', 'EUR', 'KWD', 'USD', 'US$', '€'].sort())
+  })
+})
