@@ -1130,11 +1130,15 @@ export const MAX_NUMBER = String(MAX_MONEY)
 export const EARLIEST_YEAR = 1900
 export const EARLIEST_DATE = `TIMESTAMP '${EARLIEST_YEAR}-01-01'`
 
+/** The fields that name a customer, in every kind (a referral names two). */
+const CUSTOMER_FIELDS = ['customer_id', 'referrer_id', 'referred_id']
+
 /**
  * Values that read but that the store cannot take, as (header, bad, reason) on import_typed: a
  * currency that is no ISO 4217 code Intl knows (`US`, `DOLLARS`: reports would show money in it,
- * and the value config could never name it; a currency symbol, `$` or `€`, is taken as before).
- * Both the validating path and the fast path check them.
+ * and the value config could never name it; a currency symbol, `$` or `€`, is taken as before),
+ * and a customer id `.` or `..`, which the API refuses: a URL path takes those as steps. Both the
+ * validating path and the fast path check them.
  */
 export function valueChecks(spec: TypedSpec): { header: string; bad: string; reason: string }[] {
   const out: { header: string; bad: string; reason: string }[] = []
@@ -1147,6 +1151,13 @@ export function valueChecks(spec: TypedSpec): { header: string; bad: string; rea
         header: f.header,
         bad: `nullif(trim(${v}), '') IS NOT NULL AND upper(trim(${v})) NOT IN (${codes}) AND NOT regexp_full_match(trim(${v}), ${lit(CURRENCY_SYMBOL)})`,
         reason: `'not an ISO 4217 currency code: ''' || ${show(v)} || ''' (write the code, such as USD, EUR or KWD)'`,
+      })
+    }
+    if (CUSTOMER_FIELDS.includes(f.field)) {
+      out.push({
+        header: f.header,
+        bad: `${v} IN ('.', '..')`,
+        reason: `'a customer id of ''' || ${v} || ''' cannot be named in a URL path (the API''s GET and DELETE /v1/customers/{id} would never reach the customer, not even to erase them): give the customer another id'`,
       })
     }
   }
