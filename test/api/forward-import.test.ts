@@ -339,6 +339,19 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     expect(await consent('m3')).toBe(false)
   })
 
+  it('takes an order of 0 whose status says cancelled as a direct import does: no purchase', async () => {
+    const f = write(
+      dir,
+      'zero-cancelled.csv',
+      'order_id,customer_id,ordered_at,amount,status\nZ1,zc,2024-02-03,40,paid\nZ2,zc,2024-03-07,0,cancelled\n',
+    )
+    await forward(new HarnessServer(h), f)
+    expect((await h.call('GET', '/v1/customers/zc')).json).toMatchObject({
+      orders: 1,
+      revenue: 40,
+    })
+  })
+
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
     const file = write(
       dir,
