@@ -57,4 +57,32 @@ describe.each(STORES)('a messageId used again on $name', (kind) => {
     expect((await h.call('POST', '/v1/events', { body: id })).json.status).toBe('duplicate')
     expect(await count(h, "SELECT count(*) FROM orders WHERE order_id IN ('C1', 'D1')")).toBe(2)
   })
+
+  it('sent again after an earlier version stored it under a name it did not read, says so', async () => {
+    // as an earlier version stored "order completed" and "email opened": events of no meaning
+    for (const [id, name] of [
+      ['old-1', 'order completed'],
+      ['old-2', 'email opened'],
+    ]) {
+      await h.engine.exec(`INSERT INTO events (event_id, kind, name, customer_id, occurred_at, received_at, payload)
+        VALUES ('${id}', 'track', '${name}', 'c5', TIMESTAMP '2025-03-01 10:00:00', TIMESTAMP '2025-03-01 10:00:00', '{}')`)
+    }
+    // the order it carries was never stored: answered "duplicate", it never would be
+    const ev = { ...orderEvent('c5', 'E1', 9, AT, 'old-1'), event: 'order completed' }
+    const r = await h.call('POST', '/v1/events', { body: ev })
+    expect(r.status).toBe(422)
+    expect(r.json.error.message).toBe(
+      'event old-1: this messageId is stored already as "order completed", which an earlier version did not read as "Order Completed": the order E1 it carries is not stored; send it again under a new messageId',
+    )
+    // an event that stores nothing of its own is the same message: a duplicate
+    const open = {
+      type: 'track',
+      messageId: 'old-2',
+      userId: 'c5',
+      event: 'email opened',
+      timestamp: AT,
+    }
+    const o = await h.call('POST', '/v1/events', { body: open })
+    expect([o.status, o.json.status]).toEqual([200, 'duplicate'])
+  })
 })

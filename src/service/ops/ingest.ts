@@ -681,13 +681,22 @@ async function checkRetries(
     const s = stored.get(e.eventId)
     if (!s) continue
     const what = (kind: unknown, name: unknown) => (name ? `"${String(name)}"` : String(kind))
-    const other = String(s.kind) !== e.kind || (s.name ?? null) !== (e.name ?? null)
+    // names compared as the schema reads them now: an event stored before names were read in
+    // any case and spacing ("order completed") is the same message sent again
+    const spelled = (n: unknown) =>
+      n === null || n === undefined ? null : String(n).trim().replace(/\s+/g, ' ').toLowerCase()
+    const other = String(s.kind) !== e.kind || spelled(s.name) !== spelled(e.name)
     if (!other && !isNew(e)) continue
     const news = e.order ? `order ${e.order.orderId}` : e.refund ? 'refund' : 'event'
+    // the same name spelled otherwise: stored by a version that read names as written, which took
+    // it for an event of no meaning; answered "duplicate", its order would never be stored
+    const respelled = !other && s.name !== e.name
     throw new DataError(
       other
         ? `event ${e.eventId}: this messageId is stored already for another message (${what(s.kind, s.name)}, not ${what(e.kind, e.name)}); a messageId names one message: give this one its own`
-        : `event ${e.eventId}: this messageId is stored already for another message, and the ${news} it carries is not stored; a messageId names one message: give this one its own`,
+        : respelled
+          ? `event ${e.eventId}: this messageId is stored already as ${what(s.kind, s.name)}, which an earlier version did not read as ${what(e.kind, e.name)}: the ${news} it carries is not stored; send it again under a new messageId`
+          : `event ${e.eventId}: this messageId is stored already for another message, and the ${news} it carries is not stored; a messageId names one message: give this one its own`,
       { eventId: e.eventId, stored: { kind: String(s.kind), name: s.name ?? null } },
     )
   }
