@@ -141,6 +141,7 @@ export function toHttpError(e: unknown): HttpError {
       e.code === 'batch_conflict' ||
       e.code === 'batches_missing' ||
       e.code === 'batches_changed' ||
+      e.code === 'import_committed' ||
       e.code === 'import_voided'
     )
       return { status: 409, body: errorBody(e.code, e.message, e.details) }

@@ -22,6 +22,8 @@ export interface EventContext {
   readonly currency?: string | null
   /** Without a configured one, the stored orders' one currency (ApiDeps.ordersCurrency). */
   readonly ordersCurrency?: string | null
+  /** Without either: the first currency of the call's (batch's, import's) orders and refunds. */
+  firstInCall?: { code: string; path: string }
 }
 
 type Issue = { path: string; reason: string }
@@ -48,13 +50,15 @@ function sameCurrency(
   ctx: EventContext,
   what: 'order' | 'refund' = 'order',
 ): void {
-  const expected = ctx.currency || ctx.ordersCurrency
+  const expected = ctx.currency || ctx.ordersCurrency || ctx.firstInCall?.code
   if (!expected || typeof given !== 'string') return
   const code = given.trim().toUpperCase()
   if (code === expected) return
   const whose = ctx.currency
     ? `the workspace's currency is ${expected} (currency.code of the value configuration)`
-    : `the stored orders are in ${expected} (the value configuration names no currency.code)`
+    : ctx.ordersCurrency
+      ? `the stored orders are in ${expected} (the value configuration names no currency.code)`
+      : `${ctx.firstInCall?.path} is ${expected} (the workspace has no currency yet: its first order's is taken)`
   throw new DataError(
     `${path}: the ${what} is in ${code}, but ${whose}; amounts in two currencies cannot be added up, so convert the ${what} to ${expected} first`,
     { path, currency: code, expected },
@@ -99,15 +103,18 @@ export function checkEvents(
     futureIssues(segmentTimes(e), ctx.nowMs, prefix(i), issues)
   }
   throwIssues(issues)
+  // the first currency of a call into a workspace without one stands for the rest of the call: a
+  // batch (or an import) of two currencies was stored whole
+  const checked: EventContext = { ...ctx }
   for (const [i, e] of events.entries()) {
     // a refund in another currency would be taken off the orders' money as well
     if (e.type === 'track' && (e.event === 'Order Completed' || e.event === 'Order Refunded')) {
-      sameCurrency(
-        e.properties.currency,
-        join(prefix(i), 'properties.currency'),
-        ctx,
-        e.event === 'Order Refunded' ? 'refund' : 'order',
-      )
+      const path = join(prefix(i), 'properties.currency')
+      const given = e.properties.currency
+      sameCurrency(given, path, checked, e.event === 'Order Refunded' ? 'refund' : 'order')
+      if (!checked.firstInCall && typeof given === 'string' && given.trim() !== '') {
+        checked.firstInCall = { code: given.trim().toUpperCase(), path }
+      }
     }
   }
 }

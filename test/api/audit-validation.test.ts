@@ -352,6 +352,40 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       expect(refund.json.error.details).toMatchObject({ currency: 'GBP', expected: 'EUR' })
       expect((await post('/v1/orders', order('m4', 'EUR'))).status).toBe(200)
       expect(await count(h, "SELECT count(*) AS n FROM orders WHERE customer_id = 'mix'")).toBe(3)
+      // into a workspace without one, the first currency of a batch or a file stands for the rest
+      const fresh = { code: null as string | null }
+      const into = poster({ currency: null, ordersCurrency: fresh })
+      const ev = (id: string, currency: string) => {
+        const e = orderEvent('mix2', id, 5, iso(NOW - DAY), `mx-${id}`)
+        return { ...e, properties: { ...e.properties, currency } }
+      }
+      const two = await into('/v1/events/batch', { batch: [ev('n1', 'USD'), ev('n2', 'EUR')] })
+      expect(two.status).toBe(422)
+      expect(two.json.error.message).toMatch(
+        /^batch\[1\]\.properties\.currency: the order is in EUR, but batch\[0\]\.properties\.currency is USD \(the workspace has no currency yet/,
+      )
+      for (const [seq, currency] of [
+        [0, 'USD'],
+        [1, 'EUR'],
+      ] as const) {
+        const staged = await into('/v1/imports/mixed-file/batches', {
+          seq,
+          batch: [ev(`f${seq}`, currency)],
+        })
+        expect(staged.status).toBe(200)
+      }
+      const commit = await into('/v1/imports/mixed-file/commit', {})
+      expect(commit.status).toBe(422)
+      expect(commit.json.error.details).toMatchObject({ path: 'events[1].properties.currency' })
+      expect(fresh.code).toBeNull()
+      expect(await count(h, "SELECT count(*) AS n FROM orders WHERE customer_id = 'mix2'")).toBe(0)
+      // a file imported through the server gives the workspace its currency
+      expect(
+        (await into('/v1/imports/one-file/batches', { seq: 0, batch: [ev('g0', 'USD')] })).status,
+      ).toBe(200)
+      expect((await into('/v1/imports/one-file/commit', {})).status).toBe(200)
+      expect(fresh.code).toBe('USD')
+      expect((await into('/v1/orders', order('g1', 'EUR'))).status).toBe(422)
       // a server reads the stored orders' one currency when it starts
       const started = poster({ currency: null, ordersCurrency: { code: 'JPY' } })
       expect((await started('/v1/orders', order('m5', 'EUR'))).status).toBe(422)

@@ -10,7 +10,7 @@ import {
   stageBatch,
 } from '../../src/service/ops/staged-import.ts'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, orderEvent } from './harness.ts'
+import { count, type Harness, harness, orderEvent } from './harness.ts'
 
 describe.each(STORES)('committing an unknown import on $name', (kind) => {
   let h: Harness
@@ -104,6 +104,41 @@ describe.each(STORES)('committing an unknown import on $name', (kind) => {
     expect((await h.call('GET', '/v1/customers/l1')).status).toBe(404)
     // all three kept: the commit asked again stores the whole file
     expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 3 })
+  })
+
+  it('refuses a batch sent after its import was committed (held alone, it would never be stored)', async () => {
+    const id = 'after-commit'
+    const body = (seq: number) => ({
+      seq,
+      batch: [orderEvent('ac', `ac-${seq}`, 10, '2025-02-01T10:00:00Z')],
+    })
+    expect((await h.call('POST', `/v1/imports/${id}/batches`, { body: body(0) })).status).toBe(200)
+    // sent at the same moment as the commit: queued behind it, it runs once it is done
+    const [commit, late] = await Promise.all([
+      h.call('POST', `/v1/imports/${id}/commit`),
+      h.call('POST', `/v1/imports/${id}/batches`, { body: body(1) }),
+    ])
+    if (commit.status === 200) {
+      // the commit ran first: the batch after it is refused, not held alone
+      expect(commit.json).toMatchObject({ stored: 1 })
+      expect([late.status, late.json.error?.code]).toEqual([409, 'import_committed'])
+    } else {
+      // the batch came in while the commit read the others: kept, and the commit asked again
+      expect([commit.status, commit.json.error.code, late.status]).toEqual([
+        409,
+        'batches_changed',
+        200,
+      ])
+      expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 2 })
+    }
+    const after = await h.call('POST', `/v1/imports/${id}/batches`, { body: body(2) })
+    expect(after.status).toBe(409)
+    expect(after.json.error.message).toBe(
+      `import "${id}" was committed (its file is stored): a batch sent after the commit (seq 2) is not part of it; send the rest of a file under a new import id`,
+    )
+    expect(
+      await count(h, "SELECT count(*) FROM import_staging WHERE import_id = 'after-commit'"),
+    ).toBe(0)
   })
 
   it('takes no body but {} (a body of anything else was committed)', async () => {

@@ -109,9 +109,16 @@ export const eventRoutes = [
     errors: [409, 422],
     params: { id: ImportIdSchema },
     example: '/v1/imports/3f2a9c1e-0000-4000-8000-000000000001/commit',
-    handler: async ({ params, deps }) => ({
-      json: await commitStaged(deps.store, deps.ingestor, params.id!),
-    }),
+    handler: async ({ params, deps }) => {
+      let calls: readonly SegmentEvent[] = []
+      const json = await commitStaged(deps.store, deps.ingestor, params.id!, (all) => {
+        // each batch was checked alone when held: the file's currencies are checked together
+        checkEvents(all, eventContext(deps), (i) => `events[${i}]`)
+        calls = all
+      })
+      noteCurrency(deps, calls)
+      return { json }
+    },
   }),
   route({
     method: 'post',

@@ -76,6 +76,34 @@ export class BatchConflictError extends LoyalsError {
 }
 
 /**
+ * The imports each store committed since the server started (the latest 10,000): a batch sent
+ * under one of those ids after its commit would be held alone, answered "staged", and never
+ * stored (the next commit finds seq 0 missing); it is refused instead.
+ */
+const committedIds = new WeakMap<OpsStore, Set<string>>()
+const COMMITTED_KEPT = 10_000
+
+function committedOf(store: OpsStore): Set<string> {
+  let ids = committedIds.get(store)
+  if (!ids) {
+    ids = new Set()
+    committedIds.set(store, ids)
+  }
+  return ids
+}
+
+/** A batch of an import committed already: HTTP 409 `import_committed`. */
+export class ImportCommittedError extends LoyalsError {
+  constructor(importId: string, seq: number) {
+    super(
+      'import_committed',
+      `import "${importId}" was committed (its file is stored): a batch sent after the commit (seq ${seq}) is not part of it; send the rest of a file under a new import id`,
+      { importId, seq },
+    )
+  }
+}
+
+/**
  * Stage one batch (`seq`: its place in the file) of import `importId`, validated by the caller. A
  * batch sent again under the same seq (a retried request) is kept once.
  * @throws BatchConflictError when the seq holds another batch: answered "staged", it would have
@@ -94,6 +122,7 @@ export async function stageBatch(
       await tx.exec(dropStaged(tx.dialect, { importId: null, before: sqlTs(now - STAGED_TTL_MS) }))
       // a batch sent after an erasure voided its import: the file cannot be stored any more
       await refuseVoided(tx, importId)
+      if (committedOf(store).has(importId)) throw new ImportCommittedError(importId, seq)
       await insertAll(tx, {
         table: 'import_staging',
         columns: ['import_id', 'seq', 'payload', 'staged_at'],
@@ -167,6 +196,8 @@ export async function commitStaged(
   store: OpsStore,
   ingestor: Ingestor,
   importId: string,
+  /** Checks of the whole file that no one batch could make (one currency), before it is stored. */
+  check?: (events: readonly SegmentEvent[]) => void,
 ): Promise<{ stored: number; replaced: number; duplicates: number }> {
   const rows = await store.use((e) => e.query(stagedBatches(e.dialect, importId)))
   if (rows.length === 0) {
@@ -183,13 +214,14 @@ export async function commitStaged(
   }
   const now = store.now()
   // validated when staged: parsed again for the types (the schemas' output parses as itself)
-  const events = rows.flatMap((r) =>
-    (JSON.parse(String(r.payload)) as unknown[]).map((x) =>
-      normalizeEvent(EventSchema.parse(x), now),
-    ),
+  const calls = rows.flatMap((r) =>
+    (JSON.parse(String(r.payload)) as unknown[]).map((x) => EventSchema.parse(x)),
   )
+  const events = calls.map((e) => normalizeEvent(e, now))
   const drop = dropStaged(store.engine.dialect, { importId, before: null })
+  let added = false
   try {
+    check?.(calls)
     const results = await ingestor.submitWhole(events, async (tx) => {
       // an erasure voided it since the batches were read
       await refuseVoided(tx, importId)
@@ -205,11 +237,18 @@ export async function commitStaged(
       if (taken.size === 0) throw new UnknownImportError(importId)
       const late = [...taken].filter((q) => !held.has(q)).sort((a, b) => a - b)
       if (late.length > 0 || taken.size !== held.size) throw new BatchesChangedError(importId, late)
+      // said inside the transaction: a batch queued behind the commit is refused once it runs
+      const done = committedOf(store)
+      done.add(importId)
+      added = true
+      if (done.size > COMMITTED_KEPT) done.delete(done.values().next().value as string)
     })
     const stored = results.filter((r) => r.status === 'stored').length
     const replaced = results.filter((r) => r.status === 'replaced').length
     return { stored, replaced, duplicates: results.length - stored - replaced }
   } catch (e) {
+    // rolled back: not committed after all (a commit of the same id that ran first keeps its own)
+    if (added) committedOf(store).delete(importId)
     // the import failed whole: what it staged goes too, so a re-run starts afresh (unless batches
     // came meanwhile: they are all kept for the commit asked again)
     if (!(e instanceof BatchesChangedError)) {
