@@ -48,6 +48,16 @@ describe.each(STORES)('a messageId used again on $name', (kind) => {
     expect((await h.call('POST', '/v1/events', { body: ev })).json.status).toBe('stored')
     const again = await h.call('POST', '/v1/events', { body: { ...ev, sentAt: AT } })
     expect([again.status, again.json.status]).toEqual([200, 'duplicate'])
+    // twice in one batch, stamped at two tries: one message
+    const batched = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          { ...ev, sentAt: AT },
+          { ...ev, sentAt: '2025-03-01T10:00:05Z' },
+        ],
+      },
+    })
+    expect([batched.status, batched.json.duplicates]).toEqual([200, 2])
     const direct = { order_id: 'D1', customer_id: 'c4', ordered_at: AT, amount: 7 }
     expect((await h.call('POST', '/v1/orders', { body: direct })).json.status).toBe('stored')
     const twice = await h.call('POST', '/v1/orders', { body: direct })

@@ -655,6 +655,19 @@ function checkResend(e: IngestEvent, o: OrderContent): void {
 }
 
 /**
+ * Two payloads of one messageId are one message: the same call, whatever times the sending library
+ * stamped on each try (`sentAt`, `receivedAt`).
+ */
+function sameMessage(a: string, b: string): boolean {
+  if (a === b) return true
+  const bare = (p: string) => {
+    const { sentAt: _s, receivedAt: _r, ...rest } = JSON.parse(p) as Record<string, unknown>
+    return JSON.stringify(rest)
+  }
+  return bare(a) === bare(b)
+}
+
+/**
  * Events whose messageId is stored already must be retries of the stored message: a stored event
  * of another kind or name under that id (an identify call given `order:<id>`, the id
  * `POST /v1/orders` gives its order), or an order or refund never stored before (`isNew`: its
@@ -738,7 +751,7 @@ export async function ingestInOne(
     if (k === undefined) first.set(e.eventId, i)
     // one messageId twice in a batch is a retry only with the same content: the second of two
     // messages was answered "duplicate" and dropped
-    else if (!file && events[k]!.payload !== e.payload) {
+    else if (!file && !sameMessage(events[k]!.payload, e.payload)) {
       throw new DataError(
         `event ${e.eventId}: this messageId is given twice in the batch with other content (events ${k} and ${i}); a messageId names one message (give each message its own)`,
         { eventId: e.eventId, events: [k, i] },
