@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { customerProfile } from '../../src/service/customer-profile.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { tempDir } from '../helpers/cli.ts'
@@ -49,6 +50,12 @@ describe('an unpaid order of 0', () => {
     // importing the file again changes nothing
     const again = await importFile(engine, f, { kind: 'orders', now })
     expect(again).toMatchObject({ inserted: 0, updated: 0 })
+    // the customer's recent orders show the cancelled order once, not its mark of a refund
+    const q = await customerProfile(engine, 'Q', { asOf: '2024-04-30', predictions: false })
+    expect(q.recentOrders.map((o) => [o.orderId, o.amount])).toEqual([
+      ['Q2', 0],
+      ['Q1', 40],
+    ])
   })
 
   test('a later export saying the order was paid after all makes it a purchase again', async () => {

@@ -10,6 +10,8 @@ export function customerRecentOrders(
     sql: `SELECT order_id, CAST(order_date AS VARCHAR) AS order_date, amount, margin, discount,
   channel, campaign
 FROM orders WHERE customer_id = $1 AND order_date <= CAST($2 AS DATE)
+  -- the mark of a cancelled order of 0 (import-order-rows ZERO_REFUND) is no refund of money
+  AND NOT (amount < 0 AND amount > -0.0000005)
 ORDER BY ordered_at DESC, order_key DESC LIMIT ${Math.max(0, Math.trunc(args.limit))}`,
     params: [args.customerId, args.asOf],
   }
