@@ -81,4 +81,23 @@ describe('customer ids "." and ".."', () => {
     expect(near.status).toBe(200)
     expect(await count(h, 'SELECT count(*) FROM customer_profile')).toBe(2)
   })
+
+  it('are at most 256 characters as stored (NFC), not as sent', async () => {
+    const decomposed = 'e\u0301'.repeat(200) // 400 code units, 200 characters once composed
+    const ok = await h.call('POST', '/v1/events', {
+      body: orderEvent(decomposed, 'o-nfc', 10, '2025-02-01T10:00:00Z'),
+    })
+    expect(ok.status).toBe(200)
+    expect(
+      (await h.call('GET', `/v1/customers/${encodeURIComponent('\u00e9'.repeat(200))}`)).status,
+    ).toBe(200)
+    const long = await h.call('POST', '/v1/events', {
+      body: orderEvent('x'.repeat(257), 'o-long', 10, '2025-02-01T10:00:00Z'),
+    })
+    expect(long.status).toBe(400)
+    expect(long.json.error.details).toContainEqual({
+      path: 'userId',
+      reason: 'must be at most 256 characters',
+    })
+  })
 })

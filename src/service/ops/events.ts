@@ -34,7 +34,8 @@ const idOf = (required: string) =>
       z
         .string()
         .min(1, 'must not be empty (or only spaces)')
-        .max(256, 'must be at most 256 characters'),
+        // counted as a customer id is stored (NFC): 200 decomposed "é" are 200 characters, not 400
+        .refine((v) => v.normalize('NFC').length <= 256, 'must be at most 256 characters'),
     )
     // for the OpenAPI document: what is taken, as the input it is sent as
     .meta({
