@@ -60,6 +60,16 @@ export function answerClientError(e: ClientError, socket: Duplex): void {
     socket.destroy()
     return
   }
+  // a request before the bad bytes is still being answered (pipelined, its handler waiting on the
+  // store): its answer goes first, then this one; ended at once, the request was stored but its
+  // client got only the 400
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once('finish', () => answerClientError(e, socket))
+    inFlight.once('close', () => {
+      if (!inFlight.writableFinished) socket.destroy()
+    })
+    return
+  }
   const { status, body } = clientErrorAnswer(e)
   const json = JSON.stringify(body)
   socket.end(

@@ -1,6 +1,7 @@
 // Requests Node's HTTP parser refuses before the app runs (a 60 KB path, an unknown method) against
 // a real server over raw sockets: they get the API's JSON error body (Node's own was empty), and
-// keep-alive connections that send valid requests are not affected.
+// keep-alive connections that send valid requests are not affected; a valid request pipelined
+// before the bad bytes is answered first (it was stored, but its client got only the 400).
 import { rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -127,6 +128,19 @@ describe('errors from the HTTP layer before the app runs', () => {
       const all = await c.send('FOO /health HTTP/1.1\r\nhost: x\r\n\r\n', 3)
       expect(all.map((a) => a.status)).toEqual([200, 200, 400])
       expect(JSON.parse(all[2]?.body ?? '').error.code).toBe('invalid_request')
+    } finally {
+      c.end()
+    }
+  })
+
+  it('answers a request sent with garbage behind it first, then the garbage (pipelined)', async () => {
+    const c = open(server.url)
+    try {
+      // both in one write: the parser fails on the second while the first is still answered
+      const all = await c.send('GET /health HTTP/1.1\r\nhost: x\r\n\r\nGARBAGE\r\n\r\n', 2)
+      expect(all.map((a) => a.status)).toEqual([200, 400])
+      expect(JSON.parse(all[0]?.body ?? '').status).toBe('ok')
+      expect(await c.closedByServer()).toBe(true)
     } finally {
       c.end()
     }
