@@ -12,6 +12,7 @@ import {
   absent,
   afterTomorrowSql,
   currencyClashes,
+  currencyValueFits,
   dateSql,
   EARLIEST_DATE,
   emptyRowSql,
@@ -361,13 +362,21 @@ export async function tryFastStage(
     // deleted rows leave the rowids of the others, and so their lines, as they were
     if (c.empty > 0) await engine.exec('DELETE FROM import_fast WHERE __bad IS NULL')
     if (!(await uniqueKeysAgree(engine, spec, c.keysDistinct))) return null
-    // a value the store cannot take (validate.ts valueChecks): the validating path names its rows
-    const unfit = valueChecks(spec)
+    // a value the store cannot take (validate.ts valueChecks): the validating path names its rows.
+    // A currency is checked by the column's distinct values (few), not row by row.
+    const checks = valueChecks(spec)
+    const unfit = checks.filter((x) => x.field !== 'currency')
     if (unfit.length > 0) {
       const [u] = await engine.query<{ n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM import_typed WHERE ${unfit.map((x) => `coalesce(${x.bad}, false)`).join(' OR ')} LIMIT 1)`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM import_fast WHERE ${unfit.map((x) => `coalesce(${x.bad}, false)`).join(' OR ')} LIMIT 1)`,
       )
       if (Number(u?.n ?? 0) > 0) return null
+    }
+    if (checks.some((x) => x.field === 'currency')) {
+      const values = await engine.query<{ v: string | null }>(
+        'SELECT DISTINCT currency AS v FROM import_fast',
+      )
+      if (!values.every((r) => currencyValueFits(r.v === null ? null : String(r.v)))) return null
     }
     const storedOrders = spec.refundsNameTheirCustomer === true && (await hasOrdersTable(engine))
     // the validating path names each such refund with its order's line, and each such order with

@@ -1140,14 +1140,17 @@ const CUSTOMER_FIELDS = ['customer_id', 'referrer_id', 'referred_id']
  * and a customer id `.` or `..`, which the API refuses: a URL path takes those as steps. Both the
  * validating path and the fast path check them.
  */
-export function valueChecks(spec: TypedSpec): { header: string; bad: string; reason: string }[] {
-  const out: { header: string; bad: string; reason: string }[] = []
+export function valueChecks(
+  spec: TypedSpec,
+): { field: string; header: string; bad: string; reason: string }[] {
+  const out: { field: string; header: string; bad: string; reason: string }[] = []
   for (const f of spec.fields) {
     if (f.header === null || f.type !== 'text') continue
     const v = ident(f.field)
     if (f.field === 'currency') {
       const codes = [...currencyCodes()].map(lit).join(', ')
       out.push({
+        field: f.field,
         header: f.header,
         bad: `nullif(trim(${v}), '') IS NOT NULL AND upper(trim(${v})) NOT IN (${codes}) AND NOT regexp_full_match(trim(${v}), ${lit(CURRENCY_SYMBOL)})`,
         reason: `'not an ISO 4217 currency code: ''' || ${show(v)} || ''' (write the code, such as USD, EUR or KWD)'`,
@@ -1155,6 +1158,7 @@ export function valueChecks(spec: TypedSpec): { header: string; bad: string; rea
     }
     if (CUSTOMER_FIELDS.includes(f.field)) {
       out.push({
+        field: f.field,
         header: f.header,
         bad: `${v} IN ('.', '..')`,
         reason: `'a customer id of ''' || ${v} || ''' cannot be named in a URL path (the API''s GET and DELETE /v1/customers/{id} would never reach the customer, not even to erase them): give the customer another id'`,
@@ -1166,6 +1170,17 @@ export function valueChecks(spec: TypedSpec): { header: string; bad: string; rea
 
 /** A currency column's symbol rather than code: `$`, `€`, `₹`, also `US$`, `R$` (RE2). */
 const CURRENCY_SYMBOL = '\\p{Sc}+|[A-Z]{1,2}\\$'
+
+/**
+ * A currency column's value as {@link valueChecks} takes it, in JavaScript: the fast path checks
+ * the column's distinct values (one cheap hash aggregate) rather than every row (1.7 s per ten
+ * million rows for the SQL test).
+ */
+export function currencyValueFits(value: string | null): boolean {
+  const t = (value ?? '').trim()
+  if (t === '') return true
+  return currencyCodes().has(t.toUpperCase()) || new RegExp(`^(?:${CURRENCY_SYMBOL})$`, 'u').test(t)
+}
 
 /** The money fields of an orders row: a currency mark in any of them names the row's currency. */
 const MONEY_FIELDS: readonly string[] = ['amount', 'refunded', 'cost', 'margin', 'discount']
