@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
 import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
+import { isZeroRefundMark } from '../data/queries/import-order-rows.ts'
 import { LoyalsError, UsageError } from '../errors.ts'
 import { tsMs } from '../service/ops/time.ts'
 import type { RemoteServer } from './remote.ts'
@@ -132,20 +133,18 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
   const voided = new Set(
     (
       await mem.query(
-        'SELECT order_id FROM orders WHERE amount < 0 AND amount > -0.0000005 AND order_id IS NOT NULL',
+        `SELECT order_id FROM orders WHERE ${isZeroRefundMark('amount')} AND order_id IS NOT NULL`,
       )
     ).map((r) => String(r.order_id)),
   )
-  const unsent = (r: Record<string, unknown>): boolean => {
-    const amount = Number(r.amount)
-    if (amount < 0 && amount > -0.0000005) return true
-    return amount === 0 && r.order_id !== null && voided.has(String(r.order_id))
-  }
+  const unsent = (r: Record<string, unknown>): boolean =>
+    Boolean(r.mark) ||
+    (Number(r.amount) === 0 && r.order_id !== null && voided.has(String(r.order_id)))
   after = ''
   for (;;) {
     const page = await mem.query({
       sql: `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS ordered_at,
-  CAST(order_date AS VARCHAR) AS order_date, amount, currency, discount, quantity, cost, margin, channel, campaign
+  CAST(order_date AS VARCHAR) AS order_date, amount, ${isZeroRefundMark('amount')} AS mark, currency, discount, quantity, cost, margin, channel, campaign
 FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
       params: [after],
     })

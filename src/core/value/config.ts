@@ -3,6 +3,8 @@
 // are errors so a typo never silently falls back to a default. See docs/value.md.
 import { z } from 'zod'
 import { UsageError } from '../../errors.ts'
+// a typo ("EUO") would print as a made-up currency
+import { isCurrencyCode } from '../currency-codes.ts'
 import { issueSteps, pathText } from '../json-path-line.ts'
 
 /** Engagement event types; the position in this list is the type code used in typed arrays. */
@@ -27,11 +29,6 @@ const money = z
   .lt(1e12, 'must be less than 1,000,000,000,000, as amounts are')
 const share01 = z.number().finite().min(0).max(1)
 const percentile = z.number().finite().min(0).max(100)
-
-/** Codes Intl knows (ISO 4217): a typo ("EUO") would print as a made-up currency. */
-export function isCurrencyCode(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code)
-}
 
 /** A well-formed BCP 47 tag that Intl formats in (an unknown one silently falls back). */
 function isFormattingLocale(locale: string): boolean {

@@ -1,6 +1,7 @@
 // A customer's latest orders up to the as-of date (refund rows included, they are part of the
 // story), newest first: what came later is not known at that date, as in the summary.
 import type { Dialect, Query } from '../engine.ts'
+import { isZeroRefundMark } from './import-order-rows.ts'
 
 export function customerRecentOrders(
   _d: Dialect,
@@ -11,7 +12,7 @@ export function customerRecentOrders(
   channel, campaign
 FROM orders WHERE customer_id = $1 AND order_date <= CAST($2 AS DATE)
   -- the mark of a cancelled order of 0 (import-order-rows ZERO_REFUND) is no refund of money
-  AND NOT (amount < 0 AND amount > -0.0000005)
+  AND NOT ${isZeroRefundMark('amount')}
 ORDER BY ordered_at DESC, order_key DESC LIMIT ${Math.max(0, Math.trunc(args.limit))}`,
     params: [args.customerId, args.asOf],
   }

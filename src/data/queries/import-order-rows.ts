@@ -39,6 +39,10 @@ export const localDay = (tz: string, instant: string): string =>
  */
 export const ZERO_REFUND = '-1e-9'
 
+/** SQL: `amount` is the ZERO_REFUND mark of a cancelled order of 0 (no refund of money). */
+export const isZeroRefundMark = (amount: string): string =>
+  `(${amount} < 0 AND ${amount} > -0.0000005)`
+
 /**
  * `net` in SQL: the amount less what was refunded on the same row (Shopify's Refunded Amount). A
  * refund row (amount < 0) is the refund itself: a status saying "refunded" on it (WooCommerce's

@@ -1,9 +1,10 @@
 // Column recognition: each target field has synonyms compared after folding case, spaces,
 // underscores and punctuation; `--map field=Column` always wins. Shopify exports are recognised by
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
+
+import { isCurrencyCode } from '../../core/currency-codes.ts'
 import { ImportError, UsageError, WrongKindError } from '../../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
-import { isCurrencyCode } from './currency-codes.ts'
 import { CURRENCY_SYNONYMS } from './currency-synonyms.ts'
 import { EXTRA_KIND_NAMES, EXTRA_KINDS, type KindName } from './kinds/index.ts'
 

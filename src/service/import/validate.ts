@@ -1,6 +1,8 @@
 // Validation as SQL: every target field becomes a raw text column and a parsed column in one TEMP
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
+
+import { currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
@@ -13,7 +15,6 @@ import {
   withOrderRuns,
 } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
-import { currencyCodes } from './currency-codes.ts'
 import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
 import { extraKind } from './kinds/index.ts'

@@ -3,9 +3,10 @@
 // so the HTTP layer validates with them and documents them in the OpenAPI description.
 import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
+import { isCurrencyCode } from '../../core/currency-codes.ts'
 import { normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
 import { isTimeZone } from '../../core/time-zones.ts'
-import { type EngagementEventType, isCurrencyCode } from '../../core/value/config.ts'
+import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { PSEUDONYM } from './pseudonym.ts'
@@ -443,19 +444,21 @@ export const TRACK_PROPERTIES: Readonly<Record<string, z.ZodType>> = {
  */
 const KNOWN_EVENTS = new Map(
   [...Object.keys(TRACK_PROPERTIES), ...Object.keys(ENGAGEMENT_EVENTS)].map((n) => [
-    n.toLowerCase(),
+    eventNameKey(n),
     n,
   ]),
 )
+
+/** An event name as the server tells names apart: trimmed, spaces collapsed, in any case. */
+export function eventNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase()
+}
 
 /** A track call's event name, trimmed, and spelled as the spec does when it is one we act on. */
 const eventName = z
   .string()
   .max(200)
-  .transform((s) => {
-    const t = s.trim().replace(/\s+/g, ' ')
-    return KNOWN_EVENTS.get(t.toLowerCase()) ?? t
-  })
+  .transform((s) => KNOWN_EVENTS.get(eventNameKey(s)) ?? s.trim().replace(/\s+/g, ' '))
   .pipe(z.string().min(1, 'must not be empty (or only spaces)'))
 
 export const TrackSchema = z

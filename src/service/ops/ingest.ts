@@ -31,7 +31,7 @@ import { updateKeyedRows } from '../../data/queries/api-update-keyed-rows.ts'
 import { LINE_COLUMNS } from '../../data/queries/import-line-rows.ts'
 import { ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
 import { DataError } from '../../errors.ts'
-import type { IngestEvent } from './events.ts'
+import { eventNameKey, type IngestEvent } from './events.ts'
 import {
   addOrder,
   DAY_MS,
@@ -696,8 +696,7 @@ async function checkRetries(
     const what = (kind: unknown, name: unknown) => (name ? `"${String(name)}"` : String(kind))
     // names compared as the schema reads them now: an event stored before names were read in
     // any case and spacing ("order completed") is the same message sent again
-    const spelled = (n: unknown) =>
-      n === null || n === undefined ? null : String(n).trim().replace(/\s+/g, ' ').toLowerCase()
+    const spelled = (n: unknown) => (n === null || n === undefined ? null : eventNameKey(String(n)))
     const other = String(s.kind) !== e.kind || spelled(s.name) !== spelled(e.name)
     if (!other && !isNew(e)) continue
     const news = e.order ? `order ${e.order.orderId}` : e.refund ? 'refund' : 'event'

@@ -1,5 +1,5 @@
-// The ISO 4217 codes an import takes, as Intl knows them (the value config checks its currency
-// against the same list): one module without imports, read by columns.ts and validate.ts alike.
+// The ISO 4217 codes Loyals takes, as Intl knows them: one list for the import (a column's header
+// and values), the value configuration's currency and the API's currency fields.
 
 let codes: ReadonlySet<string> | undefined
 
