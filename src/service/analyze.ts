@@ -683,8 +683,11 @@ function qualityNotes(
   if (f.priced === 0) return notes
   // the refunds of customers left without a purchase day are in no figure (the warning below)
   const leftRefunds = Number(left?.refunds ?? 0)
-  const netted = f.refunds - f.refundsAfter - leftRefunds
-  if (f.refunds > 0) {
+  // the marks of cancelled orders of 0 refund no money: they are no refund rows to the reader
+  const refunds = f.refunds - f.refundMarks
+  const refundsAfter = f.refundsAfter - f.refundMarksAfter
+  const netted = refunds - refundsAfter - leftRefunds
+  if (refunds > 0) {
     const rows = (n: number) => formatCount(n, 'refund row')
     const isAre = (n: number) => (n === 1 ? 'is' : 'are')
     const said = [
@@ -696,8 +699,8 @@ function qualityNotes(
       leftRefunds > 0
         ? `${rows(leftRefunds)} of customers without a purchase day ${isAre(leftRefunds)} not netted into revenue (see the warning on them).`
         : '',
-      f.refundsAfter > 0
-        ? `${rows(f.refundsAfter)} dated after the as-of date ${asOf} ${isAre(f.refundsAfter)} not netted into revenue (not yet known then).`
+      refundsAfter > 0
+        ? `${rows(refundsAfter)} dated after the as-of date ${asOf} ${isAre(refundsAfter)} not netted into revenue (not yet known then).`
         : '',
     ].filter((m) => m !== '')
     notes.push({ level: 'info', message: said.join(' ') })
@@ -714,7 +717,7 @@ function qualityNotes(
     notes.push({
       level: 'warning',
       message:
-        f.refunds > 0
+        refunds > 0
           ? `${formatCount(t.nonpositive_customers, 'customer has', 'customers have')} zero or negative net revenue (orders of 0, or refunds equal to or above their purchases).`
           : `${formatCount(t.nonpositive_customers, 'customer has', 'customers have')} no revenue: every order of theirs is 0 (free orders or samples).`,
     })

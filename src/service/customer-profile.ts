@@ -131,6 +131,8 @@ export interface CustomerProfile {
     readonly discount: number | null
     readonly channel: string | null
     readonly campaign: string | null
+    /** An order of 0 cancelled (failed, unpaid) before anything was paid: no purchase. */
+    readonly cancelled: boolean
   }[]
 }
 
@@ -234,14 +236,18 @@ export async function customerProfile(
   )
   if (!row) {
     // orders by then, yet no purchase day: refunds took every one of them back in full
-    const [placed] = await engine.query<{ n: number }>(
+    const [placed] = await engine.query<{ n: number; marks: number }>(
       customerOrdersBy(d, { customerId, asOf: summary.asOf }),
     )
     const orders = n(placed?.n ?? 0)
+    // every one an order of 0 cancelled (failed, unpaid): nothing was paid, nor refunded
+    const cancelled = orders > 0 && n(placed?.marks ?? 0) >= orders
     throw new DataError(
-      orders > 0
-        ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)`
-        : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}`,
+      cancelled
+        ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} of 0 on or before ${summary.asOf}, cancelled (or failed, unpaid): no purchase to value yet`
+        : orders > 0
+          ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)`
+          : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}`,
       { customerId, asOf: summary.asOf },
     )
   }
@@ -306,6 +312,7 @@ export async function customerProfile(
       discount: money(o.discount),
       channel: (o.channel as string | null) ?? null,
       campaign: (o.campaign as string | null) ?? null,
+      cancelled: o.cancelled === true,
     })),
   }
 }

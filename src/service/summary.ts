@@ -105,6 +105,12 @@ export interface OrderFacts {
   readonly refunds: number
   /** Of them, those dated after asOf: not yet known then, so not netted into revenue. */
   readonly refundsAfter: number
+  /**
+   * Of the refund rows, the marks of cancelled orders of 0 (a refund of 0 in money that only says
+   * the order was no purchase), and those of them dated after asOf: left out of refund counts.
+   */
+  readonly refundMarks: number
+  readonly refundMarksAfter: number
   /** Distinct currencies, and the least one (NULL when no row names one). */
   readonly currencies: number
   readonly currency: string | null
@@ -182,7 +188,7 @@ export function checkAsOf(asOf: string, now: Date = new Date()): void {
  * @example
  *   const s = await buildCustomerSummary(engine, { asOf: '1997-09-30', unit: 'week' })
  *   // s = { table: 'customer_summary', asOf: '1997-09-30', unit: 'week', customers: 2357,
- *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, refundsAfter: 0, currencies: 0,
+ *   //       orders: { lastOrder: '1998-06-30', ordersAfter: 1959, refunds: 0, refundsAfter: 0, refundMarks: 0, refundMarksAfter: 0, currencies: 0,
  *   //       currency: null, discounts: 0 } }
  * @throws UsageError for a malformed date, unit or table name, or an asOf before the first order;
  *   DataError when there are no orders or no purchase day on or before asOf (all refunded).
@@ -209,6 +215,8 @@ export async function buildCustomerSummary(
     last_day: string | null
     refunds: number
     refunds_after: number
+    marks: number
+    marks_after: number
     margins: number
     orders_after: number
     amount_after: number
@@ -281,6 +289,8 @@ export async function buildCustomerSummary(
     amountAfter: Number(facts?.amount_after ?? 0),
     refunds: Number(facts?.refunds ?? 0),
     refundsAfter: Number(facts?.refunds_after ?? 0),
+    refundMarks: Number(facts?.marks ?? 0),
+    refundMarksAfter: Number(facts?.marks_after ?? 0),
     currencies: Number(facts?.currencies ?? 0),
     currency: facts?.currency ?? null,
     discounts: Number(facts?.discounts ?? 0),

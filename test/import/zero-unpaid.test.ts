@@ -2,8 +2,10 @@
 // purchase, as a cancelled order of 10 is not: it has no amount to refund, and alone it would read
 // as a free sample.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describeImport } from '../../src/cli/commands/import.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { computeAnalysis } from '../../src/service/analyze.ts'
 import { customerProfile } from '../../src/service/customer-profile.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
@@ -89,5 +91,95 @@ describe('an unpaid order of 0', () => {
       { customer_id: 'Q', purchase_days: 1, orders: 1 },
       { customer_id: 'W', purchase_days: 1, orders: 1 },
     ])
+  })
+})
+
+// Shopify's export has no status column of plain words: a voided order (or one refunded, or
+// cancelled while its payment was pending) is refunded in full from its Total, which is 0 here.
+const SHOPIFY = [
+  'Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Refunded Amount,Cancelled at,Id',
+  '#1,a@x.com,paid,USD,10.00,10.00,2024-05-01 10:00:00 +0000,1,Mug,10.00,0.00,,1',
+  '#2,a@x.com,voided,USD,0.00,0.00,2024-05-02 10:00:00 +0000,1,Sample,0.00,0.00,2024-05-02 11:00:00 +0000,2',
+  '#3,b@x.com,refunded,USD,0.00,0.00,2024-05-03 10:00:00 +0000,1,Sample,0.00,0.00,,3',
+  '#4,b@x.com,paid,USD,20.00,20.00,2024-05-04 10:00:00 +0000,1,Mug,20.00,0.00,,4',
+  '#5,c@x.com,pending,USD,0.00,0.00,2024-05-05 10:00:00 +0000,1,Sample,0.00,0.00,2024-05-05 11:00:00 +0000,5',
+  '#6,d@x.com,paid,USD,0.00,0.00,2024-05-06 10:00:00 +0000,1,Gift,0.00,0.00,,6',
+].join('\n')
+
+describe('the mark of an unpaid order of 0', () => {
+  const now = new Date('2025-01-01')
+
+  test("a Shopify export's voided, refunded or cancelled-while-pending order of 0 is no purchase", async () => {
+    const store = await openWorkspace(':memory:')
+    try {
+      const dir = tempDir('loyals-zero-shopify-')
+      await importFile(store, write(dir, 'shopify.csv', SHOPIFY), { kind: 'orders', now })
+      const info = await buildCustomerSummary(store, { unit: 'day', asOf: '2024-05-06' })
+      const s = await store.query(
+        `SELECT customer_id, purchase_days, orders, revenue FROM ${info.table} ORDER BY 1`,
+      )
+      // c@x.com's only order was cancelled before payment; d@x.com's paid gift is a purchase
+      expect(s).toEqual([
+        { customer_id: 'a@x.com', purchase_days: 1, orders: 1, revenue: 10 },
+        { customer_id: 'b@x.com', purchase_days: 1, orders: 1, revenue: 20 },
+        { customer_id: 'd@x.com', purchase_days: 1, orders: 1, revenue: 0 },
+      ])
+    } finally {
+      await store.close()
+    }
+  })
+
+  test('is counted and said as no refund: import, summary facts, analyze notes, customer', async () => {
+    const store = await openWorkspace(':memory:')
+    try {
+      const dir = tempDir('loyals-zero-marks-')
+      const r = await importFile(store, write(dir, 'orders.csv', FILE), { kind: 'orders', now })
+      // P2 (cancelled at 10) is a refund of money; Q2 and W2, orders of 0, are marks
+      expect(r).toMatchObject({ rowsStored: 11, refunds: 1, refundMarks: 2 })
+      expect(describeImport(r)).toContain(
+        '8 orders, 1 refund and 2 marks of cancelled or unpaid orders of 0 (no purchase, nothing refunded)',
+      )
+      const info = await buildCustomerSummary(store, { unit: 'day', asOf: '2024-04-30' })
+      // the marks are no priced rows: the rows with money are the five orders above 0 and P2's refund
+      expect(info.orders).toMatchObject({ refunds: 3, refundMarks: 2, priced: 6 })
+      const a = await computeAnalysis(store, {
+        source: 'orders.csv',
+        unit: 'day',
+        asOf: '2024-04-30',
+      })
+      const notes = a.quality.map((q) => q.message).join('\n')
+      expect(notes).toContain('1 refund row (negative amounts')
+      expect(notes).not.toMatch(/3 refund rows|2 refund rows/)
+      // recent orders: the order of 0 is said to be cancelled
+      const q = await customerProfile(store, 'Q', { asOf: '2024-04-30', predictions: false })
+      expect(q.recentOrders.map((o) => [o.orderId, o.cancelled])).toEqual([
+        ['Q2', true],
+        ['Q1', false],
+      ])
+    } finally {
+      await store.close()
+    }
+  })
+
+  test('a customer with only cancelled orders of 0 is no one with refunds', async () => {
+    const store = await openWorkspace(':memory:')
+    try {
+      const dir = tempDir('loyals-zero-only-')
+      const file = `${FILE}\nZ1,Z,2024-03-01,0,cancelled`
+      await importFile(store, write(dir, 'orders.csv', file), { kind: 'orders', now })
+      const a = await computeAnalysis(store, {
+        source: 'orders.csv',
+        unit: 'day',
+        asOf: '2024-04-30',
+      })
+      expect(a.quality.map((q) => q.message).join('\n')).not.toContain('no purchase day')
+      await expect(
+        customerProfile(store, 'Z', { asOf: '2024-04-30', predictions: false }),
+      ).rejects.toThrow(
+        "customer 'Z' placed 1 order of 0 on or before 2024-04-30, cancelled (or failed, unpaid): no purchase to value yet",
+      )
+    } finally {
+      await store.close()
+    }
   })
 })

@@ -77,6 +77,8 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
         amountAfter: cents / 100,
         refunds: 0,
         refundsAfter: 0,
+        refundMarks: 0,
+        refundMarksAfter: 0,
         currencies: 0,
         currency: null,
         discounts: 0,

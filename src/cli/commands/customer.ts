@@ -266,7 +266,7 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
         p.recentOrders.map((o) => [
           o.date,
           shown(o.orderId ?? ''),
-          money(o.amount),
+          o.cancelled ? `${money(o.amount)} (cancelled)` : money(o.amount),
           o.discount ? money(o.discount) : '',
           shown(o.channel ?? ''),
         ]),

@@ -126,10 +126,21 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
   // refund rows are stored beside their orders: said apart from them, so that orders and refunds
   // add up to the rows stored (new + updated + unchanged) and the orders are analyze's
+  // (and the marks of cancelled orders of 0, a row each with no money refunded: not refunds)
+  const marks = r.refundMarks ?? 0
+  const parts = [
+    count(r.rowsStored - r.refunds - marks, what),
+    ...(r.refunds > 0 ? [count(r.refunds, 'refunds')] : []),
+    ...(marks > 0
+      ? [
+          `${count(marks, 'marks')} of cancelled or unpaid orders of 0 (no purchase, nothing refunded)`,
+        ]
+      : []),
+  ]
   const stored =
-    r.refunds > 0
-      ? `${count(r.rowsStored - r.refunds, what)} and ${count(r.refunds, 'refunds')}`
-      : count(r.rowsStored, what)
+    parts.length === 1
+      ? (parts[0] as string)
+      : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
   // sent to a server, the file was staged in a scratch workspace first: its new/updated counts
   // say nothing of the server's store (the "sent to" line says what the server stored)
   const out = [

@@ -4,6 +4,7 @@
 // columns the file does not have (`keep`), so a file that leaves out an optional column neither
 // erases what the store holds in it nor counts as a change.
 import type { Dialect, Query } from '../engine.ts'
+import { isZeroRefundMark } from './import-order-rows.ts'
 import { ident } from './import-stage.ts'
 
 const BOOKKEEPING = new Set(['source', 'source_line'])
@@ -62,8 +63,9 @@ export const CHANGED_SHOWN = 5
  * write, while `orders` holds the old versions.
  */
 export function importChangedOrders(_d: Dialect): Query {
+  // the ZERO_REFUND mark of a cancelled order of 0 is said as what it means, not as -1e-09
   const num = (v: string) =>
-    `coalesce(regexp_replace(CAST(CAST(${v} AS DOUBLE) AS VARCHAR), '\\.0$', ''), 'none')`
+    `CASE WHEN ${isZeroRefundMark(v)} THEN '0 (cancelled)' ELSE coalesce(regexp_replace(CAST(CAST(${v} AS DOUBLE) AS VARCHAR), '\\.0$', ''), 'none') END`
   const text = (v: string) => `coalesce(CAST(${v} AS VARCHAR), 'none')`
   const change = (label: string, col: string, show: (v: string) => string) =>
     `CASE WHEN r.${ident(col)} IS DISTINCT FROM o.${ident(col)}

@@ -5,6 +5,7 @@
 // (a refunded amount or status column) can withdraw one; a file without them says nothing of it.
 import type { Dialect, Query } from '../engine.ts'
 import { createTempTableAs } from './dialect-sql.ts'
+import { isZeroRefundMark } from './import-order-rows.ts'
 
 /** How many withdrawn refunds an import names (the count says the rest). */
 export const WITHDRAWN_SHOWN = 5
@@ -41,7 +42,8 @@ export function withdrawnRefunds(_d: Dialect): Query {
   return {
     sql: `SELECT (SELECT count(*) FROM import_withdrawn WHERE NOT covered) AS n,
   (SELECT count(*) FROM import_withdrawn) AS rows,
-  (SELECT string_agg(order_id || ' (' || regexp_replace(CAST(CAST(-amount AS DOUBLE) AS VARCHAR), '\\.0$', '') || ' refunded)', ', ' ORDER BY source_line, order_key)
+  (SELECT string_agg(order_id || ' (' || CASE WHEN ${isZeroRefundMark('amount')} THEN 'an order of 0 no longer cancelled'
+      ELSE regexp_replace(CAST(CAST(-amount AS DOUBLE) AS VARCHAR), '\\.0$', '') || ' refunded' END || ')', ', ' ORDER BY source_line, order_key)
    FROM (SELECT * FROM import_withdrawn WHERE NOT covered ORDER BY source_line, order_key LIMIT ${WITHDRAWN_SHOWN}) f) AS examples`,
   }
 }

@@ -4,15 +4,17 @@
 // The same facts go into summary.json (orders after as-of, currencies).
 import type { Dialect, Query } from '../engine.ts'
 import { exactSum, sqlDate, sqlIdent } from './customer-summary.ts'
+import { isZeroRefundMark } from './import-order-rows.ts'
 
 /**
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), refunds_after (those dated after `asOf`: not yet
- * known at it, so not in revenue), margins (rows with a margin), orders_after
+ * known at it, so not in revenue), marks and marks_after (of those, the ZERO_REFUND marks of
+ * cancelled orders of 0: no money refunded), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day) and
  * amount_after (their amount, new customers' included),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
- * priced (rows with an amount other than 0: none in a transaction log without spend) and free
+ * priced (rows with an amount other than 0, marks aside: none in a transaction log without spend) and free
  * (rows with an amount of 0).
  */
 export function summaryFacts(
@@ -45,13 +47,16 @@ export function summaryFacts(
   const days = `CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
   CAST(max(order_date) AS VARCHAR) AS last_day`
   const money = 'count(DISTINCT currency) AS currencies, min(currency) AS currency'
+  const mark = isZeroRefundMark('amount')
   const facts = `${count('amount < 0')} AS refunds,
   ${count(asOf && `amount < 0 AND order_date > ${asOf}`)} AS refunds_after,
+  ${count(mark)} AS marks,
+  ${count(asOf && `${mark} AND order_date > ${asOf}`)} AS marks_after,
   ${count('margin IS NOT NULL')} AS margins,
   ${count(later)} AS orders_after,
   ${amountAfter} AS amount_after,
   ${count('discount <> 0')} AS discounts,
-  ${count('amount <> 0')} AS priced,
+  ${count(`amount <> 0 AND NOT ${mark}`)} AS priced,
   ${count('amount = 0')} AS free`
   return {
     sql: apart

@@ -48,6 +48,7 @@ import {
 import {
   goodRows,
   importOrderRows,
+  isZeroRefundMark,
   localDay,
   NET_AMOUNT,
   netAmount,
@@ -361,8 +362,17 @@ export interface ImportResult {
   readonly lines: number
   /** Distinct customers of the stored rows (orders, customers); 0 for a scratch import. */
   readonly customers: number
-  /** Of the stored order rows, the refunds (amount < 0); 0 for a scratch import. */
+  /**
+   * Of the stored order rows, the refunds (amount < 0, the marks below aside); 0 for a scratch
+   * import.
+   */
   readonly refunds: number
+  /**
+   * Of the stored order rows, the marks of cancelled (or failed, unpaid) orders of 0: a row each
+   * that says its order was no purchase, with no money refunded (ZERO_REFUND of
+   * import-order-rows.ts); 0 for a scratch import.
+   */
+  readonly refundMarks: number
   /**
    * Stored refunds that went with their order to another customer: the file gives an order
    * already stored for one customer to another (see import-refund-owners.ts).
@@ -1804,8 +1814,11 @@ async function importFileOnce(
               last: string | null
               after: number | null
               refunds: number
+              marks: number
             }>(
-              `SELECT count(DISTINCT customer_id) AS customers, count(*) FILTER (WHERE amount < 0) AS refunds,
+              `SELECT count(DISTINCT customer_id) AS customers,
+                count(*) FILTER (WHERE amount < 0 AND NOT ${isZeroRefundMark('amount')}) AS refunds,
+                count(*) FILTER (WHERE ${isZeroRefundMark('amount')}) AS marks,
                 CAST(min(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS first,
                 CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last,
                 ${opts.asOf ? `count(*) FILTER (WHERE amount >= 0 AND order_date > DATE '${opts.asOf}')` : 'NULL'} AS after
@@ -1813,8 +1826,8 @@ async function importFileOnce(
             )
           )[0]
         : kind === 'customers'
-          ? { customers: rowsStored, first: null, last: null, after: null, refunds: 0 }
-          : { customers: 0, first: null, last: null, after: null, refunds: 0 }
+          ? { customers: rowsStored, first: null, last: null, after: null, refunds: 0, marks: 0 }
+          : { customers: 0, first: null, last: null, after: null, refunds: 0, marks: 0 }
 
     // Scratch store, plain orders read by the fast path into an empty table: no copy (see scratch).
     const keepTyped =
@@ -2092,6 +2105,7 @@ async function importFileOnce(
       lines,
       customers: Number(stats?.customers ?? 0),
       refunds: Number(stats?.refunds ?? 0),
+      refundMarks: Number(stats?.marks ?? 0),
       refundsMoved,
       refundsWithdrawn: withdrawn,
       firstDate: stats?.first ?? null,

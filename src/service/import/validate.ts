@@ -2,7 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 
-import { currencyCodes } from '../../core/currency-codes.ts'
+import { CURRENCY_SYMBOLS, currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
@@ -375,7 +375,7 @@ function col(
             ? wholeNumberId(textOf(header))
             : // a currency code is one whatever its case ('usd' is USD): else one currency counts as two
               field === 'currency'
-              ? `upper(${textOf(header)})`
+              ? currencyOfText(textOf(header))
               : textOf(header),
     type,
     required,
@@ -781,6 +781,15 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           ...col(c, 'refunded', 'number', false, 'an amount'),
           raw: `CASE WHEN ${voided} THEN ${total} ELSE ${refunded} END`,
         },
+        {
+          // a voided or refunded order of 0 has no amount to refund: importOrderRows marks it as
+          // refunded so it is no purchase day, as for a plain file's cancelled order of 0
+          field: 'unpaid',
+          header: c.financial_status ?? c.cancelled_at ?? c.status ?? null,
+          raw: `CASE WHEN ${voided} THEN 'yes' END`,
+          type: 'text',
+          required: false,
+        },
         col(c, 'currency', 'text', false),
         {
           field: 'quantity',
@@ -1137,8 +1146,9 @@ const CUSTOMER_FIELDS = ['customer_id', 'referrer_id', 'referred_id']
 /**
  * Values that read but that the store cannot take, as (header, bad, reason) on import_typed: a
  * currency that is no ISO 4217 code Intl knows (`US`, `DOLLARS`: reports would show money in it,
- * and the value config could never name it; a currency symbol, `$` or `€`, is taken as before),
- * and a customer id `.` or `..`, which the API refuses: a URL path takes those as steps. Both the
+ * and the value config could never name it),
+ * and a customer id `.` or `..`, which the API refuses: a URL path takes those as steps. (A known
+ * symbol, `$` or `€`, was read as its code already; an unknown one is refused.) Both the
  * validating path and the fast path check them.
  */
 export function valueChecks(
@@ -1153,7 +1163,7 @@ export function valueChecks(
       out.push({
         field: f.field,
         header: f.header,
-        bad: `nullif(trim(${v}), '') IS NOT NULL AND upper(trim(${v})) NOT IN (${codes}) AND NOT regexp_full_match(trim(${v}), ${lit(CURRENCY_SYMBOL)})`,
+        bad: `nullif(trim(${v}), '') IS NOT NULL AND upper(trim(${v})) NOT IN (${codes})`,
         reason: `'not an ISO 4217 currency code: ''' || ${show(v)} || ''' (write the code, such as USD, EUR or KWD)'`,
       })
     }
@@ -1169,8 +1179,17 @@ export function valueChecks(
   return out
 }
 
-/** A currency column's symbol rather than code: `$`, `€`, `₹`, also `US$`, `R$` (RE2). */
-const CURRENCY_SYMBOL = '\\p{Sc}+|[A-Z]{1,2}\\$'
+/**
+ * SQL: a currency column's text (already trimmed, NULL when empty) as the code stored: upper case
+ * (`usd` is USD), a symbol of CURRENCY_SYMBOLS as its code (`€` is EUR, `US$` USD); anything else
+ * stays as written, for valueChecks to refuse.
+ */
+function currencyOfText(text: string): string {
+  const cases = Object.entries(CURRENCY_SYMBOLS)
+    .map(([symbol, code]) => `WHEN ${lit(symbol)} THEN ${lit(code)}`)
+    .join(' ')
+  return `CASE upper(${text}) ${cases} ELSE upper(${text}) END`
+}
 
 /**
  * A currency column's value as {@link valueChecks} takes it, in JavaScript: the fast path checks
@@ -1180,7 +1199,7 @@ const CURRENCY_SYMBOL = '\\p{Sc}+|[A-Z]{1,2}\\$'
 export function currencyValueFits(value: string | null): boolean {
   const t = (value ?? '').trim()
   if (t === '') return true
-  return currencyCodes().has(t.toUpperCase()) || new RegExp(`^(?:${CURRENCY_SYMBOL})$`, 'u').test(t)
+  return currencyCodes().has(t.toUpperCase())
 }
 
 /** The money fields of an orders row: a currency mark in any of them names the row's currency. */
