@@ -16,3 +16,53 @@ export function currencyCodes(): ReadonlySet<string> {
 export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && currencyCodes().has(code)
 }
+
+/**
+ * The ISO 4217 code a currency column's symbol stands for: the symbols shops and payment exports
+ * write in place of a code. A bare `$` is the US dollar and `¥` the yen, as amount marks are read
+ * (README); a symbol of several currencies not listed here (`¢`, `$$`) is no currency at all.
+ */
+export const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
+  $: 'USD',
+  US$: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  'JP¥': 'JPY',
+  'CN¥': 'CNY',
+  '₹': 'INR',
+  '₩': 'KRW',
+  '₽': 'RUB',
+  '₺': 'TRY',
+  '₪': 'ILS',
+  '₫': 'VND',
+  '฿': 'THB',
+  '₱': 'PHP',
+  '₦': 'NGN',
+  '₴': 'UAH',
+  '₸': 'KZT',
+  '₡': 'CRC',
+  '₲': 'PYG',
+  R$: 'BRL',
+  C$: 'CAD',
+  CA$: 'CAD',
+  A$: 'AUD',
+  AU$: 'AUD',
+  NZ$: 'NZD',
+  HK$: 'HKD',
+  S$: 'SGD',
+  MX$: 'MXN',
+  NT$: 'TWD',
+}
+
+/**
+ * A currency column's value as the code stored: an ISO code in any case (`usd` is USD) or a
+ * symbol of {@link CURRENCY_SYMBOLS}; null for an empty value or one that is neither.
+ * @example currencyOfValue(' € ') // 'EUR'; currencyOfValue('us$') // 'USD'; currencyOfValue('XYZ') // null
+ */
+export function currencyOfValue(value: string): string | null {
+  const t = value.trim().toUpperCase()
+  if (t === '') return null
+  if (currencyCodes().has(t)) return t
+  return CURRENCY_SYMBOLS[t] ?? null
+}

@@ -2,6 +2,7 @@
 // currency ("revenue 180.00 DOLLARS"), which the value config could then never name.
 import { describe, expect, it } from 'vitest'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
 const now = new Date('2024-03-01T00:00:00Z')
@@ -47,12 +48,49 @@ describe('a currency column', () => {
     }
   })
 
-  it('takes codes in any case and padded, and currency symbols as before', async () => {
-    const rows = ['kwd', ' usd ', 'Eur', '$', '€', 'US$']
+  it('takes codes in any case and padded, and currency symbols as their codes', async () => {
+    const rows = ['kwd', ' usd ', 'Eur', '$', '€', 'US$', 'r$', '₹', 'CN¥']
       .map((c, i) => `O${i},C${i},2024-01-0${i + 1},10,${c}`)
       .join('\n')
     expect(
       await currencies('orders', `order_id,customer_id,ordered_at,amount,currency\n${rows}\n`),
-    ).toEqual(['$', 'EUR', 'KWD', 'USD', 'US$', '€'].sort())
+    ).toEqual(['BRL', 'CNY', 'EUR', 'INR', 'KWD', 'USD'])
+  })
+
+  it('in symbols and codes alike is one currency to analyze (`€` and `eur` are EUR)', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const f = write(
+        dir,
+        'orders.csv',
+        'order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-02,10,€\nO2,A,2024-01-03,20,EUR\nO3,B,2024-01-04,5,eur\n',
+      )
+      await importFile(engine, f, { kind: 'orders', now })
+      const info = await buildCustomerSummary(engine, { unit: 'day' })
+      expect(info.orders).toMatchObject({ currencies: 1, currency: 'EUR' })
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('with a symbol of no one currency (`¢`) is a bad row', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const f = write(
+        dir,
+        'orders.csv',
+        'order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-02,10,USD\nO2,A,2024-01-03,10,¢\n',
+      )
+      const e = await importError(() => importFile(engine, f, { kind: 'orders', now }))
+      expect(e.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+        [
+          3,
+          'currency',
+          "not an ISO 4217 currency code: '¢' (write the code, such as USD, EUR or KWD)",
+        ],
+      ])
+    } finally {
+      await engine.close()
+    }
   })
 })
