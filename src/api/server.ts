@@ -29,6 +29,7 @@ import { Dispatcher, type Fetch } from '../service/ops/dispatch.ts'
 import { Ingestor } from '../service/ops/ingest.ts'
 import { JobRunner } from '../service/ops/jobs.ts'
 import { priceInOrdersCurrency } from '../service/ops/priced-config.ts'
+import { repeatEvery } from '../service/ops/repeat.ts'
 import { Scheduler } from '../service/ops/scheduler.ts'
 import { OpsStore } from '../service/ops/store.ts'
 import { sqlTs } from '../service/ops/time.ts'
@@ -271,15 +272,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       }, HOLD_CHECK_MS)
     : null
   holdTimer?.unref()
+  // (a month is longer than a Node timer can wait: repeatEvery waits it out in pieces)
   const refitTimer =
     o.refitEveryMs && o.refitEveryMs > 0
-      ? setInterval(() => void jobs.startRefit().catch(() => {}), o.refitEveryMs)
+      ? repeatEvery(o.refitEveryMs, () => void jobs.startRefit().catch(() => {}))
       : null
-  refitTimer?.unref()
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      if (refitTimer) clearInterval(refitTimer)
+      refitTimer?.stop()
       if (holdTimer) clearInterval(holdTimer)
       stopping = true
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))

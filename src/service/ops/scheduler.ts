@@ -18,6 +18,7 @@ import {
   writePlan,
 } from './ingest.ts'
 import { DAY_MS } from './profile.ts'
+import { type Repeat, repeatEvery } from './repeat.ts'
 import type { OpsStore } from './store.ts'
 
 /** Trigger types the tick evaluates (the others fire on events). */
@@ -244,7 +245,7 @@ function sentAt(c: Candidate, atMs: number): Candidate {
 export class Scheduler {
   readonly #store: OpsStore
   readonly #onQueued: () => void
-  #timer: NodeJS.Timeout | null = null
+  #timer: Repeat | null = null
   #current: Promise<unknown> | null = null
   /** The last tick's report or error (for the log and tests). */
   last: TickReport | Error | null = null
@@ -257,8 +258,7 @@ export class Scheduler {
   /** Tick now and then every `everyMs`. */
   start(everyMs: number): void {
     this.#run()
-    this.#timer = setInterval(() => this.#run(), everyMs)
-    this.#timer.unref()
+    this.#timer = repeatEvery(everyMs, () => this.#run())
   }
 
   /** One tick as of `nowMs` (default: the store's clock), serialized with the periodic ones. */
@@ -286,7 +286,7 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer)
+    this.#timer?.stop()
     await this.#current
   }
 }
