@@ -62,7 +62,8 @@ async function companyDemo(opts: {
     println(`Open the report in a browser: file://${files.html}`)
     println(`The company's files and workspace are in ${co.dir}; look at one customer with`)
     println(
-      `  loyals customer ${top === undefined ? '<id>' : shellArg(top)} --db ${shellArg(co.db)} --config ${shellArg(co.valueConfig)}`,
+      // with the demo's as-of, or the profile would be valued at another day than the report
+      `  loyals customer ${top === undefined ? '<id>' : shellArg(top)} --db ${shellArg(co.db)} --config ${shellArg(co.valueConfig)}${opts.asOf ? ` --as-of ${shellArg(opts.asOf)}` : ''}`,
     )
   }
 }

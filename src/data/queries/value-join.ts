@@ -136,7 +136,8 @@ export function valueJoin(
   // minor unit: 108.10 + 0.00 + 86.40 = 194.50, not 194.51
   const digits = Math.trunc(args.digits)
   if (!(digits >= 0 && digits <= 4)) throw new Error(`not a minor-unit digit count: ${args.digits}`)
-  const cent = (e: string) => `round(${e}, ${digits})`
+  // (+ 0.0: a small loss rounded to nothing is -0.0, which the CSV writer prints as "-0.0")
+  const cent = (e: string) => `(round(${e}, ${digits}) + 0.0)`
   const cost = cent(
     `${cent(p.ticket_cost)} + ${cent(p.return_cost)} + ${cent(p.shipping_cost)} + ${cent(p.fee_cost)} + ${cent(p.discount_cost)}`,
   )
