@@ -182,4 +182,26 @@ describe('the mark of an unpaid order of 0', () => {
       await store.close()
     }
   })
+
+  test("a transaction log's (no amounts) cancelled order is no purchase either", async () => {
+    const store = await openWorkspace(':memory:')
+    try {
+      const dir = tempDir('loyals-zero-log-')
+      const log = [
+        'customer_id,ordered_at,status',
+        'A,2024-01-01,paid',
+        'A,2024-02-01,cancelled',
+        'B,2024-01-05,cancelled',
+        'A,2024-03-01,paid',
+      ].join('\n')
+      await importFile(store, write(dir, 'log.csv', log), { kind: 'orders', now })
+      const info = await buildCustomerSummary(store, { unit: 'day', asOf: '2024-03-01' })
+      const s = await store.query(`SELECT customer_id, purchase_days, orders FROM ${info.table}`)
+      expect(s).toEqual([{ customer_id: 'A', purchase_days: 2, orders: 2 }])
+      // still a log without spend: no row with money
+      expect(info.orders.priced).toBe(0)
+    } finally {
+      await store.close()
+    }
+  })
 })

@@ -899,7 +899,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         m.noAmount ? { ...amount, raw: "'0'" } : units(amount),
         col(c, 'order_id', 'text', false),
         units(refunded),
-        ...unpaidField(c.amount && !m.noAmount ? c.status : undefined),
+        // (a transaction log's cancelled order is an order of 0 so marked too: no purchase)
+        ...unpaidField(c.status),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         ...orderDetails(c),
