@@ -22,6 +22,13 @@ export interface OpsProfile {
   readonly lifetimeSpend: number
   readonly firstOrderMs: number | null
   readonly lastOrderMs: number | null
+  /**
+   * The calendar days (YYYY-MM-DD) the first and last orders were placed on, in the shop's time
+   * zone as imported: what anniversaries and "no order since" name (the UTC date of an evening
+   * order in New York is the next day). Without them, the UTC dates of the instants.
+   */
+  readonly firstOrderDay?: string | null
+  readonly lastOrderDay?: string | null
   /** Predicted date of the next purchase (e.g. last order + usual gap, or from the model). */
   readonly expectedNextPurchaseMs?: number | null
   /** Mean days between orders. */
@@ -224,12 +231,14 @@ function fire(
     case 'anniversary': {
       if (event.type !== 'tick') return null
       if (after.firstOrderMs === null) return null
-      const a = lastAnniversary(after.firstOrderMs, nowMs)
+      // the date the customer placed it on, counted as a UTC date (as the tick's candidates are)
+      const first = after.firstOrderDay ?? isoDay(after.firstOrderMs)
+      const a = lastAnniversary(Date.parse(`${first}T00:00:00Z`), nowMs)
       if (a.years < 1 || nowMs - a.atMs >= t.windowDays * DAY) return null
       return {
         period: `anniversary-${a.years}`,
-        reason: `${a.years} year${a.years === 1 ? '' : 's'} since the first purchase on ${isoDay(after.firstOrderMs)}`,
-        variables: { years: a.years, firstOrderDate: isoDay(after.firstOrderMs) },
+        reason: `${a.years} year${a.years === 1 ? '' : 's'} since the first purchase on ${first}`,
+        variables: { years: a.years, firstOrderDate: first },
       }
     }
     case 'tier_up':
@@ -348,10 +357,11 @@ function fire(
       }
       if (nowMs - last < t.days * DAY) return null
       const daysSince = Math.floor((nowMs - last) / DAY)
+      const lastDay = after.lastOrderDay ?? isoDay(last)
       return {
-        period: `no-order-since-${isoDay(last)}`,
-        reason: `no order for ${daysSince} days (since ${isoDay(last)})`,
-        variables: { daysSinceLastOrder: daysSince, lastOrderDate: isoDay(last) },
+        period: `no-order-since-${lastDay}`,
+        reason: `no order for ${daysSince} days (since ${lastDay})`,
+        variables: { daysSinceLastOrder: daysSince, lastOrderDate: lastDay },
       }
     }
     case 'milestone': {

@@ -102,19 +102,22 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
     }
     case 'anniversary': {
       // the years of the latest anniversary at or before now, as the core counts them
-      // (lastAnniversary: UTC days, Feb 29 kept on Feb 28 in common years): its key
+      // (lastAnniversary: the placed-on date as a UTC date, Feb 29 kept on Feb 28 in common years): its key
       // `anniversary-<years>` is the occasion. (An action within the window had stood for it:
       // a tick with a later now found customers whose actions were made at the clock's time.)
       const d = new Date(a.nowSec * 1000)
       const y = d.getUTCFullYear()
       const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-      const month = 'EXTRACT(MONTH FROM p.first_order_at)'
-      const day = `EXTRACT(DAY FROM p.first_order_at)`
+      // the date the first order was placed on (profiles stored before days were kept: the UTC
+      // date of its instant), as the core reads it
+      const first = 'COALESCE(p.first_order_day, CAST(p.first_order_at AS DATE))'
+      const month = `EXTRACT(MONTH FROM ${first})`
+      const day = `EXTRACT(DAY FROM ${first})`
       const celebrated = leap
         ? day
         : `CASE WHEN ${month} = 2 AND ${day} = 29 THEN 28 ELSE ${day} END`
       const today = (d.getUTCMonth() + 1) * 100 + d.getUTCDate()
-      const years = `CAST(${y} - EXTRACT(YEAR FROM p.first_order_at)
+      const years = `CAST(${y} - EXTRACT(YEAR FROM ${first})
     - CASE WHEN ${month} * 100 + ${celebrated} > ${today} THEN 1 ELSE 0 END AS INTEGER)`
       where = `p.first_order_at IS NOT NULL
   AND ${month} * 100 + ${day} IN (${ints(t.monthDays)})
@@ -136,7 +139,7 @@ export function tickCandidates(dialect: Dialect, a: TickCandidatesArgs): Query {
       where = `p.last_order_at IS NOT NULL AND p.orders_count >= ${Math.floor(t.minOrders)}
   ${t.tiers ? `AND p.tier IN (${ints(t.tiers)})` : ''}
   AND ${moment} <= ${now} AND ${moment} > ${since()}
-  AND ${done(period('no-order-since', epoch('p.last_order_at')))}`
+  AND ${done(`'no-order-since-' || ${isoDate(dialect, 'COALESCE(p.last_order_day, CAST(p.last_order_at AS DATE))')}`)}`
       break
     }
   }

@@ -552,6 +552,8 @@ export function opsProfile(p: Profile): OpsProfile {
     lifetimeSpend: p.revenue,
     firstOrderMs: p.firstOrderMs,
     lastOrderMs: p.lastOrderMs,
+    firstOrderDay: p.firstOrderDay,
+    lastOrderDay: p.lastOrderDay,
     usualGapDays: gap,
     // the usual gap after the last purchase day's start (00:00 UTC of that date), as the tick's
     // candidate query computes it (api-tick-candidates.ts)
