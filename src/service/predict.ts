@@ -52,7 +52,7 @@ import {
   trackingBirths,
 } from '../data/queries/prediction-tracking.ts'
 import { ConvergenceError, DataError, LoyalsError, UsageError } from '../errors.ts'
-import { formatCount } from '../report/format.ts'
+import { formatCount, formatMoney } from '../report/format.ts'
 import type { QualityNote } from './analysis-summary.ts'
 import type {
   PredictionCandidate,
@@ -761,7 +761,13 @@ export async function buildPredictions(
 
   // its notes follow the choice's, as when it ran after the choice
   const spendNotes: typeof notes = []
-  const { spend, rule } = spendModel(spendColumns, facts, spendNotes, info.orders.priced > 0)
+  const { spend, rule } = spendModel(
+    spendColumns,
+    facts,
+    spendNotes,
+    info.orders.priced > 0,
+    info.orders.currencies === 1 ? info.orders.currency : null,
+  )
   const births = await birthsPending
   const actualRows = await actualPending.finish()
   stage('fit models')
@@ -988,6 +994,8 @@ function spendModel(
   notes: { level: 'info' | 'warning'; message: string }[],
   // false: no order carries an amount (a transaction log), so spend is unknown rather than 0
   priced = true,
+  // the orders' currency, for the money in the notes (null: none named)
+  currency: string | null = null,
 ): { spend: SpendPrediction; rule: SpendRule } {
   const meanRepeat = facts?.mean_repeat_spend
   const meanDay = facts?.mean_day_spend
@@ -1004,8 +1012,8 @@ function spendModel(
   // once), else (no repeat spend above 0) the revenue per purchase day
   const meanWords =
     mean === meanRepeat
-      ? `the average of the repeat buyers' mean spend per repeat purchase, ${fmt(mean, 2)}`
-      : `the revenue per purchase day, ${fmt(mean, 2)}`
+      ? `the average of the repeat buyers' mean spend per repeat purchase, ${formatMoney(mean, currency)}`
+      : `the revenue per purchase day, ${formatMoney(mean, currency)}`
   const fallback = (why: string): { spend: SpendPrediction; rule: SpendRule } => {
     notes.push({ level: 'info', message: why })
     return {

@@ -80,7 +80,7 @@ describe.each(STORES)('a held message that loses its slot at release, on $name',
       playbook: 'thanks-review',
       status: 'suppressed',
       reason: 'lower_priority',
-      detail: `at release 2025-03-02T09:00:00.000Z: the last of 1 contacts per 7 days went to higher-priority actions: thanks-review`,
+      detail: `at release 2025-03-02T09:00:00.000Z: the one contact allowed per 7 days went to higher-priority actions: thanks-review`,
     })
   })
 })

@@ -135,7 +135,7 @@ describe('insights on a planted company', () => {
     await expect(
       computeInsights(c.engine, { asOf: r.summary.asOf, value: 'nosuchcol + 1' }),
     ).rejects.toThrow(
-      /invalid value expression "nosuchcol \+ 1": nosuchcol is not a column of the customers \(columns: .*revenue/,
+      /invalid value expression "nosuchcol \+ 1": nosuchcol is not a column of the customers \(columns: .*revenue.*, T, t_x/,
     )
   })
 

@@ -270,6 +270,18 @@ describe('predictions without a holdout and on degenerate data', () => {
     expect(one.notes.map((n) => n.message)).toContain(
       `No customer has repeat purchases with positive spend (at least 20 are needed for the Gamma-Gamma spend model): expected spend is the revenue per purchase day, 99.99.`,
     )
+    // in the orders' currency, to its minor unit (a yen has none): not "7653.00"
+    const yen = await openWorkspace(':memory:')
+    try {
+      await yen.exec(`INSERT INTO orders (order_key, customer_id, ordered_at, order_date, amount, currency)
+        VALUES ('1', 'Y', TIMESTAMP '2024-01-05', DATE '2024-01-05', 7653, 'JPY')`)
+      const p = await buildPredictions(yen, await buildCustomerSummary(yen, { unit: 'week' }))
+      expect(p.notes.map((n) => n.message).join('\n')).toContain(
+        'expected spend is the revenue per purchase day, ¥7,653.',
+      )
+    } finally {
+      await yen.close()
+    }
     const two = await predict(
       `('1', 'A1', '2024-01-05', 120.5), ('2', 'A1', '2024-03-10', 80), ('3', 'B2', '2024-02-01', 15.25)`,
     )

@@ -28,7 +28,7 @@ interface RefitOptions extends RemoteOptions {
 function describeJob(j: JobView): string {
   const r = (j.result ?? {}) as { customers?: number; model?: string | null; note?: string }
   const parts = [`refit ${j.id}: ${j.status}`]
-  if (r.customers !== undefined) parts.push(`${r.customers} customers`)
+  if (r.customers !== undefined) parts.push(`${r.customers.toLocaleString('en-US')} customers`)
   if (r.model !== undefined) parts.push(`model ${r.model ?? 'none'}`)
   if (j.message) parts.push(j.message)
   return parts.join(', ')

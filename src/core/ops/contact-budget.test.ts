@@ -102,6 +102,10 @@ describe('applyContactBudget', () => {
     )
     expect(full[0]).toMatchObject({ outcome: 'suppressed', reason: 'cap_overall', blockedBy: [] })
     expect(full[0]!.detail).toBe('3 contacts in the last 7 days; the cap is 3')
+    // one is said in the singular
+    const one = parseOpsConfig({ contactBudget: { overall: [{ days: 7, max: 1 }] } }).contactBudget
+    const single = applyContactBudget([cand('svc', 'service')], [sent(1)], NOW, one)
+    expect(single[0]!.detail).toBe('1 contact in the last 7 days; the cap is 1')
     // Exactly 7 days ago has left the window; one planned 7 days from now shares none with now.
     const edge = applyContactBudget(
       [cand('svc', 'service')],

@@ -207,14 +207,18 @@ function checkCaps(
       return {
         reason: capReason,
         blockedBy: [],
-        detail: `${logged} ${what} ${window}; the cap is ${cap.max}`,
+        // "1 contact", "2 sms messages"
+        detail: `${logged} ${logged === 1 ? what.replace(/s$/, '') : what} ${window}; the cap is ${cap.max}`,
       }
     }
     if (logged + taken.length >= cap.max) {
       return {
         reason: 'lower_priority',
         blockedBy: [...taken],
-        detail: `the last of ${cap.max} ${what} per ${cap.days} days went to higher-priority actions`,
+        detail:
+          cap.max === 1
+            ? `the one ${what.replace(/s$/, '')} allowed per ${cap.days} days went to higher-priority actions`
+            : `the last of ${cap.max} ${what} per ${cap.days} days went to higher-priority actions`,
       }
     }
   }

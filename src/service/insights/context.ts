@@ -167,9 +167,7 @@ export function checkValueExpression(sql: string, columns?: ReadonlySet<string>)
       } else if (QUERY_WORDS.has(word)) {
         invalid(`${name[0]} makes a query of it: a value is computed from one customer's columns`)
       } else if (known && !known.has(word)) {
-        invalid(
-          `${name[0]} is not a column of the customers (columns: ${[...columns!].sort().join(', ')})`,
-        )
+        invalid(`${name[0]} is not a column of the customers (columns: ${columnList(columns!)})`)
       }
       continue
     }
@@ -250,3 +248,14 @@ export const dayColumn = (ctx: InsightsContext, table: string, what: string): st
     : has(ctx, table, `${what}_at`)
       ? `${what}_at`
       : null
+
+/**
+ * The per-customer table's columns as a user names them, sorted: read in lower case, but the
+ * column is T in customers.csv and the docs (an expression may name it either way).
+ */
+export function columnList(columns: Iterable<string>): string {
+  return [...columns]
+    .map((c) => (c === 't' ? 'T' : c))
+    .sort((a, b) => a.localeCompare(b))
+    .join(', ')
+}

@@ -27,6 +27,7 @@ import { asOfGapNote } from '../summary.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
   checkValueExpression,
+  columnList,
   DEFAULTS,
   defaultValueExpression,
   type InsightsContext,
@@ -172,7 +173,7 @@ async function probeValueExpression(
   value: string,
   tableCols: ReadonlySet<string>,
 ): Promise<void> {
-  const columns = [...tableCols].sort().join(', ')
+  const columns = columnList(tableCols)
   const fail = (problem: string): never => {
     throw new UsageError(
       `--value ${JSON.stringify(value)} ${problem}. A value expression must be a per-customer expression over the columns below, giving one finite number for each customer. Columns: ${columns}`,
