@@ -39,6 +39,13 @@ describe('insights on a planted company', () => {
   })
   afterAll(() => c?.close())
 
+  it("writes money in the orders' currency when called from code without one", () => {
+    // the generated company's orders are in EUR: "first order value €492.62", not "492.62"
+    const texts = JSON.stringify(r.summary)
+    expect(/€\d/.test(texts)).toBe(true)
+    expect(/first order value \d/.test(texts)).toBe(false)
+  })
+
   it('ranks the planted Sunglasses + Lenses first basket as the top productive itemset', () => {
     const first = r.summary.pathToBest?.itemsets.find((s) => s.productive)
     expect(first).toBeDefined()

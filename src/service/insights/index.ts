@@ -15,6 +15,7 @@ import { insightsPriced } from '../../data/queries/insights-priced.ts'
 import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
 import { insightsValueSpread } from '../../data/queries/insights-value-spread.ts'
+import { orderCurrencies } from '../../data/queries/order-currencies.ts'
 import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
@@ -280,13 +281,18 @@ export async function computeInsights(
   engine: Engine,
   opts: InsightsOptions,
   progress: StepRunner = direct,
-  currency: string | null = null,
+  // the money's currency in the texts; undefined: the stored orders' one currency (none: plain)
+  currency?: string | null,
 ): Promise<InsightsResult> {
   requireEmbedded(engine, 'insights')
   if (typeof opts !== 'object' || opts === null) {
     throw new UsageError(
       'computeInsights(engine, opts) needs its options: { asOf, table?, topShare?, ... } (docs/insights.md)',
     )
+  }
+  if (currency === undefined) {
+    const found = await engine.query<{ currency: string }>(orderCurrencies(engine.dialect).sql)
+    currency = found.length === 1 ? (found[0]?.currency ?? null) : null
   }
   const table = opts.table ?? DEFAULTS.table
   // the analysis table of another date (a customerProfile as of another day replaced it): the
