@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseGenerateFlags } from '../../src/cli/commands/generate.ts'
+import { UsageError } from '../../src/errors.ts'
 import { type GeneratedCompany, generateCompany } from '../../src/service/generate/company.ts'
 import { LAPSED_BEST, PATH_TO_BEST, REGION_PLANT } from '../../src/service/generate/params.ts'
-import { csvField } from '../../src/service/generate/write.ts'
+import { csvField, writeCompany } from '../../src/service/generate/write.ts'
 import { runCli, tempDir } from '../helpers/cli.ts'
 
 const N = 12_000
@@ -333,6 +334,24 @@ describe('loyals generate', () => {
     const r = runCli(['generate', '--out', tempDir(), '--plant', 'moon'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/unknown --plant 'moon'/)
+  })
+
+  it('from code, refuses bad options with a UsageError naming the option (was a RangeError, or taken)', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ customers: -1 }, /customers must be a whole number/],
+      [{ start: '2024-02-30' }, /start must be a date YYYY-MM-DD/],
+      [{ start: '2025-01-01', end: '2024-01-01' }, /end must be at least 30 days after start/],
+      [{ seed: 1.5 }, /seed must be a whole number/],
+      [{ plants: ['nope'] }, /unknown plant "nope"/],
+    ]
+    for (const [opts, msg] of cases) {
+      const e = await generateCompany({ customers: 5, ...opts }).catch((x: unknown) => x)
+      expect(e, JSON.stringify(opts)).toBeInstanceOf(UsageError)
+      expect((e as Error).message).toMatch(msg)
+    }
+    const w = await writeCompany({ customers: 5 }, tempDir(), 'xlsx' as 'csv').catch((x) => x)
+    expect(w).toBeInstanceOf(UsageError)
+    expect((w as Error).message).toMatch(/format must be csv or csv.gz/)
   })
 
   it('names the files a small company leaves without rows (the import refuses a header only)', () => {

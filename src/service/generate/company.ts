@@ -3,6 +3,7 @@
 // customer in signup order (pass 2), which makes referrers always older than the referred.
 import { isCalendarDay } from '../../core/calendar.ts'
 import { createRng, type Rng } from '../../core/random.ts'
+import { UsageError } from '../../errors.ts'
 import {
   buildCatalog,
   CATEGORIES,
@@ -226,8 +227,10 @@ export function sideSeed(seed: number, offset: number): number {
   return seed > max - offset ? seed - max + (offset - max - 1) : seed + offset
 }
 
-function parseDay(s: string, endOfDay: boolean): number {
-  if (!isCalendarDay(s)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`)
+function parseDay(s: string, endOfDay: boolean, name: string): number {
+  if (typeof s !== 'string' || !isCalendarDay(s)) {
+    throw new UsageError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(s)}`)
+  }
   return Date.parse(`${s}T${endOfDay ? '23:59:59' : '00:00:00'}Z`)
 }
 
@@ -265,7 +268,8 @@ const COMMENTS = {
  * effects and all parameters are in params.ts and docs/generator.md.
  *
  * @example await generateInto({ customers: 1000 }, mySink) // the other options: DEFAULT_OPTIONS'
- * @throws RangeError on bad dates or a customer count that is not a positive integer.
+ * @throws UsageError on bad dates, a customer count that is not a positive integer, a seed that is
+ *   no safe integer or an unknown plant.
  */
 export async function generateInto(
   options: Partial<GenerateOptions>,
@@ -273,11 +277,27 @@ export async function generateInto(
 ): Promise<GenerationTruth> {
   // what is not given is DEFAULT_OPTIONS', as for generateCompany
   const opts: GenerateOptions = { ...DEFAULT_OPTIONS, ...options }
+  // the library's checks are the CLI's flags' (generate.ts), as UsageErrors naming the option
   const n = opts.customers
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`customers must be a positive integer`)
-  const startMs = parseDay(opts.start, false)
-  const endMs = parseDay(opts.end, true)
-  if (endMs - startMs < 30 * DAY) throw new RangeError('end must be at least 30 days after start')
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`customers must be a whole number of at least 1, got ${JSON.stringify(n)}`)
+  }
+  if (!Number.isSafeInteger(opts.seed)) {
+    throw new UsageError(
+      `seed must be a whole number from -(2^53 - 1) to 2^53 - 1, got ${JSON.stringify(opts.seed)}`,
+    )
+  }
+  const startMs = parseDay(opts.start, false, 'start')
+  const endMs = parseDay(opts.end, true, 'end')
+  if (endMs - startMs < 30 * DAY) throw new UsageError('end must be at least 30 days after start')
+  if (!Array.isArray(opts.plants)) {
+    throw new UsageError(`plants must be a list of planted effects (${PLANTS.join(', ')})`)
+  }
+  for (const p of opts.plants) {
+    if (!(PLANTS as readonly string[]).includes(p)) {
+      throw new UsageError(`unknown plant ${JSON.stringify(p)} (choose from ${PLANTS.join(', ')})`)
+    }
+  }
   const plant = new Set(opts.plants)
   const rng = createRng(opts.seed)
   const catalog = buildCatalog(rng)

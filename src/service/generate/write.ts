@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
+import { UsageError } from '../../errors.ts'
 import { onInterrupt } from '../interrupt.ts'
 import { readyOutDir } from '../out-dir.ts'
 import { valueConfigFromCosts } from '../value-config.ts'
@@ -103,7 +104,7 @@ export const VALUE_CONFIG_FILE = 'loyals.value.json'
  * `surveys.csv`, `products.csv`), `costs.json` (cost rates), the same rates as a value
  * configuration for `--config` (`loyals.value.json`) and `truth.json` (what was planted). Same options and seed give byte-identical files.
  * @example await writeCompany({ customers: 100_000 }, 'demo-co', 'csv') // others: DEFAULT_OPTIONS'
- * @throws RangeError for bad options; UsageError when `dir` cannot be created or written (a file
+ * @throws UsageError for bad options or format, and when `dir` cannot be created or written (a file
  *   of that name is in the way); other file-system errors as thrown by node:fs.
  */
 export async function writeCompany(
@@ -111,6 +112,9 @@ export async function writeCompany(
   dir: string,
   format: GenerateFormat = 'csv',
 ): Promise<WriteResult> {
+  if (format !== 'csv' && format !== 'csv.gz') {
+    throw new UsageError(`format must be csv or csv.gz, got ${JSON.stringify(format)}`)
+  }
   const ext = format === 'csv.gz' ? '.csv.gz' : '.csv'
   const gzip = format === 'csv.gz'
   const names = Object.keys(TABLES) as TableName[]
