@@ -14,7 +14,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api'
 import { env } from '../config.ts'
-import { QueryError } from '../errors.ts'
+import { QueryError, UsageError } from '../errors.ts'
 import type { Engine, Query, Row } from './engine.ts'
 import { rebuildIndexes } from './queries/rebuild-indexes.ts'
 import { Serial } from './serial.ts'
@@ -76,6 +76,8 @@ class DuckDbEngine implements Engine {
   #prepared = new Map<string, DuckDBPreparedStatement>()
   #instance: DuckDBInstance | null
   #inTx = false
+  /** close() has run: a later call is a usage error, not the driver's "connection disconnected". */
+  #closed = false
   #gate = new Serial()
   readonly #inflight = new Set<Promise<unknown>>()
   #tempDir: string | null
@@ -124,8 +126,18 @@ class DuckDbEngine implements Engine {
    * `fn` (the same async context) go straight through.
    */
   hold<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#closedError())
     if (HOLDER.getStore() === this) return fn()
-    return this.#gate.run(() => HOLDER.run(this, fn))
+    // (a call queued behind close() finds the engine closed when its turn comes)
+    return this.#gate.run(() =>
+      this.#closed ? Promise.reject(this.#closedError()) : HOLDER.run(this, fn),
+    )
+  }
+
+  #closedError(): UsageError {
+    return new UsageError(
+      `the workspace ${this.location} is closed (engine.close() was called): open it again (openWorkspace, openSource) to use it`,
+    )
   }
 
   query<T extends Row = Row>(q: Query | string): Promise<T[]> {
@@ -242,6 +254,15 @@ class DuckDbEngine implements Engine {
 
   /** Close once what is running has ended: closing under a running query hung the process. */
   close(): Promise<void> {
+    // a second close is nothing to do (also one queued behind the first)
+    if (this.#closed) return Promise.resolve()
+    if (HOLDER.getStore() !== this) {
+      return this.#gate.run(async () => {
+        if (this.#closed) return
+        await Promise.allSettled([...this.#inflight])
+        this.#close()
+      })
+    }
     return this.hold(async () => {
       await Promise.allSettled([...this.#inflight])
       this.#close()
@@ -249,6 +270,7 @@ class DuckDbEngine implements Engine {
   }
 
   #close(): void {
+    this.#closed = true
     for (const st of this.#prepared.values()) st.destroySync()
     this.#prepared.clear()
     this.#conn.closeSync()

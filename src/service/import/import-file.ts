@@ -777,7 +777,9 @@ async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
   if (abbreviation) throw new UsageError(`unknown time zone '${tz}': ${abbreviation}`)
   try {
     await engine.query({ sql: "SELECT timezone($1, TIMESTAMP '2000-01-01') AS t", params: [tz] })
-  } catch {
+  } catch (e) {
+    // the engine's own refusal (closed) is no fault of the zone's
+    if (e instanceof UsageError) throw e
     throw new UsageError(`unknown time zone '${tz}': use an IANA name such as UTC or Europe/Paris`)
   }
 }
