@@ -1,5 +1,6 @@
 // JSON shapes of the answers, built from service values in one place.
 import type { StaffTask } from '../../core/ops/tasks.ts'
+import { minorDigits, roundHalfAway } from '../../core/round.ts'
 import { HORIZON_UNITS, type Profile, type ScoringModel } from '../../service/ops/profile.ts'
 import type { OpsStore } from '../../service/ops/store.ts'
 import { isoOrNull } from '../../service/ops/time.ts'
@@ -36,7 +37,12 @@ export function profileView(
     firstOrderAt: isoOrNull(p.firstOrderMs),
     lastOrderAt: isoOrNull(p.lastOrderMs),
     currency,
-    value: { total: p.value, history: p.revenue, predicted: p.predictedValue },
+    // money to the currency's minor unit, as the reasons' amounts (15.56, not 15.558783460923014)
+    value: {
+      total: money(p.value, currency),
+      history: money(p.revenue, currency),
+      predicted: money(p.predictedValue, currency),
+    },
     prediction: {
       model: p.pAlive === null ? null : model,
       pAlive: p.pAlive,
@@ -58,6 +64,11 @@ export function profileView(
     scoredAt: isoOrNull(p.scoredAtMs),
     updatedAt: isoOrNull(p.updatedAtMs),
   }
+}
+
+/** `v` to the minor unit of `currency` (cents without one); null stays null. */
+function money(v: number | null, currency: string | null): number | null {
+  return v === null ? null : roundHalfAway(v, minorDigits(currency)) + 0
 }
 
 export function taskView(t: StaffTask) {
