@@ -554,4 +554,23 @@ describe('orders with a status', () => {
       await e.close()
     }
   })
+
+  test("a cancelled order's bad amount is said once, as the amount's (not again under status)", async () => {
+    const e = await openWorkspace(':memory:')
+    try {
+      const f = write(
+        dir,
+        'bad-status.csv',
+        'order_id,customer_id,order_date,amount,status\nO1,c1,2024-01-01,10.00,completed\nO2,c1,2024-01-02,abc,cancelled\nO3,c2,2024-01-03,abc,completed\n',
+      )
+      const err = await importError(() => importFile(e, f, { kind: 'orders' }))
+      expect(err.problems.map((p) => [p.line, p.column, p.reason])).toEqual([
+        [3, 'amount', "cannot read 'abc' as an amount"],
+        [4, 'amount', "cannot read 'abc' as an amount"],
+      ])
+      expect(err.details).toMatchObject({ total: 2 })
+    } finally {
+      await e.close()
+    }
+  })
 })

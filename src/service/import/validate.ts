@@ -1282,8 +1282,14 @@ export function problemsSql(
       parts.push(`SELECT ${LINE}, ${h}, ${reason} FROM import_typed WHERE ${r} IS NULL`)
     }
     if (f.type === 'number') {
+      // the refunded amount of an unpaid (voided, cancelled) order is its amount's text: a bad
+      // amount is said once, as the amount's, not again under the status or refunded column
+      const again =
+        f.field === 'refunded' && spec.fields.some((g) => g.field === 'amount' && !absent(g))
+          ? ` AND NOT coalesce(${r} = ${rawName('amount')} AND ${ident('amount')} IS NULL, false)`
+          : ''
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} || ${pointHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} || ${pointHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL${again}`,
         `SELECT ${LINE}, ${h}, 'number too large: ' || ${show(r)} || ' (at most 999,999,999,999.99: amounts are summed to the millionth)' FROM import_typed WHERE abs(${ident(f.field)}) >= ${MAX_NUMBER}`,
       )
     }
