@@ -153,6 +153,8 @@ function repeatedRowsNote(r: ImportResult): string | null {
 /** What an import decided without being told, in words (empty when it decided nothing). */
 export function importNotes(r: ImportResult): string[] {
   const out = readingNotes(r)
+  // orders of several currencies, which analyze refuses: said at the import, where they came in
+  for (const n of currencyNotes(r)) out.push(`${r.file}: ${n}`)
   // what `loyals import` warns of an orders file's refunds, said by analyze FILE too (it was lost)
   const suspect = r.suspectRefunds
   if (suspect) {
@@ -310,4 +312,40 @@ function dateShapeNote(r: ImportResult): string | null {
   if (!r.dateShape) return null
   const columns = r.dateShape.columns.join(', ')
   return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}), the one reading that takes them all without a date in the future, so they were read so (--date-format chooses another reading)`
+}
+
+/**
+ * The notes on an orders file whose currency column names several currencies (summary and analyze
+ * refuse to add them up: said here with the first line of each, where the file can be fixed) or
+ * is empty on some rows among one currency's (those count as that currency).
+ */
+export function currencyNotes(r: ImportResult): string[] {
+  const all = r.currencies ?? []
+  const named = all.filter((c) => c.currency !== null)
+  const blank = all.find((c) => c.currency === null)
+  const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`
+  const out: string[] = []
+  if (named.length > 1) {
+    out.push(
+      `the orders are in ${named.length} currencies (${named.map((c) => `${c.currency} on ${rows(c.rows)}, first ${r.file}:${c.line}`).join('; ')}): ` +
+        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+    )
+  }
+  const stored = r.storeCurrencies ?? []
+  if (stored.length > 1) {
+    out.push(
+      `the workspace's orders are now in ${stored.length} currencies (${stored.map((c) => `${c.currency} on ${rows(c.rows)}`).join(', ')}): ` +
+        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+    )
+  }
+  if (blank && named.length > 0) {
+    const one = blank.rows === 1
+    out.push(
+      `${rows(blank.rows)} ${one ? 'has' : 'have'} no currency (first ${r.file}:${blank.line}) among rows in ${named.map((c) => c.currency).join(', ')}` +
+        (named.length === 1
+          ? `: ${one ? 'it counts' : 'they count'} as ${named[0]?.currency}; fill the currency in if ${one ? 'it is' : 'they are'} not`
+          : ': fill the currency in'),
+    )
+  }
+  return out
 }

@@ -2,6 +2,7 @@
 // currency ("revenue 180.00 DOLLARS"), which the value config could then never name.
 import { describe, expect, it } from 'vitest'
 import { importFile } from '../../src/service/import/import-file.ts'
+import { importNotes } from '../../src/service/source.ts'
 import { buildCustomerSummary } from '../../src/service/summary.ts'
 import { freshWorkspace, importError, write } from './helpers.ts'
 
@@ -89,6 +90,23 @@ describe('a currency column', () => {
           "not an ISO 4217 currency code: '¢' (write the code, such as USD, EUR or KWD)",
         ],
       ])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it("of two currencies is said in the library's importNotes, as loyals import says it", async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const f = write(
+        dir,
+        'orders.csv',
+        'order_id,customer_id,ordered_at,amount,currency\nO1,A,2024-01-02,10,USD\nO2,B,2024-01-03,10,EUR\n',
+      )
+      const r = await importFile(engine, f, { kind: 'orders', now })
+      expect(importNotes(r).join('\n')).toContain(
+        `${f}: the orders are in 2 currencies (USD on 1 row, first ${f}:2; EUR on 1 row, first ${f}:3)`,
+      )
     } finally {
       await engine.close()
     }

@@ -15,6 +15,7 @@ import {
 } from '../../service/import/import-file.ts'
 import { extraKind } from '../../service/import/kinds/index.ts'
 import {
+  currencyNotes,
   ordersNote,
   readingNotes,
   suspectRefundNotes,
@@ -270,7 +271,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   }
   const suspect = r.suspectRefunds
   if (suspect) out.push(...suspectRefundNotes(suspect, 'stored').map((n) => `  note: ${n}`))
-  out.push(...currencyNotes(r))
+  out.push(...currencyNotes(r).map((n) => `  note: ${n}`))
   const early = r.returnedEarly
   if (early) {
     const one = early.returns === 1
@@ -289,42 +290,6 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     : null
   if (over !== null) out.push(`  note: ${over}`)
   return out.join('\n')
-}
-
-/**
- * The notes on an orders file whose currency column names several currencies (summary and analyze
- * refuse to add them up: said here with the first line of each, where the file can be fixed) or
- * is empty on some rows among one currency's (those count as that currency).
- */
-function currencyNotes(r: ImportResult): string[] {
-  const all = r.currencies ?? []
-  const named = all.filter((c) => c.currency !== null)
-  const blank = all.find((c) => c.currency === null)
-  const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`
-  const out: string[] = []
-  if (named.length > 1) {
-    out.push(
-      `  note: the orders are in ${named.length} currencies (${named.map((c) => `${c.currency} on ${rows(c.rows)}, first ${r.file}:${c.line}`).join('; ')}): ` +
-        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
-    )
-  }
-  const stored = r.storeCurrencies ?? []
-  if (stored.length > 1) {
-    out.push(
-      `  note: the workspace's orders are now in ${stored.length} currencies (${stored.map((c) => `${c.currency} on ${rows(c.rows)}`).join(', ')}): ` +
-        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
-    )
-  }
-  if (blank && named.length > 0) {
-    const one = blank.rows === 1
-    out.push(
-      `  note: ${rows(blank.rows)} ${one ? 'has' : 'have'} no currency (first ${r.file}:${blank.line}) among rows in ${named.map((c) => c.currency).join(', ')}` +
-        (named.length === 1
-          ? `: ${one ? 'it counts' : 'they count'} as ${named[0]?.currency}; fill the currency in if ${one ? 'it is' : 'they are'} not`
-          : ': fill the currency in'),
-    )
-  }
-  return out
 }
 
 export function registerImport(program: Command): void {
