@@ -354,6 +354,25 @@ describe('loyals generate', () => {
     expect((w as Error).message).toMatch(/format must be csv or csv.gz/)
   })
 
+  it('says when a plant found no customer to plant in (lapsed best in a half-year window)', () => {
+    const short = runCli([
+      'generate',
+      '--out',
+      tempDir(),
+      '--customers',
+      '500',
+      '--start',
+      '2025-01-01',
+      '--end',
+      '2025-06-30',
+    ])
+    expect(short.code, short.stderr).toBe(0)
+    expect(short.stderr).toMatch(/no lapsed-best customer was planted/)
+    const full = runCli(['generate', '--out', tempDir(), '--customers', '2000'])
+    expect(full.code, full.stderr).toBe(0)
+    expect(full.stderr).not.toMatch(/no lapsed-best customer/)
+  })
+
   it('names the files a small company leaves without rows (the import refuses a header only)', () => {
     const dir = tempDir()
     const r = runCli(['generate', '--out', dir, '--customers', '3', '--seed', '1'])

@@ -151,6 +151,13 @@ export function registerGenerate(program: Command): void {
       println(
         `Files, costs.json (with ${VALUE_CONFIG_FILE}, the same rates for --config) and truth.json (what was planted) are in ${flags.out}`,
       )
+      // a plant asked for that found no customer to plant in (lapsed best needs a year of
+      // membership before it stops half a year before the end): said, not left to truth.json
+      if (truth.options.plants.includes('lapsed-best') && truth.lapsedBestIds.length === 0) {
+        eprintln(
+          'note: no lapsed-best customer was planted: it needs customers with over a year of membership who stop half a year before --end (a window of about two years, such as the default)',
+        )
+      }
       const empty = files.filter((f) => f.rows === 0).map((f) => f.name)
       if (empty.length > 0) {
         // `loyals import` refuses a file of a header only, as it should for an export
