@@ -8,6 +8,7 @@ import type { Engine, Row } from '../../src/data/engine.ts'
 import { createTempTableAs } from '../../src/data/queries/dialect-sql.ts'
 import { rfmGrid } from '../../src/data/queries/rfm-grid.ts'
 import { rfmSegmentCounts } from '../../src/data/queries/rfm-segment-counts.ts'
+import { UsageError } from '../../src/errors.ts'
 import {
   type Concentration,
   type ConcentrationValue,
@@ -387,6 +388,16 @@ FROM (VALUES ${names.map((n) => `('${n}')`).join(', ')}) AS t(s)`)
       ])
       const none = await concentration(l.engine, { table: 'hand_gini', percents: [] })
       expect(none.top).toEqual([])
+    }
+  })
+
+  it('a table that does not exist is a UsageError saying what to run, on both', async () => {
+    for (const l of loaded) {
+      const e = await concentration(l.engine, { table: 'nope' }).catch((x: unknown) => x)
+      expect(e, l.name).toBeInstanceOf(UsageError)
+      expect((e as Error).message).toMatch(
+        /per-customer table nope, which does not exist: run buildCustomerSummary first/,
+      )
     }
   })
 })
