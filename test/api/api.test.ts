@@ -634,7 +634,8 @@ describe.each(STORES)('API on $name', (kind) => {
         // each to the cent: the total is the sum of its parts within rounding
         expect(Math.abs(p.value.total - (p.value.history + p.value.predicted))).toBeLessThan(0.0101)
         expect(Math.abs(p.value.history - p.revenue)).toBeLessThan(0.0051)
-        for (const v of [p.value.total, p.value.history, p.value.predicted]) {
+        const amounts = p.reasons.flatMap((r: { amount?: number }) => r.amount ?? [])
+        for (const v of [p.value.total, p.value.history, p.value.predicted, ...amounts]) {
           expect(Math.round(v * 100) / 100).toBe(v)
         }
         expect(typeof p.segment).toBe('string')

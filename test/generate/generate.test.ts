@@ -339,6 +339,7 @@ describe('loyals generate', () => {
   it('from code, refuses bad options with a UsageError naming the option (was a RangeError, or taken)', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ customers: -1 }, /customers must be a whole number/],
+      [{ customers: 2 ** 33 }, /customers must be a whole number from 1 to 10000000/],
       [{ start: '2024-02-30' }, /start must be a date YYYY-MM-DD/],
       [{ start: '2025-01-01', end: '2024-01-01' }, /end must be at least 30 days after start/],
       [{ seed: 1.5 }, /seed must be a whole number/],

@@ -111,4 +111,32 @@ describe('a currency column', () => {
       await engine.close()
     }
   })
+
+  it('in a returns file takes symbols as the orders do; one that is no currency is said once', async () => {
+    const { engine, dir } = await freshWorkspace()
+    try {
+      const orders =
+        'order_id,customer_id,ordered_at,amount,currency\nA1,A,2024-01-01,10,EUR\nA2,A,2024-01-02,10,EUR\n'
+      await importFile(engine, write(dir, 'orders.csv', orders), { kind: 'orders', now })
+      const head = 'return_id,order_id,customer_id,returned_at,amount,reason,currency\n'
+      const good = write(dir, 'returns.csv', `${head}R1,A1,A,2024-01-03,5.00,damaged,€\n`)
+      const r = await importFile(engine, good, { kind: 'returns', now })
+      expect(r.rowsStored).toBe(1)
+      const bad = write(
+        dir,
+        'returns-bad.csv',
+        `${head}R2,A2,A,2024-01-03,5.00,damaged,¢\nR3,A2,A,2024-01-04,5.00,damaged,$\n`,
+      )
+      const e = await importError(() => importFile(engine, bad, { kind: 'returns', now }))
+      expect(e.problems.map((p) => [p.line, p.reason])).toEqual([
+        [2, "not an ISO 4217 currency code: '¢' (write the code, such as USD, EUR or KWD)"],
+        [
+          3,
+          "the row's currency is USD, but order A2 is in EUR: convert the amount to EUR (or correct the currency)",
+        ],
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
 })

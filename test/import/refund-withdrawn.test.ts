@@ -41,7 +41,7 @@ describe('a withdrawn refund', () => {
     )
     expect(r.refundsWithdrawn).toEqual({ n: 1, examples: 'O1 (100 refunded)', more: 0 })
     expect(describeImport(r)).toContain(
-      "1 stored refund withdrawn: this file's version of its order refunds nothing (O1 (100 refunded))",
+      "1 stored refund or cancellation withdrawn: this file's version of its order refunds or cancels nothing (O1 (100 refunded))",
     )
     expect(await stored()).toEqual(['O1 100', 'O2 40', 'O3 25', 'O3:refunded -25'])
   })

@@ -104,6 +104,8 @@ const SHOPIFY = [
   '#4,b@x.com,paid,USD,20.00,20.00,2024-05-04 10:00:00 +0000,1,Mug,20.00,0.00,,4',
   '#5,c@x.com,pending,USD,0.00,0.00,2024-05-05 10:00:00 +0000,1,Sample,0.00,0.00,2024-05-05 11:00:00 +0000,5',
   '#6,d@x.com,paid,USD,0.00,0.00,2024-05-06 10:00:00 +0000,1,Gift,0.00,0.00,,6',
+  // a free order Shopify took as paid, then cancelled: no purchase
+  '#7,e@x.com,paid,USD,0.00,0.00,2024-05-06 10:00:00 +0000,1,Gift,0.00,0.00,2024-05-06 12:00:00 +0000,7',
 ].join('\n')
 
 describe('the mark of an unpaid order of 0', () => {
@@ -137,7 +139,7 @@ describe('the mark of an unpaid order of 0', () => {
       // P2 (cancelled at 10) is a refund of money; Q2 and W2, orders of 0, are marks
       expect(r).toMatchObject({ rowsStored: 11, refunds: 1, refundMarks: 2 })
       expect(describeImport(r)).toContain(
-        '8 orders, 1 refund and 2 marks of cancelled or unpaid orders of 0 (no purchase, nothing refunded)',
+        '8 orders (2 of them cancelled or unpaid at 0: no purchase, marked by a row of their own) and 1 refund',
       )
       const info = await buildCustomerSummary(store, { unit: 'day', asOf: '2024-04-30' })
       // the marks are no priced rows: the rows with money are the five orders above 0 and P2's refund
@@ -200,6 +202,18 @@ describe('the mark of an unpaid order of 0', () => {
       expect(s).toEqual([{ customer_id: 'A', purchase_days: 2, orders: 2 }])
       // still a log without spend: no row with money
       expect(info.orders.priced).toBe(0)
+      // a later export saying A's cancelled order was completed after all withdraws its mark
+      const later = await importFile(
+        store,
+        write(dir, 'log2.csv', log.replace('A,2024-02-01,cancelled', 'A,2024-02-01,completed')),
+        { kind: 'orders', now },
+      )
+      expect(later.refundsWithdrawn.n).toBe(1)
+      const again = await buildCustomerSummary(store, { unit: 'day', asOf: '2024-03-01' })
+      const a = await store.query(
+        `SELECT purchase_days, orders FROM ${again.table} WHERE customer_id = 'A'`,
+      )
+      expect(a).toEqual([{ purchase_days: 3, orders: 3 }])
     } finally {
       await store.close()
     }

@@ -53,7 +53,10 @@ export function profileView(
     tier: p.tier === null ? null : { index: p.tier, name: p.tierName },
     segment: p.segment,
     loyaltyType: p.loyaltyType,
-    reasons: p.reasons,
+    // each reason's amount to the minor unit as well (its text rounds it so)
+    reasons: p.reasons.map((r) =>
+      r.amount === undefined ? r : { ...r, amount: money(r.amount, currency) },
+    ),
     engagement: { referrals: p.referrals, reviews: p.reviews, nps: p.nps, ces: p.ces },
     consent: {
       unsubscribed: p.unsubscribedAtMs !== null,

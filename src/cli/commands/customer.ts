@@ -168,6 +168,10 @@ function formatPurchasesOnly(p: CustomerProfile, pAliveBelow?: number): string {
     ]
     if (p.recentOrders.some((o) => o.orderId)) cols.push(['Order', (o) => shown(o.orderId ?? '')])
     if (p.recentOrders.some((o) => o.channel)) cols.push(['Channel', (o) => shown(o.channel ?? '')])
+    // without amounts, a cancelled order is told apart in a column of its own
+    if (p.recentOrders.some((o) => o.cancelled)) {
+      cols.push(['Status', (o) => (o.cancelled ? 'cancelled' : '')])
+    }
     lines.push(
       table(
         cols.map(([h]) => h),

@@ -127,21 +127,15 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   const layout = r.layout === 'plain' ? '' : ` (${r.layout.replace('-', ' ')} export)`
   // refund rows are stored beside their orders: said apart from them, so that orders and refunds
   // add up to the rows stored (new + updated + unchanged) and the orders are analyze's
-  // (and the marks of cancelled orders of 0, a row each with no money refunded: not refunds)
+  // (the cancelled orders of 0 among the orders have a mark row each, no money refunded: said
+  // beside the orders, not as refunds)
   const marks = r.refundMarks ?? 0
-  const parts = [
-    count(r.rowsStored - r.refunds - marks, what),
-    ...(r.refunds > 0 ? [count(r.refunds, 'refunds')] : []),
-    ...(marks > 0
-      ? [
-          `${count(marks, 'marks')} of cancelled or unpaid orders of 0 (no purchase, nothing refunded)`,
-        ]
-      : []),
-  ]
-  const stored =
-    parts.length === 1
-      ? (parts[0] as string)
-      : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+  const orders = `${count(r.rowsStored - r.refunds - marks, what)}${
+    marks > 0
+      ? ` (${marks === 1 ? '1 of them' : `${num(marks)} of them`} cancelled or unpaid at 0: no purchase, marked by a row of ${marks === 1 ? 'its' : 'their'} own)`
+      : ''
+  }`
+  const stored = r.refunds > 0 ? `${orders} and ${count(r.refunds, 'refunds')}` : orders
   // sent to a server, the file was staged in a scratch workspace first: its new/updated counts
   // say nothing of the server's store (the "sent to" line says what the server stored)
   const out = [
@@ -242,7 +236,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   if (withdrawn.n > 0) {
     const one = withdrawn.n === 1
     out.push(
-      `  ${withdrawn.n} stored refund${one ? '' : 's'} withdrawn: this file's version of ${one ? 'its order refunds' : 'their orders refunds'} nothing (` +
+      `  ${withdrawn.n} stored refund${one ? '' : 's'} or cancellation${one ? '' : 's'} withdrawn: this file's version of ${one ? 'its order refunds or cancels' : 'their orders refunds or cancels'} nothing (` +
         `${withdrawn.examples}${withdrawn.more > 0 ? `, and ${withdrawn.more} more` : ''})`,
     )
   }

@@ -227,6 +227,9 @@ export function sideSeed(seed: number, offset: number): number {
   return seed > max - offset ? seed - max + (offset - max - 1) : seed + offset
 }
 
+/** The most customers a company may have: the generator holds per-customer arrays in memory. */
+export const MAX_CUSTOMERS = 10_000_000
+
 function parseDay(s: string, endOfDay: boolean, name: string): number {
   if (typeof s !== 'string' || !isCalendarDay(s)) {
     throw new UsageError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(s)}`)
@@ -279,8 +282,10 @@ export async function generateInto(
   const opts: GenerateOptions = { ...DEFAULT_OPTIONS, ...options }
   // the library's checks are the CLI's flags' (generate.ts), as UsageErrors naming the option
   const n = opts.customers
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`customers must be a whole number of at least 1, got ${JSON.stringify(n)}`)
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CUSTOMERS) {
+    throw new UsageError(
+      `customers must be a whole number from 1 to ${MAX_CUSTOMERS}, got ${JSON.stringify(n)}`,
+    )
   }
   if (!Number.isSafeInteger(opts.seed)) {
     throw new UsageError(

@@ -1599,7 +1599,9 @@ async function importFileOnce(
     if (kind === 'orders') {
       const lineItems = mapping.layout === 'line-items'
       const unpaidLines = lineItems && spec.fields.some((f) => f.field === 'unpaid')
-      statesRefunds = hasRefunded(spec) || unpaidLines
+      // (a status column alone, as a transaction log's, says which orders are cancelled: a later
+      // export saying one was completed after all withdraws its mark)
+      statesRefunds = hasRefunded(spec) || unpaidLines || hasUnpaid(spec)
       if (lineItems) {
         await engine.exec(
           importLineOrders(engine.dialect, {

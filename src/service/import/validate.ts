@@ -2,7 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 
-import { CURRENCY_SYMBOLS, currencyCodes } from '../../core/currency-codes.ts'
+import { currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
@@ -15,6 +15,7 @@ import {
   withOrderRuns,
 } from '../../data/queries/import-stage.ts'
 import type { ColumnMapping, ImportKind } from './columns.ts'
+import { currencyOfText } from './currency-synonyms.ts'
 import type { DateReading } from './date-shapes.ts'
 import { NOT_UTF8 } from './formats.ts'
 import { extraKind } from './kinds/index.ts'
@@ -786,7 +787,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           // refunded so it is no purchase day, as for a plain file's cancelled order of 0
           field: 'unpaid',
           header: c.financial_status ?? c.cancelled_at ?? c.status ?? null,
-          raw: `CASE WHEN ${voided} THEN 'yes' END`,
+          // (a free order cancelled after Shopify took its 0 as paid is no purchase either)
+          raw: `CASE WHEN ${voided} OR ${cancelled} THEN 'yes' END`,
           type: 'text',
           required: false,
         },
@@ -1181,18 +1183,6 @@ export function valueChecks(
 }
 
 /**
- * SQL: a currency column's text (already trimmed, NULL when empty) as the code stored: upper case
- * (`usd` is USD), a symbol of CURRENCY_SYMBOLS as its code (`€` is EUR, `US$` USD); anything else
- * stays as written, for valueChecks to refuse.
- */
-function currencyOfText(text: string): string {
-  const cases = Object.entries(CURRENCY_SYMBOLS)
-    .map(([symbol, code]) => `WHEN ${lit(symbol)} THEN ${lit(code)}`)
-    .join(' ')
-  return `CASE upper(${text}) ${cases} ELSE upper(${text}) END`
-}
-
-/**
  * A currency column's value as {@link valueChecks} takes it, in JavaScript: the fast path checks
  * the column's distinct values (one cheap hash aggregate) rather than every row (1.7 s per ten
  * million rows for the SQL test).
@@ -1351,7 +1341,9 @@ LEFT JOIN (SELECT DISTINCT order_id, currency FROM orders
   WHERE amount >= 0 AND currency IS NOT NULL) o ON o.order_id = x.order_id
 CROSS JOIN (SELECT (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1) f) AS n,
   (SELECT string_agg(DISTINCT currency, ', ') FROM orders) AS currencies) s
-WHERE nullif(trim(x.currency), '') IS NOT NULL AND CASE
+WHERE nullif(trim(x.currency), '') IS NOT NULL
+  -- a value that is no currency at all is said once, by valueChecks
+  AND upper(trim(x.currency)) IN (${[...currencyCodes()].map(lit).join(', ')}) AND CASE
   WHEN o.order_id IS NOT NULL THEN upper(trim(x.currency)) <> o.currency
   WHEN s.n = 0 THEN true
   -- an order stored without a currency cannot be checked; nor can a store of none

@@ -3,6 +3,7 @@
 // pipeline (stage -> validate in SQL -> one transaction) runs them unchanged.
 import type { KindRowsArgs } from '../../../data/queries/import-kind-rows.ts'
 import { ident, lit } from '../../../data/queries/import-stage.ts'
+import { currencyOfText } from '../currency-synonyms.ts'
 import {
   type FieldDef,
   type FieldType,
@@ -68,7 +69,10 @@ export function column(
           ? wholeId(`nullif(trim(${ident(header)}), '')`)
           : NUMBER_ID_FIELDS.includes(field)
             ? wholeNumberId(`nullif(trim(${ident(header)}), '')`)
-            : `nullif(trim(${ident(header)}), '')`,
+            : // a currency as the orders read theirs: `€` is EUR, `usd` USD
+              field === 'currency'
+              ? currencyOfText(`nullif(trim(${ident(header)}), '')`)
+              : `nullif(trim(${ident(header)}), '')`,
     type,
     required,
     ...(noun ? { noun } : {}),
