@@ -749,6 +749,26 @@ describe('dates, time zones and amounts', () => {
       'Kunde;Datum;Betrag\np2;2024-01-01;2.000\np2;2024-01-02;1.50\n',
     )
     expect((await orders(g)).pointThousands).toEqual([])
+    // in dinars (three decimals) 2.000 is two: no note, by the currency column or the header
+    const kwd = write(
+      dir,
+      'kwd-points.csv',
+      'customer_id,ordered_at,amount,currency\nk1,2024-01-01,2.000,KWD\nk1,2024-01-02,12.500,kwd\n',
+    )
+    expect((await orders(kwd)).pointThousands).toEqual([])
+    const header = write(
+      dir,
+      'kwd-header.csv',
+      'customer_id,ordered_at,Amount (BHD)\nk2,2024-01-01,2.000\nk2,2024-01-02,12.500\n',
+    )
+    expect((await orders(header)).pointThousands).toEqual([])
+    // a file of euros written so still gets it
+    const eur = write(
+      dir,
+      'eur-points.csv',
+      'customer_id,ordered_at,amount,currency\ne1,2024-01-01,2.000,EUR\ne1,2024-01-02,12.500,EUR\n',
+    )
+    expect((await orders(eur)).pointThousands).toEqual(['amount'])
   })
 
   test('amounts whose every comma groups thousands (1,234) are read so, and said', async () => {

@@ -15,6 +15,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
+import { currencyCodes } from '../../core/currency-codes.ts'
+import { minorDigits } from '../../core/round.ts'
 import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
@@ -1987,7 +1989,13 @@ async function importFileOnce(
     // (the staging source reads every column as text, and passes over malformed lines)
     const { point: pointThousands, comma: commaThousands } =
       format === 'csv' && kind === 'orders' && !opts.decimalComma
-        ? await thousandsHeaders(engine, source, headersOf(spec, 'number'))
+        ? await thousandsHeaders(
+            engine,
+            source,
+            headersOf(spec, 'number'),
+            spec.fields.find((f) => f.field === 'currency')?.header ?? null,
+            fileCurrency().currency ?? null,
+          )
         : { point: [], comma: [] }
     const overReturned =
       kind === 'returns'
@@ -2232,14 +2240,29 @@ async function thousandsHeaders(
   engine: Engine,
   source: string,
   headers: readonly string[],
+  currencyHeader: string | null,
+  fileCurrency: string | null,
 ): Promise<{ point: string[]; comma: string[] }> {
   if (headers.length === 0) return { point: [], comma: [] }
+  // in dinars (KWD, BHD ...) every amount has three decimals: 2.000 is two, and the point note
+  // would only point the user to a wrong --decimal-comma
+  const thousandths = [...currencyCodes()].filter((c) => minorDigits(c) === 3)
   const [row] = await engine.query<Record<string, number>>(
-    importPointThousands(engine.dialect, { source, headers }),
+    importPointThousands(engine.dialect, {
+      source,
+      headers,
+      ...(currencyHeader ? { currency: { header: currencyHeader, thousandths } } : {}),
+    }),
   )
   const n = (name: string, i: number) => Number(row?.[`${name}_${i}`] ?? 0)
+  const named = Number(row?.named ?? 0)
+  const inThousandths =
+    (fileCurrency !== null && minorDigits(fileCurrency) === 3) ||
+    (named > 0 && Number(row?.thousandths ?? 0) === named)
   return {
-    point: headers.filter((_, i) => n('dotted', i) > 0 && n('three', i) === n('dotted', i)),
+    point: inThousandths
+      ? []
+      : headers.filter((_, i) => n('dotted', i) > 0 && n('three', i) === n('dotted', i)),
     comma: headers.filter(
       (_, i) => n('commaed', i) > 0 && n('grouped', i) === n('commaed', i) && n('dotted', i) === 0,
     ),
