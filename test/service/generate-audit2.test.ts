@@ -74,7 +74,7 @@ describe('generate flags', () => {
   it('rejects an impossible day in the library too', async () => {
     await expect(
       generateCompany({ customers: 5, start: '2024-02-30', end: '2024-06-30' }),
-    ).rejects.toThrow(/not a date/)
+    ).rejects.toThrow(/start must be a date YYYY-MM-DD, got "2024-02-30"/)
   })
 
   it('refuses --plant together with --no-plant, in either order', async () => {
