@@ -18,12 +18,8 @@ export function importPointThousands(
   args: {
     source: string
     headers: readonly string[]
-    /**
-     * The currency column and the codes whose minor unit is a thousandth (KWD, BHD ...): `named`
-     * counts the sampled rows naming a currency, `thousandths` those naming one of these, where
-     * 2.000 is two dinars and no note is due.
-     */
-    currency?: { readonly header: string; readonly thousandths: readonly string[] }
+    /** The currency column: `currencies` lists the sampled rows' distinct codes, upper case. */
+    currency?: string
   },
 ): Query {
   const cols = args.headers
@@ -35,10 +31,8 @@ export function importPointThousands(
   count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}(,[0-9]{3})+')) AS grouped_${i}`
     })
     .join(',\n  ')
-  const cur = args.currency
-  const currency = cur
-    ? `,\n  count(*) FILTER (WHERE nullif(trim(${ident(cur.header)}), '') IS NOT NULL) AS named,
-  count(*) FILTER (WHERE upper(trim(${ident(cur.header)})) IN (${cur.thousandths.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ') || 'NULL'})) AS thousandths`
+  const currency = args.currency
+    ? `,\n  string_agg(DISTINCT upper(nullif(trim(${ident(args.currency)}), '')), ',') AS currencies`
     : ''
   return { sql: `SELECT ${cols}${currency}\nFROM (SELECT * FROM ${args.source} LIMIT ${SAMPLE})` }
 }

@@ -15,7 +15,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
-import { currencyCodes } from '../../core/currency-codes.ts'
 import { minorDigits } from '../../core/round.ts'
 import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
 import type { Engine } from '../../data/engine.ts'
@@ -2246,19 +2245,17 @@ async function thousandsHeaders(
   if (headers.length === 0) return { point: [], comma: [] }
   // in dinars (KWD, BHD ...) every amount has three decimals: 2.000 is two, and the point note
   // would only point the user to a wrong --decimal-comma
-  const thousandths = [...currencyCodes()].filter((c) => minorDigits(c) === 3)
-  const [row] = await engine.query<Record<string, number>>(
+  const [row] = await engine.query<Record<string, number | string | null>>(
     importPointThousands(engine.dialect, {
       source,
       headers,
-      ...(currencyHeader ? { currency: { header: currencyHeader, thousandths } } : {}),
+      ...(currencyHeader ? { currency: currencyHeader } : {}),
     }),
   )
   const n = (name: string, i: number) => Number(row?.[`${name}_${i}`] ?? 0)
-  const named = Number(row?.named ?? 0)
-  const inThousandths =
-    (fileCurrency !== null && minorDigits(fileCurrency) === 3) ||
-    (named > 0 && Number(row?.thousandths ?? 0) === named)
+  const sampled = row?.currencies ? String(row.currencies).split(',') : []
+  const codes = fileCurrency !== null ? [fileCurrency] : sampled
+  const inThousandths = codes.length > 0 && codes.every((c) => minorDigits(c) === 3)
   return {
     point: inThousandths
       ? []
