@@ -84,16 +84,22 @@ export function eraseCustomer(
   cancel_reason = 'customer_erased' WHERE customer_id = $1 AND status IN ('open', 'claimed')`,
       params: [customerId, nowTs],
     },
-    // what staff wrote after a call is about the person ("spoke to ... on +44 ..."): it goes, the
-    // task still counts for its goal
+    // what staff wrote after a call, or why they cancelled it, is about the person ("spoke to ...
+    // on +44 ...", "Ann asked us not to call"): it goes, the task still counts for its goal; the
+    // reasons Loyals writes itself are codes and stay
     {
       sql: `UPDATE tasks SET customer_id = $2,
-  outcome = CASE WHEN outcome IS NOT NULL THEN '(erased)' END WHERE customer_id = $1`,
+  outcome = CASE WHEN outcome IS NOT NULL THEN '(erased)' END,
+  cancel_reason = CASE WHEN cancel_reason IN ('customer_erased', 'no_longer_applies')
+    THEN cancel_reason WHEN cancel_reason IS NOT NULL THEN '(erased)' END
+  WHERE customer_id = $1`,
       params: p,
     },
     { sql: 'DELETE FROM customer_profile WHERE customer_id = $1', params: [customerId] },
-    // the imported value inputs count under the pseudonym too; free text (a survey comment) and a
-    // referral code (often the referrer's id) go
+    // the imported value inputs count under the pseudonym too; free text (a survey comment) and
+    // the erased referrer's codes (often the referrer's id) go; the code of a customer who referred
+    // the erased one is the referrer's, and stays (one that names the erased id is a mention:
+    // api-erase-mentions.ts)
     {
       sql: `UPDATE survey_responses SET customer_id = $2, comment = NULL,
   response_key = CASE WHEN response_id IS NULL THEN ${rekeyed('response_key')} ELSE response_key END
@@ -108,7 +114,7 @@ export function eraseCustomer(
   )},
   referrer_id = CASE WHEN referrer_id = $1 THEN $2 ELSE referrer_id END,
   referred_id = CASE WHEN referred_id = $1 THEN $2 ELSE referred_id END,
-  code = NULL
+  code = CASE WHEN referrer_id = $1 THEN NULL ELSE code END
 WHERE referrer_id = $1 OR referred_id = $1`,
       params: p,
     },

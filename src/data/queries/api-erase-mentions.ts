@@ -1,8 +1,8 @@
 // An erased customer named in other customers' rows (the referred id of a referral, an email in a
 // free-text field: a note in an event, a survey comment, a return reason, a referral code, what
-// staff wrote after a call, a product name on an order line) is named by the pseudonym there: one
-// UPDATE per mention and column, over the rows that contain it (a LIKE first, so the regular
-// expression runs on those rows only).
+// staff wrote after a call or why they cancelled it, a product name on an order line) is named by
+// the pseudonym there: one UPDATE per mention and column, over the rows that contain it (a LIKE
+// first, so the regular expression runs on those rows only).
 import type { Dialect, Query } from '../engine.ts'
 
 /**
@@ -28,6 +28,7 @@ const FREE_TEXT: readonly (readonly [table: string, column: string])[] = [
   ['returns', 'reason'],
   ['referrals', 'code'],
   ['tasks', 'outcome'],
+  ['tasks', 'cancel_reason'],
   ['order_lines', 'product_name'],
 ]
 
