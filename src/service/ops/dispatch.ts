@@ -24,6 +24,7 @@ import {
 import { evaluateTriggers, sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { actionHoldQueued } from '../../data/queries/api-action-hold-queued.ts'
+import { actionQueued } from '../../data/queries/api-action-queued.ts'
 import { actionRelease } from '../../data/queries/api-action-release.ts'
 import { actionStatus } from '../../data/queries/api-action-status.ts'
 import { actionsDeferredDue } from '../../data/queries/api-actions-deferred-due.ts'
@@ -346,11 +347,16 @@ function fetchProblem(e: unknown): string {
 
 async function deliver(
   store: OpsStore,
-  r: Row,
+  due: Row,
   fetchImpl: Fetch,
   stop?: AbortSignal,
 ): Promise<keyof DeliveryTally | null> {
-  const key = String(r.action_key)
+  const key = String(due.action_key)
+  // the row as it is at its turn, not as the pass read it: deliveries before it may have taken
+  // seconds each (a slow receiver), and an erasure meanwhile suppressed it (a message sent after
+  // the customer was erased, with their id, while the audit log said it was not sent)
+  const [r] = await store.use((e) => e.query(actionQueued(e.dialect, key)))
+  if (r === undefined) return null
   const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
   const now = store.now()
