@@ -21,6 +21,7 @@ import {
 import { firstOrderDay } from '../data/queries/first-order-day.ts'
 import { orderCurrencies } from '../data/queries/order-currencies.ts'
 import { summaryFacts } from '../data/queries/summary-facts.ts'
+import { summaryLastDays } from '../data/queries/summary-last-days.ts'
 import { checkOutputTable } from '../data/workspace.ts'
 import { DataError, UsageError } from '../errors.ts'
 import { formatCount } from '../report/format.ts'
@@ -231,6 +232,14 @@ export async function buildCustomerSummary(
       ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
     }),
   )
+  // cancelled orders of 0 are no purchase and carry no money: their days are left out of both
+  // (when every order is one, the days stay, for the errors below to say so)
+  if (facts && Number(facts.marks) > 0) {
+    const [kept] = await engine.query<{ last_order: string | null; last_day: string | null }>(
+      summaryLastDays(engine.dialect, opts.source ? { source: opts.source } : {}),
+    )
+    if (kept?.last_order != null) Object.assign(facts, kept)
+  }
   // the default is the last day of any row: a refund after the last purchase is part of the data
   // (as-of the last purchase day it would be left out of revenue as not yet known)
   const asOf = opts.asOf ?? (facts?.last_order != null ? (facts.last_day ?? undefined) : undefined)

@@ -219,3 +219,53 @@ describe('the mark of an unpaid order of 0', () => {
     }
   })
 })
+
+// A cancelled order of 0 after the last purchase is no purchase and no money: the default as-of
+// stays on the last day that has either (it moved to the cancelled order's day, every customer a
+// month more lapsed, and the as-of note compared it with itself and said nothing).
+describe('a cancelled order of 0 after the last purchase', () => {
+  const now = new Date('2025-01-01')
+  const lastDays = async (file: string) => {
+    const store = await openWorkspace(':memory:')
+    try {
+      const dir = tempDir('loyals-zero-asof-')
+      await importFile(store, write(dir, 'orders.csv', file), { kind: 'orders', now })
+      const info = await buildCustomerSummary(store, { unit: 'day' })
+      return { asOf: info.asOf, lastOrder: info.orders.lastOrder, lastDay: info.orders.lastDay }
+    } finally {
+      await store.close()
+    }
+  }
+
+  test('leaves the default as-of on the last purchase, with order ids or without', async () => {
+    const withIds = [
+      'order_id,customer_id,ordered_at,amount,status',
+      '1,A,2024-01-10,50,paid',
+      '2,B,2024-02-10,40,paid',
+      '3,A,2024-03-01,30,paid',
+      '4,B,2024-06-30,0,cancelled',
+    ].join('\n')
+    const days = { asOf: '2024-03-01', lastOrder: '2024-03-01', lastDay: '2024-03-01' }
+    expect(await lastDays(withIds)).toEqual(days)
+    const noIds = withIds
+      .split('\n')
+      .map((l) => l.slice(l.indexOf(',') + 1))
+      .join('\n')
+    expect(await lastDays(noIds)).toEqual(days)
+  })
+
+  test('a refund after it still moves the as-of', async () => {
+    const file = [
+      'order_id,customer_id,ordered_at,amount,status',
+      '1,A,2024-01-10,50,paid',
+      '3,A,2024-03-01,30,paid',
+      '4,B,2024-06-30,0,cancelled',
+      '3,A,2024-04-01,-5,refunded',
+    ].join('\n')
+    expect(await lastDays(file)).toEqual({
+      asOf: '2024-04-01',
+      lastOrder: '2024-03-01',
+      lastDay: '2024-04-01',
+    })
+  })
+})
