@@ -24,6 +24,11 @@ export interface ForwardResult {
   readonly stored: number
   readonly replaced: number
   readonly duplicates: number
+  /**
+   * Cancelled or unpaid orders of 0 the file holds, not sent: the API takes no cancellation, so
+   * one the server holds already as a paid order stays a purchase there (said to the user).
+   */
+  readonly cancelledUnsent: number
 }
 
 const BATCH = 1000
@@ -228,7 +233,10 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
       acc,
     )
   }
-  if (acc.sent === 0) return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0 }
+  const cancelledUnsent = voided.size
+  if (acc.sent === 0) {
+    return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0, cancelledUnsent }
+  }
   acc.committing = true
   const r = await remote.request<{ stored: number; replaced: number }>('POST', `${acc.path}/commit`)
   return {
@@ -237,5 +245,6 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
     stored: r.stored,
     replaced: r.replaced,
     duplicates: acc.sent - r.stored - r.replaced,
+    cancelledUnsent,
   }
 }

@@ -2,6 +2,7 @@
 // both stores: the file is staged in batches and stored by one commit, so it goes in whole or not
 // at all, whatever fails or stops midway.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cancelledNote } from '../../src/cli/commands/import.ts'
 import { forwardImport } from '../../src/cli/forward-import.ts'
 import { RemoteServer } from '../../src/cli/remote.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -345,11 +346,16 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
       'zero-cancelled.csv',
       'order_id,customer_id,ordered_at,amount,status\nZ1,zc,2024-02-03,40,paid\nZ2,zc,2024-03-07,0,cancelled\n',
     )
-    await forward(new HarnessServer(h), f)
+    const sent = await forward(new HarnessServer(h), f)
     expect((await h.call('GET', '/v1/customers/zc')).json).toMatchObject({
       orders: 1,
       revenue: 40,
     })
+    // not sent, and said: a server holding Z2 as paid would keep it a purchase
+    expect(sent.cancelledUnsent).toBe(1)
+    expect(cancelledNote(sent.cancelledUnsent)).toContain(
+      'note: 1 cancelled or unpaid order of 0 not sent: the server takes no cancellation',
+    )
   })
 
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
