@@ -35,6 +35,20 @@ describe('parseOpsConfig', () => {
     expect(parseOpsConfig(undefined)).toEqual(DEFAULT_OPS_CONFIG)
   })
 
+  it('says a webhook URL that is no URL with its path, as any other problem (it threw "Invalid URL")', () => {
+    const playbooks = [
+      {
+        id: 'p',
+        department: 'service',
+        trigger: { type: 'first_order' },
+        actions: [{ ...hook, url: 'not a url' }],
+      },
+    ]
+    expect(issuesOf({ playbooks })).toEqual([
+      { path: 'playbooks[0].actions[0].url', reason: 'must be an http(s) URL' },
+    ])
+  })
+
   it('refuses a file holding null, as it refuses [] or "x": no defaults taken silently', () => {
     expect(issuesOf(null)).toEqual([
       { path: '(root)', reason: 'Invalid input: expected object, received null' },

@@ -58,6 +58,8 @@ const WebhookActionSchema = z
     type: z.literal('webhook'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine(
       (u) => {
+        // run after a failed URL check too: "not a url" is said by that check alone
+        if (!URL.canParse(u)) return true
         const p = new URL(u)
         return p.username === '' && p.password === ''
       },
