@@ -272,7 +272,13 @@ export function createApp(deps: ApiDeps): Hono {
           const bad = text.includes('\\u') ? badTextPath(raw) : null
           if (bad !== null) throw new RequestError('invalid request body', [bad])
         }
-        const parsed = r.body.safeParse(raw, { error: requestIssue })
+        let parsed = r.body.safeParse(raw, { error: requestIssue })
+        // no body where an object of required fields is asked for: the fields are named (a cancel
+        // without a body was told `'': required`, not that it needs a reason)
+        if (!parsed.success && raw === undefined) {
+          const empty = r.body.safeParse({}, { error: requestIssue })
+          if (!empty.success) parsed = empty
+        }
         if (!parsed.success) {
           throw new RequestError('invalid request body', zodDetails(parsed.error))
         }

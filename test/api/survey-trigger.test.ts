@@ -83,7 +83,7 @@ describe.each(STORES)('survey_answered on $name', (kind) => {
     const blank = await answer('D3', 'sv-4', { comment: '   ' })
     expect(blank.status).toBe(400)
     expect(blank.json.error.details).toEqual([
-      { path: 'properties.nps', reason: 'no answer: give nps, ces, csat or comment' },
+      { path: 'properties', reason: 'no answer: give nps, ces, csat or comment' },
     ])
   })
 })

@@ -115,6 +115,16 @@ describe.each(STORES)('task release and cancel on $name', (kind) => {
       { path: 'reason', reason: 'is blank: say why the task is cancelled' },
     ])
     expect((await h.call('POST', `/v1/tasks/${ids.c2}/cancel`, { body: {} })).status).toBe(400)
+    // no body at all: the field it needs is named (it was `'': required`)
+    const none = await h.call('POST', `/v1/tasks/${ids.c2}/cancel`)
+    expect(none.status).toBe(400)
+    expect(none.json.error.details).toEqual([{ path: 'reason', reason: 'required' }])
+    // and a rank entry left without its waitingSince is told it is required, not its format
+    const rank = await h.call('POST', '/v1/service/rank', {
+      body: { queue: [{ customerId: 'c' }] },
+    })
+    expect(rank.status).toBe(400)
+    expect(rank.json.error.details).toEqual([{ path: 'queue[0].waitingSince', reason: 'required' }])
   })
 
   it('an unknown task is a 404; the tasks permission is needed; OpenAPI lists both', async () => {

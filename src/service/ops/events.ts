@@ -82,7 +82,8 @@ const DATE_TIME =
 // Both offset forms are ISO 8601; the extended one (+01:00) is what zod and Date.parse read, and
 // what is stored.
 export const dateTime = z
-  .string({ error: DATE_TIME })
+  // a field left out is 'required', as any other (a format told for a missing field misleads)
+  .string({ error: (iss) => (iss.input === undefined ? 'required' : DATE_TIME) })
   // 2027-02-30T00:00:00Z has the shape: say what is wrong with it, as `loyals tick --now` does
   .superRefine((s, ctx) => {
     const day = /^\d{4}-\d{2}-\d{2}/.exec(s)?.[0]
@@ -359,7 +360,8 @@ export const SurveyProps = z
   .refine(
     (p) =>
       p.nps !== undefined || p.ces !== undefined || p.csat !== undefined || p.comment !== undefined,
-    { message: 'no answer: give nps, ces, csat or comment', path: ['nps'] },
+    // said of the properties: no one field of the four is the missing one
+    { message: 'no answer: give nps, ces, csat or comment' },
   )
   .meta({
     anyOf: [
