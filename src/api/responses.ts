@@ -26,6 +26,14 @@ export const ProfileAnswer = z.strictObject({
   revenue: z.number(),
   firstOrderAt: isoOrNull,
   lastOrderAt: isoOrNull,
+  firstOrderDay: z
+    .string()
+    .nullable()
+    .describe('YYYY-MM-DD: the day the first order was placed, in its local time'),
+  lastOrderDay: z
+    .string()
+    .nullable()
+    .describe('YYYY-MM-DD: the day the last order was placed, in its local time'),
   currency: z
     .string()
     .nullable()

@@ -374,6 +374,12 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
       [-5, '2024-01-05'],
       [20, '2024-01-05'],
     ])
+    // the profile says the day it was placed (its instant is 2024-01-06 in UTC)
+    expect((await h.call('GET', '/v1/customers/c1')).json).toMatchObject({
+      firstOrderAt: '2024-01-06T03:00:00.000Z',
+      firstOrderDay: '2024-01-05',
+      lastOrderDay: '2024-01-05',
+    })
     // a day no time zone gives the timestamp is refused
     const far = orderEvent('c2', 'A3', 5, '2024-01-06T03:00:00Z', 'far')
     const r = await h.call('POST', '/v1/events', {

@@ -33,9 +33,13 @@ export function profileView(
     name: p.name,
     signupAt: isoOrNull(p.signupAtMs),
     orders: p.ordersCount,
-    revenue: p.revenue,
+    revenue: money(p.revenue, currency) as number,
     firstOrderAt: isoOrNull(p.firstOrderMs),
     lastOrderAt: isoOrNull(p.lastOrderMs),
+    // the days the orders were placed where they were placed (an order's order_date, a file's
+    // local day under --tz): the UTC day of the instant is the next one for a New York evening
+    firstOrderDay: p.firstOrderDay,
+    lastOrderDay: p.lastOrderDay,
     currency,
     // money to the currency's minor unit, as the reasons' amounts (15.56, not 15.558783460923014)
     value: {

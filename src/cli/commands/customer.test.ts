@@ -109,6 +109,10 @@ describe('the purchases line', () => {
     expect(eur).toContain('Value €60.00: €50.00 so far + €10.00 predicted over 52 weeks.')
     expect(eur).toContain('2 orders, €50.00 revenue')
     expect(formatLiveProfile(live(0.5), 'http://x')).toContain('Value 60.00: 50.00 so far')
+    // the days the orders were placed, where the server sends them (not the UTC days)
+    const placed = { ...live(0.5), firstOrderDay: '2024-12-31', lastOrderDay: '2025-01-31' }
+    expect(formatLiveProfile(placed, 'http://x')).toContain('first 2024-12-31, last 2025-01-31.')
+    expect(formatLiveProfile(live(0.5), 'http://x')).toContain('first 2025-01-01, last 2025-02-01.')
   })
 })
 

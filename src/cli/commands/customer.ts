@@ -298,6 +298,9 @@ export interface LiveProfile {
   revenue: number
   firstOrderAt: string | null
   lastOrderAt: string | null
+  /** The local days of the first and last orders (older servers do not send them). */
+  firstOrderDay?: string | null
+  lastOrderDay?: string | null
   /** The currency of revenue and value (older servers do not send it). */
   currency?: string | null
   value: { total: number | null; history: number; predicted: number | null }
@@ -358,7 +361,8 @@ export function formatLiveProfile(
   )
   lines.push(
     `Purchases: ${plural(p.orders, 'order')}, ${formatMoney(p.revenue, cur)} revenue; ` +
-      `first ${p.firstOrderAt?.slice(0, 10) ?? '-'}, last ${p.lastOrderAt?.slice(0, 10) ?? '-'}.`,
+      // the days the orders were placed, as `summary` has them (not the instants' UTC days)
+      `first ${p.firstOrderDay ?? p.firstOrderAt?.slice(0, 10) ?? '-'}, last ${p.lastOrderDay ?? p.lastOrderAt?.slice(0, 10) ?? '-'}.`,
   )
   if (p.prediction.pAlive !== null) {
     lines.push(
