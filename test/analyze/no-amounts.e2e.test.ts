@@ -244,6 +244,8 @@ describe('loyals insights on orders without amounts', () => {
     )
     const html = readFileSync(join(out, 'insights.html'), 'utf8')
     expect(html).toContain('13 purchases a year at stake')
+    // the rule as the list applies it: silence past the usual gaps counts from 60 days on
+    expect(html).toContain('(silent longer than 3× their usual gap and 60 days')
     expect(html).toContain('Purchases / year')
   })
 })

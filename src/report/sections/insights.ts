@@ -1,6 +1,7 @@
 // The insights sections: one per analysis, each a table (and bars or a shaded matrix) read from the
 // `insights` block. A summary without that block renders nothing, so these can join any report.
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
+import { MIN_SILENCE_DAYS } from '../../service/insights/lapsed-best.ts'
 import {
   escapeHtml,
   formatCount,
@@ -235,7 +236,7 @@ export const lapsedBestSection: Section = {
         cell: (r) => (r.pAlive === null ? '–' : formatPct(r.pAlive)),
       },
     ]
-    return `${para(`${formatInt(lb.customers)} lapsed best customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, s.currency)} a year at stake (silent > ${lb.gapFactor}× their usual gap${lb.pAliveThreshold !== null ? ` or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}${cutNote(lb.list.length, lb.customers, 'lapsed_best.csv', ', most value at stake first')}`
+    return `${para(`${formatInt(lb.customers)} lapsed best customer${lb.customers === 1 ? '' : 's'}, ${lapsedStake(lb, s.currency)} a year at stake (silent longer than ${lb.gapFactor}× their usual gap and ${MIN_SILENCE_DAYS} days${lb.pAliveThreshold !== null ? `, or P(alive) < ${lb.pAliveThreshold}` : ''}).`)}${tableOr(cols, lb.list, 'No best customer has gone quiet.')}${cutNote(lb.list.length, lb.customers, 'lapsed_best.csv', ', most value at stake first')}`
   },
 }
 
