@@ -16,6 +16,12 @@ describe('renderReport', () => {
     expect(html).toContain('<style>')
   })
 
+  it("gives the top customers' cumulative share the decimals of their share (2.68% beside 2.7% read as two roundings)", () => {
+    // the second customer: 90 of 550 (16.36%), 190 of 550 so far
+    expect(html).toContain('16.36%')
+    expect(html).toContain('34.55%')
+  })
+
   it('escapes customer ids, segment names, notes and the source', () => {
     expect(html).not.toContain(HOSTILE_ID)
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;id')

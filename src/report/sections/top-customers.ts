@@ -29,7 +29,7 @@ export const topCustomersSection: ReportSection = {
       }
       cols.push(
         { header: 'Share', num: true, cell: (c) => formatPct(c.share, 2) },
-        { header: 'Cumulative', num: true, cell: (c) => formatPct(c.cumulativeShare) },
+        { header: 'Cumulative', num: true, cell: (c) => formatPct(c.cumulativeShare, 2) },
       )
     }
     cols.push(
