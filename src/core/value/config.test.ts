@@ -123,6 +123,31 @@ describe('parseValueConfig', () => {
         ],
       }),
     ).toEqual(['tiers.levels[0].minValue'])
+    // a minimum beyond any amount is refused, and said once (1e400 reads as Infinity: it was
+    // also "below the tier above" of a top tier with no tier above)
+    const issues = (minValue: number) => {
+      try {
+        parseValueConfig({
+          tiers: {
+            basis: 'threshold',
+            levels: [
+              { name: 'A', minValue, serviceLevel: sl },
+              { name: 'B', serviceLevel: sl },
+            ],
+          },
+        } as never)
+      } catch (e) {
+        return (e as UsageError).details.issues as { path: string; reason: string }[]
+      }
+      return []
+    }
+    expect(issues(1e300).map((i) => [i.path, i.reason])).toEqual([
+      ['tiers.levels[0].minValue', 'must be less than 1,000,000,000,000, as amounts are'],
+    ])
+    expect(issues(Number.POSITIVE_INFINITY).map((i) => i.path)).toEqual([
+      'tiers.levels[0].minValue',
+    ])
+    expect(issues(-1e13).map((i) => i.path)).toEqual(['tiers.levels[0].minValue'])
     // basis "threshold" with the default levels (none given): one problem, not one per default
     expect(paths({ basis: 'threshold' })).toEqual(['tiers.levels'])
     expect(() => parseValueConfig({ tiers: { basis: 'threshold' } } as never)).toThrow(

@@ -169,7 +169,15 @@ const TierLevelSchema = z
     /** basis 'rank': share of customers in this tier (0..1]; omit or null on the last tier (rest). */
     share: z.number().finite().gt(0).max(1).nullable().default(null),
     /** basis 'threshold': minimum total value; omit or null on the last tier (everyone else). */
-    minValue: z.number().finite().nullable().default(null),
+    // within the amounts a value can reach: a minimum of 1e300 was taken and written out in full
+    // (400 digits) in every customer's tier reason
+    minValue: z
+      .number()
+      .finite()
+      .gt(-1e12, 'must be more than -1,000,000,000,000, as amounts are')
+      .lt(1e12, 'must be less than 1,000,000,000,000, as amounts are')
+      .nullable()
+      .default(null),
     serviceLevel: ServiceLevelSchema,
     perks: z.array(z.string().min(1)).default([]),
     outreach: z.enum(['personal', 'automated']).default('automated'),
@@ -319,6 +327,8 @@ const TiersSchema = z
               path: ['levels', i, 'minValue'],
               message: 'required for every tier but the last when basis is "threshold"',
             })
+          } else if (!Number.isFinite(l.minValue)) {
+            // said by the field's own check (1e400 reads as Infinity); no tier above to compare
           } else if (!(l.minValue < prev)) {
             ctx.addIssue({
               code: 'custom',
