@@ -183,6 +183,18 @@ describe('the first three reasons cover tier, segment and type', () => {
   })
 })
 
+describe('a referrer whose referred person never bought, but brought buyers', () => {
+  test('is not said to have referred a customer worth $0', () => {
+    const [r] = buildReasons(
+      { referrals: { direct: 1, directValue: 0, indirect: 2, value: 1959 } },
+      { currency },
+    )
+    expect(r?.text).toBe(
+      'referred 1 person who has not bought (and 2 more through them; referral value $1,959)',
+    )
+  })
+})
+
 describe('a threshold tier just under the line above', () => {
   const text = (totalValue: number, nextBoundary?: number) =>
     buildReasons(
@@ -202,6 +214,21 @@ describe('a threshold tier just under the line above', () => {
     // far from it, or with no tier above, the total is said as usual
     expect(text(650.4, 1000)).toBe('total value $650 reaches the Silver minimum of $500')
     expect(text(999.5)).toBe('total value $1,000 reaches the Silver minimum of $500')
+  })
+  test('says the total and a finer minimum it reaches apart, without padding the total', () => {
+    const at = (totalValue: number, boundary: number, nextBoundary: number) =>
+      buildReasons(
+        { tier: { name: 'Silver', basis: 'threshold', totalValue, boundary, nextBoundary } },
+        { currency },
+      )[0]?.text
+    // it read "total value $200.000 reaches the Silver minimum of $200"
+    expect(at(200, 199.995, 200.004)).toBe(
+      'total value $200.00 reaches the Silver minimum of $199.995',
+    )
+    // it read "total value $200 reaches the Silver minimum of $200"
+    expect(at(200.01, 200.004, 1000)).toBe(
+      'total value $200.01 reaches the Silver minimum of $200.00',
+    )
   })
 })
 

@@ -662,13 +662,23 @@ function tierText(
     case 'tier_rank':
       return `top ${t.topPercent} % by total value (${total})`
     case 'tier_threshold': {
+      // the total with the decimals that tell it from the minimum it reaches (200.00 "reaches the
+      // minimum of €200" of 199.995 read as a tie) and from the one above it stays under (999.50
+      // must not read "1,000" under a Gold minimum of 1,000), not padded past its minor unit
+      // ("€200.000"); the minimum with those that tell it from the total
       const next = t.nextBoundary
-      const apart =
+      const minor = minorUnitOf(c)
+      const reach =
+        Number.isFinite(boundary) && boundary < t.totalValue
+          ? (decimalsApart(boundary, t.totalValue, c.decimals, minor) ?? c.decimals)
+          : c.decimals
+      const under =
         next !== undefined && Number.isFinite(next) && t.totalValue < next
-          ? moneyApart(c, t.totalValue, next)
-          : null
-      const shown = apart ? apart(t.totalValue) : total
-      return `total value ${shown} reaches the ${t.name} minimum of ${money(boundary)}`
+          ? (decimalsApart(t.totalValue, next, c.decimals, minor) ?? c.decimals)
+          : c.decimals
+      const at = (d: number) => (d === c.decimals ? moneyFormatter(c) : finerFormatter(c, d))
+      const own = ownDecimals(c, at(Math.max(reach, under)), t.totalValue)
+      return `total value ${own(t.totalValue)} reaches the ${t.name} minimum of ${at(reach)(boundary)}`
     }
   }
   const a = t.above
@@ -691,24 +701,36 @@ function belowText(
   minimum: (m: string) => string,
 ): string {
   const fmt = moneyApart(c, value, line)
-  if (fmt) {
-    // a total is to the minor unit: the decimals only a finer minimum needs would pad it with
-    // zeros ("$69.500 is below ... $69.504", "¥40,195.0"), so it keeps its own
-    const minor = minorUnitOf(c)
-    const own =
-      fmt !== moneyFormatter(c) && roundHalfAway(value, minor) === value
-        ? finerFormatter(c, Math.max(minor, c.decimals))
-        : fmt
-    return `${own(value)} is below ${minimum(fmt(line))}`
-  }
+  if (fmt) return `${ownDecimals(c, fmt, value)(value)} is below ${minimum(fmt(line))}`
   return `is just below ${minimum(moneyFormatter(c)(line))}`
+}
+
+/**
+ * The formatter of a total beside a minimum shown by `fmt`: a total is to the minor unit, and the
+ * decimals only a finer minimum needs would pad it with zeros ("$69.500 is below ... $69.504",
+ * "¥40,195.0"), so it keeps its own.
+ */
+function ownDecimals(
+  c: CurrencyConfig,
+  fmt: (n: number) => string,
+  value: number,
+): (n: number) => string {
+  const minor = minorUnitOf(c)
+  return fmt !== moneyFormatter(c) && roundHalfAway(value, minor) === value
+    ? finerFormatter(c, Math.max(minor, c.decimals))
+    : fmt
 }
 
 type ReferralFacts = NonNullable<ReasonFacts['referrals']>
 type ProfitFacts = NonNullable<ReasonFacts['profit']>
 
 function referralText(r: ReferralFacts, money: (n: number) => string): string {
-  const text = `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+  // the value is all theirs (the people referred brought others, but never bought): no
+  // "customer worth €0"
+  const text =
+    r.directValue === 0 && r.indirect > 0
+      ? `referred ${plural(r.direct, 'person', 'people')} who ${r.direct === 1 ? 'has' : 'have'} not bought`
+      : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
   return r.indirect > 0
     ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
     : text
