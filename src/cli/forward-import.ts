@@ -47,11 +47,68 @@ interface Upload {
   committing: boolean
 }
 
-async function send(remote: RemoteServer, batch: unknown[], up: Upload) {
+/** `file:line` of a row of the in-memory import (its source and source_line), '' without one. */
+const lineOf = (r: Record<string, unknown>): string =>
+  r.source_line === null || r.source_line === undefined
+    ? ''
+    : `${String(r.source ?? '')}:${Number(r.source_line)}`
+
+/**
+ * Send one batch; the rows' `file:line`, in the batch's order, name the rows a refusal points at:
+ * the server says `batch[558].properties.currency`, which names nothing in the user's file.
+ */
+async function send(remote: RemoteServer, batch: unknown[], up: Upload, where: string[] = []) {
   if (batch.length === 0) return
-  await remote.request('POST', `${up.path}/batches`, { seq: up.seq, batch })
+  try {
+    await remote.request('POST', `${up.path}/batches`, { seq: up.seq, batch })
+  } catch (e) {
+    if (e instanceof LoyalsError) namedLines(e, where)
+    throw e
+  }
   up.seq++
   up.sent += batch.length
+}
+
+/**
+ * A refusal's `batch[i].<field>` (in the 400's issue lines, remote.ts, or a 422's message) as
+ * `<file>:<line> <field>`, as a direct import says them.
+ */
+function namedLines(e: LoyalsError, where: readonly string[]): void {
+  e.message = e.message.replace(
+    /batch\[(\d+)\]\.?([\w.[\]]*)/g,
+    (all, i: string, field: string) => {
+      const at = where[Number(i)]
+      // the file's column, not the call's (`properties.currency` is the currency column)
+      return at ? `${at} ${field.replace(/^(properties|traits)\./, '') || '(the row)'}` : all
+    },
+  )
+}
+
+/**
+ * A refusal at the commit names the event it refused (`event order:A1: ...`): the `file:line`
+ * of the row it came from is put before it.
+ */
+async function namedEvent(mem: Engine, e: LoyalsError): Promise<void> {
+  const details = e.details.details as { eventId?: unknown } | null
+  const id = typeof details?.eventId === 'string' ? details.eventId : null
+  const m = id === null ? null : /^(order|refund|customer):(.*)$/.exec(id)
+  if (!m) return
+  const [, kind, rest = ''] = m
+  const q =
+    kind === 'order'
+      ? {
+          sql: 'SELECT source, source_line FROM orders WHERE order_id = $1 AND amount >= 0',
+          params: [rest],
+        }
+      : kind === 'refund'
+        ? { sql: 'SELECT source, source_line FROM orders WHERE order_key = $1', params: [rest] }
+        : {
+            sql: 'SELECT source, source_line FROM customers WHERE customer_id = $1',
+            params: [rest.slice(0, rest.lastIndexOf(':'))],
+          }
+  const [row] = await mem.query({ sql: `${q.sql} LIMIT 1`, params: q.params })
+  const at = row ? lineOf(row) : ''
+  if (at) e.message = `${at}: ${e.message}`
 }
 
 /**
@@ -75,6 +132,7 @@ export async function forwardImport(
     // the server answered with a refusal: the commit had not stored anything (it is the one
     // transaction), and the user must know that none of the file went in, not half of it
     if (e instanceof LoyalsError && typeof e.details.status === 'number') {
+      await namedEvent(mem, e).catch(() => {})
       e.message += '; nothing of the file was stored'
     } else if (e instanceof UsageError && e.details.unreachable === true) {
       // the server went away: before the commit nothing is stored; during it, all or nothing
@@ -96,7 +154,7 @@ async function upload(
   for (;;) {
     const rows = await mem.query({
       sql: `SELECT customer_id, email, name, CAST(signup_at AS VARCHAR) AS signup_at,
-  ${CUSTOMER_ATTRIBUTES.join(', ')}, marketing_consent
+  ${CUSTOMER_ATTRIBUTES.join(', ')}, marketing_consent, source, source_line
 FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
       params: [after],
     })
@@ -130,6 +188,7 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
         }
       }),
       acc,
+      rows.map(lineOf),
     )
   }
   // an order of 0 the file says was cancelled is stored with a refund of 1e-9 (import-order-rows
@@ -149,7 +208,8 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
   for (;;) {
     const page = await mem.query({
       sql: `SELECT order_key, order_id, customer_id, CAST(ordered_at AS VARCHAR) AS ordered_at,
-  CAST(order_date AS VARCHAR) AS order_date, amount, ${isZeroRefundMark('amount')} AS mark, currency, discount, quantity, cost, margin, channel, campaign
+  CAST(order_date AS VARCHAR) AS order_date, amount, ${isZeroRefundMark('amount')} AS mark, currency, discount, quantity, cost, margin, channel, campaign,
+  source, source_line
 FROM orders WHERE order_key > $1 ORDER BY order_key LIMIT ${BATCH}`,
       params: [after],
     })
@@ -231,6 +291,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
         }
       }),
       acc,
+      rows.map(lineOf),
     )
   }
   const cancelledUnsent = voided.size

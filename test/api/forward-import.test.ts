@@ -26,7 +26,11 @@ class HarnessServer extends RemoteServer {
     if (this.requests++ >= this.stopAfter) throw new Error('killed')
     const r = await this.h.call(method, path, body === undefined ? {} : { body })
     if (r.status >= 400) {
-      throw new LoyalsError(r.json.error.code, r.json.error.message, { status: r.status })
+      // as remote.ts gives it: the answer's details under `details`
+      throw new LoyalsError(r.json.error.code, r.json.error.message, {
+        status: r.status,
+        details: r.json.error.details ?? null,
+      })
     }
     return r.json as T
   }
@@ -356,6 +360,35 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     expect(cancelledNote(sent.cancelledUnsent)).toContain(
       'note: 1 cancelled or unpaid order of 0 not sent: the server takes no cancellation',
     )
+  })
+
+  it("names the file's line of a row the server refuses, in a batch or at the commit", async () => {
+    const server = new HarnessServer(h)
+    const eur = write(
+      dir,
+      'eur.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nE1,c1,2024-01-05,20,EUR\n',
+    )
+    await forward(server, eur)
+    // a USD row in a EUR store: refused in its batch (the server said batch[1].properties.currency)
+    const usd = write(
+      dir,
+      'usd.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nE2,c2,2024-01-06,20,EUR\nE3,c3,2024-01-07,30,USD\n',
+    )
+    const bad = await forward(server, usd).catch((e: Error) => e)
+    expect(bad).toBeInstanceOf(LoyalsError)
+    expect((bad as Error).message).toContain(`${usd}:3 currency: `)
+    // E1 for another customer: refused at the commit, which names the event
+    const clash = write(
+      dir,
+      'clash.csv',
+      'order_id,customer_id,ordered_at,amount,currency\nE4,c4,2024-01-06,20,EUR\nE1,c8,2024-01-05,20,EUR\n',
+    )
+    const refused = await forward(server, clash).catch((e: Error) => e)
+    expect(refused).toBeInstanceOf(LoyalsError)
+    expect((refused as Error).message.startsWith(`${clash}:3: event order:E1: `)).toBe(true)
+    expect(await count(h, 'SELECT count(*) FROM orders')).toBe(1)
   })
 
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
