@@ -142,6 +142,9 @@ export function noteCurrency(deps: ApiDeps, events: readonly SegmentEvent[]): vo
     const c = e.properties.currency
     if (typeof c === 'string' && c.trim() !== '') {
       held.code = c.trim().toUpperCase()
+      // and the profiles are priced in it, as after a restart (they showed currency null and
+      // cents of yen until then)
+      deps.store.adoptCurrency(held.code)
       return
     }
   }

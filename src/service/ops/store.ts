@@ -210,7 +210,8 @@ export class OpsStore {
   readonly engine: Engine
   readonly serial = new Serial()
   readonly ops: OpsConfig
-  readonly value: ValueConfig
+  /** Priced in the stored orders' currency when it names none (adoptCurrency). */
+  value: ValueConfig
   readonly policy: ServicePolicy
   readonly now: () => number
   readonly webhookSecret: string | null
@@ -235,6 +236,16 @@ export class OpsStore {
     this.webhookSecret = o.webhookSecret ?? null
     this.policy = resolveServicePolicy(o.value.tiers, o.ops.serviceRank)
     this.profiles = new LruCache(o.cacheSize ?? 200_000)
+  }
+
+  /**
+   * The first currency orders bring to a store that had none: the value configuration, which named
+   * none, prices in it from now on (profiles, reasons and refits), as it would after a restart
+   * (priced-config.ts). A currency the configuration names is kept.
+   */
+  adoptCurrency(code: string): void {
+    if (this.value.currency.code !== null) return
+    this.value = { ...this.value, currency: { ...this.value.currency, code } }
   }
 
   /** DuckDB's thread count as opened (null until first read), and the one now set. */
