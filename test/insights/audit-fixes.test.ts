@@ -54,7 +54,7 @@ describe('rising-stars reasons in words', () => {
   it('says money from its log', () => {
     expect(
       describeFeature(feature('early_spend'), Math.log(1 + 99.5), Math.log(1 + 20), 'EUR'),
-    ).toMatch(/^spend in the first 30 days €99\.50 \(typical €20\.00\)$/)
+    ).toMatch(/^spend in the first 30 days: €99\.50 \(typical €20\.00\)$/)
   })
 })
 

@@ -98,7 +98,10 @@ describe('insights on a planted company', () => {
   it('writes an ICP naming the planted region and basket', () => {
     const text = r.summary.icp.join(' ')
     expect(text).toContain('DE / North')
-    expect(text).toMatch(/Lenses \+ category: Sunglasses|Sunglasses \+ category: Lenses/)
+    // each item its label, quoted: 'first orders with category: Lenses + ...' ran the colons together
+    expect(text).toMatch(
+      /first orders with "category: Lenses" \+ "category: Sunglasses"|"category: Sunglasses" \+ "category: Lenses"/,
+    )
   })
 
   it('measures every over-index share among all eligible customers, (none) a level', () => {
@@ -191,7 +194,7 @@ describe('insights on the same company without plants', () => {
       (s) => s.items.length === 2 && hasPair(s.items),
     )
     if (pair) expect(pair.qValue).toBeGreaterThan(0.01)
-    expect(r.summary.icp.join(' ')).not.toMatch(/Lenses \+ category: Sunglasses/)
+    expect(r.summary.icp.join(' ')).not.toMatch(/Lenses" \+ "category: Sunglasses/)
   })
 
   it('reports no over-indexed region North', () => {

@@ -112,7 +112,9 @@ export function icpText(
         .slice(0, 2)
         .map(
           (s) =>
-            `first orders with ${s.items.join(' + ')} reach the top ${formatPct(s.rate)} of the time (${s.lift.toFixed(1)}× the base rate, ${s.customers} customers)`,
+            // the items are labels ("first order value: top quarter", "category: Books"):
+            // quoted, a label's colon does not run into the sentence's
+            `first orders with ${s.items.map((i) => `"${i}"`).join(' + ')} reach the top ${formatPct(s.rate)} of the time (${s.lift.toFixed(1)}× the base rate, ${s.customers} customers)`,
         )
         .join('; ')}.` +
         (top && top.first_order_value !== null

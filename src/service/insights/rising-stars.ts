@@ -219,7 +219,7 @@ export function describeFeature(f: Feature, x: number, mean: number, cur: string
   const typical = (v: number) => Number(v.toFixed(1))
   switch (f.kind) {
     case 'money-log':
-      return `${f.words} ${formatMoney(Math.expm1(x), cur)} (typical ${formatMoney(Math.expm1(mean), cur)})`
+      return `${f.words}: ${formatMoney(Math.expm1(x), cur)} (typical ${formatMoney(Math.expm1(mean), cur)})`
     case 'count-log':
       return `${f.words}: ${Math.round(Math.expm1(x))} (typical ${typical(Math.expm1(mean))})`
     case 'days':
