@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { sampleInsights, sampleSummary } from '../../test/analyze/sample-summary.ts'
 import { renderReport } from './render.ts'
-import { insightsSections, risingStarsSection } from './sections/insights.ts'
+import { insightsSections, pathToBestSection, risingStarsSection } from './sections/insights.ts'
 
 describe('rising stars calibration', () => {
   it('names each band in a first column, lowest scores first', () => {
@@ -52,5 +52,20 @@ describe('lists cut short', () => {
       'Showing 1 of 115, most value at stake first; <code>loyals insights</code> writes them all to lapsed_best.csv.',
     )
     expect(page(1, 1)).not.toContain('Showing')
+  })
+})
+
+describe('path to best without combinations', () => {
+  it('says there is none to compare rather than showing an empty table', () => {
+    // QA: "0 combinations with at least 20 customers were tested" above a table of headers alone
+    const s = sampleInsights('x')
+    const pb = s.pathToBest
+    if (!pb) throw new Error('the sample has a path to best')
+    const html = pathToBestSection.render(
+      sampleSummary({ insights: { ...s, pathToBest: { ...pb, itemsets: [], tested: 0 } } }),
+    )
+    const combos = html.slice(0, html.indexOf('Best paths'))
+    expect(combos).not.toContain('<table')
+    expect(combos).toContain('No first-order combination is held by')
   })
 })

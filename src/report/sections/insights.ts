@@ -126,7 +126,7 @@ export const pathToBestSection: Section = {
           )
         : ''
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${htmlTable(cols, pb.itemsets)}<h3>Best paths from new to loyal</h3>${pathLead}${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads to the top cohort more often than the other repeat buyers (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
+${tableOr(cols, pb.itemsets, `No first-order combination is held by ${pb.minCount} or more customers yet: none to compare.`)}<h3>Best paths from new to loyal</h3>${pathLead}${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads to the top cohort more often than the other repeat buyers (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
   },
 }
 
