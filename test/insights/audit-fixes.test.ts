@@ -166,7 +166,9 @@ describe('insights on a generated company: notes and value expressions', () => {
 
   it('refuses a value expression that is infinite for some customers', async () => {
     const e = await refused('revenue/0')
-    expect(e.message).toMatch(/is infinite, not a number .* for \d{3,} customers \(e\.g\. C\d+;/)
+    expect(e.message).toMatch(
+      /is infinite, not a number .* for \d,\d{3} customers \(customer "C\d+" for one; a division by 0/,
+    )
     expect(e.message).not.toMatch(/Conversion Error|DECIMAL/)
   })
 
@@ -174,11 +176,11 @@ describe('insights on a generated company: notes and value expressions', () => {
     // they had been ranked last without a word: the top customers fell out of the top cohort
     const e = await refused('nullif(revenue, greatest(revenue, 500))')
     expect(e.message).toMatch(
-      /is unknown \(NULL\) for \d+ customers \(e\.g\. C\d+\): give those customers a value, as in coalesce\(/,
+      /is unknown \(NULL\) for \d+ customers \(customer "C\d+" for one\): give those customers a value, as in coalesce\(/,
     )
     // margin is named only when the expression uses it
     expect((await refused('nullif(revenue, greatest(revenue, 500)) + 0 * margin')).message).toMatch(
-      /\(e\.g\. C\d+; margin is unknown without a cost\): .* coalesce\(margin, 0\)/,
+      /\(customer "C\d+" for one; margin is unknown without a cost\): .* coalesce\(margin, 0\)/,
     )
   })
 

@@ -17,6 +17,7 @@ import { insightsTopProfile } from '../../data/queries/insights-top-profile.ts'
 import { insightsValueSpread } from '../../data/queries/insights-value-spread.ts'
 import { orderCurrencies } from '../../data/queries/order-currencies.ts'
 import { DataError, LoyalsError, UsageError } from '../../errors.ts'
+import { formatCount } from '../../report/format.ts'
 import { renderReport } from '../../report/render.ts'
 import { insightsSections } from '../../report/sections/insights.ts'
 import { analysisState } from '../analysis-state.ts'
@@ -218,13 +219,14 @@ async function probeValueExpression(
   const unknown = Number(bad?.unknown ?? 0)
   if (unknown > 0) {
     fail(
-      `is unknown (NULL) for ${unknown} customer${unknown === 1 ? '' : 's'} (e.g. ${bad?.unknownExample}${/\bmargin\b/i.test(value) ? '; margin is unknown without a cost' : ''}): give those customers a value, as in coalesce(${/\bmargin\b/i.test(value) ? 'margin' : 'nps'}, 0)`,
+      `is unknown (NULL) for ${formatCount(unknown, 'customer')} (customer ${JSON.stringify(String(bad?.unknownExample))} for one${/\bmargin\b/i.test(value) ? '; margin is unknown without a cost' : ''}): give those customers a value, as in coalesce(${/\bmargin\b/i.test(value) ? 'margin' : 'nps'}, 0)`,
     )
   }
   const n = Number(bad?.n ?? 0)
   if (n > 0) {
     fail(
-      `is infinite, not a number or ${MAX_VALUE} or more in size for ${n} customer${n === 1 ? '' : 's'} (e.g. ${bad?.example}; a division by 0 gives such values)`,
+      // the example is a customer id, quoted: "(e.g. 1; ...)" read as a value of 1
+      `is infinite, not a number or ${MAX_VALUE} or more in size for ${formatCount(n, 'customer')} (customer ${JSON.stringify(String(bad?.example))} for one; a division by 0 gives such values)`,
     )
   }
 }
