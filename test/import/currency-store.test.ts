@@ -204,3 +204,27 @@ test('a currency column naming no stored order is held to the stored orders, and
   await importFile(ws.engine, jpy, { kind: 'order-lines' })
   expect(await count('order_lines')).toBe(1)
 })
+
+test('a currency column of returns is refused when the stored orders name no currency', async () => {
+  // the USD return was stored and counted as the orders' money: EUR once the value config said so
+  const f = write(
+    ws.dir,
+    'plain-orders.csv',
+    'order_id,customer_id,ordered_at,amount\nO1,A,2024-01-05,100.00\n',
+  )
+  await importFile(ws.engine, f, { kind: 'orders' })
+  const usd = write(
+    ws.dir,
+    'r-usd.csv',
+    'return_id,order_id,returned_at,amount,currency\nR1,O1,2024-02-01,50,USD\n',
+  )
+  const e = await refusal(usd, 'returns')
+  expect(e.problems.map((p) => [p.line, p.column])).toEqual([[2, 'currency']])
+  expect(e.problems[0]?.reason).toMatch(
+    /^the row's currency is USD, but the stored orders name no currency to check it against/,
+  )
+  expect(await count('returns')).toBe(0)
+  // without the column the amounts are the orders' money, as before
+  await importFile(ws.engine, returns('r.csv', 'R1,O1,2024-02-01,50'), { kind: 'returns' })
+  expect(await count('returns')).toBe(1)
+})

@@ -1327,13 +1327,14 @@ export function problemsSql(
   if (spec.inTheirOrdersCurrency && currency && storedOrders) {
     // A return of a EUR order marked USD: its amount would be taken as EUR unconverted. As with
     // currency marks (import-file.ts, refuseForeignMarks): a row naming no stored order is held
-    // to the store's currencies, and with no orders at all nothing could check it later (the
-    // rows keep no currency), so it is refused until the orders are imported.
+    // to the store's currencies, and with no orders at all, or orders of no currency, nothing
+    // could check it later (the rows keep no currency), so it is refused.
     parts.push(`SELECT x.${LINE}, ${lit(currency)},
   'the row''s currency is ' || trim(x.currency) || CASE
     WHEN o.order_id IS NOT NULL THEN ', but order ' || x.order_id || ' is in ' || o.currency
       || ': convert the amount to ' || o.currency || ' (or correct the currency)'
     WHEN s.n = 0 THEN ', and no orders are imported yet to check it against (lines and returns are in their orders'' currency): import the orders first'
+    WHEN s.currencies IS NULL THEN ', but the stored orders name no currency to check it against (lines and returns are in their orders'' currency, taken as the orders'' money unconverted): import the orders with their currency column, or remove the currency column from this file'
     ELSE ', but order ' || x.order_id || ' is not imported and the stored orders are in '
       || s.currencies || ': convert the amount (or correct the currency)' END
 FROM import_typed x
@@ -1346,7 +1347,10 @@ WHERE nullif(trim(x.currency), '') IS NOT NULL
   AND upper(trim(x.currency)) IN (${[...currencyCodes()].map(lit).join(', ')}) AND CASE
   WHEN o.order_id IS NOT NULL THEN upper(trim(x.currency)) <> o.currency
   WHEN s.n = 0 THEN true
-  -- an order stored without a currency cannot be checked; nor can a store of none
+  -- a store whose orders name no currency at all: a row saying USD would be counted as the
+  -- orders' money, whatever currency the value configuration then names
+  WHEN s.currencies IS NULL THEN true
+  -- an order stored without a currency in a store of some cannot be checked
   WHEN EXISTS (SELECT 1 FROM orders w WHERE w.order_id = x.order_id) THEN false
   ELSE s.currencies IS NOT NULL
     AND upper(trim(x.currency)) NOT IN (SELECT currency FROM orders WHERE currency IS NOT NULL) END`)
