@@ -218,6 +218,7 @@ export async function buildCustomerSummary(
     refunds_after: number
     marks: number
     marks_after: number
+    last_mark: string | null
     margins: number
     orders_after: number
     amount_after: number
@@ -234,7 +235,12 @@ export async function buildCustomerSummary(
   )
   // cancelled orders of 0 are no purchase and carry no money: their days are left out of both
   // (when every order is one, the days stay, for the errors below to say so)
-  if (facts && Number(facts.marks) > 0) {
+  if (
+    facts &&
+    facts.last_mark != null &&
+    facts.last_order != null &&
+    facts.last_mark >= facts.last_order
+  ) {
     const [kept] = await engine.query<{ last_order: string | null; last_day: string | null }>(
       summaryLastDays(engine.dialect, opts.source ? { source: opts.source } : {}),
     )

@@ -10,7 +10,7 @@ import { isZeroRefundMark } from './import-order-rows.ts'
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), refunds_after (those dated after `asOf`: not yet
  * known at it, so not in revenue), marks and marks_after (of those, the ZERO_REFUND marks of
- * cancelled orders of 0: no money refunded), margins (rows with a margin), orders_after
+ * cancelled orders of 0: no money refunded) and last_mark (the day of the last of those), margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day) and
  * amount_after (their amount, new customers' included),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)
@@ -46,12 +46,19 @@ export function summaryFacts(
   // a DATE cast to text is YYYY-MM-DD on both engines (PostgreSQL has no strftime)
   const days = `CAST(max(order_date) FILTER (WHERE amount >= 0) AS VARCHAR) AS last_order,
   CAST(max(order_date) AS VARCHAR) AS last_day`
-  const money = 'count(DISTINCT currency) AS currencies, min(currency) AS currency'
   const mark = isZeroRefundMark('amount')
+  // the day of the last mark: only a cancelled order on or after the last order day moves the
+  // days above (a mark and its order share their day), and only then are they read again
+  // without the marked orders (summary-last-days.ts)
+  const lastMark = apart
+    ? `(SELECT CAST(max(order_date) AS VARCHAR) FROM ${source} WHERE ${mark})`
+    : `CAST(max(order_date) FILTER (WHERE ${mark}) AS VARCHAR)`
+  const money = 'count(DISTINCT currency) AS currencies, min(currency) AS currency'
   const facts = `${count('amount < 0')} AS refunds,
   ${count(asOf && `amount < 0 AND order_date > ${asOf}`)} AS refunds_after,
   ${count(mark)} AS marks,
   ${count(asOf && `${mark} AND order_date > ${asOf}`)} AS marks_after,
+  ${lastMark} AS last_mark,
   ${count('margin IS NOT NULL')} AS margins,
   ${count(later)} AS orders_after,
   ${amountAfter} AS amount_after,

@@ -2,7 +2,8 @@
 // marks (import-order-rows ZERO_REFUND): no purchase and no money, so neither the last order nor a
 // reason to move the default as-of past it (a voided order a month after the last purchase made
 // every customer a month more lapsed, and the as-of note, which compares the two days, said
-// nothing). Run only when some mark is stored (summary-facts `marks`): it reads the orders twice.
+// nothing). Run only when a mark falls on or after the last order day (summary-facts
+// `last_mark`), the one case where it changes the days: it reads the orders twice.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlIdent } from './customer-summary.ts'
 import { isZeroRefundMark } from './import-order-rows.ts'
