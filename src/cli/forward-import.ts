@@ -69,6 +69,15 @@ async function send(remote: RemoteServer, batch: unknown[], up: Upload, where: s
   up.sent += batch.length
 }
 
+/** The calls' fields that name a file's field otherwise (the rest are named alike). */
+const FILE_FIELDS: Readonly<Record<string, string>> = {
+  total: 'amount',
+  createdAt: 'signup_at',
+  marketingConsent: 'marketing_consent',
+  order_date: 'ordered_at',
+  products: 'order lines',
+}
+
 /**
  * A refusal's `batch[i].<field>` (in the 400's issue lines, remote.ts, or a 422's message) as
  * `<file>:<line> <field>`, as a direct import says them.
@@ -78,8 +87,9 @@ function namedLines(e: LoyalsError, where: readonly string[]): void {
     /batch\[(\d+)\]\.?([\w.[\]]*)/g,
     (all, i: string, field: string) => {
       const at = where[Number(i)]
-      // the file's column, not the call's (`properties.currency` is the currency column)
-      return at ? `${at} ${field.replace(/^(properties|traits)\./, '') || '(the row)'}` : all
+      // the file's field, not the call's (`properties.total` is the amount)
+      const name = field.replace(/^(properties|traits)\./, '')
+      return at ? `${at} ${FILE_FIELDS[name] ?? (name || '(the row)')}` : all
     },
   )
 }
@@ -97,7 +107,7 @@ async function namedEvent(mem: Engine, e: LoyalsError): Promise<void> {
   const q =
     kind === 'order'
       ? {
-          sql: 'SELECT source, source_line FROM orders WHERE order_id = $1 AND amount >= 0',
+          sql: 'SELECT source, source_line FROM orders WHERE coalesce(order_id, order_key) = $1 AND amount >= 0',
           params: [rest],
         }
       : kind === 'refund'

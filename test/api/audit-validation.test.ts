@@ -332,8 +332,6 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
       const held = { code: null as string | null }
       const post = poster({ currency: null, ordersCurrency: held })
       // as a server started on a store without orders prices (priced-config.ts): in no currency
-      const configured = h.store.value
-      h.store.value = { ...configured, currency: { ...configured.currency, code: null } }
       const order = (id: string, currency?: string) => ({
         order_id: id,
         customer_id: 'mix',
@@ -341,14 +339,19 @@ describe.each(STORES)('audited input checks on $name', (kind) => {
         amount: 10,
         ...(currency ? { currency } : {}),
       })
-      expect((await post('/v1/orders', order('m1'))).status).toBe(200)
-      expect(held.code).toBeNull()
-      expect((await post('/v1/orders', order('m2', 'eur'))).status).toBe(200)
-      expect(held.code).toBe('EUR')
-      // the profiles are priced in it at once, not after a restart (currency null, cents of yen)
-      expect(h.store.value.currency.code).toBe('EUR')
-      expect((await h.call('GET', '/v1/customers/mix')).json.currency).toBe('EUR')
-      h.store.value = configured
+      const configured = h.store.value
+      h.store.value = { ...configured, currency: { ...configured.currency, code: null } }
+      try {
+        expect((await post('/v1/orders', order('m1'))).status).toBe(200)
+        expect(held.code).toBeNull()
+        expect((await post('/v1/orders', order('m2', 'eur'))).status).toBe(200)
+        expect(held.code).toBe('EUR')
+        // the profiles are priced in it at once, not after a restart (currency null, cents of yen)
+        expect(h.store.value.currency.code).toBe('EUR')
+        expect((await h.call('GET', '/v1/customers/mix')).json.currency).toBe('EUR')
+      } finally {
+        h.store.value = configured
+      }
       const usd = await post('/v1/orders', order('m3', 'USD'))
       expect(usd.status).toBe(422)
       expect(usd.json.error.message).toBe(

@@ -38,8 +38,9 @@ export function profileView(
     lastOrderAt: isoOrNull(p.lastOrderMs),
     // the days the orders were placed where they were placed (an order's order_date, a file's
     // local day under --tz): the UTC day of the instant is the next one for a New York evening
-    firstOrderDay: p.firstOrderDay,
-    lastOrderDay: p.lastOrderDay,
+    // (a profile stored before the days were kept has none till its next refit: the UTC day)
+    firstOrderDay: p.firstOrderDay ?? utcDay(p.firstOrderMs),
+    lastOrderDay: p.lastOrderDay ?? utcDay(p.lastOrderMs),
     currency,
     // money to the currency's minor unit, as the reasons' amounts (15.56, not 15.558783460923014)
     value: {
@@ -72,6 +73,9 @@ export function profileView(
     updatedAt: isoOrNull(p.updatedAtMs),
   }
 }
+
+const utcDay = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString().slice(0, 10)
 
 /** `v` to the minor unit of `currency` (cents without one); null stays null. */
 function money(v: number | null, currency: string | null): number | null {

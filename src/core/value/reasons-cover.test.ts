@@ -190,7 +190,7 @@ describe('a referrer whose referred person never bought, but brought buyers', ()
       { currency },
     )
     expect(r?.text).toBe(
-      'referred 1 person who has not bought (and 2 more through them; referral value $1,959)',
+      'referred 1 person of no value of their own (and 2 more through them; referral value $1,959)',
     )
   })
 })

@@ -725,11 +725,11 @@ type ReferralFacts = NonNullable<ReasonFacts['referrals']>
 type ProfitFacts = NonNullable<ReasonFacts['profit']>
 
 function referralText(r: ReferralFacts, money: (n: number) => string): string {
-  // the value is all theirs (the people referred brought others, but never bought): no
-  // "customer worth €0"
+  // the value is all theirs (the people referred brought others, but have no value of their
+  // own: no purchase, or all of it refunded): no "customer worth €0"
   const text =
     r.directValue === 0 && r.indirect > 0
-      ? `referred ${plural(r.direct, 'person', 'people')} who ${r.direct === 1 ? 'has' : 'have'} not bought`
+      ? `referred ${plural(r.direct, 'person', 'people')} of no value of their own`
       : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
   return r.indirect > 0
     ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`

@@ -355,7 +355,7 @@ async function deliver(
   // the row as it is at its turn, not as the pass read it: deliveries before it may have taken
   // seconds each (a slow receiver), and an erasure meanwhile suppressed it (a message sent after
   // the customer was erased, with their id, while the audit log said it was not sent)
-  const [r] = await store.use((e) => e.query(actionQueued(e.dialect, key)))
+  const [r] = await store.use((e) => e.query(actionQueued(e.dialect, key, sqlTs(store.now()))))
   if (r === undefined) return null
   const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
