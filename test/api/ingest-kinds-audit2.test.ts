@@ -312,7 +312,7 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
         'properties.opened_at',
       ],
       ['Referral Completed', { code: 'X' }, 'properties.referred_id'],
-      ['Survey Responded', { topic: 'delivery' }, 'properties.nps'],
+      ['Survey Responded', { topic: 'delivery' }, 'properties'],
       ['Survey Responded', { ces: 4.5 }, 'properties.ces'],
     ]
     for (const [event, properties, path] of cases) {

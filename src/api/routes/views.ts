@@ -33,7 +33,8 @@ export function profileView(
     name: p.name,
     signupAt: isoOrNull(p.signupAtMs),
     orders: p.ordersCount,
-    revenue: money(p.revenue, currency) as number,
+    // the exact sum the store keeps (to the millionth), as paid: value.history is it shown
+    revenue: p.revenue,
     firstOrderAt: isoOrNull(p.firstOrderMs),
     lastOrderAt: isoOrNull(p.lastOrderMs),
     // the days the orders were placed where they were placed (an order's order_date, a file's
