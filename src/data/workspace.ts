@@ -9,7 +9,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs'
-import { UsageError } from '../errors.ts'
+import { QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { duckDbTables } from './queries/duckdb-tables.ts'
@@ -370,6 +370,24 @@ export function checkOutputTable(name: string, option: string): void {
     throw new UsageError(
       `${option} ${JSON.stringify(name)} is a workspace table: the job's table would hide it for the rest of the session; name another table`,
     )
+  }
+}
+
+/**
+ * A `.catch` for a step that reads the per-customer table `table`: called before any summary (or
+ * with another name), the engine's "Table ... does not exist! Did you mean customers?" says
+ * nothing of what to run first; `reads` starts the sentence that does ("buildRfm scores the
+ * customer summary table"), `more` ends it.
+ * @throws UsageError then; anything else as it came.
+ */
+export function whenSummaryMissing(reads: string, table: string, more = '') {
+  return (e: unknown): never => {
+    if (e instanceof QueryError && /does not exist/i.test(e.message)) {
+      throw new UsageError(
+        `${reads} ${table}, which does not exist: run buildCustomerSummary first${more}`,
+      )
+    }
+    throw e
   }
 }
 

@@ -10,7 +10,8 @@ import type { ConcentrationValue } from '../data/queries/concentration-source.ts
 import { concentrationTopShares } from '../data/queries/concentration-top-shares.ts'
 import { concentrationTotals } from '../data/queries/concentration-totals.ts'
 import { sqlIdent } from '../data/queries/customer-summary.ts'
-import { DataError, QueryError, UsageError } from '../errors.ts'
+import { whenSummaryMissing } from '../data/workspace.ts'
+import { DataError } from '../errors.ts'
 
 export type { ConcentrationValue }
 
@@ -91,16 +92,13 @@ export async function concentration(
   if (opts.ranked !== undefined) return figures(engine, args.value, percents, opts.ranked)
   await engine
     .exec(concentrationRanked(engine.dialect, { ...args, ranked: CONCENTRATION_RANKED }))
-    .catch((e: unknown) => {
-      // called before any summary, or on a table of another name: said as what to run first, as
-      // buildRfm says it, not as the engine's "Table with name ... does not exist!"
-      if (e instanceof QueryError && /does not exist/i.test(e.message)) {
-        throw new UsageError(
-          `concentration reads the per-customer table ${args.table}, which does not exist: run buildCustomerSummary first, or name the table that holds the customers`,
-        )
-      }
-      throw e
-    })
+    .catch(
+      whenSummaryMissing(
+        'concentration reads the per-customer table',
+        args.table,
+        ', or name the table that holds the customers',
+      ),
+    )
   try {
     return await figures(engine, args.value, percents, CONCENTRATION_RANKED)
   } finally {

@@ -13,8 +13,8 @@ import { rfmCuts } from '../data/queries/rfm-cuts.ts'
 import { rfmGrid } from '../data/queries/rfm-grid.ts'
 import { type RfmCuts, rfmScoredRows, rfmScores } from '../data/queries/rfm-scores.ts'
 import { rfmSegmentCounts } from '../data/queries/rfm-segment-counts.ts'
-import { checkOutputTable } from '../data/workspace.ts'
-import { QueryError, UsageError } from '../errors.ts'
+import { checkOutputTable, whenSummaryMissing } from '../data/workspace.ts'
+import { UsageError } from '../errors.ts'
 import { loadJsonConfig } from './json-file.ts'
 
 export const DEFAULT_RFM_TABLE = 'customer_rfm'
@@ -73,16 +73,9 @@ export async function buildRfm(
   const out = opts.out ?? DEFAULT_RFM_TABLE
   checkOutputTable(out, 'buildRfm: out')
   const summary = opts.table ?? 'customer_summary'
-  const cuts = await readCuts(engine, summary).catch((e: unknown) => {
-    // called before any summary: the engine's "Table ... does not exist! Did you mean customers?"
-    // said nothing of what to run first
-    if (e instanceof QueryError && /does not exist/i.test(e.message)) {
-      throw new UsageError(
-        `buildRfm scores the customer summary table ${summary}, which does not exist: run buildCustomerSummary first`,
-      )
-    }
-    throw e
-  })
+  const cuts = await readCuts(engine, summary).catch(
+    whenSummaryMissing('buildRfm scores the customer summary table', summary),
+  )
   const monetary = opts.monetary !== false
   const segmentCase = rfmSegmentCaseSql(
     rules,

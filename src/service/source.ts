@@ -314,6 +314,9 @@ function dateShapeNote(r: ImportResult): string | null {
   return `${r.file}: the dates in ${columns} are not ISO 8601; every one of them reads as ${r.dateShape.label} ('${r.dateShape.example}' as ${r.dateShape.format}), the one reading that takes them all without a date in the future, so they were read so (--date-format chooses another reading)`
 }
 
+const MIXED_ADVICE =
+  "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)"
+
 /**
  * The notes on an orders file whose currency column names several currencies (summary and analyze
  * refuse to add them up: said here with the first line of each, where the file can be fixed) or
@@ -328,14 +331,14 @@ export function currencyNotes(r: ImportResult): string[] {
   if (named.length > 1) {
     out.push(
       `the orders are in ${named.length} currencies (${named.map((c) => `${c.currency} on ${rows(c.rows)}, first ${r.file}:${c.line}`).join('; ')}): ` +
-        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+        MIXED_ADVICE,
     )
   }
   const stored = r.storeCurrencies ?? []
   if (stored.length > 1) {
     out.push(
       `the workspace's orders are now in ${stored.length} currencies (${stored.map((c) => `${c.currency} on ${rows(c.rows)}`).join(', ')}): ` +
-        "summary and analyze refuse to add their amounts without conversion; convert them to one currency, or import each currency's orders into a workspace of its own (--db)",
+        MIXED_ADVICE,
     )
   }
   if (blank && named.length > 0) {

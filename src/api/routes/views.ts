@@ -3,7 +3,7 @@ import type { StaffTask } from '../../core/ops/tasks.ts'
 import { minorDigits, roundHalfAway } from '../../core/round.ts'
 import { HORIZON_UNITS, type Profile, type ScoringModel } from '../../service/ops/profile.ts'
 import type { OpsStore } from '../../service/ops/store.ts'
-import { isoOrNull } from '../../service/ops/time.ts'
+import { isoOrNull, sqlDay } from '../../service/ops/time.ts'
 
 /**
  * The purchase model that scores profiles: BG/NBD, or the NBD when the refit found no dropout
@@ -40,8 +40,8 @@ export function profileView(
     // the days the orders were placed where they were placed (an order's order_date, a file's
     // local day under --tz): the UTC day of the instant is the next one for a New York evening
     // (a profile stored before the days were kept has none till its next refit: the UTC day)
-    firstOrderDay: p.firstOrderDay ?? utcDay(p.firstOrderMs),
-    lastOrderDay: p.lastOrderDay ?? utcDay(p.lastOrderMs),
+    firstOrderDay: p.firstOrderDay ?? (p.firstOrderMs === null ? null : sqlDay(p.firstOrderMs)),
+    lastOrderDay: p.lastOrderDay ?? (p.lastOrderMs === null ? null : sqlDay(p.lastOrderMs)),
     currency,
     // money to the currency's minor unit, as the reasons' amounts (15.56, not 15.558783460923014)
     value: {
@@ -74,9 +74,6 @@ export function profileView(
     updatedAt: isoOrNull(p.updatedAtMs),
   }
 }
-
-const utcDay = (ms: number | null): string | null =>
-  ms === null ? null : new Date(ms).toISOString().slice(0, 10)
 
 /** `v` to the minor unit of `currency` (cents without one); null stays null. */
 function money(v: number | null, currency: string | null): number | null {

@@ -10,7 +10,8 @@ import { isZeroRefundMark } from './import-order-rows.ts'
  * One row: last_order (YYYY-MM-DD of the last non-refund row, NULL without orders), last_day
  * (of any row), refunds (rows with amount < 0), refunds_after (those dated after `asOf`: not yet
  * known at it, so not in revenue), marks and marks_after (of those, the ZERO_REFUND marks of
- * cancelled orders of 0: no money refunded) and last_mark (the day of the last of those), margins (rows with a margin), orders_after
+ * cancelled orders of 0: no money refunded) and last_mark (the day of the last of those),
+ * margins (rows with a margin), orders_after
  * (non-refund rows after `asOf`; 0 without it, as the last order day is then the as-of day) and
  * amount_after (their amount, new customers' included),
  * currencies (distinct), currency (the least one), discounts (rows with a discount other than 0)

@@ -1352,8 +1352,7 @@ WHERE nullif(trim(x.currency), '') IS NOT NULL
   WHEN s.currencies IS NULL THEN true
   -- an order stored without a currency in a store of some cannot be checked
   WHEN EXISTS (SELECT 1 FROM orders w WHERE w.order_id = x.order_id) THEN false
-  ELSE s.currencies IS NOT NULL
-    AND upper(trim(x.currency)) NOT IN (SELECT currency FROM orders WHERE currency IS NOT NULL) END`)
+  ELSE upper(trim(x.currency)) NOT IN (SELECT currency FROM orders WHERE currency IS NOT NULL) END`)
   }
   if (spec.refundsNameTheirCustomer) {
     const header = spec.fields.find((f) => f.field === 'customer_id')?.header ?? null

@@ -355,11 +355,11 @@ async function deliver(
   // the row as it is at its turn, not as the pass read it: deliveries before it may have taken
   // seconds each (a slow receiver), and an erasure meanwhile suppressed it (a message sent after
   // the customer was erased, with their id, while the audit log said it was not sent)
-  const [r] = await store.use((e) => e.query(actionQueued(e.dialect, key, sqlTs(store.now()))))
+  const now = store.now()
+  const [r] = await store.use((e) => e.query(actionQueued(e.dialect, key, sqlTs(now))))
   if (r === undefined) return null
   const payload = parsePayload(r)
   const attempts = Number(r.attempts) + 1
-  const now = store.now()
   const profile = await store.getProfile(String(r.customer_id))
   // a message waits in the queue for a retry, or until a server runs the dispatcher: the
   // customer may have unsubscribed or lost their address since it was queued
