@@ -1,13 +1,13 @@
 // Special functions behind one module: stdlib where it is accurate, log-space transforms and series
-// where it is not (large parameters, z near 1, z < -1), and a typed error instead of NaN.
+// where it is not (large parameters, z near 1, z < -1), and a typed error instead of NaN. log Γ and
+// ψ are this project's own (gamma-fns.ts), which start-up time asked for.
 import { createRequire } from 'node:module'
-import stdDigamma from '@stdlib/math-base-special-digamma'
-import gammaln from '@stdlib/math-base-special-gammaln'
 import { DataError, LoyalsError } from '../errors.ts'
+import { logGamma as gammaln, digammaOf as stdDigamma } from './gamma-fns.ts'
 
 // betaln, hyp2f1 and trigamma are loaded on first use: each stdlib package is a tree of ~150 small
 // modules, and a BG/NBD or Pareto/NBD fit (`loyals fit` reads a million rows in under a second)
-// needs neither; loading all five cost ~0.1 s of every start.
+// needs neither; loading them cost ~0.1 s of every start.
 const load = createRequire(import.meta.url)
 /** The package's function, required on the first call of the returned getter. */
 function lazy<T>(pkg: string): () => T {
@@ -33,7 +33,7 @@ export class SpecialFunctionError extends LoyalsError {
   }
 }
 
-/** log Γ(x) for x > 0 (log |Γ(x)| elsewhere), accurate to ~1e-15 (stdlib). */
+/** log Γ(x) for x > 0 (log |Γ(x)| elsewhere), within 1e-15 of max(1, |value|) (gamma-fns.ts). */
 export function lgamma(x: number): number {
   return gammaln(x)
 }

@@ -380,7 +380,11 @@ describe('a fit the data cannot pin down', () => {
       Float64Array.from([64 / 7, 60 / 7, 29 / 7]),
     )
     expect(() => paretoNbd.fit(h)).toThrow(ConvergenceError)
-    expect(() => paretoNbd.fit(h)).toThrow(/runs from 0 to infinity, so the data cannot identify/)
+    // the fit runs toward the no-dropout limit, whose Hessian is singular to rounding: either of
+    // the two refusals may be the one said (interval to infinity, or not positive definite)
+    expect(() => paretoNbd.fit(h)).toThrow(
+      /runs from 0 to infinity, so the data cannot identify|the dropout parameters cannot be identified/,
+    )
   })
 })
 
