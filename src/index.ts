@@ -26,7 +26,7 @@ export {
 } from './core/models/bgbb.ts'
 export type { BgParams } from './core/models/bgnbd.ts'
 export { bgnbd } from './core/models/bgnbd.ts'
-export type { NextPurchase } from './core/models/common.ts'
+export type { HistoryColumns, NextPurchase } from './core/models/common.ts'
 export type { GammaGammaFit, GammaGammaParams, SpendData } from './core/models/gamma-gamma.ts'
 export {
   expectedSpend,
@@ -132,7 +132,7 @@ export {
   TASK_STATUSES,
   TaskStateError,
 } from './core/ops/tasks.ts'
-export type { MinimizeOptions, OptimResult } from './core/optimize.ts'
+export type { Fn, Grad, MinimizeOptions, OptimResult } from './core/optimize.ts'
 export {
   bfgs,
   invertSymmetric,
@@ -144,7 +144,7 @@ export {
 } from './core/optimize.ts'
 export type { Rng } from './core/random.ts'
 export { createRng } from './core/random.ts'
-export type { RfmRules } from './core/rfm-segments.ts'
+export type { RfmRule, RfmRules, ScoreColumns } from './core/rfm-segments.ts'
 export { assignSegment, RfmRulesSchema, rfmSegmentCaseSql } from './core/rfm-segments.ts'
 export {
   digamma,
@@ -306,8 +306,10 @@ export type {
 export { computeReferralValue, referralTrees } from './core/value/referrals.ts'
 export type { AssignTiersOptions, TierAssignment, TierState } from './core/value/tiers.ts'
 export { assignTiers, qualifyingTier, tierBoundaries } from './core/value/tiers.ts'
-export type { Engine } from './data/engine.ts'
+export type { Dialect, Engine } from './data/engine.ts'
+export type { ConcentrationValue } from './data/queries/concentration-source.ts'
 export type { TimeUnit } from './data/queries/customer-summary.ts'
+export type { RfmCuts } from './data/queries/rfm-scores.ts'
 // whole-customer value on a workspace: open it, value every customer, read one customer's profile
 export { openWorkspace } from './data/workspace.ts'
 // typed errors: every failure the library reports is a LoyalsError of one of these kinds
@@ -336,6 +338,8 @@ export {
   importFile,
 } from './library-jobs.ts'
 // the pieces the docs name for use from code (docs/generator.md, insights.md, rfm.md, summary.md)
+export type { RenderOptions, ReportSection } from './report/render.ts'
+export { renderReport } from './report/render.ts'
 export { defaultSections } from './report/sections/index.ts'
 export { insightsSections } from './report/sections/insights.ts'
 export type {
@@ -354,14 +358,22 @@ export type {
   StepRunner,
 } from './service/analyze.ts'
 export { renderAnalysisReport } from './service/analyze.ts'
+export type { Concentration } from './service/concentration.ts'
 export { concentration, marginKnown } from './service/concentration.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
+export type {
+  CompanySink,
+  GeneratedCompany,
+  GenerateOptions,
+  GenerationTruth,
+} from './service/generate/company.ts'
 export { generateCompany, generateInto } from './service/generate/company.ts'
+export type { WriteResult } from './service/generate/write.ts'
 export { writeCompany } from './service/generate/write.ts'
 export type { ImportKind } from './service/import/columns.ts'
-export type { ImportOptions, ImportResult } from './service/import/import-file.ts'
-export type { InsightsOptions } from './service/insights/context.ts'
-export type { InsightsResult } from './service/insights/index.ts'
+export type { ImportOptions, ImportResult, ImportStage } from './service/import/import-file.ts'
+export type { InsightsContext, InsightsOptions } from './service/insights/context.ts'
+export type { InsightsFiles, InsightsResult } from './service/insights/index.ts'
 export { writeInsightsFiles } from './service/insights/index.ts'
 export type { InsightsSummary } from './service/insights/types.ts'
 export type { PredictOptions } from './service/predict.ts'

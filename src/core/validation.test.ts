@@ -183,3 +183,43 @@ describe('degenerate data', () => {
     expect(a).toEqual({ customers: 50, repeaters: 25, adequate: true, message: null })
   })
 })
+
+describe('trackingCurve refuses what would give a curve of NaN or nonsense', () => {
+  const rate = (t: number) => t / 10
+  it.each([
+    [
+      'a NaN birth',
+      () => trackingCurve(rate, [Number.NaN], 3),
+      /births\[0\] must be a finite number \(got NaN\)/,
+    ],
+    ['an infinite birth', () => trackingCurve(rate, [Number.POSITIVE_INFINITY], 3), /births\[0\]/],
+    [
+      'negative periods',
+      () => trackingCurve(rate, [0], -2),
+      /periods must be a whole number >= 0 \(got -2\)/,
+    ],
+    [
+      'a negative actual',
+      () => trackingCurve(rate, [0], 3, [1, 2, -4]),
+      /actualCumulative\[2\] must be a finite number >= 0/,
+    ],
+    [
+      'NaN expected purchases',
+      () => trackingCurve(() => Number.NaN, [0], 3),
+      /expectedNew\(1\) must be a finite number >= 0 of expected purchases \(got NaN\)/,
+    ],
+    [
+      'negative expected purchases',
+      () => trackingCurve((t) => -t, [0], 2),
+      /expectedNew\(1\) .* \(got -1\)/,
+    ],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(message)
+  })
+  it('and still draws a valid one', () => {
+    expect(trackingCurve(rate, [0, 0, 1], 2, [0])).toEqual([
+      { period: 1, predicted: 0.2, actual: 0 },
+      { period: 2, predicted: 0.5, actual: null },
+    ])
+  })
+})

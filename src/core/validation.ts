@@ -154,6 +154,15 @@ export function trackingCurve(
   periods: number,
   actualCumulative: ArrayLike<number> = [],
 ): TrackingPoint[] {
+  // as every model function: a NaN birth was no customer and a NaN E[X(t)] a curve of NaN, silently
+  // (a birth a hair below 0, 272/7 - T in floating point, is a customer of the first period)
+  checkColumns('trackingCurve', { births }, [])
+  checkColumns('trackingCurve', { actualCumulative }, ['actualCumulative'])
+  if (!(Number.isInteger(periods) && periods >= 0)) {
+    throw new DataError(
+      `trackingCurve: periods must be a whole number >= 0 (got ${String(periods)})`,
+    )
+  }
   const groups = new Map<number, number>()
   for (let i = 0; i < births.length; i++) {
     const b = births[i]!
@@ -166,7 +175,14 @@ export function trackingCurve(
     let s = 0
     for (let j = 0; j < bs.length; j++) {
       const t = w - bs[j]!
-      if (t > 0) s += ws[j]! * expectedNew(t)
+      if (t <= 0) continue
+      const e = expectedNew(t)
+      if (!(e >= 0 && e < Number.POSITIVE_INFINITY)) {
+        throw new DataError(
+          `trackingCurve: expectedNew(${t}) must be a finite number >= 0 of expected purchases (got ${String(e)})`,
+        )
+      }
+      s += ws[j]! * e
     }
     out.push({
       period: w,

@@ -1,7 +1,7 @@
 // Bulk numeric columns between the engine and typed arrays, for model fitting and scoring: DuckDB
 // streams result chunks and appends data chunks (a million doubles move in ~50 ms per column);
 // other engines fall back to row queries and batched INSERTs (correct, slower).
-import { DOUBLE, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api'
+import type { DuckDBConnection } from '@duckdb/node-api'
 import { QueryError } from '../errors.ts'
 import { type Engine, tracked } from './engine.ts'
 import { sqlIdent } from './queries/customer-summary.ts'
@@ -170,6 +170,9 @@ async function writeNumbers(
     }
     return
   }
+  // loaded here, where a DuckDB connection exists: importing the library (its models alone) does
+  // not load DuckDB's native module
+  const { DOUBLE, DuckDBDataChunk } = await import('@duckdb/node-api')
   try {
     const appender = await conn.createAppender(name, 'main', 'temp')
     const types = names.map(() => DOUBLE)

@@ -1,7 +1,7 @@
 // Per-customer results from JS into one TEMP table in a single appender pass: numbers from typed
 // arrays and texts produced row by row (so a million rows of text never sit in the JS heap).
 // DuckDB appends data chunks; other engines fall back to batched INSERTs with parameters.
-import { DOUBLE, type DuckDBConnection, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api'
 import { DataError, QueryError } from '../errors.ts'
 import { type Engine, tracked } from './engine.ts'
 import { sqlIdent } from './queries/customer-summary.ts'
@@ -80,6 +80,9 @@ async function writeRows(engine: Engine, table: string, cols: ResultColumns): Pr
     }
     return
   }
+  // loaded where a DuckDB connection exists (numeric-columns.ts says why)
+  const duck = await import('@duckdb/node-api')
+  const { DOUBLE, INTEGER, VARCHAR } = duck
   try {
     const appender = await conn.createAppender(name, 'main', 'temp')
     const types = [INTEGER, ...nums.map(() => DOUBLE), ...texts.map(() => VARCHAR)]
@@ -89,7 +92,7 @@ async function writeRows(engine: Engine, table: string, cols: ResultColumns): Pr
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off)
       if (chunk === null || m !== CHUNK) {
-        chunk = DuckDBDataChunk.create(types, m)
+        chunk = duck.DuckDBDataChunk.create(types, m)
         chunk.rowCount = m
         const c = chunk
         vectors = types.map((_, k) => c.getColumnVector(k))

@@ -6,7 +6,11 @@ import type { Engine } from '../data/engine.ts'
 import type { OrderFacts } from './summary.ts'
 
 export interface AnalysisState {
+  /** The table it made (computeAnalysis's customer_analysis). */
+  readonly table: string
   readonly asOf: string
+  /** Days per unit of the table's t_x and T (1, 7 or 30.4375). */
+  readonly unitDays: number
   /** The as-of date was the caller's (not the default, the data's last day). */
   readonly given: boolean
   readonly orders: Pick<OrderFacts, 'lastOrder' | 'lastDay'>

@@ -98,8 +98,12 @@ export interface AnalyzeOptions {
   readonly progress?: StepRunner
   /** Clock for `generatedAt` (tests pin it). */
   readonly now?: () => Date
-  /** Purchase and value predictions (src/service/predict.ts); false leaves them out. */
-  readonly predictions?: PredictOptions | false
+  /**
+   * Purchase and value predictions (src/service/predict.ts); false leaves them out. How many top
+   * customers they list is this analysis's `topCustomers`, and the analysis runs its own engine
+   * work alongside the fits, so those two of PredictOptions are not taken here.
+   */
+  readonly predictions?: Omit<PredictOptions, 'topCustomers' | 'alongside'> | false
   /** Whole-customer value (src/service/value.ts); false leaves it out. Default: default config. */
   readonly value?: AnalyzeValueOptions | false
   /**
@@ -208,7 +212,13 @@ export async function computeAnalysis(
     const d = engine.dialect
     await ranking.done()
     await dropValueView(engine, ANALYSIS_TABLE)
-    recordAnalysis(engine, { asOf: info.asOf, given: opts.asOf !== undefined, orders: info.orders })
+    recordAnalysis(engine, {
+      table: ANALYSIS_TABLE,
+      asOf: info.asOf,
+      unitDays: UNIT_DAYS[unit],
+      given: opts.asOf !== undefined,
+      orders: info.orders,
+    })
     await engine.exec(
       customerAnalysis(d, {
         scored: rfm.scoredRows,

@@ -68,6 +68,7 @@ import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
 import { UsageError } from '../errors.ts'
+import { analysisState } from './analysis-state.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type {
   LossCustomer,
@@ -261,6 +262,19 @@ export async function buildValue(
   }
   // a YYYY-MM-DD day on the calendar (it is put into SQL)
   sqlDate(opts.asOf)
+  // the analysis this process made of that table: its date and unit are the value's, or revenue
+  // of one date would be mixed with costs of another and recency read in the wrong unit
+  const made = analysisState(engine)
+  if (made?.table === analysis && made.asOf !== opts.asOf) {
+    throw new UsageError(
+      `buildValue: the table ${analysis} is as of ${made.asOf} (the last computeAnalysis on this engine), not ${opts.asOf}: pass asOf ${made.asOf}, or run computeAnalysis with asOf ${opts.asOf} first`,
+    )
+  }
+  if (made?.table === analysis && made.unitDays !== opts.unitDays) {
+    throw new UsageError(
+      `buildValue: the table ${analysis} counts t_x and T in units of ${made.unitDays} days (its computeAnalysis unit), not ${opts.unitDays}: pass unitDays ${made.unitDays}`,
+    )
+  }
   // a second run on the same analysis table: the first left its value view under the table's name
   await restoreAnalysisTable(engine, analysis)
   await checkAnalysisTable(engine, analysis)

@@ -114,6 +114,19 @@ test('buildValue runs again on its own analysis table; bad unitDays, config or t
   await expect(
     buildValue(engine, 'customer_analysis', { ...o, config: as<never>({}) }),
   ).rejects.toThrow(/opts.config must be a whole value configuration/)
+  // a date or unit other than the analysis's: revenue of one date would meet costs of another
+  await expect(
+    buildValue(engine, 'customer_analysis', { ...o, asOf: '1997-01-15' }),
+  ).rejects.toThrow(
+    new UsageError(
+      'buildValue: the table customer_analysis is as of 1997-09-30 (the last computeAnalysis on this engine), not 1997-01-15: pass asOf 1997-09-30, or run computeAnalysis with asOf 1997-01-15 first',
+    ),
+  )
+  await expect(buildValue(engine, 'customer_analysis', { ...o, unitDays: 1 })).rejects.toThrow(
+    new UsageError(
+      'buildValue: the table customer_analysis counts t_x and T in units of 7 days (its computeAnalysis unit), not 1: pass unitDays 7',
+    ),
+  )
   await expect(buildCustomerSummary(engine, as<never>(undefined))).rejects.toThrow(
     /buildCustomerSummary\(engine, opts\) needs its options/,
   )

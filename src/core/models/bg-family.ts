@@ -49,7 +49,9 @@ import type { FitResult, Histories } from './types.ts'
 // the logistic weight softplusWeight hands back (one per module: the loops are synchronous)
 const SHARE = new Float64Array(1)
 
-export interface BgParams extends Record<string, number> {
+// a type, not an interface: it has no index signature (a typo such as params.rr does not
+// compile), and a caller's own interface of these fields is accepted
+export type BgParams = {
   readonly r: number
   readonly alpha: number
   readonly a: number

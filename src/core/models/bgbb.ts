@@ -18,8 +18,9 @@ import { betaBoundary, checkParams, type NextPurchase } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
+// a type, not an interface, as BgParams (bg-family.ts) says why
 /** Beta(α, β) transaction probability, Beta(γ, δ) dropout probability per opportunity. */
-export interface BgbbParams extends Record<string, number> {
+export type BgbbParams = {
   readonly alpha: number
   readonly beta: number
   readonly gamma: number

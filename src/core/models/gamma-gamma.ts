@@ -9,8 +9,9 @@ import { checkParams, EXTREME_LOG } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
+// a type, not an interface, as BgParams (bg-family.ts) says why
 /** p: shape of each transaction's spend; q, γ: shape and rate of the spend-rate heterogeneity. */
-export interface GammaGammaParams extends Record<string, number> {
+export type GammaGammaParams = {
   readonly p: number
   readonly q: number
   readonly gamma: number

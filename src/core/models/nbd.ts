@@ -8,7 +8,8 @@ import { checkHistories, checkHistory, checkParams, indexHistories } from './com
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
-export interface NbdParams extends Record<string, number> {
+// a type, not an interface, as BgParams (bg-family.ts) says why
+export type NbdParams = {
   /** Shape of the gamma distribution of purchase rates. */
   readonly r: number
   /** Scale (in time units) of the gamma distribution of purchase rates. */

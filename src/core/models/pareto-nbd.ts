@@ -42,7 +42,8 @@ const SHARE = new Float64Array(1)
 
 export { probabilityOfPurchases }
 
-export interface ParetoParams extends Record<string, number> {
+// a type, not an interface, as BgParams (bg-family.ts) says why
+export type ParetoParams = {
   readonly r: number
   readonly alpha: number
   readonly s: number

@@ -9,8 +9,9 @@ import { betaBoundary, checkParams } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
+// a type, not an interface, as BgParams (bg-family.ts) says why
 /** Beta(α, β) heterogeneity of the per-period churn probability θ. */
-export interface SbgParams extends Record<string, number> {
+export type SbgParams = {
   readonly alpha: number
   readonly beta: number
 }
