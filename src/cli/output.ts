@@ -160,7 +160,12 @@ export function fail(e: unknown): never {
         process.argv[2] !== 'import' || e.message.includes('Every bad row is in')
           ? ''
           : ' (--rejects FILE lists them all)'
-      eprintln(`  ... and ${total - e.problems.length} more${hint}`)
+      // problems, not rows: a row with a bad date and a bad amount is two ("1,333 bad rows" were
+      // followed by "... and 1646 more")
+      const more = total - e.problems.length
+      eprintln(
+        `  ... and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'}${hint}`,
+      )
     }
   } else if (e instanceof ConvergenceError) {
     eprintln(`error: ${e.message}`)

@@ -160,6 +160,14 @@ describe('degenerate data', () => {
     const a = assessHistories([0, 0, 0])
     expect(a.adequate).toBe(false)
     expect(a.message).toMatch(/^None of the 3 customers has bought on more than one day/)
+    // with thousands separators, as the CLI prints every count
+    expect(assessHistories(new Float64Array(1_000_000)).message).toMatch(
+      /^None of the 1,000,000 customers has/,
+    )
+    const few = Float64Array.from({ length: 12_345 }, (_, i) => (i < 5 ? 1 : 0))
+    expect(assessHistories(few).message).toMatch(
+      /^Only 5 of 12,345 customers bought more than once/,
+    )
     const b = baselinePredictions([0, 0, 0], [0, 5, 10], 39)
     expect(Array.from(b)).toEqual([0, 0, 0])
     // and the model itself refuses with a typed error rather than NaN

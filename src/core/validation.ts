@@ -369,15 +369,17 @@ export function assessHistories(x: ArrayLike<number>, weight?: ArrayLike<number>
 /** The message of assessHistories: a sentence (a report shows it alone, in a table cell). */
 function inadequacy(customers: number, repeaters: number): string | null {
   const noun = customers === 1 ? 'customer' : 'customers'
+  // counts as every other count the CLI prints them ("1,000,000 customers")
+  const count = (n: number) => n.toLocaleString('en-US')
   if (customers === 0) return 'There are no customers to model'
   if (repeaters === 0) {
     const who =
-      customers === 1 ? 'The one customer has not' : `None of the ${customers} customers has`
+      customers === 1 ? 'The one customer has not' : `None of the ${count(customers)} customers has`
     // purchases are days: two orders on one day are one purchase (docs/summary.md)
     return `${who} bought on more than one day, so there is no repeat behaviour to model; predictions fall back to zero repeat purchases`
   }
   if (repeaters >= MIN_REPEATERS) return null
-  return `Only ${repeaters} of ${customers} ${noun} bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`
+  return `Only ${count(repeaters)} of ${count(customers)} ${noun} bought more than once (at least ${MIN_REPEATERS} are needed for a reliable model); predictions use each customer's historical purchase rate, shrunk toward the average`
 }
 
 /**

@@ -331,6 +331,12 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
         { ticket_id: 't9', satisfaction: 0 },
         'satisfaction must be a number from 1 to 5',
       ],
+      // the bound a tickets file has (a week on one ticket): seconds sent as minutes
+      [
+        'Ticket Resolved',
+        { ticket_id: 't9', handling_minutes: 20_000 },
+        'more than a week of work (10,080 minutes) on one ticket: are they seconds? Send minutes',
+      ],
     ] as const) {
       const res = await h.call('POST', '/v1/events', {
         body: track('c1', event, properties, `bad-words-${event}`),

@@ -273,7 +273,7 @@ describe('loyals import', () => {
     const w = join(dir, 'rejects-alone.duckdb')
     const plain = runCli(['import', f, '--db', w])
     expect(plain.code).toBe(1)
-    expect(plain.stderr).toMatch(/\.\.\. and \d+ more \(--rejects FILE lists them all\)/)
+    expect(plain.stderr).toMatch(/\.\.\. and \d+ more problems \(--rejects FILE lists them all\)/)
     const out = join(dir, 'all-bad-rows.csv')
     const r = runCli(['import', f, '--db', w, '--rejects', out])
     expect(r.code).toBe(1)
@@ -397,14 +397,14 @@ describe('loyals import', () => {
     expect(r.stderr).toContain(`${f}: the numbers in Amount are written with a decimal comma`)
   })
 
-  test('more than 20 problems print 20 and "... and N more"', () => {
+  test('more than 20 problems print 20 and "... and N more problems"', () => {
     const rows = ['customer_id,ordered_at,amount']
     for (let i = 0; i < 23; i++) rows.push(`c${i},someday,1`)
     const r = runCli(['import', write(dir, 'many.csv', rows.join('\n')), '--db', db])
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
     expect(lines).toHaveLength(22)
-    expect(lines[21]).toBe('  ... and 3 more (--rejects FILE lists them all)')
+    expect(lines[21]).toBe('  ... and 3 more problems (--rejects FILE lists them all)')
   })
 
   test.each([

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { DATE_SHAPES } from '../../src/service/import/date-shapes.ts'
 import { type ImportOptions, importFile } from '../../src/service/import/import-file.ts'
 import { importNotes } from '../../src/service/source.ts'
 import { tempDir } from '../helpers/cli.ts'
@@ -36,6 +37,32 @@ describe('dates in a shape of their own', () => {
       `SELECT order_id, strftime(ordered_at, '%Y-%m-%d %H:%M:%S') AS at, strftime(order_date, '%Y-%m-%d') AS day
        FROM orders WHERE order_id IN (${ids.map((i) => `'${i}'`).join(', ')}) ORDER BY order_id`,
     )
+
+  test('no shape reads a value that begins as ISO 8601 does (four digits, a dash): inferDateShape counts those as misses without trying the formats', async () => {
+    const values = [
+      '2024-03-10',
+      '2024-13-45',
+      '2024-03-10 14:30:00',
+      '2024-03-10T14:30:00Z',
+      '2024-03-10T14:30:00.123+02:00',
+      '2024-3-1',
+      '2024-03-10 2:30 PM',
+      '2024-1-10T10:00',
+      '2024-03-10 14:30:00 UTC',
+      '0012-03-10',
+      '2024-03-1012',
+    ]
+    const formats = DATE_SHAPES.flatMap((s) => s.formats)
+    expect(formats.length).toBeGreaterThan(100)
+    const cols = formats.map((f, i) => `try_strptime(v, '${f}') IS NOT NULL AS f${i}`)
+    const rows = await engine.query<Record<string, boolean | string>>(
+      `SELECT v, ${cols.join(', ')} FROM (VALUES ${values.map((v) => `('${v}')`).join(', ')}) t(v)`,
+    )
+    const read = rows.flatMap((r) =>
+      formats.flatMap((f, i) => (r[`f${i}`] === true ? [`${r.v} by ${f}`] : [])),
+    )
+    expect(read).toEqual([])
+  })
 
   test('US month/day/year, with and without times: one reading, used and said', async () => {
     const r = await orders('us.csv', [

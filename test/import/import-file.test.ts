@@ -2214,6 +2214,19 @@ describe('column recognition', () => {
       'SELECT count(*) AS n, sum(amount) AS a FROM order_lines',
     )
     expect(s).toEqual({ n: 2, a: 55 })
+    // a negative line is refused, as the API refuses one: goods back are returns, money a refund
+    const neg = write(
+      dir,
+      'neg.csv',
+      'order_id,sku,title,category,qty,line_total\nA-2,S1,Shirt,apparel,0,40\nA-3,S2,Hat,apparel,-2,15\nA-4,S2,Hat,apparel,1,-5\n',
+    )
+    const before = await fingerprint(engine)
+    const e = await importError(() => importFile(engine, neg, { kind: 'order-lines', now: NOW }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${neg}:3 qty: a line's quantity cannot be negative: goods sent back are a returns file (--kind returns)`,
+      `${neg}:4 line_total: a line's amount cannot be negative: money paid back is a refund (a negative row of the orders file) or a returns file`,
+    ])
+    expect(await fingerprint(engine)).toEqual(before)
   })
 })
 

@@ -287,6 +287,21 @@ describe('returns', () => {
     expect(await load('returns', write(dir, 'r.csv', good))).toMatchObject({ inserted: 0 })
   })
 
+  test('the rejects file of a file with a reason column names its problem reject_reason (it was reason_1)', async () => {
+    const f = write(
+      dir,
+      'rr.csv',
+      'return_id,order_id,customer_id,returned_at,amount,reason\nR1,O1,c1,2024-01-10,40.5,damaged\nR2,O2,c2,2024-01-11,-3,too small\n',
+    )
+    const out = join(dir, 'rr.rejects.csv')
+    await importError(() => load('returns', f, { rejects: out }))
+    const [header, row] = readFileSync(out, 'utf8').trim().split('\n')
+    expect(header).toBe(
+      'return_id,order_id,customer_id,returned_at,amount,reason,reject_line,reject_reason',
+    )
+    expect(row).toMatch(/^R2,O2,c2,2024-01-11,-3,too small,3,amount: /)
+  })
+
   test("a returns app's export: the order's name, the customer's email and the total refund are recognised", async () => {
     const f = write(
       dir,
@@ -429,7 +444,8 @@ test("Zendesk's Requester external id, empty for requesters without one: their e
   const zendesk = [
     'Id,Requester,Requester id,Requester external id,Requester email,Via,Created at,Satisfaction Score',
     '101,Ann,900001,C-17,ann@x.com,Mail,2024-02-01 10:00,Good',
-    '102,Bob,900002,,bob@x.com,Web form,2024-02-03 10:00,Bad',
+    // the email as Zendesk keeps it, in the requester's case: stored as every email id is
+    '102,Bob,900002,,Bob@X.com,Web form,2024-02-03 10:00,Bad',
     '103,Cy,900003,,,Web form,2024-02-04 10:00,Bad',
   ].join('\n')
   const e = await importError(() => load('tickets', write(dir, 'zd3.csv', zendesk)))

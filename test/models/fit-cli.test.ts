@@ -311,7 +311,7 @@ describe('loyals fit on bad input', () => {
     for (let i = 0; i < 25; i++) rows.push('1,2,3,0')
     const r = runCli(['fit', write('many-zero.csv', rows.join('\n')), '--model', 'gg'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/\.\.\. and 15 more\n/)
+    expect(r.stderr).toMatch(/\.\.\. and 15 more problems\n/)
     expect(r.stderr).not.toContain('--rejects')
   })
   it('BG/BB names the file line of a history the model cannot have', () => {

@@ -62,6 +62,14 @@ export const RETURN_COLUMNS = [
   'source',
 ] as const
 
+/**
+ * The most handling minutes one ticket may cost: a week, round the clock (7 × 24 × 60). More is
+ * a column in seconds or milliseconds (`1e9`), which would make the customer's cost to serve
+ * absurd without a word; money has its own bound (MAX_NUMBER), which minutes never reach.
+ * A file (kinds/tickets.ts) and the API's ticket events (ops/events.ts) both hold to it.
+ */
+export const MAX_TICKET_MINUTES = 10_080
+
 export const TICKET_COLUMNS = [
   'ticket_id',
   'customer_id',

@@ -925,6 +925,20 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'currency', 'text', false),
       ],
       from: 'import_raw x',
+      // as the API's order lines: goods come back as returns, money as refunds, so a negative
+      // line would be counted against its category twice (or as a category's sale of less than 0)
+      checks: [
+        {
+          field: 'quantity',
+          bad: 'quantity < 0',
+          reason: `'a line''s quantity cannot be negative: goods sent back are a returns file (--kind returns)'`,
+        },
+        {
+          field: 'amount',
+          bad: 'amount < 0',
+          reason: `'a line''s amount cannot be negative: money paid back is a refund (a negative row of the orders file) or a returns file'`,
+        },
+      ],
       inTheirOrdersCurrency: true,
     }
   }

@@ -9,6 +9,7 @@ import { isTimeZone } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
+import { MAX_TICKET_MINUTES } from '../../data/queries/value-input-columns.ts'
 import { PSEUDONYM } from './pseudonym.ts'
 
 /**
@@ -394,7 +395,15 @@ export const TicketProps = z
     channel: text(100).optional(),
     opened_at: dateTime.optional(),
     resolved_at: dateTime.optional(),
-    handling_minutes: z.number().finite().min(0).max(1_000_000).optional(),
+    // the bound a tickets file has: more than a week on one ticket is seconds sent as minutes
+    handling_minutes: z
+      .number()
+      .finite()
+      .min(0)
+      .max(MAX_TICKET_MINUTES, {
+        error: `more than a week of work (${MAX_TICKET_MINUTES.toLocaleString('en-US')} minutes) on one ticket: are they seconds? Send minutes`,
+      })
+      .optional(),
     satisfaction: score(1, 5, 'satisfaction').optional(),
   })
   .catchall(z.unknown())

@@ -47,8 +47,11 @@ export const kf = (field: string, required: boolean, synonyms: readonly string[]
   synonyms,
 })
 
-/** The fields that name a customer: read as orders read theirs (`wholeId`). */
-const CUSTOMER_IDS = ['customer_id', 'referrer_id', 'referred_id']
+/**
+ * The fields that name a customer: read as orders read theirs (`wholeId`, an email in lower case),
+ * the help desk's requester email too (a ticket's customer when the shop's id is empty).
+ */
+const CUSTOMER_IDS = ['customer_id', 'referrer_id', 'referred_id', 'requester_email']
 
 /** A field read from its recognised column (trimmed, '' as NULL), or NULL when absent. */
 export function column(

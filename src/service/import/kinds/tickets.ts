@@ -1,7 +1,7 @@
 // Support tickets: the handling minutes price a customer's cost to serve; satisfaction (CSAT 1-5)
 // is kept for the profile. A ticket id is required: support desks always have one.
 
-import { TICKET_COLUMNS } from '../../../data/queries/value-input-columns.ts'
+import { MAX_TICKET_MINUTES, TICKET_COLUMNS } from '../../../data/queries/value-input-columns.ts'
 import type { FieldDef } from '../validate.ts'
 import { CUSTOMER_SYNONYMS, check, column, type ExtraKindSpec, kf } from './common.ts'
 
@@ -77,13 +77,6 @@ function requesterColumn(c: Readonly<Record<string, string>>): FieldDef {
   if (def.header === null || email.header === null) return def
   return { ...def, raw: `coalesce(${def.raw}, ${email.raw})` }
 }
-
-/**
- * The most handling minutes one ticket may cost: a week, round the clock (7 × 24 × 60). More is
- * a column in seconds or milliseconds (`1e9`), which would make the customer's cost to serve
- * absurd without a word; money has its own bound (MAX_NUMBER), which minutes never reach.
- */
-export const MAX_TICKET_MINUTES = 10_080
 
 export const TICKETS: ExtraKindSpec = {
   kind: 'tickets',
