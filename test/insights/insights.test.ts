@@ -93,6 +93,13 @@ describe('insights on a planted company', () => {
     }
     const p = rs!.list.map((s) => s.propensity)
     expect(p).toEqual([...p].sort((a, b) => b - a))
+    // the propensities are of the later cohort: its mean one is its observed rate (the earlier
+    // cohort's base rate made them about twice the rate)
+    const bands = rs!.validation.calibration
+    const n = bands.reduce((a, b) => a + b.n, 0)
+    expect(n).toBe(rs!.validation.customers)
+    const meanPredicted = bands.reduce((a, b) => a + b.n * b.meanPredicted, 0) / n
+    expect(meanPredicted).toBeCloseTo(rs!.validation.positives / rs!.validation.customers, 6)
   })
 
   it('writes an ICP naming the planted region and basket', () => {

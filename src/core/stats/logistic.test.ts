@@ -7,6 +7,7 @@ import {
   logisticContributions,
   logLoss,
   predictLogistic,
+  withMeanRate,
 } from './logistic.ts'
 
 interface Case {
@@ -129,6 +130,27 @@ describe('predictLogistic and contributions', () => {
       close(1 / (1 + Math.exp(-logit)), pr[row]!, 1e-12)
     }
     expect(() => logisticContributions(m, X, fx.n)).toThrow(/row outside/)
+  })
+
+  it('withMeanRate moves the intercept alone, to the mean probability asked for', () => {
+    const m = fitLogistic(X, y, { lambda: 0.05 })
+    const before = predictLogistic(m, X)
+    for (const rate of [0.01, 0.3, 0.97]) {
+      const shifted = withMeanRate(m, X, rate)
+      expect(Array.from(shifted.coefficients)).toEqual(Array.from(m.coefficients))
+      const after = predictLogistic(shifted, X)
+      const mean = after.reduce((a, b) => a + b, 0) / after.length
+      close(mean, rate, 1e-10)
+      // the order of the rows is the order before: the ranking is the model's
+      for (let i = 1; i < after.length; i++) {
+        expect(after[i]! > after[i - 1]!).toBe(before[i]! > before[i - 1]!)
+      }
+    }
+    // the rate the model already has leaves it where it was
+    const own = before.reduce((a, b) => a + b, 0) / before.length
+    close(withMeanRate(m, X, own).intercept, m.intercept, 1e-9)
+    expect(() => withMeanRate(m, X, 0)).toThrow(/strictly between 0 and 1/)
+    expect(() => withMeanRate(m, X, 1)).toThrow(/strictly between 0 and 1/)
   })
 
   it('logLoss matches the definition and clips certain mistakes', () => {

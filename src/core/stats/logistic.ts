@@ -350,11 +350,8 @@ export function fitLogistic(
   }
 }
 
-/**
- * Predicted probabilities σ(b₀ + Σⱼ βⱼ (xᵢⱼ - mⱼ)/sⱼ) for the rows of X (row-major n×p).
- * @throws UsageError when X's length is not a multiple of the model's feature count.
- */
-export function predictLogistic(model: LogisticModel, X: Float64Array): Float64Array {
+/** The log-odds b₀ + Σⱼ βⱼ (xᵢⱼ - mⱼ)/sⱼ of the rows of X (row-major n×p). */
+function logOdds(model: LogisticModel, X: Float64Array): Float64Array {
   const p = model.coefficients.length
   if (p === 0 || X.length % p !== 0) {
     throw new UsageError('X length is not a multiple of the feature count', {
@@ -375,9 +372,62 @@ export function predictLogistic(model: LogisticModel, X: Float64Array): Float64A
     let e = b0
     const o = i * p
     for (let j = 0; j < p; j++) e += beta[j]! * X[o + j]!
-    out[i] = 1 / (1 + Math.exp(-e))
+    out[i] = e
   }
   return out
+}
+
+/**
+ * Predicted probabilities σ(b₀ + Σⱼ βⱼ (xᵢⱼ - mⱼ)/sⱼ) for the rows of X (row-major n×p).
+ * @throws UsageError when X's length is not a multiple of the model's feature count.
+ */
+export function predictLogistic(model: LogisticModel, X: Float64Array): Float64Array {
+  const out = logOdds(model, X)
+  for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-out[i]!))
+  return out
+}
+
+/**
+ * The model with its intercept moved so that its mean probability over the rows of X is `rate`:
+ * the prior correction for a population whose base rate is not the training sample's (King &
+ * Zeng 2001). The coefficients, and so every ranking, AUC and lift, are unchanged. The shift is
+ * the root of the mean of σ(ηᵢ + c) - rate, increasing in c: Newton's steps, kept inside a
+ * bracket that halves when a step would leave it.
+ * @example withMeanRate(model, Xlater, positives / n).intercept
+ * @throws DataError unless 0 < rate < 1 and X has rows.
+ */
+export function withMeanRate(model: LogisticModel, X: Float64Array, rate: number): LogisticModel {
+  const eta = logOdds(model, X)
+  const n = eta.length
+  if (!(rate > 0 && rate < 1) || n === 0) {
+    throw new DataError(
+      `withMeanRate: need rows and a rate strictly between 0 and 1 (got ${n} rows, rate ${rate})`,
+    )
+  }
+  let span = 0
+  for (let i = 0; i < n; i++) span = Math.max(span, Math.abs(eta[i]!))
+  // at c = ±(span + 40) every probability is within e^-40 of 1 or 0: the root is between
+  let lo = -(span + 40)
+  let hi = span + 40
+  let c = 0
+  for (let it = 0; it < 200; it++) {
+    let mean = 0
+    let slope = 0
+    for (let i = 0; i < n; i++) {
+      const q = 1 / (1 + Math.exp(-(eta[i]! + c)))
+      mean += q
+      slope += q * (1 - q)
+    }
+    mean /= n
+    slope /= n
+    const g = mean - rate
+    if (g > 0) hi = c
+    else lo = c
+    if (Math.abs(g) <= 1e-12 * rate || hi - lo < 1e-12) break
+    const step = slope > 0 ? c - g / slope : Number.NaN
+    c = step > lo && step < hi ? step : (lo + hi) / 2
+  }
+  return { ...model, intercept: model.intercept + c }
 }
 
 /**
