@@ -1,6 +1,6 @@
 // The only reader of process.env. Parsed once; everything else receives values explicitly.
-// Checked by hand rather than with zod: loading zod took ~0.1 s of every command's start-up
-// (`loyals fit` on a million rows has a 0.8 s budget), for eight variables.
+// Checked by hand rather than with zod: loading zod took ~0.1 s of the start of the commands that
+// need no other schema (`loyals fit`, which has 0.8 s for a million rows), for eight variables.
 import { isTimeZone } from './core/time-zones.ts'
 import { UsageError } from './errors.ts'
 

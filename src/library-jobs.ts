@@ -58,7 +58,7 @@ export const buildValue = heldJob(buildValueJob)
 /**
  * One customer's whole profile: summary figures, RFM, predictions, value in money, tier, loyalty
  * type, reasons, recent orders and referral tree.
- * @example const p = await customerProfile(engine, 'C000265', {}); p.tier.name
+ * @example const p = await customerProfile(engine, 'C000265', {}); p.tier?.name
  * @throws DataError when the workspace does not know the customer or they have no purchase by
  *   the as-of date; UsageError on a store other than DuckDB.
  */

@@ -1,4 +1,4 @@
-// Special functions behind one module: stdlib where it is accurate, log-space transforms and series
+// Special functions behind one module: stdlib's where they are accurate, log-space transforms and series
 // where it is not (large parameters, z near 1, z < -1), and a typed error instead of NaN. log Γ and
 // ψ are this project's own (gamma-fns.ts), which start-up time asked for.
 import { createRequire } from 'node:module'
@@ -49,7 +49,7 @@ export function trigamma(x: number): number {
 }
 
 /**
- * Below this, log Γ(z+n) - log Γ(z) and ψ(z+n) - ψ(z) are stdlib differences (their rounding,
+ * Below this, log Γ(z+n) - log Γ(z) and ψ(z+n) - ψ(z) are plain differences (their rounding,
  * ~1e-16 of z log z, is below 1e-13 here); from it on, Stirling series in difference form, whose
  * truncation is below 1e-21 and which keep every digit however large z is.
  */

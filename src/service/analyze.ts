@@ -212,13 +212,6 @@ export async function computeAnalysis(
     const d = engine.dialect
     await ranking.done()
     await dropValueView(engine, ANALYSIS_TABLE)
-    recordAnalysis(engine, {
-      table: ANALYSIS_TABLE,
-      asOf: info.asOf,
-      unitDays: UNIT_DAYS[unit],
-      given: opts.asOf !== undefined,
-      orders: info.orders,
-    })
     await engine.exec(
       customerAnalysis(d, {
         scored: rfm.scoredRows,
@@ -227,6 +220,14 @@ export async function computeAnalysis(
         ...(predictions ? { predictions: PREDICTION_TABLE } : {}),
       }),
     )
+    // once the table is made: a failed statement left a date and unit recorded that it had not
+    recordAnalysis(engine, {
+      table: ANALYSIS_TABLE,
+      asOf: info.asOf,
+      unitDays: UNIT_DAYS[unit],
+      given: opts.asOf !== undefined,
+      orders: info.orders,
+    })
     const revenueConc = await concentration(engine, { value: 'revenue', ranked: REVENUE_RANKS })
     await engine.exec(`DROP TABLE IF EXISTS ${REVENUE_RANKS}`)
     const [t] = await engine.query<TotalsRow>(analysisTotals(d, { table: ANALYSIS_TABLE }))
@@ -318,6 +319,7 @@ export async function computeAnalysis(
           measured ? valueMarginRate(opts) : null,
         ),
         ...tiedRecencyNote(rfm.grid),
+        ...oneTimeBuyersNote(t),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -641,6 +643,21 @@ function tiedRecencyNote(grid: readonly { r_score: number }[]): QualityNote[] {
     {
       level: 'warning',
       message: `Every customer has the same recency (their last purchases are tied), so every R score is ${r} by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by recency, and a segment such as Lost says nothing about when they bought.`,
+    },
+  ]
+}
+
+/**
+ * No customer bought on two days: every F score is 1, and the segments that speak of buying often
+ * (Loyal: "buy regularly", At risk: "bought often") were given to one-time buyers on spend alone,
+ * with nothing said (a review's file of a million single orders had 239,919 "Loyal").
+ */
+function oneTimeBuyersNote(t: TotalsRow): QualityNote[] {
+  if (Number(t.repeat_customers) > 0 || Number(t.customers) < 2) return []
+  return [
+    {
+      level: 'warning',
+      message: `No customer bought on more than one day, so every F score is 1 (docs/rfm.md): the segments tell customers apart by recency and spend alone, and one named for buying often or regularly (Loyal, At risk, Can't lose them) here holds one-time buyers who spent more.`,
     },
   ]
 }

@@ -29,5 +29,22 @@ describe('analyze on tied recencies', () => {
     const a = runCli(['analyze', apart, '--out', join(dir, 'o2'), '--no-insights', '--json'])
     expect(a.code).toBe(0)
     expect(a.stdout).not.toContain('Every customer has the same recency')
+    // `apart` has one purchase per customer: every F score is 1, and the segments that speak of
+    // buying often hold one-time buyers (said); one repeat purchase and it is not said
+    const once = (JSON.parse(a.stdout) as { quality: { level: string; message: string }[] }).quality
+    expect(once).toContainEqual({
+      level: 'warning',
+      message: expect.stringMatching(
+        /^No customer bought on more than one day, so every F score is 1 .* \(Loyal, At risk, Can't lose them\) here holds one-time buyers who spent more\.$/,
+      ),
+    })
+    const again = join(dir, 'again.csv')
+    writeFileSync(
+      again,
+      'customer_id,ordered_at,amount\nA,2024-01-01,10\nB,2024-01-03,20\nC,2024-01-05,5\nA,2024-01-04,7\n',
+    )
+    const g = runCli(['analyze', again, '--out', join(dir, 'o3'), '--no-insights', '--json'])
+    expect(g.code).toBe(0)
+    expect(g.stdout).not.toContain('No customer bought on more than one day')
   })
 })

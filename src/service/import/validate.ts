@@ -925,8 +925,9 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'currency', 'text', false),
       ],
       from: 'import_raw x',
-      // as the API's order lines: goods come back as returns, money as refunds, so a negative
-      // line would be counted against its category twice (or as a category's sale of less than 0)
+      // as the API refuses them: a line of an order is goods sold; goods sent back are returns and
+      // money paid back a refund (an orders file read as line items keeps a credit note's
+      // negative lines: that note is an order of its own, a refund of what it names)
       checks: [
         {
           field: 'quantity',
