@@ -10,6 +10,7 @@
 // stops, long before J when J is large, once a bound on what is left of it is below 1e-17.
 // Ratios of terms are taken as one log-gamma second difference (logGammaRatioStep), never as the
 // difference of two log-ratios: those are ~v log x each, and lost 2e-7 of a term at v = 1e8.
+import { stirlingTail } from './gamma-fns.ts'
 import { digamma } from './special.ts'
 
 /**
@@ -25,13 +26,6 @@ export interface GammaRatioSeries {
   readonly kappa: number
   readonly delta: number
   readonly start: number
-}
-
-/** Stirling's remainder log Γ(X) - [(X-1/2) log X - X + log(2π)/2], for X >= 20 (error < 1e-17). */
-function stirlingTail(X: number): number {
-  const r = 1 / X
-  const r2 = r * r
-  return r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 / 1188))))
 }
 
 /**

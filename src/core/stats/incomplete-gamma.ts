@@ -3,24 +3,19 @@
 // cancellation-free form for large a so chi-square p-values stay accurate for big tables.
 
 import { ConvergenceError, UsageError } from '../../errors.ts'
+import { stirlingTail } from '../gamma-fns.ts'
 import { lgamma as gammaln } from '../special.ts'
 
 const EPS = 1e-16
 const TINY = 1e-300
 
-/** Stirling series remainder: lgamma(a) - [(a - 1/2) ln a - a + ln(2π)/2], for a >= 15. */
-function stirlingError(a: number): number {
-  const a2 = a * a
-  return (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * a2)) / a2) / a2) / a
-}
-
 /** log(x^a e^-x / Γ(a)). */
 function logPrefactor(a: number, x: number): number {
   if (a < 15) return a * Math.log(x) - x - gammaln(a)
-  // a ln x - x - lgamma(a) = a (log1p(t) - t) + (ln a - ln 2π)/2 - stirlingError(a), t = (x - a)/a:
+  // a ln x - x - lgamma(a) = a (log1p(t) - t) + (ln a - ln 2π)/2 - stirlingTail(a), t = (x - a)/a:
   // no large terms cancel, so the result keeps full relative accuracy near x = a.
   const t = (x - a) / a
-  return a * (Math.log1p(t) - t) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingError(a)
+  return a * (Math.log1p(t) - t) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingTail(a)
 }
 
 function maxIterations(a: number): number {

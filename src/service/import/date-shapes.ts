@@ -97,6 +97,13 @@ async function formatsFor(
   }))
 }
 
+/** Whole-file misses already counted, of `shapes` (in DATE_SHAPES), over `n` values. */
+interface WholeCounts {
+  readonly shapes: readonly DateShape[]
+  readonly missed: readonly number[]
+  readonly n: number
+}
+
 /** Rows of the sample the shapes are first tried on. */
 const SAMPLE = 20_000
 
@@ -140,10 +147,7 @@ FROM (${from})`)
    * the whole file is left at its sample count (a bound, above the fewest). Every shape over every
    * row cost 100 s on a million rows with one bad date, the shapes that read the sample ~2 s.
    */
-  const wholeMisses = async (
-    sampleMissed: readonly number[],
-    known?: { shapes: readonly DateShape[]; missed: readonly number[]; n: number },
-  ) => {
+  const wholeMisses = async (sampleMissed: readonly number[], known?: WholeCounts) => {
     const missed = [...sampleMissed]
     const counted = new Set<number>()
     let n = 0
@@ -182,7 +186,7 @@ FROM (${from})`)
   // dates), instead of every date reported as unreadable.
   const mostly = async (
     sampleMissed: readonly number[],
-    known?: { shapes: readonly DateShape[]; missed: readonly number[]; n: number },
+    known?: WholeCounts,
   ): Promise<DateShapeResult> => {
     const { missed, n, fewest } = await wholeMisses(sampleMissed, known)
     const best = DATE_SHAPES.filter((_, i) => missed[i] === fewest)
