@@ -88,6 +88,22 @@ describe('CDNOW sample', () => {
     }
   })
 
+  test('--as-of with a kind other than orders is refused, nothing stored', async () => {
+    const f = write(dir, 'ref.csv', 'referrer_id,referred_id,referred_at\nc1,c2,2024-01-02\n')
+    const before = await fingerprint(engine)
+    const e = await importFile(engine, f, {
+      kind: 'referrals',
+      asOf: '2024-02-01',
+      now: NOW,
+    }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(UsageError)
+    expect((e as Error).message).toContain('--as-of counts the orders after a date')
+    expect((e as Error).message).toContain('--kind referrals')
+    expect(await fingerprint(engine)).toEqual(before)
+    // without it the same file goes in
+    expect((await importFile(engine, f, { kind: 'referrals', now: NOW })).rowsStored).toBe(1)
+  })
+
   test('--as-of may be tomorrow where the day is furthest along (UTC+14), not later', () => {
     // 17:25 UTC is 07:25 the next morning in Kiritimati: its tomorrow is two UTC days ahead, and
     // an order at 01:00 there made that day the default as-of that --as-of refused

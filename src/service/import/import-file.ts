@@ -1106,7 +1106,17 @@ async function importFileOnce(
   const tz = opts.tz ?? 'UTC'
   await checkTimeZone(engine, tz)
   if (opts.dateFormat !== undefined) await checkDateFormat(engine, opts.dateFormat)
-  if (opts.asOf !== undefined) checkAsOf(opts.asOf, opts.now)
+  if (opts.asOf !== undefined) {
+    // it only counts orders after the date: given with another kind, it did nothing and said so
+    // nowhere, as if it had been applied
+    if (kind !== 'orders') {
+      throw new UsageError(
+        `--as-of counts the orders after a date: it does not apply to --kind ${kind} (${file} was not imported)`,
+        { asOf: opts.asOf },
+      )
+    }
+    checkAsOf(opts.asOf, opts.now)
+  }
   const latin1 = opts.encoding === 'latin-1'
   const { format, gzip, array, bom, blankLead, sepLine } = detectFormat(file, { latin1 })
   if (latin1 && format !== 'csv') {
