@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   baselinePredictions,
+  bgbbProbabilityAlive,
+  bgnbd,
   buildCustomerSummary,
   type ClvModel,
   chooseModel,
@@ -11,11 +13,15 @@ import {
   computeAnalysis,
   customerProfile,
   DataError,
+  expectedSpend,
   holdoutMetrics,
   informationCriteria,
   LoyalsError,
+  nbd,
   openSource,
   openWorkspace,
+  paretoNbd,
+  sbgSurvival,
   scoreClv,
   UsageError,
 } from '../../src/index.ts'
@@ -56,6 +62,31 @@ describe('the library refuses what it cannot answer', () => {
     expect(holdoutMetrics([0.5, 1], [1, 1], [0, 1]).mae).toBeCloseTo(0.25, 12)
     expect(() => informationCriteria(-100, 4, Number.NaN)).toThrow(DataError)
     expect(() => chooseModel([])).toThrow(DataError)
+  })
+
+  it('model parameters that are not an object of numbers are a DataError naming them', () => {
+    const none = null as unknown as typeof BG
+    const cases: [() => unknown, RegExp][] = [
+      [
+        () => bgnbd.probabilityAlive(none, 1, 2, 3),
+        /BG\/NBD: the parameters must be an object \{r, alpha, a, b\} \(got null\)/,
+      ],
+      [() => bgnbd.scoreAll(none, { x: [1], tx: [1], T: [2] }, 10), /\{r, alpha, a, b\}/],
+      [() => paretoNbd.probabilityAlive(undefined as unknown as never, 1, 2, 3), /got undefined/],
+      [() => nbd.expectedPurchases(none, 1, 2, 2, 3), /\{r, alpha\}/],
+      [() => expectedSpend(none as never, 1, 20), /\{p, q, gamma\}/],
+      [() => bgbbProbabilityAlive(none as never, 1, 2, 3), /\{alpha, beta, gamma, delta\}/],
+      [() => sbgSurvival(none as never, 3), /\{alpha, beta\}/],
+      // a value read from a file as text is named as text, not shown as the number it looks like
+      [
+        () => bgnbd.probabilityAlive({ ...BG, r: '0.2' as unknown as number }, 1, 2, 3),
+        /parameter r must be finite and > 0 \(got string "0\.2"\)/,
+      ],
+    ]
+    for (const [call, message] of cases) {
+      expect(call).toThrow(DataError)
+      expect(call).toThrow(message)
+    }
   })
 
   it('scoreClv names an unknown model and mismatched columns', () => {

@@ -767,6 +767,14 @@ const PARAM_NAMES: Readonly<Record<string, readonly string[]>> = {
 
 /** Throws DataError unless every parameter of `model` is there, finite and positive. */
 export function checkParams(model: string, p: Record<string, number>): void {
+  // from JavaScript, null or a number where the object goes failed as a TypeError on reading r
+  if (typeof p !== 'object' || p === null) {
+    const names = PARAM_NAMES[model]
+    throw new DataError(
+      `${model}: the parameters must be an object${names ? ` {${names.join(', ')}}` : ''} (got ${p === null ? 'null' : typeof p})`,
+      { model },
+    )
+  }
   // a plain loop over a fixed list: this runs once per scored history, and Object.entries'
   // arrays were ~0.25 s of garbage per million
   const names = PARAM_NAMES[model]
@@ -781,18 +789,22 @@ export function checkParams(model: string, p: Record<string, number>): void {
           { model },
         )
       }
-      if (!(v > 0 && Number.isFinite(v))) {
-        throw new DataError(`${model}: parameter ${k} must be finite and > 0 (got ${v})`, { model })
-      }
+      if (!(v > 0 && Number.isFinite(v))) notPositive(model, k, v)
     }
     return
   }
   for (const k in p) {
     const v = p[k] as number
-    if (!(v > 0 && Number.isFinite(v))) {
-      throw new DataError(`${model}: parameter ${k} must be finite and > 0 (got ${v})`, { model })
-    }
+    if (!(v > 0 && Number.isFinite(v))) notPositive(model, k, v)
   }
+}
+
+/** DataError for a parameter that is not a finite positive number, naming a value's type when
+ * it is not a number ('0.2' read from a file read as 0.2 in the message). */
+function notPositive(model: string, k: string, v: unknown): never {
+  const got =
+    typeof v === 'number' ? String(v) : `${v === null ? 'null' : typeof v} ${JSON.stringify(v)}`
+  throw new DataError(`${model}: parameter ${k} must be finite and > 0 (got ${got})`, { model })
 }
 
 /** DataError naming which of a history's values is not a number, and its type. */
