@@ -278,6 +278,7 @@ export async function buildValue(
   // a second run on the same analysis table: the first left its value view under the table's name
   await restoreAnalysisTable(engine, analysis)
   await checkAnalysisTable(engine, analysis)
+  if (opts.predictions !== null) await checkPredictionsTable(engine, opts.predictions)
   const d = engine.dialect
   // amounts are not converted: a configuration in dollars over orders in euros would put a dollar
   // sign on euros beside the report's revenue in euros (the API refuses such orders, 422)
@@ -804,6 +805,34 @@ async function checkAnalysisTable(engine: Engine, analysis: string): Promise<voi
   if (have.size === 0 || lacking.length > 0) {
     throw new UsageError(
       `buildValue: ${have.size === 0 ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: ${ANALYSIS_TABLE_NEEDED}`,
+    )
+  }
+}
+
+/** The columns of the predictions table the value facts read (value-facts.ts). */
+const PREDICTION_TABLE_COLUMNS = [
+  'customer_id',
+  'p_alive',
+  'expected_purchases',
+  'predicted_revenue',
+] as const
+
+/**
+ * UsageError unless `table` has the columns the value facts read from the predictions: a wrong
+ * name reached the engine as its own catalog error, naming neither buildValue nor the option.
+ */
+async function checkPredictionsTable(engine: Engine, table: string): Promise<void> {
+  const have = new Set(
+    (
+      await engine.query<{ column_name: string }>(
+        insightsColumns(engine.dialect, { tables: [sqlIdent(table)] }),
+      )
+    ).map((r) => r.column_name.toLowerCase()),
+  )
+  const lacking = PREDICTION_TABLE_COLUMNS.filter((c) => !have.has(c))
+  if (have.size === 0 || lacking.length > 0) {
+    throw new UsageError(
+      `buildValue: opts.predictions names ${have.size === 0 ? `no table: there is no ${table}` : `the table ${table}, which has no ${lacking.join(', ')}`}: it must be the predictions table computeAnalysis makes (customer_predictions), or null for none`,
     )
   }
 }

@@ -127,6 +127,25 @@ test('buildValue runs again on its own analysis table; bad unitDays, config or t
       'buildValue: the table customer_analysis counts t_x and T in units of 7 days (its computeAnalysis unit), not 1: pass unitDays 7',
     ),
   )
+  // a predictions table misspelt, or one without the predictions, is named (it was the engine's
+  // catalog error, naming neither buildValue nor the option)
+  await expect(
+    buildValue(engine, 'customer_analysis', { ...o, predictions: 'customer_prediction' }),
+  ).rejects.toThrow(
+    new UsageError(
+      'buildValue: opts.predictions names no table: there is no customer_prediction: it must be the predictions table computeAnalysis makes (customer_predictions), or null for none',
+    ),
+  )
+  await expect(
+    buildValue(engine, 'customer_analysis', { ...o, predictions: 'customer_summary' }),
+  ).rejects.toThrow(
+    /opts.predictions names the table customer_summary, which has no p_alive, expected_purchases, predicted_revenue:/,
+  )
+  const predicted = await buildValue(engine, 'customer_analysis', {
+    ...o,
+    predictions: 'customer_predictions',
+  })
+  expect(predicted.summary.breakdown.totalValue).toBeGreaterThan(first.summary.breakdown.totalValue)
   await expect(buildCustomerSummary(engine, as<never>(undefined))).rejects.toThrow(
     /buildCustomerSummary\(engine, opts\) needs its options/,
   )
