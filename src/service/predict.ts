@@ -173,6 +173,21 @@ const MODELS: readonly ModelDef[] = [
 ]
 
 /**
+ * A dropout model's failure at its no-dropout limit while another dropout model fitted: the
+ * library's advice to one who fitted it alone ("the NBD is the model for these data") stood
+ * beside a choice of BG/NBD. The NBD takes their place only when every dropout model reaches
+ * that limit, and the note says so.
+ */
+function usedInstead(message: string, fitted: readonly Fitted[]): string {
+  const names = wordList(fitted.map((f) => f.def.name))
+  const instead = `${names} did fit and ${fitted.length === 1 ? 'is' : 'are'} used instead (the NBD takes the dropout models' place only when every one of them runs to this limit)`
+  return message.replace(
+    /(; the NBD \(no dropout\)|: the NBD, without dropout,) is the model for these data/,
+    (_m, lead: string) => `${lead.startsWith(';') ? ';' : ':'} ${instead}`,
+  )
+}
+
+/**
  * The no-dropout limit of the three (nbd.fitNoDropout: the NBD, or its Poisson limit when rates do
  * not differ), fitted only when every dropout model ran to that limit.
  */
@@ -704,7 +719,7 @@ export async function buildPredictions(
   const fitted: Fitted[] = []
   const candidates: PredictionCandidate[] = []
   const errors: unknown[] = []
-  const failures: { level: 'info' | 'warning'; message: string }[] = []
+  const failures: { level: 'info' | 'warning'; message: string; noDropout?: boolean }[] = []
   const fitCandidate = (def: ModelDef): void => {
     try {
       const fit = def.fit(h)
@@ -734,7 +749,11 @@ export async function buildPredictions(
       // and its notes name it as people write it, once
       const why = errorMessage(e).replace(/^[a-z-]+: /, (k) => (k === `${def.key}: ` ? '' : k))
       candidates.push(failed(def, why))
-      failures.push({ level: 'warning', message: `${def.name} could not be fitted: ${why}` })
+      failures.push({
+        level: 'warning',
+        message: `${def.name} could not be fitted: ${why}`,
+        noDropout: fitLimit(e) === 'no-dropout',
+      })
     }
   }
   for (const def of MODELS) {
@@ -756,8 +775,11 @@ export async function buildPredictions(
   if (noDropout) fitCandidate(NO_DROPOUT)
   // with the NBD in their place, the dropout models' failures are what the data says, not a fault
   const level = noDropout && fitted.length > 0 ? 'info' : 'warning'
-  for (const f of failures)
-    notes.push({ ...f, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
+  for (const { noDropout: atLimit, ...f } of failures) {
+    const message =
+      atLimit && !noDropout && fitted.length > 0 ? usedInstead(f.message, fitted) : f.message
+    notes.push({ ...f, message, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
+  }
 
   // its notes follow the choice's, as when it ran after the choice
   const spendNotes: typeof notes = []
