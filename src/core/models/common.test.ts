@@ -21,15 +21,34 @@ const histories = (n: number): Histories => {
 }
 
 describe('subsampleHistories', () => {
-  it('keeps every k-th history with its weight, and nothing for small data', () => {
+  it('draws customers by weight: heavy histories always in, in proportion; nothing for small data', () => {
     expect(subsampleHistories(histories(3999), 1000)).toBeNull()
     const h = histories(10_000)
+    const total = h.weight.reduce((a, b) => a + b)
     const s = subsampleHistories(h, 1000)!
-    expect(s.x.length).toBe(1000)
-    expect(s.x[1]).toBe(h.x[10])
-    expect(s.tx[999]).toBe(h.tx[9990])
-    expect(s.weight[5]).toBe(h.weight[50])
+    expect(s.x.length).toBeLessThanOrEqual(1000)
+    expect(s.customers).toBeCloseTo(total, 6)
     expect(s.customers).toBe(s.weight.reduce((a, b) => a + b))
+    // one history holding a third of the customers (x = 0 at one T) is in, with its share, where
+    // every k-th row either left it out or took it in at its own small weight
+    const heavy = histories(12_000)
+    heavy.weight[5] = 12_000
+    const all = heavy.weight.reduce((a, b) => a + b)
+    const t = subsampleHistories({ ...heavy, customers: all }, 1000)!
+    const i = Array.from(t.x).findIndex((_, j) => t.weight[j]! >= 0.3 * all)
+    expect(i).toBeGreaterThanOrEqual(0)
+    expect(t.weight[i]! / t.customers).toBeCloseTo(12_000 / all, 2)
+    // the mean of x over customers is estimated, not skewed toward the rows that were kept
+    const mean = (d: { x: ArrayLike<number>; weight: ArrayLike<number> }) => {
+      let sx = 0
+      let sw = 0
+      for (let j = 0; j < d.x.length; j++) {
+        sx += d.x[j]! * d.weight[j]!
+        sw += d.weight[j]!
+      }
+      return sx / sw
+    }
+    expect(Math.abs(mean(t) - mean(heavy))).toBeLessThan(0.05 * mean(heavy))
   })
 })
 

@@ -206,26 +206,54 @@ export function memoized(evalFG: (theta: readonly number[], g: number[]) => numb
 }
 
 /**
- * Every k-th history (k = ceil(rows / size)) with its own weight: a systematic sample whose mean
- * log-likelihood estimates the full one, to find a warm start cheaply. Null when there are fewer
- * than 4 × size rows (the full fit is cheap enough).
+ * A systematic sample of the customers, drawn through the histories by weight: points every
+ * W / size customers along the running weight, each history taking as many points as fall in its
+ * weight and standing for that many times W / size customers. Histories heavier than the step
+ * (the many customers with x = 0 at one T) are always in, in their right proportion; the rest
+ * are in with a chance of their weight over the step. Its mean log-likelihood estimates the full
+ * one, to find a warm start cheaply. Every k-th row with its own weight, as it was, left out or
+ * took in whole the rows holding a third of the customers: 120,000 customers simulated by
+ * MBG/NBD at one T warmed up at r 2.07, a 53 (true 0.52, 0.89), and the full fit ran off from
+ * there. Null when there are fewer than 4 × size rows (the full fit is cheap enough).
  */
 export function subsampleHistories(h: Histories, size: number): Histories | null {
   const n = h.x.length
   if (n < 4 * size) return null
-  const k = Math.ceil(n / size)
-  const m = Math.ceil(n / k)
+  let total = 0
+  for (let i = 0; i < n; i++) total += h.weight[i]!
+  if (!(total > 0)) return null
+  const step = total / size
+  const rows: number[] = []
+  const hits: number[] = []
+  // the points sit at (j + 1/2) · step: row i takes those in [before, before + weight)
+  let before = 0
+  let next = step / 2
+  for (let i = 0; i < n; i++) {
+    const end = before + h.weight[i]!
+    let k = 0
+    while (next < end) {
+      k++
+      next += step
+    }
+    if (k > 0) {
+      rows.push(i)
+      hits.push(k)
+    }
+    before = end
+  }
+  const m = rows.length
   const x = new Float64Array(m)
   const tx = new Float64Array(m)
   const T = new Float64Array(m)
   const weight = new Float64Array(m)
   let customers = 0
-  for (let j = 0, i = 0; j < m; j++, i += k) {
+  for (let j = 0; j < m; j++) {
+    const i = rows[j]!
     x[j] = h.x[i]!
     tx[j] = h.tx[i]!
     T[j] = h.T[i]!
-    weight[j] = h.weight[i]!
-    customers += h.weight[i]!
+    weight[j] = hits[j]! * step
+    customers += weight[j]!
   }
   return { x, tx, T, weight, customers }
 }
