@@ -1,6 +1,7 @@
 // --horizon, --discount-rate and --margin: one definition for every command that predicts (analyze,
 // customer), so a profile can be asked for with the same figures analyze wrote.
 import type { Command } from 'commander'
+import { marginProblem } from '../core/clv.ts'
 import { UsageError } from '../errors.ts'
 import { MAX_HORIZON_YEARS, maxHorizon, type PredictOptions } from '../service/predict.ts'
 import type { TimeUnit } from '../service/summary.ts'
@@ -34,7 +35,7 @@ export function predictOptions(opts: PredictFlags): PredictOptions {
     const n = Number(v)
     if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
       throw new UsageError(
-        `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'a share from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
+        `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'the share of spend that is profit, from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
       )
     }
     return n
@@ -47,7 +48,10 @@ export function predictOptions(opts: PredictFlags): PredictOptions {
     )
   }
   const rate = number('--discount-rate', opts.discountRate, (n) => n >= 0)
-  const margin = number('--margin', opts.margin, (n) => n >= 0 && n <= 1)
+  // a number out of range is said as the service says it: 30 is refused with the share it meant
+  const margin = number('--margin', opts.margin, () => true)
+  const marginWrong = margin === undefined ? null : marginProblem(margin)
+  if (marginWrong) throw new UsageError(`--margin ${marginWrong}`)
   return {
     ...(horizon !== undefined ? { horizon } : {}),
     ...(rate !== undefined ? { annualDiscountRate: rate } : {}),
