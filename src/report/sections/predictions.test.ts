@@ -3,8 +3,11 @@ import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import { paramNumber, predictionsSection } from './predictions.ts'
 
 /** The section's lead for a summary whose predictions have `holdout` (the lead reads nothing else). */
-const lead = (holdout: { from: string; to: string; periods: number } | null) => {
-  const s = { predictions: { holdout } } as unknown as AnalysisSummary
+const lead = (
+  holdout: { from: string; to: string; periods: number } | null,
+  basis: 'holdout' | 'bic' = holdout ? 'holdout' : 'bic',
+) => {
+  const s = { predictions: { holdout, basis } } as unknown as AnalysisSummary
   const l = predictionsSection.lead
   return typeof l === 'function' ? l(s) : (l ?? '')
 }
@@ -20,6 +23,13 @@ describe('predictions lead', () => {
     const some = lead({ from: '2024-07-01', to: '2024-12-31', periods: 26 })
     expect(some).toContain('how well that model predicted what happened after it')
     expect(some).toContain('2024-07-01 to 2024-12-31')
+    // orders after it, but no repeat purchase of the fitted customers among them (only new
+    // customers): the model was chosen by BIC, and the lead said the holdout tested it
+    const untested = lead({ from: '1997-10-01', to: '1997-10-19', periods: 3 }, 'bic')
+    expect(untested).not.toContain('how well that model predicted')
+    expect(untested).toContain(
+      'The orders after it (1997-10-01 to 1997-10-19) hold no repeat purchase of the customers it was fitted on, so they cannot test the predictions',
+    )
   })
 })
 

@@ -195,9 +195,13 @@ export const predictionsSection: ReportSection = {
     const fitted =
       'What each customer is expected to buy next, from a repeat-purchase model fitted on the history up to the as-of date'
     const h = s.predictions?.holdout
-    return h
-      ? `${fitted}; the charts show how well that model predicted what happened after it (the holdout, ${h.from} to ${h.to}).`
-      : `${fitted}. No orders are dated after it, so nothing tests the predictions: the tracking chart shows how closely the model follows the history it was fitted on.`
+    if (!h)
+      return `${fitted}. No orders are dated after it, so nothing tests the predictions: the tracking chart shows how closely the model follows the history it was fitted on.`
+    // a holdout without a repeat purchase of the fitted customers tested nothing: the model was
+    // chosen by BIC, as the warning below says, and the lead must not promise a test
+    if (s.predictions?.basis === 'bic')
+      return `${fitted}. The orders after it (${h.from} to ${h.to}) hold no repeat purchase of the customers it was fitted on, so they cannot test the predictions: the charts show what the model expected beside what happened.`
+    return `${fitted}; the charts show how well that model predicted what happened after it (the holdout, ${h.from} to ${h.to}).`
   },
   render(s: AnalysisSummary): string {
     const p = s.predictions
