@@ -18,6 +18,22 @@ const rates = {
   defaultMarginRate: 0.3,
 }
 
+describe('computeProfit with margins above revenue', () => {
+  test('past profit keeps them; the projection takes at most the whole of future spend', () => {
+    // margin 150 on revenue 100 (a negative cost): 150 % of predicted spend was predicted margin
+    const p = computeProfit(
+      { revenue: Float64Array.of(100), margin: Float64Array.of(150), orders: Int32Array.of(2) },
+      { ...rates, paymentFeeRate: 0, paymentFeeFixed: 0, shippingPerOrder: 0 },
+      { revenue: Float64Array.of(40), orders: Float64Array.of(1) },
+    )
+    expect(p.grossMargin[0]).toBe(150)
+    expect(p.historicalProfit[0]).toBe(150)
+    expect(p.marginRate[0]).toBe(1.5)
+    expect(p.predictedMargin[0]).toBe(40)
+    expect(p.predictedProfit[0]).toBe(40)
+  })
+})
+
 describe('computeProfit', () => {
   // customer 0 "G": revenue 1000, known margin 450, 10 orders, no tickets or returns
   // customer 1 "L": revenue 400, margin unknown, 4 orders, 14 tickets (360 min), 3 returns worth 150

@@ -69,7 +69,7 @@ function col(c: Column | undefined, n: number, name: string): Column | undefined
  *   + returnAmount * returnWriteOffRate + orders * shippingPerOrder
  *   + revenue * paymentFeeRate + paid orders * paymentFeeFixed + (discountAsCost ? discount : 0)
  * historical profit = margin (or revenue * defaultMarginRate) - cost to serve
- * predicted profit = predicted revenue * marginRate - predicted revenue * paymentFeeRate
+ * predicted profit = predicted revenue * min(marginRate, 1) - predicted revenue * paymentFeeRate
  *   - expected orders * (shippingPerOrder + paymentFeeFixed + own past ticket/return/discount cost
  *   per order, when projectServiceCosts)
  * @example // revenue 300, 3 orders, 360 ticket minutes, 3 returns; defaults (30 % margin, $1/min,
@@ -133,7 +133,9 @@ export function computeProfit(
       const pr = predRevenue[i] as number
       const po = predOrders[i] as number
       const service = rates.projectServiceCosts && k > 0 ? (tc + rc + dc) / k : 0
-      const pm = pr * rate
+      // a margin above revenue (a negative cost, as the prediction step says of such data) is not
+      // carried forward: 150 % of future spend made predicted profit exceed predicted value
+      const pm = pr * Math.min(rate, 1)
       const pc = pr * rates.paymentFeeRate + po * (perOrderFixed + service)
       predictedMargin[i] = pm
       predictedCost[i] = pc
