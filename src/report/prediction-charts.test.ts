@@ -71,3 +71,37 @@ describe('grouped bars', () => {
     expect(svg).not.toContain('NaN')
   })
 })
+
+describe('the holdout divider', () => {
+  const chart = (split: number) =>
+    lineChart(
+      [
+        {
+          label: 'Actual',
+          color: '#000',
+          points: Array.from({ length: 101 }, (_, x) => ({ x, y: x })),
+        },
+      ],
+      {
+        title: 't',
+        xLabel: 'x',
+        yLabel: 'y',
+        divider: { x: split, left: 'calibration', right: 'holdout' },
+      },
+    )
+  const label = (svg: string) => {
+    const m = svg.match(
+      /<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="(start|end)">holdout( →)?<\/text>/,
+    )
+    return m ? { x: Number(m[1]), anchor: m[2], arrow: m[3] !== undefined } : null
+  }
+  it('labels the holdout right of the line when it fits, left of it with an arrow when not', () => {
+    const wide = label(chart(60))
+    expect(wide).toMatchObject({ anchor: 'start', arrow: false })
+    // QA: a 2.7-week holdout put "holdout" at x 975.59 of a 1000-wide chart, half of it cut off
+    const narrow = label(chart(98))
+    expect(narrow).toMatchObject({ anchor: 'end', arrow: true })
+    const width = Number(chart(98).match(/viewBox="0 0 ([\d.]+)/)?.[1] ?? 1000)
+    expect(narrow!.x).toBeLessThan(width)
+  })
+})

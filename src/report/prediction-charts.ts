@@ -86,6 +86,9 @@ function legend(series: readonly { label: string; color: string; dashed?: boolea
     .join('')
 }
 
+/** A 12 px tick label's width per character (lower-case letters at ~0.55 em, rounded up). */
+const TICK_CHAR_WIDTH = 7
+
 /**
  * Lines on linear axes from 0 (x from the smallest x); a legend at the top left.
  * @example lineChart([{ label: 'Actual', color: '#000', points: [{x:1,y:0},{x:2,y:3}] }], opts)
@@ -117,7 +120,11 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
     parts.push(
       `<line x1="${r2(dx)}" y1="${m.top}" x2="${r2(dx)}" y2="${m.top + h}" stroke="#9aa3b2" stroke-width="1.5" stroke-dasharray="4 4"/>`,
       `<text class="tick" x="${r2(dx - 6)}" y="${r2(m.top + h - 8)}" text-anchor="end">${escapeHtml(opts.divider.left)}</text>`,
-      `<text class="tick" x="${r2(dx + 6)}" y="${r2(m.top + h - 8)}" text-anchor="start">${escapeHtml(opts.divider.right)}</text>`,
+      // a short holdout leaves too little room right of the line (a label at x 975 of a 1000-wide
+      // chart): the label goes left of it, above the other one, pointing across
+      opts.divider.right.length * TICK_CHAR_WIDTH + 6 <= width - dx - 2
+        ? `<text class="tick" x="${r2(dx + 6)}" y="${r2(m.top + h - 8)}" text-anchor="start">${escapeHtml(opts.divider.right)}</text>`
+        : `<text class="tick" x="${r2(dx - 6)}" y="${r2(m.top + h - 24)}" text-anchor="end">${escapeHtml(opts.divider.right)} →</text>`,
     )
   }
   for (const s of series) {
