@@ -149,5 +149,12 @@ describe('the Gini caption', () => {
       '0 means every customer spends the same; 1 means one customer brings everything.',
     )
     expect(many).toContain('0 = equal, 1.00 = one customer')
+    // one customer: "0 = equal, 0.00 = one customer" and "its highest for 1 customer, 0.000,
+    // means one customer brings everything" said both at once
+    const single = of(1)
+    expect(single).not.toContain('0 = equal, 0.00 = one customer')
+    expect(single).not.toContain('means one customer brings everything')
+    expect(single).toContain('one customer: nobody to compare with')
+    expect(single).toContain('with one customer there is no one to compare with')
   })
 })

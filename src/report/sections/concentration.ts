@@ -176,7 +176,10 @@ export const concentrationSection: ReportSection = {
         cell: (t) => formatPct(marginByPct.get(t.percent)?.share ?? null),
       })
     }
-    const gini = `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; ${giniTop(rev.customers)} means one customer brings everything.</p>`
+    const gini =
+      rev.customers === 1
+        ? `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>: with one customer there is no one to compare with, so it says nothing of concentration.</p>`
+        : `<p class="gini">Gini coefficient: <strong>${formatNumber(rev.gini, 3)}</strong>${mar ? ` (margin: ${formatNumber(mar.gini, 3)})` : ''}. 0 means every customer spends the same; ${giniTop(rev.customers)} means one customer brings everything.</p>`
     const marginChart = mar ? `<h3>Margin</h3>${chartFor(mar, 'margin')}` : ''
     return `<div class="split"><div>${chartFor(rev, 'revenue')}${marginChart}</div><div><div class="scroll">${htmlTable(cols, rows)}</div>${gini}</div></div>`
   },

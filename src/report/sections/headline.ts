@@ -77,7 +77,10 @@ export const headlineSection: ReportSection = {
         kpi(
           'Gini',
           formatNumber(rev.gini, 2),
-          `0 = equal, ${formatNumber(rev.customers > 0 ? (rev.customers - 1) / rev.customers : 0, 2)} = one customer`,
+          // one customer has nobody to be unequal to: "0 = equal, 0.00 = one customer" read as both
+          rev.customers === 1
+            ? 'one customer: nobody to compare with'
+            : `0 = equal, ${formatNumber(rev.customers > 0 ? (rev.customers - 1) / rev.customers : 0, 2)} = one customer`,
         ),
       )
     const period =
