@@ -48,7 +48,7 @@ export interface PredictionCandidate {
 
 export interface SpendPrediction {
   /**
-   * 'gamma-gamma' (Fader & Hardie 2013), 'mean' (mean repeat spend, too few repeaters) or 'none'
+   * 'gamma-gamma' (Fader & Hardie 2013), 'mean' (mean repeat spend: too few repeaters, or the Gamma-Gamma fit failed) or 'none'
    * (the orders carry no amounts: spend is unknown).
    */
   readonly model: 'gamma-gamma' | 'mean' | 'none'
