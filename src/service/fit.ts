@@ -10,6 +10,7 @@ import { fitBgbb } from '../core/models/bgbb.ts'
 import * as bgnbd from '../core/models/bgnbd.ts'
 import { fitGammaGamma, nonPositiveSpendMessage } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
+import * as nbd from '../core/models/nbd.ts'
 import * as pareto from '../core/models/pareto-nbd.ts'
 import {
   DEFAULT_COHORT,
@@ -29,7 +30,7 @@ import { emptyFile, noDataRows, notAFile, onlyBlanks, startsWithBom } from './im
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
-export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'bgbb', 'gg', 'sbg'] as const
+export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'nbd', 'bgbb', 'gg', 'sbg'] as const
 export type FitModelName = (typeof FIT_MODELS)[number]
 
 /** What to fit, and how to read an orders file given in place of a summary (as `openSource`). */
@@ -1318,7 +1319,7 @@ export async function fitFile(path: string, opts: FitOptions): Promise<FitReport
   return [fitHistories(opts.model, h, { kind, rows: s.rows, t0, notes })]
 }
 
-/** Fit BG/NBD, MBG/NBD or Pareto/NBD to compressed histories; `t0` started the reading. */
+/** Fit BG/NBD, MBG/NBD, Pareto/NBD or the NBD to compressed histories; `t0` started the reading. */
 function fitHistories(
   model: FitModelName,
   h: Histories,
@@ -1330,7 +1331,15 @@ function fitHistories(
     readMs: performance.now() - read.t0,
     notes: read.notes,
   }
-  const fitter = model === 'bgnbd' ? bgnbd.fit : model === 'mbgnbd' ? mbgnbd.fit : pareto.fit
+  // the NBD: what the dropout models' errors name when they find no dropout (their limit)
+  const fitter =
+    model === 'bgnbd'
+      ? bgnbd.fit
+      : model === 'mbgnbd'
+        ? mbgnbd.fit
+        : model === 'nbd'
+          ? nbd.fit
+          : pareto.fit
   const f = fitter(h) as FitResult<Record<string, number>>
   return report(model, f, { histories: h.x.length }, input)
 }

@@ -58,6 +58,30 @@ describe('loyals fit reproduces the published estimates', () => {
     expect(j.customers).toBe(2357)
   })
 
+  it('the NBD on the CDNOW summary (Fader, Hardie & Lee 2005: r 0.385, alpha 12.072)', () => {
+    const j = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'nbd'])
+    expect(j.model).toBe('nbd')
+    expect(rel(j.params.r!, 0.385)).toBeLessThan(2e-3)
+    expect(rel(j.params.alpha!, 12.072)).toBeLessThan(1e-3)
+    expect(Math.abs(j.logLikelihood - -9763.66)).toBeLessThan(0.01)
+  })
+
+  it('a dropout model at its no-dropout limit says how to fit the NBD it names', async () => {
+    // 400 customers simulated with little dropout: Pareto/NBD runs to its no-dropout limit
+    const { bgnbd } = await import('../../src/index.ts')
+    const sim = bgnbd.simulate({ r: 0.5, alpha: 5, a: 0.05, b: 50 }, 400, 52, 1)
+    const rows = ['x,t_x,T', ...Array.from(sim.x, (x, i) => `${x},${sim.tx[i]},${sim.T[i]}`)]
+    const file = join(tempDir('loyals-fit-nodrop-'), 'summary.csv')
+    writeFileSync(file, `${rows.join('\n')}\n`)
+    const r = runCli(['fit', file, '--model', 'pareto'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      'the NBD (no dropout) is the model for these data (fit it with --model nbd)',
+    )
+    const nbd = fitJson([file, '--model', 'nbd'])
+    expect(Number.isFinite(nbd.logLikelihood)).toBe(true)
+  })
+
   it('sBG on each cohort of the retention table (Fader & Hardie 2007)', () => {
     const file = fx('retention/fader_hardie_2007_survival.csv')
     const reg = fitJson([file, '--model', 'sbg', '--column', 'regular_pct_alive'])

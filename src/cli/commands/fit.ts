@@ -1,7 +1,8 @@
 // `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
 import type { Command } from 'commander'
+import { fitLimit } from '../../core/models/common.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
-import { UsageError } from '../../errors.ts'
+import { ConvergenceError, UsageError } from '../../errors.ts'
 import {
   FIT_MODELS,
   type FitModelName,
@@ -30,6 +31,7 @@ const NAMES: Record<FitModelName, string> = {
   bgnbd: 'BG/NBD',
   mbgnbd: 'MBG/NBD',
   pareto: 'Pareto/NBD',
+  nbd: 'NBD (no dropout)',
   bgbb: 'BG/BB',
   gg: 'Gamma-Gamma',
   sbg: 'shifted-beta-geometric',
@@ -188,7 +190,7 @@ export function registerFit(program: Command): void {
     // a PostgreSQL URL without Loyals' tables (a mistyped database or search_path) is no
     // workspace: opening it would make one, a fit only reads
     const source = isPostgresUrl(named) ? await existingStore(named) : named
-    const reports = await fitFile(source, {
+    const fitOpts = {
       model: opts.model as FitModelName,
       ...(opts.unit ? { unit: opts.unit as TimeUnit } : {}),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -196,6 +198,17 @@ export function registerFit(program: Command): void {
       ...(cohort !== undefined ? { cohort } : {}),
       ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
       ...(await fileOptions(opts)),
+    }
+    const reports = await fitFile(source, fitOpts).catch((e: unknown) => {
+      // "the NBD is the model for these data": say how to fit it here
+      if (!(e instanceof ConvergenceError) || fitLimit(e) !== 'no-dropout') throw e
+      const d = e.details as { iterations?: number; lastParams?: readonly number[] }
+      throw new ConvergenceError(
+        `${e.message} (fit it with --model nbd)`,
+        d.iterations ?? 0,
+        d.lastParams ?? [],
+        e.details,
+      )
     })
     // once, on stderr: the reports of an sBG table share one input, and --json keeps stdout clean
     for (const n of reports[0]?.input.notes ?? []) eprintln(`note: ${n}`)
