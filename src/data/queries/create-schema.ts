@@ -225,7 +225,18 @@ CREATE TABLE IF NOT EXISTS tier_state (
 );
 ${VALUE_DAYS_MIGRATION}`
 
-export function createSchema(_dialect: Dialect): Query {
+// PostgreSQL looks orders up by customer and by order (the service's per-customer reads, the
+// playbook effects' orders of the customers it reached, refunds finding their order): without
+// these indexes each lookup read the whole table, and a playbook's effect over 5,500 customers
+// of 190,000 orders took 120 s (0.05 s on DuckDB). DuckDB keeps no ART index on orders: its
+// scans are fast, and an index would slow every bulk import.
+const POSTGRES_ORDER_INDEXES = `
+CREATE INDEX IF NOT EXISTS orders_customer_id ON orders (customer_id);
+CREATE INDEX IF NOT EXISTS orders_order_id ON orders (order_id);
+CREATE INDEX IF NOT EXISTS orders_order_key ON orders (order_key);
+`
+
+export function createSchema(dialect: Dialect): Query {
   return {
     sql: `
 CREATE TABLE IF NOT EXISTS orders (
@@ -292,6 +303,6 @@ CREATE TABLE IF NOT EXISTS meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
-${OPS_SCHEMA}${VALUE_SCHEMA}${OPS_INDEXES}`,
+${OPS_SCHEMA}${VALUE_SCHEMA}${OPS_INDEXES}${dialect === 'postgres' ? POSTGRES_ORDER_INDEXES : ''}`,
   }
 }
