@@ -217,10 +217,28 @@ export function memoized(evalFG: (theta: readonly number[], g: number[]) => numb
  * there. Null when there are fewer than 4 × size rows (the full fit is cheap enough).
  */
 export function subsampleHistories(h: Histories, size: number): Histories | null {
-  const n = h.x.length
-  if (n < 4 * size) return null
+  if (h.x.length < 4 * size) return null
+  const drawn = sampleByWeight(h.weight, size)
+  if (!drawn) return null
+  const { rows, weight } = drawn
+  const pick = (a: ArrayLike<number>) => Float64Array.from(rows, (i) => a[i]!)
+  let customers = 0
+  for (let j = 0; j < weight.length; j++) customers += weight[j]!
+  return { x: pick(h.x), tx: pick(h.tx), T: pick(h.T), weight, customers }
+}
+
+/**
+ * The systematic sample by weight behind {@link subsampleHistories} (and the Gamma-Gamma warm
+ * start): the rows drawn, in order, and the weight each stands for (a whole number of steps of
+ * W / size). Null when the weights add up to nothing.
+ */
+export function sampleByWeight(
+  weights: ArrayLike<number>,
+  size: number,
+): { rows: number[]; weight: Float64Array } | null {
+  const n = weights.length
   let total = 0
-  for (let i = 0; i < n; i++) total += h.weight[i]!
+  for (let i = 0; i < n; i++) total += weights[i]!
   if (!(total > 0)) return null
   const step = total / size
   const rows: number[] = []
@@ -229,7 +247,7 @@ export function subsampleHistories(h: Histories, size: number): Histories | null
   let before = 0
   let next = step / 2
   for (let i = 0; i < n; i++) {
-    const end = before + h.weight[i]!
+    const end = before + weights[i]!
     let k = 0
     while (next < end) {
       k++
@@ -241,21 +259,7 @@ export function subsampleHistories(h: Histories, size: number): Histories | null
     }
     before = end
   }
-  const m = rows.length
-  const x = new Float64Array(m)
-  const tx = new Float64Array(m)
-  const T = new Float64Array(m)
-  const weight = new Float64Array(m)
-  let customers = 0
-  for (let j = 0; j < m; j++) {
-    const i = rows[j]!
-    x[j] = h.x[i]!
-    tx[j] = h.tx[i]!
-    T[j] = h.T[i]!
-    weight[j] = hits[j]! * step
-    customers += weight[j]!
-  }
-  return { x, tx, T, weight, customers }
+  return { rows, weight: Float64Array.from(hits, (k) => k * step) }
 }
 
 /** Histories kept when a large fit first runs on a subsample ({@link subsampleHistories}). */

@@ -5,7 +5,7 @@ import { type ConvergenceDetails, ConvergenceError, DataError } from '../../erro
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, trigamma } from '../special.ts'
-import { checkParams, EXTREME_LOG } from './common.ts'
+import { checkParams, EXTREME_LOG, sampleByWeight } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult } from './types.ts'
 
@@ -308,13 +308,15 @@ export function fitGammaGamma(
     tried = momentStarts(d)
     unit = tried[0]![2]!
   } else {
-    const stride = Math.floor(d.x.length / 20_000)
-    const take = (a: Float64Array) => a.filter((_, i) => i % stride === 0)
-    const sx = take(d.x)
+    // drawn by weight, as the repeat-purchase fits' warm start (sampleByWeight): analyze groups
+    // the repeaters by (x, m_x), and every k-th row with its own weight left out or took whole
+    // the heavy rows (one price bought once by a fifth of the repeaters)
+    const drawn = sampleByWeight(d.w, 20_000)!
+    const sx = Float64Array.from(drawn.rows, (i) => d.x[i]!)
     const sub = fitGammaGamma({
       x: sx,
-      mx: take(d.xm).map((v, i) => v / sx[i]!),
-      weight: take(d.w),
+      mx: Float64Array.from(drawn.rows, (i, j) => d.xm[i]! / sx[j]!),
+      weight: drawn.weight,
     })
     tried = [[sub.params.p, sub.params.q, sub.params.gamma]]
     unit = sub.params.gamma
