@@ -719,7 +719,13 @@ export async function buildPredictions(
   const fitted: Fitted[] = []
   const candidates: PredictionCandidate[] = []
   const errors: unknown[] = []
-  const failures: { level: 'info' | 'warning'; message: string; noDropout?: boolean }[] = []
+  const failures: {
+    level: 'info' | 'warning'
+    message: string
+    noDropout?: boolean
+    /** The failed model's row in `candidates`, whose error says what the note says. */
+    candidate?: number
+  }[] = []
   const fitCandidate = (def: ModelDef): void => {
     try {
       const fit = def.fit(h)
@@ -753,6 +759,7 @@ export async function buildPredictions(
         level: 'warning',
         message: `${def.name} could not be fitted: ${why}`,
         noDropout: fitLimit(e) === 'no-dropout',
+        candidate: candidates.length - 1,
       })
     }
   }
@@ -775,10 +782,13 @@ export async function buildPredictions(
   if (noDropout) fitCandidate(NO_DROPOUT)
   // with the NBD in their place, the dropout models' failures are what the data says, not a fault
   const level = noDropout && fitted.length > 0 ? 'info' : 'warning'
-  for (const { noDropout: atLimit, ...f } of failures) {
-    const message =
-      atLimit && !noDropout && fitted.length > 0 ? usedInstead(f.message, fitted) : f.message
+  for (const { noDropout: atLimit, candidate, ...f } of failures) {
+    const instead = atLimit === true && !noDropout && fitted.length > 0
+    const message = instead ? usedInstead(f.message, fitted) : f.message
     notes.push({ ...f, message, level: f.message.startsWith(NO_DROPOUT.name) ? f.level : level })
+    // the models table shows the candidate's error: the same words as the note
+    const c = candidate === undefined ? undefined : candidates[candidate]
+    if (instead && c?.error) candidates[candidate!] = { ...c, error: usedInstead(c.error, fitted) }
   }
 
   // its notes follow the choice's, as when it ran after the choice

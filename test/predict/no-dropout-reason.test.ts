@@ -71,5 +71,9 @@ describe('a dropout model at its no-dropout limit while another fits', () => {
       /; BG\/NBD and MBG\/NBD did fit and are used instead \(the NBD takes the dropout models' place only when every one of them runs to this limit\)$/,
     )
     expect(note?.message).not.toMatch(/is the model for these data/)
+    // the models table shows the candidate's error: it says the same
+    const pareto = p.candidates.find((c) => c.key === 'pareto')?.error ?? ''
+    expect(pareto).not.toMatch(/is the model for these data/)
+    expect(pareto).toContain('BG/NBD and MBG/NBD did fit and are used instead')
   })
 })

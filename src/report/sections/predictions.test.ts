@@ -6,8 +6,10 @@ import { paramNumber, predictionsSection } from './predictions.ts'
 const lead = (
   holdout: { from: string; to: string; periods: number } | null,
   basis: 'holdout' | 'bic' = holdout ? 'holdout' : 'bic',
+  actual = 5,
 ) => {
-  const s = { predictions: { holdout, basis } } as unknown as AnalysisSummary
+  const candidates = [{ key: 'nbd', holdout: holdout ? { totalActual: actual } : null }]
+  const s = { predictions: { holdout, basis, candidates } } as unknown as AnalysisSummary
   const l = predictionsSection.lead
   return typeof l === 'function' ? l(s) : (l ?? '')
 }
@@ -30,6 +32,9 @@ describe('predictions lead', () => {
     expect(untested).toContain(
       'The orders after it (1997-10-01 to 1997-10-19) hold no repeat purchase of the customers it was fitted on, so they cannot test the predictions',
     )
+    // the no-dropout limit chosen with such a holdout (its basis reads 'holdout'): the same
+    const limit = lead({ from: '1997-10-01', to: '1997-10-19', periods: 3 }, 'holdout', 0)
+    expect(limit).toBe(untested)
   })
 })
 

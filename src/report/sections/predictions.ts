@@ -198,8 +198,13 @@ export const predictionsSection: ReportSection = {
     if (!h)
       return `${fitted}. No orders are dated after it, so nothing tests the predictions: the tracking chart shows how closely the model follows the history it was fitted on.`
     // a holdout without a repeat purchase of the fitted customers tested nothing: the model was
-    // chosen by BIC, as the warning below says, and the lead must not promise a test
-    if (s.predictions?.basis === 'bic')
+    // chosen by BIC, as the warning below says (or was the no-dropout limit, chosen without a
+    // contest), and the lead must not promise a test
+    const p = s.predictions
+    const untested =
+      p?.basis === 'bic' ||
+      (p?.basis === 'holdout' && !p.candidates.some((c) => (c.holdout?.totalActual ?? 0) > 0))
+    if (untested)
       return `${fitted}. The orders after it (${h.from} to ${h.to}) hold no repeat purchase of the customers it was fitted on, so they cannot test the predictions: the charts show what the model expected beside what happened.`
     return `${fitted}; the charts show how well that model predicted what happened after it (the holdout, ${h.from} to ${h.to}).`
   },
