@@ -498,6 +498,13 @@ describe("Shopify's customers export", () => {
     const refused = runCli(['import', file, '--db', join(dir, 'o.duckdb'), '--kind', 'orders'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('import it with --kind customers')
+    // with --as-of (orders only) it is named for what it is, not refused for a --kind never typed
+    const asOf = runCli(['import', file, '--db', join(dir, 'a.duckdb'), '--as-of', '2024-01-01'])
+    expect(asOf.code).toBe(2)
+    expect(asOf.stderr).toContain(
+      "is Shopify's customers export, not orders: --as-of counts orders after a date and does not apply to it (import it without --as-of)",
+    )
+    expect(existsSync(join(dir, 'a.duckdb'))).toBe(false)
   })
 
   it('a kind no server takes says so, without sending a PostgreSQL user to a server and back', () => {

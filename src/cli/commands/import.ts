@@ -376,6 +376,12 @@ export function registerImport(program: Command): void {
         // imported as what it holds, and said
         if (!(e instanceof WrongKindError) || cmd.getOptionValueSource('kind') !== 'default')
           throw e
+        // read as what it holds, --as-of would be refused for a --kind the user never typed
+        if (opts.asOf) {
+          throw new UsageError(
+            `${file} is Shopify's customers export, not orders: --as-of counts orders after a date and does not apply to it (import it without --as-of)`,
+          )
+        }
         kind = parseKind(e.kind)
         readAs = e.kind
         result = await read(kind)
