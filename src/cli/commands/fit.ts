@@ -203,8 +203,13 @@ export function registerFit(program: Command): void {
       // "the NBD is the model for these data": say how to fit it here
       if (!(e instanceof ConvergenceError) || fitLimit(e) !== 'no-dropout') throw e
       const d = e.details as { iterations?: number; lastParams?: readonly number[] }
+      // inside the sentence that names it: one form ends there, the other closes a parenthesis
+      const said = e.message.replace(
+        /is the model for these data/,
+        'is the model for these data (fit it with --model nbd)',
+      )
       throw new ConvergenceError(
-        `${e.message} (fit it with --model nbd)`,
+        said === e.message ? `${e.message} (fit it with --model nbd)` : said,
         d.iterations ?? 0,
         d.lastParams ?? [],
         e.details,

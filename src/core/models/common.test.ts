@@ -4,6 +4,7 @@ import {
   BOUNDARY_CONTINUATION_EVALUATIONS,
   fitLimit,
   fitWithRestarts,
+  sampleByWeight,
   subsampleHistories,
 } from './common.ts'
 import type { Histories } from './types.ts'
@@ -49,6 +50,23 @@ describe('subsampleHistories', () => {
       return sx / sw
     }
     expect(Math.abs(mean(t) - mean(heavy))).toBeLessThan(0.05 * mean(heavy))
+  })
+})
+
+describe('sampleByWeight', () => {
+  it('draws size points: zero weights never, fractional ones by their share, the total kept', () => {
+    const n = 100_000
+    const w = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0 : 0.1 + (i % 7) / 10))
+    const total = w.reduce((a, b) => a + b)
+    const d = sampleByWeight(w, 8000)!
+    expect(d.rows.every((i) => w[i]! > 0)).toBe(true)
+    const step = total / 8000
+    const points = d.weight.reduce((a, v) => a + Math.round(v / step), 0)
+    expect(points).toBe(8000)
+    expect(d.weight.reduce((a, b) => a + b)).toBeCloseTo(total, 6)
+    // rows come in order, each once
+    expect(d.rows.every((r, j) => j === 0 || r > d.rows[j - 1]!)).toBe(true)
+    expect(sampleByWeight(new Float64Array(10), 5)).toBeNull()
   })
 })
 

@@ -301,27 +301,43 @@ export function fitGammaGamma(
   // γ was e^-15 of the mean, past the bound, refused as a run-off although it is interior.
   let tried: readonly (readonly number[])[]
   let unit: number
-  // Large inputs: fit a strided subsample first, so the full-data BFGS starts next to the optimum and
-  // needs a handful of passes over the million rows instead of dozens (the subsample fit tries
-  // every start; the full fit polishes its optimum only).
-  if (d.x.length <= 100_000) {
-    tried = momentStarts(d)
-    unit = tried[0]![2]!
-  } else {
-    // drawn by weight, as the repeat-purchase fits' warm start (sampleByWeight): analyze groups
-    // the repeaters by (x, m_x), and every k-th row with its own weight left out or took whole
-    // the heavy rows (one price bought once by a fifth of the repeaters)
-    const drawn = sampleByWeight(d.w, 20_000)!
-    const sx = Float64Array.from(drawn.rows, (i) => d.x[i]!)
-    const sub = fitGammaGamma({
-      x: sx,
-      mx: Float64Array.from(drawn.rows, (i, j) => d.xm[i]! / sx[j]!),
-      weight: drawn.weight,
-    })
-    tried = [[sub.params.p, sub.params.q, sub.params.gamma]]
-    unit = sub.params.gamma
+  // Large inputs: fit a sample first, so the full-data BFGS starts next to the optimum and needs
+  // a handful of passes over the million rows instead of dozens (the sample's fit tries every
+  // start; the full fit polishes its optimum only). Drawn by weight, as the repeat-purchase fits'
+  // warm start (sampleByWeight): analyze groups the repeaters by (x, m_x), and every k-th row with
+  // its own weight left out or took whole the heavy rows (one price bought once by a fifth of the
+  // repeaters). A sample too small or too odd to fit (a few heavy rows) leaves the usual starts,
+  // and so does a full fit that gets nowhere from the sample's optimum.
+  const moments = momentStarts(d)
+  tried = moments
+  unit = moments[0]![2]!
+  let warm = false
+  if (d.x.length > 100_000) {
+    const drawn = sampleByWeight(d.w, 20_000)
+    if (drawn) {
+      const sx = Float64Array.from(drawn.rows, (i) => d.x[i]!)
+      try {
+        const sub = fitGammaGamma({
+          x: sx,
+          mx: Float64Array.from(drawn.rows, (i, j) => d.xm[i]! / sx[j]!),
+          weight: drawn.weight,
+        })
+        tried = [[sub.params.p, sub.params.q, sub.params.gamma]]
+        unit = sub.params.gamma
+        warm = true
+      } catch (e) {
+        if (!(e instanceof DataError || e instanceof ConvergenceError)) throw e
+      }
+    }
   }
-  const fit = fitFrom(d, unit, tried)
+  let fit: FitResult<GammaGammaParams>
+  try {
+    fit = fitFrom(d, unit, tried)
+  } catch (e) {
+    // the sample's optimum as the one start led nowhere: the full data from the usual starts
+    if (!warm || !(e instanceof ConvergenceError)) throw e
+    fit = fitFrom(d, moments[0]![2]!, moments)
+  }
   const warnings: string[] = []
   if (Math.abs(d.correlation) > CORRELATION_WARNING) {
     warnings.push(

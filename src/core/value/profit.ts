@@ -35,7 +35,10 @@ export interface ProfitPrediction {
 
 export interface ProfitResult {
   readonly grossMargin: Float64Array
-  /** grossMargin / revenue, or defaultMarginRate when the margin or revenue is unknown or <= 0. */
+  /**
+   * grossMargin / revenue, or defaultMarginRate when the margin or revenue is unknown or <= 0, as
+   * the data gives it; the projection takes at most 1 of it (predictedMargin).
+   */
   readonly marginRate: Float64Array
   readonly ticketCost: Float64Array
   readonly returnCost: Float64Array
