@@ -55,7 +55,7 @@ describe('loyals fit refuses options its model does not take (exit 2)', () => {
 
   it('no --model is a usage error like a wrong one', async () => {
     expect(await usage([SUMMARY])).toBe(
-      '--model is required: one of bgnbd, mbgnbd, pareto, bgbb, gg, sbg',
+      '--model is required: one of bgnbd, mbgnbd, pareto, nbd, bgbb, gg, sbg',
     )
     expect(await usage([SUMMARY, '--model', 'foo'])).toMatch(/^--model must be one of/)
   })
