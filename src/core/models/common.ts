@@ -211,11 +211,12 @@ export function memoized(evalFG: (theta: readonly number[], g: number[]) => numb
  * weight and standing for that many times W / size customers. Histories heavier than the step
  * (the many customers with x = 0 at one T) are always in, in their right proportion; a lighter
  * one is in when a point falls in its span (the points are fixed, so the draw is too; over the
- * positions of the first point, its chance is its weight over the step). Its mean log-likelihood estimates the full
- * one, to find a warm start cheaply. Every k-th row with its own weight, as it was, left out or
- * took in whole the rows holding a third of the customers: 120,000 customers simulated by
- * MBG/NBD at one T warmed up at r 2.07, a 53 (true 0.52, 0.89), and the full fit ran off from
- * there. Null when there are fewer than 4 × size rows (the full fit is cheap enough).
+ * positions of the first point, its chance is its weight over the step). Its mean
+ * log-likelihood estimates the full one, to find a warm start cheaply. Every k-th row with its
+ * own weight, as it was, left out or took in whole the rows holding a third of the customers:
+ * 120,000 customers simulated by MBG/NBD at one T warmed up at r 2.07, a 53 (true 0.52, 0.89),
+ * and the full fit ran off from there. Null when there are fewer than 4 × size rows (the full fit
+ * is cheap enough).
  */
 export function subsampleHistories(h: Histories, size: number): Histories | null {
   if (h.x.length < 4 * size) return null
