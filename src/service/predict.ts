@@ -13,7 +13,7 @@ import {
   unitsPerYear,
 } from '../core/clv.ts'
 import * as bgnbd from '../core/models/bgnbd.ts'
-import { fitLimit, indexHistories, indexPairs } from '../core/models/common.ts'
+import { fitLimit, indexHistories, indexPairs, NBD_ADVICE } from '../core/models/common.ts'
 import { fitGammaGamma, type GammaGammaFit } from '../core/models/gamma-gamma.ts'
 import * as mbgnbd from '../core/models/mbgnbd.ts'
 import * as nbd from '../core/models/nbd.ts'
@@ -182,7 +182,7 @@ function usedInstead(message: string, fitted: readonly Fitted[]): string {
   const names = wordList(fitted.map((f) => f.def.name))
   const instead = `${names} did fit and ${fitted.length === 1 ? 'is' : 'are'} used instead (the NBD takes the dropout models' place only when every one of them runs to this limit)`
   return message.replace(
-    /(; the NBD \(no dropout\)|: the NBD, without dropout,) is the model for these data/,
+    new RegExp(`(; the NBD \\(no dropout\\)|: the NBD, without dropout,)${NBD_ADVICE}`),
     (_m, lead: string) => `${lead.startsWith(';') ? ';' : ':'} ${instead}`,
   )
 }

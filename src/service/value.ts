@@ -794,19 +794,30 @@ const ANALYSIS_COLUMNS = ['customer_id', 'rfm_segment', 'revenue', 'orders'] as 
  *   or RFM table alone), naming the table computeAnalysis makes instead of the engine's error.
  */
 async function checkAnalysisTable(engine: Engine, analysis: string): Promise<void> {
+  const lacking = await lackingColumns(engine, analysis, ANALYSIS_COLUMNS)
+  if (lacking) {
+    throw new UsageError(
+      `buildValue: ${lacking === 'no table' ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: ${ANALYSIS_TABLE_NEEDED}`,
+    )
+  }
+}
+
+/** The columns of `needed` that `table` lacks, 'no table' when there is none, or null. */
+async function lackingColumns(
+  engine: Engine,
+  table: string,
+  needed: readonly string[],
+): Promise<readonly string[] | 'no table' | null> {
   const have = new Set(
     (
       await engine.query<{ column_name: string }>(
-        insightsColumns(engine.dialect, { tables: [analysis] }),
+        insightsColumns(engine.dialect, { tables: [table] }),
       )
     ).map((r) => r.column_name.toLowerCase()),
   )
-  const lacking = ANALYSIS_COLUMNS.filter((c) => !have.has(c))
-  if (have.size === 0 || lacking.length > 0) {
-    throw new UsageError(
-      `buildValue: ${have.size === 0 ? `there is no table ${analysis}` : `the table ${analysis} has no ${lacking.join(', ')}`}: ${ANALYSIS_TABLE_NEEDED}`,
-    )
-  }
+  if (have.size === 0) return 'no table'
+  const lacking = needed.filter((c) => !have.has(c))
+  return lacking.length > 0 ? lacking : null
 }
 
 /** The columns of the predictions table the value facts read (value-facts.ts). */
@@ -822,17 +833,10 @@ const PREDICTION_TABLE_COLUMNS = [
  * name reached the engine as its own catalog error, naming neither buildValue nor the option.
  */
 async function checkPredictionsTable(engine: Engine, table: string): Promise<void> {
-  const have = new Set(
-    (
-      await engine.query<{ column_name: string }>(
-        insightsColumns(engine.dialect, { tables: [sqlIdent(table)] }),
-      )
-    ).map((r) => r.column_name.toLowerCase()),
-  )
-  const lacking = PREDICTION_TABLE_COLUMNS.filter((c) => !have.has(c))
-  if (have.size === 0 || lacking.length > 0) {
+  const lacking = await lackingColumns(engine, sqlIdent(table), PREDICTION_TABLE_COLUMNS)
+  if (lacking) {
     throw new UsageError(
-      `buildValue: opts.predictions names ${have.size === 0 ? `no table: there is no ${table}` : `the table ${table}, which has no ${lacking.join(', ')}`}: it must be the predictions table computeAnalysis makes (customer_predictions), or null for none`,
+      `buildValue: opts.predictions names ${lacking === 'no table' ? `no table: there is no ${table}` : `the table ${table}, which has no ${lacking.join(', ')}`}: it must be the predictions table computeAnalysis makes (customer_predictions), or null for none`,
     )
   }
 }

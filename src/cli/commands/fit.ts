@@ -1,6 +1,6 @@
 // `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
 import type { Command } from 'commander'
-import { fitLimit } from '../../core/models/common.ts'
+import { fitLimit, NBD_ADVICE } from '../../core/models/common.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
 import { ConvergenceError, UsageError } from '../../errors.ts'
 import {
@@ -204,10 +204,7 @@ export function registerFit(program: Command): void {
       if (!(e instanceof ConvergenceError) || fitLimit(e) !== 'no-dropout') throw e
       const d = e.details as { iterations?: number; lastParams?: readonly number[] }
       // inside the sentence that names it: one form ends there, the other closes a parenthesis
-      const said = e.message.replace(
-        /is the model for these data/,
-        'is the model for these data (fit it with --model nbd)',
-      )
+      const said = e.message.replace(NBD_ADVICE, `${NBD_ADVICE} (fit it with --model nbd)`)
       throw new ConvergenceError(
         said === e.message ? `${e.message} (fit it with --model nbd)` : said,
         d.iterations ?? 0,

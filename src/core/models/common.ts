@@ -341,6 +341,12 @@ export type LimitOf = (
 ) => FitLimit | undefined
 
 /**
+ * How a no-dropout error ends, naming the NBD ("... the NBD (no dropout) is the model for these
+ * data"): analyze and `loyals fit` find it there to say what they do instead.
+ */
+export const NBD_ADVICE = ' is the model for these data'
+
+/**
  * The limit a ConvergenceError from a repeat-purchase fit names in `details.limit` (set by
  * {@link fitWithRestarts} and {@link summarizeFit} from the model's {@link LimitOf}), else null.
  * @example if (fitLimit(e) === 'no-dropout') fall back to the NBD
@@ -730,7 +736,7 @@ export function summarizeFit<P extends Record<string, number>>(
       : ''
     throw new ConvergenceError(
       limit === 'no-dropout'
-        ? `${model}: no sign of customers dropping out: the fit runs to the model's no-dropout limit${where}, where the likelihood is flat (Hessian not positive definite) and the dropout parameters cannot be identified; the NBD (no dropout) is the model for these data`
+        ? `${model}: no sign of customers dropping out: the fit runs to the model's no-dropout limit${where}, where the likelihood is flat (Hessian not positive definite) and the dropout parameters cannot be identified; the NBD (no dropout)${NBD_ADVICE}`
         : `${model}: the likelihood is flat at the optimum${where} (Hessian not positive definite); the data cannot identify every parameter`,
       opt.iterations,
       theta.map(Math.exp),
@@ -762,7 +768,7 @@ export function summarizeFit<P extends Record<string, number>>(
   })
   if (unbounded.length > 0) {
     throw new ConvergenceError(
-      `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (${limit === 'no-dropout' ? 'no sign of customers dropping out: the NBD, without dropout, is the model for these data' : 'too few customers, too little repeat behaviour, or too little sign of dropout'})`,
+      `${model}: the likelihood is flat at the optimum: the 95 % interval of ${unbounded.join(', ')} runs from 0 to infinity, so the data cannot identify ${unbounded.length === 1 ? 'it' : 'them'} (${limit === 'no-dropout' ? `no sign of customers dropping out: the NBD, without dropout,${NBD_ADVICE}` : 'too few customers, too little repeat behaviour, or too little sign of dropout'})`,
       opt.iterations,
       theta.map(Math.exp),
       { ...(limit ? { limit } : {}) },
