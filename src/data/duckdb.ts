@@ -50,14 +50,22 @@ function paramTypes(
   return params.map((p) => (unsafeWhole(p) ? DOUBLE : undefined))
 }
 
-/** With LOYALS_TRACE=MS, a statement slower than MS is logged to stderr with its time (profiling). */
-function trace(sql: string, t0: number): void {
+/**
+ * With LOYALS_TRACE=MS, a statement slower than MS is logged to stderr with its wall time and the
+ * process's CPU time over it (profiling: CPU well under twice the wall time on two cores means a
+ * step that leaves a core idle).
+ */
+function trace(sql: string, t0: number, cpu0: NodeJS.CpuUsage): void {
   const min = env().LOYALS_TRACE
   if (min === undefined) return
   const ms = performance.now() - t0
   if (ms < min) return
-  const text = sql.replace(/\s+/g, ' ').trim().slice(0, 140)
-  process.stderr.write(`trace ${ms.toFixed(0).padStart(6)} ms  ${text}\n`)
+  const cpu = process.cpuUsage(cpu0)
+  const cpuMs = (cpu.user + cpu.system) / 1000
+  const text = sql.replace(/\s+/g, ' ').trim().slice(0, 130)
+  process.stderr.write(
+    `trace ${ms.toFixed(0).padStart(6)} ms cpu ${cpuMs.toFixed(0).padStart(6)} ms  ${text}\n`,
+  )
 }
 
 /** The engine whose connection the current async context holds (DuckDbEngine.hold). */
@@ -173,6 +181,7 @@ class DuckDbEngine implements Engine {
   async #query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     try {
       const values = normalizeParams(params)
       let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>
@@ -204,13 +213,14 @@ class DuckDbEngine implements Engine {
     } catch (e) {
       throw new QueryError(sql, e)
     } finally {
-      trace(sql, t0)
+      trace(sql, t0, cpu0)
     }
   }
 
   async #exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     try {
       const values = normalizeParams(params)
       if (values) {
@@ -223,7 +233,7 @@ class DuckDbEngine implements Engine {
     } catch (e) {
       throw new QueryError(sql, e)
     } finally {
-      trace(sql, t0)
+      trace(sql, t0, cpu0)
     }
   }
 
