@@ -283,3 +283,47 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
     expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id LIKE '%mia%'")).toBe(0)
   })
 })
+
+// The other way a file reaches the store: `loyals import FILE --api-key` (the only one into
+// PostgreSQL) sends its rows as /v1/orders calls, so they are API orders and an order sent again
+// with another amount is the API's 422, not the direct import's "kept as an event" (docs/api.md).
+describe.each(STORES)('a file imported through the server on $name', (kind) => {
+  let h: Harness
+  let mem: Engine
+  beforeAll(async () => {
+    const dir = tempDir('loyals-audit-fwd-')
+    mem = await openWorkspace(join(dir, 'mem.duckdb'))
+    await importFile(mem, write(dir, 'orders.csv', ORDERS), { kind: 'orders', now: NOW })
+    h = await harness(kind, { now: NOW.getTime() })
+    const remote = {
+      url: 'test',
+      async request(method: string, path: string, body?: unknown) {
+        const res = await h.call(method, path, { body })
+        if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
+        return res.json
+      },
+    } as unknown as RemoteServer
+    const sent = await forwardImport(mem, remote)
+    expect(sent.stored).toBeGreaterThanOrEqual(5)
+  })
+  afterAll(async () => {
+    await mem.close()
+    await h.close()
+  })
+
+  it('refuses its order sent again with another amount, and answers the same one as a duplicate', async () => {
+    const before = await h.call('GET', '/v1/customers/cA')
+    expect(before.json).toMatchObject({ orders: 2, revenue: 50 })
+    const same = await h.call('POST', '/v1/orders', {
+      body: { order_id: 'o-1', customer_id: 'cA', ordered_at: '2024-01-10T10:00:00Z', amount: 30 },
+    })
+    expect(same.json).toEqual({ eventId: 'order:o-1', status: 'duplicate' })
+    const changed = await h.call('POST', '/v1/orders', {
+      body: { order_id: 'o-1', customer_id: 'cA', ordered_at: '2024-01-10T10:00:00Z', amount: 31 },
+    })
+    expect(changed.status).toBe(422)
+    expect(changed.json.error.details.differs).toEqual([{ field: 'amount', stored: 30, sent: 31 }])
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'o-1'")).toBe(1)
+    expect((await h.call('GET', '/v1/customers/cA')).json).toMatchObject({ orders: 2, revenue: 50 })
+  })
+})
