@@ -385,6 +385,13 @@ export async function buildValue(
     cfg.referrals,
   )
   const referralValue = referral.value.slice(0, n)
+  // of each customer's direct referrals, those who bought: nodes 0..n-1 are the analysed buyers,
+  // the others people referred who had not ordered by asOf (the reasons call only buyers customers)
+  const directBuyers = new Int32Array(n)
+  for (let d = 0; d < n; d++) {
+    const a = referral.parent[d] as number
+    if (a >= 0 && a < n) directBuyers[a] = (directBuyers[a] as number) + 1
+  }
   // every customer's figures as their breakdown shows them (to the minor unit), once
   const shown = shownValues(profit, referralValue, digits)
   // the percentile (ties counted below) for the rules, the top share for "top N % by value", and
@@ -560,6 +567,7 @@ export async function buildValue(
         direct > 0
           ? {
               direct,
+              directBuyers: directBuyers[i] as number,
               directValue: cent(referral.directValue[i] as number),
               indirect: descendants(i) - direct,
               value: shown.referralValue[i] as number,

@@ -180,6 +180,11 @@ describe('value inputs and loyals customer', () => {
     copyFileSync(db, copy)
     const a = runCli(['analyze', '--db', copy, '--config', dear, '--out', join(dir, 'dear-out')])
     expect(a.stdout).toContain('1 customer is served at a loss (-$200.00)')
+    // the share that follows is of all past profit, not of the loss it is written after
+    expect(a.stdout).toMatch(
+      /served at a loss \(-\$200\.00\); (the top 20% by past profit hold [\d.]+% of all past profit|total past profit is not positive)/,
+    )
+    expect(a.stdout).not.toContain('of it. Tiers')
   })
 
   test("money is written in the configuration's locale in the profile and in analyze", () => {

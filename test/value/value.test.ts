@@ -146,6 +146,29 @@ E,E,2024-03-25
     )
   })
 
+  test('a referred person who never bought is not called a customer in the reason', async () => {
+    // A referred B (bought: own value 100 - 60 = 40) and X (no order); B alone makes A's credit
+    const { engine } = await workspace({
+      orders: `order_id,customer_id,ordered_at,amount,cost
+1,A,2024-01-01,100,90
+2,B,2024-02-01,100,60
+`,
+      referrals: `referrer,referred,date
+A,B,2024-01-15
+A,X,2024-01-20
+`,
+    })
+    await analyzeValue(engine, { costs: FREE })
+    const r = await rows(engine, 'referrals_direct, referral_value')
+    expect(r.A).toMatchObject({ referrals_direct: 2 })
+    expect(r.A?.referral_value).toBeCloseTo(40, 9)
+    const [a] = await engine.query<{ t: string }>(
+      "SELECT concat_ws(' | ', reason_1, reason_2, reason_3) AS t FROM customer_analysis WHERE customer_id = 'A'",
+    )
+    expect(a?.t).toContain('referred 2 people, 1 of them a customer worth 40')
+    expect(a?.t).not.toContain('2 customers')
+  })
+
   test("a referral tree's shown contributions add up to its referral value", async () => {
     // own values (amount - cost): B 0.51, C 0.31, D 0.03, E 0.01. A -> B -> D and A -> C -> E:
     // A = 0.51 + 0.31 + 0.5 * 0.03 + 0.5 * 0.01 = 0.84; the halves 0.015 and 0.005 each round up

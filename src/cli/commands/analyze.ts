@@ -224,8 +224,9 @@ export function formatAnalysisSummary(s: AnalysisSummary, files: AnalysisFiles):
     lines.push(
       `${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer is' : 'customers are'} served at a loss (${formatMoney(v.unprofitable.loss, vc, v.locale)}); ` +
         (held === null
-          ? 'total profit is not positive, so no share of it is held. Tiers: '
-          : `the top 20% by profit hold ${formatPct(held)} of it. Tiers: `) +
+          ? 'total past profit is not positive, so no share of it is held. Tiers: '
+          : // "of it" after the loss read as a share of the loss
+            `the top 20% by past profit hold ${formatPct(held)} of all past profit. Tiers: `) +
         v.tiers.levels.map((l) => `${l.name} ${formatInt(l.customers)}`).join(', ') +
         '.',
     )

@@ -195,6 +195,21 @@ describe('a referrer whose referred person never bought, but brought buyers', ()
   })
 })
 
+describe('a referrer some of whose referred people never bought', () => {
+  const text = (direct: number, directBuyers: number, directValue: number) =>
+    buildReasons(
+      { referrals: { direct, directBuyers, directValue, indirect: 0, value: directValue } },
+      { currency },
+    )[0]?.text
+  test('calls only the buyers customers', () => {
+    expect(text(2, 1, 244)).toBe('referred 2 people, 1 of them a customer worth $244')
+    expect(text(5, 3, 1240)).toBe('referred 5 people, 3 of them customers worth $1,240')
+  })
+  test('reads as before when every one of them bought', () => {
+    expect(text(2, 2, 330)).toBe('referred 2 customers worth $330')
+  })
+})
+
 describe('a threshold tier just under the line above', () => {
   const text = (totalValue: number, nextBoundary?: number) =>
     buildReasons(

@@ -76,6 +76,12 @@ export interface ReasonFacts {
   }
   readonly referrals?: {
     readonly direct: number
+    /**
+     * How many of the `direct` have bought (the others are people referred who never ordered);
+     * left out: all of them. A non-buyer is not called a customer ("referred 2 people, 1 of them
+     * a customer worth $244", not "2 customers worth $244").
+     */
+    readonly directBuyers?: number
     readonly directValue: number
     /** Customers referred by the customers they referred (within the counted depth). */
     readonly indirect: number
@@ -727,10 +733,13 @@ type ProfitFacts = NonNullable<ReasonFacts['profit']>
 function referralText(r: ReferralFacts, money: (n: number) => string): string {
   // the value is all theirs (the people referred brought others, but have no value of their
   // own: no purchase, or all of it refunded): no "customer worth €0"
+  const buyers = Math.min(r.directBuyers ?? r.direct, r.direct)
   const text =
     r.directValue === 0 && r.indirect > 0
       ? `referred ${plural(r.direct, 'person', 'people')} of no value of their own`
-      : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+      : buyers < r.direct
+        ? `referred ${plural(r.direct, 'person', 'people')}, ${countText(buyers)} of them ${buyers === 1 ? 'a customer' : 'customers'} worth ${money(r.directValue)}`
+        : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
   return r.indirect > 0
     ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
     : text
