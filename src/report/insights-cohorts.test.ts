@@ -336,3 +336,29 @@ describe('retentionTable', () => {
     expect(retentionPrintPx(62)).toBe(6.5)
   })
 })
+
+describe('new-customer stickiness without the data to compare', () => {
+  it('says which attribute the data lacks instead of a row of everyone', () => {
+    const none = render({ ...kpis, stickinessMissing: ['campaign', 'channel'] })
+    expect(none).toContain('No acquisition campaign or channel in the data: not compared.')
+    expect(none).not.toContain('No new customers to follow yet.')
+    const one = render({
+      ...kpis,
+      stickiness: [
+        {
+          attribute: 'channel',
+          level: 'web',
+          customers: 3,
+          sticky: 1,
+          rate: 1 / 3,
+          lower: 0.06,
+          upper: 0.79,
+        },
+      ],
+      stickinessMissing: ['campaign'],
+    })
+    expect(one).toContain('>web<')
+    expect(one).toContain('No acquisition campaign in the data: not compared.')
+    expect(render(kpis)).toContain('No new customers to follow yet.')
+  })
+})

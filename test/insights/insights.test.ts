@@ -342,12 +342,24 @@ describe('KPIs on a hand-checked dataset', () => {
       expect(k.retentionRate.map((x) => x.month)).toEqual(
         Array.from({ length: 6 }, (_, i) => `2024-0${i + 1}`),
       )
-      // stickiness: all four observed >= 90 days, only A came back within 90
-      const none = k.stickiness.find((s) => s.attribute === 'channel')!
-      expect([none.customers, none.sticky]).toEqual([4, 1])
-      expect(none.lower).toBeLessThan(0.25)
-      expect(none.upper).toBeGreaterThan(0.25)
+      // stickiness: the orders have no channel or campaign: nothing to compare (one "(none)" row
+      // per attribute repeated the overall rate beside a note saying there was no such data)
+      expect(k.stickiness).toEqual([])
+      expect(k.stickinessMissing).toEqual(['campaign', 'channel'])
       expect(r.summary.notes.join(' ')).toMatch(/No surveys table/)
+      // with a channel on A's, B's and C's orders: all four observed >= 90 days, only A came
+      // back within 90; D, without one, is the "(none)" level; campaign is still missing
+      await engine.exec("UPDATE orders SET channel = 'web' WHERE customer_id <> 'D'")
+      const k2 = (await computeInsights(engine, { asOf: '2024-06-30', minHistoryDays: 0 })).summary
+        .kpis
+      expect(k2.stickinessMissing).toEqual(['campaign'])
+      expect(k2.stickiness.map((s) => [s.attribute, s.level, s.customers, s.sticky])).toEqual([
+        ['channel', 'web', 3, 1],
+        ['channel', '(none)', 1, 0],
+      ])
+      const web = k2.stickiness[0]!
+      expect(web.lower).toBeLessThan(1 / 3)
+      expect(web.upper).toBeGreaterThan(1 / 3)
     } finally {
       await engine.close()
     }

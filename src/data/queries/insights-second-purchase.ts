@@ -17,14 +17,16 @@ GROUP BY 1, 2 ORDER BY 1, 2
 }
 
 /**
- * New-customer stickiness: rows (attribute, level, customers, sticky) over customers observed at
- * least `days` days, sticky = second purchase within `days` of the first; by acquisition channel
- * and campaign (customers table, else the first order's).
+ * New-customer stickiness: rows (attribute, level, known, customers, sticky) over customers
+ * observed at least `days` days, sticky = second purchase within `days` of the first; by
+ * acquisition channel and campaign (customers table, else the first order's); known = the
+ * level's customers with a value (0 for the '(none)' level of those without one).
  */
 export function insightsStickiness(_dialect: Dialect, args: { days: number }): Query {
   const d = Math.max(1, Math.trunc(args.days))
   const part = (name: string, sql: string) => `
 SELECT '${name}' AS attribute, coalesce(${sql}, '(none)') AS level,
+  CAST(count(${sql}) AS INTEGER) AS known,
   CAST(count(*) AS INTEGER) AS customers,
   CAST(count(*) FILTER (WHERE f.days_to_second <= ${d}) AS INTEGER) AS sticky
 FROM ${INSIGHTS_BASE} b JOIN ${INSIGHTS_FIRST} f ON f.cidx = b.cidx

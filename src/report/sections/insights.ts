@@ -503,6 +503,16 @@ export const cohortsSection: Section = {
       { header: '2nd purchase ≤ 90 days', num: true, cell: (x) => formatPct(x.rate) },
       { header: '95 % CI', num: true, cell: (x) => ci(x.lower, x.upper) },
     ]
+    // an attribute absent from the data is said to be so, not shown as one row of everyone
+    const missing = k.stickinessMissing ?? []
+    const noData =
+      missing.length > 0
+        ? `<p class="note">No acquisition ${missing.map(escapeHtml).join(' or ')} in the data: not compared.</p>`
+        : ''
+    const stickinessTable =
+      k.stickiness.length === 0 && missing.length > 0
+        ? noData
+        : `${tableOr(st, k.stickiness, 'No new customers to follow yet.')}${noData}`
     type G = NonNullable<typeof k.nps>[number]
     const g = (title: string, rows: readonly G[] | null, fmt: (v: number) => string) =>
       rows
@@ -522,7 +532,7 @@ export const cohortsSection: Section = {
             rows,
           )}`
         : ''
-    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${customerMatrix}<h3>Revenue retention by acquisition month (share of the first month's revenue)</h3>${revenueMatrix}<div class="split"><div><h3>Customer retention rate by month</h3>${tableOr(rrCols, k.retentionRate, 'No months to measure yet.')}</div><div><h3>Time to second purchase</h3>${comeback}</div></div><h3>New-customer stickiness</h3>${tableOr(st, k.stickiness, 'No new customers to follow yet.')}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${customerMatrix}<h3>Revenue retention by acquisition month (share of the first month's revenue)</h3>${revenueMatrix}<div class="split"><div><h3>Customer retention rate by month</h3>${tableOr(rrCols, k.retentionRate, 'No months to measure yet.')}</div><div><h3>Time to second purchase</h3>${comeback}</div></div><h3>New-customer stickiness</h3>${stickinessTable}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
   },
 }
 

@@ -206,13 +206,20 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   const st = await engine.query<{
     attribute: string
     level: string
+    known: number
     customers: number
     sticky: number
   }>(insightsStickiness(d, { days: STICKY_DAYS }))
-  const stickiness = st.map((s) => {
-    const ci = wilsonInterval(s.sticky, s.customers)
-    return { ...s, rate: ci.estimate, lower: ci.lower, upper: ci.upper }
-  })
+  // an attribute no customer has (no channel in the data) is not compared: its one "(none)" row
+  // repeated the overall rate beside a note saying there was no such data (as the over-index)
+  const present = new Set(st.filter((s) => Number(s.known) > 0).map((s) => s.attribute))
+  const stickiness = st
+    .filter((s) => present.has(s.attribute))
+    .map(({ known: _, ...s }) => {
+      const ci = wilsonInterval(s.sticky, s.customers)
+      return { ...s, rate: ci.estimate, lower: ci.lower, upper: ci.upper }
+    })
+  const stickinessMissing = [...new Set(st.map((s) => s.attribute))].filter((a) => !present.has(a))
 
   const surveys = tableOf(ctx, 'surveys')
   const surveyDate = dayColumn(ctx, 'surveys', 'responded')
@@ -287,6 +294,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     retentionRate,
     secondPurchase,
     stickiness,
+    stickinessMissing,
     nps,
     ces,
     ticketResolution,

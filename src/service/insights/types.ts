@@ -264,6 +264,11 @@ export interface CohortsKpis {
     readonly lower: number
     readonly upper: number
   }[]
+  /**
+   * Attributes of `stickiness` that no customer observed long enough has (no channel in the
+   * data): left out of it rather than shown as one "(none)" row of everyone.
+   */
+  readonly stickinessMissing?: readonly string[]
   readonly nps: readonly GroupKpi[] | null
   readonly ces: readonly GroupKpi[] | null
   readonly ticketResolution: readonly GroupKpi[] | null
