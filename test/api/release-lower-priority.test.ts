@@ -4,7 +4,13 @@
 // "went to higher-priority actions").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES } from '../engines/stores.ts'
-import { type Harness, harness, identifyEvent, ONE_A_WEEK_QUIET_NIGHTS } from './harness.ts'
+import {
+  type Harness,
+  harness,
+  identifyEvent,
+  ONE_A_WEEK_QUIET_NIGHTS,
+  orderEvent,
+} from './harness.ts'
 
 const webhook = (template: string) => ({
   type: 'webhook' as const,
@@ -82,5 +88,56 @@ describe.each(STORES)('a held message that loses its slot at release, on $name',
       reason: 'lower_priority',
       detail: `at release 2025-03-02T09:00:00.000Z: the one contact allowed per 7 days went to higher-priority actions: thanks-review`,
     })
+  })
+})
+
+// The same at release for a sequence step, which is deferred rather than suppressed: its detail
+// named no playbook ("went to higher-priority actions; a sequence step is not dropped ...").
+describe.each(STORES)('a sequence step that loses its slot at release, on $name', (kind) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await harness(kind, {
+      now: Date.parse('2025-03-01T22:00:00Z'),
+      fetch: async () => ({ ok: true, status: 200 }),
+      ops: {
+        holdout: { defaultShare: 0 },
+        contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
+        playbooks: [
+          {
+            id: 'welcome-seq',
+            department: 'marketing',
+            trigger: { type: 'onboarding', steps: [{ delayDays: 0 }, { delayDays: 0 }] },
+            actions: [webhook('tip')],
+          },
+        ],
+      },
+    })
+  })
+  afterAll(() => h?.close())
+
+  it('is deferred again with the playbook that took the slot named', async () => {
+    expect((await h.call('POST', '/v1/events', { body: identifyEvent('c2') })).status).toBe(200)
+    const order = orderEvent('c2', 'c2-o1', 30, '2025-03-01T22:00:00Z')
+    expect((await h.call('POST', '/v1/events', { body: order })).status).toBe(200)
+    const step = (k: number) => `welcome-seq:c2:onboarding-step-${k}:a0`
+    const byKey = async () =>
+      Object.fromEntries(
+        (await h.call('GET', '/v1/actions?customer=c2')).json.actions.map(
+          (a: { actionKey: string; status: string; reason: string | null; detail: string }) => [
+            a.actionKey,
+            a,
+          ],
+        ),
+      )
+    expect((await byKey())[step(2)]).toMatchObject({ status: 'deferred' })
+    h.clock.now = Date.parse('2025-03-02T09:00:00Z')
+    h.dispatcher.kick()
+    await h.dispatcher.idle()
+    const after = await byKey()
+    expect(after[step(1)]).toMatchObject({ status: 'sent' })
+    expect(after[step(2)]).toMatchObject({ status: 'deferred', reason: 'lower_priority' })
+    expect(after[step(2)].detail).toMatch(
+      /^the one contact allowed per 7 days went to higher-priority actions; a sequence step is not dropped: it waits until \S+: welcome-seq$/,
+    )
   })
 })

@@ -266,7 +266,8 @@ export async function releaseDeferred(
           } else if (d.outcome === 'deferred') {
             status = 'deferred'
             when = d.untilMs ?? nowMs
-            detail = d.detail
+            // a sequence step held again names what took the slot too, as at event time
+            detail = detailNamingTakers(d, playbookOf)
           } else {
             status = 'suppressed'
             detail = `at release ${at}: ${detailNamingTakers(d, playbookOf)}`
