@@ -8,7 +8,6 @@ import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
-import { checkOpsTierNames } from '../core/ops/config.ts'
 import { shellArg } from '../core/words.ts'
 import type { Engine } from '../data/engine.ts'
 import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
@@ -122,11 +121,11 @@ export interface RunningServer {
  * @throws UsageError for bad configuration or a workspace already served; QueryError from the store.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const ops = await loadOpsConfig(o.opsConfigPath)
-  // a problem in the file is told with its name, as analyze tells it
+  // a problem in either file is told with its name (and line), as analyze tells it; the ops
+  // file's tier names are checked against the value configuration's tiers
   const loaded = await loadValueConfig(o.valueConfigPath)
-  checkOpsTierNames(
-    ops,
+  const ops = await loadOpsConfig(
+    o.opsConfigPath,
     loaded.config.tiers.levels.map((l) => l.name),
   )
   const duck = !isPostgresUrl(o.db)

@@ -1,6 +1,6 @@
 // Reading the value configuration file (`--config loyals.value.json`) and turning the generator's
 // costs.json into one, so the demo company is valued with the cost rates it was generated with.
-import { type OpsConfig, parseOpsConfig } from '../core/ops/config.ts'
+import { checkOpsTierNames, type OpsConfig, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig, type ValueConfig, type ValueConfigInput } from '../core/value/config.ts'
 import { loadJsonConfig } from './json-file.ts'
 
@@ -38,12 +38,19 @@ export async function loadValueConfig(file?: string): Promise<LoadedValueConfig>
  * file is every default.
  * @throws UsageError naming the file: missing, not JSON, or each problem at its line.
  */
-export async function loadOpsConfig(file?: string): Promise<OpsConfig> {
-  if (file === undefined) return parseOpsConfig({})
+export async function loadOpsConfig(file?: string, tiers?: readonly string[]): Promise<OpsConfig> {
+  // with `tiers` (the value configuration's), the tier names it mentions are checked too, and an
+  // unknown one is placed in the file (file:line) as every other problem of it is
+  const parse = (json: unknown): OpsConfig => {
+    const ops = parseOpsConfig(json)
+    if (tiers !== undefined) checkOpsTierNames(ops, tiers)
+    return ops
+  }
+  if (file === undefined) return parse({})
   return loadJsonConfig(
     file,
     'operations configuration',
-    parseOpsConfig,
+    parse,
     `${file}: invalid operations configuration`,
   )
 }

@@ -186,6 +186,41 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('an operations file naming an unknown tier is told with its file and line, whichever command reads it', () => {
+    // every other problem of the file had its file:line; an unknown tier had neither, nor the list
+    const dir = tempDir('loyals-ops-tier-')
+    const csv = join(dir, 'one.csv')
+    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    const ops = join(dir, 'ops.json')
+    writeFileSync(
+      ops,
+      `{
+  "playbooks": [
+    {
+      "id": "vip",
+      "department": "recognition",
+      "trigger": { "type": "tier_up", "to": ["Gold", "Platnum"] },
+      "actions": [{ "type": "task", "role": "am", "title": "Call" }]
+    }
+  ]
+}
+`,
+    )
+    for (const args of [
+      ['tick', '--config', ops],
+      ['refit', '--config', ops],
+      ['serve', '--config', ops, '--port', '0'],
+    ]) {
+      const r = runCli([...args, '--db', db])
+      expect(r.code, args[0]).toBe(2)
+      expect(r.stderr, args[0]).toBe(
+        `error: ${ops}: invalid operations configuration:\n  ${ops}:6 playbooks[0].trigger.to: unknown tier "Platnum" (the value configuration's tiers: Platinum, Gold, Silver, Bronze)\n`,
+      )
+    }
+  })
+
   it('a --db on the command line wins over $LOYALS_SERVER: the rows go to the file named', () => {
     const dir = tempDir('loyals-db-flag-')
     const csv = join(dir, 'one.csv')

@@ -3,7 +3,6 @@
 // starts the job there and follows its progress; otherwise it runs the job on the workspace.
 
 import type { Command } from 'commander'
-import { checkOpsTierNames } from '../../core/ops/config.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { DataError, UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
@@ -83,10 +82,9 @@ export function registerRefit(program: Command): void {
       } else {
         const db = await existingStore(resolveDb(opts), false)
         // a bad file is told before the workspace is opened
-        const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
-        checkOpsTierNames(
-          ops,
+        const ops = await loadOpsConfig(
+          opts.config,
           loaded.config.tiers.levels.map((l) => l.name),
         )
         const engine = await openWorkspace(db)

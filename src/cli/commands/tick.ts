@@ -5,7 +5,6 @@
 import type { Command } from 'commander'
 import { webhookSecret } from '../../config.ts'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
-import { checkOpsTierNames } from '../../core/ops/config.ts'
 import { refitDue } from '../../data/queries/api-refit-due.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
@@ -112,10 +111,9 @@ export function registerTick(program: Command): void {
         // checked before anything opens: a secret too short is the operator's to fix first
         const secret = webhookSecret()
         const db = await existingStore(resolveDb(opts), false)
-        const ops = await loadOpsConfig(opts.config)
         const loaded = await loadValueConfig(opts.valueConfig)
-        checkOpsTierNames(
-          ops,
+        const ops = await loadOpsConfig(
+          opts.config,
           loaded.config.tiers.levels.map((l) => l.name),
         )
         const engine = await openWorkspace(db)

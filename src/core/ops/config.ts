@@ -3,7 +3,7 @@
 // are errors so a typo never silently falls back to a default. See docs/operations.md.
 import { z } from 'zod'
 import { UsageError } from '../../errors.ts'
-import { issueSteps, pathText } from '../json-path-line.ts'
+import { issueSteps, type JsonPathStep, pathText } from '../json-path-line.ts'
 
 export const DEPARTMENTS = ['service', 'recognition', 'marketing'] as const
 /** Who sends: service before recognition before marketing when they compete for the budget. */
@@ -337,19 +337,29 @@ export function parseOpsConfig(json: unknown): OpsConfig {
  */
 export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]): void {
   const known = new Set(tierNames)
-  const issues: { path: string; reason: string }[] = []
-  const check = (path: string, name: string): void => {
-    if (!known.has(name)) issues.push({ path, reason: `unknown tier "${name}"` })
+  const issues: { path: string; reason: string; at: JsonPathStep[] }[] = []
+  // the list a misspelled name is to be found in, said with each one ("Platnum" of Platinum, ...)
+  const listed = tierNames.length > 0 ? tierNames.join(', ') : 'none'
+  const check = (at: JsonPathStep[], name: string): void => {
+    if (!known.has(name)) {
+      issues.push({
+        path: pathText(at.slice(0, typeof at[at.length - 1] === 'number' ? -1 : undefined)),
+        reason: `unknown tier "${name}" (the value configuration's tiers: ${listed})`,
+        at,
+      })
+    }
   }
-  for (const name of Object.keys(ops.serviceRank.tiers)) check(`serviceRank.tiers.${name}`, name)
+  for (const name of Object.keys(ops.serviceRank.tiers)) check(['serviceRank', 'tiers', name], name)
   ops.playbooks.forEach((p, i) => {
     const t = p.trigger
-    const base = `playbooks[${i}].trigger`
+    const base = ['playbooks', i, 'trigger']
+    const each = (key: string, names: readonly string[] | undefined) =>
+      (names ?? []).forEach((n, k) => check([...base, key, k], n))
     if (t.type === 'tier_up' || t.type === 'tier_down') {
-      for (const n of t.from ?? []) check(`${base}.from`, n)
-      for (const n of t.to ?? []) check(`${base}.to`, n)
+      each('from', t.from)
+      each('to', t.to)
     } else if (t.type === 'best_at_risk' || t.type === 'no_order_for') {
-      for (const n of t.tiers ?? []) check(`${base}.tiers`, n)
+      each('tiers', t.tiers)
     }
   })
   if (issues.length > 0) {
