@@ -163,13 +163,19 @@ describe('command-line usage errors', () => {
     }
   })
 
-  it('a value configuration with a problem is named, whichever command reads it', () => {
-    // refit, tick and serve said "invalid value configuration" without the file, as analyze names it
-    const dir = tempDir('loyals-typo-')
+  /** A workspace holding one order, in a new temp dir. */
+  const oneOrderWorkspace = (prefix: string): { dir: string; db: string } => {
+    const dir = tempDir(prefix)
     const csv = join(dir, 'one.csv')
     writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
     const db = join(dir, 'w.duckdb')
     expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    return { dir, db }
+  }
+
+  it('a value configuration with a problem is named, whichever command reads it', () => {
+    // refit, tick and serve said "invalid value configuration" without the file, as analyze names it
+    const { dir, db } = oneOrderWorkspace('loyals-typo-')
     const typo = join(dir, 'typo.json')
     writeFileSync(typo, '{"costs":{"defaultMarginRat":0.3}}')
     for (const args of [
@@ -188,11 +194,7 @@ describe('command-line usage errors', () => {
 
   it('an operations file naming an unknown tier is told with its file and line, whichever command reads it', () => {
     // every other problem of the file had its file:line; an unknown tier had neither, nor the list
-    const dir = tempDir('loyals-ops-tier-')
-    const csv = join(dir, 'one.csv')
-    writeFileSync(csv, 'customer_id,ordered_at,amount\nc1,2024-01-02,10\n')
-    const db = join(dir, 'w.duckdb')
-    expect(runCli(['import', csv, '--db', db]).code).toBe(0)
+    const { dir, db } = oneOrderWorkspace('loyals-ops-tier-')
     const ops = join(dir, 'ops.json')
     writeFileSync(
       ops,

@@ -353,8 +353,9 @@ export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]):
   ops.playbooks.forEach((p, i) => {
     const t = p.trigger
     const base = ['playbooks', i, 'trigger']
-    const each = (key: string, names: readonly string[] | undefined) =>
-      (names ?? []).forEach((n, k) => check([...base, key, k], n))
+    const each = (key: string, names: readonly string[] | undefined): void => {
+      for (const [k, n] of (names ?? []).entries()) check([...base, key, k], n)
+    }
     if (t.type === 'tier_up' || t.type === 'tier_down') {
       each('from', t.from)
       each('to', t.to)
