@@ -19,6 +19,11 @@ const days = z.number().finite().min(0)
 const DepartmentSchema = z.enum(DEPARTMENTS)
 const ChannelSchema = z.enum(CHANNELS)
 
+/** A service-rank channel name as compared: trimmed, in lower case ("Email " is email). */
+export function channelKey(name: string): string {
+  return name.trim().toLowerCase()
+}
+
 // ---- serviceRank ----------------------------------------------------------------------------
 
 const ServiceRankSchema = z
@@ -41,13 +46,31 @@ const ServiceRankSchema = z
           .strict(),
       )
       .default({}),
-    /** Per channel name (phone, chat, email ...): the tier's target is multiplied by this. */
+    /**
+     * Per channel name (phone, chat, email ...): the tier's target is multiplied by this. Names
+     * match a queue entry's channel in any case ("Email" is email), so two that differ only in
+     * case are refused.
+     */
     channels: z
       .record(
         z.string().min(1),
         z.object({ targetFactor: z.number().finite().positive() }).strict(),
       )
-      .default({}),
+      .default({})
+      .superRefine((channels, ctx) => {
+        const seen = new Map<string, string>()
+        for (const name of Object.keys(channels)) {
+          const folded = channelKey(name)
+          const first = seen.get(folded)
+          if (first !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `the channel "${name}" is "${first}" in another case (channel names match in any case)`,
+            })
+          } else seen.set(folded, name)
+        }
+      }),
   })
   .strict()
 

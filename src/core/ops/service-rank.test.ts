@@ -174,6 +174,25 @@ describe('rankQueue', () => {
     ])
   })
 
+  it('matches a channel in any case and with spaces around it', () => {
+    // a desk sending "Email" got the factor 1 of an unknown channel
+    const ops = parseOpsConfig({ serviceRank: { channels: { Email: { targetFactor: 4 } } } })
+    const p = resolveServicePolicy(tiers, ops.serviceRank)
+    for (const channel of ['email', 'EMAIL', ' Email ']) {
+      const [r] = rankQueue(
+        [{ customerId: 'mail', tier: 0, waitingSinceMs: NOW - 90 * M, channel }],
+        NOW,
+        p,
+      )
+      expect([r?.targetMinutes, r?.overdue], channel).toEqual([240, false])
+    }
+    expect(() =>
+      parseOpsConfig({
+        serviceRank: { channels: { email: { targetFactor: 4 }, Email: { targetFactor: 2 } } },
+      }),
+    ).toThrow(/serviceRank.channels.Email: the channel "Email" is "email" in another case/)
+  })
+
   it('takes a channel named as an Object property (constructor, __proto__) as any unknown one', () => {
     const ops = parseOpsConfig({ serviceRank: { channels: { email: { targetFactor: 4 } } } })
     const p = resolveServicePolicy(tiers, ops.serviceRank)

@@ -3,7 +3,7 @@
 // rule bounds every wait by the tier's target (or the global maximum wait) once capacity suffices.
 import { UsageError } from '../../errors.ts'
 import type { TiersConfig } from '../value/config.ts'
-import type { ServiceRankConfig } from './config.ts'
+import { channelKey, type ServiceRankConfig } from './config.ts'
 
 const MINUTE = 60_000
 
@@ -97,7 +97,8 @@ export function resolveServicePolicy(
     }
   })
   const channelFactors: Record<string, number> = {}
-  for (const [k, v] of Object.entries(rank.channels)) channelFactors[k] = v.targetFactor
+  // keyed as compared (channelKey): a desk sending "Email" gets the factor of "email"
+  for (const [k, v] of Object.entries(rank.channels)) channelFactors[channelKey(k)] = v.targetFactor
   return { levels, maxWaitMinutes: rank.maxWaitMinutes, channelFactors }
 }
 
@@ -172,11 +173,12 @@ export function rankQueue(
     }
     const level = levelOf(policy, q.tier)
     const channel = q.channel ?? null
+    const key = channel === null ? null : channelKey(channel)
     // own keys only: a channel named "constructor" or "__proto__" is an unknown channel, not
     // Object's (which made its factor NaN and sent an overdue caller to the back)
     const factor =
-      channel !== null && Object.hasOwn(policy.channelFactors, channel)
-        ? (policy.channelFactors[channel] as number)
+      key !== null && Object.hasOwn(policy.channelFactors, key)
+        ? (policy.channelFactors[key] as number)
         : 1
     const target = level.responseTargetMinutes * factor
     const deadline =
