@@ -366,6 +366,7 @@ export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]):
   const check = (at: JsonPathStep[], name: string): void => {
     if (!known.has(name)) {
       issues.push({
+        // the path names the list ("playbooks[0].trigger.to"), `at` its item (for the line)
         path: pathText(at.slice(0, typeof at[at.length - 1] === 'number' ? -1 : undefined)),
         reason: `unknown tier "${name}" (the value configuration's tiers: ${listed})`,
         at,
