@@ -50,14 +50,19 @@ function paramTypes(
   return params.map((p) => (unsafeWhole(p) ? DOUBLE : undefined))
 }
 
+/** The process's CPU time before a statement, read only when tracing (a system call per query). */
+function traceStart(): NodeJS.CpuUsage | null {
+  return env().LOYALS_TRACE === undefined ? null : process.cpuUsage()
+}
+
 /**
  * With LOYALS_TRACE=MS, a statement slower than MS is logged to stderr with its wall time and the
  * process's CPU time over it (profiling: CPU well under twice the wall time on two cores means a
  * step that leaves a core idle).
  */
-function trace(sql: string, t0: number, cpu0: NodeJS.CpuUsage): void {
+function trace(sql: string, t0: number, cpu0: NodeJS.CpuUsage | null): void {
   const min = env().LOYALS_TRACE
-  if (min === undefined) return
+  if (min === undefined || cpu0 === null) return
   const ms = performance.now() - t0
   if (ms < min) return
   const cpu = process.cpuUsage(cpu0)
@@ -181,7 +186,7 @@ class DuckDbEngine implements Engine {
   async #query<T extends Row = Row>(q: Query | string): Promise<T[]> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
-    const cpu0 = process.cpuUsage()
+    const cpu0 = traceStart()
     try {
       const values = normalizeParams(params)
       let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>
@@ -220,7 +225,7 @@ class DuckDbEngine implements Engine {
   async #exec(q: Query | string): Promise<void> {
     const { sql, params } = typeof q === 'string' ? { sql: q, params: undefined } : q
     const t0 = performance.now()
-    const cpu0 = process.cpuUsage()
+    const cpu0 = traceStart()
     try {
       const values = normalizeParams(params)
       if (values) {

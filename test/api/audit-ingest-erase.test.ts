@@ -29,15 +29,32 @@ const CUSTOMERS = [
   ['cZ', 'zed.secret@example.org', 'Zed Secret'],
 ]
 
+/** ORDERS imported into a DuckDB workspace of its own, as `loyals import` stores the file. */
+async function importedOrders(prefix: string): Promise<Engine> {
+  const dir = tempDir(prefix)
+  const mem = await openWorkspace(join(dir, 'mem.duckdb'))
+  await importFile(mem, write(dir, 'orders.csv', ORDERS), { kind: 'orders', now: NOW })
+  return mem
+}
+
+/** The harness's server as `loyals import FILE --api-key` reaches it (forwardImport). */
+const throughHarness = (h: Harness): RemoteServer =>
+  ({
+    url: 'test',
+    async request(method: string, path: string, body?: unknown) {
+      const res = await h.call(method, path, { body })
+      if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
+      return res.json
+    },
+  }) as unknown as RemoteServer
+
 describe.each(STORES)('imported rows through the API on $name', (kind) => {
   let h: Harness
   let mem: Engine
   beforeAll(async () => {
-    const dir = tempDir('loyals-audit-svc-')
     // the file as `loyals import` stores it (in a DuckDB workspace; copied row for row into the
     // store under test), and as `loyals import FILE --api-key` reads it again later
-    mem = await openWorkspace(join(dir, 'mem.duckdb'))
-    await importFile(mem, write(dir, 'orders.csv', ORDERS), { kind: 'orders', now: NOW })
+    mem = await importedOrders('loyals-audit-svc-')
     const cols = ['order_key', 'order_id', 'customer_id', 'ordered_at', 'order_date', 'amount']
     const rows = await mem.query(`SELECT ${cols.join(', ')}, source FROM orders ORDER BY order_key`)
     h = await harness(kind, { now: NOW.getTime() })
@@ -128,14 +145,7 @@ describe.each(STORES)('imported rows through the API on $name', (kind) => {
   })
 
   it('stores nothing twice when the imported file is imported again through the server', async () => {
-    const remote = {
-      url: 'test',
-      async request(method: string, path: string, body?: unknown) {
-        const res = await h.call(method, path, { body })
-        if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
-        return res.json
-      },
-    } as unknown as RemoteServer
+    const remote = throughHarness(h)
     const orders = 'SELECT count(*) FROM orders'
     const rows = await count(h, orders)
     const first = await forwardImport(mem, remote)
@@ -291,18 +301,9 @@ describe.each(STORES)('a file imported through the server on $name', (kind) => {
   let h: Harness
   let mem: Engine
   beforeAll(async () => {
-    const dir = tempDir('loyals-audit-fwd-')
-    mem = await openWorkspace(join(dir, 'mem.duckdb'))
-    await importFile(mem, write(dir, 'orders.csv', ORDERS), { kind: 'orders', now: NOW })
+    mem = await importedOrders('loyals-audit-fwd-')
     h = await harness(kind, { now: NOW.getTime() })
-    const remote = {
-      url: 'test',
-      async request(method: string, path: string, body?: unknown) {
-        const res = await h.call(method, path, { body })
-        if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
-        return res.json
-      },
-    } as unknown as RemoteServer
+    const remote = throughHarness(h)
     const sent = await forwardImport(mem, remote)
     expect(sent.stored).toBeGreaterThanOrEqual(5)
   })

@@ -3,7 +3,8 @@
 // names the playbook that took the slot, as the same decision at event time does (it said only
 // "went to higher-priority actions").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { STORES } from '../engines/stores.ts'
+import type { OpsConfigInput } from '../../src/core/ops/config.ts'
+import { STORES, type StoreKind } from '../engines/stores.ts'
 import {
   type Harness,
   harness,
@@ -19,24 +20,29 @@ const webhook = (template: string) => ({
   template,
 })
 
+/** A server at 22:00 (quiet hours for email) with one contact a week, no holdout, `playbook`. */
+const nightHarness = (
+  kind: StoreKind,
+  playbook: NonNullable<OpsConfigInput['playbooks']>[number],
+): Promise<Harness> =>
+  harness(kind, {
+    now: Date.parse('2025-03-01T22:00:00Z'),
+    fetch: async () => ({ ok: true, status: 200 }),
+    ops: {
+      holdout: { defaultShare: 0 },
+      contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
+      playbooks: [playbook],
+    },
+  })
+
 describe.each(STORES)('a held message that loses its slot at release, on $name', (kind) => {
   let h: Harness
   beforeAll(async () => {
-    h = await harness(kind, {
-      now: Date.parse('2025-03-01T22:00:00Z'),
-      fetch: async () => ({ ok: true, status: 200 }),
-      ops: {
-        holdout: { defaultShare: 0 },
-        contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
-        playbooks: [
-          {
-            id: 'thanks-review',
-            department: 'recognition',
-            trigger: { type: 'review_posted' },
-            actions: [webhook('thanks')],
-          },
-        ],
-      },
+    h = await nightHarness(kind, {
+      id: 'thanks-review',
+      department: 'recognition',
+      trigger: { type: 'review_posted' },
+      actions: [webhook('thanks')],
     })
   })
   afterAll(() => h?.close())
@@ -96,21 +102,11 @@ describe.each(STORES)('a held message that loses its slot at release, on $name',
 describe.each(STORES)('a sequence step that loses its slot at release, on $name', (kind) => {
   let h: Harness
   beforeAll(async () => {
-    h = await harness(kind, {
-      now: Date.parse('2025-03-01T22:00:00Z'),
-      fetch: async () => ({ ok: true, status: 200 }),
-      ops: {
-        holdout: { defaultShare: 0 },
-        contactBudget: ONE_A_WEEK_QUIET_NIGHTS,
-        playbooks: [
-          {
-            id: 'welcome-seq',
-            department: 'marketing',
-            trigger: { type: 'onboarding', steps: [{ delayDays: 0 }, { delayDays: 0 }] },
-            actions: [webhook('tip')],
-          },
-        ],
-      },
+    h = await nightHarness(kind, {
+      id: 'welcome-seq',
+      department: 'marketing',
+      trigger: { type: 'onboarding', steps: [{ delayDays: 0 }, { delayDays: 0 }] },
+      actions: [webhook('tip')],
     })
   })
   afterAll(() => h?.close())
