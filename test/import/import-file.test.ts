@@ -2244,6 +2244,41 @@ describe('column recognition', () => {
     ])
     expect(await fingerprint(engine)).toEqual(before)
   })
+
+  test('order lines: a price beside a quantity is the unit price, a total wins over it', async () => {
+    // 3 caps at 8 are a line of 24, as in an orders file of line items; it was stored as 8
+    const p = write(
+      dir,
+      'p.csv',
+      'order_id,product,quantity,Unit Price\nI1,Cap,3,8\nI1,Pin,,2.5\nI2,Hat,2,0.1\n',
+    )
+    const r = await importFile(engine, p, { kind: 'order-lines', now: NOW })
+    expect(r.inserted).toBe(3)
+    expect(
+      await engine.query(
+        'SELECT order_id, product_id, quantity, amount FROM order_lines ORDER BY order_id, product_id',
+      ),
+    ).toEqual([
+      { order_id: 'I1', product_id: 'Cap', quantity: 3, amount: 24 },
+      { order_id: 'I1', product_id: 'Pin', quantity: null, amount: 2.5 },
+      { order_id: 'I2', product_id: 'Hat', quantity: 2, amount: 0.2 },
+    ])
+    // the file again: nothing changes
+    expect((await importFile(engine, p, { kind: 'order-lines', now: NOW })).inserted).toBe(0)
+    // beside a line total the price is not read: the total is the line's amount
+    const t = write(dir, 't.csv', 'order_id,product,quantity,price,total\nI3,Cap,3,8,20\n')
+    const rt = await importFile(engine, t, { kind: 'order-lines', now: NOW })
+    expect(rt.unusedColumns).toContain('price')
+    expect(await one("SELECT amount FROM order_lines WHERE order_id = 'I3'")).toEqual({
+      amount: 20,
+    })
+    // a negative price is refused as a negative amount is
+    const neg = write(dir, 'pn.csv', 'order_id,product,quantity,price\nI4,Cap,1,-8\n')
+    const e = await importError(() => importFile(engine, neg, { kind: 'order-lines', now: NOW }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${neg}:2 price: a line's price cannot be negative: money paid back is a refund (a negative row of the orders file) or a returns file`,
+    ])
+  })
 })
 
 describe('formats', () => {

@@ -27,14 +27,22 @@ FROM (
   FROM (${from})
 )`
 
-/** TEMP table `import_line_rows` from validated `import_typed` (kind order-lines). */
-export function importLineRows(_d: Dialect, args: { source: string; hasProblems: boolean }): Query {
-  return {
-    sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(
-      args.source,
-      goodRows(args.hasProblems),
-    )}`,
-  }
+/**
+ * TEMP table `import_line_rows` from validated `import_typed` (kind order-lines). `unitPrice`: the
+ * rows have a unit_price column, and a line without an amount is worth it times its quantity (1
+ * when none is given), rounded as an orders file's line items are.
+ */
+export function importLineRows(
+  _d: Dialect,
+  args: { source: string; hasProblems: boolean; unitPrice?: boolean },
+): Query {
+  const rows = goodRows(args.hasProblems)
+  const from = args.unitPrice
+    ? `SELECT ${LINE}, order_id, product_id, product_name, category, quantity,
+    coalesce(amount, round(unit_price * coalesce(quantity, 1), 9)) AS amount
+  FROM (${rows}) g`
+    : rows
+  return { sql: `CREATE OR REPLACE TEMP TABLE import_line_rows AS ${keyed(args.source, from)}` }
 }
 
 /**

@@ -334,15 +334,10 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
     f('quantity', false, ['qty', 'units', 'count']),
     // not stored (a line is in its order's currency): checked against the order's
     f('currency', false, CURRENCY_SYNONYMS),
-    f('amount', false, [
-      'line total',
-      'line amount',
-      'total',
-      'revenue',
-      'sales',
-      'value',
-      'price',
-    ]),
+    f('amount', false, ['line total', 'line amount', 'total', 'revenue', 'sales', 'value']),
+    // beside a quantity a price is the unit's, as in an orders file of line items (3 at 8 is a
+    // line of 24); without a quantity, the line's. Read only when no column gives the amount.
+    f('unit_price', false, ['unit price', 'price each', 'price per unit', 'item price', 'price']),
   ],
   customers: [
     f('customer_id', true, [
@@ -787,6 +782,13 @@ export function resolveColumns(
         used.add(h)
         break
       }
+    }
+  }
+  // a line's amount given, its price is not read (a quantity times it may differ by discounts)
+  if (kind === 'order-lines' && columns.amount !== undefined && columns.unit_price !== undefined) {
+    if (map.unit_price === undefined) {
+      used.delete(columns.unit_price)
+      delete columns.unit_price
     }
   }
   const guessed = guessCustomer(headers, kind, columns, used)

@@ -1681,7 +1681,13 @@ async function importFileOnce(
         )
       }
     } else if (kind === 'order-lines') {
-      await engine.exec(importLineRows(engine.dialect, { source: file, hasProblems: badLines > 0 }))
+      await engine.exec(
+        importLineRows(engine.dialect, {
+          source: file,
+          hasProblems: badLines > 0,
+          unitPrice: mapping.columns.unit_price !== undefined,
+        }),
+      )
     } else if (extra) {
       await engine.exec(
         importKindRows(engine.dialect, {

@@ -923,6 +923,8 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'quantity', 'number', false),
         col(c, 'amount', 'number', false, 'an amount'),
         col(c, 'currency', 'text', false),
+        // the price of one unit (ColumnMapping): the line's amount is it times the quantity
+        ...(c.unit_price ? [col(c, 'unit_price', 'number', false, 'a price')] : []),
       ],
       from: 'import_raw x',
       // as the API refuses them: a line of an order is goods sold; goods sent back are returns and
@@ -939,6 +941,15 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
           bad: 'amount < 0',
           reason: `'a line''s amount cannot be negative: money paid back is a refund (a negative row of the orders file) or a returns file'`,
         },
+        ...(c.unit_price
+          ? [
+              {
+                field: 'unit_price',
+                bad: 'unit_price < 0',
+                reason: `'a line''s price cannot be negative: money paid back is a refund (a negative row of the orders file) or a returns file'`,
+              },
+            ]
+          : []),
       ],
       inTheirOrdersCurrency: true,
     }
