@@ -2245,6 +2245,17 @@ describe('column recognition', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test("a customers file's email differing only in case is one customer's, stored in lower case", async () => {
+    const c = write(dir, 'ce.csv', 'email,country\nAnn@X.com,DE\nann@x.com,DE\n')
+    const r = await importFile(engine, c, { kind: 'customers', now: NOW })
+    expect(r).toMatchObject({ rowsRead: 2, rowsStored: 1 })
+    expect(
+      await engine.query(
+        "SELECT customer_id, email, country FROM customers WHERE customer_id = 'ann@x.com'",
+      ),
+    ).toEqual([{ customer_id: 'ann@x.com', email: 'ann@x.com', country: 'DE' }])
+  })
+
   test('order lines: a price beside a quantity is the unit price, a total wins over it', async () => {
     // 3 caps at 8 are a line of 24, as in an orders file of line items; it was stored as 8
     const p = write(

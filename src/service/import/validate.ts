@@ -997,7 +997,9 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   return {
     fields: [
       col(c, 'customer_id', 'text', true),
-      col(c, 'email', 'text', false),
+      // in lower case, as the id an address is and Shopify's email: `Ann@X.com` and `ann@x.com`
+      // on two rows of one customer were two contents of one id (refused as a conflict)
+      { ...col(c, 'email', 'text', false), raw: c.email ? wholeId(textOf(c.email)) : NO_TEXT },
       col(c, 'name', 'text', false),
       col(c, 'signup_at', 'date', false),
       col(c, 'country', 'text', false),
