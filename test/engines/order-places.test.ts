@@ -9,6 +9,7 @@ import {
   countOrderPlaces,
   fillOrderPlaces,
   importOrderPlaces,
+  moveOrderPlaces,
 } from '../../src/data/queries/import-order-places.ts'
 import { openStore, STORES, type TestStore } from './stores.ts'
 
@@ -89,5 +90,39 @@ describe.each(STORES.map((s) => s.name))('%s', (name) => {
         'SELECT customer_id, country, region, city, source, CAST(source_line AS INTEGER) AS line FROM customers ORDER BY customer_id',
       ),
     ).toEqual(rows)
+  })
+
+  it("moves a place an orders file gave to a later order's, never to an earlier one's", async () => {
+    const { engine } = loaded.find((l) => l.name === name) as (typeof loaded)[number]
+    // m1's place came from line 2 of orders.csv (stored, 2024-01-01); m2's from line 3 (2024-03-01)
+    await engine.exec(`INSERT INTO imports (import_id, kind, file, sha256, rows_in, rows_stored,
+        rows_rejected, imported_at) VALUES ('i1', 'orders', 'orders.csv', 'x', 2, 2, 0, TIMESTAMP '2024-04-01 00:00:00');
+      INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, source, source_line)
+      VALUES ('O1', 'O1', 'm1', TIMESTAMP '2024-01-01 10:00:00', DATE '2024-01-01', 5, 'orders.csv', 2),
+        ('O2', 'O2', 'm2', TIMESTAMP '2024-03-01 10:00:00', DATE '2024-03-01', 5, 'orders.csv', 3);
+      INSERT INTO customers (customer_id, country, region, city, source, source_line)
+      VALUES ('m1', 'FR', NULL, 'Paris', 'orders.csv', 2), ('m2', 'FR', NULL, 'Lyon', 'orders.csv', 3)`)
+    await engine.exec(`${createTempTableAs(engine.dialect, 'rows_later')}
+      SELECT * FROM (VALUES
+        ('m1', CAST('2024-02-01 10:00:00' AS TIMESTAMP), 'ES', 'Madrid', 7),
+        ('m2', CAST('2024-02-01 10:00:00' AS TIMESTAMP), 'ES', 'Sevilla', 8)
+      ) AS t(customer_id, ordered_at, country, city, __line)`)
+    await engine.exec(
+      importOrderPlaces(engine.dialect, {
+        rows: 'SELECT * FROM rows_later',
+        fields: ['country', 'city'],
+      }),
+    )
+    const [c] = await engine.query<{ moved: number }>(countOrderPlaces(engine.dialect))
+    expect(Number(c?.moved)).toBe(1)
+    await engine.exec(moveOrderPlaces(engine.dialect, { source: 'later.csv' }))
+    expect(
+      await engine.query(
+        "SELECT customer_id, country, city, source, CAST(source_line AS INTEGER) AS line FROM customers WHERE customer_id IN ('m1', 'm2') ORDER BY 1",
+      ),
+    ).toEqual([
+      { customer_id: 'm1', country: 'ES', city: 'Madrid', source: 'later.csv', line: 7 },
+      { customer_id: 'm2', country: 'FR', city: 'Lyon', source: 'orders.csv', line: 3 },
+    ])
   })
 })

@@ -1,7 +1,8 @@
 // Customers' places from an orders file that says where each order went (Country, Billing City):
 // the latest order's country, region and city fill what the customers table does not say, so an
 // orders export alone (the UCI Online Retail data) shows where the best customers are. A customers
-// file's own values are never overwritten, and re-importing the same orders changes nothing.
+// file's own values are never overwritten, a place an earlier orders file gave follows a later
+// order whichever file comes first, and re-importing the same orders changes nothing.
 import type { Dialect, Query } from '../engine.ts'
 import { createTempTableAs } from './dialect-sql.ts'
 import { LINE, lit } from './import-stage.ts'
@@ -9,9 +10,9 @@ import { LINE, lit } from './import-stage.ts'
 export const PLACE_FIELDS = ['country', 'region', 'city'] as const
 
 /**
- * TEMP table `import_order_places` (customer_id, country, region, city, line): per customer of
- * `rows` (validated order rows with ordered_at and the place fields), the place of the latest order
- * that has one (ties: the later line), with `fields` the place fields the file has.
+ * TEMP table `import_order_places` (customer_id, country, region, city, line, ordered_at): per
+ * customer of `rows` (validated order rows with ordered_at and the place fields), the place of the
+ * latest order that has one (ties: the later line), with `fields` the place fields the file has.
  */
 export function importOrderPlaces(
   d: Dialect,
@@ -25,17 +26,18 @@ export function importOrderPlaces(
     return {
       sql: `${createTempTableAs(d, 'import_order_places')}
 SELECT DISTINCT ON (customer_id) customer_id,
-  ${PLACE_FIELDS.map((f) => `${value(f)} AS ${f}`).join(', ')}, ${LINE} AS line
+  ${PLACE_FIELDS.map((f) => `${value(f)} AS ${f}`).join(', ')}, ${LINE} AS line, ordered_at
 FROM (${args.rows}) r
 ${where}
 ORDER BY customer_id, ordered_at DESC, ${LINE} DESC`,
     }
   }
   // DuckDB: one hash aggregate; DISTINCT ON sorted all 10M rows of an orders file (4.9 s vs ~1 s)
-  const place = `{${PLACE_FIELDS.map((f) => `'${f}': ${value(f)}`).join(', ')}, 'line': ${LINE}}`
+  const place = `{${PLACE_FIELDS.map((f) => `'${f}': ${value(f)}`).join(', ')}, 'line': ${LINE}, 'at': ordered_at}`
   return {
     sql: `${createTempTableAs(d, 'import_order_places')}
-SELECT customer_id, ${PLACE_FIELDS.map((f) => `p.${f} AS ${f}`).join(', ')}, p.line AS line
+SELECT customer_id, ${PLACE_FIELDS.map((f) => `p.${f} AS ${f}`).join(', ')}, p.line AS line,
+  p.at AS ordered_at
 FROM (
   SELECT customer_id, arg_max(${place}, {'t': ordered_at, 'l': ${LINE}}) AS p
   FROM (${args.rows}) r
@@ -52,13 +54,45 @@ FROM (
  */
 const fillable = PLACE_FIELDS.map((f) => `c.${f} IS NULL`).join(' AND ')
 
-/** Columns added (customers not stored yet) and filled (stored, with an empty place field known). */
+/**
+ * A stored customer whose place an orders file gave (the row's source is a file imported as
+ * orders: addOrderPlaces, or this) and whose order that said it is no longer stored or is older
+ * than the one in `import_order_places`, which says another place: the later order's place is
+ * theirs, whichever of the two files was imported first.
+ */
+const movable = `EXISTS (SELECT 1 FROM imports i WHERE i.kind = 'orders' AND i.file = c.source)
+  AND NOT EXISTS (
+    SELECT 1 FROM orders o
+    WHERE o.customer_id = c.customer_id AND o.source = c.source
+      AND o.source_line = c.source_line AND o.ordered_at >= p.ordered_at
+  )
+  AND (${PLACE_FIELDS.map((f) => `c.${f} IS DISTINCT FROM p.${f}`).join(' OR ')})`
+
+/**
+ * Columns added (customers not stored yet), filled (stored, with an empty place field known) and
+ * moved (stored with an orders file's place, which a later order of this file changes).
+ */
 export function countOrderPlaces(_d: Dialect): Query {
   return {
     sql: `SELECT count(*) FILTER (WHERE c.customer_id IS NULL) AS added,
-  count(*) FILTER (WHERE c.customer_id IS NOT NULL AND (${fillable})) AS filled
+  count(*) FILTER (WHERE c.customer_id IS NOT NULL AND (${fillable})) AS filled,
+  count(*) FILTER (WHERE c.customer_id IS NOT NULL AND NOT (${fillable}) AND ${movable}) AS moved
 FROM import_order_places p
 LEFT JOIN customers c ON c.customer_id = p.customer_id`,
+  }
+}
+
+/**
+ * Give the customers of {@link movable} the place of `import_order_places`, with its file and
+ * line as the row's source: the order a later import compares with.
+ */
+export function moveOrderPlaces(_d: Dialect, args: { source: string }): Query {
+  return {
+    sql: `UPDATE customers AS c SET
+  ${PLACE_FIELDS.map((f) => `${f} = p.${f}`).join(',\n  ')},
+  source = ${lit(args.source)}, source_line = p.line
+FROM import_order_places p
+WHERE c.customer_id = p.customer_id AND NOT (${fillable}) AND ${movable}`,
   }
 }
 
