@@ -2107,6 +2107,35 @@ describe('column recognition', () => {
     ).toEqual([{ country: 'France', region: null, city: null }])
   })
 
+  test("an orders file's place follows the latest order, whichever file is imported first", async () => {
+    // p1's later order is in b.csv, p2's in a.csv: both end in Madrid (p1 stayed in Paris)
+    const a = write(
+      dir,
+      'places-a.csv',
+      'order_id,customer_id,order_date,amount,Country,City\nA1,p1,2024-01-01,5,FR,Paris\nA2,p2,2024-02-01,5,ES,Madrid\n',
+    )
+    const b = write(
+      dir,
+      'places-b.csv',
+      'order_id,customer_id,order_date,amount,Country,City\nB1,p1,2024-02-01,5,ES,Madrid\nB2,p2,2024-01-01,5,FR,Paris\n',
+    )
+    const placeOf = () =>
+      engine.query(
+        "SELECT customer_id, country, city, source FROM customers WHERE customer_id IN ('p1', 'p2') ORDER BY 1",
+      )
+    expect((await orders(a)).placesFilled).toBe(2)
+    expect((await orders(b)).placesFilled).toBe(1)
+    const after = [
+      { customer_id: 'p1', country: 'ES', city: 'Madrid', source: b },
+      { customer_id: 'p2', country: 'ES', city: 'Madrid', source: a },
+    ]
+    expect(await placeOf()).toEqual(after)
+    // either file again changes nothing
+    expect((await orders(a)).placesFilled).toBe(0)
+    expect((await orders(b)).placesFilled).toBe(0)
+    expect(await placeOf()).toEqual(after)
+  })
+
   test("a CRM's contacts export (HubSpot): Create Date, Country/Region, State/Region and Original Source are read; the email key is the email too", async () => {
     const f = write(
       dir,
@@ -3366,6 +3395,19 @@ describe('--skip-bad-rows', () => {
     )
     const ed = await importError(() => orders(doc, { skipBadRows: true }))
     expect(formatProblem(ed.problems[0]!)).toMatch(new RegExp(`^${doc}:\\d+: malformed JSON`))
+    // half the lines bad, one of them a value that is no record: JSON lines all the same (it was
+    // refused as a broken document naming line 3 alone)
+    const half = write(
+      dir,
+      'half.jsonl',
+      '{"customer_id":"h1","ordered_at":"2024-01-01","amount":5}\n42\n{"customer_id":"h2" "x"}\n{"customer_id":"h3","ordered_at":"2024-01-02","amount":6}\n',
+    )
+    const rh = await orders(half, { skipBadRows: true })
+    expect(rh).toMatchObject({ rowsRead: 4, rejected: 2 })
+    const kept = await engine.query<{ customer_id: string }>(
+      "SELECT customer_id FROM orders WHERE customer_id LIKE 'h%' ORDER BY 1",
+    )
+    expect(kept.map((k) => k.customer_id)).toEqual(['h1', 'h3'])
   })
 
   test('imports the good rows and writes rejects with line and reason', async () => {
@@ -3394,6 +3436,16 @@ describe('--skip-bad-rows', () => {
     expect(rejects[0]).toBe('customer_id,ordered_at,amount,note,line,reason,raw_line')
     expect(rejects[1]).toMatch(/^c2,yesterday,10,b,3,ordered_at: cannot read 'yesterday' as a date/)
     expect(rejects[2]).toBe(',,,,5,"wrong number of columns (expected 4, found 2)","c4,2024-01-03"')
+  })
+
+  test('a line that repeats the header (two files pasted into one) is said to', async () => {
+    const part = 'order_id,customer_id,order_date,amount\nO1,A,2024-01-05,10\n'
+    const f = write(dir, 'twice.csv', part + part.replace('O1', 'O2'))
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 amount: cannot read 'amount' as an amount: the column's own name: this line repeats the header (two files pasted into one?)`,
+      `${f}:3 order_date: cannot read 'order_date' as a date: the column's own name: this line repeats the header (two files pasted into one?)`,
+    ])
   })
 
   test("a line longer than the reader's 2 MB (a long text field) is read", async () => {

@@ -44,6 +44,7 @@ import {
   countOrderPlaces,
   fillOrderPlaces,
   importOrderPlaces,
+  moveOrderPlaces,
   PLACE_FIELDS,
 } from '../../data/queries/import-order-places.ts'
 import {
@@ -923,7 +924,10 @@ export async function importFile(
     // lines with a few bad ones but one document over many lines (a pretty-printed page, broken):
     // its own error says where; a file of no good record is said by the error naming the first
     // (lines that each parse are JSON lines: only a file without any record is refused whole)
-    const whole = badRecord ? copy.good === 0 : copy.good <= copy.malformed.length
+    // (a document's lines do not parse; one that parses but is no record, `42`, is a JSON line:
+    // counted as the document's, half such lines made a file of JSON lines one broken document)
+    const syntax = copy.malformed.filter((m) => m.record === undefined).length
+    const whole = badRecord ? copy.good === 0 : copy.good <= syntax
     if (copy.malformed.length === 0 || whole) {
       await copy.remove()
       if (copy.malformed.length === 0 || badRecord) throw e
@@ -1921,14 +1925,17 @@ async function importFileOnce(
         if (places.length > 0) {
           const rows = keepTyped ? 'SELECT * FROM scratch_typed' : goodRows(badLines > 0)
           await tx.exec(importOrderPlaces(tx.dialect, { rows, fields: places }))
-          const [n] = await tx.query<{ added: number; filled: number }>(
+          const [n] = await tx.query<{ added: number; filled: number; moved: number }>(
             countOrderPlaces(tx.dialect),
           )
           const added = Number(n?.added ?? 0)
           const filled = Number(n?.filled ?? 0)
+          const moved = Number(n?.moved ?? 0)
+          // moved first: a customer filled or added here has this file's place already
+          if (moved > 0) await tx.exec(moveOrderPlaces(tx.dialect, { source: file }))
           if (filled > 0) await tx.exec(fillOrderPlaces(tx.dialect))
           if (added > 0) await tx.exec(addOrderPlaces(tx.dialect, { source: file }))
-          placesFilled = added + filled
+          placesFilled = added + filled + moved
         }
         await opts.onStage?.(
           extra

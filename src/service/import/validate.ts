@@ -1274,6 +1274,15 @@ export function afterTomorrowSql(now: Date): string {
 }
 
 /** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
+/**
+ * SQL: a hint when the text `r` is its column's own name (`amount` under the header amount): the
+ * line repeats the header, as in two exports pasted into one file; '' otherwise.
+ */
+function headerHint(r: string, header: string | null): string {
+  if (header === null) return "''"
+  return `CASE WHEN trim(${r}) = ${lit(header.trim())} THEN ${lit(": the column's own name: this line repeats the header (two files pasted into one?)")} ELSE '' END`
+}
+
 export function problemsSql(
   spec: TypedSpec,
   o: ParseOptions,
@@ -1307,7 +1316,7 @@ export function problemsSql(
           ? ` AND NOT coalesce(${r} = ${rawName('amount')} AND ${ident('amount')} IS NULL, false)`
           : ''
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} || ${pointHint(r)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL${again}`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(f.shown ? shownName(f.field) : r)} || ''' as ${f.noun ?? 'a number'}' || ${commaHint(r)} || ${pointHint(r)} || ${headerHint(r, f.header)} FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL${again}`,
         `SELECT ${LINE}, ${h}, 'number too large: ' || ${show(r)} || ' (at most 999,999,999,999.99: amounts are summed to the millionth)' FROM import_typed WHERE abs(${ident(f.field)}) >= ${MAX_NUMBER}`,
       )
     }
@@ -1328,7 +1337,7 @@ export function problemsSql(
           ? ` with --date-format ${o.dateFormat}`
           : ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
       parts.push(
-        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${offsetOutOfRange(r)} THEN ${offsetReason(r)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
+        `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${headerHint(r, f.header)} <> '' THEN ${headerHint(r, f.header)} WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${offsetOutOfRange(r)} THEN ${offsetReason(r)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} >= ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
         `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
