@@ -1273,7 +1273,6 @@ export function afterTomorrowSql(now: Date): string {
   return `(TIMESTAMP ${lit(`${day} 00:00:00`)} + INTERVAL 2 DAY)`
 }
 
-/** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 /**
  * SQL: a hint when the text `r` is its column's own name (`amount` under the header amount): the
  * line repeats the header, as in two exports pasted into one file; '' otherwise.
@@ -1283,6 +1282,7 @@ function headerHint(r: string, header: string | null): string {
   return `CASE WHEN trim(${r}) = ${lit(header.trim())} THEN ${lit(": the column's own name: this line repeats the header (two files pasted into one?)")} ELSE '' END`
 }
 
+/** Rows (line, col, reason) for every bad value; one SELECT per rule, UNION ALL. */
 export function problemsSql(
   spec: TypedSpec,
   o: ParseOptions,
