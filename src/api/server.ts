@@ -124,10 +124,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // a problem in either file is told with its name (and line), as analyze tells it; the ops
   // file's tier names are checked against the value configuration's tiers
   const loaded = await loadValueConfig(o.valueConfigPath)
-  const ops = await loadOpsConfig(
-    o.opsConfigPath,
-    loaded.config.tiers.levels.map((l) => l.name),
-  )
+  const ops = await loadOpsConfig(o.opsConfigPath, loaded)
   const duck = !isPostgresUrl(o.db)
   if (duck) assertNotServed(o.db)
   const engine: Engine = await openWorkspace(o.db, { serving: true })

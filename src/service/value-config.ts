@@ -38,9 +38,10 @@ export async function loadValueConfig(file?: string): Promise<LoadedValueConfig>
  * file is every default.
  * @throws UsageError naming the file: missing, not JSON, or each problem at its line.
  */
-export async function loadOpsConfig(file?: string, tiers?: readonly string[]): Promise<OpsConfig> {
-  // with `tiers` (the value configuration's), the tier names it mentions are checked too, and an
-  // unknown one is placed in the file (file:line) as every other problem of it is
+export async function loadOpsConfig(file?: string, value?: LoadedValueConfig): Promise<OpsConfig> {
+  // with `value` (the value configuration read first), the tier names it mentions are checked
+  // against its tiers, and an unknown one is placed in the file (file:line) as every other problem
+  const tiers = value?.config.tiers.levels.map((l) => l.name)
   const parse = (json: unknown): OpsConfig => {
     const ops = parseOpsConfig(json)
     if (tiers !== undefined) checkOpsTierNames(ops, tiers)

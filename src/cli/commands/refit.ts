@@ -83,10 +83,7 @@ export function registerRefit(program: Command): void {
         const db = await existingStore(resolveDb(opts), false)
         // a bad file is told before the workspace is opened
         const loaded = await loadValueConfig(opts.valueConfig)
-        const ops = await loadOpsConfig(
-          opts.config,
-          loaded.config.tiers.levels.map((l) => l.name),
-        )
+        const ops = await loadOpsConfig(opts.config, loaded)
         const engine = await openWorkspace(db)
         try {
           const { value } = await priceInOrdersCurrency(engine, loaded)

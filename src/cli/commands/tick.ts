@@ -112,10 +112,7 @@ export function registerTick(program: Command): void {
         const secret = webhookSecret()
         const db = await existingStore(resolveDb(opts), false)
         const loaded = await loadValueConfig(opts.valueConfig)
-        const ops = await loadOpsConfig(
-          opts.config,
-          loaded.config.tiers.levels.map((l) => l.name),
-        )
+        const ops = await loadOpsConfig(opts.config, loaded)
         const engine = await openWorkspace(db)
         try {
           // priced in the orders' currency when the file names none, as the server prices

@@ -72,13 +72,30 @@ const movable = `EXISTS (SELECT 1 FROM imports i WHERE i.kind = 'orders' AND i.f
  * Columns added (customers not stored yet), filled (stored, with an empty place field known) and
  * moved (stored with an orders file's place, which a later order of this file changes).
  */
-export function countOrderPlaces(_d: Dialect): Query {
+export function countOrderPlaces(_d: Dialect, args: { moving?: boolean } = {}): Query {
+  // `moving: false` (ordersPlaced found none): no stored place can move, and the joins of
+  // `movable` with every stored order (~0.4-1.1 s at 10M orders) are not made
+  const moved =
+    args.moving === false
+      ? '0'
+      : `count(*) FILTER (WHERE c.customer_id IS NOT NULL AND NOT (${fillable}) AND ${movable})`
   return {
     sql: `SELECT count(*) FILTER (WHERE c.customer_id IS NULL) AS added,
   count(*) FILTER (WHERE c.customer_id IS NOT NULL AND (${fillable})) AS filled,
-  count(*) FILTER (WHERE c.customer_id IS NOT NULL AND NOT (${fillable}) AND ${movable}) AS moved
+  ${moved} AS moved
 FROM import_order_places p
 LEFT JOIN customers c ON c.customer_id = p.customer_id`,
+  }
+}
+
+/** Column n: 1 when a stored customer's place came from an orders file (one may move), else 0. */
+export function ordersPlaced(_d: Dialect): Query {
+  return {
+    sql: `SELECT count(*) AS n FROM (
+  SELECT 1 FROM customers c
+  WHERE EXISTS (SELECT 1 FROM imports i WHERE i.kind = 'orders' AND i.file = c.source)
+  LIMIT 1
+) x`,
   }
 }
 

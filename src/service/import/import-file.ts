@@ -45,6 +45,7 @@ import {
   fillOrderPlaces,
   importOrderPlaces,
   moveOrderPlaces,
+  ordersPlaced,
   PLACE_FIELDS,
 } from '../../data/queries/import-order-places.ts'
 import {
@@ -1925,8 +1926,9 @@ async function importFileOnce(
         if (places.length > 0) {
           const rows = keepTyped ? 'SELECT * FROM scratch_typed' : goodRows(badLines > 0)
           await tx.exec(importOrderPlaces(tx.dialect, { rows, fields: places }))
+          const placesMove = (await count(tx, ordersPlaced(tx.dialect).sql)) > 0
           const [n] = await tx.query<{ added: number; filled: number; moved: number }>(
-            countOrderPlaces(tx.dialect),
+            countOrderPlaces(tx.dialect, { moving: placesMove }),
           )
           const added = Number(n?.added ?? 0)
           const filled = Number(n?.filled ?? 0)
