@@ -2136,6 +2136,39 @@ describe('column recognition', () => {
     expect(await placeOf()).toEqual(after)
   })
 
+  test("an API's nested orders (Shopify's shipping_address object) give customers the address's country, province and city, or their codes", async () => {
+    const f = write(
+      dir,
+      'rest.jsonl',
+      '{"id":1,"created_at":"2024-01-01T10:00:00Z","total_price":"12.50","customer":{"id":7},"shipping_address":{"country":"Germany","country_code":"DE","province":"Bavaria","province_code":"BY","city":"Munich"}}\n' +
+        '{"id":2,"created_at":"2024-01-02T10:00:00Z","total_price":"8.00","customer":{"id":7},"shipping_address":{"country":"Austria","country_code":"AT","province":"Tyrol","province_code":"7","city":"Innsbruck"}}\n',
+    )
+    const r = await orders(f)
+    expect(r.columns).toMatchObject({
+      country: 'shipping_address.country',
+      region: 'shipping_address.province',
+      city: 'shipping_address.city',
+    })
+    expect(r.placesFilled).toBe(1)
+    expect(
+      await engine.query('SELECT customer_id, country, region, city FROM customers ORDER BY 1'),
+    ).toEqual([{ customer_id: '7', country: 'Austria', region: 'Tyrol', city: 'Innsbruck' }])
+    // the billing address alone: its codes are the place
+    const g = write(
+      dir,
+      'rest-billing.jsonl',
+      '{"id":3,"created_at":"2024-01-02T10:00:00Z","total_price":"8.00","customer":{"id":8},"billing_address":{"country_code":"CA","province_code":"ON","city":"Toronto"}}\n',
+    )
+    expect((await orders(g)).columns).toMatchObject({
+      country: 'billing_address.country_code',
+      region: 'billing_address.province_code',
+      city: 'billing_address.city',
+    })
+    expect(
+      await engine.query("SELECT country, region, city FROM customers WHERE customer_id = '8'"),
+    ).toEqual([{ country: 'CA', region: 'ON', city: 'Toronto' }])
+  })
+
   test("a CRM's contacts export (HubSpot): Create Date, Country/Region, State/Region and Original Source are read; the email key is the email too", async () => {
     const f = write(
       dir,

@@ -38,9 +38,14 @@ export function fold(name: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, '')
 }
 
-/** A place word as an order's or a customer's address names it: "Billing Country", "Ship City". */
+/**
+ * A place word as an order's or a customer's address names it: "Billing Country", "Ship City",
+ * and an API's nested address read as one column (Shopify's `shipping_address.city`).
+ */
 const addressed = (word: string): string[] =>
-  ['billing', 'shipping', 'ship', 'ship to', 'delivery'].map((a) => `${a} ${word}`)
+  ['billing', 'shipping', 'ship', 'ship to', 'delivery', 'billing address', 'shipping address'].map(
+    (a) => `${a} ${word}`,
+  )
 
 const f = (field: string, required: boolean, synonyms: readonly string[]): FieldSpec => ({
   field,
@@ -305,6 +310,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       ...addressed('country'),
       'country code',
       'country name',
+      // Shopify's nested order (billing_address.country_code, read as one column)
+      ...addressed('country code'),
       ...COUNTRY_ABROAD,
     ]),
     f('region', false, [
@@ -312,6 +319,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       ...addressed('state'),
       'state province',
       'province',
+      ...addressed('province code'),
       ...REGION_ABROAD,
     ]),
     f('city', false, [...addressed('city'), ...CITY_ABROAD]),
