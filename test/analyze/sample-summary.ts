@@ -188,6 +188,8 @@ export function sampleInsights(label: string): InsightsSummary {
           topCustomers: 2,
           pValue: 0.01,
           qValue: 0.01,
+          productiveP: 0.02,
+          productiveQ: 0.02,
           productive: true,
         },
       ],

@@ -93,6 +93,29 @@ describe('loyals insights (CLI)', () => {
     expect(Math.max(...perGroup.values())).toBeLessThanOrEqual(7)
     const lapsed = readFileSync(join(out, 'lapsed_best.csv'), 'utf8').split('\n')[0]
     expect(lapsed).toContain('value_at_stake')
+    // each itemset says the q that decides productive (against its parts), beside its q
+    const [head, ...rows] = readFileSync(join(out, 'path_to_best.csv'), 'utf8').trim().split('\n')
+    const cols = head!.split(',')
+    expect(cols.slice(-5)).toEqual([
+      'p_value',
+      'q_value',
+      'productive_p',
+      'productive_q',
+      'productive',
+    ])
+    const at = (row: string, name: string) => row.split(',').at(cols.indexOf(name) - cols.length)!
+    expect(rows.length).toBeGreaterThan(10)
+    for (const row of rows) {
+      expect(at(row, 'productive')).toBe(String(Number(at(row, 'productive_q')) < 0.05))
+      expect(Number(at(row, 'productive_q'))).toBeGreaterThanOrEqual(
+        Number(at(row, 'productive_p')),
+      )
+    }
+    // the digest's best productive itemset: a combination is given both figures
+    const best = json.pathToBest.itemsets.find((s: { productive: boolean }) => s.productive)
+    const line = r.stdout.split('\n').find((l) => l.startsWith('Path to best:'))
+    expect(line).toContain(`, q ${best.qValue.toExponential(1)}`)
+    expect(line?.includes('against its parts')).toBe(best.items.length > 1)
   })
 
   it('prints only insights.json with --json', () => {

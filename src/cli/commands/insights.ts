@@ -81,7 +81,7 @@ export function formatInsightsDigest(
   const best = s.pathToBest?.itemsets.find((i) => i.productive)
   if (best) {
     L.push(
-      `Path to best: first orders with ${best.items.join(' + ')}: ${formatPct(best.rate)} reach the top (95 % CI ${formatPct(best.lower)}-${formatPct(best.upper)}, lift ${formatNumber(best.lift, 1)}, q ${best.qValue.toExponential(1)}, ${best.customers} customers).`,
+      `Path to best: first orders with ${best.items.join(' + ')}: ${formatPct(best.rate)} reach the top (95 % CI ${formatPct(best.lower)}-${formatPct(best.upper)}, lift ${formatNumber(best.lift, 1)}, q ${best.qValue.toExponential(1)}${best.items.length > 1 ? `, against its parts ${best.productiveQ.toExponential(1)}` : ''}, ${best.customers} customers).`,
     )
   }
   // the headline is a level the best over-index in; one they are rarer in is said as such

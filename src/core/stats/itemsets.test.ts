@@ -39,6 +39,16 @@ describe('findItemsets', () => {
     expect(get(1, 2)!.count).toBe(2)
     expect(r.itemsets[0]!.items).toEqual([0, 1])
     for (const s of r.itemsets) expect(s.qValue).toBeGreaterThanOrEqual(s.pValue)
+    // against its parts: with {0} (baskets 0, 2, 3, 5) the pair's 3 of 3 against basket 5's 0 of 1,
+    // and the same with {1} (basket 1's 0 of 1): Fisher p 1/4, far from the 1/20 against all
+    const parts = fisherExact(3, 0, 0, 1, { alternative: 'greater' }).pValue
+    expect(parts).toBeCloseTo(0.25, 14)
+    expect(ab.improvementPValue).toBeCloseTo(parts, 14)
+    expect(get(1)!.improvementPValue).toBe(get(1)!.pValue)
+    for (const s of r.itemsets) {
+      expect(s.improvementQValue).toBeGreaterThanOrEqual(s.improvementPValue)
+      expect(s.productive).toBe(s.improvementQValue < 0.05)
+    }
   })
 
   it('finds a planted pair that triples the outcome rate and ranks it first', () => {

@@ -71,6 +71,11 @@ export interface ItemsetResult {
    */
   readonly improvementPValue: number
   /**
+   * improvementPValue, Benjamini-Hochberg adjusted over every itemset reported: the figure that
+   * decides `productive` (and may differ from qValue by orders of magnitude for a pair).
+   */
+  readonly improvementQValue: number
+  /**
    * The itemset beats each of its immediate subsets (BH-adjusted improvementPValue < alpha), so it
    * is not just a superset riding on a smaller itemset's effect (Webb 2007, "productive" rules).
    */
@@ -413,6 +418,7 @@ export function findItemsets(
       pValue: pValues[r]!,
       qValue: q[r]!,
       improvementPValue: improvement[r]!,
+      improvementQValue: improvementQ[r]!,
       productive: improvementQ[r]! < alpha,
     }
   })

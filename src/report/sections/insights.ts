@@ -87,7 +87,7 @@ export const icpSection: Section = {
 export const pathToBestSection: Section = {
   id: 'path-to-best',
   title: 'Path to best',
-  lead: 'First-order combinations and their chance of reaching the top cohort; productive combinations beat each of their parts (q = Benjamini-Hochberg adjusted).',
+  lead: 'First-order combinations and their chance of reaching the top cohort. q: the combination against all other customers; q vs parts: against the customers with each of its parts one item smaller, which decides whether it is productive (below 0.05). Both Benjamini-Hochberg adjusted.',
   render(s) {
     const pb = s.insights?.pathToBest
     if (!pb) return ''
@@ -106,6 +106,7 @@ export const pathToBestSection: Section = {
       { header: '95 % CI', num: true, cell: (r) => ci(r.lower, r.upper) },
       { header: 'Lift', num: true, cell: (r) => formatNumber(r.lift, 2) },
       { header: 'q', num: true, cell: (r) => p(r.qValue) },
+      { header: 'q vs parts', num: true, cell: (r) => p(r.productiveQ) },
       { header: 'Productive', cell: (r) => (r.productive ? 'yes' : 'no') },
     ]
     type P = (typeof pb.paths)[number]

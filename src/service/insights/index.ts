@@ -554,6 +554,8 @@ export async function writeInsightsFiles(
           'upper95',
           'p_value',
           'q_value',
+          'productive_p',
+          'productive_q',
           'productive',
         ],
         result.itemsets.map((s) => [
@@ -568,6 +570,8 @@ export async function writeInsightsFiles(
           s.upper,
           s.pValue,
           s.qValue,
+          s.productiveP,
+          s.productiveQ,
           s.productive,
         ]),
       ),

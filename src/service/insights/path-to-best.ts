@@ -114,6 +114,8 @@ export async function pathToBest(ctx: InsightsContext): Promise<{
     upper: s.upper,
     pValue: s.pValue,
     qValue: s.qValue,
+    productiveP: s.improvementPValue,
+    productiveQ: s.improvementQValue,
     productive: s.productive,
   }))
   const pathRows = await engine.query<{

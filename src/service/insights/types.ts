@@ -27,6 +27,12 @@ export interface ItemsetRow {
   readonly upper: number
   readonly pValue: number
   readonly qValue: number
+  /**
+   * Whether it beats its parts: the largest one-sided Fisher p against a subset one item smaller
+   * (a single item: its own p) and its BH q over every tested itemset, which `productive` is.
+   */
+  readonly productiveP: number
+  readonly productiveQ: number
   readonly productive: boolean
 }
 
