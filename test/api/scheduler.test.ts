@@ -484,4 +484,49 @@ describe.each(STORES)('scheduler on $name', (kind) => {
       expect(sent.filter((s) => s.key === 'onboard-sms:r1:onboarding-step-2:a0')).toHaveLength(1)
     })
   })
+
+  it("sends what is due at one moment in the budget's order: the welcome before the onboarding step", async () => {
+    const sent: string[] = []
+    const now = Date.parse('2025-03-03T10:00:00Z')
+    const email = (id: string, priority: number, trigger: object, department = 'marketing') => ({
+      id,
+      department,
+      priority,
+      trigger,
+      actions: [{ type: 'webhook', url: hook, channel: 'email', template: id }],
+    })
+    const h = await harness(kind, {
+      now,
+      fetch: async (_url, init) => {
+        sent.push(JSON.parse(String(init.body)).actionKey)
+        return { ok: true, status: 204 }
+      },
+      ops: {
+        holdout: { defaultShare: 0 },
+        contactBudget: { overall: [{ days: 7, max: 5 }], quietHours: null },
+        // ids in the reverse of their order: the keys alone would send "a-tip" first
+        playbooks: [
+          email('a-tip', 5, { type: 'onboarding', steps: [{ delayDays: 0 }] }),
+          email('b-welcome', 2, { type: 'first_order' }),
+          email('c-thanks', 9, { type: 'first_order' }, 'recognition'),
+        ],
+      },
+    })
+    try {
+      await h.call('POST', '/v1/events', { body: identifyEvent('w1') })
+      expect(
+        (await h.call('POST', '/v1/events', { body: orderEvent('w1', 'w1-o1', 30, iso(now)) }))
+          .status,
+      ).toBe(200)
+      h.dispatcher.kick()
+      await h.dispatcher.idle()
+      expect(sent).toEqual([
+        'c-thanks:w1:first-order:a0',
+        'b-welcome:w1:first-order:a0',
+        'a-tip:w1:onboarding-step-1:a0',
+      ])
+    } finally {
+      await h.close()
+    }
+  })
 })

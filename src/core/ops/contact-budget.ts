@@ -251,6 +251,22 @@ function departmentRank(d: Department): number {
   return DEPARTMENTS.indexOf(d)
 }
 
+/**
+ * The budget's priority order of two actions (negative: `a` first): department, then playbook
+ * priority (5 when not said). Also the order in which actions due at one moment are delivered, so
+ * that a welcome goes out before the onboarding step its first order started.
+ * @example byBudgetPriority({ department: 'marketing', priority: 2 }, { department: 'marketing' }) // -3
+ */
+export function byBudgetPriority(
+  a: { readonly department: Department; readonly priority?: number },
+  b: { readonly department: Department; readonly priority?: number },
+): number {
+  return (
+    departmentRank(a.department) - departmentRank(b.department) ||
+    (a.priority ?? 5) - (b.priority ?? 5)
+  )
+}
+
 /** A deferred `e` comes before `c` in the priority order: a higher department or priority. */
 function outranks(e: ContactLogEntry, c: BudgetCandidate): boolean {
   const d = departmentRank(e.department) - departmentRank(c.department)
@@ -281,12 +297,7 @@ function deferredThatCanGo(
   const deferred = counted.filter((e) => e.deferred)
   if (deferred.length === 0) return going
   const fixed = counted.filter((e) => !e.deferred)
-  deferred.sort(
-    (a, b) =>
-      departmentRank(a.department) - departmentRank(b.department) ||
-      (a.priority ?? 5) - (b.priority ?? 5) ||
-      a.atMs - b.atMs,
-  )
+  deferred.sort((a, b) => byBudgetPriority(a, b) || a.atMs - b.atMs)
   for (const e of deferred) {
     const with_ = [...fixed, ...going]
     const onChannel = with_.filter((x) => e.channel !== null && x.channel === e.channel)

@@ -18,6 +18,7 @@ import type { Channel, Department } from '../../core/ops/config.ts'
 import {
   applyContactBudget,
   type BudgetCandidate,
+  byBudgetPriority,
   type ContactLogEntry,
   detailNamingTakers,
 } from '../../core/ops/contact-budget.ts'
@@ -479,6 +480,19 @@ export async function dispatchDue(
   const released = await releaseDeferred(store, store.now())
   const handled = released.queued + released.tasks + released.deferred + released.suppressed
   const rows = await store.use((e) => e.query(actionsDue(e.dialect, sqlTs(store.now()), 200)))
+  // due at one moment (a first order's welcome and its onboarding step 1): in the budget's order,
+  // not their keys' (which sent "onboarding:..." before "welcome:...")
+  const priority = new Map(store.ops.playbooks.map((p) => [p.id, p.priority]))
+  const ranked = (r: Row) => ({
+    department: r.department as Department,
+    priority: priority.get(String(r.playbook_id)),
+  })
+  rows.sort(
+    (a, b) =>
+      (tsMs(a.scheduled_at) ?? 0) - (tsMs(b.scheduled_at) ?? 0) ||
+      byBudgetPriority(ranked(a), ranked(b)) ||
+      (String(a.action_key) < String(b.action_key) ? -1 : 1),
+  )
   for (const r of rows) {
     if (stop?.aborted) return 0
     const outcome = await deliver(store, r, fetchImpl, stop)
