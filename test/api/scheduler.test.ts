@@ -488,13 +488,9 @@ describe.each(STORES)('scheduler on $name', (kind) => {
   it("sends what is due at one moment in the budget's order: the welcome before the onboarding step", async () => {
     const sent: string[] = []
     const now = Date.parse('2025-03-03T10:00:00Z')
-    const email = (id: string, priority: number, trigger: object, department = 'marketing') => ({
-      id,
-      department,
-      priority,
-      trigger,
-      actions: [{ type: 'webhook', url: hook, channel: 'email', template: id }],
-    })
+    const email = (id: string) => [
+      { type: 'webhook' as const, url: hook, channel: 'email' as const, template: id },
+    ]
     const h = await harness(kind, {
       now,
       fetch: async (_url, init) => {
@@ -506,9 +502,26 @@ describe.each(STORES)('scheduler on $name', (kind) => {
         contactBudget: { overall: [{ days: 7, max: 5 }], quietHours: null },
         // ids in the reverse of their order: the keys alone would send "a-tip" first
         playbooks: [
-          email('a-tip', 5, { type: 'onboarding', steps: [{ delayDays: 0 }] }),
-          email('b-welcome', 2, { type: 'first_order' }),
-          email('c-thanks', 9, { type: 'first_order' }, 'recognition'),
+          {
+            id: 'a-tip',
+            department: 'marketing',
+            trigger: { type: 'onboarding', steps: [{ delayDays: 0 }] },
+            actions: email('a-tip'),
+          },
+          {
+            id: 'b-welcome',
+            department: 'marketing',
+            priority: 2,
+            trigger: { type: 'first_order' },
+            actions: email('b-welcome'),
+          },
+          {
+            id: 'c-thanks',
+            department: 'recognition',
+            priority: 9,
+            trigger: { type: 'first_order' },
+            actions: email('c-thanks'),
+          },
         ],
       },
     })
