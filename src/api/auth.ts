@@ -72,6 +72,15 @@ export async function authorize(
 ): Promise<Principal> {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
   if (!m) {
+    // two Authorization headers arrive joined by a comma: "send an API key" sent the caller
+    // looking for a key they had sent
+    const keysSent = header?.split(',').filter((part) => /^\s*Bearer\s+\S+\s*$/i.test(part))
+    if (keysSent && keysSent.length > 1) {
+      throw new AuthError(
+        401,
+        `send one API key: this request had ${keysSent.length} (Authorization headers are joined by commas); send Authorization: Bearer <key> once`,
+      )
+    }
     throw new AuthError(401, 'send an API key: Authorization: Bearer <key>')
   }
   const p = await keys.verify(m[1]!)

@@ -1,7 +1,7 @@
 // Request schemas of the routes that are not events (those live in service/ops/events.ts).
 import { z } from 'zod'
 import { trimSpaces } from '../core/customer-id.ts'
-import { dateTime } from '../service/ops/events.ts'
+import { dateTime, idOf } from '../service/ops/events.ts'
 import { ROLES } from '../service/ops/keys.ts'
 
 const limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def)
@@ -46,7 +46,8 @@ export const RankBody = z
       .array(
         z
           .object({
-            customerId: CustomerIdText,
+            // a string, or a whole number as the events take it (a help desk's numeric ids)
+            customerId: idOf('required'),
             waitingSince: dateTime,
             channel: z.string().min(1).max(64).optional(),
           })

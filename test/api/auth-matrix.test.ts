@@ -52,6 +52,19 @@ describe('auth matrix', () => {
     }
   }
 
+  it('two keys (two Authorization headers, joined by a comma) are refused as such', async () => {
+    const twice = await h.call('GET', '/v1/goals', {
+      token: `${h.keys.admin}, Bearer ${h.keys.admin}`,
+    })
+    expect(twice.status).toBe(401)
+    expect(twice.json.error.message).toBe(
+      'send one API key: this request had 2 (Authorization headers are joined by commas); send Authorization: Bearer <key> once',
+    )
+    const none = await h.call('GET', '/v1/goals', { role: null })
+    expect(none.status).toBe(401)
+    expect(none.json.error.message).toBe('send an API key: Authorization: Bearer <key>')
+  })
+
   it('a revoked key is refused at once', async () => {
     const created = await h.call('POST', '/v1/keys', { body: { role: 'read-only', name: 'temp' } })
     expect(created.status).toBe(201)

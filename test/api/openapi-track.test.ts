@@ -77,9 +77,10 @@ describe('the OpenAPI request schemas', () => {
     const rank = doc.paths['/v1/service/rank']!.post!.requestBody!.content['application/json']!
       .schema as { properties: { queue: { items: { properties: Record<string, Node> } } } }
     expect(rank.properties.queue.items.properties.customerId).toMatchObject({
-      type: 'string',
-      pattern: '\\S',
-      maxLength: 256,
+      anyOf: [
+        { type: 'string', pattern: '\\S', maxLength: 256 },
+        { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+      ],
     })
     const actions = (doc.paths['/v1/actions']!.get as unknown as { parameters: Node[] }).parameters
     expect(actions.find((p) => p.name === 'customer')?.schema).toMatchObject({

@@ -62,6 +62,28 @@ describe.each(duckdb)('customer ids in paths on $name', (kind) => {
     expect((rank.json as { queue: { customerId: string }[] }).queue[0]?.customerId).toBe('c1')
   })
 
+  it('a queue to rank takes a whole-number customer id, as the events do, and no unsafe one', async () => {
+    const order = orderEvent('c7', 'o7', 10, '2025-02-02T10:00:00Z')
+    expect((await h.call('POST', '/v1/events', { body: { ...order, userId: 77 } })).status).toBe(
+      200,
+    )
+    const at = '2025-03-01T11:00:00Z'
+    const rank = await h.call('POST', '/v1/service/rank', {
+      body: { queue: [{ customerId: 77, waitingSince: at }] },
+    })
+    expect(rank.status).toBe(200)
+    const [entry] = (rank.json as { queue: { customerId: string; tier: string | null }[] }).queue
+    const level = await h.call('GET', '/v1/service/level/77')
+    expect(level.json).toMatchObject({ customerId: '77', known: true })
+    expect(entry).toMatchObject({ customerId: '77', tier: (level.json as { tier: string }).tier })
+    const unsafe = await h.call('POST', '/v1/service/rank', {
+      body: { queue: [{ customerId: 2 ** 53, waitingSince: at }] },
+    })
+    expect(unsafe.status).toBe(400)
+    expect(unsafe.text).toContain('queue[0].customerId')
+    expect(unsafe.text).toContain('send ids as strings')
+  })
+
   it('ids are trimmed of spaces, not of tabs, as an import trims them; .00 is a whole number', async () => {
     // an import keeps "\tc2\t" apart from c2: the API went to c2 and could not reach it
     for (const [id, order] of [

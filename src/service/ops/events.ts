@@ -20,7 +20,7 @@ import { PSEUDONYM } from './pseudonym.ts'
 const unsafeId = (input: unknown) =>
   `a number id must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}` +
   ` (got ${String(input)}${Number.isInteger(input) ? ', as JSON parsers read it: larger numbers lose digits' : ''}); send ids as strings`
-const idOf = (required: string) =>
+export const idOf = (required: string) =>
   z
     .union([z.string(), z.int({ error: (i) => unsafeId(i.input) })], {
       error: (i) =>
