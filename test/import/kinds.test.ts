@@ -234,8 +234,8 @@ describe('tickets', () => {
         'T7,c1,2024-01-01,,chat,1,3',
       ].join('\n'),
       [
-        '2 handling_minutes: handling minutes cannot be negative',
-        '3 satisfaction: satisfaction must be from 1 to 5',
+        "2 handling_minutes: handling minutes cannot be negative, got '-5'",
+        "3 satisfaction: satisfaction must be from 1 to 5, got '6'",
         '4 resolved_at: resolved before it was opened',
         "5 handling_minutes: cannot read 'ten' as a number of minutes",
         '7 ticket_id: ticket T7 also on line 6 with different content (channel)',
@@ -299,7 +299,9 @@ describe('returns', () => {
     expect(header).toBe(
       'return_id,order_id,customer_id,returned_at,amount,reason,reject_line,reject_reason',
     )
-    expect(row).toMatch(/^R2,O2,c2,2024-01-11,-3,too small,3,amount: /)
+    expect(row).toMatch(
+      /^R2,O2,c2,2024-01-11,-3,too small,3,"amount: a returned amount cannot be negative, got '-3'"$/,
+    )
   })
 
   test("a returns app's export: the order's name, the customer's email and the total refund are recognised", async () => {
@@ -404,7 +406,7 @@ describe('returns', () => {
       good,
       'order,date,refund\nO3,2024-01-10,-4\nO4,2024-01-10,lots\n,2024-01-10,5\n',
       [
-        '2 refund: a returned amount cannot be negative',
+        "2 refund: a returned amount cannot be negative, got '-4'",
         "3 refund: cannot read 'lots' as an amount",
         '4 order: empty value: order_id is required',
       ],
@@ -543,12 +545,12 @@ describe('surveys', () => {
         'c1,2024-03-01,ten,,,',
       ].join('\n'),
       [
-        '2 nps: NPS must be a whole number from 0 to 10',
-        '3 nps: NPS must be a whole number from 0 to 10',
-        '4 nps: NPS must be a whole number from 0 to 10',
-        '5 ces: CES must be a whole number from 1 to 7',
-        '6 ces: CES must be a whole number from 1 to 7',
-        '7 csat: CSAT must be from 1 to 5',
+        "2 nps: NPS must be a whole number from 0 to 10, got '11'",
+        "3 nps: NPS must be a whole number from 0 to 10, got '7.5'",
+        "4 nps: NPS must be a whole number from 0 to 10, got '-1'",
+        "5 ces: CES must be a whole number from 1 to 7, got '0'",
+        "6 ces: CES must be a whole number from 1 to 7, got '8'",
+        "7 csat: CSAT must be from 1 to 5, got '6'",
         '8: no answer: nps, ces, csat and comment are all empty',
         "9 nps: cannot read 'ten' as an NPS answer",
       ],
@@ -646,7 +648,9 @@ describe('surveys', () => {
     ])
     expect(r.rejectsFile && existsSync(r.rejectsFile)).toBe(true)
     const rejected = readFileSync(r.rejectsFile as string, 'utf8')
-    expect(rejected).toContain('c2,2024-03-01,12,3,nps: NPS must be a whole number from 0 to 10')
+    expect(rejected).toContain(
+      `c2,2024-03-01,12,3,"nps: NPS must be a whole number from 0 to 10, got '12'"`,
+    )
   })
 })
 

@@ -7,6 +7,7 @@ import { daysAgo, decimalsApart } from '../../core/words.ts'
 import { openWorkspace } from '../../data/workspace.ts'
 import { UsageError } from '../../errors.ts'
 import {
+  formatCount,
   formatExpected,
   formatInt,
   formatMoney,
@@ -281,7 +282,9 @@ export function formatProfile(p: CustomerProfile, pAliveBelow?: number): string 
   if (tree) {
     lines.push('')
     lines.push(
-      `Referred ${plural(tree.direct, 'customer')} directly, ${formatInt(tree.descendants)} in all, ` +
+      // people, not customers: a referred person who never bought is in the tree too (as the
+      // reasons say "referred 11 people, 10 of them customers")
+      `Referred ${formatCount(tree.direct, 'person', 'people')} directly, ${formatInt(tree.descendants)} in all, ` +
         `worth ${money(tree.referralValue)}:`,
     )
     lines.push(...treeLines(tree.children, money))

@@ -142,6 +142,8 @@ describe('value section', () => {
       /"K1">K1<\/span> <span class="meta">level 1: \$20\.00<\/span><ul><li><span title="K2">K2/,
     )
     expect(html).toContain('1 customer referred 2 others.')
+    // the tree's people, buyers or not ("2 customers" called a referred non-buyer one)
+    expect(html).toContain('<summary>2 people</summary>')
     expect(html).toContain('1 referral cycle broken by dropping H → G')
     expect(html).toContain('one purchase day so far')
   })

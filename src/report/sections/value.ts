@@ -209,7 +209,7 @@ function referrersTable(v: ValueSummary): string {
       header: 'Referral tree',
       className: 'clip',
       cell: (t) =>
-        `<details><summary>${formatCount(t.descendants, 'customer')}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
+        `<details><summary>${formatCount(t.descendants, 'person', 'people')}</summary>${treeList(t.children, cur, v.locale)}${t.omitted > 0 ? `<p class="meta">and ${formatInt(t.omitted)} more</p>` : ''}</details>`,
     },
   ]
   const notes: string[] = []

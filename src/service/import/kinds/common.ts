@@ -82,11 +82,17 @@ export function column(
   }
 }
 
-/** A check: rows where `bad` holds get `reason` (SQL text) against `field`'s column. */
-export const check = (field: string, bad: string, reason: string) => ({
+/**
+ * A check: rows where `bad` holds get `reason` (SQL text) against `field`'s column, followed by
+ * the value as the file wrote it (`got '11'`) for a number or date field (those keep it as
+ * `<field>__raw`): "NPS must be from 0 to 10" alone left the reader to find which value.
+ */
+export const check = (field: string, bad: string, reason: string, quoted = false) => ({
   field,
   bad,
-  reason: lit(reason),
+  reason: quoted
+    ? `${lit(`${reason}, got '`)} || CAST(${ident(`${field}__raw`)} AS VARCHAR) || ''''`
+    : lit(reason),
 })
 
 /** Customer id synonyms shared by every kind that names a customer. */

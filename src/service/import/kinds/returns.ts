@@ -67,7 +67,7 @@ export const RETURNS: ExtraKindSpec = {
       from: 'import_raw x',
       inTheirOrdersCurrency: true,
       uniqueBy: { field: 'return_id', noun: 'return' },
-      checks: [check('amount', 'amount < 0', 'a returned amount cannot be negative')],
+      checks: [check('amount', 'amount < 0', 'a returned amount cannot be negative', true)],
     }
   },
   rows: (day) => ({

@@ -83,9 +83,9 @@ export const SURVEYS: ExtraKindSpec = {
       ...subHeader(c),
       uniqueBy: { field: 'response_id', noun: 'response' },
       checks: [
-        check('nps', whole('nps', 0, 10), 'NPS must be a whole number from 0 to 10'),
-        check('ces', whole('ces', 1, 7), 'CES must be a whole number from 1 to 7'),
-        check('csat', 'csat < 1 OR csat > 5', 'CSAT must be from 1 to 5'),
+        check('nps', whole('nps', 0, 10), 'NPS must be a whole number from 0 to 10', true),
+        check('ces', whole('ces', 1, 7), 'CES must be a whole number from 1 to 7', true),
+        check('csat', 'csat < 1 OR csat > 5', 'CSAT must be from 1 to 5', true),
         {
           field: '',
           bad: 'nps__raw IS NULL AND ces__raw IS NULL AND csat__raw IS NULL AND comment IS NULL',

@@ -157,7 +157,12 @@ export const TICKETS: ExtraKindSpec = {
       from: 'import_raw x',
       uniqueBy: { field: 'ticket_id', noun: 'ticket' },
       checks: [
-        check('handling_minutes', 'handling_minutes < 0', 'handling minutes cannot be negative'),
+        check(
+          'handling_minutes',
+          'handling_minutes < 0',
+          'handling minutes cannot be negative',
+          true,
+        ),
         {
           field: 'handling_minutes',
           bad: `handling_minutes > ${MAX_TICKET_MINUTES}`,
@@ -168,6 +173,7 @@ export const TICKETS: ExtraKindSpec = {
           'satisfaction',
           'satisfaction < 1 OR satisfaction > 5',
           'satisfaction must be from 1 to 5',
+          true,
         ),
         check('resolved_at', 'resolved_at < opened_at', 'resolved before it was opened'),
       ],
