@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { isCurrencyCode } from '../../core/currency-codes.ts'
-import { normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
+import { isEmailId, normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
 import { isTimeZone } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
@@ -160,13 +160,19 @@ const timeZone = z
   })
 
 /**
- * An email as a customers file stores it: trimmed, and blank is none ("  Ann@X.com " went to the
- * webhooks as sent, where the same address in a file is stored trimmed).
+ * An email as a customers file stores it: trimmed, blank is none, and an address in lower case
+ * ("  Ann@X.com " went to the webhooks as sent, where the same address in a file is stored
+ * trimmed and folded: the profile then changed at every import and every event). Text that is no
+ * address is kept as written, as the file keeps it.
  */
 const emailText = z
   .string()
   .max(320)
-  .transform((v) => (v.trim() === '' ? null : v.trim()))
+  .transform((v) => {
+    const t = v.trim()
+    if (t === '') return null
+    return isEmailId(t) ? normalizeCustomerId(t) : t
+  })
 
 /**
  * The trait names a consent is read from, the first the call gives of each (a call that gives
