@@ -79,4 +79,32 @@ describe('first order items', () => {
       ['f', 'Bags'],
     ])
   })
+
+  it('are the orders at the first instant taken together, not the one whose key sorts first', async () => {
+    // g's two orders of one day, no order ids and no times (CDNOW): keys are hashes, and the
+    // first order's value was whichever of 10 and 15 hashed first; h's came at two times
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, quantity, discount, channel)
+      VALUES ('9f', NULL, 'g', TIMESTAMP '2024-01-06', DATE '2024-01-06', 10, 1, NULL, 'web'),
+             ('1a', NULL, 'g', TIMESTAMP '2024-01-06', DATE '2024-01-06', 15, 2, 3, 'app'),
+             ('h2', 'H2', 'h', TIMESTAMP '2024-01-06 09:00', DATE '2024-01-06', 40, 1, NULL, 'web'),
+             ('h1', 'H1', 'h', TIMESTAMP '2024-01-06 18:00', DATE '2024-01-06', 60, 1, NULL, 'app')`)
+    await engine.exec(`INSERT INTO order_lines (line_key, order_id, product_id, category, quantity, amount)
+      VALUES ('l10', 'H2', 'p10', 'Hats', 1, 40), ('l11', 'H1', 'p11', 'Bags', 1, 60)`)
+    await engine.exec(
+      `INSERT INTO ${INSIGHTS_BASE} VALUES (6, 'g', DATE '2024-01-06'), (7, 'h', DATE '2024-01-06')`,
+    )
+    await engine.exec(
+      `INSERT INTO ${INSIGHTS_DAYS} VALUES (6, DATE '2024-01-06', true, 25), (7, DATE '2024-01-06', true, 100)`,
+    )
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query(
+      `SELECT customer_id, CAST(first_amount AS DOUBLE) AS a, CAST(first_quantity AS DOUBLE) AS q,
+         CAST(first_discount AS DOUBLE) AS disc, first_channel AS ch, first_categories AS cats
+       FROM ${INSIGHTS_FIRST} WHERE customer_id IN ('g', 'h') ORDER BY 1`,
+    )
+    expect(rows).toEqual([
+      { customer_id: 'g', a: 25, q: 3, disc: 3, ch: 'app', cats: [] },
+      { customer_id: 'h', a: 40, q: 1, disc: 0, ch: 'web', cats: ['Hats'] },
+    ])
+  })
 })

@@ -1,8 +1,8 @@
 // Each customer's first order and first days: what they bought first (categories, products, size,
 // discount, channel, campaign) and how soon they came back. The days come from insights_days
 // (integer keys); orders are read once, joined on (customer, day) to the first and second purchase
-// days, so the ordering by (ordered_at, order_key) runs on about two orders per customer instead
-// of ten million (a composite arg_min over every order cost more than all the rest).
+// days, so the search for the earliest runs on about two orders per customer instead of ten
+// million (a composite arg_min over every order cost more than all the rest).
 import type { Dialect, Query } from '../engine.ts'
 import { exactSum } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
@@ -19,8 +19,9 @@ export const INSIGHTS_FIRST = 'insights_first'
  * days_to_second (first to second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
  * first, first included) and early_revenue (net spend of those days), second_categories (of the
  * first order of the second purchase day). A purchase day is a day of insights_days with net spend
- * > 0 (build it first); the first order of a day is the earliest (ordered_at, order_key) with
- * amount >= 0 on it.
+ * > 0 (build it first); the first order of a day is its earliest order with amount >= 0, and
+ * orders at that same instant are taken as one (amounts, quantities and discounts summed, their
+ * lines together, the channel and campaign of the first by order_key).
  */
 export function insightsFirstOrders(
   _dialect: Dialect,
@@ -45,13 +46,23 @@ pairs AS (
   SELECT b.cidx, b.customer_id, s.second_day, 2
   FROM s JOIN ${INSIGHTS_BASE} b ON b.cidx = s.cidx WHERE s.second_day IS NOT NULL
 ),
+-- the day's earliest orders: several at one instant (a file of dates without order ids, whose
+-- keys are hashes) are one first order, not the one whose hash sorts first
 firsts AS (
-  SELECT p.cidx, p.which,
-    arg_min({'id': o.order_id, 'a': o.amount, 'q': o.quantity, 'disc': o.discount,
-      'ch': o.channel, 'camp': o.campaign}, (o.ordered_at, o.order_key)) AS f
-  FROM orders o JOIN pairs p ON p.customer_id = o.customer_id AND p.day = o.order_date
-  WHERE o.amount >= 0
-  GROUP BY p.cidx, p.which
+  SELECT x.cidx, x.which,
+    {'ids': list(x.order_id), 'a': sum(x.amount),
+      'q': CASE WHEN count(x.quantity) = count(*) THEN sum(x.quantity) END,
+      'disc': sum(x.discount), 'ch': arg_min(x.channel, x.order_key),
+      'camp': arg_min(x.campaign, x.order_key)} AS f
+  FROM (
+    SELECT p.cidx, p.which, o.order_id, o.order_key, o.amount, o.quantity, o.discount,
+      o.channel, o.campaign, o.ordered_at,
+      min(o.ordered_at) OVER (PARTITION BY p.cidx, p.which) AS first_at
+    FROM orders o JOIN pairs p ON p.customer_id = o.customer_id AND p.day = o.order_date
+    WHERE o.amount >= 0
+  ) x
+  WHERE x.ordered_at = x.first_at
+  GROUP BY x.cidx, x.which
 ),
 lines AS (
   -- one join of the lines against both the first and the second orders
@@ -70,7 +81,7 @@ lines AS (
       AS second_categories,
     bool_or(x.which = 2) AS has_second,
     sum(coalesce(l.quantity, 1)) FILTER (WHERE x.which = 1) AS items
-  FROM firsts x JOIN order_lines l ON l.order_id = x.f.id
+  FROM (SELECT cidx, which, unnest(f.ids) AS id FROM firsts) x JOIN order_lines l ON l.order_id = x.id
   GROUP BY x.cidx
 )
 SELECT b.cidx, b.customer_id, b.first_purchase AS first_day,
