@@ -212,6 +212,21 @@ describe('insights on a generated company: notes and value expressions', () => {
     expect(r.summary.overIndex.levels.some((l) => l.attribute === 'industry')).toBe(false)
     expect(r.summary.overIndex.levels.some((l) => l.attribute === 'country')).toBe(true)
   })
+
+  it('an attribute only records of customers with no orders hold: their ids may not match', async () => {
+    // runs after the test above: the industry now only on records no order names (a customers
+    // file keyed by email beside orders keyed by number); it said "import customers with this
+    // column", which the user had done
+    await c.engine.exec(`UPDATE customers SET industry = NULL;
+      INSERT INTO customers (customer_id, industry) VALUES ('ann@example.com', 'Retail'), ('bo@example.com', 'Retail')`)
+    const r = await computeInsights(c.engine, { asOf })
+    const notes = r.summary.notes.join('\n')
+    expect(notes).toContain(
+      "Not compared: industry (2 customer records) is known only for customers with no orders here: do the customers file's ids match the orders' (an email against a customer number)?",
+    )
+    expect(notes).not.toMatch(/No data for: [^\n]*industry/)
+    expect(r.summary.overIndex.levels.some((l) => l.attribute === 'industry')).toBe(false)
+  })
 })
 
 describe('insights on a company too small to compare its attributes', () => {

@@ -63,4 +63,12 @@ describe('ideal customer profile on a small top cohort', () => {
       'What keeps them: 60.0% of them bought again within 90 days of their first order, against 30.0% of the others.',
     )
   })
+
+  it('nobody back within the window: it says there is nothing to compare, not nothing at all', () => {
+    const big = { ...ctx, topCustomers: 100, eligible: 1000 }
+    const out = icpText(over, null, null, [row(true, 100, 0), row(false, 900, 0)], big)
+    expect(out.find((s) => s.startsWith('What keeps them'))).toBe(
+      'What keeps them: nothing to compare yet: no customer, top or other, bought again within 90 days of their first order.',
+    )
+  })
 })

@@ -262,14 +262,14 @@ describe('a ranking value the same for every customer', () => {
       ])
       const r = await handInsights(engine, orders, '2024-06-30')
       expect(r.summary.notes.join(' ')).toContain(
-        'Every one of the 4 customers eligible to be ranked has the same value (25) by the default ranking value (revenue): the top cohort is the first customer ids',
+        'Every one of the 4 customers eligible to be ranked has the same value (25) by the default ranking value (revenue): the top cohort is the first customer ids, and what follows from it (path to best, over-index, rising stars, lapsed best, the profile) says nothing about them. Nothing in the orders tells them apart yet: revenue and the number of orders are the same for all of them too.',
       )
       // the KPIs stand
       expect(r.summary.kpis.repeatRate.customers).toBe(4)
       await expect(
         computeInsights(engine, { asOf: '2024-06-30', minHistoryDays: 0, value: 'orders * 2' }),
       ).rejects.toThrow(
-        '--value "orders * 2" gives every one of the 4 customers eligible to be ranked the same value (2): it tells the best customers from nobody, and the top cohort would be the first customer ids. Rank by an expression that differs between customers, such as orders',
+        '--value "orders * 2" gives every one of the 4 customers eligible to be ranked the same value (2): it tells the best customers from nobody, and the top cohort would be the first customer ids. Nothing in the orders tells them apart yet: revenue and the number of orders are the same for all of them too',
       )
       // only the eligible count: C3 spends more but is too new to be ranked
       await insertOrders(engine, [['x1', 'x1', 'C3', '2024-04-01', 10]])
@@ -290,6 +290,31 @@ describe('a ranking value the same for every customer', () => {
         value: 'revenue',
       })
       expect(ok.summary.notes.join(' ')).not.toMatch(/same value/)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('suggests a value that tells the customers apart, and only such a one', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      // the same 25 each, C1 and C2 in two orders: orders ranks them, revenue does not
+      const orders = numbered([
+        ['C1', '2024-01-05', 10],
+        ['C1', '2024-01-20', 15],
+        ['C2', '2024-02-05', 20],
+        ['C2', '2024-03-01', 5],
+        ['C3', '2024-03-15', 25],
+      ])
+      const r = await handInsights(engine, orders, '2024-06-30')
+      expect(r.summary.notes.join(' ')).toContain(
+        'says nothing about them. Rank them with --value (the `value` option in the library), such as --value orders.',
+      )
+      await expect(
+        computeInsights(engine, { asOf: '2024-06-30', minHistoryDays: 0, value: 'revenue * 2' }),
+      ).rejects.toThrow(
+        'the top cohort would be the first customer ids. Rank by an expression that differs between customers, such as orders',
+      )
     } finally {
       await engine.close()
     }

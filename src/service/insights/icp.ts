@@ -158,6 +158,11 @@ export function icpText(
         s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
       out.push(s)
     }
+  } else if (top && rest) {
+    // said, as the other parts say when they find nothing (the profile ended without a word)
+    out.push(
+      `What keeps them: nothing to compare yet: no customer, top or other, bought again within ${ctx.stickyDays} days of their first order.`,
+    )
   }
   return out
 }

@@ -248,12 +248,29 @@ async function valueSpreadNote(
   )
   if (Number(r?.customers ?? 0) < 2 || Number(r?.values ?? 0) !== 1) return null
   const same = `the same value (${r?.v})`
+  // suggested only when it tells them apart: "such as --value orders" was said of customers who
+  // all bought once, and that was refused in turn
+  let alternative: string | null = null
+  for (const other of ['revenue', 'orders']) {
+    if (other === value.trim().toLowerCase()) continue
+    const [o] = await engine.query<{ values: number }>(
+      insightsValueSpread(engine.dialect, { table, value: other, minHistoryDays }),
+    )
+    if (Number(o?.values ?? 0) > 1) {
+      alternative = other
+      break
+    }
+  }
+  const nothing = 'revenue and the number of orders are the same for all of them too'
   if (given) {
     throw new UsageError(
-      `--value ${JSON.stringify(value)} gives every one of the ${r?.customers} customers eligible to be ranked ${same}: it tells the best customers from nobody, and the top cohort would be the first customer ids. Rank by an expression that differs between customers, such as ${/^\s*orders\s*$/i.test(value) ? 'revenue' : 'orders'}`,
+      `--value ${JSON.stringify(value)} gives every one of the ${r?.customers} customers eligible to be ranked ${same}: it tells the best customers from nobody, and the top cohort would be the first customer ids. ${alternative ? `Rank by an expression that differs between customers, such as ${alternative}` : `Nothing in the orders tells them apart yet: ${nothing}`}`,
     )
   }
-  return `Every one of the ${r?.customers} customers eligible to be ranked has ${same} by the default ranking value (${value}): the top cohort is the first customer ids, and what follows from it (path to best, over-index, rising stars, lapsed best, the profile) says nothing about them. Rank them with --value (value in the library), such as --value orders.`
+  const advice = alternative
+    ? `Rank them with --value (the \`value\` option in the library), such as --value ${alternative}.`
+    : `Nothing in the orders tells them apart yet: ${nothing}.`
+  return `Every one of the ${r?.customers} customers eligible to be ranked has ${same} by the default ranking value (${value}): the top cohort is the first customer ids, and what follows from it (path to best, over-index, rising stars, lapsed best, the profile) says nothing about them. ${advice}`
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

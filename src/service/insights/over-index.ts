@@ -6,6 +6,10 @@ import {
   insightsAttributeCounts,
   OVER_INDEX_ATTRIBUTES,
 } from '../../data/queries/insights-attribute-counts.ts'
+import {
+  insightsAttributesElsewhere,
+  RECORD_ATTRIBUTES,
+} from '../../data/queries/insights-attributes-elsewhere.ts'
 import { insightsCategoryQuality } from '../../data/queries/insights-category-quality.ts'
 import { has, type InsightsContext } from './context.ts'
 import type { CategoryQuality, OverIndexLevel, OverIndexSummary } from './types.ts'
@@ -103,11 +107,22 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
   // an attribute some customer has was imported: it is missing only among the eligible, and
   // importing it again would change nothing
   const imported = new Set(everyone.filter((r) => r.level !== null).map((r) => names[r.attr]))
-  const absent = untested.filter((a) => !imported.has(a.name))
+  const missing = untested.filter((a) => !imported.has(a.name))
+  // one held only by customer records of no analyzed customer: the ids may not match the orders'
+  const records = missing.some((a) => RECORD_ATTRIBUTES[a.name] !== undefined)
+    ? ((await engine.query(insightsAttributesElsewhere(d)))[0] ?? {})
+    : {}
+  const elsewhere = missing.filter((a) => Number(records[a.name] ?? 0) > 0)
+  const absent = missing.filter((a) => !elsewhere.includes(a))
   const young = untested.filter((a) => imported.has(a.name))
   if (absent.length > 0) {
     ctx.notes.push(
       `No data for: ${absent.map((a) => `${a.name} (${from(a.name)})`).join(', ')}; not compared.`,
+    )
+  }
+  if (elsewhere.length > 0) {
+    ctx.notes.push(
+      `Not compared: ${elsewhere.map((a) => `${a.name} (${Number(records[a.name])} customer record${Number(records[a.name]) === 1 ? '' : 's'})`).join(', ')} ${elsewhere.length === 1 ? 'is' : 'are'} known only for customers with no orders here: do the customers file's ids match the orders' (an email against a customer number)?`,
     )
   }
   if (young.length > 0) {
