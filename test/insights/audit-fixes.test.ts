@@ -8,7 +8,9 @@ import { computeAnalysis } from '../../src/service/analyze.ts'
 import type { InsightsContext } from '../../src/service/insights/context.ts'
 import { computeInsights } from '../../src/service/insights/index.ts'
 import { lapsedQuery } from '../../src/service/insights/lapsed-best.ts'
+import { NO_VALUE } from '../../src/service/insights/over-index.ts'
 import { buildFeatures, describeFeature } from '../../src/service/insights/rising-stars.ts'
+import type { OverIndexLevel } from '../../src/service/insights/types.ts'
 import { companyWorkspace, type TestCompany } from './company.ts'
 
 describe('rising-stars reasons in words', () => {
@@ -55,6 +57,42 @@ describe('rising-stars reasons in words', () => {
     expect(
       describeFeature(feature('early_spend'), Math.log(1 + 99.5), Math.log(1 + 20), 'EUR'),
     ).toMatch(/^spend in the first 30 days: €99\.50 \(typical €20\.00\)$/)
+  })
+
+  it('says the levels a customer has or lacks in words ("not: campaign (none)" read as a code)', () => {
+    const level = (attribute: string, l: string) =>
+      ({ attribute, level: l, customers: 10 }) as unknown as OverIndexLevel
+    const fs = buildFeatures(
+      ctx,
+      [
+        level('acquisition channel', 'ads'),
+        level('acquisition channel', NO_VALUE),
+        level('acquisition campaign', 'spring'),
+        level('acquisition campaign', NO_VALUE),
+      ],
+      [],
+      [{ level: 'Bags', customers: 5 }],
+    )
+    const say = (name: string, x: number) => {
+      const f = fs.find((g) => g.name === name)
+      if (!f) throw new Error(`no feature ${name}`)
+      return describeFeature(f, x, 0.5, null)
+    }
+    expect(
+      [
+        'acquired via=ads',
+        `acquired via=${NO_VALUE}`,
+        'campaign=spring',
+        `campaign=${NO_VALUE}`,
+        'first_order_has=Bags',
+      ].map((n) => [say(n, 1), say(n, 0)]),
+    ).toEqual([
+      ['acquired via ads', 'not acquired via ads'],
+      ['no acquisition channel on record', 'an acquisition channel on record'],
+      ['came through campaign spring', 'not through campaign spring'],
+      ['came through no campaign', 'came through a campaign'],
+      ['first order included Bags', 'first order without Bags'],
+    ])
   })
 })
 

@@ -126,24 +126,34 @@ export function buildFeatures(
     })
   }
   // one-hot levels: the most common few of each attribute (L2 keeps collinear sets stable)
-  const pick = (attribute: string, column: string, k: number, prefix: string) => {
+  // the reasons' words for having a level and not: "not: campaign (none)" read as a code
+  type Say = { has: (level: string) => string; not: (level: string) => string }
+  const pick = (attribute: string, column: string, k: number, prefix: string, say: Say) => {
     const ls = levels
       .filter((l) => l.attribute === attribute)
       .sort((a, b) => b.customers - a.customers)
       .slice(0, k)
     for (const l of ls) {
+      const none = l.level === NO_VALUE
       f.push({
         name: `${prefix}=${l.level}`,
         // over-index labels a missing value "(none)": compared as text it matched nobody, and the
         // most common campaign level (none at all) was a column of zeros
-        sql: `CASE WHEN ${l.level === NO_VALUE ? `${column} IS NULL` : `${column} = ${sqlString(l.level)}`} THEN 1 ELSE 0 END`,
+        sql: `CASE WHEN ${none ? `${column} IS NULL` : `${column} = ${sqlString(l.level)}`} THEN 1 ELSE 0 END`,
         kind: 'binary',
-        words: `${prefix} ${l.level}`,
+        words: none ? say.not('') : say.has(l.level),
+        absent: none ? say.has('') : say.not(l.level),
       })
     }
   }
-  pick('acquisition channel', 'b.channel', 6, 'acquired via')
-  pick('acquisition campaign', 'b.campaign', 6, 'campaign')
+  pick('acquisition channel', 'b.channel', 6, 'acquired via', {
+    has: (l) => (l ? `acquired via ${l}` : 'an acquisition channel on record'),
+    not: (l) => (l ? `not acquired via ${l}` : 'no acquisition channel on record'),
+  })
+  pick('acquisition campaign', 'b.campaign', 6, 'campaign', {
+    has: (l) => (l ? `came through campaign ${l}` : 'came through a campaign'),
+    not: (l) => (l ? `not through campaign ${l}` : 'came through no campaign'),
+  })
   // the categories most first orders include (path to best's count); over-index's count of the
   // first order's largest line only when path to best did not run
   const cats = (
@@ -162,6 +172,7 @@ export function buildFeatures(
       sql: `CASE WHEN list_contains(f.first_categories, ${sqlString(c.level)}) THEN 1 ELSE 0 END`,
       kind: 'binary',
       words: `first order included ${c.level}`,
+      absent: `first order without ${c.level}`,
     })
   }
   // the strongest productive category combinations found by path to best
@@ -181,6 +192,7 @@ export function buildFeatures(
       sql: `CASE WHEN list_has_all(f.first_categories, [${names.map(sqlString).join(', ')}]) THEN 1 ELSE 0 END`,
       kind: 'binary',
       words: `first order combined ${names.join(' and ')}`,
+      absent: `first order did not combine ${names.join(' and ')}`,
     })
   }
   return f
