@@ -52,4 +52,26 @@ describe('request bodies on the wire', () => {
       { path: '', reason: 'invalid JSON at line 3, column 20 (character 41)' },
     ])
   })
+
+  it("an object without a call's type, or of a type not taken, says what to send", async () => {
+    const json = { 'content-type': 'application/json' }
+    const empty = await post('{}', json)
+    expect(empty.status).toBe(400)
+    expect(empty.json.error.details).toEqual([
+      { path: 'type', reason: "is required: 'identify' or 'track'" },
+    ])
+    const page = await post('{"type": "page", "messageId": "p1", "userId": "c"}', json)
+    expect(page.status).toBe(400)
+    expect(page.json.error.details).toEqual([
+      {
+        path: 'type',
+        reason:
+          "must be 'identify' or 'track', got \"page\": send a site visit as a track call of the event 'Page Viewed'",
+      },
+    ])
+    // not an object at all: said as such
+    const list = await post('[]', json)
+    expect(list.status).toBe(400)
+    expect(JSON.stringify(list.json.error.details)).toContain('expected object')
+  })
 })

@@ -513,8 +513,20 @@ export const TrackSchema = z
     }
   })
 
-/** One Segment call: identify or track. */
-export const EventSchema = z.discriminatedUnion('type', [IdentifySchema, TrackSchema])
+/**
+ * One Segment call: identify or track. A call of another type is named with what to send instead
+ * (an empty body read "Invalid discriminator value").
+ */
+export const EventSchema = z.discriminatedUnion('type', [IdentifySchema, TrackSchema], {
+  error: (i) => {
+    // not an object at all: the default message ("expected object, received array")
+    if (i.code !== 'invalid_union') return undefined
+    const type = (i.input as { type?: unknown } | undefined)?.type
+    if (type === undefined) return "is required: 'identify' or 'track'"
+    const page = type === 'page' || type === 'screen'
+    return `must be 'identify' or 'track', got ${JSON.stringify(type)}${page ? ": send a site visit as a track call of the event 'Page Viewed'" : ''}`
+  },
+})
 export type SegmentEvent = z.output<typeof EventSchema>
 
 export const MAX_BATCH = 1000
