@@ -1161,7 +1161,8 @@ const unclosedQuote = (v: string): string =>
 const UNCLOSED_QUOTE_REASON =
   "starts with a quote that is never closed (a quoted field without its closing quote?): '"
 
-const show = (raw: string): string =>
+/** SQL: a bad value as a reason quotes it, cut to 40 characters. */
+export const show = (raw: string): string =>
   `CASE WHEN length(${raw}) > 40 THEN left(${raw}, 40) || '...' ELSE ${raw} END`
 
 /** Numbers this large are refused: money is summed as DECIMAL(18,6) (customer-summary.ts). */

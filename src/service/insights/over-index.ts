@@ -11,6 +11,7 @@ import {
   RECORD_ATTRIBUTES,
 } from '../../data/queries/insights-attributes-elsewhere.ts'
 import { insightsCategoryQuality } from '../../data/queries/insights-category-quality.ts'
+import { formatCount } from '../../report/format.ts'
 import { has, type InsightsContext } from './context.ts'
 import type { CategoryQuality, OverIndexLevel, OverIndexSummary } from './types.ts'
 
@@ -112,7 +113,8 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
   const records = missing.some((a) => RECORD_ATTRIBUTES[a.name] !== undefined)
     ? ((await engine.query(insightsAttributesElsewhere(d)))[0] ?? {})
     : {}
-  const elsewhere = missing.filter((a) => Number(records[a.name] ?? 0) > 0)
+  const held = (name: string) => Number(records[name] ?? 0)
+  const elsewhere = missing.filter((a) => held(a.name) > 0)
   const absent = missing.filter((a) => !elsewhere.includes(a))
   const young = untested.filter((a) => imported.has(a.name))
   if (absent.length > 0) {
@@ -122,7 +124,7 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
   }
   if (elsewhere.length > 0) {
     ctx.notes.push(
-      `Not compared: ${elsewhere.map((a) => `${a.name} (${Number(records[a.name])} customer record${Number(records[a.name]) === 1 ? '' : 's'})`).join(', ')} ${elsewhere.length === 1 ? 'is' : 'are'} known only for customers with no orders here: do the customers file's ids match the orders' (an email against a customer number)?`,
+      `Not compared: ${elsewhere.map((a) => `${a.name} (${formatCount(held(a.name), 'customer record')})`).join(', ')} ${elsewhere.length === 1 ? 'is' : 'are'} known only for customers with no orders here: do the customers file's ids match the orders' (an email against a customer number)?`,
     )
   }
   if (young.length > 0) {

@@ -126,8 +126,14 @@ export function buildFeatures(
     })
   }
   // one-hot levels: the most common few of each attribute (L2 keeps collinear sets stable)
-  // the reasons' words for having a level and not: "not: campaign (none)" read as a code
-  type Say = { has: (level: string) => string; not: (level: string) => string }
+  // the reasons' words for having a level and not, and for having none: "not: campaign (none)"
+  // read as a code
+  type Say = {
+    has: (level: string) => string
+    not: (level: string) => string
+    none: string
+    some: string
+  }
   const pick = (attribute: string, column: string, k: number, prefix: string, say: Say) => {
     const ls = levels
       .filter((l) => l.attribute === attribute)
@@ -141,18 +147,22 @@ export function buildFeatures(
         // most common campaign level (none at all) was a column of zeros
         sql: `CASE WHEN ${none ? `${column} IS NULL` : `${column} = ${sqlString(l.level)}`} THEN 1 ELSE 0 END`,
         kind: 'binary',
-        words: none ? say.not('') : say.has(l.level),
-        absent: none ? say.has('') : say.not(l.level),
+        words: none ? say.none : say.has(l.level),
+        absent: none ? say.some : say.not(l.level),
       })
     }
   }
   pick('acquisition channel', 'b.channel', 6, 'acquired via', {
-    has: (l) => (l ? `acquired via ${l}` : 'an acquisition channel on record'),
-    not: (l) => (l ? `not acquired via ${l}` : 'no acquisition channel on record'),
+    has: (l) => `acquired via ${l}`,
+    not: (l) => `not acquired via ${l}`,
+    none: 'no acquisition channel on record',
+    some: 'an acquisition channel on record',
   })
   pick('acquisition campaign', 'b.campaign', 6, 'campaign', {
-    has: (l) => (l ? `came through campaign ${l}` : 'came through a campaign'),
-    not: (l) => (l ? `not through campaign ${l}` : 'came through no campaign'),
+    has: (l) => `came through campaign ${l}`,
+    not: (l) => `not through campaign ${l}`,
+    none: 'came through no campaign',
+    some: 'came through a campaign',
   })
   // the categories most first orders include (path to best's count); over-index's count of the
   // first order's largest line only when path to best did not run

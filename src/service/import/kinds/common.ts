@@ -9,6 +9,7 @@ import {
   type FieldType,
   NO_TEXT,
   NUMBER_ID_FIELDS,
+  show,
   type TypedSpec,
   wholeId,
   wholeNumberId,
@@ -91,7 +92,7 @@ export const check = (field: string, bad: string, reason: string, quoted = false
   field,
   bad,
   reason: quoted
-    ? `${lit(`${reason}, got '`)} || CAST(${ident(`${field}__raw`)} AS VARCHAR) || ''''`
+    ? `${lit(`${reason}, got '`)} || ${show(`CAST(${ident(`${field}__raw`)} AS VARCHAR)`)} || ''''`
     : lit(reason),
 })
 
