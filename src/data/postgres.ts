@@ -176,20 +176,37 @@ function connectionProblem(e: unknown): string | null {
  */
 const RETRY_MS = 1000
 
+/**
+ * A transaction's connection, lost or not. The driver (postgres 3.4.9) pins a transaction to its
+ * connection; once that connection has closed, anything written on it (our next statement, or the
+ * ROLLBACK or COMMIT the driver sends when the transaction's function settles) throws an uncaught
+ * TypeError from a timer (connection.js nextWrite: `socket` is null) and the process ends. So a
+ * lost transaction writes nothing more: its statements fail before they are sent, and its
+ * function is never settled (the driver has already rejected the transaction itself).
+ */
+interface TxState {
+  lost: boolean
+}
+
+/** How long a transaction whose statement failed on its connection waits to learn the connection closed. */
+const LOST_WAIT_MS = 10_000
+
 class PostgresEngine implements Engine {
   readonly dialect = 'postgres' as const
   readonly location: string
   #sql: PgSql
   #isTx: boolean
+  #tx: TxState | null
   #down: { atMs: number; reason: string } | null = null
   // While a transaction is open on the root engine, its statements run inside it (DuckDB
   // semantics; also avoids a deadlock on the single connection).
   #active: PostgresEngine | null = null
 
-  constructor(location: string, sql: PgSql, isTx: boolean) {
+  constructor(location: string, sql: PgSql, tx: TxState | null) {
     this.location = location
     this.#sql = sql
-    this.#isTx = isTx
+    this.#isTx = tx !== null
+    this.#tx = tx
   }
 
   unreachable(): string | null {
@@ -198,6 +215,12 @@ class PostgresEngine implements Engine {
 
   /** Fail at once while the server was found unreachable less than RETRY_MS ago. */
   #gate(sql: string): void {
+    if (this.#tx?.lost) {
+      throw new StoreUnreachableError(
+        sql,
+        `PostgreSQL at ${this.location}: the transaction's connection was closed`,
+      )
+    }
     const down = this.#down
     if (down && Date.now() - down.atMs < RETRY_MS) throw new StoreUnreachableError(sql, down.reason)
   }
@@ -206,6 +229,7 @@ class PostgresEngine implements Engine {
   #failed(sql: string, e: unknown): QueryError {
     const problem = connectionProblem(e)
     if (problem === null) return e instanceof QueryError ? e : new QueryError(sql, e)
+    if (this.#tx) this.#tx.lost = true
     const reason = `PostgreSQL at ${this.location}: ${problem}`
     this.#down = { atMs: Date.now(), reason }
     return new StoreUnreachableError(sql, reason)
@@ -243,17 +267,29 @@ class PostgresEngine implements Engine {
     if (this.#active) return fn(this.#active)
     this.#gate('BEGIN ... COMMIT')
     let failed: { error: unknown } | null = null
+    const state: TxState = { lost: false }
     try {
-      const out = (await this.#sql.begin(async (txSql) => {
-        const tx = new PostgresEngine(this.location, txSql as unknown as PgSql, true)
+      const begun = this.#sql.begin(async (txSql) => {
+        const tx = new PostgresEngine(this.location, txSql as unknown as PgSql, state)
         this.#active = tx
+        let out: T
         try {
-          return (await fn(tx)) as never
+          out = await fn(tx)
         } catch (e) {
           failed = { error: e }
+          if (state.lost || connectionProblem(e) !== null) return heldWhileLost<T>(state, e)
           throw e
         }
-      })) as T
+        // the connection closed after the last statement: no COMMIT on it
+        if (state.lost) return heldWhileLost<T>(state)
+        return out
+      })
+      // the driver rejects the transaction as soon as its connection closes (before the function
+      // settles): from then on nothing may be written on that connection
+      begun.catch(() => {
+        state.lost = true
+      })
+      const out = (await begun) as T
       this.#down = null
       return out
     } catch (e) {
@@ -348,5 +384,22 @@ export async function openPostgres(
   } finally {
     clearTimeout(timer)
   }
-  return new PostgresEngine(location, sql, false)
+  return new PostgresEngine(location, sql, null)
+}
+
+/**
+ * What a transaction's function returns once its connection is lost (TxState): a promise never
+ * settled, so that the driver writes neither ROLLBACK nor COMMIT on the closed connection. Nothing
+ * was committed: the server rolled the transaction back when its session ended. `error`: the
+ * connection error a statement failed with while the transaction was not yet known lost; if the
+ * driver has not rejected the transaction within LOST_WAIT_MS, the connection is alive after all
+ * and the error is passed on as any other (the driver then rolls back).
+ */
+function heldWhileLost<T>(state: TxState, error?: unknown): Promise<T> {
+  return new Promise<T>((_, reject) => {
+    if (state.lost) return
+    setTimeout(() => {
+      if (!state.lost) reject(error)
+    }, LOST_WAIT_MS).unref()
+  })
 }

@@ -4,43 +4,12 @@
 // back the service answers again without a restart, nothing of the refused requests stored. The
 // outage is a real one: the store is reached through a TCP relay to the test PostgreSQL server,
 // closed and opened again on the same port.
-import { connect, createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STORES, type StoreKind, type TestStore } from '../engines/stores.ts'
+import { type relay, relayTo } from '../helpers/relay.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
 
 const AT = '2025-03-01T10:00:00Z'
-
-/** A relay from a local port to `target` that can be closed (refusing connections) and opened. */
-function relay(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>()
-  let server: Server | null = null
-  let port = 0
-  const open = () =>
-    new Promise<void>((resolve) => {
-      if (server) return resolve()
-      server = createServer((client) => {
-        const up = connect(target)
-        for (const s of [client, up]) {
-          sockets.add(s)
-          s.on('close', () => sockets.delete(s))
-          s.on('error', () => s.destroy())
-        }
-        client.pipe(up).pipe(client)
-      })
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as { port: number }).port
-        resolve()
-      })
-    })
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy()
-      server ? server.close(() => resolve()) : resolve()
-      server = null
-    })
-  return { open, close, port: () => port }
-}
 
 describe('a PostgreSQL store that cannot be reached', () => {
   let h: Harness
@@ -48,16 +17,13 @@ describe('a PostgreSQL store that cannot be reached', () => {
   let link: ReturnType<typeof relay>
   beforeAll(async () => {
     store = await STORES[1]!.create()
-    const url = new URL(store.location)
-    link = relay({ host: url.hostname, port: Number(url.port || 5432) })
-    await link.open()
-    url.hostname = '127.0.0.1'
-    url.port = String(link.port())
-    const through: StoreKind = {
+    const through = await relayTo(store.location)
+    link = through.link
+    const kind: StoreKind = {
       name: 'postgres',
-      create: async () => ({ location: url.toString(), cleanup: async () => {} }),
+      create: async () => ({ location: through.url, cleanup: async () => {} }),
     }
-    h = await harness(through)
+    h = await harness(kind)
   })
   afterAll(async () => {
     await link.open()
