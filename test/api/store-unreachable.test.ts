@@ -4,7 +4,11 @@
 // back the service answers again without a restart, nothing of the refused requests stored. The
 // outage is a real one: the store is reached through a TCP relay to the test PostgreSQL server,
 // closed and opened again on the same port.
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readJob } from '../../src/cli/commands/refit.ts'
+import { RemoteServer } from '../../src/cli/remote.ts'
 import { STORES, type StoreKind, type TestStore } from '../engines/stores.ts'
 import { type relay, relayTo } from '../helpers/relay.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
@@ -63,5 +67,43 @@ describe('a PostgreSQL store that cannot be reached', () => {
     expect(status).toBe('ok')
     expect((await h.call('POST', '/v1/events', order('o6'))).status).toBe(200)
     expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'c1'")).toBe(2)
+  }, 60_000)
+
+  it('lets a refit cut off by the outage say it failed once the store is back', async () => {
+    const { id } = await h.jobs.startRefit()
+    // the refit's first statements are on their way: the connection goes from under them, and
+    // the store answers again at once (the engine itself waits a second before it asks again)
+    await link.close()
+    await link.open()
+    await h.jobs.idle()
+    // past the engine's second of refusing
+    await new Promise((r) => setTimeout(r, 1200))
+    const job = await h.jobs.get(id)
+    expect(job.status).toBe('failed')
+    expect(job.message).toMatch(/^the store cannot be reached: PostgreSQL at /)
+    expect(job.finishedAt).not.toBeNull()
+    // and the next refit runs
+    const next = await h.jobs.startRefit()
+    await h.jobs.idle()
+    expect((await h.jobs.get(next.id)).status).toBe('succeeded')
+  }, 60_000)
+
+  it('has `loyals refit` ask for its job again while the store is away, not give up', async () => {
+    const { id } = await h.jobs.startRefit()
+    await h.jobs.idle()
+    const http = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 })
+    await new Promise<void>((r) => http.once('listening', () => r()))
+    try {
+      const port = (http.address() as AddressInfo).port
+      const remote = new RemoteServer(`http://127.0.0.1:${port}`, h.keys.admin)
+      await link.close()
+      // the API answers 503 store_unavailable meanwhile (the first case above)
+      setTimeout(() => void link.open(), 1500)
+      const job = await readJob(remote, `/v1/jobs/${id}`, id)
+      expect(job).toMatchObject({ id, status: 'succeeded' })
+    } finally {
+      await link.open()
+      await new Promise((r) => http.close(() => r(null)))
+    }
   }, 60_000)
 })

@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander'
 import { openWorkspace } from '../../data/workspace.ts'
-import { DataError, UsageError } from '../../errors.ts'
+import { DataError, LoyalsError, UsageError } from '../../errors.ts'
 import { formatInt } from '../../report/format.ts'
 import { JobRunner, type JobView } from '../../service/ops/jobs.ts'
 import { priceInOrdersCurrency } from '../../service/ops/priced-config.ts'
@@ -13,7 +13,7 @@ import { OpsStore } from '../../service/ops/store.ts'
 import { loadOpsConfig, loadValueConfig } from '../../service/value-config.ts'
 import { existingStore, resolveDb, withDb } from '../common.ts'
 import { eprintln, isTty, printJson, println } from '../output.ts'
-import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
+import { type RemoteOptions, type RemoteServer, remoteFor, withServer } from '../remote.ts'
 import { parseNow } from './tick.ts'
 
 interface RefitOptions extends RemoteOptions {
@@ -31,6 +31,38 @@ function describeJob(j: JobView): string {
   if (r.model !== undefined) parts.push(`model ${r.model ?? 'none'}`)
   if (j.message) parts.push(j.message)
   return parts.join(', ')
+}
+
+/** How long `readJob` goes on asking while the server's store cannot be reached. */
+const STORE_WAIT_MS = 120_000
+
+/**
+ * The job at `path` on the server. The job record is in the store: while the store cannot be
+ * reached (PostgreSQL restarting) the server answers 503 `store_unavailable`, which said "nothing
+ * of this request was stored" and ended the command, for a job that went on and succeeded. Such
+ * an answer is asked again each second for up to STORE_WAIT_MS, with a word on stderr.
+ * @throws the last answer's error when the store stays away, saying the job was started.
+ */
+export async function readJob(remote: RemoteServer, path: string, id: string): Promise<JobView> {
+  const giveUp = Date.now() + STORE_WAIT_MS
+  let told = false
+  for (;;) {
+    try {
+      return await remote.request<JobView>('GET', path)
+    } catch (e) {
+      if (!(e instanceof LoyalsError) || e.code !== 'store_unavailable') throw e
+      if (Date.now() >= giveUp) {
+        throw new LoyalsError(
+          'store_unavailable',
+          `refit ${id} was started, but its state cannot be read: ${e.message.replace(/; nothing of this request was stored.*$/, '')} (for ${Math.round(STORE_WAIT_MS / 1000)} s); ask again with GET ${path}`,
+          e.details,
+        )
+      }
+      if (!told) eprintln(`note: the server's store cannot be reached; asking again each second`)
+      told = true
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
 }
 
 export function registerRefit(program: Command): void {
@@ -73,11 +105,11 @@ export function registerRefit(program: Command): void {
         if (nowMs !== null) throw new UsageError('--now: a server refits as of its own clock')
         const started = await remote.request<{ jobId: string }>('POST', '/v1/jobs/refit', {})
         const path = `/v1/jobs/${encodeURIComponent(started.jobId)}`
-        job = await remote.request<JobView>('GET', path)
+        job = await readJob(remote, path, started.jobId)
         while (opts.wait && (job.status === 'queued' || job.status === 'running')) {
           if (isTty()) eprintln(`  ${Math.round(job.progress * 100)}% ${job.message ?? ''}`)
           await new Promise((r) => setTimeout(r, 500))
-          job = await remote.request<JobView>('GET', path)
+          job = await readJob(remote, path, started.jobId)
         }
       } else {
         const db = await existingStore(resolveDb(opts), false)

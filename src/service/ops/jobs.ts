@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { insertRows } from '../../data/queries/api-insert-rows.ts'
 import { jobUpdate } from '../../data/queries/api-job-update.ts'
 import { jobById } from '../../data/queries/api-jobs.ts'
+import { StoreUnreachableError } from '../../errors.ts'
 import { refit } from './refit.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
@@ -20,6 +21,12 @@ export interface JobView {
   readonly finishedAt: string | null
   readonly result: unknown
 }
+
+/**
+ * How many times (a second apart) a failed job's record is written while the store cannot be
+ * reached: a graceful stop waits for them.
+ */
+const FAILURE_RECORD_TRIES = 30
 
 export class JobRunner {
   readonly #store: OpsStore
@@ -99,7 +106,18 @@ export class JobRunner {
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e)
         this.#onFailed?.(id, msg)
-        await update('failed', 1, msg, { finished: sqlTs(this.#clock()) }).catch(() => {})
+        const finished = sqlTs(this.#clock())
+        // a refit that failed because the store went away cannot say so until it is back: the
+        // record said "running" for good (GET /v1/jobs/:id, and `loyals refit` waiting on it)
+        for (let tries = 1; ; tries++) {
+          try {
+            await update('failed', 1, msg, { finished })
+            break
+          } catch (e2) {
+            if (!(e2 instanceof StoreUnreachableError) || tries >= FAILURE_RECORD_TRIES) break
+            await new Promise((r) => setTimeout(r, 1000))
+          }
+        }
       } finally {
         this.#running = null
       }
