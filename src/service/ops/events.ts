@@ -431,6 +431,21 @@ export const ReturnProps = z
   .meta({ anyOf: [{ required: ['amount'] }, { required: ['total'] }] })
 
 /**
+ * "Order Cancelled" (Segment e-commerce spec v2): the order is taken back whole, whatever is left
+ * of it after its refunds, as a refund of the rest (docs/api.md). Its other properties (total,
+ * products) are the order's as sent before and are not read: what is left is the store's.
+ */
+export const OrderCancelledProps = z
+  .object({
+    order_id: id,
+    reason: text(1000).optional(),
+  })
+  .catchall(z.unknown())
+
+/** The refund id a cancellation is stored under, within its order (`<order id>:cancelled`). */
+export const CANCELLED_REFUND_ID = 'cancelled'
+
+/**
  * Segment track events that are engagement (the value layer's types, docs/value.md): the names
  * of Segment's e-commerce and email specs, and "Page Viewed" for a site visit (Segment's `page`
  * call is not taken).
@@ -448,6 +463,7 @@ export const ENGAGEMENT_EVENTS: Readonly<Record<string, EngagementEventType>> = 
 export const TRACK_PROPERTIES: Readonly<Record<string, z.ZodType>> = {
   'Order Completed': OrderCompletedProps,
   'Order Refunded': OrderRefundedProps,
+  'Order Cancelled': OrderCancelledProps,
   'Order Returned': ReturnProps,
   'Survey Responded': SurveyProps,
   'Referral Completed': ReferralProps,
@@ -624,6 +640,11 @@ export interface IngestEvent {
     readonly key: string | null
     /** As the order's. */
     readonly day: string | null
+    /**
+     * An "Order Cancelled": the refund is what is left of the order when it is applied (`amount`
+     * is 0 until then).
+     */
+    readonly rest?: boolean
   } | null
   readonly traits: {
     /** null: the call clears the stored value (an empty cell of a customers file). */
@@ -784,6 +805,20 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
               ? p.refund_id
               : `${p.order_id}:${p.refund_id}`,
         day: p.order_date ?? null,
+      },
+    }
+  }
+  if (e.event === 'Order Cancelled') {
+    const p = OrderCancelledProps.parse(e.properties)
+    return {
+      ...ev,
+      refund: {
+        orderId: p.order_id,
+        amount: 0,
+        currency: null,
+        key: `${p.order_id}:${CANCELLED_REFUND_ID}`,
+        day: null,
+        rest: true,
       },
     }
   }

@@ -505,7 +505,15 @@ async function findStoredRefunds(tx: Engine, events: readonly IngestEvent[]): Pr
         { eventId: e.eventId, orderId: e.refund!.orderId },
       )
     }
-    if (s.owner !== e.customerId || Math.abs(s.amount - amount) > 1e-9 * Math.max(1, amount)) {
+    if (e.refund!.rest && s.owner !== e.customerId) {
+      throw new DataError(
+        `event ${e.eventId}: Order Cancelled names order ${e.refund!.orderId}, which customer ${e.customerId} has not placed`,
+        { eventId: e.eventId, orderId: e.refund!.orderId },
+      )
+    }
+    // a cancellation stored already is the same cancellation, whatever was left of the order then
+    const otherAmount = !e.refund!.rest && Math.abs(s.amount - amount) > 1e-9 * Math.max(1, amount)
+    if (s.owner !== e.customerId || otherAmount) {
       const whose = PSEUDONYM.test(s.owner) ? 'an erased customer' : `customer ${s.owner}`
       throw new DataError(
         `event ${e.eventId}: refund ${e.refund!.key} is stored as a refund of ${s.amount} for ${whose}; a refund id names one refund (send another refund_id for another refund)`,
@@ -1040,11 +1048,13 @@ async function applyGroup(
   >()
   // per customer: the actions the group's events planned, budgeted together after the loop
   const candidates = new Map<string, Candidate[]>()
-  for (const e of applied) {
+  for (const given of applied) {
+    // an Order Cancelled becomes a refund of what is left of its order (below)
+    let e = given
     const prev = touched.get(e.customerId) ?? known.get(e.customerId) ?? null
     const base = prev ?? records.get(e.customerId) ?? emptyProfile(e.customerId, nowMs)
     const m = markerOf(e)
-    const applyOrder = m !== null && newMarkers.delete(m)
+    let applyOrder = m !== null && newMarkers.delete(m)
     if (e.order) {
       const owner = owners.get(e.order.orderId)
       if (owner !== undefined && owner !== e.customerId) {
@@ -1072,19 +1082,26 @@ async function applyGroup(
       // a refund pays back part of an order of this customer: not of an order nobody placed,
       // and not more than is left of it (a retry under a new messageId would refund twice). A
       // file's refund row of no stored order is stored as a direct import stores it (README).
-      const { orderId, amount } = e.refund
+      const { orderId, rest } = e.refund
       const l = orderId === null ? undefined : ledger.get(ledgerKey(e.customerId, orderId))
-      if (!l && !file) {
+      if (!l && (!file || rest)) {
         throw new DataError(
-          `event ${e.eventId}: Order Refunded names ${orderId === null ? 'no order' : `order ${orderId}, which customer ${e.customerId} has not placed`}`,
+          `event ${e.eventId}: ${rest ? 'Order Cancelled' : 'Order Refunded'} names ${orderId === null ? 'no order' : `order ${orderId}, which customer ${e.customerId} has not placed`}`,
           { eventId: e.eventId, orderId },
         )
       }
-      const back = millionths(Math.abs(amount))
+      if (rest && l) {
+        // refunded whole already: nothing is left to take back, and no row is stored (a row of
+        // 0 would read as a free order, a purchase)
+        const left = l.paid - l.refunded
+        if (left <= 0n) applyOrder = false
+        else e = { ...e, refund: { ...e.refund, amount: Number(fromMillionths(left)) } }
+      }
+      const back = millionths(Math.abs(e.refund!.amount))
       if (l && back > l.paid - l.refunded) {
         const left = fromMillionths(l.paid - l.refunded)
         throw new DataError(
-          `event ${e.eventId}: a refund of ${Math.abs(amount)} is more than the ${left} left of order ${orderId}`,
+          `event ${e.eventId}: a refund of ${Math.abs(e.refund!.amount)} is more than the ${left} left of order ${orderId}`,
           { eventId: e.eventId, orderId, left: Number(left) },
         )
       }
@@ -1151,7 +1168,7 @@ async function applyGroup(
       const seen = Number.isFinite(earliest) ? { ...next, firstOrderMs: earliest } : next
       list.push(...planCandidates(store, oe, e.eventId, prev, seen, nowMs, fired, 'skip'))
       candidates.set(e.customerId, list)
-      const key = `${e.customerId}\u0000${calls?.get(e) ?? 0}`
+      const key = `${e.customerId}\u0000${calls?.get(given) ?? 0}`
       const from = milestoneFrom.get(key)
       milestoneFrom.set(key, {
         customerId: e.customerId,
