@@ -25,10 +25,10 @@ export interface ForwardResult {
   readonly replaced: number
   readonly duplicates: number
   /**
-   * Cancelled or unpaid orders of 0 the file holds, not sent: the API takes no cancellation, so
-   * one the server holds already as a paid order stays a purchase there (said to the user).
+   * Cancelled or unpaid orders of 0 the file holds, sent as "Order Cancelled": one the server
+   * holds as paid is taken back whole, as a direct import stores the cancellation over it.
    */
-  readonly cancelledUnsent: number
+  readonly cancelled: number
 }
 
 const BATCH = 1000
@@ -202,8 +202,9 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
     )
   }
   // an order of 0 the file says was cancelled is stored with a refund of 1e-9 (import-order-rows
-  // ZERO_REFUND), no money the API takes: neither is sent, so the server stores no purchase
-  // either (the refund was a 400 that refused the whole file)
+  // ZERO_REFUND), no money the API takes (the refund was a 400 that refused the whole file): it
+  // goes as an "Order Cancelled" instead, which takes back an order the server holds as paid and
+  // stores nothing for one it does not hold, so the server stores no purchase either
   const voided = new Set(
     (
       await mem.query(
@@ -211,9 +212,9 @@ FROM customers WHERE customer_id > $1 ORDER BY customer_id LIMIT ${BATCH}`,
       )
     ).map((r) => String(r.order_id)),
   )
-  const unsent = (r: Record<string, unknown>): boolean =>
-    Boolean(r.mark) ||
-    (Number(r.amount) === 0 && r.order_id !== null && voided.has(String(r.order_id)))
+  const isCancelled = (r: Record<string, unknown>): boolean =>
+    Number(r.amount) === 0 && r.order_id !== null && voided.has(String(r.order_id))
+  const unsent = (r: Record<string, unknown>): boolean => Boolean(r.mark)
   after = ''
   for (;;) {
     const page = await mem.query({
@@ -260,6 +261,14 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
         const base = { type: 'track', userId: String(r.customer_id), timestamp: iso(r.ordered_at) }
         // the day --tz made of the file's local time, as a direct import stores it
         const day = r.order_date === null ? null : String(r.order_date)
+        if (isCancelled(r)) {
+          return {
+            ...base,
+            messageId: `cancel:${orderId}`,
+            event: 'Order Cancelled',
+            properties: { order_id: orderId },
+          }
+        }
         if (amount < 0) {
           // the refund's key within its order (`#1002:refunded`, `A7:refund:<hash>:1`), or the
           // whole key of a row without an order id: the server stores it under the key a direct
@@ -304,9 +313,9 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
       rows.map(lineOf),
     )
   }
-  const cancelledUnsent = voided.size
+  const cancelled = voided.size
   if (acc.sent === 0) {
-    return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0, cancelledUnsent }
+    return { server: remote.url, sent: 0, stored: 0, replaced: 0, duplicates: 0, cancelled }
   }
   acc.committing = true
   const r = await remote.request<{ stored: number; replaced: number }>('POST', `${acc.path}/commit`)
@@ -316,6 +325,6 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
     stored: r.stored,
     replaced: r.replaced,
     duplicates: acc.sent - r.stored - r.replaced,
-    cancelledUnsent,
+    cancelled,
   }
 }

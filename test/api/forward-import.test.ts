@@ -2,7 +2,6 @@
 // both stores: the file is staged in batches and stored by one commit, so it goes in whole or not
 // at all, whatever fails or stops midway.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { cancelledNote } from '../../src/cli/commands/import.ts'
 import { forwardImport } from '../../src/cli/forward-import.ts'
 import { RemoteServer } from '../../src/cli/remote.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -355,11 +354,37 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
       orders: 1,
       revenue: 40,
     })
-    // not sent, and said: a server holding Z2 as paid would keep it a purchase
-    expect(sent.cancelledUnsent).toBe(1)
-    expect(cancelledNote(sent.cancelledUnsent)).toContain(
-      'note: 1 cancelled or unpaid order of 0 not sent: the server takes no cancellation',
+    // sent as a cancellation of an order the server never held: nothing stored for it
+    expect(sent.cancelled).toBe(1)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'zc'")).toBe(1)
+  })
+
+  it('takes back an order the server holds as paid when a later export says it was cancelled', async () => {
+    const paid = write(
+      dir,
+      'later-cancelled-1.csv',
+      'order_id,customer_id,ordered_at,amount,status\nL1,lc,2024-02-03,40,paid\nL2,lc,2024-03-07,25,paid\n',
     )
+    await forward(new HarnessServer(h), paid)
+    expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(65)
+    const later = write(
+      dir,
+      'later-cancelled-2.csv',
+      'order_id,customer_id,ordered_at,amount,status\nL1,lc,2024-02-03,40,paid\nL2,lc,2024-03-07,0,cancelled\n',
+    )
+    const sent = await forward(new HarnessServer(h), later)
+    expect(sent.cancelled).toBe(1)
+    // as a direct import stores the cancellation over the paid order: its money is taken back
+    expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(40)
+    const net = await count(
+      h,
+      "SELECT sum(amount) FROM orders WHERE customer_id = 'lc' AND order_id = 'L2'",
+    )
+    expect(net).toBe(0)
+    // the same export again takes back nothing more
+    const again = await forward(new HarnessServer(h), later)
+    expect(again.stored).toBe(0)
+    expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(40)
   })
 
   it("names the file's line of a row the server refuses, in a batch or at the commit", async () => {

@@ -119,13 +119,6 @@ const num = (n: number): string => n.toLocaleString('en-US')
 const count = (n: number, plural: string): string =>
   `${num(n)} ${n === 1 ? plural.replace(/s$/, '') : plural}`
 
-/**
- * The cancelled orders of 0 an import through a server did not send: a direct import stores the
- * cancellation over a paid order it holds, the server cannot yet (the API takes no cancellation).
- */
-export const cancelledNote = (n: number): string =>
-  `  note: ${n === 1 ? '1 cancelled or unpaid order' : `${num(n)} cancelled or unpaid orders`} of 0 not sent: the server takes no cancellation, so an order it holds already as paid stays a purchase there (to store the cancellation, stop the server, import the file directly, and start it again)`
-
 /** What an import did, as printed on the terminal. */
 export function describeImport(r: ImportResult, forwarded = false): string {
   const what =
@@ -410,7 +403,6 @@ export function registerImport(program: Command): void {
           println(
             `  sent to ${sent.server}: ${sent.sent} calls, ${sent.stored} stored, ${sent.replaced ? `${sent.replaced} replaced, ` : ''}${sent.duplicates} already there`,
           )
-          if (sent.cancelledUnsent > 0) println(cancelledNote(sent.cancelledUnsent))
         }
       } else if (opts.json) printJson(result)
       else println(describeImport(result))

@@ -1084,7 +1084,10 @@ async function applyGroup(
       // file's refund row of no stored order is stored as a direct import stores it (README).
       const { orderId, rest } = e.refund
       const l = orderId === null ? undefined : ledger.get(ledgerKey(e.customerId, orderId))
-      if (!l && (!file || rest)) {
+      // a file's cancelled order the server never held: nothing to take back (the file's own
+      // row of 0 was no purchase either)
+      if (!l && rest && file) applyOrder = false
+      else if (!l && !file) {
         throw new DataError(
           `event ${e.eventId}: ${rest ? 'Order Cancelled' : 'Order Refunded'} names ${orderId === null ? 'no order' : `order ${orderId}, which customer ${e.customerId} has not placed`}`,
           { eventId: e.eventId, orderId },
