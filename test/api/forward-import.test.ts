@@ -385,6 +385,17 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     const again = await forward(new HarnessServer(h), later)
     expect(again.stored).toBe(0)
     expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(40)
+    // a cancellation of an order another customer placed is a clash of ids, refused whole
+    const other = write(
+      dir,
+      'later-cancelled-3.csv',
+      'order_id,customer_id,ordered_at,amount,status\nL3,kc,2024-02-05,15,paid\nL1,kc,2024-02-03,0,cancelled\n',
+    )
+    const refused = await forward(new HarnessServer(h), other).catch((e: Error) => e)
+    expect(refused).toBeInstanceOf(LoyalsError)
+    expect((refused as Error).message).toMatch(/order L1 belongs to customer lc, not kc/)
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'kc'")).toBe(0)
+    expect((await h.call('GET', '/v1/customers/lc')).json.revenue).toBe(40)
   })
 
   it("names the file's line of a row the server refuses, in a batch or at the commit", async () => {
