@@ -195,7 +195,7 @@ class PostgresEngine implements Engine {
   readonly dialect = 'postgres' as const
   readonly location: string
   #sql: PgSql
-  #isTx: boolean
+  /** A transaction's engine: the state of its connection; null for the root engine. */
   #tx: TxState | null
   #down: { atMs: number; reason: string } | null = null
   // While a transaction is open on the root engine, its statements run inside it (DuckDB
@@ -205,7 +205,6 @@ class PostgresEngine implements Engine {
   constructor(location: string, sql: PgSql, tx: TxState | null) {
     this.location = location
     this.#sql = sql
-    this.#isTx = tx !== null
     this.#tx = tx
   }
 
@@ -263,7 +262,7 @@ class PostgresEngine implements Engine {
   }
 
   async transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
-    if (this.#isTx) return fn(this)
+    if (this.#tx) return fn(this)
     if (this.#active) return fn(this.#active)
     this.#gate('BEGIN ... COMMIT')
     let failed: { error: unknown } | null = null
@@ -313,7 +312,7 @@ class PostgresEngine implements Engine {
 
   async close(): Promise<void> {
     // a transaction's engine is borrowed: its owner closes the connection
-    if (this.#isTx) return
+    if (this.#tx) return
     await this.#sql.end({ timeout: 5 })
   }
 }

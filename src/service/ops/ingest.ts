@@ -1023,8 +1023,6 @@ async function applyGroup(
   // in millionths, as the store sums money: in doubles an order of 999999999999.99 less a refund
   // of 999999999999.98 left 0.010009765625, and a further refund of 0.010001 passed
   const ledger = new Map<string, { paid: bigint; refunded: bigint }>()
-  // who placed each refunded order the store holds (a file's cancellation of another's order)
-  const placers = new Map<string, string>()
   const ledgerKey = (customer: string, orderId: string) => `${customer}\u0000${orderId}`
   if (refundIds.length > 0) {
     for (const r of await tx.query(refundOrders(tx.dialect, refundIds))) {
@@ -1033,7 +1031,11 @@ async function applyGroup(
         paid,
         refunded: millionths(r.refunded),
       })
-      if (paid > 0n) placers.set(String(r.order_id), String(r.customer_id))
+      // who placed it (a refund row alone pays nothing): a file's cancellation of another's
+      // order is a clash of ids, as an order sent for another customer is
+      if (paid > 0n && !owners.has(String(r.order_id))) {
+        owners.set(String(r.order_id), String(r.customer_id))
+      }
     }
     // a file's corrected order is paid what the file says: its refunds count against that, as a
     // direct import's do (the order row is replaced after the loop, in correctOrders)
@@ -1090,9 +1092,9 @@ async function applyGroup(
       const l = orderId === null ? undefined : ledger.get(ledgerKey(e.customerId, orderId))
       // a file's cancelled order the server never held: nothing to take back (the file's own
       // row of 0 was no purchase either)
-      const placer = orderId === null ? undefined : placers.get(orderId)
-      if (!l && rest && file && placer !== undefined) {
-        throw orderClash(e.eventId, orderId ?? '', placer, e.customerId)
+      const owner = orderId === null ? undefined : owners.get(orderId)
+      if (!l && rest && file && owner !== undefined && owner !== e.customerId) {
+        throw orderClash(e.eventId, orderId ?? '', owner, e.customerId)
       }
       if (!l && rest && file) applyOrder = false
       else if (!l && !file) {
