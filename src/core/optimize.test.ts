@@ -3,6 +3,7 @@ import { ConvergenceError, UsageError } from '../errors.ts'
 import {
   bfgs,
   hessianFromGradient,
+  hessianFromGradientUnlessFlat,
   invertSymmetric,
   minimize,
   nelderMead,
@@ -104,6 +105,38 @@ describe('optimizers', () => {
       }
       expect(central[i]![1 - i]).toBe(central[1 - i]![i])
     }
+  })
+  it('Hessian unless flat: the rows asked for first decide a flat block from their gradients alone', () => {
+    // f = x0^2 + x0 x1 + x1^2 + (x2 + x3)^2 - 0.01 x2 x3: positive definite on (x0, x1), the
+    // (x2, x3) block [[2, 1.99], [1.99, 2]] is too; with + 0.02 x2 x3 it is [[2, 2.02], [2.02, 2]]
+    // (a saddle along x2 = -x3), and the whole matrix with it
+    const gradOf =
+      (c: number) =>
+      (t: readonly number[]): number[] => [
+        2 * t[0]! + t[1]!,
+        t[0]! + 2 * t[1]!,
+        2 * (t[2]! + t[3]!) + c * t[3]!,
+        2 * (t[2]! + t[3]!) + c * t[2]!,
+      ]
+    const x = [0.4, -1.2, 8, -9]
+    let calls = 0
+    const counted = (g: (t: readonly number[]) => number[]) => (t: readonly number[]) => {
+      calls++
+      return g(t)
+    }
+    const flat = hessianFromGradientUnlessFlat(counted(gradOf(0.02)), x, 1e-5, [2, 3])
+    expect(calls).toBe(4)
+    expect('flatBlock' in flat && flat.flatBlock[0]![1]).toBeCloseTo(2.02, 6)
+    expect('cause' in flat && flat.cause).toMatch(/not positive definite/)
+    // the whole matrix says the same, from all eight gradients
+    expect(() => invertSymmetric(hessianFromGradient(gradOf(0.02), x, 1e-5))).toThrow(
+      SpecialFunctionError,
+    )
+    calls = 0
+    const whole = hessianFromGradientUnlessFlat(counted(gradOf(-0.01)), x, 1e-5, [2, 3])
+    expect(calls).toBe(8)
+    // otherwise the matrix is hessianFromGradient's, to the bit
+    expect('hessian' in whole && whole.hessian).toEqual(hessianFromGradient(gradOf(-0.01), x, 1e-5))
   })
   it('inverts SPD matrices and rejects indefinite ones', () => {
     const m = [

@@ -4,8 +4,8 @@ import { ConvergenceError, DataError, LoyalsError, UsageError } from '../../erro
 import {
   type Fn,
   type Grad,
-  hessianFromGradient,
   hessianFromGradientRefined,
+  hessianFromGradientUnlessFlat,
   type MinimizeOptions,
   minimize,
   type OptimResult,
@@ -710,10 +710,14 @@ export function summarizeFit<P extends Record<string, number>>(
   // off along a ridge), whether the Hessian is positive definite decides that the fit is flat,
   // and that is read at the small step, where the curvature is the optimum's own.
   // (A gradient from differences of the likelihood has its own error: 1e-3 everywhere.)
-  const ridge = meanNegLL.grad !== undefined && theta.some((t) => Math.abs(t) > EXTREME_LOG)
-  const H = (
-    ridge ? hessianFromGradient(g, theta, 1e-5) : hessianFromGradientRefined(g, theta, 1e-3)
-  ).map((row) => row.map((v) => v * totalWeight))
+  // (the run-off parameters' rows come first: when their block is not positive definite the fit
+  // is flat whatever the other rows hold, and their gradients are not computed)
+  const runOff = theta.flatMap((t, i) => (Math.abs(t) > EXTREME_LOG ? [i] : []))
+  const ridge = meanNegLL.grad !== undefined && runOff.length > 0
+  const scaled = (m: number[][]) => m.map((row) => row.map((v) => v * totalWeight))
+  const fromGradient = ridge
+    ? hessianFromGradientUnlessFlat(g, theta, 1e-5, runOff)
+    : { hessian: hessianFromGradientRefined(g, theta, 1e-3) }
   // Parameters far from 1 on the log scale say which direction is flat (e.g. s and beta of
   // Pareto/NBD growing together: customers do not differ in dropout rate), and which limit of the
   // model that is (details.limit of the errors below).
@@ -723,10 +727,17 @@ export function summarizeFit<P extends Record<string, number>>(
   const limit = extreme
     .map(([n, t]) => limitOf?.(n, t > 0 ? 'high' : 'low', theta))
     .find((l) => l !== undefined)
-  let se: ReturnType<typeof standardErrorsFromLogHessian>
-  try {
-    se = standardErrorsFromLogHessian(theta, H)
-  } catch (e) {
+  const H = 'hessian' in fromGradient ? scaled(fromGradient.hessian) : null
+  let se: ReturnType<typeof standardErrorsFromLogHessian> | null = null
+  let flatCause = 'cause' in fromGradient ? fromGradient.cause : null
+  if (H) {
+    try {
+      se = standardErrorsFromLogHessian(theta, H)
+    } catch (e) {
+      flatCause = e instanceof Error ? e.message : String(e)
+    }
+  }
+  if (!se) {
     const where = extreme.length
       ? ` at extreme values (${extreme.map(([n, t]) => `${n} = ${Math.exp(t).toPrecision(3)}`).join(', ')})${ridgeMeaning(
           names,
@@ -741,8 +752,16 @@ export function summarizeFit<P extends Record<string, number>>(
       opt.iterations,
       theta.map(Math.exp),
       {
-        hessian: H,
-        cause: e instanceof Error ? e.message : String(e),
+        // the whole matrix, or the block of the run-off parameters that showed it flat
+        ...('flatBlock' in fromGradient
+          ? {
+              hessianBlock: {
+                parameters: runOff.map((i) => names[i]),
+                matrix: scaled(fromGradient.flatBlock),
+              },
+            }
+          : { hessian: H }),
+        cause: flatCause,
         ...(limit ? { limit } : {}),
       },
     )
