@@ -21,6 +21,7 @@ import {
   checkParams,
   checkStart,
   EXTREME_LOG,
+  FLAT_LOG_SE,
   fitLimit,
   fitObjectives,
   fitTimeScale,
@@ -493,14 +494,6 @@ function bgFitScaled(
     )
   }
 }
-
-/**
- * Log-scale standard error of a or b above which the data are taken not to see it: its 95 %
- * interval spans a factor e^(±19.6), 3e8 either way (3 customers: 1e-143 to 1e142, which
- * summarizeFit's 0-to-infinity rule let through). Well-identified fits (CDNOW: below 0.3, large
- * data) never reach it, so the check below costs them nothing.
- */
-const FLAT_LOG_SE = 10
 
 const ridgeLogSe = (f: FitResult<BgParams>, name: 'a' | 'b'): number =>
   f.standardErrors[name] / f.params[name]

@@ -347,6 +347,15 @@ export type LimitOf = (
 export const NBD_ADVICE = ' is the model for these data'
 
 /**
+ * Log-scale standard error of a parameter above which the data are taken not to see it: its 95 %
+ * interval spans a factor e^(±19.6), 3e8 either way (BG/NBD's a and b on 3 customers: 1e-143 to
+ * 1e142, which summarizeFit's 0-to-infinity rule let through). Well-identified fits (CDNOW: below
+ * 0.3, large data) never reach it, so the checks on it (the BG family's dropout, Pareto/NBD's
+ * run-off toward no dropout, fitOnLogScale's ridges) cost them nothing.
+ */
+export const FLAT_LOG_SE = 10
+
+/**
  * The limit a ConvergenceError from a repeat-purchase fit names in `details.limit` (set by
  * {@link fitWithRestarts} and {@link summarizeFit} from the model's {@link LimitOf}), else null.
  * @example if (fitLimit(e) === 'no-dropout') fall back to the NBD

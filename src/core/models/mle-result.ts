@@ -8,15 +8,12 @@ import {
   numericHessian,
   standardErrorsFromLogHessian,
 } from '../optimize.ts'
-import { EXTREME_LOG, type FitLimit } from './common.ts'
+import { EXTREME_LOG, type FitLimit, FLAT_LOG_SE } from './common.ts'
 import type { FitResult } from './types.ts'
 
 // The exact 97.5 % normal quantile, as summarizeFit (common.ts) uses: with the rounded 1.96 the
 // intervals of the two fitting paths differed by ~6e-6 relative.
 const Z975 = 1.959963984540054
-
-/** Log-scale standard error past which an optimum beyond e^±7 is a flat ridge, not an estimate. */
-const FLAT_LOG_SE = 10
 
 /** What a model supplies to {@link fitOnLogScale}: objective in log-parameters, names, counts. */
 export interface LogScaleProblem {

@@ -11,6 +11,7 @@ import {
   checkParams,
   checkStart,
   EXTREME_LOG,
+  FLAT_LOG_SE,
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
@@ -21,6 +22,7 @@ import {
   logHyp2f1One,
   logHyp2f1OneDerivs,
   logTailIntegral,
+  NBD_ADVICE,
   type NextPurchase,
   purchaseRateRidgeError,
   purchaseRateRidgeGain,
@@ -33,6 +35,7 @@ import {
   unscaleFit,
   withIterationCap,
 } from './common.ts'
+import { fit as nbdFit } from './nbd.ts'
 import { commonDropoutObjective } from './pareto-limit.ts'
 import { probabilityOfPurchases } from './pareto-pmf.ts'
 import type { FitResult, Histories } from './types.ts'
@@ -546,10 +549,55 @@ function fitScaled(h: Histories, opts: ParetoFitOptions, c: number): FitResult<P
     }
   }
   return checkRateRidge(
-    orSmallDataStarts(
-      summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit),
+    unlessAdriftToNoDropout(
+      orSmallDataStarts(
+        summarizeFit<ParetoParams>('pareto', NAMES, opt, obj, tw, h.customers, paretoLimit),
+      ),
     ),
   )
+
+  /**
+   * The fit, unless it stopped short of the no-dropout limit on a slope too flat for the optimizer
+   * to follow: a parameter past e^±7 toward that limit (s → 0, or β → ∞ with s kept) whose 95 %
+   * interval spans more than e^±20 (a log-scale standard error past {@link FLAT_LOG_SE}), and the
+   * NBD, the limit itself, at least as likely. Then the no-dropout ConvergenceError, as when the
+   * Hessian there says flat outright. (3,000 customers of one Poisson rate, never dropping out:
+   * the fit stopped at s = 1.2e-4 with s's interval 1.7e-170 to 7.9e161, 0.0021 below the NBD in
+   * log-likelihood, and was returned as a fit.)
+   */
+  function unlessAdriftToNoDropout(f: FitResult<ParetoParams>): FitResult<ParetoParams> {
+    const th = NAMES.map((n) => Math.log(f.params[n]))
+    const adrift = NAMES.filter(
+      (n, i) =>
+        Math.abs(th[i]!) > EXTREME_LOG &&
+        f.standardErrors[n] / f.params[n] > FLAT_LOG_SE &&
+        paretoLimit(n, th[i]! > 0 ? 'high' : 'low', th) === 'no-dropout',
+    )
+    if (adrift.length === 0) return f
+    let nbdLL: number
+    try {
+      nbdLL = nbdFit(h).logLikelihood
+    } catch {
+      return f
+    }
+    if (!(nbdLL >= f.logLikelihood - 1e-6)) return f
+    // said in the data's own time unit (this fit's may be rescaled: fitTimeScale)
+    const u = unscaleFit(f, h, c, ['alpha', 'beta'])
+    const nbdShown = nbdLL + (u.logLikelihood - f.logLikelihood)
+    const n = adrift[0]!
+    const [lo, hi] = u.confidenceIntervals[n]
+    throw new ConvergenceError(
+      `pareto: no sign of customers dropping out: the fit runs to the model's no-dropout limit, stopping at ${adrift.map((a) => `${a} = ${u.params[a].toPrecision(3)}`).join(', ')} where the likelihood is too flat to follow (the 95 % interval of ${n} runs from ${lo.toPrecision(2)} to ${hi.toPrecision(2)}) and the NBD's is as high (log-likelihood ${nbdShown.toFixed(4)} against ${u.logLikelihood.toFixed(4)}); the NBD (no dropout)${NBD_ADVICE}`,
+      f.iterations,
+      NAMES.map((a) => u.params[a]),
+      {
+        limit: 'no-dropout',
+        logLikelihood: u.logLikelihood,
+        nbdLogLikelihood: nbdShown,
+        confidenceIntervals: { [n]: [lo, hi] },
+      },
+    )
+  }
 
   /**
    * On small data the likelihood can have a second maximum that the starts do not reach:
