@@ -319,7 +319,7 @@ export async function computeAnalysis(
           measured ? valueMarginRate(opts) : null,
         ),
         ...tiedRecencyNote(rfm.grid),
-        ...oneTimeBuyersNote(t),
+        ...oneTimeBuyersNote(t, measured),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -652,12 +652,15 @@ function tiedRecencyNote(grid: readonly { r_score: number }[]): QualityNote[] {
  * (Loyal: "buy regularly", At risk: "bought often") were given to one-time buyers on spend alone,
  * with nothing said (a review's file of a million single orders had 239,919 "Loyal").
  */
-function oneTimeBuyersNote(t: TotalsRow): QualityNote[] {
+function oneTimeBuyersNote(t: TotalsRow, measured: boolean): QualityNote[] {
   if (Number(t.repeat_customers) > 0 || Number(t.customers) < 2) return []
   return [
     {
       level: 'warning',
-      message: `No customer bought on more than one day, so every F score is 1 (docs/rfm.md): the segments tell customers apart by recency and spend alone, and one named for buying often or regularly (Loyal, At risk, Can't lose them) here holds one-time buyers who spent more.`,
+      // without amounts FM is F alone (1 for everyone): no segment named for buying often is given
+      message: measured
+        ? `No customer bought on more than one day, so every F score is 1 (docs/rfm.md): the segments tell customers apart by recency and spend alone, and one named for buying often or regularly (Loyal, At risk, Cannot lose them) here holds one-time buyers who spent more.`
+        : `No customer bought on more than one day, so every F score is 1, and without amounts every FM score too (docs/rfm.md): the segments tell customers apart by recency alone.`,
     },
   ]
 }
