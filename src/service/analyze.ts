@@ -14,6 +14,7 @@ import {
   customerAnalysisExport,
   topCustomers,
 } from '../data/queries/customer-analysis.ts'
+import { scientificCustomerIds } from '../data/queries/customer-ids-scientific.ts'
 import { customersWithoutPurchase } from '../data/queries/customers-without-purchase.ts'
 import { engineThreads, setThreads, withThreads } from '../data/queries/engine-threads.ts'
 import { insightsPriced } from '../data/queries/insights-priced.ts'
@@ -244,6 +245,9 @@ export async function computeAnalysis(
             customersWithoutPurchase(d, { summary: info.table, asOf: info.asOf }),
           )
         : []
+    const [sci] = await engine.query<ScientificIds>(
+      scientificCustomerIds(d, { table: ANALYSIS_TABLE }),
+    )
     // without amounts FM is F alone: the descriptions that speak of spend give way
     const descriptions = new Map(
       rules.rules.map((r) => [
@@ -320,6 +324,7 @@ export async function computeAnalysis(
         ),
         ...tiedRecencyNote(rfm.grid),
         ...oneTimeBuyersNote(t, measured),
+        ...spreadsheetIdsNote(sci),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -661,6 +666,28 @@ function oneTimeBuyersNote(t: TotalsRow, measured: boolean): QualityNote[] {
       message: measured
         ? `No customer bought on more than one day, so every F score is 1 (docs/rfm.md): the segments tell customers apart by recency and spend alone, and one named for buying often or regularly (Loyal, At risk, Cannot lose them) here holds one-time buyers who spent more.`
         : `No customer bought on more than one day, so every F score is 1, and without amounts every FM score too (docs/rfm.md): the segments tell customers apart by recency alone.`,
+    },
+  ]
+}
+
+/** Customer ids in a spreadsheet's scientific notation (scientificCustomerIds). */
+interface ScientificIds extends Record<string, unknown> {
+  ids: number
+  example: string | null
+}
+
+/**
+ * Customer ids such as 1.23457E+14: a spreadsheet showed a long numeric id as a number and saved
+ * it so, keeping six digits or so. Customers whose ids share those digits are one id here, with
+ * nothing else to tell (a review's two customers of 1.23457E+14 read as one repeat buyer).
+ */
+function spreadsheetIdsNote(sci: ScientificIds | undefined): QualityNote[] {
+  const n = Number(sci?.ids ?? 0)
+  if (n === 0) return []
+  return [
+    {
+      level: 'warning',
+      message: `${formatCount(n, 'customer id')} ${n === 1 ? 'looks' : 'look'} like a number a spreadsheet wrote in scientific notation (${sci?.example}): only its first digits are left, so different customers may have been merged into one id. Save the ids as text (format the column as Text before exporting) and analyze again.`,
     },
   ]
 }
