@@ -1199,6 +1199,17 @@ export function valueChecks(
         reason: `'not an ISO 4217 currency code: ''' || ${show(v)} || ''' (write the code, such as USD, EUR or KWD)'`,
       })
     }
+    if (CUSTOMER_FIELDS.includes(f.field) || f.field === 'order_id') {
+      // a JSON lines file whose field holds a list or an object on some lines (["B", "C"]) reads
+      // that value as its JSON text: no id (README: lists and objects are no field's value)
+      const nested = `CASE WHEN (starts_with(${v}, '[') OR starts_with(${v}, '{')) AND json_valid(${v}) THEN json_type(${v}) END`
+      out.push({
+        field: f.field,
+        header: f.header,
+        bad: `coalesce(${nested} IN ('ARRAY', 'OBJECT'), false)`,
+        reason: `CASE ${nested} WHEN 'ARRAY' THEN 'a list' ELSE 'an object' END || ' (' || ${show(v)} || ') is no ${f.field}: a row names one'`,
+      })
+    }
     if (CUSTOMER_FIELDS.includes(f.field)) {
       out.push({
         field: f.field,
