@@ -386,6 +386,26 @@ describe('orders with a status', () => {
     expect(c).toEqual({ purchase_days: 2, revenue: 75 })
   })
 
+  test("Shopify's Expired financial status (an authorization never captured) took no money", async () => {
+    const f = write(
+      dir,
+      'shopify-status.csv',
+      [
+        'Name,Email,Financial Status,Created at,Total',
+        '#1001,exp@x.com,paid,2024-06-01 10:00:00 +0000,60.00',
+        '#1002,exp@x.com,expired,2024-06-02 10:00:00 +0000,45.00',
+        '#1003,exp@x.com,Expired,2024-06-03 10:00:00 +0000,25.00',
+        '#1004,exp@x.com,partially_refunded,2024-06-04 10:00:00 +0000,15.00',
+      ].join('\n'),
+    )
+    await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    const info = await buildCustomerSummary(engine, { unit: 'day' })
+    const [c] = await engine.query(
+      `SELECT purchase_days, revenue FROM ${info.table} WHERE customer_id = 'exp@x.com'`,
+    )
+    expect(c).toEqual({ purchase_days: 2, revenue: 75 })
+  })
+
   test('without order ids, a failed or refunded row is still no purchase: its pair gets an id', async () => {
     const rows = [
       'customer,date,amount,status',

@@ -619,8 +619,9 @@ export const UNPAID_STATUS =
   // WooCommerce stores its statuses with a prefix (wc-cancelled), as exports of the stored value show
   '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back' +
   // Stripe's payments that never took money: Blocked (by its fraud rules), Incomplete (the
-  // customer never finished paying)
-  '|blocked|incomplete' +
+  // customer never finished paying); Shopify's Expired (a payment authorized but never captured
+  // before the authorization ran out) and Stripe's expired Checkout sessions
+  '|blocked|incomplete|expired' +
   // a PaymentIntent still waiting for a card, the customer's confirmation or their 3-D Secure step
   // (requires_payment_method ...): no money taken; "processing" (a bank debit under way) counts
   '|requires[ _-]?(payment[ _-]?method|confirmation|action)' +
