@@ -13,7 +13,7 @@ export function scientificCustomerIds(_dialect: Dialect, args: { table: string }
   return {
     sql: `SELECT count(*) AS ids, min(customer_id) AS example
 FROM ${sqlIdent(args.table)}
-WHERE contains(upper(customer_id), 'E+')
+WHERE (contains(customer_id, 'E+') OR contains(customer_id, 'e+'))
   AND regexp_full_match(customer_id, '[0-9]([.][0-9]+)?[eE][+][0-9]+')`,
   }
 }
