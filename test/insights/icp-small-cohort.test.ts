@@ -64,6 +64,26 @@ describe('ideal customer profile on a small top cohort', () => {
     )
   })
 
+  it("the model's strongest early sign is said in the reasons' words, not as a feature's name", () => {
+    const big = { ...ctx, topCustomers: 100, eligible: 1000 }
+    const stars = {
+      ...sampleInsights('x').risingStars!,
+      features: [
+        { name: 'early_spend', coefficient: 0.4, words: 'spend in the first 90 days' },
+        {
+          name: 'first_order_has=Watches',
+          coefficient: 0.9,
+          words: 'first order included Watches',
+        },
+        { name: 'acquired via=affiliate', coefficient: -1.2, words: 'acquired via affiliate' },
+      ],
+    }
+    const out = icpText(over, null, stars, [row(true, 100, 0.6), row(false, 900, 0.3)], big)
+    expect(out.find((s) => s.startsWith('What keeps them'))).toBe(
+      'What keeps them: 60.0% of them bought again within 90 days of their first order, against 30.0% of the others. The strongest early sign in the model: first order included Watches.',
+    )
+  })
+
   it('nobody back within the window: it says there is nothing to compare, not nothing at all', () => {
     const big = { ...ctx, topCustomers: 100, eligible: 1000 }
     const out = icpText(over, null, null, [row(true, 100, 0), row(false, 900, 0)], big)

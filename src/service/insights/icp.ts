@@ -154,8 +154,7 @@ export function icpText(
       const strongest = stars?.features
         .filter((f) => f.coefficient > 0)
         .sort((a, b) => b.coefficient - a.coefficient)[0]
-      if (strongest)
-        s += ` The strongest early sign in the model: ${strongest.name.replaceAll('_', ' ')}.`
+      if (strongest) s += ` The strongest early sign in the model: ${strongest.words}.`
       out.push(s)
     }
   } else if (top && rest) {

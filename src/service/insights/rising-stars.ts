@@ -384,7 +384,11 @@ export async function risingStars(
   }
   return {
     summary: {
-      features: features.map((f, j) => ({ name: f.name, coefficient: model.coefficients[j]! })),
+      features: features.map((f, j) => ({
+        name: f.name,
+        coefficient: model.coefficients[j]!,
+        words: f.words,
+      })),
       lambda: cv.lambda,
       train: { customers: train.n, positives: trainPos },
       validation: {

@@ -96,7 +96,12 @@ export interface RisingStar {
 }
 
 export interface RisingStars {
-  readonly features: readonly { readonly name: string; readonly coefficient: number }[]
+  /** Each model input: its name, its coefficient, and what it is in words (the reasons' words). */
+  readonly features: readonly {
+    readonly name: string
+    readonly coefficient: number
+    readonly words: string
+  }[]
   readonly lambda: number
   readonly train: { readonly customers: number; readonly positives: number }
   readonly validation: {
