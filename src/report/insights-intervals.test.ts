@@ -36,6 +36,20 @@ describe('insights report entry threshold', () => {
     expect(page('orders')).toContain('smallest value in the cohort (orders)')
     expect(page('revenue')).toMatch(/Entry threshold<\/div><div class="value">[^<]*8\.00<\/div>/)
   })
+
+  it("names the cohort's value in words, and a value given with --value as written", () => {
+    const s = sampleInsights('x')
+    const page = (valueExpression: string) =>
+      renderReport(
+        sampleSummary({ insights: { ...s, cohort: { ...s.cohort, valueExpression } } }),
+        insightsSections(),
+      )
+    const total = page('total_value')
+    expect(total).toContain('total value: past and predicted profit with referrals')
+    expect(total).not.toContain('value = total_value')
+    expect(page('revenue + coalesce(predicted_value, 0)')).toContain('revenue plus predicted value')
+    expect(page('revenue * 2')).toContain('value = revenue * 2')
+  })
 })
 
 describe('insights report over-index without levels', () => {

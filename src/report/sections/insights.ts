@@ -37,6 +37,20 @@ const COUNT_VALUES = new Set([
   'tenure_days',
 ])
 
+/**
+ * The value that ranks the cohort, in words for the default expressions (defaultValueExpression)
+ * and the columns named most; any other expression as given (`--value`), which the user wrote.
+ */
+const VALUE_WORDS: Readonly<Record<string, string>> = {
+  total_value: 'total value: past and predicted profit with referrals',
+  'revenue + coalesce(predicted_value, 0)': 'revenue plus predicted value',
+  revenue: 'revenue',
+  orders: 'orders',
+  predicted_value: 'predicted value',
+  historical_profit: 'past profit',
+}
+const valueWords = (expr: string): string => VALUE_WORDS[expr.trim()] ?? `value = ${expr}`
+
 /** An interval as "lo to hi": a dash between signed figures read "-27–-20". */
 const range = (lo: string, hi: string) => `${lo} to ${hi}`
 const ci = (lo: number, hi: number) => range(formatPct(lo), formatPct(hi))
@@ -70,7 +84,7 @@ export const icpSection: Section = {
         formatInt(c.top),
         `${formatTopShare(c.topShare, c.top, c.eligible)} customers with ${c.minHistoryDays}+ days`,
       ),
-      kpi('Their share of value', formatPct(c.topValueShare), `value = ${c.valueExpression}`),
+      kpi('Their share of value', formatPct(c.topValueShare), valueWords(c.valueExpression)),
       kpi(
         'Entry threshold',
         counted ? formatNumber(c.threshold, 0) : formatMoney(c.threshold, s.currency),
