@@ -91,3 +91,26 @@ describe('the margin of a file read into the scratch store without a copy', () =
     expect(Number(c0[header.indexOf('margin')])).toBeCloseTo(50 * rate, 9)
   })
 })
+
+describe('the margin on the predicted value card', () => {
+  it('keeps its tenth of a percent (53.5%, not 54%), and a whole percent without one', () => {
+    const dir = tempDir()
+    const card = (margin: string) => {
+      const out = join(dir, margin)
+      const r = runCli([
+        'analyze',
+        SAMPLE,
+        '--out',
+        out,
+        '--margin',
+        margin,
+        '--no-insights',
+        '--no-value',
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      return readFileSync(join(out, 'report.html'), 'utf8')
+    }
+    expect(card('0.535')).toContain('discounted at 10% a year, margin 53.5%')
+    expect(card('0.3')).toContain('discounted at 10% a year, margin 30%')
+  })
+})

@@ -8,6 +8,9 @@ import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../predictio
 import type { ReportSection } from '../render.ts'
 import { responsiveChart } from '../svg.ts'
 
+/** A share that is a whole percent (0.3, 0.1): written without decimals; 0.5354 is 53.5%, not 54%. */
+const wholePct = (v: number): boolean => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9
+
 type Top = PredictionSummary['topCustomers'][number]
 
 const plural = (unit: string, n: number) => `${unit}${n === 1 ? '' : 's'}`
@@ -227,7 +230,7 @@ export const predictionsSection: ReportSection = {
         kpi(
           'Predicted value',
           formatMoney(p.totals.predictedValue, cur),
-          `discounted at ${formatPct(p.annualDiscountRate, 0)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, 0)}` : ''}`,
+          `discounted at ${formatPct(p.annualDiscountRate, wholePct(p.annualDiscountRate) ? 0 : 1)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, wholePct(p.margin.value) ? 0 : 1)}` : ''}`,
         ),
       )
     }
