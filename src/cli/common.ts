@@ -11,6 +11,14 @@ import {
 } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
 
+/**
+ * A flag's number as a person writes it in decimal (12, -0.5, 1e3), else NaN. Number() alone also
+ * reads '0x10' as 16, '0b11' as 3 and '' as 0: a flag given so is refused, as '52abc' is.
+ */
+export function decimalFlag(v: string): number {
+  return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(v) ? Number(v) : Number.NaN
+}
+
 /** Add `--db PATH` (default: $LOYALS_DB, else ./loyals.duckdb); `what` says what it may name. */
 export function withDb(cmd: Command, what = 'workspace file'): Command {
   return cmd.option('--db <path>', `${what} (default: $LOYALS_DB or ${DEFAULT_DB})`)

@@ -16,3 +16,19 @@ describe('--margin', () => {
     )
   })
 })
+
+describe('numbers of the flags', () => {
+  it('are decimal: 0x10 and 0b11 are refused as 52abc is, not read as 16 and 3', () => {
+    for (const horizon of ['0x10', '0b11', '0o7', '52abc', '', ' ']) {
+      expect(() => predictOptions({ unit: 'week', horizon })).toThrow(
+        new UsageError(`--horizon must be a positive number, got ${JSON.stringify(horizon)}`),
+      )
+    }
+    expect(() => predictOptions({ unit: 'week', discountRate: '0x0' })).toThrow(UsageError)
+    expect(predictOptions({ unit: 'week', horizon: ' 26 ', discountRate: '.05' })).toEqual({
+      horizon: 26,
+      annualDiscountRate: 0.05,
+    })
+    expect(predictOptions({ unit: 'week', horizon: '1e1' })).toEqual({ horizon: 10 })
+  })
+})

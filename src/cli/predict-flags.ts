@@ -5,6 +5,7 @@ import { marginProblem } from '../core/clv.ts'
 import { UsageError } from '../errors.ts'
 import { MAX_HORIZON_YEARS, maxHorizon, type PredictOptions } from '../service/predict.ts'
 import type { TimeUnit } from '../service/summary.ts'
+import { decimalFlag } from './common.ts'
 
 export interface PredictFlags {
   unit: string
@@ -32,7 +33,7 @@ export function predictFlags(cmd: Command): Command {
 export function predictOptions(opts: PredictFlags): PredictOptions {
   const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
     if (v === undefined) return undefined
-    const n = Number(v)
+    const n = decimalFlag(v)
     if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
       throw new UsageError(
         `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'the share of spend that is profit, from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,

@@ -457,6 +457,22 @@ describe('command-line usage errors', () => {
     expect(help).toContain('default one year: 365 days, 52 weeks or 12 months')
   })
 
+  it('demo refuses an as-of date before its banner announces it, or a company is generated', () => {
+    const dir = tempDir()
+    for (const args of [
+      ['demo', '--as-of', '2099-01-01'],
+      ['demo', '--as-of', '1997-13-01'],
+      ['demo', '--company', '--as-of', '2099-01-01'],
+    ]) {
+      const r = runCli([...args, '--out', join(dir, 'out')])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stdout, args.join(' ')).toBe('')
+      expect(r.stderr, args.join(' ')).toMatch(
+        /^error: (--as-of 2099-01-01 is in the future|invalid date "1997-13-01")/,
+      )
+    }
+  })
+
   it('demo --seed without --company is a usage error, not a seed silently ignored', () => {
     const dir = tempDir()
     const r = runCli(['demo', '--seed', '5', '--out', join(dir, 'out')])

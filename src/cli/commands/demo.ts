@@ -10,6 +10,7 @@ import { UsageError } from '../../errors.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { buildDemoCompany } from '../../service/demo-company.ts'
 import { refuseFileAsOutDir } from '../../service/out-dir.ts'
+import { checkAsOf } from '../../service/summary.ts'
 import { asOfArg, outDir } from '../common.ts'
 import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
@@ -38,6 +39,8 @@ async function companyDemo(opts: {
   const given = opts.seed ?? '1'
   const seed = parseSeed(given)
   refuseFileAsOutDir(opts.out)
+  // before a company is generated for an analysis that would refuse the date
+  if (opts.asOf) checkAsOf(opts.asOf)
   if (!opts.json) {
     println(`Generating a company (5,000 customers, 2023-2025, seed ${seed}): orders, customers,`)
     println('referrals, engagement, support tickets, returns and surveys; then analyzing it.')
@@ -110,6 +113,8 @@ export function registerDemo(program: Command): void {
           )
         }
         refuseFileAsOutDir(opts.out)
+        // a date the analysis refuses is refused before the banner announces it
+        if (opts.asOf) checkAsOf(opts.asOf)
         if (!opts.json) {
           println('Analyzing the CDNOW sample: 1997-98 purchases of 2,357 customers of an online')
           println(

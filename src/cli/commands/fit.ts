@@ -12,7 +12,7 @@ import {
   type SbgLifetime,
 } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
-import { asOfArg, existingStore, resolveDb } from '../common.ts'
+import { asOfArg, decimalFlag, existingStore, resolveDb } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
@@ -180,7 +180,7 @@ export function registerFit(program: Command): void {
     }
     let cohort: number | undefined
     if (opts.cohort !== undefined) {
-      cohort = Number(opts.cohort)
+      cohort = decimalFlag(opts.cohort)
       // a cohort is a number of customers: the shares are turned into counts of them
       if (!(Number.isInteger(cohort) && cohort >= 1 && opts.cohort.trim() !== '')) {
         throw new UsageError(`--cohort must be a whole number >= 1, got ${opts.cohort}`)

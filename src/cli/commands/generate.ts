@@ -10,7 +10,7 @@ import {
   VALUE_CONFIG_FILE,
   writeCompany,
 } from '../../service/generate/write.ts'
-import { outDir } from '../common.ts'
+import { decimalFlag, outDir } from '../common.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
 interface GenerateFlags {
@@ -33,7 +33,7 @@ interface GenerateFlags {
  * (9007199254740993 reads as ...992) and would give the same company.
  */
 export function parseSeed(given: string): number {
-  const seed = given.trim() === '' ? Number.NaN : Number(given)
+  const seed = decimalFlag(given)
   if (Number.isSafeInteger(seed)) return seed
   throw new UsageError(
     Number.isInteger(seed)
@@ -46,7 +46,7 @@ export function parseGenerateFlags(f: GenerateFlags): {
   opts: GenerateOptions
   format: GenerateFormat
 } {
-  const customers = Number(f.customers)
+  const customers = decimalFlag(f.customers)
   if (!Number.isInteger(customers) || customers < 1 || customers > 10_000_000) {
     throw new UsageError(
       `--customers must be a whole number from 1 to 10000000, got '${f.customers}'`,

@@ -23,6 +23,7 @@ import { loadValueConfig } from '../../service/value-config.ts'
 import {
   asOfArg,
   dbFlagNote,
+  decimalFlag,
   nonEmptyArg,
   outDir,
   requireDuckDbWorkspace,
@@ -55,7 +56,7 @@ interface InsightsCliOptions extends FileCliOptions {
 }
 
 function number(name: string, v: string, integer: boolean): number {
-  const n = Number(v)
+  const n = decimalFlag(v)
   if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
     throw new UsageError(
       `${name} must be ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(v)}`,
