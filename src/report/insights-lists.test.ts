@@ -33,25 +33,58 @@ describe('lists cut short', () => {
     const rs = s.risingStars
     const lb = s.lapsedBest
     if (!rs || !lb) throw new Error('the sample has rising stars and lapsed best')
-    const page = (stars: number, lapsed: number) =>
+    const page = (candidates: number, lapsed: number, high = 1) =>
       renderReport(
         sampleSummary({
           insights: {
             ...s,
-            risingStars: { ...rs, highPropensity: stars },
+            risingStars: { ...rs, candidates, highPropensity: high, threshold: 0.1157 },
             lapsedBest: { ...lb, customers: lapsed },
           },
         }),
         insightsSections(),
       )
+    // rising_stars.csv holds every candidate scored, not only those past the threshold
     const cut = page(120, 115)
     expect(cut).toContain(
-      'Showing 1 of 120 high-propensity candidates, highest first; <code>loyals insights</code> writes them all to rising_stars.csv.',
+      'Showing 1 of 120 candidates, highest propensity first; <code>loyals insights</code> writes them all to rising_stars.csv.',
     )
     expect(cut).toContain(
       'Showing 1 of 115, most value at stake first; <code>loyals insights</code> writes them all to lapsed_best.csv.',
     )
     expect(page(1, 1)).not.toContain('Showing')
+  })
+
+  it('path to best says how many combinations of those tested its table shows', () => {
+    // QA: "37 combinations ... were tested" above a table of 25 rows, without a word
+    const s = sampleInsights('x')
+    const pb = s.pathToBest
+    if (!pb) throw new Error('the sample has a path to best')
+    const html = (tested: number) =>
+      pathToBestSection.render(sampleSummary({ insights: { ...s, pathToBest: { ...pb, tested } } }))
+    expect(html(pb.itemsets.length + 36)).toContain(
+      `Showing ${pb.itemsets.length} of ${pb.itemsets.length + 36} combinations tested; <code>loyals insights</code> writes them all to path_to_best.csv.`,
+    )
+    expect(html(pb.itemsets.length)).not.toContain('Showing')
+  })
+
+  it('rising stars say which rows of the list reach the threshold', () => {
+    // QA: "4 of 166" high-propensity candidates above a list of 25, none of them marked
+    const s = sampleInsights('x')
+    const rs = s.risingStars
+    if (!rs) throw new Error('the sample has rising stars')
+    const list = Array.from({ length: 5 }, () => rs.list[0]!)
+    const html = (high: number) =>
+      risingStarsSection.render(
+        sampleSummary({
+          insights: { ...s, risingStars: { ...rs, list, highPropensity: high, threshold: 0.1157 } },
+        }),
+      )
+    expect(html(2)).toContain(
+      'The first 2 reach the threshold of 11.6% (the validation&#39;s top-k score): the high-propensity candidates; the others are the next highest.',
+    )
+    expect(html(0)).toContain('No candidate reaches the threshold of 11.6%')
+    expect(html(5)).not.toContain('reach the threshold')
   })
 })
 

@@ -64,6 +64,22 @@ const cutNote = (shown: number, all: number, file: string, what = '') =>
   shown < all
     ? `<p class="meta">${withCode(`Showing ${formatInt(shown)} of ${formatInt(all)}${what}; \`loyals insights\` writes them all to ${file}.`)}</p>`
     : ''
+/**
+ * Above the list of rising stars, when it runs past the high-propensity candidates: which of its
+ * rows those are (the list is the highest scores, whether or not they reach the threshold).
+ */
+const aboveThreshold = (rs: {
+  list: readonly unknown[]
+  highPropensity: number
+  threshold: number
+}) =>
+  rs.list.length > rs.highPropensity
+    ? para(
+        rs.highPropensity === 0
+          ? `No candidate reaches the threshold of ${formatPct(rs.threshold)} (the validation's top-k score); these are the highest scores.`
+          : `The first ${formatInt(rs.highPropensity)} reach the threshold of ${formatPct(rs.threshold)} (the validation's top-k score): the high-propensity candidates; the others are the next highest.`,
+      )
+    : ''
 /** A table, or a sentence saying why there is none (a header row alone reads as a bug). */
 const tableOr = <R>(cols: Column<R>[], rows: readonly R[], empty: string) =>
   rows.length > 0 ? htmlTable(cols, rows) : `<p class="meta">${escapeHtml(empty)}</p>`
@@ -141,7 +157,7 @@ export const pathToBestSection: Section = {
           )
         : ''
     return `${para(`Base rate: ${formatPct(pb.baseRate)} of ${formatInt(pb.baskets)} customers reach the top cohort; ${formatInt(pb.tested)} combinations with at least ${pb.minCount} customers were tested.`)}
-${tableOr(cols, pb.itemsets, `No first-order combination is held by ${pb.minCount} or more customers yet: none to compare.`)}<h3>Best paths from new to loyal</h3>${pathLead}${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads to the top cohort more often than the other repeat buyers (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
+${tableOr(cols, pb.itemsets, `No first-order combination is held by ${pb.minCount} or more customers yet: none to compare.`)}${cutNote(pb.itemsets.length, pb.tested, 'path_to_best.csv', ' combinations tested')}<h3>Best paths from new to loyal</h3>${pathLead}${tableOr(pcols, pb.paths, `No first-to-second order path has ${pb.minCount}+ customers and leads to the top cohort more often than the other repeat buyers (paths need order lines with categories, and ${pb.minCount} customers taking one).`)}`
   },
 }
 
@@ -193,7 +209,7 @@ export const risingStarsSection: Section = {
       { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
       labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.highPropensity, 'rising_stars.csv', ' high-propensity candidates, highest first')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${aboveThreshold(rs)}${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.candidates, 'rising_stars.csv', ' candidates, highest propensity first')}`
   },
 }
 
