@@ -39,8 +39,15 @@ const LEGACY_IDS: Readonly<Record<string, string>> = {
  */
 export function zoneAbbreviationProblem(name: string): string | null {
   const icu = LEGACY_IDS[name.toUpperCase()]
-  if (!icu) return null
-  return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
+  if (icu) {
+    return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
+  }
+  // DuckDB's ICU reads UTC+2 as a fixed +02:00 but refuses GMT+2, and the IANA database's own
+  // Etc/GMT+2 is 2 hours BEHIND UTC: an offset written as a zone is refused whichever way it reads
+  if (/^\s*((UTC|GMT|Z)\s*)?[+-]\s*\d/i.test(name)) {
+    return `${name} is an offset, not a time zone: write the offset in the dates (2024-03-10T14:30:00+02:00), or give the IANA name of the place, such as Europe/Berlin (whose offset changes with summer time)`
+  }
+  return null
 }
 
 /**

@@ -125,6 +125,24 @@ describe('zone names and offsets in order times', () => {
     expect(runCli(['summary', file, '--tz', 'Europe/London']).code).toBe(0)
   })
 
+  it('--tz UTC+2, GMT+2 or +05:00 is refused as an offset, however the engine would read it', () => {
+    // DuckDB's ICU read UTC+2 as +02:00 and refused GMT+2; the IANA Etc/GMT+2 is UTC-2
+    const dir = tempDir('loyals-tz-offset-')
+    const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01 23:30:00,1\n')
+    for (const tz of ['UTC+2', 'GMT+2', 'utc-03:30', '+05:00', 'Z+1']) {
+      const r = runCli(['summary', file, '--tz', tz])
+      expect(r.code, tz).toBe(2)
+      expect(r.stderr, tz).toContain(
+        `unknown time zone '${tz}': ${tz} is an offset, not a time zone`,
+      )
+      expect(isTimeZone(tz), tz).toBe(false)
+    }
+    // the IANA database's fixed zones are names, read as such (Etc/GMT-2 is UTC+02:00)
+    const etc = runCli(['summary', file, '--tz', 'Etc/GMT-2'])
+    expect(etc.code, etc.stderr).toBe(0)
+    expect(etc.stdout).toContain(',2025-07-01,')
+  })
+
   it('an empty --tz is refused, not read as UTC over LOYALS_TZ', () => {
     const dir = tempDir('loyals-tz-empty-')
     const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01 03:30:00,1\n')
