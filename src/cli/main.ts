@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     .name('loyals')
     .description('Find your most valuable customers, explain why, and keep them.')
     .version(VERSION)
-    .showHelpAfterError()
+    // one line on what to do, not the whole usage after the error (46 lines for analyze)
+    .showHelpAfterError('(add --help to see the options)')
 
   // set before the commands are added: each copies it (an unknown option of `loyals insights`
   // exited 1, not the usage error's 2)

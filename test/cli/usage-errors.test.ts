@@ -20,6 +20,9 @@ describe('command-line usage errors', () => {
       const r = runCli(args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toMatch(/^error: /)
+      // the error and where the options are, not the whole usage after it
+      expect(r.stderr, args.join(' ')).toMatch(/\n\(add --help to see the options\)\n$/)
+      expect(r.stderr.trim().split('\n').length, args.join(' ')).toBeLessThanOrEqual(3)
     }
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
