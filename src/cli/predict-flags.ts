@@ -34,7 +34,7 @@ export function predictOptions(opts: PredictFlags): PredictOptions {
   const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {
     if (v === undefined) return undefined
     const n = decimalFlag(v)
-    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
+    if (!Number.isFinite(n) || !ok(n)) {
       throw new UsageError(
         `${flag} must be ${flag === '--horizon' ? 'a positive number' : flag === '--margin' ? 'the share of spend that is profit, from 0 to 1' : 'a number >= 0'}, got ${JSON.stringify(v)}`,
       )

@@ -34,10 +34,11 @@ const LEGACY_IDS: Readonly<Record<string, string>> = {
 
 /**
  * Why `name` must not be taken as a time zone (an abbreviation ICU reads as one zone of several it
- * may mean), or null for a name to check as usual.
- * @example zoneAbbreviationProblem('BST') // "BST is an abbreviation, not a time zone: ..."
+ * may mean, or an offset written as a zone), or null for a name to check as usual.
+ * @example zoneNameProblem('BST') // "BST is an abbreviation, not a time zone: ..."
+ * @example zoneNameProblem('UTC+2') // "UTC+2 is an offset, not a time zone: ..."
  */
-export function zoneAbbreviationProblem(name: string): string | null {
+export function zoneNameProblem(name: string): string | null {
   const icu = LEGACY_IDS[name.toUpperCase()]
   if (icu) {
     return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
@@ -57,7 +58,7 @@ export function zoneAbbreviationProblem(name: string): string | null {
  * @example isTimeZone('Europe/Paris') // true; isTimeZone('BST') // false
  */
 export function isTimeZone(timeZone: string): boolean {
-  if (zoneAbbreviationProblem(timeZone)) return false
+  if (zoneNameProblem(timeZone)) return false
   try {
     new Intl.DateTimeFormat('en-US', { timeZone })
     return true

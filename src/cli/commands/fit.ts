@@ -182,7 +182,7 @@ export function registerFit(program: Command): void {
     if (opts.cohort !== undefined) {
       cohort = decimalFlag(opts.cohort)
       // a cohort is a number of customers: the shares are turned into counts of them
-      if (!(Number.isInteger(cohort) && cohort >= 1 && opts.cohort.trim() !== '')) {
+      if (!(Number.isInteger(cohort) && cohort >= 1)) {
         throw new UsageError(`--cohort must be a whole number >= 1, got ${opts.cohort}`)
       }
     }

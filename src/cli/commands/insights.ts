@@ -57,7 +57,7 @@ interface InsightsCliOptions extends FileCliOptions {
 
 function number(name: string, v: string, integer: boolean): number {
   const n = decimalFlag(v)
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
     throw new UsageError(
       `${name} must be ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(v)}`,
     )

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
 import { minorDigits } from '../../core/round.ts'
-import { zoneAbbreviationProblem } from '../../core/time-zones.ts'
+import { zoneNameProblem } from '../../core/time-zones.ts'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
@@ -776,7 +776,7 @@ async function count(engine: Engine, sql: string): Promise<number> {
 }
 
 async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
-  const abbreviation = zoneAbbreviationProblem(tz)
+  const abbreviation = zoneNameProblem(tz)
   if (abbreviation) throw new UsageError(`unknown time zone '${tz}': ${abbreviation}`)
   try {
     await engine.query({ sql: "SELECT timezone($1, TIMESTAMP '2000-01-01') AS t", params: [tz] })
