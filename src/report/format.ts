@@ -159,16 +159,25 @@ export function formatPct(share: number | null | undefined, decimals = 1): strin
 }
 
 /**
+ * The fewest decimals, up to `most`, that write `share` as a percent exactly: 0.3 needs none
+ * (30%), 0.025 one (2.5%); 0.5354 with at most one is 53.5%, not 54%.
+ */
+export function pctDecimals(share: number, most: number): number {
+  let decimals = 0
+  while (decimals < most && Math.abs(roundHalfAway(share * 100, decimals) - share * 100) > 1e-9) {
+    decimals++
+  }
+  return decimals
+}
+
+/**
  * The top cohort in words: the share as asked, with the decimals it was given ('top 2.5% of
  * 4,303'), or, when the cohort, a whole number of customers (at least one), holds a share that
  * reads otherwise at that precision, the count itself ('top 1 of 3', not 'top 10% of 3').
  * @example formatTopShare(0.004, 17, 4303) // 'top 0.4% of 4,303'
  */
 export function formatTopShare(share: number, top: number, eligible: number): string {
-  let decimals = 0
-  while (decimals < 6 && Math.abs(roundHalfAway(share * 100, decimals) - share * 100) > 1e-9) {
-    decimals++
-  }
+  const decimals = pctDecimals(share, 6)
   const asked = formatPct(share, decimals)
   return eligible > 0 && formatPct(top / eligible, decimals) !== asked
     ? `top ${formatInt(top)} of ${formatInt(eligible)}`

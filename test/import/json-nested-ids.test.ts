@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
-import { formatProblem, ImportError } from '../../src/errors.ts'
+import { formatProblem } from '../../src/errors.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { tempDir } from '../helpers/cli.ts'
-import { write } from './helpers.ts'
+import { importError, write } from './helpers.ts'
 
 const NOW = new Date('2025-01-01T00:00:00Z')
 
@@ -29,9 +29,8 @@ describe('a list or an object given as an id in JSON lines', () => {
     )
     const engine = await openWorkspace(':memory:')
     try {
-      const e = await importFile(engine, f, { kind: 'orders', now: NOW }).catch((x: unknown) => x)
-      expect(e).toBeInstanceOf(ImportError)
-      expect((e as ImportError).problems.map(formatProblem)).toEqual([
+      const e = await importError(() => importFile(engine, f, { kind: 'orders', now: NOW }))
+      expect(e.problems.map(formatProblem)).toEqual([
         `${f}:2 customer_id: a list (["B","C"]) is no customer_id: a row names one`,
         `${f}:3 order_id: an object ({"id":5}) is no order_id: a row names one`,
       ])

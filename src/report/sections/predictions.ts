@@ -2,14 +2,18 @@
 // predicted the holdout (tracking curve, frequency chart), plus the P(alive) distribution.
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
 import type { PredictionCandidate, PredictionSummary } from '../../service/prediction-summary.ts'
-import { escapeHtml, formatInt, formatMoney, formatNumber, formatPct } from '../format.ts'
+import {
+  escapeHtml,
+  formatInt,
+  formatMoney,
+  formatNumber,
+  formatPct,
+  pctDecimals,
+} from '../format.ts'
 import { type Column, dateColumn, htmlTable, kpi, labelColumn, withCode } from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
 import { responsiveChart } from '../svg.ts'
-
-/** A share that is a whole percent (0.3, 0.1): written without decimals; 0.5354 is 53.5%, not 54%. */
-const wholePct = (v: number): boolean => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9
 
 type Top = PredictionSummary['topCustomers'][number]
 
@@ -230,7 +234,7 @@ export const predictionsSection: ReportSection = {
         kpi(
           'Predicted value',
           formatMoney(p.totals.predictedValue, cur),
-          `discounted at ${formatPct(p.annualDiscountRate, wholePct(p.annualDiscountRate) ? 0 : 1)} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, wholePct(p.margin.value) ? 0 : 1)}` : ''}`,
+          `discounted at ${formatPct(p.annualDiscountRate, pctDecimals(p.annualDiscountRate, 1))} a year${p.margin.value !== 1 ? `, margin ${formatPct(p.margin.value, pctDecimals(p.margin.value, 1))}` : ''}`,
         ),
       )
     }
