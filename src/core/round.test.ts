@@ -1,5 +1,11 @@
 import { describe, expect, it, test } from 'vitest'
-import { apportion, fromMillionths, millionths, roundHalfAway } from './round.ts'
+import {
+  apportion,
+  fromMillionths,
+  millionths,
+  roundDecimalHalfAway,
+  roundHalfAway,
+} from './round.ts'
 
 describe('apportion', () => {
   test('parts that each round up by half a cent add up to the total again', () => {
@@ -38,5 +44,22 @@ describe('millionths', () => {
     expect(fromMillionths(10_000n)).toBe('0.01')
     expect(fromMillionths(-2_500_000n)).toBe('-2.5')
     expect(fromMillionths(7_000_000n)).toBe('7')
+  })
+})
+
+describe('roundDecimalHalfAway', () => {
+  test('rounds the decimal a sum of minor units stands for, half away from zero', () => {
+    // the double sum of 109 + 86 / 2 + 26.30 / 4 is 158.57499999999998: roundHalfAway says .57
+    const sum = 109 + 86 * 0.5 + 26.3 * 0.25
+    expect(roundHalfAway(sum, 2)).toBe(158.57)
+    expect(roundDecimalHalfAway(sum, 2)).toBe(158.58)
+    expect(roundDecimalHalfAway(1.005, 2)).toBe(1.01)
+    expect(roundDecimalHalfAway(-1.005, 2)).toBe(-1.01)
+    expect(roundDecimalHalfAway(136.1 - 50.1, 2)).toBe(86)
+    // what is not a half stays where roundHalfAway puts it, in every unit
+    expect(roundDecimalHalfAway(2.344999, 2)).toBe(2.34)
+    expect(roundDecimalHalfAway(5.0015, 3)).toBe(5.002)
+    expect(roundDecimalHalfAway(1234.5, 0)).toBe(1235)
+    expect(roundDecimalHalfAway(987654321.125, 2)).toBe(987654321.13)
   })
 })

@@ -15,17 +15,39 @@ export function roundHalfAway(n: number, decimals: number): number {
 }
 
 /**
+ * `n` rounded to `decimals` places as the decimal it stands for: a sum or product of amounts in
+ * minor units (a referral value, 109 + 86 × 0.5 + 26.30 × 0.25 = 158.575) carries float dust in its
+ * last bits (158.57499999999998), which {@link roundHalfAway} rounds down where the exact value is a
+ * half and rounds up. The value in minor units is cut to 12 significant digits first, which drops
+ * that dust (any amount below 1e9 in cents keeps every digit it has), then rounded half away from
+ * zero. For money the engine did not compute: what it writes is rounded from this already.
+ * @example roundDecimalHalfAway(158.57499999999998, 2) // 158.58; roundDecimalHalfAway(1.005, 2) // 1.01
+ */
+export function roundDecimalHalfAway(n: number, decimals: number): number {
+  const scale = 10 ** decimals
+  const units = Number((Math.abs(n) * scale).toPrecision(12))
+  const r = Math.round(units) / scale
+  return n < 0 ? -r : r
+}
+
+/**
  * `parts` rounded to `decimals` places so that they add up to `total` rounded alike, as a table of
  * parts beside its total should: each part rounded on its own, then the few cents the total
  * differs by given one each to the parts that rounding moved furthest the other way (each shown
  * part stays within one unit of its exact value). When the difference is more units than there
- * are parts (the parts do not make up the total), the parts are only rounded.
+ * are parts (the parts do not make up the total), the parts are only rounded. `round` rounds each
+ * figure (default {@link roundHalfAway}; {@link roundDecimalHalfAway} for sums of minor units).
  * @example apportion([0.5, 0.5, 0.5], 1.5, 0) // [0, 1, 1]: 2, as round(1.5)
  */
-export function apportion(parts: readonly number[], total: number, decimals: number): number[] {
+export function apportion(
+  parts: readonly number[],
+  total: number,
+  decimals: number,
+  round: (n: number, decimals: number) => number = roundHalfAway,
+): number[] {
   const scale = 10 ** decimals
-  const shown = parts.map((p) => roundHalfAway(p, decimals))
-  let diff = Math.round((roundHalfAway(total, decimals) - shown.reduce((a, b) => a + b, 0)) * scale)
+  const shown = parts.map((p) => round(p, decimals))
+  let diff = Math.round((round(total, decimals) - shown.reduce((a, b) => a + b, 0)) * scale)
   if (diff === 0 || Math.abs(diff) > parts.length) return shown
   const step = Math.sign(diff)
   // parts by how far rounding moved them against the needed direction, furthest first
@@ -34,7 +56,7 @@ export function apportion(parts: readonly number[], total: number, decimals: num
     .sort((a, b) => b.off - a.off || a.i - b.i)
   for (const { i } of order) {
     if (diff === 0) break
-    shown[i] = roundHalfAway((shown[i] as number) + step / scale, decimals)
+    shown[i] = round((shown[i] as number) + step / scale, decimals)
     diff -= step
   }
   return shown

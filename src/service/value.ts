@@ -3,7 +3,7 @@
 // tiers and reasons, and the results go back to the engine (appenders) to be joined onto the
 // analysis table. Only the summary's few hundred figures become JS objects.
 
-import { apportion, minorDigits, roundHalfAway } from '../core/round.ts'
+import { apportion, minorDigits, roundDecimalHalfAway, roundHalfAway } from '../core/round.ts'
 import {
   type CostRates,
   ENGAGEMENT_EVENT_TYPES,
@@ -165,12 +165,17 @@ async function idxOf(engine: Engine, customerId: string): Promise<number | null>
  * unit) as the value columns are.
  */
 function treeIds(t: ReferralTree, names: Map<number, string>, digits: number): TopReferrer {
-  const cent = (x: number) => roundHalfAway(x, digits)
+  // own values are minor units and the contributions their products with the decay's powers:
+  // 26.30 × 0.25 is 6.575, a half cent up, where the double 6.57499... read 6.57
+  const cent = (x: number) => roundDecimalHalfAway(x, digits)
   // a whole tree's contributions add up to its referral value as shown (two half cents each
   // rounded up read one cent over it); a cut tree's cannot, and are only rounded
   const all = treeNodes(t)
   const parts = all.map((n) => n.contribution)
-  const shown = t.omitted === 0 ? apportion(parts, t.referralValue, digits) : parts.map(cent)
+  const shown =
+    t.omitted === 0
+      ? apportion(parts, t.referralValue, digits, roundDecimalHalfAway)
+      : parts.map(cent)
   const contribution = new Map(all.map((n, i) => [n, shown[i] as number]))
   const node = (n: ReferralTreeNode): ReferralTreeNodeSummary => ({
     customerId: names.get(n.customer) ?? String(n.customer),
@@ -357,7 +362,12 @@ export async function buildValue(
     const shown = shownProfit(profit, i, digits)
     own[i] = shown.pastProfit + shown.predictedProfit
   }
-  if (inputs.referrals > 0) await sinceReferral(engine, analysis, opts.asOf, cfg.costs, own)
+  if (inputs.referrals > 0) {
+    await sinceReferral(engine, analysis, opts.asOf, cfg.costs, own)
+    // what was taken off is money summed in doubles: back to whole minor units, which the tree
+    // quotes and the referral values add up (float dust there rounded a half cent down)
+    for (let i = 0; i < n; i++) own[i] = roundDecimalHalfAway(own[i] as number, digits)
+  }
   const [referrer, referred, day] = await readNumericColumns(
     engine,
     valueReferralEdges(d, { asOf: opts.asOf }).sql,
@@ -568,7 +578,7 @@ export async function buildValue(
           ? {
               direct,
               directBuyers: directBuyers[i] as number,
-              directValue: cent(referral.directValue[i] as number),
+              directValue: roundDecimalHalfAway(referral.directValue[i] as number, digits),
               indirect: descendants(i) - direct,
               value: shown.referralValue[i] as number,
             }
@@ -626,7 +636,9 @@ export async function buildValue(
         ? engagement.percentile
         : new Float64Array(n).fill(Number.NaN),
       predicted_profit: profit.predictedProfit,
-      referral_value: referralValue,
+      // as shown (rounded as a decimal): the engine's round() of the raw sum 158.57499999999998
+      // wrote 158.57 for 158.575
+      referral_value: shown.referralValue,
       value_percentile: valuePercentile,
       codes: packCodes(
         loyalty.type,

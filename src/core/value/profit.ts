@@ -2,7 +2,7 @@
 // kept apart (tickets, returns, shipping, fees, discounts) so reasons can name the one that hurts,
 // and each customer's own service cost per order is projected onto their expected future orders.
 import { DataError } from '../../errors.ts'
-import { roundHalfAway } from '../round.ts'
+import { roundDecimalHalfAway, roundHalfAway } from '../round.ts'
 import type { CostRates } from './config.ts'
 
 type Column = Float64Array | Int32Array | Uint32Array
@@ -280,7 +280,8 @@ export function shownValue(
   digits: number,
 ): ShownValue {
   const { costToServe, pastProfit, predictedProfit } = shownProfit(p, i, digits)
-  const referral = roundHalfAway(referralValue[i] as number, digits)
+  // a sum of own values (minor units) times the decay's powers: rounded as the decimal it is
+  const referral = roundDecimalHalfAway(referralValue[i] as number, digits)
   return {
     costToServe,
     pastProfit,
