@@ -13,6 +13,7 @@ import { QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { duckDbTables } from './queries/duckdb-tables.ts'
+import { duckDbWorkspaceMarks } from './queries/duckdb-workspace-marks.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgSchemaState } from './queries/pg-schema-state.ts'
 import { pgServeHolder } from './queries/pg-serve-holder.ts'
@@ -392,18 +393,30 @@ export function whenSummaryMissing(reads: string, table: string, more = '') {
 }
 
 /**
- * A DuckDB file with tables of its own and none of a workspace's is another application's
- * database: Loyals' tables made in it (by a read such as `summary --db` too) would mix with its
- * own. A file without tables is a new workspace.
+ * A DuckDB file with tables and without Loyals' import log and meta table is another
+ * application's database, whatever its tables are named: Loyals' tables made in it (by a read
+ * such as `summary --db` too) would mix with its own. A file without tables is a new workspace.
  * @throws UsageError naming the file and a few of its tables.
  */
 async function refuseForeignDatabase(engine: Engine, location: string): Promise<void> {
   const rows = await engine.query<{ name: string }>(duckDbTables(engine.dialect))
   const names = rows.map((r) => String(r.name))
-  if (names.length === 0 || names.some((n) => WORKSPACE_TABLES.has(n))) return
+  if (names.length === 0) return
+  // a table of a workspace's name is not enough: an application's own `orders` or `customers`
+  // table was taken for one, and Loyals added its tables and columns beside (or failed on a
+  // missing column of it with the engine's Binder Error)
+  const [marks] = await engine.query<{ import_log: number; meta: number }>(
+    duckDbWorkspaceMarks(engine.dialect),
+  )
+  if (Number(marks?.import_log) === 4 && Number(marks?.meta) === 2) return
   const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', ...' : '')
+  const named = names.filter((n) => WORKSPACE_TABLES.has(n))
+  const why =
+    named.length > 0
+      ? `it holds tables named as a workspace's (${named.slice(0, 5).join(', ')}) but not Loyals' import log, so they are another application's: ${shown}`
+      : `it holds other tables: ${shown}`
   throw new UsageError(
-    `${location} is a DuckDB database but not a Loyals workspace (it holds other tables: ${shown}); nothing was changed in it. Give --db a new file or a workspace`,
+    `${location} is a DuckDB database but not a Loyals workspace (${why}); nothing was changed in it. Give --db a new file or a workspace`,
     { db: location },
   )
 }
