@@ -63,12 +63,22 @@ export function importItemLineRows(
     lineTotal?: boolean
     /** Some lines were rejected (import_problems): their items are left out with them. */
     hasProblems?: boolean
+    /**
+     * The file's numbers are written with a decimal comma (--decimal-comma, or found so): a
+     * price of 10,00 is ten, where the comma between thousands of a point file made it 1000.
+     */
+    decimalComma?: boolean
   },
 ): Query {
   const t = (c: string | undefined) =>
     c ? `nullif(trim(${ident(c)}), '')` : 'CAST(NULL AS VARCHAR)'
+  // points (or spaces) between thousands dropped, then the comma made the decimal point (twice:
+  // a match takes the digit before the next group, so 1.234.567 needs a second pass)
+  const ungroup = (v: string) => `regexp_replace(${v}, '([0-9])[. ]([0-9]{3})', '\\1\\2', 'g')`
+  const read = (v: string) =>
+    args.decimalComma ? `replace(${ungroup(ungroup(v))}, ',', '.')` : `replace(${v}, ',', '')`
   const n = (c: string | undefined) =>
-    c ? `try_cast(replace(${t(c)}, ',', '') AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
+    c ? `try_cast(${read(t(c))} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
   // a line repeated further down (two exports pasted together) is stored once (withOrderRuns)
   const from = `SELECT ${LINE}, ${t(args.name)} AS order_id, ${t(args.sku)} AS product_id,
     ${t(args.title)} AS product_name, CAST(NULL AS VARCHAR) AS category, ${n(args.qty)} AS quantity,

@@ -1563,9 +1563,9 @@ async function importFileOnce(
         const where = out !== undefined ? ` Every bad row is in ${out}.` : ''
         throw new ImportError(
           none
-            ? `${file}: every row is bad (${badLines - leftOut})${withOrder}; nothing was imported. Fix them and import again.${where}`
+            ? `${file}: every row is bad (${badLines - leftOut})${withOrder}; nothing was imported. Fix ${badLines - leftOut === 1 ? 'it' : 'them'} and import again.${where}`
             : `${file}: ${badLines} bad row${badLines === 1 ? '' : 's'}; nothing was imported.${where} ` +
-                'Fix them, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.',
+                `Fix ${badLines === 1 ? 'it' : 'them'}, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.`,
           problems,
           total,
         )
@@ -1682,6 +1682,7 @@ async function importFileOnce(
             ...(price ? { price } : {}),
             lineTotal: lineItems && mapping.lineTotal === true,
             hasProblems: badLines > 0,
+            decimalComma: opts.decimalComma === true,
           }),
         )
       }

@@ -797,7 +797,10 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         {
           field: 'quantity',
           header: c.line_quantity ?? null,
-          raw: 'CAST(x.__qty AS VARCHAR)',
+          // a whole sum as digits alone: the DOUBLE's text (3.0) has a decimal point, which a
+          // file of decimal commas (a German Excel's 30,00) refused on every order, and which
+          // kept such a file from being recognised as one
+          raw: 'CASE WHEN x.__qty = trunc(x.__qty) AND abs(x.__qty) < 1e15 THEN CAST(CAST(x.__qty AS BIGINT) AS VARCHAR) ELSE CAST(x.__qty AS VARCHAR) END',
           type: 'number',
           required: false,
         },
