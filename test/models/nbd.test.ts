@@ -130,6 +130,23 @@ describe('NBD (no dropout)', () => {
     expect(() => nbd.fit(z)).toThrow(DataError)
   })
 
+  it("says what r and alpha running off together mean: one customer's rate, the Poisson limit", () => {
+    // QA: BG/NBD on one customer sent the user to --model nbd, whose error was only "parameter
+    // alpha ran off to infinity (log alpha = 15.2)"
+    const one = compressHistories([3], [20], [30])
+    let err: unknown
+    try {
+      nbd.fit(one)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect((err as Error).message).toMatch(
+      /ran off to infinity .*: r and alpha grow together, so purchase rates do not differ between customers .*the Poisson limit, where every customer buys at one shared rate, 0\.1 per period/,
+    )
+    expect(nbd.fitNoDropout(one)).toMatchObject({ model: 'poisson' })
+  })
+
   it('falls back to one shared rate when rates do not differ (the Poisson limit)', () => {
     // every customer buys at the same rate 0.25 a week: r and alpha grow together
     const p = simulate(20_000, 1e7, 4e7, 11)

@@ -146,8 +146,18 @@ export function fit(h: Histories): FitResult<NbdParams> {
     },
     start: [1, Math.max(sT / sx, 1e-6)],
     customers: h.customers,
+    // r and α up together (one customer, or rates alike): say what that is, and what to use; the
+    // error alone ("alpha ran off to infinity") left a user sent here by a dropout model stranded
+    explainBoundary: (name, dir) =>
+      dir === 'high' && (name === 'r' || name === 'alpha')
+        ? `r and alpha grow together, so purchase rates do not differ between customers (too few customers, or rates alike): the Poisson limit, where every customer buys at one shared rate, ${formatRate(sx / sT)} per period (repeat purchases over the time observed), which analyze and the library's nbd.fitNoDropout use in the NBD's place`
+        : undefined,
   })
 }
+
+/** A rate for a message: four significant digits, no exponent for the usual sizes. */
+const formatRate = (v: number): string =>
+  v >= 1e-4 && v < 1e6 ? String(Number(v.toPrecision(4))) : v.toExponential(3)
 
 /** The no-dropout model fitted by {@link fitNoDropout}. */
 export interface NoDropoutFit {
