@@ -143,9 +143,12 @@ function repeatedRowsNote(r: ImportResult): string | null {
   const shown = rep.first
     .map((x) => `${at} ${x.line} = ${at} ${x.sameAs}, ${rep.noun} ${x.key}`)
     .join('; ')
-  const more = rep.n > rep.first.length ? `; and ${rep.n - rep.first.length} more` : ''
+  const more =
+    rep.n > rep.first.length
+      ? `; and ${(rep.n - rep.first.length).toLocaleString('en-US')} more`
+      : ''
   return (
-    `${r.file}: ${one ? '1 row repeats' : `${rep.n} rows repeat`} an earlier row exactly ` +
+    `${r.file}: ${one ? '1 row repeats' : `${rep.n.toLocaleString('en-US')} rows repeat`} an earlier row exactly ` +
     `(${shown}${more}), counted once (the same id with other content would be a bad row)`
   )
 }

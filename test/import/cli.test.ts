@@ -82,6 +82,43 @@ describe('loyals import', () => {
     again.closeSync()
   })
 
+  test("another application's tables named orders or customers: no workspace, nothing added", async () => {
+    // QA: a file whose `orders (x INT)` was taken for a workspace failed on the engine's Binder
+    // Error after adding Loyals' tables; one with `customers (id, name)` was imported into, and
+    // that table got two columns of Loyals'
+    const { DuckDBInstance } = await import('@duckdb/node-api')
+    for (const [name, sql, tables] of [
+      [
+        'app-orders.duckdb',
+        'CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (1)',
+        'orders',
+      ],
+      ['app-customers.duckdb', 'CREATE TABLE customers (id INTEGER, name VARCHAR)', 'customers'],
+    ] as const) {
+      const app = join(dir, name)
+      const own = await DuckDBInstance.create(app)
+      const c = await own.connect()
+      await c.run(sql)
+      c.closeSync()
+      own.closeSync()
+      const r = runCli(['import', CDNOW, '--db', app])
+      expect(r.code, name).toBe(2)
+      expect(r.stderr).toBe(
+        `error: ${app} is a DuckDB database but not a Loyals workspace (it holds tables named as a workspace's (${tables}) but not Loyals' import log, so they are another application's: ${tables}); nothing was changed in it. Give --db a new file or a workspace\n`,
+      )
+      const again = await DuckDBInstance.create(app)
+      const d = await again.connect()
+      const cols = await d.runAndReadAll(
+        "SELECT table_name || '.' || column_name FROM information_schema.columns ORDER BY ALL",
+      )
+      expect(cols.getRows().map((row) => row[0])).toEqual(
+        tables === 'orders' ? ['orders.x'] : ['customers.id', 'customers.name'],
+      )
+      d.closeSync()
+      again.closeSync()
+    }
+  })
+
   test('--rejects naming the workspace (or its log) is refused before anything is read', () => {
     const ws = join(dir, 'rejects-target.duckdb')
     const good = write(
@@ -379,7 +416,7 @@ describe('loyals import', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr.split('\n')).toEqual([
-      `error: ${f}: 1 bad row; nothing was imported. Fix them, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.`,
+      `error: ${f}: 1 bad row; nothing was imported. Fix it, or pass --skip-bad-rows (skipBadRows in the library) to import the good rows and write the rejects to a file.`,
       `  ${f}:3 amount: cannot read 'abc' as an amount`,
       '',
     ])

@@ -148,9 +148,9 @@ export function describeImport(r: ImportResult, forwarded = false): string {
   // a later file's version of an order id replaces the stored order (corrected exports): named
   const changed = r.changedOrders ?? []
   if (changed.length > 0) {
-    const more = r.updated > changed.length ? `, and ${r.updated - changed.length} more` : ''
+    const more = r.updated > changed.length ? `, and ${num(r.updated - changed.length)} more` : ''
     out.push(
-      `  ${r.updated} stored order${r.updated === 1 ? '' : 's'} replaced by this file's version: ` +
+      `  ${num(r.updated)} stored order${r.updated === 1 ? '' : 's'} replaced by this file's version: ` +
         `${changed.map((c) => `${c.orderId} (${c.what || 'no field shown changed'})`).join(', ')}${more}`,
     )
   }
@@ -162,9 +162,9 @@ export function describeImport(r: ImportResult, forwarded = false): string {
         (o) => `line ${o.line} (${o.customerId} at ${o.at} UTC: ${o.amount}, stored ${o.stored})`,
       )
       .join(', ')
-    const more = same.n > same.first.length ? `, and ${same.n - same.first.length} more` : ''
+    const more = same.n > same.first.length ? `, and ${num(same.n - same.first.length)} more` : ''
     out.push(
-      `  note: ${one ? '1 order' : `${same.n} orders`} without an order id ${one ? 'has' : 'have'} the customer and time of a stored order but another amount, ` +
+      `  note: ${one ? '1 order' : `${num(same.n)} orders`} without an order id ${one ? 'has' : 'have'} the customer and time of a stored order but another amount, ` +
         `stored beside it as ${one ? 'a second order' : 'second orders'}: ${shown}${more}. Orders without ids are known by customer, time and amount; ` +
         'if this file corrects an earlier one, import it into a fresh workspace without that one',
     )
@@ -178,9 +178,11 @@ export function describeImport(r: ImportResult, forwarded = false): string {
       )
       .join(', ')
     const more =
-      answered.n > answered.first.length ? `, and ${answered.n - answered.first.length} more` : ''
+      answered.n > answered.first.length
+        ? `, and ${num(answered.n - answered.first.length)} more`
+        : ''
     out.push(
-      `  note: ${one ? '1 response' : `${answered.n} responses`} without a response id ${one ? 'has' : 'have'} the customer and time of a stored one but other answers, ` +
+      `  note: ${one ? '1 response' : `${num(answered.n)} responses`} without a response id ${one ? 'has' : 'have'} the customer and time of a stored one but other answers, ` +
         `stored beside it as ${one ? 'a second response' : 'second responses'}: ${shown}${more}. Responses without ids are known by customer, time and answers, and two at one time tie as the latest; ` +
         'if this file corrects an earlier one, import it into a fresh workspace without that one, or give the responses ids',
     )
@@ -198,7 +200,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     const one = orphans.rows === 1
     out.push(
       `  note: ${orphans.rows} line${one ? ' is' : 's are'} of ${orphans.orders === 1 ? 'an order' : `${orphans.orders} orders`} not in the workspace ` +
-        `(${orphans.examples}${orphans.orders > 3 ? ', ...' : ''}); ${one ? 'it is' : 'they are'} stored and count with ${one ? 'its order' : 'their orders'} once imported`,
+        `(${orphans.examples}${orphans.orders > 3 ? ', ...' : ''}); ${one ? 'it is' : 'they are'} stored and ${one ? 'counts' : 'count'} with ${one ? 'its order' : 'their orders'} once imported`,
     )
   }
   if (r.placesFilled !== null && r.placesFilled > 0) {
@@ -237,7 +239,7 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     const one = withdrawn.n === 1
     out.push(
       `  ${withdrawn.n} stored refund${one ? '' : 's'} or cancellation${one ? '' : 's'} withdrawn: this file's version of ${one ? 'its order refunds or cancels' : 'their orders refunds or cancels'} nothing (` +
-        `${withdrawn.examples}${withdrawn.more > 0 ? `, and ${withdrawn.more} more` : ''})`,
+        `${withdrawn.examples}${withdrawn.more > 0 ? `, and ${num(withdrawn.more)} more` : ''})`,
     )
   }
   if (r.rejected > 0) {

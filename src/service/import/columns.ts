@@ -817,7 +817,16 @@ export function resolveColumns(
     return { layout, columns, noAmount: true, ...guessed }
   }
   if (missing.length > 0) {
-    const names = missing.map((s) => s.field)
+    // no date column and no amount, and no column left but the one the date may be in: that
+    // column mapped, the file is a log of customers and dates, which needs no amount (a customer
+    // and `when` column said "missing required columns ordered_at, amount")
+    const logOnce =
+      kind === 'orders' &&
+      missing.length === 2 &&
+      missing.some((s) => s.field === 'ordered_at') &&
+      missing.some((s) => s.field === 'amount') &&
+      headers.filter((h) => !used.has(h)).length <= 1
+    const names = missing.map((s) => s.field).filter((f) => !(logOnce && f === 'amount'))
     const other =
       noHeaderHint(headers) ??
       spacedHeaderHint(headers) ??
@@ -840,7 +849,8 @@ export function resolveColumns(
     const message =
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
       `(found: ${headers.join(', ')}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
-      (other ?? `Name them with --map, e.g. --map ${names[0]}=${example}`)
+      (other ??
+        `Name ${names.length > 1 ? 'them' : 'it'} with --map, e.g. --map ${names[0]}=${example}`)
     if (kind === 'orders' && shopifyCustomersExport(headers)) {
       throw new WrongKindError(message, 'customers')
     }
