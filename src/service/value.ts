@@ -610,6 +610,8 @@ export async function buildValue(
             topShare: engagement.topShare[i] as number,
             engagedShare: engagement.engagedShare,
             reviews: reviews[i] as number,
+            // events on record, however old (a score that rounds to 0 is ranked as none)
+            events: (f.engagement_score[i] as number) > 0,
           }
         : undefined,
       nps: Number.isFinite(nps) ? nps : undefined,

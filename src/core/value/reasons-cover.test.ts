@@ -248,7 +248,7 @@ describe('a threshold tier just under the line above', () => {
 })
 
 describe('a disengaged limited loyal', () => {
-  const text = (engagement?: { percentile: number; engagedShare?: number }) =>
+  const text = (engagement?: { percentile: number; engagedShare?: number; events?: boolean }) =>
     buildReasons(
       { loyalty: { type: 'limited_loyal', rule: 'disengaged' }, ...(engagement && { engagement }) },
       { currency },
@@ -268,6 +268,16 @@ describe('a disengaged limited loyal', () => {
       'limited loyal: buys again but has no engagement on record, where 33 % of customers have some, with no referral, review or promoter answer',
     )
     expect(text({ percentile: 0 })).toBe(
+      'limited loyal: buys again but has no engagement on record, with no referral, review or promoter answer',
+    )
+  })
+  test('with only events long past is not said to have none on record', () => {
+    // QA: one email open years before the as-of date weighs next to nothing (its score rounds to
+    // 0, ranked as none), and the reason said "has no engagement on record" beside the event
+    expect(text({ percentile: 0, engagedShare: 50, events: true })).toBe(
+      'limited loyal: buys again but has next to no engagement lately (only events long past), where 50 % of customers have more, with no referral, review or promoter answer',
+    )
+    expect(text({ percentile: 0, events: false })).toBe(
       'limited loyal: buys again but has no engagement on record, with no referral, review or promoter answer',
     )
   })

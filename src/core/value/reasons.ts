@@ -134,6 +134,12 @@ export interface ReasonFacts {
      */
     readonly engagedShare?: number
     readonly reviews?: number
+    /**
+     * The customer has engagement events on record up to the as-of date, however old: one email
+     * open years ago weighs next to nothing (its score rounds to 0 and ranks as none) but is not
+     * "no engagement on record". Undefined: not known (taken as none when the percentile is 0).
+     */
+    readonly events?: boolean
   }
   readonly nps?: number
   readonly pAlive?: number
@@ -509,9 +515,14 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
           ? 'engages little'
           : p > 0
             ? `is less engaged than ${pct(Math.floor(100 - p))} of customers`
-            : some !== undefined && Number.isFinite(some)
-              ? `has no engagement on record, where ${pct(Math.floor(some))} of customers have some`
-              : 'has no engagement on record'
+            : f.engagement?.events === true
+              ? // old events only: their weight has decayed to next to nothing
+                some !== undefined && Number.isFinite(some) && some > 0
+                ? `has next to no engagement lately (only events long past), where ${pct(Math.floor(some))} of customers have more`
+                : 'has next to no engagement lately (only events long past)'
+              : some !== undefined && Number.isFinite(some)
+                ? `has no engagement on record, where ${pct(Math.floor(some))} of customers have some`
+                : 'has no engagement on record'
       return `${name}: buys again but ${low}, with no referral, review or promoter answer`
     }
     case 'repeat_transactional':
