@@ -55,6 +55,19 @@ export function decimalsApart(
 }
 
 /**
+ * The fewest decimals, from `decimals` up to `max`, that show `v` as it is (a configured line such
+ * as a tier minimum of 199.995, which two decimals show as 200.00, a line it is not); `max` when
+ * none does.
+ * @example exactDecimals(199.995, 0, 6) // 3; exactDecimals(200, 0, 6) // 0
+ */
+export function exactDecimals(v: number, decimals: number, max: number): number {
+  for (let d = decimals; d < max; d++) {
+    if (Math.abs(roundHalfAway(v, d) - v) <= Math.abs(v) * 1e-12) return d
+  }
+  return max
+}
+
+/**
  * `arg` as one word of a POSIX shell command the user may paste: as it is when it holds only
  * characters no shell reads specially, else in single quotes (a quote inside as '\''). A path
  * with a space, printed bare in a suggested command, split into two arguments.

@@ -7,6 +7,7 @@ import {
   formatMoney,
   formatMoneyCard,
   formatMoneyCompact,
+  formatMoneyExact,
   formatNumber,
   formatPct,
   roundedGroupNote,
@@ -126,5 +127,16 @@ describe('roundedGroupNote', () => {
     expect(roundedGroupNote({ percent: 10, customers: 11 }, 101)).toBe('')
     expect(roundedGroupNote({ percent: 1, customers: 1 }, 1001)).toBe('')
     expect(roundedGroupNote(undefined, 5)).toBe('')
+  })
+})
+
+describe('formatMoneyExact', () => {
+  it('shows a configured tier minimum with the decimals it has, not rounded to the cent', () => {
+    // QA: Gold from 200 and Silver from 199.995 both read "From €200.00" in the tier table
+    expect(formatMoneyExact(199.995, 'EUR')).toBe('€199.995')
+    expect(formatMoneyExact(200, 'EUR')).toBe(formatMoney(200, 'EUR'))
+    expect(formatMoneyExact(69.504, 'USD', 'de-DE')).toMatch(/^69,504\s\$$/u)
+    expect(formatMoneyExact(1000.5, 'JPY')).toBe('¥1,000.5')
+    expect(formatMoneyExact(null, 'EUR')).toBe('–')
   })
 })

@@ -1,7 +1,8 @@
 // Formatting and escaping for the HTML report. Locale is fixed (en-US) so a report reads the same
 // on every machine and tests can assert exact strings. Every user string goes through escapeHtml.
 
-import { roundHalfAway } from '../core/round.ts'
+import { minorDigits, roundHalfAway } from '../core/round.ts'
+import { exactDecimals } from '../core/words.ts'
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -99,6 +100,32 @@ export function formatMoney(
     }
   }
   return formatNumber(n, 2)
+}
+
+/**
+ * Money as it is, with the decimals it has past the currency's own (up to four more): a
+ * configured line such as a tier minimum of 199.995, which {@link formatMoney} shows as 200.00 beside
+ * a tier starting at 200.
+ * @example formatMoneyExact(199.995, 'EUR') // '€199.995'; formatMoneyExact(200, 'EUR') // '€200.00'
+ */
+export function formatMoneyExact(
+  n: number | null | undefined,
+  currency: string | null = null,
+  locale = 'en-US',
+): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  const minor = minorDigits(currency)
+  const d = exactDecimals(n, minor, minor + 4)
+  if (d === minor) return formatMoney(n, currency, locale)
+  const digits = { minimumFractionDigits: d, maximumFractionDigits: d }
+  if (currency) {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency, ...digits }).format(n)
+    } catch {
+      return `${new Intl.NumberFormat('en-US', digits).format(n)} ${currency}`
+    }
+  }
+  return new Intl.NumberFormat('en-US', digits).format(n)
 }
 
 /**

@@ -240,10 +240,31 @@ describe('a threshold tier just under the line above', () => {
     expect(at(200, 199.995, 200.004)).toBe(
       'total value $200.00 reaches the Silver minimum of $199.995',
     )
-    // it read "total value $200 reaches the Silver minimum of $200"
+    // it read "total value $200 reaches the Silver minimum of $200", then "of $200.00" (QA: a
+    // configured minimum of 199.995 read as 200.00, which hid a tier no total to the cent reaches)
     expect(at(200.01, 200.004, 1000)).toBe(
-      'total value $200.01 reaches the Silver minimum of $200.00',
+      'total value $200.01 reaches the Silver minimum of $200.004',
     )
+  })
+  test('says a configured minimum finer than the cent as it is, under it too', () => {
+    const under = (basis: 'threshold' | 'rank') =>
+      buildReasons(
+        {
+          tier: {
+            name: 'Base',
+            basis,
+            totalValue: 199.99,
+            boundary: Number.NaN,
+            above: { name: 'Silver', boundary: 199.995 },
+          },
+        },
+        { currency },
+      )[0]?.text
+    expect(under('threshold')).toBe(
+      'Base: total value $199.99 is below the Silver minimum of $199.995',
+    )
+    // a rank tier's line is a customer's total: said to the decimals that tell them apart
+    expect(under('rank')).toBe('Base: total value $199.99 is below the Silver minimum of $200.00')
   })
 })
 

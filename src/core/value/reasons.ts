@@ -3,7 +3,7 @@
 // top three explains all three) and keeps the top N, so texts are testable without a database.
 // Formatting (currency, locale) comes from the configuration.
 import { minorDigits, roundHalfAway } from '../round.ts'
-import { decimalsApart, wordList } from '../words.ts'
+import { decimalsApart, exactDecimals, wordList } from '../words.ts'
 import type { CurrencyConfig, ValueConfig } from './config.ts'
 import type { LoyaltyRule, LoyaltyType } from './loyalty-type.ts'
 
@@ -264,9 +264,11 @@ function moneyApart(
   low: number,
   high: number,
   difference?: number,
+  // the fewest decimals to try (a configured line's own: exactDecimals)
+  from = c.decimals,
 ): ((n: number) => string) | null {
   const minor = minorUnitOf(c)
-  let d = decimalsApart(low, high, c.decimals, minor, difference)
+  let d = decimalsApart(low, high, Math.max(c.decimals, from), minor, difference)
   // the usual formatter shows an amount that rounds to nothing in the minor unit, where the
   // others stay whole ("margin -€0.03 ... €10 more (profit -€10)" would not add up): such a
   // sentence is written in the minor unit throughout
@@ -665,7 +667,7 @@ function tierText(
       // a rank tier nobody reaches this run (ties at the line above took its share) has no
       // minimum to be below
       const below = Number.isFinite(boundary)
-        ? belowText(t.totalValue, boundary, c, (m) => `its ${m} minimum`)
+        ? belowText(t.totalValue, boundary, c, (m) => `its ${m} minimum`, t.basis === 'threshold')
         : `${total} no longer qualifies for it (no customer does this run)`
       if (t.graceUnit === 'refit') {
         return `kept in ${t.name} until the next refit (demotions wait for it): total value ${below}`
@@ -685,10 +687,13 @@ function tierText(
       // ("€200.000"); the minimum with those that tell it from the total
       const next = t.nextBoundary
       const minor = minorUnitOf(c)
-      const reach =
+      // (a minimum finer than the cent, 199.995, is shown as it is, not as 200.00)
+      const reach = Math.max(
         Number.isFinite(boundary) && boundary < t.totalValue
           ? (decimalsApart(boundary, t.totalValue, c.decimals, minor) ?? c.decimals)
-          : c.decimals
+          : c.decimals,
+        Number.isFinite(boundary) ? exactDecimals(boundary, c.decimals, minor + 4) : c.decimals,
+      )
       const under =
         next !== undefined && Number.isFinite(next) && t.totalValue < next
           ? (decimalsApart(t.totalValue, next, c.decimals, minor) ?? c.decimals)
@@ -701,7 +706,13 @@ function tierText(
   const a = t.above
   if (a === undefined || !Number.isFinite(a.boundary)) return `${t.name}: total value ${total}`
   const share = a.topPercent === undefined ? '' : ` (the top ${a.topPercent} %)`
-  const below = belowText(t.totalValue, a.boundary, c, (m) => `the ${a.name} minimum of ${m}`)
+  const below = belowText(
+    t.totalValue,
+    a.boundary,
+    c,
+    (m) => `the ${a.name} minimum of ${m}`,
+    t.basis === 'threshold',
+  )
   return `${t.name}: total value ${below}${share}`
 }
 
@@ -716,10 +727,15 @@ function belowText(
   line: number,
   c: CurrencyConfig,
   minimum: (m: string) => string,
+  configured: boolean,
 ): string {
-  const fmt = moneyApart(c, value, line)
+  // a configured minimum (threshold tiers) as it is: 199.995 shown as 200.00 read as a line it
+  // is not; a rank tier's line is some customer's total, said to the decimals that tell them apart
+  const fine = configured ? exactDecimals(line, c.decimals, minorUnitOf(c) + 4) : c.decimals
+  const fmt = moneyApart(c, value, line, undefined, fine)
   if (fmt) return `${ownDecimals(c, fmt, value)(value)} is below ${minimum(fmt(line))}`
-  return `is just below ${minimum(moneyFormatter(c)(line))}`
+  const at = fine === c.decimals ? moneyFormatter(c) : finerFormatter(c, fine)
+  return `is just below ${minimum(at(line))}`
 }
 
 /**

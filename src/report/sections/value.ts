@@ -17,6 +17,7 @@ import {
   formatMoney,
   formatMoneyCard,
   formatMoneyCompact,
+  formatMoneyExact,
   formatPct,
 } from '../format.ts'
 import { type Column, clipped, htmlTable, kpi, labelColumn } from '../html.ts'
@@ -105,7 +106,7 @@ function tiersTable(v: ValueSummary): string {
       // the last tier takes the rest; a tier above it without a minimum admits nobody this run
       cell: (t) =>
         t.minValue !== null
-          ? formatMoney(t.minValue, cur, v.locale)
+          ? formatMoneyExact(t.minValue, cur, v.locale)
           : t === v.tiers.levels[v.tiers.levels.length - 1]
             ? 'rest'
             : '–',
