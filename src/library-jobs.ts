@@ -23,7 +23,7 @@ function heldJob<A extends unknown[], R>(
 // and an editor showed nothing for the library's main entry points.
 
 /**
- * Analyze the orders in `engine` and write customers.csv, segments.csv, summary.json and
+ * Analyze the orders in `engine` and write customers.csv, customers.parquet, summary.json and
  * report.html to `outDir`, as `loyals analyze` does.
  * @example const { summary, files } = await analyze(engine, './loyals-out', { source: 'orders.csv' })
  * @throws as `computeAnalysis`.
@@ -41,7 +41,7 @@ export const computeAnalysis = heldJob(computeAnalysisJob)
  * Import one file (orders, order lines, customers, returns, tickets, referrals, engagement,
  * surveys) into a workspace, as `loyals import` does: validated whole, in one transaction, keyed
  * so that the same file again changes nothing.
- * @example const r = await importFile(engine, 'orders.csv', { tz: 'Europe/Berlin' }); r.inserted
+ * @example const r = await importFile(engine, 'orders.csv', { kind: 'orders', tz: 'Europe/Berlin' }); r.inserted
  * @throws ImportError naming the bad rows (`problems`, `formatProblem`); another LoyalsError
  *   for a file that cannot be read or a bad option.
  */
