@@ -352,3 +352,23 @@ describe('handling time in words', () => {
     expect(hours(90)).toBe('1.5 h')
   })
 })
+
+describe('a repeat buyer overdue but not lapsed', () => {
+  const text = (daysSinceLast: number, pAlive?: number) =>
+    buildReasons(
+      {
+        loyalty: { type: 'lazy_loyal', rule: 'repeat_transactional' },
+        cadence: { orders: 4, usualGapDays: 270, tenureDays: 1400, daysSinceLast },
+        ...(pAlive !== undefined && { pAlive }),
+      },
+      { currency, limit: 5 },
+    ).find((r) => r.code === 'loyalty_type')?.text
+  test('is said to have bought again and how likely still active, not that they buy again', () => {
+    // QA: "lazy loyal: buys again ..." beside "no order in 18 months against a usual 9"
+    expect(text(540, 0.324)).toBe(
+      'lazy loyal: has bought again (32 % likely still active), but is not both high in value and connected (referrals, reviews, engagement, promoter score) as a lucrative loyal is',
+    )
+    expect(text(540)).toMatch(/^lazy loyal: has bought again, but/)
+    expect(text(200, 0.9)).toMatch(/^lazy loyal: buys again, but/)
+  })
+})

@@ -442,6 +442,25 @@ function overdueText(daysSinceLast: number, usualGapDays: number): string {
   return `no order in ${plural(since, unit)} against a usual ${count(usualGapDays, unit)}`
 }
 
+/**
+ * "buys again", or, for a repeat buyer overdue as the cadence reason says it ("no order in 18
+ * months against a usual 9"), that they bought again and how likely they are still active: the
+ * P(alive) that keeps them from being lapsed. "buys again" beside that overdue reason read as a
+ * contradiction.
+ */
+function againText(f: ReasonFacts, opts: ReasonOptions): string {
+  const c = f.cadence
+  const overdue =
+    c !== undefined &&
+    Number.isFinite(c.usualGapDays) &&
+    c.usualGapDays > 0 &&
+    c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
+  if (!overdue) return 'buys again'
+  return f.pAlive === undefined || !Number.isFinite(f.pAlive)
+    ? 'has bought again'
+    : `has bought again (${pct(Math.floor(f.pAlive * 100))} likely still active)`
+}
+
 function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
   const promoterMin = opts.promoterMin ?? 9
   const minRepeat = opts.minRepeat ?? 1
@@ -525,12 +544,12 @@ function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
               : some !== undefined && Number.isFinite(some)
                 ? `has no engagement on record, where ${pct(Math.floor(some))} of customers have some`
                 : 'has no engagement on record'
-      return `${name}: buys again but ${low}, with no referral, review or promoter answer`
+      return `${name}: ${againText(f, opts)} but ${low}, with no referral, review or promoter answer`
     }
     case 'repeat_transactional':
       // the lucrative loyal has value AND connection; this customer lacks one or both (a top
       // customer by value with too few signs of connection lands here too)
-      return `${name}: buys again, but is not both high in value and connected (referrals, reviews, engagement, promoter score) as a lucrative loyal is`
+      return `${name}: ${againText(f, opts)}, but is not both high in value and connected (referrals, reviews, engagement, promoter score) as a lucrative loyal is`
   }
   return name
 }
