@@ -195,6 +195,19 @@ describe('a referrer whose referred person never bought, but brought buyers', ()
   })
 })
 
+describe('a referrer whose deeper referrals add nothing', () => {
+  test('is not told a referral value beside them as though it were theirs', () => {
+    // QA: at decay 0 the reason read "(and 2 more through them; referral value 111)"
+    const [r] = buildReasons(
+      { referrals: { direct: 2, directValue: 111, indirect: 2, value: 111 } },
+      { currency },
+    )
+    expect(r?.text).toBe(
+      'referred 2 customers worth $111 (and 2 more through them, adding nothing to the value)',
+    )
+  })
+})
+
 describe('a referrer some of whose referred people never bought', () => {
   const text = (direct: number, directBuyers: number, directValue: number) =>
     buildReasons(

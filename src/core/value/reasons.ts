@@ -786,9 +786,13 @@ function referralText(r: ReferralFacts, money: (n: number) => string): string {
       : buyers < r.direct
         ? `referred ${plural(r.direct, 'person', 'people')}, ${countText(buyers)} of them ${buyers === 1 ? 'a customer' : 'customers'} worth ${money(r.directValue)}`
         : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
-  return r.indirect > 0
-    ? `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
-    : text
+  if (r.indirect === 0) return text
+  // the people reached through them add nothing (a decay of 0, or no value of their own): the
+  // referral value is the direct one, and "referral value 111" beside them read as their share
+  if (money(r.value) === money(r.directValue)) {
+    return `${text} (and ${intFmt.format(r.indirect)} more through them, adding nothing to the value)`
+  }
+  return `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
 }
 
 /** One cost to serve a loss reason names, in words, with its amount. */
