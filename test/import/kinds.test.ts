@@ -76,6 +76,17 @@ describe('referrals', () => {
     })
   })
 
+  test('a self-referral is stored and named by the import', async () => {
+    // QA: "3 referrals (3 new)" said nothing of D referring D, which only the analysis counted
+    const r = await load(
+      'referrals',
+      write(dir, 'self.csv', 'referrer,referred,date\nA,B,2024-01-05\nD,D,2024-03-01\n'),
+    )
+    expect(r).toMatchObject({ inserted: 2, selfReferrals: { rows: 1, examples: 'D (line 3)' } })
+    const plain = await load('referrals', write(dir, 'r.csv', good))
+    expect(plain.selfReferrals).toBeUndefined()
+  })
+
   test('bad rows: empty referrer, unreadable date, the same pair with other content', async () => {
     await rejects(
       'referrals',

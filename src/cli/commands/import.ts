@@ -256,6 +256,13 @@ export function describeImport(r: ImportResult, forwarded = false): string {
     )
   }
   if (r.unmatched && r.unmatched.rows > 0) out.push(`  ${unmatchedNote(r.kind, r.unmatched, r)}`)
+  const self = r.selfReferrals
+  if (self && self.rows > 0) {
+    const one = self.rows === 1
+    out.push(
+      `  note: ${one ? '1 referral names' : `${num(self.rows)} referrals name`} the same customer as referrer and referred (${self.examples}${self.rows > 3 ? ', ...' : ''}): stored, and left out of referral value (someone using their own code)`,
+    )
+  }
   if (r.otherOwner && r.otherOwner.rows > 0) {
     const o = r.otherOwner
     const one = o.rows === 1

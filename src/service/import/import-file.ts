@@ -83,6 +83,7 @@ import { importReturnsOverPaid } from '../../data/queries/import-returns-over-pa
 import { importSameFile } from '../../data/queries/import-same-file.ts'
 import { importSameTimeOrders } from '../../data/queries/import-same-time-orders.ts'
 import { importSameTimeResponses } from '../../data/queries/import-same-time-responses.ts'
+import { importSelfReferrals } from '../../data/queries/import-self-referrals.ts'
 import {
   flattenObjects,
   ident,
@@ -418,6 +419,11 @@ export interface ImportResult {
    * customer they name), with up to three of them as 'order (line N)'. Null for the other kinds.
    */
   readonly otherOwner: { readonly rows: number; readonly examples: string } | null
+  /**
+   * Referrals: rows naming one customer as both referrer and referred, with up to three of them
+   * as 'id (line N)'. Stored, and left out of referral value (docs/value.md). Absent when none.
+   */
+  readonly selfReferrals?: { readonly rows: number; readonly examples: string }
   /**
    * Returns only: orders this file returns whose returns (stored ones too) add up to more than the
    * order was paid, with up to 3 examples; absent for other kinds.
@@ -1999,6 +2005,14 @@ async function importFileOnce(
             examples: r.examples ?? '',
           }))[0]
         : undefined
+    const selfReferrals =
+      kind === 'referrals'
+        ? (
+            await engine.query<{ n: number; examples: string | null }>(
+              importSelfReferrals(engine.dialect, { rows: 'import_kind_rows' }).sql,
+            )
+          )[0]
+        : undefined
     const unmatched = hasOwnerCheck(kind)
       ? (
           await engine.query<{
@@ -2160,6 +2174,14 @@ async function importFileOnce(
       otherOwner: otherOwner
         ? { rows: Number(otherOwner.n), examples: otherOwner.examples ?? '' }
         : null,
+      ...(selfReferrals && Number(selfReferrals.n) > 0
+        ? {
+            selfReferrals: {
+              rows: Number(selfReferrals.n),
+              examples: selfReferrals.examples ?? '',
+            },
+          }
+        : {}),
       ...(overReturned
         ? {
             overReturned: {
