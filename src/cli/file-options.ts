@@ -67,7 +67,10 @@ export async function fileOptions(opts: FileCliOptions, defaultTz?: string): Pro
       : undefined
   return {
     ...(tz ? { tz } : {}),
-    ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+    // an empty --date-format (an unset shell variable) was read as none: ISO 8601 without a word
+    ...(opts.dateFormat !== undefined
+      ? { dateFormat: nonEmptyArg(opts.dateFormat, '--date-format format') }
+      : {}),
     ...(map && Object.keys(map).length > 0 ? { map } : {}),
     ...(opts.decimalComma ? { decimalComma: true } : {}),
     ...(opts.skipBadRows ? { skipBadRows: true } : {}),

@@ -337,6 +337,18 @@ async function openFailure(path: string, e: unknown): Promise<Error | null> {
       { path },
     )
   }
+  // a folder that does not exist, or a place where no file can be made (/proc): the engine's
+  // "IO Error: Cannot open file" came through as a query failure
+  if (/no such file or directory|cannot open file/i.test(msg)) {
+    const dir = dirname(resolve(path))
+    const why = existsSync(dir)
+      ? `no file can be made in ${dir}`
+      : `its folder ${dir} does not exist (create it first)`
+    return new UsageError(
+      `the workspace ${path} cannot be created or opened: ${why}. Give --db (or LOYALS_DB) a path in a folder this user may write.`,
+      { path },
+    )
+  }
   return null
 }
 

@@ -171,6 +171,12 @@ describe('loyals import', () => {
     expect(u.stderr.trim()).toBe(
       `error: the workspace ${nowhere} cannot be created: the directory ${join(dir, 'no-such-dir')} does not exist`,
     )
+    // a folder where no file can be made: said so, not the engine's "IO Error: Cannot open file"
+    const proc = runCli(['import', bad, '--db', '/proc/loyals-w.duckdb'])
+    expect(proc.code).toBe(2)
+    expect(proc.stderr.trim()).toBe(
+      'error: the workspace /proc/loyals-w.duckdb cannot be created or opened: no file can be made in /proc. Give --db (or LOYALS_DB) a path in a folder this user may write.',
+    )
     // a workspace that existed stays, its data unchanged
     expect(runCli(['import', CDNOW, '--db', fresh]).code).toBe(0)
     expect(runCli(['import', bad, '--db', fresh]).code).toBe(1)

@@ -3,6 +3,7 @@
 // on 30 June; `--tz BST` and a customer's timezone trait "PST" passed as zones; and
 // 2025-03-30T01:30+01:00 (no seconds) was a bad row though it is ISO 8601, and so was
 // 2025-03-12 23:30 Europe/London.
+import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { zoneNameProblem } from '../../src/core/time-zones.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
@@ -158,6 +159,26 @@ describe('zone names and offsets in order times', () => {
     // without the flag, LOYALS_TZ is the zone: 03:30 in New York is still 1 July
     const ok = runCli(['summary', file], { env })
     expect(ok.stdout).toContain(',2025-07-01,')
+  })
+
+  it('an empty --date-format or --map is refused, not read as none', () => {
+    // QA: `--date-format ""` and `--map ""` (unset shell variables) were ignored without a word
+    const dir = tempDir('loyals-empty-flags-')
+    const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01,1\n')
+    for (const [args, said] of [
+      [['summary', file, '--date-format', ''], 'the --date-format format is empty'],
+      [
+        ['import', file, '--db', `${dir}/w.duckdb`, '--date-format', ' '],
+        'the --date-format format is empty',
+      ],
+      [['import', file, '--db', `${dir}/w.duckdb`, '--map', ''], 'the --map value is empty'],
+      [['analyze', file, '--out', `${dir}/out`, '--map', ' '], 'the --map value is empty'],
+    ] as const) {
+      const r = runCli([...args])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+      expect(r.stderr).toContain(said)
+    }
+    expect(existsSync(`${dir}/w.duckdb`)).toBe(false)
   })
 
   it("a customer's time zone trait must be a zone, not an abbreviation", () => {

@@ -353,7 +353,10 @@ export function registerImport(program: Command): void {
           kind: k,
           map,
           ...(tz ? { tz } : {}),
-          ...(opts.dateFormat ? { dateFormat: opts.dateFormat } : {}),
+          // an empty --date-format (an unset shell variable) was read as none, without a word
+          ...(opts.dateFormat !== undefined
+            ? { dateFormat: nonEmptyArg(opts.dateFormat, '--date-format format') }
+            : {}),
           ...(opts.decimalComma ? { decimalComma: true } : {}),
           ...(opts.encoding ? { encoding: parseEncoding(opts.encoding) } : {}),
           ...(opts.skipBadRows ? { skipBadRows: true } : {}),

@@ -511,6 +511,12 @@ export function parseKind(kind: string | undefined): ImportKind {
 export function parseMap(values: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const v of values ?? []) {
+    // a whole --map "" (an unset shell variable) mapped nothing without a word; an empty part
+    // beside others (a trailing comma) is skipped
+    if (v.trim() === '')
+      throw new UsageError(
+        'the --map value is empty: give field=Column, e.g. --map customer_id=Email',
+      )
     for (const part of splitMap(v)) {
       if (part.trim() === '') continue
       const eq = part.indexOf('=')
