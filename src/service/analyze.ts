@@ -19,6 +19,7 @@ import { customersWithoutPurchase } from '../data/queries/customers-without-purc
 import { engineThreads, setThreads, withThreads } from '../data/queries/engine-threads.ts'
 import { insightsPriced } from '../data/queries/insights-priced.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
+import { unlinkedRefunds } from '../data/queries/unlinked-refunds.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { UsageError } from '../errors.ts'
 import { formatCount, formatInt, formatMoney, formatPct } from '../report/format.ts'
@@ -248,6 +249,11 @@ export async function computeAnalysis(
     const [sci] = await engine.query<ScientificIds>(
       scientificCustomerIds(d, { table: ANALYSIS_TABLE }),
     )
+    // refunds naming no order lower revenue on no day: said, with how many fall on a bought day
+    const [unlinked] =
+      f.refunds > f.refundMarks
+        ? await engine.query<Unlinked>(unlinkedRefunds(d, { asOf: info.asOf }))
+        : []
     // without amounts FM is F alone: the descriptions that speak of spend give way
     const descriptions = new Map(
       rules.rules.map((r) => [
@@ -325,6 +331,7 @@ export async function computeAnalysis(
         ...tiedRecencyNote(rfm.grid),
         ...oneTimeBuyersNote(t, measured),
         ...spreadsheetIdsNote(sci),
+        ...unlinkedRefundsNote(unlinked),
       ],
       ...(predictions ? { predictions } : {}),
     }
@@ -688,6 +695,35 @@ function spreadsheetIdsNote(sci: ScientificIds | undefined): QualityNote[] {
     {
       level: 'warning',
       message: `${formatCount(n, 'customer id')} ${n === 1 ? 'looks' : 'look'} like a number a spreadsheet wrote in scientific notation (${sci?.example}): only its first digits are left, so different customers may have been merged into one id. Save the ids as text (format the column as Text before exporting) and analyze again.`,
+    },
+  ]
+}
+
+/** Refund rows naming no order of their customer (unlinkedRefunds). */
+interface Unlinked extends Record<string, unknown> {
+  n: number
+  same_day: number
+}
+
+/**
+ * Refunds that name no order (a file without order ids, credit notes with ids of their own) lower
+ * revenue but take back no purchase day (docs/summary.md): a day bought and refunded in full
+ * still counted as a repeat purchase, its spend in monetary, and nothing said so (a customer of
+ * 10, then 50 refunded the same day, read x 1, monetary 50 beside revenue 10).
+ */
+function unlinkedRefundsNote(u: Unlinked | undefined): QualityNote[] {
+  const n = Number(u?.n ?? 0)
+  if (n === 0) return []
+  const same = Number(u?.same_day ?? 0)
+  const one = n === 1
+  const onDay =
+    same > 0
+      ? ` (${same === n ? (one ? 'it falls' : 'all fall') : `${formatInt(same)} of them ${same === 1 ? 'falls' : 'fall'}`} on a day the customer bought, which still counts as a purchase day, with its whole spend in monetary)`
+      : ''
+  return [
+    {
+      level: same > 0 ? 'warning' : 'info',
+      message: `${formatCount(n, 'refund')} ${one ? 'names' : 'name'} no order of ${one ? 'its' : 'their'} customer: ${one ? 'it lowers' : 'they lower'} revenue but take${one ? 's' : ''} back no purchase day${onDay}. Give each refund the order id of the order it refunds to net it into that order's day (docs/summary.md).`,
     },
   ]
 }
