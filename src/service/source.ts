@@ -164,8 +164,13 @@ export function importNotes(r: ImportResult): string[] {
     for (const n of suspectRefundNotes(suspect, 'taken')) out.push(`${r.file}: ${n}`)
   }
   if (r.rejected > 0) {
+    // most of the file bad (30 of 31 rows) is more likely a file read wrongly than bad rows: the
+    // figures that follow are of the few left, which a bare count beside them did not make plain
+    const most = r.rowsRead > 0 && r.rejected * 2 > r.rowsRead
     out.push(
-      `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
+      most
+        ? `${r.file}: ${r.rejected.toLocaleString('en-US')} of its ${r.rowsRead.toLocaleString('en-US')} rows are bad and were left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}: most of the file, so the figures below are of the few rows left; check the reasons (a column or date format read wrongly?) before trusting them`
+        : `${r.file}: ${r.rejected} bad row${r.rejected === 1 ? '' : 's'} left out (--skip-bad-rows), each with its reason in ${r.rejectsFile}`,
     )
   }
   return out

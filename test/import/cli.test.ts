@@ -390,6 +390,25 @@ describe('loyals import', () => {
       expect.arrayContaining([expect.stringContaining('1 bad row left out')]),
     )
     expect(readFileSync(`${f}.rejects.csv`, 'utf8')).toContain('customer_id is required')
+    // most of a file bad: said as such, not as a count beside figures of the few rows left (QA:
+    // 30 of 31 rows left out read "30 bad rows left out" above an analysis of one order)
+    const most = write(
+      dir,
+      'most-bad.csv',
+      'customer_id,ordered_at,amount\na,2024-01-01,1\nb,2024-01-02,x\nc,2024-01-03,y\n',
+    )
+    const m = runCli([
+      'analyze',
+      most,
+      '--out',
+      join(dir, 'most-out'),
+      '--skip-bad-rows',
+      '--no-predictions',
+    ])
+    expect(m.code, m.stderr).toBe(0)
+    expect(m.stderr).toContain(
+      `${most}: 2 of its 3 rows are bad and were left out (--skip-bad-rows), each with its reason in ${most}.rejects.csv: most of the file, so the figures below are of the few rows left`,
+    )
     const s = runCli(['summary', f, '--skip-bad-rows'])
     expect(s.code).toBe(0)
     expect(s.stdout.split('\n')[1]).toMatch(/^a,1,/)
