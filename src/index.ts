@@ -358,7 +358,14 @@ export type {
   StepRunner,
 } from './service/analyze.ts'
 export { renderAnalysisReport } from './service/analyze.ts'
-export type { Concentration } from './service/concentration.ts'
+// concentration()'s rows, named apart from summary.json's (TopShare above is the summary's
+// { percent, ... }; concentration() gives { pct, ... } and snake_case deciles)
+export type {
+  Concentration,
+  DecileRow as ConcentrationDecileRow,
+  LorenzPoint as ConcentrationLorenzPoint,
+  TopShare as ConcentrationTopShare,
+} from './service/concentration.ts'
 export { concentration, marginKnown } from './service/concentration.ts'
 export type { CustomerProfile, CustomerProfileOptions } from './service/customer-profile.ts'
 export type {

@@ -3,6 +3,8 @@
 // InsightsResult, RfmResult and StepRunner missing, and formatProblem unexported).
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type {
+  ConcentrationDecileRow,
+  ConcentrationTopShare,
   ConvergenceDetails,
   ImportOptions,
   InsightsOptions,
@@ -30,6 +32,10 @@ describe('the library entry point', () => {
     // the kinds are offered, and any string is still taken (checked at run time)
     expectTypeOf<'orders'>().toMatchTypeOf<ImportOptions['kind']>()
     expectTypeOf<'something'>().toMatchTypeOf<ImportOptions['kind']>()
+    // concentration()'s rows by their own names: TopShare is summary.json's ({ percent })
+    type Conc = Awaited<ReturnType<typeof loyals.concentration>>
+    expectTypeOf<Conc['top'][number]>().toEqualTypeOf<ConcentrationTopShare>()
+    expectTypeOf<Conc['deciles'][number]>().toEqualTypeOf<ConcentrationDecileRow>()
   })
 
   it('says what is missing when a JavaScript caller leaves the options out', async () => {
