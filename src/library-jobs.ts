@@ -57,7 +57,9 @@ export const importFile = heldJob(importFileJob)
 export const buildValue = heldJob(buildValueJob)
 /**
  * One customer's whole profile: summary figures, RFM, predictions, value in money, tier, loyalty
- * type, reasons, recent orders and referral tree.
+ * type, reasons, recent orders and referral tree. It runs the analysis it needs, so it replaces
+ * the session's `customer_analysis` table (at its own as-of date): run `computeAnalysis` again
+ * before `computeInsights` reads that table.
  * @example const p = await customerProfile(engine, 'C000265', {}); p.tier?.name
  * @throws DataError when the workspace does not know the customer or they have no purchase by
  *   the as-of date; UsageError on a store other than DuckDB.

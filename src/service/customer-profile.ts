@@ -147,6 +147,8 @@ const money = (v: unknown): number | null =>
 /**
  * The full profile of one customer: summary figures, RFM, predictions, value breakdown in money,
  * tier with its service level and perks, loyalty type, reasons, recent orders and referral tree.
+ * It runs the analysis it needs, replacing the session's `customer_analysis` table (at its own
+ * as-of date): run `computeAnalysis` again before `computeInsights` reads that table.
  * @example const p = await customerProfile(engine, 'C000265', {}); p.tier.name // 'Platinum'
  * @throws DataError when the workspace does not know the customer, or they have no purchase on
  *   or before the as-of date; UsageError on a store other than DuckDB (the server serves a
