@@ -479,6 +479,8 @@ describe('orders with a status', () => {
       ['Auftragsnummer;Kunde;Datum;Rechnungsbetrag', 'Auftragsnummer', 'Rechnungsbetrag'],
       ['Ordernummer;Klant;Datum;Totaalbedrag', 'Ordernummer', 'Totaalbedrag'],
       ['Numero ordine;Cliente;Data;Importo totale', 'Numero ordine', 'Importo totale'],
+      // QA: "Bestellung" and "Customer's Email" went unread
+      ["Bestellung;Customer's Email;Datum;Betrag", 'Bestellung', 'Betrag'],
     ] as const
     for (const [header, order, amount] of cases) {
       const f = write(
@@ -488,6 +490,9 @@ describe('orders with a status', () => {
       )
       const r = await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
       expect(r.columns, header).toMatchObject({ order_id: order, amount })
+      if (header.includes("Customer's Email")) {
+        expect(r.columns.customer_id).toBe("Customer's Email")
+      }
     }
   })
 

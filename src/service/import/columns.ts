@@ -123,6 +123,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'sample id',
       'email',
       'customer email',
+      // "Customer's Email" (an apostrophe folds away: customersemail)
+      'customers email',
       'email address',
       // store exports name the buyer's email after the billing address (WooCommerce, Magento)
       'customer email address',
@@ -243,6 +245,8 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'receipt id',
       'bestellnummer',
       'bestellnr',
+      // a German export's "Bestellung" column (the order), as "Order" is read in English exports
+      'bestellung',
       'auftragsnummer',
       'auftragsnr',
       'rechnungsnummer',
