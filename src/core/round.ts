@@ -18,9 +18,9 @@ export function roundHalfAway(n: number, decimals: number): number {
  * `n` rounded to `decimals` places as the decimal it stands for: a sum or product of amounts in
  * minor units (a referral value, 109 + 86 × 0.5 + 26.30 × 0.25 = 158.575) carries float dust in its
  * last bits (158.57499999999998), which {@link roundHalfAway} rounds down where the exact value is a
- * half and rounds up. The value in minor units is cut to 12 significant digits first, which drops
- * that dust (any amount below 1e9 in cents keeps every digit it has), then rounded half away from
- * zero. For money the engine did not compute: what it writes is rounded from this already.
+ * half and rounds up. A value in minor units within 1e-6 of a half is cut to 12 significant digits
+ * first, which drops that dust (any amount below 1e9 in cents keeps every digit it has); then it
+ * is rounded half away from zero. For money the engine did not compute: what it writes is rounded from this already.
  * @example roundDecimalHalfAway(158.57499999999998, 2) // 158.58; roundDecimalHalfAway(1.005, 2) // 1.01
  */
 export function roundDecimalHalfAway(n: number, decimals: number): number {

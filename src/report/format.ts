@@ -77,29 +77,36 @@ export function formatExpected(n: number | null | undefined): string {
 
 /**
  * Money: with the ISO currency symbol when the data names one, else plain with 2 decimals.
- * An unknown currency is shown without a symbol rather than guessed.
+ * An unknown currency is shown without a symbol rather than guessed. `decimals`: that many
+ * instead of the currency's own.
  * @example formatMoney(1234.5, 'USD') // '$1,234.50'
  */
 export function formatMoney(
   n: number | null | undefined,
   currency: string | null = null,
   locale = 'en-US',
+  decimals?: number,
 ): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
+  const digits =
+    decimals === undefined
+      ? {}
+      : { minimumFractionDigits: decimals, maximumFractionDigits: decimals }
   if (currency) {
     try {
       const fmt = new Intl.NumberFormat(locale, {
         style: 'currency',
         currency,
         signDisplay: 'negative',
+        ...digits,
       })
       return fmt.format(roundHalfAway(n, fmt.resolvedOptions().maximumFractionDigits ?? 2))
     } catch {
       // not an ISO 4217 code: fall through and print the code after the number
-      return `${formatNumber(n, 2)} ${currency}`
+      return `${formatNumber(n, decimals ?? 2)} ${currency}`
     }
   }
-  return formatNumber(n, 2)
+  return formatNumber(n, decimals ?? 2)
 }
 
 /**
@@ -116,16 +123,7 @@ export function formatMoneyExact(
   if (n === null || n === undefined || !Number.isFinite(n)) return '–'
   const minor = minorDigits(currency)
   const d = exactDecimals(n, minor, minor + 4)
-  if (d === minor) return formatMoney(n, currency, locale)
-  const digits = { minimumFractionDigits: d, maximumFractionDigits: d }
-  if (currency) {
-    try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency, ...digits }).format(n)
-    } catch {
-      return `${new Intl.NumberFormat('en-US', digits).format(n)} ${currency}`
-    }
-  }
-  return new Intl.NumberFormat('en-US', digits).format(n)
+  return formatMoney(n, currency, locale, d === minor ? undefined : d)
 }
 
 /**

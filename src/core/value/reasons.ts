@@ -450,16 +450,24 @@ function overdueText(daysSinceLast: number, usualGapDays: number): string {
  */
 function againText(f: ReasonFacts, opts: ReasonOptions): string {
   const c = f.cadence
-  const overdue =
-    c !== undefined &&
-    Number.isFinite(c.usualGapDays) &&
-    c.usualGapDays > 0 &&
-    c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
-  if (!overdue) return 'buys again'
+  if (!(c && hasGap(c) && isOverdue(c, opts))) return 'buys again'
   return f.pAlive === undefined || !Number.isFinite(f.pAlive)
     ? 'has bought again'
     : `has bought again (${pct(Math.floor(f.pAlive * 100))} likely still active)`
 }
+
+type CadenceFacts = NonNullable<ReasonFacts['cadence']>
+
+/** A usual gap between purchases to measure against (finite and above 0). */
+const hasGap = (c: CadenceFacts): boolean => Number.isFinite(c.usualGapDays) && c.usualGapDays > 0
+
+/** No order for `overdueMultiple` (default 2) usual gaps: what "no order in ..." says. */
+const isOverdue = (c: CadenceFacts, opts: ReasonOptions): boolean =>
+  c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
+
+/** The decimals that show a configured line (a tier minimum) as it is, up to 4 past the minor unit. */
+const lineDecimals = (c: CurrencyConfig, line: number): number =>
+  exactDecimals(line, c.decimals, minorUnitOf(c) + 4)
 
 function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
   const promoterMin = opts.promoterMin ?? 9
@@ -618,8 +626,8 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     if (out.length >= limit) return out
   }
   const c = f.cadence
-  if (c && c.orders >= 3 && Number.isFinite(c.usualGapDays) && c.usualGapDays > 0) {
-    const overdue = c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
+  if (c && c.orders >= 3 && hasGap(c)) {
+    const overdue = isOverdue(c, opts)
     const unit = durationUnit(c.usualGapDays)
     const every = count(c.usualGapDays, unit)
     // the span of the buying (first to last purchase: orders - 1 usual gaps), not the tenure to
@@ -711,7 +719,7 @@ function tierText(
         Number.isFinite(boundary) && boundary < t.totalValue
           ? (decimalsApart(boundary, t.totalValue, c.decimals, minor) ?? c.decimals)
           : c.decimals,
-        Number.isFinite(boundary) ? exactDecimals(boundary, c.decimals, minor + 4) : c.decimals,
+        Number.isFinite(boundary) ? lineDecimals(c, boundary) : c.decimals,
       )
       const under =
         next !== undefined && Number.isFinite(next) && t.totalValue < next
@@ -750,7 +758,7 @@ function belowText(
 ): string {
   // a configured minimum (threshold tiers) as it is: 199.995 shown as 200.00 read as a line it
   // is not; a rank tier's line is some customer's total, said to the decimals that tell them apart
-  const fine = configured ? exactDecimals(line, c.decimals, minorUnitOf(c) + 4) : c.decimals
+  const fine = configured ? lineDecimals(c, line) : c.decimals
   const fmt = moneyApart(c, value, line, undefined, fine)
   if (fmt) return `${ownDecimals(c, fmt, value)(value)} is below ${minimum(fmt(line))}`
   const at = fine === c.decimals ? moneyFormatter(c) : finerFormatter(c, fine)

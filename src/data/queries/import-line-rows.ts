@@ -64,19 +64,16 @@ export function importItemLineRows(
     /** Some lines were rejected (import_problems): their items are left out with them. */
     hasProblems?: boolean
     /**
-     * The file's numbers are written with a decimal comma (--decimal-comma, or found so): a
-     * price of 10,00 is ten, where the comma between thousands of a point file made it 1000.
+     * SQL of a line number's text as the engine reads it as a number; default: commas between
+     * thousands dropped. A file written with decimal commas passes its own rule (validate.ts
+     * decimalCommaSql), so that a price of 10,00 is ten, not 1000.
      */
-    decimalComma?: boolean
+    readNumber?: (text: string) => string
   },
 ): Query {
   const t = (c: string | undefined) =>
     c ? `nullif(trim(${ident(c)}), '')` : 'CAST(NULL AS VARCHAR)'
-  // points (or spaces) between thousands dropped, then the comma made the decimal point (twice:
-  // a match takes the digit before the next group, so 1.234.567 needs a second pass)
-  const ungroup = (v: string) => `regexp_replace(${v}, '([0-9])[. ]([0-9]{3})', '\\1\\2', 'g')`
-  const read = (v: string) =>
-    args.decimalComma ? `replace(${ungroup(ungroup(v))}, ',', '.')` : `replace(${v}, ',', '')`
+  const read = args.readNumber ?? ((v: string) => `replace(${v}, ',', '')`)
   const n = (c: string | undefined) =>
     c ? `try_cast(${read(t(c))} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)'
   // a line repeated further down (two exports pasted together) is stored once (withOrderRuns)

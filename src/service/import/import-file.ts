@@ -1688,7 +1688,7 @@ async function importFileOnce(
             ...(price ? { price } : {}),
             lineTotal: lineItems && mapping.lineTotal === true,
             hasProblems: badLines > 0,
-            decimalComma: opts.decimalComma === true,
+            ...(opts.decimalComma ? { readNumber: (v: string) => decimalCommaSql(v, false) } : {}),
           }),
         )
       }
