@@ -44,7 +44,7 @@ import {
   unscaleFit,
   withIterationCap,
 } from './common.ts'
-import { fit as nbdFit } from './nbd.ts'
+import { type NbdParams, fit as nbdFit } from './nbd.ts'
 import type { FitResult, Histories } from './types.ts'
 
 // the logistic weight softplusWeight hands back (one per module: the loops are synchronous)
@@ -406,6 +406,29 @@ function bgFitScaled(
     theta: readonly number[] | null,
   ): FitResult<BgParams> | null {
     if (fitLimit(e) !== 'no-dropout' || theta?.length !== 4) return null
+    let nbd: FitResult<NbdParams> | null = null
+    try {
+      nbd = nbdFit(h)
+    } catch {
+      // the NBD's own run-off: the stop's likelihood stands for it
+    }
+    // The split limit next to the NBD, at the NBD's (r, α) (splitDropoutAtNbd): on large data
+    // the limit fit costs ~0.6 s at a million customers, and with the slope at p = 0 pointing down
+    // it only comes back to p = 0 (the common case, no dropout at all). With the slope up, the
+    // fit starts from that slice's best share: from the stop's share (~1e-8) its slope in logit p
+    // is below the gradient tolerance, and 60,000 customers of whom a third left at once were
+    // called "no sign of customers dropping out".
+    const near = nbd ? splitDropoutAtNbd(k, h, nbd.params) : null
+    if (near && near.slope <= 0 && h.x.length > SMALL_DATA_HISTORIES) return null
+    const start =
+      nbd && near && near.share > 0 && near.share < 1
+        ? [
+            Math.log(nbd.params.r),
+            Math.log(nbd.params.alpha),
+            Math.log(near.share * SPLIT_DROPOUT_SIZE),
+            Math.log((1 - near.share) * SPLIT_DROPOUT_SIZE),
+          ]
+        : theta
     let split: FitResult<BgParams>
     try {
       split = fitSharedDropout(
@@ -413,19 +436,14 @@ function bgFitScaled(
         obj,
         tw,
         h.customers,
-        theta,
+        start,
         e as ConvergenceError,
         SPLIT_DROPOUT_SIZE,
       )
     } catch {
       return null
     }
-    let nbdLL = -obj.f(theta) * tw
-    try {
-      nbdLL = Math.max(nbdLL, nbdFit(h).logLikelihood)
-    } catch {
-      // the NBD's own run-off: the stop's likelihood stands for it
-    }
+    const nbdLL = Math.max(-obj.f(theta) * tw, nbd?.logLikelihood ?? Number.NEGATIVE_INFINITY)
     return splitShare(split) >= NO_DROPOUT_MEAN && split.logLikelihood > nbdLL + 1e-6 ? split : null
   }
 
@@ -715,6 +733,64 @@ function fitSharedDropout(
       ? `a and b ran off to zero together: customers differ in dropout as much as they can, a share ${p.toPrecision(3)} of them dropping out at their first purchase chance (dropout probability 1) and the rest never (probability 0) (95 % interval of the share ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → 0 with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`
       : `a and b ran off together: customers do not differ in dropout probability, so every customer drops out with the same probability ${p.toPrecision(3)} after each purchase (95 % interval ${lo.toPrecision(3)} to ${hi.toPrecision(3)}; the limit a, b → ∞ with a/(a+b) = ${p.toPrecision(3)}, fitted at a + b = ${K}; a and b have no standard errors)`,
   }
+}
+
+/**
+ * The split-dropout limit (a, b → 0 with a/(a+b) = p: a share p of customers drops out at the
+ * first chance, the rest never) next to the NBD (p = 0), at the NBD's (r, α). Each history's
+ * likelihood there is (1 - p) A + p B, A the NBD's and B the same with certain dropout at the first
+ * chance, so the log-likelihood is concave in p: `slope` is its derivative at p = 0, the weighted
+ * sum of B/A - 1, and `share` the p in [0, 1) where it is highest (0 when the slope is <= 0).
+ * - BG/NBD (k = 0, dropout after a repeat purchase): B = A for x = 0; for x = 1 the purchase at
+ *   t_x is the last, B/A = ((α + T)/(α + t_x))^(r+1); for x >= 2, B = 0.
+ * - MBG/NBD (k = 1, dropout also right after the first purchase): for x = 0, B = 1 (gone at once)
+ *   and B/A = ((α + T)/α)^r; for x >= 1, B = 0.
+ * A fractional x (the library takes them) has other limits: slope +Infinity and share NaN, so
+ * that the limit fit decides as before.
+ */
+export function splitDropoutAtNbd(
+  k: number,
+  h: Histories,
+  p: NbdParams,
+): { slope: number; share: number } {
+  const { r, alpha } = p
+  const n = h.x.length
+  // log(B/A) per history; -Infinity where B = 0, and x = 0 in BG/NBD (B = A) is 0
+  const logRatio = new Float64Array(n)
+  let slope = 0
+  for (let i = 0; i < n; i++) {
+    const x = h.x[i]!
+    if (!Number.isInteger(x)) return { slope: Number.POSITIVE_INFINITY, share: Number.NaN }
+    let lr: number
+    if (k === 1) lr = x === 0 ? r * Math.log1p(h.T[i]! / alpha) : Number.NEGATIVE_INFINITY
+    else if (x === 0) lr = 0
+    else if (x === 1) lr = (r + 1) * Math.log((alpha + h.T[i]!) / (alpha + h.tx[i]!))
+    else lr = Number.NEGATIVE_INFINITY
+    logRatio[i] = lr
+    slope += h.weight[i]! * Math.expm1(lr)
+  }
+  if (!(slope > 0)) return { slope, share: 0 }
+  // the root of the derivative sum w (ρ - 1) / (1 + p (ρ - 1)), decreasing in p: bisection on
+  // logit p (a share near 0 or near 1 both resolve), 60 halvings of a bracket of [-40, 40]
+  const deriv = (q: number): number => {
+    let d = 0
+    for (let i = 0; i < n; i++) {
+      const lr = logRatio[i]!
+      if (lr === 0) continue
+      // (ρ - 1) / (1 + q (ρ - 1)) = 1 / (q + 1 / (ρ - 1)), finite for a huge ρ too
+      const m = Math.expm1(lr)
+      d += h.weight[i]! / (q + 1 / m)
+    }
+    return d
+  }
+  let lo = -40
+  let hi = 40
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2
+    if (deriv(1 / (1 + Math.exp(-mid))) > 0) lo = mid
+    else hi = mid
+  }
+  return { slope, share: 1 / (1 + Math.exp(-(lo + hi) / 2)) }
 }
 
 /**
