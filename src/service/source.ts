@@ -121,6 +121,7 @@ export function readingNotes(r: ImportResult): string[] {
       ? `${r.file}: every amount with a comma in ${r.commaThousands!.join(', ')} is a whole number grouped by commas (such as 1,234), read as a thousands separator (1,234 = 1234); if the comma is the decimal mark, pass --decimal-comma`
       : null,
     repeatedRowsNote(r),
+    unknownStatusNote(r),
     r.emptyRows > 0
       ? `${r.file}: ${r.emptyRows} row${r.emptyRows === 1 ? '' : 's'} of nothing but separators or spaces (as spreadsheets leave at the end) skipped`
       : null,
@@ -129,6 +130,26 @@ export function readingNotes(r: ImportResult): string[] {
         `${r.file}: the header names ${h.header} ${h.others.length + 1} times${h.others.every((o) => o.startsWith(`${h.header}_`)) ? '' : ' (apart from case)'}; the first ${h.header} column was read as ${h.field} (--map ${h.field}=${h.others[0]} reads the next one)`,
     ),
   ].filter((n): n is string => n !== null)
+}
+
+/**
+ * Status words that say neither that an order was never paid or paid back nor that it was paid
+ * ("Returned", "Fraud", "Disputed"): those rows count as purchases, which may not be what the
+ * shop meant; said with the words the import knows for an order that is none.
+ */
+function unknownStatusNote(r: ImportResult): string | null {
+  const u = r.unknownStatuses
+  if (!u || u.rows === 0) return null
+  const one = u.rows === 1
+  const listed = u.values.map((v) => `${v.status} ${v.rows.toLocaleString('en-US')}`).join(', ')
+  const more = u.kinds > u.values.length ? `, and ${u.kinds - u.values.length} more` : ''
+  return (
+    `${r.file}: ${one ? '1 row has a status' : `${u.rows.toLocaleString('en-US')} rows have a status`} ` +
+    `that Loyals does not know (${listed}${more}), counted as ${one ? 'a purchase' : 'purchases'}; ` +
+    'an order whose status says it was never paid or was paid back in full (cancelled, voided, ' +
+    'failed, declined, refunded, unpaid, chargeback ...; docs/summary.md) counts as none: if ' +
+    `${one ? 'this order was' : 'these orders were'} not paid or paid back, give ${one ? 'it' : 'them'} such a status or leave ${one ? 'it' : 'them'} out of the file`
+  )
 }
 
 /**

@@ -10,7 +10,7 @@ export function importSameFile(
 ): Query {
   const same = args.reading === undefined ? '' : ' AND reading = $3'
   return {
-    sql: `SELECT file, CAST(imported_at AS VARCHAR) AS at FROM imports
+    sql: `SELECT file, CAST(imported_at AS VARCHAR) AS at, rows_rejected AS rejected FROM imports
 WHERE sha256 = $1 AND kind = $2${same} ORDER BY imported_at DESC LIMIT 1`,
     params:
       args.reading === undefined
@@ -18,3 +18,10 @@ WHERE sha256 = $1 AND kind = $2${same} ORDER BY imported_at DESC LIMIT 1`,
         : [args.sha256, args.kind, args.reading],
   }
 }
+
+/**
+ * A row of the write set `import_write` (orders) that is a new refund row of the file's own (an
+ * amount below 0, not the `<order id>:refunded` row made of a refunded amount or status): what an
+ * import of the same file again stores when the earlier one left it out with its bad order.
+ */
+export const LEFT_OUT_REFUND = "__new AND amount < 0 AND NOT ends_with(order_key, ':refunded')"

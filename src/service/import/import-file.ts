@@ -80,7 +80,7 @@ import { importRepeatedRows } from '../../data/queries/import-repeated-rows.ts'
 import { importReturnOwners } from '../../data/queries/import-return-owners.ts'
 import { importReturnsBeforeOrder } from '../../data/queries/import-returns-before-order.ts'
 import { importReturnsOverPaid } from '../../data/queries/import-returns-over-paid.ts'
-import { importSameFile } from '../../data/queries/import-same-file.ts'
+import { importSameFile, LEFT_OUT_REFUND } from '../../data/queries/import-same-file.ts'
 import { importSameTimeOrders } from '../../data/queries/import-same-time-orders.ts'
 import { importSameTimeResponses } from '../../data/queries/import-same-time-responses.ts'
 import { importSelfReferrals } from '../../data/queries/import-self-referrals.ts'
@@ -98,6 +98,7 @@ import {
   sourceOf,
   structFields,
 } from '../../data/queries/import-stage.ts'
+import { importStatusWords } from '../../data/queries/import-status-words.ts'
 import { hasOwnerCheck, importUnmatched } from '../../data/queries/import-unmatched.ts'
 import { importUpsert } from '../../data/queries/import-upsert.ts'
 import {
@@ -177,12 +178,14 @@ import {
   decimalCommaSql,
   headerNamesUtc,
   moneyFields,
+  PAID_STATUS,
   type ParseOptions,
   problemsSql,
   rawName,
   type TypedSpec,
   typedSpec,
   typedTableSql,
+  UNPAID_STATUS,
 } from './validate.ts'
 import { utf8Copy } from './windows-1252.ts'
 
@@ -424,6 +427,16 @@ export interface ImportResult {
    * as 'id (line N)'. Stored, and left out of referral value (docs/value.md). Absent when none.
    */
   readonly selfReferrals?: { readonly rows: number; readonly examples: string }
+  /**
+   * Rows whose status is neither a word of an order never paid or paid back (validate.ts
+   * UNPAID_STATUS: stored refunded) nor one of a paid order (PAID_STATUS): they count as
+   * purchases. `kinds` distinct such values, the most frequent (up to 4) in `values`.
+   */
+  readonly unknownStatuses?: {
+    readonly rows: number
+    readonly kinds: number
+    readonly values: readonly { readonly status: string; readonly rows: number }[]
+  }
   /**
    * Returns only: orders this file returns whose returns (stored ones too) add up to more than the
    * order was paid, with up to 3 examples; absent for other kinds.
@@ -1779,7 +1792,7 @@ async function importFileOnce(
     // (a table left empty since holds no later version to keep: its rows are stored again)
     const [earlier] =
       digest !== '' && empty[main.table] !== true
-        ? await engine.query<{ file: string; at: string }>(
+        ? await engine.query<{ file: string; at: string; rejected: number }>(
             importSameFile(engine.dialect, { sha256: digest, kind, reading }),
           )
         : []
@@ -1790,9 +1803,18 @@ async function importFileOnce(
             `SELECT n FROM (${countReplacedLines(engine.dialect, { hasProblems: badLines > 0 }).sql}) c`,
           )
         : 0
+    // ... except the refunds the earlier import of the file left out with their bad order (it had
+    // bad rows, --skip-bad-rows) whose order another file has stored since: new rows, stored now as
+    // when that file came first (README: "unless the order is stored already"); without this the
+    // refund was lost, and the import counted it among the rows left as a later file had them
+    const filledIn =
+      earlier && Number(earlier.rejected) > 0 && kind === 'orders'
+        ? await count(engine, `SELECT count(*) AS n FROM import_write WHERE ${LEFT_OUT_REFUND}`)
+        : 0
     const keptLater = earlier
       ? Number(changes.updated) +
-        Number(changes.inserted) +
+        Number(changes.inserted) -
+        filledIn +
         dropped +
         refundsLeaving +
         coveredStored
@@ -1802,9 +1824,9 @@ async function importFileOnce(
       refundsLeaving = 0
       coveredStored = 0
       await engine.exec(
-        `DELETE FROM import_write${hasLines ? '; DELETE FROM import_line_write' : ''}`,
+        `DELETE FROM import_write${filledIn > 0 ? ` WHERE NOT (${LEFT_OUT_REFUND})` : ''}${hasLines ? '; DELETE FROM import_line_write' : ''}`,
       )
-      changes = { inserted: 0, updated: 0 }
+      changes = { inserted: filledIn, updated: 0 }
     }
     // a later file's version of an order replaces the stored one (a corrected export): said, with
     // what changed, while the store still holds the old versions
@@ -1873,8 +1895,9 @@ async function importFileOnce(
       empty.orders === true &&
       ordersAsView
     const importId = randomUUID()
+    // (the refunds filled in above are the same reading's: no other reading to speak of)
     const [before] =
-      digest !== '' && Number(changes.inserted) > 0
+      digest !== '' && Number(changes.inserted) > filledIn
         ? await engine.query<{ file: string; at: string }>(
             importSameFile(engine.dialect, { sha256: digest, kind }),
           )
@@ -2013,6 +2036,21 @@ async function importFileOnce(
             )
           )[0]
         : undefined
+    // an order's status that says neither "never paid / paid back" nor a known word of a paid
+    // order ("Returned", "Fraud") counts as a purchase: the import names such words
+    const statusHeader = mapping.columns.status
+    const unknownStatuses =
+      (kind === 'orders' || kind === 'order-lines') && statusHeader
+        ? await engine.query<{ status: string; n: number; rows: number; kinds: number }>(
+            importStatusWords(engine.dialect, {
+              source,
+              status: statusHeader,
+              unpaid: UNPAID_STATUS,
+              paid: PAID_STATUS,
+              limit: 4,
+            }).sql,
+          )
+        : []
     const unmatched = hasOwnerCheck(kind)
       ? (
           await engine.query<{
@@ -2174,6 +2212,15 @@ async function importFileOnce(
       otherOwner: otherOwner
         ? { rows: Number(otherOwner.n), examples: otherOwner.examples ?? '' }
         : null,
+      ...(unknownStatuses.length > 0
+        ? {
+            unknownStatuses: {
+              rows: Number(unknownStatuses[0]!.rows),
+              kinds: Number(unknownStatuses[0]!.kinds),
+              values: unknownStatuses.map((u) => ({ status: u.status, rows: Number(u.n) })),
+            },
+          }
+        : {}),
       ...(selfReferrals && Number(selfReferrals.n) > 0
         ? {
             selfReferrals: {

@@ -618,6 +618,9 @@ const HMS = `${D2}:${D2}:${D2}`
 export const UNPAID_STATUS =
   // WooCommerce stores its statuses with a prefix (wc-cancelled), as exports of the stored value show
   '(wc-)?(cancell?ed|void(ed)?|failed|declined|refunded|fully[ _-]?refunded|abandoned|rejected|chargeback|charged[ _-]?back' +
+  // said outright: no money yet (BigCommerce's Awaiting Payment, WooCommerce's Pending payment;
+  // a bare "pending" is Shopify's payment under way, which counts)
+  '|unpaid|not[ _-]?paid|awaiting[ _-]?payment|pending[ _-]?payment' +
   // Stripe's payments that never took money: Blocked (by its fraud rules), Incomplete (the
   // customer never finished paying); Shopify's Expired (a payment authorized but never captured
   // before the authorization ran out) and Stripe's expired Checkout sessions
@@ -633,6 +636,23 @@ export const UNPAID_STATUS =
   '|cancelad[oa]|anulad[oa]|reembolsad[oa]|fallid[oa]|rechazad[oa]' +
   '|annullat[oa]|rimborsat[oa]|fallit[oa]|rifiutat[oa]' +
   '|geannuleerd|terugbetaald|mislukt|geweigerd)'
+
+/**
+ * Order statuses (lower case, without accents) of an order that was paid and stands, in the
+ * platforms' and languages' words: an order with any other status that is not one of
+ * {@link UNPAID_STATUS} counts as a purchase all the same, and the import names those words
+ * (ImportResult.unknownStatuses), as "Returned", "Fraud" or "Disputed" may mean no sale.
+ */
+export const PAID_STATUS =
+  '(wc-)?(paid|completed?|fulfilled|unfulfilled|shipped|delivered|processing|succeeded|success(ful)?' +
+  '|captured|authori[sz]ed|pending|on[ _-]?hold|open|settled|approved|confirmed|ok|done|finished' +
+  '|in[ _-]?transit|ready[ _-]?for[ _-]?pick[ _-]?up|picked[ _-]?up|awaiting[ _-]?(fulfil?ment|shipment|pick[ _-]?up)' +
+  '|partial(ly)?[ _-]?(paid|fulfilled|shipped|refunded)' +
+  '|bezahlt|abgeschlossen|versendet|versandt|geliefert|erledigt|in[ _-]?bearbeitung|offen|teilweise[ _-]?erstattet' +
+  '|payee?|terminee?|expediee?|livree?|en[ _-]?cours|validee?|partiellement[ _-]?remboursee?' +
+  '|pagad[oa]|completad[oa]|enviad[oa]|entregad[oa]|en[ _-]?proceso|procesando|parcialmente[ _-]?reembolsad[oa]' +
+  '|pagat[oa]|completat[oa]|spedit[oa]|consegnat[oa]|in[ _-]?lavorazione|parzialmente[ _-]?rimborsat[oa]' +
+  '|betaald|voltooid|verzonden|geleverd|in[ _-]?behandeling|gedeeltelijk[ _-]?terugbetaald)'
 
 /** SQL: the status column says the order was never paid or was paid back in full. */
 const unpaidStatusSql = (header: string): string =>
