@@ -410,8 +410,12 @@ export async function buildValue(
   // shown at one value share one percentile
   const { percentile: valuePercentile, topShare: valueTopShare } = rankShares(shown.total)
 
-  // engagement
-  const engagement = inputs.engagementEvents > 0 ? engagementOf(f, n) : null
+  // engagement: known when some analysed customer has an event by asOf. Events of nobody analysed
+  // (people who never ordered, or all after asOf) say nothing of these customers: ranked, every
+  // repeat buyer read "disengaged ... where 0 % of customers have some" (docs/value.md: an input
+  // not imported is unknown, not zero)
+  const engagementKnown = eventCounts.some((r) => Number(r.n) > 0)
+  const engagement = engagementKnown ? engagementOf(f, n) : null
   const reviews = f.reviews
 
   // loyalty types
@@ -670,7 +674,7 @@ export async function buildValue(
     valueJoin(d, {
       analysis,
       tiers: tierNames,
-      engagement: inputs.engagementEvents > 0,
+      engagement: engagementKnown,
       costs: cfg.costs,
       digits,
     }),

@@ -786,6 +786,24 @@ describe('loyalty types', () => {
       engagement_percentile: null,
     })
   })
+
+  test('events of nobody analysed (a non-buyer, or after the as-of date) are no engagement data', async () => {
+    // a review by someone who never ordered, and one by LUC after the as-of date: no analysed
+    // customer has an event by then, so engagement is unknown as without the file, not 0 for all
+    const { engine } = await workspace({
+      orders: files.orders,
+      engagement: 'customer,time,event\nNOBODY,2024-06-01,review\nLUC,2024-07-05,review\n',
+    })
+    const s = await analyzeValue(engine, { costs: FREE }, '2024-06-30')
+    const r = await rows(engine, 'loyalty_rule, engagement_percentile')
+    expect(r.DIS).toMatchObject({
+      loyalty_rule: 'repeat_transactional',
+      engagement_percentile: null,
+    })
+    expect(s.value?.engagement.customersEngaged).toBe(0)
+    const dis = await customerProfile(engine, 'DIS', { asOf: '2024-06-30', predictions: false })
+    expect(JSON.stringify(dis)).not.toContain('0 % of customers have some')
+  })
 })
 
 describe('engagement', () => {
