@@ -1287,6 +1287,36 @@ describe('dates, time zones and amounts', () => {
     ])
   })
 
+  test("Excel's accounting format puts the parentheses inside the symbol: $(12.00) is -12", async () => {
+    const body =
+      'order_id,customer_id,ordered_at,amount\nq1,q1,2024-01-02,100\n' +
+      'q2,q1,2024-01-03,"$(12.00)"\nq4,q1,2024-01-05,$ (2.00)\nq6,q1,2024-01-07,"$(1,000.00)"\n'
+    await orders(write(dir, 'accounting.csv', body))
+    // in euros, in a file of their own (one currency per file)
+    const euros =
+      'order_id,customer_id,ordered_at,amount\nq3,q3,2024-01-04,€(1.50)\nq5,q3,2024-01-06,(3.00) €\n'
+    await orders(write(dir, 'accounting-eur.csv', euros))
+    const stored = await engine.query<{ order_id: string; amount: number }>(
+      "SELECT order_id, amount FROM orders WHERE order_id LIKE 'q%' ORDER BY order_id",
+    )
+    expect(stored.map((r) => [r.order_id, r.amount])).toEqual([
+      ['q1', 100],
+      ['q2', -12],
+      ['q3', -1.5],
+      ['q4', -2],
+      ['q5', -3],
+      ['q6', -1000],
+    ])
+    // one pair only, and still no sign inside
+    const bad =
+      'order_id,customer_id,ordered_at,amount\nr1,r1,2024-01-02,((5.00))\nr2,r1,2024-01-02,$(-5.00)\n'
+    const e = await orders(write(dir, 'accounting-bad.csv', bad)).catch((x: unknown) => x)
+    expect((e as ImportError).problems.map((p) => [p.line, p.reason])).toEqual([
+      [2, "cannot read '((5.00))' as an amount"],
+      [3, "cannot read '$(-5.00)' as an amount"],
+    ])
+  })
+
   test('a code beside a symbol names the currency; marks in the cost and discount columns and beside a blank currency count too', async () => {
     const before = await engine.query<{ n: number }>('SELECT count(*) AS n FROM orders')
     const refused = async (name: string, body: string) => {

@@ -388,9 +388,10 @@ const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
 /**
  * What a formatted amount may look like: "$1,234.50", "-$5", "(12.00)", "12 EUR", "12.50 €" (the
  * symbol after the number, as German and French shops write it), "12.50-" (a trailing minus, as
- * SAP writes a credit).
+ * SAP writes a credit); the parentheses of a negative amount around the symbol or inside it,
+ * "$(12.00)" and "(12.00) €" as Excel's accounting format writes them (one pair: `numberSql`).
  */
-const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
+const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*\\(?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*\\)?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
  * SQL: money text as a spreadsheet or Intl writes it, in plain characters: the no-break spaces
@@ -437,8 +438,9 @@ export function numberSql(raw: string, fast: string): string {
   const signed = `CASE WHEN ends_with(${digits}, '-') THEN '-' || rtrim(${digits}, '-') ELSE ${digits} END`
   // parentheses, both of them and with no sign inside, make it negative: "(-12.50)" says two
   // opposite things and "12.50)" is cut off, so neither is read (NULL: a bad row)
+  // (one pair: "((12.00))" is no amount)
   const paren = `CASE WHEN NOT contains(${r}, '(') AND NOT contains(${r}, ')') THEN 1
-    WHEN contains(${r}, '(') AND contains(${r}, ')') AND NOT regexp_matches(${digits}, '[-+]') THEN -1 END`
+    WHEN regexp_full_match(${r}, '[^()]*[(][^()]*[)][^()]*') AND NOT regexp_matches(${digits}, '[-+]') THEN -1 END`
   const slow = `try_cast(${signed} AS DOUBLE) * ${paren}`
   // + 0.0 makes -0 the 0 it is (IEEE: -0 + 0 = +0): as text "-0.0" it was another content than 0
   return `CASE WHEN isfinite(${fast}) THEN ${fast} + 0.0
