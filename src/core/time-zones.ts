@@ -43,6 +43,12 @@ export function zoneNameProblem(name: string): string | null {
   if (icu) {
     return `${name} is an abbreviation, not a time zone: it stands for different zones (ICU would read it as ${icu}); use an IANA name such as Europe/London or America/New_York`
   }
+  // the IANA database's EST is a fixed -05:00 all year (its MST and HST are Arizona's and
+  // Hawaii's time, which keep no summer time either): a shop on the US east coast writing it got
+  // every summer order's day an hour off, with nothing said
+  if (name.toUpperCase() === 'EST') {
+    return `${name} is a fixed UTC-05:00 all year, not the US Eastern time, which is -04:00 in summer: use America/New_York (or America/Panama for a place that keeps -05:00 all year)`
+  }
   // DuckDB's ICU reads UTC+2 as a fixed +02:00 but refuses GMT+2, and the IANA database's own
   // Etc/GMT+2 is 2 hours BEHIND UTC: an offset written as a zone is refused whichever way it reads
   if (/^\s*((UTC|GMT|Z)\s*)?[+-]\s*\d/i.test(name)) {

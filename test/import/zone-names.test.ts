@@ -126,6 +126,16 @@ describe('zone names and offsets in order times', () => {
     expect(runCli(['summary', file, '--tz', 'Europe/London']).code).toBe(0)
   })
 
+  it('--tz EST is refused: a fixed -05:00 all year, not the US Eastern time', () => {
+    const dir = tempDir('loyals-tz-est-')
+    const file = write(dir, 'o.csv', 'customer_id,ordered_at,amount\nA,2025-07-01 23:30:00,1\n')
+    const r = runCli(['summary', file, '--tz', 'EST'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('EST is a fixed UTC-05:00 all year')
+    expect(r.stderr).toContain('America/New_York')
+    expect(runCli(['summary', file, '--tz', 'America/New_York']).code).toBe(0)
+  })
+
   it('--tz UTC+2, GMT+2 or +05:00 is refused as an offset, however the engine would read it', () => {
     // DuckDB's ICU read UTC+2 as +02:00 and refused GMT+2; the IANA Etc/GMT+2 is UTC-2
     const dir = tempDir('loyals-tz-offset-')
@@ -182,11 +192,12 @@ describe('zone names and offsets in order times', () => {
   })
 
   it("a customer's time zone trait must be a zone, not an abbreviation", () => {
-    for (const z of ['BST', 'pst', 'IST', 'AST']) {
+    // EST too: a fixed -05:00, which a US east coast shop does not mean
+    for (const z of ['BST', 'pst', 'IST', 'AST', 'EST']) {
       expect(zoneNameProblem(z), z).not.toBeNull()
       expect(isTimeZone(z), z).toBe(false)
     }
-    for (const z of ['Europe/London', 'UTC', 'EST', 'CET', 'US/Eastern']) {
+    for (const z of ['Europe/London', 'UTC', 'MST', 'CET', 'US/Eastern', 'EST5EDT']) {
       expect(zoneNameProblem(z), z).toBeNull()
       expect(isTimeZone(z), z).toBe(true)
     }
