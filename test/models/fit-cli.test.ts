@@ -82,6 +82,17 @@ describe('loyals fit reproduces the published estimates', () => {
     expect(Number.isFinite(nbd.logLikelihood)).toBe(true)
   })
 
+  it('BG/BB at its no-dropout limit does not send the user to the NBD, which cannot read its file', () => {
+    // everyone transacted at every opportunity: BG/BB's limit, said without "--model nbd" (the
+    // NBD of continuous time reads no file of frequency, recency and opportunities)
+    const file = join(tempDir('loyals-fit-bgbb-all-'), 'bb.csv')
+    writeFileSync(file, 'frequency,recency,periods,weights\n6,6,6,100\n3,3,3,20\n')
+    const r = runCli(['fit', file, '--model', 'bgbb'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('every customer transacted at every opportunity')
+    expect(r.stderr).not.toContain('--model nbd')
+  })
+
   it('sBG on each cohort of the retention table (Fader & Hardie 2007)', () => {
     const file = fx('retention/fader_hardie_2007_survival.csv')
     const reg = fitJson([file, '--model', 'sbg', '--column', 'regular_pct_alive'])

@@ -200,8 +200,11 @@ export function registerFit(program: Command): void {
       ...(await fileOptions(opts)),
     }
     const reports = await fitFile(source, fitOpts).catch((e: unknown) => {
-      // "the NBD is the model for these data": say how to fit it here
+      // "the NBD is the model for these data": say how to fit it here (BG/BB's data are
+      // transactions at discrete opportunities, which the NBD, a model of continuous time, cannot
+      // read: its no-dropout limit is said without the advice)
       if (!(e instanceof ConvergenceError) || fitLimit(e) !== 'no-dropout') throw e
+      if (opts.model === 'bgbb') throw e
       const d = e.details as { iterations?: number; lastParams?: readonly number[] }
       // inside the sentence that names it: one form ends there, the other closes a parenthesis
       const said = e.message.replace(NBD_ADVICE, `${NBD_ADVICE} (fit it with --model nbd)`)
