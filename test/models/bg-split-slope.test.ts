@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { compressHistories } from '../../src/core/compress.ts'
 import { splitDropoutAtNbd } from '../../src/core/models/bg-family.ts'
 import { bgnbd } from '../../src/core/models/bgnbd.ts'
+import { fitLimit } from '../../src/core/models/common.ts'
 import { mbgnbd } from '../../src/core/models/mbgnbd.ts'
 import { fit as nbdFit } from '../../src/core/models/nbd.ts'
+import * as paretoNbd from '../../src/core/models/pareto-nbd.ts'
 import type { Histories } from '../../src/core/models/types.ts'
 import { createRng } from '../../src/core/random.ts'
+import { ConvergenceError } from '../../src/errors.ts'
 import { fixtureJson, historiesOf } from './fixtures.ts'
 
 /**
@@ -122,4 +125,35 @@ describe('a large fit that ran to the no-dropout limit', () => {
       expect(Math.abs(fit.params.r / 0.9 - 1)).toBeLessThan(0.1)
     })
   }
+})
+
+describe('Pareto/NBD running to s → 0 on data where a share left at once', () => {
+  it('says the share and MBG/NBD, not "no sign of customers dropping out"', () => {
+    const h = splitPopulation({ n: 6000, r: 0.9, alpha: 4, p: 0.3, atOnce: true, seed: 3 })
+    let err: unknown = null
+    try {
+      paretoNbd.fit(h)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ConvergenceError)
+    expect(fitLimit(err)).toBeNull()
+    const m = /a share ([0-9.]+) of customers gone right after their first purchase/.exec(
+      (err as Error).message,
+    )
+    expect(Math.abs(Number(m?.[1]) - 0.3)).toBeLessThan(0.03)
+    expect((err as Error).message).toContain('--model mbgnbd')
+    expect((err as Error).message).not.toContain('no sign of customers dropping out')
+  })
+
+  it('without dropout keeps the no-dropout error, which analyze reads as the NBD', () => {
+    const h = splitPopulation({ n: 6000, r: 0.9, alpha: 4, p: 0, atOnce: true, seed: 3 })
+    let err: unknown = null
+    try {
+      paretoNbd.fit(h)
+    } catch (e) {
+      err = e
+    }
+    expect(fitLimit(err)).toBe('no-dropout')
+  })
 })

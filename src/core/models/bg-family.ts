@@ -740,19 +740,20 @@ function fitSharedDropout(
  * first chance, the rest never) next to the NBD (p = 0), at the NBD's (r, α). Each history's
  * likelihood there is (1 - p) A + p B, A the NBD's and B the same with certain dropout at the first
  * chance, so the log-likelihood is concave in p: `slope` is its derivative at p = 0, the weighted
- * sum of B/A - 1, and `share` the p in [0, 1) where it is highest (0 when the slope is <= 0).
+ * sum of B/A - 1, `share` the p in [0, 1) where it is highest (0 when the slope is <= 0), and
+ * `gain` how much higher the log-likelihood is there than at p = 0 (at the NBD's r and α).
  * - BG/NBD (k = 0, dropout after a repeat purchase): B = A for x = 0; for x = 1 the purchase at
  *   t_x is the last, B/A = ((α + T)/(α + t_x))^(r+1); for x >= 2, B = 0.
  * - MBG/NBD (k = 1, dropout also right after the first purchase): for x = 0, B = 1 (gone at once)
  *   and B/A = ((α + T)/α)^r; for x >= 1, B = 0.
- * A fractional x (the library takes them) has other limits: slope +Infinity and share NaN, so
- * that the limit fit decides as before.
+ * A fractional x (the library takes them) has other limits: slope +Infinity and share and gain
+ * NaN, so that the limit fit decides as before.
  */
 export function splitDropoutAtNbd(
   k: number,
   h: Histories,
   p: NbdParams,
-): { slope: number; share: number } {
+): { slope: number; share: number; gain: number } {
   const { r, alpha } = p
   const n = h.x.length
   // log(B/A) per history; -Infinity where B = 0, and x = 0 in BG/NBD (B = A) is 0
@@ -760,7 +761,9 @@ export function splitDropoutAtNbd(
   let slope = 0
   for (let i = 0; i < n; i++) {
     const x = h.x[i]!
-    if (!Number.isInteger(x)) return { slope: Number.POSITIVE_INFINITY, share: Number.NaN }
+    if (!Number.isInteger(x)) {
+      return { slope: Number.POSITIVE_INFINITY, share: Number.NaN, gain: Number.NaN }
+    }
     let lr: number
     if (k === 1) lr = x === 0 ? r * Math.log1p(h.T[i]! / alpha) : Number.NEGATIVE_INFINITY
     else if (x === 0) lr = 0
@@ -769,7 +772,7 @@ export function splitDropoutAtNbd(
     logRatio[i] = lr
     slope += h.weight[i]! * Math.expm1(lr)
   }
-  if (!(slope > 0)) return { slope, share: 0 }
+  if (!(slope > 0)) return { slope, share: 0, gain: 0 }
   // the root of the derivative sum w (ρ - 1) / (1 + p (ρ - 1)), decreasing in p: bisection on
   // logit p (a share near 0 or near 1 both resolve), 60 halvings of a bracket of [-40, 40]
   const deriv = (q: number): number => {
@@ -790,7 +793,14 @@ export function splitDropoutAtNbd(
     if (deriv(1 / (1 + Math.exp(-mid))) > 0) lo = mid
     else hi = mid
   }
-  return { slope, share: 1 / (1 + Math.exp(-(lo + hi) / 2)) }
+  const share = 1 / (1 + Math.exp(-(lo + hi) / 2))
+  // log((1 - q) A + q B) - log A = log(1 + q (ρ - 1)), log(1 - q) where B = 0
+  let gain = 0
+  for (let i = 0; i < n; i++) {
+    const lr = logRatio[i]!
+    if (lr !== 0) gain += h.weight[i]! * Math.log1p(share * Math.expm1(lr))
+  }
+  return { slope, share, gain }
 }
 
 /**
@@ -798,7 +808,7 @@ export function splitDropoutAtNbd(
  * it a runs off with b (a/(a+b) stays): every customer drops out with the same probability, which
  * is not the NBD (P(alive) = 1 would be far off).
  */
-const NO_DROPOUT_MEAN = 0.01
+export const NO_DROPOUT_MEAN = 0.01
 
 /**
  * The share a/(a+b) of a split-dropout fit: below {@link NO_DROPOUT_MEAN} it is no finding but the

@@ -5,6 +5,13 @@ import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, log1pExp, logDiffExp, logSumExp, softplusWeight } from '../special.ts'
 import {
+  type BgParams,
+  bgFit,
+  NO_DROPOUT_MEAN,
+  SPLIT_DROPOUT_SIZE,
+  splitDropoutAtNbd,
+} from './bg-family.ts'
+import {
   checkColumnLengths,
   checkHistories,
   checkHistory,
@@ -12,6 +19,7 @@ import {
   checkStart,
   EXTREME_LOG,
   FLAT_LOG_SE,
+  fitLimit,
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
@@ -456,7 +464,59 @@ export interface ParetoFitOptions {
  * @example fit(compressHistories(x, tx, T)).params // { r, alpha, s, beta }
  */
 export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<ParetoParams> {
-  return withIterationCap('pareto', opts.maxIterations, () => fitUncapped(h, opts))
+  return withIterationCap('pareto', opts.maxIterations, () => {
+    try {
+      return fitUncapped(h, opts)
+    } catch (e) {
+      throw splitNotNoDropout(e, h)
+    }
+  })
+}
+
+/**
+ * Twice this gain in log-likelihood is the 5 % point of a chi-square of one degree of freedom:
+ * less than it, a share leaving at once is no finding over the NBD.
+ */
+const SPLIT_GAIN = 1.92
+
+/**
+ * A fit that ran to s → 0, the no-dropout limit, may have passed by the other end of that edge:
+ * s and β → 0 together with β^s = 1 - p, a share p of customers gone right after their first
+ * purchase (a dropout rate of infinity) and the rest never (of 0). That is MBG/NBD's split
+ * limit, whose likelihood it is: when the slope toward it at the NBD says it is likelier
+ * (splitDropoutAtNbd, k = 1), MBG/NBD is fitted and its limit, if that is where it goes, said with
+ * its share; no finite Pareto/NBD reaches it (β = (1 - p)^(1/s) underflows long before). 3,000 customers of whom
+ * 30 % bought once and left were called "no sign of customers dropping out" 82 below that limit
+ * in log-likelihood. Any other error is handed back as it is.
+ */
+function splitNotNoDropout(e: unknown, h: Histories): unknown {
+  if (fitLimit(e) !== 'no-dropout' || !(e instanceof ConvergenceError)) return e
+  let nbd: FitResult<{ r: number; alpha: number }>
+  try {
+    nbd = nbdFit(h)
+  } catch {
+    return e
+  }
+  // the slope at the NBD first (one pass): most data without dropout stop here
+  const near = splitDropoutAtNbd(1, h, nbd.params)
+  if (!(near.share >= NO_DROPOUT_MEAN && near.gain >= SPLIT_GAIN)) return e
+  let split: FitResult<BgParams>
+  try {
+    split = bgFit(1, 'mbgnbd', h)
+  } catch {
+    return e
+  }
+  const { a, b } = split.params
+  const share = a / (a + b)
+  const gain = split.logLikelihood - nbd.logLikelihood
+  if (!(a + b <= 2 * SPLIT_DROPOUT_SIZE && share >= NO_DROPOUT_MEAN && gain >= SPLIT_GAIN)) return e
+  const { limit: _, ...details } = e.details as { limit?: string }
+  return new ConvergenceError(
+    `pareto: the fit runs to s → 0, Pareto/NBD's no-dropout limit, but these data show dropout of another kind: a share ${share.toPrecision(3)} of customers gone right after their first purchase and the rest staying, ${gain.toFixed(1)} more likely in log-likelihood than no dropout (MBG/NBD's split-dropout limit). Pareto/NBD comes near that only as s and beta go to 0 together, which cannot be fitted: fit it with --model mbgnbd`,
+    Number((e.details as { iterations?: number }).iterations ?? 0),
+    (e.details as { lastParams?: readonly number[] }).lastParams ?? [],
+    details,
+  )
 }
 
 function fitUncapped(h: Histories, opts: ParetoFitOptions): FitResult<ParetoParams> {
