@@ -157,3 +157,23 @@ describe('Pareto/NBD running to s → 0 on data where a share left at once', () 
     expect(fitLimit(err)).toBe('no-dropout')
   })
 })
+
+describe('an interior maximum beside the split-dropout limit', () => {
+  it('MBG/NBD returns it when the starts ran past it to a, b → 0', () => {
+    // 3,000 customers, 30 % gone at once: the starts ran to the limit (-33577.32 at a + b = 1e-6)
+    // past a maximum at a + b ~ 0.004, 0.06 more likely
+    const h = splitPopulation({ n: 3000, r: 1, alpha: 5, p: 0.3, atOnce: true, seed: 4 })
+    const fit = mbgnbd.fit(h)
+    const { r, alpha, a, b } = fit.params
+    expect(a + b).toBeGreaterThan(1e-4)
+    expect(a + b).toBeLessThan(0.05)
+    const share = a / (a + b)
+    expect(Math.abs(share - 0.3)).toBeLessThan(0.03)
+    // more likely than the limit at its share and rates, and a maximum: the gradient vanishes
+    const atLimit = mbgnbd.logLikelihood({ r, alpha, a: share * 1e-6, b: (1 - share) * 1e-6 }, h)
+    expect(fit.logLikelihood).toBeGreaterThan(atLimit)
+    const g = mbgnbd.gradient(fit.params, h)
+    for (const gi of g) expect(Math.abs(gi) / 3000).toBeLessThan(1e-4)
+    expect(Object.values(fit.standardErrors).every(Number.isFinite)).toBe(true)
+  })
+})

@@ -4,13 +4,7 @@
 import { ConvergenceError, DataError } from '../../errors.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, log1pExp, logDiffExp, logSumExp, softplusWeight } from '../special.ts'
-import {
-  type BgParams,
-  bgFit,
-  NO_DROPOUT_MEAN,
-  SPLIT_DROPOUT_SIZE,
-  splitDropoutAtNbd,
-} from './bg-family.ts'
+import { type BgParams, bgFit, NO_DROPOUT_MEAN, splitDropoutAtNbd } from './bg-family.ts'
 import {
   checkColumnLengths,
   checkHistories,
@@ -480,6 +474,12 @@ export function fit(h: Histories, opts: ParetoFitOptions = {}): FitResult<Pareto
 const SPLIT_GAIN = 1.92
 
 /**
+ * a + b of an MBG/NBD fit taken as its split-dropout limit or near it: a Beta(a, b) this sharp puts
+ * nearly all customers at a dropout probability of 0 or 1.
+ */
+const SPLIT_NEAR = 0.1
+
+/**
  * A fit that ran to s → 0, the no-dropout limit, may have passed by the other end of that edge:
  * s and β → 0 together with β^s = 1 - p, a share p of customers gone right after their first
  * purchase (a dropout rate of infinity) and the rest never (of 0). That is MBG/NBD's split
@@ -509,10 +509,11 @@ function splitNotNoDropout(e: unknown, h: Histories): unknown {
   const { a, b } = split.params
   const share = a / (a + b)
   const gain = split.logLikelihood - nbd.logLikelihood
-  if (!(a + b <= 2 * SPLIT_DROPOUT_SIZE && share >= NO_DROPOUT_MEAN && gain >= SPLIT_GAIN)) return e
+  // at the limit, or a little way in (a + b of 0.004: U-shaped, its mass at 0 and 1 all the same)
+  if (!(a + b <= SPLIT_NEAR && share >= NO_DROPOUT_MEAN && gain >= SPLIT_GAIN)) return e
   const { limit: _, ...details } = e.details as { limit?: string }
   return new ConvergenceError(
-    `pareto: the fit runs to s → 0, Pareto/NBD's no-dropout limit, but these data show dropout of another kind: a share ${share.toPrecision(3)} of customers gone right after their first purchase and the rest staying, ${gain.toFixed(1)} more likely in log-likelihood than no dropout (MBG/NBD's split-dropout limit). Pareto/NBD comes near that only as s and beta go to 0 together, which cannot be fitted: fit it with --model mbgnbd`,
+    `pareto: the fit runs to s → 0, Pareto/NBD's no-dropout limit, but these data show dropout of another kind: a share ${share.toPrecision(3)} of customers gone right after their first purchase and the rest staying, ${gain.toFixed(1)} more likely in log-likelihood than no dropout (MBG/NBD's fit, at or near its split-dropout limit). Pareto/NBD comes near that only as s and beta go to 0 together, which cannot be fitted: fit it with --model mbgnbd`,
     Number((e.details as { iterations?: number }).iterations ?? 0),
     (e.details as { lastParams?: readonly number[] }).lastParams ?? [],
     details,
