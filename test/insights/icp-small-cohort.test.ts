@@ -53,6 +53,34 @@ describe('ideal customer profile on a small top cohort', () => {
     )
   })
 
+  it('the two rarest levels: ties at 0x go to the most significant, rarest first', () => {
+    const sig = sampleInsights('x').overIndex.significant[0]!
+    const level = (attribute: string, lvl: string, index: number, pHolm: number) => ({
+      ...sig,
+      attribute,
+      level: lvl,
+      shareTop: index / 100,
+      index,
+      pHolm,
+    })
+    // in the table's order (index descending): the list position settled the tie before, and
+    // country US, by far the most significant, was left out
+    const significant = [
+      level('country', 'DE', 40, 1e-3),
+      level('country', 'US', 0, 3.9e-8),
+      level('region', 'US / MA', 0, 6e-4),
+      level('city', 'US / IL / Springfield', 0, 6e-4),
+    ]
+    const out = icpText({ ...over, levels: significant, significant }, null, null, [], {
+      ...ctx,
+      topCustomers: 20,
+      eligible: 200,
+    })
+    expect(out.find((s) => s.startsWith('Who'))).toContain(
+      'They are rarer in country US (0.0×); region US / MA (0.0×).',
+    )
+  })
+
   it('a cohort large enough and a real difference: both sentences as before', () => {
     const big = { ...ctx, topCustomers: 100, eligible: 1000 }
     const out = icpText(over, null, null, [row(true, 100, 0.6), row(false, 900, 0.3)], big)

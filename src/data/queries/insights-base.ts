@@ -25,7 +25,7 @@ export interface InsightsBaseArgs {
  * CREATE OR REPLACE TEMP TABLE insights_base: customer_id, cidx (dense 0-based index in customer
  * order), value, eligible (tenure_days >= minHistoryDays), value_rank among the eligible, top
  * (value_rank <= max(1, floor(topShare × eligible))), and the attributes country, region (as
- * "country / region"), city, industry, channel, campaign; p_alive, tier, predicted_value or NULL.
+ * "country / region"), city (as "country / region / city", the parts known), industry, channel, campaign; p_alive, tier, predicted_value or NULL.
  */
 export function insightsBase(_dialect: Dialect, args: InsightsBaseArgs): Query {
   const t = sqlIdent(args.table)
@@ -34,7 +34,10 @@ export function insightsBase(_dialect: Dialect, args: InsightsBaseArgs): Query {
   const attrs = args.customers
     ? `c.country, CASE WHEN c.region IS NULL THEN NULL
          ELSE coalesce(c.country || ' / ', '') || c.region END AS region,
-       c.city, c.industry, c.channel, c.campaign`
+       -- a city with its country and region: Cambridge (GB) and Cambridge (US, MA) are two places
+       CASE WHEN c.city IS NULL THEN NULL ELSE concat_ws(' / ', c.country, c.region, c.city) END
+         AS city,
+       c.industry, c.channel, c.campaign`
     : `NULL::VARCHAR AS country, NULL::VARCHAR AS region, NULL::VARCHAR AS city,
        NULL::VARCHAR AS industry, NULL::VARCHAR AS channel, NULL::VARCHAR AS campaign`
   const join = args.customers ? 'LEFT JOIN customers c ON c.customer_id = a.customer_id' : ''

@@ -24,6 +24,7 @@ import {
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
 import { insightsSurveyOutsiders } from '../../data/queries/insights-survey-outsiders.ts'
+import { insightsTierOrder } from '../../data/queries/insights-tier-order.ts'
 import { dayColumn, expandCounts, has, type InsightsContext, tableOf } from './context.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 
@@ -90,6 +91,7 @@ export function retentionFromCells(cells: readonly CellRow[], periods: number) {
 
 function groupKpis(
   rows: readonly Row[],
+  tierOrder: readonly string[],
   measure: (r: readonly Row[]) => {
     n: number
     value: number
@@ -98,7 +100,19 @@ function groupKpis(
   },
 ): GroupKpi[] {
   const keys = [...new Set(rows.map((r) => `${r.kind}\u0000${r.grp}`))]
-  return keys.map((k) => {
+  // tiers in value order, the best first (the rows come alphabetically: Bronze, Gold, Platinum);
+  // kinds in the order they come
+  const kinds = [...new Set(keys.map((k) => k.split('\u0000')[0]))]
+  const sortKey = (k: string, i: number): [number, number] => {
+    const [kind, group] = k.split('\u0000')
+    const t = kind === 'tier' ? tierOrder.indexOf(group ?? '') : -1
+    return [kinds.indexOf(kind), t >= 0 ? t : tierOrder.length + i]
+  }
+  const ordered = keys
+    .map((k, i) => ({ k, s: sortKey(k, i) }))
+    .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1])
+    .map((x) => x.k)
+  return ordered.map((k) => {
     const [kind, group] = k.split('\u0000') as ['segment' | 'tier', string]
     const m = measure(rows.filter((r) => r.kind === kind && r.grp === group))
     return { kind, group, ...m }
@@ -225,6 +239,10 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   const surveyDate = dayColumn(ctx, 'surveys', 'responded')
   // a score column with no answer up to the as-of date (CSAT-only surveys, say) is skipped with a
   // note, as a missing table is, rather than shown as an empty table
+  // the tiers, the best first (insightsTierOrder)
+  const tierOrder = (await engine.query<{ tier: string }>(insightsTierOrder(d))).map((r) =>
+    String(r.tier),
+  )
   const scores = async (
     column: 'nps' | 'ces',
     measure: (values: Float64Array) => { n: number; value: number; lower: number; upper: number },
@@ -238,7 +256,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     const note = surveyNote(column.toUpperCase(), opts.asOf, o?.answers ?? 0, o?.outside ?? 0)
     if (note) ctx.notes.push(note)
     if (rows.length === 0) return null
-    return groupKpis(rows, (g) => {
+    return groupKpis(rows, tierOrder, (g) => {
       const r = measure(expandCounts(g, 'score', 'n').values)
       // one CES answer, or answers all alike (three CES answers of 7), show no spread: the t
       // interval would be the point itself ("7 7-7"), certainty no sample of a few gives. The NPS
@@ -269,7 +287,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
     const opened = dayColumn(ctx, 'tickets', 'opened')
     const rows = await engine.query(insightsTicketResolution(d, { opened, asOf: opts.asOf }))
     if (rows.some((r) => Number(r.tickets ?? 0) > 0)) {
-      ticketResolution = groupKpis(rows, (g) =>
+      ticketResolution = groupKpis(rows, tierOrder, (g) =>
         rate(Number(g[0]?.resolved ?? 0), Number(g[0]?.tickets ?? 0)),
       )
     } else {
@@ -284,7 +302,7 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   let returnRate: GroupKpi[] | null = null
   if (has(ctx, 'returns', 'order_id')) {
     const rows = await engine.query(insightsReturnRate(d, { asOf: opts.asOf }))
-    returnRate = groupKpis(rows, (g) =>
+    returnRate = groupKpis(rows, tierOrder, (g) =>
       rate(Number(g[0]?.returned ?? 0), Number(g[0]?.orders ?? 0)),
     )
   }

@@ -52,7 +52,12 @@ export function icpText(
   }
   const out: string[] = []
   const who = over.significant.filter((l) => l.index >= 120).slice(0, 3)
-  const rare = over.significant.filter((l) => l.index <= 80).slice(-2)
+  // the two rarest, ties (three levels at 0x) to the most significant: country US before the
+  // region and the city within it; the rarest first
+  const rare = over.significant
+    .filter((l) => l.index <= 80)
+    .sort((a, b) => a.index - b.index || a.pHolm - b.pHolm)
+    .slice(0, 2)
   const label = `the ${formatTopShare(ctx.topShare, ctx.topCustomers, ctx.eligible)}`
   // where the best are significantly rarer is said whether or not they are concentrated anywhere
   const rarer =
