@@ -24,8 +24,8 @@ import {
   insightsTicketResolution,
 } from '../../data/queries/insights-segment-kpis.ts'
 import { insightsSurveyOutsiders } from '../../data/queries/insights-survey-outsiders.ts'
-import { insightsTierOrder } from '../../data/queries/insights-tier-order.ts'
 import { dayColumn, expandCounts, has, type InsightsContext, tableOf } from './context.ts'
+import { tiersBestFirst } from './tier-order.ts'
 import type { CohortsKpis, GroupKpi } from './types.ts'
 
 export const MAX_PERIODS = 24
@@ -100,18 +100,12 @@ function groupKpis(
   },
 ): GroupKpi[] {
   const keys = [...new Set(rows.map((r) => `${r.kind}\u0000${r.grp}`))]
-  // tiers in value order, the best first (the rows come alphabetically: Bronze, Gold, Platinum);
-  // kinds in the order they come
-  const kinds = [...new Set(keys.map((k) => k.split('\u0000')[0]))]
-  const sortKey = (k: string, i: number): [number, number] => {
-    const [kind, group] = k.split('\u0000')
-    const t = kind === 'tier' ? tierOrder.indexOf(group ?? '') : -1
-    return [kinds.indexOf(kind), t >= 0 ? t : tierOrder.length + i]
-  }
-  const ordered = keys
-    .map((k, i) => ({ k, s: sortKey(k, i) }))
-    .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1])
-    .map((x) => x.k)
+  const ordered = tiersBestFirst(
+    keys,
+    (k) => k.split('\u0000')[0] ?? '',
+    (k) => k.split('\u0000')[1] ?? '',
+    tierOrder,
+  )
   return ordered.map((k) => {
     const [kind, group] = k.split('\u0000') as ['segment' | 'tier', string]
     const m = measure(rows.filter((r) => r.kind === kind && r.grp === group))
@@ -128,7 +122,10 @@ function groupKpis(
  * channel and campaign, and NPS / CES / ticket resolution / return rate by segment and tier when
  * those tables exist (a note otherwise).
  */
-export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
+export async function cohortsKpis(
+  ctx: InsightsContext,
+  tierOrder: readonly string[],
+): Promise<CohortsKpis> {
   const { engine, opts } = ctx
   const d = engine.dialect
   const cells = await engine.query<CellRow>(
@@ -239,10 +236,6 @@ export async function cohortsKpis(ctx: InsightsContext): Promise<CohortsKpis> {
   const surveyDate = dayColumn(ctx, 'surveys', 'responded')
   // a score column with no answer up to the as-of date (CSAT-only surveys, say) is skipped with a
   // note, as a missing table is, rather than shown as an empty table
-  // the tiers, the best first (insightsTierOrder)
-  const tierOrder = (await engine.query<{ tier: string }>(insightsTierOrder(d))).map((r) =>
-    String(r.tier),
-  )
   const scores = async (
     column: 'nps' | 'ces',
     measure: (values: Float64Array) => { n: number; value: number; lower: number; upper: number },

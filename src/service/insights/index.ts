@@ -42,6 +42,7 @@ import { whereBestOverIndex } from './over-index.ts'
 import { pathToBest } from './path-to-best.ts'
 import { buildFeatures, risingStars } from './rising-stars.ts'
 import { surveyLists, surveyQuery } from './survey-lists.ts'
+import { tierOrder } from './tier-order.ts'
 import type { InsightsSummary, ItemsetRow, OverIndexLevel, RisingStar } from './types.ts'
 
 export type { InsightsOptions } from './context.ts'
@@ -442,8 +443,10 @@ export async function computeInsights(
     ),
   )
   const lapsed = await timed(5, () => lapsedBest(ctx))
-  const kpis = await timed(6, () => cohortsKpis(ctx))
-  const surveys = await timed(7, () => surveyLists(ctx))
+  // the tiers the best first, for both the KPI tables and the survey groups
+  const tiers = tableCols.has('tier') ? await tierOrder(ctx) : []
+  const kpis = await timed(6, () => cohortsKpis(ctx, tiers))
+  const surveys = await timed(7, () => surveyLists(ctx, tiers))
   const profile = await engine.query<TopProfileRow & Record<string, unknown>>(
     insightsTopProfile(d, { days: STICKY_DAYS }),
   )

@@ -1,8 +1,8 @@
 // Survey lists: the sample is drawn in SQL (seeded hash order per group); JS sees the group sizes.
 import type { Query } from '../../data/engine.ts'
 import { insightsSurveySample } from '../../data/queries/insights-survey-sample.ts'
-import { insightsTierOrder } from '../../data/queries/insights-tier-order.ts'
 import { dayColumn, has, type InsightsContext, tableOf } from './context.ts'
+import { tiersBestFirst } from './tier-order.ts'
 import type { SurveyGroup } from './types.ts'
 
 /** The survey sample selection for this context (also used by the CSV export). */
@@ -33,7 +33,10 @@ export function surveyQuery(ctx: InsightsContext, counts = false): Query {
  * group is a stratum, so small segments are represented as fully as large ones. Returns the
  * groups with how many were drawn and how many rested.
  */
-export async function surveyLists(ctx: InsightsContext): Promise<SurveyGroup[]> {
+export async function surveyLists(
+  ctx: InsightsContext,
+  order: readonly string[],
+): Promise<SurveyGroup[]> {
   const rows = await ctx.engine.query<{
     group_kind: string
     group: string
@@ -41,19 +44,12 @@ export async function surveyLists(ctx: InsightsContext): Promise<SurveyGroup[]> 
     resting: number
   }>(surveyQuery(ctx, true))
   // tiers the best first, as the KPI tables list them (the rows come alphabetically)
-  const order = (
-    await ctx.engine.query<{ tier: string }>(insightsTierOrder(ctx.engine.dialect))
-  ).map((r) => String(r.tier))
-  // kinds in the order they come, and within the tiers the best first
-  const kinds = [...new Set(rows.map((r) => r.group_kind))]
-  const key = (r: (typeof rows)[number], i: number): [number, number] => [
-    kinds.indexOf(r.group_kind),
-    r.group_kind === 'tier' && order.includes(r.group) ? order.indexOf(r.group) : order.length + i,
-  ]
-  const sorted = rows
-    .map((r, i) => ({ r, k: key(r, i) }))
-    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1])
-    .map((x) => x.r)
+  const sorted = tiersBestFirst(
+    rows,
+    (r) => r.group_kind,
+    (r) => r.group,
+    order,
+  )
   return sorted.map((r) => ({
     kind: r.group_kind as SurveyGroup['kind'],
     group: r.group,
