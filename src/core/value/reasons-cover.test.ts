@@ -208,6 +208,29 @@ describe('a referrer whose deeper referrals add nothing', () => {
   })
 })
 
+describe('a referrer whose deeper referrals add less than the shown unit', () => {
+  test('is told the value they added, in cents, not "adding nothing"', () => {
+    // QA: 100.10 direct and 100.45 in all both read "$100", and the sentence said the grandchild
+    // worth 0.70 (half of it at the default decay) added nothing
+    const [r] = buildReasons(
+      { referrals: { direct: 1, directValue: 100.1, indirect: 1, value: 100.45 } },
+      { currency },
+    )
+    expect(r?.text).toBe(
+      'referred 1 customer worth $100.10 (and 1 more through them; referral value $100.45)',
+    )
+  })
+  test('reads in whole units when those tell the amounts apart', () => {
+    const [r] = buildReasons(
+      { referrals: { direct: 1, directValue: 100.1, indirect: 1, value: 140.6 } },
+      { currency },
+    )
+    expect(r?.text).toBe(
+      'referred 1 customer worth $100 (and 1 more through them; referral value $141)',
+    )
+  })
+})
+
 describe('a referrer some of whose referred people never bought', () => {
   const text = (direct: number, directBuyers: number, directValue: number) =>
     buildReasons(

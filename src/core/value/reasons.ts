@@ -593,7 +593,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     let text = tierText(t, code, money, opts.currency)
     // total value = past + predicted profit + referral value: what only some customers have is
     // said with the tier it lifts or sinks, so the first three keep room for segment and type
-    if (r) text += `; ${referralText(r, money)}`
+    if (r) text += `; ${referralText(r, money, opts.currency)}`
     if (loss) text += `; ${lossText(loss, money, opts.currency)}`
     out.push({ code, text, amount: t.totalValue })
     if (out.length >= limit) return out
@@ -619,7 +619,7 @@ export function buildReasons(f: ReasonFacts, opts: ReasonOptions): Reason[] {
     const lossFirst = loss !== undefined && (!r || Math.abs(lossAmount) > Math.abs(r.value))
     if (loss && lossFirst) out.push(lossReason(loss, lossAmount, money, opts.currency))
     if (r && out.length < limit) {
-      out.push({ code: 'referrals', text: referralText(r, money), amount: r.value })
+      out.push({ code: 'referrals', text: referralText(r, money, opts.currency), amount: r.value })
     }
     if (loss && !lossFirst && out.length < limit)
       out.push(lossReason(loss, lossAmount, money, opts.currency))
@@ -784,7 +784,17 @@ function ownDecimals(
 type ReferralFacts = NonNullable<ReasonFacts['referrals']>
 type ProfitFacts = NonNullable<ReasonFacts['profit']>
 
-function referralText(r: ReferralFacts, money: (n: number) => string): string {
+function referralText(r: ReferralFacts, money: (n: number) => string, c: CurrencyConfig): string {
+  // the people reached through them add nothing (a decay of 0, or no value of their own): the
+  // referral value is the direct one, and "referral value 111" beside them read as their share.
+  // Told by the amounts, not their text: 100.10 direct and 100.45 in all both read "100" in
+  // whole units, and "adding nothing" was said of the 0.35 the deeper levels brought.
+  const nothing = r.indirect > 0 && r.value === r.directValue
+  // when the two read the same, both are written with the decimals that tell them apart
+  const fmt =
+    r.indirect > 0 && !nothing && money(r.value) === money(r.directValue)
+      ? (moneyApart(c, Math.min(r.value, r.directValue), Math.max(r.value, r.directValue)) ?? money)
+      : money
   // the value is all theirs (the people referred brought others, but have no value of their
   // own: no purchase, or all of it refunded): no "customer worth €0"
   const buyers = Math.min(r.directBuyers ?? r.direct, r.direct)
@@ -792,15 +802,13 @@ function referralText(r: ReferralFacts, money: (n: number) => string): string {
     r.directValue === 0 && r.indirect > 0
       ? `referred ${plural(r.direct, 'person', 'people')} of no value of their own`
       : buyers < r.direct
-        ? `referred ${plural(r.direct, 'person', 'people')}, ${countText(buyers)} of them ${buyers === 1 ? 'a customer' : 'customers'} worth ${money(r.directValue)}`
-        : `referred ${plural(r.direct, 'customer')} worth ${money(r.directValue)}`
+        ? `referred ${plural(r.direct, 'person', 'people')}, ${countText(buyers)} of them ${buyers === 1 ? 'a customer' : 'customers'} worth ${fmt(r.directValue)}`
+        : `referred ${plural(r.direct, 'customer')} worth ${fmt(r.directValue)}`
   if (r.indirect === 0) return text
-  // the people reached through them add nothing (a decay of 0, or no value of their own): the
-  // referral value is the direct one, and "referral value 111" beside them read as their share
-  if (money(r.value) === money(r.directValue)) {
+  if (nothing) {
     return `${text} (and ${intFmt.format(r.indirect)} more through them, adding nothing to the value)`
   }
-  return `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${money(r.value)})`
+  return `${text} (and ${intFmt.format(r.indirect)} more through them; referral value ${fmt(r.value)})`
 }
 
 /** One cost to serve a loss reason names, in words, with its amount. */
