@@ -353,7 +353,11 @@ function bgFitScaled(
   // such, whether the curvature there is nil (no standard errors) or merely says nothing (a in
   // [2, 2e11]); should that fit fail, the converged one stands if it can be summarized
   if (opt.x[2]! > EXTREME_LOG && opt.x[3]! > EXTREME_LOG) {
-    const ridge = new ConvergenceError(`${model}: a and b both ran out along the ridge`, 0, opt.x)
+    const ridge = new ConvergenceError(
+      `${model}: a and b both ran out along the ridge`,
+      opt.iterations,
+      opt.x,
+    )
     try {
       return checkRateRidge(
         bestDropoutLimit((K) => fitSharedDropout(model, obj, tw, h.customers, opt.x, ridge, K)),
@@ -369,6 +373,30 @@ function bgFitScaled(
   } catch (e) {
     const split = splitOverNoDropout(e, opt.x)
     if (split) return checkRateRidge(interiorBesideSplit(split))
+    // stopped (its gradient flat) near a, b -> 0 with a share gone at once: the split-dropout end
+    // of the ridge, where the Hessian is not positive definite. Fitted as that limit, as a run-off
+    // to it is; which starts stop there and which run off depends on the histories' order (the
+    // CDNOW sample's first six weeks: the limit from a summary file, "flat at the optimum at
+    // extreme values" from the same histories compressed in another order)
+    const x = opt.x
+    if (x[2]! < -5 && x[3]! < -5 && meanDropout(x) >= NO_DROPOUT_MEAN) {
+      const stop = new ConvergenceError(
+        `${model}: a and b stopped near the split-dropout limit`,
+        opt.iterations,
+        x,
+      )
+      try {
+        const limit = bestDropoutLimit(
+          (K) => fitSharedDropout(model, obj, tw, h.customers, x, stop, K),
+          SPLIT_DROPOUT_SIZE,
+        )
+        if (limit.logLikelihood >= -obj.f(x) * tw - 1e-6) {
+          return checkRateRidge(interiorBesideSplit(limit))
+        }
+      } catch (e2) {
+        if (e2 !== stop) throw e2
+      }
+    }
     throw e
   }
   if (ridgeLogSe(fit, 'a') <= FLAT_LOG_SE && ridgeLogSe(fit, 'b') <= FLAT_LOG_SE)
@@ -387,6 +415,9 @@ function bgFitScaled(
     if (a + b > 2 * SPLIT_DROPOUT_SIZE) return limit
     const p = a / (a + b)
     const start = [Math.log(r), Math.log(alpha), Math.log(p * 0.01), Math.log((1 - p) * 0.01)]
+    // the fit's iterations are every stage's: the limit's (with the run that led to it) and
+    // this look's, whichever is returned
+    let spent = 0
     try {
       const o = fitWithRestarts(obj.f, obj.grad, [start], {
         maxIterations: STAGE_ITERATIONS,
@@ -395,11 +426,14 @@ function bgFitScaled(
         explainBoundary: explainBgBoundary,
         limitOf: bgLimit,
       })
+      spent = o.iterations
       const f = summarizeFit<BgParams>(model, BG_PARAM_NAMES, o, obj, tw, h.customers, bgLimit)
       const inside = f.params.a + f.params.b > 1e-4
-      return inside && f.logLikelihood > limit.logLikelihood + 1e-6 ? f : limit
-    } catch {
-      return limit
+      const best = inside && f.logLikelihood > limit.logLikelihood + 1e-6 ? f : limit
+      return { ...best, iterations: limit.iterations + spent }
+    } catch (e) {
+      spent ||= Number((e as { details?: { iterations?: number } }).details?.iterations ?? 0)
+      return { ...limit, iterations: limit.iterations + spent }
     }
   }
 
@@ -559,7 +593,12 @@ function flatDropoutFit(
   totalWeight: number,
   customers: number,
 ): FitResult<BgParams> {
-  const stop = new ConvergenceError(`${model}: a and b are flat along the ridge`, 0, opt.x)
+  // the iterations that reached it, which the limit fits add to theirs (the fit's count)
+  const stop = new ConvergenceError(
+    `${model}: a and b are flat along the ridge`,
+    opt.iterations,
+    opt.x,
+  )
   let limit: FitResult<BgParams> | null = null
   try {
     limit = fitSharedDropout(model, obj, totalWeight, customers, opt.x, stop)
