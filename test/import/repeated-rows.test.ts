@@ -1,7 +1,12 @@
 // A row that repeats an earlier row of the file exactly (the same key and content, as an export
 // pasted twice into one file leaves) is stored once, as before; the import now says so, naming the
 // lines, where it used to leave the user to wonder why fewer rows were stored than read.
+
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
+import { openWorkspace } from '../../src/data/workspace.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { importNotes } from '../../src/service/source.ts'
 import { eachWorkspace } from './each-workspace.ts'
@@ -82,5 +87,50 @@ describe('rows repeating an earlier row exactly', () => {
     const r = await importFile(ws.engine, f, { kind: 'orders', now: NOW })
     expect(r.repeatedRows).toBeUndefined()
     expect(importNotes(r).join('\n')).not.toMatch(/repeat/)
+  })
+
+  // QA: a file without a bad row takes the fast read, which numbers rows, not lines: its notes
+  // named "line 4 = line 3" for rows on lines 6 and 4 (a quoted value spanning two lines), and
+  // under analyze FILE (a scratch store, which read no digest) blank lines were not counted
+  describe('name the lines the rows are on, not their positions', () => {
+    const multiline =
+      'note,customer_id,order_id,ordered_at,amount\n' +
+      '"x\ny",A,1,2024-01-01,10\n' + // lines 2-3
+      '"x\ny",C,3,2024-01-03,5\n' + //  lines 4-5
+      '"x\ny",C,3,2024-01-03,5\n' //   lines 6-7 = 4
+    const blanks =
+      'customer_id,order_id,ordered_at,amount\n\n\n' +
+      'A,1,2024-01-01,10\n\n' + // line 4
+      'A,1,2024-01-01,10\n' + //   line 6 = 4
+      'A,1,2024-01-02,-20\n' //    line 7: a refund of more than was paid
+    const sep =
+      'sep=;\ncustomer_id;order_id;ordered_at;amount\nA;1;2024-01-01;10\nA;1;2024-01-01;10\n'
+    const cases = [
+      { name: 'multi.csv', text: multiline, line: 6, sameAs: 4 },
+      { name: 'blanks.csv', text: blanks, line: 6, sameAs: 4 },
+      { name: 'sep.csv', text: sep, line: 4, sameAs: 3 },
+    ]
+    for (const scratch of [false, true]) {
+      for (const gz of [false, true]) {
+        test(`${scratch ? 'in a scratch store' : 'in a workspace'}${gz ? ', gzip' : ''}`, async () => {
+          const engine = scratch ? await openWorkspace(':memory:') : ws.engine
+          try {
+            for (const c of cases) {
+              const f = join(ws.dir, gz ? `${c.name}.gz` : c.name)
+              writeFileSync(f, gz ? gzipSync(c.text) : c.text)
+              const r = await importFile(engine, f, { kind: 'orders', now: NOW, scratch })
+              expect(r.repeatedRows?.first, c.name).toEqual([
+                { line: c.line, sameAs: c.sameAs, key: c.name === 'multi.csv' ? '3' : '1' },
+              ])
+              if (c.name === 'blanks.csv') {
+                expect(importNotes(r).join('\n')).toMatch(/1 \(line 7\): 20\.00 refunded of 10\.00/)
+              }
+            }
+          } finally {
+            if (scratch) await engine.close()
+          }
+        })
+      }
+    }
   })
 })

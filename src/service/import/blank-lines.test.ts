@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { blankHint, blankLines, lfCopy, mixedLineEndings } from './blank-lines.ts'
+import { blankHint, blankLines, lfCopy, lineScan, mixedLineEndings } from './blank-lines.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'loyals-lines-'))
 
@@ -53,5 +53,25 @@ describe('line scans', () => {
     expect(fed('a,b\r\n1,2\r\n', '\r\n3,4\r\n')).toBe(true)
     expect(fed('\na,b\n')).toBe(true)
     expect(fed('a,b\r\n1,2\r\n')).toBe(false)
+  })
+
+  it('lineScan: content lines once a quote appears, counted from the file start', async () => {
+    const scanned = async (chunks: string[], gzip = false) => {
+      const text = chunks.join('')
+      const f = join(dir, `scan-${Math.random().toString(36).slice(2)}.csv${gzip ? '.gz' : ''}`)
+      writeFileSync(f, gzip ? gzipSync(text) : text)
+      const s = lineScan()
+      for (const c of chunks) s.push(Buffer.from(c))
+      return (await s.finish(f, gzip)).contentLines
+    }
+    // no quote character: no value can span lines, nothing is counted
+    expect(await scanned(['a,b\n1,2\n3,4\n'])).toBeNull()
+    // a quote in a later chunk: the chunks before it are counted by a second read
+    expect(await scanned(['a,b\n1,2\n', '"x\ny",2\n'])).toBe(4)
+    expect(await scanned(['a,b\n1,2\n', '"x\ny",2\n'], true)).toBe(4)
+    expect(await scanned(["a,b\nO'Brien,2\n3,4"])).toBe(3)
+    // trailing line breaks end no content line, also in a chunk of their own
+    expect(await scanned(['a,"b"\r\n1,2\r\n', '\r\n\n'])).toBe(2)
+    expect(await scanned(['"a",b\n1,2\n\n3,4\n\n'])).toBe(4)
   })
 })

@@ -2,15 +2,8 @@
 
 // in ONE transaction. Staging and validation only touch TEMP tables, so a rejected import changes
 // nothing; the transaction makes a crash mid-write leave the store as it was.
-import { createHash, randomUUID } from 'node:crypto'
-import {
-  accessSync,
-  createReadStream,
-  existsSync,
-  constants as fsConstants,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { accessSync, existsSync, constants as fsConstants, statSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -121,14 +114,14 @@ import { requireEmbedded } from '../embedded-only.ts'
 import { sameFile } from '../same-file.ts'
 import { checkAsOf } from '../summary.ts'
 import {
-  blankHint,
   blankLines,
   inflatedCopy,
-  inflatedSha256,
+  type LineHint,
   lfCopy,
   type MalformedLine,
   mixedLineEndings,
   skipEmptyRows,
+  textSha256,
   withoutBom,
   withoutMalformedLines,
   withoutSepLine,
@@ -258,7 +251,7 @@ export interface ImportOptions {
    */
   readonly dateShape?: DateReading
   /** Internal: the file's SHA-256 read, begun by the call that imports it again in a date shape. */
-  readonly digest?: Promise<{ sha: string; blankHint: boolean | null }>
+  readonly digest?: Promise<{ sha: string; lines: LineHint }>
   /** Internal: the file's numbers were found written with a decimal comma (ImportResult). */
   readonly decimalCommaFound?: boolean
 }
@@ -633,24 +626,6 @@ function hasUnpaid(spec: TypedSpec): boolean {
 /** Whether the file has a margin or a cost column (else every order's margin is unknown). */
 function hasCosts(spec: TypedSpec): boolean {
   return spec.fields.some((f) => (f.field === 'margin' || f.field === 'cost') && !absent(f))
-}
-
-/**
- * Hex SHA-256 of a plain (not gzip) file and, in the same read, whether it may hold a blank line
- * (`blankHint`).
- */
-function sha256File(file: string): Promise<{ sha: string; blankHint: boolean }> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256')
-    const hint = blankHint()
-    createReadStream(file)
-      .on('data', (chunk) => {
-        h.update(chunk as Buffer)
-        hint.push(chunk as Buffer)
-      })
-      .on('error', reject)
-      .on('end', () => resolve({ sha: h.digest('hex'), blankHint: hint.found }))
-  })
 }
 
 /**
@@ -1179,13 +1154,14 @@ async function importFileOnce(
   // A scratch store is thrown away after one read: nothing will ever compare its file's digest.
   // gzip data is inflated to its end beside the read (the digest of its text waits for it): a
   // file cut short is refused, not read up to the cut
+  // The same read tells whether the file may hold blank lines or values spanning lines, which
+  // move rows off the lines the fast read numbers them by (scratch stores too: their notes name
+  // lines). A Parquet file has no lines: a scratch store reads nothing for it.
   const sha =
     opts.digest ??
-    (gzip
-      ? inflatedSha256(file).then((text) => ({ sha: opts.scratch ? '' : text, blankHint: null }))
-      : opts.scratch
-        ? Promise.resolve({ sha: '', blankHint: null })
-        : sha256File(file))
+    (opts.scratch && format === 'parquet' && !gzip
+      ? Promise.resolve({ sha: '', lines: { blank: false, contentLines: null } })
+      : textSha256(file, gzip, { hash: !opts.scratch, lines: format !== 'parquet' }))
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -1331,6 +1307,9 @@ async function importFileOnce(
     // the store's rows of this kind, which the file's rows merge with
     const storedKind = extraKind(kind)
     const stored = storedKind ? { table: storedKind.table, key: storedKind.key } : undefined
+    // the file line of the first record: Excel's "sep=" line (blank in the copy read) and the
+    // header above it
+    const firstLine = format === 'csv' ? (sepLine ? 3 : 2) : 1
     let fast = fastSpec
       ? await tryFastStage(engine, {
           source: fastSource(source),
@@ -1348,7 +1327,7 @@ async function importFileOnce(
             : {}),
           spec: fastSpec,
           parse,
-          firstLine: format === 'csv' ? 2 : 1,
+          firstLine,
           ...(kind === 'orders' ? { tally: fastNotPlain } : {}),
           ...(stored ? { stored } : {}),
         })
@@ -1387,7 +1366,13 @@ async function importFileOnce(
     }
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
     // skip) takes the validating path, which finds them and stores each row's own line.
-    if (fast && format !== 'parquet' && (await sha).blankHint === true) fast = null
+    if (fast && format !== 'parquet' && (await sha).lines.blank) fast = null
+    // and so does a CSV whose records do not each take one line (a quoted value holding a line
+    // break): its content lines are not the header's (and an Excel "sep=" line's) plus its records
+    if (fast && format === 'csv') {
+      const lines = (await sha).lines.contentLines
+      if (lines !== null && lines !== firstLine - 1 + fast.rows + (fast.empty ?? 0)) fast = null
+    }
     // so does one whose malformed lines were left blank
     if (fast && opts.malformed) fast = null
     let csvRejected = 0
@@ -1433,8 +1418,7 @@ async function importFileOnce(
       // whose SHA-256 read found no sign of one is not scanned again; JSON lines always are,
       // their blank lines may hold spaces)
       const blanks =
-        format === 'jsonl' ||
-        (format === 'csv' && (sepLine === true || (await sha).blankHint !== false))
+        format === 'jsonl' || (format === 'csv' && (sepLine === true || (await sha).lines.blank))
           ? await blankLines(readPath, { format, gzip: readGzip })
           : []
       if (blanks.length > 0) {
@@ -1922,7 +1906,7 @@ async function importFileOnce(
             typedViewSql(spec, {
               table: 'scratch_orders',
               view: 'scratch_typed',
-              firstLine: format === 'csv' ? 2 : 1,
+              firstLine,
             }),
           )
           await tx.exec(
