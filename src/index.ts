@@ -13,6 +13,7 @@ export { compressHistories } from './core/compress.ts'
 export type { BgFitOptions, SimulatedHistories } from './core/models/bg-family.ts'
 export type { BgbbParams, BgbbSimulation } from './core/models/bgbb.ts'
 export {
+  bgbbConditionalProbabilityPurchases,
   bgbbDiscountedResidualTransactions,
   bgbbExpectedNextPurchase,
   bgbbExpectedPurchases,

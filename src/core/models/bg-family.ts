@@ -997,6 +997,29 @@ export function bgProbabilityOfPurchases(k: number, p: BgParams, n: number, t: n
 }
 
 /**
+ * P(X(T, T+t] = n | x, t_x, T): a customer alive at T buys from T on as a new customer would under
+ * the alive posterior, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x+k) (x purchases survived, and for
+ * MBG/NBD the start too), with dropout after each purchase and none at T; so P(alive) · P_new(n; t)
+ * there, plus 1 − P(alive) at n = 0. t = ∞ gives the purchases left in the customer's lifetime.
+ * Its mean is {@link bgExpectedPurchases} and its n = 0 term 1 − {@link bgProbabilityAnyPurchase}.
+ * @throws DataError as P(alive) does for the history, and for n or t as probabilityOfPurchases.
+ */
+export function bgConditionalProbabilityOfPurchases(
+  k: number,
+  p: BgParams,
+  n: number,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  const alive = bgProbabilityAlive(k, p, x, tx, T)
+  const after = { r: p.r + x, alpha: p.alpha + T, a: p.a, b: p.b + x + k }
+  const future = bgProbabilityOfPurchases(0, after, n, t)
+  return n === 0 ? 1 - alive + alive * future : alive * future
+}
+
+/**
  * P(at least one purchase in (T, T+w] | history) = P(alive) · (1 - ((α+T)/(α+T+w))^(r+x)):
  * an alive customer cannot drop out before the next purchase, so only the first arrival of the
  * posterior Poisson-gamma mixture matters.

@@ -3,6 +3,7 @@
 import {
   type BgFitOptions,
   type BgParams,
+  bgConditionalProbabilityOfPurchases,
   bgExpectedNextPurchaseTime,
   bgExpectedPurchases,
   bgExpectedPurchasesNew,
@@ -53,6 +54,18 @@ export function bgModel<N extends 'bgnbd' | 'mbgnbd'>(k: 0 | 1, name: N) {
     /** P(X(t) = n) for a new customer; t = ∞ gives lifetime purchases (DataError for t NaN or < 0). */
     probabilityOfPurchases: (p: BgParams, n: number, t: number): number =>
       bgProbabilityOfPurchases(k, p, n, t),
+    /**
+     * P(exactly n purchases in (T, T+t] | x, t_x, T): P(alive) times a new customer's P(X(t) = n)
+     * under the alive posterior, plus 1 − P(alive) at n = 0; t = ∞: purchases left in the lifetime.
+     */
+    conditionalProbabilityOfPurchases: (
+      p: BgParams,
+      n: number,
+      t: number,
+      x: number,
+      tx: number,
+      T: number,
+    ): number => bgConditionalProbabilityOfPurchases(k, p, n, t, x, tx, T),
     /** P(at least one purchase in (T, T+window] | history) = P(alive) · (1 - ((α+T)/(α+T+window))^(r+x)). */
     probabilityAnyPurchase: (p: BgParams, window: number, x: number, tx: number, T: number) =>
       bgProbabilityAnyPurchase(k, p, window, x, tx, T),

@@ -488,6 +488,32 @@ export function bgbbProbabilityPurchases(p: BgbbParams, n: number, x: number): n
 }
 
 /**
+ * P(exactly `count` transactions in the next `nStar` opportunities | x, t_x, n): a customer alive
+ * at opportunity n (B(α+x, β+n-x)/B(α,β) · B(γ, δ+n)/B(γ,δ) / L = 1 / (1 + Σ R_i), see
+ * {@link logRestOf}) meets the next ones as a new customer would under the posterior p ~ Beta(α+x,
+ * β+n-x), θ ~ Beta(γ, δ+n): P(alive at n) · {@link bgbbProbabilityPurchases} there, plus
+ * 1 − P(alive at n) at count = 0. Its mean is {@link bgbbExpectedPurchases}.
+ * @throws DataError for an invalid history, nStar or count.
+ */
+export function bgbbConditionalProbabilityPurchases(
+  p: BgbbParams,
+  nStar: number,
+  count: number,
+  x: number,
+  tx: number,
+  n: number,
+): number {
+  checkRow(p, x, tx, n, nStar)
+  if (!(count >= 0 && Number.isInteger(count))) {
+    throw new DataError(`number of transactions must be a whole number >= 0 (got ${count})`)
+  }
+  const alive = Math.exp(-logRestOf(p, x, tx, n))
+  const after = { alpha: p.alpha + x, beta: p.beta + n - x, gamma: p.gamma, delta: p.delta + n }
+  const future = bgbbProbabilityPurchases(after, nStar, count)
+  return count === 0 ? 1 - alive + alive * future : alive * future
+}
+
+/**
  * Discounted expected residual transactions with per-opportunity discount rate d (FHS 2010 eq. 14):
  * B(α+x+1, β+n-x)/B(α,β) / L · Σ_{t>n} B(γ, δ+t)/B(γ,δ) / (1+d)^(t-n)
  * = B(α+x+1, β+n-x)/B(α,β) / L · B(γ, δ+n+1)/B(γ,δ) / (1+d) · 2F1(1, δ+n+1; γ+δ+n+1; 1/(1+d)).

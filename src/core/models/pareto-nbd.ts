@@ -1279,6 +1279,27 @@ function medianWait(p: number, q: number, A: number, B: number): number {
 }
 
 /**
+ * P(X(T, T+t] = n | x, t_x, T) (Fader & Hardie's conditional PMF): a customer alive at T buys from
+ * T on as a new customer would under the alive posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T)
+ * (the lifetime is memoryless), so P(alive) · P_new(n; t) there ({@link probabilityOfPurchases}),
+ * plus 1 − P(alive) at n = 0. t = ∞ gives the purchases left in the customer's lifetime.
+ * @throws DataError for an invalid history, n or t.
+ */
+export function conditionalProbabilityOfPurchases(
+  p: ParetoParams,
+  n: number,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  const alive = probabilityAlive(p, x, tx, T)
+  const after = { r: p.r + x, alpha: p.alpha + T, s: p.s, beta: p.beta + T }
+  const future = probabilityOfPurchases(after, n, t)
+  return n === 0 ? 1 - alive + alive * future : alive * future
+}
+
+/**
  * P(at least one purchase in (T, T+window] | history) = P(alive) · E[λ/(λ+μ) (1 - e^{-(λ+μ) window})]
  * under the alive posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T); the expectation is
  * (r+x)(α+T)^(r+x)(β+T)^s ∫_0^window (α+T+τ)^-(r+x+1) (β+T+τ)^-s dτ, taken as the window's
@@ -1497,6 +1518,7 @@ export const paretoNbd = {
   expectedPurchases,
   expectedPurchasesNew,
   probabilityOfPurchases,
+  conditionalProbabilityOfPurchases,
   probabilityAnyPurchase,
   expectedNextPurchaseTime,
   simulate,
