@@ -107,4 +107,29 @@ describe('first order items', () => {
       { customer_id: 'h', a: 40, q: 1, disc: 0, ch: 'web', cats: ['Hats'] },
     ])
   })
+
+  it('sum the first orders exactly, whatever the order they are added in', async () => {
+    // QA: the rising stars' coefficients moved in their last digits from run to run: a day's
+    // orders at one instant summed as doubles, (0.1 + 0.2) + 0.3 = 0.6000000000000001 and
+    // 0.1 + (0.2 + 0.3) = 0.6, by the order the engine's threads met them
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
+      VALUES ('m1', 'M1', 'm', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.1),
+             ('m2', 'M2', 'm', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.2),
+             ('m3', 'M3', 'm', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.3),
+             ('n1', 'N1', 'n', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.3),
+             ('n2', 'N2', 'n', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.2),
+             ('n3', 'N3', 'n', TIMESTAMP '2024-01-06', DATE '2024-01-06', 0.1)`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_BASE} VALUES
+      (8, 'm', DATE '2024-01-06'), (9, 'n', DATE '2024-01-06')`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_DAYS} VALUES
+      (8, DATE '2024-01-06', true, 0.6), (9, DATE '2024-01-06', true, 0.6)`)
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query<{ customer_id: string; a: number }>(
+      `SELECT customer_id, first_amount AS a FROM ${INSIGHTS_FIRST} WHERE customer_id IN ('m', 'n') ORDER BY 1`,
+    )
+    expect(rows.map((r) => [r.customer_id, Number(r.a)])).toEqual([
+      ['m', 0.6],
+      ['n', 0.6],
+    ])
+  })
 })

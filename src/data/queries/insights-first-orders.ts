@@ -50,9 +50,11 @@ pairs AS (
 -- keys are hashes) are one first order, not the one whose hash sorts first
 firsts AS (
   SELECT x.cidx, x.which,
-    {'ids': list(x.order_id), 'a': sum(x.amount),
+    -- exact sums: a double sum's last bits follow the order the threads add in, and moved the
+    -- rising stars' coefficients from run to run (three orders of one CDNOW day)
+    {'ids': list(x.order_id), 'a': ${exactSum('x.amount')},
       'q': CASE WHEN count(x.quantity) = count(*) THEN sum(x.quantity) END,
-      'disc': sum(x.discount), 'ch': arg_min(x.channel, x.order_key),
+      'disc': ${exactSum('x.discount')}, 'ch': arg_min(x.channel, x.order_key),
       'camp': arg_min(x.campaign, x.order_key)} AS f
   FROM (
     SELECT p.cidx, p.which, o.order_id, o.order_key, o.amount, o.quantity, o.discount,
