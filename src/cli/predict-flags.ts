@@ -26,7 +26,10 @@ export function predictFlags(cmd: Command): Command {
       'annual discount rate of predicted value, a share (0.10 is 10 %)',
       '0.10',
     )
-    .option('--margin <share>', 'share of spend that is profit (default: from the data, else 1)')
+    .option(
+      '--margin <share>',
+      "share of spend that is profit in predicted_value (default: from the data, else 1); whole-customer profit and tiers take the value config's costs.defaultMarginRate",
+    )
 }
 
 /** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */

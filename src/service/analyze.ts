@@ -836,7 +836,9 @@ function qualityNotes(
         ? 'value is measured by revenue only.'
         : `predictions measure value by revenue; whole-customer value (gross margin, profit, tiers) assumes a gross margin of ${formatPct(defaultMargin)} of revenue for every customer (costs.defaultMarginRate in the value config).`
     notes.push({
-      level: 'info',
+      // profit, value and tiers that rest on a margin nobody gave are a warning, which the
+      // terminal prints too (as info, only summary.json and the report said it)
+      level: defaultMargin === null ? 'info' : 'warning',
       message: `Margin is unknown (no cost or margin column): ${assumed}`,
     })
   } else if (t.margin_customers < t.customers) {

@@ -38,6 +38,13 @@ describe('the margin the value step assumes', () => {
     expect(notes(plain.stdout)).toContain(
       'Margin is unknown (no cost or margin column): value is measured by revenue only.',
     )
+    // QA: the terminal showed "past profit" and "predicted profit" with no word of the margin
+    // they assume
+    const terminal = runCli(['analyze', SAMPLE, '--out', join(dir, 'c'), '--no-insights'])
+    expect(terminal.code).toBe(0)
+    expect(terminal.stdout).toMatch(
+      /Warning: Margin is unknown \(no cost or margin column\): .*assumes a gross margin of 30\.0% of revenue/,
+    )
   })
 })
 
