@@ -142,7 +142,7 @@ function predictionsLine(
     ? `; if they buy again, the next purchase around ${pr.expectedNextPurchase}`
     : ''
   const spend = money
-    ? ` of ${money(pr.expectedSpend)}, predicted value ${money(pr.predictedValue)}`
+    ? `, ${money(pr.expectedSpend)} expected spend per purchase, predicted value ${money(pr.predictedValue)}`
     : ''
   return `Predictions (next ${pr.horizon} ${pr.unit}s): ${pa}${formatExpected(pr.expectedPurchases)} expected purchases${spend}${next}.`
 }
