@@ -2,6 +2,7 @@
 // not their logs), lapsed revenue summed exactly, the real cause when nothing can be compared on
 // young data, and --value expressions refused in words when they are not one number per customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lapsedCutoff } from '../../src/data/queries/insights-lapsed-best.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { UsageError } from '../../src/errors.ts'
 import { computeAnalysis } from '../../src/service/analyze.ts'
@@ -159,6 +160,23 @@ describe('lapsed best past revenue', () => {
       ['C', 0.9, true, false],
     ])
   })
+
+  it('ranks the top then by revenue as known at the cutoff, not netted by later refunds', async () => {
+    // QA: P bought 5.00 and 0.10 by the cutoff (2024-06-30) and had 4.95 of it refunded on
+    // 2024-08-01: the top then was ranked on 0.15, so P, the top by far at the cutoff, was not
+    // listed; docs/summary.md: a refund counts once it has happened
+    const orders: Order[] = [
+      ...base,
+      ['p1', 'P', '2024-01-15', 5],
+      ['p2', 'P', '2024-02-15', 0.1],
+      ['p1', 'P', '2024-08-01', -4.95],
+    ]
+    const rows = await lapsed(orders)
+    expect(rows.map((r) => [r.customer_id, r.past_revenue, r.top_now, r.top_then])).toEqual([
+      ['A', 1, true, false],
+      ['P', 5.1, false, true],
+    ])
+  })
 })
 
 describe('insights on a generated company: notes and value expressions', () => {
@@ -288,6 +306,29 @@ describe('insights on a company too small to compare its attributes', () => {
       )
     } finally {
       await c.close()
+    }
+  })
+})
+
+describe('the lapsed best cutoff', () => {
+  it('is the engine’s date less N months, month ends clamped', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      for (const [asOf, months] of [
+        ['2025-08-31', 6],
+        ['2024-08-31', 6],
+        ['2025-06-30', 6],
+        ['2025-03-31', 1],
+        ['2025-01-15', 13],
+        ['2025-01-15', 0],
+      ] as const) {
+        const [r] = await engine.query<{ d: string }>(
+          `SELECT CAST(CAST(DATE '${asOf}' - INTERVAL ${months} MONTH AS DATE) AS VARCHAR) AS d`,
+        )
+        expect(lapsedCutoff(asOf, months), `${asOf} - ${months}`).toBe(String(r!.d))
+      }
+    } finally {
+      await engine.close()
     }
   })
 })

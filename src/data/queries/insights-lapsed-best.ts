@@ -19,6 +19,43 @@ export interface LapsedBestArgs {
   readonly tiers?: boolean
 }
 
+/** Customers whose refunds dated after the cutoff change their purchase days up to it. */
+export const LAPSED_THEN_IDS = 'insights_lapsed_then_ids'
+/** Those customers' purchase days as known at the cutoff (insightsPurchaseDays at it). */
+export const LAPSED_THEN_DAYS = 'insights_lapsed_then_days'
+
+/**
+ * The cutoff of "top then": `months` calendar months before asOf, on the last day of its month
+ * when asOf's day is past it (2025-08-31 less 6 months is 2025-02-28), as the engine's date
+ * arithmetic has it.
+ */
+export function lapsedCutoff(asOf: string, months: number): string {
+  const [y, m, d] = sqlDate(asOf).split('-').map(Number) as [number, number, number]
+  const total = y * 12 + (m - 1) - Math.max(0, Math.trunc(months))
+  const year = Math.floor(total / 12)
+  const month = total - year * 12
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  const day = Math.min(d, last)
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
+/**
+ * CREATE TEMP TABLE LAPSED_THEN_IDS (cidx, customer_id): the customers of insights_base with a
+ * refund row dated after the cutoff and by asOf: known at asOf, not at the cutoff, it may have
+ * lowered (or, refunding an order in full, taken away) a purchase day up to the cutoff.
+ */
+export function lapsedRefundedLater(
+  _dialect: Dialect,
+  args: { asOf: string; months: number },
+): Query {
+  const cutoff = lapsedCutoff(args.asOf, args.months)
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE ${LAPSED_THEN_IDS} AS
+SELECT DISTINCT b.cidx, b.customer_id FROM orders o JOIN ${INSIGHTS_BASE} b ON b.customer_id = o.customer_id
+WHERE o.amount < 0 AND o.order_date > DATE '${cutoff}' AND o.order_date <= DATE '${sqlDate(args.asOf)}'`,
+  }
+}
+
 /**
  * SELECT of every lapsed best customer, most value at stake first: customer_id, value, revenue,
  * past_revenue (up to the cutoff, summed exactly, to the cent), top_now, top_then, tier,
@@ -30,7 +67,7 @@ export interface LapsedBestArgs {
  */
 export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
-  const months = Math.max(0, Math.trunc(args.months))
+  const cutoff = `DATE '${lapsedCutoff(args.asOf, args.months)}'`
   const k = Number(args.gapFactor)
   const minDays = Math.max(0, Math.trunc(args.minSilenceDays))
   const pa = Number(args.pAliveThreshold)
@@ -50,9 +87,15 @@ gaps AS (
 g AS (SELECT cidx, median(gap) AS usual_gap FROM gaps WHERE gap IS NOT NULL GROUP BY 1),
 past AS (
   -- an exact sum in cents: a sum of doubles would change in its last digits with the order the
-  -- engine's threads add the days in, and lapsed_best.csv with it from run to run
-  SELECT cidx, round(${exactSum('spend')}, 2) AS past_revenue, count(*) AS past_days FROM days
-  WHERE day <= ${asOf} - INTERVAL ${months} MONTH GROUP BY 1
+  -- engine's threads add the days in, and lapsed_best.csv with it from run to run.
+  -- The days as known at the cutoff: a refund dated after it is not known then, so the customers
+  -- with one (LAPSED_THEN_IDS) take their days from LAPSED_THEN_DAYS, made at the cutoff
+  SELECT cidx, round(${exactSum('spend')}, 2) AS past_revenue, count(*) AS past_days FROM (
+    SELECT cidx, day, spend FROM days
+    WHERE day <= ${cutoff} AND cidx NOT IN (SELECT cidx FROM ${LAPSED_THEN_IDS})
+    UNION ALL
+    SELECT cidx, day, spend FROM ${LAPSED_THEN_DAYS} WHERE purchase AND day <= ${cutoff}
+  ) GROUP BY 1
 ),
 past_ranked AS (
   -- cidx follows customer_id order, so it breaks ties as the customer id would

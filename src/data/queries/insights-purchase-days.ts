@@ -22,16 +22,31 @@ export const INSIGHTS_DAYS = 'insights_days'
  * without amounts: a purchase also beside an order refunded in full), so a day whose orders were
  * all refunded (the same day or later) is not, a refunded $0 order's day included.
  */
-export function insightsPurchaseDays(_dialect: Dialect, args: { asOf: string }): Query {
+export function insightsPurchaseDays(
+  _dialect: Dialect,
+  args: {
+    asOf: string
+    /** The table to make (default insights_days). */
+    table?: string
+    /** Only these customers' days: a subquery of customer_id (default every customer). */
+    customers?: string
+  },
+): Query {
   const asOf = `DATE '${sqlDate(args.asOf)}'`
+  const table = args.table ?? INSIGHTS_DAYS
+  // the orders read: of the customers asked for, else the table itself (no CTE over it)
+  const src = args.customers ? 'orders_of' : 'orders'
+  const only = args.customers
+    ? `orders_of AS (SELECT * FROM orders WHERE customer_id IN (${args.customers})),\n`
+    : ''
   return {
     sql: `
-CREATE OR REPLACE TEMP TABLE ${INSIGHTS_DAYS} AS
-WITH refunds AS (
-  SELECT customer_id, order_id, order_date, amount FROM orders
+CREATE OR REPLACE TEMP TABLE ${table} AS
+WITH ${only}refunds AS (
+  SELECT customer_id, order_id, order_date, amount FROM ${src}
   WHERE amount < 0 AND order_date <= ${asOf}
 ),
-refunded AS (${refundedOrders('orders', 'refunds')}),
+refunded AS (${refundedOrders(src, 'refunds')}),
 over AS (${overRefunds('refunds', 'refunded', `d.day <= ${asOf}`)}),
 -- orders whose refunds take back their whole amount are no orders, as in the summary (its
 -- is_order = 0): a $0 order refunded at all is one, and no longer makes its day a purchase (the
@@ -45,7 +60,7 @@ cancelled AS (
 ),
 lines AS (
   SELECT o.customer_id, o.order_date AS day, o.amount, true AS linked, c.order_id IS NULL AS kept
-  FROM orders o LEFT JOIN cancelled c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+  FROM ${src} o LEFT JOIN cancelled c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
   WHERE o.amount >= 0 AND o.order_date <= ${asOf}
   UNION ALL
   SELECT r.customer_id, coalesce(d.day, r.order_date), r.amount, d.day IS NOT NULL, false

@@ -2,7 +2,14 @@
 // totals. The whole list goes to lapsed_best.csv by COPY from the same query.
 import type { Query } from '../../data/engine.ts'
 import { exactSum } from '../../data/queries/customer-summary.ts'
-import { insightsLapsedBest } from '../../data/queries/insights-lapsed-best.ts'
+import {
+  insightsLapsedBest,
+  LAPSED_THEN_DAYS,
+  LAPSED_THEN_IDS,
+  lapsedCutoff,
+  lapsedRefundedLater,
+} from '../../data/queries/insights-lapsed-best.ts'
+import { insightsPurchaseDays } from '../../data/queries/insights-purchase-days.ts'
 import { has, type InsightsContext, num } from './context.ts'
 import type { LapsedBest, LapsedCustomer } from './types.ts'
 
@@ -26,6 +33,18 @@ export function lapsedQuery(_ctx: InsightsContext): Query {
  */
 export async function lapsedBest(ctx: InsightsContext): Promise<LapsedBest> {
   const { engine, opts } = ctx
+  // "top then" ranks revenue as known at the cutoff: the days of customers with a refund dated
+  // after it are made again as of the cutoff (few customers: their orders only)
+  await engine.exec(
+    lapsedRefundedLater(engine.dialect, { asOf: opts.asOf, months: opts.lapsedMonths }),
+  )
+  await engine.exec(
+    insightsPurchaseDays(engine.dialect, {
+      asOf: lapsedCutoff(opts.asOf, opts.lapsedMonths),
+      table: LAPSED_THEN_DAYS,
+      customers: `SELECT customer_id FROM ${LAPSED_THEN_IDS}`,
+    }),
+  )
   // materialised once: the count, the head of the list and the CSV all read it
   const sel = insightsLapsedBest(engine.dialect, {
     asOf: opts.asOf,
