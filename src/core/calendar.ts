@@ -22,3 +22,18 @@ export function calendarDayProblem(day: string): string {
     ? `there is no month ${day.slice(5, 7)}`
     : 'there is no such day in the calendar'
 }
+
+/**
+ * The day `months` calendar months before `day` (YYYY-MM-DD), on the last day of its month when
+ * `day`'s is past it, as the engine's `DATE - INTERVAL n MONTH` has it.
+ * @example monthsBefore('2025-08-31', 6) // '2025-02-28'
+ */
+export function monthsBefore(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  const total = y * 12 + (m - 1) - months
+  const year = Math.floor(total / 12)
+  const month = total - year * 12
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  const pad = (n: number, w: number) => String(n).padStart(w, '0')
+  return `${pad(year, 4)}-${pad(month + 1, 2)}-${pad(Math.min(d, last), 2)}`
+}

@@ -26,6 +26,7 @@ import {
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
+  givenAlive,
   type HistoryColumns,
   type Indexed,
   indexHistories,
@@ -379,7 +380,7 @@ function bgFitScaled(
     // CDNOW sample's first six weeks: the limit from a summary file, "flat at the optimum at
     // extreme values" from the same histories compressed in another order)
     const x = opt.x
-    if (x[2]! < -5 && x[3]! < -5 && meanDropout(x) >= NO_DROPOUT_MEAN) {
+    if (nearSplitEnd(x)) {
       const stop = new ConvergenceError(
         `${model}: a and b stopped near the split-dropout limit`,
         opt.iterations,
@@ -660,8 +661,18 @@ function splitDropoutStop(e: unknown): readonly number[] | null {
   const d = e.details as { diverged?: string; direction?: string; lastParams?: readonly number[] }
   const theta = d.lastParams ?? []
   if (d.direction !== 'low' || (d.diverged !== 'a' && d.diverged !== 'b')) return null
-  if (theta.length !== 4 || !(theta[2]! < -5 && theta[3]! < -5)) return null
-  return meanDropout(theta) >= NO_DROPOUT_MEAN ? theta : null
+  return nearSplitEnd(theta) ? theta : null
+}
+
+/**
+ * Whether log parameters (r, α, a, b) lie at the split-dropout end of the ridge: a and b both
+ * below e^-5 with a share a/(a+b) of at least NO_DROPOUT_MEAN (below it is the no-dropout limit's
+ * neighbourhood), where a run-off stops or a fit stops flat.
+ */
+function nearSplitEnd(theta: readonly number[]): boolean {
+  return (
+    theta.length === 4 && theta[2]! < -5 && theta[3]! < -5 && meanDropout(theta) >= NO_DROPOUT_MEAN
+  )
 }
 
 /** The log parameters where a run-off of the optimizer stopped (its error's lastParams), or null. */
@@ -1016,7 +1027,7 @@ export function bgConditionalProbabilityOfPurchases(
   const alive = bgProbabilityAlive(k, p, x, tx, T)
   const after = { r: p.r + x, alpha: p.alpha + T, a: p.a, b: p.b + x + k }
   const future = bgProbabilityOfPurchases(0, after, n, t)
-  return n === 0 ? 1 - alive + alive * future : alive * future
+  return givenAlive(n, alive, future)
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import type { Rng } from '../random.ts'
 import { createRng } from '../random.ts'
 import { digamma, lgamma, logSumExp } from '../special.ts'
-import { betaBoundary, checkParams, type NextPurchase } from './common.ts'
+import { betaBoundary, checkParams, givenAlive, type NextPurchase } from './common.ts'
 import { fitOnLogScale } from './mle-result.ts'
 import type { FitResult, Histories } from './types.ts'
 
@@ -510,7 +510,7 @@ export function bgbbConditionalProbabilityPurchases(
   const alive = Math.exp(-logRestOf(p, x, tx, n))
   const after = { alpha: p.alpha + x, beta: p.beta + n - x, gamma: p.gamma, delta: p.delta + n }
   const future = bgbbProbabilityPurchases(after, nStar, count)
-  return count === 0 ? 1 - alive + alive * future : alive * future
+  return givenAlive(count, alive, future)
 }
 
 /**

@@ -833,6 +833,15 @@ const PARAM_NAMES: Readonly<Record<string, readonly string[]>> = {
   'Gamma-Gamma': ['p', 'q', 'gamma'],
 }
 
+/**
+ * P(exactly n purchases ahead | history) from P(alive now) and `future`, a new customer's
+ * P(n) under the alive posterior: a customer gone buys nothing, so n = 0 gains 1 − P(alive).
+ * The one mixture behind every model's conditional purchase distribution.
+ */
+export function givenAlive(n: number, alive: number, future: number): number {
+  return n === 0 ? 1 - alive + alive * future : alive * future
+}
+
 /** Throws DataError unless every parameter of `model` is there, finite and positive. */
 export function checkParams(model: string, p: Record<string, number>): void {
   // from JavaScript, null or a number where the object goes failed as a TypeError on reading r

@@ -17,6 +17,7 @@ import {
   fitObjectives,
   fitTimeScale,
   fitWithRestarts,
+  givenAlive,
   type HistoryColumns,
   indexHistories,
   indexPairs,
@@ -1296,7 +1297,7 @@ export function conditionalProbabilityOfPurchases(
   const alive = probabilityAlive(p, x, tx, T)
   const after = { r: p.r + x, alpha: p.alpha + T, s: p.s, beta: p.beta + T }
   const future = probabilityOfPurchases(after, n, t)
-  return n === 0 ? 1 - alive + alive * future : alive * future
+  return givenAlive(n, alive, future)
 }
 
 /**

@@ -1,5 +1,6 @@
 // Lapsed best customers, selected in one pass: top now or top at the cutoff (N months ago), and
 // silent for longer than k × their own median gap (or a low p_alive when a model supplied it).
+import { monthsBefore } from '../../core/calendar.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { exactSum, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
@@ -30,13 +31,7 @@ export const LAPSED_THEN_DAYS = 'insights_lapsed_then_days'
  * arithmetic has it.
  */
 export function lapsedCutoff(asOf: string, months: number): string {
-  const [y, m, d] = sqlDate(asOf).split('-').map(Number) as [number, number, number]
-  const total = y * 12 + (m - 1) - Math.max(0, Math.trunc(months))
-  const year = Math.floor(total / 12)
-  const month = total - year * 12
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  const day = Math.min(d, last)
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+  return monthsBefore(sqlDate(asOf), Math.max(0, Math.trunc(months)))
 }
 
 /**

@@ -63,8 +63,10 @@ function openText(file: string, gzip: boolean) {
 
 /**
  * Hex SHA-256 of a file's text ('' when `hash` is false: a scratch store compares no digest) and,
- * in the same read, what `lineScan` says of its lines. A gzip file is inflated to its end; the
- * read rejects with openText's ImportError naming the file when the data is cut short or damaged. DuckDB's readers stop at a
+ * in the same read, what `lineScan` says of its lines (`lines` false: NO_LINES, a Parquet file
+ * has none; a plain file is then not read at all). A gzip file is inflated to its end; the read
+ * rejects with openText's ImportError naming the file when the data is cut short or damaged.
+ * DuckDB's readers stop at a
  * cut without a word, the value they were in read half (1234.56 stored as 123). The digest is the
  * text's, not the compressed bytes': a gzip copy of a file imported before is the same file (its
  * bytes differ with the compression level and the name and time in its header), so it keeps the
@@ -76,15 +78,20 @@ export async function textSha256(
   opts: { hash?: boolean; lines?: boolean } = {},
 ): Promise<{ sha: string; lines: LineHint }> {
   const h = opts.hash === false ? null : createHash('sha256')
-  // (a Parquet file has no lines)
   const scan = opts.lines === false ? null : lineScan()
-  const chunks = gzip ? openText(file, true).stream : plainChunks(file)
-  for await (const chunk of chunks) {
+  // (a gzip file is read all the same: the read is what finds it cut short)
+  if (!h && !scan && !gzip) return { sha: '', lines: NO_LINES }
+  for await (const chunk of textChunks(file, gzip)) {
     h?.update(chunk)
     scan?.push(chunk)
   }
-  const lines = scan ? await scan.finish(file, gzip) : { blank: false, contentLines: null }
+  const lines = scan ? await scan.finish(file, gzip) : NO_LINES
   return { sha: h ? h.digest('hex') : '', lines }
+}
+
+/** A file's text in chunks: inflated when `gzip` (openText), else `plainChunks`. */
+function textChunks(file: string, gzip: boolean): AsyncIterable<Buffer> {
+  return gzip ? openText(file, true).stream : plainChunks(file)
 }
 
 /**
@@ -118,6 +125,9 @@ export interface LineHint {
    */
   readonly contentLines: number | null
 }
+
+/** What a file without lines (Parquet) says: no blank line, nothing to count. */
+export const NO_LINES: LineHint = { blank: false, contentLines: null }
 
 const APOSTROPHE = 0x27
 
@@ -163,7 +173,7 @@ export function lineScan(): {
       let before = 0
       if (countFrom > 0) {
         let seen = 0
-        for await (const chunk of openText(file, gzip).stream) {
+        for await (const chunk of textChunks(file, gzip)) {
           const take = Math.min(chunk.length, countFrom - seen)
           before += lineFeeds(chunk, 0, take)
           seen += take

@@ -1158,10 +1158,7 @@ async function importFileOnce(
   // move rows off the lines the fast read numbers them by (scratch stores too: their notes name
   // lines). A Parquet file has no lines: a scratch store reads nothing for it.
   const sha =
-    opts.digest ??
-    (opts.scratch && format === 'parquet' && !gzip
-      ? Promise.resolve({ sha: '', lines: { blank: false, contentLines: null } })
-      : textSha256(file, gzip, { hash: !opts.scratch, lines: format !== 'parquet' }))
+    opts.digest ?? textSha256(file, gzip, { hash: !opts.scratch, lines: format !== 'parquet' })
   sha.catch(() => undefined)
   const parse: ParseOptions = {
     tz,
@@ -1365,16 +1362,16 @@ async function importFileOnce(
       if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
     }
     // The fast read numbers rows, not lines: a file that may hold blank lines (which the readers
-    // skip) takes the validating path, which finds them and stores each row's own line.
-    if (fast && format !== 'parquet' && (await sha).lines.blank) fast = null
-    // and so does a CSV whose records do not each take one line (a quoted value holding a line
-    // break): its content lines are not the header's (and an Excel "sep=" line's) plus its records
-    if (fast && format === 'csv') {
-      const lines = (await sha).lines.contentLines
-      if (lines !== null && lines !== firstLine - 1 + fast.rows + (fast.empty ?? 0)) fast = null
+    // skip), a CSV whose records do not each take one line (a quoted value holding a line break:
+    // its content lines are not the header's, an Excel "sep=" line's and its records'), and one
+    // whose malformed lines were left blank take the validating path, which stores each row's
+    // own line (a Parquet file's read has NO_LINES)
+    if (fast) {
+      const { blank, contentLines } = (await sha).lines
+      const records = firstLine - 1 + fast.rows + (fast.empty ?? 0)
+      const spanning = format === 'csv' && contentLines !== null && contentLines !== records
+      if (blank || spanning || opts.malformed) fast = null
     }
-    // so does one whose malformed lines were left blank
-    if (fast && opts.malformed) fast = null
     let csvRejected = 0
     let rowsRead = fast?.rows ?? 0
     let emptyRows = fast?.empty ?? 0
