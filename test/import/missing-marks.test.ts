@@ -88,4 +88,40 @@ describe('marks of a missing id', () => {
       { customer_id: 'Nancy', order_id: '9', amount: 7 },
     ])
   })
+
+  // a referral programme's export writes NULL for "no referrer": taken as a customer, that
+  // referrer won the referred customer (dated first) from the real one
+  test('a referrer or referred id that marks none is a bad row; nothing is stored', async () => {
+    const f = write(
+      dir,
+      'referrals.csv',
+      [
+        'referrer_id,referred_id,referred_at',
+        'NULL,B,2024-01-01',
+        'A,B,2024-02-01',
+        'Q6,N/A,2024-01-01',
+        'nil,-,2024-01-03',
+      ].join('\n'),
+    )
+    const err = await importFile(engine, f, { kind: 'referrals', now: NOW }).catch((e: Error) => e)
+    expect(err).toBeInstanceOf(ImportError)
+    const msg = (err as ImportError).problems.map(formatProblem).join('\n')
+    const mark = 'a mark of no value (NULL, nan, NA, N/A, #N/A, None, nil or -)'
+    expect(msg).toContain(`${f}:2 referrer_id: ${mark}: referrer_id is required`)
+    expect(msg).toContain(`${f}:4 referred_id: ${mark}: referred_id is required`)
+    expect(msg).toContain(`${f}:5 referrer_id: ${mark}: referrer_id is required`)
+    expect(msg).not.toContain(`${f}:3 `)
+    expect(await engine.query('SELECT count(*) AS n FROM referrals')).toEqual([{ n: 0 }])
+
+    const r = await importFile(engine, f, {
+      kind: 'referrals',
+      now: NOW,
+      skipBadRows: true,
+      rejects: `${dir}/rejects.csv`,
+    })
+    expect(r).toMatchObject({ inserted: 1 })
+    expect(await engine.query('SELECT referrer_id, referred_id FROM referrals')).toEqual([
+      { referrer_id: 'A', referred_id: 'B' },
+    ])
+  })
 })

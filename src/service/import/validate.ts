@@ -300,8 +300,17 @@ export function textValue(f: FieldDef, r: string): string {
   return MARKED_MISSING_FIELDS.includes(f.field) && !absent(f) ? unlessMissingMark(r) : r
 }
 
-/** The fields whose {@link MISSING_MARKS} are no value. */
-export const MARKED_MISSING_FIELDS: readonly string[] = ['customer_id', 'order_id']
+/**
+ * The fields whose {@link MISSING_MARKS} are no value: every id that names a customer or an order
+ * (a referral programme's export writes NULL for "no referrer": read as an id, that referrer took
+ * the referred customer from the real one).
+ */
+export const MARKED_MISSING_FIELDS: readonly string[] = [
+  'customer_id',
+  'order_id',
+  'referrer_id',
+  'referred_id',
+]
 
 const MARKS_SHOWN = `${MISSING_MARKS.slice(0, -1).join(', ')} or ${MISSING_MARKS.at(-1)}`
 
