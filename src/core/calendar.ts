@@ -37,3 +37,14 @@ export function monthsBefore(day: string, months: number): string {
   const pad = (n: number, w: number) => String(n).padStart(w, '0')
   return `${pad(year, 4)}-${pad(month + 1, 2)}-${pad(Math.min(d, last), 2)}`
 }
+
+/**
+ * The latest day a date may name at `now`: tomorrow where the day is furthest along (UTC+14).
+ * An order at 01:00 in Kiritimati falls on a day UTC has not reached; the day after this one has
+ * begun nowhere.
+ * @example latestDay(new Date('2026-12-07T07:32:00Z')) // '2026-12-08'
+ * @example latestDay(new Date('2026-12-07T12:00:00Z')) // '2026-12-09'
+ */
+export function latestDay(now: Date): string {
+  return new Date(now.getTime() + (14 + 24) * 3_600_000).toISOString().slice(0, 10)
+}

@@ -9,6 +9,7 @@ import { basename, dirname, extname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { gzipSync } from 'node:zlib'
+import { latestDay } from '../core/calendar.ts'
 import type { Dialect, Engine, Row } from '../data/engine.ts'
 import {
   customerSummary,
@@ -172,7 +173,7 @@ export function checkAsOf(asOf: string, now: Date = new Date()): void {
   // tomorrow where the day is furthest along (UTC+14): the default, the last order's local day,
   // can be that far ahead (an order at 01:00 in Kiritimati while UTC is the day before), and a
   // day later than UTC's tomorrow given as --as-of was refused
-  const latest = new Date(now.getTime() + (14 + 24) * 3_600_000).toISOString().slice(0, 10)
+  const latest = latestDay(now)
   if (asOf > latest) {
     throw new UsageError(
       `--as-of ${asOf} is in the future: recency, tenure and T would count days that have not happened yet (use a date up to ${latest}, tomorrow where the day is furthest along, UTC+14)`,

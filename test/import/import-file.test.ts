@@ -3109,6 +3109,59 @@ describe('bad input: clear message, store unchanged', () => {
     ])
   })
 
+  test('dates in the future: by the local day, after tomorrow where the day is furthest along', async () => {
+    // at 07:30 UTC it is 21:30 in UTC+14: tomorrow there is 2025-01-02, and 2025-01-03 has begun
+    // nowhere, in whatever zone the file's days are read
+    const early = new Date('2025-01-01T07:30:00Z')
+    const f = write(
+      dir,
+      'berlin.csv',
+      'customer_id,ordered_at,amount\nc1,2024-12-01,1\nc2,2025-01-03,1\n',
+    )
+    const e = await importError(() => orders(f, { now: early, tz: 'Europe/Berlin' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:3 ordered_at: date is in the future: 2025-01-03`,
+    ])
+    // 23:00 UTC is 13:00 of the next day in Kiritimati
+    const k = write(
+      dir,
+      'kiritimati.csv',
+      'customer_id,ordered_at,amount\nc1,2025-01-01T23:00:00Z,1\nc2,2025-01-02T23:00:00Z,1\n',
+    )
+    const ek = await importError(() => orders(k, { now: early, tz: 'Pacific/Kiritimati' }))
+    expect(ek.problems.map(formatProblem)).toEqual([
+      `${k}:3 ordered_at: date is in the future: 2025-01-02T23:00:00Z`,
+    ])
+    // at noon UTC it is 2025-01-02 in UTC+14, so 2025-01-03 is tomorrow there: an order on it is
+    // no future order (the day is one --as-of takes), while 2025-01-04 still is
+    const noon = new Date('2025-01-01T12:00:00Z')
+    const u = write(
+      dir,
+      'noon.csv',
+      'customer_id,ordered_at,amount\nc1,2025-01-03T10:00:00Z,1\nc2,2025-01-04,1\n',
+    )
+    const eu = await importError(() => orders(u, { now: noon }))
+    expect(eu.problems.map(formatProblem)).toEqual([
+      `${u}:3 ordered_at: date is in the future: 2025-01-04`,
+    ])
+    const ok = write(
+      dir,
+      'tomorrow-far.csv',
+      'customer_id,ordered_at,amount\nc1,2025-01-03T10:00:00Z,1\n',
+    )
+    // (into a workspace of its own: this block's store must stay as it was)
+    const fresh = await openWorkspace(':memory:')
+    try {
+      const r = await importFile(fresh, ok, { kind: 'orders', now: noon })
+      expect(r).toMatchObject({ inserted: 1 })
+      expect(await fresh.query('SELECT CAST(max(order_date) AS VARCHAR) AS d FROM orders')).toEqual(
+        [{ d: '2025-01-03' }],
+      )
+    } finally {
+      await fresh.close()
+    }
+  })
+
   test('a two-digit year read as ISO 8601 (13-01-24: the year 13) is a bad row, in CSV and JSON alike', async () => {
     // (alone, such dates are read in the one shape that takes them all: 13-01-24 as day-month-year)
     const f = write(

@@ -145,7 +145,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       return `${r}, ${p} AS ${ident(f.field)}`
     })
     .join(',\n    ')
-  const future = afterTomorrowSql(o.now)
+  const future = afterTomorrowSql(o.now, o.tz)
   const bad: string[] = []
   for (const f of spec.fields) {
     const v = ident(f.field)

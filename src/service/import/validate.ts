@@ -2,6 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 
+import { latestDay } from '../../core/calendar.ts'
 import { currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
@@ -1313,12 +1314,17 @@ function fallbacksEmpty(f: FieldDef): string {
 }
 
 /**
- * SQL: the first instant a file's date may not reach, the start of the day after tomorrow (UTC)
- * at `now`: "a date after tomorrow is refused" (README), whatever the hour of the import.
+ * SQL: the first instant (a UTC TIMESTAMP, as the parsed dates are) a file's date may not reach:
+ * the start, in the import's zone `tz`, of the day after {@link latestDay} ("a date after
+ * tomorrow where the day is furthest along is refused", README). The rule is on the row's local
+ * day, the day it is stored and summarized on: with the start of UTC's day after tomorrow, a
+ * date-only order on that day read under --tz Europe/Berlin (its midnight an hour before it in
+ * UTC) got in, and the default as-of became a day that --as-of refuses.
  */
-export function afterTomorrowSql(now: Date): string {
-  const day = now.toISOString().slice(0, 10)
-  return `(TIMESTAMP ${lit(`${day} 00:00:00`)} + INTERVAL 2 DAY)`
+export function afterTomorrowSql(now: Date, tz: string): string {
+  const next = new Date(Date.parse(`${latestDay(now)}T00:00:00Z`) + 86_400_000)
+  const midnight = `TIMESTAMP ${lit(`${next.toISOString().slice(0, 10)} 00:00:00`)}`
+  return tz === 'UTC' ? midnight : `timezone('UTC', timezone(${lit(tz)}, ${midnight}))`
 }
 
 /**
@@ -1344,7 +1350,7 @@ export function problemsSql(
   stored?: StoredTable,
 ): string {
   const parts: string[] = []
-  const nowLit = afterTomorrowSql(o.now)
+  const nowLit = afterTomorrowSql(o.now, o.tz)
   for (const f of spec.fields) {
     const h = f.header === null ? 'CAST(NULL AS VARCHAR)' : lit(f.header)
     const r = f.type === 'text' ? ident(f.field) : rawName(f.field)
