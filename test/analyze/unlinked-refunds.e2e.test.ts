@@ -41,6 +41,22 @@ describe('analyze on refunds that name no order', () => {
     })
   })
 
+  it('counts no day whose orders were refunded in full by refunds naming them', () => {
+    // A's O1 of 20 is refunded in full the next day: 2024-01-01 is no purchase day (the summary's
+    // first purchase is 2024-01-05), so the 3 taken back that day falls on no day A bought; B's
+    // unnamed refund falls on a day B bought and kept (O5 of 8 refunded in part); C's O7 of 0.3 is
+    // refunded in full by 0.1 and 0.2 (summed as money, not as doubles: 5.6e-17 left)
+    const notes = notesOf(
+      'cancelled',
+      'customer_id,order_id,ordered_at,amount\nA,O1,2024-01-01,20\nA,O1,2024-01-02,-20\nA,,2024-01-01,-3\nA,O2,2024-01-05,10\nB,O5,2024-01-02,8\nB,O5,2024-01-03,-0.1\nB,,2024-01-02,-1\nB,O9,2024-01-06,5\nC,O7,2024-01-02,0.3\nC,O7,2024-01-02,-0.1\nC,O7,2024-01-03,-0.2\nC,,2024-01-02,-0.05\nC,O8,2024-01-07,5\n',
+    )
+    expect(notes).toContainEqual({
+      level: 'warning',
+      message:
+        "3 refunds name no order of their customer: they lower revenue but take back no purchase day (1 of them falls on a day the customer bought, which still counts as a purchase day, with its whole spend in monetary). Give each refund the order id of the order it refunds to net it into that order's day (docs/summary.md).",
+    })
+  })
+
   it('says nothing of refunds that name their order', () => {
     const notes = notesOf(
       'ids',
