@@ -682,8 +682,9 @@ export interface BgbbSimulation {
 
 /**
  * Simulate `customers` customers over `n` opportunities (plus `holdout` more): p ~ Beta(α, β),
- * θ ~ Beta(γ, δ); at each opportunity an alive customer transacts w.p. p, then dies w.p. θ (a
- * customer alive at the start of opportunity 1 can transact there: FHS 2010 §2).
+ * θ ~ Beta(γ, δ); before each opportunity, the first included, a customer dies w.p. θ, and one
+ * still alive transacts there w.p. p (FHS 2010 §2: P(alive at opportunity t) = (1 - θ)^t, the
+ * likelihood's assumption; checked against bgbbExpectedPurchasesNew in bgbb tests).
  * @throws DataError when a parameter is not finite and > 0 or a count is not a whole number >= 0.
  */
 export function simulateBgbb(
