@@ -330,6 +330,7 @@ export async function computeAnalysis(
         ),
         ...tiedRecencyNote(rfm.grid),
         ...oneTimeBuyersNote(t, measured),
+        ...tiedMeasureNotes(t, measured, currency),
         ...spreadsheetIdsNote(sci),
         ...unlinkedRefundsNote(unlinked),
       ],
@@ -677,6 +678,31 @@ function oneTimeBuyersNote(t: TotalsRow, measured: boolean): QualityNote[] {
   ]
 }
 
+/**
+ * Every customer tied on frequency (all bought on the same number of days, more than one: a box
+ * subscription's twelve deliveries) or on spend: the tie rule gives them all F = 1 or M = 1, and
+ * the segments tell nobody apart by that measure. Said as tied recency is (one-day buyers have
+ * their own note, oneTimeBuyersNote).
+ */
+function tiedMeasureNotes(t: TotalsRow, measured: boolean, currency: string | null): QualityNote[] {
+  if (Number(t.customers) < 2) return []
+  const notes: QualityNote[] = []
+  const days = Number(t.most_days)
+  if (days > 1 && Number(t.fewest_days) === days) {
+    notes.push({
+      level: 'warning',
+      message: `Every customer bought on the same number of days (${formatInt(days)}), so every F score is 1 by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by how often they bought.`,
+    })
+  }
+  if (measured && t.most_revenue !== null && Number(t.least_revenue) === Number(t.most_revenue)) {
+    notes.push({
+      level: 'warning',
+      message: `Every customer has the same revenue (${formatMoney(Number(t.most_revenue), currency)}), so every M score is 1 by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by spend.`,
+    })
+  }
+  return notes
+}
+
 /** Customer ids in a spreadsheet's scientific notation (scientificCustomerIds). */
 interface ScientificIds extends Record<string, unknown> {
   ids: number
@@ -870,6 +896,10 @@ interface TotalsRow extends Record<string, unknown> {
   first_purchase: string | null
   last_purchase: string | null
   nonpositive_customers: number
+  fewest_days: number | null
+  most_days: number | null
+  least_revenue: number | null
+  most_revenue: number | null
 }
 
 interface SegmentProfileRow extends Record<string, unknown> {

@@ -52,4 +52,31 @@ describe('analyze on tied recencies', () => {
     )
     expect(again.stdout).not.toContain('No customer bought on more than one day')
   })
+
+  // a box subscription's customers, each with its twelve deliveries, were all F = 1 with nothing
+  // said; the same for customers who all spent the same (M = 1)
+  it('warns when every customer bought on the same number of days, or spent the same', () => {
+    const days = notesOf(
+      'days',
+      'A,2024-01-01,10\nA,2024-02-01,10\nA,2024-03-01,10\nB,2024-01-05,50\nB,2024-01-05,5\nB,2024-02-05,50\nB,2024-04-05,50\nC,2024-02-01,20\nC,2024-03-01,20\nC,2024-05-01,20\n',
+    )
+    expect(days.notes).toContainEqual({
+      level: 'warning',
+      message:
+        'Every customer bought on the same number of days (3), so every F score is 1 by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by how often they bought.',
+    })
+    expect(days.stdout).not.toContain('same revenue')
+    const spend = notesOf(
+      'spend',
+      'A,2024-01-01,30\nB,2024-01-05,10\nB,2024-02-05,20\nC,2024-02-01,10\nC,2024-03-01,10\nC,2024-05-01,10\n',
+    )
+    expect(spend.notes).toContainEqual({
+      level: 'warning',
+      message:
+        'Every customer has the same revenue (30.00), so every M score is 1 by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by spend.',
+    })
+    expect(spend.stdout).not.toContain('same number of days')
+    const apart = notesOf('apart2', 'A,2024-01-01,30\nB,2024-01-05,10\nB,2024-02-05,25\n')
+    expect(apart.stdout).not.toMatch(/same number of days|same revenue/)
+  })
 })
