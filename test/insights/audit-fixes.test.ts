@@ -98,7 +98,8 @@ describe('rising-stars reasons in words', () => {
 })
 
 describe('lapsed best past revenue', () => {
-  type Order = [id: string, customer: string, day: string, amount: number]
+  /** unnamed: a refund naming no order (order_id NULL; its key is the id). */
+  type Order = [id: string, customer: string, day: string, amount: number, unnamed?: boolean]
   type LapsedRow = {
     customer_id: string
     past_revenue: number
@@ -110,10 +111,10 @@ describe('lapsed best past revenue', () => {
   async function lapsed(orders: readonly Order[]): Promise<LapsedRow[]> {
     const engine = await openWorkspace(':memory:')
     try {
-      for (const [id, c, d, a] of orders) {
+      for (const [id, c, d, a, unnamed] of orders) {
         await engine.exec({
           sql: `INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount)
-                VALUES ($1, $1, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
+                VALUES ($1, ${unnamed ? 'NULL' : '$1'}, $2, CAST($3 AS TIMESTAMP), CAST($3 AS DATE), $4)`,
           params: [id, c, d, a],
         })
       }
@@ -175,6 +176,22 @@ describe('lapsed best past revenue', () => {
     expect(rows.map((r) => [r.customer_id, r.past_revenue, r.top_now, r.top_then])).toEqual([
       ['A', 1, true, false],
       ['P', 5.1, false, true],
+    ])
+  })
+
+  it('nets a refund naming no order by the cutoff into the revenue then, as the summary does', async () => {
+    // QA: P's 5.00 and 0.10 less an unnamed refund of 4.95 on 2024-03-01 were 0.15 at the cutoff
+    // (the summary at it says so), but "top then" summed P's purchase days alone (5.10), ranked
+    // P above A (1.00) and listed P, never a best customer, as one lapsed
+    const orders: Order[] = [
+      ...base,
+      ['p1', 'P', '2024-01-15', 5],
+      ['p2', 'P', '2024-02-15', 0.1],
+      ['r1', 'P', '2024-03-01', -4.95, true],
+    ]
+    const rows = await lapsed(orders)
+    expect(rows.map((r) => [r.customer_id, r.past_revenue, r.top_now, r.top_then])).toEqual([
+      ['A', 1, true, true],
     ])
   })
 })

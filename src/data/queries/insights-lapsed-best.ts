@@ -2,7 +2,7 @@
 // silent for longer than k × their own median gap (or a low p_alive when a model supplied it).
 import { monthsBefore } from '../../core/calendar.ts'
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum, sqlDate } from './customer-summary.ts'
+import { sqlDate, toDecimal, toDouble } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 
@@ -61,7 +61,6 @@ WHERE o.amount < 0 AND o.order_date > DATE '${cutoff}' AND o.order_date <= DATE 
  * by purchase days (all that ranks them when the orders carry no amounts).
  */
 export function insightsLapsedBest(_dialect: Dialect, args: LapsedBestArgs): Query {
-  const asOf = `DATE '${sqlDate(args.asOf)}'`
   const cutoff = `DATE '${lapsedCutoff(args.asOf, args.months)}'`
   const k = Number(args.gapFactor)
   const minDays = Math.max(0, Math.trunc(args.minSilenceDays))
@@ -84,13 +83,20 @@ past AS (
   -- an exact sum in cents: a sum of doubles would change in its last digits with the order the
   -- engine's threads add the days in, and lapsed_best.csv with it from run to run.
   -- The days as known at the cutoff: a refund dated after it is not known then, so the customers
-  -- with one (LAPSED_THEN_IDS) take their days from LAPSED_THEN_DAYS, made at the cutoff
-  SELECT cidx, round(${exactSum('spend')}, 2) AS past_revenue, count(*) AS past_days FROM (
-    SELECT cidx, day, spend FROM days
+  -- with one (LAPSED_THEN_IDS) take their days from LAPSED_THEN_DAYS, made at the cutoff.
+  -- Revenue as the summary at the cutoff counts it: the purchase days' spend and the refunds
+  -- that name no order (unlinked, on any day), of the customers with a purchase day by then
+  SELECT cidx,
+    round(${toDouble(`coalesce(sum(${toDecimal('spend', 38)}) FILTER (WHERE purchase), 0) + coalesce(sum(${toDecimal('unlinked', 38)}), 0)`)}, 2)
+      AS past_revenue,
+    count(*) FILTER (WHERE purchase) AS past_days
+  FROM (
+    SELECT cidx, day, spend, unlinked, purchase FROM ${INSIGHTS_DAYS}
     WHERE day <= ${cutoff} AND cidx NOT IN (SELECT cidx FROM ${LAPSED_THEN_IDS})
     UNION ALL
-    SELECT cidx, day, spend FROM ${LAPSED_THEN_DAYS} WHERE purchase AND day <= ${cutoff}
+    SELECT cidx, day, spend, unlinked, purchase FROM ${LAPSED_THEN_DAYS} WHERE day <= ${cutoff}
   ) GROUP BY 1
+  HAVING bool_or(purchase)
 ),
 past_ranked AS (
   -- cidx follows customer_id order, so it breaks ties as the customer id would
