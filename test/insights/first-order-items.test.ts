@@ -132,4 +132,28 @@ describe('first order items', () => {
       ['n', 0.6],
     ])
   })
+
+  it('take the channel and campaign both of the first order by key, empty ones too', async () => {
+    // QA: p1 has neither, p2 (same instant) both: the first order read p2's channel and
+    // campaign, as arg_min of a column skips its NULLs; q1's web with q2's spring made a pair
+    // that no order had
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, channel, campaign)
+      VALUES ('p1', 'P1', 'p', TIMESTAMP '2024-01-07 10:00', DATE '2024-01-07', 10, NULL, NULL),
+             ('p2', 'P2', 'p', TIMESTAMP '2024-01-07 10:00', DATE '2024-01-07', 20, 'app', 'spring'),
+             ('q1', 'Q1', 'q', TIMESTAMP '2024-01-07 10:00', DATE '2024-01-07', 10, 'web', NULL),
+             ('q2', 'Q2', 'q', TIMESTAMP '2024-01-07 10:00', DATE '2024-01-07', 20, 'app', 'spring')`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_BASE} VALUES
+      (10, 'p', DATE '2024-01-07'), (11, 'q', DATE '2024-01-07')`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_DAYS} VALUES
+      (10, DATE '2024-01-07', true, 30), (11, DATE '2024-01-07', true, 30)`)
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query(
+      `SELECT customer_id, CAST(first_amount AS DOUBLE) AS a, first_channel AS ch, first_campaign AS camp
+       FROM ${INSIGHTS_FIRST} WHERE customer_id IN ('p', 'q') ORDER BY 1`,
+    )
+    expect(rows).toEqual([
+      { customer_id: 'p', a: 30, ch: null, camp: null },
+      { customer_id: 'q', a: 30, ch: 'web', camp: null },
+    ])
+  })
 })

@@ -54,8 +54,10 @@ firsts AS (
     -- rising stars' coefficients from run to run (three orders of one CDNOW day)
     {'ids': list(x.order_id), 'a': ${exactSum('x.amount')},
       'q': CASE WHEN count(x.quantity) = count(*) THEN sum(x.quantity) END,
-      'disc': ${exactSum('x.discount')}, 'ch': arg_min(x.channel, x.order_key),
-      'camp': arg_min(x.campaign, x.order_key)} AS f
+      'disc': ${exactSum('x.discount')},
+      -- both of the first order by key, empty ones too (arg_min of a column skips its NULLs:
+      -- an order without a channel took the next one's, beside its own campaign)
+      'via': arg_min({'ch': x.channel, 'camp': x.campaign}, x.order_key)} AS f
   FROM (
     SELECT p.cidx, p.which, o.order_id, o.order_key, o.amount, o.quantity, o.discount,
       o.channel, o.campaign, o.ordered_at,
@@ -88,7 +90,7 @@ lines AS (
 )
 SELECT b.cidx, b.customer_id, b.first_purchase AS first_day,
   f.f.a AS first_amount, coalesce(f.f.q, l.items, 1) AS first_quantity,
-  coalesce(f.f.disc, 0) AS first_discount, f.f.ch AS first_channel, f.f.camp AS first_campaign,
+  coalesce(f.f.disc, 0) AS first_discount, f.f.via.ch AS first_channel, f.f.via.camp AS first_campaign,
   coalesce(l.categories, []) AS first_categories, coalesce(l.products, []) AS first_products,
   l.main_category,
   CAST(date_diff('day', b.first_purchase, s.second_day) AS INTEGER) AS days_to_second,
