@@ -104,4 +104,21 @@ describe('the holdout divider', () => {
     const width = Number(chart(98).match(/viewBox="0 0 ([\d.]+)/)?.[1] ?? 1000)
     expect(narrow!.x).toBeLessThan(width)
   })
+  it('labels the calibration right of the line, with an arrow, when an early split leaves no room left of it', () => {
+    // QA: --as-of early in the data right-aligned "calibration" at x 59.7, left of the plot
+    // (x 71), over the y-axis numbers; on a phone it was cut at the edge ("alibration")
+    const svg = chart(3)
+    const plotLeft = Number(svg.match(/<line class="grid" x1="([\d.]+)"/)?.[1])
+    const cal = svg.match(
+      /<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="(start|end)">(← )?calibration<\/text>/,
+    )
+    expect(cal?.[2]).toBe('start')
+    expect(cal?.[3]).toBe('← ')
+    expect(Number(cal?.[1])).toBeGreaterThan(plotLeft)
+    expect(label(svg)).toMatchObject({ anchor: 'start', arrow: false })
+    // a split with room on both sides keeps each label on its own side
+    expect(chart(50)).toMatch(/text-anchor="end">calibration<\/text>/)
+    // the labels are drawn over the curves, not under them
+    expect(svg.indexOf('>holdout</text>')).toBeGreaterThan(svg.indexOf('<path d='))
+  })
 })

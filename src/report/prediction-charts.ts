@@ -115,16 +115,31 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
       `<text class="tick" x="${r2(sx(x))}" y="${r2(m.top + h + 18)}" text-anchor="middle">${xLabels[i]}</text>`,
     )
   })
+  // the divider's labels, drawn over the curves (under them, a curve crossing the plot's foot
+  // hid the holdout label)
+  const labels: string[] = []
   if (opts.divider && opts.divider.x > x0 && opts.divider.x < x1) {
     const dx = sx(opts.divider.x)
+    const { left, right } = opts.divider
+    const fitsLeft = left.length * TICK_CHAR_WIDTH + 6 <= dx - m.left - 2
+    const fitsRight = right.length * TICK_CHAR_WIDTH + 6 <= width - dx - 2
+    const at = (x: number, y: number, anchor: 'start' | 'end', text: string) =>
+      `<text class="tick" x="${r2(x)}" y="${r2(y)}" text-anchor="${anchor}">${escapeHtml(text)}</text>`
+    const low = m.top + h - 8
+    const high = m.top + h - 24
     parts.push(
       `<line x1="${r2(dx)}" y1="${m.top}" x2="${r2(dx)}" y2="${m.top + h}" stroke="#9aa3b2" stroke-width="1.5" stroke-dasharray="4 4"/>`,
-      `<text class="tick" x="${r2(dx - 6)}" y="${r2(m.top + h - 8)}" text-anchor="end">${escapeHtml(opts.divider.left)}</text>`,
-      // a short holdout leaves too little room right of the line (a label at x 975 of a 1000-wide
-      // chart): the label goes left of it, above the other one, pointing across
-      opts.divider.right.length * TICK_CHAR_WIDTH + 6 <= width - dx - 2
-        ? `<text class="tick" x="${r2(dx + 6)}" y="${r2(m.top + h - 8)}" text-anchor="start">${escapeHtml(opts.divider.right)}</text>`
-        : `<text class="tick" x="${r2(dx - 6)}" y="${r2(m.top + h - 24)}" text-anchor="end">${escapeHtml(opts.divider.right)} →</text>`,
+    )
+    // a short holdout leaves too little room right of the line (a label at x 975 of a 1000-wide
+    // chart), an early split too little left of it (over the y-axis numbers, cut at the edge on a
+    // phone): that label goes to the other side, above the one there, pointing across
+    labels.push(
+      fitsLeft || !fitsRight
+        ? at(dx - 6, low, 'end', left)
+        : at(dx + 6, high, 'start', `← ${left}`),
+      fitsRight || !fitsLeft
+        ? at(dx + 6, low, 'start', right)
+        : at(dx - 6, high, 'end', `${right} →`),
     )
   }
   for (const s of series) {
@@ -135,6 +150,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
       `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.5"${dash}><title>${escapeHtml(s.label)}</title></path>`,
     )
   }
+  parts.push(...labels)
   parts.push(`<g transform="translate(${m.left + 12} ${m.top})">${legend(series, 0)}</g>`)
   return chartSvg({ width, height, title: opts.title }, [
     ...parts,
