@@ -5,11 +5,12 @@ import { paramNumber, predictionsSection } from './predictions.ts'
 /** The section's lead for a summary whose predictions have `holdout` (the lead reads nothing else). */
 const lead = (
   holdout: { from: string; to: string; periods: number } | null,
-  basis: 'holdout' | 'bic' = holdout ? 'holdout' : 'bic',
+  basis: 'holdout' | 'bic' | 'baseline' = holdout ? 'holdout' : 'bic',
   actual = 5,
 ) => {
   const candidates = [{ key: 'nbd', holdout: holdout ? { totalActual: actual } : null }]
-  const s = { predictions: { holdout, basis, candidates } } as unknown as AnalysisSummary
+  const model = basis === 'baseline' ? 'baseline' : 'nbd'
+  const s = { predictions: { holdout, basis, candidates, model } } as unknown as AnalysisSummary
   const l = predictionsSection.lead
   return typeof l === 'function' ? l(s) : (l ?? '')
 }
@@ -35,6 +36,18 @@ describe('predictions lead', () => {
     // the no-dropout limit chosen with such a holdout (its basis reads 'holdout'): the same
     const limit = lead({ from: '1997-10-01', to: '1997-10-19', periods: 3 }, 'holdout', 0)
     expect(limit).toBe(untested)
+  })
+
+  it('names the historical rate, not a fitted model, when too few customers bought again', () => {
+    // QA: CDNOW as of 1997-01-10 read "from a repeat-purchase model fitted on the history ... how
+    // well that model predicted", where no model was fitted or tested
+    const base = lead({ from: '1997-01-11', to: '1998-06-30', periods: 77 }, 'baseline')
+    expect(base).not.toMatch(/model fitted|how well that model/)
+    expect(base).toContain("at their history's rate up to the as-of date")
+    expect(base).toContain(
+      'the tracking chart shows that rate beside what happened after it (1997-01-11 to 1998-06-30)',
+    )
+    expect(lead(null, 'baseline')).not.toContain('tracking chart')
   })
 })
 

@@ -202,6 +202,14 @@ export const predictionsSection: ReportSection = {
     const fitted =
       'What each customer is expected to buy next, from a repeat-purchase model fitted on the history up to the as-of date'
     const h = s.predictions?.holdout
+    // the historical-rate fallback: no model was fitted, and none was tested on the holdout
+    if (s.predictions?.model === 'baseline') {
+      const rate =
+        "What each customer is expected to buy next, at their history's rate up to the as-of date: too little repeat buying to fit a repeat-purchase model (the note below says why)"
+      return h
+        ? `${rate}; the tracking chart shows that rate beside what happened after it (${h.from} to ${h.to}).`
+        : `${rate}.`
+    }
     if (!h)
       return `${fitted}. No orders are dated after it, so nothing tests the predictions: the tracking chart shows how closely the model follows the history it was fitted on.`
     // a holdout without a repeat purchase of the fitted customers tested nothing: the model was
