@@ -166,4 +166,36 @@ describe('NBD (no dropout)', () => {
       expect(nbd.expectedPurchases(lim, 52, x, 10, 30)).toBeCloseTo((52 * sx) / sT, 6)
     }
   })
+
+  it('takes the Poisson limit whatever the order of the histories, never a stop up the ridge', () => {
+    // QA: histories of one shared rate fitted in one order stopped flat (the Poisson limit), in
+    // another at r = 6e5 with a log-likelihood below the limit's, which analyze then reported as
+    // an NBD whose "rates vary between customers". Seeds found by trying: these stop up the ridge
+    // in one order (4, 22) or both (31)
+    for (const seed of [4, 22, 31]) {
+      const p = simulate(3000, 1e7, 1e7 / 0.29, seed)
+      const rows = Array.from(p.x, (x, i) => [x, p.tx[i]!, p.T[i]!] as const)
+      const sorted = rows.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])
+      for (const r of [rows, sorted]) {
+        const h = compressHistories(
+          r.map((q) => q[0]),
+          r.map((q) => q[1]),
+          r.map((q) => q[2]),
+        )
+        expect(() => nbd.fit(h), `seed ${seed}`).toThrow(
+          /r and alpha grow together, so purchase rates do not differ between customers/,
+        )
+        const nd = nbd.fitNoDropout(h)
+        expect(nd.model).toBe('poisson')
+        expect(nd.params).toEqual(nbd.poissonLimit(h))
+      }
+    }
+    // an NBD whose maximum is inside keeps it: its likelihood is above the limit's
+    const q = simulate(3000, 2, 8, 3)
+    const hq = compressHistories(q.x, q.tx, q.T)
+    const f = nbd.fit(hq)
+    expect(f.params.r).toBeGreaterThan(1)
+    expect(f.params.r).toBeLessThan(4)
+    expect(f.logLikelihood).toBeGreaterThan(nbd.logLikelihood(nbd.poissonLimit(hq), hq))
+  })
 })

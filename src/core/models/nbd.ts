@@ -134,8 +134,9 @@ export function fit(h: Histories): FitResult<NbdParams> {
     throw new DataError('NBD: nobody made a repeat purchase, so the purchase rate cannot be fitted')
   }
   const q = prepare(h)
+  const together = `r and alpha grow together, so purchase rates do not differ between customers (too few customers, or rates alike): the Poisson limit, where every customer buys at one shared rate, ${formatRate(sx / sT)} per period (repeat purchases over the time observed), which analyze and the library's nbd.fitNoDropout use in the NBD's place`
   // Start at the method-of-moments mean rate r/α = Σx/ΣT with r = 1.
-  return fitOnLogScale<NbdParams>({
+  const f = fitOnLogScale<NbdParams>({
     model: 'nbd',
     names: ['r', 'alpha'],
     logLikelihood: ([r, alpha]) => evalLL(q, r!, alpha!, null),
@@ -149,10 +150,36 @@ export function fit(h: Histories): FitResult<NbdParams> {
     // r and α up together (one customer, or rates alike): say what that is, and what to use; the
     // error alone ("alpha ran off to infinity") left a user sent here by a dropout model stranded
     explainBoundary: (name, dir) =>
-      dir === 'high' && (name === 'r' || name === 'alpha')
-        ? `r and alpha grow together, so purchase rates do not differ between customers (too few customers, or rates alike): the Poisson limit, where every customer buys at one shared rate, ${formatRate(sx / sT)} per period (repeat purchases over the time observed), which analyze and the library's nbd.fitNoDropout use in the NBD's place`
-        : undefined,
+      dir === 'high' && (name === 'r' || name === 'alpha') ? together : undefined,
+    // stopped flat far up that ridge (which of the two the optimizer meets depends on the
+    // order of the histories): the same limit
+    explainFlat: ([lr, la]) => (lr! > 0 && la! > 0 ? together : undefined),
   })
+  // The likelihood rises along that ridge to the Poisson limit's: a stop on it below the limit
+  // (r = 6e5 with -101977.7515 against the limit's -101977.7497, on histories that in another
+  // order ran off to it) is no maximum, and the limit is the fit
+  if (f.logLikelihood <= poissonLogLikelihood(h, sx / sT) + 1e-12 * Math.abs(f.logLikelihood)) {
+    throw new ConvergenceError(
+      `NBD: the likelihood rises to the Poisson limit (log-likelihood ${f.logLikelihood.toFixed(4)} at r = ${f.params.r.toPrecision(4)} against ${poissonLogLikelihood(h, sx / sT).toFixed(4)}): ${together}`,
+      f.iterations,
+      [f.params.r, f.params.alpha],
+      { poissonLogLikelihood: poissonLogLikelihood(h, sx / sT) },
+    )
+  }
+  return f
+}
+
+/**
+ * The Poisson limit's log-likelihood, on the scale of {@link logLikelihood} (its limit as r, α → ∞
+ * with r/α = λ): Σ w [x ln λ − λ T].
+ */
+function poissonLogLikelihood(h: Histories, lambda: number): number {
+  let ll = 0
+  for (let i = 0; i < h.x.length; i++) {
+    const x = h.x[i]!
+    ll += h.weight[i]! * ((x > 0 ? x * Math.log(lambda) : 0) - lambda * h.T[i]!)
+  }
+  return ll
 }
 
 /** A rate for a message: four significant digits, no exponent for the usual sizes. */
