@@ -9,7 +9,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs'
-import { QueryError, UsageError } from '../errors.ts'
+import { DataError, QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { duckDbTables } from './queries/duckdb-tables.ts'
@@ -478,7 +478,9 @@ export async function openWorkspace(
     unlinkSync(location)
   }
   const { openDuckDb } = await import('./duckdb.ts')
-  const engine = await openDuckDb(location)
+  const engine = await openDuckDb(location).catch((e: unknown) => {
+    throw damagedWorkspace(location, e) ?? e
+  })
   try {
     if (location !== ':memory:') await refuseForeignDatabase(engine, location)
     await engine.exec(createSchema(engine.dialect))
@@ -487,9 +489,24 @@ export async function openWorkspace(
   } catch (e) {
     // closed, so that the file is not left open in this process with no engine to close it
     await engine.close()
-    throw e
+    throw damagedWorkspace(location, e) ?? e
   }
   return engine
+}
+
+/**
+ * A DuckDB file the engine cannot read through (cut short by an interrupted copy or a full disk,
+ * or damaged), said as such: the engine's "IO Error: Could not read enough bytes from file ...
+ * attempted to read 262144 bytes from location 1847296" reached the user as it was. Null for
+ * any other error.
+ */
+function damagedWorkspace(location: string, e: unknown): DataError | null {
+  const text = e instanceof Error ? e.message : String(e)
+  if (!/Could not read enough bytes|Corrupt|checksum|Serialization Error/i.test(text)) return null
+  return new DataError(
+    `${location} is a damaged workspace: the DuckDB file cannot be read through (cut short by an interrupted copy or a full disk, perhaps). Restore it from a backup, or import the data into a new workspace (--db NEW.duckdb)`,
+    { db: location },
+  )
 }
 
 /** The data migrations a workspace has not had yet (each once, recorded in `meta`). */

@@ -52,6 +52,23 @@ describe('loyals import', () => {
     expect(s.code).toBe(2)
   })
 
+  test('a workspace cut short (an interrupted copy, a full disk) is said to be damaged, not as an engine error', () => {
+    // QA: "error: query failed: IO Error: Could not read enough bytes from file ..."
+    const cut = join(dir, 'cut.duckdb')
+    expect(runCli(['import', CDNOW, '--db', cut]).code).toBe(0)
+    writeFileSync(cut, readFileSync(cut).subarray(0, 20_000))
+    for (const args of [
+      ['summary', '--db', cut],
+      ['import', CDNOW, '--db', cut],
+    ]) {
+      const r = runCli(args)
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe(
+        `error: ${cut} is a damaged workspace: the DuckDB file cannot be read through (cut short by an interrupted copy or a full disk, perhaps). Restore it from a backup, or import the data into a new workspace (--db NEW.duckdb)\n`,
+      )
+    }
+  })
+
   test("--db naming another application's DuckDB database: refused, and no Loyals table made in it", async () => {
     // QA: `summary --db app.duckdb` said "no orders" and left 21 Loyals tables beside the app's
     const app = join(dir, 'app.duckdb')
