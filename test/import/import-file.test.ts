@@ -2797,6 +2797,26 @@ describe('bad input: clear message, store unchanged', () => {
       /t1\.csv: line 1 is not a header \("Orders report"\); line 2 looks like it \("order_id,customer_id,order_date,amount"\): remove the line above it and import again$/,
     ],
     [
+      'a title of a megabyte above the header: named in 80 characters, not echoed whole',
+      (d) =>
+        write(
+          d,
+          'big-title.csv',
+          `${'x'.repeat(1_000_000)}\ncustomer_id,ordered_at,amount\nA,2024-01-01,10\n`,
+        ),
+      /big-title\.csv: missing required columns customer_id, ordered_at, amount \(found: x{59}…\)\. Name them with --map, e\.g\. --map customer_id=<Column>$/,
+    ],
+    [
+      'a long title above the header, within the lines searched: cut in its message',
+      (d) =>
+        write(
+          d,
+          'long-title.csv',
+          `${'x'.repeat(10_000)}\ncustomer_id,ordered_at,amount\nA,2024-01-01,10\n`,
+        ),
+      /long-title\.csv: line 1 is not a header \("x{79}…"\); line 2 looks like it \("customer_id,ordered_at,amount"\): remove the line above it and import again$/,
+    ],
+    [
       'no header line: line 1 is data',
       (d) => write(d, 'nh.csv', '1,2024-01-01,5\n2,2024-01-02,6\n'),
       /nh\.csv: missing required columns customer_id, ordered_at, amount \(found: 1, 2024-01-01, 5\)\. Line 1 is data, not column names: the file needs a header line naming its columns \(e\.g\. customer_id,ordered_at,amount\)\.$/,

@@ -31,11 +31,31 @@ interface FieldSpec {
  * "customerid", "Numéro client" -> "numeroclient".
  */
 export function fold(name: string): string {
-  return name
+  const known = FOLDED.get(name)
+  if (known !== undefined) return known
+  const folded = name
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '')
+  // the headers are folded again for every field and synonym: a title of a million characters
+  // above the header (read as its one column) took 5 s of folds, ten million minutes
+  if (FOLDED.size >= 10_000) FOLDED.clear()
+  FOLDED.set(name, folded)
+  return folded
+}
+
+/** Folded names, by name ({@link fold}). */
+const FOLDED = new Map<string, string>()
+
+/**
+ * Column names for a message: each cut at 60 characters, and at most 40 of them (a line of a
+ * million characters read as a header was echoed whole).
+ */
+export function shownHeaders(headers: readonly string[]): string {
+  const cut = (h: string) => (h.length > 60 ? `${h.slice(0, 59)}…` : h)
+  const shown = headers.slice(0, 40).map(cut).join(', ')
+  return headers.length > 40 ? `${shown} and ${headers.length - 40} more` : shown
 }
 
 /**
@@ -858,7 +878,7 @@ export function resolveColumns(
       names.length === 1 && left.length === 1 && taken.length === 0 ? left[0] : '<Column>'
     const message =
       `${file}: missing required column${names.length > 1 ? 's' : ''} ${names.join(', ')} ` +
-      `(found: ${headers.join(', ')}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
+      `(found: ${shownHeaders(headers)}${taken.length > 0 ? `; ${taken.join('; ')}` : ''}). ` +
       (other ??
         `Name ${names.length > 1 ? 'them' : 'it'} with --map, e.g. --map ${names[0]}=${example}`)
     if (kind === 'orders' && shopifyCustomersExport(headers)) {
@@ -883,7 +903,7 @@ export function resolveColumns(
     // an order id alone: every line would be stored empty, replacing the order's stored lines
     if (columns.amount === undefined) {
       throw new ImportError(
-        `${file}: no column holds a line's product (product_id, product_name), category, quantity or amount (found: ${headers.join(', ')}). Name one with --map, e.g. --map product_name=<Column>; nothing was imported.`,
+        `${file}: no column holds a line's product (product_id, product_name), category, quantity or amount (found: ${shownHeaders(headers)}). Name one with --map, e.g. --map product_name=<Column>; nothing was imported.`,
       )
     }
   }

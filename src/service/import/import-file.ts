@@ -709,12 +709,16 @@ function resolveOrPreamble(
     // Excel writes `sep=;` above the header of a CSV it saves for itself
     const hint = /^sep=.?$/i.test(columns[0] ?? '') && above === 1
     throw new ImportError(
-      `${file}: line 1 is ${hint ? "Excel's separator hint, not a header" : `not a header (${JSON.stringify(columns.join(','))})`}; line ${below.line} ` +
+      `${file}: line 1 is ${hint ? "Excel's separator hint, not a header" : `not a header (${JSON.stringify(clipText(columns.join(','), 80))})`}; line ${below.line} ` +
         `looks like it (${JSON.stringify(below.text)}): remove the ${above === 1 ? 'line' : `${above} lines`} ` +
         'above it and import again',
     )
   }
 }
+
+/** `t` cut at `max` characters with an ellipsis: a title line of a megabyte was echoed whole. */
+const clipText = (t: string, max: number): string =>
+  t.length > max ? `${t.slice(0, max - 1)}…` : t
 
 /** The column mapping, or null when it fails (the validating path then reports why, in order). */
 function tryResolveColumns(
