@@ -52,6 +52,14 @@ describe('loyals import', () => {
     expect(s.code).toBe(2)
   })
 
+  test('a directory as --db is no workspace file, for fit as for every other command', () => {
+    for (const cmd of [['fit', '--model', 'bgnbd'], ['summary']]) {
+      const r = runCli([...cmd, '--db', dir])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe(`error: ${dir} is a directory, not a workspace file\n`)
+    }
+  })
+
   test('a workspace cut short (an interrupted copy, a full disk) is said to be damaged, not as an engine error', () => {
     // QA: "error: query failed: IO Error: Could not read enough bytes from file ..."
     const cut = join(dir, 'cut.duckdb')

@@ -1,4 +1,5 @@
 // `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
+import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { fitLimit, NBD_ADVICE } from '../../core/models/common.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
@@ -187,6 +188,11 @@ export function registerFit(program: Command): void {
       }
     }
     const named = file ?? resolveDb(opts)
+    // a directory as --db is no workspace, as every other command says (read as a data file it
+    // was "is a directory, not a file", exit 1)
+    if (file === undefined && existsSync(named) && statSync(named).isDirectory()) {
+      throw new UsageError(`${named} is a directory, not a workspace file`, { db: named })
+    }
     // a PostgreSQL URL without Loyals' tables (a mistyped database or search_path) is no
     // workspace: opening it would make one, a fit only reads
     const source = isPostgresUrl(named) ? await existingStore(named) : named
