@@ -83,7 +83,10 @@ describe('a BG/NBD fit ending at the split-dropout limit', () => {
     const day = Date.parse(`${at}T00:00:00Z`)
     if (day > asOf) continue
     let s = days.get(id!)
-    if (!s) days.set(id!, (s = new Set()))
+    if (!s) {
+      s = new Set()
+      days.set(id!, s)
+    }
     s.add(day)
   }
   const x: number[] = []
