@@ -39,6 +39,14 @@ export function monthsBefore(day: string, months: number): string {
 }
 
 /**
+ * The day `days` calendar days after `day` (YYYY-MM-DD; before it when negative).
+ * @example addDays('2024-02-28', 2) // '2024-03-01'
+ */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/**
  * The latest day a date may name at `now`: tomorrow where the day is furthest along (UTC+14).
  * An order at 01:00 in Kiritimati falls on a day UTC has not reached; the day after this one has
  * begun nowhere.

@@ -3,6 +3,8 @@
 // (appender) to be joined onto every customer there. Model choice: holdout accuracy when orders
 // after the as-of date exist, else BIC; the NBD when no dropout model finds dropout; degenerate data
 // gets the historical-rate baseline.
+
+import { addDays } from '../core/calendar.ts'
 import {
   type ClvModel,
   discountedSteps,
@@ -582,10 +584,6 @@ const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : S
 
 function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
-}
-
-function addDays(d: string, days: number): string {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 /** Resolves on a later turn of the event loop, so engine calls that completed meanwhile proceed. */

@@ -158,12 +158,13 @@ export function fit(h: Histories): FitResult<NbdParams> {
   // The likelihood rises along that ridge to the Poisson limit's: a stop on it below the limit
   // (r = 6e5 with -101977.7515 against the limit's -101977.7497, on histories that in another
   // order ran off to it) is no maximum, and the limit is the fit
-  if (f.logLikelihood <= poissonLogLikelihood(h, sx / sT) + 1e-12 * Math.abs(f.logLikelihood)) {
+  const limit = poissonLogLikelihood(h, sx / sT)
+  if (f.logLikelihood <= limit + 1e-12 * Math.abs(f.logLikelihood)) {
     throw new ConvergenceError(
-      `NBD: the likelihood rises to the Poisson limit (log-likelihood ${f.logLikelihood.toFixed(4)} at r = ${f.params.r.toPrecision(4)} against ${poissonLogLikelihood(h, sx / sT).toFixed(4)}): ${together}`,
+      `NBD: the likelihood rises to the Poisson limit (log-likelihood ${f.logLikelihood.toFixed(4)} at r = ${f.params.r.toPrecision(4)} against ${limit.toFixed(4)}): ${together}`,
       f.iterations,
       [f.params.r, f.params.alpha],
-      { poissonLogLikelihood: poissonLogLikelihood(h, sx / sT) },
+      { poissonLogLikelihood: limit },
     )
   }
   return f

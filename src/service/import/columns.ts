@@ -48,13 +48,19 @@ export function fold(name: string): string {
 /** Folded names, by name ({@link fold}). */
 const FOLDED = new Map<string, string>()
 
+/** `t` cut at `max` characters with an ellipsis (a header's text for a message). */
+export const clipText = (t: string, max: number): string =>
+  t.length > max ? `${t.slice(0, max - 1)}…` : t
+
 /**
  * Column names for a message: each cut at 60 characters, and at most 40 of them (a line of a
  * million characters read as a header was echoed whole).
  */
 export function shownHeaders(headers: readonly string[]): string {
-  const cut = (h: string) => (h.length > 60 ? `${h.slice(0, 59)}…` : h)
-  const shown = headers.slice(0, 40).map(cut).join(', ')
+  const shown = headers
+    .slice(0, 40)
+    .map((h) => clipText(h, 60))
+    .join(', ')
   return headers.length > 40 ? `${shown} and ${headers.length - 40} more` : shown
 }
 

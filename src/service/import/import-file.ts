@@ -128,6 +128,7 @@ import {
 } from './blank-lines.ts'
 import {
   type ColumnMapping,
+  clipText,
   type ImportKind,
   type Layout,
   laterCopies,
@@ -715,10 +716,6 @@ function resolveOrPreamble(
     )
   }
 }
-
-/** `t` cut at `max` characters with an ellipsis: a title line of a megabyte was echoed whole. */
-const clipText = (t: string, max: number): string =>
-  t.length > max ? `${t.slice(0, max - 1)}…` : t
 
 /** The column mapping, or null when it fails (the validating path then reports why, in order). */
 function tryResolveColumns(

@@ -2,7 +2,7 @@
 // table, and every rule is one set-based check that writes (line, column, reason) rows. Nothing
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 
-import { latestDay } from '../../core/calendar.ts'
+import { addDays, latestDay } from '../../core/calendar.ts'
 import { currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
@@ -1322,8 +1322,7 @@ function fallbacksEmpty(f: FieldDef): string {
  * UTC) got in, and the default as-of became a day that --as-of refuses.
  */
 export function afterTomorrowSql(now: Date, tz: string): string {
-  const next = new Date(Date.parse(`${latestDay(now)}T00:00:00Z`) + 86_400_000)
-  const midnight = `TIMESTAMP ${lit(`${next.toISOString().slice(0, 10)} 00:00:00`)}`
+  const midnight = `TIMESTAMP ${lit(`${addDays(latestDay(now), 1)} 00:00:00`)}`
   return tz === 'UTC' ? midnight : `timezone('UTC', timezone(${lit(tz)}, ${midnight}))`
 }
 
