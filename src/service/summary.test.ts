@@ -223,6 +223,44 @@ describe('orders without refunds', () => {
     }
   })
 
+  it("the first day's spend, with and without a day of several orders", async () => {
+    // e: one order a day (the earliest order is the first day); f: two orders on its first day;
+    // g: one on its first day, two on a later one; h: one a day by asOf (01-31), two on a day
+    // after it. monetary = spend of the repeat days / their number
+    const rows: OrderRow[] = [
+      ['E1', 'E1', 'e', '2024-01-02', 10, null],
+      ['E2', 'E2', 'e', '2024-01-05', 30, null],
+      ['F1', 'F1', 'f', '2024-01-02', 10, null],
+      ['F2', 'F2', 'f', '2024-01-02', 7, null],
+      ['F3', 'F3', 'f', '2024-01-09', 20, null],
+      ['G1', 'G1', 'g', '2024-01-03', 8, null],
+      ['G2', 'G2', 'g', '2024-01-10', 11, null],
+      ['G3', 'G3', 'g', '2024-01-10', 13, null],
+      ['G4', 'G4', 'g', '2024-01-12', 6, null],
+      ['H1', 'H1', 'h', '2024-01-04', 50, null],
+      ['H2', 'H2', 'h', '2024-01-20', 5, null],
+      ['H3', 'H3', 'h', '2024-02-03', 1, null],
+      ['H4', 'H4', 'h', '2024-02-03', 2, null],
+    ]
+    const engine = await openWorkspace(':memory:')
+    try {
+      await insertOrders(engine, rows)
+      expect(await same(engine, '2024-01-31')).toEqual({ n: 4, only: 0 })
+      expect(await same(engine, '2024-02-05', true)).toEqual({ n: 4, only: 0 })
+      const got = await engine.query<{ customer_id: string; monetary: number }>(
+        'SELECT customer_id, monetary FROM fast ORDER BY customer_id',
+      )
+      expect(got.map((r) => [r.customer_id, r.monetary])).toEqual([
+        ['e', 30],
+        ['f', 20],
+        ['g', (11 + 13 + 6) / 2],
+        ['h', (5 + 3) / 2],
+      ])
+    } finally {
+      await engine.close()
+    }
+  })
+
   it('same-day orders, margins and a holdout: same rows; buildCustomerSummary uses it', async () => {
     const engine = await openWorkspace(':memory:')
     try {
