@@ -11,6 +11,7 @@ import { LoyalsError } from '../../errors.ts'
 import {
   absent,
   afterTomorrowSql,
+  belowMillionthAsZero,
   currencyClashes,
   currencyValueFits,
   dateSql,
@@ -137,7 +138,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
       if (absent(f)) return `${r}, CAST(NULL AS ${type}) AS ${ident(f.field)}`
       const p = typed(f)
         ? f.type === 'number'
-          ? `CASE WHEN isfinite(${r}) THEN ${r} + 0.0 END` // -0 as 0, as numberSql reads it
+          ? `CASE WHEN isfinite(${r}) THEN ${belowMillionthAsZero(r)} END` // as numberSql reads it
           : r
         : f.type === 'number'
           ? numberSql(r, ident(`${f.field}__fast`))

@@ -453,9 +453,18 @@ export function numberSql(raw: string, fast: string): string {
     WHEN regexp_full_match(${r}, '[^()]*[(][^()]*[)][^()]*') AND NOT regexp_matches(${digits}, '[-+]') THEN -1 END`
   const slow = `try_cast(${signed} AS DOUBLE) * ${paren}`
   // + 0.0 makes -0 the 0 it is (IEEE: -0 + 0 = +0): as text "-0.0" it was another content than 0
-  return `CASE WHEN isfinite(${fast}) THEN ${fast} + 0.0
-    WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${slow} END`
+  return `CASE WHEN isfinite(${fast}) THEN ${belowMillionthAsZero(fast)}
+    WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${belowMillionthAsZero(slow)} END`
 }
+
+/**
+ * SQL: number `v`, or 0 when it is below half a millionth in size (the README's rule: money is
+ * kept to six decimals). Float noise such as pandas' -1.4210854715202004e-14 for a net of nothing
+ * is an amount of 0, an order; stored as it was, a negative one read as the import's own mark of a
+ * cancelled order (ZERO_REFUND, -1e-9) and the day's purchase was lost. -0 becomes 0 as well.
+ */
+export const belowMillionthAsZero = (v: string): string =>
+  `CASE WHEN abs(${v}) < 0.0000005 THEN 0.0 ELSE ${v} END`
 
 /**
  * Whether a date column's header names UTC or GMT as its zone (`Created (UTC)`, `Order Date GMT`,
@@ -788,16 +797,18 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
     // A voided order (cancelled before payment) keeps its Total with nothing refunded: none of it
     // was paid, so all of it counts as refunded. A refunded one (Shopify's status for a refund of
     // the whole order) is all refunded too: its Refunded Amount, which holds shipping and taxes,
-    // is more than a Subtotal read with --map amount=Subtotal. So is an order cancelled (Cancelled
-    // at) while
-    // its payment was still pending, authorized or expired: it will never be paid. A cancelled
-    // order that was paid keeps what its Refunded Amount says (the shop may have kept a fee).
+    // is more than a Subtotal read with --map amount=Subtotal. So is an expired one (an
+    // authorization that ran out uncaptured: never paid, as the status words of a plain file
+    // read it, so that --map status="Financial Status" gives the same rows), and an order
+    // cancelled (Cancelled at) while its payment was still pending or authorized: it will never
+    // be paid. A cancelled order that was paid keeps what its Refunded Amount says (the shop may
+    // have kept a fee).
     const status = c.financial_status ? `lower(${textOf(c.financial_status)})` : 'NULL'
     const cancelled = c.cancelled_at ? `${textOf(c.cancelled_at)} IS NOT NULL` : 'false'
     // a status column the user maps (--map status="Order State") says unpaid orders as in a
     // plain file: cancelled, refunded, failed ... refunds all of the order
     const mapped = c.status ? ` OR ${unpaidStatusSql(c.status)}` : ''
-    const voided = `coalesce(${status} IN ('voided', 'refunded') OR (${cancelled} AND ${status} IN ('pending', 'authorized', 'expired'))${mapped}, false)`
+    const voided = `coalesce(${status} IN ('voided', 'refunded', 'expired') OR (${cancelled} AND ${status} IN ('pending', 'authorized'))${mapped}, false)`
     const refunded = c.refunded ? textOf(c.refunded) : NO_TEXT
     return {
       fields: [
