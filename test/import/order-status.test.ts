@@ -406,6 +406,36 @@ describe('orders with a status', () => {
     expect(c).toEqual({ purchase_days: 2, revenue: 75 })
   })
 
+  test("a Shopify orders export's expired order took no money, cancelled or not, mapped or not", async () => {
+    const header =
+      'Name,Email,Financial Status,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Refunded Amount,Cancelled at'
+    const f = write(
+      dir,
+      'shopify-expired.csv',
+      [
+        header,
+        '#1,exp2@x.com,expired,USD,50.00,50.00,2024-01-01 10:00:00 -0500,1,Mug,50.00,0.00,',
+        '#2,exp2@x.com,paid,USD,30.00,30.00,2024-01-10 10:00:00 -0500,1,Cup,30.00,0.00,',
+        '#3,exp2@x.com,authorized,USD,20.00,20.00,2024-01-12 10:00:00 -0500,1,Pen,20.00,0.00,',
+      ].join('\n'),
+    )
+    for (const map of [undefined, { status: 'Financial Status' }]) {
+      const w = await openWorkspace(':memory:')
+      try {
+        const r = await importFile(w, f, { kind: 'orders', now: new Date('2025-01-01'), map })
+        expect(r.layout).toBe('shopify-orders')
+        const info = await buildCustomerSummary(w, { unit: 'day', asOf: '2024-01-31' })
+        const s = await w.query(`SELECT customer_id, purchase_days, revenue FROM ${info.table}`)
+        // an open authorization is a sale, as in Shopify's own reports; the expired one is not
+        expect(s, JSON.stringify(map)).toEqual([
+          { customer_id: 'exp2@x.com', purchase_days: 2, revenue: 50 },
+        ])
+      } finally {
+        await w.close()
+      }
+    }
+  })
+
   test('without order ids, a failed or refunded row is still no purchase: its pair gets an id', async () => {
     const rows = [
       'customer,date,amount,status',
