@@ -54,6 +54,7 @@ import {
   UNIT_DAYS,
 } from './summary.ts'
 import { buildValue, dropValueView, type ValueRun } from './value.ts'
+import type { ValueSummary } from './value-summary.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
 export const DEFAULT_OUT_DIR = './loyals-out'
@@ -349,6 +350,7 @@ export async function computeAnalysis(
       dataCurrency: summary.currency,
       discounts: info.orders.discounts > 0,
       freeOrders: info.orders.free > 0,
+      refunds: info.orders.refunds > 0,
       ...(v.currencyExplicit ? { currencyExplicit: true } : {}),
       ...(v.configSource ? { configSource: v.configSource } : {}),
       ...(v.persistTiers === false ? { persistTiers: false } : {}),
@@ -356,7 +358,30 @@ export async function computeAnalysis(
     }),
   )
   v.onValue?.(run)
-  return withInsights(engine, { ...summary, value: run.summary }, opts, progress)
+  const quality = [...summary.quality, ...unvaluedNote(run.summary)]
+  return withInsights(engine, { ...summary, quality, value: run.summary }, opts, progress)
+}
+
+/**
+ * Customers left without a purchase day who cost something to serve (value-unvalued.ts): the
+ * value step cannot value them, so their cost is said rather than lost.
+ */
+function unvaluedNote(v: ValueSummary): QualityNote[] {
+  const u = v.unvalued
+  if (!u || u.customers === 0) return []
+  const one = u.customers === 1
+  const what = [
+    u.tickets > 0 ? formatCount(u.tickets, 'support ticket') : '',
+    u.returns > 0 ? formatCount(u.returns, 'return') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ')
+  return [
+    {
+      level: 'warning',
+      message: `${formatCount(u.customers, 'customer')} with no purchase day left (orders refunded in full) cost ${formatMoney(u.costToServe, v.currency, v.locale)} to serve (${what}): served at a loss, but not valued, so ${one ? 'this customer is' : 'they are'} in neither the customer value nor the customers served at a loss (summary.json value.unvalued lists ${one ? 'it' : 'them'}).`,
+    },
+  ]
 }
 
 /**

@@ -118,6 +118,29 @@ export interface ValueSummary {
     /** The worst first, at most 20. */
     readonly worst: readonly LossCustomer[]
   }
+  /**
+   * Customers the analysis has no row for (their orders up to the as-of date were refunded in
+   * full: no purchase day is left) who opened tickets or made returns by then: served at a loss
+   * of what those cost, but not valued, and in none of the figures above. Only when there are any.
+   */
+  readonly unvalued?: {
+    readonly customers: number
+    readonly tickets: number
+    readonly ticketMinutes: number
+    readonly returns: number
+    /** What their tickets and returns cost at the value config's rates. */
+    readonly ticketCost: number
+    readonly returnCost: number
+    readonly costToServe: number
+    /** The costliest first, at most 20. */
+    readonly worst: readonly {
+      readonly customerId: string
+      readonly tickets: number
+      readonly ticketMinutes: number
+      readonly returns: number
+      readonly costToServe: number
+    }[]
+  }
   /** Past profit held by the top 20 % of customers by past profit; share > 1 is possible. */
   readonly profitConcentration: {
     readonly percent: number

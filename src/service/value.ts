@@ -65,6 +65,7 @@ import { clearTierState } from '../data/queries/value-tier-state-clear.ts'
 import { laterTierStates } from '../data/queries/value-tier-state-later.ts'
 import { readTierState } from '../data/queries/value-tier-state-read.ts'
 import { writeFirstTierState, writeTierState } from '../data/queries/value-tier-state-write.ts'
+import { valueUnvalued } from '../data/queries/value-unvalued.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
 import { UsageError } from '../errors.ts'
@@ -112,6 +113,11 @@ export interface ValueOptions {
   readonly discounts?: boolean
   /** Whether any order is free (amount 0), when the caller already counted (else counted here). */
   readonly freeOrders?: boolean
+  /**
+   * Whether any order row is a refund, when the caller already counted (else looked for here):
+   * without one every customer with an order has a purchase day, and no one is left unvalued.
+   */
+  readonly refunds?: boolean
 }
 
 /** The value step's results: the summary block plus per-customer lookups for `loyals customer`. */
@@ -309,11 +315,14 @@ export async function buildValue(
     surveyResponses: Number(counts?.survey_responses ?? 0),
   }
   const kinds =
-    opts.discounts === undefined || opts.freeOrders === undefined
-      ? (await engine.query<{ n: number; free: number }>(valueDiscounts(d)))[0]
+    opts.discounts === undefined || opts.freeOrders === undefined || opts.refunds === undefined
+      ? (await engine.query<{ n: number; free: number; refunds: number }>(valueDiscounts(d)))[0]
       : undefined
   const discounts = opts.discounts ?? Number(kinds?.n ?? 1) > 0
   const freeOrders = opts.freeOrders ?? Number(kinds?.free ?? 1) > 0
+  // customers left without a purchase day by refunds, whose tickets or returns cost something
+  const unvaluedToo =
+    (opts.refunds ?? Number(kinds?.refunds ?? 1) > 0) && inputs.tickets + inputs.returns > 0
   await engine.exec(
     valueFacts(d, {
       analysis,
@@ -696,9 +705,10 @@ export async function buildValue(
     eventCounts,
     edges: { referrer: referrer ?? [], referred: referred ?? [] },
   })
+  const unvalued = unvaluedToo ? await unvaluedCustomers(engine, analysis, opts, digits) : undefined
 
   return {
-    summary,
+    summary: unvalued ? { ...summary, unvalued } : summary,
     async reasonsOf(customerId, limit = 5) {
       const i = await idxOf(engine, customerId)
       if (i === null || i >= n) return null
@@ -907,6 +917,78 @@ function engagementOf(f: Facts, n: number): Engagement {
   let engaged = 0
   for (let i = 0; i < n; i++) if ((score[i] as number) > 0) engaged++
   return { score, ...rankShares(score), engagedShare: n > 0 ? (100 * engaged) / n : 0 }
+}
+
+/** Customers listed in `unvalued.worst`, at most. */
+const UNVALUED_LISTED = 20
+
+/**
+ * The customers the analysis has no row for whose tickets and returns cost something
+ * (value-unvalued.ts), priced as an analysed customer's with no revenue and no order kept: their
+ * orders were refunded in full, which pays no shipping, fee or discount (value-facts.ts).
+ */
+async function unvaluedCustomers(
+  engine: Engine,
+  analysis: string,
+  opts: ValueOptions,
+  digits: number,
+): Promise<ValueSummary['unvalued'] | undefined> {
+  const rows = await engine.query<{
+    customer_id: string
+    tickets: number
+    ticket_minutes: number
+    returns: number
+    return_amount: number
+  }>(valueUnvalued(engine.dialect, { analysis, asOf: opts.asOf }))
+  if (rows.length === 0) return undefined
+  const n = rows.length
+  const zeros = new Float64Array(n)
+  const p = computeProfit(
+    {
+      revenue: zeros,
+      margin: zeros,
+      orders: zeros,
+      paidOrders: zeros,
+      ticketMinutes: Float64Array.from(rows, (r) => Number(r.ticket_minutes)),
+      returns: Float64Array.from(rows, (r) => Number(r.returns)),
+      returnAmount: Float64Array.from(rows, (r) => Number(r.return_amount)),
+      discount: zeros,
+    },
+    opts.config.costs,
+  )
+  const scale = 10 ** digits
+  const m = (x: number) => Math.round(roundHalfAway(x, digits) * scale)
+  let tickets = 0
+  let returns = 0
+  let minutes = 0
+  let ticketMinor = 0
+  let returnMinor = 0
+  const listed = rows.map((r, i) => {
+    tickets += Number(r.tickets)
+    returns += Number(r.returns)
+    minutes += Number(r.ticket_minutes)
+    ticketMinor += m(p.ticketCost[i] as number)
+    returnMinor += m(p.returnCost[i] as number)
+    return {
+      customerId: r.customer_id,
+      tickets: Number(r.tickets),
+      ticketMinutes: Number(r.ticket_minutes),
+      returns: Number(r.returns),
+      costToServe: (m(p.ticketCost[i] as number) + m(p.returnCost[i] as number)) / scale,
+    }
+  })
+  // the costliest first; rows come in customer id order, which a stable sort keeps among ties
+  listed.sort((a, b) => b.costToServe - a.costToServe)
+  return {
+    customers: n,
+    tickets,
+    ticketMinutes: minutes,
+    returns,
+    ticketCost: ticketMinor / scale,
+    returnCost: returnMinor / scale,
+    costToServe: (ticketMinor + returnMinor) / scale,
+    worst: listed.slice(0, UNVALUED_LISTED),
+  }
 }
 
 interface SummaryInputs {

@@ -64,6 +64,22 @@ export const RETURNS_WITH_OWNER = `returns r
     WHERE order_id IN (SELECT order_id FROM returns WHERE customer_id IS NULL)
   ) o ON r.customer_id IS NULL AND o.order_id = r.order_id`
 
+/** SQL body: (customer_id, tickets, minutes) of the tickets opened by `asOf` (a SQL date). */
+export const ticketsByCustomer = (asOf: string): string => `
+  SELECT customer_id, count(*) AS tickets, sum(coalesce(handling_minutes, 0)) AS minutes
+  FROM tickets WHERE opened_date <= ${asOf} GROUP BY customer_id`
+
+/**
+ * SQL body: (customer_id, returns, amount) of the returns made by `asOf` (a SQL date), a return
+ * without a customer counted for its order's ({@link RETURNS_WITH_OWNER}).
+ */
+export const returnsByCustomer = (asOf: string): string => `
+  SELECT coalesce(r.customer_id, o.customer_id) AS customer_id, count(*) AS returns,
+    sum(r.amount) AS amount
+  FROM ${RETURNS_WITH_OWNER}
+  WHERE r.returned_date <= ${asOf}
+  GROUP BY 1`
+
 export interface ValueFactsArgs {
   readonly analysis: string
   readonly asOf: string
@@ -180,17 +196,8 @@ ${predJoin}LEFT JOIN (
   SELECT rfm_segment, row_number() OVER (ORDER BY rfm_segment) - 1 AS code
   FROM (SELECT DISTINCT rfm_segment FROM ${a}) s
 ) g ON g.rfm_segment = a.rfm_segment
-${ordersJoin}LEFT JOIN (
-  SELECT customer_id, count(*) AS tickets, sum(coalesce(handling_minutes, 0)) AS minutes
-  FROM tickets WHERE opened_date <= ${asOf} GROUP BY customer_id
-) t ON t.customer_id = a.customer_id
-LEFT JOIN (
-  SELECT coalesce(r.customer_id, o.customer_id) AS customer_id, count(*) AS returns,
-    sum(r.amount) AS amount
-  FROM ${RETURNS_WITH_OWNER}
-  WHERE r.returned_date <= ${asOf}
-  GROUP BY 1
-) r ON r.customer_id = a.customer_id
+${ordersJoin}LEFT JOIN (${ticketsByCustomer(asOf)}) t ON t.customer_id = a.customer_id
+LEFT JOIN (${returnsByCustomer(asOf)}) r ON r.customer_id = a.customer_id
 LEFT JOIN (${latestNps(d, asOf)}) s ON s.customer_id = a.customer_id
 LEFT JOIN (
   -- engagementScores (core/value/engagement.ts) in SQL: weight x exp(-ln 2 / half-life x age)

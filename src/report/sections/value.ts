@@ -156,6 +156,19 @@ function loyaltyTable(v: ValueSummary): string {
   return htmlTable(cols, v.loyalty.types)
 }
 
+/** Customers left with no purchase day whose tickets and returns cost something (not valued). */
+function unvaluedText(v: ValueSummary): string {
+  const u = v.unvalued
+  if (!u || u.customers === 0) return ''
+  const one = u.customers === 1
+  const names = u.worst
+    .slice(0, 5)
+    .map((c) => c.customerId)
+    .join(', ')
+  const more = u.customers > 5 ? ', ...' : ''
+  return `<p>Besides, ${formatInt(u.customers)} ${one ? 'customer' : 'customers'} whose orders were all refunded (no purchase day left) cost ${escapeHtml(formatMoney(u.costToServe, v.currency, v.locale))} to serve in support tickets and returns: not valued, and not in the figures above (${escapeHtml(names)}${more}; summary.json value.unvalued).</p>`
+}
+
 function lossTable(v: ValueSummary): string {
   if (v.unprofitable.worst.length === 0) return '<p>No customer is served at a loss.</p>'
   const cur = v.currency
@@ -300,7 +313,7 @@ export const valueSection: ReportSection = {
         v.unprofitable.customers > 0
           ? `<p>${formatInt(v.unprofitable.customers)} ${v.unprofitable.customers === 1 ? 'customer costs' : 'customers cost'} more to serve than their margin, ${formatMoney(Math.abs(v.unprofitable.loss), cur, v.locale)} in all. The worst:</p>${lossTable(v)}`
           : '<p>No customer is served at a loss.</p>'
-      }`,
+      }${unvaluedText(v)}`,
       `<h3>Top referrers</h3>${referrersTable(v)}`,
     ].join('\n')
   },

@@ -1,0 +1,98 @@
+// A customer whose orders were all refunded has no purchase day left and no row in the analysis
+// (docs/summary.md), but the support tickets and returns they caused cost money: the value step
+// prices them (value.unvalued) and analyze says so, rather than the cost vanishing.
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseValueConfig } from '../../src/core/value/config.ts'
+import type { Engine } from '../../src/data/engine.ts'
+import { openWorkspace } from '../../src/data/workspace.ts'
+import { computeAnalysis, renderAnalysisReport } from '../../src/service/analyze.ts'
+import { importFile } from '../../src/service/import/import-file.ts'
+import { tempDir } from '../helpers/cli.ts'
+import { write } from '../import/helpers.ts'
+
+const NOW = new Date('2025-01-01T00:00:00Z')
+const open: Engine[] = []
+afterEach(async () => {
+  for (const e of open.splice(0)) await e.close()
+})
+
+async function analyzed(files: { orders: string; tickets?: string; returns?: string }) {
+  const dir = tempDir('loyals-value-unvalued-')
+  const engine = await openWorkspace(join(dir, 'w.duckdb'))
+  open.push(engine)
+  await importFile(engine, write(dir, 'orders.csv', files.orders), { kind: 'orders', now: NOW })
+  for (const kind of ['tickets', 'returns'] as const) {
+    const text = files[kind]
+    if (text) await importFile(engine, write(dir, `${kind}.csv`, text), { kind, now: NOW })
+  }
+  return computeAnalysis(engine, {
+    source: 'test',
+    asOf: '2024-03-31',
+    predictions: false,
+    value: {
+      config: parseValueConfig({
+        currency: { decimals: 2 },
+        costs: { perTicketMinute: 1, perReturn: 10, returnWriteOffRate: 0.05 },
+      }),
+    },
+  })
+}
+
+const ORDERS = `order_id,customer_id,ordered_at,amount
+1,A,2024-01-01,100
+1,A,2024-01-05,-100
+2,B,2024-02-01,100
+3,C,2024-02-02,40
+3,C,2024-02-03,-40
+`
+
+describe('customers with no purchase day left', () => {
+  it('have their tickets and returns priced and said, outside the valued figures', async () => {
+    const s = await analyzed({
+      orders: ORDERS,
+      // A: 180 minutes in two tickets; a ticket after the as-of date is not yet known
+      tickets: `ticket_id,customer_id,opened_at,handling_minutes
+T1,A,2024-01-03,120
+T2,A,2024-01-06,60
+T3,A,2024-05-01,500
+T4,B,2024-02-02,15
+`,
+      // A returned order 1 (100): 10 + 5 % of 100 written off; C returned nothing, needed nothing
+      returns: `return_id,order_id,returned_at,amount
+R1,1,2024-01-05,100
+`,
+    })
+    expect(s.value?.unvalued).toEqual({
+      customers: 1,
+      tickets: 2,
+      ticketMinutes: 180,
+      returns: 1,
+      ticketCost: 180,
+      returnCost: 15,
+      costToServe: 195,
+      worst: [{ customerId: 'A', tickets: 2, ticketMinutes: 180, returns: 1, costToServe: 195 }],
+    })
+    // the valued figures are B's alone: its ticket of 15 minutes, none of A's
+    expect(s.value?.breakdown).toMatchObject({ customers: 1, costs: { tickets: 15, returns: 0 } })
+    const warning = s.quality.find((q) => q.message.includes('no purchase day left'))
+    expect(warning?.level).toBe('warning')
+    expect(warning?.message).toContain('cost 195.00 to serve (2 support tickets and 1 return)')
+    const html = renderAnalysisReport(s)
+    expect(html).toContain('cost 195.00 to serve in support tickets and returns')
+  })
+
+  it('are not listed when they cost nothing, nor when no order was refunded', async () => {
+    const none = await analyzed({
+      orders: ORDERS,
+      tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT4,B,2024-02-02,15\n',
+    })
+    expect(none.value?.unvalued).toBeUndefined()
+    expect(none.quality.some((q) => q.message.includes('no purchase day left'))).toBe(false)
+    const plain = await analyzed({
+      orders: 'order_id,customer_id,ordered_at,amount\n2,B,2024-02-01,100\n',
+      tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT4,B,2024-02-02,15\n',
+    })
+    expect(plain.value?.unvalued).toBeUndefined()
+  })
+})
