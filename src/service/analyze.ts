@@ -53,7 +53,7 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from './summary.ts'
-import { buildValue, dropValueView, type ValueRun } from './value.ts'
+import { buildValue, dropValueView, unvaluedWork, type ValueRun } from './value.ts'
 import type { ValueSummary } from './value-summary.ts'
 
 export const ANALYSIS_TABLE = 'customer_analysis'
@@ -370,12 +370,7 @@ function unvaluedNote(v: ValueSummary): QualityNote[] {
   const u = v.unvalued
   if (!u || u.customers === 0) return []
   const one = u.customers === 1
-  const what = [
-    u.tickets > 0 ? formatCount(u.tickets, 'support ticket') : '',
-    u.returns > 0 ? formatCount(u.returns, 'return') : '',
-  ]
-    .filter(Boolean)
-    .join(' and ')
+  const what = unvaluedWork(u)
   return [
     {
       level: 'warning',

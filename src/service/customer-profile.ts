@@ -17,11 +17,12 @@ import { customerProfileRow } from '../data/queries/customer-profile-row.ts'
 import { customerRecentOrders } from '../data/queries/customer-recent-orders.ts'
 import { valueCustomerFeedback } from '../data/queries/value-customer-feedback.ts'
 import { DataError, UsageError } from '../errors.ts'
+import { formatMoney } from '../report/format.ts'
 import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type { PredictOptions } from './predict.ts'
 import type { TimeUnit } from './summary.ts'
-import type { ValueRun } from './value.ts'
+import { unvaluedWork, type ValueRun } from './value.ts'
 import type { MoneyBreakdown, TierSummary, TopReferrer, ValueSummary } from './value-summary.ts'
 
 export interface CustomerProfileOptions {
@@ -248,7 +249,7 @@ export async function customerProfile(
       cancelled
         ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} of 0 on or before ${summary.asOf}, cancelled (or failed, unpaid): no purchase to value yet`
         : orders > 0
-          ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)`
+          ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)${unvaluedCost(run, summary.value, customerId)}`
           : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}`,
       { customerId, asOf: summary.asOf },
     )
@@ -407,4 +408,19 @@ function referrerNote(
   if (!(referred > 0)) return ''
   const ids = `${String(known?.referred_ids ?? '')}${referred > 3 ? ', ...' : ''}`
   return `; the referrals name '${customerId}' as the referrer of ${referred} customer${referred === 1 ? '' : 's'} (${ids})`
+}
+
+/**
+ * What a customer with no purchase day left cost to serve (ValueRun.unvaluedOf), said after the
+ * refusal to value them: their tickets and returns were real work, a loss nothing else shows.
+ */
+function unvaluedCost(
+  run: ValueRun | null,
+  v: ValueSummary | undefined,
+  customerId: string,
+): string {
+  const u = run?.unvaluedOf(customerId)
+  if (!u || !v) return ''
+  const what = unvaluedWork(u)
+  return `; their ${what} cost ${formatMoney(u.costToServe, v.currency, v.locale)} to serve, a loss the value figures leave out (docs/value.md)`
 }

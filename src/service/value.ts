@@ -69,6 +69,7 @@ import { valueUnvalued } from '../data/queries/value-unvalued.ts'
 import { analysisView } from '../data/queries/value-view.ts'
 import { writeResultTable } from '../data/result-table.ts'
 import { UsageError } from '../errors.ts'
+import { formatCount } from '../report/format.ts'
 import { analysisState } from './analysis-state.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type {
@@ -129,6 +130,24 @@ export interface ValueRun {
   treeOf(customerId: string, maxNodes?: number): Promise<TopReferrer | null>
   /** Who referred this customer (the referral that counted), if anyone. */
   referrerOf(customerId: string): Promise<string | null>
+  /**
+   * What one customer with no purchase day left cost to serve (ValueSummary.unvalued), or null
+   * when they are not among those customers or cost nothing.
+   */
+  unvaluedOf(customerId: string): UnvaluedCustomer | null
+}
+
+/** A customer with no purchase day left, with their tickets and returns priced. */
+export type UnvaluedCustomer = NonNullable<ValueSummary['unvalued']>['worst'][number]
+
+/** "2 support tickets and 1 return": the work an unvalued customer (or all of them) caused. */
+export function unvaluedWork(u: { readonly tickets: number; readonly returns: number }): string {
+  return [
+    u.tickets > 0 ? formatCount(u.tickets, 'support ticket') : '',
+    u.returns > 0 ? formatCount(u.returns, 'return') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ')
 }
 
 type Facts = Record<
@@ -706,9 +725,11 @@ export async function buildValue(
     edges: { referrer: referrer ?? [], referred: referred ?? [] },
   })
   const unvalued = unvaluedToo ? await unvaluedCustomers(engine, analysis, opts, digits) : undefined
+  const unvaluedById = new Map((unvalued?.all ?? []).map((c) => [c.customerId, c]))
 
   return {
-    summary: unvalued ? { ...summary, unvalued } : summary,
+    summary: unvalued ? { ...summary, unvalued: unvalued.summary } : summary,
+    unvaluedOf: (customerId) => unvaluedById.get(customerId) ?? null,
     async reasonsOf(customerId, limit = 5) {
       const i = await idxOf(engine, customerId)
       if (i === null || i >= n) return null
@@ -932,7 +953,9 @@ async function unvaluedCustomers(
   analysis: string,
   opts: ValueOptions,
   digits: number,
-): Promise<ValueSummary['unvalued'] | undefined> {
+): Promise<
+  { summary: NonNullable<ValueSummary['unvalued']>; all: UnvaluedCustomer[] } | undefined
+> {
   const rows = await engine.query<{
     customer_id: string
     tickets: number
@@ -980,14 +1003,17 @@ async function unvaluedCustomers(
   // the costliest first; rows come in customer id order, which a stable sort keeps among ties
   listed.sort((a, b) => b.costToServe - a.costToServe)
   return {
-    customers: n,
-    tickets,
-    ticketMinutes: minutes,
-    returns,
-    ticketCost: ticketMinor / scale,
-    returnCost: returnMinor / scale,
-    costToServe: (ticketMinor + returnMinor) / scale,
-    worst: listed.slice(0, UNVALUED_LISTED),
+    summary: {
+      customers: n,
+      tickets,
+      ticketMinutes: minutes,
+      returns,
+      ticketCost: ticketMinor / scale,
+      returnCost: returnMinor / scale,
+      costToServe: (ticketMinor + returnMinor) / scale,
+      worst: listed.slice(0, UNVALUED_LISTED),
+    },
+    all: listed,
   }
 }
 

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseValueConfig } from '../../src/core/value/config.ts'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
+import { DataError } from '../../src/errors.ts'
 import { computeAnalysis, renderAnalysisReport } from '../../src/service/analyze.ts'
+import { customerProfile } from '../../src/service/customer-profile.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
@@ -17,7 +19,12 @@ afterEach(async () => {
   for (const e of open.splice(0)) await e.close()
 })
 
-async function analyzed(files: { orders: string; tickets?: string; returns?: string }) {
+const CONFIG = parseValueConfig({
+  currency: { decimals: 2 },
+  costs: { perTicketMinute: 1, perReturn: 10, returnWriteOffRate: 0.05 },
+})
+
+async function workspace(files: { orders: string; tickets?: string; returns?: string }) {
   const dir = tempDir('loyals-value-unvalued-')
   const engine = await openWorkspace(join(dir, 'w.duckdb'))
   open.push(engine)
@@ -26,16 +33,15 @@ async function analyzed(files: { orders: string; tickets?: string; returns?: str
     const text = files[kind]
     if (text) await importFile(engine, write(dir, `${kind}.csv`, text), { kind, now: NOW })
   }
-  return computeAnalysis(engine, {
+  return engine
+}
+
+async function analyzed(files: { orders: string; tickets?: string; returns?: string }) {
+  return computeAnalysis(await workspace(files), {
     source: 'test',
     asOf: '2024-03-31',
     predictions: false,
-    value: {
-      config: parseValueConfig({
-        currency: { decimals: 2 },
-        costs: { perTicketMinute: 1, perReturn: 10, returnWriteOffRate: 0.05 },
-      }),
-    },
+    value: { config: CONFIG },
   })
 }
 
@@ -47,22 +53,24 @@ const ORDERS = `order_id,customer_id,ordered_at,amount
 3,C,2024-02-03,-40
 `
 
-describe('customers with no purchase day left', () => {
-  it('have their tickets and returns priced and said, outside the valued figures', async () => {
-    const s = await analyzed({
-      orders: ORDERS,
-      // A: 180 minutes in two tickets; a ticket after the as-of date is not yet known
-      tickets: `ticket_id,customer_id,opened_at,handling_minutes
+const FILES = {
+  orders: ORDERS,
+  // A: 180 minutes in two tickets; a ticket after the as-of date is not yet known
+  tickets: `ticket_id,customer_id,opened_at,handling_minutes
 T1,A,2024-01-03,120
 T2,A,2024-01-06,60
 T3,A,2024-05-01,500
 T4,B,2024-02-02,15
 `,
-      // A returned order 1 (100): 10 + 5 % of 100 written off; C returned nothing, needed nothing
-      returns: `return_id,order_id,returned_at,amount
+  // A returned order 1 (100): 10 + 5 % of 100 written off; C returned nothing, needed nothing
+  returns: `return_id,order_id,returned_at,amount
 R1,1,2024-01-05,100
 `,
-    })
+}
+
+describe('customers with no purchase day left', () => {
+  it('have their tickets and returns priced and said, outside the valued figures', async () => {
+    const s = await analyzed(FILES)
     expect(s.value?.unvalued).toEqual({
       customers: 1,
       tickets: 2,
@@ -80,6 +88,19 @@ R1,1,2024-01-05,100
     expect(warning?.message).toContain('cost 195.00 to serve (2 support tickets and 1 return)')
     const html = renderAnalysisReport(s)
     expect(html).toContain('cost 195.00 to serve in support tickets and returns')
+  })
+
+  it('are refused a profile with what they cost said', async () => {
+    const engine = await workspace(FILES)
+    const a = customerProfile(engine, 'A', {
+      asOf: '2024-03-31',
+      predictions: false,
+      config: CONFIG,
+    })
+    await expect(a).rejects.toThrow(DataError)
+    await expect(a).rejects.toThrow(
+      /no purchase day is left to value .*; their 2 support tickets and 1 return cost 195\.00 to serve/,
+    )
   })
 
   it('are not listed when they cost nothing, nor when no order was refunded', async () => {
