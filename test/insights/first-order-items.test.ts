@@ -156,4 +156,38 @@ describe('first order items', () => {
       { customer_id: 'q', a: 30, ch: 'web', camp: null },
     ])
   })
+
+  it('leave out an order refunded in full by the as-of date, first on its day or not', async () => {
+    // QA: r's 09:00 order of 80 (app, winter) was refunded in full that afternoon; its 12:00
+    // order of 40 (store) was kept, and is the first order. On r's second day the 09:00 order
+    // (Hats) was refunded the next day; the 12:00 one (Shoes) is the second order. s's refund
+    // came after the as-of date: not yet known, its 09:00 order is still the first
+    await engine.exec(`INSERT INTO orders (order_key, order_id, customer_id, ordered_at, order_date, amount, channel, campaign)
+      VALUES ('r1', 'R1', 'r', TIMESTAMP '2024-01-08 09:00', DATE '2024-01-08', 80, 'app', 'winter'),
+             ('r1x', 'R1', 'r', TIMESTAMP '2024-01-08 15:00', DATE '2024-01-08', -80, NULL, NULL),
+             ('r2', 'R2', 'r', TIMESTAMP '2024-01-08 12:00', DATE '2024-01-08', 40, 'store', NULL),
+             ('r3', 'R3', 'r', TIMESTAMP '2024-02-01 09:00', DATE '2024-02-01', 90, NULL, NULL),
+             ('r3x', 'R3', 'r', TIMESTAMP '2024-02-02 09:00', DATE '2024-02-02', -90, NULL, NULL),
+             ('r4', 'R4', 'r', TIMESTAMP '2024-02-01 12:00', DATE '2024-02-01', 30, NULL, NULL),
+             ('s1', 'S1', 's', TIMESTAMP '2024-01-08 09:00', DATE '2024-01-08', 80, 'app', 'winter'),
+             ('s1x', 'S1', 's', TIMESTAMP '2024-07-08 09:00', DATE '2024-07-08', -80, NULL, NULL),
+             ('s2', 'S2', 's', TIMESTAMP '2024-01-08 12:00', DATE '2024-01-08', 40, 'store', NULL)`)
+    await engine.exec(`INSERT INTO order_lines (line_key, order_id, product_id, category, quantity, amount)
+      VALUES ('l20', 'R3', 'p20', 'Hats', 1, 90), ('l21', 'R4', 'p21', 'Shoes', 1, 30)`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_BASE} VALUES
+      (12, 'r', DATE '2024-01-08'), (13, 's', DATE '2024-01-08')`)
+    await engine.exec(`INSERT INTO ${INSIGHTS_DAYS} VALUES
+      (12, DATE '2024-01-08', true, 40), (12, DATE '2024-02-01', true, 30),
+      (13, DATE '2024-01-08', true, 120)`)
+    await engine.exec(insightsFirstOrders('duckdb', { asOf: '2024-06-30', earlyDays: 30 }))
+    const rows = await engine.query(
+      `SELECT customer_id, CAST(first_amount AS DOUBLE) AS a, first_channel AS ch,
+         first_campaign AS camp, second_categories AS second
+       FROM ${INSIGHTS_FIRST} WHERE customer_id IN ('r', 's') ORDER BY 1`,
+    )
+    expect(rows).toEqual([
+      { customer_id: 'r', a: 40, ch: 'store', camp: null, second: ['Shoes'] },
+      { customer_id: 's', a: 80, ch: 'app', camp: 'winter', second: null },
+    ])
+  })
 })

@@ -4,9 +4,10 @@
 // days, so the search for the earliest runs on about two orders per customer instead of ten
 // million (a composite arg_min over every order cost more than all the rest).
 import type { Dialect, Query } from '../engine.ts'
-import { exactSum } from './customer-summary.ts'
+import { exactSum, sqlDate } from './customer-summary.ts'
 import { INSIGHTS_BASE } from './insights-base.ts'
 import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
+import { refundedInFull } from './value-facts.ts'
 
 export const INSIGHTS_FIRST = 'insights_first'
 
@@ -19,7 +20,8 @@ export const INSIGHTS_FIRST = 'insights_first'
  * days_to_second (first to second purchase day, NULL when none by asOf), early_days (purchase days within earlyDays of the
  * first, first included) and early_revenue (net spend of those days), second_categories (of the
  * first order of the second purchase day). A purchase day is a day of insights_days with net spend
- * > 0 (build it first); the first order of a day is its earliest order with amount >= 0, and
+ * > 0 (build it first); the first order of a day is its earliest order with amount >= 0 that
+ * refunds dated by asOf do not take back in full (a cancelled order is no order), and
  * orders at that same instant are taken as one (amounts, quantities and discounts summed, their
  * lines together, the channel and campaign of the first by order_key).
  */
@@ -28,6 +30,7 @@ export function insightsFirstOrders(
   args: { asOf: string; earlyDays: number },
 ): Query {
   const early = Math.trunc(args.earlyDays)
+  const asOf = `DATE '${sqlDate(args.asOf)}'`
   return {
     sql: `
 CREATE OR REPLACE TEMP TABLE ${INSIGHTS_FIRST} AS
@@ -63,7 +66,10 @@ firsts AS (
       o.channel, o.campaign, o.ordered_at,
       min(o.ordered_at) OVER (PARTITION BY p.cidx, p.which) AS first_at
     FROM orders o JOIN pairs p ON p.customer_id = o.customer_id AND p.day = o.order_date
-    WHERE o.amount >= 0
+    -- an order refunded in full by the as-of date was cancelled: no order (as in the summary),
+    -- even when it came first on a day whose other orders were kept
+    LEFT JOIN (${refundedInFull(asOf)}) c ON c.customer_id = o.customer_id AND c.order_id = o.order_id
+    WHERE o.amount >= 0 AND c.order_id IS NULL
   ) x
   WHERE x.ordered_at = x.first_at
   GROUP BY x.cidx, x.which
