@@ -341,4 +341,40 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     expect(again.json.error.message).toMatch(/belongs to an erased customer/)
     expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'kim'")).toBe(0)
   })
+  it('names the pseudonym in place of an email beyond ASCII written in another case', async () => {
+    // QA: PostgreSQL folds case for ILIKE and the i flag by the database's LC_CTYPE, under C (the
+    // test cluster's) only in ASCII: JÖRG.Ü@EXÄMPLE.COM stayed in other customers' rows there
+    expect((await identify('c-jorg', 'Jörg.Ü@Exämple.com', 'jorg-1')).status).toBe(200)
+    const track = (event: string, messageId: string, properties: object) =>
+      h.call('POST', '/v1/events', {
+        body: {
+          type: 'track',
+          event,
+          messageId,
+          userId: 'kim',
+          properties,
+          timestamp: new Date(NOW - 30_000).toISOString(),
+        },
+      })
+    expect(
+      (await track('Survey Responded', 'jorg-s', { nps: 8, comment: 'ask JÖRG.Ü@EXÄMPLE.COM.' }))
+        .status,
+    ).toBe(200)
+    expect((await track('Note', 'jorg-n', { text: 'cc jörg.ü@exämple.com; ok' })).status).toBe(200)
+    const erased = (await h.call('DELETE', '/v1/customers/c-jorg')).json.pseudonym
+    const left = await h.store.use(async (e) => ({
+      comment: (
+        await e.query("SELECT comment FROM survey_responses WHERE customer_id = 'kim'")
+      ).map((r) => r.comment),
+      payloads: (
+        await e.query("SELECT payload FROM events WHERE event_id IN ('jorg-s', 'jorg-n')")
+      ).map((r) => String(r.payload)),
+    }))
+    expect(left.comment).toEqual([`ask ${erased}.`])
+    expect(left.payloads).toHaveLength(2)
+    for (const p of left.payloads) {
+      expect(p).toContain(String(erased))
+      expect(p.toLowerCase()).not.toContain('exämple')
+    }
+  })
 })

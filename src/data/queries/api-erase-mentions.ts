@@ -1,8 +1,8 @@
 // An erased customer named in other customers' rows (the referred id of a referral, an email in a
 // free-text field: a note in an event, a survey comment, a return reason, a referral code, what
 // staff wrote after a call or why they cancelled it, a product name on an order line) is named by
-// the pseudonym there: one UPDATE per mention and column, over the rows that contain it (a LIKE
-// first, so the regular expression runs on those rows only).
+// the pseudonym there: one UPDATE per mention and column, over the rows that contain it (an id by
+// a LIKE first, so the regular expression runs on those rows only; an email by its pattern).
 import type { Dialect, Query } from '../engine.ts'
 
 /**
@@ -33,33 +33,60 @@ const FREE_TEXT: readonly (readonly [table: string, column: string])[] = [
 ]
 
 /**
- * An email as a whole address in text: not inside a longer one (`xa@b.com`, `a@b.com.au`,
- * `a@b.comx`), where a sentence's full stop after it still ends it. The characters around it are
- * captured and put back (`\1`, `\2`): DuckDB's RE2 has no lookaround. A character between two
- * mentions is taken by the first match, so the UPDATE runs twice (see eraseMentions).
+ * `s` as a regular expression that matches it in any case, letter by letter (`Jö` as `[jJ][öÖ]`):
+ * PostgreSQL's case-insensitive matching (ILIKE, the `i` flag) folds case by the database's
+ * LC_CTYPE, which under C is ASCII only, and an erased JÖRG@X.COM stayed in other rows there.
+ * A letter whose other case is more than one character (ß, SS) keeps its own forms only.
+ */
+export function caseless(s: string): string {
+  let out = ''
+  for (const ch of s) {
+    const forms = [...new Set([ch, ch.toLowerCase(), ch.toUpperCase()])].filter(
+      (f) => [...f].length === 1,
+    )
+    out += forms.length > 1 ? `[${forms.join('')}]` : regexEscape(ch)
+  }
+  return out
+}
+
+/**
+ * An email as a whole address in text, in any case (caseless): not inside a longer one
+ * (`xa@b.com`, `a@b.com.au`, `a@b.comx`), where a sentence's full stop after it still ends it.
+ * The characters around it are captured and put back (`\1`, `\2`): DuckDB's RE2 has no
+ * lookaround. A character between two mentions is taken by the first match, so the UPDATE runs
+ * twice (see eraseMentions).
  */
 const wholeEmail = (email: string): string =>
-  `(^|[^a-z0-9._%+-])${regexEscape(email)}($|[^a-z0-9_.-]|\\.$|\\.[^a-z0-9_-])`
+  `(^|[^a-zA-Z0-9._%+-])${caseless(email)}($|[^a-zA-Z0-9_.-]|\\.$|\\.[^a-zA-Z0-9_-])`
 
-export function eraseMentions(_dialect: Dialect, mentions: readonly Mention[], pseudonym: string) {
+/** SQL: `column` matches the regular expression parameter `param`, on either engine. */
+const matches = (d: Dialect, column: string, param: string): string =>
+  d === 'postgres' ? `${column} ~ ${param}` : `regexp_matches(${column}, ${param})`
+
+export function eraseMentions(dialect: Dialect, mentions: readonly Mention[], pseudonym: string) {
   return mentions.flatMap((m): Query[] => {
     // payloads are JSON.stringify of the call: a whole value is the id's JSON text, quotes and all
+    // (an email is matched in any case by its pattern, not by ILIKE: see caseless)
     const text = m.anywhere ? m.text : JSON.stringify(m.text)
-    const inPayloads: Query = {
-      sql: `UPDATE events SET payload = regexp_replace(payload, $1, $2, $3)
-WHERE payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $4 ESCAPE '\\'`,
-      params: m.anywhere
-        ? [wholeEmail(text), `\\1${pseudonym}\\2`, 'gi', `%${likeEscape(text)}%`]
-        : [regexEscape(text), JSON.stringify(pseudonym), 'g', `%${likeEscape(text)}%`],
-    }
+    const inPayloads: Query = m.anywhere
+      ? {
+          sql: `UPDATE events SET payload = regexp_replace(payload, $1, $2, 'g')
+WHERE ${matches(dialect, 'payload', '$1')}`,
+          params: [wholeEmail(text), `\\1${pseudonym}\\2`],
+        }
+      : {
+          sql: `UPDATE events SET payload = regexp_replace(payload, $1, $2, 'g')
+WHERE payload LIKE $3 ESCAPE '\\'`,
+          params: [regexEscape(text), JSON.stringify(pseudonym), `%${likeEscape(text)}%`],
+        }
     // another id names the customer in free text only as a referral code that is the id: a
     // comment, a reason or a product name "42" is no mention of customer 42
     const inText = m.anywhere
       ? FREE_TEXT.map(
           ([table, column]): Query => ({
-            sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'gi')
-WHERE ${column} ILIKE $3 ESCAPE '\\'`,
-            params: [wholeEmail(m.text), `\\1${pseudonym}\\2`, `%${likeEscape(m.text)}%`],
+            sql: `UPDATE ${table} SET ${column} = regexp_replace(${column}, $1, $2, 'g')
+WHERE ${matches(dialect, column, '$1')}`,
+            params: [wholeEmail(m.text), `\\1${pseudonym}\\2`],
           }),
         )
       : [{ sql: 'UPDATE referrals SET code = $2 WHERE code = $1', params: [m.text, pseudonym] }]

@@ -3,16 +3,23 @@
 // email (api-erase-mentions.ts) names them anywhere, in any case; an id only as a call's userId
 // (an order id "42" in another customer's call is no mention of customer 42).
 import type { Dialect, Query } from '../engine.ts'
-import { likeEscape, type Mention } from './api-erase-mentions.ts'
+import { caseless, likeEscape, type Mention } from './api-erase-mentions.ts'
 
 /** SELECT DISTINCT import_id of the held batches that hold any of `mentions`. */
-export function stagedNaming(_dialect: Dialect, mentions: readonly Mention[]): Query {
-  const params = mentions.map(
+export function stagedNaming(dialect: Dialect, mentions: readonly Mention[]): Query {
+  const params = mentions.map((m) =>
+    // an email in any case by a pattern (PostgreSQL's ILIKE folds ASCII only under LC_CTYPE C);
     // the batch is JSON.stringify of the calls: no space after the colon
-    (m) => `%${likeEscape(m.anywhere ? m.text : `"userId":${JSON.stringify(m.text)}`)}%`,
+    m.anywhere ? caseless(m.text) : `%${likeEscape(`"userId":${JSON.stringify(m.text)}`)}%`,
   )
   const any = mentions
-    .map((m, i) => `payload ${m.anywhere ? 'ILIKE' : 'LIKE'} $${i + 1} ESCAPE '\\'`)
+    .map((m, i) =>
+      !m.anywhere
+        ? `payload LIKE $${i + 1} ESCAPE '\\'`
+        : dialect === 'postgres'
+          ? `payload ~ $${i + 1}`
+          : `regexp_matches(payload, $${i + 1})`,
+    )
     .join(' OR ')
   return {
     sql: `SELECT DISTINCT import_id FROM import_staging WHERE ${any || 'false'} ORDER BY import_id`,
