@@ -286,6 +286,8 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
               currency,
               refund_id: own ? key.slice(orderId.length + 1) : r.order_id === null ? key : null,
               order_date: day,
+              // the refund row's own columns, as the direct import stored them
+              ...columnsOf(r),
             }),
           }
         }
@@ -298,12 +300,7 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
             order_id: orderId,
             total: amount,
             currency,
-            discount: r.discount === null ? null : Number(r.discount),
-            quantity: r.quantity === null ? null : Number(r.quantity),
-            cost: r.cost === null ? null : Number(r.cost),
-            margin: r.margin === null ? null : Number(r.margin),
-            channel: r.channel,
-            campaign: r.campaign,
+            ...columnsOf(r),
             order_date: day,
             products: products && products.length > 0 ? products.slice(0, 1000) : null,
           }),
@@ -326,5 +323,18 @@ WHERE order_id IN (${marks}) ORDER BY line_key`,
     replaced: r.replaced,
     duplicates: acc.sent - r.stored - r.replaced,
     cancelled,
+  }
+}
+
+/** An orders row's optional columns as an order's or a refund's properties (null: not sent). */
+function columnsOf(r: Record<string, unknown>) {
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+  return {
+    discount: num(r.discount),
+    quantity: num(r.quantity),
+    cost: num(r.cost),
+    margin: num(r.margin),
+    channel: r.channel,
+    campaign: r.campaign,
   }
 }

@@ -427,6 +427,41 @@ JOIN customer_profile p USING (customer_id) ORDER BY o.order_id`,
     expect(await count(h, 'SELECT count(*) FROM orders')).toBe(1)
   })
 
+  it("stores a refund row's own cost, margin, channel and campaign, as a direct import does", async () => {
+    // QA: the refund of 10 at cost 8 was stored without its cost through the server, and took
+    // back the order's margin rate (-3) instead of the 18 its own cost says (docs/summary.md)
+    const file = write(
+      dir,
+      'refund-costs.csv',
+      [
+        'order_id,customer_id,ordered_at,amount,cost,margin,channel,campaign',
+        'M1,k1,2025-01-10T10:00:00Z,100,60,,web,spring',
+        'M2,k1,2025-02-10T10:00:00Z,100,60,30,web,',
+        'M2,k1,2025-02-12T10:00:00Z,-10,8,,web,spring',
+      ].join('\n'),
+    )
+    const columns =
+      'SELECT amount, cost, margin, channel, campaign FROM orders ORDER BY order_date, amount'
+    const mem = await openWorkspace(':memory:')
+    let direct: unknown[]
+    try {
+      await importFile(mem, file, { kind: 'orders' })
+      direct = await mem.query(columns)
+    } finally {
+      await mem.close()
+    }
+    await forward(new HarnessServer(h), file)
+    const served = await h.store.use((e) => e.query(columns))
+    const plain = (rows: readonly unknown[]) =>
+      (rows as Record<string, unknown>[]).map((r) =>
+        Object.values(r).map((v) =>
+          typeof v === 'number' || typeof v === 'bigint' ? Number(v) : v,
+        ),
+      )
+    expect(plain(served)).toEqual(plain(direct))
+    expect(plain(served)[2]).toEqual([-10, 8, -18, 'web', 'spring'])
+  })
+
   it('stores the local day --tz gives an order and a refund, as a direct import does', async () => {
     const file = write(
       dir,

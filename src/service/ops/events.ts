@@ -314,6 +314,14 @@ export const OrderRefundedProps = z
     // `loyals import` forwarding a file whose refunds are stored already) counts once
     refund_id: id.optional(),
     order_date: orderDate,
+    // what a refund row of an orders file carries, stored as `loyals import` stores it: a cost
+    // of its own (a refund of 10 at cost 8 takes 18 off the margin), its channel and campaign
+    discount: money.optional(),
+    quantity: z.number().finite().optional(),
+    cost: money.optional(),
+    margin: money.optional(),
+    channel: tag,
+    campaign: tag,
   })
   .catchall(z.unknown())
   .refine((p) => p.total !== undefined || p.revenue !== undefined, {
@@ -645,6 +653,16 @@ export interface IngestEvent {
      * is 0 until then).
      */
     readonly rest?: boolean
+    /** The refund row's own columns, as an orders file's refund row has them (null: none). */
+    readonly columns?: {
+      readonly discount: number | null
+      readonly quantity: number | null
+      readonly cost: number | null
+      /** Given, or minus the amount less the cost when only the cost is (as an import stores it). */
+      readonly margin: number | null
+      readonly channel: string | null
+      readonly campaign: string | null
+    }
   } | null
   readonly traits: {
     /** null: the call clears the stored value (an empty cell of a customers file). */
@@ -805,6 +823,14 @@ export function normalizeEvent(e: SegmentEvent, nowMs: number): IngestEvent {
               ? p.refund_id
               : `${p.order_id}:${p.refund_id}`,
         day: p.order_date ?? null,
+        columns: {
+          discount: p.discount ?? null,
+          quantity: p.quantity ?? null,
+          cost: p.cost ?? null,
+          margin: p.margin ?? (p.cost === undefined ? null : -(p.total ?? p.revenue ?? 0) - p.cost),
+          channel: p.channel ?? null,
+          campaign: p.campaign ?? null,
+        },
       },
     }
   }

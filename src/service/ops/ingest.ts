@@ -1146,6 +1146,8 @@ async function applyGroup(
     }
     if (applyOrder && (e.order || e.refund)) {
       const o = e.order
+      // a refund row's own columns (a file's refund at a cost of its own), as an import stores them
+      const c = e.refund?.columns
       const amount = o ? o.amount : -Math.abs(e.refund?.amount ?? 0)
       const orderId = o ? o.orderId : (e.refund?.orderId ?? null)
       orders.push([
@@ -1156,12 +1158,12 @@ async function applyGroup(
         orderDay(e),
         amount,
         o ? o.currency : (e.refund?.currency ?? null),
-        o?.quantity ?? null,
-        o?.cost ?? null,
-        o?.margin ?? null,
-        o?.discount ?? null,
-        o?.channel ?? null,
-        o?.campaign ?? null,
+        (o ?? c)?.quantity ?? null,
+        (o ?? c)?.cost ?? null,
+        (o ?? c)?.margin ?? null,
+        (o ?? c)?.discount ?? null,
+        (o ?? c)?.channel ?? null,
+        (o ?? c)?.campaign ?? null,
         'api',
         // an event has no line of a file
         null,
