@@ -611,6 +611,20 @@ export const DirectCustomerSchema = z
 
 type CustomerAttribute = (typeof CUSTOMER_ATTRIBUTES)[number]
 
+/** An orders row's optional columns, as an orders file has them (null: none). */
+export interface OrderColumns {
+  readonly discount: number | null
+  readonly quantity: number | null
+  readonly cost: number | null
+  /**
+   * Given, or the amount less the cost when only the cost is (as an import stores it; a refund's
+   * amount is negative: minus its total less the cost).
+   */
+  readonly margin: number | null
+  readonly channel: string | null
+  readonly campaign: string | null
+}
+
 /** An event reduced to what the store applies. Times are epoch ms. */
 export interface IngestEvent {
   readonly eventId: string
@@ -618,27 +632,22 @@ export interface IngestEvent {
   readonly name: string | null
   readonly customerId: string
   readonly atMs: number
-  readonly order: {
-    readonly orderId: string
-    readonly amount: number
-    readonly currency: string | null
-    readonly discount: number | null
-    readonly quantity: number | null
-    readonly cost: number | null
-    /** Given, or the amount less the cost when only the cost is (as an import stores it). */
-    readonly margin: number | null
-    readonly channel: string | null
-    readonly campaign: string | null
-    /** The order's day where it was placed (YYYY-MM-DD); null: the UTC day of atMs. */
-    readonly day: string | null
-    readonly products: readonly {
-      productId: string | null
-      name: string | null
-      category: string | null
-      quantity: number | null
-      amount: number | null
-    }[]
-  } | null
+  readonly order:
+    | (OrderColumns & {
+        readonly orderId: string
+        readonly amount: number
+        readonly currency: string | null
+        /** The order's day where it was placed (YYYY-MM-DD); null: the UTC day of atMs. */
+        readonly day: string | null
+        readonly products: readonly {
+          productId: string | null
+          name: string | null
+          category: string | null
+          quantity: number | null
+          amount: number | null
+        }[]
+      })
+    | null
   readonly refund: {
     /** null: a refund of no order (a file row without an order id), keyed by its refund id. */
     readonly orderId: string | null
@@ -653,16 +662,8 @@ export interface IngestEvent {
      * is 0 until then).
      */
     readonly rest?: boolean
-    /** The refund row's own columns, as an orders file's refund row has them (null: none). */
-    readonly columns?: {
-      readonly discount: number | null
-      readonly quantity: number | null
-      readonly cost: number | null
-      /** Given, or minus the amount less the cost when only the cost is (as an import stores it). */
-      readonly margin: number | null
-      readonly channel: string | null
-      readonly campaign: string | null
-    }
+    /** The refund row's own columns, as an orders file's refund row has them. */
+    readonly columns?: OrderColumns
   } | null
   readonly traits: {
     /** null: the call clears the stored value (an empty cell of a customers file). */
