@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Engine } from '../data/engine.ts'
 import { CUSTOMER_ATTRIBUTES } from '../data/queries/api-customer-records.ts'
+import { PLACE_FIELDS } from '../data/queries/import-order-places.ts'
 import { isZeroRefundMark } from '../data/queries/import-order-rows.ts'
 import { LoyalsError, UsageError } from '../errors.ts'
 import { tsMs } from '../service/ops/time.ts'
@@ -137,7 +138,11 @@ export async function forwardImport(
 ): Promise<ForwardResult> {
   const acc: Upload = { path: `/v1/imports/${randomUUID()}`, seq: 0, sent: 0, committing: false }
   try {
-    return await upload(mem, remote, new Set(cleared), acc)
+    const fields = new Set(cleared)
+    // a customer's place is one unit: a file with any part of it clears the parts it has no
+    // column for (README), as a direct import stores it
+    if (PLACE_FIELDS.some((f) => fields.has(f))) for (const f of PLACE_FIELDS) fields.add(f)
+    return await upload(mem, remote, fields, acc)
   } catch (e) {
     // the server answered with a refusal: the commit had not stored anything (it is the one
     // transaction), and the user must know that none of the file went in, not half of it
