@@ -3,10 +3,8 @@
 // the analysis has no row for them, yet their support tickets and returns were real work.
 import type { Dialect, Query } from '../engine.ts'
 import { sqlDate, sqlIdent } from './customer-summary.ts'
-import { isZeroRefundMark } from './import-order-rows.ts'
+import { withoutPurchaseRows } from './customers-without-purchase.ts'
 import { returnsByCustomer, ticketsByCustomer } from './value-facts.ts'
-
-const mark = isZeroRefundMark('o.amount')
 
 /**
  * Rows (customer_id, tickets, ticket_minutes, returns, return_amount), in customer id order: the
@@ -18,14 +16,7 @@ export function valueUnvalued(_d: Dialect, args: { analysis: string; asOf: strin
   const analysis = sqlIdent(args.analysis)
   const asOf = `DATE '${sqlDate(args.asOf)}'`
   return {
-    sql: `WITH outside AS (
-  SELECT o.customer_id
-  FROM orders o
-  WHERE o.order_date <= ${asOf}
-    AND NOT EXISTS (SELECT 1 FROM ${analysis} a WHERE a.customer_id = o.customer_id)
-  GROUP BY o.customer_id
-  HAVING bool_or(o.amount <> 0 AND NOT ${mark})
-)
+    sql: `WITH outside AS (${withoutPurchaseRows('orders', analysis, asOf)})
 SELECT c.customer_id,
   CAST(coalesce(t.tickets, 0) AS DOUBLE PRECISION) AS tickets,
   CAST(coalesce(t.minutes, 0) AS DOUBLE PRECISION) AS ticket_minutes,
