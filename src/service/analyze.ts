@@ -374,7 +374,7 @@ function unvaluedNote(v: ValueSummary): QualityNote[] {
   return [
     {
       level: 'warning',
-      message: `${formatCount(u.customers, 'customer')} with no purchase day left (orders refunded in full) cost ${formatMoney(u.costToServe, v.currency, v.locale)} to serve (${what}): served at a loss, but not valued, so ${one ? 'this customer is' : 'they are'} in neither the customer value nor the customers served at a loss (summary.json value.unvalued lists ${one ? 'it' : 'them'}).`,
+      message: `${formatCount(u.customers, 'customer')} with no purchase day left (only refunds, or orders refunded in full) cost ${formatMoney(u.costToServe, v.currency, v.locale)} to serve (${what}): served at a loss, but not valued, so ${one ? 'this customer is' : 'they are'} in neither the customer value nor the customers served at a loss (summary.json value.unvalued lists ${one ? 'it' : 'them'}).`,
     },
   ]
 }

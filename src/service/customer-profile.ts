@@ -250,7 +250,7 @@ export async function customerProfile(
         ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} of 0 on or before ${summary.asOf}, cancelled (or failed, unpaid): no purchase to value yet`
         : orders > 0
           ? `customer '${customerId}' placed ${orders} order${orders === 1 ? '' : 's'} on or before ${summary.asOf}, but refunds took ${orders === 1 ? 'it' : 'them'} back in full: no purchase day is left to value (a day refunded in full is no purchase day)${unvaluedCost(run, summary.value, customerId)}`
-          : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}`,
+          : `customer '${customerId}' has no purchase on or before ${summary.asOf}: nothing to value yet${referrerNote(customerId, known)}${unvaluedCost(run, summary.value, customerId)}`,
       { customerId, asOf: summary.asOf },
     )
   }

@@ -986,25 +986,31 @@ async function unvaluedCustomers(
   let minutes = 0
   let ticketMinor = 0
   let returnMinor = 0
-  const listed = rows.map((r, i) => {
+  const listed: UnvaluedCustomer[] = []
+  rows.forEach((r, i) => {
+    const t = m(p.ticketCost[i] as number)
+    const ret = m(p.returnCost[i] as number)
+    // work that cost nothing (a ticket without minutes, rates of 0) is no loss to report
+    if (t + ret <= 0) return
     tickets += Number(r.tickets)
     returns += Number(r.returns)
     minutes += Number(r.ticket_minutes)
-    ticketMinor += m(p.ticketCost[i] as number)
-    returnMinor += m(p.returnCost[i] as number)
-    return {
+    ticketMinor += t
+    returnMinor += ret
+    listed.push({
       customerId: r.customer_id,
       tickets: Number(r.tickets),
       ticketMinutes: Number(r.ticket_minutes),
       returns: Number(r.returns),
-      costToServe: (m(p.ticketCost[i] as number) + m(p.returnCost[i] as number)) / scale,
-    }
+      costToServe: (t + ret) / scale,
+    })
   })
+  if (listed.length === 0) return undefined
   // the costliest first; rows come in customer id order, which a stable sort keeps among ties
   listed.sort((a, b) => b.costToServe - a.costToServe)
   return {
     summary: {
-      customers: n,
+      customers: listed.length,
       tickets,
       ticketMinutes: minutes,
       returns,

@@ -90,6 +90,30 @@ describe('customers with no purchase day left', () => {
     expect(html).toContain('cost 195.00 to serve in support tickets and returns')
   })
 
+  it('with only a refund row are listed and refused a profile with their cost said too', async () => {
+    const engine = await workspace({
+      orders: `${ORDERS}99,Q,2024-01-03,-20\n`,
+      tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nTQ,Q,2024-01-09,20\n',
+    })
+    const s = await computeAnalysis(engine, {
+      source: 'test',
+      asOf: '2024-03-31',
+      predictions: false,
+      value: { config: CONFIG },
+    })
+    expect(s.value?.unvalued?.worst).toEqual([
+      { customerId: 'Q', tickets: 1, ticketMinutes: 20, returns: 0, costToServe: 20 },
+    ])
+    const q = customerProfile(engine, 'Q', {
+      asOf: '2024-03-31',
+      predictions: false,
+      config: CONFIG,
+    })
+    await expect(q).rejects.toThrow(
+      /nothing to value yet; their 1 support ticket cost 20\.00 to serve/,
+    )
+  })
+
   it('are refused a profile with what they cost said', async () => {
     const engine = await workspace(FILES)
     const a = customerProfile(engine, 'A', {
@@ -104,9 +128,11 @@ describe('customers with no purchase day left', () => {
   })
 
   it('are not listed when they cost nothing, nor when no order was refunded', async () => {
+    // C's ticket has no minutes: it costs nothing (docs/value.md), so C is no loss to report
     const none = await analyzed({
       orders: ORDERS,
-      tickets: 'ticket_id,customer_id,opened_at,handling_minutes\nT4,B,2024-02-02,15\n',
+      tickets:
+        'ticket_id,customer_id,opened_at,handling_minutes\nT4,B,2024-02-02,15\nT5,C,2024-02-04,\n',
     })
     expect(none.value?.unvalued).toBeUndefined()
     expect(none.quality.some((q) => q.message.includes('no purchase day left'))).toBe(false)
