@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
@@ -650,6 +651,15 @@ describe('loyals demo', () => {
     expect(existsSync(join(cwd, 'loyals-out', 'report.html'))).toBe(true)
     expect(existsSync(join(cwd, 'loyals.duckdb'))).toBe(false)
     expect(readSummary(join(cwd, 'loyals-out')).counts.customers).toBe(CUSTOMERS)
+  })
+
+  it("gives the report's link as a file URL, its path encoded (a space, a #)", () => {
+    const dir = join(tempDir(), 'my demo #1')
+    const r = runCli(['demo', '--out', dir])
+    expect(r.code).toBe(0)
+    const link = /Open the report in a browser: (\S+)$/m.exec(r.stdout)?.[1] ?? ''
+    expect(link).toMatch(/^file:\/\/\/.*\/my%20demo%20%231\/report\.html$/)
+    expect(fileURLToPath(link)).toBe(join(dir, 'report.html'))
   })
 
   it('--out and --json work like analyze', () => {

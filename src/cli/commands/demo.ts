@@ -3,7 +3,7 @@
 // ./loyals.duckdb is never touched.
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { shellArg } from '../../core/words.ts'
 import { UsageError } from '../../errors.ts'
@@ -62,7 +62,7 @@ async function companyDemo(opts: {
   } else {
     const top = summary.value?.referrals.top[0]?.customerId ?? summary.topCustomers[0]?.customerId
     println('')
-    println(`Open the report in a browser: file://${files.html}`)
+    println(`Open the report in a browser: ${pathToFileURL(resolve(files.html)).href}`)
     println(`The company's files and workspace are in ${co.dir}; look at one customer with`)
     println(
       // with the demo's as-of, or the profile would be valued at another day than the report
@@ -131,7 +131,7 @@ export function registerDemo(program: Command): void {
         })
         if (!opts.json) {
           println('')
-          println(`Open the report in a browser: file://${files.html}`)
+          println(`Open the report in a browser: ${pathToFileURL(resolve(files.html)).href}`)
         }
       },
     )
