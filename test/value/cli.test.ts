@@ -250,6 +250,23 @@ describe('value inputs and loyals customer', () => {
     )
   })
 
+  test('tickets imported before any order: the note says to import the orders, with counts as 1,234', () => {
+    // QA: following the README's value block on a fresh directory, every kind's note blamed the
+    // id column, when the workspace had no customers at all yet
+    const fresh = join(dir, 'fresh.duckdb')
+    const rows = Array.from({ length: 1234 }, (_, i) => `${i},c${i},2024-01-06 10:00:00`)
+    const f = write(dir, 'early.csv', ['ticket_id,customer_id,opened_at', ...rows].join('\n'))
+    const r = runCli(['import', f, '--kind', 'tickets', '--db', fresh])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(
+      'note: 1,234 tickets are of customers with no order or customer record',
+    )
+    expect(r.stdout).toContain(
+      'The workspace has no orders or customers yet: import them (loyals import orders.csv), and these rows count toward them',
+    )
+    expect(r.stdout).not.toContain('No row matched a known customer')
+  })
+
   test('a missing workspace or a bad configuration is a usage error (exit 2)', () => {
     const missing = runCli(['customer', 'A', '--db', join(dir, 'nope.duckdb')])
     expect(missing.code).toBe(2)

@@ -45,7 +45,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 /** What the stored rows that belong to no known customer mean, with a few of them. */
 function unmatchedNote(
   kind: string,
-  u: { rows: number; ownerless: number; named?: number; examples: string },
+  u: { rows: number; ownerless: number; named?: number; examples: string; noCustomers?: boolean },
   r: Pick<ImportResult, 'columns' | 'rowsStored'>,
 ): string {
   const one = u.rows === 1
@@ -77,7 +77,7 @@ function unmatchedNote(
             )
             .join(', ')
     return (
-      `note: ${u.rows} return${one ? ' is' : 's are'} of ${one ? 'an order' : 'orders'} not in the ` +
+      `note: ${num(u.rows)} return${one ? ' is' : 's are'} of ${one ? 'an order' : 'orders'} not in the ` +
       `workspace (${u.examples}${more}); stored, ${counts}`
     )
   }
@@ -97,7 +97,7 @@ function unmatchedNote(
         ? ' is of customers'
         : 's are of customers'
   return (
-    `note: ${u.rows} ${noun ?? 'row'}${are} with no order or customer record ` +
+    `note: ${num(u.rows)} ${noun ?? 'row'}${are} with no order or customer record ` +
     `(${u.examples}${more}); ` +
     // a referral through someone who never bought still credits the referrer above them
     // (docs/value.md): only the unknown customer's own value is missing
@@ -105,10 +105,12 @@ function unmatchedNote(
       ? `stored; ${one ? 'that customer is' : 'those customers are'} worth nothing of their own until imported, and a chain through them still credits the referrers above`
       : `stored, but ${one ? 'it counts' : 'they count'} toward no one until those customers are imported`) +
     // none matching at all: more likely the wrong column (a help desk's own user id) than
-    // customers still to import
-    (u.rows === r.rowsStored && r.columns.customer_id
-      ? `. No row matched a known customer: if ${r.columns.customer_id} is not the id your orders use, name the column that is (--map customer_id=COLUMN, an email column for instance)`
-      : '')
+    // customers still to import, unless the workspace knows no customer at all yet
+    (u.noCustomers
+      ? '. The workspace has no orders or customers yet: import them (loyals import orders.csv), and these rows count toward them'
+      : u.rows === r.rowsStored && r.columns.customer_id
+        ? `. No row matched a known customer: if ${r.columns.customer_id} is not the id your orders use, name the column that is (--map customer_id=COLUMN, an email column for instance)`
+        : '')
   )
 }
 

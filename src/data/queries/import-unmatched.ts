@@ -36,7 +36,8 @@ export const hasOwnerCheck = (kind: string): boolean => kind in OWNER
  * whose owner is missing or unknown; for returns, those of orders not in the workspace): columns
  * n (how many), ownerless (of them, those whose owner is missing or unknown), named (of those, the
  * returns that name their customer: they count toward that customer once it is known) and examples
- * (up to 3 'id (line N)' texts, file order; for referrals the unknown customer's id).
+ * (up to 3 'id (line N)' texts, file order; for referrals the unknown customer's id), and
+ * any_known (1 when the workspace knows any customer, from an order or a customers file, else 0).
  */
 export function importUnmatched(_d: Dialect, args: { kind: string; rows: string }): Query {
   const owner = OWNER[args.kind]
@@ -60,7 +61,8 @@ export function importUnmatched(_d: Dialect, args: { kind: string; rows: string 
 SELECT count(*) AS n, count(*) FILTER (WHERE ownerless) AS ownerless,
   count(*) FILTER (WHERE ownerless AND named) AS named,
   (SELECT string_agg(label || ' (line ' || source_line || ')', ', ' ORDER BY source_line)
-   FROM (SELECT * FROM lost ORDER BY source_line LIMIT 3) few) AS examples
+   FROM (SELECT * FROM lost ORDER BY source_line LIMIT 3) few) AS examples,
+  (SELECT count(*) FROM (SELECT 1 FROM known LIMIT 1) k) AS any_known
 FROM lost`,
   }
 }

@@ -410,6 +410,8 @@ export interface ImportResult {
      */
     readonly named?: number
     readonly examples: string
+    /** The workspace holds no order and no customer record at all (yet). */
+    readonly noCustomers?: boolean
   } | null
   /**
    * Returns that name another customer than the one whose order they return (counted toward the
@@ -2040,6 +2042,7 @@ async function importFileOnce(
             ownerless: number
             named: number
             examples: string | null
+            any_known: number
           }>(importUnmatched(engine.dialect, { kind, rows: 'import_kind_rows' }).sql)
         )[0]
       : undefined
@@ -2189,6 +2192,7 @@ async function importFileOnce(
             // returns only, and only when some are: the other kinds' notes have no use for it
             ...(Number(unmatched.named) > 0 ? { named: Number(unmatched.named) } : {}),
             examples: unmatched.examples ?? '',
+            ...(Number(unmatched.any_known) === 0 ? { noCustomers: true } : {}),
           }
         : null,
       otherOwner: otherOwner
