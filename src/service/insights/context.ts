@@ -165,7 +165,11 @@ export function checkValueExpression(sql: string, columns?: ReadonlySet<string>)
           )
         }
       } else if (QUERY_WORDS.has(word)) {
-        invalid(`${name[0]} makes a query of it: a value is computed from one customer's columns`)
+        // a query word is most often a column's name mistyped (order for orders): say so first
+        const near = known ? [...known].filter((c) => c.startsWith(word)) : []
+        invalid(
+          `${name[0]} is not a column of the customers${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}, and as a word of SQL it would make a query of it: a value is computed from one customer's columns${known ? ` (columns: ${columnList(columns!)})` : ''}`,
+        )
       } else if (known && !known.has(word)) {
         invalid(`${name[0]} is not a column of the customers (columns: ${columnList(columns!)})`)
       }
