@@ -940,6 +940,10 @@ function engagementOf(f: Facts, n: number): Engagement {
   return { score, ...rankShares(score), engagedShare: n > 0 ? (100 * engaged) / n : 0 }
 }
 
+/** Money as whole minor units (cents for 2 digits), rounded as it is shown: 1.005 is 101. */
+const minorUnits = (x: number, digits: number): number =>
+  Math.round(roundHalfAway(x, digits) * 10 ** digits)
+
 /** Customers listed in `unvalued.worst`, at most. */
 const UNVALUED_LISTED = 20
 
@@ -980,7 +984,7 @@ async function unvaluedCustomers(
     opts.config.costs,
   )
   const scale = 10 ** digits
-  const m = (x: number) => Math.round(roundHalfAway(x, digits) * scale)
+  const m = (x: number) => minorUnits(x, digits)
   let tickets = 0
   let returns = 0
   let minutes = 0
@@ -1077,7 +1081,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
   const scale = 10 ** digits
   const minor = { margin: 0, tickets: 0, returns: 0, shipping: 0, fees: 0, discounts: 0 }
   const shownMinor = { cost: 0, past: 0, predicted: 0, referral: 0, total: 0 }
-  const m = (x: number) => Math.round(roundHalfAway(x, digits) * scale)
+  const m = (x: number) => minorUnits(x, digits)
   for (let i = 0; i < n; i++) {
     minor.margin += m(profit.grossMargin[i] as number)
     minor.tickets += m(profit.ticketCost[i] as number)

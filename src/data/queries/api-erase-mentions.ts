@@ -60,7 +60,7 @@ const wholeEmail = (email: string): string =>
   `(^|[^a-zA-Z0-9._%+-])${caseless(email)}($|[^a-zA-Z0-9_.-]|\\.$|\\.[^a-zA-Z0-9_-])`
 
 /** SQL: `column` matches the regular expression parameter `param`, on either engine. */
-const matches = (d: Dialect, column: string, param: string): string =>
+export const matches = (d: Dialect, column: string, param: string): string =>
   d === 'postgres' ? `${column} ~ ${param}` : `regexp_matches(${column}, ${param})`
 
 export function eraseMentions(dialect: Dialect, mentions: readonly Mention[], pseudonym: string) {

@@ -3,7 +3,7 @@
 // email (api-erase-mentions.ts) names them anywhere, in any case; an id only as a call's userId
 // (an order id "42" in another customer's call is no mention of customer 42).
 import type { Dialect, Query } from '../engine.ts'
-import { caseless, likeEscape, type Mention } from './api-erase-mentions.ts'
+import { caseless, likeEscape, type Mention, matches } from './api-erase-mentions.ts'
 
 /** SELECT DISTINCT import_id of the held batches that hold any of `mentions`. */
 export function stagedNaming(dialect: Dialect, mentions: readonly Mention[]): Query {
@@ -14,11 +14,7 @@ export function stagedNaming(dialect: Dialect, mentions: readonly Mention[]): Qu
   )
   const any = mentions
     .map((m, i) =>
-      !m.anywhere
-        ? `payload LIKE $${i + 1} ESCAPE '\\'`
-        : dialect === 'postgres'
-          ? `payload ~ $${i + 1}`
-          : `regexp_matches(payload, $${i + 1})`,
+      m.anywhere ? matches(dialect, 'payload', `$${i + 1}`) : `payload LIKE $${i + 1} ESCAPE '\\'`,
     )
     .join(' OR ')
   return {
