@@ -391,6 +391,29 @@ describe('KPIs on a hand-checked dataset', () => {
   })
 })
 
+describe('customer retention rate a year after the last purchase', () => {
+  it('lists the last 12 months with a null rate, not an empty list, when nobody bought in them', async () => {
+    const engine = await openWorkspace(':memory:')
+    try {
+      const orders: [string, string, number][] = [
+        ['A', '2022-03-05', 100],
+        ['A', '2022-04-20', 50],
+        ['B', '2022-05-10', 200],
+      ]
+      const r = await handInsights(engine, numbered(orders), '2024-06-30')
+      const rr = r.summary.kpis.retentionRate
+      // July 2023 .. June 2024: customers bought long before, nobody was one in these months
+      expect(rr.map((x) => x.month)).toEqual([
+        ...Array.from({ length: 6 }, (_, i) => `2023-${String(i + 7).padStart(2, '0')}`),
+        ...Array.from({ length: 6 }, (_, i) => `2024-0${i + 1}`),
+      ])
+      expect(rr.every((x) => x.start === 0 && x.end === 0 && x.rate === null)).toBe(true)
+    } finally {
+      await engine.close()
+    }
+  })
+})
+
 describe('customer retention rate with a lapsed customer coming back', () => {
   it('counts the comeback as reactivated, not retained: the rate is |E ∩ S| / S, at most 1', async () => {
     const engine = await openWorkspace(':memory:')

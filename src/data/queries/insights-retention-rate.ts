@@ -8,7 +8,8 @@ import { INSIGHTS_DAYS } from './insights-purchase-days.ts'
 /**
  * Rows (month 'YYYY-MM', start_customers S (active on the day before the month), end_customers E
  * (active on its last day), new_customers (in E, not in S, first purchase in the month),
- * reactivated (in E, not in S, bought before the month: lapsed and came back)) for the last
+ * reactivated (in E, not in S, bought before the month: lapsed and came back), begun (someone had
+ * bought by the month's end)) for the last
  * `months` calendar months that end on or before asOf. new_customers + reactivated = E − |E ∩ S|,
  * the N of (E − N) / S. Reads insights_days (its purchase days).
  */
@@ -62,9 +63,12 @@ SELECT strftime(e.month_start, '%Y-%m') AS month,
   CAST(count(f.cidx) FILTER (WHERE f.at_end AND NOT f.at_start AND NOT f.earlier) AS INTEGER)
     AS new_customers,
   CAST(count(f.cidx) FILTER (WHERE f.at_end AND NOT f.at_start AND f.earlier) AS INTEGER)
-    AS reactivated
-FROM ends e LEFT JOIN flags f ON f.month_start = e.month_start
-GROUP BY e.month_start ORDER BY month
+    AS reactivated,
+  -- someone had bought by the month's end (months before that have nobody to keep)
+  coalesce(any_value(fd.day) <= e.month_end, false) AS begun
+FROM ends e CROSS JOIN (SELECT min(day) AS day FROM days) fd
+LEFT JOIN flags f ON f.month_start = e.month_start
+GROUP BY e.month_start, e.month_end ORDER BY month
 `,
   }
 }

@@ -147,6 +147,7 @@ export async function cohortsKpis(
     end_customers: number
     new_customers: number
     reactivated: number
+    begun: boolean
   }>(
     insightsRetentionRate(d, {
       asOf: opts.asOf,
@@ -154,10 +155,10 @@ export async function cohortsKpis(
       window: ACTIVE_WINDOW_DAYS,
     }),
   )
-  // months before the first customer have nobody to keep: rows of zeros and dashes, not months
-  const first = rr.findIndex(
-    (r) => r.start_customers + r.end_customers + r.new_customers + r.reactivated > 0,
-  )
+  // months before the first customer have nobody to keep: rows of zeros and dashes, not months.
+  // Months after it stay, with nobody active too: a year without a purchase is a rate of null
+  // in each month, not an empty list (which read as "no customers yet")
+  const first = rr.findIndex((r) => r.begun === true)
   const retentionRate = (first < 0 ? [] : rr.slice(first)).map((r) => ({
     month: r.month,
     start: r.start_customers,
