@@ -358,8 +358,23 @@ export async function computeAnalysis(
     }),
   )
   v.onValue?.(run)
-  const quality = [...summary.quality, ...unvaluedNote(run.summary)]
+  const quality = [...summary.quality, ...unvaluedNote(run.summary), ...lookBackNote(run.summary)]
   return withInsights(engine, { ...summary, quality, value: run.summary }, opts, progress)
+}
+
+/**
+ * A run dated before the stored tier states (value.ts): it keeps them, so its grace periods do not
+ * move on, and a user running dates back in turn saw grace never apply without a word why.
+ */
+function lookBackNote(v: ValueSummary): QualityNote[] {
+  const at = v.tiers.statesStoredAsOf
+  if (at === null) return []
+  return [
+    {
+      level: 'info',
+      message: `Tier states are stored as of ${at}, after this run's as-of date: this run is a look at the past, so it stores no tier state and moves no grace period on (the next run continues from ${at}; --reset-tiers makes this run the one it continues from).`,
+    },
+  ]
 }
 
 /**

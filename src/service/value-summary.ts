@@ -170,6 +170,12 @@ export interface ValueSummary {
     readonly basis: 'rank' | 'threshold'
     readonly grace: { readonly unit: 'days' | 'runs'; readonly length: number }
     readonly levels: readonly TierSummary[]
+    /**
+     * The as-of date ('YYYY-MM-DD') of the latest tier state stored by an analyze run dated after
+     * this one: this run was a look at the past, which stores no state and moves no grace period
+     * on; null for a scoring run (and for `loyals customer`, which never stores one).
+     */
+    readonly statesStoredAsOf: string | null
   }
   readonly loyalty: {
     readonly types: readonly {

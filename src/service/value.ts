@@ -483,7 +483,9 @@ export async function buildValue(
   // a scoring run stores its states; `loyals customer` (persistTiers false) re-reads the last
   // run's, and a run dated before a stored state looks at the past: neither is the next run.
   // A reset asked for is done whatever the date: the run's tiers replace every stored state.
-  const [later] = await engine.query<{ n: number }>(laterTierStates(d, { asOf: opts.asOf }))
+  const [later] = await engine.query<{ n: number; latest: string | null }>(
+    laterTierStates(d, { asOf: opts.asOf }),
+  )
   const persist =
     opts.persistTiers !== false && (opts.resetTiers === true || Number(later?.n ?? 0) === 0)
   const tiers = assignTiers(shown.total, cfg.tiers, {
@@ -727,8 +729,13 @@ export async function buildValue(
   const unvalued = unvaluedToo ? await unvaluedCustomers(engine, analysis, opts, digits) : undefined
   const unvaluedById = new Map((unvalued?.all ?? []).map((c) => [c.customerId, c]))
 
+  // a look at the past (a run dated before stored states) says so: its grace stays where the
+  // later run left it, which read as a grace period that never applied (QA)
+  const lookedBack =
+    opts.persistTiers !== false && !persist && later?.latest ? String(later.latest) : null
+  const told = { ...summary, tiers: { ...summary.tiers, statesStoredAsOf: lookedBack } }
   return {
-    summary: unvalued ? { ...summary, unvalued: unvalued.summary } : summary,
+    summary: unvalued ? { ...told, unvalued: unvalued.summary } : told,
     unvaluedOf: (customerId) => unvaluedById.get(customerId) ?? null,
     async reasonsOf(customerId, limit = 5) {
       const i = await idxOf(engine, customerId)
@@ -1229,6 +1236,8 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     tiers: {
       basis: cfg.tiers.basis,
       grace: { unit: cfg.tiers.grace.unit, length: cfg.tiers.grace.length },
+      // set by buildValue, which knows whether the run stored its states
+      statesStoredAsOf: null,
       levels: levels.map((l, t) => ({
         name: l.name,
         customers: tiers.counts[t] as number,

@@ -225,8 +225,14 @@ describe('insights on a generated company: notes and value expressions', () => {
 
   it('refuses a subquery, a file read or a random value, which are no customer columns', async () => {
     for (const [value, why] of [
-      ['revenue * 0 + (select count(*) from orders)', /select is not a column of the customers, and as a word of SQL it would make a query of it/],
-      ['(select length(content) from read_text(chr(47)))', /select is not a column of the customers, and as a word of SQL it would make a query of it/],
+      [
+        'revenue * 0 + (select count(*) from orders)',
+        /select is not a column of the customers, and as a word of SQL it would make a query of it/,
+      ],
+      [
+        '(select length(content) from read_text(chr(47)))',
+        /select is not a column of the customers, and as a word of SQL it would make a query of it/,
+      ],
       ['revenue * random()', /random\(\) is not one of the functions allowed \(abs, /],
       ['length(customer_id)', /length\(\) is not one of the functions allowed/],
     ] as const) {

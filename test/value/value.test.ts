@@ -668,7 +668,7 @@ describe('tiers with a grace period in scoring runs', () => {
   async function scored(db: string, asOf: string) {
     const engine = await openWorkspace(db)
     try {
-      await analyzeValue(engine, input, asOf)
+      const summary = await analyzeValue(engine, input, asOf)
       const run = (await rows(engine, 'tier, held_by_grace, grace_left')).G
       // the profile between runs re-reads the run's decision: it is no scoring run itself
       const p = await customerProfile(engine, 'G', { asOf, config, predictions: false })
@@ -676,7 +676,7 @@ describe('tiers with a grace period in scoring runs', () => {
       const state = await engine.query(
         "SELECT tier, runs_below, CAST(as_of AS VARCHAR) AS as_of FROM tier_state WHERE customer_id = 'G'",
       )
-      return { run, profile, state }
+      return { run, profile, state, summary }
     } finally {
       await engine.close()
     }
@@ -699,6 +699,13 @@ describe('tiers with a grace period in scoring runs', () => {
     const back = await scored(db, '2024-04-15')
     expect(back.run).toMatchObject({ tier: 'Member', held_by_grace: false })
     expect(back.state).toEqual(r3.state)
+    // ... and says so: its grace is not the one the next run continues from
+    expect(back.summary.value?.tiers.statesStoredAsOf).toBe('2024-04-16')
+    expect(back.summary.quality.map((q) => q.message).join(' ')).toContain(
+      "Tier states are stored as of 2024-04-16, after this run's as-of date: this run is a look at the past",
+    )
+    expect(r3.summary.value?.tiers.statesStoredAsOf).toBeNull()
+    expect(r3.summary.quality.map((q) => q.message).join(' ')).not.toContain('look at the past')
     const r4 = await scored(db, '2024-04-17')
     expect(r4.run).toMatchObject({ tier: 'Member', held_by_grace: false })
     expect(r4.profile).toEqual({ tier: 'Member', held: false, left: null })

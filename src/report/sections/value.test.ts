@@ -89,6 +89,7 @@ const value: ValueSummary = {
   tiers: {
     basis: 'rank',
     grace: { unit: 'days', length: 30 },
+    statesStoredAsOf: null,
     levels: levels.map((l, i) => ({
       name: l.name,
       customers: i === 3 ? 4 : i === 2 ? 1 : 0,
