@@ -1,5 +1,7 @@
 // API keys with roles. Each route names one permission; a role is a set of permissions. The matrix
 // is data (ROLE_PERMISSIONS) so docs/api.md and the tests read the same table.
+
+import { StoreUnreachableError } from '../errors.ts'
 import type { Role } from '../service/ops/keys.ts'
 import { verifyApiKey } from '../service/ops/keys.ts'
 import type { OpsStore } from '../service/ops/store.ts'
@@ -49,7 +51,16 @@ export class KeyCache {
     const now = Date.now()
     const hit = this.#map.get(token)
     if (hit && hit.until > now) return hit.p
-    const p = await this.#store.use((e) => verifyApiKey(e, token))
+    let p: Principal | null
+    try {
+      p = await this.#store.use((e) => verifyApiKey(e, token))
+    } catch (e) {
+      // the store away: a key this server verified before still opens the reads it answers from
+      // memory (docs/api.md), else they answered 503 whenever the key's minute had passed. Nobody
+      // can revoke a key meanwhile (a revocation needs the store, and clears this cache)
+      if (e instanceof StoreUnreachableError && hit) return hit.p
+      throw e
+    }
     if (this.#map.size > 10_000) this.#map.clear()
     this.#map.set(token, { p, until: now + this.#ttlMs })
     return p

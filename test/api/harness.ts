@@ -41,6 +41,8 @@ export async function harness(
     fetch?: Fetch
     now?: number
     webhookSecret?: string
+    /** How long a verified API key is trusted without asking the store (KeyCache's default). */
+    keyTtlMs?: number
   } = {},
 ): Promise<Harness> {
   const ts: TestStore = await kind.create()
@@ -56,7 +58,7 @@ export async function harness(
   const ingestor = new Ingestor(store)
   const jobs = new JobRunner(store)
   const dispatcher = new Dispatcher(store, o.fetch)
-  const keyCache = new KeyCache(store)
+  const keyCache = new KeyCache(store, o.keyTtlMs)
   const app = createApp({ store, ingestor, jobs, keys: keyCache, version: 'test' })
   const keys = {} as Record<Role, string>
   for (const r of ROLES) keys[r] = (await createApiKey(engine, r, `${r}-user`)).key
