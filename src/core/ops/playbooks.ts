@@ -113,9 +113,10 @@ export interface TriggerContext {
   /** Keys already stored: planned actions with these keys are left out. */
   readonly firedKeys?: { has(key: string): boolean }
   /**
-   * Milestone playbooks only, or all but them: a batch of events evaluates milestones once per
-   * customer, from the profile before the batch to the one after it, so that only the highest
-   * threshold the batch crosses fires (default: all playbooks).
+   * The playbooks evaluated once per call (milestones and tier moves) only, or all but them: a
+   * batch of events evaluates these once per customer, from the profile before the batch to the
+   * one after it, so that only the highest threshold the batch crosses fires, and a batch that
+   * lifts a customer two tiers is one move (default: all playbooks).
    */
   readonly milestones?: 'only' | 'skip'
 }
@@ -426,7 +427,12 @@ export function evaluateTriggers(
   const out: PlannedAction[] = []
   for (const p of config.playbooks) {
     if (!p.enabled) continue
-    const milestone = p.trigger.type === 'milestone'
+    // a "milestone" here: a playbook of the call's whole change (two tier_up tasks, one a stale
+    // "welcome to Gold" for a customer the same batch made Platinum, fired before)
+    const milestone =
+      p.trigger.type === 'milestone' ||
+      p.trigger.type === 'tier_up' ||
+      p.trigger.type === 'tier_down'
     if (
       (context.milestones === 'skip' && milestone) ||
       (context.milestones === 'only' && !milestone)
