@@ -285,6 +285,21 @@ export function createApp(deps: ApiDeps): Hono {
         body = parsed.data
       }
       const params = { ...(c.req.param() as Record<string, string>) }
+      // a path whose %-escapes are no UTF-8 reached the handler undecoded ("no customer
+      // %E0%A4", a 404): the request is malformed
+      const undecodable = new URL(c.req.url).pathname.split('/').find((seg) => {
+        try {
+          decodeURIComponent(seg)
+          return false
+        } catch {
+          return true
+        }
+      })
+      if (undecodable !== undefined) {
+        throw new RequestError('invalid path', [
+          { path: 'path', reason: `${undecodable} is no valid %-encoding of UTF-8 text` },
+        ])
+      }
       const badParam = badTextPath({ ...params, ...c.req.query() })
       if (badParam !== null) throw new RequestError('invalid request', [badParam])
       // every id in a path is trimmed, as the ids of events are; one of nothing but spaces is none

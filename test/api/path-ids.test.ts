@@ -48,6 +48,18 @@ describe.each(duckdb)('customer ids in paths on $name', (kind) => {
     }
   })
 
+  it('an id whose %-escapes are no UTF-8 is a 400, not a 404 naming the escapes', async () => {
+    for (const path of ['/v1/customers/%E0%A4', '/v1/service/level/c%FF1', '/v1/jobs/%C3']) {
+      const r = await h.call('GET', path)
+      expect(r.status, path).toBe(400)
+      expect(r.json, path).toMatchObject({ error: { code: 'invalid_request' } })
+      expect(r.text, path).toContain('is no valid %-encoding of UTF-8 text')
+    }
+    // an escape of UTF-8 text is the id it spells
+    const ok = await h.call('GET', '/v1/customers/%63%31')
+    expect(ok.status).toBe(200)
+  })
+
   it('an id with spaces around it is the customer, and is answered trimmed', async () => {
     const level = await h.call('GET', '/v1/service/level/%20c1%20')
     expect(level.status).toBe(200)
