@@ -9,11 +9,9 @@ import {
   type SegmentEvent,
   TicketProps,
 } from '../service/ops/events.ts'
+import { FUTURE_SLACK_MS } from '../service/ops/store.ts'
 import { RequestError } from './errors.ts'
 import type { ApiDeps } from './route.ts'
-
-/** A day of slack past the server's clock, as the import allows: time zones ahead of UTC. */
-export const FUTURE_SLACK_MS = 86_400_000
 
 export interface EventContext {
   /** The server's clock (ms). */

@@ -122,7 +122,8 @@ export function registerRefit(program: Command): void {
           const store = new OpsStore(engine, {
             ops,
             value,
-            ...(nowMs === null ? {} : { now: () => nowMs }),
+            // as of a time given: what had happened by then (no day ahead of a live clock)
+            ...(nowMs === null ? {} : { now: () => nowMs, countAheadMs: 0 }),
           })
           await store.loadModel()
           const early = refitBeforeLast(store, store.now())

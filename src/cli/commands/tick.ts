@@ -128,6 +128,8 @@ export function registerTick(program: Command): void {
             ops,
             value: priced,
             now: clock,
+            // a --now before the clock replays the run as of it: what had happened by then
+            ...(opts.now === undefined ? {} : { countAheadMs: 0 }),
             webhookSecret: secret,
           })
           // files imported since the last refit: the profiles would be theirs from before, and a

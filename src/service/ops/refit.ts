@@ -98,12 +98,14 @@ function fitPurchaseModel(h: Histories): {
  * The counters of the customers of `chunk` whose profile changed since the refit started, counted
  * again from their stored orders in `tx`: the aggregates read at the start may or may not hold
  * such an event, and the profile's own counters are the ones the refit is there to rebuild.
+ * `countAhead`: events dated up to this long after startMs count (OpsStore.countAheadMs).
  */
 async function recount(
   tx: Engine,
   chunk: readonly Profile[],
   live: ReadonlyMap<string, Profile>,
   startMs: number,
+  countAhead: number,
 ): Promise<Map<string, Profile>> {
   const ids = chunk
     .filter((p) => (live.get(p.customerId)?.updatedAtMs ?? Number.NEGATIVE_INFINITY) >= startMs)
@@ -111,7 +113,7 @@ async function recount(
   const out = new Map<string, Profile>()
   if (ids.length === 0) return out
   for (const r of await tx.query(
-    refitAggregates(tx.dialect, ids, { connection: true, until: startMs }),
+    refitAggregates(tx.dialect, ids, { connection: true, until: startMs + countAhead }),
   )) {
     const id = String(r.customer_id)
     out.set(id, { ...emptyProfile(id, startMs), ...orderCounters(r), ...connectionCounters(r) })
@@ -149,7 +151,13 @@ export async function refit(
   await progress(0.02, 'reading order aggregates')
   // one large aggregate over every order: worth all of DuckDB's threads
   const rows = await store.use(
-    (e) => e.query(refitAggregates(e.dialect, undefined, { connection: true, until: startMs })),
+    (e) =>
+      e.query(
+        refitAggregates(e.dialect, undefined, {
+          connection: true,
+          until: startMs + store.countAheadMs,
+        }),
+      ),
     { parallel: true },
   )
   const n = rows.length
@@ -236,7 +244,7 @@ export async function refit(
           (await tx.query(readTierGrace(tx.dialect, ids))).map((r) => [String(r.customer_id), r]),
         )
         const keep: unknown[][] = []
-        const recounted = await recount(tx, chunk, live, startMs)
+        const recounted = await recount(tx, chunk, live, startMs, store.countAheadMs)
         const out = chunk.map((p) => {
           const cur = live.get(p.customerId)
           const counters = recounted.get(p.customerId) ?? p

@@ -196,10 +196,21 @@ interface MissBatch {
   done: Promise<Map<string, Profile>> | null
 }
 
+/** A day of slack past the server's clock for the times of events, as the import allows: time
+ * zones ahead of UTC. */
+export const FUTURE_SLACK_MS = 86_400_000
+
 export interface OpsStoreOptions {
   readonly ops: OpsConfig
   readonly value: ValueConfig
   readonly now?: () => number
+  /**
+   * Events dated up to this long after a refit's time count in it (default FUTURE_SLACK_MS: the
+   * API takes events dated up to a day ahead of its clock and counts them in the profile at once,
+   * so a refit that left them out undid a refund until its time came); 0 for a refit as of a
+   * time given (`--now`), which counts what had happened by then.
+   */
+  readonly countAheadMs?: number
   /** Profiles kept in memory (default 200,000). */
   readonly cacheSize?: number
   /** Signs every webhook delivery (Loyals-Signature) when given (LOYALS_WEBHOOK_SECRET). */
@@ -214,6 +225,8 @@ export class OpsStore {
   value: ValueConfig
   readonly policy: ServicePolicy
   readonly now: () => number
+  /** See OpsStoreOptions.countAheadMs. */
+  readonly countAheadMs: number
   readonly webhookSecret: string | null
   /** customer id -> profile, or null for "no such customer" (both verified against the store). */
   readonly profiles: LruCache<Profile | null>
@@ -233,6 +246,7 @@ export class OpsStore {
     this.ops = o.ops
     this.value = o.value
     this.now = o.now ?? Date.now
+    this.countAheadMs = o.countAheadMs ?? FUTURE_SLACK_MS
     this.webhookSecret = o.webhookSecret ?? null
     this.policy = resolveServicePolicy(o.value.tiers, o.ops.serviceRank)
     this.profiles = new LruCache(o.cacheSize ?? 200_000)
