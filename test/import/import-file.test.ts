@@ -785,6 +785,36 @@ describe('dates, time zones and amounts', () => {
       'customer_id,ordered_at,amount,currency\ne1,2024-01-01,2.000,EUR\ne1,2024-01-02,12.500,EUR\n',
     )
     expect((await orders(eur)).pointThousands).toEqual(['amount'])
+    // ... and with the currency's mark or code beside the numbers (they read as 1.5 and 2, unsaid)
+    const marked = write(
+      dir,
+      'de-points-marked.csv',
+      'Kunde;Datum;Betrag\np3;2024-01-01;1.500 €\np3;2024-01-02;EUR 2.000\np3;2024-01-03;750 €\n',
+    )
+    expect((await orders(marked)).pointThousands).toEqual(['Betrag'])
+  })
+
+  test('a German million (1.500.000 €) reads with the thousands when no amount has a decimal point', async () => {
+    const f = write(
+      dir,
+      'de-million.csv',
+      'Kunde;Datum;Betrag\nm1;2024-01-01;1.500.000 €\nm1;2024-01-02;1.500 €\n',
+    )
+    const r = await orders(f)
+    expect(r.decimalCommaFound).toEqual(['Betrag'])
+    expect(
+      await engine.query(`SELECT amount FROM orders WHERE source = '${f}' ORDER BY source_line`),
+    ).toEqual([{ amount: 1_500_000 }, { amount: 1500 }])
+    // beside an amount with a decimal point it is a bad row that says what would read it
+    const mixed = write(
+      dir,
+      'de-million2.csv',
+      'Kunde;Datum;Betrag\nm2;2024-01-01;1.500.000 €\nm2;2024-01-02;12.50 €\n',
+    )
+    const e = await importError(() => orders(mixed))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${mixed}:2 Betrag: cannot read '1.500.000 €' as an amount (points between thousands? pass --decimal-comma)`,
+    ])
   })
 
   test('amounts whose every comma groups thousands (1,234) are read so, and said', async () => {

@@ -1163,10 +1163,18 @@ export const SPACES_ONLY_LINE = `regexp_full_match(coalesce(csv_line, ''), '\\s*
 /** Ends the reason of a value that only a decimal comma makes a number. */
 const COMMA_HINT = ' (written with a decimal comma? pass --decimal-comma)'
 
-/** ' (...pass --decimal-comma)' after a value that only a decimal comma makes a number. */
+/** Ends the reason of a value of points between thousands (1.500.000 €), which --decimal-comma reads. */
+const POINTS_HINT = ' (points between thousands? pass --decimal-comma)'
+
+/**
+ * ' (...pass --decimal-comma)' after a value that only a decimal comma makes a number: one with a
+ * comma, or one with two points between groups of three digits (1.500.000), a German million that
+ * read as no number with nothing said of how it could.
+ */
 const commaHint = (raw: string): string => {
   const c = decimalCommaSql(raw)
-  return `CASE WHEN contains(${raw}, ',') AND (${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL THEN '${COMMA_HINT}' ELSE '' END`
+  const reads = `(${numberSql(c, `try_cast(${c} AS DOUBLE)`)}) IS NOT NULL`
+  return `CASE WHEN contains(${raw}, ',') AND ${reads} THEN '${COMMA_HINT}' WHEN regexp_matches(${raw}, '[0-9][.][0-9]{3}[.][0-9]{3}') AND ${reads} THEN '${POINTS_HINT}' ELSE '' END`
 }
 
 /** ' (a decimal point ...)' after a value that decimalCommaSql found written with a point. */
@@ -1192,7 +1200,8 @@ export function decimalCommaCheckSql(spec: TypedSpec): string {
       return `(regexp_matches(${r}, '[0-9][.]([0-9]{1,2}|[0-9]{4,})([^0-9]|$)') OR regexp_matches(${r}, '^[^0-9]*[0-9]{1,3}(,[0-9]{3})+[^0-9,.]*$'))`
     })
   return `SELECT
-  (SELECT count(*) FROM import_problems WHERE ends_with(reason, '${COMMA_HINT}')) AS comma,
+  (SELECT count(*) FROM import_problems
+    WHERE ends_with(reason, '${COMMA_HINT}') OR ends_with(reason, '${POINTS_HINT}')) AS comma,
   (SELECT count(*) FROM import_typed WHERE ${raws.length > 0 ? raws.join(' OR ') : 'false'}) AS point`
 }
 
