@@ -74,10 +74,20 @@ describe('orders with a status', () => {
         's1,2024-01-05,wc-completed,s@x.com,50,EUR',
         's2,2024-02-05,wc-cancelled,s@x.com,70,EUR',
         's3,2024-03-05,wc-failed,s@x.com,20,EUR',
+        // WooCommerce's orders not paid yet: Pending payment, On hold (a transfer to confirm)
+        's4,2024-03-06,wc-pending,s@x.com,11,EUR',
+        's5,2024-03-07,wc-on-hold,s@x.com,12,EUR',
+        's6,2024-03-08,wc-checkout-draft,s@x.com,13,EUR',
+        // without the prefix, "pending" is a payment under way (Shopify's), which counts
+        's7,2024-03-09,pending,s@x.com,14,EUR',
       ].join('\n'),
     )
     const w = await importFile(engine, slugs, { kind: 'orders', now })
-    expect(w).toMatchObject({ refunds: 2 })
+    expect(w).toMatchObject({ refunds: 5 })
+    const kept = await engine.query(
+      "SELECT order_id FROM orders WHERE customer_id = 's@x.com' GROUP BY order_id HAVING sum(amount) > 0 ORDER BY order_id",
+    )
+    expect(kept.map((r) => r.order_id)).toEqual(['s1', 's7'])
     // a German shop's words: cancelled and refunded in full; partly refunded is a purchase
     const de = write(
       dir,

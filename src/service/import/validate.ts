@@ -656,7 +656,12 @@ export const UNPAID_STATUS =
   '|annulee?|remboursee?|echouee?|refusee?' +
   '|cancelad[oa]|anulad[oa]|reembolsad[oa]|fallid[oa]|rechazad[oa]' +
   '|annullat[oa]|rimborsat[oa]|fallit[oa]|rifiutat[oa]' +
-  '|geannuleerd|terugbetaald|mislukt|geweigerd)'
+  '|geannuleerd|terugbetaald|mislukt|geweigerd)' +
+  // WooCommerce's own words for an order not paid yet, as it stores them: wc-pending ("Pending
+  // payment"), wc-on-hold ("awaiting payment": a bank transfer to confirm), wc-checkout-draft (a
+  // checkout left unfinished). Without the prefix "pending" and "on hold" are other platforms'
+  // paid orders (Shopify's payment under way, a fulfilment held), which count
+  '|wc-(pending|on[ _-]?hold|checkout[ _-]?draft)'
 
 /**
  * Order statuses (lower case, without accents) of an order that was paid and stands, in the
