@@ -13,6 +13,10 @@ describe('normalizeCustomerId', () => {
     expect(normalizeCustomerId('Store@1')).toBe('Store@1')
     expect(normalizeCustomerId('@SUM(A1)')).toBe('@SUM(A1)')
     expect(normalizeCustomerId('Ann Lee@X.com')).toBe('Ann Lee@X.com')
+    // Excel's text formula keeping leading zeros is the text inside it
+    expect(normalizeCustomerId('="007"')).toBe('007')
+    expect(normalizeCustomerId('="Ann@X.com"')).toBe('ann@x.com')
+    expect(normalizeCustomerId('="a"b"')).toBe('="a"b"')
   })
 })
 

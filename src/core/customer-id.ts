@@ -26,14 +26,16 @@ const EDGE_SPACES = /^\p{Zs}+|\p{Zs}+$/gu
 export const trimSpaces = (text: string): string => text.replace(EDGE_SPACES, '')
 
 /**
- * `id` as the importer stores it: trimmed of spaces; a whole number written with ".0" (".00")
- * without it; an email
+ * `id` as the importer stores it: trimmed of spaces; Excel's text formula ="007" as 007; a whole
+ * number written with ".0" (".00") without it; an email
  * address ({@link EMAIL_ID_PATTERN}) in lower case; text beyond ASCII in Unicode normal form C.
  * @example normalizeCustomerId(' Ann@X.com ') // 'ann@x.com'; normalizeCustomerId('Store@1') // 'Store@1'
  */
 export function normalizeCustomerId(id: string): string {
   // the importer's trim (the engine's): Unicode space separators, not tabs or line breaks
-  const t = trimSpaces(id)
+  const given = trimSpaces(id)
+  // Excel's text formula ="007" (a spreadsheet keeping leading zeros) is the text inside it
+  const t = /^="[^"]+"$/.test(given) ? given.slice(2, -1) : given
   if (/^[0-9]+\.0+$/.test(t)) return t.slice(0, t.indexOf('.'))
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included
   const nfc = /^[\x00-\x7f]*$/.test(t) ? t : t.normalize('NFC')

@@ -861,6 +861,30 @@ describe('dates, time zones and amounts', () => {
     expect(t.unmatched).toEqual({ rows: 0, ownerless: 0, examples: '' })
   })
 
+  test('ids written as Excel\'s text formula (="007") are the text inside it, in both reading paths', async () => {
+    // the first file reads on the fast path, the second (a bad-looking row elsewhere: '$5') too;
+    // a quoted id sends the third to the validating path
+    for (const [name, text] of [
+      [
+        'excel-ids.csv',
+        'customer_id,order_id,ordered_at,amount\n="007",="0001",2024-01-01,10\n007,0002,2024-01-02,20\n',
+      ],
+      [
+        'excel-ids2.csv',
+        'customer_id,order_id,ordered_at,amount\n="008",="0001",2024-01-01,10\n008,0002,2024-01-02,"$5"\n"008",0003,2024-01-03,1\n',
+      ],
+    ] as const) {
+      const f = write(dir, name, text)
+      await orders(f)
+      const rows = await engine.query(
+        `SELECT customer_id, order_id FROM orders WHERE source = '${f}' ORDER BY source_line`,
+      )
+      const id = name === 'excel-ids.csv' ? '007' : '008'
+      expect(rows.map((r) => r.customer_id)).toEqual(rows.map(() => id))
+      expect(rows[0]?.order_id).toBe('0001')
+    }
+  })
+
   test('order, ticket and return ids written as floats (1001.0) are the whole number too', async () => {
     const a = write(
       dir,

@@ -225,23 +225,39 @@ export function textOf(header: string): string {
  *   Shopify export writes it: a CRM's Ann@X.com and a shop's ann@x.com are one customer (another
  *   id with an @, Store@1, keeps its case);
  * - text beyond ASCII is put in Unicode normal form C: "Jürgen" typed on macOS (u + combining
- *   diaeresis) and elsewhere (ü) are one name.
+ *   diaeresis) and elsewhere (ü) are one name;
+ * - Excel's text formula ="007" is the text inside it, 007 ({@link unformulated}).
  * The regular expression and the normalizations run only on the texts that need them.
  * normalizeCustomerId (core/customer-id.ts) is the same rule for an id a user types.
  */
 export const wholeId = (t: string): string =>
-  `CASE WHEN ${floatWritten(t)} THEN ${withoutZeros(t)}
-    WHEN contains(${t}, '@') AND regexp_full_match(${t}, ${lit(EMAIL_ID_PATTERN)}) THEN lower(CASE WHEN strlen(${t}) = length(${t}) THEN ${t} ELSE nfc_normalize(${t}) END)
-    WHEN strlen(${t}) <> length(${t}) THEN nfc_normalize(${t}) ELSE ${t} END`
+  unformulated(
+    t,
+    (v) => `CASE WHEN ${floatWritten(v)} THEN ${withoutZeros(v)}
+    WHEN contains(${v}, '@') AND regexp_full_match(${v}, ${lit(EMAIL_ID_PATTERN)}) THEN lower(CASE WHEN strlen(${v}) = length(${v}) THEN ${v} ELSE nfc_normalize(${v}) END)
+    WHEN strlen(${v}) <> length(${v}) THEN nfc_normalize(${v}) ELSE ${v} END`,
+  )
+
+/**
+ * SQL: `rule` applied to `t`, or, when `t` is written as Excel's text formula ="007" (what a
+ * spreadsheet exports to keep an id's leading zeros), to the text inside it: `="007"` and `007`
+ * are one id (the formula made a customer of its own). Only text starting `="` pays for more
+ * than one test.
+ */
+function unformulated(t: string, rule: (v: string) => string): string {
+  const inner = `substr(${t}, 3, length(${t}) - 3)`
+  return `CASE WHEN starts_with(${t}, '="') AND ends_with(${t}, '"') AND length(${t}) > 3 AND NOT contains(${inner}, '"') THEN ${rule(inner)} ELSE ${rule(t)} END`
+}
 
 /**
  * An order, ticket, return or response id as stored: a whole number written with ".0" (1001.0, as
  * pandas writes an id column with a gap, or a Parquet DOUBLE column) is the id without it, as for
  * customer ids ({@link wholeId}), so that the same rows in another format are the same rows and a
- * return of order 1001.0 finds order 1001. Other ids are kept as written.
+ * return of order 1001.0 finds order 1001; Excel's text formula ="0001" is 0001. Other ids are
+ * kept as written.
  */
 export const wholeNumberId = (t: string): string =>
-  `CASE WHEN ${floatWritten(t)} THEN ${withoutZeros(t)} ELSE ${t} END`
+  unformulated(t, (v) => `CASE WHEN ${floatWritten(v)} THEN ${withoutZeros(v)} ELSE ${v} END`)
 
 /**
  * SQL: `t` is a whole number written with zero decimals (13085.0, or 13085.00 from a spreadsheet
