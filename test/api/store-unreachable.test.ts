@@ -106,6 +106,25 @@ describe('a PostgreSQL store that cannot be reached', () => {
     expect(await healthOk(h)).toBe('ok')
   }, 60_000)
 
+  it('answers a refit asked for while the store is away with a 503, and goes on serving', async () => {
+    await link.close()
+    try {
+      const r = await h.call('POST', '/v1/jobs/refit')
+      expect(r.status).toBe(503)
+      expect(r.json.error.code).toBe('store_unavailable')
+      // the job row that was never written rejected a second promise nobody awaited: an
+      // unhandled rejection, which ended the server (and fails this run)
+      await new Promise((r) => setTimeout(r, 300))
+      await h.jobs.idle()
+    } finally {
+      await link.open()
+    }
+    expect(await healthOk(h)).toBe('ok')
+    const again = await h.call('POST', '/v1/jobs/refit')
+    expect(again.status).toBe(202)
+    await h.jobs.idle()
+  }, 60_000)
+
   it('lets a refit cut off by the outage say it failed once the store is back', async () => {
     const { id } = await h.jobs.startRefit()
     // the refit's first statements are on their way: the connection goes from under them, and

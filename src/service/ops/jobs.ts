@@ -68,7 +68,16 @@ export class JobRunner {
         }),
       ),
     )
-    const slot = { id, created, done: created.then(() => {}) }
+    // `done` is awaited by idle() alone: a job row never written (the store away) is told to the
+    // caller through `created`, and must not reject here too, unhandled (it ended the server)
+    const slot = {
+      id,
+      created,
+      done: created.then(
+        () => {},
+        () => {},
+      ),
+    }
     this.#running = slot
     try {
       await created
