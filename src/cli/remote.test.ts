@@ -22,3 +22,39 @@ it('gives up on a server that accepts and never answers, saying why', async () =
     silent.close()
   }
 })
+
+it('refuses an answer that is not one of loyals serve, naming the URL, whatever its status', async () => {
+  // another service at the URL (a wrong port): its "ok" was read as null, and `loyals tick
+  // --json` printed {} and exited 0
+  const answers: [number, string][] = [
+    [200, 'ok'],
+    [200, ''],
+    [500, '<html>Internal error</html>'],
+  ]
+  let k = 0
+  const foreign = createServer((_req, res) => {
+    const [status, body] = answers[k++] as [number, string]
+    res.writeHead(status, { 'content-type': 'text/plain' })
+    res.end(body)
+  })
+  await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()))
+  const url = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`
+  try {
+    const remote = new RemoteServer(url, 'k')
+    const messages: string[] = []
+    for (let i = 0; i < answers.length; i++) {
+      const err = await remote.request('POST', '/v1/jobs/tick').catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(UsageError)
+      messages.push((err as Error).message)
+    }
+    const tail = 'not an answer of loyals serve: is --server the URL that `loyals serve` printed?'
+    expect(messages).toEqual([
+      `the server at ${url} answered HTTP 200 with 'ok', ${tail}`,
+      `the server at ${url} answered HTTP 200 with nothing, ${tail}`,
+      `the server at ${url} answered HTTP 500 with '<html>Internal error</html>', ${tail}`,
+    ])
+  } finally {
+    foreign.closeAllConnections()
+    foreign.close()
+  }
+})

@@ -85,14 +85,26 @@ export class RemoteServer {
       })
     }
     let json: unknown = null
+    let parsed = text !== ''
     try {
       json = text === '' ? null : JSON.parse(text)
     } catch {
       json = null
+      parsed = false
     }
-    if (res.ok) return json as T
+    // every answer of loyals serve is JSON (204 alone has no body): another service at the URL
+    // (a wrong port) answered "ok", read as null: a crash on its fields, or a tick's `{}` and
+    // exit 0, a success that never was
+    if (res.ok && (parsed || res.status === 204)) return json as T
+    if (!parsed && (res.ok || text !== '')) {
+      const shown = text.trim().slice(0, 60).replace(/\s+/g, ' ')
+      throw new UsageError(
+        `the server at ${this.url} answered HTTP ${res.status} with ${shown === '' ? 'nothing' : `'${shown}'`}, not an answer of loyals serve: is --server the URL that \`loyals serve\` printed?`,
+        { status: res.status, url: this.url },
+      )
+    }
     const err = (json as ErrorBody | null)?.error
-    const message = err?.message ?? `HTTP ${res.status}`
+    const message = err?.message ?? `the server at ${this.url} answered HTTP ${res.status}`
     const details = { status: res.status, url: this.url, details: err?.details ?? null }
     if (res.status === 400) {
       const issues = Array.isArray(err?.details)
