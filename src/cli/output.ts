@@ -1,6 +1,13 @@
 // Everything the CLI prints goes through here: tables on a TTY, JSON when asked, and one fail()
 // that turns any error into a message and an exit code (1 = bad input/data, 2 = usage, 70 = bug).
-import { ConvergenceError, formatProblem, ImportError, LoyalsError, UsageError } from '../errors.ts'
+import {
+  ConvergenceError,
+  formatProblem,
+  ImportError,
+  LoyalsError,
+  StoreUnreachableError,
+  UsageError,
+} from '../errors.ts'
 
 export const isTty = (): boolean => Boolean(process.stdout.isTTY)
 
@@ -54,7 +61,9 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
 }
 
 export function exitCodeFor(e: unknown): number {
-  if (e instanceof UsageError) return 2
+  // a store that cannot be reached is no fault of the data: exit 2, as a server that cannot be
+  // reached (`--server`) is
+  if (e instanceof UsageError || e instanceof StoreUnreachableError) return 2
   if (e instanceof LoyalsError) return 1
   return 70
 }

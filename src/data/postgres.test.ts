@@ -3,7 +3,7 @@
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { QueryError } from '../errors.ts'
+import { QueryError, StoreUnreachableError } from '../errors.ts'
 import { openPostgres } from './postgres.ts'
 
 const servers: Server[] = []
@@ -65,8 +65,23 @@ describe('openPostgres on a port that is not PostgreSQL', () => {
       connectTimeout: 1,
     }).catch((e: unknown) => e)
     expect(Date.now() - t0).toBeLessThan(5000)
+    expect(err).toBeInstanceOf(StoreUnreachableError)
     expect((err as QueryError).message).toBe(
-      `query failed: no PostgreSQL server answered at 127.0.0.1:${port} within 1 s`,
+      `the store cannot be reached: PostgreSQL at postgres://loyals@127.0.0.1:${port}/x: no PostgreSQL server answered at 127.0.0.1:${port} within 1 s`,
+    )
+  })
+
+  it('says the store cannot be reached when nothing listens on the port', async () => {
+    // a port just freed: nobody listens on it
+    const { port } = await listen(createServer(() => {}))
+    const freed = servers.pop() as Server
+    await new Promise<void>((r) => freed.close(() => r()))
+    const err = await openPostgres(`postgres://loyals@127.0.0.1:${port}/x`).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StoreUnreachableError)
+    expect((err as QueryError).message).toMatch(
+      new RegExp(
+        `^the store cannot be reached: PostgreSQL at postgres://loyals@127\\.0\\.0\\.1:${port}/x: .*ECONNREFUSED`,
+      ),
     )
   })
 })

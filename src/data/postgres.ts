@@ -103,6 +103,20 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47])
  * driver says so in its own words. So does a URL with no single TCP host (a socket directory).
  * @throws Error saying what answered instead, or that nothing did within `seconds`.
  */
+/** No answer within the connect timeout: a host or port gone quiet, as good as away. */
+class SilentPort extends Error {}
+
+/**
+ * The error of a first connection that failed: nobody listening or answering is a store that
+ * cannot be reached (a command said "query failed: connect ECONNREFUSED" and exit 1); a port that
+ * answers as something else, or a login refused, is a QueryError of its own words.
+ */
+function connectFailure(location: string, e: unknown): QueryError {
+  const away = connectionProblem(e) ?? (e instanceof SilentPort ? e.message : null)
+  if (away === null) return new QueryError(`connect ${location}`, e)
+  return new StoreUnreachableError(`connect ${location}`, `PostgreSQL at ${location}: ${away}`)
+}
+
 async function probePostgres(url: string, seconds: number): Promise<void> {
   let u: URL
   try {
@@ -122,7 +136,7 @@ async function probePostgres(url: string, seconds: number): Promise<void> {
       else resolve()
     }
     const timer = setTimeout(
-      () => done(new Error(`no PostgreSQL server answered at ${where} within ${seconds} s`)),
+      () => done(new SilentPort(`no PostgreSQL server answered at ${where} within ${seconds} s`)),
       seconds * 1000,
     )
     socket.once('connect', () => socket.write(SSL_REQUEST))
@@ -357,7 +371,7 @@ export async function openPostgres(
     await probePostgres(url, seconds)
   } catch (e) {
     await sql.end({ timeout: 0 }).catch(() => {})
-    throw new QueryError(`connect ${location}`, e)
+    throw connectFailure(location, e)
   }
   let timer: NodeJS.Timeout | undefined
   // the driver's connect_timeout covers the TCP connect only: a port that accepts and then closes
@@ -379,7 +393,7 @@ export async function openPostgres(
       sql.end({ timeout: 0 }).catch(() => {}),
       new Promise((r) => setTimeout(r, 1000).unref()),
     ])
-    throw new QueryError(`connect ${location}`, e)
+    throw connectFailure(location, e)
   } finally {
     clearTimeout(timer)
   }

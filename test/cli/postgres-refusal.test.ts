@@ -19,3 +19,18 @@ describe('a PostgreSQL store given to a command that reads DuckDB only', () => {
     }
   })
 })
+
+describe('a PostgreSQL store that cannot be reached', () => {
+  it('is said as such with exit 2 by the commands that open it (not "query failed", exit 1)', () => {
+    for (const args of [
+      ['keys', 'list', '--db', URL],
+      ['refit', '--db', URL],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(
+        /^error: the store cannot be reached: PostgreSQL at postgres:\/\/loyals@127\.0\.0\.1:1\/loyals: connect ECONNREFUSED/,
+      )
+    }
+  })
+})
