@@ -117,6 +117,10 @@ export const eventRoutes = [
         calls = all
       })
       noteCurrency(deps, calls)
+      // a file sent to a store no refit has scored (no model yet): its customers had no tier or
+      // segment until someone refitted by hand. Refitted in the background, as a server started
+      // on an imported workspace does (docs/api.md)
+      if (deps.store.model === null) void deps.jobs.startRefit().catch(() => {})
       return { json }
     },
   }),

@@ -137,7 +137,10 @@ export class JobRunner {
 
   /** Wait for the running job, if any (tests, shutdown). */
   async idle(): Promise<void> {
-    await this.#running?.done
+    // a job started a moment ago holds only its row's creation as `done` until that is written
+    // (a refit started in the background by a request): waiting on it alone returned before the
+    // refit ran
+    while (this.#running) await this.#running.done
   }
 
   /** @throws NotFoundError for an unknown job id. */
