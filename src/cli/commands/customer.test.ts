@@ -113,6 +113,16 @@ describe('the purchases line', () => {
     const placed = { ...live(0.5), firstOrderDay: '2024-12-31', lastOrderDay: '2025-01-31' }
     expect(formatLiveProfile(placed, 'http://x')).toContain('first 2024-12-31, last 2025-01-31.')
     expect(formatLiveProfile(live(0.5), 'http://x')).toContain('first 2025-01-01, last 2025-02-01.')
+    // before the first refit nothing is predicted: said, not "$50.00 so far + – predicted"
+    const unscored: LiveProfile = {
+      ...live(0.5),
+      currency: 'USD',
+      value: { total: 50, history: 50, predicted: null },
+      prediction: { pAlive: null, expectedPurchases: null, horizonWeeks: 52 },
+    }
+    expect(formatLiveProfile(unscored, 'http://x')).toContain(
+      'Value $50.00 so far; nothing predicted (no model fitted yet: the next refit fits one).',
+    )
   })
 })
 

@@ -358,9 +358,13 @@ export function formatLiveProfile(
   lines.push('')
   // in the server's currency, as its reasons are (the money here once printed as plain numbers)
   const cur = p.currency ?? null
+  // without a model (no refit yet) nothing is predicted: "+ – predicted" read as a figure lost
+  const history = formatMoney(p.value.history ?? 0, cur)
   lines.push(
-    `Value ${formatMoney(p.value.total, cur)}: ${formatMoney(p.value.history, cur)} so far + ` +
-      `${formatMoney(p.value.predicted, cur)} predicted over ${p.prediction.horizonWeeks} weeks.`,
+    p.value.predicted === null || p.value.predicted === undefined
+      ? `Value ${history} so far; nothing predicted (${p.prediction.expectedPurchases === null ? 'no model fitted yet: the next refit fits one' : 'no amounts to value purchases by'}).`
+      : `Value ${formatMoney(p.value.total, cur)}: ${history} so far + ` +
+          `${formatMoney(p.value.predicted, cur)} predicted over ${p.prediction.horizonWeeks} weeks.`,
   )
   lines.push(
     `Purchases: ${plural(p.orders, 'order')}, ${formatMoney(p.revenue, cur)} revenue; ` +
