@@ -341,6 +341,33 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
     expect(again.json.error.message).toMatch(/belongs to an erased customer/)
     expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'kim'")).toBe(0)
   })
+  it("refuses an erased customer's refund sent again as the erased customer's, not as another refund", async () => {
+    expect(
+      (
+        await h.call('POST', '/v1/events', {
+          body: orderEvent('rae', 'rae-o1', 40, '2024-06-01T08:00:00Z'),
+        })
+      ).status,
+    ).toBe(200)
+    const refund = (messageId: string) => ({
+      type: 'track',
+      messageId,
+      userId: 'rae',
+      event: 'Order Refunded',
+      timestamp: '2024-06-02T08:00:00Z',
+      properties: { order_id: 'rae-o1', refund_id: 'r1', total: 40 },
+    })
+    expect((await h.call('POST', '/v1/events', { body: refund('rae-r1') })).status).toBe(200)
+    expect((await h.call('DELETE', '/v1/customers/rae')).status).toBe(200)
+    // the old file again: its refund row (a voided order's) came first, and was told to "send
+    // another refund_id", which could never make it take
+    const again = await h.call('POST', '/v1/events', { body: refund('rae-r1-again') })
+    expect(again.status).toBe(422)
+    expect(again.json.error.message).toBe(
+      "event rae-r1-again: refund rae-o1:r1 of order rae-o1 belongs to an erased customer, not rae: remove the erased customer's rows and send the rest again",
+    )
+    expect(await count(h, "SELECT count(*) FROM orders WHERE customer_id = 'rae'")).toBe(0)
+  })
   it('names the pseudonym in place of an email beyond ASCII written in another case', async () => {
     // QA: PostgreSQL folds case for ILIKE and the i flag by the database's LC_CTYPE, under C (the
     // test cluster's) only in ASCII: JÖRG.Ü@EXÄMPLE.COM stayed in other customers' rows there

@@ -513,6 +513,14 @@ async function findStoredRefunds(tx: Engine, events: readonly IngestEvent[]): Pr
     }
     // a cancellation stored already is the same cancellation, whatever was left of the order then
     const otherAmount = !e.refund!.rest && Math.abs(s.amount - amount) > 1e-9 * Math.max(1, amount)
+    // a refund of an erased customer's order (an old file sent again): said as such, as their
+    // order is; "send another refund_id" could not make it take
+    if (PSEUDONYM.test(s.owner) && s.owner !== e.customerId) {
+      throw new DataError(
+        `event ${e.eventId}: refund ${e.refund!.key}${e.refund!.orderId === null ? '' : ` of order ${e.refund!.orderId}`} belongs to an erased customer, not ${e.customerId}: remove the erased customer's rows and send the rest again`,
+        { eventId: e.eventId, orderId: e.refund!.orderId },
+      )
+    }
     if (s.owner !== e.customerId || otherAmount) {
       const whose = PSEUDONYM.test(s.owner) ? 'an erased customer' : `customer ${s.owner}`
       throw new DataError(
