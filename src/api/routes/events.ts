@@ -117,10 +117,14 @@ export const eventRoutes = [
         calls = all
       })
       noteCurrency(deps, calls)
-      // a file sent to a store no refit has scored (no model yet): its customers had no tier or
-      // segment until someone refitted by hand. Refitted in the background, as a server started
-      // on an imported workspace does (docs/api.md)
-      if (deps.store.model === null) void deps.jobs.startRefit().catch(() => {})
+      // orders sent to a store no refit has scored on any customer (no model yet, or one fitted
+      // before any order: a customers file imported first): their customers had no tier or
+      // segment, or ones of an empty model, until someone refitted by hand. Refitted in the
+      // background, as a server started on an imported workspace does (docs/api.md)
+      const ordersSent = calls.some((c) => c.type === 'track' && c.event === 'Order Completed')
+      if (ordersSent && (deps.store.model?.customers ?? 0) === 0) {
+        void deps.jobs.startRefit().catch(() => {})
+      }
       return { json }
     },
   }),

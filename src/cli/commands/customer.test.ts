@@ -121,7 +121,7 @@ describe('the purchases line', () => {
       prediction: { pAlive: null, expectedPurchases: null, horizonWeeks: 52 },
     }
     expect(formatLiveProfile(unscored, 'http://x')).toContain(
-      'Value $50.00 so far; nothing predicted (no model fitted yet: the next refit fits one).',
+      'Value $50.00 so far; nothing predicted (no purchase model fitted).',
     )
   })
 })

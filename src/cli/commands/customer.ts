@@ -362,7 +362,7 @@ export function formatLiveProfile(
   const history = formatMoney(p.value.history ?? 0, cur)
   lines.push(
     p.value.predicted === null || p.value.predicted === undefined
-      ? `Value ${history} so far; nothing predicted (${p.prediction.expectedPurchases === null ? 'no model fitted yet: the next refit fits one' : 'no amounts to value purchases by'}).`
+      ? `Value ${history} so far; nothing predicted (${p.prediction.expectedPurchases === null ? 'no purchase model fitted' : 'no amounts to value purchases by'}).`
       : `Value ${formatMoney(p.value.total, cur)}: ${history} so far + ` +
           `${formatMoney(p.value.predicted, cur)} predicted over ${p.prediction.horizonWeeks} weeks.`,
   )
