@@ -96,7 +96,9 @@ export class RemoteServer {
     // (a wrong port) answered "ok", read as null: a crash on its fields, or a tick's `{}` and
     // exit 0, a success that never was
     if (res.ok && (parsed || res.status === 204)) return json as T
-    if (!parsed && (res.ok || text !== '')) {
+    // only a success can be told apart so: a 502 or 504 page of a proxy in front of the right
+    // server is the server's failure (a commit cut off by it may be stored: forward-import.ts)
+    if (!parsed && res.ok) {
       const shown = text.trim().slice(0, 60).replace(/\s+/g, ' ')
       throw new UsageError(
         `the server at ${this.url} answered HTTP ${res.status} with ${shown === '' ? 'nothing' : `'${shown}'`}, not an answer of loyals serve: is --server the URL that \`loyals serve\` printed?`,

@@ -792,6 +792,15 @@ describe('dates, time zones and amounts', () => {
       'Kunde;Datum;Betrag\np3;2024-01-01;1.500 €\np3;2024-01-02;EUR 2.000\np3;2024-01-03;750 €\n',
     )
     expect((await orders(marked)).pointThousands).toEqual(['Betrag'])
+    // US whole dollars with their mark get no comma note (they had none before)
+    const usd = write(
+      dir,
+      'usd-whole.csv',
+      'customer_id,ordered_at,amount\nu1,2024-01-01,"$1,200"\nu1,2024-01-02,"$2,500"\nu1,2024-01-03,$350\n',
+    )
+    const dollars = await orders(usd)
+    expect(dollars.pointThousands).toEqual([])
+    expect(importNotes(dollars).join(' ')).not.toContain('pass --decimal-comma')
   })
 
   test('a German million (1.500.000 €) reads with the thousands when no amount has a decimal point', async () => {

@@ -12,7 +12,7 @@ const SAMPLE = 50_000
  * The mirror for commas: how many values have a comma (commaed) and how many are whole numbers
  * grouped by commas, 1,234 or 12,500,000 (grouped): when every one is so and no value of the
  * column has a point, the commas read as thousands may be decimal commas (1,234 = 1.234).
- * A currency mark or code before or after the number is not part of it.
+ * A currency mark or code before or after the number is not part of it for the points.
  */
 export function importPointThousands(
   _d: Dialect,
@@ -25,13 +25,15 @@ export function importPointThousands(
 ): Query {
   const cols = args.headers
     .map((h, i) => {
-      // the number without a currency mark or code around it ("1.500 €", "EUR 2.000", "(1.500)"):
-      // a mark made the German thousands read as decimals with no note (1.5 for 1.500 €)
-      const c = `regexp_replace(trim(${ident(h)}), '^[^0-9.,-]+|[^0-9]+$', '', 'g')`
+      const t = `trim(${ident(h)})`
+      // for the points, the number without a currency mark or code around it ("1.500 €", "EUR
+      // 2.000", "(1.500)"): a mark made German thousands read as decimals with no note (1.5 for
+      // 1.500 €). The commas keep the value whole: "$1,200" is US money, not a note's case
+      const c = `regexp_replace(${t}, '^[^0-9.,-]+|[^0-9]+$', '', 'g')`
       return `count(*) FILTER (WHERE ${c} LIKE '%.%') AS dotted_${i},
   count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}[.][0-9]{3}')) AS three_${i},
-  count(*) FILTER (WHERE ${c} LIKE '%,%') AS commaed_${i},
-  count(*) FILTER (WHERE regexp_full_match(${c}, '-?[0-9]{1,3}(,[0-9]{3})+')) AS grouped_${i}`
+  count(*) FILTER (WHERE ${t} LIKE '%,%') AS commaed_${i},
+  count(*) FILTER (WHERE regexp_full_match(${t}, '-?[0-9]{1,3}(,[0-9]{3})+')) AS grouped_${i}`
     })
     .join(',\n  ')
   const currency = args.currency
