@@ -283,6 +283,23 @@ describe('keys, duplicates and refunds', () => {
     expect(await fingerprint(engine)).toEqual(before)
   })
 
+  test("Excel's accounting zero ($ -) is an amount of 0; a dash alone stays a missing amount", async () => {
+    const f = write(
+      dir,
+      'accounting.csv',
+      'customer_id,ordered_at,amount\nacc1,2024-01-01," $ -   "\nacc1,2024-01-02,"$ 12.00 "\nacc2,2024-01-03,"- $"\n',
+    )
+    await orders(f)
+    expect(
+      await engine.query(`SELECT amount FROM orders WHERE source = '${f}' ORDER BY source_line`),
+    ).toEqual([{ amount: 0 }, { amount: 12 }, { amount: 0 }])
+    const dash = write(dir, 'dash.csv', 'customer_id,ordered_at,amount\nacc3,2024-01-01,-\n')
+    const e = await importError(() => orders(dash))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${dash}:2 amount: cannot read '-' as an amount`,
+    ])
+  })
+
   test('an amount of -0 is the amount 0: the same order id with 0 and -0 is one order', async () => {
     const f = write(
       dir,

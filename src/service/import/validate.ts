@@ -420,6 +420,12 @@ const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
 const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*\\(?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*\\)?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
+ * Excel's accounting format writes a zero as a dash beside the currency mark ("$ -  ", "- €"): an
+ * amount of 0, not a bad row. A dash alone stays what exports write for a missing value.
+ */
+const ACCOUNTING_ZERO = `\\s*(([$€£¥]|${CURRENCY})\\s*-+|-+\\s*([$€£¥]|${CURRENCY}))\\s*`
+
+/**
  * SQL: money text as a spreadsheet or Intl writes it, in plain characters: the no-break spaces
  * U+00A0 and U+202F ("12,00 €" from Excel or de-DE formatting) as spaces, the minus sign U+2212 as
  * '-' (else the digits-only step dropped it: −5 read as 5, so such text was refused).
@@ -470,7 +476,8 @@ export function numberSql(raw: string, fast: string): string {
   const slow = `try_cast(${signed} AS DOUBLE) * ${paren}`
   // + 0.0 makes -0 the 0 it is (IEEE: -0 + 0 = +0): as text "-0.0" it was another content than 0
   return `CASE WHEN isfinite(${fast}) THEN ${belowMillionthAsZero(fast)}
-    WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${belowMillionthAsZero(slow)} END`
+    WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${MONEY_PATTERN}') AND regexp_matches(${r}, '\\d') THEN ${belowMillionthAsZero(slow)}
+    WHEN ${fast} IS NULL AND regexp_full_match(${r}, '${ACCOUNTING_ZERO}') THEN 0.0 END`
 }
 
 /**
