@@ -21,7 +21,14 @@ describe('loyals keys revoke on the workspace', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toMatch(
       new RegExp(`^${keyId} was revoked before, at \\d{4}-\\d\\d-\\d\\dT`),
-    )
+    ) // --json, as create and list have it
+    const json = runCli(['keys', 'revoke', keyId, '--db', db, '--json'])
+    expect(json.code, json.stderr).toBe(0)
+    expect(JSON.parse(json.stdout)).toEqual({
+      keyId,
+      revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      alreadyRevoked: true,
+    })
   })
 })
 
@@ -55,6 +62,18 @@ describe('loyals keys create --name', () => {
     const r = runCli(['keys', 'create', '--role', 'analyst', '--name', '  ', '--db', db])
     expect(r.code).toBe(2)
     expect(r.stderr).toBe('error: --name is blank: name who or what uses the key\n')
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it('refuses an unknown role in the same words with or without a server, before either', () => {
+    const db = join(tempDir(), 'k.duckdb')
+    for (const extra of [[], ['--server', 'http://127.0.0.1:9', '--api-key', 'k']]) {
+      const r = runCli(['keys', 'create', '--role', 'bogus', '--db', db, ...extra])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toBe(
+        'error: unknown role "bogus": use one of admin, analyst, service, read-only\n',
+      )
+    }
     expect(existsSync(db)).toBe(false)
   })
 })

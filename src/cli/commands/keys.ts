@@ -48,6 +48,10 @@ export function registerKeys(program: Command): void {
       if (opts.name.trim() === '') {
         throw new UsageError('--name is blank: name who or what uses the key')
       }
+      // said as the workspace says it, also before a server's validator words it
+      if (!(ROLES as readonly string[]).includes(opts.role)) {
+        throw new UsageError(`unknown role "${opts.role}": use one of ${ROLES.join(', ')}`)
+      }
       const remote = await remoteFor(opts)
       const r = remote
         ? await remote
@@ -85,28 +89,29 @@ export function registerKeys(program: Command): void {
     })
   withServer(withDb(keys.command('revoke').description('Revoke an API key by id.')))
     .argument('<id>', 'key id (from keys list)')
-    .action(async (id: string, opts: RemoteOptions) => {
+    .option('--json', 'print JSON: {keyId, revokedAt, alreadyRevoked}')
+    .action(async (id: string, opts: { json?: boolean } & RemoteOptions) => {
       const remote = await remoteFor(opts)
       // an unknown id is a 404 (exit 1, as `customer ID` of nobody), not a usage error; a key
       // revoked before is revoked, as DELETE /v1/keys/{id} answers it
-      let before: string | null = null
-      if (remote) {
-        const r = await remote.request<{ revokedAt: string; alreadyRevoked: boolean }>(
-          'DELETE',
-          `/v1/keys/${encodeURIComponent(id)}`,
-        )
-        if (r.alreadyRevoked) before = r.revokedAt
-      } else {
-        // the same rule as the API's: the last active admin key stays (a server started on the
-        // workspace after would turn every admin request away, keys and erasures among them)
-        before = await withWorkspace(opts, async (e) => {
-          const r = await e.transaction((tx) =>
-            revokeKeyKeepingAdmin(tx, id, Date.now(), '`loyals keys create --role admin`'),
+      const r = remote
+        ? await remote.request<{ revokedAt: string; alreadyRevoked: boolean }>(
+            'DELETE',
+            `/v1/keys/${encodeURIComponent(id)}`,
           )
-          if (!r) throw new NotFoundError('key', id)
-          return r.alreadyRevoked ? r.revokedAt : null
-        })
+        : // the same rule as the API's: the last active admin key stays (a server started on the
+          // workspace after would turn every admin request away, keys and erasures among them)
+          await withWorkspace(opts, async (e) => {
+            const done = await e.transaction((tx) =>
+              revokeKeyKeepingAdmin(tx, id, Date.now(), '`loyals keys create --role admin`'),
+            )
+            if (!done) throw new NotFoundError('key', id)
+            return done
+          })
+      if (opts.json) {
+        printJson({ keyId: id, revokedAt: r.revokedAt, alreadyRevoked: r.alreadyRevoked })
+      } else {
+        println(r.alreadyRevoked ? `${id} was revoked before, at ${r.revokedAt}` : `revoked ${id}`)
       }
-      println(before === null ? `revoked ${id}` : `${id} was revoked before, at ${before}`)
     })
 }
