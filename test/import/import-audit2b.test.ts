@@ -102,6 +102,18 @@ describe("a refund on the order's own row", () => {
     )
     expect(rows).toEqual([{ amount: -100, margin: null }])
   })
+
+  test('a margin worked out from the cost is kept to six decimals, as the server stores it', async () => {
+    const f = write(
+      dir,
+      'margin6.csv',
+      'customer_id,order_id,ordered_at,amount,cost\nM6,M6-1,2024-01-05,129.99,13.99\n',
+    )
+    await orders(f)
+    // 129.99 - 13.99 is 116.00000000000001 in doubles
+    const rows = await engine.query("SELECT margin FROM orders WHERE order_key = 'M6-1'")
+    expect(rows).toEqual([{ margin: 116 }])
+  })
 })
 
 describe('decimal commas with a bad row beside them', () => {

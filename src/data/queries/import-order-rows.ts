@@ -115,7 +115,10 @@ export function importOrderRows(
   }
   const currency = args.currency ? `coalesce(currency, ${lit(args.currency)})` : 'currency'
   const net = netAmount(args.refunded)
-  const margin = args.costs === false ? 'CAST(NULL AS DOUBLE)' : 'coalesce(margin, net - cost)'
+  // to six decimals, as money is kept (README) and the server stores it: 116 - 0.000...03 of
+  // float noise (115.99999999999997) was the stored margin of an amount of 129.99 at cost 13.99
+  const margin =
+    args.costs === false ? 'CAST(NULL AS DOUBLE)' : 'coalesce(margin, round(net - cost, 6))'
   const day = localDay(args.tz, 'ordered_at')
   // Plain orders (an id seen once, not a refund) need no window; only the rest are numbered.
   const simple = `order_id IS NOT NULL AND NOT is_refund AND order_id NOT IN (SELECT k FROM import_dupkeys)`
