@@ -23,7 +23,10 @@ export function withFileOptions(cmd: Command): Command {
   return cmd
     .option('--map <field=Column>', 'for an orders file: use this column for a field', collect)
     .option('--date-format <fmt>', 'for an orders file: strptime format of dates')
-    .option('--tz <zone>', 'for an orders file: time zone of times without an offset')
+    .option(
+      '--tz <zone>',
+      'for an orders file: time zone of times without an offset (default UTC, or $LOYALS_TZ)',
+    )
     .option('--decimal-comma', 'for an orders file: numbers are written 1.234,50')
     .option(
       '--encoding <name>',

@@ -262,6 +262,8 @@ describe('command-line usage errors', () => {
       )
     }
     expect(runCli(['summary', cdnow], { env: { LOYALS_TZ: 'Europe/Paris' } }).code).toBe(0)
+    // fit reads an orders file in it too, as summary does (it read UTC whatever LOYALS_TZ said)
+    expect(runCli(['fit', cdnow, '--model', 'bgnbd'], { env: { LOYALS_TZ: 'BST' } }).code).toBe(2)
   })
 
   it('a missing input file exits 1 on every command that reads one, a missing workspace 2', () => {

@@ -1,6 +1,8 @@
 // `loyals fit`: fit one model to a file or workspace; a readable table, or the report as JSON.
+
 import { existsSync, statSync } from 'node:fs'
 import type { Command } from 'commander'
+import { env } from '../../config.ts'
 import { fitLimit, NBD_ADVICE } from '../../core/models/common.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
 import { ConvergenceError, UsageError } from '../../errors.ts'
@@ -203,7 +205,7 @@ export function registerFit(program: Command): void {
       ...(opts.column ? { column: opts.column } : {}),
       ...(cohort !== undefined ? { cohort } : {}),
       ...(opts.excludeNonpositive ? { excludeNonPositive: true } : {}),
-      ...(await fileOptions(opts)),
+      ...(await fileOptions(opts, env().LOYALS_TZ)),
     }
     const reports = await fitFile(source, fitOpts).catch((e: unknown) => {
       // "the NBD is the model for these data": say how to fit it here (BG/BB's data are

@@ -314,7 +314,7 @@ export function registerImport(program: Command): void {
           '--encoding <name>',
           'character encoding of a CSV: utf-8 (default) or latin-1 / windows-1252',
         )
-        .option('--tz <zone>', 'time zone of times without an offset (default UTC)')
+        .option('--tz <zone>', 'time zone of times without an offset (default UTC, or $LOYALS_TZ)')
         .option('--skip-bad-rows', 'import the good rows; write bad ones to --rejects')
         .option(
           '--rejects <file>',
