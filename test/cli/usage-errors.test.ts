@@ -262,8 +262,29 @@ describe('command-line usage errors', () => {
       )
     }
     expect(runCli(['summary', cdnow], { env: { LOYALS_TZ: 'Europe/Paris' } }).code).toBe(0)
-    // fit reads an orders file in it too, as summary does (it read UTC whatever LOYALS_TZ said)
-    expect(runCli(['fit', cdnow, '--model', 'bgnbd'], { env: { LOYALS_TZ: 'BST' } }).code).toBe(2)
+  })
+
+  it('fit reads an orders file in LOYALS_TZ, as summary and analyze do', () => {
+    // orders at 02:00 and 20:00 UTC on one day: one purchase day in UTC, two in Tokyo (UTC+9)
+    const rows = ['customer_id,ordered_at,amount']
+    for (let c = 0; c < 300; c++) {
+      for (let k = 0; k <= (c * 7) % 5; k++) {
+        const day = new Date(Date.UTC(2024, 0, 1 + ((c * 13 + k * 29) % 300)))
+        const d = day.toISOString().slice(0, 10)
+        rows.push(`c${c},${d}T02:00:00Z,10`)
+        if ((c + k) % 2 === 0) rows.push(`c${c},${d}T20:00:00Z,10`)
+      }
+    }
+    const f = join(tempDir(), 'tz-orders.csv')
+    writeFileSync(f, `${rows.join('\n')}\n`)
+    const ll = (env: Record<string, string>) => {
+      const r = runCli(['fit', f, '--model', 'bgnbd', '--as-of', '2024-12-31', '--json'], { env })
+      expect(r.code, r.stderr).toBe(0)
+      return (JSON.parse(r.stdout) as { logLikelihood: number }).logLikelihood
+    }
+    const utc = ll({})
+    expect(ll({ LOYALS_TZ: 'Asia/Tokyo' })).not.toBe(utc)
+    expect(ll({ LOYALS_TZ: 'UTC' })).toBe(utc)
   })
 
   it('a missing input file exits 1 on every command that reads one, a missing workspace 2', () => {
