@@ -286,8 +286,9 @@ export function createApp(deps: ApiDeps): Hono {
       }
       const params = { ...(c.req.param() as Record<string, string>) }
       // a path whose %-escapes are no UTF-8 reached the handler undecoded ("no customer
-      // %E0%A4", a 404): the request is malformed
-      const undecodable = new URL(c.req.url).pathname.split('/').find((seg) => {
+      // %E0%A4", a 404): the request is malformed (only a URL with a % is parsed again)
+      const path = c.req.url.includes('%') ? new URL(c.req.url).pathname : ''
+      const undecodable = path.split('/').find((seg) => {
         try {
           decodeURIComponent(seg)
           return false

@@ -725,17 +725,16 @@ export async function buildValue(
     tiers,
     eventCounts,
     edges: { referrer: referrer ?? [], referred: referred ?? [] },
+    // a look at the past (a run dated before stored states) says so: its grace stays where the
+    // later run left it, which read as a grace period that never applied (QA)
+    statesStoredAsOf:
+      opts.persistTiers !== false && !persist && later?.latest ? String(later.latest) : null,
   })
   const unvalued = unvaluedToo ? await unvaluedCustomers(engine, analysis, opts, digits) : undefined
   const unvaluedById = new Map((unvalued?.all ?? []).map((c) => [c.customerId, c]))
 
-  // a look at the past (a run dated before stored states) says so: its grace stays where the
-  // later run left it, which read as a grace period that never applied (QA)
-  const lookedBack =
-    opts.persistTiers !== false && !persist && later?.latest ? String(later.latest) : null
-  const told = { ...summary, tiers: { ...summary.tiers, statesStoredAsOf: lookedBack } }
   return {
-    summary: unvalued ? { ...told, unvalued: unvalued.summary } : told,
+    summary: unvalued ? { ...summary, unvalued: unvalued.summary } : summary,
     unvaluedOf: (customerId) => unvaluedById.get(customerId) ?? null,
     async reasonsOf(customerId, limit = 5) {
       const i = await idxOf(engine, customerId)
@@ -1052,6 +1051,8 @@ interface SummaryInputs {
   readonly eventCounts: readonly { event: string; n: number }[]
   /** The referral edges as given to computeReferralValue (node indices), to name dropped ones. */
   readonly edges: { readonly referrer: ArrayLike<number>; readonly referred: ArrayLike<number> }
+  /** ValueSummary.tiers.statesStoredAsOf: the later stored states' date of a look at the past. */
+  readonly statesStoredAsOf: string | null
 }
 
 /** Dropped cycle edges named in the summary, at most. */
@@ -1236,8 +1237,7 @@ async function summarize(engine: Engine, s: SummaryInputs): Promise<ValueSummary
     tiers: {
       basis: cfg.tiers.basis,
       grace: { unit: cfg.tiers.grace.unit, length: cfg.tiers.grace.length },
-      // set by buildValue, which knows whether the run stored its states
-      statesStoredAsOf: null,
+      statesStoredAsOf: s.statesStoredAsOf,
       levels: levels.map((l, t) => ({
         name: l.name,
         customers: tiers.counts[t] as number,
