@@ -1,7 +1,7 @@
 // The only reader of process.env. Parsed once; everything else receives values explicitly.
 // Checked by hand rather than with zod: loading zod took ~0.1 s of the start of the commands that
 // need no other schema (`loyals fit`, which has 0.8 s for a million rows), for eight variables.
-import { isTimeZone } from './core/time-zones.ts'
+import { isTimeZone, zoneGuess } from './core/time-zones.ts'
 import { UsageError } from './errors.ts'
 
 export interface Env {
@@ -55,7 +55,7 @@ export function parseEnv(vars: NodeJS.ProcessEnv = process.env): Env {
     if (v === undefined || v === '') continue
     if (valid && !valid(v)) {
       throw new UsageError(
-        `environment variable ${name}=${JSON.stringify(v)} is not valid: ${HINT[name] ?? 'bad value'} (unset it or give it a valid value)`,
+        `environment variable ${name}=${JSON.stringify(v)} is not valid${name === 'LOYALS_TZ' ? zoneGuess(v) : ''}: ${HINT[name] ?? 'bad value'} (unset it or give it a valid value)`,
         { variable: name },
       )
     }

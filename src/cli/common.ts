@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
+import { closestWords, orList } from '../core/words.ts'
 import {
   DEFAULT_DB,
   isPostgresUrl,
@@ -10,6 +11,27 @@ import {
   postgresWorkspaceAt,
 } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'
+import type { TimeUnit } from '../service/summary.ts'
+
+/** The time units of --unit, as the summary counts them. */
+export const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
+
+/**
+ * `value` as one of a flag's `choices`, else a UsageError naming them, with a guess when the value
+ * is a typo of one (--unit weeks: did you mean week?).
+ * @example choiceFlag('--unit', 'weeks', ['day', 'week', 'month']) // throws "... (did you mean week?)"
+ */
+export function choiceFlag<T extends string>(
+  flag: string,
+  value: string,
+  choices: readonly T[],
+): T {
+  if ((choices as readonly string[]).includes(value)) return value as T
+  const guesses = closestWords(value, choices)
+  throw new UsageError(
+    `${flag} must be ${choices.length > 3 ? `one of ${choices.join(', ')}` : orList(choices)}, got ${JSON.stringify(value)}${guesses.length > 0 ? ` (did you mean ${orList(guesses)}?)` : ''}`,
+  )
+}
 
 /**
  * A flag's number as a person writes it in decimal (12, -0.5, 1e3), else NaN. Number() alone also

@@ -2,6 +2,7 @@
 // accepts Java's old three-letter ids, and reads them as one zone each: BST as Asia/Dhaka, not
 // British Summer Time; AST as Anchorage, not Atlantic; IST as Kolkata. A user who writes them
 // means something else as often as not, so they are refused with the zone to write instead.
+import { closestWords, orList } from './words.ts'
 
 /** Java's legacy ids that ICU knows but the IANA database does not, with what ICU reads. */
 const LEGACY_IDS: Readonly<Record<string, string>> = {
@@ -59,8 +60,8 @@ export function zoneNameProblem(name: string): string | null {
 
 /**
  * Whether `timeZone` is an IANA zone the runtime knows (not an abbreviation ICU maps to one).
- * Here, beside the abbreviations and free of other imports: the environment's LOYALS_TZ is
- * checked with it at every start.
+ * Here, beside the abbreviations, with no imports but two small pure ones: the environment's
+ * LOYALS_TZ is checked with it at every start.
  * @example isTimeZone('Europe/Paris') // true; isTimeZone('BST') // false
  */
 export function isTimeZone(timeZone: string): boolean {
@@ -71,4 +72,14 @@ export function isTimeZone(timeZone: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * " (did you mean Europe/Berlin?)" for a name that is not a time zone but a few letters from one
+ * (Europe/Berln, america/new york), else ''. The runtime's zones plus UTC are the candidates.
+ */
+export function zoneGuess(name: string): string {
+  if (name.length > 64) return ''
+  const guesses = closestWords(name, [...Intl.supportedValuesOf('timeZone'), 'UTC'])
+  return guesses.length > 0 ? ` (did you mean ${orList(guesses)}?)` : ''
 }

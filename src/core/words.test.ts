@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysAgo, decimalsApart, shellArg, wordList } from './words.ts'
+import { closestWords, daysAgo, decimalsApart, orList, shellArg, wordList } from './words.ts'
 
 describe('wordList', () => {
   it('joins words as a sentence does', () => {
@@ -43,5 +43,30 @@ describe('shellArg', () => {
     expect(shellArg("O'Brien")).toBe("'O'\\''Brien'")
     expect(shellArg('')).toBe("''")
     expect(shellArg('$HOME')).toBe("'$HOME'")
+  })
+})
+
+describe('closestWords', () => {
+  const zones = ['Europe/Berlin', 'Europe/Zurich', 'Europe/Paris', 'America/New_York']
+  it('names the candidate a typo is nearest to', () => {
+    expect(closestWords('Europe/Berln', zones)).toEqual(['Europe/Berlin'])
+    expect(closestWords('europe/paris', zones)).toEqual(['Europe/Paris'])
+    expect(closestWords('America/New York', zones)).toEqual(['America/New_York'])
+    expect(closestWords('Eruope/Paris', zones)).toEqual(['Europe/Paris']) // two letters swapped
+    expect(closestWords('weeks', ['day', 'week', 'month'])).toEqual(['week'])
+  })
+
+  it('names every candidate as near, and none when none is near', () => {
+    expect(closestWords('Europe/Berln', ['Europe/Berlin', 'Europe/Bern'])).toEqual([
+      'Europe/Berlin',
+      'Europe/Bern',
+    ])
+    expect(closestWords('Mars/Olympus', zones)).toEqual([])
+    expect(closestWords('yr', ['day', 'week', 'month'])).toEqual([])
+  })
+
+  it('says the guesses as a question does', () => {
+    expect(orList(['a'])).toBe('a')
+    expect(orList(['a', 'b', 'c'])).toBe('a, b or c')
   })
 })

@@ -77,3 +77,64 @@ export function shellArg(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg
   return `'${arg.replaceAll("'", "'\\''")}'`
 }
+
+/**
+ * The candidates a mistyped word most likely meant, for a "did you mean" after an unknown name:
+ * those at the fewest single-character edits (insert, delete, replace, or two neighbours
+ * swapped), case and separators (_ - / space) aside, when that is at most a third of the word's
+ * length (at least 1); at most three, in the candidates' order. A word no candidate is near gets
+ * no guess rather than a wrong one.
+ * @example closestWords('Europe/Berln', ['Europe/Berlin', 'Europe/Paris']) // ['Europe/Berlin']
+ * @example closestWords('weeks', ['day', 'week', 'month']) // ['week']
+ */
+export function closestWords(word: string, candidates: readonly string[]): string[] {
+  const fold = (s: string): string => s.toLowerCase().replace(/[_\-/ ]+/g, ' ')
+  const w = fold(word)
+  const limit = Math.max(1, Math.floor(w.length / 3))
+  let best: string[] = []
+  let bestD = limit + 1
+  for (const c of candidates) {
+    const d = editDistance(w, fold(c), Math.min(limit, bestD))
+    if (d < bestD) {
+      best = [c]
+      bestD = d
+    } else if (d === bestD && d <= limit) {
+      best.push(c)
+    }
+  }
+  return best.slice(0, 3)
+}
+
+/** "A", "A or B", "A, B or C": the guesses of {@link closestWords} as a question says them. */
+export function orList(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('')
+  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`
+}
+
+/**
+ * Optimal string alignment distance of `a` and `b` (Levenshtein plus a swap of neighbours),
+ * stopping at `cap` + 1 once every path is past it: the candidates are the ~600 IANA zones.
+ */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1
+  let prev2 = new Array<number>(b.length + 1).fill(0)
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1)
+    cur[0] = i
+    let rowMin = i
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, prev2[j - 2]! + 1)
+      }
+      cur[j] = d
+      if (d < rowMin) rowMin = d
+    }
+    if (rowMin > cap) return cap + 1
+    prev2 = prev
+    prev = cur
+  }
+  return prev[b.length]!
+}

@@ -94,6 +94,9 @@ describe('a file imported as another kind than it holds', () => {
       ['order', 'orders'],
       ['order_line', 'order-lines'],
       ['Survey', 'surveys'],
+      ['oders', 'orders'], // a typo
+      ['refferals', 'referrals'],
+      ['tikets', 'tickets'],
     ]) {
       expect(() => parseKind(given)).toThrow(UsageError)
       expect(() => parseKind(given)).toThrow(

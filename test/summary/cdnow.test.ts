@@ -135,7 +135,21 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
   it('the CLI rejects a bad unit and a bad date with a usage error', () => {
     const bad = runCli(['summary', CDNOW_ORDERS, '--unit', 'year'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--unit must be day, week or month/)
+    expect(bad.stderr).toMatch(/--unit must be day, week or month, got "year"\n/)
+    // a typo of a unit, a format or a zone is answered with the one it was near
+    const typo = runCli(['summary', CDNOW_ORDERS, '--unit', 'weeks'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain(
+      '--unit must be day, week or month, got "weeks" (did you mean week?)',
+    )
+    const format = runCli(['summary', CDNOW_ORDERS, '--format', 'jsn'])
+    expect(format.stderr).toContain('--format must be csv or json, got "jsn" (did you mean json?)')
+    const zone = runCli(['summary', CDNOW_ORDERS, '--tz', 'Europe/Berln'])
+    expect(zone.code).toBe(2)
+    expect(zone.stderr).toContain("unknown time zone 'Europe/Berln' (did you mean Europe/Berlin?)")
+    const envZone = runCli(['summary', CDNOW_ORDERS], { env: { LOYALS_TZ: 'america/new york' } })
+    expect(envZone.code).toBe(2)
+    expect(envZone.stderr).toContain('(did you mean America/New_York?)')
     const date = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-02-30'])
     expect(date.code).toBe(2)
     expect(date.stderr).toMatch(/invalid date "1997-02-30": there is no such day in the calendar/)

@@ -37,11 +37,13 @@ import type { TimeUnit } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import {
   asOfArg,
+  choiceFlag,
   dbFlagNote,
   nonEmptyArg,
   outDir,
   requireDuckDbWorkspace,
   resolveDb,
+  UNITS,
   withDb,
 } from '../common.ts'
 import {
@@ -70,8 +72,6 @@ interface AnalyzeCliOptions extends FileCliOptions {
   config?: string
   resetTiers?: boolean
 }
-
-const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
 
 /** `input` and how to read it when it is an orders file, then the analysis options. */
 export interface RunAnalysisArgs extends ReadOptions {
@@ -274,9 +274,7 @@ export function registerAnalyze(program: Command): void {
         ),
     ),
   ).action(async (input: string | undefined, opts: AnalyzeCliOptions) => {
-    if (!UNITS.includes(opts.unit as TimeUnit)) {
-      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
-    }
+    choiceFlag('--unit', opts.unit, UNITS)
     const rules = opts.rfmRules ? await loadRfmRules(opts.rfmRules) : undefined
     const read = await fileOptions(opts, env().LOYALS_TZ)
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'analyze')

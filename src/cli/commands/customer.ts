@@ -20,10 +20,12 @@ import { loadValueConfig } from '../../service/value-config.ts'
 import type { ReferralTreeNodeSummary } from '../../service/value-summary.ts'
 import {
   asOfArg,
+  choiceFlag,
   existingWorkspace,
   nonEmptyArg,
   requireDuckDbOrServer,
   resolveDb,
+  UNITS,
   withDb,
 } from '../common.ts'
 import { printJson, println, table } from '../output.ts'
@@ -402,9 +404,7 @@ export function registerCustomer(program: Command): void {
         .option('--json', 'print the profile as JSON'),
     ),
   ).action(async (id: string, opts: CustomerCliOptions) => {
-    if (!['day', 'week', 'month'].includes(opts.unit)) {
-      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
-    }
+    choiceFlag('--unit', opts.unit, UNITS)
     const remote = await remoteFor(opts)
     if (remote) {
       const local =

@@ -15,7 +15,7 @@ import {
   type SbgLifetime,
 } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
-import { asOfArg, decimalFlag, existingStore, resolveDb } from '../common.ts'
+import { asOfArg, choiceFlag, decimalFlag, existingStore, resolveDb, UNITS } from '../common.ts'
 import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
@@ -173,14 +173,8 @@ export function registerFit(program: Command): void {
     if (opts.model === undefined) {
       throw new UsageError(`--model is required: one of ${FIT_MODELS.join(', ')}`)
     }
-    if (!FIT_MODELS.includes(opts.model as FitModelName)) {
-      throw new UsageError(
-        `--model must be one of ${FIT_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`,
-      )
-    }
-    if (opts.unit !== undefined && !['day', 'week', 'month'].includes(opts.unit)) {
-      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
-    }
+    choiceFlag('--model', opts.model, FIT_MODELS)
+    if (opts.unit !== undefined) choiceFlag('--unit', opts.unit, UNITS)
     let cohort: number | undefined
     if (opts.cohort !== undefined) {
       cohort = decimalFlag(opts.cohort)

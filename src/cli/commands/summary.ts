@@ -16,7 +16,16 @@ import {
   type TimeUnit,
   writeCustomerSummary,
 } from '../../service/summary.ts'
-import { asOfArg, dbFlagNote, existingStore, nonEmptyArg, resolveDb, withDb } from '../common.ts'
+import {
+  asOfArg,
+  choiceFlag,
+  dbFlagNote,
+  existingStore,
+  nonEmptyArg,
+  resolveDb,
+  UNITS,
+  withDb,
+} from '../common.ts'
 import {
   type FileCliOptions,
   fileOptions,
@@ -33,7 +42,6 @@ interface SummaryOptions extends FileCliOptions {
   db?: string
 }
 
-const UNITS: readonly TimeUnit[] = ['day', 'week', 'month']
 const FORMATS: readonly SummaryFormat[] = ['csv', 'json']
 
 /** Open what the user named: an orders file or workspace file, else --db / $LOYALS_DB. */
@@ -95,12 +103,8 @@ export function registerSummary(program: Command): void {
         .option('--out <path>', 'write to this file instead of stdout'),
     ),
   ).action(async (input: string | undefined, opts: SummaryOptions) => {
-    if (!UNITS.includes(opts.unit as TimeUnit)) {
-      throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(opts.unit)}`)
-    }
-    if (!FORMATS.includes(opts.format as SummaryFormat)) {
-      throw new UsageError(`--format must be csv or json, got ${JSON.stringify(opts.format)}`)
-    }
+    choiceFlag('--unit', opts.unit, UNITS)
+    choiceFlag('--format', opts.format, FORMATS)
     if (opts.asOf !== undefined) assertDate(opts.asOf)
     if (opts.out !== undefined) checkOut(opts.out, input ?? resolveDb(opts))
     const { engine } = await openInput(input, opts)

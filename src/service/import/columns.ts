@@ -3,6 +3,7 @@
 // their distinctive headers and mapped to fixed columns, because their layout is not one row per order.
 
 import { isCurrencyCode } from '../../core/currency-codes.ts'
+import { closestWords } from '../../core/words.ts'
 import { ImportError, UsageError, WrongKindError } from '../../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from '../fit-tables.ts'
 import { CURRENCY_SYNONYMS } from './currency-synonyms.ts'
@@ -518,11 +519,13 @@ export function fieldsOf(kind: ImportKind): readonly string[] {
 
 export function parseKind(kind: string | undefined): ImportKind {
   if (kind && (KINDS as readonly string[]).includes(kind)) return kind as ImportKind
-  // the singular or another spelling of a kind (order, order_lines, Survey): named
+  // the singular or another spelling of a kind (order, order_lines, Survey), or a typo of one
+  // (oders): named
   const near =
     kind === undefined
       ? undefined
-      : KINDS.find((k) => fold(k).replace(/s$/, '') === fold(kind).replace(/s$/, ''))
+      : (KINDS.find((k) => fold(k).replace(/s$/, '') === fold(kind).replace(/s$/, '')) ??
+        closestWords(kind, KINDS)[0])
   throw new UsageError(
     kind === undefined
       ? `--kind is required: one of ${KINDS.join(', ')}`

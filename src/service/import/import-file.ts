@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
 import { minorDigits } from '../../core/round.ts'
-import { zoneNameProblem } from '../../core/time-zones.ts'
+import { zoneGuess, zoneNameProblem } from '../../core/time-zones.ts'
 import type { Engine } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
@@ -780,7 +780,9 @@ async function checkTimeZone(engine: Engine, tz: string): Promise<void> {
   } catch (e) {
     // the engine's own refusal (closed) is no fault of the zone's
     if (e instanceof UsageError) throw e
-    throw new UsageError(`unknown time zone '${tz}': use an IANA name such as UTC or Europe/Paris`)
+    throw new UsageError(
+      `unknown time zone '${tz}'${zoneGuess(tz)}: use an IANA name such as UTC or Europe/Paris`,
+    )
   }
 }
 

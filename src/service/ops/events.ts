@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { calendarDayProblem, isCalendarDay } from '../../core/calendar.ts'
 import { isCurrencyCode } from '../../core/currency-codes.ts'
 import { isEmailId, normalizeCustomerId, trimSpaces } from '../../core/customer-id.ts'
-import { isTimeZone } from '../../core/time-zones.ts'
+import { isTimeZone, zoneGuess } from '../../core/time-zones.ts'
 import type { EngagementEventType } from '../../core/value/config.ts'
 import { CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
@@ -156,7 +156,7 @@ const timeZone = z
   .max(64)
   .refine(isTimeZone, {
     error: (i) =>
-      `must be an IANA time zone such as Europe/Berlin or America/New_York (got ${JSON.stringify(i.input)})`,
+      `must be an IANA time zone such as Europe/Berlin or America/New_York (got ${JSON.stringify(i.input)})${typeof i.input === 'string' ? zoneGuess(i.input) : ''}`,
   })
 
 /**
