@@ -80,3 +80,33 @@ describe('surelyNewDay', () => {
     expect(surelyNewDay(p, at(7, 23))).toBe(true)
   })
 })
+
+describe('scoreProfile of a lucrative loyal', () => {
+  it('names the referrals and reviews the type was classified on, as analyze does', () => {
+    // orders every two months, the last a week ago: not overdue; no fitted purchase model
+    let p = emptyProfile('c', 0)
+    for (let m = 0; m < 12; m += 2) p = addOrder(p, 500, Date.UTC(2025, m, 5, 10), true)
+    const model = {
+      bgnbd: null,
+      boundaries: [],
+      // every other customer's value is below 100: this one is at the top
+      valuePercentiles: Array.from({ length: 99 }, (_, i) => i),
+      fittedAtMs: 0,
+      customers: 1000,
+    }
+    const now = Date.UTC(2025, 10, 12)
+    const reason = (q: typeof p) =>
+      scoreProfile(q, model, parseValueConfig({}), now).reasons.find(
+        (r) => r.code === 'loyalty_type',
+      )?.text
+    expect(reason({ ...p, referrals: 4, reviews: 2 })).toBe(
+      'lucrative loyal: top 1 % by value with 4 referrals, 2 reviews',
+    )
+    expect(reason({ ...p, referrals: 2 })).toBe(
+      'lucrative loyal: top 1 % by value with 2 referrals',
+    )
+    expect(reason({ ...p, reviews: 1 })).toBe('lucrative loyal: top 1 % by value with 1 review')
+    // no signal: not lucrative
+    expect(reason(p)).not.toMatch(/^lucrative/)
+  })
+})

@@ -494,6 +494,15 @@ export function scoreProfile(
                 }
               : {}),
             ...(loyalty ? { loyalty: { type: loyalty.type, rule: loyalty.rule } } : {}),
+            // the signals the type was classified on, so its reason names them as analyze's
+            // does ("with 4 referrals, 2 reviews"); the referrals' worth and the engagement's rank
+            // are not scored live (value 0, percentile NaN: no money and no rank is said)
+            ...(p.referrals > 0
+              ? { referrals: { direct: p.referrals, directValue: 0, indirect: 0, value: 0 } }
+              : {}),
+            ...(p.reviews > 0
+              ? { engagement: { percentile: Number.NaN, reviews: p.reviews } }
+              : {}),
             profit: {
               basis: 'revenue',
               past: p.revenue,
