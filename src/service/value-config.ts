@@ -1,6 +1,6 @@
 // Reading the value configuration file (`--config loyals.value.json`) and turning the generator's
 // costs.json into one, so the demo company is valued with the cost rates it was generated with.
-import { checkOpsTierNames, type OpsConfig, parseOpsConfig } from '../core/ops/config.ts'
+import { type OpsConfig, parseOpsConfig } from '../core/ops/config.ts'
 import { parseValueConfig, type ValueConfig, type ValueConfigInput } from '../core/value/config.ts'
 import { loadJsonConfig } from './json-file.ts'
 
@@ -42,11 +42,7 @@ export async function loadOpsConfig(file?: string, value?: LoadedValueConfig): P
   // with `value` (the value configuration read first), the tier names it mentions are checked
   // against its tiers, and an unknown one is placed in the file (file:line) as every other problem
   const tiers = value?.config.tiers.levels.map((l) => l.name)
-  const parse = (json: unknown): OpsConfig => {
-    const ops = parseOpsConfig(json)
-    if (tiers !== undefined) checkOpsTierNames(ops, tiers)
-    return ops
-  }
+  const parse = (json: unknown): OpsConfig => parseOpsConfig(json, tiers)
   if (file === undefined) return parse({})
   return loadJsonConfig(
     file,

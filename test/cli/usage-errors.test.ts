@@ -226,6 +226,41 @@ describe('command-line usage errors', () => {
     }
   })
 
+  it('an operations file with problems of every kind names them all in one run', () => {
+    // the duplicates were told only once the shape was right, and unknown tiers only after that:
+    // three rounds of edit and run for one file
+    const { dir, db } = oneOrderWorkspace('loyals-ops-all-')
+    const ops = join(dir, 'ops.json')
+    writeFileSync(
+      ops,
+      `{
+  "playbooks": [
+    { "id": "a", "department": "service", "trigger": { "type": "first_order" },
+      "actions": [{ "type": "webhook", "url": "https://h.example.com/m", "channel": "fax" }] },
+    { "id": "a", "department": "service", "trigger": { "type": "first_order" },
+      "actions": [{ "type": "task", "title": "Call", "goal": "nope", "role": "am" }] },
+    { "id": "b", "department": "service", "trigger": { "type": "best_at_risk", "tiers": ["Silvr"] },
+      "actions": [{ "type": "task", "title": "Call" }] }
+  ],
+  "goals": [{ "id": "g", "title": "G", "withinDays": 0 }, { "id": "g", "title": "G2", "withinDays": 2 }]
+}
+`,
+    )
+    const r = runCli(['tick', '--config', ops, '--db', db])
+    expect(r.code).toBe(2)
+    for (const problem of [
+      `${ops}:4 playbooks[0].actions[0].channel`, // the shape
+      `${ops}:8 playbooks[2].actions[0]`, // a task without role or assignee
+      `${ops}:10 goals[0].withinDays`,
+      `${ops}:5 playbooks[1].id: duplicate "a"`, // between the parts
+      `${ops}:10 goals[1].id: duplicate "g"`,
+      `${ops}:6 playbooks[1].actions[0].goal: no goal "nope" in goals`,
+      `${ops}:7 playbooks[2].trigger.tiers: unknown tier "Silvr"`, // against the value tiers
+    ]) {
+      expect(r.stderr).toContain(problem)
+    }
+  })
+
   it('a --db on the command line wins over $LOYALS_SERVER: the rows go to the file named', () => {
     const dir = tempDir('loyals-db-flag-')
     const csv = join(dir, 'one.csv')

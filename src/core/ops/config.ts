@@ -282,45 +282,56 @@ export const OpsConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const playbookIds = new Set<string>()
-    c.playbooks.forEach((p, i) => {
-      if (playbookIds.has(p.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['playbooks', i, 'id'],
-          message: `duplicate "${p.id}"`,
-        })
-      }
-      playbookIds.add(p.id)
-    })
-    const goalIds = new Set<string>()
-    c.goals.forEach((g, i) => {
-      if (goalIds.has(g.id)) {
-        ctx.addIssue({ code: 'custom', path: ['goals', i, 'id'], message: `duplicate "${g.id}"` })
-      }
-      goalIds.add(g.id)
-    })
-    c.playbooks.forEach((p, i) => {
-      p.actions.forEach((a, j) => {
-        if (a.type === 'task' && a.goal !== undefined && !goalIds.has(a.goal)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['playbooks', i, 'actions', j, 'goal'],
-            message: `no goal "${a.goal}" in goals`,
-          })
-        }
-      })
-    })
-    for (const k of Object.keys(c.holdout.playbooks)) {
-      if (!playbookIds.has(k)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['holdout', 'playbooks', k],
-          message: `no playbook "${k}"`,
-        })
-      }
-    }
+    for (const i of crossIssues(c)) ctx.addIssue({ code: 'custom', ...i })
   })
+
+type Raw = Record<string, unknown>
+const record = (v: unknown): Raw | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : undefined
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : [])
+
+/**
+ * The problems between the parts of an ops configuration: duplicate playbook and goal ids, a
+ * task's goal or a holdout's playbook that is not defined. Read from `c` leniently (any shape): a
+ * file with problems of its own shape gets these in the same report, not after they are mended.
+ */
+function crossIssues(c: unknown): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = []
+  const root = record(c)
+  const playbookIds = new Set<string>()
+  list(root?.playbooks).forEach((p, i) => {
+    const id = record(p)?.id
+    if (typeof id !== 'string') return
+    if (playbookIds.has(id))
+      out.push({ path: ['playbooks', i, 'id'], message: `duplicate "${id}"` })
+    playbookIds.add(id)
+  })
+  const goalIds = new Set<string>()
+  list(root?.goals).forEach((g, i) => {
+    const id = record(g)?.id
+    if (typeof id !== 'string') return
+    if (goalIds.has(id)) out.push({ path: ['goals', i, 'id'], message: `duplicate "${id}"` })
+    goalIds.add(id)
+  })
+  list(root?.playbooks).forEach((p, i) => {
+    list(record(p)?.actions).forEach((a, j) => {
+      const action = record(a)
+      const goal = action?.goal
+      if (action?.type === 'task' && typeof goal === 'string' && !goalIds.has(goal)) {
+        out.push({
+          path: ['playbooks', i, 'actions', j, 'goal'],
+          message: `no goal "${goal}" in goals`,
+        })
+      }
+    })
+  })
+  for (const k of Object.keys(record(record(root?.holdout)?.playbooks) ?? {})) {
+    if (!playbookIds.has(k)) {
+      out.push({ path: ['holdout', 'playbooks', k], message: `no playbook "${k}"` })
+    }
+  }
+  return out
+}
 
 export type OpsConfig = z.output<typeof OpsConfigSchema>
 export type OpsConfigInput = z.input<typeof OpsConfigSchema>
@@ -335,22 +346,43 @@ export type ContactBudgetConfig = OpsConfig['contactBudget']
 export type HoldoutConfig = OpsConfig['holdout']
 export type TeamGoal = OpsConfig['goals'][number]
 
+/** A problem of an ops configuration: its path as text, the reason, and its steps (for the line). */
+interface OpsIssue {
+  readonly path: string
+  readonly reason: string
+  readonly at: JsonPathStep[]
+}
+
 /**
- * Validate a parsed `loyals.ops.json` and fill in every default.
+ * Validate a parsed `loyals.ops.json` and fill in every default. With `tierNames` (the value
+ * configuration's tiers), the tier names it mentions are checked too ({@link checkOpsTierNames}).
  * @example parseOpsConfig({}).contactBudget.overall // [{ days: 7, max: 3 }]
- * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data).
+ * @throws UsageError listing every problem as `path: reason` (details.issues holds them as data):
+ *   those of its shape, those between its parts and its unknown tiers, all in one report.
  */
-export function parseOpsConfig(json: unknown): OpsConfig {
+export function parseOpsConfig(json: unknown, tierNames?: readonly string[]): OpsConfig {
   // no file (undefined) is every default; a file holding `null` is not an object and is refused
-  const r = OpsConfigSchema.safeParse(json === undefined ? {} : json)
-  if (r.success) return r.data
-  const issues = r.error.issues.map((i) => ({
-    path: pathText(i.path),
-    reason: i.message,
-    at: issueSteps(i),
-  }))
-  const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
-  throw new UsageError(`invalid operations configuration:\n${lines}`, { issues })
+  const given = json === undefined ? {} : json
+  const r = OpsConfigSchema.safeParse(given)
+  const issues: OpsIssue[] = r.success
+    ? []
+    : r.error.issues.map((i) => ({ path: pathText(i.path), reason: i.message, at: issueSteps(i) }))
+  if (!r.success) {
+    // the schema's own cross checks run only on a file of the right shape: read them from the
+    // file as it is, so one run names every problem
+    const seen = new Set(issues.map((i) => `${i.path}\n${i.reason}`))
+    for (const c of crossIssues(given)) {
+      const path = pathText(c.path)
+      if (!seen.has(`${path}\n${c.message}`)) issues.push({ path, reason: c.message, at: c.path })
+    }
+  }
+  const tiers = tierNames === undefined ? [] : unknownTiers(r.success ? r.data : given, tierNames)
+  if (issues.length === 0 && tiers.length === 0) return r.data!
+  if (issues.length === 0) throw unknownTiersError(tiers, tierNames!)
+  const lines = [...issues, ...tiers].map((i) => `  ${i.path}: ${i.reason}`).join('\n')
+  throw new UsageError(`invalid operations configuration:\n${lines}`, {
+    issues: [...issues, ...tiers],
+  })
 }
 
 /**
@@ -359,12 +391,26 @@ export function parseOpsConfig(json: unknown): OpsConfig {
  * @throws UsageError listing every unknown name with its path.
  */
 export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]): void {
+  const issues = unknownTiers(ops, tierNames)
+  if (issues.length > 0) throw unknownTiersError(issues, tierNames)
+}
+
+function unknownTiersError(issues: OpsIssue[], tierNames: readonly string[]): UsageError {
+  const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
+  return new UsageError(`operations configuration names unknown tiers:\n${lines}`, {
+    issues,
+    tiers: [...tierNames],
+  })
+}
+
+/** The tier names of `ops` (read leniently: any shape) that are not in `tierNames`. */
+function unknownTiers(ops: unknown, tierNames: readonly string[]): OpsIssue[] {
   const known = new Set(tierNames)
-  const issues: { path: string; reason: string; at: JsonPathStep[] }[] = []
+  const issues: OpsIssue[] = []
   // the list a misspelled name is to be found in, said with each one ("Platnum" of Platinum, ...)
   const listed = tierNames.length > 0 ? tierNames.join(', ') : 'none'
-  const check = (at: JsonPathStep[], name: string): void => {
-    if (!known.has(name)) {
+  const check = (at: JsonPathStep[], name: unknown): void => {
+    if (typeof name === 'string' && !known.has(name)) {
       issues.push({
         // the path names the list ("playbooks[0].trigger.to"), `at` its item (for the line)
         path: pathText(at.slice(0, typeof at[at.length - 1] === 'number' ? -1 : undefined)),
@@ -373,27 +419,24 @@ export function checkOpsTierNames(ops: OpsConfig, tierNames: readonly string[]):
       })
     }
   }
-  for (const name of Object.keys(ops.serviceRank.tiers)) check(['serviceRank', 'tiers', name], name)
-  ops.playbooks.forEach((p, i) => {
-    const t = p.trigger
+  const root = record(ops)
+  for (const name of Object.keys(record(record(root?.serviceRank)?.tiers) ?? {})) {
+    check(['serviceRank', 'tiers', name], name)
+  }
+  list(root?.playbooks).forEach((p, i) => {
+    const t = record(record(p)?.trigger)
     const base = ['playbooks', i, 'trigger']
-    const each = (key: string, names: readonly string[] | undefined): void => {
-      for (const [k, n] of (names ?? []).entries()) check([...base, key, k], n)
+    const each = (key: string): void => {
+      for (const [k, n] of list(t?.[key]).entries()) check([...base, key, k], n)
     }
-    if (t.type === 'tier_up' || t.type === 'tier_down') {
-      each('from', t.from)
-      each('to', t.to)
-    } else if (t.type === 'best_at_risk' || t.type === 'no_order_for') {
-      each('tiers', t.tiers)
+    if (t?.type === 'tier_up' || t?.type === 'tier_down') {
+      each('from')
+      each('to')
+    } else if (t?.type === 'best_at_risk' || t?.type === 'no_order_for') {
+      each('tiers')
     }
   })
-  if (issues.length > 0) {
-    const lines = issues.map((i) => `  ${i.path}: ${i.reason}`).join('\n')
-    throw new UsageError(`operations configuration names unknown tiers:\n${lines}`, {
-      issues,
-      tiers: [...tierNames],
-    })
-  }
+  return issues
 }
 
 /** Every default, as `parseOpsConfig({})` returns it. */
