@@ -2,13 +2,17 @@
 // data_error: there is no import to store (never started, committed, or expired), and a 422
 // reads as a file the server refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseOpsConfig } from '../../src/core/ops/config.ts'
+import { parseValueConfig } from '../../src/core/value/config.ts'
 import type { SegmentEvent } from '../../src/service/ops/events.ts'
 import type { Ingestor } from '../../src/service/ops/ingest.ts'
 import {
   BatchesChangedError,
   commitStaged,
+  ImportCommittedError,
   stageBatch,
 } from '../../src/service/ops/staged-import.ts'
+import { OpsStore } from '../../src/service/ops/store.ts'
 import { STORES } from '../engines/stores.ts'
 import { count, type Harness, harness, orderEvent } from './harness.ts'
 
@@ -131,6 +135,16 @@ describe.each(STORES)('committing an unknown import on $name', (kind) => {
       ])
       expect((await h.call('POST', `/v1/imports/${id}/commit`)).json).toMatchObject({ stored: 2 })
     }
+    // a server started again over the same store (a new OpsStore) refuses it too: clients retry
+    // after a restart, and a batch answered "staged" then was never stored
+    const restarted = new OpsStore(h.engine, {
+      ops: parseOpsConfig({}),
+      value: parseValueConfig({}),
+      now: () => h.store.now(),
+    })
+    await expect(
+      stageBatch(restarted, id, 3, body(3).batch as unknown as SegmentEvent[]),
+    ).rejects.toThrow(ImportCommittedError)
     const after = await h.call('POST', `/v1/imports/${id}/batches`, { body: body(2) })
     expect(after.status).toBe(409)
     expect(after.json.error.message).toBe(

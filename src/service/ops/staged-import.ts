@@ -75,10 +75,15 @@ export class BatchConflictError extends LoyalsError {
   }
 }
 
+/** The meta key that says an import was committed, and when: kept across restarts. */
+const committedKey = (importId: string): string => `import_committed:${importId}`
+
 /**
  * The imports each store committed since the server started (the latest 10,000): a batch sent
  * under one of those ids after its commit would be held alone, answered "staged", and never
- * stored (the next commit finds seq 0 missing); it is refused instead.
+ * stored (the next commit finds seq 0 missing); it is refused instead. The store's meta row
+ * ({@link committedKey}, written in the commit's transaction) says the same after a restart, when
+ * clients retry; this set also covers a batch queued behind a commit still running.
  */
 const committedIds = new WeakMap<OpsStore, Set<string>>()
 const COMMITTED_KEPT = 10_000
@@ -123,6 +128,11 @@ export async function stageBatch(
       // a batch sent after an erasure voided its import: the file cannot be stored any more
       await refuseVoided(tx, importId)
       if (committedOf(store).has(importId)) throw new ImportCommittedError(importId, seq)
+      const [done] = await tx.query({
+        sql: 'SELECT value FROM meta WHERE key = $1',
+        params: [committedKey(importId)],
+      })
+      if (done) throw new ImportCommittedError(importId, seq)
       await insertAll(tx, {
         table: 'import_staging',
         columns: ['import_id', 'seq', 'payload', 'staged_at'],
@@ -237,6 +247,12 @@ export async function commitStaged(
       if (taken.size === 0) throw new UnknownImportError(importId)
       const late = [...taken].filter((q) => !held.has(q)).sort((a, b) => a - b)
       if (late.length > 0 || taken.size !== held.size) throw new BatchesChangedError(importId, late)
+      await insertAll(tx, {
+        table: 'meta',
+        columns: ['key', 'value'],
+        rows: [[committedKey(importId), new Date(now).toISOString()]],
+        conflict: 'nothing',
+      })
       // said inside the transaction: a batch queued behind the commit is refused once it runs
       const done = committedOf(store)
       done.add(importId)
