@@ -57,12 +57,33 @@ describe.each(STORES)('erasure traces on $name', (kind) => {
   it('erases again a customer who came back with new traits, and keeps both lives apart', async () => {
     expect((await identify('zed', 'zed@example.com', 'zed-1')).status).toBe(200)
     expect((await order('zed', 'zed-o1')).status).toBe(200)
+    const lifeKeys = () =>
+      h.store.use(async (e) => ({
+        actions: (
+          await e.query("SELECT action_key FROM actions_log WHERE customer_id = 'zed'")
+        ).map((r) => String(r.action_key)),
+        tasks: (await e.query("SELECT task_id FROM tasks WHERE customer_id = 'zed'")).map((r) =>
+          String(r.task_id),
+        ),
+      }))
+    const firstLife = await lifeKeys()
+    expect(firstLife.actions).toHaveLength(2)
     const first = await h.call('DELETE', '/v1/customers/zed')
     expect(first.status).toBe(200)
     // back: the same onboarding step and the same first-order task as in the first life
     expect((await identify('zed', 'zed-new@example.com', 'zed-2')).status).toBe(200)
     expect((await order('zed', 'zed-o2')).status).toBe(200)
     expect(await count(h, "SELECT count(*) FROM tasks WHERE customer_id = 'zed'")).toBe(1)
+    // under keys and a task id of their own: the first life's went out as webhooks'
+    // Idempotency-Key, and a receiver dropping redeliveries would drop the second life's
+    const secondLife = await lifeKeys()
+    expect(secondLife.actions).toHaveLength(2)
+    for (const k of secondLife.actions) expect(firstLife.actions).not.toContain(k)
+    expect(secondLife.tasks).toHaveLength(1)
+    expect(firstLife.tasks).not.toContain(secondLife.tasks[0])
+    // each fires once in the second life too: an order more plans nothing again
+    expect((await order('zed', 'zed-o3')).status).toBe(200)
+    expect((await lifeKeys()).actions.sort()).toEqual([...secondLife.actions].sort())
     const second = await h.call('DELETE', '/v1/customers/zed')
     expect(second.status).toBe(200)
     expect(second.json).toMatchObject({ alreadyErased: false, pseudonym: first.json.pseudonym })

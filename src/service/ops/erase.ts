@@ -3,7 +3,7 @@
 // in revenue totals and models, but nobody can recover the id from the pseudonym. A marker under
 // the pseudonym (meta 'erased:<pseudonym>') lets a second request for the same id be recognised as
 // done without keeping the id, even when no row is left under the pseudonym.
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { isEmailId, lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import type { Engine } from '../../data/engine.ts'
 import { customerRecord } from '../../data/queries/api-customer-record.ts'
@@ -15,7 +15,7 @@ import { refitAggregates } from '../../data/queries/api-refit-aggregates.ts'
 import { rekeyRows } from '../../data/queries/api-rekey.ts'
 import { taskIdFor, writeProfiles } from './ingest.ts'
 import { connectionCounters, orderCounters, type Profile, scoreProfile } from './profile.ts'
-import { PSEUDONYM } from './pseudonym.ts'
+import { erasureMarkerKey, PSEUDONYM, pseudonymFor } from './pseudonym.ts'
 import { voidStagedImports } from './staged-import.ts'
 import type { OpsStore } from './store.ts'
 import { NotFoundError } from './tasks.ts'
@@ -30,7 +30,7 @@ export interface ErasureResult {
   readonly erasedAt: string | null
 }
 
-const markerKey = (pseudonym: string): string => `erased:${pseudonym}`
+const markerKey = erasureMarkerKey
 
 /**
  * The renames of the customer's audit-log keys and of the ids of the tasks made from them (a hash
@@ -104,8 +104,7 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
         if (!done) throw new NotFoundError('customer', typedId)
         return done
       }
-      const pseudonymOf = (id: string) =>
-        `erased_${createHmac('sha256', secret).update(id).digest('hex').slice(0, 32)}`
+      const pseudonymOf = (id: string) => pseudonymFor(secret, id)
       // a customer imported without orders (a customers file, value inputs) has no profile yet
       // but personal data all the same
       const lookUp = async (id: string) => {

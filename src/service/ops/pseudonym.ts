@@ -1,9 +1,16 @@
 // The ids erasure gives a customer (`erased_` and 32 hex digits of an HMAC of the id, erase.ts):
 // recognised where an erased customer must not be named or must be found again; and the keys of
 // the rows that were hashed from the id.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 
 export const PSEUDONYM = /^erased_[0-9a-f]{32}$/
+
+/** The pseudonym erasure gives the customer `id`: `erased_` + 32 hex digits of HMAC-SHA-256. */
+export const pseudonymFor = (secret: string, id: string): string =>
+  `erased_${createHmac('sha256', secret).update(id).digest('hex').slice(0, 32)}`
+
+/** The meta key that says a pseudonym's customer was erased, and when (the latest time). */
+export const erasureMarkerKey = (pseudonym: string): string => `erased:${pseudonym}`
 
 /**
  * The key a row hashed from an erased customer's id carries after the erasure (the SQL of
