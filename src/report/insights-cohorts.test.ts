@@ -146,6 +146,10 @@ describe('Cohorts and KPIs section', () => {
     expect(a[0]).toBe('10')
     expect(a[1 + 13]).toBe('37%')
     expect(a[1 + 23]).toBe('27%')
+    // and says where the columns stop: the insights' limit, not the data's end
+    expect(html).toContain(
+      `Columns are months since the acquisition month, 0 to ${PERIODS - 1}: the first ${PERIODS} months of each cohort`,
+    )
   })
 
   it('shows the revenue matrix as a share of month-0 revenue, unobserved cells empty', () => {

@@ -26,6 +26,12 @@ describe('the margin the value step assumes', () => {
     expect(notes(withValue.stdout)).toContainEqual(
       expect.stringMatching(/assumes a gross margin of 30\.0% of revenue for every customer/),
     )
+    // and the report says it beside the value cards, not only under "About the data" (QA)
+    const html = readFileSync(join(dir, 'a', 'report.html'), 'utf8')
+    const value = html.slice(html.indexOf('id="customer-value"'))
+    expect(value.slice(0, value.indexOf('<h3>'))).toContain(
+      'No cost or margin was imported: gross margin, profit and tiers assume a margin of 30.0% of revenue',
+    )
     const plain = runCli([
       'analyze',
       SAMPLE,

@@ -46,4 +46,10 @@ describe('report texts of a tiny file and of one without amounts', () => {
     expect(body).not.toContain('every amount is 0')
     expect(body).toContain('no amount column, or every amount 0')
   })
+
+  it('shows a few expected purchases to two decimals, as the customers rows do', () => {
+    // QA: one customer's 6.50 read "7" on the card
+    const card = /Expected purchases<\/div><div class="value">([^<]*)</.exec(tiny)?.[1]
+    expect(card).toMatch(/^\d+\.\d\d$/)
+  })
 })

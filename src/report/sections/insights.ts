@@ -464,6 +464,12 @@ export const cohortsSection: Section = {
             },
             'Revenue retention by acquisition month',
           )
+    // the columns stop at the insights' limit, not at the data's end: said, so a cohort of three
+    // years does not read as one that stopped buying after two
+    const span =
+      r.periods > 0
+        ? `<p class="meta">Columns are months since the acquisition month, 0 to ${r.periods - 1}: the first ${formatInt(r.periods)} months of each cohort, however long the data runs.</p>`
+        : ''
     type Rr = (typeof k.retentionRate)[number]
     const rrCols: Column<Rr>[] = [
       dateColumn('Month', (x) => x.month),
@@ -563,7 +569,7 @@ export const cohortsSection: Section = {
             rows,
           )}`
         : ''
-    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${customerMatrix}<h3>Revenue retention by acquisition month (share of the first month's revenue)</h3>${revenueMatrix}<div class="split"><div><h3>Customer retention rate by month</h3>${tableOr(rrCols, k.retentionRate, 'No months to measure yet.')}</div><div><h3>Time to second purchase</h3>${comeback}</div></div><h3>New-customer stickiness</h3>${stickinessTable}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Customer retention by acquisition month (months since)</h3>${span}${customerMatrix}<h3>Revenue retention by acquisition month (share of the first month's revenue)</h3>${revenueMatrix}<div class="split"><div><h3>Customer retention rate by month</h3>${tableOr(rrCols, k.retentionRate, 'No months to measure yet.')}</div><div><h3>Time to second purchase</h3>${comeback}</div></div><h3>New-customer stickiness</h3>${stickinessTable}${g('NPS', k.nps, (v) => formatNumber(v, 0))}${g('CES', k.ces, (v) => formatNumber(v, 2))}${g('Ticket resolution', k.ticketResolution, (v) => formatPct(v))}${g('Return rate', k.returnRate, (v) => formatPct(v))}`
   },
 }
 

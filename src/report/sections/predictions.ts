@@ -233,7 +233,9 @@ export const predictionsSection: ReportSection = {
     const kpis = [
       kpi(
         'Expected purchases',
-        formatNumber(p.totals.expectedPurchases, 0),
+        // whole purchases once there are many; a few keep two decimals, as the customers' rows
+        // show them (one customer's 6.50 read 7 on the card)
+        formatNumber(p.totals.expectedPurchases, p.totals.expectedPurchases < 100 ? 2 : 0),
         `next ${formatNumber(p.horizon, 0)} ${unit}`,
       ),
     ]

@@ -109,4 +109,25 @@ describe('the grid on ties and few customers', () => {
     })
     expect(spread).not.toContain('class="warning"')
   })
+
+  it('says beside the grid that every customer has one F or one M score (the notes analyze wrote)', () => {
+    // QA: 30 customers who each spent 100, some named "have not spent much yet" with no word by
+    // the grid; the notes were only under "About the data"
+    const message =
+      'Every customer has the same revenue (100.00), so every M score is 1 by the tie rule (tied customers share the lowest score; docs/rfm.md): the segments do not tell customers apart by spend.'
+    const html = rfmSection.render({
+      ...base,
+      counts: { ...base.counts, customers: 30 },
+      rfm: {
+        ...base.rfm,
+        grid: grid([
+          { r: 5, fm: 1, customers: 10 },
+          { r: 1, fm: 1, customers: 20 },
+        ]),
+      },
+      quality: [...base.quality, { level: 'warning', message }],
+    })
+    expect(html.indexOf('every M score is 1')).toBeGreaterThan(-1)
+    expect(html.indexOf('every M score is 1')).toBeLessThan(html.indexOf('<svg'))
+  })
 })

@@ -145,7 +145,8 @@ export const rfmSection: ReportSection = {
 /**
  * A warning beside the grid when its names cannot be read as they stand (it was only under
  * "About the data", pages below a grid that called a customer who bought on the as-of day Lost):
- * every customer with one R score (their last purchases tied), or too few customers for quintiles.
+ * every customer with one R score (their last purchases tied), one F or one M score, or too few
+ * customers for quintiles.
  */
 function gridCaveat(s: AnalysisSummary): string {
   const held = s.rfm.grid.filter((c) => c.customers > 0)
@@ -162,6 +163,9 @@ function gridCaveat(s: AnalysisSummary): string {
       `Every customer has the same recency (their last purchases are tied), so all share R ${[...rScores][0]} by the tie rule (the lowest score): a segment such as Lost or At risk says nothing about when they bought.`,
     )
   }
+  // every customer with one F or one M score: the notes analyze wrote, said here too (a grid of
+  // customers who all spent 100 named some of them "have not spent much yet")
+  for (const q of s.quality) if (/every [FM] score is 1/.test(q.message)) why.push(q.message)
   return why.length === 0
     ? ''
     : `<ul class="notes">${why.map((w) => `<li class="warning">${escapeHtml(w)}</li>`).join('')}</ul>`

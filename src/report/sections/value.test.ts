@@ -149,6 +149,24 @@ describe('value section', () => {
     expect(html).toContain('one purchase day so far')
   })
 
+  it('says beside the cards what they rest on: an assumed margin, and why predicted profit is not predicted value', () => {
+    // QA: the 30 % margin a file without costs is priced at was said only under "About the data"
+    const basis = html.slice(0, html.indexOf('<h3>'))
+    expect(basis).toContain(
+      'No cost or margin was imported: gross margin, profit and tiers assume a margin of 40.0% of revenue',
+    )
+    expect(basis).toContain("so it is not the predictions' predicted value above")
+    const base = sampleSummary()
+    const measured = valueSection.render(
+      sampleSummary({
+        value: { ...value, predictions: 'none' },
+        revenue: { ...base.revenue, margin: 400, marginRevenue: 1000 },
+      }),
+    )
+    expect(measured).not.toContain('No cost or margin was imported')
+    expect(measured).not.toContain('Predicted profit prices')
+  })
+
   it("shows the customers' value without the referral credit, which is said apart", () => {
     expect(html).toMatch(/Customer value<\/div><div class="value">\$390/)
     expect(html).not.toMatch(/Total value<\/div><div class="value">/)

@@ -267,7 +267,9 @@ export const valueSection: ReportSection = {
       kpi(
         'Predicted profit',
         formatMoneyCard(b.predictedProfit, cur, v.locale),
-        v.predictions === 'model' ? 'from the predictions' : 'no predictions',
+        v.predictions === 'model'
+          ? 'predicted revenue at the value margin, less projected costs'
+          : 'no predictions',
       ),
       kpi(
         'Referral credit',
@@ -298,12 +300,27 @@ export const valueSection: ReportSection = {
       missing.length > 0
         ? `<p class="meta">Not imported: ${missing.map(([name, , kind]) => `${escapeHtml(name)} (<code>loyals import FILE --kind ${kind}</code>)`).join(', ')}; values leave those parts out.</p>`
         : ''
+    // what the cards rest on, beside them (it was only under "About the data", pages below): a
+    // margin nobody gave, and why predicted profit is not the predictions' predicted value
+    const basis: string[] = []
+    if (s.revenue.margin === null && b.revenue > 0) {
+      basis.push(
+        `No cost or margin was imported: gross margin, profit and tiers assume a margin of ${formatPct(b.grossMargin / b.revenue)} of revenue for every customer (<code>costs.defaultMarginRate</code> in the value config; import a cost or margin column to measure it).`,
+      )
+    }
+    if (v.predictions === 'model') {
+      basis.push(
+        "Predicted profit prices the predictions' discounted revenue at each customer's own margin rate and takes off the costs projected for the expected orders (payment fees, shipping, and the customer's own support, return and discount cost per order), so it is not the predictions' predicted value above, which applies one margin rate to spend alone.",
+      )
+    }
+    const basisNote = basis.length > 0 ? `<p class="meta">${basis.join(' ')}</p>` : ''
     const over =
       conc.share !== null && conc.share > 1
         ? `<p>The top 20% of customers hold <strong>${formatPct(conc.share)}</strong> of the profit: more than all of it, because the ${formatCount(v.unprofitable.customers, 'customer')} served at a loss ${v.unprofitable.customers === 1 ? 'takes' : 'take'} ${formatMoney(-v.unprofitable.loss, cur, v.locale)} back.</p>`
         : ''
     return [
       kpis,
+      basisNote,
       note,
       `<h3>Value breakdown</h3>${breakdown(v)}${referralCreditNote(v)}`,
       over,
