@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../service/analysis-summary.ts'
-import { paramNumber, predictionsSection } from './predictions.ts'
+import { paramNumber, params, predictionsSection } from './predictions.ts'
 
 /** The section's lead for a summary whose predictions have `holdout` (the lead reads nothing else). */
 const lead = (
@@ -60,5 +60,25 @@ describe('model parameters in the models table', () => {
     expect(paramNumber(4.4048, 4)).toBe('4.4048')
     expect(paramNumber(0, 4)).toBe('0.0000')
     expect(paramNumber(0.0004, 3)).toBe('4.00e-4')
+  })
+
+  it('mark a parameter that ran off to the bound, which has no standard error', () => {
+    // QA: Pareto/NBD's "s 10,000,000.0000, beta 1,314,935,797.0498" read as estimates
+    const cell = params({
+      key: 'pareto',
+      name: 'Pareto/NBD',
+      params: { r: 0.55, alpha: 10.58, s: 1e7, beta: 1.3e9 },
+      standardErrors: { r: 0.05, alpha: 0.8 },
+      logLikelihood: null,
+      aic: null,
+      bic: null,
+      holdout: null,
+      error: null,
+    } as unknown as Parameters<typeof params>[0])
+    const lines = cell.split('<br>')
+    expect(lines[0]).toBe('r 0.5500 ± 0.050')
+    expect(lines[2]).toContain('s 10,000,000.0000 <span class="muted">(→ ∞')
+    expect(lines[3]).toContain('(→ ∞: ran off to the bound of the fit)')
+    expect(lines[1]).not.toContain('→ ∞')
   })
 })

@@ -29,13 +29,20 @@ export function paramNumber(v: number, decimals: number): string {
     : formatNumber(v, decimals)
 }
 
-function params(c: PredictionCandidate): string {
+/** A model's parameters as the models table shows them, each with its standard error. */
+export function params(c: PredictionCandidate): string {
   if (!c.params) return `<span class="muted">${escapeHtml(c.error ?? 'not fitted')}</span>`
   return Object.entries(c.params)
     .map(([k, v]) => {
       const se = c.standardErrors?.[k]
       const s = se !== undefined && Number.isFinite(se) ? ` ± ${paramNumber(se, 3)}` : ''
-      return `${escapeHtml(k)} ${paramNumber(v, 4)}${escapeHtml(s)}`
+      // a parameter that ran off to the fit's bound has no standard error: its figure is the
+      // bound, not an estimate ("s 10,000,000.0000" read as one), as the notes below explain
+      const off =
+        s === '' && Math.abs(v) >= 1e6
+          ? ' <span class="muted">(→ ∞: ran off to the bound of the fit)</span>'
+          : ''
+      return `${escapeHtml(k)} ${paramNumber(v, 4)}${escapeHtml(s)}${off}`
     })
     .join('<br>')
 }
