@@ -17,6 +17,7 @@ import {
 import { scientificCustomerIds } from '../data/queries/customer-ids-scientific.ts'
 import { customersWithoutPurchase } from '../data/queries/customers-without-purchase.ts'
 import { engineThreads, setThreads, withThreads } from '../data/queries/engine-threads.ts'
+import { pathLit } from '../data/queries/import-stage.ts'
 import { insightsPriced } from '../data/queries/insights-priced.ts'
 import { segmentProfile } from '../data/queries/segment-profile.ts'
 import { unlinkedRefunds } from '../data/queries/unlinked-refunds.ts'
@@ -534,7 +535,7 @@ async function writeCustomerFiles(
   )
   const csvFrom =
     Number(view?.n) > 0
-      ? `SELECT * FROM read_parquet(${sqlPath(set.tmpOf(files.parquet))})`
+      ? `SELECT * FROM read_parquet(${pathLit(set.tmpOf(files.parquet))})`
       : select
   await progress.step(ANALYZE_STEPS[7], () =>
     set.write(files.csv, (tmp) =>

@@ -34,6 +34,17 @@ export function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`
 }
 
+/**
+ * SQL string literal of a file path for DuckDB's readers, which take `*`, `?` and `[...]` as a
+ * glob: `sales[1].csv` read `sales1.csv` and a file named `*.csv` every CSV beside it, with no
+ * word. Each such character is put in a bracket of its own (`[[]`, `[*]`, `[?]`), which matches
+ * only itself.
+ * @example pathLit('/d/sales[1].csv') // "'/d/sales[[]1].csv'"
+ */
+export function pathLit(path: string): string {
+  return lit(path.replace(/[[*?]/g, (c) => `[${c}]`))
+}
+
 /** SQL identifier. */
 export function ident(s: string): string {
   return `"${s.replaceAll('"', '""')}"`
@@ -61,16 +72,16 @@ export function sourceOf(
   const comp = gzip ? ", compression='gzip'" : ''
   switch (format) {
     case 'parquet':
-      return `read_parquet(${lit(file)})`
+      return `read_parquet(${pathLit(file)})`
     case 'jsonl':
-      return `read_json(${lit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
+      return `read_json(${pathLit(file)}, format='newline_delimited'${comp}, sample_size=-1)`
     case 'csv': {
       // the columns are text as given (all_varchar would override the fast read's typed ones)
       const dialect = quoted
         ? `auto_detect=false, delim=${lit(quoted.delim)}, quote='"', escape='"', columns={${quoted.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`
         : 'all_varchar=true'
       return (
-        `read_csv(${lit(file)}, ${dialect}, header=true, skip=${skip}${comp}${longLines ? ', max_line_size=67108864' : ''}, ` +
+        `read_csv(${pathLit(file)}, ${dialect}, header=true, skip=${skip}${comp}${longLines ? ', max_line_size=67108864' : ''}, ` +
         "store_rejects=true, rejects_table='import_csv_errors', rejects_scan='import_csv_scans')"
       )
     }
@@ -116,7 +127,7 @@ export function jsonTextSource(
   }))
   const cols = typed.map((d) => `${lit(d.column_name)}: ${lit(d.column_type)}`)
   return {
-    source: `read_json(${lit(file)}, format='newline_delimited'${comp}, columns={${cols.join(', ')}})`,
+    source: `read_json(${pathLit(file)}, format='newline_delimited'${comp}, columns={${cols.join(', ')}})`,
     described: typed,
   }
 }

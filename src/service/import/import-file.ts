@@ -87,6 +87,7 @@ import {
   importStage,
   jsonTextSource,
   lit,
+  pathLit,
   type QuotedCsv,
   sourceOf,
   structFields,
@@ -2422,7 +2423,7 @@ async function jsonLinesCopy(
   // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
   const select =
     records === null
-      ? `SELECT * FROM read_json(${lit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+      ? `SELECT * FROM read_json(${pathLit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
       : 'documents' in records
         ? `SELECT * FROM ${unstructured(file, gzip)}`
         : `SELECT unnest(r) FROM (SELECT unnest(${ident(records.list)}) AS r FROM ${unstructured(file, gzip)})`
@@ -2469,7 +2470,7 @@ const scanned = new WeakSet<ImportError>()
 
 /** A JSON file read as whole documents (one or more, each over any number of lines). */
 const unstructured = (file: string, gzip: boolean): string =>
-  `read_json(${lit(file)}, format='unstructured', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+  `read_json(${pathLit(file)}, format='unstructured', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
 
 /**
  * Amounts that carry currency marks ("$10.50", "€5", "12 EUR") in a file without a currency column
@@ -2629,7 +2630,7 @@ async function sniffCsv(
     .query<{ delim: string; quote: string; names: string }>(
       `SELECT Delimiter AS delim, Quote AS quote,
         CAST(to_json(list_transform(Columns, c -> c.name)) AS VARCHAR) AS names
-      FROM sniff_csv(${lit(path)}, header=true, skip=${skip}${comp})`,
+      FROM sniff_csv(${pathLit(path)}, header=true, skip=${skip}${comp})`,
     )
     .catch(() => [])
   return s ?? null
