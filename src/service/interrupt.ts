@@ -1,5 +1,10 @@
 // Clean-up on Ctrl-C or a kill: files written under temporary names, a terminal's cursor. The
 // process then ends by the signal as it would have without a listener (exit 130 for Ctrl-C).
+import { rmSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /**
@@ -18,4 +23,23 @@ export function onInterrupt(cleanup: () => void): () => void {
   }
   for (const s of SIGNALS) process.once(s, handler)
   return stop
+}
+
+/**
+ * A new temporary directory (`prefix` under the system's temp dir) that goes on Ctrl-C or a kill
+ * as well as by its `remove`: the importer's copies of a file (line endings, encoding, JSON
+ * records) are the whole file, customers and all, and were left behind by an interrupted import.
+ */
+export async function interruptibleTempDir(
+  prefix: string,
+): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const stop = onInterrupt(() => rmSync(dir, { recursive: true, force: true }))
+  return {
+    dir,
+    remove: async () => {
+      stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
 }

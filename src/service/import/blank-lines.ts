@@ -8,12 +8,12 @@
 // which DuckDB's CSV sniffer cannot read.
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, open, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { open } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import type { Engine } from '../../data/engine.ts'
 import { ImportError, LoyalsError } from '../../errors.ts'
+import { interruptibleTempDir } from '../interrupt.ts'
 import { SEP_LEAD, startsWithBom } from './formats.ts'
 import {
   duplicateKey,
@@ -352,9 +352,8 @@ export async function rewrittenCopy(
   rewrite: (chunk: Buffer) => Buffer | string,
   end: () => Buffer | null = () => null,
 ): Promise<{ path: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const { dir, remove } = await interruptibleTempDir(prefix)
   const path = join(dir, basename(file).replace(/\.gz$/i, ''))
-  const remove = () => rm(dir, { recursive: true, force: true })
   const { input, stream } = openText(file, gzip)
   const out = createWriteStream(path)
   const write = (b: Buffer | string) =>

@@ -4,8 +4,6 @@
 // nothing; the transaction makes a crash mid-write leave the store as it was.
 import { randomUUID } from 'node:crypto'
 import { accessSync, existsSync, constants as fsConstants, statSync, writeFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
 import { minorDigits } from '../../core/round.ts'
@@ -112,6 +110,7 @@ import {
   UsageError,
 } from '../../errors.ts'
 import { requireEmbedded } from '../embedded-only.ts'
+import { interruptibleTempDir } from '../interrupt.ts'
 import { sameFile } from '../same-file.ts'
 import { checkAsOf } from '../summary.ts'
 import {
@@ -2416,9 +2415,8 @@ async function jsonLinesCopy(
   gzip: boolean,
   records: null | { readonly list: string } | { readonly documents: true },
 ): Promise<FileCopy> {
-  const dir = await mkdtemp(join(tmpdir(), 'loyals-json-'))
+  const { dir, remove } = await interruptibleTempDir('loyals-json-')
   const path = join(dir, 'records.jsonl')
-  const remove = () => rm(dir, { recursive: true, force: true })
   // null: an array of records; documents: each document (over any number of lines) a record;
   // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
   const select =
