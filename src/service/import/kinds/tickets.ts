@@ -78,6 +78,14 @@ function requesterColumn(c: Readonly<Record<string, string>>): FieldDef {
   return { ...def, raw: `coalesce(${def.raw}, ${email.raw})` }
 }
 
+/** resolved_at, with the closed time on the rows whose resolved time is empty (Freshdesk). */
+function resolvedColumn(c: Readonly<Record<string, string>>): FieldDef {
+  const def = column(c, 'resolved_at', 'date', false)
+  const closed = column(c, 'closed_at', 'date', false)
+  if (def.header === null || closed.header === null || closed.header === def.header) return def
+  return { ...def, raw: `coalesce(${def.raw}, ${closed.raw})` }
+}
+
 export const TICKETS: ExtraKindSpec = {
   kind: 'tickets',
   noun: 'tickets',
@@ -126,6 +134,9 @@ export const TICKETS: ExtraKindSpec = {
       'resolved time',
       'closed time',
     ]),
+    // recognised only beside a resolved column: Freshdesk's Closed time stands in on the rows
+    // whose Resolved time is empty (a ticket closed without being resolved; resolvedColumn)
+    kf('closed_at', false, ['closed time']),
     kf('channel', false, ['via', 'contact channel', 'source', 'medium']),
     kf('handling_minutes', false, [
       'handling time',
@@ -149,7 +160,7 @@ export const TICKETS: ExtraKindSpec = {
         column(c, 'ticket_id', 'text', true),
         requesterColumn(c),
         column(c, 'opened_at', 'date', true),
-        column(c, 'resolved_at', 'date', false),
+        resolvedColumn(c),
         column(c, 'channel', 'text', false),
         minutesColumn(c),
         satisfactionColumn(c),
