@@ -32,6 +32,20 @@ export function htmlTable<T>(
 }
 
 /**
+ * A chart's figures as a table, closed under the chart: the SVG is one image to a screen reader
+ * (its bars' tooltips are hidden from it), and some charts' figures appear nowhere else as text.
+ * @example chartData('The bins', cols, rows) // '<details class="chart-data"><summary>The bins ...'
+ */
+export function chartData<T>(
+  what: string,
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+): string {
+  if (rows.length === 0) return ''
+  return `<details class="chart-data"><summary>${escapeHtml(what)}</summary>${htmlTable(columns, rows)}</details>`
+}
+
+/**
  * A message as HTML: escaped, with each `backquoted` span (a command or flag the notes name) set
  * as code instead of showing its backquotes.
  * @example withCode('run `loyals insights` again') // 'run <code>loyals insights</code> again'

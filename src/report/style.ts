@@ -66,6 +66,9 @@ section > .lead { color: var(--muted); margin-bottom: 14px; max-width: 780px; }
 .heatmap .cell-main { font-size: 15px; font-weight: 650; }
 .heatmap .cell-sub { font-size: 11.5px; }
 .heatmap .cell-caption { font-size: 10.5px; }
+details.chart-data { margin: 4px 0 12px; font-size: 13px; }
+details.chart-data summary { color: var(--muted); cursor: pointer; }
+@media print { details.chart-data { display: none; } }
 .split-wide { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 28px; align-items: start; }
 @media (max-width: 980px) { .split-wide { grid-template-columns: 1fr; } }
 .split-wide h3 { margin-top: 0; }

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempDir } from '../helpers/cli.ts'
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
 /** report.html of `loyals analyze` on a CSV made of `lines`. */
 function report(lines: string[]): string {
@@ -46,6 +46,27 @@ describe('report texts of a tiny file and of one without amounts', () => {
     expect(body).not.toContain('every amount is 0')
     expect(body).toContain('no amount column, or every amount 0')
   })
+
+  it("gives the prediction charts' figures as tables (each chart is one image to a screen reader)", () => {
+    const dir = tempDir('loyals-report-data-')
+    const cdnow = join(ROOT, 'data/cdnow/cdnow_sample_orders.csv')
+    const out = join(dir, 'out')
+    const args = ['--as-of', '1997-09-30', '--no-value', '--no-insights', '--out', out]
+    expect(runCli(['analyze', cdnow, ...args]).code).toBe(0)
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    for (const what of ['cumulative repeat purchases by week', 'holdout purchases per customer']) {
+      expect(html).toContain(`<summary>The chart as a table: ${what}</summary>`)
+    }
+    const i = html.indexOf('<summary>The chart as a table: customers by P(alive)</summary>')
+    expect(i).toBeGreaterThan(-1)
+    const table = html.slice(i, html.indexOf('</details>', i))
+    const bins = [
+      ...table.matchAll(/<td>(\d+) % to (?:under )?(\d+) %<\/td><td class="num">([\d,]+)</g),
+    ]
+    expect(bins.map((m) => Number(m[1]))).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90])
+    // every one of the 2,357 customers in one bin
+    expect(bins.reduce((n, m) => n + Number(m[3]?.replace(',', '')), 0)).toBe(2357)
+  }, 120_000)
 
   it('shows a few expected purchases to two decimals, as the customers rows do', () => {
     // QA: one customer's 6.50 read "7" on the card

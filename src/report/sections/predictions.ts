@@ -10,7 +10,15 @@ import {
   formatPct,
   pctDecimals,
 } from '../format.ts'
-import { type Column, dateColumn, htmlTable, kpi, labelColumn, withCode } from '../html.ts'
+import {
+  type Column,
+  chartData,
+  dateColumn,
+  htmlTable,
+  kpi,
+  labelColumn,
+  withCode,
+} from '../html.ts'
 import { ACTUAL_COLOR, barChart, lineChart, PREDICTED_COLOR } from '../prediction-charts.ts'
 import type { ReportSection } from '../render.ts'
 import { responsiveChart } from '../svg.ts'
@@ -112,7 +120,21 @@ function forPhone(draw: (size: { width?: number; height?: number }) => string, h
 function trackingChart(p: PredictionSummary): string {
   const pts = p.tracking.points
   if (pts.length < 2) return ''
-  return forPhone(
+  type Point = (typeof pts)[number]
+  const data = chartData<Point>(
+    'The chart as a table: cumulative repeat purchases by week',
+    [
+      { header: `Weeks since ${p.tracking.start}`, num: true, cell: (t) => formatInt(t.period) },
+      { header: 'Actual', num: true, cell: (t) => formatNumber(t.actual, 0) },
+      {
+        header: `Predicted (${p.modelName})`,
+        num: true,
+        cell: (t) => formatNumber(t.predicted, 1),
+      },
+    ],
+    pts,
+  )
+  const chart = forPhone(
     (size) =>
       lineChart(
         [
@@ -148,12 +170,28 @@ function trackingChart(p: PredictionSummary): string {
       ),
     300,
   )
+  return chart + data
 }
 
 function frequencyChart(p: PredictionSummary): string {
   const buckets = p.byFrequency
   if (!buckets) return ''
-  return forPhone(
+  type Bucket = (typeof buckets)[number]
+  const data = chartData<Bucket>(
+    'The chart as a table: holdout purchases per customer',
+    [
+      { header: 'Repeat purchases before the as-of date', cell: (b) => escapeHtml(b.frequency) },
+      { header: 'Customers', num: true, cell: (b) => formatInt(b.customers) },
+      { header: 'Actual', num: true, cell: (b) => formatNumber(b.actual, 2) },
+      {
+        header: `Predicted (${p.modelName})`,
+        num: true,
+        cell: (b) => formatNumber(b.predicted, 2),
+      },
+    ],
+    buckets,
+  )
+  const chart = forPhone(
     (size) =>
       barChart(
         // a bucket without customers has no bars (null in summary.json: unknown, not 0), and
@@ -176,11 +214,25 @@ function frequencyChart(p: PredictionSummary): string {
       ),
     300,
   )
+  return chart + data
 }
 
 function aliveChart(p: PredictionSummary): string {
   if (p.pAliveHistogram.length === 0) return ''
-  return forPhone(
+  type Bin = (typeof p.pAliveHistogram)[number]
+  const data = chartData<Bin>(
+    'The chart as a table: customers by P(alive)',
+    [
+      {
+        header: 'P(alive)',
+        cell: (b) =>
+          `${Math.round(b.from * 100)} % to ${b.to >= 1 ? '' : 'under '}${Math.round(b.to * 100)} %`,
+      },
+      { header: 'Customers', num: true, cell: (b) => formatInt(b.customers) },
+    ],
+    p.pAliveHistogram,
+  )
+  const chart = forPhone(
     (size) =>
       barChart(
         p.pAliveHistogram.map((b) => ({
@@ -198,6 +250,7 @@ function aliveChart(p: PredictionSummary): string {
       ),
     280,
   )
+  return chart + data
 }
 
 export const predictionsSection: ReportSection = {

@@ -110,6 +110,29 @@ describe('the grid on ties and few customers', () => {
     expect(spread).not.toContain('class="warning"')
   })
 
+  it("gives the grid's cells as a table, best first (the grid is one image to a screen reader)", () => {
+    const html = rfmSection.render({
+      ...base,
+      counts: { ...base.counts, customers: 200 },
+      rfm: {
+        ...base.rfm,
+        grid: grid([
+          { r: 1, fm: 1, customers: 80 },
+          { r: 5, fm: 3, customers: 120 },
+          { r: 3, fm: 3, customers: 0 },
+        ]),
+      },
+    })
+    const data = html.slice(html.indexOf('<details class="chart-data">'))
+    expect(data).toContain('<summary>The grid as a table</summary>')
+    const rows = [
+      ...data.matchAll(
+        /<tr><td class="num">(\d)<\/td><td class="num">(\d)<\/td><td>(\w+)<\/td><td class="num">([\d,]+)</g,
+      ),
+    ].map((m) => m.slice(1).join(' '))
+    expect(rows).toEqual(['5 3 Loyal 120', '1 1 Lost 80'])
+  })
+
   it('says beside the grid that every customer has one F or one M score (the notes analyze wrote)', () => {
     // QA: 30 customers who each spent 100, some named "have not spent much yet" with no word by
     // the grid; the notes were only under "About the data"

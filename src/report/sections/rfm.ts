@@ -10,7 +10,7 @@ import {
   formatNumber,
   formatPct,
 } from '../format.ts'
-import { type Column, htmlTable, shareWithBar } from '../html.ts'
+import { type Column, chartData, htmlTable, shareWithBar } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { type HeatCell, heatmap, responsiveChart } from '../svg.ts'
 
@@ -97,6 +97,23 @@ export const rfmSection: ReportSection = {
           .map((k) => `<li>${escapeHtml(k)}</li>`)
           .join('')}</ul>`,
     )
+    // the cells' figures as text: the grid is one image to a screen reader
+    const held = [...s.rfm.grid]
+      .filter((c) => c.customers > 0)
+      .sort((a, b) => b.r - a.r || b.fm - a.fm)
+    const gridData = chartData<RfmCell>(
+      'The grid as a table',
+      [
+        { header: 'R', num: true, cell: (c) => formatInt(c.r) },
+        { header: money ? 'FM' : 'F', num: true, cell: (c) => formatInt(c.fm) },
+        { header: 'Segment', cell: (c) => escapeHtml(c.segment) },
+        { header: 'Customers', num: true, cell: (c) => formatInt(c.customers) },
+        ...(money
+          ? [{ header: 'Revenue', num: true, cell: (c: RfmCell) => formatMoney(c.revenue, cur) }]
+          : []),
+      ],
+      held,
+    )
     const segs = [...s.rfm.segments].sort((a, b) =>
       money ? b.revenue - a.revenue : b.customers - a.customers,
     )
@@ -138,7 +155,7 @@ export const rfmSection: ReportSection = {
       .map((g) => `<dt>${escapeHtml(g.segment)}</dt><dd>${escapeHtml(g.description ?? '')}</dd>`)
       .join('')
     const side = defs ? `<div><h3>The segments</h3><dl class="defs">${defs}</dl></div>` : ''
-    return `${caveat}<div class="split-wide">${grid}${side}</div><h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
+    return `${caveat}<div class="split-wide"><div>${grid}${gridData}</div>${side}</div><h3>Segments (averages per customer)</h3>${htmlTable(cols, segs)}`
   },
 }
 

@@ -167,6 +167,13 @@ describe('value section', () => {
     expect(measured).not.toContain('Predicted profit prices')
   })
 
+  it('gives the breakdown chart its figures as a table (the chart is one image to a screen reader)', () => {
+    const data = html.slice(html.indexOf('<details class="chart-data">'))
+    expect(data).toContain('<summary>The chart as a table</summary>')
+    expect(data).toMatch(/<td>Gross margin<\/td><td class="num">\$400\.00<\/td>/)
+    expect(data).toMatch(/<td>Customer value<\/td><td class="num">\$390\.00<\/td>/)
+  })
+
   it("shows the customers' value without the referral credit, which is said apart", () => {
     expect(html).toMatch(/Customer value<\/div><div class="value">\$390/)
     expect(html).not.toMatch(/Total value<\/div><div class="value">/)

@@ -20,7 +20,7 @@ import {
   formatMoneyExact,
   formatPct,
 } from '../format.ts'
-import { type Column, clipped, htmlTable, kpi, labelColumn } from '../html.ts'
+import { type Column, chartData, clipped, htmlTable, kpi, labelColumn } from '../html.ts'
 import type { ReportSection } from '../render.ts'
 import { waterfallChart } from '../waterfall.ts'
 
@@ -73,10 +73,21 @@ function breakdown(v: ValueSummary): string {
     // no referral step: referral value is the referred customers' own value again
     { label: 'Customer value', value: b.companyValue, total: true },
   ].filter((s) => s.total || s.value !== 0)
-  return waterfallChart(steps, {
+  const chart = waterfallChart(steps, {
     title: 'Customer value: margin minus the cost to serve, plus predicted profit',
     format: (x) => formatMoneyCompact(x, v.currency, v.locale),
   })
+  return (
+    chart +
+    chartData<(typeof steps)[number]>(
+      'The chart as a table',
+      [
+        { header: 'Part', cell: (x) => escapeHtml(x.label) },
+        { header: 'Amount', num: true, cell: (x) => formatMoney(x.value, v.currency, v.locale) },
+      ],
+      steps,
+    )
+  )
 }
 
 /**
