@@ -200,8 +200,11 @@ export function concentrationChart(
   const markers = (opts.markers ?? []).map((mk) => {
     const cx = sx(mk.x)
     const cy = sy(mk.y)
-    // labels sit right of the point; near the right edge they flip to the left
-    const right = mk.x < 0.6
+    // labels sit right of the point; one that would run past the right edge goes to its left
+    // when it fits there (a long label, such as a net share with its plotted height, near the
+    // middle ran off the canvas)
+    const labelWidth = labelBox(mk.label, 0, 0, true).right
+    const right = cx + 10 + labelWidth <= width || cx - 10 - labelWidth < 0
     const tx = right ? cx + 10 : cx - 10
     const ty = clearOf(placed, labelBox(mk.label, tx, cy + 16, right))
     return (

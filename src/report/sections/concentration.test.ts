@@ -71,7 +71,13 @@ describe('concentration chart markers', () => {
     const svg = chart([30, 10, -20])
     expect(svg).toContain('L220,104')
     expect(attrs(svg, /<circle class="marker" cx="([\d.]+)" cy="([\d.]+)"/g)).toEqual(['220,104'])
-    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual(['Top 1 customer: 150.0%'])
+    // with the plotted height beside it, so it does not contradict the axis it sits on (QA)
+    expect(attrs(svg, /class="marker-label"[^>]*>([^<]*)</g)).toEqual([
+      'Top 1 customer: 150.0% (75.0% drawn)',
+    ])
+    // ... and inside the canvas: the label's estimated width right of its point
+    const x = Number(/class="marker-label" x="([\d.]+)"[^>]*text-anchor="start"/.exec(svg)?.[1])
+    expect(x + 'Top 1 customer: 150.0% (75.0% drawn)'.length * 8.5).toBeLessThanOrEqual(560)
     expect(svg).toContain('The curve counts the 1 customer with a negative net revenue as 0')
     expect(chart([10, 20])).not.toContain('The curve counts')
   })
