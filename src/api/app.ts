@@ -219,6 +219,12 @@ export function createApp(deps: ApiDeps): Hono {
     ...Object.keys(open).map((path) => ({ method: 'GET', path })),
     ...ROUTES,
   ])
+  // no answer is for a cache to keep: profiles, tasks and keys are personal data, and the rest
+  // changes with every event (a shared proxy kept one customer's profile for the next caller)
+  app.use(async (c, next) => {
+    await next()
+    c.header('Cache-Control', 'no-store')
+  })
   // registered first, so that it runs before any route: GET /v1/jobs/tick would reach the job route
   app.use(async (c, next) => {
     const allow = allowedMethods(known, c.req.path)

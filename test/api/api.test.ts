@@ -320,6 +320,22 @@ describe.each(STORES)('API on $name', (kind) => {
       })
     })
 
+    it('tells caches to keep no answer: profiles are personal data, the rest changes with events', async () => {
+      const auth = { authorization: `Bearer ${h.keys.admin}` }
+      for (const [path, status] of [
+        ['/v1/customers/c1', null],
+        ['/v1/customers/nobody-at-all', 404],
+        ['/health', 200],
+      ] as const) {
+        const res = await h.app.request(path, { headers: auth })
+        if (status !== null) expect(res.status, path).toBe(status)
+        expect(res.headers.get('cache-control'), path).toBe('no-store')
+      }
+      const unauthorized = await h.app.request('/v1/customers/c1')
+      expect(unauthorized.status).toBe(401)
+      expect(unauthorized.headers.get('cache-control')).toBe('no-store')
+    })
+
     it('answers HEAD where GET is answered, and only there', async () => {
       expect((await h.app.request('/health', { method: 'HEAD' })).status).toBe(200)
       expect((await h.app.request('/v1/events', { method: 'HEAD' })).status).toBe(405)
