@@ -143,6 +143,8 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
      (a heading stays with what follows it; a table's header repeats on each page) */
   h2, h3, .lead { break-after: avoid; }
   tr, .kpi, .headline, .chart, .notes li, p, dt, dd { break-inside: avoid; }
+  /* the last card of a row ended on the page's edge, and its right border was cut off */
+  .kpis { padding-right: 2px; }
   thead { display: table-header-group; }
   .track { width: 36px; margin-left: 4px; }
   /* bars and shaded cells are backgrounds, which a browser leaves off paper unless told (the

@@ -69,6 +69,16 @@ describe('report.html in Chromium, offline', () => {
     await context.close()
   })
 
+  it("prints every headline card inside the page: the last card's right border was cut off", async () => {
+    const { context, page } = await open(summary, 718, 'print')
+    const over = (await page.evaluate(
+      `[...document.querySelectorAll('.kpi')].filter((k) => k.getBoundingClientRect().right > document.documentElement.clientWidth - 1).length`,
+    )) as number
+    expect(await page.evaluate(`document.querySelectorAll('.kpi').length`)).toBeGreaterThan(8)
+    expect(over).toBe(0)
+    await context.close()
+  })
+
   it('prints a retention table that fits the page at the size of the other tables', async () => {
     // QA: every retention table printed at 7.5 px even when it fitted at 11, and its headers ran
     // together ("COHORT CUSTOMERS", 2 px apart)
