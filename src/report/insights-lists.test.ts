@@ -26,6 +26,35 @@ describe('rising stars calibration', () => {
   })
 })
 
+describe("rising stars' value", () => {
+  it('says what the value is, and shows a counted one as a count, not money', () => {
+    // QA: a "Value" column nothing defined; with --value orders it read as money ("12.00")
+    const s = sampleInsights('x')
+    const rs = s.risingStars
+    if (!rs) throw new Error('the sample has rising stars')
+    const list = [{ ...rs.list[0]!, value: 12 }]
+    const render = (valueExpression: string) =>
+      risingStarsSection.render(
+        sampleSummary({
+          currency: 'USD',
+          insights: {
+            ...s,
+            cohort: { ...s.cohort, valueExpression },
+            risingStars: { ...rs, list },
+          },
+        }),
+      )
+    const money = render('revenue')
+    expect(money).toContain(
+      "Value: the customer's revenue so far, the measure that ranks the top cohort.",
+    )
+    expect(money).toMatch(/<td class="num">\$12\.00<\/td>/)
+    const counted = render('orders')
+    expect(counted).toContain("Value: the customer's orders so far")
+    expect(counted).toMatch(/<td class="num">12<\/td>/)
+  })
+})
+
 describe('lists cut short', () => {
   it('say how many of how many they show and which file holds them all', () => {
     // QA: Lapsed best showed 50 of 115 and Highest propensity 25 of 120 without saying so

@@ -168,6 +168,8 @@ export const risingStarsSection: Section = {
   render(s) {
     const rs = s.insights?.risingStars
     if (!rs) return ''
+    const expression = s.insights?.cohort.valueExpression ?? null
+    const counted = expression !== null && COUNT_VALUES.has(expression.trim())
     const v = rs.validation
     const cards = [
       kpi(
@@ -206,10 +208,19 @@ export const risingStarsSection: Section = {
     const list: Column<L>[] = [
       labelColumn('Customer', (r) => r.customerId, 'id'),
       { header: 'Propensity', num: true, cell: (r) => formatPct(r.propensity) },
-      { header: 'Value', num: true, cell: (r) => formatMoney(r.value, s.currency) },
+      {
+        header: 'Value',
+        num: true,
+        // a value that counts (--value orders) is no money, as the cohort's threshold shows it
+        cell: (r) => (counted ? formatNumber(r.value, 0) : formatMoney(r.value, s.currency)),
+      },
       labelColumn('Why', (r) => r.reasons.map((x) => x.text).join('; '), 'wrap'),
     ]
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${aboveThreshold(rs)}${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.candidates, 'rising_stars.csv', ' candidates, highest propensity first')}`
+    const valueNote =
+      rs.list.length > 0 && expression !== null
+        ? `<p class="meta">Value: the customer's ${escapeHtml(valueWords(expression))} so far, the measure that ranks the top cohort.</p>`
+        : ''
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${aboveThreshold(rs)}${valueNote}${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.candidates, 'rising_stars.csv', ' candidates, highest propensity first')}`
   },
 }
 
@@ -257,7 +268,7 @@ export const lapsedBestSection: Section = {
       dateColumn('Last order', (r) => r.lastPurchase),
       { header: 'Days silent', num: true, cell: (r) => formatInt(r.daysSinceLast) },
       {
-        header: 'Usual gap',
+        header: 'Usual gap (days)',
         num: true,
         cell: (r) => (r.usualGap === null ? '–' : formatInt(Math.round(r.usualGap))),
       },
