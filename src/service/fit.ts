@@ -2,8 +2,6 @@
 // so a million rows load in ~0.1 s without per-row objects) or build the summary from orders, then
 // fit one model and report parameters named as in the papers.
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { compressHistories, HistoryCompressor } from '../core/compress.ts'
 import { fitBgbb } from '../core/models/bgbb.ts'
@@ -27,6 +25,7 @@ import { isPostgresUrl, missingWorkspace, noWorkspace } from '../data/workspace.
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
 import { emptyFile, noDataRows, notAFile, onlyBlanks, startsWithBom } from './import/formats.ts'
+import { interruptibleTempDir } from './interrupt.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
 
@@ -986,7 +985,8 @@ async function summaryFromOrders(
   const { asOfGapNote, buildCustomerSummary, customerSummaryRows, writeCustomerSummary } =
     await import('./summary.ts')
   const { engine, notes } = await openSource(path, readOptions(opts))
-  const dir = await mkdtemp(join(tmpdir(), 'loyals-fit-'))
+  // the summary of every customer: removed on Ctrl-C or a kill too
+  const { dir, remove } = await interruptibleTempDir('loyals-fit-')
   try {
     const info = await buildCustomerSummary(engine, {
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
@@ -1022,7 +1022,7 @@ async function summaryFromOrders(
     return { summary, notes: gap ? [...notes, gap.message] : notes }
   } finally {
     await engine.close()
-    await rm(dir, { recursive: true, force: true })
+    await remove()
   }
 }
 

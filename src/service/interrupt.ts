@@ -1,7 +1,8 @@
 // Clean-up on Ctrl-C or a kill: files written under temporary names, a terminal's cursor. The
 // process then ends by the signal as it would have without a listener (exit 130 for Ctrl-C).
+import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -33,8 +34,16 @@ export function onInterrupt(cleanup: () => void): () => void {
 export async function interruptibleTempDir(
   prefix: string,
 ): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix))
+  // named here and listened for before it is made: a signal between mkdtemp's making it and its
+  // answer found no listener for it, and the directory stayed
+  const dir = join(tmpdir(), `${prefix}${randomBytes(6).toString('hex')}`)
   const stop = onInterrupt(() => rmSync(dir, { recursive: true, force: true }))
+  try {
+    await mkdir(dir, { mode: 0o700 })
+  } catch (e) {
+    stop()
+    throw e
+  }
   return {
     dir,
     remove: async () => {

@@ -3,8 +3,7 @@
 
 import { once } from 'node:events'
 import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -27,6 +26,7 @@ import { checkOutputTable } from '../data/workspace.ts'
 import { DataError, UsageError } from '../errors.ts'
 import { formatCount } from '../report/format.ts'
 import { csvField } from './generate/write.ts'
+import { interruptibleTempDir } from './interrupt.ts'
 
 export type { TimeUnit }
 export { UNIT_DAYS }
@@ -448,7 +448,8 @@ export async function streamCustomerSummary(
     }
     return
   }
-  const dir = await mkdtemp(join(tmpdir(), 'loyals-summary-'))
+  // removed on Ctrl-C or a kill too: the file holds every customer's row
+  const { dir, remove } = await interruptibleTempDir('loyals-summary-')
   try {
     const file = join(dir, `summary.${opts.format}`)
     await writeCustomerSummary(engine, { ...opts, path: file })
@@ -456,12 +457,12 @@ export async function streamCustomerSummary(
     await once(source, 'open')
     // removed once open (the open file stays readable): a reader that closes the pipe ends the
     // process at once (main.ts), before any finally, and the customers' rows stayed in /tmp
-    await rm(dir, { recursive: true, force: true })
+    await remove()
     await pipeline(source, sink, { end: false })
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    await remove()
   }
 }
 

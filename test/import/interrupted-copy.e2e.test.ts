@@ -8,8 +8,14 @@ import { describe, expect, it } from 'vitest'
 import { CLI, tempDir } from '../helpers/cli.ts'
 
 /** Run the import with TMPDIR=`tmp`, send `signal` once its copy is there; the copies left after. */
-function interrupted(file: string, args: string[], tmp: string, signal: NodeJS.Signals) {
-  const child = spawn(process.execPath, [CLI, 'import', file, ...args], {
+function interrupted(
+  file: string,
+  args: string[],
+  tmp: string,
+  signal: NodeJS.Signals,
+  command = 'import',
+) {
+  const child = spawn(process.execPath, [CLI, command, file, ...args], {
     env: { ...process.env, TMPDIR: tmp },
   })
   return new Promise<{ signal: NodeJS.Signals | null; seen: boolean; left: string[] }>(
@@ -61,6 +67,20 @@ describe('an import interrupted while it reads a copy of the file', () => {
         expect(r.seen, file).toBe(true)
         expect(r.signal, file).toBe(signal)
         expect(r.left, file).toEqual([])
+      }
+      // fit and summary of an orders file write every customer's summary to a temporary file
+      const plain = join(dir, 'plain.csv')
+      writeFileSync(plain, `order_id,customer_id,order_date,amount\n${rows.join('\n')}\n`)
+      for (const [command, extra] of [
+        ['fit', ['--model', 'bgnbd']],
+        ['summary', []],
+      ] as const) {
+        const tmp = join(dir, `tmp-${signal}-${command}`)
+        mkdirSync(tmp)
+        const r = await interrupted(plain, [...extra], tmp, signal, command)
+        expect(r.seen, command).toBe(true)
+        expect(r.signal, command).toBe(signal)
+        expect(r.left, command).toEqual([])
       }
     },
     120_000,
