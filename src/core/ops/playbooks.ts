@@ -18,6 +18,13 @@ const DAY = 86_400_000
 /** What the service knows about a customer before or after an event (times in epoch ms). */
 export interface OpsProfile {
   readonly customerId: string
+  /**
+   * The life the customer is in when they came back under their id after an erasure: an opaque
+   * tag their action keys carry beside the id (`@` + it: encodeURIComponent escapes every `@` of
+   * an id), so no key of the first life (sent as Idempotency-Key, a task's id) is used again.
+   * Absent for a first life.
+   */
+  readonly life?: string
   readonly orderCount: number
   readonly lifetimeSpend: number
   readonly firstOrderMs: number | null
@@ -86,6 +93,11 @@ export interface PlannedAction {
   /** Values for the template: step, steps, progress ("step 2 of 5"), years, milestone ... */
   readonly variables: Readonly<Record<string, string | number>>
   readonly reason: string
+}
+
+/** The life tag a stored action key carries ({@link OpsProfile.life}), or undefined for none. */
+export function lifeOfKey(key: string): string | undefined {
+  return /@(L[0-9a-f]+):/.exec(key)?.[1]
 }
 
 /** A step of an onboarding sequence (see {@link sequenceOf}). */
@@ -423,7 +435,7 @@ export function evaluateTriggers(
     })
   }
   const tierNames = context.tierNames ?? DEFAULT_VALUE_CONFIG.tiers.levels.map((l) => l.name)
-  const customer = encodeURIComponent(after.customerId)
+  const customer = `${encodeURIComponent(after.customerId)}${after.life ? `@${after.life}` : ''}`
   const out: PlannedAction[] = []
   for (const p of config.playbooks) {
     if (!p.enabled) continue

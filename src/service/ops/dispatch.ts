@@ -22,7 +22,7 @@ import {
   type ContactLogEntry,
   detailNamingTakers,
 } from '../../core/ops/contact-budget.ts'
-import { evaluateTriggers, sequenceOf } from '../../core/ops/playbooks.ts'
+import { evaluateTriggers, lifeOfKey, sequenceOf } from '../../core/ops/playbooks.ts'
 import type { Engine, Row } from '../../data/engine.ts'
 import { actionHoldQueued } from '../../data/queries/api-action-hold-queued.ts'
 import { actionQueued } from '../../data/queries/api-action-queued.ts'
@@ -151,7 +151,8 @@ function stale(
     evaluateTriggers(
       { type: 'tick', id: null, atMs: nowMs },
       null,
-      opsProfile(profile),
+      // in the life its key names: a customer back after an erasure has keys of their own
+      { ...opsProfile(profile), ...(lifeOfKey(key) ? { life: lifeOfKey(key) } : {}) },
       nowMs,
       { playbooks: [p], holdout: store.ops.holdout },
       { tierNames: store.tierNames },

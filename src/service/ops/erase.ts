@@ -38,6 +38,12 @@ const markerKey = erasureMarkerKey
  * holds already (the id came back after an erasure and the same action fired again) is numbered
  * `~2`, `~3` ..., so each life keeps its rows.
  */
+/** The id's segment of an action key, with a life's tag if it has one (`:c1:`, `:c1@L3f9a…:`). */
+function lifeSegment(customerId: string): RegExp {
+  const id = encodeURIComponent(customerId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`:${id}(@L[0-9a-f]+)?:`, 'g')
+}
+
 async function actionRenames(tx: Engine, customerId: string, pseudonym: string) {
   const rows = await tx.query({
     sql: 'SELECT action_key, customer_id, kind FROM actions_log WHERE customer_id IN ($1, $2)',
@@ -51,7 +57,12 @@ async function actionRenames(tx: Engine, customerId: string, pseudonym: string) 
   for (const r of rows) {
     if (r.customer_id !== customerId) continue
     const from = String(r.action_key)
-    const named = from.replaceAll(`:${encodeURIComponent(customerId)}:`, `:${pseudonym}:`)
+    // a life after an erasure carries its tag beside the id (OpsStore.lifeOf): kept with the
+    // pseudonym, so the lives' keys stay apart
+    const named = from.replace(
+      lifeSegment(customerId),
+      (_, life?: string) => `:${pseudonym}${life ?? ''}:`,
+    )
     let to = named
     for (let n = 2; taken.has(to); n++) to = `${named}~${n}`
     taken.add(to)

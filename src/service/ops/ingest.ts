@@ -30,7 +30,6 @@ import { surveyTimes } from '../../data/queries/api-survey-times.ts'
 import { updateKeyedRows } from '../../data/queries/api-update-keyed-rows.ts'
 import { LINE_COLUMNS } from '../../data/queries/import-line-rows.ts'
 import { ORDER_COLUMNS } from '../../data/queries/import-order-rows.ts'
-import { metaValues } from '../../data/queries/meta-values.ts'
 import { DataError } from '../../errors.ts'
 import { eventNameKey, type IngestEvent } from './events.ts'
 import {
@@ -44,7 +43,7 @@ import {
   scoreProfile,
   surelyNewDay,
 } from './profile.ts'
-import { erasedKey, erasureMarkerKey, PSEUDONYM, pseudonymFor } from './pseudonym.ts'
+import { erasedKey, PSEUDONYM } from './pseudonym.ts'
 import { heldBack } from './reach.ts'
 import { mayLieIn, type OpsStore, PROFILE_COLUMNS, profileRow } from './store.ts'
 import { withdrawEndedTasks } from './tasks.ts'
@@ -190,8 +189,8 @@ export interface Candidate {
 }
 
 /**
- * The action keys fired already (the audit log's), and the tag of each customer who came back
- * after an erasure ({@link lifeTags}).
+ * The action keys fired already (the audit log's), and the life tag of each customer who came
+ * back after an erasure (OpsStore.lifeOf): their keys carry it.
  */
 export class FiredKeys extends Set<string> {
   lives: ReadonlyMap<string, string> = new Map()
@@ -200,9 +199,9 @@ export class FiredKeys extends Set<string> {
 /**
  * What the playbooks plan on one event for a customer: triggers, with the holdout draw. Their keys
  * join `fired`, so a later event of the same group does not plan them again. A customer who came
- * back after an erasure gets keys ending in the life's tag: the first life's (renamed in the audit
- * log, but already sent as webhooks' Idempotency-Key and known as task ids) are not used again, so
- * a receiver dropping redeliveries does not drop the second life's messages.
+ * back after an erasure gets keys with their life's tag beside the id: the first life's (renamed
+ * in the audit log, but already sent as webhooks' Idempotency-Key and known as task ids) are not
+ * used again, so a receiver dropping redeliveries does not drop the new life's messages.
  */
 export function planCandidates(
   store: OpsStore,
@@ -218,18 +217,14 @@ export function planCandidates(
   // no anniversary, win-back or tier message is planned for it (a tick after the erasure made one)
   if (PSEUDONYM.test(after.customerId)) return []
   const life = fired instanceof FiredKeys ? fired.lives.get(after.customerId) : undefined
-  const firedKeys = life ? { has: (key: string) => fired.has(key + life) } : fired
-  const triggered = evaluateTriggers(
+  const planned = evaluateTriggers(
     event,
     before ? opsProfile(before) : null,
-    opsProfile(after),
+    life ? { ...opsProfile(after), life } : opsProfile(after),
     nowMs,
     store.ops,
-    { tierNames: store.tierNames, firedKeys, ...(milestones ? { milestones } : {}) },
+    { tierNames: store.tierNames, firedKeys: fired, ...(milestones ? { milestones } : {}) },
   )
-  const planned = life
-    ? triggered.map((a) => ({ ...a, idempotencyKey: a.idempotencyKey + life }))
-    : triggered
   for (const a of planned) fired.add(a.idempotencyKey)
   return planned.map((action) => ({ action, eventId }))
 }
@@ -366,30 +361,16 @@ export function contactOf(store: OpsStore, r: Row): ContactLogEntry {
   }
 }
 
-/**
- * The customers of `ids` erased before (their pseudonym has an erasure marker) who are back under
- * their id, each with the tag their new life's action keys end in: `~r` and the time of the
- * latest erasure in milliseconds, so each life's keys differ from every other's.
- */
+/** The customers of `ids` in a life after an erasure, with its tag (OpsStore.lifeOf). */
 async function lifeTags(
   store: OpsStore,
   tx: Engine,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
   const tags = new Map<string, string>()
-  const secret = await store.eraseSecret(tx)
-  // no erasure has ever been made in this workspace: nobody came back
-  if (secret === null) return tags
-  for (let i = 0; i < ids.length; i += 500) {
-    const byMarker = new Map<string, string>()
-    for (const id of ids.slice(i, i + 500)) {
-      if (!PSEUDONYM.test(id)) byMarker.set(erasureMarkerKey(pseudonymFor(secret, id)), id)
-    }
-    for (const r of await tx.query(metaValues(tx.dialect, [...byMarker.keys()]))) {
-      const at = Date.parse(String(r.value))
-      const id = byMarker.get(String(r.key))
-      if (id !== undefined && Number.isFinite(at)) tags.set(id, `~r${at}`)
-    }
+  for (const id of ids) {
+    const life = await store.lifeOf(tx, id)
+    if (life !== '') tags.set(id, life)
   }
   return tags
 }

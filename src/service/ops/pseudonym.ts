@@ -2,6 +2,7 @@
 // recognised where an erased customer must not be named or must be found again; and the keys of
 // the rows that were hashed from the id.
 import { createHash, createHmac } from 'node:crypto'
+import { ERASURE_MARKER } from '../../data/queries/erasure-markers.ts'
 
 export const PSEUDONYM = /^erased_[0-9a-f]{32}$/
 
@@ -10,7 +11,7 @@ export const pseudonymFor = (secret: string, id: string): string =>
   `erased_${createHmac('sha256', secret).update(id).digest('hex').slice(0, 32)}`
 
 /** The meta key that says a pseudonym's customer was erased, and when (the latest time). */
-export const erasureMarkerKey = (pseudonym: string): string => `erased:${pseudonym}`
+export const erasureMarkerKey = (pseudonym: string): string => `${ERASURE_MARKER}${pseudonym}`
 
 /**
  * The key a row hashed from an erased customer's id carries after the erasure (the SQL of

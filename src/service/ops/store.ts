@@ -2,6 +2,7 @@
 // the current scoring model and a write-through cache of profiles. The server is the only process
 // using the workspace (see src/data/workspace.ts), so the cache is never stale. DuckDB runs its
 // statements on one thread here unless a task asks for all (see `use`).
+import { createHmac } from 'node:crypto'
 
 import { lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
 import type { OpsConfig } from '../../core/ops/config.ts'
@@ -14,6 +15,7 @@ import { importedOrderRange } from '../../data/queries/api-imported-order-range.
 import { modelParams } from '../../data/queries/api-model-params.ts'
 import { profilesById } from '../../data/queries/api-profiles-by-id.ts'
 import { engineThreads, setThreads } from '../../data/queries/engine-threads.ts'
+import { ERASURE_MARKER, erasureMarkers } from '../../data/queries/erasure-markers.ts'
 import { metaValue } from '../../data/queries/meta-value.ts'
 import { Serial } from '../../data/serial.ts'
 import {
@@ -25,6 +27,7 @@ import {
   type ScoringModel,
   scoreProfile,
 } from './profile.ts'
+import { pseudonymFor } from './pseudonym.ts'
 import { dayText, sqlTs, tsMs } from './time.ts'
 
 export const PROFILE_COLUMNS = [
@@ -240,6 +243,10 @@ export class OpsStore {
   #importedOrders: ImportedOrderRange | undefined
   /** The erasure secret (meta 'erase_salt', erase.ts): null before the first erasure. */
   #eraseSecret: string | null | undefined
+  /** Erased pseudonyms -> the latest erasure's time (meta 'erased:*'); read once, undefined till then. */
+  #erasures: Map<string, string> | undefined
+  /** customer id -> their life's tag ({@link lifeOf}), or '' for a first life. */
+  readonly #lives = new LruCache<string>(200_000)
 
   constructor(engine: Engine, o: OpsStoreOptions) {
     this.engine = engine
@@ -502,5 +509,36 @@ export class OpsStore {
   erasing(): void {
     this.#importedOrders = undefined
     this.#eraseSecret = undefined
+    this.#erasures = undefined
+    this.#lives.clear()
+  }
+
+  /**
+   * The tag of the life a customer is in: '' for the first, and for a customer back under their
+   * id after an erasure an opaque tag of that erasure (HMAC of the pseudonym and its time, so a
+   * webhook receiver learns neither), which their playbook keys carry (playbooks.ts): the first
+   * life's keys went out as Idempotency-Key and task ids. Nothing is computed per customer while
+   * nobody was ever erased; the markers are read once, and again after an erasure.
+   */
+  async lifeOf(e: Engine, customerId: string): Promise<string> {
+    const known = this.#lives.get(customerId)
+    if (known !== undefined) return known
+    const secret = await this.eraseSecret(e)
+    if (secret === null) return ''
+    if (this.#erasures === undefined) {
+      const rows = await e.query(erasureMarkers(e.dialect))
+      this.#erasures = new Map(
+        rows.map((r) => [String(r.key).slice(ERASURE_MARKER.length), String(r.value)]),
+      )
+    }
+    if (this.#erasures.size === 0) return ''
+    const pseudonym = pseudonymFor(secret, customerId)
+    const at = this.#erasures.get(pseudonym)
+    const tag =
+      at === undefined
+        ? ''
+        : `L${createHmac('sha256', secret).update(`${pseudonym}@${at}`).digest('hex').slice(0, 12)}`
+    this.#lives.set(customerId, tag)
+    return tag
   }
 }
