@@ -10,6 +10,7 @@ import { stagedBatch } from '../../data/queries/api-staged-batch.ts'
 import { stagedBatches } from '../../data/queries/api-staged-batches.ts'
 import { stagedNaming } from '../../data/queries/api-staged-naming.ts'
 import { takeStaged } from '../../data/queries/api-take-staged.ts'
+import { metaValue } from '../../data/queries/meta-value.ts'
 import { LoyalsError } from '../../errors.ts'
 import { EventSchema, normalizeEvent, type SegmentEvent } from './events.ts'
 import { type Ingestor, insertAll } from './ingest.ts'
@@ -58,10 +59,7 @@ export async function voidStagedImports(
 
 /** @throws ImportVoidedError when an erasure voided the import. */
 async function refuseVoided(tx: Engine, importId: string): Promise<void> {
-  const [m] = await tx.query({
-    sql: 'SELECT value FROM meta WHERE key = $1',
-    params: [voidedKey(importId)],
-  })
+  const [m] = await tx.query(metaValue(tx.dialect, voidedKey(importId)))
   if (m) throw new ImportVoidedError(importId, String(m.value))
 }
 
@@ -128,10 +126,7 @@ export async function stageBatch(
       // a batch sent after an erasure voided its import: the file cannot be stored any more
       await refuseVoided(tx, importId)
       if (committedOf(store).has(importId)) throw new ImportCommittedError(importId, seq)
-      const [done] = await tx.query({
-        sql: 'SELECT value FROM meta WHERE key = $1',
-        params: [committedKey(importId)],
-      })
+      const [done] = await tx.query(metaValue(tx.dialect, committedKey(importId)))
       if (done) throw new ImportCommittedError(importId, seq)
       await insertAll(tx, {
         table: 'import_staging',
