@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { type Command, InvalidArgumentError } from 'commander'
 import { env } from '../config.ts'
+import { calendarDayProblem, isCalendarDay } from '../core/calendar.ts'
 import { closestWords, orList } from '../core/words.ts'
 import {
   DEFAULT_DB,
@@ -98,6 +99,13 @@ export function asOfArg(value: string): string {
     throw new UsageError(
       `--as-of takes a date YYYY-MM-DD, and got ${JSON.stringify(value)}, a file: was the date left out?`,
     )
+  }
+  // said with the flag, as its other errors are (a bare "invalid date" named no option)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new UsageError(`--as-of takes a date YYYY-MM-DD, and got ${JSON.stringify(value)}`)
+  }
+  if (!isCalendarDay(value)) {
+    throw new UsageError(`--as-of ${value} is no date: ${calendarDayProblem(value)}`)
   }
   return value
 }

@@ -152,7 +152,13 @@ describe('CDNOW calibration summary (as of 1997-09-30, weeks)', () => {
     expect(envZone.stderr).toContain('(did you mean America/New_York?)')
     const date = runCli(['summary', CDNOW_ORDERS, '--as-of', '1997-02-30'])
     expect(date.code).toBe(2)
-    expect(date.stderr).toMatch(/invalid date "1997-02-30": there is no such day in the calendar/)
+    // named with its flag (a bare "invalid date" named no option)
+    expect(date.stderr).toBe(
+      'error: --as-of 1997-02-30 is no date: there is no such day in the calendar\n',
+    )
+    const short = runCli(['summary', CDNOW_ORDERS, '--as-of', '97-09-30'])
+    expect(short.code).toBe(2)
+    expect(short.stderr).toBe('error: --as-of takes a date YYYY-MM-DD, and got "97-09-30"\n')
   })
 
   it('an --out in no directory, or naming a directory, is a usage error in plain words', () => {
