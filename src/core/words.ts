@@ -2,12 +2,12 @@
 import { roundHalfAway } from './round.ts'
 
 /**
- * Words as a list in a sentence: "A", "A and B", "A, B and C".
+ * Words as a list in a sentence: "A", "A and B", "A, B and C" (or "A, B or C").
  * @example wordList(['Platinum', 'Silver']) // 'Platinum and Silver'
  */
-export function wordList(words: readonly string[]): string {
+export function wordList(words: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
   if (words.length <= 1) return words.join('')
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`
 }
 
 /**
@@ -106,10 +106,7 @@ export function closestWords(word: string, candidates: readonly string[]): strin
 }
 
 /** "A", "A or B", "A, B or C": the guesses of {@link closestWords} as a question says them. */
-export function orList(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('')
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`
-}
+export const orList = (words: readonly string[]): string => wordList(words, 'or')
 
 /**
  * Optimal string alignment distance of `a` and `b` (Levenshtein plus a swap of neighbours),

@@ -31,9 +31,6 @@ import { interruptibleTempDir } from './interrupt.ts'
 export type { TimeUnit }
 export { UNIT_DAYS }
 
-/** Check a YYYY-MM-DD date before any work starts. Throws UsageError naming the bad value. */
-export const assertDate = (d: string): string => sqlDate(d)
-
 export const DEFAULT_SUMMARY_TABLE = 'customer_summary'
 
 /** Column order of every summary export; the first five are what model fitting reads. */

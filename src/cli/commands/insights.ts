@@ -18,7 +18,6 @@ import {
 } from '../../service/insights/index.ts'
 import { checkOutputsApart, sourceFiles } from '../../service/same-file.ts'
 import { isWorkspaceSource, openSource } from '../../service/source.ts'
-import { assertDate } from '../../service/summary.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
 import {
   asOfArg,
@@ -159,7 +158,6 @@ export function registerInsights(program: Command): void {
         ),
     ),
   ).action(async (input: string | undefined, opts: InsightsCliOptions) => {
-    if (opts.asOf) assertDate(opts.asOf)
     if (opts.value !== undefined) checkValueExpression(opts.value)
     const args = {
       topShare: number('--top-share', opts.topShare, false),

@@ -9,7 +9,6 @@ import { sameFile } from '../../service/same-file.ts'
 import { openSource } from '../../service/source.ts'
 import {
   asOfGapNote,
-  assertDate,
   buildCustomerSummary,
   type SummaryFormat,
   streamCustomerSummary,
@@ -105,7 +104,6 @@ export function registerSummary(program: Command): void {
   ).action(async (input: string | undefined, opts: SummaryOptions) => {
     choiceFlag('--unit', opts.unit, UNITS)
     choiceFlag('--format', opts.format, FORMATS)
-    if (opts.asOf !== undefined) assertDate(opts.asOf)
     if (opts.out !== undefined) checkOut(opts.out, input ?? resolveDb(opts))
     const { engine } = await openInput(input, opts)
     try {

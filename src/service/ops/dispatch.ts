@@ -146,13 +146,14 @@ function stale(
   if (held) return { reason: held.reason, why: held.detail }
   if (!RECHECKED.has(String(r.trigger_type))) return null
   const key = String(r.action_key)
+  // in the life its key names: a customer back after an erasure has keys of their own
+  const life = lifeOfKey(key)
   const still =
     profile !== undefined &&
     evaluateTriggers(
       { type: 'tick', id: null, atMs: nowMs },
       null,
-      // in the life its key names: a customer back after an erasure has keys of their own
-      { ...opsProfile(profile), ...(lifeOfKey(key) ? { life: lifeOfKey(key) } : {}) },
+      life ? { ...opsProfile(profile), life } : opsProfile(profile),
       nowMs,
       { playbooks: [p], holdout: store.ops.holdout },
       { tierNames: store.tierNames },

@@ -30,8 +30,6 @@ export interface ErasureResult {
   readonly erasedAt: string | null
 }
 
-const markerKey = erasureMarkerKey
-
 /**
  * The renames of the customer's audit-log keys and of the ids of the tasks made from them (a hash
  * of the action's key, taskIdFor): the id in a key becomes the pseudonym. A key the pseudonym
@@ -99,7 +97,7 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       const erasedBefore = async (pseudonym: string) => {
         const [m] = await tx.query({
           sql: 'SELECT value FROM meta WHERE key = $1',
-          params: [markerKey(pseudonym)],
+          params: [erasureMarkerKey(pseudonym)],
         })
         if (m) return { pseudonym, anon: null, alreadyErased: true, erasedAt: String(m.value) }
         // erased before the marker existed: the rows kept under the pseudonym show it
@@ -171,7 +169,7 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
         insertRows(tx.dialect, {
           table: 'meta',
           columns: ['key', 'value'],
-          rows: [[markerKey(pseudonym), erasedAt]],
+          rows: [[erasureMarkerKey(pseudonym), erasedAt]],
           // the id came back after an erasure and is erased again: the latest time
           conflict: { keys: ['key'], update: ['value'] },
         }),

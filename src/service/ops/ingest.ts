@@ -210,13 +210,13 @@ export function planCandidates(
   before: Profile | null,
   after: Profile,
   nowMs: number,
-  fired: Set<string>,
+  fired: FiredKeys,
   milestones?: 'only' | 'skip',
 ): Candidate[] {
   // an erased customer is nobody to contact: their pseudonym's counters stay for the totals, but
   // no anniversary, win-back or tier message is planned for it (a tick after the erasure made one)
   if (PSEUDONYM.test(after.customerId)) return []
-  const life = fired instanceof FiredKeys ? fired.lives.get(after.customerId) : undefined
+  const life = fired.lives.get(after.customerId)
   const planned = evaluateTriggers(
     event,
     before ? opsProfile(before) : null,
