@@ -24,7 +24,14 @@ import type { FitResult, Histories } from '../core/models/types.ts'
 import { isPostgresUrl, missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
-import { emptyFile, noDataRows, notAFile, onlyBlanks, startsWithBom } from './import/formats.ts'
+import {
+  emptyFile,
+  noDataRows,
+  notAFile,
+  onlyBlanks,
+  SEP_LEAD,
+  startsWithBom,
+} from './import/formats.ts'
 import { interruptibleTempDir } from './interrupt.ts'
 import type { ReadOptions } from './source.ts'
 import type { TimeUnit } from './summary.ts'
@@ -79,7 +86,7 @@ export interface NumericTable {
   readonly header: readonly string[]
   readonly columns: Record<string, Float64Array>
   readonly rows: number
-  /** line[i] = file line of data row i (header is line 1, blank lines skipped). */
+  /** line[i] = file line of data row i (blank lines and a `sep=` line above the header counted). */
   readonly line: Int32Array
   /**
    * With `collect`: the values that are not numbers (read as NaN), up to 10 named, how many in
@@ -379,6 +386,13 @@ function parseOpenCsv(
   fill()
   let pos = 0
   if (startsWithBom(buf)) pos = 3
+  // blank lines and Excel's `sep=,` line above the header are skipped, as the import skips them;
+  // they still count in the line numbers, so a bad row is named at the line an editor shows
+  const lead = SEP_LEAD.exec(
+    Buffer.from(buf.buffer, buf.byteOffset + pos, Math.min(have - pos, 4096)).toString('latin1'),
+  )
+  const headerLine = 1 + (lead?.[0].match(/\n/g)?.length ?? 0)
+  pos += lead?.[0].length ?? 0
   let eol = buf.indexOf(10, pos)
   while (eol < 0 || eol >= have) {
     fill()
@@ -405,7 +419,7 @@ function parseOpenCsv(
     if (header.lastIndexOf(n) !== idx) {
       throw new ImportError(
         `${file}: the column ${n} appears twice in the header; rename or remove one`,
-        [{ file, line: 1, column: n, reason: 'column name appears twice' }],
+        [{ file, line: headerLine, column: n, reason: 'column name appears twice' }],
       )
     }
     colOf.set(n, cols.length)
@@ -419,7 +433,7 @@ function parseOpenCsv(
   let cap = batches ? Math.max(1, batches.rows) : Math.ceil(((size - eol) / perRow) * 1.02) + 16
   for (let j = 0; j < cols.length; j++) cols[j] = new Float64Array(cap)
   let line = new Int32Array(cap)
-  const st: RowsState = { stop: 'end', rows: 0, pos: eol + 1, col: 0, lineNo: 1 }
+  const st: RowsState = { stop: 'end', rows: 0, pos: eol + 1, col: 0, lineNo: headerLine }
   // rows handed to batches.onBatch so far (st.rows counts within the batch)
   let handed = 0
   const hand = (): void => {
@@ -571,12 +585,8 @@ function textHead(path: string): string | null {
     const b = Buffer.alloc(65536)
     const n = readSync(fd, b, 0, b.length, 0)
     if (n >= 12 && b.toString('latin1', 8, 12) === 'DUCK') return null
-    return (
-      b
-        .toString('utf8', 0, n)
-        .replace(/^\uFEFF/, '')
-        .split(/\r?\n/)[0] ?? ''
-    )
+    // the header, below any blank lines and Excel's `sep=` line, as the reader finds it
+    return b.toString('utf8', 0, n).replace(SEP_LEAD, '').split(/\r?\n/)[0] ?? ''
   } finally {
     closeSync(fd)
   }

@@ -393,6 +393,28 @@ describe('loyals fit on bad input', () => {
       expect(r.stderr).not.toContain('loyals fit FILE')
     }
   })
+  it("a summary below blank lines or Excel's sep= line is read, and its lines keep their numbers", () => {
+    const body = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8')
+    const plain = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'bgnbd'])
+    for (const [name, lead] of [
+      ['blank.csv', '\n\n'],
+      ['sep.csv', 'sep=,\r\n'],
+      ['both.csv', '\nsep=,\n'],
+    ] as const) {
+      const j = fitJson([write(name, lead + body), '--model', 'bgnbd'])
+      expect(j.params, name).toEqual(plain.params)
+    }
+    // the bad row is named at the line an editor shows: two lines above the header, then row 1
+    const bad = write('bad.csv', '\nsep=,\nx,t_x,T\n2,30.4,38.9\n1,abc,3\n')
+    const r = runCli(['fit', bad, '--model', 'bgnbd'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/bad\.csv:5 t_x: /)
+    // a sep=; line names the separator: the advice is about it, not about orders
+    const semi = write('semi-sep.csv', 'sep=;\nx;t_x;T\n2;30.4;38.9\n')
+    const s = runCli(['fit', semi, '--model', 'bgnbd'])
+    expect(s.code).toBe(2)
+    expect(s.stderr).toContain("separated by ';'")
+  })
   it('rejects an unknown model as a usage error', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
     expect(r.code).toBe(2)
