@@ -1350,6 +1350,52 @@ function fitHistories(
         : model === 'nbd'
           ? nbd.fit
           : pareto.fit
+  if (model === 'nbd') {
+    const nd = nbd.fitNoDropout(h)
+    if (nd.model === 'poisson') return poissonReport(h, input)
+  }
   const f = fitter(h) as FitResult<Record<string, number>>
   return report(model, f, { histories: h.x.length }, input)
+}
+
+/**
+ * The NBD at its Poisson limit (r and α grow together: rates do not differ), reported as what it
+ * is: one shared rate λ = Σx / ΣT, its standard error √(λ / ΣT) from the Fisher information ΣT/λ,
+ * and the limit's log-likelihood on the NBD's scale, so AIC and BIC compare with the other fits.
+ * analyze and the dropout models' errors send a user here; an error naming the limit left them
+ * with no figures at all.
+ */
+function poissonReport(h: Histories, input: FitReport['input']): FitReport {
+  let sx = 0
+  let sT = 0
+  let ll = 0
+  for (let i = 0; i < h.x.length; i++) {
+    sx += h.weight[i]! * h.x[i]!
+    sT += h.weight[i]! * h.T[i]!
+  }
+  const lambda = sx / sT
+  for (let i = 0; i < h.x.length; i++) {
+    const x = h.x[i]!
+    ll += h.weight[i]! * ((x > 0 ? x * Math.log(lambda) : 0) - lambda * h.T[i]!)
+  }
+  const se = Math.sqrt(lambda / sT)
+  // on the log scale, as the other fits' intervals are: never below 0
+  const spread = Math.exp((1.959963984540054 * se) / lambda)
+  return {
+    model: 'nbd',
+    params: { lambda },
+    standardErrors: { lambda: se },
+    confidenceIntervals: { lambda: [lambda / spread, lambda * spread] },
+    logLikelihood: ll,
+    customers: h.customers,
+    aic: 2 - 2 * ll,
+    bic: Math.log(h.customers) - 2 * ll,
+    iterations: 0,
+    extra: {
+      histories: h.x.length,
+      limit: 'poisson',
+      note: `purchase rates do not differ between customers: r and alpha grow together without bound, to the NBD's Poisson limit, where every customer buys at one shared rate, lambda (repeat purchases over the time observed), as analyze uses it`,
+    },
+    input,
+  }
 }

@@ -82,6 +82,33 @@ describe('loyals fit reproduces the published estimates', () => {
     expect(Number.isFinite(nbd.logLikelihood)).toBe(true)
   })
 
+  it('the NBD whose rates do not differ reports its Poisson limit: one shared rate with its error', async () => {
+    // purchases as even as a clock (less spread than Poisson): BG/NBD sends the user to the NBD,
+    // whose r and alpha then grow together; the fit is the limit analyze uses, not an error
+    const rows = Array.from({ length: 60 }, (_, i) => [4 + (i % 3), 9, 10 + (i % 2)] as const)
+    const file = join(tempDir('loyals-fit-poisson-'), 'summary.csv')
+    writeFileSync(file, `x,t_x,T\n${rows.map((r) => r.join(',')).join('\n')}\n`)
+    expect(runCli(['fit', file, '--model', 'bgnbd']).stderr).toContain('--model nbd')
+    const j = fitJson([file, '--model', 'nbd'])
+    const sx = rows.reduce((a, r) => a + r[0], 0)
+    const sT = rows.reduce((a, r) => a + r[2], 0)
+    const lambda = sx / sT
+    expect(j.model).toBe('nbd')
+    expect(j.limit).toBe('poisson')
+    expect(Object.keys(j.params)).toEqual(['lambda'])
+    expect(j.params.lambda).toBeCloseTo(lambda, 12)
+    expect(j.standardErrors.lambda).toBeCloseTo(Math.sqrt(lambda / sT), 12)
+    const ll = rows.reduce((a, [x, , T]) => a + x * Math.log(lambda) - lambda * T, 0)
+    expect(j.logLikelihood).toBeCloseTo(ll, 8)
+    expect(j.aic).toBeCloseTo(2 - 2 * ll, 8)
+    // the limit is the NBD's supremum: no (r, alpha) does better
+    const { nbd, compressHistories } = await import('../../src/index.ts')
+    const col = (k: number) => Float64Array.from(rows, (r) => r[k]!)
+    const h = compressHistories(col(0), col(1), col(2))
+    for (const r of [1, 100, 1e4])
+      expect(nbd.logLikelihood({ r, alpha: r / lambda }, h)).toBeLessThan(ll)
+  })
+
   it('BG/BB at its no-dropout limit does not send the user to the NBD, which cannot read its file', () => {
     // everyone transacted at every opportunity: BG/BB's limit, said without "--model nbd" (the
     // NBD of continuous time reads no file of frequency, recency and opportunities)
