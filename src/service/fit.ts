@@ -1368,16 +1368,12 @@ function fitHistories(
 function poissonReport(h: Histories, input: FitReport['input']): FitReport {
   let sx = 0
   let sT = 0
-  let ll = 0
   for (let i = 0; i < h.x.length; i++) {
     sx += h.weight[i]! * h.x[i]!
     sT += h.weight[i]! * h.T[i]!
   }
   const lambda = sx / sT
-  for (let i = 0; i < h.x.length; i++) {
-    const x = h.x[i]!
-    ll += h.weight[i]! * ((x > 0 ? x * Math.log(lambda) : 0) - lambda * h.T[i]!)
-  }
+  const ll = nbd.poissonLogLikelihood(h, lambda)
   const se = Math.sqrt(lambda / sT)
   // on the log scale, as the other fits' intervals are: never below 0
   const spread = Math.exp((1.959963984540054 * se) / lambda)

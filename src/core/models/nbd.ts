@@ -174,7 +174,7 @@ export function fit(h: Histories): FitResult<NbdParams> {
  * The Poisson limit's log-likelihood, on the scale of {@link logLikelihood} (its limit as r, α → ∞
  * with r/α = λ): Σ w [x ln λ − λ T].
  */
-function poissonLogLikelihood(h: Histories, lambda: number): number {
+export function poissonLogLikelihood(h: Histories, lambda: number): number {
   let ll = 0
   for (let i = 0; i < h.x.length; i++) {
     const x = h.x[i]!
