@@ -40,9 +40,14 @@ export function withFileOptions(cmd: Command): Command {
 
 /**
  * A note when flags for reading an orders file come with a workspace, whose orders were read when
- * they were imported: the flags change nothing (they were dropped in silence), or null.
+ * they were imported, or with a `table` of numbers that holds no orders (fit's summary file): the
+ * flags change nothing (they were dropped in silence), or null.
  */
-export function workspaceFlagsNote(input: string, opts: FileCliOptions): string | null {
+export function workspaceFlagsNote(
+  input: string,
+  opts: FileCliOptions,
+  table?: string,
+): string | null {
   const given = [
     opts.map && opts.map.length > 0 ? '--map' : null,
     opts.dateFormat ? '--date-format' : null,
@@ -53,6 +58,9 @@ export function workspaceFlagsNote(input: string, opts: FileCliOptions): string 
   ].filter((f): f is string => f !== null)
   if (given.length === 0) return null
   const one = given.length === 1
+  if (table) {
+    return `${input} is a ${table}, not an orders file, so ${given.join(', ')} ${one ? 'changes' : 'change'} nothing here`
+  }
   return `${input} is a workspace: its orders were read as they were imported, so ${given.join(', ')} ${one ? 'changes' : 'change'} nothing here (import the file again with ${one ? 'it' : 'them'} to read it another way)`
 }
 

@@ -420,6 +420,21 @@ describe('loyals fit on bad input', () => {
       expect(r.stderr).not.toContain('loyals fit FILE')
     }
   })
+  it('flags for reading orders, given with a summary or BG/BB table, are said to change nothing', () => {
+    const sum = fx('cdnow/cdnow_calibration_summary.csv')
+    const r = runCli(['fit', sum, '--model', 'bgnbd', '--tz', 'Europe/Berlin', '--skip-bad-rows'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain(
+      'is a summary file, not an orders file, so --tz, --skip-bad-rows change nothing here',
+    )
+    const bb = runCli(['fit', fx('donations/donations.csv'), '--model', 'bgbb', '--decimal-comma'])
+    expect(bb.stderr).toContain(
+      'is a BG/BB table (frequency, recency, periods), not an orders file',
+    )
+    // $LOYALS_TZ is no flag given: nothing to say
+    const quiet = runCli(['fit', sum, '--model', 'bgnbd'], { env: { LOYALS_TZ: 'Europe/Berlin' } })
+    expect(quiet.stderr).not.toContain('note:')
+  })
   it("a summary below blank lines or Excel's sep= line is read, and its lines keep their numbers", () => {
     const body = readFileSync(fx('cdnow/cdnow_calibration_summary.csv'), 'utf8')
     const plain = fitJson([fx('cdnow/cdnow_calibration_summary.csv'), '--model', 'bgnbd'])

@@ -16,7 +16,12 @@ import {
 } from '../../service/fit.ts'
 import type { TimeUnit } from '../../service/summary.ts'
 import { asOfArg, choiceFlag, decimalFlag, existingStore, resolveDb, UNITS } from '../common.ts'
-import { type FileCliOptions, fileOptions, withFileOptions } from '../file-options.ts'
+import {
+  type FileCliOptions,
+  fileOptions,
+  withFileOptions,
+  workspaceFlagsNote,
+} from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
 
 interface FitCliOptions extends FileCliOptions {
@@ -50,6 +55,11 @@ export const sig = (v: number): string =>
     : Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
       ? v.toExponential(4)
       : v.toPrecision(6)
+
+/** What each table fit reads is called in a note (FitReport's input kinds). */
+const TABLES: Readonly<Record<string, string>> = {
+  'bgbb table': 'BG/BB table (frequency, recency, periods)',
+}
 
 /** The JSON shape: model, params, standardErrors, logLikelihood, customers, then the rest. */
 export function reportJson(r: FitReport): Record<string, unknown> {
@@ -218,7 +228,14 @@ export function registerFit(program: Command): void {
       )
     })
     // once, on stderr: the reports of an sBG table share one input, and --json keeps stdout clean
-    for (const n of reports[0]?.input.notes ?? []) eprintln(`note: ${n}`)
+    const kind = reports[0]?.input.kind
+    const flags =
+      kind === 'workspace'
+        ? workspaceFlagsNote(named, opts)
+        : kind && kind !== 'orders file'
+          ? workspaceFlagsNote(named, opts, TABLES[kind] ?? kind)
+          : null
+    for (const n of [flags, ...(reports[0]?.input.notes ?? [])]) if (n) eprintln(`note: ${n}`)
     if (opts.json) {
       printJson(reports.length === 1 ? reportJson(reports[0]!) : reports.map(reportJson))
       return
