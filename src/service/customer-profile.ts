@@ -21,7 +21,7 @@ import { formatMoney } from '../report/format.ts'
 import { ANALYSIS_TABLE, computeAnalysis } from './analyze.ts'
 import { requireEmbedded } from './embedded-only.ts'
 import type { PredictOptions } from './predict.ts'
-import type { TimeUnit } from './summary.ts'
+import { isAsOfGapNote, type TimeUnit } from './summary.ts'
 import { unvaluedWork, type ValueRun } from './value.ts'
 import type { MoneyBreakdown, TierSummary, TopReferrer, ValueSummary } from './value-summary.ts'
 
@@ -135,6 +135,11 @@ export interface CustomerProfile {
     /** An order of 0 cancelled (failed, unpaid) before anything was paid: no purchase. */
     readonly cancelled: boolean
   }[]
+  /**
+   * What the as-of date does to these figures when it is after the last order in the data (the
+   * gap counts as time without purchases), as analyze warns of it; else empty.
+   */
+  readonly warnings: readonly string[]
 }
 
 const n = (v: unknown): number => Number(v)
@@ -317,6 +322,10 @@ export async function customerProfile(
       campaign: (o.campaign as string | null) ?? null,
       cancelled: o.cancelled === true,
     })),
+    // the workspace's other notes (customers without revenue ...) are not about this customer
+    warnings: summary.quality
+      .filter((q) => q.level === 'warning' && isAsOfGapNote(q))
+      .map((q) => q.message),
   }
 }
 

@@ -161,6 +161,10 @@ export function asOfGapNote(
   }
 }
 
+/** Whether `note` is one {@link asOfGapNote} made (a customer's profile repeats it alone). */
+export const isAsOfGapNote = (note: { readonly message: string }): boolean =>
+  note.message.startsWith('The as-of date ')
+
 /**
  * Check an as-of day: a YYYY-MM-DD date on the calendar, not after tomorrow.
  * @throws UsageError naming the date and why.

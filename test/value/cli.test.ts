@@ -162,6 +162,19 @@ describe('value inputs and loyals customer', () => {
     expect(r.stdout).toContain('Bronze service: priority 4, response within 2 days;')
   })
 
+  test('customer --as-of after the last order warns of the gap, as analyze does; at the last day it is quiet', () => {
+    const late = runCli(['customer', 'A', '--db', db, '--as-of', '2024-06-30', '--no-predictions'])
+    expect(late.code).toBe(0)
+    expect(late.stderr).toBe(
+      'warning: The as-of date 2024-06-30 is 112 days after the last order in the data (2024-03-10): recency, the R scores, P(alive) and the forecasts count those days as time without purchases. If the data simply ends on 2024-03-10, pass --as-of 2024-03-10.\n',
+    )
+    const j = runCli(['customer', 'A', '--db', db, '--as-of', '2024-06-30', '--json'])
+    expect((JSON.parse(j.stdout) as { warnings: string[] }).warnings).toHaveLength(1)
+    const quiet = runCli(['customer', 'A', '--db', db, '--no-predictions', '--json'])
+    expect(quiet.stderr).toBe('')
+    expect((JSON.parse(quiet.stdout) as { warnings: string[] }).warnings).toEqual([])
+  })
+
   test('a customer served at a loss: negative profit and what their percentile means', () => {
     // at $10 a ticket minute B's 30-minute ticket costs 300 against a margin of 100
     const dear = write(

@@ -55,6 +55,7 @@ describe('the purchases line', () => {
     reasons: [],
     referrals: null,
     recentOrders: [],
+    warnings: [],
   })
 
   test('says when the last order was as the reasons do: today, 1 day ago, 2 days ago', () => {
@@ -188,6 +189,7 @@ describe('the service line', () => {
     reasons: [],
     referrals: null,
     recentOrders: [],
+    warnings: [],
   })
 
   test('the engagement percentile reads 100 only for the most engaged customer, as --json has it', () => {

@@ -28,7 +28,7 @@ import {
   UNITS,
   withDb,
 } from '../common.ts'
-import { printJson, println, table } from '../output.ts'
+import { eprintln, printJson, println, table } from '../output.ts'
 import { type PredictFlags, predictFlags, predictOptions } from '../predict-flags.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
@@ -438,6 +438,7 @@ export function registerCustomer(program: Command): void {
         ...(cfg?.configSource ? { configSource: cfg.configSource } : {}),
         predictions: opts.predictions === false ? false : predictOptions(opts),
       })
+      for (const w of profile.warnings) eprintln(`warning: ${w}`)
       if (opts.json) printJson(profile)
       else
         println(
