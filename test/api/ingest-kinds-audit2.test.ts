@@ -367,6 +367,22 @@ describe.each(STORES)('value-input events through the API on $name', (kind) => {
     })
     expect(await count(h, 'SELECT count(*) FROM events')).toBe(before)
     expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'o-new'")).toBe(0)
+    // a new order id given two amounts in one batch: neither is stored, so the message names the
+    // event that sent it first rather than calling it stored
+    const twoAmounts = await h.call('POST', '/v1/events/batch', {
+      body: {
+        batch: [
+          orderEvent('c1', 'q-twice', 1, '2025-02-15T10:00:00Z', 'q-twice-1'),
+          orderEvent('c1', 'q-twice', 2, '2025-02-15T10:00:00Z', 'q-twice-2'),
+        ],
+      },
+    })
+    expect(twoAmounts.status).toBe(422)
+    expect(twoAmounts.json.error.message).toContain(
+      'event q-twice-2: order q-twice was sent earlier among these events, by event q-twice-1, with another amount: amount 1 (here: 2)',
+    )
+    expect(twoAmounts.json.error.message).not.toContain('stored')
+    expect(await count(h, "SELECT count(*) FROM orders WHERE order_id = 'q-twice'")).toBe(0)
     // the same messageId with other content is no retry either
     const sameId = await h.call('POST', '/v1/events', {
       body: orderEvent('c1', 'o1', 39, '2025-02-01T10:00:00Z', 'o1-first'),

@@ -661,6 +661,8 @@ interface OrderContent {
   readonly owner: string
   readonly amount: number
   readonly atMs: number | null
+  /** The event that sent it earlier in the group; absent for a stored order. */
+  readonly eventId?: string
 }
 
 /** Where an order event is not the stored order `o` of its id: amount, instant (to the ms). */
@@ -682,7 +684,7 @@ function differences(e: IngestEvent, o: OrderContent) {
  * stays, so a resend saying otherwise is refused (422, like an id under another customer) rather
  * than answered "stored" while nothing changes.
  */
-function checkResend(e: IngestEvent, o: OrderContent): void {
+function checkResend(e: IngestEvent, o: OrderContent, earlier?: string): void {
   const order = e.order
   if (!order) return
   // under a messageId stored before too: a client that sent the order for the wrong customer is
@@ -690,10 +692,17 @@ function checkResend(e: IngestEvent, o: OrderContent): void {
   if (o.owner !== e.customerId) throw orderClash(e.eventId, order.orderId, o.owner, e.customerId)
   const differs = differences(e, o)
   if (differs.length === 0) return
-  const said = differs.map((d) => `${d.field} ${d.stored} (sent: ${d.sent})`).join(', ')
+  const fields = differs.map((d) => d.field).join(' and ')
+  // an order first sent earlier in the same call is not stored (the call stores nothing): say
+  // which event gave it its content, not "is stored"
+  const said = differs
+    .map((d) => `${d.field} ${d.stored} (${earlier ? 'here' : 'sent'}: ${d.sent})`)
+    .join(', ')
   throw new DataError(
-    `event ${e.eventId}: order ${order.orderId} is stored with another ${differs.map((d) => d.field).join(' and ')}: ${said}; a stored order is not changed by sending it again (send an "Order Refunded" for money paid back, or a new order id for another order)`,
-    { eventId: e.eventId, orderId: order.orderId, differs },
+    earlier
+      ? `event ${e.eventId}: order ${order.orderId} was sent earlier among these events, by event ${earlier}, with another ${fields}: ${said}; an order id names one order (send an "Order Refunded" for money paid back, or a new order id for another order)`
+      : `event ${e.eventId}: order ${order.orderId} is stored with another ${fields}: ${said}; a stored order is not changed by sending it again (send an "Order Refunded" for money paid back, or a new order id for another order)`,
+    { eventId: e.eventId, orderId: order.orderId, differs, ...(earlier ? { earlier } : {}) },
   )
 }
 
@@ -1105,12 +1114,13 @@ async function applyGroup(
     }
     if (e.order) {
       const first = groupOrders.get(e.order.orderId)
-      if (first) checkResend(e, first)
+      if (first) checkResend(e, first, first.eventId)
       else if (applyOrder) {
         groupOrders.set(e.order.orderId, {
           owner: e.customerId,
           amount: e.order.amount,
           atMs: e.atMs,
+          eventId: e.eventId,
         })
       }
     }
