@@ -466,8 +466,11 @@ const isOverdue = (c: CadenceFacts, opts: ReasonOptions): boolean =>
   c.daysSinceLast >= (opts.overdueMultiple ?? 2) * c.usualGapDays
 
 /** The decimals that show a configured line (a tier minimum) as it is, up to 4 past the minor unit. */
-const lineDecimals = (c: CurrencyConfig, line: number): number =>
-  exactDecimals(line, c.decimals, minorUnitOf(c) + 4)
+const lineDecimals = (c: CurrencyConfig, line: number): number => {
+  const d = exactDecimals(line, c.decimals, minorUnitOf(c) + 4)
+  // a line that needs decimals is written to the minor unit at least: "161,20 €", not "161,2 €"
+  return d > c.decimals ? Math.max(d, minorUnitOf(c)) : d
+}
 
 function loyaltyText(f: ReasonFacts, opts: ReasonOptions): string {
   const promoterMin = opts.promoterMin ?? 9
