@@ -282,6 +282,16 @@ describe('a threshold tier just under the line above', () => {
       'total value $200.01 reaches the Silver minimum of $200.004',
     )
   })
+  test('writes a minimum that needs decimals to the cent at least ($161.20, not $161.2)', () => {
+    const at = (totalValue: number, boundary: number) =>
+      buildReasons(
+        { tier: { name: 'VIP', basis: 'threshold', totalValue, boundary } },
+        { currency },
+      )[0]?.text
+    expect(at(300, 161.2)).toBe('total value $300 reaches the VIP minimum of $161.20')
+    // a whole minimum stays whole
+    expect(at(300, 161)).toBe('total value $300 reaches the VIP minimum of $161')
+  })
   test('says a configured minimum finer than the cent as it is, under it too', () => {
     const under = (basis: 'threshold' | 'rank') =>
       buildReasons(
