@@ -288,7 +288,7 @@ describe('a threshold tier just under the line above', () => {
         { tier: { name: 'VIP', basis: 'threshold', totalValue, boundary } },
         { currency },
       )[0]?.text
-    expect(at(300, 161.2)).toBe('total value $300 reaches the VIP minimum of $161.20')
+    expect(at(300, 161.2)).toBe('total value $300.00 reaches the VIP minimum of $161.20')
     // a whole minimum stays whole
     expect(at(300, 161)).toBe('total value $300 reaches the VIP minimum of $161')
   })
