@@ -735,6 +735,14 @@ function summaryShape(path: string, head: string, header: readonly string[]): vo
       `${path}: no x (frequency) column in this summary file, beside ${findRole(header, 'tx')} and ${findRole(header, 'T')}: fit reads x,t_x,T[,monetary][,weight]`,
     )
   }
+  // frequency, recency and periods without T: BG/BB's table (donations.csv), not a summary that
+  // lost its T; "missing column for T" left the user to find the model that reads it
+  const bgbb = findRole(header, 'n')
+  if (bgbb && findRole(header, 'T') === null && findRole(header, 'x') && findRole(header, 'tx')) {
+    throw new UsageError(
+      `${path}: a table of ${findRole(header, 'x')}, ${findRole(header, 'tx')} and ${bgbb} is BG/BB's (transactions at discrete opportunities): fit it with --model bgbb; the other models read a summary of x, t_x and T`,
+    )
+  }
   if (findRole(header, 'x') === null && summaryLike(lower)) {
     throw new UsageError(
       `${path}: a summary's columns are named x, t_x and T (monetary, weight), in that case; found ${header.join(', ')}`,

@@ -457,6 +457,15 @@ describe('loyals fit on bad input', () => {
     expect(s.code).toBe(2)
     expect(s.stderr).toContain("separated by ';'")
   })
+  it('a BG/BB table given to another model names --model bgbb', () => {
+    for (const model of ['bgnbd', 'pareto', 'gg']) {
+      const r = runCli(['fit', fx('donations/donations.csv'), '--model', model])
+      expect(r.code, model).toBe(2)
+      expect(r.stderr).toContain(
+        "a table of frequency, recency and periods is BG/BB's (transactions at discrete opportunities): fit it with --model bgbb",
+      )
+    }
+  })
   it('rejects an unknown model as a usage error', () => {
     const r = runCli(['fit', fx('donations/donations.csv'), '--model', 'nope'])
     expect(r.code).toBe(2)
