@@ -32,6 +32,29 @@ export function predictFlags(cmd: Command): Command {
     )
 }
 
+/**
+ * The options of the predictions, or false with --no-predictions; a prediction flag given beside
+ * it is refused, as --config beside --no-value is (it was dropped in silence: no column, no word).
+ * The discount rate counts as given when it is not its default, 0.10.
+ * @throws UsageError naming the flags
+ */
+export function predictionsOrOff(
+  opts: PredictFlags & { predictions?: boolean },
+): PredictOptions | false {
+  if (opts.predictions !== false) return predictOptions(opts)
+  const given = [
+    opts.horizon !== undefined && '--horizon',
+    opts.discountRate !== undefined && opts.discountRate !== '0.10' && '--discount-rate',
+    opts.margin !== undefined && '--margin',
+  ].filter((f): f is string => typeof f === 'string')
+  if (given.length > 0) {
+    throw new UsageError(
+      `${given.join(', ')} ${given.length === 1 ? 'sets' : 'set'} the predictions, which --no-predictions turns off: leave ${given.length === 1 ? 'it' : 'them'} out, or the --no-predictions`,
+    )
+  }
+  return false
+}
+
 /** Parse --horizon, --discount-rate and --margin; UsageError names the bad flag. */
 export function predictOptions(opts: PredictFlags): PredictOptions {
   const number = (flag: string, v: string | undefined, ok: (n: number) => boolean) => {

@@ -1,6 +1,6 @@
 // `loyals analyze` with predictions, as a user runs it: CDNOW with a 39-week holdout, --json, the
 // customers.csv columns, degenerate data and bad flags.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { AnalysisSummary } from '../../src/service/analysis-summary.ts'
@@ -150,6 +150,31 @@ describe('loyals analyze predictions on unusual input', () => {
       runCli([...base, join(dir, 'c'), '--no-predictions']).stdout,
     ) as AnalysisSummary
     expect(c.predictions).toBeUndefined()
+  })
+
+  it('refuses a prediction flag beside --no-predictions (it was dropped in silence)', () => {
+    const out = join(tempDir(), 'o')
+    const r = runCli(['analyze', SAMPLE, '--no-predictions', '--horizon', '26', '--out', out])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'error: --horizon sets the predictions, which --no-predictions turns off: leave it out, or the --no-predictions\n',
+    )
+    expect(existsSync(out)).toBe(false)
+    const c = runCli([
+      'customer',
+      '1',
+      '--db',
+      join(tempDir(), 'none.duckdb'),
+      '--no-predictions',
+      '--margin',
+      '0.3',
+      '--discount-rate',
+      '0.2',
+    ])
+    expect(c.code).toBe(2)
+    expect(c.stderr).toContain(
+      '--discount-rate, --margin set the predictions, which --no-predictions turns off',
+    )
   })
 
   it('rejects a bad --horizon with a usage error', () => {

@@ -53,7 +53,7 @@ import {
   workspaceFlagsNote,
 } from '../file-options.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
-import { predictFlags, predictOptions } from '../predict-flags.ts'
+import { predictFlags, predictionsOrOff } from '../predict-flags.ts'
 import { createProgress } from '../progress.ts'
 
 interface AnalyzeCliOptions extends FileCliOptions {
@@ -285,7 +285,7 @@ export function registerAnalyze(program: Command): void {
     )
     const flags = isWorkspaceSource(source) ? workspaceFlagsNote(source, opts) : null
     for (const n of [dbFlagNote(input, opts, 'analyze'), flags]) if (n) eprintln(`note: ${n}`)
-    const predictions = opts.predictions === false ? false : predictOptions(opts)
+    const predictions = predictionsOrOff(opts)
     if (opts.value === false && opts.config) {
       throw new UsageError('--config configures the value step, which --no-value turns off')
     }

@@ -29,7 +29,7 @@ import {
   withDb,
 } from '../common.ts'
 import { eprintln, printJson, println, table } from '../output.ts'
-import { type PredictFlags, predictFlags, predictOptions } from '../predict-flags.ts'
+import { type PredictFlags, predictFlags, predictionsOrOff } from '../predict-flags.ts'
 import { type RemoteOptions, remoteFor, withServer } from '../remote.ts'
 
 interface CustomerCliOptions extends RemoteOptions, PredictFlags {
@@ -427,6 +427,7 @@ export function registerCustomer(program: Command): void {
       else println(formatLiveProfile(live, remote.url, level))
       return
     }
+    const predictions = predictionsOrOff(opts)
     const db = existingWorkspace(await requireDuckDbOrServer(resolveDb(opts), 'customer'), false)
     const cfg = opts.config ? await loadValueConfig(opts.config) : undefined
     const engine = await openWorkspace(db)
@@ -436,7 +437,7 @@ export function registerCustomer(program: Command): void {
         unit: opts.unit as TimeUnit,
         ...(cfg ? { config: cfg.config, currencyExplicit: cfg.currencyExplicit } : {}),
         ...(cfg?.configSource ? { configSource: cfg.configSource } : {}),
-        predictions: opts.predictions === false ? false : predictOptions(opts),
+        predictions,
       })
       for (const w of profile.warnings) eprintln(`warning: ${w}`)
       if (opts.json) printJson(profile)
