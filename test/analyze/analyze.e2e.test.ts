@@ -662,6 +662,17 @@ describe('loyals demo', () => {
     expect(fileURLToPath(link)).toBe(join(dir, 'report.html'))
   })
 
+  it('the banner names the holdout only when --as-of leaves orders after it', () => {
+    const banner = (asOf: string) =>
+      runCli(['demo', '--as-of', asOf, '--out', join(tempDir(), 'd')]).stdout.split('\n')[1]
+    expect(banner('1997-09-30')).toBe(
+      'music store (Fader, Hardie & Lee 2005), as of 1997-09-30 (the later orders are the holdout).',
+    )
+    expect(banner('1999-01-01')).toBe(
+      'music store (Fader, Hardie & Lee 2005), as of 1999-01-01 (no holdout: the last order is of 1998-06-30).',
+    )
+  })
+
   it('--out and --json work like analyze', () => {
     const dir = join(tempDir(), 'demo')
     const r = runCli(['demo', '--out', dir, '--json'])

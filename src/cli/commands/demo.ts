@@ -16,6 +16,9 @@ import { eprintln, println } from '../output.ts'
 import { runAnalysis } from './analyze.ts'
 import { parseSeed } from './generate.ts'
 
+/** The last order day of the bundled CDNOW sample: an --as-of from it on holds no order out. */
+const SAMPLE_LAST_DAY = '1998-06-30'
+
 /** Package root: dist/cli/commands/demo.js (or src/cli/commands/demo.ts) is three levels down. */
 export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -118,7 +121,7 @@ export function registerDemo(program: Command): void {
         if (!opts.json) {
           println('Analyzing the CDNOW sample: 1997-98 purchases of 2,357 customers of an online')
           println(
-            `music store (Fader, Hardie & Lee 2005), as of ${opts.asOf ? `${opts.asOf} (the later orders are the holdout)` : 'its last order day'}.`,
+            `music store (Fader, Hardie & Lee 2005), as of ${!opts.asOf ? 'its last order day' : opts.asOf < SAMPLE_LAST_DAY ? `${opts.asOf} (the later orders are the holdout)` : `${opts.asOf} (no holdout: the last order is of ${SAMPLE_LAST_DAY})`}.`,
           )
           println('')
         }
