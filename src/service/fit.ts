@@ -29,6 +29,7 @@ import {
   noDataRows,
   notAFile,
   onlyBlanks,
+  PROBLEMS_SHOWN,
   SEP_LEAD,
   startsWithBom,
 } from './import/formats.ts'
@@ -89,7 +90,7 @@ export interface NumericTable {
   /** line[i] = file line of data row i (blank lines and a `sep=` line above the header counted). */
   readonly line: Int32Array
   /**
-   * With `collect`: the values that are not numbers (read as NaN), up to 10 named, how many in
+   * With `collect`: the values that are not numbers (read as NaN), up to PROBLEMS_SHOWN named, how many in
    * all, and each one's `line:column` (so a later check does not call it empty).
    */
   readonly notNumbers?: NotNumbers
@@ -505,7 +506,7 @@ function parseOpenCsv(
           if (!collect) problem(`"${n}" is not a number`)
           const column = header[st.col] ?? null
           notNumbers.total++
-          if (notNumbers.problems.length < 10) {
+          if (notNumbers.problems.length < PROBLEMS_SHOWN) {
             notNumbers.problems.push({
               file,
               line: st.lineNo,
@@ -648,7 +649,7 @@ function checkColumn(
   for (let i = 0; i < t.rows; i++) {
     if (!ok(c[i]!, i) && !into?.cells.has(cellKey(t.line[i]!, name))) {
       total++
-      if (problems.length < 10) {
+      if (problems.length < PROBLEMS_SHOWN) {
         problems.push({ file: t.file, line: t.line[i]!, column: name, reason: reason(c[i]!, i) })
       }
     }
@@ -879,7 +880,7 @@ function readSummaryCsv(
     )
   }
   if (found.total > 0) {
-    const problems = [...found.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, 10)
+    const problems = [...found.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, PROBLEMS_SHOWN)
     throw new ImportError(`${t.file}: invalid summary values`, problems, found.total)
   }
   return {
@@ -933,7 +934,7 @@ function badSpend(s: SummaryColumns, exclude: boolean, shown: number): BadSpend 
 }
 
 /** Lines of a summary file listed by the spend check (as checkColumn lists them). */
-const SPEND_LINES = 10
+const SPEND_LINES = PROBLEMS_SHOWN
 /** Customer ids named by the spend check of an orders file or workspace (one query each). */
 const SPEND_IDS = 5
 

@@ -367,13 +367,14 @@ describe('loyals fit on bad input', () => {
     )
     expect(a.stderr).not.toContain('--exclude-nonpositive')
   })
-  it('lists 10 summary rows and counts the rest, with no hint of an option fit lacks', () => {
-    // 25 repeaters without spend: the message lists 10; --rejects is an option of `loyals import`
+  it('lists 20 summary rows and counts the rest, with no hint of an option fit lacks', () => {
+    // 25 repeaters without spend: the message lists 20, as the import does; --rejects is an option
+    // of `loyals import`
     const rows = ['x,t_x,T,monetary']
     for (let i = 0; i < 25; i++) rows.push('1,2,3,0')
     const r = runCli(['fit', write('many-zero.csv', rows.join('\n')), '--model', 'gg'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/\.\.\. and 15 more problems\n/)
+    expect(r.stderr).toMatch(/\.\.\. and 5 more problems\n/)
     expect(r.stderr).not.toContain('--rejects')
   })
   it('BG/BB names the file line of a history the model cannot have', () => {

@@ -25,6 +25,9 @@ export interface DetectedFormat {
 
 const SNIFF_BYTES = 64 * 1024
 
+/** Bad rows a refused file names (the total is said beside them): the import's and fit's. */
+export const PROBLEMS_SHOWN = 20
+
 /**
  * A CSV's lines above its header: blank ones, and Excel's `sep=;` line (group 1), which names the
  * separator the reader finds on its own. The import reads such a file from a copy with that line

@@ -152,6 +152,7 @@ import {
   type Format,
   nestedColumns,
   noDataRows,
+  PROBLEMS_SHOWN,
   readHead,
   scalarColumns,
 } from './formats.ts'
@@ -565,7 +566,6 @@ export interface ImportResult {
   } | null
 }
 
-const PRINT_CAP = 20
 
 /** The file's columns read as fields of this type (a note or a message names them). */
 const headersOf = (spec: TypedSpec, type: 'date' | 'number'): string[] =>
@@ -1548,7 +1548,7 @@ async function importFileOnce(
       if (badLines > 0 && (!opts.skipBadRows || none)) {
         const total = await count(engine, 'SELECT count(*) AS n FROM import_problems')
         const rows = await engine.query<{ line: number; col: string | null; reason: string }>(
-          `SELECT line, col, reason FROM import_problems ORDER BY line, col NULLS FIRST LIMIT ${PRINT_CAP}`,
+          `SELECT line, col, reason FROM import_problems ORDER BY line, col NULLS FIRST LIMIT ${PROBLEMS_SHOWN}`,
         )
         const problems: RowProblem[] = rows.map((r) => ({
           file,
