@@ -58,6 +58,44 @@ describe('time to second purchase on a short history', () => {
     expect(within.map((w) => w.share)).toEqual([0.5, 1, 1, 1])
   })
 
+  it('gives no share past the follow-up when a customer censored earlier has not come back', () => {
+    // K1 back at day 10, K2 at day 20; K3 bought once, followed 7 days: the curve ends at 0 at day
+    // 20 (nobody left at risk), but K3 has not come back, so 30 ... 365 days were not seen
+    const dir = tempDir()
+    const orders = write(
+      dir,
+      'orders.csv',
+      'customer_id,ordered_at,amount\nK1,2024-01-01,10\nK1,2024-01-11,10\nK2,2024-01-01,10\nK2,2024-01-21,10\nK3,2024-05-25,10\n',
+    )
+    const r = runCli([
+      'analyze',
+      orders,
+      '--as-of',
+      '2024-06-01',
+      '--out',
+      join(dir, 'o'),
+      '--no-value',
+      '--no-predictions',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const sp = (
+      JSON.parse(r.stdout) as {
+        insights: {
+          kpis: {
+            secondPurchase: {
+              events: number
+              customers: number
+              within: { days: number; share: number | null }[]
+            }
+          }
+        }
+      }
+    ).insights.kpis.secondPurchase
+    expect([sp.events, sp.customers]).toEqual([2, 3])
+    expect(sp.within.map((w) => w.share)).toEqual([null, null, null, null])
+  })
+
   it('says how few were still waiting when a quartile rests on the last few customers', () => {
     const dir = tempDir()
     const rows = ['customer_id,ordered_at,amount']

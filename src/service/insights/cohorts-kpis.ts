@@ -202,16 +202,13 @@ export async function cohortsKpis(
     quartileAtRisk: quartiles.map((x) => x.atRisk),
     minAtRisk: MIN_AT_RISK,
     // past the longest follow-up the curve is only carried forward, not seen: no share there,
-    // unless everyone had come back by then (the curve ended at 0: nobody is left to come back,
-    // so the share is 1 at any later horizon; a lone customer back at day 60 read "not observed
-    // yet" at 90 days)
+    // unless everyone had come back by then (nobody is left to come back, so the share is 1 at
+    // any later horizon; a lone customer back at day 60 read "not observed yet" at 90 days). A
+    // curve that ends at 0 is not that: a customer censored before the last return (followed
+    // 7 days, not back) has not come back, and "365 days: 100 %" said they had
     within: [30, 90, 180, 365].map((h) => ({
       days: h,
-      share: !km
-        ? 0
-        : h > longest && (km.survival[km.survival.length - 1] ?? 1) > 0
-          ? null
-          : 1 - survivalAt(km, h),
+      share: !km ? 0 : h > longest && nEvents < times.length ? null : 1 - survivalAt(km, h),
     })),
   }
 
