@@ -338,7 +338,7 @@ export async function risingStars(
   // that the later half's mean propensity is its observed rate; rankings are unchanged.
   const model = withMeanRate(fitted, val.X, valPos / val.n)
   const scores = predictLogistic(model, val.X)
-  const k = Math.max(1, Math.min(val.n, Math.round(opts.topShare * val.n)))
+  const k = validationK(opts.topShare, val.n)
   const tk = topK(scores, val.y, k)
   const calibration = calibrationTable(scores, val.y, 10).map((b) => ({
     n: b.n,
@@ -407,4 +407,14 @@ export async function risingStars(
     },
     csv: stars,
   }
+}
+
+/**
+ * k of the validation's precision and lift at k: top share × n to the nearest whole number, a
+ * half up, at least 1 and at most n. The product is taken as decimals write it: 0.29 × 50 is
+ * 14.499999999999998 in binary, which rounded to 14 where the docs' rule says 15.
+ * @example validationK(0.29, 50) // 15
+ */
+export function validationK(topShare: number, n: number): number {
+  return Math.max(1, Math.min(n, Math.round(Number((topShare * n).toPrecision(12)))))
 }
