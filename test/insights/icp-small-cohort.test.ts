@@ -33,6 +33,27 @@ describe('ideal customer profile on a small top cohort', () => {
     )
   })
 
+  it("the first-order values after the baskets are said as the top customers' and the others'", () => {
+    const path = sampleInsights('x').pathToBest
+    const basket = { ...path.itemsets[0]!, items: ['category: Lenses'], rate: 0.17, lift: 1.7 }
+    const rows = [
+      { ...row(true, 40, 0.5), first_order_value: 139.86 },
+      { ...row(false, 360, 0.2), first_order_value: 88.19 },
+    ]
+    const out = icpText(over, { ...path, itemsets: [basket] }, null, rows, {
+      ...ctx,
+      currency: 'EUR',
+      topCustomers: 40,
+      eligible: 400,
+    })
+    const what = out.find((s) => s.startsWith('What they buy')) ?? ''
+    // "Their median first order" after the baskets read as the Lenses buyers'
+    expect(what).toContain(
+      "The top customers' median first order is €139.86 vs €88.19 for the others.",
+    )
+    expect(what).not.toContain('Their median')
+  })
+
   it('levels the best are significantly rarer in are said when none is more common', () => {
     const sig = sampleInsights('x').overIndex.significant[0]!
     const rarer = {

@@ -123,9 +123,11 @@ export function icpText(
         )
         .join('; ')}.` +
         (top && top.first_order_value !== null
-          ? ` Their median first order is ${formatMoney(top.first_order_value, ctx.currency)}` +
+          ? // "Their" after the baskets read as those baskets' buyers: the figures are the top
+            // customers' and the others'
+            ` The top customers' median first order is ${formatMoney(top.first_order_value, ctx.currency)}` +
             (rest?.first_order_value
-              ? ` vs ${formatMoney(rest.first_order_value, ctx.currency)}.`
+              ? ` vs ${formatMoney(rest.first_order_value, ctx.currency)} for the others.`
               : '.')
           : ''),
     )
