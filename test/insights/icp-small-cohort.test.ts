@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatInsightsDigest } from '../../src/cli/commands/insights.ts'
 import { icpText, type TopProfileRow } from '../../src/service/insights/icp.ts'
+import type { PathToBest } from '../../src/service/insights/types.ts'
 import { sampleInsights } from '../analyze/sample-summary.ts'
 
 const row = (top: boolean, customers: number, back: number): TopProfileRow => ({
@@ -34,7 +35,7 @@ describe('ideal customer profile on a small top cohort', () => {
   })
 
   it("the first-order values after the baskets are said as the top customers' and the others'", () => {
-    const path = sampleInsights('x').pathToBest
+    const path = sampleInsights('x').pathToBest as PathToBest
     const basket = { ...path.itemsets[0]!, items: ['category: Lenses'], rate: 0.17, lift: 1.7 }
     const rows = [
       { ...row(true, 40, 0.5), first_order_value: 139.86 },
