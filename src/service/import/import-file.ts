@@ -566,7 +566,6 @@ export interface ImportResult {
   } | null
 }
 
-
 /** The file's columns read as fields of this type (a note or a message names them). */
 const headersOf = (spec: TypedSpec, type: 'date' | 'number'): string[] =>
   spec.fields.flatMap((f) => (f.type === type && f.header ? [f.header] : []))
@@ -2421,7 +2420,7 @@ async function jsonLinesCopy(
   // a wrapper's list: one row per record (unnest of the list), its fields as columns (of the struct)
   const select =
     records === null
-      ? `SELECT * FROM read_json(${pathLit(file)}, format='array', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+      ? `SELECT * FROM read_json(${pathLit(file)}, format='array', sample_size=-1${KEEP_TIMES_AS_TEXT}${gzip ? ", compression='gzip'" : ''})`
       : 'documents' in records
         ? `SELECT * FROM ${unstructured(file, gzip)}`
         : `SELECT unnest(r) FROM (SELECT unnest(${ident(records.list)}) AS r FROM ${unstructured(file, gzip)})`
@@ -2466,9 +2465,17 @@ function jsonSyntaxProblem(
 /** The errors jsonSyntaxProblem made: importFile reads no copy without their lines. */
 const scanned = new WeakSet<ImportError>()
 
+/**
+ * read_json's date and time formats that no value matches (a literal '%'): times stay the text
+ * they were. Detected as TIMESTAMP, "2024-03-09T23:30:00Z" was turned into a UTC clock time without
+ * its offset, which the copy then wrote and the import read as a local time in --tz: an array of
+ * records put its orders on other days than the same records as JSON lines.
+ */
+const KEEP_TIMES_AS_TEXT = ", dateformat='%%', timestampformat='%%'"
+
 /** A JSON file read as whole documents (one or more, each over any number of lines). */
 const unstructured = (file: string, gzip: boolean): string =>
-  `read_json(${pathLit(file)}, format='unstructured', sample_size=-1${gzip ? ", compression='gzip'" : ''})`
+  `read_json(${pathLit(file)}, format='unstructured', sample_size=-1${KEEP_TIMES_AS_TEXT}${gzip ? ", compression='gzip'" : ''})`
 
 /**
  * Amounts that carry currency marks ("$10.50", "€5", "12 EUR") in a file without a currency column
