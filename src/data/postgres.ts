@@ -111,7 +111,9 @@ class SilentPort extends Error {}
  * cannot be reached (a command said "query failed: connect ECONNREFUSED" and exit 1); a port that
  * answers as something else, or a login refused, is a QueryError of its own words.
  */
-function connectFailure(location: string, e: unknown): QueryError {
+function connectFailure(location: string, e: unknown): QueryError | UsageError {
+  const login = loginProblem(location, e)
+  if (login) return login
   const away = connectionProblem(e) ?? (e instanceof SilentPort ? e.message : null)
   if (away === null) return new QueryError(`connect ${location}`, e)
   return new StoreUnreachableError(`connect ${location}`, `PostgreSQL at ${location}: ${away}`)
@@ -184,6 +186,24 @@ function connectionProblem(e: unknown): string | null {
 }
 
 /**
+ * A URL the server turns away at login: its database or user does not exist, or the password is
+ * wrong (PostgreSQL's codes 3D000, 28000, 28P01). A usage error that says what to fix in the URL,
+ * as a URL that cannot be read is; it read "query failed: database "nosuch" does not exist", exit 1.
+ */
+function loginProblem(location: string, e: unknown): UsageError | null {
+  const c = e instanceof QueryError ? e.cause : e
+  const code = (c as { code?: unknown } | null)?.code
+  const said = c instanceof Error ? c.message : ''
+  const fix =
+    code === '3D000'
+      ? 'create the database (createdb NAME), or fix the database name in the URL'
+      : code === '28000' || code === '28P01'
+        ? "fix the URL's user name or password (or the server's pg_hba.conf)"
+        : null
+  return fix ? new UsageError(`PostgreSQL at ${location} refused the login: ${said}: ${fix}`) : null
+}
+
+/**
  * After the server could not be reached, statements fail at once for this long instead of each
  * waiting on the driver's reconnection: a request waited 30-50 s for a 500 while PostgreSQL was
  * down, queued behind the others. One statement a second tries the connection again.
@@ -239,7 +259,9 @@ class PostgresEngine implements Engine {
   }
 
   /** The error a failed statement throws; a connection failure marks the store unreachable. */
-  #failed(sql: string, e: unknown): QueryError {
+  #failed(sql: string, e: unknown): QueryError | UsageError {
+    const login = loginProblem(this.location, e)
+    if (login) return login
     const problem = connectionProblem(e)
     if (problem === null) return e instanceof QueryError ? e : new QueryError(sql, e)
     if (this.#tx) this.#tx.lost = true

@@ -12,8 +12,6 @@ import {
 import { DataError, QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
 import { createSchema } from './queries/create-schema.ts'
-import { duckDbTables } from './queries/duckdb-tables.ts'
-import { duckDbWorkspaceMarks } from './queries/duckdb-workspace-marks.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgSchemaState } from './queries/pg-schema-state.ts'
 import { pgServeHolder } from './queries/pg-serve-holder.ts'
@@ -21,6 +19,8 @@ import { pgServeHolderRow } from './queries/pg-serve-holder-row.ts'
 import { pgServeHolderTable } from './queries/pg-serve-holder-table.ts'
 import { pgServeHolderWrite, type ServeHolderRow } from './queries/pg-serve-holder-write.ts'
 import { pgServeLock } from './queries/pg-serve-lock.ts'
+import { storeTables } from './queries/store-tables.ts'
+import { storeWorkspaceMarks } from './queries/store-workspace-marks.ts'
 
 export const DEFAULT_DB = './loyals.duckdb'
 
@@ -393,20 +393,21 @@ export function whenSummaryMissing(reads: string, table: string, more = '') {
 }
 
 /**
- * A DuckDB file with tables and without Loyals' import log and meta table is another
- * application's database, whatever its tables are named: Loyals' tables made in it (by a read
- * such as `summary --db` too) would mix with its own. A file without tables is a new workspace.
- * @throws UsageError naming the file and a few of its tables.
+ * A DuckDB file (or a PostgreSQL URL's schema) with tables and without Loyals' import log and meta
+ * table is another application's database, whatever its tables are named: Loyals' tables made in
+ * it (by a read such as `summary --db` too) would mix with its own. A store without tables is a
+ * new workspace.
+ * @throws UsageError naming the file (the URL and schema) and a few of its tables.
  */
 async function refuseForeignDatabase(engine: Engine, location: string): Promise<void> {
-  const rows = await engine.query<{ name: string }>(duckDbTables(engine.dialect))
+  const rows = await engine.query<{ name: string }>(storeTables(engine.dialect))
   const names = rows.map((r) => String(r.name))
   if (names.length === 0) return
   // a table of a workspace's name is not enough: an application's own `orders` or `customers`
   // table was taken for one, and Loyals added its tables and columns beside (or failed on a
   // missing column of it with the engine's Binder Error)
   const [marks] = await engine.query<{ import_log: number; meta: number }>(
-    duckDbWorkspaceMarks(engine.dialect),
+    storeWorkspaceMarks(engine.dialect),
   )
   if (Number(marks?.import_log) === 4 && Number(marks?.meta) === 2) return
   const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', ...' : '')
@@ -415,6 +416,13 @@ async function refuseForeignDatabase(engine: Engine, location: string): Promise<
     named.length > 0
       ? `it holds tables named as a workspace's (${named.slice(0, 5).join(', ')}) but not Loyals' import log, so they are another application's: ${shown}`
       : `it holds other tables: ${shown}`
+  if (engine.dialect === 'postgres') {
+    const [r] = await engine.query<{ schema: string }>(pgSchemaState(engine.dialect))
+    throw new UsageError(
+      `${location} is a PostgreSQL database whose schema ${r?.schema ?? ''} is not a Loyals workspace (${why}); nothing was changed in it. Give --db a database of its own, a schema of its own (?search_path=NAME in the URL), or a workspace`,
+      { db: location },
+    )
+  }
   throw new UsageError(
     `${location} is a DuckDB database but not a Loyals workspace (${why}); nothing was changed in it. Give --db a new file or a workspace`,
     { db: location },
@@ -455,6 +463,8 @@ export async function openWorkspace(
       await pg.transaction(async (tx) => {
         // two processes creating the schema at once would race on IF NOT EXISTS
         await tx.exec('SELECT pg_advisory_xact_lock(7365201)')
+        // after the lock: a store another process is making is seen whole, or not at all
+        await refuseForeignDatabase(tx, pg.location)
         await tx.exec(createSchema(tx.dialect))
         await migrateOnce(tx)
       })

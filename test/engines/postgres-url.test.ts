@@ -141,4 +141,58 @@ describe('a postgres:// URL whose schema holds no workspace', () => {
       await admin.end({ timeout: 5 })
     }
   })
+
+  it("is refused when its schema holds another application's tables, as a DuckDB file is", async () => {
+    const base = inject('pgUrl')
+    const admin = postgres(base, { max: 1, onnotice: () => {} })
+    const schema = `other_app_${process.pid}`
+    await admin.unsafe(`CREATE SCHEMA ${schema}`)
+    await admin.unsafe(`CREATE TABLE ${schema}.invoices (id int)`)
+    try {
+      const u = new URL(base)
+      u.searchParams.set('search_path', schema)
+      const count = async () =>
+        (
+          await admin.unsafe(
+            `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = '${schema}'`,
+          )
+        )[0]?.n
+      const r = runCli(['keys', 'create', '--role', 'admin', '--db', u.toString()])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain(
+        `is a PostgreSQL database whose schema ${schema} is not a Loyals workspace (it holds other tables: invoices); nothing was changed in it`,
+      )
+      expect(await count()).toBe(1)
+      // a table named as one of Loyals' is the application's too: refused by name, not a
+      // "column customer_id does not exist" from deep inside
+      await admin.unsafe(`CREATE TABLE ${schema}.orders (id int, note text)`)
+      const named = runCli(['keys', 'create', '--role', 'admin', '--db', u.toString()])
+      expect(named.code, named.stderr).toBe(2)
+      expect(named.stderr).toContain("it holds tables named as a workspace's (orders)")
+      expect(await count()).toBe(2)
+    } finally {
+      await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end({ timeout: 5 })
+    }
+  })
+
+  it('a database or user the server does not know is a usage error saying what to fix', () => {
+    const base = new URL(inject('pgUrl'))
+    const db = new URL(base)
+    db.pathname = `/nosuch_${process.pid}`
+    const r = runCli(['summary', '--db', db.toString()])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: PostgreSQL at .* refused the login: database "nosuch_${process.pid}" does not exist: create the database \\(createdb NAME\\), or fix the database name in the URL\n$`,
+      ),
+    )
+    const user = new URL(base)
+    user.username = `nouser_${process.pid}`
+    const u = runCli(['keys', 'list', '--db', user.toString()])
+    expect(u.code, u.stderr).toBe(2)
+    expect(u.stderr).toContain(
+      `role "nouser_${process.pid}" does not exist: fix the URL's user name`,
+    )
+  })
 })
