@@ -880,7 +880,9 @@ function readSummaryCsv(
     )
   }
   if (found.total > 0) {
-    const problems = [...found.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).slice(0, PROBLEMS_SHOWN)
+    const problems = [...found.problems]
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      .slice(0, PROBLEMS_SHOWN)
     throw new ImportError(`${t.file}: invalid summary values`, problems, found.total)
   }
   return {

@@ -274,7 +274,7 @@ describe('insights on a generated company: notes and value expressions', () => {
     expect(notes).not.toMatch(/No data for/)
     expect(notes).not.toMatch(/import (customers|orders) with/)
     expect(notes).toMatch(
-      /over-index: not compared, as no customer has 100000 days of history yet.*country.*first order channel/,
+      /over-index: not compared, as no customer has 100,000 days of history yet.*country.*first order channel/,
     )
   })
 

@@ -73,6 +73,16 @@ describe('top cohort label', () => {
     )
     expect(line).toContain(`; no customer has ${s.cohort.minHistoryDays} days of history yet.`)
     expect(line).not.toContain('sums to 0 or less')
+    // one day is a day: it read "1 days of history"
+    const one = formatInsightsDigest(
+      {
+        ...s,
+        cohort: { ...s.cohort, topValueShare: null, top: 0, eligible: 0, minHistoryDays: 1 },
+      },
+      files,
+      null,
+    )
+    expect(one).toContain('; no customer has 1 day of history yet.')
   })
 
   it('a value that sums to 0 or less over the eligible customers has no top share', () => {

@@ -5,7 +5,13 @@ import { env } from '../../config.ts'
 import { UsageError } from '../../errors.ts'
 // held (library-jobs.ts): the command is the engine's only user (see analyze.ts)
 import { computeAnalysis, computeInsights } from '../../library-jobs.ts'
-import { formatInt, formatNumber, formatPct, formatTopShare } from '../../report/format.ts'
+import {
+  formatCount,
+  formatInt,
+  formatNumber,
+  formatPct,
+  formatTopShare,
+} from '../../report/format.ts'
 import { lapsedStake } from '../../report/sections/insights.ts'
 import { DEFAULT_OUT_DIR } from '../../service/analyze.ts'
 import { checkValueExpression } from '../../service/insights/context.ts'
@@ -73,7 +79,7 @@ export function formatInsightsDigest(
   const L: string[] = []
   const c = s.cohort
   L.push(
-    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (${formatTopShare(c.topShare, c.top, c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression})${c.topValueShare === null ? (c.eligible === 0 ? `; no customer has ${c.minHistoryDays} days of history yet` : `; no share of value: the value of all ${formatInt(c.eligible)} sums to 0 or less`) : ` ${c.top === 1 ? 'holds' : 'hold'} ${formatPct(c.topValueShare)} of their value`}.`,
+    `Top cohort: ${formatInt(c.top)} customer${c.top === 1 ? '' : 's'} (${formatTopShare(c.topShare, c.top, c.eligible)} with ${c.minHistoryDays}+ days, value = ${c.valueExpression})${c.topValueShare === null ? (c.eligible === 0 ? `; no customer has ${formatCount(c.minHistoryDays, 'day')} of history yet` : `; no share of value: the value of all ${formatInt(c.eligible)} sums to 0 or less`) : ` ${c.top === 1 ? 'holds' : 'hold'} ${formatPct(c.topValueShare)} of their value`}.`,
   )
   L.push('')
   for (const line of s.icp) L.push(line)

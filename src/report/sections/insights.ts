@@ -220,7 +220,7 @@ export const risingStarsSection: Section = {
       rs.list.length > 0 && expression !== null
         ? `<p class="meta">Value: the customer's ${escapeHtml(valueWords(expression))} so far, the measure that ranks the top cohort.</p>`
         : ''
-    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${aboveThreshold(rs)}${valueNote}${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatInt(s.insights?.cohort.minHistoryDays ?? 0)} days of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.candidates, 'rising_stars.csv', ' candidates, highest propensity first')}`
+    return `<div class="kpis">${cards.join('')}</div><h3>Calibration on the later cohort</h3>${bands.length > 0 ? para(`The later cohort in bands of about a tenth each by score, lowest first${bands.length < 10 ? ' (customers of one score share a band, so there are fewer)' : ''}: the mean predicted chance of reaching the top beside the share that did.`) : ''}${tableOr(cal, bands, 'No calibration bins.')}<h3>Highest propensity</h3>${aboveThreshold(rs)}${valueNote}${tableOr(list, rs.list, rs.candidates === 0 ? `No candidate to score: no customer below the top cohort's value is newer than the ${formatCount(s.insights?.cohort.minHistoryDays ?? 0, 'day')} of history a ranked customer has.` : 'No candidate scored.')}${cutNote(rs.list.length, rs.candidates, 'rising_stars.csv', ' candidates, highest propensity first')}`
   },
 }
 
@@ -331,7 +331,7 @@ export const overIndexSection: Section = {
               : oi.attributesTooRecent.length > 0
                 ? // imported, but none of the customers with enough history has a value: another
                   // import would change nothing (the note says the same)
-                  `Not compared yet: only customers with less than ${formatInt(oi.minHistoryDays)} days of history have a value for ${oi.attributesTooRecent.join(', ')}.`
+                  `Not compared yet: only customers with less than ${formatCount(oi.minHistoryDays, 'day')} of history have a value for ${oi.attributesTooRecent.join(', ')}.`
                 : 'No customer attribute to compare: import customers with a country, region, industry or channel, or order lines with categories.',
           )
         : para('No attribute level differs significantly between the top cohort and the rest.')

@@ -1,7 +1,13 @@
 // The ideal customer profile: a few generated sentences from the other analyses' results, each one
 // backed by a significant figure (nothing is said about an effect that was not found).
 import { fisherExact } from '../../core/stats/proportion.ts'
-import { formatInt, formatMoney, formatPct, formatTopShare } from '../../report/format.ts'
+import {
+  formatCount,
+  formatInt,
+  formatMoney,
+  formatPct,
+  formatTopShare,
+} from '../../report/format.ts'
 import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
 
 export interface TopProfileRow {
@@ -82,7 +88,7 @@ export function icpText(
   } else if (over.levels.length === 0 && over.attributesTooRecent.length > 0) {
     // imported, but only on customers too new to rank: importing again would change nothing
     out.push(
-      `Who: not compared yet: only customers with less than ${over.minHistoryDays} days of history have a value for ${over.attributesTooRecent.join(', ')}.`,
+      `Who: not compared yet: only customers with less than ${formatCount(over.minHistoryDays, 'day')} of history have a value for ${over.attributesTooRecent.join(', ')}.`,
     )
   } else if (over.levels.length === 0) {
     out.push(

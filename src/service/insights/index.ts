@@ -425,7 +425,7 @@ export async function computeInsights(
   })
   if (facts.eligible === 0) {
     ctx.notes.push(
-      `No customer has ${o.minHistoryDays} days of history by ${o.asOf}: \`loyals insights --min-history-days\` with fewer days ranks a top cohort.`,
+      `No customer has ${formatCount(o.minHistoryDays, 'day')} of history by ${o.asOf}: \`loyals insights --min-history-days\` with fewer days ranks a top cohort.`,
     )
   }
   await timed(1, async () => {

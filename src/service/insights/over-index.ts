@@ -131,8 +131,8 @@ export async function whereBestOverIndex(ctx: InsightsContext): Promise<OverInde
     const eligible = rows.some((r) => r.attr === 0)
     ctx.notes.push(
       eligible
-        ? `Only customers with less than ${opts.minHistoryDays} days of history have a value for: ${young.map((a) => a.name).join(', ')}; not compared until some have that history.`
-        : `Where the best over-index: not compared, as no customer has ${opts.minHistoryDays} days of history yet to rank a top cohort by (the data for ${young.map((a) => a.name).join(', ')} is there).`,
+        ? `Only customers with less than ${formatCount(opts.minHistoryDays, 'day')} of history have a value for: ${young.map((a) => a.name).join(', ')}; not compared until some have that history.`
+        : `Where the best over-index: not compared, as no customer has ${formatCount(opts.minHistoryDays, 'day')} of history yet to rank a top cohort by (the data for ${young.map((a) => a.name).join(', ')} is there).`,
     )
   }
 

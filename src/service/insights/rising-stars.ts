@@ -17,7 +17,7 @@ import {
   insightsTopCandidates,
 } from '../../data/queries/insights-early-features.ts'
 import { INSIGHTS_FIRST } from '../../data/queries/insights-first-orders.ts'
-import { formatInt, formatMoney } from '../../report/format.ts'
+import { formatCount, formatInt, formatMoney } from '../../report/format.ts'
 import { dayColumn, doubles, has, type InsightsContext, ints, tableOf } from './context.ts'
 import { NO_VALUE } from './over-index.ts'
 import type { ItemsetRow, OverIndexLevel, RisingStar, RisingStars } from './types.ts'
@@ -321,7 +321,7 @@ export async function risingStars(
     // or customers with the history at all
     const few =
       train.n + val.n === 0
-        ? `no customer has ${formatInt(opts.minHistoryDays)} days of history yet`
+        ? `no customer has ${formatCount(opts.minHistoryDays, 'day')} of history yet`
         : trainPos < 10 || valPos < 1
           ? 'too few top customers'
           : 'too few customers outside the top cohort'
