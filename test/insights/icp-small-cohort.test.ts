@@ -55,6 +55,19 @@ describe('ideal customer profile on a small top cohort', () => {
     expect(what).not.toContain('Their median')
   })
 
+  it('the level of customers without a value is said as such, not as a value named "(none)"', () => {
+    const sig = sampleInsights('x').overIndex.significant[0]!
+    const none = { ...sig, attribute: 'country', level: '(none)', index: 250 }
+    const out = icpText({ ...over, levels: [none], significant: [none] }, null, null, [], {
+      ...ctx,
+      topCustomers: 4,
+      eligible: 40,
+    })
+    const who = out.find((s) => s.startsWith('Who')) ?? ''
+    expect(who).toContain('are concentrated in no country recorded (')
+    expect(who).not.toContain('(none)')
+  })
+
   it('levels the best are significantly rarer in are said when none is more common', () => {
     const sig = sampleInsights('x').overIndex.significant[0]!
     const rarer = {

@@ -8,6 +8,7 @@ import {
   formatPct,
   formatTopShare,
 } from '../../report/format.ts'
+import { NO_VALUE } from './over-index.ts'
 import type { OverIndexSummary, PathToBest, RisingStars } from './types.ts'
 
 export interface TopProfileRow {
@@ -65,17 +66,20 @@ export function icpText(
     .sort((a, b) => a.index - b.index || a.pHolm - b.pHolm)
     .slice(0, 2)
   const label = `the ${formatTopShare(ctx.topShare, ctx.topCustomers, ctx.eligible)}`
+  // the level of customers without a value is said as that: "country (none)" read as a country
+  const where = (l: { attribute: string; level: string }) =>
+    l.level === NO_VALUE ? `no ${l.attribute} recorded` : `${l.attribute} ${l.level}`
   // where the best are significantly rarer is said whether or not they are concentrated anywhere
   const rarer =
     rare.length > 0
-      ? ` They are rarer in ${rare.map((l) => `${l.attribute} ${l.level} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
+      ? ` They are rarer in ${rare.map((l) => `${where(l)} (${(l.index / 100).toFixed(1)}×)`).join('; ')}.`
       : ''
   if (who.length > 0) {
     out.push(
       `Who: ${label} are concentrated in ${who
         .map(
           (l) =>
-            `${l.attribute} ${l.level} (${formatPct(l.shareTop)} of them vs ${formatPct(l.shareAll)} of all, ${(l.index / 100).toFixed(1)}×)`,
+            `${where(l)} (${formatPct(l.shareTop)} of them vs ${formatPct(l.shareAll)} of all, ${(l.index / 100).toFixed(1)}×)`,
         )
         .join('; ')}.${rarer}`,
     )
