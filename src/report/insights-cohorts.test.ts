@@ -341,6 +341,36 @@ describe('retentionTable', () => {
   })
 })
 
+describe('cohort tables younger than the months they could show', () => {
+  // the oldest cohort has lived 5 months (0-4); the second has no first-month revenue but lived 5
+  // months too, while the oldest's revenue stops at month 3
+  const young: CohortsKpis = {
+    ...kpis,
+    retention: {
+      ...kpis.retention,
+      cohorts: ['2024-01', '2024-02'],
+      sizes: [10, 3],
+      customers: grid([(j) => (j <= 4 ? 1 - j * 0.1 : null), (j) => (j <= 4 ? 0.5 : null)]),
+      revenue: grid([(j) => (j <= 3 ? 1 - j * 0.1 : null), () => null]),
+      noRevenueBase: ['2024-02'],
+    },
+  }
+  const html = render(young)
+
+  it('says the columns stop where the oldest cohort does, not at the 24-month limit', () => {
+    expect(html).toContain(
+      'Columns are months since the acquisition month, 0 to 4: as far as the oldest cohort has been seen (up to the first 24 months of each cohort are shown).',
+    )
+    expect(html).not.toContain('0 to 23')
+  })
+
+  it('shows the revenue table as far as the customers one: a month without a base is n/a, not cut', () => {
+    const revenue = tableAfter(html, 'Revenue retention by acquisition month')
+    expect(revenue).toContain('<th scope="col" class="num">4</th>')
+    expect(rowCells(revenue, '2024-02')).toEqual(['3', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'])
+  })
+})
+
 describe('new-customer stickiness without the data to compare', () => {
   it('says which attribute the data lacks instead of a row of everyone', () => {
     const none = render({ ...kpis, stickinessMissing: ['campaign', 'channel'] })

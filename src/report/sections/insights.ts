@@ -380,14 +380,30 @@ export function retentionPrintPx(columns: number): number {
   return Math.round(Math.min(11, Math.max(6.5, px)) * 10) / 10
 }
 
+/**
+ * The months a retention table shows: up to the last one some cohort has lived through, in its
+ * values or as a row without a first month to compare with (the revenue table's "n/a" cells: a
+ * month such a cohort lived through was cut from the revenue table the customers' one showed).
+ */
+function shownMonths(m: CohortMatrix): number {
+  const undefinedRow = new Set(m.undefinedRows?.cohorts ?? [])
+  const seen = (j: number) =>
+    m.cohorts.some(
+      (c, i) =>
+        m.values[i * m.periods + j] != null ||
+        (undefinedRow.has(c) && m.undefinedRows?.lived[i * m.periods + j] != null),
+    )
+  let shown = m.periods
+  while (shown > 1 && !seen(shown - 1)) shown--
+  return shown
+}
+
 export function retentionTable(m: CohortMatrix, caption: string): string {
   if (m.cohorts.length === 0) return '<p class="meta">No acquisition cohorts yet.</p>'
   if (m.values.every((v) => v === null) && (m.undefinedRows?.cohorts.length ?? 0) === 0) {
     return `<p class="meta">${NO_WHOLE_MONTH}</p>`
   }
-  const seen = (j: number) => m.cohorts.some((_, i) => m.values[i * m.periods + j] != null)
-  let shown = m.periods
-  while (shown > 1 && !seen(shown - 1)) shown--
+  const shown = shownMonths(m)
   const months = Array.from({ length: shown }, (_, j) => j)
   const undefinedRow = new Set(m.undefinedRows?.cohorts ?? [])
   const cell = (v: number | null | undefined, i: number, j: number) => {
@@ -477,10 +493,24 @@ export const cohortsSection: Section = {
           )
     // the columns stop at the insights' limit, not at the data's end: said, so a cohort of three
     // years does not read as one that stopped buying after two
-    const span =
+    // the months the customers' table shows (the revenue table's are as many or fewer): fewer
+    // than the limit when the oldest cohort is younger, said so rather than "0 to 23" over five
+    const shown =
       r.periods > 0
-        ? `<p class="meta">Columns are months since the acquisition month, 0 to ${r.periods - 1}: the first ${formatInt(r.periods)} months of each cohort, however long the data runs.</p>`
-        : ''
+        ? shownMonths({
+            cohorts: r.cohorts,
+            sizes: r.sizes,
+            periods: r.periods,
+            values: r.customers,
+            average: r.averageCustomers,
+          })
+        : 0
+    const span =
+      r.periods === 0
+        ? ''
+        : shown < r.periods
+          ? `<p class="meta">Columns are months since the acquisition month, 0 to ${shown - 1}: as far as the oldest cohort has been seen (up to the first ${formatInt(r.periods)} months of each cohort are shown).</p>`
+          : `<p class="meta">Columns are months since the acquisition month, 0 to ${r.periods - 1}: the first ${formatInt(r.periods)} months of each cohort, however long the data runs.</p>`
     type Rr = (typeof k.retentionRate)[number]
     const rrCols: Column<Rr>[] = [
       dateColumn('Month', (x) => x.month),
