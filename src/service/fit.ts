@@ -1352,40 +1352,32 @@ function fitHistories(
     readMs: performance.now() - read.t0,
     notes: read.notes,
   }
-  // the NBD: what the dropout models' errors name when they find no dropout (their limit)
-  const fitter =
-    model === 'bgnbd'
-      ? bgnbd.fit
-      : model === 'mbgnbd'
-        ? mbgnbd.fit
-        : model === 'nbd'
-          ? nbd.fit
-          : pareto.fit
+  // the NBD: what the dropout models' errors name when they find no dropout (their limit), or
+  // its own limit, the Poisson model, when rates do not differ (fitted once, as analyze fits it)
   if (model === 'nbd') {
     const nd = nbd.fitNoDropout(h)
-    if (nd.model === 'poisson') return poissonReport(h, input)
+    if (nd.fit === null) return poissonReport(h, input)
+    return report(
+      model,
+      nd.fit as FitResult<Record<string, number>>,
+      { histories: h.x.length },
+      input,
+    )
   }
+  const fitter = model === 'bgnbd' ? bgnbd.fit : model === 'mbgnbd' ? mbgnbd.fit : pareto.fit
   const f = fitter(h) as FitResult<Record<string, number>>
   return report(model, f, { histories: h.x.length }, input)
 }
 
 /**
  * The NBD at its Poisson limit (r and α grow together: rates do not differ), reported as what it
- * is: one shared rate λ = Σx / ΣT, its standard error √(λ / ΣT) from the Fisher information ΣT/λ,
- * and the limit's log-likelihood on the NBD's scale, so AIC and BIC compare with the other fits.
+ * is (nbd.poissonFit): one shared rate with its standard error, and the limit's log-likelihood on
+ * the NBD's scale, so AIC and BIC compare with the other fits.
  * analyze and the dropout models' errors send a user here; an error naming the limit left them
  * with no figures at all.
  */
 function poissonReport(h: Histories, input: FitReport['input']): FitReport {
-  let sx = 0
-  let sT = 0
-  for (let i = 0; i < h.x.length; i++) {
-    sx += h.weight[i]! * h.x[i]!
-    sT += h.weight[i]! * h.T[i]!
-  }
-  const lambda = sx / sT
-  const ll = nbd.poissonLogLikelihood(h, lambda)
-  const se = Math.sqrt(lambda / sT)
+  const { lambda, standardError: se, logLikelihood: ll } = nbd.poissonFit(h)
   // on the log scale, as the other fits' intervals are: never below 0
   const spread = Math.exp((1.959963984540054 * se) / lambda)
   return {

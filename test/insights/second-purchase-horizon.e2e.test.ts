@@ -6,54 +6,51 @@ import { describe, expect, it } from 'vitest'
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts'
 import { write } from '../import/helpers.ts'
 
+interface SecondPurchase {
+  events: number
+  customers: number
+  medianDays: number | null
+  quartileDays: (number | null)[]
+  quartileAtRisk: (number | null)[]
+  within: { days: number; share: number | null }[]
+}
+
+/** `analyze FILE --as-of DATE --json` (no value, no predictions) into `out`: its time to second purchase. */
+function secondPurchase(file: string, asOf: string, out = join(tempDir(), 'o')): SecondPurchase {
+  const r = runCli([
+    'analyze',
+    file,
+    '--as-of',
+    asOf,
+    '--out',
+    out,
+    '--no-value',
+    '--no-predictions',
+    '--json',
+  ])
+  expect(r.code, r.stderr).toBe(0)
+  return (JSON.parse(r.stdout) as { insights: { kpis: { secondPurchase: SecondPurchase } } })
+    .insights.kpis.secondPurchase
+}
+
 describe('time to second purchase on a short history', () => {
   it('gives no share past the longest follow-up (CDNOW to 1997-09-30: 272 days)', () => {
-    const r = runCli([
-      'analyze',
+    const { within } = secondPurchase(
       join(ROOT, 'data/cdnow/cdnow_sample_orders.csv'),
-      '--as-of',
       '1997-09-30',
-      '--out',
-      join(tempDir(), 'o'),
-      '--no-value',
-      '--no-predictions',
-      '--json',
-    ])
-    expect(r.code).toBe(0)
-    const within = (
-      JSON.parse(r.stdout) as {
-        insights: { kpis: { secondPurchase: { within: { days: number; share: number | null }[] } } }
-      }
-    ).insights.kpis.secondPurchase.within
+    )
     expect(within.map((w) => w.days)).toEqual([30, 90, 180, 365])
     expect(within[2]?.share).toBeCloseTo(0.3763, 4)
     expect(within[3]?.share).toBeNull()
   })
 
   it('gives the share at 1 past the follow-up when everyone has come back (the curve ended at 0)', () => {
-    const dir = tempDir()
     const orders = write(
-      dir,
+      tempDir(),
       'orders.csv',
       'customer_id,ordered_at,amount\nA,2024-01-01,10\nA,2024-03-01,10\nB,2024-01-10,10\nB,2024-01-30,10\n',
     )
-    const r = runCli([
-      'analyze',
-      orders,
-      '--as-of',
-      '2024-05-28',
-      '--out',
-      join(dir, 'o'),
-      '--no-value',
-      '--no-predictions',
-      '--json',
-    ])
-    expect(r.code, r.stderr).toBe(0)
-    const within = (
-      JSON.parse(r.stdout) as {
-        insights: { kpis: { secondPurchase: { within: { days: number; share: number | null }[] } } }
-      }
-    ).insights.kpis.secondPurchase.within
+    const { within } = secondPurchase(orders, '2024-05-28')
     // back at days 20 and 60: half within 30 days, all by 90, and so by 180 and 365 too
     expect(within.map((w) => w.share)).toEqual([0.5, 1, 1, 1])
   })
@@ -61,37 +58,12 @@ describe('time to second purchase on a short history', () => {
   it('gives no share past the follow-up when a customer censored earlier has not come back', () => {
     // K1 back at day 10, K2 at day 20; K3 bought once, followed 7 days: the curve ends at 0 at day
     // 20 (nobody left at risk), but K3 has not come back, so 30 ... 365 days were not seen
-    const dir = tempDir()
     const orders = write(
-      dir,
+      tempDir(),
       'orders.csv',
       'customer_id,ordered_at,amount\nK1,2024-01-01,10\nK1,2024-01-11,10\nK2,2024-01-01,10\nK2,2024-01-21,10\nK3,2024-05-25,10\n',
     )
-    const r = runCli([
-      'analyze',
-      orders,
-      '--as-of',
-      '2024-06-01',
-      '--out',
-      join(dir, 'o'),
-      '--no-value',
-      '--no-predictions',
-      '--json',
-    ])
-    expect(r.code, r.stderr).toBe(0)
-    const sp = (
-      JSON.parse(r.stdout) as {
-        insights: {
-          kpis: {
-            secondPurchase: {
-              events: number
-              customers: number
-              within: { days: number; share: number | null }[]
-            }
-          }
-        }
-      }
-    ).insights.kpis.secondPurchase
+    const sp = secondPurchase(orders, '2024-06-01')
     expect([sp.events, sp.customers]).toEqual([2, 3])
     expect(sp.within.map((w) => w.share)).toEqual([null, null, null, null])
   })
@@ -108,31 +80,7 @@ describe('time to second purchase on a short history', () => {
     rows.push('C20,2024-01-01,10', 'C20,2024-07-19,10')
     const orders = write(dir, 'orders.csv', `${rows.join('\n')}\n`)
     const out = join(dir, 'o')
-    const r = runCli([
-      'analyze',
-      orders,
-      '--as-of',
-      '2024-12-31',
-      '--out',
-      out,
-      '--no-value',
-      '--no-predictions',
-      '--json',
-    ])
-    expect(r.code, r.stderr).toBe(0)
-    const sp = (
-      JSON.parse(r.stdout) as {
-        insights: {
-          kpis: {
-            secondPurchase: {
-              medianDays: number | null
-              quartileDays: (number | null)[]
-              quartileAtRisk: (number | null)[]
-            }
-          }
-        }
-      }
-    ).insights.kpis.secondPurchase
+    const sp = secondPurchase(orders, '2024-12-31', out)
     // 25 % at day 5 (16 waiting), 50 % at day 10 (11 waiting); 75 % only at C20's day 200
     expect(sp.quartileDays).toEqual([5, 10, 200])
     expect(sp.quartileAtRisk).toEqual([16, 11, 1])

@@ -252,6 +252,30 @@ const POISSON_SHAPE = 1e9
  * @example expectedPurchases(poissonLimit(h), 52, x, tx, T) // ≈ 52 λ̂ for every customer
  */
 export function poissonLimit(h: Histories): NbdParams {
+  const { purchases, exposure } = poissonFit(h)
+  return { r: POISSON_SHAPE, alpha: (POISSON_SHAPE * exposure) / purchases }
+}
+
+/** The Poisson model's fit: the rate, its standard error and the log-likelihood. */
+export interface PoissonFit {
+  /** Σx and ΣT, weighted: the repeat purchases and the time observed. */
+  readonly purchases: number
+  readonly exposure: number
+  /** λ̂ = Σx / ΣT, the maximum-likelihood shared rate per period. */
+  readonly lambda: number
+  /** √(λ̂ / ΣT), from the Fisher information ΣT / λ. */
+  readonly standardError: number
+  /** {@link poissonLogLikelihood} at λ̂: on the NBD's scale, so AIC and BIC compare with its. */
+  readonly logLikelihood: number
+}
+
+/**
+ * The Poisson model fitted in closed form: every customer buys at one shared rate (the NBD's
+ * limit when rates do not differ; `loyals fit --model nbd` reports it then).
+ * @throws DataError when nobody made a repeat purchase.
+ * @example poissonFit(h).lambda // Σx / ΣT
+ */
+export function poissonFit(h: Histories): PoissonFit {
   checkHistories(h)
   let sx = 0
   let sT = 0
@@ -264,7 +288,14 @@ export function poissonLimit(h: Histories): NbdParams {
       'Poisson: nobody made a repeat purchase, so no purchase rate can be estimated',
     )
   }
-  return { r: POISSON_SHAPE, alpha: (POISSON_SHAPE * sT) / sx }
+  const lambda = sx / sT
+  return {
+    purchases: sx,
+    exposure: sT,
+    lambda,
+    standardError: Math.sqrt(lambda / sT),
+    logLikelihood: poissonLogLikelihood(h, lambda),
+  }
 }
 
 /**

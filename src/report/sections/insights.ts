@@ -385,7 +385,9 @@ export function retentionPrintPx(columns: number): number {
  * values or as a row without a first month to compare with (the revenue table's "n/a" cells: a
  * month such a cohort lived through was cut from the revenue table the customers' one showed).
  */
-function shownMonths(m: CohortMatrix): number {
+function shownMonths(
+  m: Pick<CohortMatrix, 'cohorts' | 'periods' | 'values' | 'undefinedRows'>,
+): number {
   const undefinedRow = new Set(m.undefinedRows?.cohorts ?? [])
   const seen = (j: number) =>
     m.cohorts.some(
@@ -497,13 +499,7 @@ export const cohortsSection: Section = {
     // than the limit when the oldest cohort is younger, said so rather than "0 to 23" over five
     const shown =
       r.periods > 0
-        ? shownMonths({
-            cohorts: r.cohorts,
-            sizes: r.sizes,
-            periods: r.periods,
-            values: r.customers,
-            average: r.averageCustomers,
-          })
+        ? shownMonths({ cohorts: r.cohorts, periods: r.periods, values: r.customers })
         : 0
     const span =
       r.periods === 0
