@@ -3,8 +3,9 @@
 /**
  * Base class: `code` is stable and machine-readable, `message` is for people. The library's codes:
  * `usage_error` (UsageError), `data_error` (DataError), `import_error` (ImportError and
- * WrongKindError), `query_error` (QueryError), `convergence_error` (ConvergenceError); the HTTP
- * API adds its own (docs/api.md).
+ * WrongKindError), `query_error` (QueryError and StoreUnreachableError), `convergence_error`
+ * (ConvergenceError), `numeric_error` (SpecialFunctionError, core/special.ts); the HTTP API adds
+ * its own (docs/api.md).
  */
 export class LoyalsError extends Error {
   readonly code: string

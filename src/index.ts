@@ -322,6 +322,7 @@ export {
   ImportError,
   LoyalsError,
   QueryError,
+  StoreUnreachableError,
   UsageError,
   WrongKindError,
 } from './errors.ts'

@@ -104,6 +104,9 @@ export function readingNotes(r: ImportResult): string[] {
     r.minorUnits
       ? `${r.file}: the records are Stripe API objects, whose amounts are in the currency's smallest unit: read as such (1999 is 19.99; 1999 JPY and the other zero-decimal currencies is 1999; 5120 KWD and the other three-decimal currencies is 5.120)`
       : null,
+    r.wooStatuses
+      ? `${r.file}: the orders are WooCommerce's: one whose status is pending, on hold or a checkout draft is not paid yet and counts as no purchase, as wc-pending, wc-on-hold and wc-checkout-draft do`
+      : null,
     readAgainNote(r),
     r.importedBefore
       ? `${r.file}: the same file was imported before (${r.importedBefore.file}, ${r.importedBefore.importedAt} UTC), and ${r.importedBefore.keptLater} of its rows ${r.importedBefore.keptLater === 1 ? 'has' : 'have'} been changed by later imports since: ${r.importedBefore.keptLater === 1 ? 'it keeps its' : 'they keep their'} later version (an import of the same file again changes nothing)`

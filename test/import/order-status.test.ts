@@ -88,6 +88,55 @@ describe('orders with a status', () => {
       "SELECT order_id FROM orders WHERE customer_id = 's@x.com' GROUP BY order_id HAVING sum(amount) > 0 ORDER BY order_id",
     )
     expect(kept.map((r) => r.order_id)).toEqual(['s1', 's7'])
+    expect(w.wooStatuses).toBeUndefined()
+    // WooCommerce's REST API and its export plugins write the statuses without the prefix: in a
+    // file that is WooCommerce's (order_key, Customer User ID ...), pending, on-hold, its admin's
+    // label On hold and a checkout draft are orders not paid yet, as their wc- forms are
+    const api = write(
+      dir,
+      'woo-api.json',
+      JSON.stringify(
+        [
+          ['w1', 'completed'],
+          ['w2', 'on-hold'],
+          ['w3', 'pending'],
+          ['w4', 'checkout-draft'],
+          ['w5', 'processing'],
+          ['w6', 'On hold'],
+          ['w7', 'Draft'],
+        ].map(([id, status], i) => ({
+          id,
+          order_key: `wc_order_${id}`,
+          status,
+          currency: 'EUR',
+          date_created: `2024-04-0${i + 1}T10:00:00`,
+          total: '10.00',
+          billing: { email: 'api@x.com' },
+        })),
+      ),
+    )
+    const a = await importFile(engine, api, { kind: 'orders', now })
+    expect(a).toMatchObject({ wooStatuses: true, refunds: 5 })
+    expect(importNotes(a).join('\n')).toContain("the orders are WooCommerce's")
+    const paid = await engine.query(
+      "SELECT order_id FROM orders WHERE customer_id = 'api@x.com' GROUP BY order_id HAVING sum(amount) > 0 ORDER BY order_id",
+    )
+    expect(paid.map((r) => r.order_id)).toEqual(['w1', 'w5'])
+    // the same words in a file of another platform: pending and on hold count (a checkout
+    // draft is WooCommerce's word wherever it is written)
+    const other = write(
+      dir,
+      'other-shop.csv',
+      [
+        'Order ID,Order Date,Order Status,Customer Email,Order Total,Currency',
+        'p1,2024-04-01,pending,o@x.com,10,EUR',
+        'p2,2024-04-02,On hold,o@x.com,10,EUR',
+        'p3,2024-04-03,checkout-draft,o@x.com,10,EUR',
+      ].join('\n'),
+    )
+    const o = await importFile(engine, other, { kind: 'orders', now })
+    expect(o).toMatchObject({ refunds: 1 })
+    expect(o.wooStatuses).toBeUndefined()
     // a German shop's words: cancelled and refunded in full; partly refunded is a purchase
     const de = write(
       dir,

@@ -46,6 +46,25 @@ export function fold(name: string): string {
   return folded
 }
 
+/**
+ * Folded headers that only WooCommerce's orders have: its REST API's order object (order_key,
+ * cart_hash, created_via, prices_include_tax, date_created_gmt, customer_user_agent) and the
+ * columns of its order exports (the stored `_customer_user` as Customer User ID, Advanced Order
+ * Export's Order Total Amount, Order Subtotal Amount and Order Refund Amount).
+ */
+const WOO_HEADERS = [
+  'orderkey',
+  'carthash',
+  'createdvia',
+  'pricesincludetax',
+  'datecreatedgmt',
+  'customeruseragent',
+  'customeruserid',
+  'ordertotalamount',
+  'ordersubtotalamount',
+  'orderrefundamount',
+]
+
 /** Folded names, by name ({@link fold}). */
 const FOLDED = new Map<string, string>()
 
@@ -682,6 +701,12 @@ export interface ColumnMapping {
    */
   readonly minorUnits?: true
   /**
+   * The file is WooCommerce's (a column only its orders have: {@link WOO_HEADERS}): a status
+   * written without the prefix WooCommerce stores (`pending`, `on-hold`, `On hold`, `Draft`) is
+   * its order not paid yet (validate.ts WOO_UNPAID_STATUS), which elsewhere is a paid order.
+   */
+  readonly wooStatuses?: true
+  /**
    * Orders without a currency column whose amount header names an ISO code after the amount's
    * name (`Umsatz (EUR)`, `Amount (USD)`): that currency, stored as the orders'.
    */
@@ -942,6 +967,15 @@ export function resolveColumns(
     ['livemode', 'amountcaptured', 'amountrefunded', 'amountreceived'].some(has)
       ? { minorUnits: true as const }
       : {}
+  // WooCommerce's orders (its REST API's order_key, cart_hash, created_via ..., its export
+  // plugins' Customer User ID and Order Total Amount ...): their bare statuses are its own
+  const woo =
+    (kind === 'orders' || kind === 'order-lines') &&
+    layout === 'plain' &&
+    columns.status !== undefined &&
+    WOO_HEADERS.some(has)
+      ? { wooStatuses: true as const }
+      : {}
   const currency =
     kind === 'orders' && layout === 'plain' && columns.currency === undefined
       ? headerCurrency(columns.amount)
@@ -954,6 +988,7 @@ export function resolveColumns(
     ...questions,
     ...lineTotal,
     ...stripe,
+    ...woo,
     ...(others.length > 0 ? { otherAmounts: others } : {}),
     ...(otherIds.length > 0 ? { otherCustomers: otherIds } : {}),
   }

@@ -181,6 +181,7 @@ import {
   typedSpec,
   typedTableSql,
   UNPAID_STATUS,
+  WOO_UNPAID_STATUS,
 } from './validate.ts'
 import { utf8Copy } from './windows-1252.ts'
 
@@ -506,6 +507,8 @@ export interface ImportResult {
   readonly otherCustomers?: { readonly read: string; readonly others: readonly string[] }
   /** Amounts were read in the currency's smallest unit (Stripe API objects: 1999 is 19.99). */
   readonly minorUnits?: boolean
+  /** The statuses were read as WooCommerce's (ColumnMapping.wooStatuses: pending is not paid). */
+  readonly wooStatuses?: boolean
   /**
    * Number columns whose every value with a point has exactly three digits after it (2.000,
    * 12.500), in a sample of the file: read as decimals, they may be thousands (--decimal-comma).
@@ -2030,7 +2033,7 @@ async function importFileOnce(
             importStatusWords(engine.dialect, {
               source,
               status: statusHeader,
-              unpaid: UNPAID_STATUS,
+              unpaid: mapping.wooStatuses ? WOO_UNPAID_STATUS : UNPAID_STATUS,
               paid: PAID_STATUS,
               limit: 4,
             }).sql,
@@ -2257,6 +2260,7 @@ async function importFileOnce(
           ? columns.filter((c) => !Object.values(mapping.columns).includes(c))
           : [],
       ...(mapping.minorUnits ? { minorUnits: true } : {}),
+      ...(mapping.wooStatuses ? { wooStatuses: true } : {}),
       otherAmounts:
         mapping.otherAmounts && mapping.columns.amount
           ? { read: mapping.columns.amount, others: mapping.otherAmounts }

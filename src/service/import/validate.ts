@@ -682,9 +682,18 @@ export const UNPAID_STATUS =
   '|geannuleerd|terugbetaald|mislukt|geweigerd)' +
   // WooCommerce's own words for an order not paid yet, as it stores them: wc-pending ("Pending
   // payment"), wc-on-hold ("awaiting payment": a bank transfer to confirm), wc-checkout-draft (a
-  // checkout left unfinished). Without the prefix "pending" and "on hold" are other platforms'
-  // paid orders (Shopify's payment under way, a fulfilment held), which count
-  '|wc-(pending|on[ _-]?hold|checkout[ _-]?draft)'
+  // checkout left unfinished; no other platform says checkout-draft, so without the prefix too).
+  // Without the prefix "pending" and "on hold" are other platforms' paid orders (Shopify's payment
+  // under way, a fulfilment held), which count, unless the file is WooCommerce's (WOO_UNPAID_STATUS)
+  '|wc-(pending|on[ _-]?hold)|(wc-)?checkout[ _-]?draft'
+
+/**
+ * {@link UNPAID_STATUS} for a file that is WooCommerce's (ColumnMapping.wooStatuses): its REST API
+ * and its order exports write the statuses without the stored prefix (`pending`, `on-hold`, or the
+ * admin's labels `On hold`, `Draft`), which there mean what wc-pending, wc-on-hold and
+ * wc-checkout-draft mean: not paid yet.
+ */
+export const WOO_UNPAID_STATUS = `${UNPAID_STATUS}|pending|on[ _-]?hold|draft`
 
 /**
  * Order statuses (lower case, without accents) of an order that was paid and stands, in the
@@ -703,17 +712,24 @@ export const PAID_STATUS =
   '|pagat[oa]|completat[oa]|spedit[oa]|consegnat[oa]|in[ _-]?lavorazione|parzialmente[ _-]?rimborsat[oa]' +
   '|betaald|voltooid|verzonden|geleverd|in[ _-]?behandeling|gedeeltelijk[ _-]?terugbetaald)'
 
-/** SQL: the status column says the order was never paid or was paid back in full. */
-const unpaidStatusSql = (header: string): string =>
-  `regexp_full_match(strip_accents(lower(${textOf(header)})), ${lit(UNPAID_STATUS)})`
+/**
+ * SQL: the status column says the order was never paid or was paid back in full (`woo`: in
+ * WooCommerce's words too, see {@link WOO_UNPAID_STATUS}).
+ */
+const unpaidStatusSql = (header: string, woo = false): string =>
+  `regexp_full_match(strip_accents(lower(${textOf(header)})), ${lit(woo ? WOO_UNPAID_STATUS : UNPAID_STATUS)})`
 
 /**
  * What was refunded of an order, on its own row: the file's refunded amount (Stripe's Amount
  * Refunded), and all of it when its status says it was never paid or was paid back (cancelled,
  * voided, failed, refunded ...). importOrderRows stores it as a refund row of the order.
  */
-function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): FieldDef {
-  const unpaid = c.status && c.amount && !noAmount ? unpaidStatusSql(c.status) : null
+function refundedField(
+  c: Readonly<Record<string, string>>,
+  noAmount: boolean,
+  woo: boolean,
+): FieldDef {
+  const unpaid = c.status && c.amount && !noAmount ? unpaidStatusSql(c.status, woo) : null
   const given = c.refunded ? textOf(c.refunded) : NO_TEXT
   if (!unpaid && !c.refunded) {
     return { field: 'refunded', header: null, raw: given, type: 'number', required: false }
@@ -734,13 +750,13 @@ function refundedField(c: Readonly<Record<string, string>>, noAmount: boolean): 
  * of 0 with a refund row of its own, since it has no amount to refund and alone would read as a
  * free sample, a purchase.
  */
-function unpaidField(status: string | undefined): FieldDef[] {
+function unpaidField(status: string | undefined, woo: boolean): FieldDef[] {
   if (!status) return []
   return [
     {
       field: 'unpaid',
       header: status,
-      raw: `CASE WHEN ${unpaidStatusSql(status)} THEN 'yes' END`,
+      raw: `CASE WHEN ${unpaidStatusSql(status, woo)} THEN 'yes' END`,
       type: 'text',
       required: false,
     },
@@ -948,7 +964,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         ...orderDetails(c),
         // a line whose status says it was never paid or was paid back (cancelled, refunded ...):
         // importLineOrders refunds its amount, as a plain orders file's unpaid order is refunded
-        ...unpaidField(c.status),
+        ...unpaidField(c.status, m.wooStatuses === true),
         ...CUSTOMER_RANGE,
       ],
       from: `(SELECT *, ${across('min')} AS __customer_lo, ${across('max')} AS __customer_hi
@@ -964,7 +980,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
   }
   if (kind === 'orders') {
     const amount = col(c, 'amount', 'number', true, 'an amount')
-    const refunded = refundedField(c, m.noAmount === true)
+    const refunded = refundedField(c, m.noAmount === true, m.wooStatuses === true)
     // Stripe API objects give money in the currency's smallest unit (see ColumnMapping.minorUnits)
     const units = (f: FieldDef): FieldDef =>
       m.minorUnits && f.header !== null ? { ...f, raw: minorUnitsSql(f.raw, c.currency) } : f
@@ -977,7 +993,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
         col(c, 'order_id', 'text', false),
         units(refunded),
         // (a transaction log's cancelled order is an order of 0 so marked too: no purchase)
-        ...unpaidField(c.status),
+        ...unpaidField(c.status, m.wooStatuses === true),
         col(c, 'currency', 'text', false),
         col(c, 'quantity', 'number', false),
         ...orderDetails(c),
