@@ -66,3 +66,34 @@ export function currencyOfValue(value: string): string | null {
   if (currencyCodes().has(t)) return t
   return CURRENCY_SYMBOLS[t] ?? null
 }
+
+/**
+ * The marks an amount's text may carry next to its digits (`$12.50`, `12,50 €`, `US$ 3.00`,
+ * `R$ 3,50`), as one regular-expression alternation, the longer first so that `US$` is read
+ * whole rather than as its `$`.
+ */
+export const AMOUNT_SYMBOLS: string = Object.keys(CURRENCY_SYMBOLS)
+  .sort((a, b) => b.length - a.length)
+  .map((s) => s.replace(/[$]/g, '\\$'))
+  .join('|')
+
+/**
+ * The ISO codes an amount's text may carry (`12 EUR`, `SEK 99`): the codes of the symbols above,
+ * the Swiss franc and the currencies written as a code or a local abbreviation (`kr`, `zł`,
+ * `Kč`), which Loyals reads by their codes only.
+ */
+export const AMOUNT_CODES: readonly string[] = [
+  ...new Set([
+    ...Object.values(CURRENCY_SYMBOLS),
+    'CHF',
+    'SEK',
+    'NOK',
+    'DKK',
+    'ISK',
+    'PLN',
+    'CZK',
+    'HUF',
+    'RON',
+    'ZAR',
+  ]),
+]

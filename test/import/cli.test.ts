@@ -1,6 +1,7 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -142,6 +143,24 @@ describe('loyals import', () => {
       d.closeSync()
       again.closeSync()
     }
+  })
+
+  test('a --map naming a column of a header below a title line says which line is the header', () => {
+    const f = write(
+      dir,
+      'titled.csv',
+      'Umsatzliste Januar 2024\n\nKundennummer;Datum;Betrag\n10;01.01.2024;10,00\n',
+    )
+    const r = runCli(['import', f, '--db', join(dir, 'titled.duckdb'), '--map', 'ordered_at=Datum'])
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain(
+      'line 1 is not a header ("Umsatzliste Januar 2024"); line 3 looks like it ("Kundennummer;Datum;Betrag"): remove the 2 lines above it',
+    )
+    // a --map naming no column of any line stays the usage error it is
+    const u = runCli(['import', f, '--db', join(dir, 'titled.duckdb'), '--map', 'ordered_at=Nope'])
+    expect(u.code).toBe(2)
+    expect(u.stderr).toContain("no column 'Nope'")
+    expect(existsSync(join(dir, 'titled.duckdb'))).toBe(false)
   })
 
   test('--rejects naming the workspace (or its log) is refused before anything is read', () => {
@@ -565,23 +584,33 @@ describe('loyals import', () => {
   })
 })
 
-/** Run the CLI with `args` until it pauses at orders-written (`--pause-at`), then SIGKILL it. */
-async function killAtOrdersWritten(args: readonly string[]): Promise<void> {
+/** Run the CLI with `args` until it pauses at orders-written (`--pause-at`): the paused process. */
+async function pausedAtOrdersWritten(args: readonly string[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, ...args, '--pause-at', 'orders-written'], {
     env: { ...process.env, TZ: 'UTC' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
   await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString()
       if (stderr.includes('paused at orders-written')) resolve()
     })
     child.on('exit', () => reject(new Error(`import ended before the pause: ${stderr}`)))
   })
+  return child
+}
+
+/** SIGKILL a process and wait for its end. */
+async function kill(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.on('exit', resolve))
   child.kill('SIGKILL')
   await exited
+}
+
+/** Run the CLI with `args` until it pauses at orders-written (`--pause-at`), then SIGKILL it. */
+async function killAtOrdersWritten(args: readonly string[]): Promise<void> {
+  await kill(await pausedAtOrdersWritten(args))
 }
 
 describe('atomicity under SIGKILL', () => {
@@ -603,6 +632,35 @@ describe('atomicity under SIGKILL', () => {
     const r = runCli(['import', big, '--db', db, '--json'])
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).inserted).toBe(400000)
+  }, 120_000)
+
+  test('an import writes a copy of the workspace and touches the file itself only by the rename that ends it', async () => {
+    // DuckDB's commit is several writes to its WAL, and a WAL cut between them was replayed in
+    // part on the next open (the new orders beside the old ones they replaced): the workspace
+    // file is not written at all until the import is whole
+    const dir = tempDir('loyals-kill-copy-')
+    const db = join(dir, 'w.duckdb')
+    expect(runCli(['import', CDNOW, '--db', db]).code).toBe(0)
+    const big = join(dir, 'big.csv')
+    writeFileSync(
+      big,
+      `customer_id,ordered_at,amount\n${Array.from({ length: 200_000 }, (_, i) => `c${i % 9000},2021-0${1 + (i % 9)}-1${i % 10},${i % 500}.25`).join('\n')}\n`,
+    )
+    const bytes = () => createHash('sha256').update(readFileSync(db)).digest('hex')
+    const before = bytes()
+    const child = await pausedAtOrdersWritten(['import', big, '--db', db])
+    // 200,000 orders written in the transaction, and the workspace's bytes are those of before
+    expect(bytes()).toBe(before)
+    expect(existsSync(`${db}.wal`)).toBe(false)
+    expect(readdirSync(dir)).toContain(`w.duckdb.writing-${child.pid}`)
+    await kill(child)
+    expect(bytes()).toBe(before)
+    // the next import removes the dead process's copy and lands whole
+    const r = runCli(['import', big, '--db', db, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).inserted).toBe(200_000)
+    expect(readdirSync(dir).filter((f) => f.includes('.writing-'))).toEqual([])
+    expect(existsSync(`${db}.wal`)).toBe(false)
   }, 120_000)
 
   test('a --skip-bad-rows import killed before its commit leaves no rejects file', async () => {

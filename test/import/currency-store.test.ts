@@ -89,6 +89,58 @@ test('a dollar sign may be any dollar: Canadian orders take "$" returns', async 
   expect((await refusal(eur, 'returns')).message).toContain('but the orders are in CAD')
 })
 
+test('a symbol of one dollar or another currency (US$, C$, R$, ₹) is read beside an amount as that currency', async () => {
+  // no currency column: the marks name the file's currency, and two of them are refused
+  const usd = write(
+    ws.dir,
+    'usd.csv',
+    'customer_id,ordered_at,amount\nA,2024-01-01,US$ 3.00\nB,2024-01-02,"US$1,234.50"\nC,2024-01-03,(US$ 2.00)\n',
+  )
+  const r = await importFile(ws.engine, usd, { kind: 'orders' })
+  expect(r.rowsStored).toBe(3)
+  expect(
+    await ws.engine.query('SELECT customer_id, amount, currency FROM orders ORDER BY 1'),
+  ).toEqual([
+    { customer_id: 'A', amount: 3, currency: 'USD' },
+    { customer_id: 'B', amount: 1234.5, currency: 'USD' },
+    { customer_id: 'C', amount: -2, currency: 'USD' },
+  ])
+  const two = write(
+    ws.dir,
+    'two.csv',
+    'customer_id,ordered_at,amount\nD,2024-01-01,US$ 3.00\nE,2024-01-02,C$ 4.00\n',
+  )
+  const e = await refusal(two, 'orders')
+  expect(e.message).toContain('2 currencies (USD on 1 row, CAD on 1 row)')
+  // Brazilian reais with a decimal comma, and Excel's accounting zero
+  const brl = write(
+    ws.dir,
+    'brl.csv',
+    'customer_id;ordered_at;amount\nF;2024-01-01;R$ 1.234,50\nG;2024-01-02;R$ -\n',
+  )
+  const b = await importFile(ws.engine, brl, { kind: 'orders' })
+  expect(b.rowsStored).toBe(2)
+  expect(
+    await ws.engine.query(
+      "SELECT customer_id, amount, currency FROM orders WHERE customer_id IN ('F', 'G') ORDER BY 1",
+    ),
+  ).toEqual([
+    { customer_id: 'F', amount: 1234.5, currency: 'BRL' },
+    { customer_id: 'G', amount: 0, currency: 'BRL' },
+  ])
+  // with a currency column, a symbol of another currency than the row's is a bad row
+  const clash = write(
+    ws.dir,
+    'clash.csv',
+    'customer_id,ordered_at,amount,currency\nH,2024-01-01,US$ 3.00,CAD\nI,2024-01-02,₹ 350,INR\n',
+  )
+  const c = await refusal(clash, 'orders')
+  expect(c.problems.map((p) => p.line)).toEqual([2])
+  expect(c.problems[0]?.reason).toContain(
+    "'US$ 3.00' is marked USD, but the row's currency (currency) is CAD",
+  )
+})
+
 test('an orders file in another currency than the stored orders says the workspace now mixes them', async () => {
   await orders('EUR')
   const f = write(

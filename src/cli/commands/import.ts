@@ -1,10 +1,11 @@
 // `loyals import`: one file into the workspace. All work is in service/import; this file parses
 // flags and prints a short summary (or JSON). While a server holds the workspace (or with
 // --server), orders and customers go through it (cli/forward-import.ts).
-import { existsSync, rmSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
+import type { Engine } from '../../data/engine.ts'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
+import { withWorkspaceCopy } from '../../data/workspace-copy.ts'
 import { UsageError, WrongKindError } from '../../errors.ts'
 import { type ImportKind, KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
 import { parseEncoding } from '../../service/import/encoding.ts'
@@ -344,16 +345,17 @@ export function registerImport(program: Command): void {
     }
     // through a server: validate and map into a throw-away workspace, then send
     const path = remote ? ':memory:' : await requireDuckDbOrServer(resolveDb(opts), 'import')
-    // an import that fails changes nothing: not even a workspace file it would have created
-    const created = path !== ':memory:' && !existsSync(path)
-    const engine = await openWorkspace(path)
-    let ok = false
-    try {
+    // an import that fails changes nothing, not even a workspace file it would have created; into
+    // a file it writes a copy that then replaces the workspace (workspace-copy.ts: a kill in
+    // DuckDB's commit left half the import)
+    const inFile = path !== ':memory:'
+    const run = async (engine: Engine): Promise<void> => {
       const tz = opts.tz === undefined ? env().LOYALS_TZ : nonEmptyArg(opts.tz, '--tz zone')
       const read = (k: ImportKind) =>
         importFile(engine, file, {
           kind: k,
           map,
+          ...(inFile ? { workspace: path } : {}),
           ...(tz ? { tz } : {}),
           // an empty --date-format (an unset shell variable) was read as none, without a word
           ...(opts.dateFormat !== undefined
@@ -420,10 +422,16 @@ export function registerImport(program: Command): void {
         }
       } else if (opts.json) printJson(result)
       else println(describeImport(result))
-      ok = true
+    }
+    if (inFile) {
+      await withWorkspaceCopy(path, run)
+      return
+    }
+    const engine = await openWorkspace(path)
+    try {
+      await run(engine)
     } finally {
       await engine.close()
-      if (created && !ok) for (const f of [path, `${path}.wal`]) rmSync(f, { force: true })
     }
   })
 }

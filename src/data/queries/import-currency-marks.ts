@@ -1,19 +1,34 @@
 // Currency marks written into amounts ("$10.50", "€5", "12 EUR") of a file without a currency
 // column: the amount parser strips them, so a file whose amounts carry two currencies would be
 // added up as one. One row per currency the marks name, to refuse such a file (import-file.ts).
+import { AMOUNT_CODES, AMOUNT_SYMBOLS, CURRENCY_SYMBOLS } from '../../core/currency-codes.ts'
 import type { Dialect, Query } from '../engine.ts'
 import { ident, LINE } from './import-stage.ts'
 
 /** The ISO codes and the symbols next to the digits that the money pattern of validate.ts reads. */
-const CODE_MARK = String.raw`\b(USD|EUR|GBP|CAD|AUD|CHF|JPY)\b`
-const SYMBOL_MARK = '[$€£¥]'
+const CODE_MARK = String.raw`\b(${AMOUNT_CODES.join('|')})\b`
+const SYMBOL_MARK = `(${AMOUNT_SYMBOLS})`
+
+/**
+ * The symbols that stand for several currencies (a bare `$` is any dollar, `¥` the yen or the
+ * yuan) or that the checks below have always read as symbols: kept as the mark. Every other
+ * symbol names one currency (`US$`, `R$`, `₹`) and is its code.
+ */
+const BARE_SYMBOLS = ['$', '€', '£', '¥']
 
 /**
  * SQL: the mark an amount's text carries, upper case ('$', 'EUR'), or '' (a plain number). A code
- * wins over a symbol: "$12.50 CAD" is Canadian dollars.
+ * wins over a symbol: "$12.50 CAD" is Canadian dollars; a symbol of one currency is its code
+ * ("US$ 3.00" is 'USD', "R$ 3,50" 'BRL').
  */
-export const markOfSql = (raw: string): string =>
-  `coalesce(nullif(upper(regexp_extract(${raw}, '${CODE_MARK}', 1, 'i')), ''), regexp_extract(${raw}, '${SYMBOL_MARK}', 0))`
+export const markOfSql = (raw: string): string => {
+  const symbol = `regexp_extract(${raw}, '${SYMBOL_MARK}', 0)`
+  const codes = Object.entries(CURRENCY_SYMBOLS)
+    .filter(([s]) => !BARE_SYMBOLS.includes(s))
+    .map(([s, code]) => `WHEN '${s}' THEN '${code}'`)
+    .join(' ')
+  return `coalesce(nullif(upper(regexp_extract(${raw}, '${CODE_MARK}', 1, 'i')), ''), CASE ${symbol} ${codes} ELSE ${symbol} END)`
+}
 
 /**
  * Over `from` (a relation of `line`, the file line, `raw`, a money column's text, and `col`, its
@@ -76,7 +91,9 @@ export function markMayBe(text: string, currency: string): boolean {
   const code = new RegExp(CODE_MARK, 'i').exec(text)?.[1]
   if (code) return code.toUpperCase() === currency
   const symbol = new RegExp(SYMBOL_MARK).exec(text)?.[0]
-  return symbol === undefined || (SYMBOL_CODES[symbol]?.includes(currency) ?? true)
+  if (symbol === undefined) return true
+  if (!BARE_SYMBOLS.includes(symbol)) return CURRENCY_SYMBOLS[symbol] === currency
+  return SYMBOL_CODES[symbol]?.includes(currency) ?? true
 }
 
 /** The relation of importCurrencyMarks over the validating path's import_typed. */

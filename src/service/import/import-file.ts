@@ -220,6 +220,11 @@ export interface ImportOptions {
    * without it, an import refused for bad rows writes all of them there (nothing is stored).
    */
   readonly rejects?: string
+  /**
+   * The workspace file `engine` is a copy of, when the import writes a copy that then replaces it
+   * (data/workspace-copy.ts, as `loyals import` does): a rejects file must not be that workspace.
+   */
+  readonly workspace?: string
   /** Reported only: orders after this date are stored (they are a model's holdout). */
   readonly asOf?: string
   /** "Now" for the future-date check (tests). */
@@ -706,8 +711,12 @@ function resolveOrPreamble(
   try {
     return resolveColumns(file, columns, kind, map, plainCsv)
   } catch (e) {
-    // a header of another kind's file is a header: its error says which kind
-    if (!(e instanceof ImportError) || !plainCsv || e.message.includes('This looks like ')) throw e
+    // a header of another kind's file is a header: its error says which kind; a --map naming a
+    // column the first line lacks may name one of the header below it (a title line above it)
+    const missing =
+      (e instanceof ImportError && !e.message.includes('This looks like ')) ||
+      (e instanceof UsageError && map !== undefined && e.message.includes(': no column '))
+    if (!missing || !plainCsv) throw e
     const below = headerBelow(file, (cols) => tryResolveColumns(file, cols, kind, map) !== null)
     if (below === null) throw e
     const above = below.line - 1
@@ -902,7 +911,9 @@ export async function importFile(
   checkOptionTypes(opts)
   if (opts.encoding !== undefined) opts = { ...opts, encoding: parseEncoding(opts.encoding) }
   if (opts.skipBadRows || opts.rejects !== undefined) {
-    const store = engine.location === ':memory:' || engine.location === '' ? null : engine.location
+    const store =
+      opts.workspace ??
+      (engine.location === ':memory:' || engine.location === '' ? null : engine.location)
     checkRejectsPath(file, opts.rejects ?? `${file}.rejects.csv`, store, {
       named: opts.rejects !== undefined,
       scratch: opts.scratch === true,

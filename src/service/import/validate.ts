@@ -3,7 +3,7 @@
 // iterates over rows in JavaScript, so ten million rows validate in seconds.
 
 import { addDays, latestDay } from '../../core/calendar.ts'
-import { currencyCodes } from '../../core/currency-codes.ts'
+import { AMOUNT_CODES, AMOUNT_SYMBOLS, currencyCodes } from '../../core/currency-codes.ts'
 import { EMAIL_ID_PATTERN } from '../../core/customer-id.ts'
 import { MAX_MONEY } from '../../data/queries/customer-summary.ts'
 import { markClashSql, markOfSql } from '../../data/queries/import-currency-marks.ts'
@@ -410,20 +410,22 @@ function col(
   }
 }
 
-const CURRENCY = 'USD|EUR|GBP|CAD|AUD|CHF|JPY|usd|eur|gbp'
+const CURRENCY = `${AMOUNT_CODES.join('|')}|usd|eur|gbp`
+/** A currency symbol beside an amount's digits ($, €, US$, R$, ₹ ...: core/currency-codes.ts). */
+const SYMBOL = `(${AMOUNT_SYMBOLS})`
 /**
  * What a formatted amount may look like: "$1,234.50", "-$5", "(12.00)", "12 EUR", "12.50 €" (the
  * symbol after the number, as German and French shops write it), "12.50-" (a trailing minus, as
  * SAP writes a credit); the parentheses of a negative amount around the symbol or inside it,
  * "$(12.00)" and "(12.00) €" as Excel's accounting format writes them (one pair: `numberSql`).
  */
-const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*[$€£¥]?\\s*\\(?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*\\)?\\s*[$€£¥]?\\s*(${CURRENCY})?\\s*\\)?\\s*`
+const MONEY_PATTERN = `\\s*\\(?\\s*[-+]?\\s*(${CURRENCY})?\\s*${SYMBOL}?\\s*\\(?\\s*[-+]?(\\d{1,3}(,\\d{3})+|\\d*)(\\.\\d+)?-?\\s*\\)?\\s*${SYMBOL}?\\s*(${CURRENCY})?\\s*\\)?\\s*`
 
 /**
  * Excel's accounting format writes a zero as a dash beside the currency mark ("$ -  ", "- €"): an
  * amount of 0, not a bad row. A dash alone stays what exports write for a missing value.
  */
-const ACCOUNTING_ZERO = `\\s*(([$€£¥]|${CURRENCY})\\s*-+|-+\\s*([$€£¥]|${CURRENCY}))\\s*`
+const ACCOUNTING_ZERO = `\\s*((${SYMBOL}|${CURRENCY})\\s*-+|-+\\s*(${SYMBOL}|${CURRENCY}))\\s*`
 
 /**
  * SQL: money text as a spreadsheet or Intl writes it, in plain characters: the no-break spaces
@@ -450,7 +452,7 @@ export const POINT_IN_COMMA_FILE = '(decimal point)'
 export function decimalCommaSql(raw: string, points = true): string {
   const r = typographic(raw)
   // around the digits only what a money text has: signs, spaces, parentheses, symbols, codes
-  const around = '[-+ ()€$£¥A-Z]*'
+  const around = `([-+ ()A-Z]|${SYMBOL})*`
   // thousands grouped by points, or by spaces as French and Nordic exports write them (Excel's
   // no-break spaces U+00A0 and U+202F too): '1 234,50'
   const shape = `'^${around}[0-9]{1,3}([.][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+(,[0-9]+)?${around}$|^${around}[0-9]+(,[0-9]+)?${around}$'`
