@@ -1,7 +1,8 @@
 // `loyals import` as a user runs it: the built CLI in a real process (npm test builds first).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -678,4 +679,25 @@ describe('atomicity under SIGKILL', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(readFileSync(`${file}.rejects.csv`, 'utf8')).toContain('not a date')
   }, 60_000)
+})
+
+describe('a file this user may not read', () => {
+  test('is said plainly, exit 1 (not the exit 70 of a bug with the system error text)', () => {
+    // root reads every file: the CLI runs as nobody then; any other user is refused by chmod 000
+    const dir = tempDir('loyals-noperm-')
+    chmodSync(dir, 0o755)
+    const f = write(dir, 'noperm.csv', 'customer_id,ordered_at,amount\nA,2024-01-01,10\n')
+    chmodSync(f, 0o000)
+    const root = process.getuid?.() === 0
+    const r = spawnSync(process.execPath, [CLI, 'summary', f], {
+      cwd: tmpdir(),
+      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', HOME: tmpdir() },
+      encoding: 'utf8',
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    })
+    expect(r.status, r.stderr).toBe(1)
+    expect(r.stderr.trim()).toBe(
+      `error: ${f}: cannot be read: permission denied (the file is not readable by this user; its owner can grant it, or copy the file somewhere this user can read)`,
+    )
+  })
 })

@@ -193,7 +193,19 @@ export function detectFormat(file: string, opts: { latin1?: boolean } = {}): Det
     throw problem(file, 'file not found')
   }
   if (size === 0) throw emptyFile(file)
-  const head = readHead(file, SNIFF_BYTES)
+  let head: Buffer
+  try {
+    head = readHead(file, SNIFF_BYTES)
+  } catch (e) {
+    // the file is there but this user may not read it (a bug's exit 70 and Node's EACCES text)
+    const code = (e as NodeJS.ErrnoException).code
+    throw problem(
+      file,
+      code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read: permission denied (the file is not readable by this user; its owner can grant it, or copy the file somewhere this user can read)'
+        : `cannot be read (${e instanceof Error ? e.message : String(e)})`,
+    )
+  }
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', gzip: false }
   const lower = file.toLowerCase()
   let gzip = false
