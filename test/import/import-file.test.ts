@@ -2862,6 +2862,16 @@ describe('bad input: clear message, store unchanged', () => {
       /m\.csv: missing required column ordered_at \(found: customer_id, color\)\. Name it with --map, e\.g\. --map ordered_at=color$/,
     ],
     [
+      'an amount column of lists in every record: no log without spend stored as 0',
+      (d) =>
+        write(
+          d,
+          'lists.jsonl',
+          '{"order_id":"O1","customer_id":"C1","ordered_at":"2024-01-01","amount":[5]}\n{"order_id":"O2","customer_id":"C2","ordered_at":"2024-01-02","amount":[6,1]}\n',
+        ),
+      /lists\.jsonl: the column amount holds lists or objects, not amounts \(one number per order\); nothing was imported\./,
+    ],
+    [
       'a title above the header: the error names the header line and what to remove',
       (d) => write(d, 'title.csv', 'Orders export 2024\n\ncustomer;date;amount\nA;2024-01-01;10\n'),
       /title\.csv: line 1 is not a header \("Orders export 2024"\); line 3 looks like it \("customer;date;amount"\): remove the 2 lines above it and import again$/,

@@ -65,6 +65,14 @@ const WOO_HEADERS = [
   'orderrefundamount',
 ]
 
+/**
+ * Whether `header` is one of the names `field` of `kind` is recognised by (`Amount`, `Total` ...
+ * for an orders file's amount).
+ */
+export function namedAs(kind: ImportKind, field: string, header: string): boolean {
+  return (FIELDS[kind]?.find((s) => s.field === field)?.synonyms ?? []).includes(fold(header))
+}
+
 /** Folded names, by name ({@link fold}). */
 const FOLDED = new Map<string, string>()
 

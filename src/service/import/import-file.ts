@@ -132,6 +132,7 @@ import {
   type ImportKind,
   type Layout,
   laterCopies,
+  namedAs,
   parseKind,
   resolveColumns,
 } from './columns.ts'
@@ -1472,6 +1473,16 @@ async function importFileOnce(
             opts.map,
             format === 'csv' && !gzip,
           )
+    // read as a log without spend only because its amount column holds lists or objects (JSON's
+    // [5], a Parquet INTEGER[]): every order was stored as 0, with exit 0
+    const nestedAmount = mapping.noAmount
+      ? [...nested].find((c) => namedAs('orders', 'amount', c))
+      : undefined
+    if (nestedAmount !== undefined) {
+      throw new ImportError(
+        `${file}: the column ${nestedAmount} holds lists or objects, not amounts (one number per order); nothing was imported. Write each order's amount as a number, or name the column that holds it with --map amount=COLUMN`,
+      )
+    }
     const spec = commaSpec(typedSpec(kind, mapping), opts, format === 'csv')
     let badLines = 0
     // of the bad lines, good ones left out with a bad line of their order (importLineSiblings)
