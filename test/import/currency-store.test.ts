@@ -141,6 +141,23 @@ test('a symbol of one dollar or another currency (US$, C$, R$, ₹) is read besi
   )
 })
 
+test('a mark in a file of decimal commas is quoted as written (12,00 €), not as read (12.00 €)', async () => {
+  await orders('USD')
+  const lines = write(ws.dir, 'l.csv', 'order_id;product;quantity;line_total\nO1;Tasse;3;12,00 €\n')
+  const e = await refusal(lines, 'order-lines')
+  expect(e.message).toContain(
+    'the line amounts are marked in EUR ("12,00 €"), but the orders are in USD',
+  )
+  expect(e.problems[0]?.reason).toBe('"12,00 €" is marked EUR, but the orders are in USD')
+  const rows = write(
+    ws.dir,
+    'o.csv',
+    'customer_id;ordered_at;amount;currency\nA;2024-01-01;12,00 €;USD\nB;2024-01-02;3,00;USD\n',
+  )
+  const r = await refusal(rows, 'orders')
+  expect(r.problems[0]?.reason).toContain("'12,00 €' is marked €, but the row's currency")
+})
+
 test('an orders file in another currency than the stored orders says the workspace now mixes them', async () => {
   await orders('EUR')
   const f = write(

@@ -183,6 +183,7 @@ import {
   typedTableSql,
   UNPAID_STATUS,
   WOO_UNPAID_STATUS,
+  writtenName,
 } from './validate.ts'
 import { utf8Copy } from './windows-1252.ts'
 
@@ -1504,7 +1505,7 @@ async function importFileOnce(
       if (MARKED_KINDS.has(kind)) {
         await checkMarks(
           await refuseMixedCurrencies(engine, file, spec, (_h, field) =>
-            typedAmounts(rawName(field)),
+            typedAmounts(writtenName(spec, field)),
           ),
         )
       }

@@ -46,6 +46,14 @@ export interface FieldDef {
 /** import_typed's column of a field's value as written (FieldDef.shown). */
 const shownName = (field: string): string => ident(`${field}__shown`)
 
+/**
+ * import_typed's column of `field`'s text as the file wrote it: its shown text when the raw one was
+ * rewritten (a decimal comma's `12,00 €` read as `12.00 €`), else the raw text.
+ */
+export function writtenName(spec: TypedSpec, field: string): string {
+  return spec.fields.find((f) => f.field === field)?.shown ? shownName(field) : rawName(field)
+}
+
 export interface ParseOptions {
   /** strptime format for dates (--date-format); ISO 8601 when neither it nor dateShape is set. */
   readonly dateFormat?: string
@@ -1367,7 +1375,7 @@ export function currencyClashes(spec: TypedSpec): {
       field: f.field,
       header: f.header,
       bad: markClashSql(raw, code),
-      reason: `'''' || ${show(raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header as string)} || ') is ' || coalesce(${code} || ': correct one of them', 'empty: fill it in')`,
+      reason: `'''' || ${show(f.shown ? shownName(f.field) : raw)} || ''' is marked ' || ${markOfSql(raw)} || ', but the row''s currency (' || ${lit(currency.header as string)} || ') is ' || coalesce(${code} || ': correct one of them', 'empty: fill it in')`,
     }
   })
 }
