@@ -177,7 +177,6 @@ import {
   PAID_STATUS,
   type ParseOptions,
   problemsSql,
-  rawName,
   type TypedSpec,
   typedSpec,
   typedTableSql,
