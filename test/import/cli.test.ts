@@ -656,6 +656,13 @@ describe('atomicity under SIGKILL', () => {
     expect(readdirSync(dir)).toContain(`w.duckdb.writing-${child.pid}`)
     await kill(child)
     expect(bytes()).toBe(before)
+    // Ctrl-C removes the copy at once (a whole workspace), the workspace as it was
+    const interrupted = await pausedAtOrdersWritten(['import', big, '--db', db])
+    const ended = new Promise((resolve) => interrupted.on('exit', resolve))
+    interrupted.kill('SIGINT')
+    await ended
+    expect(readdirSync(dir)).not.toContain(`w.duckdb.writing-${interrupted.pid}`)
+    expect(bytes()).toBe(before)
     // the next import removes the dead process's copy and lands whole
     const r = runCli(['import', big, '--db', db, '--json'])
     expect(r.code, r.stderr).toBe(0)

@@ -5,7 +5,6 @@ import { type Command, Option } from 'commander'
 import { env } from '../../config.ts'
 import type { Engine } from '../../data/engine.ts'
 import { isPostgresUrl, openWorkspace } from '../../data/workspace.ts'
-import { withWorkspaceCopy } from '../../data/workspace-copy.ts'
 import { UsageError, WrongKindError } from '../../errors.ts'
 import { type ImportKind, KINDS, parseKind, parseMap } from '../../service/import/columns.ts'
 import { parseEncoding } from '../../service/import/encoding.ts'
@@ -22,6 +21,7 @@ import {
   suspectRefundNotes,
   unusedColumnsNote,
 } from '../../service/source.ts'
+import { withWorkspaceCopy } from '../../service/workspace-copy.ts'
 import { asOfArg, nonEmptyArg, requireDuckDbOrServer, resolveDb, withDb } from '../common.ts'
 import { forwardImport } from '../forward-import.ts'
 import { eprintln, printJson, println } from '../output.ts'

@@ -14,8 +14,9 @@ import {
   statSync,
 } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import type { Engine } from './engine.ts'
-import { openWorkspace } from './workspace.ts'
+import type { Engine } from '../data/engine.ts'
+import { openWorkspace } from '../data/workspace.ts'
+import { onInterrupt } from './interrupt.ts'
 
 /** The suffix of a workspace's copy being written: `<db>.writing-<pid>`. */
 const COPY = '.writing-'
@@ -42,6 +43,8 @@ export async function withWorkspaceCopy<T>(
   if (existed && existsSync(`${target}.wal`)) await (await openWorkspace(target)).close()
   const held = existed ? await openWorkspace(target) : null
   let ok = false
+  // Ctrl-C or a kill by TERM removes the copy (a whole workspace) as any failure does
+  const stopListening = onInterrupt(() => removeCopy(copy))
   try {
     if (existed) {
       copyFileSync(target, copy, constants.COPYFILE_FICLONE)
@@ -64,6 +67,7 @@ export async function withWorkspaceCopy<T>(
     ok = true
     return result
   } finally {
+    stopListening()
     await held?.close()
     if (!ok) removeCopy(copy)
   }
