@@ -143,6 +143,15 @@ describe('chooseModel', () => {
     expect(c.reason).toMatch(
       /BIC does not separate BG\/NBD and MBG\/NBD \(19195\.9 vs 19195\.3, within 2; Pareto\/NBD's 19221\.0 is 2 or more above\), so the holdout total decides: -12\.1 % against -16\.2 % for MBG\/NBD/,
     )
+    // a total within 0.05 % of the actual one is not written as -0.0 % (apparel: 927.84 of 928)
+    const close = chooseModel([
+      { name: 'MBG/NBD', metrics: at(1.982, -0.00017), bic: 100 },
+      { name: 'Pareto/NBD', metrics: at(1.9787, 0.0046), bic: 101.76 },
+    ])
+    expect(close.best).toBe('MBG/NBD')
+    expect(close.reason).toMatch(
+      /the holdout total decides: -0\.017 % against \+0\.5 % for Pareto\/NBD/,
+    )
     // a BIC 2 or more lower still decides, in words that claim no "less complexity"
     const far = chooseModel([cs[0]!, { ...cs[1]!, bic: 19197.3 }])
     expect(far.best).toBe('MBG/NBD')

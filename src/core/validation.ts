@@ -231,8 +231,13 @@ export const ERROR_TIE = 0.005
 export const BIC_TIE = 2
 
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v))
-const pct = (v: number | null): string =>
-  v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} %`
+const pct = (v: number | null): string => {
+  if (v === null) return 'n/a'
+  const p = 100 * v
+  // a total within 0.05 % of the actual one keeps two digits: "-0.0 %" read as no error at all
+  const text = p !== 0 && Math.abs(p) < 0.05 ? p.toPrecision(2) : p.toFixed(1)
+  return `${p >= 0 ? '+' : ''}${text} %`
+}
 /** A whole count with thousands separators, as the rest of the output writes counts. */
 const whole = (v: number): string =>
   Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : String(v)
