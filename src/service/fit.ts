@@ -21,6 +21,7 @@ import {
   survivalToCounts,
 } from '../core/models/sbg.ts'
 import type { FitResult, Histories } from '../core/models/types.ts'
+import { assessHistories, MIN_REPEATERS } from '../core/validation.ts'
 import { isPostgresUrl, missingWorkspace, noWorkspace } from '../data/workspace.ts'
 import { DataError, ImportError, type LoyalsError, type RowProblem, UsageError } from '../errors.ts'
 import { FIT_ROLE_NAMES, type FitRole, SURVIVAL_PERIOD } from './fit-tables.ts'
@@ -1346,11 +1347,18 @@ function fitHistories(
   h: Histories,
   read: { kind: string; rows: number; t0: number; notes: readonly string[] },
 ): FitReport {
+  // analyze trusts no model below MIN_REPEATERS repeat buyers; fit fits what it is asked to, and
+  // says so (its estimates read as sure as any other)
+  const { repeaters, customers } = assessHistories(h.x, h.weight)
+  const few =
+    repeaters > 0 && repeaters < MIN_REPEATERS
+      ? `only ${repeaters.toLocaleString('en-US')} of ${customers.toLocaleString('en-US')} customers bought on more than one day: these estimates rest on few repeat buyers (analyze needs at least ${MIN_REPEATERS} to trust a model, and predicts from each customer's own purchase rate instead); their confidence intervals show how loosely they are fixed`
+      : null
   const input = {
     kind: read.kind,
     rows: read.rows,
     readMs: performance.now() - read.t0,
-    notes: read.notes,
+    notes: few ? [...read.notes, few] : read.notes,
   }
   // the NBD: what the dropout models' errors name when they find no dropout (their limit), or
   // its own limit, the Poisson model, when rates do not differ (fitted once, as analyze fits it)

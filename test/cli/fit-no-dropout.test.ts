@@ -52,3 +52,30 @@ describe('fit without dropout', () => {
     expect(be.details.limit).toBe('no-dropout')
   })
 })
+
+describe('fit on few repeat buyers', () => {
+  it('fits, and says that analyze would trust no model on so few', () => {
+    const dir = tempDir('loyals-fit-few-')
+    // 200 customers, 5 of whom bought again
+    const rows = ['x,t_x,T']
+    for (let i = 0; i < 200; i++) rows.push(i < 5 ? `${1 + (i % 3)},${10 + i},40` : '0,0,40')
+    const file = write(dir, 'few.csv', `${rows.join('\n')}\n`)
+    const r = runCli(['fit', file, '--model', 'pareto'], { cwd: dir })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(
+      'note: only 5 of 200 customers bought on more than one day: these estimates rest on few repeat buyers (analyze needs at least 20 to trust a model',
+    )
+    // 20 repeat buyers are enough: no such note
+    const enough = ['x,t_x,T']
+    for (let i = 0; i < 200; i++)
+      enough.push(i < 20 ? `${1 + (i % 3)},${10 + (i % 25)},40` : '0,0,40')
+    const ok = runCli(
+      ['fit', write(dir, 'enough.csv', `${enough.join('\n')}\n`), '--model', 'pareto'],
+      {
+        cwd: dir,
+      },
+    )
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stderr).not.toContain('few repeat buyers')
+  })
+})
