@@ -2,7 +2,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -690,17 +689,19 @@ describe('atomicity under SIGKILL', () => {
 
 describe('a file this user may not read', () => {
   test('is said plainly, exit 1 (not the exit 70 of a bug with the system error text)', () => {
-    // root reads every file: the CLI runs as nobody then; any other user is refused by chmod 000
+    // root reads every file through its capabilities: the CLI then runs as root without them
+    // (util-linux's setpriv), which chmod 000 refuses as it refuses any other user
     const dir = tempDir('loyals-noperm-')
-    chmodSync(dir, 0o755)
     const f = write(dir, 'noperm.csv', 'customer_id,ordered_at,amount\nA,2024-01-01,10\n')
     chmodSync(f, 0o000)
-    const root = process.getuid?.() === 0
-    const r = spawnSync(process.execPath, [CLI, 'summary', f], {
-      cwd: tmpdir(),
-      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1', HOME: tmpdir() },
+    const caps = '-dac_override,-dac_read_search'
+    const [cmd, args] =
+      process.getuid?.() === 0
+        ? ['setpriv', [`--inh-caps=${caps}`, `--bounding-set=${caps}`, process.execPath]]
+        : [process.execPath, []]
+    const r = spawnSync(cmd, [...args, CLI, 'summary', f], {
+      env: { ...process.env, TZ: 'UTC', NO_COLOR: '1' },
       encoding: 'utf8',
-      ...(root ? { uid: 65534, gid: 65534 } : {}),
     })
     expect(r.status, r.stderr).toBe(1)
     expect(r.stderr.trim()).toBe(

@@ -223,7 +223,7 @@ export interface ImportOptions {
   readonly rejects?: string
   /**
    * The workspace file `engine` is a copy of, when the import writes a copy that then replaces it
-   * (data/workspace-copy.ts, as `loyals import` does): a rejects file must not be that workspace.
+   * (service/workspace-copy.ts, as `loyals import` does): a rejects file must not be that workspace.
    */
   readonly workspace?: string
   /** Reported only: orders after this date are stored (they are a model's holdout). */
