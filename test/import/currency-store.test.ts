@@ -89,6 +89,12 @@ test('a dollar sign may be any dollar: Canadian orders take "$" returns', async 
   expect((await refusal(eur, 'returns')).message).toContain('but the orders are in CAD')
 })
 
+/** The stored orders of these customers: customer, amount and currency. */
+const ordersOf = (customers: readonly string[]) =>
+  ws.engine.query(
+    `SELECT customer_id, amount, currency FROM orders WHERE customer_id IN (${customers.map((c) => `'${c}'`).join(', ')}) ORDER BY 1`,
+  )
+
 test('a symbol of one dollar or another currency (US$, C$, R$, ₹) is read beside an amount as that currency', async () => {
   // no currency column: the marks name the file's currency, and two of them are refused
   const usd = write(
@@ -98,9 +104,7 @@ test('a symbol of one dollar or another currency (US$, C$, R$, ₹) is read besi
   )
   const r = await importFile(ws.engine, usd, { kind: 'orders' })
   expect(r.rowsStored).toBe(3)
-  expect(
-    await ws.engine.query('SELECT customer_id, amount, currency FROM orders ORDER BY 1'),
-  ).toEqual([
+  expect(await ordersOf(['A', 'B', 'C'])).toEqual([
     { customer_id: 'A', amount: 3, currency: 'USD' },
     { customer_id: 'B', amount: 1234.5, currency: 'USD' },
     { customer_id: 'C', amount: -2, currency: 'USD' },
@@ -120,11 +124,7 @@ test('a symbol of one dollar or another currency (US$, C$, R$, ₹) is read besi
   )
   const b = await importFile(ws.engine, brl, { kind: 'orders' })
   expect(b.rowsStored).toBe(2)
-  expect(
-    await ws.engine.query(
-      "SELECT customer_id, amount, currency FROM orders WHERE customer_id IN ('F', 'G') ORDER BY 1",
-    ),
-  ).toEqual([
+  expect(await ordersOf(['F', 'G'])).toEqual([
     { customer_id: 'F', amount: 1234.5, currency: 'BRL' },
     { customer_id: 'G', amount: 0, currency: 'BRL' },
   ])

@@ -10,21 +10,16 @@ const CODE_MARK = String.raw`\b(${AMOUNT_CODES.join('|')})\b`
 const SYMBOL_MARK = `(${AMOUNT_SYMBOLS})`
 
 /**
- * The symbols that stand for several currencies (a bare `$` is any dollar, `¥` the yen or the
- * yuan) or that the checks below have always read as symbols: kept as the mark. Every other
- * symbol names one currency (`US$`, `R$`, `₹`) and is its code.
- */
-const BARE_SYMBOLS = ['$', '€', '£', '¥']
-
-/**
  * SQL: the mark an amount's text carries, upper case ('$', 'EUR'), or '' (a plain number). A code
  * wins over a symbol: "$12.50 CAD" is Canadian dollars; a symbol of one currency is its code
  * ("US$ 3.00" is 'USD', "R$ 3,50" 'BRL').
  */
 export const markOfSql = (raw: string): string => {
+  // the symbols of SYMBOL_CODES stay the mark (`$` may be any dollar, `¥` the yen or the yuan);
+  // every other symbol names one currency and is its code
   const symbol = `regexp_extract(${raw}, '${SYMBOL_MARK}', 0)`
   const codes = Object.entries(CURRENCY_SYMBOLS)
-    .filter(([s]) => !BARE_SYMBOLS.includes(s))
+    .filter(([s]) => !(s in SYMBOL_CODES))
     .map(([s, code]) => `WHEN '${s}' THEN '${code}'`)
     .join(' ')
   return `coalesce(nullif(upper(regexp_extract(${raw}, '${CODE_MARK}', 1, 'i')), ''), CASE ${symbol} ${codes} ELSE ${symbol} END)`
@@ -92,7 +87,7 @@ export function markMayBe(text: string, currency: string): boolean {
   if (code) return code.toUpperCase() === currency
   const symbol = new RegExp(SYMBOL_MARK).exec(text)?.[0]
   if (symbol === undefined) return true
-  if (!BARE_SYMBOLS.includes(symbol)) return CURRENCY_SYMBOLS[symbol] === currency
+  if (!(symbol in SYMBOL_CODES)) return CURRENCY_SYMBOLS[symbol] === currency
   return SYMBOL_CODES[symbol]?.includes(currency) ?? true
 }
 

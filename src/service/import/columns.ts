@@ -934,9 +934,7 @@ export function resolveColumns(
     kind === 'order-lines' &&
     ['product_id', 'product_name', 'category', 'quantity'].every((f) => columns[f] === undefined)
   ) {
-    const folded = new Set(headers.map(fold))
-    const has = (field: string) =>
-      (FIELDS.orders.find((s) => s.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+    const has = (field: string) => headers.some((h) => namedAs('orders', field, h))
     if (has('customer_id') && has('ordered_at')) {
       throw new ImportError(
         `${file}: This looks like orders (one row per order: a customer and an order date, no product), not order lines: import it with --kind orders.`,
@@ -1346,8 +1344,7 @@ export function productCatalogHint(headers: readonly string[]): string | null {
     (n) => folded.has(n),
   )
   // order lines carry a product too, with their order (and orders a customer)
-  const has = (field: string) =>
-    (FIELDS.orders.find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+  const has = (field: string) => headers.some((h) => namedAs('orders', field, h))
   return product && about && !has('order_id') && !has('customer_id')
     ? "This looks like a product catalog (one row per product), which Loyals does not import: order lines (--kind order-lines) carry each product's name and category themselves."
     : null
@@ -1380,9 +1377,7 @@ export function ordersFileHint(headers: readonly string[]): string | null {
   if (detectLayout(headers, 'orders') === 'shopify-orders') {
     return 'This looks like a Shopify orders export (one row per line item), not customers: import it with --kind orders.'
   }
-  const folded = new Set(headers.map(fold))
-  const has = (field: string) =>
-    (FIELDS.orders.find((f) => f.field === field)?.synonyms ?? []).some((n) => folded.has(n))
+  const has = (field: string) => headers.some((h) => namedAs('orders', field, h))
   return has('order_id') && has('ordered_at') && has('amount')
     ? 'This looks like an orders file (order id, order date and amount on each row), not customers: import it with --kind orders.'
     : null
