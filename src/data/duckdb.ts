@@ -3,7 +3,16 @@
 // Memory is capped at open (DuckDB's default is 80 % of RAM): 10M-order imports then spill to a
 // temp directory instead of growing the process past a few GB.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { existsSync, realpathSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir, totalmem } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import {
@@ -15,7 +24,8 @@ import {
 } from '@duckdb/node-api'
 import { env } from '../config.ts'
 import { QueryError, UsageError } from '../errors.ts'
-import type { Engine, Query, Row } from './engine.ts'
+import type { Engine, Query, Row, TransactionOptions } from './engine.ts'
+import { processAlive } from './process-alive.ts'
 import { rebuildIndexes } from './queries/rebuild-indexes.ts'
 import { Serial } from './serial.ts'
 
@@ -179,8 +189,8 @@ class DuckDbEngine implements Engine {
     return p
   }
 
-  transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
-    return this.hold(() => this.#transaction(fn))
+  transaction<T>(fn: (tx: Engine) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    return this.hold(() => this.#transaction(fn, opts))
   }
 
   async #query<T extends Row = Row>(q: Query | string): Promise<T[]> {
@@ -242,23 +252,47 @@ class DuckDbEngine implements Engine {
     }
   }
 
-  async #transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN, `fn`, COMMIT. With `wholeOnCrash` on a workspace file: a checkpoint first, so that the
+   * WAL holds nothing but this transaction, then the marker file `<db>.committing` (this process's
+   * id) until the commit has been checkpointed into the file. A process killed in between leaves
+   * the marker, and the next open discards the WAL (`discardUnfinishedCommit`): the store is as it
+   * was before the transaction, never the part of its commit that reached the WAL (replayed, that
+   * part held an import's new orders beside the ones they replaced).
+   */
+  async #transaction<T>(fn: (tx: Engine) => Promise<T>, opts: TransactionOptions): Promise<T> {
     if (this.#inTx) return fn(this)
+    const marker = opts.wholeOnCrash && this.#fileKey !== null ? commitMarker(this.location) : null
+    if (marker) {
+      await this.exec('CHECKPOINT')
+      writeMarker(marker)
+    }
+    // a COMMIT that failed may have left part of itself in the WAL: its marker stays for the next open
+    let commitFailed = false
     await this.exec('BEGIN TRANSACTION')
     this.#inTx = true
     try {
       const out = await fn(this)
-      await this.exec('COMMIT')
+      try {
+        await this.exec('COMMIT')
+      } catch (e) {
+        commitFailed = true
+        throw e
+      }
+      if (marker) await this.exec('CHECKPOINT')
       return out
     } catch (e) {
-      try {
-        await this.exec('ROLLBACK')
-      } catch {
-        // the original error is the one worth reporting
+      if (!commitFailed) {
+        try {
+          await this.exec('ROLLBACK')
+        } catch {
+          // the original error is the one worth reporting
+        }
       }
       throw e
     } finally {
       this.#inTx = false
+      if (marker && !commitFailed) rmSync(marker, { force: true })
     }
   }
 
@@ -391,8 +425,6 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
       { path },
     )
   }
-  // a write-ahead log left beside the file: the last process to write it did not close it
-  const replayed = tempDir === null && existsSync(`${resolve(path)}.wal`)
   const options: Record<string, string> = { memory_limit: `${memoryLimitMb()}MB` }
   if (tempDir) options.temp_directory = tempDir
   const key = tempDir === null ? fileKey(path) : null
@@ -407,7 +439,10 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
       )
     }
     OPEN_FILES.add(key)
+    discardUnfinishedCommit(path)
   }
+  // a write-ahead log left beside the file: the last process to write it did not close it
+  const replayed = tempDir === null && existsSync(`${resolve(path)}.wal`)
   try {
     instance = await DuckDBInstance.create(path, options)
   } catch (e) {
@@ -432,4 +467,33 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
     }
   }
   return engine
+}
+
+/** The marker of a transaction committing into the workspace at `path` (see #transaction). */
+const commitMarker = (path: string): string => `${resolve(path)}.committing`
+
+/** Write `marker` with this process's id, on disk before the transaction it marks begins. */
+function writeMarker(marker: string): void {
+  const fd = openSync(marker, 'w')
+  try {
+    writeSync(fd, `${process.pid}\n`)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Before the workspace at `path` is opened: a marker left by a process that died while its large
+ * transaction committed (#transaction) means the WAL holds that transaction alone, perhaps cut short;
+ * it is removed, and the file is the store as it was before the transaction began. A marker of a
+ * process still running is left alone (that process holds the file: the open is refused).
+ */
+function discardUnfinishedCommit(path: string): void {
+  const marker = commitMarker(path)
+  if (!existsSync(marker)) return
+  const pid = Number.parseInt(readFileSync(marker, 'utf8'), 10)
+  if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) return
+  rmSync(`${resolve(path)}.wal`, { force: true })
+  rmSync(marker, { force: true })
 }

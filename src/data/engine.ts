@@ -12,6 +12,17 @@ export interface Query {
   readonly params?: readonly unknown[]
 }
 
+export interface TransactionOptions {
+  /**
+   * The transaction is large (an import, a table of every customer): a process killed while it
+   * commits must leave the store as before, not part of it. DuckDB 1.5 writes a commit to its WAL in
+   * several writes and replays a WAL cut short in part (duckdb/duckdb PR #25931, unreleased): the
+   * DuckDB adapter brackets such a transaction with checkpoints and a marker file (duckdb.ts).
+   * PostgreSQL's commit is whole already.
+   */
+  readonly wholeOnCrash?: boolean
+}
+
 export interface Engine {
   readonly dialect: Dialect
   /** Where the store lives (file path or connection string without password). */
@@ -21,7 +32,7 @@ export interface Engine {
   /** Run one or more statements, discarding results. */
   exec(q: Query | string): Promise<void>
   /** Run `fn` inside one transaction: all of it lands, or none of it. */
-  transaction<T>(fn: (tx: Engine) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: Engine) => Promise<T>, opts?: TransactionOptions): Promise<T>
   /**
    * Run `fn` with the engine to itself: other callers' statements wait until it ends (DuckDB:
    * DuckDbEngine.hold). Absent: the caller serializes its own uses (the server's queue).
@@ -52,3 +63,6 @@ export function held<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
 export function tracked<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
   return engine.track ? engine.track(fn) : fn()
 }
+
+/** The options of a large transaction ({@link TransactionOptions.wholeOnCrash}). */
+export const WHOLE_ON_CRASH: TransactionOptions = { wholeOnCrash: true }

@@ -11,6 +11,7 @@ import {
 } from 'node:fs'
 import { DataError, QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
+import { processAlive } from './process-alive.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgSchemaState } from './queries/pg-schema-state.ts'
@@ -86,13 +87,8 @@ export function readServeLock(db: string): ServeLock | null {
     const start = processStart(lock.pid)
     if (start !== null && start !== lock.procStart) return null
   }
-  if (exited(lock.pid)) return null
-  try {
-    process.kill(lock.pid, 0)
-  } catch (e) {
-    // EPERM: alive but another user's; ESRCH: a stale lock from a killed server
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null
-  }
+  // a stale lock from a killed server (alive: also another user's process)
+  if (exited(lock.pid) || !processAlive(lock.pid)) return null
   return lock
 }
 

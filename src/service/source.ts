@@ -108,9 +108,7 @@ export function readingNotes(r: ImportResult): string[] {
       ? `${r.file}: the orders are WooCommerce's: one whose status is pending, on hold or a checkout draft is not paid yet and counts as no purchase, as wc-pending, wc-on-hold and wc-checkout-draft do`
       : null,
     readAgainNote(r),
-    r.importedBefore
-      ? `${r.file}: the same file was imported before (${r.importedBefore.file}, ${r.importedBefore.importedAt} UTC), and ${r.importedBefore.keptLater} of its rows ${r.importedBefore.keptLater === 1 ? 'has' : 'have'} been changed by later imports since: ${r.importedBefore.keptLater === 1 ? 'it keeps its' : 'they keep their'} later version (an import of the same file again changes nothing)`
-      : null,
+    r.importedBefore ? importedBeforeNote(r.file, r.importedBefore) : null,
     questionsNote(r),
     decimalCommaNote(r),
     r.jsonArray ? jsonArrayNote(r) : null,
@@ -383,4 +381,20 @@ export function currencyNotes(r: ImportResult): string[] {
     )
   }
   return out
+}
+
+/**
+ * The note on a file imported again after later files changed what it had stored: how many of its
+ * rows keep a later version, and how many lines later files added to its orders (kept too).
+ */
+function importedBeforeNote(file: string, b: NonNullable<ImportResult['importedBefore']>): string {
+  const one = b.keptLater === 1
+  const changed =
+    b.keptLater > 0
+      ? `${b.keptLater} of its rows ${one ? 'has' : 'have'} been changed by later imports since: ${one ? 'it keeps its' : 'they keep their'} later version`
+      : ''
+  const added = b.addedLater
+    ? `later imports added ${b.addedLater} line${b.addedLater === 1 ? '' : 's'} to its orders, which ${b.addedLater === 1 ? 'stays' : 'stay'}`
+    : ''
+  return `${file}: the same file was imported before (${b.file}, ${b.importedAt} UTC), and ${[changed, added].filter(Boolean).join('; ')} (an import of the same file again changes nothing)`
 }

@@ -40,7 +40,7 @@ import {
   referralTrees,
 } from '../core/value/referrals.ts'
 import { assignTiers, type TierAssignment, tierTopPercents } from '../core/value/tiers.ts'
-import type { Engine } from '../data/engine.ts'
+import { type Engine, WHOLE_ON_CRASH } from '../data/engine.ts'
 import { readNumericColumns, writeNumericTable } from '../data/numeric-columns.ts'
 import { sqlDate, sqlIdent } from '../data/queries/customer-summary.ts'
 import { insightsColumns } from '../data/queries/insights-columns.ts'
@@ -535,8 +535,9 @@ export async function buildValue(
         cols.runs_below[k] = st.runsBelow[i] as number
       }
       await writeNumericTable(engine, 'value_tier_new', cols)
-      await engine.transaction((tx) =>
-        tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
+      await engine.transaction(
+        (tx) => tx.exec(writeTierState(tx.dialect, { tiers: tierNames, asOf: opts.asOf })),
+        WHOLE_ON_CRASH,
       )
       await engine.exec('DROP TABLE value_tier_new')
     }
@@ -698,7 +699,7 @@ export async function buildValue(
       await tx.exec(
         writeFirstTierState(tx.dialect, { analysis, tiers: tierNames, asOf: opts.asOf }),
       )
-    })
+    }, WHOLE_ON_CRASH)
   }
   await engine.exec(
     valueJoin(d, {

@@ -15,6 +15,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Engine } from '../data/engine.ts'
+import { processAlive } from '../data/process-alive.ts'
 import { openWorkspace } from '../data/workspace.ts'
 import { onInterrupt } from './interrupt.ts'
 
@@ -74,7 +75,8 @@ export async function withWorkspaceCopy<T>(
 }
 
 function removeCopy(copy: string): void {
-  for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true })
+  // with the marker of a large transaction that was committing into it (data/duckdb.ts)
+  for (const f of [copy, `${copy}.wal`, `${copy}.committing`]) rmSync(f, { force: true })
 }
 
 /** Copies `<db>.writing-<pid>` whose process is gone (killed mid-write): nothing reads them. */
@@ -89,18 +91,9 @@ function removeDeadCopies(target: string): void {
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue
-    const pid = Number(name.slice(prefix.length).replace(/\.wal$/, ''))
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue
+    const pid = Number(name.slice(prefix.length).replace(/\.(wal|committing)$/, ''))
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue
     const f = join(dir, name)
     if (statSync(f, { throwIfNoEntry: false })?.isFile()) rmSync(f, { force: true })
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

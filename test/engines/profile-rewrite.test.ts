@@ -11,6 +11,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { openWorkspace } from '../../src/data/workspace.ts'
 import { writeProfiles } from '../../src/service/ops/ingest.ts'
 import { emptyProfile } from '../../src/service/ops/profile.ts'
+import { commitThenKill } from '../helpers/killed-commit.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'loyals-profile-rewrite-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -75,19 +76,13 @@ describe('customer_profile rewrites on a DuckDB file', () => {
     expect(await rewriteAndRead(file, 1)).toEqual([{ n: 1, orders: 1 }])
     // profiles made in this process (their index entries in memory), then deleted and inserted
     // again in one transaction, as writeProfiles did before it updated; killed after the commit
-    const script = `
-      const { DuckDBInstance } = await import(${JSON.stringify(resolve('node_modules/@duckdb/node-api/lib/index.js'))})
-      const db = await DuckDBInstance.create(${JSON.stringify(file)})
-      const c = await db.connect()
-      await c.run("INSERT INTO customer_profile (customer_id, orders_count, purchase_days, revenue, referrals, reviews, updated_at) SELECT 'd' || i, 1, 1, 1, 0, 0, TIMESTAMP '2026-01-01' FROM range(${N}) t(i)")
-      await c.run('BEGIN')
-      await c.run("DELETE FROM customer_profile WHERE customer_id LIKE 'd%'")
-      await c.run("INSERT INTO customer_profile (customer_id, orders_count, purchase_days, revenue, referrals, reviews, updated_at) SELECT 'd' || i, 2, 1, 1, 0, 0, TIMESTAMP '2026-01-01' FROM range(${N}) t(i)")
-      await c.run('COMMIT')
-      process.kill(process.pid, 'SIGKILL')`
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    })
+    const values = (orders: number) =>
+      `INSERT INTO customer_profile (customer_id, orders_count, purchase_days, revenue, referrals, reviews, updated_at) SELECT 'd' || i, ${orders}, 1, 1, 0, 0, TIMESTAMP '2026-01-01' FROM range(${N}) t(i)`
+    const run = commitThenKill(
+      file,
+      ["DELETE FROM customer_profile WHERE customer_id LIKE 'd%'", values(2)],
+      [values(1)],
+    )
     expect(run.signal, run.stderr).toBe('SIGKILL')
     expect(existsSync(`${file}.wal`)).toBe(true)
     const engine = await openWorkspace(file)

@@ -11,7 +11,7 @@ import { openWorkspace } from '../../src/data/workspace.ts'
 import { formatProblem, ImportError, UsageError } from '../../src/errors.ts'
 import { NOT_UTF8 } from '../../src/service/import/formats.ts'
 import { importFile } from '../../src/service/import/import-file.ts'
-import { importNotes, openSource } from '../../src/service/source.ts'
+import { importNotes, openSource, readingNotes } from '../../src/service/source.ts'
 import { buildCustomerSummary, checkAsOf } from '../../src/service/summary.ts'
 import { CDNOW, FIXTURES, fingerprint, freshWorkspace, importError, write } from './helpers.ts'
 
@@ -643,12 +643,22 @@ describe('the same file again', () => {
     // a later file changes L2's line (Hat -> Cap): the first file again keeps Cap
     await lines(write(dir, 'l2.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL2,Cap,1,10\n`))
     const again = await lines(v1)
-    expect([again.inserted, again.updated, again.importedBefore?.keptLater]).toEqual([0, 0, 2])
+    // one of the file's three rows (Hat) has a later version; nothing was added to its orders
+    expect([again.inserted, again.updated, again.importedBefore]).toEqual([
+      0,
+      0,
+      expect.objectContaining({ keptLater: 1 }),
+    ])
+    expect(again.importedBefore?.addedLater).toBeUndefined()
     expect(again.readAgain).toBeNull()
     expect(await stored()).toEqual(['L1 Shoe', 'L1 Sock', 'L2 Cap'])
-    // one adds a line to L1: kept too (Hat, Cap and Belt are the rows that differ)
+    // one adds a line to L1: kept too, and said apart from the file's own rows (it had no Belt)
     await lines(write(dir, 'l3.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL1,Belt,1,5\n`))
-    expect((await lines(v1)).importedBefore?.keptLater).toBe(3)
+    const third = await lines(v1)
+    expect(third.importedBefore).toMatchObject({ keptLater: 1, addedLater: 1 })
+    expect(readingNotes(third).join('\n')).toContain(
+      'and 1 of its rows has been changed by later imports since: it keeps its later version; later imports added 1 line to its orders, which stays (an import of the same file again changes nothing)',
+    )
     expect(await stored()).toEqual(['L1 Belt', 'L1 Shoe', 'L1 Sock', 'L2 Cap'])
     // a file again with nothing changed since: no note
     const l4 = write(dir, 'l4.csv', `${head}L1,Shoe,1,20\nL1,Sock,1,10\nL1,Belt,1,5\n`)
@@ -3290,6 +3300,57 @@ describe('bad input: clear message, store unchanged', () => {
     )
     const ej = await importError(() => orders(j))
     expect(ej.problems.map(formatProblem)).toEqual([`${j}:1 ordered_at: ${reason('13-01-24')}`])
+  })
+
+  test('1900 begins at local midnight under --tz: 1 January 1900 in Tokyo is no date before 1900, in UTC it was', async () => {
+    const f = write(
+      dir,
+      'y1900.csv',
+      'customer_id,ordered_at,amount\nc1,1900-01-01,1\nc1,1900-01-02 03:00:00,1\nc2,1900-01-01T00:00:00+01:00,1\nc3,1899-12-31T23:00:00,1\n',
+    )
+    const reason = (v: string) =>
+      `date before 1900: ${v} (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)`
+    // in Tokyo (+09:00) c2's instant is 08:00 on 1 January, c3's local time is still 1899
+    const e = await importError(() => orders(f, { tz: 'Asia/Tokyo' }))
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:5 ordered_at: ${reason('1899-12-31T23:00:00')}`,
+    ])
+    // in New York c2's instant is 18:00 on 31 December 1899
+    const ny = await importError(() => orders(f, { tz: 'America/New_York' }))
+    expect(ny.problems.map(formatProblem)).toEqual([
+      `${f}:4 ordered_at: ${reason('1900-01-01T00:00:00+01:00')}`,
+      `${f}:5 ordered_at: ${reason('1899-12-31T23:00:00')}`,
+    ])
+    const fresh = await openWorkspace(':memory:')
+    try {
+      const ok = write(dir, 'y1900-ok.csv', 'customer_id,ordered_at,amount\nc1,1900-01-01,1\n')
+      await importFile(fresh, ok, { kind: 'orders', tz: 'Asia/Tokyo' })
+      expect(await fresh.query('SELECT CAST(order_date AS VARCHAR) AS d FROM orders')).toEqual([
+        { d: '1900-01-01' },
+      ])
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  test('a date written without a digit is no date: epoch, infinity and inf are bad rows (DuckDB reads them as instants)', async () => {
+    const rows = ['epoch', 'EPOCH', '-infinity', 'infinity', 'Infinity', 'inf', '-inf']
+    const body = rows.map((v, i) => `c${i},${v},1`).join('\n')
+    const f = write(dir, 'words.csv', `customer_id,ordered_at,amount\nc9,2024-01-05,1\n${body}\n`)
+    const cannot = (line: number, v: string, hint: string) =>
+      `${f}:${line} ordered_at: cannot read '${v}' as a date${hint}`
+    const iso =
+      ' (expected ISO 8601 such as 2024-03-10 or 2024-03-10T14:30:00Z or a Unix time in seconds or milliseconds; or pass --date-format)'
+    const e = await importError(() => orders(f))
+    expect(e.problems.map(formatProblem)).toEqual(rows.map((v, i) => cannot(i + 3, v, iso)))
+    // through a --date-format (strptime read them as 1900-01-01) and in another zone alike
+    const d = write(
+      dir,
+      'words-dmy.csv',
+      `customer_id,ordered_at,amount\nc9,13/01/2024,1\n${body}\n`,
+    )
+    const ed = await importError(() => orders(d, { dateFormat: '%d/%m/%Y', tz: 'Europe/Berlin' }))
+    expect(ed.problems.map((p) => p.line)).toEqual(rows.map((_, i) => i + 3))
   })
 
   test('an amount of 10^12 or more is a bad row (the sums would overflow for the whole workspace)', async () => {

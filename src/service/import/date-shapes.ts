@@ -7,6 +7,7 @@ import { ident, lit } from '../../data/queries/import-stage.ts'
 import {
   dateSql,
   EARLIEST_DATE,
+  earliestSql,
   fieldParse,
   type ParseOptions,
   type TypedSpec,
@@ -272,7 +273,7 @@ const dateFields = (spec: TypedSpec) =>
  */
 export async function unreadDateShape(
   engine: Engine,
-  args: { table: string; spec: TypedSpec; now?: Date },
+  args: { table: string; spec: TypedSpec; now?: Date; tz?: string },
 ): Promise<DateShapeResult | null> {
   const dates = dateFields(args.spec)
   if (dates.length === 0) return null
@@ -280,7 +281,7 @@ export async function unreadDateShape(
   const unread = dates
     .map(
       (f) =>
-        `(${ident(`${f.field}__raw`)} IS NOT NULL AND coalesce(${ident(f.field)} < ${EARLIEST_DATE}, true))`,
+        `(${ident(`${f.field}__raw`)} IS NOT NULL AND coalesce(${ident(f.field)} < ${earliestSql(args.tz ?? 'UTC')}, true))`,
     )
     .join(' OR ')
   const [u] = await engine.query<{ n: number }>(
@@ -318,6 +319,7 @@ SELECT ${cols.join(', ')} FROM ${args.source} LIMIT ${SAMPLE}`)
       table: 'import_date_sample',
       spec: args.spec,
       now: args.parse.now,
+      tz: args.parse.tz,
     })
     return r?.kind === 'one' ? r.reading : null
   } catch {

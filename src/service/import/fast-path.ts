@@ -15,7 +15,7 @@ import {
   currencyClashes,
   currencyValueFits,
   dateSql,
-  EARLIEST_DATE,
+  earliestSql,
   emptyRowSql,
   type FieldDef,
   fieldParse,
@@ -164,7 +164,7 @@ export function fastTypedSql(spec: TypedSpec, o: ParseOptions, read: FastRead = 
     if (f.type !== 'text' && !absent(f)) bad.push(`(${r} IS NOT NULL AND ${v} IS NULL)`)
     if (f.type === 'number' && !absent(f)) bad.push(`coalesce(abs(${v}) >= ${MAX_NUMBER}, false)`)
     if (f.type === 'date' && !absent(f)) {
-      bad.push(`coalesce(${v} >= ${future} OR ${v} < ${EARLIEST_DATE}, false)`)
+      bad.push(`coalesce(${v} >= ${future} OR ${v} < ${earliestSql(o.tz)}, false)`)
     }
     if (f.type === 'date' && typed(f)) bad.push(`coalesce(${r} = ${STRPTIME_SPECIAL}, false)`)
   }

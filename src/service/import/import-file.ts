@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { constants, gunzipSync } from 'node:zlib'
 import { minorDigits } from '../../core/round.ts'
 import { zoneGuess, zoneNameProblem } from '../../core/time-zones.ts'
-import type { Engine } from '../../data/engine.ts'
+import { type Engine, WHOLE_ON_CRASH } from '../../data/engine.ts'
 import { importChangedOrders, importChanges } from '../../data/queries/import-changes.ts'
 import {
   fileAmounts,
@@ -289,12 +289,14 @@ export interface ImportResult {
   readonly readAgain: { readonly file: string; readonly importedAt: string } | null
   /**
    * The same file, read the same way, was imported before, and `keptLater` of its rows have
-   * since been changed by later files: they keep the later version (nothing was written).
+   * since been changed by later files: they keep the later version (nothing was written); an
+   * order-lines file also says how many lines later files added to its orders (`addedLater`, kept).
    */
   readonly importedBefore?: {
     readonly file: string
     readonly importedAt: string
     readonly keptLater: number
+    readonly addedLater?: number
   }
   /**
    * Stored orders this file replaced (its version of the order id wins), the first few in file
@@ -589,8 +591,9 @@ async function unreadDates(
   file: string,
   spec: TypedSpec,
   now: Date,
+  tz: string,
 ): Promise<DateReading | null> {
-  const r = await unreadDateShape(engine, { table: 'import_typed', spec, now })
+  const r = await unreadDateShape(engine, { table: 'import_typed', spec, now, tz })
   if (r === null || r.kind === 'none') return null
   if (r.kind === 'one') return r.reading
   const columns = headersOf(spec, 'date')
@@ -1498,7 +1501,7 @@ async function importFileOnce(
         await engine.exec(`SET TimeZone = '${(prevTz ?? 'UTC').replaceAll("'", "''")}'`)
       }
       if (!parse.dateFormat && !parse.dateShape) {
-        const shape = await unreadDates(engine, file, spec, parse.now)
+        const shape = await unreadDates(engine, file, spec, parse.now, parse.tz)
         if (shape) return await importFile(engine, file, { ...opts, dateShape: shape, digest: sha })
       }
       if (MARKED_KINDS.has(kind)) {
@@ -1821,14 +1824,17 @@ async function importFileOnce(
       earlier && Number(earlier.rejected) > 0 && kind === 'orders'
         ? await count(engine, `SELECT count(*) AS n FROM import_write WHERE ${LEFT_OUT_REFUND}`)
         : 0
+    // the file's own rows only: lines are keyed by their content, so a line a later file changed
+    // is one of the file's rows not stored (inserted) and a stored line the file lacks (dropped);
+    // the dropped lines beyond those are lines a later file added to the file's orders
     const keptLater = earlier
       ? Number(changes.updated) +
         Number(changes.inserted) -
         filledIn +
-        dropped +
         refundsLeaving +
         coveredStored
       : 0
+    const addedLater = earlier ? Math.max(0, dropped - Number(changes.inserted)) : 0
     if (earlier) {
       withdrawn = { n: 0, examples: '', more: 0 }
       refundsLeaving = 0
@@ -2012,7 +2018,7 @@ async function importFileOnce(
             reading,
           }),
         )
-      })
+      }, WHOLE_ON_CRASH)
     } finally {
       if (unordered) await engine.exec('RESET preserve_insertion_order')
     }
@@ -2182,12 +2188,13 @@ async function importFileOnce(
       inserted: Number(changes.inserted),
       updated: Number(changes.updated),
       readAgain: before ? { file: before.file, importedAt: String(before.at).slice(0, 19) } : null,
-      ...(earlier && keptLater > 0
+      ...(earlier && keptLater + addedLater > 0
         ? {
             importedBefore: {
               file: earlier.file,
               importedAt: String(earlier.at).slice(0, 19),
               keptLater,
+              ...(addedLater > 0 ? { addedLater } : {}),
             },
           }
         : {}),

@@ -525,6 +525,13 @@ export function fieldParse(o: ParseOptions, f: FieldDef): ParseOptions {
  * the caller); Shopify's "2024-03-05 14:22:10 -0500" loses its space first.
  */
 export function dateSql(r: string, o: ParseOptions): string {
+  // text without a digit is no date: DuckDB's casts read 'epoch' as 1970-01-01 and 'infinity',
+  // 'inf' and their negatives as the infinite instants, and its strptime reads them as 1900-01-01
+  return `CASE WHEN ${r} GLOB '*[0-9]*' THEN ${writtenDateSql(r, o)} END`
+}
+
+/** {@link dateSql} of text with a digit. */
+function writtenDateSql(r: string, o: ParseOptions): string {
   const inZone = (tz: string, naive: string) =>
     tz === 'UTC' ? naive : `timezone('UTC', timezone(${lit(tz)}, ${naive}))`
   const toUtc = (naive: string) => inZone(o.tz, naive)
@@ -548,7 +555,11 @@ export function dateSql(r: string, o: ParseOptions): string {
     // --date-format, or the shape the import found (day/month/year), is for dates written as text;
     // a typed Parquet TIMESTAMP or DATE (as text here: 2024-01-05 10:00:00) and any ISO 8601 value
     // the format does not take read as ISO 8601, which no other shape reads otherwise
-    const iso = dateSql(r, { tz: o.tz, now: o.now, ...(o.dayTz ? { dayTz: o.dayTz } : {}) })
+    const iso = writtenDateSql(r, {
+      tz: o.tz,
+      now: o.now,
+      ...(o.dayTz ? { dayTz: o.dayTz } : {}),
+    })
     return `coalesce(${read}, CASE WHEN ${r} GLOB '${YMD}*' THEN ${iso} END)`
   }
   const zulu = `(ends_with(${r}, 'Z') OR ends_with(${r}, 'z'))`
@@ -1396,9 +1407,19 @@ function fallbacksEmpty(f: FieldDef): string {
  * UTC) got in, and the default as-of became a day that --as-of refuses.
  */
 export function afterTomorrowSql(now: Date, tz: string): string {
-  const midnight = `TIMESTAMP ${lit(`${addDays(latestDay(now), 1)} 00:00:00`)}`
-  return tz === 'UTC' ? midnight : `timezone('UTC', timezone(${lit(tz)}, ${midnight}))`
+  return utcOfLocal(`TIMESTAMP ${lit(`${addDays(latestDay(now), 1)} 00:00:00`)}`, tz)
 }
+
+/**
+ * SQL: the UTC instant of 1 January {@link EARLIEST_YEAR}, 00:00 in `tz` (--tz): a date is before
+ * the year when its day there is, as an order's day is its local day (1900-01-01 03:00 in Tokyo is
+ * 1899-12-31 in UTC, and no two-digit year).
+ */
+export const earliestSql = (tz: string): string => utcOfLocal(EARLIEST_DATE, tz)
+
+/** SQL: the UTC instant of the local time `ts` (a TIMESTAMP expression) in `tz`. */
+const utcOfLocal = (ts: string, tz: string): string =>
+  tz === 'UTC' ? ts : `timezone('UTC', timezone(${lit(tz)}, ${ts}))`
 
 /**
  * SQL: a hint when the text `r` is its column's own name (`amount` under the header amount): the
@@ -1467,7 +1488,7 @@ export function problemsSql(
         `SELECT ${LINE}, ${h}, 'cannot read ''' || ${show(r)} || ''' as a date' || CASE WHEN ${headerHint(r, f.header)} <> '' THEN ${headerHint(r, f.header)} WHEN ${zoneAbbreviated(r)} THEN ${abbreviationReason(r)}${timeOfDayHint(r, o)} WHEN ${offsetOutOfRange(r)} THEN ${offsetReason(r)} WHEN ${excelSerial(r)} THEN ${excelSerialReason(r)} ELSE '${hint.replaceAll("'", "''")}' END FROM import_typed WHERE ${r} IS NOT NULL AND ${ident(f.field)} IS NULL`,
         `SELECT ${LINE}, ${h}, 'date is in the future: ' || ${show(r)} FROM import_typed WHERE ${ident(f.field)} >= ${nowLit}`,
         // 13-01-24 reads as ISO 8601 in the year 13: a two-digit year, never a customer's date
-        `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${EARLIEST_DATE}`,
+        `SELECT ${LINE}, ${h}, 'date before ${EARLIEST_YEAR}: ' || ${show(r)} || ' (a two-digit year? pass --date-format, e.g. %d-%m-%y or %y-%m-%d)' FROM import_typed WHERE ${ident(f.field)} < ${earliestSql(o.tz)}`,
       )
     }
   }

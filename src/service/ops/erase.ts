@@ -5,7 +5,7 @@
 // done without keeping the id, even when no row is left under the pseudonym.
 import { randomBytes } from 'node:crypto'
 import { isEmailId, lookUpTyped, normalizeCustomerId } from '../../core/customer-id.ts'
-import type { Engine } from '../../data/engine.ts'
+import { type Engine, WHOLE_ON_CRASH } from '../../data/engine.ts'
 import { customerRecord } from '../../data/queries/api-customer-record.ts'
 import { eraseCustomer } from '../../data/queries/api-erase-customer.ts'
 import { eraseMentions } from '../../data/queries/api-erase-mentions.ts'
@@ -191,7 +191,7 @@ export async function eraseCustomerData(store: OpsStore, typedId: string): Promi
       }
       await writeProfiles(tx, [anon])
       return { pseudonym, anon, alreadyErased: false, erasedAt }
-    }),
+    }, WHOLE_ON_CRASH),
   )
   // a repeat changed nothing: the caches stay as they are (the pseudonym's profile among them)
   if (!out.alreadyErased) {

@@ -13,7 +13,7 @@ import {
 } from '../../core/ops/contact-budget.ts'
 import { evaluateTriggers, type OpsEvent, type PlannedAction } from '../../core/ops/playbooks.ts'
 import { fromMillionths, millionths } from '../../core/round.ts'
-import type { Engine, Row } from '../../data/engine.ts'
+import { type Engine, type Row, WHOLE_ON_CRASH } from '../../data/engine.ts'
 import { contactLog } from '../../data/queries/api-contact-log.ts'
 import { customerRecords } from '../../data/queries/api-customer-record.ts'
 import { apiCustomerRecords, CUSTOMER_ATTRIBUTES } from '../../data/queries/api-customer-records.ts'
@@ -814,19 +814,22 @@ export async function ingestInOne(
   let queued = 0
   const replaced = new Set<string>()
   const firstOrders = earliestOrders(unique)
-  const stored = await store.engine.transaction(async (tx) => {
-    const all = new Set<string>()
-    const size = Math.max(1, group)
-    for (let i = 0; i < unique.length; i += size) {
-      const some = unique.slice(i, i + size)
-      const r = await applyGroup(store, tx, some, touched, nowMs, file, firstOrders, calls)
-      for (const id of r.fresh) all.add(id)
-      for (const id of r.replaced) replaced.add(id)
-      queued += r.queued
-    }
-    await within(tx)
-    return all
-  })
+  const stored = await store.engine.transaction(
+    async (tx) => {
+      const all = new Set<string>()
+      const size = Math.max(1, group)
+      for (let i = 0; i < unique.length; i += size) {
+        const some = unique.slice(i, i + size)
+        const r = await applyGroup(store, tx, some, touched, nowMs, file, firstOrders, calls)
+        for (const id of r.fresh) all.add(id)
+        for (const id of r.replaced) replaced.add(id)
+        queued += r.queued
+      }
+      await within(tx)
+      return all
+    },
+    file ? WHOLE_ON_CRASH : {},
+  )
   // committed: the cache may now show it
   for (const [id, p] of touched) store.profiles.set(id, p)
   const results = events.map((e, i): IngestResult => {
