@@ -41,6 +41,17 @@ import type { TimeUnit } from './summary.ts'
 export const FIT_MODELS = ['bgnbd', 'mbgnbd', 'pareto', 'nbd', 'bgbb', 'gg', 'sbg'] as const
 export type FitModelName = (typeof FIT_MODELS)[number]
 
+/** The models' names as the papers and the output write them. */
+export const FIT_MODEL_NAMES: Record<FitModelName, string> = {
+  bgnbd: 'BG/NBD',
+  mbgnbd: 'MBG/NBD',
+  pareto: 'Pareto/NBD',
+  nbd: 'NBD (no dropout)',
+  bgbb: 'BG/BB',
+  gg: 'Gamma-Gamma',
+  sbg: 'shifted-beta-geometric',
+}
+
 /** What to fit, and how to read an orders file given in place of a summary (as `openSource`). */
 export interface FitOptions extends ReadOptions {
   readonly model: FitModelName
@@ -1350,6 +1361,13 @@ function fitHistories(
   // analyze trusts no model below MIN_REPEATERS repeat buyers; fit fits what it is asked to, and
   // says so (its estimates read as sure as any other)
   const { repeaters, customers } = assessHistories(h.x, h.weight)
+  // one history fixes no spread between customers: every model's run-off then read as a finding
+  // ("no sign of customers dropping out") about a population of one
+  if (customers < 2) {
+    throw new DataError(
+      `${customers === 0 ? 'there are no customers' : 'there is one customer'} to fit: the ${FIT_MODEL_NAMES[model]} model estimates how customers differ (its parameters describe a population), which takes many customers' histories`,
+    )
+  }
   const few =
     repeaters > 0 && repeaters < MIN_REPEATERS
       ? `only ${repeaters.toLocaleString('en-US')} of ${customers.toLocaleString('en-US')} customers bought on more than one day: these estimates rest on few repeat buyers (analyze needs at least ${MIN_REPEATERS} to trust a model, and predicts from each customer's own purchase rate instead); their confidence intervals show how loosely they are fixed`

@@ -196,6 +196,36 @@ describe('a weight counts customers: a whole number > 0, named by file line', ()
   })
 })
 
+describe('one customer is too few to fit, said as such for every model of purchases', () => {
+  it('a summary of one row, and an orders file of one customer: not "no sign of dropout"', async () => {
+    const one = write('one.csv', 'customer_id,x,t_x,T\nA,3,20,30\n')
+    const orders = write(
+      'one-orders.csv',
+      'customer_id,ordered_at,amount\nA,2024-01-01,5\nA,2024-02-01,5\nA,2024-03-05,5\n',
+    )
+    for (const [model, name] of [
+      ['bgnbd', 'BG/NBD'],
+      ['mbgnbd', 'MBG/NBD'],
+      ['pareto', 'Pareto/NBD'],
+      ['nbd', 'NBD (no dropout)'],
+    ] as const) {
+      for (const file of [one, orders]) {
+        const e = await rejection(
+          fitFile(file, { model, ...(file === orders ? { asOf: '2024-06-30' } : {}) }),
+        )
+        expect(e).toBeInstanceOf(DataError)
+        expect(e.message).toBe(
+          `there is one customer to fit: the ${name} model estimates how customers differ (its parameters describe a population), which takes many customers' histories`,
+        )
+      }
+    }
+    // two customers are a population, however small: fitted (or refused for what they show)
+    const two = write('two.csv', 'customer_id,x,t_x,T\nA,3,20,30\nB,0,0,30\n')
+    const e = await rejection(fitFile(two, { model: 'bgnbd' })).catch(() => null)
+    expect(e?.message ?? '').not.toMatch(/one customer/)
+  })
+})
+
 describe('an empty or header-only table is said as the import says it, for every model', () => {
   const HEADERS = {
     bgnbd: 'x,t_x,T',

@@ -7,6 +7,7 @@ import { fitLimit, NBD_ADVICE } from '../../core/models/common.ts'
 import { DEFAULT_DB, isPostgresUrl } from '../../data/workspace.ts'
 import { ConvergenceError, UsageError } from '../../errors.ts'
 import {
+  FIT_MODEL_NAMES,
   FIT_MODELS,
   type FitModelName,
   type FitReport,
@@ -33,16 +34,6 @@ interface FitCliOptions extends FileCliOptions {
   column?: string
   cohort?: string
   excludeNonpositive?: boolean
-}
-
-const NAMES: Record<FitModelName, string> = {
-  bgnbd: 'BG/NBD',
-  mbgnbd: 'MBG/NBD',
-  pareto: 'Pareto/NBD',
-  nbd: 'NBD (no dropout)',
-  bgbb: 'BG/BB',
-  gg: 'Gamma-Gamma',
-  sbg: 'shifted-beta-geometric',
 }
 
 /**
@@ -79,7 +70,7 @@ export function reportJson(r: FitReport): Record<string, unknown> {
 
 function printReport(r: FitReport): void {
   const col = r.extra.column ? ` (${String(r.extra.column)})` : ''
-  println(`${NAMES[r.model]}${col}: ${r.customers.toLocaleString('en-US')} customers`)
+  println(`${FIT_MODEL_NAMES[r.model]}${col}: ${r.customers.toLocaleString('en-US')} customers`)
   println(
     table(
       ['parameter', 'estimate', 'std. error', '95% CI low', '95% CI high'],
