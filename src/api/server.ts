@@ -10,6 +10,7 @@ import { hostname } from 'node:os'
 import { serve } from '@hono/node-server'
 import { shellArg } from '../core/words.ts'
 import type { Engine } from '../data/engine.ts'
+import { processStart } from '../data/process-alive.ts'
 import { apiActiveKeyCount } from '../data/queries/api-active-key-count.ts'
 import { jobsInterrupted } from '../data/queries/api-jobs-interrupted.ts'
 import { refitDue } from '../data/queries/api-refit-due.ts'
@@ -20,7 +21,6 @@ import {
   isPostgresUrl,
   openWorkspace,
   type PostgresServeHold,
-  processStart,
   serveLockPath,
 } from '../data/workspace.ts'
 import { UsageError } from '../errors.ts'

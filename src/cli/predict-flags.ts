@@ -44,7 +44,8 @@ export function predictionsOrOff(
   if (opts.predictions !== false) return predictOptions(opts)
   const given = [
     opts.horizon !== undefined && '--horizon',
-    opts.discountRate !== undefined && opts.discountRate !== '0.10' && '--discount-rate',
+    // (as a number: 0.1 and .100 are the default written otherwise)
+    opts.discountRate !== undefined && Number(opts.discountRate) !== 0.1 && '--discount-rate',
     opts.margin !== undefined && '--margin',
   ].filter((f): f is string => typeof f === 'string')
   if (given.length > 0) {

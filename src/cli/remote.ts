@@ -137,7 +137,9 @@ export async function remoteFor(opts: RemoteOptions): Promise<RemoteServer | nul
   const explicit = opts.server ?? (opts.db === undefined ? env().LOYALS_SERVER : undefined)
   if (explicit !== undefined) {
     if (!/^https?:\/\//.test(explicit)) {
-      throw new UsageError(`--server must be an http(s) URL, got ${JSON.stringify(explicit)}`)
+      // named as the user gave it: the flag, or the variable that stood in for it
+      const from = opts.server !== undefined ? '--server' : 'LOYALS_SERVER'
+      throw new UsageError(`${from} must be an http(s) URL, got ${JSON.stringify(explicit)}`)
     }
     if (key === undefined) {
       throw new UsageError(

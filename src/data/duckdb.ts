@@ -25,7 +25,7 @@ import {
 import { env } from '../config.ts'
 import { QueryError, UsageError } from '../errors.ts'
 import type { Engine, Query, Row, TransactionOptions } from './engine.ts'
-import { processAlive } from './process-alive.ts'
+import { processRuns, processStart } from './process-alive.ts'
 import { rebuildIndexes } from './queries/rebuild-indexes.ts'
 import { Serial } from './serial.ts'
 
@@ -267,8 +267,11 @@ class DuckDbEngine implements Engine {
       await this.exec('CHECKPOINT')
       writeMarker(marker)
     }
-    // a COMMIT that failed may have left part of itself in the WAL: its marker stays for the next open
+    // a COMMIT that failed may have left part of itself in the WAL: the marker stays for the next
+    // open, unless a checkpoint could write the store as it stands (without the transaction) and
+    // empty the WAL (kept, the marker would have the next open drop later writes with the WAL)
     let commitFailed = false
+    let keepMarker = false
     await this.exec('BEGIN TRANSACTION')
     this.#inTx = true
     try {
@@ -277,6 +280,14 @@ class DuckDbEngine implements Engine {
         await this.exec('COMMIT')
       } catch (e) {
         commitFailed = true
+        if (marker) {
+          // (a transaction the failed commit left open is ended first: a checkpoint needs none)
+          await this.exec('ROLLBACK').catch(() => undefined)
+          keepMarker = !(await this.exec('CHECKPOINT').then(
+            () => true,
+            () => false,
+          ))
+        }
         throw e
       }
       if (marker) await this.exec('CHECKPOINT')
@@ -292,7 +303,7 @@ class DuckDbEngine implements Engine {
       throw e
     } finally {
       this.#inTx = false
-      if (marker && !commitFailed) rmSync(marker, { force: true })
+      if (marker && !keepMarker) rmSync(marker, { force: true })
     }
   }
 
@@ -472,11 +483,14 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
 /** The marker of a transaction committing into the workspace at `path` (see #transaction). */
 const commitMarker = (path: string): string => `${resolve(path)}.committing`
 
-/** Write `marker` with this process's id, on disk before the transaction it marks begins. */
+/**
+ * Write `marker` with this process's id and start (a later process given the id is not this one),
+ * on disk before the transaction it marks begins.
+ */
 function writeMarker(marker: string): void {
   const fd = openSync(marker, 'w')
   try {
-    writeSync(fd, `${process.pid}\n`)
+    writeSync(fd, `${process.pid} ${processStart(process.pid) ?? ''}\n`)
     fsyncSync(fd)
   } finally {
     closeSync(fd)
@@ -492,8 +506,9 @@ function writeMarker(marker: string): void {
 function discardUnfinishedCommit(path: string): void {
   const marker = commitMarker(path)
   if (!existsSync(marker)) return
-  const pid = Number.parseInt(readFileSync(marker, 'utf8'), 10)
-  if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) return
+  const [id, start] = readFileSync(marker, 'utf8').trim().split(' ')
+  const pid = Number.parseInt(id ?? '', 10)
+  if (Number.isInteger(pid) && pid !== process.pid && processRuns(pid, start || null)) return
   rmSync(`${resolve(path)}.wal`, { force: true })
   rmSync(marker, { force: true })
 }

@@ -11,7 +11,7 @@ import {
 } from 'node:fs'
 import { DataError, QueryError, UsageError } from '../errors.ts'
 import type { Engine } from './engine.ts'
-import { processAlive } from './process-alive.ts'
+import { processRuns } from './process-alive.ts'
 import { createSchema } from './queries/create-schema.ts'
 import { migrateWholeIds, WHOLE_IDS_META } from './queries/migrate-whole-ids.ts'
 import { pgSchemaState } from './queries/pg-schema-state.ts'
@@ -34,36 +34,8 @@ export interface ServeLock {
   readonly port: number
   readonly url: string
   readonly startedAt: string
-  /** The server process's start (processStart): a later process given the same pid is not it. */
+  /** The server process's start (processStart, process-alive.ts): a later process given the same pid is not it. */
   readonly procStart?: string
-}
-
-/**
- * When process `pid` started, in clock ticks since boot (Linux /proc/PID/stat), or null where
- * unknown. With the pid it names one process: a pid is reused once its process is gone.
- */
-export function processStart(pid: number): string | null {
-  return procStatFields(pid)?.[19] ?? null
-}
-
-/** Fields 3 on of /proc/PID/stat (state first), or null where unknown. */
-function procStatFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // the command name (field 2) may hold spaces and parentheses: count from after its last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  } catch {
-    return null
-  }
-}
-
-/**
- * Whether process `pid` has exited but not been reaped yet (a zombie, state Z or X): it holds no
- * file and serves nothing, though signal 0 still finds it until its parent waits for it.
- */
-function exited(pid: number): boolean {
-  const state = procStatFields(pid)?.[0]
-  return state === 'Z' || state === 'X'
 }
 
 export const serveLockPath = (db: string): string => `${db}.serve.json`
@@ -83,13 +55,8 @@ export function readServeLock(db: string): ServeLock | null {
     return null
   }
   if (!Number.isInteger(lock.pid) || lock.pid <= 0 || lock.pid === process.pid) return null
-  if (lock.procStart !== undefined) {
-    const start = processStart(lock.pid)
-    if (start !== null && start !== lock.procStart) return null
-  }
   // a stale lock from a killed server (alive: also another user's process)
-  if (exited(lock.pid) || !processAlive(lock.pid)) return null
-  return lock
+  return processRuns(lock.pid, lock.procStart) ? lock : null
 }
 
 /**

@@ -34,7 +34,10 @@ export async function withWorkspaceCopy<T>(
   work: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   // a workspace that cannot be made (its directory missing) is refused by its own name
-  if (!existsSync(dirname(resolve(location)))) await (await openWorkspace(location)).close()
+  if (!statSync(dirname(resolve(location)), { throwIfNoEntry: false })?.isDirectory()) {
+    // (a file where its directory should be too: afile/w.duckdb)
+    await (await openWorkspace(location)).close()
+  }
   const target = existsSync(location) ? realpathSync(location) : resolve(location)
   removeDeadCopies(target)
   const copy = `${target}${COPY}${process.pid}`

@@ -19,5 +19,14 @@ describe('analyze --out', () => {
     )
     expect(readdirSync(out)).toEqual(['report.html'])
     expect(existsSync(join(out, 'customers.csv'))).toBe(false)
+    // insights alike: refused at once (it was a system error, exit 70, with half the files written)
+    const ins = join(dir, 'ins')
+    mkdirSync(join(ins, 'insights.json'), { recursive: true })
+    const i = runCli(['insights', orders, '--no-predictions', '--out', ins])
+    expect(i.code).toBe(2)
+    expect(i.stderr).toBe(
+      `error: cannot write ${join(ins, 'insights.json')}: a directory of that name is in the way\n`,
+    )
+    expect(readdirSync(ins)).toEqual(['insights.json'])
   })
 })

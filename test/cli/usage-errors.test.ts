@@ -27,6 +27,18 @@ describe('command-line usage errors', () => {
     expect(runCli(['summary', '--help']).code).toBe(0)
   })
 
+  it('a bad server URL is named as it was given (flag or variable); --tick-every says off too', () => {
+    const flag = runCli(['keys', 'list', '--server', 'bogus'])
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--server must be an http(s) URL, got "bogus"')
+    const variable = runCli(['keys', 'list'], { env: { LOYALS_SERVER: 'bogus' } })
+    expect(variable.code).toBe(2)
+    expect(variable.stderr).toContain('LOYALS_SERVER must be an http(s) URL, got "bogus"')
+    const tick = runCli(['serve', '--db', join(tempDir(), 'w.duckdb'), '--tick-every', 'never'])
+    expect(tick.code).toBe(2)
+    expect(tick.stderr).toContain('invalid --tick-every "never": use e.g. 30m, 1h, 1d, or off')
+  })
+
   it('--version prints the package version and exits 0; the help still lists every command', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
     for (const flag of ['--version', '-V']) {

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { openDuckDb } from '../../src/data/duckdb.ts'
 import { WHOLE_ON_CRASH } from '../../src/data/engine.ts'
+import { processStart } from '../../src/data/process-alive.ts'
 import { tempDir } from '../helpers/cli.ts'
 import { commitThenKill } from '../helpers/killed-commit.ts'
 
@@ -102,6 +103,22 @@ describe('a large transaction killed in its commit (DuckDB file)', () => {
     }
   })
 
+  test('a marker whose process id now names another process (started since) is acted on', async () => {
+    const dir = tempDir('loyals-commit-reused-')
+    const path = await baseWorkspace(dir)
+    commitAndDie(path)
+    truncateSync(`${path}.wal`, statSync(`${path}.wal`).size - 1)
+    const other = spawn('sleep', ['30'])
+    try {
+      const pid = other.pid ?? 0
+      writeFileSync(`${path}.committing`, `${pid} ${Number(processStart(pid)) + 1}\n`)
+      expect(await contents(path)).toEqual(BEFORE)
+      expect(existsSync(`${path}.committing`)).toBe(false)
+    } finally {
+      other.kill('SIGKILL')
+    }
+  })
+
   test('the marker names this process while the transaction runs and is gone after it, committed or not', async () => {
     const path = await baseWorkspace(tempDir('loyals-commit-marker-'))
     const e = await openDuckDb(path)
@@ -110,7 +127,8 @@ describe('a large transaction killed in its commit (DuckDB file)', () => {
         await tx.exec("INSERT INTO log VALUES ('import 2')")
         return readFileSync(`${path}.committing`, 'utf8').trim()
       }, WHOLE_ON_CRASH)
-      expect(seen).toBe(String(process.pid))
+      // this process, by its id and its start (a later process given the id is not it)
+      expect(seen).toBe(`${process.pid} ${processStart(process.pid)}`)
       expect(existsSync(`${path}.committing`)).toBe(false)
       // checkpointed after the commit: the file alone holds it
       expect(existsSync(`${path}.wal`)).toBe(false)

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { processStart, readServeLock, serveLockPath } from '../../src/data/workspace.ts'
+import { processStart } from '../../src/data/process-alive.ts'
+import { readServeLock, serveLockPath } from '../../src/data/workspace.ts'
 import { tempDir } from '../helpers/cli.ts'
 
 describe('the serve lock', () => {

@@ -221,6 +221,14 @@ describe('loyals import', () => {
     expect(proc.stderr.trim()).toBe(
       'error: the workspace /proc/loyals-w.duckdb cannot be created or opened: no file can be made in /proc. Give --db (or LOYALS_DB) a path in a folder this user may write.',
     )
+    // a file where the folder should be (it was Node's ENOTDIR, exit 70)
+    const afile = join(dir, 'afile')
+    writeFileSync(afile, '')
+    const under = runCli(['import', bad, '--db', join(afile, 'w.duckdb')])
+    expect(under.code).toBe(2)
+    expect(under.stderr.trim()).toBe(
+      `error: the workspace ${join(afile, 'w.duckdb')} cannot be created or opened: no file can be made in ${afile}. Give --db (or LOYALS_DB) a path in a folder this user may write.`,
+    )
     // a workspace that existed stays, its data unchanged
     expect(runCli(['import', CDNOW, '--db', fresh]).code).toBe(0)
     expect(runCli(['import', bad, '--db', fresh]).code).toBe(1)

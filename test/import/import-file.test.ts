@@ -1823,7 +1823,7 @@ describe('column recognition', () => {
     await expect(orders(f, { map: { amount: 'nope' } })).rejects.toThrow(/no column 'nope'/)
     // written the wrong way round: quoted as typed, with the mapping the other way round
     await expect(orders(f, { map: { who: 'customer_id' } })).rejects.toThrow(
-      "the fields are customer_id, ordered_at, amount, order_id, currency, quantity, cost, margin, discount, channel, campaign, status, refunded, country, region, city; the field comes first and the file's column second: --map customer_id=who",
+      "the fields are customer_id, ordered_at, amount, order_id, currency, quantity, cost, margin, discount, channel, campaign, status, refunded, country, region, city, customer_email; the field comes first and the file's column second: --map customer_id=who",
     )
     const g = write(dir, 'g.csv', 'cust,date\n1,2024-01-02\n')
     await expect(orders(g, { map: { cust: 'customer_id' } })).rejects.toThrow(
@@ -2668,6 +2668,8 @@ describe('formats', () => {
     expect(r).toMatchObject({ format: 'jsonl', rowsStored: 2, customers: 2, jsonArray: true })
     expect(r.columns).toMatchObject({ customer_id: 'customer.id', order_id: 'id', amount: 'total' })
     expect(importNotes(r)).toEqual([
+      // customer.email stands in for a record without customer.id (none here)
+      `${f}: a row without a customer.id takes its customer.email as its customer (a guest's order; --map customer_id=customer.email reads every row's customer from it)`,
       `${f}: a JSON array, read one record after another; a problem names its record's number (1 = the first) after the line the record opens on (${f}:LINE (record N)), or alone when the records share one line`,
     ])
     expect(await sumOf()).toEqual({ n: 2, s: 19.5 })
@@ -2753,6 +2755,7 @@ describe('formats', () => {
       ordered_at: 'created_at',
       amount: 'total_price',
       order_id: 'id',
+      customer_email: 'customer.email',
     })
     expect(r).toMatchObject({ rowsStored: 2, customers: 1 })
     const rows = await engine.query('SELECT order_id, customer_id, amount FROM orders ORDER BY 1')

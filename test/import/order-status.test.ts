@@ -1,6 +1,7 @@
 // An orders file with a status column (WooCommerce, Stripe and most shop exports): an order that
 // was never paid or was paid back in full is stored with a refund row of its whole amount, so it
 // is no purchase day and adds no revenue; every other status counts as bought.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Engine } from '../../src/data/engine.ts'
 import { openWorkspace } from '../../src/data/workspace.ts'
@@ -274,6 +275,47 @@ describe('orders with a status', () => {
     // S1 and S2 (50 kept) are purchases; S3 was refunded in full, S4 never paid
     expect(c).toEqual({ purchase_days: 2, revenue: 150 })
   })
+  test("a guest's payment without a Customer ID is the customer of its Customer Email (Stripe's payments export)", async () => {
+    const f = write(
+      dir,
+      'stripe-guests.csv',
+      [
+        'id,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer ID,Customer Email',
+        'ch_1,2024-06-01 10:00:00,20.00,0.00,usd,Paid,cus_A,a@x.com',
+        'ch_2,2024-06-05 10:00:00,30.00,0.00,usd,Paid,,Guest@Y.com',
+        'ch_3,2024-06-09 10:00:00,15.00,0.00,usd,Paid,,guest@y.com',
+        'ch_4,2024-06-10 10:00:00,12.00,0.00,usd,Paid,cus_A,',
+        'ch_5,2024-06-11 10:00:00,9.00,0.00,usd,Paid,,',
+      ].join('\n'),
+    )
+    const e = await importError(() =>
+      importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') }),
+    )
+    // a row with neither names both columns
+    expect(e.problems.map(formatProblem)).toEqual([
+      `${f}:6 Customer ID: empty value: customer_id is required (Customer ID, else Customer Email: both empty)`,
+    ])
+    const ok = write(dir, 'stripe-guests-ok.csv', readFileSync(f, 'utf8').replace(/\nch_5.*/, ''))
+    const r = await importFile(engine, ok, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({
+      customer_id: 'Customer ID',
+      customer_email: 'Customer Email',
+    })
+    expect(importNotes(r)).toContain(
+      `${ok}: a row without a Customer ID takes its Customer Email as its customer (a guest's order; --map "customer_id=Customer Email" reads every row's customer from it)`,
+    )
+    const rows = await engine.query(
+      "SELECT order_id, customer_id FROM orders WHERE order_id LIKE 'ch_%' ORDER BY order_id",
+    )
+    // the email as a customer id is (lower case); the id column wins where it has one
+    expect(rows).toEqual([
+      { order_id: 'ch_1', customer_id: 'cus_A' },
+      { order_id: 'ch_2', customer_id: 'guest@y.com' },
+      { order_id: 'ch_3', customer_id: 'guest@y.com' },
+      { order_id: 'ch_4', customer_id: 'cus_A' },
+    ])
+  })
+
   test("WooCommerce's order export: Billing Email Address, Order Total Amount and Order Refund Amount are recognised", async () => {
     const f = write(
       dir,
@@ -616,8 +658,10 @@ describe('orders with a status', () => {
       `${rec('j1', '2024-01-01')}\n${rec('j2', '2024-01-02')}\n`,
     )
     const r = await importFile(engine, flat, { kind: 'orders', now: new Date('2025-01-01') })
-    expect(r.unusedColumns).toEqual(['email', 'junk'])
-    expect(r.otherCustomers).toEqual({ read: 'customer_id', others: ['email'] })
+    // the email stands in for a customer id a record lacks (none here)
+    expect(r.unusedColumns).toEqual(['junk'])
+    expect(r.columns).toMatchObject({ customer_id: 'customer_id', customer_email: 'email' })
+    expect(r.otherCustomers).toBeUndefined()
     const nested = write(
       dir,
       'nested.ndjson',

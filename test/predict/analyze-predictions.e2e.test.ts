@@ -175,6 +175,20 @@ describe('loyals analyze predictions on unusual input', () => {
     expect(c.stderr).toContain(
       '--discount-rate, --margin set the predictions, which --no-predictions turns off',
     )
+    // the default rate written another way (0.1, as summary.json writes it) is the default
+    for (const rate of ['0.1', '.1', '0.100']) {
+      const d = runCli([
+        'analyze',
+        SAMPLE,
+        '--no-predictions',
+        '--no-insights',
+        '--discount-rate',
+        rate,
+        '--out',
+        join(tempDir(), 'd'),
+      ])
+      expect(d.code, d.stderr).toBe(0)
+    }
   })
 
   it('rejects a bad --horizon with a usage error', () => {

@@ -22,6 +22,7 @@ import {
   type InsightsSummary,
   writeInsightsFiles,
 } from '../../service/insights/index.ts'
+import { readyOutDir } from '../../service/out-dir.ts'
 import { checkOutputsApart, sourceFiles } from '../../service/same-file.ts'
 import { isWorkspaceSource, openSource } from '../../service/source.ts'
 import { loadValueConfig } from '../../service/value-config.ts'
@@ -184,6 +185,8 @@ export function registerInsights(program: Command): void {
     const config = opts.config ? await loadValueConfig(opts.config) : undefined
     const source = requireDuckDbWorkspace(input ?? resolveDb(opts), 'insights')
     checkOutputsApart(opts.out, INSIGHTS_FILES, sourceFiles(source, { config: opts.config }))
+    // an output place that cannot be written is said before the work, not after it
+    await readyOutDir(opts.out, INSIGHTS_FILES)
     const progress = createProgress({ total: INSIGHTS_STEPS.length + 2 })
     try {
       const read = await fileOptions(opts, env().LOYALS_TZ)

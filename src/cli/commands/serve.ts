@@ -23,7 +23,11 @@ interface ServeOptions {
 /** '90s', '15m', '1h', '1d' -> milliseconds. @throws UsageError otherwise. */
 export function parseEvery(s: string, flag = '--refit-every'): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(s.trim())
-  if (!m) throw new UsageError(`invalid ${flag} ${JSON.stringify(s)}: use e.g. 30m, 1h, 1d`)
+  if (!m) {
+    // --tick-every also takes off (handled before it gets here), and says so
+    const off = flag === '--tick-every' ? ', or off' : ''
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(s)}: use e.g. 30m, 1h, 1d${off}`)
+  }
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd']
   const ms = Number(m[1]) * unit
   if (ms < 60_000) throw new UsageError(`${flag} must be at least 1m`)

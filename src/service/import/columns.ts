@@ -150,6 +150,22 @@ const CITY_ABROAD = [
   'woonplaats',
 ]
 
+/** How an orders export names the buyer's email: a customer id, or the fallback of one. */
+const BUYER_EMAIL = [
+  'email',
+  'customer email',
+  // "Customer's Email" (an apostrophe folds away: customersemail)
+  'customers email',
+  'email address',
+  // store exports name the buyer's email after the billing address (WooCommerce, Magento)
+  'customer email address',
+  'billing email',
+  'billing email address',
+  'customer user email',
+  'buyer email',
+  'purchaser email',
+]
+
 const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
   ...(Object.fromEntries(
     EXTRA_KIND_NAMES.map((k) => [
@@ -175,18 +191,7 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       'member id',
       'account id',
       'sample id',
-      'email',
-      'customer email',
-      // "Customer's Email" (an apostrophe folds away: customersemail)
-      'customers email',
-      'email address',
-      // store exports name the buyer's email after the billing address (WooCommerce, Magento)
-      'customer email address',
-      'billing email',
-      'billing email address',
-      'customer user email',
-      'buyer email',
-      'purchaser email',
+      ...BUYER_EMAIL,
       ...CUSTOMER_ID_ABROAD,
     ]),
     f('ordered_at', true, [
@@ -381,6 +386,9 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       ...REGION_ABROAD,
     ]),
     f('city', false, [...addressed('city'), ...CITY_ABROAD]),
+    // the buyer's email beside a customer id: the customer of a row whose id is empty (a Stripe
+    // payment by a guest has no Customer ID, only its Customer Email); the id column wins
+    f('customer_email', false, BUYER_EMAIL),
   ],
   'order-lines': [
     f('order_id', true, [

@@ -418,6 +418,23 @@ function col(
   }
 }
 
+/**
+ * An order's customer: its customer id, or, where that is empty, the buyer's email of the same
+ * row when the file has both (a guest's Stripe payment: no Customer ID, a Customer Email), read
+ * as a customer id is (an email folded to lower case). A guest who later opens an account is then
+ * two customers, as the shop's own records have them; the import says how it read the columns.
+ */
+function orderCustomer(c: Readonly<Record<string, string>>): FieldDef {
+  const id = col(c, 'customer_id', 'text', true)
+  const email = c.customer_email
+  if (id.header === null || email === undefined) return id
+  return {
+    ...id,
+    raw: `coalesce(${id.raw}, ${wholeId(textOf(email))})`,
+    fallbacks: [email],
+  }
+}
+
 const CURRENCY = `${AMOUNT_CODES.join('|')}|usd|eur|gbp`
 /** A currency symbol beside an amount's digits ($, €, US$, R$, ₹ ...: core/currency-codes.ts). */
 const SYMBOL = `(${AMOUNT_SYMBOLS})`
@@ -1007,7 +1024,7 @@ export function typedSpec(kind: ImportKind, m: ColumnMapping): TypedSpec {
       m.minorUnits && f.header !== null ? { ...f, raw: minorUnitsSql(f.raw, c.currency) } : f
     return {
       fields: [
-        col(c, 'customer_id', 'text', true),
+        orderCustomer(c),
         col(c, 'ordered_at', 'date', true),
         // a transaction log without spend: every order is worth 0 (see ColumnMapping.noAmount)
         m.noAmount ? { ...amount, raw: "'0'" } : units(amount),

@@ -2,7 +2,7 @@
 // then each analysis in its own file reads them. Files are written by the engine (COPY) where the
 // rows are per customer, from JS where they are a few hundred aggregates.
 import { writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Engine } from '../../data/engine.ts'
 import {
   INSIGHTS_BASE,
@@ -24,7 +24,7 @@ import { analysisState } from '../analysis-state.ts'
 import type { AnalysisSummary } from '../analysis-summary.ts'
 import { requireEmbedded } from '../embedded-only.ts'
 import { FileSet } from '../file-set.ts'
-import { makeDirs } from '../out-dir.ts'
+import { readyOutDir } from '../out-dir.ts'
 import { asOfGapNote } from '../summary.ts'
 import { cohortsKpis, STICKY_DAYS } from './cohorts-kpis.ts'
 import {
@@ -535,12 +535,8 @@ export async function writeInsightsFiles(
   dir: string,
 ): Promise<InsightsFiles> {
   const { summary, context: ctx } = result
-  const out = resolve(dir)
-  try {
-    await makeDirs(out)
-  } catch (e) {
-    throw new UsageError(`cannot create the output directory ${dir}: ${(e as Error).message}`)
-  }
+  // made, none of the files a directory, writable: said before any file is written
+  const out = await readyOutDir(dir, INSIGHTS_FILES)
   const p = (f: string) => join(out, f)
   const files: string[] = []
   // the eight files land together once all are written (a stopped run leaves the last set)
