@@ -480,8 +480,11 @@ export async function openDuckDb(path: string): Promise<DuckDbEngine> {
   return engine
 }
 
+/** What a workspace's name takes to name the marker of a transaction committing into it. */
+export const COMMIT_MARKER_SUFFIX = '.committing'
+
 /** The marker of a transaction committing into the workspace at `path` (see #transaction). */
-const commitMarker = (path: string): string => `${resolve(path)}.committing`
+export const commitMarker = (path: string): string => `${resolve(path)}${COMMIT_MARKER_SUFFIX}`
 
 /**
  * Write `marker` with this process's id and start (a later process given the id is not this one),

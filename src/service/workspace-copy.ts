@@ -14,6 +14,7 @@ import {
   statSync,
 } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
+import { COMMIT_MARKER_SUFFIX, commitMarker } from '../data/duckdb.ts'
 import type { Engine } from '../data/engine.ts'
 import { processAlive } from '../data/process-alive.ts'
 import { openWorkspace } from '../data/workspace.ts'
@@ -79,7 +80,7 @@ export async function withWorkspaceCopy<T>(
 
 function removeCopy(copy: string): void {
   // with the marker of a large transaction that was committing into it (data/duckdb.ts)
-  for (const f of [copy, `${copy}.wal`, `${copy}.committing`]) rmSync(f, { force: true })
+  for (const f of [copy, `${copy}.wal`, commitMarker(copy)]) rmSync(f, { force: true })
 }
 
 /** Copies `<db>.writing-<pid>` whose process is gone (killed mid-write): nothing reads them. */
@@ -94,7 +95,8 @@ function removeDeadCopies(target: string): void {
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue
-    const pid = Number(name.slice(prefix.length).replace(/\.(wal|committing)$/, ''))
+    const rest = name.slice(prefix.length)
+    const pid = Number(rest.replace(/\.wal$/, '').replace(COMMIT_MARKER_SUFFIX, ''))
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue
     const f = join(dir, name)
     if (statSync(f, { throwIfNoEntry: false })?.isFile()) rmSync(f, { force: true })
