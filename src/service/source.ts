@@ -108,7 +108,7 @@ export function readingNotes(r: ImportResult): string[] {
       ? `${r.file}: the orders are WooCommerce's: one whose status is pending, on hold or a checkout draft is not paid yet and counts as no purchase, as wc-pending, wc-on-hold and wc-checkout-draft do`
       : null,
     r.columns.customer_id && r.columns.customer_email
-      ? `${r.file}: a row without a ${r.columns.customer_id} takes its ${r.columns.customer_email} as its customer (a guest's order; --map ${shellWord(`customer_id=${r.columns.customer_email}`)} reads every row's customer from it)`
+      ? `${r.file}: a row whose ${r.columns.customer_id} is empty, 0 or NULL (a guest's order) takes the email address in its ${r.columns.customer_email} as its customer (--map ${shellWord(`customer_id=${r.columns.customer_email}`)} reads every row's customer from that column)`
       : null,
     readAgainNote(r),
     r.importedBefore ? importedBeforeNote(r.file, r.importedBefore) : null,

@@ -2669,7 +2669,7 @@ describe('formats', () => {
     expect(r.columns).toMatchObject({ customer_id: 'customer.id', order_id: 'id', amount: 'total' })
     expect(importNotes(r)).toEqual([
       // customer.email stands in for a record without customer.id (none here)
-      `${f}: a row without a customer.id takes its customer.email as its customer (a guest's order; --map customer_id=customer.email reads every row's customer from it)`,
+      `${f}: a row whose customer.id is empty, 0 or NULL (a guest's order) takes the email address in its customer.email as its customer (--map customer_id=customer.email reads every row's customer from that column)`,
       `${f}: a JSON array, read one record after another; a problem names its record's number (1 = the first) after the line the record opens on (${f}:LINE (record N)), or alone when the records share one line`,
     ])
     expect(await sumOf()).toEqual({ n: 2, s: 19.5 })

@@ -302,7 +302,7 @@ describe('orders with a status', () => {
       customer_email: 'Customer Email',
     })
     expect(importNotes(r)).toContain(
-      `${ok}: a row without a Customer ID takes its Customer Email as its customer (a guest's order; --map "customer_id=Customer Email" reads every row's customer from it)`,
+      `${ok}: a row whose Customer ID is empty, 0 or NULL (a guest's order) takes the email address in its Customer Email as its customer (--map "customer_id=Customer Email" reads every row's customer from that column)`,
     )
     const rows = await engine.query(
       "SELECT order_id, customer_id FROM orders WHERE order_id LIKE 'ch_%' ORDER BY order_id",
@@ -313,6 +313,74 @@ describe('orders with a status', () => {
       { order_id: 'ch_2', customer_id: 'guest@y.com' },
       { order_id: 'ch_3', customer_id: 'guest@y.com' },
       { order_id: 'ch_4', customer_id: 'cus_A' },
+    ])
+  })
+
+  test("a guest's id written as NULL or 0 takes the email too; only an email address stands in; an API's top-level email before its nested one", async () => {
+    const f = write(
+      dir,
+      'guests-marked.csv',
+      [
+        'order_id,customer_id,customer_email,created_at,grand_total',
+        'G1,5,ann@x.com,2024-03-01 10:00:00,25',
+        'G2,NULL,bob@y.com,2024-03-05 10:00:00,40',
+        'G3,0,Bob@Y.com,2024-03-09 10:00:00,60',
+        'G4,nan,cat@z.com,2024-03-10 10:00:00,5',
+      ].join('\n'),
+    )
+    await importFile(engine, f, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(
+      await engine.query(
+        "SELECT order_id, customer_id FROM orders WHERE order_id LIKE 'G%' ORDER BY order_id",
+      ),
+    ).toEqual([
+      { order_id: 'G1', customer_id: '5' },
+      { order_id: 'G2', customer_id: 'bob@y.com' },
+      { order_id: 'G3', customer_id: 'bob@y.com' },
+      { order_id: 'G4', customer_id: 'cat@z.com' },
+    ])
+    // a till's words in the email column are no customer: the rows stay bad, as without the column
+    const till = write(
+      dir,
+      'till.csv',
+      'Order ID,Customer ID,Customer Email,Order Date,Total\nP1,C1,ann@x.com,2024-03-01,25\nP2,,Walk-in Customer,2024-03-05,40\nP3,,guest,2024-03-09,60\n',
+    )
+    const e = await importError(() =>
+      importFile(engine, till, { kind: 'orders', now: new Date('2025-01-01') }),
+    )
+    expect(e.problems.map((p) => p.line)).toEqual([3, 4])
+    // Shopify's order JSON: customer is null for a guest, whose email is the order's own
+    const rest = write(
+      dir,
+      'shopify-rest.jsonl',
+      [
+        {
+          id: 5001,
+          email: 'ann@x.com',
+          created_at: '2024-03-01T10:00:00Z',
+          total_price: '25.00',
+          customer: { id: 7001, email: 'ann@x.com' },
+        },
+        {
+          id: 5002,
+          email: 'Dan@Y.com',
+          created_at: '2024-03-05T10:00:00Z',
+          total_price: '40.00',
+          customer: null,
+        },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    )
+    const r = await importFile(engine, rest, { kind: 'orders', now: new Date('2025-01-01') })
+    expect(r.columns).toMatchObject({ customer_id: 'customer.id', customer_email: 'email' })
+    expect(
+      await engine.query(
+        "SELECT order_id, customer_id FROM orders WHERE order_id IN ('5001', '5002') ORDER BY order_id",
+      ),
+    ).toEqual([
+      { order_id: '5001', customer_id: '7001' },
+      { order_id: '5002', customer_id: 'dan@y.com' },
     ])
   })
 

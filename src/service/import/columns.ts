@@ -386,9 +386,11 @@ const FIELDS: Record<ImportKind, readonly FieldSpec[]> = {
       ...REGION_ABROAD,
     ]),
     f('city', false, [...addressed('city'), ...CITY_ABROAD]),
-    // the buyer's email beside a customer id: the customer of a row whose id is empty (a Stripe
-    // payment by a guest has no Customer ID, only its Customer Email); the id column wins
-    f('customer_email', false, BUYER_EMAIL),
+    // the buyer's email beside a customer id: the customer of a row without one (a Stripe payment
+    // by a guest has no Customer ID, only its Customer Email); the id column wins. Its own name
+    // last: an API's nested customer.email is missing on the very orders of guests, whose
+    // top-level email (Shopify's order JSON) is there
+    ownNameLast(f('customer_email', false, BUYER_EMAIL)),
   ],
   'order-lines': [
     f('order_id', true, [

@@ -419,18 +419,24 @@ function col(
 }
 
 /**
- * An order's customer: its customer id, or, where that is empty, the buyer's email of the same
- * row when the file has both (a guest's Stripe payment: no Customer ID, a Customer Email), read
- * as a customer id is (an email folded to lower case). A guest who later opens an account is then
- * two customers, as the shop's own records have them; the import says how it read the columns.
+ * An order's customer: its customer id, or, where the row has none (empty, a mark of no value such
+ * as Magento's NULL, or the 0 WooCommerce and BigCommerce write for a guest), the email address in
+ * the buyer's email column beside it (a guest's Stripe payment: no Customer ID, a Customer Email),
+ * read as a customer id is (folded to lower case). Only an email address stands in: a till's
+ * "Walk-in Customer" in that column would make one customer of every walk-in sale. A guest who
+ * later opens an account is then two customers, as the shop's own records have them; the import
+ * says how it read the columns.
  */
 function orderCustomer(c: Readonly<Record<string, string>>): FieldDef {
   const id = col(c, 'customer_id', 'text', true)
   const email = c.customer_email
   if (id.header === null || email === undefined) return id
+  const t = textOf(id.header)
+  const e = textOf(email)
+  const none = `(${t} IS NULL OR ${t} = '0' OR coalesce(${missingMark(t)}, false))`
   return {
     ...id,
-    raw: `coalesce(${id.raw}, ${wholeId(textOf(email))})`,
+    raw: `CASE WHEN ${none} AND coalesce(regexp_full_match(${e}, ${lit(EMAIL_ID_PATTERN)}), false) THEN ${wholeId(e)} ELSE ${id.raw} END`,
     fallbacks: [email],
   }
 }
